@@ -1,0 +1,111 @@
+"""Command line: a thin layer over the public API (facetalk.pipeline and facetalk.io)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from facetalk import __version__
+from facetalk.errors import FacetalkError, InputError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="facetalk", description="Turn one portrait photo and one speech "
+                                "clip into a talking-face video, on the CPU.")
+    p.add_argument("--version", action="version", version=f"facetalk {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("render", help="render a talking-face MP4 from a photo and speech",
+                       description="Render a talking-face MP4 (H.264 + AAC) from a photo and speech.")
+    r.add_argument("--image", required=True, metavar="PHOTO", help="portrait photo (JPEG, PNG, WebP, BMP)")
+    speech = r.add_mutually_exclusive_group(required=True)
+    speech.add_argument("--audio", metavar="AUDIO", help="speech clip in any format FFmpeg reads")
+    speech.add_argument("--text", metavar="TEXT", help="text spoken by the local espeak-ng voice")
+    r.add_argument("--lang", default="en", help="espeak-ng language/voice for --text (default: en)")
+    r.add_argument("-o", "--output", required=True, metavar="OUT.mp4", help="video to write")
+    r.add_argument("--size", type=int, default=512, help="frame side in pixels (default: 512)")
+    r.add_argument("--fps", type=int, default=25, help="frames per second (default: 25)")
+    r.add_argument("--seed", type=int, default=0, help="random seed: same seed, same video (default: 0)")
+    r.add_argument("--crop", choices=("face", "full"), default="face",
+                   help="face: square around the face with hair and shoulders (default); full: whole photo")
+    r.add_argument("--face-index", type=int, default=None, metavar="N",
+                   help="which face to animate when the photo has several: 0 = largest (default)")
+    r.add_argument("--head-motion", type=float, default=1.0, metavar="X",
+                   help="head movement intensity, 0 holds the head still (default: 1)")
+    r.add_argument("--blink-rate", type=float, default=17.0, metavar="PER_MIN",
+                   help="mean blinks per minute (default: 17)")
+    r.add_argument("--motion-out", metavar="FILE.jsonl", help="also write every frame's motion parameters")
+    r.add_argument("--save-config", action="store_true", help="write the resolved config beside the video")
+    r.add_argument("--crf", type=int, default=20, help="H.264 quality, lower is better (default: 20)")
+    r.add_argument("-q", "--quiet", action="store_true", help="no progress bar or messages")
+    return p
+
+
+def _render(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from facetalk.config import Config, Controls, FramingConfig, MotionConfig, VideoConfig
+    from facetalk.io import load_audio, load_image, synthesize_speech
+    from facetalk.pipeline import Animator
+
+    out = Path(args.output)
+    if out.suffix.lower() != ".mp4":
+        raise InputError(f"output '{out}' must end in .mp4")
+    if not out.parent.is_dir():
+        raise InputError(f"output folder '{out.parent}' does not exist")
+    try:
+        config = Config(framing=FramingConfig(size=args.size, crop=args.crop, face_index=args.face_index),
+                        motion=MotionConfig(fps=args.fps), video=VideoConfig(crf=args.crf),
+                        controls=Controls(seed=args.seed, head_motion=args.head_motion,
+                                          blink_rate_per_min=args.blink_rate))
+    except ValueError as err:
+        raise InputError(str(err)) from None
+
+    photo = load_image(args.image)
+    sr = config.video.audio_sr
+    audio = load_audio(args.audio, sr=sr) if args.audio else synthesize_speech(args.text, lang=args.lang, sr=sr)
+    animator = Animator(photo, config=config, source=args.image)
+    n_frames = animator.n_frames(audio)
+
+    from tqdm import tqdm
+
+    show_progress = not args.quiet and n_frames > 2 * args.fps
+    with tqdm(total=n_frames, unit="frame", desc="facetalk", disable=not show_progress, file=sys.stderr,
+              dynamic_ncols=True) as bar:
+        animator.render_to_file(audio, out, motion_path=args.motion_out, on_frame=lambda _f: bar.update(1))
+    if args.save_config:
+        out.with_suffix(".config.json").write_text(config.to_json() + "\n", encoding="utf-8")
+    print(out)
+    if not args.quiet:
+        w, h = animator.size
+        print(f"facetalk: wrote {n_frames} frames, {w}x{h} at {args.fps} fps, "
+              f"{n_frames / args.fps:.2f} s (audio {len(audio) / sr:.2f} s, peak {float(np.abs(audio).max(initial=0)):.2f})",
+              file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING if getattr(args, "quiet", False) else logging.INFO,
+                        format="facetalk: %(message)s", stream=sys.stderr)
+    try:
+        return _render(args)
+    except FacetalkError as err:
+        print(f"facetalk: error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("facetalk: interrupted; no output written", file=sys.stderr)
+        return 130
+    except Exception as err:  # noqa: BLE001 - one line for the user; FACETALK_DEBUG=1 shows the traceback
+        if os.environ.get("FACETALK_DEBUG"):
+            raise
+        print(f"facetalk: internal error: {type(err).__name__}: {err} (set FACETALK_DEBUG=1 for details)",
+              file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""Photo -> FaceAnalysis: find the face, frame it, build its appearance model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from facetalk.config import FramingConfig
+from facetalk.face.framing import CropBox, apply_crop, face_crop_box, full_box
+from facetalk.face.landmarks import FaceMeshDetector, select_face
+from facetalk.face.rig import FaceRig, build_rig
+
+
+@dataclass(frozen=True, eq=False)
+class FaceAnalysis:
+    """Everything known about one photo, computed once.
+
+    image: (H, W, 3) uint8 RGB, the framed photo the video is made from.
+    landmarks_px: (478, 3) float32 landmarks in `image` pixels (z in pixels, negative = nearer).
+    crop: where `image` came from in the original photo.
+    rig: the mesh and motion bases.
+    n_faces: how many faces the photo holds.
+    """
+
+    image: np.ndarray
+    landmarks_px: np.ndarray
+    crop: CropBox
+    rig: FaceRig
+    n_faces: int
+
+
+def analyse_face(photo: np.ndarray, *, framing: FramingConfig, source: str = "photo",
+                 detector: FaceMeshDetector | None = None) -> FaceAnalysis:
+    """Finds the face in an (H, W, 3) uint8 photo, frames it and builds its rig."""
+    own = detector is None
+    detector = detector or FaceMeshDetector()
+    try:
+        # 1. Find faces; pick the largest (or the one asked for).
+        faces = detector.detect(photo)
+        face = select_face(faces, face_index=framing.face_index, source=source,
+                           min_face_px=framing.min_face_px)
+        # 2. Frame it.
+        box = full_box(photo.shape[:2]) if framing.crop == "full" else face_crop_box(
+            photo.shape[:2], face.bbox, margin=framing.margin)
+        image = apply_crop(photo, box, size=framing.size)
+        # 3. Landmarks at the output resolution: detect again on the framed image (sharper);
+        #    fall back to the mapped original landmarks if the crop confuses the detector.
+        scale = image.shape[1] / box.width
+        mapped = (face.landmarks_px - np.array([box.x0, box.y0, 0], np.float32)) * scale
+        again = detector.detect(image)
+        landmarks = mapped
+        if again:
+            nearest = min(again, key=lambda f: np.abs(f.landmarks_px[:, :2] - mapped[:, :2]).mean())
+            if np.abs(nearest.landmarks_px[:, :2] - mapped[:, :2]).mean() < 0.05 * image.shape[1]:
+                landmarks = nearest.landmarks_px
+    finally:
+        if own:
+            detector.close()
+    # 4. The appearance model.
+    return FaceAnalysis(image=image, landmarks_px=landmarks.astype(np.float32), crop=box,
+                        rig=build_rig(landmarks), n_faces=len(faces))

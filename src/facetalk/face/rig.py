@@ -1,0 +1,320 @@
+"""Photo -> appearance model: a 3D-aware triangle mesh over the photo and its motion bases.
+
+The mesh is MediaPipe's 468-point face topology, plus triangles filling the eye openings
+(so the eyeball and iris can move), a "cavity" strip inside the lips (drawn as the mouth
+interior when the jaw opens), and rings of vertices around the face oval that reach past the
+image border (hair, ears, neck, background). Each vertex carries how rigidly it follows the
+head (1 on the face, falling to 0 on the background) and one displacement per expression
+coefficient (a linear blendshape basis, in pixels at coefficient 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from facetalk.face import landmarks as lm
+from facetalk.motion.frame import EXPRESSION_NAMES
+
+MATERIAL_PHOTO = 0
+MATERIAL_CAVITY = 1
+
+# Rings around the face oval, as multiples of the oval's radius from its centre; the last
+# one lies far outside any crop so the mesh covers the whole image. Head-following weight
+# for each (before the neck fall-off below the chin).
+RING_SCALES = (1.25, 1.6, 2.1, 3.0, 12.0)
+RING_HEAD_WEIGHT = (1.0, 0.55, 0.15, 0.0, 0.0)
+
+
+@dataclass(frozen=True, eq=False)
+class FaceRig:
+    """Mesh and motion bases for one cropped photo. Arrays are float32 unless noted.
+
+    rest_xyz: (V, 3) vertex positions in the photo; x, y in pixels, z in pixels (negative = nearer).
+    triangles: (F, 3) int32 vertex indices.
+    material: (F,) uint8, MATERIAL_PHOTO or MATERIAL_CAVITY.
+    movable: (F,) bool; False for triangles no parameter can move (drawn as the photo itself).
+    head_weight: (V,) how rigidly each vertex follows head pose, 0..1.
+    expression_basis: (K, V, 3) displacement in pixels per unit of each EXPRESSION_NAMES coefficient.
+    pivot_xyz: (3,) centre of head rotation (about the upper neck).
+    cavity_t: (V,) 0 on the upper inner lip, 1 on the lower, 0.5 at the corners.
+    cavity_partner: (V,) int32 index of the facing inner-lip vertex (itself elsewhere).
+    cavity_u: (V,) position along the inner lips, 0 at the subject's right corner .. 1 at the left.
+    face_height_px, ipd_px, mouth_width_px: face measures in pixels.
+    """
+
+    rest_xyz: np.ndarray
+    triangles: np.ndarray
+    material: np.ndarray
+    movable: np.ndarray
+    head_weight: np.ndarray
+    expression_basis: np.ndarray
+    pivot_xyz: np.ndarray
+    cavity_t: np.ndarray
+    cavity_partner: np.ndarray
+    cavity_u: np.ndarray
+    face_height_px: float
+    ipd_px: float
+    mouth_width_px: float
+
+    @property
+    def n_vertices(self) -> int:
+        return int(self.rest_xyz.shape[0])
+
+
+@lru_cache(maxsize=1)
+def face_mesh_triangles() -> np.ndarray:
+    """(852, 3) int32 triangles of MediaPipe's face topology (see scripts/make_face_triangles.py)."""
+    with resources.files("facetalk.data").joinpath("face_mesh_triangles.npy").open("rb") as f:
+        return np.load(f).astype(np.int32)
+
+
+def _smoothstep(x: np.ndarray, edge0: float, edge1: float) -> np.ndarray:
+    t = np.clip((x - edge0) / (edge1 - edge0), 0.0, 1.0)
+    return t * t * (3.0 - 2.0 * t)
+
+
+def _inside(points_xy: np.ndarray, polygon_xy: np.ndarray) -> np.ndarray:
+    """(N,) bool: points strictly inside or on the polygon (even-odd rule)."""
+    from matplotlib.path import Path
+
+    return Path(polygon_xy).contains_points(points_xy, radius=1e-3) | Path(polygon_xy).contains_points(
+        points_xy, radius=-1e-3)
+
+
+class _FaceFrame:
+    """Face-aligned 2D coordinates: u along the eye line (toward the subject's left), v down."""
+
+    def __init__(self, pts: np.ndarray, origin: np.ndarray):
+        right_eye = pts[list(lm.RIGHT_EYE_UPPER + lm.RIGHT_EYE_LOWER), :2].mean(axis=0)
+        left_eye = pts[list(lm.LEFT_EYE_UPPER + lm.LEFT_EYE_LOWER), :2].mean(axis=0)
+        ex = left_eye - right_eye
+        self.ipd = float(np.linalg.norm(ex))
+        self.ex = ex / self.ipd
+        self.ey = np.array([-self.ex[1], self.ex[0]])
+        self.origin = origin
+
+    def uv(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        d = xy - self.origin
+        return d @ self.ex, d @ self.ey
+
+    def to_image(self, du: np.ndarray, dv: np.ndarray) -> np.ndarray:
+        """(N, 2) image-space displacement from face-frame components."""
+        return np.outer(du, self.ex) + np.outer(dv, self.ey)
+
+
+def _interp_along(u_query: np.ndarray, u_pts: np.ndarray, values: np.ndarray) -> np.ndarray:
+    order = np.argsort(u_pts)
+    return np.interp(u_query, u_pts[order], values[order])
+
+
+def _rings(oval: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Vertices, head weights, neck-ness and ring index of the rings around the face oval."""
+    centre = oval[:, :2].mean(axis=0)
+    direction = oval[:, :2] - centre
+    down = np.clip(direction[:, 1] / np.linalg.norm(direction, axis=1), 0.0, 1.0) ** 2
+    verts, weights, neck = [], [], []
+    for scale, weight in zip(RING_SCALES, RING_HEAD_WEIGHT):
+        ring = np.column_stack([centre + direction * scale, oval[:, 2]])
+        verts.append(ring)
+        # Below the chin the neck bends and the shoulders stay: less head-following there.
+        weights.append(weight * (1.0 - 0.9 * down) if weight < 1.0 else 1.0 - 0.8 * down)
+        neck.append(down)
+    return np.concatenate(verts), np.concatenate(weights), np.concatenate(neck), centre
+
+
+def _strip(a: list[int], b: list[int], *, closed: bool) -> list[tuple[int, int, int]]:
+    """Triangles joining two vertex chains of equal length, skipping degenerate ones."""
+    n = len(a)
+    tris = []
+    for j in range(n if closed else n - 1):
+        k = (j + 1) % n
+        for tri in ((a[j], a[k], b[k]), (a[j], b[k], b[j])):
+            if len(set(tri)) == 3:
+                tris.append(tri)
+    return tris
+
+
+def _eye_fill(pts: np.ndarray, upper: tuple[int, ...], lower: tuple[int, ...],
+              iris: tuple[int, ...]) -> list[tuple[int, int, int]]:
+    """Triangulates an eye opening, with the visible iris points inside it as vertices."""
+    from scipy.spatial import Delaunay
+
+    contour = list(upper) + list(lower[-2:0:-1])
+    poly = pts[contour, :2]
+    inner = [i for i in iris if _inside(pts[[i], :2], poly)[0]
+             and np.min(np.linalg.norm(poly - pts[i, :2], axis=1)) > 0.5]
+    ids = np.array(contour + inner)
+    tri = Delaunay(pts[ids, :2].astype(np.float64))
+    keep = []
+    for simplex in tri.simplices:
+        centroid = pts[ids[simplex], :2].mean(axis=0, keepdims=True)
+        if _inside(centroid, poly)[0]:
+            keep.append(tuple(int(i) for i in ids[simplex]))
+    return keep
+
+
+def build_rig(landmarks_px: np.ndarray) -> FaceRig:
+    """Builds the appearance model from (478, 3) landmarks in the (cropped) photo's pixels."""
+    pts = np.asarray(landmarks_px, dtype=np.float64)
+    if pts.shape != (lm.N_LANDMARKS, 3):
+        raise ValueError(f"expected ({lm.N_LANDMARKS}, 3) landmarks, got {pts.shape}")
+
+    # 1. Topology: face mesh, eye fills, mouth cavity strip, rings out to past the border.
+    oval = pts[list(lm.FACE_OVAL)]
+    ring_xyz, ring_weight, ring_neck, centre = _rings(oval)
+    n_face, n_oval = len(pts), len(lm.FACE_OVAL)
+    rest = np.concatenate([pts, ring_xyz])
+    tris = [tuple(t) for t in face_mesh_triangles()]
+    tris += _eye_fill(pts, lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER, lm.RIGHT_IRIS)
+    tris += _eye_fill(pts, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER, lm.LEFT_IRIS)
+    cavity = _strip(list(lm.LIPS_INNER_UPPER), list(lm.LIPS_INNER_LOWER), closed=False)
+    material = [MATERIAL_PHOTO] * len(tris) + [MATERIAL_CAVITY] * len(cavity)
+    tris += cavity
+    chain = list(lm.FACE_OVAL)
+    for r in range(len(RING_SCALES)):
+        nxt = list(range(n_face + r * n_oval, n_face + (r + 1) * n_oval))
+        tris += _strip(chain, nxt, closed=True)
+        chain = nxt
+    material += [MATERIAL_PHOTO] * (len(tris) - len(material))
+
+    # 2. Face measures and a face-aligned frame centred on the mouth.
+    mouth_centre = pts[list(lm.MOUTH_CORNERS), :2].mean(axis=0)
+    frame = _FaceFrame(pts, mouth_centre)
+    ipd = frame.ipd
+    mouth_w = float(np.linalg.norm(pts[lm.MOUTH_CORNERS[0], :2] - pts[lm.MOUTH_CORNERS[1], :2]))
+    face_h = float(np.ptp(oval[:, 1]))
+    u, v = frame.uv(rest[:, :2])
+
+    # 3. Head weights and pivot (upper neck, behind the face).
+    head_weight = np.concatenate([np.ones(n_face), ring_weight])
+    pivot = np.array([centre[0], centre[1] + 0.3 * face_h, pts[:, 2].mean() + 0.5 * face_h])
+
+    # 4. Expression basis.
+    basis = np.zeros((len(EXPRESSION_NAMES), len(rest), 3))
+    k = {name: i for i, name in enumerate(EXPRESSION_NAMES)}
+    is_face = np.arange(len(rest)) < n_face
+    lip_poly = pts[list(lm.LIPS_OUTER_UPPER) + list(lm.LIPS_OUTER_LOWER[-2:0:-1]), :2]
+    in_lips = np.zeros(len(rest), bool)
+    in_lips[:n_face] = _inside(pts[:, :2], lip_poly)
+    u_in, v_in = frame.uv(pts[:, :2])
+    mid_v = 0.5 * (_interp_along(u, u_in[list(lm.LIPS_INNER_UPPER)], v_in[list(lm.LIPS_INNER_UPPER)])
+                   + _interp_along(u, u_in[list(lm.LIPS_INNER_LOWER)], v_in[list(lm.LIPS_INNER_LOWER)]))
+    lower_lip = in_lips & (v > mid_v)
+    upper_lip = in_lips & (v <= mid_v)
+    lower_lip[list(lm.LIPS_INNER_LOWER)] = True
+    upper_lip[list(lm.LIPS_INNER_LOWER)] = False
+    upper_lip[list(lm.LIPS_INNER_UPPER)] = True
+    lower_lip[list(lm.LIPS_INNER_UPPER)] = False
+    corners = [lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1], *lm.MOUTH_CORNERS]
+
+    # jaw_open: the lower face drops (and recedes a little); the upper lip stays.
+    jaw_w = _smoothstep(v, -0.15 * ipd, 0.35 * ipd) * (1.0 - _smoothstep(np.abs(u), 0.5 * ipd, 1.25 * ipd))
+    jaw_w[~is_face] = np.concatenate([
+        (0.6 if r == 0 else 0.2 if r == 1 else 0.0) * ring_neck[r * n_oval:(r + 1) * n_oval] ** 1.5
+        for r in range(len(RING_SCALES))])
+    jaw_w[lower_lip] = 1.0
+    jaw_w[upper_lip] = 0.0
+    jaw_w[corners] = 0.45
+    jaw_drop = 0.38 * ipd
+    basis[k["jaw_open"], :, :2] = frame.to_image(np.zeros_like(u), jaw_drop * jaw_w)
+    basis[k["jaw_open"], :, 2] = 0.15 * jaw_drop * jaw_w
+
+    # lip_spread / smile: Gaussian pulls centred on the mouth corners.
+    corner_uv = [frame.uv(pts[[c], :2]) for c in lm.MOUTH_CORNERS]
+    for name, sigma, du_amp, dv_amp in (("lip_spread", 0.28, 0.12, 0.0), ("smile", 0.38, 0.07, -0.10)):
+        du = np.zeros_like(u)
+        dv = np.zeros_like(u)
+        for cu, cv in corner_uv:
+            g = np.exp(-((u - cu) ** 2 + (v - cv) ** 2) / (2 * (sigma * mouth_w) ** 2)) * is_face
+            du += np.sign(cu) * du_amp * mouth_w * g
+            dv += dv_amp * mouth_w * g
+        basis[k[name], :, :2] = frame.to_image(du, dv)
+
+    # upper_lip_raise: the upper lip lifts most at its centre; the skin above follows.
+    profile = np.cos(np.clip(u / mouth_w, -0.5, 0.5) * np.pi) ** 2
+    above = np.where(upper_lip, 1.0, np.exp(-np.clip(-v, 0, None) / (0.25 * mouth_w)) * (v < 0) * is_face)
+    basis[k["upper_lip_raise"], :, :2] = frame.to_image(np.zeros_like(u), -0.12 * mouth_w * profile * above)
+
+    # brow_raise: brows and forehead lift, fading over a few tenths of the eye distance.
+    brows = pts[list(lm.RIGHT_BROW + lm.LEFT_BROW), :2]
+    d_brow = np.min(np.linalg.norm(rest[:, None, :2] - brows[None], axis=2), axis=1)
+    brow_v = frame.uv(brows)[1].mean()
+    w_brow = np.exp(-(d_brow / (0.3 * ipd)) ** 2)
+    w_brow = np.maximum(w_brow, 0.5 * _smoothstep(brow_v - v, 0.0, 0.6 * ipd)) * is_face
+    basis[k["brow_raise"], :, :2] = frame.to_image(np.zeros_like(u), -0.12 * ipd * w_brow)
+
+    # blinks and gaze, per eye.
+    for side, upper, lower, iris in (("left", lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER, lm.LEFT_IRIS),
+                                     ("right", lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER, lm.RIGHT_IRIS)):
+        _eye_bases(basis, k, side, rest, u, v, frame, pts, upper, lower, iris, ipd)
+
+    # 5. Mouth cavity attributes: which lip each inner vertex belongs to, and its partner.
+    cavity_t = np.zeros(len(rest))
+    cavity_partner = np.arange(len(rest))
+    cavity_u = np.zeros(len(rest))
+    n_inner = len(lm.LIPS_INNER_UPPER)
+    for i, (a, b) in enumerate(zip(lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER)):
+        cavity_t[b] = 1.0 if a != b else 0.5
+        cavity_partner[a], cavity_partner[b] = b, a
+        cavity_u[a] = cavity_u[b] = i / (n_inner - 1)
+
+    # 6. Triangles that never move are left out of the per-frame rasterization.
+    moving = (head_weight > 0) | np.any(basis != 0, axis=(0, 2))
+    tri_arr = np.array(tris, dtype=np.int32)
+    return FaceRig(
+        rest_xyz=rest.astype(np.float32),
+        triangles=tri_arr,
+        material=np.array(material, dtype=np.uint8),
+        movable=moving[tri_arr].any(axis=1),
+        head_weight=head_weight.astype(np.float32),
+        expression_basis=basis.astype(np.float32),
+        pivot_xyz=pivot.astype(np.float32),
+        cavity_t=cavity_t.astype(np.float32),
+        cavity_partner=cavity_partner.astype(np.int32),
+        cavity_u=cavity_u.astype(np.float32),
+        face_height_px=face_h,
+        ipd_px=ipd,
+        mouth_width_px=mouth_w,
+    )
+
+
+def _eye_bases(basis, k, side, rest, u, v, frame, pts, upper, lower, iris, ipd) -> None:
+    """Fills blink_<side>, and adds this eye's share of gaze_x / gaze_y."""
+    up_u, up_v = frame.uv(pts[list(upper), :2])
+    lo_u, lo_v = frame.uv(pts[list(lower), :2])
+    lid_v_at = _interp_along(u, up_u, up_v)
+    low_v_at = _interp_along(u, lo_u, lo_v)
+    opening = np.clip(low_v_at - lid_v_at, 0, None)
+    span = (u >= up_u.min()) & (u <= up_u.max())
+    eye_w = float(up_u.max() - up_u.min())
+
+    # Closing: the upper lid margin travels down onto the lower lid (which rises a tenth);
+    # skin above follows with a fall-off; points inside the opening are squeezed in proportion.
+    dv = np.zeros_like(u)
+    above = span & (v < lid_v_at - 1e-3)
+    dv[above] = 0.9 * opening[above] * np.exp(-(lid_v_at[above] - v[above]) / (0.12 * ipd))
+    inside = span & (v >= lid_v_at - 1e-3) & (v <= low_v_at + 1e-3)
+    frac = np.clip((low_v_at - v) / np.maximum(opening, 1e-6), 0, 1)
+    dv[inside] = 0.9 * opening[inside] * frac[inside]
+    below = span & (v > low_v_at + 1e-3)
+    dv[below] = -0.1 * opening[below] * np.exp(-(v[below] - low_v_at[below]) / (0.08 * ipd))
+    dv[list(upper)] = 0.9 * opening[list(upper)]
+    dv[list(lower)] = -0.1 * opening[list(lower)]
+    dv[[upper[0], upper[-1]]] = 0.0  # eye corners stay
+    eye_region = np.abs(u - 0.5 * (up_u.min() + up_u.max())) < eye_w
+    dv *= eye_region
+    basis[k[f"blink_{side}"], :, :2] = frame.to_image(np.zeros_like(u), dv)
+
+    # Gaze: the iris slides inside the opening; the upper lid follows vertical gaze a little.
+    iris_ids = list(iris)
+    gx = np.zeros_like(u)
+    gy = np.zeros_like(u)
+    gx[iris_ids] = 0.22 * eye_w
+    gy[iris_ids] = 0.12 * eye_w
+    gy[list(upper[1:-1])] = 0.04 * eye_w
+    basis[k["gaze_x"], :, :2] += frame.to_image(gx, np.zeros_like(u))
+    basis[k["gaze_y"], :, :2] += frame.to_image(np.zeros_like(u), gy)

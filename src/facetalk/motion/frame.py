@@ -1,0 +1,68 @@
+"""The per-frame motion parameters every stage agrees on."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+
+# Expression coefficients, in the order of the face rig's blendshape basis.
+EXPRESSION_NAMES = (
+    "jaw_open",         # 0 closed .. 1 wide open
+    "lip_spread",       # -1 rounded/narrow (u, o) .. +1 spread (i, e)
+    "smile",            # -1 corners down .. +1 corners up and out
+    "upper_lip_raise",  # 0 .. 1 upper lip lifts off the teeth
+    "brow_raise",       # -1 frown .. +1 raised
+    "blink_left",       # 0 open .. 1 closed (subject's left eye)
+    "blink_right",      # 0 open .. 1 closed (subject's right eye)
+    "gaze_x",           # -1 subject looks to the image's left .. +1 image's right
+    "gaze_y",           # -1 up .. +1 down
+)
+
+
+@dataclass(frozen=True)
+class MotionFrame:
+    """Everything that moves in one video frame.
+
+    Angles in degrees (yaw + turns the face toward the image's right, pitch + nods down,
+    roll + tilts clockwise in the image); translation in face heights (+x right, +y down);
+    `scale` is the head's apparent size (1 = as in the photo, >1 nearer).
+    """
+
+    t_s: float
+    yaw_deg: float = 0.0
+    pitch_deg: float = 0.0
+    roll_deg: float = 0.0
+    tx: float = 0.0
+    ty: float = 0.0
+    scale: float = 1.0
+    jaw_open: float = 0.0
+    lip_spread: float = 0.0
+    smile: float = 0.0
+    upper_lip_raise: float = 0.0
+    brow_raise: float = 0.0
+    blink_left: float = 0.0
+    blink_right: float = 0.0
+    gaze_x: float = 0.0
+    gaze_y: float = 0.0
+
+    def expression(self) -> tuple[float, ...]:
+        """The expression coefficients in EXPRESSION_NAMES order."""
+        return tuple(getattr(self, name) for name in EXPRESSION_NAMES)
+
+    def to_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, float]) -> "MotionFrame":
+        known = {f.name for f in fields(cls)}
+        unknown = set(values) - known
+        if unknown:
+            raise ValueError(f"unknown motion parameters: {sorted(unknown)}")
+        return cls(**{k: float(v) for k, v in values.items()})
+
+    def with_(self, **changes: float) -> "MotionFrame":
+        return replace(self, **changes)
+
+
+def neutral(t_s: float = 0.0) -> MotionFrame:
+    """The photo as it is: every parameter at rest."""
+    return MotionFrame(t_s=t_s)

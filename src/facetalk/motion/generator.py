@@ -1,0 +1,61 @@
+"""Audio chunks in, MotionFrames out, with bounded look-ahead: one core for files and live streams."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+
+from facetalk.audio.features import FrameFeatureExtractor
+from facetalk.config import Controls, MotionConfig
+from facetalk.motion.frame import MotionFrame
+from facetalk.motion.idle import HeadAndFace
+from facetalk.motion.lips import LipMapper
+
+
+class MotionGenerator:
+    """Push PCM chunks (mono float32 at `sr`); get each frame's motion as soon as its audio
+    (plus `lookahead_s`) has arrived. Deterministic for a given controls.seed, whatever the chunking."""
+
+    def __init__(self, config: MotionConfig = MotionConfig(), controls: Controls = Controls(), *,
+                 sr: int = 16000):
+        self.config = config
+        self.sr = sr
+        self._features = FrameFeatureExtractor(sr=sr, fps=config.fps, window_s=2 * config.lookahead_s)
+        self._lips = LipMapper(fps=config.fps, gain=controls.mouth_gain)
+        self._face = HeadAndFace(controls.seed, fps=config.fps, head_motion=controls.head_motion,
+                                 blink_rate_per_min=controls.blink_rate_per_min)
+        self._index = 0
+
+    @property
+    def lookahead_s(self) -> float:
+        return self._features.lookahead_s
+
+    def push(self, samples: np.ndarray) -> list[MotionFrame]:
+        return self._frames(self._features.push(samples))
+
+    def flush(self, *, n_frames: int | None = None) -> list[MotionFrame]:
+        """Ends the stream; emits the remaining frames (`n_frames` in all, if given)."""
+        return self._frames(self._features.flush(n_frames=n_frames))
+
+    def _frames(self, feats) -> list[MotionFrame]:
+        mouth = self._lips(feats)
+        frames = []
+        for i in range(len(feats)):
+            level = float(np.clip((feats.loudness_db[i] + 50.0) / 30.0, 0.0, 1.0))
+            frames.append(MotionFrame(t_s=self._index / self.config.fps,
+                                      jaw_open=float(mouth.jaw_open[i]),
+                                      lip_spread=float(mouth.lip_spread[i]),
+                                      **self._face.step(level)))
+            self._index += 1
+        return frames
+
+
+def generate_motion(chunks: Iterable[np.ndarray], config: MotionConfig = MotionConfig(),
+                    controls: Controls = Controls(), *, sr: int = 16000,
+                    n_frames: int | None = None) -> Iterator[MotionFrame]:
+    """Motion for a whole clip given as an iterable of PCM chunks, frame by frame."""
+    gen = MotionGenerator(config, controls, sr=sr)
+    for chunk in chunks:
+        yield from gen.push(chunk)
+    yield from gen.flush(n_frames=n_frames)

@@ -1,0 +1,127 @@
+"""Mouth interior: throat, tongue and teeth, drawn where the lips part beyond the photo's own opening.
+
+Cavity pixels carry, from the rasterizer, their position between the inner lips (t: 0 at the
+upper lip, 1 at the lower) and along the mouth (u: 0..1 corner to corner). Upper teeth hang a
+fixed distance below the upper lip and lower teeth sit a fixed distance above the lower lip,
+so they move with their jaws. Colours come from the photo (lip colour, skin brightness).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from facetalk.face import landmarks as lm
+from facetalk.face.rig import MATERIAL_CAVITY, FaceRig
+
+
+def _polygon_mask(shape: tuple[int, int], polygon_xy: np.ndarray) -> np.ndarray:
+    import cv2
+
+    mask = np.zeros(shape, np.uint8)
+    cv2.fillPoly(mask, [np.round(polygon_xy).astype(np.int32)], 1)
+    return mask.astype(bool)
+
+
+class MouthPainter:
+    """Composites the mouth interior into rendered frames of one photo."""
+
+    def __init__(self, rig: FaceRig, image: np.ndarray):
+        self.rig = rig
+        cavity = np.nonzero(rig.material == MATERIAL_CAVITY)[0]
+        self._is_cavity = np.zeros(len(rig.triangles) + 1, bool)  # +1: index -1 (no triangle)
+        self._is_cavity[cavity] = True
+        self._verts = np.unique(rig.triangles[cavity])
+        rest = rig.rest_xyz[:, :2]
+        self._rest_gap = np.linalg.norm(rest - rest[rig.cavity_partner], axis=1)
+        self._colors(image)
+
+    def _colors(self, image: np.ndarray) -> None:
+        pts = self.rig.rest_xyz[:, :2]
+        shape = image.shape[:2]
+        outer = pts[list(lm.LIPS_OUTER_UPPER) + list(lm.LIPS_OUTER_LOWER[-2:0:-1])]
+        inner = pts[list(lm.LIPS_INNER_UPPER) + list(lm.LIPS_INNER_LOWER[-2:0:-1])]
+        lips = _polygon_mask(shape, outer) & ~_polygon_mask(shape, inner)
+        lip = np.median(image[lips], axis=0) if lips.any() else np.array([150.0, 80.0, 80.0])
+        face = _polygon_mask(shape, pts[list(lm.FACE_OVAL)]) & ~lips
+        skin_luma = float(np.median(image[face] @ np.array([0.299, 0.587, 0.114]))) if face.any() else 150.0
+        light = float(np.clip(0.5 + 0.5 * skin_luma / 170.0, 0.55, 1.0))
+        self.teeth_rgb = np.array([236.0, 230.0, 214.0]) * light
+        self.throat_rgb = lip * 0.32 + 4.0
+        self.tongue_rgb = lip * np.array([0.95, 0.72, 0.72])
+
+    def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray) -> None:
+        """Draws the interior into `out` (H, W, 3) uint8 in place, given this frame's (V, 3) vertices."""
+        import cv2
+
+        xy = verts[self._verts, :2]
+        h, w = tri_id.shape
+        x0, y0 = np.maximum(np.floor(xy.min(axis=0)).astype(int) - 2, 0)
+        x1, y1 = np.minimum(np.ceil(xy.max(axis=0)).astype(int) + 3, (w, h))
+        if x0 >= x1 or y0 >= y1:
+            return
+        ids = tri_id[y0:y1, x0:x1]
+        mask = self._is_cavity[ids]
+        if not mask.any():
+            return
+        ys, xs = np.nonzero(mask)
+        tris = self.rig.triangles[ids[ys, xs]]
+        b = bary[y0 + ys, x0 + xs]
+        weights = np.column_stack([b, 1.0 - b.sum(axis=1)])
+
+        def interp(per_vertex: np.ndarray) -> np.ndarray:
+            return (weights * per_vertex[tris]).sum(axis=1)
+
+        rig = self.rig
+        gap = np.linalg.norm(verts[:, :2] - verts[rig.cavity_partner, :2], axis=1)
+        opening, rest_opening = interp(gap), interp(self._rest_gap)
+        t, u = interp(rig.cavity_t), interp(rig.cavity_u)
+        mouth_w = float(np.linalg.norm(verts[lm.MOUTH_CORNERS[0], :2] - verts[lm.MOUTH_CORNERS[1], :2]))
+        color = self._shade(t * opening, (1.0 - t) * opening, opening, u, mouth_w)
+        # The photo's own opening (if any) stays as photographed; new opening fades in.
+        alpha = np.clip((opening - rest_opening - 0.5) / (0.04 * mouth_w), 0.0, 1.0)
+
+        region = (y1 - y0, x1 - x0)
+        a = np.zeros(region, np.float32)
+        a[ys, xs] = alpha
+        premul = np.zeros(region + (3,), np.float32)
+        premul[ys, xs] = color * alpha[:, None]
+        # Soft, anti-aliased inner-lip edge: blur premultiplied colour and coverage alike.
+        a = cv2.GaussianBlur(a, (3, 3), 0.7)
+        premul = cv2.GaussianBlur(premul, (3, 3), 0.7)
+        sub = out[y0:y1, x0:x1].astype(np.float32)
+        out[y0:y1, x0:x1] = np.clip(sub * (1.0 - a[..., None]) + premul + 0.5, 0, 255).astype(np.uint8)
+
+    def _shade(self, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, u: np.ndarray,
+               mouth_w: float) -> np.ndarray:
+        """(N, 3) interior colour from each pixel's distance (px) to the upper and lower inner lip."""
+        across = np.abs(2.0 * u - 1.0)  # 0 mid-mouth .. 1 at the corners
+        depth_shade = (1.0 - 0.45 * across ** 2)[:, None]
+        color = np.broadcast_to(self.throat_rgb, (len(u), 3)) * (0.7 + 0.3 * depth_shade)
+
+        # Tongue: a rounded hump rising from the lower lip when the mouth is well open.
+        tongue_top = opening * (0.55 + 0.3 * across ** 2)
+        tongue = np.clip((d_upper - tongue_top) / 1.5, 0, 1) * np.clip((opening - 0.12 * mouth_w) / (0.1 * mouth_w), 0, 1)
+        color = _mix(color, self.tongue_rgb * depth_shade * 0.85, tongue)
+
+        # Lower teeth: a band just above the lower lip, shown only when wide open.
+        lower_h = 0.06 * mouth_w
+        lower = np.clip((lower_h - d_lower) / 1.0, 0, 1) * (across < 0.7) \
+            * np.clip((opening - 0.22 * mouth_w) / (0.1 * mouth_w), 0, 1)
+        color = _mix(color, self.teeth_rgb * 0.8 * depth_shade * self._tooth_gaps(u, mouth_w), lower)
+
+        # Upper teeth: hang from the upper lip; darker toward the corners, faint gaps between teeth.
+        upper_h = 0.10 * mouth_w
+        upper = np.clip((upper_h - d_upper) / 1.0, 0, 1) * np.clip((0.85 - across) / 0.1, 0, 1)
+        edge_shade = (1.0 - 0.15 * np.clip(d_upper / upper_h, 0, 1))[:, None]
+        color = _mix(color, self.teeth_rgb * depth_shade ** 1.5 * edge_shade * self._tooth_gaps(u, mouth_w), upper)
+        return color
+
+    @staticmethod
+    def _tooth_gaps(u: np.ndarray, mouth_w: float) -> np.ndarray:
+        """(N, 1) brightness factor darkening thin lines between teeth (~0.11 mouth widths apart)."""
+        s = (u - 0.5) / 0.11
+        return (1.0 - 0.2 * np.exp(-((s - np.round(s)) / 0.07) ** 2))[:, None]
+
+
+def _mix(base: np.ndarray, layer: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    return base + (np.broadcast_to(layer, base.shape) - base) * alpha[:, None]

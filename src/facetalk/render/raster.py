@@ -1,0 +1,92 @@
+"""Triangle rasterizer with a depth buffer, producing a backward warp map.
+
+For every output pixel covered by a triangle it writes where to sample the photo (the
+triangle's rest-pose coordinates, interpolated barycentrically), which triangle won the depth
+test, and two barycentric weights. Pixels no triangle covers keep the identity map.
+Compiled with numba on first use (cached on disk afterwards).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+
+@njit(cache=True, nogil=True, fastmath=True, parallel=True)
+def rasterize(dst_xy, depth, src_xy, triangles, active, map_x, map_y, zbuf, tri_id, bary):
+    """Rasterizes `triangles` (F, 3) at vertex positions `dst_xy` (V, 2), nearest `depth` wins.
+
+    Writes in place: map_x, map_y (H, W) float32 source coordinates; zbuf (H, W) float32
+    (pre-filled with -inf); tri_id (H, W) int32 (pre-filled with -1); bary (H, W, 2) float32
+    weights of the triangle's first two vertices. Rows are split into bands, one per thread.
+    """
+    height, width = map_x.shape
+    n_bands = 8
+    band_h = (height + n_bands - 1) // n_bands
+    for band in prange(n_bands):
+        row0 = band * band_h
+        row1 = min(height, row0 + band_h)
+        for f in range(triangles.shape[0]):
+            if not active[f]:
+                continue
+            i0 = triangles[f, 0]
+            i1 = triangles[f, 1]
+            i2 = triangles[f, 2]
+            x0 = dst_xy[i0, 0]
+            y0 = dst_xy[i0, 1]
+            x1 = dst_xy[i1, 0]
+            y1 = dst_xy[i1, 1]
+            x2 = dst_xy[i2, 0]
+            y2 = dst_xy[i2, 1]
+            area = (x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0)
+            if abs(area) < 1e-8:
+                continue
+            inv_area = 1.0 / area
+            ymin = max(row0, int(math.ceil(min(y0, min(y1, y2)))))
+            ymax = min(row1 - 1, int(math.floor(max(y0, max(y1, y2)))))
+            if ymin > ymax:
+                continue
+            xmin = max(0, int(math.ceil(min(x0, min(x1, x2)))))
+            xmax = min(width - 1, int(math.floor(max(x0, max(x1, x2)))))
+            if xmin > xmax:
+                continue
+            d0 = depth[i0]
+            d1 = depth[i1]
+            d2 = depth[i2]
+            for py in range(ymin, ymax + 1):
+                for px in range(xmin, xmax + 1):
+                    w1 = ((px - x0) * (y2 - y0) - (x2 - x0) * (py - y0)) * inv_area
+                    w2 = ((x1 - x0) * (py - y0) - (px - x0) * (y1 - y0)) * inv_area
+                    w0 = 1.0 - w1 - w2
+                    if w0 < -1e-5 or w1 < -1e-5 or w2 < -1e-5:
+                        continue
+                    z = w0 * d0 + w1 * d1 + w2 * d2
+                    if z <= zbuf[py, px]:
+                        continue
+                    zbuf[py, px] = z
+                    map_x[py, px] = w0 * src_xy[i0, 0] + w1 * src_xy[i1, 0] + w2 * src_xy[i2, 0]
+                    map_y[py, px] = w0 * src_xy[i0, 1] + w1 * src_xy[i1, 1] + w2 * src_xy[i2, 1]
+                    tri_id[py, px] = f
+                    bary[py, px, 0] = w0
+                    bary[py, px, 1] = w1
+
+
+class WarpBuffers:
+    """Per-frame output buffers, allocated once per output size and reused."""
+
+    def __init__(self, height: int, width: int):
+        ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+        self.identity_x, self.identity_y = xs, ys
+        self.map_x = xs.copy()
+        self.map_y = ys.copy()
+        self.zbuf = np.full((height, width), -np.inf, np.float32)
+        self.tri_id = np.full((height, width), -1, np.int32)
+        self.bary = np.zeros((height, width, 2), np.float32)
+
+    def reset(self) -> None:
+        np.copyto(self.map_x, self.identity_x)
+        np.copyto(self.map_y, self.identity_y)
+        self.zbuf.fill(-np.inf)
+        self.tri_id.fill(-1)

@@ -1,0 +1,67 @@
+"""Appearance + motion -> frames: the photo itself, deformed through the face rig's mesh."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from facetalk.face.rig import MATERIAL_CAVITY, FaceRig
+from facetalk.motion.frame import MotionFrame
+from facetalk.render.mouth import MouthPainter
+from facetalk.render.raster import WarpBuffers, rasterize
+
+
+def rotation_matrix(yaw_deg: float, pitch_deg: float, roll_deg: float) -> np.ndarray:
+    """(3, 3) head rotation in image axes (x right, y down, z away from the camera).
+
+    yaw + brings the nose toward the image's right, pitch + nods it down, roll + is clockwise.
+    """
+    y, p, r = (math.radians(a) for a in (yaw_deg, pitch_deg, roll_deg))
+    cy, sy, cp, sp, cr, sr = math.cos(y), math.sin(y), math.cos(p), math.sin(p), math.cos(r), math.sin(r)
+    yaw = np.array([[cy, 0, -sy], [0, 1, 0], [sy, 0, cy]])
+    pitch = np.array([[1, 0, 0], [0, cp, -sp], [0, sp, cp]])
+    roll = np.array([[cr, -sr, 0], [sr, cr, 0], [0, 0, 1]])
+    return roll @ yaw @ pitch
+
+
+def posed_vertices(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
+    """(V, 3) vertex positions for one frame: expression first, then head pose blended by weight."""
+    coeffs = np.asarray(frame.expression(), dtype=np.float32)
+    verts = rig.rest_xyz + np.tensordot(coeffs, rig.expression_basis, axes=1)
+    rot = rotation_matrix(frame.yaw_deg, frame.pitch_deg, frame.roll_deg).astype(np.float32)
+    shift = np.array([frame.tx, frame.ty, 0.0], np.float32) * rig.face_height_px
+    moved = (verts - rig.pivot_xyz) @ rot.T * np.float32(frame.scale) + rig.pivot_xyz + shift
+    return verts + rig.head_weight[:, None] * (moved - verts)
+
+
+class Renderer:
+    """Renders MotionFrames of one photo. Not thread-safe: it reuses its buffers."""
+
+    def __init__(self, rig: FaceRig, image: np.ndarray):
+        if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
+            raise ValueError(f"expected an (H, W, 3) uint8 image, got {image.shape} {image.dtype}")
+        self.rig = rig
+        self.image = np.ascontiguousarray(image)
+        self.height, self.width = image.shape[:2]
+        self._buffers = WarpBuffers(self.height, self.width)
+        self._src_xy = np.ascontiguousarray(rig.rest_xyz[:, :2])
+        self._mouth = MouthPainter(rig, self.image)
+
+    def render(self, frame: MotionFrame) -> np.ndarray:
+        """(H, W, 3) uint8 RGB frame."""
+        import cv2
+
+        verts = posed_vertices(self.rig, frame)
+        buf = self._buffers
+        buf.reset()
+        rasterize(np.ascontiguousarray(verts[:, :2]), np.ascontiguousarray(-verts[:, 2]), self._src_xy,
+                  self.rig.triangles, self.rig.movable, buf.map_x, buf.map_y, buf.zbuf, buf.tri_id, buf.bary)
+        out = cv2.remap(self.image, buf.map_x, buf.map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        self._mouth.paint(out, verts, buf.tri_id, buf.bary)
+        return out
+
+    def cavity_mask(self) -> np.ndarray:
+        """(H, W) bool: pixels the last render() drew from the mouth-cavity triangles."""
+        ids = self._buffers.tri_id
+        return (ids >= 0) & (self.rig.material[np.maximum(ids, 0)] == MATERIAL_CAVITY)

@@ -1,0 +1,67 @@
+import numpy as np
+
+from facetalk.face import landmarks as lm
+from facetalk.face.rig import MATERIAL_CAVITY, build_rig, face_mesh_triangles
+from facetalk.motion.frame import EXPRESSION_NAMES
+
+
+def _signed_areas(xy, tris):
+    a, b, c = xy[tris[:, 0]], xy[tris[:, 1]], xy[tris[:, 2]]
+    return (b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (c[:, 0] - a[:, 0]) * (b[:, 1] - a[:, 1])
+
+
+def test_topology(analysis):
+    rig = analysis.rig
+    assert face_mesh_triangles().shape == (852, 3)
+    assert rig.triangles.min() >= 0 and rig.triangles.max() < rig.n_vertices
+    assert len(rig.material) == len(rig.triangles)
+    cavity = rig.triangles[rig.material == MATERIAL_CAVITY]
+    assert len(cavity) == 18  # a strip over 11 upper and 11 lower inner-lip points, corners shared
+    assert set(cavity.ravel()) == set(lm.LIPS_INNER_UPPER) | set(lm.LIPS_INNER_LOWER)
+    # Eye openings are filled (they are holes in MediaPipe's mesh).
+    eye = set(lm.RIGHT_EYE_UPPER) | set(lm.RIGHT_EYE_LOWER)
+    fills = [t for t in rig.triangles[852:] if set(t) <= eye | set(lm.RIGHT_IRIS)]
+    assert len(fills) >= 14
+
+
+def test_mesh_covers_the_image_without_folds(analysis):
+    rig = analysis.rig
+    h, w = analysis.image.shape[:2]
+    outer = rig.rest_xyz[-len(lm.FACE_OVAL):, :2]
+    assert outer[:, 0].min() < 0 and outer[:, 0].max() > w and outer[:, 1].min() < 0 and outer[:, 1].max() > h
+    # The ring strips never fold over: each strip keeps one orientation.
+    ring_tris = rig.triangles[rig.material != MATERIAL_CAVITY][852:]
+    ring_tris = ring_tris[np.all(ring_tris >= lm.N_LANDMARKS, axis=1) | np.any(ring_tris >= lm.N_LANDMARKS, axis=1)]
+    signs = np.sign(_signed_areas(rig.rest_xyz[:, :2], ring_tris))
+    assert abs(signs.sum()) == len(signs)
+
+
+def test_weights_and_bases(analysis):
+    rig = analysis.rig
+    assert rig.head_weight.min() >= 0 and rig.head_weight.max() <= 1
+    assert np.all(rig.head_weight[:lm.N_LANDMARKS] == 1)
+    assert rig.head_weight[-len(lm.FACE_OVAL):].max() == 0  # the outermost ring is the still background
+    assert rig.expression_basis.shape == (len(EXPRESSION_NAMES), rig.n_vertices, 3)
+    k = {n: i for i, n in enumerate(EXPRESSION_NAMES)}
+    jaw = rig.expression_basis[k["jaw_open"]]
+    # Jaw opening moves the lower lip down (y +) and leaves the upper lip and the eyes alone.
+    assert jaw[14, 1] > 0.3 * rig.ipd_px and jaw[17, 1] > 0.3 * rig.ipd_px
+    assert abs(jaw[13, 1]) < 1e-6 and abs(jaw[0, 1]) < 1e-6 and np.abs(jaw[list(lm.LEFT_EYE_UPPER)]).max() < 1e-6
+    # A full blink brings the upper lid onto the lower lid.
+    rest = rig.rest_xyz
+    blink = rig.expression_basis[k["blink_left"]]
+    closed = rest[386, 1] + blink[386, 1]
+    assert abs(closed - (rest[374, 1] + blink[374, 1])) < 0.1 * rig.ipd_px
+    assert blink[386, 1] > 0 and abs(blink[263, 1]) < 1e-6
+
+
+def test_rejects_bad_landmarks():
+    import pytest
+
+    with pytest.raises(ValueError):
+        build_rig(np.zeros((468, 3)))
+
+
+def test_deterministic(analysis):
+    a, b = build_rig(analysis.landmarks_px), build_rig(analysis.landmarks_px)
+    assert np.array_equal(a.triangles, b.triangles) and np.array_equal(a.expression_basis, b.expression_basis)

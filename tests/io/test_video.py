@@ -1,0 +1,158 @@
+import av
+import numpy as np
+import pytest
+
+from facetalk.errors import InputError
+from facetalk.io import VideoInfo, VideoWriter, probe_video, read_frames, read_video_audio
+
+SR = 16000
+H, W = 96, 128
+
+
+def _frame(i: int) -> np.ndarray:
+    """A smooth, slowly moving color gradient (easy for H.264, so round-trip errors stay small)."""
+    y, x = np.mgrid[0:H, 0:W].astype(np.float32)
+    r = 128 + 100 * np.sin((x + 2 * i) / 20)
+    g = 128 + 100 * np.cos(y / 15)
+    b = np.full_like(x, 90 + i)
+    return np.stack([r, g, b], axis=-1).astype(np.uint8)
+
+
+def _tone(seconds: float, hz: float = 440.0) -> np.ndarray:
+    return (0.4 * np.sin(2 * np.pi * hz * np.arange(round(seconds * SR)) / SR)).astype(np.float32)
+
+
+def _write(path, n_frames: int = 50, **kwargs) -> None:
+    with VideoWriter(path, fps=25, **kwargs) as writer:
+        for i in range(n_frames):
+            writer.write(_frame(i))
+
+
+def test_write_and_probe(tmp_path):
+    path = tmp_path / "talk.mp4"
+    _write(path, audio=_tone(2.0))
+    info = probe_video(path)
+    assert isinstance(info, VideoInfo)
+    assert info.n_frames == 50
+    assert info.fps == 25
+    assert (info.width, info.height) == (W, H)
+    assert info.duration_s == pytest.approx(2.0, abs=0.05)
+    assert info.has_audio and info.audio_duration_s == pytest.approx(2.0, abs=0.07)
+    assert (info.video_codec, info.audio_codec, info.pix_fmt) == ("h264", "aac", "yuv420p")
+    assert [p.name for p in tmp_path.iterdir()] == ["talk.mp4"]
+
+
+def test_mp4_is_faststart_and_interleaved(tmp_path):
+    path = tmp_path / "talk.mp4"
+    _write(path, audio=_tone(2.0))
+    data = path.read_bytes()
+    assert 0 < data.index(b"moov") < data.index(b"mdat")  # index first: playback starts before download ends
+    with av.open(str(path)) as container:
+        kinds = [packet.stream.type for packet in container.demux() if packet.size]
+    # Audio packets are spread through the file rather than all after the video.
+    for part in np.array_split(np.array(kinds), 5):
+        assert set(part) == {"audio", "video"}
+
+
+def test_audio_longer_than_video_is_kept(tmp_path):
+    path = tmp_path / "long.mp4"
+    _write(path, n_frames=10, audio=_tone(1.0))
+    assert probe_video(path).audio_duration_s == pytest.approx(1.0, abs=0.07)
+
+
+def test_video_without_audio(tmp_path):
+    path = tmp_path / "mute.mp4"
+    _write(path, n_frames=5, audio=np.zeros(0, np.float32))
+    info = probe_video(path)
+    assert info.n_frames == 5 and not info.has_audio and info.audio_codec is None
+
+
+def test_read_frames_round_trip(tmp_path):
+    path = tmp_path / "talk.mp4"
+    _write(path, n_frames=20)
+    frames = read_frames(path)
+    count = 0
+    for i, frame in enumerate(frames):
+        assert frame.shape == (H, W, 3) and frame.dtype == np.uint8
+        assert np.abs(frame.astype(int) - _frame(i)).mean() < 3
+        count += 1
+    assert count == 20
+
+
+def test_read_video_audio(tmp_path):
+    path = tmp_path / "talk.mp4"
+    _write(path, audio=_tone(2.0, hz=300))
+    audio = read_video_audio(path, sr=8000)
+    assert abs(len(audio) - 16000) < 0.05 * 16000
+    spectrum = np.abs(np.fft.rfft(audio))
+    assert abs(np.fft.rfftfreq(len(audio), 1 / 8000)[spectrum.argmax()] - 300) < 5
+
+
+def test_metadata_round_trip(tmp_path):
+    path = tmp_path / "meta.mp4"
+    _write(path, n_frames=2, metadata={"comment": "facetalk seed=0", "title": "Hello"})
+    info = probe_video(path)
+    assert info.metadata["comment"] == "facetalk seed=0"
+    assert info.metadata["title"] == "Hello"
+
+
+@pytest.mark.parametrize("error", [RuntimeError, KeyboardInterrupt])
+def test_exception_leaves_nothing(tmp_path, error):
+    path = tmp_path / "out.mp4"
+    with pytest.raises(error):
+        with VideoWriter(path, fps=25, audio=_tone(1.0)) as writer:
+            for i in range(5):
+                writer.write(_frame(i))
+            assert list(tmp_path.iterdir())  # the partial file exists while writing ...
+            raise error("stop")
+    assert list(tmp_path.iterdir()) == []  # ... and is gone afterwards
+
+
+def test_failed_rewrite_keeps_the_old_file(tmp_path):
+    path = tmp_path / "out.mp4"
+    _write(path, n_frames=3)
+    before = path.read_bytes()
+    with pytest.raises(RuntimeError):
+        with VideoWriter(path, fps=25) as writer:
+            writer.write(_frame(0))
+            raise RuntimeError("stop")
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out.mp4"]
+
+
+def test_no_frames_is_an_error(tmp_path):
+    with pytest.raises(ValueError, match="no frames"):
+        with VideoWriter(tmp_path / "out.mp4", fps=25):
+            pass
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_odd_frame_size(tmp_path):
+    with pytest.raises(ValueError, match="even"):
+        with VideoWriter(tmp_path / "odd.mp4", fps=25) as writer:
+            writer.write(np.zeros((H + 1, W, 3), np.uint8))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_frame_size_must_not_change(tmp_path):
+    with pytest.raises(ValueError, match="differs"):
+        with VideoWriter(tmp_path / "out.mp4", fps=25) as writer:
+            writer.write(_frame(0))
+            writer.write(np.zeros((H // 2, W // 2, 3), np.uint8))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_frame_type(tmp_path):
+    with pytest.raises(ValueError, match="uint8"):
+        with VideoWriter(tmp_path / "out.mp4", fps=25) as writer:
+            writer.write(np.zeros((H, W, 3), np.float32))
+
+
+def test_probe_and_read_errors(tmp_path):
+    with pytest.raises(InputError, match=r"none\.mp4.*not found"):
+        probe_video(tmp_path / "none.mp4")
+    (tmp_path / "junk.mp4").write_bytes(b"not a video " * 100)
+    with pytest.raises(InputError, match=r"junk\.mp4"):
+        probe_video(tmp_path / "junk.mp4")
+    with pytest.raises(InputError, match=r"junk\.mp4"):
+        read_frames(tmp_path / "junk.mp4")  # raised at the call, before iterating
