@@ -305,8 +305,7 @@ def _eye_bases(basis, k, side, rest, u, v, frame, pts, upper, lower, iris, ipd) 
     dv[list(upper)] = 0.9 * opening[list(upper)]
     dv[list(lower)] = -0.1 * opening[list(lower)]
     dv[[upper[0], upper[-1]]] = 0.0  # eye corners stay
-    eye_region = np.abs(u - 0.5 * (up_u.min() + up_u.max())) < eye_w
-    dv *= eye_region
+    dv *= (np.abs(u - 0.5 * (up_u.min() + up_u.max())) < eye_w) & (np.arange(len(u)) < lm.N_LANDMARKS)
     basis[k[f"blink_{side}"], :, :2] = frame.to_image(np.zeros_like(u), dv)
 
     # Gaze: the iris slides inside the opening; the upper lid follows vertical gaze a little.

@@ -1,0 +1,49 @@
+import numpy as np
+
+from facetalk.render.raster import WarpBuffers, rasterize
+
+
+def _run(dst, depth, src, tris, size=32):
+    buf = WarpBuffers(size, size)
+    buf.reset()
+    rasterize(np.asarray(dst, np.float32), np.asarray(depth, np.float32), np.asarray(src, np.float32),
+              np.asarray(tris, np.int32), np.ones(len(tris), bool), buf.map_x, buf.map_y, buf.zbuf,
+              buf.tri_id, buf.bary)
+    return buf
+
+
+def test_single_triangle_coverage_and_map():
+    # Right triangle with legs of 20 px; its source is the same triangle shifted by (+3, +1).
+    dst = [[5, 5], [25, 5], [5, 25]]
+    src = [[8, 6], [28, 6], [8, 26]]
+    buf = _run(dst, [0, 0, 0], src, [[0, 1, 2]])
+    covered = buf.tri_id == 0
+    ys, xs = np.nonzero(covered)
+    assert np.all(xs - 5 + ys - 5 <= 20) and xs.min() == 5 and ys.min() == 5
+    assert abs(covered.sum() - 21 * 22 / 2) <= 1  # lattice points in the closed triangle
+    assert np.allclose(buf.map_x[covered], xs + 3, atol=1e-4) and np.allclose(buf.map_y[covered], ys + 1, atol=1e-4)
+    # Outside: identity map, no triangle.
+    assert np.array_equal(buf.map_x[~covered], np.nonzero(~covered)[1].astype(np.float32))
+    assert np.all(buf.tri_id[~covered] == -1)
+
+
+def test_nearest_triangle_wins_whatever_the_order():
+    dst = [[0, 0], [31, 0], [0, 31], [0, 0], [31, 0], [0, 31]]
+    src = [[0, 0], [31, 0], [0, 31], [5, 5], [36, 5], [5, 36]]
+    for depth, winner in (([0, 0, 0, 1, 1, 1], 1), ([1, 1, 1, 0, 0, 0], 0)):
+        buf = _run(dst, depth, src, [[0, 1, 2], [3, 4, 5]])
+        assert np.all(buf.tri_id[buf.tri_id >= 0] == winner)
+
+
+def test_shared_edge_leaves_no_gap():
+    dst = [[2, 2], [29, 3], [3, 29], [28, 28]]
+    buf = _run(dst, [0, 0, 0, 0], dst, [[0, 1, 2], [1, 3, 2]])
+    inside = np.zeros((32, 32), bool)
+    inside[4:27, 4:27] = True  # well inside the quad
+    assert np.all(buf.tri_id[inside] >= 0)
+
+
+def test_degenerate_and_offscreen_triangles_are_skipped():
+    dst = [[5, 5], [10, 10], [15, 15], [-50, -50], [-40, -50], [-50, -40]]
+    buf = _run(dst, [0] * 6, dst, [[0, 1, 2], [3, 4, 5]])
+    assert np.all(buf.tri_id == -1)

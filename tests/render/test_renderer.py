@@ -1,0 +1,98 @@
+import numpy as np
+import pytest
+
+from facetalk.face import landmarks as lm
+from facetalk.motion.frame import MotionFrame
+from facetalk.render.renderer import Renderer, posed_vertices, rotation_matrix
+
+
+@pytest.fixture(scope="module")
+def renderer(analysis):
+    return Renderer(analysis.rig, analysis.image)
+
+
+def psnr(a, b):
+    mse = np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2)
+    return 10 * np.log10(255.0 ** 2 / max(mse, 1e-12))
+
+
+def test_neutral_reproduces_the_photo(renderer, analysis):
+    out = renderer.render(MotionFrame(t_s=0))
+    assert out.shape == analysis.image.shape and out.dtype == np.uint8
+    assert psnr(out, analysis.image) >= 40.0
+
+
+POSES = [dict(yaw_deg=20), dict(yaw_deg=-20), dict(pitch_deg=20), dict(pitch_deg=-20), dict(roll_deg=20),
+         dict(roll_deg=-20), dict(tx=0.05, ty=-0.05, scale=1.15), dict(scale=0.85),
+         dict(yaw_deg=15, pitch_deg=-10, roll_deg=8, jaw_open=1, blink_left=1, gaze_x=1)]
+
+
+def _ring_mask(rig, verts, ring, shape):
+    """(H, W) bool: inside the polygon of ring `ring` (0 = first ring outside the face oval)."""
+    import cv2
+
+    n = len(lm.FACE_OVAL)
+    start = lm.N_LANDMARKS + ring * n
+    mask = np.zeros(shape, np.uint8)
+    cv2.fillPoly(mask, [np.round(verts[start:start + n, :2]).astype(np.int32)], 1)
+    return mask.astype(bool)
+
+
+@pytest.mark.parametrize("pose", POSES)
+def test_no_holes_and_nothing_outside_moves(renderer, analysis, pose):
+    frame = MotionFrame(t_s=0, **pose)
+    out = renderer.render(frame)
+    verts = posed_vertices(analysis.rig, frame)
+    shape = out.shape[:2]
+    # Every pixel of the moving region (out to the second ring) is drawn by some triangle.
+    inner = _ring_mask(analysis.rig, verts, 1, shape)
+    assert np.all(renderer._buffers.tri_id[inner] >= 0)
+    assert np.all(np.isfinite(renderer._buffers.map_x[inner]))
+    # Beyond the last moving ring the photo is untouched, to the bit.
+    still = ~_ring_mask(analysis.rig, verts, 3, shape)
+    assert np.array_equal(out[still], analysis.image[still])
+    assert np.abs(out.astype(int) - analysis.image).sum() > 0
+
+
+def test_yaw_moves_the_nose_toward_the_commanded_side(renderer, analysis):
+    nose = analysis.rig.rest_xyz[1, :2]
+    for yaw in (15, -15):
+        verts = posed_vertices(analysis.rig, MotionFrame(t_s=0, yaw_deg=yaw))
+        assert np.sign(verts[1, 0] - nose[0]) == np.sign(yaw)
+    assert np.allclose(rotation_matrix(0, 0, 0), np.eye(3))
+    r = rotation_matrix(10, -7, 4)
+    assert np.allclose(r @ r.T, np.eye(3), atol=1e-12)
+
+
+def test_open_jaw_draws_a_dark_mouth_interior(renderer, analysis):
+    closed = renderer.render(MotionFrame(t_s=0))
+    assert renderer.cavity_mask().sum() < 0.002 * closed.shape[0] * closed.shape[1] + 400
+    rest_cavity = renderer.cavity_mask().sum()
+    opened = renderer.render(MotionFrame(t_s=0, jaw_open=1.0))
+    mask = renderer.cavity_mask()
+    assert mask.sum() > rest_cavity + 500
+    luma = opened.astype(np.float64) @ [0.299, 0.587, 0.114]
+    interior = luma[mask]
+    # A throat darker than the surrounding skin, and bright teeth along the top.
+    skin = luma[int(analysis.landmarks_px[205, 1]), int(analysis.landmarks_px[205, 0])]
+    assert np.percentile(interior, 25) < 0.5 * skin
+    assert np.percentile(interior, 95) > 0.8 * skin
+
+
+def test_blink_closes_the_eye(renderer, analysis):
+    pts = analysis.landmarks_px
+    eye = (slice(int(pts[386, 1]) - 2, int(pts[374, 1]) + 2), slice(int(pts[362, 0]), int(pts[263, 0])))
+    open_eye = renderer.render(MotionFrame(t_s=0))[eye].astype(float)
+    closed_eye = renderer.render(MotionFrame(t_s=0, blink_left=1.0))[eye].astype(float)
+    # The dark iris disappears behind the lid: the darkest pixels get much lighter.
+    assert np.percentile(closed_eye.mean(axis=2), 5) > np.percentile(open_eye.mean(axis=2), 5) + 20
+
+
+def test_same_motion_same_pixels(renderer):
+    frame = MotionFrame(t_s=0, yaw_deg=7, jaw_open=0.4, blink_right=0.3)
+    assert np.array_equal(renderer.render(frame), renderer.render(frame))
+
+
+def test_rejects_bad_image(analysis):
+    with pytest.raises(ValueError):
+        Renderer(analysis.rig, analysis.image.astype(np.float32))

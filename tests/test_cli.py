@@ -1,0 +1,106 @@
+"""The command line, run as a user would: exit codes, one-line errors, no partial files."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from facetalk.io import probe_video, save_image, write_wav
+
+SR = 16000
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "facetalk.cli", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def short_wav(tmp_path_factory, speech):
+    path = tmp_path_factory.mktemp("audio") / "speech.wav"
+    write_wav(path, speech[: int(0.8 * SR)], sr=SR)
+    return path
+
+
+def _one_line_error(result, *needles):
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for needle in needles:
+        assert needle in lines[0]
+
+
+def test_render_with_motion_out_and_config(portrait_path, short_wav, tmp_path):
+    out = tmp_path / "out.mp4"
+    r = run("render", "--image", portrait_path, "--audio", str(short_wav), "-o", str(out), "--size", "256",
+            "--fps", "20", "--seed", "4", "--motion-out", str(tmp_path / "m.jsonl"), "--save-config", "-q")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == str(out)
+    info = probe_video(out)
+    assert (info.width, info.height, info.fps, info.n_frames) == (256, 256, 20, 20)  # 0.8 s -> 1 s minimum
+    rows = [json.loads(line) for line in (tmp_path / "m.jsonl").read_text().splitlines()]
+    assert len(rows) == 20
+    assert {"t_s", "yaw_deg", "pitch_deg", "roll_deg", "tx", "ty", "scale", "jaw_open", "blink_left",
+            "gaze_x", "gaze_y", "brow_raise", "lip_spread"} <= set(rows[0])
+    assert json.loads((tmp_path / "out.config.json").read_text())["controls"]["seed"] == 4
+
+
+def test_text_and_full_crop(portrait_path, tmp_path):
+    out = tmp_path / "t.mp4"
+    r = run("render", "--image", portrait_path, "--text", "Hi.", "--lang", "es", "-o", str(out),
+            "--crop", "full", "--size", "128", "-q")
+    assert r.returncode == 0, r.stderr
+    assert probe_video(out).width == 128
+
+
+def test_no_face_exit_2_names_the_file(tmp_path, short_wav):
+    blank = tmp_path / "wall.png"
+    save_image(blank, np.full((200, 200, 3), 180, np.uint8))
+    out = tmp_path / "o.mp4"
+    r = run("render", "--image", str(blank), "--audio", str(short_wav), "-o", str(out))
+    assert r.returncode == 2
+    _one_line_error(r, "no face", "wall.png")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("content", [b"", b"not audio at all" * 100])
+def test_bad_audio(portrait_path, tmp_path, content):
+    bad = tmp_path / "bad.mp3"
+    bad.write_bytes(content)
+    out = tmp_path / "o.mp4"
+    r = run("render", "--image", portrait_path, "--audio", str(bad), "-o", str(out))
+    _one_line_error(r, "bad.mp3")
+    assert list(tmp_path.iterdir()) == [bad]
+
+
+@pytest.mark.parametrize("content", [b"", b"\x89PNG\r\n\x1a\n garbage", None])
+def test_bad_image(tmp_path, short_wav, content):
+    img = tmp_path / "face.png"
+    if content is not None:
+        img.write_bytes(content)
+    r = run("render", "--image", str(img), "--audio", str(short_wav), "-o", str(tmp_path / "o.mp4"))
+    _one_line_error(r, "face.png")
+    assert not (tmp_path / "o.mp4").exists()
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--size", "10"], "size"), (["--fps", "0"], "fps"), (["--text", "hello", "--lang", "xx-nope"], "xx-nope"),
+    (["-o", "/nonexistent-dir/o.mp4"], "does not exist"), (["-o", "out.avi"], ".mp4"),
+    (["--face-index", "3"], "--face-index 3"), (["--head-motion", "-1"], "head_motion")])
+def test_bad_arguments(portrait_path, short_wav, tmp_path, args, needle):
+    base = {"--image": portrait_path, "--audio": str(short_wav), "-o": str(tmp_path / "o.mp4")}
+    if "--text" in args:
+        base.pop("--audio")
+    for i in range(0, len(args), 2):
+        base[args[i]] = args[i + 1]
+    r = run("render", *[x for kv in base.items() for x in kv], cwd=tmp_path)
+    _one_line_error(r, needle)
+
+
+def test_import_is_light():
+    code = "import sys, facetalk; print(sorted(m for m in ('numpy', 'cv2', 'mediapipe', 'av', 'numba') if m in sys.modules))"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.stdout.strip() == "[]"

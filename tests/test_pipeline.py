@@ -1,0 +1,101 @@
+"""End to end: photo + speech -> MP4, checked on the decoded output."""
+
+import numpy as np
+import pytest
+
+from facetalk.config import Config, Controls
+from facetalk.io import probe_video, read_frames
+from facetalk.io.motion import read_motion
+from facetalk.pipeline import Animator, n_frames_for
+
+SR = 16000
+
+
+@pytest.fixture(scope="module")
+def animator(portrait):
+    return Animator(portrait, source="astronaut.jpg")
+
+
+def _lip_gap(detector, frame):
+    """Inner-lip opening over mouth width, measured by the face mesh on a rendered frame."""
+    faces = detector.detect(frame)
+    assert faces, "no face found in a rendered frame"
+    p = faces[0].landmarks_px[:, :2]
+    return np.linalg.norm(p[13] - p[14]) / np.linalg.norm(p[61] - p[291])
+
+
+@pytest.mark.slow
+def test_render_to_file_end_to_end(animator, speech_then_silence, tmp_path):
+    from facetalk.face.landmarks import FaceMeshDetector
+
+    audio, speech_end_s = speech_then_silence
+    out, motion_out = tmp_path / "talk.mp4", tmp_path / "talk.jsonl"
+    animator.render_to_file(audio, out, controls=Controls(seed=3), motion_path=motion_out)
+
+    info = probe_video(out)
+    expected = n_frames_for(len(audio), sr=SR, fps=25)
+    assert info.n_frames == expected and info.width == info.height == 512
+    assert info.fps == 25 and abs(info.duration_s - len(audio) / SR) < 0.1
+    assert info.has_audio and info.audio_codec == "aac" and info.video_codec == "h264"
+    assert abs(info.audio_duration_s - len(audio) / SR) < 0.1
+    motion = list(read_motion(motion_out))
+    assert len(motion) == expected
+
+    with FaceMeshDetector(max_faces=1) as det:
+        gaps = np.array([_lip_gap(det, f) for f in read_frames(out)])
+        rest_gap = _lip_gap(det, animator.analysis.image)
+    t = np.arange(len(gaps)) / 25
+    jaw = np.array([m.jaw_open for m in motion])
+    speaking = (t < speech_end_s) & (jaw > 0.3)
+    silent = t > speech_end_s + 0.2
+    assert speaking.sum() >= 5 and silent.sum() >= 15
+    # The mouth opens while she speaks and closes back to the photo's own opening in silence.
+    assert np.median(gaps[speaking]) > rest_gap + 0.1
+    assert np.all(np.abs(gaps[silent] - rest_gap) < 0.06)
+    assert np.corrcoef(gaps, jaw)[0, 1] > 0.8
+
+
+def test_same_seed_same_frames_other_seed_other_motion(animator, speech):
+    clip = speech[: SR // 2]
+    a = [f.image for f in animator.render(clip, Controls(seed=5))]
+    b = [f.image for f in animator.render(clip, Controls(seed=5))]
+    c = [f.motion for f in animator.render(clip, Controls(seed=6))]
+    assert all(np.array_equal(x, y) for x, y in zip(a, b))
+    assert [f.motion for f in animator.render(clip, Controls(seed=5))] != c
+
+
+@pytest.mark.parametrize("audio", [np.zeros(0, np.float32), np.zeros(SR * 2, np.float32)])
+def test_empty_or_silent_audio_gives_a_still_blinking_face(animator, audio, tmp_path):
+    out = tmp_path / "still.mp4"
+    animator.render_to_file(audio, out, controls=Controls(seed=1, blink_rate_per_min=60))
+    info = probe_video(out)
+    assert info.n_frames == max(25, len(audio) * 25 // SR)
+    frames = list(animator.render(audio, Controls(seed=1, blink_rate_per_min=60)))
+    assert all(f.motion.jaw_open == 0 for f in frames)
+    assert max(f.motion.blink_left for f in frames) > 0.9
+
+
+def test_nothing_written_when_rendering_fails(animator, tmp_path, monkeypatch):
+    out, motion_out = tmp_path / "fail.mp4", tmp_path / "fail.jsonl"
+
+    def boom(_motion):
+        raise RuntimeError("renderer failed")
+
+    monkeypatch.setattr(animator._renderer, "render", boom)
+    with pytest.raises(RuntimeError):
+        animator.render_to_file(np.zeros(SR, np.float32), out, motion_path=motion_out)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_audio_arrays_are_refused(animator):
+    with pytest.raises(ValueError, match="mono"):
+        next(animator.render(np.zeros((2, 100), np.float32)))
+    with pytest.raises(ValueError, match="NaN"):
+        next(animator.render(np.full(100, np.nan, np.float32)))
+
+
+def test_config_round_trips_to_json():
+    import json
+
+    cfg = json.loads(Config().to_json())
+    assert cfg["framing"]["size"] == 512 and cfg["motion"]["fps"] == 25 and cfg["controls"]["seed"] == 0
