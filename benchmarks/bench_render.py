@@ -1,0 +1,93 @@
+"""Render benchmark: prints render-loop FPS, end-to-end real-time factor and peak memory.
+
+  .venv/bin/python benchmarks/bench_render.py [--seconds 30] [--sizes 512 1024] [--long-minutes 0]
+
+Render loop = MotionFrame -> RGB frame (mesh posing, rasterization, remap, mouth), no encoding.
+End to end = photo analysis + audio analysis + motion + render + H.264/AAC encoding to an MP4.
+--long-minutes N renders N minutes in a child process and prints its peak RSS, to show memory
+stays bounded however long the audio is.
+"""
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import resources
+
+import numpy as np
+
+from facetalk.config import Config, FramingConfig
+from facetalk.io import load_image, synthesize_speech
+from facetalk.pipeline import Animator
+
+SR = 16000
+TEXT = ("The astronaut looked back at the blue planet. Every sunrise in orbit comes sixteen times a day, "
+        "and each one is different. We trained for years, and still nothing prepares you for the view.")
+
+
+def speech_of(seconds: float) -> np.ndarray:
+    once = synthesize_speech(TEXT, lang="en", sr=SR)
+    reps = int(np.ceil(seconds * SR / len(once)))
+    return np.tile(once, reps)[: int(seconds * SR)]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def bench_loop(photo, audio, size: int) -> tuple[float, float, int]:
+    t0 = time.perf_counter()
+    animator = Animator(photo, config=Config(framing=FramingConfig(size=size)))
+    prep_s = time.perf_counter() - t0
+    motion = list(animator.motion(audio))
+    animator.render_motion(motion[0])  # compile / warm caches outside the timing
+    t0 = time.perf_counter()
+    for m in motion:
+        animator.render_motion(m)
+    return len(motion) / (time.perf_counter() - t0), prep_s, len(motion)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=float, default=30.0)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[512, 1024])
+    ap.add_argument("--long-minutes", type=float, default=0.0)
+    ap.add_argument("--child-long", type=float, default=0.0, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    photo = load_image(resources.files("facetalk.data").joinpath("astronaut.jpg"))
+
+    if args.child_long:
+        audio = speech_of(args.child_long * 60)
+        with tempfile.TemporaryDirectory() as tmp:
+            t0 = time.perf_counter()
+            Animator(photo).render_to_file(audio, os.path.join(tmp, "long.mp4"))
+            print(f"{time.perf_counter() - t0:.1f} {peak_rss_mb():.0f}")
+        return
+
+    print(f"facetalk render benchmark - {os.cpu_count()} CPUs, {args.seconds:.0f} s of speech")
+    audio = speech_of(args.seconds)
+    for size in args.sizes:
+        fps, prep_s, n = bench_loop(photo, audio, size)
+        print(f"render loop {size}x{size}: {fps:7.1f} frames/s over {n} frames "
+              f"(photo preparation {prep_s:.2f} s)")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        Animator(photo).render_to_file(audio, os.path.join(tmp, "bench.mp4"))
+        wall = time.perf_counter() - t0
+    print(f"end to end 512x512, {args.seconds:.0f} s clip: {wall:.2f} s wall, real-time factor "
+          f"{wall / args.seconds:.3f} ({args.seconds / wall:.1f}x faster than real time)")
+    print(f"peak memory (RSS): {peak_rss_mb():.0f} MB")
+
+    if args.long_minutes:
+        out = subprocess.run([sys.executable, __file__, "--child-long", str(args.long_minutes)],
+                             capture_output=True, text=True, check=True).stdout.split()
+        print(f"long render: {args.long_minutes:.0f} min of audio in {float(out[0]):.0f} s, "
+              f"peak memory (RSS) {float(out[1]):.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
