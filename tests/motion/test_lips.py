@@ -1,6 +1,6 @@
 import numpy as np
 
-from facetalk.audio.features import concat_features, extract_features
+from facetalk.audio.features import AudioFeatures, extract_features
 from facetalk.motion.lips import LipMapper
 
 SR, FPS = 16000, 25
@@ -9,6 +9,10 @@ SR, FPS = 16000, 25
 def mouth(audio: np.ndarray, *, gain: float = 1.0):
     feats = extract_features(audio, sr=SR, fps=FPS)
     return feats, LipMapper(fps=FPS, gain=gain)(feats)
+
+
+def frames_slice(feats: AudioFeatures, a: int, b: int) -> AudioFeatures:
+    return AudioFeatures(**{n: getattr(feats, n)[a:b] for n in AudioFeatures.__dataclass_fields__})
 
 
 def test_digital_silence_keeps_the_mouth_shut():
@@ -43,11 +47,7 @@ def test_mapper_is_chunk_invariant_and_gain_scales(speech):
     whole = LipMapper(fps=FPS)(feats)
     mapper = LipMapper(fps=FPS)
     cuts = [0, 1, 2, 7, 20, len(feats)]
-    pieces = [mapper(concat_features([_slice(feats, a, b)])) for a, b in zip(cuts[:-1], cuts[1:])]
+    pieces = [mapper(frames_slice(feats, a, b)) for a, b in zip(cuts[:-1], cuts[1:])]
     assert np.array_equal(np.concatenate([p.jaw_open for p in pieces]), whole.jaw_open)
     assert np.array_equal(np.concatenate([p.lip_spread for p in pieces]), whole.lip_spread)
     assert np.all(LipMapper(fps=FPS, gain=0.0)(feats).jaw_open == 0.0)
-
-
-def _slice(feats, a: int, b: int):
-    return type(feats)(**{n: getattr(feats, n)[a:b] for n in type(feats).__dataclass_fields__})

@@ -1,0 +1,119 @@
+from functools import lru_cache
+
+import numpy as np
+import pytest
+
+from facetalk.audio.features import extract_features
+from facetalk.config import Controls, MotionConfig
+from facetalk.motion.generator import MotionGenerator, generate_motion
+from facetalk.motion.lips import LipMapper
+
+SR, FPS = 16000, 25
+HEAD = ("yaw_deg", "pitch_deg", "roll_deg", "tx", "ty")
+
+
+def run(audio: np.ndarray, chunk: int | None = None, config: MotionConfig = MotionConfig(), **controls):
+    chunks = [audio] if chunk is None else [audio[i:i + chunk] for i in range(0, len(audio), chunk)]
+    return list(generate_motion(chunks, config, Controls(**controls), sr=SR))
+
+
+def track(frames, name: str) -> np.ndarray:
+    return np.array([getattr(f, name) for f in frames])
+
+
+@lru_cache(maxsize=None)
+def minute_of_silence(seed: int = 0, blink_rate_per_min: float = 17.0) -> tuple:
+    return tuple(run(np.zeros(60 * SR, np.float32), seed=seed, blink_rate_per_min=blink_rate_per_min))
+
+
+def closed_spans(blink: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) frame ranges where the lid is more than half closed."""
+    edges = np.diff(np.concatenate([[0], (blink > 0.5).astype(int), [0]]))
+    return list(zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]))
+
+
+def test_mouth_is_the_lip_mapping_of_the_audio(speech_then_silence):
+    audio, _ = speech_then_silence
+    frames = run(audio, chunk=320)
+    expected = LipMapper(fps=FPS)(extract_features(audio, sr=SR, fps=FPS))
+    assert len(frames) == int(np.ceil(len(audio) / SR * FPS))
+    assert np.array_equal(track(frames, "t_s"), np.arange(len(frames)) / FPS)
+    assert np.array_equal(track(frames, "jaw_open"), expected.jaw_open.astype(float))
+    assert np.array_equal(track(frames, "lip_spread"), expected.lip_spread.astype(float))
+    assert all(f.jaw_open == 0.0 for f in run(np.zeros(2 * SR, np.float32)))
+
+
+def test_same_seed_same_frames_whatever_the_chunking(speech_then_silence):
+    audio, _ = speech_then_silence
+    whole = run(audio, seed=7)
+    assert run(audio, chunk=SR // 50, seed=7) == whole
+    assert run(audio, chunk=SR // 2, seed=7) == whole
+    assert run(audio, seed=7) == whole
+
+
+def test_different_seeds_move_the_head_differently(speech):
+    a, b = run(speech, seed=1), run(speech, seed=2)
+    for name in ("yaw_deg", "pitch_deg", "roll_deg"):
+        assert not np.allclose(track(a, name), track(b, name)), name
+    assert np.array_equal(track(a, "jaw_open"), track(b, "jaw_open"))  # the mouth follows the audio only
+
+
+def test_zero_head_motion_holds_the_head_still(speech):
+    frames = run(np.concatenate([speech, np.zeros(SR // 2, np.float32), speech]), head_motion=0.0)
+    for name in HEAD:
+        assert np.all(track(frames, name) == 0.0), name
+    assert max(f.jaw_open for f in frames) > 0.3
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_blinks_at_a_human_rate_and_shape(seed):
+    blink = track(minute_of_silence(seed), "blink_left")
+    assert np.array_equal(blink, track(minute_of_silence(seed), "blink_right"))
+    assert np.all((blink >= 0) & (blink <= 1))
+    spans = closed_spans(blink)  # one per rising edge through 0.5; 60 s of audio, so per minute
+    assert 8 <= len(spans) <= 30
+    assert all((end - start) / FPS < 0.4 for start, end in spans)
+    apex_closed = [blink[start:end].max() > 0.9 for start, end in spans]
+    assert np.mean(apex_closed) >= 0.8
+
+
+def test_no_blinks_at_rate_zero():
+    assert all(f.blink_left == 0.0 and f.blink_right == 0.0 for f in minute_of_silence(0, 0.0))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_head_motion_is_smooth_and_moderate(seed):
+    yaw = track(minute_of_silence(seed), "yaw_deg")
+    assert np.percentile(np.abs(np.diff(yaw)), 95) < 0.5
+    assert 0.5 <= yaw.std() <= 8.0
+
+
+def test_gaze_stays_in_range(speech):
+    frames = list(minute_of_silence(0)) + run(speech, seed=3) + list(minute_of_silence(1))
+    for name in ("gaze_x", "gaze_y"):
+        values = track(frames, name)
+        assert np.all(np.abs(values) <= 1.0) and np.any(values != 0.0), name
+
+
+def test_lookahead_is_bounded():
+    assert MotionGenerator().lookahead_s <= 0.05
+    assert MotionGenerator(MotionConfig(lookahead_s=0.02)).lookahead_s <= 0.02 + 1 / SR
+
+
+@pytest.mark.parametrize("fps", [25, 30])
+def test_no_frame_before_its_audio_and_lookahead(speech, fps):
+    gen = MotionGenerator(MotionConfig(fps=fps), sr=SR)
+    rng = np.random.default_rng(fps)
+    pushed, emitted = 0, 0
+    while pushed < len(speech):
+        size = int(rng.choice([0, 1, 13, 320, 555, 2000]))
+        frames = gen.push(speech[pushed:pushed + size])
+        pushed += len(speech[pushed:pushed + size])
+        for frame in frames:
+            assert frame.t_s == pytest.approx(emitted / fps)
+            # Sub-sample slack: frame centres are rounded to whole samples.
+            assert frame.t_s + gen.lookahead_s <= pushed / SR + 0.5 / SR
+            emitted += 1
+        # ...and each frame comes as soon as its audio is there.
+        assert emitted / fps + gen.lookahead_s > pushed / SR - 0.5 / SR
+    assert emitted + len(gen.flush()) == int(np.ceil(len(speech) / SR * fps))
