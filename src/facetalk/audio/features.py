@@ -107,7 +107,7 @@ class FrameFeatureExtractor:
         f32 = np.float32
         return AudioFeatures(
             t_s=(frames / self.fps).astype(f32),
-            loudness_db=(20 * np.log10(np.maximum(rms, 1e-5))).astype(f32),
+            loudness_db=np.maximum(20 * np.log10(np.maximum(rms, 1e-10)), -100.0).astype(f32),
             low_ratio=(power[:, self._freqs < 1000].sum(axis=1) / total).astype(f32),
             high_ratio=(power[:, self._freqs >= 4000].sum(axis=1) / total).astype(f32),
             f1_hz=_band_centroid(power, self._freqs, 150, 1100).astype(f32),

@@ -117,7 +117,8 @@ class HeadAndFace:
         if self._t >= self._next_saccade:
             rng = self._gaze_rng
             on_camera = rng.random() < 0.6
-            self._gaze_target = (0.0, 0.0) if on_camera else (float(rng.normal(0, 0.25)), float(rng.normal(0, 0.12)))
+            off = np.clip(rng.normal(0.0, (0.25, 0.12)), -0.8, 0.8)
+            self._gaze_target = (0.0, 0.0) if on_camera else (float(off[0]), float(off[1]))
             self._next_saccade = self._t + float(rng.uniform(0.8, 3.0))
         for i in range(2):
             self._gaze[i] += 0.7 * (self._gaze_target[i] - self._gaze[i])

@@ -1,9 +1,11 @@
 """Mouth interior: throat, tongue and teeth, drawn where the lips part beyond the photo's own opening.
 
 Cavity pixels carry, from the rasterizer, their position between the inner lips (t: 0 at the
-upper lip, 1 at the lower) and along the mouth (u: 0..1 corner to corner). Upper teeth hang a
-fixed distance below the upper lip and lower teeth sit a fixed distance above the lower lip,
-so they move with their jaws. Colours come from the photo (lip colour, skin brightness).
+upper lip, 1 at the lower) and along the mouth (u: 0..1 corner to corner). What the photo shows
+between its lips (teeth in a smile) stays hung from the upper lip at its photographed distance;
+below it come synthetic upper teeth (if the photo's mouth was closed), a throat, a tongue and
+lower teeth resting a fixed distance above the lower lip, so teeth move with their jaws.
+Colours come from the photo (lip colour, skin brightness).
 """
 
 from __future__ import annotations
@@ -33,6 +35,15 @@ class MouthPainter:
         self._verts = np.unique(rig.triangles[cavity])
         rest = rig.rest_xyz[:, :2]
         self._rest_gap = np.linalg.norm(rest - rest[rig.cavity_partner], axis=1)
+        # Each inner-lip vertex's upper-lip anchor in the photo: itself or its upper partner.
+        upper = np.arange(len(rest))
+        lower = list(lm.LIPS_INNER_LOWER)
+        upper[lower] = rig.cavity_partner[lower]
+        self._anchor_xy = rest[upper]
+        eye_line = rest[lm.LEFT_EYE_UPPER[0]] - rest[lm.RIGHT_EYE_UPPER[0]]
+        self._down = np.array([-eye_line[1], eye_line[0]]) / np.linalg.norm(eye_line)
+        self._rest_mouth_w = float(np.linalg.norm(rest[lm.MOUTH_CORNERS[0]] - rest[lm.MOUTH_CORNERS[1]]))
+        self.image = image
         self._colors(image)
 
     def _colors(self, image: np.ndarray) -> None:
@@ -46,7 +57,7 @@ class MouthPainter:
         skin_luma = float(np.median(image[face] @ np.array([0.299, 0.587, 0.114]))) if face.any() else 150.0
         light = float(np.clip(0.5 + 0.5 * skin_luma / 170.0, 0.55, 1.0))
         self.teeth_rgb = np.array([236.0, 230.0, 214.0]) * light
-        self.throat_rgb = lip * 0.32 + 4.0
+        self.throat_rgb = lip * np.array([0.42, 0.3, 0.3]) + 6.0
         self.tongue_rgb = lip * np.array([0.95, 0.72, 0.72])
 
     def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray) -> None:
@@ -76,7 +87,17 @@ class MouthPainter:
         opening, rest_opening = interp(gap), interp(self._rest_gap)
         t, u = interp(rig.cavity_t), interp(rig.cavity_u)
         mouth_w = float(np.linalg.norm(verts[lm.MOUTH_CORNERS[0], :2] - verts[lm.MOUTH_CORNERS[1], :2]))
-        color = self._shade(t * opening, (1.0 - t) * opening, opening, u, mouth_w)
+        d_upper = t * opening
+        color = self._shade(d_upper, (1.0 - t) * opening, opening, u, mouth_w, photo_gap=rest_opening)
+        # The photo's own interior, hung from the upper lip at its photographed distance.
+        to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
+        d_rest = d_upper * to_rest
+        own = d_rest < rest_opening
+        if own.any():
+            anchor = np.column_stack([interp(self._anchor_xy[:, 0]), interp(self._anchor_xy[:, 1])])
+            src = anchor[own] + d_rest[own, None] * self._down
+            feather = np.clip((rest_opening[own] - d_rest[own]) / 1.5, 0, 1)[:, None]
+            color[own] = _mix(color[own], _bilinear(self.image, src), feather[:, 0])
         # The photo's own opening (if any) stays as photographed; new opening fades in.
         alpha = np.clip((opening - rest_opening - 0.5) / (0.04 * mouth_w), 0.0, 1.0)
 
@@ -92,11 +113,14 @@ class MouthPainter:
         out[y0:y1, x0:x1] = np.clip(sub * (1.0 - a[..., None]) + premul + 0.5, 0, 255).astype(np.uint8)
 
     def _shade(self, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, u: np.ndarray,
-               mouth_w: float) -> np.ndarray:
-        """(N, 3) interior colour from each pixel's distance (px) to the upper and lower inner lip."""
+               mouth_w: float, *, photo_gap: np.ndarray) -> np.ndarray:
+        """(N, 3) interior colour from each pixel's distance (px) to the upper and lower inner lip.
+        `photo_gap` is the photo's own opening there (px); synthetic upper teeth start below it."""
         across = np.abs(2.0 * u - 1.0)  # 0 mid-mouth .. 1 at the corners
         depth_shade = (1.0 - 0.45 * across ** 2)[:, None]
-        color = np.broadcast_to(self.throat_rgb, (len(u), 3)) * (0.7 + 0.3 * depth_shade)
+        # Lit near the lips, darkest deep in the middle of the opening.
+        near_lip = np.exp(-np.minimum(d_upper, d_lower) / (0.05 * mouth_w))[:, None]
+        color = np.broadcast_to(self.throat_rgb, (len(u), 3)) * (0.5 + 0.3 * depth_shade + 0.4 * near_lip)
 
         # Tongue: a rounded hump rising from the lower lip when the mouth is well open.
         tongue_top = opening * (0.55 + 0.3 * across ** 2)
@@ -106,12 +130,13 @@ class MouthPainter:
         # Lower teeth: a band just above the lower lip, shown only when wide open.
         lower_h = 0.06 * mouth_w
         lower = np.clip((lower_h - d_lower) / 1.0, 0, 1) * (across < 0.7) \
-            * np.clip((opening - 0.22 * mouth_w) / (0.1 * mouth_w), 0, 1)
-        color = _mix(color, self.teeth_rgb * 0.8 * depth_shade * self._tooth_gaps(u, mouth_w), lower)
+            * np.clip((opening - 0.28 * mouth_w) / (0.1 * mouth_w), 0, 1)
+        color = _mix(color, self.teeth_rgb * 0.75 * depth_shade * self._tooth_gaps(u, mouth_w), lower)
 
         # Upper teeth: hang from the upper lip; darker toward the corners, faint gaps between teeth.
         upper_h = 0.10 * mouth_w
-        upper = np.clip((upper_h - d_upper) / 1.0, 0, 1) * np.clip((0.85 - across) / 0.1, 0, 1)
+        upper = np.clip((upper_h - d_upper) / 1.0, 0, 1) * np.clip((0.85 - across) / 0.1, 0, 1) \
+            * (photo_gap < 0.5 * upper_h)
         edge_shade = (1.0 - 0.15 * np.clip(d_upper / upper_h, 0, 1))[:, None]
         color = _mix(color, self.teeth_rgb * depth_shade ** 1.5 * edge_shade * self._tooth_gaps(u, mouth_w), upper)
         return color
@@ -121,6 +146,19 @@ class MouthPainter:
         """(N, 1) brightness factor darkening thin lines between teeth (~0.11 mouth widths apart)."""
         s = (u - 0.5) / 0.11
         return (1.0 - 0.2 * np.exp(-((s - np.round(s)) / 0.07) ** 2))[:, None]
+
+
+def _bilinear(image: np.ndarray, xy: np.ndarray) -> np.ndarray:
+    """(N, 3) float colours of `image` at (N, 2) sub-pixel positions (clamped to the border)."""
+    h, w = image.shape[:2]
+    x = np.clip(xy[:, 0], 0, w - 1.001)
+    y = np.clip(xy[:, 1], 0, h - 1.001)
+    x0, y0 = x.astype(int), y.astype(int)
+    fx, fy = (x - x0)[:, None], (y - y0)[:, None]
+    img = image.astype(np.float32)
+    top = img[y0, x0] * (1 - fx) + img[y0, x0 + 1] * fx
+    bottom = img[y0 + 1, x0] * (1 - fx) + img[y0 + 1, x0 + 1] * fx
+    return top * (1 - fy) + bottom * fy
 
 
 def _mix(base: np.ndarray, layer: np.ndarray, alpha: np.ndarray) -> np.ndarray:
