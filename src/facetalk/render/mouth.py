@@ -58,7 +58,7 @@ class MouthPainter:
         light = float(np.clip(0.5 + 0.5 * skin_luma / 170.0, 0.55, 1.0))
         self.teeth_rgb = np.array([236.0, 230.0, 214.0]) * light
         self.throat_rgb = lip * np.array([0.42, 0.3, 0.3]) + 6.0
-        self.tongue_rgb = lip * np.array([0.95, 0.72, 0.72])
+        self.tongue_rgb = lip * np.array([0.85, 0.6, 0.6])
 
     def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray) -> None:
         """Draws the interior into `out` (H, W, 3) uint8 in place, given this frame's (V, 3) vertices."""
@@ -122,10 +122,11 @@ class MouthPainter:
         near_lip = np.exp(-np.minimum(d_upper, d_lower) / (0.05 * mouth_w))[:, None]
         color = np.broadcast_to(self.throat_rgb, (len(u), 3)) * (0.5 + 0.3 * depth_shade + 0.4 * near_lip)
 
-        # Tongue: a rounded hump rising from the lower lip when the mouth is well open.
-        tongue_top = opening * (0.55 + 0.3 * across ** 2)
-        tongue = np.clip((d_upper - tongue_top) / 1.5, 0, 1) * np.clip((opening - 0.12 * mouth_w) / (0.1 * mouth_w), 0, 1)
-        color = _mix(color, self.tongue_rgb * depth_shade * 0.85, tongue)
+        # Tongue: a low rounded hump behind the lower teeth, in shadow at its back.
+        tongue_top = opening * (0.68 + 0.25 * across ** 2)
+        into_tongue = np.clip((d_upper - tongue_top) / (0.08 * mouth_w), 0, 1)
+        tongue = np.clip((d_upper - tongue_top) / 1.5, 0, 1) * np.clip((opening - 0.15 * mouth_w) / (0.1 * mouth_w), 0, 1)
+        color = _mix(color, self.tongue_rgb * depth_shade * (0.45 + 0.4 * into_tongue[:, None]), tongue)
 
         # Lower teeth: a band just above the lower lip, shown only when wide open.
         lower_h = 0.06 * mouth_w
