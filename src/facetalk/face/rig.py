@@ -43,6 +43,9 @@ class FaceRig:
     cavity_t: (V,) 0 on the upper inner lip, 1 on the lower, 0.5 at the corners.
     cavity_partner: (V,) int32 index of the facing inner-lip vertex (itself elsewhere).
     cavity_u: (V,) position along the inner lips, 0 at the subject's right corner .. 1 at the left.
+    press_vertex, press_upper, press_lower: (M,) int32 — lip vertices moved by lip_press, and the
+        inner-lip pair whose gap each closes; press_weight: (M,) signed share of that gap
+        (+ toward the lower lip for upper-lip vertices, - for lower-lip ones).
     face_height_px, ipd_px, mouth_width_px: face measures in pixels.
     """
 
@@ -56,6 +59,10 @@ class FaceRig:
     cavity_t: np.ndarray
     cavity_partner: np.ndarray
     cavity_u: np.ndarray
+    press_vertex: np.ndarray
+    press_upper: np.ndarray
+    press_lower: np.ndarray
+    press_weight: np.ndarray
     face_height_px: float
     ipd_px: float
     mouth_width_px: float
@@ -234,8 +241,17 @@ def build_rig(landmarks_px: np.ndarray) -> FaceRig:
             dv += dv_amp * mouth_w * g
         basis[k[name], :, :2] = frame.to_image(du, dv)
 
-    # upper_lip_raise: the upper lip lifts most at its centre; the skin above follows.
     profile = np.cos(np.clip(u / mouth_w, -0.5, 0.5) * np.pi) ** 2
+    # lower_lip_depress: the lower lip pulls down at its centre, the chin skin follows a little.
+    below = np.where(lower_lip, 1.0, np.exp(-np.clip(v, 0, None) / (0.2 * mouth_w)) * (v > 0) * is_face * 0.5)
+    basis[k["lower_lip_depress"], :, :2] = frame.to_image(np.zeros_like(u), 0.10 * mouth_w * profile * below)
+
+    # smirk: the subject's left corner alone goes up and out.
+    cu, cv = corner_uv[1]
+    g = np.exp(-((u - cu) ** 2 + (v - cv) ** 2) / (2 * (0.35 * mouth_w) ** 2)) * is_face
+    basis[k["smirk"], :, :2] = frame.to_image(np.sign(cu) * 0.06 * mouth_w * g, -0.10 * mouth_w * g)
+
+    # upper_lip_raise: the upper lip lifts most at its centre; the skin above follows.
     above = np.where(upper_lip, 1.0, np.exp(-np.clip(-v, 0, None) / (0.25 * mouth_w)) * (v < 0) * is_face)
     basis[k["upper_lip_raise"], :, :2] = frame.to_image(np.zeros_like(u), -0.12 * mouth_w * profile * above)
 
@@ -246,6 +262,12 @@ def build_rig(landmarks_px: np.ndarray) -> FaceRig:
     w_brow = np.exp(-(d_brow / (0.3 * ipd)) ** 2)
     w_brow = np.maximum(w_brow, 0.5 * _smoothstep(brow_v - v, 0.0, 0.6 * ipd)) * is_face
     basis[k["brow_raise"], :, :2] = frame.to_image(np.zeros_like(u), -0.12 * ipd * w_brow)
+
+    # brow_inner_raise: only the brows' inner ends (by the nose) lift.
+    inner_ends = pts[[107, 66, 55, 65, 336, 296, 285, 295], :2]
+    d_inner = np.min(np.linalg.norm(rest[:, None, :2] - inner_ends[None], axis=2), axis=1)
+    w_inner = np.exp(-(d_inner / (0.22 * ipd)) ** 2) * is_face
+    basis[k["brow_inner_raise"], :, :2] = frame.to_image(np.zeros_like(u), -0.10 * ipd * w_inner)
 
     # blinks and gaze, per eye.
     for side, upper, lower, iris in (("left", lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER, lm.LEFT_IRIS),
@@ -262,7 +284,18 @@ def build_rig(landmarks_px: np.ndarray) -> FaceRig:
         cavity_partner[a], cavity_partner[b] = b, a
         cavity_u[a] = cavity_u[b] = i / (n_inner - 1)
 
-    # 6. Triangles that never move are left out of the per-frame rasterization.
+    # 6. lip_press: each lip vertex closes a share of the gap of its nearest inner-lip pair,
+    #    all of it on the inner contour, a third at the outer contour.
+    pairs = [(a, b) for a, b in zip(lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER) if a != b]
+    pair_u = np.array([0.5 * (u[a] + u[b]) for a, b in pairs])
+    lip_ids = np.nonzero(upper_lip | lower_lip)[0]
+    nearest = np.abs(u[lip_ids, None] - pair_u[None]).argmin(axis=1)
+    outer = set(lm.LIPS_OUTER_UPPER) | set(lm.LIPS_OUTER_LOWER)
+    inner = set(lm.LIPS_INNER_UPPER) | set(lm.LIPS_INNER_LOWER)
+    share = np.array([0.5 if i in inner else 0.17 if i in outer else 0.33 for i in lip_ids])
+    press_weight = np.where(upper_lip[lip_ids], share, -share)
+
+    # 7. Triangles that never move are left out of the per-frame rasterization.
     moving = (head_weight > 0) | np.any(basis != 0, axis=(0, 2))
     tri_arr = np.array(tris, dtype=np.int32)
     return FaceRig(
@@ -276,6 +309,10 @@ def build_rig(landmarks_px: np.ndarray) -> FaceRig:
         cavity_t=cavity_t.astype(np.float32),
         cavity_partner=cavity_partner.astype(np.int32),
         cavity_u=cavity_u.astype(np.float32),
+        press_vertex=lip_ids.astype(np.int32),
+        press_upper=np.array([pairs[i][0] for i in nearest], np.int32),
+        press_lower=np.array([pairs[i][1] for i in nearest], np.int32),
+        press_weight=press_weight.astype(np.float32),
         face_height_px=face_h,
         ipd_px=ipd,
         mouth_width_px=mouth_w,

@@ -10,9 +10,12 @@ EXPRESSION_NAMES = (
     "lip_spread",       # -1 rounded/narrow (u, o) .. +1 spread (i, e)
     "smile",            # -1 corners down .. +1 corners up and out
     "upper_lip_raise",  # 0 .. 1 upper lip lifts off the teeth
+    "lower_lip_depress",  # 0 .. 1 lower lip pulls down off the lower teeth (jaw stays)
+    "smirk",            # -1 .. +1 one-sided smile: + lifts the subject's left corner, - the right
     "brow_raise",       # -1 frown .. +1 raised
-    "blink_left",       # 0 open .. 1 closed (subject's left eye)
-    "blink_right",      # 0 open .. 1 closed (subject's right eye)
+    "brow_inner_raise",  # 0 .. 1 inner ends of the brows lift (sadness, worry, fear)
+    "blink_left",       # -0.3 wide open .. 0 as photographed .. 1 closed (subject's left eye)
+    "blink_right",      # -0.3 wide open .. 0 as photographed .. 1 closed (subject's right eye)
     "gaze_x",           # -1 subject looks to the image's left .. +1 image's right
     "gaze_y",           # -1 up .. +1 down
 )
@@ -38,11 +41,17 @@ class MotionFrame:
     lip_spread: float = 0.0
     smile: float = 0.0
     upper_lip_raise: float = 0.0
+    lower_lip_depress: float = 0.0
+    smirk: float = 0.0
     brow_raise: float = 0.0
+    brow_inner_raise: float = 0.0
     blink_left: float = 0.0
     blink_right: float = 0.0
     gaze_x: float = 0.0
     gaze_y: float = 0.0
+    # 0 .. 1 presses the inner lips together whatever the jaw does (p, b, m). Not a blendshape:
+    # it closes the current gap, so it is applied after the others (render.renderer.posed_vertices).
+    lip_press: float = 0.0
 
     def expression(self) -> tuple[float, ...]:
         """The expression coefficients in EXPRESSION_NAMES order."""

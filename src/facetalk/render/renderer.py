@@ -29,6 +29,9 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
     """(V, 3) vertex positions for one frame: expression first, then head pose blended by weight."""
     coeffs = np.asarray(frame.expression(), dtype=np.float32)
     verts = rig.rest_xyz + np.tensordot(coeffs, rig.expression_basis, axes=1)
+    if frame.lip_press:
+        gap = verts[rig.press_lower] - verts[rig.press_upper]
+        verts[rig.press_vertex] += np.float32(frame.lip_press) * rig.press_weight[:, None] * gap
     rot = rotation_matrix(frame.yaw_deg, frame.pitch_deg, frame.roll_deg).astype(np.float32)
     shift = np.array([frame.tx, frame.ty, 0.0], np.float32) * rig.face_height_px
     moved = (verts - rig.pivot_xyz) @ rot.T * np.float32(frame.scale) + rig.pivot_xyz + shift
