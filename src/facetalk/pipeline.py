@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +63,14 @@ class Animator:
         """(H, W, 3) uint8 frame for one set of motion parameters."""
         return self._renderer.render(motion)
 
+    def _finish_frame(self, image: np.ndarray) -> np.ndarray:
+        """Last step of every frame facetalk outputs (placeholder until provenance marking lands)."""
+        return image
+
+    def _frame(self, index: int, motion: MotionFrame, renderer: Renderer) -> RenderedFrame:
+        image = self._finish_frame(renderer.render(motion))
+        return RenderedFrame(index=index, t_s=motion.t_s, image=image, motion=motion)
+
     def motion(self, audio: np.ndarray, controls: Controls | None = None) -> Iterator[MotionFrame]:
         """MotionFrames for mono float32 `audio` at config.video.audio_sr, streamed in chunks."""
         audio = _mono_float(audio)
@@ -76,7 +84,19 @@ class Animator:
     def render(self, audio: np.ndarray, controls: Controls | None = None) -> Iterator[RenderedFrame]:
         """Frames for `audio`, one at a time (nothing is held: memory stays bounded)."""
         for i, motion in enumerate(self.motion(audio, controls)):
-            yield RenderedFrame(index=i, t_s=motion.t_s, image=self._renderer.render(motion), motion=motion)
+            yield self._frame(i, motion, self._renderer)
+
+    def open_stream(self, controls: Controls | None = None) -> StreamSession:
+        """A live session: push PCM chunks as they arrive, get each frame as soon as it is ready."""
+        return StreamSession(self, controls)
+
+    def stream(self, chunks: Iterable[np.ndarray], controls: Controls | None = None) -> Iterator[RenderedFrame]:
+        """Frames for audio arriving as `chunks` (20-40 ms of PCM each, say), each yielded as soon
+        as its audio plus the motion look-ahead is in; the same frames render() gives for the whole clip."""
+        session = self.open_stream(controls)
+        for chunk in chunks:
+            yield from session.push(chunk)
+        yield from session.close()
 
     def n_frames(self, audio: np.ndarray) -> int:
         return n_frames_for(len(audio), sr=self.config.video.audio_sr, fps=self.fps)
@@ -108,8 +128,56 @@ class Animator:
         return Path(path)
 
 
+class StreamSession:
+    """One live stream of one Animator: `push(pcm)` returns the frames that chunk completed,
+    `close()` the rest. PCM is mono at config.video.audio_sr, float in [-1, 1] or int16.
+
+    A frame at t_s is ready once audio up to t_s + lookahead_s has been pushed, so the delay a
+    stream adds is the look-ahead plus the chunk length plus render time. Each session renders
+    with its own buffers, so sessions of one Animator may run in different threads.
+    """
+
+    def __init__(self, animator: Animator, controls: Controls | None = None):
+        self._animator = animator
+        self.sample_rate = animator.config.video.audio_sr
+        self._motion = MotionGenerator(animator.config.motion, controls or animator.config.controls,
+                                       sr=self.sample_rate)
+        self._renderer = Renderer(animator.analysis.rig, animator.analysis.image)
+        self.n_samples = 0
+        self._n_frames = 0
+        self._closed = False
+
+    @property
+    def lookahead_s(self) -> float:
+        return self._motion.lookahead_s
+
+    def push(self, pcm: np.ndarray) -> list[RenderedFrame]:
+        """Adds one chunk of audio; returns the frames now ready (often none or one)."""
+        if self._closed:
+            raise RuntimeError("push() after close()")
+        pcm = _mono_float(pcm)
+        self.n_samples += len(pcm)
+        return self._render(self._motion.push(pcm))
+
+    def close(self) -> list[RenderedFrame]:
+        """Ends the stream: the remaining frames, so that they cover all the audio pushed (and at
+        least MIN_DURATION_S, as render() does). Later calls return nothing."""
+        if self._closed:
+            return []
+        self._closed = True
+        n_frames = n_frames_for(self.n_samples, sr=self.sample_rate, fps=self._animator.fps)
+        return self._render(self._motion.flush(n_frames=n_frames))
+
+    def _render(self, motions: list[MotionFrame]) -> list[RenderedFrame]:
+        first = self._n_frames
+        self._n_frames += len(motions)
+        return [self._animator._frame(first + i, m, self._renderer) for i, m in enumerate(motions)]
+
+
 def _mono_float(audio: np.ndarray) -> np.ndarray:
-    audio = np.asarray(audio, dtype=np.float32)
+    audio = np.asarray(audio)
+    # int16 PCM (what browsers and sound cards send) is scaled to [-1, 1), anything else taken as float.
+    audio = audio.astype(np.float32) / 32768.0 if audio.dtype == np.int16 else audio.astype(np.float32, copy=False)
     if audio.ndim != 1:
         raise ValueError(f"audio must be mono (n,) samples, got shape {audio.shape}")
     if not np.all(np.isfinite(audio)):
