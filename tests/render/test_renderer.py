@@ -3,12 +3,13 @@ import pytest
 
 from facetalk.face import landmarks as lm
 from facetalk.motion.frame import MotionFrame
+from facetalk.render.raster import WarpBuffers, rasterize
 from facetalk.render.renderer import Renderer, posed_vertices, rotation_matrix
 
 
 @pytest.fixture(scope="module")
 def renderer(analysis):
-    return Renderer(analysis.rig, analysis.image)
+    return Renderer(analysis)
 
 
 def psnr(a, b):
@@ -27,30 +28,29 @@ POSES = [dict(yaw_deg=20), dict(yaw_deg=-20), dict(pitch_deg=20), dict(pitch_deg
          dict(yaw_deg=15, pitch_deg=-10, roll_deg=8, jaw_open=1, blink_left=1, gaze_x=1)]
 
 
-def _ring_mask(rig, verts, ring, shape):
-    """(H, W) bool: inside the polygon of ring `ring` (0 = first ring outside the face oval)."""
-    import cv2
-
-    n = len(lm.FACE_OVAL)
-    start = lm.N_LANDMARKS + ring * n
-    mask = np.zeros(shape, np.uint8)
-    cv2.fillPoly(mask, [np.round(verts[start:start + n, :2]).astype(np.int32)], 1)
-    return mask.astype(bool)
-
-
 @pytest.mark.parametrize("pose", POSES)
 def test_no_holes_and_nothing_outside_moves(renderer, analysis, pose):
     frame = MotionFrame(t_s=0, **pose)
     out = renderer.render(frame)
     verts = posed_vertices(analysis.rig, frame)
     shape = out.shape[:2]
-    # Every pixel of the moving region (out to the second ring) is drawn by some triangle.
-    inner = _ring_mask(analysis.rig, verts, 1, shape)
-    assert np.all(renderer._buffers.tri_id[inner] >= 0)
-    assert np.all(np.isfinite(renderer._buffers.map_x[inner]))
-    # Beyond the last moving ring the photo is untouched, to the bit.
-    still = ~_ring_mask(analysis.rig, verts, 3, shape)
-    assert np.array_equal(out[still], analysis.image[still])
+    # The posed mesh, every triangle drawn, covers every pixel: no holes, no gaps between rings.
+    buf = WarpBuffers(*shape)
+    buf.reset()
+    rig = analysis.rig
+    rasterize(np.ascontiguousarray(verts[:, :2]), np.ascontiguousarray(-verts[:, 2]),
+              np.ascontiguousarray(rig.rest_xyz[:, :2]), rig.triangles, np.ones(len(rig.triangles), bool),
+              buf.map_x, buf.map_y, buf.zbuf, buf.tri_id, buf.bary)
+    assert np.all(buf.tri_id >= 0)
+    assert np.all(np.isfinite(renderer._buffers.map_x))
+    # Background the person neither covered in the photo nor covers now is untouched, to the bit.
+    import cv2
+
+    alpha = analysis.appearance.person_alpha
+    now = cv2.remap(alpha, renderer._buffers.map_x, renderer._buffers.map_y, cv2.INTER_LINEAR)
+    away = ~cv2.dilate(((alpha > 0) | (now > 0)).astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    assert away.mean() > 0.2
+    assert np.array_equal(out[away], analysis.image[away])
     assert np.abs(out.astype(int) - analysis.image).sum() > 0
 
 
@@ -94,5 +94,7 @@ def test_same_motion_same_pixels(renderer):
 
 
 def test_rejects_bad_image(analysis):
+    from dataclasses import replace
+
     with pytest.raises(ValueError):
-        Renderer(analysis.rig, analysis.image.astype(np.float32))
+        Renderer(replace(analysis, image=analysis.image.astype(np.float32)))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from facetalk.config import FramingConfig
+from facetalk.face.appearance import Appearance, build_appearance
 from facetalk.face.framing import CropBox, apply_crop, face_crop_box, full_box
 from facetalk.face.landmarks import FaceMeshDetector, select_face
 from facetalk.face.rig import FaceRig, build_rig
@@ -20,6 +21,7 @@ class FaceAnalysis:
     landmarks_px: (478, 3) float32 landmarks in `image` pixels (z in pixels, negative = nearer).
     crop: where `image` came from in the original photo.
     rig: the mesh and motion bases.
+    appearance: the layers rendered through the rig (texture, background plate, matte, irises).
     n_faces: how many faces the photo holds.
     """
 
@@ -27,6 +29,7 @@ class FaceAnalysis:
     landmarks_px: np.ndarray
     crop: CropBox
     rig: FaceRig
+    appearance: Appearance
     n_faces: int
 
 
@@ -57,6 +60,8 @@ def analyse_face(photo: np.ndarray, *, framing: FramingConfig, source: str = "ph
     finally:
         if own:
             detector.close()
-    # 4. The appearance model.
+    # 4. The appearance model: image layers, and the mesh rig (whose neck ends at the shoulders).
+    appearance = build_appearance(image, landmarks)
     return FaceAnalysis(image=image, landmarks_px=landmarks.astype(np.float32), crop=box,
-                        rig=build_rig(landmarks), n_faces=len(faces))
+                        rig=build_rig(landmarks, person_alpha=appearance.person_alpha),
+                        appearance=appearance, n_faces=len(faces))

@@ -21,12 +21,13 @@ from facetalk.motion.frame import EXPRESSION_NAMES
 
 MATERIAL_PHOTO = 0
 MATERIAL_CAVITY = 1
+MATERIAL_EYE = 2  # eye openings: sclera from the texture, iris drawn on top
 
 # Rings around the face oval, as multiples of the oval's radius from its centre; the last
-# one lies far outside any crop so the mesh covers the whole image. Head-following weight
-# for each (before the neck fall-off below the chin).
-RING_SCALES = (1.25, 1.6, 2.1, 3.0, 12.0)
-RING_HEAD_WEIGHT = (1.0, 0.55, 0.15, 0.0, 0.0)
+# one lies far outside any crop so the mesh covers the whole image. Everything at head level
+# follows the head rigidly (hair, ears, and background the matte hides anyway); below the
+# chin the weight falls off over the neck, so shoulders and body stay.
+RING_SCALES = (1.25, 1.6, 2.1, 2.8, 3.6, 4.6, 6.0, 12.0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,19 +119,15 @@ def _interp_along(u_query: np.ndarray, u_pts: np.ndarray, values: np.ndarray) ->
     return np.interp(u_query, u_pts[order], values[order])
 
 
-def _rings(oval: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Vertices, head weights, neck-ness and ring index of the rings around the face oval."""
+def _rings(oval: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Vertices of the rings around the face oval, each one's distance (px) outside the oval
+    along its ray from the oval's centre, and that centre."""
     centre = oval[:, :2].mean(axis=0)
     direction = oval[:, :2] - centre
-    down = np.clip(direction[:, 1] / np.linalg.norm(direction, axis=1), 0.0, 1.0) ** 2
-    verts, weights, neck = [], [], []
-    for scale, weight in zip(RING_SCALES, RING_HEAD_WEIGHT):
-        ring = np.column_stack([centre + direction * scale, oval[:, 2]])
-        verts.append(ring)
-        # Below the chin the neck bends and the shoulders stay: less head-following there.
-        weights.append(weight * (1.0 - 0.9 * down) if weight < 1.0 else 1.0 - 0.8 * down)
-        neck.append(down)
-    return np.concatenate(verts), np.concatenate(weights), np.concatenate(neck), centre
+    radius = np.linalg.norm(direction, axis=1)
+    verts = [np.column_stack([centre + direction * scale, oval[:, 2]]) for scale in RING_SCALES]
+    outside = [(scale - 1.0) * radius for scale in RING_SCALES]
+    return np.concatenate(verts), np.concatenate(outside), centre
 
 
 def _strip(a: list[int], b: list[int], *, closed: bool) -> list[tuple[int, int, int]]:
@@ -145,42 +142,50 @@ def _strip(a: list[int], b: list[int], *, closed: bool) -> list[tuple[int, int, 
     return tris
 
 
-def _eye_fill(pts: np.ndarray, upper: tuple[int, ...], lower: tuple[int, ...],
-              iris: tuple[int, ...]) -> list[tuple[int, int, int]]:
-    """Triangulates an eye opening, with the visible iris points inside it as vertices."""
+def _eye_fill(pts: np.ndarray, upper: tuple[int, ...], lower: tuple[int, ...]) -> list[tuple[int, int, int]]:
+    """Triangulates an eye opening (a hole in MediaPipe's mesh) from its contour alone."""
     from scipy.spatial import Delaunay
 
-    contour = list(upper) + list(lower[-2:0:-1])
+    contour = np.array(list(upper) + list(lower[-2:0:-1]))
     poly = pts[contour, :2]
-    inner = [i for i in iris if _inside(pts[[i], :2], poly)[0]
-             and np.min(np.linalg.norm(poly - pts[i, :2], axis=1)) > 0.5]
-    ids = np.array(contour + inner)
-    tri = Delaunay(pts[ids, :2].astype(np.float64))
     keep = []
-    for simplex in tri.simplices:
-        centroid = pts[ids[simplex], :2].mean(axis=0, keepdims=True)
-        if _inside(centroid, poly)[0]:
-            keep.append(tuple(int(i) for i in ids[simplex]))
+    for simplex in Delaunay(poly.astype(np.float64)).simplices:
+        if _inside(poly[simplex].mean(axis=0, keepdims=True), poly)[0]:
+            keep.append(tuple(int(i) for i in contour[simplex]))
     return keep
 
 
-def build_rig(landmarks_px: np.ndarray) -> FaceRig:
-    """Builds the appearance model from (478, 3) landmarks in the (cropped) photo's pixels."""
+def _shoulder_drop(person_alpha: np.ndarray | None, pts: np.ndarray, face_h: float) -> float:
+    """How far below the chin (px) the body widens into shoulders, from the person matte:
+    the first row where the matte is 1.4 face widths wide; 0.1-0.5 face heights, 0.45 if unknown."""
+    if person_alpha is None:
+        return 0.45 * face_h
+    chin_y = pts[152, 1]
+    face_w = np.ptp(pts[list(lm.FACE_OVAL), 0])
+    rows = person_alpha[int(chin_y):int(chin_y + 0.5 * face_h)] > 0.5
+    wide = np.nonzero(rows.sum(axis=1) > 1.4 * face_w)[0]
+    drop = float(wide[0]) if len(wide) else 0.5 * face_h
+    return float(np.clip(drop, 0.1 * face_h, 0.5 * face_h))
+
+
+def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = None) -> FaceRig:
+    """Builds the mesh rig from (478, 3) landmarks in the (cropped) photo's pixels; the (H, W)
+    person matte, if given, tells where the neck ends and the shoulders (which stay) begin."""
     pts = np.asarray(landmarks_px, dtype=np.float64)
     if pts.shape != (lm.N_LANDMARKS, 3):
         raise ValueError(f"expected ({lm.N_LANDMARKS}, 3) landmarks, got {pts.shape}")
 
     # 1. Topology: face mesh, eye fills, mouth cavity strip, rings out to past the border.
     oval = pts[list(lm.FACE_OVAL)]
-    ring_xyz, ring_weight, ring_neck, centre = _rings(oval)
+    ring_xyz, ring_outside, centre = _rings(oval)
     n_face, n_oval = len(pts), len(lm.FACE_OVAL)
     rest = np.concatenate([pts, ring_xyz])
     tris = [tuple(t) for t in face_mesh_triangles()]
-    tris += _eye_fill(pts, lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER, lm.RIGHT_IRIS)
-    tris += _eye_fill(pts, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER, lm.LEFT_IRIS)
+    material = [MATERIAL_PHOTO] * len(tris)
+    eyes = _eye_fill(pts, lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER) + _eye_fill(pts, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)
     cavity = _strip(list(lm.LIPS_INNER_UPPER), list(lm.LIPS_INNER_LOWER), closed=False)
-    material = [MATERIAL_PHOTO] * len(tris) + [MATERIAL_CAVITY] * len(cavity)
-    tris += cavity
+    tris += eyes + cavity
+    material += [MATERIAL_EYE] * len(eyes) + [MATERIAL_CAVITY] * len(cavity)
     chain = list(lm.FACE_OVAL)
     for r in range(len(RING_SCALES)):
         nxt = list(range(n_face + r * n_oval, n_face + (r + 1) * n_oval))
@@ -196,7 +201,19 @@ def build_rig(landmarks_px: np.ndarray) -> FaceRig:
     face_h = float(np.ptp(oval[:, 1]))
     u, v = frame.uv(rest[:, :2])
 
-    # 3. Head weights and pivot (upper neck, behind the face).
+    # 3. Head weights and pivot (upper neck, behind the face). Rays from the oval's centre that
+    #    point sideways or up carry hair and ears: rigid. Rays pointing down pass the neck and
+    #    collar: their weight falls to 0 by the shoulders, so the neck bends and the body stays.
+    chin_v = frame.uv(pts[[152], :2])[1][0]
+    ray_du, ray_dv = frame.uv(ring_xyz[:, :2])
+    centre_du, centre_dv = frame.uv(centre[None])
+    ray_dv, ray_du = ray_dv - centre_dv, ray_du - centre_du
+    downward = _smoothstep(ray_dv / np.hypot(ray_du, ray_dv), 0.0, 0.5)
+    neck = _shoulder_drop(person_alpha, pts, face_h)
+    ring_weight = 1.0 - downward * _smoothstep(ring_outside, 0.02 * face_h, neck)
+    # Far from the head everything stays: rotating it would drag the body's matte into the
+    # background. Hair within half a face height of the oval moves rigidly.
+    ring_weight *= 1.0 - _smoothstep(ring_outside, 0.5 * face_h, 0.9 * face_h)
     head_weight = np.concatenate([np.ones(n_face), ring_weight])
     pivot = np.array([centre[0], centre[1] + 0.3 * face_h, pts[:, 2].mean() + 0.5 * face_h])
 
@@ -220,9 +237,9 @@ def build_rig(landmarks_px: np.ndarray) -> FaceRig:
 
     # jaw_open: the lower face drops (and recedes a little); the upper lip stays.
     jaw_w = _smoothstep(v, -0.15 * ipd, 0.35 * ipd) * (1.0 - _smoothstep(np.abs(u), 0.5 * ipd, 1.25 * ipd))
-    jaw_w[~is_face] = np.concatenate([
-        (0.6 if r == 0 else 0.2 if r == 1 else 0.0) * ring_neck[r * n_oval:(r + 1) * n_oval] ** 1.5
-        for r in range(len(RING_SCALES))])
+    # Below the chin the skin of the neck stretches with the jaw, fading toward the collar.
+    jaw_w[~is_face] = (1.0 - _smoothstep(v[~is_face], chin_v, chin_v + 0.3 * face_h)) * (v[~is_face] > chin_v - 0.05 * face_h) \
+        * (1.0 - _smoothstep(np.abs(u[~is_face]), 0.5 * ipd, 1.0 * ipd)) * 0.6
     jaw_w[lower_lip] = 1.0
     jaw_w[upper_lip] = 0.0
     jaw_w[corners] = 0.45
@@ -333,7 +350,8 @@ def _eye_bases(basis, k, side, rest, u, v, frame, pts, upper, lower, iris, ipd) 
     # skin above follows with a fall-off; points inside the opening are squeezed in proportion.
     dv = np.zeros_like(u)
     above = span & (v < lid_v_at - 1e-3)
-    dv[above] = 0.9 * opening[above] * np.exp(-(lid_v_at[above] - v[above]) / (0.12 * ipd))
+    # The lid margin and lashes slide down unstretched; the skin toward the brow takes the stretch.
+    dv[above] = 0.9 * opening[above] * (1.0 - _smoothstep(lid_v_at[above] - v[above], 0.03 * ipd, 0.22 * ipd))
     inside = span & (v >= lid_v_at - 1e-3) & (v <= low_v_at + 1e-3)
     frac = np.clip((low_v_at - v) / np.maximum(opening, 1e-6), 0, 1)
     dv[inside] = 0.9 * opening[inside] * frac[inside]

@@ -14,6 +14,7 @@ import numpy as np
 
 from facetalk.face import landmarks as lm
 from facetalk.face.rig import MATERIAL_CAVITY, FaceRig
+from facetalk.render.sampling import bilinear, material_lookup, mix
 
 
 def _polygon_mask(shape: tuple[int, int], polygon_xy: np.ndarray) -> np.ndarray:
@@ -29,10 +30,8 @@ class MouthPainter:
 
     def __init__(self, rig: FaceRig, image: np.ndarray):
         self.rig = rig
-        cavity = np.nonzero(rig.material == MATERIAL_CAVITY)[0]
-        self._is_cavity = np.zeros(len(rig.triangles) + 1, bool)  # +1: index -1 (no triangle)
-        self._is_cavity[cavity] = True
-        self._verts = np.unique(rig.triangles[cavity])
+        self._material = material_lookup(rig.material)
+        self._verts = np.unique(rig.triangles[rig.material == MATERIAL_CAVITY])
         rest = rig.rest_xyz[:, :2]
         self._rest_gap = np.linalg.norm(rest - rest[rig.cavity_partner], axis=1)
         # Each inner-lip vertex's upper-lip anchor in the photo: itself or its upper partner.
@@ -43,7 +42,7 @@ class MouthPainter:
         eye_line = rest[lm.LEFT_EYE_UPPER[0]] - rest[lm.RIGHT_EYE_UPPER[0]]
         self._down = np.array([-eye_line[1], eye_line[0]]) / np.linalg.norm(eye_line)
         self._rest_mouth_w = float(np.linalg.norm(rest[lm.MOUTH_CORNERS[0]] - rest[lm.MOUTH_CORNERS[1]]))
-        self.image = image
+        self.image = image.astype(np.float32)
         self._colors(image)
 
     def _colors(self, image: np.ndarray) -> None:
@@ -71,7 +70,7 @@ class MouthPainter:
         if x0 >= x1 or y0 >= y1:
             return
         ids = tri_id[y0:y1, x0:x1]
-        mask = self._is_cavity[ids]
+        mask = self._material[ids] == MATERIAL_CAVITY
         if not mask.any():
             return
         ys, xs = np.nonzero(mask)
@@ -97,7 +96,7 @@ class MouthPainter:
             anchor = np.column_stack([interp(self._anchor_xy[:, 0]), interp(self._anchor_xy[:, 1])])
             src = anchor[own] + d_rest[own, None] * self._down
             feather = np.clip((rest_opening[own] - d_rest[own]) / 1.5, 0, 1)[:, None]
-            color[own] = _mix(color[own], _bilinear(self.image, src), feather[:, 0])
+            color[own] = mix(color[own], bilinear(self.image, src), feather[:, 0])
         # The photo's own opening (if any) stays as photographed; new opening fades in.
         alpha = np.clip((opening - rest_opening - 0.5) / (0.04 * mouth_w), 0.0, 1.0)
 
@@ -126,20 +125,20 @@ class MouthPainter:
         tongue_top = opening * (0.68 + 0.25 * across ** 2)
         into_tongue = np.clip((d_upper - tongue_top) / (0.08 * mouth_w), 0, 1)
         tongue = np.clip((d_upper - tongue_top) / 1.5, 0, 1) * np.clip((opening - 0.15 * mouth_w) / (0.1 * mouth_w), 0, 1)
-        color = _mix(color, self.tongue_rgb * depth_shade * (0.45 + 0.4 * into_tongue[:, None]), tongue)
+        color = mix(color, self.tongue_rgb * depth_shade * (0.45 + 0.4 * into_tongue[:, None]), tongue)
 
         # Lower teeth: a band just above the lower lip, shown only when wide open.
         lower_h = 0.06 * mouth_w
         lower = np.clip((lower_h - d_lower) / 1.0, 0, 1) * (across < 0.7) \
             * np.clip((opening - 0.28 * mouth_w) / (0.1 * mouth_w), 0, 1)
-        color = _mix(color, self.teeth_rgb * 0.75 * depth_shade * self._tooth_gaps(u, mouth_w), lower)
+        color = mix(color, self.teeth_rgb * 0.75 * depth_shade * self._tooth_gaps(u, mouth_w), lower)
 
         # Upper teeth: hang from the upper lip; darker toward the corners, faint gaps between teeth.
         upper_h = 0.10 * mouth_w
         upper = np.clip((upper_h - d_upper) / 1.0, 0, 1) * np.clip((0.85 - across) / 0.1, 0, 1) \
             * (photo_gap < 0.5 * upper_h)
         edge_shade = (1.0 - 0.15 * np.clip(d_upper / upper_h, 0, 1))[:, None]
-        color = _mix(color, self.teeth_rgb * depth_shade ** 1.5 * edge_shade * self._tooth_gaps(u, mouth_w), upper)
+        color = mix(color, self.teeth_rgb * depth_shade ** 1.5 * edge_shade * self._tooth_gaps(u, mouth_w), upper)
         return color
 
     @staticmethod
@@ -147,20 +146,3 @@ class MouthPainter:
         """(N, 1) brightness factor darkening thin lines between teeth (~0.11 mouth widths apart)."""
         s = (u - 0.5) / 0.11
         return (1.0 - 0.2 * np.exp(-((s - np.round(s)) / 0.07) ** 2))[:, None]
-
-
-def _bilinear(image: np.ndarray, xy: np.ndarray) -> np.ndarray:
-    """(N, 3) float colours of `image` at (N, 2) sub-pixel positions (clamped to the border)."""
-    h, w = image.shape[:2]
-    x = np.clip(xy[:, 0], 0, w - 1.001)
-    y = np.clip(xy[:, 1], 0, h - 1.001)
-    x0, y0 = x.astype(int), y.astype(int)
-    fx, fy = (x - x0)[:, None], (y - y0)[:, None]
-    img = image.astype(np.float32)
-    top = img[y0, x0] * (1 - fx) + img[y0, x0 + 1] * fx
-    bottom = img[y0 + 1, x0] * (1 - fx) + img[y0 + 1, x0 + 1] * fx
-    return top * (1 - fy) + bottom * fy
-
-
-def _mix(base: np.ndarray, layer: np.ndarray, alpha: np.ndarray) -> np.ndarray:
-    return base + (np.broadcast_to(layer, base.shape) - base) * alpha[:, None]

@@ -1,4 +1,9 @@
-"""Appearance + motion -> frames: the photo itself, deformed through the face rig's mesh."""
+"""Appearance + motion -> frames: the photo itself, deformed through the face rig's mesh.
+
+Per frame: pose the mesh, rasterize it into a backward warp map, warp the texture and the
+person matte together, lay the warped person over the clean background plate (so nothing behind
+the person is ever stretched), then draw the irises and the mouth interior.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,10 @@ import math
 
 import numpy as np
 
+from facetalk.face.analysis import FaceAnalysis
 from facetalk.face.rig import MATERIAL_CAVITY, FaceRig
 from facetalk.motion.frame import MotionFrame
+from facetalk.render.eyes import IrisPainter
 from facetalk.render.mouth import MouthPainter
 from facetalk.render.raster import WarpBuffers, rasterize
 
@@ -39,28 +46,38 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
 
 
 class Renderer:
-    """Renders MotionFrames of one photo. Not thread-safe: it reuses its buffers."""
+    """Renders MotionFrames of one analysed photo. Not thread-safe: it reuses its buffers."""
 
-    def __init__(self, rig: FaceRig, image: np.ndarray):
+    def __init__(self, analysis: FaceAnalysis):
+        import cv2
+
+        image, app = analysis.image, analysis.appearance
         if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
             raise ValueError(f"expected an (H, W, 3) uint8 image, got {image.shape} {image.dtype}")
-        self.rig = rig
-        self.image = np.ascontiguousarray(image)
+        self.rig = analysis.rig
         self.height, self.width = image.shape[:2]
+        self._texture = np.ascontiguousarray(app.texture)
+        self._alpha = np.ascontiguousarray(app.person_alpha, dtype=np.float32)
+        self._background = np.ascontiguousarray(app.background)
         self._buffers = WarpBuffers(self.height, self.width)
-        self._src_xy = np.ascontiguousarray(rig.rest_xyz[:, :2])
-        self._mouth = MouthPainter(rig, self.image)
+        self._src_xy = np.ascontiguousarray(self.rig.rest_xyz[:, :2])
+        self._irises = IrisPainter(self.rig, app.eyes)
+        self._mouth = MouthPainter(self.rig, image)
+        self._cv2 = cv2
 
     def render(self, frame: MotionFrame) -> np.ndarray:
         """(H, W, 3) uint8 RGB frame."""
-        import cv2
-
+        cv2 = self._cv2
         verts = posed_vertices(self.rig, frame)
         buf = self._buffers
         buf.reset()
         rasterize(np.ascontiguousarray(verts[:, :2]), np.ascontiguousarray(-verts[:, 2]), self._src_xy,
                   self.rig.triangles, self.rig.movable, buf.map_x, buf.map_y, buf.zbuf, buf.tri_id, buf.bary)
-        out = cv2.remap(self.image, buf.map_x, buf.map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        # Texture and matte are warped separately: cheaper than splitting an RGBA warp.
+        warped = cv2.remap(self._texture, buf.map_x, buf.map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        alpha = cv2.remap(self._alpha, buf.map_x, buf.map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        out = cv2.blendLinear(warped, self._background, alpha, 1.0 - alpha)
+        self._irises.paint(out, verts, buf.tri_id)
         self._mouth.paint(out, verts, buf.tri_id, buf.bary)
         return out
 

@@ -1,0 +1,157 @@
+"""Per-photo layers the renderer composes: person matte, clean background plate, eyes.
+
+Computed once per photo:
+- `person_alpha`: MediaPipe selfie segmentation, sharpened to a thin soft edge.
+- `background`: the photo with the person removed (inpainted), shown wherever head motion
+  uncovers what was behind the person, so the background is never stretched.
+- `texture`: the photo with both irises replaced by sclera, the base the mesh warps; irises are
+  drawn on top as sprites (`EyeSprite`) so gaze can move them and the lids can clip them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from facetalk.face import landmarks as lm
+
+
+@dataclass(frozen=True, eq=False)
+class EyeSprite:
+    """One iris cut out of the photo, to be drawn where gaze puts it.
+
+    origin_xy: photo position (px) of the patch's top-left pixel; rgb: (h, w, 3) float32 patch;
+    alpha: (h, w) float32, 1 on the visible iris (a disc clipped to the eye opening, lashes
+    excluded), else 0; centre_xy: the iris centre in the photo; centre_index / corner_indices:
+    landmarks giving its current centre and the eye's width (for scale).
+    """
+
+    origin_xy: np.ndarray
+    rgb: np.ndarray
+    alpha: np.ndarray
+    centre_xy: np.ndarray
+    centre_index: int
+    corner_indices: tuple[int, int]
+
+
+@dataclass(frozen=True, eq=False)
+class Appearance:
+    """texture: (H, W, 3) uint8; background: (H, W, 3) uint8; person_alpha: (H, W) float32 0..1."""
+
+    texture: np.ndarray
+    background: np.ndarray
+    person_alpha: np.ndarray
+    eyes: tuple[EyeSprite, EyeSprite]
+
+
+class PersonSegmenter:
+    """MediaPipe selfie segmentation (its model ships in the mediapipe wheel)."""
+
+    def __init__(self):
+        from facetalk.face.landmarks import _quiet_stderr
+
+        with _quiet_stderr():
+            from mediapipe.python.solutions import selfie_segmentation
+
+            self._seg = selfie_segmentation.SelfieSegmentation(model_selection=0)
+
+    def alpha(self, image: np.ndarray) -> np.ndarray:
+        """(H, W) float32 person probability for an (H, W, 3) uint8 RGB image."""
+        from facetalk.face.landmarks import _quiet_stderr
+
+        with _quiet_stderr():
+            mask = self._seg.process(np.ascontiguousarray(image)).segmentation_mask
+        return np.asarray(mask, np.float32)
+
+    def close(self) -> None:
+        self._seg.close()
+
+
+def fill_holes(image: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Fills pixels where `known` is False from the known ones, smoothly (push-pull pyramid).
+
+    image: (H, W, C) float32; known: (H, W) bool. Returns (H, W, C) float32; known pixels unchanged.
+    """
+    import cv2
+
+    weights = [known.astype(np.float32)]
+    colours = [image * weights[0][..., None]]
+    while min(weights[-1].shape) > 2:
+        weights.append(cv2.pyrDown(weights[-1]))
+        colours.append(cv2.pyrDown(colours[-1]))
+    w = weights[-1][..., None]
+    estimate = np.where(w > 1e-6, colours[-1] / np.maximum(w, 1e-6),
+                        colours[-1].sum(axis=(0, 1)) / max(weights[-1].sum(), 1e-6))
+    for colour, weight in zip(reversed(colours[:-1]), reversed(weights[:-1])):
+        up = cv2.pyrUp(estimate, dstsize=(weight.shape[1], weight.shape[0]))
+        if up.ndim == 2:
+            up = up[..., None]
+        a = np.clip(weight, 0.0, 1.0)[..., None]
+        estimate = a * colour / np.maximum(weight[..., None], 1e-6) + (1.0 - a) * up
+    return np.where(known[..., None], image, estimate).astype(np.float32)
+
+
+def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tuple[int, ...],
+              upper: tuple[int, ...], lower: tuple[int, ...]) -> EyeSprite:
+    """Cuts one iris out of the photo into a sprite and refills its place in `texture` (in place)
+    with sclera grown from the eye's visible white."""
+    import cv2
+
+    centre = pts[iris[0], :2].astype(np.float64)
+    radius = 1.1 * float(np.linalg.norm(pts[list(iris[1:]), :2] - centre, axis=1).mean()) + 0.5
+    contour = pts[list(upper) + list(lower[-2:0:-1]), :2]
+    pad = int(np.ceil(radius)) + 4
+    x0, y0 = np.maximum(np.floor(np.minimum(contour.min(axis=0), centre - radius)).astype(int) - pad, 0)
+    x1, y1 = np.minimum(np.ceil(np.maximum(contour.max(axis=0), centre + radius)).astype(int) + pad,
+                        image.shape[1::-1])
+    patch = image[y0:y1, x0:x1].astype(np.float32)
+    opening = np.zeros(patch.shape[:2], np.uint8)
+    cv2.fillPoly(opening, [np.round(contour - (x0, y0)).astype(np.int32)], 1)
+    # One pixel in from the lid margin: lashes stay with the lids, never slide with the iris.
+    inner = cv2.erode(opening, np.ones((3, 3), np.uint8)).astype(bool)
+    yy, xx = np.mgrid[y0:y1, x0:x1]
+    disc = np.hypot(xx - centre[0], yy - centre[1]) <= radius
+    iris_px = inner & disc
+    # Sclera: the brighter half of the opening's other pixels, carried across each row from the
+    # white on either side (keeping the lid's shadow gradient), smoothed grown fill elsewhere.
+    others = inner & ~disc
+    if others.sum() >= 4 and iris_px.any():
+        luma = patch @ np.array([0.299, 0.587, 0.114], np.float32)
+        known = others & (luma >= np.percentile(luma[others], 50))
+        filled = fill_holes(patch, known)
+        for row in np.nonzero(iris_px.any(axis=1))[0]:
+            cols = np.nonzero(known[row])[0]
+            if len(cols) >= 2 and cols.min() < np.nonzero(iris_px[row])[0].min() < cols.max():
+                span = np.arange(patch.shape[1])
+                filled[row] = np.stack([np.interp(span, cols, patch[row, cols, c]) for c in range(3)], axis=1)
+        filled = cv2.GaussianBlur(filled, (3, 3), 0.8)
+        texture[y0:y1, x0:x1][iris_px] = np.clip(filled[iris_px], 0, 255).astype(np.uint8)
+    return EyeSprite(origin_xy=np.array([x0, y0], np.float64), rgb=patch, alpha=iris_px.astype(np.float32),
+                     centre_xy=centre, centre_index=iris[0], corner_indices=(upper[0], upper[-1]))
+
+
+def build_appearance(image: np.ndarray, landmarks_px: np.ndarray, *,
+                     segmenter: PersonSegmenter | None = None) -> Appearance:
+    """Computes the layers for an (H, W, 3) uint8 framed photo and its (478, 3) landmarks."""
+    import cv2
+
+    own = segmenter is None
+    segmenter = segmenter or PersonSegmenter()
+    try:
+        raw = segmenter.alpha(image)
+    finally:
+        if own:
+            segmenter.close()
+    # A thin soft edge: the matte moves with the head, and the plate must hide what it leaves.
+    alpha = np.clip((raw - 0.3) / 0.4, 0.0, 1.0).astype(np.float32)
+    # Only the matte's solid core is inpainted: across the soft edge the plate keeps the photo,
+    # so a still frame composites back to the photo exactly (a moved head may leave a faint
+    # 1-2 px trace of its old edge there).
+    core = (alpha >= 1.0).astype(np.uint8)
+    background = cv2.inpaint(image, core, 5, cv2.INPAINT_TELEA)
+    pts = np.asarray(landmarks_px, np.float64)
+    texture = image.copy()
+    eyes = (_cut_iris(image, texture, pts, lm.LEFT_IRIS, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER),
+            _cut_iris(image, texture, pts, lm.RIGHT_IRIS, lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER))
+    return Appearance(texture=texture, background=background, person_alpha=alpha, eyes=eyes)
