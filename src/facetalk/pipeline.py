@@ -47,7 +47,7 @@ class Animator:
     def __init__(self, photo: np.ndarray, *, config: Config = Config(), source: str = "photo"):
         self.config = config
         self.analysis: FaceAnalysis = analyse_face(photo, framing=config.framing, source=source)
-        self._renderer = Renderer(self.analysis.rig, self.analysis.image)
+        self._renderer = Renderer(self.analysis)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -142,7 +142,7 @@ class StreamSession:
         self.sample_rate = animator.config.video.audio_sr
         self._motion = MotionGenerator(animator.config.motion, controls or animator.config.controls,
                                        sr=self.sample_rate)
-        self._renderer = Renderer(animator.analysis.rig, animator.analysis.image)
+        self._renderer = Renderer(animator.analysis)
         self.n_samples = 0
         self._n_frames = 0
         self._closed = False
