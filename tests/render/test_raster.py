@@ -7,7 +7,7 @@ def _run(dst, depth, src, tris, size=32):
     buf = WarpBuffers(size, size)
     buf.reset()
     rasterize(np.asarray(dst, np.float32), np.asarray(depth, np.float32), np.asarray(src, np.float32),
-              np.asarray(tris, np.int32), np.ones(len(tris), bool), buf.map_x, buf.map_y, buf.zbuf,
+              np.asarray(tris, np.int32), np.ones(len(tris), bool), np.zeros(len(tris), np.float32), buf.map_x, buf.map_y, buf.zbuf,
               buf.tri_id, buf.bary)
     return buf
 
@@ -41,6 +41,16 @@ def test_shared_edge_leaves_no_gap():
     inside = np.zeros((32, 32), bool)
     inside[4:27, 4:27] = True  # well inside the quad
     assert np.all(buf.tri_id[inside] >= 0)
+
+
+def test_depth_bias_pushes_a_triangle_behind():
+    dst = [[0, 0], [31, 0], [0, 31]] * 2
+    buf = WarpBuffers(32, 32)
+    buf.reset()
+    rasterize(np.asarray(dst, np.float32), np.zeros(6, np.float32), np.asarray(dst, np.float32),
+              np.array([[0, 1, 2], [3, 4, 5]], np.int32), np.ones(2, bool), np.array([1.0, 0.0], np.float32),
+              buf.map_x, buf.map_y, buf.zbuf, buf.tri_id, buf.bary)
+    assert np.all(buf.tri_id[buf.tri_id >= 0] == 1)
 
 
 def test_degenerate_and_offscreen_triangles_are_skipped():

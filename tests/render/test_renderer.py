@@ -39,7 +39,7 @@ def test_no_holes_and_nothing_outside_moves(renderer, analysis, pose):
     buf.reset()
     rig = analysis.rig
     rasterize(np.ascontiguousarray(verts[:, :2]), np.ascontiguousarray(-verts[:, 2]),
-              np.ascontiguousarray(rig.rest_xyz[:, :2]), rig.triangles, np.ones(len(rig.triangles), bool),
+              np.ascontiguousarray(rig.rest_xyz[:, :2]), rig.triangles, np.ones(len(rig.triangles), bool), rig.depth_bias,
               buf.map_x, buf.map_y, buf.zbuf, buf.tri_id, buf.bary)
     assert np.all(buf.tri_id >= 0)
     assert np.all(np.isfinite(renderer._buffers.map_x))

@@ -27,6 +27,11 @@ MATERIAL_EYE = 2  # eye openings: sclera from the texture, iris drawn on top
 # one lies far outside any crop so the mesh covers the whole image. Everything at head level
 # follows the head rigidly (hair, ears, and background the matte hides anyway); below the
 # chin the weight falls off over the neck, so shoulders and body stay.
+# A full blink: the upper lid travels this share of the eye opening and the lower lid rises
+# this share, overlapping by their sum minus one.
+LID_TRAVEL = 1.0
+LID_RISE = 0.15
+
 RING_SCALES = (1.25, 1.6, 2.1, 2.8, 3.6, 4.6, 6.0, 12.0)
 
 
@@ -38,6 +43,7 @@ class FaceRig:
     triangles: (F, 3) int32 vertex indices.
     material: (F,) uint8, MATERIAL_PHOTO or MATERIAL_CAVITY.
     movable: (F,) bool; False for triangles no parameter can move (drawn as the photo itself).
+    depth_bias: (F,) float32 px subtracted from a triangle's depth (eye openings sit behind the lids).
     head_weight: (V,) how rigidly each vertex follows head pose, 0..1.
     expression_basis: (K, V, 3) displacement in pixels per unit of each EXPRESSION_NAMES coefficient.
     pivot_xyz: (3,) centre of head rotation (about the upper neck).
@@ -54,6 +60,7 @@ class FaceRig:
     triangles: np.ndarray
     material: np.ndarray
     movable: np.ndarray
+    depth_bias: np.ndarray
     head_weight: np.ndarray
     expression_basis: np.ndarray
     pivot_xyz: np.ndarray
@@ -320,6 +327,7 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
         triangles=tri_arr,
         material=np.array(material, dtype=np.uint8),
         movable=moving[tri_arr].any(axis=1),
+        depth_bias=np.where(np.array(material) == MATERIAL_EYE, 0.05 * ipd, 0.0).astype(np.float32),
         head_weight=head_weight.astype(np.float32),
         expression_basis=basis.astype(np.float32),
         pivot_xyz=pivot.astype(np.float32),
@@ -346,19 +354,20 @@ def _eye_bases(basis, k, side, rest, u, v, frame, pts, upper, lower, iris, ipd) 
     span = (u >= up_u.min()) & (u <= up_u.max())
     eye_w = float(up_u.max() - up_u.min())
 
-    # Closing: the upper lid margin travels down onto the lower lid (which rises a tenth);
+    # Closing: the upper lid margin travels down over the lower lid (which rises a little), so
+    # the lids overlap slightly and the eye is fully shut (the eye's triangles sit behind them);
     # skin above follows with a fall-off; points inside the opening are squeezed in proportion.
     dv = np.zeros_like(u)
     above = span & (v < lid_v_at - 1e-3)
     # The lid margin and lashes slide down unstretched; the skin toward the brow takes the stretch.
-    dv[above] = 0.9 * opening[above] * (1.0 - _smoothstep(lid_v_at[above] - v[above], 0.03 * ipd, 0.22 * ipd))
+    dv[above] = LID_TRAVEL * opening[above] * (1.0 - _smoothstep(lid_v_at[above] - v[above], 0.03 * ipd, 0.22 * ipd))
     inside = span & (v >= lid_v_at - 1e-3) & (v <= low_v_at + 1e-3)
     frac = np.clip((low_v_at - v) / np.maximum(opening, 1e-6), 0, 1)
-    dv[inside] = 0.9 * opening[inside] * frac[inside]
+    dv[inside] = LID_TRAVEL * opening[inside] * frac[inside]
     below = span & (v > low_v_at + 1e-3)
-    dv[below] = -0.1 * opening[below] * np.exp(-(v[below] - low_v_at[below]) / (0.08 * ipd))
-    dv[list(upper)] = 0.9 * opening[list(upper)]
-    dv[list(lower)] = -0.1 * opening[list(lower)]
+    dv[below] = -LID_RISE * opening[below] * np.exp(-(v[below] - low_v_at[below]) / (0.08 * ipd))
+    dv[list(upper)] = LID_TRAVEL * opening[list(upper)]
+    dv[list(lower)] = -LID_RISE * opening[list(lower)]
     dv[[upper[0], upper[-1]]] = 0.0  # eye corners stay
     dv *= (np.abs(u - 0.5 * (up_u.min() + up_u.max())) < eye_w) & (np.arange(len(u)) < lm.N_LANDMARKS)
     basis[k[f"blink_{side}"], :, :2] = frame.to_image(np.zeros_like(u), dv)

@@ -15,8 +15,9 @@ from numba import njit, prange
 
 
 @njit(cache=True, nogil=True, fastmath=True, parallel=True)
-def rasterize(dst_xy, depth, src_xy, triangles, active, map_x, map_y, zbuf, tri_id, bary):
-    """Rasterizes `triangles` (F, 3) at vertex positions `dst_xy` (V, 2), nearest `depth` wins.
+def rasterize(dst_xy, depth, src_xy, triangles, active, depth_bias, map_x, map_y, zbuf, tri_id, bary):
+    """Rasterizes `triangles` (F, 3) at vertex positions `dst_xy` (V, 2), nearest `depth` wins;
+    `depth_bias` (F,) is subtracted per triangle (puts eyeballs behind the lids that share their edge).
 
     Writes in place: map_x, map_y (H, W) float32 source coordinates; zbuf (H, W) float32
     (pre-filled with -inf); tri_id (H, W) int32 (pre-filled with -1); bary (H, W, 2) float32
@@ -52,9 +53,9 @@ def rasterize(dst_xy, depth, src_xy, triangles, active, map_x, map_y, zbuf, tri_
             xmax = min(width - 1, int(math.floor(max(x0, max(x1, x2)))))
             if xmin > xmax:
                 continue
-            d0 = depth[i0]
-            d1 = depth[i1]
-            d2 = depth[i2]
+            d0 = depth[i0] - depth_bias[f]
+            d1 = depth[i1] - depth_bias[f]
+            d2 = depth[i2] - depth_bias[f]
             for py in range(ymin, ymax + 1):
                 for px in range(xmin, xmax + 1):
                     w1 = ((px - x0) * (y2 - y0) - (x2 - x0) * (py - y0)) * inv_area

@@ -72,7 +72,7 @@ class Renderer:
         buf = self._buffers
         buf.reset()
         rasterize(np.ascontiguousarray(verts[:, :2]), np.ascontiguousarray(-verts[:, 2]), self._src_xy,
-                  self.rig.triangles, self.rig.movable, buf.map_x, buf.map_y, buf.zbuf, buf.tri_id, buf.bary)
+                  self.rig.triangles, self.rig.movable, self.rig.depth_bias, buf.map_x, buf.map_y, buf.zbuf, buf.tri_id, buf.bary)
         # Texture and matte are warped separately: cheaper than splitting an RGBA warp.
         warped = cv2.remap(self._texture, buf.map_x, buf.map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         alpha = cv2.remap(self._alpha, buf.map_x, buf.map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
