@@ -24,6 +24,7 @@ def _chunks(audio, chunk_s):
 
 
 def test_stream_gives_the_frames_render_gives(animator, speech):
+    speech = speech[:int(1.2 * SR)]  # 30 frames: rendering is the slow part
     controls = Controls(seed=4)
     offline = list(animator.render(speech, controls))
     live = list(animator.stream(_chunks(speech, 0.02), controls))
@@ -52,7 +53,7 @@ def test_each_frame_comes_out_as_soon_as_its_audio_is_in(animator, speech):
 
 
 def test_int16_pcm_is_scaled_like_float(animator, speech):
-    pcm16 = np.round(speech * 32767).astype(np.int16)
+    pcm16 = np.round(speech[:SR] * 32767).astype(np.int16)
     a = [f.motion for f in animator.stream(_chunks(pcm16, 0.02))]
     b = [f.motion for f in animator.stream(_chunks(pcm16.astype(np.float32) / 32768.0, 0.02))]
     assert a == b
@@ -60,13 +61,14 @@ def test_int16_pcm_is_scaled_like_float(animator, speech):
 
 def test_sessions_of_one_animator_run_in_threads(animator, speech):
     """A server streams several clients from one cached avatar at once."""
+    speech = speech[:SR]
     expected = [f.image for f in animator.stream(_chunks(speech, 0.02), Controls(seed=2))]
-    results = [None] * 3
+    results = [None] * 2
 
     def run(k):
         results[k] = [f.image for f in animator.stream(_chunks(speech, 0.02), Controls(seed=2))]
 
-    threads = [threading.Thread(target=run, args=(k,)) for k in range(3)]
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(2)]
     for t in threads:
         t.start()
     for t in threads:

@@ -41,7 +41,30 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--save-config", action="store_true", help="write the resolved config beside the video")
     r.add_argument("--crf", type=int, default=20, help="H.264 quality, lower is better (default: 20)")
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar or messages")
+
+    s = sub.add_parser("serve", help="serve the web page, HTTP API and live streams",
+                       description="Serve the web page, the HTTP API (/docs) and live WebSocket streams.")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    s.add_argument("--size", type=int, default=512, help="frame side in pixels (default: 512)")
+    s.add_argument("--max-sessions", type=int, default=4, metavar="N", help="live streams at once (default: 4)")
+    s.add_argument("--max-jobs", type=int, default=4, metavar="N", help="render jobs queued or running (default: 4)")
     return p
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from facetalk.server import ServerSettings, create_app
+
+    if not 1 <= args.port <= 65535:
+        raise InputError(f"port must be 1..65535, not {args.port}")
+    if not 64 <= args.size <= 2048 or args.max_sessions < 1 or args.max_jobs < 1:
+        raise InputError("--size must be 64..2048 and --max-sessions, --max-jobs at least 1")
+    app = create_app(ServerSettings(size=args.size, max_sessions=args.max_sessions, max_jobs=args.max_jobs))
+    print(f"facetalk: serving on http://{args.host}:{args.port}/", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
 
 
 def _render(args: argparse.Namespace) -> int:
@@ -92,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING if getattr(args, "quiet", False) else logging.INFO,
                         format="facetalk: %(message)s", stream=sys.stderr)
     try:
-        return _render(args)
+        return _serve(args) if args.command == "serve" else _render(args)
     except FacetalkError as err:
         print(f"facetalk: error: {err}", file=sys.stderr)
         return err.exit_code

@@ -1,0 +1,175 @@
+"""REST API: avatars, speech, render jobs; every kind of bad input gets a clear 4xx."""
+
+import io
+import json
+import time
+
+import numpy as np
+import pytest
+
+from facetalk.io import probe_video, write_wav
+
+SR = 16000
+
+
+def _jpeg(width, height, color=(200, 180, 160)) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buf, format="JPEG")
+    return buf.getvalue()
+
+
+def _wav(seconds: float, tmp_path) -> bytes:
+    t = np.arange(int(seconds * SR)) / SR
+    path = tmp_path / "tone.wav"
+    write_wav(path, 0.3 * np.sin(2 * np.pi * 220 * t) * (np.sin(2 * np.pi * 3 * t) > 0), sr=SR)
+    return path.read_bytes()
+
+
+def _wait(client, job_id, timeout_s=60.0) -> dict:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        job = client.get(f"/api/jobs/{job_id}").json()
+        if job["status"] not in ("queued", "running"):
+            return job
+        time.sleep(0.1)
+    raise AssertionError(f"job {job_id} still {job['status']} after {timeout_s} s")
+
+
+def _detail(response, status) -> str:
+    assert response.status_code == status, response.text
+    detail = response.json()["detail"]
+    return detail if isinstance(detail, str) else json.dumps(detail)
+
+
+def test_page_info_controls_and_openapi(client):
+    page = client.get("/")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"] and "app.js" in page.text
+    assert client.get("/static/app.js").status_code == 200
+    info = client.get("/api/info").json()
+    assert info["fps"] == 25 and info["sample_rate"] == SR and info["limits"]["max_sessions"] == 2
+    names = [c["name"] for c in client.get("/api/controls").json()]
+    from dataclasses import fields
+
+    from facetalk.config import Controls
+
+    assert names == [f.name for f in fields(Controls)]
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/api/avatars", "/api/jobs", "/api/jobs/{job_id}", "/api/jobs/{job_id}/video"} <= set(paths)
+
+
+def test_upload_photo_gives_an_avatar_and_its_still(client, portrait_path):
+    with open(portrait_path, "rb") as f:
+        response = client.post("/api/avatars", files={"photo": ("me.jpg", f, "image/jpeg")})
+    assert response.status_code == 201, response.text
+    avatar = response.json()
+    assert avatar["width"] == avatar["height"] == 512
+    still = client.get(avatar["image_url"])
+    assert still.status_code == 200 and still.headers["content-type"] == "image/jpeg"
+    assert still.content[:2] == b"\xff\xd8"
+
+
+@pytest.mark.parametrize("name, data, status, words", [
+    ("notes.txt", b"just some text, not a photo", 415, "not an image"),
+    ("big.jpg", b"\xff\xd8" + bytes(400_000), 413, "larger than"),
+    ("empty.jpg", b"", 422, "empty"),
+    ("wide.jpg", _jpeg(1200, 1000), 413, "megapixels"),
+    ("blank.jpg", _jpeg(400, 400), 422, "no face"),
+])
+def test_bad_photos_are_refused(client, name, data, status, words):
+    response = client.post("/api/avatars", files={"photo": (name, data, "image/jpeg")})
+    assert words in _detail(response, status).lower()
+
+
+def test_truncated_photo_is_refused_without_naming_server_paths(client, portrait_path):
+    with open(portrait_path, "rb") as f:
+        data = f.read()
+    detail = _detail(client.post("/api/avatars", files={"photo": ("cut.jpg", data[:5000], "image/jpeg")}), 422)
+    assert "cut.jpg" in detail and "facetalk-server" not in detail and "/tmp" not in detail
+
+
+def test_missing_or_mistyped_fields_are_refused(client, avatar_id):
+    assert client.post("/api/avatars").status_code == 422
+    assert client.post("/api/avatars", data={"photo": "/etc/passwd"}).status_code == 422
+    assert client.post("/api/jobs", json={"avatar_id": avatar_id, "text": "hi"}).status_code == 422
+
+
+def test_unknown_ids_are_404(client):
+    assert "unknown avatar" in _detail(client.get("/api/avatars/nope/image"), 404)
+    assert "unknown avatar" in _detail(client.post("/api/jobs", data={"avatar_id": "../../etc", "text": "hi"}), 404)
+    assert "unknown job" in _detail(client.get("/api/jobs/nope"), 404)
+    assert "unknown job" in _detail(client.get("/api/jobs/nope/video"), 404)
+    assert client.get("/api/jobs/..%2F..%2Fetc%2Fpasswd/video").status_code == 404
+
+
+def test_text_job_renders_an_mp4(client, avatar_id, tmp_path):
+    response = client.post("/api/jobs", data={"avatar_id": avatar_id, "text": "Hello there.",
+                                              "controls": json.dumps({"seed": 3, "head_motion": 0.5})})
+    assert response.status_code == 202, response.text
+    job = response.json()
+    assert job["status"] in ("queued", "running") and job["n_frames"] >= 25
+    done = _wait(client, job["job_id"])
+    assert done["status"] == "done" and done["progress"] == 1.0 and done["frames_done"] == job["n_frames"]
+    video = client.get(done["video_url"])
+    assert video.status_code == 200 and video.headers["content-type"] == "video/mp4"
+    path = tmp_path / "job.mp4"
+    path.write_bytes(video.content)
+    info = probe_video(path)
+    assert info.n_frames == job["n_frames"] and info.has_audio and info.width == 512
+
+
+def test_audio_file_job_and_the_job_limit(client, avatar_id, tmp_path):
+    long = client.post("/api/jobs", data={"avatar_id": avatar_id}, files={"audio": ("a.wav", _wav(4, tmp_path))})
+    assert long.status_code == 202, long.text
+    # max_jobs=1: while that one renders, the next is refused, and its video is not ready yet.
+    busy = client.post("/api/jobs", data={"avatar_id": avatar_id, "text": "hi"})
+    assert "try again later" in _detail(busy, 429)
+    job_id = long.json()["job_id"]
+    if client.get(f"/api/jobs/{job_id}").json()["status"] != "done":
+        assert _detail(client.get(f"/api/jobs/{job_id}/video"), 409)
+    assert _wait(client, job_id)["status"] == "done"
+    assert client.get(f"/api/jobs/{job_id}/video").status_code == 200
+
+
+@pytest.mark.parametrize("form, status, words", [
+    ({"text": "hi", "controls": '{"head_motion": 9}'}, 422, "head_motion"),
+    ({"text": "hi", "controls": '{"head_motion": "fast"}'}, 422, "finite number"),
+    ({"text": "hi", "controls": '{"wings": 1}'}, 422, "unknown control"),
+    ({"text": "hi", "controls": "[1, 2]"}, 422, "json object"),
+    ({"text": "hi", "controls": "{oops"}, 422, "json object"),
+    ({"text": "hi", "controls": '{"seed": 1.5}'}, 422, "integer"),
+    ({}, 422, "either an audio file or text"),
+    ({"text": "   "}, 422, "empty"),
+    ({"text": "hi", "lang": "../../etc/passwd"}, 422, "language code"),
+    ({"text": "hi", "lang": "xx-nope"}, 422, "unknown language"),
+    ({"text": "blah " * 100}, 413, "characters"),
+])
+def test_bad_job_requests_are_refused(client, avatar_id, form, status, words):
+    response = client.post("/api/jobs", data={"avatar_id": avatar_id, **form})
+    assert words in _detail(response, status).lower()
+
+
+@pytest.mark.parametrize("name, make, status, words", [
+    ("photo.png", lambda tmp: _jpeg(64, 64), 422, "photo.png"),
+    ("noise.wav", lambda tmp: b"RIFF" + bytes(range(256)) * 40, 422, "noise.wav"),
+    ("long.wav", lambda tmp: _wav(9, tmp), 413, "limit is 8 s"),
+    ("huge.wav", lambda tmp: bytes(400_000), 413, "larger than"),
+])
+def test_bad_audio_files_are_refused(client, avatar_id, tmp_path, name, make, status, words):
+    response = client.post("/api/jobs", data={"avatar_id": avatar_id}, files={"audio": (name, make(tmp_path))})
+    assert words in _detail(response, status)
+
+
+def test_both_audio_and_text_is_refused(client, avatar_id, tmp_path):
+    response = client.post("/api/jobs", data={"avatar_id": avatar_id, "text": "hi"},
+                           files={"audio": ("a.wav", _wav(1, tmp_path))})
+    assert "not both" in _detail(response, 422)
+
+
+def test_speech_endpoint_returns_wav(client):
+    response = client.post("/api/speech", json={"text": "Hello.", "lang": "en"})
+    assert response.status_code == 200 and response.headers["content-type"] == "audio/wav"
+    assert response.content[:4] == b"RIFF" and len(response.content) > 10_000
+    assert client.post("/api/speech", json={"text": 5}).status_code == 422
+    assert client.post("/api/speech", json={"text": "hi", "lang": "-w/tmp/x"}).status_code == 422

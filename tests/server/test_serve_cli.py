@@ -1,0 +1,16 @@
+"""`facetalk serve`: bad options get one line and exit status 2, before anything listens."""
+
+import pytest
+
+from facetalk.cli import main
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["serve", "--port", "70000"], "port must be 1..65535"),
+    (["serve", "--max-sessions", "0"], "at least 1"),
+    (["serve", "--size", "10"], "--size must be 64..2048"),
+])
+def test_bad_serve_options(capsys, argv, words):
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and words in err
