@@ -28,9 +28,13 @@ MATERIAL_EYE = 2  # eye openings: sclera from the texture, iris drawn on top
 # follows the head rigidly (hair, ears, and background the matte hides anyway); below the
 # chin the weight falls off over the neck, so shoulders and body stay.
 # A full blink: the upper lid travels this share of the eye opening and the lower lid rises
-# this share, overlapping by their sum minus one.
+# this share (they meet when the two add up to one). Measured with dlib, lifting the lower lid
+# thickens the closed lash line and reads as a less closed eye, so it stays put.
 LID_TRAVEL = 1.0
-LID_RISE = 0.15
+LID_RISE = 0.0
+# The lash band just above the lid margin is squeezed by this share of the opening as the lid
+# closes, so a shut eye shows one thin lash line rather than the open eye's thick fringe.
+LASH_SQUEEZE = 0.5
 
 RING_SCALES = (1.25, 1.6, 2.1, 2.8, 3.6, 4.6, 6.0, 12.0)
 
@@ -354,13 +358,16 @@ def _eye_bases(basis, k, side, rest, u, v, frame, pts, upper, lower, iris, ipd) 
     span = (u >= up_u.min()) & (u <= up_u.max())
     eye_w = float(up_u.max() - up_u.min())
 
-    # Closing: the upper lid margin travels down over the lower lid (which rises a little), so
-    # the lids overlap slightly and the eye is fully shut (the eye's triangles sit behind them);
+    # Closing: the upper lid margin travels down onto the lower lid (the eye's own triangles sit
+    # behind the lids, so nothing of the eyeball shows through the seam);
     # skin above follows with a fall-off; points inside the opening are squeezed in proportion.
     dv = np.zeros_like(u)
     above = span & (v < lid_v_at - 1e-3)
     # The lid margin and lashes slide down unstretched; the skin toward the brow takes the stretch.
-    dv[above] = LID_TRAVEL * opening[above] * (1.0 - _smoothstep(lid_v_at[above] - v[above], 0.03 * ipd, 0.22 * ipd))
+    d_above = lid_v_at[above] - v[above]
+    # Never past the margin: a point squeezes by at most 90% of its height above it.
+    squeeze = np.minimum(LASH_SQUEEZE * opening[above] * _smoothstep(d_above, 0.0, 0.03 * ipd), 0.9 * d_above)
+    dv[above] = (LID_TRAVEL * opening[above] + squeeze) * (1.0 - _smoothstep(d_above, 0.03 * ipd, 0.22 * ipd))
     inside = span & (v >= lid_v_at - 1e-3) & (v <= low_v_at + 1e-3)
     frac = np.clip((low_v_at - v) / np.maximum(opening, 1e-6), 0, 1)
     dv[inside] = LID_TRAVEL * opening[inside] * frac[inside]

@@ -28,7 +28,9 @@ def _polygon_mask(shape: tuple[int, int], polygon_xy: np.ndarray) -> np.ndarray:
 class MouthPainter:
     """Composites the mouth interior into rendered frames of one photo."""
 
-    def __init__(self, rig: FaceRig, image: np.ndarray):
+    def __init__(self, rig: FaceRig, image: np.ndarray, *, softness_px: float = 0.7):
+        """`softness_px`: Gaussian sigma matching the photo's own softness (an upscaled photo is
+        blurrier than crisp synthetic teeth would be)."""
         self.rig = rig
         self._material = material_lookup(rig.material)
         self._verts = np.unique(rig.triangles[rig.material == MATERIAL_CAVITY])
@@ -44,6 +46,8 @@ class MouthPainter:
         self._rest_mouth_w = float(np.linalg.norm(rest[lm.MOUTH_CORNERS[0]] - rest[lm.MOUTH_CORNERS[1]]))
         self.image = image.astype(np.float32)
         self._colors(image)
+        self._softness = float(np.clip(softness_px, 0.5, 2.0))
+        self._noise = self._grain(image)
 
     def _colors(self, image: np.ndarray) -> None:
         pts = self.rig.rest_xyz[:, :2]
@@ -58,6 +62,17 @@ class MouthPainter:
         self.teeth_rgb = np.array([236.0, 230.0, 214.0]) * light
         self.throat_rgb = lip * np.array([0.42, 0.3, 0.3]) + 6.0
         self.tongue_rgb = lip * np.array([0.85, 0.6, 0.6])
+
+    @staticmethod
+    def _grain(image: np.ndarray) -> np.ndarray:
+        """A fixed (H, W, 3) noise field with the photo's grain level: synthetic areas get the
+        same grain as the photo, and as it is fixed it cannot flicker."""
+        import cv2
+
+        img = image.astype(np.float32)
+        high = img - cv2.GaussianBlur(img, (0, 0), 1.5)
+        sigma = 1.4826 * float(np.median(np.abs(high - np.median(high))))
+        return (np.random.default_rng(0).standard_normal(image.shape) * min(sigma, 8.0)).astype(np.float32)
 
     def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray) -> None:
         """Draws the interior into `out` (H, W, 3) uint8 in place, given this frame's (V, 3) vertices."""
@@ -104,10 +119,10 @@ class MouthPainter:
         a = np.zeros(region, np.float32)
         a[ys, xs] = alpha
         premul = np.zeros(region + (3,), np.float32)
-        premul[ys, xs] = color * alpha[:, None]
+        premul[ys, xs] = (color + self._noise[y0 + ys, x0 + xs]) * alpha[:, None]
         # Soft, anti-aliased inner-lip edge: blur premultiplied colour and coverage alike.
-        a = cv2.GaussianBlur(a, (3, 3), 0.7)
-        premul = cv2.GaussianBlur(premul, (3, 3), 0.7)
+        a = cv2.GaussianBlur(a, (0, 0), self._softness)
+        premul = cv2.GaussianBlur(premul, (0, 0), self._softness)
         sub = out[y0:y1, x0:x1].astype(np.float32)
         out[y0:y1, x0:x1] = np.clip(sub * (1.0 - a[..., None]) + premul + 0.5, 0, 255).astype(np.uint8)
 
@@ -131,7 +146,7 @@ class MouthPainter:
         lower_h = 0.06 * mouth_w
         lower = np.clip((lower_h - d_lower) / 1.0, 0, 1) * (across < 0.7) \
             * np.clip((opening - 0.28 * mouth_w) / (0.1 * mouth_w), 0, 1)
-        color = mix(color, self.teeth_rgb * 0.75 * depth_shade * self._tooth_gaps(u, mouth_w), lower)
+        color = mix(color, self.teeth_rgb * np.array([0.9, 0.86, 0.8]) * depth_shade * self._tooth_gaps(u, mouth_w), lower)
 
         # Upper teeth: hang from the upper lip; darker toward the corners, faint gaps between teeth.
         upper_h = 0.10 * mouth_w

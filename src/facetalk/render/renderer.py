@@ -62,7 +62,9 @@ class Renderer:
         self._buffers = WarpBuffers(self.height, self.width)
         self._src_xy = np.ascontiguousarray(self.rig.rest_xyz[:, :2])
         self._irises = IrisPainter(self.rig, app.eyes)
-        self._mouth = MouthPainter(self.rig, image)
+        # Synthetic detail is softened like the photo was when the crop was enlarged to size.
+        upscale = image.shape[1] / analysis.crop.width
+        self._mouth = MouthPainter(self.rig, image, softness_px=0.5 * max(upscale, 1.0) + 0.2)
         self._cv2 = cv2
 
     def render(self, frame: MotionFrame) -> np.ndarray:

@@ -1,0 +1,83 @@
+"""Realism figures checked with dlib, a detector independent of the renderer's MediaPipe mesh."""
+
+import numpy as np
+import pytest
+
+from facetalk.motion.frame import MotionFrame
+from facetalk.pipeline import Animator
+
+
+@pytest.fixture(scope="module")
+def animator(portrait):
+    return Animator(portrait, source="astronaut.jpg")
+
+
+@pytest.fixture(scope="module")
+def dlib_face():
+    from facetalk.eval.dlib_face import DlibFace
+
+    return DlibFace()
+
+
+def _measure(dlib_face, image):
+    face = dlib_face.measure(image)
+    assert face is not None, "dlib found no face in a rendered frame"
+    return face
+
+
+@pytest.mark.parametrize("axis, value", [("yaw_deg", 20), ("yaw_deg", -20), ("pitch_deg", 15), ("pitch_deg", -15),
+                                         ("roll_deg", 20), ("yaw_deg", 10)])
+def test_commanded_pose_is_recovered(animator, dlib_face, axis, value):
+    neutral = animator.render_motion(MotionFrame(t_s=0))
+    base = np.array(_measure(dlib_face, neutral).head_pose_deg(neutral.shape[:2]))
+    posed = animator.render_motion(MotionFrame(t_s=0, **{axis: value}))
+    got = np.array(_measure(dlib_face, posed).head_pose_deg(posed.shape[:2])) - base
+    i = ["yaw_deg", "pitch_deg", "roll_deg"].index(axis)
+    assert abs(got[i] - value) <= 3.0
+    # The other axes stay put, within what a six-point fit to a generic head can tell.
+    assert np.all(np.abs(np.delete(got, i)) <= 5.0)
+
+
+def test_blink_apex_closes_the_eyes(animator, dlib_face):
+    open_ear = _measure(dlib_face, animator.render_motion(MotionFrame(t_s=0))).eye_aspect_ratio()
+    shut_ear = _measure(dlib_face, animator.render_motion(MotionFrame(t_s=0, blink_left=1, blink_right=1))).eye_aspect_ratio()
+    assert open_ear > 0.25
+    assert shut_ear < 0.1
+
+
+def test_identity_is_kept(animator, dlib_face):
+    photo = animator.analysis.image
+    ref = dlib_face.embedding(photo, _measure(dlib_face, photo))
+    frames = [MotionFrame(t_s=0, yaw_deg=12, jaw_open=0.5), MotionFrame(t_s=0, pitch_deg=-10, smile=0.5, blink_left=0.4),
+              MotionFrame(t_s=0, roll_deg=-8, gaze_x=0.7, jaw_open=0.8), MotionFrame(t_s=0, scale=1.1, lip_spread=0.6)]
+    dists = []
+    for frame in frames:
+        image = animator.render_motion(frame)
+        dists.append(np.linalg.norm(dlib_face.embedding(image, _measure(dlib_face, image)) - ref))
+    assert np.mean(dists) <= 0.3
+
+
+def test_gaze_moves_the_iris(animator, dlib_face):
+    offsets = {}
+    for gaze in (-1.0, 1.0):
+        image = animator.render_motion(MotionFrame(t_s=0, gaze_x=gaze))
+        offsets[gaze] = _measure(dlib_face, image).iris_offset(image)[0]
+    assert offsets[1.0] - offsets[-1.0] > 0.08  # eye widths
+
+
+def test_background_away_from_the_person_stays(animator):
+    import cv2
+
+    photo = animator.analysis.image
+    alpha = animator.analysis.appearance.person_alpha
+    away = ~cv2.dilate((alpha > 0).astype(np.uint8), np.ones((41, 41), np.uint8)).astype(bool)
+    for frame in (MotionFrame(t_s=0, yaw_deg=15, pitch_deg=8), MotionFrame(t_s=0, roll_deg=-12, scale=1.1)):
+        image = animator.render_motion(frame)
+        assert np.median(np.abs(image[away].astype(int) - photo[away])) <= 2
+
+
+def test_head_distance_scales_the_face(animator, dlib_face):
+    base = _measure(dlib_face, animator.render_motion(MotionFrame(t_s=0))).interocular_px
+    for scale in (0.8, 1.2):
+        got = _measure(dlib_face, animator.render_motion(MotionFrame(t_s=0, scale=scale))).interocular_px / base
+        assert abs(got / scale - 1) < 0.05
