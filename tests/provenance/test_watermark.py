@@ -1,0 +1,147 @@
+"""The watermark: invisible (PSNR), found after the transformations a shared video goes through,
+with its payload, and never found in content that did not come out of facetalk."""
+
+import av
+import numpy as np
+import pytest
+
+from facetalk.io import VideoWriter, read_frames, save_image
+from facetalk.provenance import THRESHOLD, Payload, Watermarker, detect, embed, verify_file
+
+PAYLOAD = Payload(version="0.1", id=0x5EED1234)
+
+
+def _psnr(a, b):
+    return 10 * np.log10(255**2 / np.mean((a.astype(float) - b.astype(float)) ** 2))
+
+
+def _mp4(path, frames, *, crf):
+    with VideoWriter(path, fps=25, crf=crf) as writer:
+        for frame in frames:
+            writer.write(frame)
+    return path
+
+
+def _mkv_mpeg4(path, frames):
+    """Another container and another codec (MPEG-4 part 2 at 1 Mb/s)."""
+    with av.open(str(path), "w", format="matroska") as container:
+        stream = container.add_stream("mpeg4", rate=25)
+        stream.width, stream.height, stream.pix_fmt, stream.bit_rate = frames[0].shape[1], frames[0].shape[0], "yuv420p", 10**6
+        for i, frame in enumerate(frames):
+            vf = av.VideoFrame.from_ndarray(frame, format="rgb24")
+            vf.pts = i
+            container.mux(stream.encode(vf))
+        container.mux(stream.encode(None))
+    return path
+
+
+@pytest.fixture(scope="module")
+def unmarked(analysis):
+    """25 rendered talking-head frames that never went through the watermark."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer
+
+    renderer = Renderer(analysis)
+    return [renderer.render(MotionFrame(t_s=i / 25, yaw_deg=6 * np.sin(i / 4), jaw_open=0.3 + 0.3 * np.sin(i / 2)))
+            for i in range(25)]
+
+
+@pytest.fixture(scope="module")
+def marked(unmarked):
+    mark = Watermarker(PAYLOAD)
+    return [mark(f) for f in unmarked]
+
+
+@pytest.fixture(scope="module")
+def shared(marked, tmp_path_factory):
+    """The clip as it leaves facetalk (H.264, CRF 20), decoded: what others transform further."""
+    path = _mp4(tmp_path_factory.mktemp("wm") / "generated.mp4", marked, crf=20)
+    return list(read_frames(path))
+
+
+def test_round_trip_and_invisible(marked, unmarked):
+    assert np.mean([_psnr(m, u) for m, u in zip(marked, unmarked)]) >= 42
+    result = detect(marked[0])
+    assert result.generated and result.watermark and result.payload == PAYLOAD
+    assert result.score > 3 * THRESHOLD and result.confidence > 0.999999 and result.n_frames == 1
+
+
+def test_psnr_on_flat_busy_and_small_images():
+    rng = np.random.default_rng(0)
+    flat = np.full((256, 384, 3), 128, np.uint8)
+    busy = rng.integers(0, 256, (512, 512, 3), dtype=np.uint8)
+    small = rng.integers(100, 140, (64, 96, 3), dtype=np.uint8)
+    for image in (flat, busy, small):
+        out = embed(image, PAYLOAD)
+        assert out.shape == image.shape and out.dtype == np.uint8
+        assert _psnr(out, image) >= 42
+
+
+def _resize(frames, side):
+    import cv2
+
+    return [cv2.resize(f, (side, side), interpolation=cv2.INTER_AREA) for f in frames]
+
+
+def _crop(frames, fraction):
+    """Cuts `fraction` of each side's length off, unevenly (more at the top-left): no tile alignment."""
+    h, w = frames[0].shape[:2]
+    y0, x0 = round(h * fraction * 0.7), round(w * fraction * 0.6)
+    nh, nw = round(h * (1 - fraction)) // 2 * 2, round(w * (1 - fraction)) // 2 * 2
+    return [np.ascontiguousarray(f[y0:y0 + nh, x0:x0 + nw]) for f in frames]
+
+
+def _levels(frames, gain, offset):
+    return [np.clip(f * gain + offset, 0, 255).astype(np.uint8) for f in frames]
+
+
+TRANSFORMS = {
+    "h264 crf 23": lambda fr, d: _mp4(d / "a.mp4", fr, crf=23),
+    "h264 crf 30": lambda fr, d: _mp4(d / "a.mp4", fr, crf=30),
+    "resized to 256 + crf 23": lambda fr, d: _mp4(d / "a.mp4", _resize(fr, 256), crf=23),
+    "cropped 10% + crf 23": lambda fr, d: _mp4(d / "a.mp4", _crop(fr, 0.1), crf=23),
+    "brighter, less contrast": lambda fr, d: _mp4(d / "a.mp4", _levels(fr, 0.8, 40), crf=23),
+    "darker, more contrast": lambda fr, d: _mp4(d / "a.mp4", _levels(fr, 1.25, -40), crf=23),
+    "mkv, mpeg4": lambda fr, d: _mkv_mpeg4(d / "a.mkv", fr),
+}
+
+
+@pytest.mark.parametrize("name", TRANSFORMS)
+def test_survives(shared, tmp_path, name):
+    result = verify_file(TRANSFORMS[name](shared, tmp_path))
+    assert result.watermark and result.generated, result
+    assert result.tag_id is None  # found by the watermark alone: these files carry no metadata tag
+    if name != "h264 crf 30":  # the payload needs more of the mark than detection does
+        assert result.payload == PAYLOAD
+
+
+def test_images_png_jpeg_and_downscaled(shared, tmp_path):
+    for name, image in (("f.png", shared[3]), ("f.jpg", shared[3]), ("small.png", _resize(shared[3:4], 256)[0])):
+        save_image(tmp_path / name, image)
+        result = verify_file(tmp_path / name)
+        assert result.generated and result.payload == PAYLOAD, (name, result)
+
+
+def test_unmarked_content_is_not_found(portrait, unmarked, tmp_path):
+    import cv2
+
+    rng = np.random.default_rng(3)
+    images = [portrait, unmarked[0], cv2.resize(unmarked[5], (256, 256), interpolation=cv2.INTER_AREA)]
+    for _ in range(12):  # random crops, flips and rescales of the photo
+        s = int(rng.integers(128, min(portrait.shape[:2])))
+        y, x = rng.integers(0, portrait.shape[0] - s), rng.integers(0, portrait.shape[1] - s)
+        crop = portrait[y:y + s, x:x + s, :][:, ::rng.choice([1, -1])]
+        side = int(rng.integers(128, 640))
+        images.append(cv2.resize(crop, (side, side), interpolation=cv2.INTER_AREA))
+    scores = [detect(np.ascontiguousarray(im)).score for im in images]
+    assert max(scores) < THRESHOLD, scores
+    video = verify_file(_mp4(tmp_path / "plain.mp4", unmarked, crf=23))
+    assert not video.generated and video.payload is None and video.n_frames == 25
+
+
+def test_detect_takes_images_stacks_and_iterables(marked):
+    assert detect(np.stack(marked[:3])).n_frames == 3
+    assert detect(iter(marked[:2])).generated
+    for bad in ([], [marked[0], marked[0][:100]], [marked[0][..., 0]], [marked[0].astype(np.float32)]):
+        with pytest.raises(ValueError):
+            detect(bad)
