@@ -86,6 +86,12 @@ def test_page_streams_live_and_renders_an_mp4(browser, server_url, portrait_path
     _until(browser, "return window.facetalk && window.facetalk.state === 'ready'", what="the page")
     labels = browser.execute_script("return [...document.querySelectorAll('#controls label')].map(l => l.textContent)")
     assert "Head motion" in labels
+    # The page sends exactly the controls the server lists, each of its type.
+    sent = browser.execute_script("return readControls()")
+    from facetalk.server.controls import controls_from_json, controls_schema
+
+    assert sorted(sent) == sorted(c["name"] for c in controls_schema())
+    controls_from_json(sent)
 
     browser.find_element(By.ID, "photo-file").send_keys(portrait_path)
     _until(browser, "return window.facetalk.avatarId", what="the avatar")

@@ -71,6 +71,7 @@ def test_float_pcm_is_accepted(client, avatar_id):
     ({"type": "start", "avatar_id": "AVATAR", "controls": {"wings": 2}}, "unknown control"),
     ({"type": "start", "avatar_id": "AVATAR", "sample_rate": 44100}, "sample_rate must be 16000"),
     ({"type": "start", "avatar_id": "AVATAR", "format": "mp3"}, "format"),
+    ({"type": "start", "avatar_id": "AVATAR", "format": ["s16le"]}, "format"),
 ])
 def test_bad_start_messages_are_refused(client, avatar_id, start, words):
     with client.websocket_connect("/api/stream") as ws:

@@ -66,7 +66,7 @@ async def _serve(ws: WebSocket, state) -> None:
         controls = controls_from_json(start.get("controls", {}))
     except ValueError as err:
         raise _Refused(POLICY, str(err)) from None
-    dtype = _FORMATS.get(start.get("format", "s16le"))
+    dtype = _FORMATS.get(str(start.get("format", "s16le")))
     if dtype is None:
         raise _Refused(POLICY, f"format must be one of {', '.join(_FORMATS)}")
     session = avatar.animator.open_stream(controls)

@@ -22,6 +22,7 @@ const SPECS = {
   head_motion: { label: "Head motion", min: 0, max: 3, step: 0.05 },
   blink_rate_per_min: { label: "Blinks per minute", min: 0, max: 60, step: 1 },
   mouth_gain: { label: "Mouth opening", min: 0, max: 2, step: 0.05 },
+  expressiveness: { label: "Expressiveness", min: 0, max: 2, step: 0.05 },
   seed: { label: "Seed (take)", step: 1 },
 };
 
@@ -278,7 +279,10 @@ function openStream(onFrame) {
       else if (msg.type === "error") (ready ? fail : reject)(new Error(msg.message));
     };
     ws.onerror = () => reject(new Error("cannot reach the server's stream"));
-    ws.onclose = () => { if (!ready) reject(new Error("the server closed the stream")); };
+    ws.onclose = (event) => {
+      if (!ready) reject(new Error("the server closed the stream"));
+      else if (live?.ws === ws && !live.serverEnded) fail(new Error(`the stream closed (${event.code})`));
+    };
   });
 }
 
@@ -287,10 +291,11 @@ function onFrame(index, t, blob) {
   stats.framesReceived++;
   // Sample 0 was "spoken" one chunk before the first chunk was sent (it is sent once captured).
   stats.latencyMs.push(performance.now() - (live.firstSentMs - CHUNK_S * 1000 + t * 1000));
+  if (stats.latencyMs.length > 250) stats.latencyMs.shift();  // the last 10 s
   live.player.add(t, blob);
   const lat = [...stats.latencyMs].sort((a, b) => a - b)[Math.floor(stats.latencyMs.length / 2)];
   setStatus($("stats"), `frame ${index} at ${t.toFixed(2)} s · ${stats.framesReceived} received · ` +
-    `audio→frame ${lat.toFixed(0)} ms (median)`);
+    `audio→frame ${lat.toFixed(0)} ms (median of the last 10 s)`);
 }
 
 function sendChunk(samples) {
@@ -300,6 +305,7 @@ function sendChunk(samples) {
 
 function ended(n) {
   if (!live) return;
+  live.serverEnded = true;
   live.framesTotal = n;
   const done = () => { stats.state = "done"; stopLive(); };
   // A clip's last frames are due when its audio ends; the microphone is done now.
@@ -342,14 +348,14 @@ async function startClip(buffer) {
   live.audio.start(startAt);
   const n = Math.round(CHUNK_S * ctx.sampleRate);
   let k = 0;
-  live.timer = setInterval(() => {
+  current.timer = setInterval(() => {
     while (k * n < pcm.length && ((k + 1) * n) / ctx.sampleRate <= clock() + PREROLL_S) {
       sendChunk(pcm.subarray(k * n, (k + 1) * n));
       k++;
     }
     if (k * n >= pcm.length) {
-      clearInterval(live.timer);
-      live.ws.send(JSON.stringify({ type: "end" }));
+      clearInterval(current.timer);
+      current.ws.send(JSON.stringify({ type: "end" }));
     }
   }, 5);
 }
