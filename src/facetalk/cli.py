@@ -6,9 +6,11 @@ import argparse
 import logging
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from facetalk import __version__
+from facetalk.config import COMPONENTS, EMOTIONS, Controls
 from facetalk.errors import FacetalkError, InputError
 
 _VERIFY_ERROR = 2  # verify's status is for scripts: 1 means "no watermark", so any failure is 2
@@ -39,6 +41,22 @@ def _parser() -> argparse.ArgumentParser:
                    help="head movement intensity, 0 holds the head still (default: 1)")
     r.add_argument("--blink-rate", type=float, default=17.0, metavar="PER_MIN",
                    help="mean blinks per minute (default: 17)")
+    r.add_argument("--gaze", default=Controls.gaze, metavar="camera|free|YAW,PITCH",
+                   help="camera: eyes hold on the camera (default); free: glance away, look away to think in "
+                   "pauses; YAW,PITCH: degrees to hold, yaw + toward the image's right, pitch + down")
+    r.add_argument("--distance", type=float, default=Controls.distance, metavar="X",
+                   help="head distance, 0.5 (twice as near) .. 2 (twice as far) (default: 1)")
+    r.add_argument("--emotion", default=Controls.emotion, metavar="NAME",
+                   help=f"expression over the speech: {', '.join(EMOTIONS)} (default: neutral)")
+    r.add_argument("--emotion-strength", type=float, default=Controls.emotion_strength, metavar="X",
+                   help="0..1 (default: 1)")
+    r.add_argument("--expressiveness", type=float, default=Controls.expressiveness, metavar="X",
+                   help="how much brows, smile and eyes move with the voice, 0..2 (default: 1)")
+    r.add_argument("--animate", default=",".join(COMPONENTS), metavar="LIST",
+                   help=f"what moves, a comma-separated subset of {','.join(COMPONENTS)} (default: all); "
+                   "'lips' alone: head frozen, eyes held on the gaze target, brows still")
+    r.add_argument("--controls", metavar="FILE.json", help="time-stamped control changes, glided between smoothly: "
+                   '[{"t_s": 2.5, "emotion": "happy"}, {"t_s": 6, "gaze": "free", "distance": 1.2}, ...]')
     r.add_argument("--motion-out", metavar="FILE.jsonl", help="also write every frame's motion parameters")
     r.add_argument("--save-config", action="store_true", help="write the resolved config beside the video")
     r.add_argument("--crf", type=int, default=20, help="H.264 quality, lower is better (default: 20)")
@@ -79,8 +97,9 @@ def _serve(args: argparse.Namespace) -> int:
 def _render(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from facetalk.config import Config, Controls, FramingConfig, MotionConfig, VideoConfig
+    from facetalk.config import Config, FramingConfig, MotionConfig, VideoConfig, animate_components
     from facetalk.io import load_audio, load_image, synthesize_speech
+    from facetalk.io.controls import read_controls
     from facetalk.pipeline import Animator
 
     out = Path(args.output)
@@ -89,12 +108,16 @@ def _render(args: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         raise InputError(f"output folder '{out.parent}' does not exist")
     try:
+        controls = Controls(seed=args.seed, head_motion=args.head_motion, blink_rate_per_min=args.blink_rate,
+                            gaze=args.gaze, distance=args.distance, emotion=args.emotion,
+                            emotion_strength=args.emotion_strength, expressiveness=args.expressiveness,
+                            **animate_components(args.animate))
         config = Config(framing=FramingConfig(size=args.size, crop=args.crop, face_index=args.face_index),
-                        motion=MotionConfig(fps=args.fps), video=VideoConfig(crf=args.crf),
-                        controls=Controls(seed=args.seed, head_motion=args.head_motion,
-                                          blink_rate_per_min=args.blink_rate))
+                        motion=MotionConfig(fps=args.fps), video=VideoConfig(crf=args.crf), controls=controls)
     except ValueError as err:
         raise InputError(str(err)) from None
+    if args.controls:
+        config = replace(config, controls=read_controls(args.controls, base=config.controls))
 
     photo = load_image(args.image)
     sr = config.video.audio_sr

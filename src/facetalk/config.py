@@ -4,7 +4,9 @@ resolved config beside an output so a render can be reproduced."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+import math
+import numbers
+from dataclasses import asdict, dataclass, field, fields
 
 
 @dataclass(frozen=True)
@@ -38,22 +40,135 @@ class MotionConfig:
             raise ValueError(f"lookahead_s must be 0.005..0.2 s, not {self.lookahead_s}")
 
 
+EMOTIONS = ("neutral", "happy", "sad", "angry", "surprised", "disgusted", "fearful", "contempt")
+COMPONENTS = ("lips", "eyes", "head", "face")  # what animate_<component> switches on and off
+GAZE_LIMITS_DEG = (30.0, 20.0)  # |yaw|, |pitch| a held gaze may ask for: the eyes' range in the rig
+
+
+def _control(default, help: str, **meta):
+    """A Controls field; its metadata (help, min/max or choices) drives validation here and
+    the server's listing of the controls."""
+    return field(default=default, metadata={"help": help, **meta})
+
+
 @dataclass(frozen=True)
 class Controls:
-    """What the user steers in one render."""
+    """What the user steers in one render. Every field is a plain str/float/int/bool with a
+    default; `timeline` makes any of them but seed and mouth_gain change over time."""
 
-    seed: int = 0                     # same seed, same motion; another seed, another take
-    head_motion: float = 1.0          # head movement intensity; 0 holds the head still
-    blink_rate_per_min: float = 17.0  # mean blink rate
-    mouth_gain: float = 1.0           # scales how far the jaw opens
+    seed: int = _control(0, "same seed, same motion; another seed, another take", min=0)
+    head_motion: float = _control(1.0, "head movement intensity; 0 holds the head still", min=0.0, max=3.0)
+    blink_rate_per_min: float = _control(17.0, "mean blink rate", min=0.0, max=120.0)
+    mouth_gain: float = _control(1.0, "scales how far the jaw opens", min=0.0, max=2.0)
+    expressiveness: float = _control(1.0, "how much brows, smile and eyes move with the voice; 0 keeps them still",
+                                     min=0.0, max=2.0)
+    emotion: str = _control("neutral", "expression added on top of the speech", choices=EMOTIONS)
+    emotion_strength: float = _control(1.0, "how strongly the emotion shows", min=0.0, max=1.0)
+    gaze: str = _control("camera", "'camera': eyes hold on the camera; 'free': glances away, and looks away "
+                         "to think in pauses; 'yaw,pitch': degrees to hold (yaw + toward the image's right, "
+                         "pitch + down)")
+    distance: float = _control(1.0, "head distance from the camera: 0.5 twice as near, 2 twice as far",
+                               min=0.5, max=2.0)
+    animate_lips: bool = _control(True, "the mouth follows the speech; off keeps it closed")
+    animate_eyes: bool = _control(True, "blinks, saccades and glances; off holds the eyes open on the gaze target")
+    animate_head: bool = _control(True, "head movement; off freezes the head")
+    animate_face: bool = _control(True, "brows, smile and eye widening follow the voice; off keeps them still")
+    timeline: str = _control("", 'JSON list of keyframes such as [{"t_s": 2.5, "emotion": "happy"}]: each '
+                             "control glides smoothly from its previous value (at first, this object's) "
+                             "to the keyframe's by its time, then holds")
 
     def __post_init__(self):
-        if not 0.0 <= self.head_motion <= 3.0:
-            raise ValueError(f"head_motion must be 0..3, not {self.head_motion}")
-        if not 0.0 <= self.blink_rate_per_min <= 120.0:
-            raise ValueError(f"blink_rate_per_min must be 0..120, not {self.blink_rate_per_min}")
-        if not 0.0 <= self.mouth_gain <= 2.0:
-            raise ValueError(f"mouth_gain must be 0..2, not {self.mouth_gain}")
+        for f in fields(self):
+            _check(f, getattr(self, f.name))
+        parse_gaze(self.gaze)
+        parse_timeline(self.timeline)
+
+
+# Controls a timeline may change: seed and mouth_gain are fixed for a render.
+TIMED_CONTROLS = tuple(f.name for f in fields(Controls) if f.name not in ("seed", "mouth_gain", "timeline"))
+
+
+def _check(f, value) -> None:
+    """Type and range of one Controls value, from the field's metadata; ValueError names the field."""
+    kind = f.type
+    if kind == "bool" and not isinstance(value, bool):
+        raise ValueError(f"{f.name} must be true or false, not {value!r}")
+    if kind == "str" and not isinstance(value, str):
+        raise ValueError(f"{f.name} must be a string, not {value!r}")
+    if kind == "int" and not (isinstance(value, numbers.Integral) and not isinstance(value, bool)):
+        raise ValueError(f"{f.name} must be an integer, not {value!r}")
+    real = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    if kind == "float" and not (real and math.isfinite(value)):
+        raise ValueError(f"{f.name} must be a number, not {value!r}")
+    lo, hi = f.metadata.get("min", -math.inf), f.metadata.get("max", math.inf)
+    if kind in ("int", "float") and not lo <= value <= hi:
+        raise ValueError(f"{f.name} must be {lo:g}..{hi:g}, not {value:g}" if hi < math.inf else
+                         f"{f.name} must be at least {lo:g}, not {value:g}")
+    choices = f.metadata.get("choices")
+    if choices and value not in choices:
+        raise ValueError(f"{f.name} must be one of {', '.join(choices)}, not {value!r}")
+
+
+def parse_gaze(spec: str) -> tuple[bool, float, float]:
+    """A gaze control -> (free, yaw_deg, pitch_deg): 'camera' is (False, 0, 0), 'free' (True, 0, 0)."""
+    if spec in ("camera", "free"):
+        return spec == "free", 0.0, 0.0
+    parts = spec.split(",")
+    try:
+        yaw, pitch = (float(p) for p in parts)
+    except ValueError:
+        raise ValueError(f"gaze must be 'camera', 'free' or 'yaw,pitch' in degrees (e.g. '10,-5'), "
+                         f"not {spec!r}") from None
+    max_yaw, max_pitch = GAZE_LIMITS_DEG
+    if not (abs(yaw) <= max_yaw and abs(pitch) <= max_pitch):
+        raise ValueError(f"gaze yaw must be within ±{max_yaw:g}° and pitch within ±{max_pitch:g}°, not {spec!r}")
+    return False, yaw, pitch
+
+
+def parse_timeline(text: str) -> list[dict]:
+    """The keyframes of a timeline (JSON text), checked: a list of objects, each with a time
+    't_s' (seconds, increasing) and values for TIMED_CONTROLS. ValueError says which keyframe."""
+    if not text.strip():
+        return []
+    try:
+        keyframes = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ValueError(f"timeline is not valid JSON: {err}") from None
+    if not isinstance(keyframes, list):
+        raise ValueError('timeline must be a JSON list of keyframes like {"t_s": 1.5, "emotion": "happy"}')
+    previous = -math.inf
+    for k, frame in enumerate(keyframes, 1):
+        where = f"keyframe {k}"
+        if not isinstance(frame, dict):
+            raise ValueError(f"{where} must be a JSON object, not {json.dumps(frame)[:40]}")
+        t_s = frame.get("t_s")
+        if not (isinstance(t_s, (int, float)) and not isinstance(t_s, bool) and math.isfinite(t_s) and t_s >= 0):
+            raise ValueError(f"{where} needs a time 't_s' in seconds (a number >= 0)")
+        if t_s <= previous:
+            raise ValueError(f"{where}: t_s {t_s:g} must come after the previous keyframe's ({previous:g})")
+        previous = t_s
+        where += f" (t_s {t_s:g})"
+        values = {name: value for name, value in frame.items() if name != "t_s"}
+        unknown = [name for name in values if name not in TIMED_CONTROLS]
+        if unknown:
+            raise ValueError(f"{where}: unknown or fixed control '{unknown[0]}' (timed controls: "
+                             f"{', '.join(TIMED_CONTROLS)})")
+        if not values:
+            raise ValueError(f"{where} sets no control")
+        try:
+            Controls(**values)
+        except ValueError as err:
+            raise ValueError(f"{where}: {err}") from None
+    return keyframes
+
+
+def animate_components(spec: str) -> dict[str, bool]:
+    """'lips,eyes' -> the animate_<component> fields: those listed on, the others off."""
+    names = [name.strip() for name in spec.split(",") if name.strip()]
+    unknown = [name for name in names if name not in COMPONENTS]
+    if unknown or not names:
+        raise ValueError(f"animate takes a comma-separated list of {', '.join(COMPONENTS)}, not {spec!r}")
+    return {f"animate_{c}": c in names for c in COMPONENTS}
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ import numpy as np
 from facetalk.audio.features import FrameFeatureExtractor
 from facetalk.config import Controls, MotionConfig
 from facetalk.motion.frame import MotionFrame
-from facetalk.motion.idle import HeadAndFace
+from facetalk.motion.holistic import HolisticMotion
 from facetalk.motion.lips import LipMapper
+from facetalk.motion.prosody import PitchTracker, ProsodyTracker
 
 
 class MotionGenerator:
@@ -23,8 +24,9 @@ class MotionGenerator:
         self.sr = sr
         self._features = FrameFeatureExtractor(sr=sr, fps=config.fps, window_s=2 * config.lookahead_s)
         self._lips = LipMapper(fps=config.fps, gain=controls.mouth_gain)
-        self._face = HeadAndFace(controls.seed, fps=config.fps, head_motion=controls.head_motion,
-                                 blink_rate_per_min=controls.blink_rate_per_min)
+        self._pitch = PitchTracker(sr=sr, fps=config.fps, window=self._features.window)
+        self._prosody = ProsodyTracker(fps=config.fps)
+        self._holistic = HolisticMotion(controls, fps=config.fps)
         self._index = 0
 
     @property
@@ -32,6 +34,7 @@ class MotionGenerator:
         return self._features.lookahead_s
 
     def push(self, samples: np.ndarray) -> list[MotionFrame]:
+        self._pitch.push(samples)
         return self._frames(self._features.push(samples))
 
     def flush(self, *, n_frames: int | None = None) -> list[MotionFrame]:
@@ -40,13 +43,14 @@ class MotionGenerator:
 
     def _frames(self, feats) -> list[MotionFrame]:
         mouth = self._lips(feats)
+        f0_hz, periodicity = self._pitch.frames(self._index, len(feats))
         frames = []
         for i in range(len(feats)):
-            level = float(np.clip((feats.loudness_db[i] + 50.0) / 30.0, 0.0, 1.0))
-            frames.append(MotionFrame(t_s=self._index / self.config.fps,
-                                      jaw_open=float(mouth.jaw_open[i]),
-                                      lip_spread=float(mouth.lip_spread[i]),
-                                      **self._face.step(level)))
+            prosody = self._prosody.step(float(feats.loudness_db[i]), float(f0_hz[i]), float(periodicity[i]))
+            lips = MotionFrame(t_s=self._index / self.config.fps,
+                               jaw_open=float(mouth.jaw_open[i]),
+                               lip_spread=float(mouth.lip_spread[i]))
+            frames.append(self._holistic.step(lips, prosody))
             self._index += 1
         return frames
 

@@ -1,0 +1,40 @@
+import json
+
+import pytest
+
+from facetalk.config import Controls
+from facetalk.errors import InputError
+from facetalk.io.controls import read_controls
+
+
+def test_reads_keyframes_onto_the_base(tmp_path):
+    path = tmp_path / "c.json"
+    keyframes = [{"t_s": 1, "emotion": "happy"}, {"t_s": 3.5, "gaze": "10,-5", "animate_head": False}]
+    path.write_text(json.dumps(keyframes, indent=2))
+    controls = read_controls(path, Controls(seed=4, distance=1.2))
+    assert (controls.seed, controls.distance) == (4, 1.2)
+    assert json.loads(controls.timeline) == keyframes
+
+
+@pytest.mark.parametrize("text, problem", [
+    ('[{"t_s": 1, "emotion": "happy"},\n {"t_s": 2 "emotion": "sad"}]', "invalid JSON at line 2 column 12"),
+    ('[{"t_s": 1, "emotion": "glad"}]', "keyframe 1 (t_s 1): emotion must be one of"),
+    ('[{"t_s": 1, "distance": 9}]', "keyframe 1 (t_s 1): distance must be 0.5..2, not 9"),
+    ('{"emotion": "happy"}', "timeline must be a JSON list of keyframes"),
+])
+def test_problems_name_the_file_on_one_line(tmp_path, text, problem):
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    with pytest.raises(InputError) as err:
+        read_controls(path)
+    message = str(err.value)
+    assert message.startswith(f"cannot read controls file '{path}': ") and problem in message
+    assert "\n" not in message
+
+
+def test_missing_empty_or_binary_file(tmp_path):
+    with pytest.raises(InputError, match="controls file .* file not found"):
+        read_controls(tmp_path / "none.json")
+    (tmp_path / "bin.json").write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(InputError, match="not UTF-8 text"):
+        read_controls(tmp_path / "bin.json")

@@ -1,0 +1,73 @@
+import dataclasses
+import json
+
+import pytest
+
+from facetalk.config import (COMPONENTS, EMOTIONS, TIMED_CONTROLS, Config, Controls, animate_components, parse_gaze,
+                             parse_timeline)
+
+
+def test_defaults_are_simple_types_with_help():
+    for f in dataclasses.fields(Controls):
+        assert type(f.default) in (str, float, int, bool), f.name
+        assert f.metadata["help"], f.name
+    assert Controls().gaze == "camera" and Controls().distance == 1.0 and Controls().emotion == "neutral"
+    assert json.loads(Config().to_json())["controls"]["animate_lips"] is True
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"distance": 3.0}, "distance must be 0.5..2, not 3"),
+    ({"emotion": "joy"}, "emotion must be one of neutral, happy"),
+    ({"emotion_strength": -0.1}, "emotion_strength must be 0..1"),
+    ({"expressiveness": 2.5}, "expressiveness must be 0..2"),
+    ({"head_motion": "a lot"}, "head_motion must be a number"),
+    ({"animate_eyes": 1}, "animate_eyes must be true or false"),
+    ({"seed": -1}, "seed must be at least 0"),
+    ({"seed": 1.5}, "seed must be an integer"),
+    ({"gaze": "left"}, "gaze must be 'camera', 'free' or 'yaw,pitch'"),
+    ({"gaze": "45,0"}, "gaze yaw must be within ±30° and pitch within ±20°"),
+    ({"blink_rate_per_min": float("nan")}, "blink_rate_per_min must be a number"),
+])
+def test_bad_values_say_which_and_why(values, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+        Controls(**values)
+
+
+def test_gaze_forms():
+    assert parse_gaze("camera") == (False, 0.0, 0.0)
+    assert parse_gaze("free") == (True, 0.0, 0.0)
+    assert parse_gaze("12.5,-4") == (False, 12.5, -4.0)
+
+
+def test_animate_components():
+    assert animate_components("lips") == {"animate_lips": True, "animate_eyes": False, "animate_head": False,
+                                          "animate_face": False}
+    assert all(animate_components(",".join(COMPONENTS)).values())
+    for bad in ("", "lips,nose", "all"):
+        with pytest.raises(ValueError, match="comma-separated list of lips, eyes, head, face"):
+            animate_components(bad)
+
+
+def test_timeline_keyframes():
+    text = json.dumps([{"t_s": 0, "emotion": "sad"}, {"t_s": 2.5, "gaze": "free", "distance": 1.5,
+                                                       "animate_head": False}])
+    assert parse_timeline(text)[1]["distance"] == 1.5
+    assert Controls(timeline=text).timeline == text
+    assert parse_timeline("") == [] and "seed" not in TIMED_CONTROLS and set(EMOTIONS) >= {"happy", "contempt"}
+
+
+@pytest.mark.parametrize("keyframes, message", [
+    ('{"t_s": 1}', "timeline must be a JSON list of keyframes"),
+    ('[{"t_s": 1', "timeline is not valid JSON"),
+    ('[3]', "keyframe 1 must be a JSON object"),
+    ('[{"emotion": "sad"}]', "keyframe 1 needs a time 't_s'"),
+    ('[{"t_s": -1, "emotion": "sad"}]', "keyframe 1 needs a time 't_s'"),
+    ('[{"t_s": 2, "emotion": "sad"}, {"t_s": 1, "emotion": "happy"}]', "keyframe 2: t_s 1 must come after"),
+    ('[{"t_s": 1}]', "keyframe 1 .t_s 1. sets no control"),
+    ('[{"t_s": 1, "seed": 3}]', "keyframe 1 .t_s 1.: unknown or fixed control 'seed'"),
+    ('[{"t_s": 1, "smile": 1}]', "unknown or fixed control 'smile'"),
+    ('[{"t_s": 1, "emotion": "sad"}, {"t_s": 2, "distance": "far"}]', "keyframe 2 .t_s 2.: distance must be a number"),
+])
+def test_bad_timelines_name_the_keyframe(keyframes, message):
+    with pytest.raises(ValueError, match=message):
+        Controls(timeline=keyframes)
