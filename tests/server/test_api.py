@@ -173,3 +173,9 @@ def test_speech_endpoint_returns_wav(client):
     assert response.content[:4] == b"RIFF" and len(response.content) > 10_000
     assert client.post("/api/speech", json={"text": 5}).status_code == 422
     assert client.post("/api/speech", json={"text": "hi", "lang": "-w/tmp/x"}).status_code == 422
+
+
+def test_other_sites_pages_are_refused(client):
+    """A page of another site cannot make a visitor's browser use this server."""
+    assert "cross-site" in _detail(client.post("/api/avatars/sample", headers={"Origin": "http://evil.example"}), 403)
+    assert client.get("/api/info", headers={"Origin": "http://testserver"}).status_code == 200

@@ -123,3 +123,10 @@ def test_sessions_are_limited(client, avatar_id):
     # Closed sessions free their places.
     with client.websocket_connect("/api/stream") as again:
         assert _start(again, avatar_id)["type"] == "ready"
+
+
+def test_other_sites_pages_cannot_stream(client):
+    with pytest.raises(WebSocketDisconnect) as refused:
+        with client.websocket_connect("/api/stream", headers={"Origin": "http://evil.example"}):
+            pass
+    assert refused.value.code == 1008

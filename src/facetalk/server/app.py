@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import anyio
 from fastapi import FastAPI, File, Form, HTTPException, UploadFile, WebSocket
@@ -17,6 +18,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict
 from starlette.datastructures import Headers
+from starlette.websockets import WebSocketClose
 
 from facetalk import __version__
 from facetalk.config import Config, FramingConfig
@@ -148,6 +150,24 @@ class BodyLimit:
         await self.app(scope, limited_receive, send)
 
 
+class SameOrigin:
+    """ASGI middleware: refuses what a browser sends for a page of another site (an Origin that
+    is not this server), so no web page elsewhere can spend this machine's CPU through a visitor."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            headers = Headers(scope=scope)
+            origin = headers.get("origin")
+            if origin and urlsplit(origin).netloc != headers.get("host"):
+                refusal = (JSONResponse({"detail": "cross-site requests are not served"}, status_code=403)
+                           if scope["type"] == "http" else WebSocketClose(code=1008))
+                return await refusal(scope, receive, send)
+        await self.app(scope, receive, send)
+
+
 def create_app(settings: ServerSettings = ServerSettings()) -> FastAPI:
     state = ServerState(settings)
 
@@ -159,6 +179,7 @@ def create_app(settings: ServerSettings = ServerSettings()) -> FastAPI:
     app = FastAPI(title="facetalk", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.facetalk = state
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes + 64 * 1024)  # multipart adds a little
+    app.add_middleware(SameOrigin)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     def avatar_or_404(avatar_id: str) -> Avatar:
