@@ -80,6 +80,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import socket
+
     import uvicorn
 
     from facetalk.server import ServerSettings, create_app
@@ -88,6 +90,10 @@ def _serve(args: argparse.Namespace) -> int:
         raise InputError(f"port must be 1..65535, not {args.port}")
     if not 64 <= args.size <= 2048 or args.max_sessions < 1 or args.max_jobs < 1:
         raise InputError("--size must be 64..2048 and --max-sessions, --max-jobs at least 1")
+    try:  # uvicorn reports a busy port as a log line and exit status 3: say it as our one line instead
+        socket.create_server((args.host, args.port)).close()
+    except OSError as err:
+        raise InputError(f"cannot listen on {args.host}:{args.port}: {err.strerror or err}") from None
     app = create_app(ServerSettings(size=args.size, max_sessions=args.max_sessions, max_jobs=args.max_jobs))
     print(f"facetalk: serving on http://{args.host}:{args.port}/", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
