@@ -47,6 +47,7 @@ def browser(tmp_path_factory):
     options.binary_location = CHROMIUM
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1100,900",
+                 "--disable-dev-shm-usage",  # containers often have a tiny /dev/shm
                  "--autoplay-policy=no-user-gesture-required",
                  # a fake microphone (a beeping tone) that needs no permission prompt
                  "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
@@ -116,6 +117,17 @@ def test_page_streams_live_and_renders_an_mp4(browser, server_url, portrait_path
     _until(browser, "return !document.getElementById('download').hidden", what="the MP4")
     href = browser.find_element(By.ID, "download").get_attribute("href")
     assert "/api/jobs/" in href and href.endswith("/video")
+
+    # An audio file, decoded and resampled by the browser.
+    from facetalk.io import synthesize_speech, write_wav
+
+    clip = tmp_path / "hello.wav"
+    write_wav(clip, synthesize_speech("Hello there.", sr=22050), sr=22050)
+    browser.find_element(By.CSS_SELECTOR, "input[name=source][value=file]").click()
+    browser.find_element(By.ID, "audio-file").send_keys(str(clip))
+    browser.find_element(By.ID, "play").click()
+    stats = _until(browser, "return window.facetalk.state === 'done' && window.facetalk", what="the file's end")
+    assert stats["framesReceived"] >= 25 and stats["framesShown"] >= 0.8 * stats["framesReceived"]
 
     # The microphone (chromium's fake device): frames follow as it is captured; Stop ends it.
     browser.find_element(By.CSS_SELECTOR, "input[name=source][value=mic]").click()
