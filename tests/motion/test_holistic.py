@@ -1,4 +1,8 @@
-"""Everything but the lips, on speech with pauses: head, blinks, gaze, brows, emotion, controls."""
+"""Everything but the lips, on speech with pauses: head, blinks, gaze, brows, emotion, controls.
+
+HolisticMotion runs on the prosody of the audio and a stand-in mouth (jaw from loudness), so
+these tests do not depend on, or wait for, the lip model; test_generator covers the whole.
+"""
 
 from functools import lru_cache
 
@@ -7,11 +11,12 @@ import pytest
 from scipy.signal import welch
 
 from facetalk.audio.features import extract_features
-from facetalk.config import EMOTIONS, MotionConfig, Controls
+from facetalk.config import EMOTIONS, Controls
 from facetalk.motion import emotion
 from facetalk.motion.gaze import GAZE_X_DEG, GAZE_Y_DEG
+from facetalk.motion.frame import MotionFrame
 from facetalk.motion.generator import generate_motion
-from facetalk.motion.holistic import LIP_PARAMETERS, RANGES
+from facetalk.motion.holistic import LIP_PARAMETERS, RANGES, HolisticMotion
 from facetalk.motion.prosody import PitchTracker, ProsodyTracker
 
 SR, FPS = 16000, 25
@@ -42,19 +47,8 @@ def loud(loud_every: int, i: int) -> float:
 
 
 @pytest.fixture(scope="module")
-def talk(talk_audio):
-    """(seed, loud_every, **controls) -> the motion of talk_audio, fed in 0.5 s chunks."""
-    @lru_cache(maxsize=None)
-    def frames(seed: int = 0, loud_every: int = 0, **controls) -> tuple:
-        audio = talk_audio(loud_every)
-        chunks = [audio[i:i + SR // 2] for i in range(0, len(audio), SR // 2)]
-        return tuple(generate_motion(chunks, MotionConfig(fps=FPS), Controls(seed=seed, **controls), sr=SR))
-    return frames
-
-
-@pytest.fixture(scope="module")
-def prosody(talk_audio):
-    """loud_every -> the Prosody of each frame of talk_audio."""
+def analysed(talk_audio):
+    """loud_every -> (Prosody, stand-in lips MotionFrame) of each frame of talk_audio."""
     @lru_cache(maxsize=None)
     def frames(loud_every: int = 0) -> tuple:
         audio = talk_audio(loud_every)
@@ -63,8 +57,28 @@ def prosody(talk_audio):
         pitch.push(audio)
         f0, periodicity = pitch.frames(0, len(feats))
         tracker = ProsodyTracker(fps=FPS)
-        return tuple(tracker.step(float(feats.loudness_db[i]), float(f0[i]), float(periodicity[i]))
-                     for i in range(len(feats)))
+        out = []
+        for i in range(len(feats)):
+            jaw = float(np.clip((feats.loudness_db[i] + 50.0) / 30.0, 0.0, 1.0))
+            lips = MotionFrame(t_s=i / FPS, jaw_open=jaw, lip_spread=0.4 * jaw * np.sin(i / 3), lip_press=0.3 * jaw)
+            out.append((tracker.step(float(feats.loudness_db[i]), float(f0[i]), float(periodicity[i])), lips))
+        return tuple(out)
+    return frames
+
+
+@pytest.fixture(scope="module")
+def prosody(analysed):
+    """loud_every -> the Prosody of each frame of talk_audio."""
+    return lambda loud_every=0: tuple(p for p, _ in analysed(loud_every))
+
+
+@pytest.fixture(scope="module")
+def talk(analysed):
+    """(seed, loud_every, **controls) -> the motion of talk_audio."""
+    @lru_cache(maxsize=None)
+    def frames(seed: int = 0, loud_every: int = 0, **controls) -> tuple:
+        motion = HolisticMotion(Controls(seed=seed, **controls), fps=FPS)
+        return tuple(motion.step(lips, p) for p, lips in analysed(loud_every))
     return frames
 
 
@@ -94,7 +108,9 @@ def test_head_moves_with_speech_in_human_range_and_rests_in_silence(seed, talk, 
         x = track(frames, name)
         assert 2.0 <= x.std() <= 8.0, name
         assert np.abs(x).max() < 20.0, name
-    silence = list(generate_motion([np.zeros(20 * SR, np.float32)], controls=Controls(seed=seed)))
+    rest = HolisticMotion(Controls(seed=seed), fps=FPS)
+    tracker = ProsodyTracker(fps=FPS)
+    silence = [rest.step(MotionFrame(t_s=i / FPS), tracker.step(-100.0, 0.0, 0.0)) for i in range(20 * FPS)]
     assert track(silence, "yaw_deg").std() < 0.5 * track(frames, "yaw_deg")[speaking].std()
 
 
@@ -256,7 +272,7 @@ def test_head_motion_scales_the_head(talk):
     assert stds[0] == 0.0 and stds[1] == pytest.approx(0.5 * stds[2])
 
 
-def test_timeline_glides_between_keyframes(talk, talk_audio):
+def test_timeline_glides_between_keyframes(talk):
     timeline = ('[{"t_s": 4, "distance": 2, "emotion": "happy"}, {"t_s": 10, "emotion": "sad"},'
                 ' {"t_s": 14, "animate_head": false}]')
     frames = talk(0, timeline=timeline)
@@ -268,11 +284,6 @@ def test_timeline_glides_between_keyframes(talk, talk_audio):
         assert smile[t == t_s] == pytest.approx(np.clip(plain[t == t_s] + emotion.OFFSETS[name]["smile"], -1, 1))
     assert np.all(track(frames, "yaw_deg")[t >= 14] == 0.0)
     assert np.abs(np.diff(track(frames, "yaw_deg"), 2)).max() < 2.5  # freezing is a glide too
-    # The same under any chunking.
-    audio = talk_audio()
-    small = list(generate_motion([audio[i:i + 333] for i in range(0, len(audio), 333)],
-                                 controls=Controls(seed=0, timeline=timeline), sr=SR))
-    assert small == list(frames)
 
 
 def test_seeds_give_different_takes_alike_in_kind(talk):

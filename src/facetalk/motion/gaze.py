@@ -20,7 +20,7 @@ from facetalk.motion.prosody import Prosody
 # Eye rotation at gaze_x / gaze_y = +-1: the rig slides the iris 0.22 / 0.12 eye widths, which
 # on a 12 mm eyeball in a 30 mm eye opening is about 33 / 17 degrees.
 GAZE_X_DEG, GAZE_Y_DEG = 30.0, 20.0
-SACCADE_RATE = 0.75     # share of the remaining distance a saccade covers per frame
+SACCADE_TAU_S = 0.03    # a saccade closes the distance to its target with this time constant
 LARGE_SACCADE_DEG = 5.0
 
 
@@ -39,6 +39,7 @@ class GazeProcess:
     def __init__(self, rng: np.random.Generator, *, fps: int):
         self.rng, self.fps = rng, fps
         self._dt = 1.0 / fps
+        self._saccade_rate = 1.0 - math.exp(-self._dt / SACCADE_TAU_S)  # ~3/4 per frame at 25 fps
         self._drift = (SmoothNoise(rng, fps=fps, tau_s=0.8, smooth_s=0.2),
                        SmoothNoise(rng, fps=fps, tau_s=0.8, smooth_s=0.2))
         self._target = (0.0, 0.0)   # the free process's fixation point
@@ -86,7 +87,7 @@ class GazeProcess:
             self._target = (float(rng.normal(0.0, 0.8)), float(rng.normal(0.0, 0.5)))
             self._hold_s = float(rng.uniform(0.5, 2.5))
         for i in range(2):
-            self._gaze[i] += SACCADE_RATE * (self._target[i] - self._gaze[i])
+            self._gaze[i] += self._saccade_rate * (self._target[i] - self._gaze[i])
         return math.dist(previous, self._target) > LARGE_SACCADE_DEG
 
     def _look_away(self, *, thinking: bool, duration_s: float) -> None:

@@ -35,8 +35,9 @@ class HeadMotion:
         noise_rng, drift_rng, event_rng = rngs
         self.rng = event_rng
         self._dt = 1.0 / fps
+        self._push_frames = max(1, round(0.12 * fps))  # a 120 ms push: the spring makes it a ~0.5 s nod
         self._drive = [SmoothNoise(noise_rng, fps=fps, tau_s=0.3, smooth_s=0.08) for _ in AXES]
-        self._drive_mean = [OnePole(fps=fps, tau_s=0.5) for _ in AXES]  # removed: sway goes and returns
+        self._drive_mean = [OnePole(fps=fps, tau_s=0.5) for _ in AXES]  # taken out: sway goes and returns
         self._gesture = [Spring(fps=fps, f_hz=f, zeta=0.5) for f in SWAY_HZ]
         self._drift = [SmoothNoise(drift_rng, fps=fps, tau_s=5.0, smooth_s=0.6) for _ in AXES]
         self._translation = [SmoothNoise(drift_rng, fps=fps, tau_s=3.0, smooth_s=0.5) for _ in range(2)]
@@ -88,8 +89,7 @@ class HeadMotion:
 
     def _gesture_push(self, strength: float) -> None:
         """A stressed syllable: a nod (pitch down, then back), and sometimes a small turn or tilt."""
-        rng = self.rng
-        frames = 3  # a 120 ms push: the spring turns it into a ~0.5 s nod
+        rng, frames = self.rng, self._push_frames
         self._push_left[1], self._push_size[1] = frames, NOD_DEG * strength * float(rng.uniform(0.6, 1.2))
         if rng.random() < 0.35:
             axis = 0 if rng.random() < 0.7 else 2
