@@ -22,11 +22,14 @@ PHRASE_END_RIPE = 0.4    # a phrase end brings on a blink whose urge has reached
 SACCADE_RIPE = 0.3       # ...and so does a large gaze shift
 
 
+APEX = 0.4  # share of a blink spent closing; the lids are fully shut at this phase
+
+
 def blink_profile(phase: float) -> float:
     """Lid closure 0..1 over a blink, phase 0..1: closes in the first 40%, reopens slower."""
-    if phase < 0.4:
-        return math.sin(0.5 * math.pi * phase / 0.4)
-    return math.cos(0.5 * math.pi * (phase - 0.4) / 0.6) ** 2
+    if phase < APEX:
+        return math.sin(0.5 * math.pi * phase / APEX)
+    return math.cos(0.5 * math.pi * (phase - APEX) / (1.0 - APEX)) ** 2
 
 
 class BlinkProcess:
@@ -75,8 +78,11 @@ class BlinkProcess:
         return self._advance()
 
     def _advance(self) -> float:
-        closure = blink_profile(self._phase)
-        self._phase += self._dt / self._duration
+        step = self._dt / self._duration
+        # The frame nearest the apex shows the lids fully shut: sampled at the frame rate, a
+        # blink would otherwise often peak short of closure and read as a flutter.
+        closure = 1.0 if abs(self._phase - APEX) <= 0.5 * step else blink_profile(self._phase)
+        self._phase += step
         if self._phase >= 1.0:
             self._phase = -1.0
             if not self._doubled and self.rng.random() < DOUBLE_P:
