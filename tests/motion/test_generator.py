@@ -3,10 +3,10 @@ from functools import lru_cache
 import numpy as np
 import pytest
 
-from facetalk.audio.features import extract_features
 from facetalk.config import Controls, MotionConfig
+from facetalk.motion.articulation import PARAMS
 from facetalk.motion.generator import MotionGenerator, generate_motion
-from facetalk.motion.lips import LipMapper
+from facetalk.motion.lipsync import load_lipsync_model
 
 SR, FPS = 16000, 25
 HEAD = ("yaw_deg", "pitch_deg", "roll_deg", "tx", "ty")
@@ -32,15 +32,27 @@ def closed_spans(blink: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]))
 
 
-def test_mouth_is_the_lip_mapping_of_the_audio(speech_then_silence):
+def test_mouth_is_the_lip_sync_model_of_the_audio(speech_then_silence):
     audio, _ = speech_then_silence
     frames = run(audio, chunk=320)
-    expected = LipMapper(fps=FPS)(extract_features(audio, sr=SR, fps=FPS))
+    stream = load_lipsync_model().stream(fps=FPS, sr=SR, lookahead_s=MotionGenerator().lookahead_s)
+    expected = [stream.push(audio), stream.flush()]
     assert len(frames) == int(np.ceil(len(audio) / SR * FPS))
     assert np.array_equal(track(frames, "t_s"), np.arange(len(frames)) / FPS)
-    assert np.array_equal(track(frames, "jaw_open"), expected.jaw_open.astype(float))
-    assert np.array_equal(track(frames, "lip_spread"), expected.lip_spread.astype(float))
-    assert all(f.jaw_open == 0.0 for f in run(np.zeros(2 * SR, np.float32)))
+    for name in PARAMS:
+        assert np.array_equal(track(frames, name), np.concatenate([getattr(e, name) for e in expected]).astype(float))
+    assert all(f.jaw_open == 0.0 and f.lip_press == 0.0 for f in run(np.zeros(2 * SR, np.float32)))
+
+
+def test_speech_opens_the_mouth_and_it_closes_within_100_ms(speech_then_silence):
+    audio, end_s = speech_then_silence
+    frames = run(audio, chunk=SR // 50)
+    jaw, t = track(frames, "jaw_open"), track(frames, "t_s")
+    assert jaw[t < end_s].max() > 0.4 and jaw[t < end_s].mean() > 0.15
+    after = t >= end_s + 0.1
+    assert after.sum() > 20 and np.all(jaw[after] < 0.05) and np.all(track(frames, "lip_press")[after] < 0.1)
+    assert all(f.jaw_open <= 1.0 for f in run(audio, mouth_gain=2.0))
+    assert all(f.jaw_open == 0.0 for f in run(audio, mouth_gain=0.0))
 
 
 def test_same_seed_same_frames_whatever_the_chunking(speech_then_silence):

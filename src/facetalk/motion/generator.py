@@ -10,7 +10,7 @@ from facetalk.audio.features import FrameFeatureExtractor
 from facetalk.config import Controls, MotionConfig
 from facetalk.motion.frame import MotionFrame
 from facetalk.motion.holistic import HolisticMotion
-from facetalk.motion.lips import LipMapper
+from facetalk.motion.lipsync import load_lipsync_model
 from facetalk.motion.prosody import PitchTracker, ProsodyTracker
 
 
@@ -23,7 +23,8 @@ class MotionGenerator:
         self.config = config
         self.sr = sr
         self._features = FrameFeatureExtractor(sr=sr, fps=config.fps, window_s=2 * config.lookahead_s)
-        self._lips = LipMapper(fps=config.fps, gain=controls.mouth_gain)
+        self._lips = load_lipsync_model().stream(fps=config.fps, sr=sr, lookahead_s=self._features.lookahead_s,
+                                                 jaw_gain=controls.mouth_gain)
         self._pitch = PitchTracker(sr=sr, fps=config.fps, window=self._features.window)
         self._prosody = ProsodyTracker(fps=config.fps)
         self._holistic = HolisticMotion(controls, fps=config.fps)
@@ -35,21 +36,18 @@ class MotionGenerator:
 
     def push(self, samples: np.ndarray) -> list[MotionFrame]:
         self._pitch.push(samples)
-        return self._frames(self._features.push(samples))
+        return self._frames(self._features.push(samples), self._lips.push(samples))
 
     def flush(self, *, n_frames: int | None = None) -> list[MotionFrame]:
         """Ends the stream; emits the remaining frames (`n_frames` in all, if given)."""
-        return self._frames(self._features.flush(n_frames=n_frames))
+        return self._frames(self._features.flush(n_frames=n_frames), self._lips.flush(n_frames=n_frames))
 
-    def _frames(self, feats) -> list[MotionFrame]:
-        mouth = self._lips(feats)
+    def _frames(self, feats, mouth) -> list[MotionFrame]:
         f0_hz, periodicity = self._pitch.frames(self._index, len(feats))
         frames = []
         for i in range(len(feats)):
             prosody = self._prosody.step(float(feats.loudness_db[i]), float(f0_hz[i]), float(periodicity[i]))
-            lips = MotionFrame(t_s=self._index / self.config.fps,
-                               jaw_open=float(mouth.jaw_open[i]),
-                               lip_spread=float(mouth.lip_spread[i]))
+            lips = MotionFrame(t_s=self._index / self.config.fps, **mouth.frame(i))
             frames.append(self._holistic.step(lips, prosody))
             self._index += 1
         return frames

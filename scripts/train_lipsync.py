@@ -1,0 +1,208 @@
+"""Trains the lip-sync model on the corpus of build_lip_corpus.py and exports it to ONNX.
+
+  nice -n 10 .venv/bin/python scripts/train_lipsync.py [--corpus out/lip_corpus] [--epochs 40]
+      [--out src/facetalk/data/lipsync.onnx]
+
+Needs the `train` extra (PyTorch, CPU). The network is a causal dilated temporal conv net over
+the frames of facetalk.audio.mel: its output at frame j + LOOKAHEAD_FRAMES is the mouth at
+frame j, so it sees 20 ms of audio past a frame (32 ms with the mel window). The exported graph
+streams: it takes new frames plus a state (the past activations every layer needs) and returns
+the outputs for those frames plus the next state (see facetalk.motion.lipsync). It is written
+with time as the rows of matrix products, never as a convolution axis: onnxruntime's matrix
+products give each row the same bits whatever the number of rows, so a stream's output does not
+depend on how its audio was chunked (its Conv kernels do not promise that). On the CPU the same
+form also trains several times faster than Conv1d.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from facetalk.audio.mel import N_FEATURES, log_mel
+from facetalk.motion.articulation import PARAMS
+
+LOOKAHEAD_FRAMES = 2
+CHANNELS = 80
+KERNEL = 3
+DILATIONS = (1, 2, 4, 8, 16, 1)
+LOSS_WEIGHTS = (1.0, 0.5, 1.0, 0.5, 0.5)  # PARAMS order: jaw and lip closure matter most
+CHANGE_WEIGHTS = (1.0, 1.0, 1.0, 0.5, 0.5)  # on frame-to-frame changes: lip shape must not flap either
+JAW, PRESS = PARAMS.index("jaw_open"), PARAMS.index("lip_press")
+
+
+class LipNet(nn.Module):
+    """Dilated causal conv net in (batch, time, channels) layout. Each conv is one matrix
+    product over its taps side by side (tap k of output frame t is input frame t + k * d):
+    faster than Conv1d on the CPU, and what the ONNX graph computes."""
+
+    def __init__(self, mean: np.ndarray, std: np.ndarray):
+        super().__init__()
+        self.register_buffer("mean", torch.tensor(mean, dtype=torch.float32))
+        self.register_buffer("inv_std", torch.tensor(1.0 / std, dtype=torch.float32))
+        self.inp = nn.Linear(N_FEATURES, CHANNELS)
+        self.dconv = nn.ModuleList(nn.Linear(KERNEL * CHANNELS, CHANNELS) for _ in DILATIONS)
+        self.pw = nn.ModuleList(nn.Linear(CHANNELS, CHANNELS) for _ in DILATIONS)
+        self.out = nn.Linear(CHANNELS, len(PARAMS))
+        self.history = [(KERNEL - 1) * d for d in DILATIONS]  # frames of the past each layer needs
+
+    @property
+    def receptive_field(self) -> int:
+        return sum(self.history) + 1
+
+    @staticmethod
+    def _taps(full: torch.Tensor, n: int, d: int) -> torch.Tensor:
+        # Slice bounds counted from the end are constants: the graph takes any number of frames.
+        return torch.cat([full[:, k * d: (k * d - n) if k * d < n else None] for k in range(KERNEL)], dim=2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(B, T, N_FEATURES) -> (B, T - receptive_field + 1, len(PARAMS)): no padding."""
+        h = self.inp((x - self.mean) * self.inv_std)
+        for conv, pw, n, d in zip(self.dconv, self.pw, self.history, DILATIONS):
+            h = h[:, n:] + pw(torch.relu(conv(self._taps(h, n, d))))
+        return self.out(torch.relu(h))
+
+    def step(self, frames: torch.Tensor, state: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Streaming, as exported: frames (T, N_FEATURES) new, state (sum(history), CHANNELS)
+        the inputs each layer saw last -> mouth (T, len(PARAMS)) and the next state."""
+        h = self.inp((frames - self.mean) * self.inv_std)[None]
+        new_state, offset = [], 0
+        for conv, pw, n, d in zip(self.dconv, self.pw, self.history, DILATIONS):
+            full = torch.cat([state[None, offset:offset + n], h], dim=1)
+            offset += n
+            new_state.append(full[0, -n:])
+            h = h + pw(torch.relu(conv(self._taps(full, n, d))))
+        return self.out(torch.relu(h))[0], torch.cat(new_state, dim=0)
+
+
+class Streaming(nn.Module):
+    def __init__(self, net: LipNet):
+        super().__init__()
+        self.net = net
+
+    def forward(self, frames: torch.Tensor, state: torch.Tensor):
+        return self.net.step(frames, state)
+
+
+def load(corpus: Path, split: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    data = np.load(corpus / f"{split}.npz")
+    return data["feats"], data["targets"], data["offsets"]
+
+
+def jaw_correlation(net: LipNet, feats, targets, offsets, silence: np.ndarray) -> float:
+    """Frame correlation of predicted and target jaw_open over whole utterances, each started from
+    silence (as the runtime starts), with the model's look-ahead undone."""
+    pad = net.receptive_field - 1
+    preds, wants = [], []
+    with torch.no_grad():
+        for a, b in zip(offsets[:-1], offsets[1:]):
+            x = np.concatenate([np.repeat(silence[None], pad, 0), feats[a:b], np.repeat(silence[None], LOOKAHEAD_FRAMES, 0)])
+            y = net(torch.from_numpy(x[None]))[0].numpy()
+            preds.append(y[LOOKAHEAD_FRAMES:, 0])
+            wants.append(targets[a:b, 0])
+    return float(np.corrcoef(np.concatenate(preds), np.concatenate(wants))[0, 1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", default="out/lip_corpus")
+    ap.add_argument("--out", default="src/facetalk/data/lipsync.onnx")
+    ap.add_argument("--epochs", type=int, default=40)
+    ap.add_argument("--crop", type=int, default=256, help="output frames per training crop")
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--threads", type=int, default=1, help="one thread is fastest on a busy machine")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    rng = np.random.default_rng(args.seed)
+    corpus = Path(args.corpus)
+    feats, targets, _ = load(corpus, "train")
+    v_feats, v_targets, v_offsets = load(corpus, "valid")
+    silence = log_mel(np.zeros(1600, np.float32))[0]
+    net = LipNet(feats.mean(axis=0), feats.std(axis=0) + 1e-3)
+    n_params = sum(p.numel() for p in net.parameters())
+    print(f"{len(feats) / 360000:.2f} h of training frames, {n_params} parameters, "
+          f"receptive field {net.receptive_field} frames", flush=True)
+
+    # The corpus is one long stream (utterances start and end in silence); crops carry the
+    # receptive field's worth of past frames, and LOOKAHEAD_FRAMES of future ones.
+    span = net.receptive_field - 1 + args.crop + LOOKAHEAD_FRAMES
+    steps_per_epoch = len(feats) // (args.crop * args.batch)
+    total = steps_per_epoch * args.epochs
+    opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * min(s / total, 1.0))))
+    weights, change_weights = torch.tensor(LOSS_WEIGHTS), torch.tensor(CHANGE_WEIGHTS)
+    x_all, y_all = torch.from_numpy(feats), torch.from_numpy(targets)
+    t0 = time.time()
+    for epoch in range(args.epochs):
+        net.train()
+        running = 0.0
+        for _ in range(steps_per_epoch):
+            starts = rng.integers(0, len(feats) - span, size=args.batch)
+            idx = torch.from_numpy(starts[:, None] + np.arange(span)[None, :])
+            x = x_all[idx]
+            # Output i of the net ends at input frame receptive_field - 1 + i: it predicts the
+            # target LOOKAHEAD_FRAMES before that.
+            first = net.receptive_field - 1
+            y = y_all[idx[:, first:first + args.crop]]
+            pred = net(x)[:, LOOKAHEAD_FRAMES:]
+            err = ((pred - y) ** 2 * weights).mean()
+            # Matching frame-to-frame changes keeps the mouth from flapping on pitch or noise.
+            d_err = ((pred.diff(dim=1) - y.diff(dim=1)).abs() * change_weights).mean()
+            # What shows is the lip gap, jaw * (1 - press): fit it directly. A bilabial left
+            # open, or a mouth open in silence, looks worse than a closure on a /t/: both are
+            # penalised more.
+            gap = (pred[..., JAW] * (1 - pred[..., PRESS]) - y[..., JAW] * (1 - y[..., PRESS])) ** 2
+            under_press = torch.relu(y[..., PRESS] - pred[..., PRESS]) ** 2
+            rest = (y.abs().sum(dim=2, keepdim=True) < 0.02).float()
+            moving_at_rest = (pred * rest) ** 2
+            loss = err + 2.0 * d_err + 3.0 * gap.mean() + 4.0 * under_press.mean() + 4.0 * moving_at_rest.mean()
+            opt.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            running += loss.item()
+        net.eval()
+        corr = jaw_correlation(net, v_feats, v_targets, v_offsets, silence)
+        print(f"epoch {epoch + 1}/{args.epochs}: loss {running / steps_per_epoch:.4f}, valid jaw r {corr:.3f}, "
+              f"{time.time() - t0:.0f} s", flush=True)
+    export(net, Path(args.out), silence)
+    print(f"wrote {args.out} ({Path(args.out).stat().st_size / 1e6:.2f} MB) in {time.time() - t0:.0f} s")
+
+
+def export(net: LipNet, path: Path, silence: np.ndarray) -> None:
+    net.eval()
+    stream = Streaming(net).eval()
+    frames = torch.from_numpy(np.repeat(silence[None], 5, 0))
+    state = torch.zeros(sum(net.history), CHANNELS)
+    with torch.no_grad():  # streaming in two pieces must give what training computed in one
+        x = torch.randn(net.receptive_field - 1 + 50, N_FEATURES) * 3 + net.mean
+        _, warm = stream(x[:net.receptive_field - 1], state)
+        streamed, _ = stream(x[net.receptive_field - 1:], warm)
+        gap = float((streamed - net(x[None])[0]).abs().max())
+    if gap > 1e-4:
+        raise RuntimeError(f"streaming graph differs from the trained net by {gap}")
+    torch.onnx.export(stream, (frames, state), str(path), dynamo=False, opset_version=17,
+                      input_names=["frames", "state"], output_names=["mouth", "next_state"],
+                      dynamic_axes={"frames": {0: "time"}, "mouth": {0: "time"}})
+    import onnx
+
+    model = onnx.load(str(path))
+    for key, value in (("lookahead_frames", LOOKAHEAD_FRAMES), ("params", ",".join(PARAMS)),
+                       ("receptive_field", net.receptive_field)):
+        entry = model.metadata_props.add()
+        entry.key, entry.value = key, str(value)
+    onnx.save(model, str(path))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,238 @@
+"""Phones -> mouth-shape targets: the IPA table and the coarticulation model the lip-sync model
+is trained on (scripts/build_lip_corpus.py), and is validated against (scripts/validate_lipsync.py).
+
+Each IPA symbol has a target for every mouth parameter and a dominance saying how strongly it
+holds that target against its neighbours. Frame values blend the targets of nearby phones
+weighted by their dominance functions (Cohen & Massaro 1993): D(t) = a * exp(-(d / tau)^2),
+flat (d = 0) over the middle of the phone, d the distance before it (anticipation, tau_before)
+or after it (carry-over, tau_after). Bilabials hold a very high but short-reaching lip_press
+dominance, so the lips close on every /p b m/ and still open on the vowel in between; velars and
+/h/ have a low jaw dominance, so the jaw follows the neighbouring vowels.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+
+# The mouth parameters, in MotionFrame units (motion.frame), in model-output order.
+PARAMS = ("jaw_open", "lip_spread", "lip_press", "upper_lip_raise", "lower_lip_depress")
+REST = (0.0, 0.0, 0.0, 0.0, 0.0)  # silence: the photo's own mouth
+
+CORE = 0.6             # share of a phone, centred, over which its dominance is flat
+REACH_S = 0.4          # phones further than this from a frame have no say in it
+
+
+@dataclass(frozen=True)
+class Viseme:
+    target: tuple[float, float, float, float, float]     # PARAMS order
+    dominance: tuple[float, float, float, float, float]  # > 0; relative weights
+    tau_before: float = 0.05  # s; anticipation: lips move ahead of the sound
+    tau_after: float = 0.04   # s; carry-over
+
+
+def _v(jaw: float, spread: float, raise_: float = 0.0, depress: float = 0.0) -> Viseme:
+    # Vowels hold jaw and lip shape; their open lips (press 0) yield to any closing consonant.
+    return Viseme((jaw, spread, 0.0, raise_, depress), (1.0, 1.0, 0.6, 0.6, 0.6), 0.08, 0.06)
+
+
+def _c(jaw: float, spread: float, press: float, raise_: float, depress: float,
+       dominance: tuple[float, float, float, float, float], tau_before: float = 0.05,
+       tau_after: float = 0.04) -> Viseme:
+    return Viseme((jaw, spread, press, raise_, depress), dominance, tau_before, tau_after)
+
+
+_BILABIAL = _c(0.04, 0.0, 1.0, 0.0, 0.0, (2.0, 0.3, 20.0, 2.0, 2.0), 0.025, 0.02)
+_BILABIAL_FRIC = _c(0.07, 0.0, 0.65, 0.0, 0.0, (1.5, 0.3, 8.0, 1.0, 1.0), 0.025, 0.02)
+_LABIODENTAL = _c(0.08, 0.0, 0.55, 0.45, 0.0, (1.5, 0.4, 8.0, 6.0, 2.0), 0.025, 0.02)
+_LABIODENTAL_APPROX = _c(0.12, 0.0, 0.3, 0.3, 0.0, (1.0, 0.4, 3.0, 3.0, 1.0), 0.03, 0.025)
+_ROUNDED_GLIDE = _c(0.12, -0.9, 0.0, 0.0, 0.0, (0.8, 4.0, 0.6, 0.6, 0.6))
+_DENTAL = _c(0.14, 0.15, 0.0, 0.25, 0.15, (1.0, 0.4, 0.8, 2.0, 2.0))
+_ALVEOLAR = _c(0.16, 0.1, 0.0, 0.0, 0.0, (0.7, 0.3, 0.6, 0.4, 0.4))
+_SIBILANT = _c(0.08, 0.3, 0.0, 0.1, 0.0, (2.0, 0.8, 0.8, 0.8, 0.8))
+_POSTALVEOLAR = _c(0.1, -0.55, 0.0, 0.2, 0.1, (2.0, 2.5, 0.8, 1.0, 1.0))
+_ALVEOLOPALATAL = _c(0.1, 0.35, 0.0, 0.1, 0.0, (2.0, 1.2, 0.8, 0.8, 0.8))
+_RETROFLEX = _c(0.15, -0.2, 0.0, 0.05, 0.0, (1.0, 0.8, 0.6, 0.4, 0.4))
+_RETROFLEX_SIB = _c(0.1, -0.3, 0.0, 0.15, 0.0, (2.0, 1.5, 0.8, 0.8, 0.8))
+_PALATAL = _c(0.14, 0.5, 0.0, 0.0, 0.0, (0.8, 1.0, 0.6, 0.4, 0.4))
+_LATERAL = _c(0.2, 0.1, 0.0, 0.0, 0.0, (0.6, 0.3, 0.6, 0.4, 0.4))
+_RHOTIC_APPROX = _c(0.18, -0.35, 0.0, 0.0, 0.0, (0.7, 1.2, 0.6, 0.4, 0.4))
+_VELAR = _c(0.22, 0.0, 0.0, 0.0, 0.0, (0.35, 0.2, 0.6, 0.3, 0.3))
+_UVULAR = _c(0.28, 0.0, 0.0, 0.0, 0.0, (0.3, 0.2, 0.6, 0.3, 0.3))
+_PHARYNGEAL = _c(0.4, 0.0, 0.0, 0.0, 0.0, (0.4, 0.2, 0.6, 0.3, 0.3))
+_GLOTTAL = _c(0.25, 0.0, 0.0, 0.0, 0.0, (0.1, 0.1, 0.3, 0.1, 0.1))
+_CLICK = _c(0.15, 0.0, 0.0, 0.0, 0.0, (0.8, 0.3, 0.6, 0.4, 0.4))
+# Pauses close the mouth to rest; strong enough that a 150 ms pause reaches it.
+SILENCE = Viseme(REST, (2.5, 2.5, 2.5, 2.5, 2.5), 0.06, 0.05)
+
+# Every IPA consonant and vowel letter (the full IPA chart; espeak-ng's extras such as ᵻ), so
+# any language's phones map. Diacritics and suprasegmentals are stripped before lookup.
+TABLE: dict[str, Viseme] = {
+    # Close vowels: jaw nearly shut; front unrounded spread, rounded ones narrow.
+    "i": _v(0.2, 0.75), "y": _v(0.2, -0.75), "ɨ": _v(0.2, 0.3), "ʉ": _v(0.2, -0.6),
+    "ɯ": _v(0.2, 0.4), "u": _v(0.2, -0.9),
+    # Near-close
+    "ɪ": _v(0.28, 0.5), "ʏ": _v(0.28, -0.55), "ʊ": _v(0.28, -0.65), "ᵻ": _v(0.28, 0.35),
+    "ᵿ": _v(0.28, -0.4),
+    # Close-mid
+    "e": _v(0.38, 0.6, 0.05), "ø": _v(0.36, -0.65), "ɘ": _v(0.38, 0.2), "ɵ": _v(0.36, -0.45),
+    "ɤ": _v(0.38, 0.25), "o": _v(0.38, -0.75),
+    # Mid
+    "ə": _v(0.38, 0.0), "ɚ": _v(0.34, -0.3), "ɝ": _v(0.4, -0.3),
+    # Open-mid
+    "ɛ": _v(0.55, 0.45, 0.08, 0.1), "œ": _v(0.52, -0.5), "ɜ": _v(0.5, 0.1), "ɞ": _v(0.5, -0.35),
+    "ʌ": _v(0.6, 0.05, 0.05, 0.1), "ɔ": _v(0.6, -0.55),
+    # Near-open and open: jaw wide.
+    "æ": _v(0.72, 0.45, 0.15, 0.2), "ɐ": _v(0.62, 0.1, 0.05, 0.15),
+    "a": _v(0.88, 0.15, 0.12, 0.25), "ɶ": _v(0.8, -0.35, 0.0, 0.15),
+    "ɑ": _v(0.88, -0.05, 0.1, 0.2), "ɒ": _v(0.8, -0.4, 0.0, 0.15),
+    # Bilabials: lips closed whatever the jaw does.
+    "p": _BILABIAL, "b": _BILABIAL, "m": _BILABIAL, "ɓ": _BILABIAL, "ʙ": _BILABIAL, "ʘ": _BILABIAL,
+    "ɸ": _BILABIAL_FRIC, "β": _BILABIAL_FRIC,
+    # Labiodentals: lower lip up against the upper teeth (upper lip lifts to show them).
+    "f": _LABIODENTAL, "v": _LABIODENTAL, "ɱ": _LABIODENTAL, "ⱱ": _LABIODENTAL,
+    "ʋ": _LABIODENTAL_APPROX,
+    # Labial-velar / labial-palatal glides: rounded and narrow.
+    "w": _ROUNDED_GLIDE, "ʍ": _ROUNDED_GLIDE, "ɥ": _c(0.12, -0.75, 0.0, 0.0, 0.0, (0.8, 3.0, 0.6, 0.6, 0.6)),
+    # Dentals: tongue tip between the teeth, lips slightly apart.
+    "θ": _DENTAL, "ð": _DENTAL,
+    # Alveolars: jaw fairly closed, lips follow the vowels.
+    "t": _ALVEOLAR, "d": _ALVEOLAR, "n": _ALVEOLAR, "ɾ": _ALVEOLAR, "r": _ALVEOLAR, "ɺ": _ALVEOLAR,
+    "ɗ": _ALVEOLAR, "ǀ": _CLICK, "ǃ": _CLICK, "ǁ": _CLICK, "ǂ": _CLICK,
+    "l": _LATERAL, "ɫ": _LATERAL, "ɬ": _LATERAL, "ɮ": _LATERAL,
+    "s": _SIBILANT, "z": _SIBILANT,
+    "ɹ": _RHOTIC_APPROX,
+    # Postalveolar fricatives: lips protruded and rounded.
+    "ʃ": _POSTALVEOLAR, "ʒ": _POSTALVEOLAR, "ɧ": _POSTALVEOLAR,
+    "ɕ": _ALVEOLOPALATAL, "ʑ": _ALVEOLOPALATAL,
+    # Retroflexes
+    "ʈ": _RETROFLEX, "ɖ": _RETROFLEX, "ɳ": _RETROFLEX, "ɽ": _RETROFLEX, "ɭ": _RETROFLEX,
+    "ɻ": _c(0.16, -0.4, 0.0, 0.0, 0.0, (0.8, 1.2, 0.6, 0.4, 0.4)),
+    "ʂ": _RETROFLEX_SIB, "ʐ": _RETROFLEX_SIB,
+    # Palatals: a little spread, like /i/.
+    "c": _PALATAL, "ɟ": _PALATAL, "ɲ": _PALATAL, "ç": _PALATAL, "ʝ": _PALATAL, "j": _PALATAL,
+    "ʎ": _PALATAL, "ʄ": _PALATAL,
+    # Velars, uvulars, pharyngeals, glottals: made far back, so the jaw follows the vowels.
+    "k": _VELAR, "g": _VELAR, "ɡ": _VELAR, "ŋ": _VELAR, "x": _VELAR, "ɣ": _VELAR, "ɰ": _VELAR,
+    "ʟ": _VELAR, "ɠ": _VELAR,
+    "q": _UVULAR, "ɢ": _UVULAR, "ɴ": _UVULAR, "χ": _UVULAR, "ʁ": _UVULAR, "ʀ": _UVULAR, "ʛ": _UVULAR,
+    "ħ": _PHARYNGEAL, "ʕ": _PHARYNGEAL, "ʜ": _PHARYNGEAL, "ʢ": _PHARYNGEAL, "ʡ": _PHARYNGEAL,
+    "h": _GLOTTAL, "ɦ": _GLOTTAL, "ʔ": _GLOTTAL,
+}
+VOWELS = frozenset("iyɨʉɯuɪʏʊᵻᵿeøɘɵɤoəɚɝɛœɜɞʌɔæɐaɶɑɒ")
+_STOPS = frozenset("pbtdʈɖcɟkgɡqɢʔɓɗʄɠʛ")
+_AFFRICATE_ENDS = frozenset("szʂʐʃʒɕʑ")
+_ROUNDING_MARKS = frozenset("ʷᵝ")  # labialized / compressed: lips round
+# espeak-ng writes a retroflex (or apical) articulation as a '.' after the letter.
+_DOTTED = {"s": "ʂ", "z": "ʐ", "t": "ʈ", "d": "ɖ", "n": "ɳ", "r": "ɽ", "l": "ɭ", "i": "ɨ"}
+
+
+def ipa_symbols(phone: str) -> list[tuple[str, bool]]:
+    """The base IPA letters of one phone string, each with whether a rounding mark follows it.
+
+    Drops stress and length marks, tones, diacritics (ˈ ː ̃ ̪ ...) and modifier letters (ʰ ʲ),
+    and ASCII decorations espeak-ng adds ('.' for retroflex, '-' for tense, digits).
+    """
+    out: list[tuple[str, bool]] = []
+    for ch in unicodedata.normalize("NFD", phone):
+        if ch in _ROUNDING_MARKS and out:
+            out[-1] = (out[-1][0], True)
+        elif ch == "." and out and out[-1][0] in _DOTTED:
+            out[-1] = (_DOTTED[out[-1][0]], out[-1][1])
+        elif ch == "h" and out and out[-1][0] in _STOPS | _AFFRICATE_ENDS:
+            continue  # espeak-ng's aspiration: ph, kh, tsh, tɕh
+        elif ch in TABLE:
+            out.append((ch, False))
+    return out
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One phone (or part of a diphthong) in time, with the viseme it maps to."""
+
+    start_s: float
+    end_s: float
+    viseme: Viseme
+    label: str = ""
+
+
+def phone_visemes(phone: str) -> list[tuple[Viseme, float]]:
+    """Visemes of one phone string with their share of its duration (shares sum to 1).
+
+    Diphthongs and espeak's multi-letter finals split in time (vowels weigh 1, consonants 0.5);
+    a coronal stop before a fricative (ts, tʃ, dʒ, tɕ) takes the fricative's shape throughout.
+    Raises KeyError for a phone with no IPA letter in TABLE; '' is a pause.
+    """
+    if not phone.strip():
+        return [(SILENCE, 1.0)]
+    symbols = ipa_symbols(phone)
+    if not symbols:
+        raise KeyError(f"no IPA letter of the table in phone {phone!r}")
+    if len(symbols) >= 2 and symbols[0][0] in _STOPS and symbols[0][0] not in "pbɓ" \
+            and symbols[1][0] not in VOWELS and symbols[1][0] not in _STOPS:
+        symbols = symbols[1:]
+    weights = np.array([1.0 if s in VOWELS else 0.5 for s, _ in symbols])
+    weights /= weights.sum()
+    out = []
+    for (symbol, rounded), share in zip(symbols, weights):
+        vis = TABLE[symbol]
+        if rounded:
+            target = list(vis.target)
+            target[1] = min(target[1], -0.6)
+            vis = Viseme(tuple(target), vis.dominance, vis.tau_before, vis.tau_after)
+        out.append((vis, float(share)))
+    return out
+
+
+def segments_from_phones(phones: list[tuple[str, float, float]]) -> list[Segment]:
+    """[(ipa, start_s, end_s)] -> Segments, diphthongs split. Pauses ('' or 'sil') map to SILENCE."""
+    segments = []
+    for phone, start, end in phones:
+        t = start
+        for vis, share in phone_visemes("" if phone.lower() in ("sil", "sp") else phone):
+            t_end = t + share * (end - start)
+            segments.append(Segment(t, t_end, vis, phone))
+            t = t_end
+    return segments
+
+
+def blend(segments: list[Segment], times_s: np.ndarray) -> np.ndarray:
+    """(T, len(PARAMS)) float32 targets at `times_s` by dominance-weighted blending of the
+    segments' targets. Before the first and after the last segment the mouth is at rest."""
+    times_s = np.asarray(times_s, dtype=np.float64)
+    n_params = len(PARAMS)
+    num = np.zeros((len(times_s), n_params))
+    den = np.zeros((len(times_s), n_params))
+    edges = [(segments[0].start_s - 10.0, segments[0].start_s)] if segments else []
+    edges += [(segments[-1].end_s, segments[-1].end_s + 10.0)] if segments else []
+    padded = list(segments) + [Segment(a, b, SILENCE) for a, b in edges]
+    if not padded:
+        return np.zeros((len(times_s), n_params), np.float32)
+    for seg in padded:
+        dur = max(seg.end_s - seg.start_s, 1e-3)
+        core_start = seg.start_s + 0.5 * (1 - CORE) * dur
+        core_end = seg.end_s - 0.5 * (1 - CORE) * dur
+        lo, hi = np.searchsorted(times_s, [seg.start_s - REACH_S, seg.end_s + REACH_S])
+        if lo >= hi:
+            continue
+        t = times_s[lo:hi]
+        before = np.clip(core_start - t, 0.0, None)
+        after = np.clip(t - core_end, 0.0, None)
+        shape = np.exp(-(before / seg.viseme.tau_before) ** 2 - (after / seg.viseme.tau_after) ** 2)
+        d = shape[:, None] * np.asarray(seg.viseme.dominance)[None, :]
+        num[lo:hi] += d * np.asarray(seg.viseme.target)[None, :]
+        den[lo:hi] += d
+    out = np.where(den > 0, num / np.maximum(den, 1e-12), 0.0)
+    return out.astype(np.float32)
+
+
+# CMU/ARPAbet phones (pocketsphinx's en-us model) in IPA, for force-aligned human speech.
+ARPABET_IPA = {
+    "AA": "ɑ", "AE": "æ", "AH": "ʌ", "AO": "ɔ", "AW": "aʊ", "AY": "aɪ", "B": "b", "CH": "tʃ",
+    "D": "d", "DH": "ð", "EH": "ɛ", "ER": "ɝ", "EY": "eɪ", "F": "f", "G": "ɡ", "HH": "h",
+    "IH": "ɪ", "IY": "i", "JH": "dʒ", "K": "k", "L": "l", "M": "m", "N": "n", "NG": "ŋ",
+    "OW": "oʊ", "OY": "ɔɪ", "P": "p", "R": "ɹ", "S": "s", "SH": "ʃ", "T": "t", "TH": "θ",
+    "UH": "ʊ", "UW": "u", "V": "v", "W": "w", "Y": "j", "Z": "z", "ZH": "ʒ", "SIL": "",
+}

@@ -1,0 +1,206 @@
+"""Learned lip sync: PCM chunks in, per-video-frame mouth parameters out, with bounded look-ahead.
+
+The model (data/lipsync.onnx, see docs/models/lipsync.md) is a causal temporal conv net over the
+100 frames/s of audio.mel; it sees `lookahead_frames` mel frames past the one it decides, so its
+own look-ahead is 12 ms (half the mel window) + 20 ms. It streams: each call takes the new mel
+frames and the previous activations (`state`) and returns their outputs and the next state.
+
+Video frame i (centred at sample round(i * sr / fps)) is due once audio reaches its centre plus
+the stream's look-ahead budget, and is read from the model outputs at its time, interpolated
+between mel frames. When the budget is shorter than the model's look-ahead (or a frame falls
+between mel frames the budget does not cover), the frame takes the latest output the budget
+allows, so the mouth lags by the shortfall instead of waiting. Every frame depends only on its
+index and the audio, never on how the audio was chunked.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from facetalk.audio.mel import ENERGY, FRAME_RATE, MelExtractor
+from facetalk.motion.articulation import PARAMS
+
+DEAD_ZONE = 0.02  # outputs this close to rest are rest
+# Below -90 dBFS is digital silence (muted or padded audio): there the mouth is exactly at rest.
+QUIET_LOG_POWER = float(np.log(1e-9))
+QUIET_BEFORE = 2  # mel frames of silence needed before a frame, besides those it looks ahead at
+
+
+@dataclass(frozen=True)
+class MouthShape:
+    """(T,) float32 arrays in MotionFrame units, one value per video frame."""
+
+    jaw_open: np.ndarray
+    lip_spread: np.ndarray
+    lip_press: np.ndarray
+    upper_lip_raise: np.ndarray
+    lower_lip_depress: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.jaw_open)
+
+    def frame(self, i: int) -> dict[str, float]:
+        """Frame i as MotionFrame keyword arguments."""
+        return {name: float(getattr(self, name)[i]) for name in PARAMS}
+
+
+class LipSyncModel:
+    """The ONNX network, loaded explicitly (`load_lipsync_model()`), shared by any number of
+    streams. onnxruntime runs it on one thread: it is small, and the renderer owns the cores."""
+
+    def __init__(self, path: str | Path | None = None):
+        import onnxruntime as ort
+
+        path = path or resources.files("facetalk.data").joinpath("lipsync.onnx")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        meta = self._session.get_modelmeta().custom_metadata_map
+        if meta["params"].split(",") != list(PARAMS):
+            raise ValueError(f"{path}: model outputs {meta['params']}, expected {','.join(PARAMS)}")
+        self.lookahead_frames = int(meta["lookahead_frames"])
+        self._state_shape = self._session.get_inputs()[1].shape  # (frames, channels), fixed
+        self.n_state_frames = self._state_shape[0]
+
+    def lookahead_s(self, sr: int = 16000) -> float:
+        """Audio past a frame's time the model needs to decide it."""
+        return MelExtractor(sr=sr).lookahead_s + self.lookahead_frames / FRAME_RATE
+
+    def run(self, frames: np.ndarray, state: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """frames (T, n_features) -> (raw outputs (T, len(PARAMS)), next state)."""
+        return tuple(self._session.run(None, {"frames": frames.astype(np.float32), "state": state}))
+
+    def initial_state(self, silence_frame: np.ndarray) -> np.ndarray:
+        """The state after a long digital silence: where every stream starts."""
+        state = np.zeros(self._state_shape, np.float32)
+        return self.run(np.repeat(silence_frame[None], 2 * self.n_state_frames + 1, 0), state)[1]
+
+    def stream(self, *, fps: int, sr: int = 16000, lookahead_s: float | None = None,
+               jaw_gain: float = 1.0) -> "LipSync":
+        return LipSync(self, fps=fps, sr=sr, lookahead_s=lookahead_s, jaw_gain=jaw_gain)
+
+
+@lru_cache(maxsize=4)
+def load_lipsync_model(path: str | None = None) -> LipSyncModel:
+    """The bundled model (or the one at `path`), loaded on first use and then shared."""
+    return LipSyncModel(path)
+
+
+class LipSync:
+    """One stream: push mono float PCM at `sr`; get the mouth of every video frame now due.
+
+    lookahead_s: audio past a frame's time to wait for (default: the model's own look-ahead).
+    jaw_gain scales jaw_open (Controls.mouth_gain).
+    """
+
+    def __init__(self, model: LipSyncModel, *, fps: int, sr: int = 16000, lookahead_s: float | None = None,
+                 jaw_gain: float = 1.0):
+        if fps <= 0:
+            raise ValueError(f"fps must be positive, got {fps}")
+        self.model, self.fps, self.sr, self.jaw_gain = model, fps, sr, jaw_gain
+        self._mel = MelExtractor(sr=sr)
+        budget = model.lookahead_s(sr) if lookahead_s is None else lookahead_s
+        self._budget = int(round(budget * sr))  # samples past a frame's centre it may use
+        self.lookahead_s = self._budget / sr
+        silence = MelExtractor(sr=sr).flush(n_frames=1)[0]  # the frame of digital silence
+        self._state = model.initial_state(silence)
+        # Quiet flags of the last mel frames fed (before the start: silence).
+        self._quiet = np.ones(QUIET_BEFORE + model.lookahead_frames, bool)
+        self._outputs = np.zeros((0, len(PARAMS)), np.float32)  # by mel frame, from _first_output
+        self._first_output = -model.lookahead_frames  # mel frame of _outputs[0]
+        self._n_samples = 0
+        self._next = 0  # next video frame
+
+    def push(self, samples: np.ndarray) -> MouthShape:
+        samples = np.asarray(samples, dtype=np.float32).reshape(-1)
+        self._n_samples += len(samples)
+        self._run(self._mel.push(samples))
+        return self._emit(self._due(self._n_samples))
+
+    def flush(self, *, n_frames: int | None = None) -> MouthShape:
+        """Ends the stream: the remaining frames (`n_frames` in all, default ceil(duration * fps)),
+        with silence past the end of the audio."""
+        total = n_frames if n_frames is not None else math.ceil(self._n_samples * self.fps / self.sr)
+        total = max(total, self._next)
+        if total > self._next:
+            needed = self._last_mel_frame(total - 1) + 1 + self.model.lookahead_frames
+            self._run(self._mel.flush(n_frames=max(needed, self._mel.n_frames)))
+        return self._emit(total)
+
+    def _centre(self, frame: int) -> int:
+        return int(round(frame * self.sr / self.fps))
+
+    def _due(self, n_samples: int) -> int:
+        """How many video frames the audio so far makes due."""
+        last = self._next
+        while self._centre(last) + self._budget <= n_samples:
+            last += 1
+        return last
+
+    def _last_mel_frame(self, frame: int) -> int:
+        """The latest mel frame whose output the budget of video frame `frame` covers."""
+        end = self._centre(frame) + self._budget  # audio available when the frame is due
+        k = (end - self._mel.half) * FRAME_RATE // self.sr
+        while self._mel.centre(k + 1) + self._mel.half <= end:
+            k += 1
+        while k >= 0 and self._mel.centre(k) + self._mel.half > end:
+            k -= 1
+        return k - self.model.lookahead_frames
+
+    def _run(self, frames: np.ndarray) -> None:
+        if len(frames):
+            out, self._state = self.model.run(frames, self._state)
+            # The output fed with frame k is the mouth at frame k - lookahead_frames: rest if
+            # every frame from QUIET_BEFORE before that to k is digital silence.
+            flags = np.concatenate([self._quiet, frames[:, ENERGY] < QUIET_LOG_POWER])
+            window = len(self._quiet) + 1
+            quiet = np.convolve(flags, np.ones(window, int), "valid") == window
+            self._quiet = flags[len(flags) - window + 1:]
+            out[quiet] = 0.0
+            self._outputs = np.concatenate([self._outputs, out])
+
+    def _output(self, j: np.ndarray) -> np.ndarray:
+        """Raw outputs at mel frames j (rest before the stream's start). Indices past the last
+        output only come with interpolation weight 0, so they are clipped."""
+        if not len(self._outputs):
+            return np.zeros((len(j), len(PARAMS)), np.float32)
+        rows = self._outputs[np.clip(j - self._first_output, 0, len(self._outputs) - 1)]
+        return np.where((j < 0)[:, None], np.float32(0.0), rows)
+
+    def _emit(self, stop: int) -> MouthShape:
+        if stop <= self._next:
+            return _EMPTY
+        frames = np.arange(self._next, stop)
+        self._next = stop
+        exact = np.array([self._centre(i) * FRAME_RATE / self.sr for i in frames], np.float64)
+        latest = np.array([self._last_mel_frame(i) for i in frames], np.float64)
+        t = np.minimum(exact, latest)  # in mel frames
+        lo = np.floor(t).astype(np.int64)
+        w = (t - lo)[:, None].astype(np.float32)
+        raw = (1 - w) * self._output(lo) + w * self._output(lo + 1)
+        # Later frames read no earlier output than this one's.
+        drop = max(0, min(int(lo[-1]) - self._first_output, len(self._outputs) - 1))
+        self._outputs = self._outputs[drop:]
+        self._first_output += drop
+        return _shape(raw, self.jaw_gain)
+
+
+def _shape(raw: np.ndarray, jaw_gain: float) -> MouthShape:
+    magnitude = np.clip((np.abs(raw) - DEAD_ZONE) / (1 - DEAD_ZONE), 0.0, 1.0)
+    values = np.where(raw < 0, -magnitude, magnitude).astype(np.float32)
+    cols = {name: values[:, k] for k, name in enumerate(PARAMS)}
+    for name in PARAMS:
+        if name != "lip_spread":  # the others are 0..1
+            cols[name] = np.maximum(cols[name], 0.0)
+    cols["jaw_open"] = np.minimum(cols["jaw_open"] * np.float32(jaw_gain), 1.0).astype(np.float32)
+    return MouthShape(**cols)
+
+
+_EMPTY = MouthShape(**{name: np.zeros(0, np.float32) for name in PARAMS})

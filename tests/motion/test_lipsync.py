@@ -1,0 +1,144 @@
+import math
+
+import numpy as np
+import pytest
+
+from facetalk.motion.articulation import (ARPABET_IPA, PARAMS, TABLE, VOWELS, blend, ipa_symbols,
+                                          phone_visemes, segments_from_phones)
+from facetalk.motion.lipsync import MouthShape, load_lipsync_model
+
+SR, FPS = 16000, 25
+JAW, SPREAD, PRESS, RAISE = (PARAMS.index(n) for n in ("jaw_open", "lip_spread", "lip_press", "upper_lip_raise"))
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_lipsync_model()
+
+
+def mouth(model, audio: np.ndarray, *, chunk: int | None = None, fps: int = FPS, **kwargs) -> MouthShape:
+    stream = model.stream(fps=fps, sr=SR, **kwargs)
+    chunks = [audio] if chunk is None else [audio[i:i + chunk] for i in range(0, len(audio), chunk)]
+    parts = [stream.push(c) for c in chunks] + [stream.flush()]
+    return MouthShape(**{n: np.concatenate([getattr(p, n) for p in parts]) for n in PARAMS})
+
+
+# --- the phone -> target table and its coarticulation ---
+
+def test_table_shapes_the_classic_visemes():
+    def target(phone):
+        (vis, _), = phone_visemes(phone)
+        return dict(zip(PARAMS, vis.target))
+
+    for bilabial in "pbm":
+        assert target(bilabial)["lip_press"] == 1.0 and target(bilabial)["jaw_open"] < 0.1
+    for labiodental in "fv":
+        t = target(labiodental)
+        assert t["lip_press"] > 0.4 and t["upper_lip_raise"] > 0.3 and t["jaw_open"] < 0.15
+    for rounded in "uow":
+        assert target(rounded)["lip_spread"] < -0.7 and target(rounded)["jaw_open"] < 0.4
+    assert target("a")["jaw_open"] > 0.8 and target("i")["lip_spread"] > 0.7
+    assert all(target(v)["lip_press"] == 0.0 for v in VOWELS)
+
+
+def test_espeak_and_arpabet_spellings_map_to_ipa_letters():
+    assert [s for s, _ in ipa_symbols("ts.h")] == ["t", "ʂ"]  # aspirated retroflex affricate (pinyin ch)
+    assert ipa_symbols("ɯᵝ") == [("ɯ", True)]  # compressed: rounded
+    assert [s for s, _ in ipa_symbols("ˈaːɪ̯")] == ["a", "ɪ"]
+    assert [share for _, share in phone_visemes("aɪ")] == [0.5, 0.5]  # diphthongs move
+    assert phone_visemes("")[0][0].target == (0.0,) * len(PARAMS)  # pause: rest
+    for ipa in ARPABET_IPA.values():
+        assert ipa == "" or ipa_symbols(ipa)
+    with pytest.raises(KeyError):
+        phone_visemes("#")
+
+
+def test_coarticulation_blends_smoothly_and_closes_every_bilabial():
+    # "ama ba": fast speech, 70-90 ms phones
+    phones = [("", 0.0, 0.3), ("a", 0.3, 0.39), ("m", 0.39, 0.46), ("a", 0.46, 0.55), ("", 0.55, 0.62),
+              ("b", 0.62, 0.69), ("a", 0.69, 0.82), ("", 0.82, 1.5)]
+    t = np.arange(0, 1.5, 0.005)
+    y = blend(segments_from_phones(phones), t)
+    assert np.abs(np.diff(y, axis=0)).max() < 0.3  # no steps: every change takes over 15 ms
+    at = lambda s: y[int(round(s / 0.005))]  # noqa: E731
+    assert at(0.425)[PRESS] > 0.9 and at(0.655)[PRESS] > 0.9
+    assert at(0.345)[JAW] > 0.6 and at(0.505)[PRESS] < 0.2 and at(0.755)[JAW] > 0.6
+    assert np.all(np.abs(y[(t < 0.15) | (t > 1.1)]) < 0.01)  # rest away from speech
+    assert at(0.36)[PRESS] < at(0.38)[PRESS] < at(0.40)[PRESS]  # lips close ahead of the /m/
+
+
+def test_every_phone_letter_has_a_complete_viseme():
+    for symbol, vis in TABLE.items():
+        assert len(vis.target) == len(vis.dominance) == len(PARAMS), symbol
+        assert all(d > 0 for d in vis.dominance) and -1 <= vis.target[SPREAD] <= 1, symbol
+
+
+# --- the streaming model ---
+
+def test_digital_silence_keeps_the_mouth_at_rest(model):
+    shape = mouth(model, np.zeros(2 * SR, np.float32))
+    assert len(shape) == 2 * FPS
+    for name in PARAMS:
+        assert np.all(getattr(shape, name) == 0.0), name
+
+
+def test_speech_opens_the_mouth_and_it_closes_within_100_ms(model, speech_then_silence):
+    audio, end_s = speech_then_silence
+    audio = np.concatenate([np.zeros(SR // 2, np.float32), audio])
+    end_s += 0.5
+    shape = mouth(model, audio)
+    t = np.arange(len(shape)) / FPS
+    jaw = shape.jaw_open
+    assert jaw.dtype == np.float32 and np.all((jaw >= 0) & (jaw <= 1))
+    assert np.all(jaw[t < 0.4] == 0.0)
+    speaking = (t > 0.6) & (t < end_s - 0.1)
+    assert jaw[speaking].mean() > 0.2 and jaw.max() > 0.45
+    assert np.all(jaw[t >= end_s + 0.1] < 0.05)
+    assert np.abs(shape.lip_spread).max() > 0.1 and np.all(np.abs(shape.lip_spread) <= 1)
+
+
+def test_lips_close_on_bilabials(model):
+    from facetalk.io import synthesize_speech
+
+    audio = synthesize_speech("Mama, papa, baby, mama.", lang="en", sr=SR)
+    shape = mouth(model, np.concatenate([np.zeros(SR // 4, np.float32), audio]), fps=100)
+    # an articulatory aperture: the jaw's opening, less what the press closes
+    aperture = shape.jaw_open * (1 - shape.lip_press)
+    open_ = aperture > 0.2
+    closed = aperture < 0.08
+    # 4 words x 2 bilabials: the lips must shut (and reopen) at least 7 times while speaking
+    speaking = np.nonzero(open_)[0]
+    closures = np.count_nonzero(np.diff(closed[speaking[0]:speaking[-1]].astype(int)) == 1)
+    assert closures >= 7
+
+
+def test_frames_do_not_depend_on_chunking_and_gain_scales_the_jaw(model, speech):
+    whole = mouth(model, speech)
+    for chunk in (1, 320, 555, 8000):
+        pieces = mouth(model, speech, chunk=chunk)
+        for name in PARAMS:
+            assert np.array_equal(getattr(pieces, name), getattr(whole, name)), (chunk, name)
+    assert np.all(mouth(model, speech, jaw_gain=0.0).jaw_open == 0.0)
+    louder = mouth(model, speech, jaw_gain=2.0).jaw_open
+    assert np.allclose(louder, np.minimum(2 * whole.jaw_open, 1.0))
+
+
+@pytest.mark.parametrize("fps", [25, 30])
+def test_frames_come_once_their_audio_and_lookahead_arrive(model, speech, fps):
+    stream = model.stream(fps=fps, sr=SR)
+    assert stream.lookahead_s == pytest.approx(model.lookahead_s(SR)) and stream.lookahead_s <= 0.1
+    pushed = emitted = 0
+    rng = np.random.default_rng(fps)
+    while pushed < len(speech):
+        size = int(rng.choice([0, 1, 13, 320, 555, 2000]))
+        emitted += len(stream.push(speech[pushed:pushed + size]))
+        pushed = min(pushed + size, len(speech))
+        assert round((emitted - 1) * SR / fps) + round(stream.lookahead_s * SR) <= pushed
+        assert round(emitted * SR / fps) + round(stream.lookahead_s * SR) > pushed
+    assert emitted + len(stream.flush()) == math.ceil(len(speech) / SR * fps)
+
+
+def test_a_shorter_budget_lags_the_mouth_instead_of_waiting(model, speech):
+    full = mouth(model, speech, fps=100)
+    short = mouth(model, speech, fps=100, lookahead_s=model.lookahead_s(SR) - 0.02)
+    assert np.array_equal(short.jaw_open[2:], full.jaw_open[:-2])  # two 10 ms frames late
