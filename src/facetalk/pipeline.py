@@ -47,11 +47,12 @@ class Animator:
 
     def __init__(self, photo: np.ndarray, *, config: Config = Config(), source: str = "photo", label: bool = False):
         """`label` draws a visible "AI-generated" label on every frame; the invisible watermark is
-        always there, carrying this release's version and the random id in `provenance`."""
+        always there, carrying this release's version and an id derived from the framed photo
+        (`provenance`), so that the same inputs give the same video."""
         self.config = config
         self.analysis: FaceAnalysis = analyse_face(photo, framing=config.framing, source=source)
         self._renderer = Renderer(self.analysis)
-        self._watermark = Watermarker(Payload.new())
+        self._watermark = Watermarker(Payload.for_content(self.analysis.image.tobytes()))
         self._label = label
 
     @property

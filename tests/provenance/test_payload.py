@@ -33,3 +33,9 @@ def test_version_and_id_are_checked():
             Payload(version=bad, id=1)
     with pytest.raises(ValueError):
         Payload(version="0.1", id=2**32)
+
+
+def test_content_id_is_deterministic():
+    a, b = Payload.for_content(b"photo one"), Payload.for_content(b"photo one")
+    assert a == b and a.version == "0.1"
+    assert Payload.for_content(b"photo two").id != a.id

@@ -30,9 +30,13 @@ class Payload:
     @classmethod
     def new(cls) -> Payload:
         """This release's version and a fresh random id."""
-        from facetalk import __version__
+        return cls(version=_release(), id=secrets.randbits(32))
 
-        return cls(version=".".join(__version__.split(".")[:2]), id=secrets.randbits(32))
+    @classmethod
+    def for_content(cls, data: bytes) -> Payload:
+        """This release's version and an id derived from `data` (CRC-32): the same photo always
+        carries the same id, so the same inputs and seed give the same video, bit for bit."""
+        return cls(version=_release(), id=binascii.crc32(data))
 
     def coded_bits(self) -> np.ndarray:
         """(CODED_BITS,) of +1/-1: the channel symbols the watermark embeds."""
@@ -50,6 +54,12 @@ class Payload:
             return None
         code = raw[0]
         return cls(version=f"{code >> 5}.{code & 31}", id=int.from_bytes(raw[1:5], "big"))
+
+
+def _release() -> str:
+    from facetalk import __version__
+
+    return ".".join(__version__.split(".")[:2])
 
 
 def _version_code(version: str) -> int:
