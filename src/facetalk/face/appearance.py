@@ -145,11 +145,14 @@ def build_appearance(image: np.ndarray, landmarks_px: np.ndarray, *,
             segmenter.close()
     # A thin soft edge: the matte moves with the head, and the plate must hide what it leaves.
     alpha = np.clip((raw - 0.3) / 0.4, 0.0, 1.0).astype(np.float32)
-    # Only the matte's solid core is inpainted: across the soft edge the plate keeps the photo,
-    # so a still frame composites back to the photo exactly (a moved head may leave a faint
-    # 1-2 px trace of its old edge there).
-    core = (alpha >= 1.0).astype(np.uint8)
-    background = cv2.inpaint(image, core, 5, cv2.INPAINT_TELEA)
+    # The whole person, soft edge and its halo (4 px more), is inpainted from clean background,
+    # and the fill fades into the real background over 16 px, so a moving head leaves no trace of its old outline. (Pixels
+    # that do not move in a frame are shown as photographed by the renderer, plate or not.)
+    person = cv2.dilate((alpha > 0).astype(np.uint8), np.ones((9, 9), np.uint8))
+    filled = cv2.inpaint(image, person, 5, cv2.INPAINT_TELEA).astype(np.float32)
+    outside_px = cv2.distanceTransform(1 - person, cv2.DIST_L2, 3)
+    fade = np.clip(1.0 - outside_px / 16.0, 0.0, 1.0)[..., None]
+    background = np.clip(image + (filled - image) * fade + 0.5, 0, 255).astype(np.uint8)
     pts = np.asarray(landmarks_px, np.float64)
     texture = image.copy()
     eyes = (_cut_iris(image, texture, pts, lm.LEFT_IRIS, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER),

@@ -59,6 +59,15 @@ class Renderer:
         self._texture = np.ascontiguousarray(app.texture)
         self._alpha = np.ascontiguousarray(app.person_alpha, dtype=np.float32)
         self._background = np.ascontiguousarray(app.background)
+        # Where the photo is not simply "person" (matte < 1), compositing over the plate would not
+        # give the photo back; on such pixels that did not move in a frame, the residual is added
+        # back, so whatever stands still stays exactly as photographed.
+        a0 = app.person_alpha
+        differs = (a0 < 1) & np.any(app.background != image, axis=2)
+        self._edge_y, self._edge_x = np.nonzero(differs)
+        a = a0[differs][:, None]
+        photo = image[differs].astype(np.float32)
+        self._edge_residual = photo - app.texture[differs] * a - app.background[differs] * (1.0 - a)
         self._buffers = WarpBuffers(self.height, self.width)
         self._src_xy = np.ascontiguousarray(self.rig.rest_xyz[:, :2])
         self._irises = IrisPainter(self.rig, app.eyes)
@@ -79,9 +88,18 @@ class Renderer:
         warped = cv2.remap(self._texture, buf.map_x, buf.map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         alpha = cv2.remap(self._alpha, buf.map_x, buf.map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         out = cv2.blendLinear(warped, self._background, alpha, 1.0 - alpha)
+        self._restore_still_edges(out)
         self._irises.paint(out, verts, buf.tri_id)
         self._mouth.paint(out, verts, buf.tri_id, buf.bary)
         return out
+
+    def _restore_still_edges(self, out: np.ndarray) -> None:
+        ys, xs = self._edge_y, self._edge_x
+        buf = self._buffers
+        still = (np.abs(buf.map_x[ys, xs] - xs) < 1e-3) & (np.abs(buf.map_y[ys, xs] - ys) < 1e-3)
+        if still.any():
+            ys, xs = ys[still], xs[still]
+            out[ys, xs] = np.clip(out[ys, xs] + self._edge_residual[still] + 0.5, 0, 255).astype(np.uint8)
 
     def cavity_mask(self) -> np.ndarray:
         """(H, W) bool: pixels the last render() drew from the mouth-cavity triangles."""
