@@ -99,3 +99,23 @@ def test_rejects_bad_image(analysis):
 
     with pytest.raises(ValueError):
         Renderer(replace(analysis, image=analysis.image.astype(np.float32)))
+
+
+def test_closed_mouth_photo_gets_synthetic_teeth(analysis):
+    """A photo with closed lips (the portrait rendered with pressed lips) opens onto a mouth
+    interior with upper teeth, a darker throat below them."""
+    from facetalk.pipeline import Animator
+
+    closed_photo = Renderer(analysis).render(MotionFrame(t_s=0, lip_press=1.0))
+    animator = Animator(closed_photo, source="closed-mouth render")
+    pts = animator.analysis.landmarks_px
+    assert np.linalg.norm(pts[13, :2] - pts[14, :2]) < 0.05 * np.linalg.norm(pts[61, :2] - pts[291, :2])
+    renderer = Renderer(animator.analysis)
+    opened = renderer.render(MotionFrame(t_s=0, jaw_open=0.8))
+    mask = renderer.cavity_mask()
+    assert mask.sum() > 500
+    ys, xs = np.nonzero(mask)
+    luma = (opened.astype(np.float64) @ [0.299, 0.587, 0.114])[ys, xs]
+    top = luma[ys < np.percentile(ys, 20)]
+    middle = luma[(ys > np.percentile(ys, 40)) & (ys < np.percentile(ys, 60))]
+    assert np.median(top) > np.median(middle) + 40  # bright teeth along the upper lip, dark throat below
