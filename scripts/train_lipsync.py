@@ -164,7 +164,7 @@ def main() -> None:
             under_press = torch.relu(y[..., PRESS] - pred[..., PRESS]) ** 2
             rest = (y.abs().sum(dim=2, keepdim=True) < 0.02).float()
             moving_at_rest = (pred * rest) ** 2
-            loss = err + 2.0 * d_err + 3.0 * gap.mean() + 4.0 * under_press.mean() + 4.0 * moving_at_rest.mean()
+            loss = err + 2.0 * d_err + 2.0 * gap.mean() + 2.0 * under_press.mean() + 4.0 * moving_at_rest.mean()
             opt.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(net.parameters(), 1.0)
