@@ -68,6 +68,11 @@ class Renderer:
         a = a0[differs][:, None]
         photo = image[differs].astype(np.float32)
         self._edge_residual = photo - app.texture[differs] * a - app.background[differs] * (1.0 - a)
+        # What a pixel that nothing moves shows: the photo, irises removed (they are drawn on top).
+        self._still = np.ascontiguousarray(np.where(a0[..., None] >= 1.0, app.texture, image))
+        # Only vertices of triangles that can move bound the region a frame must recompute.
+        self._moving = np.unique(self.rig.triangles[self.rig.movable])
+        self._last_box: tuple[int, int, int, int] | None = None
         self._buffers = WarpBuffers(self.height, self.width)
         self._src_xy = np.ascontiguousarray(self.rig.rest_xyz[:, :2])
         self._irises = IrisPainter(self.rig, app.eyes)
@@ -81,27 +86,50 @@ class Renderer:
         cv2 = self._cv2
         verts = posed_vertices(self.rig, frame)
         buf = self._buffers
-        buf.reset()
+        box = self._moving_box(verts)
+        buf.reset(_union(box, self._last_box))
+        self._last_box = box
         rasterize(np.ascontiguousarray(verts[:, :2]), np.ascontiguousarray(-verts[:, 2]), self._src_xy,
                   self.rig.triangles, self.rig.movable, self.rig.depth_bias, buf.map_x, buf.map_y, buf.zbuf, buf.tri_id, buf.bary)
-        # Texture and matte are warped separately: cheaper than splitting an RGBA warp.
-        warped = cv2.remap(self._texture, buf.map_x, buf.map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        alpha = cv2.remap(self._alpha, buf.map_x, buf.map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        out = cv2.blendLinear(warped, self._background, alpha, 1.0 - alpha)
-        self._restore_still_edges(out)
+        out = self._still.copy()
+        x0, y0, x1, y1 = box
+        if x1 > x0 and y1 > y0:
+            # Outside the box nothing moved: the still frame is already right there.
+            map_x, map_y = buf.map_x[y0:y1, x0:x1], buf.map_y[y0:y1, x0:x1]
+            # Texture and matte are warped separately: cheaper than splitting an RGBA warp.
+            warped = cv2.remap(self._texture, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+            alpha = cv2.remap(self._alpha, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+            out[y0:y1, x0:x1] = cv2.blendLinear(warped, self._background[y0:y1, x0:x1], alpha, 1.0 - alpha)
+            self._restore_still_edges(out, box)
         self._irises.paint(out, verts, buf.tri_id)
         self._mouth.paint(out, verts, buf.tri_id, buf.bary)
         return out
 
-    def _restore_still_edges(self, out: np.ndarray) -> None:
+    def _moving_box(self, verts: np.ndarray) -> tuple[int, int, int, int]:
+        """(x0, y0, x1, y1) pixels covering where moving triangles are now and were in the photo."""
+        pts = np.concatenate([verts[self._moving, :2], self.rig.rest_xyz[self._moving, :2]])
+        lo = np.maximum(np.floor(pts.min(axis=0)).astype(int) - 2, 0)
+        hi = np.minimum(np.ceil(pts.max(axis=0)).astype(int) + 3, (self.width, self.height))
+        return int(lo[0]), int(lo[1]), int(hi[0]), int(hi[1])
+
+    def _restore_still_edges(self, out: np.ndarray, box: tuple[int, int, int, int]) -> None:
+        x0, y0, x1, y1 = box
         ys, xs = self._edge_y, self._edge_x
+        inside = (xs >= x0) & (xs < x1) & (ys >= y0) & (ys < y1)
+        ys, xs, residual = ys[inside], xs[inside], self._edge_residual[inside]
         buf = self._buffers
         still = (np.abs(buf.map_x[ys, xs] - xs) < 1e-3) & (np.abs(buf.map_y[ys, xs] - ys) < 1e-3)
         if still.any():
             ys, xs = ys[still], xs[still]
-            out[ys, xs] = np.clip(out[ys, xs] + self._edge_residual[still] + 0.5, 0, 255).astype(np.uint8)
+            out[ys, xs] = np.clip(out[ys, xs] + residual[still] + 0.5, 0, 255).astype(np.uint8)
 
     def cavity_mask(self) -> np.ndarray:
         """(H, W) bool: pixels the last render() drew from the mouth-cavity triangles."""
         ids = self._buffers.tri_id
         return (ids >= 0) & (self.rig.material[np.maximum(ids, 0)] == MATERIAL_CAVITY)
+
+
+def _union(a: tuple[int, int, int, int], b: tuple[int, int, int, int] | None) -> tuple[int, int, int, int]:
+    if b is None:
+        return a
+    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
