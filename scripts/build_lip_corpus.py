@@ -1,6 +1,7 @@
 """Builds the lip-sync training and validation corpus from offline sources (not run in CI).
 
   .venv/bin/python scripts/build_lip_corpus.py [--out out/lip_corpus] [--minutes-per-lang 5] [--jobs 2]
+  .venv/bin/python scripts/build_lip_corpus.py --check   # every phone espeak-ng emits maps to the table
 
 Sources:
 - espeak-ng in 17 languages through its C API (ctypes): exact phone timings from its phoneme

@@ -155,7 +155,6 @@ class Segment:
     start_s: float
     end_s: float
     viseme: Viseme
-    label: str = ""
 
 
 def phone_visemes(phone: str) -> list[tuple[Viseme, float]]:
@@ -193,7 +192,7 @@ def segments_from_phones(phones: list[tuple[str, float, float]]) -> list[Segment
         t = start
         for vis, share in phone_visemes("" if phone.lower() in ("sil", "sp") else phone):
             t_end = t + share * (end - start)
-            segments.append(Segment(t, t_end, vis, phone))
+            segments.append(Segment(t, t_end, vis))
             t = t_end
     return segments
 
