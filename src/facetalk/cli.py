@@ -188,5 +188,27 @@ def main(argv: list[str] | None = None) -> int:
         return _VERIFY_ERROR if args.command == "verify" else 1
 
 
-if __name__ == "__main__":
+def _silence_native_stderr() -> None:
+    """TFLite and glog inside MediaPipe print to file descriptor 2 from their own threads, at
+    times no context manager can bracket. The command's own messages go to a duplicate of the
+    terminal's stderr; descriptor 2 itself goes to /dev/null (FACETALK_DEBUG=1 keeps it)."""
+    if os.environ.get("FACETALK_DEBUG"):
+        return
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all
+        return
+    sys.stderr = os.fdopen(saved, "w", buffering=1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
+def run() -> None:
+    """Console entry point: `facetalk ...`."""
+    _silence_native_stderr()
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()
