@@ -29,7 +29,7 @@ import numpy as np
 
 from facetalk.config import Config, Controls, FramingConfig
 from facetalk.eval.variants import photo_variants
-from facetalk.io import VideoWriter, load_image, read_frames, save_image, synthesize_speech
+from facetalk.io import VideoWriter, encode_frames, load_image, read_frames, save_image, synthesize_speech
 from facetalk.pipeline import Animator
 from facetalk.provenance import THRESHOLD, Payload, Watermarker, detect, verify_file
 from facetalk.render.renderer import Renderer
@@ -46,19 +46,6 @@ def h264(path: Path, frames: list[np.ndarray], crf: int) -> Path:
     with VideoWriter(path, fps=FPS, crf=crf) as writer:
         for frame in frames:
             writer.write(frame)
-    return path
-
-
-def vp9_mkv(path: Path, frames: list[np.ndarray]) -> Path:
-    with av.open(str(path), "w", format="matroska") as container:
-        stream = container.add_stream("libvpx-vp9", rate=FPS, options={"crf": "36", "b": "0", "deadline": "realtime",
-                                                                        "cpu-used": "8"})
-        stream.width, stream.height, stream.pix_fmt = frames[0].shape[1], frames[0].shape[0], "yuv420p"
-        for i, frame in enumerate(frames):
-            vf = av.VideoFrame.from_ndarray(frame, format="rgb24")
-            vf.pts = i
-            container.mux(stream.encode(vf))
-        container.mux(stream.encode(None))
     return path
 
 
@@ -104,7 +91,9 @@ CLIP_TRANSFORMS = {  # name -> (tmp dir, generated file, its decoded frames, rng
     "resized to 256x256 (CRF 23)": reencoded(23, lambda fr, rng: resize(fr, 256)),
     "10% crop (CRF 23)": reencoded(23, lambda fr, rng: crop(fr, 0.1, rng)),
     "brightness +-25, contrast x0.8-1.25": reencoded(23, lambda fr, rng: levels(fr, rng, 25, (0.8, 1.25))),
-    "other container: MKV/VP9 CRF 36": lambda d, src, frames, rng: vp9_mkv(d / "t.mkv", frames),
+    "other container: MKV/VP9 CRF 36": lambda d, src, frames, rng: encode_frames(
+        d / "t.mkv", frames, fps=FPS, codec="libvpx-vp9", container_format="matroska",
+        options={"crf": "36", "b": "0", "deadline": "realtime", "cpu-used": "8"}),
     "other container: MKV remux": lambda d, src, frames, rng: remux_mkv(d / "t.mkv", src),
     "stress: 256x256 at CRF 30": reencoded(30, lambda fr, rng: resize(fr, 256)),
     "stress: 10% crop + 256x256 + CRF 28": reencoded(28, lambda fr, rng: resize(crop(fr, 0.1, rng), 256)),

@@ -224,6 +224,27 @@ def read_frames(path: str | os.PathLike[str]) -> Iterator[np.ndarray]:
     return frames()
 
 
+def encode_frames(path: str | os.PathLike[str], frames: list[np.ndarray], *, fps: int, codec: str,
+                  container_format: str | None = None, options: dict[str, str] | None = None,
+                  bit_rate: int | None = None) -> Path:
+    """Encodes (H, W, 3) uint8 RGB frames, video only, with any FFmpeg encoder and container:
+    for tests and benchmarks that need footage re-encoded the way other tools would."""
+    import av
+
+    with av.open(str(path), "w", format=container_format) as container:
+        stream = container.add_stream(codec, rate=fps, options=options or {})
+        stream.height, stream.width = frames[0].shape[:2]
+        stream.pix_fmt = "yuv420p"
+        if bit_rate:
+            stream.bit_rate = bit_rate
+        for i, frame in enumerate(frames):
+            video_frame = av.VideoFrame.from_ndarray(frame, format="rgb24")
+            video_frame.pts = i
+            container.mux(stream.encode(video_frame))
+        container.mux(stream.encode(None))
+    return Path(path)
+
+
 def read_video_audio(path: str | os.PathLike[str], *, sr: int = 16000) -> np.ndarray:
     """The first audio stream of a video file as float32 mono at `sr` Hz, shape (n,)."""
     return load_audio(path, sr=sr)
