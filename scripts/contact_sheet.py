@@ -24,8 +24,17 @@ def main() -> None:
     args = ap.parse_args()
 
     info = probe_video(args.video)
-    picks = set(np.linspace(0, info.n_frames - 1, args.n).round().astype(int).tolist())
     motion = list(read_motion(args.motion)) if args.motion else None
+    picks = set(np.linspace(0, info.n_frames - 1, args.n).round().astype(int).tolist())
+    if motion:
+        # Make sure the sheet shows the moments worth reviewing: the deepest blink, the widest
+        # gaze shift, the largest head turn and the widest mouth, in place of nearby even picks.
+        tracks = {name: np.array([getattr(m, name) for m in motion]) for name in
+                  ("blink_left", "gaze_x", "yaw_deg", "jaw_open")}
+        for name, track in tracks.items():
+            key = int(np.argmax(np.abs(track)))
+            picks.discard(min(picks, key=lambda p: abs(p - key)))
+            picks.add(key)
     frames = [(i, f) for i, f in enumerate(read_frames(args.video)) if i in picks]
     with FaceMeshDetector(max_faces=1) as det:
         faces = det.detect(frames[0][1])
