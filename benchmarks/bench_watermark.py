@@ -29,7 +29,7 @@ import numpy as np
 
 from facetalk.config import Config, Controls, FramingConfig
 from facetalk.eval.variants import photo_variants
-from facetalk.io import VideoWriter, encode_frames, load_image, read_frames, save_image, synthesize_speech
+from facetalk.io import VideoWriter, encode_frames, load_image, read_frames, synthesize_speech
 from facetalk.pipeline import Animator
 from facetalk.provenance import THRESHOLD, Payload, Watermarker, detect, verify_file
 from facetalk.render.renderer import Renderer

@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
 
-from facetalk.face import landmarks as lm
 from facetalk.motion.frame import MotionFrame
 from facetalk.render.raster import WarpBuffers, rasterize
 from facetalk.render.renderer import Renderer, posed_vertices, rotation_matrix

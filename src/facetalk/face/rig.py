@@ -100,8 +100,9 @@ def _inside(points_xy: np.ndarray, polygon_xy: np.ndarray) -> np.ndarray:
     """(N,) bool: points strictly inside or on the polygon (even-odd rule)."""
     from matplotlib.path import Path
 
-    return Path(polygon_xy).contains_points(points_xy, radius=1e-3) | Path(polygon_xy).contains_points(
-        points_xy, radius=-1e-3)
+    # The sign of `radius` that grows the polygon depends on its orientation: try both.
+    path = Path(polygon_xy)
+    return path.contains_points(points_xy, radius=1e-3) | path.contains_points(points_xy, radius=-1e-3)
 
 
 class _FaceFrame:

@@ -16,7 +16,7 @@ from facetalk.config import Controls
 from facetalk.motion import emotion
 from facetalk.motion.blinks import BlinkProcess
 from facetalk.motion.face import FaceDynamics
-from facetalk.motion.frame import EXPRESSION_NAMES, MotionFrame
+from facetalk.motion.frame import MotionFrame
 from facetalk.motion.gaze import GazeProcess, eye_in_head
 from facetalk.motion.head import HeadMotion
 from facetalk.motion.prosody import Prosody

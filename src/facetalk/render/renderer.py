@@ -17,6 +17,7 @@ from facetalk.motion.frame import MotionFrame
 from facetalk.render.eyes import IrisPainter
 from facetalk.render.mouth import MouthPainter
 from facetalk.render.raster import WarpBuffers, rasterize
+from facetalk.render.sampling import material_lookup
 
 
 def rotation_matrix(yaw_deg: float, pitch_deg: float, roll_deg: float) -> np.ndarray:
@@ -125,8 +126,7 @@ class Renderer:
 
     def cavity_mask(self) -> np.ndarray:
         """(H, W) bool: pixels the last render() drew from the mouth-cavity triangles."""
-        ids = self._buffers.tri_id
-        return (ids >= 0) & (self.rig.material[np.maximum(ids, 0)] == MATERIAL_CAVITY)
+        return material_lookup(self.rig.material)[self._buffers.tri_id] == MATERIAL_CAVITY
 
 
 def _union(a: tuple[int, int, int, int], b: tuple[int, int, int, int] | None) -> tuple[int, int, int, int]:
