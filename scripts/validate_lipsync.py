@@ -19,8 +19,9 @@ coarticulation (facetalk.motion.articulation). Prints:
 - after speech stops (the last 10 ms within 40 dB of the utterance's peak), how long until the
   mouth is at rest for good: jaw_open < 0.05 and lip_press < 0.1 (target <= 100 ms); also from
   the end of the last labelled phone, which can come before the sound has died away;
-- sung vowels: jaw_open and lip_spread variation over the sustained part (holding the shape:
-  std < 0.05 and mean frame-to-frame change < 0.01), while the pitch glides and wobbles.
+- sung vowels: jaw_open and lip_spread variation over the sustained part, while the pitch
+  glides and wobbles: not flapping (mean frame-to-frame change of both < 0.01), and holding
+  the shape (also std < 0.05, so no drift from one note to the next).
 """
 
 from __future__ import annotations
@@ -136,9 +137,13 @@ def main() -> None:
     print("\n== sung vowels (held-out singers; notes glide 2-7 semitones, vibrato): shape held ==")
     stats = np.array([sustain_stats(item, pred, target) for item, pred, target in sung])
     held = (stats[:, 0] < 0.05) & (stats[:, 1] < 0.05) & (stats[:, 2] < 0.01)
+    steady = (stats[:, 2] < 0.01) & (stats[:, 4] < 0.01)
     print(f"  jaw_open std {np.mean(stats[:, 0]):.3f}, lip_spread std {np.mean(stats[:, 1]):.3f}, "
-          f"mean |frame-to-frame jaw change| {np.mean(stats[:, 2]):.4f}, |mean jaw - target| {np.mean(stats[:, 3]):.2f}")
-    print(f"  {np.mean(held):.1%} of {len(stats)} sung vowels hold their shape")
+          f"mean |frame-to-frame jaw change| {np.mean(stats[:, 2]):.4f} (max {np.max(stats[:, 2]):.4f}), "
+          f"spread {np.mean(stats[:, 4]):.4f} (max {np.max(stats[:, 4]):.4f}), |mean jaw - target| {np.mean(stats[:, 3]):.2f}")
+    print(f"  {np.mean(steady):.1%} of {len(stats)} sung vowels do not flap (mean |frame-to-frame change| < 0.01, "
+          "jaw and spread)")
+    print(f"  {np.mean(held):.1%} of {len(stats)} sung vowels hold their shape (also std < 0.05: no drift between notes)")
 
 
 def jaw_r(records) -> float:
@@ -184,12 +189,14 @@ def closing_delay(pred: np.ndarray, speech_end: float) -> float:
     return float(t[moving[-1]] + 1 / RATE - speech_end) if len(moving) else 0.0
 
 
-def sustain_stats(item, pred, target) -> tuple[float, float, float, float]:
+def sustain_stats(item, pred, target) -> tuple[float, float, float, float, float]:
+    """jaw std, spread std, mean |frame-to-frame jaw change|, |mean jaw - target|, the same change
+    of spread; over the sustained part."""
     _, (_, start, end), _ = item["phones"]
     a, b = int((start + 0.2) * RATE), int((end - 0.2) * RATE)
     jaw, spread = pred[a:b, 0], pred[a:b, 1]
     return (float(jaw.std()), float(spread.std()), float(np.abs(np.diff(jaw)).mean()),
-            float(abs(jaw.mean() - target[a:b, 0].mean())))
+            float(abs(jaw.mean() - target[a:b, 0].mean())), float(np.abs(np.diff(spread)).mean()))
 
 
 if __name__ == "__main__":

@@ -142,3 +142,56 @@ def test_a_shorter_budget_lags_the_mouth_instead_of_waiting(model, speech):
     full = mouth(model, speech, fps=100)
     short = mouth(model, speech, fps=100, lookahead_s=model.lookahead_s(SR) - 0.02)
     assert np.array_equal(short.jaw_open[2:], full.jaw_open[:-2])  # two 10 ms frames late
+
+
+# --- sustained vowels ---
+
+def sung_vowel(formants_hz: tuple[float, float, float], *, f0_hz: float, semitones: list[int],
+               seconds: float = 2.4) -> np.ndarray:
+    """A sung vowel: harmonics of a note sequence with 0.5-semitone vibrato at 5.5 Hz, shaped by
+    three formants; a quarter second of silence before, half a second after."""
+    t = np.arange(int(seconds * SR)) / SR
+    note = np.array(semitones, float)[np.minimum((t / seconds * len(semitones)).astype(int), len(semitones) - 1)]
+    f0 = f0_hz * 2 ** ((note + 0.5 * np.sin(2 * np.pi * 5.5 * t)) / 12)
+    phase = 2 * np.pi * np.cumsum(f0) / SR
+    voice = np.zeros_like(t)
+    for k in range(1, int(SR / 2 / f0.min())):
+        gain = sum(1 / np.sqrt(1 + ((k * f0 - f) / (bw / 2)) ** 2) for f, bw in zip(formants_hz, (80, 100, 150)))
+        voice += np.where(k * f0 < SR / 2 - 200, gain / k ** 0.6, 0.0) * np.sin(k * phase)
+    voice *= np.minimum(1, np.minimum(t / 0.08, (seconds - t) / 0.15)) * 0.5 / np.abs(voice).max()
+    return np.concatenate([np.zeros(SR // 4), voice, np.zeros(SR // 2)]).astype(np.float32)
+
+
+@pytest.mark.parametrize("formants_hz", [(336, 2520, 3250), (470, 900, 2690), (840, 1460, 2800)], ids=["i", "o", "a"])
+def test_a_high_sung_vowel_holds_its_shape_through_note_changes_and_vibrato(model, formants_hz):
+    # 300-450 Hz: the harmonics are sparse and sweep across the formants with each note and
+    # vibrato cycle; the mouth must stay put, not flap at the vibrato rate.
+    shape = mouth(model, sung_vowel(formants_hz, f0_hz=300, semitones=[0, 5, 2, 7]), fps=100)
+    sustain = slice(25 + 20, 25 + 240 - 20)
+    jaw, spread = shape.jaw_open[sustain], shape.lip_spread[sustain]
+    assert jaw.mean() > 0.1
+    assert jaw.std() < 0.05 and spread.std() < 0.05
+    assert np.abs(np.diff(jaw)).mean() < 0.005 and np.abs(np.diff(spread)).mean() < 0.005
+    assert np.all(shape.jaw_open[25 + 240 + 10:] < 0.05)  # and it closes when the note ends
+
+
+def test_sustain_hold_smooths_dips_but_lets_closures_and_unvoiced_frames_through():
+    from facetalk.audio.mel import ENERGY, N_FEATURES, VOICING
+    from facetalk.motion.lipsync import SustainHold
+
+    n = 120
+    frames = np.zeros((n, N_FEATURES), np.float32)
+    frames[:, ENERGY], frames[:, VOICING] = -4.0, 0.9
+    frames[100:, VOICING] = 0.0  # voicing stops at frame 100
+    raw = np.zeros((n, len(PARAMS)), np.float32)
+    raw[:, JAW] = 0.8
+    raw[40::10, JAW] = 0.2  # one-frame dips while the vowel is held
+    raw[80:86, JAW], raw[80:86, PRESS] = 0.1, 0.9  # a real closure, six frames
+    hold = SustainHold()
+    out = np.concatenate([hold(raw[i:i + 7], frames[i:i + 7]) for i in range(0, n, 7)])  # any chunking
+    assert np.array_equal(out, SustainHold()(raw, frames))
+    assert np.array_equal(out[:20], raw[:20])  # not held yet: passes through
+    assert out[40:80, JAW].min() > 0.75  # dips of 0.6 shrink to under 0.05
+    aperture = out[:, JAW] * (1 - out[:, PRESS])
+    assert aperture[80 + SustainHold.CLOSING_FRAMES] < 0.08  # the closure shows within 30 ms
+    assert np.array_equal(out[100:], raw[100:])  # unvoiced: released

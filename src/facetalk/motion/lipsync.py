@@ -16,6 +16,8 @@ index and the audio, never on how the audio was chunked.
 from __future__ import annotations
 
 import math
+import statistics
+from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -23,13 +25,99 @@ from pathlib import Path
 
 import numpy as np
 
-from facetalk.audio.mel import ENERGY, FRAME_RATE, MelExtractor
+from facetalk.audio.mel import ENERGY, FRAME_RATE, VOICING, MelExtractor
 from facetalk.motion.articulation import PARAMS
 
 DEAD_ZONE = 0.02  # outputs this close to rest are rest
 # Below -90 dBFS is digital silence (muted or padded audio): there the mouth is exactly at rest.
 QUIET_LOG_POWER = float(np.log(1e-9))
 QUIET_BEFORE = 2  # mel frames of silence needed before a frame, besides those it looks ahead at
+JAW_INDEX, SPREAD_INDEX, PRESS_INDEX = (PARAMS.index(name) for name in ("jaw_open", "lip_spread", "lip_press"))
+
+
+def _lip_gap(row: np.ndarray) -> float:
+    return float(row[JAW_INDEX]) * (1.0 - float(row[PRESS_INDEX]))
+
+
+class SustainHold:
+    """Holds the mouth still through a sustained vowel (singing, a drawn-out word).
+
+    The network reads a vowel from where the voice's harmonics fall, and on a high note with
+    vibrato or a change of note the harmonics move across the formants: its jaw and lip spread
+    then flap at the vibrato rate. Once the voice has been voiced, at a steady loudness, for
+    HOLD_AFTER_S, the output is low-passed (HOLD_TAU_S). The hold lets go at once when voicing
+    stops, the loudness falls DROP below the held level (a consonant, the note's end), or the
+    network closes the mouth for CLOSING_FRAMES in a row (a closure, not a one-frame dip).
+    Speech vowels are shorter than HOLD_AFTER_S, so speech passes through unchanged.
+
+    Runs per mel frame, in order, on (output row, its input frame): the same audio gives the
+    same result however it was chunked.
+    """
+
+    HOLD_AFTER_S = 0.2
+    VOICED = 0.3         # mel VOICING at or above this counts as voiced
+    STEADY_S = 0.15      # loudness must stay within STEADY_RANGE over this long to start a hold
+    STEADY_RANGE = 3.0   # natural-log power, about 13 dB: note changes move loudness a lot
+    DROP = 1.0           # natural-log power, about 4.3 dB below the held level releases
+    LEVEL_DECAY = 0.002  # per frame: the held level follows a slow fade down
+    HOLD_TAU_S = 1.0
+    STILL_S = 0.2        # the network's jaw and spread over this long ...
+    STILL_MAD = 0.04     # ... within this median absolute deviation: no articulation going on
+    CLOSING_FRAMES = 3
+    CLOSING_SHARE = 0.5  # the network's lip gap below this share of the held gap is closing
+
+    def __init__(self) -> None:
+        self._alpha = math.exp(-1.0 / (self.HOLD_TAU_S * FRAME_RATE))
+        self._hold_after = round(self.HOLD_AFTER_S * FRAME_RATE)
+        # The last frames' loudness (none before the start: never steady) and the network's
+        # jaw_open and lip_spread (at rest before the start). Plain Python: a live stream calls
+        # this with two frames at a time, where numpy's per-call cost would dominate.
+        n_still = round(self.STILL_S * FRAME_RATE)
+        self._energies: deque[float] = deque([-math.inf], maxlen=round(self.STEADY_S * FRAME_RATE))
+        self._jaws: deque[float] = deque([0.0] * n_still, maxlen=n_still)
+        self._spreads: deque[float] = deque([0.0] * n_still, maxlen=n_still)
+        self._run = 0
+        self._closing = 0
+        self._held = False
+        self._level = 0.0
+        self._y = np.zeros(len(PARAMS), np.float32)
+
+    def __call__(self, outputs: np.ndarray, frames: np.ndarray) -> np.ndarray:
+        """(T, len(PARAMS)) outputs and the (T, N_FEATURES) frames fed with them -> held outputs."""
+        held = outputs.copy()
+        for i, (row, energy, voicing) in enumerate(zip(outputs.tolist(), frames[:, ENERGY].tolist(),
+                                                       frames[:, VOICING].tolist())):
+            self._energies.append(energy)
+            self._jaws.append(row[JAW_INDEX])
+            self._spreads.append(row[SPREAD_INDEX])
+            voiced = voicing >= self.VOICED
+            # Robust to the one- or two-frame dips the hold is for; not to a voice articulating
+            # (speech over music is voiced and steady too).
+            still = _mad(self._jaws) <= self.STILL_MAD and _mad(self._spreads) <= self.STILL_MAD
+            steady = max(self._energies) - min(self._energies) <= self.STEADY_RANGE
+            self._run = self._run + 1 if voiced and still and (steady or self._held) else 0
+            gap = row[JAW_INDEX] * (1.0 - row[PRESS_INDEX])
+            closing = self._held and gap < self.CLOSING_SHARE * _lip_gap(self._y)
+            self._closing = self._closing + 1 if closing else 0
+            if self._held:
+                self._level = max(self._level - self.LEVEL_DECAY, energy)
+                if (not voiced or not still or energy < self._level - self.DROP
+                        or self._closing >= self.CLOSING_FRAMES):
+                    self._held, self._run = False, 0
+            elif self._run >= self._hold_after:
+                self._held, self._level = True, energy
+            if self._held:
+                self._y = self._alpha * self._y + (1 - self._alpha) * outputs[i]
+                held[i] = self._y
+            else:
+                self._y = outputs[i]
+        return held
+
+
+def _mad(values: deque[float]) -> float:
+    """Median absolute deviation from the median."""
+    middle = statistics.median(values)
+    return statistics.median(abs(v - middle) for v in values)
 
 
 @dataclass(frozen=True)
@@ -111,6 +199,7 @@ class LipSync:
         self.lookahead_s = self._budget / sr
         silence = MelExtractor(sr=sr).flush(n_frames=1)[0]  # the frame of digital silence
         self._state = model.initial_state(silence)
+        self._hold = SustainHold()
         # Quiet flags of the last mel frames fed (before the start: silence).
         self._quiet = np.ones(QUIET_BEFORE + model.lookahead_frames, bool)
         self._outputs = np.zeros((0, len(PARAMS)), np.float32)  # by mel frame, from _first_output
@@ -157,6 +246,7 @@ class LipSync:
     def _run(self, frames: np.ndarray) -> None:
         if len(frames):
             out, self._state = self.model.run(frames, self._state)
+            out = self._hold(out, frames)
             # The output fed with frame k is the mouth at frame k - lookahead_frames: rest if
             # every frame from QUIET_BEFORE before that to k is digital silence.
             flags = np.concatenate([self._quiet, frames[:, ENERGY] < QUIET_LOG_POWER])
