@@ -193,5 +193,8 @@ def test_sustain_hold_smooths_dips_but_lets_closures_and_unvoiced_frames_through
     assert np.array_equal(out[:20], raw[:20])  # not held yet: passes through
     assert out[40:80, JAW].min() > 0.75  # dips of 0.6 shrink to under 0.05
     aperture = out[:, JAW] * (1 - out[:, PRESS])
-    assert aperture[80 + SustainHold.CLOSING_FRAMES] < 0.08  # the closure shows within 30 ms
-    assert np.array_equal(out[100:], raw[100:])  # unvoiced: released
+    # The closure is let through after CLOSING_FRAMES, gliding (no jump) to the lips shut.
+    release = 80 + SustainHold.CLOSING_FRAMES - 1
+    assert aperture[release - 1] > 0.6 and aperture[release + 2] < 0.08
+    assert np.abs(np.diff(aperture[release - 1:release + 3])).max() < 0.5  # the raw step is 0.7
+    assert np.array_equal(out[106:], raw[106:])  # voicing stops at frame 100: released

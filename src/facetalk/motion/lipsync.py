@@ -44,11 +44,14 @@ class SustainHold:
 
     The network reads a vowel from where the voice's harmonics fall, and on a high note with
     vibrato or a change of note the harmonics move across the formants: its jaw and lip spread
-    then flap at the vibrato rate. Once the voice has been voiced, at a steady loudness, for
-    HOLD_AFTER_S, the output is low-passed (HOLD_TAU_S). The hold lets go at once when voicing
-    stops, the loudness falls DROP below the held level (a consonant, the note's end), or the
-    network closes the mouth for CLOSING_FRAMES in a row (a closure, not a one-frame dip).
-    Speech vowels are shorter than HOLD_AFTER_S, so speech passes through unchanged.
+    then flap at the vibrato rate. Once the voice has been voiced, at a steady loudness, with
+    the network's jaw and spread still apart from brief dips (STILL_MAD), for HOLD_AFTER_S, the
+    output is low-passed (HOLD_TAU_S). The hold lets go when voicing stops, the loudness falls
+    DROP below the held level (a consonant, the note's end), the network's outputs start moving
+    (articulation: speech over music is voiced and steady too), or it closes the lips for
+    CLOSING_FRAMES in a row (a closure, not a dip); the mouth then glides to the network's
+    output (RELEASE_TAU_S). Speech vowels are shorter than HOLD_AFTER_S, so speech passes
+    through.
 
     Runs per mel frame, in order, on (output row, its input frame): the same audio gives the
     same result however it was chunked.
@@ -61,6 +64,7 @@ class SustainHold:
     DROP = 1.0           # natural-log power, about 4.3 dB below the held level releases
     LEVEL_DECAY = 0.002  # per frame: the held level follows a slow fade down
     HOLD_TAU_S = 1.0
+    RELEASE_TAU_S = 0.02  # on release the mouth glides to the network's output, not jumps
     STILL_S = 0.2        # the network's jaw and spread over this long ...
     STILL_MAD = 0.04     # ... within this median absolute deviation: no articulation going on
     CLOSING_FRAMES = 3
@@ -68,6 +72,8 @@ class SustainHold:
 
     def __init__(self) -> None:
         self._alpha = math.exp(-1.0 / (self.HOLD_TAU_S * FRAME_RATE))
+        self._beta = math.exp(-1.0 / (self.RELEASE_TAU_S * FRAME_RATE))
+        self._releasing = False
         self._hold_after = round(self.HOLD_AFTER_S * FRAME_RATE)
         # The last frames' loudness (none before the start: never steady) and the network's
         # jaw_open and lip_spread (at rest before the start). Plain Python: a live stream calls
@@ -103,11 +109,15 @@ class SustainHold:
                 self._level = max(self._level - self.LEVEL_DECAY, energy)
                 if (not voiced or not still or energy < self._level - self.DROP
                         or self._closing >= self.CLOSING_FRAMES):
-                    self._held, self._run = False, 0
+                    self._held, self._run, self._releasing = False, 0, True
             elif self._run >= self._hold_after:
                 self._held, self._level = True, energy
             if self._held:
                 self._y = self._alpha * self._y + (1 - self._alpha) * outputs[i]
+                held[i] = self._y
+            elif self._releasing:
+                self._y = self._beta * self._y + (1 - self._beta) * outputs[i]
+                self._releasing = float(np.abs(self._y - outputs[i]).max()) > 0.02
                 held[i] = self._y
             else:
                 self._y = outputs[i]
