@@ -104,3 +104,12 @@ def test_import_is_light():
     code = "import sys, facetalk; print(sorted(m for m in ('numpy', 'cv2', 'mediapipe', 'av', 'numba') if m in sys.modules))"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.stdout.strip() == "[]"
+
+
+def test_a_negative_gaze_needs_no_equals_sign():
+    from facetalk.cli import _join_negative_values, _parser
+
+    argv = ["render", "--image", "p.jpg", "--audio", "a.wav", "-o", "o.mp4", "--gaze", "-10,5", "--head-motion", "0"]
+    assert _parser().parse_args(_join_negative_values(argv)).gaze == "-10,5"
+    assert _join_negative_values(["--gaze", "camera", "-q"]) == ["--gaze", "camera", "-q"]
+    assert _join_negative_values(["-o", "-1.mp4"]) == ["-o", "-1.mp4"]  # other options untouched

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -166,8 +167,23 @@ def _verify(args: argparse.Namespace) -> int:
     return 0 if result.generated else 1
 
 
+def _join_negative_values(argv: list[str]) -> list[str]:
+    """`--gaze -10,5` as `--gaze=-10,5`: argparse would take a value starting with '-' (and not a
+    plain number) for an option of its own."""
+    out: list[str] = []
+    for arg in argv:
+        if out and out[-1] in _NEGATIVE_VALUE_OPTIONS and re.match(r"-\d", arg):
+            out[-1] = f"{out[-1]}={arg}"
+        else:
+            out.append(arg)
+    return out
+
+
+_NEGATIVE_VALUE_OPTIONS = {"--gaze"}
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(_join_negative_values(sys.argv[1:] if argv is None else argv))
     logging.basicConfig(level=logging.WARNING if getattr(args, "quiet", False) else logging.INFO,
                         format="facetalk: %(message)s", stream=sys.stderr)
     try:
