@@ -159,6 +159,12 @@ def random_view(rng, image):
 
 # ---- measurements ---------------------------------------------------------------------------------
 
+def clipped_share(frame: np.ndarray) -> float:
+    """Share of pixels whose luma is saturated (>= 254 or <= 1): the mark cannot survive there."""
+    luma = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)
+    return float(np.mean((luma >= 254) | (luma <= 1)))
+
+
 def psnr(a, b):
     return 10 * math.log10(255**2 / np.mean((a.astype(np.float64) - b) ** 2))
 
@@ -214,6 +220,7 @@ def main() -> None:
     # Generated clips through each transformation.
     clip_hits = {name: [] for name in CLIP_TRANSFORMS}
     misses = {name: {} for name in CLIP_TRANSFORMS}  # portrait name -> clips missed
+    missed_clipped = {name: [] for name in CLIP_TRANSFORMS}  # share of a missed clip's frame at 0 or 255
     clip_payload = {name: [] for name in CLIP_TRANSFORMS}
     frame_hits = {name: [] for name in FRAME_TRANSFORMS}
     frame_payload = {name: [] for name in FRAME_TRANSFORMS}
@@ -228,10 +235,12 @@ def main() -> None:
                                           controls=Controls(seed=int(rng.integers(1 << 30))))
             frames = list(read_frames(src))
             for name, transform in CLIP_TRANSFORMS.items():
-                result = verify_file(transform(d, src, frames, rng))
+                path = transform(d, src, frames, rng)
+                result = verify_file(path)
                 clip_hits[name].append(result.watermark)
                 if not result.watermark:
                     misses[name][portrait] = misses[name].get(portrait, 0) + 1
+                    missed_clipped[name].append(clipped_share(next(read_frames(path))))
                 clip_payload[name].append(result.payload == animator.provenance)
                 scores[name].append(result.score)
             frame = frames[int(rng.integers(len(frames)))]
@@ -274,8 +283,11 @@ def main() -> None:
     for name in CLIP_TRANSFORMS:
         s = np.array(scores[name])
         missed = ", ".join(f"{k} {v}" for k, v in sorted(misses[name].items()))
+        c = np.array(missed_clipped[name])
+        clipped = (f"; missed clips' frame saturated: median {np.median(c):.0%} (range {c.min():.0%}-{c.max():.0%})"
+                   if len(c) else "")
         print(f"  {name:38s} {rate(clip_hits[name])}  {rate(clip_payload[name])}  {s.min():5.1f} / {np.median(s):5.1f}"
-              f"  {missed}")
+              f"  {missed}{clipped}")
     for name in FRAME_TRANSFORMS:
         print(f"  {name:38s} {rate(frame_hits[name])}  {rate(frame_payload[name])}")
     print(f"\nfalse positives on content that never went through facetalk ({null_s:.0f} s)   score median / max")
