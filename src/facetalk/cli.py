@@ -167,6 +167,9 @@ def _verify(args: argparse.Namespace) -> int:
     return 0 if result.generated else 1
 
 
+_NEGATIVE_VALUE_OPTIONS = {"--gaze"}
+
+
 def _join_negative_values(argv: list[str]) -> list[str]:
     """`--gaze -10,5` as `--gaze=-10,5`: argparse would take a value starting with '-' (and not a
     plain number) for an option of its own."""
@@ -177,9 +180,6 @@ def _join_negative_values(argv: list[str]) -> list[str]:
         else:
             out.append(arg)
     return out
-
-
-_NEGATIVE_VALUE_OPTIONS = {"--gaze"}
 
 
 def main(argv: list[str] | None = None) -> int:

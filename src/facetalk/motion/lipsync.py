@@ -35,7 +35,8 @@ QUIET_BEFORE = 2  # mel frames of silence needed before a frame, besides those i
 JAW_INDEX, SPREAD_INDEX, PRESS_INDEX = (PARAMS.index(name) for name in ("jaw_open", "lip_spread", "lip_press"))
 
 
-def _lip_gap(row: np.ndarray) -> float:
+def _lip_gap(row: np.ndarray | list[float]) -> float:
+    """The lips' opening: the jaw's, less what lip_press closes."""
     return float(row[JAW_INDEX]) * (1.0 - float(row[PRESS_INDEX]))
 
 
@@ -102,8 +103,7 @@ class SustainHold:
             still = _mad(self._jaws) <= self.STILL_MAD and _mad(self._spreads) <= self.STILL_MAD
             steady = max(self._energies) - min(self._energies) <= self.STEADY_RANGE
             self._run = self._run + 1 if voiced and still and (steady or self._held) else 0
-            gap = row[JAW_INDEX] * (1.0 - row[PRESS_INDEX])
-            closing = self._held and gap < self.CLOSING_SHARE * _lip_gap(self._y)
+            closing = self._held and _lip_gap(row) < self.CLOSING_SHARE * _lip_gap(self._y)
             self._closing = self._closing + 1 if closing else 0
             if self._held:
                 self._level = max(self._level - self.LEVEL_DECAY, energy)
