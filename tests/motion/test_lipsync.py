@@ -186,15 +186,41 @@ def test_sustain_hold_smooths_dips_but_lets_closures_and_unvoiced_frames_through
     raw = np.zeros((n, len(PARAMS)), np.float32)
     raw[:, JAW] = 0.8
     raw[40::10, JAW] = 0.2  # one-frame dips while the vowel is held
-    raw[80:86, JAW], raw[80:86, PRESS] = 0.1, 0.9  # a real closure, six frames
+    raw[60:66, JAW] = 0.1  # the network misreads a high note as a closure: the loudness stays
+    raw[80:86, JAW], raw[80:86, PRESS] = 0.1, 0.9  # a real closure, six frames: the sound dims
+    frames[80:86, ENERGY] -= 0.8  # by 3.5 dB, less than DROP: only the closing rule lets go
     hold = SustainHold()
     out = np.concatenate([hold(raw[i:i + 7], frames[i:i + 7]) for i in range(0, n, 7)])  # any chunking
     assert np.array_equal(out, SustainHold()(raw, frames))
     assert np.array_equal(out[:20], raw[:20])  # not held yet: passes through
-    assert out[40:80, JAW].min() > 0.75  # dips of 0.6 shrink to under 0.05
+    assert out[40:80, JAW].min() > 0.7  # one-frame dips of 0.6 and the misread closure: under 0.1
     aperture = out[:, JAW] * (1 - out[:, PRESS])
     # The closure is let through after CLOSING_FRAMES, gliding (no jump) to the lips shut.
     release = 80 + SustainHold.CLOSING_FRAMES - 1
     assert aperture[release - 1] > 0.6 and aperture[release + 2] < 0.08
     assert np.abs(np.diff(aperture[release - 1:release + 3])).max() < 0.5  # the raw step is 0.7
     assert np.array_equal(out[106:], raw[106:])  # voicing stops at frame 100: released
+
+
+def test_silence_gate_closes_after_the_voice_stops_but_not_in_stop_gaps_or_noise():
+    from facetalk.audio.mel import ENERGY, N_FEATURES
+    from facetalk.motion.lipsync import SilenceGate
+
+    n = 120
+    frames = np.zeros((n, N_FEATURES), np.float32)
+    frames[:, ENERGY] = -4.0
+    frames[30:35, ENERGY] = -12.0  # a 50 ms stop gap
+    frames[50:60, ENERGY] = -7.0  # 13 dB quieter: a soft passage, not silence
+    frames[80:, ENERGY] = -12.0  # the voice stops at frame 80
+    raw = np.zeros((n, len(PARAMS)), np.float32)
+    raw[:, JAW] = 0.8  # a network slow to close
+    gate = SilenceGate()
+    out = np.concatenate([gate(raw[i:i + 5], frames[i:i + 5]) for i in range(0, n, 5)])  # any chunking
+    assert np.array_equal(out, SilenceGate()(raw, frames))
+    assert np.array_equal(out[:80], raw[:80])  # the gap and the soft passage pass through
+    # Output row k is the mouth 2 frames before input frame k: shut 100 ms after the voice stops.
+    assert out[80 + SilenceGate.SILENT_FRAMES - 2, JAW] == pytest.approx(0.8)
+    assert out[80 + 2 + 10 - 1, JAW] < 0.05
+    frames[100:, ENERGY] = -4.0  # the voice comes back: the gate reopens within two frames
+    again = SilenceGate()(raw, frames)
+    assert again[95, JAW] < 0.05 and np.array_equal(again[102:], raw[102:])

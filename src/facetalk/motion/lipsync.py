@@ -48,11 +48,13 @@ class SustainHold:
     then flap at the vibrato rate. Once the voice has been voiced, at a steady loudness, with
     the network's jaw and spread still apart from brief dips (STILL_MAD), for HOLD_AFTER_S, the
     output is low-passed (HOLD_TAU_S). The hold lets go when voicing stops, the loudness falls
-    DROP below the held level (a consonant, the note's end), the network's outputs start moving
-    (articulation: speech over music is voiced and steady too), or it closes the lips for
-    CLOSING_FRAMES in a row (a closure, not a dip); the mouth then glides to the network's
-    output (RELEASE_TAU_S). Speech vowels are shorter than HOLD_AFTER_S, so speech passes
-    through.
+    DROP below the held level (a consonant, the note's end), the network's outputs move well
+    beyond what started the hold (RELEASE_MAD: articulation, as in speech over music, which is
+    voiced and steady too), or it closes the lips for CLOSING_FRAMES in a row while the sound
+    dims by CLOSING_DIP (a closure, not a dip: on high notes the network reads some vibrato
+    peaks as closures, with the loudness barely changed); the mouth then glides to the
+    network's output (RELEASE_TAU_S). Speech vowels are shorter than HOLD_AFTER_S, so speech
+    passes through.
 
     Runs per mel frame, in order, on (output row, its input frame): the same audio gives the
     same result however it was chunked.
@@ -68,8 +70,10 @@ class SustainHold:
     RELEASE_TAU_S = 0.02  # on release the mouth glides to the network's output, not jumps
     STILL_S = 0.2        # the network's jaw and spread over this long ...
     STILL_MAD = 0.04     # ... within this median absolute deviation: no articulation going on
-    CLOSING_FRAMES = 3
-    CLOSING_SHARE = 0.5  # the network's lip gap below this share of the held gap is closing
+    RELEASE_MAD = 0.12   # once held, only a larger deviation lets go: a note change moves them too
+    CLOSING_FRAMES = 4
+    CLOSING_SHARE = 0.5  # the network's lip gap below this share of the held gap is closing ...
+    CLOSING_DIP = 0.6    # ... with the loudness this far below the held level (about 2.6 dB)
 
     def __init__(self) -> None:
         self._alpha = math.exp(-1.0 / (self.HOLD_TAU_S * FRAME_RATE))
@@ -99,11 +103,14 @@ class SustainHold:
             self._spreads.append(row[SPREAD_INDEX])
             voiced = voicing >= self.VOICED
             # Robust to the one- or two-frame dips the hold is for; not to a voice articulating
-            # (speech over music is voiced and steady too).
-            still = _mad(self._jaws) <= self.STILL_MAD and _mad(self._spreads) <= self.STILL_MAD
+            # (speech over music is voiced and steady too). Hysteresis: it starts on STILL_MAD
+            # and lets go only beyond RELEASE_MAD.
+            mad = max(_mad(self._jaws), _mad(self._spreads))
+            still = mad <= (self.RELEASE_MAD if self._held else self.STILL_MAD)
             steady = max(self._energies) - min(self._energies) <= self.STEADY_RANGE
             self._run = self._run + 1 if voiced and still and (steady or self._held) else 0
-            closing = self._held and _lip_gap(row) < self.CLOSING_SHARE * _lip_gap(self._y)
+            closing = (self._held and _lip_gap(row) < self.CLOSING_SHARE * _lip_gap(self._y)
+                       and energy < self._level - self.CLOSING_DIP)
             self._closing = self._closing + 1 if closing else 0
             if self._held:
                 self._level = max(self._level - self.LEVEL_DECAY, energy)
@@ -122,6 +129,44 @@ class SustainHold:
             else:
                 self._y = outputs[i]
         return held
+
+
+class SilenceGate:
+    """Closes the mouth promptly once the voice has stopped.
+
+    After an abrupt end the network lets the jaw sink over 100-120 ms, where a speaker's mouth is
+    closed in well under 100 ms. Once the loudness has stayed SILENCE_BELOW under the recent
+    speech peak for SILENT_FRAMES input frames (an output is the mouth the model's
+    `lookahead_frames`, 2, before the frame fed with it: the mouth has been silent for ~50 ms),
+    the outputs are scaled down with time constant TAU_S; sound coming back reopens it within two
+    frames. Stop gaps (silent for up to ~50 ms) are left to the network, and under noise louder
+    than the threshold it never acts. Per mel frame, in order, like SustainHold.
+    """
+
+    SILENCE_BELOW = 5.5   # natural-log power, about 24 dB under the peak
+    PEAK_DECAY = 0.01     # per frame (4.3 dB/s): the peak follows a voice that gets quieter
+    SILENT_FRAMES = 7
+    TAU_S = 0.015
+
+    def __init__(self) -> None:
+        self._beta = math.exp(-1.0 / (self.TAU_S * FRAME_RATE))
+        self._peak = -math.inf
+        self._run = 0
+        self._gain = 1.0
+
+    def __call__(self, outputs: np.ndarray, frames: np.ndarray) -> np.ndarray:
+        """(T, len(PARAMS)) outputs and the (T, N_FEATURES) frames fed with them -> gated outputs."""
+        gated = outputs.copy()
+        for i, energy in enumerate(frames[:, ENERGY].tolist()):
+            self._peak = max(self._peak - self.PEAK_DECAY, energy)
+            self._run = self._run + 1 if energy < self._peak - self.SILENCE_BELOW else 0
+            if self._run >= self.SILENT_FRAMES:
+                self._gain *= self._beta
+            else:
+                self._gain = min(1.0, self._gain + (1.0 - self._beta))
+            if self._gain < 1.0:
+                gated[i] *= self._gain
+        return gated
 
 
 def _mad(values: deque[float]) -> float:
@@ -210,6 +255,7 @@ class LipSync:
         silence = MelExtractor(sr=sr).flush(n_frames=1)[0]  # the frame of digital silence
         self._state = model.initial_state(silence)
         self._hold = SustainHold()
+        self._gate = SilenceGate()
         # Quiet flags of the last mel frames fed (before the start: silence).
         self._quiet = np.ones(QUIET_BEFORE + model.lookahead_frames, bool)
         self._outputs = np.zeros((0, len(PARAMS)), np.float32)  # by mel frame, from _first_output
@@ -256,7 +302,7 @@ class LipSync:
     def _run(self, frames: np.ndarray) -> None:
         if len(frames):
             out, self._state = self.model.run(frames, self._state)
-            out = self._hold(out, frames)
+            out = self._gate(self._hold(out, frames), frames)
             # The output fed with frame k is the mouth at frame k - lookahead_frames: rest if
             # every frame from QUIET_BEFORE before that to k is digital silence.
             flags = np.concatenate([self._quiet, frames[:, ENERGY] < QUIET_LOG_POWER])
