@@ -133,3 +133,23 @@ def test_detect_takes_images_stacks_and_iterables(marked):
     for bad in ([], [marked[0], marked[0][:100]], [marked[0][..., 0]], [marked[0].astype(np.float32)]):
         with pytest.raises(ValueError):
             detect(bad)
+
+
+def test_dense_strokes_do_not_drown_the_mark():
+    """Line art, hatching, hair: high-contrast strokes over the picture. The detector's residual is
+    what an edge-preserving smoothing leaves, so strokes stay out of it (a plain high-pass scored
+    about 11 here, at the edge of what one JPEG'd frame needs)."""
+    import cv2
+
+    rng = np.random.default_rng(0)
+    shading = cv2.GaussianBlur(rng.normal(170, 30, (512, 512, 3)).astype(np.float32), (0, 0), 20)
+    marked = embed(np.clip(shading, 0, 255).astype(np.uint8), PAYLOAD).astype(np.float32)
+    strokes = np.zeros((512, 512), np.float32)
+    for _ in range(3200):
+        start, angle, length = rng.integers(0, 512, 2), rng.uniform(0, np.pi), rng.uniform(20, 80)
+        end = (start + length * np.array([np.cos(angle), np.sin(angle)])).astype(int)
+        cv2.line(strokes, tuple(map(int, start)), tuple(map(int, end)), float(rng.uniform(40, 90)), 1, cv2.LINE_AA)
+    drawn = np.clip(marked - strokes[..., None], 0, 255).astype(np.uint8)
+    ok, data = cv2.imencode(".jpg", drawn, [cv2.IMWRITE_JPEG_QUALITY, 80])
+    result = detect(cv2.imdecode(data, cv2.IMREAD_COLOR))
+    assert result.score > 2 * THRESHOLD and result.payload == PAYLOAD, result
