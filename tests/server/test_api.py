@@ -103,7 +103,7 @@ def test_unknown_ids_are_404(client):
     assert client.get("/api/jobs/..%2F..%2Fetc%2Fpasswd/video").status_code == 404
 
 
-def test_text_job_renders_an_mp4(client, avatar_id, tmp_path):
+def test_text_job_renders_an_mp4_that_verify_finds(client, avatar_id, tmp_path, portrait_path):
     response = client.post("/api/jobs", data={"avatar_id": avatar_id, "text": "Hello there.",
                                               "controls": json.dumps({"seed": 3, "head_motion": 0.5})})
     assert response.status_code == 202, response.text
@@ -117,6 +117,35 @@ def test_text_job_renders_an_mp4(client, avatar_id, tmp_path):
     path.write_bytes(video.content)
     info = probe_video(path)
     assert info.n_frames == job["n_frames"] and info.has_audio and info.width == 512
+
+    # The server tells its own video, and a frame of it, from the photo it was made from.
+    verdict = client.post("/api/verify", files={"file": ("clip.mp4", video.content, "video/mp4")})
+    assert verdict.status_code == 200, verdict.text
+    found = verdict.json()
+    assert found["generated"] and found["watermark"] and found["score"] >= found["threshold"]
+    assert found["n_frames"] == job["n_frames"] and found["payload"]["id"] == found["tag_id"]
+    from facetalk.io import read_frames
+
+    frame = next(iter(read_frames(path)))
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(frame).save(buf, format="PNG")
+    still = client.post("/api/verify", files={"file": ("frame.png", buf.getvalue(), "image/png")}).json()
+    assert still["generated"] and still["payload"] == found["payload"] and still["tag_id"] is None
+    with open(portrait_path, "rb") as f:
+        photo = client.post("/api/verify", files={"file": ("photo.jpg", f, "image/jpeg")}).json()
+    assert not photo["generated"] and photo["payload"] is None and photo["score"] < photo["threshold"]
+
+
+@pytest.mark.parametrize("name, data, status, words", [
+    ("notes.txt", b"just some text, neither video nor image", 422, "notes.txt"),
+    ("empty.mp4", b"", 422, "empty"),
+    ("wide.png", _jpeg(1200, 1000), 413, "megapixels"),
+])
+def test_bad_files_to_verify_are_refused(client, name, data, status, words):
+    detail = _detail(client.post("/api/verify", files={"file": (name, data)}), status)
+    assert words in detail and "/tmp" not in detail and "facetalk-server" not in detail
 
 
 def test_audio_file_job_and_the_job_limit(client, avatar_id, tmp_path):

@@ -18,6 +18,7 @@ from fastapi import HTTPException, UploadFile
 
 from facetalk.errors import InputError
 from facetalk.io import load_audio, load_image, synthesize_speech, write_wav
+from facetalk.provenance import VerifyResult
 
 # espeak-ng voice names such as "en", "en-us", "cmn", "en-gb-x-rp"; anything else, a path among
 # them, is refused before it reaches espeak-ng's -v.
@@ -67,6 +68,26 @@ def decode_audio(data: bytes, *, name: str, workdir: Path, sr: int, max_s: float
     return audio
 
 
+def verify(data: bytes, *, name: str, workdir: Path, max_pixels: int) -> VerifyResult:
+    """facetalk.provenance.verify_file on an uploaded image or video. 413: an image with too many
+    pixels; 422: neither an image nor a readable video."""
+    from PIL import Image, UnidentifiedImageError
+
+    from facetalk.provenance import verify_file
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as im:
+                width, height = im.size
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError):
+        return _through_file(data, name, workdir, verify_file)  # not an image: a video, or a 422
+    if width * height > max_pixels:
+        raise HTTPException(413, f"image '{name}' is {width}x{height}, more than {max_pixels / 1e6:g} megapixels")
+    # verify_file tells images from videos by the suffix
+    return _through_file(data, name, workdir, verify_file, suffix=".png")
+
+
 def speak(text: str, *, lang: str, sr: int, max_chars: int, max_s: float) -> np.ndarray:
     """Speech for `text` from the local espeak-ng voice `lang`."""
     if len(text) > max_chars:
@@ -101,9 +122,9 @@ def encode_jpeg(image: np.ndarray, quality: int) -> bytes:
     return buf.tobytes()
 
 
-def _through_file(data: bytes, name: str, workdir: Path, decode):
+def _through_file(data: bytes, name: str, workdir: Path, decode, *, suffix: str = ""):
     """facetalk.io decodes files: write `data` under a fresh server-made name, decode, delete."""
-    path = workdir / f"upload-{uuid.uuid4().hex}"
+    path = workdir / f"upload-{uuid.uuid4().hex}{suffix}"
     try:
         path.write_bytes(data)
         return decode(path)
