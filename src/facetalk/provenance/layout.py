@@ -25,7 +25,7 @@ TILE = 64           # samples per tile side in the canonical frame
 TILES = 4           # tiles across the shorter side of the frame
 CANONICAL = TILE * TILES  # the detector resamples frames to about this shorter side
 BAND = (5.0, 17.0)  # carrier radii, cycles per tile
-AMPLITUDE = 1.9     # RMS of the pattern in gray levels: PSNR 42.5 dB once rounding is counted
+AMPLITUDE = 1.9     # RMS of the pattern in gray levels: PSNR 42.4-42.6 dB once rounding is counted
 _SCHEME = b"facetalk-watermark-1"
 
 

@@ -1,4 +1,5 @@
-"""Add the watermark to RGB frames: the fixed pattern, scaled per pixel by a local-contrast mask."""
+"""Add the watermark to RGB frames: the fixed pattern, scaled per pixel by a local-contrast mask
+and per frame to make up for what 0..255 cuts off."""
 
 from __future__ import annotations
 
