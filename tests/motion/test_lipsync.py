@@ -221,6 +221,6 @@ def test_silence_gate_closes_after_the_voice_stops_but_not_in_stop_gaps_or_noise
     # Output row k is the mouth 2 frames before input frame k: shut 100 ms after the voice stops.
     assert out[80 + SilenceGate.SILENT_FRAMES - 2, JAW] == pytest.approx(0.8)
     assert out[80 + 2 + 10 - 1, JAW] < 0.05
-    frames[100:, ENERGY] = -4.0  # the voice comes back: the gate reopens within two frames
+    frames[100:, ENERGY] = -4.0  # the voice comes back: fully open again on the third frame
     again = SilenceGate()(raw, frames)
     assert again[95, JAW] < 0.05 and np.array_equal(again[102:], raw[102:])

@@ -150,7 +150,7 @@ def test_dense_strokes_do_not_drown_the_mark():
         end = (start + length * np.array([np.cos(angle), np.sin(angle)])).astype(int)
         cv2.line(strokes, tuple(map(int, start)), tuple(map(int, end)), float(rng.uniform(40, 90)), 1, cv2.LINE_AA)
     drawn = np.clip(marked - strokes[..., None], 0, 255).astype(np.uint8)
-    ok, data = cv2.imencode(".jpg", drawn, [cv2.IMWRITE_JPEG_QUALITY, 80])
+    _, data = cv2.imencode(".jpg", drawn, [cv2.IMWRITE_JPEG_QUALITY, 80])
     result = detect(cv2.imdecode(data, cv2.IMREAD_COLOR))
     assert result.score > 2 * THRESHOLD and result.payload == PAYLOAD, result
 
@@ -161,3 +161,20 @@ def test_near_white_frames_spend_their_whole_psnr_budget():
     rng = np.random.default_rng(1)
     paper = np.clip(253 + rng.normal(0, 1.5, (384, 384, 1)), 0, 255).repeat(3, 2).astype(np.uint8)
     assert 42 <= _psnr(embed(paper, PAYLOAD), paper) <= 42.8  # without the boost: 43.3
+
+
+@pytest.mark.parametrize("side", [128, 160, 256])
+def test_the_boost_keeps_psnr_on_black_white_and_periodic_frames(side):
+    """Frames where the boost is largest, and patterns with the mark's own 8-px period (a grid
+    probe lined up with it and overshot to 39 dB)."""
+    y, x = np.mgrid[:side, :side + side // 2]
+    frames = [np.full(y.shape, v) for v in (0, 1, 254, 255)]
+    frames += [(x // 4) % 2 * 255, ((x % 8 == 0) & (y % 8 == 0)) * 255, (x < side // 4) * 128]
+    for frame in frames:
+        image = np.repeat(frame[..., None], 3, axis=2).astype(np.uint8)
+        assert _psnr(embed(image, PAYLOAD), image) >= 42
+
+
+def test_frames_too_small_for_the_mark_are_left_as_they_are():
+    image = np.full((32, 48, 3), 200, np.uint8)
+    assert np.array_equal(embed(image, PAYLOAD), image)

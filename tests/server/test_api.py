@@ -138,14 +138,39 @@ def test_text_job_renders_an_mp4_that_verify_finds(client, avatar_id, tmp_path, 
     assert not photo["generated"] and photo["payload"] is None and photo["score"] < photo["threshold"]
 
 
-@pytest.mark.parametrize("name, data, status, words", [
-    ("notes.txt", b"just some text, neither video nor image", 422, "notes.txt"),
-    ("empty.mp4", b"", 422, "empty"),
-    ("wide.png", _jpeg(1200, 1000), 413, "megapixels"),
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG whose header declares the size and whose pixels never come: a decompression bomb's
+    first bytes."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(bytes(64)))
+
+
+def _long_video(tmp_path) -> bytes:
+    from facetalk.io import VideoWriter
+
+    path = tmp_path / "long.mp4"
+    with VideoWriter(path, fps=25, crf=30) as writer:
+        for i in range(100):  # 4 s, over the test server's 3 s
+            writer.write(np.full((64, 64, 3), i, np.uint8))
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("name, make, status, words", [
+    ("notes.txt", lambda tmp: b"just some text, neither video nor image", 422, "notes.txt"),
+    ("nothing.mp4", lambda tmp: b"", 422, "empty"),
+    ("wide.png", lambda tmp: _jpeg(1200, 1000), 413, "megapixels"),
+    ("bomb.png", lambda tmp: _png_header(20000, 20000), 413, "megapixels"),
+    ("long.mp4", _long_video, 413, "lasts 4 s"),
 ])
-def test_bad_files_to_verify_are_refused(client, name, data, status, words):
-    detail = _detail(client.post("/api/verify", files={"file": (name, data)}), status)
-    assert words in detail and "/tmp" not in detail and "facetalk-server" not in detail
+def test_bad_files_to_verify_are_refused(client, tmp_path, name, make, status, words):
+    detail = _detail(client.post("/api/verify", files={"file": (name, make(tmp_path))}), status)
+    assert words in detail and name in detail and "/tmp" not in detail and "facetalk-server" not in detail
 
 
 def test_audio_file_job_and_the_job_limit(client, avatar_id, tmp_path):

@@ -138,9 +138,11 @@ class SilenceGate:
     closed in well under 100 ms. Once the loudness has stayed SILENCE_BELOW under the recent
     speech peak for SILENT_FRAMES input frames (an output is the mouth the model's
     `lookahead_frames`, 2, before the frame fed with it: the mouth has been silent for ~50 ms),
-    the outputs are scaled down with time constant TAU_S; sound coming back reopens it within two
-    frames. Stop gaps (silent for up to ~50 ms) are left to the network, and under noise louder
-    than the threshold it never acts. Per mel frame, in order, like SustainHold.
+    the outputs are scaled down with time constant TAU_S; sound coming back reopens it fully
+    within three frames. Stop gaps (silent for up to ~50 ms) are left to the network; under noise
+    louder than the threshold it never acts, and as the peak decays (PEAK_DECAY) a pause with
+    background noise N dB under the speech reopens it after about (N - 24) / 4.3 s, when the
+    network's mouth has long been at rest. Per mel frame, in order, like SustainHold.
     """
 
     SILENCE_BELOW = 5.5   # natural-log power, about 24 dB under the peak

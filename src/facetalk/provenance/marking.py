@@ -3,6 +3,7 @@ and per frame to make up for what 0..255 cuts off."""
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -17,10 +18,11 @@ _MASK_KNEE = 1.5  # gray levels of local mean absolute deviation at which the ga
 _MASK_SIDE = 128  # the mask is measured on a copy about this small: cheap, and scale-independent
 # Where a frame is near white (a sketch's paper) or near black, the mark's excursions past 255 or 0
 # are cut at embedding, so the frame spends less than its PSNR budget: the mark is scaled up until
-# it spends it again (at most _MAX_BOOST), measured on every _PROBE_STEP-th row and column. It is
-# the same content whose paper a brightness change clips, so that is where the extra is needed.
+# it spends it again (at most _MAX_BOOST), measured on _PROBE_PIXELS pixels at fixed pseudo-random
+# places (a regular grid lines up with the pattern's period in some frame sizes and misjudges it).
+# It is the same content whose paper a brightness change clips, so that is where the extra is needed.
 _MAX_BOOST = 1.5
-_PROBE_STEP = 8
+_PROBE_PIXELS = 4096
 
 
 class Watermarker:
@@ -50,13 +52,23 @@ def embed(image: np.ndarray, payload: Payload) -> np.ndarray:
 def _saturation_boost(image: np.ndarray, tile: np.ndarray, mask: np.ndarray) -> float:
     """The factor that brings the energy the luma delta tile * mask ((H, W) each) keeps once added
     to the (H, W, 3) uint8 image and cut to 0..255 back to the energy it was meant to have."""
-    probe = image[::_PROBE_STEP, ::_PROBE_STEP].astype(np.float32)
-    d = (tile[::_PROBE_STEP, ::_PROBE_STEP] * mask[::_PROBE_STEP, ::_PROBE_STEP])[:, :, None]
+    ys, xs = _probe_places(*tile.shape)
+    probe = image[ys, xs].astype(np.float32)
+    d = (tile[ys, xs] * mask[ys, xs])[:, None]
     kept = np.clip(probe + d, 0.0, 255.0) - probe
     meant = 3.0 * float(np.sum(d * d))
     if meant <= 0.0:
         return 1.0
     return min(_MAX_BOOST, math.sqrt(meant / max(float(np.sum(kept * kept)), 1e-12)))
+
+
+@functools.lru_cache(maxsize=8)
+def _probe_places(height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column indices of the pixels the saturation boost is measured on (every pixel of
+    a small frame)."""
+    n = height * width
+    flat = np.arange(n) if n <= _PROBE_PIXELS else np.random.default_rng(0).choice(n, _PROBE_PIXELS, replace=False)
+    return np.divmod(np.sort(flat), width)
 
 
 def _mask(image: np.ndarray) -> np.ndarray:

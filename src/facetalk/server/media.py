@@ -23,6 +23,7 @@ from facetalk.provenance import VerifyResult
 # espeak-ng voice names such as "en", "en-us", "cmn", "en-gb-x-rp"; anything else, a path among
 # them, is refused before it reaches espeak-ng's -v.
 _LANG = re.compile(r"[a-z]{2,3}(-[a-z0-9]{1,8}){0,3}", re.IGNORECASE)
+_IMAGE_FORMATS = {"PNG", "JPEG", "WEBP", "BMP", "TIFF", "GIF"}  # Pillow's names of what verify reads as images
 
 
 def client_name(filename: str | None) -> str:
@@ -68,24 +69,39 @@ def decode_audio(data: bytes, *, name: str, workdir: Path, sr: int, max_s: float
     return audio
 
 
-def verify(data: bytes, *, name: str, workdir: Path, max_pixels: int) -> VerifyResult:
-    """facetalk.provenance.verify_file on an uploaded image or video. 413: an image with too many
-    pixels; 422: neither an image nor a readable video."""
-    from PIL import Image, UnidentifiedImageError
+def verify(data: bytes, *, name: str, workdir: Path, max_pixels: int, max_s: float) -> VerifyResult:
+    """facetalk.provenance.verify_file on an uploaded image or video. 413: an image or video frame
+    with too many pixels, a video longer than `max_s`; 422: neither an image nor a readable video."""
+    from PIL import Image
 
+    from facetalk.io import probe_video
     from facetalk.provenance import verify_file
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as im:
-                width, height = im.size
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError):
-        return _through_file(data, name, workdir, verify_file)  # not an image: a video, or a 422
-    if width * height > max_pixels:
-        raise HTTPException(413, f"image '{name}' is {width}x{height}, more than {max_pixels / 1e6:g} megapixels")
-    # verify_file tells images from videos by the suffix
-    return _through_file(data, name, workdir, verify_file, suffix=".png")
+                (width, height), kind = im.size, im.format
+    except Image.DecompressionBombError:
+        raise HTTPException(413, f"image '{name}' has more than {max_pixels / 1e6:g} megapixels") from None
+    except Exception:  # noqa: BLE001 - not an image Pillow knows (it raises many types): try it as a video
+        kind = None
+    if kind in _IMAGE_FORMATS:  # Pillow also opens some video streams (MPEG-1/2): those go to FFmpeg
+        if width * height > max_pixels:
+            raise HTTPException(413, f"image '{name}' is {width}x{height}, more than {max_pixels / 1e6:g} megapixels")
+        # verify_file tells images from videos by the suffix
+        return _through_file(data, name, workdir, verify_file, suffix=".png")
+
+    def checked_verify(path: Path) -> VerifyResult:
+        info = probe_video(path)
+        if info.width * info.height > max_pixels:
+            raise HTTPException(413, f"video '{name}' is {info.width}x{info.height}, "
+                                     f"more than {max_pixels / 1e6:g} megapixels a frame")
+        if info.duration_s > max_s:
+            raise HTTPException(413, f"video '{name}' lasts {info.duration_s:.0f} s; the limit is {max_s:g} s")
+        return verify_file(path)
+
+    return _through_file(data, name, workdir, checked_verify)
 
 
 def speak(text: str, *, lang: str, sr: int, max_chars: int, max_s: float) -> np.ndarray:
