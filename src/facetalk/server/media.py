@@ -44,21 +44,17 @@ async def read_upload(upload: UploadFile, *, limit: int, what: str) -> bytes:
 
 def decode_photo(data: bytes, *, name: str, workdir: Path, max_pixels: int) -> np.ndarray:
     """(H, W, 3) uint8 RGB. 415: not an image; 413: too many pixels; 422: corrupt or truncated."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import UnidentifiedImageError
 
     try:
-        with warnings.catch_warnings():  # the header alone tells the size: nothing is decoded yet
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as im:
-                width, height = im.size
+        width, height, _ = _image_header(data, what="photo", name=name, max_pixels=max_pixels)
+    except HTTPException:
+        raise
     except UnidentifiedImageError:
         raise HTTPException(415, f"photo '{name}' is not an image (JPEG, PNG, WebP or BMP)") from None
-    except Image.DecompressionBombError:
-        raise HTTPException(413, f"photo '{name}' has more than {max_pixels / 1e6:g} megapixels") from None
     except Exception as err:  # noqa: BLE001 - Pillow raises many types for broken headers
         raise HTTPException(422, f"photo '{name}' is corrupt ({err})") from None
-    if width * height > max_pixels:
-        raise HTTPException(413, f"photo '{name}' is {width}x{height}, more than {max_pixels / 1e6:g} megapixels")
+    _check_pixels(width, height, what="photo", name=name, max_pixels=max_pixels)
     return _through_file(data, name, workdir, load_image)
 
 
@@ -72,23 +68,17 @@ def decode_audio(data: bytes, *, name: str, workdir: Path, sr: int, max_s: float
 def verify(data: bytes, *, name: str, workdir: Path, max_pixels: int, max_s: float) -> VerifyResult:
     """facetalk.provenance.verify_file on an uploaded image or video. 413: an image or video frame
     with too many pixels, a video longer than `max_s`; 422: neither an image nor a readable video."""
-    from PIL import Image
-
     from facetalk.io import probe_video
     from facetalk.provenance import verify_file
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as im:
-                (width, height), kind = im.size, im.format
-    except Image.DecompressionBombError:
-        raise HTTPException(413, f"image '{name}' has more than {max_pixels / 1e6:g} megapixels") from None
+        width, height, kind = _image_header(data, what="image", name=name, max_pixels=max_pixels)
+    except HTTPException:
+        raise
     except Exception:  # noqa: BLE001 - not an image Pillow knows (it raises many types): try it as a video
         kind = None
     if kind in _IMAGE_FORMATS:  # Pillow also opens some video streams (MPEG-1/2): those go to FFmpeg
-        if width * height > max_pixels:
-            raise HTTPException(413, f"image '{name}' is {width}x{height}, more than {max_pixels / 1e6:g} megapixels")
+        _check_pixels(width, height, what="image", name=name, max_pixels=max_pixels)
         # verify_file tells images from videos by the suffix
         return _through_file(data, name, workdir, verify_file, suffix=".png")
 
@@ -136,6 +126,25 @@ def encode_jpeg(image: np.ndarray, quality: int) -> bytes:
     if not ok:
         raise RuntimeError("JPEG encoding failed")
     return buf.tobytes()
+
+
+def _image_header(data: bytes, *, what: str, name: str, max_pixels: int) -> tuple[int, int, str]:
+    """(width, height, Pillow's format name) from the header alone: nothing is decoded yet. 413 for
+    a decompression bomb; what Pillow raises for anything else that is not an image propagates."""
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as im:
+                return im.size[0], im.size[1], im.format
+    except Image.DecompressionBombError:
+        raise HTTPException(413, f"{what} '{name}' has more than {max_pixels / 1e6:g} megapixels") from None
+
+
+def _check_pixels(width: int, height: int, *, what: str, name: str, max_pixels: int) -> None:
+    if width * height > max_pixels:
+        raise HTTPException(413, f"{what} '{name}' is {width}x{height}, more than {max_pixels / 1e6:g} megapixels")
 
 
 def _through_file(data: bytes, name: str, workdir: Path, decode, *, suffix: str = ""):
