@@ -42,7 +42,8 @@ def test_blink_apex_closes_the_eyes(animator, dlib_face):
     open_ear = _measure(dlib_face, animator.render_motion(MotionFrame(t_s=0))).eye_aspect_ratio()
     shut_ear = _measure(dlib_face, animator.render_motion(MotionFrame(t_s=0, blink_left=1, blink_right=1))).eye_aspect_ratio()
     assert open_ear > 0.25
-    assert shut_ear < 0.1
+    # The blink criterion of benchmarks/bench_blinks.py (below 0.6 x the open EAR), with a margin.
+    assert shut_ear < 0.45 * open_ear
 
 
 def test_identity_is_kept(animator, dlib_face):

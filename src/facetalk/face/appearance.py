@@ -35,14 +35,40 @@ class EyeSprite:
     corner_indices: tuple[int, int]
 
 
+# Where a closed lid's skin colour is read: this band above the open upper lid margin, in eye
+# distances (ipd); below it lie the lashes, above it (on most faces) the crease and the brow.
+LID_SKIN_BAND = (0.05, 0.13)
+N_LID_PROFILE = 12  # lid colour samples along the eye
+
+
+@dataclass(frozen=True, eq=False)
+class LidSkin:
+    """What one eye's closed upper lid looks like, read from the photo.
+
+    upper, lower: the eye's lid-margin landmark chains, corner to corner; colour_profile:
+    (N_LID_PROFILE, 3) float32 RGB of the lid skin along the eye from upper[0] to upper[-1];
+    lash_rgb: (3,) float32 colour of a closed eye's lash line; down_sign: +1 or -1, the side of
+    the upper[0] -> upper[-1] line (rotated +90 degrees) on which the cheek lies.
+    """
+
+    upper: tuple[int, ...]
+    lower: tuple[int, ...]
+    colour_profile: np.ndarray
+    lash_rgb: np.ndarray
+    down_sign: float
+
+
 @dataclass(frozen=True, eq=False)
 class Appearance:
-    """texture: (H, W, 3) uint8; background: (H, W, 3) uint8; person_alpha: (H, W) float32 0..1."""
+    """texture: (H, W, 3) uint8; background: (H, W, 3) uint8; person_alpha: (H, W) float32 0..1;
+    grain: (H, W, 3) float32 fixed noise at the photo's grain level, for synthesized pixels."""
 
     texture: np.ndarray
     background: np.ndarray
     person_alpha: np.ndarray
     eyes: tuple[EyeSprite, EyeSprite]
+    lids: tuple[LidSkin, LidSkin]
+    grain: np.ndarray
 
 
 class PersonSegmenter:
@@ -131,6 +157,66 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
                      centre_xy=centre, centre_index=iris[0], corner_indices=(upper[0], upper[-1]))
 
 
+def _sample(image: np.ndarray, xy: np.ndarray) -> np.ndarray:
+    """(N, 3) float32 bilinear colours of an (H, W, 3) image at (N, 2) positions."""
+    import cv2
+
+    pts = np.ascontiguousarray(xy, np.float32).reshape(-1, 1, 2)
+    return cv2.remap(image.astype(np.float32), pts[..., 0], pts[..., 1], cv2.INTER_LINEAR,
+                     borderMode=cv2.BORDER_REPLICATE).reshape(-1, 3)
+
+
+def read_lid_skin(image: np.ndarray, pts: np.ndarray, upper: tuple[int, ...], lower: tuple[int, ...]) -> LidSkin:
+    """One eye's lid skin: the photo's skin in a band above the upper lid margin, as a colour
+    profile along the eye. The band's darker pixels (lashes, brow hairs, the crease, a spectacle
+    frame) are left out; the lash colour is the darkest just above the margin."""
+    xy = pts[:, :2].astype(np.float64)
+    c0, c1 = xy[upper[0]], xy[upper[-1]]
+    width = float(np.linalg.norm(c1 - c0))
+    along = (c1 - c0) / width
+    normal = np.array([-along[1], along[0]])
+    down = 1.0 if (xy[list(lower[1:-1])] - xy[list(upper[1:-1])]).mean(axis=0) @ normal > 0 else -1.0
+    ipd = float(np.linalg.norm(xy[lm.LEFT_IRIS[0]] - xy[lm.RIGHT_IRIS[0]]))
+    margin = xy[list(upper)]
+    a = np.linspace(0.1, 0.9, 4 * N_LID_PROFILE)
+    order = np.argsort((margin - c0) @ along)
+    chain_a = ((margin - c0) @ along / width)[order]
+    base = np.column_stack([np.interp(a, chain_a, margin[order, 0]), np.interp(a, chain_a, margin[order, 1])])
+    up = -down * normal
+
+    def band(lo: float, hi: float, n: int) -> np.ndarray:
+        dist = np.linspace(lo, hi, n) * ipd
+        return _sample(image, base[:, None, :] + dist[None, :, None] * up).reshape(len(a), n, 3)
+
+    luma_weights = np.array([0.299, 0.587, 0.114], np.float32)
+    rgb = band(*LID_SKIN_BAND, 6)
+    luma = rgb @ luma_weights
+    # Skin is the band's light part: lashes, brow hairs, frames and the crease's shadow are darker,
+    # and on hooded or made-up lids they may fill most of it.
+    skin = luma >= 0.85 * np.percentile(luma, 90)
+    overall = np.median(rgb[skin], axis=0)
+    profile = np.array([np.median(rgb[i][skin[i]], axis=0) if skin[i].any() else overall for i in range(len(a))])
+    lash = band(0.0, 0.04, 4).reshape(-1, 3)
+    lash_luma = lash @ luma_weights
+    lash_rgb = lash[lash_luma <= np.percentile(lash_luma, 15)].mean(axis=0)
+    # A shut eye's lash line is darker than its lid whatever the photo's lashes (a sketch's are faint).
+    lash_rgb = np.minimum(lash_rgb, 0.45 * overall)
+    return LidSkin(upper=tuple(upper), lower=tuple(lower),
+                   colour_profile=profile.reshape(N_LID_PROFILE, 4, 3).mean(axis=1).astype(np.float32),
+                   lash_rgb=lash_rgb.astype(np.float32), down_sign=down)
+
+
+def photo_grain(image: np.ndarray) -> np.ndarray:
+    """A fixed (H, W, 3) float32 noise field with the photo's grain level: synthesized areas get
+    the same grain as the photo, and as it is fixed it cannot flicker."""
+    import cv2
+
+    img = image.astype(np.float32)
+    high = img - cv2.GaussianBlur(img, (0, 0), 1.5)
+    sigma = 1.4826 * float(np.median(np.abs(high - np.median(high))))
+    return (np.random.default_rng(0).standard_normal(image.shape) * min(sigma, 8.0)).astype(np.float32)
+
+
 def build_appearance(image: np.ndarray, landmarks_px: np.ndarray, *,
                      segmenter: PersonSegmenter | None = None) -> Appearance:
     """Computes the layers for an (H, W, 3) uint8 framed photo and its (478, 3) landmarks."""
@@ -157,4 +243,7 @@ def build_appearance(image: np.ndarray, landmarks_px: np.ndarray, *,
     texture = image.copy()
     eyes = (_cut_iris(image, texture, pts, lm.LEFT_IRIS, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER),
             _cut_iris(image, texture, pts, lm.RIGHT_IRIS, lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER))
-    return Appearance(texture=texture, background=background, person_alpha=alpha, eyes=eyes)
+    lids = (read_lid_skin(image, pts, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER),
+            read_lid_skin(image, pts, lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER))
+    return Appearance(texture=texture, background=background, person_alpha=alpha, eyes=eyes, lids=lids,
+                      grain=photo_grain(image))

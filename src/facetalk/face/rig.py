@@ -36,6 +36,14 @@ LID_RISE = 0.0
 # closes, so a shut eye shows one thin lash line rather than the open eye's thick fringe.
 LASH_SQUEEZE = 0.5
 
+# How far above the lid margin (in eye distances) the skin moves with a blink. The covered part
+# of the opening is painted as lid skin (render.eyes.LidPainter), so the skin above need not
+# stretch far: brows and spectacle frames a little higher stay where they are.
+LID_SKIN_REACH = 0.10
+
+# Share of the eye opening the upper lid travels with vertical gaze at gaze_y = +-1.
+LID_GAZE_FOLLOW = 0.3
+
 RING_SCALES = (1.25, 1.6, 2.1, 2.8, 3.6, 4.6, 6.0, 12.0)
 
 
@@ -368,7 +376,7 @@ def _eye_bases(basis, k, side, rest, u, v, frame, pts, upper, lower, iris, ipd) 
     d_above = lid_v_at[above] - v[above]
     # Never past the margin: a point squeezes by at most 90% of its height above it.
     squeeze = np.minimum(LASH_SQUEEZE * opening[above] * _smoothstep(d_above, 0.0, 0.03 * ipd), 0.9 * d_above)
-    dv[above] = (LID_TRAVEL * opening[above] + squeeze) * (1.0 - _smoothstep(d_above, 0.03 * ipd, 0.22 * ipd))
+    dv[above] = (LID_TRAVEL * opening[above] + squeeze) * (1.0 - _smoothstep(d_above, 0.03 * ipd, LID_SKIN_REACH * ipd))
     inside = span & (v >= lid_v_at - 1e-3) & (v <= low_v_at + 1e-3)
     frac = np.clip((low_v_at - v) / np.maximum(opening, 1e-6), 0, 1)
     dv[inside] = LID_TRAVEL * opening[inside] * frac[inside]
@@ -380,12 +388,12 @@ def _eye_bases(basis, k, side, rest, u, v, frame, pts, upper, lower, iris, ipd) 
     dv *= (np.abs(u - 0.5 * (up_u.min() + up_u.max())) < eye_w) & (np.arange(len(u)) < lm.N_LANDMARKS)
     basis[k[f"blink_{side}"], :, :2] = frame.to_image(np.zeros_like(u), dv)
 
-    # Gaze: the iris slides inside the opening; the upper lid follows vertical gaze a little.
+    # Gaze: the iris slides inside the opening; the upper lid follows vertical gaze as it does on
+    # a real face (looking down lowers it over the top of the iris), moving as a partial blink.
     iris_ids = list(iris)
     gx = np.zeros_like(u)
-    gy = np.zeros_like(u)
+    gy = LID_GAZE_FOLLOW * dv
     gx[iris_ids] = 0.22 * eye_w
     gy[iris_ids] = 0.12 * eye_w
-    gy[list(upper[1:-1])] = 0.04 * eye_w
     basis[k["gaze_x"], :, :2] += frame.to_image(gx, np.zeros_like(u))
     basis[k["gaze_y"], :, :2] += frame.to_image(np.zeros_like(u), gy)

@@ -28,9 +28,9 @@ def _polygon_mask(shape: tuple[int, int], polygon_xy: np.ndarray) -> np.ndarray:
 class MouthPainter:
     """Composites the mouth interior into rendered frames of one photo."""
 
-    def __init__(self, rig: FaceRig, image: np.ndarray, *, softness_px: float = 0.7):
+    def __init__(self, rig: FaceRig, image: np.ndarray, grain: np.ndarray, *, softness_px: float = 0.7):
         """`softness_px`: Gaussian sigma matching the photo's own softness (an upscaled photo is
-        blurrier than crisp synthetic teeth would be)."""
+        blurrier than crisp synthetic teeth would be); `grain`: (H, W, 3) fixed noise added to what it draws."""
         self.rig = rig
         self._material = material_lookup(rig.material)
         self._verts = np.unique(rig.triangles[rig.material == MATERIAL_CAVITY])
@@ -47,7 +47,7 @@ class MouthPainter:
         self.image = image.astype(np.float32)
         self._colors(image)
         self._softness = float(np.clip(softness_px, 0.5, 2.0))
-        self._noise = self._grain(image)
+        self._noise = grain
 
     def _colors(self, image: np.ndarray) -> None:
         pts = self.rig.rest_xyz[:, :2]
@@ -62,17 +62,6 @@ class MouthPainter:
         self.teeth_rgb = np.array([236.0, 230.0, 214.0]) * light
         self.throat_rgb = lip * np.array([0.42, 0.3, 0.3]) + 6.0
         self.tongue_rgb = lip * np.array([0.85, 0.6, 0.6])
-
-    @staticmethod
-    def _grain(image: np.ndarray) -> np.ndarray:
-        """A fixed (H, W, 3) noise field with the photo's grain level: synthetic areas get the
-        same grain as the photo, and as it is fixed it cannot flicker."""
-        import cv2
-
-        img = image.astype(np.float32)
-        high = img - cv2.GaussianBlur(img, (0, 0), 1.5)
-        sigma = 1.4826 * float(np.median(np.abs(high - np.median(high))))
-        return (np.random.default_rng(0).standard_normal(image.shape) * min(sigma, 8.0)).astype(np.float32)
 
     def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray) -> None:
         """Draws the interior into `out` (H, W, 3) uint8 in place, given this frame's (V, 3) vertices."""

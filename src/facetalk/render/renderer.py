@@ -14,7 +14,7 @@ import numpy as np
 from facetalk.face.analysis import FaceAnalysis
 from facetalk.face.rig import MATERIAL_CAVITY, FaceRig
 from facetalk.motion.frame import MotionFrame
-from facetalk.render.eyes import IrisPainter
+from facetalk.render.eyes import IrisPainter, LidPainter
 from facetalk.render.mouth import MouthPainter
 from facetalk.render.raster import WarpBuffers, rasterize
 from facetalk.render.sampling import material_lookup
@@ -79,7 +79,8 @@ class Renderer:
         self._irises = IrisPainter(self.rig, app.eyes)
         # Synthetic detail is softened like the photo was when the crop was enlarged to size.
         upscale = image.shape[1] / analysis.crop.width
-        self._mouth = MouthPainter(self.rig, image, softness_px=0.5 * max(upscale, 1.0) + 0.2)
+        self._mouth = MouthPainter(self.rig, image, app.grain, softness_px=0.5 * max(upscale, 1.0) + 0.2)
+        self._lids = LidPainter(self.rig, app.lids, app.grain)
         self._cv2 = cv2
 
     def render(self, frame: MotionFrame) -> np.ndarray:
@@ -103,6 +104,10 @@ class Renderer:
             out[y0:y1, x0:x1] = cv2.blendLinear(warped, self._background[y0:y1, x0:x1], alpha, 1.0 - alpha)
             self._restore_still_edges(out, box)
         self._irises.paint(out, verts, buf.tri_id)
+        if frame.blink_left > 0 or frame.blink_right > 0 or frame.gaze_y > 0:
+            # Where the lids would be open: what a blink or a downward look covers is lid skin.
+            opened = frame.with_(blink_left=0.0, blink_right=0.0, gaze_y=min(frame.gaze_y, 0.0))
+            self._lids.paint(out, verts, posed_vertices(self.rig, opened))
         self._mouth.paint(out, verts, buf.tri_id, buf.bary)
         return out
 

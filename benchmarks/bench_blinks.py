@@ -1,0 +1,128 @@
+"""Blinks as an independent detector sees them, on many portraits.
+
+  .venv/bin/python benchmarks/bench_blinks.py [PORTRAIT ...] [--dir out/portraits] [--seconds 12]
+      [--out out/bench_blinks]
+
+Needs the `eval` extra (dlib). For each portrait (the bundled one, every image in --dir, and the
+files given), a clip of synthesized speech is rendered with 25 blinks a minute and dlib's 68
+landmarks measure the eye aspect ratio (EAR) in every frame. Prints per portrait:
+
+- blinks recovered: a commanded blink (a frame where both lids are >= 0.95 closed, local maximum)
+  counts as seen when dlib's EAR falls below 0.6 x the clip's median EAR within +-0.12 s of it;
+- at full closure (both blinks = 1, rendered still), the share of the eye opening (dlib's eye
+  polygons on the neutral render) still showing the open eye: pixels a full blink left unchanged;
+- the identity distance (dlib's face encoder) between the photo and the frames.
+
+Writes a close-up sheet per portrait (render/closeups.py's layout) to --out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import resources
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from facetalk.config import Controls
+from facetalk.errors import InputError
+from facetalk.eval.dlib_face import LEFT_EYE, RIGHT_EYE, DlibFace
+from facetalk.io import load_image, save_image, synthesize_speech
+from facetalk.motion.frame import MotionFrame
+from facetalk.pipeline import Animator
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+from closeup_sheet import closeup_sheet  # noqa: E402
+
+TEXT = ("I remember the first morning on the ship. We woke early, checked the systems, and looked out "
+        "at the blue planet turning below us. Nobody said a word for a long time.")
+WINDOW_S = 0.12
+
+
+def blink_recovery(animator: Animator, audio: np.ndarray, dlib_face: DlibFace) -> tuple[int, int, float]:
+    """(commanded blinks, blinks dlib saw, mean identity distance) over one rendered clip."""
+    photo = animator.analysis.image
+    ref = dlib_face.measure(photo)
+    ref_emb = dlib_face.embedding(photo, ref) if ref is not None else None
+    ears, closures, times, ids = [], [], [], []
+    for frame in animator.render(audio, Controls(seed=3, blink_rate_per_min=25)):
+        face = dlib_face.measure(frame.image)
+        ears.append(face.eye_aspect_ratio() if face is not None else np.nan)
+        if face is not None and ref_emb is not None and frame.index % 5 == 0:
+            ids.append(np.linalg.norm(dlib_face.embedding(frame.image, face) - ref_emb))
+        closures.append(min(frame.motion.blink_left, frame.motion.blink_right))
+        times.append(frame.t_s)
+    ears, closures, times = np.array(ears), np.array(closures), np.array(times)
+    threshold = 0.6 * np.nanmedian(ears)
+    apexes = [i for i in range(1, len(closures) - 1)
+              if closures[i] >= 0.95 and closures[i] >= closures[i - 1] and closures[i] > closures[i + 1]]
+    seen = sum(bool(np.any(ears[np.abs(times - times[i]) <= WINDOW_S + 1e-9] < threshold)) for i in apexes)
+    return len(apexes), seen, float(np.mean(ids)) if ids else float("nan")
+
+
+def eye_showing(animator: Animator, dlib_face: DlibFace) -> tuple[float, float]:
+    """Share of the open eye's pixels (dlib's eye polygons on the neutral render, one and two
+    pixels in from their edge) that a full blink leaves as they were (every channel within 10
+    levels): iris or sclera still showing. Conservative: a lid pixel that happens to match counts
+    too, as where the shut lash line lies on the open eye's dark lower lash line, along the edge."""
+    opened = animator.render_motion(MotionFrame(t_s=0))
+    shut = animator.render_motion(MotionFrame(t_s=0, blink_left=1.0, blink_right=1.0))
+    face = dlib_face.measure(opened)
+    if face is None:
+        return float("nan"), float("nan")
+    mask = np.zeros(opened.shape[:2], np.uint8)
+    for sl in (RIGHT_EYE, LEFT_EYE):
+        cv2.fillPoly(mask, [np.round(face.landmarks[sl]).astype(np.int32)], 1)
+    same = np.abs(shut.astype(int) - opened).max(axis=2) < 10
+    shares = []
+    for margin_px in (1, 2):
+        inside = cv2.erode(mask, np.ones((2 * margin_px + 1,) * 2, np.uint8)).astype(bool)
+        shares.append(float(same[inside].mean()) if inside.any() else float("nan"))
+    return shares[0], shares[1]
+
+
+def portraits(args: argparse.Namespace) -> list[tuple[str, np.ndarray]]:
+    found = [("astronaut (bundled)", load_image(resources.files("facetalk.data").joinpath("astronaut.jpg")))]
+    paths = [Path(p) for p in args.portraits]
+    if args.dir and Path(args.dir).is_dir():
+        paths += sorted(p for p in Path(args.dir).iterdir() if p.suffix.lower() in (".png", ".jpg", ".jpeg"))
+    for path in paths:
+        found.append((path.stem, load_image(path)))
+    return found
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("portraits", nargs="*")
+    ap.add_argument("--dir", default="out/portraits")
+    ap.add_argument("--seconds", type=float, default=12.0)
+    ap.add_argument("--out", default="out/bench_blinks")
+    args = ap.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    dlib_face = DlibFace()
+    speech = synthesize_speech(TEXT, sr=16000)
+    audio = np.tile(speech, int(np.ceil(args.seconds * 16000 / len(speech))))[: int(args.seconds * 16000)]
+    totals = np.zeros(2, int)
+    for name, photo in portraits(args):
+        try:
+            animator = Animator(photo, source=name)
+        except InputError as err:
+            print(f"{name:>28}: skipped ({err})")
+            continue
+        if dlib_face.measure(animator.analysis.image) is None:
+            print(f"{name:>28}: skipped (dlib finds no face in the photo)")
+            continue
+        n, seen, identity = blink_recovery(animator, audio, dlib_face)
+        showing, showing_core = eye_showing(animator, dlib_face)
+        totals += (n, seen)
+        print(f"{name:>28}: blinks seen {seen}/{n} ({seen / max(n, 1):.0%}); at full closure eye showing "
+              f"{showing:.1%} (2 px in from the edge {showing_core:.1%}); identity distance {identity:.3f}", flush=True)
+        save_image(out / f"closeup-{name.split()[0]}.png", closeup_sheet(animator))
+    print(f"all portraits: blinks seen {totals[1]}/{totals[0]} ({totals[1] / max(totals[0], 1):.0%}); sheets in {out}/")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""Close-up sheet of one portrait, for review by eye at 2x zoom: the photo and the mouth and eye
+shapes a viewer looks at (widest vowel, /o/, /i/, /f/, a bilabial closure, a smile with teeth, a
+blink apex, a half blink, a look down), mouth and eyes each in a row of their own.
+
+  .venv/bin/python scripts/closeup_sheet.py PHOTO OUT.png [--zoom 2]
+
+The shapes are MotionFrames in the lip model's units (motion.articulation's targets for the
+phones), rendered still, so the sheet shows the renderer alone and is the same on every run.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import cv2
+import numpy as np
+
+from facetalk.face import landmarks as lm
+from facetalk.motion.frame import MotionFrame
+from facetalk.pipeline import Animator
+
+SHAPES = (
+    ("photo", {}),
+    ("widest vowel", dict(jaw_open=1.0)),
+    ("/o/", dict(jaw_open=0.38, lip_spread=-0.75)),
+    ("/i/", dict(jaw_open=0.2, lip_spread=0.75)),
+    ("/f/", dict(jaw_open=0.08, lip_press=0.55, upper_lip_raise=0.45)),
+    ("/p b m/", dict(jaw_open=0.04, lip_press=1.0)),
+    ("smile, teeth", dict(smile=1.0, upper_lip_raise=0.5, jaw_open=0.15, lip_spread=0.4)),
+    ("blink apex", dict(blink_left=1.0, blink_right=1.0)),
+    ("half blink", dict(blink_left=0.5, blink_right=0.5)),
+    ("look down", dict(gaze_y=1.0)),
+)
+
+
+def _box(points: np.ndarray, *, aspect: float, pad: float, shape: tuple[int, int]) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1): the points' box grown by `pad` of its width, at width/height `aspect`."""
+    centre = (points.min(axis=0) + points.max(axis=0)) / 2
+    width = np.ptp(points[:, 0]) * (1 + 2 * pad)
+    half = np.array([width / 2, width / aspect / 2])
+    x0, y0 = np.maximum(np.round(centre - half).astype(int), 0)
+    x1, y1 = np.minimum(np.round(centre + half).astype(int), (shape[1], shape[0]))
+    return int(x0), int(y0), int(x1), int(y1)
+
+
+def _label(tile: np.ndarray, text: str) -> np.ndarray:
+    bar = np.full((18, tile.shape[1], 3), 255, np.uint8)
+    cv2.putText(bar, text, (3, 13), cv2.FONT_HERSHEY_SIMPLEX, 0.42, (0, 0, 0), 1, cv2.LINE_AA)
+    return np.vstack([bar, tile])
+
+
+def closeup_sheet(animator: Animator, *, zoom: float = 2.0, per_row: int = 5) -> np.ndarray:
+    """(H, W, 3) uint8 RGB sheet: one column per SHAPES entry, the mouth above the eyes,
+    `per_row` columns to a row."""
+    pts = animator.analysis.landmarks_px[:, :2]
+    shape = animator.analysis.image.shape[:2]
+    mouth = _box(pts[list(lm.LIPS_OUTER_UPPER + lm.LIPS_OUTER_LOWER)], aspect=1.3, pad=0.35, shape=shape)
+    eyes = _box(pts[list(lm.RIGHT_EYE_UPPER + lm.LEFT_EYE_UPPER + lm.RIGHT_BROW + lm.LEFT_BROW)],
+                aspect=2.6, pad=0.08, shape=shape)
+    columns = []
+    for name, params in SHAPES:
+        image = animator.analysis.image if not params else animator.render_motion(MotionFrame(t_s=0, **params))
+        tiles = []
+        for x0, y0, x1, y1 in (mouth, eyes):
+            tiles.append(cv2.resize(image[y0:y1, x0:x1], None, fx=zoom, fy=zoom, interpolation=cv2.INTER_CUBIC))
+        width = max(t.shape[1] for t in tiles)
+        tiles = [np.pad(t, ((0, 4), (0, width - t.shape[1]), (0, 0)), constant_values=255) for t in tiles]
+        columns.append(_label(np.vstack(tiles), name))
+    height = max(c.shape[0] for c in columns)
+    columns = [np.pad(c, ((0, height - c.shape[0]), (0, 4), (0, 0)), constant_values=255) for c in columns]
+    columns += [np.full_like(columns[0], 255)] * (-len(columns) % per_row)
+    return np.vstack([np.hstack(columns[i:i + per_row]) for i in range(0, len(columns), per_row)])
+
+
+def main() -> None:
+    from facetalk.io import load_image, save_image
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("photo")
+    ap.add_argument("out_png")
+    ap.add_argument("--zoom", type=float, default=2.0)
+    args = ap.parse_args()
+    save_image(args.out_png, closeup_sheet(Animator(load_image(args.photo)), zoom=args.zoom))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""Eyes: a blink shows a lid of skin, a downward look lowers the lid, the brows stay."""
+
+import numpy as np
+import pytest
+
+from facetalk.face import landmarks as lm
+from facetalk.face.appearance import read_lid_skin
+from facetalk.motion.frame import MotionFrame
+from facetalk.render.renderer import Renderer, posed_vertices
+
+
+@pytest.fixture(scope="module")
+def renderer(analysis):
+    return Renderer(analysis)
+
+
+def _opening_mask(analysis):
+    """(H, W) bool: the photo's eye openings, one pixel in from the lid margins."""
+    import cv2
+
+    pts = analysis.rig.rest_xyz[:, :2]
+    mask = np.zeros(analysis.image.shape[:2], np.uint8)
+    for upper, lower in ((lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER), (lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER)):
+        cv2.fillPoly(mask, [np.round(pts[list(upper) + list(lower[-2:0:-1])]).astype(np.int32)], 1)
+    return cv2.erode(mask, np.ones((3, 3), np.uint8)).astype(bool)
+
+
+def test_full_blink_covers_the_eye_with_lid_skin(renderer, analysis):
+    photo = analysis.image
+    shut = renderer.render(MotionFrame(t_s=0, blink_left=1.0, blink_right=1.0))
+    inside = _opening_mask(analysis)
+    unchanged = np.abs(shut.astype(int) - photo).max(axis=2) < 10
+    assert unchanged[inside].mean() < 0.05
+    # The shut eye is skin-coloured: near the lid colour read from the photo, far from the open eye.
+    lid = np.mean([skin.colour_profile.mean(axis=0) for skin in analysis.appearance.lids], axis=0)
+    shut_colour = np.median(shut[inside], axis=0)
+    assert np.linalg.norm(shut_colour - lid) < 0.5 * np.linalg.norm(shut_colour - np.median(photo[inside], axis=0))
+
+
+def test_lids_are_painted_only_when_closing_or_looking_down(renderer, analysis):
+    base = MotionFrame(t_s=0, gaze_x=0.5, gaze_y=-0.5, blink_left=-0.2, blink_right=-0.2)
+    out = renderer.render(base)
+    again = renderer.render(base)
+    assert np.array_equal(out, again)
+    # A half blink of one eye changes that eye only.
+    left = renderer.render(MotionFrame(t_s=0, blink_left=0.5))
+    diff = np.abs(left.astype(int) - renderer.render(MotionFrame(t_s=0))).max(axis=2) > 8
+    ys, xs = np.nonzero(diff)
+    left_eye_x = analysis.rig.rest_xyz[list(lm.LEFT_EYE_UPPER), 0]
+    assert xs.min() >= left_eye_x.min() - 0.3 * analysis.rig.ipd_px
+
+
+def test_looking_down_lowers_the_upper_lid(analysis):
+    rig = analysis.rig
+    mid = lm.LEFT_EYE_UPPER[len(lm.LEFT_EYE_UPPER) // 2]
+    low = lm.LEFT_EYE_LOWER[len(lm.LEFT_EYE_LOWER) // 2]
+    opening = rig.rest_xyz[low, 1] - rig.rest_xyz[mid, 1]
+    drop = posed_vertices(rig, MotionFrame(t_s=0, gaze_y=1.0))[mid, 1] - rig.rest_xyz[mid, 1]
+    assert 0.2 * opening < drop < 0.5 * opening
+    rise = posed_vertices(rig, MotionFrame(t_s=0, gaze_y=-1.0))[mid, 1] - rig.rest_xyz[mid, 1]
+    assert rise < -0.2 * opening
+
+
+def test_a_blink_leaves_brows_and_frames_in_place(analysis):
+    rig = analysis.rig
+    shut = posed_vertices(rig, MotionFrame(t_s=0, blink_left=1.0, blink_right=1.0))
+    moved = np.linalg.norm(shut[:, :2] - rig.rest_xyz[:, :2], axis=1)
+    brows = list(lm.LEFT_BROW + lm.RIGHT_BROW)
+    assert moved[brows].max() < 0.01 * rig.ipd_px
+    assert moved[list(lm.LEFT_EYE_UPPER[2:-2])].min() > 0.05 * rig.ipd_px
+
+
+def test_lid_skin_ignores_lashes_brows_and_frames():
+    """A flat skin with dark strokes (lashes, a frame) across the lid band reads as the skin."""
+    skin = np.array([200.0, 160.0, 140.0])
+    image = np.tile(skin.astype(np.uint8), (200, 300, 1))
+    pts = np.zeros((lm.N_LANDMARKS, 3))
+    upper = np.array(lm.LEFT_EYE_UPPER)
+    lower = np.array(lm.LEFT_EYE_LOWER)
+    x = np.linspace(100, 160, len(upper))
+    pts[upper, 0], pts[upper, 1] = x, 100 - 8 * np.sin(np.linspace(0, np.pi, len(upper)))
+    pts[lower, 0], pts[lower, 1] = x, 100 + 5 * np.sin(np.linspace(0, np.pi, len(lower)))
+    pts[lm.LEFT_IRIS[0], :2] = (130, 100)
+    pts[lm.RIGHT_IRIS[0], :2] = (30, 100)  # eye distance 100 px
+    image[87:92, 90:170] = (30, 25, 20)  # lash band just above the margin (mid-eye: y = 92)
+    image[77:80, 90:170] = (10, 10, 10)  # a spectacle frame through the skin band
+    lid = read_lid_skin(image, pts, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)
+    assert np.abs(lid.colour_profile - skin).max() < 8
+    assert lid.lash_rgb.sum() < 0.45 * skin.sum() + 1
+    assert lid.down_sign in (-1.0, 1.0)
