@@ -113,7 +113,9 @@ class DlibFace:
         a few hundred pixels dlib's 68 points are only pixel-accurate, which is coarse for eyelids."""
         import cv2
 
-        rects = self._detect(image, 1)
+        # dlib's HOG detector is brittle at the margin: a face it misses on the doubled image it
+        # may find on the original, so both are tried.
+        rects = self._detect(image, 1) or self._detect(image, 0)
         if not rects:
             return None
         rect = max(rects, key=lambda r: r.width() * r.height())

@@ -41,6 +41,9 @@ LASH_SQUEEZE = 0.5
 # stretch far: brows and spectacle frames a little higher stay where they are.
 LID_SKIN_REACH = 0.10
 
+# Share of the jaw's drop the mouth corners follow.
+JAW_CORNER_SHARE = 0.45
+
 # Share of the eye opening the upper lid travels with vertical gaze at gaze_y = +-1.
 LID_GAZE_FOLLOW = 0.3
 
@@ -260,9 +263,13 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
     # Below the chin the skin of the neck stretches with the jaw, fading toward the collar.
     jaw_w[~is_face] = (1.0 - _smoothstep(v[~is_face], chin_v, chin_v + 0.3 * face_h)) * (v[~is_face] > chin_v - 0.05 * face_h) \
         * (1.0 - _smoothstep(np.abs(u[~is_face]), 0.5 * ipd, 1.0 * ipd)) * 0.6
-    jaw_w[lower_lip] = 1.0
-    jaw_w[upper_lip] = 0.0
-    jaw_w[corners] = 0.45
+    # The lips part as a lens, not a box: the lower lip drops with the jaw along an elliptic
+    # profile (fully mid-mouth, as little as the corners at them), and near the corners the upper
+    # lip goes down with the corners, so the opening tapers to nothing there.
+    ellipse = np.sqrt(np.clip(1.0 - (2.0 * u / mouth_w) ** 2, 0.0, 1.0))
+    jaw_w[lower_lip] = JAW_CORNER_SHARE + (1.0 - JAW_CORNER_SHARE) * ellipse[lower_lip]
+    jaw_w[upper_lip] = JAW_CORNER_SHARE * (1.0 - ellipse[upper_lip])
+    jaw_w[corners] = JAW_CORNER_SHARE
     jaw_drop = 0.38 * ipd
     basis[k["jaw_open"], :, :2] = frame.to_image(np.zeros_like(u), jaw_drop * jaw_w)
     basis[k["jaw_open"], :, 2] = 0.15 * jaw_drop * jaw_w

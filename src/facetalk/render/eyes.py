@@ -55,6 +55,7 @@ class IrisPainter:
 # lashes hang below the closing edge, in line thicknesses.
 LASH_WIDTH = 0.08
 LASH_FRINGE = 1.3
+LASH_OF_OPENING = 0.3  # the line is at most this share of the open eye's height
 N_LASHES = 23  # strands along the lash fringe
 
 
@@ -103,7 +104,10 @@ class LidPainter:
         covered = np.max(upper[1] - np.interp(upper[0], *upper_open))
         if covered < 0.25:
             return
-        lash = LASH_WIDTH * width
+        # Narrow (hooded, squinting) eyes get a finer lash line than their width alone would give.
+        grid = np.linspace(0.0, 1.0, 9)
+        opening = float(np.max(np.interp(grid, *lower) - np.interp(grid, *upper_open)))
+        lash = min(LASH_WIDTH * width, LASH_OF_OPENING * opening)
         corners = np.concatenate([xy[list(lid.lower)], open_xy[list(lid.upper)]])
         h, w = out.shape[:2]
         pad = (LASH_FRINGE + 1.0) * lash + 2.0

@@ -16,6 +16,8 @@ from facetalk.face import landmarks as lm
 from facetalk.face.rig import MATERIAL_CAVITY, FaceRig
 from facetalk.render.sampling import bilinear, material_lookup, mix
 
+LUMA = np.array([0.299, 0.587, 0.114])
+
 
 def _polygon_mask(shape: tuple[int, int], polygon_xy: np.ndarray) -> np.ndarray:
     import cv2
@@ -54,14 +56,32 @@ class MouthPainter:
         shape = image.shape[:2]
         outer = pts[list(lm.LIPS_OUTER_UPPER) + list(lm.LIPS_OUTER_LOWER[-2:0:-1])]
         inner = pts[list(lm.LIPS_INNER_UPPER) + list(lm.LIPS_INNER_LOWER[-2:0:-1])]
-        lips = _polygon_mask(shape, outer) & ~_polygon_mask(shape, inner)
+        opening = _polygon_mask(shape, inner)
+        lips = _polygon_mask(shape, outer) & ~opening
         lip = np.median(image[lips], axis=0) if lips.any() else np.array([150.0, 80.0, 80.0])
         face = _polygon_mask(shape, pts[list(lm.FACE_OVAL)]) & ~lips
-        skin_luma = float(np.median(image[face] @ np.array([0.299, 0.587, 0.114]))) if face.any() else 150.0
-        light = float(np.clip(0.5 + 0.5 * skin_luma / 170.0, 0.55, 1.0))
-        self.teeth_rgb = np.array([236.0, 230.0, 214.0]) * light
+        skin = np.median(image[face], axis=0) if face.any() else np.array([190.0, 145.0, 125.0])
+        skin_luma = float(skin @ LUMA)
+        # Teeth in the mouth's shade: a little lighter than the lit skin, never paper-white, and
+        # warmed by the same light.
+        ivory = np.array([236.0, 230.0, 214.0])
+        hue = 0.8 * ivory / float(ivory @ LUMA) + 0.2 * skin / max(skin_luma, 1.0)
+        self.teeth_rgb = hue * float(np.clip(1.25 * skin_luma, 110.0, 215.0))
+        own = self._photo_teeth(image[opening], skin_luma=skin_luma) if opening.sum() >= 40 else None
+        if own is not None:
+            self.teeth_rgb = own
         self.throat_rgb = lip * np.array([0.42, 0.3, 0.3]) + 6.0
         self.tongue_rgb = lip * np.array([0.85, 0.6, 0.6])
+
+    @staticmethod
+    def _photo_teeth(rgb: np.ndarray, *, skin_luma: float) -> np.ndarray | None:
+        """The colour of the teeth a photo shows between its lips: pixels there about as light as
+        the skin or lighter and far less saturated than lips; None if there are too few (a closed
+        mouth's lips and shadow)."""
+        luma = rgb @ LUMA
+        saturation = (rgb.max(axis=1) - rgb.min(axis=1)) / np.maximum(luma, 1.0)
+        teeth = (luma >= 0.85 * skin_luma) & (saturation <= 0.35)
+        return np.median(rgb[teeth], axis=0).astype(np.float64) if teeth.sum() >= 20 else None
 
     def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray) -> None:
         """Draws the interior into `out` (H, W, 3) uint8 in place, given this frame's (V, 3) vertices."""
@@ -131,22 +151,52 @@ class MouthPainter:
         tongue = np.clip((d_upper - tongue_top) / 1.5, 0, 1) * np.clip((opening - 0.15 * mouth_w) / (0.1 * mouth_w), 0, 1)
         color = mix(color, self.tongue_rgb * depth_shade * (0.45 + 0.4 * into_tongue[:, None]), tongue)
 
-        # Lower teeth: a band just above the lower lip, shown only when wide open.
-        lower_h = 0.06 * mouth_w
-        lower = np.clip((lower_h - d_lower) / 1.0, 0, 1) * (across < 0.7) \
+        # Lower teeth: rise from behind the lower lip, seen only when the jaw is well open.
+        lower_h = 0.045 * mouth_w
+        rank_l, f_l, gap_l = _teeth_along(u)
+        tip_l = lower_h * _tooth_length(rank_l, f_l)
+        lower = np.clip((tip_l - d_lower) / 1.0, 0, 1) * (across < 0.75) \
             * np.clip((opening - 0.28 * mouth_w) / (0.1 * mouth_w), 0, 1)
-        color = mix(color, self.teeth_rgb * np.array([0.9, 0.86, 0.8]) * depth_shade * self._tooth_gaps(u, mouth_w), lower)
+        color = mix(color, self._tooth_colour(f_l, gap_l, d_lower, lower_h, depth_shade, mouth_w, lip_shadow=0.0) * 0.88,
+                    lower)
 
-        # Upper teeth: hang from the upper lip; darker toward the corners, faint gaps between teeth.
+        # Upper teeth: hang from the upper lip, one by one along the arch, in its shadow at the top.
         upper_h = 0.10 * mouth_w
-        upper = np.clip((upper_h - d_upper) / 1.0, 0, 1) * np.clip((0.85 - across) / 0.1, 0, 1) \
-            * (photo_gap < 0.5 * upper_h)
-        edge_shade = (1.0 - 0.15 * np.clip(d_upper / upper_h, 0, 1))[:, None]
-        color = mix(color, self.teeth_rgb * depth_shade ** 1.5 * edge_shade * self._tooth_gaps(u, mouth_w), upper)
-        return color
+        rank, f, gap = _teeth_along(u)
+        upper = np.clip((upper_h * _tooth_length(rank, f) - d_upper) / 1.0, 0, 1) \
+            * np.clip((0.85 - across) / 0.1, 0, 1) * (photo_gap < 0.5 * upper_h)
+        return mix(color, self._tooth_colour(f, gap, d_upper, upper_h, depth_shade, mouth_w), upper)
 
-    @staticmethod
-    def _tooth_gaps(u: np.ndarray, mouth_w: float) -> np.ndarray:
-        """(N, 1) brightness factor darkening thin lines between teeth (~0.11 mouth widths apart)."""
-        s = (u - 0.5) / 0.11
-        return (1.0 - 0.2 * np.exp(-((s - np.round(s)) / 0.07) ** 2))[:, None]
+    def _tooth_colour(self, f: np.ndarray, gap: np.ndarray, d_lip: np.ndarray, height: float,
+                      depth_shade: np.ndarray, mouth_w: float, *, lip_shadow: float = 0.3) -> np.ndarray:
+        """(N, 3) teeth colour: each tooth rounded (lighter mid-tooth), dark gaps between teeth,
+        darker toward the corners and, by `lip_shadow` at most, in the shadow of the lip above."""
+        convex = 1.0 - 0.1 * (2.0 * f - 1.0) ** 2
+        shadow = 1.0 - lip_shadow * np.exp(-d_lip / (0.025 * mouth_w))
+        edge = 1.0 - 0.08 * np.clip(d_lip / height, 0, 1)
+        shade = (convex * (1.0 - 0.4 * gap) * shadow * edge)[:, None] * depth_shade ** 1.5
+        return self.teeth_rgb * shade
+
+
+# Teeth along the arch: the visible row (corner to corner) spans this many teeth a side, and each
+# tooth's length relative to a central incisor, from the midline out (incisors, canine, premolars).
+TEETH_PER_SIDE = 5.5
+TOOTH_LENGTH = np.array([1.0, 0.88, 0.95, 0.8, 0.72, 0.66, 0.6])
+
+
+def _teeth_along(u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which tooth each cavity pixel's position along the mouth (u 0..1) falls on, seen in
+    perspective: teeth are evenly spaced along a round arch, so they look narrower toward the
+    corners. Returns (rank 0 = central incisor, position across the tooth 0..1, gap darkness 0..1)."""
+    angle = np.arcsin(np.clip(2.0 * u - 1.0, -0.999, 0.999))
+    p = angle / (0.5 * np.pi) * TEETH_PER_SIDE
+    f = p - np.floor(p)
+    rank = np.where(p >= 0, np.floor(p), -np.floor(p) - 1).astype(int)
+    # The gap looks as wide as the perspective squeezes it (in angle, not in pixels).
+    gap = np.exp(-(np.minimum(f, 1.0 - f) / 0.05) ** 2)
+    return np.minimum(rank, len(TOOTH_LENGTH) - 1), f, gap
+
+
+def _tooth_length(rank: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """(N,) tooth length as a share of the central incisor's, its tip rounded at the corners."""
+    return TOOTH_LENGTH[rank] * (1.0 - 0.35 * np.abs(2.0 * f - 1.0) ** 6)

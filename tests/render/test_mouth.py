@@ -1,0 +1,40 @@
+"""Mouth interior: teeth one by one in perspective, coloured from the photo."""
+
+import numpy as np
+
+from facetalk.render.mouth import MouthPainter, _teeth_along, _tooth_length
+
+
+def test_teeth_are_separate_and_narrow_toward_the_corners():
+    u = np.linspace(0.0, 1.0, 4001)
+    rank, f, gap = _teeth_along(u)
+    # A gap on the midline between the central incisors, and symmetric ranks about it.
+    assert gap[len(u) // 2] > 0.9 and rank[len(u) // 2 + 5] == 0 and rank[len(u) // 2 - 5] == 0
+    assert np.array_equal(rank, rank[::-1])
+    # Tooth boundaries: where f wraps. Apparent widths shrink from the midline out.
+    edges = u[1:][np.diff(f) < -0.5]
+    right = np.diff(edges[edges >= 0.5])
+    assert len(right) >= 3 and np.all(np.diff(right) < 0)
+    # Gaps are narrow: most of the row is tooth.
+    assert np.mean(gap > 0.5) < 0.15
+
+
+def test_tooth_tips_are_rounded_and_incisors_longest():
+    f = np.linspace(0, 1, 101)
+    central = _tooth_length(np.zeros(101, int), f)
+    assert central[50] == central.max() and central[0] < 0.7 * central[50]
+    assert _tooth_length(np.array([3]), np.array([0.5]))[0] < _tooth_length(np.array([0]), np.array([0.5]))[0]
+
+
+def test_teeth_colour_comes_from_the_photo_or_its_skin(analysis):
+    # The bundled portrait smiles with its teeth: their colour is read from the photo, light.
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    luma = np.array([0.299, 0.587, 0.114])
+    assert painter.teeth_rgb @ luma > 180
+    # A closed mouth shows only lips and shadow: no teeth colour is read from it.
+    lips = np.tile(np.array([[150.0, 80.0, 80.0]]), (60, 1))
+    shadow = np.tile(np.array([[60.0, 35.0, 35.0]]), (60, 1))
+    assert MouthPainter._photo_teeth(np.vstack([lips, shadow]), skin_luma=140.0) is None
+    teeth = np.tile(np.array([[215.0, 205.0, 190.0]]), (30, 1))
+    got = MouthPainter._photo_teeth(np.vstack([lips, shadow, teeth]), skin_luma=140.0)
+    assert np.allclose(got, teeth[0])
