@@ -196,6 +196,13 @@ def read_lid_skin(image: np.ndarray, pts: np.ndarray, upper: tuple[int, ...], lo
     skin = luma >= 0.85 * np.percentile(luma, 90)
     overall = np.median(rgb[skin], axis=0)
     profile = np.array([np.median(rgb[i][skin[i]], axis=0) if skin[i].any() else overall for i in range(len(a))])
+    # Deep-set eyes under low brows leave only brow and shadow in the band: a lid is never much
+    # darker than the cheek below the eye, so such a profile is drawn toward the cheek's colour.
+    cheek = np.median(_sample(image, xy[list(lower[1:-1])] - np.linspace(0.15, 0.3, 4)[:, None, None] * ipd * up)
+                      .reshape(-1, 3), axis=0)
+    cheek_luma = float(cheek @ luma_weights)
+    darker = np.clip((0.75 * cheek_luma - profile @ luma_weights) / (0.3 * max(cheek_luma, 1.0)), 0.0, 1.0)
+    profile += (0.85 * cheek - profile) * darker[:, None]
     lash = band(0.0, 0.04, 4).reshape(-1, 3)
     lash_luma = lash @ luma_weights
     lash_rgb = lash[lash_luma <= np.percentile(lash_luma, 15)].mean(axis=0)

@@ -1,11 +1,15 @@
-"""Irises drawn as sprites inside the eye openings: gaze slides them, the lids clip them.
+"""Eyes: irises drawn as sprites inside the eye openings, and lids drawn over what a blink covers.
 
 The warped texture already shows each eye's sclera with the iris removed (face.appearance);
 here the photo's own iris disc is drawn at the iris centre's current position, scaled with the
-eye, and only on pixels the eye-opening triangles won (so lids and blinks hide it).
+eye, and only on pixels the eye-opening triangles won (so lids and blinks hide it). Then, where
+a blink or a downward look has brought the upper lid down, LidPainter covers the eye with lid skin
+and a lash line (the mesh alone would show the lid's lashes and skin stretched into a slit).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -64,32 +68,22 @@ def _smoothstep(x: np.ndarray, edge0: float, edge1: float) -> np.ndarray:
     return t * t * (3.0 - 2.0 * t)
 
 
-class LidPainter:
-    """Draws the part of each eye a blink has covered as a lid of the photo's own skin.
+@dataclass(frozen=True)
+class _EyeAxes:
+    """One eye in a frame, in its own axes: a = 0..1 from corner upper[0] to upper[-1], b = pixels
+    toward the cheek. Chains are (a, b) pairs sorted by a: the upper lid margin now, the lower lid
+    margin, and the upper margin where it would be with the eye open."""
 
-    Per eye and frame, in the eye's own axes (a: 0..1 from corner to corner, b: pixels toward the
-    cheek), the band between where the upper lid margin would be without the blink (U0) and where
-    it is now (U) is covered with lid skin: the photo's lid colour along the eye, shaded as a lid
-    curving over the eyeball (lit mid-lid, darker toward the closing edge and the corners), with the
-    photo's grain. A lash line follows the closing edge, its lashes hanging toward the cheek. So a
-    shut eye shows skin and lashes, never a squeezed strip of the open eye's lashes, iris or sclera.
-    """
+    origin: np.ndarray
+    along: np.ndarray
+    down: np.ndarray
+    width: float
+    upper: tuple[np.ndarray, np.ndarray]
+    lower: tuple[np.ndarray, np.ndarray]
+    upper_open: tuple[np.ndarray, np.ndarray]
 
-    def __init__(self, rig: FaceRig, lids: tuple[LidSkin, ...], grain: np.ndarray):
-        self._lids = lids
-        self._grain = grain
-        rest = rig.rest_xyz[:, :2]
-        self._rest_width = [float(np.linalg.norm(rest[lid.upper[0]] - rest[lid.upper[-1]])) for lid in lids]
-        # Fixed per-strand darkness along the fringe, so the lashes never flicker.
-        self._strands = np.random.default_rng(7).uniform(0.55, 1.0, N_LASHES + 1)
-
-    def paint(self, out: np.ndarray, verts: np.ndarray, open_verts: np.ndarray) -> None:
-        """Draws the lids into `out` (H, W, 3) uint8 in place, given this frame's (V, 3) vertices and
-        the same pose with both blinks at 0 (`open_verts`)."""
-        for lid, rest_width in zip(self._lids, self._rest_width):
-            self._paint_eye(out, lid, rest_width, verts[:, :2], open_verts[:, :2])
-
-    def _paint_eye(self, out: np.ndarray, lid: LidSkin, rest_width: float, xy: np.ndarray, open_xy: np.ndarray) -> None:
+    @classmethod
+    def of(cls, lid: LidSkin, xy: np.ndarray, open_xy: np.ndarray) -> "_EyeAxes":
         c0, c1 = xy[lid.upper[0]], xy[lid.upper[-1]]
         width = float(np.linalg.norm(c1 - c0))
         along = (c1 - c0) / width
@@ -100,57 +94,108 @@ class LidPainter:
             order = np.argsort(a)
             return a[order], b[order]
 
-        upper, lower, upper_open = chain(xy[list(lid.upper)]), chain(xy[list(lid.lower)]), chain(open_xy[list(lid.upper)])
-        covered = np.max(upper[1] - np.interp(upper[0], *upper_open))
-        if covered < 0.25:
-            return
-        # Narrow (hooded, squinting) eyes get a finer lash line than their width alone would give.
+        return cls(c0, along, down, width, chain(xy[list(lid.upper)]), chain(xy[list(lid.lower)]),
+                   chain(open_xy[list(lid.upper)]))
+
+    def covered_px(self) -> float:
+        """How far (px) the upper lid has come down from open, at most along the eye."""
+        return float(np.max(self.upper[1] - np.interp(self.upper[0], *self.upper_open)))
+
+    def opening_px(self) -> float:
+        """The open eye's height (px) at its widest."""
         grid = np.linspace(0.0, 1.0, 9)
-        opening = float(np.max(np.interp(grid, *lower) - np.interp(grid, *upper_open)))
-        lash = min(LASH_WIDTH * width, LASH_OF_OPENING * opening)
-        corners = np.concatenate([xy[list(lid.lower)], open_xy[list(lid.upper)]])
-        h, w = out.shape[:2]
+        return float(np.max(np.interp(grid, *self.lower) - np.interp(grid, *self.upper_open)))
+
+    def coords(self, x0: int, y0: int, x1: int, y1: int) -> tuple[np.ndarray, np.ndarray]:
+        """(a, b) of every pixel of the box."""
+        yy, xx = np.mgrid[y0:y1, x0:x1]
+        rel = np.stack([xx - self.origin[0], yy - self.origin[1]], axis=-1).astype(np.float32)
+        return rel @ self.along / self.width, rel @ self.down
+
+    def to_image(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """(N, 2) pixel positions of eye coordinates."""
+        return self.origin + np.outer(a * self.width, self.along) + np.outer(b, self.down)
+
+
+class LidPainter:
+    """Draws the part of each eye a blink (or a downward look) has covered as a lid of the
+    photo's own skin.
+
+    Per eye and frame, the band between where the upper lid margin would be with the eye open (U0)
+    and where it is now (U) is covered with lid skin: at its top the skin the frame shows just
+    above it (so no seam), then the photo's lid colour along the eye, shaded as a lid curving over
+    the eyeball (darker toward the closing edge and the corners), with the photo's grain. A lash
+    line follows the closing edge, its lashes hanging toward the cheek. So a shut eye shows skin
+    and lashes, never a squeezed strip of the open eye's lashes, iris or sclera.
+    """
+
+    def __init__(self, lids: tuple[LidSkin, ...], grain: np.ndarray):
+        self._lids = lids
+        self._grain = grain
+        # Fixed per-strand darkness along the fringe, so the lashes never flicker.
+        self._strands = np.random.default_rng(7).uniform(0.55, 1.0, N_LASHES + 1)
+
+    def paint(self, out: np.ndarray, verts: np.ndarray, open_verts: np.ndarray) -> None:
+        """Draws the lids into `out` (H, W, 3) uint8 in place, given this frame's (V, 3) vertices and
+        the same pose with the eyes open (`open_verts`: blinks 0, no downward gaze)."""
+        for lid in self._lids:
+            eye = _EyeAxes.of(lid, verts[:, :2], open_verts[:, :2])
+            if eye.covered_px() >= 0.25:
+                self._paint_eye(out, lid, eye)
+
+    def _paint_eye(self, out: np.ndarray, lid: LidSkin, eye: _EyeAxes) -> None:
+        # Narrow (hooded, squinting) eyes get a finer lash line than their width alone would give.
+        lash = min(LASH_WIDTH * eye.width, LASH_OF_OPENING * eye.opening_px())
+        corners = np.concatenate([eye.to_image(*eye.lower), eye.to_image(*eye.upper_open)])
         pad = (LASH_FRINGE + 1.0) * lash + 2.0
+        h, w = out.shape[:2]
         x0, y0 = np.maximum(np.floor(corners.min(axis=0) - pad).astype(int), 0)
         x1, y1 = np.minimum(np.ceil(corners.max(axis=0) + pad).astype(int) + 1, (w, h))
         if x0 >= x1 or y0 >= y1:
             return
-        yy, xx = np.mgrid[y0:y1, x0:x1]
-        rel = np.stack([xx - c0[0], yy - c0[1]], axis=-1).astype(np.float32)
-        a, b = rel @ along / width, rel @ down
-        top, edge, bottom = np.interp(a, *upper_open), np.interp(a, *upper), np.interp(a, *lower)
-        span = np.clip(bottom - top, 1e-3, None)
-        closure = np.clip((edge - top) / span, 0.0, 1.0)
-        in_eye = (a > 0.0) & (a < 1.0)
-
-        # The lid: from where the open margin was down to the closing edge, soft at both ends.
-        s = np.clip((b - top) / np.maximum(edge - top, 1.0), 0.0, 1.0)
-        lid_alpha = np.clip(edge - b + 0.5, 0.0, 1.0) * np.clip((b - top + 1.5) / 1.5, 0.0, 1.0) \
-            * _smoothstep(closure, 0.0, 0.15) * in_eye
-        across = 2.0 * np.clip(a, 0.0, 1.0) - 1.0
-        # The lid's colour: at its top, the skin the frame shows just above it (so no seam), then
-        # the photo's lid colour.
-        grid = np.linspace(0.0, 1.0, len(lid.colour_profile))
-        above = c0 + np.outer(grid * width, along) + np.outer(np.interp(grid, *upper_open) - 2.5, down)
-        top_colour = bilinear(out.astype(np.float32), above)
-        at_a = np.clip(a, 0.0, 1.0)
-        top_skin, lid_skin = (np.stack([np.interp(at_a, grid, table[:, c]) for c in range(3)], axis=-1)
-                              for table in (top_colour, lid.colour_profile))
-        skin = top_skin + (lid_skin - top_skin) * _smoothstep(s, 0.0, 0.6)[..., None]
-        # A lid sits in the brow's shade, a little darker than the skin around it.
-        shade = 0.94 + 0.03 * np.sin(np.pi * s) * (1.0 - across ** 2) - 0.15 * s ** 3 - 0.08 * across ** 4
-        skin = skin * shade[..., None] + self._grain[y0:y1, x0:x1]
-
-        # The lash line along the closing edge, thinner toward the corners, its lashes below.
-        thick = lash * (0.35 + 0.65 * np.sin(np.pi * np.clip(a, 0.0, 1.0)))
-        below = b - edge
-        line = np.exp(-0.5 * ((below + 0.15 * thick) / (0.5 * thick)) ** 2)
-        strand = self._strands[np.clip((a * N_LASHES).astype(int), 0, N_LASHES)]
-        fringe = 0.55 * strand * np.clip(1.0 - below / (LASH_FRINGE * thick), 0.0, 1.0) * (below > 0)
-        lash_alpha = np.clip(np.maximum(line, fringe), 0.0, 0.95) * _smoothstep(closure, 0.05, 0.4) \
-            * _smoothstep(a, -0.02, 0.08) * _smoothstep(1.0 - a, -0.02, 0.08)
-
+        a, b = eye.coords(x0, y0, x1, y1)
+        top, edge, bottom = np.interp(a, *eye.upper_open), np.interp(a, *eye.upper), np.interp(a, *eye.lower)
+        closure = np.clip((edge - top) / np.clip(bottom - top, 1e-3, None), 0.0, 1.0)
+        skin, lid_alpha = self._lid_layer(out, lid, eye, a, b - top, edge - top, closure)
+        skin += self._grain[y0:y1, x0:x1]
+        lash_alpha = self._lash_alpha(a, b - edge, lash, closure)
         region = out[y0:y1, x0:x1].astype(np.float32)
         region += (skin - region) * lid_alpha[..., None]
         region += (lid.lash_rgb - region) * lash_alpha[..., None]
         out[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
+
+    @staticmethod
+    def _lid_layer(out: np.ndarray, lid: LidSkin, eye: _EyeAxes, a: np.ndarray, from_top: np.ndarray,
+                   covered: np.ndarray, closure: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(colour (h, w, 3), alpha (h, w)) of the lid from the open margin (`from_top` = 0) down
+        to the closing edge (`covered` px below it), soft at both ends."""
+        s = np.clip(from_top / np.maximum(covered, 1.0), 0.0, 1.0)
+        soft = np.maximum(1.5, 0.25 * covered)  # the top fades in: lid skin meets lid skin
+        alpha = np.clip(covered - from_top + 0.5, 0.0, 1.0) * np.clip((from_top + soft) / soft, 0.0, 1.0) \
+            * _smoothstep(closure, 0.0, 0.15) * ((a > 0.0) & (a < 1.0))
+        grid = np.linspace(0.0, 1.0, len(lid.colour_profile))
+        top_colour = bilinear(out, eye.to_image(grid, np.interp(grid, *eye.upper_open) - 2.5))
+        # Lashes or a low brow's shadow just above the lid are not its skin: keep the top within
+        # reach of the lid's own colour.
+        luma = np.array([0.299, 0.587, 0.114], np.float32)
+        dark = np.clip((0.65 * (lid.colour_profile @ luma) - top_colour @ luma) / 40.0, 0.0, 1.0)
+        top_colour += (lid.colour_profile - top_colour) * dark[:, None]
+        at_a = np.clip(a, 0.0, 1.0)
+        top_skin, lid_skin = (np.stack([np.interp(at_a, grid, table[:, c]) for c in range(3)], axis=-1)
+                              for table in (top_colour, lid.colour_profile))
+        skin = top_skin + (lid_skin - top_skin) * _smoothstep(s, 0.0, 0.6)[..., None]
+        # A lid sits in the brow's shade, a little darker than the skin around it, and curves
+        # away from the light toward its edge and the corners.
+        across = 2.0 * at_a - 1.0
+        shade = 0.94 + 0.03 * np.sin(np.pi * s) * (1.0 - across ** 2) - 0.15 * s ** 3 - 0.08 * across ** 4
+        return skin * shade[..., None], alpha
+
+    def _lash_alpha(self, a: np.ndarray, below: np.ndarray, lash: float, closure: np.ndarray) -> np.ndarray:
+        """(h, w) opacity of the lash line along the closing edge (`below` = px below it): thinner
+        toward the corners, its lashes hanging below it."""
+        thick = lash * (0.35 + 0.65 * np.sin(np.pi * np.clip(a, 0.0, 1.0)))
+        line = np.exp(-0.5 * ((below + 0.15 * thick) / (0.5 * thick)) ** 2)
+        strand = self._strands[np.clip((a * N_LASHES).astype(int), 0, N_LASHES)]
+        fringe = 0.55 * strand * np.clip(1.0 - below / (LASH_FRINGE * thick), 0.0, 1.0) * (below > 0)
+        return np.clip(np.maximum(line, fringe), 0.0, 0.95) * _smoothstep(closure, 0.05, 0.4) \
+            * _smoothstep(a, -0.02, 0.08) * _smoothstep(1.0 - a, -0.02, 0.08)

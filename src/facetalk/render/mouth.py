@@ -66,7 +66,7 @@ class MouthPainter:
         # warmed by the same light.
         ivory = np.array([236.0, 230.0, 214.0])
         hue = 0.8 * ivory / float(ivory @ LUMA) + 0.2 * skin / max(skin_luma, 1.0)
-        self.teeth_rgb = hue * float(np.clip(1.25 * skin_luma, 110.0, 215.0))
+        self.teeth_rgb = hue * float(np.clip(1.35 * skin_luma, 120.0, 225.0))
         own = self._photo_teeth(image[opening], skin_luma=skin_luma) if opening.sum() >= 40 else None
         if own is not None:
             self.teeth_rgb = own
@@ -168,7 +168,7 @@ class MouthPainter:
         return mix(color, self._tooth_colour(f, gap, d_upper, upper_h, depth_shade, mouth_w), upper)
 
     def _tooth_colour(self, f: np.ndarray, gap: np.ndarray, d_lip: np.ndarray, height: float,
-                      depth_shade: np.ndarray, mouth_w: float, *, lip_shadow: float = 0.3) -> np.ndarray:
+                      depth_shade: np.ndarray, mouth_w: float, *, lip_shadow: float = 0.2) -> np.ndarray:
         """(N, 3) teeth colour: each tooth rounded (lighter mid-tooth), dark gaps between teeth,
         darker toward the corners and, by `lip_shadow` at most, in the shadow of the lip above."""
         convex = 1.0 - 0.1 * (2.0 * f - 1.0) ** 2

@@ -80,7 +80,7 @@ class Renderer:
         # Synthetic detail is softened like the photo was when the crop was enlarged to size.
         upscale = image.shape[1] / analysis.crop.width
         self._mouth = MouthPainter(self.rig, image, app.grain, softness_px=0.5 * max(upscale, 1.0) + 0.2)
-        self._lids = LidPainter(self.rig, app.lids, app.grain)
+        self._lids = LidPainter(app.lids, app.grain)
         self._cv2 = cv2
 
     def render(self, frame: MotionFrame) -> np.ndarray:
