@@ -39,6 +39,7 @@ class EyeSprite:
 # distances (ipd); below it lie the lashes, above it (on most faces) the crease and the brow.
 LID_SKIN_BAND = (0.05, 0.13)
 N_LID_PROFILE = 12  # lid colour samples along the eye
+LASH_BAND_MAX = 0.07  # ipd: the photo's lash band is looked for this far above the margin
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,7 +49,9 @@ class LidSkin:
     upper, lower: the eye's lid-margin landmark chains, corner to corner; colour_profile:
     (N_LID_PROFILE, 3) float32 RGB of the lid skin along the eye from upper[0] to upper[-1];
     lash_rgb: (3,) float32 colour of a closed eye's lash line; down_sign: +1 or -1, the side of
-    the upper[0] -> upper[-1] line (rotated +90 degrees) on which the cheek lies.
+    the upper[0] -> upper[-1] line (rotated +90 degrees) on which the cheek lies; lash_band: how
+    far above the open margin the photo's dark lash band (lashes, liner, the lid's own shadow)
+    reaches, as a share of the eye's width.
     """
 
     upper: tuple[int, ...]
@@ -56,6 +59,7 @@ class LidSkin:
     colour_profile: np.ndarray
     lash_rgb: np.ndarray
     down_sign: float
+    lash_band: float
 
 
 @dataclass(frozen=True, eq=False)
@@ -208,9 +212,18 @@ def read_lid_skin(image: np.ndarray, pts: np.ndarray, upper: tuple[int, ...], lo
     lash_rgb = lash[lash_luma <= np.percentile(lash_luma, 15)].mean(axis=0)
     # A shut eye's lash line is darker than its lid whatever the photo's lashes (a sketch's are faint).
     lash_rgb = np.minimum(lash_rgb, 0.45 * overall)
+    # The lash band: going up from the margin mid-eye, where the band turns into skin.
+    mid = (a > 0.3) & (a < 0.7)
+    steps = np.linspace(0.0, LASH_BAND_MAX, 25)
+    rising = _sample(image, base[mid][:, None, :] + steps[None, :, None] * ipd * up).reshape(mid.sum(), len(steps), 3)
+    rising_luma = np.median(rising @ luma_weights, axis=0)
+    skin_luma = float(np.median(profile[mid] @ luma_weights))
+    darkest = float(rising_luma[: len(steps) // 2].min())
+    reached = np.nonzero((rising_luma >= darkest + 0.6 * (skin_luma - darkest)) & (steps > 0))[0]
+    band_px = steps[reached[0] if len(reached) else -1] * ipd
     return LidSkin(upper=tuple(upper), lower=tuple(lower),
                    colour_profile=profile.reshape(N_LID_PROFILE, 4, 3).mean(axis=1).astype(np.float32),
-                   lash_rgb=lash_rgb.astype(np.float32), down_sign=down)
+                   lash_rgb=lash_rgb.astype(np.float32), down_sign=down, lash_band=float(band_px / width))
 
 
 def photo_grain(image: np.ndarray) -> np.ndarray:

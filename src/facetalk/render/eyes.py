@@ -117,6 +117,15 @@ class _EyeAxes:
         return self.origin + np.outer(a * self.width, self.along) + np.outer(b, self.down)
 
 
+def _skin_near(out: np.ndarray, points: np.ndarray, lid_colour: np.ndarray) -> np.ndarray:
+    """(N, 3) colours of the frame at `points`; where lashes or a low brow's shadow make one much
+    darker than the lid's own colour there, it is drawn toward that colour."""
+    colour = bilinear(out, points)
+    luma = np.array([0.299, 0.587, 0.114], np.float32)
+    dark = np.clip((0.45 * (lid_colour @ luma) - colour @ luma) / 40.0, 0.0, 1.0)
+    return colour + (lid_colour - colour) * dark[:, None]
+
+
 class LidPainter:
     """Draws the part of each eye a blink (or a downward look) has covered as a lid of the
     photo's own skin.
@@ -146,7 +155,8 @@ class LidPainter:
     def _paint_eye(self, out: np.ndarray, lid: LidSkin, eye: _EyeAxes) -> None:
         # Narrow (hooded, squinting) eyes get a finer lash line than their width alone would give.
         lash = min(LASH_WIDTH * eye.width, LASH_OF_OPENING * eye.opening_px())
-        corners = np.concatenate([eye.to_image(*eye.lower), eye.to_image(*eye.upper_open)])
+        raised = (eye.upper_open[0], eye.upper_open[1] - lid.lash_band * eye.width)
+        corners = np.concatenate([eye.to_image(*eye.lower), eye.to_image(*raised)])
         pad = (LASH_FRINGE + 1.0) * lash + 2.0
         h, w = out.shape[:2]
         x0, y0 = np.maximum(np.floor(corners.min(axis=0) - pad).astype(int), 0)
@@ -156,6 +166,10 @@ class LidPainter:
         a, b = eye.coords(x0, y0, x1, y1)
         top, edge, bottom = np.interp(a, *eye.upper_open), np.interp(a, *eye.upper), np.interp(a, *eye.lower)
         closure = np.clip((edge - top) / np.clip(bottom - top, 1e-3, None), 0.0, 1.0)
+        # The open eye's lash band above the margin goes down with the lid: lid skin covers it too
+        # (less toward the corners, where the band narrows with the eye).
+        taper = np.sqrt(np.clip((bottom - top) / max(eye.opening_px(), 1e-3), 0.0, 1.0))
+        top = top - lid.lash_band * eye.width * taper * _smoothstep(closure, 0.0, 0.3)
         skin, lid_alpha = self._lid_layer(out, lid, eye, a, b - top, edge - top, closure)
         skin += self._grain[y0:y1, x0:x1]
         lash_alpha = self._lash_alpha(a, b - edge, lash, closure)
@@ -173,21 +187,23 @@ class LidPainter:
         soft = np.maximum(1.5, 0.25 * covered)  # the top fades in: lid skin meets lid skin
         alpha = np.clip(covered - from_top + 0.5, 0.0, 1.0) * np.clip((from_top + soft) / soft, 0.0, 1.0) \
             * _smoothstep(closure, 0.0, 0.15) * ((a > 0.0) & (a < 1.0))
+        # The lid's colour runs from the skin the frame shows just above it to the lower lid's skin
+        # just below the closing edge, through the photo's lid colour mid-lid: no outline at either
+        # end, whatever shadow the eye socket casts.
         grid = np.linspace(0.0, 1.0, len(lid.colour_profile))
-        top_colour = bilinear(out, eye.to_image(grid, np.interp(grid, *eye.upper_open) - 2.5))
-        # Lashes or a low brow's shadow just above the lid are not its skin: keep the top within
-        # reach of the lid's own colour.
-        luma = np.array([0.299, 0.587, 0.114], np.float32)
-        dark = np.clip((0.65 * (lid.colour_profile @ luma) - top_colour @ luma) / 40.0, 0.0, 1.0)
-        top_colour += (lid.colour_profile - top_colour) * dark[:, None]
+        open_top = np.interp(grid, *eye.upper_open) - lid.lash_band * eye.width
+        top_colour = _skin_near(out, eye.to_image(grid, open_top - 2.5), lid.colour_profile)
+        bottom_colour = _skin_near(out, eye.to_image(grid, np.interp(grid, *eye.lower) + 2.5), lid.colour_profile)
+        mid_colour = 0.45 * (top_colour + bottom_colour) + 0.1 * lid.colour_profile
         at_a = np.clip(a, 0.0, 1.0)
-        top_skin, lid_skin = (np.stack([np.interp(at_a, grid, table[:, c]) for c in range(3)], axis=-1)
-                              for table in (top_colour, lid.colour_profile))
-        skin = top_skin + (lid_skin - top_skin) * _smoothstep(s, 0.0, 0.6)[..., None]
-        # A lid sits in the brow's shade, a little darker than the skin around it, and curves
-        # away from the light toward its edge and the corners.
+        top_skin, mid_skin, bottom_skin = (np.stack([np.interp(at_a, grid, table[:, c]) for c in range(3)], axis=-1)
+                                           for table in (top_colour, mid_colour, bottom_colour))
+        w = s[..., None]
+        skin = (1 - w) ** 2 * top_skin + 2 * w * (1 - w) * mid_skin + w ** 2 * bottom_skin
+        # A lid curves over the eyeball: a little light mid-lid, darker toward the corners and
+        # just above the lashes.
         across = 2.0 * at_a - 1.0
-        shade = 0.94 + 0.03 * np.sin(np.pi * s) * (1.0 - across ** 2) - 0.15 * s ** 3 - 0.08 * across ** 4
+        shade = 1.0 + 0.02 * np.sin(np.pi * s) * (1.0 - across ** 2) - 0.06 * across ** 4 - 0.08 * s ** 6
         return skin * shade[..., None], alpha
 
     def _lash_alpha(self, a: np.ndarray, below: np.ndarray, lash: float, closure: np.ndarray) -> np.ndarray:
