@@ -31,13 +31,19 @@ class MotionConfig:
     """How motion is generated from audio."""
 
     fps: int = 25               # video frame rate
-    lookahead_s: float = 0.032  # audio past a frame's time used to decide it (bounds live latency)
+    lookahead_s: float = 0.032  # audio past a frame's time its audio features use
+    # The mouth leads the sound: each frame shows the lip model's mouth for this much later, as
+    # lips and jaw move before the sound they shape. A frame waits for lookahead_s + mouth_lead_s
+    # of audio past its time (the live delay).
+    mouth_lead_s: float = 0.03
 
     def __post_init__(self):
         if not 1 <= self.fps <= 120:
             raise ValueError(f"fps must be 1..120, not {self.fps}")
         if not 0.005 <= self.lookahead_s <= 0.2:
             raise ValueError(f"lookahead_s must be 0.005..0.2 s, not {self.lookahead_s}")
+        if not 0.0 <= self.mouth_lead_s <= 0.1:
+            raise ValueError(f"mouth_lead_s must be 0..0.1 s, not {self.mouth_lead_s}")
 
 
 EMOTIONS = ("neutral", "happy", "sad", "angry", "surprised", "disgusted", "fearful", "contempt")

@@ -35,7 +35,9 @@ def closed_spans(blink: np.ndarray) -> list[tuple[int, int]]:
 def test_mouth_is_the_lip_sync_model_of_the_audio(speech_then_silence):
     audio, _ = speech_then_silence
     frames = run(audio, chunk=320)
-    stream = load_lipsync_model().stream(fps=FPS, sr=SR, lookahead_s=MotionGenerator().lookahead_s)
+    config = MotionConfig()
+    stream = load_lipsync_model().stream(fps=FPS, sr=SR, lookahead_s=MotionGenerator().lookahead_s,
+                                         lead_s=config.mouth_lead_s)
     expected = [stream.push(audio), stream.flush()]
     assert len(frames) == int(np.ceil(len(audio) / SR * FPS))
     assert np.array_equal(track(frames, "t_s"), np.arange(len(frames)) / FPS)
@@ -108,8 +110,20 @@ def test_gaze_stays_in_range(speech):
 
 
 def test_lookahead_is_bounded():
-    assert MotionGenerator().lookahead_s <= 0.05
-    assert MotionGenerator(MotionConfig(lookahead_s=0.02)).lookahead_s <= 0.02 + 1 / SR
+    # The features' look-ahead plus the mouth's lead: within the 80 ms a live stream can afford.
+    config = MotionConfig()
+    assert MotionGenerator().lookahead_s == pytest.approx(config.lookahead_s + config.mouth_lead_s, abs=1 / SR)
+    assert MotionGenerator().lookahead_s <= 0.08
+    assert MotionGenerator(MotionConfig(lookahead_s=0.02, mouth_lead_s=0.0)).lookahead_s <= 0.02 + 1 / SR
+
+
+def test_the_mouth_leads_by_mouth_lead_s(speech):
+    """A frame shows the mouth the lip model gives mouth_lead_s later (the lips lead the sound)."""
+    lead_frames = 2
+    led = run(speech, config=MotionConfig(fps=50, mouth_lead_s=lead_frames / 50))
+    plain = run(speech, config=MotionConfig(fps=50, mouth_lead_s=0.0))
+    jaw_led, jaw_plain = track(led, "jaw_open"), track(plain, "jaw_open")
+    assert np.allclose(jaw_led[:-lead_frames - 2], jaw_plain[lead_frames:-2], atol=1e-6)
 
 
 @pytest.mark.parametrize("fps", [25, 30])

@@ -23,16 +23,21 @@ class MotionGenerator:
         self.config = config
         self.sr = sr
         self._features = FrameFeatureExtractor(sr=sr, fps=config.fps, window_s=2 * config.lookahead_s)
-        self._lips = load_lipsync_model().stream(fps=config.fps, sr=sr, lookahead_s=self._features.lookahead_s,
+        self._lips = load_lipsync_model().stream(fps=config.fps, sr=sr, lead_s=config.mouth_lead_s,
+                                                 lookahead_s=self._features.lookahead_s + config.mouth_lead_s,
                                                  jaw_gain=controls.mouth_gain)
         self._pitch = PitchTracker(sr=sr, fps=config.fps, window=self._features.window)
         self._prosody = ProsodyTracker(fps=config.fps)
         self._holistic = HolisticMotion(controls, fps=config.fps)
         self._index = 0
+        # Audio features are ready before the mouth (which waits for its lead): each waits here
+        # for the other.
+        self._voice: list[tuple[float, float, float]] = []  # (loudness dB, f0 Hz, periodicity)
+        self._mouths: list[dict[str, float]] = []
 
     @property
     def lookahead_s(self) -> float:
-        return self._features.lookahead_s
+        return self._lips.lookahead_s
 
     def push(self, samples: np.ndarray) -> list[MotionFrame]:
         self._pitch.push(samples)
@@ -43,13 +48,17 @@ class MotionGenerator:
         return self._frames(self._features.flush(n_frames=n_frames), self._lips.flush(n_frames=n_frames))
 
     def _frames(self, feats, mouth) -> list[MotionFrame]:
-        f0_hz, periodicity = self._pitch.frames(self._index, len(feats))
+        f0_hz, periodicity = self._pitch.frames(self._index + len(self._voice), len(feats))
+        self._voice += [(float(feats.loudness_db[i]), float(f0_hz[i]), float(periodicity[i])) for i in range(len(feats))]
+        self._mouths += [mouth.frame(i) for i in range(len(mouth))]
+        n = min(len(self._voice), len(self._mouths))
         frames = []
-        for i in range(len(feats)):
-            prosody = self._prosody.step(float(feats.loudness_db[i]), float(f0_hz[i]), float(periodicity[i]))
-            lips = MotionFrame(t_s=self._index / self.config.fps, **mouth.frame(i))
+        for voice, mouth_shape in zip(self._voice[:n], self._mouths[:n]):
+            prosody = self._prosody.step(*voice)
+            lips = MotionFrame(t_s=self._index / self.config.fps, **mouth_shape)
             frames.append(self._holistic.step(lips, prosody))
             self._index += 1
+        del self._voice[:n], self._mouths[:n]
         return frames
 
 

@@ -228,8 +228,8 @@ class LipSyncModel:
         return self.run(np.repeat(silence_frame[None], 2 * self.n_state_frames + 1, 0), state)[1]
 
     def stream(self, *, fps: int, sr: int = 16000, lookahead_s: float | None = None,
-               jaw_gain: float = 1.0) -> "LipSync":
-        return LipSync(self, fps=fps, sr=sr, lookahead_s=lookahead_s, jaw_gain=jaw_gain)
+               jaw_gain: float = 1.0, lead_s: float = 0.0) -> "LipSync":
+        return LipSync(self, fps=fps, sr=sr, lookahead_s=lookahead_s, jaw_gain=jaw_gain, lead_s=lead_s)
 
 
 @lru_cache(maxsize=4)
@@ -241,17 +241,22 @@ def load_lipsync_model(path: str | None = None) -> LipSyncModel:
 class LipSync:
     """One stream: push mono float PCM at `sr`; get the mouth of every video frame now due.
 
-    lookahead_s: audio past a frame's time to wait for (default: the model's own look-ahead).
-    jaw_gain scales jaw_open (Controls.mouth_gain).
+    lookahead_s: audio past a frame's time to wait for (default: the model's own look-ahead plus
+    the lead). jaw_gain scales jaw_open (Controls.mouth_gain). lead_s: each frame shows the mouth
+    the model gives for this much later (articulators move before the sound they shape); it needs
+    as much more audio.
     """
 
     def __init__(self, model: LipSyncModel, *, fps: int, sr: int = 16000, lookahead_s: float | None = None,
-                 jaw_gain: float = 1.0):
+                 jaw_gain: float = 1.0, lead_s: float = 0.0):
         if fps <= 0:
             raise ValueError(f"fps must be positive, got {fps}")
+        if lead_s < 0:
+            raise ValueError(f"lead_s must be >= 0, got {lead_s}")
         self.model, self.fps, self.sr, self.jaw_gain = model, fps, sr, jaw_gain
+        self._lead_frames = lead_s * FRAME_RATE
         self._mel = MelExtractor(sr=sr)
-        budget = model.lookahead_s(sr) if lookahead_s is None else lookahead_s
+        budget = model.lookahead_s(sr) + lead_s if lookahead_s is None else lookahead_s
         self._budget = int(round(budget * sr))  # samples past a frame's centre it may use
         self.lookahead_s = self._budget / sr
         silence = MelExtractor(sr=sr).flush(n_frames=1)[0]  # the frame of digital silence
@@ -327,7 +332,7 @@ class LipSync:
             return _EMPTY
         frames = np.arange(self._next, stop)
         self._next = stop
-        exact = np.array([self._centre(i) * FRAME_RATE / self.sr for i in frames], np.float64)
+        exact = np.array([self._centre(i) * FRAME_RATE / self.sr + self._lead_frames for i in frames], np.float64)
         latest = np.array([self._last_mel_frame(i) for i in frames], np.float64)
         t = np.minimum(exact, latest)  # in mel frames
         lo = np.floor(t).astype(np.int64)
