@@ -1,16 +1,26 @@
 """Lip-sync benchmark: the rendered mouth measured by an independent landmark detector, and speed.
 
-  .venv/bin/python benchmarks/bench_lipsync.py [--fps 50] [--size 384] [--seconds 60]
+  .venv/bin/python benchmarks/bench_lipsync.py [--fps 50] [--size 384] [--seconds 60] [--photo P]
 
-Needs the `eval` extra (dlib). For English, Mandarin and Spanish sentences spoken by espeak-ng
-voices the model never trained on (phone timings from espeak-ng's C API, as in
-scripts/build_lip_corpus.py), the bundled portrait is rendered and dlib's 68 landmarks measure
-the mouth in every frame (FaceMeasure.mouth_aperture: inner-lip gap / mouth width). Prints:
+Needs the `eval` extra (dlib) and, for the human speech, Debian's asterisk-core-sounds-en(-wav)
+and pocketsphinx (the `train` extra). For English, Mandarin and Spanish sentences spoken by
+espeak-ng voices the model never trained on (phone timings from espeak-ng's C API, as in
+scripts/build_lip_corpus.py), and for held-out human read speech (Asterisk prompts), the
+portrait is rendered and dlib's 68 landmarks measure the mouth in every frame (inner-lip gap
+over mouth width; mouth width over eye distance). Prints:
 
-- the lag at which mouth aperture best correlates with the speech envelope (RMS over 40 ms),
-  with its correlation (issue: within +-40 ms; negative = the mouth leads the sound);
-- the share of /p b m/ where the rendered lips close: within the phone +-20 ms the aperture
-  falls to the photo's own resting mouth or below;
+- the lag at which mouth aperture best correlates with the speech envelope (RMS over 40 ms;
+  negative = the mouth leads the sound; issue: -40..0 ms at 50 fps) and the correlation at zero
+  lag (floors: TTS 0.65, human 0.55);
+- the share of /p b m/ where the rendered lips close (aperture at or below the photo's own
+  resting mouth) within the phone +-20 ms, and at its release (the frame nearest its end);
+- per phone class (open vowels, spread, rounded, labiodental, bilabial, tongue tip), the mean
+  aperture and width over the middle half of each phone, relative to open vowels;
+- speech over synthetic chords and drums at 0 and -6 dB speech-to-music: the zero-lag
+  correlation with the speech's own envelope (drop against the clean clip: <= 0.1), and, over
+  2 s of the music alone before the voice, how far the mouth opens above rest;
+- speech at 1.5x the rate (espeak-ng's own timing, so the phones stay labelled): lag,
+  correlation and /p b m/ closure (>= 85%);
 - inference speed on one core (mel + ONNX + frame resampling, onnxruntime with one thread),
   offline (0.5 s chunks) and live (20 ms chunks), and the added latency of a live stream: the
   look-ahead plus the worst 99th-percentile compute time of one 20 ms chunk.
@@ -22,6 +32,7 @@ import argparse
 import os
 import sys
 import time
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -31,9 +42,10 @@ import numpy as np  # noqa: E402
 from scipy import signal  # noqa: E402
 
 from facetalk.config import Config, FramingConfig, MotionConfig  # noqa: E402
-from facetalk.eval.dlib_face import DlibFace  # noqa: E402
+from facetalk.eval.dlib_face import MOUTH_CORNERS, DlibFace  # noqa: E402
 from facetalk.io import load_image  # noqa: E402
 from facetalk.motion.articulation import ipa_symbols  # noqa: E402
+from facetalk.motion.generator import MotionGenerator  # noqa: E402
 from facetalk.motion.lipsync import load_lipsync_model  # noqa: E402
 from facetalk.pipeline import Animator  # noqa: E402
 
@@ -50,8 +62,8 @@ CLIPS = [  # (language, held-out voice, text)
 ]
 
 
-def speech_of(engine: Espeak, lang: str, voice: str, text: str) -> tuple[np.ndarray, list]:
-    raw, phones = engine.synth(text, voice=f"{lang}+{voice}", rate=165, pitch=50, pitch_range=60)
+def speech_of(engine: Espeak, lang: str, voice: str, text: str, *, rate: int = 165) -> tuple[np.ndarray, list]:
+    raw, phones = engine.synth(text, voice=f"{lang}+{voice}", rate=rate, pitch=50, pitch_range=60)
     phones = refine_stop_closures(raw, ESPEAK_SR, phones)
     lead = np.zeros(SR // 2, np.float32)
     audio = np.concatenate([lead, signal.resample_poly(raw, 320, 441).astype(np.float32), lead])
@@ -85,35 +97,151 @@ def best_lag(aperture: np.ndarray, env: np.ndarray, fps: int, max_lag_s: float =
     return float((lags[i] + shift) / fps), float(r[i])
 
 
+# Phone classes viewers lip-read, by the first IPA letter of the phone.
+CLASSES = {
+    "open vowels (a ɑ æ)": set("aɑæ"),
+    "spread (i e ɛ)": set("ieɛ"),
+    "rounded (u o ɔ ʊ w ʃ)": set("uoɔʊwʃ"),
+    "labiodental (f v)": set("fv"),
+    "bilabial (p b m)": set("pbm"),
+    "tongue tip (l t d n θ ð)": set("ltdnθð"),
+}
+
+
+@dataclass(frozen=True)
+class Track:
+    """Per video frame, from dlib: inner-lip aperture (over mouth width) and mouth width (over
+    the eye distance); NaN-free (frames without a face get the clip's median)."""
+
+    aperture: np.ndarray
+    width: np.ndarray
+
+
+def measure(animator: Animator, dlib: DlibFace, audio: np.ndarray) -> Track:
+    apertures, widths = [], []
+    for frame in animator.render(audio):
+        face = dlib.measure(frame.image)
+        if face is None:
+            apertures.append(np.nan), widths.append(np.nan)
+            continue
+        p = face.landmarks
+        apertures.append(face.mouth_aperture())
+        widths.append(np.linalg.norm(p[MOUTH_CORNERS[0]] - p[MOUTH_CORNERS[1]]) / face.interocular_px)
+    fill = [np.where(np.isnan(x), np.nanmedian(x), x) for x in (np.array(apertures), np.array(widths))]
+    return Track(*fill)
+
+
+def phone_class(phone: str) -> str | None:
+    symbols = ipa_symbols(phone)
+    first = symbols[0][0] if symbols else ""
+    return next((name for name, letters in CLASSES.items() if first in letters), None)
+
+
+def bilabial_closures(track: Track, phones, rest: float, fps: int) -> tuple[list[bool], list[bool]]:
+    """Per /p b m/: closed somewhere within the phone +-20 ms, and closed at its release (the
+    frame nearest the phone's end, or the one before)."""
+    within, at_release = [], []
+    for phone, start, end in phones:
+        if phone_class(phone) != "bilabial (p b m)":
+            continue
+        a, b = int(np.floor((start - 0.02) * fps)), int(np.ceil((end + 0.02) * fps)) + 1
+        within.append(track.aperture[max(a, 0):b].min() <= rest)
+        k = int(round(end * fps))
+        at_release.append(track.aperture[max(k - 1, 0):k + 1].min() <= rest)
+    return within, at_release
+
+
+def class_means(track: Track, phones, fps: int) -> dict[str, list[tuple[float, float]]]:
+    """Per class, (aperture, width) averaged over the middle half of each phone."""
+    out: dict[str, list[tuple[float, float]]] = {name: [] for name in CLASSES}
+    for phone, start, end in phones:
+        name = phone_class(phone)
+        a, b = int(round((start + 0.25 * (end - start)) * fps)), int(round((end - 0.25 * (end - start)) * fps)) + 1
+        if name and b > a and b <= len(track.aperture):
+            out[name].append((float(track.aperture[a:b].mean()), float(track.width[a:b].mean())))
+    return out
+
+
+def human_speech(n_prompts: int = 8) -> np.ndarray:
+    """Held-out Asterisk prompts (one human speaker, read speech) joined by 0.4 s pauses."""
+    from build_lip_corpus import asterisk_items, is_valid_prompt
+
+    from facetalk.io import load_audio
+
+    paths = [path for path, _ in asterisk_items() if is_valid_prompt(path)][:n_prompts]
+    pause = np.zeros(int(0.4 * SR), np.float32)
+    return np.concatenate([np.concatenate([pause, load_audio(path, sr=SR)]) for path in paths] + [pause])
+
+
+def timing(track: Track, speech: np.ndarray, fps: int) -> tuple[float, float]:
+    """(lag of the best aperture-envelope correlation in s, correlation at zero lag)."""
+    env = envelope(speech, fps)[: len(track.aperture)]
+    lag, _ = best_lag(track.aperture, env, fps)
+    return lag, float(np.corrcoef(track.aperture, env)[0, 1])
+
+
 def video_figures(args, engine: Espeak) -> None:
-    photo = load_image(resources.files("facetalk.data").joinpath("astronaut.jpg"))
+    photo = load_image(args.photo or resources.files("facetalk.data").joinpath("astronaut.jpg"))
     config = Config(framing=FramingConfig(size=args.size), motion=MotionConfig(fps=args.fps))
     animator = Animator(photo, config=config)
     dlib = DlibFace()
     rest = dlib.measure(animator.analysis.image).mouth_aperture()
-    print(f"rendered at {args.fps} fps, {args.size} px; photo's own mouth aperture {rest:.3f}")
-    print(f"{'language':18s} {'best lag':>9s} {'r':>6s} {'r at 0':>7s} {'/p b m/ closed':>15s}")
-    all_closed = []
+    rng = np.random.default_rng(0)
+    print(f"rendered at {args.fps} fps, {args.size} px; photo's own mouth aperture {rest:.3f}; "
+          f"look-ahead {animator.open_stream().lookahead_s * 1000:.0f} ms")
+    print(f"{'clip':34s} {'best lag':>9s} {'r at 0':>7s} {'/p b m/ closed':>15s} {'at release':>11s}")
+    classes: dict[str, list[tuple[float, float]]] = {name: [] for name in CLASSES}
+    closed_all = []
     for lang, voice, text in CLIPS:
         audio, phones = speech_of(engine, lang, voice, text)
-        apertures = []
-        for frame in animator.render(audio):
-            face = dlib.measure(frame.image)
-            apertures.append(face.mouth_aperture() if face is not None else np.nan)
-        aperture = np.array(apertures)
-        aperture = np.where(np.isnan(aperture), np.nanmedian(aperture), aperture)
-        env = envelope(audio, args.fps)[: len(aperture)]
-        lag, r = best_lag(aperture, env, args.fps)
-        r0 = float(np.corrcoef(aperture, env)[0, 1])
-        closed = []
-        for phone, start, end in phones:
-            symbols = ipa_symbols(phone)
-            if symbols and symbols[0][0] in "pbm":
-                a, b = int(np.floor((start - 0.02) * args.fps)), int(np.ceil((end + 0.02) * args.fps)) + 1
-                closed.append(aperture[max(a, 0):b].min() <= rest)
-        all_closed += closed
-        print(f"{lang:18s} {lag * 1000:+7.0f} ms {r:6.2f} {r0:7.2f} {np.mean(closed):9.0%} of {len(closed)}")
-    print(f"{'all':18s} {'':>9s} {'':>6s} {'':>7s} {np.mean(all_closed):9.0%} of {len(all_closed)}")
+        clean = measure(animator, dlib, audio)
+        lag, r0 = timing(clean, audio, args.fps)
+        within, at_release = bilabial_closures(clean, phones, rest, args.fps)
+        closed_all += within
+        for name, values in class_means(clean, phones, args.fps).items():
+            classes[name] += values
+        print(f"{lang + ' TTS':34s} {lag * 1000:+7.0f} ms {r0:7.2f} {np.mean(within):9.0%} of {len(within):<3d}"
+              f" {np.mean(at_release):10.0%}")
+        music_figures(animator, dlib, audio, lang, r0, rest, rng, args.fps)
+        fast, fast_phones = speech_of(engine, lang, voice, text, rate=int(1.5 * 165))
+        fast_track = measure(animator, dlib, fast)
+        lag, r0_fast = timing(fast_track, fast, args.fps)
+        within, at_release = bilabial_closures(fast_track, fast_phones, rest, args.fps)
+        print(f"{'  ' + lang + ' TTS at 1.5x rate':34s} {lag * 1000:+7.0f} ms {r0_fast:7.2f} "
+              f"{np.mean(within):9.0%} of {len(within):<3d} {np.mean(at_release):10.0%}")
+    human = human_speech()
+    lag, r0 = timing(measure(animator, dlib, human), human, args.fps)
+    print(f"{'human read speech (Asterisk, held out)':34s} {lag * 1000:+7.0f} ms {r0:7.2f}")
+    print(f"{'all TTS /p b m/':34s} {'':>9s} {'':>7s} {np.mean(closed_all):9.0%} of {len(closed_all)}")
+    open_aperture, open_width = np.mean(classes["open vowels (a ɑ æ)"], axis=0)
+    print(f"\nper phone class, relative to open vowels (aperture {open_aperture:.3f}, width {open_width:.3f} "
+          "eye distances), middle half of each phone:")
+    for name, values in classes.items():
+        aperture, width = np.mean(values, axis=0) if values else (np.nan, np.nan)
+        print(f"  {name:26s} aperture {aperture / open_aperture:5.2f}  width {width / open_width:5.2f}"
+              f"  ({len(values)} phones)")
+
+
+def music_figures(animator: Animator, dlib: DlibFace, speech: np.ndarray, lang: str, r0_clean: float,
+                  rest: float, rng: np.random.Generator, fps: int) -> None:
+    """Speech over synthetic chords and drums at 0 and -6 dB (the correlation is with the speech's
+    own envelope), and 2 s of the music alone before the speech: the mouth should stay at rest."""
+    from build_lip_corpus import _add_at_snr, _music
+
+    lead = 2 * SR
+    for snr_db in (0, -6):
+        music = _music(lead + len(speech), rng, SR)
+        padded = np.concatenate([np.zeros(lead, np.float32), speech])
+        mixed = _add_at_snr(padded, music, snr_db).astype(np.float32)
+        mixed /= max(1.0, float(np.abs(mixed).max()) / 0.95)
+        track = measure(animator, dlib, mixed)
+        voice_starts = int(lead / SR * fps)
+        # Music alone: up to 0.1 s before the voice (whose onset the mouth may anticipate).
+        alone = track.aperture[:voice_starts - int(0.1 * fps)] - rest
+        _, r0 = timing(Track(track.aperture[voice_starts:], track.width[voice_starts:]), speech, fps)
+        print(f"{'  ' + lang + f' over music at {snr_db:+d} dB':34s} {'':>9s} {r0:7.2f} (clean {r0_clean:.2f}, "
+              f"drop {r0_clean - r0:+.2f}); music alone: aperture above rest mean {alone.mean():+.3f}, "
+              f"{np.mean(alone > 0.05):.0%} of frames open > 0.05")
 
 
 def speed_figures(args, engine: Espeak) -> None:
@@ -132,8 +260,9 @@ def speed_figures(args, engine: Espeak) -> None:
         elapsed = time.perf_counter() - t0
         print(f"inference {name:22s} {args.seconds / elapsed:6.0f}x real time (one core)")
     p99 = float(np.percentile(times, 99))
-    look = model.lookahead_s(SR)
-    print(f"added latency, live: look-ahead {look * 1000:.0f} ms + compute p99 {p99 * 1000:.2f} ms per 20 ms chunk "
+    look = MotionGenerator().lookahead_s  # the model's own 32 ms and the mouth's lead
+    print(f"added latency, live: look-ahead {look * 1000:.0f} ms (model {model.lookahead_s(SR) * 1000:.0f} ms + "
+          f"mouth lead {MotionConfig().mouth_lead_s * 1000:.0f} ms) + compute p99 {p99 * 1000:.2f} ms per 20 ms chunk "
           f"= {(look + p99) * 1000:.1f} ms (limit: look-ahead + 20 ms)")
 
 
@@ -142,6 +271,7 @@ def main() -> None:
     ap.add_argument("--fps", type=int, default=50, help="render rate: 20 ms lag resolution at 50")
     ap.add_argument("--size", type=int, default=384)
     ap.add_argument("--seconds", type=float, default=60.0, help="audio for the speed figures")
+    ap.add_argument("--photo", default=None, help="portrait to render (default: the bundled one)")
     args = ap.parse_args()
     engine = Espeak()  # one per process: espeak-ng's state is global
     speed_figures(args, engine)
