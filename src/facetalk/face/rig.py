@@ -401,6 +401,8 @@ def _eye_bases(basis, k, side, rest, u, v, frame, pts, upper, lower, iris, ipd) 
     gx = np.zeros_like(u)
     gy = LID_GAZE_FOLLOW * dv
     gx[iris_ids] = 0.22 * eye_w
-    gy[iris_ids] = 0.12 * eye_w
+    # Vertically the iris travels with the opening's height (narrow eyes hide it sooner), never
+    # more than it would in an eye a third as high as wide.
+    gy[iris_ids] = min(0.35 * float(opening[iris[0]]), 0.12 * eye_w)
     basis[k["gaze_x"], :, :2] += frame.to_image(gx, np.zeros_like(u))
     basis[k["gaze_y"], :, :2] += frame.to_image(np.zeros_like(u), gy)

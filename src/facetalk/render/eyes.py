@@ -168,7 +168,7 @@ class LidPainter:
         closure = np.clip((edge - top) / np.clip(bottom - top, 1e-3, None), 0.0, 1.0)
         # The open eye's lash band above the margin goes down with the lid: lid skin covers it too
         # (less toward the corners, where the band narrows with the eye).
-        taper = np.sqrt(np.clip((bottom - top) / max(eye.opening_px(), 1e-3), 0.0, 1.0))
+        taper = np.clip((bottom - top) / max(eye.opening_px(), 1e-3), 0.0, 1.0)
         top = top - lid.lash_band * eye.width * taper * _smoothstep(closure, 0.0, 0.3)
         skin, lid_alpha = self._lid_layer(out, lid, eye, a, b - top, edge - top, closure)
         skin += self._grain[y0:y1, x0:x1]
@@ -186,7 +186,7 @@ class LidPainter:
         s = np.clip(from_top / np.maximum(covered, 1.0), 0.0, 1.0)
         soft = np.maximum(1.5, 0.25 * covered)  # the top fades in: lid skin meets lid skin
         alpha = np.clip(covered - from_top + 0.5, 0.0, 1.0) * np.clip((from_top + soft) / soft, 0.0, 1.0) \
-            * _smoothstep(closure, 0.0, 0.15) * ((a > 0.0) & (a < 1.0))
+            * _smoothstep(closure, 0.0, 0.15) * _smoothstep(a, 0.0, 0.06) * _smoothstep(1.0 - a, 0.0, 0.06)
         # The lid's colour runs from the skin the frame shows just above it to the lower lid's skin
         # just below the closing edge, through the photo's lid colour mid-lid: no outline at either
         # end, whatever shadow the eye socket casts.
