@@ -13,7 +13,7 @@ over mouth width; mouth width over eye distance). Prints:
   negative = the mouth leads the sound; issue: -40..0 ms at 50 fps) and the correlation at zero
   lag (floors: TTS 0.65, human 0.55);
 - the share of /p b m/ where the rendered lips close (aperture at or below the photo's own
-  resting mouth) within the phone +-20 ms, and at its release (the frame nearest its end);
+  resting mouth) within the phone +-20 ms, and by its release (within the 40 ms before its end);
 - per phone class (open vowels, spread, rounded, labiodental, bilabial, tongue tip), the mean
   aperture and width over the middle half of each phone, relative to open vowels;
 - speech over synthetic chords and drums at 0 and -6 dB speech-to-music: the zero-lag
@@ -138,17 +138,17 @@ def phone_class(phone: str) -> str | None:
 
 
 def bilabial_closures(track: Track, phones, rest: float, fps: int) -> tuple[list[bool], list[bool]]:
-    """Per /p b m/: closed somewhere within the phone +-20 ms, and closed at its release (the
-    frame nearest the phone's end, or the one before)."""
-    within, at_release = [], []
+    """Per /p b m/: closed somewhere within the phone +-20 ms, and closed by the burst: somewhere
+    in the 40 ms before the phone's end (its release), not only after it."""
+    within, by_release = [], []
     for phone, start, end in phones:
         if phone_class(phone) != "bilabial (p b m)":
             continue
         a, b = int(np.floor((start - 0.02) * fps)), int(np.ceil((end + 0.02) * fps)) + 1
         within.append(track.aperture[max(a, 0):b].min() <= rest)
-        k = int(round(end * fps))
-        at_release.append(track.aperture[max(k - 1, 0):k + 1].min() <= rest)
-    return within, at_release
+        a, b = int(np.floor((end - 0.04) * fps)), int(round(end * fps)) + 1
+        by_release.append(track.aperture[max(a, 0):b].min() <= rest)
+    return within, by_release
 
 
 def class_means(track: Track, phones, fps: int) -> dict[str, list[tuple[float, float]]]:
@@ -189,26 +189,26 @@ def video_figures(args, engine: Espeak) -> None:
     rng = np.random.default_rng(0)
     print(f"rendered at {args.fps} fps, {args.size} px; photo's own mouth aperture {rest:.3f}; "
           f"look-ahead {animator.open_stream().lookahead_s * 1000:.0f} ms")
-    print(f"{'clip':34s} {'best lag':>9s} {'r at 0':>7s} {'/p b m/ closed':>15s} {'at release':>11s}")
+    print(f"{'clip':34s} {'best lag':>9s} {'r at 0':>7s} {'/p b m/ closed':>15s} {'by release':>11s}")
     classes: dict[str, list[tuple[float, float]]] = {name: [] for name in CLASSES}
     closed_all = []
     for lang, voice, text in CLIPS:
         audio, phones = speech_of(engine, lang, voice, text)
         clean = measure(animator, dlib, audio)
         lag, r0 = timing(clean, audio, args.fps)
-        within, at_release = bilabial_closures(clean, phones, rest, args.fps)
+        within, by_release = bilabial_closures(clean, phones, rest, args.fps)
         closed_all += within
         for name, values in class_means(clean, phones, args.fps).items():
             classes[name] += values
         print(f"{lang + ' TTS':34s} {lag * 1000:+7.0f} ms {r0:7.2f} {np.mean(within):9.0%} of {len(within):<3d}"
-              f" {np.mean(at_release):10.0%}")
+              f" {np.mean(by_release):10.0%}")
         music_figures(animator, dlib, audio, lang, r0, rest, rng, args.fps)
         fast, fast_phones = speech_of(engine, lang, voice, text, rate=int(1.5 * 165))
         fast_track = measure(animator, dlib, fast)
         lag, r0_fast = timing(fast_track, fast, args.fps)
-        within, at_release = bilabial_closures(fast_track, fast_phones, rest, args.fps)
+        within, by_release = bilabial_closures(fast_track, fast_phones, rest, args.fps)
         print(f"{'  ' + lang + ' TTS at 1.5x rate':34s} {lag * 1000:+7.0f} ms {r0_fast:7.2f} "
-              f"{np.mean(within):9.0%} of {len(within):<3d} {np.mean(at_release):10.0%}")
+              f"{np.mean(within):9.0%} of {len(within):<3d} {np.mean(by_release):10.0%}")
     human = human_speech()
     lag, r0 = timing(measure(animator, dlib, human), human, args.fps)
     print(f"{'human read speech (Asterisk, held out)':34s} {lag * 1000:+7.0f} ms {r0:7.2f}")

@@ -49,6 +49,9 @@ class MouthPainter:
         self.image = image.astype(np.float32)
         self._colors(image)
         self._softness = float(np.clip(softness_px, 0.5, 2.0))
+        # Facing inner-lip pairs from corner to corner (the corners themselves are shared).
+        self._seam_pairs = np.array(list(zip(lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER)), np.int32)
+        self._seam_rest_gap = np.linalg.norm(rest[self._seam_pairs[:, 1]] - rest[self._seam_pairs[:, 0]], axis=1)
         self._noise = grain
 
     def _colors(self, image: np.ndarray) -> None:
@@ -87,6 +90,7 @@ class MouthPainter:
         """Draws the interior into `out` (H, W, 3) uint8 in place, given this frame's (V, 3) vertices."""
         import cv2
 
+        self._paint_seam(out, verts)
         xy = verts[self._verts, :2]
         h, w = tri_id.shape
         x0, y0 = np.maximum(np.floor(xy.min(axis=0)).astype(int) - 2, 0)
@@ -134,6 +138,33 @@ class MouthPainter:
         premul = cv2.GaussianBlur(premul, (0, 0), self._softness)
         sub = out[y0:y1, x0:x1].astype(np.float32)
         out[y0:y1, x0:x1] = np.clip(sub * (1.0 - a[..., None]) + premul + 0.5, 0, 255).astype(np.uint8)
+
+    def _paint_seam(self, out: np.ndarray, verts: np.ndarray) -> None:
+        """Where lips the photo shows apart are pressed together (p, b, m on a smile), the line
+        where they meet: a soft, dark, anti-aliased line, so they read as lips shut, not as
+        stretched texture ending in a jagged edge."""
+        import cv2
+
+        upper, lower = verts[self._seam_pairs[:, 0], :2], verts[self._seam_pairs[:, 1], :2]
+        gap = np.linalg.norm(lower - upper, axis=1)
+        strength = np.clip((self._seam_rest_gap - 2.0) / 4.0, 0, 1) * np.clip(1.5 - gap, 0, 1)
+        if strength.max() <= 0.01:
+            return
+        line = 0.5 * (upper + lower)
+        pad = 4
+        x0, y0 = np.maximum(np.floor(line.min(axis=0)).astype(int) - pad, 0)
+        x1, y1 = np.minimum(np.ceil(line.max(axis=0)).astype(int) + pad, out.shape[1::-1])
+        alpha = np.zeros((y1 - y0, x1 - x0), np.float32)
+        shift = 4  # cv2 draws at 1/16 px
+        pts = np.round((line - (x0, y0)) * (1 << shift)).astype(np.int32)
+        for k in range(len(pts) - 1):
+            segment = np.zeros_like(alpha)
+            cv2.line(segment, tuple(pts[k]), tuple(pts[k + 1]), 1.0, 2, cv2.LINE_AA, shift)
+            alpha = np.maximum(alpha, segment * 0.5 * (strength[k] + strength[k + 1]))
+        alpha = np.minimum(cv2.GaussianBlur(alpha, (0, 0), self._softness) * 1.1, 0.85)
+        region = out[y0:y1, x0:x1].astype(np.float32)
+        region += (self.throat_rgb - region) * alpha[..., None]
+        out[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
 
     def _shade(self, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, u: np.ndarray,
                mouth_w: float, *, photo_gap: np.ndarray) -> np.ndarray:
