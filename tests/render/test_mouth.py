@@ -38,3 +38,23 @@ def test_teeth_colour_comes_from_the_photo_or_its_skin(analysis):
     teeth = np.tile(np.array([[215.0, 205.0, 190.0]]), (30, 1))
     got = MouthPainter._photo_teeth(np.vstack([lips, shadow, teeth]), skin_luma=140.0)
     assert np.allclose(got, teeth[0])
+
+
+def test_lips_pressed_over_photographed_teeth_meet_along_a_dark_line(analysis):
+    """The bundled portrait smiles with its teeth: pressed shut, the lips meet along a line
+    darker than the lips on either side (no teeth, no light seam between them)."""
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer, posed_vertices
+
+    renderer = Renderer(analysis)
+    frame = MotionFrame(t_s=0, jaw_open=0.04, lip_press=1.0)
+    out = renderer.render(frame).astype(float)
+    verts = posed_vertices(analysis.rig, frame)
+    luma = out @ np.array([0.299, 0.587, 0.114])
+    pairs = list(zip(lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER))[3:-3]  # mid-mouth
+    for upper, lower in pairs:
+        x, y = np.round(0.5 * (verts[upper, :2] + verts[lower, :2])).astype(int)
+        on_line = luma[y - 1:y + 2, x].min()
+        lips = min(luma[y - 5, x], luma[y + 5, x])
+        assert on_line < lips - 20
