@@ -35,7 +35,9 @@ def test_controls_reach_the_motion(portrait_path, wav, tmp_path):
     assert len(rows) == 20
     assert rows[0]["scale"] == 0.5 and rows[-1]["scale"] == 1.0
     assert all(row["yaw_deg"] == 0.0 and row["pitch_deg"] == 0.0 for row in rows)
-    assert all(row["smile"] == pytest.approx(0.375) for row in rows)
+    from facetalk.motion.emotion import OFFSETS
+
+    assert all(row["smile"] == pytest.approx(0.5 * OFFSETS["happy"]["smile"]) for row in rows)
     assert all(abs(row["gaze_x"] - 10 / 30) < 0.05 for row in rows)
     controls = json.loads((tmp_path / "out.config.json").read_text())["controls"]
     assert controls["emotion"] == "happy" and json.loads(controls["timeline"]) == [{"t_s": 0.6, "distance": 1.0}]

@@ -88,7 +88,8 @@ class Animator:
         """MotionFrames for mono float32 `audio` at config.video.audio_sr, streamed in chunks."""
         audio = _mono_float(audio)
         sr = self.config.video.audio_sr
-        gen = MotionGenerator(self.config.motion, controls or self.config.controls, sr=sr)
+        gen = MotionGenerator(self.config.motion, controls or self.config.controls, sr=sr,
+                              photo=self.analysis.expression)
         step = int(CHUNK_S * sr)
         for start in range(0, len(audio), step):
             yield from gen.push(audio[start:start + step])
@@ -154,7 +155,7 @@ class StreamSession:
         self._animator = animator
         self.sample_rate = animator.config.video.audio_sr
         self._motion = MotionGenerator(animator.config.motion, controls or animator.config.controls,
-                                       sr=self.sample_rate)
+                                       sr=self.sample_rate, photo=animator.analysis.expression)
         self._renderer = Renderer(animator.analysis)
         self.n_samples = 0
         self._n_frames = 0

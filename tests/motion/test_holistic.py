@@ -292,3 +292,33 @@ def test_seeds_give_different_takes_alike_in_kind(talk):
     assert np.all(np.abs(corr) < 0.6)
     stds = [y.std() for y in yaws]
     assert max(stds) < 2.0 * min(stds)
+
+
+def test_emotions_undo_the_photos_own_smile():
+    from facetalk.config import EMOTIONS
+    from facetalk.motion.frame import PhotoExpression
+
+    smiling = PhotoExpression(smile=0.9, teeth=1.0)
+    weights = {name: tuple(float(n == name) for n in EMOTIONS) for name in EMOTIONS}
+    sad = emotion.blend(weights["sad"], smiling)
+    assert sad.offsets["smile"] == pytest.approx(emotion.OFFSETS["sad"]["smile"] - 0.9)
+    assert sad.closes_lips == pytest.approx(1.0)
+    # Happy smiles on top of the photo's smile; neutral leaves the photo as it is.
+    assert emotion.blend(weights["happy"], smiling).offsets["smile"] == emotion.OFFSETS["happy"]["smile"]
+    assert emotion.blend(weights["neutral"], smiling) == emotion.blend(weights["neutral"])
+    assert emotion.blend(weights["neutral"], smiling).offsets == {}
+    # A photo with a neutral mouth: offsets as in the table.
+    assert emotion.blend(weights["sad"]).offsets == {k: v for k, v in emotion.OFFSETS["sad"].items()}
+
+
+def test_parted_lips_shut_only_while_the_voice_rests():
+    from facetalk.motion.frame import PhotoExpression
+    from facetalk.motion.prosody import Prosody
+
+    smiling = PhotoExpression(smile=1.0, teeth=1.0)
+    motion = HolisticMotion(Controls(seed=0, emotion="sad"), fps=FPS, photo=smiling)
+    quiet = Prosody()
+    at_rest = motion.step(MotionFrame(t_s=0.0), quiet)
+    speaking = motion.step(MotionFrame(t_s=1 / FPS, jaw_open=0.6), quiet)
+    assert at_rest.lip_press > 0.9
+    assert speaking.lip_press == 0.0

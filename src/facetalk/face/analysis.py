@@ -8,9 +8,11 @@ import numpy as np
 
 from facetalk.config import FramingConfig
 from facetalk.face.appearance import Appearance, build_appearance
+from facetalk.face.expression import estimate_expression
 from facetalk.face.framing import CropBox, apply_crop, face_crop_box, full_box
 from facetalk.face.landmarks import FaceMeshDetector, select_face
 from facetalk.face.rig import FaceRig, build_rig
+from facetalk.motion.frame import PhotoExpression
 
 
 @dataclass(frozen=True, eq=False)
@@ -23,6 +25,7 @@ class FaceAnalysis:
     rig: the mesh and motion bases.
     appearance: the layers rendered through the rig (texture, background plate, matte, irises).
     n_faces: how many faces the photo holds.
+    expression: the photo's own expression (smile, teeth), which emotions undo.
     """
 
     image: np.ndarray
@@ -31,6 +34,7 @@ class FaceAnalysis:
     rig: FaceRig
     appearance: Appearance
     n_faces: int
+    expression: PhotoExpression = PhotoExpression()
 
 
 def analyse_face(photo: np.ndarray, *, framing: FramingConfig, source: str = "photo",
@@ -64,4 +68,4 @@ def analyse_face(photo: np.ndarray, *, framing: FramingConfig, source: str = "ph
     appearance = build_appearance(image, landmarks)
     return FaceAnalysis(image=image, landmarks_px=landmarks.astype(np.float32), crop=box,
                         rig=build_rig(landmarks, person_alpha=appearance.person_alpha),
-                        appearance=appearance, n_faces=len(faces))
+                        appearance=appearance, n_faces=len(faces), expression=estimate_expression(landmarks))

@@ -41,6 +41,9 @@ LASH_SQUEEZE = 0.5
 # stretch far: brows and spectacle frames a little higher stay where they are.
 LID_SKIN_REACH = 0.10
 
+# How far smile = 1 raises the mouth corners, in mouth widths.
+SMILE_CORNER_LIFT = 0.10
+
 # Share of the jaw's drop the mouth corners follow.
 JAW_CORNER_SHARE = 0.45
 
@@ -276,7 +279,7 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
 
     # lip_spread / smile: Gaussian pulls centred on the mouth corners.
     corner_uv = [frame.uv(pts[[c], :2]) for c in lm.MOUTH_CORNERS]
-    for name, sigma, du_amp, dv_amp in (("lip_spread", 0.28, 0.12, 0.0), ("smile", 0.38, 0.07, -0.10)):
+    for name, sigma, du_amp, dv_amp in (("lip_spread", 0.28, 0.12, 0.0), ("smile", 0.38, 0.07, -SMILE_CORNER_LIFT)):
         du = np.zeros_like(u)
         dv = np.zeros_like(u)
         for cu, cv in corner_uv:

@@ -14,11 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from facetalk.config import EMOTIONS
+from facetalk.motion.frame import PhotoExpression
 
 # Expression offsets; "blink" is added to both lids (negative: eyes wider).
 OFFSETS: dict[str, dict[str, float]] = {
     "neutral": {},
-    "happy": {"smile": 0.75, "lip_spread": 0.2, "blink": 0.15, "brow_raise": 0.1},
+    "happy": {"smile": 1.0, "lip_spread": 0.2, "blink": 0.15, "brow_raise": 0.1},
     "sad": {"smile": -0.8, "brow_inner_raise": 0.9, "brow_raise": -0.25, "blink": 0.2, "lower_lip_depress": 0.1},
     "angry": {"brow_raise": -0.9, "blink": -0.1, "lip_press": 0.2, "smile": -0.25, "upper_lip_raise": 0.1},
     "surprised": {"brow_raise": 1.0, "brow_inner_raise": 0.4, "blink": -0.3, "jaw_open": 0.2, "lip_spread": -0.2},
@@ -43,21 +44,37 @@ LIVELINESS: dict[str, float] = {
 }
 
 
+# How far each emotion shuts lips the photo shows apart (a toothy smile), while the voice rests.
+CLOSES_LIPS = {"sad": 1.0, "angry": 1.0, "contempt": 0.7}
+
+
 @dataclass(frozen=True)
 class Blend:
-    """A mix of emotions: expression offsets, head posture (pitch, roll in degrees), liveliness."""
+    """A mix of emotions: expression offsets, head posture (pitch, roll in degrees), liveliness,
+    and how far to press shut the photo's own parted lips where the speech leaves them at rest."""
 
     offsets: dict[str, float]
     posture_deg: tuple[float, float]
     liveliness: float
+    closes_lips: float = 0.0
 
 
-def blend(weights: tuple[float, ...]) -> Blend:
-    """The mix of EMOTIONS with these weights (each times its strength; the rest is neutral)."""
+def blend(weights: tuple[float, ...], photo: PhotoExpression = PhotoExpression()) -> Blend:
+    """The mix of EMOTIONS with these weights (each times its strength; the rest is neutral).
+
+    Emotions are relative to a neutral face, not to the photo's expression: one that does not
+    smile first undoes the photo's own smile (sad on a broad smile turns the corners down) and
+    may shut its parted lips; happy smiles on top of whatever the photo shows."""
     offsets: dict[str, float] = {}
+    closes = 0.0
     for w, name in zip(weights, EMOTIONS):
+        if name == "neutral" or w == 0.0:
+            continue
         for param, value in OFFSETS[name].items():
             offsets[param] = offsets.get(param, 0.0) + w * value
+        if OFFSETS[name].get("smile", 0.0) <= 0.0:
+            offsets["smile"] = offsets.get("smile", 0.0) - w * photo.smile
+        closes += w * CLOSES_LIPS.get(name, 0.0) * photo.teeth
     posture = tuple(sum(w * POSTURE_DEG[name][i] for w, name in zip(weights, EMOTIONS)) for i in range(2))
     liveliness = 1.0 + sum(w * (LIVELINESS[name] - 1.0) for w, name in zip(weights, EMOTIONS))
-    return Blend(offsets=offsets, posture_deg=posture, liveliness=liveliness)
+    return Blend(offsets=offsets, posture_deg=posture, liveliness=liveliness, closes_lips=closes)

@@ -8,7 +8,7 @@ import numpy as np
 
 from facetalk.audio.features import FrameFeatureExtractor
 from facetalk.config import Controls, MotionConfig
-from facetalk.motion.frame import MotionFrame
+from facetalk.motion.frame import MotionFrame, PhotoExpression
 from facetalk.motion.holistic import HolisticMotion
 from facetalk.motion.lipsync import load_lipsync_model
 from facetalk.motion.prosody import PitchTracker, ProsodyTracker
@@ -16,10 +16,11 @@ from facetalk.motion.prosody import PitchTracker, ProsodyTracker
 
 class MotionGenerator:
     """Push PCM chunks (mono float32 at `sr`); get each frame's motion as soon as its audio
-    (plus `lookahead_s`) has arrived. Deterministic for a given controls.seed, whatever the chunking."""
+    (plus `lookahead_s`) has arrived. Deterministic for a given controls.seed, whatever the chunking.
+    `photo`: the photo's own expression, which emotions undo."""
 
     def __init__(self, config: MotionConfig = MotionConfig(), controls: Controls = Controls(), *,
-                 sr: int = 16000):
+                 sr: int = 16000, photo: PhotoExpression = PhotoExpression()):
         self.config = config
         self.sr = sr
         self._features = FrameFeatureExtractor(sr=sr, fps=config.fps, window_s=2 * config.lookahead_s)
@@ -28,7 +29,7 @@ class MotionGenerator:
                                                  jaw_gain=controls.mouth_gain)
         self._pitch = PitchTracker(sr=sr, fps=config.fps, window=self._features.window)
         self._prosody = ProsodyTracker(fps=config.fps)
-        self._holistic = HolisticMotion(controls, fps=config.fps)
+        self._holistic = HolisticMotion(controls, fps=config.fps, photo=photo)
         self._index = 0
         # Audio features are ready before the mouth (which waits for its lead): each waits here
         # for the other.

@@ -16,7 +16,7 @@ from facetalk.config import Controls
 from facetalk.motion import emotion
 from facetalk.motion.blinks import BlinkProcess
 from facetalk.motion.face import FaceDynamics
-from facetalk.motion.frame import MotionFrame
+from facetalk.motion.frame import MotionFrame, PhotoExpression
 from facetalk.motion.gaze import GazeProcess, eye_in_head
 from facetalk.motion.head import HeadMotion
 from facetalk.motion.prosody import Prosody
@@ -29,6 +29,7 @@ RANGES = {
     "blink_left": (-0.3, 1.0), "blink_right": (-0.3, 1.0), "gaze_x": (-1.0, 1.0), "gaze_y": (-1.0, 1.0),
     "lip_press": (0.0, 1.0),
 }
+LIPS_AT_REST_JAW = 0.3  # jaw_open from which the speech, not the emotion, decides the lips
 # What the lips produce: everything the lip frame sets except time, pose and the eyes.
 _NOT_LIPS = {"t_s", "yaw_deg", "pitch_deg", "roll_deg", "tx", "ty", "scale", "blink_left", "blink_right",
              "gaze_x", "gaze_y"}
@@ -44,7 +45,9 @@ def _clip(name: str, value: float) -> float:
 class HolisticMotion:
     """`step(lips, prosody)`: the lips' MotionFrame for a frame, completed with everything else."""
 
-    def __init__(self, controls: Controls, *, fps: int):
+    def __init__(self, controls: Controls, *, fps: int, photo: PhotoExpression = PhotoExpression()):
+        """`photo`: the photo's own expression, which emotions undo (face.expression)."""
+        self._photo = photo
         rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(controls.seed).spawn(6)]
         self._timeline = ControlTimeline(controls)
         self._head = HeadMotion(rngs[0:3], fps=fps)
@@ -55,7 +58,7 @@ class HolisticMotion:
     def step(self, lips: MotionFrame, prosody: Prosody) -> MotionFrame:
         c = self._timeline.at(lips.t_s)
         eyes, head_on, face_on = c.animate["eyes"], c.animate["head"], c.animate["face"]
-        mood = emotion.blend(c.emotion)
+        mood = emotion.blend(c.emotion, self._photo)
 
         gaze_deg, large_saccade = self._gaze.step(prosody, free=c.gaze_free, lively=eyes,
                                                   held_deg=(c.gaze_yaw_deg, c.gaze_pitch_deg))
@@ -81,6 +84,9 @@ class HolisticMotion:
             values[name] += face_gain * face[name]
         for name, offset in offsets.items():
             values[name] += offset
+        # Lips the photo shows apart are shut as the emotion asks, but only as far as the speech
+        # leaves them at rest: an open vowel still opens them.
+        values["lip_press"] += mood.closes_lips * max(0.0, 1.0 - values["jaw_open"] / LIPS_AT_REST_JAW)
         values = {name: _clip(name, value) for name, value in values.items()}
         return lips.with_(**pose, scale=c.scale, **values, blink_left=_clip("blink_left", lid),
                           blink_right=_clip("blink_right", lid), gaze_x=gaze_x, gaze_y=gaze_y)

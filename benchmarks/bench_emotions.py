@@ -1,0 +1,140 @@
+"""Emotions as an independent detector sees them, on several portraits, and a sheet to judge by eye.
+
+  .venv/bin/python benchmarks/bench_emotions.py [PORTRAIT ...] [--out out/bench_emotions]
+
+Needs the `eval` extra (dlib). With no portraits given, it takes the bundled one and, from
+out/portraits (scripts/gather_portraits.py), a neutral face, an elderly face, a bearded face and a
+painting. Each emotion is rendered at strength 1 from 2 s of silence (head still, no blinks, the
+eyes on the camera), and dlib's 68 landmarks on the last frame give, relative to the neutral
+render of the same photo, in eye distances:
+
+- mouth-corner height (issue: happy >= +0.03, sad <= -0.03);
+- brow height over the eyes (surprised >= +0.04, angry <= -0.02);
+- eye opening (eye aspect ratio; surprised > neutral > happy);
+
+then the head distance: at distance 1.5 the ratio of face size (eye distance) and of shoulder
+width (the person matte's width at the shoulders' height) to distance 1 (both 0.667 +- 5%
+for a camera moving away). Writes a sheet (rows: portraits, columns: the emotions; the face at
+2x) to --out/emotions.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+from importlib import resources
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from facetalk.config import EMOTIONS, Controls
+from facetalk.eval.dlib_face import LEFT_EYE, RIGHT_EYE, DlibFace, FaceMeasure
+from facetalk.io import load_image, save_image
+from facetalk.pipeline import Animator
+
+DEFAULT_PORTRAITS = ("04-joe-biden-official-vp-portrait", "02-grace-hopper", "09-aksel-andersson-bearded-old-photo",
+                     "06-morisot-young-woman-in-mauve-painting")
+SR = 16000
+
+
+def still(animator: Animator, **controls) -> np.ndarray:
+    """The last frame of 2 s of silence with these controls: the expression fully in."""
+    controls = Controls(seed=0, head_motion=0.0, blink_rate_per_min=0.0, **controls)
+    frames = list(animator.render(np.zeros(2 * SR, np.float32), controls))
+    return frames[-1].image
+
+
+def brow_height(face: FaceMeasure) -> float:
+    """Mean height of the brows (dlib 17-26) over the eyes' centres, in eye distances."""
+    p = face.landmarks
+    eyes_y = 0.5 * (p[RIGHT_EYE, 1].mean() + p[LEFT_EYE, 1].mean())
+    return float((eyes_y - p[17:27, 1].mean()) / face.interocular_px)
+
+
+def figures(face: FaceMeasure) -> np.ndarray:
+    return np.array([face.mouth_corner_lift(), brow_height(face), face.eye_aspect_ratio()])
+
+
+def emotion_table(animator: Animator, dlib: DlibFace) -> tuple[dict[str, np.ndarray], list[np.ndarray]]:
+    """Per emotion, (corner lift, brow height, eye opening) minus neutral's; and the frames."""
+    rows, images, base = {}, [], None
+    for emotion in EMOTIONS:
+        image = still(animator, emotion=emotion)
+        images.append(image)
+        face = dlib.measure(image)
+        values = figures(face) if face is not None else np.full(3, np.nan)
+        base = values if emotion == "neutral" else base
+        rows[emotion] = values - base
+    return rows, images
+
+
+def shoulder_width(alpha: np.ndarray, chin_y: float, face_h: float) -> float:
+    """Width (px) of the person matte half a face height below the chin."""
+    y = int(min(alpha.shape[0] - 1, chin_y + 0.5 * face_h))
+    return float((alpha[y] > 0.5).sum())
+
+
+def distance_ratios(animator: Animator, dlib: DlibFace) -> tuple[float, float]:
+    """(face size, shoulder width) at distance 1.5 over distance 1, both from the rendered frames:
+    the eye distance from dlib, the shoulders from a person matte of the frame itself."""
+    from facetalk.face.appearance import PersonSegmenter
+
+    segmenter = PersonSegmenter()
+    sizes = []
+    for distance in (1.0, 1.5):
+        image = still(animator, distance=distance)
+        face = dlib.measure(image)
+        chin_y = face.landmarks[8, 1]
+        face_h = chin_y - face.landmarks[19, 1]
+        sizes.append((face.interocular_px, shoulder_width(segmenter.alpha(image), chin_y, face_h)))
+    segmenter.close()
+    return sizes[1][0] / sizes[0][0], sizes[1][1] / sizes[0][1]
+
+
+def face_tile(image: np.ndarray, face: FaceMeasure | None, *, zoom: float = 2.0) -> np.ndarray:
+    if face is None:
+        return cv2.resize(image, (256, 256))
+    x0, y0, x1, y1 = face.box
+    pad = int(0.15 * (x1 - x0))
+    crop = image[max(y0 - 2 * pad, 0):y1 + pad, max(x0 - pad, 0):x1 + pad]
+    return cv2.resize(crop, (int(128 * zoom), int(128 * zoom * crop.shape[0] / crop.shape[1])))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("portraits", nargs="*")
+    ap.add_argument("--out", default="out/bench_emotions")
+    args = ap.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [Path(p) for p in args.portraits] or [Path("out/portraits") / f"{name}.png" for name in DEFAULT_PORTRAITS]
+    portraits = [("astronaut (bundled)", resources.files("facetalk.data").joinpath("astronaut.jpg"))]
+    portraits += [(p.stem, p) for p in paths if p.exists()]
+    dlib = DlibFace()
+    sheet_rows = []
+    print(f"{'portrait':28s} {'emotion':10s} {'corner lift':>12s} {'brow height':>12s} {'eye opening':>12s}")
+    for name, path in portraits:
+        animator = Animator(load_image(path), source=name)
+        table, images = emotion_table(animator, dlib)
+        for emotion, (corner, brow, ear) in table.items():
+            print(f"{name[:28]:28s} {emotion:10s} {corner:+12.3f} {brow:+12.3f} {ear:+12.3f}")
+        face_ratio, shoulder_ratio = distance_ratios(animator, dlib)
+        print(f"{name[:28]:28s} distance 1.5: face size x{face_ratio:.3f}, shoulder width x{shoulder_ratio:.3f} "
+              f"(a camera: x0.667 both)", flush=True)
+        neutral_face = dlib.measure(images[0])
+        tiles = [face_tile(image, neutral_face) for image in images]
+        height = min(t.shape[0] for t in tiles)
+        sheet_rows.append(np.hstack([t[:height] for t in tiles]))
+    width = max(r.shape[1] for r in sheet_rows)
+    header = np.full((22, width, 3), 255, np.uint8)
+    tile_w = sheet_rows[0].shape[1] // len(EMOTIONS)
+    for i, emotion in enumerate(EMOTIONS):
+        cv2.putText(header, emotion, (i * tile_w + 4, 16), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 0), 1, cv2.LINE_AA)
+    sheet = np.vstack([header] + [np.pad(r, ((0, 4), (0, width - r.shape[1]), (0, 0)), constant_values=255)
+                                  for r in sheet_rows])
+    save_image(out / "emotions.png", sheet)
+    print(f"sheet: {out / 'emotions.png'}")
+
+
+if __name__ == "__main__":
+    main()
