@@ -279,13 +279,19 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
 
     # lip_spread / smile: Gaussian pulls centred on the mouth corners.
     corner_uv = [frame.uv(pts[[c], :2]) for c in lm.MOUTH_CORNERS]
-    for name, sigma, du_amp, dv_amp in (("lip_spread", 0.28, 0.12, 0.0), ("smile", 0.38, 0.07, -SMILE_CORNER_LIFT)):
+    # A smile pulls the corners up and out while the middle of the lips stays (a pull wide enough
+    # to drag the middle along would lift the whole mouth and read as no smile at all), and raises
+    # the cheek mass above and outside each corner.
+    for name, pulls in (("lip_spread", ((0.28, 0.0, 0.0, 0.12, 0.0),)),
+                        ("smile", ((0.24, 0.0, 0.0, 0.07, -SMILE_CORNER_LIFT), (0.35, 0.15, -0.35, 0.0, -0.035)))):
         du = np.zeros_like(u)
         dv = np.zeros_like(u)
         for cu, cv in corner_uv:
-            g = np.exp(-((u - cu) ** 2 + (v - cv) ** 2) / (2 * (sigma * mouth_w) ** 2)) * is_face
-            du += np.sign(cu) * du_amp * mouth_w * g
-            dv += dv_amp * mouth_w * g
+            for sigma, out_u, up_v, du_amp, dv_amp in pulls:
+                centre_u, centre_v = cu + np.sign(cu) * out_u * mouth_w, cv + up_v * mouth_w
+                g = np.exp(-((u - centre_u) ** 2 + (v - centre_v) ** 2) / (2 * (sigma * mouth_w) ** 2)) * is_face
+                du += np.sign(cu) * du_amp * mouth_w * g
+                dv += dv_amp * mouth_w * g
         basis[k[name], :, :2] = frame.to_image(du, dv)
 
     profile = np.cos(np.clip(u / mouth_w, -0.5, 0.5) * np.pi) ** 2
