@@ -177,10 +177,12 @@ class MouthPainter:
         color = np.broadcast_to(self.throat_rgb, (len(u), 3)) * (0.5 + 0.3 * depth_shade + 0.4 * near_lip)
 
         # Tongue: a low rounded hump behind the lower teeth, in shadow at its back.
-        tongue_top = opening * (0.68 + 0.25 * across ** 2)
-        into_tongue = np.clip((d_upper - tongue_top) / (0.08 * mouth_w), 0, 1)
+        # Resting low for open vowels: its back edge in shadow, its rounded top lit from the front.
+        tongue_top = opening * (0.62 + 0.3 * across ** 2)
+        into_tongue = np.clip((d_upper - tongue_top) / (0.06 * mouth_w), 0, 1)
         tongue = np.clip((d_upper - tongue_top) / 1.5, 0, 1) * np.clip((opening - 0.15 * mouth_w) / (0.1 * mouth_w), 0, 1)
-        color = mix(color, self.tongue_rgb * depth_shade * (0.45 + 0.4 * into_tongue[:, None]), tongue)
+        lit = 0.5 + 0.45 * into_tongue * (1.0 - 0.6 * across ** 2)
+        color = mix(color, self.tongue_rgb * depth_shade * lit[:, None], tongue)
 
         # Lower teeth: rise from behind the lower lip, seen only when the jaw is well open.
         lower_h = 0.045 * mouth_w
