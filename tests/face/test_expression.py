@@ -9,7 +9,7 @@ from facetalk.face.rig import SMILE_CORNER_LIFT
 
 def test_the_bundled_portrait_smiles_with_its_teeth(analysis):
     expression = estimate_expression(analysis.landmarks_px)
-    assert expression.smile > 0.8 and expression.teeth > 0.8
+    assert expression.smile > 0.8 and expression.lips_apart > 0.8
     assert analysis.expression == expression
 
 
@@ -23,4 +23,4 @@ def test_lowering_the_corners_and_closing_the_lips_reads_as_neutral(analysis):
     mid = len(lm.LIPS_INNER_UPPER) // 2
     pts[lm.LIPS_INNER_LOWER[mid], :2] = pts[lm.LIPS_INNER_UPPER[mid], :2]
     neutral = estimate_expression(pts)
-    assert neutral.smile == 0.0 and neutral.teeth == 0.0
+    assert neutral.smile == 0.0 and neutral.lips_apart == 0.0

@@ -298,27 +298,27 @@ def test_emotions_undo_the_photos_own_smile():
     from facetalk.config import EMOTIONS
     from facetalk.motion.frame import PhotoExpression
 
-    smiling = PhotoExpression(smile=0.9, teeth=1.0)
+    smiling = PhotoExpression(smile=0.9, lips_apart=1.0)
     weights = {name: tuple(float(n == name) for n in EMOTIONS) for name in EMOTIONS}
-    sad = emotion.blend(weights["sad"], smiling)
+    sad = emotion.blend(weights["sad"], photo=smiling)
     assert sad.offsets["smile"] == pytest.approx(emotion.OFFSETS["sad"]["smile"] - 0.9)
     assert sad.closes_lips == pytest.approx(1.0)
     # Happy smiles on top of the photo's smile; neutral leaves the photo as it is.
-    assert emotion.blend(weights["happy"], smiling).offsets["smile"] == emotion.OFFSETS["happy"]["smile"]
-    assert emotion.blend(weights["neutral"], smiling) == emotion.blend(weights["neutral"])
-    assert emotion.blend(weights["neutral"], smiling).offsets == {}
+    assert emotion.blend(weights["happy"], photo=smiling).offsets["smile"] == emotion.OFFSETS["happy"]["smile"]
+    assert emotion.blend(weights["neutral"], photo=smiling) == emotion.blend(weights["neutral"])
+    assert emotion.blend(weights["neutral"], photo=smiling).offsets == {}
     # A photo with a neutral mouth: offsets as in the table.
     assert emotion.blend(weights["sad"]).offsets == {k: v for k, v in emotion.OFFSETS["sad"].items()}
 
 
-def test_parted_lips_shut_only_while_the_voice_rests():
+def test_parted_lips_shut_in_pauses_not_while_speaking():
     from facetalk.motion.frame import PhotoExpression
     from facetalk.motion.prosody import Prosody
 
-    smiling = PhotoExpression(smile=1.0, teeth=1.0)
+    smiling = PhotoExpression(smile=1.0, lips_apart=1.0)
     motion = HolisticMotion(Controls(seed=0, emotion="sad"), fps=FPS, photo=smiling)
-    quiet = Prosody()
-    at_rest = motion.step(MotionFrame(t_s=0.0), quiet)
-    speaking = motion.step(MotionFrame(t_s=1 / FPS, jaw_open=0.6), quiet)
-    assert at_rest.lip_press > 0.9
-    assert speaking.lip_press == 0.0
+    quiet, voiced = Prosody(), Prosody(speaking=True, activity=1.0)
+    assert motion.step(MotionFrame(t_s=0.0), quiet).lip_press > 0.9
+    # An open vowel opens them, and so does speech on a low-jaw phone (/i/, /s/).
+    assert motion.step(MotionFrame(t_s=1 / FPS, jaw_open=0.6), quiet).lip_press == 0.0
+    assert motion.step(MotionFrame(t_s=2 / FPS, jaw_open=0.1), voiced).lip_press == 0.0

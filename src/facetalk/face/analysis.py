@@ -25,7 +25,7 @@ class FaceAnalysis:
     rig: the mesh and motion bases.
     appearance: the layers rendered through the rig (texture, background plate, matte, irises).
     n_faces: how many faces the photo holds.
-    expression: the photo's own expression (smile, teeth), which emotions undo.
+    expression: the photo's own expression (smile, parted lips), which emotions undo.
     """
 
     image: np.ndarray

@@ -218,8 +218,10 @@ def read_lid_skin(image: np.ndarray, pts: np.ndarray, upper: tuple[int, ...], lo
     rising = _sample(image, base[mid][:, None, :] + steps[None, :, None] * ipd * up).reshape(mid.sum(), len(steps), 3)
     rising_luma = np.median(rising @ luma_weights, axis=0)
     skin_luma = float(np.median(profile[mid] @ luma_weights))
-    darkest = float(rising_luma[: len(steps) // 2].min())
-    reached = np.nonzero((rising_luma >= darkest + 0.6 * (skin_luma - darkest)) & (steps > 0))[0]
+    i_dark = int(np.argmin(rising_luma[: len(steps) // 2]))
+    darkest = float(rising_luma[i_dark])
+    above = np.arange(len(steps)) > i_dark  # the band ends above its darkest row, not below it
+    reached = np.nonzero((rising_luma >= darkest + 0.6 * (skin_luma - darkest)) & above)[0]
     band_px = steps[reached[0] if len(reached) else -1] * ipd
     return LidSkin(upper=tuple(upper), lower=tuple(lower),
                    colour_profile=profile.reshape(N_LID_PROFILE, 4, 3).mean(axis=1).astype(np.float32),

@@ -29,4 +29,4 @@ def estimate_expression(landmarks_px: np.ndarray) -> PhotoExpression:
     lift = float((0.5 * (upper + lower) - 0.5 * (left + right)) @ down) / width
     gap = float(np.linalg.norm(lower - upper)) / width
     return PhotoExpression(smile=float(np.clip((lift - NEUTRAL_CORNER_LIFT) / SMILE_CORNER_LIFT, 0.0, 1.0)),
-                           teeth=float(np.clip((gap - LIPS_CLOSED) / (LIPS_APART - LIPS_CLOSED), 0.0, 1.0)))
+                           lips_apart=float(np.clip((gap - LIPS_CLOSED) / (LIPS_APART - LIPS_CLOSED), 0.0, 1.0)))

@@ -105,7 +105,8 @@ def face_mesh_triangles() -> np.ndarray:
         return np.load(f).astype(np.int32)
 
 
-def _smoothstep(x: np.ndarray, edge0: float, edge1: float) -> np.ndarray:
+def smoothstep(x: np.ndarray, edge0: float, edge1: float) -> np.ndarray:
+    """0 below edge0, 1 above edge1, a smooth cubic in between (elementwise)."""
     t = np.clip((x - edge0) / (edge1 - edge0), 0.0, 1.0)
     return t * t * (3.0 - 2.0 * t)
 
@@ -234,12 +235,12 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
     ray_du, ray_dv = frame.uv(ring_xyz[:, :2])
     centre_du, centre_dv = frame.uv(centre[None])
     ray_dv, ray_du = ray_dv - centre_dv, ray_du - centre_du
-    downward = _smoothstep(ray_dv / np.hypot(ray_du, ray_dv), 0.0, 0.5)
+    downward = smoothstep(ray_dv / np.hypot(ray_du, ray_dv), 0.0, 0.5)
     neck = _shoulder_drop(person_alpha, pts, face_h)
-    ring_weight = 1.0 - downward * _smoothstep(ring_outside, 0.02 * face_h, neck)
+    ring_weight = 1.0 - downward * smoothstep(ring_outside, 0.02 * face_h, neck)
     # Far from the head everything stays: rotating it would drag the body's matte into the
     # background. Hair within half a face height of the oval moves rigidly.
-    ring_weight *= 1.0 - _smoothstep(ring_outside, 0.5 * face_h, 0.9 * face_h)
+    ring_weight *= 1.0 - smoothstep(ring_outside, 0.5 * face_h, 0.9 * face_h)
     head_weight = np.concatenate([np.ones(n_face), ring_weight])
     pivot = np.array([centre[0], centre[1] + 0.3 * face_h, pts[:, 2].mean() + 0.5 * face_h])
 
@@ -262,10 +263,10 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
     corners = [lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1], *lm.MOUTH_CORNERS]
 
     # jaw_open: the lower face drops (and recedes a little); the upper lip stays.
-    jaw_w = _smoothstep(v, -0.15 * ipd, 0.35 * ipd) * (1.0 - _smoothstep(np.abs(u), 0.5 * ipd, 1.25 * ipd))
+    jaw_w = smoothstep(v, -0.15 * ipd, 0.35 * ipd) * (1.0 - smoothstep(np.abs(u), 0.5 * ipd, 1.25 * ipd))
     # Below the chin the skin of the neck stretches with the jaw, fading toward the collar.
-    jaw_w[~is_face] = (1.0 - _smoothstep(v[~is_face], chin_v, chin_v + 0.3 * face_h)) * (v[~is_face] > chin_v - 0.05 * face_h) \
-        * (1.0 - _smoothstep(np.abs(u[~is_face]), 0.5 * ipd, 1.0 * ipd)) * 0.6
+    jaw_w[~is_face] = (1.0 - smoothstep(v[~is_face], chin_v, chin_v + 0.3 * face_h)) * (v[~is_face] > chin_v - 0.05 * face_h) \
+        * (1.0 - smoothstep(np.abs(u[~is_face]), 0.5 * ipd, 1.0 * ipd)) * 0.6
     # The lips part as a lens, not a box: the lower lip drops with the jaw along an elliptic
     # profile (fully mid-mouth, as little as the corners at them), and near the corners the upper
     # lip goes down with the corners, so the opening tapers to nothing there.
@@ -313,7 +314,7 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
     d_brow = np.min(np.linalg.norm(rest[:, None, :2] - brows[None], axis=2), axis=1)
     brow_v = frame.uv(brows)[1].mean()
     w_brow = np.exp(-(d_brow / (0.3 * ipd)) ** 2)
-    w_brow = np.maximum(w_brow, 0.5 * _smoothstep(brow_v - v, 0.0, 0.6 * ipd)) * is_face
+    w_brow = np.maximum(w_brow, 0.5 * smoothstep(brow_v - v, 0.0, 0.6 * ipd)) * is_face
     basis[k["brow_raise"], :, :2] = frame.to_image(np.zeros_like(u), -0.12 * ipd * w_brow)
 
     # brow_inner_raise: only the brows' inner ends (by the nose) lift.
@@ -391,8 +392,8 @@ def _eye_bases(basis, k, side, rest, u, v, frame, pts, upper, lower, iris, ipd) 
     # The lid margin and lashes slide down unstretched; the skin toward the brow takes the stretch.
     d_above = lid_v_at[above] - v[above]
     # Never past the margin: a point squeezes by at most 90% of its height above it.
-    squeeze = np.minimum(LASH_SQUEEZE * opening[above] * _smoothstep(d_above, 0.0, 0.03 * ipd), 0.9 * d_above)
-    dv[above] = (LID_TRAVEL * opening[above] + squeeze) * (1.0 - _smoothstep(d_above, 0.03 * ipd, LID_SKIN_REACH * ipd))
+    squeeze = np.minimum(LASH_SQUEEZE * opening[above] * smoothstep(d_above, 0.0, 0.03 * ipd), 0.9 * d_above)
+    dv[above] = (LID_TRAVEL * opening[above] + squeeze) * (1.0 - smoothstep(d_above, 0.03 * ipd, LID_SKIN_REACH * ipd))
     inside = span & (v >= lid_v_at - 1e-3) & (v <= low_v_at + 1e-3)
     frac = np.clip((low_v_at - v) / np.maximum(opening, 1e-6), 0, 1)
     dv[inside] = LID_TRAVEL * opening[inside] * frac[inside]

@@ -59,7 +59,7 @@ class Blend:
     closes_lips: float = 0.0
 
 
-def blend(weights: tuple[float, ...], photo: PhotoExpression = PhotoExpression()) -> Blend:
+def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpression()) -> Blend:
     """The mix of EMOTIONS with these weights (each times its strength; the rest is neutral).
 
     Emotions are relative to a neutral face, not to the photo's expression: one that does not
@@ -74,7 +74,7 @@ def blend(weights: tuple[float, ...], photo: PhotoExpression = PhotoExpression()
             offsets[param] = offsets.get(param, 0.0) + w * value
         if OFFSETS[name].get("smile", 0.0) <= 0.0:
             offsets["smile"] = offsets.get("smile", 0.0) - w * photo.smile
-        closes += w * CLOSES_LIPS.get(name, 0.0) * photo.teeth
+        closes += w * CLOSES_LIPS.get(name, 0.0) * photo.lips_apart
     posture = tuple(sum(w * POSTURE_DEG[name][i] for w, name in zip(weights, EMOTIONS)) for i in range(2))
     liveliness = 1.0 + sum(w * (LIVELINESS[name] - 1.0) for w, name in zip(weights, EMOTIONS))
     return Blend(offsets=offsets, posture_deg=posture, liveliness=liveliness, closes_lips=closes)

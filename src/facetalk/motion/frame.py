@@ -76,11 +76,11 @@ class MotionFrame:
 class PhotoExpression:
     """The photo's own expression, in the units of the expression parameters: `smile` 0..1 (how
     far its mouth corners are raised, as the `smile` coefficient would raise them from a neutral
-    mouth), `teeth` 0..1 (how far its lips are apart, showing teeth). Emotions are rendered
-    relative to a neutral face: they undo this first (motion.emotion.blend)."""
+    mouth), `lips_apart` 0..1 (how far its lips are parted, as in a smile with teeth). Emotions
+    are rendered relative to a neutral face: they undo this first (motion.emotion.blend)."""
 
     smile: float = 0.0
-    teeth: float = 0.0
+    lips_apart: float = 0.0
 
 
 def neutral(t_s: float = 0.0) -> MotionFrame:

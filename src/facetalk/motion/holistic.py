@@ -58,7 +58,7 @@ class HolisticMotion:
     def step(self, lips: MotionFrame, prosody: Prosody) -> MotionFrame:
         c = self._timeline.at(lips.t_s)
         eyes, head_on, face_on = c.animate["eyes"], c.animate["head"], c.animate["face"]
-        mood = emotion.blend(c.emotion, self._photo)
+        mood = emotion.blend(c.emotion, photo=self._photo)
 
         gaze_deg, large_saccade = self._gaze.step(prosody, free=c.gaze_free, lively=eyes,
                                                   held_deg=(c.gaze_yaw_deg, c.gaze_pitch_deg))
@@ -84,9 +84,10 @@ class HolisticMotion:
             values[name] += face_gain * face[name]
         for name, offset in offsets.items():
             values[name] += offset
-        # Lips the photo shows apart are shut as the emotion asks, but only as far as the speech
-        # leaves them at rest: an open vowel still opens them.
-        values["lip_press"] += mood.closes_lips * max(0.0, 1.0 - values["jaw_open"] / LIPS_AT_REST_JAW)
+        # Lips the photo shows apart are shut as the emotion asks while the voice rests (in pauses,
+        # and even then an open mouth from the lips' own frame wins): speech articulates freely.
+        at_rest = (1.0 - prosody.activity) * max(0.0, 1.0 - values["jaw_open"] / LIPS_AT_REST_JAW)
+        values["lip_press"] += mood.closes_lips * at_rest
         values = {name: _clip(name, value) for name, value in values.items()}
         return lips.with_(**pose, scale=c.scale, **values, blink_left=_clip("blink_left", lid),
                           blink_right=_clip("blink_right", lid), gaze_x=gaze_x, gaze_y=gaze_y)

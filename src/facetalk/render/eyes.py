@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from facetalk.face.appearance import EyeSprite, LidSkin
-from facetalk.face.rig import MATERIAL_EYE, FaceRig
+from facetalk.face.rig import MATERIAL_EYE, FaceRig, smoothstep
 from facetalk.render.sampling import bilinear, material_lookup
 
 
@@ -61,11 +61,6 @@ LASH_WIDTH = 0.08
 LASH_FRINGE = 1.3
 LASH_OF_OPENING = 0.3  # the line is at most this share of the open eye's height
 N_LASHES = 23  # strands along the lash fringe
-
-
-def _smoothstep(x: np.ndarray, edge0: float, edge1: float) -> np.ndarray:
-    t = np.clip((x - edge0) / (edge1 - edge0), 0.0, 1.0)
-    return t * t * (3.0 - 2.0 * t)
 
 
 @dataclass(frozen=True)
@@ -169,7 +164,7 @@ class LidPainter:
         # The open eye's lash band above the margin goes down with the lid: lid skin covers it too
         # (less toward the corners, where the band narrows with the eye).
         taper = np.clip((bottom - top) / max(eye.opening_px(), 1e-3), 0.0, 1.0)
-        top = top - lid.lash_band * eye.width * taper * _smoothstep(closure, 0.0, 0.3)
+        top = top - lid.lash_band * eye.width * taper * smoothstep(closure, 0.0, 0.3)
         skin, lid_alpha = self._lid_layer(out, lid, eye, a, b - top, edge - top, closure)
         skin += self._grain[y0:y1, x0:x1]
         lash_alpha = self._lash_alpha(a, b - edge, lash, closure)
@@ -186,7 +181,7 @@ class LidPainter:
         s = np.clip(from_top / np.maximum(covered, 1.0), 0.0, 1.0)
         soft = np.maximum(1.5, 0.25 * covered)  # the top fades in: lid skin meets lid skin
         alpha = np.clip(covered - from_top + 0.5, 0.0, 1.0) * np.clip((from_top + soft) / soft, 0.0, 1.0) \
-            * _smoothstep(closure, 0.0, 0.15) * _smoothstep(a, 0.0, 0.06) * _smoothstep(1.0 - a, 0.0, 0.06)
+            * smoothstep(closure, 0.0, 0.15) * smoothstep(a, 0.0, 0.06) * smoothstep(1.0 - a, 0.0, 0.06)
         # The lid's colour runs from the skin the frame shows just above it to the lower lid's skin
         # just below the closing edge, through the photo's lid colour mid-lid: no outline at either
         # end, whatever shadow the eye socket casts.
@@ -213,5 +208,5 @@ class LidPainter:
         line = np.exp(-0.5 * ((below + 0.15 * thick) / (0.5 * thick)) ** 2)
         strand = self._strands[np.clip((a * N_LASHES).astype(int), 0, N_LASHES)]
         fringe = 0.55 * strand * np.clip(1.0 - below / (LASH_FRINGE * thick), 0.0, 1.0) * (below > 0)
-        return np.clip(np.maximum(line, fringe), 0.0, 0.95) * _smoothstep(closure, 0.05, 0.4) \
-            * _smoothstep(a, -0.02, 0.08) * _smoothstep(1.0 - a, -0.02, 0.08)
+        return np.clip(np.maximum(line, fringe), 0.0, 0.95) * smoothstep(closure, 0.05, 0.4) \
+            * smoothstep(a, -0.02, 0.08) * smoothstep(1.0 - a, -0.02, 0.08)

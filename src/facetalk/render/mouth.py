@@ -154,6 +154,8 @@ class MouthPainter:
         pad = 4
         x0, y0 = np.maximum(np.floor(line.min(axis=0)).astype(int) - pad, 0)
         x1, y1 = np.minimum(np.ceil(line.max(axis=0)).astype(int) + pad, out.shape[1::-1])
+        if x0 >= x1 or y0 >= y1:  # the mouth is outside the frame
+            return
         alpha = np.zeros((y1 - y0, x1 - x0), np.float32)
         shift = 4  # cv2 draws at 1/16 px
         pts = np.round((line - (x0, y0)) * (1 << shift)).astype(np.int32)
