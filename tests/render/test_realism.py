@@ -72,7 +72,7 @@ def test_background_away_from_the_person_stays(animator):
     photo = animator.analysis.image
     alpha = animator.analysis.appearance.person_alpha
     away = ~cv2.dilate((alpha > 0).astype(np.uint8), np.ones((41, 41), np.uint8)).astype(bool)
-    for frame in (MotionFrame(t_s=0, yaw_deg=15, pitch_deg=8), MotionFrame(t_s=0, roll_deg=-12, scale=1.1)):
+    for frame in (MotionFrame(t_s=0, yaw_deg=15, pitch_deg=8), MotionFrame(t_s=0, roll_deg=-12, tx=0.03)):
         image = animator.render_motion(frame)
         assert np.median(np.abs(image[away].astype(int) - photo[away])) <= 2
 

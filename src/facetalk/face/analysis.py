@@ -7,11 +7,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from facetalk.config import FramingConfig
-from facetalk.face.appearance import Appearance, build_appearance
+from facetalk.face.appearance import Appearance, PersonSegmenter, build_appearance
 from facetalk.face.expression import estimate_expression
 from facetalk.face.framing import CropBox, apply_crop, face_crop_box, full_box
 from facetalk.face.landmarks import FaceMeshDetector, select_face
 from facetalk.face.rig import FaceRig, build_rig
+from facetalk.face.surround import Surround, build_surround
 from facetalk.motion.frame import PhotoExpression
 
 
@@ -26,6 +27,7 @@ class FaceAnalysis:
     appearance: the layers rendered through the rig (texture, background plate, matte, irises).
     n_faces: how many faces the photo holds.
     expression: the photo's own expression (smile, parted lips), which emotions undo.
+    surround: the photo around the frame, shown when the camera moves away (distance > 1).
     """
 
     image: np.ndarray
@@ -35,6 +37,7 @@ class FaceAnalysis:
     appearance: Appearance
     n_faces: int
     expression: PhotoExpression = PhotoExpression()
+    surround: Surround | None = None
 
 
 def analyse_face(photo: np.ndarray, *, framing: FramingConfig, source: str = "photo",
@@ -64,8 +67,15 @@ def analyse_face(photo: np.ndarray, *, framing: FramingConfig, source: str = "ph
     finally:
         if own:
             detector.close()
-    # 4. The appearance model: image layers, and the mesh rig (whose neck ends at the shoulders).
-    appearance = build_appearance(image, landmarks)
+    # 4. The appearance model: image layers, and the mesh rig (whose neck ends at the shoulders);
+    #    the photo around the frame, for a camera moving away.
+    segmenter = PersonSegmenter()
+    try:
+        appearance = build_appearance(image, landmarks, segmenter=segmenter)
+        surround = build_surround(photo, box, frame_hw=image.shape[:2], segmenter=segmenter)
+    finally:
+        segmenter.close()
     return FaceAnalysis(image=image, landmarks_px=landmarks.astype(np.float32), crop=box,
                         rig=build_rig(landmarks, person_alpha=appearance.person_alpha),
-                        appearance=appearance, n_faces=len(faces), expression=estimate_expression(landmarks))
+                        appearance=appearance, n_faces=len(faces), expression=estimate_expression(landmarks),
+                        surround=surround)

@@ -27,7 +27,8 @@ class MotionFrame:
 
     Angles in degrees (yaw + turns the face toward the image's right, pitch + nods down,
     roll + tilts clockwise in the image); translation in face heights (+x right, +y down);
-    `scale` is the head's apparent size (1 = as in the photo, >1 nearer).
+    `scale` is the camera's zoom (1 = as photographed, < 1 farther away: the whole person smaller
+    about the face, the background less so, more of the photo around the frame in view).
     """
 
     t_s: float

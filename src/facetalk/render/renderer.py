@@ -2,7 +2,8 @@
 
 Per frame: pose the mesh, rasterize it into a backward warp map, warp the texture and the
 person matte together, lay the warped person over the clean background plate (so nothing behind
-the person is ever stretched), then draw the irises and the mouth interior.
+the person is ever stretched), then draw the irises, the lids and the mouth interior, and last
+frame it for the camera's distance (render.camera).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 from facetalk.face.analysis import FaceAnalysis
 from facetalk.face.rig import MATERIAL_CAVITY, FaceRig
 from facetalk.motion.frame import MotionFrame
+from facetalk.render.camera import Camera
 from facetalk.render.eyes import IrisPainter, LidPainter
 from facetalk.render.mouth import MouthPainter
 from facetalk.render.raster import WarpBuffers, rasterize
@@ -42,7 +44,8 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
         verts[rig.press_vertex] += np.float32(frame.lip_press) * rig.press_weight[:, None] * gap
     rot = rotation_matrix(frame.yaw_deg, frame.pitch_deg, frame.roll_deg).astype(np.float32)
     shift = np.array([frame.tx, frame.ty, 0.0], np.float32) * rig.face_height_px
-    moved = (verts - rig.pivot_xyz) @ rot.T * np.float32(frame.scale) + rig.pivot_xyz + shift
+    # frame.scale is the camera's (render.camera): it scales the whole person, not the head alone.
+    moved = (verts - rig.pivot_xyz) @ rot.T + rig.pivot_xyz + shift
     return verts + rig.head_weight[:, None] * (moved - verts)
 
 
@@ -81,6 +84,7 @@ class Renderer:
         upscale = image.shape[1] / analysis.crop.width
         self._mouth = MouthPainter(self.rig, image, app.grain, softness_px=0.5 * max(upscale, 1.0) + 0.2)
         self._lids = LidPainter(app.lids, app.grain)
+        self._camera = Camera.for_analysis(analysis)
         self._cv2 = cv2
 
     def render(self, frame: MotionFrame) -> np.ndarray:
@@ -103,12 +107,19 @@ class Renderer:
             alpha = cv2.remap(self._alpha, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
             out[y0:y1, x0:x1] = cv2.blendLinear(warped, self._background[y0:y1, x0:x1], alpha, 1.0 - alpha)
             self._restore_still_edges(out, box)
+        else:
+            alpha = None
         self._irises.paint(out, verts, buf.tri_id)
         if frame.blink_left > 0 or frame.blink_right > 0 or frame.gaze_y > 0:
             # Where the lids would be open: what a blink or a downward look covers is lid skin.
             opened = frame.with_(blink_left=0.0, blink_right=0.0, gaze_y=min(frame.gaze_y, 0.0))
             self._lids.paint(out, verts, posed_vertices(self.rig, opened))
         self._mouth.paint(out, verts, buf.tri_id, buf.bary)
+        if frame.scale != 1.0:
+            matte = self._alpha.copy()
+            if alpha is not None:
+                matte[y0:y1, x0:x1] = alpha
+            out = self._camera.shoot(out, matte, zoom=float(frame.scale))
         return out
 
     def _moving_box(self, verts: np.ndarray) -> tuple[int, int, int, int]:

@@ -1,0 +1,128 @@
+"""Head distance as a camera: the whole person scales about the face, the background by less.
+
+A camera moving away (distance d > 1) shows the person 1/d as large, and, being nearer to the
+person than to the background, the background shrinks less (1/sqrt(d): parallax). What comes
+into view beyond the frame's edges is the photo around the crop (face.surround), at half the
+frame's scale; beyond the photo, its background extended. Where the photo cuts the body at its
+bottom edge, the camera keeps that edge at the frame's bottom instead of showing the body end in
+mid-air (as a camera tilting down with the move would).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from facetalk.face import landmarks as lm
+from facetalk.face.surround import Surround
+
+FRAME_EDGE_FADE_PX = 12.0  # frame pixels over which the frame's own edge fades into the surround
+
+
+class Camera:
+    """Re-frames rendered frames of one analysed photo for a camera zoom (MotionFrame.scale)."""
+
+    def __init__(self, *, surround: Surround | None, background: np.ndarray, face_centre_xy: np.ndarray):
+        """`background`: (H, W, 3) uint8 the frame's background plate; `face_centre_xy` (2,) px."""
+        import cv2
+
+        self._cv2 = cv2
+        self._surround = surround
+        self._background = background
+        self._centre = np.asarray(face_centre_xy, np.float32)
+        h, w = background.shape[:2]
+        self._grid_y, self._grid_x = np.mgrid[0:h, 0:w].astype(np.float32)
+        self._cached: _View | None = None
+
+    @classmethod
+    def for_analysis(cls, analysis) -> "Camera":
+        centre = analysis.rig.rest_xyz[list(lm.FACE_OVAL), :2].mean(axis=0)
+        return cls(surround=analysis.surround, background=analysis.appearance.background, face_centre_xy=centre)
+
+    def shoot(self, frame: np.ndarray, alpha: np.ndarray, *, zoom: float) -> np.ndarray:
+        """(H, W, 3) uint8: the rendered `frame` and its (H, W) person matte seen `zoom` times as
+        large (< 1: from farther away)."""
+        if zoom == 1.0:
+            return frame
+        cv2 = self._cv2
+        view = self._view(zoom)
+        person = cv2.remap(frame, view.qx, view.qy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        matte = cv2.remap(alpha, view.qx, view.qy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+        if view.own is not None:  # near and beyond the frame's edges, the surround
+            person = cv2.blendLinear(person, view.around, view.own, view.not_own)
+            matte = view.around_alpha + (matte - view.around_alpha) * view.own
+        return cv2.blendLinear(person, view.behind, matte, 1.0 - matte)
+
+    def _view(self, zoom: float) -> "_View":
+        """The maps and the still layers of one zoom, computed once and kept while it holds."""
+        if self._cached is not None and self._cached.zoom == zoom:
+            return self._cached
+        shift = self._shift(zoom)
+        qx, qy, own = self._maps(zoom, shift)
+        behind, _ = self._layer(self._background, None, float(np.sqrt(zoom)), shift, background=True)
+        around = around_alpha = None
+        if own is not None:
+            s = self._surround
+            sx, sy = s.frame_origin_px[0] + qx * s.scale, s.frame_origin_px[1] + qy * s.scale
+            cv2 = self._cv2
+            around = cv2.remap(s.rgb, sx, sy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+            around_alpha = cv2.remap(s.alpha, sx, sy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+        behind = np.clip(behind + 0.5, 0, 255).astype(np.uint8)
+        self._cached = _View(zoom, qx, qy, own, None if own is None else 1.0 - own, around, around_alpha, behind)
+        return self._cached
+
+    def _shift(self, zoom: float) -> np.ndarray:
+        """(2,) px the view moves so that a body the photo cuts at its bottom stays cut by the frame."""
+        s = self._surround
+        h = self._background.shape[0]
+        if s is None or not s.body_cut_at_bottom or zoom >= 1.0:
+            return np.zeros(2, np.float32)
+        bottom = self._centre[1] + (s.photo_bottom_px - self._centre[1]) * zoom
+        return np.array([0.0, max(0.0, h - bottom)], np.float32)
+
+    def _maps(self, zoom: float, shift: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Where each output pixel looks in the frame (qx, qy), and how much the frame itself
+        (rather than the surround) shows there: 1 well inside it, fading over its outer band (the
+        surround is coarser, and beyond the photo it is its extended background); None if all 1."""
+        h, w = self._background.shape[:2]
+        qx = self._centre[0] + (self._grid_x - self._centre[0] - shift[0]) / zoom
+        qy = self._centre[1] + (self._grid_y - self._centre[1] - shift[1]) / zoom
+        inner = np.minimum(np.minimum(qx, w - 1 - qx), np.minimum(qy, h - 1 - qy))
+        own = np.clip(inner / FRAME_EDGE_FADE_PX, 0.0, 1.0)
+        return qx, qy, (None if self._surround is None or own.min() >= 1.0 else own)
+
+    def _layer(self, image: np.ndarray, alpha: np.ndarray | None, zoom: float, shift: np.ndarray, *,
+               background: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        """One layer seen through a zoom: from the frame where it maps well inside it, else from
+        the surround. Returns (H, W, 3) float32 colour and (H, W) float32 matte (None without one)."""
+        cv2 = self._cv2
+        qx, qy, own = self._maps(zoom, shift)
+        colour = cv2.remap(image, qx, qy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
+        matte = None if alpha is None else cv2.remap(alpha, qx, qy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+        if own is None:
+            return colour, matte
+        s = self._surround
+        sx, sy = s.frame_origin_px[0] + qx * s.scale, s.frame_origin_px[1] + qy * s.scale
+        source = s.background if background else s.rgb
+        around = cv2.remap(source, sx, sy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
+        colour = around + (colour - around) * own[..., None]
+        if matte is not None:
+            matte = cv2.remap(s.alpha, sx, sy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT) * (1.0 - own) + matte * own
+        return colour, matte
+
+
+@dataclass(frozen=True, eq=False)
+class _View:
+    """One zoom's maps (H, W) float32, the frame's weight `own` and 1 - own (None: the frame
+    everywhere), the surround's person layer (`around` (H, W, 3) uint8, `around_alpha` float32) and
+    the background behind, (H, W, 3) uint8."""
+
+    zoom: float
+    qx: np.ndarray
+    qy: np.ndarray
+    own: np.ndarray | None
+    not_own: np.ndarray | None
+    around: np.ndarray | None
+    around_alpha: np.ndarray | None
+    behind: np.ndarray

@@ -1,0 +1,70 @@
+"""Head distance as a camera: the whole person scales about the face, the view widens."""
+
+import numpy as np
+import pytest
+
+from facetalk.config import FramingConfig
+from facetalk.face.analysis import analyse_face
+from facetalk.motion.frame import MotionFrame
+from facetalk.render.renderer import Renderer
+
+
+@pytest.fixture(scope="module")
+def framed(portrait):
+    """The bundled photo framed tightly, so the photo around the frame has more to show."""
+    analysis = analyse_face(portrait, framing=FramingConfig(margin=2.2), source="astronaut.jpg")
+    return portrait, analysis, Renderer(analysis)
+
+
+def _photo_to_frame(analysis, xy):
+    box = analysis.crop
+    return (np.asarray(xy, float) - (box.x0, box.y0)) * analysis.image.shape[1] / box.width
+
+
+def test_moving_away_shows_the_photo_around_the_frame(framed):
+    photo, analysis, renderer = framed
+    zoom = 1 / 1.5
+    out = renderer.render(MotionFrame(t_s=0, scale=zoom))
+    centre = renderer._camera._centre
+    shift = renderer._camera._shift(zoom)
+    box = analysis.crop
+    # A point of the photo's background left of the frame, at the face's height, comes into view
+    # where the camera puts it, in the photo's own colour.
+    point = (box.x0 - 0.05 * box.width, box.y0 + 0.3 * box.height)
+    q = _photo_to_frame(analysis, point)
+    x, y = np.round(centre + (q - centre) * np.sqrt(zoom) + shift).astype(int)  # background: parallax
+    assert 0 <= x < out.shape[1] and 0 <= y < out.shape[0]
+    px, py = int(point[0]), int(point[1])
+    assert px >= 3, "the point must lie in the photo, outside the frame"
+    patch = photo[py - 3:py + 4, px - 3:px + 4].reshape(-1, 3).mean(axis=0)
+    assert np.abs(out[y, x].astype(float) - patch).max() < 30
+
+
+def test_the_whole_person_scales_about_the_face(framed):
+    _, analysis, renderer = framed
+    near = renderer.render(MotionFrame(t_s=0)).astype(float)
+    far = renderer.render(MotionFrame(t_s=0, scale=0.5)).astype(float)
+    centre = renderer._camera._centre
+    shift = renderer._camera._shift(0.5)
+    # A point on the chest (below the chin) lands at half its distance from the face centre.
+    chin = analysis.landmarks_px[152, :2]
+    chest = chin + (0, 0.6 * (chin[1] - centre[1]))
+    x, y = np.round(chest).astype(int)
+    fx, fy = np.round(centre + (chest - centre) * 0.5 + shift).astype(int)
+    assert np.abs(far[fy - 1:fy + 2, fx - 1:fx + 2].mean(axis=(0, 1)) - near[y - 1:y + 2, x - 1:x + 2].mean(axis=(0, 1))).max() < 25
+
+
+def test_beyond_the_photo_the_background_extends_without_streaks(framed):
+    """Outside the photo the view shows a smooth extension, not rows or columns copied outward."""
+    _, analysis, renderer = framed
+    out = renderer.render(MotionFrame(t_s=0, scale=0.5)).astype(float)
+    top = out[:6]  # beyond the photo's top edge at this distance (the frame is near it)
+    assert np.abs(np.diff(top, axis=1)).mean() < 2.0  # smooth along the row
+    surround = analysis.surround
+    assert surround is not None and surround.rgb.shape == analysis.image.shape
+
+
+def test_nearer_zooms_in_without_the_surround(framed):
+    _, analysis, renderer = framed
+    out = renderer.render(MotionFrame(t_s=0, scale=1.25))
+    assert out.shape == analysis.image.shape and renderer._camera._view(1.25).own is None
