@@ -19,6 +19,7 @@ from facetalk.render.camera import Camera
 from facetalk.render.eyes import IrisPainter, LidPainter
 from facetalk.render.mouth import MouthPainter
 from facetalk.render.raster import WarpBuffers, rasterize
+from facetalk.render.shading import FoldShader
 from facetalk.render.sampling import material_lookup
 
 
@@ -85,6 +86,7 @@ class Renderer:
         self._mouth = MouthPainter(self.rig, image, app.grain, softness_px=0.5 * max(upscale, 1.0) + 0.2)
         self._lids = LidPainter(app.lids, app.grain)
         self._camera = Camera.for_analysis(analysis)
+        self._folds = FoldShader(self.rig, analysis.expression)
         self._cv2 = cv2
 
     def render(self, frame: MotionFrame) -> np.ndarray:
@@ -109,6 +111,7 @@ class Renderer:
             self._restore_still_edges(out, box)
         else:
             alpha = None
+        self._folds.paint(out, verts, frame)
         self._irises.paint(out, verts, buf.tri_id)
         if frame.blink_left > 0 or frame.blink_right > 0 or frame.gaze_y > 0:
             # Where the lids would be open: what a blink or a downward look covers is lid skin.

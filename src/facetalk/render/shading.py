@@ -1,0 +1,146 @@
+"""Expression folds: the skin creases that make a smile, a raised brow or a frown read.
+
+Geometry alone moves the skin but does not fold it. Per frame, for each fold an expression makes,
+a soft crease is drawn along a line that moves with the face: the skin darkens in the crease (by
+multiplying the photo's own skin, so its texture and grain stay) and catches a little light on
+the side that bulges. A fold's depth follows its coefficient and nothing else, so held
+expressions hold still. Folds:
+
+- nasolabial (nose wing to beside the mouth corner): deepen with smile, upper-lip raise and the
+  smirk's side; with smile below the photo's own (an emotion undoing a smiling photo) the fold
+  the photo shows is smoothed instead;
+- crow's feet (fanning out from the outer eye corners): with a broad smile;
+- forehead (horizontal, above the brows): with brow_raise and brow_inner_raise;
+- glabellar (vertical, between the brows): with a frown (brow_raise < 0).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from facetalk.face import landmarks as lm
+from facetalk.face.rig import FaceRig
+from facetalk.motion.frame import MotionFrame, PhotoExpression
+
+# Landmark chains: nose wing to beside the mouth corner (subject's right, left).
+NASOLABIAL = ((129, 203, 206, 216, 212), (358, 423, 426, 436, 432))
+OUTER_EYE_CORNERS = (lm.RIGHT_EYE_UPPER[0], lm.LEFT_EYE_UPPER[0])
+INNER_BROW_ENDS = (55, 285)
+
+
+@dataclass(frozen=True)
+class _Fold:
+    """A crease to draw: (N, 2) px polyline, depth 0..1 (darkening at its centre), width_px, and
+    the (2,) unit direction of its lit side (or None)."""
+
+    line: np.ndarray
+    depth: float
+    width_px: float
+    lit_side: np.ndarray | None
+
+
+class FoldShader:
+    """Draws expression folds into rendered frames of one photo."""
+
+    def __init__(self, rig: FaceRig, photo: PhotoExpression):
+        self._photo = photo
+
+    def paint(self, out: np.ndarray, verts: np.ndarray, frame: MotionFrame) -> None:
+        """Draws the folds `frame` makes into `out` (H, W, 3) uint8 in place; (V, 3) posed vertices."""
+        xy = verts[:, :2]
+        for fold in self._folds(xy, frame):
+            if fold.depth < 0:
+                self._smooth(out, fold)
+            elif fold.depth > 0.01:
+                self._crease(out, fold)
+
+    def _folds(self, xy: np.ndarray, frame: MotionFrame) -> list[_Fold]:
+        # Sizes are in eye spans: the distance between the outer eye corners, as posed now.
+        eye_line = xy[OUTER_EYE_CORNERS[1]] - xy[OUTER_EYE_CORNERS[0]]
+        span = float(np.linalg.norm(eye_line))
+        across = eye_line / span
+        up = np.array([across[1], -across[0]])  # toward the forehead
+        up = up if up[1] < 0 else -up
+        folds = []
+        for side, chain in enumerate(NASOLABIAL):
+            smirk = max(frame.smirk, 0.0) if side == 1 else max(-frame.smirk, 0.0)
+            drive = max(frame.smile, 0.0) + 0.6 * frame.upper_lip_raise + smirk
+            undo = min(frame.smile, 0.0) * self._photo.smile  # undoing the photo's own smile fold
+            outward = (across if side == 1 else -across) + 0.5 * up
+            folds.append(_Fold(xy[list(chain)], 0.22 * min(drive, 1.0) + 0.6 * undo, 0.018 * span,
+                               outward / np.linalg.norm(outward)))
+        crow = max(frame.smile - 0.4, 0.0) / 0.6
+        for side, corner in enumerate(OUTER_EYE_CORNERS):
+            outward = across if side == 1 else -across
+            for angle in (-0.35, 0.0, 0.35):  # a fan of three
+                direction = outward * np.cos(angle) + up * np.sin(angle)
+                start = xy[corner] + 0.06 * span * direction
+                folds.append(_Fold(np.stack([start, start + 0.12 * span * direction]), 0.12 * crow, 0.012 * span, None))
+        raise_ = min(max(frame.brow_raise, 0.0) + 0.5 * frame.brow_inner_raise, 1.0)
+        brows = xy[list(lm.RIGHT_BROW[:5]) + list(lm.LEFT_BROW[:5][::-1])]
+        for k, height in enumerate((0.18, 0.3, 0.42)):
+            line = brows + height * span * up + 0.02 * span * np.sin(np.linspace(0, 3 * np.pi, len(brows)))[:, None] * up
+            folds.append(_Fold(line[1:-1], 0.1 * raise_ * (1.0 - 0.25 * k), 0.016 * span, -up))
+        frown = max(-frame.brow_raise, 0.0)
+        for inner in INNER_BROW_ENDS:
+            base = 0.7 * xy[inner] + 0.3 * xy[INNER_BROW_ENDS[1 - INNER_BROW_ENDS.index(inner)]]
+            folds.append(_Fold(np.stack([base - 0.01 * span * up, base + 0.09 * span * up]), 0.12 * frown, 0.016 * span, None))
+        return folds
+
+    @staticmethod
+    def _box(out: np.ndarray, line: np.ndarray, pad: float) -> tuple[int, int, int, int] | None:
+        h, w = out.shape[:2]
+        x0, y0 = np.maximum(np.floor(line.min(axis=0) - pad).astype(int), 0)
+        x1, y1 = np.minimum(np.ceil(line.max(axis=0) + pad).astype(int) + 1, (w, h))
+        return (int(x0), int(y0), int(x1), int(y1)) if x0 < x1 and y0 < y1 else None
+
+    def _mask(self, shape: tuple[int, int], line: np.ndarray, width_px: float) -> np.ndarray:
+        """(h, w) float32 soft line, 1 along its middle, tapering to 0 at its ends (a crease fades
+        out, it does not stop), fading across over about its width."""
+        import cv2
+
+        seg = np.linalg.norm(np.diff(line, axis=0), axis=1)
+        at = np.concatenate([[0.0], np.cumsum(seg)]) / max(float(seg.sum()), 1e-6)
+        t = np.linspace(0.0, 1.0, 16)
+        points = np.column_stack([np.interp(t, at, line[:, 0]), np.interp(t, at, line[:, 1])])
+        mask = np.zeros(shape, np.float32)
+        fixed = np.round(points * 16).astype(np.int32)
+        for k in range(len(points) - 1):
+            weight = float(np.sin(np.pi * 0.5 * (t[k] + t[k + 1])) ** 0.7)
+            segment = np.zeros_like(mask)
+            cv2.line(segment, tuple(fixed[k]), tuple(fixed[k + 1]), 1.0, 1, cv2.LINE_AA, 4)
+            mask = np.maximum(mask, weight * segment)
+        return np.minimum(cv2.GaussianBlur(mask, (0, 0), max(width_px, 0.6)) * 2.5 * max(width_px, 0.6), 1.0)
+
+    def _crease(self, out: np.ndarray, fold: _Fold) -> None:
+        pad = 4 * fold.width_px + 3
+        box = self._box(out, fold.line, pad)
+        if box is None:
+            return
+        x0, y0, x1, y1 = box
+        origin = np.array([x0, y0], np.float32)
+        dark = self._mask((y1 - y0, x1 - x0), fold.line - origin, fold.width_px)
+        shade = 1.0 - fold.depth * dark
+        if fold.lit_side is not None:  # the skin beside the crease bulges into the light
+            lit = self._mask((y1 - y0, x1 - x0), fold.line - origin + 2.0 * fold.width_px * fold.lit_side,
+                             1.5 * fold.width_px)
+            shade = shade + 0.35 * fold.depth * lit * (1.0 - dark)
+        region = out[y0:y1, x0:x1].astype(np.float32) * shade[..., None]
+        out[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
+
+    def _smooth(self, out: np.ndarray, fold: _Fold) -> None:
+        """Smooths a fold the photo shows (an expression undoing it): the skin along the line is
+        blended toward a blurred copy of itself."""
+        import cv2
+
+        pad = 6 * fold.width_px + 3
+        box = self._box(out, fold.line, pad)
+        if box is None:
+            return
+        x0, y0, x1, y1 = box
+        region = out[y0:y1, x0:x1].astype(np.float32)
+        blurred = cv2.GaussianBlur(region, (0, 0), 2.0 * fold.width_px)
+        weight = min(-fold.depth, 1.0) * self._mask(region.shape[:2], fold.line - (x0, y0), 2.5 * fold.width_px)
+        out[y0:y1, x0:x1] = np.clip(region + (blurred - region) * weight[..., None] + 0.5, 0, 255).astype(np.uint8)

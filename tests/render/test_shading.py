@@ -1,0 +1,61 @@
+"""Expression folds: creases where the expression makes them, nothing where it does not."""
+
+import numpy as np
+
+from facetalk.motion.frame import MotionFrame, PhotoExpression
+from facetalk.render.renderer import posed_vertices
+from facetalk.render.shading import NASOLABIAL, FoldShader
+
+
+def _paint(analysis, photo=PhotoExpression(), image=None, **params):
+    frame = MotionFrame(t_s=0, **params)
+    out = np.full(analysis.image.shape, 128, np.uint8) if image is None else image.copy()
+    FoldShader(analysis.rig, photo).paint(out, posed_vertices(analysis.rig, frame), frame)
+    return out
+
+
+def _along(out, points):
+    return np.array([out[int(round(y)), int(round(x))].mean() for x, y in points])
+
+
+def test_neutral_draws_nothing(analysis):
+    assert np.all(_paint(analysis) == 128)
+
+
+def _posed(analysis, **params):
+    return posed_vertices(analysis.rig, MotionFrame(t_s=0, **params))[:, :2]
+
+
+def test_a_smile_creases_the_nasolabial_folds(analysis):
+    out = _paint(analysis, smile=1.0)
+    pts = _posed(analysis, smile=1.0)
+    for chain in NASOLABIAL:
+        middle = pts[list(chain[1:-1])]
+        assert _along(out, middle).max() < 120  # darker in the crease
+    # And deeper with more smile.
+    half, half_pts = _paint(analysis, smile=0.5), _posed(analysis, smile=0.5)
+    assert _along(half, half_pts[[206, 426]]).mean() > _along(out, pts[[206, 426]]).mean()
+
+
+def test_brows_raised_and_frowning_fold_the_forehead(analysis):
+    raised, frown = _paint(analysis, brow_raise=1.0), _paint(analysis, brow_raise=-1.0)
+    pts = _posed(analysis, brow_raise=1.0)
+    span = np.linalg.norm(pts[263] - pts[33])  # the shader's unit: outer eye corner to corner
+    x, y = np.round(pts[105] - [0, 0.18 * span]).astype(int)  # above the brow's middle
+    assert raised[y - 3:y + 4, x - 3:x + 4].min() < 124
+    pts = _posed(analysis, brow_raise=-1.0)
+    between = 0.5 * (pts[55] + pts[285]) - [0, 0.04 * span]
+    region = frown[int(between[1]) - 8:int(between[1]) + 8, int(between[0]) - 15:int(between[0]) + 15]
+    assert region.min() < 122
+
+
+def test_undoing_a_smile_smooths_the_photos_fold(analysis):
+    """With the photo smiling and the smile undone, texture along the fold is smoothed."""
+    rng = np.random.default_rng(0)
+    noisy = np.clip(128 + 30 * rng.standard_normal(analysis.image.shape), 0, 255).astype(np.uint8)
+    out = _paint(analysis, PhotoExpression(smile=1.0), noisy, smile=-1.0)
+    pts = _posed(analysis, smile=-1.0)
+    x, y = np.round(pts[206]).astype(int)
+    before = noisy[y - 2:y + 3, x - 2:x + 3].astype(float).std()
+    after = out[y - 2:y + 3, x - 2:x + 3].astype(float).std()
+    assert after < 0.6 * before
