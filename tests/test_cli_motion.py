@@ -67,3 +67,27 @@ def test_bad_controls_file_names_it(portrait_path, wav, tmp_path):
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and f"controls file '{keyframes}'" in lines[0] and "keyframe 2" in lines[0], r.stderr
     assert not out.exists()
+
+
+def test_blendshape_csv_round_trip_renders_the_same_frames(portrait_path, wav, tmp_path):
+    """facetalk writes a Live Link Face CSV, reads it back and renders the same frames."""
+    import numpy as np
+
+    from facetalk.io import read_frames
+
+    first, csv_path, again = tmp_path / "a.mp4", tmp_path / "a.csv", tmp_path / "b.mp4"
+    r = run("render", "--image", portrait_path, "--audio", str(wav), "-o", str(first), "--size", "128",
+            "--motion-out", str(csv_path), "-q")
+    assert r.returncode == 0, r.stderr
+    r = run("render", "--image", portrait_path, "--blendshapes", str(csv_path), "--audio", str(wav), "-o", str(again),
+            "--size", "128", "-q")
+    assert r.returncode == 0, r.stderr
+    a, b = list(read_frames(first)), list(read_frames(again))
+    assert len(a) == len(b) > 10
+    assert max(np.abs(x.astype(int) - y).max() for x, y in zip(a, b)) <= 1
+
+
+def test_neither_speech_nor_blendshapes_is_one_line_exit_2(portrait_path, tmp_path):
+    r = run("render", "--image", portrait_path, "-o", str(tmp_path / "x.mp4"))
+    assert r.returncode == 2 and "--blendshapes" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "x.mp4").exists()

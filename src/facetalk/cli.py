@@ -26,9 +26,12 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("render", help="render a talking-face MP4 from a photo and speech",
                        description="Render a talking-face MP4 (H.264 + AAC) from a photo and speech.")
     r.add_argument("--image", required=True, metavar="PHOTO", help="portrait photo (JPEG, PNG, WebP, BMP)")
-    speech = r.add_mutually_exclusive_group(required=True)
+    speech = r.add_mutually_exclusive_group()
     speech.add_argument("--audio", metavar="AUDIO", help="speech clip in any format FFmpeg reads")
     speech.add_argument("--text", metavar="TEXT", help="text spoken by the local espeak-ng voice")
+    r.add_argument("--blendshapes", metavar="FILE.csv",
+                   help="drive the face from a Live Link Face CSV (ARKit blendshapes, head and eye rotations) "
+                   "instead of the speech; --audio or --text, if given, is muxed")
     r.add_argument("--lang", default="en", help="espeak-ng language/voice for --text (default: en)")
     r.add_argument("-o", "--output", required=True, metavar="OUT.mp4", help="video to write")
     r.add_argument("--size", type=int, default=512, help="frame side in pixels (default: 512)")
@@ -58,7 +61,8 @@ def _parser() -> argparse.ArgumentParser:
                    "'lips' alone: head frozen, eyes held on the gaze target, brows still")
     r.add_argument("--controls", metavar="FILE.json", help="time-stamped control changes, glided between smoothly: "
                    '[{"t_s": 2.5, "emotion": "happy"}, {"t_s": 6, "gaze": "free", "distance": 1.2}, ...]')
-    r.add_argument("--motion-out", metavar="FILE.jsonl", help="also write every frame's motion parameters")
+    r.add_argument("--motion-out", metavar="FILE.jsonl|FILE.csv",
+                   help="also write every frame's motion: JSON Lines, or a Live Link Face CSV if it ends in .csv")
     r.add_argument("--save-config", action="store_true", help="write the resolved config beside the video")
     r.add_argument("--crf", type=int, default=20, help="H.264 quality, lower is better (default: 20)")
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar or messages")
@@ -107,6 +111,7 @@ def _render(args: argparse.Namespace) -> int:
     from facetalk.config import Config, FramingConfig, MotionConfig, VideoConfig, animate_components
     from facetalk.io import load_audio, load_image, synthesize_speech
     from facetalk.io.controls import read_controls
+    from facetalk.io.motion import read_blendshapes
     from facetalk.pipeline import Animator
 
     out = Path(args.output)
@@ -126,18 +131,29 @@ def _render(args: argparse.Namespace) -> int:
     if args.controls:
         config = replace(config, controls=read_controls(args.controls, base=config.controls))
 
+    if not (args.audio or args.text or args.blendshapes):
+        raise InputError("give the speech (--audio or --text) or the motion (--blendshapes)")
+    motions = read_blendshapes(args.blendshapes, fps=args.fps) if args.blendshapes else None
     photo = load_image(args.image)
     sr = config.video.audio_sr
-    audio = load_audio(args.audio, sr=sr) if args.audio else synthesize_speech(args.text, lang=args.lang, sr=sr)
+    audio = None
+    if args.audio or args.text:
+        audio = load_audio(args.audio, sr=sr) if args.audio else synthesize_speech(args.text, lang=args.lang, sr=sr)
     animator = Animator(photo, config=config, source=args.image, label=args.label)
-    n_frames = animator.n_frames(audio)
+    n_frames = len(motions) if motions is not None else animator.n_frames(audio)
 
     from tqdm import tqdm
 
     show_progress = not args.quiet and n_frames > 2 * args.fps
     with tqdm(total=n_frames, unit="frame", desc="facetalk", disable=not show_progress, file=sys.stderr,
               dynamic_ncols=True) as bar:
-        animator.render_to_file(audio, out, motion_path=args.motion_out, on_frame=lambda _f: bar.update(1))
+        if motions is not None:
+            animator.render_motion_to_file(motions, out, audio=audio, motion_path=args.motion_out,
+                                           on_frame=lambda _f: bar.update(1))
+        else:
+            animator.render_to_file(audio, out, motion_path=args.motion_out, on_frame=lambda _f: bar.update(1))
+    if audio is None:
+        audio = np.zeros(0, np.float32)
     if args.save_config:
         out.with_suffix(".config.json").write_text(config.to_json() + "\n", encoding="utf-8")
     print(out)

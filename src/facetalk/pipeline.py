@@ -120,20 +120,39 @@ class Animator:
                        on_frame: Callable[[RenderedFrame], None] | None = None) -> Path:
         """Writes an H.264 + AAC MP4 of `audio` spoken by the photo; returns its path.
 
-        `motion_path` also writes every frame's MotionFrame as JSON Lines. Both files appear only
-        when the whole render succeeded. `on_frame` is called after each frame (progress bars).
+        `motion_path` also writes every frame's MotionFrame: as JSON Lines, or as a Live Link Face
+        CSV of ARKit blendshapes if it ends in .csv. Both files appear only when the whole render
+        succeeded. `on_frame` is called after each frame (progress bars).
         """
+        audio = _mono_float(audio)
+        controls = controls or self.config.controls
+        return self._write(self.render(audio, controls), path, audio=audio, seed=controls.seed,
+                           motion_path=motion_path, on_frame=on_frame)
+
+    def render_motion_to_file(self, motions: Iterable[MotionFrame], path: str | os.PathLike[str], *,
+                              audio: np.ndarray | None = None, motion_path: str | os.PathLike[str] | None = None,
+                              on_frame: Callable[[RenderedFrame], None] | None = None) -> Path:
+        """Writes an MP4 of the photo moved by given motion (one MotionFrame per video frame, as
+        `io.read_blendshapes` gives from a Live Link Face CSV), with `audio` muxed if given (the
+        lips still follow the motion), else silence of the same length."""
+        motions = list(motions)
+        sr = self.config.video.audio_sr
+        audio = np.zeros(int(round(len(motions) * sr / self.fps)), np.float32) if audio is None else _mono_float(audio)
+        frames = (self._frame(i, motion, self._renderer) for i, motion in enumerate(motions))
+        return self._write(frames, path, audio=audio, seed=self.config.controls.seed, motion_path=motion_path,
+                           on_frame=on_frame)
+
+    def _write(self, frames: Iterable[RenderedFrame], path: str | os.PathLike[str], *, audio: np.ndarray, seed: int,
+               motion_path: str | os.PathLike[str] | None, on_frame: Callable[[RenderedFrame], None] | None) -> Path:
         from facetalk.io.motion import MotionWriter
         from facetalk.io.video import VideoWriter
 
-        audio = _mono_float(audio)
-        controls = controls or self.config.controls
-        metadata = {"title": "facetalk", **metadata_tags(self.provenance, seed=controls.seed)}
+        metadata = {"title": "facetalk", **metadata_tags(self.provenance, seed=seed)}
         with contextlib.ExitStack() as stack:
             video = stack.enter_context(VideoWriter(path, fps=self.fps, audio=audio, sr=self.config.video.audio_sr,
                                                     crf=self.config.video.crf, metadata=metadata))
-            motion_file = stack.enter_context(MotionWriter(motion_path)) if motion_path else None
-            for frame in self.render(audio, controls):
+            motion_file = stack.enter_context(MotionWriter(motion_path, fps=self.fps)) if motion_path else None
+            for frame in frames:
                 video.write(frame.image)
                 if motion_file:
                     motion_file.write(frame.motion)

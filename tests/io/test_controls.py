@@ -38,3 +38,4 @@ def test_missing_empty_or_binary_file(tmp_path):
     (tmp_path / "bin.json").write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(InputError, match="not UTF-8 text"):
         read_controls(tmp_path / "bin.json")
+

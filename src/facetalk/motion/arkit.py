@@ -1,0 +1,111 @@
+"""facetalk's motion parameters as ARKit face blendshapes and head/eye rotations, and back.
+
+The 52 ARKit blendshapes (0..1, by Apple's names, as iPhone face capture, Live Link Face,
+Audio2Face, VRM and three.js avatars exchange them) plus head and eye yaw/pitch/roll are the 61
+values of a Live Link Face frame. facetalk's parameters map onto them one way, and back exactly
+for what facetalk writes: a signed parameter splits into two one-sided shapes (smile: mouthSmile
+or mouthFrown; lip_spread: mouthStretch or mouthPucker; brow_raise: browOuterUp or browDown;
+blink: eyeBlink or, below 0, eyeWide; gaze: eyeLook*). Shapes facetalk has no parameter for
+(cheekPuff, jawLeft, mouthRollLower, tongueOut, ...) are written as 0 and ignored when read.
+Rotations are in radians, in facetalk's convention (yaw + turns the face toward the image's
+right, pitch + nods down, roll + clockwise); translation and camera distance are not carried.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from facetalk.motion.frame import MotionFrame
+from facetalk.motion.gaze import GAZE_X_DEG, GAZE_Y_DEG
+
+BLENDSHAPES = (
+    "EyeBlinkLeft", "EyeLookDownLeft", "EyeLookInLeft", "EyeLookOutLeft", "EyeLookUpLeft", "EyeSquintLeft",
+    "EyeWideLeft", "EyeBlinkRight", "EyeLookDownRight", "EyeLookInRight", "EyeLookOutRight", "EyeLookUpRight",
+    "EyeSquintRight", "EyeWideRight", "JawForward", "JawRight", "JawLeft", "JawOpen", "MouthClose",
+    "MouthFunnel", "MouthPucker", "MouthRight", "MouthLeft", "MouthSmileLeft", "MouthSmileRight",
+    "MouthFrownLeft", "MouthFrownRight", "MouthDimpleLeft", "MouthDimpleRight", "MouthStretchLeft",
+    "MouthStretchRight", "MouthRollLower", "MouthRollUpper", "MouthShrugLower", "MouthShrugUpper",
+    "MouthPressLeft", "MouthPressRight", "MouthLowerDownLeft", "MouthLowerDownRight", "MouthUpperUpLeft",
+    "MouthUpperUpRight", "BrowDownLeft", "BrowDownRight", "BrowInnerUp", "BrowOuterUpLeft", "BrowOuterUpRight",
+    "CheekPuff", "CheekSquintLeft", "CheekSquintRight", "NoseSneerLeft", "NoseSneerRight", "TongueOut",
+)
+ROTATIONS = ("HeadYaw", "HeadPitch", "HeadRoll", "LeftEyeYaw", "LeftEyePitch", "LeftEyeRoll",
+             "RightEyeYaw", "RightEyePitch", "RightEyeRoll")
+COLUMNS = BLENDSHAPES + ROTATIONS  # a Live Link Face frame, in its order
+# What a Live Link Face frame cannot carry, in columns of facetalk's own after its 61 (other
+# readers ignore them; without them a file reads as no translation, camera at 1).
+EXTRA = ("FacetalkHeadX", "FacetalkHeadY", "FacetalkCameraZoom")
+EXTRA_DEFAULTS = (0.0, 0.0, 1.0)
+WIDE_BLINK = 0.3  # blink = -0.3 is eyeWide = 1
+_INDEX = {name: i for i, name in enumerate(COLUMNS)}
+
+
+def to_arkit(frame: MotionFrame) -> np.ndarray:
+    """(64,) float64: the frame as COLUMNS + EXTRA values (blendshapes 0..1, rotations in
+    radians, head translation in face heights, camera zoom)."""
+    v = np.zeros(len(COLUMNS) + len(EXTRA))
+    v[len(COLUMNS):] = (frame.tx, frame.ty, frame.scale)
+
+    def put(names: tuple[str, ...], value: float) -> None:
+        for name in names:
+            v[_INDEX[name]] = min(max(value, 0.0), 1.0)
+
+    for side, blink in (("Left", frame.blink_left), ("Right", frame.blink_right)):
+        put((f"EyeBlink{side}",), blink)
+        put((f"EyeWide{side}",), -blink / WIDE_BLINK)
+    # Gaze + x: the eyes turn to the image's right, the subject's left: out for the left eye.
+    put(("EyeLookOutLeft", "EyeLookInRight"), frame.gaze_x)
+    put(("EyeLookInLeft", "EyeLookOutRight"), -frame.gaze_x)
+    put(("EyeLookDownLeft", "EyeLookDownRight"), frame.gaze_y)
+    put(("EyeLookUpLeft", "EyeLookUpRight"), -frame.gaze_y)
+    put(("JawOpen",), frame.jaw_open)
+    put(("MouthSmileLeft",), frame.smile + max(frame.smirk, 0.0))
+    put(("MouthSmileRight",), frame.smile + max(-frame.smirk, 0.0))
+    if frame.smile < 0:  # a frown lifts no corner but the smirk's
+        put(("MouthSmileLeft",), max(frame.smirk, 0.0))
+        put(("MouthSmileRight",), max(-frame.smirk, 0.0))
+    put(("MouthFrownLeft", "MouthFrownRight"), -frame.smile)
+    put(("MouthStretchLeft", "MouthStretchRight"), frame.lip_spread)
+    put(("MouthPucker",), -frame.lip_spread)
+    put(("MouthPressLeft", "MouthPressRight"), frame.lip_press)
+    put(("MouthUpperUpLeft", "MouthUpperUpRight"), frame.upper_lip_raise)
+    put(("MouthLowerDownLeft", "MouthLowerDownRight"), frame.lower_lip_depress)
+    put(("BrowOuterUpLeft", "BrowOuterUpRight"), frame.brow_raise)
+    put(("BrowDownLeft", "BrowDownRight"), -frame.brow_raise)
+    put(("BrowInnerUp",), frame.brow_inner_raise)
+    put(("CheekSquintLeft", "CheekSquintRight"), (frame.smile - 0.4) / 0.6)  # a broad smile squints
+    for i, name in enumerate(("HeadYaw", "HeadPitch", "HeadRoll")):
+        v[_INDEX[name]] = math.radians((frame.yaw_deg, frame.pitch_deg, frame.roll_deg)[i])
+    for eye in ("LeftEye", "RightEye"):
+        v[_INDEX[f"{eye}Yaw"]] = math.radians(frame.gaze_x * GAZE_X_DEG)
+        v[_INDEX[f"{eye}Pitch"]] = math.radians(frame.gaze_y * GAZE_Y_DEG)
+    return v
+
+
+def from_arkit(values: np.ndarray, *, t_s: float) -> MotionFrame:
+    """The MotionFrame of (64,) COLUMNS + EXTRA values (blendshapes clipped to 0..1)."""
+    v = {name: float(x) for name, x in zip(COLUMNS + EXTRA, np.asarray(values, np.float64))}
+    shape = {name: min(max(v[name], 0.0), 1.0) for name in BLENDSHAPES}
+
+    def pair(name: str) -> float:
+        return 0.5 * (shape[f"{name}Left"] + shape[f"{name}Right"])
+
+    smile_left, smile_right = shape["MouthSmileLeft"], shape["MouthSmileRight"]
+    both = min(smile_left, smile_right)
+    return MotionFrame(
+        t_s=t_s, yaw_deg=math.degrees(v["HeadYaw"]), pitch_deg=math.degrees(v["HeadPitch"]),
+        roll_deg=math.degrees(v["HeadRoll"]), tx=v["FacetalkHeadX"], ty=v["FacetalkHeadY"],
+        scale=v["FacetalkCameraZoom"],
+        jaw_open=shape["JawOpen"], lip_spread=pair("MouthStretch") - shape["MouthPucker"],
+        smile=both - pair("MouthFrown"), smirk=smile_left - smile_right,
+        upper_lip_raise=pair("MouthUpperUp"), lower_lip_depress=pair("MouthLowerDown"),
+        brow_raise=pair("BrowOuterUp") - pair("BrowDown"), brow_inner_raise=shape["BrowInnerUp"],
+        blink_left=shape["EyeBlinkLeft"] - WIDE_BLINK * shape["EyeWideLeft"],
+        blink_right=shape["EyeBlinkRight"] - WIDE_BLINK * shape["EyeWideRight"],
+        gaze_x=0.5 * (shape["EyeLookOutLeft"] + shape["EyeLookInRight"] - shape["EyeLookInLeft"]
+                      - shape["EyeLookOutRight"]),
+        gaze_y=pair("EyeLookDown") - pair("EyeLookUp"),
+        lip_press=pair("MouthPress"),
+    )

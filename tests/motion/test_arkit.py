@@ -1,0 +1,47 @@
+"""facetalk's parameters as ARKit blendshapes and back."""
+
+import numpy as np
+import pytest
+
+from facetalk.motion import arkit
+from facetalk.motion.frame import MotionFrame
+
+FIELDS = [f for f in MotionFrame(t_s=0).to_dict() if f != "t_s"]
+
+
+def test_the_52_blendshapes_by_apples_names():
+    assert len(arkit.BLENDSHAPES) == 52 and len(set(arkit.BLENDSHAPES)) == 52
+    assert len(arkit.COLUMNS) == 61
+    for name in ("JawOpen", "MouthSmileLeft", "MouthFrownRight", "MouthPucker", "MouthFunnel", "MouthPressLeft",
+                 "MouthRollLower", "MouthShrugUpper", "CheekSquintLeft", "CheekPuff", "NoseSneerLeft", "BrowInnerUp",
+                 "BrowDownLeft", "BrowOuterUpRight", "EyeBlinkLeft", "EyeSquintLeft", "EyeWideRight", "EyeLookUpLeft"):
+        assert name in arkit.BLENDSHAPES
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_round_trip_is_exact(seed):
+    rng = np.random.default_rng(seed)
+    values = dict(yaw_deg=rng.uniform(-20, 20), pitch_deg=rng.uniform(-15, 15), roll_deg=rng.uniform(-10, 10),
+                  tx=rng.uniform(-0.05, 0.05), ty=rng.uniform(-0.05, 0.05), scale=rng.uniform(0.5, 2),
+                  jaw_open=rng.uniform(0, 1), lip_spread=rng.uniform(-1, 1), smile=rng.uniform(-1, 1),
+                  upper_lip_raise=rng.uniform(0, 1), lower_lip_depress=rng.uniform(0, 1),
+                  smirk=rng.uniform(-0.3, 0.3), brow_raise=rng.uniform(-1, 1), brow_inner_raise=rng.uniform(0, 1),
+                  blink_left=rng.uniform(-0.3, 1), blink_right=rng.uniform(-0.3, 1), gaze_x=rng.uniform(-1, 1),
+                  gaze_y=rng.uniform(-1, 1), lip_press=rng.uniform(0, 1))
+    if values["smile"] > 0:  # a smile and a smirk together stay within the blendshapes' 0..1
+        values["smile"] *= 1 - abs(values["smirk"])
+    frame = MotionFrame(t_s=1.0, **values)
+    shapes = arkit.to_arkit(frame)
+    assert np.all(shapes[:52] >= 0) and np.all(shapes[:52] <= 1)
+    back = arkit.from_arkit(shapes, t_s=1.0)
+    for name in FIELDS:
+        assert getattr(back, name) == pytest.approx(getattr(frame, name), abs=1e-9), name
+
+
+def test_one_sided_shapes():
+    shapes = dict(zip(arkit.COLUMNS, arkit.to_arkit(MotionFrame(t_s=0, smile=-0.6, blink_left=-0.3, gaze_x=0.5))))
+    assert shapes["MouthFrownLeft"] == pytest.approx(0.6) and shapes["MouthSmileLeft"] == 0.0
+    assert shapes["EyeWideLeft"] == pytest.approx(1.0) and shapes["EyeBlinkLeft"] == 0.0
+    # Looking toward the image's right is toward the subject's left: out for the left eye.
+    assert shapes["EyeLookOutLeft"] == shapes["EyeLookInRight"] == pytest.approx(0.5)
+    assert shapes["EyeLookInLeft"] == shapes["EyeLookOutRight"] == 0.0
