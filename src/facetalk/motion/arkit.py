@@ -7,7 +7,8 @@ for what facetalk writes: a signed parameter splits into two one-sided shapes (s
 or mouthFrown; lip_spread: mouthStretch or mouthPucker; brow_raise: browOuterUp or browDown;
 blink: eyeBlink or, below 0, eyeWide; gaze: eyeLook*). Shapes facetalk has no parameter for
 (cheekPuff, jawLeft, mouthRollLower, tongueOut, ...) are written as 0 and ignored when read.
-Rotations are in radians, in facetalk's convention (yaw + turns the face toward the image's
+A frown beyond smile = -1 (an emotion undoing a smiling photo's own smile) is written as
+mouthFrown = 1. Rotations are in radians, in facetalk's convention (yaw + turns the face toward the image's
 right, pitch + nods down, roll + clockwise); translation and camera distance are not carried.
 """
 
