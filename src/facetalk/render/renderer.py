@@ -23,6 +23,11 @@ from facetalk.render.shading import FoldShader
 from facetalk.render.sampling import material_lookup
 
 
+# The gap, in mouth widths per unit of upper_lip_raise, that pressed lips leave for the upper
+# teeth when the upper lip is raised (the lower lip tucked under the teeth for f and v).
+LABIODENTAL_GAP = 0.1
+
+
 def rotation_matrix(yaw_deg: float, pitch_deg: float, roll_deg: float) -> np.ndarray:
     """(3, 3) head rotation in image axes (x right, y down, z away from the camera).
 
@@ -42,7 +47,12 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
     verts = rig.rest_xyz + np.tensordot(coeffs, rig.expression_basis, axes=1)
     if frame.lip_press:
         gap = verts[rig.press_lower] - verts[rig.press_upper]
-        verts[rig.press_vertex] += np.float32(frame.lip_press) * rig.press_weight[:, None] * gap
+        # With the upper lip raised (f, v) the lower lip meets the upper teeth, not the upper lip:
+        # the press leaves a gap the teeth show in.
+        length = np.linalg.norm(gap[:, :2], axis=1, keepdims=True)
+        teeth = np.float32(frame.upper_lip_raise * LABIODENTAL_GAP * rig.mouth_width_px)
+        closing = np.clip(1.0 - teeth / np.maximum(length, 1e-3), 0.0, 1.0).astype(np.float32)
+        verts[rig.press_vertex] += np.float32(frame.lip_press) * rig.press_weight[:, None] * gap * closing
     rot = rotation_matrix(frame.yaw_deg, frame.pitch_deg, frame.roll_deg).astype(np.float32)
     shift = np.array([frame.tx, frame.ty, 0.0], np.float32) * rig.face_height_px
     # frame.scale is the camera's (render.camera): it scales the whole person, not the head alone.
