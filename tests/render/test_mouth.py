@@ -1,6 +1,7 @@
 """Mouth interior: teeth one by one in perspective, coloured from the photo."""
 
 import numpy as np
+import pytest
 
 from facetalk.render.mouth import MouthPainter, _teeth_along, _tooth_length
 
@@ -58,3 +59,21 @@ def test_lips_pressed_over_photographed_teeth_meet_along_a_dark_line(analysis):
         on_line = luma[y - 1:y + 2, x].min()
         lips = min(luma[y - 5, x], luma[y + 5, x])
         assert on_line < lips - 20
+
+
+def test_f_and_v_leave_the_upper_teeth_showing_over_the_lower_lip(analysis):
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import LABIODENTAL_GAP, posed_vertices
+
+    rig = analysis.rig
+    mid = len(lm.LIPS_INNER_UPPER) // 2
+    upper, lower = lm.LIPS_INNER_UPPER[mid], lm.LIPS_INNER_LOWER[mid]
+
+    def gap(**params):
+        v = posed_vertices(rig, MotionFrame(t_s=0, **params))
+        return float(np.linalg.norm(v[lower, :2] - v[upper, :2]))
+
+    assert gap(jaw_open=0.3, lip_press=1.0) < 0.5  # p, b, m: shut
+    f = gap(jaw_open=0.3, lip_press=1.0, upper_lip_raise=0.5)
+    assert f == pytest.approx(0.5 * LABIODENTAL_GAP * rig.mouth_width_px, rel=0.05)
