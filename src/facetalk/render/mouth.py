@@ -188,16 +188,15 @@ class MouthPainter:
 
         # Lower teeth: rise from behind the lower lip, seen only when the jaw is well open.
         lower_h = 0.045 * mouth_w
-        rank_l, f_l, gap_l = _teeth_along(u)
-        tip_l = lower_h * _tooth_length(rank_l, f_l)
+        rank, f, gap = _teeth_along(u)  # the same teeth positions for both rows
+        tip_l = lower_h * _tooth_length(rank, f)
         lower = np.clip((tip_l - d_lower) / 1.0, 0, 1) * (across < 0.75) \
             * np.clip((opening - 0.28 * mouth_w) / (0.1 * mouth_w), 0, 1)
-        color = mix(color, self._tooth_colour(f_l, gap_l, d_lower, lower_h, depth_shade, mouth_w, lip_shadow=0.0) * 0.88,
+        color = mix(color, self._tooth_colour(f, gap, d_lower, lower_h, depth_shade, mouth_w, lip_shadow=0.0) * 0.88,
                     lower)
 
         # Upper teeth: hang from the upper lip, one by one along the arch, in its shadow at the top.
         upper_h = 0.10 * mouth_w
-        rank, f, gap = _teeth_along(u)
         upper = np.clip((upper_h * _tooth_length(rank, f) - d_upper) / 1.0, 0, 1) \
             * np.clip((0.85 - across) / 0.1, 0, 1) * (photo_gap < 0.5 * upper_h)
         return mix(color, self._tooth_colour(f, gap, d_upper, upper_h, depth_shade, mouth_w), upper)

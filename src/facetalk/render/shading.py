@@ -101,18 +101,14 @@ class FoldShader:
         out, it does not stop), fading across over about its width."""
         import cv2
 
-        seg = np.linalg.norm(np.diff(line, axis=0), axis=1)
-        at = np.concatenate([[0.0], np.cumsum(seg)]) / max(float(seg.sum()), 1e-6)
-        t = np.linspace(0.0, 1.0, 16)
-        points = np.column_stack([np.interp(t, at, line[:, 0]), np.interp(t, at, line[:, 1])])
         mask = np.zeros(shape, np.float32)
-        fixed = np.round(points * 16).astype(np.int32)
-        for k in range(len(points) - 1):
-            weight = float(np.sin(np.pi * 0.5 * (t[k] + t[k + 1])) ** 0.7)
-            segment = np.zeros_like(mask)
-            cv2.line(segment, tuple(fixed[k]), tuple(fixed[k + 1]), 1.0, 1, cv2.LINE_AA, 4)
-            mask = np.maximum(mask, weight * segment)
-        return np.minimum(cv2.GaussianBlur(mask, (0, 0), max(width_px, 0.6)) * 2.5 * max(width_px, 0.6), 1.0)
+        cv2.polylines(mask, [np.round(line * 16).astype(np.int32)], False, 1.0, 1, cv2.LINE_AA, 4)
+        mask = np.minimum(cv2.GaussianBlur(mask, (0, 0), max(width_px, 0.6)) * 2.5 * max(width_px, 0.6), 1.0)
+        # The taper: by where each pixel falls along the chord from the line's first point to its last.
+        start, chord = line[0], line[-1] - line[0]
+        yy, xx = np.mgrid[0:shape[0], 0:shape[1]]
+        t = np.clip(((xx - start[0]) * chord[0] + (yy - start[1]) * chord[1]) / max(float(chord @ chord), 1e-6), 0, 1)
+        return mask * (np.sin(np.pi * t) ** 0.7).astype(np.float32)
 
     def _crease(self, out: np.ndarray, fold: _Fold) -> None:
         pad = 4 * fold.width_px + 3
