@@ -73,6 +73,7 @@ class MouthPainter:
         own = self._photo_teeth(image[opening], skin_luma=skin_luma) if opening.sum() >= 40 else None
         if own is not None:
             self.teeth_rgb = own
+        self._lip_rgb = lip.astype(np.float64)
         self.throat_rgb = lip * np.array([0.42, 0.3, 0.3]) + 6.0
         self.tongue_rgb = lip * np.array([0.85, 0.6, 0.6])
 
@@ -163,9 +164,9 @@ class MouthPainter:
             segment = np.zeros_like(alpha)
             cv2.line(segment, tuple(pts[k]), tuple(pts[k + 1]), 1.0, 2, cv2.LINE_AA, shift)
             alpha = np.maximum(alpha, segment * 0.5 * (strength[k] + strength[k + 1]))
-        alpha = np.minimum(cv2.GaussianBlur(alpha, (0, 0), self._softness) * 1.1, 0.85)
+        alpha = np.minimum(cv2.GaussianBlur(alpha, (0, 0), self._softness) * 1.1, 0.6)
         region = out[y0:y1, x0:x1].astype(np.float32)
-        region += (self.throat_rgb - region) * alpha[..., None]
+        region += (0.5 * (self.throat_rgb + self._lip_rgb) - region) * alpha[..., None]
         out[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
 
     def _shade(self, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, u: np.ndarray,
@@ -179,11 +180,12 @@ class MouthPainter:
         color = np.broadcast_to(self.throat_rgb, (len(u), 3)) * (0.5 + 0.3 * depth_shade + 0.4 * near_lip)
 
         # Tongue: a low rounded hump behind the lower teeth, in shadow at its back.
-        # Resting low for open vowels: its back edge in shadow, its rounded top lit from the front.
+        # Resting low for open vowels: its back (the top of it, as seen) recedes into shadow, its
+        # tip behind the lower teeth catches the light; darker toward the corners.
         tongue_top = opening * (0.62 + 0.3 * across ** 2)
-        into_tongue = np.clip((d_upper - tongue_top) / (0.06 * mouth_w), 0, 1)
         tongue = np.clip((d_upper - tongue_top) / 1.5, 0, 1) * np.clip((opening - 0.15 * mouth_w) / (0.1 * mouth_w), 0, 1)
-        lit = 0.5 + 0.45 * into_tongue * (1.0 - 0.6 * across ** 2)
+        front = np.clip((d_upper - tongue_top) / np.maximum(opening - tongue_top, 1.0), 0, 1)
+        lit = (0.45 + 0.5 * front) * (1.0 - 0.5 * across ** 2)
         color = mix(color, self.tongue_rgb * depth_shade * lit[:, None], tongue)
 
         # Lower teeth: rise from behind the lower lip, seen only when the jaw is well open.

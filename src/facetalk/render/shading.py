@@ -28,6 +28,7 @@ from facetalk.motion.frame import MotionFrame, PhotoExpression
 NASOLABIAL = ((129, 203, 206, 216, 212), (358, 423, 426, 436, 432))
 OUTER_EYE_CORNERS = (lm.RIGHT_EYE_UPPER[0], lm.LEFT_EYE_UPPER[0])
 INNER_BROW_ENDS = (55, 285)
+SHADOW_TINT = np.array([0.75, 1.0, 1.1], np.float32)  # how much of R, G, B a crease darkens
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class FoldShader:
             drive = max(frame.smile, 0.0) + 0.6 * frame.upper_lip_raise + smirk
             undo = min(frame.smile, 0.0) * self._photo.smile  # undoing the photo's own smile fold
             outward = (across if side == 1 else -across) + 0.5 * up
-            folds.append(_Fold(xy[list(chain)], 0.22 * min(drive, 1.0) + 0.6 * undo, 0.018 * span,
+            folds.append(_Fold(xy[list(chain)], 0.16 * min(drive, 1.0) + 0.6 * undo, 0.024 * span,
                                outward / np.linalg.norm(outward)))
         crow = max(frame.smile - 0.4, 0.0) / 0.6
         for side, corner in enumerate(OUTER_EYE_CORNERS):
@@ -118,12 +119,13 @@ class FoldShader:
         x0, y0, x1, y1 = box
         origin = np.array([x0, y0], np.float32)
         dark = self._mask((y1 - y0, x1 - x0), fold.line - origin, fold.width_px)
-        shade = 1.0 - fold.depth * dark
+        # Skin's shadows are warm (light scattered under the skin comes back red): less red is lost.
+        shade = 1.0 - fold.depth * dark[..., None] * SHADOW_TINT
         if fold.lit_side is not None:  # the skin beside the crease bulges into the light
             lit = self._mask((y1 - y0, x1 - x0), fold.line - origin + 2.0 * fold.width_px * fold.lit_side,
                              1.5 * fold.width_px)
-            shade = shade + 0.35 * fold.depth * lit * (1.0 - dark)
-        region = out[y0:y1, x0:x1].astype(np.float32) * shade[..., None]
+            shade = shade + (0.35 * fold.depth * lit * (1.0 - dark))[..., None]
+        region = out[y0:y1, x0:x1].astype(np.float32) * shade
         out[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
 
     def _smooth(self, out: np.ndarray, fold: _Fold) -> None:
