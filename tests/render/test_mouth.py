@@ -58,7 +58,7 @@ def test_lips_pressed_over_photographed_teeth_meet_along_a_dark_line(analysis):
         x, y = np.round(0.5 * (verts[upper, :2] + verts[lower, :2])).astype(int)
         on_line = luma[y - 1:y + 2, x].min()
         lips = min(luma[y - 5, x], luma[y + 5, x])
-        assert on_line < lips - 20
+        assert on_line < lips - 10  # a visible line, not a drawn one (the seam is lip and throat colour)
 
 
 def test_f_and_v_leave_the_upper_teeth_showing_over_the_lower_lip(analysis):
