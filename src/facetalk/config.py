@@ -35,7 +35,7 @@ class MotionConfig:
     # The mouth leads the sound: each frame shows the lip model's mouth for this much later, as
     # lips and jaw move before the sound they shape. A frame waits for lookahead_s + mouth_lead_s
     # of audio past its time (the live delay).
-    mouth_lead_s: float = 0.03
+    mouth_lead_s: float = 0.02
 
     def __post_init__(self):
         if not 1 <= self.fps <= 120:

@@ -43,7 +43,7 @@ def test_stream_sends_each_frame_with_its_time(client, avatar_id, speech):
     with client.websocket_connect("/api/stream") as ws:
         ready = _start(ws, avatar_id, controls={"seed": 2}, sample_rate=SR, format="s16le")
         assert ready == {"type": "ready", "fps": 25, "width": 512, "height": 512, "sample_rate": SR,
-                         "lookahead_s": pytest.approx(0.062)}
+                         "lookahead_s": pytest.approx(0.052)}
         for start in range(0, len(pcm), 320):  # 20 ms chunks
             ws.send_bytes(pcm[start:start + 320].tobytes())
         ws.send_json({"type": "end"})
@@ -111,7 +111,7 @@ def test_stream_length_is_limited(client, avatar_id):
             ws.send_bytes(np.zeros(SR, "<i2").tobytes())
         frames, error = _frames_until_end(ws)
     assert error["type"] == "error" and "over the 4 s limit" in error["message"]
-    assert len(frames) == 99  # every frame whose audio (+ 62 ms look-ahead) came within the 4 s
+    assert len(frames) == 99  # every frame whose audio (+ 52 ms look-ahead) came within the 4 s
 
 
 def test_sessions_are_limited(client, avatar_id):
