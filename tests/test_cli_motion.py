@@ -91,3 +91,16 @@ def test_neither_speech_nor_blendshapes_is_one_line_exit_2(portrait_path, tmp_pa
     r = run("render", "--image", portrait_path, "-o", str(tmp_path / "x.mp4"))
     assert r.returncode == 2 and "--blendshapes" in r.stderr and len(r.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x.mp4").exists()
+
+
+def test_blendshapes_refuse_motion_controls_and_motion_out_over_the_video(portrait_path, wav, tmp_path):
+    csv_path = tmp_path / "m.csv"
+    r = run("render", "--image", portrait_path, "--audio", str(wav), "-o", str(tmp_path / "a.mp4"), "--size", "128",
+            "--motion-out", str(csv_path), "-q")
+    assert r.returncode == 0, r.stderr
+    r = run("render", "--image", portrait_path, "--blendshapes", str(csv_path), "--emotion", "sad",
+            "-o", str(tmp_path / "b.mp4"), "--size", "128")
+    assert r.returncode == 2 and "drop --emotion" in r.stderr and not (tmp_path / "b.mp4").exists()
+    r = run("render", "--image", portrait_path, "--audio", str(wav), "-o", str(tmp_path / "c.mp4"),
+            "--motion-out", str(tmp_path / "c.mp4"), "--size", "128")
+    assert r.returncode == 2 and "video's own path" in r.stderr and not (tmp_path / "c.mp4").exists()

@@ -105,6 +105,24 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+# Controls that make the motion: with --blendshapes the file does, so they may not be given too.
+_MOTION_OPTIONS = ("controls", "emotion", "emotion_strength", "gaze", "distance", "head_motion", "blink_rate",
+                   "expressiveness", "animate")
+
+
+def _check_outputs(args: argparse.Namespace, out: Path) -> None:
+    """One-line refusals of combinations that would lose work: a motion file over the video, or
+    motion controls beside a blendshape file that sets the motion itself."""
+    if args.motion_out and Path(args.motion_out).resolve() == out.resolve():
+        raise InputError(f"--motion-out '{args.motion_out}' is the video's own path")
+    if args.blendshapes:
+        defaults = _parser().parse_args(["render", "--image", "photo", "-o", "video.mp4"])
+        given = [name for name in _MOTION_OPTIONS if getattr(args, name) != getattr(defaults, name)]
+        if given:
+            flags = ", ".join("--" + name.replace("_", "-") for name in given)
+            raise InputError(f"--blendshapes sets the motion: drop {flags}")
+
+
 def _render(args: argparse.Namespace) -> int:
     import numpy as np
 
@@ -133,6 +151,7 @@ def _render(args: argparse.Namespace) -> int:
 
     if not (args.audio or args.text or args.blendshapes):
         raise InputError("give the speech (--audio or --text) or the motion (--blendshapes)")
+    _check_outputs(args, out)
     motions = read_blendshapes(args.blendshapes, fps=args.fps) if args.blendshapes else None
     photo = load_image(args.image)
     sr = config.video.audio_sr

@@ -134,10 +134,14 @@ class Animator:
                               on_frame: Callable[[RenderedFrame], None] | None = None) -> Path:
         """Writes an MP4 of the photo moved by given motion (one MotionFrame per video frame, as
         `io.read_blendshapes` gives from a Live Link Face CSV), with `audio` muxed if given (the
-        lips still follow the motion), else silence of the same length."""
+        lips still follow the motion; cut or padded with silence to the motion's length), else
+        silence."""
         motions = list(motions)
         sr = self.config.video.audio_sr
-        audio = np.zeros(int(round(len(motions) * sr / self.fps)), np.float32) if audio is None else _mono_float(audio)
+        n_samples = int(round(len(motions) * sr / self.fps))
+        # The audio is cut or padded with silence to the motion's length: the video and its sound end together.
+        audio = np.zeros(0, np.float32) if audio is None else _mono_float(audio)[:n_samples]
+        audio = np.pad(audio, (0, n_samples - len(audio)))
         frames = (self._frame(i, motion, self._renderer) for i, motion in enumerate(motions))
         return self._write(frames, path, audio=audio, seed=self.config.controls.seed, motion_path=motion_path,
                            on_frame=on_frame)

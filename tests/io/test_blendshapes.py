@@ -17,7 +17,8 @@ def test_blendshape_csv_round_trip_and_errors(tmp_path, caplog):
         for frame in frames:
             writer.write(frame)
     header = path.read_text().splitlines()[0].split(",")
-    assert header[:3] == ["Timecode", "BlendShapeCount", "EyeBlinkLeft"] and len(header) == 2 + 61 + 3
+    assert header[:3] == ["Timecode", "BlendShapeCount", "EyeBlinkLeft"]
+    assert len(header) == 2 + 61 + len(arkit.EXTRA) + 1
     back = read_blendshapes(path, fps=25)
     assert len(back) == len(frames)
     for a, b in zip(frames, back):
@@ -42,3 +43,44 @@ def test_blendshape_csv_round_trip_and_errors(tmp_path, caplog):
         (tmp_path / "bad.csv").write_text(text)
         with pytest.raises(InputError, match=words):
             read_blendshapes(tmp_path / "bad.csv", fps=25)
+
+
+@pytest.mark.parametrize("fps, n", [(15, 60), (60, 30), (25, 10), (12, 7)])
+def test_any_frame_rate_and_length_round_trips(tmp_path, fps, n):
+    """facetalk's own times travel with the file: no rate is guessed from the timecodes."""
+    from facetalk.io.motion import MotionWriter, read_blendshapes
+    from facetalk.motion.frame import MotionFrame
+
+    path = tmp_path / "m.csv"
+    with MotionWriter(path, fps=fps) as writer:
+        for i in range(n):
+            writer.write(MotionFrame(t_s=i / fps, jaw_open=i / n, smile=1.0, smirk=0.4))
+    back = read_blendshapes(path, fps=fps)
+    assert len(back) == n and back[-1].t_s == pytest.approx((n - 1) / fps)
+    assert back[-1].jaw_open == pytest.approx((n - 1) / n) and back[-1].smirk == pytest.approx(0.4)
+
+
+def test_bad_zoom_angles_and_bytes(tmp_path, caplog):
+    from facetalk.errors import InputError
+    from facetalk.io.motion import MotionWriter, read_blendshapes
+    from facetalk.motion.frame import MotionFrame
+
+    path = tmp_path / "m.csv"
+    with MotionWriter(path, fps=25) as writer:
+        writer.write(MotionFrame(t_s=0.0))
+        writer.write(MotionFrame(t_s=0.04, scale=0.5))
+    text = path.read_text()
+    (tmp_path / "zoom.csv").write_text(text.replace("0.500000000", "0.000000000"))
+    with pytest.raises(InputError, match="FacetalkCameraZoom must be 0.5..2"):
+        read_blendshapes(tmp_path / "zoom.csv", fps=25)
+    lines = text.splitlines()
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("HeadYaw")] = "90"  # degrees where radians belong
+    (tmp_path / "angles.csv").write_text("\n".join([lines[0], ",".join(cells), lines[2]]) + "\n")
+    with caplog.at_level("WARNING"):
+        frames = read_blendshapes(tmp_path / "angles.csv", fps=25)
+    assert abs(frames[0].yaw_deg) <= 60.0 + 1e-6 and any("clipped" in r.message for r in caplog.records)
+    (tmp_path / "binary.csv").write_bytes(b"\xff\xfe\x00\x81garbage")
+    with pytest.raises(InputError, match="not a CSV text file"):
+        read_blendshapes(tmp_path / "binary.csv", fps=25)

@@ -10,7 +10,7 @@ from facetalk.render.shading import NASOLABIAL, FoldShader
 def _paint(analysis, photo=PhotoExpression(), image=None, **params):
     frame = MotionFrame(t_s=0, **params)
     out = np.full(analysis.image.shape, 128, np.uint8) if image is None else image.copy()
-    FoldShader(analysis.rig, photo).paint(out, posed_vertices(analysis.rig, frame), frame)
+    FoldShader(photo=photo).paint(out, posed_vertices(analysis.rig, frame), frame)
     return out
 
 

@@ -2,8 +2,8 @@
 
 Zooming out shows what lies beyond the frame's edges: the photo itself where it has pixels (the
 rest of the body, more background), and elsewhere its background extended smoothly. The
-surround covers twice the frame's extent about the frame's centre, at half the frame's scale:
-at the farthest distance (2) it is shown at exactly its resolution.
+surround covers three times the frame's extent about the frame's centre, at a third of the
+frame's scale: at the farthest distance (2) it is shown at two thirds of its resolution.
 """
 
 from __future__ import annotations
@@ -15,7 +15,10 @@ import numpy as np
 from facetalk.face.appearance import PersonSegmenter, fill_holes
 from facetalk.face.framing import CropBox
 
-EXTENT = 2.0  # the surround spans this many frame widths (and heights), centred on the frame
+# The surround spans this many frame widths (and heights), centred on the frame: at the farthest
+# distance (2) the view spans twice the frame about the face, which may sit off the frame's centre
+# (a whole-photo crop), and moves down to keep a cut-off body cut by the frame.
+EXTENT = 3.0
 EDGE_FADE_PX = 12.0  # surround pixels over which the photo's edges fade into its extended background
 
 
@@ -44,7 +47,7 @@ def build_surround(photo: np.ndarray, box: CropBox, *, frame_hw: tuple[int, int]
     import cv2
 
     frame_h, frame_w = frame_hw
-    scale = 1.0 / EXTENT
+    scale = 1.0 / EXTENT  # as many pixels as the frame
     out_w, out_h = int(round(frame_w * EXTENT * scale)), int(round(frame_h * EXTENT * scale))
     # Surround pixel (i, j) <- photo point origin + (j, i) * step.
     step = box.width / frame_w / scale

@@ -22,8 +22,11 @@ from facetalk.motion.frame import MotionFrame
 log = logging.getLogger(__name__)
 
 # Frame rates a Live Link Face timecode's frame field is read against: the smallest above the
-# highest frame number in the file.
+# highest frame number in the file (a file facetalk wrote carries its exact times instead).
 TIMECODE_RATES = (24, 25, 30, 48, 50, 60, 100, 120)
+EXACT_TIME = "FacetalkTime_s"
+MAX_ROTATION_RAD = math.radians(60)  # beyond this a file's angles are not radians of a head
+CAMERA_ZOOM = (0.5, 2.0)
 
 
 class MotionWriter:
@@ -38,7 +41,7 @@ class MotionWriter:
         self._csv = None
         if self.path.suffix.lower() == ".csv":
             self._csv = csv.writer(self._file)
-            self._csv.writerow(["Timecode", "BlendShapeCount", *arkit.COLUMNS, *arkit.EXTRA])
+            self._csv.writerow(["Timecode", "BlendShapeCount", *arkit.COLUMNS, *arkit.EXTRA, EXACT_TIME])
 
     def write(self, frame: MotionFrame) -> None:
         if self._csv is None:
@@ -46,7 +49,7 @@ class MotionWriter:
             return
         values = arkit.to_arkit(frame)
         cells = (f"{v:.9f}".replace("-0.000000000", "0.000000000") for v in values)
-        self._csv.writerow([_timecode(frame.t_s, self._fps), len(arkit.COLUMNS), *cells])
+        self._csv.writerow([_timecode(frame.t_s, self._fps), len(arkit.COLUMNS), *cells, f"{frame.t_s:.9f}"])
 
     def __enter__(self) -> "MotionWriter":
         return self
@@ -86,10 +89,22 @@ def read_blendshapes(path: str | os.PathLike[str], *, fps: int) -> list[MotionFr
     columns by name in any order), resampled linearly from its own frame times. Blendshapes
     outside 0..1 are clipped, with one warning."""
     path = input_file(path, what="blendshape file")
-    times, values = _read_csv(path)
-    clipped = (values[:, :len(arkit.BLENDSHAPES)] < -1e-6) | (values[:, :len(arkit.BLENDSHAPES)] > 1 + 1e-6)
-    if clipped.any():
-        log.warning("%s: %d blendshape values outside 0..1 clipped", path, int(clipped.sum()))
+    try:
+        times, values = _read_csv(path)
+    except (UnicodeDecodeError, csv.Error) as err:
+        raise InputError(f"cannot read blendshape file '{path}': not a CSV text file ({type(err).__name__})") from None
+    n_shapes = len(arkit.BLENDSHAPES)
+    rotations = values[:, n_shapes:len(arkit.COLUMNS)]
+    clipped = (values[:, :n_shapes] < -1e-6) | (values[:, :n_shapes] > 1 + 1e-6)
+    turned = np.abs(rotations) > MAX_ROTATION_RAD
+    if clipped.any() or turned.any():
+        log.warning("%s: %d blendshape values outside 0..1 and %d rotations beyond %.0f degrees clipped",
+                    path, int(clipped.sum()), int(turned.sum()), math.degrees(MAX_ROTATION_RAD))
+    values[:, n_shapes:len(arkit.COLUMNS)] = np.clip(rotations, -MAX_ROTATION_RAD, MAX_ROTATION_RAD)
+    zoom = values[:, len(arkit.COLUMNS) + arkit.EXTRA.index("FacetalkCameraZoom")]
+    if np.any((zoom < CAMERA_ZOOM[0]) | (zoom > CAMERA_ZOOM[1])):
+        raise InputError(f"cannot read blendshape file '{path}': FacetalkCameraZoom must be "
+                         f"{CAMERA_ZOOM[0]}..{CAMERA_ZOOM[1]}")
     times = times - times[0]
     out_t = np.arange(int(math.floor(times[-1] * fps + 1e-6)) + 1) / fps
     columns = np.stack([np.interp(out_t, times, values[:, k]) for k in range(values.shape[1])], axis=1)
@@ -97,8 +112,9 @@ def read_blendshapes(path: str | os.PathLike[str], *, fps: int) -> list[MotionFr
 
 
 def _read_csv(path: Path) -> tuple[np.ndarray, np.ndarray]:
-    """(T,) frame times in s (increasing) and (T, 64) values in arkit.COLUMNS + EXTRA order (the
-    extra columns at their defaults if the file has none)."""
+    """(T,) frame times in s (increasing) and (T, 66) values in arkit.COLUMNS + EXTRA order (the
+    extra columns at their defaults if the file has none). Times are the file's exact ones if it
+    has them (facetalk's column), else its timecodes at the rate they imply."""
     def bad(why: str) -> InputError:
         return InputError(f"cannot read blendshape file '{path}': {why}")
 
@@ -112,6 +128,8 @@ def _read_csv(path: Path) -> tuple[np.ndarray, np.ndarray]:
         raise bad(f"missing columns {', '.join(missing[:8])}{' ...' if len(missing) > 8 else ''}")
     index = [header.index(name) for name in arkit.COLUMNS]
     extra = [header.index(name) if name in header else None for name in arkit.EXTRA]
+    exact_at = header.index(EXACT_TIME) if EXACT_TIME in header else None
+    exact = []
     stamps, values = [], []
     for line_no, row in enumerate(rows[1:], 2):
         if not any(cell.strip() for cell in row):
@@ -121,15 +139,20 @@ def _read_csv(path: Path) -> tuple[np.ndarray, np.ndarray]:
         try:
             values.append([float(row[i]) for i in index]
                           + [default if i is None else float(row[i]) for i, default in zip(extra, arkit.EXTRA_DEFAULTS)])
+            if exact_at is not None:
+                exact.append(float(row[exact_at]))
         except ValueError:
             raise bad(f"line {line_no}: a cell is not a number") from None
-        if not all(math.isfinite(v) for v in values[-1]):
+        if not all(math.isfinite(v) for v in values[-1][:len(arkit.COLUMNS)]):
             raise bad(f"line {line_no}: a cell is not a finite number")
         stamps.append(_parse_timecode(row[header.index("Timecode")], bad=lambda why, n=line_no: bad(f"line {n}: {why}")))
     if len(values) < 1:
         raise bad("it has no frames")
-    rate = next((r for r in TIMECODE_RATES if r > max(frame for *_, frame, _ in stamps)), TIMECODE_RATES[-1])
-    times = np.array([h * 3600 + m * 60 + s + (frame + sub) / rate for h, m, s, frame, sub in stamps])
+    if exact_at is not None:
+        times = np.array(exact)
+    else:
+        rate = next((r for r in TIMECODE_RATES if r > max(frame for *_, frame, _ in stamps)), TIMECODE_RATES[-1])
+        times = np.array([h * 3600 + m * 60 + s + (frame + sub) / rate for h, m, s, frame, sub in stamps])
     if len(times) > 1 and np.any(np.diff(times) <= 0):
         raise bad("its timecodes do not increase")
     return times, np.array(values)

@@ -2,14 +2,16 @@
 
 The 52 ARKit blendshapes (0..1, by Apple's names, as iPhone face capture, Live Link Face,
 Audio2Face, VRM and three.js avatars exchange them) plus head and eye yaw/pitch/roll are the 61
-values of a Live Link Face frame. facetalk's parameters map onto them one way, and back exactly
-for what facetalk writes: a signed parameter splits into two one-sided shapes (smile: mouthSmile
+values of a Live Link Face frame. facetalk's parameters map onto them one way, and back (with
+facetalk's own columns, exactly): a signed parameter splits into two one-sided shapes (smile: mouthSmile
 or mouthFrown; lip_spread: mouthStretch or mouthPucker; brow_raise: browOuterUp or browDown;
 blink: eyeBlink or, below 0, eyeWide; gaze: eyeLook*). Shapes facetalk has no parameter for
 (cheekPuff, jawLeft, mouthRollLower, tongueOut, ...) are written as 0 and ignored when read.
 A frown beyond smile = -1 (an emotion undoing a smiling photo's own smile) is written as
 mouthFrown = 1. Rotations are in radians, in facetalk's convention (yaw + turns the face toward the image's
-right, pitch + nods down, roll + clockwise); translation and camera distance are not carried.
+right, pitch + nods down, roll + clockwise). What the 61 values cannot carry (head translation,
+camera zoom, and smile and smirk where together they pass what the shapes hold) goes in
+facetalk's own columns (EXTRA), which other readers ignore.
 """
 
 from __future__ import annotations
@@ -37,17 +39,18 @@ ROTATIONS = ("HeadYaw", "HeadPitch", "HeadRoll", "LeftEyeYaw", "LeftEyePitch", "
 COLUMNS = BLENDSHAPES + ROTATIONS  # a Live Link Face frame, in its order
 # What a Live Link Face frame cannot carry, in columns of facetalk's own after its 61 (other
 # readers ignore them; without them a file reads as no translation, camera at 1).
-EXTRA = ("FacetalkHeadX", "FacetalkHeadY", "FacetalkCameraZoom")
-EXTRA_DEFAULTS = (0.0, 0.0, 1.0)
+# Smile and smirk are carried too: together they can exceed what the one-sided shapes hold.
+EXTRA = ("FacetalkHeadX", "FacetalkHeadY", "FacetalkCameraZoom", "FacetalkSmile", "FacetalkSmirk")
+EXTRA_DEFAULTS = (0.0, 0.0, 1.0, math.nan, math.nan)  # NaN: derive from the ARKit shapes
 WIDE_BLINK = 0.3  # blink = -0.3 is eyeWide = 1
 _INDEX = {name: i for i, name in enumerate(COLUMNS)}
 
 
 def to_arkit(frame: MotionFrame) -> np.ndarray:
-    """(64,) float64: the frame as COLUMNS + EXTRA values (blendshapes 0..1, rotations in
-    radians, head translation in face heights, camera zoom)."""
+    """(66,) float64: the frame as COLUMNS + EXTRA values (blendshapes 0..1, rotations in
+    radians, head translation in face heights, camera zoom, smile and smirk)."""
     v = np.zeros(len(COLUMNS) + len(EXTRA))
-    v[len(COLUMNS):] = (frame.tx, frame.ty, frame.scale)
+    v[len(COLUMNS):] = (frame.tx, frame.ty, frame.scale, frame.smile, frame.smirk)
 
     def put(names: tuple[str, ...], value: float) -> None:
         for name in names:
@@ -86,7 +89,8 @@ def to_arkit(frame: MotionFrame) -> np.ndarray:
 
 
 def from_arkit(values: np.ndarray, *, t_s: float) -> MotionFrame:
-    """The MotionFrame of (64,) COLUMNS + EXTRA values (blendshapes clipped to 0..1)."""
+    """The MotionFrame of (66,) COLUMNS + EXTRA values (blendshapes clipped to 0..1; NaN extras
+    at their defaults, smile and smirk then from the shapes)."""
     v = {name: float(x) for name, x in zip(COLUMNS + EXTRA, np.asarray(values, np.float64))}
     shape = {name: min(max(v[name], 0.0), 1.0) for name in BLENDSHAPES}
 
@@ -95,12 +99,14 @@ def from_arkit(values: np.ndarray, *, t_s: float) -> MotionFrame:
 
     smile_left, smile_right = shape["MouthSmileLeft"], shape["MouthSmileRight"]
     both = min(smile_left, smile_right)
+    smile = v["FacetalkSmile"] if math.isfinite(v["FacetalkSmile"]) else both - pair("MouthFrown")
+    smirk = v["FacetalkSmirk"] if math.isfinite(v["FacetalkSmirk"]) else smile_left - smile_right
     return MotionFrame(
         t_s=t_s, yaw_deg=math.degrees(v["HeadYaw"]), pitch_deg=math.degrees(v["HeadPitch"]),
         roll_deg=math.degrees(v["HeadRoll"]), tx=v["FacetalkHeadX"], ty=v["FacetalkHeadY"],
         scale=v["FacetalkCameraZoom"],
         jaw_open=shape["JawOpen"], lip_spread=pair("MouthStretch") - shape["MouthPucker"],
-        smile=both - pair("MouthFrown"), smirk=smile_left - smile_right,
+        smile=smile, smirk=smirk,
         upper_lip_raise=pair("MouthUpperUp"), lower_lip_depress=pair("MouthLowerDown"),
         brow_raise=pair("BrowOuterUp") - pair("BrowDown"), brow_inner_raise=shape["BrowInnerUp"],
         blink_left=shape["EyeBlinkLeft"] - WIDE_BLINK * shape["EyeWideLeft"],

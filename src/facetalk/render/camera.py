@@ -2,8 +2,8 @@
 
 A camera moving away (distance d > 1) shows the person 1/d as large, and, being nearer to the
 person than to the background, the background shrinks less (1/sqrt(d): parallax). What comes
-into view beyond the frame's edges is the photo around the crop (face.surround), at half the
-frame's scale; beyond the photo, its background extended. Where the photo cuts the body at its
+into view beyond the frame's edges is the photo around the crop (face.surround), at a third of
+the frame's scale; beyond the photo, its background extended. Where the photo cuts the body at its
 bottom edge, the camera keeps that edge at the frame's bottom instead of showing the body end in
 mid-air (as a camera tilting down with the move would).
 """

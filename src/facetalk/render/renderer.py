@@ -47,10 +47,12 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
     verts = rig.rest_xyz + np.tensordot(coeffs, rig.expression_basis, axes=1)
     if frame.lip_press:
         gap = verts[rig.press_lower] - verts[rig.press_upper]
-        # With the upper lip raised (f, v) the lower lip meets the upper teeth, not the upper lip:
-        # the press leaves a gap the teeth show in.
+        # With the upper lip raised and the lips pressed only partly (f, v: press about 0.5), the
+        # lower lip meets the upper teeth, not the upper lip: the press leaves a gap the teeth show
+        # in. A full press (p, b, m) shuts the lips whatever raises the upper lip (disgust).
         length = np.linalg.norm(gap[:, :2], axis=1, keepdims=True)
-        teeth = np.float32(frame.upper_lip_raise * LABIODENTAL_GAP * rig.mouth_width_px)
+        labiodental = frame.upper_lip_raise * 4.0 * frame.lip_press * (1.0 - frame.lip_press)
+        teeth = np.float32(labiodental * LABIODENTAL_GAP * rig.mouth_width_px)
         closing = np.clip(1.0 - teeth / np.maximum(length, 1e-3), 0.0, 1.0).astype(np.float32)
         verts[rig.press_vertex] += np.float32(frame.lip_press) * rig.press_weight[:, None] * gap * closing
     rot = rotation_matrix(frame.yaw_deg, frame.pitch_deg, frame.roll_deg).astype(np.float32)
@@ -96,7 +98,7 @@ class Renderer:
         self._mouth = MouthPainter(self.rig, image, app.grain, softness_px=0.5 * max(upscale, 1.0) + 0.2)
         self._lids = LidPainter(app.lids, app.grain)
         self._camera = Camera.for_analysis(analysis)
-        self._folds = FoldShader(self.rig, analysis.expression)
+        self._folds = FoldShader(photo=analysis.expression)
         self._cv2 = cv2
 
     def render(self, frame: MotionFrame) -> np.ndarray:

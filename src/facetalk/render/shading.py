@@ -21,7 +21,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from facetalk.face import landmarks as lm
-from facetalk.face.rig import FaceRig
 from facetalk.motion.frame import MotionFrame, PhotoExpression
 
 # Landmark chains: nose wing to beside the mouth corner (subject's right, left).
@@ -45,7 +44,8 @@ class _Fold:
 class FoldShader:
     """Draws expression folds into rendered frames of one photo."""
 
-    def __init__(self, rig: FaceRig, photo: PhotoExpression):
+    def __init__(self, *, photo: PhotoExpression):
+        """`photo`: the photo's own expression (a smile it shows is smoothed when undone)."""
         self._photo = photo
 
     def paint(self, out: np.ndarray, verts: np.ndarray, frame: MotionFrame) -> None:
