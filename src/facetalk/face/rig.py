@@ -44,6 +44,9 @@ LID_SKIN_REACH = 0.10
 # How far smile = 1 raises the mouth corners, in mouth widths.
 SMILE_CORNER_LIFT = 0.10
 
+# Share of the eye opening the lower lid rises at smile = 1 (cheeks pushing it up).
+SMILE_SQUINT = 0.2
+
 # Share of the jaw's drop the mouth corners follow.
 JAW_CORNER_SHARE = 0.45
 
@@ -416,3 +419,11 @@ def _eye_bases(basis, k, side, rest, u, v, frame, pts, upper, lower, iris, ipd) 
     gy[iris_ids] = min(0.35 * float(opening[iris[0]]), 0.12 * eye_w)
     basis[k["gaze_x"], :, :2] += frame.to_image(gx, np.zeros_like(u))
     basis[k["gaze_y"], :, :2] += frame.to_image(np.zeros_like(u), gy)
+
+    # A smile's cheeks push the lower lid up (the Duchenne squint): the lower margin rises by a
+    # share of the opening, the skin below it less the farther down it lies.
+    below = span & (v >= low_v_at - 1e-3) & (np.arange(len(u)) < lm.N_LANDMARKS)
+    squint = np.zeros_like(u)
+    squint[below] = -SMILE_SQUINT * opening[below] * np.exp(-(v[below] - low_v_at[below]) / (0.12 * ipd))
+    squint[[upper[0], upper[-1]]] = 0.0  # eye corners stay
+    basis[k["smile"], :, :2] += frame.to_image(np.zeros_like(u), squint)
