@@ -68,3 +68,18 @@ def test_nearer_zooms_in_without_the_surround(framed):
     _, analysis, renderer = framed
     out = renderer.render(MotionFrame(t_s=0, scale=1.25))
     assert out.shape == analysis.image.shape and renderer._camera._view(1.25).own is None
+
+
+@pytest.mark.parametrize("crop", ["face", "full"])
+def test_the_farthest_view_stays_inside_the_surround(portrait, crop):
+    """At distance 2 every pixel the camera shows comes from the surround's own pixels (none
+    copied outward from its edge), whether the face is centred or not."""
+    analysis = analyse_face(portrait, framing=FramingConfig(crop=crop), source="astronaut.jpg")
+    camera = Renderer(analysis)._camera
+    surround = analysis.surround
+    for zoom in (0.5, np.sqrt(0.5)):  # the person and the background's zoom at distance 2
+        qx, qy, _ = camera._maps(zoom, camera._shift(0.5))
+        sx = surround.frame_origin_px[0] + qx * surround.scale
+        sy = surround.frame_origin_px[1] + qy * surround.scale
+        h, w = surround.rgb.shape[:2]
+        assert sx.min() >= 0 and sy.min() >= 0 and sx.max() <= w - 1 and sy.max() <= h - 1
