@@ -35,6 +35,8 @@ class EyeSprite:
     corner_indices: tuple[int, int]
 
 
+LUMA = np.array([0.299, 0.587, 0.114], np.float32)  # RGB -> luma (Rec. 601)
+
 # Where a closed lid's skin colour is read: this band above the open upper lid margin, in eye
 # distances (ipd); below it lie the lashes, above it (on most faces) the crease and the brow.
 LID_SKIN_BAND = (0.05, 0.13)
@@ -147,7 +149,7 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
     # white on either side (keeping the lid's shadow gradient), smoothed grown fill elsewhere.
     others = inner & ~disc
     if others.sum() >= 4 and iris_px.any():
-        luma = patch @ np.array([0.299, 0.587, 0.114], np.float32)
+        luma = patch @ LUMA
         known = others & (luma >= np.percentile(luma[others], 50))
         filled = fill_holes(patch, known)
         for row in np.nonzero(iris_px.any(axis=1))[0]:
@@ -192,9 +194,8 @@ def read_lid_skin(image: np.ndarray, pts: np.ndarray, upper: tuple[int, ...], lo
         dist = np.linspace(lo, hi, n) * ipd
         return _sample(image, base[:, None, :] + dist[None, :, None] * up).reshape(len(a), n, 3)
 
-    luma_weights = np.array([0.299, 0.587, 0.114], np.float32)
     rgb = band(*LID_SKIN_BAND, 6)
-    luma = rgb @ luma_weights
+    luma = rgb @ LUMA
     # Skin is the band's light part: lashes, brow hairs, frames and the crease's shadow are darker,
     # and on hooded or made-up lids they may fill most of it.
     skin = luma >= 0.85 * np.percentile(luma, 90)
@@ -204,11 +205,11 @@ def read_lid_skin(image: np.ndarray, pts: np.ndarray, upper: tuple[int, ...], lo
     # darker than the cheek below the eye, so such a profile is drawn toward the cheek's colour.
     cheek = np.median(_sample(image, xy[list(lower[1:-1])] - np.linspace(0.15, 0.3, 4)[:, None, None] * ipd * up)
                       .reshape(-1, 3), axis=0)
-    cheek_luma = float(cheek @ luma_weights)
-    darker = np.clip((0.75 * cheek_luma - profile @ luma_weights) / (0.3 * max(cheek_luma, 1.0)), 0.0, 1.0)
+    cheek_luma = float(cheek @ LUMA)
+    darker = np.clip((0.75 * cheek_luma - profile @ LUMA) / (0.3 * max(cheek_luma, 1.0)), 0.0, 1.0)
     profile += (0.85 * cheek - profile) * darker[:, None]
     lash = band(0.0, 0.04, 4).reshape(-1, 3)
-    lash_luma = lash @ luma_weights
+    lash_luma = lash @ LUMA
     lash_rgb = lash[lash_luma <= np.percentile(lash_luma, 15)].mean(axis=0)
     # A shut eye's lash line is darker than its lid whatever the photo's lashes (a sketch's are faint).
     lash_rgb = np.minimum(lash_rgb, 0.45 * overall)
@@ -216,8 +217,8 @@ def read_lid_skin(image: np.ndarray, pts: np.ndarray, upper: tuple[int, ...], lo
     mid = (a > 0.3) & (a < 0.7)
     steps = np.linspace(0.0, LASH_BAND_MAX, 25)
     rising = _sample(image, base[mid][:, None, :] + steps[None, :, None] * ipd * up).reshape(mid.sum(), len(steps), 3)
-    rising_luma = np.median(rising @ luma_weights, axis=0)
-    skin_luma = float(np.median(profile[mid] @ luma_weights))
+    rising_luma = np.median(rising @ LUMA, axis=0)
+    skin_luma = float(np.median(profile[mid] @ LUMA))
     i_dark = int(np.argmin(rising_luma[: len(steps) // 2]))
     darkest = float(rising_luma[i_dark])
     above = np.arange(len(steps)) > i_dark  # the band ends above its darkest row, not below it

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from facetalk.face.appearance import EyeSprite, LidSkin
+from facetalk.face.appearance import LUMA, EyeSprite, LidSkin
 from facetalk.face.rig import MATERIAL_EYE, FaceRig, smoothstep
-from facetalk.render.sampling import bilinear, material_lookup
+from facetalk.render.sampling import bilinear, material_lookup, pixel_box
 
 
 class IrisPainter:
@@ -116,8 +116,7 @@ def _skin_near(out: np.ndarray, points: np.ndarray, lid_colour: np.ndarray) -> n
     """(N, 3) colours of the frame at `points`; where lashes or a low brow's shadow make one much
     darker than the lid's own colour there, it is drawn toward that colour."""
     colour = bilinear(out, points)
-    luma = np.array([0.299, 0.587, 0.114], np.float32)
-    dark = np.clip((0.45 * (lid_colour @ luma) - colour @ luma) / 40.0, 0.0, 1.0)
+    dark = np.clip((0.45 * (lid_colour @ LUMA) - colour @ LUMA) / 40.0, 0.0, 1.0)
     return colour + (lid_colour - colour) * dark[:, None]
 
 
@@ -152,12 +151,10 @@ class LidPainter:
         lash = min(LASH_WIDTH * eye.width, LASH_OF_OPENING * eye.opening_px())
         raised = (eye.upper_open[0], eye.upper_open[1] - lid.lash_band * eye.width)
         corners = np.concatenate([eye.to_image(*eye.lower), eye.to_image(*raised)])
-        pad = (LASH_FRINGE + 1.0) * lash + 2.0
-        h, w = out.shape[:2]
-        x0, y0 = np.maximum(np.floor(corners.min(axis=0) - pad).astype(int), 0)
-        x1, y1 = np.minimum(np.ceil(corners.max(axis=0) + pad).astype(int) + 1, (w, h))
-        if x0 >= x1 or y0 >= y1:
+        box = pixel_box(corners, pad=(LASH_FRINGE + 1.0) * lash + 2.0, shape=out.shape)
+        if box is None:
             return
+        x0, y0, x1, y1 = box
         a, b = eye.coords(x0, y0, x1, y1)
         top, edge, bottom = np.interp(a, *eye.upper_open), np.interp(a, *eye.upper), np.interp(a, *eye.lower)
         closure = np.clip((edge - top) / np.clip(bottom - top, 1e-3, None), 0.0, 1.0)

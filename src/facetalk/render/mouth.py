@@ -13,10 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 from facetalk.face import landmarks as lm
+from facetalk.face.appearance import LUMA
 from facetalk.face.rig import MATERIAL_CAVITY, FaceRig
 from facetalk.render.sampling import bilinear, material_lookup, mix
-
-LUMA = np.array([0.299, 0.587, 0.114])
 
 
 def _polygon_mask(shape: tuple[int, int], polygon_xy: np.ndarray) -> np.ndarray:

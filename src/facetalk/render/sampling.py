@@ -25,3 +25,12 @@ def material_lookup(material: np.ndarray) -> np.ndarray:
 def mix(base: np.ndarray, layer: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     """base + (layer - base) * alpha, with alpha (N,) over (N, C) colours."""
     return base + (np.broadcast_to(layer, base.shape) - base) * alpha[:, None]
+
+
+def pixel_box(points: np.ndarray, *, pad: float, shape: tuple[int, ...]) -> tuple[int, int, int, int] | None:
+    """(x0, y0, x1, y1) of the pixels within `pad` of (N, 2) points, clipped to an image of
+    `shape` (H, W, ...); None if nothing of it lies in the image."""
+    h, w = shape[:2]
+    x0, y0 = np.maximum(np.floor(points.min(axis=0) - pad).astype(int), 0)
+    x1, y1 = np.minimum(np.ceil(points.max(axis=0) + pad).astype(int) + 1, (w, h))
+    return (int(x0), int(y0), int(x1), int(y1)) if x0 < x1 and y0 < y1 else None

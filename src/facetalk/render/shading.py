@@ -22,6 +22,7 @@ import numpy as np
 
 from facetalk.face import landmarks as lm
 from facetalk.motion.frame import MotionFrame, PhotoExpression
+from facetalk.render.sampling import pixel_box
 
 # Landmark chains: nose wing to beside the mouth corner (subject's right, left).
 NASOLABIAL = ((129, 203, 206, 216, 212), (358, 423, 426, 436, 432))
@@ -90,13 +91,6 @@ class FoldShader:
             folds.append(_Fold(np.stack([base - 0.01 * span * up, base + 0.09 * span * up]), 0.12 * frown, 0.016 * span, None))
         return folds
 
-    @staticmethod
-    def _box(out: np.ndarray, line: np.ndarray, pad: float) -> tuple[int, int, int, int] | None:
-        h, w = out.shape[:2]
-        x0, y0 = np.maximum(np.floor(line.min(axis=0) - pad).astype(int), 0)
-        x1, y1 = np.minimum(np.ceil(line.max(axis=0) + pad).astype(int) + 1, (w, h))
-        return (int(x0), int(y0), int(x1), int(y1)) if x0 < x1 and y0 < y1 else None
-
     def _mask(self, shape: tuple[int, int], line: np.ndarray, width_px: float) -> np.ndarray:
         """(h, w) float32 soft line, 1 along its middle, tapering to 0 at its ends (a crease fades
         out, it does not stop), fading across over about its width."""
@@ -113,7 +107,7 @@ class FoldShader:
 
     def _crease(self, out: np.ndarray, fold: _Fold) -> None:
         pad = 4 * fold.width_px + 3
-        box = self._box(out, fold.line, pad)
+        box = pixel_box(fold.line, pad=pad, shape=out.shape)
         if box is None:
             return
         x0, y0, x1, y1 = box
@@ -134,7 +128,7 @@ class FoldShader:
         import cv2
 
         pad = 6 * fold.width_px + 3
-        box = self._box(out, fold.line, pad)
+        box = pixel_box(fold.line, pad=pad, shape=out.shape)
         if box is None:
             return
         x0, y0, x1, y1 = box
