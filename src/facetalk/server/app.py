@@ -10,7 +10,6 @@ from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 import anyio
 from fastapi import FastAPI, File, Form, HTTPException, UploadFile, WebSocket
@@ -18,7 +17,6 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict
 from starlette.datastructures import Headers
-from starlette.websockets import WebSocketClose
 
 from facetalk import __version__
 from facetalk.config import Config, FramingConfig
@@ -27,6 +25,7 @@ from facetalk.server import media
 from facetalk.server.avatars import Avatar, AvatarStore, make_avatar
 from facetalk.server.controls import controls_from_json, controls_schema
 from facetalk.server.jobs import Job, JobManager, TooBusy
+from facetalk.server.security import HostGuard, SecurityHeaders, TokenGuard, allowed_hosts
 from facetalk.server.websocket import stream_endpoint
 
 STATIC = Path(__file__).parent / "static"
@@ -63,7 +62,12 @@ class ServerSettings:
     max_finished_jobs: int = 16          # finished MP4s kept for download
     max_sessions: int = 4                # live streams at once
     idle_timeout_s: float = 30.0         # a stream silent this long is closed
+    body_timeout_s: float = 30.0         # a request body stalled this long is answered 408
+    max_decoding: int = 2                # uploads decoded at once (photos, audio, speech); others wait
     jpeg_quality: int = 80
+    host: str = "127.0.0.1"              # the bind address: a name requests may carry in Host
+    allowed_hosts: tuple[str, ...] = ()  # further names for Host (and Origin), besides loopback's
+    token: str | None = None             # if set, every /api/ request must present it
 
 
 class ServerState:
@@ -82,6 +86,8 @@ class ServerState:
         # seconds: one of each at a time, others wait.
         self.analysis_limiter = anyio.CapacityLimiter(1)
         self.verify_limiter = anyio.CapacityLimiter(1)
+        # Decoded audio and images take memory far beyond their upload size: a few at a time.
+        self.decode_limiter = anyio.CapacityLimiter(settings.max_decoding)
 
     def close(self) -> None:
         self.jobs.shutdown()
@@ -145,9 +151,10 @@ class BodyLimit:
     """ASGI middleware: 413 with a JSON message for a request body over `limit` bytes, before
     reading it when its Content-Length says so, else as soon as the bytes read pass the limit."""
 
-    def __init__(self, app, limit: int):
+    def __init__(self, app, limit: int, timeout_s: float):
         self.app = app
         self.limit = limit
+        self.timeout_s = timeout_s
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -161,31 +168,16 @@ class BodyLimit:
 
         async def limited_receive():
             nonlocal total
-            message = await receive()
+            with anyio.move_on_after(self.timeout_s) as waited:
+                message = await receive()
+            if waited.cancelled_caught:  # a client that stops sending mid-body holds no worker
+                raise HTTPException(408, f"the request body stalled for {self.timeout_s:.0f} s")
             total += len(message.get("body", b""))
             if total > self.limit:
                 raise too_large  # while the body is parsed, so FastAPI answers it like any HTTPException
             return message
 
         await self.app(scope, limited_receive, send)
-
-
-class SameOrigin:
-    """ASGI middleware: refuses what a browser sends for a page of another site (an Origin that
-    is not this server), so no web page elsewhere can spend this machine's CPU through a visitor."""
-
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] in ("http", "websocket"):
-            headers = Headers(scope=scope)
-            origin = headers.get("origin")
-            if origin and urlsplit(origin).netloc != headers.get("host"):
-                refusal = (JSONResponse({"detail": "cross-site requests are not served"}, status_code=403)
-                           if scope["type"] == "http" else WebSocketClose(code=1008))
-                return await refusal(scope, receive, send)
-        await self.app(scope, receive, send)
 
 
 def create_app(settings: ServerSettings = ServerSettings()) -> FastAPI:
@@ -198,8 +190,12 @@ def create_app(settings: ServerSettings = ServerSettings()) -> FastAPI:
 
     app = FastAPI(title="facetalk", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.facetalk = state
-    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes + 64 * 1024)  # multipart adds a little
-    app.add_middleware(SameOrigin)
+    # Outermost last: the Host is checked before anything else reads the request.
+    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes + 64 * 1024,  # multipart adds a little
+                       timeout_s=settings.body_timeout_s)
+    app.add_middleware(TokenGuard, token=settings.token)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(HostGuard, hosts=allowed_hosts(settings.host, settings.allowed_hosts))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     def avatar_or_404(avatar_id: str) -> Avatar:
@@ -254,7 +250,8 @@ def create_app(settings: ServerSettings = ServerSettings()) -> FastAPI:
         name = media.client_name(photo.filename)
         data = await media.read_upload(photo, limit=settings.max_upload_bytes, what="photo")
         image = await anyio.to_thread.run_sync(lambda: media.decode_photo(
-            data, name=name, workdir=state.workdir, max_pixels=settings.max_image_pixels))
+            data, name=name, workdir=state.workdir, max_pixels=settings.max_image_pixels),
+            limiter=state.decode_limiter)
         return await add_avatar(image, source=name)
 
     @app.post("/api/avatars/sample", response_model=AvatarOut, status_code=201,
@@ -279,7 +276,8 @@ def create_app(settings: ServerSettings = ServerSettings()) -> FastAPI:
     async def speech(body: SpeechIn) -> Response:
         sr = state.config.video.audio_sr
         audio = await anyio.to_thread.run_sync(lambda: media.speak(
-            body.text, lang=body.lang, sr=sr, max_chars=settings.max_text_chars, max_s=settings.max_audio_s))
+            body.text, lang=body.lang, sr=sr, max_chars=settings.max_text_chars, max_s=settings.max_audio_s),
+            limiter=state.decode_limiter)
         return Response(media.wav_bytes(audio, sr=sr, workdir=state.workdir), media_type="audio/wav")
 
     @app.post("/api/jobs", response_model=JobOut, status_code=202, summary="Render an MP4 of an avatar speaking",
@@ -307,10 +305,12 @@ def create_app(settings: ServerSettings = ServerSettings()) -> FastAPI:
             name = media.client_name(audio.filename)
             data = await media.read_upload(audio, limit=settings.max_upload_bytes, what="audio")
             samples = await anyio.to_thread.run_sync(lambda: media.decode_audio(
-                data, name=name, workdir=state.workdir, sr=sr, max_s=settings.max_audio_s))
+                data, name=name, workdir=state.workdir, sr=sr, max_s=settings.max_audio_s),
+                limiter=state.decode_limiter)
         else:
             samples = await anyio.to_thread.run_sync(lambda: media.speak(
-                text, lang=lang, sr=sr, max_chars=settings.max_text_chars, max_s=settings.max_audio_s))
+                text, lang=lang, sr=sr, max_chars=settings.max_text_chars, max_s=settings.max_audio_s),
+                limiter=state.decode_limiter)
         try:
             return job_out(state.jobs.submit(avatar.animator, samples, chosen))
         except TooBusy as err:

@@ -33,8 +33,29 @@ let audioCtx = null;
 let live = null;           // the running stream
 let recorded = null;       // Float32Array of the last microphone take, for "Render MP4"
 
+// A server started with --token answers 401 until the page presents it: asked once, kept for
+// this tab, sent as a header (fetch) or as ?token= where a browser sends no headers (img, video,
+// WebSocket).
+let token = sessionStorage.getItem("facetalk-token") || "";
+
+function withToken(url) {
+  return token ? `${url}${url.includes("?") ? "&" : "?"}token=${encodeURIComponent(token)}` : url;
+}
+
+function authorized(options) {
+  return { ...options, headers: { ...(options.headers || {}), ...(token ? { Authorization: `Bearer ${token}` } : {}) } };
+}
+
 async function api(path, options = {}) {
-  const res = await fetch(path, options);
+  let res = await fetch(path, authorized(options));
+  if (res.status === 401) {
+    const given = window.prompt("This facetalk server needs its access token:");
+    if (given) {
+      token = given.trim();
+      sessionStorage.setItem("facetalk-token", token);
+      res = await fetch(path, authorized(options));
+    }
+  }
   if (!res.ok) {
     let detail = res.statusText;
     try {
@@ -158,7 +179,7 @@ async function setAvatar(request, what) {
     screen.height = avatar.height;
     const img = new Image();
     img.onload = () => screen.getContext("2d").drawImage(img, 0, 0);
-    img.src = avatar.image_url;
+    img.src = withToken(avatar.image_url);
     setStatus($("photo-status"), `Ready: ${what} (${avatar.width}×${avatar.height}).`);
     for (const id of ["play", "render"]) $(id).disabled = false;
   } catch (err) {
@@ -259,7 +280,7 @@ class FramePlayer {
 
 function openStream(onFrame) {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/stream`);
+    const ws = new WebSocket(withToken(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/stream`));
     ws.binaryType = "arraybuffer";
     let ready = false;
     ws.onopen = () => ws.send(JSON.stringify({
@@ -464,8 +485,8 @@ async function renderMp4() {
     progress.value = 1;
     if (job.status !== "done") throw new Error(job.error || `job ${job.status}`);
     setStatus($("stats"), `Rendered ${job.n_frames} frames.`);
-    Object.assign($("download"), { href: job.video_url, hidden: false });
-    Object.assign($("result"), { src: job.video_url, hidden: false });
+    Object.assign($("download"), { href: withToken(job.video_url), hidden: false });
+    Object.assign($("result"), { src: withToken(job.video_url), hidden: false });
   } catch (err) {
     setStatus($("stats"), err.message, true);
   } finally {
