@@ -48,6 +48,36 @@ def test_render_with_motion_out_and_config(portrait_path, short_wav, tmp_path):
     assert json.loads((tmp_path / "out.config.json").read_text())["controls"]["seed"] == 4
 
 
+def test_output_carries_the_input_audio_at_its_own_quality(portrait_path, speech, tmp_path):
+    """A 48 kHz stereo voice-over keeps 48 kHz, both channels and its sound above 8 kHz; the
+    analysis runs on the 16 kHz mono copy."""
+    import wave
+
+    import av
+
+    sr = 48000
+    voice = np.interp(np.arange(int(0.8 * sr)) / sr, np.arange(int(0.8 * SR)) / SR, speech[: int(0.8 * SR)])
+    air = 0.05 * np.sin(2 * np.pi * 11000 * np.arange(len(voice)) / sr)  # above what 16 kHz can carry
+    stereo = np.stack([voice + air, voice]).T
+    source = tmp_path / "voice48k.wav"
+    with wave.open(str(source), "wb") as out:
+        out.setnchannels(2)
+        out.setsampwidth(2)
+        out.setframerate(sr)
+        out.writeframes(np.rint(np.clip(stereo, -1, 1) * 32767).astype("<i2").tobytes())
+    video = tmp_path / "hifi.mp4"
+    r = run("render", "--image", portrait_path, "--audio", str(source), "-o", str(video), "--size", "128", "-q")
+    assert r.returncode == 0, r.stderr
+    with av.open(str(video)) as container:
+        stream = container.streams.audio[0]
+        assert stream.codec_context.sample_rate == sr and stream.codec_context.layout.nb_channels == 2
+        track = np.concatenate([f.to_ndarray() for f in container.decode(stream)], axis=1)
+    spectrum = np.abs(np.fft.rfft(track[0] - track[1]))  # the voice cancels, the 11 kHz tone stays
+    freqs = np.fft.rfftfreq(track.shape[1], 1 / sr)
+    assert freqs[np.argmax(spectrum)] == pytest.approx(11000, abs=50)
+    assert probe_video(video).audio_duration_s == pytest.approx(0.8, abs=0.05)
+
+
 def test_text_and_full_crop(portrait_path, tmp_path):
     out = tmp_path / "t.mp4"
     r = run("render", "--image", portrait_path, "--text", "Hi.", "--lang", "es", "-o", str(out),

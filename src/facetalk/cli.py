@@ -189,10 +189,12 @@ def _render(args: argparse.Namespace) -> int:
     with tqdm(total=n_frames, unit="frame", desc="facetalk", disable=not show_progress, file=sys.stderr,
               dynamic_ncols=True) as bar:
         if motions is not None:
-            animator.render_motion_to_file(motions, out, audio=audio, motion_path=args.motion_out,
-                                           on_frame=lambda _f: bar.update(1))
+            animator.render_motion_to_file(motions, out, audio=audio, audio_file=args.audio,
+                                           motion_path=args.motion_out, on_frame=lambda _f: bar.update(1))
         else:
-            animator.render_to_file(audio, out, motion_path=args.motion_out, on_frame=lambda _f: bar.update(1))
+            # The MP4 carries the --audio file at its own quality; analysis used the 16 kHz mono copy.
+            animator.render_to_file(audio, out, audio_file=args.audio, motion_path=args.motion_out,
+                                    on_frame=lambda _f: bar.update(1))
     if audio is None:
         audio = np.zeros(0, np.float32)
     if args.save_config:

@@ -117,43 +117,56 @@ class Animator:
 
     def render_to_file(self, audio: np.ndarray, path: str | os.PathLike[str], *,
                        controls: Controls | None = None, motion_path: str | os.PathLike[str] | None = None,
+                       audio_file: str | os.PathLike[str] | None = None,
                        on_frame: Callable[[RenderedFrame], None] | None = None) -> Path:
         """Writes an H.264 + AAC MP4 of `audio` spoken by the photo; returns its path.
 
-        `motion_path` also writes every frame's MotionFrame: as JSON Lines, or as a Live Link Face
-        CSV of ARKit blendshapes if it ends in .csv. Both files appear only when the whole render
-        succeeded. `on_frame` is called after each frame (progress bars).
+        `audio_file`, the file `audio` was decoded from, gives the MP4 its sound at the file's own
+        rate and channels (analysis needs only `audio`, mono at config.video.audio_sr; without
+        it the MP4 carries that). `motion_path` also writes every frame's MotionFrame: as JSON
+        Lines, or as a Live Link Face CSV of ARKit blendshapes if it ends in .csv. Both files
+        appear only when the whole render succeeded. `on_frame` is called after each frame.
         """
         audio = _mono_float(audio)
         controls = controls or self.config.controls
-        return self._write(self.render(audio, controls), path, audio=audio, seed=controls.seed,
+        sound = self._sound(audio, audio_file, duration_s=None)
+        return self._write(self.render(audio, controls), path, sound=sound, seed=controls.seed,
                            motion_path=motion_path, on_frame=on_frame)
 
     def render_motion_to_file(self, motions: Iterable[MotionFrame], path: str | os.PathLike[str], *,
-                              audio: np.ndarray | None = None, motion_path: str | os.PathLike[str] | None = None,
+                              audio: np.ndarray | None = None, audio_file: str | os.PathLike[str] | None = None,
+                              motion_path: str | os.PathLike[str] | None = None,
                               on_frame: Callable[[RenderedFrame], None] | None = None) -> Path:
         """Writes an MP4 of the photo moved by given motion (one MotionFrame per video frame, as
-        `io.read_blendshapes` gives from a Live Link Face CSV), with `audio` muxed if given (the
-        lips still follow the motion; cut or padded with silence to the motion's length), else
-        silence."""
+        `io.read_blendshapes` gives from a Live Link Face CSV), with `audio` (or `audio_file` at its
+        own quality) muxed if given (the lips still follow the motion; cut or padded with silence
+        to the motion's length: the video and its sound end together), else silence."""
         motions = list(motions)
         sr = self.config.video.audio_sr
         n_samples = int(round(len(motions) * sr / self.fps))
-        # The audio is cut or padded with silence to the motion's length: the video and its sound end together.
         audio = np.zeros(0, np.float32) if audio is None else _mono_float(audio)[:n_samples]
         audio = np.pad(audio, (0, n_samples - len(audio)))
+        sound = self._sound(audio, audio_file, duration_s=len(motions) / self.fps)
         frames = (self._frame(i, motion, self._renderer) for i, motion in enumerate(motions))
-        return self._write(frames, path, audio=audio, seed=self.config.controls.seed, motion_path=motion_path,
+        return self._write(frames, path, sound=sound, seed=self.config.controls.seed, motion_path=motion_path,
                            on_frame=on_frame)
 
-    def _write(self, frames: Iterable[RenderedFrame], path: str | os.PathLike[str], *, audio: np.ndarray, seed: int,
+    def _sound(self, audio: np.ndarray, audio_file: str | os.PathLike[str] | None, *, duration_s: float | None):
+        """The MP4's sound: the file at its own quality if given, else the analysed samples."""
+        from facetalk.io.audio import ArrayAudio, FileAudio
+
+        if audio_file is not None:
+            return FileAudio(audio_file, duration_s=duration_s)
+        return ArrayAudio(audio, sr=self.config.video.audio_sr) if audio.size else None
+
+    def _write(self, frames: Iterable[RenderedFrame], path: str | os.PathLike[str], *, sound, seed: int,
                motion_path: str | os.PathLike[str] | None, on_frame: Callable[[RenderedFrame], None] | None) -> Path:
         from facetalk.io.motion import MotionWriter
         from facetalk.io.video import VideoWriter
 
         metadata = {"title": "facetalk", **metadata_tags(self.provenance, seed=seed)}
         with contextlib.ExitStack() as stack:
-            video = stack.enter_context(VideoWriter(path, fps=self.fps, audio=audio, sr=self.config.video.audio_sr,
+            video = stack.enter_context(VideoWriter(path, fps=self.fps, audio_source=sound,
                                                     crf=self.config.video.crf, metadata=metadata))
             motion_file = stack.enter_context(MotionWriter(motion_path, fps=self.fps)) if motion_path else None
             for frame in frames:

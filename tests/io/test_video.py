@@ -156,3 +156,95 @@ def test_probe_and_read_errors(tmp_path):
         probe_video(tmp_path / "junk.mp4")
     with pytest.raises(InputError, match=r"junk\.mp4"):
         read_frames(tmp_path / "junk.mp4")  # raised at the call, before iterating
+
+
+def _write_pcm_wav(path, channels: np.ndarray, sr: int) -> None:
+    """(C, n) float in [-1, 1] as a 16-bit WAV with C interleaved channels."""
+    import wave
+
+    pcm = np.rint(np.clip(channels.T, -1, 1) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(channels.shape[0])
+        out.setsampwidth(2)
+        out.setframerate(sr)
+        out.writeframes(pcm.tobytes())
+
+
+def _decoded_track(path) -> tuple[np.ndarray, int]:
+    """The MP4's audio as (C, n) float32 and its rate, as a player would decode it."""
+    with av.open(str(path)) as container:
+        stream = container.streams.audio[0]
+        rate = stream.codec_context.sample_rate
+        parts = [frame.to_ndarray() for frame in container.decode(stream)]
+    return np.concatenate(parts, axis=1).astype(np.float32), rate
+
+
+def _band_level(x: np.ndarray, sr: int, hz: float) -> float:
+    spectrum = np.abs(np.fft.rfft(x * np.hanning(len(x))))
+    freqs = np.fft.rfftfreq(len(x), 1 / sr)
+    return float(spectrum[np.abs(freqs - hz) < 30].max() / len(x))  # a sine of amplitude A gives A / 4
+
+
+@pytest.mark.parametrize("sr", [44100, 48000])
+def test_file_audio_keeps_rate_channels_and_highs(tmp_path, sr):
+    """A 44.1/48 kHz stereo voice-over keeps its rate, both channels and what lies above 8 kHz."""
+    from facetalk.io.audio import FileAudio
+
+    t = np.arange(2 * sr) / sr
+    left, right = 0.3 * np.sin(2 * np.pi * 12000 * t), 0.3 * np.sin(2 * np.pi * 3000 * t)
+    source = tmp_path / "voice.wav"
+    _write_pcm_wav(source, np.stack([left, right]), sr)
+    path = tmp_path / "hifi.mp4"
+    _write(path, audio_source=FileAudio(source))
+    track, rate = _decoded_track(path)
+    assert rate == sr and track.shape[0] == 2
+    mid = track[:, sr // 2: sr // 2 + 16384]
+    # 12 kHz (gone at 16 kHz) is in the left channel and not the right; 3 kHz the other way round.
+    assert _band_level(mid[0], sr, 12000) > 0.05 and _band_level(mid[1], sr, 12000) < 0.005
+    assert _band_level(mid[1], sr, 3000) > 0.05 and _band_level(mid[0], sr, 3000) < 0.005
+    assert track.shape[1] == pytest.approx(2 * sr, abs=2048)
+
+
+def test_file_audio_is_time_aligned(tmp_path):
+    """A click at 0.5 s in the source is at 0.5 s in the MP4 (the encoder's priming is hidden)."""
+    from facetalk.io.audio import FileAudio
+
+    sr = 48000
+    clip = np.zeros((1, sr * 2))
+    clip[0, sr // 2: sr // 2 + 48] = 0.8
+    source = tmp_path / "click.wav"
+    _write_pcm_wav(source, clip, sr)
+    path = tmp_path / "click.mp4"
+    _write(path, audio_source=FileAudio(source))
+    track, rate = _decoded_track(path)
+    assert rate == sr and track.shape[0] == 1
+    assert abs(int(np.argmax(np.abs(track[0]))) - sr // 2) < sr // 1000  # within 1 ms
+
+
+def test_file_audio_rate_limits_and_length(tmp_path):
+    """96 kHz becomes 48 kHz, an odd rate becomes 48 kHz, 6 channels become stereo; duration_s cuts or pads."""
+    from facetalk.io.audio import FileAudio
+
+    for sr, channels, expect_sr, expect_ch in [(96000, 1, 48000, 1), (37000, 2, 48000, 2), (22050, 6, 22050, 2)]:
+        source = tmp_path / f"in{sr}.wav"
+        _write_pcm_wav(source, 0.1 * np.ones((channels, sr)), sr)
+        audio = FileAudio(source)
+        chunk = audio.read(1000)
+        assert (audio.sr, audio.channels, chunk.shape) == (expect_sr, expect_ch, (expect_ch, 1000))
+        audio.close()
+    padded = FileAudio(tmp_path / "in22050.wav", duration_s=1.5)
+    total = sum(padded.read(4096).shape[1] for _ in range(20))
+    assert total == round(1.5 * 22050)
+    cut = FileAudio(tmp_path / "in22050.wav", duration_s=0.5)
+    assert sum(cut.read(4096).shape[1] for _ in range(20)) == round(0.5 * 22050)
+
+
+def test_file_audio_errors(tmp_path):
+    from facetalk.io.audio import FileAudio
+
+    with pytest.raises(InputError, match="file not found"):
+        FileAudio(tmp_path / "missing.wav")
+    still = tmp_path / "still.mp4"
+    _write(still, n_frames=5)
+    with pytest.raises(InputError, match="no audio stream"):
+        FileAudio(still)

@@ -186,6 +186,36 @@ def test_audio_file_job_and_the_job_limit(client, avatar_id, tmp_path):
     assert client.get(f"/api/jobs/{job_id}/video").status_code == 200
 
 
+def test_job_video_carries_the_upload_at_its_own_quality(client, avatar_id, tmp_path):
+    """A 44.1 kHz stereo upload comes back as 44.1 kHz stereo (not 16 kHz mono), and the copy the
+    job read it from is gone once the job is done."""
+    import wave
+
+    import av
+
+    sr = 44100
+    t = np.arange(int(1.0 * sr)) / sr
+    stereo = np.stack([0.3 * np.sin(2 * np.pi * 10000 * t), 0.3 * np.sin(2 * np.pi * 220 * t)]).T
+    path = tmp_path / "stereo.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(2)
+        out.setsampwidth(2)
+        out.setframerate(sr)
+        out.writeframes(np.rint(stereo * 32767).astype("<i2").tobytes())
+    job = client.post("/api/jobs", data={"avatar_id": avatar_id}, files={"audio": ("stereo.wav", path.read_bytes())})
+    assert job.status_code == 202, job.text
+    assert _wait(client, job.json()["job_id"])["status"] == "done"
+    video = tmp_path / "job.mp4"
+    video.write_bytes(client.get(f"/api/jobs/{job.json()['job_id']}/video").content)
+    with av.open(str(video)) as container:
+        stream = container.streams.audio[0]
+        assert stream.codec_context.sample_rate == sr and stream.codec_context.layout.nb_channels == 2
+        left = np.concatenate([f.to_ndarray()[0] for f in container.decode(stream)])
+    freqs = np.fft.rfftfreq(len(left), 1 / sr)
+    assert freqs[np.argmax(np.abs(np.fft.rfft(left)))] == pytest.approx(10000, abs=20)
+    assert not list(client.app.state.facetalk.workdir.glob("sound-*"))
+
+
 @pytest.mark.parametrize("form, status, words", [
     ({"text": "hi", "controls": '{"head_motion": 9}'}, 422, "head_motion"),
     ({"text": "hi", "controls": '{"head_motion": "fast"}'}, 422, "finite number"),

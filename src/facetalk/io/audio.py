@@ -1,4 +1,6 @@
-"""Decode any audio FFmpeg understands to mono float32; synthesize speech with espeak-ng; write WAV."""
+"""Decode any audio FFmpeg understands: to mono float32 for analysis (load_audio), or streamed at
+its own rate and channels for the output's sound track (FileAudio); synthesize speech with
+espeak-ng; write WAV."""
 
 from __future__ import annotations
 
@@ -42,6 +44,91 @@ def load_audio(path: str | os.PathLike[str], *, sr: int = 16000) -> np.ndarray:
     # Each chunk is (channels, n); lossy decoders can overshoot full scale slightly.
     mono = np.concatenate(chunks, axis=1).mean(axis=0)
     return np.clip(mono, -1.0, 1.0).astype(np.float32)
+
+
+# AAC's sample rates up to 48 kHz: a source at one of them keeps it, others become 48 kHz.
+AAC_RATES = (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)
+
+
+class ArrayAudio:
+    """Mono float32 samples at `sr` Hz, shape (n,), read out in chunks as (1, m) arrays."""
+
+    def __init__(self, samples: np.ndarray, *, sr: int):
+        self.samples = np.asarray(samples, dtype=np.float32).reshape(-1)
+        self.sr = sr
+        self.channels = 1
+        self._pos = 0
+
+    def read(self, n: int) -> np.ndarray:
+        """The next up to `n` samples, (channels, m); m < n only at the end."""
+        chunk = self.samples[self._pos:self._pos + n]
+        self._pos += len(chunk)
+        return chunk.reshape(1, -1)
+
+    def close(self) -> None:
+        pass
+
+
+class FileAudio:
+    """The first audio stream of a file at its own quality, decoded as it is read: its sample rate
+    (kept if AAC has it and it is at most 48 kHz, else 48 kHz) and its channels (mono stays mono,
+    anything more becomes stereo). Memory stays flat whatever the length.
+
+    `duration_s` cuts it there or pads it with silence to it. read(n) gives (channels, m) float32.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, duration_s: float | None = None):
+        import av
+
+        self.path = path
+        self._container = open_media(path, what="audio")
+        if not self._container.streams.audio:
+            self._container.close()
+            raise InputError(f"cannot read audio '{path}': the file has no audio stream")
+        stream = self._container.streams.audio[0]
+        native = stream.codec_context.sample_rate or 48000
+        self.sr = native if native in AAC_RATES else 48000
+        self.channels = 1 if stream.codec_context.layout.nb_channels == 1 else 2
+        self._resampler = av.AudioResampler(format="fltp", layout="mono" if self.channels == 1 else "stereo",
+                                            rate=self.sr)
+        self._frames = self._container.decode(stream)
+        self._buffer: list[np.ndarray] = []
+        self._buffered = 0
+        self._ended = False
+        self._left = None if duration_s is None else int(round(duration_s * self.sr))
+
+    def read(self, n: int) -> np.ndarray:
+        """The next up to `n` samples, (channels, m); m < n only at the end."""
+        if self._left is not None:
+            n = min(n, self._left)
+        while self._buffered < n and not self._ended:
+            self._decode_more()
+        if self._ended and self._buffered < n and self._left is not None:  # pad to duration_s
+            self._buffer.append(np.zeros((self.channels, n - self._buffered), np.float32))
+            self._buffered = n
+        joined = np.concatenate(self._buffer, axis=1) if self._buffer else np.zeros((self.channels, 0), np.float32)
+        out, rest = joined[:, :n], joined[:, n:]
+        self._buffer, self._buffered = ([rest] if rest.shape[1] else []), rest.shape[1]
+        if self._left is not None:
+            self._left -= out.shape[1]
+        return np.clip(out, -1.0, 1.0)
+
+    def _decode_more(self) -> None:
+        import av
+
+        try:
+            frame = next(self._frames, None)
+            outs = self._resampler.resample(frame)
+        except av.FFmpegError as err:
+            raise decode_error(self.path, err, what="audio") from err
+        self._ended = frame is None
+        for out in outs:
+            samples = out.to_ndarray().astype(np.float32).reshape(self.channels, -1)
+            self._buffer.append(samples)
+            self._buffered += samples.shape[1]
+
+    def close(self) -> None:
+        self._container.close()
 
 
 def synthesize_speech(text: str, *, lang: str = "en", sr: int = 16000) -> np.ndarray:

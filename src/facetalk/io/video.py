@@ -1,4 +1,4 @@
-"""Stream RGB frames (+ mono audio) into a browser-friendly MP4; probe and read MP4s back."""
+"""Stream RGB frames (+ their sound) into a browser-friendly MP4; probe and read MP4s back."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import numpy as np
 
 from facetalk.errors import InputError
 from facetalk.io._files import decode_error, open_media, partial_path
-from facetalk.io.audio import load_audio
+from facetalk.io.audio import ArrayAudio, FileAudio, load_audio
 
 if TYPE_CHECKING:
     import av.container
@@ -26,15 +26,16 @@ _AUDIO_CHUNK = 1024
 
 
 class VideoWriter:
-    """Encode frames one at a time to H.264/yuv420p (+ AAC mono) in an MP4 with +faststart.
+    """Encode frames one at a time to H.264/yuv420p (+ AAC) in an MP4 with +faststart.
 
     Use as a context manager. The frame size comes from the first frame (even width and height).
     The file appears at `path` only when the block exits cleanly after at least one frame; until
     then it is written to a hidden `.NAME.partial.mp4` beside it, deleted on any exception.
-    Audio (float32 mono at `sr` Hz, shape (n,)) is interleaved with the video as frames arrive;
-    samples beyond the last frame are still written at close. Empty audio gives no audio track.
-    `metadata` goes into the container (title, comment, ...), except "encoder": libavformat
-    always overwrites that one with its own name.
+    The sound is either `audio` (float32 mono at `sr` Hz, shape (n,)) or `audio_source`: an
+    ArrayAudio, or a FileAudio decoding a file at its own rate and channels as the video
+    advances. It is interleaved with the video as frames arrive, starting with frame 0; samples
+    beyond the last frame are still written at close. No audio, or empty audio, gives no audio track. `metadata` goes into the
+    container (title, comment, ...), except "encoder": libavformat always overwrites that one.
     """
 
     def __init__(
@@ -44,20 +45,24 @@ class VideoWriter:
         fps: int,
         audio: np.ndarray | None = None,
         sr: int = 16000,
+        audio_source: ArrayAudio | FileAudio | None = None,
         crf: int = 20,
         metadata: dict[str, str] | None = None,
     ) -> None:
         if fps <= 0 or sr <= 0:
             raise ValueError(f"fps and sr must be positive, got fps={fps}, sr={sr}")
+        if audio is not None and audio_source is not None:
+            raise ValueError("give audio or audio_source, not both")
         self.path = Path(path)
         self.fps = fps
-        self.sr = sr
         self.crf = crf
         self.metadata = dict(metadata or {})
         self.n_frames = 0
-        audio = None if audio is None else np.asarray(audio, dtype=np.float32).reshape(-1)
+        if audio_source is None and audio is not None and np.size(audio):
+            audio_source = ArrayAudio(audio, sr=sr)
         # The MP4 muxer drops an audio track without samples anyway; leave it out explicitly.
-        self._audio = audio if audio is not None and audio.size else None
+        self._audio = audio_source
+        self.sr = audio_source.sr if audio_source is not None else sr
         self._n_audio_written = 0  # samples
         self._tmp = partial_path(self.path.with_suffix(".mp4"))
         self._container: av.container.OutputContainer | None = None
@@ -115,7 +120,10 @@ class VideoWriter:
             options={"crf": str(self.crf), "preset": "veryfast"},
         )
         if self._audio is not None:
-            self._audio_stream = self._container.add_stream("aac", rate=self.sr, layout="mono")
+            layout = "mono" if self._audio.channels == 1 else "stereo"
+            self._audio_stream = self._container.add_stream("aac", rate=self.sr, layout=layout)
+            # 96 kb/s a channel at 32 kHz and more (192 kb/s stereo), 64 kb/s a channel below.
+            self._audio_stream.bit_rate = (96_000 if self.sr >= 32000 else 64_000) * self._audio.channels
 
     def _finish(self) -> None:
         """Encode the remaining audio, flush both encoders and write the MP4 trailer."""
@@ -133,17 +141,20 @@ class VideoWriter:
 
         if self._audio_stream is None:
             return
-        end = len(self._audio) if until is None else min(until, len(self._audio))
-        for start in range(self._n_audio_written, end, _AUDIO_CHUNK):
-            chunk = self._audio[start:min(start + _AUDIO_CHUNK, end)]
-            audio_frame = av.AudioFrame.from_ndarray(chunk.reshape(1, -1), format="flt", layout="mono")
+        layout = "mono" if self._audio.channels == 1 else "stereo"
+        while until is None or self._n_audio_written < until:
+            want = _AUDIO_CHUNK if until is None else min(_AUDIO_CHUNK, until - self._n_audio_written)
+            chunk = np.ascontiguousarray(self._audio.read(want), dtype=np.float32)
+            if not chunk.shape[1]:
+                return
+            audio_frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout=layout)
             audio_frame.sample_rate = self.sr
             # An explicit pts makes the encoder emit its 1024 priming samples at negative time, so the
             # MP4 gets an edit list that hides them; without it the audio would lag the video by 1024/sr s.
-            audio_frame.pts = start
+            audio_frame.pts = self._n_audio_written
             audio_frame.time_base = Fraction(1, self.sr)
             self._container.mux(self._audio_stream.encode(audio_frame))
-        self._n_audio_written = end
+            self._n_audio_written += chunk.shape[1]
 
 
 @dataclass(frozen=True)

@@ -301,18 +301,20 @@ def create_app(settings: ServerSettings = ServerSettings()) -> FastAPI:
         if (audio is None) == (text is None):
             raise HTTPException(422, "give either an audio file or text, not both or neither")
         sr = state.config.video.audio_sr
+        sound = None  # the upload again, for the MP4's sound at its own quality
         if audio is not None:
             name = media.client_name(audio.filename)
             data = await media.read_upload(audio, limit=settings.max_upload_bytes, what="audio")
             samples = await anyio.to_thread.run_sync(lambda: media.decode_audio(
                 data, name=name, workdir=state.workdir, sr=sr, max_s=settings.max_audio_s),
                 limiter=state.decode_limiter)
+            sound = media.keep_upload(data, workdir=state.workdir)
         else:
             samples = await anyio.to_thread.run_sync(lambda: media.speak(
                 text, lang=lang, sr=sr, max_chars=settings.max_text_chars, max_s=settings.max_audio_s),
                 limiter=state.decode_limiter)
         try:
-            return job_out(state.jobs.submit(avatar.animator, samples, chosen))
+            return job_out(state.jobs.submit(avatar.animator, samples, chosen, audio_file=sound))
         except TooBusy as err:
             raise HTTPException(429, str(err)) from None
 

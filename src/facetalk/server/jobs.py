@@ -55,14 +55,19 @@ class JobManager:
         # both cores busy; more jobs wait in the queue.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="facetalk-job")
 
-    def submit(self, animator: Animator, audio: np.ndarray, controls: Controls) -> Job:
+    def submit(self, animator: Animator, audio: np.ndarray, controls: Controls, *,
+               audio_file: Path | None = None) -> Job:
+        """Queues a render of `audio` (mono at the analysis rate). `audio_file`, the upload it was
+        decoded from, gives the MP4 its sound at the upload's quality; the job deletes it."""
         with self._lock:
             active = sum(j.status in ("queued", "running") for j in self._jobs.values())
             if active >= self.max_jobs:
+                if audio_file is not None:
+                    audio_file.unlink(missing_ok=True)
                 raise TooBusy(f"{active} render jobs are already queued or running; try again later")
             job_id = secrets.token_urlsafe(12)
             job = Job(id=job_id, n_frames=animator.n_frames(audio), path=self.workdir / f"{job_id}.mp4",
-                      _inputs=(animator, audio, controls))
+                      _inputs=(animator, audio, controls, audio_file))
             self._jobs[job_id] = job
             self._forget_old()
         self._executor.submit(self._run, job)
@@ -84,7 +89,7 @@ class JobManager:
             job.path.unlink(missing_ok=True)
 
     def _run(self, job: Job) -> None:
-        animator, audio, controls = job._inputs
+        animator, audio, controls, audio_file = job._inputs
         job.status = "running"
 
         def on_frame(_frame) -> None:
@@ -93,7 +98,7 @@ class JobManager:
             job.frames_done += 1
 
         try:
-            animator.render_to_file(audio, job.path, controls=controls, on_frame=on_frame)
+            animator.render_to_file(audio, job.path, controls=controls, audio_file=audio_file, on_frame=on_frame)
             job.status = "done"
         except _Stopping:
             job.status, job.error = "failed", "the server shut down"
@@ -102,5 +107,7 @@ class JobManager:
             job.status, job.error = "failed", f"render failed: {type(err).__name__}"
         finally:
             job._inputs = None
+            if audio_file is not None:
+                audio_file.unlink(missing_ok=True)
             with self._lock:
                 self._forget_old()

@@ -65,6 +65,14 @@ def decode_audio(data: bytes, *, name: str, workdir: Path, sr: int, max_s: float
     return audio
 
 
+def keep_upload(data: bytes, *, workdir: Path) -> Path:
+    """Writes an upload that decoded under a fresh server-made name, for a job to read again (its
+    sound, at the upload's own quality); the job deletes it."""
+    path = workdir / f"sound-{uuid.uuid4().hex}"
+    path.write_bytes(data)
+    return path
+
+
 def verify(data: bytes, *, name: str, workdir: Path, max_pixels: int, max_s: float) -> VerifyResult:
     """facetalk.provenance.verify_file on an uploaded image or video. 413: an image or video frame
     with too many pixels, a video longer than `max_s`; 422: neither an image nor a readable video."""
