@@ -133,10 +133,18 @@ _MOTION_OPTIONS = ("controls", "emotion", "emotion_strength", "gaze", "distance"
 
 
 def _check_outputs(args: argparse.Namespace, out: Path) -> None:
-    """One-line refusals of combinations that would lose work: a motion file over the video, or
-    motion controls beside a blendshape file that sets the motion itself."""
-    if args.motion_out and Path(args.motion_out).resolve() == out.resolve():
-        raise InputError(f"--motion-out '{args.motion_out}' is the video's own path")
+    """One-line refusals, before any work, of outputs that cannot be written (a directory, a
+    missing or read-only folder) and of combinations that would lose work: a motion file over the
+    video, or motion controls beside a blendshape file that sets the motion itself."""
+    from facetalk.io._files import output_file
+
+    output_file(out, what="output")
+    if args.motion_out:
+        if Path(args.motion_out).resolve() == out.resolve():
+            raise InputError(f"--motion-out '{args.motion_out}' is the video's own path")
+        output_file(args.motion_out, what="--motion-out file")
+    if args.save_config:
+        output_file(out.with_suffix(".config.json"), what="--save-config file")
     if args.blendshapes:
         defaults = _parser().parse_args(["render", "--image", "photo", "-o", "video.mp4"])
         given = [name for name in _MOTION_OPTIONS if getattr(args, name) != getattr(defaults, name)]
@@ -157,8 +165,6 @@ def _render(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.suffix.lower() != ".mp4":
         raise InputError(f"output '{out}' must end in .mp4")
-    if not out.parent.is_dir():
-        raise InputError(f"output folder '{out.parent}' does not exist")
     try:
         controls = Controls(seed=args.seed, head_motion=args.head_motion, blink_rate_per_min=args.blink_rate,
                             gaze=args.gaze, distance=args.distance, emotion=args.emotion,
@@ -198,7 +204,9 @@ def _render(args: argparse.Namespace) -> int:
     if audio is None:
         audio = np.zeros(0, np.float32)
     if args.save_config:
-        out.with_suffix(".config.json").write_text(config.to_json() + "\n", encoding="utf-8")
+        from facetalk.io._files import write_text_atomic
+
+        write_text_atomic(out.with_suffix(".config.json"), config.to_json() + "\n")
     print(out)
     if not args.quiet:
         w, h = animator.size
@@ -255,7 +263,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("facetalk: interrupted; no output written", file=sys.stderr)
         return 130
+    except _Stopped as stop:
+        print(f"facetalk: stopped by {stop.name}; no output written", file=sys.stderr)
+        return 128 + stop.signum
     except Exception as err:  # noqa: BLE001 - one line for the user; FACETALK_DEBUG=1 shows the traceback
+        if (stop := _stop_behind(err)) is not None:  # a C extension's import turned it into an ImportError
+            print(f"facetalk: {'interrupted' if isinstance(stop, KeyboardInterrupt) else f'stopped by {stop.name}'}; "
+                  "no output written", file=sys.stderr)
+            return 130 if isinstance(stop, KeyboardInterrupt) else 128 + stop.signum
+        if (written := _write_failure(err)) is not None:
+            print(f"facetalk: error: {written}; no output written", file=sys.stderr)
+            return 2
         if os.environ.get("FACETALK_DEBUG"):
             raise
         print(f"facetalk: internal error: {type(err).__name__}: {err} (set FACETALK_DEBUG=1 for details)",
@@ -279,9 +297,52 @@ def _silence_native_stderr() -> None:
     os.close(devnull)
 
 
+def _stop_behind(err: BaseException) -> BaseException | None:
+    """The Ctrl-C or signal an exception was raised while handling, if any."""
+    seen = set()
+    while err is not None and id(err) not in seen:
+        if isinstance(err, (KeyboardInterrupt, _Stopped)):
+            return err
+        seen.add(id(err))
+        err = err.__cause__ or err.__context__
+    return None
+
+
+def _write_failure(err: Exception) -> str | None:
+    """The user's reading of an OSError the disk or folder caused (disk full, read-only, ...)."""
+    from facetalk.io._files import WRITE_ERRNOS, user_path
+
+    if not isinstance(err, OSError) or err.errno not in WRITE_ERRNOS:
+        return None
+    where = f" '{user_path(err.filename)}'" if isinstance(err.filename, str) else ""
+    return f"cannot write{where}: {WRITE_ERRNOS[err.errno]}"
+
+
+class _Stopped(BaseException):
+    """SIGTERM or SIGHUP: unwinds like Ctrl-C, so every writer deletes its temporary file."""
+
+    def __init__(self, signum: int):
+        import signal
+
+        super().__init__(signum)
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+
+
+def _stop_on_signals() -> None:
+    import signal
+
+    def stop(signum, _frame):
+        raise _Stopped(signum)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, stop)
+
+
 def run() -> None:
     """Console entry point: `facetalk ...`."""
     _silence_native_stderr()
+    _stop_on_signals()
     sys.exit(main())
 
 

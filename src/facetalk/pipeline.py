@@ -166,9 +166,10 @@ class Animator:
 
         metadata = {"title": "facetalk", **metadata_tags(self.provenance, seed=seed)}
         with contextlib.ExitStack() as stack:
+            # The motion file is entered first so it closes last: it is kept only if the video was.
+            motion_file = stack.enter_context(MotionWriter(motion_path, fps=self.fps)) if motion_path else None
             video = stack.enter_context(VideoWriter(path, fps=self.fps, audio_source=sound,
                                                     crf=self.config.video.crf, metadata=metadata))
-            motion_file = stack.enter_context(MotionWriter(motion_path, fps=self.fps)) if motion_path else None
             for frame in frames:
                 video.write(frame.image)
                 if motion_file:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import secrets
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,8 +28,53 @@ def input_file(path: str | os.PathLike[str], *, what: str) -> Path:
 
 
 def partial_path(path: Path) -> Path:
-    """Hidden sibling of `path` to write into before renaming: same directory, so os.replace is atomic."""
-    return path.with_name(f".{path.stem}.partial{path.suffix}")
+    """Hidden sibling of `path` to write into before renaming: same directory, so os.replace is
+    atomic, and unique to this process and call, so two renders to one path never share it."""
+    return path.with_name(f".{path.stem}.{os.getpid()}-{secrets.token_hex(3)}.partial{path.suffix}")
+
+
+def output_file(path: str | os.PathLike[str], *, what: str) -> Path:
+    """Return `path` if a file can be written there (an existing file is replaced), else raise
+    InputError naming it as `what`: a directory, a missing folder, a folder this process may not
+    write in or a read-only file system. Checked before any work, so nothing is rendered in vain."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"cannot write {what} '{path}': is a directory")
+    folder = path.parent
+    if not folder.is_dir():
+        raise InputError(f"cannot write {what} '{path}': folder '{folder}' does not exist")
+    try:  # access() misses read-only mounts and ACLs: try what the writer will do
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{path.stem}.", suffix=".check"):
+            pass
+    except OSError as err:
+        raise InputError(f"cannot write {what} '{path}': {WRITE_ERRNOS.get(err.errno, err.strerror or err)}") from None
+    return path
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Writes `text` (UTF-8) to `path` whole or not at all: a temporary sibling, then a rename."""
+    path = Path(path)
+    tmp = partial_path(path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+# What an OSError while writing means for the user: these are the disk's or the folder's doing.
+WRITE_ERRNOS = {errno.ENOSPC: "no space left on the disk", errno.EDQUOT: "disk quota exceeded",
+                errno.EROFS: "read-only file system", errno.EACCES: "permission denied", errno.EPERM: "not permitted",
+                errno.EFBIG: "file too large for the file system"}
+
+
+def user_path(filename: str) -> str:
+    """The path a user named, for a temporary `.NAME.PID-XXXXXX.partial.EXT` written on its way there."""
+    path = Path(filename)
+    parts = path.name.split(".")
+    if path.name.startswith(".") and len(parts) >= 5 and parts[-2] == "partial":
+        return str(path.with_name(".".join(parts[1:-3]) + "." + parts[-1]))
+    return filename
 
 
 def open_media(path: str | os.PathLike[str], *, what: str) -> av.container.InputContainer:

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from facetalk.config import Controls
+from facetalk.io._files import WRITE_ERRNOS
 from facetalk.pipeline import Animator
 
 log = logging.getLogger("facetalk.server")
@@ -104,7 +105,9 @@ class JobManager:
             job.status, job.error = "failed", "the server shut down"
         except Exception as err:  # noqa: BLE001 - a job's failure is reported through its status
             log.exception("render job %s failed", job.id)
-            job.status, job.error = "failed", f"render failed: {type(err).__name__}"
+            disk = WRITE_ERRNOS.get(err.errno) if isinstance(err, OSError) else None
+            job.status, job.error = "failed", (f"the server could not write the video: {disk}" if disk
+                                               else f"render failed: {type(err).__name__}")
         finally:
             job._inputs = None
             if audio_file is not None:

@@ -1,0 +1,111 @@
+"""Outputs whole or absent: paths checked before any work, unique temporary names, signals that
+clean up like Ctrl-C, a full or read-only disk reported as such (exit 2) with nothing left."""
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from facetalk.io import probe_video, write_wav
+
+SR = 16000
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "facetalk.cli", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=300)
+
+
+def _one_line(result, *needles, code=2):
+    assert result.returncode == code, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+@pytest.fixture(scope="module")
+def wav(tmp_path_factory, speech):
+    path = tmp_path_factory.mktemp("audio") / "speech.wav"
+    write_wav(path, speech, sr=SR)
+    return path
+
+
+@contextlib.contextmanager
+def _mounted(path, options: str):
+    """A small tmpfs at `path` (root only): a full disk, or a read-only one."""
+    path.mkdir()
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)], capture_output=True)
+    if result.returncode != 0:
+        pytest.skip("needs root to mount a tmpfs")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", str(path)], check=True)
+
+
+def test_output_that_is_a_directory(portrait_path, wav, tmp_path):
+    (tmp_path / "v.mp4").mkdir()
+    start = time.monotonic()
+    r = run("render", "--image", portrait_path, "--audio", str(wav), "-o", str(tmp_path / "v.mp4"))
+    _one_line(r, "is a directory", "v.mp4")
+    assert time.monotonic() - start < 20  # refused before any rendering
+
+
+@pytest.mark.parametrize("motion, words", [("missing/m.jsonl", "does not exist"), ("adir", "is a directory"),
+                                           ("out.mp4", "the video's own path")])
+def test_bad_motion_out(portrait_path, wav, tmp_path, motion, words):
+    (tmp_path / "adir").mkdir()
+    r = run("render", "--image", portrait_path, "--audio", str(wav), "-o", str(tmp_path / "out.mp4"),
+            "--motion-out", str(tmp_path / motion))
+    _one_line(r, words)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["adir"]
+
+
+def test_read_only_folder(portrait_path, wav, tmp_path):
+    with _mounted(tmp_path / "ro", "ro,size=1m") as folder:
+        r = run("render", "--image", portrait_path, "--audio", str(wav), "-o", str(folder / "v.mp4"))
+        _one_line(r, "read-only file system", "v.mp4")
+
+
+def test_full_disk_is_reported_and_leaves_nothing(portrait_path, wav, tmp_path):
+    with _mounted(tmp_path / "full", "size=48k") as folder:
+        r = run("render", "--image", portrait_path, "--audio", str(wav), "-o", str(folder / "v.mp4"),
+                "--motion-out", str(folder / "v.jsonl"), "-q")
+        _one_line(r, "no space left", "v.mp4")
+        assert ".partial" not in r.stderr
+        assert list(folder.iterdir()) == []
+
+
+def test_two_renders_to_one_path_both_complete(portrait_path, wav, tmp_path):
+    out = tmp_path / "same.mp4"
+    command = [sys.executable, "-m", "facetalk.cli", "render", "--image", portrait_path, "--audio", str(wav),
+               "-o", str(out), "--size", "128", "-q"]
+    procs = [subprocess.Popen(command, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    errors = [p.communicate(timeout=300)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errors
+    info = probe_video(out)
+    assert info.n_frames > 0 and info.has_audio and info.width == 128
+    assert [p.name for p in tmp_path.iterdir()] == ["same.mp4"]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_signals_clean_up(portrait_path, tmp_path, sig):
+    """Killed mid-render, the command leaves no partial file, and says so in one line."""
+    out = tmp_path / "v.mp4"
+    proc = subprocess.Popen([sys.executable, "-m", "facetalk.cli", "render", "--image", portrait_path, "--text",
+                             "A long text to speak. " * 40, "-o", str(out), "--motion-out", str(tmp_path / "m.jsonl"),
+                             "--size", "256", "-q"], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not any(".partial" in p.name for p in tmp_path.iterdir()):
+        assert proc.poll() is None and time.monotonic() < deadline, "the render never started writing"
+        time.sleep(0.05)
+    os.kill(proc.pid, sig)
+    err = proc.communicate(timeout=60)[1]
+    assert proc.returncode == (130 if sig == signal.SIGINT else 128 + sig), err
+    assert err.strip().count("\n") == 0 and "no output written" in err
+    assert list(tmp_path.iterdir()) == []
