@@ -42,3 +42,64 @@ def speech_then_silence(speech) -> tuple[np.ndarray, float]:
     voiced = np.nonzero(np.abs(speech) > 0.01)[0]
     end = voiced[-1] + 1
     return np.concatenate([speech[:end], np.zeros(SR, np.float32)]), end / SR
+
+
+class FuzzCorpus:
+    """A seeded corpus of malformed inputs for the fuzz tests (tests/io, tests/server): each case
+    one mutation of a valid input (truncated, bit-flipped, noise behind a valid header, pure
+    noise, a header that lies about its sizes), and JSON texts broken in the same spirit."""
+
+    SEED = 20261201
+    N_CASES = 40
+
+    @staticmethod
+    def valid_png() -> bytes:
+        import io
+
+        from PIL import Image
+
+        buf = io.BytesIO()
+        Image.fromarray(np.random.default_rng(0).integers(0, 255, (48, 64, 3), dtype=np.uint8)).save(buf, "PNG")
+        return buf.getvalue()
+
+    @staticmethod
+    def valid_wav(tmp_path) -> bytes:
+        from facetalk.io import write_wav
+
+        path = tmp_path / "valid.wav"
+        write_wav(path, 0.3 * np.sin(np.arange(8000) / 5.0), sr=16000)
+        return path.read_bytes()
+
+    @staticmethod
+    def mutate(data: bytes, rng) -> bytes:
+        kind = rng.randrange(5)
+        if kind == 0:  # truncated
+            return data[: rng.randrange(1, max(2, len(data)))]
+        if kind == 1:  # bit flips
+            out = bytearray(data)
+            for _ in range(rng.randrange(1, 40)):
+                i = rng.randrange(len(out))
+                out[i] ^= 1 << rng.randrange(8)
+            return bytes(out)
+        if kind == 2:  # random bytes behind a valid header
+            return data[:rng.randrange(4, 64)] + rng.randbytes(rng.randrange(0, 4000))
+        if kind == 3:  # pure noise
+            return rng.randbytes(rng.randrange(1, 5000))
+        return data[: len(data) // 2] * 3  # repeated halves: a header that lies about its sizes
+
+    @classmethod
+    def json_cases(cls, rng) -> list[str]:
+        import json
+
+        text = json.dumps({"emotion": "happy", "head_motion": 0.5, "gaze": "free", "seed": 3})
+        cases = ["[" * 3000 + "]" * 3000, '{"a":' * 500 + "1" + "}" * 500, "null", "[]", '"x"', "1e999",
+                 '{"seed": 1e400}', '{"emotion": "\\u0000"}', '{"head_motion": NaN}', '{"timeline": "' + "[" * 100 + '"}']
+        for _ in range(cls.N_CASES):
+            i = rng.randrange(len(text))
+            cases.append(text[:i] + rng.choice(['"', "{", "]", ",", "\x00", "\\", "9" * 400, ""]) + text[i + 1:])
+        return cases
+
+
+@pytest.fixture(scope="session")
+def fuzz() -> type[FuzzCorpus]:
+    return FuzzCorpus

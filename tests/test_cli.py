@@ -119,7 +119,10 @@ def test_bad_image(tmp_path, short_wav, content):
 @pytest.mark.parametrize("args, needle", [
     (["--size", "10"], "size"), (["--fps", "0"], "fps"), (["--text", "hello", "--lang", "xx-nope"], "xx-nope"),
     (["-o", "/nonexistent-dir/o.mp4"], "does not exist"), (["-o", "out.avi"], ".mp4"),
-    (["--face-index", "3"], "--face-index 3"), (["--head-motion", "-1"], "head_motion")])
+    (["--face-index", "3"], "--face-index 3"), (["--head-motion", "-1"], "head_motion"),
+    (["--size", "12.5"], "invalid int value: '12.5'"), (["--crf", "-1"], "crf must be an integer 0..51"),
+    (["--crf", "100"], "crf must be"), (["--audio", "/dev/urandom"], "not a regular file"),
+    (["--text", "a\x01b"], "control characters"), (["--bogus", "1"], "unrecognized arguments")])
 def test_bad_arguments(portrait_path, short_wav, tmp_path, args, needle):
     base = {"--image": portrait_path, "--audio": str(short_wav), "-o": str(tmp_path / "o.mp4")}
     if "--text" in args:
@@ -128,6 +131,26 @@ def test_bad_arguments(portrait_path, short_wav, tmp_path, args, needle):
         base[args[i]] = args[i + 1]
     r = run("render", *[x for kv in base.items() for x in kv], cwd=tmp_path)
     _one_line_error(r, needle)
+
+
+def test_nan_audio_and_nested_controls_are_input_errors(portrait_path, tmp_path):
+    nan_wav = tmp_path / "nan.wav"  # 32-bit float WAV (format 3) holding NaN and Inf
+    samples = np.zeros(8000, "<f4")
+    samples[100], samples[200] = np.nan, np.inf
+    header = b"RIFF" + (36 + samples.nbytes).to_bytes(4, "little") + b"WAVEfmt " + (16).to_bytes(4, "little") \
+        + (3).to_bytes(2, "little") + (1).to_bytes(2, "little") + (16000).to_bytes(4, "little") \
+        + (64000).to_bytes(4, "little") + (4).to_bytes(2, "little") + (32).to_bytes(2, "little") \
+        + b"data" + samples.nbytes.to_bytes(4, "little")
+    nan_wav.write_bytes(header + samples.tobytes())
+    r = run("render", "--image", portrait_path, "--audio", str(nan_wav), "-o", str(tmp_path / "o.mp4"))
+    assert r.returncode == 2
+    _one_line_error(r, "NaN or infinite")
+    nested = tmp_path / "deep.json"
+    nested.write_text("[" * 5000 + "]" * 5000)
+    r = run("render", "--image", portrait_path, "--text", "hi", "--controls", str(nested), "-o", str(tmp_path / "o.mp4"))
+    assert r.returncode == 2
+    _one_line_error(r, "nested deeper than 32")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deep.json", "nan.wav"]
 
 
 def test_import_is_light():

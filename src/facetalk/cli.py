@@ -17,8 +17,15 @@ from facetalk.errors import FacetalkError, InputError
 _VERIFY_ERROR = 2  # verify's status is for scripts: 1 means "no watermark", so any failure is 2
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse's errors as one line (its usage block hides the message), exit status 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="facetalk", description="Turn one portrait photo and one speech "
+    p = _OneLineParser(prog="facetalk", description="Turn one portrait photo and one speech "
                                 "clip into a talking-face video, on the CPU.")
     p.add_argument("--version", action="version", version=f"facetalk {__version__}")
     sub = p.add_subparsers(dest="command", required=True)

@@ -8,6 +8,8 @@ import math
 import numbers
 from dataclasses import asdict, dataclass, field, fields
 
+from facetalk import jsontext
+
 
 @dataclass(frozen=True)
 class FramingConfig:
@@ -137,9 +139,11 @@ def parse_timeline(text: str) -> list[dict]:
     if not text.strip():
         return []
     try:
-        keyframes = json.loads(text)
+        keyframes = jsontext.loads(text)
     except json.JSONDecodeError as err:
         raise ValueError(f"timeline is not valid JSON: {err}") from None
+    except ValueError as err:
+        raise ValueError(f"timeline: {err}") from None
     if not isinstance(keyframes, list):
         raise ValueError('timeline must be a JSON list of keyframes like {"t_s": 1.5, "emotion": "happy"}')
     previous = -math.inf
@@ -181,8 +185,12 @@ def animate_components(spec: str) -> dict[str, bool]:
 class VideoConfig:
     """How frames and audio are encoded."""
 
-    crf: int = 20   # H.264 quality (lower is better)
+    crf: int = 20   # H.264 quality (lower is better), 0..51
     audio_sr: int = 16000  # sample rate audio is analysed at
+
+    def __post_init__(self):
+        if isinstance(self.crf, bool) or not isinstance(self.crf, int) or not 0 <= self.crf <= 51:
+            raise ValueError(f"crf must be an integer 0..51 (H.264's range; 18-28 is usual), not {self.crf!r}")
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ def input_file(path: str | os.PathLike[str], *, what: str) -> Path:
         raise InputError(f"cannot read {what} '{path}': file not found")
     if path.is_dir():
         raise InputError(f"cannot read {what} '{path}': is a directory, not a file")
+    if not path.is_file():  # a device, a pipe or a socket: no size, no end, maybe endless
+        raise InputError(f"cannot read {what} '{path}': not a regular file")
     if path.stat().st_size == 0:
         raise InputError(f"cannot read {what} '{path}': file is empty")
     return path

@@ -43,6 +43,8 @@ def load_audio(path: str | os.PathLike[str], *, sr: int = 16000) -> np.ndarray:
         return np.zeros(0, dtype=np.float32)
     # Each chunk is (channels, n); lossy decoders can overshoot full scale slightly.
     mono = np.concatenate(chunks, axis=1).mean(axis=0)
+    if not np.isfinite(mono).all():  # float WAVs can hold them; they would poison every feature
+        raise InputError(f"cannot read audio '{path}': it contains NaN or infinite samples")
     return np.clip(mono, -1.0, 1.0).astype(np.float32)
 
 
@@ -138,6 +140,8 @@ def synthesize_speech(text: str, *, lang: str = "en", sr: int = 16000) -> np.nda
         raise InputError("espeak-ng is not installed; install it with apt-get install espeak-ng")
     if not text.strip():
         raise InputError("cannot synthesize speech: the text is empty")
+    if any(ord(c) < 32 and c not in "\t\n\r" or ord(c) == 127 for c in text):
+        raise InputError("cannot synthesize speech: the text contains control characters (such as NUL); remove them")
     with tempfile.TemporaryDirectory(prefix="facetalk-tts-") as tmp:
         wav = Path(tmp) / "speech.wav"
         # "--" ends the options, so text such as "-5 degrees" is spoken rather than parsed.

@@ -17,6 +17,7 @@ import json
 import os
 from dataclasses import replace
 
+from facetalk import jsontext
 from facetalk.config import Controls
 from facetalk.errors import InputError
 from facetalk.io._files import input_file
@@ -28,11 +29,13 @@ def read_controls(path: str | os.PathLike[str], base: Controls = Controls()) -> 
     path = input_file(path, what="controls file")
     problem = f"cannot read controls file '{path}'"
     try:
-        keyframes = json.loads(path.read_text(encoding="utf-8"))
+        keyframes = jsontext.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         raise InputError(f"{problem}: not UTF-8 text") from None
     except json.JSONDecodeError as err:
         raise InputError(f"{problem}: invalid JSON at line {err.lineno} column {err.colno}: {err.msg}") from None
+    except ValueError as err:  # nested too deep
+        raise InputError(f"{problem}: {err}") from None
     try:
         return replace(base, timeline=json.dumps(keyframes, separators=(",", ":")))
     except ValueError as err:

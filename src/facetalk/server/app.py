@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict
 from starlette.datastructures import Headers
 
-from facetalk import __version__
+from facetalk import __version__, jsontext
 from facetalk.config import Config, FramingConfig
 from facetalk.errors import InputError
 from facetalk.server import media
@@ -293,7 +293,7 @@ def create_app(settings: ServerSettings = ServerSettings()) -> FastAPI:
     ) -> JobOut:
         avatar = avatar_or_404(avatar_id)
         try:
-            chosen = controls_from_json(json.loads(controls))
+            chosen = controls_from_json(jsontext.loads(controls))
         except json.JSONDecodeError:
             raise HTTPException(422, "controls must be a JSON object") from None
         except ValueError as err:

@@ -19,6 +19,7 @@ import anyio
 import numpy as np
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from facetalk import jsontext
 from facetalk.server.controls import controls_from_json
 from facetalk.server.media import encode_jpeg
 
@@ -127,9 +128,11 @@ def _json(message: dict) -> dict:
     if message.get("text") is None:
         raise _Refused(UNSUPPORTED, "expected a JSON text message here, got binary data")
     try:
-        value = json.loads(message["text"])
+        value = jsontext.loads(message["text"])
     except json.JSONDecodeError:
         raise _Refused(UNSUPPORTED, "a text message is not valid JSON") from None
+    except ValueError as err:  # nested too deep
+        raise _Refused(POLICY, f"a text message is refused: {err}") from None
     if not isinstance(value, dict):
         raise _Refused(UNSUPPORTED, "a text message must be a JSON object")
     return value
