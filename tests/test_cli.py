@@ -153,6 +153,27 @@ def test_nan_audio_and_nested_controls_are_input_errors(portrait_path, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deep.json", "nan.wav"]
 
 
+def test_faces_lists_the_faces_largest_first(portrait, tmp_path):
+    import cv2
+
+    group = tmp_path / "group.png"
+    canvas = np.full((900, 2400, 3), 100, np.uint8)
+    for x, side in ((100, 300), (900, 560), (1800, 400)):
+        canvas[100:100 + side, x:x + side] = cv2.resize(portrait, (side, side), interpolation=cv2.INTER_AREA)
+    save_image(group, canvas)
+    r = run("faces", str(group))
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.strip().splitlines()
+    assert "3 face(s)" in lines[0] and [line.split()[0] for line in lines[1:]] == ["0", "1", "2"]
+    sizes = [float(line.split()[1]) for line in lines[1:]]
+    assert sizes == sorted(sizes, reverse=True)
+    blank = tmp_path / "wall.png"
+    save_image(blank, np.full((300, 300, 3), 128, np.uint8))
+    r = run("faces", str(blank))
+    assert r.returncode == 2
+    _one_line_error(r, "no face found", "wall.png", "crop")
+
+
 def test_import_is_light():
     code = "import sys, facetalk; print(sorted(m for m in ('numpy', 'cv2', 'mediapipe', 'av', 'numba') if m in sys.modules))"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -56,3 +56,55 @@ def test_small_face_is_refused():
 def test_rejects_wrong_image_type(detector):
     with pytest.raises(ValueError):
         detector.detect(np.zeros((10, 10), np.uint8))
+
+
+def _placed(portrait, canvas_hw, at_xy, side) -> tuple[np.ndarray, float]:
+    """The portrait scaled to `side` px on a grey canvas; returns (canvas, its face's expected size)."""
+    import cv2
+
+    canvas = np.full((*canvas_hw, 3), 110, np.uint8)
+    x, y = at_xy
+    canvas[y:y + side, x:x + side] = cv2.resize(portrait, (side, side), interpolation=cv2.INTER_AREA)
+    return canvas, side / portrait.shape[1]
+
+
+@pytest.mark.parametrize("canvas_hw, at_xy", [((896, 896), (500, 500)), ((1024, 1024), (40, 700)),
+                                              ((512, 1024), (650, 150)), ((2400, 3600), (3000, 100))])
+def test_small_faces_in_large_and_wide_photos(detector, portrait, canvas_hw, at_xy):
+    """A 64-70 px face anywhere in a large, square or landscape photo is found, with landmarks
+    where the face is (the whole-photo mesh alone missed these)."""
+    reference = detector.detect(portrait)[0]
+    canvas, scale = _placed(portrait, canvas_hw, at_xy, 320)
+    faces = detector.detect(canvas)
+    assert len(faces) == 1
+    expected = reference.landmarks_px[:, :2] * scale + np.array(at_xy)
+    assert 60 < faces[0].size_px < 80
+    assert np.abs(faces[0].landmarks_px[:, :2] - expected).mean() < 0.05 * faces[0].size_px
+
+
+def test_a_grid_of_faces_is_found_face_by_face(detector, portrait):
+    import cv2
+
+    grid = np.tile(cv2.resize(portrait, (300, 300), interpolation=cv2.INTER_AREA), (3, 3, 1))
+    faces = detector.detect(grid)
+    assert len(faces) == 9
+    centres = sorted((round(f.landmarks_px[:, 1].mean() / 300), round(f.landmarks_px[:, 0].mean() / 300))
+                     for f in faces)
+    assert len(set(centres)) == 9  # one per tile, none twice
+
+
+def test_a_wide_group_photo_frames_its_largest_face(portrait):
+    """Three people of different sizes in a wide photo: the largest is framed, unless
+    --face-index picks another."""
+    import cv2
+
+    from facetalk.config import FramingConfig
+    from facetalk.face.analysis import analyse_face
+
+    canvas = np.full((1000, 2600, 3), 100, np.uint8)
+    for x, side in ((100, 300), (1000, 560), (2000, 400)):
+        canvas[200:200 + side, x:x + side] = cv2.resize(portrait, (side, side), interpolation=cv2.INTER_AREA)
+    largest = analyse_face(canvas, framing=FramingConfig(size=128))
+    assert largest.n_faces == 3 and 1000 < 0.5 * (largest.crop.x0 + largest.crop.x1) < 1560
+    second = analyse_face(canvas, framing=FramingConfig(size=128, face_index=1))
+    assert 2000 < 0.5 * (second.crop.x0 + second.crop.x1) < 2400
