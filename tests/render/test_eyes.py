@@ -31,10 +31,16 @@ def test_full_blink_covers_the_eye_with_lid_skin(renderer, analysis):
     inside = _opening_mask(analysis)
     unchanged = np.abs(shut.astype(int) - photo).max(axis=2) < 10
     assert unchanged[inside].mean() < 0.05
-    # The shut eye is skin-coloured: near the lid colour read from the photo, far from the open eye.
-    lid = np.mean([skin.colour_profile.mean(axis=0) for skin in analysis.appearance.lids], axis=0)
+    # The shut eye is skin-coloured: near the skin around the eye in the photo (which it continues,
+    # shadow included), far from the open eye.
+    import cv2
+
+    ring_px = int(0.12 * analysis.rig.ipd_px)
+    grown = cv2.dilate(inside.astype(np.uint8), np.ones((2 * ring_px + 1,) * 2, np.uint8)).astype(bool)
+    around = grown & ~cv2.dilate(inside.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
     shut_colour = np.median(shut[inside], axis=0)
-    assert np.linalg.norm(shut_colour - lid) < 0.5 * np.linalg.norm(shut_colour - np.median(photo[inside], axis=0))
+    skin = np.median(photo[around], axis=0)
+    assert np.linalg.norm(shut_colour - skin) < 0.5 * np.linalg.norm(shut_colour - np.median(photo[inside], axis=0))
 
 
 def test_lids_are_painted_only_when_closing_or_looking_down(renderer, analysis, monkeypatch):
@@ -94,3 +100,15 @@ def test_lid_skin_ignores_lashes_brows_and_frames():
     assert lid.lash_rgb.sum() < 0.45 * skin.sum() + 1
     assert lid.down_sign == 1.0  # image y grows toward the cheek here
     assert 0.05 < lid.lash_band < 0.13  # the 5 px band over a 60 px wide eye
+
+
+def test_lash_line_is_as_soft_as_the_photo(analysis):
+    """The lid margin's blur is read from the photo: a blurred copy reads blurrier, so a soft scan
+    or painting gets no crisp drawn lash line."""
+    import cv2
+
+    pts = analysis.landmarks_px
+    sharp = read_lid_skin(analysis.image, pts, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER).edge_sigma_px
+    soft = read_lid_skin(cv2.GaussianBlur(analysis.image, (0, 0), 2.5), pts, lm.LEFT_EYE_UPPER,
+                         lm.LEFT_EYE_LOWER).edge_sigma_px
+    assert 0.5 <= sharp < 2.5 and soft > sharp + 0.4

@@ -61,6 +61,9 @@ LASH_WIDTH = 0.08
 LASH_FRINGE = 1.3
 LASH_OF_OPENING = 0.3  # the line is at most this share of the open eye's height
 N_LASHES = 23  # strands along the lash fringe
+# Above a shut lid only a spectacle frame or lashes (darker than this x the lid) are not lid skin:
+# a deep-set eye's socket shadow is, and the lid must continue it, not show a lighter patch.
+TOP_DARKEST = 0.3
 
 
 @dataclass(frozen=True)
@@ -112,11 +115,11 @@ class _EyeAxes:
         return self.origin + np.outer(a * self.width, self.along) + np.outer(b, self.down)
 
 
-def _skin_near(out: np.ndarray, points: np.ndarray, lid_colour: np.ndarray) -> np.ndarray:
-    """(N, 3) colours of the frame at `points`; where lashes or a low brow's shadow make one much
-    darker than the lid's own colour there, it is drawn toward that colour."""
+def _skin_near(out: np.ndarray, points: np.ndarray, lid_colour: np.ndarray, *, darkest: float = 0.45) -> np.ndarray:
+    """(N, 3) colours of the frame at `points`; where lashes or a spectacle frame make one darker
+    than `darkest` x the lid's own colour there, it is drawn toward that colour."""
     colour = bilinear(out, points)
-    dark = np.clip((0.45 * (lid_colour @ LUMA) - colour @ LUMA) / 40.0, 0.0, 1.0)
+    dark = np.clip((darkest * (lid_colour @ LUMA) - colour @ LUMA) / 40.0, 0.0, 1.0)
     return colour + (lid_colour - colour) * dark[:, None]
 
 
@@ -164,7 +167,7 @@ class LidPainter:
         top = top - lid.lash_band * eye.width * taper * smoothstep(closure, 0.0, 0.3)
         skin, lid_alpha = self._lid_layer(out, lid, eye, a, b - top, edge - top, closure)
         skin += self._grain[y0:y1, x0:x1]
-        lash_alpha = self._lash_alpha(a, b - edge, lash, closure)
+        lash_alpha = self._lash_alpha(a, b - edge, lash, closure, blur_px=lid.edge_sigma_px)
         region = out[y0:y1, x0:x1].astype(np.float32)
         region += (skin - region) * lid_alpha[..., None]
         region += (lid.lash_rgb - region) * lash_alpha[..., None]
@@ -184,7 +187,7 @@ class LidPainter:
         # end, whatever shadow the eye socket casts.
         grid = np.linspace(0.0, 1.0, len(lid.colour_profile))
         open_top = np.interp(grid, *eye.upper_open) - lid.lash_band * eye.width
-        top_colour = _skin_near(out, eye.to_image(grid, open_top - 2.5), lid.colour_profile)
+        top_colour = _skin_near(out, eye.to_image(grid, open_top - 2.5), lid.colour_profile, darkest=TOP_DARKEST)
         bottom_colour = _skin_near(out, eye.to_image(grid, np.interp(grid, *eye.lower) + 2.5), lid.colour_profile)
         mid_colour = 0.45 * (top_colour + bottom_colour) + 0.1 * lid.colour_profile
         at_a = np.clip(a, 0.0, 1.0)
@@ -198,11 +201,14 @@ class LidPainter:
         shade = 1.0 + 0.02 * np.sin(np.pi * s) * (1.0 - across ** 2) - 0.06 * across ** 4 - 0.08 * s ** 6
         return skin * shade[..., None], alpha
 
-    def _lash_alpha(self, a: np.ndarray, below: np.ndarray, lash: float, closure: np.ndarray) -> np.ndarray:
+    def _lash_alpha(self, a: np.ndarray, below: np.ndarray, lash: float, closure: np.ndarray, *,
+                    blur_px: float) -> np.ndarray:
         """(h, w) opacity of the lash line along the closing edge (`below` = px below it): thinner
-        toward the corners, its lashes hanging below it."""
+        toward the corners, its lashes hanging below it, blurred as the photo draws its edges
+        (`blur_px`, a Gaussian sigma: a soft photo gets a wider, fainter line, never a crisp stroke)."""
         thick = lash * (0.35 + 0.65 * np.sin(np.pi * np.clip(a, 0.0, 1.0)))
-        line = np.exp(-0.5 * ((below + 0.15 * thick) / (0.5 * thick)) ** 2)
+        sigma = np.hypot(0.5 * thick, blur_px)
+        line = (0.5 * thick / sigma) ** 0.5 * np.exp(-0.5 * ((below + 0.15 * thick) / sigma) ** 2)
         strand = self._strands[np.clip((a * N_LASHES).astype(int), 0, N_LASHES)]
         fringe = 0.55 * strand * np.clip(1.0 - below / (LASH_FRINGE * thick), 0.0, 1.0) * (below > 0)
         return np.clip(np.maximum(line, fringe), 0.0, 0.95) * smoothstep(closure, 0.05, 0.4) \
