@@ -68,21 +68,24 @@ class SsdSpec:
 
     input_px: square model input side; strides: one per anchor layer (consecutive equal strides share
     a grid, each layer adding anchors per cell); anchors_per_layer: 2 with the interpolated-scale
-    anchor, else 1; coord_scale_px: raw box/keypoint offsets are in these units of the input.
+    anchor, else 1; min_score: the graph's own score threshold; coord_scale_px: raw box/keypoint
+    offsets are in these units of the input.
     """
 
     model_file: str
     input_px: int
     strides: tuple[int, ...]
     anchors_per_layer: int
+    min_score: float
 
     @property
     def coord_scale_px(self) -> float:
         return float(self.input_px)
 
 
-SHORT_RANGE = SsdSpec(model_file=SHORT_RANGE_MODEL, input_px=128, strides=(8, 16, 16, 16), anchors_per_layer=2)
-FULL_RANGE = SsdSpec(model_file=FULL_RANGE_MODEL, input_px=192, strides=(4,), anchors_per_layer=1)
+SHORT_RANGE = SsdSpec(model_file=SHORT_RANGE_MODEL, input_px=128, strides=(8, 16, 16, 16), anchors_per_layer=2,
+                      min_score=0.5)
+FULL_RANGE = SsdSpec(model_file=FULL_RANGE_MODEL, input_px=192, strides=(4,), anchors_per_layer=1, min_score=0.6)
 
 
 @dataclass(frozen=True, eq=False)
@@ -330,8 +333,11 @@ class OnnxFaceMeshDetector(FaceMeshDetector):
         self.max_faces = max_faces
         self._near = BlazeFaceDetector(spec=SHORT_RANGE, min_score=min_confidence, models_dir=models_dir,
                                        threads=threads)
-        self._far = BlazeFaceDetector(spec=FULL_RANGE, min_score=min_confidence, models_dir=models_dir,
-                                      threads=threads)
+        # MediaPipe 0.10.21's FaceDetection solution does not pass min_detection_confidence on to its
+        # graph (measured: scores below 0.6 never come back, whatever it is set to), so the full-range
+        # search keeps the graph's own 0.6 unless a stricter threshold is asked for.
+        self._far = BlazeFaceDetector(spec=FULL_RANGE, min_score=max(min_confidence, FULL_RANGE.min_score),
+                                      models_dir=models_dir, threads=threads)
         self._attention = AttentionMesh(models_dir=models_dir, threads=threads)
 
     def _find(self, tile: np.ndarray) -> list[FaceBox]:

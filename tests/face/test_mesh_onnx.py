@@ -1,0 +1,211 @@
+"""MediaPipe's models under onnxruntime (facetalk.face.mesh) against MediaPipe itself.
+
+Tolerances (measured on the astronaut and its variations, and on out/portraits, where present; see
+docs/models/mediapipe.md): landmarks within LANDMARK_MEAN_TOL / LANDMARK_MAX_TOL of the
+inter-ocular distance (iris centre to iris centre); detection boxes within BOX_TOL_PX; segmentation
+masks with IoU (at 0.5) of at least SEG_MIN_IOU and values within SEG_MAX_ABS. The conversion is
+exact up to float32 rounding, so these are ~10x the largest difference measured, not model error.
+"""
+
+from __future__ import annotations
+
+import glob
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from facetalk.face.landmarks import LEFT_IRIS, N_LANDMARKS, RIGHT_IRIS
+from facetalk.face.mesh import (
+    FULL_RANGE,
+    MODELS_DIR,
+    BlazeFaceDetector,
+    OnnxFaceMeshDetector,
+    OnnxPersonSegmenter,
+    ssd_anchor_centres,
+    SHORT_RANGE,
+)
+
+LANDMARK_MEAN_TOL = 0.001  # share of the inter-ocular distance (0.1 %)
+LANDMARK_MAX_TOL = 0.005  # 0.5 %
+BOX_TOL_PX = 0.5
+SEG_MIN_IOU = 0.999
+SEG_MAX_ABS = 1e-3
+PORTRAITS = sorted(glob.glob(str(Path(__file__).resolve().parents[2] / "out" / "portraits" / "*.png")))
+
+
+@dataclass(frozen=True)
+class LandmarkError:
+    """Per-point distance between two (478, 3) landmark sets, x and y only, as shares of the
+    inter-ocular distance of the reference."""
+
+    mean: float
+    max: float
+    iod_px: float
+
+
+def landmark_error(*, reference_px: np.ndarray, candidate_px: np.ndarray) -> LandmarkError:
+    iod = float(np.linalg.norm(reference_px[RIGHT_IRIS[0], :2] - reference_px[LEFT_IRIS[0], :2]))
+    dist = np.linalg.norm(reference_px[:, :2] - candidate_px[:, :2], axis=1)
+    return LandmarkError(mean=float(dist.mean()) / iod, max=float(dist.max()) / iod, iod_px=iod)
+
+
+@pytest.fixture(scope="module")
+def onnx_detector():
+    with OnnxFaceMeshDetector() as det:
+        yield det
+
+
+@pytest.fixture(scope="module")
+def mp_detector():
+    pytest.importorskip("mediapipe")
+    from facetalk.face.landmarks import FaceMeshDetector
+
+    with FaceMeshDetector() as det:
+        yield det
+
+
+def _rotated(image: np.ndarray, degrees: float) -> np.ndarray:
+    import cv2
+
+    h, w = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    return cv2.warpAffine(image, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def _scaled(image: np.ndarray, factor: float) -> np.ndarray:
+    import cv2
+
+    h, w = image.shape[:2]
+    return cv2.resize(image, (round(w * factor), round(h * factor)), interpolation=cv2.INTER_AREA)
+
+
+def _in_canvas(image: np.ndarray) -> np.ndarray:
+    """The photo at 40 % off-centre in a 1600 x 1200 grey canvas: a ~45 px face, found only by the
+    tiled full-range search and meshed on a crop."""
+    small = _scaled(image, 0.4)
+    canvas = np.full((1200, 1600, 3), 140, np.uint8)
+    canvas[700:700 + small.shape[0], 300:300 + small.shape[1]] = small
+    return canvas
+
+
+VARIATIONS = {
+    "original": lambda im: im,
+    "rotated+20": lambda im: _rotated(im, 20.0),
+    "rotated-20": lambda im: _rotated(im, -20.0),
+    "scaled0.6": lambda im: _scaled(im, 0.6),
+    "scaled2.0": lambda im: _scaled(im, 2.0),
+    "canvas": _in_canvas,
+}
+
+
+def test_models_are_packaged_and_anchor_layouts_match_the_models():
+    for name in ("face_detection_short_range.onnx", "face_detection_full_range.onnx",
+                 "face_landmark_with_attention.onnx", "selfie_segmentation.onnx"):
+        assert (MODELS_DIR / name).stat().st_size > 100_000
+    assert ssd_anchor_centres(SHORT_RANGE).shape == (896, 2)
+    assert ssd_anchor_centres(FULL_RANGE).shape == (2304, 2)
+
+
+def test_onnx_mesh_finds_the_astronaut(onnx_detector, portrait):
+    faces = onnx_detector.detect(portrait)
+    assert len(faces) == 1
+    pts = faces[0].landmarks_px
+    assert pts.shape == (N_LANDMARKS, 3) and pts.dtype == np.float32
+    x0, y0, x1, y1 = faces[0].bbox
+    assert 150 < x0 < x1 < 300 and 40 < y0 < y1 < 220
+    # The subject's right iris is on the image's left, both irises inside their eye corners.
+    assert pts[RIGHT_IRIS[0], 0] < pts[LEFT_IRIS[0], 0]
+    assert pts[33, 0] < pts[RIGHT_IRIS[0], 0] < pts[133, 0]
+
+
+def test_blank_image_has_no_face(onnx_detector):
+    blank = np.full((256, 256, 3), 128, np.uint8)
+    assert onnx_detector.detect(blank) == []
+    assert onnx_detector.search(blank) == []
+
+
+@pytest.mark.parametrize("variation", list(VARIATIONS))
+def test_landmarks_and_boxes_agree_with_mediapipe(mp_detector, onnx_detector, portrait, variation):
+    image = np.ascontiguousarray(VARIATIONS[variation](portrait))
+    expected, got = mp_detector.detect(image), onnx_detector.detect(image)
+    assert len(got) == len(expected) == 1
+    err = landmark_error(reference_px=expected[0].landmarks_px, candidate_px=got[0].landmarks_px)
+    print(f"{variation}: iod {err.iod_px:.1f} px, mean {100 * err.mean:.4f} %, max {100 * err.max:.4f} %")
+    assert err.mean < LANDMARK_MEAN_TOL and err.max < LANDMARK_MAX_TOL
+    depth = np.abs(expected[0].landmarks_px[:, 2] - got[0].landmarks_px[:, 2]).max()
+    assert depth < LANDMARK_MAX_TOL * err.iod_px
+    boxes_mp, boxes_onnx = mp_detector.search(image), onnx_detector.search(image)
+    assert len(boxes_mp) == len(boxes_onnx) >= 1
+    for a, b in zip(boxes_mp, boxes_onnx):
+        assert np.abs(np.subtract(a.box, b.box)).max() < BOX_TOL_PX
+        assert abs(a.score - b.score) < 1e-3
+
+
+def test_short_range_detections_agree_with_mediapipe(portrait):
+    """The detector the mesh starts from, compared with MediaPipe's FaceDetection(model_selection=0)."""
+    mp = pytest.importorskip("mediapipe")
+    detector = BlazeFaceDetector(spec=SHORT_RANGE, min_score=0.5)
+    found = detector.detect(portrait)
+    with mp.solutions.face_detection.FaceDetection(model_selection=0, min_detection_confidence=0.5) as ref:
+        result = ref.process(portrait).detections
+    assert len(found) == len(result) == 1
+    h, w = portrait.shape[:2]
+    rel = result[0].location_data.relative_bounding_box
+    expected = (rel.xmin * w, rel.ymin * h, (rel.xmin + rel.width) * w, (rel.ymin + rel.height) * h)
+    assert np.abs(np.subtract(found[0].box_px, expected)).max() < BOX_TOL_PX
+    kps = np.array([(k.x * w, k.y * h) for k in result[0].location_data.relative_keypoints])
+    assert np.abs(found[0].keypoints_px - kps).max() < BOX_TOL_PX
+    assert abs(found[0].score - result[0].score[0]) < 1e-3
+
+
+@pytest.mark.parametrize("variation", ["original", "rotated+20", "canvas"])
+def test_segmentation_agrees_with_mediapipe(portrait, variation):
+    pytest.importorskip("mediapipe")
+    from facetalk.face.appearance import PersonSegmenter
+
+    image = np.ascontiguousarray(VARIATIONS[variation](portrait))
+    reference = PersonSegmenter()
+    with OnnxPersonSegmenter() as segmenter:
+        got = segmenter.alpha(image)
+    expected = reference.alpha(image)
+    reference.close()
+    assert got.shape == expected.shape == image.shape[:2] and got.dtype == np.float32
+    iou = ((got > 0.5) & (expected > 0.5)).sum() / max(((got > 0.5) | (expected > 0.5)).sum(), 1)
+    assert iou >= SEG_MIN_IOU and np.abs(got - expected).max() < SEG_MAX_ABS
+    if variation == "original":  # the person is there: most of the centre column is foreground
+        assert got[200:400, 200:300].mean() > 0.9
+
+
+def test_timing_is_comparable(mp_detector, onnx_detector, portrait):
+    """Prints per-call times (not asserted: shared CI machines)."""
+    image = np.ascontiguousarray(portrait)
+
+    def best_of(fn, n=3) -> float:
+        times = []
+        for _ in range(n):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    print(f"\ndetect: mediapipe {1e3 * best_of(lambda: mp_detector.detect(image)):.1f} ms, "
+          f"onnx {1e3 * best_of(lambda: onnx_detector.detect(image)):.1f} ms; "
+          f"mesh only: mediapipe {1e3 * best_of(lambda: mp_detector._mesh_faces(image)):.1f} ms, "
+          f"onnx {1e3 * best_of(lambda: onnx_detector._mesh_faces(image)):.1f} ms")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not PORTRAITS, reason="out/portraits not present (not in git)")
+def test_portraits_agree_with_mediapipe(mp_detector, onnx_detector):
+    from facetalk.io import load_image
+
+    for path in PORTRAITS:
+        image = np.ascontiguousarray(load_image(path))
+        expected, got = mp_detector.detect(image), onnx_detector.detect(image)
+        assert len(got) == len(expected) >= 1, path
+        err = landmark_error(reference_px=expected[0].landmarks_px, candidate_px=got[0].landmarks_px)
+        print(f"{Path(path).name}: mean {100 * err.mean:.4f} %, max {100 * err.max:.4f} % of {err.iod_px:.0f} px")
+        assert err.mean < LANDMARK_MEAN_TOL and err.max < LANDMARK_MAX_TOL, path
