@@ -46,6 +46,19 @@ MODELS = (
     ("face_landmark/face_landmark_with_attention.tflite", "face_landmark_with_attention.onnx"),
     ("selfie_segmentation/selfie_segmentation.tflite", "selfie_segmentation.onnx"),
 )
+# The tool versions the committed .onnx files were made with (see the module docstring).
+TOOLS = {"tflite": "2.18.0", "onnx": "1.23.2", "numpy": "2.4.6"}
+# The .tflite files of the mediapipe==0.10.21 wheel (manylinux x86_64, cp311).
+SOURCE_SHA256 = {
+    "face_detection/face_detection_short_range.tflite":
+        "bbff11cebd1eb27a1e004cae0b0e63ec8c551cbf34a4451148b4908b8db3eca8",
+    "face_detection/face_detection_full_range_sparse.tflite":
+        "2c3728e6da56f21e21a320433396fb06d40d9088f2247c05e5635a688d45dfe1",
+    "face_landmark/face_landmark_with_attention.tflite":
+        "e06a804e0144f9929eda782122916b35d60c697c3c9344013ca2bbe76a6ce2b4",
+    "selfie_segmentation/selfie_segmentation.tflite":
+        "9ee168ec7c8f2a16c56fe8e1cfbc514974cbbb7e434051b455635f1bd1462f5c",
+}
 TO_NCHW = (0, 3, 1, 2)
 TO_NHWC = (0, 2, 3, 1)
 NHWC_AXIS_TO_NCHW = (0, 2, 3, 1)  # NHWC axis i is NCHW axis NHWC_AXIS_TO_NCHW[i]
@@ -488,17 +501,20 @@ def main() -> None:
     parser.add_argument("--mediapipe-dir", type=Path, required=True, help="site-packages/mediapipe/modules")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
+    used = {"tflite": tflite.__version__, "onnx": onnx.__version__, "numpy": np.__version__}
+    if used != TOOLS:
+        print(f"warning: tools {used} differ from the pinned {TOOLS}; the .onnx files may differ byte-wise")
     args.out.mkdir(parents=True, exist_ok=True)
-    versions = f"tflite {tflite.__version__ if hasattr(tflite, '__version__') else '2.18.0'}, onnx {onnx.__version__}, numpy {np.__version__}"
+    versions = ", ".join(f"{k} {v}" for k, v in used.items())
     for rel, onnx_name in MODELS:
         src = args.mediapipe_dir / rel
+        if sha256(src) != SOURCE_SHA256[rel]:
+            raise SystemExit(f"{src}: not the file of the mediapipe 0.10.21 wheel (sha256 {sha256(src)})")
         doc = (f"Converted from mediapipe 0.10.21 modules/{rel} (sha256 {sha256(src)}), Apache-2.0, "
                f"by facetalk scripts/convert_mediapipe_models.py ({versions}).")
-        model = convert(src, doc)
         dst = args.out / onnx_name
-        onnx.save(model, dst)
+        onnx.save(convert(src, doc), dst)
         print(f"{rel}\n  tflite sha256 {sha256(src)}\n  -> {dst} ({dst.stat().st_size} bytes) sha256 {sha256(dst)}")
-
 
 if __name__ == "__main__":
     main()
