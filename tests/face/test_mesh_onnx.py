@@ -21,11 +21,11 @@ from facetalk.face.landmarks import LEFT_IRIS, N_LANDMARKS, RIGHT_IRIS
 from facetalk.face.mesh import (
     FULL_RANGE,
     MODELS_DIR,
+    SHORT_RANGE,
     BlazeFaceDetector,
     OnnxFaceMeshDetector,
     OnnxPersonSegmenter,
     ssd_anchor_centres,
-    SHORT_RANGE,
 )
 
 LANDMARK_MEAN_TOL = 0.001  # share of the inter-ocular distance (0.1 %)
@@ -110,15 +110,13 @@ def test_models_are_packaged_and_anchor_layouts_match_the_models():
 
 
 def test_onnx_mesh_finds_the_astronaut(onnx_detector, portrait):
-    faces = onnx_detector.detect(portrait)
-    assert len(faces) == 1
-    pts = faces[0].landmarks_px
-    assert pts.shape == (N_LANDMARKS, 3) and pts.dtype == np.float32
-    x0, y0, x1, y1 = faces[0].bbox
-    assert 150 < x0 < x1 < 300 and 40 < y0 < y1 < 220
-    # The subject's right iris is on the image's left, both irises inside their eye corners.
-    assert pts[RIGHT_IRIS[0], 0] < pts[LEFT_IRIS[0], 0]
-    assert pts[33, 0] < pts[RIGHT_IRIS[0], 0] < pts[133, 0]
+    (face,) = onnx_detector.detect(portrait)
+    pts = face.landmarks_px
+    assert (pts.shape, pts.dtype) == ((N_LANDMARKS, 3), np.float32)
+    # Upper middle of the 512 px photo, 80-140 px across; the subject's right iris on the image's
+    # left, each iris between its eye's corners.
+    assert 80 < face.size_px < 140 and 150 < face.bbox[0] < face.bbox[2] < 300
+    assert pts[33, 0] < pts[RIGHT_IRIS[0], 0] < pts[133, 0] < pts[362, 0] < pts[LEFT_IRIS[0], 0] < pts[263, 0]
 
 
 def test_blank_image_has_no_face(onnx_detector):
