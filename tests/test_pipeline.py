@@ -111,3 +111,14 @@ def test_same_inputs_same_video_across_animators(portrait, speech):
     first = [f.image for f in Animator(portrait).render(clip, Controls(seed=2))]
     second = [f.image for f in Animator(portrait).render(clip, Controls(seed=2))]
     assert all(np.array_equal(x, y) for x, y in zip(first, second))
+
+
+def test_audio_in_chunks_gives_the_same_motion(animator, speech):
+    """render()/motion() take the audio whole or as decoded chunks of any length (a file streamed
+    from disk): the same motion, frame for frame."""
+    rng = np.random.default_rng(5)
+    cuts = np.sort(rng.integers(0, len(speech), 12))
+    chunks = np.split(speech, cuts)
+    whole = list(animator.motion(speech))
+    streamed = list(animator.motion(iter(chunks)))
+    assert whole == streamed and len(whole) == animator.n_frames(speech)

@@ -166,13 +166,12 @@ def _check_outputs(args: argparse.Namespace, out: Path) -> None:
 
 
 def _render(args: argparse.Namespace) -> int:
-    import numpy as np
-
     from facetalk.config import Config, FramingConfig, MotionConfig, VideoConfig, animate_components
-    from facetalk.io import load_audio, load_image, synthesize_speech
+    from facetalk.io import load_image, synthesize_speech
+    from facetalk.io.audio import audio_duration_s
     from facetalk.io.controls import read_controls
     from facetalk.io.motion import read_blendshapes
-    from facetalk.pipeline import Animator
+    from facetalk.pipeline import Animator, n_frames_for
 
     out = Path(args.output)
     if out.suffix.lower() != ".mp4":
@@ -195,30 +194,17 @@ def _render(args: argparse.Namespace) -> int:
     motions = read_blendshapes(args.blendshapes, fps=args.fps) if args.blendshapes else None
     photo = load_image(args.image)
     sr = config.video.audio_sr
-    audio = None
-    if args.audio or args.text:
-        audio = load_audio(args.audio, sr=sr) if args.audio else synthesize_speech(args.text, lang=args.lang, sr=sr)
+    speech = synthesize_speech(args.text, lang=args.lang, sr=sr) if args.text else None
+    # The audio file is decoded as the video is written (memory flat in its length); its header
+    # is read now, so a file that is not audio fails before any work.
+    declared_s = audio_duration_s(args.audio) if args.audio else None
     animator = Animator(photo, config=config, source=args.image, label=args.label)
-    n_frames = len(motions) if motions is not None else animator.n_frames(audio)
-
-    from tqdm import tqdm
-
-    show_progress = not args.quiet and n_frames > 2 * args.fps
-    with tqdm(total=n_frames, unit="frame", desc="facetalk", disable=not show_progress, file=sys.stderr,
-              dynamic_ncols=True) as bar:
-        def progress(_frame) -> None:
-            _raise_pending_stop()
-            bar.update(1)
-
-        if motions is not None:
-            animator.render_motion_to_file(motions, out, audio=audio, audio_file=args.audio,
-                                           motion_path=args.motion_out, on_frame=progress)
-        else:
-            # The MP4 carries the --audio file at its own quality; analysis used the 16 kHz mono copy.
-            animator.render_to_file(audio, out, audio_file=args.audio, motion_path=args.motion_out,
-                                    on_frame=progress)
-    if audio is None:
-        audio = np.zeros(0, np.float32)
+    if motions is not None:
+        n_frames = len(motions)
+    else:  # for the progress bar; from the header, an estimate
+        n_samples = len(speech) if speech is not None else round((declared_s or 0.0) * sr)
+        n_frames = n_frames_for(n_samples, sr=sr, fps=args.fps)
+    written = _write_render(args, animator, out, motions=motions, speech=speech, n_frames=n_frames)
     if args.save_config:
         from facetalk.io._files import write_text_atomic
 
@@ -226,10 +212,33 @@ def _render(args: argparse.Namespace) -> int:
     print(out)
     if not args.quiet:
         w, h = animator.size
-        print(f"facetalk: wrote {n_frames} frames, {w}x{h} at {args.fps} fps, "
-              f"{n_frames / args.fps:.2f} s (audio {len(audio) / sr:.2f} s, peak {float(np.abs(audio).max(initial=0)):.2f})",
+        print(f"facetalk: wrote {written} frames, {w}x{h} at {args.fps} fps, {written / args.fps:.2f} s",
               file=sys.stderr)
     return 0
+
+
+def _write_render(args: argparse.Namespace, animator, out: Path, *, motions, speech, n_frames: int) -> int:
+    """Renders to `out` with a progress bar; returns the number of frames written."""
+    from tqdm import tqdm
+
+    written = 0
+    show_progress = not args.quiet and n_frames > 2 * args.fps
+    with tqdm(total=n_frames, unit="frame", desc="facetalk", disable=not show_progress, file=sys.stderr,
+              dynamic_ncols=True) as bar:
+        def progress(_frame) -> None:
+            nonlocal written
+            _raise_pending_stop()
+            written += 1
+            bar.update(1)
+
+        if motions is not None:
+            animator.render_motion_to_file(motions, out, audio=speech, audio_file=args.audio,
+                                           motion_path=args.motion_out, on_frame=progress)
+        elif speech is not None:
+            animator.render_to_file(speech, out, motion_path=args.motion_out, on_frame=progress)
+        else:
+            animator.render_file(args.audio, out, motion_path=args.motion_out, on_frame=progress)
+    return written
 
 
 def _faces(args: argparse.Namespace) -> int:

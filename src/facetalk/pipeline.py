@@ -13,6 +13,7 @@ import numpy as np
 
 from facetalk.config import Config, Controls
 from facetalk.face.analysis import FaceAnalysis, analyse_face
+from facetalk.io.audio import ArrayAudio, FileAudio
 from facetalk.motion.frame import MotionFrame
 from facetalk.motion.generator import MotionGenerator
 from facetalk.provenance import Payload, Watermarker, draw_label, metadata_tags
@@ -84,19 +85,26 @@ class Animator:
         image = self._finish_frame(renderer.render(motion))
         return RenderedFrame(index=index, t_s=motion.t_s, image=image, motion=motion)
 
-    def motion(self, audio: np.ndarray, controls: Controls | None = None) -> Iterator[MotionFrame]:
-        """MotionFrames for mono float32 `audio` at config.video.audio_sr, streamed in chunks."""
-        audio = _mono_float(audio)
+    def motion(self, audio: np.ndarray | Iterable[np.ndarray], controls: Controls | None = None) -> Iterator[MotionFrame]:
+        """MotionFrames for mono float32 audio at config.video.audio_sr: one (n,) array, or its
+        chunks in order (as io.stream_audio decodes a file; any chunk lengths give the same frames)."""
         sr = self.config.video.audio_sr
+        if isinstance(audio, np.ndarray):
+            whole = _mono_float(audio)
+            step = int(CHUNK_S * sr)
+            audio = (whole[start:start + step] for start in range(0, len(whole), step))
         gen = MotionGenerator(self.config.motion, controls or self.config.controls, sr=sr,
                               photo=self.analysis.expression)
-        step = int(CHUNK_S * sr)
-        for start in range(0, len(audio), step):
-            yield from gen.push(audio[start:start + step])
-        yield from gen.flush(n_frames=n_frames_for(len(audio), sr=sr, fps=self.fps))
+        n_samples = 0
+        for chunk in audio:
+            chunk = _mono_float(chunk)
+            n_samples += len(chunk)
+            yield from gen.push(chunk)
+        yield from gen.flush(n_frames=n_frames_for(n_samples, sr=sr, fps=self.fps))
 
-    def render(self, audio: np.ndarray, controls: Controls | None = None) -> Iterator[RenderedFrame]:
-        """Frames for `audio`, one at a time (nothing is held: memory stays bounded)."""
+    def render(self, audio: np.ndarray | Iterable[np.ndarray], controls: Controls | None = None) -> Iterator[RenderedFrame]:
+        """Frames for `audio` (an array, or its chunks as motion() takes them), one at a time
+        (nothing is held: memory stays bounded)."""
         for i, motion in enumerate(self.motion(audio, controls)):
             yield self._frame(i, motion, self._renderer)
 
@@ -117,20 +125,32 @@ class Animator:
 
     def render_to_file(self, audio: np.ndarray, path: str | os.PathLike[str], *,
                        controls: Controls | None = None, motion_path: str | os.PathLike[str] | None = None,
-                       audio_file: str | os.PathLike[str] | None = None,
                        on_frame: Callable[[RenderedFrame], None] | None = None) -> Path:
-        """Writes an H.264 + AAC MP4 of `audio` spoken by the photo; returns its path.
+        """Writes an H.264 + AAC MP4 of `audio` (mono at config.video.audio_sr) spoken by the
+        photo; returns its path.
 
-        `audio_file`, the file `audio` was decoded from, gives the MP4 its sound at the file's own
-        rate and channels (analysis needs only `audio`, mono at config.video.audio_sr; without
-        it the MP4 carries that). `motion_path` also writes every frame's MotionFrame: as JSON
-        Lines, or as a Live Link Face CSV of ARKit blendshapes if it ends in .csv. Both files
-        appear only when the whole render succeeded. `on_frame` is called after each frame.
+        `motion_path` also writes every frame's MotionFrame: as JSON Lines, or as a Live Link Face
+        CSV of ARKit blendshapes if it ends in .csv. Both files appear only when the whole render
+        succeeded. `on_frame` is called after each frame (progress bars).
         """
         audio = _mono_float(audio)
         controls = controls or self.config.controls
-        sound = self._sound(audio, audio_file, duration_s=None)
+        sound = ArrayAudio(audio, sr=self.config.video.audio_sr) if audio.size else None
         return self._write(self.render(audio, controls), path, sound=sound, seed=controls.seed,
+                           motion_path=motion_path, on_frame=on_frame)
+
+    def render_file(self, audio_path: str | os.PathLike[str], path: str | os.PathLike[str], *,
+                    controls: Controls | None = None, motion_path: str | os.PathLike[str] | None = None,
+                    max_s: float | None = None, on_frame: Callable[[RenderedFrame], None] | None = None) -> Path:
+        """As render_to_file, for speech in an audio file (any format FFmpeg reads): decoded as the
+        video advances, so memory stays flat whatever its length, and the MP4 carries the file's
+        own sound (its rate up to 48 kHz and its channels), not the 16 kHz mono copy the face is
+        driven from. `max_s` refuses longer audio (io.AudioTooLong), from the header or while decoding."""
+        from facetalk.io.audio import stream_audio
+
+        controls = controls or self.config.controls
+        chunks = stream_audio(audio_path, sr=self.config.video.audio_sr, chunk_s=CHUNK_S, max_s=max_s)
+        return self._write(self.render(chunks, controls), path, sound=FileAudio(audio_path), seed=controls.seed,
                            motion_path=motion_path, on_frame=on_frame)
 
     def render_motion_to_file(self, motions: Iterable[MotionFrame], path: str | os.PathLike[str], *,
@@ -146,18 +166,13 @@ class Animator:
         n_samples = int(round(len(motions) * sr / self.fps))
         audio = np.zeros(0, np.float32) if audio is None else _mono_float(audio)[:n_samples]
         audio = np.pad(audio, (0, n_samples - len(audio)))
-        sound = self._sound(audio, audio_file, duration_s=len(motions) / self.fps)
+        if audio_file is not None:
+            sound = FileAudio(audio_file, duration_s=len(motions) / self.fps)
+        else:
+            sound = ArrayAudio(audio, sr=sr) if audio.size else None
         frames = (self._frame(i, motion, self._renderer) for i, motion in enumerate(motions))
         return self._write(frames, path, sound=sound, seed=self.config.controls.seed, motion_path=motion_path,
                            on_frame=on_frame)
-
-    def _sound(self, audio: np.ndarray, audio_file: str | os.PathLike[str] | None, *, duration_s: float | None):
-        """The MP4's sound: the file at its own quality if given, else the analysed samples."""
-        from facetalk.io.audio import ArrayAudio, FileAudio
-
-        if audio_file is not None:
-            return FileAudio(audio_file, duration_s=duration_s)
-        return ArrayAudio(audio, sr=self.config.video.audio_sr) if audio.size else None
 
     def _write(self, frames: Iterable[RenderedFrame], path: str | os.PathLike[str], *, sound, seed: int,
                motion_path: str | os.PathLike[str] | None, on_frame: Callable[[RenderedFrame], None] | None) -> Path:

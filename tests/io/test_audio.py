@@ -191,3 +191,64 @@ def test_synthesize_speech_without_espeak(monkeypatch):
     monkeypatch.setattr("facetalk.io.audio.shutil.which", lambda name: None)
     with pytest.raises(InputError, match="espeak-ng is not installed"):
         synthesize_speech("hello")
+
+
+def _mp3(path, seconds: float, *, bit_rate: int = 64000, sr: int = SR) -> bytes:
+    """A mono MP3 of a tone, without ID3 tag or Xing header: FFmpeg guesses its length from the
+    first frames' bit rate and the file size."""
+    with av.open(str(path), "w", format="mp3", container_options={"write_xing": "0", "id3v2_version": "0"}) as out:
+        stream = out.add_stream("libmp3lame", rate=sr, layout="mono")
+        stream.bit_rate = bit_rate
+        samples = _tone(seconds, sr)
+        for start in range(0, len(samples), 1152):
+            frame = av.AudioFrame.from_ndarray(samples[start:start + 1152].reshape(1, -1), format="flt", layout="mono")
+            frame.sample_rate, frame.pts = sr, start
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode(None))
+    return path.read_bytes()
+
+
+def test_streamed_chunks_are_the_whole_decode(tmp_path):
+    from facetalk.io.audio import stream_audio
+
+    path = tmp_path / "tone.wav"
+    write_wav(path, _tone(2.3, 44100), sr=44100)
+    chunks = list(stream_audio(path, sr=SR, chunk_s=0.5))
+    assert [len(c) for c in chunks[:-1]] == [8000] * 4 and 0 < len(chunks[-1]) <= 8000
+    assert np.array_equal(np.concatenate(chunks), load_audio(path, sr=SR))
+    assert all(c.dtype == np.float32 for c in chunks)
+
+
+def test_too_long_audio_is_refused_from_the_header_and_while_decoding(tmp_path):
+    """A header longer than the limit is refused before decoding; a header that lies (a short MP3
+    with more MP3 frames appended) is caught as decoding passes the limit."""
+    from facetalk.io.audio import AudioTooLong, audio_duration_s, stream_audio
+
+    long_mp3 = tmp_path / "long.mp3"
+    _mp3(long_mp3, 12.0)
+    assert audio_duration_s(long_mp3) == pytest.approx(12.0, abs=0.3)
+    with pytest.raises(AudioTooLong, match="lasts 12 s; the limit is 5 s"):
+        stream_audio(long_mp3, max_s=5.0)  # raised on the call: nothing decoded
+    # 2 s at a high bit rate, then 12 s at a low one: the length guessed from the start is ~3 s.
+    liar = tmp_path / "liar.mp3"
+    liar.write_bytes(_mp3(tmp_path / "a.mp3", 2.0, bit_rate=160000) + _mp3(tmp_path / "b.mp3", 12.0, bit_rate=16000))
+    assert audio_duration_s(liar) < 5.0
+    decoded = 0
+    with pytest.raises(AudioTooLong, match="more than 5 s"):
+        for chunk in stream_audio(liar, max_s=5.0):
+            decoded += len(chunk)
+    assert decoded <= 6.0 * SR
+    assert len(load_audio(liar)) > 13 * SR  # without a limit it is all read
+
+
+def test_nan_samples_are_refused(tmp_path):
+    samples = np.zeros(4000, "<f4")
+    samples[1000] = np.inf
+    path = tmp_path / "inf.wav"
+    header = (b"RIFF" + (36 + samples.nbytes).to_bytes(4, "little") + b"WAVEfmt " + (16).to_bytes(4, "little")
+              + (3).to_bytes(2, "little") + (1).to_bytes(2, "little") + SR.to_bytes(4, "little")
+              + (4 * SR).to_bytes(4, "little") + (4).to_bytes(2, "little") + (32).to_bytes(2, "little")
+              + b"data" + samples.nbytes.to_bytes(4, "little"))
+    path.write_bytes(header + samples.tobytes())
+    with pytest.raises(InputError, match="NaN or infinite"):
+        load_audio(path)

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import tempfile
 import wave
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -17,35 +18,91 @@ from facetalk.errors import InputError
 from facetalk.io._files import decode_error, open_media
 
 
-def load_audio(path: str | os.PathLike[str], *, sr: int = 16000) -> np.ndarray:
-    """Decode the first audio stream of `path` to float32 mono samples in [-1, 1] at `sr` Hz.
+class AudioTooLong(InputError):
+    """The audio lasts longer than the caller's limit (seen in the header, or while decoding)."""
 
-    Returns shape (n_samples,); a valid file without samples gives an empty array. Raises
-    InputError if the file is missing, empty, not a media file, has no audio or fails to decode.
-    """
-    import av
+    def __init__(self, path, *, duration_s: float, max_s: float, exact: bool):
+        super().__init__(f"audio '{path}' lasts {'' if exact else 'more than '}{duration_s:.0f} s; "
+                         f"the limit is {max_s:g} s")
+        self.duration_s = duration_s
+        self.max_s = max_s
 
+
+def audio_duration_s(path: str | os.PathLike[str]) -> float | None:
+    """The first audio stream's duration from the container's header (nothing is decoded), or
+    None if the header does not say. Raises InputError if the file is not media or has no audio."""
     container = open_media(path, what="audio")
     with container:
         if not container.streams.audio:
             raise InputError(f"cannot read audio '{path}': the file has no audio stream")
-        # Resample at the source's channel count and average the channels ourselves:
-        # FFmpeg's stereo->mono matrix sums L+R at -3 dB, which lifts the level and can clip.
-        resampler = av.AudioResampler(format="fltp", rate=sr)
-        chunks = []
-        try:
-            for frame in container.decode(container.streams.audio[0]):
-                chunks += [out.to_ndarray() for out in resampler.resample(frame)]
-            chunks += [out.to_ndarray() for out in resampler.resample(None)]
-        except av.FFmpegError as err:
-            raise decode_error(path, err, what="audio") from err
-    if not chunks:
-        return np.zeros(0, dtype=np.float32)
-    # Each chunk is (channels, n); lossy decoders can overshoot full scale slightly.
-    mono = np.concatenate(chunks, axis=1).mean(axis=0)
-    if not np.isfinite(mono).all():  # float WAVs can hold them; they would poison every feature
-        raise InputError(f"cannot read audio '{path}': it contains NaN or infinite samples")
-    return np.clip(mono, -1.0, 1.0).astype(np.float32)
+        stream = container.streams.audio[0]
+        if stream.duration is not None and stream.time_base is not None:
+            return float(stream.duration * stream.time_base)
+        return container.duration / 1e6 if container.duration else None  # microseconds
+
+
+def stream_audio(path: str | os.PathLike[str], *, sr: int = 16000, chunk_s: float = 0.5,
+                 max_s: float | None = None) -> Iterator[np.ndarray]:
+    """Decode the first audio stream of `path` as float32 mono chunks in [-1, 1] at `sr` Hz, each
+    (round(chunk_s * sr),) except the last: memory stays flat whatever the file's length.
+
+    The file is opened (and checked) when this is called. With `max_s`, a header longer than that
+    raises AudioTooLong before anything is decoded, and so does decoding past it (a header can lie).
+    Raises InputError for a file that is missing, not media, without audio, corrupt, or that
+    holds NaN or infinite samples (float WAVs can: they would poison every feature).
+    """
+    if max_s is not None and (declared := audio_duration_s(path)) is not None and declared > max_s + 0.5:
+        raise AudioTooLong(path, duration_s=declared, max_s=max_s, exact=True)
+    container = open_media(path, what="audio")
+    if not container.streams.audio:
+        container.close()
+        raise InputError(f"cannot read audio '{path}': the file has no audio stream")
+    return _decoded_chunks(container, path, sr=sr, chunk=max(1, round(chunk_s * sr)), max_s=max_s)
+
+
+def _decoded_chunks(container, path, *, sr: int, chunk: int, max_s: float | None) -> Iterator[np.ndarray]:
+    import av
+
+    # Resample at the source's channel count and average the channels ourselves:
+    # FFmpeg's stereo->mono matrix sums L+R at -3 dB, which lifts the level and can clip.
+    resampler = av.AudioResampler(format="fltp", rate=sr)
+    pending: list[np.ndarray] = []
+    n_pending = n_total = 0
+    with container:
+        frames = container.decode(container.streams.audio[0])
+        while True:
+            try:
+                frame = next(frames, None)
+                outs = resampler.resample(frame)
+            except av.FFmpegError as err:
+                raise decode_error(path, err, what="audio") from err
+            for out in outs:
+                mono = out.to_ndarray().mean(axis=0)  # (channels, n) -> (n,)
+                if not np.isfinite(mono).all():
+                    raise InputError(f"cannot read audio '{path}': it contains NaN or infinite samples")
+                pending.append(mono)
+                n_pending += len(mono)
+                n_total += len(mono)
+            if max_s is not None and n_total > (max_s + 0.5) * sr:
+                raise AudioTooLong(path, duration_s=max_s, max_s=max_s, exact=False)
+            while n_pending >= chunk or (frame is None and n_pending):
+                joined = np.concatenate(pending)
+                # Lossy decoders can overshoot full scale slightly.
+                yield np.clip(joined[:chunk], -1.0, 1.0).astype(np.float32)
+                rest = joined[chunk:]
+                pending, n_pending = ([rest] if len(rest) else []), len(rest)
+            if frame is None:
+                return
+
+
+def load_audio(path: str | os.PathLike[str], *, sr: int = 16000, max_s: float | None = None) -> np.ndarray:
+    """Decode the first audio stream of `path` to float32 mono samples in [-1, 1] at `sr` Hz.
+
+    Returns shape (n_samples,); a valid file without samples gives an empty array. Raises
+    InputError as stream_audio does (AudioTooLong beyond `max_s`).
+    """
+    chunks = list(stream_audio(path, sr=sr, chunk_s=30.0, max_s=max_s))
+    return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
 
 
 # AAC's sample rates up to 48 kHz: a source at one of them keeps it, others become 48 kHz.

@@ -58,8 +58,8 @@ class JobManager:
 
     def submit(self, animator: Animator, audio: np.ndarray, controls: Controls, *,
                audio_file: Path | None = None) -> Job:
-        """Queues a render of `audio` (mono at the analysis rate). `audio_file`, the upload it was
-        decoded from, gives the MP4 its sound at the upload's quality; the job deletes it."""
+        """Queues a render of `audio` (mono at the analysis rate), or of `audio_file`, the upload it
+        was decoded from (its sound at its own quality in the MP4; the job deletes the file)."""
         with self._lock:
             active = sum(j.status in ("queued", "running") for j in self._jobs.values())
             if active >= self.max_jobs:
@@ -68,7 +68,7 @@ class JobManager:
                 raise TooBusy(f"{active} render jobs are already queued or running; try again later")
             job_id = secrets.token_urlsafe(12)
             job = Job(id=job_id, n_frames=animator.n_frames(audio), path=self.workdir / f"{job_id}.mp4",
-                      _inputs=(animator, audio, controls, audio_file))
+                      _inputs=(animator, None if audio_file is not None else audio, controls, audio_file))
             self._jobs[job_id] = job
             self._forget_old()
         self._executor.submit(self._run, job)
@@ -99,7 +99,10 @@ class JobManager:
             job.frames_done += 1
 
         try:
-            animator.render_to_file(audio, job.path, controls=controls, audio_file=audio_file, on_frame=on_frame)
+            if audio_file is not None:  # the upload itself: its own sound in the MP4, decoded as it goes
+                animator.render_file(audio_file, job.path, controls=controls, on_frame=on_frame)
+            else:
+                animator.render_to_file(audio, job.path, controls=controls, on_frame=on_frame)
             job.status = "done"
         except _Stopping:
             job.status, job.error = "failed", "the server shut down"

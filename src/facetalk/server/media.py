@@ -18,6 +18,7 @@ from fastapi import HTTPException, UploadFile
 
 from facetalk.errors import InputError
 from facetalk.io import load_audio, load_image, synthesize_speech, write_wav
+from facetalk.io.audio import AudioTooLong
 from facetalk.provenance import VerifyResult
 
 # espeak-ng voice names such as "en", "en-us", "cmn", "en-gb-x-rp"; anything else, a path among
@@ -59,10 +60,17 @@ def decode_photo(data: bytes, *, name: str, workdir: Path, max_pixels: int) -> n
 
 
 def decode_audio(data: bytes, *, name: str, workdir: Path, sr: int, max_s: float) -> np.ndarray:
-    """Mono float32 at `sr`. 422: not audio, corrupt; 413: longer than `max_s`."""
-    audio = _through_file(data, name, workdir, lambda path: load_audio(path, sr=sr))
-    _check_duration(audio, sr=sr, max_s=max_s, what=f"audio '{name}'")
-    return audio
+    """Mono float32 at `sr`. 422: not audio, corrupt; 413: longer than `max_s`, said by the header
+    before anything is decoded, or found while decoding (which stops there: a lying header costs
+    at most `max_s` of samples)."""
+    def decode(path: Path) -> np.ndarray:
+        try:
+            return load_audio(path, sr=sr, max_s=max_s)
+        except AudioTooLong as err:
+            raise HTTPException(413, f"audio '{name}' lasts {'' if err.duration_s > err.max_s else 'more than '}"
+                                     f"{err.duration_s:.0f} s; the limit is {max_s:g} s") from None
+
+    return _through_file(data, name, workdir, decode)
 
 
 def keep_upload(data: bytes, *, workdir: Path) -> Path:

@@ -1,0 +1,130 @@
+"""Memory against audio length: the CLI's peak RSS rendering 10 min, 1 h and 3 h of speech, and
+what refusing a 3 h upload costs the server.
+
+  .venv/bin/python benchmarks/bench_memory.py [--minutes 10,60,180] [--render-s 120] [--out out/bench_memory]
+
+For each length, a speech-like MP3 (espeak-ng speech repeated, 64 kb/s) is made once, then
+`facetalk render --size 512 --audio IT` runs as a subprocess whose peak RSS (VmHWM) is read from
+/proc. With --render-s S the render is stopped (SIGTERM) after S seconds of rendering (the peak of a
+streaming render is reached in its first seconds: the decode, the analysis, the first frames; a
+full 3 h render takes ~40 min here); 0 renders to the end. Then a server (in this process) is sent
+a 3 h MP3 as a render job: it must refuse it (413) from the file's header, and its RSS before and
+after is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from facetalk.io import synthesize_speech
+
+SR = 16000
+
+
+def make_mp3(path: Path, *, minutes: float) -> Path:
+    """Speech repeated for `minutes`, as a 64 kb/s mono MP3 (encoded in chunks: flat memory)."""
+    import av
+
+    if path.exists():
+        return path
+    speech = synthesize_speech("This is a long recording, spoken again and again, to measure memory. " * 3, sr=SR)
+    tmp = path.with_suffix(".part.mp3")
+    with av.open(str(tmp), "w") as container:
+        stream = container.add_stream("libmp3lame", rate=SR, layout="mono")
+        stream.bit_rate = 64_000
+        n_total, pts = int(minutes * 60 * SR), 0
+        while pts < n_total:
+            chunk = speech[: min(len(speech), n_total - pts)]
+            for start in range(0, len(chunk), 1152):
+                frame = av.AudioFrame.from_ndarray(chunk[start:start + 1152].reshape(1, -1), format="flt", layout="mono")
+                frame.sample_rate, frame.pts = SR, pts + start
+                container.mux(stream.encode(frame))
+            pts += len(chunk)
+        container.mux(stream.encode(None))
+    tmp.rename(path)
+    return path
+
+
+def peak_rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def cli_peak(audio: Path, out: Path, *, render_s: float) -> tuple[float, float, str]:
+    """(peak RSS MB, seconds run, how it ended) of one `facetalk render`."""
+    command = [sys.executable, "-m", "facetalk.cli", "render", "--image", "src/facetalk/data/astronaut.jpg",
+               "--audio", str(audio), "-o", str(out), "--size", "512", "-q"]
+    start = time.monotonic()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = 0.0
+    while proc.poll() is None:
+        try:
+            peak = max(peak, peak_rss_mb(proc.pid))
+        except OSError:
+            break
+        if render_s and time.monotonic() - start > render_s:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait()
+            return peak, time.monotonic() - start, f"stopped after {render_s:g} s"
+        time.sleep(0.2)
+    err = proc.stderr.read().strip()
+    return peak, time.monotonic() - start, "done" if proc.returncode == 0 else f"exit {proc.returncode}: {err}"
+
+
+def _current_rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def server_refusal(mp3: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from facetalk.server import ServerSettings, create_app
+
+    with TestClient(create_app(ServerSettings()), base_url="http://127.0.0.1:8000") as client:
+        avatar = client.post("/api/avatars/sample").json()["avatar_id"]
+        data = mp3.read_bytes()
+        before = _current_rss_mb()
+        peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        response = client.post("/api/jobs", data={"avatar_id": avatar}, files={"audio": ("long.mp3", data)})
+        after = _current_rss_mb()
+        peak_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"server, {len(data) / 1e6:.1f} MB MP3 of {mp3.stem}: HTTP {response.status_code} "
+          f"({response.json().get('detail', '')}); RSS {before:.0f} -> {after:.0f} MB (+{after - before:.0f} MB), "
+          f"peak {peak_before:.0f} -> {peak_after:.0f} MB (+{peak_after - peak_before:.0f} MB)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--minutes", default="10,60,180")
+    ap.add_argument("--render-s", type=float, default=120.0, help="stop each render after this long; 0: to the end")
+    ap.add_argument("--out", default="out/bench_memory")
+    args = ap.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    minutes = [float(m) for m in args.minutes.split(",")]
+    files = {m: make_mp3(out / f"speech-{m:g}min.mp3", minutes=m) for m in minutes}
+    peaks = []
+    for m, mp3 in files.items():
+        peak, seconds, how = cli_peak(mp3, out / f"render-{m:g}min.mp4", render_s=args.render_s)
+        peaks.append(peak)
+        print(f"CLI --size 512, {m:g} min of audio ({mp3.stat().st_size / 1e6:.1f} MB MP3): peak RSS {peak:.0f} MB "
+              f"({seconds:.0f} s, {how})", flush=True)
+    print(f"spread of the peaks: {100 * (max(peaks) - min(peaks)) / min(peaks):.1f}% (target <= 10%)")
+    server_refusal(files[max(minutes)])
+
+
+if __name__ == "__main__":
+    main()
