@@ -1,5 +1,5 @@
 """The FastAPI app: avatars (photo -> cached face analysis), render jobs (audio or text -> MP4),
-live streams (WebSocket, see websocket.py) and the web page. Every limit is in ServerSettings."""
+live streams (WebSocket, see websocket.py; WebRTC, see routes/webrtc.py) and the web page. Every limit is in ServerSettings."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from facetalk.server import media
 from facetalk.server.avatars import Avatar, AvatarStore, make_avatar
 from facetalk.server.controls import controls_from_json, controls_schema
 from facetalk.server.jobs import Job, JobManager, TooBusy
+from facetalk.server.routes.webrtc import WebRtcRoutes
 from facetalk.server.security import HostGuard, SecurityHeaders, TokenGuard, allowed_hosts
 from facetalk.server.websocket import stream_endpoint
 
@@ -68,6 +69,8 @@ class ServerSettings:
     host: str = "127.0.0.1"              # the bind address: a name requests may carry in Host
     allowed_hosts: tuple[str, ...] = ()  # further names for Host (and Origin), besides loopback's
     token: str | None = None             # if set, every /api/ request must present it
+    ice_servers: tuple[str, ...] = ()    # STUN/TURN URLs for WebRTC sessions; none by default (loopback, LAN)
+    webrtc_peer_gone_s: float = 5.0      # a WebRTC peer sending no audio this long has gone (its track sends in silence)
 
 
 class ServerState:
@@ -182,10 +185,12 @@ class BodyLimit:
 
 def create_app(settings: ServerSettings = ServerSettings()) -> FastAPI:
     state = ServerState(settings)
+    webrtc = WebRtcRoutes(state)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         yield
+        await webrtc.close_all()
         state.close()
 
     app = FastAPI(title="facetalk", version=__version__, description=DESCRIPTION, lifespan=lifespan)
@@ -352,4 +357,5 @@ def create_app(settings: ServerSettings = ServerSettings()) -> FastAPI:
     async def stream(ws: WebSocket) -> None:
         await stream_endpoint(ws, state)
 
+    app.include_router(webrtc.router)
     return app

@@ -1,7 +1,8 @@
 "use strict";
 // The facetalk page: a photo becomes an avatar; speech (typed text, an audio file or the
 // microphone) streams to the server over a WebSocket in 20 ms chunks and the frames coming back
-// are drawn in step with the audio; "Render MP4" runs the same speech as a render job.
+// are drawn in step with the audio; "Render MP4" runs the same speech as a render job. In WebRTC
+// mode the speech is an audio track instead, and the avatar comes back as video with the speech.
 
 const CHUNK_S = 0.02;    // audio per WebSocket message
 const PREROLL_S = 0.25;  // a clip is heard this long after it is streamed, so its frames arrive in time
@@ -10,6 +11,7 @@ const $ = (id) => document.getElementById(id);
 // Read by the end-to-end test, and useful in the console.
 const stats = (window.facetalk = {
   state: "idle", avatarId: null, framesReceived: 0, framesShown: 0, framesLate: 0, latencyMs: [], error: null,
+  audioSamplesReceived: 0, sessionId: null,
 });
 
 // Ranges for the controls this page knows. Which controls exist is up to the server
@@ -335,7 +337,10 @@ function ended(n) {
 }
 
 function resetStats() {
-  Object.assign(stats, { state: "starting", framesReceived: 0, framesShown: 0, framesLate: 0, latencyMs: [], error: null });
+  Object.assign(stats, {
+    state: "starting", framesReceived: 0, framesShown: 0, framesLate: 0, latencyMs: [], error: null,
+    audioSamplesReceived: 0, sessionId: null,
+  });
   $("result").hidden = $("download").hidden = $("job-progress").hidden = true;
 }
 
@@ -344,7 +349,8 @@ async function playLive() {
   $("play").disabled = true;
   $("stop").disabled = false;
   try {
-    if (source() === "mic") await startMic();
+    if (transport() === "webrtc") await startRtc();
+    else if (source() === "mic") await startMic();
     else await startClip(await clipBuffer());
     stats.state = "playing";
   } catch (err) {
@@ -422,6 +428,7 @@ function stopLive(graceful = false) {
   if (!live) return;
   const current = live;
   clearInterval(current.timer);
+  if (current.rtc) return stopRtc(current);
   if (current.node) {
     current.media.getTracks().forEach((t) => t.stop());
     current.source.disconnect();
@@ -440,6 +447,122 @@ function stopLive(graceful = false) {
   live = null;
   $("play").disabled = !stats.avatarId;
   $("stop").disabled = true;
+}
+
+// ---- WebRTC ---------------------------------------------------------------------------------
+
+// The same speech sources as one audio track to the server, which answers with the avatar's video
+// and the speech itself, delayed to play with the mouth, as one stream in the <video>. ICE is not
+// trickled: the offer goes once the candidates are gathered; no STUN or TURN server unless the
+// server was started with --ice-server.
+
+function transport() {
+  return document.querySelector('input[name="transport"]:checked').value;
+}
+
+async function outgoingAudio(ctx) {
+  if (source() === "mic") {
+    const media = await navigator.mediaDevices.getUserMedia({
+      audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true },
+    });
+    return { track: media.getAudioTracks()[0], begin: () => {}, stop: () => media.getTracks().forEach((t) => t.stop()) };
+  }
+  // A clip (typed text spoken by the server, or a file) plays into a track; once it ends the
+  // track carries silence and the face idles until Stop.
+  const buffer = await clipBuffer();
+  const dest = ctx.createMediaStreamDestination();
+  const node = ctx.createBufferSource();
+  node.buffer = buffer;
+  node.connect(dest);
+  let begun = false;
+  return {
+    track: dest.stream.getAudioTracks()[0],
+    begin: () => { if (!begun) { begun = true; node.start(); } },  // once connected: no speech lost
+    stop: () => { if (begun) node.stop(); dest.stream.getTracks().forEach((t) => t.stop()); },
+  };
+}
+
+function iceGathered(pc, timeoutMs = 3000) {
+  return new Promise((resolve) => {
+    if (pc.iceGatheringState === "complete") return resolve();
+    pc.addEventListener("icegatheringstatechange", () => { if (pc.iceGatheringState === "complete") resolve(); });
+    setTimeout(resolve, timeoutMs);  // send what there is: host candidates come first
+  });
+}
+
+async function startRtc() {
+  const ctx = await context();
+  const config = await (await api("/api/webrtc/config")).json();
+  const iceServers = config.ice_servers.map((s) => ({ urls: s.urls, username: s.username ?? undefined,
+    credential: s.credential ?? undefined }));
+  const pc = new RTCPeerConnection({ iceServers });  // [] unless configured: nothing leaves the network
+  const out = await outgoingAudio(ctx);
+  live = { rtc: true, pc, out };
+  const current = live;
+  pc.addTransceiver(out.track, { direction: "sendrecv" });
+  pc.addTransceiver("video", { direction: "recvonly" });
+  const video = $("live-video");
+  pc.ontrack = (event) => { video.srcObject = event.streams[0]; video.play().catch(() => {}); };
+  pc.onconnectionstatechange = () => {
+    if (live !== current) return;
+    if (pc.connectionState === "connected") out.begin();
+    else if (pc.connectionState === "failed") fail(new Error("the WebRTC connection failed (no route to the server?)"));
+  };
+  await pc.setLocalDescription(await pc.createOffer());
+  await iceGathered(pc);
+  const answer = await (await api("/api/webrtc/offer", {
+    method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ sdp: pc.localDescription.sdp, type: "offer", avatar_id: stats.avatarId, controls: readControls() }),
+  })).json();
+  current.sessionId = stats.sessionId = answer.session_id;
+  await pc.setRemoteDescription({ type: "answer", sdp: answer.sdp });
+  countVideoFrames(video, current);
+  current.timer = setInterval(() => rtcStats(current), 500);
+}
+
+function countVideoFrames(video, current) {
+  // Frames the <video> element actually presents, as the end-to-end test reads them.
+  if (!("requestVideoFrameCallback" in video)) return;
+  const onFrame = () => {
+    if (live !== current) return;
+    stats.framesShown++;
+    video.requestVideoFrameCallback(onFrame);
+  };
+  video.requestVideoFrameCallback(onFrame);
+}
+
+async function rtcStats(current) {
+  const report = await current.pc.getStats();
+  let delayMs = NaN;
+  report.forEach((s) => {
+    if (s.type !== "inbound-rtp") return;
+    if (s.kind === "video") {
+      stats.framesReceived = s.framesDecoded || 0;
+      if (s.jitterBufferEmittedCount) delayMs = (1000 * s.jitterBufferDelay) / s.jitterBufferEmittedCount;
+    } else if (s.kind === "audio") {
+      stats.audioSamplesReceived = s.totalSamplesReceived || 0;
+    }
+  });
+  if (live !== current) return;
+  setStatus($("stats"), `WebRTC: ${stats.framesReceived} frames decoded, ${stats.framesShown} shown · ` +
+    `video jitter buffer ${Number.isNaN(delayMs) ? "-" : delayMs.toFixed(0)} ms`);
+}
+
+function stopRtc(current) {
+  current.out.stop();
+  current.pc.close();
+  if (current.sessionId) api(`/api/webrtc/${current.sessionId}`, { method: "DELETE" }).catch(() => {});
+  $("live-video").srcObject = null;
+  live = null;
+  if (stats.state !== "error") stats.state = "done";
+  $("play").disabled = !stats.avatarId;
+  $("stop").disabled = true;
+}
+
+function showTransport() {
+  const rtc = transport() === "webrtc";
+  $("screen").hidden = rtc;
+  $("live-video").hidden = !rtc;
 }
 
 // ---- render job -----------------------------------------------------------------------------
@@ -517,6 +640,10 @@ async function main() {
       for (const div of document.querySelectorAll(".source")) div.hidden = div.dataset.source !== source();
     });
   }
+  for (const radio of document.querySelectorAll('input[name="transport"]')) {
+    radio.addEventListener("change", () => { stopLive(); showTransport(); });
+  }
+  showTransport();
   $("play").addEventListener("click", playLive);
   // A clip stops at once; the microphone sends what it has and shows the last frames.
   $("stop").addEventListener("click", () => stopLive(live?.clip === false));

@@ -1,0 +1,246 @@
+"""The media side of a WebRTC session (aiortc): the caller's audio track in, the avatar's video and
+the same audio, delayed to play in step with the mouth, out. The routes are in routes/webrtc.py.
+
+Timing. Decoded audio (48 kHz from Opus) is pushed into the avatar's StreamSession in the packets'
+20 ms steps; each frame it returns is sent with the audio of its own 40 ms, so the audio leaves
+with the frame that animates it. aiortc's Sender Reports map each track's RTP time to the send
+time of its packets, so a receiver that syncs the tracks of a stream (browsers do) plays them
+together, and one that plays on arrival sees them within a frame's encoding time.
+
+Silence. A peer's track sends packets in silence too (20 ms apart); when none come for
+FILL_AFTER_S, silence is fed in their place so the face keeps blinking and breathing. When none
+come for the peer-gone time, the peer has gone (a closed tab sends no BYE) and the session ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+
+import anyio
+import av
+import numpy as np
+from aiortc import MediaStreamTrack, RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
+from aiortc.jitterbuffer import JitterBuffer
+from aiortc.mediastreams import MediaStreamError
+from aiortc.sdp import SessionDescription
+
+from facetalk.pipeline import RenderedFrame, StreamSession
+
+OUT_RATE = 48_000            # Opus's rate: the audio sent back is the decoded audio, not the 16 kHz copy
+OUT_CHUNK = 960              # 20 ms at OUT_RATE, one Opus packet
+VIDEO_CLOCK = 90_000         # RTP's video clock
+FILL_AFTER_S = 0.3           # no packet for this long: feed silence (normal jitter stays far below)
+FILL_STEP_S = 0.02           # then one packet's worth at a time
+
+# aioice logs every candidate pair's state at INFO, a dozen lines per session in the server's log.
+logging.getLogger("aioice").setLevel(logging.WARNING)
+
+
+@dataclass(frozen=True)
+class SessionLimits:
+    max_stream_s: float      # audio one session may receive (as a WebSocket stream)
+    peer_gone_s: float       # no packet for this long: the peer has gone
+
+
+@dataclass(frozen=True)
+class _Out:
+    """What one push produced: video frames, and the audio that plays with them."""
+
+    video: list[av.VideoFrame]
+    audio: list[av.AudioFrame]
+
+
+def offer_problem(sdp: str) -> str | None:
+    """Why an offer cannot be served (one line), or None: it must send one audio track and
+    receive audio and video."""
+    try:
+        media = SessionDescription.parse(sdp).media
+    except (ValueError, IndexError, KeyError) as err:
+        return f"the offer's SDP cannot be read: {str(err)[:120]}"
+    kinds = {m.kind: m.direction for m in media}
+    if [m.kind for m in media if m.kind == "audio"] != ["audio"] or kinds["audio"] != "sendrecv":
+        return "the offer must carry one audio track, sendrecv: your speech in, the avatar's audio back"
+    if kinds.get("video") not in ("recvonly", "sendrecv"):
+        return "the offer must receive one video track (addTransceiver('video', {direction: 'recvonly'}))"
+    return None
+
+
+class _Outgoing(MediaStreamTrack):
+    """A track whose frames are put in by the session; aiortc's sender sends each as it comes,
+    so the pace is the incoming audio's."""
+
+    def __init__(self, kind: str):
+        super().__init__()
+        self.kind = kind
+        self._queue: asyncio.Queue[av.Frame | None] = asyncio.Queue()
+
+    def put(self, frame: av.Frame | None) -> None:
+        self._queue.put_nowait(frame)
+
+    async def recv(self) -> av.Frame:
+        if self.readyState != "live":
+            raise MediaStreamError
+        frame = await self._queue.get()
+        if frame is None:
+            self.stop()
+            raise MediaStreamError
+        return frame
+
+
+def _pcm(frames: list[av.AudioFrame]) -> np.ndarray:
+    return np.concatenate([f.to_ndarray().reshape(-1) for f in frames]) if frames else np.zeros(0, np.int16)
+
+
+class _Feed:
+    """The thread side of a session (one push at a time): audio in; frames, and the audio they
+    animate, out."""
+
+    def __init__(self, stream: StreamSession, *, fps: int):
+        self._stream = stream
+        self._fps = fps
+        self._to_mono = av.AudioResampler(format="s16", layout="mono", rate=OUT_RATE)
+        self._to_analysis = av.AudioResampler(format="s16", layout="mono", rate=stream.sample_rate)
+        self._held = np.zeros(0, np.int16)  # received at OUT_RATE, not sent back yet
+        self._n_sent = 0                    # samples sent back
+        self.n_received = 0
+
+    @property
+    def received_s(self) -> float:
+        return self.n_received / OUT_RATE
+
+    def heard(self, frame: av.AudioFrame) -> _Out:
+        return self._feed(_pcm(self._to_mono.resample(frame)))
+
+    def silence(self, *, n_samples: int) -> _Out:
+        return self._feed(np.zeros(n_samples, np.int16))
+
+    def _feed(self, mono: np.ndarray) -> _Out:
+        self._held = np.concatenate([self._held, mono])
+        self.n_received += len(mono)
+        chunk = av.AudioFrame.from_ndarray(mono[None], format="s16", layout="mono")
+        chunk.sample_rate = OUT_RATE
+        frames = self._stream.push(_pcm(self._to_analysis.resample(chunk)))
+        if not frames:
+            return _Out(video=[], audio=[])
+        # Frame i shows the instant i / fps: the audio up to the next frame goes with it.
+        until = (frames[-1].index + 1) * OUT_RATE // self._fps
+        return _Out(video=[self._video_frame(f) for f in frames], audio=self._release(until=until))
+
+    def _release(self, *, until: int) -> list[av.AudioFrame]:
+        out = []
+        while self._n_sent + OUT_CHUNK <= until and len(self._held) >= OUT_CHUNK:
+            frame = av.AudioFrame.from_ndarray(self._held[None, :OUT_CHUNK], format="s16", layout="mono")
+            frame.sample_rate, frame.pts, frame.time_base = OUT_RATE, self._n_sent, Fraction(1, OUT_RATE)
+            out.append(frame)
+            self._held = self._held[OUT_CHUNK:]
+            self._n_sent += OUT_CHUNK
+        return out
+
+    def _video_frame(self, rendered: RenderedFrame) -> av.VideoFrame:
+        frame = av.VideoFrame.from_ndarray(rendered.image, format="rgb24")  # watermarked by the Animator
+        frame.pts, frame.time_base = rendered.index * VIDEO_CLOCK // self._fps, Fraction(1, VIDEO_CLOCK)
+        return frame
+
+
+def _low_latency(pc: RTCPeerConnection) -> None:
+    # aiortc holds 4 audio packets (80 ms) before decoding the first, against reordering on the
+    # Internet; a live face cannot spare that, and a lost packet only skips 20 ms. Pinned aiortc
+    # 1.16: if the private name changes, its default buffer stays.
+    for transceiver in pc.getTransceivers():
+        if transceiver.kind == "audio" and hasattr(transceiver.receiver, "_RTCRtpReceiver__jitter_buffer"):
+            transceiver.receiver._RTCRtpReceiver__jitter_buffer = JitterBuffer(capacity=16, prefetch=0)
+
+
+class LiveSession:
+    """One peer connection animating one avatar; `close()` ends it (once) and calls `on_end`."""
+
+    def __init__(self, *, stream: StreamSession, fps: int, limits: SessionLimits, on_end: Callable[[], None]):
+        self._feed = _Feed(stream, fps=fps)
+        self._limits = limits
+        self._on_end = on_end
+        self._video = _Outgoing("video")
+        self._audio = _Outgoing("audio")
+        self._pc: RTCPeerConnection | None = None
+        self._pump: asyncio.Task | None = None
+        self._closed = False
+        self.end_reason: str | None = None
+
+    async def start(self, *, offer_sdp: str, ice_servers) -> str:
+        """Answers the offer; returns the answer's SDP, with all of the server's candidates."""
+        # An explicit list, empty by default: given none, aiortc would ask a public STUN server.
+        config = RTCConfiguration(iceServers=[RTCIceServer(urls=s.url, username=s.username, credential=s.credential)
+                                              for s in ice_servers])
+        self._pc = pc = RTCPeerConnection(config)
+        pc.on("track", self.consume)
+        pc.on("connectionstatechange", self._on_state)
+        await pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
+        _low_latency(pc)
+        pc.addTrack(self._audio)  # both in the peer connection's one stream: receivers sync them
+        pc.addTrack(self._video)
+        await pc.setLocalDescription(await pc.createAnswer())  # returns once the candidates are gathered
+        return pc.localDescription.sdp
+
+    def consume(self, track: MediaStreamTrack) -> None:
+        """Animates from `track`, the peer's audio (the peer connection calls this for each track)."""
+        if track.kind == "audio" and self._pump is None:
+            self._pump = asyncio.ensure_future(self._run(track))
+
+    async def _on_state(self) -> None:
+        if self._pc is not None and self._pc.connectionState in ("failed", "closed"):
+            await self.close(reason=f"connection {self._pc.connectionState}")
+
+    async def _run(self, track: MediaStreamTrack) -> None:
+        reason = "ended"
+        try:
+            reason = await self._pump_audio(track)
+        finally:
+            # Not awaited from inside the pump's own task: close() waits for the pump to finish.
+            asyncio.ensure_future(self.close(reason=reason))
+
+    async def _pump_audio(self, track: MediaStreamTrack) -> str:
+        """Feeds the track's audio (or silence in its gaps) until the peer goes; returns why it ended."""
+        heard_at = fed_at = time.monotonic()
+        started = filling = False
+        while True:
+            # Before the first packet (ICE and DTLS still connecting) nothing is filled in.
+            wait_s = FILL_STEP_S if filling else FILL_AFTER_S if started else self._limits.peer_gone_s
+            try:
+                frame = await asyncio.wait_for(track.recv(), wait_s)
+            except asyncio.TimeoutError:
+                now = time.monotonic()
+                if now - heard_at >= self._limits.peer_gone_s:
+                    return f"no audio from the peer for {self._limits.peer_gone_s:g} s"
+                n_steps = max(1, int((now - fed_at) / FILL_STEP_S))
+                filling, fed_at = True, fed_at + n_steps * FILL_STEP_S
+                out = await anyio.to_thread.run_sync(
+                    lambda: self._feed.silence(n_samples=n_steps * round(FILL_STEP_S * OUT_RATE)))
+            except MediaStreamError:
+                return "the peer's track ended"
+            else:
+                started, filling = True, False
+                heard_at = fed_at = time.monotonic()
+                out = await anyio.to_thread.run_sync(lambda: self._feed.heard(frame))
+            for video in out.video:
+                self._video.put(video)
+            for audio in out.audio:
+                self._audio.put(audio)
+            if self._feed.received_s > self._limits.max_stream_s:
+                return f"the session is over the {self._limits.max_stream_s:g} s limit"
+
+    async def close(self, *, reason: str = "closed by the client") -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self.end_reason = reason
+        self._on_end()  # the slot is free at once, whatever the teardown below takes
+        self._video.put(None)
+        self._audio.put(None)
+        if self._pump is not None and self._pump is not asyncio.current_task():
+            self._pump.cancel()
+        if self._pc is not None:
+            await self._pc.close()
