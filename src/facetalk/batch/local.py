@@ -1,0 +1,128 @@
+"""The default engine: a pool of worker processes on this machine, one per core.
+
+Workers are spawned (not forked): the parent has PyAV, tqdm's monitor thread and maybe more loaded,
+and forking a process with threads can deadlock the child. Each worker keeps the photos it has
+analysed (facetalk.batch.worker), so a photo is analysed at most once per worker.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+
+from facetalk.batch.engine import MAX_RETRIES, RenderTask, RowResult
+from facetalk.batch.worker import render_task, worker_name
+
+_STOP_JOIN_S = 20.0  # how long an interrupted batch waits for its workers to delete their partial files
+
+
+def available_cores() -> int:
+    """The cores this process may run on (a container's or taskset's limit, not the machine's)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+class LocalEngine:
+    """Renders tasks in `workers` processes (default: one per available core)."""
+
+    def __init__(self, *, workers: int | None = None):
+        self.workers = workers or available_cores()
+        if self.workers < 1:
+            raise ValueError(f"workers must be at least 1, not {self.workers}")
+
+    def run(self, tasks: Sequence[RenderTask]) -> Iterator[RowResult]:
+        """Yields each task's result as it finishes. If a worker dies (killed, out of memory) the
+        pool breaks and every task it held is run again in a fresh pool, at most MAX_RETRIES times."""
+        pending = list(tasks)
+        retries: dict[int, int] = {}
+        while pending:
+            pool = ProcessPoolExecutor(max_workers=min(self.workers, len(pending)),
+                                       mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker)
+            try:
+                futures = {pool.submit(_run, task): task for task in pending}
+                pending = []
+                for future in as_completed(futures):
+                    task = futures[future]
+                    result = _result(future, task, retries)
+                    if result is None:
+                        pending.append(task)
+                    else:
+                        yield result
+            except BaseException:  # Ctrl-C, SIGTERM, or the consumer stopped: workers delete their partials
+                _stop_workers(pool)
+                raise
+            pool.shutdown(wait=True)
+
+    def close(self) -> None:
+        pass
+
+
+def _result(future: Future, task: RenderTask, retries: dict[int, int]) -> RowResult | None:
+    """The task's result, or None to run it again because its worker died."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        retries[task.line] = retries.get(task.line, 0) + 1
+        if retries[task.line] <= MAX_RETRIES:
+            return None
+        return RowResult(row=task.line, status="failed", output=str(task.output), seconds=0.0,
+                         error=f"its worker process died {retries[task.line]} times", worker=worker_name())
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    # The executor cannot cancel running calls; SIGTERM makes each worker unwind its render (the
+    # VideoWriter deletes its temporary file) and exit. _processes is the executor's own table.
+    processes = list(getattr(pool, "_processes", {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(_STOP_JOIN_S)
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+class _Stop(BaseException):
+    """SIGTERM inside a worker: unwinds the render like Ctrl-C so its temporary file is deleted."""
+
+
+class _WorkerState:
+    rendering = False  # inside a render: SIGTERM unwinds it; otherwise the worker just exits
+    stopping = False   # SIGTERM arrived
+
+
+_state = _WorkerState()
+
+
+def _init_worker() -> None:
+    # Ctrl-C reaches the whole process group; the parent decides and then stops the workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    import cv2
+
+    cv2.setNumThreads(1)  # one process per core: OpenCV's own threads would only contend
+
+
+def _on_sigterm(_signum, _frame) -> None:
+    if not _state.rendering:
+        os._exit(128 + signal.SIGTERM)
+    _state.stopping = True
+    raise _Stop
+
+
+def _check_stop(_frame) -> None:
+    """Raised again at the next frame where C code (numba, onnxruntime) swallowed the handler's exception."""
+    if _state.stopping:
+        raise _Stop
+
+
+def _run(task: RenderTask) -> RowResult:
+    _state.rendering = True
+    try:
+        return render_task(task, on_frame=_check_stop)
+    except _Stop:
+        os._exit(128 + signal.SIGTERM)  # the render has unwound; nothing is left to report
+    finally:
+        _state.rendering = False

@@ -1,0 +1,110 @@
+"""`facetalk batch` on the local engine, end to end through the command line."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from facetalk.io.manifest import read_manifest
+
+
+def _mp4s(outdir) -> dict[str, int]:
+    """Each MP4's name and its modification time in ns (a re-render replaces the file)."""
+    return {p.name: p.stat().st_mtime_ns for p in outdir.glob("*.mp4")}
+
+
+def test_mixed_manifest_rerun_and_force(mixed_batch, kit):
+    out = mixed_batch.path / "out"
+    first = kit.run_cli("batch", mixed_batch.manifest, "-o", out, "--size", kit.SIZE, "--workers", 2)
+    assert first.returncode == 2, first.stderr  # bad rows make the batch's status 2; the others rendered
+    assert "Traceback" not in first.stderr
+    assert "clips.csv line 4: cannot read image" in first.stderr
+    assert "clips.csv line 5: emotion must be one of" in first.stderr
+    assert "4 rendered, 0 skipped (already complete), 2 invalid, 0 failed" in first.stderr
+    results = kit.read_results(out)
+    assert sorted(results) == [2, 3, 4, 5, 6, 7]
+    assert {line: results[line]["status"] for line in results} == {2: "done", 3: "done", 4: "invalid",
+                                                                  5: "invalid", 6: "done", 7: "done"}
+    assert results[4]["error"].startswith("cannot read image") and results[4]["output"] is None
+    rows = {row.line: row for row in read_manifest(mixed_batch.manifest).rows}
+    for line in mixed_batch.good:
+        kit.assert_complete(out / rows[line].output, seconds=rows[line].audio_s)
+    assert len(_mp4s(out)) == 4 and kit.leftovers(out) == []
+
+    # A rerun renders nothing again, except a clip that is not complete (cut short while copied, say).
+    rendered = _mp4s(out)
+    damaged = out / rows[6].output
+    damaged.write_bytes(damaged.read_bytes()[:3000])
+    again = kit.run_cli("batch", mixed_batch.manifest, "-o", out, "--size", kit.SIZE, "-q")
+    assert again.returncode == 2
+    statuses = {line: r["status"] for line, r in kit.read_results(out).items()}
+    assert [statuses[line] for line in mixed_batch.good] == ["skipped", "skipped", "done", "skipped"]
+    kit.assert_complete(damaged, seconds=rows[6].audio_s)
+    assert {name: t for name, t in _mp4s(out).items() if name != damaged.name} == \
+        {name: t for name, t in rendered.items() if name != damaged.name}
+    rendered = _mp4s(out)
+
+    forced = kit.run_cli("batch", mixed_batch.manifest, "-o", out, "--size", kit.SIZE, "--force", "--workers", 1,
+                         "-q")
+    assert forced.returncode == 2
+    results = kit.read_results(out)
+    assert [results[line]["status"] for line in mixed_batch.good] == ["done"] * 4
+    assert all(_mp4s(out)[name] != rendered[name] for name in rendered)  # every clip written anew
+    # One worker: each of the two photos analysed once, the other two rows reuse the analysis.
+    assert sum(results[line]["analysed_photo"] for line in mixed_batch.good) == 2
+
+
+def test_interrupted_batch_leaves_only_complete_clips(mixed_batch, kit):
+    rows = [f"{'ada.jpg' if i % 2 else 'bob.png'},long.wav,,,,{i}" for i in range(4)]
+    manifest = kit.write_batch(mixed_batch.path, "long.csv", rows)
+    out = mixed_batch.path / "out"
+    command = [sys.executable, "-m", "facetalk.cli", "batch", manifest, "-o", out, "--size", kit.SIZE,
+               "--workers", 2, "-q"]
+    batch = subprocess.Popen(list(map(str, command)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while batch.poll() is None and time.monotonic() < deadline and not list(out.glob(".*.partial.mp4")):
+        time.sleep(0.02)
+    assert batch.poll() is None, "the batch ended before a clip was being written"
+    batch.send_signal(signal.SIGTERM)  # mid-write
+    _, stderr = batch.communicate(timeout=60)
+    assert batch.returncode == 128 + signal.SIGTERM, stderr
+    assert "batch stopped with" in stderr and "Traceback" not in stderr
+    assert kit.leftovers(out) == []  # the clips being written were deleted, in every worker
+    finished = kit.read_results(out)
+    assert len(finished) < 4
+    for mp4 in out.glob("*.mp4"):
+        kit.assert_complete(mp4, seconds=3.0)
+    assert {r["output"] for r in finished.values()} == {str(p) for p in out.glob("*.mp4")}
+
+    resumed = kit.run_cli("batch", manifest, "-o", out, "--size", kit.SIZE, "-q")
+    assert resumed.returncode == 0, resumed.stderr
+    statuses = [r["status"] for r in kit.read_results(out).values()]
+    assert statuses.count("skipped") == len(finished) and statuses.count("done") == 4 - len(finished)
+    assert len(list(out.glob("*.mp4"))) == 4 and kit.leftovers(out) == []
+
+
+def test_local_batch_never_imports_ray(mixed_batch, kit):
+    manifest = kit.write_batch(mixed_batch.path, "one.csv", ["ada.jpg,hello.wav,,,,1"])
+    code = ("import sys; from facetalk.cli import main; "
+            f"status = main(['batch', {str(manifest)!r}, '-o', {str(mixed_batch.path / 'one')!r}, '--size', "
+            f"'{kit.SIZE}', '--workers', '1', '-q']); "
+            "assert status == 0, status; assert 'ray' not in sys.modules, 'ray was imported'")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert len(list((mixed_batch.path / "one").glob("*.mp4"))) == 1
+
+
+def test_bad_invocations_are_one_line(mixed_batch, kit, tmp_path):
+    cases = [(["batch", tmp_path / "missing.csv", "-o", tmp_path / "o"], "cannot read manifest"),
+             (["batch", mixed_batch.manifest, "-o", tmp_path / "o", "--shared-output"], "--shared-output is for"),
+             (["batch", mixed_batch.manifest, "-o", tmp_path / "o", "--workers", "0"], "--workers must be"),
+             (["batch", mixed_batch.manifest, "-o", mixed_batch.manifest], "is a file"),
+             (["batch", mixed_batch.manifest, "-o", tmp_path / "o", "--size", "20"], "size must be 64..2048")]
+    for args, words in cases:
+        result = kit.run_cli(*args)
+        lines = result.stderr.strip().splitlines()
+        assert result.returncode == 2 and len(lines) == 1 and words in lines[0], (args, result.stderr)
+    assert not os.path.exists(tmp_path / "o" / "results.jsonl")
