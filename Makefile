@@ -10,7 +10,6 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml scripts/install_s
 	bash scripts/install_system_deps.sh
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q --no-deps mediapipe==0.10.21
 	$(BIN)/pip install -q -r requirements.txt -r requirements-dev.txt
 	$(BIN)/pip install -q aiortc==1.16.0 aioice==0.13.0 pylibsrtp==1.0.0 pyee==13.0.1 google-crc32c==1.9.0 \
 		cryptography==50.0.2 pyOpenSSL==26.4.0 dnspython==2.9.2 ifaddr==0.2.0

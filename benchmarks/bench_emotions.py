@@ -77,7 +77,7 @@ def shoulder_width(alpha: np.ndarray, chin_y: float, face_h: float) -> float:
 def distance_ratios(animator: Animator, dlib: DlibFace) -> tuple[float, float]:
     """(face size, shoulder width) at distance 1.5 over distance 1, both from the rendered frames:
     the eye distance from dlib, the shoulders from a person matte of the frame itself."""
-    from facetalk.face.appearance import PersonSegmenter
+    from facetalk.face.mesh import PersonSegmenter
 
     segmenter = PersonSegmenter()
     sizes = []

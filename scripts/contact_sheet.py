@@ -9,7 +9,7 @@ import argparse
 import cv2
 import numpy as np
 
-from facetalk.face.landmarks import FaceMeshDetector
+from facetalk.face.mesh import FaceMeshDetector
 from facetalk.io import probe_video, read_frames, save_image
 from facetalk.io.motion import read_motion
 

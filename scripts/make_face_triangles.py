@@ -2,7 +2,8 @@
 
 MediaPipe ships the canonical mesh only as an edge list (FACEMESH_TESSELATION); its faces are
 the 3-cliques of that graph, less the few cliques that are not faces (each of their edges is
-already shared by two real faces). Run: .venv/bin/python scripts/make_face_triangles.py
+already shared by two real faces). A dev-time script: it needs mediapipe==0.10.21 (not a facetalk
+dependency; install it with --no-deps into a venv with numpy<2). Run: python scripts/make_face_triangles.py
 """
 
 import collections

@@ -26,7 +26,7 @@ def _lip_gap(detector, frame):
 
 @pytest.mark.slow
 def test_render_to_file_end_to_end(animator, speech_then_silence, tmp_path):
-    from facetalk.face.landmarks import FaceMeshDetector
+    from facetalk.face.mesh import FaceMeshDetector
 
     audio, speech_end_s = speech_then_silence
     out, motion_out = tmp_path / "talk.mp4", tmp_path / "talk.jsonl"

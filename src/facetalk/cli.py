@@ -296,7 +296,8 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _faces(args: argparse.Namespace) -> int:
-    from facetalk.face.landmarks import FaceMeshDetector, no_face_error
+    from facetalk.face.detect import no_face_error
+    from facetalk.face.mesh import FaceMeshDetector
     from facetalk.io import load_image
 
     photo = load_image(args.image)

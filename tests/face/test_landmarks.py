@@ -2,7 +2,9 @@ import numpy as np
 import pytest
 
 from facetalk.errors import InputError, NoFaceError
-from facetalk.face.landmarks import N_LANDMARKS, DetectedFace, FaceMeshDetector, select_face
+from facetalk.face.detect import select_face
+from facetalk.face.landmarks import N_LANDMARKS, DetectedFace
+from facetalk.face.mesh import FaceMeshDetector
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,15 @@
-"""MediaPipe's models under onnxruntime (facetalk.face.mesh) against MediaPipe itself.
+"""MediaPipe's models under onnxruntime (facetalk.face.mesh) against MediaPipe itself: against
+what MediaPipe 0.10.21 gave on the bundled portrait and its variations, recorded in
+tests/face/data/mediapipe_reference.npz by scripts/record_mediapipe_reference.py (mediapipe is not
+installed: it pinned numpy<2 and protobuf<5), and, where mediapipe happens to be installed, against
+it live on out/portraits.
 
-Tolerances (measured on the astronaut and its variations, and on out/portraits, where present; see
+Tolerances (measured on the astronaut and its variations, and on out/portraits; see
 docs/models/mediapipe.md): landmarks within LANDMARK_MEAN_TOL / LANDMARK_MAX_TOL of the
 inter-ocular distance (iris centre to iris centre); detection boxes within BOX_TOL_PX; segmentation
-masks with IoU (at 0.5) of at least SEG_MIN_IOU and values within SEG_MAX_ABS. The conversion is
-exact up to float32 rounding, so these are ~10x the largest difference measured, not model error.
+masks with IoU (at 0.5) of at least SEG_MIN_IOU and values within SEG_MAX_ABS (the reference mask is
+float16). The conversion is exact up to float32 rounding, so these are ~10x the largest difference
+measured, not model error.
 """
 
 from __future__ import annotations
@@ -22,9 +27,8 @@ from facetalk.face.mesh import (
     FULL_RANGE,
     MODELS_DIR,
     SHORT_RANGE,
-    BlazeFaceDetector,
-    OnnxFaceMeshDetector,
-    OnnxPersonSegmenter,
+    FaceMeshDetector,
+    PersonSegmenter,
     ssd_anchor_centres,
 )
 
@@ -34,6 +38,7 @@ BOX_TOL_PX = 0.5
 SEG_MIN_IOU = 0.999
 SEG_MAX_ABS = 1e-3
 PORTRAITS = sorted(glob.glob(str(Path(__file__).resolve().parents[2] / "out" / "portraits" / "*.png")))
+REFERENCE = Path(__file__).resolve().parent / "data" / "mediapipe_reference.npz"
 
 
 @dataclass(frozen=True)
@@ -54,17 +59,28 @@ def landmark_error(*, reference_px: np.ndarray, candidate_px: np.ndarray) -> Lan
 
 @pytest.fixture(scope="module")
 def onnx_detector():
-    with OnnxFaceMeshDetector() as det:
+    with FaceMeshDetector() as det:
         yield det
 
 
 @pytest.fixture(scope="module")
-def mp_detector():
-    pytest.importorskip("mediapipe")
-    from facetalk.face.landmarks import FaceMeshDetector
+def reference():
+    return np.load(REFERENCE)
 
-    with FaceMeshDetector() as det:
-        yield det
+
+@pytest.fixture(scope="module")
+def mp_detector():
+    """MediaPipe itself, where it is installed (scripts/record_mediapipe_reference.py's wrapper)."""
+    pytest.importorskip("mediapipe")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "record_mediapipe_reference", Path(__file__).resolve().parents[2] / "scripts" / "record_mediapipe_reference.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    finder = module.mediapipe_finder()
+    yield finder
+    finder.close()
 
 
 def _rotated(image: np.ndarray, degrees: float) -> np.ndarray:
@@ -126,25 +142,28 @@ def test_blank_image_has_no_face(onnx_detector):
 
 
 @pytest.mark.parametrize("variation", list(VARIATIONS))
-def test_landmarks_and_boxes_agree_with_mediapipe(mp_detector, onnx_detector, portrait, variation):
+def test_landmarks_and_boxes_agree_with_mediapipe(reference, onnx_detector, portrait, variation):
     image = np.ascontiguousarray(VARIATIONS[variation](portrait))
-    expected, got = mp_detector.detect(image), onnx_detector.detect(image)
+    expected, got = reference[f"{variation}/landmarks_px"], onnx_detector.detect(image)
     assert len(got) == len(expected) == 1
-    err = landmark_error(reference_px=expected[0].landmarks_px, candidate_px=got[0].landmarks_px)
+    err = landmark_error(reference_px=expected[0], candidate_px=got[0].landmarks_px)
     print(f"{variation}: iod {err.iod_px:.1f} px, mean {100 * err.mean:.4f} %, max {100 * err.max:.4f} %")
     assert err.mean < LANDMARK_MEAN_TOL and err.max < LANDMARK_MAX_TOL
-    depth = np.abs(expected[0].landmarks_px[:, 2] - got[0].landmarks_px[:, 2]).max()
+    depth = np.abs(expected[0][:, 2] - got[0].landmarks_px[:, 2]).max()
     assert depth < LANDMARK_MAX_TOL * err.iod_px
-    boxes_mp, boxes_onnx = mp_detector.search(image), onnx_detector.search(image)
-    assert len(boxes_mp) == len(boxes_onnx) >= 1
-    for a, b in zip(boxes_mp, boxes_onnx):
-        assert np.abs(np.subtract(a.box, b.box)).max() < BOX_TOL_PX
-        assert abs(a.score - b.score) < 1e-3
+    boxes = onnx_detector.search(image)
+    assert len(boxes) == len(reference[f"{variation}/boxes_px"]) >= 1
+    for box, expected_box, expected_score in zip(boxes, reference[f"{variation}/boxes_px"],
+                                                 reference[f"{variation}/scores"]):
+        assert np.abs(np.subtract(box.box, expected_box)).max() < BOX_TOL_PX
+        assert abs(box.score - expected_score) < 1e-3
 
 
 def test_short_range_detections_agree_with_mediapipe(portrait):
     """The detector the mesh starts from, compared with MediaPipe's FaceDetection(model_selection=0)."""
     mp = pytest.importorskip("mediapipe")
+    from facetalk.face.mesh import BlazeFaceDetector
+
     detector = BlazeFaceDetector(spec=SHORT_RANGE, min_score=0.5)
     found = detector.detect(portrait)
     with mp.solutions.face_detection.FaceDetection(model_selection=0, min_detection_confidence=0.5) as ref:
@@ -160,16 +179,11 @@ def test_short_range_detections_agree_with_mediapipe(portrait):
 
 
 @pytest.mark.parametrize("variation", ["original", "rotated+20", "canvas"])
-def test_segmentation_agrees_with_mediapipe(portrait, variation):
-    pytest.importorskip("mediapipe")
-    from facetalk.face.appearance import PersonSegmenter
-
+def test_segmentation_agrees_with_mediapipe(reference, portrait, variation):
     image = np.ascontiguousarray(VARIATIONS[variation](portrait))
-    reference = PersonSegmenter()
-    with OnnxPersonSegmenter() as segmenter:
+    with PersonSegmenter() as segmenter:
         got = segmenter.alpha(image)
-    expected = reference.alpha(image)
-    reference.close()
+    expected = reference[f"{variation}/alpha"].astype(np.float32)
     assert got.shape == expected.shape == image.shape[:2] and got.dtype == np.float32
     iou = ((got > 0.5) & (expected > 0.5)).sum() / max(((got > 0.5) | (expected > 0.5)).sum(), 1)
     assert iou >= SEG_MIN_IOU and np.abs(got - expected).max() < SEG_MAX_ABS

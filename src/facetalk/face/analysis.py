@@ -7,10 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from facetalk.config import FramingConfig
-from facetalk.face.appearance import Appearance, PersonSegmenter, build_appearance
+from facetalk.face.appearance import Appearance, build_appearance
 from facetalk.face.expression import estimate_expression
 from facetalk.face.framing import CropBox, apply_crop, face_crop_box, full_box
-from facetalk.face.landmarks import FaceMeshDetector, select_face
+from facetalk.face.detect import select_face
+from facetalk.face.mesh import FaceMeshDetector, PersonSegmenter
 from facetalk.face.rig import FaceRig, build_rig
 from facetalk.face.surround import Surround, build_surround
 from facetalk.motion.frame import PhotoExpression

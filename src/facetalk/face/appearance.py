@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from facetalk.face import landmarks as lm
+from facetalk.face.mesh import PersonSegmenter
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,29 +79,6 @@ class Appearance:
     eyes: tuple[EyeSprite, EyeSprite]
     lids: tuple[LidSkin, LidSkin]
     grain: np.ndarray
-
-
-class PersonSegmenter:
-    """MediaPipe selfie segmentation (its model ships in the mediapipe wheel)."""
-
-    def __init__(self):
-        from facetalk.face.landmarks import _quiet_stderr
-
-        with _quiet_stderr():
-            from mediapipe.python.solutions import selfie_segmentation
-
-            self._seg = selfie_segmentation.SelfieSegmentation(model_selection=0)
-
-    def alpha(self, image: np.ndarray) -> np.ndarray:
-        """(H, W) float32 person probability for an (H, W, 3) uint8 RGB image."""
-        from facetalk.face.landmarks import _quiet_stderr
-
-        with _quiet_stderr():
-            mask = self._seg.process(np.ascontiguousarray(image)).segmentation_mask
-        return np.asarray(mask, np.float32)
-
-    def close(self) -> None:
-        self._seg.close()
 
 
 def fill_holes(image: np.ndarray, known: np.ndarray) -> np.ndarray:

@@ -14,8 +14,9 @@ OpenCV 4.11) is not needed at run time:
   crop, the 468-point mesh refined by the lip, eye and iris heads into 478 points, projected back;
 - segmentation (selfie_segmentation_cpu.pbtxt): the stretched 256 x 256 input and the mask resized back.
 
-`OnnxFaceMeshDetector` and `OnnxPersonSegmenter` have the interfaces of `landmarks.FaceMeshDetector`
-and `appearance.PersonSegmenter`. Models load in the constructors, never at import.
+`FaceMeshDetector` (faces at any scale, with face.detect's search) and `PersonSegmenter` (the
+person matte) load their models in the constructors, never at import; analysis takes them as
+arguments, so tests can give small fakes.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from facetalk.face.landmarks import N_LANDMARKS, DetectedFace, FaceBox, FaceMeshDetector
+from facetalk.face.detect import FaceBox, FaceFinder
+from facetalk.face.landmarks import N_LANDMARKS, DetectedFace
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "data" / "models"
 SHORT_RANGE_MODEL = "face_detection_short_range.onnx"
@@ -322,11 +324,12 @@ class AttentionMesh:
         self._session = None
 
 
-class OnnxFaceMeshDetector(FaceMeshDetector):
-    """`landmarks.FaceMeshDetector` without mediapipe: the same search (whole photo, then tiles at
-    every scale for small faces) with MediaPipe's own models under onnxruntime. The face mesh runs
-    on the short-range detector's faces, the tiled search uses the full-range detector, as in
-    MediaPipe's FaceMesh and FaceDetection(model_selection=1)."""
+class FaceMeshDetector(FaceFinder):
+    """Faces and their 478-point meshes: face.detect's search (whole photo, then tiles at every scale
+    for small faces) with MediaPipe's own models under onnxruntime. The face mesh runs on the
+    short-range detector's faces, the tiled search uses the full-range detector, as in MediaPipe's
+    FaceMesh and FaceDetection(model_selection=1). Models load here; `detect` may then be called
+    many times."""
 
     def __init__(self, *, max_faces: int = 5, min_confidence: float = 0.5, models_dir: Path = MODELS_DIR,
                  threads: int = 0):
@@ -356,13 +359,12 @@ class OnnxFaceMeshDetector(FaceMeshDetector):
         self._far.close()
         self._attention.close()
 
-    def __enter__(self) -> "OnnxFaceMeshDetector":
+    def __enter__(self) -> "FaceMeshDetector":
         return self
 
 
-class OnnxPersonSegmenter:
-    """`appearance.PersonSegmenter` without mediapipe: MediaPipe's selfie segmentation (general,
-    256 x 256) under onnxruntime."""
+class PersonSegmenter:
+    """MediaPipe's selfie segmentation (general, 256 x 256) under onnxruntime: the person matte."""
 
     def __init__(self, *, models_dir: Path = MODELS_DIR, threads: int = 0):
         self._session = load_session(models_dir / SEGMENTATION_MODEL, threads=threads)
@@ -383,7 +385,7 @@ class OnnxPersonSegmenter:
     def close(self) -> None:
         self._session = None
 
-    def __enter__(self) -> "OnnxPersonSegmenter":
+    def __enter__(self) -> "PersonSegmenter":
         return self
 
     def __exit__(self, *exc) -> None:

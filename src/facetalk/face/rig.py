@@ -114,13 +114,21 @@ def smoothstep(x: np.ndarray, edge0: float, edge1: float) -> np.ndarray:
     return t * t * (3.0 - 2.0 * t)
 
 
-def _inside(points_xy: np.ndarray, polygon_xy: np.ndarray) -> np.ndarray:
-    """(N,) bool: points strictly inside or on the polygon (even-odd rule)."""
-    from matplotlib.path import Path
-
-    # The sign of `radius` that grows the polygon depends on its orientation: try both.
-    path = Path(polygon_xy)
-    return path.contains_points(points_xy, radius=1e-3) | path.contains_points(points_xy, radius=-1e-3)
+def _inside(points_xy: np.ndarray, polygon_xy: np.ndarray, *, on_edge_px: float = 1e-3) -> np.ndarray:
+    """(N,) bool: points inside the polygon (even-odd rule) or within `on_edge_px` of its edges."""
+    x, y = points_xy[:, :1].astype(np.float64), points_xy[:, 1:2].astype(np.float64)  # (N, 1)
+    x0, y0 = polygon_xy[:, 0].astype(np.float64), polygon_xy[:, 1].astype(np.float64)  # (M,)
+    x1, y1 = np.roll(x0, -1), np.roll(y0, -1)
+    # A ray to +x crosses the edges whose ends lie on either side of the point's row, right of it.
+    straddles = (y0 > y) != (y1 > y)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x_cross = x0 + (y - y0) * (x1 - x0) / (y1 - y0)
+    inside = (np.count_nonzero(straddles & (x < x_cross), axis=1) % 2) == 1
+    # Distance to each edge segment, for points on the outline.
+    dx, dy = x1 - x0, y1 - y0
+    t = np.clip(((x - x0) * dx + (y - y0) * dy) / np.maximum(dx * dx + dy * dy, 1e-12), 0.0, 1.0)
+    near = np.hypot(x - (x0 + t * dx), y - (y0 + t * dy)).min(axis=1) <= on_edge_px
+    return inside | near
 
 
 class _FaceFrame:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from facetalk.face.appearance import PersonSegmenter, fill_holes
+from facetalk.face.appearance import fill_holes
+from facetalk.face.mesh import PersonSegmenter
 from facetalk.face.framing import CropBox
 
 # The surround spans this many frame widths (and heights), centred on the frame: at the farthest
