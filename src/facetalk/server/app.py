@@ -1,5 +1,6 @@
 """The FastAPI app: avatars (photo -> cached face analysis), render jobs (audio or text -> MP4),
-live streams (WebSocket, see websocket.py; WebRTC, see routes/webrtc.py) and the web page. Every limit is in ServerSettings."""
+live streams (WebSocket, see websocket.py; WebRTC, see routes/webrtc.py) and the web page. Every
+limit is in ServerSettings."""
 
 from __future__ import annotations
 
@@ -43,6 +44,10 @@ One portrait photo + speech -> a talking face, rendered on the CPU.
    wait for `{"type": "ready", ...}`, then send binary mono PCM chunks (20-40 ms) and receive one
    binary message per frame: uint32 LE index, float64 LE time in seconds, then the JPEG. Send
    `{"type": "end"}` to get the last frames and `{"type": "end", "frames": N}`.
+4. or over WebRTC: `POST /api/webrtc/offer` `{"sdp", "type": "offer", "avatar_id", "controls"}`
+   (one audio track sendrecv, one video track recvonly; candidates gathered first, no trickle)
+   -> `{"sdp", "type": "answer", "session_id"}`: the avatar's video and the speech come back in
+   sync. `DELETE /api/webrtc/{session_id}` ends it.
 
 `GET /api/controls` lists the controls a render or stream accepts. `POST /api/verify` a video or
 image to learn whether facetalk generated it (its invisible watermark and metadata tag).

@@ -25,11 +25,12 @@ import anyio
 import av
 import numpy as np
 from aiortc import MediaStreamTrack, RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
-from aiortc.jitterbuffer import JitterBuffer
+from aiortc.jitterbuffer import JitterBuffer, JitterFrame
 from aiortc.mediastreams import MediaStreamError
 from aiortc.sdp import SessionDescription
 
 from facetalk.pipeline import RenderedFrame, StreamSession
+from facetalk.server.routes.webrtc import IceServer
 
 OUT_RATE = 48_000            # Opus's rate: the audio sent back is the decoded audio, not the 16 kHz copy
 OUT_CHUNK = 960              # 20 ms at OUT_RATE, one Opus packet
@@ -147,13 +148,27 @@ class _Feed:
         return frame
 
 
+class _AudioAsItComes(JitterBuffer):
+    """Each Opus packet is a whole frame: decoded as it arrives. aiortc's buffer holds 4 audio
+    packets (80 ms) before the first, and each until the next one is in, against reordering on
+    the Internet; a live face cannot spare that. A late or repeated packet is dropped (20 ms lost)."""
+
+    def __init__(self):
+        super().__init__(capacity=16)
+        self._last_seq: int | None = None
+
+    def add(self, packet) -> tuple[bool, JitterFrame | None]:
+        if self._last_seq is not None and not 0 < (packet.sequence_number - self._last_seq) % 65536 < 32768:
+            return False, None
+        self._last_seq = packet.sequence_number
+        return False, JitterFrame(data=packet._data, timestamp=packet.timestamp)
+
+
 def _low_latency(pc: RTCPeerConnection) -> None:
-    # aiortc holds 4 audio packets (80 ms) before decoding the first, against reordering on the
-    # Internet; a live face cannot spare that, and a lost packet only skips 20 ms. Pinned aiortc
-    # 1.16: if the private name changes, its default buffer stays.
+    # A private name of the pinned aiortc 1.16; should it change, aiortc's own buffer stays.
     for transceiver in pc.getTransceivers():
         if transceiver.kind == "audio" and hasattr(transceiver.receiver, "_RTCRtpReceiver__jitter_buffer"):
-            transceiver.receiver._RTCRtpReceiver__jitter_buffer = JitterBuffer(capacity=16, prefetch=0)
+            transceiver.receiver._RTCRtpReceiver__jitter_buffer = _AudioAsItComes()
 
 
 class LiveSession:
@@ -170,7 +185,7 @@ class LiveSession:
         self._closed = False
         self.end_reason: str | None = None
 
-    async def start(self, *, offer_sdp: str, ice_servers) -> str:
+    async def start(self, *, offer_sdp: str, ice_servers: tuple[IceServer, ...]) -> str:
         """Answers the offer; returns the answer's SDP, with all of the server's candidates."""
         # An explicit list, empty by default: given none, aiortc would ask a public STUN server.
         config = RTCConfiguration(iceServers=[RTCIceServer(urls=s.url, username=s.username, credential=s.credential)
