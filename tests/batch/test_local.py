@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 
+from facetalk.io import probe_video
 from facetalk.io.manifest import read_manifest
 
 
@@ -33,6 +35,10 @@ def test_mixed_manifest_rerun_and_force(mixed_batch, kit):
     for line in mixed_batch.good:
         kit.assert_complete(out / rows[line].output, seconds=rows[line].audio_s)
     assert len(_mp4s(out)) == 4 and kit.leftovers(out) == []
+    # The progress bar counts the frames the workers render, as they render them.
+    shown = [int(n) for n in re.findall(r"(\d+) frames", first.stderr)]
+    assert shown and shown == sorted(shown)
+    assert shown[-1] == sum(probe_video(out / rows[line].output).n_frames for line in mixed_batch.good)
 
     # A rerun renders nothing again, except a clip that is not complete (cut short while copied, say).
     rendered = _mp4s(out)

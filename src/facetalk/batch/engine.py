@@ -7,7 +7,7 @@ engine. Engines: LocalEngine (a process pool on this machine), RayEngine (tasks 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
@@ -70,8 +70,10 @@ class RowResult:
 class Engine(Protocol):
     """Renders tasks, yielding a RowResult for each as it finishes (in any order). A task that
     fails yields a "failed" result rather than raising; only an interruption (Ctrl-C, SIGTERM)
-    propagates, after the engine has removed what its workers were writing."""
+    propagates, after the engine has removed what its workers were writing. `on_frames(n)` is told
+    of frames rendered while rows are under way, where the engine can tell."""
 
-    def run(self, tasks: Sequence[RenderTask]) -> Iterator[RowResult]: ...
+    def run(self, tasks: Sequence[RenderTask], *, on_frames: Callable[[int], None] | None = None
+            ) -> Iterator[RowResult]: ...
 
     def close(self) -> None: ...

@@ -11,12 +11,15 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
 from facetalk.batch.engine import MAX_RETRIES, RenderTask, RowResult
 from facetalk.batch.worker import render_task, worker_name
 
+_FRAMES_EVERY_S = 0.25  # how often the parent passes on frame counts
+_FRAMES_BATCH = 10  # a worker reports its frames ten at a time: one message per 0.4 s of video
 _STOP_JOIN_S = 20.0  # how long an interrupted batch waits for its workers to delete their partial files
 
 
@@ -33,22 +36,25 @@ class LocalEngine:
         if self.workers < 1:
             raise ValueError(f"workers must be at least 1, not {self.workers}")
 
-    def run(self, tasks: Sequence[RenderTask]) -> Iterator[RowResult]:
-        """Yields each task's result as it finishes. If a worker dies (killed, out of memory) the
-        pool breaks and every task it held is run again in a fresh pool, at most MAX_RETRIES times."""
+    def run(self, tasks: Sequence[RenderTask], *, on_frames: Callable[[int], None] | None = None
+            ) -> Iterator[RowResult]:
+        """Yields each task's result as it finishes; `on_frames(n)` hears of frames rendered as they
+        are. If a worker dies (killed, out of memory) the pool breaks and every task it held is run
+        again in a fresh pool, at most MAX_RETRIES times."""
         pending = list(tasks)
         retries: dict[int, int] = {}
+        context = multiprocessing.get_context("spawn")
         while pending:
-            pool = ProcessPoolExecutor(max_workers=min(self.workers, len(pending)),
-                                       mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker)
+            frames = context.SimpleQueue()  # workers report frames rendered through it
+            pool = ProcessPoolExecutor(max_workers=min(self.workers, len(pending)), mp_context=context,
+                                       initializer=_init_worker, initargs=(frames,))
             try:
                 futures = {pool.submit(_run, task): task for task in pending}
                 pending = []
-                for future in as_completed(futures):
-                    task = futures[future]
-                    result = _result(future, task, retries)
+                for future in _as_completed(futures, frames=frames, on_frames=on_frames):
+                    result = _result(future, futures[future], retries)
                     if result is None:
-                        pending.append(task)
+                        pending.append(futures[future])
                     else:
                         yield result
             except BaseException:  # Ctrl-C, SIGTERM, or the consumer stopped: workers delete their partials
@@ -58,6 +64,18 @@ class LocalEngine:
 
     def close(self) -> None:
         pass
+
+
+def _as_completed(futures: dict[Future, RenderTask], *, frames, on_frames) -> Iterator[Future]:
+    """Futures as they finish, passing on the frame counts the workers send meanwhile."""
+    waiting = set(futures)
+    while waiting:
+        done, waiting = wait(waiting, timeout=_FRAMES_EVERY_S, return_when=FIRST_COMPLETED)
+        while not frames.empty():  # always drained: a full pipe would block the workers
+            n = frames.get()
+            if on_frames is not None:
+                on_frames(n)
+        yield from done
 
 
 def _result(future: Future, task: RenderTask, retries: dict[int, int]) -> RowResult | None:
@@ -91,12 +109,15 @@ class _Stop(BaseException):
 class _WorkerState:
     rendering = False  # inside a render: SIGTERM unwinds it; otherwise the worker just exits
     stopping = False   # SIGTERM arrived
+    frames = None      # the queue frame counts go to
+    unreported = 0     # frames rendered since the last report
 
 
 _state = _WorkerState()
 
 
-def _init_worker() -> None:
+def _init_worker(frames) -> None:
+    _state.frames = frames
     # Ctrl-C reaches the whole process group; the parent decides and then stops the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_sigterm)
@@ -112,17 +133,27 @@ def _on_sigterm(_signum, _frame) -> None:
     raise _Stop
 
 
-def _check_stop(_frame) -> None:
-    """Raised again at the next frame where C code (numba, onnxruntime) swallowed the handler's exception."""
+def _on_frame(_frame) -> None:
+    # SIGTERM's exception is raised again here where C code (numba, onnxruntime) swallowed it.
     if _state.stopping:
         raise _Stop
+    _state.unreported += 1
+    if _state.unreported >= _FRAMES_BATCH:
+        _report_frames()
+
+
+def _report_frames() -> None:
+    if _state.unreported:
+        _state.frames.put(_state.unreported)
+        _state.unreported = 0
 
 
 def _run(task: RenderTask) -> RowResult:
     _state.rendering = True
     try:
-        return render_task(task, on_frame=_check_stop)
+        return render_task(task, on_frame=_on_frame)
     except _Stop:
         os._exit(128 + signal.SIGTERM)  # the render has unwound; nothing is left to report
     finally:
         _state.rendering = False
+        _report_frames()

@@ -19,7 +19,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -62,7 +62,10 @@ class RayEngine:
             raise InputError(f"cannot connect to the Ray cluster at '{address}': {reason}") from None
         self._remote = ray.remote(num_cpus=1, max_retries=MAX_RETRIES, retry_exceptions=False)(_render_shipped)
 
-    def run(self, tasks: Sequence[RenderTask]) -> Iterator[RowResult]:
+    def run(self, tasks: Sequence[RenderTask], *, on_frames: Callable[[int], None] | None = None
+            ) -> Iterator[RowResult]:
+        """Yields each task's result as it finishes. Frames are not reported: a row's progress
+        would need an actor to collect it, for a bar that rows already move."""
         photos = {}  # photo content -> its object in the store, put once however many rows use it
         queue = list(reversed(tasks))
         in_flight: dict[ray.ObjectRef, RenderTask] = {}

@@ -89,8 +89,15 @@ def _render(tasks: list[RenderTask], manifest: Manifest, results: dict[int, RowR
     engine = open_engine(choice)
     bar = tqdm(total=manifest.n_rows, initial=len(results), unit="clip", desc="facetalk batch", file=log,
                disable=not progress, dynamic_ncols=True)
+    frames = 0
+
+    def count_frames(n: int) -> None:
+        nonlocal frames
+        frames += n
+        bar.set_postfix_str(f"{frames} frames")
+
     try:
-        for result in engine.run(tasks):
+        for result in engine.run(tasks, on_frames=count_frames):
             results[result.row] = result
             _write_results(results_path, results)
             bar.update(1)
