@@ -61,8 +61,8 @@ def offer_problem(sdp: str) -> str | None:
     receive audio and video."""
     try:
         media = SessionDescription.parse(sdp).media
-    except (ValueError, IndexError, KeyError) as err:
-        return f"the offer's SDP cannot be read: {str(err)[:120]}"
+    except Exception as err:  # the parser meets malformed text with asserts, KeyError, IndexError...
+        return f"the offer's SDP cannot be read ({type(err).__name__}: {str(err)[:120]})"
     kinds = {m.kind: m.direction for m in media}
     if [m.kind for m in media if m.kind == "audio"] != ["audio"] or kinds["audio"] != "sendrecv":
         return "the offer must carry one audio track, sendrecv: your speech in, the avatar's audio back"
@@ -193,12 +193,20 @@ class LiveSession:
         self._pc = pc = RTCPeerConnection(config)
         pc.on("track", self.consume)
         pc.on("connectionstatechange", self._on_state)
-        await pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
+        try:
+            await pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
+        except Exception as err:  # whatever the client's SDP makes aiortc raise: the client's error
+            raise ValueError(f"{type(err).__name__}: {err}") from None
         _low_latency(pc)
         pc.addTrack(self._audio)  # both in the peer connection's one stream: receivers sync them
         pc.addTrack(self._video)
         await pc.setLocalDescription(await pc.createAnswer())  # returns once the candidates are gathered
         return pc.localDescription.sdp
+
+    @property
+    def video(self) -> MediaStreamTrack:
+        """The avatar's frames, as sent to the peer."""
+        return self._video
 
     def consume(self, track: MediaStreamTrack) -> None:
         """Animates from `track`, the peer's audio (the peer connection calls this for each track)."""
@@ -258,4 +266,7 @@ class LiveSession:
         if self._pump is not None and self._pump is not asyncio.current_task():
             self._pump.cancel()
         if self._pc is not None:
-            await self._pc.close()
+            try:
+                await self._pc.close()
+            except Exception:  # a connection half set up by a bad offer; the slot is free already
+                logging.getLogger(__name__).warning("closing a WebRTC connection failed", exc_info=True)

@@ -162,8 +162,11 @@ class WebRtcRoutes:
         try:
             sdp = await session.start(offer_sdp=offer.sdp, ice_servers=self.ice_servers)
         except ValueError as err:  # aiortc's word on an SDP it cannot use
-            await session.close()
+            await session.close(reason="offer refused")
             raise HTTPException(422, f"the offer cannot be answered: {str(err)[:200]}") from None
+        except BaseException:  # a server fault or a cancelled request: the slot is freed all the same
+            await session.close(reason="offer failed")
+            raise
         return AnswerOut(sdp=sdp, type="answer", session_id=session_id)
 
     async def end(self, session_id: str) -> Response:
@@ -177,10 +180,6 @@ class WebRtcRoutes:
         # Called once per session, however it ends (DELETE, peer gone, limit, shutdown).
         if self._sessions.pop(session_id, None) is not None:
             self._state.live_sessions -= 1
-
-    @property
-    def n_sessions(self) -> int:
-        return len(self._sessions)
 
     async def close_all(self) -> None:
         for session in list(self._sessions.values()):
