@@ -78,6 +78,36 @@ def test_output_carries_the_input_audio_at_its_own_quality(portrait_path, speech
     assert probe_video(video).audio_duration_s == pytest.approx(0.8, abs=0.05)
 
 
+def test_saved_config_loads_back_and_flags_override_it(portrait_path, short_wav, tmp_path):
+    """--config loads what --save-config wrote: the same settings, the same motion; a flag given
+    beside it wins."""
+    first = tmp_path / "a.mp4"
+    r = run("render", "--image", portrait_path, "--audio", str(short_wav), "-o", str(first), "--size", "128",
+            "--fps", "20", "--seed", "7", "--emotion", "happy", "--gaze", "free", "--animate", "lips,eyes",
+            "--motion-out", str(tmp_path / "a.jsonl"), "--save-config", "-q")
+    assert r.returncode == 0, r.stderr
+    again = tmp_path / "b.mp4"
+    r = run("render", "--image", portrait_path, "--audio", str(short_wav), "-o", str(again), "--config",
+            str(tmp_path / "a.config.json"), "--motion-out", str(tmp_path / "b.jsonl"), "--save-config", "-q")
+    assert r.returncode == 0, r.stderr
+    saved = json.loads((tmp_path / "a.config.json").read_text())
+    assert json.loads((tmp_path / "b.config.json").read_text()) == saved
+    assert saved["controls"]["animate_head"] is False and saved["framing"]["size"] == 128
+    assert (tmp_path / "b.jsonl").read_text() == (tmp_path / "a.jsonl").read_text()
+    other = tmp_path / "c.mp4"
+    r = run("render", "--image", portrait_path, "--audio", str(short_wav), "-o", str(other), "--config",
+            str(tmp_path / "a.config.json"), "--seed", "8", "--save-config", "-q")
+    assert r.returncode == 0, r.stderr
+    changed = json.loads((tmp_path / "c.config.json").read_text())
+    assert changed["controls"].pop("seed") == 8 and saved["controls"].pop("seed") == 7 and changed == saved
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"framing": {"sise": 3}}')
+    r = run("render", "--image", portrait_path, "--audio", str(short_wav), "-o", str(tmp_path / "d.mp4"),
+            "--config", str(bad))
+    assert r.returncode == 2
+    _one_line_error(r, "bad.json", "unknown setting 'framing.sise'")
+
+
 def test_text_and_full_crop(portrait_path, tmp_path):
     out = tmp_path / "t.mp4"
     r = run("render", "--image", portrait_path, "--text", "Hi.", "--lang", "es", "-o", str(out),

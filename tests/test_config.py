@@ -71,3 +71,23 @@ def test_timeline_keyframes():
 def test_bad_timelines_name_the_keyframe(keyframes, message):
     with pytest.raises(ValueError, match=message):
         Controls(timeline=keyframes)
+
+
+def test_config_json_round_trip_and_errors():
+    from dataclasses import replace
+
+    from facetalk.config import Config
+
+    config = Config()
+    changed = replace(config, controls=replace(config.controls, emotion="sad", seed=3, gaze="10,-5",
+                                               timeline='[{"t_s":1,"distance":1.3}]'),
+                      framing=replace(config.framing, size=256, face_index=1))
+    assert Config.from_json(changed.to_json()) == changed
+    assert Config.from_json("{}") == config  # everything left out: the defaults
+    for text, words in [("[]", "JSON object"), ('{"audio": {}}', "unknown config section 'audio'"),
+                        ('{"video": {"crf": "high"}}', "'video.crf' must be int"),
+                        ('{"controls": {"seed": true}}', "'controls.seed' must be int"),
+                        ('{"motion": {"fps": 500}}', "fps must be 1..120"),
+                        ('{"controls": {"emotion": "bored"}}', "emotion"), ("[" * 100 + "]" * 100, "nested")]:
+        with pytest.raises(ValueError, match=words):
+            Config.from_json(text)

@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from facetalk import __version__
-from facetalk.config import COMPONENTS, EMOTIONS, Controls
+from facetalk.config import COMPONENTS, EMOTIONS, Config, Controls
 from facetalk.errors import FacetalkError, InputError
 
 _VERIFY_ERROR = 2  # verify's status is for scripts: 1 means "no watermark", so any failure is 2
@@ -22,6 +22,16 @@ class _OneLineParser(argparse.ArgumentParser):
 
     def error(self, message: str):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+_DEFAULTS = Config()
+# render's flags that set a config value: flag (argparse dest) -> (section, field).
+_CONFIG_FLAGS = {"size": ("framing", "size"), "crop": ("framing", "crop"), "face_index": ("framing", "face_index"),
+                 "fps": ("motion", "fps"), "crf": ("video", "crf"), "seed": ("controls", "seed"),
+                 "head_motion": ("controls", "head_motion"), "blink_rate": ("controls", "blink_rate_per_min"),
+                 "gaze": ("controls", "gaze"), "distance": ("controls", "distance"),
+                 "emotion": ("controls", "emotion"), "emotion_strength": ("controls", "emotion_strength"),
+                 "expressiveness": ("controls", "expressiveness")}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,29 +51,33 @@ def _parser() -> argparse.ArgumentParser:
                    "instead of the speech; --audio or --text, if given, is muxed")
     r.add_argument("--lang", default="en", help="espeak-ng language/voice for --text (default: en)")
     r.add_argument("-o", "--output", required=True, metavar="OUT.mp4", help="video to write")
-    r.add_argument("--size", type=int, default=512, help="frame side in pixels (default: 512)")
-    r.add_argument("--fps", type=int, default=25, help="frames per second (default: 25)")
-    r.add_argument("--seed", type=int, default=0, help="random seed: same seed, same video (default: 0)")
-    r.add_argument("--crop", choices=("face", "full"), default="face",
+    # Settings that the config holds default to None here: a given flag overrides --config FILE,
+    # which overrides the dataclasses' defaults (shown in the help).
+    r.add_argument("--config", metavar="FILE.json", help="settings saved by --save-config (flags given override them)")
+    r.add_argument("--size", type=int, help=f"frame side in pixels (default: {_DEFAULTS.framing.size})")
+    r.add_argument("--fps", type=int, help=f"frames per second (default: {_DEFAULTS.motion.fps})")
+    r.add_argument("--seed", type=int, help=f"random seed: same seed, same video (default: {_DEFAULTS.controls.seed})")
+    r.add_argument("--crop", choices=("face", "full"),
                    help="face: square around the face with hair and shoulders (default); full: whole photo")
-    r.add_argument("--face-index", type=int, default=None, metavar="N",
+    r.add_argument("--face-index", type=int, metavar="N",
                    help="which face to animate when the photo has several: 0 = largest (default)")
-    r.add_argument("--head-motion", type=float, default=1.0, metavar="X",
-                   help="head movement intensity, 0 holds the head still (default: 1)")
-    r.add_argument("--blink-rate", type=float, default=17.0, metavar="PER_MIN",
-                   help="mean blinks per minute (default: 17)")
-    r.add_argument("--gaze", default=Controls.gaze, metavar="camera|free|YAW,PITCH",
+    r.add_argument("--head-motion", type=float, metavar="X",
+                   help=f"head movement intensity, 0 holds the head still (default: {_DEFAULTS.controls.head_motion:g})")
+    r.add_argument("--blink-rate", type=float, metavar="PER_MIN",
+                   help=f"mean blinks per minute (default: {_DEFAULTS.controls.blink_rate_per_min:g})")
+    r.add_argument("--gaze", metavar="camera|free|YAW,PITCH",
                    help="camera: eyes hold on the camera (default); free: glance away, look away to think in "
                    "pauses; YAW,PITCH: degrees to hold, yaw + toward the image's right, pitch + down")
-    r.add_argument("--distance", type=float, default=Controls.distance, metavar="X",
-                   help="head distance, 0.5 (twice as near) .. 2 (twice as far) (default: 1)")
-    r.add_argument("--emotion", default=Controls.emotion, metavar="NAME",
-                   help=f"expression over the speech: {', '.join(EMOTIONS)} (default: neutral)")
-    r.add_argument("--emotion-strength", type=float, default=Controls.emotion_strength, metavar="X",
-                   help="0..1 (default: 1)")
-    r.add_argument("--expressiveness", type=float, default=Controls.expressiveness, metavar="X",
-                   help="how much brows, smile and eyes move with the voice, 0..2 (default: 1)")
-    r.add_argument("--animate", default=",".join(COMPONENTS), metavar="LIST",
+    r.add_argument("--distance", type=float, metavar="X",
+                   help=f"head distance, 0.5 (twice as near) .. 2 (twice as far) (default: {_DEFAULTS.controls.distance:g})")
+    r.add_argument("--emotion", metavar="NAME",
+                   help=f"expression over the speech: {', '.join(EMOTIONS)} (default: {_DEFAULTS.controls.emotion})")
+    r.add_argument("--emotion-strength", type=float, metavar="X",
+                   help=f"0..1 (default: {_DEFAULTS.controls.emotion_strength:g})")
+    r.add_argument("--expressiveness", type=float, metavar="X",
+                   help=f"how much brows, smile and eyes move with the voice, 0..2 "
+                   f"(default: {_DEFAULTS.controls.expressiveness:g})")
+    r.add_argument("--animate", metavar="LIST",
                    help=f"what moves, a comma-separated subset of {','.join(COMPONENTS)} (default: all); "
                    "'lips' alone: head frozen, eyes held on the gaze target, brows still")
     r.add_argument("--controls", metavar="FILE.json", help="time-stamped control changes, glided between smoothly: "
@@ -71,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--motion-out", metavar="FILE.jsonl|FILE.csv",
                    help="also write every frame's motion: JSON Lines, or a Live Link Face CSV if it ends in .csv")
     r.add_argument("--save-config", action="store_true", help="write the resolved config beside the video")
-    r.add_argument("--crf", type=int, default=20, help="H.264 quality, lower is better (default: 20)")
+    r.add_argument("--crf", type=int, help=f"H.264 quality, lower is better (default: {_DEFAULTS.video.crf})")
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar or messages")
     r.add_argument("--label", action="store_true", help='draw a small visible "AI-generated" label in a corner '
                    "(the invisible watermark is always there)")
@@ -192,40 +206,57 @@ def _check_outputs(args: argparse.Namespace, out: Path) -> None:
     if args.save_config:
         output_file(out.with_suffix(".config.json"), what="--save-config file")
     if args.blendshapes:
-        defaults = _parser().parse_args(["render", "--image", "photo", "-o", "video.mp4"])
-        given = [name for name in _MOTION_OPTIONS if getattr(args, name) != getattr(defaults, name)]
+        given = [name for name in _MOTION_OPTIONS if getattr(args, name) is not None]
         if given:
             flags = ", ".join("--" + name.replace("_", "-") for name in given)
             raise InputError(f"--blendshapes sets the motion: drop {flags}")
 
 
+def _resolve_config(args: argparse.Namespace) -> Config:
+    """The render's config: the dataclasses' defaults, then --config FILE, then the flags given,
+    then the --controls timeline."""
+    from facetalk.config import animate_components
+    from facetalk.io._files import input_file
+    from facetalk.io.controls import read_controls
+
+    try:
+        config = _DEFAULTS
+        if args.config:
+            path = input_file(args.config, what="config file")
+            try:
+                config = Config.from_json(path.read_text(encoding="utf-8"))
+            except (UnicodeDecodeError, ValueError) as err:
+                raise InputError(f"cannot read config file '{path}': {err}") from None
+        sections = {name: {} for name in ("framing", "motion", "video", "controls")}
+        for flag, (section, name) in _CONFIG_FLAGS.items():
+            if getattr(args, flag) is not None:
+                sections[section][name] = getattr(args, flag)
+        if args.animate is not None:
+            sections["controls"].update(animate_components(args.animate))
+        config = replace(config, **{name: replace(getattr(config, name), **values)
+                                    for name, values in sections.items() if values})
+    except ValueError as err:
+        raise InputError(str(err)) from None
+    if args.controls:
+        config = replace(config, controls=read_controls(args.controls, base=config.controls))
+    return config
+
+
 def _render(args: argparse.Namespace) -> int:
-    from facetalk.config import Config, FramingConfig, MotionConfig, VideoConfig, animate_components
     from facetalk.io import load_image, synthesize_speech
     from facetalk.io.audio import audio_duration_s
-    from facetalk.io.controls import read_controls
     from facetalk.io.motion import read_blendshapes
     from facetalk.pipeline import Animator, n_frames_for
 
     out = Path(args.output)
     if out.suffix.lower() != ".mp4":
         raise InputError(f"output '{out}' must end in .mp4")
-    try:
-        controls = Controls(seed=args.seed, head_motion=args.head_motion, blink_rate_per_min=args.blink_rate,
-                            gaze=args.gaze, distance=args.distance, emotion=args.emotion,
-                            emotion_strength=args.emotion_strength, expressiveness=args.expressiveness,
-                            **animate_components(args.animate))
-        config = Config(framing=FramingConfig(size=args.size, crop=args.crop, face_index=args.face_index),
-                        motion=MotionConfig(fps=args.fps), video=VideoConfig(crf=args.crf), controls=controls)
-    except ValueError as err:
-        raise InputError(str(err)) from None
-    if args.controls:
-        config = replace(config, controls=read_controls(args.controls, base=config.controls))
-
+    config = _resolve_config(args)
+    fps = config.motion.fps
     if not (args.audio or args.text or args.blendshapes):
         raise InputError("give the speech (--audio or --text) or the motion (--blendshapes)")
     _check_outputs(args, out)
-    motions = read_blendshapes(args.blendshapes, fps=args.fps) if args.blendshapes else None
+    motions = read_blendshapes(args.blendshapes, fps=fps) if args.blendshapes else None
     photo = load_image(args.image)
     sr = config.video.audio_sr
     speech = synthesize_speech(args.text, lang=args.lang, sr=sr) if args.text else None
@@ -237,8 +268,8 @@ def _render(args: argparse.Namespace) -> int:
         n_frames = len(motions)
     else:  # for the progress bar; from the header, an estimate
         n_samples = len(speech) if speech is not None else round((declared_s or 0.0) * sr)
-        n_frames = n_frames_for(n_samples, sr=sr, fps=args.fps)
-    written = _write_render(args, animator, out, motions=motions, speech=speech, n_frames=n_frames)
+        n_frames = n_frames_for(n_samples, sr=sr, fps=fps)
+    written = _write_render(args, animator, out, motions=motions, speech=speech, n_frames=n_frames, fps=fps)
     if args.save_config:
         from facetalk.io._files import write_text_atomic
 
@@ -246,17 +277,17 @@ def _render(args: argparse.Namespace) -> int:
     print(out)
     if not args.quiet:
         w, h = animator.size
-        print(f"facetalk: wrote {written} frames, {w}x{h} at {args.fps} fps, {written / args.fps:.2f} s",
+        print(f"facetalk: wrote {written} frames, {w}x{h} at {fps} fps, {written / fps:.2f} s",
               file=sys.stderr)
     return 0
 
 
-def _write_render(args: argparse.Namespace, animator, out: Path, *, motions, speech, n_frames: int) -> int:
+def _write_render(args: argparse.Namespace, animator, out: Path, *, motions, speech, n_frames: int, fps: int) -> int:
     """Renders to `out` with a progress bar; returns the number of frames written."""
     from tqdm import tqdm
 
     written = 0
-    show_progress = not args.quiet and n_frames > 2 * args.fps
+    show_progress = not args.quiet and n_frames > 2 * fps
     with tqdm(total=n_frames, unit="frame", desc="facetalk", disable=not show_progress, file=sys.stderr,
               dynamic_ncols=True) as bar:
         def progress(_frame) -> None:

@@ -202,3 +202,33 @@ class Config:
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Config:
+        """The Config that to_json wrote (sections and settings may be left out: defaults).
+        ValueError names an unknown section or setting, or a value of the wrong type."""
+        data = jsontext.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("a config is a JSON object with the sections " + ", ".join(f.name for f in fields(cls)))
+        sections = {f.name: f.default_factory for f in fields(cls)}
+        unknown = [name for name in data if name not in sections]
+        if unknown:
+            raise ValueError(f"unknown config section '{unknown[0]}' (sections: {', '.join(sections)})")
+        return cls(**{name: _section(name, sections[name], value) for name, value in data.items()})
+
+
+_JSON_KINDS = {"int": (int,), "float": (int, float), "str": (str,), "bool": (bool,), "int | None": (int, type(None))}
+
+
+def _section(name: str, kind: type, values) -> object:
+    """One config section (a dataclass) from its JSON object, each value checked against its field's type."""
+    if not isinstance(values, dict):
+        raise ValueError(f"config section '{name}' must be a JSON object")
+    known = {f.name: f for f in fields(kind)}
+    for key, value in values.items():
+        if key not in known:
+            raise ValueError(f"unknown setting '{name}.{key}' (settings: {', '.join(known)})")
+        allowed = _JSON_KINDS.get(known[key].type, (object,))
+        if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
+            raise ValueError(f"setting '{name}.{key}' must be {known[key].type}, not {json.dumps(value)[:40]}")
+    return kind(**{key: float(v) if known[key].type == "float" else v for key, v in values.items()})
