@@ -370,7 +370,6 @@ def chromium(tmp_path):
                  "--disable-dev-shm-usage", "--autoplay-policy=no-user-gesture-required",
                  "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
                  f"--use-file-for-fake-audio-capture={wav}",  # loops: speech, then speech again
-                 "--disable-features=WebRtcHideLocalIpsWithMdns",  # plain addresses, no multicast DNS
                  f"--user-data-dir={tmp_path / 'profile'}"):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
@@ -401,9 +400,20 @@ def netns_test_chromium_plays_the_avatar_over_webrtc(live_server, chromium):
     chromium.find_element(By.ID, "use-sample").click()
     until("return window.facetalk.avatarId", "the avatar")
     chromium.find_element(By.CSS_SELECTOR, "input[name=transport][value=webrtc]").click()
-    chromium.find_element(By.CSS_SELECTOR, "input[name=source][value=mic]").click()
     assert chromium.find_element(By.ID, "live-video").is_displayed()
     assert not chromium.find_element(By.ID, "screen").is_displayed()
+
+    # Typed text, spoken by the server's voice, played into the outgoing track once connected;
+    # first, while the page has no microphone permission (Chromium then names its address by mDNS).
+    chromium.find_element(By.CSS_SELECTOR, "input[name=source][value=text]").click()
+    chromium.find_element(By.ID, "play").click()
+    until("return window.facetalk.framesShown >= 50 && window.facetalk.audioSamplesReceived > 48000",
+          "frames and audio from typed text")
+    chromium.find_element(By.ID, "stop").click()
+    _wait(lambda: state.live_sessions == 0, timeout_s=10, what="Stop to end the text session")
+
+    # The (fake) microphone: frames rendered in the <video>, the speech heard back, the watermark on.
+    chromium.find_element(By.CSS_SELECTOR, "input[name=source][value=mic]").click()
     chromium.find_element(By.ID, "play").click()
     until("return window.facetalk.framesShown >= 100", "frames shown in the <video>")
     assert state.live_sessions == 1
