@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from facetalk.config import Config, Controls
+from facetalk.config import Config, Controls, FramingConfig
 from facetalk.io import probe_video, read_frames
 from facetalk.io.motion import read_motion
 from facetalk.pipeline import Animator, n_frames_for
@@ -122,3 +122,54 @@ def test_audio_in_chunks_gives_the_same_motion(animator, speech):
     whole = list(animator.motion(speech))
     streamed = list(animator.motion(iter(chunks)))
     assert whole == streamed and len(whole) == animator.n_frames(speech)
+
+
+def test_models_are_injectable(portrait, analysis, speech):
+    """Animator takes its face detector, segmenter and lip model as arguments: small fakes stand
+    in for the real ones (which the rest of the suite tests), and are used, not bypassed."""
+    from facetalk.face.landmarks import DetectedFace
+    from facetalk.motion.lipsync import load_lipsync_model
+
+    class FakeDetector:
+        calls = 0
+
+        def detect(self, image):
+            FakeDetector.calls += 1
+            # The portrait's own landmarks, scaled to whatever image is asked about.
+            scale = image.shape[1] / portrait.shape[1]
+            return [DetectedFace(landmarks_px=landmarks * np.float32(scale))]
+
+    class FakeSegmenter:
+        def alpha(self, image):
+            return np.ones(image.shape[:2], np.float32)
+
+        def close(self):
+            raise AssertionError("a given segmenter is the caller's to close")
+
+    class CountingLips:
+        def __init__(self, real):
+            self.real, self.runs = real, 0
+
+        def __getattr__(self, name):
+            return getattr(self.real, name)
+
+        def run(self, frames, state):
+            self.runs += 1
+            return self.real.run(frames, state)
+
+        def stream(self, **kwargs):
+            from facetalk.motion.lipsync import LipSync
+
+            return LipSync(self, **kwargs)
+
+    from facetalk.face.mesh import FaceMeshDetector
+
+    with FaceMeshDetector(max_faces=1) as real:
+        landmarks = real.detect(portrait)[0].landmarks_px
+    lips = CountingLips(load_lipsync_model())
+    animator = Animator(portrait, config=Config(framing=FramingConfig(size=128)), detector=FakeDetector(),
+                        segmenter=FakeSegmenter(), lip_model=lips)
+    assert FakeDetector.calls == 2  # the photo, then the framed image
+    assert animator.analysis.appearance.person_alpha.min() == 1.0  # the fake matte: everything is person
+    frames = list(animator.motion(speech))
+    assert lips.runs > 0 and len(frames) == animator.n_frames(speech)

@@ -13,9 +13,11 @@ import numpy as np
 
 from facetalk.config import Config, Controls
 from facetalk.face.analysis import FaceAnalysis, analyse_face
+from facetalk.face.mesh import FaceMeshDetector, PersonSegmenter
 from facetalk.io.audio import ArrayAudio, FileAudio
 from facetalk.motion.frame import MotionFrame
 from facetalk.motion.generator import MotionGenerator
+from facetalk.motion.lipsync import LipSyncModel
 from facetalk.provenance import Payload, Watermarker, draw_label, metadata_tags
 from facetalk.render.renderer import Renderer
 
@@ -46,12 +48,21 @@ class Animator:
     ...     show(frame.image)
     """
 
-    def __init__(self, photo: np.ndarray, *, config: Config = Config(), source: str = "photo", label: bool = False):
+    def __init__(self, photo: np.ndarray, *, config: Config = Config(), source: str = "photo", label: bool = False,
+                 detector: FaceMeshDetector | None = None, segmenter: PersonSegmenter | None = None,
+                 lip_model: LipSyncModel | None = None):
         """`label` draws a visible "AI-generated" label on every frame; the invisible watermark is
         always there, carrying this release's version and an id derived from the framed photo
-        (`provenance`), so that the same inputs give the same video."""
+        (`provenance`), so that the same inputs give the same video.
+
+        The models are injectable (tests give small fakes; a batch worker shares one detector
+        across photos): `detector` and `segmenter` analyse the photo (default: face.mesh's,
+        loaded for it), `lip_model` drives the mouth (default: the bundled network, loaded once)."""
         self.config = config
-        self.analysis: FaceAnalysis = analyse_face(photo, framing=config.framing, source=source)
+        self._lip_model = lip_model
+        # 1. Analyse the photo once: find and frame the face, build its rig and appearance.
+        self.analysis: FaceAnalysis = analyse_face(photo, framing=config.framing, source=source,
+                                                   detector=detector, segmenter=segmenter)
         self._renderer = Renderer(self.analysis)
         self._watermark = Watermarker(Payload.for_content(self.analysis.image.tobytes()))
         self._label = label
@@ -81,8 +92,15 @@ class Animator:
             image = draw_label(image)
         return self._watermark(image)
 
-    def _frame(self, index: int, motion: MotionFrame, renderer: Renderer) -> RenderedFrame:
-        image = self._finish_frame(renderer.render(motion))
+    def motion_generator(self, controls: Controls | None = None) -> MotionGenerator:
+        """A fresh motion generator for one clip or stream of this photo."""
+        return MotionGenerator(self.config.motion, controls or self.config.controls, sr=self.config.video.audio_sr,
+                               photo=self.analysis.expression, lip_model=self._lip_model)
+
+    def frame(self, index: int, motion: MotionFrame, *, renderer: Renderer | None = None) -> RenderedFrame:
+        """Frame `index` showing `motion`, watermarked (and labelled if asked); `renderer`: a
+        stream's own (sessions render in parallel), default this Animator's."""
+        image = self._finish_frame((renderer or self._renderer).render(motion))
         return RenderedFrame(index=index, t_s=motion.t_s, image=image, motion=motion)
 
     def motion(self, audio: np.ndarray | Iterable[np.ndarray], controls: Controls | None = None) -> Iterator[MotionFrame]:
@@ -93,8 +111,7 @@ class Animator:
             whole = _mono_float(audio)
             step = int(CHUNK_S * sr)
             audio = (whole[start:start + step] for start in range(0, len(whole), step))
-        gen = MotionGenerator(self.config.motion, controls or self.config.controls, sr=sr,
-                              photo=self.analysis.expression)
+        gen = self.motion_generator(controls)
         n_samples = 0
         for chunk in audio:
             chunk = _mono_float(chunk)
@@ -106,7 +123,7 @@ class Animator:
         """Frames for `audio` (an array, or its chunks as motion() takes them), one at a time
         (nothing is held: memory stays bounded)."""
         for i, motion in enumerate(self.motion(audio, controls)):
-            yield self._frame(i, motion, self._renderer)
+            yield self.frame(i, motion)
 
     def open_stream(self, controls: Controls | None = None) -> StreamSession:
         """A live session: push PCM chunks as they arrive, get each frame as soon as it is ready."""
@@ -170,7 +187,7 @@ class Animator:
             sound = FileAudio(audio_file, duration_s=len(motions) / self.fps)
         else:
             sound = ArrayAudio(audio, sr=sr) if audio.size else None
-        frames = (self._frame(i, motion, self._renderer) for i, motion in enumerate(motions))
+        frames = (self.frame(i, motion) for i, motion in enumerate(motions))
         return self._write(frames, path, sound=sound, seed=self.config.controls.seed, motion_path=motion_path,
                            on_frame=on_frame)
 
@@ -206,8 +223,7 @@ class StreamSession:
     def __init__(self, animator: Animator, controls: Controls | None = None):
         self._animator = animator
         self.sample_rate = animator.config.video.audio_sr
-        self._motion = MotionGenerator(animator.config.motion, controls or animator.config.controls,
-                                       sr=self.sample_rate, photo=animator.analysis.expression)
+        self._motion = animator.motion_generator(controls)
         self._renderer = Renderer(animator.analysis)
         self.n_samples = 0
         self._n_frames = 0
@@ -237,7 +253,7 @@ class StreamSession:
     def _render(self, motions: list[MotionFrame]) -> list[RenderedFrame]:
         first = self._n_frames
         self._n_frames += len(motions)
-        return [self._animator._frame(first + i, m, self._renderer) for i, m in enumerate(motions)]
+        return [self._animator.frame(first + i, m, renderer=self._renderer) for i, m in enumerate(motions)]
 
 
 def _mono_float(audio: np.ndarray) -> np.ndarray:

@@ -42,8 +42,9 @@ class FaceAnalysis:
 
 
 def analyse_face(photo: np.ndarray, *, framing: FramingConfig, source: str = "photo",
-                 detector: FaceMeshDetector | None = None) -> FaceAnalysis:
-    """Finds the face in an (H, W, 3) uint8 photo, frames it and builds its rig."""
+                 detector: FaceMeshDetector | None = None, segmenter: PersonSegmenter | None = None) -> FaceAnalysis:
+    """Finds the face in an (H, W, 3) uint8 photo, frames it and builds its rig. `detector` and
+    `segmenter` default to face.mesh's (loaded here and closed after); given ones are left open."""
     own = detector is None
     detector = detector or FaceMeshDetector()
     try:
@@ -70,12 +71,14 @@ def analyse_face(photo: np.ndarray, *, framing: FramingConfig, source: str = "ph
             detector.close()
     # 4. The appearance model: image layers, and the mesh rig (whose neck ends at the shoulders);
     #    the photo around the frame, for a camera moving away.
-    segmenter = PersonSegmenter()
+    own_segmenter = segmenter is None
+    segmenter = segmenter or PersonSegmenter()
     try:
         appearance = build_appearance(image, landmarks, segmenter=segmenter)
         surround = build_surround(photo, box, frame_hw=image.shape[:2], segmenter=segmenter)
     finally:
-        segmenter.close()
+        if own_segmenter:
+            segmenter.close()
     return FaceAnalysis(image=image, landmarks_px=landmarks.astype(np.float32), crop=box,
                         rig=build_rig(landmarks, person_alpha=appearance.person_alpha),
                         appearance=appearance, n_faces=len(faces), expression=estimate_expression(landmarks),

@@ -10,21 +10,22 @@ from facetalk.audio.features import FrameFeatureExtractor
 from facetalk.config import Controls, MotionConfig
 from facetalk.motion.frame import MotionFrame, PhotoExpression
 from facetalk.motion.holistic import HolisticMotion
-from facetalk.motion.lipsync import load_lipsync_model
+from facetalk.motion.lipsync import LipSyncModel, load_lipsync_model
 from facetalk.motion.prosody import PitchTracker, ProsodyTracker
 
 
 class MotionGenerator:
     """Push PCM chunks (mono float32 at `sr`); get each frame's motion as soon as its audio
     (plus `lookahead_s`) has arrived. Deterministic for a given controls.seed, whatever the chunking.
-    `photo`: the photo's own expression, which emotions undo."""
+    `photo`: the photo's own expression, which emotions undo. `lip_model`: the lip-sync network
+    (default: the bundled one, loaded once and shared)."""
 
     def __init__(self, config: MotionConfig = MotionConfig(), controls: Controls = Controls(), *,
-                 sr: int = 16000, photo: PhotoExpression = PhotoExpression()):
+                 sr: int = 16000, photo: PhotoExpression = PhotoExpression(), lip_model: LipSyncModel | None = None):
         self.config = config
         self.sr = sr
         self._features = FrameFeatureExtractor(sr=sr, fps=config.fps, window_s=2 * config.lookahead_s)
-        self._lips = load_lipsync_model().stream(fps=config.fps, sr=sr, lead_s=config.mouth_lead_s,
+        self._lips = (lip_model or load_lipsync_model()).stream(fps=config.fps, sr=sr, lead_s=config.mouth_lead_s,
                                                  lookahead_s=self._features.lookahead_s + config.mouth_lead_s,
                                                  jaw_gain=controls.mouth_gain)
         self._pitch = PitchTracker(sr=sr, fps=config.fps, window=self._features.window)
