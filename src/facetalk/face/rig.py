@@ -206,18 +206,90 @@ def _shoulder_drop(person_alpha: np.ndarray | None, pts: np.ndarray, face_h: flo
     return float(np.clip(drop, 0.1 * face_h, 0.5 * face_h))
 
 
+@dataclass(frozen=True, eq=False)
+class _Topology:
+    """The mesh before any motion: (V, 3) rest vertices (the 478 landmarks, then the rings out to
+    past the border), triangles and their materials, and the rings' geometry."""
+
+    rest: np.ndarray
+    triangles: list[tuple[int, int, int]]
+    material: list[int]
+    ring_xyz: np.ndarray
+    ring_outside: np.ndarray
+    centre: np.ndarray
+    n_face: int
+
+
+@dataclass(frozen=True, eq=False)
+class _Measures:
+    """Face-aligned coordinates of every vertex (u along the eyes, v down, from the mouth centre)
+    and the face's sizes, in pixels."""
+
+    frame: _FaceFrame
+    u: np.ndarray
+    v: np.ndarray
+    ipd: float
+    mouth_w: float
+    face_h: float
+
+
+@dataclass(frozen=True, eq=False)
+class _Lips:
+    """(V,) masks of the upper and lower lip's vertices, and of the face mesh's; the mouth corners."""
+
+    upper: np.ndarray
+    lower: np.ndarray
+    is_face: np.ndarray
+    corners: list[int]
+
+
 def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = None) -> FaceRig:
     """Builds the mesh rig from (478, 3) landmarks in the (cropped) photo's pixels; the (H, W)
     person matte, if given, tells where the neck ends and the shoulders (which stay) begin."""
     pts = np.asarray(landmarks_px, dtype=np.float64)
     if pts.shape != (lm.N_LANDMARKS, 3):
         raise ValueError(f"expected ({lm.N_LANDMARKS}, 3) landmarks, got {pts.shape}")
-
     # 1. Topology: face mesh, eye fills, mouth cavity strip, rings out to past the border.
+    topo = _topology(pts)
+    # 2. Face measures and a face-aligned frame centred on the mouth.
+    meas = _measures(pts, topo)
+    # 3. Head weights and pivot: the head turns, the body stays.
+    head_weight, pivot = _head_weights(pts, topo, meas, person_alpha)
+    # 4. Expression basis: jaw, lips, corners, brows, lids and gaze.
+    lips = _lip_regions(pts, topo, meas)
+    basis = _expression_basis(pts, topo, meas, lips)
+    # 5. Mouth cavity attributes, and 6. which inner-lip pair each lip vertex closes on.
+    cavity_t, cavity_partner, cavity_u = _cavity(len(topo.rest))
+    press_vertex, press_upper, press_lower, press_weight = _lip_press(meas, lips)
+    # 7. Triangles that never move are left out of the per-frame rasterization.
+    moving = (head_weight > 0) | np.any(basis != 0, axis=(0, 2))
+    tri_arr = np.array(topo.triangles, dtype=np.int32)
+    return FaceRig(
+        rest_xyz=topo.rest.astype(np.float32),
+        triangles=tri_arr,
+        material=np.array(topo.material, dtype=np.uint8),
+        movable=moving[tri_arr].any(axis=1),
+        depth_bias=np.where(np.array(topo.material) == MATERIAL_EYE, 0.05 * meas.ipd, 0.0).astype(np.float32),
+        head_weight=head_weight.astype(np.float32),
+        expression_basis=basis.astype(np.float32),
+        pivot_xyz=pivot.astype(np.float32),
+        cavity_t=cavity_t.astype(np.float32),
+        cavity_partner=cavity_partner.astype(np.int32),
+        cavity_u=cavity_u.astype(np.float32),
+        press_vertex=press_vertex,
+        press_upper=press_upper,
+        press_lower=press_lower,
+        press_weight=press_weight,
+        face_height_px=meas.face_h,
+        ipd_px=meas.ipd,
+        mouth_width_px=meas.mouth_w,
+    )
+
+
+def _topology(pts: np.ndarray) -> _Topology:
     oval = pts[list(lm.FACE_OVAL)]
     ring_xyz, ring_outside, centre = _rings(oval)
     n_face, n_oval = len(pts), len(lm.FACE_OVAL)
-    rest = np.concatenate([pts, ring_xyz])
     tris = [tuple(t) for t in face_mesh_triangles()]
     material = [MATERIAL_PHOTO] * len(tris)
     eyes = _eye_fill(pts, lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER) + _eye_fill(pts, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)
@@ -230,50 +302,75 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
         tris += _strip(chain, nxt, closed=True)
         chain = nxt
     material += [MATERIAL_PHOTO] * (len(tris) - len(material))
+    return _Topology(rest=np.concatenate([pts, ring_xyz]), triangles=tris, material=material, ring_xyz=ring_xyz,
+                     ring_outside=ring_outside, centre=centre, n_face=n_face)
 
-    # 2. Face measures and a face-aligned frame centred on the mouth.
-    mouth_centre = pts[list(lm.MOUTH_CORNERS), :2].mean(axis=0)
-    frame = _FaceFrame(pts, mouth_centre)
-    ipd = frame.ipd
-    mouth_w = float(np.linalg.norm(pts[lm.MOUTH_CORNERS[0], :2] - pts[lm.MOUTH_CORNERS[1], :2]))
-    face_h = float(np.ptp(oval[:, 1]))
-    u, v = frame.uv(rest[:, :2])
 
-    # 3. Head weights and pivot (upper neck, behind the face). Rays from the oval's centre that
-    #    point sideways or up carry hair and ears: rigid. Rays pointing down pass the neck and
-    #    collar: their weight falls to 0 by the shoulders, so the neck bends and the body stays.
-    chin_v = frame.uv(pts[[152], :2])[1][0]
-    ray_du, ray_dv = frame.uv(ring_xyz[:, :2])
-    centre_du, centre_dv = frame.uv(centre[None])
+def _measures(pts: np.ndarray, topo: _Topology) -> _Measures:
+    frame = _FaceFrame(pts, pts[list(lm.MOUTH_CORNERS), :2].mean(axis=0))
+    u, v = frame.uv(topo.rest[:, :2])
+    return _Measures(frame=frame, u=u, v=v, ipd=frame.ipd,
+                     mouth_w=float(np.linalg.norm(pts[lm.MOUTH_CORNERS[0], :2] - pts[lm.MOUTH_CORNERS[1], :2])),
+                     face_h=float(np.ptp(pts[list(lm.FACE_OVAL), 1])))
+
+
+def _head_weights(pts: np.ndarray, topo: _Topology, meas: _Measures,
+                  person_alpha: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """(V,) head weights and the (3,) pivot (upper neck, behind the face). Rays from the oval's
+    centre that point sideways or up carry hair and ears: rigid. Rays pointing down pass the neck
+    and collar: their weight falls to 0 by the shoulders, so the neck bends and the body stays."""
+    frame, face_h = meas.frame, meas.face_h
+    ray_du, ray_dv = frame.uv(topo.ring_xyz[:, :2])
+    centre_du, centre_dv = frame.uv(topo.centre[None])
     ray_dv, ray_du = ray_dv - centre_dv, ray_du - centre_du
     downward = smoothstep(ray_dv / np.hypot(ray_du, ray_dv), 0.0, 0.5)
     neck = _shoulder_drop(person_alpha, pts, face_h)
-    ring_weight = 1.0 - downward * smoothstep(ring_outside, 0.02 * face_h, neck)
+    ring_weight = 1.0 - downward * smoothstep(topo.ring_outside, 0.02 * face_h, neck)
     # Far from the head everything stays: rotating it would drag the body's matte into the
     # background. Hair within half a face height of the oval moves rigidly.
-    ring_weight *= 1.0 - smoothstep(ring_outside, 0.5 * face_h, 0.9 * face_h)
-    head_weight = np.concatenate([np.ones(n_face), ring_weight])
-    pivot = np.array([centre[0], centre[1] + 0.3 * face_h, pts[:, 2].mean() + 0.5 * face_h])
+    ring_weight *= 1.0 - smoothstep(topo.ring_outside, 0.5 * face_h, 0.9 * face_h)
+    head_weight = np.concatenate([np.ones(topo.n_face), ring_weight])
+    pivot = np.array([topo.centre[0], topo.centre[1] + 0.3 * face_h, pts[:, 2].mean() + 0.5 * face_h])
+    return head_weight, pivot
 
-    # 4. Expression basis.
-    basis = np.zeros((len(EXPRESSION_NAMES), len(rest), 3))
-    k = {name: i for i, name in enumerate(EXPRESSION_NAMES)}
-    is_face = np.arange(len(rest)) < n_face
+
+def _lip_regions(pts: np.ndarray, topo: _Topology, meas: _Measures) -> _Lips:
+    """Lip vertices split at the mouth line (midway between the inner contours): upper or lower."""
+    n = len(topo.rest)
     lip_poly = pts[list(lm.LIPS_OUTER_UPPER) + list(lm.LIPS_OUTER_LOWER[-2:0:-1]), :2]
-    in_lips = np.zeros(len(rest), bool)
-    in_lips[:n_face] = _inside(pts[:, :2], lip_poly)
-    u_in, v_in = frame.uv(pts[:, :2])
-    mid_v = 0.5 * (_interp_along(u, u_in[list(lm.LIPS_INNER_UPPER)], v_in[list(lm.LIPS_INNER_UPPER)])
-                   + _interp_along(u, u_in[list(lm.LIPS_INNER_LOWER)], v_in[list(lm.LIPS_INNER_LOWER)]))
-    lower_lip = in_lips & (v > mid_v)
-    upper_lip = in_lips & (v <= mid_v)
+    in_lips = np.zeros(n, bool)
+    in_lips[:topo.n_face] = _inside(pts[:, :2], lip_poly)
+    u_in, v_in = meas.frame.uv(pts[:, :2])
+    mid_v = 0.5 * (_interp_along(meas.u, u_in[list(lm.LIPS_INNER_UPPER)], v_in[list(lm.LIPS_INNER_UPPER)])
+                   + _interp_along(meas.u, u_in[list(lm.LIPS_INNER_LOWER)], v_in[list(lm.LIPS_INNER_LOWER)]))
+    lower_lip = in_lips & (meas.v > mid_v)
+    upper_lip = in_lips & (meas.v <= mid_v)
     lower_lip[list(lm.LIPS_INNER_LOWER)] = True
     upper_lip[list(lm.LIPS_INNER_LOWER)] = False
     upper_lip[list(lm.LIPS_INNER_UPPER)] = True
     lower_lip[list(lm.LIPS_INNER_UPPER)] = False
-    corners = [lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1], *lm.MOUTH_CORNERS]
+    return _Lips(upper=upper_lip, lower=lower_lip, is_face=np.arange(n) < topo.n_face,
+                 corners=[lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1], *lm.MOUTH_CORNERS])
 
-    # jaw_open: the lower face drops (and recedes a little); the upper lip stays.
+
+def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips) -> np.ndarray:
+    """(K, V, 3) displacement per unit of each EXPRESSION_NAMES parameter."""
+    basis = np.zeros((len(EXPRESSION_NAMES), len(topo.rest), 3))
+    k = {name: i for i, name in enumerate(EXPRESSION_NAMES)}
+    _jaw_basis(basis[k["jaw_open"]], pts, meas, lips)
+    _corner_bases(basis, k, pts, meas, lips)
+    _brow_bases(basis, k, pts, topo, meas, lips)
+    # blinks and gaze, per eye.
+    for side, upper, lower, iris in (("left", lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER, lm.LEFT_IRIS),
+                                     ("right", lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER, lm.RIGHT_IRIS)):
+        _eye_bases(basis, k, side, topo.rest, meas.u, meas.v, meas.frame, pts, upper, lower, iris, meas.ipd)
+    return basis
+
+
+def _jaw_basis(out: np.ndarray, pts: np.ndarray, meas: _Measures, lips: _Lips) -> None:
+    """jaw_open into `out` (V, 3): the lower face drops (and recedes a little); the upper lip stays."""
+    u, v, ipd, face_h, is_face = meas.u, meas.v, meas.ipd, meas.face_h, lips.is_face
+    chin_v = meas.frame.uv(pts[[152], :2])[1][0]
     jaw_w = smoothstep(v, -0.15 * ipd, 0.35 * ipd) * (1.0 - smoothstep(np.abs(u), 0.5 * ipd, 1.25 * ipd))
     # Below the chin the skin of the neck stretches with the jaw, fading toward the collar.
     jaw_w[~is_face] = (1.0 - smoothstep(v[~is_face], chin_v, chin_v + 0.3 * face_h)) * (v[~is_face] > chin_v - 0.05 * face_h) \
@@ -281,19 +378,23 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
     # The lips part as a lens, not a box: the lower lip drops with the jaw along an elliptic
     # profile (fully mid-mouth, as little as the corners at them), and near the corners the upper
     # lip goes down with the corners, so the opening tapers to nothing there.
-    ellipse = np.sqrt(np.clip(1.0 - (2.0 * u / mouth_w) ** 2, 0.0, 1.0))
-    jaw_w[lower_lip] = JAW_CORNER_SHARE + (1.0 - JAW_CORNER_SHARE) * ellipse[lower_lip]
-    jaw_w[upper_lip] = JAW_CORNER_SHARE * (1.0 - ellipse[upper_lip])
-    jaw_w[corners] = JAW_CORNER_SHARE
+    ellipse = np.sqrt(np.clip(1.0 - (2.0 * u / meas.mouth_w) ** 2, 0.0, 1.0))
+    jaw_w[lips.lower] = JAW_CORNER_SHARE + (1.0 - JAW_CORNER_SHARE) * ellipse[lips.lower]
+    jaw_w[lips.upper] = JAW_CORNER_SHARE * (1.0 - ellipse[lips.upper])
+    jaw_w[lips.corners] = JAW_CORNER_SHARE
     jaw_drop = 0.38 * ipd
-    basis[k["jaw_open"], :, :2] = frame.to_image(np.zeros_like(u), jaw_drop * jaw_w)
-    basis[k["jaw_open"], :, 2] = 0.15 * jaw_drop * jaw_w
+    out[:, :2] = meas.frame.to_image(np.zeros_like(u), jaw_drop * jaw_w)
+    out[:, 2] = 0.15 * jaw_drop * jaw_w
 
-    # lip_spread / smile: Gaussian pulls centred on the mouth corners.
+
+def _corner_bases(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, meas: _Measures, lips: _Lips) -> None:
+    """lip_spread, smile, smirk, lower_lip_depress and upper_lip_raise."""
+    u, v, mouth_w, frame, is_face = meas.u, meas.v, meas.mouth_w, meas.frame, lips.is_face
     corner_uv = [frame.uv(pts[[c], :2]) for c in lm.MOUTH_CORNERS]
-    # A smile pulls the corners up and out while the middle of the lips stays (a pull wide enough
-    # to drag the middle along would lift the whole mouth and read as no smile at all), and raises
-    # the cheek mass above and outside each corner.
+    # lip_spread / smile: Gaussian pulls centred on the mouth corners. A smile pulls the corners up
+    # and out while the middle of the lips stays (a pull wide enough to drag the middle along would
+    # lift the whole mouth and read as no smile at all), and raises the cheek mass above and
+    # outside each corner.
     for name, pulls in (("lip_spread", ((0.28, 0.0, 0.0, 0.12, 0.0),)),
                         ("smile", ((0.24, 0.0, 0.0, 0.07, -SMILE_CORNER_LIFT), (0.35, 0.15, -0.35, 0.0, -0.035)))):
         du = np.zeros_like(u)
@@ -305,84 +406,65 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
                 du += np.sign(cu) * du_amp * mouth_w * g
                 dv += dv_amp * mouth_w * g
         basis[k[name], :, :2] = frame.to_image(du, dv)
-
     profile = np.cos(np.clip(u / mouth_w, -0.5, 0.5) * np.pi) ** 2
     # lower_lip_depress: the lower lip pulls down at its centre, the chin skin follows a little.
-    below = np.where(lower_lip, 1.0, np.exp(-np.clip(v, 0, None) / (0.2 * mouth_w)) * (v > 0) * is_face * 0.5)
+    below = np.where(lips.lower, 1.0, np.exp(-np.clip(v, 0, None) / (0.2 * mouth_w)) * (v > 0) * is_face * 0.5)
     basis[k["lower_lip_depress"], :, :2] = frame.to_image(np.zeros_like(u), 0.10 * mouth_w * profile * below)
-
     # smirk: the subject's left corner alone goes up and out.
     cu, cv = corner_uv[1]
     g = np.exp(-((u - cu) ** 2 + (v - cv) ** 2) / (2 * (0.35 * mouth_w) ** 2)) * is_face
     basis[k["smirk"], :, :2] = frame.to_image(np.sign(cu) * 0.06 * mouth_w * g, -0.10 * mouth_w * g)
-
     # upper_lip_raise: the upper lip lifts most at its centre; the skin above follows.
-    above = np.where(upper_lip, 1.0, np.exp(-np.clip(-v, 0, None) / (0.25 * mouth_w)) * (v < 0) * is_face)
+    above = np.where(lips.upper, 1.0, np.exp(-np.clip(-v, 0, None) / (0.25 * mouth_w)) * (v < 0) * is_face)
     basis[k["upper_lip_raise"], :, :2] = frame.to_image(np.zeros_like(u), -0.12 * mouth_w * profile * above)
 
-    # brow_raise: brows and forehead lift, fading over a few tenths of the eye distance.
+
+def _brow_bases(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, topo: _Topology, meas: _Measures,
+                lips: _Lips) -> None:
+    """brow_raise (brows and forehead lift, fading over a few tenths of the eye distance) and
+    brow_inner_raise (only the brows' inner ends, by the nose)."""
+    rest, v, ipd, frame, is_face = topo.rest, meas.v, meas.ipd, meas.frame, lips.is_face
     brows = pts[list(lm.RIGHT_BROW + lm.LEFT_BROW), :2]
     d_brow = np.min(np.linalg.norm(rest[:, None, :2] - brows[None], axis=2), axis=1)
     brow_v = frame.uv(brows)[1].mean()
     w_brow = np.exp(-(d_brow / (0.3 * ipd)) ** 2)
     w_brow = np.maximum(w_brow, 0.5 * smoothstep(brow_v - v, 0.0, 0.6 * ipd)) * is_face
-    basis[k["brow_raise"], :, :2] = frame.to_image(np.zeros_like(u), -0.12 * ipd * w_brow)
-
-    # brow_inner_raise: only the brows' inner ends (by the nose) lift.
+    basis[k["brow_raise"], :, :2] = frame.to_image(np.zeros_like(meas.u), -0.12 * ipd * w_brow)
     inner_ends = pts[[107, 66, 55, 65, 336, 296, 285, 295], :2]
     d_inner = np.min(np.linalg.norm(rest[:, None, :2] - inner_ends[None], axis=2), axis=1)
     w_inner = np.exp(-(d_inner / (0.22 * ipd)) ** 2) * is_face
-    basis[k["brow_inner_raise"], :, :2] = frame.to_image(np.zeros_like(u), -0.10 * ipd * w_inner)
+    basis[k["brow_inner_raise"], :, :2] = frame.to_image(np.zeros_like(meas.u), -0.10 * ipd * w_inner)
 
-    # blinks and gaze, per eye.
-    for side, upper, lower, iris in (("left", lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER, lm.LEFT_IRIS),
-                                     ("right", lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER, lm.RIGHT_IRIS)):
-        _eye_bases(basis, k, side, rest, u, v, frame, pts, upper, lower, iris, ipd)
 
-    # 5. Mouth cavity attributes: which lip each inner vertex belongs to, and its partner.
-    cavity_t = np.zeros(len(rest))
-    cavity_partner = np.arange(len(rest))
-    cavity_u = np.zeros(len(rest))
+def _cavity(n_vertices: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mouth cavity attributes per vertex: which lip an inner vertex belongs to (t: 0 upper, 1
+    lower, 0.5 a corner), its partner on the other lip, and its place along the mouth (0..1)."""
+    cavity_t = np.zeros(n_vertices)
+    cavity_partner = np.arange(n_vertices)
+    cavity_u = np.zeros(n_vertices)
     n_inner = len(lm.LIPS_INNER_UPPER)
     for i, (a, b) in enumerate(zip(lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER)):
         cavity_t[b] = 1.0 if a != b else 0.5
         cavity_partner[a], cavity_partner[b] = b, a
         cavity_u[a] = cavity_u[b] = i / (n_inner - 1)
+    return cavity_t, cavity_partner, cavity_u
 
-    # 6. lip_press: each lip vertex closes a share of the gap of its nearest inner-lip pair,
-    #    all of it on the inner contour, a third at the outer contour.
+
+def _lip_press(meas: _Measures, lips: _Lips) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """lip_press: each lip vertex closes a share of the gap of its nearest inner-lip pair, all of
+    it on the inner contour, a third at the outer contour. Returns (vertex ids, upper partner,
+    lower partner, signed share), int32/float32 arrays of the lip vertices."""
+    u = meas.u
     pairs = [(a, b) for a, b in zip(lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER) if a != b]
     pair_u = np.array([0.5 * (u[a] + u[b]) for a, b in pairs])
-    lip_ids = np.nonzero(upper_lip | lower_lip)[0]
+    lip_ids = np.nonzero(lips.upper | lips.lower)[0]
     nearest = np.abs(u[lip_ids, None] - pair_u[None]).argmin(axis=1)
     outer = set(lm.LIPS_OUTER_UPPER) | set(lm.LIPS_OUTER_LOWER)
     inner = set(lm.LIPS_INNER_UPPER) | set(lm.LIPS_INNER_LOWER)
     share = np.array([0.5 if i in inner else 0.17 if i in outer else 0.33 for i in lip_ids])
-    press_weight = np.where(upper_lip[lip_ids], share, -share)
-
-    # 7. Triangles that never move are left out of the per-frame rasterization.
-    moving = (head_weight > 0) | np.any(basis != 0, axis=(0, 2))
-    tri_arr = np.array(tris, dtype=np.int32)
-    return FaceRig(
-        rest_xyz=rest.astype(np.float32),
-        triangles=tri_arr,
-        material=np.array(material, dtype=np.uint8),
-        movable=moving[tri_arr].any(axis=1),
-        depth_bias=np.where(np.array(material) == MATERIAL_EYE, 0.05 * ipd, 0.0).astype(np.float32),
-        head_weight=head_weight.astype(np.float32),
-        expression_basis=basis.astype(np.float32),
-        pivot_xyz=pivot.astype(np.float32),
-        cavity_t=cavity_t.astype(np.float32),
-        cavity_partner=cavity_partner.astype(np.int32),
-        cavity_u=cavity_u.astype(np.float32),
-        press_vertex=lip_ids.astype(np.int32),
-        press_upper=np.array([pairs[i][0] for i in nearest], np.int32),
-        press_lower=np.array([pairs[i][1] for i in nearest], np.int32),
-        press_weight=press_weight.astype(np.float32),
-        face_height_px=face_h,
-        ipd_px=ipd,
-        mouth_width_px=mouth_w,
-    )
+    press_weight = np.where(lips.upper[lip_ids], share, -share)
+    return (lip_ids.astype(np.int32), np.array([pairs[i][0] for i in nearest], np.int32),
+            np.array([pairs[i][1] for i in nearest], np.int32), press_weight.astype(np.float32))
 
 
 def _eye_bases(basis, k, side, rest, u, v, frame, pts, upper, lower, iris, ipd) -> None:
