@@ -62,3 +62,15 @@ def test_ray_cluster_survives_a_dead_node(mixed_batch, kit):
 
 def mixed_batch_rows(mixed_batch) -> list[str]:
     return mixed_batch.manifest.read_text().splitlines()[1:]
+
+
+def test_unreachable_cluster_is_one_line_at_once(mixed_batch, kit):
+    if importlib.util.find_spec("ray") is None:
+        pytest.skip("Ray is not installed (pip install 'facetalk[ray]'; make test installs it)")
+    # Port 1 on loopback: nothing listens there. ray.init alone would retry for minutes.
+    result = kit.run_cli("batch", mixed_batch.manifest, "-o", mixed_batch.path / "out", "--ray-address",
+                         "127.0.0.1:1", timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == \
+        "facetalk: error: cannot connect to the Ray cluster at '127.0.0.1:1': Connection refused"
+    assert not list((mixed_batch.path / "out").glob("*.mp4"))

@@ -32,6 +32,7 @@ from facetalk.errors import InputError
 # Tasks in flight per CPU of the cluster: enough to keep every worker busy while results come
 # back, few enough that a manifest of thousands does not put all its audio in the object store.
 _IN_FLIGHT_PER_CPU = 2
+_CONNECT_TIMEOUT_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class RayEngine:
 
     def __init__(self, *, address: str, shared_output: bool = False):
         self.shared_output = shared_output
+        _check_reachable(address)
         try:
             ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False,
                      configure_logging=True, ignore_reinit_error=True)
@@ -111,6 +113,22 @@ class RayEngine:
 
     def close(self) -> None:
         ray.shutdown()
+
+
+def _check_reachable(address: str) -> None:
+    """One line at once for an address nothing answers at: ray.init retries such a one for minutes."""
+    import socket
+
+    host_port = address.removeprefix("ray://")
+    if address == "auto" or ":" not in host_port:
+        return
+    host, _, port = host_port.rpartition(":")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=_CONNECT_TIMEOUT_S).close()
+    except ValueError:
+        raise InputError(f"--ray-address '{address}': the port must be a number") from None
+    except OSError as err:
+        raise InputError(f"cannot connect to the Ray cluster at '{address}': {err.strerror or err}") from None
 
 
 def _render_shipped(shipped: _Shipped, photo: bytes, audio: bytes | None) -> _Rendered:
