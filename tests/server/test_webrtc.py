@@ -276,7 +276,9 @@ def netns_test_aiortc_peer_talks_in_sync_with_the_watermark(live_server, tmp_pat
     got = np.load(dump)
     frames, index = got["frames"], got["frame_pts"] // 3600  # RTP video clock: 3600 ticks a frame
     sound, sent = got["sound"].astype(np.float32), got["sent"].astype(np.float32)
-    assert len(frames) >= 120 and frames.shape[1:] == (512, 512, 3) and np.array_equal(index, np.arange(len(index)))
+    # In order; on a loaded machine the server may skip a frame its encoder had no time for.
+    assert len(frames) >= 120 and frames.shape[1:] == (512, 512, 3) and np.all(np.diff(index) >= 1)
+    print(f"{len(frames)} frames received, {index[-1] + 1 - len(frames)} skipped")
     assert len(sound) >= 5 * 48000 and got["sound_pts"][0] == 0
 
     assert detect(frames).watermark, "the received frames do not carry the watermark"
@@ -286,12 +288,12 @@ def netns_test_aiortc_peer_talks_in_sync_with_the_watermark(live_server, tmp_pat
     offline = []
     for rendered in animator.render(resample_poly(sent / 32768, 1, 3).astype(np.float32), Controls(seed=1)):
         offline.append(rendered)
-        if len(offline) == len(frames) + 3:
+        if len(offline) == index[-1] + 4:
             break
     # Video: frame i best matches offline frame i (not a neighbour), so it animates audio time i/25.
     half = lambda x: x[::2, ::2].astype(np.float32)  # noqa: E731
     errors = {k: np.mean([np.mean((half(f) - half(offline[i + k].image)) ** 2)
-                          for i, f in enumerate(frames) if 0 <= i + k < len(offline)]) for k in range(-3, 4)}
+                          for i, f in zip(index, frames) if 0 <= i + k < len(offline)]) for k in range(-3, 4)}
     assert min(errors, key=errors.get) == 0, errors
     # Audio: where the returned audio holds the sent audio (Opus both ways delays it ~13 ms).
     audio_lag_ms = _best_lag(sound[:5 * 48000], sent[:5 * 48000], range(-4800, 4801)) / 48
@@ -309,7 +311,7 @@ def netns_test_aiortc_peer_talks_in_sync_with_the_watermark(live_server, tmp_pat
     voiced = np.nonzero(np.abs(sent) > 300)[0]
     speech_end_s = voiced[-1] / 48000
     t = index / 25
-    jaw = np.array([r.motion.jaw_open for r in offline[:len(frames)]])
+    jaw = np.array([offline[i].motion.jaw_open for i in index])
     speaking, silent = (t < speech_end_s) & (jaw > 0.3), t > speech_end_s + 0.2
     gaps, rest_gap = _lip_gaps(frames), _lip_gaps([animator.analysis.image])[0]
     assert speaking.sum() >= 20 and silent.sum() >= 10

@@ -37,6 +37,7 @@ OUT_CHUNK = 960              # 20 ms at OUT_RATE, one Opus packet
 VIDEO_CLOCK = 90_000         # RTP's video clock
 FILL_AFTER_S = 0.3           # no packet for this long: feed silence (normal jitter stays far below)
 FILL_STEP_S = 0.02           # then one packet's worth at a time
+MAX_VIDEO_BACKLOG = 3        # frames waiting for the encoder beyond this (120 ms) are skipped
 
 # aioice logs every candidate pair's state at INFO, a dozen lines per session in the server's log.
 logging.getLogger("aioice").setLevel(logging.WARNING)
@@ -87,6 +88,10 @@ class _Outgoing(MediaStreamTrack):
         if self.readyState != "live":
             raise MediaStreamError
         frame = await self._queue.get()
+        # An encoder that falls behind (a loaded CPU) must not make the picture ever later: the
+        # newest frame goes, the ones it replaces are skipped. Audio is never skipped.
+        while self.kind == "video" and frame is not None and self._queue.qsize() > MAX_VIDEO_BACKLOG:
+            frame = self._queue.get_nowait()
         if frame is None:
             self.stop()
             raise MediaStreamError
@@ -222,7 +227,7 @@ class LiveSession:
         try:
             reason = await self._pump_audio(track)
         finally:
-            # Not awaited from inside the pump's own task: close() waits for the pump to finish.
+            # Scheduled, not awaited: when close() has cancelled this task, nothing here may await.
             asyncio.ensure_future(self.close(reason=reason))
 
     async def _pump_audio(self, track: MediaStreamTrack) -> str:
