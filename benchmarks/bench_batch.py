@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -43,6 +44,7 @@ class Run:
     clips: int
     video_s: float      # seconds of video rendered
     render_s: float     # sum of the rows' own render times (results.jsonl "seconds")
+    cpu_s: float | None  # CPU time of the command and its workers (local only: Ray's workers are the raylet's)
 
     @property
     def clips_per_min(self) -> float:
@@ -79,15 +81,21 @@ def make_inputs(folder: Path, *, clips: int, seconds: float) -> Path:
 def run_batch(name: str, manifest: Path, outdir: Path, *, slots: int, size: int, options: list[str]) -> Run:
     command = [sys.executable, "-m", "facetalk.cli", "batch", str(manifest), "-o", str(outdir), "--size", str(size),
                "-q", *options]
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), _children_cpu_s()
     result = subprocess.run(command, capture_output=True, text=True)
-    wall_s = time.perf_counter() - start
+    wall_s, cpu_s = time.perf_counter() - start, _children_cpu_s() - cpu_start
     if result.returncode != 0:
         raise SystemExit(f"{name}: batch failed ({result.returncode}): {result.stderr[-2000:]}")
     rows = [json.loads(line) for line in (outdir / "results.jsonl").read_text().splitlines()]
     done = [r for r in rows if r["status"] == "done"]
     return Run(name=name, slots=slots, wall_s=wall_s, clips=len(done), video_s=sum(r["clip_s"] for r in done),
-               render_s=sum(r["seconds"] for r in done))
+               render_s=sum(r["seconds"] for r in done), cpu_s=None if "--ray-address" in options else cpu_s)
+
+
+def _children_cpu_s() -> float:
+    """CPU seconds of the finished child processes and theirs (the pool's workers are waited for)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def ray_inside(manifest: Path, outdir: Path, *, cores: int, size: int, report: Path) -> None:
@@ -127,10 +135,11 @@ def run_ray(manifest: Path, outdir: Path, *, cores: int, size: int) -> Run | Non
 def report(runs: list[Run], *, cores: int, clips: int, seconds: float) -> None:
     print(f"\n{clips} clips of {seconds:g} s from 3 photos, {cores} cores (load average "
           f"{os.getloadavg()[0]:.1f} at the end)")
-    print(f"{'engine':<22}{'wall s':>8}{'clips/min':>11}{'video-s/s':>11}{'render s/clip':>15}")
+    print(f"{'engine':<22}{'wall s':>8}{'clips/min':>11}{'video-s/s':>11}{'render s/clip':>15}{'CPU s':>8}")
     for run in runs:
+        cpu = f"{run.cpu_s:>8.1f}" if run.cpu_s is not None else f"{'-':>8}"
         print(f"{run.name:<22}{run.wall_s:>8.1f}{run.clips_per_min:>11.1f}{run.video_s_per_s:>11.2f}"
-              f"{run.render_s / run.clips:>15.2f}")
+              f"{run.render_s / run.clips:>15.2f}{cpu}")
     by_name = {run.name: run for run in runs}
     local = by_name.get(f"local, {cores} workers") or runs[-1]
     ray_run = by_name.get("Ray, 2 nodes")
@@ -138,9 +147,15 @@ def report(runs: list[Run], *, cores: int, clips: int, seconds: float) -> None:
         # Clips run `slots` at a time, so each clip's share of the extra wall time is slots/clips of it.
         overhead = (ray_run.wall_s - local.wall_s) * local.slots / clips
         print(f"Ray's overhead per clip against the local pool at the same {local.slots} slots: {overhead:+.2f} s")
-    per_core = local.video_s_per_s / local.slots
+    # The per-core rate is video per CPU-second of the 1-worker command (start-up and photo analysis
+    # included): on a machine others share, a worker's wall time also counts the time it waits for a core.
+    one = by_name["local, 1 worker"]
+    per_core = one.video_s / one.cpu_s
+    print(f"scaling: {local.slots} workers give {local.video_s_per_s / one.video_s_per_s:.2f}x one worker's "
+          f"throughput; CPU per second of video: {one.cpu_s / one.video_s:.3f} s (1 worker), "
+          f"{local.cpu_s / local.video_s:.3f} s ({local.slots} workers)")
     cluster = per_core * 160  # seconds of video per second = hours of video per hour
-    print(f"per core: {per_core:.3f} s of video per second; a 10-node x 16-core cluster at that rate: "
+    print(f"per core: {per_core:.2f} s of video per CPU-second; a 10-node x 16-core cluster at that rate: "
           f"{cluster:.0f} h of video per hour, {cluster * 3600 / seconds:.0f} clips of {seconds:g} s per hour")
 
 
