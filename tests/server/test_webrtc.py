@@ -304,7 +304,8 @@ def netns_test_aiortc_peer_talks_in_sync_with_the_watermark(live_server, tmp_pat
     skew_ms = np.median((video[:, 0] - np.interp(video_t, audio_t, audio[:, 0])) * 1000)
     # A sound is heard audio_lag_ms after its packet time; the mouth making it shows skew_ms after.
     offset_ms = skew_ms - audio_lag_ms
-    print(f"A/V: video {offset_ms:+.1f} ms after audio (delivery {skew_ms:+.1f} ms, audio content {audio_lag_ms:+.1f} ms)")
+    print(f"A/V: video {offset_ms:+.1f} ms after audio "
+          f"(delivery {skew_ms:+.1f} ms, audio content {audio_lag_ms:+.1f} ms)")
     assert abs(audio_lag_ms) < 30 and abs(offset_ms) <= 40
 
     # The mouth opens while speech plays and closes back to the photo's own opening in silence.

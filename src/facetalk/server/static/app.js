@@ -512,7 +512,9 @@ async function startRtc() {
   await iceGathered(pc);
   const answer = await (await api("/api/webrtc/offer", {
     method: "POST", headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ sdp: pc.localDescription.sdp, type: "offer", avatar_id: stats.avatarId, controls: readControls() }),
+    body: JSON.stringify({
+      sdp: pc.localDescription.sdp, type: "offer", avatar_id: stats.avatarId, controls: readControls(),
+    }),
   })).json();
   current.sessionId = stats.sessionId = answer.session_id;
   await pc.setRemoteDescription({ type: "answer", sdp: answer.sdp });
