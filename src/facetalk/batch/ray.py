@@ -136,31 +136,23 @@ def _render_shipped(shipped: _Shipped, photo: bytes, audio: bytes | None) -> _Re
     task = shipped.task
     folder = Path(tempfile.mkdtemp(prefix=f"facetalk-row{task.line}-"))
     try:
-        local = replace(task, photo=_photo_file(task.photo_sha256, task.photo.suffix, photo))
+        # The photo is read only when this worker has not analysed it yet; written anyway, as it
+        # costs little beside a render and leaves nothing behind once the task's folder goes.
+        local = replace(task, photo=folder / f"photo{task.photo.suffix}")
+        local.photo.write_bytes(photo)
         if audio is not None:
             local = replace(local, audio=folder / f"speech{shipped.audio_suffix}")
             local.audio.write_bytes(audio)
         if not shipped.shared_output:
             local = replace(local, output=folder / "clip.mp4")
         result = render_task(local)
-        result = replace(result, worker=f"{result.worker} node {ray.get_runtime_context().get_node_id()[:8]}")
+        error = result.error
+        for here, there in ((local.photo, task.photo), (local.audio, task.audio)):
+            if error and here is not None:  # name the files as the manifest does, not this worker's copies
+                error = error.replace(str(here), str(there))
+        result = replace(result, error=error,
+                         worker=f"{result.worker} node {ray.get_runtime_context().get_node_id()[:8]}")
         mp4 = None if shipped.shared_output or result.status != "done" else local.output.read_bytes()
         return _Rendered(result=result, mp4=mp4)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-_photo_folder: list[Path] = []  # one folder per worker process for the photos it has been sent
-
-
-def _photo_file(sha256: str, suffix: str, photo: bytes) -> Path:
-    """The photo as a file on this worker (load_image reads files), written once per content."""
-    if not _photo_folder:
-        _photo_folder.append(Path(tempfile.mkdtemp(prefix="facetalk-photos-")))
-    path = _photo_folder[0] / f"{sha256}{suffix}"
-    if not path.exists():
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        tmp.write_bytes(photo)
-        os.replace(tmp, path)
-    return path
-
