@@ -100,7 +100,9 @@ class FrameFeatureExtractor:
         idx = starts[:, None] + np.arange(self.window)[None, :]
         x = self._buffer[idx] if len(frames) else np.zeros((0, self.window), np.float32)
         windowed = x * self._hann
-        power = np.abs(np.fft.rfft(windowed, axis=1)) ** 2
+        # float64 as numpy 1 did: numpy 2's float32 FFT rounds a row differently with the batch
+        # it comes in, and streaming must give what one push gives.
+        power = np.abs(np.fft.rfft(windowed.astype(np.float64), axis=1)) ** 2
         total = np.maximum(power.sum(axis=1), 1e-12)
         rms = np.sqrt((windowed ** 2).sum(axis=1) / (self._hann ** 2).sum())
         signs = np.signbit(x)

@@ -180,7 +180,7 @@ def _search(residual: np.ndarray) -> tuple[float, tuple[float, float], np.ndarra
         scaled = cv2.resize(residual, (nw, nh), interpolation=cv2.INTER_AREA if side < m else cv2.INTER_LINEAR)
         scaled = np.pad(scaled, ((0, -nh % TILE), (0, -nw % TILE)))  # zeros: partial tiles add what they have
         tile = scaled.reshape(nh // TILE + (nh % TILE > 0), TILE, -1, TILE).sum(axis=(0, 2))
-        raw = np.fft.fft2(tile)[KY % TILE, KX % TILE]
+        raw = np.fft.fft2(tile.astype(np.float64))[KY % TILE, KX % TILE]  # numpy 1's precision, on numpy 2 too
         spectrum = raw / np.maximum(np.abs(raw), 1e-12)
         grid[KY[SYNC] % n_up, KX[SYNC] % n_up] = spectrum[SYNC] * ref
         corr = np.fft.ifft2(grid).real * (n_up * n_up / norm)
