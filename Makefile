@@ -26,6 +26,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+	bash scripts/check_wheel.sh $(BIN)/python
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_render.py

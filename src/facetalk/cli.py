@@ -166,8 +166,11 @@ def _add_faces(sub) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import importlib.util
     import socket
 
+    if any(importlib.util.find_spec(name) is None for name in ("fastapi", "uvicorn", "multipart")):
+        raise InputError("facetalk serve needs the server extra: pip install 'facetalk[server]'")
     import uvicorn
 
     from facetalk.server import ServerSettings, create_app
