@@ -9,8 +9,22 @@ from __future__ import annotations
 
 import numpy as np
 
+from dataclasses import dataclass
+
 from facetalk.motion.dynamics import OnePole, SmoothNoise, Spring
 from facetalk.motion.prosody import Prosody
+
+
+@dataclass(frozen=True)
+class FaceState:
+    """One frame of the voice-driven face, in MotionFrame units; `widen` opens the lids (the
+    opposite of a blink)."""
+
+    brow_raise: float
+    brow_inner_raise: float
+    smile: float
+    smirk: float
+    widen: float
 
 
 class FaceDynamics:
@@ -34,7 +48,7 @@ class FaceDynamics:
         self._smile_left_s = 0.0
         self._smirk_side = 1.0 if rng.random() < 0.5 else -1.0  # this take's more mobile mouth corner
 
-    def step(self, prosody: Prosody) -> dict[str, float]:
+    def step(self, prosody: Prosody) -> FaceState:
         accent = prosody.accent
         if accent > 0.0:
             # Pitch prominence, more than loudness, raises the brows.
@@ -54,10 +68,10 @@ class FaceDynamics:
             self._smile_target = 0.0
         social = self._smile.step(self._smile_target)
         smile = 0.06 * self._smile_drift.step() + social
-        return {
-            "brow_raise": brow + contour,
-            "brow_inner_raise": max(0.04 * self._inner_drift.step(), 0.0),
-            "smile": smile,
-            "smirk": 0.3 * self._smirk_side * social,
-            "blink": -widen,
-        }
+        return FaceState(
+            brow_raise=brow + contour,
+            brow_inner_raise=max(0.04 * self._inner_drift.step(), 0.0),
+            smile=smile,
+            smirk=0.3 * self._smirk_side * social,
+            widen=widen,
+        )

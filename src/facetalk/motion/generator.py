@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import asdict
 
 import numpy as np
 
@@ -10,7 +11,7 @@ from facetalk.audio.features import FrameFeatureExtractor
 from facetalk.config import Controls, MotionConfig
 from facetalk.motion.frame import MotionFrame, PhotoExpression
 from facetalk.motion.holistic import HolisticMotion
-from facetalk.motion.lipsync import LipSyncModel, load_lipsync_model
+from facetalk.motion.lipsync import LipSyncModel, MouthPose, load_lipsync_model
 from facetalk.motion.prosody import PitchTracker, ProsodyTracker
 
 
@@ -35,7 +36,7 @@ class MotionGenerator:
         # Audio features are ready before the mouth (which waits for its lead): each waits here
         # for the other.
         self._voice: list[tuple[float, float, float]] = []  # (loudness dB, f0 Hz, periodicity)
-        self._mouths: list[dict[str, float]] = []
+        self._mouths: list[MouthPose] = []
 
     @property
     def lookahead_s(self) -> float:
@@ -57,7 +58,7 @@ class MotionGenerator:
         frames = []
         for voice, mouth_shape in zip(self._voice[:n], self._mouths[:n]):
             prosody = self._prosody.step(*voice)
-            lips = MotionFrame(t_s=self._index / self.config.fps, **mouth_shape)
+            lips = MotionFrame(t_s=self._index / self.config.fps, **asdict(mouth_shape))
             frames.append(self._holistic.step(lips, prosody))
             self._index += 1
         del self._voice[:n], self._mouths[:n]

@@ -14,6 +14,8 @@ import math
 
 import numpy as np
 
+from dataclasses import dataclass
+
 from facetalk.motion.dynamics import OnePole, SmoothNoise, Spring
 from facetalk.motion.prosody import Prosody
 
@@ -25,6 +27,18 @@ POSTURE_DEG = (1.5, 1.0, 1.2)       # spread of the posture each phrase starts w
 NOD_DEG = 9.0                       # nod push for a fully prominent syllable at effort 1
 PITCH_RISE_DEG_PER_ST = 0.35        # the head rises with the voice's pitch
 BREATH_DEG, BREATH_TY = 0.35, 0.002  # breathing: chin lift (deg) and head rise (face heights)
+
+
+@dataclass(frozen=True)
+class HeadPose:
+    """One frame of head motion: rotation in degrees (MotionFrame's convention) and translation in
+    frame widths."""
+
+    yaw_deg: float
+    pitch_deg: float
+    roll_deg: float
+    tx: float
+    ty: float
 
 
 class HeadMotion:
@@ -52,7 +66,7 @@ class HeadMotion:
         self._breath_phase = float(event_rng.uniform(0.0, 2.0 * math.pi))
         self._breath_rate = SmoothNoise(drift_rng, fps=fps, tau_s=6.0, smooth_s=1.0)
 
-    def step(self, prosody: Prosody, *, liveliness: float, gaze_away_deg: tuple[float, float]) -> dict[str, float]:
+    def step(self, prosody: Prosody, *, liveliness: float, gaze_away_deg: tuple[float, float]) -> HeadPose:
         """liveliness scales the speech-driven gestures (emotion); gaze_away_deg, where the eyes
         glance, turns the head a quarter of the way with them."""
         effort = self._effort.step(prosody.effort if prosody.speaking else 1.0)
@@ -79,13 +93,13 @@ class HeadMotion:
                         + IDLE_DRIFT_DEG[a] * self._drift[a].step())
         breath = self._breath()
         yaw, pitch, roll = pose
-        return {
-            "yaw_deg": yaw,
-            "pitch_deg": pitch - BREATH_DEG * breath,
-            "roll_deg": roll + 0.2 * yaw,  # turning and tilting go together
-            "tx": 0.004 * self._translation[0].step() + 0.0015 * yaw,
-            "ty": 0.003 * self._translation[1].step() - BREATH_TY * breath,
-        }
+        return HeadPose(
+            yaw_deg=yaw,
+            pitch_deg=pitch - BREATH_DEG * breath,
+            roll_deg=roll + 0.2 * yaw,  # turning and tilting go together
+            tx=0.004 * self._translation[0].step() + 0.0015 * yaw,
+            ty=0.003 * self._translation[1].step() - BREATH_TY * breath,
+        )
 
     def _gesture_push(self, strength: float) -> None:
         """A stressed syllable: a nod (pitch down, then back), and sometimes a small turn or tilt."""

@@ -8,7 +8,7 @@ from frame to frame (a few dozen numbers) is all the "window" there is: no seams
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import asdict, fields
 
 import numpy as np
 
@@ -18,7 +18,7 @@ from facetalk.motion.blinks import BlinkProcess
 from facetalk.motion.face import FaceDynamics
 from facetalk.motion.frame import MotionFrame, PhotoExpression
 from facetalk.motion.gaze import GazeProcess, eye_in_head
-from facetalk.motion.head import HeadMotion
+from facetalk.motion.head import HeadMotion, HeadPose
 from facetalk.motion.prosody import Prosody
 from facetalk.motion.timeline import ControlTimeline
 
@@ -66,22 +66,22 @@ class HolisticMotion:
         head = self._head.step(prosody, liveliness=mood.liveliness,
                                gaze_away_deg=(away[0] * c.gaze_free * eyes, away[1] * c.gaze_free * eyes))
         head_gain = c.head_motion * head_on
-        head["pitch_deg"] += mood.posture_deg[0]
-        head["roll_deg"] += mood.posture_deg[1]
-        pose = {name: head_gain * value for name, value in head.items()}
-        gaze_x, gaze_y = eye_in_head(*gaze_deg, pose["yaw_deg"], pose["pitch_deg"])
+        pose = HeadPose(yaw_deg=head_gain * head.yaw_deg, pitch_deg=head_gain * (head.pitch_deg + mood.posture_deg[0]),
+                        roll_deg=head_gain * (head.roll_deg + mood.posture_deg[1]), tx=head_gain * head.tx,
+                        ty=head_gain * head.ty)
+        gaze_x, gaze_y = eye_in_head(*gaze_deg, pose.yaw_deg, pose.pitch_deg)
 
         closure = eyes * self._blinks.step(prosody, rate_per_min=c.blink_rate_per_min, large_saccade=large_saccade)
         face = self._face.step(prosody)
         face_gain = c.expressiveness * face_on
         # Lids: the emotion's and the voice's opening, then the blink closes from there fully.
         offsets = dict(mood.offsets)
-        lid = offsets.pop("blink", 0.0) + face_gain * face["blink"]
+        lid = offsets.pop("blink", 0.0) - face_gain * face.widen
         lid = lid + closure * (1.0 - lid)
 
         values = {name: c.animate["lips"] * getattr(lips, name) for name in LIP_PARAMETERS}
         for name in _FACE_PARAMETERS:
-            values[name] += face_gain * face[name]
+            values[name] += face_gain * getattr(face, name)
         for name, offset in offsets.items():
             values[name] += offset
         # Lips the photo shows apart are shut as the emotion asks while the voice rests (in pauses,
@@ -89,5 +89,5 @@ class HolisticMotion:
         at_rest = (1.0 - prosody.activity) * max(0.0, 1.0 - values["jaw_open"] / LIPS_AT_REST_JAW)
         values["lip_press"] += mood.closes_lips * at_rest
         values = {name: _clip(name, value) for name, value in values.items()}
-        return lips.with_(**pose, scale=c.scale, **values, blink_left=_clip("blink_left", lid),
+        return lips.with_(**asdict(pose), scale=c.scale, **values, blink_left=_clip("blink_left", lid),
                           blink_right=_clip("blink_right", lid), gaze_x=gaze_x, gaze_y=gaze_y)

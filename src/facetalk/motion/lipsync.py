@@ -178,6 +178,17 @@ def _mad(values: deque[float]) -> float:
 
 
 @dataclass(frozen=True)
+class MouthPose:
+    """One frame's mouth in MotionFrame units (the lip model's PARAMS)."""
+
+    jaw_open: float
+    lip_spread: float
+    lip_press: float
+    upper_lip_raise: float
+    lower_lip_depress: float
+
+
+@dataclass(frozen=True)
 class MouthShape:
     """(T,) float32 arrays in MotionFrame units, one value per video frame."""
 
@@ -190,9 +201,8 @@ class MouthShape:
     def __len__(self) -> int:
         return len(self.jaw_open)
 
-    def frame(self, i: int) -> dict[str, float]:
-        """Frame i as MotionFrame keyword arguments."""
-        return {name: float(getattr(self, name)[i]) for name in PARAMS}
+    def frame(self, i: int) -> MouthPose:
+        return MouthPose(**{name: float(getattr(self, name)[i]) for name in PARAMS})
 
 
 class LipSyncModel:
