@@ -5,7 +5,7 @@
 Needs the `eval` extra (dlib) and, for the human speech, Debian's asterisk-core-sounds-en(-wav)
 and pocketsphinx (the `train` extra). For English, Mandarin and Spanish sentences spoken by
 espeak-ng voices the model never trained on (phone timings from espeak-ng's C API, as in
-scripts/build_lip_corpus.py), and for held-out human read speech (Asterisk prompts), the
+training/build_lip_corpus.py), and for held-out human read speech (Asterisk prompts), the
 portrait is rendered and dlib's 68 landmarks measure the mouth in every frame (inner-lip gap
 over mouth width; mouth width over eye distance). Prints:
 
@@ -44,13 +44,13 @@ from scipy import signal  # noqa: E402
 from facetalk.config import Config, FramingConfig, MotionConfig  # noqa: E402
 from facetalk.eval.dlib_face import MOUTH_CORNERS, DlibFace  # noqa: E402
 from facetalk.io import load_image  # noqa: E402
-from facetalk.motion.articulation import ipa_symbols  # noqa: E402
 from facetalk.motion.generator import MotionGenerator  # noqa: E402
 from facetalk.motion.lipsync import load_lipsync_model  # noqa: E402
 from facetalk.pipeline import Animator  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-from build_lip_corpus import ESPEAK_SR, Espeak, refine_stop_closures  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from training.articulation import ipa_symbols  # noqa: E402
+from training.build_lip_corpus import ESPEAK_SR, Espeak, refine_stop_closures  # noqa: E402
 
 SR = 16000
 CLIPS = [  # (language, held-out voice, text)
@@ -164,7 +164,7 @@ def class_means(track: Track, phones, fps: int) -> dict[str, list[tuple[float, f
 
 def human_speech(n_prompts: int = 8) -> np.ndarray:
     """Held-out Asterisk prompts (one human speaker, read speech) joined by 0.4 s pauses."""
-    from build_lip_corpus import asterisk_items, is_valid_prompt
+    from training.build_lip_corpus import asterisk_items, is_valid_prompt
 
     from facetalk.io import load_audio
 
@@ -226,7 +226,7 @@ def music_figures(animator: Animator, dlib: DlibFace, speech: np.ndarray, lang: 
                   rest: float, rng: np.random.Generator, fps: int) -> None:
     """Speech over synthetic chords and drums at 0 and -6 dB (the correlation is with the speech's
     own envelope), and 2 s of the music alone before the speech: the mouth should stay at rest."""
-    from build_lip_corpus import _add_at_snr, _music
+    from training.build_lip_corpus import _add_at_snr, _music
 
     lead = 2 * SR
     for snr_db in (0, -6):

@@ -4,7 +4,7 @@ blink apex, a half blink, a look down), mouth and eyes each in a row of their ow
 
   .venv/bin/python scripts/closeup_sheet.py PHOTO OUT.png [--zoom 2]
 
-The shapes are MotionFrames in the lip model's units (motion.articulation's targets for the
+The shapes are MotionFrames in the lip model's units (training/articulation.py's targets for the
 phones), rendered still, so the sheet shows the renderer alone and is the same on every run.
 """
 

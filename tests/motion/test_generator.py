@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from facetalk.config import Controls, MotionConfig
-from facetalk.motion.articulation import PARAMS
+from facetalk.motion.lipsync import PARAMS
 from facetalk.motion.generator import MotionGenerator, generate_motion
 from facetalk.motion.lipsync import load_lipsync_model
 

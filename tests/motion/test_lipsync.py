@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from facetalk.motion.articulation import (ARPABET_IPA, PARAMS, TABLE, VOWELS, blend, ipa_symbols,
+from training.articulation import (ARPABET_IPA, PARAMS, TABLE, VOWELS, blend, ipa_symbols,
                                           phone_visemes, segments_from_phones)
 from facetalk.motion.lipsync import MouthShape, load_lipsync_model
 

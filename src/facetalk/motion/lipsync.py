@@ -26,13 +26,16 @@ from pathlib import Path
 import numpy as np
 
 from facetalk.audio.mel import ENERGY, FRAME_RATE, VOICING, MelExtractor
-from facetalk.motion.articulation import PARAMS
+
+# The lip model's outputs, in MotionFrame units (training/articulation.py gives their targets).
+PARAMS = ("jaw_open", "lip_spread", "lip_press", "upper_lip_raise", "lower_lip_depress")
 
 DEAD_ZONE = 0.02  # outputs this close to rest are rest
 # Below -90 dBFS is digital silence (muted or padded audio): there the mouth is exactly at rest.
 QUIET_LOG_POWER = float(np.log(1e-9))
 QUIET_BEFORE = 2  # mel frames of silence needed before a frame, besides those it looks ahead at
 JAW_INDEX, SPREAD_INDEX, PRESS_INDEX = (PARAMS.index(name) for name in ("jaw_open", "lip_spread", "lip_press"))
+
 
 
 def _lip_gap(row: np.ndarray | list[float]) -> float:

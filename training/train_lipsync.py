@@ -1,6 +1,6 @@
 """Trains the lip-sync model on the corpus of build_lip_corpus.py and exports it to ONNX.
 
-  nice -n 10 .venv/bin/python scripts/train_lipsync.py [--corpus out/lip_corpus] [--epochs 40]
+  nice -n 10 .venv/bin/python training/train_lipsync.py [--corpus out/lip_corpus] [--epochs 40]
       [--out src/facetalk/data/lipsync.onnx]
 
 Needs the `train` extra (PyTorch, CPU). The network is a causal dilated temporal conv net over
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 import time
 from pathlib import Path
 
@@ -25,8 +26,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from facetalk.audio.mel import N_FEATURES, log_mel
-from facetalk.motion.articulation import PARAMS
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: `training` is not installed
+from facetalk.audio.mel import N_FEATURES, log_mel  # noqa: E402
+from training.articulation import PARAMS  # noqa: E402
 
 LOOKAHEAD_FRAMES = 2
 CHANNELS = 80

@@ -1,7 +1,7 @@
 """Builds the lip-sync training and validation corpus from offline sources (not run in CI).
 
-  .venv/bin/python scripts/build_lip_corpus.py [--out out/lip_corpus] [--minutes-per-lang 5] [--jobs 2]
-  .venv/bin/python scripts/build_lip_corpus.py --check   # every phone espeak-ng emits maps to the table
+  .venv/bin/python training/build_lip_corpus.py [--out out/lip_corpus] [--minutes-per-lang 5] [--jobs 2]
+  .venv/bin/python training/build_lip_corpus.py --check   # every phone espeak-ng emits maps to the table
 
 Sources:
 - espeak-ng in 17 languages through its C API (ctypes): exact phone timings from its phoneme
@@ -9,7 +9,7 @@ Sources:
 - the Asterisk US English prompts (Debian asterisk-core-sounds-en-wav, one speaker, 8 kHz) with
   their transcripts, force-aligned with pocketsphinx 5 (its bundled en-us model);
 - sustained sung vowels from an additive harmonic synthesizer (pitch glides and vibrato).
-Targets: the IPA table and Cohen-Massaro blending of facetalk.motion.articulation, at the
+Targets: the IPA table and Cohen-Massaro blending of training/articulation.py, at the
 100 frames/s of facetalk.audio.mel. Training items get random augmentation: noise, reverb,
 telephone band, gain, speed (pitch + tempo) and music-like backgrounds.
 
@@ -18,7 +18,7 @@ Held out for validation: espeak variants VALID_VOICES, the languages UNSEEN_LANG
 
 Writes OUT/{train,valid}.npz (feats (N, 43), targets (N, 5), offsets (U+1,)),
 OUT/{train,valid}.json (per utterance: source, lang, voice, augmentation, phone segments), and
-OUT/valid_audio.npz (the validation audio, int16 at 16 kHz, for scripts/validate_lipsync.py).
+OUT/valid_audio.npz (the validation audio, int16 at 16 kHz, for training/validate_lipsync.py).
 """
 
 from __future__ import annotations
@@ -37,9 +37,10 @@ from pathlib import Path
 import numpy as np
 from scipy import signal
 
-from facetalk.audio.mel import FRAME_RATE, log_mel
-from facetalk.io import load_audio
-from facetalk.motion.articulation import ARPABET_IPA, PARAMS, TABLE, blend, ipa_symbols, segments_from_phones
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: `training` is not installed
+from facetalk.audio.mel import FRAME_RATE, log_mel  # noqa: E402
+from facetalk.io import load_audio  # noqa: E402
+from training.articulation import ARPABET_IPA, PARAMS, TABLE, blend, ipa_symbols, segments_from_phones  # noqa: E402
 
 SR = 16000
 ESPEAK_SR = 22050

@@ -1,5 +1,5 @@
 """Phones -> mouth-shape targets: the IPA table and the coarticulation model the lip-sync model
-is trained on (scripts/build_lip_corpus.py), and is validated against (scripts/validate_lipsync.py).
+is trained on (training/build_lip_corpus.py), and is validated against (training/validate_lipsync.py).
 
 Each IPA symbol has a target for every mouth parameter and a dominance saying how strongly it
 holds that target against its neighbours. Frame values blend the targets of nearby phones
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 # The mouth parameters, in MotionFrame units (motion.frame), in model-output order.
-PARAMS = ("jaw_open", "lip_spread", "lip_press", "upper_lip_raise", "lower_lip_depress")
+from facetalk.motion.lipsync import PARAMS  # noqa: F401 - the table's columns, as the runtime names them
 REST = (0.0, 0.0, 0.0, 0.0, 0.0)  # silence: the photo's own mouth
 
 CORE = 0.6             # share of a phone, centred, over which its dominance is flat

@@ -1,13 +1,13 @@
 """Validation figures of the lip-sync model on held-out data (run after build_lip_corpus.py).
 
-  .venv/bin/python scripts/validate_lipsync.py [--corpus out/lip_corpus] [--model src/facetalk/data/lipsync.onnx]
+  .venv/bin/python training/validate_lipsync.py [--corpus out/lip_corpus] [--model src/facetalk/data/lipsync.onnx]
 
 Runs the runtime path (facetalk.motion.lipsync: PCM -> mel -> ONNX, streamed in 20 ms chunks,
 at 100 frames/s and the model's own 32 ms look-ahead) on the corpus's validation audio: espeak-ng
 voices never trained on (in the training languages, and in two languages never trained on), 1 in
 6 Asterisk prompts (held-out utterances of the one human speaker; 8 kHz telephone audio), and
 sung vowels from held-out synthetic singers. Targets are the articulation table blended by
-coarticulation (facetalk.motion.articulation). Prints:
+coarticulation (training/articulation.py). Prints:
 
 - frame correlation of predicted and target jaw_open (issue target >= 0.8), per group, also
   with noise, telephone band and music added to the held-out voices;
@@ -33,11 +33,10 @@ from pathlib import Path
 
 import numpy as np
 
-from facetalk.motion.articulation import PARAMS, ipa_symbols
-from facetalk.motion.lipsync import LipSyncModel
-
-sys.path.insert(0, str(Path(__file__).parent))
-from build_lip_corpus import UNSEEN_LANGS, augment  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: `training` is not installed
+from facetalk.motion.lipsync import LipSyncModel  # noqa: E402
+from training.articulation import PARAMS, ipa_symbols  # noqa: E402
+from training.build_lip_corpus import UNSEEN_LANGS, augment  # noqa: E402
 
 SR, RATE = 16000, 100
 CHUNK = SR // 50
