@@ -1,0 +1,1 @@
+"""Integrations with other frameworks (optional extras); nothing in the core imports this package."""
