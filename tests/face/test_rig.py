@@ -71,3 +71,29 @@ def test_rejects_bad_landmarks():
 def test_deterministic(analysis):
     a, b = build_rig(analysis.landmarks_px), build_rig(analysis.landmarks_px)
     assert np.array_equal(a.triangles, b.triangles) and np.array_equal(a.expression_basis, b.expression_basis)
+
+
+def test_frown_and_brow_lowerer_are_their_own_shapes(analysis):
+    """smile < 0 is the frown (AU15+17), not a smile mirrored: the corners go down and OUT, the
+    lower lip's middle up; brow_raise < 0 is the brow lowerer (AU4): the inner ends drop more
+    than the outer and come together."""
+    from facetalk.render.renderer import posed_vertices
+    from facetalk.motion.frame import MotionFrame
+
+    rig = analysis.rig
+    rest = rig.rest_xyz[:, :2]
+    ipd, mouth_w = rig.ipd_px, rig.mouth_width_px
+    frown = posed_vertices(rig, MotionFrame(t_s=0, smile=-1.0))[:, :2] - rest
+    right, left = lm.MOUTH_CORNERS
+    assert frown[right, 1] > 0.08 * mouth_w and frown[left, 1] > 0.08 * mouth_w  # down (image y grows down)
+    assert frown[right, 0] < 0 < frown[left, 0]  # out: the subject's right corner to the image's left
+    mid_lower = lm.LIPS_OUTER_LOWER[len(lm.LIPS_OUTER_LOWER) // 2]
+    assert frown[mid_lower, 1] < 0  # the chin raiser lifts the lower lip's middle
+    smile = posed_vertices(rig, MotionFrame(t_s=0, smile=1.0))[:, :2] - rest
+    assert smile[right, 0] < 0 < smile[left, 0] and smile[right, 1] < 0  # smiling: out and up
+    lowered = posed_vertices(rig, MotionFrame(t_s=0, brow_raise=-1.0))[:, :2] - rest
+    inner_r, outer_r, inner_l = 107, 70, 336  # brow ends (MediaPipe mesh indices)
+    assert lowered[inner_r, 1] > lowered[outer_r, 1] > 0 and lowered[inner_r, 1] > 0.08 * ipd
+    assert lowered[inner_r, 0] > 0 > lowered[inner_l, 0]  # drawn together toward the nose
+    raised = posed_vertices(rig, MotionFrame(t_s=0, brow_raise=1.0))[:, :2] - rest
+    assert raised[inner_r, 1] < 0 and abs(raised[inner_r, 0]) < 0.01 * ipd  # raising is straight up

@@ -42,7 +42,16 @@ LASH_SQUEEZE = 0.5
 LID_SKIN_REACH = 0.10
 
 # How far smile = 1 raises the mouth corners, in mouth widths.
-SMILE_CORNER_LIFT = 0.10
+SMILE_CORNER_LIFT = 0.14
+# The frown (smile < 0, AU15+17), in mouth widths: how far the corners drop and move out, and how
+# far the lower lip's middle and the chin rise.
+FROWN_CORNER_DROP = 0.12
+FROWN_CORNER_OUT = 0.03
+FROWN_CHIN_RAISE = 0.03
+# The brow lowerer (brow_raise < 0, AU4), in eye distances: the inner ends' extra drop and their
+# pull toward each other.
+BROW_INNER_DROP = 0.06
+BROW_DRAW_TOGETHER = 0.04
 
 # Share of the eye opening the lower lid rises at smile = 1 (cheeks pushing it up).
 SMILE_SQUINT = 0.2
@@ -67,6 +76,9 @@ class FaceRig:
     depth_bias: (F,) float32 px subtracted from a triangle's depth (eye openings sit behind the lids).
     head_weight: (V,) how rigidly each vertex follows head pose, 0..1.
     expression_basis: (K, V, 3) displacement in pixels per unit of each EXPRESSION_NAMES coefficient.
+    expression_basis_negative: (K, V, 3) displacement at -1 of each coefficient: the mirror of the
+        above, except where the opposite movement is a muscle of its own (smile < 0: the frown,
+        AU15+17; brow_raise < 0: the brow lowerer, AU4).
     pivot_xyz: (3,) centre of head rotation (about the upper neck).
     cavity_t: (V,) 0 on the upper inner lip, 1 on the lower, 0.5 at the corners.
     cavity_partner: (V,) int32 index of the facing inner-lip vertex (itself elsewhere).
@@ -84,6 +96,7 @@ class FaceRig:
     depth_bias: np.ndarray
     head_weight: np.ndarray
     expression_basis: np.ndarray
+    expression_basis_negative: np.ndarray
     pivot_xyz: np.ndarray
     cavity_t: np.ndarray
     cavity_partner: np.ndarray
@@ -257,12 +270,12 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
     head_weight, pivot = _head_weights(pts, topo, meas, person_alpha)
     # 4. Expression basis: jaw, lips, corners, brows, lids and gaze.
     lips = _lip_regions(pts, topo, meas)
-    basis = _expression_basis(pts, topo, meas, lips)
+    basis, negative = _expression_basis(pts, topo, meas, lips)
     # 5. Mouth cavity attributes, and 6. which inner-lip pair each lip vertex closes on.
     cavity_t, cavity_partner, cavity_u = _cavity(len(topo.rest))
     press_vertex, press_upper, press_lower, press_weight = _lip_press(meas, lips)
     # 7. Triangles that never move are left out of the per-frame rasterization.
-    moving = (head_weight > 0) | np.any(basis != 0, axis=(0, 2))
+    moving = (head_weight > 0) | np.any(basis != 0, axis=(0, 2)) | np.any(negative != 0, axis=(0, 2))
     tri_arr = np.array(topo.triangles, dtype=np.int32)
     return FaceRig(
         rest_xyz=topo.rest.astype(np.float32),
@@ -272,6 +285,7 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
         depth_bias=np.where(np.array(topo.material) == MATERIAL_EYE, 0.05 * meas.ipd, 0.0).astype(np.float32),
         head_weight=head_weight.astype(np.float32),
         expression_basis=basis.astype(np.float32),
+        expression_basis_negative=negative.astype(np.float32),
         pivot_xyz=pivot.astype(np.float32),
         cavity_t=cavity_t.astype(np.float32),
         cavity_partner=cavity_partner.astype(np.int32),
@@ -353,8 +367,9 @@ def _lip_regions(pts: np.ndarray, topo: _Topology, meas: _Measures) -> _Lips:
                  corners=[lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1], *lm.MOUTH_CORNERS])
 
 
-def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips) -> np.ndarray:
-    """(K, V, 3) displacement per unit of each EXPRESSION_NAMES parameter."""
+def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
+                      lips: _Lips) -> tuple[np.ndarray, np.ndarray]:
+    """(K, V, 3) displacement per unit of each EXPRESSION_NAMES parameter, and at -1 of each."""
     basis = np.zeros((len(EXPRESSION_NAMES), len(topo.rest), 3))
     k = {name: i for i, name in enumerate(EXPRESSION_NAMES)}
     _jaw_basis(basis[k["jaw_open"]], pts, meas, lips)
@@ -364,7 +379,49 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _
     for side, upper, lower, iris in (("left", lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER, lm.LEFT_IRIS),
                                      ("right", lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER, lm.RIGHT_IRIS)):
         _eye_bases(basis, k, side, topo.rest, meas.u, meas.v, meas.frame, pts, upper, lower, iris, meas.ipd)
-    return basis
+    negative = -basis
+    negative[k["smile"]] = _frown(pts, meas, lips)
+    negative[k["brow_raise"]] = _brow_lowerer(pts, topo, meas, lips)
+    return basis, negative
+
+
+def _frown(pts: np.ndarray, meas: _Measures, lips: _Lips) -> np.ndarray:
+    """(V, 3) smile = -1: the lip-corner depressor and the chin raiser (AU15+17). The corners go
+    down and a little out, the smile's cheek mass down (undoing a smiling photo's cheeks), the
+    lower lip's middle and the chin boss up, so the mouth line bows down at its ends."""
+    u, v, mouth_w, frame, is_face = meas.u, meas.v, meas.mouth_w, meas.frame, lips.is_face
+    du, dv = np.zeros_like(u), np.zeros_like(u)
+    for c in lm.MOUTH_CORNERS:
+        cu, cv = frame.uv(pts[[c], :2])
+        corner = np.exp(-((u - cu) ** 2 + (v - cv) ** 2) / (2 * (0.24 * mouth_w) ** 2)) * is_face
+        du += np.sign(cu) * FROWN_CORNER_OUT * mouth_w * corner
+        dv += FROWN_CORNER_DROP * mouth_w * corner
+        cheek_u, cheek_v = cu + np.sign(cu) * 0.15 * mouth_w, cv - 0.35 * mouth_w
+        dv += 0.035 * mouth_w * np.exp(-((u - cheek_u) ** 2 + (v - cheek_v) ** 2) / (2 * (0.35 * mouth_w) ** 2)) * is_face
+    middle = np.cos(np.clip(u / mouth_w, -0.5, 0.5) * np.pi) ** 2
+    chin = np.where(lips.lower, 1.0, np.exp(-np.clip(v, 0, None) / (0.45 * mouth_w)) * (v > 0) * is_face)
+    dv -= FROWN_CHIN_RAISE * mouth_w * middle * chin
+    out = np.zeros((len(u), 3))
+    out[:, :2] = frame.to_image(du, dv)
+    return out
+
+
+def _brow_lowerer(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips) -> np.ndarray:
+    """(V, 3) brow_raise = -1: the corrugator and depressors (AU4). The brows come down, their
+    inner ends most, and draw together toward the nose."""
+    rest, u, ipd, frame, is_face = topo.rest, meas.u, meas.ipd, meas.frame, lips.is_face
+    brows = pts[list(lm.RIGHT_BROW + lm.LEFT_BROW), :2]
+    d_brow = np.min(np.linalg.norm(rest[:, None, :2] - brows[None], axis=2), axis=1)
+    w_brow = np.exp(-(d_brow / (0.3 * ipd)) ** 2) * is_face
+    inner_ends = pts[[107, 66, 55, 65, 336, 296, 285, 295], :2]
+    d_inner = np.min(np.linalg.norm(rest[:, None, :2] - inner_ends[None], axis=2), axis=1)
+    w_inner = np.exp(-(d_inner / (0.25 * ipd)) ** 2) * is_face
+    centre_u = frame.uv(inner_ends)[0].mean()
+    du = -np.sign(u - centre_u) * BROW_DRAW_TOGETHER * ipd * w_inner
+    dv = 0.06 * ipd * w_brow + BROW_INNER_DROP * ipd * w_inner
+    out = np.zeros((len(u), 3))
+    out[:, :2] = frame.to_image(du, dv)
+    return out
 
 
 def _jaw_basis(out: np.ndarray, pts: np.ndarray, meas: _Measures, lips: _Lips) -> None:

@@ -19,14 +19,23 @@ from facetalk.motion.frame import PhotoExpression
 # Expression offsets; "blink" is added to both lids (negative: eyes wider).
 OFFSETS: dict[str, dict[str, float]] = {
     "neutral": {},
-    "happy": {"smile": 1.0, "lip_spread": 0.2, "blink": 0.15, "brow_raise": 0.1},
-    "sad": {"smile": -0.8, "brow_inner_raise": 0.9, "brow_raise": -0.25, "blink": 0.2, "lower_lip_depress": 0.1},
-    "angry": {"brow_raise": -0.9, "blink": -0.1, "lip_press": 0.2, "smile": -0.25, "upper_lip_raise": 0.1},
-    "surprised": {"brow_raise": 1.0, "brow_inner_raise": 0.4, "blink": -0.3, "jaw_open": 0.2, "lip_spread": -0.2},
-    "disgusted": {"upper_lip_raise": 0.9, "brow_raise": -0.5, "smile": -0.4, "blink": 0.2, "lower_lip_depress": 0.2},
-    "fearful": {"brow_raise": 0.6, "brow_inner_raise": 0.9, "blink": -0.3, "lip_spread": 0.5, "jaw_open": 0.1,
-                "lower_lip_depress": 0.3},
-    "contempt": {"smirk": 0.9, "brow_raise": -0.1},
+    # AU6+12+25: corners up and out, cheeks up, lids narrowed by the cheeks, lips apart on the teeth.
+    "happy": {"smile": 1.0, "lip_spread": 0.2, "blink": 0.15, "brow_raise": 0.1, "jaw_open": 0.1,
+              "upper_lip_raise": 0.3},
+    # AU1+4+15+17: inner brows up and drawn together, the frown (smile < 0: corners down, chin up),
+    # heavy lids.
+    "sad": {"smile": -0.9, "brow_inner_raise": 1.0, "brow_raise": -0.2, "blink": 0.3},
+    # AU4+5+7+23: the brow lowerer (brow_raise < 0), glaring lids, lips pressed.
+    "angry": {"brow_raise": -1.0, "blink": -0.25, "lip_press": 0.6, "smile": -0.2},
+    # AU1+2+5+26: brows up, eyes wide, jaw dropped.
+    "surprised": {"brow_raise": 1.0, "brow_inner_raise": 0.4, "blink": -0.3, "jaw_open": 0.4, "lip_spread": -0.2},
+    # AU9+10+15: upper lip up, brows down, corners down.
+    "disgusted": {"upper_lip_raise": 0.9, "brow_raise": -0.5, "smile": -0.4, "blink": 0.25, "lower_lip_depress": 0.2},
+    # AU1+2+4+5+20+26: brows up and drawn together, eyes wide, lips stretched sideways and down.
+    "fearful": {"brow_raise": 0.6, "brow_inner_raise": 1.0, "blink": -0.3, "lip_spread": 0.7, "jaw_open": 0.15,
+                "lower_lip_depress": 0.3, "smile": -0.3},
+    # AU14, one side: the subject's left corner up and in.
+    "contempt": {"smirk": 1.0, "brow_raise": -0.1},
 }
 
 # Head posture in degrees (pitch + down, roll + clockwise): sadness hangs the head, surprise

@@ -44,7 +44,9 @@ def rotation_matrix(yaw_deg: float, pitch_deg: float, roll_deg: float) -> np.nda
 def posed_vertices(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
     """(V, 3) vertex positions for one frame: expression first, then head pose blended by weight."""
     coeffs = np.asarray(frame.expression(), dtype=np.float32)
-    verts = rig.rest_xyz + np.tensordot(coeffs, rig.expression_basis, axes=1)
+    # A coefficient's negative part has its own shape (the frown is not a smile mirrored).
+    verts = (rig.rest_xyz + np.tensordot(np.maximum(coeffs, 0.0), rig.expression_basis, axes=1)
+             - np.tensordot(np.minimum(coeffs, 0.0), rig.expression_basis_negative, axes=1))
     if frame.lip_press:
         gap = verts[rig.press_lower] - verts[rig.press_upper]
         # With the upper lip raised and the lips pressed only partly (f, v: press about 0.5), the
