@@ -1,4 +1,7 @@
-"""A server with small limits, so that each limit is cheap to hit, and the sample avatar in it."""
+"""A server with small limits, so that each limit is cheap to hit, and the sample avatar in it;
+`served` runs an app on a real loopback port."""
+
+import contextlib
 
 import pytest
 
@@ -22,3 +25,36 @@ def avatar_id(client) -> str:
     response = client.post("/api/avatars/sample")
     assert response.status_code == 201, response.text
     return response.json()["avatar_id"]
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """`with serve(app) as base_url:` runs the app on a real loopback port (see served)."""
+    return served
+
+
+@contextlib.contextmanager
+def served(app):
+    """`app` on a free loopback port in a uvicorn thread, for tests that need a real server
+    (browsers, WebRTC peers); yields its base URL and stops it after."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -2,8 +2,6 @@
 (fake) microphone live, draws the frames in step with the audio, and renders a downloadable MP4."""
 
 import shutil
-import socket
-import threading
 import time
 
 import pytest
@@ -19,23 +17,9 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def server_url():
-    import uvicorn
-
-    with socket.socket() as probe:  # a free loopback port
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(ServerSettings()), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+def server_url(serve):
+    with serve(create_app(ServerSettings())) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,8 @@ import importlib.util
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -201,32 +199,19 @@ def test_real_peers_in_a_network_namespace(which):
 
 
 @pytest.fixture(scope="module")
-def live_server():
+def live_server(serve):
     """`facetalk serve` in a thread, inside the namespace: (base URL, its ServerState)."""
     import ifaddr
-    import uvicorn
 
     names = {a.nice_name for a in ifaddr.get_adapters()}
     if os.environ.get(NETNS_ENV) != "1" or not names <= {"lo", "ft0", "ft1"}:
         pytest.fail(f"netns_test_* run only inside the namespace (interfaces here: {sorted(names)})")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    app = create_app(ServerSettings(max_sessions=3))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
     import urllib.request
 
-    urllib.request.urlopen(urllib.request.Request(base + "/api/avatars/sample", method="POST"), timeout=60).read()
-    yield base, app.state.facetalk
-    server.should_exit = True
-    thread.join(timeout=10)
+    app = create_app(ServerSettings(max_sessions=3))
+    with serve(app) as base:
+        urllib.request.urlopen(urllib.request.Request(base + "/api/avatars/sample", method="POST"), timeout=60).read()
+        yield base, app.state.facetalk
 
 
 def _wait(predicate, *, timeout_s: float, what: str) -> float:
