@@ -12,7 +12,10 @@ trap 'rm -rf "$WORK"' EXIT
 quiet() {  # pip's own chatter only when it fails
     "$@" >"$WORK/log" 2>&1 || { cat "$WORK/log"; exit 1; }
 }
-quiet "$PY" -m pip wheel --no-deps --no-build-isolation -w "$WORK/dist" .
+# Built from a copy of what git would commit (tracked and new, unignored files): no stale build/.
+mkdir "$WORK/tree"
+git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$WORK/tree" 2>/dev/null || true
+quiet "$PY" -m pip wheel --no-deps --no-build-isolation -w "$WORK/dist" "$WORK/tree"
 WHEEL="$(ls "$WORK"/dist/facetalk-*.whl)"
 "$PY" -m venv "$WORK/venv"
 quiet "$WORK/venv/bin/pip" install --upgrade pip

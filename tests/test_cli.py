@@ -205,7 +205,7 @@ def test_faces_lists_the_faces_largest_first(portrait, tmp_path):
 
 
 def test_import_is_light():
-    code = "import sys, facetalk; print(sorted(m for m in ('numpy', 'cv2', 'mediapipe', 'av', 'numba') if m in sys.modules))"
+    code = "import sys, facetalk; print(sorted(m for m in ('numpy', 'cv2', 'onnxruntime', 'av', 'numba') if m in sys.modules))"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.stdout.strip() == "[]"
 

@@ -109,3 +109,11 @@ def test_signals_clean_up(portrait_path, tmp_path, sig):
     assert proc.returncode == (130 if sig == signal.SIGINT else 128 + sig), err
     assert err.strip().count("\n") == 0 and "no output written" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_name_too_long_for_the_file_system(portrait_path, wav, tmp_path):
+    """Refused before rendering: the check writes the writer's own temporary name, which is longer."""
+    out = tmp_path / ("a" * 230 + ".mp4")
+    r = run("render", "--image", portrait_path, "--audio", str(wav), "-o", str(out))
+    _one_line(r, "file name too long")
+    assert list(tmp_path.iterdir()) == []

@@ -91,3 +91,27 @@ def test_config_json_round_trip_and_errors():
                         ('{"controls": {"emotion": "bored"}}', "emotion"), ("[" * 100 + "]" * 100, "nested")]:
         with pytest.raises(ValueError, match=words):
             Config.from_json(text)
+
+
+@pytest.mark.parametrize("text, words", [('{"video": {"audio_sr": 44100}}', "16000"),
+                                         ('{"framing": {"margin": -5}}', "margin"),
+                                         ('{"framing": {"min_face_px": 0}}', "min_face_px"),
+                                         ('{"framing": {"face_index": -1}}', "face_index")])
+def test_config_values_out_of_range_are_refused(text, words):
+    from facetalk.config import Config
+
+    with pytest.raises(ValueError, match=words):
+        Config.from_json(text)
+
+
+def test_json_nesting_check_is_linear():
+    """The depth check reads each character once: a megabyte of escaped quotes (which would make a
+    regex for strings backtrack for minutes) takes a fraction of a second."""
+    import time
+
+    from facetalk.jsontext import nesting_depth
+
+    start = time.monotonic()
+    assert nesting_depth('"' + '\\"' * 500_000) == 0
+    assert nesting_depth('{"a": "[[[\\"]]", "b": [[1], {"c": [2]}]}') == 4
+    assert time.monotonic() - start < 5.0

@@ -167,6 +167,7 @@ def _add_faces(sub) -> None:
 
 def _serve(args: argparse.Namespace) -> int:
     import importlib.util
+    import signal
     import socket
 
     if any(importlib.util.find_spec(name) is None for name in ("fastapi", "uvicorn", "multipart")):
@@ -184,8 +185,10 @@ def _serve(args: argparse.Namespace) -> int:
     if exposed and not args.token and not args.insecure_no_token:
         raise InputError(f"listening on {args.host} lets anyone who can reach this machine use it: give --token "
                          "TOKEN (or set FACETALK_TOKEN), or --insecure-no-token to do it anyway")
-    if any(not name or any(c in name for c in "/@ \t") for name in args.allowed_host):
+    if any(not re.fullmatch(r"[A-Za-z0-9.-]+|\[?[0-9A-Fa-f:.]+\]?", name) for name in args.allowed_host):
         raise InputError("--allowed-host takes a host name or address, without scheme, port or path")
+    if args.token and not args.token.isascii():
+        raise InputError("--token must be ASCII (HTTP headers carry no other characters)")
     from facetalk.server.routes.webrtc import parse_ice_server
 
     for url in args.ice_server:
@@ -205,6 +208,10 @@ def _serve(args: argparse.Namespace) -> int:
               file=sys.stderr)
     print(f"facetalk: serving on http://{args.host}:{args.port}/" + (" (token required)" if args.token else ""),
           file=sys.stderr)
+    # uvicorn handles SIGINT and SIGTERM itself (a graceful shutdown), then raises them again: here
+    # they only end the server, quietly.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: None)
     # Idle keep-alive connections close after 5 s; at most 64 connections at once are served.
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", timeout_keep_alive=5,
                 limit_concurrency=64)
@@ -412,17 +419,11 @@ def main(argv: list[str] | None = None) -> int:
     except FacetalkError as err:
         print(f"facetalk: error: {err}", file=sys.stderr)
         return _VERIFY_ERROR if args.command == "verify" else err.exit_code
-    except KeyboardInterrupt:
-        print("facetalk: interrupted; no output written", file=sys.stderr)
-        return 130
-    except _Stopped as stop:
-        print(f"facetalk: stopped by {stop.name}; no output written", file=sys.stderr)
-        return 128 + stop.signum
+    except (KeyboardInterrupt, _Stopped) as stop:
+        return _stopped(stop, command=args.command)
     except Exception as err:  # noqa: BLE001 - one line for the user; FACETALK_DEBUG=1 shows the traceback
         if (stop := _stop_behind(err)) is not None:  # a C extension's import turned it into an ImportError
-            print(f"facetalk: {'interrupted' if isinstance(stop, KeyboardInterrupt) else f'stopped by {stop.name}'}; "
-                  "no output written", file=sys.stderr)
-            return 130 if isinstance(stop, KeyboardInterrupt) else 128 + stop.signum
+            return _stopped(stop, command=args.command)
         if (written := _write_failure(err)) is not None:
             print(f"facetalk: error: {written}; no output written", file=sys.stderr)
             return 2
@@ -434,8 +435,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _silence_native_stderr() -> None:
-    """TFLite and glog inside MediaPipe print to file descriptor 2 from their own threads, at
-    times no context manager can bracket. The command's own messages go to a duplicate of the
+    """Native libraries (onnxruntime, FFmpeg, numba's compiler) may print to file descriptor 2
+    from their own threads, at times no context manager can bracket. The command's own messages go to a duplicate of the
     terminal's stderr; descriptor 2 itself goes to /dev/null (FACETALK_DEBUG=1 keeps it)."""
     if os.environ.get("FACETALK_DEBUG"):
         return
@@ -447,6 +448,14 @@ def _silence_native_stderr() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     os.close(devnull)
+
+
+def _stopped(stop: BaseException, *, command: str) -> int:
+    """The one line and exit status for Ctrl-C (130) or SIGTERM/SIGHUP (128 + its number)."""
+    what = "interrupted" if isinstance(stop, KeyboardInterrupt) else f"stopped by {stop.name}"
+    kept = "the clips already finished are kept" if command == "batch" else "no output written"
+    print(f"facetalk: {what}; {kept}", file=sys.stderr)
+    return 130 if isinstance(stop, KeyboardInterrupt) else 128 + stop.signum
 
 
 def _stop_behind(err: BaseException) -> BaseException | None:
@@ -491,6 +500,8 @@ def _stop_on_signals() -> None:
 
     def stop(signum, _frame):
         _pending_stop.append(signum)
+        if len(_pending_stop) > 1:  # a second signal while the first unwinds must not cut its clean-up short
+            return
         raise KeyboardInterrupt if signum == signal.SIGINT else _Stopped(signum)
 
     for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):

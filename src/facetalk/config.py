@@ -26,6 +26,12 @@ class FramingConfig:
             raise ValueError(f"crop must be 'face' or 'full', not {self.crop!r}")
         if not 64 <= self.size <= 2048:
             raise ValueError(f"size must be 64..2048 px, not {self.size}")
+        if not 1.0 <= self.margin <= 8.0:
+            raise ValueError(f"margin must be 1..8 face heights, not {self.margin}")
+        if not 16.0 <= self.min_face_px <= 1024.0:
+            raise ValueError(f"min_face_px must be 16..1024 px, not {self.min_face_px}")
+        if self.face_index is not None and self.face_index < 0:
+            raise ValueError(f"face_index must be 0 or more, not {self.face_index}")
 
 
 @dataclass(frozen=True)
@@ -186,11 +192,13 @@ class VideoConfig:
     """How frames and audio are encoded."""
 
     crf: int = 20   # H.264 quality (lower is better), 0..51
-    audio_sr: int = 16000  # sample rate audio is analysed at
+    audio_sr: int = 16000  # sample rate audio is analysed at: the lip model's, fixed
 
     def __post_init__(self):
         if isinstance(self.crf, bool) or not isinstance(self.crf, int) or not 0 <= self.crf <= 51:
             raise ValueError(f"crf must be an integer 0..51 (H.264's range; 18-28 is usual), not {self.crf!r}")
+        if self.audio_sr != 16000:
+            raise ValueError(f"audio_sr is the analysis rate the lip model was trained at, 16000, not {self.audio_sr}")
 
 
 @dataclass(frozen=True)

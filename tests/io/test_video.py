@@ -248,3 +248,25 @@ def test_file_audio_errors(tmp_path):
     _write(still, n_frames=5)
     with pytest.raises(InputError, match="no audio stream"):
         FileAudio(still)
+
+
+def test_file_audio_is_closed_with_the_writer(tmp_path):
+    """The sound's file is closed when the video is written (or fails): a server or batch worker
+    rendering many clips keeps no file open."""
+    import os
+
+    from facetalk.io.audio import FileAudio
+
+    source = tmp_path / "voice.wav"
+    _write_pcm_wav(source, 0.1 * np.ones((1, 16000)), 16000)
+
+    def open_fds() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    before = open_fds()
+    for i in range(5):
+        _write(tmp_path / f"v{i}.mp4", n_frames=5, audio_source=FileAudio(source))
+    with pytest.raises(ValueError):
+        with VideoWriter(tmp_path / "bad.mp4", fps=25, audio_source=FileAudio(source)) as writer:
+            writer.write(np.zeros((5, 5, 2), np.uint8))
+    assert open_fds() == before

@@ -70,7 +70,8 @@ def test_allowed_host_names():
 
 def test_token_is_required_on_every_api_route(guarded):
     for method, path in [("get", "/api/info"), ("get", "/api/controls"), ("post", "/api/avatars/sample"),
-                         ("get", "/api/jobs/x"), ("get", "/api/avatars/sample/image")]:
+                         ("get", "/api/jobs/x"), ("get", "/api/avatars/sample/image"), ("get", "/api/webrtc/config"),
+                         ("post", "/api/webrtc/offer"), ("delete", "/api/webrtc/x")]:
         response = getattr(guarded, method)(path)
         assert response.status_code == 401, path
         assert response.headers["www-authenticate"] == "Bearer" and "token" in response.json()["detail"]
@@ -151,3 +152,60 @@ def test_serve_refuses_to_listen_openly_without_a_token(capsys, monkeypatch, arg
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and words in err
+
+
+def test_a_long_download_is_not_cut_by_the_body_timeout():
+    """The body timeout is for the request's body: after it, a response may wait on receive() (for
+    a disconnect, as FileResponse does while it streams a large MP4) as long as it needs."""
+    from facetalk.server.app import BodyLimit
+
+    async def slow_app(scope, receive, send):
+        await receive()  # the (complete) body
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        message = await receive()  # waits past the timeout for the client to go
+        await send({"type": "http.response.body", "body": message["type"].encode()})
+
+    sent = []
+    calls = []
+
+    async def receive():
+        calls.append(1)
+        if len(calls) == 1:
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.sleep(0.5)
+        return {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": "/x", "headers": [], "query_string": b""}
+    asyncio.run(BodyLimit(slow_app, limit=1000, timeout_s=0.1)(scope, receive, send))
+    assert sent[0]["status"] == 200 and sent[1]["body"] == b"http.disconnect"
+
+
+def test_serve_stops_quietly_on_sigterm():
+    """`facetalk serve` ends on SIGTERM (a service manager's stop) with exit 0, after uvicorn's
+    graceful shutdown, not with an error line."""
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "facetalk.cli", "serve", "--port", str(port)],
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while True:
+        assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/info", timeout=1).read()
+            break
+        except OSError:
+            time.sleep(0.2)
+    proc.send_signal(signal.SIGTERM)
+    err = proc.communicate(timeout=30)[1]
+    assert proc.returncode == 0 and "stopped" not in err and "error" not in err, err

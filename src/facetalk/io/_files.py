@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import os
 import secrets
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,9 +44,10 @@ def output_file(path: str | os.PathLike[str], *, what: str) -> Path:
     folder = path.parent
     if not folder.is_dir():
         raise InputError(f"cannot write {what} '{path}': folder '{folder}' does not exist")
+    probe = partial_path(path)  # the very name the writer will use (as long, in the same folder)
     try:  # access() misses read-only mounts and ACLs: try what the writer will do
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{path.stem}.", suffix=".check"):
-            pass
+        probe.open("x").close()
+        probe.unlink()
     except OSError as err:
         raise InputError(f"cannot write {what} '{path}': {WRITE_ERRNOS.get(err.errno, err.strerror or err)}") from None
     return path
@@ -67,7 +67,7 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
 # What an OSError while writing means for the user: these are the disk's or the folder's doing.
 WRITE_ERRNOS = {errno.ENOSPC: "no space left on the disk", errno.EDQUOT: "disk quota exceeded",
                 errno.EROFS: "read-only file system", errno.EACCES: "permission denied", errno.EPERM: "not permitted",
-                errno.EFBIG: "file too large for the file system"}
+                errno.EFBIG: "file too large for the file system", errno.ENAMETOOLONG: "file name too long"}
 
 
 def user_path(filename: str) -> str:

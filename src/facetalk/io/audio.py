@@ -148,8 +148,12 @@ class FileAudio:
         native = stream.codec_context.sample_rate or 48000
         self.sr = native if native in AAC_RATES else 48000
         self.channels = 1 if stream.codec_context.layout.nb_channels == 1 else 2
-        self._resampler = av.AudioResampler(format="fltp", layout="mono" if self.channels == 1 else "stereo",
-                                            rate=self.sr)
+        try:
+            self._resampler = av.AudioResampler(format="fltp", layout="mono" if self.channels == 1 else "stereo",
+                                                rate=self.sr)
+        except (av.FFmpegError, ValueError) as err:
+            self._container.close()
+            raise decode_error(path, err, what="audio") from err
         self._frames = self._container.decode(stream)
         self._buffer: list[np.ndarray] = []
         self._buffered = 0
@@ -187,7 +191,7 @@ class FileAudio:
             self._buffered += samples.shape[1]
 
     def close(self) -> None:
-        self._container.close()
+        self._container.close()  # closing twice is harmless
 
 
 def synthesize_speech(text: str, *, lang: str = "en", sr: int = 16000) -> np.ndarray:

@@ -104,6 +104,8 @@ class VideoWriter:
                 # A no-op after _finish; after a failure, the caller's exception is the one to report.
                 with suppress(Exception):
                     self._container.close()
+            if self._audio is not None:
+                self._audio.close()  # a FileAudio's open file, whatever happened
             self._tmp.unlink(missing_ok=True)  # no-op after a successful rename
 
     def _open(self, *, width: int, height: int) -> None:

@@ -60,13 +60,17 @@ class BodyLimit:
             response = JSONResponse({"detail": too_large.detail}, status_code=413)
             return await response(scope, receive, send)
         total = 0
+        body_done = False
 
         async def limited_receive():
-            nonlocal total
+            nonlocal total, body_done
+            if body_done:  # after the body, receive() waits for a disconnect (a long download): no timeout
+                return await receive()
             with anyio.move_on_after(self.timeout_s) as waited:
                 message = await receive()
             if waited.cancelled_caught:  # a client that stops sending mid-body holds no worker
                 raise HTTPException(408, f"the request body stalled for {self.timeout_s:.0f} s")
+            body_done = message.get("type") != "http.request" or not message.get("more_body", False)
             total += len(message.get("body", b""))
             if total > self.limit:
                 raise too_large  # while the body is parsed, so FastAPI answers it like any HTTPException

@@ -77,7 +77,7 @@ def keep_upload(data: bytes, *, workdir: Path) -> Path:
     """Writes an upload that decoded under a fresh server-made name, for a job to read again (its
     sound, at the upload's own quality); the job deletes it."""
     path = workdir / f"sound-{uuid.uuid4().hex}"
-    path.write_bytes(data)
+    _store(path, data)
     return path
 
 
@@ -167,13 +167,26 @@ def _through_file(data: bytes, name: str, workdir: Path, decode, *, suffix: str 
     """facetalk.io decodes files: write `data` under a fresh server-made name, decode, delete."""
     path = workdir / f"upload-{uuid.uuid4().hex}{suffix}"
     try:
-        path.write_bytes(data)
+        _store(path, data)
         return decode(path)
     except InputError as err:
         # The message names our file; the user knows theirs.
         raise HTTPException(422, str(err).replace(str(path), name)) from None
     finally:
         path.unlink(missing_ok=True)
+
+
+def _store(path: Path, data: bytes) -> None:
+    """Writes an upload to the work folder; a full or read-only disk is the server's 507, whole or nothing."""
+    from facetalk.io._files import WRITE_ERRNOS
+
+    try:
+        path.write_bytes(data)
+    except OSError as err:
+        path.unlink(missing_ok=True)
+        if err.errno in WRITE_ERRNOS:
+            raise HTTPException(507, f"the server cannot store the upload: {WRITE_ERRNOS[err.errno]}") from None
+        raise
 
 
 def _check_duration(audio: np.ndarray, *, sr: int, max_s: float, what: str) -> None:

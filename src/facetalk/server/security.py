@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import re
 from urllib.parse import parse_qs, urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -56,8 +57,14 @@ def _refusal(scope, status: int, detail: str, headers: dict[str, str] | None = N
     return JSONResponse({"detail": detail}, status_code=status, headers=headers)
 
 
+_HOST_SYNTAX = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+
+
 def _split_host(value: str) -> tuple[str | None, int | None]:
-    """(host name, port) of a Host header or an Origin's netloc; (None, None) when malformed."""
+    """(host name, port) of a Host header or an Origin's netloc; (None, None) when malformed
+    (a name with user info, a path, spaces: nothing a browser sends)."""
+    if not _HOST_SYNTAX.fullmatch(value):
+        return None, None
     try:
         parts = urlsplit("//" + value)
         return parts.hostname, parts.port
@@ -80,8 +87,8 @@ class HostGuard:
         host, port = _split_host(headers.get("host", ""))
         if host not in self.hosts:
             shown = headers.get("host", "")[:60]
-            return await _refusal(scope, 400, f"this server does not answer to the host '{shown}'; start it "
-                                  "with --allowed-host NAME to serve that name")(scope, receive, send)
+            return await _refusal(scope, 400, f"this server does not answer to the host '{shown}': it is not "
+                                  "one of the names it was told to serve")(scope, receive, send)
         origin = headers.get("origin")
         if origin is not None:
             origin_host, origin_port = _split_host(urlsplit(origin).netloc) if "://" in origin else (None, None)

@@ -35,7 +35,12 @@ def _job_out(job: Job) -> JobOut:
                   video_url=f"/api/jobs/{job.id}/video" if job.status == "done" else None)
 
 
+MAX_CONTROLS_CHARS = 64 * 1024  # a long timeline is a few kilobytes
+
+
 def _controls(text: str) -> Controls:
+    if len(text) > MAX_CONTROLS_CHARS:
+        raise HTTPException(413, f"controls are longer than {MAX_CONTROLS_CHARS // 1024} KiB")
     try:
         return controls_from_json(jsontext.loads(text))
     except json.JSONDecodeError:

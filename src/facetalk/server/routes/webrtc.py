@@ -152,12 +152,13 @@ class WebRtcRoutes:
         if problem:
             raise HTTPException(422, problem)
         session_id = uuid.uuid4().hex
-        state.live_sessions += 1
         session = webrtc.LiveSession(
             stream=avatar.animator.open_stream(offer.controls), fps=avatar.animator.fps,
             limits=webrtc.SessionLimits(max_stream_s=settings.max_stream_s,
                                         peer_gone_s=min(settings.idle_timeout_s, settings.webrtc_peer_gone_s)),
             on_end=lambda: self._forget(session_id))
+        # Counted once it exists: a session that failed to build holds no slot.
+        state.live_sessions += 1
         self._sessions[session_id] = session
         try:
             sdp = await session.start(offer_sdp=offer.sdp, ice_servers=self.ice_servers)
