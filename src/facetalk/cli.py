@@ -175,6 +175,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from facetalk.server import ServerSettings, create_app
+    from facetalk.server.protocol import header_timeout_protocol
     from facetalk.server.security import is_loopback
 
     if not 1 <= args.port <= 65535:
@@ -212,9 +213,10 @@ def _serve(args: argparse.Namespace) -> int:
     # they only end the server, quietly.
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: None)
-    # Idle keep-alive connections close after 5 s; at most 64 connections at once are served.
+    # A request's head must arrive within 10 s, idle keep-alive connections close after 5 s, and at
+    # most 64 connections at once are served.
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", timeout_keep_alive=5,
-                limit_concurrency=64)
+                limit_concurrency=64, http=header_timeout_protocol())
     return 0
 
 

@@ -34,7 +34,7 @@ def serve():
 
 
 @contextlib.contextmanager
-def served(app):
+def served(app, **uvicorn_options):
     """`app` on a free loopback port in a uvicorn thread, for tests that need a real server
     (browsers, WebRTC peers); yields its base URL and stops it after."""
     import socket
@@ -46,7 +46,7 @@ def served(app):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **uvicorn_options))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -209,3 +209,24 @@ def test_serve_stops_quietly_on_sigterm():
     proc.send_signal(signal.SIGTERM)
     err = proc.communicate(timeout=30)[1]
     assert proc.returncode == 0 and "stopped" not in err and "error" not in err, err
+
+
+def test_half_open_connections_are_closed(serve):
+    """A connection that sends nothing, or half a request head, is closed at the head deadline;
+    a complete request on the same server is answered."""
+    import socket
+    import time
+    import urllib.request
+
+    from facetalk.server.protocol import header_timeout_protocol
+
+    with serve(create_app(ServerSettings()), http=header_timeout_protocol(1.0)) as base:
+        port = int(base.rsplit(":", 1)[1])
+        for sent in (b"", b"GET /api/info HTTP/1.1\r\nHost: 127.0.0.1\r\n"):
+            with socket.create_connection(("127.0.0.1", port)) as conn:
+                conn.sendall(sent)
+                conn.settimeout(10)
+                start = time.monotonic()
+                assert conn.recv(100) == b""  # closed by the server, no answer
+                assert time.monotonic() - start < 5
+        assert urllib.request.urlopen(base + "/api/info", timeout=10).status == 200
