@@ -1,4 +1,5 @@
-"""Malformed files thrown at facetalk.io's decoders (a seeded corpus, see conftest.FuzzCorpus):
+"""Malformed files thrown at facetalk.io's decoders and readers (images, audio, controls, blendshape
+CSVs, batch manifests; a seeded corpus, see conftest.FuzzCorpus):
 only InputError, with a one-line message naming the file, and nothing left behind."""
 
 import json
@@ -48,3 +49,24 @@ def test_controls_and_blendshape_files_raise_only_input_errors(tmp_path, fuzz):
         except InputError as err:
             assert "\n" not in str(err)
 
+
+
+def test_manifests_raise_only_input_errors_or_report_rows(tmp_path, fuzz):
+    """Malformed batch manifests (CSV and JSON Lines): the file is refused in one line, or each bad
+    row is reported with its line; nothing else escapes."""
+    from facetalk.io.manifest import read_manifest
+
+    rng = random.Random(fuzz.SEED + 4)
+    (tmp_path / "face.jpg").write_bytes(b"not checked here")
+    csv_text = "image,text,lang,emotion,seed\nface.jpg,Hello there,en,happy,3\nface.jpg,Bye,fr,sad,4\n"
+    jsonl_text = '{"image": "face.jpg", "text": "Hello", "controls": [{"t_s": 1, "gaze": "free"}]}\n'
+    for i in range(fuzz.N_CASES):
+        for suffix, valid in ((".csv", csv_text), (".jsonl", jsonl_text)):
+            path = tmp_path / f"m{i}{suffix}"
+            path.write_bytes(fuzz.mutate(valid.encode(), rng))
+            try:
+                manifest = read_manifest(path)
+            except InputError as err:
+                assert "\n" not in str(err)
+            else:
+                assert all(problem.line >= 1 and "\n" not in problem.message for problem in manifest.problems)
