@@ -58,7 +58,7 @@ class Run:
 def make_inputs(folder: Path, *, clips: int, seconds: float) -> Path:
     """3 photos (the portrait, mirrored, and a darker variant), 4 speech clips of `seconds`, and a
     manifest of `clips` rows cycling through them with their own seeds."""
-    from facetalk.eval.variants import photo_variants
+    from evaluation.variants import photo_variants
     from facetalk.io import load_image, save_image, synthesize_speech, write_wav
 
     portrait = load_image(resources.files("facetalk.data").joinpath("astronaut.jpg"))

@@ -29,7 +29,7 @@ import numpy as np
 
 from facetalk.config import Controls
 from facetalk.errors import InputError
-from facetalk.eval.dlib_face import LEFT_EYE, RIGHT_EYE, DlibFace
+from evaluation.dlib_face import LEFT_EYE, RIGHT_EYE, DlibFace
 from facetalk.io import load_image, save_image, synthesize_speech
 from facetalk.motion.frame import MotionFrame
 from facetalk.pipeline import Animator

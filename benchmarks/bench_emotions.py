@@ -28,7 +28,7 @@ import cv2
 import numpy as np
 
 from facetalk.config import EMOTIONS, Controls
-from facetalk.eval.dlib_face import LEFT_EYE, RIGHT_EYE, DlibFace, FaceMeasure
+from evaluation.dlib_face import LEFT_EYE, RIGHT_EYE, DlibFace, FaceMeasure
 from facetalk.io import load_image, save_image
 from facetalk.pipeline import Animator
 

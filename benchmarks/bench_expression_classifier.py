@@ -42,7 +42,7 @@ import numpy as np
 
 from bench_emotions import DEFAULT_PORTRAITS, SR, still
 from facetalk.config import EMOTIONS, Controls
-from facetalk.eval.dlib_face import DlibFace
+from evaluation.dlib_face import DlibFace
 from facetalk.io import load_image, save_image
 from facetalk.motion import emotion as emotion_recipes
 from facetalk.pipeline import Animator

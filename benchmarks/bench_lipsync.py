@@ -42,7 +42,7 @@ import numpy as np  # noqa: E402
 from scipy import signal  # noqa: E402
 
 from facetalk.config import Config, FramingConfig, MotionConfig  # noqa: E402
-from facetalk.eval.dlib_face import MOUTH_CORNERS, DlibFace  # noqa: E402
+from evaluation.dlib_face import MOUTH_CORNERS, DlibFace  # noqa: E402
 from facetalk.io import load_image  # noqa: E402
 from facetalk.motion.generator import MotionGenerator  # noqa: E402
 from facetalk.motion.lipsync import load_lipsync_model  # noqa: E402

@@ -1,5 +1,5 @@
 """Motion figures, measured on rendered frames by an independent detector (dlib's 68 landmarks,
-facetalk.eval), plus the streaming generator's seam and memory checks.
+evaluation), plus the streaming generator's seam and memory checks.
 
   .venv/bin/python benchmarks/bench_motion.py [--audio SPEECH] [--seconds 30] [--seeds 0 1 2] [--sheet OUT.png]
 
@@ -25,7 +25,7 @@ from scipy.ndimage import percentile_filter
 from scipy.signal import welch
 
 from facetalk.config import Controls, MotionConfig
-from facetalk.eval.dlib_face import DlibFace
+from evaluation.dlib_face import DlibFace
 from facetalk.io import load_audio, load_image, save_image, synthesize_speech
 from facetalk.motion.generator import generate_motion
 from facetalk.pipeline import Animator

@@ -20,8 +20,8 @@ import cv2
 import numpy as np
 
 from facetalk.config import Controls
-from facetalk.eval.dlib_face import DlibFace
-from facetalk.eval.variants import photo_variants
+from evaluation.dlib_face import DlibFace
+from evaluation.variants import photo_variants
 from facetalk.io import load_image, synthesize_speech
 from facetalk.motion.frame import MotionFrame
 from facetalk.pipeline import Animator

@@ -28,7 +28,7 @@ import cv2
 import numpy as np
 
 from facetalk.config import Config, Controls, FramingConfig
-from facetalk.eval.variants import photo_variants
+from evaluation.variants import photo_variants
 from facetalk.io import VideoWriter, encode_frames, load_image, read_frames, synthesize_speech
 from facetalk.pipeline import Animator
 from facetalk.provenance import THRESHOLD, Payload, Watermarker, detect, verify_file

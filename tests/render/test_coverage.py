@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from facetalk.eval.variants import photo_variants
+from evaluation.variants import photo_variants
 from facetalk.motion.frame import MotionFrame
 from facetalk.pipeline import Animator
 
@@ -18,7 +18,7 @@ def variants(portrait, analysis):
 
 @pytest.fixture(scope="module")
 def dlib_face():
-    from facetalk.eval.dlib_face import DlibFace
+    from evaluation.dlib_face import DlibFace
 
     return DlibFace()
 

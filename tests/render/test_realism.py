@@ -14,7 +14,7 @@ def animator(portrait):
 
 @pytest.fixture(scope="module")
 def dlib_face():
-    from facetalk.eval.dlib_face import DlibFace
+    from evaluation.dlib_face import DlibFace
 
     return DlibFace()
 

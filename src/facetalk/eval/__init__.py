@@ -1,6 +1,0 @@
-"""Independent measurements of rendered faces, for tests and benchmarks only.
-
-Uses dlib's 68-point landmarks and 128-d identity embedding (`pip install dlib-bin
-face_recognition_models`, the `eval` extra), a different detector from the MediaPipe mesh the
-renderer is built on, so a measurement here cannot simply echo the renderer's own geometry.
-"""
