@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from facetalk.io import probe_video
 from facetalk.io.manifest import read_manifest
@@ -114,3 +115,28 @@ def test_bad_invocations_are_one_line(mixed_batch, kit, tmp_path):
         lines = result.stderr.strip().splitlines()
         assert result.returncode == 2 and len(lines) == 1 and words in lines[0], (args, result.stderr)
     assert not os.path.exists(tmp_path / "o" / "results.jsonl")
+
+
+def test_a_full_disk_fails_the_rows_by_name_and_leaves_nothing(mixed_batch, kit, tmp_path):
+    """OUTDIR on a disk too small for the clips: the rows that do not fit fail saying the disk is
+    full (exit 2), those that fit are whole, no half-written MP4 stays, and results.jsonl says so."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32k", "tmpfs", str(disk)], capture_output=True).returncode:
+        import pytest
+
+        pytest.skip("needs root to mount a small tmpfs")
+    try:
+        result = kit.run_cli("batch", mixed_batch.manifest, "-o", disk, "--workers", "1", "--size", kit.SIZE, "-q")
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        results = kit.read_results(disk)
+        full = 0
+        for row in mixed_batch.good:  # the first clips may fit; once the disk is full, the rest say so
+            if results[row]["status"] == "done":
+                kit.assert_complete(Path(results[row]["output"]), seconds=None)
+            else:
+                assert "no space left" in results[row]["error"], results[row]
+                full += 1
+        assert full >= 1 and kit.leftovers(disk) == []
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)

@@ -263,3 +263,34 @@ def test_other_sites_pages_are_refused(client):
     """A page of another site cannot make a visitor's browser use this server."""
     assert "cross-site" in _detail(client.post("/api/avatars/sample", headers={"Origin": "http://evil.example"}), 403)
     assert client.get("/api/info", headers={"Origin": "http://testserver"}).status_code == 200
+
+
+def test_a_full_disk_is_reported_not_an_internal_error(tmp_path, monkeypatch):
+    """The server's work folder on a full disk: an upload that does not fit is a 507, a job whose
+    video does not fit fails saying so; nothing half-written is left."""
+    import subprocess
+    import tempfile
+
+    from fastapi.testclient import TestClient
+
+    from facetalk.server import ServerSettings, create_app
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=160k", "tmpfs", str(disk)], capture_output=True).returncode:
+        pytest.skip("needs root to mount a small tmpfs")
+    try:
+        monkeypatch.setattr(tempfile, "tempdir", str(disk))
+        settings = ServerSettings(size=512, allowed_hosts=("testserver",))
+        with TestClient(create_app(settings)) as client:
+            avatar = client.post("/api/avatars/sample").json()["avatar_id"]
+            big = client.post("/api/jobs", data={"avatar_id": avatar}, files={"audio": ("a.wav", _wav(8, tmp_path))})
+            assert big.status_code == 507 and "no space left" in big.json()["detail"]
+            job = client.post("/api/jobs", data={"avatar_id": avatar}, files={"audio": ("a.wav", _wav(3, tmp_path))})
+            assert job.status_code == 202, job.text
+            done = _wait(client, job.json()["job_id"])
+            assert done["status"] == "failed" and "no space left" in done["error"], done
+            workdir = client.app.state.facetalk.workdir
+            assert not [p for p in workdir.rglob("*") if p.is_file() and ".partial" in p.name]
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
