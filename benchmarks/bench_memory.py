@@ -51,10 +51,11 @@ def make_mp3(path: Path, *, minutes: float, bit_rate: int = 64_000) -> Path:
     return path
 
 
-def peak_rss_mb(pid: int) -> float:
+def status_mb(pid: int | str, field: str) -> float:
+    """A memory figure of /proc/PID/status (VmHWM: peak resident, VmRSS: resident now), in MB."""
     with open(f"/proc/{pid}/status") as status:
         for line in status:
-            if line.startswith("VmHWM:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -68,7 +69,7 @@ def cli_peak(audio: Path, out: Path, *, render_s: float) -> tuple[float, float, 
     peak = 0.0
     while proc.poll() is None:
         try:
-            peak = max(peak, peak_rss_mb(proc.pid))
+            peak = max(peak, status_mb(proc.pid, "VmHWM"))
         except OSError:
             break
         if render_s and time.monotonic() - start > render_s:
@@ -80,14 +81,6 @@ def cli_peak(audio: Path, out: Path, *, render_s: float) -> tuple[float, float, 
     return peak, time.monotonic() - start, "done" if proc.returncode == 0 else f"exit {proc.returncode}: {err}"
 
 
-def _current_rss_mb() -> float:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def server_refusal(mp3: Path) -> None:
     from fastapi.testclient import TestClient
 
@@ -96,10 +89,10 @@ def server_refusal(mp3: Path) -> None:
     with TestClient(create_app(ServerSettings()), base_url="http://127.0.0.1:8000") as client:
         avatar = client.post("/api/avatars/sample").json()["avatar_id"]
         data = mp3.read_bytes()
-        before = _current_rss_mb()
+        before = status_mb("self", "VmRSS")
         peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         response = client.post("/api/jobs", data={"avatar_id": avatar}, files={"audio": ("long.mp3", data)})
-        after = _current_rss_mb()
+        after = status_mb("self", "VmRSS")
         peak_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"server, {len(data) / 1e6:.1f} MB MP3 of {mp3.stem}: HTTP {response.status_code} "
           f"({response.json().get('detail', '')}); RSS {before:.0f} -> {after:.0f} MB (+{after - before:.0f} MB), "

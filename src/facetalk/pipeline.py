@@ -179,13 +179,13 @@ class Animator:
         own quality) muxed if given (the lips still follow the motion; cut or padded with silence
         to the motion's length: the video and its sound end together), else silence."""
         motions = list(motions)
-        sr = self.config.video.audio_sr
-        n_samples = int(round(len(motions) * sr / self.fps))
-        audio = np.zeros(0, np.float32) if audio is None else _mono_float(audio)[:n_samples]
-        audio = np.pad(audio, (0, n_samples - len(audio)))
-        if audio_file is not None:
+        if audio_file is not None:  # the file cuts or pads itself to the motion's length
             sound = FileAudio(audio_file, duration_s=len(motions) / self.fps)
         else:
+            sr = self.config.video.audio_sr
+            n_samples = int(round(len(motions) * sr / self.fps))
+            audio = np.zeros(0, np.float32) if audio is None else _mono_float(audio)[:n_samples]
+            audio = np.pad(audio, (0, n_samples - len(audio)))
             sound = ArrayAudio(audio, sr=sr) if audio.size else None
         frames = (self.frame(i, motion) for i, motion in enumerate(motions))
         return self._write(frames, path, sound=sound, seed=self.config.controls.seed, motion_path=motion_path,
