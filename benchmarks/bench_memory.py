@@ -7,7 +7,8 @@ For each length, a speech-like MP3 (espeak-ng speech repeated, 64 kb/s) is made 
 `facetalk render --size 512 --audio IT` runs as a subprocess whose peak RSS (VmHWM) is read from
 /proc. With --render-s S the render is stopped (SIGTERM) after S seconds of rendering (the peak of a
 streaming render is reached in its first seconds: the decode, the analysis, the first frames; a
-full 3 h render takes ~40 min here); 0 renders to the end. Then a server (in this process) is sent
+full 3 h render takes ~40 min here); 0 renders to the end, and the finished MP4 is probed (its frames
+counted, its durations, metadata tag and form: classic up to 10 min, fragmented past). Then a server (in this process) is sent
 a 3 h MP3 as a render job: it must refuse it (413) from the file's header, and its RSS before and
 after is printed (an 8 kb/s MP3, so that it passes the upload's byte limit).
 """
@@ -81,6 +82,17 @@ def cli_peak(audio: Path, out: Path, *, render_s: float) -> tuple[float, float, 
     return peak, time.monotonic() - start, "done" if proc.returncode == 0 else f"exit {proc.returncode}: {err}"
 
 
+def describe_output(path: Path, *, minutes: float) -> str:
+    """Is the finished MP4 whole: every frame, both tracks' lengths, the provenance tag, its form."""
+    from facetalk.io import probe_video
+
+    info = probe_video(path)
+    form = "fragmented" if info.metadata.get("major_brand") == "iso5" else "classic"
+    tagged = any("facetalk provenance id" in value for value in info.metadata.values())
+    return (f"{form} MP4, {info.n_frames} frames (expected {round(minutes * 60 * 25)}), video {info.duration_s:.2f} s, "
+            f"audio {info.audio_duration_s:.2f} s, provenance tag {'present' if tagged else 'MISSING'}")
+
+
 def server_refusal(mp3: Path) -> None:
     from fastapi.testclient import TestClient
 
@@ -115,6 +127,8 @@ def main() -> None:
         peaks.append(peak)
         print(f"CLI --size 512, {m:g} min of audio ({mp3.stat().st_size / 1e6:.1f} MB MP3): peak RSS {peak:.0f} MB "
               f"({seconds:.0f} s, {how})", flush=True)
+        if how == "done":
+            print(f"  output: {describe_output(out / f'render-{m:g}min.mp4', minutes=m)}", flush=True)
     print(f"spread of the peaks: {100 * (max(peaks) - min(peaks)) / min(peaks):.1f}% (target <= 10%)")
     # Under the 20 MiB upload limit, as the adversarial pass's 10.8 MB, 3 h MP3 was: the duration
     # limit (300 s) must refuse it, from the header.

@@ -1,3 +1,5 @@
+import shutil
+
 import av
 import numpy as np
 import pytest
@@ -253,6 +255,7 @@ def test_file_audio_errors(tmp_path):
 def test_file_audio_is_closed_with_the_writer(tmp_path):
     """The sound's file is closed when the video is written (or fails): a server or batch worker
     rendering many clips keeps no file open."""
+    import gc
     import os
 
     from facetalk.io.audio import FileAudio
@@ -261,6 +264,7 @@ def test_file_audio_is_closed_with_the_writer(tmp_path):
     _write_pcm_wav(source, 0.1 * np.ones((1, 16000)), 16000)
 
     def open_fds() -> int:
+        gc.collect()  # files that earlier tests left to the collector would close mid-count
         return len(os.listdir("/proc/self/fd"))
 
     before = open_fds()
@@ -270,3 +274,160 @@ def test_file_audio_is_closed_with_the_writer(tmp_path):
         with VideoWriter(tmp_path / "bad.mp4", fps=25, audio_source=FileAudio(source)) as writer:
             writer.write(np.zeros((5, 5, 2), np.uint8))
     assert open_fds() == before
+
+
+def _scene(i: int) -> np.ndarray:
+    """Frame i of a clip with a hard cut every 25 frames (x264 starts a keyframe, hence a fragment,
+    at each) and a white bar i % W px wide, so a frame shows which one it is."""
+    scene = i // 25
+    frame = np.full((H, W, 3), 255 * (scene % 2), np.uint8)  # black and white scenes, each striped in one channel
+    frame[..., scene % 3] = 128 + 100 * np.sin(np.arange(W) / (5 + 4 * scene))
+    frame[H // 2 - 8:H // 2 + 8, :i % W] = 255
+    return frame
+
+
+def _top_boxes(path) -> list[str]:
+    """The MP4's top-level box types in file order."""
+    import struct
+
+    data, kinds, pos = path.read_bytes(), [], 0
+    while pos + 8 <= len(data):
+        size, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        size = struct.unpack(">Q", data[pos + 8:pos + 16])[0] if size == 1 else size
+        kinds.append(kind.decode("latin-1"))
+        pos += max(size, 8)
+    return kinds
+
+
+def _write_scenes(path, *, fragmented: bool | None, n_frames: int = 100) -> None:
+    with VideoWriter(path, fps=25, audio=_tone(n_frames / 25), fragmented=fragmented,
+                     metadata={"title": "facetalk", "comment": "AI-generated; facetalk provenance id 5eed1234"}) as writer:
+        for i in range(n_frames):
+            writer.write(_scene(i))
+
+
+def test_fragmented_mp4_is_the_classic_one_in_fragments(tmp_path):
+    """A fragmented MP4 (long outputs: flat memory) holds the same frames, sound, durations and
+    metadata as the classic one, its header first and its video and audio starting together."""
+    classic, fragmented = tmp_path / "classic.mp4", tmp_path / "fragmented.mp4"
+    _write_scenes(classic, fragmented=False)
+    _write_scenes(fragmented, fragmented=True)
+    boxes = _top_boxes(fragmented)
+    assert boxes[:3] == ["ftyp", "moov", "moof"] and boxes.count("moof") >= 4 and boxes[-1] == "mfra"
+    assert "moof" not in _top_boxes(classic) and _top_boxes(classic).index("moov") < _top_boxes(classic).index("mdat")
+    a, b = probe_video(classic), probe_video(fragmented)
+    assert b.n_frames == a.n_frames == 100
+    assert b.duration_s == pytest.approx(4.0, abs=1e-6)
+    # its audio track's length counts the encoder's 1024 priming samples, which the edit list hides
+    assert 4.0 <= b.audio_duration_s <= 4.0 + 1024 / SR + 1e-6
+    assert b.metadata["title"] == "facetalk" and b.metadata["comment"] == a.metadata["comment"]
+    assert all(np.array_equal(x, y) for x, y in zip(read_frames(classic), read_frames(fragmented), strict=True))
+    np.testing.assert_array_equal(read_video_audio(fragmented, sr=SR), read_video_audio(classic, sr=SR))
+    with av.open(str(fragmented)) as container:
+        first_audio = next(container.decode(audio=0))
+    with av.open(str(fragmented)) as container:
+        first_video = next(container.decode(video=0))
+    assert first_video.time == 0.0 and first_audio.time == 0.0  # no lag from B-frames or AAC priming
+
+
+def test_fragmented_mp4_seeks(tmp_path):
+    path = tmp_path / "fragmented.mp4"
+    _write_scenes(path, fragmented=True)
+    with av.open(str(path)) as container:
+        video = container.streams.video[0]
+        container.seek(round(2.6 / video.time_base), stream=video)  # frame 65: its keyframe is frame 50
+        frames = list(container.decode(video))
+    assert 0.0 < frames[0].time <= 2.6 and len(frames) < 100
+    at = next(frame for frame in frames if frame.time >= 2.6 - 1e-6)
+    bar = at.to_ndarray(format="rgb24")[H // 2, :, 0] > 240
+    assert round(at.time * 25) == 65 and abs(int(bar.sum()) - 65) <= 1
+
+
+def test_fragmented_from_a_length(tmp_path):
+    """The classic form up to FRAGMENT_FROM_S of sound, fragmented past it or when the length is
+    not known before decoding; without sound, classic; an explicit choice wins."""
+    from facetalk.io.audio import FileAudio
+    from facetalk.io.video import FRAGMENT_FROM_S
+
+    def form(**kwargs) -> bool:
+        return VideoWriter(tmp_path / "x.mp4", fps=25, **kwargs).fragmented
+
+    sr = 8000
+    assert form(audio=np.zeros(round(FRAGMENT_FROM_S * sr), np.float32), sr=sr) is False
+    assert form(audio=np.zeros(round(FRAGMENT_FROM_S * sr) + sr, np.float32), sr=sr) is True
+    assert form() is False and form(fragmented=True) is True
+    assert form(audio=np.zeros(round(2 * FRAGMENT_FROM_S * sr), np.float32), sr=sr, fragmented=False) is False
+    wav = tmp_path / "voice.wav"
+    _write_pcm_wav(wav, 0.1 * np.ones((1, 16000)), 16000)
+    for duration_s, expected in ((None, False), (FRAGMENT_FROM_S + 1, True)):
+        source = FileAudio(wav, duration_s=duration_s)
+        assert form(audio_source=source) is expected
+        source.close()
+
+
+def test_verify_reads_a_fragmented_mp4(tmp_path, portrait):
+    """`facetalk verify` finds the watermark and the metadata tag in a fragmented MP4 as in a classic one."""
+    from facetalk.provenance import Payload, Watermarker, metadata_tags, verify_file
+
+    payload = Payload(version="0.1", id=0x5EED1234)
+    mark = Watermarker(payload)
+    photo = portrait[:256, :256]
+    results = []
+    for fragmented in (False, True):
+        path = tmp_path / f"marked-{fragmented}.mp4"
+        with VideoWriter(path, fps=25, audio=_tone(2.0), fragmented=fragmented,
+                         metadata=metadata_tags(payload, seed=3)) as writer:
+            for i in range(50):
+                writer.write(mark(np.roll(photo, i, axis=1)))
+        results.append(verify_file(path))
+    assert results[1] == results[0]
+    assert results[1].watermark and results[1].payload == payload and results[1].tag_id == payload.id
+
+
+BROWSER_PLAY_AND_SEEK = """
+const [src, seekTo, done] = arguments;
+const video = document.createElement('video');
+video.muted = true;
+video.onerror = () => done({error: video.error && video.error.code});
+video.onloadedmetadata = () => { video.currentTime = seekTo; };
+video.onseeked = () => setTimeout(() => {
+  const canvas = document.createElement('canvas');
+  [canvas.width, canvas.height] = [video.videoWidth, video.videoHeight];
+  const context = canvas.getContext('2d');
+  context.drawImage(video, 0, 0);
+  const row = context.getImageData(0, canvas.height / 2, canvas.width, 1).data;
+  let bar = 0;
+  for (let x = 0; x < canvas.width; x++) bar += row[4 * x + 1] > 240 && row[4 * x + 2] > 240;
+  done({duration: video.duration, time: video.currentTime, bar});
+}, 200);
+video.src = src;
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (shutil.which("chromium") and shutil.which("chromedriver")),
+                    reason="needs Debian's chromium and chromium-driver (scripts/install_system_deps.sh)")
+def test_browser_plays_and_seeks_a_fragmented_mp4(tmp_path):
+    """Headless Chromium reads the fragmented form's duration and shows the right frame after a seek."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    path = tmp_path / "fragmented.mp4"
+    _write_scenes(path, fragmented=True)
+    (tmp_path / "page.html").write_text("<!doctype html><title>play</title>")
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--allow-file-access-from-files", f"--user-data-dir={tmp_path / 'profile'}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    try:
+        driver.set_script_timeout(20)
+        driver.get((tmp_path / "page.html").as_uri())
+        shown = [driver.execute_async_script(BROWSER_PLAY_AND_SEEK, path.as_uri(), t_s) for t_s in (2.6, 1.0)]
+    finally:
+        driver.quit()
+    for seen, frame in zip(shown, (65, 25), strict=True):
+        assert "error" not in seen, seen
+        assert 4.0 <= seen["duration"] <= 4.0 + 1024 / SR + 1e-3  # the audio track's, priming included
+        assert abs(seen["bar"] - frame) <= 1  # the frame at the seek, not its fragment's first

@@ -11,11 +11,15 @@ import tempfile
 import wave
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from facetalk.errors import InputError
 from facetalk.io._files import decode_error, open_media
+
+if TYPE_CHECKING:
+    import av.container
 
 
 class AudioTooLong(InputError):
@@ -35,10 +39,14 @@ def audio_duration_s(path: str | os.PathLike[str]) -> float | None:
     with container:
         if not container.streams.audio:
             raise InputError(f"cannot read audio '{path}': the file has no audio stream")
-        stream = container.streams.audio[0]
-        if stream.duration is not None and stream.time_base is not None:
-            return float(stream.duration * stream.time_base)
-        return container.duration / 1e6 if container.duration else None  # microseconds
+        return _declared_s(container)
+
+
+def _declared_s(container: av.container.InputContainer) -> float | None:
+    stream = container.streams.audio[0]
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    return container.duration / 1e6 if container.duration else None  # microseconds
 
 
 def stream_audio(path: str | os.PathLike[str], *, sr: int = 16000, chunk_s: float = 0.5,
@@ -116,6 +124,7 @@ class ArrayAudio:
         self.samples = np.asarray(samples, dtype=np.float32).reshape(-1)
         self.sr = sr
         self.channels = 1
+        self.duration_s: float | None = len(self.samples) / sr  # known before reading, as FileAudio's
         self._pos = 0
 
     def read(self, n: int) -> np.ndarray:
@@ -134,6 +143,8 @@ class FileAudio:
     anything more becomes stereo). Memory stays flat whatever the length.
 
     `duration_s` cuts it there or pads it with silence to it. read(n) gives (channels, m) float32.
+    Its attribute `duration_s` is the length known before reading: the one given, else the header's
+    (None if the header does not say).
     """
 
     def __init__(self, path: str | os.PathLike[str], *, duration_s: float | None = None):
@@ -159,6 +170,7 @@ class FileAudio:
         self._buffered = 0
         self._ended = False
         self._left = None if duration_s is None else int(round(duration_s * self.sr))
+        self.duration_s = duration_s if duration_s is not None else _declared_s(self._container)
 
     def read(self, n: int) -> np.ndarray:
         """The next up to `n` samples, (channels, m); m < n only at the end."""

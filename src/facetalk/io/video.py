@@ -24,9 +24,21 @@ if TYPE_CHECKING:
 # AAC encodes 1024-sample frames; feeding whole frames avoids needless buffering in PyAV.
 _AUDIO_CHUNK = 1024
 
+# A classic MP4's muxer keeps every sample's index entry in memory until it writes the index at
+# the end (about 0.25 MB per minute at 25 fps with AAC). A fragmented MP4 writes each fragment's
+# index with its data, so memory stays flat. Classic is kept up to this length: every player and
+# editor reads it and its header states the duration, and its index stays under ~3 MB.
+FRAGMENT_FROM_S = 600.0
+_CLASSIC_FLAGS = "+faststart"  # the index moved to the front: playback starts before the download ends
+# A fragment per keyframe (x264's GOP: 10 s at most, buffered by the muxer). delay_moov writes the
+# header with the first fragment, once the encoders' delays are known, so its edit lists start the
+# video and the audio (its AAC priming hidden) as in the classic file: with empty_moov the video
+# would start 2 frames late and the priming would play. The header still comes first.
+_FRAGMENTED_FLAGS = "frag_keyframe+delay_moov+default_base_moof"
+
 
 class VideoWriter:
-    """Encode frames one at a time to H.264/yuv420p (+ AAC) in an MP4 with +faststart.
+    """Encode frames one at a time to H.264/yuv420p (+ AAC) in an MP4, its index at the front.
 
     Use as a context manager. The frame size comes from the first frame (even width and height).
     The file appears at `path` only when the block exits cleanly after at least one frame; until
@@ -36,6 +48,9 @@ class VideoWriter:
     advances. It is interleaved with the video as frames arrive, starting with frame 0; samples
     beyond the last frame are still written at close. No audio, or empty audio, gives no audio track. `metadata` goes into the
     container (title, comment, ...), except "encoder": libavformat always overwrites that one.
+    `fragmented` (None: decided from the sound's length known up front) writes a fragmented MP4,
+    whose memory does not grow with length, when the sound lasts more than FRAGMENT_FROM_S or its
+    length is not known before decoding; else a classic one. Without sound: classic.
     """
 
     def __init__(
@@ -48,6 +63,7 @@ class VideoWriter:
         audio_source: ArrayAudio | FileAudio | None = None,
         crf: int = 20,
         metadata: dict[str, str] | None = None,
+        fragmented: bool | None = None,
     ) -> None:
         if fps <= 0 or sr <= 0:
             raise ValueError(f"fps and sr must be positive, got fps={fps}, sr={sr}")
@@ -63,6 +79,10 @@ class VideoWriter:
         # The MP4 muxer drops an audio track without samples anyway; leave it out explicitly.
         self._audio = audio_source
         self.sr = audio_source.sr if audio_source is not None else sr
+        if fragmented is None:
+            fragmented = audio_source is not None and (audio_source.duration_s is None
+                                                       or audio_source.duration_s > FRAGMENT_FROM_S)
+        self.fragmented = fragmented
         self._n_audio_written = 0  # samples
         self._tmp = partial_path(self.path.with_suffix(".mp4"))
         self._container: av.container.OutputContainer | None = None
@@ -114,7 +134,8 @@ class VideoWriter:
         if width % 2 or height % 2:
             raise ValueError(f"frame width and height must be even for yuv420p, got {width}x{height}")
         self._container = av.open(
-            str(self._tmp), mode="w", format="mp4", container_options={"movflags": "+faststart"}
+            str(self._tmp), mode="w", format="mp4",
+            container_options={"movflags": _FRAGMENTED_FLAGS if self.fragmented else _CLASSIC_FLAGS},
         )
         self._container.metadata.update(self.metadata)
         self._video = self._container.add_stream(
