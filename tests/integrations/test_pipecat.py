@@ -1,8 +1,13 @@
 """FacetalkVideoService inside a real Pipecat pipeline: a source pushes espeak-ng speech as a TTS
-service does (24 kHz, 20 ms frames, faster than real time), a sink collects what comes out."""
+service does (20 ms frames, faster than real time), a sink collects what comes out. Where what the
+viewer sees matters, the pipeline ends in a real Pipecat output transport (BaseOutputTransport)
+whose only fake part is the device: a sound card that takes 40 ms to play 40 ms of audio, and a
+screen that records what it is given."""
 
 import asyncio
+import threading
 import time
+from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
@@ -10,10 +15,14 @@ import pytest
 pytest.importorskip("pipecat", reason="Pipecat is not installed (pip install 'facetalk[pipecat]'; make test does)")
 
 from pipecat.frames.frames import (  # noqa: E402
+    CancelFrame,
     EndFrame,
+    ErrorFrame,
     Frame,
     InterruptionFrame,
+    OutputAudioRawFrame,
     OutputImageRawFrame,
+    StartFrame,
     TTSAudioRawFrame,
     TTSStartedFrame,
     TTSStoppedFrame,
@@ -21,13 +30,15 @@ from pipecat.frames.frames import (  # noqa: E402
 from pipecat.pipeline.pipeline import Pipeline  # noqa: E402
 from pipecat.pipeline.worker import PipelineParams, PipelineWorker  # noqa: E402
 from pipecat.processors.frame_processor import FrameDirection, FrameProcessor  # noqa: E402
+from pipecat.transports.base_output import BaseOutputTransport  # noqa: E402
+from pipecat.transports.base_transport import TransportParams  # noqa: E402
 from pipecat.workers.runner import WorkerRunner  # noqa: E402
 
 from facetalk.config import Controls  # noqa: E402
-from facetalk.integrations.pipecat import FacetalkVideoService  # noqa: E402
+from facetalk.integrations.pipecat import BUFFER_S, MOTION_KEY, FacetalkVideoService  # noqa: E402
 from facetalk.pipeline import Animator  # noqa: E402
 
-TTS_RATE = 24000
+OUT_RATE = 24000
 FPS = 25
 NS = 1e9
 IDLE_LEAD_S = 1.0      # idle before the speech
@@ -35,18 +46,28 @@ IDLE_TAIL_S = 1.5      # and after it has played
 
 
 class Source(FrameProcessor):
-    """Pushes what `speak` is given downstream, as a TTS service would."""
+    """Pushes what `speak` is given downstream, as a TTS service would; keeps what comes upstream."""
+
+    def __init__(self):
+        super().__init__()
+        self.upstream: list[Frame] = []
 
     async def process_frame(self, frame: Frame, direction: FrameDirection):
         await super().process_frame(frame, direction)
+        if direction == FrameDirection.UPSTREAM:
+            self.upstream.append(frame)
         await self.push_frame(frame, direction)
 
-    async def speak(self, pcm: np.ndarray) -> None:
+    async def speak(self, pcm: np.ndarray, *, rate: int = OUT_RATE, interruptible: bool = True) -> None:
+        """`pcm`: int16, (n,) mono or (n, 2) stereo."""
         await self.push_frame(TTSStartedFrame())
-        step = TTS_RATE // 50
+        step = rate // 50
         for i in range(0, len(pcm), step):
-            await self.push_frame(TTSAudioRawFrame(audio=pcm[i:i + step].tobytes(), sample_rate=TTS_RATE,
-                                                   num_channels=1))
+            piece = pcm[i:i + step]
+            frame = TTSAudioRawFrame(audio=piece.tobytes(), sample_rate=rate, num_channels=piece.ndim,
+                                     context_id="reply-1")
+            frame.interruptible = interruptible
+            await self.push_frame(frame)
         await self.push_frame(TTSStoppedFrame())
 
 
@@ -56,12 +77,64 @@ class Sink(FrameProcessor):
     def __init__(self):
         super().__init__()
         self.got: list[tuple[float, Frame]] = []
+        self.first_image = asyncio.Event()
 
     async def process_frame(self, frame: Frame, direction: FrameDirection):
         await super().process_frame(frame, direction)
         if direction == FrameDirection.DOWNSTREAM:
             self.got.append((time.monotonic(), frame))
+            if isinstance(frame, OutputImageRawFrame):
+                self.first_image.set()
         await self.push_frame(frame, direction)
+
+
+class SoundCard(BaseOutputTransport):
+    """Pipecat's own output transport (queues, sync_with_audio, interruption handling) on a
+    device that plays audio in real time and records the images drawn, with their times."""
+
+    def __init__(self, *, size: tuple[int, int]):
+        super().__init__(TransportParams(audio_out_enabled=True, video_out_enabled=True, video_out_is_live=False,
+                                         video_out_width=size[0], video_out_height=size[1],
+                                         video_out_framerate=FPS))
+        self.played: list[tuple[float, bytes]] = []            # (write time, PCM)
+        self.drawn: list[tuple[float, OutputImageRawFrame]] = []
+        self.received: list[OutputImageRawFrame] = []          # every image given to the transport
+        self.interrupted_at: float | None = None
+        self._deadline = 0.0
+
+    async def start(self, frame: StartFrame):
+        await super().start(frame)
+        await self.set_transport_ready(frame)
+
+    async def process_frame(self, frame: Frame, direction: FrameDirection):
+        if isinstance(frame, InterruptionFrame):
+            self.interrupted_at = time.monotonic()
+        elif isinstance(frame, OutputImageRawFrame):
+            self.received.append(frame)
+        await super().process_frame(frame, direction)
+
+    async def write_audio_frame(self, frame: OutputAudioRawFrame) -> bool:
+        now = time.monotonic()
+        self.played.append((now, frame.audio))
+        self._deadline = max(self._deadline, now) + len(frame.audio) / 2 / frame.sample_rate
+        await asyncio.sleep(self._deadline - now)  # a sound card takes as long to play as the audio lasts
+        return True
+
+    async def write_video_frame(self, frame: OutputImageRawFrame) -> bool:
+        self.drawn.append((time.monotonic(), frame))
+        return True
+
+
+@dataclass
+class Run:
+    got: list[tuple[float, Frame]]
+    service: FacetalkVideoService
+    source: Source
+    errors: list[ErrorFrame] = field(default_factory=list)  # as on_pipeline_error saw them
+
+    @property
+    def frames(self) -> list[Frame]:
+        return [f for _, f in self.got]
 
 
 @pytest.fixture(scope="module")
@@ -69,36 +142,51 @@ def animator(portrait):
     return Animator(portrait, source="astronaut.jpg")
 
 
-@pytest.fixture(scope="module")
-def tts_speech() -> np.ndarray:
+def _speech(text: str, *, sr: int = OUT_RATE) -> np.ndarray:
     from facetalk.io import synthesize_speech
 
-    speech = synthesize_speech("Hello! I am an astronaut, and this photo can talk.", lang="en", sr=TTS_RATE)
+    speech = synthesize_speech(text, lang="en", sr=sr)
     return np.round(np.clip(speech, -1, 1) * 32767).astype(np.int16)
 
 
-def _run(animator, scenario) -> tuple[list[tuple[float, Frame]], FacetalkVideoService]:
-    """Runs source -> service -> sink until `scenario(source, worker)` has queued an EndFrame."""
+@pytest.fixture(scope="module")
+def tts_speech() -> np.ndarray:
+    return _speech("Hello! I am an astronaut, and this photo can talk.")
+
+
+def _run(scenario, *, service: FacetalkVideoService, transport: FrameProcessor | None = None) -> Run:
+    """Runs source -> service [-> transport] -> sink until `scenario(source, worker, sink)` has queued
+    an EndFrame or CancelFrame."""
     source, sink = Source(), Sink()
-    service = FacetalkVideoService(animator=animator, controls=Controls(seed=3))
-    worker = PipelineWorker(Pipeline([source, service, sink]), params=PipelineParams(audio_out_sample_rate=TTS_RATE))
+    worker = PipelineWorker(Pipeline([source, service, *([transport] if transport else []), sink]),
+                            params=PipelineParams(audio_out_sample_rate=OUT_RATE))
+    run = Run(got=sink.got, service=service, source=source)
+
+    @worker.event_handler("on_pipeline_error")
+    async def on_error(_worker, frame):
+        run.errors.append(frame)
 
     async def main():
         runner = WorkerRunner(handle_sigint=False)
         await runner.add_workers(worker)
-        play = asyncio.ensure_future(scenario(source, worker))
+        play = asyncio.ensure_future(scenario(source, worker, sink))
         await asyncio.wait_for(runner.run(), timeout=120)
         await play
+        # Nothing of the service outlives the pipeline: no task, no render thread.
+        assert service._pump_task is None
+        assert not [t for t in asyncio.all_tasks() if "facetalk" in t.get_name()]
 
     asyncio.run(main())
-    return sink.got, service
+    assert not [t for t in threading.enumerate() if t.name.startswith("facetalk-pipecat")]
+    return run
 
 
-def _speak_then_end(pcm):
-    async def scenario(source, worker):
+def _speak_then_end(pcm, *, rate: int = OUT_RATE):
+    async def scenario(source, worker, sink):
+        await sink.first_image.wait()
         await asyncio.sleep(IDLE_LEAD_S)
-        await source.speak(pcm)
-        await asyncio.sleep(len(pcm) / TTS_RATE + IDLE_TAIL_S)
+        await source.speak(pcm, rate=rate)
+        await asyncio.sleep(len(pcm) / rate + IDLE_TAIL_S)
         await worker.queue_frame(EndFrame())
     return scenario
 
@@ -115,45 +203,40 @@ def _lip_gaps(frames) -> np.ndarray:
     return np.array(gaps)
 
 
+def _service(animator, **kwargs) -> FacetalkVideoService:
+    return FacetalkVideoService(animator=animator, controls=Controls(seed=3), **kwargs)
+
+
 @pytest.mark.slow
 def test_speech_in_a_pipeline_gives_frames_and_audio_in_sync(animator, tts_speech):
     from facetalk.provenance import detect
 
-    got, service = _run(animator, _speak_then_end(tts_speech))
-    frames = [f for _, f in got]
+    run = _run(_speak_then_end(tts_speech), service=_service(animator))
+    frames, got = run.frames, run.got
     images = [f for f in frames if isinstance(f, OutputImageRawFrame)]
     audio = [f for f in frames if isinstance(f, TTSAudioRawFrame)]
     assert isinstance(frames[-1], EndFrame), "EndFrame must come last, after every frame"
-    assert service._pump_task is None
+    assert not run.errors
 
     # 25 fps, no frame missing: frame i shows the instant i / 25, through the idle lead, the
-    # speech and the idle tail.
+    # speech and the idle tail; each carries the motion it shows.
     pts_s = np.array([f.pts for f in images]) / NS
     assert np.allclose(pts_s, np.arange(len(images)) / FPS, atol=1e-6)
+    assert np.allclose([f.metadata[MOTION_KEY].t_s for f in images], pts_s, atol=1e-6)
     wall_s = got[-1][0] - got[0][0]
     assert len(images) >= 0.8 * wall_s * FPS, (len(images), wall_s)
     assert all(f.size == (animator.size[0], animator.size[1]) and f.format == "RGB" and f.sync_with_audio
                for f in images)
 
-    # The audio comes out whole, mono at the pipeline's rate, and each piece right after the
-    # frame that animates it: sync within one frame (+-40 ms), never ahead of its frame.
-    out = np.concatenate([np.frombuffer(f.audio, np.int16) for f in audio]).astype(float)
-    assert all(f.sample_rate == TTS_RATE and f.num_channels == 1 for f in audio)
-    assert np.all(np.diff([f.pts for f in audio]) == [len(f.audio) // 2 * NS / TTS_RATE for f in audio[:-1]])
-    # The first piece starts with its frame: the speech begins within it, after the pause before.
-    lead = _best_lag(out, tts_speech.astype(float))
-    assert 0 <= lead < TTS_RATE // FPS and abs(len(out) - lead - len(tts_speech)) <= TTS_RATE // FPS
-    n = min(len(out) - lead, len(tts_speech))
-    assert np.corrcoef(out[lead:lead + n], tts_speech[:n].astype(float))[0, 1] > 0.99
-    last_image_s = None
-    for frame in frames:
-        if isinstance(frame, OutputImageRawFrame):
-            last_image_s = frame.pts / NS
-        elif isinstance(frame, TTSAudioRawFrame):
-            assert last_image_s is not None and 0 <= frame.pts / NS - last_image_s < 0.040 + 1e-6
-    speech_start_s = audio[0].pts / NS + lead / TTS_RATE
+    speech_start_s = _check_audio(audio, frames, tts_speech, rate=OUT_RATE)
+    assert all(f.context_id == "reply-1" for f in audio)
     # The speech is placed after the idle lead, a look-ahead behind the wall clock at most.
-    assert IDLE_LEAD_S - 0.1 <= speech_start_s <= IDLE_LEAD_S + service._timeline.lookahead_s + 0.5
+    assert IDLE_LEAD_S - 0.1 <= speech_start_s <= IDLE_LEAD_S + run.service._timeline.lookahead_s + 0.5
+    # Paced: the speech leaves about BUFFER_S ahead of the wall clock, not as fast as the TTS sends it.
+    arrival = {id(f): t for t, f in got}
+    t0 = arrival[id(images[0])]
+    ahead_s = [f.pts / NS - (arrival[id(f)] - t0) for f in audio]
+    assert max(ahead_s) <= BUFFER_S + 0.15, max(ahead_s)
     # The TTSStoppedFrame keeps its place: after the last of the speech.
     stopped = next(i for i, f in enumerate(frames) if isinstance(f, TTSStoppedFrame))
     assert stopped > frames.index(audio[-1])
@@ -169,12 +252,43 @@ def test_speech_in_a_pipeline_gives_frames_and_audio_in_sync(animator, tts_speec
     assert detect(np.array(pixels[::5])).watermark, "the frames do not carry the watermark"
 
 
-def _best_lag(values: np.ndarray, reference: np.ndarray) -> int:
-    """Where `reference` sits in `values`, in samples (by cross-correlation)."""
-    n = 1 << int(np.ceil(np.log2(len(values) + len(reference))))
-    corr = np.fft.irfft(np.fft.rfft(values, n) * np.conj(np.fft.rfft(reference, n)), n)
-    lag = int(np.argmax(corr))
-    return lag - n if lag > n // 2 else lag
+def _check_audio(audio: list[TTSAudioRawFrame], frames: list[Frame], speech: np.ndarray, *, rate: int) -> float:
+    """The audio comes out whole, mono at the pipeline's rate, and each piece right after the frame
+    that animates it: sync within one frame (+-40 ms), never ahead of its frame. `speech`: what the
+    TTS sent, mono at the output rate. Returns where the speech starts on the frames' timeline."""
+    out = np.concatenate([np.frombuffer(f.audio, np.int16) for f in audio]).astype(float)
+    assert all(f.sample_rate == OUT_RATE and f.num_channels == 1 for f in audio)
+    assert np.all(np.diff([f.pts for f in audio]) == [len(f.audio) // 2 * NS / OUT_RATE for f in audio[:-1]])
+    # The first piece starts with its frame: the speech begins within it, after the pause before.
+    lead = _best_lag(out, speech.astype(float))
+    assert 0 <= lead < OUT_RATE // FPS and abs(len(out) - lead - len(speech)) <= OUT_RATE // FPS
+    n = min(len(out) - lead, len(speech))
+    assert np.corrcoef(out[lead:lead + n], speech[:n].astype(float))[0, 1] > 0.99
+    last_image_s = None
+    for frame in frames:
+        if isinstance(frame, OutputImageRawFrame):
+            last_image_s = frame.pts / NS
+        elif isinstance(frame, TTSAudioRawFrame):
+            assert last_image_s is not None and 0 <= frame.pts / NS - last_image_s < 0.040 + 1e-6
+    return audio[0].pts / NS + lead / OUT_RATE
+
+
+@pytest.mark.slow
+def test_tts_audio_at_another_rate_in_stereo_is_resampled_to_the_pipelines(animator):
+    """A TTS at 22.05 kHz stereo: the audio comes out mono at the pipeline's 24 kHz, whole and in sync."""
+    import av
+
+    mono = _speech("Testing, one two three.", sr=22050)
+    stereo = np.stack([mono, mono // 2], axis=1)  # the channels differ: both must be mixed, not one taken
+    run = _run(_speak_then_end(stereo, rate=22050), service=_service(animator))
+    audio = [f for f in run.frames if isinstance(f, TTSAudioRawFrame)]
+    # What the TTS said, as an independent resampler puts it at 24 kHz mono.
+    resampler = av.AudioResampler(format="s16", layout="mono", rate=OUT_RATE)
+    frame = av.AudioFrame.from_ndarray(stereo.reshape(1, -1), format="s16", layout="stereo")
+    frame.sample_rate = 22050
+    expected = np.concatenate([f.to_ndarray().reshape(-1) for f in resampler.resample(frame) + resampler.resample(None)])
+    _check_audio(audio, run.frames, expected, rate=OUT_RATE)
+    assert not run.errors
 
 
 def _voiced_at(audio: list[TTSAudioRawFrame], t_s: float) -> bool:
@@ -186,28 +300,9 @@ def _voiced_at(audio: list[TTSAudioRawFrame], t_s: float) -> bool:
     return False
 
 
-@pytest.mark.slow
-def test_an_interruption_drops_the_rest_of_the_speech_and_the_face_idles_on(animator, tts_speech):
-    long_speech = np.concatenate([tts_speech] * 3)
-
-    async def scenario(source, worker):
-        await asyncio.sleep(0.3)
-        await source.speak(long_speech)
-        await asyncio.sleep(0.5)
-        await worker.queue_frame(InterruptionFrame())
-        await asyncio.sleep(1.5)
-        await worker.queue_frame(EndFrame())
-
-    got, _ = _run(animator, scenario)
-    frames = [f for _, f in got]
-    cut = next(i for i, f in enumerate(frames) if isinstance(f, InterruptionFrame))
-    after = frames[cut + 1:]
-    assert not any(isinstance(f, TTSAudioRawFrame) for f in after), "speech went on after the interruption"
-    sent = sum(len(f.audio) // 2 for f in frames[:cut] if isinstance(f, TTSAudioRawFrame))
-    assert sent < len(long_speech) / 2
-    # The face idles on: frames keep coming, indices and times continue without a jump back.
-    images_after = [f for f in after if isinstance(f, OutputImageRawFrame)]
-    assert len(images_after) >= 20
-    pts = np.array([f.pts for f in frames if isinstance(f, OutputImageRawFrame)]) / NS
-    assert np.allclose(np.diff(pts), 1 / FPS, atol=1e-6)
-    assert isinstance(frames[-1], EndFrame)
+def _best_lag(values: np.ndarray, reference: np.ndarray) -> int:
+    """Where `reference` sits in `values`, in samples (by cross-correlation)."""
+    n = 1 << int(np.ceil(np.log2(len(values) + len(reference))))
+    corr = np.fft.irfft(np.fft.rfft(values, n) * np.conj(np.fft.rfft(reference, n)), n)
+    lag = int(np.argmax(corr))
+    return lag - n if lag > n // 2 else lag
