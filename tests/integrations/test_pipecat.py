@@ -100,6 +100,7 @@ class SoundCard(BaseOutputTransport):
         self.drawn: list[tuple[float, OutputImageRawFrame]] = []
         self.received: list[OutputImageRawFrame] = []          # every image given to the transport
         self.interrupted_at: float | None = None
+        self.received_at_cut = 0                                # images received before the interruption
         self._deadline = 0.0
 
     async def start(self, frame: StartFrame):
@@ -108,7 +109,7 @@ class SoundCard(BaseOutputTransport):
 
     async def process_frame(self, frame: Frame, direction: FrameDirection):
         if isinstance(frame, InterruptionFrame):
-            self.interrupted_at = time.monotonic()
+            self.interrupted_at, self.received_at_cut = time.monotonic(), len(self.received)
         elif isinstance(frame, OutputImageRawFrame):
             self.received.append(frame)
         await super().process_frame(frame, direction)
@@ -306,3 +307,157 @@ def _best_lag(values: np.ndarray, reference: np.ndarray) -> int:
     corr = np.fft.irfft(np.fft.rfft(values, n) * np.conj(np.fft.rfft(reference, n)), n)
     lag = int(np.argmax(corr))
     return lag - n if lag > n // 2 else lag
+
+
+def _pose(frame: OutputImageRawFrame) -> np.ndarray:
+    motion = frame.metadata[MOTION_KEY]
+    return np.array([motion.yaw_deg, motion.pitch_deg, motion.roll_deg])
+
+
+@pytest.mark.slow
+def test_an_interruption_drops_the_speech_and_the_face_goes_on_from_where_it_was(animator, tts_speech):
+    long_speech = np.concatenate([tts_speech] * 3)
+    card = SoundCard(size=animator.size)
+
+    async def scenario(source, worker, sink):
+        await sink.first_image.wait()
+        await asyncio.sleep(IDLE_LEAD_S)
+        await source.speak(long_speech)
+        await asyncio.sleep(2.5)
+        await worker.queue_frame(InterruptionFrame())
+        await asyncio.sleep(2.0)
+        await worker.queue_frame(EndFrame())
+
+    run = _run(scenario, service=_service(animator), transport=card)
+    assert not run.errors and card.interrupted_at is not None
+    cut = card.interrupted_at
+
+    # Heard: the speech until the interruption, nothing of it after (a 40 ms chunk may be on its way).
+    def loud(pcm: bytes) -> bool:
+        return np.sqrt(np.mean(np.frombuffer(pcm, np.int16).astype(float) ** 2)) > 0.02 * 32768
+    heard_s = sum(len(pcm) / 2 / OUT_RATE for t, pcm in card.played if t < cut)
+    assert heard_s >= 1.5, heard_s
+    assert not [t for t, pcm in card.played if t > cut + 0.05 and loud(pcm)], "speech went on after the interruption"
+
+    # One stream throughout: every image given to the transport continues the motion of the one
+    # before (time, and a head pose that moves no more at the interruption than it does elsewhere).
+    images = card.received
+    motion_t = np.array([f.metadata[MOTION_KEY].t_s for f in images])
+    assert np.allclose(np.diff(motion_t), 1 / FPS, atol=1e-6), "the motion restarted"
+    step = np.abs(np.diff([_pose(f) for f in images], axis=0)).max(axis=1)
+    first_after = card.received_at_cut
+    near = slice(max(0, first_after - 3), first_after + 3)
+    assert step[near].max() <= 1.5 * np.delete(step, np.r_[near]).max() + 1e-3, (step[near], step.max())
+
+    # Seen: the screen goes on from the last frame shown before the interruption, skipping no more
+    # than what the transport had queued (about BUFFER_S), never back.
+    drawn_pts = [(t, f.pts / NS) for t, f in card.drawn]
+    before = max(p for t, p in drawn_pts if t < cut)
+    after = min(p for t, p in drawn_pts if t > cut + 0.1 and p > before)
+    assert after - before <= BUFFER_S + 0.2, (before, after)
+    # The mouth closes quickly: as at rest before the speech within 0.3 s.
+    rest = max(f.metadata[MOTION_KEY].jaw_open for f in images[:FPS // 2])
+    closing = [f.metadata[MOTION_KEY].jaw_open for f in images[first_after:] if f.pts / NS > images[first_after].pts / NS + 0.3]
+    assert len(closing) >= 20 and max(closing) <= rest + 0.05, (max(closing), rest)
+    assert isinstance(run.frames[-1], EndFrame)
+
+
+
+def _failing(animator, monkeypatch, *, when) -> None:
+    """Makes the Animator's frame rendering raise for the frame indices `when` accepts: a fault
+    injected where the renderer would fail (an exhausted GPU or ONNX runtime, say)."""
+    real = animator.frame
+
+    def frame(index, motion, **kwargs):
+        if when(index):
+            raise RuntimeError(f"injected render failure at frame {index}")
+        return real(index, motion, **kwargs)
+
+    monkeypatch.setattr(animator, "frame", frame)
+
+
+def _speak_during_idle_then_end(pcm):
+    async def scenario(source, worker, sink):
+        await asyncio.sleep(1.5)
+        await source.speak(pcm)
+        await asyncio.sleep(len(pcm) / OUT_RATE + 1.0)
+        await worker.queue_frame(EndFrame())
+    return scenario
+
+
+@pytest.mark.slow
+def test_a_failed_render_is_an_error_frame_upstream_and_the_face_goes_on(animator, tts_speech, monkeypatch):
+    _failing(animator, monkeypatch, when=lambda index: index == 30)
+    run = _run(_speak_then_end(tts_speech[:OUT_RATE]), service=_service(animator))
+    assert len(run.errors) == 1 and run.errors[0].processor is run.service
+    assert "injected render failure at frame 30" in run.errors[0].error
+    upstream = [f for f in run.source.upstream if isinstance(f, ErrorFrame)]
+    assert len(upstream) == 1 and upstream[0] is run.errors[0], "the ErrorFrame must travel upstream"
+    assert run.service.is_usable, "one failure is not the end of the service"
+    images = [f for f in run.frames if isinstance(f, OutputImageRawFrame)]
+    indices = [round(f.pts / NS * FPS) for f in images]
+    assert 30 not in indices and max(indices) >= 30 + 2 * FPS  # the frame is lost, the face goes on
+    assert [f for f in run.frames if isinstance(f, TTSAudioRawFrame)]
+    assert isinstance(run.frames[-1], EndFrame)
+
+
+@pytest.mark.slow
+def test_a_renderer_that_keeps_failing_gives_up_and_the_bot_still_speaks(animator, tts_speech, monkeypatch):
+    from facetalk.integrations.pipecat import MAX_FAILURES
+
+    _failing(animator, monkeypatch, when=lambda index: index >= 10)
+    speech = tts_speech[:OUT_RATE]
+    run = _run(_speak_during_idle_then_end(speech), service=_service(animator))
+    assert len(run.errors) == MAX_FAILURES and all(e.processor is run.service for e in run.errors)
+    assert not run.service.is_usable, "the last error must say the service can no longer do its job"
+    # From then on every frame passes through: the TTS audio reaches the end as it was sent.
+    audio = [f for f in run.frames if isinstance(f, TTSAudioRawFrame) and f.sample_rate == OUT_RATE]
+    assert np.array_equal(np.concatenate([np.frombuffer(f.audio, np.int16) for f in audio]), speech)
+    assert all(f.pts / NS < 0.5 for f in run.frames if isinstance(f, OutputImageRawFrame))
+    assert isinstance(run.frames[-1], EndFrame)
+
+
+@pytest.mark.slow
+def test_a_photo_without_a_face_is_an_error_frame_at_start(tts_speech):
+    service = FacetalkVideoService(photo=np.full((256, 256, 3), 128, np.uint8))
+    run = _run(_speak_during_idle_then_end(tts_speech[:OUT_RATE // 2]), service=service)
+    assert len(run.errors) == 1 and "no face found" in run.errors[0].error and not service.is_usable
+    assert not [f for f in run.frames if isinstance(f, OutputImageRawFrame)]
+    assert len([f for f in run.frames if isinstance(f, TTSAudioRawFrame)]) == OUT_RATE // 2 // (OUT_RATE // 50)
+    assert isinstance(run.frames[-1], EndFrame)
+
+
+@pytest.mark.slow
+def test_a_cancel_frame_stops_at_once_in_mid_speech(animator, tts_speech):
+    cancelled_at = []
+
+    async def scenario(source, worker, sink):
+        await sink.first_image.wait()
+        await source.speak(np.concatenate([tts_speech] * 3))
+        await asyncio.sleep(1.0)
+        cancelled_at.append(time.monotonic())
+        await worker.queue_frame(CancelFrame())
+
+    run = _run(scenario, service=_service(animator))  # checks that no task or thread is left
+    assert isinstance(run.frames[-1], CancelFrame)
+    assert run.got[-1][0] - cancelled_at[0] < 1.0
+    heard_s = sum(len(f.audio) / 2 / OUT_RATE for f in run.frames if isinstance(f, TTSAudioRawFrame))
+    assert heard_s < 1.0 + BUFFER_S + 0.2, heard_s  # paced: not the whole 10 s sent ahead
+
+
+@pytest.mark.slow
+def test_uninterruptible_speech_plays_on_through_an_interruption(animator, tts_speech):
+    speech = tts_speech[:2 * OUT_RATE]
+
+    async def scenario(source, worker, sink):
+        await sink.first_image.wait()
+        await source.speak(speech, interruptible=False)
+        await asyncio.sleep(0.6)
+        await worker.queue_frame(InterruptionFrame())
+        await asyncio.sleep(len(speech) / OUT_RATE + 0.5)
+        await worker.queue_frame(EndFrame())
+
+    run = _run(scenario, service=_service(animator))
+    audio = [f for f in run.frames if isinstance(f, TTSAudioRawFrame)]
+    assert not [f for f in audio if f.interruptible]
+    _check_audio(audio, run.frames, speech, rate=OUT_RATE)  # all of it, in sync

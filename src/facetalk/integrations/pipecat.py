@@ -415,7 +415,8 @@ class FacetalkVideoService(FrameProcessor):
             if give_up:
                 raise _GaveUp from err
             return
-        self._failures = 0
+        if steps:  # a call that completed no frame says nothing of the renderer
+            self._failures = 0
         await self._send(steps, interrupted=epoch != self._epoch)
 
     async def _send(self, steps: list[_Step], *, interrupted: bool) -> None:
