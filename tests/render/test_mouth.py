@@ -81,3 +81,29 @@ def test_f_and_v_leave_the_upper_teeth_showing_over_the_lower_lip(analysis):
     f = gap(jaw_open=0.08, lip_press=0.55, upper_lip_raise=0.45)
     assert f > 0.02 * rig.mouth_width_px
     assert f > gap(jaw_open=0.08, lip_press=0.55) + 0.5 * 0.45 * LABIODENTAL_GAP * rig.mouth_width_px
+
+
+def test_a_raised_tongue_tip_shows_under_the_upper_teeth_mid_mouth_only(analysis):
+    """t d n l: the tongue tip rises to the back of the upper teeth. In the middle of the opening,
+    just under the teeth, it replaces dark cavity with lit tongue; at the corners nothing changes."""
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer, posed_vertices
+
+    renderer = Renderer(analysis)
+    low = renderer.render(MotionFrame(t_s=0, jaw_open=0.6)).astype(float)
+    tip = renderer.render(MotionFrame(t_s=0, jaw_open=0.6, tongue_tip=1.0)).astype(float)
+    verts = posed_vertices(analysis.rig, MotionFrame(t_s=0, jaw_open=0.6))
+    mid = len(lm.LIPS_INNER_UPPER) // 2
+    upper, lower = verts[lm.LIPS_INNER_UPPER[mid], :2], verts[lm.LIPS_INNER_LOWER[mid], :2]
+    # The upper half of the opening below the teeth, mid-mouth.
+    x = int(round(0.5 * (upper[0] + lower[0])))
+    ys = np.arange(int(upper[1] + 0.35 * (lower[1] - upper[1])), int(upper[1] + 0.6 * (lower[1] - upper[1])))
+    luma = np.array([0.299, 0.587, 0.114])
+    assert (tip[ys, x] @ luma).mean() > (low[ys, x] @ luma).mean() + 15  # lit tongue, not throat
+    assert (tip[ys, x, 0] - tip[ys, x, 2]).mean() > 20  # and red-pink, not grey
+    corner = np.round(verts[lm.LIPS_INNER_UPPER[1], :2] * 0.5 + verts[lm.LIPS_INNER_LOWER[1], :2] * 0.5).astype(int)
+    y0, x0 = corner[1], corner[0]
+    assert np.abs(tip[y0 - 1:y0 + 2, x0 - 1:x0 + 2] - low[y0 - 1:y0 + 2, x0 - 1:x0 + 2]).max() < 3
+    # Resting (0) is the default: the same frame as before the parameter existed.
+    assert np.array_equal(renderer.render(MotionFrame(t_s=0, jaw_open=0.6, tongue_tip=0.0)), low.astype(np.uint8))

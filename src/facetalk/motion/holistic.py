@@ -27,7 +27,7 @@ RANGES = {
     "jaw_open": (0.0, 1.0), "lip_spread": (-1.0, 1.0), "smile": (-2.0, 1.0), "upper_lip_raise": (0.0, 1.0),
     "lower_lip_depress": (0.0, 1.0), "smirk": (-1.0, 1.0), "brow_raise": (-1.0, 1.0), "brow_inner_raise": (0.0, 1.0),
     "blink_left": (-0.3, 1.0), "blink_right": (-0.3, 1.0), "gaze_x": (-1.0, 1.0), "gaze_y": (-1.0, 1.0),
-    "lip_press": (0.0, 1.0),
+    "lip_press": (0.0, 1.0), "tongue_tip": (0.0, 1.0),
 }
 LIPS_AT_REST_JAW = 0.3  # jaw_open from which the speech, not the emotion, decides the lips
 # What the lips produce: everything the lip frame sets except time, pose and the eyes.

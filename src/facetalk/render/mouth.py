@@ -86,8 +86,10 @@ class MouthPainter:
         teeth = (luma >= 0.85 * skin_luma) & (saturation <= 0.35)
         return np.median(rgb[teeth], axis=0).astype(np.float64) if teeth.sum() >= 20 else None
 
-    def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray) -> None:
-        """Draws the interior into `out` (H, W, 3) uint8 in place, given this frame's (V, 3) vertices."""
+    def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray, *,
+              tongue_tip: float = 0.0) -> None:
+        """Draws the interior into `out` (H, W, 3) uint8 in place, given this frame's (V, 3) vertices
+        and how far the tongue tip is raised (MotionFrame.tongue_tip)."""
         import cv2
 
         self._paint_seam(out, verts)
@@ -115,7 +117,8 @@ class MouthPainter:
         t, u = interp(rig.cavity_t), interp(rig.cavity_u)
         mouth_w = float(np.linalg.norm(verts[lm.MOUTH_CORNERS[0], :2] - verts[lm.MOUTH_CORNERS[1], :2]))
         d_upper = t * opening
-        color = self._shade(d_upper, (1.0 - t) * opening, opening, u, mouth_w, photo_gap=rest_opening)
+        color = self._shade(d_upper, (1.0 - t) * opening, opening, u, mouth_w, photo_gap=rest_opening,
+                            tongue_tip=tongue_tip)
         # The photo's own interior, hung from the upper lip at its photographed distance.
         to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
         d_rest = d_upper * to_rest
@@ -169,9 +172,10 @@ class MouthPainter:
         out[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
 
     def _shade(self, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, u: np.ndarray,
-               mouth_w: float, *, photo_gap: np.ndarray) -> np.ndarray:
+               mouth_w: float, *, photo_gap: np.ndarray, tongue_tip: float = 0.0) -> np.ndarray:
         """(N, 3) interior colour from each pixel's distance (px) to the upper and lower inner lip.
-        `photo_gap` is the photo's own opening there (px); synthetic upper teeth start below it."""
+        `photo_gap` is the photo's own opening there (px); synthetic upper teeth start below it.
+        `tongue_tip` 0..1 raises the middle of the tongue's front to the upper teeth."""
         across = np.abs(2.0 * u - 1.0)  # 0 mid-mouth .. 1 at the corners
         depth_shade = (1.0 - 0.45 * across ** 2)[:, None]
         # Lit near the lips, darkest deep in the middle of the opening.
@@ -181,11 +185,19 @@ class MouthPainter:
         # Tongue: a low rounded hump behind the lower teeth, in shadow at its back.
         # Resting low for open vowels: its back (the top of it, as seen) recedes into shadow, its
         # tip behind the lower teeth catches the light; darker toward the corners.
+        # For t d n l and th its tip rises to the back of the upper teeth: a narrow, rounded blade
+        # in the middle of the mouth, lit, seen through smaller openings than the resting tongue.
         tongue_top = opening * (0.62 + 0.3 * across ** 2)
-        tongue = np.clip((d_upper - tongue_top) / 1.5, 0, 1) * np.clip((opening - 0.15 * mouth_w) / (0.1 * mouth_w), 0, 1)
+        raised = tongue_tip * np.clip(1.0 - (across / 0.42) ** 2, 0, 1)
+        tongue_top = (1.0 - raised) * tongue_top + raised * np.minimum(tongue_top, TIP_BELOW_LIP * mouth_w)
+        shows = np.clip((opening - (0.15 - 0.09 * tongue_tip) * mouth_w) / (0.1 * mouth_w), 0, 1)
+        tongue = np.clip((d_upper - tongue_top) / 1.5, 0, 1) * shows
         front = np.clip((d_upper - tongue_top) / np.maximum(opening - tongue_top, 1.0), 0, 1)
         lit = (0.45 + 0.5 * front) * (1.0 - 0.5 * across ** 2)
-        color = mix(color, self.tongue_rgb * depth_shade * lit[:, None], tongue)
+        # The raised tip faces the light: lighter and pinker toward its edge, shading into the body.
+        tip_light = raised * np.exp(-np.maximum(d_upper - tongue_top, 0.0) / (0.06 * mouth_w))
+        tongue_colour = self.tongue_rgb * (lit + 0.35 * tip_light)[:, None] + 18.0 * tip_light[:, None]
+        color = mix(color, tongue_colour * depth_shade, tongue)
 
         # Lower teeth: rise from behind the lower lip, seen only when the jaw is well open.
         lower_h = 0.045 * mouth_w
@@ -212,6 +224,10 @@ class MouthPainter:
         shade = (convex * (1.0 - 0.4 * gap) * shadow * edge)[:, None] * depth_shade ** 1.5
         return self.teeth_rgb * shade
 
+
+# How far below the upper lip a raised tongue tip reaches, in mouth widths: just under the edge
+# of the upper incisors (0.10), so it shows against their back.
+TIP_BELOW_LIP = 0.085
 
 # Teeth along the arch: the visible row (corner to corner) spans this many teeth a side, and each
 # tooth's length relative to a central incisor, from the midline out (incisors, canine, premolars).

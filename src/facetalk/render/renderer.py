@@ -131,7 +131,7 @@ class Renderer:
             # Where the lids would be open: what a blink or a downward look covers is lid skin.
             opened = frame.with_(blink_left=0.0, blink_right=0.0, gaze_y=min(frame.gaze_y, 0.0))
             self._lids.paint(out, verts, posed_vertices(self.rig, opened))
-        self._mouth.paint(out, verts, buf.tri_id, buf.bary)
+        self._mouth.paint(out, verts, buf.tri_id, buf.bary, tongue_tip=frame.tongue_tip)
         if frame.scale != 1.0:
             matte = self._alpha.copy()
             if alpha is not None:
