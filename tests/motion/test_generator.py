@@ -3,6 +3,7 @@ from functools import lru_cache
 import numpy as np
 import pytest
 
+from facetalk.audio.mel import AudioFrontEnd
 from facetalk.config import Controls, MotionConfig
 from facetalk.motion.lipsync import PARAMS
 from facetalk.motion.generator import MotionGenerator, generate_motion
@@ -143,3 +144,38 @@ def test_no_frame_before_its_audio_and_lookahead(speech, fps):
         # ...and each frame comes as soon as its audio is there.
         assert emitted / fps + gen.lookahead_s > pushed / SR - 0.5 / SR
     assert emitted + len(gen.flush()) == int(np.ceil(len(speech) / SR * fps))
+
+
+@pytest.mark.parametrize("fps", [25, 30])
+def test_any_chunking_gives_the_same_frames(speech_then_silence, fps):
+    audio, _ = speech_then_silence
+    config = MotionConfig(fps=fps)
+    whole = run(audio, config=config, seed=4)
+    sizes = np.random.default_rng(fps).choice([0, 1, 7, 160, 555, 2001], 400)
+    edges = np.minimum(np.concatenate([[0], np.cumsum(sizes)]), len(audio))
+    chunks = [audio[a:b] for a, b in zip(edges[:-1], edges[1:])] + [audio[edges[-1]:]]
+    assert list(generate_motion(chunks, config, Controls(seed=4), sr=SR)) == whole
+
+
+def test_a_lip_stream_fed_the_shared_analysis_moves_as_one_fed_pcm(speech_then_silence):
+    """The generator's lip stream reads the front end it shares with the voice; a stream that
+    analyses the PCM itself gives the same mouth, frame for frame and call for call."""
+    audio, _ = speech_then_silence
+    model, fps = load_lipsync_model(), 30
+    pushed, fed, frontend = model.stream(fps=fps, sr=SR), model.stream(fps=fps, sr=SR), AudioFrontEnd(sr=SR)
+    for i in range(0, len(audio), 333):
+        a, b = pushed.push(audio[i:i + 333]), fed.feed(frontend.push(audio[i:i + 333].astype(np.float32)))
+        assert all(np.array_equal(getattr(a, name), getattr(b, name)) for name in PARAMS)
+    n = int(np.ceil(len(audio) / SR * fps)) + 5  # past the end: silence
+    a = pushed.flush(n_frames=n)
+    b = fed.finish(frontend.flush(n_frames=max(fed.frames_needed(n), frontend.n_frames)), n_frames=n)
+    assert len(a) == len(b) > 5 and all(np.array_equal(getattr(a, name), getattr(b, name)) for name in PARAMS)
+    with pytest.raises(ValueError, match="fed analysis frames"):
+        fed.push(audio[:100])
+
+
+def test_padding_past_the_end_is_silence(speech):
+    n = int(np.ceil(len(speech) / SR * FPS))
+    padded = list(generate_motion([speech], controls=Controls(seed=2), sr=SR, n_frames=n + 50))
+    assert padded[:n] == run(speech, seed=2)
+    assert all(f.jaw_open == 0.0 for f in padded[-20:])

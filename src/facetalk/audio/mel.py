@@ -1,15 +1,24 @@
-"""Log-mel frames plus energy, voicing and pitch at 100 frames/s, computed incrementally from PCM
-chunks: the input of the lip-sync model (motion.lipsync), and of its training corpus.
+"""The audio front end: one streaming analysis of the PCM that the lip model and the motion read.
 
-Frame j is centred at sample round(j * sr / 100). Its spectrum comes from a 24 ms Hann window
-centred there, so it can be computed once audio reaches the centre + 12 ms (`lookahead_s`); the
-pitch analysis uses the 40 ms that end at the same sample, so it adds no look-ahead. Audio before
-t = 0 counts as silence. The same samples give the same frames however the audio is chunked.
+Every 10 ms (FRAME_RATE), frame j is centred at sample frame_centre(j, sr=sr, fps=FRAME_RATE).
+Its spectrum comes from a 24 ms Hann window centred there: 40 log-mel energies and the log of
+the frame's power (ENERGY), so it can be computed once audio reaches the centre + 12 ms
+(`lookahead_s`). Its pitch comes from the autocorrelation of the 40 ms that end at the same
+sample (no further look-ahead): VOICING, the normalised autocorrelation peak, and F0 from its
+lag. Audio before t = 0 counts as silence. The same samples give the same frames however the
+audio is chunked. The lip model (motion.lipsync) reads the frames' features as they are, and
+was trained on them (training/); the motion reads loudness, F0 and voicing per video frame
+through audio.voice.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import numpy as np
+
+from facetalk.audio.clock import frame_centre
 
 FRAME_RATE = 100  # frames per second
 WINDOW_S = 0.024
@@ -21,6 +30,12 @@ F0_MIN_HZ, F0_MAX_HZ = 50.0, 1000.0  # speech and singing
 ENERGY, VOICING, PITCH = N_MELS, N_MELS + 1, N_MELS + 2
 N_FEATURES = N_MELS + 3
 _FLOOR = 1e-10  # power floor: digital silence gives one constant frame
+
+
+def energy_db(energy: np.ndarray | float) -> np.ndarray | float:
+    """ENERGY (natural log of a frame's power) in dBFS of RMS: a full-scale sine is -3 dBFS.
+    The power is half the window-weighted mean square (one side of the spectrum), hence the 2."""
+    return 10.0 / math.log(10.0) * np.asarray(energy, np.float64) + 10.0 * math.log10(2.0)
 
 
 def _mel(hz):
@@ -38,15 +53,85 @@ def mel_filterbank(sr: int, n_fft: int) -> np.ndarray:
     return (tri * (2.0 / (hi - lo))).astype(np.float64)
 
 
-class MelExtractor:
-    """Streaming: push mono float PCM at `sr`, get (n, N_FEATURES) float32 frames now complete."""
+@dataclass(frozen=True)
+class AnalysisClock:
+    """Where the analysis frames of audio at `sr` sit, and when each can be computed."""
+
+    sr: int
+
+    @property
+    def window(self) -> int:
+        """Samples in a frame's spectrum window (even)."""
+        return int(round(WINDOW_S * self.sr)) // 2 * 2
+
+    @property
+    def half(self) -> int:
+        """Samples a frame needs past its centre."""
+        return self.window // 2
+
+    @property
+    def lookahead_s(self) -> float:
+        return self.half / self.sr
+
+    def centre(self, frame: int) -> int:
+        return frame_centre(frame, sr=self.sr, fps=FRAME_RATE)
+
+    def last_complete(self, end: int) -> int:
+        """The latest frame computable from the audio before sample `end` (negative if none)."""
+        k = (end - self.half) * FRAME_RATE // self.sr
+        while self.centre(k + 1) + self.half <= end:
+            k += 1
+        while k >= 0 and self.centre(k) + self.half > end:
+            k -= 1
+        return k
+
+    def first_centred_from(self, start: int) -> int:
+        """The first frame centred at or after sample `start`."""
+        k = start * FRAME_RATE // self.sr
+        while self.centre(k) < start:
+            k += 1
+        while self.centre(k - 1) >= start:
+            k -= 1
+        return k
+
+
+@dataclass(frozen=True)
+class AudioFrames:
+    """Analysis frames first .. first + T - 1 of a stream, and how much audio had arrived.
+
+    features: (T, N_FEATURES) float32, the lip model's input: N_MELS log-mel energies, ENERGY
+    (natural log of the frame's power), VOICING (0..1) and PITCH (VOICING * log2(f0 / 200 Hz),
+    with f0 at a whole-sample lag). f0_hz: (T,) float64, the same F0 refined between lags, 0
+    where VOICING is 0. n_samples: PCM samples pushed so far (the stream's clock).
+    """
+
+    first: int
+    features: np.ndarray
+    f0_hz: np.ndarray
+    n_samples: int
+
+    def __len__(self) -> int:
+        return len(self.features)
+
+    @property
+    def energy(self) -> np.ndarray:
+        return self.features[:, ENERGY]
+
+    @property
+    def voicing(self) -> np.ndarray:
+        return self.features[:, VOICING]
+
+
+class AudioFrontEnd:
+    """Streaming: push mono float PCM at `sr`, get the `AudioFrames` now complete. Holds the one
+    PCM buffer of a stream: only the samples later frames still need."""
 
     def __init__(self, *, sr: int = 16000):
         if sr < 8000:
             raise ValueError(f"sr must be at least 8000 Hz, got {sr}")
         self.sr = sr
-        self.window = int(round(WINDOW_S * sr)) // 2 * 2
-        self.half = self.window // 2
+        self.clock = AnalysisClock(sr=sr)
+        self.window, self.half = self.clock.window, self.clock.half
         self.pitch_window = int(round(PITCH_WINDOW_S * sr))
         self.n_fft = 1 << (self.window - 1).bit_length()
         self._hann = np.hanning(self.window)
@@ -67,60 +152,64 @@ class MelExtractor:
 
     @property
     def lookahead_s(self) -> float:
-        return self.half / self.sr
+        return self.clock.lookahead_s
 
     @property
     def n_frames(self) -> int:
         """Frames emitted so far."""
         return self._next
 
-    def centre(self, frame: int) -> int:
-        return int(round(frame * self.sr / FRAME_RATE))
+    @property
+    def n_samples(self) -> int:
+        """Samples pushed so far."""
+        return self._n_samples
 
-    def push(self, samples: np.ndarray) -> np.ndarray:
+    def push(self, samples: np.ndarray) -> AudioFrames:
         samples = np.asarray(samples, dtype=np.float64).reshape(-1)
         self._buffer = np.concatenate([self._buffer, samples])
         self._n_samples += len(samples)
         return self._emit(self._n_samples, limit=None)
 
-    def flush(self, *, n_frames: int | None = None) -> np.ndarray:
+    def flush(self, *, n_frames: int | None = None) -> AudioFrames:
         """Ends the stream: the remaining frames (`n_frames` in all, default one per 10 ms of
         audio, rounded up), with silence past the end."""
         total = n_frames if n_frames is not None else int(np.ceil(self._n_samples * FRAME_RATE / self.sr))
         end = self._buffer_start + len(self._buffer)
-        needed = self.centre(total - 1) + self.half if total > 0 else end
+        needed = self.clock.centre(total - 1) + self.half if total > 0 else end
         self._buffer = np.concatenate([self._buffer, np.zeros(max(0, needed - end))])
         return self._emit(max(end, needed), limit=total)
 
-    def _emit(self, available_end: int, *, limit: int | None) -> np.ndarray:
+    def _emit(self, available_end: int, *, limit: int | None) -> AudioFrames:
         first = last = self._next
-        while (limit is None or last < limit) and self.centre(last) + self.half <= available_end:
+        while (limit is None or last < limit) and self.clock.centre(last) + self.half <= available_end:
             last += 1
         self._next = last
-        frames = self._compute(np.arange(first, last))
-        drop = max(0, self.centre(last) - self._back - self._buffer_start)
+        features, f0_hz = self._compute(np.arange(first, last))
+        drop = max(0, self.clock.centre(last) - self._back - self._buffer_start)
         self._buffer = self._buffer[drop:]
         self._buffer_start += drop
-        return frames
+        return AudioFrames(first=first, features=features, f0_hz=f0_hz, n_samples=self._n_samples)
 
-    def _compute(self, frames: np.ndarray) -> np.ndarray:
+    def _compute(self, frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         out = np.zeros((len(frames), N_FEATURES), np.float32)
         if not len(frames):
-            return out
-        ends = np.array([self.centre(j) + self.half - self._buffer_start for j in frames])
+            return out, np.zeros(0)
+        ends = np.array([self.clock.centre(j) + self.half - self._buffer_start for j in frames])
         x = self._buffer[ends[:, None] - self.window + np.arange(self.window)]
         spec = np.abs(np.fft.rfft(x * self._hann, self.n_fft, axis=1)) ** 2 / self._window_power
         # einsum rather than a BLAS product: the same frame gives the same bits whatever the batch.
         mel = np.einsum("tf,mf->tm", spec, self._filters)
         out[:, :N_MELS] = np.log(mel + _FLOOR)
         out[:, ENERGY] = np.log(spec.sum(axis=1) / self.n_fft + _FLOOR)
-        voicing, f0 = self._pitch(self._buffer[ends[:, None] - self.pitch_window + np.arange(self.pitch_window)])
+        voicing, f0, f0_fine = self._pitch(
+            self._buffer[ends[:, None] - self.pitch_window + np.arange(self.pitch_window)])
         out[:, VOICING] = voicing
         out[:, PITCH] = voicing * np.log2(f0 / 200.0)
-        return out
+        return out, np.where(voicing > 0.0, f0_fine, 0.0)
 
-    def _pitch(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per row: voicing strength 0..1 (normalised autocorrelation peak) and f0 in Hz."""
+    def _pitch(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per row: voicing strength 0..1 (normalised autocorrelation peak), f0 in Hz at the
+        peak's whole-sample lag (the model's input), and f0 with the peak interpolated."""
         x = x - x.mean(axis=1, keepdims=True)
         acf = np.fft.irfft(np.abs(np.fft.rfft(x * self._pitch_hann, self._pitch_fft, axis=1)) ** 2, axis=1)
         energy = acf[:, :1]
@@ -131,10 +220,22 @@ class MelExtractor:
         local_max[:, 1:-1] = (r[:, 1:-1] >= r[:, :-2]) & (r[:, 1:-1] >= r[:, 2:])
         best = np.argmax(local_max & (r >= 0.9 * peak[:, None]), axis=1)
         voiced = energy[:, 0] > 1e-7 * self.pitch_window  # below ~-70 dBFS: no pitch to speak of
-        return np.where(voiced, np.clip(peak, 0.0, 1.0), 0.0), self.sr / self._lags[best]
+        voicing = np.where(voiced, np.clip(peak, 0.0, 1.0), 0.0)
+        return voicing, self.sr / self._lags[best], self.sr / (self._lags[best] + _peak_shift(r, best))
+
+
+def _peak_shift(r: np.ndarray, best: np.ndarray) -> np.ndarray:
+    """Sub-lag offset (-0.5..0.5) of each row's peak at `best`, by a parabola through it and its
+    neighbours: a whole-sample lag alone puts F0 up to 1% off at 300 Hz."""
+    inner = np.clip(best, 1, r.shape[1] - 2)
+    rows = np.arange(len(r))
+    a, b, c = r[rows, inner - 1], r[rows, inner], r[rows, inner + 1]
+    curvature = a - 2.0 * b + c
+    ok = (best == inner) & (curvature < 0.0)
+    return np.where(ok, 0.5 * (a - c) / np.where(ok, curvature, -1.0), 0.0)
 
 
 def log_mel(samples: np.ndarray, *, sr: int = 16000) -> np.ndarray:
-    """(n, N_FEATURES) frames of a whole clip, one per 10 ms (same as streaming it)."""
-    extractor = MelExtractor(sr=sr)
-    return np.concatenate([extractor.push(samples), extractor.flush()])
+    """(n, N_FEATURES) features of a whole clip, one frame per 10 ms (same as streaming it)."""
+    frontend = AudioFrontEnd(sr=sr)
+    return np.concatenate([frontend.push(samples).features, frontend.flush().features])

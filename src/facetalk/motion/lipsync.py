@@ -1,16 +1,19 @@
-"""Learned lip sync: PCM chunks in, per-video-frame mouth parameters out, with bounded look-ahead.
+"""Learned lip sync: audio in, per-video-frame mouth parameters out, with bounded look-ahead.
 
 The model (data/lipsync.onnx, see docs/models/lipsync.md) is a causal temporal conv net over the
-100 frames/s of audio.mel; it sees `lookahead_frames` mel frames past the one it decides, so its
-own look-ahead is 12 ms (half the mel window) + 20 ms. It streams: each call takes the new mel
-frames and the previous activations (`state`) and returns their outputs and the next state.
+100 frames/s of the audio front end (audio.mel); it sees `lookahead_frames` mel frames past the
+one it decides, so its own look-ahead is 12 ms (half the mel window) + 20 ms. It streams: each
+call takes the new mel frames and the previous activations (`state`) and returns their outputs
+and the next state.
 
-Video frame i (centred at sample round(i * sr / fps)) is due once audio reaches its centre plus
-the stream's look-ahead budget, and is read from the model outputs at its time, interpolated
-between mel frames. When the budget is shorter than the model's look-ahead (or a frame falls
-between mel frames the budget does not cover), the frame takes the latest output the budget
-allows, so the mouth lags by the shortfall instead of waiting. Every frame depends only on its
-index and the audio, never on how the audio was chunked.
+A stream (`LipSync`) takes the frames of a front end it shares with other readers (`feed`, as
+the motion generator does), or PCM that it analyses itself (`push`). Video frame i (centred at
+sample frame_centre(i, sr=sr, fps=fps)) is due once audio reaches its centre plus the stream's
+look-ahead budget, and is read from the model outputs at its time, interpolated between mel
+frames. When the budget is shorter than the model's look-ahead (or a frame falls between mel
+frames the budget does not cover), the frame takes the latest output the budget allows, so the
+mouth lags by the shortfall instead of waiting. Every frame depends only on its index and the
+audio, never on how the audio was chunked.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-from facetalk.audio.mel import ENERGY, FRAME_RATE, VOICING, MelExtractor
+from facetalk.audio.clock import frame_centre
+from facetalk.audio.mel import ENERGY, FRAME_RATE, VOICING, AnalysisClock, AudioFrames, AudioFrontEnd
 
 # The lip model's outputs, in MotionFrame units (training/articulation.py gives their targets).
 PARAMS = ("jaw_open", "lip_spread", "lip_press", "upper_lip_raise", "lower_lip_depress")
@@ -229,7 +233,7 @@ class LipSyncModel:
 
     def lookahead_s(self, sr: int = 16000) -> float:
         """Audio past a frame's time the model needs to decide it."""
-        return MelExtractor(sr=sr).lookahead_s + self.lookahead_frames / FRAME_RATE
+        return AnalysisClock(sr=sr).lookahead_s + self.lookahead_frames / FRAME_RATE
 
     def run(self, frames: np.ndarray, state: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """frames (T, n_features) -> (raw outputs (T, len(PARAMS)), next state)."""
@@ -252,8 +256,11 @@ def load_lipsync_model(path: str | None = None) -> LipSyncModel:
 
 
 class LipSync:
-    """One stream: push mono float PCM at `sr`; get the mouth of every video frame now due.
+    """One stream: audio in, the mouth of every video frame now due out.
 
+    Either `push` mono float PCM at `sr` and `flush` (the stream runs its own front end), or
+    `feed` the `AudioFrames` of a front end shared with other readers and `finish` with frames
+    up to `frames_needed(n)`; the same audio gives the same mouth either way.
     lookahead_s: audio past a frame's time to wait for (default: the model's own look-ahead plus
     the lead). jaw_gain scales jaw_open (Controls.mouth_gain). lead_s: each frame shows the mouth
     the model gives for this much later (articulators move before the sound they shape); it needs
@@ -268,11 +275,12 @@ class LipSync:
             raise ValueError(f"lead_s must be >= 0, got {lead_s}")
         self.model, self.fps, self.sr, self.jaw_gain = model, fps, sr, jaw_gain
         self._lead_frames = lead_s * FRAME_RATE
-        self._mel = MelExtractor(sr=sr)
+        self._clock = AnalysisClock(sr=sr)
+        self._frontend: AudioFrontEnd | None = None  # made by the first push
         budget = model.lookahead_s(sr) + lead_s if lookahead_s is None else lookahead_s
         self._budget = int(round(budget * sr))  # samples past a frame's centre it may use
         self.lookahead_s = self._budget / sr
-        silence = MelExtractor(sr=sr).flush(n_frames=1)[0]  # the frame of digital silence
+        silence = AudioFrontEnd(sr=sr).flush(n_frames=1).features[0]  # the frame of digital silence
         self._state = model.initial_state(silence)
         self._hold = SustainHold()
         self._gate = SilenceGate()
@@ -280,27 +288,56 @@ class LipSync:
         self._quiet = np.ones(QUIET_BEFORE + model.lookahead_frames, bool)
         self._outputs = np.zeros((0, len(PARAMS)), np.float32)  # by mel frame, from _first_output
         self._first_output = -model.lookahead_frames  # mel frame of _outputs[0]
+        self._n_fed = 0  # mel frames fed
         self._n_samples = 0
         self._next = 0  # next video frame
 
     def push(self, samples: np.ndarray) -> MouthShape:
-        samples = np.asarray(samples, dtype=np.float32).reshape(-1)
-        self._n_samples += len(samples)
-        self._run(self._mel.push(samples))
-        return self._emit(self._due(self._n_samples))
+        if self._frontend is None:
+            if self._n_fed:
+                raise ValueError("this stream is fed analysis frames; it cannot also take PCM")
+            self._frontend = AudioFrontEnd(sr=self.sr)
+        return self.feed(self._frontend.push(np.asarray(samples, dtype=np.float32).reshape(-1)))
 
     def flush(self, *, n_frames: int | None = None) -> MouthShape:
-        """Ends the stream: the remaining frames (`n_frames` in all, default ceil(duration * fps)),
-        with silence past the end of the audio."""
-        total = n_frames if n_frames is not None else math.ceil(self._n_samples * self.fps / self.sr)
-        total = max(total, self._next)
-        if total > self._next:
-            needed = self._last_mel_frame(total - 1) + 1 + self.model.lookahead_frames
-            self._run(self._mel.flush(n_frames=max(needed, self._mel.n_frames)))
+        """Ends a pushed stream: the remaining frames (`n_frames` in all, default
+        ceil(duration * fps)), with silence past the end of the audio."""
+        frontend = self._frontend or AudioFrontEnd(sr=self.sr)
+        total = self._total(n_frames)
+        return self.finish(frontend.flush(n_frames=max(self.frames_needed(total), frontend.n_frames)),
+                           n_frames=total)
+
+    def feed(self, frames: AudioFrames) -> MouthShape:
+        """The next analysis frames of the stream: the video frames their audio makes due."""
+        self._take(frames)
+        return self._emit(self._due(self._n_samples))
+
+    def finish(self, frames: AudioFrames, *, n_frames: int | None = None) -> MouthShape:
+        """Ends a fed stream with its last analysis frames (silence-padded by the front end's
+        flush, up to `frames_needed(n_frames)`): the remaining video frames, `n_frames` in all."""
+        self._take(frames)
+        total = max(self._total(n_frames), self._next)
+        if total > self._next and self._n_fed < self.frames_needed(total):
+            raise ValueError(f"{total} video frames need {self.frames_needed(total)} analysis frames, "
+                             f"got {self._n_fed}")
         return self._emit(total)
 
+    def frames_needed(self, n_frames: int) -> int:
+        """Analysis frames the first `n_frames` video frames read."""
+        return self._last_mel_frame(n_frames - 1) + 1 + self.model.lookahead_frames if n_frames > 0 else 0
+
+    def _take(self, frames: AudioFrames) -> None:
+        if frames.first != self._n_fed:
+            raise ValueError(f"analysis frames must come in order: expected {self._n_fed}, got {frames.first}")
+        self._n_fed += len(frames)
+        self._n_samples = frames.n_samples
+        self._run(frames.features)
+
+    def _total(self, n_frames: int | None) -> int:
+        return n_frames if n_frames is not None else math.ceil(self._n_samples * self.fps / self.sr)
+
     def _centre(self, frame: int) -> int:
-        return int(round(frame * self.sr / self.fps))
+        return frame_centre(frame, sr=self.sr, fps=self.fps)
 
     def _due(self, n_samples: int) -> int:
         """How many video frames the audio so far makes due."""
@@ -311,13 +348,7 @@ class LipSync:
 
     def _last_mel_frame(self, frame: int) -> int:
         """The latest mel frame whose output the budget of video frame `frame` covers."""
-        end = self._centre(frame) + self._budget  # audio available when the frame is due
-        k = (end - self._mel.half) * FRAME_RATE // self.sr
-        while self._mel.centre(k + 1) + self._mel.half <= end:
-            k += 1
-        while k >= 0 and self._mel.centre(k) + self._mel.half > end:
-            k -= 1
-        return k - self.model.lookahead_frames
+        return self._clock.last_complete(self._centre(frame) + self._budget) - self.model.lookahead_frames
 
     def _run(self, frames: np.ndarray) -> None:
         if len(frames):

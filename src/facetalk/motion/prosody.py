@@ -1,9 +1,8 @@
 """Prosody, frame by frame: pitch, vocal effort, pauses, phrase boundaries and accented syllables.
 
-`PitchTracker` estimates F0 at each video frame (YIN on a window centred on the frame, the same
-window the audio features use, so it adds no look-ahead). `ProsodyTracker` turns loudness and
-pitch into the events that drive non-verbal behaviour. Both are causal and stateful: feed frames
-in order, and any chunking gives the same result.
+`ProsodyTracker` turns each video frame's voice (audio.voice.VoiceFrame: loudness and F0 from
+the audio front end) into the events that drive non-verbal behaviour. It is
+causal and stateful: feed frames in order.
 """
 
 from __future__ import annotations
@@ -11,83 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
-
+from facetalk.audio.voice import VoiceFrame
 from facetalk.motion.dynamics import OnePole
-
-F0_MIN_HZ, F0_MAX_HZ = 70.0, 400.0
-_YIN_THRESHOLD = 0.2  # first dip of the normalised difference below this is the period
-
-
-class PitchTracker:
-    """Push PCM as it arrives; `frames(first, n)` gives (f0_hz, periodicity) of video frames
-    first..first+n-1, each from `window` samples centred on the frame (zeros before t = 0 and
-    past the end of the stream). f0 is 0 where the window holds no clear period; periodicity
-    is 0..1 (1 = perfectly periodic)."""
-
-    def __init__(self, *, sr: int, fps: int, window: int):
-        self.sr, self.fps, self.window = sr, fps, window
-        self._lag_min = int(sr / F0_MAX_HZ)
-        self._lag_max = min(int(math.ceil(sr / F0_MIN_HZ)), window // 2)
-        self._span = window - self._lag_max  # samples each difference sums over
-        self._nfft = 1 << (2 * window - 1).bit_length()
-        self._buffer = np.zeros(window // 2, np.float32)  # silence before t = 0
-        self._buffer_start = -(window // 2)  # absolute sample index of _buffer[0]
-
-    def push(self, samples: np.ndarray) -> None:
-        self._buffer = np.concatenate([self._buffer, np.asarray(samples, np.float32).reshape(-1)])
-
-    def frames(self, first: int, n: int) -> tuple[np.ndarray, np.ndarray]:
-        half = self.window // 2
-        starts = np.array([self._centre(i) - half - self._buffer_start for i in range(first, first + n)],
-                          dtype=np.int64)
-        need = int(starts.max()) + self.window if n else 0
-        if need > len(self._buffer):  # the end of the stream: silence past it
-            self._buffer = np.concatenate([self._buffer, np.zeros(need - len(self._buffer), np.float32)])
-        x = self._buffer[starts[:, None] + np.arange(self.window)] if n else np.zeros((0, self.window))
-        f0, periodicity = self._yin(x.astype(np.float64))
-        drop = max(0, self._centre(first + n) - half - self._buffer_start)
-        self._buffer = self._buffer[drop:]
-        self._buffer_start += drop
-        return f0, periodicity
-
-    def _centre(self, frame: int) -> int:
-        return int(round(frame * self.sr / self.fps))
-
-    def _yin(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """De Cheveigne and Kawahara's cumulative-mean-normalised difference, per row."""
-        n, lags, span = len(x), self._lag_max + 1, self._span
-        if n == 0:
-            return np.zeros(0), np.zeros(0)
-        spec_head = np.fft.rfft(x[:, :span], self._nfft, axis=1)
-        spec_all = np.fft.rfft(x, self._nfft, axis=1)
-        cross = np.fft.irfft(np.conj(spec_head) * spec_all, self._nfft, axis=1)[:, :lags]
-        energy = np.concatenate([np.zeros((n, 1)), np.cumsum(x ** 2, axis=1)], axis=1)
-        e_head = energy[:, span:span + 1]
-        e_lag = energy[:, span:span + lags] - energy[:, :lags]
-        diff = np.maximum(e_head + e_lag - 2.0 * cross, 0.0)
-        cum = np.cumsum(diff[:, 1:], axis=1)
-        norm = np.ones_like(diff)
-        norm[:, 1:] = diff[:, 1:] * np.arange(1, lags) / np.maximum(cum, 1e-12)
-        f0, periodicity = np.zeros(n), np.zeros(n)
-        for row in range(n):
-            if e_head[row, 0] < 1e-6 * span:  # below about -60 dBFS: nothing to track
-                continue
-            d = norm[row]
-            below = np.nonzero(d[self._lag_min:] < _YIN_THRESHOLD)[0]
-            if not len(below):
-                continue
-            lag = self._lag_min + int(below[0])
-            while lag + 1 < lags and d[lag + 1] < d[lag]:  # down to the bottom of that dip
-                lag += 1
-            # Parabolic interpolation between neighbouring lags for a sub-sample period.
-            shift = 0.0
-            if self._lag_min < lag < lags - 1:
-                a, b, c = d[lag - 1], d[lag], d[lag + 1]
-                shift = 0.5 * (a - c) / max(a - 2 * b + c, 1e-12)
-            f0[row] = self.sr / (lag + shift)
-            periodicity[row] = 1.0 - d[lag]
-        return f0, periodicity
 
 
 @dataclass(frozen=True)
@@ -114,7 +38,7 @@ class Prosody:
 
 
 class ProsodyTracker:
-    """Loudness (dBFS) and pitch per frame in, `Prosody` out. Causal: a syllable is recognised a
+    """A `VoiceFrame` (loudness, F0) per frame in, `Prosody` out. Causal: a syllable is recognised a
     few frames after its onset, a phrase end once the pause lasts PHRASE_PAUSE_S."""
 
     SILENCE_DB = -50.0      # quieter is never speech
@@ -153,8 +77,8 @@ class ProsodyTracker:
         self._syllable_var_db = 16.0
         self._pitch_since_onset = -math.inf
 
-    def step(self, loudness_db: float, f0_hz: float, periodicity: float) -> Prosody:
-        dt = self._dt
+    def step(self, voice: VoiceFrame) -> Prosody:
+        dt, loudness_db = self._dt, voice.loudness_db
         self._peak_db = max(loudness_db, self._peak_db - self._peak_decay_db, self.SILENCE_DB + 10.0)
         active = loudness_db > max(self.SILENCE_DB, self._peak_db - self.SPEECH_RANGE_DB)
         self._since_active = 0.0 if active else self._since_active + dt
@@ -178,7 +102,7 @@ class ProsodyTracker:
                 self._level_short.x = loudness_db
             self._level_long += max(1.0 / self._n_active, dt / 8.0) * (loudness_db - self._level_long)
             self._level_short.step(loudness_db)
-        pitch_st = self._pitch(f0_hz if active and periodicity > 0.6 else 0.0)
+        pitch_st = self._pitch(voice.f0_hz if active else 0.0)
         effort = min(max(1.0 + (self._level_short.x - self._level_long) / 8.0 + 0.1 * max(pitch_st, 0.0), 0.4), 2.0)
         accent = self._accent(loudness_db if active else -100.0, pitch_st)
         return Prosody(speaking=self._speaking, activity=activity,
