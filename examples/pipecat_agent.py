@@ -20,7 +20,7 @@ import numpy as np
 import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
-from pipecat.frames.frames import EndFrame, Frame, TTSAudioRawFrame, TTSSpeakFrame
+from pipecat.frames.frames import Frame, TTSAudioRawFrame, TTSSpeakFrame
 from pipecat.pipeline.pipeline import Pipeline
 from pipecat.pipeline.worker import PipelineParams, PipelineWorker
 from pipecat.services.settings import TTSSettings
@@ -95,7 +95,7 @@ async def run_bot(connection: SmallWebRTCConnection, animator: Animator) -> None
 
     @transport.event_handler("on_client_disconnected")
     async def leave(_transport, _client):
-        await worker.queue_frame(EndFrame())
+        await worker.cancel(reason="the peer left")  # nobody to play the rest of the speech to
 
     runner = WorkerRunner(handle_sigint=False)  # uvicorn handles Ctrl-C
     await runner.add_workers(worker)
