@@ -5,7 +5,7 @@ blink apex, a half blink, a look down), mouth and eyes each in a row of their ow
   .venv/bin/python scripts/closeup_sheet.py PHOTO OUT.png [--zoom 2]
 
 The shapes are MotionFrames in the lip model's units (training/articulation.py's targets for the
-phones), rendered still, so the sheet shows the renderer alone and is the same on every run.
+phones; /l/ between open vowels), rendered still, so the sheet shows the renderer alone and is the same on every run.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ SHAPES = (
     ("/i/", dict(jaw_open=0.2, lip_spread=0.75)),
     ("/f/", dict(jaw_open=0.08, lip_press=0.55, upper_lip_raise=0.45)),
     ("/p b m/", dict(jaw_open=0.04, lip_press=1.0)),
+    ("/l/ in /ala/", dict(jaw_open=0.4, lip_spread=0.1, tongue_tip=0.85)),
     ("smile, teeth", dict(smile=1.0, upper_lip_raise=0.5, jaw_open=0.15, lip_spread=0.4)),
     ("blink apex", dict(blink_left=1.0, blink_right=1.0)),
     ("half blink", dict(blink_left=0.5, blink_right=0.5)),

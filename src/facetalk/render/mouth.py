@@ -67,7 +67,7 @@ class MouthPainter:
         # Teeth in the mouth's shade: a little lighter than the lit skin, never paper-white, and
         # warmed by the same light.
         ivory = np.array([236.0, 230.0, 214.0])
-        hue = 0.8 * ivory / float(ivory @ LUMA) + 0.2 * skin / max(skin_luma, 1.0)
+        hue = 0.6 * ivory / float(ivory @ LUMA) + 0.4 * skin / max(skin_luma, 1.0)
         self.teeth_rgb = hue * float(np.clip(1.35 * skin_luma, 120.0, 225.0))
         own = self._photo_teeth(image[opening], skin_luma=skin_luma) if opening.sum() >= 40 else None
         if own is not None:
