@@ -19,6 +19,7 @@ from facetalk.audio.mel import ENERGY, VOICING, AnalysisClock, AudioFrames, Audi
 
 VOICED = 0.6  # VOICING (normalised autocorrelation peak) from which a frame has a pitch
 
+
 @dataclass(frozen=True)
 class VoiceFrame:
     """One video frame's voice. loudness_db: dBFS of RMS (a full-scale sine is -3; digital
@@ -39,7 +40,7 @@ class VoiceReader:
         self.clock = AnalysisClock(sr=sr)
         self._reach = int(round(lookahead_s * sr))  # samples past a frame's centre it may use
         self.lookahead_s = self._reach / sr
-        self._silence = VoiceFrame(loudness_db=float(energy_db(np.float32(np.log(1e-10)))), f0_hz=0.0)
+        self._silence = _voice(_rows(AudioFrontEnd(sr=sr).flush(n_frames=1)))  # before t = 0
         # Analysis frames still needed, from frame index _first on: energy, voicing, f0.
         self._rows = np.zeros((0, 3))
         self._first = 0
@@ -74,8 +75,7 @@ class VoiceReader:
         if frames.first != self._first + len(self._rows):
             raise ValueError(f"analysis frames must come in order: expected {self._first + len(self._rows)}, "
                              f"got {frames.first}")
-        rows = np.stack([frames.features[:, ENERGY], frames.features[:, VOICING], frames.f0_hz], axis=1)
-        self._rows = np.concatenate([self._rows, rows.astype(np.float64)])
+        self._rows = np.concatenate([self._rows, _rows(frames)])
 
     def _emit(self, *, limit: int | None) -> list[VoiceFrame]:
         out = []
@@ -83,7 +83,8 @@ class VoiceReader:
             first, last = self.span(self._next)
             if last >= self._first + len(self._rows):
                 break
-            out.append(self._silence if last < 0 else self._read(first, last))
+            rows = self._rows[first - self._first:last - self._first + 1]
+            out.append(self._silence if last < 0 else _voice(rows))
             self._next += 1
         # Later video frames read no earlier analysis frame than the next one does.
         drop = min(max(0, self.span(self._next)[0] - self._first), len(self._rows))
@@ -91,13 +92,20 @@ class VoiceReader:
         self._first += drop
         return out
 
-    def _read(self, first: int, last: int) -> VoiceFrame:
-        rows = self._rows[first - self._first:last - self._first + 1]
-        loudness_db = float(energy_db(np.log(np.exp(rows[:, 0]).mean())))
-        voiced = rows[:, 1] >= VOICED
-        if np.median(rows[:, 1]) < VOICED:
-            return VoiceFrame(loudness_db=loudness_db, f0_hz=0.0)
-        return VoiceFrame(loudness_db=loudness_db, f0_hz=float(np.exp(np.median(np.log(rows[voiced, 2])))))
+
+def _rows(frames: AudioFrames) -> np.ndarray:
+    """(T, 3) float64: each analysis frame's ENERGY, VOICING and F0."""
+    features = frames.features.astype(np.float64)
+    return np.stack([features[:, ENERGY], features[:, VOICING], frames.f0_hz], axis=1)
+
+
+def _voice(rows: np.ndarray) -> VoiceFrame:
+    """The voice of the analysis frames `rows` (see the module's docstring)."""
+    loudness_db = float(energy_db(np.log(np.exp(rows[:, 0]).mean())))
+    if np.median(rows[:, 1]) < VOICED:
+        return VoiceFrame(loudness_db=loudness_db, f0_hz=0.0)
+    voiced = rows[:, 1] >= VOICED
+    return VoiceFrame(loudness_db=loudness_db, f0_hz=float(np.exp(np.median(np.log(rows[voiced, 2])))))
 
 
 def voice_of(samples: np.ndarray, *, sr: int, fps: int, lookahead_s: float,
