@@ -52,7 +52,7 @@ def test_the_example_agent_talks_over_smallwebrtc_in_a_network_namespace():
 
 
 @pytest.fixture
-def agent():
+def agent(tmp_path):
     """The example, started as its README says, on a free loopback port; yields its base URL."""
     import ifaddr
 
@@ -62,13 +62,14 @@ def agent():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "examples/pipecat_agent.py", "--image", "src/facetalk/data/astronaut.jpg",
-                                "--port", str(port)], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    command = [sys.executable, "examples/pipecat_agent.py", "--image", "src/facetalk/data/astronaut.jpg", "--port", str(port)]
+    log = (tmp_path / "agent.log").open("wb")  # Pipecat logs a lot: a pipe could fill and stall it
+    process = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
         while True:
-            assert process.poll() is None, process.stderr.read().decode()[-3000:]
+            assert process.poll() is None, (tmp_path / "agent.log").read_text()[-3000:]
             assert time.monotonic() < deadline, "the example did not start serving"
             try:
                 urllib.request.urlopen(base + "/", timeout=2).read()
@@ -79,6 +80,7 @@ def agent():
     finally:
         process.terminate()
         process.wait(timeout=20)
+        log.close()
 
 
 async def _call(base: str) -> tuple[list, np.ndarray]:

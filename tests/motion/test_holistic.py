@@ -298,11 +298,26 @@ def test_emotions_undo_the_photos_own_smile():
 
     smiling = PhotoExpression(smile=0.9, lips_apart=1.0)
     weights = {name: tuple(float(n == name) for n in EMOTIONS) for name in EMOTIONS}
+    # Sad: the photo's smile taken off with the frown and the corners drawn in, then its own frown.
     sad = emotion.blend(weights["sad"], photo=smiling)
-    assert sad.offsets["smile"] == pytest.approx(emotion.OFFSETS["sad"]["smile"] - 0.9)
+    assert sad.offsets["smile"] == pytest.approx(emotion.OFFSETS["sad"]["smile"] + 0.9 * emotion.UNDO_SMILE["smile"])
+    assert sad.offsets["lip_spread"] == pytest.approx(0.9 * emotion.UNDO_SMILE["lip_spread"])
+    assert emotion.UNDO_SMILE["smile"] < -1.0 and emotion.UNDO_SMILE["lip_spread"] < -0.5
     assert sad.closes_lips == pytest.approx(1.0)
-    # Happy smiles on top of the photo's smile; neutral leaves the photo as it is.
-    assert emotion.blend(weights["happy"], photo=smiling).offsets["smile"] == emotion.OFFSETS["happy"]["smile"]
+    # Happy is a target, not an offset: on a smiling photo it adds only the smile the photo lacks,
+    # and the teeth the photo shows count toward its parted lips.
+    happy = emotion.blend(weights["happy"], photo=smiling)
+    assert happy.offsets["smile"] == pytest.approx(emotion.OFFSETS["happy"]["smile"] - 0.9)
+    assert happy.offsets["lip_spread"] == emotion.OFFSETS["happy"]["lip_spread"]
+    assert happy.offsets["jaw_open"] == pytest.approx(max(emotion.OFFSETS["happy"]["jaw_open"] - 0.2, 0.0))
+    # Half happy on that photo: half of the photo's smile is kept, and half of happy's on top.
+    half = emotion.blend(tuple(0.5 * float(n == "happy") for n in EMOTIONS), photo=smiling)
+    assert half.offsets["smile"] == pytest.approx(0.5 * (emotion.OFFSETS["happy"]["smile"] - 0.9))
+    # Surprise has no smile of its own: the photo's is taken off, and its narrowed lips come on top.
+    surprised = emotion.blend(weights["surprised"], photo=smiling)
+    assert surprised.offsets["smile"] == pytest.approx(0.9 * emotion.UNDO_SMILE["smile"])
+    assert surprised.offsets["lip_spread"] == pytest.approx(
+        emotion.OFFSETS["surprised"]["lip_spread"] + 0.9 * emotion.UNDO_SMILE["lip_spread"])
     assert emotion.blend(weights["neutral"], photo=smiling) == emotion.blend(weights["neutral"])
     assert emotion.blend(weights["neutral"], photo=smiling).offsets == {}
     # A photo with a neutral mouth: offsets as in the table.

@@ -41,20 +41,23 @@ LASH_SQUEEZE = 0.5
 # stretch far: brows and spectacle frames a little higher stay where they are.
 LID_SKIN_REACH = 0.10
 
-# How far smile = 1 raises the mouth corners, in mouth widths.
-SMILE_CORNER_LIFT = 0.14
+# How far smile = 1 raises the mouth corners and pulls each outward, and lip_spread = 1 pulls
+# each outward, in mouth widths.
+SMILE_CORNER_LIFT = 0.20
+SMILE_CORNER_OUT = 0.10
+SPREAD_CORNER_OUT = 0.12
 # The frown (smile < 0, AU15+17), in mouth widths: how far the corners drop and move out, and how
 # far the lower lip's middle and the chin rise.
-FROWN_CORNER_DROP = 0.12
+FROWN_CORNER_DROP = 0.16
 FROWN_CORNER_OUT = 0.03
 FROWN_CHIN_RAISE = 0.03
 # The brow lowerer (brow_raise < 0, AU4), in eye distances: the inner ends' extra drop and their
 # pull toward each other.
-BROW_INNER_DROP = 0.06
-BROW_DRAW_TOGETHER = 0.04
+BROW_INNER_DROP = 0.10
+BROW_DRAW_TOGETHER = 0.05
 
 # Share of the eye opening the lower lid rises at smile = 1 (cheeks pushing it up).
-SMILE_SQUINT = 0.2
+SMILE_SQUINT = 0.3
 
 # Share of the jaw's drop the mouth corners follow.
 JAW_CORNER_SHARE = 0.45
@@ -418,7 +421,7 @@ def _brow_lowerer(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips
     w_inner = np.exp(-(d_inner / (0.25 * ipd)) ** 2) * is_face
     centre_u = frame.uv(inner_ends)[0].mean()
     du = -np.sign(u - centre_u) * BROW_DRAW_TOGETHER * ipd * w_inner
-    dv = 0.06 * ipd * w_brow + BROW_INNER_DROP * ipd * w_inner
+    dv = 0.11 * ipd * w_brow + BROW_INNER_DROP * ipd * w_inner
     out = np.zeros((len(u), 3))
     out[:, :2] = frame.to_image(du, dv)
     return out
@@ -452,8 +455,8 @@ def _corner_bases(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, meas: _
     # and out while the middle of the lips stays (a pull wide enough to drag the middle along would
     # lift the whole mouth and read as no smile at all), and raises the cheek mass above and
     # outside each corner.
-    for name, pulls in (("lip_spread", ((0.28, 0.0, 0.0, 0.12, 0.0),)),
-                        ("smile", ((0.24, 0.0, 0.0, 0.07, -SMILE_CORNER_LIFT), (0.35, 0.15, -0.35, 0.0, -0.035)))):
+    for name, pulls in (("lip_spread", ((0.28, 0.0, 0.0, SPREAD_CORNER_OUT, 0.0),)),
+                        ("smile", ((0.24, 0.0, 0.0, SMILE_CORNER_OUT, -SMILE_CORNER_LIFT), (0.35, 0.15, -0.35, 0.0, -0.06)))):
         du = np.zeros_like(u)
         dv = np.zeros_like(u)
         for cu, cv in corner_uv:
@@ -486,11 +489,11 @@ def _brow_bases(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, topo: _To
     brow_v = frame.uv(brows)[1].mean()
     w_brow = np.exp(-(d_brow / (0.3 * ipd)) ** 2)
     w_brow = np.maximum(w_brow, 0.5 * smoothstep(brow_v - v, 0.0, 0.6 * ipd)) * is_face
-    basis[k["brow_raise"], :, :2] = frame.to_image(np.zeros_like(meas.u), -0.12 * ipd * w_brow)
+    basis[k["brow_raise"], :, :2] = frame.to_image(np.zeros_like(meas.u), -0.16 * ipd * w_brow)
     inner_ends = pts[[107, 66, 55, 65, 336, 296, 285, 295], :2]
     d_inner = np.min(np.linalg.norm(rest[:, None, :2] - inner_ends[None], axis=2), axis=1)
     w_inner = np.exp(-(d_inner / (0.22 * ipd)) ** 2) * is_face
-    basis[k["brow_inner_raise"], :, :2] = frame.to_image(np.zeros_like(meas.u), -0.10 * ipd * w_inner)
+    basis[k["brow_inner_raise"], :, :2] = frame.to_image(np.zeros_like(meas.u), -0.16 * ipd * w_inner)
 
 
 def _cavity(n_vertices: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

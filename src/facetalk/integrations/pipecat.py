@@ -349,6 +349,7 @@ class FacetalkVideoService(FrameProcessor):
             while True:
                 if self._interrupted:
                     await self._resume_after_interruption()
+                self._resync()
                 item = await self._next_item()
                 if isinstance(item, _End):
                     await self._render(self._timeline.finish)
@@ -374,6 +375,17 @@ class FacetalkVideoService(FrameProcessor):
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(self._arrived.wait(), FILL_STEP_S)
         return None
+
+    def _resync(self) -> None:
+        """In speech, if the frame for now is not made yet (a loaded CPU), the transport has been
+        waiting for its audio and will play everything after that much later: the clock moves on by
+        as much, so that the speech still goes only `buffer_s` ahead of what the transport plays.
+        (In silence nothing waits: the frames catch up instead.)"""
+        if time.monotonic() - self._last_audio >= self._fill_after_s:
+            return
+        late_s = self._due_s(lead_s=0.0) - self._timeline.pushed_s
+        if late_s > 0:
+            self._clock0 += late_s
 
     def _due_s(self, *, lead_s: float) -> float:
         """Where the timeline's end is due now, for frames `lead_s` ahead of the wall clock."""

@@ -14,26 +14,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from facetalk.config import EMOTIONS
+from facetalk.face.rig import FROWN_CORNER_DROP, FROWN_CORNER_OUT, SMILE_CORNER_LIFT, SMILE_CORNER_OUT, SPREAD_CORNER_OUT
 from facetalk.motion.frame import PhotoExpression
 
 # Expression offsets; "blink" is added to both lids (negative: eyes wider).
 OFFSETS: dict[str, dict[str, float]] = {
     "neutral": {},
     # AU6+12+25: corners up and out, cheeks up, lids narrowed by the cheeks, lips apart on the teeth.
-    "happy": {"smile": 1.0, "lip_spread": 0.2, "blink": 0.15, "brow_raise": 0.1, "jaw_open": 0.1,
-              "upper_lip_raise": 0.3},
+    "happy": {"smile": 1.0, "lip_spread": 0.3, "blink": 0.2, "jaw_open": 0.25, "upper_lip_raise": 0.6},
     # AU1+4+15+17: inner brows up and drawn together, the frown (smile < 0: corners down, chin up),
     # heavy lids.
-    "sad": {"smile": -0.9, "brow_inner_raise": 1.0, "brow_raise": -0.2, "blink": 0.3},
+    "sad": {"smile": -1.0, "brow_inner_raise": 1.0, "brow_raise": -0.3, "blink": 0.3},
     # AU4+5+7+23: the brow lowerer (brow_raise < 0), glaring lids, lips pressed.
-    "angry": {"brow_raise": -1.0, "blink": -0.25, "lip_press": 0.6, "smile": -0.2},
-    # AU1+2+5+26: brows up, eyes wide, jaw dropped.
-    "surprised": {"brow_raise": 1.0, "brow_inner_raise": 0.4, "blink": -0.3, "jaw_open": 0.4, "lip_spread": -0.2},
+    "angry": {"brow_raise": -1.0, "blink": -0.1, "lip_press": 1.0, "smile": -0.3},
+    # AU1+2+5+26: brows up, eyes wide, jaw dropped, lips relaxed into an oval.
+    "surprised": {"brow_raise": 1.0, "brow_inner_raise": 0.2, "blink": -0.3, "jaw_open": 0.9, "lip_spread": -0.5},
     # AU9+10+15: upper lip up, brows down, corners down.
-    "disgusted": {"upper_lip_raise": 0.9, "brow_raise": -0.5, "smile": -0.4, "blink": 0.25, "lower_lip_depress": 0.2},
+    "disgusted": {"upper_lip_raise": 1.0, "brow_raise": -0.7, "smile": -0.5, "blink": 0.35, "lower_lip_depress": 0.3,
+                  "lip_spread": 0.2},
     # AU1+2+4+5+20+26: brows up and drawn together, eyes wide, lips stretched sideways and down.
-    "fearful": {"brow_raise": 0.6, "brow_inner_raise": 1.0, "blink": -0.3, "lip_spread": 0.7, "jaw_open": 0.15,
-                "lower_lip_depress": 0.3, "smile": -0.3},
+    "fearful": {"brow_raise": 0.7, "brow_inner_raise": 1.0, "blink": -0.3, "lip_spread": 1.0, "jaw_open": 0.4,
+                "lower_lip_depress": 0.6, "smile": -0.3},
     # AU14, one side: the subject's left corner up and in.
     "contempt": {"smirk": 1.0, "brow_raise": -0.1},
 }
@@ -55,6 +56,14 @@ LIVELINESS: dict[str, float] = {
 
 # How far each emotion shuts lips the photo shows apart (a toothy smile), while the voice rests.
 CLOSES_LIPS = {"sad": 1.0, "angry": 1.0, "contempt": 0.7}
+# How much of an emotion's mouth opening a photo with its lips fully apart (teeth showing) already
+# has: a happy face's parted lips are there, not opened again on top.
+PHOTO_OPENING = {"jaw_open": 0.2, "upper_lip_raise": 0.5}
+# Undoing one unit of the photo's smile: smile < 0 is the frown (corners down and a little out),
+# not the smile mirrored, so the corners are brought down by the frown and back in by lip_spread
+# < 0 as far as the smile had lifted and widened them (face.rig's shapes, in mouth widths).
+UNDO_SMILE = {"smile": -SMILE_CORNER_LIFT / FROWN_CORNER_DROP,
+              "lip_spread": -(SMILE_CORNER_OUT + FROWN_CORNER_OUT * SMILE_CORNER_LIFT / FROWN_CORNER_DROP) / SPREAD_CORNER_OUT}
 
 
 @dataclass(frozen=True)
@@ -71,19 +80,38 @@ class Blend:
 def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpression()) -> Blend:
     """The mix of EMOTIONS with these weights (each times its strength; the rest is neutral).
 
-    Emotions are relative to a neutral face, not to the photo's expression: one that does not
-    smile first undoes the photo's own smile (sad on a broad smile turns the corners down) and
-    may shut its parted lips; happy smiles on top of whatever the photo shows."""
+    Emotions are targets on a neutral face, not offsets on the photo's expression: each first
+    undoes the photo's own smile (sad on a broad smile turns the corners down, happy on it adds
+    only what the photo lacks), counts the teeth the photo already shows toward its own mouth
+    opening, and may shut the photo's parted lips."""
     offsets: dict[str, float] = {}
-    closes = 0.0
+    closes = undo = 0.0
     for w, name in zip(weights, EMOTIONS):
         if name == "neutral" or w == 0.0:
             continue
         for param, value in OFFSETS[name].items():
+            if param in PHOTO_OPENING:
+                value = max(value - PHOTO_OPENING[param] * photo.lips_apart, 0.0)
             offsets[param] = offsets.get(param, 0.0) + w * value
-        if OFFSETS[name].get("smile", 0.0) <= 0.0:
-            offsets["smile"] = offsets.get("smile", 0.0) - w * photo.smile
+        undo += w * photo.smile
         closes += w * CLOSES_LIPS.get(name, 0.0) * photo.lips_apart
+    if undo > 0.0:
+        _undo_smile(offsets, undo)
     posture = tuple(sum(w * POSTURE_DEG[name][i] for w, name in zip(weights, EMOTIONS)) for i in range(2))
     liveliness = 1.0 + sum(w * (LIVELINESS[name] - 1.0) for w, name in zip(weights, EMOTIONS))
     return Blend(offsets=offsets, posture_deg=posture, liveliness=liveliness, closes_lips=closes)
+
+
+def _undo_smile(offsets: dict[str, float], photo_smile: float) -> None:
+    """Takes `photo_smile` units of the photo's own smile off the target smile in `offsets`.
+
+    Where the target smiles at least as much, the smile shape itself is taken off (exactly);
+    the rest of the photo's smile is taken off with the frown and lip_spread (UNDO_SMILE), and a
+    target frown then comes on top."""
+    target = offsets.get("smile", 0.0)
+    if target >= photo_smile:
+        offsets["smile"] = target - photo_smile
+        return
+    rest = photo_smile - max(target, 0.0)
+    offsets["smile"] = min(target, 0.0) + UNDO_SMILE["smile"] * rest
+    offsets["lip_spread"] = offsets.get("lip_spread", 0.0) + UNDO_SMILE["lip_spread"] * rest
