@@ -397,7 +397,14 @@ def _speak_during_idle_then_end(pcm):
 @pytest.mark.slow
 def test_a_failed_render_is_an_error_frame_upstream_and_the_face_goes_on(animator, tts_speech, monkeypatch):
     _failing(animator, monkeypatch, when=lambda index: index == 30)
-    run = _run(_speak_then_end(tts_speech[:OUT_RATE]), service=_service(animator))
+
+    async def scenario(source, worker, sink):
+        await source.speak(tts_speech[:OUT_RATE])
+        while not any(isinstance(f, OutputImageRawFrame) and f.pts / NS * FPS >= 30 + FPS for _, f in sink.got):
+            await asyncio.sleep(0.1)  # (a loaded CPU renders slower than real time: wait for the frames)
+        await worker.queue_frame(EndFrame())
+
+    run = _run(scenario, service=_service(animator))
     assert len(run.errors) == 1 and run.errors[0].processor is run.service
     assert "injected render failure at frame 30" in run.errors[0].error
     upstream = [f for f in run.source.upstream if isinstance(f, ErrorFrame)]
