@@ -49,9 +49,10 @@ def test_render_to_file_end_to_end(animator, speech_then_silence, tmp_path):
     speaking = (t < speech_end_s) & (jaw > 0.3)
     silent = t > speech_end_s + 0.2
     assert speaking.sum() >= 5 and silent.sum() >= 15
-    # The mouth opens while she speaks and closes back to the photo's own opening in silence.
+    # The mouth opens while she speaks; in the pause after it the lips meet (the photo's own
+    # parted lips come back only after a longer silence: motion.lipsync.PauseClosure).
     assert np.median(gaps[speaking]) > rest_gap + 0.03
-    assert np.all(np.abs(gaps[silent] - rest_gap) < 0.06)
+    assert rest_gap > 0.1 and np.all(gaps[silent] < 0.05)
     # The detector reads small openings compressed, so compare ranks (a monotonic relation) with
     # the opening the motion asks for: the jaw's, less what lip_press closes (bilabials).
     from scipy.stats import spearmanr

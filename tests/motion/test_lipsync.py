@@ -224,3 +224,31 @@ def test_silence_gate_closes_after_the_voice_stops_but_not_in_stop_gaps_or_noise
     frames[100:, ENERGY] = -4.0  # the voice comes back: fully open again on the third frame
     again = SilenceGate()(raw, frames)
     assert again[95, JAW] < 0.05 and np.array_equal(again[102:], raw[102:])
+
+
+def test_lips_close_in_pauses_between_phrases_and_return_to_the_photo_after(model, speech):
+    """A pause after speech presses the lips together (a smiling photo's parted lips would
+    otherwise open to its smile between phrases); a long silence gives the photo's mouth back.
+    Before any speech nothing is pressed."""
+    from facetalk.motion.lipsync import PauseClosure
+
+    lead = np.zeros(SR, np.float32)
+    voiced = np.nonzero(np.abs(speech) > 0.01)[0]
+    audio = np.concatenate([lead, speech[:voiced[-1] + 1], np.zeros(3 * SR, np.float32)])
+    end_s = 1.0 + (voiced[-1] + 1) / SR
+    shape = mouth(model, audio)
+    t = np.arange(len(shape)) / FPS
+    assert np.all(shape.lip_press[t < 0.9] == 0.0)
+    pause = (t > end_s + 0.2) & (t < end_s + PauseClosure.HOLD_S - 0.1)
+    assert np.all(shape.lip_press[pause] > 0.95) and np.all(shape.jaw_open[pause] < 0.05)
+    released = t > end_s + PauseClosure.HOLD_S + PauseClosure.RELEASE_S + 0.2
+    assert released.any() and np.all(shape.lip_press[released] == 0.0)
+    # Unit behaviour: rest outputs only after some non-rest output; any output leaving rest
+    # lets go at once.
+    closure = PauseClosure()
+    rows = np.zeros((30, len(PARAMS)), np.float32)
+    assert np.all(closure(rows)[:, PRESS] == 0.0)
+    rows[0, JAW] = 0.4
+    rows[20, SPREAD] = 0.3
+    out = closure(rows)
+    assert out[10, PRESS] == pytest.approx(PauseClosure.CLOSE) and out[20, PRESS] == 0.0 and out[21, PRESS] > 0.0

@@ -178,6 +178,42 @@ class SilenceGate:
         return gated
 
 
+class PauseClosure:
+    """Brings the lips together in the pauses of speech, then back to the photo's own mouth.
+
+    The network's rest is the photo's mouth. On a photo with parted lips (a smile showing teeth)
+    every pause between phrases would open the mouth to that smile and shut it on the next word,
+    the opposite of a speaker, whose lips close or nearly close between phrases. Once every
+    output has been within REST of rest after speech, lip_press rises to CLOSE over CLOSE_S;
+    after HOLD_S of silence it falls back over RELEASE_S, so a face that has stopped talking
+    returns to the photo's expression. Before the first speech nothing changes, and on a photo
+    with closed lips pressing closes nothing. The first output to leave rest (the network
+    anticipating the next word) lets go at once, so the mouth opens with it. Per mel frame, in
+    order, like SustainHold.
+    """
+
+    REST = 0.05
+    CLOSE = 1.0
+    CLOSE_S = 0.06
+    HOLD_S = 1.5
+    RELEASE_S = 0.6
+
+    def __init__(self) -> None:
+        self._since_speech = math.inf  # mel frames since an output last left rest
+
+    def __call__(self, outputs: np.ndarray) -> np.ndarray:
+        """(T, len(PARAMS)) outputs -> the same with lip_press raised in pauses."""
+        closed = outputs.copy()
+        for i, at_rest in enumerate((np.abs(outputs) < self.REST).all(axis=1).tolist()):
+            self._since_speech = self._since_speech + 1 if at_rest else 0
+            if not at_rest or math.isinf(self._since_speech):
+                continue
+            t_s = self._since_speech / FRAME_RATE
+            level = min(1.0, t_s / self.CLOSE_S, max(0.0, 1.0 - (t_s - self.HOLD_S) / self.RELEASE_S))
+            closed[i, PRESS_INDEX] = max(closed[i, PRESS_INDEX], self.CLOSE * level)
+        return closed
+
+
 def _mad(values: deque[float]) -> float:
     """Median absolute deviation from the median."""
     middle = statistics.median(values)
@@ -284,6 +320,7 @@ class LipSync:
         self._state = model.initial_state(silence)
         self._hold = SustainHold()
         self._gate = SilenceGate()
+        self._pause = PauseClosure()
         # Quiet flags of the last mel frames fed (before the start: silence).
         self._quiet = np.ones(QUIET_BEFORE + model.lookahead_frames, bool)
         self._outputs = np.zeros((0, len(PARAMS)), np.float32)  # by mel frame, from _first_output
@@ -361,6 +398,7 @@ class LipSync:
             quiet = np.convolve(flags, np.ones(window, int), "valid") == window
             self._quiet = flags[len(flags) - window + 1:]
             out[quiet] = 0.0
+            out = self._pause(out)
             self._outputs = np.concatenate([self._outputs, out])
 
     def _output(self, j: np.ndarray) -> np.ndarray:
