@@ -2,6 +2,7 @@
 what refusing a 3 h upload costs the server.
 
   .venv/bin/python benchmarks/bench_memory.py [--minutes 10,60,180] [--render-s 120] [--out out/bench_memory]
+  .venv/bin/python benchmarks/bench_memory.py --writer [--minutes 10,60,180]
 
 For each length, a speech-like MP3 (espeak-ng speech repeated, 64 kb/s) is made once, then
 `facetalk render --size 512 --audio IT` runs as a subprocess whose peak RSS (VmHWM) is read from
@@ -11,6 +12,9 @@ full 3 h render takes ~40 min here); 0 renders to the end, and the finished MP4 
 counted, its durations, metadata tag and form: classic up to 10 min, fragmented past). Then a server (in this process) is sent
 a 3 h MP3 as a render job: it must refuse it (413) from the file's header, and its RSS before and
 after is printed (an 8 kb/s MP3, so that it passes the upload's byte limit).
+
+--writer measures only the MP4 writer, in the classic and the fragmented form, for each length:
+what the muxer's index costs, in minutes rather than the hours a full 3 h render takes.
 """
 
 from __future__ import annotations
@@ -93,6 +97,38 @@ def describe_output(path: Path, *, minutes: float) -> str:
             f"audio {info.audio_duration_s:.2f} s, provenance tag {'present' if tagged else 'MISSING'}")
 
 
+def write_one(mp3: Path, out: Path, *, fragmented: bool) -> None:
+    """Child of --writer: the MP4 writer alone, as the CLI drives it (the MP3 streamed in as its
+    sound, a frame per 40 ms), with cheap 64x64 frames: the muxer's index grows per frame and per
+    AAC packet, not per pixel. Prints this process's peak RSS (MB) at the end."""
+    import numpy as np
+
+    from facetalk.io.audio import FileAudio
+    from facetalk.io.video import VideoWriter
+
+    y, x = np.mgrid[0:64, 0:64]
+    frames = [np.stack([(x + 3 * i) % 256, y * 4, np.full_like(x, 8 * i)], axis=-1).astype(np.uint8) for i in range(32)]
+    sound = FileAudio(mp3)
+    n_frames = round(sound.duration_s * 25)
+    with VideoWriter(out, fps=25, audio_source=sound, fragmented=fragmented) as writer:
+        for i in range(n_frames):
+            writer.write(frames[i % len(frames)])
+    print(status_mb("self", "VmHWM"))
+
+
+def writer_peaks(files: dict[float, Path], out: Path) -> None:
+    """Peak RSS of the MP4 writer alone against length, classic and fragmented (see write_one)."""
+    for m, mp3 in files.items():
+        row = []
+        for form in ("classic", "fragmented"):
+            start = time.monotonic()
+            child = subprocess.run([sys.executable, __file__, "--write-one", str(mp3), "--form", form,
+                                    "--out", str(out / f"writer-{m:g}min-{form}.mp4")],
+                                   capture_output=True, text=True, check=True)
+            row.append(f"{form} {float(child.stdout.split()[-1]):.0f} MB ({time.monotonic() - start:.0f} s)")
+        print(f"VideoWriter alone, 64x64 frames, {m:g} min of audio: peak RSS " + ", ".join(row), flush=True)
+
+
 def server_refusal(mp3: Path) -> None:
     from fastapi.testclient import TestClient
 
@@ -116,11 +152,19 @@ def main() -> None:
     ap.add_argument("--minutes", default="10,60,180")
     ap.add_argument("--render-s", type=float, default=120.0, help="stop each render after this long; 0: to the end")
     ap.add_argument("--out", default="out/bench_memory")
+    ap.add_argument("--writer", action="store_true", help="measure the MP4 writer alone (classic and fragmented), "
+                                                           "not the CLI and the server")
+    ap.add_argument("--write-one", type=Path, help=argparse.SUPPRESS)  # --writer's child: this MP3's length
+    ap.add_argument("--form", choices=("classic", "fragmented"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.write_one:
+        return write_one(args.write_one, Path(args.out), fragmented=args.form == "fragmented")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     minutes = [float(m) for m in args.minutes.split(",")]
     files = {m: make_mp3(out / f"speech-{m:g}min.mp3", minutes=m) for m in minutes}
+    if args.writer:
+        return writer_peaks(files, out)
     peaks = []
     for m, mp3 in files.items():
         peak, seconds, how = cli_peak(mp3, out / f"render-{m:g}min.mp4", render_s=args.render_s)
