@@ -23,6 +23,7 @@ from pipecat.frames.frames import (  # noqa: E402
     OutputAudioRawFrame,
     OutputImageRawFrame,
     StartFrame,
+    StopFrame,
     TTSAudioRawFrame,
     TTSStartedFrame,
     TTSStoppedFrame,
@@ -178,7 +179,8 @@ def _run(scenario, *, service: FacetalkVideoService, transport: FrameProcessor |
         assert not [t for t in asyncio.all_tasks() if "facetalk" in t.get_name()]
 
     asyncio.run(main())
-    assert not [t for t in threading.enumerate() if t.name.startswith("facetalk-pipecat")]
+    if not isinstance(run.frames[-1], StopFrame):  # a stopped pipeline's processors are not cleaned up
+        assert not [t for t in threading.enumerate() if t.name.startswith("facetalk-pipecat")]
     return run
 
 
@@ -477,3 +479,18 @@ def test_uninterruptible_speech_plays_on_through_an_interruption(animator, tts_s
     audio = [f for f in run.frames if isinstance(f, TTSAudioRawFrame)]
     assert not [f for f in audio if f.interruptible]
     _check_audio(audio, run.frames, speech, rate=OUT_RATE)  # all of it, in sync
+
+
+@pytest.mark.slow
+def test_a_stop_frame_sends_what_is_due_and_stops_the_stream(animator, tts_speech):
+    speech = tts_speech[:OUT_RATE]
+
+    async def scenario(source, worker, sink):
+        await sink.first_image.wait()
+        await source.speak(speech)
+        await worker.queue_frame(StopFrame())  # at once: the speech is still to be paced out
+
+    run = _run(scenario, service=_service(animator))  # no task is left running either
+    assert isinstance(run.frames[-1], StopFrame)
+    audio = [f for f in run.frames if isinstance(f, TTSAudioRawFrame)]
+    _check_audio(audio, run.frames, speech, rate=OUT_RATE)  # all of it went out before the StopFrame
