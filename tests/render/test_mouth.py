@@ -107,3 +107,15 @@ def test_a_raised_tongue_tip_shows_under_the_upper_teeth_mid_mouth_only(analysis
     assert np.abs(tip[y0 - 1:y0 + 2, x0 - 1:x0 + 2] - low[y0 - 1:y0 + 2, x0 - 1:x0 + 2]).max() < 3
     # Resting (0) is the default: the same frame as before the parameter existed.
     assert np.array_equal(renderer.render(MotionFrame(t_s=0, jaw_open=0.6, tongue_tip=0.0)), low.astype(np.uint8))
+
+
+def test_a_monochrome_photo_gets_a_mouth_in_its_own_hue(analysis):
+    """A sepia or grey photo has no red anywhere: its throat and tongue keep the lips' hue
+    instead of turning into the only red in the picture. A colour photo's stay red."""
+    chroma = lambda rgb: float(np.ptp(rgb)) / float(np.mean(rgb))  # noqa: E731
+    colour = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    grey_image = np.repeat((analysis.image @ np.array([0.299, 0.587, 0.114]))[..., None], 3, axis=2)
+    grey = MouthPainter(analysis.rig, grey_image.astype(np.uint8), analysis.appearance.grain)
+    assert chroma(colour.throat_rgb) > 0.3 and chroma(colour.tongue_rgb) > 0.3
+    assert chroma(grey.throat_rgb) < 0.02 and chroma(grey.tongue_rgb) < 0.02
+    assert abs(float(grey.throat_rgb.mean()) - float(colour.throat_rgb.mean())) < 15  # as dark

@@ -73,8 +73,13 @@ class MouthPainter:
         if own is not None:
             self.teeth_rgb = own
         self._lip_rgb = lip.astype(np.float64)
-        self.throat_rgb = lip * np.array([0.42, 0.3, 0.3]) + 6.0
-        self.tongue_rgb = lip * np.array([0.85, 0.6, 0.6])
+        # Throat and tongue are redder than the lips in a colour photo; in a sepia, monochrome or
+        # faded one (lips no more colourful than the skin) a red mouth would be the only colour
+        # in it, so they keep the lips' own hue there.
+        lip_chroma = float(np.ptp(lip)) / max(float(lip @ LUMA), 1.0)
+        colour = float(np.clip((lip_chroma - 0.22) / 0.12, 0.0, 1.0))
+        self.throat_rgb = lip * (0.336 + colour * (np.array([0.42, 0.3, 0.3]) - 0.336)) + 6.0
+        self.tongue_rgb = lip * (0.676 + colour * (np.array([0.85, 0.6, 0.6]) - 0.676))
 
     @staticmethod
     def _photo_teeth(rgb: np.ndarray, *, skin_luma: float) -> np.ndarray | None:
