@@ -59,3 +59,30 @@ def test_undoing_a_smile_smooths_the_photos_fold(analysis):
     before = noisy[y - 2:y + 3, x - 2:x + 3].astype(float).std()
     after = out[y - 2:y + 3, x - 2:x + 3].astype(float).std()
     assert after < 0.6 * before
+
+
+def test_disgust_wrinkles_the_nose_and_speech_does_not(analysis):
+    """AU9: the nose bridge creases when the upper lip rises with the brows lowered (disgust), not
+    when the lip rises alone (f, v) nor when the brows lower alone (anger)."""
+    from facetalk.render.shading import NOSE_BRIDGE
+
+    def bridge(**params):
+        out = _paint(analysis, **params)
+        return _along(out, _posed(analysis, **params)[list(NOSE_BRIDGE)]).min()
+
+    assert bridge(upper_lip_raise=1.0, brow_raise=-0.7) < 118
+    assert bridge(upper_lip_raise=1.0) == 128 and bridge(brow_raise=-1.0) > 124
+
+
+def test_inner_brows_raised_crease_the_middle_of_the_forehead(analysis):
+    """Sadness and fear (brow_inner_raise beyond brow_raise) fold the forehead's middle, not its sides."""
+    from facetalk.render.shading import INNER_BROW_ENDS
+
+    out = _paint(analysis, brow_inner_raise=1.0, brow_raise=-0.3)
+    pts = _posed(analysis, brow_inner_raise=1.0, brow_raise=-0.3)
+    span = np.linalg.norm(pts[263] - pts[33])
+    middle = 0.5 * (pts[INNER_BROW_ENDS[0]] + pts[INNER_BROW_ENDS[1]]) + [0, -0.26 * span]
+    x, y = np.round(middle).astype(int)
+    assert out[y - 4:y + 5, x - 3:x + 4].min() < 122
+    x, y = np.round(pts[70] - [0, 0.26 * span]).astype(int)  # above the outer end of a brow
+    assert out[y - 3:y + 4, x - 3:x + 4].min() >= 127

@@ -24,7 +24,7 @@ OFFSETS: dict[str, dict[str, float]] = {
     "happy": {"smile": 1.0, "lip_spread": 0.3, "blink": 0.2, "jaw_open": 0.25, "upper_lip_raise": 0.6},
     # AU1+4+15+17: inner brows up and drawn together, the frown (smile < 0: corners down, chin up),
     # heavy lids.
-    "sad": {"smile": -1.0, "brow_inner_raise": 1.0, "brow_raise": -0.3, "blink": 0.3},
+    "sad": {"smile": -1.0, "brow_inner_raise": 1.0, "brow_raise": -0.3, "blink": 0.45},
     # AU4+5+7+23: the brow lowerer (brow_raise < 0), glaring lids, lips pressed.
     "angry": {"brow_raise": -1.0, "blink": -0.1, "lip_press": 1.0, "smile": -0.3},
     # AU1+2+5+26: brows up, eyes wide, jaw dropped, lips relaxed into an oval.
@@ -33,8 +33,8 @@ OFFSETS: dict[str, dict[str, float]] = {
     "disgusted": {"upper_lip_raise": 1.0, "brow_raise": -0.7, "smile": -0.5, "blink": 0.35, "lower_lip_depress": 0.3,
                   "lip_spread": 0.2},
     # AU1+2+4+5+20+26: brows up and drawn together, eyes wide, lips stretched sideways and down.
-    "fearful": {"brow_raise": 0.7, "brow_inner_raise": 1.0, "blink": -0.3, "lip_spread": 1.0, "jaw_open": 0.4,
-                "lower_lip_depress": 0.6, "smile": -0.3},
+    "fearful": {"brow_raise": 0.7, "brow_inner_raise": 1.0, "blink": -0.3, "lip_spread": 1.0, "jaw_open": 0.5,
+                "lower_lip_depress": 0.6, "smile": -0.7},
     # AU14, one side: the subject's left corner up and in.
     "contempt": {"smirk": 1.0, "brow_raise": -0.1},
 }

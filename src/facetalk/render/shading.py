@@ -10,8 +10,10 @@ expressions hold still. Folds:
   smirk's side; with smile below the photo's own (an emotion undoing a smiling photo) the fold
   the photo shows is smoothed instead;
 - crow's feet (fanning out from the outer eye corners): with a broad smile;
-- forehead (horizontal, above the brows): with brow_raise and brow_inner_raise;
-- glabellar (vertical, between the brows): with a frown (brow_raise < 0).
+- forehead (horizontal, above the brows): across it with brow_raise, its middle with
+  brow_inner_raise beyond brow_raise (the worried brow of sadness and fear);
+- glabellar (vertical, between the brows): with a frown (brow_raise < 0);
+- nose wrinkle (across the nose bridge, AU9): with upper_lip_raise and a frown together (disgust).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from facetalk.render.sampling import pixel_box
 NASOLABIAL = ((129, 203, 206, 216, 212), (358, 423, 426, 436, 432))
 OUTER_EYE_CORNERS = (lm.RIGHT_EYE_UPPER[0], lm.LEFT_EYE_UPPER[0])
 INNER_BROW_ENDS = (55, 285)
+NOSE_BRIDGE = (6, 197)  # between the eyes, down to the upper nose: where AU9 wrinkles it
 SHADOW_TINT = np.array([0.75, 1.0, 1.1], np.float32)  # how much of R, G, B a crease darkens
 
 
@@ -71,7 +74,7 @@ class FoldShader:
             drive = max(frame.smile, 0.0) + 0.6 * frame.upper_lip_raise + smirk
             undo = min(frame.smile, 0.0) * self._photo.smile  # undoing the photo's own smile fold
             outward = (across if side == 1 else -across) + 0.5 * up
-            folds.append(_Fold(xy[list(chain)], 0.16 * min(drive, 1.0) + 0.6 * undo, 0.024 * span,
+            folds.append(_Fold(xy[list(chain)], 0.24 * min(drive, 1.0) + 0.6 * undo, 0.024 * span,
                                outward / np.linalg.norm(outward)))
         crow = max(frame.smile - 0.4, 0.0) / 0.6
         for side, corner in enumerate(OUTER_EYE_CORNERS):
@@ -79,16 +82,34 @@ class FoldShader:
             for angle in (-0.35, 0.0, 0.35):  # a fan of three
                 direction = outward * np.cos(angle) + up * np.sin(angle)
                 start = xy[corner] + 0.06 * span * direction
-                folds.append(_Fold(np.stack([start, start + 0.12 * span * direction]), 0.12 * crow, 0.012 * span, None))
-        raise_ = min(max(frame.brow_raise, 0.0) + 0.5 * frame.brow_inner_raise, 1.0)
+                folds.append(_Fold(np.stack([start, start + 0.12 * span * direction]), 0.15 * crow, 0.012 * span, None))
+        return folds + self._brow_folds(xy, frame, span, across, up)
+
+    def _brow_folds(self, xy: np.ndarray, frame: MotionFrame, span: float, across: np.ndarray,
+                    up: np.ndarray) -> list[_Fold]:
+        """Forehead lines (brows raised: across the forehead; inner brows raised: its middle only),
+        glabellar lines (brows lowered) and the nose wrinkle (AU9: the lip raised with the brows
+        lowered, as disgust does; speech raising the lip alone does not wrinkle the nose)."""
+        folds = []
         brows = xy[list(lm.RIGHT_BROW[:5]) + list(lm.LEFT_BROW[:5][::-1])]
+        wave = np.sin(np.linspace(0, 3 * np.pi, len(brows)))[:, None] * up
+        middle = 0.5 * (xy[INNER_BROW_ENDS[0]] + xy[INNER_BROW_ENDS[1]])
+        raise_, inner = max(frame.brow_raise, 0.0), max(frame.brow_inner_raise - max(frame.brow_raise, 0.0), 0.0)
         for k, height in enumerate((0.18, 0.3, 0.42)):
-            line = brows + height * span * up + 0.02 * span * np.sin(np.linspace(0, 3 * np.pi, len(brows)))[:, None] * up
-            folds.append(_Fold(line[1:-1], 0.1 * raise_ * (1.0 - 0.25 * k), 0.016 * span, -up))
+            line = brows + height * span * up + 0.02 * span * wave
+            folds.append(_Fold(line[1:-1], 0.1 * min(raise_, 1.0) * (1.0 - 0.25 * k), 0.016 * span, -up))
+            centre = middle + (height - 0.04) * span * up
+            folds.append(_Fold(np.stack([centre - 0.14 * span * across, centre + 0.01 * span * up,
+                                         centre + 0.14 * span * across]), 0.14 * min(inner, 1.0) * (1.0 - 0.25 * k),
+                               0.016 * span, -up))
         frown = max(-frame.brow_raise, 0.0)
-        for inner in INNER_BROW_ENDS:
-            base = 0.7 * xy[inner] + 0.3 * xy[INNER_BROW_ENDS[1 - INNER_BROW_ENDS.index(inner)]]
-            folds.append(_Fold(np.stack([base - 0.01 * span * up, base + 0.09 * span * up]), 0.12 * frown, 0.016 * span, None))
+        for inner_end in INNER_BROW_ENDS:
+            base = 0.7 * xy[inner_end] + 0.3 * xy[INNER_BROW_ENDS[1 - INNER_BROW_ENDS.index(inner_end)]]
+            folds.append(_Fold(np.stack([base - 0.02 * span * up, base + 0.11 * span * up]), 0.2 * frown, 0.016 * span, None))
+        sneer = min(frame.upper_lip_raise * frown * 1.5, 1.0)
+        for landmark in NOSE_BRIDGE:
+            folds.append(_Fold(np.stack([xy[landmark] - 0.09 * span * across, xy[landmark] + 0.02 * span * up,
+                                         xy[landmark] + 0.09 * span * across]), 0.22 * sneer, 0.014 * span, -up))
         return folds
 
     def _mask(self, shape: tuple[int, int], line: np.ndarray, width_px: float) -> np.ndarray:
