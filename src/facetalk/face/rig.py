@@ -48,9 +48,9 @@ SMILE_CORNER_OUT = 0.10
 SPREAD_CORNER_OUT = 0.12
 # The frown (smile < 0, AU15+17), in mouth widths: how far the corners drop and move out, and how
 # far the lower lip's middle and the chin rise.
-FROWN_CORNER_DROP = 0.16
+FROWN_CORNER_DROP = 0.20
 FROWN_CORNER_OUT = 0.03
-FROWN_CHIN_RAISE = 0.03
+FROWN_CHIN_RAISE = 0.04
 # The brow lowerer (brow_raise < 0, AU4), in eye distances: the inner ends' extra drop and their
 # pull toward each other.
 BROW_INNER_DROP = 0.10
@@ -420,8 +420,13 @@ def _brow_lowerer(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips
     d_inner = np.min(np.linalg.norm(rest[:, None, :2] - inner_ends[None], axis=2), axis=1)
     w_inner = np.exp(-(d_inner / (0.25 * ipd)) ** 2) * is_face
     centre_u = frame.uv(inner_ends)[0].mean()
-    du = -np.sign(u - centre_u) * BROW_DRAW_TOGETHER * ipd * w_inner
-    dv = 0.11 * ipd * w_brow + BROW_INNER_DROP * ipd * w_inner
+    # The lowered brow folds the lid skin over the upper lid, not the lid margin itself: the skin
+    # moves less the nearer it lies to the margin (a lowered brow narrows the eye; it does not shut it).
+    lids = pts[list(lm.RIGHT_EYE_UPPER + lm.LEFT_EYE_UPPER), :2]
+    d_lid = np.min(np.linalg.norm(rest[:, None, :2] - lids[None], axis=2), axis=1)
+    keep_lid = smoothstep(d_lid, 0.02 * ipd, 0.12 * ipd)
+    du = -np.sign(u - centre_u) * BROW_DRAW_TOGETHER * ipd * w_inner * keep_lid
+    dv = (0.11 * ipd * w_brow + BROW_INNER_DROP * ipd * w_inner) * keep_lid
     out = np.zeros((len(u), 3))
     out[:, :2] = frame.to_image(du, dv)
     return out

@@ -30,7 +30,7 @@ OFFSETS: dict[str, dict[str, float]] = {
     # AU1+2+5+26: brows up, eyes wide, jaw dropped, lips relaxed into an oval.
     "surprised": {"brow_raise": 1.0, "brow_inner_raise": 0.2, "blink": -0.3, "jaw_open": 0.9, "lip_spread": -0.5},
     # AU9+10+15: upper lip up, brows down, corners down.
-    "disgusted": {"upper_lip_raise": 1.0, "brow_raise": -0.7, "smile": -0.5, "blink": 0.35, "lower_lip_depress": 0.3,
+    "disgusted": {"upper_lip_raise": 1.0, "brow_raise": -0.7, "smile": -0.5, "blink": 0.5, "lower_lip_depress": 0.3,
                   "lip_spread": 0.2},
     # AU1+2+4+5+20+26: brows up and drawn together, eyes wide, lips stretched sideways and down.
     "fearful": {"brow_raise": 0.7, "brow_inner_raise": 1.0, "blink": -0.3, "lip_spread": 1.0, "jaw_open": 0.5,
