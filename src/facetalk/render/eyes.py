@@ -58,9 +58,21 @@ class IrisPainter:
 # A shut eye's lash line: thickness at mid-eye as a share of the eye's width, and how far its
 # lashes hang below the closing edge, in line thicknesses.
 LASH_WIDTH = 0.08
-LASH_FRINGE = 1.3
+LASH_FRINGE = 0.8
 LASH_OF_OPENING = 0.3  # the line is at most this share of the open eye's height
 N_LASHES = 23  # strands along the lash fringe
+# A shut upper lid is painted from this far above the open margin (eye widths, less toward the
+# corners): over the photo's lash band and the skin the mesh stretches down with the lid, crease
+# shadow included, which would otherwise outline an open eye. Its upper LID_FADE share fades in.
+LID_REACH = 0.45
+LID_FADE = 0.8
+# As the eye shuts the lower lid rises this share of the opening (the lids meet there, not at the
+# open eye's lower margin), and its skin is repainted this far below the margin (eye widths): the
+# open eye's lower rim and the shadow under it would read as an open eye below the lashes.
+LOWER_LID_RISE = 0.3
+LOWER_LID_BAND = 0.15
+# Lid colours are averaged along the eye over this many samples (one a pixel) either side.
+SMOOTH_SAMPLES = 4
 # Above a shut lid only a spectacle frame or lashes (darker than this x the lid) are not lid skin:
 # a deep-set eye's socket shadow is, and the lid must continue it, not show a lighter patch.
 TOP_DARKEST = 0.3
@@ -123,16 +135,29 @@ def _skin_near(out: np.ndarray, points: np.ndarray, lid_colour: np.ndarray, *, d
     return colour + (lid_colour - colour) * dark[:, None]
 
 
-class LidPainter:
-    """Draws the part of each eye a blink (or a downward look) has covered as a lid of the
-    photo's own skin.
+def _smooth(colours: np.ndarray, *, radius: int = 2) -> np.ndarray:
+    """(N, 3) colours along the eye, box-averaged over 2 radius + 1 neighbours (ends repeated)."""
+    padded = np.pad(colours, ((radius, radius), (0, 0)), mode="edge")
+    kernel = np.ones(2 * radius + 1, np.float32) / (2 * radius + 1)
+    return np.stack([np.convolve(padded[:, c], kernel, mode="valid") for c in range(colours.shape[1])], axis=-1)
 
-    Per eye and frame, the band between where the upper lid margin would be with the eye open (U0)
-    and where it is now (U) is covered with lid skin: at its top the skin the frame shows just
-    above it (so no seam), then the photo's lid colour along the eye, shaded as a lid curving over
-    the eyeball (darker toward the closing edge and the corners), with the photo's grain. A lash
-    line follows the closing edge, its lashes hanging toward the cheek. So a shut eye shows skin
-    and lashes, never a squeezed strip of the open eye's lashes, iris or sclera.
+
+def _along(a: np.ndarray, grid: np.ndarray, colours: np.ndarray) -> np.ndarray:
+    """(h, w, 3) colours at eye positions `a` (h, w), from (N, 3) colours at `grid`."""
+    return np.stack([np.interp(a, grid, colours[:, c]) for c in range(colours.shape[1])], axis=-1)
+
+
+class LidPainter:
+    """Draws the part of each eye a blink (or a downward look) has covered as lid skin.
+
+    Per eye and frame, from a little above where the upper lid margin would be with the eye open
+    down to where it is now, the eye is covered with lid skin: its colour runs down each column
+    from the skin the frame shows just above it to the lower lid's skin below the eye (so it
+    continues the skin all round and no outline of the open eye or of the patch remains, whatever
+    shadow the socket casts), shaded as a lid curving over the eyeball, with the photo's grain. The
+    lower lid rises to meet it and its open-eye rim is repainted as skin. A lash line follows the
+    closing edge, its lashes hanging toward the cheek. So a shut eye shows skin and lashes, never
+    a squeezed strip of the open eye's lashes, iris or sclera.
     """
 
     def __init__(self, lids: tuple[LidSkin, ...], grain: np.ndarray):
@@ -152,53 +177,59 @@ class LidPainter:
     def _paint_eye(self, out: np.ndarray, lid: LidSkin, eye: _EyeAxes) -> None:
         # Narrow (hooded, squinting) eyes get a finer lash line than their width alone would give.
         lash = min(LASH_WIDTH * eye.width, LASH_OF_OPENING * eye.opening_px())
-        raised = (eye.upper_open[0], eye.upper_open[1] - lid.lash_band * eye.width)
-        corners = np.concatenate([eye.to_image(*eye.lower), eye.to_image(*raised)])
-        box = pixel_box(corners, pad=(LASH_FRINGE + 1.0) * lash + 2.0, shape=out.shape)
+        reach = max(LID_REACH, lid.lash_band + 0.05) * eye.width
+        corners = np.concatenate([eye.to_image(eye.lower[0], eye.lower[1] + LOWER_LID_BAND * eye.width + 2.0),
+                                  eye.to_image(eye.upper_open[0], eye.upper_open[1] - reach)])
+        box = pixel_box(corners, pad=(LASH_FRINGE + 1.0) * lash + 3.0, shape=out.shape)
         if box is None:
             return
         x0, y0, x1, y1 = box
-        a, b = eye.coords(x0, y0, x1, y1)
-        top, edge, bottom = np.interp(a, *eye.upper_open), np.interp(a, *eye.upper), np.interp(a, *eye.lower)
+        # Along the eye, one sample a pixel.
+        grid = np.linspace(0.0, 1.0, max(int(eye.width), 8))
+        top, edge, bottom = (np.interp(grid, *chain) for chain in (eye.upper_open, eye.upper, eye.lower))
         closure = np.clip((edge - top) / np.clip(bottom - top, 1e-3, None), 0.0, 1.0)
-        # The open eye's lash band above the margin goes down with the lid: lid skin covers it too
-        # (less toward the corners, where the band narrows with the eye).
-        taper = np.clip((bottom - top) / max(eye.opening_px(), 1e-3), 0.0, 1.0)
-        top = top - lid.lash_band * eye.width * taper * smoothstep(closure, 0.0, 0.3)
-        skin, lid_alpha = self._lid_layer(out, lid, eye, a, b - top, edge - top, closure)
-        skin += self._grain[y0:y1, x0:x1]
+        taper = np.sqrt(np.clip((bottom - top) / max(eye.opening_px(), 1e-3), 0.0, 1.0))
+        lid_top = top - reach * taper * smoothstep(closure, 0.0, 0.5)
+        # The lower lid joins in late in a blink (not in a downward look): its risen margin and band.
+        rising = smoothstep(closure, 0.2, 0.9)
+        meet = bottom - LOWER_LID_RISE * rising * (bottom - top)
+        band = LOWER_LID_BAND * eye.width * taper * rising
+        profile = _along(grid, np.linspace(0.0, 1.0, len(lid.colour_profile)), lid.colour_profile)
+        above = _skin_near(out, eye.to_image(grid, lid_top - 1.5), profile, darkest=TOP_DARKEST)
+        below = _skin_near(out, eye.to_image(grid, bottom + band + 2.0), profile)
+        a, b = eye.coords(x0, y0, x1, y1)
+        lid_top, edge, meet, bottom, band, closure, rising = (np.interp(a, grid, curve) for curve in (
+            lid_top, np.minimum(edge, meet), meet, bottom, band, closure, rising))
+        above, below = (_along(a, grid, _smooth(c, radius=SMOOTH_SAMPLES)) for c in (above, below))
+        skin, lid_alpha = self._lid_layer(a, b, lid_top, top_fade=LID_FADE * (np.interp(a, *eye.upper_open) - lid_top),
+                                          edge=edge, closure=closure, above=above, below=below)
+        grain = self._grain[y0:y1, x0:x1]
+        lower_skin = below * (1.0 - 0.08 * np.exp(-np.clip(b - meet, 0.0, None) / 2.0))[..., None] + grain
+        lower_alpha = np.clip(b - meet + 0.5, 0.0, 1.0) * smoothstep(bottom + band + 1.0 - b, 0.0, 0.6 * band + 1.5) \
+            * smoothstep(a, 0.0, 0.15) * smoothstep(1.0 - a, 0.0, 0.15) * smoothstep(rising, 0.0, 0.3)
         lash_alpha = self._lash_alpha(a, b - edge, lash, closure, blur_px=lid.edge_sigma_px)
         region = out[y0:y1, x0:x1].astype(np.float32)
-        region += (skin - region) * lid_alpha[..., None]
+        region += (skin + grain - region) * lid_alpha[..., None]
+        region += (lower_skin - region) * lower_alpha[..., None]
         region += (lid.lash_rgb - region) * lash_alpha[..., None]
         out[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
 
     @staticmethod
-    def _lid_layer(out: np.ndarray, lid: LidSkin, eye: _EyeAxes, a: np.ndarray, from_top: np.ndarray,
-                   covered: np.ndarray, closure: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(colour (h, w, 3), alpha (h, w)) of the lid from the open margin (`from_top` = 0) down
-        to the closing edge (`covered` px below it), soft at both ends."""
-        s = np.clip(from_top / np.maximum(covered, 1.0), 0.0, 1.0)
-        soft = np.maximum(1.5, 0.25 * covered)  # the top fades in: lid skin meets lid skin
-        alpha = np.clip(covered - from_top + 0.5, 0.0, 1.0) * np.clip((from_top + soft) / soft, 0.0, 1.0) \
-            * smoothstep(closure, 0.0, 0.15) * smoothstep(a, 0.0, 0.06) * smoothstep(1.0 - a, 0.0, 0.06)
-        # The lid's colour runs from the skin the frame shows just above it to the lower lid's skin
-        # just below the closing edge, through the photo's lid colour mid-lid: no outline at either
-        # end, whatever shadow the eye socket casts.
-        grid = np.linspace(0.0, 1.0, len(lid.colour_profile))
-        open_top = np.interp(grid, *eye.upper_open) - lid.lash_band * eye.width
-        top_colour = _skin_near(out, eye.to_image(grid, open_top - 2.5), lid.colour_profile, darkest=TOP_DARKEST)
-        bottom_colour = _skin_near(out, eye.to_image(grid, np.interp(grid, *eye.lower) + 2.5), lid.colour_profile)
-        mid_colour = 0.45 * (top_colour + bottom_colour) + 0.1 * lid.colour_profile
-        at_a = np.clip(a, 0.0, 1.0)
-        top_skin, mid_skin, bottom_skin = (np.stack([np.interp(at_a, grid, table[:, c]) for c in range(3)], axis=-1)
-                                           for table in (top_colour, mid_colour, bottom_colour))
-        w = s[..., None]
-        skin = (1 - w) ** 2 * top_skin + 2 * w * (1 - w) * mid_skin + w ** 2 * bottom_skin
+    def _lid_layer(a: np.ndarray, b: np.ndarray, lid_top: np.ndarray, *, top_fade: np.ndarray, edge: np.ndarray,
+                   closure: np.ndarray, above: np.ndarray, below: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(colour (h, w, 3), alpha (h, w)) of the upper lid from `lid_top`, fading in over
+        `top_fade` px, down to the closing edge `edge` (px along b; all per pixel of the box). Its
+        colour turns from the skin above it (`above`) to the lower lid's (`below`) in its upper
+        half: a shut lid sits forward over the eyeball, as lit as the cheek, not in the socket's
+        shade."""
+        alpha = np.clip(edge - b + 0.5, 0.0, 1.0) * np.clip((b - lid_top + 1.0) / (top_fade + 2.0), 0.0, 1.0) \
+            * smoothstep(a, 0.0, 0.15) * smoothstep(1.0 - a, 0.0, 0.15) * smoothstep(closure, 0.0, 0.15)
+        s = np.clip((b - lid_top) / np.maximum(edge - lid_top, 1.0), 0.0, 1.0)
+        skin = above + (below - above) * (1.0 - (1.0 - s) ** 2)[..., None]
         # A lid curves over the eyeball: a little light mid-lid, darker toward the corners and
         # just above the lashes.
-        across = 2.0 * at_a - 1.0
-        shade = 1.0 + 0.02 * np.sin(np.pi * s) * (1.0 - across ** 2) - 0.06 * across ** 4 - 0.08 * s ** 6
+        across = 2.0 * np.clip(a, 0.0, 1.0) - 1.0
+        shade = 1.0 + 0.05 * np.sin(np.pi * s) * (1.0 - across ** 2) - 0.04 * across ** 4 - 0.10 * s ** 6
         return skin * shade[..., None], alpha
 
     def _lash_alpha(self, a: np.ndarray, below: np.ndarray, lash: float, closure: np.ndarray, *,
