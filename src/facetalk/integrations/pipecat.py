@@ -69,6 +69,7 @@ FILL_AFTER_S = 0.3   # no TTS audio for this long: feed silence (a streaming TTS
 FILL_STEP_S = 0.02   # wake this often to keep the stream on the wall clock
 BUFFER_S = 0.2       # speech goes this far ahead of playback: the transport's queue, what an interruption drops
 PIECE_S = 0.02       # TTS audio is cut into pieces this long, so that pacing does not wait for a long frame
+JOIN_S = 0.1         # and joined up to this long for one render call (fewer calls; what one interruption cuts)
 MAX_FAILURES = 3     # renders failing in a row before the service gives up
 MOTION_KEY = "facetalk_motion"  # OutputImageRawFrame.metadata[MOTION_KEY]: the MotionFrame it shows
 NS_PER_S = 1_000_000_000
@@ -122,6 +123,13 @@ def _pieces(frame: TTSAudioRawFrame) -> list[TTSAudioRawFrame]:
         piece.interruptible, piece.transport_destination = frame.interruptible, frame.transport_destination
         pieces.append(piece)
     return pieces
+
+
+def _same_voice(first: TTSAudioRawFrame, item: Frame | _End) -> bool:
+    """Whether `item` is TTS audio that can be joined onto `first` (same format, context, interruptibility)."""
+    return isinstance(item, TTSAudioRawFrame) and \
+        (item.sample_rate, item.num_channels, item.context_id, item.interruptible) == \
+        (first.sample_rate, first.num_channels, first.context_id, first.interruptible)
 
 
 class _Timeline:
@@ -273,6 +281,8 @@ class FacetalkVideoService(FrameProcessor):
         self._next_index = 0      # the next frame to send
         self._epoch = 0           # interruptions so far: steps rendered before one lose their speech
         self._interrupted = False
+        self._context_id: str | None = None   # the TTS context of the last audio taken
+        self._cut_contexts: set[str | None] = set()  # contexts an interruption cut off
         self._failures = 0        # renders failed in a row
 
     @property
@@ -303,6 +313,9 @@ class FacetalkVideoService(FrameProcessor):
         elif direction == FrameDirection.UPSTREAM or self._pump_task is None:
             await self.push_frame(frame, direction)  # not started, or given up: passed through
         elif isinstance(frame, TTSAudioRawFrame):
+            if frame.interruptible and frame.context_id is not None and frame.context_id in self._cut_contexts:
+                return  # late audio of a reply that was interrupted (it was on its way)
+            self._context_id = frame.context_id
             self._put(*_pieces(frame))  # it goes on, delayed, with the frames it animates
         elif isinstance(frame, InterruptionFrame):
             self._interrupt()
@@ -367,14 +380,32 @@ class FacetalkVideoService(FrameProcessor):
         None after a short wait."""
         if self._inbox:
             ahead_s = self._timeline.pushed_s - self._due_s(lead_s=self._buffer_s)
-            if not isinstance(self._inbox[0], TTSAudioRawFrame) or ahead_s < 0:
+            if not isinstance(self._inbox[0], TTSAudioRawFrame):
                 return self._inbox.popleft()
+            if ahead_s < 0:
+                return self._speech_due(room_s=min(-ahead_s, JOIN_S))
             await asyncio.sleep(min(FILL_STEP_S, ahead_s))
             return None
         self._arrived.clear()
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(self._arrived.wait(), FILL_STEP_S)
         return None
+
+    def _speech_due(self, *, room_s: float) -> TTSAudioRawFrame:
+        """The speech at the head of the inbox, with the pieces after it that fit in `room_s` joined
+        on (one render call for them all: the start of an utterance, a pump catching up)."""
+        pieces = [self._inbox.popleft()]
+        room_bytes = room_s * pieces[0].sample_rate * pieces[0].num_channels * 2
+        while self._inbox and _same_voice(pieces[0], self._inbox[0]) and \
+                sum(len(p.audio) for p in pieces) + len(self._inbox[0].audio) <= room_bytes:
+            pieces.append(self._inbox.popleft())
+        if len(pieces) == 1:
+            return pieces[0]
+        first = pieces[0]
+        joined = TTSAudioRawFrame(audio=b"".join(p.audio for p in pieces), sample_rate=first.sample_rate,
+                                  num_channels=first.num_channels, context_id=first.context_id)
+        joined.interruptible = first.interruptible
+        return joined
 
     def _resync(self) -> None:
         """In speech, if the frame for now is not made yet (a loaded CPU), the transport has been
@@ -417,6 +448,8 @@ class FacetalkVideoService(FrameProcessor):
     async def _render(self, call) -> None:
         """Runs one timeline call in the worker and sends its frames; a failure goes upstream as an
         ErrorFrame (the stream goes on), MAX_FAILURES in a row make it permanent."""
+        if self._interrupted:  # one came since the pump last looked: its speech must not go out now
+            await self._resume_after_interruption()
         epoch = self._epoch
         try:
             steps = await self._in_worker(call)
@@ -429,22 +462,24 @@ class FacetalkVideoService(FrameProcessor):
             return
         if steps:  # a call that completed no frame says nothing of the renderer
             self._failures = 0
-        await self._send(steps, interrupted=epoch != self._epoch)
+        await self._send(steps, epoch=epoch)
 
-    async def _send(self, steps: list[_Step], *, interrupted: bool) -> None:
-        """Each frame, then its audio and the frames held for it. `interrupted`: rendered before an
-        interruption that came meanwhile; the images still go (the motion goes on), its speech not."""
+    async def _send(self, steps: list[_Step], *, epoch: int) -> None:
+        """Each frame, then its audio and the frames held for it. `epoch`: the interruptions counted
+        when they were rendered; after a later one, what they hold that may be interrupted is
+        dropped, images included (they show the speech cut off; the motion goes on from the next).
+        Checked at each push: an interruption may come in between."""
         for step in steps:
-            await self.push_frame(self._image_frame(step))
             self._next_index = step.frame.index + 1
-            keep = not interrupted or not step.interruptible
-            if keep and step.audio is not None and len(step.audio):
+            if epoch == self._epoch or not step.interruptible:
+                await self.push_frame(self._image_frame(step))
+            if step.audio is not None and len(step.audio) and (epoch == self._epoch or not step.interruptible):
                 audio = TTSAudioRawFrame(audio=step.audio.tobytes(), sample_rate=self._out_rate, num_channels=1,
                                          context_id=step.context_id)
                 audio.pts, audio.interruptible = round(step.audio_start_s * NS_PER_S), step.interruptible
                 await self.push_frame(audio)
             for held in step.held:
-                if not interrupted or not held.interruptible:
+                if epoch == self._epoch or not held.interruptible:
                     await self.push_frame(held)
 
     @staticmethod
@@ -462,6 +497,7 @@ class FacetalkVideoService(FrameProcessor):
         """The user spoke over the bot: the speech not yet sent is dropped (the pump drops what the
         timeline holds), the face goes on."""
         self._epoch += 1
+        self._cut_contexts.add(self._context_id)
         self._inbox = collections.deque(item for item in self._inbox if not item.interruptible)
         self._interrupted = True
         self._arrived.set()
