@@ -11,6 +11,8 @@ render of the same photo, in eye distances:
 - mouth-corner height (issue: happy >= +0.03, sad <= -0.03);
 - brow height over the eyes (surprised >= +0.04, angry <= -0.02);
 - eye opening (eye aspect ratio; surprised > neutral > happy);
+- identity: dlib's face-embedding distance from the render to the photo itself (the issue: <= 0.3
+  on average at strength 1; under ~0.6 dlib calls it the same person);
 
 then the head distance: at distance 1.5 the ratio of face size (eye distance) and of shoulder
 width (the person matte's width at the shoulders' height) to distance 1 (both 0.667 +- 5%
@@ -55,17 +57,40 @@ def figures(face: FaceMeasure) -> np.ndarray:
     return np.array([face.mouth_corner_lift(), brow_height(face), face.eye_aspect_ratio()])
 
 
-def emotion_table(animator: Animator, dlib: DlibFace) -> tuple[dict[str, np.ndarray], list[np.ndarray]]:
-    """Per emotion, (corner lift, brow height, eye opening) minus neutral's; and the frames."""
+def emotion_table(animator: Animator, dlib: DlibFace, photo: np.ndarray) -> tuple[dict[str, np.ndarray], list[np.ndarray]]:
+    """Per emotion, (corner lift, brow height, eye opening) minus neutral's and the identity
+    distance to the photo; and the frames."""
     rows, images, base = {}, [], None
+    photo_face = dlib.measure(photo)
+    identity = dlib.embedding(photo, photo_face) if photo_face is not None else None
     for emotion in EMOTIONS:
         image = still(animator, emotion=emotion)
         images.append(image)
         face = dlib.measure(image)
         values = figures(face) if face is not None else np.full(3, np.nan)
         base = values if emotion == "neutral" else base
-        rows[emotion] = values - base
+        distance = np.nan if face is None or identity is None else float(np.linalg.norm(dlib.embedding(image, face) - identity))
+        rows[emotion] = np.append(values - base, distance)
     return rows, images
+
+
+def print_summary(tables: dict[str, dict[str, np.ndarray]]) -> None:
+    """Per emotion: portraits meeting the issue's figures, and the mean identity distance."""
+    tests = {"happy": (0, lambda x: x >= 0.03, "corner >= +0.03"), "sad": (0, lambda x: x <= -0.03, "corner <= -0.03"),
+             "surprised": (1, lambda x: x >= 0.04, "brow >= +0.04"), "angry": (1, lambda x: x <= -0.02, "brow <= -0.02")}
+    print(f"\nSummary over {len(tables)} portraits (dlib; nan where it found no face):")
+    for emotion in EMOTIONS:
+        rows = np.array([t[emotion] for t in tables.values()])
+        line = f"  {emotion:10s} identity distance mean {np.nanmean(rows[:, 3]):.3f} max {np.nanmax(rows[:, 3]):.3f}"
+        if emotion in tests:
+            column, passes, label = tests[emotion]
+            line += f"; {label} on {sum(bool(passes(x)) for x in rows[:, column])}/{len(rows)}"
+        if emotion in ("surprised", "happy"):
+            line += f"; eye opening {'>' if emotion == 'surprised' else '<'} neutral on " \
+                    f"{sum(bool(x > 0 if emotion == 'surprised' else x < 0) for x in rows[:, 2])}/{len(rows)}"
+        print(line)
+    strong = np.array([t[e][3] for t in tables.values() for e in EMOTIONS[1:]])
+    print(f"  all emotions but neutral: identity distance mean {np.nanmean(strong):.3f} (issue: <= 0.3)")
 
 
 def shoulder_width(alpha: np.ndarray, chin_y: float, face_h: float) -> float:
@@ -112,12 +137,15 @@ def main() -> None:
     portraits += [(p.stem, p) for p in paths if p.exists()]
     dlib = DlibFace()
     sheet_rows = []
-    print(f"{'portrait':28s} {'emotion':10s} {'corner lift':>12s} {'brow height':>12s} {'eye opening':>12s}")
+    tables = {}
+    print(f"{'portrait':28s} {'emotion':10s} {'corner lift':>12s} {'brow height':>12s} {'eye opening':>12s} {'identity':>9s}")
     for name, path in portraits:
-        animator = Animator(load_image(path), source=name)
-        table, images = emotion_table(animator, dlib)
-        for emotion, (corner, brow, ear) in table.items():
-            print(f"{name[:28]:28s} {emotion:10s} {corner:+12.3f} {brow:+12.3f} {ear:+12.3f}")
+        photo = load_image(path)
+        animator = Animator(photo, source=name)
+        table, images = emotion_table(animator, dlib, photo)
+        tables[name] = table
+        for emotion, (corner, brow, ear, distance) in table.items():
+            print(f"{name[:28]:28s} {emotion:10s} {corner:+12.3f} {brow:+12.3f} {ear:+12.3f} {distance:9.3f}")
         face_ratio, shoulder_ratio = distance_ratios(animator, dlib)
         print(f"{name[:28]:28s} distance 1.5: face size x{face_ratio:.3f}, shoulder width x{shoulder_ratio:.3f} "
               f"(a camera: x0.667 both)", flush=True)
@@ -133,6 +161,7 @@ def main() -> None:
     sheet = np.vstack([header] + [np.pad(r, ((0, 4), (0, width - r.shape[1]), (0, 0)), constant_values=255)
                                   for r in sheet_rows])
     save_image(out / "emotions.png", sheet)
+    print_summary(tables)
     print(f"sheet: {out / 'emotions.png'}")
 
 

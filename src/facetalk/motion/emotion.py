@@ -1,12 +1,16 @@
-"""Emotions as offsets on the expression parameters, plus a head posture and a liveliness.
+"""Emotions as action-unit targets on the expression parameters, plus a head posture and a liveliness.
 
-The offsets follow the action units of each basic emotion (Ekman and Friesen's FACS): happy =
-AU6+12 (cheeks up, lip corners up and out), sad = AU1+4+15 (inner brows up, frown, corners
-down), angry = AU4+5+7+23/24 (lowered brows, glaring lids, pressed lips), surprised = AU1+2+5+26
-(brows up, eyes wide, jaw dropped), disgusted = AU9+10+15 (nose wrinkle, upper lip up), fearful
-= AU1+2+4+5+20+26 (brows up and drawn together, eyes wide, lips stretched), contempt = unilateral
-AU14 (one corner up). They are added to what the lips and the prosody produce, so speech stays
-in sync. Values are at strength 1: clear, not caricatured.
+The recipes follow the action units of each basic emotion (Ekman and Friesen's FACS): happy =
+AU6+12+25 (cheeks up, lip corners up and out, lids narrowed, teeth), sad = AU1+4+15+17 (inner
+brows up, frown, corners down, chin up, heavy lids), angry = AU4+5+7+23/24 (lowered brows,
+glaring lids, pressed lips), surprised = AU1+2+5+26 (brows up, eyes wide, jaw dropped),
+disgusted = AU9+10+15 (nose wrinkle, upper lip up, corners down, lids narrowed), fearful =
+AU1+2+4+5+20+26 (brows up and drawn together, eyes wide, lips stretched, jaw a little open),
+contempt = unilateral AU14 (one corner up). They are targets on a neutral face: the photo's own
+smile and parted lips are undone first (blend), so an emotion holds on whatever the photo shows.
+They are added to what the lips and the prosody produce, so speech stays in sync. Values are at
+strength 1: unmistakable to an expression classifier trained on real photos where it can be
+(benchmarks/bench_expression_classifier.py), without caricature.
 """
 
 from __future__ import annotations
@@ -28,13 +32,13 @@ OFFSETS: dict[str, dict[str, float]] = {
     # AU4+5+7+23: the brow lowerer (brow_raise < 0), glaring lids, lips pressed.
     "angry": {"brow_raise": -1.0, "blink": -0.1, "lip_press": 1.0, "smile": -0.3},
     # AU1+2+5+26: brows up, eyes wide, jaw dropped, lips relaxed into an oval.
-    "surprised": {"brow_raise": 1.0, "brow_inner_raise": 0.2, "blink": -0.3, "jaw_open": 0.9, "lip_spread": -0.5},
+    "surprised": {"brow_raise": 1.0, "blink": -0.3, "jaw_open": 0.9, "lip_spread": -0.5},
     # AU9+10+15: upper lip up, brows down, corners down.
     "disgusted": {"upper_lip_raise": 1.0, "brow_raise": -0.7, "smile": -0.5, "blink": 0.5, "lower_lip_depress": 0.3,
                   "lip_spread": 0.2},
     # AU1+2+4+5+20+26: brows up and drawn together, eyes wide, lips stretched sideways and down.
-    "fearful": {"brow_raise": 0.7, "brow_inner_raise": 1.0, "blink": -0.3, "lip_spread": 1.0, "jaw_open": 0.5,
-                "lower_lip_depress": 0.6, "smile": -0.7},
+    "fearful": {"brow_raise": 0.6, "brow_inner_raise": 1.0, "blink": -0.3, "lip_spread": 1.0, "jaw_open": 0.3,
+                "upper_lip_raise": 0.3, "lower_lip_depress": 0.8, "smile": -0.8},
     # AU14, one side: the subject's left corner up and in.
     "contempt": {"smirk": 1.0, "brow_raise": -0.1},
 }

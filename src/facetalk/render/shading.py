@@ -109,7 +109,7 @@ class FoldShader:
         sneer = min(frame.upper_lip_raise * frown * 1.5, 1.0)
         for landmark in NOSE_BRIDGE:
             folds.append(_Fold(np.stack([xy[landmark] - 0.09 * span * across, xy[landmark] + 0.02 * span * up,
-                                         xy[landmark] + 0.09 * span * across]), 0.22 * sneer, 0.014 * span, -up))
+                                         xy[landmark] + 0.09 * span * across]), 0.22 * sneer, 0.014 * span, None))
         return folds
 
     def _mask(self, shape: tuple[int, int], line: np.ndarray, width_px: float) -> np.ndarray:
