@@ -13,10 +13,11 @@ transport queues them with the audio and shows each one once the audio before it
 came before them, so the transport sees them in their order.
 
 Pacing. A TTS sends its audio faster than real time; it waits here and goes into the stream only
-`buffer_s` ahead of the wall clock, so the transport's queue holds about that much. An interruption
-then drops the rest of the speech here, the transport drops its short queue, and the same stream
-goes on with silence: the head, the blinks and the breathing carry on from where they were (at
-most `buffer_s` further on), the mouth closes within the look-ahead.
+`buffer_s` ahead of the wall clock (of what the transport plays, when a loaded CPU makes it wait),
+so the transport's queue holds about that much. An interruption then drops the rest of the speech
+here (and late audio of the TTS context it cut off), the transport drops its short queue, and the
+same stream goes on with silence: the head, the blinks and the breathing carry on from where they
+were (a queue and a render call further on), the mouth closes within the look-ahead.
 
 Silence. When no TTS audio has come for FILL_AFTER_S (or a TTSStoppedFrame ended the utterance),
 silence is fed on the wall clock, so the face keeps blinking and breathing at 25 fps; those frames
