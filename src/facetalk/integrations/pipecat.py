@@ -346,7 +346,7 @@ class FacetalkVideoService(FrameProcessor):
         await self._stop_pump()  # a second StartFrame (after a StopFrame) starts a new stream
         stream = await self._in_worker(functools.partial(self._animator.open_stream, self._controls))
         self._timeline = _Timeline(stream, fps=self._animator.fps, out_rate=self._out_rate)
-        self._last_audio, self._next_index, self._failures = -math.inf, 0, 0
+        self._last_audio, self._next_index, self._failures, self._interrupted = -math.inf, 0, 0, False
         # The first frames cost the most (the models warm up): they are made before the clock
         # starts, so that it does not start behind.
         await self._render(functools.partial(self._timeline.silence,
