@@ -14,6 +14,20 @@ import numpy as np
 from numba import njit
 
 
+@njit(cache=True, nogil=True, fastmath=True, inline="always")
+def _row_span(a0, b0, a1, b1, a2, b2, lo, hi):
+    """The x range [lo, hi] of a row where every barycentric weight w_k = a_k * x + b_k is
+    >= -1e-5 (empty: lo > hi), clipped to the given [lo, hi]."""
+    for a, b in ((a0, b0), (a1, b1), (a2, b2)):
+        if a > 1e-12:
+            lo = max(lo, (-1e-5 - b) / a)
+        elif a < -1e-12:
+            hi = min(hi, (-1e-5 - b) / a)
+        elif b < -1e-5:
+            return 1.0, 0.0
+    return lo, hi
+
+
 # Serial on purpose: the loop is ~1.5 ms at 512x512 on one core, and a fork-join over threads
 # stalls badly whenever another process (or another stream session) holds the other core.
 @njit(cache=True, nogil=True, fastmath=True)
@@ -62,18 +76,8 @@ def rasterize(dst_xy, depth, src_xy, triangles, active, depth_bias, map_x, map_y
         for py in range(ymin, ymax + 1):
             b1 = (-x0 * (y2 - y0) - (x2 - x0) * (py - y0)) * inv_area
             b2 = ((x1 - x0) * (py - y0) + x0 * (y1 - y0)) * inv_area
-            b0 = 1.0 - b1 - b2
-            lo = float(xmin)
-            hi = float(xmax)
-            empty = False
-            for a, b in ((a0, b0), (a1, b1), (a2, b2)):
-                if a > 1e-12:
-                    lo = max(lo, (-1e-5 - b) / a)
-                elif a < -1e-12:
-                    hi = min(hi, (-1e-5 - b) / a)
-                elif b < -1e-5:
-                    empty = True
-            if empty or lo > hi:
+            lo, hi = _row_span(a0, 1.0 - b1 - b2, a1, b1, a2, b2, float(xmin), float(xmax))
+            if lo > hi:
                 continue
             for px in range(int(math.ceil(lo)), int(math.floor(hi)) + 1):
                 w1 = a1 * px + b1
