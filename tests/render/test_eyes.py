@@ -118,3 +118,36 @@ def test_lash_line_is_as_soft_as_the_photo(analysis):
     soft = read_lid_skin(cv2.GaussianBlur(analysis.image, (0, 0), 2.5), pts, lm.LEFT_EYE_UPPER,
                          lm.LEFT_EYE_LOWER).edge_sigma_px
     assert 0.5 <= sharp < 2.5 and soft > sharp + 0.4
+
+
+def _mid_eye_columns(analysis, upper, lower):
+    """(xs, top ys, bottom ys) of the photo's eye opening over the middle third of the eye."""
+    pts = analysis.rig.rest_xyz[:, :2]
+    up, lo = pts[list(upper)], pts[list(lower)]
+    x0, x1 = sorted((up[0, 0], up[-1, 0]))
+    xs = np.arange(int(x0 + (x1 - x0) / 3), int(x1 - (x1 - x0) / 3) + 1)
+    top = np.interp(xs, *zip(*sorted(zip(up[:, 0], up[:, 1]))))
+    bottom = np.interp(xs, *zip(*sorted(zip(lo[:, 0], lo[:, 1]))))
+    return xs, top, bottom
+
+
+def test_shut_lids_meet_above_the_lower_margin(renderer, analysis):
+    """The lower lid rises as the eye shuts: the lash line (the darkest row of each column) lies
+    inside the open eye's opening, well above its lower margin, not on it."""
+    shut = renderer.render(MotionFrame(t_s=0, blink_left=1.0, blink_right=1.0)).astype(float) @ [0.299, 0.587, 0.114]
+    for upper, lower in ((lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER), (lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER)):
+        xs, top, bottom = _mid_eye_columns(analysis, upper, lower)
+        lo, hi = int(top.min()) - 3, int(bottom.max()) + 4
+        darkest = lo + np.argmin(shut[lo:hi, xs], axis=0)
+        share = np.median((darkest - top) / (bottom - top))  # 0 at the open upper margin, 1 at the lower
+        assert 0.4 < share < 0.9
+
+
+def test_looking_down_leaves_the_lower_lid(renderer, analysis):
+    """Only a blink raises the lower lid: a downward look leaves the skin below the eye as it was."""
+    opened = renderer.render(MotionFrame(t_s=0)).astype(int)
+    down = renderer.render(MotionFrame(t_s=0, gaze_y=1.0)).astype(int)
+    for upper, lower in ((lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER), (lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER)):
+        xs, _, bottom = _mid_eye_columns(analysis, upper, lower)
+        rows = (np.round(bottom)[None, :] + np.arange(2, 6)[:, None]).astype(int)
+        assert np.abs(down[rows, xs] - opened[rows, xs]).max() <= 3
