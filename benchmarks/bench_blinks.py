@@ -9,6 +9,8 @@ landmarks measure the eye aspect ratio (EAR) in every frame. Prints per portrait
 
 - blinks recovered: a commanded blink (a frame where both lids are >= 0.95 closed, local maximum)
   counts as seen when dlib's EAR falls below 0.6 x the clip's median EAR within +-0.12 s of it;
+  with how deep dlib sees them: the median over blinks of the lowest EAR within that window, as
+  a share of the clip's median (a blink is seen below 0.6);
 - at full closure (both blinks = 1, rendered still), the share of the eye opening (dlib's eye
   polygons on the neutral render) still showing the open eye: pixels a full blink left unchanged,
   apart from the shut lash line (where dlib puts the shut lids);
@@ -42,8 +44,10 @@ TEXT = ("I remember the first morning on the ship. We woke early, checked the sy
 WINDOW_S = 0.12
 
 
-def blink_recovery(animator: Animator, audio: np.ndarray, dlib_face: DlibFace) -> tuple[int, int, float]:
-    """(commanded blinks, blinks dlib saw, mean identity distance) over one rendered clip."""
+def blink_recovery(animator: Animator, audio: np.ndarray, dlib_face: DlibFace) -> tuple[int, int, float, float]:
+    """(commanded blinks, blinks dlib saw, the median over blinks of the lowest EAR near each as a
+    share of the clip's median EAR (a blink is seen below 0.6), mean identity distance) over one
+    rendered clip."""
     photo = animator.analysis.image
     ref = dlib_face.measure(photo)
     ref_emb = dlib_face.embedding(photo, ref) if ref is not None else None
@@ -59,8 +63,10 @@ def blink_recovery(animator: Animator, audio: np.ndarray, dlib_face: DlibFace) -
     threshold = 0.6 * np.nanmedian(ears)
     apexes = [i for i in range(1, len(closures) - 1)
               if closures[i] >= 0.95 and closures[i] >= closures[i - 1] and closures[i] > closures[i + 1]]
-    seen = sum(bool(np.any(ears[np.abs(times - times[i]) <= WINDOW_S + 1e-9] < threshold)) for i in apexes)
-    return len(apexes), seen, float(np.mean(ids)) if ids else float("nan")
+    lowest = np.array([np.nanmin(ears[np.abs(times - times[i]) <= WINDOW_S + 1e-9], initial=np.inf) for i in apexes])
+    seen = int(np.sum(lowest < threshold))
+    depth = float(np.median(lowest) / np.nanmedian(ears)) if apexes else float("nan")
+    return len(apexes), seen, depth, float(np.mean(ids)) if ids else float("nan")
 
 
 def eye_showing(animator: Animator, dlib_face: DlibFace) -> tuple[float, float]:
@@ -119,10 +125,11 @@ def main() -> None:
         if dlib_face.measure(animator.analysis.image) is None:
             print(f"{name:>28}: skipped (dlib finds no face in the photo)")
             continue
-        n, seen, identity = blink_recovery(animator, audio, dlib_face)
+        n, seen, depth, identity = blink_recovery(animator, audio, dlib_face)
         showing, with_lashes = eye_showing(animator, dlib_face)
         totals += (n, seen)
-        print(f"{name:>28}: blinks seen {seen}/{n} ({seen / max(n, 1):.0%}); at full closure eye showing "
+        print(f"{name:>28}: blinks seen {seen}/{n} ({seen / max(n, 1):.0%}, EAR at blinks {depth:.2f} x median); "
+              f"at full closure eye showing "
               f"{showing:.1%} (lash line counted as eye {with_lashes:.1%}); identity distance {identity:.3f}", flush=True)
         save_image(out / f"closeup-{name.split()[0]}.png", closeup_sheet(animator))
     print(f"all portraits: blinks seen {totals[1]}/{totals[0]} ({totals[1] / max(totals[0], 1):.0%}); sheets in {out}/")
