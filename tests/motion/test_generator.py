@@ -174,6 +174,8 @@ def test_a_lip_stream_fed_the_shared_analysis_moves_as_one_fed_pcm(speech_then_s
     assert len(a) == len(b) > 5 and all(np.array_equal(getattr(a, name), getattr(b, name)) for name in PARAMS)
     with pytest.raises(ValueError, match="fed analysis frames"):
         fed.push(audio[:100])
+    with pytest.raises(ValueError, match="finish"):
+        fed.flush()
 
 
 def test_padding_past_the_end_is_silence(speech):

@@ -339,6 +339,8 @@ class LipSync:
     def flush(self, *, n_frames: int | None = None) -> MouthShape:
         """Ends a pushed stream: the remaining frames (`n_frames` in all, default
         ceil(duration * fps)), with silence past the end of the audio."""
+        if self._frontend is None and self._n_fed:
+            raise ValueError("this stream is fed analysis frames; end it with finish()")
         frontend = self._frontend or AudioFrontEnd(sr=self.sr)
         total = self._total(n_frames)
         return self.finish(frontend.flush(n_frames=max(self.frames_needed(total), frontend.n_frames)),
