@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from facetalk.audio.clock import frame_centre
 from facetalk.config import Config, Controls
 from facetalk.face.analysis import FaceAnalysis, analyse_face
 from facetalk.face.mesh import FaceMeshDetector, PersonSegmenter
@@ -183,7 +184,7 @@ class Animator:
             sound = FileAudio(audio_file, duration_s=len(motions) / self.fps)
         else:
             sr = self.config.video.audio_sr
-            n_samples = int(round(len(motions) * sr / self.fps))
+            n_samples = frame_centre(len(motions), sr=sr, fps=self.fps)  # where the video ends
             audio = np.zeros(0, np.float32) if audio is None else _mono_float(audio)[:n_samples]
             audio = np.pad(audio, (0, n_samples - len(audio)))
             sound = ArrayAudio(audio, sr=sr) if audio.size else None

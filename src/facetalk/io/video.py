@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from facetalk.audio.clock import frame_centre
 from facetalk.errors import InputError
 from facetalk.io._files import decode_error, open_media, partial_path
 from facetalk.io.audio import ArrayAudio, FileAudio, load_audio
@@ -107,7 +108,7 @@ class VideoWriter:
         video_frame.pts = self.n_frames  # in 1/fps units
         self._container.mux(self._video.encode(video_frame))
         self.n_frames += 1
-        self._write_audio(until=round(self.n_frames * self.sr / self.fps))
+        self._write_audio(until=frame_centre(self.n_frames, sr=self.sr, fps=self.fps))
 
     def __exit__(
         self,
