@@ -43,7 +43,7 @@ LID_SKIN_REACH = 0.10
 
 # How far smile = 1 raises the mouth corners and pulls each outward, and lip_spread = 1 pulls
 # each outward, in mouth widths.
-SMILE_CORNER_LIFT = 0.20
+SMILE_CORNER_LIFT = 0.17
 SMILE_CORNER_OUT = 0.10
 SPREAD_CORNER_OUT = 0.12
 # The frown (smile < 0, AU15+17), in mouth widths: how far the corners drop and move out, and how
@@ -461,7 +461,7 @@ def _corner_bases(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, meas: _
     # lift the whole mouth and read as no smile at all), and raises the cheek mass above and
     # outside each corner.
     for name, pulls in (("lip_spread", ((0.28, 0.0, 0.0, SPREAD_CORNER_OUT, 0.0),)),
-                        ("smile", ((0.24, 0.0, 0.0, SMILE_CORNER_OUT, -SMILE_CORNER_LIFT), (0.35, 0.15, -0.35, 0.0, -0.06)))):
+                        ("smile", ((0.24, 0.0, 0.0, SMILE_CORNER_OUT, -SMILE_CORNER_LIFT), (0.35, 0.15, -0.35, 0.0, -0.035)))):
         du = np.zeros_like(u)
         dv = np.zeros_like(u)
         for cu, cv in corner_uv:
