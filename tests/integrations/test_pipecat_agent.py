@@ -7,7 +7,6 @@ The `netns_test_*` function runs only there."""
 import asyncio
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -18,29 +17,21 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.netns import NETNS_SETUP, netns_unavailable
+
 pytest.importorskip("pipecat", reason="Pipecat is not installed (pip install 'facetalk[pipecat]'; make test does)")
 pytest.importorskip("aiortc", reason="needs aiortc (pip install 'facetalk[webrtc]')")
 
 REPO = Path(__file__).resolve().parents[2]
 NETNS_ENV = "FACETALK_NETNS"
-NETNS_SETUP = ("ip link set lo up && ip link add ft0 type veth peer name ft1 && "
-               "ip addr add 10.213.0.1/24 dev ft0 && ip addr add 10.213.0.2/24 dev ft1 && "
-               "ip link set ft0 up && ip link set ft1 up")
 LISTEN_S = 10.0  # the agent's first line lasts about 4 s; then it idles
 
 
-def _netns_unavailable() -> str | None:
-    if os.geteuid() != 0:
-        return "needs root to make an isolated network namespace (unshare --net) for real peer connections"
-    if not (shutil.which("unshare") and shutil.which("ip")):
-        return "needs unshare and ip (util-linux, iproute2) for an isolated network namespace"
-    probe = subprocess.run(["unshare", "--net", "sh", "-c", NETNS_SETUP], capture_output=True, text=True)
-    return f"cannot make a network namespace: {probe.stderr.strip()[:160]}" if probe.returncode else None
 
 
 @pytest.mark.slow
 def test_the_example_agent_talks_over_smallwebrtc_in_a_network_namespace():
-    reason = _netns_unavailable()
+    reason = netns_unavailable()
     if reason:
         pytest.skip(reason)
     run = subprocess.run(

@@ -18,15 +18,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.netns import NETNS_SETUP, netns_unavailable
+
 from facetalk.server import ServerSettings, create_app
 from facetalk.server.routes.webrtc import IceServer, parse_ice_server
 
 REPO = Path(__file__).resolve().parents[2]
 BENCH = REPO / "benchmarks" / "bench_webrtc.py"
 NETNS_ENV = "FACETALK_NETNS"  # as in benchmarks/bench_webrtc.py, which makes the same namespace
-NETNS_SETUP = ("ip link set lo up && ip link add ft0 type veth peer name ft1 && "
-               "ip addr add 10.213.0.1/24 dev ft0 && ip addr add 10.213.0.2/24 dev ft1 && "
-               "ip link set ft0 up && ip link set ft1 up")
 HAS_AIORTC = importlib.util.find_spec("aiortc") is not None
 needs_aiortc = pytest.mark.skipif(not HAS_AIORTC, reason="needs aiortc (pip install 'facetalk[webrtc]')")
 
@@ -171,20 +170,13 @@ def test_silence_fills_the_gaps_and_a_silent_peer_is_let_go(client, avatar_id):
 
 # ---- real peers, inside the namespace -----------------------------------------------------------
 
-def _netns_unavailable() -> str | None:
-    if os.geteuid() != 0:
-        return "needs root to make an isolated network namespace (unshare --net) for real peer connections"
-    if not (shutil.which("unshare") and shutil.which("ip")):
-        return "needs unshare and ip (util-linux, iproute2) for an isolated network namespace"
-    probe = subprocess.run(["unshare", "--net", "sh", "-c", NETNS_SETUP], capture_output=True, text=True)
-    return f"cannot make a network namespace: {probe.stderr.strip()[:160]}" if probe.returncode else None
 
 
 @pytest.mark.slow
 @needs_aiortc
 @pytest.mark.parametrize("which", ["aiortc or vanished or fuzz", "chromium"])
 def test_real_peers_in_a_network_namespace(which):
-    reason = _netns_unavailable()
+    reason = netns_unavailable()
     if reason:
         pytest.skip(reason)
     run = subprocess.run(
