@@ -25,7 +25,7 @@ from facetalk.motion.frame import PhotoExpression
 OFFSETS: dict[str, dict[str, float]] = {
     "neutral": {},
     # AU6+12+25: corners up and out, cheeks up, lids narrowed by the cheeks, lips apart on the teeth.
-    "happy": {"smile": 1.0, "lip_spread": 0.3, "blink": 0.2, "jaw_open": 0.25, "upper_lip_raise": 0.6},
+    "happy": {"smile": 1.0, "lip_spread": 0.5, "blink": 0.25, "jaw_open": 0.3, "upper_lip_raise": 0.8},
     # AU1+4+15+17: inner brows up and drawn together, the frown (smile < 0: corners down, chin up),
     # heavy lids.
     "sad": {"smile": -1.0, "brow_inner_raise": 1.0, "brow_raise": -0.3, "blink": 0.45},
