@@ -71,6 +71,8 @@ LID_FADE = 0.8
 # open eye's lower rim and the shadow under it would read as an open eye below the lashes.
 LOWER_LID_RISE = 0.3
 LOWER_LID_BAND = 0.15
+# Both lids fade out over this share of the eye's width at either corner.
+LID_SIDE_FADE = 0.15
 # Lid colours are averaged along the eye over this many samples (one a pixel) either side.
 SMOOTH_SAMPLES = 4
 # Above a shut lid only a spectacle frame or lashes (darker than this x the lid) are not lid skin:
@@ -206,7 +208,7 @@ class LidPainter:
         grain = self._grain[y0:y1, x0:x1]
         lower_skin = below * (1.0 - 0.08 * np.exp(-np.clip(b - meet, 0.0, None) / 2.0))[..., None] + grain
         lower_alpha = np.clip(b - meet + 0.5, 0.0, 1.0) * smoothstep(bottom + band + 1.0 - b, 0.0, 0.6 * band + 1.5) \
-            * smoothstep(a, 0.0, 0.15) * smoothstep(1.0 - a, 0.0, 0.15) * smoothstep(rising, 0.0, 0.3)
+            * smoothstep(a, 0.0, LID_SIDE_FADE) * smoothstep(1.0 - a, 0.0, LID_SIDE_FADE) * smoothstep(rising, 0.0, 0.3)
         lash_alpha = self._lash_alpha(a, b - edge, lash, closure, blur_px=lid.edge_sigma_px)
         region = out[y0:y1, x0:x1].astype(np.float32)
         region += (skin + grain - region) * lid_alpha[..., None]
@@ -223,7 +225,7 @@ class LidPainter:
         half: a shut lid sits forward over the eyeball, as lit as the cheek, not in the socket's
         shade."""
         alpha = np.clip(edge - b + 0.5, 0.0, 1.0) * np.clip((b - lid_top + 1.0) / (top_fade + 2.0), 0.0, 1.0) \
-            * smoothstep(a, 0.0, 0.15) * smoothstep(1.0 - a, 0.0, 0.15) * smoothstep(closure, 0.0, 0.15)
+            * smoothstep(a, 0.0, LID_SIDE_FADE) * smoothstep(1.0 - a, 0.0, LID_SIDE_FADE) * smoothstep(closure, 0.0, 0.15)
         s = np.clip((b - lid_top) / np.maximum(edge - lid_top, 1.0), 0.0, 1.0)
         skin = above + (below - above) * (1.0 - (1.0 - s) ** 2)[..., None]
         # A lid curves over the eyeball: a little light mid-lid, darker toward the corners and
