@@ -17,7 +17,8 @@ coarticulation (training/articulation.py). Prints:
   closing takes a real movement;
 - open vowels (a ɑ æ ä) against close ones (i u y ɪ ʊ): peak jaw_open, share reaching OPEN;
 - after speech stops (the last 10 ms within 40 dB of the utterance's peak), how long until the
-  mouth is at rest for good: jaw_open < 0.05 and lip_press < 0.1 (target <= 100 ms); also from
+  mouth is shut for good: jaw_open < 0.05 (target <= 100 ms; the lips are then at the photo's
+  rest or pressed together, as the runtime's PauseClosure does in pauses); also from
   the end of the last labelled phone, which can come before the sound has died away;
 - sung vowels: jaw_open and lip_spread variation over the sustained part, while the pitch
   glides and wobbles: not flapping (mean frame-to-frame change of both < 0.01), and holding
@@ -126,7 +127,7 @@ def main() -> None:
     print(f"  close (i u y ɪ ʊ): mean peak {np.mean(close_peaks):.2f}, {np.mean(close_peaks >= OPEN):.1%} reach {OPEN} "
           f"({len(close_peaks)} vowels)")
 
-    print("\n== after speech stops: time until jaw_open < 0.05 and lip_press < 0.1 for good (<= 100 ms) ==")
+    print("\n== after speech stops: time until jaw_open < 0.05 for good (<= 100 ms) ==")
     for name, end in (("from the sound's end", lambda item: item["acoustic_end_s"]),
                       ("from the last phone's end", lambda item: max(e for p, _, e in item["phones"] if primary(p)))):
         delays = np.array([closing_delay(pred, end(item)) for item, pred, _ in speech])
@@ -183,7 +184,7 @@ def acoustic_end(audio: np.ndarray) -> float:
 
 def closing_delay(pred: np.ndarray, speech_end: float) -> float:
     t = np.arange(len(pred)) / RATE
-    rest = (pred[:, 0] < 0.05) & (pred[:, 2] < 0.1)
+    rest = pred[:, 0] < 0.05  # the lips may be pressed together (PauseClosure): still shut
     moving = np.nonzero(~rest & (t >= speech_end))[0]  # the mouth stays at rest after the last of these
     return float(t[moving[-1]] + 1 / RATE - speech_end) if len(moving) else 0.0
 

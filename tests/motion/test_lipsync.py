@@ -239,16 +239,22 @@ def test_lips_close_in_pauses_between_phrases_and_return_to_the_photo_after(mode
     shape = mouth(model, audio)
     t = np.arange(len(shape)) / FPS
     assert np.all(shape.lip_press[t < 0.9] == 0.0)
-    pause = (t > end_s + 0.2) & (t < end_s + PauseClosure.HOLD_S - 0.1)
+    pause = (t > end_s + 0.3) & (t < end_s + PauseClosure.HOLD_S)
     assert np.all(shape.lip_press[pause] > 0.95) and np.all(shape.jaw_open[pause] < 0.05)
-    released = t > end_s + PauseClosure.HOLD_S + PauseClosure.RELEASE_S + 0.2
+    released = t > end_s + PauseClosure.PAUSE_S + PauseClosure.HOLD_S + PauseClosure.RELEASE_S + 0.2
     assert released.any() and np.all(shape.lip_press[released] == 0.0)
-    # Unit behaviour: rest outputs only after some non-rest output; any output leaving rest
-    # lets go at once.
+    # Unit behaviour: a pause needs speech before it (a syllable's open jaw, not the blip a
+    # drum hit gives); the press gives way as the jaw opens, gone where speech begins.
     closure = PauseClosure()
-    rows = np.zeros((30, len(PARAMS)), np.float32)
+    rows = np.zeros((60, len(PARAMS)), np.float32)
     assert np.all(closure(rows)[:, PRESS] == 0.0)
-    rows[0, JAW] = 0.4
-    rows[20, SPREAD] = 0.3
+    rows[0:2, JAW] = 0.4  # 20 ms: a blip
+    assert np.all(closure(rows)[:, PRESS] == 0.0)
+    rows[0:8, JAW] = 0.4  # 80 ms: a syllable
+    rows[40, JAW] = 0.075  # a twitch in the pause: half closed
+    rows[50, JAW] = 0.2  # the next word
     out = closure(rows)
-    assert out[10, PRESS] == pytest.approx(PauseClosure.CLOSE) and out[20, PRESS] == 0.0 and out[21, PRESS] > 0.0
+    pause = 8 + round((PauseClosure.PAUSE_S + PauseClosure.CLOSE_S) * 100) + 1
+    assert np.all(out[8:8 + round(PauseClosure.PAUSE_S * 100), PRESS] == 0.0)  # consonant-long: untouched
+    assert np.all(out[pause:40, PRESS] == pytest.approx(PauseClosure.CLOSE))
+    assert out[40, PRESS] == pytest.approx(0.5 * PauseClosure.CLOSE) and out[50, PRESS] == 0.0

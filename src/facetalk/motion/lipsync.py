@@ -183,36 +183,47 @@ class PauseClosure:
 
     The network's rest is the photo's mouth. On a photo with parted lips (a smile showing teeth)
     every pause between phrases would open the mouth to that smile and shut it on the next word,
-    the opposite of a speaker, whose lips close or nearly close between phrases. Once every
-    output has been within REST of rest after speech, lip_press rises to CLOSE over CLOSE_S;
-    after HOLD_S of silence it falls back over RELEASE_S, so a face that has stopped talking
-    returns to the photo's expression. Before the first speech nothing changes, and on a photo
-    with closed lips pressing closes nothing. The first output to leave rest (the network
-    anticipating the next word) lets go at once, so the mouth opens with it. Per mel frame, in
-    order, like SustainHold.
+    the opposite of a speaker, whose lips close or nearly close between phrases. After speech
+    (the jaw open beyond SPEECH_JAW for SPEECH_S: a syllable, not a twitch at a drum hit), once
+    the jaw has stayed under SPEECH_JAW for PAUSE_S (longer than any consonant), lip_press rises
+    to CLOSE over CLOSE_S; after HOLD_S more it falls back over RELEASE_S, so a face that has
+    stopped talking returns to the photo's expression. The press shrinks as the jaw opens and is
+    gone at SPEECH_JAW, so the lips part with the next word, in proportion, never snapping open
+    to the photo's smile (music under the voice makes the jaw twitch in pauses). Before the first
+    speech nothing changes, and on a photo with closed lips pressing closes nothing. Per mel
+    frame, in order, like SustainHold.
     """
 
-    REST = 0.05
+    SPEECH_JAW = 0.15
+    SPEECH_S = 0.05
+    PAUSE_S = 0.12
     CLOSE = 1.0
     CLOSE_S = 0.06
     HOLD_S = 1.5
     RELEASE_S = 0.6
 
     def __init__(self) -> None:
-        self._since_speech = math.inf  # mel frames since an output last left rest
+        self._quiet = math.inf  # mel frames since the jaw was last open beyond SPEECH_JAW
+        self._open_run = 0  # consecutive mel frames with the jaw open beyond SPEECH_JAW
+        self._spoke = False  # speech since the last pause was released
 
     def __call__(self, outputs: np.ndarray) -> np.ndarray:
         """(T, len(PARAMS)) outputs -> the same with lip_press raised in pauses."""
         closed = outputs.copy()
-        for i, at_rest in enumerate((np.abs(outputs) < self.REST).all(axis=1).tolist()):
-            self._since_speech = self._since_speech + 1 if at_rest else 0
-            if not at_rest or math.isinf(self._since_speech):
+        for i, jaw in enumerate(outputs[:, JAW_INDEX].tolist()):
+            speaking = jaw > self.SPEECH_JAW
+            self._open_run = self._open_run + 1 if speaking else 0
+            self._spoke = self._spoke or self._open_run >= self.SPEECH_S * FRAME_RATE
+            self._quiet = 0 if speaking else self._quiet + 1
+            if not self._spoke or speaking:
                 continue
-            t_s = self._since_speech / FRAME_RATE
-            level = min(1.0, t_s / self.CLOSE_S, max(0.0, 1.0 - (t_s - self.HOLD_S) / self.RELEASE_S))
-            closed[i, PRESS_INDEX] = max(closed[i, PRESS_INDEX], self.CLOSE * level)
+            t_s = self._quiet / FRAME_RATE - self.PAUSE_S  # into the pause
+            level = min(max(t_s / self.CLOSE_S, 0.0), 1.0, max(0.0, 1.0 - (t_s - self.HOLD_S) / self.RELEASE_S))
+            press = self.CLOSE * level * min(1.0, 1.0 - jaw / self.SPEECH_JAW)
+            closed[i, PRESS_INDEX] = max(closed[i, PRESS_INDEX], press)
+            if t_s >= self.HOLD_S + self.RELEASE_S:  # released: the next pause needs new speech
+                self._spoke = False
         return closed
-
 
 def _mad(values: deque[float]) -> float:
     """Median absolute deviation from the median."""
