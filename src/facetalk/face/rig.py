@@ -28,8 +28,9 @@ MATERIAL_EYE = 2  # eye openings: sclera from the texture, iris drawn on top
 # follows the head rigidly (hair, ears, and background the matte hides anyway); below the
 # chin the weight falls off over the neck, so shoulders and body stay.
 # A full blink: the upper lid travels this share of the eye opening and the lower lid rises
-# this share (they meet when the two add up to one). Measured with dlib, lifting the lower lid
-# thickens the closed lash line and reads as a less closed eye, so it stays put.
+# this share (they meet when the two add up to one). The mesh keeps the lower lid still:
+# moving it drags the photo's lash line up into a thick band; the lid painter
+# (render.eyes.LidPainter) raises it instead, as skin, late in a blink.
 LID_TRAVEL = 1.0
 LID_RISE = 0.0
 # The lash band just above the lid margin is squeezed by this share of the opening as the lid
