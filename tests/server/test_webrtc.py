@@ -285,7 +285,8 @@ def netns_test_aiortc_peer_talks_in_sync_with_the_watermark(live_server, tmp_pat
           f"(delivery {skew_ms:+.1f} ms, audio content {audio_lag_ms:+.1f} ms)")
     assert abs(audio_lag_ms) < 30 and abs(offset_ms) <= 40
 
-    # The mouth opens while speech plays and closes back to the photo's own opening in silence.
+    # The mouth opens while speech plays; in the pause after it the lips meet (the photo's own
+    # parted lips come back only after a longer silence: motion.lipsync.PauseClosure).
     voiced = np.nonzero(np.abs(sent) > 300)[0]
     speech_end_s = voiced[-1] / 48000
     t = index / 25
@@ -294,7 +295,7 @@ def netns_test_aiortc_peer_talks_in_sync_with_the_watermark(live_server, tmp_pat
     gaps, rest_gap = _lip_gaps(frames), _lip_gaps([animator.analysis.image])[0]
     assert speaking.sum() >= 20 and silent.sum() >= 10
     assert np.median(gaps[speaking]) > rest_gap + 0.03
-    assert np.all(np.abs(gaps[silent] - rest_gap) < 0.06)
+    assert rest_gap > 0.1 and np.all(gaps[silent] < 0.05)
     # In silence the face idles (breathing, head drift), it does not freeze.
     quiet = frames[silent].astype(np.float32)
     assert np.abs(quiet[-1] - quiet[0]).mean() > 0.3
