@@ -121,3 +121,39 @@ def test_page_streams_live_and_renders_an_mp4(browser, server_url, portrait_path
     stats = _until(browser, "return window.facetalk.state === 'done' && window.facetalk", what="the mic end")
     assert stats["framesReceived"] >= 15 and not stats["error"]
     print(f"screenshot: {tmp_path / 'facetalk-live.png'}")
+
+
+def test_page_asks_a_token_protected_server_for_its_token_once(serve, browser):
+    """A server started with --token answers the page 401 until it presents the token: the page
+    asks once (window.prompt), then sends it as a header to the API and as ?token= where the
+    browser sends no headers (the avatar image), and keeps it for the tab (a reload asks again
+    for nothing)."""
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.by import By
+
+    with serve(create_app(ServerSettings(token="s3cret-token"))) as base:
+        browser.get(base + "/")
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                alert = browser.switch_to.alert
+                break
+            except NoAlertPresentException:
+                assert time.monotonic() < deadline, "the page never asked for the token"
+                time.sleep(0.1)
+        assert "access token" in alert.text
+        alert.send_keys("s3cret-token")
+        alert.accept()
+        _until(browser, "return window.facetalk && window.facetalk.state === 'ready'", what="the page")
+        browser.find_element(By.ID, "use-sample").click()
+        _until(browser, "return window.facetalk.avatarId", what="the avatar")
+        # The avatar image came through ?token= and was drawn on the canvas.
+        _until(browser, CANVAS_SPREAD.replace("return hi - lo;", "return hi - lo > 100;"), what="the avatar drawn")
+        browser.refresh()
+        _until(browser, "return window.facetalk && window.facetalk.state === 'ready'", what="the page, reloaded")
+        try:
+            browser.switch_to.alert
+            raise AssertionError("the page asked for the token again after a reload")
+        except NoAlertPresentException:
+            pass
+        browser.execute_script("sessionStorage.clear()")
