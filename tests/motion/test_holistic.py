@@ -230,6 +230,12 @@ def test_emotion_is_an_offset_over_the_speech(name, talk):
         offset = 0.8 * emotion.OFFSETS[name].get(param, 0.0)
         lo, hi = RANGES[param]
         expected = np.clip(track(neutral, param) + offset, lo, hi)
+        if param == "lip_press":
+            # In pauses the lips' press gives way to a mouth the emotion opens (the pause
+            # closure's): there it may be less, nowhere more, and speech frames are untouched.
+            got = track(moved, param)
+            assert np.all(got <= expected + 1e-9) and np.mean(np.abs(got - expected) > 1e-9) < 0.02
+            continue
         np.testing.assert_allclose(track(moved, param), expected, atol=1e-9, err_msg=param)
 
 
@@ -335,3 +341,22 @@ def test_parted_lips_shut_in_pauses_not_while_speaking():
     # An open vowel opens them, and so does speech on a low-jaw phone (/i/, /s/).
     assert motion.step(MotionFrame(t_s=1 / FPS, jaw_open=0.6), quiet).lip_press == 0.0
     assert motion.step(MotionFrame(t_s=2 / FPS, jaw_open=0.1), voiced).lip_press == 0.0
+
+
+def test_the_pause_closure_gives_way_to_a_mouth_the_emotion_opens(speech_then_silence):
+    """After speech the lips meet in the pause, unless the emotion holds the mouth open."""
+    import numpy as np
+
+    from facetalk.config import Controls
+    from facetalk.motion.generator import MotionGenerator
+
+    audio, end_s = speech_then_silence
+
+    def pause(emotion):
+        gen = MotionGenerator(controls=Controls(emotion=emotion, emotion_strength=1.0))
+        frames = gen.push(audio) + gen.flush()
+        return [f for f in frames if end_s + 0.4 < f.t_s < end_s + 0.9]
+
+    assert all(f.lip_press > 0.95 for f in pause("neutral"))
+    surprised = pause("surprised")
+    assert surprised and all(f.lip_press < 0.05 and f.jaw_open > 0.5 for f in surprised)

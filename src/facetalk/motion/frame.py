@@ -54,8 +54,9 @@ class MotionFrame:
     # 0 .. 1 presses the inner lips together whatever the jaw does (p, b, m). Not a blendshape:
     # it closes the current gap, so it is applied after the others (render.renderer.posed_vertices).
     lip_press: float = 0.0
-    # 0 resting low behind the lower teeth .. 1 tongue tip up at the upper teeth (t d n l, and
-    # between the teeth for th). Not a blendshape: drawn inside the mouth (render.mouth).
+    # 0 resting low behind the lower teeth .. 1 tongue tip up at the back of the upper teeth
+    # (t d n l). Not a blendshape: drawn inside the mouth (render.mouth). The lip model does not
+    # set it; motion files can. Not carried by the ARKit CSV (motion.arkit), which has no such shape.
     tongue_tip: float = 0.0
 
     def expression(self) -> tuple[float, ...]:

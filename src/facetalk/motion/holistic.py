@@ -80,6 +80,10 @@ class HolisticMotion:
         lid = lid + closure * (1.0 - lid)
 
         values = {name: c.animate["lips"] * getattr(lips, name) for name in LIP_PARAMETERS}
+        if not prosody.speaking:
+            # In a pause the lips' press is the pause closure (motion.lipsync.PauseClosure): it
+            # gives way to a mouth the emotion holds open (surprise, a smile showing teeth).
+            values["lip_press"] *= max(0.0, 1.0 - offsets.get("jaw_open", 0.0) / LIPS_AT_REST_JAW)
         for name in _FACE_PARAMETERS:
             values[name] += face_gain * getattr(face, name)
         for name, offset in offsets.items():

@@ -73,9 +73,9 @@ class MouthPainter:
         if own is not None:
             self.teeth_rgb = own
         self._lip_rgb = lip.astype(np.float64)
-        # Throat and tongue are redder than the lips in a colour photo; in a sepia, monochrome or
-        # faded one (lips no more colourful than the skin) a red mouth would be the only colour
-        # in it, so they keep the lips' own hue there.
+        # Throat and tongue are redder than the lips in a colour photo; in a grey or faded print
+        # (lips barely colourful: chroma under 0.22) a red mouth would be the only colour in it,
+        # so they keep the lips' own hue there. A strongly tinted sepia still gets a red mouth.
         lip_chroma = float(np.ptp(lip)) / max(float(lip @ LUMA), 1.0)
         colour = float(np.clip((lip_chroma - 0.22) / 0.12, 0.0, 1.0))
         self.throat_rgb = lip * (0.336 + colour * (np.array([0.42, 0.3, 0.3]) - 0.336)) + 6.0
@@ -195,11 +195,11 @@ class MouthPainter:
         tongue_top = opening * (0.62 + 0.3 * across ** 2)
         raised = tongue_tip * np.clip(1.0 - (across / 0.42) ** 2, 0, 1)
         tongue_top = (1.0 - raised) * tongue_top + raised * np.minimum(tongue_top, TIP_BELOW_LIP * mouth_w)
-        shows = np.clip((opening - (0.15 - 0.09 * tongue_tip) * mouth_w) / (0.1 * mouth_w), 0, 1)
+        shows = np.clip((opening - (0.15 - 0.09 * raised) * mouth_w) / (0.1 * mouth_w), 0, 1)
         tongue = np.clip((d_upper - tongue_top) / 1.5, 0, 1) * shows
         front = np.clip((d_upper - tongue_top) / np.maximum(opening - tongue_top, 1.0), 0, 1)
         lit = (0.45 + 0.5 * front) * (1.0 - 0.5 * across ** 2)
-        # The raised tip faces the light: lighter and pinker toward its edge, shading into the body.
+        # The raised tip faces the light: lighter toward its edge, shading into the body.
         tip_light = raised * np.exp(-np.maximum(d_upper - tongue_top, 0.0) / (0.06 * mouth_w))
         tongue_colour = self.tongue_rgb * (lit + 0.35 * tip_light)[:, None] + 18.0 * tip_light[:, None]
         color = mix(color, tongue_colour * depth_shade, tongue)
