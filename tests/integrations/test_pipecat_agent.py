@@ -17,13 +17,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.netns import NETNS_SETUP, netns_unavailable
+from tests.netns import NETNS_ENV, NETNS_INTERFACES, NETNS_SETUP, netns_unavailable
 
 pytest.importorskip("pipecat", reason="Pipecat is not installed (pip install 'facetalk[pipecat]'; make test does)")
 pytest.importorskip("aiortc", reason="needs aiortc (pip install 'facetalk[webrtc]')")
 
 REPO = Path(__file__).resolve().parents[2]
-NETNS_ENV = "FACETALK_NETNS"
 LISTEN_S = 10.0  # the agent's first line lasts about 4 s; then it idles
 
 
@@ -48,7 +47,7 @@ def agent(tmp_path):
     import ifaddr
 
     names = {a.nice_name for a in ifaddr.get_adapters()}
-    if os.environ.get(NETNS_ENV) != "1" or not names <= {"lo", "ft0", "ft1"}:
+    if os.environ.get(NETNS_ENV) != "1" or not names <= NETNS_INTERFACES:
         pytest.fail(f"netns_test_* run only inside the namespace (interfaces here: {sorted(names)})")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -18,14 +18,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.netns import NETNS_SETUP, netns_unavailable
+from tests.netns import NETNS_ENV, NETNS_INTERFACES, NETNS_SETUP, netns_unavailable
 
 from facetalk.server import ServerSettings, create_app
 from facetalk.server.routes.webrtc import IceServer, parse_ice_server
 
 REPO = Path(__file__).resolve().parents[2]
 BENCH = REPO / "benchmarks" / "bench_webrtc.py"
-NETNS_ENV = "FACETALK_NETNS"  # as in benchmarks/bench_webrtc.py, which makes the same namespace
 HAS_AIORTC = importlib.util.find_spec("aiortc") is not None
 needs_aiortc = pytest.mark.skipif(not HAS_AIORTC, reason="needs aiortc (pip install 'facetalk[webrtc]')")
 
@@ -196,7 +195,7 @@ def live_server(serve):
     import ifaddr
 
     names = {a.nice_name for a in ifaddr.get_adapters()}
-    if os.environ.get(NETNS_ENV) != "1" or not names <= {"lo", "ft0", "ft1"}:
+    if os.environ.get(NETNS_ENV) != "1" or not names <= NETNS_INTERFACES:
         pytest.fail(f"netns_test_* run only inside the namespace (interfaces here: {sorted(names)})")
     import urllib.request
 
