@@ -18,6 +18,11 @@ from facetalk.face.rig import MATERIAL_CAVITY, FaceRig
 from facetalk.render.sampling import bilinear, material_lookup, mix
 
 
+def _chroma(rgb: np.ndarray) -> np.ndarray:
+    """(..., 3) colours -> (...) chroma: channel spread over luma (0 for greys)."""
+    return np.ptp(rgb, axis=-1) / np.maximum(rgb @ LUMA, 1.0)
+
+
 def _polygon_mask(shape: tuple[int, int], polygon_xy: np.ndarray) -> np.ndarray:
     import cv2
 
@@ -76,8 +81,7 @@ class MouthPainter:
         # Throat and tongue are redder than the lips in a colour photo; in a grey or faded print
         # (lips barely colourful: chroma under 0.22) a red mouth would be the only colour in it,
         # so they keep the lips' own hue there. A strongly tinted sepia still gets a red mouth.
-        lip_chroma = float(np.ptp(lip)) / max(float(lip @ LUMA), 1.0)
-        colour = float(np.clip((lip_chroma - 0.22) / 0.12, 0.0, 1.0))
+        colour = float(np.clip((_chroma(lip) - 0.22) / 0.12, 0.0, 1.0))
         self.throat_rgb = lip * (0.336 + colour * (np.array([0.42, 0.3, 0.3]) - 0.336)) + 6.0
         self.tongue_rgb = lip * (0.676 + colour * (np.array([0.85, 0.6, 0.6]) - 0.676))
 
@@ -87,8 +91,7 @@ class MouthPainter:
         the skin or lighter and far less saturated than lips; None if there are too few (a closed
         mouth's lips and shadow)."""
         luma = rgb @ LUMA
-        saturation = (rgb.max(axis=1) - rgb.min(axis=1)) / np.maximum(luma, 1.0)
-        teeth = (luma >= 0.85 * skin_luma) & (saturation <= 0.35)
+        teeth = (luma >= 0.85 * skin_luma) & (_chroma(rgb) <= 0.35)
         return np.median(rgb[teeth], axis=0).astype(np.float64) if teeth.sum() >= 20 else None
 
     def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray, *,
