@@ -60,13 +60,16 @@ def figures(face: FaceMeasure) -> np.ndarray:
 def emotion_table(animator: Animator, dlib: DlibFace, photo: np.ndarray) -> tuple[dict[str, np.ndarray], list[np.ndarray]]:
     """Per emotion, (corner lift, brow height, eye opening) minus neutral's and the identity
     distance to the photo; and the frames."""
-    rows, images, base = {}, [], None
+    rows, images, base, base_face = {}, [], None, None
     photo_face = dlib.measure(photo)
     identity = dlib.embedding(photo, photo_face) if photo_face is not None else None
     for emotion in EMOTIONS:
         image = still(animator, emotion=emotion)
         images.append(image)
-        face = dlib.measure(image)
+        # The head is still, so where dlib's detector misses a face (a lowered brow's shadow can
+        # do it) the landmarks are read in the neutral render's face box.
+        face = dlib.measure(image, fallback_box=None if emotion == "neutral" or base_face is None else base_face.box)
+        base_face = face if emotion == "neutral" else base_face
         values = figures(face) if face is not None else np.full(3, np.nan)
         base = values if emotion == "neutral" else base
         distance = np.nan if face is None or identity is None else float(np.linalg.norm(dlib.embedding(image, face) - identity))

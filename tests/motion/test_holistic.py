@@ -310,15 +310,18 @@ def test_emotions_undo_the_photos_own_smile():
     assert sad.offsets["lip_spread"] == pytest.approx(0.9 * emotion.UNDO_SMILE["lip_spread"])
     assert emotion.UNDO_SMILE["smile"] < 0 and emotion.UNDO_SMILE["lip_spread"] < -0.5
     assert sad.closes_lips == pytest.approx(1.0)
-    # Happy is a target, not an offset: on a smiling photo it adds only the smile the photo lacks,
-    # and the teeth the photo shows count toward its parted lips.
+    # Happy is a target, not an offset: on a smiling photo it adds only the smile the photo lacks
+    # (a happy face smiling broader than the photo by a share of the photo's smile), and the
+    # teeth the photo shows count toward its parted lips.
     happy = emotion.blend(weights["happy"], photo=smiling)
-    assert happy.offsets["smile"] == pytest.approx(emotion.OFFSETS["happy"]["smile"] - 0.9)
+    broader = emotion.BROADER_THAN_PHOTO["happy"] * 0.9
+    assert 0.25 < broader < 0.5
+    assert happy.offsets["smile"] == pytest.approx(emotion.OFFSETS["happy"]["smile"] + broader - 0.9)
     assert happy.offsets["lip_spread"] == emotion.OFFSETS["happy"]["lip_spread"]
     assert happy.offsets["jaw_open"] == pytest.approx(max(emotion.OFFSETS["happy"]["jaw_open"] - 0.2, 0.0))
     # Half happy on that photo: half of the photo's smile is kept, and half of happy's on top.
     half = emotion.blend(tuple(0.5 * float(n == "happy") for n in EMOTIONS), photo=smiling)
-    assert half.offsets["smile"] == pytest.approx(0.5 * (emotion.OFFSETS["happy"]["smile"] - 0.9))
+    assert half.offsets["smile"] == pytest.approx(0.5 * (emotion.OFFSETS["happy"]["smile"] + broader - 0.9))
     # Surprise has no smile of its own: the photo's is taken off, and its narrowed lips come on top.
     surprised = emotion.blend(weights["surprised"], photo=smiling)
     assert surprised.offsets["smile"] == pytest.approx(0.9 * emotion.UNDO_SMILE["smile"])

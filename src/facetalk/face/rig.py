@@ -55,6 +55,8 @@ FROWN_CHIN_RAISE = 0.04
 # The brow lowerer (brow_raise < 0, AU4), in eye distances: the inner ends' extra drop and their
 # pull toward each other.
 BROW_INNER_DROP = 0.10
+# How far brow_raise = 1 lifts the brows (AU1+2), in eye distances.
+BROW_LIFT = 0.2
 BROW_DRAW_TOGETHER = 0.05
 
 # Share of the eye opening the lower lid rises at smile = 1 (cheeks pushing it up).
@@ -421,16 +423,21 @@ def _brow_lowerer(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips
     d_inner = np.min(np.linalg.norm(rest[:, None, :2] - inner_ends[None], axis=2), axis=1)
     w_inner = np.exp(-(d_inner / (0.25 * ipd)) ** 2) * is_face
     centre_u = frame.uv(inner_ends)[0].mean()
-    # The lowered brow folds the lid skin over the upper lid, not the lid margin itself: the skin
-    # moves less the nearer it lies to the margin (a lowered brow narrows the eye; it does not shut it).
-    lids = pts[list(lm.RIGHT_EYE_UPPER + lm.LEFT_EYE_UPPER), :2]
-    d_lid = np.min(np.linalg.norm(rest[:, None, :2] - lids[None], axis=2), axis=1)
-    keep_lid = smoothstep(d_lid, 0.02 * ipd, 0.12 * ipd)
+    keep_lid = _off_lid_margin(rest, pts, ipd)
     du = -np.sign(u - centre_u) * BROW_DRAW_TOGETHER * ipd * w_inner * keep_lid
     dv = (0.11 * ipd * w_brow + BROW_INNER_DROP * ipd * w_inner) * keep_lid
     out = np.zeros((len(u), 3))
     out[:, :2] = frame.to_image(du, dv)
     return out
+
+
+def _off_lid_margin(rest: np.ndarray, pts: np.ndarray, ipd: float) -> np.ndarray:
+    """(V,) 0 on the upper lids' margins .. 1 from a tenth of the eye distance away. The brows move
+    the lid skin, not the lid margin: a lowered brow narrows the eye without shutting it, a raised
+    one stretches the lid fold without opening the eye (that is the lids' own action, AU5)."""
+    lids = pts[list(lm.RIGHT_EYE_UPPER + lm.LEFT_EYE_UPPER), :2]
+    d_lid = np.min(np.linalg.norm(rest[:, None, :2] - lids[None], axis=2), axis=1)
+    return smoothstep(d_lid, 0.02 * ipd, 0.12 * ipd)
 
 
 def _jaw_basis(out: np.ndarray, pts: np.ndarray, meas: _Measures, lips: _Lips) -> None:
@@ -495,7 +502,8 @@ def _brow_bases(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, topo: _To
     brow_v = frame.uv(brows)[1].mean()
     w_brow = np.exp(-(d_brow / (0.3 * ipd)) ** 2)
     w_brow = np.maximum(w_brow, 0.5 * smoothstep(brow_v - v, 0.0, 0.6 * ipd)) * is_face
-    basis[k["brow_raise"], :, :2] = frame.to_image(np.zeros_like(meas.u), -0.16 * ipd * w_brow)
+    w_brow *= _off_lid_margin(rest, pts, ipd)
+    basis[k["brow_raise"], :, :2] = frame.to_image(np.zeros_like(meas.u), -BROW_LIFT * ipd * w_brow)
     inner_ends = pts[[107, 66, 55, 65, 336, 296, 285, 295], :2]
     d_inner = np.min(np.linalg.norm(rest[:, None, :2] - inner_ends[None], axis=2), axis=1)
     w_inner = np.exp(-(d_inner / (0.22 * ipd)) ** 2) * is_face

@@ -24,24 +24,27 @@ from facetalk.motion.frame import PhotoExpression
 # Expression offsets; "blink" is added to both lids (negative: eyes wider).
 OFFSETS: dict[str, dict[str, float]] = {
     "neutral": {},
-    # AU6+12+25: corners up and out, cheeks up, lids narrowed by the cheeks, lips apart on the teeth.
-    "happy": {"smile": 1.0, "lip_spread": 0.5, "blink": 0.25, "jaw_open": 0.3, "upper_lip_raise": 0.8},
+    # AU6+12+25: corners up and out, cheeks up (the smile's own lower-lid squint), lips apart on the teeth.
+    "happy": {"smile": 1.0, "lip_spread": 0.3, "blink": 0.1, "jaw_open": 0.3, "upper_lip_raise": 0.8},
     # AU1+4+15+17: inner brows up and drawn together, the frown (smile < 0: corners down, chin up),
     # heavy lids.
-    "sad": {"smile": -1.0, "brow_inner_raise": 1.0, "brow_raise": -0.3, "blink": 0.45},
+    "sad": {"smile": -0.8, "brow_inner_raise": 0.8, "brow_raise": -0.2, "blink": 0.3},
     # AU4+5+7+23: the brow lowerer (brow_raise < 0), glaring lids, lips pressed.
-    "angry": {"brow_raise": -1.0, "blink": -0.1, "lip_press": 1.0, "smile": -0.3},
+    "angry": {"brow_raise": -0.7, "blink": -0.1, "lip_press": 1.0, "smile": -0.2},
     # AU1+2+5+26: brows up, eyes wide, jaw dropped, lips relaxed into an oval.
-    "surprised": {"brow_raise": 1.0, "blink": -0.3, "jaw_open": 0.9, "lip_spread": -0.5},
+    "surprised": {"brow_raise": 1.0, "blink": -0.25, "jaw_open": 0.55, "lip_spread": -0.4},
     # AU9+10+15: upper lip up, brows down, corners down.
-    "disgusted": {"upper_lip_raise": 1.0, "brow_raise": -0.7, "smile": -0.5, "blink": 0.5, "lower_lip_depress": 0.3,
+    "disgusted": {"upper_lip_raise": 0.6, "brow_raise": -0.5, "smile": -0.3, "blink": 0.35, "lower_lip_depress": 0.2,
                   "lip_spread": 0.2},
     # AU1+2+4+5+20+26: brows up and drawn together, eyes wide, lips stretched sideways and down.
-    "fearful": {"brow_raise": 0.6, "brow_inner_raise": 1.0, "blink": -0.3, "lip_spread": 1.0, "jaw_open": 0.3,
-                "upper_lip_raise": 0.3, "lower_lip_depress": 0.8, "smile": -0.8},
+    "fearful": {"brow_raise": 0.6, "brow_inner_raise": 0.8, "blink": -0.25, "lip_spread": 0.6, "jaw_open": 0.2,
+                "upper_lip_raise": 0.2, "lower_lip_depress": 0.5, "smile": -0.3},
     # AU14, one side: the subject's left corner up and in.
     "contempt": {"smirk": 1.0, "brow_raise": -0.1},
 }
+# A happy face smiles broader than a smiling photo does: its target smile grows by this share of
+# the photo's own smile (on a neutral photo, nothing), so happy still reads on a broad smile.
+BROADER_THAN_PHOTO = {"happy": 0.35}
 
 # Head posture in degrees (pitch + down, roll + clockwise): sadness hangs the head, surprise
 # and contempt lift the chin, anger lowers it toward the other person.
@@ -96,6 +99,8 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
         for param, value in OFFSETS[name].items():
             if param in PHOTO_OPENING:
                 value = max(value - PHOTO_OPENING[param] * photo.lips_apart, 0.0)
+            if param == "smile":
+                value += BROADER_THAN_PHOTO.get(name, 0.0) * photo.smile
             offsets[param] = offsets.get(param, 0.0) + w * value
         undo += w * photo.smile
         closes += w * CLOSES_LIPS.get(name, 0.0) * photo.lips_apart

@@ -9,7 +9,8 @@ EXPRESSION_NAMES = (
     "jaw_open",         # 0 closed .. 1 wide open
     "lip_spread",       # -1 rounded/narrow (u, o) .. +1 spread (i, e)
     "smile",            # -1 corners down .. +1 corners up and out (relative to the photo: down to -2
-                        # when an emotion first undoes a smiling photo's own smile)
+                        # when an emotion first undoes a smiling photo's own smile, up to 1.5 when
+                        # happy smiles broader than a smiling photo)
     "upper_lip_raise",  # 0 .. 1 upper lip lifts off the teeth
     "lower_lip_depress",  # 0 .. 1 lower lip pulls down off the lower teeth (jaw stays)
     "smirk",            # -1 .. +1 one-sided smile: + lifts the subject's left corner, - the right

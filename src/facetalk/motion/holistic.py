@@ -24,7 +24,7 @@ from facetalk.motion.timeline import ControlTimeline
 
 # Valid range of each expression parameter (see motion.frame.EXPRESSION_NAMES).
 RANGES = {
-    "jaw_open": (0.0, 1.0), "lip_spread": (-1.0, 1.0), "smile": (-2.0, 1.0), "upper_lip_raise": (0.0, 1.0),
+    "jaw_open": (0.0, 1.0), "lip_spread": (-1.0, 1.0), "smile": (-2.0, 1.5), "upper_lip_raise": (0.0, 1.0),
     "lower_lip_depress": (0.0, 1.0), "smirk": (-1.0, 1.0), "brow_raise": (-1.0, 1.0), "brow_inner_raise": (0.0, 1.0),
     "blink_left": (-0.3, 1.0), "blink_right": (-0.3, 1.0), "gaze_x": (-1.0, 1.0), "gaze_y": (-1.0, 1.0),
     "lip_press": (0.0, 1.0), "tongue_tip": (0.0, 1.0),
