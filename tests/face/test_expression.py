@@ -31,12 +31,13 @@ def test_undoing_the_photos_smile_leaves_a_neutral_mouth(analysis):
     come down to a neutral mouth's height and back in from the smile's width."""
     from facetalk.motion import emotion
     from facetalk.motion.frame import MotionFrame
+    from facetalk.params import FACE_NAMES
     from facetalk.render.renderer import posed_vertices
 
     photo = analysis.expression
-    offsets: dict[str, float] = {}
+    offsets = np.zeros(len(FACE_NAMES))
     emotion._undo_smile(offsets, photo.smile)
-    posed = posed_vertices(analysis.rig, MotionFrame(t_s=0.0, **offsets))[:lm.N_LANDMARKS]
+    posed = posed_vertices(analysis.rig, MotionFrame(t_s=0.0).with_face(offsets))[:lm.N_LANDMARKS]
     assert photo.smile > 0.8 and estimate_expression(posed).smile < 0.1
     corners = list(lm.MOUTH_CORNERS)
     width = np.linalg.norm(np.diff(posed[corners, :2], axis=0))

@@ -16,7 +16,8 @@ from facetalk.motion import emotion
 from facetalk.motion.gaze import GAZE_X_DEG, GAZE_Y_DEG
 from facetalk.motion.frame import MotionFrame
 from facetalk.motion.generator import generate_motion
-from facetalk.motion.holistic import LIP_PARAMETERS, RANGES, HolisticMotion
+from facetalk.motion.holistic import HolisticMotion
+from facetalk.params import AFTER_EXPRESSION, BY_NAME, EXPRESSION
 from facetalk.motion.prosody import ProsodyTracker
 
 SR, FPS = 16000, 25
@@ -214,8 +215,8 @@ def test_free_gaze_looks_away_to_think_in_pauses(talk, prosody):
 
 def test_silence_is_idle_life_without_mouth_flapping():
     frames = list(generate_motion([np.zeros(30 * SR, np.float32)], controls=Controls(seed=5)))
-    for name in LIP_PARAMETERS:
-        if name not in ("smile", "smirk", "brow_raise", "brow_inner_raise"):
+    for name in (p.name for p in EXPRESSION + AFTER_EXPRESSION if p.region not in ("eyes", "brows")):
+        if name not in ("smile", "smirk"):
             assert np.all(track(frames, name) == 0.0), name
     assert 0.2 < track(frames, "pitch_deg").std() < 2.0  # breathing and drift
     assert len(onsets(track(frames, "blink_left"))) >= 3
@@ -228,7 +229,7 @@ def test_emotion_is_an_offset_over_the_speech(name, talk):
     for param in ("jaw_open", "lip_spread", "smile", "upper_lip_raise", "lower_lip_depress", "smirk",
                   "lip_press", "brow_inner_raise"):
         offset = 0.8 * emotion.OFFSETS[name].get(param, 0.0)
-        lo, hi = RANGES[param]
+        lo, hi = BY_NAME[param].lo, BY_NAME[param].hi
         expected = np.clip(track(neutral, param) + offset, lo, hi)
         if param == "lip_press":
             # In pauses the lips' press gives way to a mouth the emotion opens (the pause
@@ -300,14 +301,14 @@ def test_seeds_give_different_takes_alike_in_kind(talk):
 
 def test_emotions_undo_the_photos_own_smile():
     from facetalk.config import EMOTIONS
-    from facetalk.motion.frame import PhotoExpression
+    from facetalk.params import PhotoExpression
 
     smiling = PhotoExpression(smile=0.9, lips_apart=1.0)
     weights = {name: tuple(float(n == name) for n in EMOTIONS) for name in EMOTIONS}
     # Sad: the photo's smile taken off with the frown and the corners drawn in, then its own frown.
     sad = emotion.blend(weights["sad"], photo=smiling)
-    assert sad.offsets["smile"] == pytest.approx(emotion.OFFSETS["sad"]["smile"] + 0.9 * emotion.UNDO_SMILE["smile"])
-    assert sad.offsets["lip_spread"] == pytest.approx(0.9 * emotion.UNDO_SMILE["lip_spread"])
+    assert sad.offset("smile") == pytest.approx(emotion.OFFSETS["sad"]["smile"] + 0.9 * emotion.UNDO_SMILE["smile"])
+    assert sad.offset("lip_spread") == pytest.approx(0.9 * emotion.UNDO_SMILE["lip_spread"])
     assert emotion.UNDO_SMILE["smile"] < 0 and emotion.UNDO_SMILE["lip_spread"] < -0.5
     assert sad.closes_lips == pytest.approx(1.0)
     # Happy is a target, not an offset: on a smiling photo it adds only the smile the photo lacks
@@ -316,25 +317,29 @@ def test_emotions_undo_the_photos_own_smile():
     happy = emotion.blend(weights["happy"], photo=smiling)
     broader = emotion.BROADER_THAN_PHOTO["happy"] * 0.9
     assert 0.25 < broader < 0.5
-    assert happy.offsets["smile"] == pytest.approx(emotion.OFFSETS["happy"]["smile"] + broader - 0.9)
-    assert happy.offsets["lip_spread"] == emotion.OFFSETS["happy"]["lip_spread"]
-    assert happy.offsets["jaw_open"] == pytest.approx(max(emotion.OFFSETS["happy"]["jaw_open"] - 0.2, 0.0))
+    assert happy.offset("smile") == pytest.approx(emotion.OFFSETS["happy"]["smile"] + broader - 0.9)
+    assert happy.offset("lip_spread") == emotion.OFFSETS["happy"]["lip_spread"]
+    assert happy.offset("jaw_open") == pytest.approx(max(emotion.OFFSETS["happy"]["jaw_open"] - 0.2, 0.0))
     # Half happy on that photo: half of the photo's smile is kept, and half of happy's on top.
     half = emotion.blend(tuple(0.5 * float(n == "happy") for n in EMOTIONS), photo=smiling)
-    assert half.offsets["smile"] == pytest.approx(0.5 * (emotion.OFFSETS["happy"]["smile"] + broader - 0.9))
+    assert half.offset("smile") == pytest.approx(0.5 * (emotion.OFFSETS["happy"]["smile"] + broader - 0.9))
     # Surprise has no smile of its own: the photo's is taken off, and its narrowed lips come on top.
     surprised = emotion.blend(weights["surprised"], photo=smiling)
-    assert surprised.offsets["smile"] == pytest.approx(0.9 * emotion.UNDO_SMILE["smile"])
-    assert surprised.offsets["lip_spread"] == pytest.approx(
+    assert surprised.offset("smile") == pytest.approx(0.9 * emotion.UNDO_SMILE["smile"])
+    assert surprised.offset("lip_spread") == pytest.approx(
         emotion.OFFSETS["surprised"]["lip_spread"] + 0.9 * emotion.UNDO_SMILE["lip_spread"])
-    assert emotion.blend(weights["neutral"], photo=smiling) == emotion.blend(weights["neutral"])
-    assert emotion.blend(weights["neutral"], photo=smiling).offsets == {}
+    calm = emotion.blend(weights["neutral"], photo=smiling)
+    assert not calm.offsets.any() and calm.lids == 0.0 and calm.closes_lips == 0.0
     # A photo with a neutral mouth: offsets as in the table.
-    assert emotion.blend(weights["sad"]).offsets == {k: v for k, v in emotion.OFFSETS["sad"].items()}
+    sad_on_neutral = emotion.blend(weights["sad"])
+    assert sad_on_neutral.lids == emotion.OFFSETS["sad"]["blink"]
+    assert {name: sad_on_neutral.offset(name) for name in emotion.OFFSETS["sad"] if name != "blink"} == \
+        {k: v for k, v in emotion.OFFSETS["sad"].items() if k != "blink"}
+    assert np.count_nonzero(sad_on_neutral.offsets) == len(emotion.OFFSETS["sad"]) - 1
 
 
 def test_parted_lips_shut_in_pauses_not_while_speaking():
-    from facetalk.motion.frame import PhotoExpression
+    from facetalk.params import PhotoExpression
     from facetalk.motion.prosody import Prosody
 
     smiling = PhotoExpression(smile=1.0, lips_apart=1.0)

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from facetalk.motion.frame import MotionFrame, PhotoExpression
+from facetalk.motion.frame import MotionFrame
+from facetalk.params import PhotoExpression
 from facetalk.render.renderer import posed_vertices
 from facetalk.render.shading import NASOLABIAL, FoldShader
 

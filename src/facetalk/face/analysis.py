@@ -14,7 +14,7 @@ from facetalk.face.detect import select_face
 from facetalk.face.mesh import FaceMeshDetector, PersonSegmenter
 from facetalk.face.rig import FaceRig, build_rig
 from facetalk.face.surround import Surround, build_surround
-from facetalk.motion.frame import PhotoExpression
+from facetalk.params import PhotoExpression
 
 
 @dataclass(frozen=True, eq=False)

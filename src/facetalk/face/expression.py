@@ -6,7 +6,7 @@ import numpy as np
 
 from facetalk.face import landmarks as lm
 from facetalk.face.rig import SMILE_CORNER_LIFT
-from facetalk.motion.frame import PhotoExpression
+from facetalk.params import PhotoExpression
 
 # Mouth corners above the midpoint of the inner lips, in mouth widths: about this on a neutral
 # mouth (measured on 13 portraits: neutral and closed-mouth faces -0.06..+0.01, broad smiles

@@ -17,7 +17,7 @@ from importlib import resources
 import numpy as np
 
 from facetalk.face import landmarks as lm
-from facetalk.motion.frame import EXPRESSION_NAMES
+from facetalk.params import EXPRESSION_NAMES
 
 MATERIAL_PHOTO = 0
 MATERIAL_CAVITY = 1

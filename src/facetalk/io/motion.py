@@ -18,6 +18,7 @@ from facetalk.errors import InputError
 from facetalk.io._files import input_file, partial_path
 from facetalk.motion import arkit
 from facetalk.motion.frame import MotionFrame
+from facetalk.params import BY_NAME
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +26,8 @@ log = logging.getLogger(__name__)
 # highest frame number in the file (a file facetalk wrote carries its exact times instead).
 TIMECODE_RATES = (24, 25, 30, 48, 50, 60, 100, 120)
 EXACT_TIME = "FacetalkTime_s"
-MAX_ROTATION_RAD = math.radians(60)  # beyond this a file's angles are not radians of a head
-CAMERA_ZOOM = (0.5, 2.0)
+MAX_ROTATION_RAD = math.radians(BY_NAME["yaw_deg"].hi)  # beyond this a file's angles are not radians of a head
+CAMERA_ZOOM = (BY_NAME["scale"].lo, BY_NAME["scale"].hi)
 
 
 class MotionWriter:

@@ -22,6 +22,7 @@ import numpy as np
 
 from facetalk.motion.frame import MotionFrame
 from facetalk.motion.gaze import GAZE_X_DEG, GAZE_Y_DEG
+from facetalk.params import FACE, WIDE_BLINK
 
 BLENDSHAPES = (
     "EyeBlinkLeft", "EyeLookDownLeft", "EyeLookInLeft", "EyeLookOutLeft", "EyeLookUpLeft", "EyeSquintLeft",
@@ -42,8 +43,8 @@ COLUMNS = BLENDSHAPES + ROTATIONS  # a Live Link Face frame, in its order
 # Smile and smirk are carried too: together they can exceed what the one-sided shapes hold.
 EXTRA = ("FacetalkHeadX", "FacetalkHeadY", "FacetalkCameraZoom", "FacetalkSmile", "FacetalkSmirk")
 EXTRA_DEFAULTS = (0.0, 0.0, 1.0, math.nan, math.nan)  # NaN: derive from the ARKit shapes
-WIDE_BLINK = 0.3  # blink = -0.3 is eyeWide = 1
 _INDEX = {name: i for i, name in enumerate(COLUMNS)}
+_TABLED = tuple(p for p in FACE if p.arkit)
 
 
 def to_arkit(frame: MotionFrame) -> np.ndarray:
@@ -56,29 +57,19 @@ def to_arkit(frame: MotionFrame) -> np.ndarray:
         for name in names:
             v[_INDEX[name]] = min(max(value, 0.0), 1.0)
 
-    for side, blink in (("Left", frame.blink_left), ("Right", frame.blink_right)):
-        put((f"EyeBlink{side}",), blink)
-        put((f"EyeWide{side}",), -blink / WIDE_BLINK)
+    for p in _TABLED:  # one value to its shapes, by the table (facetalk.params)
+        value = getattr(frame, p.name)
+        put(p.arkit, value)
+        put(p.arkit_negative, -value / p.arkit_negative_scale)
     # Gaze + x: the eyes turn to the image's right, the subject's left: out for the left eye.
     put(("EyeLookOutLeft", "EyeLookInRight"), frame.gaze_x)
     put(("EyeLookInLeft", "EyeLookOutRight"), -frame.gaze_x)
-    put(("EyeLookDownLeft", "EyeLookDownRight"), frame.gaze_y)
-    put(("EyeLookUpLeft", "EyeLookUpRight"), -frame.gaze_y)
-    put(("JawOpen",), frame.jaw_open)
     put(("MouthSmileLeft",), frame.smile + max(frame.smirk, 0.0))
     put(("MouthSmileRight",), frame.smile + max(-frame.smirk, 0.0))
     if frame.smile < 0:  # a frown lifts no corner but the smirk's
         put(("MouthSmileLeft",), max(frame.smirk, 0.0))
         put(("MouthSmileRight",), max(-frame.smirk, 0.0))
     put(("MouthFrownLeft", "MouthFrownRight"), -frame.smile)
-    put(("MouthStretchLeft", "MouthStretchRight"), frame.lip_spread)
-    put(("MouthPucker",), -frame.lip_spread)
-    put(("MouthPressLeft", "MouthPressRight"), frame.lip_press)
-    put(("MouthUpperUpLeft", "MouthUpperUpRight"), frame.upper_lip_raise)
-    put(("MouthLowerDownLeft", "MouthLowerDownRight"), frame.lower_lip_depress)
-    put(("BrowOuterUpLeft", "BrowOuterUpRight"), frame.brow_raise)
-    put(("BrowDownLeft", "BrowDownRight"), -frame.brow_raise)
-    put(("BrowInnerUp",), frame.brow_inner_raise)
     put(("CheekSquintLeft", "CheekSquintRight"), (frame.smile - 0.4) / 0.6)  # a broad smile squints
     for i, name in enumerate(("HeadYaw", "HeadPitch", "HeadRoll")):
         v[_INDEX[name]] = math.radians((frame.yaw_deg, frame.pitch_deg, frame.roll_deg)[i])
@@ -101,18 +92,16 @@ def from_arkit(values: np.ndarray, *, t_s: float) -> MotionFrame:
     both = min(smile_left, smile_right)
     smile = v["FacetalkSmile"] if math.isfinite(v["FacetalkSmile"]) else both - pair("MouthFrown")
     smirk = v["FacetalkSmirk"] if math.isfinite(v["FacetalkSmirk"]) else smile_left - smile_right
+    tabled = {p.name: _mean(shape, p.arkit) - p.arkit_negative_scale * _mean(shape, p.arkit_negative)
+              for p in _TABLED}
     return MotionFrame(
         t_s=t_s, yaw_deg=math.degrees(v["HeadYaw"]), pitch_deg=math.degrees(v["HeadPitch"]),
         roll_deg=math.degrees(v["HeadRoll"]), tx=v["FacetalkHeadX"], ty=v["FacetalkHeadY"],
-        scale=v["FacetalkCameraZoom"],
-        jaw_open=shape["JawOpen"], lip_spread=pair("MouthStretch") - shape["MouthPucker"],
-        smile=smile, smirk=smirk,
-        upper_lip_raise=pair("MouthUpperUp"), lower_lip_depress=pair("MouthLowerDown"),
-        brow_raise=pair("BrowOuterUp") - pair("BrowDown"), brow_inner_raise=shape["BrowInnerUp"],
-        blink_left=shape["EyeBlinkLeft"] - WIDE_BLINK * shape["EyeWideLeft"],
-        blink_right=shape["EyeBlinkRight"] - WIDE_BLINK * shape["EyeWideRight"],
+        scale=v["FacetalkCameraZoom"], smile=smile, smirk=smirk, **tabled,
         gaze_x=0.5 * (shape["EyeLookOutLeft"] + shape["EyeLookInRight"] - shape["EyeLookInLeft"]
                       - shape["EyeLookOutRight"]),
-        gaze_y=pair("EyeLookDown") - pair("EyeLookUp"),
-        lip_press=pair("MouthPress"),
     )
+
+
+def _mean(shape: dict[str, float], names: tuple[str, ...]) -> float:
+    return sum(shape[name] for name in names) / len(names) if names else 0.0

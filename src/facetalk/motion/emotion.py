@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from facetalk.config import EMOTIONS
 from facetalk.face.rig import FROWN_CORNER_DROP, FROWN_CORNER_OUT, SMILE_CORNER_LIFT, SMILE_CORNER_OUT, SPREAD_CORNER_OUT
-from facetalk.motion.frame import PhotoExpression
+from facetalk.params import FACE_NAMES, PhotoExpression, face_index
 
-# Expression offsets; "blink" is added to both lids (negative: eyes wider).
+# Offsets of face parameters (facetalk.params); "blink" is added to both lids (negative: wider).
 OFFSETS: dict[str, dict[str, float]] = {
     "neutral": {},
     # AU6+12+25: corners up and out, cheeks up (the smile's own lower-lid squint), lips apart on the teeth.
@@ -73,15 +75,21 @@ UNDO_SMILE = {"smile": -SMILE_CORNER_LIFT / FROWN_CORNER_DROP,
               "lip_spread": -(SMILE_CORNER_OUT + FROWN_CORNER_OUT * SMILE_CORNER_LIFT / FROWN_CORNER_DROP) / SPREAD_CORNER_OUT}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Blend:
-    """A mix of emotions: expression offsets, head posture (pitch, roll in degrees), liveliness,
+    """A mix of emotions: face parameter offsets ((P,) in facetalk.params.FACE_NAMES order),
+    an offset of both lids (negative: wider), head posture (pitch, roll in degrees), liveliness,
     and how far to press shut the photo's own parted lips where the speech leaves them at rest."""
 
-    offsets: dict[str, float]
+    offsets: np.ndarray
+    lids: float
     posture_deg: tuple[float, float]
     liveliness: float
     closes_lips: float = 0.0
+
+    def offset(self, name: str) -> float:
+        """The offset of one face parameter, by name."""
+        return float(self.offsets[face_index(name)])
 
 
 def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpression()) -> Blend:
@@ -91,8 +99,8 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
     undoes the photo's own smile (sad on a broad smile turns the corners down, happy on it adds
     only what the photo lacks), counts the teeth the photo already shows toward its own mouth
     opening, and may shut the photo's parted lips."""
-    offsets: dict[str, float] = {}
-    closes = undo = 0.0
+    offsets = np.zeros(len(FACE_NAMES))
+    lids = closes = undo = 0.0
     for w, name in zip(weights, EMOTIONS):
         if name == "neutral" or w == 0.0:
             continue
@@ -101,26 +109,31 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
                 value = max(value - PHOTO_OPENING[param] * photo.lips_apart, 0.0)
             if param == "smile":
                 value += BROADER_THAN_PHOTO.get(name, 0.0) * photo.smile
-            offsets[param] = offsets.get(param, 0.0) + w * value
+            if param == "blink":
+                lids += w * value
+            else:
+                offsets[face_index(param)] += w * value
         undo += w * photo.smile
         closes += w * CLOSES_LIPS.get(name, 0.0) * photo.lips_apart
     if undo > 0.0:
         _undo_smile(offsets, undo)
     posture = tuple(sum(w * POSTURE_DEG[name][i] for w, name in zip(weights, EMOTIONS)) for i in range(2))
     liveliness = 1.0 + sum(w * (LIVELINESS[name] - 1.0) for w, name in zip(weights, EMOTIONS))
-    return Blend(offsets=offsets, posture_deg=posture, liveliness=liveliness, closes_lips=closes)
+    return Blend(offsets=offsets, lids=lids, posture_deg=posture, liveliness=liveliness, closes_lips=closes)
 
 
-def _undo_smile(offsets: dict[str, float], photo_smile: float) -> None:
-    """Takes `photo_smile` units of the photo's own smile off the target smile in `offsets`.
+def _undo_smile(offsets: np.ndarray, photo_smile: float) -> None:
+    """Takes `photo_smile` units of the photo's own smile off the target smile in `offsets` ((P,),
+    in place).
 
     Where the target smiles at least as much, the smile shape itself is taken off (exactly);
     the rest of the photo's smile is taken off with the frown and lip_spread (UNDO_SMILE), and a
     target frown then comes on top."""
-    target = offsets.get("smile", 0.0)
+    smile, spread = face_index("smile"), face_index("lip_spread")
+    target = offsets[smile]
     if target >= photo_smile:
-        offsets["smile"] = target - photo_smile
+        offsets[smile] = target - photo_smile
         return
     rest = photo_smile - max(target, 0.0)
-    offsets["smile"] = min(target, 0.0) + UNDO_SMILE["smile"] * rest
-    offsets["lip_spread"] = offsets.get("lip_spread", 0.0) + UNDO_SMILE["lip_spread"] * rest
+    offsets[smile] = min(target, 0.0) + UNDO_SMILE["smile"] * rest
+    offsets[spread] += UNDO_SMILE["lip_spread"] * rest

@@ -28,8 +28,8 @@ class FaceState:
 
 
 class FaceDynamics:
-    """Offsets per frame for brow_raise, brow_inner_raise, smile, smirk and the lids ("blink",
-    negative = wider), at expressiveness 1."""
+    """Per frame, a FaceState: offsets for brow_raise, brow_inner_raise, smile and smirk, and how
+    far the voice widens the lids, at expressiveness 1."""
 
     def __init__(self, rng: np.random.Generator, *, fps: int):
         self.rng = rng

@@ -4,23 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
 
-# Expression coefficients, in the order of the face rig's blendshape basis.
-EXPRESSION_NAMES = (
-    "jaw_open",         # 0 closed .. 1 wide open
-    "lip_spread",       # -1 rounded/narrow (u, o) .. +1 spread (i, e)
-    "smile",            # -1 corners down .. +1 corners up and out (relative to the photo: down to -2
-                        # when an emotion first undoes a smiling photo's own smile, up to 1.5 when
-                        # happy smiles broader than a smiling photo)
-    "upper_lip_raise",  # 0 .. 1 upper lip lifts off the teeth
-    "lower_lip_depress",  # 0 .. 1 lower lip pulls down off the lower teeth (jaw stays)
-    "smirk",            # -1 .. +1 one-sided smile: + lifts the subject's left corner, - the right
-    "brow_raise",       # -1 frown .. +1 raised
-    "brow_inner_raise",  # 0 .. 1 inner ends of the brows lift (sadness, worry, fear)
-    "blink_left",       # -0.3 wide open .. 0 as photographed .. 1 closed (subject's left eye)
-    "blink_right",      # -0.3 wide open .. 0 as photographed .. 1 closed (subject's right eye)
-    "gaze_x",           # -1 subject looks to the image's left .. +1 image's right
-    "gaze_y",           # -1 up .. +1 down
-)
+import numpy as np
+
+from facetalk.params import EXPRESSION_NAMES, FACE_NAMES
 
 
 @dataclass(frozen=True)
@@ -30,7 +16,8 @@ class MotionFrame:
     Angles in degrees (yaw + turns the face toward the image's right, pitch + nods down,
     roll + tilts clockwise in the image); translation in face heights (+x right, +y down);
     `scale` is the camera's zoom (1 = as photographed, < 1 farther away: the whole person smaller
-    about the face, the background less so, more of the photo around the frame in view).
+    about the face, the background less so, more of the photo around the frame in view). Every
+    field's range, region and ARKit blendshapes are in facetalk.params, the one table.
     """
 
     t_s: float
@@ -64,6 +51,14 @@ class MotionFrame:
         """The expression coefficients in EXPRESSION_NAMES order."""
         return tuple(getattr(self, name) for name in EXPRESSION_NAMES)
 
+    def face_values(self) -> np.ndarray:
+        """(P,) float64: the face parameters (expression, lip_press, tongue_tip) in FACE_NAMES order."""
+        return np.array([getattr(self, name) for name in FACE_NAMES])
+
+    def with_face(self, values: np.ndarray) -> "MotionFrame":
+        """This frame with its face parameters set from (P,) values in FACE_NAMES order."""
+        return replace(self, **{name: float(v) for name, v in zip(FACE_NAMES, values)})
+
     def to_dict(self) -> dict[str, float]:
         return asdict(self)
 
@@ -77,17 +72,6 @@ class MotionFrame:
 
     def with_(self, **changes: float) -> "MotionFrame":
         return replace(self, **changes)
-
-
-@dataclass(frozen=True)
-class PhotoExpression:
-    """The photo's own expression, in the units of the expression parameters: `smile` 0..1 (how
-    far its mouth corners are raised, as the `smile` coefficient would raise them from a neutral
-    mouth), `lips_apart` 0..1 (how far its lips are parted, as in a smile with teeth). Emotions
-    are rendered relative to a neutral face: they undo this first (motion.emotion.blend)."""
-
-    smile: float = 0.0
-    lips_apart: float = 0.0
 
 
 def neutral(t_s: float = 0.0) -> MotionFrame:

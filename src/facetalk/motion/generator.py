@@ -11,10 +11,11 @@ import numpy as np
 from facetalk.audio.mel import AudioFrontEnd
 from facetalk.audio.voice import VoiceFrame, VoiceReader
 from facetalk.config import Controls, MotionConfig
-from facetalk.motion.frame import MotionFrame, PhotoExpression
+from facetalk.motion.frame import MotionFrame
 from facetalk.motion.holistic import HolisticMotion
 from facetalk.motion.lipsync import LipSyncModel, MouthPose, load_lipsync_model
 from facetalk.motion.prosody import ProsodyTracker
+from facetalk.params import PhotoExpression
 
 
 class MotionGenerator:

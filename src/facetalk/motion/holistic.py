@@ -8,38 +8,25 @@ from frame to frame (a few dozen numbers) is all the "window" there is: no seams
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields
+from dataclasses import asdict
 
 import numpy as np
 
 from facetalk.config import Controls
 from facetalk.motion import emotion
 from facetalk.motion.blinks import BlinkProcess
-from facetalk.motion.face import FaceDynamics
-from facetalk.motion.frame import MotionFrame, PhotoExpression
+from facetalk.motion.face import FaceDynamics, FaceState
+from facetalk.motion.frame import MotionFrame
 from facetalk.motion.gaze import GazeProcess, eye_in_head
 from facetalk.motion.head import HeadMotion, HeadPose
 from facetalk.motion.prosody import Prosody
 from facetalk.motion.timeline import ControlTimeline
+from facetalk.params import BY_NAME, PhotoExpression, clip_face, face_index
 
-# Valid range of each expression parameter (see motion.frame.EXPRESSION_NAMES).
-RANGES = {
-    "jaw_open": (0.0, 1.0), "lip_spread": (-1.0, 1.0), "smile": (-2.0, 1.5), "upper_lip_raise": (0.0, 1.0),
-    "lower_lip_depress": (0.0, 1.0), "smirk": (-1.0, 1.0), "brow_raise": (-1.0, 1.0), "brow_inner_raise": (0.0, 1.0),
-    "blink_left": (-0.3, 1.0), "blink_right": (-0.3, 1.0), "gaze_x": (-1.0, 1.0), "gaze_y": (-1.0, 1.0),
-    "lip_press": (0.0, 1.0), "tongue_tip": (0.0, 1.0),
-}
 LIPS_AT_REST_JAW = 0.3  # jaw_open from which the speech, not the emotion, decides the lips
-# What the lips produce: everything the lip frame sets except time, pose and the eyes.
-_NOT_LIPS = {"t_s", "yaw_deg", "pitch_deg", "roll_deg", "tx", "ty", "scale", "blink_left", "blink_right",
-             "gaze_x", "gaze_y"}
-LIP_PARAMETERS = tuple(f.name for f in fields(MotionFrame) if f.name not in _NOT_LIPS)
-_FACE_PARAMETERS = ("brow_raise", "brow_inner_raise", "smile", "smirk")
-
-
-def _clip(name: str, value: float) -> float:
-    lo, hi = RANGES[name]
-    return min(max(value, lo), hi)
+_JAW, _PRESS = face_index("jaw_open"), face_index("lip_press")
+# Face parameters the voice moves beside the lips (motion.face.FaceState), in that order.
+_VOICE_DRIVEN = np.array([face_index(name) for name in ("brow_raise", "brow_inner_raise", "smile", "smirk")])
 
 
 class HolisticMotion:
@@ -75,23 +62,27 @@ class HolisticMotion:
         face = self._face.step(prosody)
         face_gain = c.expressiveness * face_on
         # Lids: the emotion's and the voice's opening, then the blink closes from there fully.
-        offsets = dict(mood.offsets)
-        lid = offsets.pop("blink", 0.0) - face_gain * face.widen
+        lid = mood.lids - face_gain * face.widen
         lid = lid + closure * (1.0 - lid)
+        values = self._face_values(lips, prosody, mood, face, lips_gain=c.animate["lips"], face_gain=face_gain)
+        lid = float(np.clip(lid, BY_NAME["blink_left"].lo, BY_NAME["blink_left"].hi))
+        return lips.with_face(values).with_(**asdict(pose), scale=c.scale, blink_left=lid, blink_right=lid,
+                                             gaze_x=gaze_x, gaze_y=gaze_y)
 
-        values = {name: c.animate["lips"] * getattr(lips, name) for name in LIP_PARAMETERS}
+    @staticmethod
+    def _face_values(lips: MotionFrame, prosody: Prosody, mood: emotion.Blend, face: FaceState, *,
+                     lips_gain: float, face_gain: float) -> np.ndarray:
+        """(P,) face parameters (facetalk.params.FACE_NAMES order): the lips' own, the voice's
+        brows and smile, the emotion's offsets, and the lips pressed shut where they rest."""
+        values = lips_gain * lips.face_values()
         if not prosody.speaking:
             # In a pause the lips' press is the pause closure (motion.lipsync.PauseClosure): it
             # gives way to a mouth the emotion holds open (surprise, a smile showing teeth).
-            values["lip_press"] *= max(0.0, 1.0 - offsets.get("jaw_open", 0.0) / LIPS_AT_REST_JAW)
-        for name in _FACE_PARAMETERS:
-            values[name] += face_gain * getattr(face, name)
-        for name, offset in offsets.items():
-            values[name] += offset
+            values[_PRESS] *= max(0.0, 1.0 - mood.offsets[_JAW] / LIPS_AT_REST_JAW)
+        values[_VOICE_DRIVEN] += face_gain * np.array([face.brow_raise, face.brow_inner_raise, face.smile, face.smirk])
+        values += mood.offsets
         # Lips the photo shows apart are shut as the emotion asks while the voice rests (in pauses,
         # and even then an open mouth from the lips' own frame wins): speech articulates freely.
-        at_rest = (1.0 - prosody.activity) * max(0.0, 1.0 - values["jaw_open"] / LIPS_AT_REST_JAW)
-        values["lip_press"] += mood.closes_lips * at_rest
-        values = {name: _clip(name, value) for name, value in values.items()}
-        return lips.with_(**asdict(pose), scale=c.scale, **values, blink_left=_clip("blink_left", lid),
-                          blink_right=_clip("blink_right", lid), gaze_x=gaze_x, gaze_y=gaze_y)
+        at_rest = (1.0 - prosody.activity) * max(0.0, 1.0 - values[_JAW] / LIPS_AT_REST_JAW)
+        values[_PRESS] += mood.closes_lips * at_rest
+        return clip_face(values)

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from facetalk.face import landmarks as lm
-from facetalk.motion.frame import MotionFrame, PhotoExpression
+from facetalk.motion.frame import MotionFrame
+from facetalk.params import PhotoExpression
 from facetalk.render.sampling import pixel_box
 
 # Landmark chains: nose wing to beside the mouth corner (subject's right, left).

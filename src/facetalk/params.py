@@ -1,0 +1,122 @@
+"""The one table of motion parameters: name, range, face region, mirror pair and ARKit blendshapes.
+
+Every MotionFrame field but `t_s` is a row. The face rig builds one displacement basis per
+EXPRESSION row, in this order; holistic motion clips every face parameter to its range; the
+ARKit/Live Link Face files (motion.arkit) write each row's blendshapes. `arkit` names the
+one-sided ARKit shapes a positive value drives, `arkit_negative` those a negative value drives
+(-value / `arkit_negative_scale` is then their weight); weights are clipped to 0..1. Rows whose ARKit form is not one
+value to one pair of shapes (smile and smirk share the mouthSmile pair; gaze turns one eye in
+and the other out) leave `arkit` empty and motion.arkit maps them by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One motion parameter. `region`: the part of the face or pose it moves; `pair`: the
+    parameter mirroring it on the other side of the face ('' if none); `doc`: its units."""
+
+    name: str
+    lo: float
+    hi: float
+    region: str
+    doc: str
+    pair: str = ""
+    arkit: tuple[str, ...] = ()
+    arkit_negative: tuple[str, ...] = ()
+    arkit_negative_scale: float = 1.0
+
+
+def _both(shape: str) -> tuple[str, str]:
+    return (f"{shape}Left", f"{shape}Right")
+
+
+WIDE_BLINK = 0.3  # blink = -0.3 is eyeWide = 1
+
+# Expression coefficients, in the order of the face rig's blendshape basis.
+EXPRESSION = (
+    Parameter("jaw_open", 0.0, 1.0, "jaw", "0 closed .. 1 wide open", arkit=("JawOpen",)),
+    Parameter("lip_spread", -1.0, 1.0, "lips", "-1 rounded/narrow (u, o) .. +1 spread (i, e)",
+              arkit=_both("MouthStretch"), arkit_negative=("MouthPucker",)),
+    Parameter("smile", -2.0, 1.5, "lips",
+              "-1 corners down .. +1 corners up and out, relative to the photo (down to -2 when an emotion "
+              "first undoes a smiling photo's own smile, up to 1.5 when happy smiles broader than a smiling photo)"),
+    Parameter("upper_lip_raise", 0.0, 1.0, "lips", "0 .. 1 upper lip lifts off the teeth",
+              arkit=_both("MouthUpperUp")),
+    Parameter("lower_lip_depress", 0.0, 1.0, "lips", "0 .. 1 lower lip pulls down off the lower teeth (jaw stays)",
+              arkit=_both("MouthLowerDown")),
+    Parameter("smirk", -1.0, 1.0, "lips", "-1 .. +1 one-sided smile: + lifts the subject's left corner, - the right"),
+    Parameter("brow_raise", -1.0, 1.0, "brows", "-1 frown (brow lowerer) .. +1 raised",
+              arkit=_both("BrowOuterUp"), arkit_negative=_both("BrowDown")),
+    Parameter("brow_inner_raise", 0.0, 1.0, "brows", "0 .. 1 inner ends of the brows lift (sadness, worry, fear)",
+              arkit=("BrowInnerUp",)),
+    Parameter("blink_left", -WIDE_BLINK, 1.0, "eyes",
+              "-0.3 wide open .. 0 as photographed .. 1 closed (subject's left eye)", pair="blink_right",
+              arkit=("EyeBlinkLeft",), arkit_negative=("EyeWideLeft",), arkit_negative_scale=WIDE_BLINK),
+    Parameter("blink_right", -WIDE_BLINK, 1.0, "eyes",
+              "-0.3 wide open .. 0 as photographed .. 1 closed (subject's right eye)", pair="blink_left",
+              arkit=("EyeBlinkRight",), arkit_negative=("EyeWideRight",), arkit_negative_scale=WIDE_BLINK),
+    Parameter("gaze_x", -1.0, 1.0, "eyes", "-1 subject looks to the image's left .. +1 image's right"),
+    Parameter("gaze_y", -1.0, 1.0, "eyes", "-1 up .. +1 down",
+              arkit=_both("EyeLookDown"), arkit_negative=_both("EyeLookUp")),
+)
+# Face parameters that are not blendshapes of the rig: applied after them (renderer) or drawn.
+AFTER_EXPRESSION = (
+    Parameter("lip_press", 0.0, 1.0, "lips",
+              "0 .. 1 presses the inner lips together whatever the jaw does (p, b, m): it closes the current gap",
+              arkit=_both("MouthPress")),
+    Parameter("tongue_tip", 0.0, 1.0, "tongue",
+              "0 resting low behind the lower teeth .. 1 tip up at the back of the upper teeth (t d n l); "
+              "no ARKit shape carries it"),
+)
+POSE = (
+    Parameter("yaw_deg", -60.0, 60.0, "head", "degrees; + turns the face toward the image's right"),
+    Parameter("pitch_deg", -60.0, 60.0, "head", "degrees; + nods down"),
+    Parameter("roll_deg", -60.0, 60.0, "head", "degrees; + tilts clockwise in the image"),
+    Parameter("tx", -1.0, 1.0, "head", "face heights; + right"),
+    Parameter("ty", -1.0, 1.0, "head", "face heights; + down"),
+    Parameter("scale", 0.5, 2.0, "camera", "camera zoom: 1 as photographed, < 1 farther away"),
+)
+FACE = EXPRESSION + AFTER_EXPRESSION
+ALL = POSE + FACE
+BY_NAME = {p.name: p for p in ALL}
+EXPRESSION_NAMES = tuple(p.name for p in EXPRESSION)
+FACE_NAMES = tuple(p.name for p in FACE)
+FACE_LO = np.array([p.lo for p in FACE])
+FACE_HI = np.array([p.hi for p in FACE])
+
+# ARKit shapes no facetalk parameter drives (written as 0, ignored when read), or that are derived
+# from others (CheekSquint from a broad smile, EyeLookIn/Out from gaze_x, MouthSmile/Frown from
+# smile and smirk): see motion.arkit.
+ARKIT_DERIVED = (*_both("CheekSquint"), *_both("EyeLookIn"), *_both("EyeLookOut"), *_both("MouthSmile"),
+                 *_both("MouthFrown"))
+ARKIT_UNSUPPORTED = ("EyeSquintLeft", "EyeSquintRight", "JawForward", "JawRight", "JawLeft", "MouthClose",
+                     "MouthFunnel", "MouthRight", "MouthLeft", *_both("MouthDimple"), "MouthRollLower",
+                     "MouthRollUpper", "MouthShrugLower", "MouthShrugUpper", "CheekPuff", *_both("NoseSneer"),
+                     "TongueOut")
+
+
+@dataclass(frozen=True)
+class PhotoExpression:
+    """The photo's own expression, in the units of the expression parameters: `smile` 0..1 (how
+    far its mouth corners are raised, as the `smile` coefficient would raise them from a neutral
+    mouth), `lips_apart` 0..1 (how far its lips are parted, as in a smile with teeth). Emotions
+    are rendered relative to a neutral face: they undo this first (motion.emotion.blend)."""
+
+    smile: float = 0.0
+    lips_apart: float = 0.0
+
+
+def face_index(name: str) -> int:
+    """Position of a face parameter in FACE order (the order of the (P,) face vectors)."""
+    return FACE_NAMES.index(name)
+
+
+def clip_face(values: np.ndarray) -> np.ndarray:
+    """(P,) face parameter values in FACE order, each clipped to its range."""
+    return np.clip(values, FACE_LO, FACE_HI)
