@@ -202,6 +202,31 @@ def test_sustain_hold_smooths_dips_but_lets_closures_and_unvoiced_frames_through
     assert np.array_equal(out[106:], raw[106:])  # voicing stops at frame 100: released
 
 
+def test_sustain_hold_keeps_the_vowel_through_a_quieter_note_but_not_a_quieter_voice():
+    from facetalk.audio.mel import ENERGY, N_FEATURES, PITCH, VOICING
+    from facetalk.motion.lipsync import SustainHold
+
+    def held_after_drop(*, semitones_after: float) -> np.ndarray:
+        n = 100
+        frames = np.zeros((n, N_FEATURES), np.float32)
+        frames[:, ENERGY], frames[:, VOICING] = -3.0, 0.9
+        frames[60:, ENERGY] = -4.5  # 6.5 dB quieter from frame 60, more than DROP
+        semitones = np.where(np.arange(n) < 60, 8.0, semitones_after)
+        frames[:, PITCH] = frames[:, VOICING] * semitones / 12  # PITCH = voicing * log2(f0 / 200 Hz)
+        raw = np.zeros((n, len(PARAMS)), np.float32)
+        raw[:, JAW], raw[:, SPREAD] = 0.2, 0.6
+        raw[60:, SPREAD] = 0.4  # the network reads the vowel differently on the new note
+        return SustainHold()(raw, frames)
+
+    # A jump of 5 semitones with the drop: a new note whose harmonics miss the formants. The
+    # hold restarts its level there and keeps the shape: only its 1 s low-pass moves it, 0.07
+    # of the network's 0.2 step in the 0.4 s left.
+    new_note = held_after_drop(semitones_after=13.0)
+    assert new_note[60:, SPREAD].min() > 0.5
+    # The same drop at the same pitch: the voice fading or a consonant; the hold lets go.
+    same_note = held_after_drop(semitones_after=8.0)
+    assert same_note[70:, SPREAD].max() < 0.42
+
 def test_silence_gate_closes_after_the_voice_stops_but_not_in_stop_gaps_or_noise():
     from facetalk.audio.mel import ENERGY, N_FEATURES
     from facetalk.motion.lipsync import SilenceGate

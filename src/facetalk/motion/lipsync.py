@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from facetalk.audio.clock import frame_centre
-from facetalk.audio.mel import ENERGY, FRAME_RATE, VOICING, AnalysisClock, AudioFrames, AudioFrontEnd
+from facetalk.audio.mel import ENERGY, FRAME_RATE, PITCH, VOICING, AnalysisClock, AudioFrames, AudioFrontEnd
 
 # The lip model's outputs, in MotionFrame units (training/articulation.py gives their targets).
 PARAMS = ("jaw_open", "lip_spread", "lip_press", "upper_lip_raise", "lower_lip_depress")
@@ -61,7 +61,10 @@ class SustainHold:
     dims by CLOSING_DIP (a closure, not a dip: on high notes the network reads some vibrato
     peaks as closures, with the loudness barely changed); the mouth then glides to the
     network's output (RELEASE_TAU_S). Speech vowels are shorter than HOLD_AFTER_S, so speech
-    passes through.
+    passes through. A change of note is not the end of one: where the voice's pitch has jumped by
+    NOTE_STEP or more within the last NOTE_FRAMES frames (vibrato moves it less), the held level
+    restarts at the new note's loudness (a note whose harmonics miss the formants is quieter;
+    such a drop used to let go, and the network then read the high vowel as another shape).
 
     Runs per mel frame, in order, on (output row, its input frame): the same audio gives the
     same result however it was chunked.
@@ -81,6 +84,8 @@ class SustainHold:
     CLOSING_FRAMES = 4
     CLOSING_SHARE = 0.5  # the network's lip gap below this share of the held gap is closing ...
     CLOSING_DIP = 0.6    # ... with the loudness this far below the held level (about 2.6 dB)
+    NOTE_STEP = 1.5      # semitones: a pitch jump this large is a change of note
+    NOTE_FRAMES = 3      # ... compared with the voiced frames this far back
 
     def __init__(self) -> None:
         self._alpha = math.exp(-1.0 / (self.HOLD_TAU_S * FRAME_RATE))
@@ -94,6 +99,7 @@ class SustainHold:
         self._energies: deque[float] = deque([-math.inf], maxlen=round(self.STEADY_S * FRAME_RATE))
         self._jaws: deque[float] = deque([0.0] * n_still, maxlen=n_still)
         self._spreads: deque[float] = deque([0.0] * n_still, maxlen=n_still)
+        self._semitones: deque[float | None] = deque(maxlen=self.NOTE_FRAMES)  # None: unvoiced
         self._run = 0
         self._closing = 0
         self._held = False
@@ -103,12 +109,13 @@ class SustainHold:
     def __call__(self, outputs: np.ndarray, frames: np.ndarray) -> np.ndarray:
         """(T, len(PARAMS)) outputs and the (T, N_FEATURES) frames fed with them -> held outputs."""
         held = outputs.copy()
-        for i, (row, energy, voicing) in enumerate(zip(outputs.tolist(), frames[:, ENERGY].tolist(),
-                                                       frames[:, VOICING].tolist())):
+        for i, (row, energy, voicing, pitch) in enumerate(zip(outputs.tolist(), frames[:, ENERGY].tolist(),
+                                                              frames[:, VOICING].tolist(), frames[:, PITCH].tolist())):
             self._energies.append(energy)
             self._jaws.append(row[JAW_INDEX])
             self._spreads.append(row[SPREAD_INDEX])
             voiced = voicing >= self.VOICED
+            note_change = self._note_change(12.0 * pitch / voicing if voiced else None)
             # Robust to the one- or two-frame dips the hold is for; not to a voice articulating
             # (speech over music is voiced and steady too). Hysteresis: it starts on STILL_MAD
             # and lets go only beyond RELEASE_MAD.
@@ -120,7 +127,7 @@ class SustainHold:
                        and energy < self._level - self.CLOSING_DIP)
             self._closing = self._closing + 1 if closing else 0
             if self._held:
-                self._level = max(self._level - self.LEVEL_DECAY, energy)
+                self._level = energy if note_change else max(self._level - self.LEVEL_DECAY, energy)
                 if (not voiced or not still or energy < self._level - self.DROP
                         or self._closing >= self.CLOSING_FRAMES):
                     self._held, self._run, self._releasing = False, 0, True
@@ -136,6 +143,14 @@ class SustainHold:
             else:
                 self._y = outputs[i]
         return held
+
+    def _note_change(self, semitones: float | None) -> bool:
+        """Whether the voice's pitch (in semitones; None: unvoiced) has jumped by NOTE_STEP
+        against any voiced one of the last NOTE_FRAMES frames; records this frame's."""
+        jumped = semitones is not None and any(
+            s is not None and abs(semitones - s) >= self.NOTE_STEP for s in self._semitones)
+        self._semitones.append(semitones)
+        return jumped
 
 
 class SilenceGate:
