@@ -44,6 +44,10 @@ OFFSETS: dict[str, dict[str, float]] = {
     # AU14, one side: the subject's left corner up and in.
     "contempt": {"smirk": 1.0, "brow_raise": -0.1},
 }
+# On a smiling photo, undoing its smile already brings the corners a long way down over lips the
+# smile has stretched thin; an emotion's own frown on top of that bends them into a caricature's
+# arch. Its frown is scaled down by this share of the photo's smile.
+FROWN_ON_SMILE = 0.75
 # A happy face smiles broader than a smiling photo does: its target smile grows by this share of
 # the photo's own smile (on a neutral photo, nothing), so happy still reads on a broad smile.
 BROADER_THAN_PHOTO = {"happy": 0.35}
@@ -109,6 +113,7 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
                 value = max(value - PHOTO_OPENING[param] * photo.lips_apart, 0.0)
             if param == "smile":
                 value += BROADER_THAN_PHOTO.get(name, 0.0) * photo.smile
+                value *= 1.0 - FROWN_ON_SMILE * photo.smile if value < 0.0 else 1.0
             if param == "blink":
                 lids += w * value
             else:
