@@ -62,14 +62,16 @@ LASH_FRINGE = 0.8
 LASH_OF_OPENING = 0.3  # the line is at most this share of the open eye's height
 N_LASHES = 23  # strands along the lash fringe
 # A shut upper lid is painted from this far above the open margin (eye widths, less toward the
-# corners): over the photo's lash band and the skin the mesh stretches down with the lid, crease
-# shadow included, which would otherwise outline an open eye. Its upper LID_FADE share fades in.
-LID_REACH = 0.45
+# corners): over the photo's lash band and the skin the mesh stretches down with the lid, and the
+# crease, which a closing lid unfolds (left in place, its shadow outlines an open eye above the lash
+# line). Its upper LID_FADE share fades in.
+LID_REACH = 0.6
 LID_FADE = 0.8
-# As the eye shuts the lower lid rises this share of the opening (the lids meet there, not at the
-# open eye's lower margin), and its skin is repainted this far below the margin (eye widths): the
-# open eye's lower rim and the shadow under it would read as an open eye below the lashes.
-LOWER_LID_RISE = 0.3
+# As the eye shuts the lower lid rises slightly, this share of the opening (the lids meet there, so
+# the lash line keeps the lower margin's downward curve, as on a real shut eye), and its skin is
+# repainted this far below the margin (eye widths): the open eye's lower rim and the shadow under
+# it would read as an open eye below the lashes.
+LOWER_LID_RISE = 0.1
 LOWER_LID_BAND = 0.15
 # Both lids fade out over this share of the eye's width at either corner.
 LID_SIDE_FADE = 0.15
@@ -78,6 +80,14 @@ SMOOTH_SAMPLES = 4
 # Above a shut lid only a spectacle frame or lashes (darker than this x the lid) are not lid skin:
 # a deep-set eye's socket shadow is, and the lid must continue it, not show a lighter patch.
 TOP_DARKEST = 0.3
+# A shut lid is convex, bulging forward over the eyeball: it keeps the socket's shade only at its
+# top (its colour turns to the lit lower lid's as 1 - (1 - s)^LID_SHADE_FALLOFF down its height
+# s = 0..1; a socket-dark lid with a dark lash line under it reads as an open eye's upper rim), is
+# lighter mid-lid by up to LID_BULGE, and darkens toward its rounded margin: the lash line's shade
+# reaches LASH_SHADE_ABOVE times as far up the lid as below the lashes' roots.
+LID_SHADE_FALLOFF = 6.0
+LID_BULGE = 0.08
+LASH_SHADE_ABOVE = 1.6
 
 
 @dataclass(frozen=True)
@@ -221,17 +231,17 @@ class LidPainter:
                    closure: np.ndarray, above: np.ndarray, below: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(colour (h, w, 3), alpha (h, w)) of the upper lid from `lid_top`, fading in over
         `top_fade` px, down to the closing edge `edge` (px along b; all per pixel of the box). Its
-        colour turns from the skin above it (`above`) to the lower lid's (`below`) in its upper
-        half: a shut lid sits forward over the eyeball, as lit as the cheek, not in the socket's
-        shade."""
+        colour turns from the skin above it (`above`) to the lower lid's (`below`) near its top
+        (LID_SHADE_FALLOFF): a shut lid sits forward over the eyeball, as lit as the cheek, not in
+        the socket's shade."""
         alpha = np.clip(edge - b + 0.5, 0.0, 1.0) * np.clip((b - lid_top + 1.0) / (top_fade + 2.0), 0.0, 1.0) \
             * smoothstep(a, 0.0, LID_SIDE_FADE) * smoothstep(1.0 - a, 0.0, LID_SIDE_FADE) * smoothstep(closure, 0.0, 0.15)
         s = np.clip((b - lid_top) / np.maximum(edge - lid_top, 1.0), 0.0, 1.0)
-        skin = above + (below - above) * (1.0 - (1.0 - s) ** 2)[..., None]
-        # A lid curves over the eyeball: a little light mid-lid, darker toward the corners and
-        # just above the lashes.
+        skin = above + (below - above) * (1.0 - (1.0 - s) ** LID_SHADE_FALLOFF)[..., None]
+        # A lid curves over the eyeball: lighter mid-lid, darker toward the corners and just above
+        # the lashes.
         across = 2.0 * np.clip(a, 0.0, 1.0) - 1.0
-        shade = 1.0 + 0.05 * np.sin(np.pi * s) * (1.0 - across ** 2) - 0.04 * across ** 4 - 0.10 * s ** 6
+        shade = 1.0 + LID_BULGE * np.sin(np.pi * s) * (1.0 - across ** 2) - 0.04 * across ** 4 - 0.10 * s ** 6
         return skin * shade[..., None], alpha
 
     def _lash_alpha(self, a: np.ndarray, below: np.ndarray, lash: float, closure: np.ndarray, *,
@@ -241,7 +251,9 @@ class LidPainter:
         (`blur_px`, a Gaussian sigma: a soft photo gets a wider, fainter line, never a crisp stroke)."""
         thick = lash * (0.35 + 0.65 * np.sin(np.pi * np.clip(a, 0.0, 1.0)))
         sigma = np.hypot(0.5 * thick, blur_px)
-        line = (0.5 * thick / sigma) ** 0.5 * np.exp(-0.5 * ((below + 0.15 * thick) / sigma) ** 2)
+        centred = below + 0.15 * thick
+        spread = sigma * np.where(centred < 0.0, LASH_SHADE_ABOVE, 1.0)  # wider up the lid
+        line = (0.5 * thick / sigma) ** 0.5 * np.exp(-0.5 * (centred / spread) ** 2)
         strand = self._strands[np.clip((a * N_LASHES).astype(int), 0, N_LASHES)]
         fringe = 0.55 * strand * np.clip(1.0 - below / (LASH_FRINGE * thick), 0.0, 1.0) * (below > 0)
         return np.clip(np.maximum(line, fringe), 0.0, 0.95) * smoothstep(closure, 0.05, 0.4) \
