@@ -61,7 +61,11 @@ def test_beyond_the_photo_the_background_extends_without_streaks(framed):
     top = out[:6]  # beyond the photo's top edge at this distance (the frame is near it)
     assert np.abs(np.diff(top, axis=1)).mean() < 2.0  # smooth along the row
     surround = analysis.surround
-    assert surround is not None and surround.rgb.shape == analysis.image.shape
+    from facetalk.face.surround import MAX_SURROUND_PX, RESOLUTION
+
+    h, w = analysis.image.shape[:2]
+    side = int(min(RESOLUTION * w, MAX_SURROUND_PX))
+    assert surround is not None and surround.rgb.shape == (side, side, 3)
 
 
 def test_nearer_zooms_in_without_the_surround(framed):
@@ -83,3 +87,17 @@ def test_the_farthest_view_stays_inside_the_surround(portrait, crop):
         sy = surround.frame_origin_px[1] + qy * surround.scale
         h, w = surround.rgb.shape[:2]
         assert sx.min() >= 0 and sy.min() >= 0 and sx.max() <= w - 1 and sy.max() <= h - 1
+
+
+def test_the_extension_carries_the_photos_grain(framed):
+    """Beyond the photo the extended background has grain like the photo's own background (a
+    smooth fill beside a grainy photo reads as a pasted frame)."""
+    import cv2
+
+    _, analysis, _ = framed
+    s = analysis.surround
+    rgb = s.rgb.astype(np.float32)
+    detail = np.abs(rgb - cv2.GaussianBlur(rgb, (0, 0), 1.5)).mean(axis=2)
+    beyond = detail[:20]  # above the photo's top edge
+    background = detail[(s.alpha < 0.01) & (np.arange(rgb.shape[0])[:, None] > rgb.shape[0] // 3)]
+    assert 0.4 < np.median(beyond) / np.median(background) < 2.5

@@ -1,9 +1,9 @@
 """The photo around the framed crop, for a camera that moves away (distance > 1).
 
 Zooming out shows what lies beyond the frame's edges: the photo itself where it has pixels (the
-rest of the body, more background), and elsewhere its background extended smoothly. The
-surround covers three times the frame's extent about the frame's centre, at a third of the
-frame's scale: at the farthest distance (2) it is shown at two thirds of its resolution.
+rest of the body, more background), and elsewhere its background extended, softened and with the
+photo's own grain. The surround covers three times the frame's extent about the frame's centre,
+at two thirds of the frame's scale: at the farthest distance (2) it is shown at its resolution.
 """
 
 from __future__ import annotations
@@ -20,7 +20,13 @@ from facetalk.face.framing import CropBox
 # distance (2) the view spans twice the frame about the face, which may sit off the frame's centre
 # (a whole-photo crop), and moves down to keep a cut-off body cut by the frame.
 EXTENT = 3.0
-EDGE_FADE_PX = 12.0  # surround pixels over which the photo's edges fade into its extended background
+EDGE_FADE_PX = 48.0  # surround pixels over which the photo's edges fade into its extended background
+# The surround has this many times the frame's pixels along each side: it covers EXTENT frames at
+# RESOLUTION / EXTENT of the frame's scale, enough that the photo beyond the frame, magnified as the
+# camera moves away, does not turn visibly blurrier than the frame beside it.
+RESOLUTION = 2.0
+MAX_SURROUND_PX = 1024  # ... up to this many pixels a side (a 1024² frame keeps a 1024² surround)
+GRAIN_SEED = 0  # the extension's grain is the same on every render of a photo
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,7 +54,7 @@ def build_surround(photo: np.ndarray, box: CropBox, *, frame_hw: tuple[int, int]
     import cv2
 
     frame_h, frame_w = frame_hw
-    scale = 1.0 / EXTENT  # as many pixels as the frame
+    scale = min(RESOLUTION, MAX_SURROUND_PX / max(frame_w, frame_h)) / EXTENT
     out_w, out_h = int(round(frame_w * EXTENT * scale)), int(round(frame_h * EXTENT * scale))
     # Surround pixel (i, j) <- photo point origin + (j, i) * step.
     step = box.width / frame_w / scale
@@ -61,13 +67,62 @@ def build_surround(photo: np.ndarray, box: CropBox, *, frame_hw: tuple[int, int]
     alpha = np.where(inside, np.clip((segmenter.alpha(rgb) - 0.3) / 0.4, 0.0, 1.0), 0.0).astype(np.float32)
     # The background: what is neither person nor beyond the photo, grown smoothly into both.
     known = inside & (cv2.dilate((alpha > 0).astype(np.uint8), np.ones((5, 5), np.uint8)) == 0)
-    background = np.clip(fill_holes(rgb.astype(np.float32), known) + 0.5, 0, 255).astype(np.uint8)
-    # The photo's background fades into the extension near its edges, so they leave no hard line.
+    background = _filled(rgb, known)
+    # Near its edges the photo's background softens into a blurred extension of itself (as out of
+    # focus), with the photo's own grain: where its detail stops at a line, the edge reads as a
+    # picture pasted on a smear.
+    soft = _with_grain(_blurred(background, sigma_px=EDGE_FADE_PX / 3), rgb, known)
     fade = np.clip(cv2.distanceTransform(inside.astype(np.uint8), cv2.DIST_L2, 3) / EDGE_FADE_PX, 0.0, 1.0)
+    fade = fade * fade * (3.0 - 2.0 * fade)
+    background = np.clip(background * fade[..., None] + soft * (1.0 - fade[..., None]) + 0.5, 0, 255).astype(np.uint8)
     fade = np.maximum(fade, alpha)[..., None]
-    rgb = np.clip(rgb * fade + background * (1.0 - fade) + 0.5, 0, 255).astype(np.uint8)
+    rgb = np.clip(rgb * fade + soft * (1.0 - fade) + 0.5, 0, 255).astype(np.uint8)
     frame_origin = (0.5 * (out_w - frame_w * scale), 0.5 * (out_h - frame_h * scale))
     photo_bottom = (photo.shape[0] - box.y0) * frame_h / box.height
     last_row = int(np.clip(np.floor(frame_origin[1] + photo_bottom * scale) - 1, 0, out_h - 1))
     return Surround(rgb=rgb, alpha=alpha, background=background, frame_origin_px=frame_origin, scale=scale,
                     photo_bottom_px=float(photo_bottom), body_cut_at_bottom=bool((alpha[last_row] > 0.5).any()))
+
+
+def _filled(rgb: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """(h, w, 3) uint8: `rgb` where `known`, elsewhere grown smoothly from the known pixels. The
+    fill is smooth, so it is computed at half size (a quarter of the time) and enlarged."""
+    import cv2
+
+    h, w = known.shape
+    half = (max(w // 2, 1), max(h // 2, 1))
+    small = cv2.resize(rgb.astype(np.float32), half, interpolation=cv2.INTER_AREA)
+    small_known = cv2.resize(known.astype(np.float32), half, interpolation=cv2.INTER_AREA) > 0.99
+    grown = cv2.resize(fill_holes(small, small_known), (w, h), interpolation=cv2.INTER_LINEAR)
+    return np.where(known[..., None], rgb, np.clip(grown + 0.5, 0, 255).astype(np.uint8))
+
+
+def _blurred(image: np.ndarray, *, sigma_px: float) -> np.ndarray:
+    """(h, w, 3) float32 Gaussian blur of `image`, computed at an eighth of its size (a wide blur
+    at full size costs a tenth of a second on a megapixel)."""
+    import cv2
+
+    h, w = image.shape[:2]
+    small = cv2.resize(image.astype(np.float32), (max(w // 8, 1), max(h // 8, 1)), interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (0, 0), sigma_px / 8)
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+def _with_grain(image: np.ndarray, rgb: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """(h, w, 3) float32 `image` with grain as fine and as strong as the photo `rgb` shows on its
+    `known` background (film grain, canvas, sensor noise): a smooth extension beside a grainy
+    photo reads as a pasted frame."""
+    import cv2
+
+    if known.sum() < 64:
+        return image
+    photo = rgb.astype(np.float32)
+    detail = photo - cv2.GaussianBlur(photo, (0, 0), 1.5)
+    # The median deviation, not the spread: edges and patterns in the background are not grain.
+    # Every third pixel of the background is plenty to measure it.
+    strength = 1.4826 * np.median(np.abs(detail[known][::3]), axis=0)  # (3,) per channel
+    rng = np.random.default_rng(GRAIN_SEED)
+    noise = rng.standard_normal(photo.shape[:2], dtype=np.float32)  # one field: grain is mostly luminance
+    noise = noise - cv2.GaussianBlur(noise, (0, 0), 1.5)  # the same band as the measured detail
+    noise /= max(float(noise.std()), 1e-6)
+    return image + noise[..., None] * strength

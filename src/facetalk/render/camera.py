@@ -17,7 +17,7 @@ import numpy as np
 from facetalk.face import landmarks as lm
 from facetalk.face.surround import Surround
 
-FRAME_EDGE_FADE_PX = 12.0  # frame pixels over which the frame's own edge fades into the surround
+FRAME_EDGE_FADE_PX = 40.0  # frame pixels over which the frame's own edge fades into the (coarser) surround
 
 
 class Camera:
@@ -90,6 +90,7 @@ class Camera:
         qy = self._centre[1] + (self._grid_y - self._centre[1] - shift[1]) / zoom
         inner = np.minimum(np.minimum(qx, w - 1 - qx), np.minimum(qy, h - 1 - qy))
         own = np.clip(inner / FRAME_EDGE_FADE_PX, 0.0, 1.0)
+        own = own * own * (3.0 - 2.0 * own)  # a smooth ramp: a linear one shows its ends as lines
         return qx, qy, (None if self._surround is None or own.min() >= 1.0 else own)
 
     def _layer(self, image: np.ndarray, alpha: np.ndarray | None, zoom: float, shift: np.ndarray, *,
