@@ -60,7 +60,7 @@ BROW_LIFT = 0.2
 BROW_DRAW_TOGETHER = 0.05
 
 # Share of the eye opening the lower lid rises at smile = 1 (cheeks pushing it up).
-SMILE_SQUINT = 0.3
+SMILE_SQUINT = 0.25
 
 # Share of the jaw's drop the mouth corners follow.
 JAW_CORNER_SHARE = 0.45

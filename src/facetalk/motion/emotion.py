@@ -27,7 +27,7 @@ from facetalk.params import FACE_NAMES, PhotoExpression, face_index
 OFFSETS: dict[str, dict[str, float]] = {
     "neutral": {},
     # AU6+12+25: corners up and out, cheeks up (the smile's own lower-lid squint), lips apart on the teeth.
-    "happy": {"smile": 1.0, "lip_spread": 0.3, "blink": 0.1, "jaw_open": 0.3, "upper_lip_raise": 0.8},
+    "happy": {"smile": 1.0, "lip_spread": 0.3, "blink": 0.15, "jaw_open": 0.3, "upper_lip_raise": 0.8},
     # AU1+4+15+17: inner brows up and drawn together, the frown (smile < 0: corners down, chin up),
     # heavy lids.
     "sad": {"smile": -0.8, "brow_inner_raise": 0.8, "brow_raise": -0.2, "blink": 0.3},
