@@ -10,6 +10,7 @@ from facetalk.config import FramingConfig
 from facetalk.face.appearance import Appearance, build_appearance
 from facetalk.face.expression import estimate_expression
 from facetalk.face.framing import CropBox, apply_crop, face_crop_box, full_box
+from facetalk.face.glasses import Glasses, find_glasses
 from facetalk.face.detect import select_face
 from facetalk.face.mesh import FaceMeshDetector, PersonSegmenter
 from facetalk.face.rig import FaceRig, build_rig
@@ -29,6 +30,7 @@ class FaceAnalysis:
     n_faces: how many faces the photo holds.
     expression: the photo's own expression (smile, parted lips), which emotions undo.
     surround: the photo around the frame, shown when the camera moves away (distance > 1).
+    glasses: the spectacle frames' mask, drawn rigidly with the head; None without glasses.
     """
 
     image: np.ndarray
@@ -39,6 +41,7 @@ class FaceAnalysis:
     n_faces: int
     expression: PhotoExpression = PhotoExpression()
     surround: Surround | None = None
+    glasses: Glasses | None = None
 
 
 def analyse_face(photo: np.ndarray, *, framing: FramingConfig, source: str = "photo",
@@ -82,4 +85,4 @@ def analyse_face(photo: np.ndarray, *, framing: FramingConfig, source: str = "ph
     return FaceAnalysis(image=image, landmarks_px=landmarks.astype(np.float32), crop=box,
                         rig=build_rig(landmarks, person_alpha=appearance.person_alpha),
                         appearance=appearance, n_faces=len(faces), expression=estimate_expression(landmarks),
-                        surround=surround)
+                        surround=surround, glasses=find_glasses(image, landmarks))

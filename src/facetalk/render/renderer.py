@@ -2,7 +2,8 @@
 
 Per frame: pose the mesh, rasterize it into a backward warp map, warp the texture and the
 person matte together, lay the warped person over the clean background plate (so nothing behind
-the person is ever stretched), then draw the irises, the lids and the mouth interior, and last
+the person is ever stretched), then draw the irises, the lids and the mouth interior, lay any
+spectacle frames over them moved by the head pose alone (they do not bend with the face), and last
 frame it for the camera's distance (render.camera).
 """
 
@@ -64,6 +65,66 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
     return verts + rig.head_weight[:, None] * (moved - verts)
 
 
+# Landmarks that only the head moves, around the eyes: eye corners, nose bridge, temples. The
+# frame follows the affine map that takes them from the photo to where the pose alone puts them.
+GLASSES_ANCHORS = (33, 133, 263, 362, 168, 6, 197, 127, 356, 70, 300)
+
+
+class GlassesLayer:
+    """The photo's spectacle frames (face.glasses), drawn over each frame where the head pose
+    alone puts them: rigid with the head, not bent by brows, lids or cheeks."""
+
+    def __init__(self, glasses, texture: np.ndarray, rig: FaceRig):
+        x0, y0, x1, y1 = glasses.box_px
+        self._box = glasses.box_px
+        self._mask = np.ascontiguousarray(glasses.mask, dtype=np.float32)
+        self._rgb = np.ascontiguousarray(texture[y0:y1, x0:x1])
+        self._rig = rig
+        self._rest_xy = rig.rest_xyz[list(GLASSES_ANCHORS), :2].astype(np.float64)
+
+    def texture_without_frames(self, texture: np.ndarray) -> np.ndarray:
+        """A copy of `texture` with the frames filled in from the skin and lenses around them."""
+        import cv2
+
+        x0, y0, x1, y1 = self._box
+        out = texture.copy()
+        hole = cv2.dilate((self._mask > 0.02).astype(np.uint8), np.ones((3, 3), np.uint8))
+        out[y0:y1, x0:x1] = cv2.inpaint(np.ascontiguousarray(texture[y0:y1, x0:x1]), hole, 3, cv2.INPAINT_TELEA)
+        return out
+
+    def pose_affine(self, frame: MotionFrame) -> np.ndarray:
+        """(2, 3) map from photo pixels to where the head pose (no expression) puts them."""
+        rig = self._rig
+        rot = rotation_matrix(frame.yaw_deg, frame.pitch_deg, frame.roll_deg)
+        shift = np.array([frame.tx, frame.ty, 0.0]) * rig.face_height_px
+        rest = rig.rest_xyz[list(GLASSES_ANCHORS)].astype(np.float64)
+        moved = (rest - rig.pivot_xyz) @ rot.T + rig.pivot_xyz + shift
+        src = np.hstack([self._rest_xy, np.ones((len(rest), 1))])
+        return np.linalg.lstsq(src, moved[:, :2], rcond=None)[0].T
+
+    def paint(self, out: np.ndarray, frame: MotionFrame) -> None:
+        """Lays the frames over `out` (H, W, 3) uint8, in place."""
+        import cv2
+
+        affine = self.pose_affine(frame)
+        x0, y0, x1, y1 = self._box
+        corners = np.array([[x0, y0], [x1, y0], [x0, y1], [x1, y1]], np.float64)
+        placed = corners @ affine[:, :2].T + affine[:, 2]
+        h, w = out.shape[:2]
+        bx0, by0 = np.maximum(np.floor(placed.min(axis=0)).astype(int) - 1, 0)
+        bx1, by1 = np.minimum(np.ceil(placed.max(axis=0)).astype(int) + 2, (w, h))
+        if bx1 <= bx0 or by1 <= by0:
+            return
+        # From layer pixels to output-box pixels.
+        local = affine.copy()
+        local[:, 2] += affine[:, :2] @ np.array([x0, y0]) - np.array([bx0, by0])
+        size = (int(bx1 - bx0), int(by1 - by0))
+        rgb = cv2.warpAffine(self._rgb, local, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        mask = cv2.warpAffine(self._mask, local, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+        region = out[by0:by1, bx0:bx1]
+        region[:] = cv2.blendLinear(rgb, region, mask, 1.0 - mask)
+
+
 class Renderer:
     """Renders MotionFrames of one analysed photo. Not thread-safe: it reuses its buffers."""
 
@@ -76,6 +137,11 @@ class Renderer:
         self.rig = analysis.rig
         self.height, self.width = image.shape[:2]
         self._texture = np.ascontiguousarray(app.texture)
+        self._glasses = None
+        if analysis.glasses is not None:
+            self._glasses = GlassesLayer(analysis.glasses, app.texture, self.rig)
+            # The mesh warps the face without the frames, which are laid over it rigidly.
+            self._texture = self._glasses.texture_without_frames(app.texture)
         self._alpha = np.ascontiguousarray(app.person_alpha, dtype=np.float32)
         self._background = np.ascontiguousarray(app.background)
         # Where the photo is not simply "person" (matte < 1), compositing over the plate would not
@@ -132,6 +198,8 @@ class Renderer:
             opened = frame.with_(blink_left=0.0, blink_right=0.0, gaze_y=min(frame.gaze_y, 0.0))
             self._lids.paint(out, verts, posed_vertices(self.rig, opened))
         self._mouth.paint(out, verts, buf.tri_id, buf.bary, tongue_tip=frame.tongue_tip)
+        if self._glasses is not None:
+            self._glasses.paint(out, frame)
         if frame.scale != 1.0:
             matte = self._alpha.copy()
             if alpha is not None:

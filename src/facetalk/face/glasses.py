@@ -1,0 +1,216 @@
+"""Spectacle frames: whether the photo's face wears glasses, and a soft mask of the frame's pixels.
+
+The renderer draws the masked pixels rigidly with the head (render.renderer) instead of letting the
+mesh bend them with the brows, lids and cheeks. The cue is the one a frame gives and a face does
+not: around each eye, outside its opening, a thin dark line (black-hat response) that goes all the
+way round, including down the temple side and along the cheek where skin is smooth, plus a bridge
+crossing the nose between the eyes. Each rim is traced as the strongest smooth closed loop in polar
+coordinates about the eye (dynamic programming over angle); the mask is the traced band. The lens
+interior is left out, so the eyes still animate behind it. Conservative: when in doubt, no glasses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from facetalk.face import landmarks as lm
+
+N_ANGLES = 72
+N_RADII = 40
+RIM_RADII_D = (0.2, 0.8)  # searched loop radii, in eye distances (centre to centre), along the eye axis
+RIM_ASPECT = 0.72  # the search ellipse's height over its width (lenses are wider than tall)
+RIM_COVERAGE = 0.8  # share of a loop's angles that must show a line for it to count as a rim
+RIM_LINE_CONTRAST = 2.2  # a line: its response over the median response about the eye
+RIM_MIN_RESPONSE = 25.0  # ... and at least this many grey levels darker than its surroundings
+BRIDGE_COVERAGE = 0.8  # share of the columns across the nose where the bridge's line must show
+
+
+@dataclass(frozen=True, eq=False)
+class Glasses:
+    """Frames found on the photo.
+
+    mask: (y1 - y0, x1 - x0) float32 0..1, the frame's pixels (rims and bridge, not the lenses)
+      in the box `box_px` = (x0, y0, x1, y1) of the framed image.
+    """
+
+    mask: np.ndarray
+    box_px: tuple[int, int, int, int]
+
+    def full_mask(self, shape: tuple[int, ...]) -> np.ndarray:
+        """(H, W) float32 mask over an image of `shape`."""
+        out = np.zeros(shape[:2], np.float32)
+        x0, y0, x1, y1 = self.box_px
+        out[y0:y1, x0:x1] = self.mask
+        return out
+
+
+@dataclass(frozen=True)
+class _Rim:
+    """One traced loop: (N_ANGLES, 2) px points on its line, inner and outer edges; coverage 0..1."""
+
+    line_px: np.ndarray
+    inner_px: np.ndarray
+    outer_px: np.ndarray
+    coverage: float
+
+
+def find_glasses(image: np.ndarray, landmarks_px: np.ndarray) -> Glasses | None:
+    """Glasses on an (H, W, 3) uint8 image whose face has (478, 3) `landmarks_px`; None if none."""
+    import cv2
+
+    pts = landmarks_px[:, :2].astype(np.float32)
+    right = pts[[33, 133]].mean(axis=0)
+    left = pts[[263, 362]].mean(axis=0)
+    eye_d = float(np.linalg.norm(left - right))
+    if eye_d < 20:
+        return None
+    axis = (left - right) / eye_d
+    # Only the region around the eyes is looked at (cheap at any image size).
+    reach = RIM_RADII_D[1] * eye_d + 4
+    lo = np.maximum(np.floor(np.minimum(right, left) - reach).astype(int), 0)
+    hi = np.minimum(np.ceil(np.maximum(right, left) + reach).astype(int), (image.shape[1], image.shape[0]))
+    x0, y0, x1, y1 = int(lo[0]), int(lo[1]), int(hi[0]), int(hi[1])
+    response = _line_response(image[y0:y1, x0:x1], eye_d, pts - (x0, y0))
+    rims = [_trace_rim(response, centre - (x0, y0), axis, eye_d) for centre in (right, left)]
+    if min(r.coverage for r in rims) < RIM_COVERAGE:
+        return None
+    bridge = _trace_bridge(response, rims, axis, eye_d)
+    if bridge is None:
+        return None
+    mask = np.zeros(response.shape, np.uint8)
+    for rim in rims:
+        ring = np.concatenate([rim.outer_px, rim.inner_px[::-1]])
+        cv2.fillPoly(mask, [np.round(ring * 4).astype(np.int32)], 255, cv2.LINE_AA, shift=2)
+    cv2.fillPoly(mask, [np.round(bridge * 4).astype(np.int32)], 255, cv2.LINE_AA, shift=2)
+    soft = cv2.GaussianBlur(mask.astype(np.float32) / 255.0, (0, 0), 0.6)
+    # Kept to the frame's own box: the renderer composites it every frame.
+    ys, xs = np.nonzero(soft > 1e-3)
+    soft = soft[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    return Glasses(mask=np.ascontiguousarray(soft),
+                   box_px=(x0 + int(xs.min()), y0 + int(ys.min()), x0 + int(xs.max()) + 1, y0 + int(ys.max()) + 1))
+
+
+def _line_response(crop: np.ndarray, eye_d: float, pts: np.ndarray) -> np.ndarray:
+    """(h, w) float32: how much darker than its surroundings a thin or thick line is at each pixel
+    (black-hat at two widths: wire frames and thick plastic ones); zero inside the eye openings,
+    whose lash lines would otherwise form a loop of their own."""
+    import cv2
+
+    grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
+    response = np.zeros(grey.shape, np.float32)
+    for width in (0.1, 0.22):
+        k = max(3, int(round(width * eye_d)) | 1)
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+        np.maximum(response, cv2.morphologyEx(grey, cv2.MORPH_BLACKHAT, kernel).astype(np.float32), out=response)
+    openings = np.zeros(grey.shape, np.uint8)
+    for upper, lower in ((lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER), (lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)):
+        contour = np.concatenate([pts[list(upper)], pts[list(lower)][::-1]])
+        cv2.fillPoly(openings, [np.round(contour).astype(np.int32)], 1)
+    k = max(3, int(round(0.2 * eye_d)) | 1)
+    openings = cv2.dilate(openings, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    response[openings > 0] = 0
+    return response
+
+
+def _trace_rim(response: np.ndarray, centre: np.ndarray, axis: np.ndarray, eye_d: float) -> _Rim:
+    """The strongest smooth closed loop of line response about an eye centre (px)."""
+    angles = np.linspace(0.0, 2.0 * np.pi, N_ANGLES, endpoint=False)
+    radii = np.linspace(*RIM_RADII_D, N_RADII) * eye_d
+    u = np.cos(angles)[:, None] * radii[None]
+    v = np.sin(angles)[:, None] * radii[None] * RIM_ASPECT
+    polar, xy = _sample(response, centre, axis, u, v)
+    # Of two loops, the outer one: a frame lies outside the lid folds and under-eye lines.
+    path = _smooth_path(polar * np.linspace(0.6, 1.4, N_RADII)[None], closed=True)
+    line = polar[np.arange(N_ANGLES), path]
+    is_line = line > max(RIM_MIN_RESPONSE, RIM_LINE_CONTRAST * float(np.median(polar)))
+    inner, outer = _band(polar, path, is_line, max_steps=int(0.08 * N_RADII / np.ptp(RIM_RADII_D)))
+    rows = np.arange(N_ANGLES)
+    return _Rim(line_px=xy[rows, path], inner_px=_lerp_rows(xy, inner), outer_px=_lerp_rows(xy, outer),
+                coverage=float(is_line.mean()))
+
+
+def _trace_bridge(response: np.ndarray, rims: list[_Rim], axis: np.ndarray, eye_d: float) -> np.ndarray | None:
+    """(N, 2) px polygon of the bridge across the nose between the rims, or None if no line
+    crosses the whole gap."""
+    centre = (rims[0].line_px.mean(axis=0) + rims[1].line_px.mean(axis=0)) / 2
+    # Columns across the nose (the rims' loops already hold their own nasal sides).
+    u = np.linspace(-0.22, 0.22, 24)[:, None] * eye_d * np.ones((1, 30))
+    v = np.linspace(-0.4, 0.12, 30)[None, :] * eye_d * np.ones((24, 1))
+    patch, xy = _sample(response, centre, axis, u, v)
+    path = _smooth_path(patch, closed=False)
+    line = patch[np.arange(len(path)), path]
+    is_line = line > max(RIM_MIN_RESPONSE, RIM_LINE_CONTRAST * float(np.median(patch)))
+    if is_line.mean() < BRIDGE_COVERAGE:
+        return None
+    top, bottom = _band(patch, path, is_line, max_steps=5)
+    return np.concatenate([_lerp_rows(xy, top), _lerp_rows(xy, bottom)[::-1]])
+
+
+def _sample(response: np.ndarray, centre: np.ndarray, axis: np.ndarray, u: np.ndarray, v: np.ndarray):
+    """The response at offsets u (along the eye axis) and v (across it, + down) from `centre`:
+    (values, (..., 2) px positions)."""
+    import cv2
+
+    x = centre[0] + u * axis[0] - v * axis[1]
+    y = centre[1] + u * axis[1] + v * axis[0]
+    values = cv2.remap(response, x.astype(np.float32), y.astype(np.float32), cv2.INTER_LINEAR,
+                       borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    return values, np.stack([x, y], axis=-1).astype(np.float32)
+
+
+def _smooth_path(values: np.ndarray, *, closed: bool) -> np.ndarray:
+    """(N,) column index per row of (N, M) `values` maximising their sum, moving at most one column
+    a row at a cost (so it follows a line rather than hopping between specks). A closed path is
+    found on the rows repeated three times, the middle lap kept (its ends then nearly meet)."""
+    n, m = values.shape
+    rows = np.concatenate([values] * 3) if closed else values
+    step_cost = 0.15 * float(np.median(values.max(axis=1)))
+    total = rows[0].copy()
+    back = np.zeros(rows.shape, np.intp)
+    cols = np.arange(m)
+    for i in range(1, len(rows)):
+        stay = total
+        down = np.concatenate([[-np.inf], total[:-1]]) - step_cost
+        up = np.concatenate([total[1:], [-np.inf]]) - step_cost
+        choice = np.argmax(np.stack([stay, down, up]), axis=0)
+        back[i] = cols - np.array([0, 1, -1])[choice]
+        total = np.stack([stay, down, up])[choice, cols] + rows[i]
+    path = np.empty(len(rows), np.intp)
+    path[-1] = int(np.argmax(total))
+    for i in range(len(rows) - 1, 0, -1):
+        path[i - 1] = back[i, path[i]]
+    return path[n:2 * n] if closed else path
+
+
+def _band(values: np.ndarray, path: np.ndarray, is_line: np.ndarray, *, max_steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """(N,) fractional columns of a line's near and far edges about its path: where the response
+    falls under half the line's, half a step either side, at most `max_steps` from the path (a
+    frame is thin: beyond that it is a brow or a fold touching it); none where no line."""
+    n, m = values.shape
+    near = path.astype(np.float32) - 0.5
+    far = path.astype(np.float32) + 0.5
+    for i in range(n):
+        if not is_line[i]:
+            near[i] = far[i] = path[i]
+            continue
+        floor = 0.5 * values[i, path[i]]
+        j = path[i]
+        while j > max(path[i] - max_steps, 0) and values[i, j - 1] > floor:
+            j -= 1
+        near[i] = j - 0.5
+        j = path[i]
+        while j < min(path[i] + max_steps, m - 1) and values[i, j + 1] > floor:
+            j += 1
+        far[i] = j + 0.5
+    return np.clip(near, 0, m - 1), np.clip(far, 0, m - 1)
+
+
+def _lerp_rows(xy: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """(N, 2) px positions at fractional column `cols[i]` of row i of an (N, M, 2) grid."""
+    i = np.arange(len(cols))
+    j0 = np.floor(cols).astype(np.intp)
+    j1 = np.minimum(j0 + 1, xy.shape[1] - 1)
+    t = (cols - j0)[:, None]
+    return xy[i, j0] * (1 - t) + xy[i, j1] * t

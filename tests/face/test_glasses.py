@@ -1,0 +1,57 @@
+"""Spectacle frames: found where drawn, not on a face without them."""
+
+import cv2
+import numpy as np
+
+from facetalk.face.glasses import find_glasses
+
+
+def draw_frames(image: np.ndarray, landmarks_px: np.ndarray, *, colour=(35, 30, 30)) -> np.ndarray:
+    """(H, W) bool of wire frames drawn into `image` in place: an elliptic rim about each eye and a
+    bridge across the nose."""
+    pts = landmarks_px[:, :2]
+    right, left = pts[[33, 133]].mean(axis=0), pts[[263, 362]].mean(axis=0)
+    eye_d = float(np.linalg.norm(left - right))
+    drawn = np.zeros(image.shape[:2], np.uint8)
+    thick = max(2, round(0.035 * eye_d))
+    for c in (right, left):
+        cv2.ellipse(drawn, (round(c[0]), round(c[1] + 0.05 * eye_d)), (round(0.42 * eye_d), round(0.3 * eye_d)),
+                    0, 0, 360, 1, thick)
+    y = round((right[1] + left[1]) / 2 - 0.05 * eye_d)
+    cv2.line(drawn, (round(right[0] + 0.4 * eye_d), y), (round(left[0] - 0.4 * eye_d), y), 1, thick)
+    image[drawn > 0] = colour
+    return drawn > 0
+
+
+def test_drawn_frames_are_masked_and_lenses_are_not(analysis):
+    image = analysis.image.copy()
+    drawn = draw_frames(image, analysis.landmarks_px)
+    glasses = find_glasses(image, analysis.landmarks_px)
+    assert glasses is not None
+    mask = glasses.full_mask(image.shape)
+    assert (mask[drawn] > 0.5).mean() > 0.85
+    # Skin and eyes away from the drawn lines stay out of the mask (the eyes animate behind it).
+    away = cv2.dilate(drawn.astype(np.uint8), np.ones((9, 9), np.uint8)) == 0
+    assert (mask[away] > 0.5).sum() < 0.1 * drawn.sum()
+    for eye in ((468,), (473,)):
+        x, y = np.round(analysis.landmarks_px[eye[0], :2]).astype(int)
+        assert mask[y, x] == 0
+
+
+def test_no_glasses_on_a_bare_face(analysis):
+    assert analysis.glasses is None
+    assert find_glasses(analysis.image, analysis.landmarks_px) is None
+
+
+def test_pale_or_partial_loops_are_not_glasses(analysis):
+    # Faint lines (a crease's contrast) and a rim with only its top drawn (a brow) are not frames.
+    faint = analysis.image.copy()
+    drawn = draw_frames(faint.copy(), analysis.landmarks_px)
+    faint[drawn] = np.clip(faint[drawn].astype(int) - 12, 0, 255).astype(np.uint8)
+    assert find_glasses(faint, analysis.landmarks_px) is None
+    brows = analysis.image.copy()
+    drawn = draw_frames(brows.copy(), analysis.landmarks_px)
+    eye_y = analysis.landmarks_px[[33, 263], 1].mean()
+    drawn[int(eye_y):] = False
+    brows[drawn] = (35, 30, 30)
+    assert find_glasses(brows, analysis.landmarks_px) is None

@@ -1,0 +1,59 @@
+"""Spectacle frames are drawn rigidly with the head: brows and cheeks move, the frames do not bend."""
+
+import dataclasses
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from facetalk.face.glasses import find_glasses
+from facetalk.motion.frame import MotionFrame
+from facetalk.render.renderer import GlassesLayer, Renderer
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "face"))
+from test_glasses import draw_frames  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def with_glasses(analysis):
+    """The bundled analysis with wire frames drawn on the photo (and its texture)."""
+    image = analysis.image.copy()
+    drawn = draw_frames(image, analysis.landmarks_px)
+    texture = analysis.appearance.texture.copy()
+    texture[drawn] = image[drawn]
+    glasses = find_glasses(image, analysis.landmarks_px)
+    assert glasses is not None
+    appearance = dataclasses.replace(analysis.appearance, texture=texture)
+    return dataclasses.replace(analysis, image=image, appearance=appearance, glasses=glasses), drawn
+
+
+def test_frames_stay_put_under_brow_raise_and_smile(with_glasses):
+    analysis, drawn = with_glasses
+    renderer = Renderer(analysis)
+    rest = renderer.render(MotionFrame(t_s=0.0))
+    moved = renderer.render(MotionFrame(t_s=0.0, brow_raise=1.0, smile=1.0, blink_left=1.0))
+    core = drawn & (analysis.glasses.full_mask(drawn.shape) > 0.99)
+    assert core.sum() > 200
+    diff = np.abs(moved.astype(int) - rest.astype(int)).max(axis=2)
+    assert np.percentile(diff[core], 95) <= 2
+    # ... while the brows above them did move.
+    brows = np.round(analysis.landmarks_px[[105, 334], :2]).astype(int)
+    assert max(diff[y - 2:y + 3, x - 2:x + 3].max() for x, y in brows) > 10
+
+
+def test_frames_follow_the_head_pose(with_glasses):
+    analysis, drawn = with_glasses
+    renderer = Renderer(analysis)
+    frame = MotionFrame(t_s=0.0, yaw_deg=10.0, roll_deg=6.0, brow_raise=1.0)
+    out = renderer.render(frame)
+    affine = GlassesLayer(analysis.glasses, analysis.appearance.texture, analysis.rig).pose_affine(frame)
+    ys, xs = np.nonzero(drawn & (analysis.glasses.full_mask(drawn.shape) > 0.99))
+    to = np.stack([xs, ys, np.ones_like(xs)], axis=1) @ affine.T
+    inside = np.round(to).astype(int)
+    dark = out[inside[:, 1], inside[:, 0]].astype(int).sum(axis=1) < 3 * 80
+    assert dark.mean() > 0.9
+
+
+def test_no_glasses_no_layer(analysis):
+    assert Renderer(analysis)._glasses is None
