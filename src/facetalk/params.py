@@ -64,6 +64,11 @@ EXPRESSION = (
     Parameter("gaze_x", -1.0, 1.0, "eyes", "-1 subject looks to the image's left .. +1 image's right"),
     Parameter("gaze_y", -1.0, 1.0, "eyes", "-1 up .. +1 down",
               arkit=_both("EyeLookDown"), arkit_negative=_both("EyeLookUp")),
+    Parameter("nose_sneer", 0.0, 1.0, "nose",
+              "0 .. 1 the nose wrinkler (AU9): nose wings and the cheeks beside them up, the upper lip a little",
+              arkit=_both("NoseSneer")),
+    Parameter("eye_squint", 0.0, 1.0, "eyes",
+              "0 .. 1 the lid tightener (AU7): the lower lids rise into the eye opening", arkit=_both("EyeSquint")),
 )
 # Face parameters that are not blendshapes of the rig: applied after them (renderer) or drawn.
 AFTER_EXPRESSION = (
@@ -95,10 +100,9 @@ FACE_HI = np.array([p.hi for p in FACE])
 # smile and smirk): see motion.arkit.
 ARKIT_DERIVED = (*_both("CheekSquint"), *_both("EyeLookIn"), *_both("EyeLookOut"), *_both("MouthSmile"),
                  *_both("MouthFrown"))
-ARKIT_UNSUPPORTED = ("EyeSquintLeft", "EyeSquintRight", "JawForward", "JawRight", "JawLeft", "MouthClose",
+ARKIT_UNSUPPORTED = ("JawForward", "JawRight", "JawLeft", "MouthClose",
                      "MouthFunnel", "MouthRight", "MouthLeft", *_both("MouthDimple"), "MouthRollLower",
-                     "MouthRollUpper", "MouthShrugLower", "MouthShrugUpper", "CheekPuff", *_both("NoseSneer"),
-                     "TongueOut")
+                     "MouthRollUpper", "MouthShrugLower", "MouthShrugUpper", "CheekPuff", "TongueOut")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from facetalk.face import landmarks as lm
 from facetalk.face.rig import MATERIAL_CAVITY, build_rig, face_mesh_triangles
@@ -100,3 +101,25 @@ def test_frown_and_brow_lowerer_are_their_own_shapes(analysis):
     assert raised[inner_r, 1] < -0.1 * ipd and abs(raised[inner_r, 0]) < 0.06 * abs(raised[inner_r, 1])
     upper_lid = lm.RIGHT_EYE_UPPER[len(lm.RIGHT_EYE_UPPER) // 2]
     assert abs(raised[upper_lid, 1]) < 0.1 * abs(raised[inner_r, 1])
+
+
+def test_nose_wrinkler_and_lid_tightener(analysis):
+    """nose_sneer (AU9) lifts the nose wings, not the eyes; eye_squint (AU7) raises the lower lids
+    into the opening and leaves the upper lids."""
+    from facetalk.face.rig import EYE_SQUINT, NOSE_WINGS
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    rig = analysis.rig
+    rest = rig.rest_xyz[:, :2]
+    ipd = rig.ipd_px
+    sneer = posed_vertices(rig, MotionFrame(t_s=0, nose_sneer=1.0))[:, :2] - rest
+    for wing in NOSE_WINGS:
+        assert sneer[wing, 1] < -0.04 * ipd  # up
+    assert np.abs(sneer[list(lm.RIGHT_EYE_UPPER + lm.LEFT_EYE_UPPER), 1]).max() < 0.01 * ipd
+    squint = posed_vertices(rig, MotionFrame(t_s=0, eye_squint=1.0))[:, :2] - rest
+    for upper, lower in ((lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER), (lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)):
+        top, bottom = upper[len(upper) // 2], lower[len(lower) // 2]
+        opening = rest[bottom, 1] - rest[top, 1]
+        assert squint[bottom, 1] == pytest.approx(-EYE_SQUINT * opening, rel=0.05)
+        assert abs(squint[top, 1]) < 0.02 * opening

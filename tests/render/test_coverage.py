@@ -33,7 +33,10 @@ def test_variant_animates_and_keeps_identity(variants, dlib_face, name):
     photo = animator.analysis.image
     neutral = animator.render_motion(MotionFrame(t_s=0))
     mse = np.mean((neutral.astype(float) - photo) ** 2)
-    assert 10 * np.log10(255 ** 2 / max(mse, 1e-12)) >= 40
+    # Found spectacle frames are laid rigidly over a face warped from a texture without them
+    # (render.renderer.GlassesLayer): at rest their soft edges blend the frame with the skin
+    # filled in under it, a little off the photo there.
+    assert 10 * np.log10(255 ** 2 / max(mse, 1e-12)) >= (38 if animator.analysis.glasses is not None else 40)
     posed = animator.render_motion(MotionFrame(t_s=0, yaw_deg=12, pitch_deg=-6, jaw_open=0.6, blink_left=0.5))
     assert np.abs(posed.astype(int) - photo).mean() > 1
     ref = dlib_face.measure(photo)
@@ -41,7 +44,7 @@ def test_variant_animates_and_keeps_identity(variants, dlib_face, name):
         pytest.skip(f"dlib finds no face in the {name} photo itself")
     face = dlib_face.measure(posed)
     assert face is not None
-    # dlib calls faces under 0.6 apart the same person. Spectacles are warped with the lids and
-    # cheeks they cover (the mesh has no rigid glasses layer yet), which costs them a little more.
+    # dlib calls faces under 0.6 apart the same person. Spectacles cost a little more: their frames
+    # cover the eyes' surroundings (and where none are found they bend with the lids and cheeks).
     bound = 0.45 if name == "glasses" else 0.4
     assert np.linalg.norm(dlib_face.embedding(posed, face) - dlib_face.embedding(photo, ref)) < bound

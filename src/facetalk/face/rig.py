@@ -62,6 +62,15 @@ BROW_DRAW_TOGETHER = 0.05
 # Share of the eye opening the lower lid rises at smile = 1 (cheeks pushing it up).
 SMILE_SQUINT = 0.25
 
+# Share of the eye opening the lower lid rises at eye_squint = 1 (the lid tightener, AU7).
+EYE_SQUINT = 0.35
+
+# The nose wrinkler (AU9): MediaPipe points on the nose wings and the nose's root (between the
+# eyes), and how far nose_sneer = 1 lifts the wings, in eye distances.
+NOSE_WINGS = (129, 358)
+NOSE_ROOT = 168
+NOSE_WING_LIFT = 0.07
+
 # Share of the jaw's drop the mouth corners follow.
 JAW_CORNER_SHARE = 0.45
 
@@ -385,6 +394,7 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
     for side, upper, lower, iris in (("left", lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER, lm.LEFT_IRIS),
                                      ("right", lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER, lm.RIGHT_IRIS)):
         _eye_bases(basis, k, side, topo.rest, meas.u, meas.v, meas.frame, pts, upper, lower, iris, meas.ipd)
+    basis[k["nose_sneer"]] = _nose_wrinkler(pts, meas, lips)
     negative = -basis
     negative[k["smile"]] = _frown(pts, meas, lips)
     negative[k["brow_raise"]] = _brow_lowerer(pts, topo, meas, lips)
@@ -407,6 +417,26 @@ def _frown(pts: np.ndarray, meas: _Measures, lips: _Lips) -> np.ndarray:
     middle = np.cos(np.clip(u / mouth_w, -0.5, 0.5) * np.pi) ** 2
     chin = np.where(lips.lower, 1.0, np.exp(-np.clip(v, 0, None) / (0.45 * mouth_w)) * (v > 0) * is_face)
     dv -= FROWN_CHIN_RAISE * mouth_w * middle * chin
+    out = np.zeros((len(u), 3))
+    out[:, :2] = frame.to_image(du, dv)
+    return out
+
+
+def _nose_wrinkler(pts: np.ndarray, meas: _Measures, lips: _Lips) -> np.ndarray:
+    """(V, 3) nose_sneer = 1: the nose wrinkler (AU9). The nose wings and the cheeks beside them
+    rise, the skin of the nose's root bunches down toward them, and the upper lip's middle lifts
+    a little with the wings."""
+    u, v, ipd, frame, is_face = meas.u, meas.v, meas.ipd, meas.frame, lips.is_face
+    du, dv = np.zeros_like(u), np.zeros_like(u)
+    for wing in NOSE_WINGS:
+        wu, wv = frame.uv(pts[[wing], :2])
+        near = np.exp(-((u - wu) ** 2 + (v - wv) ** 2) / (2 * (0.16 * ipd) ** 2)) * is_face
+        du -= np.sign(wu) * 0.015 * ipd * near  # drawn a little in
+        dv -= NOSE_WING_LIFT * ipd * near
+    root_u, root_v = frame.uv(pts[[NOSE_ROOT], :2])
+    dv += 0.025 * ipd * np.exp(-((u - root_u) ** 2 + (v - root_v) ** 2) / (2 * (0.12 * ipd) ** 2)) * is_face
+    profile = np.cos(np.clip(u / meas.mouth_w, -0.5, 0.5) * np.pi) ** 2
+    dv -= 0.03 * ipd * profile * lips.upper
     out = np.zeros((len(u), 3))
     out[:, :2] = frame.to_image(du, dv)
     return out
@@ -591,3 +621,5 @@ def _eye_bases(basis, k, side, rest, u, v, frame, pts, upper, lower, iris, ipd) 
     squint[below] = -SMILE_SQUINT * opening[below] * np.exp(-(v[below] - low_v_at[below]) / (0.12 * ipd))
     squint[[upper[0], upper[-1]]] = 0.0  # eye corners stay
     basis[k["smile"], :, :2] += frame.to_image(np.zeros_like(u), squint)
+    # The lid tightener (AU7) raises the lower lid the same way, by its own share of the opening.
+    basis[k["eye_squint"], :, :2] += frame.to_image(np.zeros_like(u), squint * (EYE_SQUINT / SMILE_SQUINT))

@@ -27,20 +27,20 @@ from facetalk.params import FACE_NAMES, PhotoExpression, face_index
 OFFSETS: dict[str, dict[str, float]] = {
     "neutral": {},
     # AU6+12+25: corners up and out, cheeks up (the smile's own lower-lid squint), lips apart on the teeth.
-    "happy": {"smile": 1.0, "lip_spread": 0.3, "blink": 0.15, "jaw_open": 0.3, "upper_lip_raise": 0.8},
+    "happy": {"smile": 1.0, "lip_spread": 0.4, "blink": 0.15, "jaw_open": 0.3, "upper_lip_raise": 0.8},
     # AU1+4+15+17: inner brows up and drawn together, the frown (smile < 0: corners down, chin up),
     # heavy lids.
-    "sad": {"smile": -0.8, "brow_inner_raise": 0.8, "brow_raise": -0.2, "blink": 0.3},
-    # AU4+5+7+23: the brow lowerer (brow_raise < 0), glaring lids, lips pressed.
-    "angry": {"brow_raise": -0.7, "blink": -0.1, "lip_press": 1.0, "smile": -0.2},
+    "sad": {"smile": -1.0, "brow_inner_raise": 1.0, "brow_raise": -0.3, "blink": 0.4},
+    # AU4+5+7+23: the brow lowerer (brow_raise < 0), glaring upper lids, tightened lower lids, lips pressed.
+    "angry": {"brow_raise": -1.0, "blink": -0.1, "eye_squint": 0.5, "lip_press": 1.0, "smile": -0.3},
     # AU1+2+5+26: brows up, eyes wide, jaw dropped, lips relaxed into an oval.
-    "surprised": {"brow_raise": 1.0, "blink": -0.25, "jaw_open": 0.55, "lip_spread": -0.4},
-    # AU9+10+15: upper lip up, brows down, corners down.
-    "disgusted": {"upper_lip_raise": 0.6, "brow_raise": -0.5, "smile": -0.3, "blink": 0.35, "lower_lip_depress": 0.2,
-                  "lip_spread": 0.2},
+    "surprised": {"brow_raise": 1.0, "blink": -0.3, "jaw_open": 0.8, "lip_spread": -0.5},
+    # AU9+10+15: nose wrinkled, upper lip up, brows down, corners down, lower lids pushed up.
+    "disgusted": {"nose_sneer": 0.8, "upper_lip_raise": 0.7, "brow_raise": -0.6, "smile": -0.4, "blink": 0.25,
+                  "eye_squint": 0.3, "lower_lip_depress": 0.3, "lip_spread": 0.2},
     # AU1+2+4+5+20+26: brows up and drawn together, eyes wide, lips stretched sideways and down.
-    "fearful": {"brow_raise": 0.6, "brow_inner_raise": 0.8, "blink": -0.25, "lip_spread": 0.6, "jaw_open": 0.2,
-                "upper_lip_raise": 0.2, "lower_lip_depress": 0.5, "smile": -0.3},
+    "fearful": {"brow_raise": 0.6, "brow_inner_raise": 1.0, "blink": -0.3, "lip_spread": 0.8, "jaw_open": 0.3,
+                "upper_lip_raise": 0.3, "lower_lip_depress": 0.7, "smile": -0.5},
     # AU14, one side: the subject's left corner up and in.
     "contempt": {"smirk": 1.0, "brow_raise": -0.1},
 }

@@ -39,6 +39,8 @@ class MotionFrame:
     blink_right: float = 0.0
     gaze_x: float = 0.0
     gaze_y: float = 0.0
+    nose_sneer: float = 0.0
+    eye_squint: float = 0.0
     # 0 .. 1 presses the inner lips together whatever the jaw does (p, b, m). Not a blendshape:
     # it closes the current gap, so it is applied after the others (render.renderer.posed_vertices).
     lip_press: float = 0.0

@@ -13,7 +13,8 @@ expressions hold still. Folds:
 - forehead (horizontal, above the brows): across it with brow_raise, its middle with
   brow_inner_raise beyond brow_raise (the worried brow of sadness and fear);
 - glabellar (vertical, between the brows): with a frown (brow_raise < 0);
-- nose wrinkle (across the nose bridge, AU9): with upper_lip_raise and a frown together (disgust).
+- nose wrinkle (across the nose bridge, AU9): with nose_sneer, or upper_lip_raise and a frown
+  together (disgust).
 """
 
 from __future__ import annotations
@@ -89,8 +90,8 @@ class FoldShader:
     def _brow_folds(self, xy: np.ndarray, frame: MotionFrame, span: float, across: np.ndarray,
                     up: np.ndarray) -> list[_Fold]:
         """Forehead lines (brows raised: across the forehead; inner brows raised: its middle only),
-        glabellar lines (brows lowered) and the nose wrinkle (AU9: the lip raised with the brows
-        lowered, as disgust does; speech raising the lip alone does not wrinkle the nose)."""
+        glabellar lines (brows lowered) and the nose wrinkle (AU9: nose_sneer, or the lip raised
+        with the brows lowered; speech raising the lip alone does not wrinkle the nose)."""
         folds = []
         brows = xy[list(lm.RIGHT_BROW[:5]) + list(lm.LEFT_BROW[:5][::-1])]
         wave = np.sin(np.linspace(0, 3 * np.pi, len(brows)))[:, None] * up
@@ -107,7 +108,7 @@ class FoldShader:
         for inner_end in INNER_BROW_ENDS:
             base = 0.7 * xy[inner_end] + 0.3 * xy[INNER_BROW_ENDS[1 - INNER_BROW_ENDS.index(inner_end)]]
             folds.append(_Fold(np.stack([base - 0.02 * span * up, base + 0.11 * span * up]), 0.2 * frown, 0.016 * span, None))
-        sneer = min(frame.upper_lip_raise * frown * 1.5, 1.0)
+        sneer = min(max(frame.nose_sneer, frame.upper_lip_raise * frown * 1.5), 1.0)
         for landmark in NOSE_BRIDGE:
             folds.append(_Fold(np.stack([xy[landmark] - 0.09 * span * across, xy[landmark] + 0.02 * span * up,
                                          xy[landmark] + 0.09 * span * across]), 0.22 * sneer, 0.014 * span, None))
