@@ -66,9 +66,13 @@ def emotion_table(animator: Animator, dlib: DlibFace, photo: np.ndarray) -> tupl
     for emotion in EMOTIONS:
         image = still(animator, emotion=emotion)
         images.append(image)
-        # The head is still, so where dlib's detector misses a face (a lowered brow's shadow can
-        # do it) the landmarks are read in the neutral render's face box.
-        face = dlib.measure(image, fallback_box=None if emotion == "neutral" or base_face is None else base_face.box)
+        # Where dlib's detector misses a face (a lowered brow's shadow can do it) the landmarks are
+        # read in the neutral render's face box (the emotion's posture turns the head a few
+        # degrees at most), and the row says so.
+        face = dlib.measure(image)
+        if face is None and emotion != "neutral" and base_face is not None:
+            face = dlib.measure(image, fallback_box=base_face.box)
+            print(f"  ({emotion}: no face detected; landmarks read in the neutral render's face box)")
         base_face = face if emotion == "neutral" else base_face
         values = figures(face) if face is not None else np.full(3, np.nan)
         base = values if emotion == "neutral" else base

@@ -43,9 +43,9 @@ EXPRESSION = (
     Parameter("jaw_open", 0.0, 1.0, "jaw", "0 closed .. 1 wide open", arkit=("JawOpen",)),
     Parameter("lip_spread", -1.0, 1.0, "lips", "-1 rounded/narrow (u, o) .. +1 spread (i, e)",
               arkit=_both("MouthStretch"), arkit_negative=("MouthPucker",)),
-    Parameter("smile", -2.0, 1.5, "lips",
+    Parameter("smile", -2.0, 1.0, "lips",
               "-1 corners down .. +1 corners up and out, relative to the photo (down to -2 when an emotion "
-              "first undoes a smiling photo's own smile, up to 1.5 when happy smiles broader than a smiling photo)"),
+              "first undoes a smiling photo's own smile)"),
     Parameter("upper_lip_raise", 0.0, 1.0, "lips", "0 .. 1 upper lip lifts off the teeth",
               arkit=_both("MouthUpperUp")),
     Parameter("lower_lip_depress", 0.0, 1.0, "lips", "0 .. 1 lower lip pulls down off the lower teeth (jaw stays)",
@@ -68,7 +68,7 @@ EXPRESSION = (
               "0 .. 1 the nose wrinkler (AU9): nose wings and the cheeks beside them up, the upper lip a little",
               arkit=_both("NoseSneer")),
     Parameter("eye_squint", 0.0, 1.0, "eyes",
-              "0 .. 1 the lid tightener (AU7): the lower lids rise into the eye opening", arkit=_both("EyeSquint")),
+              "0 .. 1 the lid tightener (AU7): the lower lids rise into the eye opening, beyond a smile's own squint"),
 )
 # Face parameters that are not blendshapes of the rig: applied after them (renderer) or drawn.
 AFTER_EXPRESSION = (
@@ -96,10 +96,10 @@ FACE_LO = np.array([p.lo for p in FACE])
 FACE_HI = np.array([p.hi for p in FACE])
 
 # ARKit shapes no facetalk parameter drives (written as 0, ignored when read), or that are derived
-# from others (CheekSquint from a broad smile, EyeLookIn/Out from gaze_x, MouthSmile/Frown from
-# smile and smirk): see motion.arkit.
-ARKIT_DERIVED = (*_both("CheekSquint"), *_both("EyeLookIn"), *_both("EyeLookOut"), *_both("MouthSmile"),
-                 *_both("MouthFrown"))
+# from others (CheekSquint from a broad smile, EyeSquint from eye_squint and the smile's own squint,
+# EyeLookIn/Out from gaze_x, MouthSmile/Frown from smile and smirk): see motion.arkit.
+ARKIT_DERIVED = (*_both("CheekSquint"), *_both("EyeSquint"), *_both("EyeLookIn"), *_both("EyeLookOut"),
+                 *_both("MouthSmile"), *_both("MouthFrown"))
 ARKIT_UNSUPPORTED = ("JawForward", "JawRight", "JawLeft", "MouthClose",
                      "MouthFunnel", "MouthRight", "MouthLeft", *_both("MouthDimple"), "MouthRollLower",
                      "MouthRollUpper", "MouthShrugLower", "MouthShrugUpper", "CheekPuff", "TongueOut")

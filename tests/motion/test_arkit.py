@@ -27,7 +27,8 @@ def test_round_trip_is_exact(seed):
                   upper_lip_raise=rng.uniform(0, 1), lower_lip_depress=rng.uniform(0, 1),
                   smirk=rng.uniform(-0.3, 0.3), brow_raise=rng.uniform(-1, 1), brow_inner_raise=rng.uniform(0, 1),
                   blink_left=rng.uniform(-0.3, 1), blink_right=rng.uniform(-0.3, 1), gaze_x=rng.uniform(-1, 1),
-                  gaze_y=rng.uniform(-1, 1), lip_press=rng.uniform(0, 1))
+                  gaze_y=rng.uniform(-1, 1), lip_press=rng.uniform(0, 1), nose_sneer=rng.uniform(0, 1),
+                  eye_squint=rng.uniform(0, 0.25))
     if values["smile"] > 0:  # a smile and a smirk together stay within the blendshapes' 0..1
         values["smile"] *= 1 - abs(values["smirk"])
     frame = MotionFrame(t_s=1.0, **values)
@@ -45,3 +46,17 @@ def test_one_sided_shapes():
     # Looking toward the image's right is toward the subject's left: out for the left eye.
     assert shapes["EyeLookOutLeft"] == shapes["EyeLookInRight"] == pytest.approx(0.5)
     assert shapes["EyeLookInLeft"] == shapes["EyeLookOutRight"] == 0.0
+
+
+def test_a_captured_smiles_squint_is_not_squinted_twice():
+    """Face capture raises EyeSquint with every smile; the rig's smile already raises the lower
+    lids, so only a squint beyond the smile's own becomes eye_squint."""
+    from facetalk.face.rig import EYE_SQUINT, SMILE_SQUINT
+
+    smiling = arkit.to_arkit(MotionFrame(t_s=0.0, smile=0.8))
+    index = arkit.COLUMNS.index("EyeSquintLeft")
+    assert smiling[index] == pytest.approx(0.8 * SMILE_SQUINT / EYE_SQUINT)
+    assert arkit.from_arkit(smiling, t_s=0.0).eye_squint == 0.0
+    squinting = smiling.copy()
+    squinting[[index, arkit.COLUMNS.index("EyeSquintRight")]] += 0.2
+    assert arkit.from_arkit(squinting, t_s=0.0).eye_squint == pytest.approx(0.2)

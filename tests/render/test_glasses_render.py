@@ -47,7 +47,7 @@ def test_frames_follow_the_head_pose(with_glasses):
     renderer = Renderer(analysis)
     frame = MotionFrame(t_s=0.0, yaw_deg=10.0, roll_deg=6.0, brow_raise=1.0)
     out = renderer.render(frame)
-    affine = GlassesLayer(analysis.glasses, analysis.appearance.texture, analysis.rig).pose_affine(frame)
+    affine = GlassesLayer(glasses=analysis.glasses, texture=analysis.appearance.texture, rig=analysis.rig).pose_affine(frame)
     ys, xs = np.nonzero(drawn & (analysis.glasses.full_mask(drawn.shape) > 0.99))
     to = np.stack([xs, ys, np.ones_like(xs)], axis=1) @ affine.T
     inside = np.round(to).astype(int)

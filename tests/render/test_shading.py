@@ -73,6 +73,8 @@ def test_disgust_wrinkles_the_nose_and_speech_does_not(analysis):
 
     assert bridge(upper_lip_raise=1.0, brow_raise=-0.7) < 118
     assert bridge(upper_lip_raise=1.0) == 128 and bridge(brow_raise=-1.0) > 124
+    # The nose wrinkler itself creases it, more as it strengthens.
+    assert bridge(nose_sneer=1.0) < bridge(nose_sneer=0.4) < 126
 
 
 def test_inner_brows_raised_crease_the_middle_of_the_forehead(analysis):

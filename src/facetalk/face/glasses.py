@@ -87,6 +87,8 @@ def find_glasses(image: np.ndarray, landmarks_px: np.ndarray) -> Glasses | None:
     soft = cv2.GaussianBlur(mask.astype(np.float32) / 255.0, (0, 0), 0.6)
     # Kept to the frame's own box: the renderer composites it every frame.
     ys, xs = np.nonzero(soft > 1e-3)
+    if not ys.size:  # rims traced outside the crop (a face at the image's edge)
+        return None
     soft = soft[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
     return Glasses(mask=np.ascontiguousarray(soft),
                    box_px=(x0 + int(xs.min()), y0 + int(ys.min()), x0 + int(xs.max()) + 1, y0 + int(ys.max()) + 1))
@@ -148,7 +150,8 @@ def _trace_bridge(response: np.ndarray, rims: list[_Rim], axis: np.ndarray, eye_
     return np.concatenate([_lerp_rows(xy, top), _lerp_rows(xy, bottom)[::-1]])
 
 
-def _sample(response: np.ndarray, centre: np.ndarray, axis: np.ndarray, u: np.ndarray, v: np.ndarray):
+def _sample(response: np.ndarray, centre: np.ndarray, axis: np.ndarray, u: np.ndarray,
+            v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The response at offsets u (along the eye axis) and v (across it, + down) from `centre`:
     (values, (..., 2) px positions)."""
     import cv2

@@ -3,7 +3,8 @@
 Zooming out shows what lies beyond the frame's edges: the photo itself where it has pixels (the
 rest of the body, more background), and elsewhere its background extended, softened and with the
 photo's own grain. The surround covers three times the frame's extent about the frame's centre,
-at two thirds of the frame's scale: at the farthest distance (2) it is shown at its resolution.
+at two thirds of the frame's scale for frames up to 512 px (a third at 1024 px, where it reaches
+its 1024 px cap): at distance 1.5 a 512 px frame shows it at its own resolution.
 """
 
 from __future__ import annotations

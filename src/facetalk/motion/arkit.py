@@ -5,7 +5,10 @@ Audio2Face, VRM and three.js avatars exchange them) plus head and eye yaw/pitch/
 values of a Live Link Face frame. facetalk's parameters map onto them one way, and back (with
 facetalk's own columns, exactly): a signed parameter splits into two one-sided shapes (smile: mouthSmile
 or mouthFrown; lip_spread: mouthStretch or mouthPucker; brow_raise: browOuterUp or browDown;
-blink: eyeBlink or, below 0, eyeWide; gaze: eyeLook*). Shapes facetalk has no parameter for
+blink: eyeBlink or, below 0, eyeWide; gaze: eyeLook*), as the parameter table (facetalk.params)
+lists them. eyeSquint carries eye_squint plus the squint a smile makes (face capture raises it
+with every smile; the rig's smile squints the lids itself, so reading it back takes that part
+off). Shapes facetalk has no parameter for
 (cheekPuff, jawLeft, mouthRollLower, tongueOut, ...) are written as 0 and ignored when read.
 A frown beyond smile = -1 (an emotion undoing a smiling photo's own smile) is written as
 mouthFrown = 1. Rotations are in radians, in facetalk's convention (yaw + turns the face toward the image's
@@ -22,7 +25,8 @@ import numpy as np
 
 from facetalk.motion.frame import MotionFrame
 from facetalk.motion.gaze import GAZE_X_DEG, GAZE_Y_DEG
-from facetalk.params import FACE, WIDE_BLINK
+from facetalk.face.rig import EYE_SQUINT, SMILE_SQUINT
+from facetalk.params import FACE
 
 BLENDSHAPES = (
     "EyeBlinkLeft", "EyeLookDownLeft", "EyeLookInLeft", "EyeLookOutLeft", "EyeLookUpLeft", "EyeSquintLeft",
@@ -45,6 +49,7 @@ EXTRA = ("FacetalkHeadX", "FacetalkHeadY", "FacetalkCameraZoom", "FacetalkSmile"
 EXTRA_DEFAULTS = (0.0, 0.0, 1.0, math.nan, math.nan)  # NaN: derive from the ARKit shapes
 _INDEX = {name: i for i, name in enumerate(COLUMNS)}
 _TABLED = tuple(p for p in FACE if p.arkit)
+_SMILE_EYE_SQUINT = SMILE_SQUINT / EYE_SQUINT  # eye_squint units of the lower-lid rise smile = 1 makes
 
 
 def to_arkit(frame: MotionFrame) -> np.ndarray:
@@ -71,6 +76,8 @@ def to_arkit(frame: MotionFrame) -> np.ndarray:
         put(("MouthSmileRight",), max(-frame.smirk, 0.0))
     put(("MouthFrownLeft", "MouthFrownRight"), -frame.smile)
     put(("CheekSquintLeft", "CheekSquintRight"), (frame.smile - 0.4) / 0.6)  # a broad smile squints
+    # Face capture raises EyeSquint with every smile; the rig's smile squints the lids itself.
+    put(("EyeSquintLeft", "EyeSquintRight"), frame.eye_squint + _SMILE_EYE_SQUINT * max(frame.smile, 0.0))
     for i, name in enumerate(("HeadYaw", "HeadPitch", "HeadRoll")):
         v[_INDEX[name]] = math.radians((frame.yaw_deg, frame.pitch_deg, frame.roll_deg)[i])
     for eye in ("LeftEye", "RightEye"):
@@ -94,10 +101,12 @@ def from_arkit(values: np.ndarray, *, t_s: float) -> MotionFrame:
     smirk = v["FacetalkSmirk"] if math.isfinite(v["FacetalkSmirk"]) else smile_left - smile_right
     tabled = {p.name: _mean(shape, p.arkit) - p.arkit_negative_scale * _mean(shape, p.arkit_negative)
               for p in _TABLED}
+    # The squint the smile already makes is not squinted again.
+    eye_squint = max(pair("EyeSquint") - _SMILE_EYE_SQUINT * max(smile, 0.0), 0.0)
     return MotionFrame(
         t_s=t_s, yaw_deg=math.degrees(v["HeadYaw"]), pitch_deg=math.degrees(v["HeadPitch"]),
         roll_deg=math.degrees(v["HeadRoll"]), tx=v["FacetalkHeadX"], ty=v["FacetalkHeadY"],
-        scale=v["FacetalkCameraZoom"], smile=smile, smirk=smirk, **tabled,
+        scale=v["FacetalkCameraZoom"], smile=smile, smirk=smirk, eye_squint=eye_squint, **tabled,
         gaze_x=0.5 * (shape["EyeLookOutLeft"] + shape["EyeLookInRight"] - shape["EyeLookInLeft"]
                       - shape["EyeLookOutRight"]),
     )

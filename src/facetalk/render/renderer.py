@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from facetalk.face.analysis import FaceAnalysis
+from facetalk.face.glasses import Glasses
 from facetalk.face.rig import MATERIAL_CAVITY, FaceRig
 from facetalk.motion.frame import MotionFrame
 from facetalk.render.camera import Camera
@@ -65,22 +66,30 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
     return verts + rig.head_weight[:, None] * (moved - verts)
 
 
-# Landmarks that only the head moves, around the eyes: eye corners, nose bridge, temples. The
+# Landmarks near the frames' plane that only the head moves: eye corners, nose bridge, brows'
+# rest places (not the temples, which lie far behind it and would skew a turned head's fit). The
 # frame follows the affine map that takes them from the photo to where the pose alone puts them.
-GLASSES_ANCHORS = (33, 133, 263, 362, 168, 6, 197, 127, 356, 70, 300)
+GLASSES_ANCHORS = (33, 133, 263, 362, 168, 6, 197, 70, 300)
 
 
 class GlassesLayer:
     """The photo's spectacle frames (face.glasses), drawn over each frame where the head pose
     alone puts them: rigid with the head, not bent by brows, lids or cheeks."""
 
-    def __init__(self, glasses, texture: np.ndarray, rig: FaceRig):
+    def __init__(self, *, glasses: Glasses, texture: np.ndarray, rig: FaceRig):
+        import cv2
+
         x0, y0, x1, y1 = glasses.box_px
         self._box = glasses.box_px
-        self._mask = np.ascontiguousarray(glasses.mask, dtype=np.float32)
+        # The skin is filled in under the frames over their mask grown by a pixel; the frames are
+        # laid back over all of that (feathered outward), so at rest the photo comes back exactly.
+        self._hole = cv2.dilate((glasses.mask > 0.02).astype(np.uint8), np.ones((3, 3), np.uint8))
+        hole = self._hole.astype(np.float32)
+        self._alpha = np.ascontiguousarray(np.maximum(hole, cv2.GaussianBlur(hole, (0, 0), 1.0)))
         self._rgb = np.ascontiguousarray(texture[y0:y1, x0:x1])
         self._rig = rig
-        self._rest_xy = rig.rest_xyz[list(GLASSES_ANCHORS), :2].astype(np.float64)
+        rest_xy = rig.rest_xyz[list(GLASSES_ANCHORS), :2].astype(np.float64)
+        self._fit = np.linalg.pinv(np.hstack([rest_xy, np.ones((len(rest_xy), 1))]))  # (3, N) least squares
 
     def texture_without_frames(self, texture: np.ndarray) -> np.ndarray:
         """A copy of `texture` with the frames filled in from the skin and lenses around them."""
@@ -88,8 +97,7 @@ class GlassesLayer:
 
         x0, y0, x1, y1 = self._box
         out = texture.copy()
-        hole = cv2.dilate((self._mask > 0.02).astype(np.uint8), np.ones((3, 3), np.uint8))
-        out[y0:y1, x0:x1] = cv2.inpaint(np.ascontiguousarray(texture[y0:y1, x0:x1]), hole, 3, cv2.INPAINT_TELEA)
+        out[y0:y1, x0:x1] = cv2.inpaint(np.ascontiguousarray(texture[y0:y1, x0:x1]), self._hole, 3, cv2.INPAINT_TELEA)
         return out
 
     def pose_affine(self, frame: MotionFrame) -> np.ndarray:
@@ -99,8 +107,7 @@ class GlassesLayer:
         shift = np.array([frame.tx, frame.ty, 0.0]) * rig.face_height_px
         rest = rig.rest_xyz[list(GLASSES_ANCHORS)].astype(np.float64)
         moved = (rest - rig.pivot_xyz) @ rot.T + rig.pivot_xyz + shift
-        src = np.hstack([self._rest_xy, np.ones((len(rest), 1))])
-        return np.linalg.lstsq(src, moved[:, :2], rcond=None)[0].T
+        return (self._fit @ moved[:, :2]).T
 
     def paint(self, out: np.ndarray, frame: MotionFrame) -> None:
         """Lays the frames over `out` (H, W, 3) uint8, in place."""
@@ -120,7 +127,7 @@ class GlassesLayer:
         local[:, 2] += affine[:, :2] @ np.array([x0, y0]) - np.array([bx0, by0])
         size = (int(bx1 - bx0), int(by1 - by0))
         rgb = cv2.warpAffine(self._rgb, local, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        mask = cv2.warpAffine(self._mask, local, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+        mask = cv2.warpAffine(self._alpha, local, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
         region = out[by0:by1, bx0:bx1]
         region[:] = cv2.blendLinear(rgb, region, mask, 1.0 - mask)
 
@@ -139,7 +146,7 @@ class Renderer:
         self._texture = np.ascontiguousarray(app.texture)
         self._glasses = None
         if analysis.glasses is not None:
-            self._glasses = GlassesLayer(analysis.glasses, app.texture, self.rig)
+            self._glasses = GlassesLayer(glasses=analysis.glasses, texture=app.texture, rig=self.rig)
             # The mesh warps the face without the frames, which are laid over it rigidly.
             self._texture = self._glasses.texture_without_frames(app.texture)
         self._alpha = np.ascontiguousarray(app.person_alpha, dtype=np.float32)
