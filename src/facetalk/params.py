@@ -69,6 +69,22 @@ EXPRESSION = (
               arkit=_both("NoseSneer")),
     Parameter("eye_squint", 0.0, 1.0, "eyes",
               "0 .. 1 the lid tightener (AU7): the lower lids rise into the eye opening, beyond a smile's own squint"),
+    Parameter("jaw_sideways", -1.0, 1.0, "jaw", "-1 .. +1 the jaw shifts toward the subject's right .. left",
+              arkit=("JawLeft",), arkit_negative=("JawRight",)),
+    Parameter("jaw_forward", 0.0, 1.0, "jaw", "0 .. 1 the jaw juts forward", arkit=("JawForward",)),
+    Parameter("mouth_sideways", -1.0, 1.0, "lips", "-1 .. +1 the closed lips shift toward the subject's right .. left",
+              arkit=("MouthLeft",), arkit_negative=("MouthRight",)),
+    Parameter("mouth_funnel", 0.0, 1.0, "lips", "0 .. 1 the lips flare into a funnel (corners in, lips apart and forward)",
+              arkit=("MouthFunnel",)),
+    Parameter("mouth_roll_lower", 0.0, 1.0, "lips", "0 .. 1 the lower lip rolls in over the teeth",
+              arkit=("MouthRollLower",)),
+    Parameter("mouth_roll_upper", 0.0, 1.0, "lips", "0 .. 1 the upper lip rolls in", arkit=("MouthRollUpper",)),
+    Parameter("mouth_shrug_lower", 0.0, 1.0, "lips", "0 .. 1 the chin raiser (AU17) pushes the lower lip up",
+              arkit=("MouthShrugLower",)),
+    Parameter("mouth_shrug_upper", 0.0, 1.0, "lips", "0 .. 1 the upper lip rises a little", arkit=("MouthShrugUpper",)),
+    Parameter("mouth_dimple", 0.0, 1.0, "lips", "0 .. 1 the dimpler (AU14): the corners tighten in and back",
+              arkit=_both("MouthDimple")),
+    Parameter("cheek_puff", 0.0, 1.0, "cheeks", "0 .. 1 the cheeks puff out", arkit=("CheekPuff",)),
 )
 # Face parameters that are not blendshapes of the rig: applied after them (renderer) or drawn.
 AFTER_EXPRESSION = (
@@ -100,9 +116,7 @@ FACE_HI = np.array([p.hi for p in FACE])
 # EyeLookIn/Out from gaze_x, MouthSmile/Frown from smile and smirk): see motion.arkit.
 ARKIT_DERIVED = (*_both("CheekSquint"), *_both("EyeSquint"), *_both("EyeLookIn"), *_both("EyeLookOut"),
                  *_both("MouthSmile"), *_both("MouthFrown"))
-ARKIT_UNSUPPORTED = ("JawForward", "JawRight", "JawLeft", "MouthClose",
-                     "MouthFunnel", "MouthRight", "MouthLeft", *_both("MouthDimple"), "MouthRollLower",
-                     "MouthRollUpper", "MouthShrugLower", "MouthShrugUpper", "CheekPuff", "TongueOut")
+ARKIT_UNSUPPORTED = ("MouthClose", "TongueOut")
 
 
 @dataclass(frozen=True)

@@ -123,3 +123,27 @@ def test_nose_wrinkler_and_lid_tightener(analysis):
         opening = rest[bottom, 1] - rest[top, 1]
         assert squint[bottom, 1] == pytest.approx(-EYE_SQUINT * opening, rel=0.05)
         assert abs(squint[top, 1]) < 0.02 * opening
+
+
+@pytest.mark.parametrize("name, region", [
+    ("jaw_sideways", "lower"), ("jaw_forward", "lower"), ("mouth_sideways", "mouth"), ("mouth_funnel", "mouth"),
+    ("mouth_roll_lower", "mouth"), ("mouth_roll_upper", "mouth"), ("mouth_shrug_lower", "lower"),
+    ("mouth_shrug_upper", "mouth"), ("mouth_dimple", "mouth"), ("cheek_puff", "cheeks")])
+def test_lower_face_action_units_move_their_region_only(analysis, name, region):
+    """Each ARKit shape of the lower face moves some vertex by a visible, bounded amount, and
+    nothing above the nose wings (the eyes and brows stay)."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    rig = analysis.rig
+    rest = rig.rest_xyz
+    moved = np.linalg.norm(posed_vertices(rig, MotionFrame(t_s=0, **{name: 1.0})) - rest, axis=1)
+    assert 0.03 * rig.ipd_px < moved.max() < 0.25 * rig.ipd_px
+    eyes_and_brows = list(lm.RIGHT_EYE_UPPER + lm.LEFT_EYE_UPPER + lm.RIGHT_BROW + lm.LEFT_BROW)
+    assert moved[eyes_and_brows].max() < 0.01 * rig.ipd_px
+    mouth = list(lm.LIPS_OUTER_UPPER + lm.LIPS_OUTER_LOWER)
+    if region == "mouth":
+        assert moved[mouth].max() > 0.6 * moved.max()
+    if name.endswith("sideways"):  # + toward the subject's left: the image's right
+        shift = posed_vertices(rig, MotionFrame(t_s=0, **{name: 1.0}))[:, 0] - rest[:, 0]
+        assert shift[lm.LIPS_OUTER_LOWER[len(lm.LIPS_OUTER_LOWER) // 2]] > 0.02 * rig.ipd_px

@@ -28,7 +28,10 @@ def test_round_trip_is_exact(seed):
                   smirk=rng.uniform(-0.3, 0.3), brow_raise=rng.uniform(-1, 1), brow_inner_raise=rng.uniform(0, 1),
                   blink_left=rng.uniform(-0.3, 1), blink_right=rng.uniform(-0.3, 1), gaze_x=rng.uniform(-1, 1),
                   gaze_y=rng.uniform(-1, 1), lip_press=rng.uniform(0, 1), nose_sneer=rng.uniform(0, 1),
-                  eye_squint=rng.uniform(0, 0.25))
+                  eye_squint=rng.uniform(0, 0.25), jaw_sideways=rng.uniform(-1, 1), jaw_forward=rng.uniform(0, 1),
+                  mouth_sideways=rng.uniform(-1, 1), mouth_funnel=rng.uniform(0, 1), mouth_roll_lower=rng.uniform(0, 1),
+                  mouth_roll_upper=rng.uniform(0, 1), mouth_shrug_lower=rng.uniform(0, 1),
+                  mouth_shrug_upper=rng.uniform(0, 1), mouth_dimple=rng.uniform(0, 1), cheek_puff=rng.uniform(0, 1))
     if values["smile"] > 0:  # a smile and a smirk together stay within the blendshapes' 0..1
         values["smile"] *= 1 - abs(values["smirk"])
     frame = MotionFrame(t_s=1.0, **values)

@@ -70,6 +70,7 @@ EYE_SQUINT = 0.35
 NOSE_WINGS = (129, 358)
 NOSE_ROOT = 168
 NOSE_WING_LIFT = 0.07
+CHEEKS = (205, 425)  # MediaPipe points mid-cheek (subject's right, left): where cheek_puff bulges most
 
 # Share of the jaw's drop the mouth corners follow.
 JAW_CORNER_SHARE = 0.45
@@ -395,6 +396,7 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
                                      ("right", lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER, lm.RIGHT_IRIS)):
         _eye_bases(basis, k, side, topo.rest, meas.u, meas.v, meas.frame, pts, upper, lower, iris, meas.ipd)
     basis[k["nose_sneer"]] = _nose_wrinkler(pts, meas, lips)
+    _lip_and_jaw_action_units(basis, k, pts, meas, lips)
     negative = -basis
     negative[k["smile"]] = _frown(pts, meas, lips)
     negative[k["brow_raise"]] = _brow_lowerer(pts, topo, meas, lips)
@@ -472,14 +474,21 @@ def _off_lid_margin(rest: np.ndarray, pts: np.ndarray, ipd: float) -> np.ndarray
     return smoothstep(d_lid, 0.02 * ipd, 0.12 * ipd)
 
 
-def _jaw_basis(out: np.ndarray, pts: np.ndarray, meas: _Measures, lips: _Lips) -> None:
-    """jaw_open into `out` (V, 3): the lower face drops (and recedes a little); the upper lip stays."""
+def _jaw_weight(pts: np.ndarray, meas: _Measures, lips: _Lips) -> np.ndarray:
+    """(V,) how much of the jaw's movement each vertex follows: the lower face, and below the chin
+    the skin of the neck, which stretches with the jaw, fading toward the collar."""
     u, v, ipd, face_h, is_face = meas.u, meas.v, meas.ipd, meas.face_h, lips.is_face
     chin_v = meas.frame.uv(pts[[152], :2])[1][0]
     jaw_w = smoothstep(v, -0.15 * ipd, 0.35 * ipd) * (1.0 - smoothstep(np.abs(u), 0.5 * ipd, 1.25 * ipd))
-    # Below the chin the skin of the neck stretches with the jaw, fading toward the collar.
     jaw_w[~is_face] = (1.0 - smoothstep(v[~is_face], chin_v, chin_v + 0.3 * face_h)) * (v[~is_face] > chin_v - 0.05 * face_h) \
         * (1.0 - smoothstep(np.abs(u[~is_face]), 0.5 * ipd, 1.0 * ipd)) * 0.6
+    return jaw_w
+
+
+def _jaw_basis(out: np.ndarray, pts: np.ndarray, meas: _Measures, lips: _Lips) -> None:
+    """jaw_open into `out` (V, 3): the lower face drops (and recedes a little); the upper lip stays."""
+    u, ipd = meas.u, meas.ipd
+    jaw_w = _jaw_weight(pts, meas, lips)
     # The lips part as a lens, not a box: the lower lip drops with the jaw along an elliptic
     # profile (fully mid-mouth, as little as the corners at them), and near the corners the upper
     # lip goes down with the corners, so the opening tapers to nothing there.
@@ -490,6 +499,52 @@ def _jaw_basis(out: np.ndarray, pts: np.ndarray, meas: _Measures, lips: _Lips) -
     jaw_drop = 0.38 * ipd
     out[:, :2] = meas.frame.to_image(np.zeros_like(u), jaw_drop * jaw_w)
     out[:, 2] = 0.15 * jaw_drop * jaw_w
+
+
+def _lip_and_jaw_action_units(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, meas: _Measures,
+                              lips: _Lips) -> None:
+    """The ARKit shapes of the lower face that speech rarely needs but capture files carry: the
+    jaw sideways and forward, the lips sideways, funnelled, rolled in and shrugged, the dimpler
+    (AU14) and puffed cheeks. Lengths are in mouth widths (lips) or eye distances (jaw, cheeks)."""
+    u, v, ipd, mouth_w, frame, is_face = meas.u, meas.v, meas.ipd, meas.mouth_w, meas.frame, lips.is_face
+    zero = np.zeros_like(u)
+    jaw_w = _jaw_weight(pts, meas, lips)
+    jaw_w[lips.lower] = 1.0
+    jaw_w[lips.upper] = 0.0
+    # + toward the subject's left (the image's right), as ARKit's jawLeft and mouthLeft.
+    basis[k["jaw_sideways"], :, :2] = frame.to_image(0.12 * ipd * jaw_w, zero)
+    basis[k["jaw_forward"], :, :2] = frame.to_image(zero, 0.02 * ipd * jaw_w)
+    basis[k["jaw_forward"], :, 2] = -0.12 * ipd * jaw_w
+    # Nothing above the nose wings moves (the lids and brows are the eyes' own shapes).
+    wings_v = float(frame.uv(pts[list(NOSE_WINGS), :2])[1].mean())
+    lower_face = smoothstep(v, wings_v - 0.1 * ipd, wings_v + 0.1 * ipd) * is_face
+    mouth = np.exp(-(u ** 2 + v ** 2) / (2 * (0.45 * mouth_w) ** 2)) * lower_face
+    basis[k["mouth_sideways"], :, :2] = frame.to_image(0.12 * mouth_w * mouth, zero)
+    middle = np.cos(np.clip(u / mouth_w, -0.5, 0.5) * np.pi) ** 2
+    # Funnel: the corners come in, the lips flare apart at the middle and push forward.
+    basis[k["mouth_funnel"], :, :2] = frame.to_image(-np.sign(u) * 0.1 * mouth_w * mouth * (1.0 - middle),
+                                                     0.05 * mouth_w * middle * (lips.lower.astype(float) - lips.upper))
+    basis[k["mouth_funnel"], :, 2] = -0.08 * mouth_w * mouth
+    # Rolled in: the lip's outer edge moves toward its inner one (it thins); shrugged: it rises.
+    basis[k["mouth_roll_lower"], :, :2] = frame.to_image(zero, -0.05 * mouth_w * middle * lips.lower)
+    basis[k["mouth_roll_upper"], :, :2] = frame.to_image(zero, 0.04 * mouth_w * middle * lips.upper)
+    chin = np.where(lips.lower, 1.0, np.exp(-np.clip(v, 0, None) / (0.45 * mouth_w)) * (v > 0) * is_face)
+    basis[k["mouth_shrug_lower"], :, :2] = frame.to_image(zero, -0.06 * mouth_w * middle * chin)
+    above = np.where(lips.upper, 1.0, np.exp(-np.clip(-v, 0, None) / (0.25 * mouth_w)) * (v < 0) * is_face)
+    basis[k["mouth_shrug_upper"], :, :2] = frame.to_image(zero, -0.04 * mouth_w * middle * above)
+    # Dimpler: the corners tighten in and back.
+    corners = np.zeros_like(u)
+    for c in lm.MOUTH_CORNERS:
+        cu, cv = frame.uv(pts[[c], :2])
+        corners += np.exp(-((u - cu) ** 2 + (v - cv) ** 2) / (2 * (0.2 * mouth_w) ** 2)) * is_face
+    basis[k["mouth_dimple"], :, :2] = frame.to_image(-np.sign(u) * 0.05 * mouth_w * corners, zero)
+    basis[k["mouth_dimple"], :, 2] = 0.03 * mouth_w * corners
+    # Puffed cheeks bulge out to the sides and toward the camera.
+    for cheek in CHEEKS:
+        cu, cv = frame.uv(pts[[cheek], :2])
+        near = np.exp(-((u - cu) ** 2 + (v - cv) ** 2) / (2 * (0.35 * ipd) ** 2)) * lower_face
+        basis[k["cheek_puff"], :, :2] += frame.to_image(np.sign(cu) * 0.08 * ipd * near, zero)
+        basis[k["cheek_puff"], :, 2] -= 0.06 * ipd * near
 
 
 def _corner_bases(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, meas: _Measures, lips: _Lips) -> None:

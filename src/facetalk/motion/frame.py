@@ -41,6 +41,16 @@ class MotionFrame:
     gaze_y: float = 0.0
     nose_sneer: float = 0.0
     eye_squint: float = 0.0
+    jaw_sideways: float = 0.0
+    jaw_forward: float = 0.0
+    mouth_sideways: float = 0.0
+    mouth_funnel: float = 0.0
+    mouth_roll_lower: float = 0.0
+    mouth_roll_upper: float = 0.0
+    mouth_shrug_lower: float = 0.0
+    mouth_shrug_upper: float = 0.0
+    mouth_dimple: float = 0.0
+    cheek_puff: float = 0.0
     # 0 .. 1 presses the inner lips together whatever the jaw does (p, b, m). Not a blendshape:
     # it closes the current gap, so it is applied after the others (render.renderer.posed_vertices).
     lip_press: float = 0.0
