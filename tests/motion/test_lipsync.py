@@ -226,6 +226,9 @@ def test_sustain_hold_keeps_the_vowel_through_a_quieter_note_but_not_a_quieter_v
     # The same drop at the same pitch: the voice fading or a consonant; the hold lets go.
     same_note = held_after_drop(semitones_after=8.0)
     assert same_note[70:, SPREAD].max() < 0.42
+    # An octave up with the drop is the pitch tracker's octave slip, not a note: it lets go too.
+    octave = held_after_drop(semitones_after=20.0)
+    assert octave[70:, SPREAD].max() < 0.42
 
 def test_silence_gate_closes_after_the_voice_stops_but_not_in_stop_gaps_or_noise():
     from facetalk.audio.mel import ENERGY, N_FEATURES

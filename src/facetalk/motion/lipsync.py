@@ -64,7 +64,9 @@ class SustainHold:
     passes through. A change of note is not the end of one: where the voice's pitch has jumped by
     NOTE_STEP or more within the last NOTE_FRAMES frames (vibrato moves it less), the held level
     restarts at the new note's loudness (a note whose harmonics miss the formants is quieter;
-    such a drop used to let go, and the network then read the high vowel as another shape).
+    such a drop used to let go, and the network then read the high vowel as another shape). A jump
+    of an octave (12 +- 1 semitones) is taken for the pitch tracker's octave error, not a note: it
+    would otherwise keep resetting the level of a voice fading out, which then never lets go.
 
     Runs per mel frame, in order, on (output row, its input frame): the same audio gives the
     same result however it was chunked.
@@ -148,9 +150,15 @@ class SustainHold:
         """Whether the voice's pitch (in semitones; None: unvoiced) has jumped by NOTE_STEP
         against any voiced one of the last NOTE_FRAMES frames; records this frame's."""
         jumped = semitones is not None and any(
-            s is not None and abs(semitones - s) >= self.NOTE_STEP for s in self._semitones)
+            s is not None and abs(semitones - s) >= self.NOTE_STEP and not _octave_error(semitones - s)
+            for s in self._semitones)
         self._semitones.append(semitones)
         return jumped
+
+
+def _octave_error(step_st: float) -> bool:
+    """Whether a pitch step (semitones) looks like a tracker's octave slip rather than a new note."""
+    return abs(abs(step_st) - 12.0) <= 1.0
 
 
 class SilenceGate:
