@@ -45,19 +45,31 @@ class MotionWriter:
             self._csv.writerow(["Timecode", "BlendShapeCount", *arkit.COLUMNS, *arkit.EXTRA, EXACT_TIME])
 
     def write(self, frame: MotionFrame) -> None:
-        if self._csv is None:
-            self._file.write(json.dumps(frame.to_dict(), separators=(",", ":")) + "\n")
-            return
-        values = arkit.to_arkit(frame)
-        cells = (f"{v:.9f}".replace("-0.000000000", "0.000000000") for v in values)
-        self._csv.writerow([_timecode(frame.t_s, self._fps), len(arkit.COLUMNS), *cells, f"{frame.t_s:.9f}"])
+        try:
+            if self._csv is None:
+                self._file.write(json.dumps(frame.to_dict(), separators=(",", ":")) + "\n")
+                return
+            values = arkit.to_arkit(frame)
+            cells = (f"{v:.9f}".replace("-0.000000000", "0.000000000") for v in values)
+            self._csv.writerow([_timecode(frame.t_s, self._fps), len(arkit.COLUMNS), *cells, f"{frame.t_s:.9f}"])
+        except OSError as err:  # a full disk: say which file (a text file's error names none)
+            raise self._named(err) from err
+
+    def _named(self, err: OSError) -> OSError:
+        return OSError(err.errno, err.strerror, str(self._tmp))
 
     def __enter__(self) -> "MotionWriter":
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        self._file.close()
+        try:
+            self._file.close()  # flushes: a full disk may show only here
+        except OSError as err:
+            self._tmp.unlink(missing_ok=True)
+            if exc_type is None:
+                raise self._named(err) from err
+            return
         if exc_type is None:
             os.replace(self._tmp, self.path)
         else:
