@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from facetalk.face import landmarks as lm
-from facetalk.face.appearance import read_lid_skin
+from facetalk.face.appearance import LidSkin, read_lid_skin
 from facetalk.motion.frame import MotionFrame
 from facetalk.render.eyes import LidPainter
 from facetalk.render.renderer import Renderer, posed_vertices
@@ -172,3 +172,70 @@ def test_shut_lid_is_shaded_as_convex():
     assert 5 <= brightest <= 15 and luma[brightest] > 150.0
     assert luma[20] < luma[brightest] - 10.0
     assert alpha[0, 0] < alpha[10, 0] == 1.0
+
+
+def _textured_eye(detail_px: float):
+    """A 60 px wide eye in skin carrying a fixed texture of `detail_px` grey levels (none if 0):
+    (frame, lid skin, open and shut (V, 3) vertices). Skin vertices above the lid stay put."""
+    import cv2
+
+    rng = np.random.default_rng(3)
+    skin = np.array([200.0, 160.0, 140.0])
+    texture = cv2.GaussianBlur(rng.standard_normal((200, 300)).astype(np.float32), (0, 0), 1.2)
+    frame = skin + (detail_px / texture.std()) * texture[..., None]
+    pts = np.zeros((lm.N_LANDMARKS, 3))
+    upper, lower = np.array(lm.LEFT_EYE_UPPER), np.array(lm.LEFT_EYE_LOWER)
+    x = np.linspace(100, 160, len(upper))
+    pts[upper, 0], pts[upper, 1] = x, 100 - 10 * np.sin(np.linspace(0, np.pi, len(upper)))
+    pts[lower, 0], pts[lower, 1] = x, 100 + 6 * np.sin(np.linspace(0, np.pi, len(lower)))
+    opening = np.round(np.concatenate([pts[upper, :2], pts[lower[::-1], :2]])).astype(np.int32)
+    cv2.fillPoly(frame, [opening], (235.0, 235.0, 230.0))
+    cv2.circle(frame, (130, 98), 7, (40.0, 30.0, 20.0), -1)
+    others = np.setdiff1d(np.arange(lm.N_LANDMARKS), np.concatenate([upper, lower]))[:12]
+    pts[others, 0] = np.tile(np.linspace(112, 148, 4), 3)
+    pts[others, 1] = np.repeat([88.0, 80.0, 72.0], 4)
+    shut = pts.copy()
+    shut[upper[1:-1], 1] = pts[lower[1:-1], 1]
+    lid = LidSkin(upper=tuple(int(i) for i in upper), lower=tuple(int(i) for i in lower),
+                  colour_profile=np.tile(skin.astype(np.float32), (8, 1)),
+                  lash_rgb=np.array([50.0, 40.0, 35.0], np.float32), down_sign=1.0, lash_band=0.05)
+    return np.clip(frame + 0.5, 0, 255).astype(np.uint8), lid, pts, shut
+
+
+def _fine_detail(image, ys, xs):
+    """Robust spread (grey levels) of the luma's detail finer than 2 px at pixels (ys, xs)."""
+    import cv2
+
+    luma = image.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    detail = (luma - cv2.GaussianBlur(luma, (0, 0), 2.0))[ys, xs]
+    return 1.4826 * float(np.median(np.abs(detail - np.median(detail))))
+
+
+def test_shut_lid_carries_the_photos_skin_detail():
+    """The shut lid is not a smooth patch: it shows the skin detail of the lid above it (wrinkles,
+    grain, an engraving's hatching), and none where the skin has none.
+    Painting the same frame twice gives the same pixels (no flicker while the lid holds still)."""
+    grain = np.zeros((200, 300, 3), np.float32)
+    frame, lid, open_pts, shut_pts = _textured_eye(12.0)
+    out = frame.copy()
+    painter = LidPainter((lid,), grain)
+    painter.paint(out, shut_pts, open_pts)
+    again = frame.copy()
+    painter.paint(again, shut_pts, open_pts)
+    assert np.array_equal(out, again)
+    # Over the eyeball (the opening's upper 60%, middle half of the eye) against the photo's skin
+    # above the lid.
+    xs = np.arange(115, 146)
+    top = np.interp(xs, open_pts[list(lm.LEFT_EYE_UPPER), 0], open_pts[list(lm.LEFT_EYE_UPPER), 1])
+    low = np.interp(xs, open_pts[list(lm.LEFT_EYE_LOWER), 0], open_pts[list(lm.LEFT_EYE_LOWER), 1])
+    lid_px = [(y, x) for x, t, b in zip(xs, top, low) for y in range(int(np.ceil(t)) + 1, int(t + 0.6 * (b - t)))]
+    band_px = [(y, x) for x, t in zip(xs, top) for y in range(int(t - 22), int(t - 6))]
+    on_lid = _fine_detail(out, *np.array(lid_px).T)
+    photo = _fine_detail(frame, *np.array(band_px).T)
+    # Its lines are softened (repeated down a lid, a crease would draw folds that read as an open
+    # eye), so it keeps about a third of the photo's detail; the smooth lid before kept a fifth.
+    assert 0.3 * photo < on_lid < 1.5 * photo
+    # On skin without detail the same lid is smooth: the detail is the photo's.
+    smooth, lid, open_pts, shut_pts = _textured_eye(0.0)
+    painter.paint(smooth, shut_pts, open_pts)
+    assert _fine_detail(smooth, *np.array(lid_px).T) < 0.5 * on_lid

@@ -88,6 +88,21 @@ TOP_DARKEST = 0.3
 LID_SHADE_FALLOFF = 6.0
 LID_BULGE = 0.08
 LASH_SHADE_ABOVE = 1.6
+# A shut lid carries the photo's own skin detail (wrinkles, pores, film grain, an engraving's
+# hatching: the skin minus its blur at DETAIL_SIGMA eye widths). The upper lid's is the photo's lid
+# skin from just above its lash band up to the shut lid's top, read back from the frame where the
+# mesh has moved it down (so unstretched), and laid from the closing edge up: stretched as far as
+# the unfolding lid is taller than that band, at most DETAIL_STRETCH times, mirrored beyond. The
+# lower lid's band mirrors the DETAIL_BELOW eye widths of skin below it. Detail over DETAIL_OUTLIER x
+# the band's typical size (brow hairs, lashes) and skin darker than DETAIL_DARKEST x the lid are not
+# lid skin and are left out; lines beyond DETAIL_CLIP x the typical size are softened (repeated down
+# a smooth lid, a crease's shadow would draw folds). The fixed grain is laid over it all.
+DETAIL_SIGMA = 0.03
+DETAIL_BELOW = 0.3
+DETAIL_STRETCH = 1.3
+DETAIL_OUTLIER = 8.0
+DETAIL_CLIP = 1.0
+DETAIL_DARKEST = 0.3
 
 
 @dataclass(frozen=True)
@@ -154,6 +169,51 @@ def _smooth(colours: np.ndarray, *, radius: int = 2) -> np.ndarray:
     return np.stack([np.convolve(padded[:, c], kernel, mode="valid") for c in range(colours.shape[1])], axis=-1)
 
 
+def _lid_lift(eye: _EyeAxes, xy: np.ndarray, open_xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """How the skin above the upper lid follows its margin down in this frame (the rig's fall-off,
+    read off the (V, 2) vertices now and with the eye open): (heights in px above the open margin,
+    ascending; the share of the margin's travel the skin there moves)."""
+    rel = open_xy - eye.origin
+    a = rel @ eye.along / eye.width
+    height = np.interp(a, *eye.upper_open) - rel @ eye.down
+    travel = np.interp(a, *eye.upper) - np.interp(a, *eye.upper_open)
+    pick = (a > 0.2) & (a < 0.8) & (height > 0.5) & (height < eye.width) & (travel > 0.5)
+    share = np.clip(((xy - open_xy) @ eye.down)[pick] / np.maximum(travel[pick], 0.5), 0.0, 1.0)
+    order = np.argsort(height[pick])
+    # Never rising with height (vertices a little off the middle columns scatter it); where no
+    # vertex says otherwise, the skin an eye width up stays.
+    heights = np.concatenate([[0.0], height[pick][order], [eye.width]])
+    return heights, np.minimum.accumulate(np.concatenate([[1.0], share[order], [0.0]]))
+
+
+def _strip(frame: np.ndarray, eye: _EyeAxes, grid: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
+    """(rows, cols, 3) float32 of the (H, W, 3) uint8 `frame` at eye positions (grid[col], rows_b[row, col])."""
+    import cv2
+
+    a = np.broadcast_to(grid, rows_b.shape)
+    xy = eye.to_image(a.ravel(), rows_b.ravel()).reshape(*rows_b.shape, 2).astype(np.float32)
+    strip = cv2.remap(frame, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return strip.astype(np.float32)
+
+
+def _skin_detail(strip: np.ndarray, *, sigma_px: float, lid_luma: float) -> np.ndarray:
+    """(rows, cols, 4): a strip of skin's detail (RGB, its lines softened) and how much of it is
+    lid skin (0..1), by DETAIL_OUTLIER, DETAIL_CLIP and DETAIL_DARKEST."""
+    import cv2
+
+    blur = cv2.GaussianBlur(strip, (0, 0), sigma_px, borderType=cv2.BORDER_REFLECT)
+    detail = strip - blur
+    luma = detail @ LUMA
+    typical = 1.4826 * float(np.median(np.abs(luma)))
+    wild = (np.abs(luma) > DETAIL_OUTLIER * typical + 1.0) | (blur @ LUMA < DETAIL_DARKEST * lid_luma)
+    # A dark or wild thing's halo is not skin either.
+    radius = int(np.ceil(sigma_px))
+    wild = cv2.dilate(wild.astype(np.uint8), np.ones((2 * radius + 1,) * 2, np.uint8))
+    limit = DETAIL_CLIP * typical + 1.0
+    detail += (limit * np.tanh(luma / limit) - luma)[..., None]  # LUMA sums to 1: this sets the luma
+    return np.dstack([detail, 1.0 - wild.astype(np.float32)])
+
+
 def _along(a: np.ndarray, grid: np.ndarray, colours: np.ndarray) -> np.ndarray:
     """(h, w, 3) colours at eye positions `a` (h, w), from (N, 3) colours at `grid`."""
     return np.stack([np.interp(a, grid, colours[:, c]) for c in range(colours.shape[1])], axis=-1)
@@ -166,9 +226,9 @@ class LidPainter:
     down to where it is now, the eye is covered with lid skin: its colour runs down each column
     from the skin the frame shows just above it to the lower lid's skin below the eye (so it
     continues the skin all round and no outline of the open eye or of the patch remains, whatever
-    shadow the socket casts), shaded as a lid curving over the eyeball, with the photo's grain. The
-    lower lid rises to meet it and its open-eye rim is repainted as skin. A lash line follows the
-    closing edge, its lashes hanging toward the cheek. So a shut eye shows skin and lashes, never
+    shadow the socket casts), shaded as a lid curving over the eyeball, carrying the photo's own lid
+    skin detail (see DETAIL_SIGMA) and grain. The lower lid rises to meet it and its open-eye rim is
+    repainted as skin. A lash line follows the closing edge, its lashes hanging toward the cheek. So a shut eye shows skin and lashes, never
     a squeezed strip of the open eye's lashes, iris or sclera.
     """
 
@@ -184,9 +244,9 @@ class LidPainter:
         for lid in self._lids:
             eye = _EyeAxes.of(lid, verts[:, :2], open_verts[:, :2])
             if eye.covered_px() >= 0.25:
-                self._paint_eye(out, lid, eye)
+                self._paint_eye(out, lid, eye, _lid_lift(eye, verts[:, :2], open_verts[:, :2]))
 
-    def _paint_eye(self, out: np.ndarray, lid: LidSkin, eye: _EyeAxes) -> None:
+    def _paint_eye(self, out: np.ndarray, lid: LidSkin, eye: _EyeAxes, lift: tuple[np.ndarray, np.ndarray]) -> None:
         # Narrow (hooded, squinting) eyes get a finer lash line than their width alone would give.
         lash = min(LASH_WIDTH * eye.width, LASH_OF_OPENING * eye.opening_px())
         reach = max(LID_REACH, lid.lash_band + 0.05) * eye.width
@@ -210,21 +270,57 @@ class LidPainter:
         above = _skin_near(out, eye.to_image(grid, lid_top - 1.5), profile, darkest=TOP_DARKEST)
         below = _skin_near(out, eye.to_image(grid, bottom + band + 2.0), profile)
         a, b = eye.coords(x0, y0, x1, y1)
+        lid_curves = (top, edge, lid_top, meet, bottom)
         lid_top, edge, meet, bottom, band, closure, rising = (np.interp(a, grid, curve) for curve in (
             lid_top, np.minimum(edge, meet), meet, bottom, band, closure, rising))
+        texture = self._texture(out, eye, lid, lift, a=a, b=b, grid=grid, curves=lid_curves, reach_px=reach * taper,
+                                edge_px=edge, meet_px=meet, box=box)
         above, below = (_along(a, grid, _smooth(c, radius=SMOOTH_SAMPLES)) for c in (above, below))
         skin, lid_alpha = self._lid_layer(a, b, lid_top, top_fade=LID_FADE * (np.interp(a, *eye.upper_open) - lid_top),
                                           edge=edge, closure=closure, above=above, below=below)
-        grain = self._grain[y0:y1, x0:x1]
-        lower_skin = below * (1.0 - 0.08 * np.exp(-np.clip(b - meet, 0.0, None) / 2.0))[..., None] + grain
+        lower_skin = below * (1.0 - 0.08 * np.exp(-np.clip(b - meet, 0.0, None) / 2.0))[..., None] + texture
         lower_alpha = np.clip(b - meet + 0.5, 0.0, 1.0) * smoothstep(bottom + band + 1.0 - b, 0.0, 0.6 * band + 1.5) \
             * smoothstep(a, 0.0, LID_SIDE_FADE) * smoothstep(1.0 - a, 0.0, LID_SIDE_FADE) * smoothstep(rising, 0.0, 0.3)
         lash_alpha = self._lash_alpha(a, b - edge, lash, closure, blur_px=lid.edge_sigma_px)
         region = out[y0:y1, x0:x1].astype(np.float32)
-        region += (skin + grain - region) * lid_alpha[..., None]
+        region += (skin + texture - region) * lid_alpha[..., None]
         region += (lower_skin - region) * lower_alpha[..., None]
         region += (lid.lash_rgb - region) * lash_alpha[..., None]
         out[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
+
+    def _texture(self, frame: np.ndarray, eye: _EyeAxes, lid: LidSkin, lift: tuple[np.ndarray, np.ndarray], *,
+                 a: np.ndarray, b: np.ndarray, grid: np.ndarray, curves: tuple[np.ndarray, ...], reach_px: np.ndarray,
+                 edge_px: np.ndarray, meet_px: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+        """(h, w, 3) detail to lay over the painted lids in the box of `frame` (before painting; `a`,
+        `b` its pixels' eye positions): the photo's own lid skin detail, and the grain. `curves`:
+        the open margin, the closing edge, the lid's top, where the lids meet and the
+        lower margin (px along b at `grid`); `reach_px`: the shut lid's height above the open margin
+        there; `edge_px`, `meet_px`: the closing edge and where the lids meet, per pixel."""
+        import cv2
+
+        top, edge, lid_top, meet, bottom = curves
+        sigma_px, lid_luma = DETAIL_SIGMA * eye.width, float(np.median(lid.colour_profile @ LUMA))
+        # The upper lid skin as photographed: row i is (lash band + i) px above the open margin,
+        # found in the frame where the mesh has moved it.
+        base = (lid.lash_band + 0.03) * eye.width
+        heights = base + np.arange(max(int(np.max(reach_px) - base), 2))
+        rows_b = top - heights[:, None] + (edge - top) * np.interp(heights, *lift)[:, None]
+        upper = _skin_detail(_strip(frame, eye, grid, rows_b), sigma_px=sigma_px, lid_luma=lid_luma)
+        # The lower lid band mirrors the skin below it.
+        low_edge = bottom + LOWER_LID_BAND * eye.width + 2.0
+        rows_b = low_edge + np.arange(max(int(DETAIL_BELOW * eye.width), 2))[:, None]
+        lower = _skin_detail(_strip(frame, eye, grid, rows_b), sigma_px=sigma_px, lid_luma=lid_luma)
+        # Laid from the closing edge up, stretched as far as the lid is taller than the band.
+        col = (np.clip(a, 0.0, 1.0) * (len(grid) - 1)).astype(np.float32)
+        stretch = np.clip((np.minimum(edge, meet) - lid_top) / np.maximum(reach_px - base, 1.0), 1.0, DETAIL_STRETCH)
+        up_row = ((edge_px - b) / np.interp(a, grid, stretch)).astype(np.float32)
+        low_row = np.abs(b - np.interp(a, grid, low_edge)).astype(np.float32)
+        laid = [cv2.remap(strip, col, row, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+                for strip, row in ((upper, up_row), (lower, low_row))]
+        detail = np.where((b > meet_px)[..., None], laid[1], laid[0])
+        weight = detail[..., 3:]
+        # The grain as well: the mesh's warp and the strip's resampling have softened the finest detail.
+        return detail[..., :3] * weight + self._grain[box[1]:box[3], box[0]:box[2]]
 
     @staticmethod
     def _lid_layer(a: np.ndarray, b: np.ndarray, lid_top: np.ndarray, *, top_fade: np.ndarray, edge: np.ndarray,
