@@ -108,6 +108,7 @@ ALL = POSE + FACE
 BY_NAME = {p.name: p for p in ALL}
 EXPRESSION_NAMES = tuple(p.name for p in EXPRESSION)
 FACE_NAMES = tuple(p.name for p in FACE)
+_FACE_INDEX = {name: i for i, name in enumerate(FACE_NAMES)}
 FACE_LO = np.array([p.lo for p in FACE])
 FACE_HI = np.array([p.hi for p in FACE])
 
@@ -132,7 +133,7 @@ class PhotoExpression:
 
 def face_index(name: str) -> int:
     """Position of a face parameter in FACE order (the order of the (P,) face vectors)."""
-    return FACE_NAMES.index(name)
+    return _FACE_INDEX[name]
 
 
 def clip_face(values: np.ndarray) -> np.ndarray:

@@ -403,6 +403,26 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
     return basis, negative
 
 
+def _near(u: np.ndarray, v: np.ndarray, centre_u: float, centre_v: float, sigma: float) -> np.ndarray:
+    """(V,) Gaussian weight of each vertex's distance (face frame) from a centre, reach `sigma`."""
+    return np.exp(-((u - centre_u) ** 2 + (v - centre_v) ** 2) / (2 * sigma ** 2))
+
+
+def _mid_mouth(u: np.ndarray, mouth_w: float) -> np.ndarray:
+    """(V,) 1 at the middle of the mouth .. 0 at the corners and beyond (cos squared across it)."""
+    return np.cos(np.clip(u / mouth_w, -0.5, 0.5) * np.pi) ** 2
+
+
+def _chin(v: np.ndarray, mouth_w: float, lips: _Lips) -> np.ndarray:
+    """(V,) 1 on the lower lip, and below it the chin's skin fading over 0.45 mouth widths."""
+    return np.where(lips.lower, 1.0, np.exp(-np.clip(v, 0, None) / (0.45 * mouth_w)) * (v > 0) * lips.is_face)
+
+
+def _over_upper_lip(v: np.ndarray, mouth_w: float, lips: _Lips) -> np.ndarray:
+    """(V,) 1 on the upper lip, and above it the skin fading over 0.25 mouth widths."""
+    return np.where(lips.upper, 1.0, np.exp(-np.clip(-v, 0, None) / (0.25 * mouth_w)) * (v < 0) * lips.is_face)
+
+
 def _frown(pts: np.ndarray, meas: _Measures, lips: _Lips) -> np.ndarray:
     """(V, 3) smile = -1: the lip-corner depressor and the chin raiser (AU15+17). The corners go
     down and a little out, the smile's cheek mass down (undoing a smiling photo's cheeks), the
@@ -411,14 +431,12 @@ def _frown(pts: np.ndarray, meas: _Measures, lips: _Lips) -> np.ndarray:
     du, dv = np.zeros_like(u), np.zeros_like(u)
     for c in lm.MOUTH_CORNERS:
         cu, cv = frame.uv(pts[[c], :2])
-        corner = np.exp(-((u - cu) ** 2 + (v - cv) ** 2) / (2 * (0.24 * mouth_w) ** 2)) * is_face
+        corner = _near(u, v, cu, cv, 0.24 * mouth_w) * is_face
         du += np.sign(cu) * FROWN_CORNER_OUT * mouth_w * corner
         dv += FROWN_CORNER_DROP * mouth_w * corner
         cheek_u, cheek_v = cu + np.sign(cu) * 0.15 * mouth_w, cv - 0.35 * mouth_w
-        dv += 0.035 * mouth_w * np.exp(-((u - cheek_u) ** 2 + (v - cheek_v) ** 2) / (2 * (0.35 * mouth_w) ** 2)) * is_face
-    middle = np.cos(np.clip(u / mouth_w, -0.5, 0.5) * np.pi) ** 2
-    chin = np.where(lips.lower, 1.0, np.exp(-np.clip(v, 0, None) / (0.45 * mouth_w)) * (v > 0) * is_face)
-    dv -= FROWN_CHIN_RAISE * mouth_w * middle * chin
+        dv += 0.035 * mouth_w * _near(u, v, cheek_u, cheek_v, 0.35 * mouth_w) * is_face
+    dv -= FROWN_CHIN_RAISE * mouth_w * _mid_mouth(u, mouth_w) * _chin(v, mouth_w, lips)
     out = np.zeros((len(u), 3))
     out[:, :2] = frame.to_image(du, dv)
     return out
@@ -434,13 +452,12 @@ def _nose_wrinkler(pts: np.ndarray, meas: _Measures, lips: _Lips) -> np.ndarray:
     du, dv = np.zeros_like(u), np.zeros_like(u)
     for wing in NOSE_WINGS:
         wu, wv = frame.uv(pts[[wing], :2])
-        near = np.exp(-((u - wu) ** 2 + (v - wv) ** 2) / (2 * (0.16 * ipd) ** 2)) * is_face
+        near = _near(u, v, wu, wv, 0.16 * ipd) * is_face
         du -= np.sign(wu) * 0.015 * ipd * near
         dv -= NOSE_WING_LIFT * ipd * near
     root_u, root_v = frame.uv(pts[[NOSE_ROOT], :2])
-    dv += 0.025 * ipd * np.exp(-((u - root_u) ** 2 + (v - root_v) ** 2) / (2 * (0.12 * ipd) ** 2)) * is_face
-    profile = np.cos(np.clip(u / meas.mouth_w, -0.5, 0.5) * np.pi) ** 2
-    dv -= 0.03 * ipd * profile * lips.upper
+    dv += 0.025 * ipd * _near(u, v, root_u, root_v, 0.12 * ipd) * is_face
+    dv -= 0.03 * ipd * _mid_mouth(u, meas.mouth_w) * lips.upper
     out = np.zeros((len(u), 3))
     out[:, :2] = frame.to_image(du, dv)
     return out
@@ -518,9 +535,9 @@ def _lip_and_jaw_action_units(basis: np.ndarray, k: dict[str, int], pts: np.ndar
     # Nothing above the nose wings moves (the lids and brows are the eyes' own shapes).
     wings_v = float(frame.uv(pts[list(NOSE_WINGS), :2])[1].mean())
     lower_face = smoothstep(v, wings_v - 0.1 * ipd, wings_v + 0.1 * ipd) * is_face
-    mouth = np.exp(-(u ** 2 + v ** 2) / (2 * (0.45 * mouth_w) ** 2)) * lower_face
+    mouth = _near(u, v, 0.0, 0.0, 0.45 * mouth_w) * lower_face
     basis[k["mouth_sideways"], :, :2] = frame.to_image(0.12 * mouth_w * mouth, zero)
-    middle = np.cos(np.clip(u / mouth_w, -0.5, 0.5) * np.pi) ** 2
+    middle = _mid_mouth(u, mouth_w)
     # Funnel: the corners come in, the lips flare apart at the middle and push forward.
     basis[k["mouth_funnel"], :, :2] = frame.to_image(-np.sign(u) * 0.1 * mouth_w * mouth * (1.0 - middle),
                                                      0.05 * mouth_w * middle * (lips.lower.astype(float) - lips.upper))
@@ -528,21 +545,19 @@ def _lip_and_jaw_action_units(basis: np.ndarray, k: dict[str, int], pts: np.ndar
     # Rolled in: the lip's outer edge moves toward its inner one (it thins); shrugged: it rises.
     basis[k["mouth_roll_lower"], :, :2] = frame.to_image(zero, -0.05 * mouth_w * middle * lips.lower)
     basis[k["mouth_roll_upper"], :, :2] = frame.to_image(zero, 0.04 * mouth_w * middle * lips.upper)
-    chin = np.where(lips.lower, 1.0, np.exp(-np.clip(v, 0, None) / (0.45 * mouth_w)) * (v > 0) * is_face)
-    basis[k["mouth_shrug_lower"], :, :2] = frame.to_image(zero, -0.06 * mouth_w * middle * chin)
-    above = np.where(lips.upper, 1.0, np.exp(-np.clip(-v, 0, None) / (0.25 * mouth_w)) * (v < 0) * is_face)
-    basis[k["mouth_shrug_upper"], :, :2] = frame.to_image(zero, -0.04 * mouth_w * middle * above)
+    basis[k["mouth_shrug_lower"], :, :2] = frame.to_image(zero, -0.06 * mouth_w * middle * _chin(v, mouth_w, lips))
+    basis[k["mouth_shrug_upper"], :, :2] = frame.to_image(zero, -0.04 * mouth_w * middle * _over_upper_lip(v, mouth_w, lips))
     # Dimpler: the corners tighten in and back.
     corners = np.zeros_like(u)
     for c in lm.MOUTH_CORNERS:
         cu, cv = frame.uv(pts[[c], :2])
-        corners += np.exp(-((u - cu) ** 2 + (v - cv) ** 2) / (2 * (0.2 * mouth_w) ** 2)) * is_face
+        corners += _near(u, v, cu, cv, 0.2 * mouth_w) * is_face
     basis[k["mouth_dimple"], :, :2] = frame.to_image(-np.sign(u) * 0.05 * mouth_w * corners, zero)
     basis[k["mouth_dimple"], :, 2] = 0.03 * mouth_w * corners
     # Puffed cheeks bulge out to the sides and toward the camera.
     for cheek in CHEEKS:
         cu, cv = frame.uv(pts[[cheek], :2])
-        near = np.exp(-((u - cu) ** 2 + (v - cv) ** 2) / (2 * (0.35 * ipd) ** 2)) * lower_face
+        near = _near(u, v, cu, cv, 0.35 * ipd) * lower_face
         basis[k["cheek_puff"], :, :2] += frame.to_image(np.sign(cu) * 0.08 * ipd * near, zero)
         basis[k["cheek_puff"], :, 2] -= 0.06 * ipd * near
 
@@ -562,20 +577,20 @@ def _corner_bases(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, meas: _
         for cu, cv in corner_uv:
             for sigma, out_u, up_v, du_amp, dv_amp in pulls:
                 centre_u, centre_v = cu + np.sign(cu) * out_u * mouth_w, cv + up_v * mouth_w
-                g = np.exp(-((u - centre_u) ** 2 + (v - centre_v) ** 2) / (2 * (sigma * mouth_w) ** 2)) * is_face
+                g = _near(u, v, centre_u, centre_v, sigma * mouth_w) * is_face
                 du += np.sign(cu) * du_amp * mouth_w * g
                 dv += dv_amp * mouth_w * g
         basis[k[name], :, :2] = frame.to_image(du, dv)
-    profile = np.cos(np.clip(u / mouth_w, -0.5, 0.5) * np.pi) ** 2
+    profile = _mid_mouth(u, mouth_w)
     # lower_lip_depress: the lower lip pulls down at its centre, the chin skin follows a little.
     below = np.where(lips.lower, 1.0, np.exp(-np.clip(v, 0, None) / (0.2 * mouth_w)) * (v > 0) * is_face * 0.5)
     basis[k["lower_lip_depress"], :, :2] = frame.to_image(np.zeros_like(u), 0.10 * mouth_w * profile * below)
     # smirk: the subject's left corner alone goes up and out.
     cu, cv = corner_uv[1]
-    g = np.exp(-((u - cu) ** 2 + (v - cv) ** 2) / (2 * (0.35 * mouth_w) ** 2)) * is_face
+    g = _near(u, v, cu, cv, 0.35 * mouth_w) * is_face
     basis[k["smirk"], :, :2] = frame.to_image(np.sign(cu) * 0.06 * mouth_w * g, -0.10 * mouth_w * g)
     # upper_lip_raise: the upper lip lifts most at its centre; the skin above follows.
-    above = np.where(lips.upper, 1.0, np.exp(-np.clip(-v, 0, None) / (0.25 * mouth_w)) * (v < 0) * is_face)
+    above = _over_upper_lip(v, mouth_w, lips)
     basis[k["upper_lip_raise"], :, :2] = frame.to_image(np.zeros_like(u), -0.12 * mouth_w * profile * above)
 
 

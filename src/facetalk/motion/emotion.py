@@ -113,7 +113,8 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
                 value = max(value - PHOTO_OPENING[param] * photo.lips_apart, 0.0)
             if param == "smile":
                 value += BROADER_THAN_PHOTO.get(name, 0.0) * photo.smile
-                value *= 1.0 - FROWN_ON_SMILE * photo.smile if value < 0.0 else 1.0
+                if value < 0.0:
+                    value *= 1.0 - FROWN_ON_SMILE * photo.smile
             if param == "blink":
                 lids += w * value
             else:

@@ -59,11 +59,17 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
         teeth = np.float32(labiodental * LABIODENTAL_GAP * rig.mouth_width_px)
         closing = np.clip(1.0 - teeth / np.maximum(length, 1e-3), 0.0, 1.0).astype(np.float32)
         verts[rig.press_vertex] += np.float32(frame.lip_press) * rig.press_weight[:, None] * gap * closing
-    rot = rotation_matrix(frame.yaw_deg, frame.pitch_deg, frame.roll_deg).astype(np.float32)
-    shift = np.array([frame.tx, frame.ty, 0.0], np.float32) * rig.face_height_px
-    # frame.scale is the camera's (render.camera): it scales the whole person, not the head alone.
-    moved = (verts - rig.pivot_xyz) @ rot.T + rig.pivot_xyz + shift
+    moved = head_posed(rig, frame, verts)
     return verts + rig.head_weight[:, None] * (moved - verts)
+
+
+def head_posed(rig: FaceRig, frame: MotionFrame, xyz: np.ndarray) -> np.ndarray:
+    """(N, 3) points `xyz` moved rigidly by the frame's head pose (rotation about the rig's
+    pivot, then translation), in xyz's dtype."""
+    rot = rotation_matrix(frame.yaw_deg, frame.pitch_deg, frame.roll_deg).astype(xyz.dtype)
+    shift = np.array([frame.tx, frame.ty, 0.0], xyz.dtype) * rig.face_height_px
+    # frame.scale is the camera's (render.camera): it scales the whole person, not the head alone.
+    return (xyz - rig.pivot_xyz) @ rot.T + rig.pivot_xyz + shift
 
 
 # Landmarks near the frames' plane that only the head moves: eye corners, nose bridge, brows'
@@ -88,7 +94,8 @@ class GlassesLayer:
         self._alpha = np.ascontiguousarray(np.maximum(hole, cv2.GaussianBlur(hole, (0, 0), 1.0)))
         self._rgb = np.ascontiguousarray(texture[y0:y1, x0:x1])
         self._rig = rig
-        rest_xy = rig.rest_xyz[list(GLASSES_ANCHORS), :2].astype(np.float64)
+        self._anchors = rig.rest_xyz[list(GLASSES_ANCHORS)].astype(np.float64)
+        rest_xy = self._anchors[:, :2]
         self._fit = np.linalg.pinv(np.hstack([rest_xy, np.ones((len(rest_xy), 1))]))  # (3, N) least squares
 
     def texture_without_frames(self, texture: np.ndarray) -> np.ndarray:
@@ -102,11 +109,7 @@ class GlassesLayer:
 
     def pose_affine(self, frame: MotionFrame) -> np.ndarray:
         """(2, 3) map from photo pixels to where the head pose (no expression) puts them."""
-        rig = self._rig
-        rot = rotation_matrix(frame.yaw_deg, frame.pitch_deg, frame.roll_deg)
-        shift = np.array([frame.tx, frame.ty, 0.0]) * rig.face_height_px
-        rest = rig.rest_xyz[list(GLASSES_ANCHORS)].astype(np.float64)
-        moved = (rest - rig.pivot_xyz) @ rot.T + rig.pivot_xyz + shift
+        moved = head_posed(self._rig, frame, self._anchors)
         return (self._fit @ moved[:, :2]).T
 
     def paint(self, out: np.ndarray, frame: MotionFrame) -> None:
