@@ -147,3 +147,32 @@ def test_lower_face_action_units_move_their_region_only(analysis, name, region):
     if name.endswith("sideways"):  # + toward the subject's left: the image's right
         shift = posed_vertices(rig, MotionFrame(t_s=0, **{name: 1.0}))[:, 0] - rest[:, 0]
         assert shift[lm.LIPS_OUTER_LOWER[len(lm.LIPS_OUTER_LOWER) // 2]] > 0.02 * rig.ipd_px
+
+
+
+@pytest.mark.parametrize("face", ["bundled", "bearded"])
+def test_open_jaw_does_not_fold_the_skin_under_the_lower_lip(analysis, face):
+    """The lower lip drops with the jaw further than the chin's own weight would take the skin
+    under it; that skin must follow, or the mesh folds there and a seam shows (through a beard
+    most). The bearded old photo's landmarks (a small mouth under wide-set eyes: out/portraits'
+    09) folded there before."""
+    from pathlib import Path
+
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    if face == "bundled":
+        pts = analysis.landmarks_px
+    else:
+        pts = np.load(Path(__file__).resolve().parent / "data" / "bearded_old_photo_landmarks.npz")["landmarks_px"]
+    rig = build_rig(pts)
+    tris = rig.triangles[rig.material != MATERIAL_CAVITY]
+    rest = _signed_areas(rig.rest_xyz[:, :2], tris)
+    opened = _signed_areas(posed_vertices(rig, MotionFrame(t_s=0, jaw_open=1.0))[:, :2], tris)
+    # Triangles of the lower lip and the skin under it down to the chin, across the mouth's middle.
+    mouth_x = pts[list(lm.MOUTH_CORNERS), 0]
+    centre = rig.rest_xyz[tris, :2].mean(axis=1)
+    chin = (centre[:, 1] > pts[lm.LIPS_OUTER_LOWER[len(lm.LIPS_OUTER_LOWER) // 2], 1] - 2) \
+        & (np.abs(centre[:, 0] - mouth_x.mean()) < 0.35 * np.ptp(mouth_x)) & (centre[:, 1] < pts[152, 1])
+    assert chin.sum() > 10
+    assert np.all(np.sign(opened[chin]) == np.sign(rest[chin]))
