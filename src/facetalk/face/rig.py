@@ -514,8 +514,9 @@ def _jaw_basis(out: np.ndarray, pts: np.ndarray, meas: _Measures, lips: _Lips) -
     # The skin under the lower lip goes down with it, handing over to the jaw's weight over 0.4
     # eye distances: a steeper hand-over folds the mesh there (a seam across a beard).
     lip_v = _interp_along(u, *meas.frame.uv(pts[list(lm.LIPS_OUTER_LOWER), :2]))
-    below = (meas.v - lip_v) * lips.is_face * (1.0 - smoothstep(np.abs(u), 0.4 * meas.mouth_w, 0.75 * meas.mouth_w))
-    jaw_w = np.maximum(jaw_w, lip_w * (below > 0) * (1.0 - smoothstep(below, 0.0, 0.4 * ipd)))
+    below = meas.v - lip_v
+    under_mouth = lips.is_face * (below > 0) * (1.0 - smoothstep(np.abs(u), 0.5 * meas.mouth_w, 1.0 * meas.mouth_w))
+    jaw_w = np.maximum(jaw_w, lip_w * under_mouth * (1.0 - smoothstep(below, 0.0, 0.4 * ipd)))
     jaw_w[lips.lower] = lip_w[lips.lower]
     jaw_w[lips.upper] = JAW_CORNER_SHARE * (1.0 - ellipse[lips.upper])
     jaw_w[lips.corners] = JAW_CORNER_SHARE
