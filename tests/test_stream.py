@@ -52,6 +52,26 @@ def test_each_frame_comes_out_as_soon_as_its_audio_is_in(animator, speech):
         session.push(speech[:320])
 
 
+def test_skipped_frames_leave_the_later_ones_as_offline(animator, speech):
+    """A live stream behind real time skips drawing frames; the ones it draws after are still
+    the offline render's frames of their index (motion and image)."""
+    speech = speech[:int(1.2 * SR)]
+    controls = Controls(seed=4)
+    offline = list(animator.render(speech, controls))
+    session = animator.open_stream(controls)
+    drawn = []
+    for k, chunk in enumerate(_chunks(speech, 0.02)):
+        drawn += session.push(chunk, render=not 10 <= k < 30)  # 0.4 s of audio not drawn
+        assert session.n_frames >= len(drawn)
+    drawn += session.close()
+    assert session.n_frames == len(offline)
+    skipped = len(offline) - len(drawn)
+    assert 8 <= skipped <= 12, skipped
+    for frame in drawn:
+        np.testing.assert_array_equal(frame.image, offline[frame.index].image)
+        assert frame.motion == offline[frame.index].motion
+
+
 def test_int16_pcm_is_scaled_like_float(animator, speech):
     pcm16 = np.round(speech[:SR] * 32767).astype(np.int16)
     a = [f.motion for f in animator.stream(_chunks(pcm16, 0.02))]

@@ -234,13 +234,26 @@ class StreamSession:
     def lookahead_s(self) -> float:
         return self._motion.lookahead_s
 
-    def push(self, pcm: np.ndarray) -> list[RenderedFrame]:
-        """Adds one chunk of audio; returns the frames now ready (often none or one)."""
+    @property
+    def n_frames(self) -> int:
+        """Frames completed so far, rendered or skipped."""
+        return self._n_frames
+
+    def push(self, pcm: np.ndarray, *, render: bool = True) -> list[RenderedFrame]:
+        """Adds one chunk of audio; returns the frames now ready (often none or one).
+
+        With render=False the frames this chunk completes are skipped, not drawn: the motion
+        still moves on, so every frame drawn later is the offline render's frame of its index
+        (for a live stream that has fallen behind real time)."""
         if self._closed:
             raise RuntimeError("push() after close()")
         pcm = _mono_float(pcm)
         self.n_samples += len(pcm)
-        return self._render(self._motion.push(pcm))
+        motions = self._motion.push(pcm)
+        if not render:
+            self._n_frames += len(motions)
+            return []
+        return self._render(motions)
 
     def close(self) -> list[RenderedFrame]:
         """Ends the stream: the remaining frames, so that they cover all the audio pushed (and at

@@ -167,6 +167,52 @@ def test_silence_fills_the_gaps_and_a_silent_peer_is_let_go(client, avatar_id):
     assert np.abs(images[-1] - images[0]).mean() > 0.3, "the face froze in the silence"
 
 
+@needs_aiortc
+def test_a_session_behind_real_time_skips_frames_not_audio(client, avatar_id):
+    """2 s of audio already waiting when the session starts (a CPU that fell behind): frames are
+    skipped until the backlog is down to a few packets, every bit of audio still goes back, and
+    the frames drawn carry the index (RTP time) of the audio they animate. A fake track, no network."""
+    import av
+    from aiortc.mediastreams import MediaStreamError
+
+    from facetalk.server import webrtc
+
+    n_packets = 100  # 2 s in 20 ms packets
+
+    class Backlogged:
+        kind = "audio"
+
+        def __init__(self):
+            self._queue = asyncio.Queue()
+            for k in range(n_packets):
+                pcm = (3000 * np.sin(np.arange(960) * 2 * np.pi * 220 / 48000 + k)).astype(np.int16)
+                frame = av.AudioFrame.from_ndarray(pcm[None], format="s16", layout="mono")
+                frame.sample_rate = 48000
+                self._queue.put_nowait(frame)
+
+        async def recv(self):
+            if self._queue.empty():
+                raise MediaStreamError
+            return self._queue.get_nowait()
+
+    animator = client.app.state.facetalk.avatars.get(avatar_id).animator
+
+    async def scenario():
+        session = webrtc.LiveSession(stream=animator.open_stream(), fps=25, on_end=lambda: None,
+                                     limits=webrtc.SessionLimits(max_stream_s=60, peer_gone_s=5))
+        session.consume(Backlogged())
+        await session._pump
+        queued = [[q.get_nowait() for _ in range(q.qsize())] for q in (session._video._queue, session._audio._queue)]
+        return [[f for f in frames if f is not None] for frames in queued]  # None: the end
+
+    video, audio = asyncio.run(scenario())
+    assert len(audio) > 90 and all(a.samples == 960 for a in audio)  # the audio of every completed frame
+    assert [a.pts for a in audio] == [960 * k for k in range(len(audio))]
+    indices = [v.pts * 25 // webrtc.VIDEO_CLOCK for v in video]
+    assert 1 <= len(video) <= 6, len(video)  # only the frames of the last few packets are drawn
+    assert indices == sorted(indices) and indices[-1] >= len(audio) // 2 - 3
+
+
 # ---- real peers, inside the namespace -----------------------------------------------------------
 
 

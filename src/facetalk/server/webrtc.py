@@ -23,6 +23,7 @@ from fractions import Fraction
 
 import anyio
 import av
+import cv2
 import numpy as np
 from aiortc import MediaStreamTrack, RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
 from aiortc.jitterbuffer import JitterBuffer, JitterFrame
@@ -38,6 +39,7 @@ VIDEO_CLOCK = 90_000         # RTP's video clock
 FILL_AFTER_S = 0.3           # no packet for this long: feed silence (normal jitter stays far below)
 FILL_STEP_S = 0.02           # then one packet's worth at a time
 MAX_VIDEO_BACKLOG = 3        # frames waiting for the encoder beyond this (120 ms) are skipped
+MAX_AUDIO_BACKLOG = 3        # packets waiting to be fed beyond this (60 ms): frames are skipped, not drawn
 
 # aioice logs every candidate pair's state at INFO, a dozen lines per session in the server's log.
 logging.getLogger("aioice").setLevel(logging.WARNING)
@@ -119,22 +121,22 @@ class _Feed:
     def received_s(self) -> float:
         return self.n_received / OUT_RATE
 
-    def heard(self, frame: av.AudioFrame) -> _Out:
-        return self._feed(_pcm(self._to_mono.resample(frame)))
+    def heard(self, frame: av.AudioFrame, *, render: bool = True) -> _Out:
+        return self._feed(_pcm(self._to_mono.resample(frame)), render=render)
 
-    def silence(self, *, n_samples: int) -> _Out:
-        return self._feed(np.zeros(n_samples, np.int16))
+    def silence(self, *, n_samples: int, render: bool = True) -> _Out:
+        return self._feed(np.zeros(n_samples, np.int16), render=render)
 
-    def _feed(self, mono: np.ndarray) -> _Out:
+    def _feed(self, mono: np.ndarray, *, render: bool) -> _Out:
+        """render=False: the frames this audio completes are skipped (a session behind real time
+        catches up at the cost of frames, not of ever more delay); their audio still goes."""
         self._held = np.concatenate([self._held, mono])
         self.n_received += len(mono)
         chunk = av.AudioFrame.from_ndarray(mono[None], format="s16", layout="mono")
         chunk.sample_rate = OUT_RATE
-        frames = self._stream.push(_pcm(self._to_analysis.resample(chunk)))
-        if not frames:
-            return _Out(video=[], audio=[])
+        frames = self._stream.push(_pcm(self._to_analysis.resample(chunk)), render=render)
         # Frame i shows the instant i / fps: the audio up to the next frame goes with it.
-        until = (frames[-1].index + 1) * OUT_RATE // self._fps
+        until = self._stream.n_frames * OUT_RATE // self._fps
         return _Out(video=[self._video_frame(f) for f in frames], audio=self._release(until=until))
 
     def _release(self, *, until: int) -> list[av.AudioFrame]:
@@ -148,7 +150,10 @@ class _Feed:
         return out
 
     def _video_frame(self, rendered: RenderedFrame) -> av.VideoFrame:
-        frame = av.VideoFrame.from_ndarray(rendered.image, format="rgb24")  # watermarked by the Animator
+        # The encoders want I420. OpenCV converts in ~0.1 ms at 512²; left to the encoder, FFmpeg
+        # sets up a new converter for every frame (~3 ms). Same BT.601 video range either way.
+        i420 = cv2.cvtColor(rendered.image, cv2.COLOR_RGB2YUV_I420)  # watermarked by the Animator
+        frame = av.VideoFrame.from_ndarray(i420, format="yuv420p")
         frame.pts, frame.time_base = rendered.index * VIDEO_CLOCK // self._fps, Fraction(1, VIDEO_CLOCK)
         return frame
 
@@ -174,6 +179,13 @@ def _low_latency(pc: RTCPeerConnection) -> None:
     for transceiver in pc.getTransceivers():
         if transceiver.kind == "audio" and hasattr(transceiver.receiver, "_RTCRtpReceiver__jitter_buffer"):
             transceiver.receiver._RTCRtpReceiver__jitter_buffer = _AudioAsItComes()
+
+
+def _backlog(track: MediaStreamTrack) -> int:
+    """Audio packets received and not yet fed: more than a few means the session is behind real
+    time. (A private name of the pinned aiortc 1.16's remote track; without it, 0: nothing skipped.)"""
+    queue = getattr(track, "_queue", None)
+    return queue.qsize() if isinstance(queue, asyncio.Queue) else 0
 
 
 class LiveSession:
@@ -252,7 +264,8 @@ class LiveSession:
             else:
                 started, filling = True, False
                 heard_at = fed_at = time.monotonic()
-                out = await anyio.to_thread.run_sync(lambda: self._feed.heard(frame))
+                render = _backlog(track) <= MAX_AUDIO_BACKLOG
+                out = await anyio.to_thread.run_sync(lambda: self._feed.heard(frame, render=render))
             for video in out.video:
                 self._video.put(video)
             for audio in out.audio:
