@@ -79,21 +79,30 @@ def rasterize(dst_xy, depth, src_xy, triangles, active, depth_bias, map_x, map_y
             lo, hi = _row_span(a0, 1.0 - b1 - b2, a1, b1, a2, b2, float(xmin), float(xmax))
             if lo > hi:
                 continue
-            for px in range(int(math.ceil(lo)), int(math.floor(hi)) + 1):
-                w1 = a1 * px + b1
-                w2 = a2 * px + b2
-                w0 = 1.0 - w1 - w2
-                if w0 < -1e-5 or w1 < -1e-5 or w2 < -1e-5:
-                    continue
-                z = w0 * d0 + w1 * d1 + w2 * d2
-                if z <= zbuf[py, px]:
-                    continue
-                zbuf[py, px] = z
-                map_x[py, px] = w0 * src_xy[i0, 0] + w1 * src_xy[i1, 0] + w2 * src_xy[i2, 0]
-                map_y[py, px] = w0 * src_xy[i0, 1] + w1 * src_xy[i1, 1] + w2 * src_xy[i2, 1]
-                tri_id[py, px] = f
-                bary[py, px, 0] = w0
-                bary[py, px, 1] = w1
+            _fill_span(py, int(math.ceil(lo)), int(math.floor(hi)), a1, b1, a2, b2, d0, d1, d2,
+                       f, src_xy[i0], src_xy[i1], src_xy[i2], map_x, map_y, zbuf, tri_id, bary)
+
+
+@njit(cache=True, nogil=True, fastmath=True, inline="always")
+def _fill_span(py, px_lo, px_hi, a1, b1, a2, b2, d0, d1, d2, f, uv0, uv1, uv2, map_x, map_y, zbuf, tri_id, bary):
+    """Draws triangle f's pixels px_lo..px_hi of row py where it is nearer than what is there:
+    weights w1 = a1 * x + b1, w2 = a2 * x + b2, w0 = 1 - w1 - w2; depths d0..d2 and source
+    points uv0..uv2 (2,) at its corners."""
+    for px in range(px_lo, px_hi + 1):
+        w1 = a1 * px + b1
+        w2 = a2 * px + b2
+        w0 = 1.0 - w1 - w2
+        if w0 < -1e-5 or w1 < -1e-5 or w2 < -1e-5:
+            continue
+        z = w0 * d0 + w1 * d1 + w2 * d2
+        if z <= zbuf[py, px]:
+            continue
+        zbuf[py, px] = z
+        map_x[py, px] = w0 * uv0[0] + w1 * uv1[0] + w2 * uv2[0]
+        map_y[py, px] = w0 * uv0[1] + w1 * uv1[1] + w2 * uv2[1]
+        tri_id[py, px] = f
+        bary[py, px, 0] = w0
+        bary[py, px, 1] = w1
 
 
 class WarpBuffers:
