@@ -119,3 +119,43 @@ def test_a_monochrome_photo_gets_a_mouth_in_its_own_hue(analysis):
     assert chroma(colour.throat_rgb) > 0.3 and chroma(colour.tongue_rgb) > 0.3
     assert chroma(grey.throat_rgb) < 0.02 and chroma(grey.tongue_rgb) < 0.02
     assert abs(float(grey.throat_rgb.mean()) - float(colour.throat_rgb.mean())) < 15  # as dark
+
+
+def test_wide_open_mouth_is_dark_above_a_lit_tongue_with_lower_teeth(analysis):
+    """Open vowel: mid-mouth, from the upper teeth down, the cavity is dark, the tongue resting low
+    is lit at its front, and the lower incisors' tips show just over the lower lip."""
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer, posed_vertices
+
+    frame = MotionFrame(t_s=0, jaw_open=1.0)
+    out = Renderer(analysis).render(frame).astype(float) @ np.array([0.299, 0.587, 0.114])
+    verts = posed_vertices(analysis.rig, frame)
+    mid = len(lm.LIPS_INNER_UPPER) // 2
+    (x, top), (_, bottom) = verts[lm.LIPS_INNER_UPPER[mid], :2], verts[lm.LIPS_INNER_LOWER[mid], :2]
+    x, opening = int(round(x)), bottom - top
+    column = lambda a, b: out[int(top + a * opening):int(top + b * opening) + 1, x - 1:x + 2]  # noqa: E731
+    cavity, tongue = column(0.4, 0.55).mean(), column(0.72, 0.85).mean()
+    assert cavity < 60 and tongue > cavity + 25
+    # The cavity is graded (the palate's shadow under the teeth, the throat's back faintly lit
+    # over the tongue), not one flat colour.
+    assert np.ptp(column(0.38, 0.62).mean(axis=1)) > 5
+    # Lower teeth: lighter than the tongue behind them, within 0.05 mouth widths of the lip.
+    tips = out[int(bottom - 0.05 * analysis.rig.mouth_width_px):int(bottom), x - 1:x + 2].max()
+    assert tips > tongue + 20
+
+
+def test_photo_teeth_in_one_row_stay_with_the_upper_jaw(analysis):
+    """The bundled portrait's teeth fill its opening from lip to lip: upper and lower rows cannot be
+    told apart, so all of it hangs from the upper lip and none from the lower."""
+    from facetalk.face import landmarks as lm
+    from facetalk.render.mouth import _run_from_start
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    upper = list(lm.LIPS_INNER_UPPER)
+    assert np.allclose(painter._own_upper[upper], painter._rest_gap[upper]) and not painter._own_lower.any()
+    # A run of teeth from the lip, then the dark gap, then the lower teeth: the run's end.
+    flags = np.array([0, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1], bool)
+    assert _run_from_start(flags, within=0.3) == 0.5
+    assert _run_from_start(flags[::-1], within=0.3) == 0.2
+    assert _run_from_start(np.array([0, 0, 0, 0, 0, 1, 1, 0], bool), within=0.3) == 0.0  # none near the lip

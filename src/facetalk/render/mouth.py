@@ -14,7 +14,7 @@ import numpy as np
 
 from facetalk.face import landmarks as lm
 from facetalk.face.appearance import LUMA
-from facetalk.face.rig import MATERIAL_CAVITY, FaceRig
+from facetalk.face.rig import MATERIAL_CAVITY, FaceRig, smoothstep
 from facetalk.render.sampling import bilinear, material_lookup, mix
 
 
@@ -42,16 +42,18 @@ class MouthPainter:
         self._verts = np.unique(rig.triangles[rig.material == MATERIAL_CAVITY])
         rest = rig.rest_xyz[:, :2]
         self._rest_gap = np.linalg.norm(rest - rest[rig.cavity_partner], axis=1)
-        # Each inner-lip vertex's upper-lip anchor in the photo: itself or its upper partner.
+        # Each inner-lip vertex's upper- and lower-lip anchor in the photo: itself or its partner.
         upper = np.arange(len(rest))
         lower = list(lm.LIPS_INNER_LOWER)
         upper[lower] = rig.cavity_partner[lower]
         self._anchor_xy = rest[upper]
+        self._lower_anchor_xy = rest[rig.cavity_partner[upper]]
         eye_line = rest[lm.LEFT_EYE_UPPER[0]] - rest[lm.RIGHT_EYE_UPPER[0]]
         self._down = np.array([-eye_line[1], eye_line[0]]) / np.linalg.norm(eye_line)
         self._rest_mouth_w = float(np.linalg.norm(rest[lm.MOUTH_CORNERS[0]] - rest[lm.MOUTH_CORNERS[1]]))
         self.image = image.astype(np.float32)
         self._colors(image)
+        self._own_upper, self._own_lower = self._photo_teeth_runs(image)
         self._softness = float(np.clip(softness_px, 0.5, 2.0))
         # Facing inner-lip pairs from corner to corner (the corners themselves are shared).
         self._seam_pairs = np.array(list(zip(lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER)), np.int32)
@@ -75,6 +77,7 @@ class MouthPainter:
         hue = 0.6 * ivory / float(ivory @ LUMA) + 0.4 * skin / max(skin_luma, 1.0)
         self.teeth_rgb = hue * float(np.clip(1.35 * skin_luma, 120.0, 225.0))
         own = self._photo_teeth(image[opening], skin_luma=skin_luma) if opening.sum() >= 40 else None
+        self._own_teeth = own is not None
         if own is not None:
             self.teeth_rgb = own
         self._lip_rgb = lip.astype(np.float64)
@@ -84,6 +87,37 @@ class MouthPainter:
         colour = float(np.clip((_chroma(lip) - 0.22) / 0.12, 0.0, 1.0))
         self.throat_rgb = lip * (0.336 + colour * (np.array([0.42, 0.3, 0.3]) - 0.336)) + 6.0
         self.tongue_rgb = lip * (0.676 + colour * (np.array([0.85, 0.6, 0.6]) - 0.676))
+
+    def _photo_teeth_runs(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(V,) px of the photo's own opening that go with the upper jaw (from the upper inner lip
+        down) and with the lower jaw (from the lower one up), per inner-lip vertex. With teeth in
+        the photo: the share of the opening its upper teeth fill from the upper lip down, and its
+        lower teeth from the lower lip up (mouth-wide medians, so the split has no notches); what
+        lies between (the dark gap) is left to the synthetic interior, so the upper teeth no longer
+        drag the photo's lower lip edge up with them. Without teeth, or with the rows together
+        (one unbroken row from lip to lip), all of it hangs from the upper lip, as photographed."""
+        rest = self.rig.rest_xyz[:, :2]
+        pairs = [(a, b) for a, b in zip(lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER) if a != b]
+        gaps = np.array([np.linalg.norm(rest[b] - rest[a]) for a, b in pairs])
+        top, bottom = 1.0, 0.0
+        if self._own_teeth:
+            teeth_luma = float(self.teeth_rgb @ LUMA)
+            runs = []
+            for a, b in pairs[len(pairs) // 2 - 2:len(pairs) // 2 + 3]:  # the middle five
+                s = np.linspace(0.0, 1.0, 33)
+                rgb = bilinear(self.image, rest[a] + s[:, None] * (rest[b] - rest[a])).astype(np.float64)
+                tooth = (rgb @ LUMA >= 0.6 * teeth_luma) & (_chroma(rgb) <= 0.4)
+                tooth = np.convolve(tooth.astype(float), np.ones(3) / 3, mode="same") >= 0.5
+                runs.append((_run_from_start(tooth, within=0.3), _run_from_start(tooth[::-1], within=0.3)))
+            top, bottom = np.median(np.array(runs), axis=0)
+            if top > 0.8 or top + bottom > 0.9:
+                top, bottom = 1.0, 0.0
+            # Lower teeth are shorter than upper ones: more than that is the upper row seen through.
+            bottom = min(bottom, 0.5 * top)
+        up, down = np.zeros(len(rest)), np.zeros(len(rest))
+        for (a, b), gap in zip(pairs, gaps):
+            up[[a, b]], down[[a, b]] = top * gap, bottom * gap
+        return up, down
 
     @staticmethod
     def _photo_teeth(rgb: np.ndarray, *, skin_luma: float) -> np.ndarray | None:
@@ -116,28 +150,34 @@ class MouthPainter:
         b = bary[y0 + ys, x0 + xs]
         weights = np.column_stack([b, 1.0 - b.sum(axis=1)])
 
-        def interp(per_vertex: np.ndarray) -> np.ndarray:
-            return (weights * per_vertex[tris]).sum(axis=1)
+        def interp(per_vertex: np.ndarray, only: np.ndarray | slice = slice(None)) -> np.ndarray:
+            w = weights[only]
+            return np.einsum("nk,nk...->n...", w, per_vertex[tris[only]])
 
         rig = self.rig
         gap = np.linalg.norm(verts[:, :2] - verts[rig.cavity_partner, :2], axis=1)
         opening, rest_opening = interp(gap), interp(self._rest_gap)
-        t, u = interp(rig.cavity_t), interp(rig.cavity_u)
         mouth_w = float(np.linalg.norm(verts[lm.MOUTH_CORNERS[0], :2] - verts[lm.MOUTH_CORNERS[1], :2]))
-        d_upper = t * opening
-        color = self._shade(d_upper, (1.0 - t) * opening, opening, u, mouth_w, photo_gap=rest_opening,
-                            tongue_tip=tongue_tip)
-        # The photo's own interior, hung from the upper lip at its photographed distance.
-        to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
-        d_rest = d_upper * to_rest
-        own = d_rest < rest_opening
-        if own.any():
-            anchor = np.column_stack([interp(self._anchor_xy[:, 0]), interp(self._anchor_xy[:, 1])])
-            src = anchor[own] + d_rest[own, None] * self._down
-            feather = np.clip((rest_opening[own] - d_rest[own]) / 1.5, 0, 1)[:, None]
-            color[own] = mix(color[own], bilinear(self.image, src), feather[:, 0])
-        # The photo's own opening (if any) stays as photographed; new opening fades in.
+        # The photo's own opening (if any) stays as photographed; new opening fades in. Only
+        # pixels it fades into are shaded.
         alpha = np.clip((opening - rest_opening - 0.5) / (0.04 * mouth_w), 0.0, 1.0)
+        keep = alpha > 0
+        if not keep.any():
+            return
+        ys, xs, tris, weights, opening, alpha = ys[keep], xs[keep], tris[keep], weights[keep], opening[keep], alpha[keep]
+        t, u = interp(rig.cavity_t), interp(rig.cavity_u)
+        d_upper, d_lower = t * opening, (1.0 - t) * opening
+        runs = interp(self._own_upper), interp(self._own_lower)
+        color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs)
+        # The photo's own interior at its photographed distance from the lip whose jaw it goes with.
+        to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
+        for d_lip, length, anchor_xy, sign in ((d_upper, runs[0], self._anchor_xy, 1.0),
+                                               (d_lower, runs[1], self._lower_anchor_xy, -1.0)):
+            d_rest = d_lip * to_rest
+            own = np.nonzero(d_rest < length)[0]
+            if len(own):
+                src = interp(anchor_xy, own) + sign * d_rest[own, None] * self._down
+                color[own] = mix(color[own], bilinear(self.image, src), np.clip((length[own] - d_rest[own]) / 1.5, 0, 1))
 
         region = (y1 - y0, x1 - x0)
         a = np.zeros(region, np.float32)
@@ -180,54 +220,72 @@ class MouthPainter:
         out[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
 
     def _shade(self, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, u: np.ndarray,
-               mouth_w: float, *, photo_gap: np.ndarray, tongue_tip: float = 0.0) -> np.ndarray:
+               mouth_w: float, *, photo_teeth: tuple[np.ndarray, np.ndarray], tongue_tip: float = 0.0) -> np.ndarray:
         """(N, 3) interior colour from each pixel's distance (px) to the upper and lower inner lip.
-        `photo_gap` is the photo's own opening there (px); synthetic upper teeth start below it.
-        `tongue_tip` 0..1 raises the middle of the tongue's front to the upper teeth."""
+        `photo_teeth`: how far (px) the photo's own opening goes with the upper and the lower jaw
+        there; synthetic teeth are drawn only where the photo shows little of its own.
+        `tongue_tip` 0..1 raises the middle of the tongue's front to the upper teeth.
+        Back to front: the cavity, the tongue, the lower teeth, the upper teeth."""
         across = np.abs(2.0 * u - 1.0)  # 0 mid-mouth .. 1 at the corners
         depth_shade = (1.0 - 0.45 * across ** 2)[:, None]
-        # Lit near the lips, darkest deep in the middle of the opening.
-        near_lip = np.exp(-np.minimum(d_upper, d_lower) / (0.05 * mouth_w))[:, None]
-        color = np.broadcast_to(self.throat_rgb, (len(u), 3)) * (0.5 + 0.3 * depth_shade + 0.4 * near_lip)
-
-        # Tongue: a low rounded hump behind the lower teeth, in shadow at its back.
-        # Resting low for open vowels: its back (the top of it, as seen) recedes into shadow, its
-        # tip behind the lower teeth catches the light; darker toward the corners.
-        # For t d n l and th its tip rises to the back of the upper teeth: a narrow, rounded blade
-        # in the middle of the mouth, lit, seen through smaller openings than the resting tongue.
-        tongue_top = opening * (0.62 + 0.3 * across ** 2)
-        raised = tongue_tip * np.clip(1.0 - (across / 0.42) ** 2, 0, 1)
-        tongue_top = (1.0 - raised) * tongue_top + raised * np.minimum(tongue_top, TIP_BELOW_LIP * mouth_w)
-        shows = np.clip((opening - (0.15 - 0.09 * raised) * mouth_w) / (0.1 * mouth_w), 0, 1)
-        tongue = np.clip((d_upper - tongue_top) / 1.5, 0, 1) * shows
-        front = np.clip((d_upper - tongue_top) / np.maximum(opening - tongue_top, 1.0), 0, 1)
-        lit = (0.45 + 0.5 * front) * (1.0 - 0.5 * across ** 2)
-        # The raised tip faces the light: lighter toward its edge, shading into the body.
-        tip_light = raised * np.exp(-np.maximum(d_upper - tongue_top, 0.0) / (0.06 * mouth_w))
-        tongue_colour = self.tongue_rgb * (lit + 0.35 * tip_light)[:, None] + 18.0 * tip_light[:, None]
-        color = mix(color, tongue_colour * depth_shade, tongue)
-
-        # Lower teeth: rise from behind the lower lip, seen only when the jaw is well open.
-        lower_h = 0.045 * mouth_w
-        rank, f, gap = _teeth_along(u)  # the same teeth positions for both rows
-        tip_l = lower_h * _tooth_length(rank, f)
-        lower = np.clip((tip_l - d_lower) / 1.0, 0, 1) * (across < 0.75) \
-            * np.clip((opening - 0.28 * mouth_w) / (0.1 * mouth_w), 0, 1)
-        color = mix(color, self._tooth_colour(f, gap, d_lower, lower_h, depth_shade, mouth_w, lip_shadow=0.0) * 0.88,
-                    lower)
-
+        color = self._cavity(d_upper, d_lower, opening, across, mouth_w)
+        color = self._tongue(color, d_upper, d_lower, opening, across, mouth_w, tongue_tip=tongue_tip)
+        rank, f, gap = _teeth_along(u)
+        # Lower teeth: only their tips show, over the lower lip, when the jaw is well open; the lip
+        # hides them toward the corners. Narrower than the upper incisors, so more to the arch.
+        lower_h = 0.05 * mouth_w
+        rank_l, f_l, gap_l = _teeth_along(u, per_side=LOWER_TEETH_PER_SIDE)
+        lower = np.clip((lower_h * _tooth_length(rank_l, f_l) - d_lower) / 1.2, 0, 1) \
+            * (1.0 - smoothstep(across, 0.4, 0.7)) * np.clip((opening - 0.2 * mouth_w) / (0.12 * mouth_w), 0, 1) \
+            * (photo_teeth[1] < 0.5 * lower_h)
+        # Their tips catch the light from above; only their base, at the lip, is in its shadow.
+        lower_colour = self._tooth_colour(f_l, 0.5 * gap_l, d_lower, lower_h, depth_shade, 0.5 * mouth_w, lip_shadow=0.3)
+        color = mix(color, lower_colour, lower)
         # Upper teeth: hang from the upper lip, one by one along the arch, in its shadow at the top.
         upper_h = 0.10 * mouth_w
         upper = np.clip((upper_h * _tooth_length(rank, f) - d_upper) / 1.0, 0, 1) \
-            * np.clip((0.85 - across) / 0.1, 0, 1) * (photo_gap < 0.5 * upper_h)
+            * (1.0 - smoothstep(across, 0.75, 0.9)) * (photo_teeth[0] < 0.5 * upper_h)
         return mix(color, self._tooth_colour(f, gap, d_upper, upper_h, depth_shade, mouth_w), upper)
 
+    def _cavity(self, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, across: np.ndarray,
+                mouth_w: float) -> np.ndarray:
+        """(N, 3) the mouth's inside behind teeth and tongue: light comes in through the opening
+        only, so it is dark deep in and under the upper teeth (the palate's shadow), lighter toward
+        the lower lip, along the cheeks' inner walls at the corners and, faintly, on the back of
+        the throat seen over the tongue mid-mouth."""
+        near_lower = np.exp(-d_lower / (0.06 * mouth_w))
+        near_upper = np.exp(-d_upper / (0.035 * mouth_w))
+        cheeks = smoothstep(across, 0.55, 0.95)
+        throat = np.exp(-(across / 0.3) ** 2 - ((d_lower / np.maximum(opening, 1.0) - 0.5) / 0.15) ** 2)
+        light = 0.3 + 0.45 * near_lower + 0.2 * near_upper + 0.35 * cheeks * (1.0 - near_upper) + 0.3 * throat
+        return self.throat_rgb * light[:, None]
+
+    def _tongue(self, color: np.ndarray, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray,
+                across: np.ndarray, mouth_w: float, *, tongue_tip: float) -> np.ndarray:
+        """The tongue over the cavity. Resting (open vowels) it fills the bottom of the opening in a
+        low dome, lit at its front behind the lower teeth and darkening back toward its top edge,
+        with a shallow groove down its middle and a wet sheen. For t d n l and th its tip rises to
+        the back of the upper teeth: a narrow rounded blade mid-mouth, lit at its edge."""
+        height = opening * np.maximum(0.34 - 0.3 * across ** 2, 0.0)  # above the lower lip
+        raised = tongue_tip * np.clip(1.0 - (across / 0.42) ** 2, 0, 1)
+        height = (1.0 - raised) * height + raised * np.maximum(height, opening - TIP_BELOW_LIP * mouth_w)
+        shows = np.clip((opening - (0.15 - 0.09 * raised) * mouth_w) / (0.1 * mouth_w), 0, 1)
+        cover = np.clip((height - d_lower) / 1.5, 0, 1) * shows
+        back = np.clip(d_lower / np.maximum(height, 1.0), 0, 1)  # 0 at its front .. 1 at its top edge
+        lit = (0.8 - 0.5 * back ** 1.5) * (1.0 - 0.5 * across ** 2)
+        groove = 1.0 - 0.15 * np.exp(-(across / 0.05) ** 2) * smoothstep(back, 0.15, 0.4)
+        sheen = 0.15 * np.exp(-((back - 0.4) / 0.18) ** 2) * np.exp(-(across / 0.3) ** 2) * (1.0 - raised)
+        tip_light = raised * np.exp(-np.maximum(height - d_lower, 0.0) / (0.06 * mouth_w))
+        shade = (lit * groove + 0.35 * tip_light)[:, None]
+        tongue = self.tongue_rgb * shade + (sheen + 0.1 * tip_light)[:, None] * (self.teeth_rgb - self.tongue_rgb * shade)
+        return mix(color, tongue, cover)
+
     def _tooth_colour(self, f: np.ndarray, gap: np.ndarray, d_lip: np.ndarray, height: float,
-                      depth_shade: np.ndarray, mouth_w: float, *, lip_shadow: float = 0.2) -> np.ndarray:
+                      depth_shade: np.ndarray, mouth_w: float, *, lip_shadow: float = 0.35) -> np.ndarray:
         """(N, 3) teeth colour: each tooth rounded (lighter mid-tooth), dark gaps between teeth,
-        darker toward the corners and, by `lip_shadow` at most, in the shadow of the lip above."""
+        darker toward the corners and, by `lip_shadow` at most, in the shadow of the lip over it."""
         convex = 1.0 - 0.1 * (2.0 * f - 1.0) ** 2
-        shadow = 1.0 - lip_shadow * np.exp(-d_lip / (0.025 * mouth_w))
+        shadow = 1.0 - lip_shadow * np.exp(-d_lip / (0.03 * mouth_w))
         edge = 1.0 - 0.08 * np.clip(d_lip / height, 0, 1)
         shade = (convex * (1.0 - 0.4 * gap) * shadow * edge)[:, None] * depth_shade ** 1.5
         return self.teeth_rgb * shade
@@ -240,15 +298,26 @@ TIP_BELOW_LIP = 0.085
 # Teeth along the arch: the visible row (corner to corner) spans this many teeth a side, and each
 # tooth's length relative to a central incisor, from the midline out (incisors, canine, premolars).
 TEETH_PER_SIDE = 5.5
+LOWER_TEETH_PER_SIDE = 7.0
 TOOTH_LENGTH = np.array([1.0, 0.88, 0.95, 0.8, 0.72, 0.66, 0.6])
 
 
-def _teeth_along(u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _run_from_start(flags: np.ndarray, *, within: float) -> float:
+    """How far (0..1 of the samples) the first run of True reaches, if it starts in the first
+    `within` of them; 0 if none does."""
+    start = np.argmax(flags)
+    if not flags[start] or start > within * (len(flags) - 1):
+        return 0.0
+    stop = start + np.argmin(flags[start:]) if not flags[start:].all() else len(flags)
+    return stop / (len(flags) - 1)
+
+
+def _teeth_along(u: np.ndarray, *, per_side: float = TEETH_PER_SIDE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Which tooth each cavity pixel's position along the mouth (u 0..1) falls on, seen in
     perspective: teeth are evenly spaced along a round arch, so they look narrower toward the
     corners. Returns (rank 0 = central incisor, position across the tooth 0..1, gap darkness 0..1)."""
     angle = np.arcsin(np.clip(2.0 * u - 1.0, -0.999, 0.999))
-    p = angle / (0.5 * np.pi) * TEETH_PER_SIDE
+    p = angle / (0.5 * np.pi) * per_side
     f = p - np.floor(p)
     rank = np.where(p >= 0, np.floor(p), -np.floor(p) - 1).astype(int)
     # The gap looks as wide as the perspective squeezes it (in angle, not in pixels).
