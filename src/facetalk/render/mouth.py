@@ -1,11 +1,12 @@
-"""Mouth interior: throat, tongue and teeth, drawn where the lips part beyond the photo's own opening.
+"""Mouth interior: cavity, tongue and teeth, drawn where the lips part beyond the photo's own opening.
 
 Cavity pixels carry, from the rasterizer, their position between the inner lips (t: 0 at the
 upper lip, 1 at the lower) and along the mouth (u: 0..1 corner to corner). What the photo shows
-between its lips (teeth in a smile) stays hung from the upper lip at its photographed distance;
-below it come synthetic upper teeth (if the photo's mouth was closed), a throat, a tongue and
-lower teeth resting a fixed distance above the lower lip, so teeth move with their jaws.
-Colours come from the photo (lip colour, skin brightness).
+between its lips is split by jaw: its upper teeth stay hung from the upper lip at their
+photographed distance, its lower teeth from the lower lip. Around them, back to front: a dark
+cavity graded by how far light reaches in, a tongue resting low (its tip raised for t d n l),
+the lower incisors' tips over the lower lip, and synthetic upper teeth if the photo shows none,
+so teeth move with their jaws. Colours come from the photo (lip colour, skin brightness, teeth).
 """
 
 from __future__ import annotations
