@@ -89,3 +89,21 @@ def test_inner_brows_raised_crease_the_middle_of_the_forehead(analysis):
     assert out[y - 4:y + 5, x - 3:x + 4].min() < 122
     x, y = np.round(pts[70] - [0, 0.26 * span]).astype(int)  # above the outer end of a brow
     assert out[y - 3:y + 4, x - 3:x + 4].min() >= 127
+
+
+def test_the_chin_raiser_dimples_the_chin_and_nothing_else(analysis):
+    """AU17 (mouth_shrug_lower; half as much with lip_press) puckers the chin boss into dents,
+    deeper with more; the same frame twice is the same picture (it holds still)."""
+    full, half = _paint(analysis, mouth_shrug_lower=1.0), _paint(analysis, mouth_shrug_lower=0.5)
+    changed = np.argwhere(np.any(full != 128, axis=2))
+    assert len(changed) > 100
+    pts = _posed(analysis, mouth_shrug_lower=1.0)
+    lip, chin = pts[17], pts[152]
+    # All of it between the lower lip and the chin's tip, within the mouth's width.
+    assert lip[1] - 2 <= changed[:, 0].min() and changed[:, 0].max() <= chin[1] + 2
+    assert pts[61][0] - 2 <= changed[:, 1].min() and changed[:, 1].max() <= pts[291][0] + 2
+    assert full.min() < half.min() < 128 and full.std() > half.std()
+    assert full.max() > 128  # the dents' lit upper rims
+    np.testing.assert_array_equal(full, _paint(analysis, mouth_shrug_lower=1.0))
+    pressed = _paint(analysis, lip_press=1.0)  # counts half (its pose moves the chin a little)
+    assert abs(int(pressed.min()) - int(half.min())) <= 2 and abs(pressed.std() - half.std()) < 0.1 * half.std()

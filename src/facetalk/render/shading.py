@@ -14,7 +14,9 @@ expressions hold still. Folds:
   brow_inner_raise beyond brow_raise (the worried brow of sadness and fear);
 - glabellar (vertical, between the brows): with a frown (brow_raise < 0);
 - nose wrinkle (across the nose bridge, AU9): with nose_sneer, or upper_lip_raise and a frown
-  together (disgust).
+  together (disgust);
+- chin dimpling (the chin boss puckered into small dents, AU17): with mouth_shrug_lower, and half
+  as much with lip_press (the chin raiser that presses the lips in anger).
 """
 
 from __future__ import annotations
@@ -34,6 +36,12 @@ OUTER_EYE_CORNERS = (lm.RIGHT_EYE_UPPER[0], lm.LEFT_EYE_UPPER[0])
 INNER_BROW_ENDS = (55, 285)
 NOSE_BRIDGE = (6, 197)  # between the eyes, down to the upper nose: where AU9 wrinkles it
 SHADOW_TINT = np.array([0.75, 1.0, 1.1], np.float32)  # how much of R, G, B a crease darkens
+CHIN = (17, 152)  # the lower lip's lowest middle point, the chin's lowest
+# The chin boss's dents: fixed places in the boss's own frame (x across, y up, in eye spans about
+# its centre), so they move with the face and hold still while the chin does; irregular, as the
+# muscle pulls the skin into it where it is fixed to the fat beneath.
+_DENTS = np.random.default_rng(17).uniform(-1.0, 1.0, (40, 2)) * (0.17, 0.09)
+_DENT_SIZES = np.random.default_rng(18).uniform(0.6, 1.4, 40)
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,9 @@ class FoldShader:
                 self._smooth(out, fold)
             elif fold.depth > 0.01:
                 self._crease(out, fold)
+        dimpling = min(frame.mouth_shrug_lower + 0.5 * frame.lip_press, 1.0)
+        if dimpling > 0.01:
+            _dimple_chin(out, xy, depth=0.16 * dimpling)
 
     def _folds(self, xy: np.ndarray, frame: MotionFrame) -> list[_Fold]:
         # Sizes are in eye spans: the distance between the outer eye corners, as posed now.
@@ -159,3 +170,36 @@ class FoldShader:
         blurred = cv2.GaussianBlur(region, (0, 0), 2.0 * fold.width_px)
         weight = min(-fold.depth, 1.0) * self._mask(region.shape[:2], fold.line - (x0, y0), 2.5 * fold.width_px)
         out[y0:y1, x0:x1] = np.clip(region + (blurred - region) * weight[..., None] + 0.5, 0, 255).astype(np.uint8)
+
+
+def _dimple_chin(out: np.ndarray, xy: np.ndarray, *, depth: float) -> None:
+    """Darkens small dents over the chin boss, each lit on its upper rim (light from above), in
+    (H, W, 3) uint8 `out` in place; (V, 2) posed vertex positions; depth 0..1 at a dent's centre."""
+    eye_line = xy[OUTER_EYE_CORNERS[1]] - xy[OUTER_EYE_CORNERS[0]]
+    span = float(np.linalg.norm(eye_line))
+    across = eye_line / span
+    up = np.array([across[1], -across[0]])
+    up = up if up[1] < 0 else -up
+    centre = 0.45 * xy[CHIN[0]] + 0.55 * xy[CHIN[1]]
+    box = pixel_box(centre[None], pad=0.25 * span, shape=out.shape)
+    if box is None:
+        return
+    x0, y0, x1, y1 = box
+    yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    # Pixel positions in the boss's frame, in eye spans.
+    u = ((xx - centre[0]) * across[0] + (yy - centre[1]) * across[1]) / span
+    v = ((xx - centre[0]) * up[0] + (yy - centre[1]) * up[1]) / span
+    radius = 0.026
+    dents = np.zeros(u.shape, np.float32)
+    rims = np.zeros(u.shape, np.float32)
+    for (du, dv), size in zip(_DENTS, _DENT_SIZES):
+        r2 = ((u - du) ** 2 + (v - dv) ** 2) / (radius * size) ** 2
+        dents += np.exp(-r2)
+        rims += np.exp(-((u - du) ** 2 + (v - dv - 1.1 * radius * size) ** 2) / (0.6 * radius * size) ** 2)
+    # The boss: an ellipse fading to nothing at its rim, so no edge shows.
+    boss = np.clip(1.0 - (u / 0.2) ** 2 - (v / 0.11) ** 2, 0.0, 1.0) ** 1.5
+    dark = depth * boss * np.minimum(dents, 1.0)
+    lit = 0.6 * depth * boss * np.minimum(rims, 1.0)
+    shade = 1.0 - dark[..., None] * SHADOW_TINT + lit[..., None]
+    region = out[y0:y1, x0:x1].astype(np.float32) * shade
+    out[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
