@@ -149,7 +149,7 @@ def test_bad_image(tmp_path, short_wav, content):
 @pytest.mark.parametrize("args, needle", [
     (["--size", "10"], "size"), (["--fps", "0"], "fps"), (["--text", "hello", "--lang", "xx-nope"], "xx-nope"),
     (["-o", "/nonexistent-dir/o.mp4"], "does not exist"), (["-o", "out.avi"], ".mp4"),
-    (["--face-index", "3"], "--face-index 3"), (["--head-motion", "-1"], "head_motion"),
+    (["--face-index", "3"], "face index 3 is out of range"), (["--head-motion", "-1"], "head_motion"),
     (["--size", "12.5"], "invalid int value: '12.5'"), (["--crf", "-1"], "crf must be an integer 0..51"),
     (["--crf", "100"], "crf must be"), (["--audio", "/dev/urandom"], "not a regular file"),
     (["--text", "a\x01b"], "control characters"), (["--bogus", "1"], "unrecognized arguments")])

@@ -44,7 +44,7 @@ def test_two_faces_largest_first_and_index_override(detector, portrait):
     assert faces[0].bbox[0] < 320 < faces[1].bbox[0]
     assert select_face(faces, face_index=None, source="two.png", min_face_px=10) is faces[0]
     assert select_face(faces, face_index=1, source="two.png", min_face_px=10) is faces[1]
-    with pytest.raises(InputError, match="--face-index 2 is out of range"):
+    with pytest.raises(InputError, match="face index 2 is out of range"):
         select_face(faces, face_index=2, source="two.png")
 
 
@@ -97,7 +97,7 @@ def test_a_grid_of_faces_is_found_face_by_face(detector, portrait):
 
 def test_a_wide_group_photo_frames_its_largest_face(portrait):
     """Three people of different sizes in a wide photo: the largest is framed, unless
-    --face-index picks another."""
+    a face index picks another."""
     import cv2
 
     from facetalk.config import FramingConfig

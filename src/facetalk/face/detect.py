@@ -161,14 +161,14 @@ def select_face(faces: list[DetectedFace], *, face_index: int | None, source: st
         raise no_face_error(source)
     if face_index is not None:
         if not 0 <= face_index < len(faces):
-            raise InputError(f"--face-index {face_index} is out of range: '{source}' has "
+            raise InputError(f"face index {face_index} is out of range: '{source}' has "
                              f"{len(faces)} face(s), numbered 0 (largest) to {len(faces) - 1}")
         chosen = faces[face_index]
     else:
         chosen = faces[0]
     if len(faces) > 1:
         log.info("'%s' has %d faces; animating face %d (%.0f px), largest first; "
-                 "--face-index picks another", source, len(faces), faces.index(chosen), chosen.size_px)
+                 "a face index picks another", source, len(faces), faces.index(chosen), chosen.size_px)
     if chosen.size_px < min_face_px:
         raise InputError(f"the face in '{source}' is {chosen.size_px:.0f} px, under the "
                          f"{min_face_px:.0f} px minimum: use a larger or closer photo")
