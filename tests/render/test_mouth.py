@@ -159,3 +159,31 @@ def test_photo_teeth_in_one_row_stay_with_the_upper_jaw(analysis):
     assert _run_from_start(flags, within=0.3) == 0.5
     assert _run_from_start(flags[::-1], within=0.3) == 0.2
     assert _run_from_start(np.array([0, 0, 0, 0, 0, 1, 1, 0], bool), within=0.3) == 0.0  # none near the lip
+
+
+def test_inner_lip_edge_is_anti_aliased(analysis):
+    """The opening's coverage ramps from 0 at the inner lip line to 1 a pixel inside it, not in
+    the raster's whole-pixel steps: fractional only along the rim, full inside."""
+    import cv2
+
+    from facetalk.face.rig import MATERIAL_CAVITY
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer, posed_vertices
+    from facetalk.render.sampling import material_lookup
+
+    renderer = Renderer(analysis)
+    frame = MotionFrame(t_s=0, jaw_open=0.8)
+    renderer.render(frame)
+    buf, rig = renderer._buffers, analysis.rig
+    mask = material_lookup(rig.material)[buf.tri_id] == MATERIAL_CAVITY
+    ys, xs = np.nonzero(mask)
+    tri_index = buf.tri_id[ys, xs]
+    b = buf.bary[ys, xs]
+    weights = np.column_stack([b, 1.0 - b.sum(axis=1)])
+    t = (weights * rig.cavity_t[rig.triangles[tri_index]]).sum(axis=1)
+    coverage = renderer._mouth._edge_coverage(posed_vertices(rig, frame), tri_index, t)
+    rim = cv2.distanceTransform(mask.astype(np.uint8), cv2.DIST_L2, 3)[ys, xs]
+    assert np.all((coverage >= 0) & (coverage <= 1))
+    partial = coverage < 0.99
+    assert 0.02 < partial.mean() < 0.5
+    assert np.all(rim[partial] <= 2.5) and np.all(coverage[rim >= 3] > 0.99)

@@ -41,6 +41,11 @@ class MouthPainter:
         self.rig = rig
         self._material = material_lookup(rig.material)
         self._verts = np.unique(rig.triangles[rig.material == MATERIAL_CAVITY])
+        # Cavity triangles whose every edge on the lips runs along one lip (t 0 or 1 there); the
+        # two at the corners meet both lips at the corner vertex (t 0.5).
+        corners = [lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]]
+        self._strip = (rig.material == MATERIAL_CAVITY) & ~np.isin(rig.triangles, corners).any(axis=1)
+        self._strip_ids = np.nonzero(self._strip)[0]
         rest = rig.rest_xyz[:, :2]
         self._rest_gap = np.linalg.norm(rest - rest[rig.cavity_partner], axis=1)
         # Each inner-lip vertex's upper- and lower-lip anchor in the photo: itself or its partner.
@@ -147,7 +152,8 @@ class MouthPainter:
         if not mask.any():
             return
         ys, xs = np.nonzero(mask)
-        tris = self.rig.triangles[ids[ys, xs]]
+        tri_index = ids[ys, xs]
+        tris = self.rig.triangles[tri_index]
         b = bary[y0 + ys, x0 + xs]
         weights = np.column_stack([b, 1.0 - b.sum(axis=1)])
 
@@ -167,6 +173,7 @@ class MouthPainter:
             return
         ys, xs, tris, weights, opening, alpha = ys[keep], xs[keep], tris[keep], weights[keep], opening[keep], alpha[keep]
         t, u = interp(rig.cavity_t), interp(rig.cavity_u)
+        alpha *= self._edge_coverage(verts, tri_index[keep], t)
         d_upper, d_lower = t * opening, (1.0 - t) * opening
         runs = interp(self._own_upper), interp(self._own_lower)
         color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs)
@@ -190,6 +197,25 @@ class MouthPainter:
         premul = cv2.GaussianBlur(premul, (0, 0), self._softness)
         sub = out[y0:y1, x0:x1].astype(np.float32)
         out[y0:y1, x0:x1] = np.clip(sub * (1.0 - a[..., None]) + premul + 0.5, 0, 255).astype(np.uint8)
+
+    def _edge_coverage(self, verts: np.ndarray, tri_index: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """(N,) 0..1 how far inside the inner lip line each cavity pixel lies, up to a pixel: an
+        anti-aliased edge instead of the raster's whole-pixel steps. t runs 0..1 between the lips
+        linearly in each triangle, so a pixel's distance to the nearer lip is min(t, 1 - t) over
+        the length of t's screen gradient there."""
+        # The gradient per cavity triangle (a few dozen), then looked up per pixel.
+        tri = self.rig.triangles[self._strip_ids]
+        p = verts[tri][:, :, :2].astype(np.float64)
+        tv = self.rig.cavity_t[tri].astype(np.float64)
+        e1, e2 = p[:, 1] - p[:, 0], p[:, 2] - p[:, 0]
+        dt1, dt2 = tv[:, 1] - tv[:, 0], tv[:, 2] - tv[:, 0]
+        det = e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0]
+        det = np.where(np.abs(det) < 1e-9, 1e-9, det)
+        per_px = np.zeros(len(self.rig.triangles) + 1)  # 0 (no edge fade) off the strip
+        per_px[self._strip_ids] = np.abs(det) / np.maximum(
+            np.hypot(dt1 * e2[:, 1] - dt2 * e1[:, 1], e1[:, 0] * dt2 - e2[:, 0] * dt1), 1e-9)
+        inside_px = np.minimum(t, 1.0 - t) * per_px[tri_index]
+        return np.where(self._strip[tri_index], np.minimum(inside_px, 1.0), 1.0)
 
     def _paint_seam(self, out: np.ndarray, verts: np.ndarray) -> None:
         """Where lips the photo shows apart are pressed together (p, b, m on a smile), the line
