@@ -101,3 +101,41 @@ def test_the_extension_carries_the_photos_grain(framed):
     beyond = detail[:20]  # above the photo's top edge
     background = detail[(s.alpha < 0.01) & (np.arange(rgb.shape[0])[:, None] > rgb.shape[0] // 3)]
     assert 0.4 < np.median(beyond) / np.median(background) < 2.5
+
+
+def test_the_surrounds_matte_lies_on_the_frames_person(framed):
+    """The surround's matte, mapped onto the frame, covers the person where the frame's own matte
+    does (a misplaced mapping would shift or scale it off)."""
+    _, analysis, _ = framed
+    ours = analysis.surround.frame_alpha > 0.5
+    theirs = analysis.appearance.person_alpha > 0.5
+    assert ours.shape == theirs.shape
+    assert (ours & theirs).sum() / (ours | theirs).sum() > 0.85
+
+
+def test_a_body_only_the_wider_matte_finds_moves_with_the_person():
+    """Where the frame's own matte misses part of the body (a dark suit on a dark ground) and the
+    surround's matte finds it, that part shrinks with the face, and the plate behind it does not
+    show it again at the background's scale."""
+    from facetalk.face.surround import Surround
+    from facetalk.render.camera import Camera
+
+    n = 256
+    ground = np.full((n, n, 3), (40, 60, 200), np.uint8)
+    frame = ground.copy()
+    frame[150:200, 60:196] = (220, 40, 40)  # the body the frame's matte misses
+    body = np.zeros((n, n), np.float32)
+    body[150:200, 60:196] = 1.0
+    side = 3 * n  # a surround of the frame's scale, the frame at its centre, all of it background
+    surround = Surround(rgb=np.full((side, side, 3), ground[0, 0], np.uint8), alpha=np.zeros((side, side), np.float32),
+                        background=np.full((side, side, 3), ground[0, 0], np.uint8), frame_alpha=body,
+                        frame_origin_px=(n, n), scale=1.0, photo_bottom_px=float(3 * n), body_cut_at_bottom=False)
+    camera = Camera(surround=surround, background=frame, face_centre_xy=np.array([128.0, 90.0]),
+                    rest_alpha=np.zeros((n, n), np.float32))
+    out = camera.shoot(frame, np.zeros((n, n), np.float32), zoom=0.5).astype(int)
+    # The body's top-left corner (60, 150) lands at half its distance from the face centre ...
+    assert out[123, 97, 0] > 180 and out[123, 97, 2] < 80
+    assert out[116, 90, 2] > 180  # (beyond it, the ground)
+    # ... and nothing red is left where the background's zoom (1/sqrt 2) would put its corner.
+    x, y = np.round(np.array([128.0, 90.0]) + (np.array([62.0, 198.0]) - (128.0, 90.0)) * np.sqrt(0.5)).astype(int)
+    assert not (94 <= x <= 162 and 120 <= y <= 145) and out[y, x, 0] < 100 and out[y, x, 2] > 150

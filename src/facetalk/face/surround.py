@@ -5,6 +5,12 @@ rest of the body, more background), and elsewhere its background extended, softe
 photo's own grain. The surround covers three times the frame's extent about the frame's centre,
 at two thirds of the frame's scale for frames up to 512 px (a third at 1024 px, where it reaches
 its 1024 px cap): at distance 1.5 a 512 px frame shows it at its own resolution.
+
+Which pixels are the person (scaled with the face) and which the background (scaled less) comes
+from one matte of the photo, segmented over all of the photo the surround holds (the frame alone
+often shows too little of the body for the segmenter to find a dark suit on a dark ground) and
+averaged with the matte of its mirror image; the camera takes it for the frame too, so the frame
+and the photo around it split the person the same way.
 """
 
 from __future__ import annotations
@@ -34,14 +40,16 @@ GRAIN_SEED = 0  # the extension's grain is the same on every render of a photo
 class Surround:
     """rgb: (h, w, 3) uint8, the photo, and beyond its edges its background extended;
     alpha: (h, w) float32 person matte (0 beyond the photo); background: (h, w, 3) uint8, rgb with
-    the person removed; frame_origin_px: (x, y) of the frame's top-left corner in surround pixels;
-    scale: surround pixels per frame pixel; photo_bottom_px: where the photo ends below, in frame
-    pixels; body_cut_at_bottom: the person reaches the photo's bottom edge (there is no more of
-    the body to show below it)."""
+    the person removed; frame_alpha: (H, W) float32 the same matte at the frame's pixels;
+    frame_origin_px: (x, y) of the frame's top-left corner in surround pixels; scale: surround
+    pixels per frame pixel; photo_bottom_px: where the photo ends below, in frame pixels;
+    body_cut_at_bottom: the person reaches the photo's bottom edge (there is no more of the body
+    to show below it)."""
 
     rgb: np.ndarray
     alpha: np.ndarray
     background: np.ndarray
+    frame_alpha: np.ndarray
     frame_origin_px: tuple[float, float]
     scale: float
     photo_bottom_px: float
@@ -65,10 +73,15 @@ def build_surround(photo: np.ndarray, box: CropBox, *, frame_hw: tuple[int, int]
     rgb = cv2.warpAffine(photo, affine, (out_w, out_h), flags=flags, borderMode=cv2.BORDER_CONSTANT)
     inside = cv2.warpAffine(np.ones(photo.shape[:2], np.uint8), affine, (out_w, out_h),
                             flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP, borderValue=0).astype(bool)
-    alpha = np.where(inside, np.clip((segmenter.alpha(rgb) - 0.3) / 0.4, 0.0, 1.0), 0.0).astype(np.float32)
+    matte, (mx, my) = _photo_matte(photo, origin, step * np.array([out_w, out_h]), segmenter)
+    alpha = _warped_matte(matte, np.array([[step, 0.0, origin[0] - mx], [0.0, step, origin[1] - my]]), (out_w, out_h))
+    alpha = np.where(inside, alpha, 0.0).astype(np.float32)
+    frame_step = box.width / frame_w
+    frame_alpha = _warped_matte(matte, np.array([[frame_step, 0.0, box.x0 - mx], [0.0, frame_step, box.y0 - my]]),
+                                (frame_w, frame_h))
     # The background: what is neither person nor beyond the photo, grown smoothly into both.
     known = inside & (cv2.dilate((alpha > 0).astype(np.uint8), np.ones((5, 5), np.uint8)) == 0)
-    background = _filled(rgb, known)
+    background = filled(rgb, known)
     # Near its edges the photo's background softens into a blurred extension of itself (as out of
     # focus), with the photo's own grain: where its detail stops at a line, the edge reads as a
     # picture pasted on a smear.
@@ -81,13 +94,38 @@ def build_surround(photo: np.ndarray, box: CropBox, *, frame_hw: tuple[int, int]
     frame_origin = (0.5 * (out_w - frame_w * scale), 0.5 * (out_h - frame_h * scale))
     photo_bottom = (photo.shape[0] - box.y0) * frame_h / box.height
     last_row = int(np.clip(np.floor(frame_origin[1] + photo_bottom * scale) - 1, 0, out_h - 1))
-    return Surround(rgb=rgb, alpha=alpha, background=background, frame_origin_px=frame_origin, scale=scale,
-                    photo_bottom_px=float(photo_bottom), body_cut_at_bottom=bool((alpha[last_row] > 0.5).any()))
+    return Surround(rgb=rgb, alpha=alpha, background=background, frame_alpha=frame_alpha,
+                    frame_origin_px=frame_origin, scale=scale, photo_bottom_px=float(photo_bottom), body_cut_at_bottom=bool((alpha[last_row] > 0.5).any()))
 
 
-def _filled(rgb: np.ndarray, known: np.ndarray) -> np.ndarray:
-    """(h, w, 3) uint8: `rgb` where `known`, elsewhere grown smoothly from the known pixels. The
-    fill is smooth, so it is computed at half size (a quarter of the time) and enlarged."""
+def _photo_matte(photo: np.ndarray, origin_xy: np.ndarray, extent_xy: np.ndarray,
+                 segmenter: PersonSegmenter) -> tuple[np.ndarray, tuple[int, int]]:
+    """The person matte (float32, sharpened to a thin soft edge) of the part of `photo` that lies
+    within `extent_xy` photo pixels from `origin_xy`, and that part's (x, y) offset in the photo.
+    Segmented on the photo's own pixels (the extension beyond them would read as a studio wall
+    around a small figure) and averaged with its mirror image's matte: the segmenter's misses are
+    not symmetric, so the average finds a body that one side of it loses."""
+    h, w = photo.shape[:2]
+    x0, y0 = (max(int(np.floor(v)), 0) for v in origin_xy)
+    x1, y1 = min(int(np.ceil(origin_xy[0] + extent_xy[0])), w), min(int(np.ceil(origin_xy[1] + extent_xy[1])), h)
+    part = photo[y0:y1, x0:x1]
+    raw = 0.5 * (segmenter.alpha(part) + segmenter.alpha(np.ascontiguousarray(part[:, ::-1]))[:, ::-1])
+    return np.clip((raw - 0.3) / 0.4, 0.0, 1.0).astype(np.float32), (x0, y0)
+
+
+def _warped_matte(matte: np.ndarray, affine: np.ndarray, size_wh: tuple[int, int]) -> np.ndarray:
+    """(h, w) float32 `matte` resampled where `affine` (output pixel -> matte pixel) maps; 0 off it."""
+    import cv2
+
+    return cv2.warpAffine(matte, affine.astype(np.float32), size_wh, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=0.0)
+
+
+def filled(rgb: np.ndarray, known: np.ndarray, *, grain: bool = False) -> np.ndarray:
+    """(h, w, 3) uint8: `rgb` where `known`, elsewhere grown smoothly from the known pixels (with
+    the photo's grain if `grain`: a plate shows beside the person as the person shrinks, and a
+    smooth patch there reads as a halo). The fill is smooth, so it is computed at half size (a
+    quarter of the time) and enlarged."""
     import cv2
 
     h, w = known.shape
@@ -95,6 +133,8 @@ def _filled(rgb: np.ndarray, known: np.ndarray) -> np.ndarray:
     small = cv2.resize(rgb.astype(np.float32), half, interpolation=cv2.INTER_AREA)
     small_known = cv2.resize(known.astype(np.float32), half, interpolation=cv2.INTER_AREA) > 0.99
     grown = cv2.resize(fill_holes(small, small_known), (w, h), interpolation=cv2.INTER_LINEAR)
+    if grain:
+        grown = _with_grain(grown, rgb, known)
     return np.where(known[..., None], rgb, np.clip(grown + 0.5, 0, 255).astype(np.uint8))
 
 

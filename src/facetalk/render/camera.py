@@ -2,10 +2,15 @@
 
 A camera moving away (distance d > 1) shows the person 1/d as large, and, being nearer to the
 person than to the background, the background shrinks less (1/sqrt(d): parallax). What comes
-into view beyond the frame's edges is the photo around the crop (face.surround), at a third of
-the frame's scale; beyond the photo, its background extended. Where the photo cuts the body at its
-bottom edge, the camera keeps that edge at the frame's bottom instead of showing the body end in
-mid-air (as a camera tilting down with the move would).
+into view beyond the frame's edges is the photo around the crop (face.surround), at two thirds of
+the frame's scale; beyond the photo, its background extended. Where the photo cuts the body at
+its bottom edge, the camera keeps that edge at the frame's bottom instead of showing the body end
+in mid-air (as a camera tilting down with the move would).
+
+The person is what the surround's matte of the photo calls person (the frame's own matte, made
+from the frame alone, can miss a body the wider view shows, which then stayed at the
+background's scale: a small head on a large coat), moved where the rendered head moves it; behind
+it, the frame's background plate with whatever more of the person that matte finds filled in too.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from facetalk.face import landmarks as lm
-from facetalk.face.surround import Surround
+from facetalk.face.surround import Surround, filled
 
 FRAME_EDGE_FADE_PX = 40.0  # frame pixels over which the frame's own edge fades into the (coarser) surround
 
@@ -23,13 +28,18 @@ FRAME_EDGE_FADE_PX = 40.0  # frame pixels over which the frame's own edge fades 
 class Camera:
     """Re-frames rendered frames of one analysed photo for a camera zoom (MotionFrame.scale)."""
 
-    def __init__(self, *, surround: Surround | None, background: np.ndarray, face_centre_xy: np.ndarray):
-        """`background`: (H, W, 3) uint8 the frame's background plate; `face_centre_xy` (2,) px."""
+    def __init__(self, *, surround: Surround | None, background: np.ndarray, face_centre_xy: np.ndarray,
+                 rest_alpha: np.ndarray | None = None):
+        """`background`: (H, W, 3) uint8 the frame's background plate; `face_centre_xy` (2,) px;
+        `rest_alpha`: (H, W) float32 the renderer's matte of the still photo (with a surround, what
+        a frame's matte differs from it by is how the head moved)."""
         import cv2
 
         self._cv2 = cv2
         self._surround = surround
+        self._rest_alpha = rest_alpha if surround is not None else None
         self._background = background
+        self._plate: np.ndarray | None = None
         self._centre = np.asarray(face_centre_xy, np.float32)
         h, w = background.shape[:2]
         self._grid_y, self._grid_x = np.mgrid[0:h, 0:w].astype(np.float32)
@@ -38,7 +48,8 @@ class Camera:
     @classmethod
     def for_analysis(cls, analysis) -> "Camera":
         centre = analysis.rig.rest_xyz[list(lm.FACE_OVAL), :2].mean(axis=0)
-        return cls(surround=analysis.surround, background=analysis.appearance.background, face_centre_xy=centre)
+        return cls(surround=analysis.surround, background=analysis.appearance.background, face_centre_xy=centre,
+                   rest_alpha=analysis.appearance.person_alpha)
 
     def shoot(self, frame: np.ndarray, alpha: np.ndarray, *, zoom: float) -> np.ndarray:
         """(H, W, 3) uint8: the rendered `frame` and its (H, W) person matte seen `zoom` times as
@@ -47,6 +58,10 @@ class Camera:
             return frame
         cv2 = self._cv2
         view = self._view(zoom)
+        if self._rest_alpha is not None:
+            # The surround's matte, moved where the head moved: the frame's matte and the one it
+            # was rendered from differ only there.
+            alpha = np.clip(self._surround.frame_alpha + (alpha - self._rest_alpha), 0.0, 1.0)
         person = cv2.remap(frame, view.qx, view.qy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         matte = cv2.remap(alpha, view.qx, view.qy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
         if view.own is not None:  # near and beyond the frame's edges, the surround
@@ -60,7 +75,7 @@ class Camera:
             return self._cached
         shift = self._shift(zoom)
         qx, qy, own = self._maps(zoom, shift)
-        behind, _ = self._layer(self._background, None, float(np.sqrt(zoom)), shift, background=True)
+        behind, _ = self._layer(self._behind_person(), None, float(np.sqrt(zoom)), shift, background=True)
         around = around_alpha = None
         if own is not None:
             s = self._surround
@@ -71,6 +86,21 @@ class Camera:
         behind = np.clip(behind + 0.5, 0, 255).astype(np.uint8)
         self._cached = _View(zoom, qx, qy, own, None if own is None else 1.0 - own, around, around_alpha, behind)
         return self._cached
+
+    def _behind_person(self) -> np.ndarray:
+        """(H, W, 3) uint8 the frame's background plate, where the surround's matte finds more of the
+        person than the frame's own matte did (a dark suit on a dark ground), filled in from around
+        it with the photo's grain; made once, when the camera first moves."""
+        if self._rest_alpha is None:
+            return self._background
+        if self._plate is None:
+            cv2 = self._cv2
+            # The plate is already filled where the frame's matte has the person (face.appearance:
+            # the matte's support grown by 4 px); the surround's is grown by 3 px.
+            done = cv2.dilate((self._rest_alpha > 0).astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+            more = cv2.dilate((self._surround.frame_alpha > 0).astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+            self._plate = filled(self._background, ~(more & ~done), grain=True)
+        return self._plate
 
     def _shift(self, zoom: float) -> np.ndarray:
         """(2,) px the view moves so that a body the photo cuts at its bottom stays cut by the frame."""
