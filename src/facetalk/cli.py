@@ -107,9 +107,11 @@ def _add_serve(sub) -> None:
                        description="Serve the web page, the HTTP API (/docs) and live WebSocket streams.")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-    s.add_argument("--size", type=int, default=512, help="frame side in pixels (default: 512)")
-    s.add_argument("--max-sessions", type=int, default=4, metavar="N", help="live streams at once (default: 4)")
-    s.add_argument("--max-jobs", type=int, default=4, metavar="N", help="render jobs queued or running (default: 4)")
+    # Defaults of ServerSettings' limits are its own (read when serving: the server is an extra).
+    s.add_argument("--size", type=int, default=_DEFAULTS.framing.size,
+                   help=f"frame side in pixels (default: {_DEFAULTS.framing.size})")
+    s.add_argument("--max-sessions", type=int, metavar="N", help="live streams at once (default: 4)")
+    s.add_argument("--max-jobs", type=int, metavar="N", help="render jobs queued or running (default: 4)")
     s.add_argument("--token", default=os.environ.get("FACETALK_TOKEN") or None, metavar="TOKEN",
                    help="require `Authorization: Bearer TOKEN` (or ?token=TOKEN) on every API request; the page "
                    "asks for it once (default: $FACETALK_TOKEN; needed to listen beyond this machine)")
@@ -150,10 +152,14 @@ def _add_batch(sub) -> None:
                    help="with --ray-address: workers write into OUTDIR themselves (a path every node sees) "
                    "instead of sending each MP4 back")
     b.add_argument("--force", action="store_true", help="render rows whose output is already complete again")
-    b.add_argument("--size", type=int, default=512, help="frame side in pixels (default: 512)")
-    b.add_argument("--fps", type=int, default=25, help="frames per second (default: 25)")
-    b.add_argument("--crf", type=int, default=20, help="H.264 quality, lower is better (default: 20)")
-    b.add_argument("--crop", choices=("face", "full"), default="face", help="as render's --crop (default: face)")
+    b.add_argument("--size", type=int, default=_DEFAULTS.framing.size,
+                   help=f"frame side in pixels (default: {_DEFAULTS.framing.size})")
+    b.add_argument("--fps", type=int, default=_DEFAULTS.motion.fps,
+                   help=f"frames per second (default: {_DEFAULTS.motion.fps})")
+    b.add_argument("--crf", type=int, default=_DEFAULTS.video.crf,
+                   help=f"H.264 quality, lower is better (default: {_DEFAULTS.video.crf})")
+    b.add_argument("--crop", choices=("face", "full"), default=_DEFAULTS.framing.crop,
+                   help=f"as render's --crop (default: {_DEFAULTS.framing.crop})")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary line")
 
 
@@ -180,7 +186,9 @@ def _serve(args: argparse.Namespace) -> int:
 
     if not 1 <= args.port <= 65535:
         raise InputError(f"port must be 1..65535, not {args.port}")
-    if not 64 <= args.size <= 2048 or args.max_sessions < 1 or args.max_jobs < 1:
+    limits = {name: value for name, value in (("max_sessions", args.max_sessions), ("max_jobs", args.max_jobs))
+              if value is not None}
+    if not 64 <= args.size <= 2048 or min(limits.values(), default=1) < 1:
         raise InputError("--size must be 64..2048 and --max-sessions, --max-jobs at least 1")
     exposed = not is_loopback(args.host)
     if exposed and not args.token and not args.insecure_no_token:
@@ -201,9 +209,8 @@ def _serve(args: argparse.Namespace) -> int:
         socket.create_server((args.host, args.port)).close()
     except OSError as err:
         raise InputError(f"cannot listen on {args.host}:{args.port}: {err.strerror or err}") from None
-    app = create_app(ServerSettings(size=args.size, max_sessions=args.max_sessions, max_jobs=args.max_jobs,
-                                    host=args.host, allowed_hosts=tuple(args.allowed_host), token=args.token,
-                                    ice_servers=tuple(args.ice_server)))
+    app = create_app(ServerSettings(size=args.size, **limits, host=args.host, allowed_hosts=tuple(args.allowed_host),
+                                    token=args.token, ice_servers=tuple(args.ice_server)))
     if exposed and not args.token:
         print(f"facetalk: warning: no token; anyone who can reach {args.host}:{args.port} can use this server",
               file=sys.stderr)

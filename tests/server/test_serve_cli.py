@@ -24,3 +24,18 @@ def test_busy_port_is_one_line(capsys):
         assert main(["serve", "--port", str(port)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and f"cannot listen on 127.0.0.1:{port}" in err
+
+
+def test_the_help_states_the_settings_own_defaults(capsys):
+    """The CLI leaves the server's limits to ServerSettings; the help must say the same numbers."""
+    import re
+
+    from facetalk.server import ServerSettings
+
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    defaults = ServerSettings()
+    for flag, value in (("--size", defaults.size), ("--max-sessions", defaults.max_sessions),
+                        ("--max-jobs", defaults.max_jobs)):
+        assert re.search(rf"{flag} \S+ [^()]*\(default: {value}\)", text), (flag, value)

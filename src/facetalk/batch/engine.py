@@ -24,10 +24,10 @@ Status = Literal["done", "skipped", "invalid", "failed"]
 class BatchSettings:
     """What every row of a batch shares (rows differ in photo, speech and controls)."""
 
-    size: int = 512
-    fps: int = 25
-    crf: int = 20
-    crop: str = "face"
+    size: int = FramingConfig.size
+    fps: int = MotionConfig.fps
+    crf: int = VideoConfig.crf
+    crop: str = FramingConfig.crop
 
     def __post_init__(self):
         self.config(Controls())  # the Config dataclasses check the ranges

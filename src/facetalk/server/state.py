@@ -17,7 +17,7 @@ from facetalk.server.jobs import JobManager
 
 @dataclass(frozen=True)
 class ServerSettings:
-    size: int = 512                      # frame side of every avatar, in pixels
+    size: int = FramingConfig.size       # frame side of every avatar, in pixels
     max_upload_bytes: int = 20 * 2**20   # one photo or audio file
     max_image_pixels: int = 40_000_000
     max_audio_s: float = 300.0           # a render job's audio
