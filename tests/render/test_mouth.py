@@ -187,3 +187,16 @@ def test_inner_lip_edge_is_anti_aliased(analysis):
     partial = coverage < 0.99
     assert 0.02 < partial.mean() < 0.5
     assert np.all(rim[partial] <= 2.5) and np.all(coverage[rim >= 3] > 0.99)
+
+
+def test_gaps_between_teeth_open_toward_their_tips(analysis):
+    """Neighbouring teeth touch near the gum and part toward the biting edge: the gap between
+    them is darker at the tip than at the lip; mid-tooth the colour barely changes."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w, height = 80.0, 8.0
+    d_lip = np.array([0.5 * height, height, 0.5 * height, height]) + 2.0  # clear of the lip's shadow
+    f = np.array([0.0, 0.0, 0.5, 0.5])
+    gap = np.array([1.0, 1.0, 0.0, 0.0])
+    luma = painter._tooth_colour(f, gap, d_lip, height, np.ones((4, 1)), mouth_w) @ np.array([0.299, 0.587, 0.114])
+    assert luma[1] < 0.85 * luma[0]
+    assert luma[3] > 0.9 * luma[2]

@@ -270,9 +270,17 @@ class MouthPainter:
         color = mix(color, lower_colour, lower)
         # Upper teeth: hang from the upper lip, one by one along the arch, in its shadow at the top.
         upper_h = 0.10 * mouth_w
-        upper = np.clip((upper_h * _tooth_length(rank, f) - d_upper) / 1.0, 0, 1) \
+        tip = upper_h * _tooth_length(rank, f)
+        upper = np.clip((tip - d_upper) / 1.0, 0, 1) \
             * (1.0 - smoothstep(across, 0.75, 0.9)) * (photo_teeth[0] < 0.5 * upper_h)
-        return mix(color, self._tooth_colour(f, gap, d_upper, upper_h, depth_shade, mouth_w), upper)
+        teeth = self._tooth_colour(f, gap, d_upper, upper_h, depth_shade, mouth_w)
+        # No two teeth quite alike (a fixed few percent per tooth, not mirrored), and the biting
+        # edge translucent: greyer and cooler, the dark behind it showing through.
+        side = np.where(u < 0.5, 1.0, 2.0)
+        teeth *= (1.0 + 0.035 * np.sin(2.3 * rank + 1.7 * side))[:, None]
+        incisal = 0.35 * smoothstep(d_upper / np.maximum(tip, 1e-6), 0.75, 1.0)
+        teeth = mix(teeth, teeth * INCISAL_TINT, incisal)
+        return mix(color, teeth, upper)
 
     def _cavity(self, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, across: np.ndarray,
                 mouth_w: float) -> np.ndarray:
@@ -313,14 +321,21 @@ class MouthPainter:
         darker toward the corners and, by `lip_shadow` at most, in the shadow of the lip over it."""
         convex = 1.0 - 0.1 * (2.0 * f - 1.0) ** 2
         shadow = 1.0 - lip_shadow * np.exp(-d_lip / (0.03 * mouth_w))
-        edge = 1.0 - 0.08 * np.clip(d_lip / height, 0, 1)
-        shade = (convex * (1.0 - 0.4 * gap) * shadow * edge)[:, None] * depth_shade ** 1.5
+        along = np.clip(d_lip / height, 0, 1)  # 0 at the lip .. 1 at the tip
+        edge = 1.0 - 0.08 * along
+        # Neighbours touch near the gum and part toward their tips: the gap is a faint line at the
+        # lip that opens into a dark notch at the biting edge.
+        parting = 0.2 + 0.4 * along
+        shade = (convex * (1.0 - parting * gap) * shadow * edge)[:, None] * depth_shade ** 1.5
         return self.teeth_rgb * shade
 
 
 # How far below the upper lip a raised tongue tip reaches, in mouth widths: just under the edge
 # of the upper incisors (0.10), so it shows against their back.
 TIP_BELOW_LIP = 0.085
+
+# The translucent biting edge of an upper incisor, relative to the tooth's body: darker, cooler.
+INCISAL_TINT = np.array([0.62, 0.66, 0.74])
 
 # Teeth along the arch: the visible row (corner to corner) spans this many teeth a side, and each
 # tooth's length relative to a central incisor, from the midline out (incisors, canine, premolars).
