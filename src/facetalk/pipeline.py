@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from facetalk.audio.clock import frame_centre
+from facetalk.audio.clock import frame_centre, frames_covering
 from facetalk.config import Config, Controls
 from facetalk.face.analysis import FaceAnalysis, analyse_face
 from facetalk.face.mesh import FaceMeshDetector, PersonSegmenter
@@ -38,7 +38,7 @@ class RenderedFrame:
 
 def n_frames_for(n_samples: int, *, sr: int, fps: int) -> int:
     """Video length for audio of `n_samples`: covers all of it, and at least MIN_DURATION_S."""
-    return max(math.ceil(n_samples * fps / sr), math.ceil(MIN_DURATION_S * fps))
+    return max(frames_covering(n_samples, sr=sr, fps=fps), math.ceil(MIN_DURATION_S * fps))
 
 
 class Animator:

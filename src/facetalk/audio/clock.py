@@ -7,7 +7,14 @@ everywhere.
 
 from __future__ import annotations
 
+import math
+
 
 def frame_centre(i: int, *, sr: int, fps: float) -> int:
     """The sample at the centre of frame i (frame 0 is centred on sample 0)."""
     return int(round(i * sr / fps))
+
+
+def frames_covering(n_samples: int, *, sr: int, fps: float) -> int:
+    """How many frames of the clock it takes to cover `n_samples` of audio: ceil(duration * fps)."""
+    return math.ceil(n_samples * fps / sr)

@@ -9,12 +9,11 @@ is then the median of their voiced frames' F0, which outvotes the odd octave err
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from facetalk.audio.clock import frame_centre
+from facetalk.audio.clock import frame_centre, frames_covering
 from facetalk.audio.mel import ENERGY, VOICING, AnalysisClock, AudioFrames, AudioFrontEnd, energy_db
 
 VOICED = 0.6  # VOICING (normalised autocorrelation peak) from which a frame has a pitch
@@ -114,5 +113,5 @@ def voice_of(samples: np.ndarray, *, sr: int, fps: int, lookahead_s: float,
     the same as streaming it."""
     frontend, reader = AudioFrontEnd(sr=sr), VoiceReader(sr=sr, fps=fps, lookahead_s=lookahead_s)
     voices = reader.push(frontend.push(samples))
-    n = n_frames if n_frames is not None else math.ceil(len(samples) * fps / sr)
+    n = n_frames if n_frames is not None else frames_covering(len(samples), sr=sr, fps=fps)
     return voices + reader.finish(frontend.flush(n_frames=max(reader.frames_needed(n), frontend.n_frames)), n_frames=n)

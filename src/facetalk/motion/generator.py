@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 
 import numpy as np
 
+from facetalk.audio.clock import frames_covering
 from facetalk.audio.mel import AudioFrontEnd
 from facetalk.audio.voice import VoiceFrame, VoiceReader
 from facetalk.config import Controls, MotionConfig
@@ -55,7 +55,8 @@ class MotionGenerator:
     def flush(self, *, n_frames: int | None = None) -> list[MotionFrame]:
         """Ends the stream; emits the remaining frames (`n_frames` in all, default
         ceil(duration * fps)), with silence past the end of the audio."""
-        total = n_frames if n_frames is not None else math.ceil(self._audio.n_samples * self.config.fps / self.sr)
+        total = n_frames if n_frames is not None else frames_covering(self._audio.n_samples, sr=self.sr,
+                                                                      fps=self.config.fps)
         needed = max(self._voice.frames_needed(total), self._lips.frames_needed(total), self._audio.n_frames)
         frames = self._audio.flush(n_frames=needed)
         return self._frames(self._voice.finish(frames, n_frames=total), self._lips.finish(frames, n_frames=total))

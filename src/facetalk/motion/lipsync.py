@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from facetalk.audio.clock import frame_centre
+from facetalk.audio.clock import frame_centre, frames_covering
 from facetalk.audio.mel import ENERGY, FRAME_RATE, PITCH, VOICING, AnalysisClock, AudioFrames, AudioFrontEnd
 
 # The lip model's outputs, in MotionFrame units (training/articulation.py gives their targets).
@@ -407,7 +407,7 @@ class LipSync:
         self._run(frames.features)
 
     def _total(self, n_frames: int | None) -> int:
-        return n_frames if n_frames is not None else math.ceil(self._n_samples * self.fps / self.sr)
+        return n_frames if n_frames is not None else frames_covering(self._n_samples, sr=self.sr, fps=self.fps)
 
     def _centre(self, frame: int) -> int:
         return frame_centre(frame, sr=self.sr, fps=self.fps)
