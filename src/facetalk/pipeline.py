@@ -1,4 +1,16 @@
-"""The public API: analyse a photo once, then turn audio into frames or an MP4."""
+"""The public API: analyse a photo once, then turn audio into frames or an MP4.
+
+The pipeline, in the order a frame goes through it (each step is marked in the code):
+
+1. Analyse the photo, once (`Animator.__init__`: face.analysis.analyse_face; a Renderer).
+2. Audio in chunks -> MotionFrames (`Animator.motion`, `StreamSession.push`: motion.generator).
+3. MotionFrame -> image (`Animator.frame`: render.renderer.Renderer.render).
+4. Label if asked, then the watermark, on every frame (`Animator._finish_frame`: provenance).
+5. Frames -> MP4, and the motion file if asked (`Animator._write`: io.video, io.motion).
+
+Offline (render, render_to_file, render_file) and live (open_stream, stream) go through the same
+steps with the same state, so they give the same frames.
+"""
 
 from __future__ import annotations
 
@@ -89,6 +101,7 @@ class Animator:
 
     def _finish_frame(self, image: np.ndarray) -> np.ndarray:
         """Last step of every frame facetalk outputs: the optional label, then the watermark."""
+        # 4. Label, watermark.
         if self._label:
             image = draw_label(image)
         return self._watermark(image)
@@ -101,6 +114,7 @@ class Animator:
     def frame(self, index: int, motion: MotionFrame, *, renderer: Renderer | None = None) -> RenderedFrame:
         """Frame `index` showing `motion`, watermarked (and labelled if asked); `renderer`: a
         stream's own (sessions render in parallel), default this Animator's."""
+        # 3. Draw the motion; 4. label and watermark it.
         image = self._finish_frame((renderer or self._renderer).render(motion))
         return RenderedFrame(index=index, t_s=motion.t_s, image=image, motion=motion)
 
@@ -112,6 +126,7 @@ class Animator:
             whole = _mono_float(audio)
             step = int(CHUNK_S * sr)
             audio = (whole[start:start + step] for start in range(0, len(whole), step))
+        # 2. Audio -> motion, chunk by chunk (as a live stream would feed it).
         gen = self.motion_generator(controls)
         n_samples = 0
         for chunk in audio:
@@ -197,6 +212,7 @@ class Animator:
         from facetalk.io.motion import MotionWriter
         from facetalk.io.video import VideoWriter
 
+        # 5. Write the MP4 (and the motion file), frame by frame as they come.
         metadata = {"title": "facetalk", **metadata_tags(self.provenance, seed=seed)}
         with contextlib.ExitStack() as stack:
             # The motion file is entered first so it closes last: it is kept only if the video was.
@@ -249,7 +265,7 @@ class StreamSession:
             raise RuntimeError("push() after close()")
         pcm = _mono_float(pcm)
         self.n_samples += len(pcm)
-        motions = self._motion.push(pcm)
+        motions = self._motion.push(pcm)  # 2. (then 3 and 4 in _render)
         if not render:
             self._n_frames += len(motions)
             return []
