@@ -68,8 +68,8 @@ class Animator:
         always there, carrying this release's version and an id derived from the framed photo
         (`provenance`), so that the same inputs give the same video.
 
-        The models are injectable (tests give small fakes; a batch worker shares one detector
-        across photos): `detector` and `segmenter` analyse the photo (default: face.mesh's,
+        The models are injectable (tests give small fakes; a caller analysing many photos may
+        share one detector): `detector` and `segmenter` analyse the photo (default: face.mesh's,
         loaded for it), `lip_model` drives the mouth (default: the bundled network, loaded once)."""
         self.config = config
         self._lip_model = lip_model
