@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from facetalk.config import (COMPONENTS, EMOTIONS, TIMED_CONTROLS, Config, Controls, animate_components, parse_gaze,
+from facetalk.config import (COMPONENTS, EMOTIONS, TIMED_CONTROLS, Config, Controls, Gaze, animate_components, parse_gaze,
                              parse_timeline)
 
 
@@ -34,9 +34,10 @@ def test_bad_values_say_which_and_why(values, message):
 
 
 def test_gaze_forms():
-    assert parse_gaze("camera") == (False, 0.0, 0.0)
-    assert parse_gaze("free") == (True, 0.0, 0.0)
-    assert parse_gaze("12.5,-4") == (False, 12.5, -4.0)
+    assert parse_gaze("camera") == Gaze(free=False, yaw_deg=0.0, pitch_deg=0.0)
+    assert parse_gaze("free") == Gaze(free=True, yaw_deg=0.0, pitch_deg=0.0)
+    assert parse_gaze("12.5,-4") == Gaze(free=False, yaw_deg=12.5, pitch_deg=-4.0)
+    assert Controls(gaze="12.5,-4").gaze_target == parse_gaze("12.5,-4")
 
 
 def test_animate_components():
@@ -51,14 +52,15 @@ def test_animate_components():
 def test_timeline_keyframes():
     text = json.dumps([{"t_s": 0, "emotion": "sad"}, {"t_s": 2.5, "gaze": "free", "distance": 1.5,
                                                        "animate_head": False}])
-    assert parse_timeline(text)[1]["distance"] == 1.5
-    assert Controls(timeline=text).timeline == text
-    assert parse_timeline("") == [] and "seed" not in TIMED_CONTROLS and set(EMOTIONS) >= {"happy", "contempt"}
+    second = parse_timeline(text)[1]
+    assert "distance" in second.names and second.values.distance == 1.5
+    assert Controls(timeline=text).timeline == text and Controls(timeline=text).keyframes == parse_timeline(text)
+    assert parse_timeline("") == () and "seed" not in TIMED_CONTROLS and set(EMOTIONS) >= {"happy", "contempt"}
 
 
 @pytest.mark.parametrize("keyframes, message", [
     ('{"t_s": 1}', "timeline must be a JSON list of keyframes"),
-    ('[{"t_s": 1', "timeline is not valid JSON"),
+    ('[{"t_s": 1', "timeline is invalid JSON at line 1 column"),
     ('[3]', "keyframe 1 must be a JSON object"),
     ('[{"emotion": "sad"}]', "keyframe 1 needs a time 't_s'"),
     ('[{"t_s": -1, "emotion": "sad"}]', "keyframe 1 needs a time 't_s'"),

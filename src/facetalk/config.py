@@ -94,8 +94,39 @@ class Controls:
     def __post_init__(self):
         for f in fields(self):
             _check(f, getattr(self, f.name))
-        parse_gaze(self.gaze)
-        parse_timeline(self.timeline)
+        # Parsed once, here, where the text comes in: the motion reads the typed values.
+        object.__setattr__(self, "_gaze", parse_gaze(self.gaze))
+        object.__setattr__(self, "_keyframes", parse_timeline(self.timeline))
+
+    @property
+    def gaze_target(self) -> Gaze:
+        """`gaze`, parsed."""
+        return self._gaze
+
+    @property
+    def keyframes(self) -> tuple[Keyframe, ...]:
+        """`timeline`, parsed and checked (empty without one)."""
+        return self._keyframes
+
+
+@dataclass(frozen=True)
+class Gaze:
+    """A gaze control, parsed: free glances (or held on the target), the target in degrees
+    (yaw + toward the image's right, pitch + down); 'camera' is (False, 0, 0)."""
+
+    free: bool
+    yaw_deg: float
+    pitch_deg: float
+
+
+@dataclass(frozen=True)
+class Keyframe:
+    """One keyframe of a timeline: at `t_s` the controls named in `names` reach their values in
+    `values` (a Controls whose other fields are defaults)."""
+
+    t_s: float
+    names: tuple[str, ...]
+    values: Controls
 
 
 # Controls a timeline may change: seed and mouth_gain are fixed for a render.
@@ -123,10 +154,10 @@ def _check(f, value) -> None:
         raise ValueError(f"{f.name} must be one of {', '.join(choices)}, not {value!r}")
 
 
-def parse_gaze(spec: str) -> tuple[bool, float, float]:
-    """A gaze control -> (free, yaw_deg, pitch_deg): 'camera' is (False, 0, 0), 'free' (True, 0, 0)."""
+def parse_gaze(spec: str) -> Gaze:
+    """A gaze control -> Gaze: 'camera' is (False, 0, 0), 'free' (True, 0, 0), 'yaw,pitch' in degrees."""
     if spec in ("camera", "free"):
-        return spec == "free", 0.0, 0.0
+        return Gaze(free=spec == "free", yaw_deg=0.0, pitch_deg=0.0)
     parts = spec.split(",")
     try:
         yaw, pitch = (float(p) for p in parts)
@@ -136,46 +167,49 @@ def parse_gaze(spec: str) -> tuple[bool, float, float]:
     max_yaw, max_pitch = GAZE_LIMITS_DEG
     if not (abs(yaw) <= max_yaw and abs(pitch) <= max_pitch):
         raise ValueError(f"gaze yaw must be within ±{max_yaw:g}° and pitch within ±{max_pitch:g}°, not {spec!r}")
-    return False, yaw, pitch
+    return Gaze(free=False, yaw_deg=yaw, pitch_deg=pitch)
 
 
-def parse_timeline(text: str) -> list[dict]:
+def parse_timeline(text: str) -> tuple[Keyframe, ...]:
     """The keyframes of a timeline (JSON text), checked: a list of objects, each with a time
     't_s' (seconds, increasing) and values for TIMED_CONTROLS. ValueError says which keyframe."""
     if not text.strip():
-        return []
+        return ()
     try:
         keyframes = jsontext.loads(text)
     except json.JSONDecodeError as err:
-        raise ValueError(f"timeline is not valid JSON: {err}") from None
+        raise ValueError(f"timeline is invalid JSON at line {err.lineno} column {err.colno}: {err.msg}") from None
     except ValueError as err:
         raise ValueError(f"timeline: {err}") from None
     if not isinstance(keyframes, list):
         raise ValueError('timeline must be a JSON list of keyframes like {"t_s": 1.5, "emotion": "happy"}')
-    previous = -math.inf
+    parsed: list[Keyframe] = []
     for k, frame in enumerate(keyframes, 1):
-        where = f"keyframe {k}"
-        if not isinstance(frame, dict):
-            raise ValueError(f"{where} must be a JSON object, not {json.dumps(frame)[:40]}")
-        t_s = frame.get("t_s")
-        if not (isinstance(t_s, (int, float)) and not isinstance(t_s, bool) and math.isfinite(t_s) and t_s >= 0):
-            raise ValueError(f"{where} needs a time 't_s' in seconds (a number >= 0)")
-        if t_s <= previous:
-            raise ValueError(f"{where}: t_s {t_s:g} must come after the previous keyframe's ({previous:g})")
-        previous = t_s
-        where += f" (t_s {t_s:g})"
-        values = {name: value for name, value in frame.items() if name != "t_s"}
-        unknown = [name for name in values if name not in TIMED_CONTROLS]
-        if unknown:
-            raise ValueError(f"{where}: unknown or fixed control '{unknown[0]}' (timed controls: "
-                             f"{', '.join(TIMED_CONTROLS)})")
-        if not values:
-            raise ValueError(f"{where} sets no control")
-        try:
-            Controls(**values)
-        except ValueError as err:
-            raise ValueError(f"{where}: {err}") from None
-    return keyframes
+        parsed.append(_keyframe(frame, where=f"keyframe {k}", after_s=parsed[-1].t_s if parsed else -math.inf))
+    return tuple(parsed)
+
+
+def _keyframe(frame, *, where: str, after_s: float) -> Keyframe:
+    """One keyframe's JSON value, checked; ValueError starts with `where`."""
+    if not isinstance(frame, dict):
+        raise ValueError(f"{where} must be a JSON object, not {json.dumps(frame)[:40]}")
+    t_s = frame.get("t_s")
+    if not (isinstance(t_s, (int, float)) and not isinstance(t_s, bool) and math.isfinite(t_s) and t_s >= 0):
+        raise ValueError(f"{where} needs a time 't_s' in seconds (a number >= 0)")
+    if t_s <= after_s:
+        raise ValueError(f"{where}: t_s {t_s:g} must come after the previous keyframe's ({after_s:g})")
+    where += f" (t_s {t_s:g})"
+    values = {name: value for name, value in frame.items() if name != "t_s"}
+    unknown = [name for name in values if name not in TIMED_CONTROLS]
+    if unknown:
+        raise ValueError(f"{where}: unknown or fixed control '{unknown[0]}' (timed controls: "
+                         f"{', '.join(TIMED_CONTROLS)})")
+    if not values:
+        raise ValueError(f"{where} sets no control")
+    try:
+        return Keyframe(t_s=float(t_s), names=tuple(values), values=Controls(**values))
+    except ValueError as err:
+        raise ValueError(f"{where}: {err}") from None
 
 
 def animate_components(spec: str) -> dict[str, bool]:

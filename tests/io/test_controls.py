@@ -39,3 +39,9 @@ def test_missing_empty_or_binary_file(tmp_path):
     with pytest.raises(InputError, match="not UTF-8 text"):
         read_controls(tmp_path / "bin.json")
 
+
+
+def test_an_empty_file_is_a_problem_not_an_empty_timeline(tmp_path):
+    (tmp_path / "empty.json").write_text(" \n")
+    with pytest.raises(InputError, match="the file is empty"):
+        read_controls(tmp_path / "empty.json")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from facetalk.config import COMPONENTS, EMOTIONS, Controls, parse_gaze, parse_timeline
+from facetalk.config import COMPONENTS, EMOTIONS, Controls
 
 
 @dataclass(frozen=True)
@@ -31,13 +31,14 @@ class ControlState:
     animate: dict[str, float]
 
 
-def _vector(name: str, value) -> tuple[float, ...]:
+def _vector(name: str, controls: Controls) -> tuple[float, ...]:
+    """Control `name` of `controls` as numbers that blend."""
     if name == "emotion":
-        return tuple(float(e == value) for e in EMOTIONS)
+        return tuple(float(e == controls.emotion) for e in EMOTIONS)
     if name == "gaze":
-        free, yaw, pitch = parse_gaze(value)
-        return float(free), yaw, pitch
-    return (float(value),)
+        gaze = controls.gaze_target
+        return float(gaze.free), gaze.yaw_deg, gaze.pitch_deg
+    return (float(getattr(controls, name)),)
 
 
 class _Track:
@@ -65,18 +66,15 @@ class ControlTimeline:
         tracks: dict[str, list[tuple[float, tuple[float, ...]]]] = {}
         for name in ("head_motion", "blink_rate_per_min", "expressiveness", "emotion", "emotion_strength", "gaze",
                      "distance", *(f"animate_{c}" for c in COMPONENTS)):
-            tracks[name] = [(0.0, _vector(name, getattr(controls, name)))]
-        for keyframe in parse_timeline(controls.timeline):
-            t_s = float(keyframe["t_s"])
-            for name, value in keyframe.items():
-                if name == "t_s":
-                    continue
+            tracks[name] = [(0.0, _vector(name, controls))]
+        for keyframe in controls.keyframes:
+            for name in keyframe.names:
                 points = tracks[name]
-                if t_s == 0.0:  # a keyframe at 0 replaces the starting value
+                if keyframe.t_s == 0.0:  # a keyframe at 0 replaces the starting value
                     points.clear()
-                points.append((t_s, _vector(name, value)))
+                points.append((keyframe.t_s, _vector(name, keyframe.values)))
         self._tracks = {name: _Track(points) for name, points in tracks.items()}
-        self._constant = self._state(0.0) if not controls.timeline.strip() else None
+        self._constant = self._state(0.0) if not controls.keyframes else None
 
     def at(self, t_s: float) -> ControlState:
         return self._constant or self._state(t_s)
