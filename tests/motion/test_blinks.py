@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from facetalk.motion.blinks import BlinkProcess
+from facetalk.motion.blinks import BlinkInput, BlinkProcess
 
 
 class _Talking:
@@ -11,7 +11,7 @@ class _Talking:
 @pytest.mark.parametrize("fps", [25, 30, 24])
 def test_every_blink_shuts_fully_on_some_frame(fps):
     blink = BlinkProcess(np.random.default_rng(7), fps=fps)
-    closure = np.array([blink.step(_Talking, rate_per_min=25, large_saccade=False) for _ in range(fps * 120)])
+    closure = np.array([blink.step(BlinkInput(prosody=_Talking, rate_per_min=25, large_saccade=False)) for _ in range(fps * 120)])
     edges = np.diff(np.concatenate([[0], (closure > 0.05).astype(int), [0]]))
     starts, ends = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]
     assert len(starts) >= 20

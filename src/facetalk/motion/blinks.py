@@ -9,6 +9,7 @@ reopening slower, and some come in pairs.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -32,8 +33,18 @@ def blink_profile(phase: float) -> float:
     return math.cos(0.5 * math.pi * (phase - APEX) / (1.0 - APEX)) ** 2
 
 
+@dataclass(frozen=True)
+class BlinkInput:
+    """One frame's inputs to BlinkProcess: the blink rate in force, and whether a large gaze
+    shift started."""
+
+    prosody: Prosody
+    rate_per_min: float
+    large_saccade: bool
+
+
 class BlinkProcess:
-    """Lid closure per frame, from an urge that grows at the set rate (faster in pauses) to a
+    """A FrameProcess (motion.process): BlinkInput -> lid closure 0..1. Lid closure per frame, from an urge that grows at the set rate (faster in pauses) to a
     random threshold (gamma, mean 1: irregular intervals). Phrase ends and large gaze shifts
     bring on a blink once the urge is ripe enough, so blinks gather there, while the mean rate
     stays near the set one: those blinks come early, not extra."""
@@ -48,7 +59,8 @@ class BlinkProcess:
         self._pending_s = -1.0      # a blink due in this many seconds, -1 when none
         self._doubled = False
 
-    def step(self, prosody: Prosody, *, rate_per_min: float, large_saccade: bool) -> float:
+    def step(self, inputs: BlinkInput, /) -> float:
+        prosody, rate_per_min, large_saccade = inputs.prosody, inputs.rate_per_min, inputs.large_saccade
         u = float(self.rng.random())
         if self._phase >= 0.0:
             return self._advance()

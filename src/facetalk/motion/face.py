@@ -28,7 +28,7 @@ class FaceState:
 
 
 class FaceDynamics:
-    """Per frame, a FaceState: offsets for brow_raise, brow_inner_raise, smile and smirk, and how
+    """A FrameProcess (motion.process): Prosody -> FaceState per frame: offsets for brow_raise, brow_inner_raise, smile and smirk, and how
     far the voice widens the lids, at expressiveness 1."""
 
     def __init__(self, rng: np.random.Generator, *, fps: int):

@@ -11,6 +11,7 @@ the fixational drift.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -32,9 +33,29 @@ def eye_in_head(yaw_deg: float, pitch_deg: float, head_yaw_deg: float, head_pitc
     return min(max(x, -1.0), 1.0), min(max(y, -1.0), 1.0)
 
 
+@dataclass(frozen=True)
+class GazeInput:
+    """One frame's inputs to GazeProcess. free: 0..1 weight of the free process over the held
+    direction `held_deg` (yaw, pitch); lively 0..1 scales the drift and the free process (0: the
+    eyes hold their target exactly)."""
+
+    prosody: Prosody
+    free: float
+    held_deg: tuple[float, float]
+    lively: float
+
+
+@dataclass(frozen=True)
+class GazeOutput:
+    """Where the eyes look, (yaw, pitch) in degrees, and whether a large saccade started (blinks
+    often come with them)."""
+
+    direction_deg: tuple[float, float]
+    large_saccade: bool
+
+
 class GazeProcess:
-    """Steps once per frame; returns the direction the eyes look (deg) and whether a large
-    saccade started (blinks often come with them)."""
+    """A FrameProcess (motion.process): GazeInput -> GazeOutput."""
 
     def __init__(self, rng: np.random.Generator, *, fps: int):
         self.rng, self.fps = rng, fps
@@ -53,16 +74,14 @@ class GazeProcess:
         """The free process's current fixation point when it looks away, else (0, 0)."""
         return self._target if self._away else (0.0, 0.0)
 
-    def step(self, prosody: Prosody, *, free: float, held_deg: tuple[float, float],
-             lively: float) -> tuple[tuple[float, float], bool]:
-        """free: 0..1 weight of the free process over the held direction `held_deg`; lively 0..1
-        scales the drift and the free process (0: the eyes hold their target exactly)."""
-        large = self._free_step(prosody)
-        weight = free * lively
-        drift = 0.4 * lively
-        yaw = (1.0 - weight) * held_deg[0] + weight * self._gaze[0] + drift * self._drift[0].step()
-        pitch = (1.0 - weight) * held_deg[1] + weight * self._gaze[1] + drift * self._drift[1].step()
-        return (yaw, pitch), large and weight > 0.5
+    def step(self, inputs: GazeInput, /) -> GazeOutput:
+        large = self._free_step(inputs.prosody)
+        weight = inputs.free * inputs.lively
+        drift = 0.4 * inputs.lively
+        held = inputs.held_deg
+        yaw = (1.0 - weight) * held[0] + weight * self._gaze[0] + drift * self._drift[0].step()
+        pitch = (1.0 - weight) * held[1] + weight * self._gaze[1] + drift * self._drift[1].step()
+        return GazeOutput(direction_deg=(yaw, pitch), large_saccade=large and weight > 0.5)
 
     def _free_step(self, prosody: Prosody) -> bool:
         rng, dt = self.rng, self._dt

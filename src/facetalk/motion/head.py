@@ -11,10 +11,9 @@ smooth (low-passed) forces: velocity and acceleration stay continuous, with no j
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
-
-from dataclasses import dataclass
 
 from facetalk.motion.dynamics import OnePole, SmoothNoise, Spring
 from facetalk.motion.prosody import Prosody
@@ -39,6 +38,16 @@ class HeadPose:
     roll_deg: float
     tx: float
     ty: float
+
+
+@dataclass(frozen=True)
+class HeadInput:
+    """One frame's inputs to HeadMotion: liveliness scales the speech-driven gestures (emotion);
+    gaze_away_deg (yaw, pitch), where the eyes glance, turns the head a quarter of the way with them."""
+
+    prosody: Prosody
+    liveliness: float
+    gaze_away_deg: tuple[float, float]
 
 
 class HeadMotion:
@@ -66,9 +75,8 @@ class HeadMotion:
         self._breath_phase = float(event_rng.uniform(0.0, 2.0 * math.pi))
         self._breath_rate = SmoothNoise(drift_rng, fps=fps, tau_s=6.0, smooth_s=1.0)
 
-    def step(self, prosody: Prosody, *, liveliness: float, gaze_away_deg: tuple[float, float]) -> HeadPose:
-        """liveliness scales the speech-driven gestures (emotion); gaze_away_deg, where the eyes
-        glance, turns the head a quarter of the way with them."""
+    def step(self, inputs: HeadInput, /) -> HeadPose:
+        prosody, liveliness, gaze_away_deg = inputs.prosody, inputs.liveliness, inputs.gaze_away_deg
         effort = self._effort.step(prosody.effort if prosody.speaking else 1.0)
         if prosody.phrase_start:
             self._posture_target = [float(self.rng.normal(0.0, s)) for s in POSTURE_DEG]

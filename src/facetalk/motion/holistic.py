@@ -14,11 +14,11 @@ import numpy as np
 
 from facetalk.config import Controls
 from facetalk.motion import emotion
-from facetalk.motion.blinks import BlinkProcess
+from facetalk.motion.blinks import BlinkInput, BlinkProcess
 from facetalk.motion.face import FaceDynamics, FaceState
 from facetalk.motion.frame import MotionFrame
-from facetalk.motion.gaze import GazeProcess, eye_in_head
-from facetalk.motion.head import HeadMotion, HeadPose
+from facetalk.motion.gaze import GazeInput, GazeProcess, eye_in_head
+from facetalk.motion.head import HeadInput, HeadMotion, HeadPose
 from facetalk.motion.prosody import Prosody
 from facetalk.motion.timeline import ControlTimeline
 from facetalk.params import BY_NAME, PhotoExpression, clip_face, face_index
@@ -47,18 +47,19 @@ class HolisticMotion:
         eyes, head_on, face_on = c.animate["eyes"], c.animate["head"], c.animate["face"]
         mood = emotion.blend(c.emotion, photo=self._photo)
 
-        gaze_deg, large_saccade = self._gaze.step(prosody, free=c.gaze_free, lively=eyes,
-                                                  held_deg=(c.gaze_yaw_deg, c.gaze_pitch_deg))
+        gaze = self._gaze.step(GazeInput(prosody=prosody, free=c.gaze_free, lively=eyes,
+                                         held_deg=(c.gaze_yaw_deg, c.gaze_pitch_deg)))
         away = self._gaze.away_deg
-        head = self._head.step(prosody, liveliness=mood.liveliness,
-                               gaze_away_deg=(away[0] * c.gaze_free * eyes, away[1] * c.gaze_free * eyes))
+        head = self._head.step(HeadInput(prosody=prosody, liveliness=mood.liveliness,
+                                         gaze_away_deg=(away[0] * c.gaze_free * eyes, away[1] * c.gaze_free * eyes)))
         head_gain = c.head_motion * head_on
         pose = HeadPose(yaw_deg=head_gain * head.yaw_deg, pitch_deg=head_gain * (head.pitch_deg + mood.posture_deg[0]),
                         roll_deg=head_gain * (head.roll_deg + mood.posture_deg[1]), tx=head_gain * head.tx,
                         ty=head_gain * head.ty)
-        gaze_x, gaze_y = eye_in_head(*gaze_deg, pose.yaw_deg, pose.pitch_deg)
+        gaze_x, gaze_y = eye_in_head(*gaze.direction_deg, pose.yaw_deg, pose.pitch_deg)
 
-        closure = eyes * self._blinks.step(prosody, rate_per_min=c.blink_rate_per_min, large_saccade=large_saccade)
+        closure = eyes * self._blinks.step(BlinkInput(prosody=prosody, rate_per_min=c.blink_rate_per_min,
+                                                      large_saccade=gaze.large_saccade))
         face = self._face.step(prosody)
         face_gain = c.expressiveness * face_on
         # Lids: the emotion's and the voice's opening, then the blink closes from there fully.

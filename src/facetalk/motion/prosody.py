@@ -38,7 +38,7 @@ class Prosody:
 
 
 class ProsodyTracker:
-    """A `VoiceFrame` (loudness, F0) per frame in, `Prosody` out. Causal: a syllable is recognised a
+    """A FrameProcess (motion.process): a `VoiceFrame` (loudness, F0) per frame in, `Prosody` out. Causal: a syllable is recognised a
     few frames after its onset, a phrase end once the pause lasts PHRASE_PAUSE_S."""
 
     SILENCE_DB = -50.0      # quieter is never speech
