@@ -44,7 +44,7 @@ class HolisticMotion:
 
     def step(self, lips: MotionFrame, prosody: Prosody) -> MotionFrame:
         c = self._timeline.at(lips.t_s)
-        eyes, head_on, face_on = c.animate["eyes"], c.animate["head"], c.animate["face"]
+        eyes, head_on, face_on = c.animate.eyes, c.animate.head, c.animate.face
         mood = emotion.blend(c.emotion, photo=self._photo)
 
         gaze = self._gaze.step(GazeInput(prosody=prosody, free=c.gaze_free, lively=eyes,
@@ -65,7 +65,7 @@ class HolisticMotion:
         # Lids: the emotion's and the voice's opening, then the blink closes from there fully.
         lid = mood.lids - face_gain * face.widen
         lid = lid + closure * (1.0 - lid)
-        values = self._face_values(lips, prosody, mood, face, lips_gain=c.animate["lips"], face_gain=face_gain)
+        values = self._face_values(lips, prosody, mood, face, lips_gain=c.animate.lips, face_gain=face_gain)
         lid = float(np.clip(lid, BY_NAME["blink_left"].lo, BY_NAME["blink_left"].hi))
         return lips.with_face(values).with_(**asdict(pose), scale=c.scale, blink_left=lid, blink_right=lid,
                                              gaze_x=gaze_x, gaze_y=gaze_y)

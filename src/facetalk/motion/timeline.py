@@ -16,9 +16,19 @@ from facetalk.config import COMPONENTS, EMOTIONS, Controls
 
 
 @dataclass(frozen=True)
+class Animated:
+    """How far each component of COMPONENTS is animated, 0..1 (fractional mid-change)."""
+
+    lips: float
+    eyes: float
+    head: float
+    face: float
+
+
+@dataclass(frozen=True)
 class ControlState:
     """Controls at one instant, as numbers. emotion: weights over EMOTIONS (sum 1), already
-    times emotion_strength. animate: 0..1 per component of COMPONENTS (fractional mid-change)."""
+    times emotion_strength."""
 
     head_motion: float
     blink_rate_per_min: float
@@ -28,7 +38,7 @@ class ControlState:
     gaze_free: float
     gaze_yaw_deg: float
     gaze_pitch_deg: float
-    animate: dict[str, float]
+    animate: Animated
 
 
 def _vector(name: str, controls: Controls) -> tuple[float, ...]:
@@ -89,5 +99,5 @@ class ControlTimeline:
             emotion=tuple(float(w) * float(value["emotion_strength"][0]) for w in value["emotion"]),
             scale=1.0 / float(value["distance"][0]),
             gaze_free=float(free), gaze_yaw_deg=float(yaw), gaze_pitch_deg=float(pitch),
-            animate={c: float(value[f"animate_{c}"][0]) for c in COMPONENTS},
+            animate=Animated(**{c: float(value[f"animate_{c}"][0]) for c in COMPONENTS}),
         )
