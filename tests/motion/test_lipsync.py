@@ -286,3 +286,10 @@ def test_lips_close_in_pauses_between_phrases_and_return_to_the_photo_after(mode
     assert np.all(out[8:8 + round(PauseClosure.PAUSE_S * 100), PRESS] == 0.0)  # consonant-long: untouched
     assert np.all(out[pause:40, PRESS] == pytest.approx(PauseClosure.CLOSE))
     assert out[40, PRESS] == pytest.approx(0.5 * PauseClosure.CLOSE) and out[50, PRESS] == 0.0
+
+
+def test_the_outputs_are_parameters_of_the_one_table():
+    from facetalk.motion.lipsync import PARAMS
+    from facetalk.params import BY_NAME
+
+    assert set(PARAMS) <= set(BY_NAME)

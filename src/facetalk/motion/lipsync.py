@@ -30,8 +30,10 @@ import numpy as np
 
 from facetalk.audio.clock import frame_centre, frames_covering
 from facetalk.audio.mel import ENERGY, FRAME_RATE, PITCH, VOICING, AnalysisClock, AudioFrames, AudioFrontEnd
+from facetalk.params import BY_NAME
 
-# The lip model's outputs, in MotionFrame units (training/articulation.py gives their targets).
+# The lip model's outputs: parameters of the one table (facetalk.params), in its units and ranges
+# (training/articulation.py gives their targets).
 PARAMS = ("jaw_open", "lip_spread", "lip_press", "upper_lip_raise", "lower_lip_depress")
 
 DEAD_ZONE = 0.02  # outputs this close to rest are rest
@@ -466,11 +468,10 @@ class LipSync:
 def _shape(raw: np.ndarray, jaw_gain: float) -> MouthShape:
     magnitude = np.clip((np.abs(raw) - DEAD_ZONE) / (1 - DEAD_ZONE), 0.0, 1.0)
     values = np.where(raw < 0, -magnitude, magnitude).astype(np.float32)
-    cols = {name: values[:, k] for k, name in enumerate(PARAMS)}
-    for name in PARAMS:
-        if name != "lip_spread":  # the others are 0..1
-            cols[name] = np.maximum(cols[name], 0.0)
-    cols["jaw_open"] = np.minimum(cols["jaw_open"] * np.float32(jaw_gain), 1.0).astype(np.float32)
+    cols = {}
+    for k, name in enumerate(PARAMS):
+        column = values[:, k] * np.float32(jaw_gain) if name == "jaw_open" else values[:, k]
+        cols[name] = np.clip(column, BY_NAME[name].lo, BY_NAME[name].hi).astype(np.float32)  # the table's range
     return MouthShape(**cols)
 
 
