@@ -113,14 +113,6 @@ class AudioFrames:
     def __len__(self) -> int:
         return len(self.features)
 
-    @property
-    def energy(self) -> np.ndarray:
-        return self.features[:, ENERGY]
-
-    @property
-    def voicing(self) -> np.ndarray:
-        return self.features[:, VOICING]
-
 
 class AudioFrontEnd:
     """Streaming: push mono float PCM at `sr`, get the `AudioFrames` now complete. Holds the one
