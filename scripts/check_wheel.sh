@@ -17,6 +17,14 @@ mkdir "$WORK/tree"
 git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$WORK/tree" 2>/dev/null || true
 quiet "$PY" -m pip wheel --no-deps --no-build-isolation -w "$WORK/dist" "$WORK/tree"
 WHEEL="$(ls "$WORK"/dist/facetalk-*.whl)"
+"$PY" - "$WHEEL" <<'EOF'
+import sys, zipfile
+names = set(zipfile.ZipFile(sys.argv[1]).namelist())
+need = {"facetalk/data/lipsync.onnx", "facetalk/data/models/face_landmark_with_attention.onnx",
+        "facetalk/data/models/LICENSE-Apache-2.0.txt", "facetalk/data/models/NOTICE.txt"}
+missing = sorted(need - names)
+sys.exit(f"wheel check: the wheel lacks {missing}") if missing else print("wheel check: the models ship with their licence")
+EOF
 "$PY" -m venv "$WORK/venv"
 quiet "$WORK/venv/bin/pip" install --upgrade pip
 quiet "$WORK/venv/bin/pip" install "$WHEEL"
