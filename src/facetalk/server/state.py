@@ -6,8 +6,10 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 import anyio
+from fastapi import Depends
 from starlette.requests import HTTPConnection
 
 from facetalk.config import Config, FramingConfig
@@ -66,3 +68,7 @@ class ServerState:
 def server_state(conn: HTTPConnection) -> ServerState:
     """The running app's ServerState, for routes (a FastAPI dependency, HTTP and WebSocket alike)."""
     return conn.app.state.facetalk
+
+
+# A route's parameter `state: State` is given the running app's ServerState.
+State = Annotated[ServerState, Depends(server_state)]

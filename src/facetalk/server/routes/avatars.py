@@ -6,18 +6,17 @@ from importlib import resources
 from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Depends, File, HTTPException, UploadFile
+from fastapi import APIRouter, File, HTTPException, UploadFile
 from fastapi.responses import Response
 
 from facetalk.errors import InputError
 from facetalk.server import media
 from facetalk.server.avatars import Avatar, make_avatar
 from facetalk.server.schemas import AvatarOut
-from facetalk.server.state import ServerState, server_state
+from facetalk.server.state import ServerState, State
 
 SAMPLE_ID = "sample"
 router = APIRouter(prefix="/api/avatars", tags=["avatars"])
-State = Annotated[ServerState, Depends(server_state)]
 
 
 def avatar_or_404(state: ServerState, avatar_id: str) -> Avatar:

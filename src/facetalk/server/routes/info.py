@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
 from facetalk import __version__
 from facetalk.server.controls import controls_schema
 from facetalk.server.schemas import ControlField, InfoOut
-from facetalk.server.state import ServerState, server_state
+from facetalk.server.state import State
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 router = APIRouter()
-State = Annotated[ServerState, Depends(server_state)]
 
 
 @router.get("/", include_in_schema=False)

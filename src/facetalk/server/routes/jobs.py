@@ -6,7 +6,7 @@ import json
 from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Depends, File, Form, HTTPException, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, UploadFile
 from fastapi.responses import FileResponse
 
 from facetalk import jsontext
@@ -16,10 +16,9 @@ from facetalk.server.controls import controls_from_json
 from facetalk.server.jobs import Job, TooBusy
 from facetalk.server.routes.avatars import avatar_or_404
 from facetalk.server.schemas import JobOut
-from facetalk.server.state import ServerState, server_state
+from facetalk.server.state import ServerState, State
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])
-State = Annotated[ServerState, Depends(server_state)]
 
 
 def _job_or_404(state: ServerState, job_id: str) -> Job:

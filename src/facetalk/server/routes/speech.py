@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import Response
 
 from facetalk.server import media
 from facetalk.server.schemas import SpeechIn
-from facetalk.server.state import ServerState, server_state
+from facetalk.server.state import State
 
 router = APIRouter(tags=["speech"])
-State = Annotated[ServerState, Depends(server_state)]
 
 
 @router.post("/api/speech", response_class=Response, summary="Speak text with the local voice (WAV)",
