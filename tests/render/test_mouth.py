@@ -162,8 +162,8 @@ def test_photo_teeth_in_one_row_stay_with_the_upper_jaw(analysis):
 
 
 def test_inner_lip_edge_is_anti_aliased(analysis):
-    """The opening's coverage ramps from 0 at the inner lip line to 1 a pixel inside it, not in
-    the raster's whole-pixel steps: fractional only along the rim, full inside."""
+    """The opening's coverage ramps from half at the inner lip line to whole half a pixel inside
+    it, not in the raster's whole-pixel steps: fractional only along the rim, full inside."""
     import cv2
 
     from facetalk.face.rig import MATERIAL_CAVITY
@@ -183,7 +183,7 @@ def test_inner_lip_edge_is_anti_aliased(analysis):
     t = (weights * rig.cavity_t[rig.triangles[tri_index]]).sum(axis=1)
     coverage = renderer._mouth._edge_coverage(posed_vertices(rig, frame), tri_index, t)
     rim = cv2.distanceTransform(mask.astype(np.uint8), cv2.DIST_L2, 3)[ys, xs]
-    assert np.all((coverage >= 0) & (coverage <= 1))
+    assert np.all((coverage >= 0.5) & (coverage <= 1))
     partial = coverage < 0.99
     assert 0.02 < partial.mean() < 0.5
     assert np.all(rim[partial] <= 2.5) and np.all(coverage[rim >= 3] > 0.99)

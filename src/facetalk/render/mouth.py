@@ -199,10 +199,11 @@ class MouthPainter:
         out[y0:y1, x0:x1] = np.clip(sub * (1.0 - a[..., None]) + premul + 0.5, 0, 255).astype(np.uint8)
 
     def _edge_coverage(self, verts: np.ndarray, tri_index: np.ndarray, t: np.ndarray) -> np.ndarray:
-        """(N,) 0..1 how far inside the inner lip line each cavity pixel lies, up to a pixel: an
-        anti-aliased edge instead of the raster's whole-pixel steps. t runs 0..1 between the lips
-        linearly in each triangle, so a pixel's distance to the nearer lip is min(t, 1 - t) over
-        the length of t's screen gradient there."""
+        """(N,) 0.5..1 how much of each cavity pixel lies inside the inner lip line: a pixel
+        centred on the line is half covered, one centred half a pixel in wholly (an anti-aliased
+        edge instead of the raster's whole-pixel steps). t runs 0..1 between the lips linearly in
+        each triangle, so a pixel's distance to the nearer lip is min(t, 1 - t) over the length of
+        t's screen gradient there."""
         # The gradient per cavity triangle (a few dozen), then looked up per pixel.
         tri = self.rig.triangles[self._strip_ids]
         p = verts[tri][:, :, :2].astype(np.float64)
@@ -215,7 +216,7 @@ class MouthPainter:
         per_px[self._strip_ids] = np.abs(det) / np.maximum(
             np.hypot(dt1 * e2[:, 1] - dt2 * e1[:, 1], e1[:, 0] * dt2 - e2[:, 0] * dt1), 1e-9)
         inside_px = np.minimum(t, 1.0 - t) * per_px[tri_index]
-        return np.where(self._strip[tri_index], np.minimum(inside_px, 1.0), 1.0)
+        return np.where(self._strip[tri_index], np.minimum(0.5 + inside_px, 1.0), 1.0)
 
     def _paint_seam(self, out: np.ndarray, verts: np.ndarray) -> None:
         """Where lips the photo shows apart are pressed together (p, b, m on a smile), the line
