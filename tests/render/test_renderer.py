@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from facetalk.motion.frame import MotionFrame
-from facetalk.render.raster import WarpBuffers, rasterize
+from facetalk.render.raster import RasterMesh, WarpBuffers
 from facetalk.render.renderer import Renderer, posed_vertices, rotation_matrix
 
 
@@ -38,9 +38,7 @@ def test_no_holes_and_nothing_outside_moves(renderer, analysis, pose):
     buf = WarpBuffers(*shape)
     buf.reset()
     rig = analysis.rig
-    rasterize(np.ascontiguousarray(verts[:, :2]), np.ascontiguousarray(-verts[:, 2]),
-              np.ascontiguousarray(rig.rest_xyz[:, :2]), rig.triangles, np.ones(len(rig.triangles), bool), rig.depth_bias,
-              buf.map_x, buf.map_y, buf.zbuf, buf.tri_id, buf.bary)
+    buf.draw(RasterMesh.of(rig, active=np.ones(len(rig.triangles), bool)), verts)
     assert np.all(buf.tri_id >= 0)
     assert np.all(np.isfinite(renderer._buffers.map_x))
     # Background the person neither covered in the photo nor covers now is untouched, to the bit,

@@ -9,6 +9,7 @@ Compiled with numba on first use (cached on disk afterwards).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from numba import njit
@@ -105,6 +106,25 @@ def _fill_span(py, px_lo, px_hi, a1, b1, a2, b2, d0, d1, d2, f, uv0, uv1, uv2, m
         bary[py, px, 1] = w1
 
 
+@dataclass(frozen=True, eq=False)
+class RasterMesh:
+    """A mesh as the rasterizer takes it, fixed per photo. src_xy: (V, 2) float32, the photo pixel
+    each vertex samples; triangles: (F, 3) int32 vertex indices; active: (F,) bool, the triangles
+    drawn; depth_bias: (F,) float32, subtracted from a triangle's depth (see rasterize)."""
+
+    src_xy: np.ndarray
+    triangles: np.ndarray
+    active: np.ndarray
+    depth_bias: np.ndarray
+
+    @classmethod
+    def of(cls, rig, *, active: np.ndarray | None = None) -> RasterMesh:
+        """A FaceRig's mesh sampling the photo at the rest pose; `active` default: the triangles
+        some parameter can move (the others stay where the photo has them)."""
+        return cls(src_xy=np.ascontiguousarray(rig.rest_xyz[:, :2]), triangles=rig.triangles,
+                   active=rig.movable if active is None else active, depth_bias=rig.depth_bias)
+
+
 class WarpBuffers:
     """Per-frame output buffers, allocated once per output size and reused."""
 
@@ -116,6 +136,13 @@ class WarpBuffers:
         self.zbuf = np.full((height, width), -np.inf, np.float32)
         self.tri_id = np.full((height, width), -1, np.int32)
         self.bary = np.zeros((height, width, 2), np.float32)
+
+    def draw(self, mesh: RasterMesh, verts: np.ndarray) -> None:
+        """Rasterizes `mesh` posed at (V, 3) `verts` (x, y in pixels of these buffers, z in pixels,
+        negative = nearer) over what the buffers hold: reset() them first."""
+        rasterize(np.ascontiguousarray(verts[:, :2]), np.ascontiguousarray(-verts[:, 2]), mesh.src_xy,
+                  mesh.triangles, mesh.active, mesh.depth_bias, self.map_x, self.map_y, self.zbuf, self.tri_id,
+                  self.bary)
 
     def reset(self, box: tuple[int, int, int, int] | None = None) -> None:
         """Back to the identity map with nothing drawn; only inside `box` (x0, y0, x1, y1) if given."""

@@ -20,7 +20,7 @@ from facetalk.motion.frame import MotionFrame
 from facetalk.render.camera import Camera
 from facetalk.render.eyes import IrisPainter, LidPainter
 from facetalk.render.mouth import MouthPainter
-from facetalk.render.raster import WarpBuffers, rasterize
+from facetalk.render.raster import RasterMesh, WarpBuffers
 from facetalk.render.shading import FoldShader
 from facetalk.render.sampling import material_lookup
 
@@ -169,7 +169,7 @@ class Renderer:
         self._moving = np.unique(self.rig.triangles[self.rig.movable])
         self._last_box: tuple[int, int, int, int] | None = None
         self._buffers = WarpBuffers(self.height, self.width)
-        self._src_xy = np.ascontiguousarray(self.rig.rest_xyz[:, :2])
+        self._mesh = RasterMesh.of(self.rig)
         self._irises = IrisPainter(self.rig, app.eyes)
         # Synthetic detail is softened like the photo was when the crop was enlarged to size.
         upscale = image.shape[1] / analysis.crop.width
@@ -187,8 +187,7 @@ class Renderer:
         box = self._moving_box(verts)
         buf.reset(_union(box, self._last_box))
         self._last_box = box
-        rasterize(np.ascontiguousarray(verts[:, :2]), np.ascontiguousarray(-verts[:, 2]), self._src_xy,
-                  self.rig.triangles, self.rig.movable, self.rig.depth_bias, buf.map_x, buf.map_y, buf.zbuf, buf.tri_id, buf.bary)
+        buf.draw(self._mesh, verts)
         out = self._still.copy()
         x0, y0, x1, y1 = box
         if x1 > x0 and y1 > y0:
