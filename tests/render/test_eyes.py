@@ -239,3 +239,21 @@ def test_shut_lid_carries_the_photos_skin_detail():
     smooth, lid, open_pts, shut_pts = _textured_eye(0.0)
     painter.paint(smooth, shut_pts, open_pts)
     assert _fine_detail(smooth, *np.array(lid_px).T) < 0.5 * on_lid
+
+
+def test_shut_lid_of_a_grey_photo_stays_grey():
+    """The grain laid on a shut lid is the photo's brightness grain only: a grey (or sepia) photo's
+    lid gets no coloured speckles, yet it is grainy (not a smooth patch)."""
+    grain = np.random.default_rng(5).standard_normal((200, 300, 3)).astype(np.float32) * 6.0
+    frame, lid, open_pts, shut_pts = _textured_eye(0.0)
+    grey = np.repeat((frame.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32))[..., None], 3, axis=2)
+    grey = np.clip(grey + 0.5, 0, 255).astype(np.uint8)
+    lid = LidSkin(upper=lid.upper, lower=lid.lower, colour_profile=np.tile(grey[60, 20].astype(np.float32), (8, 1)),
+                  lash_rgb=np.full(3, 45.0, np.float32), down_sign=1.0, lash_band=0.05)
+    out = grey.copy()
+    LidPainter((lid,), grain).paint(out, shut_pts, open_pts)
+    painted = np.any(out != grey, axis=2)
+    assert painted.sum() > 300
+    spread = out[painted].astype(int).max(axis=1) - out[painted].astype(int).min(axis=1)
+    assert spread.max() <= 1
+    assert _fine_detail(out, *np.nonzero(painted)) > 1.0

@@ -234,7 +234,9 @@ class LidPainter:
 
     def __init__(self, lids: tuple[LidSkin, ...], grain: np.ndarray):
         self._lids = lids
-        self._grain = grain
+        # The grain's brightness alone: per-channel noise speckles a grey or sepia photo's lid with
+        # colours the photo never shows (its luma is the same).
+        self._grain = (grain @ LUMA)[..., None]
         # Fixed per-strand darkness along the fringe, so the lashes never flicker.
         self._strands = np.random.default_rng(7).uniform(0.55, 1.0, N_LASHES + 1)
 
