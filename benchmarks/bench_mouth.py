@@ -1,0 +1,90 @@
+"""The open mouth by numbers, on many portraits: is its inside dark and graded, with a lighter
+tongue and lower teeth at the bottom, rather than one flat colour?
+
+  .venv/bin/python benchmarks/bench_mouth.py [PORTRAIT ...] [--dir out/portraits]
+
+For the widest vowel (jaw_open 1), over the pixels the mouth interior changed (the new opening),
+in the middle 60% of its columns, each column split in thirds from the upper lip down:
+  middle: the middle third's mean luminance, as a share of the skin's (median over the face oval);
+  bottom/middle: the bottom third's (tongue, lower teeth) over the middle third's;
+  dark: the share of the opening darker than 12% of the skin;
+  ms: the mouth painter's time for that frame (min of 20).
+"""
+
+import argparse
+import time
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from facetalk.face import landmarks as lm
+from facetalk.io import load_image
+from facetalk.motion.frame import MotionFrame
+from facetalk.pipeline import Animator
+from facetalk.render.renderer import posed_vertices
+
+LUMA = np.array([0.299, 0.587, 0.114])
+
+
+def skin_luma(animator: Animator) -> float:
+    import cv2
+
+    image = animator.analysis.image
+    oval = np.round(animator.analysis.landmarks_px[list(lm.FACE_OVAL), :2]).astype(np.int32)
+    face = cv2.fillPoly(np.zeros(image.shape[:2], np.uint8), [oval], 1) > 0
+    return float(np.median(image[face] @ LUMA))
+
+
+def opening_figures(image: np.ndarray, opening: np.ndarray, skin: float) -> dict[str, float]:
+    """The figures above for one frame and its (H, W) bool opening."""
+    luma = image.astype(float) @ LUMA
+    xs = np.nonzero(opening.any(axis=0))[0]
+    cut = (xs.max() - xs.min() + 1) // 5
+    middle, bottom = [], []
+    for x in range(xs.min() + cut, xs.max() - cut + 1):
+        ys = np.nonzero(opening[:, x])[0]
+        if len(ys) < 6:
+            continue
+        top, n = ys.min(), ys.max() + 1 - ys.min()
+        middle.append(luma[top + n // 3:top + 2 * n // 3, x])
+        bottom.append(luma[top + 2 * n // 3:top + n, x])
+    middle_l, bottom_l = float(np.concatenate(middle).mean()), float(np.concatenate(bottom).mean())
+    return {"middle": middle_l / skin, "bottom/middle": bottom_l / max(middle_l, 1.0),
+            "dark": float(np.mean(luma[opening] < 0.12 * skin))}
+
+
+def measure(animator: Animator) -> dict[str, float]:
+    renderer = animator._renderer
+    frame = MotionFrame(t_s=0, jaw_open=1.0)
+    image = renderer.render(frame)
+    photo = animator.analysis.image
+    opening = renderer.cavity_mask() & (np.abs(image.astype(int) - photo.astype(int)).sum(axis=2) > 12)
+    figures = opening_figures(image, opening, skin_luma(animator))
+    verts, buf = posed_vertices(animator.analysis.rig, frame), renderer._buffers
+    times = []
+    for _ in range(20):
+        out = image.copy()
+        start = time.perf_counter()
+        renderer._mouth.paint(out, verts, buf.tri_id, buf.bary)
+        times.append(time.perf_counter() - start)
+    return figures | {"ms": 1000 * min(times)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("portraits", nargs="*")
+    ap.add_argument("--dir", default="out/portraits")
+    args = ap.parse_args()
+    found = [("astronaut (bundled)", resources.files("facetalk.data").joinpath("astronaut.jpg"))]
+    paths = [Path(p) for p in args.portraits]
+    if args.dir and Path(args.dir).is_dir():
+        paths += sorted(p for p in Path(args.dir).iterdir() if p.suffix.lower() in (".png", ".jpg", ".jpeg"))
+    found += [(p.stem, p) for p in paths]
+    for name, path in found:
+        figures = measure(Animator(load_image(path), source=name))
+        print(f"{name[:28]:>28}: " + ", ".join(f"{k} {v:.2f}" for k, v in figures.items()), flush=True)
+
+
+if __name__ == "__main__":
+    main()
