@@ -347,10 +347,25 @@ def test_an_interruption_drops_the_speech_and_the_face_goes_on_from_where_it_was
     images = card.received
     first_after = next(i for i, f in enumerate(images) if f.pts / NS >= cut_s - 1e-6)
 
-    # Heard: the speech until the interruption; none sent after it. (Pipecat's processors take a
-    # SystemFrame ahead of the frames still in their input queue, whose reset only empties the
-    # queue behind: audio already on its way into the transport may still play, a frame or two
-    # on a loaded CPU.)
+    heard_s, heard_after_s = _heard_around(card, cut=cut, cut_s=cut_s)
+    gap, across, spans = _motion_goes_on(images, first_after=first_after)
+    before, after = _screen_goes_on(card, images, cut=cut, first_after=first_after)
+    # The mouth closes quickly: at rest, as before the speech, from 0.3 s after the interruption.
+    rest = max(f.metadata[MOTION_KEY].jaw_open for f in images[:FPS // 2])
+    jaw = np.array([f.metadata[MOTION_KEY].jaw_open for f in images[first_after:]])
+    assert len(jaw) >= 30 and jaw[round(0.3 * FPS):].max() <= rest + 0.05, (jaw.round(2), rest)
+    closed_s = next(i for i in range(len(jaw)) if jaw[i:].max() <= rest + 0.05) / FPS
+    print(f"interruption: {heard_s:.2f} s heard; head pose change across the cut ({gap} frames) {across:.2f} deg "
+          f"(elsewhere up to {spans:.2f}); screen skips {after - before:.2f} s; jaw at rest "
+          f"{closed_s:.2f} s after; {heard_after_s:.2f} s of speech heard after it")
+    assert isinstance(run.frames[-1], EndFrame)
+
+
+def _heard_around(card, *, cut: float, cut_s: float) -> tuple[float, float]:
+    """Heard: the speech until the interruption; none sent after it. (Pipecat's processors take a
+    SystemFrame ahead of the frames still in their input queue, whose reset only empties the
+    queue behind: audio already on its way into the transport may still play, a frame or two
+    on a loaded CPU.) Returns (seconds heard before, loud seconds heard after)."""
     def loud(pcm: bytes) -> bool:
         return np.sqrt(np.mean(np.frombuffer(pcm, np.int16).astype(float) ** 2)) > 0.02 * 32768
     heard_s = sum(len(pcm) / 2 / OUT_RATE for t, pcm in card.played if t < cut)
@@ -358,11 +373,15 @@ def test_an_interruption_drops_the_speech_and_the_face_goes_on_from_where_it_was
     assert heard_s >= 0.5, heard_s
     assert not [f for f in card.audio if f.pts / NS >= cut_s - 1e-6], "speech was sent after the interruption"
     assert heard_after_s <= BUFFER_S, f"speech went on after the interruption ({heard_after_s:.2f} s)"
+    return heard_s, heard_after_s
 
-    # One stream throughout: the motion goes on where it was. Its time runs on, frame by frame,
-    # but for the frames rendered with the speech that was cut off (dropped: they show it) and the
-    # head pose changes across that gap no more than it does over any gap as long elsewhere in the
-    # run; a new stream would start its time again at 0.
+
+def _motion_goes_on(images, *, first_after: int) -> tuple[int, float, float]:
+    """One stream throughout: the motion goes on where it was. Its time runs on, frame by frame,
+    but for the frames rendered with the speech that was cut off (dropped: they show it) and the
+    head pose changes across that gap no more than it does over any gap as long elsewhere in the
+    run; a new stream would start its time again at 0. Returns (gap in frames, pose change
+    across it, the largest change over as long elsewhere), in degrees."""
     motion_t = np.array([f.metadata[MOTION_KEY].t_s for f in images])
     gaps = np.round(np.diff(motion_t) * FPS).astype(int)
     gap = gaps[first_after - 1]
@@ -371,23 +390,18 @@ def test_an_interruption_drops_the_speech_and_the_face_goes_on_from_where_it_was
     across = np.abs(pose[first_after] - pose[first_after - 1]).max()
     spans = np.abs(pose[gap:] - pose[:-gap]).max(axis=1)
     assert across <= spans.max(), (across, spans.max())
+    return int(gap), float(across), float(spans.max())
 
-    # Seen: the screen goes on from the last frame shown before the interruption to the first the
-    # service sent after it, skipping only what the transport had queued (BUFFER_S, more on a
-    # loaded CPU) and the dropped frames, never back.
+
+def _screen_goes_on(card, images, *, cut: float, first_after: int) -> tuple[float, float]:
+    """Seen: the screen goes on from the last frame shown before the interruption to the first the
+    service sent after it, skipping only what the transport had queued (BUFFER_S, more on a
+    loaded CPU) and the dropped frames, never back. Returns (the pts shown before, after), s."""
     drawn_pts = [(t, f.pts / NS) for t, f in card.drawn]
     before = max(p for t, p in drawn_pts if t < cut)
     after = min(p for t, p in drawn_pts if t > cut and p > before)
     assert after <= images[first_after].pts / NS + 0.12, (before, images[first_after].pts / NS, after)
-    # The mouth closes quickly: at rest, as before the speech, from 0.3 s after the interruption.
-    rest = max(f.metadata[MOTION_KEY].jaw_open for f in images[:FPS // 2])
-    jaw = np.array([f.metadata[MOTION_KEY].jaw_open for f in images[first_after:]])
-    assert len(jaw) >= 30 and jaw[round(0.3 * FPS):].max() <= rest + 0.05, (jaw.round(2), rest)
-    closed_s = next(i for i in range(len(jaw)) if jaw[i:].max() <= rest + 0.05) / FPS
-    print(f"interruption: {heard_s:.2f} s heard; head pose change across the cut ({gap} frames) {across:.2f} deg "
-          f"(elsewhere up to {spans.max():.2f}); screen skips {after - before:.2f} s; jaw at rest "
-          f"{closed_s:.2f} s after; {heard_after_s:.2f} s of speech heard after it")
-    assert isinstance(run.frames[-1], EndFrame)
+    return before, after
 
 
 def _failing(animator, monkeypatch, *, when) -> None:
