@@ -16,10 +16,13 @@ rescales of the photo and of its variants, some JPEG-compressed; synthetic natur
 (the renderer's frames without the watermark, encoded as H.264).
 """
 
+from __future__ import annotations
+
 import argparse
 import math
 import tempfile
 import time
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -191,110 +194,159 @@ def rate(hits: list[bool]) -> str:
     return f"{100 * np.mean(hits):6.2f}% ({sum(hits)}/{len(hits)})"
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--clips", type=int, default=100, help="generated clips (each through every transformation)")
-    ap.add_argument("--seconds", type=float, default=1.0, help="length of each clip")
-    ap.add_argument("--null-images", type=int, default=2000)
-    ap.add_argument("--null-videos", type=int, default=60)
-    ap.add_argument("--seed", type=int, default=0)
-    args = ap.parse_args()
-    rng = np.random.default_rng(args.seed)
+@dataclass(frozen=True)
+class Content:
+    """What every measurement draws on: the portraits, each animated at its own margin, and the speech."""
+
+    photo: np.ndarray
+    sources: list[tuple[str, np.ndarray]]  # (name, portrait)
+    animators: list[Animator]  # one a portrait, in the order of `sources`
+    speech: np.ndarray
+    clip_len: int  # samples
+
+
+@dataclass(frozen=True)
+class Embedding:
+    psnrs: list[float]  # dB, marked vs unmarked, one a rendered frame
+    unmarked_frames: list[np.ndarray]
+    ms: float  # median per 512x512 frame, OpenCV's threads
+    ms_one: float  # the same, one thread
+
+
+@dataclass(frozen=True)
+class Detection:
+    """Per transformation name, one entry a generated clip (frame transformations: one a clip's frame)."""
+
+    clip_hits: dict[str, list[bool]]
+    clip_payload: dict[str, list[bool]]
+    scores: dict[str, list[float]]
+    misses: dict[str, dict[str, int]]  # portrait name -> clips missed
+    missed_clipped: dict[str, list[float]]  # share of a missed clip's frame at 0 or 255
+    frame_hits: dict[str, list[bool]]
+    frame_payload: dict[str, list[bool]]
+    seconds: float
+
+    @classmethod
+    def empty(cls) -> Detection:
+        """Empty lists and counts, for measure_detection to fill clip by clip."""
+        clips, frames = (lambda: {n: [] for n in CLIP_TRANSFORMS}), (lambda: {n: [] for n in FRAME_TRANSFORMS})
+        return cls(clip_hits=clips(), clip_payload=clips(), scores=clips(), misses={n: {} for n in CLIP_TRANSFORMS},
+                   missed_clipped=clips(), frame_hits=frames(), frame_payload=frames(), seconds=0.0)
+
+
+@dataclass(frozen=True)
+class Nulls:
+    image_scores: dict[str, list[float]]  # kind of image -> scores
+    video_scores: list[float]
+    seconds: float
+
+
+def load_content(*, seconds: float) -> Content:
     photo = load_image(resources.files("facetalk.data").joinpath("astronaut.jpg"))
     speech = synthesize_speech(TEXT, lang="en", sr=SR)
-    clip_len = int(args.seconds * SR)
     sources = portraits(photo)
     animators = [Animator(p, config=Config(framing=FramingConfig(margin=m)), source=name)
                  for (name, p), m in zip(sources, np.linspace(2.4, 3.6, len(sources)))]
+    return Content(photo=photo, sources=sources, animators=animators, speech=speech, clip_len=int(seconds * SR))
 
-    # Embedding time and PSNR, on rendered 512x512 frames against the same frames unmarked.
+
+def measure_embedding(*, content: Content) -> Embedding:
+    """Embedding time and PSNR, on rendered 512x512 frames against the same frames unmarked."""
     psnrs, unmarked_frames = [], []
-    for animator in animators:
+    for animator in content.animators:
         renderer = Renderer(animator.analysis)
-        for motion in list(animator.motion(speech[:clip_len]))[::5]:
+        for motion in list(animator.motion(content.speech[:content.clip_len]))[::5]:
             plain = renderer.render(motion)
             psnrs.append(psnr(animator.render_motion(motion), plain))
             unmarked_frames.append(plain)
     ms, ms_one = embed_speed(unmarked_frames[0])
+    return Embedding(psnrs=psnrs, unmarked_frames=unmarked_frames, ms=ms, ms_one=ms_one)
 
-    # Generated clips through each transformation.
-    clip_hits = {name: [] for name in CLIP_TRANSFORMS}
-    misses = {name: {} for name in CLIP_TRANSFORMS}  # portrait name -> clips missed
-    missed_clipped = {name: [] for name in CLIP_TRANSFORMS}  # share of a missed clip's frame at 0 or 255
-    clip_payload = {name: [] for name in CLIP_TRANSFORMS}
-    frame_hits = {name: [] for name in FRAME_TRANSFORMS}
-    frame_payload = {name: [] for name in FRAME_TRANSFORMS}
-    scores = {name: [] for name in CLIP_TRANSFORMS}
+
+def random_clip(*, content: Content, rng: np.random.Generator) -> np.ndarray:
+    start = int(rng.integers(0, max(1, len(content.speech) - content.clip_len)))
+    return content.speech[start:start + content.clip_len]
+
+
+def measure_detection(*, content: Content, n_clips: int, rng: np.random.Generator) -> Detection:
+    """Generated clips through each transformation, and one frame of each through each frame transformation."""
+    out = Detection.empty()
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
-        for i in range(args.clips):
-            animator, portrait = animators[i % len(animators)], sources[i % len(animators)][0]
-            start = int(rng.integers(0, max(1, len(speech) - clip_len)))
-            src = animator.render_to_file(speech[start:start + clip_len], d / "gen.mp4",
-                                          controls=Controls(seed=int(rng.integers(1 << 30))))
+        for i in range(n_clips):
+            k = i % len(content.animators)
+            animator, portrait = content.animators[k], content.sources[k][0]
+            audio = random_clip(content=content, rng=rng)
+            src = animator.render_to_file(audio, d / "gen.mp4", controls=Controls(seed=int(rng.integers(1 << 30))))
             frames = list(read_frames(src))
             for name, transform in CLIP_TRANSFORMS.items():
                 path = transform(d, src, frames, rng)
                 result = verify_file(path)
-                clip_hits[name].append(result.watermark)
+                out.clip_hits[name].append(result.watermark)
                 if not result.watermark:
-                    misses[name][portrait] = misses[name].get(portrait, 0) + 1
-                    missed_clipped[name].append(clipped_share(next(read_frames(path))))
-                clip_payload[name].append(result.payload == animator.provenance)
-                scores[name].append(result.score)
+                    out.misses[name][portrait] = out.misses[name].get(portrait, 0) + 1
+                    out.missed_clipped[name].append(clipped_share(next(read_frames(path))))
+                out.clip_payload[name].append(result.payload == animator.provenance)
+                out.scores[name].append(result.score)
             frame = frames[int(rng.integers(len(frames)))]
             for name, transform in FRAME_TRANSFORMS.items():
                 result = detect(transform(frame, rng))
-                frame_hits[name].append(result.watermark)
-                frame_payload[name].append(result.payload == animator.provenance)
-    clips_s = time.perf_counter() - t0
+                out.frame_hits[name].append(result.watermark)
+                out.frame_payload[name].append(result.payload == animator.provenance)
+    return replace(out, seconds=time.perf_counter() - t0)
 
-    # Content that never went through facetalk's watermark.
+
+def measure_nulls(*, content: Content, unmarked_frames: list[np.ndarray], n_images: int, n_videos: int,
+                  rng: np.random.Generator) -> Nulls:
+    """Scores of content that never went through facetalk's watermark."""
     t0 = time.perf_counter()
-    null_scores = {"photo and variants: crops/flips/rescales/JPEG": [], "synthetic natural-like images": [],
-                   "unmarked renders: crops/flips/rescales/JPEG": []}
-    pool = [p for _, p in sources]
-    for i in range(args.null_images):
-        kind = list(null_scores)[i % 3]
+    image_scores = {"photo and variants: crops/flips/rescales/JPEG": [], "synthetic natural-like images": [],
+                    "unmarked renders: crops/flips/rescales/JPEG": []}
+    pool = [p for _, p in content.sources]
+    for i in range(n_images):
+        kind = list(image_scores)[i % 3]
         if i % 3 == 0:
-            image = photo if i == 0 else random_view(rng, pool[int(rng.integers(len(pool)))])
+            image = content.photo if i == 0 else random_view(rng, pool[int(rng.integers(len(pool)))])
         elif i % 3 == 1:
             image = natural_like(rng, int(rng.integers(128, 769)))
         else:
             image = random_view(rng, unmarked_frames[int(rng.integers(len(unmarked_frames)))])
-        null_scores[kind].append(detect(image).score)
+        image_scores[kind].append(detect(image).score)
     video_scores = []
     with tempfile.TemporaryDirectory() as tmp:
-        for i in range(args.null_videos):
-            animator = animators[i % len(animators)]
+        for i in range(n_videos):
+            animator = content.animators[i % len(content.animators)]
             renderer = Renderer(animator.analysis)
-            start = int(rng.integers(0, max(1, len(speech) - clip_len)))
-            motion = animator.motion(speech[start:start + clip_len], Controls(seed=int(rng.integers(1 << 30))))
+            audio = random_clip(content=content, rng=rng)
+            motion = animator.motion(audio, Controls(seed=int(rng.integers(1 << 30))))
             path = h264(Path(tmp) / "plain.mp4", [renderer.render(m) for m in motion], int(rng.integers(18, 31)))
             video_scores.append(verify_file(path).score)
-    null_s = time.perf_counter() - t0
+    return Nulls(image_scores=image_scores, video_scores=video_scores, seconds=time.perf_counter() - t0)
 
-    all_null = np.array([s for v in null_scores.values() for s in v] + video_scores)
-    print(f"watermark benchmark: {args.clips} generated clips of {args.seconds:g} s ({len(animators)} portraits, "
-          f"512x512), detection threshold z >= {THRESHOLD}")
-    print(f"\ndetection on generated content ({clips_s:.0f} s)        detected          payload read     "
+
+def print_detection(*, det: Detection) -> None:
+    print(f"\ndetection on generated content ({det.seconds:.0f} s)        detected          payload read     "
           "score min/median  misses by portrait")
     for name in CLIP_TRANSFORMS:
-        s = np.array(scores[name])
-        missed = ", ".join(f"{k} {v}" for k, v in sorted(misses[name].items()))
-        c = np.array(missed_clipped[name])
+        s = np.array(det.scores[name])
+        missed = ", ".join(f"{k} {v}" for k, v in sorted(det.misses[name].items()))
+        c = np.array(det.missed_clipped[name])
         clipped = (f"; missed clips' frame saturated: median {np.median(c):.0%} (range {c.min():.0%}-{c.max():.0%})"
                    if len(c) else "")
-        print(f"  {name:38s} {rate(clip_hits[name])}  {rate(clip_payload[name])}  {s.min():5.1f} / {np.median(s):5.1f}"
-              f"  {missed}{clipped}")
+        print(f"  {name:38s} {rate(det.clip_hits[name])}  {rate(det.clip_payload[name])}  "
+              f"{s.min():5.1f} / {np.median(s):5.1f}  {missed}{clipped}")
     for name in FRAME_TRANSFORMS:
-        print(f"  {name:38s} {rate(frame_hits[name])}  {rate(frame_payload[name])}")
-    print(f"\nfalse positives on content that never went through facetalk ({null_s:.0f} s)   score median / max")
-    for name, s in null_scores.items():
+        print(f"  {name:38s} {rate(det.frame_hits[name])}  {rate(det.frame_payload[name])}")
+
+
+def print_nulls(*, nulls: Nulls) -> None:
+    all_null = np.array([s for v in nulls.image_scores.values() for s in v] + nulls.video_scores)
+    print(f"\nfalse positives on content that never went through facetalk ({nulls.seconds:.0f} s)   score median / max")
+    for name, s in nulls.image_scores.items():
         s = np.array(s)
         print(f"  images, {name:46s} {rate(list(s >= THRESHOLD))}   {np.median(s):.2f} / {s.max():.2f}")
-    s = np.array(video_scores)
+    s = np.array(nulls.video_scores)
     print(f"  videos, unmarked talking-head renders (H.264 CRF 18-30)    {rate(list(s >= THRESHOLD))}   "
           f"{np.median(s):.2f} / {s.max():.2f}")
     print(f"  all                                                        {rate(list(all_null >= THRESHOLD))}")
@@ -303,10 +355,35 @@ def main() -> None:
     n_eff = math.log(2) / (0.5 * math.erfc(q[0] / math.sqrt(2)))
     print(f"  null score quantiles: 50% {q[0]:.2f}, 99% {q[1]:.2f}, 99.9% {q[2]:.2f}; "
           f"fitted effective number of hypotheses {n_eff:.2g}")
+
+
+def print_embedding(*, emb: Embedding) -> None:
     print("\nembedding, 512x512 RGB frame")
-    print(f"  time per frame: {ms:.2f} ms (OpenCV's {cv2.getNumThreads()} threads), {ms_one:.2f} ms (one thread)")
-    print(f"  PSNR marked vs unmarked: mean {np.mean(psnrs):.2f} dB, min {np.min(psnrs):.2f} dB "
-          f"over {len(psnrs)} rendered frames")
+    print(f"  time per frame: {emb.ms:.2f} ms (OpenCV's {cv2.getNumThreads()} threads), "
+          f"{emb.ms_one:.2f} ms (one thread)")
+    print(f"  PSNR marked vs unmarked: mean {np.mean(emb.psnrs):.2f} dB, min {np.min(emb.psnrs):.2f} dB "
+          f"over {len(emb.psnrs)} rendered frames")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--clips", type=int, default=100, help="generated clips (each through every transformation)")
+    ap.add_argument("--seconds", type=float, default=1.0, help="length of each clip")
+    ap.add_argument("--null-images", type=int, default=2000)
+    ap.add_argument("--null-videos", type=int, default=60)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    rng = np.random.default_rng(args.seed)  # drawn from by detection, then by the nulls, in that order
+    content = load_content(seconds=args.seconds)
+    emb = measure_embedding(content=content)
+    det = measure_detection(content=content, n_clips=args.clips, rng=rng)
+    nulls = measure_nulls(content=content, unmarked_frames=emb.unmarked_frames, n_images=args.null_images,
+                          n_videos=args.null_videos, rng=rng)
+    print(f"watermark benchmark: {args.clips} generated clips of {args.seconds:g} s ({len(content.animators)} "
+          f"portraits, 512x512), detection threshold z >= {THRESHOLD}")
+    print_detection(det=det)
+    print_nulls(nulls=nulls)
+    print_embedding(emb=emb)
 
 
 if __name__ == "__main__":
