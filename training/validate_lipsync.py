@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -65,61 +66,96 @@ def aperture(y: np.ndarray) -> np.ndarray:
     return y[:, 0] * (1 - y[:, 2])
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", default="out/lip_corpus")
-    ap.add_argument("--model", default=None, help="default: the bundled model")
-    args = ap.parse_args()
-    corpus = Path(args.corpus)
-    items = json.loads((corpus / "valid.json").read_text())["items"]
-    data = np.load(corpus / "valid.npz")
-    audio_data = np.load(corpus / "valid_audio.npz")
-    model = LipSyncModel(args.model)
-    print(f"model look-ahead {model.lookahead_s(SR) * 1000:.0f} ms; {len(items)} held-out utterances")
+Record = tuple[dict, np.ndarray, np.ndarray]  # corpus item, predicted and target (frames, len(PARAMS))
+TRAINED = "held-out voices, trained languages"
+UNSEEN = "held-out voices, unseen languages (ko, sw)"
+HUMAN = "held-out human prompts (Asterisk, 8 kHz)"
 
-    groups = {"held-out voices, trained languages": [], "held-out voices, unseen languages (ko, sw)": [],
-              "held-out human prompts (Asterisk, 8 kHz)": []}
-    sung = []
+
+@dataclass(frozen=True)
+class Corpus:
+    """The validation split: utterance k's frames are offsets[k]:offsets[k + 1] of `targets`, its
+    samples audio_offsets[k]:audio_offsets[k + 1] of `audio` (int16 at SR)."""
+
+    items: list[dict]
+    targets: np.ndarray
+    offsets: np.ndarray
+    audio: np.ndarray
+    audio_offsets: np.ndarray
+
+    def utterance(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Target track and float audio of utterance k."""
+        a, b = self.audio_offsets[k], self.audio_offsets[k + 1]
+        return self.targets[self.offsets[k]:self.offsets[k + 1]], self.audio[a:b].astype(np.float32) / 32767
+
+
+@dataclass(frozen=True)
+class Predictions:
+    groups: dict[str, list[Record]]  # speech: TRAINED, UNSEEN, HUMAN, in that (printed) order
+    sung: list[Record]
+    degraded: dict[str, list[Record]]  # a third of TRAINED again, with noise, telephone band or music
+
+    @property
+    def speech(self) -> list[Record]:
+        return sum(self.groups.values(), [])
+
+
+def load_corpus(path: Path) -> Corpus:
+    data, audio = np.load(path / "valid.npz"), np.load(path / "valid_audio.npz")
+    return Corpus(items=json.loads((path / "valid.json").read_text())["items"], targets=data["targets"],
+                  offsets=data["offsets"], audio=audio["audio"], audio_offsets=audio["offsets"])
+
+
+def degrade(audio: np.ndarray, phones: list, *, kind: str, rng: np.random.Generator) -> np.ndarray:
+    """`audio` through the corpus's augmentation, drawn again until it adds `kind` and keeps the speed."""
+    while True:
+        noisy, _, applied = augment(audio, phones, rng)
+        if any(a.startswith(kind) for a in applied) and not any(a.startswith("speed") for a in applied):
+            return noisy
+
+
+def predict_corpus(*, model: LipSyncModel, corpus: Corpus) -> Predictions:
+    out = Predictions(groups={TRAINED: [], UNSEEN: [], HUMAN: []}, sung=[],
+                      degraded={"noise": [], "telephone": [], "music": []})
     rng = np.random.default_rng(0)
-    degraded = {"noise": [], "telephone": [], "music": []}
-    for k, item in enumerate(items):
-        a, b = data["offsets"][k], data["offsets"][k + 1]
-        target = data["targets"][a:b]
-        audio = audio_data["audio"][audio_data["offsets"][k]:audio_data["offsets"][k + 1]].astype(np.float32) / 32767
+    for k, item in enumerate(corpus.items):
+        target, audio = corpus.utterance(k)
         item = dict(item, acoustic_end_s=acoustic_end(audio))
         # A recording's noise floor (-65 dBFS), so that the runtime's digital-silence rule never
         # closes the mouth for the model: these figures are the network's own.
         audio = audio + NOISE_FLOOR * rng.standard_normal(len(audio)).astype(np.float32)
-        pred = predict(model, audio)[: len(target)]
-        record = (item, pred, target)
+        record = (item, predict(model, audio)[: len(target)], target)
         if item["source"] == "sung":
-            sung.append(record)
+            out.sung.append(record)
         elif item["source"] == "human":
-            groups["held-out human prompts (Asterisk, 8 kHz)"].append(record)
+            out.groups[HUMAN].append(record)
         elif item["lang"] in UNSEEN_LANGS:
-            groups["held-out voices, unseen languages (ko, sw)"].append(record)
+            out.groups[UNSEEN].append(record)
         else:
-            groups["held-out voices, trained languages"].append(record)
+            out.groups[TRAINED].append(record)
             if k % 3 == 0:  # a third of them again, degraded
-                for kind in degraded:
-                    while True:
-                        noisy, phones, applied = augment(audio, item["phones"], rng)
-                        if any(a.startswith(kind) for a in applied) and not any(a.startswith("speed") for a in applied):
-                            break
-                    degraded[kind].append((item, predict(model, noisy)[: len(target)], target))
+                for kind, records in out.degraded.items():
+                    noisy = degrade(audio, item["phones"], kind=kind, rng=rng)
+                    records.append((item, predict(model, noisy)[: len(target)], target))
+    return out
 
+
+def print_jaw(*, pred: Predictions) -> None:
     print("\n== jaw_open: frame correlation with the target (>= 0.8) ==")
-    for name, records in list(groups.items()) + [("all of the above", sum(groups.values(), []))]:
+    for name, records in list(pred.groups.items()) + [("all of the above", pred.speech)]:
         print(f"  {name:45s} r = {jaw_r(records):.3f}  ({len(records)} utterances)")
-    for kind, records in degraded.items():
+    for kind, records in pred.degraded.items():
         print(f"  {'held-out voices + ' + kind + ' (random level)':45s} r = {jaw_r(records):.3f}  ({len(records)})")
 
-    speech = sum(groups.values(), [])
+
+def print_bilabials(*, pred: Predictions) -> None:
     print(f"\n== /p b m/: lips close (aperture < {CLOSED}) within the phone (>= 90%) ==")
-    for name, records in list(groups.items()) + [("all", speech)]:
+    for name, records in list(pred.groups.items()) + [("all", pred.speech)]:
         got, want, n, got_open, n_open = bilabials(records)
         print(f"  {name:45s} {got:.1%} of {n} (target track: {want:.1%}); between open vowels {got_open:.1%} of {n_open}")
 
+
+def print_vowels(*, speech: list[Record]) -> None:
     print("\n== open vowels open: peak jaw_open per vowel ==")
     open_peaks, close_peaks = vowel_peaks(speech, OPEN_VOWELS), vowel_peaks(speech, CLOSE_VOWELS)
     print(f"  open  (a ɑ æ):     mean peak {np.mean(open_peaks):.2f}, {np.mean(open_peaks >= OPEN):.1%} reach {OPEN} "
@@ -127,6 +163,8 @@ def main() -> None:
     print(f"  close (i u y ɪ ʊ): mean peak {np.mean(close_peaks):.2f}, {np.mean(close_peaks >= OPEN):.1%} reach {OPEN} "
           f"({len(close_peaks)} vowels)")
 
+
+def print_closing(*, speech: list[Record]) -> None:
     print("\n== after speech stops: time until jaw_open < 0.05 for good (<= 100 ms) ==")
     for name, end in (("from the sound's end", lambda item: item["acoustic_end_s"]),
                       ("from the last phone's end", lambda item: max(e for p, _, e in item["phones"] if primary(p)))):
@@ -134,6 +172,8 @@ def main() -> None:
         print(f"  {name:26s} median {np.median(delays) * 1000:.0f} ms, 95th percentile "
               f"{np.percentile(delays, 95) * 1000:.0f} ms, {np.mean(delays <= 0.1):.1%} of {len(delays)} within 100 ms")
 
+
+def print_sung(*, sung: list[Record]) -> None:
     print("\n== sung vowels (held-out singers; notes glide 2-7 semitones, vibrato): shape held ==")
     stats = np.array([sustain_stats(item, pred, target) for item, pred, target in sung])
     held = (stats[:, 0] < 0.05) & (stats[:, 1] < 0.05) & (stats[:, 2] < 0.01)
@@ -144,6 +184,22 @@ def main() -> None:
     print(f"  {np.mean(steady):.1%} of {len(stats)} sung vowels do not flap (mean |frame-to-frame change| < 0.01, "
           "jaw and spread)")
     print(f"  {np.mean(held):.1%} of {len(stats)} sung vowels hold their shape (also std < 0.05: no drift between notes)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", default="out/lip_corpus")
+    ap.add_argument("--model", default=None, help="default: the bundled model")
+    args = ap.parse_args()
+    corpus = load_corpus(Path(args.corpus))
+    model = LipSyncModel(args.model)
+    print(f"model look-ahead {model.lookahead_s(SR) * 1000:.0f} ms; {len(corpus.items)} held-out utterances")
+    pred = predict_corpus(model=model, corpus=corpus)
+    print_jaw(pred=pred)
+    print_bilabials(pred=pred)
+    print_vowels(speech=pred.speech)
+    print_closing(speech=pred.speech)
+    print_sung(sung=pred.sung)
 
 
 def jaw_r(records) -> float:
