@@ -20,6 +20,7 @@ import argparse
 import math
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -111,6 +112,90 @@ def jaw_correlation(net: LipNet, feats, targets, offsets, silence: np.ndarray) -
     return float(np.corrcoef(np.concatenate(preds), np.concatenate(wants))[0, 1])
 
 
+@dataclass(frozen=True)
+class Corpus:
+    """Training frames as one long stream (utterances start and end in silence) and the
+    validation split, utterance k at v_offsets[k]:v_offsets[k + 1]."""
+
+    feats: np.ndarray  # (frames, N_FEATURES)
+    targets: np.ndarray  # (frames, len(PARAMS))
+    v_feats: np.ndarray
+    v_targets: np.ndarray
+    v_offsets: np.ndarray
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """What --epochs, --crop, --batch and --lr ask for."""
+
+    epochs: int
+    crop: int  # output frames per training crop
+    batch: int
+    lr: float
+
+
+def load_corpus(path: Path) -> Corpus:
+    feats, targets, _ = load(path, "train")
+    v_feats, v_targets, v_offsets = load(path, "valid")
+    return Corpus(feats=feats, targets=targets, v_feats=v_feats, v_targets=v_targets, v_offsets=v_offsets)
+
+
+def random_crops(*, net: LipNet, x_all: torch.Tensor, y_all: torch.Tensor, schedule: Schedule,
+                 rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """A batch of crops of the stream: inputs carry the receptive field's worth of past frames and
+    LOOKAHEAD_FRAMES of future ones; targets are the crop's own frames."""
+    span = net.receptive_field - 1 + schedule.crop + LOOKAHEAD_FRAMES
+    starts = rng.integers(0, len(x_all) - span, size=schedule.batch)
+    idx = torch.from_numpy(starts[:, None] + np.arange(span)[None, :])
+    # Output i of the net ends at input frame receptive_field - 1 + i: it predicts the
+    # target LOOKAHEAD_FRAMES before that.
+    first = net.receptive_field - 1
+    return x_all[idx], y_all[idx[:, first:first + schedule.crop]]
+
+
+def crop_loss(*, pred: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Weighted error of the predicted mouth `pred` against the targets `y`, both (B, T, len(PARAMS))."""
+    err = ((pred - y) ** 2 * torch.tensor(LOSS_WEIGHTS)).mean()
+    # Matching frame-to-frame changes keeps the mouth from flapping on pitch or noise.
+    d_err = ((pred.diff(dim=1) - y.diff(dim=1)).abs() * torch.tensor(CHANGE_WEIGHTS)).mean()
+    # What shows is the lip gap, jaw * (1 - press): fit it directly. A bilabial left
+    # open, or a mouth open in silence, looks worse than a closure on a /t/: both are
+    # penalised more.
+    gap = (pred[..., JAW] * (1 - pred[..., PRESS]) - y[..., JAW] * (1 - y[..., PRESS])) ** 2
+    under_press = torch.relu(y[..., PRESS] - pred[..., PRESS]) ** 2
+    rest = (y.abs().sum(dim=2, keepdim=True) < 0.02).float()
+    moving_at_rest = (pred * rest) ** 2
+    return err + 2.0 * d_err + 2.0 * gap.mean() + 2.0 * under_press.mean() + 4.0 * moving_at_rest.mean()
+
+
+def train(*, net: LipNet, corpus: Corpus, silence: np.ndarray, schedule: Schedule, rng: np.random.Generator) -> float:
+    """AdamW on a cosine schedule; after each epoch, prints the loss, the validation jaw correlation
+    and the time since the first epoch started, the time.time() it returns."""
+    steps_per_epoch = len(corpus.feats) // (schedule.crop * schedule.batch)
+    total = steps_per_epoch * schedule.epochs
+    opt = torch.optim.AdamW(net.parameters(), lr=schedule.lr, weight_decay=1e-4)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * min(s / total, 1.0))))
+    x_all, y_all = torch.from_numpy(corpus.feats), torch.from_numpy(corpus.targets)
+    started = time.time()
+    for epoch in range(schedule.epochs):
+        net.train()
+        running = 0.0
+        for _ in range(steps_per_epoch):
+            x, y = random_crops(net=net, x_all=x_all, y_all=y_all, schedule=schedule, rng=rng)
+            loss = crop_loss(pred=net(x)[:, LOOKAHEAD_FRAMES:], y=y)
+            opt.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            running += loss.item()
+        net.eval()
+        corr = jaw_correlation(net, corpus.v_feats, corpus.v_targets, corpus.v_offsets, silence)
+        print(f"epoch {epoch + 1}/{schedule.epochs}: loss {running / steps_per_epoch:.4f}, valid jaw r {corr:.3f}, "
+              f"{time.time() - started:.0f} s", flush=True)
+    return started
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", default="out/lip_corpus")
@@ -125,58 +210,14 @@ def main() -> None:
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     rng = np.random.default_rng(args.seed)
-    corpus = Path(args.corpus)
-    feats, targets, _ = load(corpus, "train")
-    v_feats, v_targets, v_offsets = load(corpus, "valid")
+    corpus = load_corpus(Path(args.corpus))
     silence = log_mel(np.zeros(1600, np.float32))[0]
-    net = LipNet(feats.mean(axis=0), feats.std(axis=0) + 1e-3)
+    net = LipNet(corpus.feats.mean(axis=0), corpus.feats.std(axis=0) + 1e-3)
     n_params = sum(p.numel() for p in net.parameters())
-    print(f"{len(feats) / 360000:.2f} h of training frames, {n_params} parameters, "
+    print(f"{len(corpus.feats) / 360000:.2f} h of training frames, {n_params} parameters, "
           f"receptive field {net.receptive_field} frames", flush=True)
-
-    # The corpus is one long stream (utterances start and end in silence); crops carry the
-    # receptive field's worth of past frames, and LOOKAHEAD_FRAMES of future ones.
-    span = net.receptive_field - 1 + args.crop + LOOKAHEAD_FRAMES
-    steps_per_epoch = len(feats) // (args.crop * args.batch)
-    total = steps_per_epoch * args.epochs
-    opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * min(s / total, 1.0))))
-    weights, change_weights = torch.tensor(LOSS_WEIGHTS), torch.tensor(CHANGE_WEIGHTS)
-    x_all, y_all = torch.from_numpy(feats), torch.from_numpy(targets)
-    t0 = time.time()
-    for epoch in range(args.epochs):
-        net.train()
-        running = 0.0
-        for _ in range(steps_per_epoch):
-            starts = rng.integers(0, len(feats) - span, size=args.batch)
-            idx = torch.from_numpy(starts[:, None] + np.arange(span)[None, :])
-            x = x_all[idx]
-            # Output i of the net ends at input frame receptive_field - 1 + i: it predicts the
-            # target LOOKAHEAD_FRAMES before that.
-            first = net.receptive_field - 1
-            y = y_all[idx[:, first:first + args.crop]]
-            pred = net(x)[:, LOOKAHEAD_FRAMES:]
-            err = ((pred - y) ** 2 * weights).mean()
-            # Matching frame-to-frame changes keeps the mouth from flapping on pitch or noise.
-            d_err = ((pred.diff(dim=1) - y.diff(dim=1)).abs() * change_weights).mean()
-            # What shows is the lip gap, jaw * (1 - press): fit it directly. A bilabial left
-            # open, or a mouth open in silence, looks worse than a closure on a /t/: both are
-            # penalised more.
-            gap = (pred[..., JAW] * (1 - pred[..., PRESS]) - y[..., JAW] * (1 - y[..., PRESS])) ** 2
-            under_press = torch.relu(y[..., PRESS] - pred[..., PRESS]) ** 2
-            rest = (y.abs().sum(dim=2, keepdim=True) < 0.02).float()
-            moving_at_rest = (pred * rest) ** 2
-            loss = err + 2.0 * d_err + 2.0 * gap.mean() + 2.0 * under_press.mean() + 4.0 * moving_at_rest.mean()
-            opt.zero_grad()
-            loss.backward()
-            nn.utils.clip_grad_norm_(net.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            running += loss.item()
-        net.eval()
-        corr = jaw_correlation(net, v_feats, v_targets, v_offsets, silence)
-        print(f"epoch {epoch + 1}/{args.epochs}: loss {running / steps_per_epoch:.4f}, valid jaw r {corr:.3f}, "
-              f"{time.time() - t0:.0f} s", flush=True)
+    t0 = train(net=net, corpus=corpus, silence=silence, rng=rng,
+               schedule=Schedule(epochs=args.epochs, crop=args.crop, batch=args.batch, lr=args.lr))
     export(net, Path(args.out), silence)
     print(f"wrote {args.out} ({Path(args.out).stat().st_size / 1e6:.2f} MB) in {time.time() - t0:.0f} s")
 
