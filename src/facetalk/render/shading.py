@@ -15,12 +15,13 @@ expressions hold still. Folds:
 - glabellar (vertical, between the brows): with a frown (brow_raise < 0);
 - nose wrinkle (across the nose bridge, AU9): with nose_sneer, or upper_lip_raise and a frown
   together (disgust);
-- chin dimpling (the chin boss puckered into small dents, AU17): with mouth_shrug_lower, and half
-  as much with lip_press (the chin raiser that presses the lips in anger).
+- chin dimpling (the chin boss puckered into small dents, AU17): with mouth_shrug_lower (not with
+  lip_press, which speech's closures and pauses use too).
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,9 +71,8 @@ class FoldShader:
                 self._smooth(out, fold)
             elif fold.depth > 0.01:
                 self._crease(out, fold)
-        dimpling = min(frame.mouth_shrug_lower + 0.5 * frame.lip_press, 1.0)
-        if dimpling > 0.01:
-            _dimple_chin(out, xy, depth=0.16 * dimpling)
+        if frame.mouth_shrug_lower > 0.01:
+            _dimple_chin(out, xy, depth=0.16 * min(frame.mouth_shrug_lower, 1.0))
 
     def _folds(self, xy: np.ndarray, frame: MotionFrame) -> list[_Fold]:
         # Sizes are in eye spans: the distance between the outer eye corners, as posed now.
@@ -174,7 +174,10 @@ class FoldShader:
 
 def _dimple_chin(out: np.ndarray, xy: np.ndarray, *, depth: float) -> None:
     """Darkens small dents over the chin boss, each lit on its upper rim (light from above), in
-    (H, W, 3) uint8 `out` in place; (V, 2) posed vertex positions; depth 0..1 at a dent's centre."""
+    (H, W, 3) uint8 `out` in place; (V, 2) posed vertex positions; depth 0..1 at a dent's centre.
+    The dents are drawn once in the boss's own frame (_dent_maps) and laid on it per frame."""
+    import cv2
+
     eye_line = xy[OUTER_EYE_CORNERS[1]] - xy[OUTER_EYE_CORNERS[0]]
     span = float(np.linalg.norm(eye_line))
     across = eye_line / span
@@ -185,21 +188,38 @@ def _dimple_chin(out: np.ndarray, xy: np.ndarray, *, depth: float) -> None:
     if box is None:
         return
     x0, y0, x1, y1 = box
-    yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
-    # Pixel positions in the boss's frame, in eye spans.
-    u = ((xx - centre[0]) * across[0] + (yy - centre[1]) * across[1]) / span
-    v = ((xx - centre[0]) * up[0] + (yy - centre[1]) * up[1]) / span
+    dark, lit = _dent_maps()
+    # Map pixel (c, r) -> frame pixel: u = (c - half) / _MAP_PX_PER_SPAN across, v = (half - r) / ... up.
+    step, half = span / _MAP_PX_PER_SPAN, (dark.shape[0] - 1) / 2.0
+    origin = centre - half * step * across + half * step * up - (x0, y0)
+    warp = np.array([[step * across[0], -step * up[0], origin[0]],
+                     [step * across[1], -step * up[1], origin[1]]], np.float64)
+    size = (x1 - x0, y1 - y0)
+    dark_px = cv2.warpAffine(dark, warp, size, flags=cv2.INTER_LINEAR, borderValue=0.0)
+    lit_px = cv2.warpAffine(lit, warp, size, flags=cv2.INTER_LINEAR, borderValue=0.0)
+    shade = 1.0 - depth * dark_px[..., None] * SHADOW_TINT + (depth * lit_px)[..., None]
+    region = out[y0:y1, x0:x1].astype(np.float32) * shade
+    out[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
+
+
+_MAP_PX_PER_SPAN = 256  # the dent maps' resolution: finer than any frame's chin
+
+
+@functools.cache
+def _dent_maps() -> tuple[np.ndarray, np.ndarray]:
+    """(dark, lit): (N, N) float32 maps of the chin boss's dents over u, v in [-0.25, 0.25] eye
+    spans (u across, v up), already faded by the boss's ellipse so that no edge shows: dark 0..1
+    in the dents, lit 0..0.6 on their upper rims."""
+    n = int(0.5 * _MAP_PX_PER_SPAN) + 1
+    v, u = np.mgrid[0:n, 0:n].astype(np.float32)
+    u = (u - (n - 1) / 2.0) / _MAP_PX_PER_SPAN
+    v = ((n - 1) / 2.0 - v) / _MAP_PX_PER_SPAN
     radius = 0.026
     dents = np.zeros(u.shape, np.float32)
     rims = np.zeros(u.shape, np.float32)
     for (du, dv), size in zip(_DENTS, _DENT_SIZES):
-        r2 = ((u - du) ** 2 + (v - dv) ** 2) / (radius * size) ** 2
-        dents += np.exp(-r2)
-        rims += np.exp(-((u - du) ** 2 + (v - dv - 1.1 * radius * size) ** 2) / (0.6 * radius * size) ** 2)
-    # The boss: an ellipse fading to nothing at its rim, so no edge shows.
+        r = radius * size
+        dents += np.exp(-((u - du) ** 2 + (v - dv) ** 2) / r ** 2)
+        rims += np.exp(-((u - du) ** 2 + (v - dv - 1.1 * r) ** 2) / (0.6 * r) ** 2)
     boss = np.clip(1.0 - (u / 0.2) ** 2 - (v / 0.11) ** 2, 0.0, 1.0) ** 1.5
-    dark = depth * boss * np.minimum(dents, 1.0)
-    lit = 0.6 * depth * boss * np.minimum(rims, 1.0)
-    shade = 1.0 - dark[..., None] * SHADOW_TINT + lit[..., None]
-    region = out[y0:y1, x0:x1].astype(np.float32) * shade
-    out[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
+    return (boss * np.minimum(dents, 1.0)).astype(np.float32), (0.6 * boss * np.minimum(rims, 1.0)).astype(np.float32)
