@@ -138,8 +138,6 @@ class MouthPainter:
               tongue_tip: float = 0.0) -> None:
         """Draws the interior into `out` (H, W, 3) uint8 in place, given this frame's (V, 3) vertices
         and how far the tongue tip is raised (MotionFrame.tongue_tip)."""
-        import cv2
-
         self._paint_seam(out, verts)
         xy = verts[self._verts, :2]
         h, w = tri_id.shape
@@ -186,7 +184,15 @@ class MouthPainter:
             if len(own):
                 src = interp(anchor_xy, own) + sign * d_rest[own, None] * self._down
                 color[own] = mix(color[own], bilinear(self.image, src), np.clip((length[own] - d_rest[own]) / 1.5, 0, 1))
+        self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha)
 
+    def _composite(self, out: np.ndarray, box: tuple[int, int, int, int], ys: np.ndarray, xs: np.ndarray,
+                   color: np.ndarray, alpha: np.ndarray) -> None:
+        """Lays (N, 3) colours with (N,) coverage at pixels (ys, xs) of `box` over `out`, grained
+        and softened like the photo."""
+        import cv2
+
+        x0, y0, x1, y1 = box
         region = (y1 - y0, x1 - x0)
         a = np.zeros(region, np.float32)
         a[ys, xs] = alpha
