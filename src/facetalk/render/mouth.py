@@ -269,11 +269,12 @@ class MouthPainter:
         # hides them toward the corners. Narrower than the upper incisors, so more to the arch.
         lower_h = 0.05 * mouth_w
         rank_l, f_l, gap_l = _teeth_along(u, per_side=LOWER_TEETH_PER_SIDE)
-        lower = np.clip((lower_h * _tooth_length(rank_l, f_l) - d_lower) / 1.2, 0, 1) \
+        # Their biting edges are nearly straight: a row of tips barely notched, not a row of bumps.
+        lower = np.clip((lower_h * (1.0 - 0.12 * np.abs(2.0 * f_l - 1.0) ** 6) - d_lower) / 1.2, 0, 1) \
             * (1.0 - smoothstep(across, 0.4, 0.7)) * np.clip((opening - 0.2 * mouth_w) / (0.12 * mouth_w), 0, 1) \
             * (photo_teeth[1] < 0.5 * lower_h)
         # Their tips catch the light from above; only their base, at the lip, is in its shadow.
-        lower_colour = self._tooth_colour(f_l, 0.5 * gap_l, d_lower, lower_h, depth_shade, 0.5 * mouth_w, lip_shadow=0.3)
+        lower_colour = self._tooth_colour(f_l, 0.3 * gap_l, d_lower, lower_h, depth_shade, 0.5 * mouth_w, lip_shadow=0.3)
         color = mix(color, lower_colour, lower)
         # Upper teeth: hang from the upper lip, one by one along the arch, in its shadow at the top.
         upper_h = 0.10 * mouth_w
