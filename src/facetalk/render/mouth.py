@@ -263,7 +263,7 @@ class MouthPainter:
         across = np.abs(2.0 * u - 1.0)  # 0 mid-mouth .. 1 at the corners
         depth_shade = (1.0 - 0.45 * across ** 2)[:, None]
         color = self._cavity(d_upper, d_lower, opening, across, mouth_w)
-        color = self._tongue(color, d_upper, d_lower, opening, across, mouth_w, tongue_tip=tongue_tip)
+        color = self._tongue(color, d_lower, opening, across, mouth_w, tongue_tip=tongue_tip)
         rank, f, gap = _teeth_along(u)
         # Lower teeth: only their tips show, over the lower lip, when the jaw is well open; the lip
         # hides them toward the corners. Narrower than the upper incisors, so more to the arch.
@@ -273,7 +273,8 @@ class MouthPainter:
         lower = np.clip((lower_h * (1.0 - 0.12 * np.abs(2.0 * f_l - 1.0) ** 6) - d_lower) / 1.2, 0, 1) \
             * (1.0 - smoothstep(across, 0.4, 0.7)) * np.clip((opening - 0.2 * mouth_w) / (0.12 * mouth_w), 0, 1) \
             * (photo_teeth[1] < 0.5 * lower_h)
-        # Their tips catch the light from above; only their base, at the lip, is in its shadow.
+        # Their tips catch the light from above; only their base, at the lip, is in its shadow
+        # (half the upper lip's reach: the mouth width passed is halved).
         lower_colour = self._tooth_colour(f_l, 0.3 * gap_l, d_lower, lower_h, depth_shade, 0.5 * mouth_w, lip_shadow=0.3)
         color = mix(color, lower_colour, lower)
         # Upper teeth: hang from the upper lip, one by one along the arch, in its shadow at the top.
@@ -303,8 +304,8 @@ class MouthPainter:
         light = 0.3 + 0.45 * near_lower + 0.2 * near_upper + 0.35 * cheeks * (1.0 - near_upper) + 0.3 * throat
         return self.throat_rgb * light[:, None]
 
-    def _tongue(self, color: np.ndarray, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray,
-                across: np.ndarray, mouth_w: float, *, tongue_tip: float) -> np.ndarray:
+    def _tongue(self, color: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, across: np.ndarray,
+                mouth_w: float, *, tongue_tip: float) -> np.ndarray:
         """The tongue over the cavity. Resting (open vowels) it fills the bottom of the opening in a
         low dome, lit at its front behind the lower teeth and darkening back toward its top edge,
         with a shallow groove down its middle and a wet sheen. For t d n l and th its tip rises to
