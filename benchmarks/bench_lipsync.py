@@ -184,7 +184,7 @@ def timing(track: Track, speech: np.ndarray, fps: int) -> tuple[float, float]:
 def video_figures(args, engine: Espeak) -> None:
     photo = load_image(args.photo or resources.files("facetalk.data").joinpath("astronaut.jpg"))
     config = Config(framing=FramingConfig(size=args.size), motion=MotionConfig(fps=args.fps))
-    animator = Animator(photo, config=config)
+    animator = Animator(photo, config=config, lip_model=load_lipsync_model(args.lip_model))
     dlib = DlibFace()
     rest = dlib.measure(animator.analysis.image).mouth_aperture()
     rng = np.random.default_rng(0)
@@ -254,7 +254,7 @@ def music_figures(animator: Animator, dlib: DlibFace, speech: np.ndarray, lang: 
 
 
 def speed_figures(args, engine: Espeak) -> None:
-    model = load_lipsync_model()
+    model = load_lipsync_model(args.lip_model)
     once, _ = speech_of(engine, "en-us", "m3", CLIPS[0][2])
     audio = np.tile(once, int(np.ceil(args.seconds * SR / len(once))))[: int(args.seconds * SR)]
     for name, chunk in (("offline, 0.5 s chunks", SR // 2), ("live, 20 ms chunks", SR // 50)):
@@ -282,6 +282,8 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=60.0, help="audio for the speed figures")
     ap.add_argument("--photo", default=None, help="portrait to render (default: the bundled one)")
     ap.add_argument("--music-draws", type=int, default=3, help="random pieces of music per clip and level")
+    ap.add_argument("--lip-model", default=None, metavar="ONNX",
+                    help="a lip model to measure instead of the bundled one (a retrained candidate)")
     args = ap.parse_args()
     engine = Espeak()  # one per process: espeak-ng's state is global
     speed_figures(args, engine)
