@@ -176,3 +176,29 @@ def test_open_jaw_does_not_fold_the_skin_under_the_lower_lip(analysis, face):
         & (np.abs(centre[:, 0] - mouth_x.mean()) < 0.35 * np.ptp(mouth_x)) & (centre[:, 1] < pts[152, 1])
     assert chin.sum() > 10
     assert np.all(np.sign(opened[chin]) == np.sign(rest[chin]))
+
+
+def test_frames_hold_the_skin_under_them_when_the_brows_rise(analysis):
+    """With spectacle frames (a rim band just over the eyes), brow_raise no longer lifts the skin
+    at and under the frames' top edge (it is filled in under the rigid frames, and would show above
+    them as a band), while the brows themselves still rise; without frames the rig is unchanged."""
+    pts = analysis.landmarks_px
+    h, w = analysis.image.shape[:2]
+    eyes = pts[list(lm.RIGHT_EYE_UPPER + lm.LEFT_EYE_UPPER)]
+    ipd = analysis.rig.ipd_px
+    rim_top = int(round(eyes[:, 1].min()))
+    frames = np.zeros((h, w), np.float32)
+    frames[rim_top:rim_top + 4, int(eyes[:, 0].min()):int(eyes[:, 0].max())] = 1.0
+    plain = build_rig(pts, person_alpha=analysis.appearance.person_alpha)
+    held = build_rig(pts, person_alpha=analysis.appearance.person_alpha, frames_mask=frames)
+    k = EXPRESSION_NAMES.index("brow_raise")
+    np.testing.assert_array_equal(plain.expression_basis, analysis.rig.expression_basis)
+    rest = held.rest_xyz[:, :2]
+    over = (rest[:, 0] > eyes[:, 0].min() + 0.1 * ipd) & (rest[:, 0] < eyes[:, 0].max() - 0.1 * ipd)
+    under = over & (rest[:, 1] >= rim_top)
+    assert np.abs(plain.expression_basis[k][under, 1]).max() > 0.02 * ipd  # it did move there
+    assert np.abs(held.expression_basis[k][under]).max() < 1e-6
+    brows = list(lm.RIGHT_BROW + lm.LEFT_BROW)
+    assert -held.expression_basis[k][brows, 1].mean() > -0.5 * plain.expression_basis[k][brows, 1].mean() > 0
+    # Lowering the brows is left as it was (the skin goes down behind the rims).
+    np.testing.assert_array_equal(held.expression_basis_negative[k], plain.expression_basis_negative[k])

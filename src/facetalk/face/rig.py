@@ -59,6 +59,12 @@ BROW_INNER_DROP = 0.10
 BROW_LIFT = 0.2
 BROW_DRAW_TOGETHER = 0.05
 
+# Spectacle frames stay rigid over the face (render.renderer.GlassesLayer), drawn over skin filled
+# in under their rims. A brow raise that lifted that skin pulled the fill up into view above the
+# top rim as a smooth, smeared band; with frames, the brows' lift fades to nothing at the rims' top
+# edge over this many eye distances above it, so only the skin above the frames stretches.
+FRAMES_HOLD_RAMP = 0.25
+
 # Share of the eye opening the lower lid rises at smile = 1 (cheeks pushing it up).
 SMILE_SQUINT = 0.25
 
@@ -272,9 +278,12 @@ class _Lips:
     corners: list[int]
 
 
-def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = None) -> FaceRig:
+def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = None,
+              frames_mask: np.ndarray | None = None) -> FaceRig:
     """Builds the mesh rig from (478, 3) landmarks in the (cropped) photo's pixels; the (H, W)
-    person matte, if given, tells where the neck ends and the shoulders (which stay) begin."""
+    person matte, if given, tells where the neck ends and the shoulders (which stay) begin; the
+    (H, W) spectacle frames' mask (face.glasses), if given, holds the skin under them when the
+    brows rise (FRAMES_HOLD_RAMP)."""
     pts = np.asarray(landmarks_px, dtype=np.float64)
     if pts.shape != (lm.N_LANDMARKS, 3):
         raise ValueError(f"expected ({lm.N_LANDMARKS}, 3) landmarks, got {pts.shape}")
@@ -287,6 +296,10 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
     # 4. Expression basis: jaw, lips, corners, brows, lids and gaze.
     lips = _lip_regions(pts, topo, meas)
     basis, negative = _expression_basis(pts, topo, meas, lips)
+    if frames_mask is not None:
+        held = _below_frames_top(topo.rest[:, :2], frames_mask, meas.ipd)[:, None]
+        for name in ("brow_raise", "brow_inner_raise"):  # the lifts only: lowered skin goes behind the rims
+            basis[EXPRESSION_NAMES.index(name)] *= held
     # 5. Mouth cavity attributes, and 6. which inner-lip pair each lip vertex closes on.
     cavity_t, cavity_partner, cavity_u = _cavity(len(topo.rest))
     press_vertex, press_upper, press_lower, press_weight = _lip_press(meas, lips)
@@ -599,6 +612,24 @@ def _corner_bases(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, meas: _
     # upper_lip_raise: the upper lip lifts most at its centre; the skin above follows.
     above = _over_upper_lip(v, mouth_w, lips)
     basis[k["upper_lip_raise"], :, :2] = frame.to_image(np.zeros_like(u), -0.12 * mouth_w * profile * above)
+
+
+def _below_frames_top(rest_xy: np.ndarray, frames_mask: np.ndarray, ipd: float) -> np.ndarray:
+    """(V,) share of a brow lift each vertex keeps over spectacle frames: 0 at and below the
+    frames' top edge, 1 from FRAMES_HOLD_RAMP eye distances above it. The edge is a smooth line
+    (the frames' topmost pixels, interpolated across gaps, carried on flat beyond their sides and
+    smoothed over 0.1 eye distances): a ragged one shears the skin column by column."""
+    import cv2
+
+    covered = frames_mask > 0.5
+    cols = np.nonzero(covered.any(axis=0))[0]
+    if len(cols) == 0:
+        return np.ones(len(rest_xy))
+    width = frames_mask.shape[1]
+    top = np.interp(np.arange(width), cols, covered[:, cols].argmax(axis=0)).astype(np.float32)
+    top = cv2.GaussianBlur(top.reshape(1, -1), (0, 0), 0.1 * ipd).ravel()
+    x = np.clip(np.round(rest_xy[:, 0]).astype(int), 0, width - 1)
+    return smoothstep(top[x] - rest_xy[:, 1], 0.0, FRAMES_HOLD_RAMP * ipd)
 
 
 def _brow_bases(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, topo: _Topology, meas: _Measures,
