@@ -200,3 +200,28 @@ def test_gaps_between_teeth_open_toward_their_tips(analysis):
     luma = painter._tooth_colour(f, gap, d_lip, height, np.ones((4, 1)), mouth_w) @ np.array([0.299, 0.587, 0.114])
     assert luma[1] < 0.85 * luma[0]
     assert luma[3] > 0.9 * luma[2]
+
+
+def test_photo_teeth_apart_are_split_between_the_jaws(analysis):
+    """A photo showing its upper teeth, a dark gap and the tips of its lower teeth: the upper row
+    goes with the upper lip, the lower tips with the lower lip, and the gap with neither (so the
+    upper teeth do not drag the lower lip's edge up with them when the jaw drops)."""
+    from facetalk.face import landmarks as lm
+
+    rest = analysis.rig.rest_xyz[:, :2]
+    image = analysis.image.copy()
+    h, w = image.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w]
+    upper, lower = list(lm.LIPS_INNER_UPPER), list(lm.LIPS_INNER_LOWER)
+    top = np.interp(xx, rest[upper, 0], rest[upper, 1])
+    bottom = np.interp(xx, rest[lower, 0], rest[lower, 1])
+    share = (yy - top) / np.maximum(bottom - top, 1e-6)
+    inside = (share >= 0) & (share <= 1) & (xx > rest[upper, 0].min()) & (xx < rest[upper, 0].max())
+    image[inside & (share < 0.45)] = (230, 225, 215)  # upper teeth
+    image[inside & (share >= 0.45) & (share < 0.8)] = (40, 20, 20)  # the dark between
+    image[inside & (share >= 0.8)] = (220, 215, 205)  # lower teeth's tips
+    painter = MouthPainter(analysis.rig, image, analysis.appearance.grain)
+    mid = upper[len(upper) // 2]
+    gap = painter._rest_gap[mid]
+    assert 0.3 * gap < painter._own_upper[mid] < 0.6 * gap
+    assert 0.1 * gap < painter._own_lower[mid] < 0.3 * gap
