@@ -57,3 +57,27 @@ def test_frames_follow_the_head_pose(with_glasses):
 
 def test_no_glasses_no_layer(analysis):
     assert Renderer(analysis)._glasses is None
+
+
+def test_the_analysis_keeps_brow_raises_off_the_skin_under_the_frames(analysis):
+    """analyse_face hands the frames' mask to the rig: a brow raise moves the brows but not the
+    filled-in skin under the top rim (which would show as a smeared band)."""
+    from facetalk.config import FramingConfig
+    from facetalk.face.analysis import analyse_face
+    from facetalk.face.rig import build_rig
+    from facetalk.render.renderer import posed_vertices
+
+    photo = analysis.image.copy()
+    draw_frames(photo, analysis.landmarks_px)
+    framed = analyse_face(photo, framing=FramingConfig(), source="with frames")
+    assert framed.glasses is not None
+    unmasked = build_rig(framed.landmarks_px, person_alpha=framed.appearance.person_alpha)
+    under = framed.glasses.full_mask(framed.image.shape[:2]) > 0.5
+    raise_ = MotionFrame(t_s=0.0, brow_raise=1.0)
+    rest = framed.rig.rest_xyz
+    xy = np.round(rest[:, :2]).astype(int).clip(0, framed.image.shape[0] - 1)
+    beneath = under[xy[:, 1], xy[:, 0]]
+    assert beneath.sum() > 5
+    moved = np.linalg.norm(posed_vertices(framed.rig, raise_) - rest, axis=1)
+    moved_unmasked = np.linalg.norm(posed_vertices(unmasked, raise_) - unmasked.rest_xyz, axis=1)
+    assert moved[beneath].max() < 0.5 * moved_unmasked[beneath].max()

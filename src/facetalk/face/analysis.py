@@ -82,7 +82,10 @@ def analyse_face(photo: np.ndarray, *, framing: FramingConfig, source: str = "ph
     finally:
         if own_segmenter:
             segmenter.close()
+    # Spectacle frames stay rigid; the rig must not lift the skin filled in under them.
+    glasses = find_glasses(image, landmarks)
+    frames_mask = None if glasses is None else glasses.full_mask(image.shape)
     return FaceAnalysis(image=image, landmarks_px=landmarks.astype(np.float32), crop=box,
-                        rig=build_rig(landmarks, person_alpha=appearance.person_alpha),
+                        rig=build_rig(landmarks, person_alpha=appearance.person_alpha, frames_mask=frames_mask),
                         appearance=appearance, n_faces=len(faces), expression=estimate_expression(landmarks),
-                        surround=surround, glasses=find_glasses(image, landmarks))
+                        surround=surround, glasses=glasses)
