@@ -28,9 +28,9 @@ OFFSETS: dict[str, dict[str, float]] = {
     "neutral": {},
     # AU6+12+25: corners up and out, cheeks up (the smile's own lower-lid squint), lips apart on the teeth.
     "happy": {"smile": 1.0, "lip_spread": 0.4, "blink": 0.15, "jaw_open": 0.3, "upper_lip_raise": 0.8},
-    # AU1+4+15+17: inner brows up and drawn together, the frown (smile < 0: corners down, chin up),
-    # heavy lids.
-    "sad": {"smile": -1.0, "brow_inner_raise": 1.0, "brow_raise": -0.3, "blink": 0.4},
+    # AU1+4+15+17: inner brows up and drawn together, the frown (smile < 0: corners down), the chin
+    # raiser pushing the lower lip up into a pout (and dimpling the chin), heavy lids.
+    "sad": {"smile": -1.0, "brow_inner_raise": 1.0, "brow_raise": -0.3, "blink": 0.4, "mouth_shrug_lower": 0.5},
     # AU4+5+7+23: the brow lowerer (brow_raise < 0), glaring upper lids, tightened lower lids, lips pressed.
     "angry": {"brow_raise": -1.0, "blink": -0.1, "eye_squint": 0.5, "lip_press": 1.0, "smile": -0.3},
     # AU1+2+5+26: brows up, eyes wide, jaw dropped, lips relaxed into an oval.
