@@ -60,7 +60,7 @@ def test_timeline_keyframes():
 
 @pytest.mark.parametrize("keyframes, message", [
     ('{"t_s": 1}', "timeline must be a JSON list of keyframes"),
-    ('[{"t_s": 1', "timeline is invalid JSON at line 1 column"),
+    ('[{"t_s": 1', "timeline is not valid JSON"),
     ('[3]', "keyframe 1 must be a JSON object"),
     ('[{"emotion": "sad"}]', "keyframe 1 needs a time 't_s'"),
     ('[{"t_s": -1, "emotion": "sad"}]', "keyframe 1 needs a time 't_s'"),

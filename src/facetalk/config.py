@@ -178,7 +178,7 @@ def parse_timeline(text: str) -> tuple[Keyframe, ...]:
     try:
         keyframes = jsontext.loads(text)
     except json.JSONDecodeError as err:
-        raise ValueError(f"timeline is invalid JSON at line {err.lineno} column {err.colno}: {err.msg}") from None
+        raise ValueError(f"timeline is not valid JSON: {err}") from None
     except ValueError as err:
         raise ValueError(f"timeline: {err}") from None
     if not isinstance(keyframes, list):

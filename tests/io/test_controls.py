@@ -40,8 +40,11 @@ def test_missing_empty_or_binary_file(tmp_path):
         read_controls(tmp_path / "bin.json")
 
 
-
-def test_an_empty_file_is_a_problem_not_an_empty_timeline(tmp_path):
-    (tmp_path / "empty.json").write_text(" \n")
-    with pytest.raises(InputError, match="the file is empty"):
-        read_controls(tmp_path / "empty.json")
+def test_the_same_keyframes_give_the_same_controls_however_the_file_is_laid_out(tmp_path):
+    """The timeline is kept as compact JSON: batch names outputs after the controls, and a
+    reformatted file must not render its rows again under new names."""
+    keyframes = [{"t_s": 1, "emotion": "happy"}, {"t_s": 2, "distance": 1.3}]
+    (tmp_path / "a.json").write_text(json.dumps(keyframes))
+    (tmp_path / "b.json").write_text(json.dumps(keyframes, indent=4) + "\n\n")
+    a, b = read_controls(tmp_path / "a.json"), read_controls(tmp_path / "b.json")
+    assert a == b and repr(a) == repr(b) and "\n" not in a.timeline

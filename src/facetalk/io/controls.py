@@ -13,9 +13,11 @@ change quickly, put two keyframes close together. See facetalk.config.Controls.t
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import replace
 
+from facetalk import jsontext
 from facetalk.config import Controls
 from facetalk.errors import InputError
 from facetalk.io._files import input_file
@@ -27,12 +29,14 @@ def read_controls(path: str | os.PathLike[str], base: Controls = Controls()) -> 
     path = input_file(path, what="controls file")
     problem = f"cannot read controls file '{path}'"
     try:
-        text = path.read_text(encoding="utf-8")
+        keyframes = jsontext.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         raise InputError(f"{problem}: not UTF-8 text") from None
-    if not text.strip():
-        raise InputError(f"{problem}: the file is empty")
-    try:  # Controls parses the keyframes (once, for everything downstream) and checks them
-        return replace(base, timeline=text)
+    except json.JSONDecodeError as err:
+        raise InputError(f"{problem}: invalid JSON at line {err.lineno} column {err.colno}: {err.msg}") from None
+    except ValueError as err:  # nested too deep
+        raise InputError(f"{problem}: {err}") from None
+    try:
+        return replace(base, timeline=json.dumps(keyframes, separators=(",", ":")))
     except ValueError as err:
         raise InputError(f"{problem}: {err}") from None
