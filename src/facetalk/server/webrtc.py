@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,7 +40,13 @@ VIDEO_CLOCK = 90_000         # RTP's video clock
 FILL_AFTER_S = 0.3           # no packet for this long: feed silence (normal jitter stays far below)
 FILL_STEP_S = 0.02           # then one packet's worth at a time
 MAX_VIDEO_BACKLOG = 3        # frames waiting for the encoder beyond this (120 ms) are skipped
-MAX_AUDIO_BACKLOG = 3        # packets waiting to be fed beyond this (60 ms): frames are skipped, not drawn
+# A session behind real time catches up by skipping frames (drawing none, the motion moving on):
+# when audio has waited to be fed more than BEHIND_S for BEHIND_FOR_S (a CPU that cannot keep up,
+# not a burst of packets after a network stall, which an idle CPU feeds in a few ms), and still
+# drawing at least every DRAW_EVERY_S.
+BEHIND_S = 0.06
+BEHIND_FOR_S = 0.1
+DRAW_EVERY_S = 0.5
 
 # aioice logs every candidate pair's state at INFO, a dozen lines per session in the server's log.
 logging.getLogger("aioice").setLevel(logging.WARNING)
@@ -181,11 +188,33 @@ def _low_latency(pc: RTCPeerConnection) -> None:
             transceiver.receiver._RTCRtpReceiver__jitter_buffer = _AudioAsItComes()
 
 
-def _backlog(track: MediaStreamTrack) -> int:
-    """Audio packets received and not yet fed: more than a few means the session is behind real
-    time. (A private name of the pinned aiortc 1.16's remote track; without it, 0: nothing skipped.)"""
+def _waiting_s(track: MediaStreamTrack, frame: av.AudioFrame) -> float:
+    """Seconds of audio received and not yet fed, counted as packets like `frame` (Opus's are all
+    alike in one call). Reads a private name of the pinned aiortc 1.16's remote track (a test
+    checks it is there); without it, 0: nothing is skipped."""
     queue = getattr(track, "_queue", None)
-    return queue.qsize() if isinstance(queue, asyncio.Queue) else 0
+    return queue.qsize() * frame.samples / frame.sample_rate if isinstance(queue, asyncio.Queue) else 0.0
+
+
+class _CatchUp:
+    """Whether to draw the frames of the next push (see BEHIND_S); counts the pushes not drawn."""
+
+    def __init__(self) -> None:
+        self._behind_since: float | None = None
+        self._drawn_at = -math.inf
+        self.skipped = 0
+
+    def draw(self, *, waiting_s: float, now_s: float) -> bool:
+        if waiting_s <= BEHIND_S:
+            self._behind_since = None
+        elif self._behind_since is None:
+            self._behind_since = now_s
+        behind = self._behind_since is not None and now_s - self._behind_since >= BEHIND_FOR_S
+        if behind and now_s - self._drawn_at < DRAW_EVERY_S:
+            self.skipped += 1
+            return False
+        self._drawn_at = now_s
+        return True
 
 
 class LiveSession:
@@ -199,6 +228,7 @@ class LiveSession:
         self._audio = _Outgoing("audio")
         self._pc: RTCPeerConnection | None = None
         self._pump: asyncio.Task | None = None
+        self._catch_up = _CatchUp()
         self._closed = False
         self.end_reason: str | None = None
 
@@ -257,14 +287,16 @@ class LiveSession:
                     return f"no audio from the peer for {self._limits.peer_gone_s:g} s"
                 n_steps = max(1, int((now - fed_at) / FILL_STEP_S))
                 filling, fed_at = True, fed_at + n_steps * FILL_STEP_S
+                # Silence owed for longer than a step is audio waiting too.
+                render = self._catch_up.draw(waiting_s=(n_steps - 1) * FILL_STEP_S, now_s=now)
                 out = await anyio.to_thread.run_sync(
-                    lambda: self._feed.silence(n_samples=n_steps * round(FILL_STEP_S * OUT_RATE)))
+                    lambda: self._feed.silence(n_samples=n_steps * round(FILL_STEP_S * OUT_RATE), render=render))
             except MediaStreamError:
                 return "the peer's track ended"
             else:
                 started, filling = True, False
                 heard_at = fed_at = time.monotonic()
-                render = _backlog(track) <= MAX_AUDIO_BACKLOG
+                render = self._catch_up.draw(waiting_s=_waiting_s(track, frame), now_s=heard_at)
                 out = await anyio.to_thread.run_sync(lambda: self._feed.heard(frame, render=render))
             for video in out.video:
                 self._video.put(video)
@@ -279,6 +311,9 @@ class LiveSession:
         self._closed = True
         self.end_reason = reason
         self._on_end()  # the slot is free at once, whatever the teardown below takes
+        if self._catch_up.skipped:  # operators see a machine that cannot hold its sessions
+            logging.getLogger(__name__).warning("WebRTC session ended (%s); behind real time, it skipped the "
+                                                "frames of %d audio packets", reason, self._catch_up.skipped)
         self._video.put(None)
         self._audio.put(None)
         if self._pump is not None and self._pump is not asyncio.current_task():
