@@ -269,7 +269,7 @@ def speed_figures(args, engine: Espeak) -> None:
         elapsed = time.perf_counter() - t0
         print(f"inference {name:22s} {args.seconds / elapsed:6.0f}x real time (one core)")
     p99 = float(np.percentile(times, 99))
-    look = MotionGenerator().lookahead_s  # the model's own 32 ms and the mouth's lead
+    look = MotionGenerator(lip_model=model).lookahead_s  # the model's own 32 ms and the mouth's lead
     print(f"added latency, live: look-ahead {look * 1000:.0f} ms (model {model.lookahead_s(SR) * 1000:.0f} ms + "
           f"mouth lead {MotionConfig().mouth_lead_s * 1000:.0f} ms) + compute p99 {p99 * 1000:.2f} ms per 20 ms chunk "
           f"= {(look + p99) * 1000:.1f} ms (limit: look-ahead + 20 ms)")

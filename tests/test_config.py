@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from facetalk.config import (COMPONENTS, EMOTIONS, TIMED_CONTROLS, Config, Controls, Gaze, animate_components, parse_gaze,
-                             parse_timeline)
+from facetalk.config import (COMPONENTS, EMOTIONS, TIMED_CONTROLS, Config, Controls, Gaze, animate_components,
+                             parse_gaze, parse_timeline)
 
 
 def test_defaults_are_simple_types_with_help():

@@ -251,7 +251,7 @@ class StreamSession:
         return self._motion.lookahead_s
 
     @property
-    def n_frames(self) -> int:
+    def n_frames_done(self) -> int:
         """Frames completed so far, rendered or skipped."""
         return self._n_frames
 

@@ -11,7 +11,8 @@ class _Talking:
 @pytest.mark.parametrize("fps", [25, 30, 24])
 def test_every_blink_shuts_fully_on_some_frame(fps):
     blink = BlinkProcess(np.random.default_rng(7), fps=fps)
-    closure = np.array([blink.step(BlinkInput(prosody=_Talking, rate_per_min=25, large_saccade=False)) for _ in range(fps * 120)])
+    talking = BlinkInput(prosody=_Talking, rate_per_min=25, large_saccade=False)
+    closure = np.array([blink.step(talking) for _ in range(fps * 120)])
     edges = np.diff(np.concatenate([[0], (closure > 0.05).astype(int), [0]]))
     starts, ends = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]
     assert len(starts) >= 20

@@ -288,8 +288,17 @@ def test_lips_close_in_pauses_between_phrases_and_return_to_the_photo_after(mode
     assert out[40, PRESS] == pytest.approx(0.5 * PauseClosure.CLOSE) and out[50, PRESS] == 0.0
 
 
-def test_the_outputs_are_parameters_of_the_one_table():
-    from facetalk.motion.lipsync import PARAMS
+def test_the_outputs_keep_to_the_one_tables_ranges():
+    """Raw network outputs beyond any range come out within each parameter's table range (the
+    jaw after its gain), signed where the table is signed."""
+    from facetalk.motion.lipsync import PARAMS, _shape
     from facetalk.params import BY_NAME
 
-    assert set(PARAMS) <= set(BY_NAME)
+    raw = np.array([[2.0] * len(PARAMS), [-2.0] * len(PARAMS), [0.5] * len(PARAMS)], np.float32)
+    shape = _shape(raw, jaw_gain=1.7)
+    for name in PARAMS:
+        values = getattr(shape, name)
+        assert values.dtype == np.float32
+        assert BY_NAME[name].lo <= values.min() and values.max() <= BY_NAME[name].hi, name
+    assert shape.lip_spread[1] == -1.0 and shape.lip_press[1] == 0.0
+    assert shape.jaw_open[0] == 1.0 and shape.jaw_open[2] > shape.lip_press[2]  # the gain, then the range

@@ -1,6 +1,8 @@
 """Every per-frame motion process has the one shape of motion.process.FrameProcess."""
 
+import dataclasses
 import inspect
+import typing
 
 import numpy as np
 
@@ -20,5 +22,6 @@ def test_each_process_steps_on_one_typed_record():
         assert isinstance(process, FrameProcess)
         params = list(inspect.signature(process.step).parameters.values())
         assert len(params) == 1, (type(process).__name__, params)
-        assert params[0].annotation not in (inspect.Parameter.empty, "dict")
-        assert inspect.signature(process.step).return_annotation is not inspect.Parameter.empty
+        hints = typing.get_type_hints(process.step)
+        assert dataclasses.is_dataclass(hints[params[0].name]), (type(process).__name__, hints)
+        assert dataclasses.is_dataclass(hints["return"]) or hints["return"] is float, (type(process).__name__, hints)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from facetalk.audio.clock import frame_centre
+from facetalk.audio.clock import frame_centre, frames_covering
 
 FRAME_RATE = 100  # frames per second
 WINDOW_S = 0.024
@@ -165,7 +165,7 @@ class AudioFrontEnd:
     def flush(self, *, n_frames: int | None = None) -> AudioFrames:
         """Ends the stream: the remaining frames (`n_frames` in all, default one per 10 ms of
         audio, rounded up), with silence past the end."""
-        total = n_frames if n_frames is not None else int(np.ceil(self._n_samples * FRAME_RATE / self.sr))
+        total = n_frames if n_frames is not None else frames_covering(self._n_samples, sr=self.sr, fps=FRAME_RATE)
         end = self._buffer_start + len(self._buffer)
         needed = self.clock.centre(total - 1) + self.half if total > 0 else end
         self._buffer = np.concatenate([self._buffer, np.zeros(max(0, needed - end))])

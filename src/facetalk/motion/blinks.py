@@ -44,10 +44,11 @@ class BlinkInput:
 
 
 class BlinkProcess:
-    """A FrameProcess (motion.process): BlinkInput -> lid closure 0..1. Lid closure per frame, from an urge that grows at the set rate (faster in pauses) to a
-    random threshold (gamma, mean 1: irregular intervals). Phrase ends and large gaze shifts
-    bring on a blink once the urge is ripe enough, so blinks gather there, while the mean rate
-    stays near the set one: those blinks come early, not extra."""
+    """A FrameProcess (motion.process): BlinkInput -> lid closure 0..1 per frame, from an urge
+    that grows at the set rate (faster in pauses) to a random threshold (gamma, mean 1: irregular
+    intervals). Phrase ends and large gaze shifts bring on a blink once the urge is ripe enough,
+    so blinks gather there, while the mean rate stays near the set one: those blinks come early,
+    not extra."""
 
     def __init__(self, rng: np.random.Generator, *, fps: int):
         self.rng, self.fps = rng, fps

@@ -28,8 +28,8 @@ class FaceState:
 
 
 class FaceDynamics:
-    """A FrameProcess (motion.process): Prosody -> FaceState per frame: offsets for brow_raise, brow_inner_raise, smile and smirk, and how
-    far the voice widens the lids, at expressiveness 1."""
+    """A FrameProcess (motion.process): Prosody -> FaceState per frame: offsets for brow_raise,
+    brow_inner_raise, smile and smirk, and how far the voice widens the lids, at expressiveness 1."""
 
     def __init__(self, rng: np.random.Generator, *, fps: int):
         self.rng = rng

@@ -38,8 +38,9 @@ class Prosody:
 
 
 class ProsodyTracker:
-    """A FrameProcess (motion.process): a `VoiceFrame` (loudness, F0) per frame in, `Prosody` out. Causal: a syllable is recognised a
-    few frames after its onset, a phrase end once the pause lasts PHRASE_PAUSE_S."""
+    """A FrameProcess (motion.process): a `VoiceFrame` (loudness, F0) per frame in, `Prosody` out.
+    Causal: a syllable is recognised a few frames after its onset, a phrase end once the pause
+    lasts PHRASE_PAUSE_S."""
 
     SILENCE_DB = -50.0      # quieter is never speech
     SPEECH_RANGE_DB = 30.0  # speech is within this of the speaker's running peak

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numba import njit
+
+if TYPE_CHECKING:
+    from facetalk.face.rig import FaceRig
 
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
@@ -118,7 +122,7 @@ class RasterMesh:
     depth_bias: np.ndarray
 
     @classmethod
-    def of(cls, rig, *, active: np.ndarray | None = None) -> RasterMesh:
+    def of(cls, rig: FaceRig, *, active: np.ndarray | None = None) -> RasterMesh:
         """A FaceRig's mesh sampling the photo at the rest pose; `active` default: the triangles
         some parameter can move (the others stay where the photo has them)."""
         return cls(src_xy=np.ascontiguousarray(rig.rest_xyz[:, :2]), triangles=rig.triangles,

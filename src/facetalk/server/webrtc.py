@@ -143,12 +143,12 @@ class _Feed:
         chunk.sample_rate = OUT_RATE
         frames = self._stream.push(_pcm(self._to_analysis.resample(chunk)), render=render)
         # Frame i shows the instant i / fps: the audio up to the next frame goes with it.
-        until = self._stream.n_frames * OUT_RATE // self._fps
-        return _Out(video=[self._video_frame(f) for f in frames], audio=self._release(until=until))
+        until_sample = self._stream.n_frames_done * OUT_RATE // self._fps
+        return _Out(video=[self._video_frame(f) for f in frames], audio=self._release(until_sample=until_sample))
 
-    def _release(self, *, until: int) -> list[av.AudioFrame]:
+    def _release(self, *, until_sample: int) -> list[av.AudioFrame]:
         out = []
-        while self._n_sent + OUT_CHUNK <= until and len(self._held) >= OUT_CHUNK:
+        while self._n_sent + OUT_CHUNK <= until_sample and len(self._held) >= OUT_CHUNK:
             frame = av.AudioFrame.from_ndarray(self._held[None, :OUT_CHUNK], format="s16", layout="mono")
             frame.sample_rate, frame.pts, frame.time_base = OUT_RATE, self._n_sent, Fraction(1, OUT_RATE)
             out.append(frame)

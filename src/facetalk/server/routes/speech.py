@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import anyio
 from fastapi import APIRouter
 from fastapi.responses import Response
