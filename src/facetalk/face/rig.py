@@ -278,6 +278,45 @@ class _Lips:
     corners: list[int]
 
 
+@dataclass(frozen=True, eq=False)
+class _Head:
+    """What turns with the head: (V,) weight per vertex (1 rigid with the head, 0 the body) and
+    the (3,) pivot it turns about."""
+
+    weight: np.ndarray
+    pivot_xyz: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class _Basis:
+    """(K, V, 3) displacement per unit of each EXPRESSION_NAMES parameter (positive), and at -1
+    of each (negative)."""
+
+    positive: np.ndarray
+    negative: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class _Cavity:
+    """Mouth cavity attributes per vertex: t, which lip an inner vertex belongs to (0 upper, 1
+    lower, 0.5 a corner); partner, its vertex on the other lip; u, its place along the mouth 0..1."""
+
+    t: np.ndarray
+    partner: np.ndarray
+    u: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class _Press:
+    """lip_press per lip vertex: vertex ids, the upper and lower inner-lip partners whose gap it
+    closes, and its signed share of the gap (int32 / float32)."""
+
+    vertex: np.ndarray
+    upper: np.ndarray
+    lower: np.ndarray
+    weight: np.ndarray
+
+
 def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = None,
               frames_mask: np.ndarray | None = None) -> FaceRig:
     """Builds the mesh rig from (478, 3) landmarks in the (cropped) photo's pixels; the (H, W)
@@ -292,19 +331,19 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
     # 2. Face measures and a face-aligned frame centred on the mouth.
     meas = _measures(pts, topo)
     # 3. Head weights and pivot: the head turns, the body stays.
-    head_weight, pivot = _head_weights(pts, topo, meas, person_alpha)
+    head = _head_weights(pts, topo, meas, person_alpha)
     # 4. Expression basis: jaw, lips, corners, brows, lids and gaze.
     lips = _lip_regions(pts, topo, meas)
-    basis, negative = _expression_basis(pts, topo, meas, lips)
+    basis = _expression_basis(pts, topo, meas, lips)
     if frames_mask is not None:
         held = _below_frames_top(topo.rest[:, :2], frames_mask, meas.ipd)[:, None]
         for name in ("brow_raise", "brow_inner_raise"):  # the lifts only: lowered skin goes behind the rims
-            basis[EXPRESSION_NAMES.index(name)] *= held
+            basis.positive[EXPRESSION_NAMES.index(name)] *= held
     # 5. Mouth cavity attributes, and 6. which inner-lip pair each lip vertex closes on.
-    cavity_t, cavity_partner, cavity_u = _cavity(len(topo.rest))
-    press_vertex, press_upper, press_lower, press_weight = _lip_press(meas, lips)
+    cavity = _cavity(len(topo.rest))
+    press = _lip_press(meas, lips)
     # 7. Triangles that never move are left out of the per-frame rasterization.
-    moving = (head_weight > 0) | np.any(basis != 0, axis=(0, 2)) | np.any(negative != 0, axis=(0, 2))
+    moving = (head.weight > 0) | np.any(basis.positive != 0, axis=(0, 2)) | np.any(basis.negative != 0, axis=(0, 2))
     tri_arr = np.array(topo.triangles, dtype=np.int32)
     return FaceRig(
         rest_xyz=topo.rest.astype(np.float32),
@@ -312,17 +351,17 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
         material=np.array(topo.material, dtype=np.uint8),
         movable=moving[tri_arr].any(axis=1),
         depth_bias=np.where(np.array(topo.material) == MATERIAL_EYE, 0.05 * meas.ipd, 0.0).astype(np.float32),
-        head_weight=head_weight.astype(np.float32),
-        expression_basis=basis.astype(np.float32),
-        expression_basis_negative=negative.astype(np.float32),
-        pivot_xyz=pivot.astype(np.float32),
-        cavity_t=cavity_t.astype(np.float32),
-        cavity_partner=cavity_partner.astype(np.int32),
-        cavity_u=cavity_u.astype(np.float32),
-        press_vertex=press_vertex,
-        press_upper=press_upper,
-        press_lower=press_lower,
-        press_weight=press_weight,
+        head_weight=head.weight.astype(np.float32),
+        expression_basis=basis.positive.astype(np.float32),
+        expression_basis_negative=basis.negative.astype(np.float32),
+        pivot_xyz=head.pivot_xyz.astype(np.float32),
+        cavity_t=cavity.t.astype(np.float32),
+        cavity_partner=cavity.partner.astype(np.int32),
+        cavity_u=cavity.u.astype(np.float32),
+        press_vertex=press.vertex,
+        press_upper=press.upper,
+        press_lower=press.lower,
+        press_weight=press.weight,
         face_height_px=meas.face_h,
         ipd_px=meas.ipd,
         mouth_width_px=meas.mouth_w,
@@ -358,8 +397,8 @@ def _measures(pts: np.ndarray, topo: _Topology) -> _Measures:
 
 
 def _head_weights(pts: np.ndarray, topo: _Topology, meas: _Measures,
-                  person_alpha: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """(V,) head weights and the (3,) pivot (upper neck, behind the face). Rays from the oval's
+                  person_alpha: np.ndarray | None) -> _Head:
+    """Head weights and the pivot (upper neck, behind the face). Rays from the oval's
     centre that point sideways or up carry hair and ears: rigid. Rays pointing down pass the neck
     and collar: their weight falls to 0 by the shoulders, so the neck bends and the body stays."""
     frame, face_h = meas.frame, meas.face_h
@@ -374,7 +413,7 @@ def _head_weights(pts: np.ndarray, topo: _Topology, meas: _Measures,
     ring_weight *= 1.0 - smoothstep(topo.ring_outside, 0.5 * face_h, 0.9 * face_h)
     head_weight = np.concatenate([np.ones(topo.n_face), ring_weight])
     pivot = np.array([topo.centre[0], topo.centre[1] + 0.3 * face_h, pts[:, 2].mean() + 0.5 * face_h])
-    return head_weight, pivot
+    return _Head(weight=head_weight, pivot_xyz=pivot)
 
 
 def _lip_regions(pts: np.ndarray, topo: _Topology, meas: _Measures) -> _Lips:
@@ -397,8 +436,8 @@ def _lip_regions(pts: np.ndarray, topo: _Topology, meas: _Measures) -> _Lips:
 
 
 def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
-                      lips: _Lips) -> tuple[np.ndarray, np.ndarray]:
-    """(K, V, 3) displacement per unit of each EXPRESSION_NAMES parameter, and at -1 of each."""
+                      lips: _Lips) -> _Basis:
+    """The displacement per unit of each EXPRESSION_NAMES parameter, and at -1 of each."""
     basis = np.zeros((len(EXPRESSION_NAMES), len(topo.rest), 3))
     k = {name: i for i, name in enumerate(EXPRESSION_NAMES)}
     _jaw_basis(basis[k["jaw_open"]], pts, meas, lips)
@@ -413,7 +452,7 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
     negative = -basis
     negative[k["smile"]] = _frown(pts, meas, lips)
     negative[k["brow_raise"]] = _brow_lowerer(pts, topo, meas, lips)
-    return basis, negative
+    return _Basis(positive=basis, negative=negative)
 
 
 def _near(u: np.ndarray, v: np.ndarray, centre_u: float, centre_v: float, sigma: float) -> np.ndarray:
@@ -650,9 +689,8 @@ def _brow_bases(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, topo: _To
     basis[k["brow_inner_raise"], :, :2] = frame.to_image(np.zeros_like(meas.u), -0.16 * ipd * w_inner)
 
 
-def _cavity(n_vertices: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mouth cavity attributes per vertex: which lip an inner vertex belongs to (t: 0 upper, 1
-    lower, 0.5 a corner), its partner on the other lip, and its place along the mouth (0..1)."""
+def _cavity(n_vertices: int) -> _Cavity:
+    """Mouth cavity attributes per vertex (see _Cavity)."""
     cavity_t = np.zeros(n_vertices)
     cavity_partner = np.arange(n_vertices)
     cavity_u = np.zeros(n_vertices)
@@ -661,13 +699,12 @@ def _cavity(n_vertices: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         cavity_t[b] = 1.0 if a != b else 0.5
         cavity_partner[a], cavity_partner[b] = b, a
         cavity_u[a] = cavity_u[b] = i / (n_inner - 1)
-    return cavity_t, cavity_partner, cavity_u
+    return _Cavity(t=cavity_t, partner=cavity_partner, u=cavity_u)
 
 
-def _lip_press(meas: _Measures, lips: _Lips) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _lip_press(meas: _Measures, lips: _Lips) -> _Press:
     """lip_press: each lip vertex closes a share of the gap of its nearest inner-lip pair, all of
-    it on the inner contour, a third at the outer contour. Returns (vertex ids, upper partner,
-    lower partner, signed share), int32/float32 arrays of the lip vertices."""
+    it on the inner contour, a third at the outer contour."""
     u = meas.u
     pairs = [(a, b) for a, b in zip(lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER) if a != b]
     pair_u = np.array([0.5 * (u[a] + u[b]) for a, b in pairs])
@@ -677,8 +714,8 @@ def _lip_press(meas: _Measures, lips: _Lips) -> tuple[np.ndarray, np.ndarray, np
     inner = set(lm.LIPS_INNER_UPPER) | set(lm.LIPS_INNER_LOWER)
     share = np.array([0.5 if i in inner else 0.17 if i in outer else 0.33 for i in lip_ids])
     press_weight = np.where(lips.upper[lip_ids], share, -share)
-    return (lip_ids.astype(np.int32), np.array([pairs[i][0] for i in nearest], np.int32),
-            np.array([pairs[i][1] for i in nearest], np.int32), press_weight.astype(np.float32))
+    return _Press(vertex=lip_ids.astype(np.int32), upper=np.array([pairs[i][0] for i in nearest], np.int32),
+                  lower=np.array([pairs[i][1] for i in nearest], np.int32), weight=press_weight.astype(np.float32))
 
 
 def _eye_bases(basis, k, side, rest, u, v, frame, pts, upper, lower, iris, ipd) -> None:
