@@ -243,7 +243,7 @@ def test_shut_lid_carries_the_photos_skin_detail():
 
 def test_shut_lid_of_a_grey_photo_stays_grey():
     """The grain laid on a shut lid is the photo's brightness grain only: a grey (or sepia) photo's
-    lid gets no coloured speckles, yet it is grainy (not a smooth patch)."""
+    lid gets no coloured speckles, yet it is as grainy as a grey photo at that grain level."""
     grain = np.random.default_rng(5).standard_normal((200, 300, 3)).astype(np.float32) * 6.0
     frame, lid, open_pts, shut_pts = _textured_eye(0.0)
     grey = np.repeat((frame.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32))[..., None], 3, axis=2)
@@ -256,4 +256,8 @@ def test_shut_lid_of_a_grey_photo_stays_grey():
     assert painted.sum() > 300
     spread = out[painted].astype(int).max(axis=1) - out[painted].astype(int).min(axis=1)
     assert spread.max() <= 1
-    assert _fine_detail(out, *np.nonzero(painted)) > 1.0
+    # Mid-lid (above the lash line), against grey skin carrying the grain's level in all channels.
+    ys, xs = np.mgrid[92:97, 115:146]
+    grey_grain = np.clip(grey[60:61, 20:21] + grain[..., :1] + 0.5, 0, 255).astype(np.uint8)
+    on_lid, photo = _fine_detail(out, ys.ravel(), xs.ravel()), _fine_detail(grey_grain, ys.ravel(), xs.ravel())
+    assert 0.8 * photo < on_lid < 1.25 * photo

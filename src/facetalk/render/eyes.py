@@ -234,9 +234,10 @@ class LidPainter:
 
     def __init__(self, lids: tuple[LidSkin, ...], grain: np.ndarray):
         self._lids = lids
-        # The grain's brightness alone: per-channel noise speckles a grey or sepia photo's lid with
-        # colours the photo never shows (its luma is the same).
-        self._grain = (grain @ LUMA)[..., None]
+        # The grain's brightness alone, at the photo's grain level: per-channel noise speckles a grey
+        # or sepia photo's lid with colours the photo never shows, and its brightness varies only
+        # |LUMA| (0.67) times as much as the photo's.
+        self._grain = (grain @ LUMA)[..., None] / float(np.linalg.norm(LUMA))
         # Fixed per-strand darkness along the fringe, so the lashes never flicker.
         self._strands = np.random.default_rng(7).uniform(0.55, 1.0, N_LASHES + 1)
 
