@@ -75,7 +75,8 @@ def test_the_analysis_keeps_brow_raises_off_the_skin_under_the_frames(analysis):
     under = framed.glasses.full_mask(framed.image.shape[:2]) > 0.5
     raise_ = MotionFrame(t_s=0.0, brow_raise=1.0)
     rest = framed.rig.rest_xyz
-    xy = np.round(rest[:, :2]).astype(int).clip(0, framed.image.shape[0] - 1)
+    height, width = framed.image.shape[:2]
+    xy = np.round(rest[:, :2]).astype(int).clip(0, [width - 1, height - 1])
     beneath = under[xy[:, 1], xy[:, 0]]
     assert beneath.sum() > 5
     moved = np.linalg.norm(posed_vertices(framed.rig, raise_) - rest, axis=1)

@@ -225,3 +225,24 @@ def test_photo_teeth_apart_are_split_between_the_jaws(analysis):
     gap = painter._rest_gap[mid]
     assert 0.3 * gap < painter._own_upper[mid] < 0.6 * gap
     assert 0.1 * gap < painter._own_lower[mid] < 0.3 * gap
+
+
+def test_a_photo_showing_only_its_lower_teeth_keeps_them(analysis):
+    """A dark gap over the lower teeth's tips, no upper teeth: the tips stay with the lower lip."""
+    from facetalk.face import landmarks as lm
+
+    rest = analysis.rig.rest_xyz[:, :2]
+    image = analysis.image.copy()
+    h, w = image.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w]
+    upper, lower = list(lm.LIPS_INNER_UPPER), list(lm.LIPS_INNER_LOWER)
+    top = np.interp(xx, rest[upper, 0], rest[upper, 1])
+    bottom = np.interp(xx, rest[lower, 0], rest[lower, 1])
+    share = (yy - top) / np.maximum(bottom - top, 1e-6)
+    inside = (share >= 0) & (share <= 1) & (xx > rest[upper, 0].min()) & (xx < rest[upper, 0].max())
+    image[inside & (share < 0.8)] = (40, 20, 20)  # the dark opening
+    image[inside & (share >= 0.8)] = (220, 215, 205)  # lower teeth's tips
+    painter = MouthPainter(analysis.rig, image, analysis.appearance.grain)
+    mid = upper[len(upper) // 2]
+    gap = painter._rest_gap[mid]
+    assert painter._own_upper[mid] == 0.0 and 0.1 * gap < painter._own_lower[mid] < 0.3 * gap

@@ -118,8 +118,9 @@ class MouthPainter:
             top, bottom = np.median(np.array(runs), axis=0)
             if top > 0.8 or top + bottom > 0.9:
                 top, bottom = 1.0, 0.0
-            # Lower teeth are shorter than upper ones: more than that is the upper row seen through.
-            bottom = min(bottom, 0.5 * top)
+            # Lower teeth are shorter than upper ones: more than that is the upper row seen through
+            # (a photo showing its lower teeth alone keeps them).
+            bottom = min(bottom, 0.5 * top) if top > 0 else bottom
         up, down = np.zeros(len(rest)), np.zeros(len(rest))
         for (a, b), gap in zip(pairs, gaps):
             up[[a, b]], down[[a, b]] = top * gap, bottom * gap

@@ -37,7 +37,7 @@ OUTER_EYE_CORNERS = (lm.RIGHT_EYE_UPPER[0], lm.LEFT_EYE_UPPER[0])
 INNER_BROW_ENDS = (55, 285)
 NOSE_BRIDGE = (6, 197)  # between the eyes, down to the upper nose: where AU9 wrinkles it
 SHADOW_TINT = np.array([0.75, 1.0, 1.1], np.float32)  # how much of R, G, B a crease darkens
-CHIN = (17, 152)  # the lower lip's lowest middle point, the chin's lowest
+CHIN = (200, 199)  # chin skin below the lip (not the lip's own points: the dents stay on the skin)
 # The chin boss's dents: fixed places in the boss's own frame (x across, y up, in eye spans about
 # its centre), so they move with the face and hold still while the chin does; irregular, as the
 # muscle pulls the skin into it where it is fixed to the fat beneath.
@@ -183,7 +183,7 @@ def _dimple_chin(out: np.ndarray, xy: np.ndarray, *, depth: float) -> None:
     across = eye_line / span
     up = np.array([across[1], -across[0]])
     up = up if up[1] < 0 else -up
-    centre = 0.45 * xy[CHIN[0]] + 0.55 * xy[CHIN[1]]
+    centre = 0.5 * (xy[CHIN[0]] + xy[CHIN[1]])
     box = pixel_box(centre[None], pad=0.25 * span, shape=out.shape)
     if box is None:
         return
