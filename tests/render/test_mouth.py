@@ -202,10 +202,15 @@ def test_gaps_between_teeth_open_toward_their_tips(analysis):
     assert luma[3] > 0.9 * luma[2]
 
 
-def test_photo_teeth_apart_are_split_between_the_jaws(analysis):
-    """A photo showing its upper teeth, a dark gap and the tips of its lower teeth: the upper row
-    goes with the upper lip, the lower tips with the lower lip, and the gap with neither (so the
-    upper teeth do not drag the lower lip's edge up with them when the jaw drops)."""
+def _mid_upper_lip() -> int:
+    from facetalk.face import landmarks as lm
+
+    return lm.LIPS_INNER_UPPER[len(lm.LIPS_INNER_UPPER) // 2]
+
+
+def _photo_with_opening(analysis, bands) -> np.ndarray:
+    """The bundled photo with its lips' opening painted in horizontal bands: (from, to, rgb), the
+    shares of the way from the upper inner lip (0) to the lower (1)."""
     from facetalk.face import landmarks as lm
 
     rest = analysis.rig.rest_xyz[:, :2]
@@ -217,11 +222,20 @@ def test_photo_teeth_apart_are_split_between_the_jaws(analysis):
     bottom = np.interp(xx, rest[lower, 0], rest[lower, 1])
     share = (yy - top) / np.maximum(bottom - top, 1e-6)
     inside = (share >= 0) & (share <= 1) & (xx > rest[upper, 0].min()) & (xx < rest[upper, 0].max())
-    image[inside & (share < 0.45)] = (230, 225, 215)  # upper teeth
-    image[inside & (share >= 0.45) & (share < 0.8)] = (40, 20, 20)  # the dark between
-    image[inside & (share >= 0.8)] = (220, 215, 205)  # lower teeth's tips
+    for start, end, rgb in bands:
+        image[inside & (share >= start) & ((share < end) if end < 1.0 else (share <= end))] = rgb
+    return image
+
+
+def test_photo_teeth_apart_are_split_between_the_jaws(analysis):
+    """A photo showing its upper teeth, a dark gap and the tips of its lower teeth: the upper row
+    goes with the upper lip, the lower tips with the lower lip, and the gap with neither (so the
+    upper teeth do not drag the lower lip's edge up with them when the jaw drops)."""
+    image = _photo_with_opening(analysis, ((0.0, 0.45, (230, 225, 215)),  # upper teeth
+                                           (0.45, 0.8, (40, 20, 20)),  # the dark between
+                                           (0.8, 1.0, (220, 215, 205))))  # lower teeth's tips
     painter = MouthPainter(analysis.rig, image, analysis.appearance.grain)
-    mid = upper[len(upper) // 2]
+    mid = _mid_upper_lip()
     gap = painter._rest_gap[mid]
     assert 0.3 * gap < painter._own_upper[mid] < 0.6 * gap
     assert 0.1 * gap < painter._own_lower[mid] < 0.3 * gap
@@ -229,20 +243,9 @@ def test_photo_teeth_apart_are_split_between_the_jaws(analysis):
 
 def test_a_photo_showing_only_its_lower_teeth_keeps_them(analysis):
     """A dark gap over the lower teeth's tips, no upper teeth: the tips stay with the lower lip."""
-    from facetalk.face import landmarks as lm
-
-    rest = analysis.rig.rest_xyz[:, :2]
-    image = analysis.image.copy()
-    h, w = image.shape[:2]
-    yy, xx = np.mgrid[0:h, 0:w]
-    upper, lower = list(lm.LIPS_INNER_UPPER), list(lm.LIPS_INNER_LOWER)
-    top = np.interp(xx, rest[upper, 0], rest[upper, 1])
-    bottom = np.interp(xx, rest[lower, 0], rest[lower, 1])
-    share = (yy - top) / np.maximum(bottom - top, 1e-6)
-    inside = (share >= 0) & (share <= 1) & (xx > rest[upper, 0].min()) & (xx < rest[upper, 0].max())
-    image[inside & (share < 0.8)] = (40, 20, 20)  # the dark opening
-    image[inside & (share >= 0.8)] = (220, 215, 205)  # lower teeth's tips
+    image = _photo_with_opening(analysis, ((0.0, 0.8, (40, 20, 20)),  # the dark opening
+                                           (0.8, 1.0, (220, 215, 205))))  # lower teeth's tips
     painter = MouthPainter(analysis.rig, image, analysis.appearance.grain)
-    mid = upper[len(upper) // 2]
+    mid = _mid_upper_lip()
     gap = painter._rest_gap[mid]
     assert painter._own_upper[mid] == 0.0 and 0.1 * gap < painter._own_lower[mid] < 0.3 * gap
