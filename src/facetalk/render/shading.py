@@ -133,11 +133,15 @@ class FoldShader:
         mask = np.zeros(shape, np.float32)
         cv2.polylines(mask, [np.round(line * 16).astype(np.int32)], False, 1.0, 1, cv2.LINE_AA, 4)
         mask = np.minimum(cv2.GaussianBlur(mask, (0, 0), max(width_px, 0.6)) * 2.5 * max(width_px, 0.6), 1.0)
-        # The taper: by where each pixel falls along the chord from the line's first point to its last.
+        # The taper: by where each pixel falls along the chord from the line's first point to its
+        # last (separable in x and y: a row and a column, not two full grids, per fold and frame).
         start, chord = line[0], line[-1] - line[0]
-        yy, xx = np.mgrid[0:shape[0], 0:shape[1]]
-        t = np.clip(((xx - start[0]) * chord[0] + (yy - start[1]) * chord[1]) / max(float(chord @ chord), 1e-6), 0, 1)
-        return mask * (np.sin(np.pi * t) ** 0.7).astype(np.float32)
+        inv = 1.0 / max(float(chord @ chord), 1e-6)
+        along_x = ((np.arange(shape[1]) - start[0]) * (chord[0] * inv)).astype(np.float32)
+        along_y = ((np.arange(shape[0]) - start[1]) * (chord[1] * inv)).astype(np.float32)
+        t = np.clip(along_y[:, None] + along_x[None, :], 0.0, 1.0)
+        # float32's pi overshoots: sin(pi) comes out a hair below 0, which ** 0.7 would make NaN.
+        return mask * np.maximum(np.sin(np.float32(np.pi) * t), 0.0) ** np.float32(0.7)
 
     def _crease(self, out: np.ndarray, fold: _Fold) -> None:
         pad = 4 * fold.width_px + 3
