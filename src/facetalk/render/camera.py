@@ -59,11 +59,9 @@ class Camera:
         cv2 = self._cv2
         view = self._view(zoom)
         if self._rest_alpha is not None:
-            # The surround's matte (it finds bodies the frame's misses), moved where the head
-            # moved: the frame's matte and the one it was rendered from differ only there. The
-            # frame's finer matte is kept where it finds the person (hair, edges).
-            alpha = np.clip(np.maximum(self._surround.frame_alpha, self._rest_alpha) + (alpha - self._rest_alpha),
-                            0.0, 1.0)
+            # The surround's matte, moved where the head moved: the frame's matte and the one it
+            # was rendered from differ only there.
+            alpha = np.clip(self._surround.frame_alpha + (alpha - self._rest_alpha), 0.0, 1.0)
         person = cv2.remap(frame, view.qx, view.qy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         matte = cv2.remap(alpha, view.qx, view.qy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
         if view.own is not None:  # near and beyond the frame's edges, the surround
