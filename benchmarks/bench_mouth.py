@@ -12,6 +12,7 @@ in the middle 60% of its columns, each column split in thirds from the upper lip
 """
 
 import argparse
+import math
 import time
 from importlib import resources
 from pathlib import Path
@@ -37,9 +38,11 @@ def skin_luma(animator: Animator) -> float:
 
 
 def opening_figures(image: np.ndarray, opening: np.ndarray, skin: float) -> dict[str, float]:
-    """The figures above for one frame and its (H, W) bool opening."""
+    """The figures above for one frame and its (H, W) bool opening (NaN where it is too small to read)."""
     luma = image.astype(float) @ LUMA
     xs = np.nonzero(opening.any(axis=0))[0]
+    if len(xs) == 0:
+        return {"middle": math.nan, "bottom/middle": math.nan, "dark": math.nan}
     cut = (xs.max() - xs.min() + 1) // 5
     middle, bottom = [], []
     for x in range(xs.min() + cut, xs.max() - cut + 1):
@@ -49,6 +52,8 @@ def opening_figures(image: np.ndarray, opening: np.ndarray, skin: float) -> dict
         top, n = ys.min(), ys.max() + 1 - ys.min()
         middle.append(luma[top + n // 3:top + 2 * n // 3, x])
         bottom.append(luma[top + 2 * n // 3:top + n, x])
+    if not middle:  # every column under 6 px: no thirds to compare
+        return {"middle": math.nan, "bottom/middle": math.nan, "dark": float(np.mean(luma[opening] < 0.12 * skin))}
     middle_l, bottom_l = float(np.concatenate(middle).mean()), float(np.concatenate(bottom).mean())
     return {"middle": middle_l / skin, "bottom/middle": bottom_l / max(middle_l, 1.0),
             "dark": float(np.mean(luma[opening] < 0.12 * skin))}
