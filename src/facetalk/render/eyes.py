@@ -228,8 +228,9 @@ class LidPainter:
     continues the skin all round and no outline of the open eye or of the patch remains, whatever
     shadow the socket casts), shaded as a lid curving over the eyeball, carrying the photo's own lid
     skin detail (see DETAIL_SIGMA) and grain. The lower lid rises to meet it and its open-eye rim is
-    repainted as skin. A lash line follows the closing edge, its lashes hanging toward the cheek. So a shut eye shows skin and lashes, never
-    a squeezed strip of the open eye's lashes, iris or sclera.
+    repainted as skin. A lash line follows the closing edge, its lashes hanging toward the cheek.
+    So a shut eye shows skin and lashes, never a squeezed strip of the open eye's lashes, iris or
+    sclera.
     """
 
     def __init__(self, lids: tuple[LidSkin, ...], grain: np.ndarray):

@@ -16,7 +16,7 @@ import numpy as np
 from facetalk.face import landmarks as lm
 from facetalk.face.appearance import LUMA
 from facetalk.face.rig import MATERIAL_CAVITY, FaceRig, smoothstep
-from facetalk.render.sampling import bilinear, material_lookup, mix
+from facetalk.render.sampling import bilinear, material_lookup, mix, pixel_box
 
 
 def _chroma(rgb: np.ndarray) -> np.ndarray:
@@ -140,12 +140,10 @@ class MouthPainter:
         """Draws the interior into `out` (H, W, 3) uint8 in place, given this frame's (V, 3) vertices
         and how far the tongue tip is raised (MotionFrame.tongue_tip)."""
         self._paint_seam(out, verts)
-        xy = verts[self._verts, :2]
-        h, w = tri_id.shape
-        x0, y0 = np.maximum(np.floor(xy.min(axis=0)).astype(int) - 2, 0)
-        x1, y1 = np.minimum(np.ceil(xy.max(axis=0)).astype(int) + 3, (w, h))
-        if x0 >= x1 or y0 >= y1:
+        box = pixel_box(verts[self._verts, :2], pad=2, shape=tri_id.shape)
+        if box is None:
             return
+        x0, y0, x1, y1 = box
         ids = tri_id[y0:y1, x0:x1]
         mask = self._material[ids] == MATERIAL_CAVITY
         if not mask.any():

@@ -22,7 +22,7 @@ from facetalk.render.eyes import IrisPainter, LidPainter
 from facetalk.render.mouth import MouthPainter
 from facetalk.render.raster import RasterMesh, WarpBuffers
 from facetalk.render.shading import FoldShader
-from facetalk.render.sampling import material_lookup
+from facetalk.render.sampling import material_lookup, pixel_box
 
 
 # The gap, in mouth widths per unit of upper_lip_raise, that pressed lips leave for the upper
@@ -119,12 +119,10 @@ class GlassesLayer:
         affine = self.pose_affine(frame)
         x0, y0, x1, y1 = self._box
         corners = np.array([[x0, y0], [x1, y0], [x0, y1], [x1, y1]], np.float64)
-        placed = corners @ affine[:, :2].T + affine[:, 2]
-        h, w = out.shape[:2]
-        bx0, by0 = np.maximum(np.floor(placed.min(axis=0)).astype(int) - 1, 0)
-        bx1, by1 = np.minimum(np.ceil(placed.max(axis=0)).astype(int) + 2, (w, h))
-        if bx1 <= bx0 or by1 <= by0:
+        placed = pixel_box(corners @ affine[:, :2].T + affine[:, 2], pad=1, shape=out.shape)
+        if placed is None:
             return
+        bx0, by0, bx1, by1 = placed
         # From layer pixels to output-box pixels.
         local = affine.copy()
         local[:, 2] += affine[:, :2] @ np.array([x0, y0]) - np.array([bx0, by0])

@@ -75,12 +75,7 @@ class FoldShader:
             _dimple_chin(out, xy, depth=0.16 * min(frame.mouth_shrug_lower, 1.0))
 
     def _folds(self, xy: np.ndarray, frame: MotionFrame) -> list[_Fold]:
-        # Sizes are in eye spans: the distance between the outer eye corners, as posed now.
-        eye_line = xy[OUTER_EYE_CORNERS[1]] - xy[OUTER_EYE_CORNERS[0]]
-        span = float(np.linalg.norm(eye_line))
-        across = eye_line / span
-        up = np.array([across[1], -across[0]])  # toward the forehead
-        up = up if up[1] < 0 else -up
+        span, across, up = _face_axes(xy)
         folds = []
         for side, chain in enumerate(NASOLABIAL):
             smirk = max(frame.smirk, 0.0) if side == 1 else max(-frame.smirk, 0.0)
@@ -176,17 +171,24 @@ class FoldShader:
         out[y0:y1, x0:x1] = np.clip(region + (blurred - region) * weight[..., None] + 0.5, 0, 255).astype(np.uint8)
 
 
+def _face_axes(xy: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    """The posed face's own axes from its (V, 2) vertices: the eye span (px between the outer eye
+    corners, the unit folds are sized in), the (2,) unit vector across the face (toward the
+    subject's left) and the one up it (toward the forehead)."""
+    eye_line = xy[OUTER_EYE_CORNERS[1]] - xy[OUTER_EYE_CORNERS[0]]
+    span = float(np.linalg.norm(eye_line))
+    across = eye_line / span
+    up = np.array([across[1], -across[0]])
+    return span, across, (up if up[1] < 0 else -up)
+
+
 def _dimple_chin(out: np.ndarray, xy: np.ndarray, *, depth: float) -> None:
     """Darkens small dents over the chin boss, each lit on its upper rim (light from above), in
     (H, W, 3) uint8 `out` in place; (V, 2) posed vertex positions; depth 0..1 at a dent's centre.
     The dents are drawn once in the boss's own frame (_dent_maps) and laid on it per frame."""
     import cv2
 
-    eye_line = xy[OUTER_EYE_CORNERS[1]] - xy[OUTER_EYE_CORNERS[0]]
-    span = float(np.linalg.norm(eye_line))
-    across = eye_line / span
-    up = np.array([across[1], -across[0]])
-    up = up if up[1] < 0 else -up
+    span, across, up = _face_axes(xy)
     centre = 0.5 * (xy[CHIN[0]] + xy[CHIN[1]])
     box = pixel_box(centre[None], pad=0.25 * span, shape=out.shape)
     if box is None:
