@@ -178,3 +178,15 @@ def test_the_boost_keeps_psnr_on_black_white_and_periodic_frames(side):
 def test_frames_too_small_for_the_mark_are_left_as_they_are():
     image = np.full((32, 48, 3), 200, np.uint8)
     assert np.array_equal(embed(image, PAYLOAD), image)
+
+
+def test_the_luma_delta_is_added_as_a_rounded_saturating_sum():
+    from facetalk.provenance.marking import _add_luma
+
+    rng = np.random.default_rng(5)
+    image = rng.integers(0, 256, (64, 48, 3), dtype=np.uint8)
+    image[:8], image[8:16] = 0, 255  # where the sum is cut at 0 and at 255
+    delta = (rng.standard_normal((64, 48)) * 6).astype(np.float32)
+    delta[20, :4] = (0.4, -0.4, 300.0, -300.0)
+    want = np.clip(np.rint(image + delta[..., None].astype(np.float64)), 0, 255).astype(np.uint8)
+    assert np.array_equal(_add_luma(image, delta), want)

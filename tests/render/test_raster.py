@@ -1,6 +1,6 @@
 import numpy as np
 
-from facetalk.render.raster import WarpBuffers, rasterize
+from facetalk.render.raster import WarpBuffers, add_where_unmoved, rasterize
 
 
 def _run(dst, depth, src, tris, size=32):
@@ -57,3 +57,17 @@ def test_degenerate_and_offscreen_triangles_are_skipped():
     dst = [[5, 5], [10, 10], [15, 15], [-50, -50], [-40, -50], [-50, -40]]
     buf = _run(dst, [0] * 6, dst, [[0, 1, 2], [3, 4, 5]])
     assert np.all(buf.tri_id == -1)
+
+
+def test_residual_is_added_only_where_nothing_moved_inside_the_box():
+    buffers = WarpBuffers(6, 8)
+    buffers.map_x[2, 3] += 0.5  # moved
+    buffers.map_y[4, 1] -= 2e-4  # within 1e-3 px: as good as still
+    ys, xs = np.array([2, 4, 1, 5], np.int32), np.array([3, 1, 6, 7], np.int32)
+    residual = np.array([[9, 9, 9], [-20.4, 3.6, 300], [7, 7, 7], [5, 5, 5]], np.float32)
+    out = np.full((6, 8, 3), 100, np.uint8)
+    add_where_unmoved(out, buffers.map_x, buffers.map_y, ys, xs, residual, 0, 0, 7, 6)
+    want = np.full((6, 8, 3), 100, np.uint8)
+    want[4, 1] = (80, 104, 255)  # rounded, cut at 255
+    want[1, 6] = 107  # (5, 7) lies outside the box; (2, 3) moved
+    assert np.array_equal(out, want)

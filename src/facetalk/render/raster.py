@@ -110,6 +110,24 @@ def _fill_span(py, px_lo, px_hi, a1, b1, a2, b2, d0, d1, d2, f, uv0, uv1, uv2, m
         bary[py, px, 1] = w1
 
 
+@njit(cache=True, nogil=True)
+def add_where_unmoved(out, map_x, map_y, ys, xs, residual, x0, y0, x1, y1):
+    """Adds (N, 3) float32 `residual` to (H, W, 3) uint8 `out` at pixels (ys, xs) (N,) inside the
+    box [x0, x1) x [y0, y1) whose warp map still points at themselves (within 1e-3 px: nothing
+    moved them), rounded and cut to 0..255, in place. One pass, where numpy's masks and fancy
+    indexing over the same few thousand pixels cost ~0.4 ms a frame."""
+    half = np.float32(0.5)
+    for k in range(ys.shape[0]):
+        y, x = ys[k], xs[k]
+        if y < y0 or y >= y1 or x < x0 or x >= x1:
+            continue
+        if abs(map_x[y, x] - np.float32(x)) >= 1e-3 or abs(map_y[y, x] - np.float32(y)) >= 1e-3:
+            continue
+        for c in range(3):
+            v = np.float32(out[y, x, c]) + residual[k, c] + half
+            out[y, x, c] = np.uint8(min(max(v, np.float32(0.0)), np.float32(255.0)))
+
+
 @dataclass(frozen=True, eq=False)
 class RasterMesh:
     """A mesh as the rasterizer takes it, fixed per photo. src_xy: (V, 2) float32, the photo pixel

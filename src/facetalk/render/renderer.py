@@ -20,7 +20,7 @@ from facetalk.motion.frame import MotionFrame
 from facetalk.render.camera import Camera
 from facetalk.render.eyes import IrisPainter, LidPainter
 from facetalk.render.mouth import MouthPainter
-from facetalk.render.raster import RasterMesh, WarpBuffers
+from facetalk.render.raster import RasterMesh, WarpBuffers, add_where_unmoved
 from facetalk.render.shading import FoldShader
 from facetalk.render.sampling import material_lookup, pixel_box
 
@@ -157,10 +157,11 @@ class Renderer:
         # back, so whatever stands still stays exactly as photographed.
         a0 = app.person_alpha
         differs = (a0 < 1) & np.any(app.background != image, axis=2)
-        self._edge_y, self._edge_x = np.nonzero(differs)
+        self._edge_y, self._edge_x = (idx.astype(np.int32) for idx in np.nonzero(differs))
         a = a0[differs][:, None]
         photo = image[differs].astype(np.float32)
-        self._edge_residual = photo - app.texture[differs] * a - app.background[differs] * (1.0 - a)
+        self._edge_residual = np.ascontiguousarray(photo - app.texture[differs] * a - app.background[differs] * (1.0 - a),
+                                                   dtype=np.float32)
         # What a pixel that nothing moves shows: the photo, irises removed (they are drawn on top).
         self._still = np.ascontiguousarray(np.where(a0[..., None] >= 1.0, app.texture, image))
         # Only vertices of triangles that can move bound the region a frame must recompute.
@@ -222,15 +223,8 @@ class Renderer:
         return int(lo[0]), int(lo[1]), int(hi[0]), int(hi[1])
 
     def _restore_still_edges(self, out: np.ndarray, box: tuple[int, int, int, int]) -> None:
-        x0, y0, x1, y1 = box
-        ys, xs = self._edge_y, self._edge_x
-        inside = (xs >= x0) & (xs < x1) & (ys >= y0) & (ys < y1)
-        ys, xs, residual = ys[inside], xs[inside], self._edge_residual[inside]
         buf = self._buffers
-        still = (np.abs(buf.map_x[ys, xs] - xs) < 1e-3) & (np.abs(buf.map_y[ys, xs] - ys) < 1e-3)
-        if still.any():
-            ys, xs = ys[still], xs[still]
-            out[ys, xs] = np.clip(out[ys, xs] + residual[still] + 0.5, 0, 255).astype(np.uint8)
+        add_where_unmoved(out, buf.map_x, buf.map_y, self._edge_y, self._edge_x, self._edge_residual, *box)
 
     def cavity_mask(self) -> np.ndarray:
         """(H, W) bool: pixels the last render() drew from the mouth-cavity triangles."""
