@@ -1,6 +1,7 @@
 """Lip-sync benchmark: the rendered mouth measured by an independent landmark detector, and speed.
 
   .venv/bin/python benchmarks/bench_lipsync.py [--fps 50] [--size 384] [--seconds 60] [--photo P] [--music-draws 3]
+                                              [--clips en-us cmn-latn-pinyin es human] [--stages]
 
 Needs the `eval` extra (dlib) and, for the human speech, Debian's asterisk-core-sounds-en(-wav)
 and pocketsphinx (the `train` extra). For English, Mandarin and Spanish sentences spoken by
@@ -25,6 +26,10 @@ over mouth width; mouth width over eye distance). Prints:
 - inference speed on one core (mel + ONNX + frame resampling, onnxruntime with one thread),
   offline (0.5 s chunks) and live (20 ms chunks), and the added latency of a live stream: the
   look-ahead plus the worst 99th-percentile compute time of one 20 ms chunk.
+
+With --stages, instead of all that (no rendering, seconds): the lip gap's zero-lag correlation
+with the envelope before rendering, in the targets, at the network's output and after the
+runtime's passes, at 1x and 1.5x: how much is lost before the renderer and dlib, and where.
 """
 
 from __future__ import annotations
@@ -194,6 +199,8 @@ def video_figures(args, engine: Espeak) -> None:
     classes: dict[str, list[tuple[float, float]]] = {name: [] for name in CLASSES}
     closed_all = []
     for lang, voice, text in CLIPS:
+        if lang not in args.clips:
+            continue
         audio, phones = speech_of(engine, lang, voice, text)
         clean = measure(animator, dlib, audio)
         lag, r0 = timing(clean, audio, args.fps)
@@ -203,16 +210,24 @@ def video_figures(args, engine: Espeak) -> None:
             classes[name] += values
         print(f"{lang + ' TTS':34s} {lag * 1000:+7.0f} ms {r0:7.2f} {np.mean(within):9.0%} of {len(within):<3d}"
               f" {np.mean(by_release):10.0%}")
-        music_figures(animator, dlib, audio, lang, r0, rest, rng, args.fps, args.music_draws)
+        if args.music_draws:
+            music_figures(animator, dlib, audio, lang, r0, rest, rng, args.fps, args.music_draws)
         fast, fast_phones = speech_of(engine, lang, voice, text, rate=int(1.5 * 165))
         fast_track = measure(animator, dlib, fast)
         lag, r0_fast = timing(fast_track, fast, args.fps)
         within, by_release = bilabial_closures(fast_track, fast_phones, rest, args.fps)
         print(f"{'  ' + lang + ' TTS at 1.5x rate':34s} {lag * 1000:+7.0f} ms {r0_fast:7.2f} "
               f"{np.mean(within):9.0%} of {len(within):<3d} {np.mean(by_release):10.0%}")
-    human = human_speech()
-    lag, r0 = timing(measure(animator, dlib, human), human, args.fps)
-    print(f"{'human read speech (Asterisk, held out)':34s} {lag * 1000:+7.0f} ms {r0:7.2f}")
+    if "human" in args.clips:
+        human = human_speech()
+        lag, r0 = timing(measure(animator, dlib, human), human, args.fps)
+        print(f"{'human read speech (Asterisk, held out)':34s} {lag * 1000:+7.0f} ms {r0:7.2f}")
+    if closed_all:  # some TTS clip was rendered
+        print_classes(classes, closed_all)
+
+
+def print_classes(classes: dict[str, list[tuple[float, float]]], closed_all: list[bool]) -> None:
+    """All TTS clips' /p b m/ closures, and each phone class's aperture and width."""
     print(f"{'all TTS /p b m/':34s} {'':>9s} {'':>7s} {np.mean(closed_all):9.0%} of {len(closed_all)}")
     open_aperture, open_width = np.mean(classes["open vowels (a ɑ æ)"], axis=0)
     print(f"\nper phone class, relative to open vowels (aperture {open_aperture:.3f}, width {open_width:.3f} "
@@ -253,6 +268,37 @@ def music_figures(animator: Animator, dlib: DlibFace, speech: np.ndarray, lang: 
               f"aperture above rest mean {alone.mean():+.3f}, {np.mean(alone > 0.05):.0%} of frames open > 0.05")
 
 
+def stage_figures(args, engine: Espeak) -> None:
+    """Before rendering (no dlib): the zero-lag correlation of the lip gap jaw * (1 - press) with
+    the speech envelope in the targets (the phone table and coarticulation on espeak-ng's phone
+    times), at the network's raw output, and after the runtime's passes (sustain hold, silence
+    gate, pause closure), each frame read at its time plus the mouth lead; at 1x and 1.5x."""
+    from training.articulation import blend, segments_from_phones
+
+    model = load_lipsync_model(args.lip_model)
+    lead_s = MotionConfig().mouth_lead_s
+    print(f"lip gap ~ envelope, zero lag, before rendering ({args.fps} fps):")
+    print(f"{'clip':34s} {'targets':>8s} {'network':>8s} {'runtime':>8s}")
+    for lang, voice, text in CLIPS:
+        if lang not in args.clips:
+            continue
+        for rate in (165, int(1.5 * 165)):
+            audio, phones = speech_of(engine, lang, voice, text, rate=rate)
+            env = envelope(audio, args.fps)
+            targets = blend(segments_from_phones(phones), np.arange(len(env)) / args.fps + lead_s)
+            gaps = [targets[:, 0] * (1 - targets[:, 2])]
+            for passes in (False, True):
+                stream = model.stream(fps=args.fps, sr=SR, lead_s=lead_s)
+                if not passes:  # the network alone
+                    stream._hold = stream._gate = lambda outputs, frames: outputs
+                    stream._pause = lambda outputs: outputs
+                shape = stream.push(audio)
+                shape = [shape, stream.flush(n_frames=len(env))]
+                gaps.append(np.concatenate([s.jaw_open * (1 - s.lip_press) for s in shape]))
+            name = f"{lang} TTS" + (" at 1.5x rate" if rate != 165 else "")
+            print(f"{name:34s}" + "".join(f" {np.corrcoef(g, env)[0, 1]:8.2f}" for g in gaps))
+
+
 def speed_figures(args, engine: Espeak) -> None:
     model = load_lipsync_model(args.lip_model)
     once, _ = speech_of(engine, "en-us", "m3", CLIPS[0][2])
@@ -281,11 +327,19 @@ def main() -> None:
     ap.add_argument("--size", type=int, default=384)
     ap.add_argument("--seconds", type=float, default=60.0, help="audio for the speed figures")
     ap.add_argument("--photo", default=None, help="portrait to render (default: the bundled one)")
-    ap.add_argument("--music-draws", type=int, default=3, help="random pieces of music per clip and level")
+    ap.add_argument("--music-draws", type=int, default=3, help="random pieces of music per clip and level (0: none)")
+    names = [lang for lang, _, _ in CLIPS] + ["human"]
+    ap.add_argument("--clips", nargs="+", default=names, choices=names, metavar="CLIP",
+                    help=f"clips to render, of {' '.join(names)} (default: all)")
     ap.add_argument("--lip-model", default=None, metavar="ONNX",
                     help="a lip model to measure instead of the bundled one (a retrained candidate)")
+    ap.add_argument("--stages", action="store_true",
+                    help="only the lip gap's correlation before rendering: targets, network, runtime (fast)")
     args = ap.parse_args()
     engine = Espeak()  # one per process: espeak-ng's state is global
+    if args.stages:
+        stage_figures(args, engine)
+        return
     speed_figures(args, engine)
     video_figures(args, engine)
 
