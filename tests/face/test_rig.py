@@ -202,3 +202,74 @@ def test_frames_hold_the_skin_under_them_when_the_brows_rise(analysis):
     assert -held.expression_basis[k][brows, 1].mean() > -0.5 * plain.expression_basis[k][brows, 1].mean() > 0
     # Lowering the brows is left as it was (the skin goes down behind the rims).
     np.testing.assert_array_equal(held.expression_basis_negative[k], plain.expression_basis_negative[k])
+
+
+def _face_landmarks(analysis, face):
+    from pathlib import Path
+
+    if face == "bundled":
+        return analysis.landmarks_px
+    # out/portraits' 06 (Morisot, Young Woman in Mauve, a painting): faint brows over dark lids.
+    return np.load(Path(__file__).resolve().parent / "data" / "painting_landmarks.npz")["landmarks_px"]
+
+
+@pytest.mark.parametrize("face", ["bundled", "painting"])
+def test_brows_move_the_lid_skin_not_the_eye(analysis, face):
+    """Raising, inner-raising and lowering the brows leave the eyes (lid margins, irises) where they
+    are and stretch or fold the lid between them and the brows evenly: no triangle there flips or
+    more than triples. They used to take the whole lift in a band just over the lash line, which
+    smeared the lashes up into a half-shut eye and hid the raised brow (dlib found the painting's
+    brows lower under `surprised` than under `neutral`)."""
+    from facetalk.face.rig import BROW_LIFT
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    pts = _face_landmarks(analysis, face)
+    rig = build_rig(pts)
+    ipd, rest = rig.ipd_px, rig.rest_xyz[:, :2]
+    eyes = list(lm.RIGHT_EYE_UPPER + lm.RIGHT_EYE_LOWER + lm.LEFT_EYE_UPPER + lm.LEFT_EYE_LOWER
+                + lm.RIGHT_IRIS + lm.LEFT_IRIS)
+    lower_edges = list(lm.RIGHT_BROW[5:] + lm.LEFT_BROW[5:])
+    # Triangles between the upper lids and the brows' lower edges (centres, on average), over the eyes.
+    tris = rig.triangles[(rig.triangles < lm.N_LANDMARKS).all(axis=1)]
+    centre = rest[tris].mean(axis=1)
+    lid_y = pts[list(lm.RIGHT_EYE_UPPER + lm.LEFT_EYE_UPPER), 1].mean()
+    over_eyes = (centre[:, 0] > pts[33, 0]) & (centre[:, 0] < pts[263, 0])
+    lid = tris[over_eyes & (centre[:, 1] < lid_y) & (centre[:, 1] > pts[lower_edges, 1].mean())]
+    assert len(lid) > 20
+    area = _signed_areas(rest, lid)
+    for coefficient, brow_moves in (("brow_raise", -0.9 * BROW_LIFT), ("brow_inner_raise", -0.05), ("brow_raise", 0.05)):
+        value = -1.0 if brow_moves > 0 else 1.0
+        posed = posed_vertices(rig, MotionFrame(t_s=0, **{coefficient: value}))[:, :2]
+        moved = posed - rest
+        assert np.abs(moved[eyes]).max() < 1e-3 * ipd, (coefficient, value)
+        lift = moved[lower_edges, 1].mean() / ipd
+        assert (lift < brow_moves) if brow_moves < 0 else (lift > brow_moves), (coefficient, value, lift)
+        ratio = _signed_areas(posed, lid) / area
+        assert ratio.min() > 0.0 and ratio.max() < 3.0, (coefficient, value, ratio.min(), ratio.max())
+
+
+def test_raised_brows_leave_the_eyes_as_photographed(analysis):
+    """Rendered: with the brows fully raised the eye openings are the photo's pixels exactly (the
+    lid margin, lashes and iris do not stretch), while the brows themselves moved."""
+    from facetalk.face import landmarks as lmk
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer
+
+    import cv2
+
+    renderer = Renderer(analysis)
+    still = renderer.render(MotionFrame(t_s=0))
+    raised = renderer.render(MotionFrame(t_s=0, brow_raise=1.0))
+    pts = analysis.landmarks_px
+    openings = np.zeros(still.shape[:2], np.uint8)
+    for upper, lower in ((lmk.RIGHT_EYE_UPPER, lmk.RIGHT_EYE_LOWER), (lmk.LEFT_EYE_UPPER, lmk.LEFT_EYE_LOWER)):
+        outline = np.round(pts[list(upper) + list(lower[::-1]), :2]).astype(np.int32)
+        cv2.fillPoly(openings, [outline], 1)
+    openings = cv2.erode(openings, np.ones((3, 3), np.uint8)).astype(bool)
+    assert openings.sum() > 100
+    np.testing.assert_array_equal(raised[openings], still[openings])
+    brows = np.zeros_like(openings)
+    outline = np.round(pts[list(lmk.RIGHT_BROW[:5]) + list(lmk.RIGHT_BROW[5:][::-1]), :2]).astype(np.int32)
+    cv2.fillPoly(brows.view(np.uint8), [outline], 1)
+    assert np.abs(raised[brows].astype(int) - still[brows]).mean() > 5

@@ -58,6 +58,11 @@ BROW_INNER_DROP = 0.10
 # How far brow_raise = 1 lifts the brows (AU1+2), in eye distances.
 BROW_LIFT = 0.2
 BROW_DRAW_TOGETHER = 0.05
+# The upper lid from its margin to about its crease, this share of the way up to the brow, stays
+# when the brows rise; the skin above takes the stretch evenly. A lowered brow pushes the lid skin
+# down over the lid (hooding) to within this share of the margin (the lash line stays).
+LID_HOLD_RAISED = 0.3
+LID_HOLD_LOWERED = 0.08
 
 # Spectacle frames stay rigid over the face (render.renderer.GlassesLayer), drawn over skin filled
 # in under their rims. A brow raise that lifted that skin pulled the fill up into view above the
@@ -526,21 +531,40 @@ def _brow_lowerer(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips
     d_inner = np.min(np.linalg.norm(rest[:, None, :2] - inner_ends[None], axis=2), axis=1)
     w_inner = np.exp(-(d_inner / (0.25 * ipd)) ** 2) * is_face
     centre_u = frame.uv(inner_ends)[0].mean()
-    keep_lid = _off_lid_margin(rest, pts, ipd)
-    du = -np.sign(u - centre_u) * BROW_DRAW_TOGETHER * ipd * w_inner * keep_lid
-    dv = (0.11 * ipd * w_brow + BROW_INNER_DROP * ipd * w_inner) * keep_lid
+    zone, gap = _lid_to_brow(pts, meas, hold=LID_HOLD_LOWERED)
+    w_brow, w_inner = np.minimum(w_brow, zone), np.minimum(w_inner, zone)
+    # The lowered skin takes up the lid's height below it; where that height is short the drop is
+    # scaled down, so no skin is pushed past the skin under it (the mesh would fold over).
+    fits = np.minimum(1.0, 0.7 * gap * (1.0 - LID_HOLD_LOWERED) / ((0.11 + BROW_INNER_DROP) * ipd))
+    du = -np.sign(u - centre_u) * BROW_DRAW_TOGETHER * ipd * w_inner
+    dv = (0.11 * ipd * w_brow + BROW_INNER_DROP * ipd * w_inner) * fits
     out = np.zeros((len(u), 3))
     out[:, :2] = frame.to_image(du, dv)
     return out
 
 
-def _off_lid_margin(rest: np.ndarray, pts: np.ndarray, ipd: float) -> np.ndarray:
-    """(V,) 0 on the upper lids' margins .. 1 from a tenth of the eye distance away. The brows move
-    the lid skin, not the lid margin: a lowered brow narrows the eye without shutting it, a raised
-    one stretches the lid fold without opening the eye (that is the lids' own action, AU5)."""
-    lids = pts[list(lm.RIGHT_EYE_UPPER + lm.LEFT_EYE_UPPER), :2]
-    d_lid = np.min(np.linalg.norm(rest[:, None, :2] - lids[None], axis=2), axis=1)
-    return smoothstep(d_lid, 0.02 * ipd, 0.12 * ipd)
+def _lid_to_brow(pts: np.ndarray, meas: _Measures, *, hold: float) -> tuple[np.ndarray, np.ndarray]:
+    """((V,) share of the brows' movement each vertex takes, (V,) px from the upper lid's margin up
+    to the brow's lower edge over it). The share is 0 at and below the upper lids' margins (the
+    eyes and everything under them) and up to `hold` of the way to the brow, rises linearly from
+    there to 1 at the brows, and is 1 above them.
+
+    The brows move the lid skin, not the lid margin (a lowered brow narrows the eye without
+    shutting it, a raised one does not open it: that is the lids' own AU5), and the whole lid
+    between them stretches evenly, as skin does. A ramp over a fixed tenth of the eye distance
+    above the margin put the whole lift there: the lash line stretched three-fold into a vertical
+    smear that read as a heavy, half-shut eye and hid the raised brow (most on faces with faint
+    brows and dark lids, such as paintings)."""
+    frame, u, v = meas.frame, meas.u, meas.v
+    # The margins without the eye corners: from either end the line carries on level, so the skin
+    # by a corner (where the margin dips) does not take a steeper ramp than the skin beside it.
+    lid_u, lid_v = frame.uv(pts[list(lm.RIGHT_EYE_UPPER[1:-1] + lm.LEFT_EYE_UPPER[1:-1]), :2])
+    brow_u, brow_v = frame.uv(pts[list(lm.RIGHT_BROW[5:] + lm.LEFT_BROW[5:]), :2])  # the lower edges
+    lid_at = _interp_along(u, lid_u, lid_v)
+    gap = np.maximum(lid_at - _interp_along(u, brow_u, brow_v), 0.05 * meas.ipd)
+    share = np.clip(((lid_at - v) / gap - hold) / (1.0 - hold), 0.0, 1.0)
+    share[list(lm.RIGHT_IRIS + lm.LEFT_IRIS)] = 0.0  # an iris the lid hides reaches over its margin
+    return share, gap
 
 
 def _jaw_weight(pts: np.ndarray, meas: _Measures, lips: _Lips) -> np.ndarray:
@@ -680,12 +704,12 @@ def _brow_bases(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, topo: _To
     d_brow = np.min(np.linalg.norm(rest[:, None, :2] - brows[None], axis=2), axis=1)
     brow_v = frame.uv(brows)[1].mean()
     w_brow = np.exp(-(d_brow / (0.3 * ipd)) ** 2)
-    w_brow = np.maximum(w_brow, 0.5 * smoothstep(brow_v - v, 0.0, 0.6 * ipd)) * is_face
-    w_brow *= _off_lid_margin(rest, pts, ipd)
+    zone = _lid_to_brow(pts, meas, hold=LID_HOLD_RAISED)[0]
+    w_brow = np.minimum(np.maximum(w_brow, 0.5 * smoothstep(brow_v - v, 0.0, 0.6 * ipd)) * is_face, zone)
     basis[k["brow_raise"], :, :2] = frame.to_image(np.zeros_like(meas.u), -BROW_LIFT * ipd * w_brow)
     inner_ends = pts[[107, 66, 55, 65, 336, 296, 285, 295], :2]
     d_inner = np.min(np.linalg.norm(rest[:, None, :2] - inner_ends[None], axis=2), axis=1)
-    w_inner = np.exp(-(d_inner / (0.22 * ipd)) ** 2) * is_face
+    w_inner = np.minimum(np.exp(-(d_inner / (0.22 * ipd)) ** 2) * is_face, zone)
     basis[k["brow_inner_raise"], :, :2] = frame.to_image(np.zeros_like(meas.u), -0.16 * ipd * w_inner)
 
 
