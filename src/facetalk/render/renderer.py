@@ -218,9 +218,7 @@ class Renderer:
     def _moving_box(self, verts: np.ndarray) -> tuple[int, int, int, int]:
         """(x0, y0, x1, y1) pixels covering where moving triangles are now and were in the photo."""
         pts = np.concatenate([verts[self._moving, :2], self.rig.rest_xyz[self._moving, :2]])
-        lo = np.maximum(np.floor(pts.min(axis=0)).astype(int) - 2, 0)
-        hi = np.minimum(np.ceil(pts.max(axis=0)).astype(int) + 3, (self.width, self.height))
-        return int(lo[0]), int(lo[1]), int(hi[0]), int(hi[1])
+        return pixel_box(pts, pad=2, shape=(self.height, self.width)) or (0, 0, 0, 0)
 
     def _restore_still_edges(self, out: np.ndarray, box: tuple[int, int, int, int]) -> None:
         buf = self._buffers
