@@ -82,3 +82,28 @@ def test_head_distance_scales_the_face(animator, dlib_face):
     for scale in (0.8, 1.2):
         got = _measure(dlib_face, animator.render_motion(MotionFrame(t_s=0, scale=scale))).interocular_px / base
         assert abs(got / scale - 1) < 0.05
+
+
+def test_distance_scales_the_body_with_the_face(animator, dlib_face):
+    """A camera 1.5x as far: neck, collar and shoulders shrink with the face (found by
+    registering the frames' edges under the chin, no segmenter), and the measure tells a small
+    head on a body left at its size apart."""
+    import cv2
+
+    from evaluation.body_scale import body_scale
+
+    near = animator.render_motion(MotionFrame(t_s=0))
+    far = animator.render_motion(MotionFrame(t_s=0, scale=1 / 1.5))
+    face_near, face_far = _measure(dlib_face, near), _measure(dlib_face, far)
+    assert abs(body_scale(near, far, face_near=face_near, face_far=face_far) - 1 / 1.5) <= 0.667 * 0.03
+    # The old fault, made by hand: only the head shrunk, pasted over the unscaled body.
+    p = face_near.landmarks
+    centre = 0.5 * (p[36:42].mean(axis=0) + p[42:48].mean(axis=0))
+    affine = np.array([[1 / 1.5, 0, centre[0] / 3], [0, 1 / 1.5, centre[1] / 3]], np.float32)
+    small = cv2.warpAffine(near, affine, near.shape[1::-1], flags=cv2.INTER_LINEAR)
+    head = np.zeros(near.shape[:2], np.uint8)
+    x0, y0, x1, y1 = face_near.box
+    cv2.ellipse(head, (int(centre[0]), int(centre[1])), (int(0.45 * (x1 - x0)), int(0.5 * (y1 - y0))), 0, 0, 360, 1, -1)
+    head_only = np.where(head[..., None] > 0, small, near)
+    ratio = body_scale(near, head_only, face_near=face_near, face_far=_measure(dlib_face, head_only))
+    assert ratio > 0.9, ratio
