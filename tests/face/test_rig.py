@@ -273,3 +273,18 @@ def test_raised_brows_leave_the_eyes_as_photographed(analysis):
     outline = np.round(pts[list(lmk.RIGHT_BROW[:5]) + list(lmk.RIGHT_BROW[5:][::-1]), :2]).astype(np.int32)
     cv2.fillPoly(brows.view(np.uint8), [outline], 1)
     assert np.abs(raised[brows].astype(int) - still[brows]).mean() > 5
+
+
+def test_the_smirk_lifts_one_corner_either_side(analysis):
+    """smirk > 0 lifts the subject's left corner (the image's right) up and out and leaves the
+    other; smirk < 0 does the same on the right corner (not the left one pulled down)."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    rig = analysis.rig
+    rest = rig.rest_xyz[:, :2]
+    right, left = lm.MOUTH_CORNERS
+    for value, up, still, outward in ((1.0, left, right, 1.0), (-1.0, right, left, -1.0)):
+        moved = posed_vertices(rig, MotionFrame(t_s=0, smirk=value))[:, :2] - rest
+        assert moved[up, 1] < -0.1 * rig.mouth_width_px and outward * moved[up, 0] > 0.04 * rig.mouth_width_px
+        assert np.abs(moved[still]).max() < 0.02 * rig.mouth_width_px

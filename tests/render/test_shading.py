@@ -106,3 +106,34 @@ def test_the_chin_raiser_dimples_the_chin_and_nothing_else(analysis):
     assert full.max() > 128  # the dents' lit upper rims
     np.testing.assert_array_equal(full, _paint(analysis, mouth_shrug_lower=1.0))
     assert np.all(_paint(analysis, lip_press=1.0) == 128)
+
+
+def test_the_smirk_dimples_its_own_corner_only(analysis):
+    """AU14: a crease just outside the smirking corner (smirk > 0: the subject's left, the image's
+    right; < 0 the other), none at the other corner; mouth_dimple creases both."""
+    from facetalk.face import landmarks as lm
+    from facetalk.render.shading import DIMPLE_OUT
+
+    def beside(side, **params):
+        out, pts = _paint(analysis, **params), _posed(analysis, **params)
+        span = np.linalg.norm(pts[263] - pts[33])
+        across = (pts[263] - pts[33]) / span
+        corner = pts[lm.MOUTH_CORNERS[side]]
+        x, y = np.round(corner + (1 if side == 1 else -1) * DIMPLE_OUT * span * across).astype(int)
+        return out[y - 2:y + 3, x - 2:x + 3].min()
+
+    assert beside(1, smirk=1.0) < 118 and beside(0, smirk=1.0) >= 126
+    assert beside(0, smirk=-1.0) < 118 and beside(1, smirk=-1.0) >= 126
+    assert beside(0, mouth_dimple=1.0) < 118 and beside(1, mouth_dimple=1.0) < 118
+
+
+def test_lowered_brows_crease_the_nose_root(analysis):
+    """The procerus (part of AU4) creases the skin across the nose's root as the brows come down."""
+    from facetalk.render.shading import NOSE_ROOT
+
+    def root(**params):
+        out = _paint(analysis, **params)
+        x, y = np.round(_posed(analysis, **params)[NOSE_ROOT]).astype(int)
+        return out[y - 2:y + 3, x - 2:x + 3].min()
+
+    assert root(brow_raise=-1.0) < root(brow_raise=-0.4) < 127 and root(brow_raise=1.0) == 128

@@ -47,6 +47,11 @@ LID_SKIN_REACH = 0.10
 SMILE_CORNER_LIFT = 0.17
 SMILE_CORNER_OUT = 0.10
 SPREAD_CORNER_OUT = 0.12
+# The smirk (one corner, AU12+14), in mouth widths: how far the corner rises and moves out, and the
+# reach of its pull (tighter than a smile's, so the lip line slants up into that corner alone).
+SMIRK_CORNER_LIFT = 0.15
+SMIRK_CORNER_OUT = 0.08
+SMIRK_REACH = 0.22
 # The frown (smile < 0, AU15+17), in mouth widths: how far the corners drop and move out, and how
 # far the lower lip's middle and the chin rise.
 FROWN_CORNER_DROP = 0.20
@@ -456,6 +461,8 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
     _lip_and_jaw_action_units(basis, k, pts, meas, lips)
     negative = -basis
     negative[k["smile"]] = _frown(pts, meas, lips)
+    # smirk < 0 is the same one-sided smile on the subject's right corner, not the left one pulled down.
+    negative[k["smirk"]] = _smirk(meas.frame.uv(pts[[lm.MOUTH_CORNERS[0]], :2]), meas, lips)
     negative[k["brow_raise"]] = _brow_lowerer(pts, topo, meas, lips)
     return _Basis(positive=basis, negative=negative)
 
@@ -668,13 +675,27 @@ def _corner_bases(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, meas: _
     # lower_lip_depress: the lower lip pulls down at its centre, the chin skin follows a little.
     below = np.where(lips.lower, 1.0, np.exp(-np.clip(v, 0, None) / (0.2 * mouth_w)) * (v > 0) * is_face * 0.5)
     basis[k["lower_lip_depress"], :, :2] = frame.to_image(np.zeros_like(u), 0.10 * mouth_w * profile * below)
-    # smirk: the subject's left corner alone goes up and out.
-    cu, cv = corner_uv[1]
-    g = _near(u, v, cu, cv, 0.35 * mouth_w) * is_face
-    basis[k["smirk"], :, :2] = frame.to_image(np.sign(cu) * 0.06 * mouth_w * g, -0.10 * mouth_w * g)
+    basis[k["smirk"]] = _smirk(corner_uv[1], meas, lips)
     # upper_lip_raise: the upper lip lifts most at its centre; the skin above follows.
     above = _over_upper_lip(v, mouth_w, lips)
     basis[k["upper_lip_raise"], :, :2] = frame.to_image(np.zeros_like(u), -0.12 * mouth_w * profile * above)
+
+
+def _smirk(corner_uv: tuple[np.ndarray, np.ndarray], meas: _Measures, lips: _Lips) -> np.ndarray:
+    """(V, 3) a one-sided smile tightened into the cheek (AU12+14 on one side, contempt's smirk) at
+    the corner at `corner_uv` (face frame): the corner goes up, out and back, pulled tighter than a
+    smile's (so the lip line slants up into it while the other half stays), and the cheek above it
+    rises. Lengths in mouth widths."""
+    u, v, mouth_w, is_face = meas.u, meas.v, meas.mouth_w, lips.is_face
+    cu, cv = corner_uv
+    side = np.sign(cu)
+    corner = _near(u, v, cu, cv, SMIRK_REACH * mouth_w) * is_face
+    cheek = _near(u, v, cu + side * 0.15 * mouth_w, cv - 0.35 * mouth_w, 0.35 * mouth_w) * is_face
+    out = np.zeros((len(u), 3))
+    out[:, :2] = meas.frame.to_image(side * SMIRK_CORNER_OUT * mouth_w * corner,
+                                     -SMIRK_CORNER_LIFT * mouth_w * corner - 0.04 * mouth_w * cheek)
+    out[:, 2] = 0.05 * mouth_w * corner
+    return out
 
 
 def _below_frames_top(rest_xy: np.ndarray, frames_mask: np.ndarray, ipd: float) -> np.ndarray:

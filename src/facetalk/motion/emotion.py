@@ -31,8 +31,10 @@ OFFSETS: dict[str, dict[str, float]] = {
     # AU1+4+15+17: inner brows up and drawn together, the frown (smile < 0: corners down), the chin
     # raiser pushing the lower lip up into a pout (and dimpling the chin), heavy lids.
     "sad": {"smile": -1.0, "brow_inner_raise": 1.0, "brow_raise": -0.3, "blink": 0.4, "mouth_shrug_lower": 0.5},
-    # AU4+5+7+23: the brow lowerer (brow_raise < 0), glaring upper lids, tightened lower lids, lips pressed.
-    "angry": {"brow_raise": -1.0, "blink": -0.1, "eye_squint": 0.5, "lip_press": 1.0, "smile": -0.3},
+    # AU4+5+7+23: the brow lowerer (brow_raise < 0), glaring upper lids, tightened lower lids, lips
+    # pressed and tightened (rolled in a little: their red narrows).
+    "angry": {"brow_raise": -1.0, "blink": -0.15, "eye_squint": 0.7, "lip_press": 1.0, "smile": -0.3,
+              "mouth_roll_upper": 0.3, "mouth_roll_lower": 0.3},
     # AU1+2+5+26: brows up, eyes wide, jaw dropped, lips relaxed into an oval.
     "surprised": {"brow_raise": 1.0, "blink": -0.3, "jaw_open": 0.8, "lip_spread": -0.5},
     # AU9+10+15: nose wrinkled, upper lip up, brows down, corners down, lower lids pushed up.
@@ -41,8 +43,9 @@ OFFSETS: dict[str, dict[str, float]] = {
     # AU1+2+4+5+20+26: brows up and drawn together, eyes wide, lips stretched sideways and down.
     "fearful": {"brow_raise": 0.6, "brow_inner_raise": 1.0, "blink": -0.3, "lip_spread": 0.8, "jaw_open": 0.3,
                 "upper_lip_raise": 0.3, "lower_lip_depress": 0.7, "smile": -0.5},
-    # AU14, one side: the subject's left corner up and in.
-    "contempt": {"smirk": 1.0, "brow_raise": -0.1},
+    # AU12+14 on one side: the subject's left corner tightened up and back into a dimple, the lips
+    # pressed, the lids a little lowered and tightened (looking down on someone).
+    "contempt": {"smirk": 1.0, "lip_press": 0.4, "eye_squint": 0.2, "blink": 0.1, "brow_raise": -0.1},
 }
 # On a smiling photo, undoing its smile already brings the corners a long way down over lips the
 # smile has stretched thin; an emotion's own frown on top of that bends them into a caricature's
