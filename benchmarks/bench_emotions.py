@@ -5,8 +5,9 @@
 Needs the `eval` extra (dlib). With no portraits given, it takes the bundled one and, from
 out/portraits (scripts/gather_portraits.py), a neutral face, an elderly face, a bearded face and a
 painting. Each emotion is rendered at strength 1 from 2 s of silence (head still, no blinks, the
-eyes on the camera), and dlib's 68 landmarks on the last frame give, relative to the neutral
-render of the same photo, in eye distances:
+eyes on the camera), and dlib's 68 landmarks on the last half second (the median over its frames:
+one frame's landmarks jitter by up to ~0.04) give, relative to the neutral render of the same
+photo, in eye distances:
 
 - mouth-corner height (issue: happy >= +0.03, sad <= -0.03);
 - brow height over the eyes (surprised >= +0.04, angry <= -0.02);
@@ -39,11 +40,23 @@ DEFAULT_PORTRAITS = ("04-joe-biden-official-vp-portrait", "02-grace-hopper", "09
 SR = 16000
 
 
-def still(animator: Animator, **controls) -> np.ndarray:
-    """The last frame of 2 s of silence with these controls: the expression fully in."""
+# dlib's landmarks on one frame move by up to ~0.04 eye distances between frames a viewer cannot
+# tell apart (the eyes' micro-movements; most on paintings and old photos, whose brows and lip
+# lines are faint): each figure is the median over the last HELD_FRAMES frames, the expression
+# fully in.
+HELD_FRAMES = 12
+
+
+def held(animator: Animator, **controls) -> list[np.ndarray]:
+    """The last HELD_FRAMES frames of 2 s of silence with these controls: the expression fully in."""
     controls = Controls(seed=0, head_motion=0.0, blink_rate_per_min=0.0, **controls)
     frames = list(animator.render(np.zeros(2 * SR, np.float32), controls))
-    return frames[-1].image
+    return [f.image for f in frames[-HELD_FRAMES:]]
+
+
+def still(animator: Animator, **controls) -> np.ndarray:
+    """The last frame of 2 s of silence with these controls: the expression fully in."""
+    return held(animator, **controls)[-1]
 
 
 def brow_height(face: FaceMeasure) -> float:
@@ -64,21 +77,27 @@ def emotion_table(animator: Animator, dlib: DlibFace, photo: np.ndarray) -> tupl
     photo_face = dlib.measure(photo)
     identity = dlib.embedding(photo, photo_face) if photo_face is not None else None
     for emotion in EMOTIONS:
-        image = still(animator, emotion=emotion)
-        images.append(image)
-        # Where dlib's detector misses a face (a lowered brow's shadow can do it) the landmarks are
-        # read in the neutral render's face box (the emotion's posture turns the head a few
-        # degrees at most), and the row says so.
-        face = dlib.measure(image)
-        if face is None and emotion != "neutral" and base_face is not None:
-            face = dlib.measure(image, fallback_box=base_face.box)
-            print(f"  ({emotion}: no face detected; landmarks read in the neutral render's face box)")
+        frames = held(animator, emotion=emotion)
+        images.append(frames[-1])
+        measured = [_measure(dlib, image, emotion, base_face) for image in frames]
+        face = measured[-1]
         base_face = face if emotion == "neutral" else base_face
-        values = figures(face) if face is not None else np.full(3, np.nan)
+        values = np.nanmedian([figures(f) if f is not None else np.full(3, np.nan) for f in measured], axis=0)
         base = values if emotion == "neutral" else base
-        distance = np.nan if face is None or identity is None else float(np.linalg.norm(dlib.embedding(image, face) - identity))
+        distance = np.nan if face is None or identity is None else float(np.linalg.norm(dlib.embedding(frames[-1], face) - identity))
         rows[emotion] = np.append(values - base, distance)
     return rows, images
+
+
+def _measure(dlib: DlibFace, image: np.ndarray, emotion: str, base_face: FaceMeasure | None) -> FaceMeasure | None:
+    """dlib's face in `image`. Where its detector misses one (a lowered brow's shadow can do it)
+    the landmarks are read in the neutral render's face box (the emotion's posture turns the head a
+    few degrees at most), and a line says so."""
+    face = dlib.measure(image)
+    if face is None and emotion != "neutral" and base_face is not None:
+        face = dlib.measure(image, fallback_box=base_face.box)
+        print(f"  ({emotion}: no face detected; landmarks read in the neutral render's face box)")
+    return face
 
 
 def print_summary(tables: dict[str, dict[str, np.ndarray]]) -> None:
