@@ -315,7 +315,9 @@ class MouthPainter:
         shows = np.clip((opening - (0.15 - 0.09 * raised) * mouth_w) / (0.1 * mouth_w), 0, 1)
         cover = np.clip((height - d_lower) / 1.5, 0, 1) * shows
         back = np.clip(d_lower / np.maximum(height, 1.0), 0, 1)  # 0 at its front .. 1 at its top edge
-        lit = (0.95 - 0.45 * back ** 1.6) * (1.0 - 0.5 * across ** 2)
+        # A wide opening lets light far onto it; a narrow one leaves its back in the dark.
+        light_in = np.clip((opening - 0.3 * mouth_w) / (0.25 * mouth_w), 0, 1)
+        lit = (0.95 - (0.7 - 0.25 * light_in) * back ** (1.2 + 0.4 * light_in)) * (1.0 - 0.5 * across ** 2)
         groove = 1.0 - 0.15 * np.exp(-(across / 0.05) ** 2) * smoothstep(back, 0.15, 0.4)
         sheen = 0.15 * np.exp(-((back - 0.4) / 0.18) ** 2) * np.exp(-(across / 0.3) ** 2) * (1.0 - raised)
         tip_light = raised * np.exp(-np.maximum(height - d_lower, 0.0) / (0.06 * mouth_w))
