@@ -220,7 +220,7 @@ def test_brows_move_the_lid_skin_not_the_eye(analysis, face):
     more than triples. They used to take the whole lift in a band just over the lash line, which
     smeared the lashes up into a half-shut eye and hid the raised brow (dlib found the painting's
     brows lower under `surprised` than under `neutral`)."""
-    from facetalk.face.rig import BROW_LIFT
+    from facetalk.face.rig import BROW_LIFT, LIFT_PER_LID
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.renderer import posed_vertices
 
@@ -238,7 +238,10 @@ def test_brows_move_the_lid_skin_not_the_eye(analysis, face):
     lid = tris[over_eyes & (centre[:, 1] < lid_y) & (centre[:, 1] > pts[lower_edges, 1].mean())]
     assert len(lid) > 20
     area = _signed_areas(rest, lid)
-    for coefficient, brow_moves in (("brow_raise", -0.9 * BROW_LIFT), ("brow_inner_raise", -0.05), ("brow_raise", 0.05)):
+    # A raise lifts the brows' lower edges by the lesser of BROW_LIFT and LIFT_PER_LID of the lid's height.
+    lid_height = (pts[list(lm.RIGHT_EYE_UPPER[1:-1] + lm.LEFT_EYE_UPPER[1:-1]), 1].mean() - pts[lower_edges, 1].mean()) / ipd
+    full = min(BROW_LIFT, LIFT_PER_LID * lid_height)
+    for coefficient, brow_moves in (("brow_raise", -0.8 * full), ("brow_inner_raise", -0.05), ("brow_raise", 0.05)):
         value = -1.0 if brow_moves > 0 else 1.0
         posed = posed_vertices(rig, MotionFrame(t_s=0, **{coefficient: value}))[:, :2]
         moved = posed - rest

@@ -125,15 +125,3 @@ def test_the_smirk_dimples_its_own_corner_only(analysis):
     assert beside(1, smirk=1.0) < 118 and beside(0, smirk=1.0) >= 126
     assert beside(0, smirk=-1.0) < 118 and beside(1, smirk=-1.0) >= 126
     assert beside(0, mouth_dimple=1.0) < 118 and beside(1, mouth_dimple=1.0) < 118
-
-
-def test_lowered_brows_crease_the_nose_root(analysis):
-    """The procerus (part of AU4) creases the skin across the nose's root as the brows come down."""
-    from facetalk.render.shading import NOSE_ROOT
-
-    def root(**params):
-        out = _paint(analysis, **params)
-        x, y = np.round(_posed(analysis, **params)[NOSE_ROOT]).astype(int)
-        return out[y - 2:y + 3, x - 2:x + 3].min()
-
-    assert root(brow_raise=-1.0) < root(brow_raise=-0.4) < 127 and root(brow_raise=1.0) == 128

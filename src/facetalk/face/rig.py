@@ -67,6 +67,11 @@ BROW_DRAW_TOGETHER = 0.05
 # when the brows rise; the skin above takes the stretch evenly. A lowered brow pushes the lid skin
 # down over the lid (hooding) to within this share of the margin (the lash line stays).
 LID_HOLD_RAISED = 0.3
+# The brow's hairs reach below its landmarks' lower edge (on thick brows, by a good part of the
+# gap): from this share of the way up the brow moves whole, so its hairs are not stretched.
+BROW_HAIR_FROM = 0.8
+# A raised brow rises at most this share of the height from the lid's margin to it.
+LIFT_PER_LID = 0.6
 LID_HOLD_LOWERED = 0.08
 
 # Spectacle frames stay rigid over the face (render.renderer.GlassesLayer), drawn over skin filled
@@ -569,7 +574,7 @@ def _lid_to_brow(pts: np.ndarray, meas: _Measures, *, hold: float) -> tuple[np.n
     brow_u, brow_v = frame.uv(pts[list(lm.RIGHT_BROW[5:] + lm.LEFT_BROW[5:]), :2])  # the lower edges
     lid_at = _interp_along(u, lid_u, lid_v)
     gap = np.maximum(lid_at - _interp_along(u, brow_u, brow_v), 0.05 * meas.ipd)
-    share = np.clip(((lid_at - v) / gap - hold) / (1.0 - hold), 0.0, 1.0)
+    share = np.clip(((lid_at - v) / gap - hold) / (BROW_HAIR_FROM - hold), 0.0, 1.0)
     share[list(lm.RIGHT_IRIS + lm.LEFT_IRIS)] = 0.0  # an iris the lid hides reaches over its margin
     return share, gap
 
@@ -725,13 +730,17 @@ def _brow_bases(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, topo: _To
     d_brow = np.min(np.linalg.norm(rest[:, None, :2] - brows[None], axis=2), axis=1)
     brow_v = frame.uv(brows)[1].mean()
     w_brow = np.exp(-(d_brow / (0.3 * ipd)) ** 2)
-    zone = _lid_to_brow(pts, meas, hold=LID_HOLD_RAISED)[0]
+    zone, gap = _lid_to_brow(pts, meas, hold=LID_HOLD_RAISED)
     w_brow = np.minimum(np.maximum(w_brow, 0.5 * smoothstep(brow_v - v, 0.0, 0.6 * ipd)) * is_face, zone)
-    basis[k["brow_raise"], :, :2] = frame.to_image(np.zeros_like(meas.u), -BROW_LIFT * ipd * w_brow)
+    # Low brows (a short lid under them) rise less: the lid could only take the full lift by
+    # stretching into streaks, the brow's own lower hairs with it.
+    lift = np.minimum(BROW_LIFT * ipd, LIFT_PER_LID * gap)
+    basis[k["brow_raise"], :, :2] = frame.to_image(np.zeros_like(meas.u), -lift * w_brow)
+    inner_lift = np.minimum(0.16 * ipd, LIFT_PER_LID * gap)
     inner_ends = pts[[107, 66, 55, 65, 336, 296, 285, 295], :2]
     d_inner = np.min(np.linalg.norm(rest[:, None, :2] - inner_ends[None], axis=2), axis=1)
     w_inner = np.minimum(np.exp(-(d_inner / (0.22 * ipd)) ** 2) * is_face, zone)
-    basis[k["brow_inner_raise"], :, :2] = frame.to_image(np.zeros_like(meas.u), -0.16 * ipd * w_inner)
+    basis[k["brow_inner_raise"], :, :2] = frame.to_image(np.zeros_like(meas.u), -inner_lift * w_inner)
 
 
 def _cavity(n_vertices: int) -> _Cavity:

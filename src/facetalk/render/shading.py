@@ -12,8 +12,7 @@ expressions hold still. Folds:
 - crow's feet (fanning out from the outer eye corners): with a broad smile;
 - forehead (horizontal, above the brows): across it with brow_raise, its middle with
   brow_inner_raise beyond brow_raise (the worried brow of sadness and fear);
-- glabellar (vertical, between the brows) and procerus (across the nose's root): with a frown
-  (brow_raise < 0);
+- glabellar (vertical, between the brows): with a frown (brow_raise < 0);
 - dimple (a short arc just outside a mouth corner, AU14): with mouth_dimple, and the smirk's side;
 - nose wrinkle (across the nose bridge, AU9): with nose_sneer, or upper_lip_raise and a frown
   together (disgust);
@@ -38,7 +37,6 @@ NASOLABIAL = ((129, 203, 206, 216, 212), (358, 423, 426, 436, 432))
 OUTER_EYE_CORNERS = (lm.RIGHT_EYE_UPPER[0], lm.LEFT_EYE_UPPER[0])
 INNER_BROW_ENDS = (55, 285)
 NOSE_BRIDGE = (6, 197)  # between the eyes, down to the upper nose: where AU9 wrinkles it
-NOSE_ROOT = 168  # between the eyes at the brows' level: where the brow lowerer's procerus creases it
 DIMPLE_OUT = 0.07  # the dimpler's crease, in eye spans outside the mouth corner
 SHADOW_TINT = np.array([0.75, 1.0, 1.1], np.float32)  # how much of R, G, B a crease darkens
 CHIN = (200, 199)  # chin skin below the lip (not the lip's own points: the dents stay on the skin)
@@ -136,11 +134,7 @@ class FoldShader:
         frown = max(-frame.brow_raise, 0.0)
         for inner_end in INNER_BROW_ENDS:
             base = 0.7 * xy[inner_end] + 0.3 * xy[INNER_BROW_ENDS[1 - INNER_BROW_ENDS.index(inner_end)]]
-            folds.append(_Fold(np.stack([base - 0.03 * span * up, base + 0.13 * span * up]), 0.3 * frown, 0.016 * span, None))
-        # The procerus pulls the skin of the nose's root down with the brows: a short crease across it.
-        root = xy[NOSE_ROOT]
-        folds.append(_Fold(np.stack([root - 0.06 * span * across, root + 0.01 * span * up, root + 0.06 * span * across]),
-                           0.18 * frown, 0.014 * span, up))
+            folds.append(_Fold(np.stack([base - 0.02 * span * up, base + 0.11 * span * up]), 0.2 * frown, 0.016 * span, None))
         sneer = min(max(frame.nose_sneer, frame.upper_lip_raise * frown * 1.5), 1.0)
         for landmark in NOSE_BRIDGE:
             folds.append(_Fold(np.stack([xy[landmark] - 0.09 * span * across, xy[landmark] + 0.02 * span * up,
