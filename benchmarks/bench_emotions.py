@@ -80,6 +80,10 @@ def emotion_table(animator: Animator, dlib: DlibFace, photo: np.ndarray) -> tupl
         frames = held(animator, emotion=emotion)
         images.append(frames[-1])
         measured = [_measure(dlib, image, emotion, base_face) for image in frames]
+        if any(fallback for _, fallback in measured):
+            print(f"  ({emotion}: no face detected in {sum(f for _, f in measured)} of {len(frames)} frames; "
+                  f"landmarks read there in the neutral render's face box)")
+        measured = [face for face, _ in measured]
         face = measured[-1]
         base_face = face if emotion == "neutral" else base_face
         values = np.nanmedian([figures(f) if f is not None else np.full(3, np.nan) for f in measured], axis=0)
@@ -89,15 +93,15 @@ def emotion_table(animator: Animator, dlib: DlibFace, photo: np.ndarray) -> tupl
     return rows, images
 
 
-def _measure(dlib: DlibFace, image: np.ndarray, emotion: str, base_face: FaceMeasure | None) -> FaceMeasure | None:
-    """dlib's face in `image`. Where its detector misses one (a lowered brow's shadow can do it)
-    the landmarks are read in the neutral render's face box (the emotion's posture turns the head a
-    few degrees at most), and a line says so."""
+def _measure(dlib: DlibFace, image: np.ndarray, emotion: str,
+             base_face: FaceMeasure | None) -> tuple[FaceMeasure | None, bool]:
+    """dlib's face in `image`, and whether it was read in the neutral render's face box: where the
+    detector misses one (a lowered brow's shadow can do it) the landmarks are read there (the
+    emotion's posture turns the head a few degrees at most)."""
     face = dlib.measure(image)
     if face is None and emotion != "neutral" and base_face is not None:
-        face = dlib.measure(image, fallback_box=base_face.box)
-        print(f"  ({emotion}: no face detected; landmarks read in the neutral render's face box)")
-    return face
+        return dlib.measure(image, fallback_box=base_face.box), True
+    return face, False
 
 
 def print_summary(tables: dict[str, dict[str, np.ndarray]]) -> None:
