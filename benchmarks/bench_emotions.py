@@ -15,9 +15,9 @@ photo, in eye distances:
 - identity: dlib's face-embedding distance from the render to the photo itself (the issue: <= 0.3
   on average at strength 1; under ~0.6 dlib calls it the same person);
 
-then the head distance: at distance 1.5 the ratio of face size (eye distance) and of shoulder
-width (the person matte's width at the shoulders' height) to distance 1 (both 0.667 +- 5%
-for a camera moving away). Writes a sheet (rows: portraits, columns: the emotions; the face at
+then the head distance: at distance 1.5 the ratio of face size (eye distance) and of the body's
+size under the chin (neck, collar, shoulders: the scale that registers the frames' edges there,
+evaluation.body_scale) to distance 1 (both 0.667 +- 5% for a camera moving away). Writes a sheet (rows: portraits, columns: the emotions; the face at
 2x) to --out/emotions.png.
 """
 
@@ -31,6 +31,7 @@ import cv2
 import numpy as np
 
 from facetalk.config import EMOTIONS, Controls
+from evaluation.body_scale import body_scale
 from evaluation.dlib_face import LEFT_EYE, RIGHT_EYE, DlibFace, FaceMeasure
 from facetalk.io import load_image, save_image
 from facetalk.pipeline import Animator
@@ -123,27 +124,14 @@ def print_summary(tables: dict[str, dict[str, np.ndarray]]) -> None:
     print(f"  all emotions but neutral: identity distance mean {np.nanmean(strong):.3f} (issue: <= 0.3)")
 
 
-def shoulder_width(alpha: np.ndarray, chin_y: float, face_h: float) -> float:
-    """Width (px) of the person matte half a face height below the chin."""
-    y = int(min(alpha.shape[0] - 1, chin_y + 0.5 * face_h))
-    return float((alpha[y] > 0.5).sum())
-
-
 def distance_ratios(animator: Animator, dlib: DlibFace) -> tuple[float, float]:
-    """(face size, shoulder width) at distance 1.5 over distance 1, both from the rendered frames:
-    the eye distance from dlib, the shoulders from a person matte of the frame itself."""
-    from facetalk.face.mesh import PersonSegmenter
-
-    segmenter = PersonSegmenter()
-    sizes = []
-    for distance in (1.0, 1.5):
-        image = still(animator, distance=distance)
-        face = dlib.measure(image)
-        chin_y = face.landmarks[8, 1]
-        face_h = chin_y - face.landmarks[19, 1]
-        sizes.append((face.interocular_px, shoulder_width(segmenter.alpha(image), chin_y, face_h)))
-    segmenter.close()
-    return sizes[1][0] / sizes[0][0], sizes[1][1] / sizes[0][1]
+    """(face size, body size) at distance 1.5 over distance 1, both from the rendered frames: the
+    eye distance from dlib, the body under the chin by registering the two frames' edges
+    (evaluation.body_scale: no segmenter, nothing the product uses)."""
+    near, far = still(animator, distance=1.0), still(animator, distance=1.5)
+    face_near, face_far = dlib.measure(near), dlib.measure(far)
+    return (face_far.interocular_px / face_near.interocular_px,
+            body_scale(near, far, face_near=face_near, face_far=face_far))
 
 
 def face_tile(image: np.ndarray, face: FaceMeasure | None, *, zoom: float = 2.0) -> np.ndarray:
@@ -176,8 +164,8 @@ def main() -> None:
         tables[name] = table
         for emotion, (corner, brow, ear, distance) in table.items():
             print(f"{name[:28]:28s} {emotion:10s} {corner:+12.3f} {brow:+12.3f} {ear:+12.3f} {distance:9.3f}")
-        face_ratio, shoulder_ratio = distance_ratios(animator, dlib)
-        print(f"{name[:28]:28s} distance 1.5: face size x{face_ratio:.3f}, shoulder width x{shoulder_ratio:.3f} "
+        face_ratio, body_ratio = distance_ratios(animator, dlib)
+        print(f"{name[:28]:28s} distance 1.5: face size x{face_ratio:.3f}, body under the chin x{body_ratio:.3f} "
               f"(a camera: x0.667 both)", flush=True)
         neutral_face = dlib.measure(images[0])
         tiles = [face_tile(image, neutral_face) for image in images]
