@@ -12,7 +12,8 @@ photo, in eye distances:
 - mouth-corner height (issue: happy >= +0.03, sad <= -0.03);
 - brow height over the eyes (surprised >= +0.04, angry <= -0.02);
 - eye opening (eye aspect ratio; surprised > neutral > happy);
-- identity: dlib's face-embedding distance from the render to the photo itself (the issue: <= 0.3
+- identity (on the last held frame alone: an embedding a frame costs more than landmarks):
+  dlib's face-embedding distance from the render to the photo itself (the issue: <= 0.3
   on average at strength 1; under ~0.6 dlib calls it the same person);
 
 then the head distance: at distance 1.5 the ratio of face size (eye distance) and of the body's
@@ -31,10 +32,11 @@ import cv2
 import numpy as np
 
 from facetalk.config import EMOTIONS, Controls
-from evaluation.body_scale import body_scale
 from evaluation.dlib_face import LEFT_EYE, RIGHT_EYE, DlibFace, FaceMeasure
 from facetalk.io import load_image, save_image
 from facetalk.pipeline import Animator
+
+from evaluation.body_scale import body_scale
 
 DEFAULT_PORTRAITS = ("04-joe-biden-official-vp-portrait", "02-grace-hopper", "09-aksel-andersson-bearded-old-photo",
                      "06-morisot-young-woman-in-mauve-painting")

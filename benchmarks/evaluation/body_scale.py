@@ -13,6 +13,7 @@ import numpy as np
 from evaluation.dlib_face import FaceMeasure
 
 SCALES = np.round(np.arange(0.45, 1.101, 0.005), 3)
+MIN_CORRELATION = 0.2  # the best scale's edge correlation below which the frames do not register
 
 
 def _edges(image: np.ndarray) -> np.ndarray:
@@ -32,7 +33,8 @@ def _face_centre_and_size(face: FaceMeasure) -> tuple[np.ndarray, float, float]:
 
 def body_scale(near: np.ndarray, far: np.ndarray, *, face_near: FaceMeasure, face_far: FaceMeasure) -> float:
     """The factor (0.45..1.1) by which the body under the chin is smaller in `far` than in `near`,
-    two (H, W, 3) uint8 RGB frames of one person; the faces dlib found in each."""
+    two (H, W, 3) uint8 RGB frames of one person; the faces dlib found in each. NaN where too
+    little lies below the chin or the edges there match at no scale."""
     import cv2
 
     c_near, _, _ = _face_centre_and_size(face_near)
@@ -42,7 +44,7 @@ def body_scale(near: np.ndarray, far: np.ndarray, *, face_near: FaceMeasure, fac
     y0 = int(min(h - 1, chin_far + 0.15 * face_h))
     x0, x1 = int(max(0, c_far[0] - 2.2 * face_h)), int(min(w, c_far[0] + 2.2 * face_h))
     target = _edges(far)[y0:, x0:x1]
-    if target.size < 100:
+    if h - y0 < 0.3 * face_h or target.size < 100:  # too little below the chin to measure
         return float("nan")
     edges_near = _edges(near)
     inside = np.ones(near.shape[:2], np.float32)
@@ -53,7 +55,9 @@ def body_scale(near: np.ndarray, far: np.ndarray, *, face_near: FaceMeasure, fac
         # Only where the near frame has content: what a zoom out adds beyond it is not compared.
         valid = cv2.warpAffine(inside, affine, (w, h), flags=cv2.INTER_NEAREST)[y0:, x0:x1] > 0.5
         scores.append(_correlation(target[valid], moved[valid]) if valid.mean() > 0.3 else -np.inf)
-    return float(SCALES[int(np.argmax(scores))])
+    best = int(np.argmax(scores))
+    # Edges that match at no scale (a flat dark coat on a dark ground) give no answer, not a guess.
+    return float(SCALES[best]) if np.isfinite(scores[best]) and scores[best] >= MIN_CORRELATION else float("nan")
 
 
 def _correlation(a: np.ndarray, b: np.ndarray) -> float:

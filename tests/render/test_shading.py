@@ -125,3 +125,15 @@ def test_the_smirk_dimples_its_own_corner_only(analysis):
     assert beside(1, smirk=1.0) < 118 and beside(0, smirk=1.0) >= 126
     assert beside(0, smirk=-1.0) < 118 and beside(1, smirk=-1.0) >= 126
     assert beside(0, mouth_dimple=1.0) < 118 and beside(1, mouth_dimple=1.0) < 118
+
+
+def test_the_render_benchmarks_heaviest_frames_draw_every_fold(analysis):
+    """bench_render's every-blendshape figure is the heaviest case only if every fold is drawn
+    within its two alternating frames."""
+    from bench_render import every_shape_on
+
+    shader = FoldShader(photo=analysis.expression)
+    xy = posed_vertices(analysis.rig, MotionFrame(t_s=0))[:, :2]
+    depths = np.array([[fold.depth for fold in shader._folds(xy, every_shape_on(MotionFrame(t_s=0), index=i))]
+                       for i in (0, 1)])
+    assert np.all(np.abs(depths).max(axis=0) > 0.01)

@@ -64,15 +64,16 @@ BROW_INNER_DROP = 0.10
 BROW_LIFT = 0.2
 BROW_DRAW_TOGETHER = 0.05
 # The upper lid from its margin to about its crease, this share of the way up to the brow, stays
-# when the brows rise; the skin above takes the stretch evenly. A lowered brow pushes the lid skin
-# down over the lid (hooding) to within this share of the margin (the lash line stays).
+# when the brows rise; the skin above takes the stretch evenly.
 LID_HOLD_RAISED = 0.3
+# A lowered brow pushes the lid skin down over the lid (hooding) to within this share of the
+# margin (the lash line stays).
+LID_HOLD_LOWERED = 0.08
 # The brow's hairs reach below its landmarks' lower edge (on thick brows, by a good part of the
 # gap): from this share of the way up the brow moves whole, so its hairs are not stretched.
 BROW_HAIR_FROM = 0.8
 # A raised brow rises at most this share of the height from the lid's margin to it.
 LIFT_PER_LID = 0.6
-LID_HOLD_LOWERED = 0.08
 
 # Spectacle frames stay rigid over the face (render.renderer.GlassesLayer), drawn over skin filled
 # in under their rims. A brow raise that lifted that skin pulled the fill up into view above the
@@ -559,7 +560,7 @@ def _lid_to_brow(pts: np.ndarray, meas: _Measures, *, hold: float) -> tuple[np.n
     """((V,) share of the brows' movement each vertex takes, (V,) px from the upper lid's margin up
     to the brow's lower edge over it). The share is 0 at and below the upper lids' margins (the
     eyes and everything under them) and up to `hold` of the way to the brow, rises linearly from
-    there to 1 at the brows, and is 1 above them.
+    there to 1 at BROW_HAIR_FROM of the way (the brow's lowest hairs), and is 1 above.
 
     The brows move the lid skin, not the lid margin (a lowered brow narrows the eye without
     shutting it, a raised one does not open it: that is the lids' own AU5), and the whole lid

@@ -121,8 +121,8 @@ def add_where_unmoved(out, map_x, map_y, ys, xs, residual, x0, y0, x1, y1):
         y, x = ys[k], xs[k]
         if y < y0 or y >= y1 or x < x0 or x >= x1:
             continue
-        if abs(map_x[y, x] - np.float32(x)) >= 1e-3 or abs(map_y[y, x] - np.float32(y)) >= 1e-3:
-            continue
+        if not (abs(map_x[y, x] - np.float32(x)) < 1e-3 and abs(map_y[y, x] - np.float32(y)) < 1e-3):
+            continue  # moved (or NaN: not known to be still)
         for c in range(3):
             v = np.float32(out[y, x, c]) + residual[k, c] + half
             out[y, x, c] = np.uint8(min(max(v, np.float32(0.0)), np.float32(255.0)))
