@@ -24,21 +24,15 @@ def _edges(image: np.ndarray) -> np.ndarray:
     return cv2.magnitude(cv2.Sobel(gray, cv2.CV_32F, 1, 0), cv2.Sobel(gray, cv2.CV_32F, 0, 1))
 
 
-def _face_centre_and_size(face: FaceMeasure) -> tuple[np.ndarray, float, float]:
-    """(2,) midpoint of the eyes, the chin's y, and the face's height (brows to chin), px."""
-    p = face.landmarks
-    centre = 0.5 * (p[36:42].mean(axis=0) + p[42:48].mean(axis=0))
-    return centre, float(p[8, 1]), float(p[8, 1] - p[19, 1])
-
-
 def body_scale(near: np.ndarray, far: np.ndarray, *, face_near: FaceMeasure, face_far: FaceMeasure) -> float:
     """The factor (0.45..1.1) by which the body under the chin is smaller in `far` than in `near`,
     two (H, W, 3) uint8 RGB frames of one person; the faces dlib found in each. NaN where too
     little lies below the chin or the edges there match at no scale."""
     import cv2
 
-    c_near, _, _ = _face_centre_and_size(face_near)
-    c_far, chin_far, face_h = _face_centre_and_size(face_far)
+    c_near, c_far = face_near.eyes_centre, face_far.eyes_centre
+    chin_far = float(face_far.landmarks[8, 1])
+    face_h = chin_far - float(face_far.landmarks[19, 1])  # brows to chin
     h, w = far.shape[:2]
     # Under the far face's chin, a band as wide as the shoulders can be.
     y0 = int(min(h - 1, chin_far + 0.15 * face_h))

@@ -30,6 +30,11 @@ class FaceMeasure:
     box: tuple[int, int, int, int]
 
     @property
+    def eyes_centre(self) -> np.ndarray:
+        """(2,) px: the midpoint of the two eyes' centres."""
+        return 0.5 * (self.landmarks[RIGHT_EYE].mean(0) + self.landmarks[LEFT_EYE].mean(0))
+
+    @property
     def interocular_px(self) -> float:
         return float(np.linalg.norm(self.landmarks[LEFT_EYE].mean(0) - self.landmarks[RIGHT_EYE].mean(0)))
 

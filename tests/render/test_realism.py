@@ -117,8 +117,7 @@ def test_distance_scales_the_body_with_the_face(animator, dlib_face):
     face_near, face_far = _measure(dlib_face, near), _measure(dlib_face, far)
     assert abs(body_scale(near, far, face_near=face_near, face_far=face_far) - 1 / 1.5) <= 0.667 * 0.03
     # The old fault, made by hand: only the head shrunk, pasted over the unscaled body.
-    p = face_near.landmarks
-    centre = 0.5 * (p[36:42].mean(axis=0) + p[42:48].mean(axis=0))
+    centre = face_near.eyes_centre
     affine = np.array([[1 / 1.5, 0, centre[0] / 3], [0, 1 / 1.5, centre[1] / 3]], np.float32)
     small = cv2.warpAffine(near, affine, near.shape[1::-1], flags=cv2.INTER_LINEAR)
     head = np.zeros(near.shape[:2], np.uint8)

@@ -57,12 +57,13 @@ SMIRK_REACH = 0.22
 FROWN_CORNER_DROP = 0.20
 FROWN_CORNER_OUT = 0.03
 FROWN_CHIN_RAISE = 0.04
-# The brow lowerer (brow_raise < 0, AU4), in eye distances: the inner ends' extra drop and their
-# pull toward each other.
+# The brow lowerer (brow_raise < 0, AU4), in eye distances: the whole brow's drop, the inner
+# ends' extra drop and their pull toward each other.
+BROW_DROP = 0.11
 BROW_INNER_DROP = 0.10
+BROW_DRAW_TOGETHER = 0.05
 # How far brow_raise = 1 lifts the brows (AU1+2), in eye distances.
 BROW_LIFT = 0.2
-BROW_DRAW_TOGETHER = 0.05
 # The upper lid from its margin to about its crease, this share of the way up to the brow, stays
 # when the brows rise; the skin above takes the stretch evenly.
 LID_HOLD_RAISED = 0.3
@@ -548,9 +549,9 @@ def _brow_lowerer(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips
     w_brow, w_inner = np.minimum(w_brow, zone), np.minimum(w_inner, zone)
     # The lowered skin takes up the lid's height below it; where that height is short the drop is
     # scaled down, so no skin is pushed past the skin under it (the mesh would fold over).
-    fits = np.minimum(1.0, 0.7 * gap * (1.0 - LID_HOLD_LOWERED) / ((0.11 + BROW_INNER_DROP) * ipd))
+    fits = np.minimum(1.0, 0.7 * gap * (1.0 - LID_HOLD_LOWERED) / ((BROW_DROP + BROW_INNER_DROP) * ipd))
     du = -np.sign(u - centre_u) * BROW_DRAW_TOGETHER * ipd * w_inner
-    dv = (0.11 * ipd * w_brow + BROW_INNER_DROP * ipd * w_inner) * fits
+    dv = (BROW_DROP * ipd * w_brow + BROW_INNER_DROP * ipd * w_inner) * fits
     out = np.zeros((len(u), 3))
     out[:, :2] = frame.to_image(du, dv)
     return out

@@ -80,7 +80,7 @@ class FoldShader:
         span, across, up = _face_axes(xy)
         folds = []
         for side, chain in enumerate(NASOLABIAL):
-            smirk = max(frame.smirk, 0.0) if side == 1 else max(-frame.smirk, 0.0)
+            smirk = _smirk_on(frame, side)
             drive = max(frame.smile, 0.0) + 0.6 * frame.upper_lip_raise + smirk
             undo = min(frame.smile, 0.0) * self._photo.smile  # undoing the photo's own smile fold
             outward = (across if side == 1 else -across) + 0.5 * up
@@ -103,7 +103,7 @@ class FoldShader:
         smirk (contempt's tightened corner)."""
         folds = []
         for side, corner in enumerate(lm.MOUTH_CORNERS):
-            smirk = max(frame.smirk, 0.0) if side == 1 else max(-frame.smirk, 0.0)
+            smirk = _smirk_on(frame, side)
             drive = min(max(frame.mouth_dimple, 0.0) + smirk, 1.0)
             if drive <= 0.0:
                 continue
@@ -190,6 +190,12 @@ class FoldShader:
         blurred = cv2.GaussianBlur(region, (0, 0), 2.0 * fold.width_px)
         weight = min(-fold.depth, 1.0) * self._mask(region.shape[:2], fold.line - (x0, y0), 2.5 * fold.width_px)
         out[y0:y1, x0:x1] = np.clip(region + (blurred - region) * weight[..., None] + 0.5, 0, 255).astype(np.uint8)
+
+
+def _smirk_on(frame: MotionFrame, side: int) -> float:
+    """How much the smirk pulls the mouth corner on `side` (0 the subject's right, 1 the left):
+    smirk > 0 is the left corner's, smirk < 0 the right's (params table)."""
+    return max(frame.smirk, 0.0) if side == 1 else max(-frame.smirk, 0.0)
 
 
 def _face_axes(xy: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
