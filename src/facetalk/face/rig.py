@@ -17,7 +17,7 @@ from importlib import resources
 import numpy as np
 
 from facetalk.face import landmarks as lm
-from facetalk.params import EXPRESSION_NAMES
+from facetalk.params import EXPRESSION_NAMES, WIDE_BLINK
 
 MATERIAL_PHOTO = 0
 MATERIAL_CAVITY = 1
@@ -70,6 +70,9 @@ LID_HOLD_RAISED = 0.3
 # A lowered brow pushes the lid skin down over the lid (hooding) to within this share of the
 # margin (the lash line stays).
 LID_HOLD_LOWERED = 0.08
+# The lowered skin's compression at most (the share of its height a column of lid skin loses):
+# below 1, so no skin passes the skin under it.
+BROW_FOLD_SLOPE = 0.85
 # The brow's hairs reach below its landmarks' lower edge (on thick brows, by a good part of the
 # gap): from this share of the way up the brow moves whole, so its hairs are not stretched.
 BROW_HAIR_FROM = 0.8
@@ -470,7 +473,8 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
     negative[k["smile"]] = _frown(pts, meas, lips)
     # smirk < 0 is the same one-sided smile on the subject's right corner, not the left one pulled down.
     negative[k["smirk"]] = _smirk(meas.frame.uv(pts[[lm.MOUTH_CORNERS[0]], :2]), meas, lips)
-    negative[k["brow_raise"]] = _brow_lowerer(pts, topo, meas, lips)
+    blink_dv = (basis[k["blink_left"], :, :2] + basis[k["blink_right"], :, :2]) @ meas.frame.ey
+    negative[k["brow_raise"]] = _brow_lowerer(pts, topo, meas, lips, blink_dv)
     return _Basis(positive=basis, negative=negative)
 
 
@@ -534,9 +538,11 @@ def _nose_wrinkler(pts: np.ndarray, meas: _Measures, lips: _Lips) -> np.ndarray:
     return out
 
 
-def _brow_lowerer(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips) -> np.ndarray:
+def _brow_lowerer(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips,
+                  blink_dv: np.ndarray) -> np.ndarray:
     """(V, 3) brow_raise = -1: the corrugator and depressors (AU4). The brows come down, their
-    inner ends most, and draw together toward the nose."""
+    inner ends most, and draw together toward the nose. `blink_dv`: (V,) px each vertex moves
+    down the face (v) at blink = 1, both eyes."""
     rest, u, ipd, frame, is_face = topo.rest, meas.u, meas.ipd, meas.frame, lips.is_face
     brows = pts[list(lm.RIGHT_BROW + lm.LEFT_BROW), :2]
     d_brow = np.min(np.linalg.norm(rest[:, None, :2] - brows[None], axis=2), axis=1)
@@ -545,11 +551,16 @@ def _brow_lowerer(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips
     d_inner = np.min(np.linalg.norm(rest[:, None, :2] - inner_ends[None], axis=2), axis=1)
     w_inner = np.exp(-(d_inner / (0.25 * ipd)) ** 2) * is_face
     centre_u = frame.uv(inner_ends)[0].mean()
-    zone, gap = _lid_to_brow(pts, meas, hold=LID_HOLD_LOWERED)
+    # The lowered skin is spread over the lid as the widest glare leaves it (blink = -WIDE_BLINK):
+    # anger raises the lid margin while the brows come down, and spread over the lid at rest both
+    # squeezed one band of skin over the lash line until its triangles flipped.
+    zone, gap = _lid_to_brow(pts, meas, hold=LID_HOLD_LOWERED, widening_dv=WIDE_BLINK * blink_dv,
+                             level=True)
     w_brow, w_inner = np.minimum(w_brow, zone), np.minimum(w_inner, zone)
     # The lowered skin takes up the lid's height below it; where that height is short the drop is
     # scaled down, so no skin is pushed past the skin under it (the mesh would fold over).
-    fits = np.minimum(1.0, 0.7 * gap * (1.0 - LID_HOLD_LOWERED) / ((BROW_DROP + BROW_INNER_DROP) * ipd))
+    ramp = (BROW_HAIR_FROM - LID_HOLD_LOWERED) * gap
+    fits = np.minimum(1.0, BROW_FOLD_SLOPE * ramp / ((BROW_DROP + BROW_INNER_DROP) * ipd))
     du = -np.sign(u - centre_u) * BROW_DRAW_TOGETHER * ipd * w_inner
     dv = (BROW_DROP * ipd * w_brow + BROW_INNER_DROP * ipd * w_inner) * fits
     out = np.zeros((len(u), 3))
@@ -557,11 +568,13 @@ def _brow_lowerer(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips
     return out
 
 
-def _lid_to_brow(pts: np.ndarray, meas: _Measures, *, hold: float) -> tuple[np.ndarray, np.ndarray]:
+def _lid_to_brow(pts: np.ndarray, meas: _Measures, *, hold: float,
+                 widening_dv: np.ndarray | None = None, level: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """((V,) share of the brows' movement each vertex takes, (V,) px from the upper lid's margin up
-    to the brow's lower edge over it). The share is 0 at and below the upper lids' margins (the
-    eyes and everything under them) and up to `hold` of the way to the brow, rises linearly from
-    there to 1 at BROW_HAIR_FROM of the way (the brow's lowest hairs), and is 1 above.
+    to the brow's lower edge over it; `widening_dv` and `level` as the comments by them say). The
+    share is 0 at and below the upper lids' margins (the eyes and everything under them) and up to
+    `hold` of the way to the brow, rises linearly from there to 1 at BROW_HAIR_FROM of the way (the
+    brow's lowest hairs), and is 1 above.
 
     The brows move the lid skin, not the lid margin (a lowered brow narrows the eye without
     shutting it, a raised one does not open it: that is the lids' own AU5), and the whole lid
@@ -575,8 +588,22 @@ def _lid_to_brow(pts: np.ndarray, meas: _Measures, *, hold: float) -> tuple[np.n
     lid_u, lid_v = frame.uv(pts[list(lm.RIGHT_EYE_UPPER[1:-1] + lm.LEFT_EYE_UPPER[1:-1]), :2])
     brow_u, brow_v = frame.uv(pts[list(lm.RIGHT_BROW[5:] + lm.LEFT_BROW[5:]), :2])  # the lower edges
     lid_at = _interp_along(u, lid_u, lid_v)
+    if level:
+        # Counted from the line through the margins' tops (straight, level in the face frame)
+        # where the margin lies below it: the lid's skin lies in level rows while its margin
+        # curves down to the corners, and counted from the margin, the skin of one row took
+        # shares differing enough to shear over the row above.
+        half = len(lid_u) // 2
+        lid_at = np.minimum(lid_at, np.interp(u, [lid_u[:half].mean(), lid_u[half:].mean()],
+                                              [lid_v[:half].min(), lid_v[half:].min()]))
     gap = np.maximum(lid_at - _interp_along(u, brow_u, brow_v), 0.05 * meas.ipd)
-    share = np.clip(((lid_at - v) / gap - hold) / (BROW_HAIR_FROM - hold), 0.0, 1.0)
+    height = lid_at - v
+    if widening_dv is not None:
+        # Heights and gap over the lid margin once the lids widen by `widening_dv` ((V,) px up the
+        # face per vertex): the share is spread over the lid as it is then.
+        margin = _interp_along(u, lid_u, widening_dv[list(lm.RIGHT_EYE_UPPER[1:-1] + lm.LEFT_EYE_UPPER[1:-1])])
+        height, gap = height + widening_dv - margin, np.maximum(gap - margin, 0.05 * meas.ipd)
+    share = np.clip((height / gap - hold) / (BROW_HAIR_FROM - hold), 0.0, 1.0)
     share[list(lm.RIGHT_IRIS + lm.LEFT_IRIS)] = 0.0  # an iris the lid hides reaches over its margin
     return share, gap
 
@@ -740,7 +767,11 @@ def _brow_bases(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, topo: _To
     basis[k["brow_raise"], :, :2] = frame.to_image(np.zeros_like(meas.u), -lift * w_brow)
     inner_lift = np.minimum(0.16 * ipd, LIFT_PER_LID * gap)
     inner_ends = pts[[107, 66, 55, 65, 336, 296, 285, 295], :2]
-    d_inner = np.min(np.linalg.norm(rest[:, None, :2] - inner_ends[None], axis=2), axis=1)
+    # The frontalis' middle lifts the forehead above the inner ends with them, fading twice as
+    # slowly upward: a lift confined to the ends pushed them past the skin above (a fold there).
+    ends_u, ends_v = frame.uv(inner_ends)
+    d_u, d_v = meas.u[:, None] - ends_u[None], v[:, None] - ends_v[None]
+    d_inner = np.sqrt(d_u ** 2 + np.where(d_v < 0.0, 0.5 * d_v, d_v) ** 2).min(axis=1)
     w_inner = np.minimum(np.exp(-(d_inner / (0.22 * ipd)) ** 2) * is_face, zone)
     basis[k["brow_inner_raise"], :, :2] = frame.to_image(np.zeros_like(meas.u), -inner_lift * w_inner)
 
