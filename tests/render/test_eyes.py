@@ -261,3 +261,32 @@ def test_shut_lid_of_a_grey_photo_stays_grey():
     grey_grain = np.clip(grey[60:61, 20:21] + grain[..., :1] + 0.5, 0, 255).astype(np.uint8)
     on_lid, photo = _fine_detail(out, ys.ravel(), xs.ravel()), _fine_detail(grey_grain, ys.ravel(), xs.ravel())
     assert 0.8 * photo < on_lid < 1.25 * photo
+
+
+def test_a_widened_eye_keeps_the_iris_round(renderer, analysis):
+    """Eyes wide (blink < 0) lift the upper lid off the iris: the iris shows as a disc up to its
+    top, with no band of the refilled white inside it (the photo hid the iris' top under the lid,
+    and the mesh stretches what the lid left there over the iris' area)."""
+    import cv2
+
+    frame = MotionFrame(t_s=0, blink_left=-0.3, blink_right=-0.3)
+    wide = renderer.render(frame).astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    verts = posed_vertices(analysis.rig, frame)[:, :2]
+    photo_luma = analysis.image.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    for iris, upper, lower in ((lm.LEFT_IRIS, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER),
+                               (lm.RIGHT_IRIS, lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER)):
+        opening = np.zeros(wide.shape, np.uint8)
+        cv2.fillPoly(opening, [np.round(verts[list(upper) + list(lower[-2:0:-1])]).astype(np.int32)], 1)
+        opening = cv2.erode(opening, np.ones((3, 3), np.uint8)).astype(bool)
+        centre = verts[iris[0]]
+        radius = float(np.linalg.norm(verts[list(iris[1:])] - centre, axis=1).mean())
+        cols = slice(int(round(centre[0] - 0.5 * radius)), int(round(centre[0] + 0.5 * radius)) + 1)
+        rows = [y for y in range(int(np.ceil(centre[1] - 0.8 * radius)), int(centre[1]) + 1) if opening[y, cols].all()]
+        assert len(rows) >= 0.6 * radius  # the lid is off most of the iris' upper half
+        # Halfway from the photo's own iris (its visible disc) to its white, for scale.
+        c0 = analysis.rig.rest_xyz[iris[0], :2]
+        yy, xx = np.mgrid[:wide.shape[0], :wide.shape[1]]
+        photo_iris = (np.hypot(xx - c0[0], yy - c0[1]) < radius) & opening
+        iris_luma = np.median(photo_luma[photo_iris])
+        band = max(wide[y, cols].mean() for y in rows)
+        assert band < iris_luma + 0.5 * (np.percentile(photo_luma[opening], 95) - iris_luma)

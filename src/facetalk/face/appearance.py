@@ -107,8 +107,9 @@ def fill_holes(image: np.ndarray, known: np.ndarray) -> np.ndarray:
 
 def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tuple[int, ...],
               upper: tuple[int, ...], lower: tuple[int, ...]) -> EyeSprite:
-    """Cuts one iris out of the photo into a sprite and refills its place in `texture` (in place)
-    with sclera grown from the eye's visible white."""
+    """Cuts one iris out of the photo into a sprite (a whole disc: what the lids hide of it is
+    completed, so a wider eye or a gaze toward a higher part of the lid shows it round) and refills
+    its place in `texture` (in place) with sclera grown from the eye's visible white."""
     import cv2
 
     centre = pts[iris[0], :2].astype(np.float64)
@@ -124,24 +125,94 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
     # One pixel in from the lid margin: lashes stay with the lids, never slide with the iris.
     inner = cv2.erode(opening, np.ones((3, 3), np.uint8)).astype(bool)
     yy, xx = np.mgrid[y0:y1, x0:x1]
-    disc = np.hypot(xx - centre[0], yy - centre[1]) <= radius
+    dist = np.hypot(xx - centre[0], yy - centre[1])
+    disc = dist <= radius
     iris_px = inner & disc
-    # Sclera: the brighter half of the opening's other pixels, carried across each row from the
-    # white on either side (keeping the lid's shadow gradient), smoothed grown fill elsewhere.
     others = inner & ~disc
+    rgb, alpha = patch, iris_px.astype(np.float32)
     if others.sum() >= 4 and iris_px.any():
-        luma = patch @ LUMA
-        known = others & (luma >= np.percentile(luma[others], 50))
-        filled = fill_holes(patch, known)
-        for row in np.nonzero(iris_px.any(axis=1))[0]:
-            cols = np.nonzero(known[row])[0]
-            if len(cols) >= 2 and cols.min() < np.nonzero(iris_px[row])[0].min() < cols.max():
-                span = np.arange(patch.shape[1])
-                filled[row] = np.stack([np.interp(span, cols, patch[row, cols, c]) for c in range(3)], axis=1)
-        filled = cv2.GaussianBlur(filled, (3, 3), 0.8)
-        texture[y0:y1, x0:x1][iris_px] = np.clip(filled[iris_px], 0, 255).astype(np.uint8)
-    return EyeSprite(origin_xy=np.array([x0, y0], np.float64), rgb=patch, alpha=iris_px.astype(np.float32),
+        filled = _sclera_fill(patch, iris_px, others)
+        texture[y0:y1, x0:x1][iris_px] = np.clip(filled[iris_px] + 0.5, 0, 255).astype(np.uint8)
+        rgb = _whole_iris(patch, iris_px, disc, dist, centre - (x0, y0))
+        # The hidden part is the iris itself (radius / 1.1 - 0.5), soft-edged: the visible part's
+        # rim of sclera (out to `radius`) drawn round the hidden top would be a light ring.
+        iris_r = (radius - 0.5) / 1.1
+        alpha = np.where(iris_px, 1.0, np.clip(iris_r + 0.5 - dist, 0.0, 1.0)).astype(np.float32)
+    return EyeSprite(origin_xy=np.array([x0, y0], np.float64), rgb=rgb, alpha=alpha,
                      centre_xy=centre, centre_index=iris[0], corner_indices=(upper[0], upper[-1]))
+
+
+# The sclera refilled where the iris was is grown from the opening's other pixels, but those darker
+# than SCLERA_DARKEST x its light (75th percentile) luma (lashes, the lid's deepest shadow), with the photo's own sclera detail
+# (its luma minus its blur at SCLERA_DETAIL_SIGMA px) laid over it at the sclera's own strength.
+SCLERA_DARKEST = 0.4
+SCLERA_DETAIL_SIGMA = 1.0
+
+
+def _sclera_fill(patch: np.ndarray, hole: np.ndarray, sclera: np.ndarray) -> np.ndarray:
+    """(h, w, 3) float32: `patch` with the `hole` refilled as the sclera behind the iris: the
+    white's shading carried across each row from the white on either side (keeping the lid's
+    shadow), grown smoothly where a row has white on one side only, and the white's own detail
+    mirrored in from beside the hole (a flat fill reads as painted)."""
+    import cv2
+
+    luma = patch @ LUMA
+    known = sclera & (luma >= SCLERA_DARKEST * np.percentile(luma[sclera], 75))
+    weight = known.astype(np.float32)
+    smooth = cv2.GaussianBlur(patch * weight[..., None], (0, 0), 1.5) \
+        / np.maximum(cv2.GaussianBlur(weight, (0, 0), 1.5), 1e-3)[..., None]
+    out = fill_holes(np.where(known[..., None], smooth, 0.0).astype(np.float32), known)
+    span = np.arange(patch.shape[1])
+    for row in np.nonzero(hole.any(axis=1))[0]:
+        cols = np.nonzero(known[row])[0]
+        if len(cols) >= 2 and cols.min() < np.nonzero(hole[row])[0].min() < cols.max():
+            out[row] = np.stack([np.interp(span, cols, smooth[row, cols, c]) for c in range(3)], axis=1)
+    out = cv2.GaussianBlur(out, (3, 3), 0.8)
+    # Detail: each hole pixel takes the white's detail from a known pixel in its row (or the nearest
+    # row that has one), mirrored about the hole's edge, so it is the white's own veins and grain.
+    detail = luma - cv2.GaussianBlur(luma, (0, 0), SCLERA_DETAIL_SIGMA)
+    core = known & cv2.erode(known.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    rows_with = np.nonzero(core.any(axis=1))[0]
+    if not len(rows_with):
+        return out
+    for row in np.nonzero(hole.any(axis=1))[0]:
+        source = rows_with[np.abs(rows_with - row).argmin()]
+        src, gap = np.nonzero(core[source])[0], np.nonzero(hole[row])[0]
+        left, right = gap.min(), gap.max()
+        mirrored = np.where(gap - left < right - gap, 2 * left - gap - 1, 2 * right - gap + 1)
+        near = src[np.abs(src[:, None] - mirrored[None, :]).argmin(axis=0)]
+        out[row, gap] += detail[source, near][:, None]
+    return out
+
+
+def _whole_iris(patch: np.ndarray, iris_px: np.ndarray, disc: np.ndarray, dist: np.ndarray,
+                centre: np.ndarray) -> np.ndarray:
+    """(h, w, 3) float32: `patch` with the part of the iris disc the lids hide (disc, not
+    `iris_px`) completed: the visible iris's median colour at each distance from the centre, and
+    the detail of the pixel mirrored across the centre's row where that one is visible."""
+    n = int(np.ceil(dist[disc].max())) + 1
+    ring = np.minimum(dist.astype(int), n - 1)
+    profile = np.zeros((n, 3), np.float32)
+    have = np.zeros(n, bool)
+    for k in range(n):
+        pick = iris_px & (ring == k)
+        if pick.any():
+            profile[k], have[k] = np.median(patch[pick], axis=0), True
+    for c in range(3):
+        profile[:, c] = np.interp(np.arange(n), np.nonzero(have)[0], profile[have, c])
+    # Sampled between rings, so the completed part has no steps.
+    base = np.stack([np.interp(dist, np.arange(n) + 0.5, profile[:, c]) for c in range(3)], axis=-1)
+    hidden = disc & ~iris_px
+    ys, xs = np.nonzero(hidden)
+    my = np.clip(np.round(2 * centre[1] - ys).astype(int), 0, patch.shape[0] - 1)
+    seen = iris_px[my, xs]
+    detail = np.zeros((len(ys), 3), np.float32)
+    detail[seen] = patch[my[seen], xs[seen]] - base[my[seen], xs[seen]]
+    # A catchlight is not iris texture: mirrored, it would be a second one.
+    detail = np.clip(detail, -40.0, 15.0)
+    rgb = patch.copy()
+    rgb[ys, xs] = base[ys, xs] + detail
+    return rgb
 
 
 def _sample(image: np.ndarray, xy: np.ndarray) -> np.ndarray:

@@ -1,0 +1,84 @@
+"""The irises cut out of the photo: the sclera refilled where an iris was, and the iris completed."""
+
+import numpy as np
+
+from facetalk.face import landmarks as lm
+from facetalk.face.appearance import LUMA, _cut_iris
+
+IRIS_R = 9.0  # px
+
+
+def _synthetic_eye(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A 60 x 24 px eye opening of textured, shaded white (grain of std 10 on 200, darker toward
+    the upper lid), an iris disc in its middle whose top the upper lid hides, and skin around it.
+    Returns the (H, W, 3) uint8 image and (N_LANDMARKS, 3) landmarks."""
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    h, w = 120, 160
+    yy, xx = np.mgrid[:h, :w]
+    white = 200.0 - 20.0 * np.clip((60 - yy) / 12.0, 0.0, 1.0) + 10.0 * cv2.GaussianBlur(rng.standard_normal((h, w)), (0, 0), 0.7) / 0.38
+    image = np.dstack([white, white - 5, white - 12])
+    pts = np.zeros((lm.N_LANDMARKS, 3))
+    upper, lower = np.array(lm.LEFT_EYE_UPPER), np.array(lm.LEFT_EYE_LOWER)
+    x = np.linspace(50, 110, len(upper))
+    pts[upper, 0], pts[upper, 1] = x, 60 - 12 * np.sin(np.linspace(0, np.pi, len(upper)))
+    pts[lower, 0], pts[lower, 1] = x, 60 + 12 * np.sin(np.linspace(0, np.pi, len(lower)))
+    outside = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(outside, [np.round(pts[list(upper) + list(lower[-2:0:-1]), :2]).astype(np.int32)], 1)
+    image[outside == 0] = (180, 140, 120)  # skin
+    centre = np.array([80.0, 52.0])  # the iris' top lies under the upper lid
+    iris = (np.hypot(xx - centre[0], yy - centre[1]) <= IRIS_R) & (outside == 1)
+    image[iris] = (90, 60, 40)
+    pts[lm.LEFT_IRIS[0], :2] = centre
+    angles = np.array([0.0, 0.5, 1.0, 1.5]) * np.pi
+    pts[list(lm.LEFT_IRIS[1:]), 0] = centre[0] + IRIS_R * np.cos(angles)
+    pts[list(lm.LEFT_IRIS[1:]), 1] = centre[1] + IRIS_R * np.sin(angles)
+    return np.clip(image, 0, 255).astype(np.uint8), pts
+
+
+def _detail(luma: np.ndarray) -> np.ndarray:
+    import cv2
+
+    return luma - cv2.GaussianBlur(luma, (0, 0), 1.0)
+
+
+def test_refilled_sclera_has_the_whites_texture_and_brightness():
+    """Where the iris was, a moved gaze shows sclera: as grainy as the photo's white (a flat fill
+    reads as painted) and no paler than the white beside it."""
+    import cv2
+
+    image, pts = _synthetic_eye()
+    texture = image.copy()
+    sprite = _cut_iris(image, texture, pts, lm.LEFT_IRIS, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)
+    # The refilled pixels: those the iris sprite took (inside the opening), less their 1 px rim.
+    taken = np.zeros(image.shape[:2], np.uint8)
+    x0, y0 = sprite.origin_xy.astype(int)
+    region = (sprite.alpha >= 1.0) & (np.abs(texture[y0:y0 + sprite.alpha.shape[0], x0:x0 + sprite.alpha.shape[1]].astype(int)
+                                            - image[y0:y0 + sprite.alpha.shape[0], x0:x0 + sprite.alpha.shape[1]]).max(axis=2) > 0)
+    taken[y0:y0 + region.shape[0], x0:x0 + region.shape[1]] = region
+    hole = cv2.erode(taken, np.ones((3, 3), np.uint8)).astype(bool)
+    assert hole.sum() > 100
+    luma, filled = image.astype(np.float32) @ LUMA, texture.astype(np.float32) @ LUMA
+    yy, xx = np.mgrid[:image.shape[0], :image.shape[1]]
+    # The white beside the iris, on the same rows.
+    white = np.abs(image.astype(int) - (180, 140, 120)).max(axis=2) > 0
+    beside = white & (luma > 120) & (np.abs(xx - 80) > IRIS_R + 2) & (np.abs(xx - 80) < 2.2 * IRIS_R) \
+        & (yy >= yy[hole].min()) & (yy <= yy[hole].max())
+    assert filled[hole].mean() <= luma[beside].mean() + 3.0
+    grain = _detail(luma)[cv2.erode(beside.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)].std()
+    assert 0.5 * grain < _detail(filled)[hole].std() < 2.0 * grain
+
+
+def test_iris_sprite_is_a_whole_disc():
+    """The part of the iris the upper lid hides is completed in the iris' colour, so a wider eye
+    shows a round iris, not one cut flat where the lid was."""
+    image, pts = _synthetic_eye()
+    sprite = _cut_iris(image, image.copy(), pts, lm.LEFT_IRIS, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)
+    x0, y0 = sprite.origin_xy
+    cx, cy = 80 - int(x0), 52 - int(y0)
+    column = sprite.alpha[:, cx]
+    top = np.nonzero(column > 0.5)[0].min()
+    assert top <= cy - IRIS_R + 1.5
+    hidden_top = sprite.rgb[cy - int(IRIS_R) + 2, cx] @ LUMA
+    assert abs(hidden_top - np.array([90, 60, 40]) @ LUMA) < 15
