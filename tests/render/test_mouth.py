@@ -145,20 +145,67 @@ def test_wide_open_mouth_is_dark_above_a_lit_tongue_with_lower_teeth(analysis):
     assert tips > tongue + 20
 
 
-def test_photo_teeth_in_one_row_stay_with_the_upper_jaw(analysis):
-    """The bundled portrait's teeth fill its opening from lip to lip: upper and lower rows cannot be
-    told apart, so all of it hangs from the upper lip and none from the lower."""
+def test_photo_teeth_in_one_row_are_split_between_the_jaws(analysis):
+    """The bundled portrait's teeth fill its opening from lip to lip, the rows touching: the upper
+    row hangs from the upper lip, the lower row's share from the lower lip (so a jaw that drops
+    carries its own teeth down), and the two meet with nothing left between them."""
     from facetalk.face import landmarks as lm
-    from facetalk.render.mouth import _run_from_start
+    from facetalk.render.mouth import UPPER_ROW_SHARE, _rows_split, _run_from_start
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
-    upper = list(lm.LIPS_INNER_UPPER)
-    assert np.allclose(painter._own_upper[upper], painter._rest_gap[upper]) and not painter._own_lower.any()
+    upper = list(lm.LIPS_INNER_UPPER[1:-1])
+    gap = painter._rest_gap[upper]
+    assert np.allclose(painter._own_upper[upper], UPPER_ROW_SHARE * gap)
+    lower = list(lm.LIPS_INNER_LOWER[1:-1])
+    assert np.allclose(painter._own_lower[lower], (1.0 - UPPER_ROW_SHARE) * painter._rest_gap[lower])
+    # A block with a dark line at its biting edge is split there; one without, at the default.
+    profile = np.full(33, 220.0)
+    profile[18:21] = 150.0
+    assert _rows_split(profile) == pytest.approx(19 / 32)
+    assert _rows_split(np.full(33, 220.0)) == UPPER_ROW_SHARE
     # A run of teeth from the lip, then the dark gap, then the lower teeth: the run's end.
     flags = np.array([0, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1], bool)
     assert _run_from_start(flags, within=0.3) == 0.5
     assert _run_from_start(flags[::-1], within=0.3) == 0.2
     assert _run_from_start(np.array([0, 0, 0, 0, 0, 1, 1, 0], bool), within=0.3) == 0.0  # none near the lip
+
+
+def test_a_narrow_opening_over_photographed_teeth_shows_no_dark_crescent(analysis):
+    """/i/ on the bundled portrait (teeth together in the photo): the jaw drops a little. Just
+    above the lower lip its own lower teeth show, light; the dark is a line between the rows,
+    not a crescent between the upper teeth and the lower lip."""
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer, posed_vertices
+
+    frame = MotionFrame(t_s=0, jaw_open=0.2, lip_spread=0.75)
+    out = Renderer(analysis).render(frame).astype(float) @ np.array([0.299, 0.587, 0.114])
+    verts = posed_vertices(analysis.rig, frame)
+    for k in (4, 5, 6):  # mid-mouth
+        (x, top), (_, bottom) = verts[lm.LIPS_INNER_UPPER[k], :2], verts[lm.LIPS_INNER_LOWER[k], :2]
+        rows = np.arange(int(np.ceil(top)), int(np.floor(bottom)))
+        column = out[rows, int(round(x)) - 1:int(round(x)) + 2].mean(axis=1)
+        share = (rows - top) / (bottom - top)
+        darkest = share[np.argmin(column)]
+        assert 0.3 < darkest < 0.75
+        assert column[share > 0.8].mean() > column.min() + 80
+
+
+def test_shading_keeps_synthetic_teeth_warm(analysis):
+    """A closed-mouth photo gets teeth in a tone matched to its skin. Shading them (the upper lip's
+    shadow, the corners' depth, the gaps, the translucent biting edge) must not cool that tone: a
+    darkened or blue-tinted ivory reads grey-blue next to warm skin. Every upper-tooth pixel of a
+    wide opening is at least as warm ((R - B) / luma) as the tone itself."""
+    luma = np.array([0.299, 0.587, 0.114])
+    warmth = lambda rgb: (rgb[..., 0] - rgb[..., 2]) / (rgb @ luma)  # noqa: E731
+    closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))  # lips and their shadow
+    painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
+    assert not painter._own_teeth
+    mouth_w, opening = 80.0, 40.0
+    u, d_upper = (g.ravel() for g in np.meshgrid(np.linspace(0.1, 0.9, 81), np.linspace(0.2, 7.5, 30)))
+    none = np.zeros_like(u)
+    rgb = painter._shade(d_upper, opening - d_upper, np.full_like(u, opening), u, mouth_w, photo_teeth=(none, none))
+    assert warmth(rgb).min() >= warmth(painter.teeth_rgb) - 0.005
 
 
 def test_inner_lip_edge_is_anti_aliased(analysis):

@@ -87,6 +87,8 @@ class MouthPainter:
         if own is not None:
             self.teeth_rgb = own
         self._lip_rgb = lip.astype(np.float64)
+        # Light bounced off the lips and the mouth's inside: the lips' hue.
+        self._shade_tint = np.maximum(lip, 1.0) / max(float(lip @ LUMA), 1.0)
         # Throat and tongue are redder than the lips in a colour photo; in a grey or faded print
         # (lips barely colourful: chroma under 0.22) a red mouth would be the only colour in it,
         # so they keep the lips' own hue there. A strongly tinted sepia still gets a red mouth.
@@ -100,27 +102,34 @@ class MouthPainter:
         the photo: the share of the opening its upper teeth fill from the upper lip down, and its
         lower teeth from the lower lip up (mouth-wide medians, so the split has no notches); what
         lies between (the dark gap) is left to the synthetic interior, so the upper teeth no longer
-        drag the photo's lower lip edge up with them. Without teeth, or with the rows together
-        (one unbroken row from lip to lip), all of it hangs from the upper lip, as photographed."""
+        drag the photo's lower lip edge up with them. With the rows together (one unbroken block
+        from lip to lip) the block is split where the upper row ends (_rows_split), so a jaw that
+        drops a little shows the lower teeth on the lower lip, not a dark crescent under the upper
+        ones. Without teeth, all of it hangs from the upper lip, as photographed."""
         rest = self.rig.rest_xyz[:, :2]
         pairs = [(a, b) for a, b in zip(lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER) if a != b]
         gaps = np.array([np.linalg.norm(rest[b] - rest[a]) for a, b in pairs])
         top, bottom = 1.0, 0.0
         if self._own_teeth:
             teeth_luma = float(self.teeth_rgb @ LUMA)
-            runs = []
+            runs, profiles = [], []
             for a, b in pairs[len(pairs) // 2 - 2:len(pairs) // 2 + 3]:  # the middle five
                 s = np.linspace(0.0, 1.0, 33)
                 rgb = bilinear(self.image, rest[a] + s[:, None] * (rest[b] - rest[a])).astype(np.float64)
+                profiles.append(rgb @ LUMA)
                 tooth = (rgb @ LUMA >= 0.6 * teeth_luma) & (_chroma(rgb) <= 0.4)
                 tooth = np.convolve(tooth.astype(float), np.ones(3) / 3, mode="same") >= 0.5
                 runs.append((_run_from_start(tooth, within=0.3), _run_from_start(tooth[::-1], within=0.3)))
             top, bottom = np.median(np.array(runs), axis=0)
             if top > 0.8 or top + bottom > 0.9:
-                top, bottom = 1.0, 0.0
-            # Lower teeth are shorter than upper ones: more than that is the upper row seen through
-            # (a photo showing its lower teeth alone keeps them).
-            bottom = min(bottom, 0.5 * top) if top > 0 else bottom
+                # The rows touch: one block from lip to lip. The upper row ends at the biting
+                # edge's dark line if there is one, else UPPER_ROW_SHARE of the way down.
+                top = _rows_split(np.median(np.array(profiles), axis=0))
+                bottom = 1.0 - top
+            else:
+                # Lower teeth are shorter than upper ones: more than that is the upper row seen
+                # through (a photo showing its lower teeth alone keeps them).
+                bottom = min(bottom, 0.5 * top) if top > 0 else bottom
         up, down = np.zeros(len(rest)), np.zeros(len(rest))
         for (a, b), gap in zip(pairs, gaps):
             up[[a, b]], down[[a, b]] = top * gap, bottom * gap
@@ -282,12 +291,12 @@ class MouthPainter:
         upper = np.clip((tip - d_upper) / 1.0, 0, 1) \
             * (1.0 - smoothstep(across, 0.75, 0.9)) * (photo_teeth[0] < 0.5 * upper_h)
         teeth = self._tooth_colour(f, gap, d_upper, upper_h, depth_shade, mouth_w)
-        # No two teeth quite alike (a fixed few percent per tooth, not mirrored), and the biting
-        # edge translucent: greyer and cooler, the dark behind it showing through.
+        # No two teeth quite alike (a fixed few percent per tooth, not mirrored).
         side = np.where(u < 0.5, 1.0, 2.0)
         teeth *= (1.0 + 0.035 * np.sin(2.3 * rank + 1.7 * side))[:, None]
+        # The translucent biting edge shows the dark mouth behind it: darker, and warm like it.
         incisal = 0.35 * smoothstep(d_upper / np.maximum(tip, 1e-6), 0.75, 1.0)
-        teeth = mix(teeth, teeth * INCISAL_TINT, incisal)
+        teeth = mix(teeth, INCISAL_KEEP * teeth + (1.0 - INCISAL_KEEP) * self.throat_rgb, incisal)
         return mix(color, teeth, upper)
 
     def _cavity(self, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, across: np.ndarray,
@@ -337,15 +346,22 @@ class MouthPainter:
         # lip that opens into a dark notch at the biting edge.
         parting = 0.2 + 0.4 * along
         shade = (convex * (1.0 - parting * gap) * shadow * edge)[:, None] * depth_shade ** 1.5
-        return self.teeth_rgb * shade
+        return self._in_shade(shade)
+
+    def _in_shade(self, shade: np.ndarray) -> np.ndarray:
+        """(N, 3) teeth colour at (N, 1) brightness `shade` (1 lit): the light in a mouth's shadow
+        comes off the lips and the inside of the mouth, so shaded teeth turn warmer as they darken
+        (a plain darkened ivory reads grey-blue next to the skin); a grey photo stays grey."""
+        return self.teeth_rgb * shade * self._shade_tint ** (1.0 - np.clip(shade, 0.0, 1.0))
 
 
 # How far below the upper lip a raised tongue tip reaches, in mouth widths: just under the edge
 # of the upper incisors (0.10), so it shows against their back.
 TIP_BELOW_LIP = 0.085
 
-# The translucent biting edge of an upper incisor, relative to the tooth's body: darker, cooler.
-INCISAL_TINT = np.array([0.62, 0.66, 0.74])
+# The translucent biting edge of an upper incisor: this much of the tooth's own colour, the rest
+# the dark mouth's seen through it.
+INCISAL_KEEP = 0.7
 
 # Teeth along the arch: the visible row (corner to corner) spans this many teeth a side, and each
 # tooth's length relative to a central incisor, from the midline out (incisors, canine, premolars).
@@ -362,6 +378,25 @@ def _run_from_start(flags: np.ndarray, *, within: float) -> float:
         return 0.0
     stop = start + np.argmin(flags[start:]) if not flags[start:].all() else len(flags)
     return stop / (len(flags) - 1)
+
+
+# Where a block of touching teeth is split between the jaws when its biting edge shows no dark
+# line: the upper incisors overlap the lower ones, and a smile shows the upper row longer.
+UPPER_ROW_SHARE = 0.75
+
+
+def _rows_split(luma: np.ndarray) -> float:
+    """The share (0..1, from the upper lip) of a block of touching teeth that is the upper row,
+    given the (S,) luma profile down the block from the upper inner lip to the lower: at the
+    darkest point between 0.4 and 0.85 of the way down if it is a clear dark line (at most 0.9 of
+    the teeth above and below it), else UPPER_ROW_SHARE."""
+    smooth = np.convolve(np.pad(luma, 1, mode="edge"), np.ones(3) / 3, mode="valid")
+    s = np.linspace(0.0, 1.0, len(luma))
+    window = np.nonzero((s >= 0.4) & (s <= 0.85))[0]
+    k = window[np.argmin(smooth[window])]
+    if smooth[k] <= 0.9 * min(smooth[:k].max(), smooth[k + 1:].max()):
+        return float(s[k])
+    return UPPER_ROW_SHARE
 
 
 def _teeth_along(u: np.ndarray, *, per_side: float = TEETH_PER_SIDE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
