@@ -296,3 +296,41 @@ def test_a_photo_showing_only_its_lower_teeth_keeps_them(analysis):
     mid = _mid_upper_lip()
     gap = painter._rest_gap[mid]
     assert painter._own_upper[mid] == 0.0 and 0.1 * gap < painter._own_lower[mid] < 0.3 * gap
+
+
+def test_lower_teeth_rise_over_the_lip_as_the_jaw_opens(analysis):
+    """Mostly hidden by the lower lip at a small opening, the lower incisors show about 0.06 mouth
+    widths of their height at an open vowel: teeth, not a thin light line along the lip."""
+    closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
+    painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
+    luma = np.array([0.299, 0.587, 0.114])
+    mouth_w = 80.0
+    u = np.linspace(0.4, 0.6, 201)  # mid-mouth, several teeth
+    none = np.zeros_like(u)
+
+    def row(opening: float, d_lower: float) -> float:
+        rgb = painter._shade(np.full_like(u, opening - d_lower), np.full_like(u, d_lower), np.full_like(u, opening),
+                             u, mouth_w, photo_teeth=(none, none))
+        return float(np.median(rgb @ luma))
+
+    teeth, tongue = float(painter.teeth_rgb @ luma), row(0.45 * mouth_w, 0.15 * mouth_w)
+    assert row(0.45 * mouth_w, 0.055 * mouth_w) > 0.7 * teeth > tongue
+    assert row(0.26 * mouth_w, 0.045 * mouth_w) < 0.5 * (teeth + tongue)
+
+
+def test_wide_open_photo_teeth_hand_over_to_whole_lower_teeth(analysis):
+    """The bundled portrait shows a sliver of its lower row. Wide open, lower teeth stand 0.05
+    mouth widths over the lower lip mid-mouth, not that sliver stretched into a thin band."""
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer, posed_vertices
+
+    frame = MotionFrame(t_s=0, jaw_open=1.0)
+    out = Renderer(analysis).render(frame).astype(float) @ np.array([0.299, 0.587, 0.114])
+    verts = posed_vertices(analysis.rig, frame)
+    mouth_w = float(np.linalg.norm(verts[lm.MOUTH_CORNERS[0], :2] - verts[lm.MOUTH_CORNERS[1], :2]))
+    lower = verts[list(lm.LIPS_INNER_LOWER), :2]
+    xs = np.arange(int(lower[4, 0]), int(lower[6, 0]) + 1)
+    ys = np.round(np.interp(xs, lower[:, 0], lower[:, 1]) - 0.05 * mouth_w).astype(int)
+    tongue_ys = np.round(np.interp(xs, lower[:, 0], lower[:, 1]) - 0.15 * mouth_w).astype(int)
+    assert np.median(out[ys, xs]) > np.median(out[tongue_ys, xs]) + 75

@@ -185,13 +185,18 @@ class MouthPainter:
         color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs)
         # The photo's own interior at its photographed distance from the lip whose jaw it goes with.
         to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
-        for d_lip, length, anchor_xy, sign in ((d_upper, runs[0], self._anchor_xy, 1.0),
-                                               (d_lower, runs[1], self._lower_anchor_xy, -1.0)):
+        # Its lower row hands over to the synthetic lower teeth (in its teeth's colour) as the jaw
+        # opens wide: the sliver of it a photo shows, stretched along a wide lower lip, reads as a
+        # grey band.
+        lower_weight = 1.0 - _lower_teeth_show(opening, mouth_w)
+        for d_lip, length, anchor_xy, sign, weight in ((d_upper, runs[0], self._anchor_xy, 1.0, np.ones_like(opening)),
+                                                       (d_lower, runs[1], self._lower_anchor_xy, -1.0, lower_weight)):
             d_rest = d_lip * to_rest
             own = np.nonzero(d_rest < length)[0]
             if len(own):
                 src = interp(anchor_xy, own) + sign * d_rest[own, None] * self._down
-                color[own] = mix(color[own], bilinear(self.image, src), np.clip((length[own] - d_rest[own]) / 1.5, 0, 1))
+                color[own] = mix(color[own], bilinear(self.image, src),
+                                 np.clip((length[own] - d_rest[own]) / 1.5, 0, 1) * weight[own])
         self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha)
 
     def _composite(self, out: np.ndarray, box: tuple[int, int, int, int], ys: np.ndarray, xs: np.ndarray,
@@ -265,7 +270,8 @@ class MouthPainter:
                mouth_w: float, *, photo_teeth: tuple[np.ndarray, np.ndarray], tongue_tip: float = 0.0) -> np.ndarray:
         """(N, 3) interior colour from each pixel's distance (px) to the upper and lower inner lip.
         `photo_teeth`: how far (px) the photo's own opening goes with the upper and the lower jaw
-        there; synthetic teeth are drawn only where the photo shows little of its own.
+        there; synthetic upper teeth are drawn only where the photo shows little of its own (its
+        lower row hands over to synthetic lower teeth as the jaw opens wide, in paint).
         `tongue_tip` 0..1 raises the middle of the tongue's front to the upper teeth.
         Back to front: the cavity, the tongue, the lower teeth, the upper teeth."""
         across = np.abs(2.0 * u - 1.0)  # 0 mid-mouth .. 1 at the corners
@@ -273,17 +279,20 @@ class MouthPainter:
         color = self._cavity(d_upper, d_lower, opening, across, mouth_w)
         color = self._tongue(color, d_lower, opening, across, mouth_w, tongue_tip=tongue_tip)
         rank, f, gap = _teeth_along(u)
-        # Lower teeth: only their tips show, over the lower lip, when the jaw is well open; the lip
-        # hides them toward the corners. Narrower than the upper incisors, so more to the arch.
-        lower_h = 0.05 * mouth_w
-        rank_l, f_l, gap_l = _teeth_along(u, per_side=LOWER_TEETH_PER_SIDE)
-        # Their biting edges are nearly straight: a row of tips barely notched, not a row of bumps.
-        lower = np.clip((lower_h * (1.0 - 0.12 * np.abs(2.0 * f_l - 1.0) ** 6) - d_lower) / 1.2, 0, 1) \
-            * (1.0 - smoothstep(across, 0.4, 0.7)) * np.clip((opening - 0.2 * mouth_w) / (0.12 * mouth_w), 0, 1) \
-            * (photo_teeth[1] < 0.5 * lower_h)
+        # Lower teeth: only their tips show, over the lower lip, when the jaw is well open (more of
+        # them the wider it opens); the lip hides them toward the corners. Narrower than the upper
+        # incisors, so more to the arch.
+        wide = np.clip((opening - 0.2 * mouth_w) / (0.25 * mouth_w), 0, 1)
+        lower_h = (0.035 + 0.03 * wide) * mouth_w
+        rank_l, f_l, _ = _teeth_along(u, per_side=LOWER_TEETH_PER_SIDE)
+        # Their biting edges are nearly straight, only the corners rounded, and they stand apart
+        # by a gap wide enough to survive the photo's softness (else the row reads as one band).
+        lower = np.clip((lower_h * (1.0 - 0.2 * np.abs(2.0 * f_l - 1.0) ** 8) - d_lower) / 1.2, 0, 1) \
+            * (1.0 - smoothstep(across, 0.4, 0.7)) * _lower_teeth_show(opening, mouth_w)
+        gap_l = np.exp(-(np.minimum(f_l, 1.0 - f_l) / 0.075) ** 2)
         # Their tips catch the light from above; only their base, at the lip, is in its shadow
         # (half the upper lip's reach: the mouth width passed is halved).
-        lower_colour = self._tooth_colour(f_l, 0.3 * gap_l, d_lower, lower_h, depth_shade, 0.5 * mouth_w, lip_shadow=0.3)
+        lower_colour = self._tooth_colour(f_l, 0.55 * gap_l, d_lower, lower_h, depth_shade, 0.5 * mouth_w, lip_shadow=0.3)
         color = mix(color, lower_colour, lower)
         # Upper teeth: hang from the upper lip, one by one along the arch, in its shadow at the top.
         upper_h = 0.10 * mouth_w
@@ -378,6 +387,12 @@ def _run_from_start(flags: np.ndarray, *, within: float) -> float:
         return 0.0
     stop = start + np.argmin(flags[start:]) if not flags[start:].all() else len(flags)
     return stop / (len(flags) - 1)
+
+
+def _lower_teeth_show(opening: np.ndarray, mouth_w: float) -> np.ndarray:
+    """(N,) 0..1 how far the synthetic lower teeth show at an opening (px): from 0.2 mouth widths
+    (a jaw well open) on."""
+    return np.clip((opening - 0.2 * mouth_w) / (0.12 * mouth_w), 0, 1)
 
 
 # Where a block of touching teeth is split between the jaws when its biting edge shows no dark
