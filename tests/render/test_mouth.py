@@ -334,3 +334,19 @@ def test_wide_open_photo_teeth_hand_over_to_whole_lower_teeth(analysis):
     ys = np.round(np.interp(xs, lower[:, 0], lower[:, 1]) - 0.05 * mouth_w).astype(int)
     tongue_ys = np.round(np.interp(xs, lower[:, 0], lower[:, 1]) - 0.15 * mouth_w).astype(int)
     assert np.median(out[ys, xs]) > np.median(out[tongue_ys, xs]) + 75
+
+
+def test_a_closed_mouth_shows_no_teeth_of_its_own():
+    """A closed mouth's lip line (the Morisot painting's landmarks) rasterizes to a few dozen pixels
+    between the lips; pale, unsaturated lips there (an old print) used to be read as the photo's
+    teeth, so its synthetic teeth took the lips' dull colour. Only a parted mouth's are read."""
+    from pathlib import Path
+
+    from facetalk.face.rig import build_rig
+
+    landmarks = np.load(Path(__file__).resolve().parents[1] / "face" / "data" / "painting_landmarks.npz")["landmarks_px"]
+    rig = build_rig(landmarks)
+    pale = np.full((512, 512, 3), 180, np.uint8)
+    painter = MouthPainter(rig, pale, np.zeros((512, 512, 3), np.float32))
+    assert not painter._own_teeth
+    assert painter.teeth_rgb @ np.array([0.299, 0.587, 0.114]) > 200  # lighter than the skin

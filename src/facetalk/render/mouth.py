@@ -24,6 +24,12 @@ def _chroma(rgb: np.ndarray) -> np.ndarray:
     return np.ptp(rgb, axis=-1) / np.maximum(rgb @ LUMA, 1.0)
 
 
+def _area(polygon_xy: np.ndarray) -> float:
+    """The area (px²) of a simple polygon given as (N, 2) points (the shoelace formula)."""
+    x, y = polygon_xy[:, 0], polygon_xy[:, 1]
+    return 0.5 * abs(float(x @ np.roll(y, -1) - y @ np.roll(x, -1)))
+
+
 def _polygon_mask(shape: tuple[int, int], polygon_xy: np.ndarray) -> np.ndarray:
     import cv2
 
@@ -81,8 +87,12 @@ class MouthPainter:
         # warmed by the same light.
         ivory = np.array([236.0, 230.0, 214.0])
         hue = 0.6 * ivory / float(ivory @ LUMA) + 0.4 * skin / max(skin_luma, 1.0)
-        self.teeth_rgb = hue * float(np.clip(1.35 * skin_luma, 120.0, 225.0))
-        own = self._photo_teeth(image[opening], skin_luma=skin_luma) if opening.sum() >= 40 else None
+        self.teeth_rgb = np.minimum(hue * float(np.clip(1.35 * skin_luma, 120.0, 225.0)), 255.0)
+        # A closed mouth's lip line rasterizes to a few dozen pixels of pale lip; only a parted
+        # one (its opening's area at least that of a 0.03-mouth-width gap over two thirds of the
+        # mouth) can show teeth.
+        parted = _area(inner) >= 0.02 * self._rest_mouth_w ** 2 and opening.sum() >= 40
+        own = self._photo_teeth(image[opening], skin_luma=skin_luma) if parted else None
         self._own_teeth = own is not None
         if own is not None:
             self.teeth_rgb = own
