@@ -22,9 +22,10 @@ from facetalk.face.mesh import PersonSegmenter
 class EyeSprite:
     """One iris cut out of the photo, to be drawn where gaze puts it.
 
-    origin_xy: photo position (px) of the patch's top-left pixel; rgb: (h, w, 3) float32 patch;
-    alpha: (h, w) float32, 1 on the visible iris (a disc clipped to the eye opening, lashes
-    excluded), else 0; centre_xy: the iris centre in the photo; centre_index / corner_indices:
+    origin_xy: photo position (px) of the patch's top-left pixel; rgb: (h, w, 3) float32 patch,
+    the photo's where the iris shows, completed where the lids hide it; alpha: (h, w) float32, 1 on
+    the iris disc (the visible part: the iris and a rim of white, lashes excluded; the hidden part:
+    the iris alone, soft-edged), else 0 (the renderer clips it to the eye opening); centre_xy: the iris centre in the photo; centre_index / corner_indices:
     landmarks giving its current centre and the eye's width (for scale).
     """
 

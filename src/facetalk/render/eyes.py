@@ -73,6 +73,10 @@ LID_FADE = 0.8
 # it would read as an open eye below the lashes.
 LOWER_LID_RISE = 0.1
 LOWER_LID_BAND = 0.15
+# The shut upper lid's shadow on the lower lid: this much darker at the lash line, falling off over
+# LOWER_LID_SHADE_PX pixels.
+LOWER_LID_SHADE = 0.08
+LOWER_LID_SHADE_PX = 2.0
 # Both lids fade out over this share of the eye's width at either corner.
 LID_SIDE_FADE = 0.15
 # Lid colours are averaged along the eye over this many samples (one a pixel) either side.
@@ -282,7 +286,8 @@ class LidPainter:
         above, below = (_along(a, grid, _smooth(c, radius=SMOOTH_SAMPLES)) for c in (above, below))
         skin, lid_alpha = self._lid_layer(a, b, lid_top, top_fade=LID_FADE * (np.interp(a, *eye.upper_open) - lid_top),
                                           edge=edge, closure=closure, above=above, below=below)
-        lower_skin = below * (1.0 - 0.08 * np.exp(-np.clip(b - meet, 0.0, None) / 2.0))[..., None] + texture
+        lower_skin = below * (1.0 - LOWER_LID_SHADE * np.exp(-np.clip(b - meet, 0.0, None) / LOWER_LID_SHADE_PX))[..., None] \
+            + texture
         lower_alpha = np.clip(b - meet + 0.5, 0.0, 1.0) * smoothstep(bottom + band + 1.0 - b, 0.0, 0.6 * band + 1.5) \
             * smoothstep(a, 0.0, LID_SIDE_FADE) * smoothstep(1.0 - a, 0.0, LID_SIDE_FADE) * smoothstep(rising, 0.0, 0.3)
         lash_alpha = self._lash_alpha(a, b - edge, lash, closure, blur_px=lid.edge_sigma_px)
