@@ -188,7 +188,7 @@ def test_a_narrow_opening_over_photographed_teeth_shows_no_dark_crescent(analysi
         share = (rows - top) / (bottom - top)
         darkest = share[np.argmin(column)]
         assert 0.3 < darkest < 0.75
-        assert column[share > 0.8].mean() > column.min() + 80
+        assert column[share > 0.8].mean() > max(column.min() + 50, 0.6 * column.max())
 
 
 def test_shading_keeps_synthetic_teeth_warm(analysis):
@@ -350,3 +350,23 @@ def test_a_closed_mouth_shows_no_teeth_of_its_own():
     painter = MouthPainter(rig, pale, np.zeros((512, 512, 3), np.float32))
     assert not painter._own_teeth
     assert painter.teeth_rgb @ np.array([0.299, 0.587, 0.114]) > 200  # lighter than the skin
+
+
+def test_rows_barely_apart_show_the_tongue_behind_them(analysis):
+    """/i/ on the bundled portrait: the rows are a few pixels apart, and the tongue fills the mouth
+    just behind them. The gap shows it dimly lit and red, not a black band (the darkest point
+    mid-mouth read luma 37, a sixth of the teeth, before)."""
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer, posed_vertices
+
+    frame = MotionFrame(t_s=0, jaw_open=0.2, lip_spread=0.75)
+    out = Renderer(analysis).render(frame).astype(float)
+    verts = posed_vertices(analysis.rig, frame)
+    luma = np.array([0.299, 0.587, 0.114])
+    teeth = float(MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain).teeth_rgb @ luma)
+    for k in (4, 5, 6):  # mid-mouth
+        (x, top), (_, bottom) = verts[lm.LIPS_INNER_UPPER[k], :2], verts[lm.LIPS_INNER_LOWER[k], :2]
+        column = out[int(np.ceil(top)):int(np.floor(bottom)), int(round(x)) - 1:int(round(x)) + 2].mean(axis=1)
+        darkest = column[np.argmin(column @ luma)]
+        assert darkest @ luma > 0.3 * teeth and darkest[0] - darkest[2] > 30

@@ -288,6 +288,13 @@ class MouthPainter:
         depth_shade = (1.0 - 0.45 * across ** 2)[:, None]
         color = self._cavity(d_upper, d_lower, opening, across, mouth_w)
         color = self._tongue(color, d_lower, opening, across, mouth_w, tongue_tip=tongue_tip)
+        # How far apart the rows stand: the opening less the upper teeth (the photo's or synthetic
+        # ones) and the photo's lower row while it shows.
+        upper_h = 0.10 * mouth_w
+        own_upper = photo_teeth[0] >= 0.5 * upper_h
+        rows_gap = opening - np.where(own_upper, photo_teeth[0], upper_h) \
+            - photo_teeth[1] * (1.0 - _lower_teeth_show(opening, mouth_w))
+        color = self._behind_teeth(color, rows_gap, across, mouth_w)
         rank, f, gap = _teeth_along(u)
         # Lower teeth: only their tips show, over the lower lip, when the jaw is well open (more of
         # them the wider it opens); the lip hides them toward the corners. Narrower than the upper
@@ -305,10 +312,8 @@ class MouthPainter:
         lower_colour = self._tooth_colour(f_l, 0.55 * gap_l, d_lower, lower_h, depth_shade, 0.5 * mouth_w, lip_shadow=0.3)
         color = mix(color, lower_colour, lower)
         # Upper teeth: hang from the upper lip, one by one along the arch, in its shadow at the top.
-        upper_h = 0.10 * mouth_w
         tip = upper_h * _tooth_length(rank, f)
-        upper = np.clip((tip - d_upper) / 1.0, 0, 1) \
-            * (1.0 - smoothstep(across, 0.75, 0.9)) * (photo_teeth[0] < 0.5 * upper_h)
+        upper = np.clip((tip - d_upper) / 1.0, 0, 1) * (1.0 - smoothstep(across, 0.75, 0.9)) * ~own_upper
         teeth = self._tooth_colour(f, gap, d_upper, upper_h, depth_shade, mouth_w)
         # No two teeth quite alike (a fixed few percent per tooth, not mirrored).
         side = np.where(u < 0.5, 1.0, 2.0)
@@ -353,6 +358,13 @@ class MouthPainter:
         tongue = self.tongue_rgb * shade + (sheen + 0.1 * tip_light)[:, None] * (self.teeth_rgb - self.tongue_rgb * shade)
         return mix(color, tongue, cover)
 
+    def _behind_teeth(self, color: np.ndarray, rows_gap: np.ndarray, across: np.ndarray, mouth_w: float) -> np.ndarray:
+        """With the rows barely apart (a smile, /i/), the tongue fills the mouth just behind the
+        teeth: the gap between them (`rows_gap`, px) shows it dimly lit, not a black band."""
+        narrow = 1.0 - np.clip((rows_gap - NARROW_GAP * mouth_w) / (NARROW_GAP * mouth_w), 0, 1)
+        behind = self.tongue_rgb * (NARROW_TONGUE_LIGHT * (1.0 - 0.5 * across ** 2))[:, None]
+        return mix(color, behind, narrow)
+
     def _tooth_colour(self, f: np.ndarray, gap: np.ndarray, d_lip: np.ndarray, height: float,
                       depth_shade: np.ndarray, mouth_w: float, *, lip_shadow: float = 0.35) -> np.ndarray:
         """(N, 3) teeth colour: each tooth rounded (lighter mid-tooth), dark gaps between teeth,
@@ -377,6 +389,11 @@ class MouthPainter:
 # How far below the upper lip a raised tongue tip reaches, in mouth widths: just under the edge
 # of the upper incisors (0.10), so it shows against their back.
 TIP_BELOW_LIP = 0.085
+
+# Up to this gap between the rows (mouth widths; fading out over as much again) the tongue shows
+# behind the teeth, at this share of its colour.
+NARROW_GAP = 0.06
+NARROW_TONGUE_LIGHT = 0.7
 
 # The translucent biting edge of an upper incisor: this much of the tooth's own colour, the rest
 # the dark mouth's seen through it.
