@@ -117,3 +117,20 @@ def test_closed_mouth_photo_gets_synthetic_teeth(analysis):
     top = luma[ys < np.percentile(ys, 20)]
     middle = luma[(ys > np.percentile(ys, 40)) & (ys < np.percentile(ys, 60))]
     assert np.median(top) > np.median(middle) + 40  # bright teeth along the upper lip, dark throat below
+
+
+def test_a_head_nodding_at_a_tight_crop_pulls_in_nothing_from_beyond_the_photo(portrait):
+    # Hair cut by the photo's top edge: a rigid head nodding down there would sample rows above
+    # the photo, and their replicated edge row drew vertical streaks over the top of the head.
+    from facetalk.config import FramingConfig
+    from facetalk.face.analysis import analyse_face
+
+    tight = analyse_face(portrait[60:, 40:-40], framing=FramingConfig(), source="tight")
+    renderer = Renderer(tight)
+    out = renderer.render(MotionFrame(t_s=0, pitch_deg=12, ty=0.04, yaw_deg=8))
+    buf, face_h = renderer._buffers, tight.rig.face_height_px
+    h, w = tight.image.shape[:2]
+    assert buf.map_y.min() > -0.05 * face_h and buf.map_x.min() > -0.05 * face_h  # was 0.19 face heights
+    assert buf.map_y.max() < h - 1 + 0.05 * face_h and buf.map_x.max() < w - 1 + 0.05 * face_h
+    # The head still nods: the face moved down.
+    assert np.abs(out[h // 4:h // 2].astype(int) - tight.image[h // 4:h // 2]).mean() > 5

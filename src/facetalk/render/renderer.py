@@ -192,9 +192,12 @@ class Renderer:
         if x1 > x0 and y1 > y0:
             # Outside the box nothing moved: the still frame is already right there.
             map_x, map_y = buf.map_x[y0:y1, x0:x1], buf.map_y[y0:y1, x0:x1]
-            # Texture and matte are warped separately: cheaper than splitting an RGBA warp.
-            warped = cv2.remap(self._texture, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-            alpha = cv2.remap(self._alpha, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+            # Texture and matte are warped separately: cheaper than splitting an RGBA warp. The
+            # few pixels a moving head pulls in from beyond the photo's edge (the rig lets go of
+            # the head there: face.rig.EDGE_HOLD) continue its texture mirrored, where a
+            # replicated edge row would draw streaks.
+            warped = cv2.remap(self._texture, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
+            alpha = cv2.remap(self._alpha, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
             out[y0:y1, x0:x1] = cv2.blendLinear(warped, self._background[y0:y1, x0:x1], alpha, 1.0 - alpha)
             self._restore_still_edges(out, box)
         else:
