@@ -17,18 +17,19 @@ def _synthetic_eye(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     h, w = 120, 160
     yy, xx = np.mgrid[:h, :w]
-    white = 200.0 - 20.0 * np.clip((60 - yy) / 12.0, 0.0, 1.0) + 10.0 * cv2.GaussianBlur(rng.standard_normal((h, w)), (0, 0), 0.7) / 0.38
+    grain = cv2.GaussianBlur(rng.standard_normal((h, w)), (0, 0), 0.7)
+    white = 200.0 - 20.0 * np.clip((60 - yy) / 12.0, 0.0, 1.0) + 10.0 * grain / grain.std()
     image = np.dstack([white, white - 5, white - 12])
     pts = np.zeros((lm.N_LANDMARKS, 3))
     upper, lower = np.array(lm.LEFT_EYE_UPPER), np.array(lm.LEFT_EYE_LOWER)
     x = np.linspace(50, 110, len(upper))
     pts[upper, 0], pts[upper, 1] = x, 60 - 12 * np.sin(np.linspace(0, np.pi, len(upper)))
     pts[lower, 0], pts[lower, 1] = x, 60 + 12 * np.sin(np.linspace(0, np.pi, len(lower)))
-    outside = np.zeros((h, w), np.uint8)
-    cv2.fillPoly(outside, [np.round(pts[list(upper) + list(lower[-2:0:-1]), :2]).astype(np.int32)], 1)
-    image[outside == 0] = (180, 140, 120)  # skin
+    opening = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(opening, [np.round(pts[list(upper) + list(lower[-2:0:-1]), :2]).astype(np.int32)], 1)
+    image[opening == 0] = (180, 140, 120)  # skin
     centre = np.array([80.0, 52.0])  # the iris' top lies under the upper lid
-    iris = (np.hypot(xx - centre[0], yy - centre[1]) <= IRIS_R) & (outside == 1)
+    iris = (np.hypot(xx - centre[0], yy - centre[1]) <= IRIS_R) & (opening == 1)
     image[iris] = (90, 60, 40)
     pts[lm.LEFT_IRIS[0], :2] = centre
     angles = np.array([0.0, 0.5, 1.0, 1.5]) * np.pi

@@ -136,9 +136,11 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
         texture[y0:y1, x0:x1][iris_px] = np.clip(filled[iris_px] + 0.5, 0, 255).astype(np.uint8)
         rgb = _whole_iris(patch, iris_px, disc, dist, centre - (x0, y0))
         # The hidden part is the iris itself (radius / 1.1 - 0.5), soft-edged: the visible part's
-        # rim of sclera (out to `radius`) drawn round the hidden top would be a light ring.
+        # rim of sclera (out to `radius`) drawn round the hidden top would be a light ring. Only its
+        # top is added: a widening eye lifts the upper lid, while the lower lid stays on the iris.
         iris_r = (radius - 0.5) / 1.1
-        alpha = np.where(iris_px, 1.0, np.clip(iris_r + 0.5 - dist, 0.0, 1.0)).astype(np.float32)
+        hidden = np.clip(iris_r + 0.5 - dist, 0.0, 1.0) * (yy < centre[1])
+        alpha = np.where(iris_px, 1.0, hidden).astype(np.float32)
     return EyeSprite(origin_xy=np.array([x0, y0], np.float64), rgb=rgb, alpha=alpha,
                      centre_xy=centre, centre_index=iris[0], corner_indices=(upper[0], upper[-1]))
 
@@ -190,13 +192,20 @@ def _whole_iris(patch: np.ndarray, iris_px: np.ndarray, disc: np.ndarray, dist: 
                 centre: np.ndarray) -> np.ndarray:
     """(h, w, 3) float32: `patch` with the part of the iris disc the lids hide (disc, not
     `iris_px`) completed: the visible iris's median colour at each distance from the centre, and
-    the detail of the pixel mirrored across the centre's row where that one is visible."""
+    the detail of the pixel mirrored across the centre's row where that one is visible. Both are
+    read 2 px in from the lid margins, whose lashes and shadow darken the iris's visible edge."""
+    import cv2
+
+    # Away from the lid margins only (the disc's own rim is no margin).
+    core = iris_px & cv2.erode((iris_px | ~disc).astype(np.uint8), np.ones((3, 3), np.uint8), iterations=2).astype(bool)
+    if core.sum() < 8:
+        core = iris_px
     n = int(np.ceil(dist[disc].max())) + 1
     ring = np.minimum(dist.astype(int), n - 1)
     profile = np.zeros((n, 3), np.float32)
     have = np.zeros(n, bool)
     for k in range(n):
-        pick = iris_px & (ring == k)
+        pick = core & (ring == k)
         if pick.any():
             profile[k], have[k] = np.median(patch[pick], axis=0), True
     for c in range(3):
@@ -206,11 +215,11 @@ def _whole_iris(patch: np.ndarray, iris_px: np.ndarray, disc: np.ndarray, dist: 
     hidden = disc & ~iris_px
     ys, xs = np.nonzero(hidden)
     my = np.clip(np.round(2 * centre[1] - ys).astype(int), 0, patch.shape[0] - 1)
-    seen = iris_px[my, xs]
+    seen = core[my, xs]
     detail = np.zeros((len(ys), 3), np.float32)
     detail[seen] = patch[my[seen], xs[seen]] - base[my[seen], xs[seen]]
     # A catchlight is not iris texture: mirrored, it would be a second one.
-    detail = np.clip(detail, -40.0, 15.0)
+    detail = np.clip(detail, -20.0, 15.0)
     rgb = patch.copy()
     rgb[ys, xs] = base[ys, xs] + detail
     return rgb
