@@ -24,8 +24,8 @@ class EyeSprite:
 
     origin_xy: photo position (px) of the patch's top-left pixel; rgb: (h, w, 3) float32 patch,
     the photo's where the iris shows, completed where the lids hide it; alpha: (h, w) float32, 1 on
-    the iris disc (the visible part: the iris and a rim of white, lashes excluded; the hidden part:
-    the iris alone, soft-edged), else 0 (the renderer clips it to the eye opening); centre_xy: the iris centre in the photo; centre_index / corner_indices:
+    the iris disc (the visible part: the iris and a rim of white, lashes excluded; the top the
+    upper lid hides: the iris alone, soft-edged), else 0 (the renderer clips it to the eye opening); centre_xy: the iris centre in the photo; centre_index / corner_indices:
     landmarks giving its current centre and the eye's width (for scale).
     """
 
@@ -108,7 +108,7 @@ def fill_holes(image: np.ndarray, known: np.ndarray) -> np.ndarray:
 
 def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tuple[int, ...],
               upper: tuple[int, ...], lower: tuple[int, ...]) -> EyeSprite:
-    """Cuts one iris out of the photo into a sprite (a whole disc: what the lids hide of it is
+    """Cuts one iris out of the photo into a sprite (what the upper lid hides of its disc
     completed, so a wider eye or a gaze toward a higher part of the lid shows it round) and refills
     its place in `texture` (in place) with sclera grown from the eye's visible white."""
     import cv2
@@ -191,7 +191,7 @@ def _sclera_fill(patch: np.ndarray, hole: np.ndarray, sclera: np.ndarray) -> np.
 def _whole_iris(patch: np.ndarray, iris_px: np.ndarray, disc: np.ndarray, dist: np.ndarray,
                 centre: np.ndarray) -> np.ndarray:
     """(h, w, 3) float32: `patch` with the part of the iris disc the lids hide (disc, not
-    `iris_px`) completed: the visible iris's median colour at each distance from the centre, and
+    `iris_px`) completed (the caller shows only its top): the visible iris's median colour at each distance from the centre, and
     the detail of the pixel mirrored across the centre's row where that one is visible. Both are
     read 2 px in from the lid margins, whose lashes and shadow darken the iris's visible edge."""
     import cv2
