@@ -50,6 +50,29 @@ def test_brows_raised_and_frowning_fold_the_forehead(analysis):
     assert region.min() < 122
 
 
+def test_lowered_brows_shade_the_upper_lids_not_the_eyes(analysis):
+    """AU4's shade on the lid: between each lowered brow's lower edge and the lid margin under it
+    the skin darkens, more with more frown; the eye openings under the margins darken far less
+    (only the shade's soft edge reaches over the margin)."""
+    import cv2
+
+    from facetalk.face import landmarks as lm
+    from facetalk.render.shading import BROW_OVER_LID
+
+    pts = _posed(analysis, brow_raise=-1.0)
+    full, half = _paint(analysis, brow_raise=-1.0), _paint(analysis, brow_raise=-0.5)
+    lid_shade = []
+    for brow, lid in BROW_OVER_LID:
+        x, y = np.round(0.6 * pts[brow[2]] + 0.4 * pts[lid[2]]).astype(int)  # over the lid's middle
+        assert full[y - 1:y + 2, x - 1:x + 2].mean() < half[y - 1:y + 2, x - 1:x + 2].mean() < 124
+        lid_shade.append(128 - full[y - 1:y + 2, x - 1:x + 2].mean())
+    openings = np.zeros(full.shape[:2], np.uint8)
+    for upper, lower in ((lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER), (lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)):
+        cv2.fillPoly(openings, [np.round(pts[list(upper) + list(lower[::-1])]).astype(np.int32)], 1)
+    openings = cv2.erode(openings, np.ones((5, 5), np.uint8)).astype(bool)
+    assert openings.sum() > 50 and 128 - full[openings].mean() < 0.3 * min(lid_shade)
+
+
 def test_undoing_a_smile_smooths_the_photos_fold(analysis):
     """With the photo smiling and the smile undone, texture along the fold is smoothed."""
     rng = np.random.default_rng(0)

@@ -12,7 +12,8 @@ expressions hold still. Folds:
 - crow's feet (fanning out from the outer eye corners): with a broad smile;
 - forehead (horizontal, above the brows): across it with brow_raise, its middle with
   brow_inner_raise beyond brow_raise (the worried brow of sadness and fear);
-- glabellar (vertical, between the brows): with a frown (brow_raise < 0);
+- glabellar (vertical, between the brows): with a frown (brow_raise < 0), and the shade the
+  lowered brows cast on the upper lids;
 - dimple (a short arc just outside a mouth corner, AU14): with mouth_dimple, and the smirk's side;
 - nose wrinkle (across the nose bridge, AU9): with nose_sneer, or upper_lip_raise and a frown
   together (disgust);
@@ -39,6 +40,11 @@ INNER_BROW_ENDS = (55, 285)
 NOSE_BRIDGE = (6, 197)  # between the eyes, down to the upper nose: where AU9 wrinkles it
 DIMPLE_OUT = 0.07  # the dimpler's crease, in eye spans outside the mouth corner
 SHADOW_TINT = np.array([0.75, 1.0, 1.1], np.float32)  # how much of R, G, B a crease darkens
+# Each brow's lower edge (inner end to outer) and the upper lid margin's points under it (subject's
+# right, left); BROW_SHADOW: how dark a fully lowered brow's shade on the lid is at its middle.
+BROW_OVER_LID = (((55, 65, 52, 53, 46), (157, 158, 159, 160, 161)),
+                 ((285, 295, 282, 283, 276), (384, 385, 386, 387, 388)))
+BROW_SHADOW = 0.4
 CHIN = (200, 199)  # chin skin below the lip (not the lip's own points: the dents stay on the skin)
 # The chin boss's dents: fixed places in the boss's own frame (x across, y up, in eye spans about
 # its centre), so they move with the face and hold still while the chin does; irregular, as the
@@ -132,13 +138,29 @@ class FoldShader:
                                          centre + 0.14 * span * across]), 0.14 * min(inner, 1.0) * (1.0 - 0.25 * k),
                                0.016 * span, -up))
         frown = max(-frame.brow_raise, 0.0)
+        folds += self._brow_shadows(xy, frown)
         for inner_end in INNER_BROW_ENDS:
             base = 0.7 * xy[inner_end] + 0.3 * xy[INNER_BROW_ENDS[1 - INNER_BROW_ENDS.index(inner_end)]]
-            folds.append(_Fold(np.stack([base - 0.02 * span * up, base + 0.11 * span * up]), 0.2 * frown, 0.016 * span, None))
+            # Lit on the side toward the middle: the skin bunched between the brows bulges there.
+            toward_middle = np.sign((middle - base) @ across) * across
+            folds.append(_Fold(np.stack([base - 0.02 * span * up, base + 0.11 * span * up]), 0.2 * frown, 0.016 * span,
+                               toward_middle))
         sneer = min(max(frame.nose_sneer, frame.upper_lip_raise * frown * 1.5), 1.0)
         for landmark in NOSE_BRIDGE:
             folds.append(_Fold(np.stack([xy[landmark] - 0.09 * span * across, xy[landmark] + 0.02 * span * up,
                                          xy[landmark] + 0.09 * span * across]), 0.22 * sneer, 0.014 * span, None))
+        return folds
+
+    @staticmethod
+    def _brow_shadows(xy: np.ndarray, frown: float) -> list[_Fold]:
+        """The shade a lowered brow casts on the upper lid under it (AU4): a soft band a third of
+        the way from each brow's lower edge down to the lid margin, fading out at both ends."""
+        folds = []
+        for brow, lid in BROW_OVER_LID:
+            edge, margin = xy[list(brow)], xy[list(lid)]
+            line = edge + 0.35 * (margin - edge)
+            width = 0.3 * float(np.linalg.norm(margin - edge, axis=1).mean())
+            folds.append(_Fold(line, BROW_SHADOW * frown, width, None))
         return folds
 
     def _mask(self, shape: tuple[int, int], line: np.ndarray, width_px: float) -> np.ndarray:
