@@ -128,6 +128,29 @@ def test_distance_scales_the_body_with_the_face(animator, dlib_face):
     assert ratio > 0.9, ratio
 
 
+
+def test_body_scale_reads_the_body_not_the_background_behind_it(animator, dlib_face):
+    """The camera scales the background less than the person (parallax). Made by hand: the body
+    left at its size over its background shrunk as a 1.5x dolly shrinks it (x0.816) reads as the
+    body's 1, not 0.816; over a background shrunk as much as a person would be (x0.667), the
+    measure reads the body or gives no answer, never the background's scale."""
+    import cv2
+
+    from evaluation.body_scale import body_scale
+
+    near = animator.render_motion(MotionFrame(t_s=0))
+    face = _measure(dlib_face, near)
+    alpha = animator.analysis.appearance.person_alpha[..., None]  # only to build the input
+    for background_scale in (0.816, 1 / 1.5):
+        s, (cx, cy) = background_scale, face.eyes_centre
+        shrink = np.array([[s, 0, cx * (1 - s)], [0, s, cy * (1 - s)]], np.float32)
+        behind = cv2.warpAffine(near, shrink, near.shape[1::-1], flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+        body_kept = (alpha * near + (1 - alpha) * behind).astype(np.uint8)
+        ratio = body_scale(near, body_kept, face_near=face, face_far=_measure(dlib_face, body_kept))
+        assert np.isnan(ratio) or ratio > 0.9, (background_scale, ratio)
+        if background_scale > 0.8:
+            assert ratio > 0.9
+
 def test_body_scale_gives_no_answer_where_nothing_registers(animator, dlib_face):
     """Featureless frames (a flat dark coat on a dark ground, at worst) give NaN, not a guess."""
     from evaluation.body_scale import body_scale
