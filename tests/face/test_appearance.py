@@ -55,9 +55,8 @@ def test_refilled_sclera_has_the_whites_texture_and_brightness():
     # The refilled pixels: those the iris sprite took (inside the opening), less their 1 px rim.
     taken = np.zeros(image.shape[:2], np.uint8)
     x0, y0 = sprite.origin_xy.astype(int)
-    region = (sprite.alpha >= 1.0) & (np.abs(texture[y0:y0 + sprite.alpha.shape[0], x0:x0 + sprite.alpha.shape[1]].astype(int)
-                                            - image[y0:y0 + sprite.alpha.shape[0], x0:x0 + sprite.alpha.shape[1]]).max(axis=2) > 0)
-    taken[y0:y0 + region.shape[0], x0:x0 + region.shape[1]] = region
+    box = (slice(y0, y0 + sprite.alpha.shape[0]), slice(x0, x0 + sprite.alpha.shape[1]))
+    taken[box] = (sprite.alpha >= 1.0) & (np.abs(texture[box].astype(int) - image[box]).max(axis=2) > 0)
     hole = cv2.erode(taken, np.ones((3, 3), np.uint8)).astype(bool)
     assert hole.sum() > 100
     luma, filled = image.astype(np.float32) @ LUMA, texture.astype(np.float32) @ LUMA

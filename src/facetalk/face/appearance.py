@@ -25,7 +25,8 @@ class EyeSprite:
     origin_xy: photo position (px) of the patch's top-left pixel; rgb: (h, w, 3) float32 patch,
     the photo's where the iris shows, completed where the lids hide it; alpha: (h, w) float32, 1 on
     the iris disc (the visible part: the iris and a rim of white, lashes excluded; the top the
-    upper lid hides: the iris alone, soft-edged), else 0 (the renderer clips it to the eye opening); centre_xy: the iris centre in the photo; centre_index / corner_indices:
+    upper lid hides: the iris alone, soft-edged), else 0 (the renderer clips it to the eye
+    opening); centre_xy: the iris centre in the photo; centre_index / corner_indices:
     landmarks giving its current centre and the eye's width (for scale).
     """
 
@@ -146,8 +147,8 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
 
 
 # The sclera refilled where the iris was is grown from the opening's other pixels, but those darker
-# than SCLERA_DARKEST x its light (75th percentile) luma (lashes, the lid's deepest shadow), with the photo's own sclera detail
-# (its luma minus its blur at SCLERA_DETAIL_SIGMA px) laid over it at the sclera's own strength.
+# than SCLERA_DARKEST x its light (75th percentile) luma (lashes, the lid's deepest shadow), with
+# the photo's own sclera detail (its luma minus its blur at SCLERA_DETAIL_SIGMA px) laid over it.
 SCLERA_DARKEST = 0.4
 SCLERA_DETAIL_SIGMA = 1.0
 
@@ -191,9 +192,10 @@ def _sclera_fill(patch: np.ndarray, hole: np.ndarray, sclera: np.ndarray) -> np.
 def _whole_iris(patch: np.ndarray, iris_px: np.ndarray, disc: np.ndarray, dist: np.ndarray,
                 centre: np.ndarray) -> np.ndarray:
     """(h, w, 3) float32: `patch` with the part of the iris disc the lids hide (disc, not
-    `iris_px`) completed (the caller shows only its top): the visible iris's median colour at each distance from the centre, and
-    the detail of the pixel mirrored across the centre's row where that one is visible. Both are
-    read 2 px in from the lid margins, whose lashes and shadow darken the iris's visible edge."""
+    `iris_px`) completed (the caller shows only its top): the visible iris's median colour at each
+    distance from the centre, and the detail of the pixel mirrored across the centre's row where
+    that one is visible. Both are read 2 px in from the lid margins, whose lashes and shadow darken
+    the iris's visible edge."""
     import cv2
 
     # Away from the lid margins only (the disc's own rim is no margin).
