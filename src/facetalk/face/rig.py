@@ -61,7 +61,7 @@ FROWN_CHIN_RAISE = 0.04
 # ends' extra drop and their pull toward each other.
 BROW_DROP = 0.11
 BROW_INNER_DROP = 0.10
-BROW_DRAW_TOGETHER = 0.05
+BROW_DRAW_TOGETHER = 0.07
 # How far brow_raise = 1 lifts the brows (AU1+2), in eye distances.
 BROW_LIFT = 0.2
 # The upper lid from its margin to about its crease, this share of the way up to the brow, stays
@@ -76,6 +76,9 @@ BROW_FOLD_SLOPE = 0.85
 # The brow's hairs reach below its landmarks' lower edge (on thick brows, by a good part of the
 # gap): from this share of the way up the brow moves whole, so its hairs are not stretched.
 BROW_HAIR_FROM = 0.8
+# A lowered brow's lower hairs bunch up with the lid skin under them (they are not stretched):
+# the lowerer's share reaches 1 this share of the way up from the lid to the brow's lower edge.
+BROW_BUNCHED_FROM = 1.0
 # A raised brow rises at most this share of the height from the lid's margin to it.
 LIFT_PER_LID = 0.6
 
@@ -565,12 +568,12 @@ def _brow_lowerer(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips
     # The lowered skin is spread over the lid as the widest glare leaves it (blink = -WIDE_BLINK):
     # anger raises the lid margin while the brows come down, and spread over the lid at rest both
     # squeezed one band of skin over the lash line until its triangles flipped.
-    zone, gap = _lid_to_brow(pts, meas, hold=LID_HOLD_LOWERED, widening_dv=WIDE_BLINK * blink_dv,
-                             level=True)
+    zone, gap = _lid_to_brow(pts, meas, hold=LID_HOLD_LOWERED, whole_from=BROW_BUNCHED_FROM,
+                             widening_dv=WIDE_BLINK * blink_dv, level=True)
     w_brow, w_inner = np.minimum(w_brow, zone), np.minimum(w_inner, zone)
     # The lowered skin takes up the lid's height below it; where that height is short the drop is
     # scaled down, so no skin is pushed past the skin under it (the mesh would fold over).
-    ramp = (BROW_HAIR_FROM - LID_HOLD_LOWERED) * gap
+    ramp = (BROW_BUNCHED_FROM - LID_HOLD_LOWERED) * gap
     fits = np.minimum(1.0, BROW_FOLD_SLOPE * ramp / ((BROW_DROP + BROW_INNER_DROP) * ipd))
     du = -np.sign(u - centre_u) * BROW_DRAW_TOGETHER * ipd * w_inner
     dv = (BROW_DROP * ipd * w_brow + BROW_INNER_DROP * ipd * w_inner) * fits
@@ -579,12 +582,12 @@ def _brow_lowerer(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips
     return out
 
 
-def _lid_to_brow(pts: np.ndarray, meas: _Measures, *, hold: float,
+def _lid_to_brow(pts: np.ndarray, meas: _Measures, *, hold: float, whole_from: float = BROW_HAIR_FROM,
                  widening_dv: np.ndarray | None = None, level: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """((V,) share of the brows' movement each vertex takes, (V,) px from the upper lid's margin up
     to the brow's lower edge over it; `widening_dv` and `level` as the comments by them say). The
     share is 0 at and below the upper lids' margins (the eyes and everything under them) and up to
-    `hold` of the way to the brow, rises linearly from there to 1 at BROW_HAIR_FROM of the way (the
+    `hold` of the way to the brow, rises linearly from there to 1 at `whole_from` of the way (the
     brow's lowest hairs), and is 1 above.
 
     The brows move the lid skin, not the lid margin (a lowered brow narrows the eye without
@@ -614,7 +617,7 @@ def _lid_to_brow(pts: np.ndarray, meas: _Measures, *, hold: float,
         # face per vertex): the share is spread over the lid as it is then.
         margin = _interp_along(u, lid_u, widening_dv[list(lm.RIGHT_EYE_UPPER[1:-1] + lm.LEFT_EYE_UPPER[1:-1])])
         height, gap = height + widening_dv - margin, np.maximum(gap - margin, 0.05 * meas.ipd)
-    share = np.clip((height / gap - hold) / (BROW_HAIR_FROM - hold), 0.0, 1.0)
+    share = np.clip((height / gap - hold) / (whole_from - hold), 0.0, 1.0)
     share[list(lm.RIGHT_IRIS + lm.LEFT_IRIS)] = 0.0  # an iris the lid hides reaches over its margin
     return share, gap
 

@@ -37,12 +37,14 @@ OFFSETS: dict[str, dict[str, float]] = {
               "mouth_roll_upper": 0.3, "mouth_roll_lower": 0.3},
     # AU1+2+5+26: brows up, eyes wide, jaw dropped, lips relaxed into an oval.
     "surprised": {"brow_raise": 1.0, "blink": -0.3, "jaw_open": 0.8, "lip_spread": -0.5},
-    # AU9+10+15: nose wrinkled, upper lip up, brows down, corners down, lower lids pushed up.
-    "disgusted": {"nose_sneer": 0.8, "upper_lip_raise": 0.7, "brow_raise": -0.6, "smile": -0.4, "blink": 0.25,
-                  "eye_squint": 0.3, "lower_lip_depress": 0.3, "lip_spread": 0.2},
-    # AU1+2+4+5+20+26: brows up and drawn together, eyes wide, lips stretched sideways and down.
-    "fearful": {"brow_raise": 0.6, "brow_inner_raise": 1.0, "blink": -0.3, "lip_spread": 0.8, "jaw_open": 0.3,
-                "upper_lip_raise": 0.3, "lower_lip_depress": 0.7, "smile": -0.5},
+    # AU9+10+15: nose wrinkled, upper lip up off the upper teeth, brows down, corners down, lower
+    # lids pushed up.
+    "disgusted": {"nose_sneer": 1.0, "upper_lip_raise": 0.7, "brow_raise": -0.6, "smile": -0.4, "blink": 0.2,
+                  "eye_squint": 0.5, "lower_lip_depress": 0.3, "lip_spread": 0.2},
+    # AU1+2+4+5+20+26: brows up and drawn together, eyes wide, lips stretched sideways and down
+    # off the lower teeth (the upper lip stays: upper teeth showing read as a smile).
+    "fearful": {"brow_raise": 0.6, "brow_inner_raise": 1.0, "blink": -0.3, "lip_spread": 0.3, "jaw_open": 0.35,
+                "lower_lip_depress": 1.0, "smile": -0.8},
     # AU12+14 on one side: the subject's left corner tightened up and back into a dimple, the lips
     # pressed, the lids a little lowered and tightened (looking down on someone).
     "contempt": {"smirk": 1.0, "lip_press": 0.4, "eye_squint": 0.2, "blink": 0.1, "brow_raise": -0.1},
@@ -51,6 +53,9 @@ OFFSETS: dict[str, dict[str, float]] = {
 # smile has stretched thin; an emotion's own frown on top of that bends them into a caricature's
 # arch. Its frown is scaled down by this share of the photo's smile.
 FROWN_ON_SMILE = 0.75
+# Fear's corners are drawn down and back (AU20 over the open mouth): on a toothy smile, with the
+# frown scaled down as above, the photo's teeth and lifted cheeks still read as a grin.
+FROWN_ON_SMILE_BY_EMOTION = {"fearful": 0.5}
 # A happy face smiles broader than a smiling photo does: its target smile grows by this share of
 # the photo's own smile (on a neutral photo, nothing), so happy still reads on a broad smile.
 BROADER_THAN_PHOTO = {"happy": 0.35}
@@ -117,7 +122,7 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
             if param == "smile":
                 value += BROADER_THAN_PHOTO.get(name, 0.0) * photo.smile
                 if value < 0.0:
-                    value *= 1.0 - FROWN_ON_SMILE * photo.smile
+                    value *= 1.0 - FROWN_ON_SMILE_BY_EMOTION.get(name, FROWN_ON_SMILE) * photo.smile
             if param == "blink":
                 lids += w * value
             else:
