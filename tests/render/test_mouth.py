@@ -137,12 +137,63 @@ def test_wide_open_mouth_is_dark_above_a_lit_tongue_with_lower_teeth(analysis):
     column = lambda a, b: out[int(top + a * opening):int(top + b * opening) + 1, x - 1:x + 2]  # noqa: E731
     cavity, tongue = column(0.4, 0.55).mean(), column(0.72, 0.85).mean()
     assert cavity < 60 and tongue > cavity + 25
-    # The cavity is graded (the palate's shadow under the teeth, the throat's back faintly lit
-    # over the tongue), not one flat colour.
-    assert np.ptp(column(0.38, 0.62).mean(axis=1)) > 5
+    # The tongue reads as a tongue, lit about like the lips (luma 170 here), not as more of the
+    # dark cavity (0.5 of the lips before).
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    assert tongue > 0.6 * float(painter._lip_rgb @ np.array([0.299, 0.587, 0.114]))
+    # The cavity darkens with depth: lightest just under the upper teeth (their backs and the
+    # palate's front, where the light comes in), darkest in the middle (the soft palate, the
+    # throat), not one flat colour.
+    profile = column(0.3, 0.6).mean(axis=1)
+    assert profile[:2].mean() > profile.min() + 10 and np.argmin(profile) > 2
     # Lower teeth: lighter than the tongue behind them, within 0.05 mouth widths of the lip.
     tips = out[int(bottom - 0.05 * analysis.rig.mouth_width_px):int(bottom), x - 1:x + 2].max()
     assert tips > tongue + 20
+
+
+def test_a_parted_smile_shows_the_tongue_between_the_rows(analysis):
+    """A smile with the jaw dropped (the rows 0.19 mouth widths apart on the bundled portrait): the
+    lower part of the gap between the rows shows the tongue, dimly lit and red, as in real smiles,
+    not a dark band from row to row (luma 45 mid-mouth before, a fifth of the teeth)."""
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer, posed_vertices
+
+    frame = MotionFrame(t_s=0, smile=1.0, upper_lip_raise=0.3, jaw_open=0.4, lip_spread=0.3)
+    out = Renderer(analysis).render(frame).astype(float)
+    verts = posed_vertices(analysis.rig, frame)
+    luma = np.array([0.299, 0.587, 0.114])
+    teeth = float(MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain).teeth_rgb @ luma)
+    for k in (4, 5, 6):  # mid-mouth
+        (x, top), (_, bottom) = verts[lm.LIPS_INNER_UPPER[k], :2], verts[lm.LIPS_INNER_LOWER[k], :2]
+        rows = np.arange(int(np.ceil(top)), int(np.floor(bottom)) + 1)
+        band = out[rows, int(round(x)) - 1:int(round(x)) + 2].mean(axis=1)[((rows - top) / (bottom - top) > 0.5)
+                                                                         & ((rows - top) / (bottom - top) < 0.8)]
+        assert (band @ luma).mean() > 0.3 * teeth and (band[:, 0] - band[:, 2]).mean() > 40
+        assert (band @ luma).mean() < 0.7 * teeth  # in the mouth's shade, not lit like the teeth
+
+
+def test_the_resting_tongue_has_a_groove_and_a_wet_front(analysis):
+    """Wide open (0.5 mouth widths), the tongue's surface: a median groove (darker mid-mouth than
+    either side), and its front, lit and moist, lighter than its back, which turns a deeper red."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    luma = np.array([0.299, 0.587, 0.114])
+    mouth_w, opening = 80.0, 0.5 * 80.0
+    u = np.linspace(0.35, 0.65, 61)
+    none = np.zeros_like(u)
+
+    def row(d_lower: float) -> np.ndarray:
+        return painter._shade(np.full_like(u, opening - d_lower), np.full_like(u, d_lower), np.full_like(u, opening),
+                              u, mouth_w, photo_teeth=(none, none))
+
+    back = row(0.14 * mouth_w) @ luma
+    assert back[30] < back[24] - 4 and back[30] < back[36] - 4  # the groove, mid-mouth
+    # 0.2 mouth widths over the lip is still tongue (the cavity, luma 32, before), dimmer than its
+    # front and clearly redder ((R - B) / luma up by 0.13; 0.06 before, a darker cavity).
+    front, rear = row(0.07 * mouth_w)[22], row(0.2 * mouth_w)[22]
+    assert front @ luma > rear @ luma + 20 and rear @ luma > 50
+    redness = lambda rgb: (rgb[0] - rgb[2]) / (rgb @ luma)  # noqa: E731
+    assert redness(rear) > redness(front) + 0.08
 
 
 def test_photo_teeth_in_one_row_are_split_between_the_jaws(analysis):
@@ -333,7 +384,9 @@ def test_wide_open_photo_teeth_hand_over_to_whole_lower_teeth(analysis):
     xs = np.arange(int(lower[4, 0]), int(lower[6, 0]) + 1)
     ys = np.round(np.interp(xs, lower[:, 0], lower[:, 1]) - 0.05 * mouth_w).astype(int)
     tongue_ys = np.round(np.interp(xs, lower[:, 0], lower[:, 1]) - 0.15 * mouth_w).astype(int)
-    assert np.median(out[ys, xs]) > np.median(out[tongue_ys, xs]) + 75
+    # The tongue behind them is lit like it (luma 105; 66 before it read as a tongue), the teeth
+    # over it lighter still.
+    assert np.median(out[ys, xs]) > np.median(out[tongue_ys, xs]) + 45
 
 
 def test_a_closed_mouth_shows_no_teeth_of_its_own():

@@ -104,7 +104,9 @@ class MouthPainter:
         # so they keep the lips' own hue there. A strongly tinted sepia still gets a red mouth.
         colour = float(np.clip((_chroma(lip) - 0.22) / 0.12, 0.0, 1.0))
         self.throat_rgb = lip * (0.336 + colour * (np.array([0.42, 0.3, 0.3]) - 0.336)) + 6.0
-        self.tongue_rgb = lip * (0.676 + colour * (np.array([0.85, 0.6, 0.6]) - 0.676))
+        self.tongue_rgb = lip * (0.75 + colour * (np.array([0.92, 0.68, 0.68]) - 0.75))
+        # Its back, toward the throat, a deeper red.
+        self._tongue_back_rgb = lip * (0.5 + colour * (np.array([0.66, 0.34, 0.36]) - 0.5))
 
     def _photo_teeth_runs(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(V,) px of the photo's own opening that go with the upper jaw (from the upper inner lip
@@ -286,21 +288,24 @@ class MouthPainter:
         Back to front: the cavity, the tongue, the lower teeth, the upper teeth."""
         across = np.abs(2.0 * u - 1.0)  # 0 mid-mouth .. 1 at the corners
         depth_shade = (1.0 - 0.45 * across ** 2)[:, None]
-        color = self._cavity(d_upper, d_lower, opening, across, mouth_w)
-        color = self._tongue(color, d_lower, opening, across, mouth_w, tongue_tip=tongue_tip)
-        # How far apart the rows stand: the opening less the upper teeth (the photo's or synthetic
+        # How far the rows stand apart: the opening less the upper teeth (the photo's or synthetic
         # ones) and the photo's lower row while it shows.
         upper_h = 0.10 * mouth_w
         own_upper = photo_teeth[0] >= 0.5 * upper_h
-        rows_gap = opening - np.where(own_upper, photo_teeth[0], upper_h) \
-            - photo_teeth[1] * (1.0 - _lower_teeth_show(opening, mouth_w))
-        color = self._behind_teeth(color, rows_gap, across, mouth_w)
-        rank, f, gap = _teeth_along(u)
+        upper_px = np.where(own_upper, photo_teeth[0], upper_h)
+        lower_px = photo_teeth[1] * (1.0 - _lower_teeth_show(opening, mouth_w))
+        rows_gap = opening - upper_px - lower_px
+        color = self._cavity(d_upper - upper_px, d_lower, across, mouth_w)
         # Lower teeth: only their tips show, over the lower lip, when the jaw is well open (more of
         # them the wider it opens); the lip hides them toward the corners. Narrower than the upper
         # incisors, so more to the arch.
         wide = np.clip((opening - 0.2 * mouth_w) / (0.25 * mouth_w), 0, 1)
         lower_h = (0.035 + 0.03 * wide) * mouth_w
+        # The tongue's tip rests behind them: its lit front starts about at their tips.
+        front_px = np.maximum(lower_px, lower_h * _lower_teeth_show(opening, mouth_w))
+        color = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip)
+        color = self._behind_teeth(color, rows_gap, across, mouth_w)
+        rank, f, gap = _teeth_along(u)
         rank_l, f_l, _ = _teeth_along(u, per_side=LOWER_TEETH_PER_SIDE)
         # Their biting edges are nearly straight, only the corners rounded, and they stand apart
         # by a gap wide enough to survive the photo's softness (else the row reads as one band).
@@ -323,39 +328,52 @@ class MouthPainter:
         teeth = mix(teeth, INCISAL_KEEP * teeth + (1.0 - INCISAL_KEEP) * self.throat_rgb, incisal)
         return mix(color, teeth, upper)
 
-    def _cavity(self, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, across: np.ndarray,
-                mouth_w: float) -> np.ndarray:
-        """(N, 3) the mouth's inside behind teeth and tongue: light comes in through the opening
-        only, so it is dark deep in and under the upper teeth (the palate's shadow), lighter toward
-        the lower lip, along the cheeks' inner walls at the corners and, faintly, on the back of
-        the throat seen over the tongue mid-mouth."""
+    def _cavity(self, below_teeth: np.ndarray, d_lower: np.ndarray, across: np.ndarray, mouth_w: float) -> np.ndarray:
+        """(N, 3) the mouth's inside behind teeth and tongue, from each pixel's distance (px) below
+        the upper teeth and above the lower lip. Light comes in through the opening only, so it
+        darkens with depth: lightest just under the upper teeth (their backs and the front of the
+        palate), along the cheeks' inner walls at the corners and on the floor by the lower lip;
+        the soft palate and the throat, mid-mouth, stay very dark."""
+        under_teeth = np.exp(-np.maximum(below_teeth, 0.0) / (0.09 * mouth_w))
         near_lower = np.exp(-d_lower / (0.06 * mouth_w))
-        near_upper = np.exp(-d_upper / (0.035 * mouth_w))
-        cheeks = smoothstep(across, 0.55, 0.95)
-        throat = np.exp(-(across / 0.3) ** 2 - ((d_lower / np.maximum(opening, 1.0) - 0.5) / 0.15) ** 2)
-        light = 0.3 + 0.45 * near_lower + 0.2 * near_upper + 0.35 * cheeks * (1.0 - near_upper) + 0.3 * throat
+        cheeks = smoothstep(across, 0.45, 0.95)
+        light = 0.25 + 0.6 * under_teeth + 0.35 * near_lower + 0.4 * cheeks * (1.0 - 0.5 * under_teeth)
         return self.throat_rgb * light[:, None]
 
-    def _tongue(self, color: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, across: np.ndarray,
-                mouth_w: float, *, tongue_tip: float) -> np.ndarray:
-        """The tongue over the cavity. Resting (open vowels) it fills the bottom of the opening in a
-        low dome, lit at its front behind the lower teeth and darkening back toward its top edge,
-        with a shallow groove down its middle and a wet sheen. For t d n l and th its tip rises to
-        the back of the upper teeth: a narrow rounded blade mid-mouth, lit at its edge."""
-        height = opening * np.maximum(0.34 - 0.3 * across ** 2, 0.0)  # above the lower lip
+    def _tongue(self, color: np.ndarray, d_lower: np.ndarray, front_px: np.ndarray, rows_gap: np.ndarray,
+                opening: np.ndarray, across: np.ndarray, mouth_w: float, *, tongue_tip: float) -> np.ndarray:
+        """The tongue over the cavity. Resting it lies on the mouth's floor behind the lower teeth:
+        seen over them it fills most of a narrow gap between the rows (a smile) and less of a wide
+        one (its back drops away as the jaw opens), in a low dome. Lit from the opening: its front
+        light with a moist sheen along its front and sides, a median groove, darker and redder
+        toward its back. For t d n l and th its tip rises to the back of the upper teeth: a narrow
+        rounded blade mid-mouth, lit at its edge."""
+        space = np.maximum(rows_gap, 0.0)
+        wide = np.maximum(space - 0.05 * mouth_w, 0.0) / (0.12 * mouth_w)
+        share = TONGUE_SHARE_WIDE + (1.0 - TONGUE_SHARE_WIDE) * np.exp(-wide)
+        height = (front_px + share * space) * np.maximum(1.0 - 0.9 * across ** 2, 0.0)  # above the lower lip
         raised = tongue_tip * np.clip(1.0 - (across / 0.42) ** 2, 0, 1)
         height = (1.0 - raised) * height + raised * np.maximum(height, opening - TIP_BELOW_LIP * mouth_w)
-        shows = np.clip((opening - (0.15 - 0.09 * raised) * mouth_w) / (0.1 * mouth_w), 0, 1)
+        shows = np.clip(space / (0.04 * mouth_w), 0, 1)
         cover = np.clip((height - d_lower) / 1.5, 0, 1) * shows
-        back = np.clip(d_lower / np.maximum(height, 1.0), 0, 1)  # 0 at its front .. 1 at its top edge
+        # 0 at its front (as far as it shows over the lower teeth) .. 1 at its top edge.
+        back = np.clip((d_lower - front_px) / np.maximum(height - front_px, 1.0), 0, 1)
         # A wide opening lets light far onto it; a narrow one leaves its back in the dark.
-        light_in = np.clip((opening - 0.3 * mouth_w) / (0.25 * mouth_w), 0, 1)
-        lit = (0.95 - (0.7 - 0.25 * light_in) * back ** (1.2 + 0.4 * light_in)) * (1.0 - 0.5 * across ** 2)
-        groove = 1.0 - 0.15 * np.exp(-(across / 0.05) ** 2) * smoothstep(back, 0.15, 0.4)
-        sheen = 0.15 * np.exp(-((back - 0.4) / 0.18) ** 2) * np.exp(-(across / 0.3) ** 2) * (1.0 - raised)
+        light_in = np.clip((opening - 0.2 * mouth_w) / (0.3 * mouth_w), 0, 1)
+        lit = (0.95 - (0.65 - 0.25 * light_in) * back ** (1.2 + 0.4 * light_in)) * (1.0 - 0.45 * across ** 2)
+        # Its two halves bulge either side of the groove down its middle.
+        groove = (1.0 - 0.14 * np.exp(-(across / 0.07) ** 2) * smoothstep(back, 0.2, 0.5)) \
+            * (1.0 + 0.06 * np.exp(-((across - 0.2) / 0.12) ** 2))
+        # Wet: a highlight across its front and along its sides, where its surface turns toward the light.
+        rim = np.exp(-np.maximum(height - d_lower, 0.0) / (0.025 * mouth_w)) * smoothstep(across, 0.2, 0.5)
+        sheen = (0.16 * np.exp(-((back - 0.3) / 0.15) ** 2) * np.exp(-(across / 0.35) ** 2) + 0.12 * rim) \
+            * (1.0 - raised) * (0.6 + 0.4 * light_in)
         tip_light = raised * np.exp(-np.maximum(height - d_lower, 0.0) / (0.06 * mouth_w))
         shade = (lit * groove + 0.35 * tip_light)[:, None]
-        tongue = self.tongue_rgb * shade + (sheen + 0.1 * tip_light)[:, None] * (self.teeth_rgb - self.tongue_rgb * shade)
+        # Toward its back it turns a deeper red.
+        deep = 0.6 * back ** 1.5 * (1.0 - raised)
+        base = self.tongue_rgb + (self._tongue_back_rgb - self.tongue_rgb) * deep[:, None]
+        tongue = base * shade + (sheen + 0.1 * tip_light)[:, None] * (self.teeth_rgb - base * shade)
         return mix(color, tongue, cover)
 
     def _behind_teeth(self, color: np.ndarray, rows_gap: np.ndarray, across: np.ndarray, mouth_w: float) -> np.ndarray:
@@ -389,6 +407,10 @@ class MouthPainter:
 # How far below the upper lip a raised tongue tip reaches, in mouth widths: just under the edge
 # of the upper incisors (0.10), so it shows against their back.
 TIP_BELOW_LIP = 0.085
+
+# The share of a wide gap between the rows that the resting tongue fills (a narrow one it fills
+# almost wholly).
+TONGUE_SHARE_WIDE = 0.38
 
 # Up to this gap between the rows (mouth widths; fading out over as much again) the tongue shows
 # behind the teeth, at this share of its colour.
