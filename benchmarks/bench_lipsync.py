@@ -271,8 +271,8 @@ def music_figures(animator: Animator, dlib: DlibFace, speech: np.ndarray, lang: 
 def stage_figures(args, engine: Espeak) -> None:
     """Before rendering (no dlib): the zero-lag correlation of the lip gap jaw * (1 - press) with
     the speech envelope in the targets (the phone table and coarticulation on espeak-ng's phone
-    times), at the network's raw output, and after the runtime's passes (sustain hold, silence
-    gate, pause closure), each frame read at its time plus the mouth lead; at 1x and 1.5x."""
+    times), at the network's raw output, and after the runtime's passes (sustain hold, stress,
+    silence gate, pause closure), each frame read at its time plus the mouth lead; at 1x and 1.5x."""
     from training.articulation import blend, segments_from_phones
 
     model = load_lipsync_model(args.lip_model)
@@ -290,7 +290,7 @@ def stage_figures(args, engine: Espeak) -> None:
             for passes in (False, True):
                 stream = model.stream(fps=args.fps, sr=SR, lead_s=lead_s)
                 if not passes:  # the network alone
-                    stream._hold = stream._gate = lambda outputs, frames: outputs
+                    stream._hold = stream._stress = stream._gate = lambda outputs, frames: outputs
                     stream._pause = lambda outputs: outputs
                 shape = stream.push(audio)
                 shape = [shape, stream.flush(n_frames=len(env))]

@@ -202,6 +202,33 @@ def test_sustain_hold_smooths_dips_but_lets_closures_and_unvoiced_frames_through
     assert np.array_equal(out[106:], raw[106:])  # voicing stops at frame 100: released
 
 
+def test_stress_opens_the_jaw_wider_on_louder_syllables_and_leaves_a_closed_mouth_closed():
+    from facetalk.audio.mel import ENERGY, N_FEATURES, VOICING
+    from facetalk.motion.lipsync import StressJaw
+
+    n = 400
+    frames = np.zeros((n, N_FEATURES), np.float32)
+    frames[:, ENERGY], frames[:, VOICING] = -6.0, 0.9
+    frames[200:230, ENERGY] = -6.0 + math.log(10.0)  # a syllable 10 dB louder than the voice's level
+    frames[300:330, ENERGY] = -6.0 - math.log(10.0)  # one 10 dB quieter
+    raw = np.zeros((n, len(PARAMS)), np.float32)
+    raw[:, JAW] = 0.5
+    raw[250:260, JAW] = 0.0  # a closure
+    raw[:, PRESS] = 0.3
+    out = StressJaw(window_frames=3)(raw, frames)
+    chunked = StressJaw(window_frames=3)
+    assert np.array_equal(out, np.concatenate([chunked(raw[i:i + 9], frames[i:i + 9]) for i in range(0, n, 9)]))
+    assert np.allclose(out[150:199, JAW], 0.5, atol=1e-3)  # at the voice's level: unchanged
+    louder, quieter = out[210:230, JAW].mean(), out[310:330, JAW].mean()
+    assert 0.5 * 1.3 < louder <= 0.5 * StressJaw.GAIN_RANGE[1]  # 10 dB: about x1.4
+    assert 0.5 * StressJaw.GAIN_RANGE[0] <= quieter < 0.5 / 1.3
+    assert np.all(out[250:260, JAW] == 0.0)  # closed stays closed
+    assert np.array_equal(out[:, PRESS], raw[:, PRESS])  # only the jaw
+    unvoiced = frames.copy()
+    unvoiced[:, VOICING] = 0.0  # noise or silence only: no level, no change
+    assert np.array_equal(StressJaw(window_frames=3)(raw, unvoiced), raw)
+
+
 def test_sustain_hold_keeps_the_vowel_through_a_quieter_note_but_not_a_quieter_voice():
     from facetalk.audio.mel import ENERGY, N_FEATURES, PITCH, VOICING
     from facetalk.motion.lipsync import SustainHold

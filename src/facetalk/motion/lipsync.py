@@ -203,6 +203,45 @@ class SilenceGate:
         return gated
 
 
+class StressJaw:
+    """Opens the jaw wider on louder syllables and less on quieter ones.
+
+    A speaker's jaw opens further for stressed and louder syllables (Schulman 1989: about 30-50%
+    more displacement for 10 dB louder speech). The network learned its targets from a phone
+    table that knows no stress, so its jaw is the same for a shouted and a murmured /a/. The jaw
+    is scaled by (A / A_level) ** EXPONENT, clipped to GAIN_RANGE, where A is the amplitude over
+    the mel frames the output already sees (the model's look-ahead: no added latency) and A_level
+    the speaker's running level, followed over voiced frames with time constant LEVEL_TAU_S. A
+    closed mouth stays closed (it scales the opening only), and the gain is 1 until the first
+    voiced frame. Per mel frame, in order, like SustainHold.
+    """
+
+    EXPONENT = 0.3            # 10 dB louder: x1.41, in the measured range
+    GAIN_RANGE = (0.6, 1.5)
+    LEVEL_TAU_S = 1.0         # about a phrase: the level follows the voice, not each syllable
+    VOICED = 0.5              # VOICING above this updates the level (not noise or music alone)
+    AUDIBLE_LOG_POWER = float(np.log(1e-6))  # -60 dBFS: quieter frames never update the level
+
+    def __init__(self, *, window_frames: int) -> None:
+        self._alpha = 1.0 - math.exp(-1.0 / (self.LEVEL_TAU_S * FRAME_RATE))
+        self._recent: deque[float] = deque(maxlen=window_frames)
+        self._level: float | None = None  # running log power of the voice
+
+    def __call__(self, outputs: np.ndarray, frames: np.ndarray) -> np.ndarray:
+        """(T, len(PARAMS)) outputs and the (T, N_FEATURES) frames fed with them -> outputs with
+        the jaw scaled by the loudness around each output's time."""
+        scaled = outputs.copy()
+        for i, (energy, voicing) in enumerate(zip(frames[:, ENERGY].tolist(), frames[:, VOICING].tolist())):
+            self._recent.append(energy)
+            loud = max(self._recent)
+            if voicing > self.VOICED and energy > self.AUDIBLE_LOG_POWER:
+                self._level = loud if self._level is None else self._level + self._alpha * (loud - self._level)
+            if self._level is not None and scaled[i, JAW_INDEX] > 0:
+                gain = math.exp(0.5 * self.EXPONENT * (loud - self._level))  # log power / 2: amplitude
+                scaled[i, JAW_INDEX] *= min(max(gain, self.GAIN_RANGE[0]), self.GAIN_RANGE[1])
+        return scaled
+
+
 class PauseClosure:
     """Brings the lips together in the pauses of speech, then back to the photo's own mouth.
 
@@ -357,6 +396,9 @@ class LipSync:
         self._hold = SustainHold()
         self._gate = SilenceGate()
         self._pause = PauseClosure()
+        # The output fed with mel frame k is the mouth at k - lookahead_frames: the loudness from
+        # there to k is known, and one frame more keeps the mouth's lead.
+        self._stress = StressJaw(window_frames=model.lookahead_frames + 1)
         # Quiet flags of the last mel frames fed (before the start: silence).
         self._quiet = np.ones(QUIET_BEFORE + model.lookahead_frames, bool)
         self._outputs = np.zeros((0, len(PARAMS)), np.float32)  # by mel frame, from _first_output
@@ -428,7 +470,7 @@ class LipSync:
     def _run(self, frames: np.ndarray) -> None:
         if len(frames):
             out, self._state = self.model.run(frames, self._state)
-            out = self._gate(self._hold(out, frames), frames)
+            out = self._gate(self._hold(self._stress(out, frames), frames), frames)
             # The output fed with frame k is the mouth at frame k - lookahead_frames: rest if
             # every frame from QUIET_BEFORE before that to k is digital silence.
             flags = np.concatenate([self._quiet, frames[:, ENERGY] < QUIET_LOG_POWER])
