@@ -82,3 +82,22 @@ def test_iris_sprite_is_a_whole_disc():
     assert top <= cy - IRIS_R + 1.5
     hidden_top = sprite.rgb[cy - int(IRIS_R) + 2, cx] @ LUMA
     assert abs(hidden_top - np.array([90, 60, 40]) @ LUMA) < 15
+
+
+def test_a_shut_eyes_lash_line_takes_its_darkness_from_the_lashes_and_its_hue_from_the_skin():
+    """The darkest pixels just over the margin can be the iris's top (pale lashes over green eyes)
+    or a coloured frame: the lash line of a shut eye is dark hair, never green or red."""
+    import cv2
+
+    from facetalk.face.appearance import read_lid_skin
+
+    image, pts = _synthetic_eye()
+    pts[lm.RIGHT_IRIS[0], :2] = (20.0, 52.0)  # the other eye, for the eye distance (60 px)
+    upper = np.round(pts[list(lm.LEFT_EYE_UPPER), :2]).astype(np.int32)
+    over_margin = np.zeros(image.shape[:2], np.uint8)
+    cv2.polylines(over_margin, [upper - (0, 1)], False, 1, thickness=2)
+    image[over_margin > 0] = (30, 48, 26)  # dark green just over the margin
+    lid = read_lid_skin(image, pts, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)
+    r, g, b = lid.lash_rgb
+    assert r > g > b  # the skin's order (180, 140, 120), not the green's
+    assert abs(float(lid.lash_rgb @ LUMA) - float(np.array([30, 48, 26]) @ LUMA)) < 8  # as dark as the darkest
