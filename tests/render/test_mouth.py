@@ -423,3 +423,39 @@ def test_rows_barely_apart_show_the_tongue_behind_them(analysis):
         column = out[int(np.ceil(top)):int(np.floor(bottom)), int(round(x)) - 1:int(round(x)) + 2].mean(axis=1)
         darkest = column[np.argmin(column @ luma)]
         assert darkest @ luma > 0.3 * teeth and darkest[0] - darkest[2] > 30
+
+
+def test_a_faded_print_keeps_its_mouth_within_its_own_tones(analysis):
+    """An old print's darkest tone is a brown-grey (luma ~55 on the old photos in out/portraits):
+    the mouth's inside is lifted toward it, so it does not read as a hole cut into the print
+    with its teeth ringed in black (it went down to luma ~10 before). A photo with true blacks
+    keeps its mouth's."""
+    luma = np.array([0.299, 0.587, 0.114])
+    faded = (55.0 + analysis.image.astype(float) * (185.0 / 255.0)).astype(np.uint8)
+    mouth_w, opening = 80.0, 0.5 * 80.0
+    u = np.linspace(0.05, 0.95, 91)
+    none = np.zeros_like(u)
+    darkest, black = {}, {}
+    for name, image in (("photo", analysis.image), ("faded", faded)):
+        painter = MouthPainter(analysis.rig, image, analysis.appearance.grain)
+        rgb = np.vstack([painter._shade(np.full_like(u, opening - d), np.full_like(u, d), np.full_like(u, opening), u,
+                                        mouth_w, photo_teeth=(none, none)) for d in np.linspace(0, opening, 41)])
+        darkest[name], black[name] = float((rgb @ luma).min()), float(painter._black_rgb @ luma)
+    assert darkest["faded"] > 0.5 * 55.0, darkest
+    assert black["photo"] < 2.0  # true blacks: nothing lifted
+
+
+def test_teeth_and_tongue_keep_their_own_hues():
+    """A grey engraving's synthetic teeth are grey, not ivory (a yellow-green stain on it), and mauve
+    lips give a pink-red tongue, not a mauve one (more blue than green: a smear of lip colour)."""
+    from pathlib import Path
+
+    from facetalk.face.rig import build_rig
+
+    landmarks = np.load(Path(__file__).resolve().parents[1] / "face" / "data" / "painting_landmarks.npz")["landmarks_px"]
+    rig = build_rig(landmarks)
+    grain = np.zeros((512, 512, 3), np.float32)
+    grey = MouthPainter(rig, np.full((512, 512, 3), 120, np.uint8), grain)
+    assert np.ptp(grey.teeth_rgb) / grey.teeth_rgb.mean() < 0.01
+    mauve = MouthPainter(rig, np.tile(np.array([202, 111, 122], np.uint8), (512, 512, 1)), grain)
+    assert mauve.tongue_rgb[0] > 1.6 * mauve.tongue_rgb[1] and mauve.tongue_rgb[2] <= mauve.tongue_rgb[1]

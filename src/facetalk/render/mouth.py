@@ -84,9 +84,10 @@ class MouthPainter:
         skin = np.median(image[face], axis=0) if face.any() else np.array([190.0, 145.0, 125.0])
         skin_luma = float(skin @ LUMA)
         # Teeth in the mouth's shade: a little lighter than the lit skin, never paper-white, and
-        # warmed by the same light.
-        ivory = np.array([236.0, 230.0, 214.0])
-        hue = 0.6 * ivory / float(ivory @ LUMA) + 0.4 * skin / max(skin_luma, 1.0)
+        # warmed by the same light; ivory only as far as the photo has colour (a grey engraving's
+        # yellowish teeth read as a stain).
+        ivory = 1.0 + (IVORY / float(IVORY @ LUMA) - 1.0) * min(float(_chroma(skin)) / 0.1, 1.0)
+        hue = 0.6 * ivory + 0.4 * skin / max(skin_luma, 1.0)
         self.teeth_rgb = np.minimum(hue * float(np.clip(1.35 * skin_luma, 120.0, 225.0)), 255.0)
         # A closed mouth's lip line rasterizes to a few dozen pixels of pale lip; only a parted
         # one (its opening's area at least that of a 0.03-mouth-width gap over two thirds of the
@@ -97,6 +98,12 @@ class MouthPainter:
         if own is not None:
             self.teeth_rgb = own
         self._lip_rgb = lip.astype(np.float64)
+        # The photo's black (its darkest 0.5%): a faded print's is a brown-grey, and a mouth drawn
+        # far darker than anything else in it reads as a hole cut into the print, its teeth ringed
+        # in black. The mouth's own black goes BLACK_SHARE of the way to it.
+        pixels = image.reshape(-1, 3).astype(np.float64)
+        luma = pixels @ LUMA
+        self._black_rgb = BLACK_SHARE * pixels[luma <= np.percentile(luma, 0.5)].mean(axis=0)
         # Light bounced off the lips and the mouth's inside: the lips' hue.
         self._shade_tint = np.maximum(lip, 1.0) / max(float(lip @ LUMA), 1.0)
         # Throat and tongue are redder than the lips in a colour photo; in a grey or faded print
@@ -104,9 +111,13 @@ class MouthPainter:
         # so they keep the lips' own hue there. A strongly tinted sepia still gets a red mouth.
         colour = float(np.clip((_chroma(lip) - 0.22) / 0.12, 0.0, 1.0))
         self.throat_rgb = lip * (0.336 + colour * (np.array([0.42, 0.3, 0.3]) - 0.336)) + 6.0
-        self.tongue_rgb = lip * (0.75 + colour * (np.array([0.92, 0.68, 0.68]) - 0.75))
-        # Its back, toward the throat, a deeper red.
-        self._tongue_back_rgb = lip * (0.5 + colour * (np.array([0.66, 0.34, 0.36]) - 0.5))
+        # A tongue is pink-red whatever the lips' tint (mauve lips gave a mauve smear between the
+        # rows): mostly its own hue, at the lips' brightness; its back, toward the throat, deeper.
+        lip_luma = max(float(lip @ LUMA), 1.0)
+        own = lambda rgb, share, scale: scale * lip_luma * (  # noqa: E731
+            (1.0 - share) * lip / lip_luma + share * rgb / float(rgb @ LUMA))
+        self.tongue_rgb = lip * 0.75 + colour * (own(TONGUE_RGB, 0.7, 0.78) - lip * 0.75)
+        self._tongue_back_rgb = lip * 0.5 + colour * (own(TONGUE_BACK_RGB, 0.7, 0.45) - lip * 0.5)
 
     def _photo_teeth_runs(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(V,) px of the photo's own opening that go with the upper jaw (from the upper inner lip
@@ -326,7 +337,8 @@ class MouthPainter:
         # The translucent biting edge shows the dark mouth behind it: darker, and warm like it.
         incisal = 0.35 * smoothstep(d_upper / np.maximum(tip, 1e-6), 0.75, 1.0)
         teeth = mix(teeth, INCISAL_KEEP * teeth + (1.0 - INCISAL_KEEP) * self.throat_rgb, incisal)
-        return mix(color, teeth, upper)
+        # Into the photo's tonal range, as its print or screen would lay it.
+        return self._black_rgb + mix(color, teeth, upper) * (1.0 - self._black_rgb / 255.0)
 
     def _cavity(self, below_teeth: np.ndarray, d_lower: np.ndarray, across: np.ndarray, mouth_w: float) -> np.ndarray:
         """(N, 3) the mouth's inside behind teeth and tongue, from each pixel's distance (px) below
@@ -407,6 +419,15 @@ class MouthPainter:
 # How far below the upper lip a raised tongue tip reaches, in mouth widths: just under the edge
 # of the upper incisors (0.10), so it shows against their back.
 TIP_BELOW_LIP = 0.085
+
+# Tooth enamel's hue, and a tongue's at its front and toward its back (colour photos).
+IVORY = np.array([236.0, 230.0, 214.0])
+TONGUE_RGB = np.array([190.0, 95.0, 90.0])
+TONGUE_BACK_RGB = np.array([150.0, 50.0, 52.0])
+
+# How far the mouth's black is lifted toward the photo's (a mouth's inside is among the darkest
+# things in a picture, but not a hole in it): most photos' black is 0-12, a faded print's ~55.
+BLACK_SHARE = 0.6
 
 # The share of a wide gap between the rows that the resting tongue fills (a narrow one it fills
 # almost wholly).
