@@ -480,3 +480,28 @@ def test_the_interior_carries_the_photos_grain_at_its_level(analysis):
     diff = renders[1] - renders[0]
     inside = np.abs(diff).max(axis=2) > 0
     assert inside.sum() > 300 and diff[inside].std() > 0.7 * 8.0
+
+
+def test_no_two_synthetic_teeth_are_alike(analysis):
+    """Procedural teeth are not one shape repeated: each upper tooth's length differs from its
+    neighbour's and from its mirror image's by a few percent (they were equal in pairs)."""
+    closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
+    painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
+    mouth_w, opening = 100.0, 30.0
+    u = np.linspace(0.1, 0.9, 1601)
+    none = np.zeros_like(u)
+    rank, f, _ = _teeth_along(u)
+    lengths = {}
+    for k in range(3):  # the incisors and canines, each side
+        for side, on_side in (("left", u < 0.5), ("right", u >= 0.5)):
+            at = np.nonzero((rank == k) & on_side & (np.abs(f - 0.5) < 0.05))[0]
+            d = np.linspace(0.0, 0.15 * mouth_w, 301)
+            rgb = painter._shade(d, opening - d, np.full_like(d, opening), np.full_like(d, u[at[0]]), mouth_w,
+                                 photo_teeth=(np.zeros_like(d), np.zeros_like(d)))
+            # Where the tooth ends: half way down from its lightest into the dark below it.
+            luma = rgb @ np.array([0.299, 0.587, 0.114])
+            top = np.argmax(luma)
+            lengths[k, side] = d[top + np.argmax(luma[top:] < 0.5 * (luma[top] + luma[-1]))]
+    for k in range(3):
+        assert abs(lengths[k, "left"] - lengths[k, "right"]) > 0.02 * lengths[k, "left"], lengths
+    assert abs(lengths[0, "left"] - lengths[1, "left"]) > 0.02 * lengths[0, "left"]

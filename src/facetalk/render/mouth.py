@@ -330,11 +330,13 @@ class MouthPainter:
         lower_colour = self._tooth_colour(f_l, 0.55 * gap_l, d_lower, lower_h, depth_shade, 0.5 * mouth_w, lip_shadow=0.3)
         color = mix(color, lower_colour, lower)
         # Upper teeth: hang from the upper lip, one by one along the arch, in its shadow at the top.
-        tip = upper_h * _tooth_length(rank, f)
+        # No two teeth quite alike (fixed per tooth, not mirrored): a few percent longer or
+        # shorter, the biting edge a little tilted, lighter or darker.
+        side = np.where(u < 0.5, 1.0, 2.0)
+        tip = upper_h * _tooth_length(rank, f) * (1.0 + 0.06 * np.sin(3.1 * rank + 2.3 * side)
+                                                  + 0.05 * (2.0 * f - 1.0) * np.sin(1.9 * rank + 0.7 * side))
         upper = np.clip((tip - d_upper) / 1.0, 0, 1) * (1.0 - smoothstep(across, 0.75, 0.9)) * ~own_upper
         teeth = self._tooth_colour(f, gap, d_upper, upper_h, depth_shade, mouth_w)
-        # No two teeth quite alike (a fixed few percent per tooth, not mirrored).
-        side = np.where(u < 0.5, 1.0, 2.0)
         teeth *= (1.0 + 0.035 * np.sin(2.3 * rank + 1.7 * side))[:, None]
         # The translucent biting edge shows the dark mouth behind it: darker, and warm like it.
         incisal = 0.35 * smoothstep(d_upper / np.maximum(tip, 1e-6), 0.75, 1.0)
