@@ -6,7 +6,7 @@ import pytest
 from facetalk.face import landmarks as lm
 from facetalk.face.appearance import LidSkin, read_lid_skin
 from facetalk.motion.frame import MotionFrame
-from facetalk.render.eyes import LidPainter
+from facetalk.render.eyes import LidPainter, _upper_lid_alpha, _upper_lid_colour
 from facetalk.render.renderer import Renderer, posed_vertices
 
 
@@ -160,18 +160,17 @@ def test_shut_lid_is_shaded_as_convex():
     """Down a shut lid (mid-eye) from a socket-dark top to its lash line: it continues the socket's
     shade only at its top, is lit like the lower lid below that, lightest mid-lid (bulging over the
     eyeball), and darkens again toward its margin, so it never reads as a dark open-eye rim."""
-    b = np.arange(0.0, 21.0)[:, None]
-    ones = np.ones_like(b)
-    above, below = np.full((*b.shape, 3), 60.0), np.full((*b.shape, 3), 150.0)
-    skin, alpha = LidPainter._lid_layer(0.5 * ones, b, 0.0 * ones, top_fade=4.0 * ones, edge=20.0 * ones,
-                                        closure=ones, above=above, below=below)
-    luma = skin[:, 0, 0]
+    above, below, colour = np.full(3, 60.0), np.full(3, 150.0), np.empty(3)
+    luma, alpha = np.empty(21), np.empty(21)
+    for i, b in enumerate(np.arange(0.0, 21.0)):
+        _upper_lid_colour(0.5, b, 0.0, 20.0, above, below, colour)
+        luma[i], alpha[i] = colour[0], _upper_lid_alpha(0.5, b, 0.0, 4.0, 20.0, 1.0)
     assert abs(luma[0] - 60.0) < 5.0
     assert np.all(luma[7:17] > 140.0)  # from a third of the way down: the lower lid's light
     brightest = int(np.argmax(luma))
     assert 5 <= brightest <= 15 and luma[brightest] > 150.0
     assert luma[20] < luma[brightest] - 10.0
-    assert alpha[0, 0] < alpha[10, 0] == 1.0
+    assert alpha[0] < alpha[10] == 1.0
 
 
 def _textured_eye(detail_px: float):
@@ -290,3 +289,44 @@ def test_a_widened_eye_keeps_the_iris_round(renderer, analysis):
         iris_luma = np.median(photo_luma[photo_iris])
         band = max(wide[y, cols].mean() for y in rows)
         assert band < iris_luma + 0.5 * (np.percentile(photo_luma[opening], 95) - iris_luma)
+
+
+def _lid_painter_inputs(renderer, monkeypatch, frames):
+    """(frame as the lid painter gets it, vertices, open vertices) for each of `frames` rendered."""
+    calls = []
+    monkeypatch.setattr(renderer._lids, "paint", lambda out, verts, open_verts: calls.append(
+        (out.copy(), verts, open_verts)))
+    for frame in frames:
+        renderer.render(frame)
+    monkeypatch.undo()
+    return calls
+
+
+def test_compiled_lids_match_the_numpy_reference(renderer, analysis, monkeypatch):
+    """The compiled lid painter draws what the numpy one it replaced draws (kept in
+    tests/render/lid_reference.py): within a gray level everywhere, on almost no pixel even that
+    (float rounding at a pixel's .5), for blinks, half blinks, looks down, a squint, one eye, a
+    turned and tilted head, and a synthetic eye with skin detail and grain."""
+    from tests.render.lid_reference import ReferenceLidPainter
+
+    frames = [MotionFrame(t_s=0, **pose) for pose in (
+        dict(blink_left=1.0, blink_right=1.0), dict(blink_left=0.5, blink_right=0.5), dict(gaze_y=1.0),
+        dict(gaze_y=0.6, blink_left=0.3, blink_right=0.3), dict(eye_squint=1.0, blink_left=1.0, blink_right=1.0),
+        dict(blink_left=0.8), dict(blink_left=0.15, blink_right=0.15),
+        dict(roll_deg=12.0, yaw_deg=-15.0, smile=1.0, blink_left=0.9, blink_right=0.9))]
+    app = analysis.appearance
+    cases = [(app.lids, app.grain, *call) for call in _lid_painter_inputs(renderer, monkeypatch, frames)]
+    frame, lid, open_pts, shut_pts = _textured_eye(12.0)
+    half = open_pts + 0.5 * (shut_pts - open_pts)
+    grain = np.random.default_rng(5).standard_normal((200, 300, 3)).astype(np.float32) * 6.0
+    cases += [((lid,), grain, frame, shut, open_pts) for shut in (shut_pts, half)]
+    changed = differing = 0
+    for lids, grain, before, verts, open_verts in cases:
+        fast, slow = before.copy(), before.copy()
+        LidPainter(lids, grain).paint(fast, verts, open_verts)
+        ReferenceLidPainter(lids, grain).paint(slow, verts, open_verts)
+        painted = np.any(slow != before, axis=2)
+        assert painted.sum() > 50  # each case paints a lid
+        assert np.abs(fast.astype(int) - slow).max() <= 1
+        changed, differing = changed + painted.sum(), differing + np.any(fast != slow, axis=2).sum()
+    assert differing <= 0.002 * changed

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from facetalk.face.appearance import LUMA, EyeSprite, LidSkin
 from facetalk.face.rig import MATERIAL_EYE, FaceRig, smoothstep
@@ -147,12 +148,6 @@ class _EyeAxes:
         grid = np.linspace(0.0, 1.0, 9)
         return float(np.max(np.interp(grid, *self.lower) - np.interp(grid, *self.upper_open)))
 
-    def coords(self, x0: int, y0: int, x1: int, y1: int) -> tuple[np.ndarray, np.ndarray]:
-        """(a, b) of every pixel of the box."""
-        yy, xx = np.mgrid[y0:y1, x0:x1]
-        rel = np.stack([xx - self.origin[0], yy - self.origin[1]], axis=-1).astype(np.float32)
-        return rel @ self.along / self.width, rel @ self.down
-
     def to_image(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """(N, 2) pixel positions of eye coordinates."""
         return self.origin + np.outer(a * self.width, self.along) + np.outer(b, self.down)
@@ -223,6 +218,200 @@ def _along(a: np.ndarray, grid: np.ndarray, colours: np.ndarray) -> np.ndarray:
     return np.stack([np.interp(a, grid, colours[:, c]) for c in range(colours.shape[1])], axis=-1)
 
 
+# The per-pixel part of a shut lid is compiled: one pass over the eye's box, where numpy took ~40
+# full-box temporaries. It computes the numpy formulas it replaced in the same float64 (float32
+# where they were), so frames come out the same: a reference copy of the numpy code in
+# tests/render/lid_reference.py must agree to a gray level. Serial: the render loop's other stages
+# and other sessions share the cores. Per-column curves are rows of one (N_CURVES, n) array at
+# the eye's grid: _UPPER_ROWS per-pixel geometry rows first (lid top, closing edge, where the lids
+# meet, lower margin, lower band, closure, rising), then the detail strips' stretch and first
+# row, then the smoothed skin above (3) and below (3) the lids.
+_UPPER_ROWS = 7
+N_CURVES = 15
+# Lash opacity under this is left out where no lid is painted: it cannot move a pixel a gray level.
+_LASH_NEGLIGIBLE = 1.0 / 1024.0
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _step(x, edge0, edge1):
+    """face.rig.smoothstep for one value."""
+    t = min(max((x - edge0) / (edge1 - edge0), 0.0), 1.0)
+    return t * t * (3.0 - 2.0 * t)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _clip01(x):
+    return min(max(x, 0.0), 1.0)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _segment(x, xp):
+    """np.interp's segment for `x` on ascending `xp`: -1 left of it, len(xp) - 1 at or right of
+    its end, else j with xp[j] <= x < xp[j + 1] (starting from a uniform grid's guess)."""
+    n = xp.shape[0]
+    if x >= xp[n - 1]:
+        return n - 1
+    if x < xp[0]:
+        return -1
+    j = min(max(int(x * (n - 1)), 0), n - 2)
+    while j > 0 and xp[j] > x:
+        j -= 1
+    while j < n - 2 and xp[j + 1] <= x:
+        j += 1
+    return j
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _interp_rows(x, j, xp, fp, slopes, k0, k1, out):
+    """out[k] = np.interp(x, xp, fp[k]) for rows k0..k1 - 1 (same formula, so the same bits),
+    given x's _segment `j` and np.interp's slopes (fp[:, 1:] - fp[:, :-1]) / (xp[1:] - xp[:-1])."""
+    n = xp.shape[0]
+    for k in range(k0, k1):
+        if j < 0:
+            out[k] = fp[k, 0]
+        elif j >= n - 1:
+            out[k] = fp[k, n - 1]
+        elif xp[j] == x:
+            out[k] = fp[k, j]
+        else:
+            out[k] = slopes[k, j] * (x - xp[j]) + fp[k, j]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _reflect(p, n):
+    """cv2.BORDER_REFLECT's index for `p` in a row of `n`."""
+    if n == 1:
+        return 0
+    while p < 0 or p >= n:
+        p = -p - 1 if p < 0 else 2 * n - 1 - p
+    return p
+
+
+@njit(cache=True, nogil=True)
+def _sample_detail(strip, col, row, out3):
+    """cv2.remap(strip, col, row, INTER_LINEAR, BORDER_REFLECT) at one float32 position, into
+    `out3` as detail RGB x its lid-skin weight: the same 1/32-pixel fixed-point position and float32
+    weights as OpenCV, so the same bits."""
+    ix, iy = int(np.rint(col * np.float32(32.0))), int(np.rint(row * np.float32(32.0)))
+    fx, fy = np.float32((ix & 31) / 32.0), np.float32((iy & 31) / 32.0)
+    one = np.float32(1.0)
+    w0, w1, w2, w3 = (one - fy) * (one - fx), (one - fy) * fx, fy * (one - fx), fy * fx
+    h, w = strip.shape[0], strip.shape[1]
+    x0, x1 = _reflect(ix >> 5, w), _reflect((ix >> 5) + 1, w)
+    y0, y1 = _reflect(iy >> 5, h), _reflect((iy >> 5) + 1, h)
+    weight = strip[y0, x0, 3] * w0 + strip[y0, x1, 3] * w1 + strip[y1, x0, 3] * w2 + strip[y1, x1, 3] * w3
+    for c in range(3):
+        out3[c] = (strip[y0, x0, c] * w0 + strip[y0, x1, c] * w1 + strip[y1, x0, c] * w2 + strip[y1, x1, c] * w3) \
+            * weight
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _lash_at(a, below, closure, lash, blur_px, strands):
+    """The lash line's opacity at one pixel, `below` px under the closing edge (`closure` 0..1 of
+    the eye's height there): thinner toward the corners, its lashes (fixed `strands`, so they never
+    flicker) hanging below it, blurred as the photo draws its edges (`blur_px`, a Gaussian sigma: a
+    soft photo gets a wider, fainter line, never a crisp stroke), its shade reaching further up the
+    lid than down."""
+    thick = lash * (0.35 + 0.65 * np.sin(np.pi * _clip01(a)))
+    sigma = np.hypot(0.5 * thick, blur_px)
+    centred = below + 0.15 * thick
+    spread = sigma * (LASH_SHADE_ABOVE if centred < 0.0 else 1.0)
+    line = (0.5 * thick / sigma) ** 0.5 * np.exp(-0.5 * (centred / spread) ** 2)
+    strand = strands[min(max(int(a * N_LASHES), 0), N_LASHES)]
+    fringe = 0.55 * strand * _clip01(1.0 - below / (LASH_FRINGE * thick)) * (1.0 if below > 0 else 0.0)
+    return min(max(line, fringe), 0.95) * _step(closure, 0.05, 0.4) * _step(a, -0.02, 0.08) \
+        * _step(1.0 - a, -0.02, 0.08)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _upper_lid_alpha(a, b, lid_top, top_fade, edge, closure):
+    """The upper lid's opacity at one pixel: from `lid_top`, fading in over `top_fade` px, down to
+    the closing edge `edge` (px along b), fading out at the corners and while the lid barely moves."""
+    return _clip01(edge - b + 0.5) * _clip01((b - lid_top + 1.0) / (top_fade + 2.0)) \
+        * _step(a, 0.0, LID_SIDE_FADE) * _step(1.0 - a, 0.0, LID_SIDE_FADE) * _step(closure, 0.0, 0.15)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _upper_lid_colour(a, b, lid_top, edge, above, below, out3):
+    """The upper lid's colour at one pixel into `out3`, from the skin above it (`above`, (3,)) to
+    the lower lid's (`below`) near its top (LID_SHADE_FALLOFF): a shut lid sits forward over the
+    eyeball, as lit as the cheek, not in the socket's shade. It curves over the eyeball: lighter
+    mid-lid, darker toward the corners and just above the lashes."""
+    s = _clip01((b - lid_top) / max(edge - lid_top, 1.0))
+    fall = 1.0 - (1.0 - s) ** LID_SHADE_FALLOFF
+    across = 2.0 * _clip01(a) - 1.0
+    shade = 1.0 + LID_BULGE * np.sin(np.pi * s) * (1.0 - across ** 2) - 0.04 * across ** 4.0 - 0.10 * s ** 6.0
+    for c in range(3):
+        out3[c] = (above[c] + (below[c] - above[c]) * fall) * shade
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _lower_lid_alpha(a, b, meet, bottom, band, rising):
+    """The risen lower lid's opacity at one pixel: from where the lids meet (`meet`, px along b)
+    down over its band, fading out at the corners and until the blink is well under way."""
+    return _clip01(b - meet + 0.5) * _step(bottom + band + 1.0 - b, 0.0, 0.6 * band + 1.5) \
+        * _step(a, 0.0, LID_SIDE_FADE) * _step(1.0 - a, 0.0, LID_SIDE_FADE) * _step(rising, 0.0, 0.3)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _blend(pixel, v, a, b, upper_alpha, lower_alpha, lash_alpha, tex, grain, lash_rgb, skin):
+    """Composites the upper lid, the lower lid (shaded by the upper one) and the lash line over
+    one (3,) uint8 pixel, each step rounded to float32 as numpy's float32 frame was."""
+    if upper_alpha > 0.0:
+        _upper_lid_colour(a, b, v[0], v[1], v[9:12], v[12:15], skin)
+    dark = 1.0 - LOWER_LID_SHADE * np.exp(-max(b - v[2], 0.0) / LOWER_LID_SHADE_PX) if lower_alpha > 0.0 else 1.0
+    for c in range(3):
+        t = tex[c] + grain
+        r = np.float32(pixel[c])
+        if upper_alpha > 0.0:
+            r = np.float32(r + (skin[c] + t - r) * upper_alpha)
+        if lower_alpha > 0.0:
+            r = np.float32(r + (v[12 + c] * dark + t - r) * lower_alpha)
+        r = np.float32(r + (lash_rgb[c] - r) * lash_alpha)
+        pixel[c] = np.uint8(min(max(r + np.float32(0.5), np.float32(0.0)), np.float32(255.0)))
+
+
+@njit(cache=True, nogil=True)
+def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lower, grain, lash_rgb, strands,
+                   lash, blur_px):
+    """Paints one eye's lids and lash line into `region` (h, w, 3) uint8, the frame's box at
+    (x0, y0): `axes` = (origin x, y, along x, y, down x, y, width) of the eye; `curves` as
+    N_CURVES at `grid`; (open_a, open_b) the open upper margin's chain; `upper`, `lower` the
+    detail strips (rows, len(grid), 4); `grain` (h, w) float32; `lash` the line's thickness."""
+    n = grid.shape[0]
+    slopes = (curves[:, 1:] - curves[:, :-1]) / (grid[1:] - grid[:-1])
+    open_slopes = ((open_b[1:] - open_b[:-1]) / (open_a[1:] - open_a[:-1])).reshape(1, -1)
+    open_b2 = open_b.reshape(1, -1)
+    v, top_open, tex, skin = np.empty(N_CURVES), np.empty(1), np.zeros(3, np.float32), np.empty(3)
+    # Beyond these px from the closing edge the lash line is under _LASH_NEGLIGIBLE.
+    reach = np.sqrt(2.0 * np.log(1.0 / _LASH_NEGLIGIBLE)) * LASH_SHADE_ABOVE * np.hypot(0.5 * lash, blur_px)
+    lash_lo, lash_hi = -reach - 0.15 * lash, max(reach, LASH_FRINGE * lash)
+    for y in range(region.shape[0]):
+        ry = np.float32(y0 + y - axes[1])
+        for x in range(region.shape[1]):
+            rx = np.float32(x0 + x - axes[0])
+            a = (rx * axes[2] + ry * axes[3]) / axes[6]
+            if a <= -0.02 or a >= 1.02:  # every layer's opacity is 0 there
+                continue
+            b = rx * axes[4] + ry * axes[5]
+            j = _segment(a, grid)
+            _interp_rows(a, j, grid, curves, slopes, 0, _UPPER_ROWS, v)
+            _interp_rows(a, _segment(a, open_a), open_a, open_b2, open_slopes, 0, 1, top_open)
+            upper_alpha = _upper_lid_alpha(a, b, v[0], LID_FADE * (top_open[0] - v[0]), v[1], v[5])
+            lower_alpha = _lower_lid_alpha(a, b, v[2], v[3], v[4], v[6])
+            if upper_alpha == 0.0 and lower_alpha == 0.0 and not lash_lo < b - v[1] < lash_hi:
+                continue
+            lash_alpha = _lash_at(a, b - v[1], v[5], lash, blur_px, strands)
+            if upper_alpha > 0.0 or lower_alpha > 0.0:
+                _interp_rows(a, j, grid, curves, slopes, _UPPER_ROWS, N_CURVES, v)
+                col = np.float32(_clip01(a) * (n - 1))
+                if b > v[2]:
+                    _sample_detail(lower, col, np.float32(abs(b - v[8])), tex)
+                else:
+                    _sample_detail(upper, col, np.float32((v[1] - b) / v[7]), tex)
+            _blend(region[y, x], v, a, b, upper_alpha, lower_alpha, lash_alpha, tex, grain[y, x], lash_rgb, skin)
+
+
 class LidPainter:
     """Draws the part of each eye a blink (or a downward look) has covered as lid skin.
 
@@ -277,36 +466,24 @@ class LidPainter:
         profile = _along(grid, np.linspace(0.0, 1.0, len(lid.colour_profile)), lid.colour_profile)
         above = _skin_near(out, eye.to_image(grid, lid_top - 1.5), profile, darkest=TOP_DARKEST)
         below = _skin_near(out, eye.to_image(grid, bottom + band + 2.0), profile)
-        a, b = eye.coords(x0, y0, x1, y1)
-        lid_curves = (top, edge, lid_top, meet, bottom)
-        lid_top, edge, meet, bottom, band, closure, rising = (np.interp(a, grid, curve) for curve in (
-            lid_top, np.minimum(edge, meet), meet, bottom, band, closure, rising))
-        texture = self._texture(out, eye, lid, lift, a=a, b=b, grid=grid, curves=lid_curves, reach_px=reach * taper,
-                                edge_px=edge, meet_px=meet, box=box)
-        above, below = (_along(a, grid, _smooth(c, radius=SMOOTH_SAMPLES)) for c in (above, below))
-        skin, lid_alpha = self._lid_layer(a, b, lid_top, top_fade=LID_FADE * (np.interp(a, *eye.upper_open) - lid_top),
-                                          edge=edge, closure=closure, above=above, below=below)
-        lower_skin = below * (1.0 - LOWER_LID_SHADE * np.exp(-np.clip(b - meet, 0.0, None) / LOWER_LID_SHADE_PX))[..., None] \
-            + texture
-        lower_alpha = np.clip(b - meet + 0.5, 0.0, 1.0) * smoothstep(bottom + band + 1.0 - b, 0.0, 0.6 * band + 1.5) \
-            * smoothstep(a, 0.0, LID_SIDE_FADE) * smoothstep(1.0 - a, 0.0, LID_SIDE_FADE) * smoothstep(rising, 0.0, 0.3)
-        lash_alpha = self._lash_alpha(a, b - edge, lash, closure, blur_px=lid.edge_sigma_px)
-        region = out[y0:y1, x0:x1].astype(np.float32)
-        region += (skin + texture - region) * lid_alpha[..., None]
-        region += (lower_skin - region) * lower_alpha[..., None]
-        region += (lid.lash_rgb - region) * lash_alpha[..., None]
-        out[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
+        upper, lower, stretch, low_edge = self._detail_strips(out, eye, lid, lift, grid=grid, curves=(
+            top, edge, lid_top, meet, bottom), reach_px=reach * taper)
+        curves = np.vstack([lid_top, np.minimum(edge, meet), meet, bottom, band, closure, rising, stretch, low_edge,
+                            _smooth(above, radius=SMOOTH_SAMPLES).T, _smooth(below, radius=SMOOTH_SAMPLES).T])
+        axes = np.array([*eye.origin, *eye.along, *eye.down, eye.width], np.float64)
+        _paint_lid_box(out[y0:y1, x0:x1], x0, y0, axes, grid, np.ascontiguousarray(curves, np.float64),
+                       *(np.ascontiguousarray(c, np.float64) for c in eye.upper_open), upper, lower,
+                       self._grain[y0:y1, x0:x1, 0], lid.lash_rgb.astype(np.float32), self._strands, lash,
+                       float(lid.edge_sigma_px))
 
-    def _texture(self, frame: np.ndarray, eye: _EyeAxes, lid: LidSkin, lift: tuple[np.ndarray, np.ndarray], *,
-                 a: np.ndarray, b: np.ndarray, grid: np.ndarray, curves: tuple[np.ndarray, ...], reach_px: np.ndarray,
-                 edge_px: np.ndarray, meet_px: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
-        """(h, w, 3) detail to lay over the painted lids in the box of `frame` (before painting; `a`,
-        `b` its pixels' eye positions): the photo's own lid skin detail, and the grain. `curves`:
-        the open margin, the closing edge, the lid's top, where the lids meet and the
-        lower margin (px along b at `grid`); `reach_px`: the shut lid's height above the open margin
-        there; `edge_px`, `meet_px`: the closing edge and where the lids meet, per pixel."""
-        import cv2
-
+    def _detail_strips(self, frame: np.ndarray, eye: _EyeAxes, lid: LidSkin, lift: tuple[np.ndarray, np.ndarray], *,
+                       grid: np.ndarray, curves: tuple[np.ndarray, ...], reach_px: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The photo's own lid skin detail to lay over the painted lids (read from `frame` before
+        painting): (upper strip, lower strip: (rows, len(grid), 4) float32 as _skin_detail; the
+        upper strip's stretch and the lower strip's first row, b px, at `grid`). `curves`: the open
+        margin, the closing edge, the lid's top, where the lids meet and the lower margin (px along
+        b at `grid`); `reach_px`: the shut lid's height above the open margin there."""
         top, edge, lid_top, meet, bottom = curves
         sigma_px, lid_luma = DETAIL_SIGMA * eye.width, float(np.median(lid.colour_profile @ LUMA))
         # The upper lid skin as photographed: row i is (lash band + i) px above the open margin,
@@ -320,46 +497,5 @@ class LidPainter:
         rows_b = low_edge + np.arange(max(int(DETAIL_BELOW * eye.width), 2))[:, None]
         lower = _skin_detail(_strip(frame, eye, grid, rows_b), sigma_px=sigma_px, lid_luma=lid_luma)
         # Laid from the closing edge up, stretched as far as the lid is taller than the band.
-        col = (np.clip(a, 0.0, 1.0) * (len(grid) - 1)).astype(np.float32)
         stretch = np.clip((np.minimum(edge, meet) - lid_top) / np.maximum(reach_px - base, 1.0), 1.0, DETAIL_STRETCH)
-        up_row = ((edge_px - b) / np.interp(a, grid, stretch)).astype(np.float32)
-        low_row = np.abs(b - np.interp(a, grid, low_edge)).astype(np.float32)
-        laid = [cv2.remap(strip, col, row, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-                for strip, row in ((upper, up_row), (lower, low_row))]
-        detail = np.where((b > meet_px)[..., None], laid[1], laid[0])
-        weight = detail[..., 3:]
-        # The grain as well: the mesh's warp and the strip's resampling have softened the finest detail.
-        return detail[..., :3] * weight + self._grain[box[1]:box[3], box[0]:box[2]]
-
-    @staticmethod
-    def _lid_layer(a: np.ndarray, b: np.ndarray, lid_top: np.ndarray, *, top_fade: np.ndarray, edge: np.ndarray,
-                   closure: np.ndarray, above: np.ndarray, below: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(colour (h, w, 3), alpha (h, w)) of the upper lid from `lid_top`, fading in over
-        `top_fade` px, down to the closing edge `edge` (px along b; all per pixel of the box). Its
-        colour turns from the skin above it (`above`) to the lower lid's (`below`) near its top
-        (LID_SHADE_FALLOFF): a shut lid sits forward over the eyeball, as lit as the cheek, not in
-        the socket's shade."""
-        alpha = np.clip(edge - b + 0.5, 0.0, 1.0) * np.clip((b - lid_top + 1.0) / (top_fade + 2.0), 0.0, 1.0) \
-            * smoothstep(a, 0.0, LID_SIDE_FADE) * smoothstep(1.0 - a, 0.0, LID_SIDE_FADE) * smoothstep(closure, 0.0, 0.15)
-        s = np.clip((b - lid_top) / np.maximum(edge - lid_top, 1.0), 0.0, 1.0)
-        skin = above + (below - above) * (1.0 - (1.0 - s) ** LID_SHADE_FALLOFF)[..., None]
-        # A lid curves over the eyeball: lighter mid-lid, darker toward the corners and just above
-        # the lashes.
-        across = 2.0 * np.clip(a, 0.0, 1.0) - 1.0
-        shade = 1.0 + LID_BULGE * np.sin(np.pi * s) * (1.0 - across ** 2) - 0.04 * across ** 4 - 0.10 * s ** 6
-        return skin * shade[..., None], alpha
-
-    def _lash_alpha(self, a: np.ndarray, below: np.ndarray, lash: float, closure: np.ndarray, *,
-                    blur_px: float) -> np.ndarray:
-        """(h, w) opacity of the lash line along the closing edge (`below` = px below it): thinner
-        toward the corners, its lashes hanging below it, blurred as the photo draws its edges
-        (`blur_px`, a Gaussian sigma: a soft photo gets a wider, fainter line, never a crisp stroke)."""
-        thick = lash * (0.35 + 0.65 * np.sin(np.pi * np.clip(a, 0.0, 1.0)))
-        sigma = np.hypot(0.5 * thick, blur_px)
-        centred = below + 0.15 * thick
-        spread = sigma * np.where(centred < 0.0, LASH_SHADE_ABOVE, 1.0)  # wider up the lid
-        line = (0.5 * thick / sigma) ** 0.5 * np.exp(-0.5 * (centred / spread) ** 2)
-        strand = self._strands[np.clip((a * N_LASHES).astype(int), 0, N_LASHES)]
-        fringe = 0.55 * strand * np.clip(1.0 - below / (LASH_FRINGE * thick), 0.0, 1.0) * (below > 0)
-        return np.clip(np.maximum(line, fringe), 0.0, 0.95) * smoothstep(closure, 0.05, 0.4) \
-            * smoothstep(a, -0.02, 0.08) * smoothstep(1.0 - a, -0.02, 0.08)
+        return upper, lower, stretch, low_edge

@@ -1,0 +1,276 @@
+"""The shut-lid painter in numpy, as render.eyes drew lids before its compiled path (d308e22): a
+slow, readable reference the product's LidPainter must match within a gray level
+(tests/render/test_eyes.py), so speed-ups are proven not to change what a lid looks like. A change
+to the look changes both. Not used by the product."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from facetalk.face.appearance import LUMA, LidSkin
+from facetalk.face.rig import smoothstep
+# The lid's constants are the product's: tuning one moves both paths alike.
+from facetalk.render.eyes import (
+    DETAIL_BELOW, DETAIL_CLIP, DETAIL_DARKEST, DETAIL_OUTLIER, DETAIL_SIGMA, DETAIL_STRETCH, LASH_FRINGE,
+    LASH_OF_OPENING, LASH_SHADE_ABOVE, LASH_WIDTH, LID_BULGE, LID_FADE, LID_REACH, LID_SHADE_FALLOFF, LID_SIDE_FADE,
+    LOWER_LID_BAND, LOWER_LID_RISE, LOWER_LID_SHADE, LOWER_LID_SHADE_PX, N_LASHES, SMOOTH_SAMPLES, TOP_DARKEST,
+)
+from facetalk.render.sampling import bilinear, pixel_box
+
+
+@dataclass(frozen=True)
+class _EyeAxes:
+    """One eye in a frame, in its own axes: a = 0..1 from corner upper[0] to upper[-1], b = pixels
+    toward the cheek. Chains are (a, b) pairs sorted by a: the upper lid margin now, the lower lid
+    margin, and the upper margin where it would be with the eye open."""
+
+    origin: np.ndarray
+    along: np.ndarray
+    down: np.ndarray
+    width: float
+    upper: tuple[np.ndarray, np.ndarray]
+    lower: tuple[np.ndarray, np.ndarray]
+    upper_open: tuple[np.ndarray, np.ndarray]
+
+    @classmethod
+    def of(cls, lid: LidSkin, xy: np.ndarray, open_xy: np.ndarray) -> "_EyeAxes":
+        c0, c1 = xy[lid.upper[0]], xy[lid.upper[-1]]
+        width = float(np.linalg.norm(c1 - c0))
+        along = (c1 - c0) / width
+        down = lid.down_sign * np.array([-along[1], along[0]])
+
+        def chain(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            a, b = (points - c0) @ along / width, (points - c0) @ down
+            order = np.argsort(a)
+            return a[order], b[order]
+
+        return cls(c0, along, down, width, chain(xy[list(lid.upper)]), chain(xy[list(lid.lower)]),
+                   chain(open_xy[list(lid.upper)]))
+
+    def covered_px(self) -> float:
+        """How far (px) the upper lid has come down from open, at most along the eye."""
+        return float(np.max(self.upper[1] - np.interp(self.upper[0], *self.upper_open)))
+
+    def opening_px(self) -> float:
+        """The open eye's height (px) at its widest."""
+        grid = np.linspace(0.0, 1.0, 9)
+        return float(np.max(np.interp(grid, *self.lower) - np.interp(grid, *self.upper_open)))
+
+    def coords(self, x0: int, y0: int, x1: int, y1: int) -> tuple[np.ndarray, np.ndarray]:
+        """(a, b) of every pixel of the box."""
+        yy, xx = np.mgrid[y0:y1, x0:x1]
+        rel = np.stack([xx - self.origin[0], yy - self.origin[1]], axis=-1).astype(np.float32)
+        return rel @ self.along / self.width, rel @ self.down
+
+    def to_image(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """(N, 2) pixel positions of eye coordinates."""
+        return self.origin + np.outer(a * self.width, self.along) + np.outer(b, self.down)
+
+
+def _skin_near(out: np.ndarray, points: np.ndarray, lid_colour: np.ndarray, *, darkest: float = 0.45) -> np.ndarray:
+    """(N, 3) colours of the frame at `points`; where lashes or a spectacle frame make one darker
+    than `darkest` x the lid's own colour there, it is drawn toward that colour."""
+    colour = bilinear(out, points)
+    dark = np.clip((darkest * (lid_colour @ LUMA) - colour @ LUMA) / 40.0, 0.0, 1.0)
+    return colour + (lid_colour - colour) * dark[:, None]
+
+
+def _smooth(colours: np.ndarray, *, radius: int = 2) -> np.ndarray:
+    """(N, 3) colours along the eye, box-averaged over 2 radius + 1 neighbours (ends repeated)."""
+    padded = np.pad(colours, ((radius, radius), (0, 0)), mode="edge")
+    kernel = np.ones(2 * radius + 1, np.float32) / (2 * radius + 1)
+    return np.stack([np.convolve(padded[:, c], kernel, mode="valid") for c in range(colours.shape[1])], axis=-1)
+
+
+def _lid_lift(eye: _EyeAxes, xy: np.ndarray, open_xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """How the skin above the upper lid follows its margin down in this frame (the rig's fall-off,
+    read off the (V, 2) vertices now and with the eye open): (heights in px above the open margin,
+    ascending; the share of the margin's travel the skin there moves)."""
+    rel = open_xy - eye.origin
+    a = rel @ eye.along / eye.width
+    height = np.interp(a, *eye.upper_open) - rel @ eye.down
+    travel = np.interp(a, *eye.upper) - np.interp(a, *eye.upper_open)
+    pick = (a > 0.2) & (a < 0.8) & (height > 0.5) & (height < eye.width) & (travel > 0.5)
+    share = np.clip(((xy - open_xy) @ eye.down)[pick] / np.maximum(travel[pick], 0.5), 0.0, 1.0)
+    order = np.argsort(height[pick])
+    # Never rising with height (vertices a little off the middle columns scatter it); where no
+    # vertex says otherwise, the skin an eye width up stays.
+    heights = np.concatenate([[0.0], height[pick][order], [eye.width]])
+    return heights, np.minimum.accumulate(np.concatenate([[1.0], share[order], [0.0]]))
+
+
+def _strip(frame: np.ndarray, eye: _EyeAxes, grid: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
+    """(rows, cols, 3) float32 of the (H, W, 3) uint8 `frame` at eye positions (grid[col], rows_b[row, col])."""
+    import cv2
+
+    a = np.broadcast_to(grid, rows_b.shape)
+    xy = eye.to_image(a.ravel(), rows_b.ravel()).reshape(*rows_b.shape, 2).astype(np.float32)
+    strip = cv2.remap(frame, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return strip.astype(np.float32)
+
+
+def _skin_detail(strip: np.ndarray, *, sigma_px: float, lid_luma: float) -> np.ndarray:
+    """(rows, cols, 4): a strip of skin's detail (RGB, its lines softened) and how much of it is
+    lid skin (0..1), by DETAIL_OUTLIER, DETAIL_CLIP and DETAIL_DARKEST."""
+    import cv2
+
+    blur = cv2.GaussianBlur(strip, (0, 0), sigma_px, borderType=cv2.BORDER_REFLECT)
+    detail = strip - blur
+    luma = detail @ LUMA
+    typical = 1.4826 * float(np.median(np.abs(luma)))
+    wild = (np.abs(luma) > DETAIL_OUTLIER * typical + 1.0) | (blur @ LUMA < DETAIL_DARKEST * lid_luma)
+    # A dark or wild thing's halo is not skin either.
+    radius = int(np.ceil(sigma_px))
+    wild = cv2.dilate(wild.astype(np.uint8), np.ones((2 * radius + 1,) * 2, np.uint8))
+    limit = DETAIL_CLIP * typical + 1.0
+    detail += (limit * np.tanh(luma / limit) - luma)[..., None]  # LUMA sums to 1: this sets the luma
+    return np.dstack([detail, 1.0 - wild.astype(np.float32)])
+
+
+def _along(a: np.ndarray, grid: np.ndarray, colours: np.ndarray) -> np.ndarray:
+    """(h, w, 3) colours at eye positions `a` (h, w), from (N, 3) colours at `grid`."""
+    return np.stack([np.interp(a, grid, colours[:, c]) for c in range(colours.shape[1])], axis=-1)
+
+
+class ReferenceLidPainter:
+    """Draws the part of each eye a blink (or a downward look) has covered as lid skin.
+
+    Per eye and frame, from a little above where the upper lid margin would be with the eye open
+    down to where it is now, the eye is covered with lid skin: its colour runs down each column
+    from the skin the frame shows just above it to the lower lid's skin below the eye (so it
+    continues the skin all round and no outline of the open eye or of the patch remains, whatever
+    shadow the socket casts), shaded as a lid curving over the eyeball, carrying the photo's own lid
+    skin detail (see DETAIL_SIGMA) and grain. The lower lid rises to meet it and its open-eye rim is
+    repainted as skin. A lash line follows the closing edge, its lashes hanging toward the cheek.
+    So a shut eye shows skin and lashes, never a squeezed strip of the open eye's lashes, iris or
+    sclera.
+    """
+
+    def __init__(self, lids: tuple[LidSkin, ...], grain: np.ndarray):
+        self._lids = lids
+        # The grain's brightness alone, at the photo's grain level: per-channel noise speckles a grey
+        # or sepia photo's lid with colours the photo never shows, and its brightness varies only
+        # |LUMA| (0.67) times as much as the photo's.
+        self._grain = (grain @ LUMA)[..., None] / float(np.linalg.norm(LUMA))
+        # Fixed per-strand darkness along the fringe, so the lashes never flicker.
+        self._strands = np.random.default_rng(7).uniform(0.55, 1.0, N_LASHES + 1)
+
+    def paint(self, out: np.ndarray, verts: np.ndarray, open_verts: np.ndarray) -> None:
+        """Draws the lids into `out` (H, W, 3) uint8 in place, given this frame's (V, 3) vertices and
+        the same pose with the eyes open (`open_verts`: blinks 0, no downward gaze)."""
+        for lid in self._lids:
+            eye = _EyeAxes.of(lid, verts[:, :2], open_verts[:, :2])
+            if eye.covered_px() >= 0.25:
+                self._paint_eye(out, lid, eye, _lid_lift(eye, verts[:, :2], open_verts[:, :2]))
+
+    def _paint_eye(self, out: np.ndarray, lid: LidSkin, eye: _EyeAxes, lift: tuple[np.ndarray, np.ndarray]) -> None:
+        # Narrow (hooded, squinting) eyes get a finer lash line than their width alone would give.
+        lash = min(LASH_WIDTH * eye.width, LASH_OF_OPENING * eye.opening_px())
+        reach = max(LID_REACH, lid.lash_band + 0.05) * eye.width
+        corners = np.concatenate([eye.to_image(eye.lower[0], eye.lower[1] + LOWER_LID_BAND * eye.width + 2.0),
+                                  eye.to_image(eye.upper_open[0], eye.upper_open[1] - reach)])
+        box = pixel_box(corners, pad=(LASH_FRINGE + 1.0) * lash + 3.0, shape=out.shape)
+        if box is None:
+            return
+        x0, y0, x1, y1 = box
+        # Along the eye, one sample a pixel.
+        grid = np.linspace(0.0, 1.0, max(int(eye.width), 8))
+        top, edge, bottom = (np.interp(grid, *chain) for chain in (eye.upper_open, eye.upper, eye.lower))
+        closure = np.clip((edge - top) / np.clip(bottom - top, 1e-3, None), 0.0, 1.0)
+        taper = np.sqrt(np.clip((bottom - top) / max(eye.opening_px(), 1e-3), 0.0, 1.0))
+        lid_top = top - reach * taper * smoothstep(closure, 0.0, 0.5)
+        # The lower lid joins in late in a blink (not in a downward look): its risen margin and band.
+        rising = smoothstep(closure, 0.2, 0.9)
+        meet = bottom - LOWER_LID_RISE * rising * (bottom - top)
+        band = LOWER_LID_BAND * eye.width * taper * rising
+        profile = _along(grid, np.linspace(0.0, 1.0, len(lid.colour_profile)), lid.colour_profile)
+        above = _skin_near(out, eye.to_image(grid, lid_top - 1.5), profile, darkest=TOP_DARKEST)
+        below = _skin_near(out, eye.to_image(grid, bottom + band + 2.0), profile)
+        a, b = eye.coords(x0, y0, x1, y1)
+        lid_curves = (top, edge, lid_top, meet, bottom)
+        lid_top, edge, meet, bottom, band, closure, rising = (np.interp(a, grid, curve) for curve in (
+            lid_top, np.minimum(edge, meet), meet, bottom, band, closure, rising))
+        texture = self._texture(out, eye, lid, lift, a=a, b=b, grid=grid, curves=lid_curves, reach_px=reach * taper,
+                                edge_px=edge, meet_px=meet, box=box)
+        above, below = (_along(a, grid, _smooth(c, radius=SMOOTH_SAMPLES)) for c in (above, below))
+        skin, lid_alpha = self._lid_layer(a, b, lid_top, top_fade=LID_FADE * (np.interp(a, *eye.upper_open) - lid_top),
+                                          edge=edge, closure=closure, above=above, below=below)
+        lower_skin = below * (1.0 - LOWER_LID_SHADE * np.exp(-np.clip(b - meet, 0.0, None) / LOWER_LID_SHADE_PX))[..., None] \
+            + texture
+        lower_alpha = np.clip(b - meet + 0.5, 0.0, 1.0) * smoothstep(bottom + band + 1.0 - b, 0.0, 0.6 * band + 1.5) \
+            * smoothstep(a, 0.0, LID_SIDE_FADE) * smoothstep(1.0 - a, 0.0, LID_SIDE_FADE) * smoothstep(rising, 0.0, 0.3)
+        lash_alpha = self._lash_alpha(a, b - edge, lash, closure, blur_px=lid.edge_sigma_px)
+        region = out[y0:y1, x0:x1].astype(np.float32)
+        region += (skin + texture - region) * lid_alpha[..., None]
+        region += (lower_skin - region) * lower_alpha[..., None]
+        region += (lid.lash_rgb - region) * lash_alpha[..., None]
+        out[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
+
+    def _texture(self, frame: np.ndarray, eye: _EyeAxes, lid: LidSkin, lift: tuple[np.ndarray, np.ndarray], *,
+                 a: np.ndarray, b: np.ndarray, grid: np.ndarray, curves: tuple[np.ndarray, ...], reach_px: np.ndarray,
+                 edge_px: np.ndarray, meet_px: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+        """(h, w, 3) detail to lay over the painted lids in the box of `frame` (before painting; `a`,
+        `b` its pixels' eye positions): the photo's own lid skin detail, and the grain. `curves`:
+        the open margin, the closing edge, the lid's top, where the lids meet and the
+        lower margin (px along b at `grid`); `reach_px`: the shut lid's height above the open margin
+        there; `edge_px`, `meet_px`: the closing edge and where the lids meet, per pixel."""
+        import cv2
+
+        top, edge, lid_top, meet, bottom = curves
+        sigma_px, lid_luma = DETAIL_SIGMA * eye.width, float(np.median(lid.colour_profile @ LUMA))
+        # The upper lid skin as photographed: row i is (lash band + i) px above the open margin,
+        # found in the frame where the mesh has moved it.
+        base = (lid.lash_band + 0.03) * eye.width
+        heights = base + np.arange(max(int(np.max(reach_px) - base), 2))
+        rows_b = top - heights[:, None] + (edge - top) * np.interp(heights, *lift)[:, None]
+        upper = _skin_detail(_strip(frame, eye, grid, rows_b), sigma_px=sigma_px, lid_luma=lid_luma)
+        # The lower lid band mirrors the skin below it.
+        low_edge = bottom + LOWER_LID_BAND * eye.width + 2.0
+        rows_b = low_edge + np.arange(max(int(DETAIL_BELOW * eye.width), 2))[:, None]
+        lower = _skin_detail(_strip(frame, eye, grid, rows_b), sigma_px=sigma_px, lid_luma=lid_luma)
+        # Laid from the closing edge up, stretched as far as the lid is taller than the band.
+        col = (np.clip(a, 0.0, 1.0) * (len(grid) - 1)).astype(np.float32)
+        stretch = np.clip((np.minimum(edge, meet) - lid_top) / np.maximum(reach_px - base, 1.0), 1.0, DETAIL_STRETCH)
+        up_row = ((edge_px - b) / np.interp(a, grid, stretch)).astype(np.float32)
+        low_row = np.abs(b - np.interp(a, grid, low_edge)).astype(np.float32)
+        laid = [cv2.remap(strip, col, row, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+                for strip, row in ((upper, up_row), (lower, low_row))]
+        detail = np.where((b > meet_px)[..., None], laid[1], laid[0])
+        weight = detail[..., 3:]
+        # The grain as well: the mesh's warp and the strip's resampling have softened the finest detail.
+        return detail[..., :3] * weight + self._grain[box[1]:box[3], box[0]:box[2]]
+
+    @staticmethod
+    def _lid_layer(a: np.ndarray, b: np.ndarray, lid_top: np.ndarray, *, top_fade: np.ndarray, edge: np.ndarray,
+                   closure: np.ndarray, above: np.ndarray, below: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(colour (h, w, 3), alpha (h, w)) of the upper lid from `lid_top`, fading in over
+        `top_fade` px, down to the closing edge `edge` (px along b; all per pixel of the box). Its
+        colour turns from the skin above it (`above`) to the lower lid's (`below`) near its top
+        (LID_SHADE_FALLOFF): a shut lid sits forward over the eyeball, as lit as the cheek, not in
+        the socket's shade."""
+        alpha = np.clip(edge - b + 0.5, 0.0, 1.0) * np.clip((b - lid_top + 1.0) / (top_fade + 2.0), 0.0, 1.0) \
+            * smoothstep(a, 0.0, LID_SIDE_FADE) * smoothstep(1.0 - a, 0.0, LID_SIDE_FADE) * smoothstep(closure, 0.0, 0.15)
+        s = np.clip((b - lid_top) / np.maximum(edge - lid_top, 1.0), 0.0, 1.0)
+        skin = above + (below - above) * (1.0 - (1.0 - s) ** LID_SHADE_FALLOFF)[..., None]
+        # A lid curves over the eyeball: lighter mid-lid, darker toward the corners and just above
+        # the lashes.
+        across = 2.0 * np.clip(a, 0.0, 1.0) - 1.0
+        shade = 1.0 + LID_BULGE * np.sin(np.pi * s) * (1.0 - across ** 2) - 0.04 * across ** 4 - 0.10 * s ** 6
+        return skin * shade[..., None], alpha
+
+    def _lash_alpha(self, a: np.ndarray, below: np.ndarray, lash: float, closure: np.ndarray, *,
+                    blur_px: float) -> np.ndarray:
+        """(h, w) opacity of the lash line along the closing edge (`below` = px below it): thinner
+        toward the corners, its lashes hanging below it, blurred as the photo draws its edges
+        (`blur_px`, a Gaussian sigma: a soft photo gets a wider, fainter line, never a crisp stroke)."""
+        thick = lash * (0.35 + 0.65 * np.sin(np.pi * np.clip(a, 0.0, 1.0)))
+        sigma = np.hypot(0.5 * thick, blur_px)
+        centred = below + 0.15 * thick
+        spread = sigma * np.where(centred < 0.0, LASH_SHADE_ABOVE, 1.0)  # wider up the lid
+        line = (0.5 * thick / sigma) ** 0.5 * np.exp(-0.5 * (centred / spread) ** 2)
+        strand = self._strands[np.clip((a * N_LASHES).astype(int), 0, N_LASHES)]
+        fringe = 0.55 * strand * np.clip(1.0 - below / (LASH_FRINGE * thick), 0.0, 1.0) * (below > 0)
+        return np.clip(np.maximum(line, fringe), 0.0, 0.95) * smoothstep(closure, 0.05, 0.4) \
+            * smoothstep(a, -0.02, 0.08) * smoothstep(1.0 - a, -0.02, 0.08)
