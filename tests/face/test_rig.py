@@ -318,3 +318,31 @@ def test_every_emotion_leaves_the_lids_and_brows_unfolded(analysis, face):
         frame = MotionFrame(t_s=0).with_face(mood.offsets).with_(blink_left=mood.lids, blink_right=mood.lids)
         ratio = _signed_areas(posed_vertices(rig, frame)[:, :2], tris) / rest
         assert ratio[above_lower_lids].min() > 0.0, (name, float(ratio[above_lower_lids].min()))
+
+
+@pytest.mark.parametrize("face", ["bundled", "painting"])
+def test_wide_eyes_raise_the_lid_without_folding_the_skin_above(analysis, face):
+    """blink < 0 (eyeWide, AU5) raises the upper lid margin by its share of the opening and the
+    skin above follows, fading out below the brows; no triangle over the eyes flips, alone or with
+    the brows fully lowered (anger's glare). As the mirror of a blink it stretched the lash band up
+    and handed the lift over within 0.07 eye distances: at blink = -0.3 a triangle over the bundled
+    photo's left lid flipped by itself, and with the brows lowered ~20 did."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.params import WIDE_BLINK
+    from facetalk.render.renderer import posed_vertices
+
+    pts = _face_landmarks(analysis, face)
+    rig = build_rig(pts)
+    tris = rig.triangles[(rig.material != MATERIAL_CAVITY) & (rig.triangles < lm.N_LANDMARKS).all(axis=1)]
+    rest = _signed_areas(rig.rest_xyz[:, :2], tris)
+    above_lower_lids = rig.rest_xyz[tris, 1].mean(axis=1) < pts[list(lm.RIGHT_EYE_LOWER + lm.LEFT_EYE_LOWER), 1].max()
+    wide = {"blink_left": -WIDE_BLINK, "blink_right": -WIDE_BLINK}
+    moved = posed_vertices(rig, MotionFrame(t_s=0, **wide))[:, :2] - rig.rest_xyz[:, :2]
+    top, bottom = lm.LEFT_EYE_UPPER[4], lm.LEFT_EYE_LOWER[4]
+    opening = pts[bottom, 1] - pts[top, 1]
+    assert -moved[top, 1] == pytest.approx(WIDE_BLINK * opening, rel=0.15)
+    assert np.abs(moved[bottom]).max() < 1e-3 * rig.ipd_px
+    assert np.abs(moved[list(lm.RIGHT_BROW + lm.LEFT_BROW)]).max() < 0.01 * rig.ipd_px
+    for extra, floor in (({}, 0.2), ({"brow_raise": -1.0}, 0.0)):
+        ratio = _signed_areas(posed_vertices(rig, MotionFrame(t_s=0, **wide, **extra))[:, :2], tris) / rest
+        assert ratio[above_lower_lids].min() > floor, (extra, float(ratio[above_lower_lids].min()))

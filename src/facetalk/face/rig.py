@@ -37,6 +37,8 @@ LID_RISE = 0.0
 # closes, so a shut eye shows one thin lash line rather than the open eye's thick fringe.
 LASH_SQUEEZE = 0.5
 
+# The skin over a raised upper lid (blink < 0) follows it up to this many openings above the margin.
+LID_RAISE_REACH = 2.0
 # How far above the lid margin (in eye distances) the skin moves with a blink. The covered part
 # of the opening is painted as lid skin (render.eyes.LidPainter), so the skin above need not
 # stretch far: brows and spectacle frames a little higher stay where they are.
@@ -487,8 +489,12 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
     negative[k["smile"]] = _frown(pts, meas, lips)
     # smirk < 0 is the same one-sided smile on the subject's right corner, not the left one pulled down.
     negative[k["smirk"]] = _smirk(meas.frame.uv(pts[[lm.MOUTH_CORNERS[0]], :2]), meas, lips)
-    blink_dv = (basis[k["blink_left"], :, :2] + basis[k["blink_right"], :, :2]) @ meas.frame.ey
-    negative[k["brow_raise"]] = _brow_lowerer(pts, topo, meas, lips, blink_dv)
+    # blink < 0 (eyeWide, AU5) is the upper lid raised, not a blink undone (_lid_raiser).
+    for side, upper, lower in (("left", lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER),
+                               ("right", lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER)):
+        negative[k[f"blink_{side}"]] = _lid_raiser(pts, meas, upper, lower)
+    raised_dv = -(negative[k["blink_left"], :, :2] + negative[k["blink_right"], :, :2]) @ meas.frame.ey
+    negative[k["brow_raise"]] = _brow_lowerer(pts, topo, meas, lips, raised_dv)
     return _Basis(positive=basis, negative=negative)
 
 
@@ -553,10 +559,10 @@ def _nose_wrinkler(pts: np.ndarray, meas: _Measures, lips: _Lips) -> np.ndarray:
 
 
 def _brow_lowerer(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips,
-                  blink_dv: np.ndarray) -> np.ndarray:
+                  raised_dv: np.ndarray) -> np.ndarray:
     """(V, 3) brow_raise = -1: the corrugator and depressors (AU4). The brows come down, their
-    inner ends most, and draw together toward the nose. `blink_dv`: (V,) px each vertex moves
-    down the face (v) at blink = 1, both eyes."""
+    inner ends most, and draw together toward the nose. `raised_dv`: (V,) px each vertex moves
+    up the face at blink = -1 (the lids raised), both eyes."""
     rest, u, ipd, frame, is_face = topo.rest, meas.u, meas.ipd, meas.frame, lips.is_face
     brows = pts[list(lm.RIGHT_BROW + lm.LEFT_BROW), :2]
     d_brow = np.min(np.linalg.norm(rest[:, None, :2] - brows[None], axis=2), axis=1)
@@ -569,7 +575,7 @@ def _brow_lowerer(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips
     # anger raises the lid margin while the brows come down, and spread over the lid at rest both
     # squeezed one band of skin over the lash line until its triangles flipped.
     zone, gap = _lid_to_brow(pts, meas, hold=LID_HOLD_LOWERED, whole_from=BROW_BUNCHED_FROM,
-                             widening_dv=WIDE_BLINK * blink_dv, level=True)
+                             widening_dv=WIDE_BLINK * raised_dv, level=True)
     w_brow, w_inner = np.minimum(w_brow, zone), np.minimum(w_inner, zone)
     # The lowered skin takes up the lid's height below it; where that height is short the drop is
     # scaled down, so no skin is pushed past the skin under it (the mesh would fold over).
@@ -817,6 +823,38 @@ def _lip_press(meas: _Measures, lips: _Lips) -> _Press:
     press_weight = np.where(lips.upper[lip_ids], share, -share)
     return _Press(vertex=lip_ids.astype(np.int32), upper=np.array([pairs[i][0] for i in nearest], np.int32),
                   lower=np.array([pairs[i][1] for i in nearest], np.int32), weight=press_weight.astype(np.float32))
+
+
+def _lid_raiser(pts: np.ndarray, meas: _Measures, upper: tuple[int, ...], lower: tuple[int, ...]) -> np.ndarray:
+    """(V, 3) blink = -1 for one eye: the upper lid raiser (AU5). The margin rises by the opening's
+    height and the skin above it follows, less the higher it lies, to nothing LID_RAISE_REACH
+    openings up (at least LID_SKIN_REACH eye distances, at most the brow's lowest hairs); inside
+    the opening points rise in proportion, as a blink's go down. A blink undone (the mirror of
+    blink > 0) also stretched the lash band up and handed the lift over within 0.07 eye distances:
+    at blink = -0.3 the skin there passed the skin above it."""
+    u, v, ipd, frame = meas.u, meas.v, meas.ipd, meas.frame
+    up_u, up_v = frame.uv(pts[list(upper), :2])
+    lo_u, lo_v = frame.uv(pts[list(lower), :2])
+    lid_v_at, low_v_at = _interp_along(u, up_u, up_v), _interp_along(u, lo_u, lo_v)
+    opening = np.clip(low_v_at - lid_v_at, 0, None)
+    eye_w = float(up_u.max() - up_u.min())
+    span = (u >= up_u.min()) & (u <= up_u.max())
+    _, gap = _lid_to_brow(pts, meas, hold=0.0)
+    reach = np.clip(LID_RAISE_REACH * opening, LID_SKIN_REACH * ipd,
+                    np.maximum(BROW_HAIR_FROM * gap, LID_SKIN_REACH * ipd))
+    height = lid_v_at - v
+    up = np.zeros_like(u)
+    above = span & (height > 1e-3)
+    up[above] = opening[above] * (1.0 - smoothstep(height[above] / reach[above], 0.0, 1.0))
+    inside = span & (height <= 1e-3) & (v <= low_v_at + 1e-3)
+    up[inside] = opening[inside] * np.clip((low_v_at[inside] - v[inside]) / np.maximum(opening[inside], 1e-6), 0, 1)
+    up[list(upper)] = opening[list(upper)]
+    up[list(lower)] = 0.0
+    up[[upper[0], upper[-1]]] = 0.0  # eye corners stay
+    up *= (np.abs(u - 0.5 * (up_u.min() + up_u.max())) < eye_w) & (np.arange(len(u)) < lm.N_LANDMARKS)
+    out = np.zeros((len(u), 3))
+    out[:, :2] = frame.to_image(np.zeros_like(u), -up)
+    return out
 
 
 def _eye_bases(basis, k, side, rest, u, v, frame, pts, upper, lower, iris, ipd) -> None:
