@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from functools import lru_cache
+
 import numpy as np
 from numba import njit
 
@@ -153,19 +155,13 @@ class _EyeAxes:
         return self.origin + np.outer(a * self.width, self.along) + np.outer(b, self.down)
 
 
-def _skin_near(out: np.ndarray, points: np.ndarray, lid_colour: np.ndarray, *, darkest: float = 0.45) -> np.ndarray:
-    """(N, 3) colours of the frame at `points`; where lashes or a spectacle frame make one darker
-    than `darkest` x the lid's own colour there, it is drawn toward that colour."""
-    colour = bilinear(out, points)
-    dark = np.clip((darkest * (lid_colour @ LUMA) - colour @ LUMA) / 40.0, 0.0, 1.0)
-    return colour + (lid_colour - colour) * dark[:, None]
-
-
-def _smooth(colours: np.ndarray, *, radius: int = 2) -> np.ndarray:
-    """(N, 3) colours along the eye, box-averaged over 2 radius + 1 neighbours (ends repeated)."""
-    padded = np.pad(colours, ((radius, radius), (0, 0)), mode="edge")
-    kernel = np.ones(2 * radius + 1, np.float32) / (2 * radius + 1)
-    return np.stack([np.convolve(padded[:, c], kernel, mode="valid") for c in range(colours.shape[1])], axis=-1)
+@lru_cache(maxsize=64)
+def _unit_grid(n: int) -> np.ndarray:
+    """np.linspace(0, 1, n), read-only and cached (linspace's own overhead was a sizeable share of
+    a lid's setup)."""
+    grid = np.linspace(0.0, 1.0, n)
+    grid.flags.writeable = False
+    return grid
 
 
 def _lid_lift(eye: _EyeAxes, xy: np.ndarray, open_xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -372,6 +368,79 @@ def _blend(pixel, v, a, b, upper_alpha, lower_alpha, lash_alpha, tex, grain, las
 
 
 @njit(cache=True, nogil=True)
+def _interp_each(x, xp, fp):
+    """np.interp(x, xp, fp) for an array `x` (same formula, so the same bits)."""
+    out = np.empty((1, x.shape[0]))
+    fp2 = fp.reshape(1, -1)
+    slopes = ((fp[1:] - fp[:-1]) / (xp[1:] - xp[:-1])).reshape(1, -1)
+    for i in range(x.shape[0]):
+        _interp_rows(x[i], _segment(x[i], xp), xp, fp2, slopes, 0, 1, out[:, i])
+    return out[0]
+
+
+@njit(cache=True, nogil=True)
+def _skin_at(frame, axes, grid, rows_b, profile, darkest, out):
+    """The frame's colours at eye positions (grid, rows_b) into `out` (3, n), drawn toward the lid's
+    `profile` (n, 3) where lashes or a spectacle frame make one darker than `darkest` x it, then
+    box-averaged along the eye over SMOOTH_SAMPLES either side (ends repeated)."""
+    h, w, n = frame.shape[0], frame.shape[1], grid.shape[0]
+    raw = np.empty((n, 3))
+    for i in range(n):
+        x = min(max(axes[0] + grid[i] * axes[6] * axes[2] + rows_b[i] * axes[4], 0.0), w - 1.001)
+        y = min(max(axes[1] + grid[i] * axes[6] * axes[3] + rows_b[i] * axes[5], 0.0), h - 1.001)
+        x0, y0 = int(x), int(y)
+        fx, fy = x - x0, y - y0
+        luma, lid_luma = np.float32(0.0), 0.0
+        for c in range(3):
+            top = frame[y0, x0, c] * (1 - fx) + frame[y0, x0 + 1, c] * fx
+            low = frame[y0 + 1, x0, c] * (1 - fx) + frame[y0 + 1, x0 + 1, c] * fx
+            raw[i, c] = np.float32(top * (1 - fy) + low * fy)
+            luma += np.float32(raw[i, c]) * LUMA[c]
+            lid_luma += profile[i, c] * LUMA[c]
+        dark = _clip01((darkest * lid_luma - luma) / 40.0)
+        for c in range(3):
+            raw[i, c] += (profile[i, c] - raw[i, c]) * dark
+    weight = np.float64(np.float32(1.0 / (2 * SMOOTH_SAMPLES + 1)))
+    for i in range(n):
+        for c in range(3):
+            total = 0.0
+            for k in range(i - SMOOTH_SAMPLES, i + SMOOTH_SAMPLES + 1):
+                total += raw[min(max(k, 0), n - 1), c] * weight
+            out[c, i] = total
+
+
+@njit(cache=True, nogil=True)
+def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, axes, opening_px, reach_px, base_px):
+    """(curves, open margin, closing edge, taper) at `grid`: the shut lid's per-column curves
+    (N_CURVES rows, see there; the skin colours read from `frame`), the margins (px along b) and
+    how much of the lid's reach a column gets (0..1, less toward the corners). For the eye at `axes`
+    (see _paint_lid_box) with its lid margins' (2, k) (a, b) chains, the lid's colour `profile`
+    (n, 3) at `grid`, the shut lid's `reach_px` above the open margin and the upper detail strip's
+    start `base_px` above it."""
+    top, edge = _interp_each(grid, open_chain[0], open_chain[1]), _interp_each(grid, upper_chain[0], upper_chain[1])
+    bottom = _interp_each(grid, lower_chain[0], lower_chain[1])
+    curves, taper = np.empty((N_CURVES, grid.shape[0])), np.empty(grid.shape[0])
+    for i in range(grid.shape[0]):
+        closure = _clip01((edge[i] - top[i]) / max(bottom[i] - top[i], 1e-3))
+        taper[i] = np.sqrt(_clip01((bottom[i] - top[i]) / max(opening_px, 1e-3)))
+        lid_top = top[i] - reach_px * taper[i] * _step(closure, 0.0, 0.5)
+        # The lower lid joins in late in a blink (not in a downward look): its risen margin and band.
+        rising = _step(closure, 0.2, 0.9)
+        meet = bottom[i] - LOWER_LID_RISE * rising * (bottom[i] - top[i])
+        band = LOWER_LID_BAND * axes[6] * taper[i] * rising
+        # The detail strip is stretched as far as the lid is taller than it, within DETAIL_STRETCH.
+        stretch = (min(edge[i], meet) - lid_top) / max(reach_px * taper[i] - base_px, 1.0)
+        stretch = min(max(stretch, 1.0), DETAIL_STRETCH)
+        curves[0, i], curves[1, i], curves[2, i], curves[3, i], curves[4, i] = lid_top, min(edge[i], meet), meet, \
+            bottom[i], band
+        curves[5, i], curves[6, i], curves[7, i] = closure, rising, stretch
+        curves[8, i] = bottom[i] + LOWER_LID_BAND * axes[6] + 2.0
+    _skin_at(frame, axes, grid, curves[0] - 1.5, profile, TOP_DARKEST, curves[9:12])
+    _skin_at(frame, axes, grid, curves[3] + curves[4] + 2.0, profile, 0.45, curves[12:15])
+    return curves, top, edge, taper
+
+
+@njit(cache=True, nogil=True)
 def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lower, grain, lash_rgb, strands,
                    lash, blur_px):
     """Paints one eye's lids and lash line into `region` (h, w, 3) uint8, the frame's box at
@@ -434,18 +503,21 @@ class LidPainter:
         self._grain = (grain @ LUMA)[..., None] / float(np.linalg.norm(LUMA))
         # Fixed per-strand darkness along the fringe, so the lashes never flicker.
         self._strands = np.random.default_rng(7).uniform(0.55, 1.0, N_LASHES + 1)
+        self._lid_luma = [float(np.median(lid.colour_profile @ LUMA)) for lid in lids]
+        self._profiles: dict[tuple[int, int], np.ndarray] = {}
 
     def paint(self, out: np.ndarray, verts: np.ndarray, open_verts: np.ndarray) -> None:
         """Draws the lids into `out` (H, W, 3) uint8 in place, given this frame's (V, 3) vertices and
         the same pose with the eyes open (`open_verts`: blinks 0, no downward gaze)."""
-        for lid in self._lids:
+        for index, lid in enumerate(self._lids):
             eye = _EyeAxes.of(lid, verts[:, :2], open_verts[:, :2])
             if eye.covered_px() >= 0.25:
-                self._paint_eye(out, lid, eye, _lid_lift(eye, verts[:, :2], open_verts[:, :2]))
+                self._paint_eye(out, index, eye, _lid_lift(eye, verts[:, :2], open_verts[:, :2]))
 
-    def _paint_eye(self, out: np.ndarray, lid: LidSkin, eye: _EyeAxes, lift: tuple[np.ndarray, np.ndarray]) -> None:
+    def _paint_eye(self, out: np.ndarray, index: int, eye: _EyeAxes, lift: tuple[np.ndarray, np.ndarray]) -> None:
+        lid, opening = self._lids[index], eye.opening_px()
         # Narrow (hooded, squinting) eyes get a finer lash line than their width alone would give.
-        lash = min(LASH_WIDTH * eye.width, LASH_OF_OPENING * eye.opening_px())
+        lash = min(LASH_WIDTH * eye.width, LASH_OF_OPENING * opening)
         reach = max(LID_REACH, lid.lash_band + 0.05) * eye.width
         corners = np.concatenate([eye.to_image(eye.lower[0], eye.lower[1] + LOWER_LID_BAND * eye.width + 2.0),
                                   eye.to_image(eye.upper_open[0], eye.upper_open[1] - reach)])
@@ -453,49 +525,42 @@ class LidPainter:
         if box is None:
             return
         x0, y0, x1, y1 = box
-        # Along the eye, one sample a pixel.
-        grid = np.linspace(0.0, 1.0, max(int(eye.width), 8))
-        top, edge, bottom = (np.interp(grid, *chain) for chain in (eye.upper_open, eye.upper, eye.lower))
-        closure = np.clip((edge - top) / np.clip(bottom - top, 1e-3, None), 0.0, 1.0)
-        taper = np.sqrt(np.clip((bottom - top) / max(eye.opening_px(), 1e-3), 0.0, 1.0))
-        lid_top = top - reach * taper * smoothstep(closure, 0.0, 0.5)
-        # The lower lid joins in late in a blink (not in a downward look): its risen margin and band.
-        rising = smoothstep(closure, 0.2, 0.9)
-        meet = bottom - LOWER_LID_RISE * rising * (bottom - top)
-        band = LOWER_LID_BAND * eye.width * taper * rising
-        profile = _along(grid, np.linspace(0.0, 1.0, len(lid.colour_profile)), lid.colour_profile)
-        above = _skin_near(out, eye.to_image(grid, lid_top - 1.5), profile, darkest=TOP_DARKEST)
-        below = _skin_near(out, eye.to_image(grid, bottom + band + 2.0), profile)
-        upper, lower, stretch, low_edge = self._detail_strips(out, eye, lid, lift, grid=grid, curves=(
-            top, edge, lid_top, meet, bottom), reach_px=reach * taper)
-        curves = np.vstack([lid_top, np.minimum(edge, meet), meet, bottom, band, closure, rising, stretch, low_edge,
-                            _smooth(above, radius=SMOOTH_SAMPLES).T, _smooth(below, radius=SMOOTH_SAMPLES).T])
+        grid = _unit_grid(max(int(eye.width), 8))  # along the eye, one sample a pixel
         axes = np.array([*eye.origin, *eye.along, *eye.down, eye.width], np.float64)
-        _paint_lid_box(out[y0:y1, x0:x1], x0, y0, axes, grid, np.ascontiguousarray(curves, np.float64),
-                       *(np.ascontiguousarray(c, np.float64) for c in eye.upper_open), upper, lower,
-                       self._grain[y0:y1, x0:x1, 0], lid.lash_rgb.astype(np.float32), self._strands, lash,
-                       float(lid.edge_sigma_px))
-
-    def _detail_strips(self, frame: np.ndarray, eye: _EyeAxes, lid: LidSkin, lift: tuple[np.ndarray, np.ndarray], *,
-                       grid: np.ndarray, curves: tuple[np.ndarray, ...], reach_px: np.ndarray
-                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The photo's own lid skin detail to lay over the painted lids (read from `frame` before
-        painting): (upper strip, lower strip: (rows, len(grid), 4) float32 as _skin_detail; the
-        upper strip's stretch and the lower strip's first row, b px, at `grid`). `curves`: the open
-        margin, the closing edge, the lid's top, where the lids meet and the lower margin (px along
-        b at `grid`); `reach_px`: the shut lid's height above the open margin there."""
-        top, edge, lid_top, meet, bottom = curves
-        sigma_px, lid_luma = DETAIL_SIGMA * eye.width, float(np.median(lid.colour_profile @ LUMA))
-        # The upper lid skin as photographed: row i is (lash band + i) px above the open margin,
-        # found in the frame where the mesh has moved it.
         base = (lid.lash_band + 0.03) * eye.width
-        heights = base + np.arange(max(int(np.max(reach_px) - base), 2))
-        rows_b = top - heights[:, None] + (edge - top) * np.interp(heights, *lift)[:, None]
-        upper = _skin_detail(_strip(frame, eye, grid, rows_b), sigma_px=sigma_px, lid_luma=lid_luma)
-        # The lower lid band mirrors the skin below it.
-        low_edge = bottom + LOWER_LID_BAND * eye.width + 2.0
-        rows_b = low_edge + np.arange(max(int(DETAIL_BELOW * eye.width), 2))[:, None]
-        lower = _skin_detail(_strip(frame, eye, grid, rows_b), sigma_px=sigma_px, lid_luma=lid_luma)
-        # Laid from the closing edge up, stretched as far as the lid is taller than the band.
-        stretch = np.clip((np.minimum(edge, meet) - lid_top) / np.maximum(reach_px - base, 1.0), 1.0, DETAIL_STRETCH)
-        return upper, lower, stretch, low_edge
+        curves, top, edge, taper = _column_curves(
+            grid, np.array(eye.upper_open), np.array(eye.upper), np.array(eye.lower), self._profile(index, len(grid)),
+            out, axes, opening, reach, base)
+        upper, lower = self._detail_strips(out, eye, lift, grid=grid, top=top, edge=edge, low_edge=curves[8],
+                                           base_px=base, reach_px=reach * float(np.max(taper)),
+                                           lid_luma=self._lid_luma[index])
+        _paint_lid_box(out[y0:y1, x0:x1], x0, y0, axes, grid, curves, np.array(eye.upper_open[0]),
+                       np.array(eye.upper_open[1]), upper, lower, self._grain[y0:y1, x0:x1, 0], lid.lash_rgb,
+                       self._strands, lash, float(lid.edge_sigma_px))
+
+    def _profile(self, index: int, n: int) -> np.ndarray:
+        """(n, 3) float64: lid `index`'s colour profile at n points along the eye (cached: it only
+        depends on the eye's width in pixels)."""
+        key = (index, n)
+        if key not in self._profiles:
+            profile = self._lids[index].colour_profile
+            self._profiles[key] = _along(_unit_grid(n), _unit_grid(len(profile)), profile)
+        return self._profiles[key]
+
+    @staticmethod
+    def _detail_strips(frame: np.ndarray, eye: _EyeAxes, lift: tuple[np.ndarray, np.ndarray], *, grid: np.ndarray,
+                       top: np.ndarray, edge: np.ndarray, low_edge: np.ndarray, base_px: float, reach_px: float,
+                       lid_luma: float) -> tuple[np.ndarray, np.ndarray]:
+        """The photo's own lid skin detail to lay over the painted lids (read from `frame` before
+        painting), as (rows, len(grid), 4) float32 strips (_skin_detail): the upper lid's, row i
+        (`base_px` + i) px above the open margin `top` up to the shut lid's top `reach_px`, found in
+        the frame where the mesh has moved it (toward the closing edge `edge`); the lower lid's,
+        the skin below its band (from `low_edge`). All px along b at `grid`."""
+        heights = base_px + np.arange(max(int(reach_px - base_px), 2))
+        upper_rows = top - heights[:, None] + (edge - top) * np.interp(heights, *lift)[:, None]
+        lower_rows = low_edge + np.arange(max(int(DETAIL_BELOW * eye.width), 2))[:, None]
+        # One remap for both strips.
+        strips = _strip(frame, eye, grid, np.concatenate([upper_rows, lower_rows]))
+        sigma_px = DETAIL_SIGMA * eye.width
+        return (_skin_detail(strips[:len(heights)], sigma_px=sigma_px, lid_luma=lid_luma),
+                _skin_detail(strips[len(heights):], sigma_px=sigma_px, lid_luma=lid_luma))
