@@ -5,6 +5,8 @@ import pytest
 
 from facetalk.render.mouth import MouthPainter, _teeth_along, _tooth_length
 
+LUMA = np.array([0.299, 0.587, 0.114])
+
 
 def test_teeth_are_separate_and_narrow_toward_the_corners():
     u = np.linspace(0.0, 1.0, 4001)
@@ -151,26 +153,36 @@ def test_wide_open_mouth_is_dark_above_a_lit_tongue_with_lower_teeth(analysis):
     assert tips > tongue + 20
 
 
+
+def _mid_mouth_columns(analysis, frame) -> tuple[float, list[tuple[np.ndarray, float, float, np.ndarray]]]:
+    """The synthetic teeth's luma, and for three inner-lip pairs mid-mouth of `frame` rendered on
+    `analysis`: the rows from the upper inner lip to the lower (ceil(top)..floor(bottom)), the two
+    lips' y in px, and the (rows, 3) colours there, averaged over 3 columns."""
+    from facetalk.face import landmarks as lm
+    from facetalk.render.renderer import Renderer, posed_vertices
+
+    out = Renderer(analysis).render(frame).astype(float)
+    verts = posed_vertices(analysis.rig, frame)
+    teeth = float(MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain).teeth_rgb @ LUMA)
+    columns = []
+    for k in (4, 5, 6):
+        (x, top), (_, bottom) = verts[lm.LIPS_INNER_UPPER[k], :2], verts[lm.LIPS_INNER_LOWER[k], :2]
+        rows = np.arange(int(np.ceil(top)), int(np.floor(bottom)) + 1)
+        columns.append((rows, float(top), float(bottom), out[rows, int(round(x)) - 1:int(round(x)) + 2].mean(axis=1)))
+    return teeth, columns
+
 def test_a_parted_smile_shows_the_tongue_between_the_rows(analysis):
     """A smile with the jaw dropped (the rows 0.19 mouth widths apart on the bundled portrait): the
     lower part of the gap between the rows shows the tongue, dimly lit and red, as in real smiles,
     not a dark band from row to row (luma 45 mid-mouth before, a fifth of the teeth)."""
-    from facetalk.face import landmarks as lm
     from facetalk.motion.frame import MotionFrame
-    from facetalk.render.renderer import Renderer, posed_vertices
 
     frame = MotionFrame(t_s=0, smile=1.0, upper_lip_raise=0.3, jaw_open=0.4, lip_spread=0.3)
-    out = Renderer(analysis).render(frame).astype(float)
-    verts = posed_vertices(analysis.rig, frame)
-    luma = np.array([0.299, 0.587, 0.114])
-    teeth = float(MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain).teeth_rgb @ luma)
-    for k in (4, 5, 6):  # mid-mouth
-        (x, top), (_, bottom) = verts[lm.LIPS_INNER_UPPER[k], :2], verts[lm.LIPS_INNER_LOWER[k], :2]
-        rows = np.arange(int(np.ceil(top)), int(np.floor(bottom)) + 1)
-        band = out[rows, int(round(x)) - 1:int(round(x)) + 2].mean(axis=1)[((rows - top) / (bottom - top) > 0.5)
-                                                                         & ((rows - top) / (bottom - top) < 0.8)]
-        assert (band @ luma).mean() > 0.3 * teeth and (band[:, 0] - band[:, 2]).mean() > 40
-        assert (band @ luma).mean() < 0.7 * teeth  # in the mouth's shade, not lit like the teeth
+    teeth, columns = _mid_mouth_columns(analysis, frame)
+    for rows, top, bottom, column in columns:
+        band = column[((rows - top) / (bottom - top) > 0.5) & ((rows - top) / (bottom - top) < 0.8)]
+        assert (band @ LUMA).mean() > 0.3 * teeth and (band[:, 0] - band[:, 2]).mean() > 40
+        assert (band @ LUMA).mean() < 0.7 * teeth  # in the mouth's shade, not lit like the teeth
 
 
 def test_the_resting_tongue_has_a_groove_and_a_wet_front(analysis):
@@ -409,20 +421,14 @@ def test_rows_barely_apart_show_the_tongue_behind_them(analysis):
     """/i/ on the bundled portrait: the rows are a few pixels apart, and the tongue fills the mouth
     just behind them. The gap shows it dimly lit and red, not a black band (the darkest point
     mid-mouth read luma 37, a sixth of the teeth, before)."""
-    from facetalk.face import landmarks as lm
     from facetalk.motion.frame import MotionFrame
-    from facetalk.render.renderer import Renderer, posed_vertices
 
     frame = MotionFrame(t_s=0, jaw_open=0.2, lip_spread=0.75)
-    out = Renderer(analysis).render(frame).astype(float)
-    verts = posed_vertices(analysis.rig, frame)
-    luma = np.array([0.299, 0.587, 0.114])
-    teeth = float(MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain).teeth_rgb @ luma)
-    for k in (4, 5, 6):  # mid-mouth
-        (x, top), (_, bottom) = verts[lm.LIPS_INNER_UPPER[k], :2], verts[lm.LIPS_INNER_LOWER[k], :2]
-        column = out[int(np.ceil(top)):int(np.floor(bottom)), int(round(x)) - 1:int(round(x)) + 2].mean(axis=1)
-        darkest = column[np.argmin(column @ luma)]
-        assert darkest @ luma > 0.3 * teeth and darkest[0] - darkest[2] > 30
+    teeth, columns = _mid_mouth_columns(analysis, frame)
+    for _, _, _, column in columns:
+        column = column[:-1]  # the rows strictly between the inner lips
+        darkest = column[np.argmin(column @ LUMA)]
+        assert darkest @ LUMA > 0.3 * teeth and darkest[0] - darkest[2] > 30
 
 
 def test_a_faded_print_keeps_its_mouth_within_its_own_tones(analysis):
