@@ -330,3 +330,24 @@ def test_compiled_lids_match_the_numpy_reference(renderer, analysis, monkeypatch
         assert np.abs(fast.astype(int) - slow).max() <= 1
         changed, differing = changed + painted.sum(), differing + np.any(fast != slow, axis=2).sum()
     assert differing <= 0.002 * changed
+
+
+def test_lid_kernels_are_compiled_when_the_painter_is_made(renderer, monkeypatch):
+    """Making a LidPainter compiles its numba kernels (seconds cold) on a synthetic eye, for the very
+    argument types a real blink passes: a live stream's first blink never waits for the compiler."""
+    import numba
+
+    from facetalk.render import eyes
+
+    seen = {}
+    for name in ("_column_curves", "_paint_lid_box"):
+        def record(*args, _kernel=getattr(eyes, name), _name=name):
+            seen.setdefault(_name, set()).add(tuple(numba.typeof(arg) for arg in args))
+            return _kernel(*args)
+        monkeypatch.setattr(eyes, name, record)
+    eyes._warm_up_lid_kernels.__wrapped__()
+    warm = dict(seen)
+    seen.clear()
+    renderer.render(MotionFrame(t_s=0, blink_left=1.0, blink_right=0.6, roll_deg=8.0))
+    assert set(seen) == set(warm) == {"_column_curves", "_paint_lid_box"}
+    assert all(seen[name] <= warm[name] for name in seen)

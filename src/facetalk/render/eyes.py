@@ -10,7 +10,6 @@ and a lash line (the mesh alone would show the lid's lashes and skin stretched i
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from functools import lru_cache
 
 import numpy as np
@@ -312,7 +311,7 @@ def _lash_at(a, below, closure, lash, blur_px, strands):
     sigma = np.hypot(0.5 * thick, blur_px)
     centred = below + 0.15 * thick
     spread = sigma * (LASH_SHADE_ABOVE if centred < 0.0 else 1.0)
-    line = (0.5 * thick / sigma) ** 0.5 * np.exp(-0.5 * (centred / spread) ** 2)
+    line = np.sqrt(0.5 * thick / sigma) * np.exp(-0.5 * (centred / spread) ** 2)
     strand = strands[min(max(int(a * N_LASHES), 0), N_LASHES)]
     fringe = 0.55 * strand * _clip01(1.0 - below / (LASH_FRINGE * thick)) * (1.0 if below > 0 else 0.0)
     return min(max(line, fringe), 0.95) * _step(closure, 0.05, 0.4) * _step(a, -0.02, 0.08) \
@@ -336,7 +335,8 @@ def _upper_lid_colour(a, b, lid_top, edge, above, below, out3):
     s = _clip01((b - lid_top) / max(edge - lid_top, 1.0))
     fall = 1.0 - (1.0 - s) ** LID_SHADE_FALLOFF
     across = 2.0 * _clip01(a) - 1.0
-    shade = 1.0 + LID_BULGE * np.sin(np.pi * s) * (1.0 - across ** 2) - 0.04 * across ** 4.0 - 0.10 * s ** 6.0
+    across2, s2 = across * across, s * s
+    shade = 1.0 + LID_BULGE * np.sin(np.pi * s) * (1.0 - across2) - 0.04 * (across2 * across2) - 0.10 * (s2 * s2 * s2)
     for c in range(3):
         out3[c] = (above[c] + (below[c] - above[c]) * fall) * shade
 
@@ -495,7 +495,7 @@ class LidPainter:
     sclera.
     """
 
-    def __init__(self, lids: tuple[LidSkin, ...], grain: np.ndarray):
+    def __init__(self, lids: tuple[LidSkin, ...], grain: np.ndarray, *, warm_up: bool = True):
         self._lids = lids
         # The grain's brightness alone, at the photo's grain level: per-channel noise speckles a grey
         # or sepia photo's lid with colours the photo never shows, and its brightness varies only
@@ -505,6 +505,8 @@ class LidPainter:
         self._strands = np.random.default_rng(7).uniform(0.55, 1.0, N_LASHES + 1)
         self._lid_luma = [float(np.median(lid.colour_profile @ LUMA)) for lid in lids]
         self._profiles: dict[tuple[int, int], np.ndarray] = {}
+        if warm_up:
+            _warm_up_lid_kernels()
 
     def paint(self, out: np.ndarray, verts: np.ndarray, open_verts: np.ndarray) -> None:
         """Draws the lids into `out` (H, W, 3) uint8 in place, given this frame's (V, 3) vertices and
@@ -528,15 +530,15 @@ class LidPainter:
         grid = _unit_grid(max(int(eye.width), 8))  # along the eye, one sample a pixel
         axes = np.array([*eye.origin, *eye.along, *eye.down, eye.width], np.float64)
         base = (lid.lash_band + 0.03) * eye.width
-        curves, top, edge, taper = _column_curves(
-            grid, np.array(eye.upper_open), np.array(eye.upper), np.array(eye.lower), self._profile(index, len(grid)),
-            out, axes, opening, reach, base)
+        # float64, as np.interp took the (float32) chains.
+        open_chain, upper_chain, lower_chain = (np.array(c, np.float64) for c in (eye.upper_open, eye.upper, eye.lower))
+        curves, top, edge, taper = _column_curves(grid, open_chain, upper_chain, lower_chain,
+                                                  self._profile(index, len(grid)), out, axes, opening, reach, base)
         upper, lower = self._detail_strips(out, eye, lift, grid=grid, top=top, edge=edge, low_edge=curves[8],
                                            base_px=base, reach_px=reach * float(np.max(taper)),
                                            lid_luma=self._lid_luma[index])
-        _paint_lid_box(out[y0:y1, x0:x1], x0, y0, axes, grid, curves, np.array(eye.upper_open[0]),
-                       np.array(eye.upper_open[1]), upper, lower, self._grain[y0:y1, x0:x1, 0], lid.lash_rgb,
-                       self._strands, lash, float(lid.edge_sigma_px))
+        _paint_lid_box(out[y0:y1, x0:x1], x0, y0, axes, grid, curves, open_chain[0], open_chain[1], upper, lower,
+                       self._grain[y0:y1, x0:x1, 0], lid.lash_rgb, self._strands, lash, float(lid.edge_sigma_px))
 
     def _profile(self, index: int, n: int) -> np.ndarray:
         """(n, 3) float64: lid `index`'s colour profile at n points along the eye (cached: it only
@@ -564,3 +566,20 @@ class LidPainter:
         sigma_px = DETAIL_SIGMA * eye.width
         return (_skin_detail(strips[:len(heights)], sigma_px=sigma_px, lid_luma=lid_luma),
                 _skin_detail(strips[len(heights):], sigma_px=sigma_px, lid_luma=lid_luma))
+
+
+@lru_cache(maxsize=1)
+def _warm_up_lid_kernels() -> None:
+    """Compiles the lid kernels (or loads them from numba's cache) by painting a small synthetic
+    shut eye, once a process: otherwise the first blink of a live stream would wait for them
+    (~7 s to compile, tens of ms to load)."""
+    t = np.linspace(0.0, 1.0, 9)
+    verts = np.zeros((18, 3), np.float32)  # as the renderer's
+    verts[:9, 0] = verts[9:, 0] = 12.0 + 40.0 * t
+    verts[:9, 1], verts[9:, 1] = 24.0 - 6.0 * np.sin(np.pi * t), 24.0 + 4.0 * np.sin(np.pi * t)
+    shut = verts.copy()
+    shut[:9, 1] = verts[9:, 1]
+    lid = LidSkin(upper=tuple(range(9)), lower=tuple(range(9, 18)), colour_profile=np.full((8, 3), 150.0, np.float32),
+                  lash_rgb=np.full(3, 40.0, np.float32), down_sign=1.0, lash_band=0.05)
+    frame = np.full((48, 64, 3), 150, np.uint8)
+    LidPainter((lid,), np.zeros((48, 64, 3), np.float32), warm_up=False).paint(frame, shut, verts)
