@@ -85,8 +85,8 @@ def test_iris_sprite_is_a_whole_disc():
 
 
 def test_a_shut_eyes_lash_line_takes_its_darkness_from_the_lashes_and_its_hue_from_the_skin():
-    """The darkest pixels just over the margin can be the iris's top (pale lashes over green eyes)
-    or a coloured frame: the lash line of a shut eye is dark hair, never green or red."""
+    """The darkest pixels just over the margin can be the iris's top (pale lashes over green eyes):
+    the lash line of a shut eye is dark hair, never green."""
     import cv2
 
     from facetalk.face.appearance import read_lid_skin

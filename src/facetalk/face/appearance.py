@@ -277,10 +277,11 @@ def read_lid_skin(image: np.ndarray, pts: np.ndarray, upper: tuple[int, ...], lo
     lash_rgb = lash[lash_luma <= np.percentile(lash_luma, 15)].mean(axis=0)
     # A shut eye's lash line is darker than its lid whatever the photo's lashes (a sketch's are faint).
     lash_rgb = np.minimum(lash_rgb, 0.6 * overall)
-    # Its darkness from there, its hue from the lid's skin: the darkest pixels just over the margin
-    # can be the iris's top or a frame's rim (a green line under pale lashes over green eyes, a red
-    # one under red frames), where a closed eye's lashes are dark hair, as warm as the skin.
-    lash_rgb = overall * float(lash_rgb @ LUMA) / max(float(overall @ LUMA), 1.0)
+    # The darkest pixels just over the margin can be the iris's top (pale lashes over green or blue
+    # eyes: a green line at every blink). Lashes are dark hair, red over green over blue as skin is;
+    # a line of another hue keeps its darkness and takes the lid skin's hue.
+    if not lash_rgb[0] >= lash_rgb[1] >= lash_rgb[2]:
+        lash_rgb = overall * float(lash_rgb @ LUMA) / max(float(overall @ LUMA), 1.0)
     # The lash band: going up from the margin mid-eye, where the band turns into skin.
     mid = (a > 0.3) & (a < 0.7)
     steps = np.linspace(0.0, LASH_BAND_MAX, 25)
