@@ -213,16 +213,17 @@ def _along(a: np.ndarray, grid: np.ndarray, colours: np.ndarray) -> np.ndarray:
     return np.stack([np.interp(a, grid, colours[:, c]) for c in range(colours.shape[1])], axis=-1)
 
 
-# The per-pixel part of a shut lid is compiled: one pass over the eye's box, where numpy took ~40
-# full-box temporaries. It computes the numpy formulas it replaced in the same float64 (float32
-# where they were), so frames come out the same: a reference copy of the numpy code in
-# tests/render/lid_reference.py must agree to a gray level. Serial: the render loop's other stages
-# and other sessions share the cores. Per-column curves are rows of one (N_CURVES, n) array at
-# the eye's grid: _UPPER_ROWS per-pixel geometry rows first (lid top, closing edge, where the lids
-# meet, lower margin, lower band, closure, rising), then the detail strips' stretch and first
-# row, then the smoothed skin above (3) and below (3) the lids.
-_UPPER_ROWS = 7
-N_CURVES = 15
+# A shut lid's per-column curves and per-pixel compositing are compiled: one pass over the eye's
+# box, where numpy made ~40 full-box temporaries (3x the time). They compute the numpy formulas
+# they replaced in the same order, in float64 (the numpy had the pixels' eye coordinates in
+# float32), and reproduce np.interp and OpenCV's remap exactly, so frames agree with the numpy
+# reference kept in tests/render/lid_reference.py to a gray level. Serial: the render loop's
+# other stages and other sessions share the cores. Per-column curves are rows of one
+# (_N_CURVES, n) array at the eye's grid: first _GEOMETRY_ROWS rows of geometry (lid top, closing
+# edge, where the lids meet, lower margin, lower band, closure, rising), then the detail strips'
+# stretch and the lower strip's first row, then the smoothed skin above (3) and below (3) the lids.
+_GEOMETRY_ROWS = 7
+_N_CURVES = 15
 # Lash opacity under this is left out where no lid is painted: it cannot move a pixel a gray level.
 _LASH_NEGLIGIBLE = 1.0 / 1024.0
 
@@ -236,6 +237,7 @@ def _step(x, edge0, edge1):
 
 @njit(cache=True, nogil=True, inline="always")
 def _clip01(x):
+    """x clipped to 0..1."""
     return min(max(x, 0.0), 1.0)
 
 
@@ -412,14 +414,14 @@ def _skin_at(frame, axes, grid, rows_b, profile, darkest, out):
 @njit(cache=True, nogil=True)
 def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, axes, opening_px, reach_px, base_px):
     """(curves, open margin, closing edge, taper) at `grid`: the shut lid's per-column curves
-    (N_CURVES rows, see there; the skin colours read from `frame`), the margins (px along b) and
+    (_N_CURVES rows, see there; the skin colours read from `frame`), the margins (px along b) and
     how much of the lid's reach a column gets (0..1, less toward the corners). For the eye at `axes`
     (see _paint_lid_box) with its lid margins' (2, k) (a, b) chains, the lid's colour `profile`
     (n, 3) at `grid`, the shut lid's `reach_px` above the open margin and the upper detail strip's
     start `base_px` above it."""
     top, edge = _interp_each(grid, open_chain[0], open_chain[1]), _interp_each(grid, upper_chain[0], upper_chain[1])
     bottom = _interp_each(grid, lower_chain[0], lower_chain[1])
-    curves, taper = np.empty((N_CURVES, grid.shape[0])), np.empty(grid.shape[0])
+    curves, taper = np.empty((_N_CURVES, grid.shape[0])), np.empty(grid.shape[0])
     for i in range(grid.shape[0]):
         closure = _clip01((edge[i] - top[i]) / max(bottom[i] - top[i], 1e-3))
         taper[i] = np.sqrt(_clip01((bottom[i] - top[i]) / max(opening_px, 1e-3)))
@@ -445,13 +447,13 @@ def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lo
                    lash, blur_px):
     """Paints one eye's lids and lash line into `region` (h, w, 3) uint8, the frame's box at
     (x0, y0): `axes` = (origin x, y, along x, y, down x, y, width) of the eye; `curves` as
-    N_CURVES at `grid`; (open_a, open_b) the open upper margin's chain; `upper`, `lower` the
+    _N_CURVES at `grid`; (open_a, open_b) the open upper margin's chain; `upper`, `lower` the
     detail strips (rows, len(grid), 4); `grain` (h, w) float32; `lash` the line's thickness."""
     n = grid.shape[0]
     slopes = (curves[:, 1:] - curves[:, :-1]) / (grid[1:] - grid[:-1])
     open_slopes = ((open_b[1:] - open_b[:-1]) / (open_a[1:] - open_a[:-1])).reshape(1, -1)
     open_b2 = open_b.reshape(1, -1)
-    v, top_open, tex, skin = np.empty(N_CURVES), np.empty(1), np.zeros(3, np.float32), np.empty(3)
+    v, top_open, tex, skin = np.empty(_N_CURVES), np.empty(1), np.zeros(3, np.float32), np.empty(3)
     # Beyond these px from the closing edge the lash line is under _LASH_NEGLIGIBLE.
     reach = np.sqrt(2.0 * np.log(1.0 / _LASH_NEGLIGIBLE)) * LASH_SHADE_ABOVE * np.hypot(0.5 * lash, blur_px)
     lash_lo, lash_hi = -reach - 0.15 * lash, max(reach, LASH_FRINGE * lash)
@@ -464,7 +466,7 @@ def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lo
                 continue
             b = rx * axes[4] + ry * axes[5]
             j = _segment(a, grid)
-            _interp_rows(a, j, grid, curves, slopes, 0, _UPPER_ROWS, v)
+            _interp_rows(a, j, grid, curves, slopes, 0, _GEOMETRY_ROWS, v)
             _interp_rows(a, _segment(a, open_a), open_a, open_b2, open_slopes, 0, 1, top_open)
             upper_alpha = _upper_lid_alpha(a, b, v[0], LID_FADE * (top_open[0] - v[0]), v[1], v[5])
             lower_alpha = _lower_lid_alpha(a, b, v[2], v[3], v[4], v[6])
@@ -472,7 +474,7 @@ def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lo
                 continue
             lash_alpha = _lash_at(a, b - v[1], v[5], lash, blur_px, strands)
             if upper_alpha > 0.0 or lower_alpha > 0.0:
-                _interp_rows(a, j, grid, curves, slopes, _UPPER_ROWS, N_CURVES, v)
+                _interp_rows(a, j, grid, curves, slopes, _GEOMETRY_ROWS, _N_CURVES, v)
                 col = np.float32(_clip01(a) * (n - 1))
                 if b > v[2]:
                     _sample_detail(lower, col, np.float32(abs(b - v[8])), tex)
@@ -492,7 +494,7 @@ class LidPainter:
     skin detail (see DETAIL_SIGMA) and grain. The lower lid rises to meet it and its open-eye rim is
     repainted as skin. A lash line follows the closing edge, its lashes hanging toward the cheek.
     So a shut eye shows skin and lashes, never a squeezed strip of the open eye's lashes, iris or
-    sclera.
+    sclera. The per-pixel work is compiled (numba) and compiled when a painter is made.
     """
 
     def __init__(self, lids: tuple[LidSkin, ...], grain: np.ndarray, *, warm_up: bool = True):
