@@ -125,7 +125,10 @@ def test_a_head_nodding_at_a_tight_crop_pulls_in_nothing_from_beyond_the_photo(p
     from facetalk.config import FramingConfig
     from facetalk.face.analysis import analyse_face
 
+    from facetalk.face.landmarks import N_LANDMARKS
+
     tight = analyse_face(portrait[60:, 40:-40], framing=FramingConfig(), source="tight")
+    assert np.all(tight.rig.head_weight[:N_LANDMARKS] == 1.0)  # the hair lets go, the face stays rigid
     renderer = Renderer(tight)
     out = renderer.render(MotionFrame(t_s=0, pitch_deg=12, ty=0.04, yaw_deg=8))
     buf, face_h = renderer._buffers, tight.rig.face_height_px

@@ -110,7 +110,7 @@ JAW_CORNER_SHARE = 0.45
 LID_GAZE_FOLLOW = 0.3
 
 RING_SCALES = (1.25, 1.6, 2.1, 2.8, 3.6, 4.6, 6.0, 12.0)
-# Face heights from the photo's edges over which the head's hold on the mesh fades to nothing.
+# Face heights from the photo's edges over which the head's hold on the rings fades to nothing.
 EDGE_HOLD = 0.25
 
 
@@ -348,7 +348,7 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
               frames_mask: np.ndarray | None = None) -> FaceRig:
     """Builds the mesh rig from (478, 3) landmarks in the (cropped) photo's pixels; the (H, W)
     person matte, if given, tells where the neck ends and the shoulders (which stay) begin, and
-    where the photo's edges are (the head lets go of the mesh there: EDGE_HOLD); the
+    where the photo's edges are (the head lets go of the rings there: EDGE_HOLD); the
     (H, W) spectacle frames' mask (face.glasses), if given, holds the skin under them when the
     brows rise (FRAMES_HOLD_RAMP)."""
     pts = np.asarray(landmarks_px, dtype=np.float64)
@@ -441,13 +441,15 @@ def _head_weights(pts: np.ndarray, topo: _Topology, meas: _Measures,
     ring_weight *= 1.0 - smoothstep(topo.ring_outside, 0.5 * face_h, 0.9 * face_h)
     head_weight = np.concatenate([np.ones(topo.n_face), ring_weight])
     if person_alpha is not None:
-        # Toward the photo's edges the weight falls to 0: a head moving rigidly there would show
-        # what lies beyond the photo, which sampling can only smear into streaks (hair cut by the
-        # top edge when the head nods or turns). The hair in between stretches a little instead.
+        # Toward the photo's edges the rings' weight falls to 0: a head moving rigidly there would
+        # show what lies beyond the photo, which sampling can only smear into streaks (hair cut by
+        # the top edge when the head nods or turns). The hair in between stretches a little
+        # instead; the face itself stays rigid (a face at the edge would otherwise bend, and the
+        # spectacle frames, moved by the pose alone, slide off it).
         h, w = person_alpha.shape[:2]
-        x, y = topo.rest[:, 0], topo.rest[:, 1]
+        x, y = topo.ring_xyz[:, 0], topo.ring_xyz[:, 1]
         to_edge = np.minimum(np.minimum(x, w - 1 - x), np.minimum(y, h - 1 - y))
-        head_weight *= smoothstep(to_edge, 0.0, EDGE_HOLD * face_h)
+        head_weight[topo.n_face:] *= smoothstep(to_edge, 0.0, EDGE_HOLD * face_h)
     pivot = np.array([topo.centre[0], topo.centre[1] + 0.3 * face_h, pts[:, 2].mean() + 0.5 * face_h])
     return _Head(weight=head_weight, pivot_xyz=pivot)
 
