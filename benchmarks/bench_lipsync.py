@@ -268,6 +268,16 @@ def music_figures(animator: Animator, dlib: DlibFace, speech: np.ndarray, lang: 
               f"aperture above rest mean {alone.mean():+.3f}, {np.mean(alone > 0.05):.0%} of frames open > 0.05")
 
 
+
+class _NoHold:
+    """A sustain hold that holds nothing (the network alone, for --stages)."""
+
+    smoothed = np.zeros(0, bool)
+
+    def __call__(self, outputs: np.ndarray, frames: np.ndarray) -> np.ndarray:
+        self.smoothed = np.zeros(len(outputs), bool)
+        return outputs
+
 def stage_figures(args, engine: Espeak) -> None:
     """Before rendering (no dlib): the zero-lag correlation of the lip gap jaw * (1 - press) with
     the speech envelope in the targets (the phone table and coarticulation on espeak-ng's phone
@@ -290,7 +300,9 @@ def stage_figures(args, engine: Espeak) -> None:
             for passes in (False, True):
                 stream = model.stream(fps=args.fps, sr=SR, lead_s=lead_s)
                 if not passes:  # the network alone
-                    stream._hold = stream._stress = stream._gate = lambda outputs, frames: outputs
+                    stream._hold = _NoHold()
+                    stream._gate = lambda outputs, frames: outputs
+                    stream._stress = lambda outputs, frames, held: outputs
                     stream._pause = lambda outputs: outputs
                 shape = stream.push(audio)
                 shape = [shape, stream.flush(n_frames=len(env))]

@@ -211,23 +211,41 @@ def test_stress_opens_the_jaw_wider_on_louder_syllables_and_leaves_a_closed_mout
     frames[:, ENERGY], frames[:, VOICING] = -6.0, 0.9
     frames[200:230, ENERGY] = -6.0 + math.log(10.0)  # a syllable 10 dB louder than the voice's level
     frames[300:330, ENERGY] = -6.0 - math.log(10.0)  # one 10 dB quieter
-    raw = np.zeros((n, len(PARAMS)), np.float32)
+    raw = np.full((n, len(PARAMS)), 0.4, np.float32)  # every output in use
     raw[:, JAW] = 0.5
-    raw[250:260, JAW] = 0.0  # a closure
-    raw[:, PRESS] = 0.3
-    out = StressJaw(window_frames=3)(raw, frames)
+    raw[250:260, PRESS] = 1.0  # a closure: the lips pressed over an open jaw
+    out = StressJaw(window_frames=3)(raw, frames, held=np.zeros(len(raw), bool))
     chunked = StressJaw(window_frames=3)
-    assert np.array_equal(out, np.concatenate([chunked(raw[i:i + 9], frames[i:i + 9]) for i in range(0, n, 9)]))
+    assert np.array_equal(out, np.concatenate([chunked(raw[i:i + 9], frames[i:i + 9], held=np.zeros(len(raw[i:i + 9]), bool)) for i in range(0, n, 9)]))
     assert np.allclose(out[150:199, JAW], 0.5, atol=1e-3)  # at the voice's level: unchanged
     louder, quieter = out[210:230, JAW].mean(), out[310:330, JAW].mean()
     assert 0.5 * 1.3 < louder <= 0.5 * StressJaw.GAIN_RANGE[1]  # 10 dB: about x1.4
     assert 0.5 * StressJaw.GAIN_RANGE[0] <= quieter < 0.5 / 1.3
-    assert np.all(out[250:260, JAW] == 0.0)  # closed stays closed
-    assert np.array_equal(out[:, PRESS], raw[:, PRESS])  # only the jaw
+    others = [k for k in range(len(PARAMS)) if k != JAW]
+    assert np.array_equal(out[:, others], raw[:, others])  # only the jaw: the closure stays pressed shut
     unvoiced = frames.copy()
     unvoiced[:, VOICING] = 0.0  # noise or silence only: no level, no change
-    assert np.array_equal(StressJaw(window_frames=3)(raw, unvoiced), raw)
+    assert np.array_equal(StressJaw(window_frames=3)(raw, unvoiced, held=np.zeros(n, bool)), raw)
 
+
+def test_stress_starts_from_the_voices_level_not_its_first_quiet_onset():
+    """A clip starts with a syllable's quiet onset (20 dB under its vowel): the level is the mean of
+    the voiced frames so far until a second of them has passed, so the first vowels are not opened
+    as if shouted, and a bad frame (not finite) is skipped."""
+    from facetalk.audio.mel import ENERGY, N_FEATURES, VOICING
+    from facetalk.motion.lipsync import StressJaw
+
+    n = 300
+    frames = np.zeros((n, N_FEATURES), np.float32)
+    frames[:, ENERGY], frames[:, VOICING] = -4.0, 0.9
+    frames[:3, ENERGY] = -4.0 - math.log(100.0)  # the onset, 20 dB down
+    frames[150, ENERGY] = np.nan
+    raw = np.zeros((n, len(PARAMS)), np.float32)
+    raw[:, JAW] = 0.5
+    out = StressJaw(window_frames=3)(raw, frames, held=np.zeros(len(raw), bool))
+    assert np.all(np.isfinite(out))
+    assert out[30:100, JAW].max() < 0.5 * 1.1  # seeded from the onset alone: x1.5 until ~1.5 s
+    assert np.allclose(out[200:, JAW], 0.5, atol=0.01)
 
 def test_sustain_hold_keeps_the_vowel_through_a_quieter_note_but_not_a_quieter_voice():
     from facetalk.audio.mel import ENERGY, N_FEATURES, PITCH, VOICING

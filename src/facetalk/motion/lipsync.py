@@ -109,10 +109,12 @@ class SustainHold:
         self._held = False
         self._level = 0.0
         self._y = np.zeros(len(PARAMS), np.float32)
+        self.smoothed = np.zeros(0, bool)  # per frame of the last call: held or gliding back
 
     def __call__(self, outputs: np.ndarray, frames: np.ndarray) -> np.ndarray:
         """(T, len(PARAMS)) outputs and the (T, N_FEATURES) frames fed with them -> held outputs."""
         held = outputs.copy()
+        self.smoothed = np.zeros(len(outputs), bool)
         for i, (row, energy, voicing, pitch) in enumerate(zip(outputs.tolist(), frames[:, ENERGY].tolist(),
                                                               frames[:, VOICING].tolist(), frames[:, PITCH].tolist())):
             self._energies.append(energy)
@@ -139,11 +141,11 @@ class SustainHold:
                 self._held, self._level = True, energy
             if self._held:
                 self._y = self._alpha * self._y + (1 - self._alpha) * outputs[i]
-                held[i] = self._y
+                held[i], self.smoothed[i] = self._y, True
             elif self._releasing:
                 self._y = self._beta * self._y + (1 - self._beta) * outputs[i]
                 self._releasing = float(np.abs(self._y - outputs[i]).max()) > 0.02
-                held[i] = self._y
+                held[i], self.smoothed[i] = self._y, True
             else:
                 self._y = outputs[i]
         return held
@@ -211,14 +213,18 @@ class StressJaw:
     table that knows no stress, so its jaw is the same for a shouted and a murmured /a/. The jaw
     is scaled by (A / A_level) ** EXPONENT, clipped to GAIN_RANGE, where A is the amplitude over
     the mel frames the output already sees (the model's look-ahead: no added latency) and A_level
-    the speaker's running level, followed over voiced frames with time constant LEVEL_TAU_S. A
-    closed mouth stays closed (it scales the opening only), and the gain is 1 until the first
-    voiced frame. Per mel frame, in order, like SustainHold.
+    the speaker's running level over voiced frames: their mean until there are LEVEL_TAU_S of
+    them, then followed with that time constant. The gain is 1 until WARMUP_S of voiced frames
+    have given a level (seeded from the first voiced frame, a syllable's quiet onset, it opened
+    the first second of every clip too wide). A closed mouth stays closed (it scales the opening
+    only), and only the jaw changes. It runs after the sustain hold and leaves the frames it holds alone; the pause closure
+    after it reads the jaw it scaled. Per mel frame, in order, like SustainHold.
     """
 
     EXPONENT = 0.3            # 10 dB louder: x1.41, in the measured range
     GAIN_RANGE = (0.6, 1.5)
     LEVEL_TAU_S = 1.0         # about a phrase: the level follows the voice, not each syllable
+    WARMUP_S = 0.3            # voiced time before the level is trusted: a few syllables
     VOICED = 0.5              # VOICING above this updates the level (not noise or music alone)
     AUDIBLE_LOG_POWER = float(np.log(1e-6))  # -60 dBFS: quieter frames never update the level
 
@@ -226,17 +232,25 @@ class StressJaw:
         self._alpha = 1.0 - math.exp(-1.0 / (self.LEVEL_TAU_S * FRAME_RATE))
         self._recent: deque[float] = deque(maxlen=window_frames)
         self._level: float | None = None  # running log power of the voice
+        self._n_voiced = 0
+        self._warmup = round(self.WARMUP_S * FRAME_RATE)
 
-    def __call__(self, outputs: np.ndarray, frames: np.ndarray) -> np.ndarray:
+    def __call__(self, outputs: np.ndarray, frames: np.ndarray, *, held: np.ndarray) -> np.ndarray:
         """(T, len(PARAMS)) outputs and the (T, N_FEATURES) frames fed with them -> outputs with
-        the jaw scaled by the loudness around each output's time."""
+        the jaw scaled by the loudness around each output's time, except where `held` ((T,) bool:
+        the sustain hold's frames, a sung note, whose loudness swings with vibrato and note changes
+        while its mouth stays put)."""
         scaled = outputs.copy()
         for i, (energy, voicing) in enumerate(zip(frames[:, ENERGY].tolist(), frames[:, VOICING].tolist())):
+            if not math.isfinite(energy):  # never let one bad frame stick in the level
+                continue
             self._recent.append(energy)
             loud = max(self._recent)
             if voicing > self.VOICED and energy > self.AUDIBLE_LOG_POWER:
-                self._level = loud if self._level is None else self._level + self._alpha * (loud - self._level)
-            if self._level is not None and scaled[i, JAW_INDEX] > 0:
+                self._n_voiced += 1
+                step = max(self._alpha, 1.0 / self._n_voiced)  # the mean of the first ones
+                self._level = loud if self._level is None else self._level + step * (loud - self._level)
+            if self._n_voiced >= self._warmup and scaled[i, JAW_INDEX] > 0 and not held[i]:
                 gain = math.exp(0.5 * self.EXPONENT * (loud - self._level))  # log power / 2: amplitude
                 scaled[i, JAW_INDEX] *= min(max(gain, self.GAIN_RANGE[0]), self.GAIN_RANGE[1])
         return scaled
@@ -396,8 +410,8 @@ class LipSync:
         self._hold = SustainHold()
         self._gate = SilenceGate()
         self._pause = PauseClosure()
-        # The output fed with mel frame k is the mouth at k - lookahead_frames: the loudness from
-        # there to k is known, and one frame more keeps the mouth's lead.
+        # The output fed with mel frame k is the mouth at k - lookahead_frames: the loudness of
+        # frames k - lookahead_frames .. k is known by then.
         self._stress = StressJaw(window_frames=model.lookahead_frames + 1)
         # Quiet flags of the last mel frames fed (before the start: silence).
         self._quiet = np.ones(QUIET_BEFORE + model.lookahead_frames, bool)
@@ -470,7 +484,8 @@ class LipSync:
     def _run(self, frames: np.ndarray) -> None:
         if len(frames):
             out, self._state = self.model.run(frames, self._state)
-            out = self._gate(self._hold(self._stress(out, frames), frames), frames)
+            out = self._hold(out, frames)
+            out = self._gate(self._stress(out, frames, held=self._hold.smoothed), frames)
             # The output fed with frame k is the mouth at frame k - lookahead_frames: rest if
             # every frame from QUIET_BEFORE before that to k is digital silence.
             flags = np.concatenate([self._quiet, frames[:, ENERGY] < QUIET_LOG_POWER])
