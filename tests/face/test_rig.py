@@ -346,3 +346,19 @@ def test_wide_eyes_raise_the_lid_without_folding_the_skin_above(analysis, face):
     for extra, floor in (({}, 0.2), ({"brow_raise": -1.0}, 0.0)):
         ratio = _signed_areas(posed_vertices(rig, MotionFrame(t_s=0, **wide, **extra))[:, :2], tris) / rest
         assert ratio[above_lower_lids].min() > floor, (extra, float(ratio[above_lower_lids].min()))
+
+
+@pytest.mark.parametrize("face", ["bundled", "painting"])
+def test_a_widened_eye_raises_the_lid_off_the_iris_not_the_iris(analysis, face):
+    """AU5 lifts the upper lid; the eyeball stays, so more white shows over the iris (surprise,
+    fear). The iris rose with the lid by half the margin's lift and kept half the white covered."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    rig = build_rig(_face_landmarks(analysis, face))
+    rest = rig.rest_xyz[:, :2]
+    wide = posed_vertices(rig, MotionFrame(t_s=0, blink_left=-1.0, blink_right=-1.0))[:, :2]
+    for iris, upper in ((lm.LEFT_IRIS, lm.LEFT_EYE_UPPER), (lm.RIGHT_IRIS, lm.RIGHT_EYE_UPPER)):
+        margin_up = rest[list(upper[2:-2]), 1] - wide[list(upper[2:-2]), 1]
+        assert margin_up.mean() > 0.5  # px: the lid rises
+        assert np.abs(wide[list(iris)] - rest[list(iris)]).max() < 1e-3

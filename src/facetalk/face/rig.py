@@ -831,7 +831,7 @@ def _lid_raiser(pts: np.ndarray, meas: _Measures, upper: tuple[int, ...], lower:
     """(V, 3) blink = -1 for one eye: the upper lid raiser (AU5). The margin rises by the opening's
     height and the skin above it follows, less the higher it lies, to nothing LID_RAISE_REACH
     openings up (at least LID_SKIN_REACH eye distances, at most the brow's lowest hairs); inside
-    the opening points rise in proportion, as a blink's go down. A blink undone (the mirror of
+    the opening points rise in proportion, as a blink's go down, but the iris stays. A blink undone (the mirror of
     blink > 0) also stretched the lash band up and handed the lift over within 0.07 eye distances:
     at blink = -0.3 the skin there passed the skin above it."""
     u, v, ipd, frame = meas.u, meas.v, meas.ipd, meas.frame
@@ -839,7 +839,6 @@ def _lid_raiser(pts: np.ndarray, meas: _Measures, upper: tuple[int, ...], lower:
     lo_u, lo_v = frame.uv(pts[list(lower), :2])
     lid_v_at, low_v_at = _interp_along(u, up_u, up_v), _interp_along(u, lo_u, lo_v)
     opening = np.clip(low_v_at - lid_v_at, 0, None)
-    eye_w = float(up_u.max() - up_u.min())
     span = (u >= up_u.min()) & (u <= up_u.max())
     _, gap = _lid_to_brow(pts, meas, hold=0.0)
     reach = np.clip(LID_RAISE_REACH * opening, LID_SKIN_REACH * ipd,
@@ -853,7 +852,10 @@ def _lid_raiser(pts: np.ndarray, meas: _Measures, upper: tuple[int, ...], lower:
     up[list(upper)] = opening[list(upper)]
     up[list(lower)] = 0.0
     up[[upper[0], upper[-1]]] = 0.0  # eye corners stay
-    up *= (np.abs(u - 0.5 * (up_u.min() + up_u.max())) < eye_w) & (np.arange(len(u)) < lm.N_LANDMARKS)
+    # The eyeball does not move with the lid: a widened eye shows more white over the iris (the
+    # cue of surprise and fear), where a lifted iris kept half of it covered.
+    up[list(lm.LEFT_IRIS) + list(lm.RIGHT_IRIS)] = 0.0
+    up *= np.arange(len(u)) < lm.N_LANDMARKS
     out = np.zeros((len(u), 3))
     out[:, :2] = frame.to_image(np.zeros_like(u), -up)
     return out
