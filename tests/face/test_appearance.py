@@ -8,7 +8,7 @@ from facetalk.face.appearance import LUMA, _cut_iris
 IRIS_R = 9.0  # px
 
 
-def _synthetic_eye(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def _synthetic_eye(seed: int = 0, *, lower_lid_px: float = 12.0) -> tuple[np.ndarray, np.ndarray]:
     """A 60 x 24 px eye opening of textured, shaded white (grain of std 10 on 200, darker toward
     the upper lid), an iris disc in its middle whose top the upper lid hides, and skin around it.
     Returns the (H, W, 3) uint8 image and (N_LANDMARKS, 3) landmarks."""
@@ -24,7 +24,7 @@ def _synthetic_eye(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     upper, lower = np.array(lm.LEFT_EYE_UPPER), np.array(lm.LEFT_EYE_LOWER)
     x = np.linspace(50, 110, len(upper))
     pts[upper, 0], pts[upper, 1] = x, 60 - 12 * np.sin(np.linspace(0, np.pi, len(upper)))
-    pts[lower, 0], pts[lower, 1] = x, 60 + 12 * np.sin(np.linspace(0, np.pi, len(lower)))
+    pts[lower, 0], pts[lower, 1] = x, 60 + lower_lid_px * np.sin(np.linspace(0, np.pi, len(lower)))
     opening = np.zeros((h, w), np.uint8)
     cv2.fillPoly(opening, [np.round(pts[list(upper) + list(lower[-2:0:-1]), :2]).astype(np.int32)], 1)
     image[opening == 0] = (180, 140, 120)  # skin
@@ -70,7 +70,7 @@ def test_refilled_sclera_has_the_whites_texture_and_brightness():
     assert 0.5 * grain < _detail(filled)[hole].std() < 2.0 * grain
 
 
-def test_iris_sprite_is_a_whole_disc():
+def test_iris_sprite_completes_the_top_the_upper_lid_hides():
     """The part of the iris the upper lid hides is completed in the iris' colour, so a wider eye
     shows a round iris, not one cut flat where the lid was."""
     image, pts = _synthetic_eye()
@@ -83,6 +83,17 @@ def test_iris_sprite_is_a_whole_disc():
     hidden_top = sprite.rgb[cy - int(IRIS_R) + 2, cx] @ LUMA
     assert abs(hidden_top - np.array([90, 60, 40]) @ LUMA) < 15
 
+
+
+def test_iris_sprite_leaves_the_bottom_the_lower_lid_hides():
+    """Only the lid-hidden top is completed: the lower lid stays on the iris when an eye widens,
+    and a completed bottom showed as a dark bar under the iris of narrow eyes."""
+    image, pts = _synthetic_eye(lower_lid_px=-4.0)  # the lower lid at y 56 mid-eye hides the iris below
+    sprite = _cut_iris(image, image.copy(), pts, lm.LEFT_IRIS, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)
+    x0, y0 = sprite.origin_xy
+    cx, cy = 80 - int(x0), 52 - int(y0)
+    assert sprite.alpha[cy - int(IRIS_R) + 2, cx] > 0.5  # the hidden top is there
+    assert sprite.alpha[cy + int(IRIS_R) - 1, cx] < 0.5  # the hidden bottom is not
 
 def test_a_shut_eyes_lash_line_takes_its_darkness_from_the_lashes_and_its_hue_from_the_skin():
     """The darkest pixels just over the margin can be the iris's top (pale lashes over green eyes):

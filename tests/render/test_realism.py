@@ -130,7 +130,6 @@ def test_distance_scales_the_body_with_the_face(animator, dlib_face):
     assert ratio > 0.9, ratio
 
 
-
 def test_body_scale_reads_the_body_not_the_background_behind_it(animator, dlib_face):
     """The camera scales the background less than the person (parallax). Made by hand: the body
     left at its size over its background shrunk as a 1.5x dolly shrinks it (x0.816) reads as the

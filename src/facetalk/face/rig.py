@@ -596,7 +596,7 @@ def _lid_to_brow(pts: np.ndarray, meas: _Measures, *, hold: float, whole_from: f
     to the brow's lower edge over it; `widening_dv` and `level` as the comments by them say). The
     share is 0 at and below the upper lids' margins (the eyes and everything under them) and up to
     `hold` of the way to the brow, rises linearly from there to 1 at `whole_from` of the way (the
-    brow's lowest hairs), and is 1 above.
+    default: the brow's lowest hairs; 1.0: the brow's lower edge), and is 1 above.
 
     The brows move the lid skin, not the lid margin (a lowered brow narrows the eye without
     shutting it, a raised one does not open it: that is the lids' own AU5), and the whole lid
