@@ -1,11 +1,9 @@
-"""The shut-lid painter in numpy, as render.eyes drew lids before its compiled path (d308e22): a
+"""The shut-lid painter's per-pixel part in numpy, as render.eyes drew lids before its compiled path (d308e22): a
 slow, readable reference the product's LidPainter must match within a gray level
 (tests/render/test_eyes.py), so speed-ups are proven not to change what a lid looks like. A change
 to the look changes both. Not used by the product."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -13,60 +11,26 @@ from facetalk.face.appearance import LUMA, LidSkin
 from facetalk.face.rig import smoothstep
 # The lid's constants are the product's: tuning one moves both paths alike.
 from facetalk.render.eyes import (
-    DETAIL_BELOW, DETAIL_CLIP, DETAIL_DARKEST, DETAIL_OUTLIER, DETAIL_SIGMA, DETAIL_STRETCH, LASH_FRINGE,
-    LASH_OF_OPENING, LASH_SHADE_ABOVE, LASH_WIDTH, LID_BULGE, LID_FADE, LID_REACH, LID_SHADE_FALLOFF, LID_SIDE_FADE,
-    LOWER_LID_BAND, LOWER_LID_RISE, LOWER_LID_SHADE, LOWER_LID_SHADE_PX, N_LASHES, SMOOTH_SAMPLES, TOP_DARKEST,
+    DETAIL_BELOW, DETAIL_SIGMA, DETAIL_STRETCH, LASH_FRINGE, LASH_SHADE_ABOVE, LID_BULGE, LID_FADE,
+    LID_SHADE_FALLOFF, LID_SIDE_FADE, LOWER_LID_BAND, LOWER_LID_RISE, LOWER_LID_SHADE, LOWER_LID_SHADE_PX, N_LASHES,
+    SMOOTH_SAMPLES, TOP_DARKEST,
 )
-from facetalk.render.sampling import bilinear, pixel_box
+# The per-eye geometry and the skin detail strips are the product's too: the reference is the
+# per-pixel part the compiled path replaced.
+from facetalk.render.eyes import _along, _lid_lift, _skin_detail, _strip, lid_extent
+from facetalk.render.eyes import _EyeAxes as _ProductAxes
 
 
-@dataclass(frozen=True)
-class _EyeAxes:
-    """One eye in a frame, in its own axes: a = 0..1 from corner upper[0] to upper[-1], b = pixels
-    toward the cheek. Chains are (a, b) pairs sorted by a: the upper lid margin now, the lower lid
-    margin, and the upper margin where it would be with the eye open."""
-
-    origin: np.ndarray
-    along: np.ndarray
-    down: np.ndarray
-    width: float
-    upper: tuple[np.ndarray, np.ndarray]
-    lower: tuple[np.ndarray, np.ndarray]
-    upper_open: tuple[np.ndarray, np.ndarray]
-
-    @classmethod
-    def of(cls, lid: LidSkin, xy: np.ndarray, open_xy: np.ndarray) -> "_EyeAxes":
-        c0, c1 = xy[lid.upper[0]], xy[lid.upper[-1]]
-        width = float(np.linalg.norm(c1 - c0))
-        along = (c1 - c0) / width
-        down = lid.down_sign * np.array([-along[1], along[0]])
-
-        def chain(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            a, b = (points - c0) @ along / width, (points - c0) @ down
-            order = np.argsort(a)
-            return a[order], b[order]
-
-        return cls(c0, along, down, width, chain(xy[list(lid.upper)]), chain(xy[list(lid.lower)]),
-                   chain(open_xy[list(lid.upper)]))
-
-    def covered_px(self) -> float:
-        """How far (px) the upper lid has come down from open, at most along the eye."""
-        return float(np.max(self.upper[1] - np.interp(self.upper[0], *self.upper_open)))
-
-    def opening_px(self) -> float:
-        """The open eye's height (px) at its widest."""
-        grid = np.linspace(0.0, 1.0, 9)
-        return float(np.max(np.interp(grid, *self.lower) - np.interp(grid, *self.upper_open)))
+class _EyeAxes(_ProductAxes):
+    """The product's eye axes, with every pixel of a box in them (the compiled path computes
+    them per pixel)."""
 
     def coords(self, x0: int, y0: int, x1: int, y1: int) -> tuple[np.ndarray, np.ndarray]:
         """(a, b) of every pixel of the box."""
         yy, xx = np.mgrid[y0:y1, x0:x1]
         rel = np.stack([xx - self.origin[0], yy - self.origin[1]], axis=-1).astype(np.float32)
         return rel @ self.along / self.width, rel @ self.down
-
-    def to_image(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """(N, 2) pixel positions of eye coordinates."""
-        return self.origin + np.outer(a * self.width, self.along) + np.outer(b, self.down)
+from facetalk.render.sampling import bilinear
 
 
 def _skin_near(out: np.ndarray, points: np.ndarray, lid_colour: np.ndarray, *, darkest: float = 0.45) -> np.ndarray:
@@ -84,78 +48,15 @@ def _smooth(colours: np.ndarray, *, radius: int = 2) -> np.ndarray:
     return np.stack([np.convolve(padded[:, c], kernel, mode="valid") for c in range(colours.shape[1])], axis=-1)
 
 
-def _lid_lift(eye: _EyeAxes, xy: np.ndarray, open_xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """How the skin above the upper lid follows its margin down in this frame (the rig's fall-off,
-    read off the (V, 2) vertices now and with the eye open): (heights in px above the open margin,
-    ascending; the share of the margin's travel the skin there moves)."""
-    rel = open_xy - eye.origin
-    a = rel @ eye.along / eye.width
-    height = np.interp(a, *eye.upper_open) - rel @ eye.down
-    travel = np.interp(a, *eye.upper) - np.interp(a, *eye.upper_open)
-    pick = (a > 0.2) & (a < 0.8) & (height > 0.5) & (height < eye.width) & (travel > 0.5)
-    share = np.clip(((xy - open_xy) @ eye.down)[pick] / np.maximum(travel[pick], 0.5), 0.0, 1.0)
-    order = np.argsort(height[pick])
-    # Never rising with height (vertices a little off the middle columns scatter it); where no
-    # vertex says otherwise, the skin an eye width up stays.
-    heights = np.concatenate([[0.0], height[pick][order], [eye.width]])
-    return heights, np.minimum.accumulate(np.concatenate([[1.0], share[order], [0.0]]))
-
-
-def _strip(frame: np.ndarray, eye: _EyeAxes, grid: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
-    """(rows, cols, 3) float32 of the (H, W, 3) uint8 `frame` at eye positions (grid[col], rows_b[row, col])."""
-    import cv2
-
-    a = np.broadcast_to(grid, rows_b.shape)
-    xy = eye.to_image(a.ravel(), rows_b.ravel()).reshape(*rows_b.shape, 2).astype(np.float32)
-    strip = cv2.remap(frame, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return strip.astype(np.float32)
-
-
-def _skin_detail(strip: np.ndarray, *, sigma_px: float, lid_luma: float) -> np.ndarray:
-    """(rows, cols, 4): a strip of skin's detail (RGB, its lines softened) and how much of it is
-    lid skin (0..1), by DETAIL_OUTLIER, DETAIL_CLIP and DETAIL_DARKEST."""
-    import cv2
-
-    blur = cv2.GaussianBlur(strip, (0, 0), sigma_px, borderType=cv2.BORDER_REFLECT)
-    detail = strip - blur
-    luma = detail @ LUMA
-    typical = 1.4826 * float(np.median(np.abs(luma)))
-    wild = (np.abs(luma) > DETAIL_OUTLIER * typical + 1.0) | (blur @ LUMA < DETAIL_DARKEST * lid_luma)
-    # A dark or wild thing's halo is not skin either.
-    radius = int(np.ceil(sigma_px))
-    wild = cv2.dilate(wild.astype(np.uint8), np.ones((2 * radius + 1,) * 2, np.uint8))
-    limit = DETAIL_CLIP * typical + 1.0
-    detail += (limit * np.tanh(luma / limit) - luma)[..., None]  # LUMA sums to 1: this sets the luma
-    return np.dstack([detail, 1.0 - wild.astype(np.float32)])
-
-
-def _along(a: np.ndarray, grid: np.ndarray, colours: np.ndarray) -> np.ndarray:
-    """(h, w, 3) colours at eye positions `a` (h, w), from (N, 3) colours at `grid`."""
-    return np.stack([np.interp(a, grid, colours[:, c]) for c in range(colours.shape[1])], axis=-1)
-
-
 class ReferenceLidPainter:
-    """Draws the part of each eye a blink (or a downward look) has covered as lid skin.
-
-    Per eye and frame, from a little above where the upper lid margin would be with the eye open
-    down to where it is now, the eye is covered with lid skin: its colour runs down each column
-    from the skin the frame shows just above it to the lower lid's skin below the eye (so it
-    continues the skin all round and no outline of the open eye or of the patch remains, whatever
-    shadow the socket casts), shaded as a lid curving over the eyeball, carrying the photo's own lid
-    skin detail (see DETAIL_SIGMA) and grain. The lower lid rises to meet it and its open-eye rim is
-    repainted as skin. A lash line follows the closing edge, its lashes hanging toward the cheek.
-    So a shut eye shows skin and lashes, never a squeezed strip of the open eye's lashes, iris or
-    sclera.
-    """
+    """render.eyes.LidPainter's lids drawn with numpy, full-box array by array (see its docstring
+    for what a lid is); the same grain and lash strands as the product's painter."""
 
     def __init__(self, lids: tuple[LidSkin, ...], grain: np.ndarray):
-        self._lids = lids
-        # The grain's brightness alone, at the photo's grain level: per-channel noise speckles a grey
-        # or sepia photo's lid with colours the photo never shows, and its brightness varies only
-        # |LUMA| (0.67) times as much as the photo's.
-        self._grain = (grain @ LUMA)[..., None] / float(np.linalg.norm(LUMA))
-        # Fixed per-strand darkness along the fringe, so the lashes never flicker.
-        self._strands = np.random.default_rng(7).uniform(0.55, 1.0, N_LASHES + 1)
+        from facetalk.render.eyes import LidPainter
+
+        product = LidPainter(lids, grain, warm_up=False)
+        self._lids, self._grain, self._strands = lids, product._grain, product._strands
 
     def paint(self, out: np.ndarray, verts: np.ndarray, open_verts: np.ndarray) -> None:
         """Draws the lids into `out` (H, W, 3) uint8 in place, given this frame's (V, 3) vertices and
@@ -166,12 +67,7 @@ class ReferenceLidPainter:
                 self._paint_eye(out, lid, eye, _lid_lift(eye, verts[:, :2], open_verts[:, :2]))
 
     def _paint_eye(self, out: np.ndarray, lid: LidSkin, eye: _EyeAxes, lift: tuple[np.ndarray, np.ndarray]) -> None:
-        # Narrow (hooded, squinting) eyes get a finer lash line than their width alone would give.
-        lash = min(LASH_WIDTH * eye.width, LASH_OF_OPENING * eye.opening_px())
-        reach = max(LID_REACH, lid.lash_band + 0.05) * eye.width
-        corners = np.concatenate([eye.to_image(eye.lower[0], eye.lower[1] + LOWER_LID_BAND * eye.width + 2.0),
-                                  eye.to_image(eye.upper_open[0], eye.upper_open[1] - reach)])
-        box = pixel_box(corners, pad=(LASH_FRINGE + 1.0) * lash + 3.0, shape=out.shape)
+        lash, reach, box = lid_extent(eye, lid, opening_px=eye.opening_px(), shape=out.shape)
         if box is None:
             return
         x0, y0, x1, y1 = box

@@ -495,6 +495,18 @@ def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lo
             _blend(region[y, x], v, a, b, upper_alpha, lower_alpha, lash_alpha, tex, grain[y, x], lash_rgb, skin)
 
 
+
+def lid_extent(eye: _EyeAxes, lid: LidSkin, *, opening_px: float,
+               shape: tuple[int, ...]) -> tuple[float, float, tuple[int, int, int, int] | None]:
+    """A lid's lash line width (px), how far above the open margin its skin reaches (px), and the
+    (x0, y0, x1, y1) pixel box it may paint in a frame of `shape` (None: off the frame)."""
+    # Narrow (hooded, squinting) eyes get a finer lash line than their width alone would give.
+    lash = min(LASH_WIDTH * eye.width, LASH_OF_OPENING * opening_px)
+    reach = max(LID_REACH, lid.lash_band + 0.05) * eye.width
+    corners = np.concatenate([eye.to_image(eye.lower[0], eye.lower[1] + LOWER_LID_BAND * eye.width + 2.0),
+                              eye.to_image(eye.upper_open[0], eye.upper_open[1] - reach)])
+    return lash, reach, pixel_box(corners, pad=(LASH_FRINGE + 1.0) * lash + 3.0, shape=shape)
+
 class LidPainter:
     """Draws the part of each eye a blink (or a downward look) has covered as lid skin.
 
@@ -532,12 +544,7 @@ class LidPainter:
 
     def _paint_eye(self, out: np.ndarray, index: int, eye: _EyeAxes, lift: tuple[np.ndarray, np.ndarray]) -> None:
         lid, opening = self._lids[index], eye.opening_px()
-        # Narrow (hooded, squinting) eyes get a finer lash line than their width alone would give.
-        lash = min(LASH_WIDTH * eye.width, LASH_OF_OPENING * opening)
-        reach = max(LID_REACH, lid.lash_band + 0.05) * eye.width
-        corners = np.concatenate([eye.to_image(eye.lower[0], eye.lower[1] + LOWER_LID_BAND * eye.width + 2.0),
-                                  eye.to_image(eye.upper_open[0], eye.upper_open[1] - reach)])
-        box = pixel_box(corners, pad=(LASH_FRINGE + 1.0) * lash + 3.0, shape=out.shape)
+        lash, reach, box = lid_extent(eye, lid, opening_px=opening, shape=out.shape)
         if box is None:
             return
         x0, y0, x1, y1 = box
