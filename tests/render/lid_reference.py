@@ -1,5 +1,5 @@
-"""The shut-lid painter's per-pixel part in numpy, as render.eyes drew lids before its compiled path (d308e22): a
-slow, readable reference the product's LidPainter must match within a gray level
+"""The shut-lid painter's per-pixel part in numpy, as render.eyes drew lids before its compiled
+path (d308e22): a slow, readable reference the product's LidPainter must match within a gray level
 (tests/render/test_eyes.py), so speed-ups are proven not to change what a lid looks like. A change
 to the look changes both. Not used by the product."""
 
