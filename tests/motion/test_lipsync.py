@@ -214,9 +214,11 @@ def test_stress_opens_the_jaw_wider_on_louder_syllables_and_leaves_a_closed_mout
     raw = np.full((n, len(PARAMS)), 0.4, np.float32)  # every output in use
     raw[:, JAW] = 0.5
     raw[250:260, PRESS] = 1.0  # a closure: the lips pressed over an open jaw
-    out = StressJaw(window_frames=3)(raw, frames, held=np.zeros(len(raw), bool))
+    free = np.zeros(n, bool)
+    out = StressJaw(window_frames=3)(raw, frames, held=free)
     chunked = StressJaw(window_frames=3)
-    assert np.array_equal(out, np.concatenate([chunked(raw[i:i + 9], frames[i:i + 9], held=np.zeros(len(raw[i:i + 9]), bool)) for i in range(0, n, 9)]))
+    pieces = [chunked(raw[i:i + 9], frames[i:i + 9], held=free[i:i + 9]) for i in range(0, n, 9)]
+    assert np.array_equal(out, np.concatenate(pieces))
     assert np.allclose(out[150:199, JAW], 0.5, atol=1e-3)  # at the voice's level: unchanged
     louder, quieter = out[210:230, JAW].mean(), out[310:330, JAW].mean()
     assert 0.5 * 1.3 < louder <= 0.5 * StressJaw.GAIN_RANGE[1]  # 10 dB: about x1.4
@@ -225,7 +227,11 @@ def test_stress_opens_the_jaw_wider_on_louder_syllables_and_leaves_a_closed_mout
     assert np.array_equal(out[:, others], raw[:, others])  # only the jaw: the closure stays pressed shut
     unvoiced = frames.copy()
     unvoiced[:, VOICING] = 0.0  # noise or silence only: no level, no change
-    assert np.array_equal(StressJaw(window_frames=3)(raw, unvoiced, held=np.zeros(n, bool)), raw)
+    assert np.array_equal(StressJaw(window_frames=3)(raw, unvoiced, held=free), raw)
+    held = free.copy()
+    held[195:240] = True  # the sustain hold holds the louder syllable: it is left at gain 1
+    kept = StressJaw(window_frames=3)(raw, frames, held=held)
+    assert np.allclose(kept[200:240, JAW], 0.5, atol=0.01) and out[210:230, JAW].min() > 0.6
 
 
 def test_stress_starts_from_the_voices_level_not_its_first_quiet_onset():
@@ -244,8 +250,33 @@ def test_stress_starts_from_the_voices_level_not_its_first_quiet_onset():
     raw[:, JAW] = 0.5
     out = StressJaw(window_frames=3)(raw, frames, held=np.zeros(len(raw), bool))
     assert np.all(np.isfinite(out))
+    warm = round(StressJaw.WARMUP_S * 100) - 2  # voiced frames 1..28 (the onset's too): no level yet
+    assert np.array_equal(out[:warm, JAW], raw[:warm, JAW])
     assert out[30:100, JAW].max() < 0.5 * 1.1  # seeded from the onset alone: x1.5 until ~1.5 s
     assert np.allclose(out[200:, JAW], 0.5, atol=0.01)
+
+
+def test_stress_does_not_snap_the_jaw_when_the_sustain_hold_takes_a_note():
+    """Voiced speech at its level, then a steady note 10 dB louder that the sustain hold takes:
+    where the hold takes it the stressed jaw glides back to the held shape instead of dropping
+    from the note's gain to 1 in one frame (a 0.09 step when held frames were simply left alone)."""
+    from facetalk.audio.mel import ENERGY, N_FEATURES, PITCH, VOICING
+    from facetalk.motion.lipsync import StressJaw, SustainHold
+
+    n = 400
+    frames = np.zeros((n, N_FEATURES), np.float32)
+    frames[:, VOICING], frames[:, PITCH] = 0.9, 5.3
+    frames[:150, ENERGY] = -6.0 + np.random.default_rng(0).normal(0.0, 1.0, 150)  # speech
+    frames[150:, ENERGY] = -6.0 + math.log(10.0)  # the note
+    raw = np.full((n, len(PARAMS)), 0.3, np.float32)
+    raw[:, JAW] = 0.5
+    raw[:150, JAW] += 0.2 * np.sin(np.arange(150) / 3.0)  # speech moves the jaw; the note holds it
+    hold, stress = SustainHold(), StressJaw(window_frames=3)
+    held = hold(raw, frames)
+    assert hold.smoothed[200:].all()  # the hold has the note
+    jaw = stress(held, frames, held=hold.smoothed)[:, JAW]
+    assert np.abs(np.diff(jaw[150:])).max() < 0.04
+    assert abs(jaw[-1] - 0.5) < 0.01  # and the held note's mouth is the network's
 
 def test_sustain_hold_keeps_the_vowel_through_a_quieter_note_but_not_a_quieter_voice():
     from facetalk.audio.mel import ENERGY, N_FEATURES, PITCH, VOICING

@@ -215,9 +215,12 @@ class StressJaw:
     the mel frames the output already sees (the model's look-ahead: no added latency) and A_level
     the speaker's running level over voiced frames: their mean until there are LEVEL_TAU_S of
     them, then followed with that time constant. The gain is 1 until WARMUP_S of voiced frames
-    have given a level (seeded from the first voiced frame, a syllable's quiet onset, it opened
-    the first second of every clip too wide). A closed mouth stays closed (it scales the opening
-    only), and only the jaw changes. It runs after the sustain hold and leaves the frames it holds alone; the pause closure
+    have given a level (a level seeded from the first voiced frame alone, often a syllable's quiet
+    onset, opened the first second of every clip up to x1.5). On the frames the sustain hold holds
+    (a sung note, whose loudness swings with vibrato and note changes while its mouth stays put)
+    the gain goes back to 1; it always glides (GLIDE_S), so the mouth does not snap as the hold
+    takes a note or lets it go. A closed mouth stays closed (it scales the opening only), and
+    only the jaw changes. It runs after the sustain hold and leaves the frames it holds alone; the pause closure
     after it reads the jaw it scaled. Per mel frame, in order, like SustainHold.
     """
 
@@ -225,6 +228,7 @@ class StressJaw:
     GAIN_RANGE = (0.6, 1.5)
     LEVEL_TAU_S = 1.0         # about a phrase: the level follows the voice, not each syllable
     WARMUP_S = 0.3            # voiced time before the level is trusted: a few syllables
+    GLIDE_S = 0.02            # the gain's time constant, like the sustain hold's release
     VOICED = 0.5              # VOICING above this updates the level (not noise or music alone)
     AUDIBLE_LOG_POWER = float(np.log(1e-6))  # -60 dBFS: quieter frames never update the level
 
@@ -234,15 +238,17 @@ class StressJaw:
         self._level: float | None = None  # running log power of the voice
         self._n_voiced = 0
         self._warmup = round(self.WARMUP_S * FRAME_RATE)
+        self._glide = 1.0 - math.exp(-1.0 / (self.GLIDE_S * FRAME_RATE))
+        self._gain = 1.0
 
     def __call__(self, outputs: np.ndarray, frames: np.ndarray, *, held: np.ndarray) -> np.ndarray:
         """(T, len(PARAMS)) outputs and the (T, N_FEATURES) frames fed with them -> outputs with
-        the jaw scaled by the loudness around each output's time, except where `held` ((T,) bool:
-        the sustain hold's frames, a sung note, whose loudness swings with vibrato and note changes
-        while its mouth stays put)."""
+        the jaw scaled by the loudness around each output's time; `held` (T,) bool: the frames the
+        sustain hold holds."""
         scaled = outputs.copy()
         for i, (energy, voicing) in enumerate(zip(frames[:, ENERGY].tolist(), frames[:, VOICING].tolist())):
             if not math.isfinite(energy):  # never let one bad frame stick in the level
+                scaled[i, JAW_INDEX] *= self._gain
                 continue
             self._recent.append(energy)
             loud = max(self._recent)
@@ -250,9 +256,13 @@ class StressJaw:
                 self._n_voiced += 1
                 step = max(self._alpha, 1.0 / self._n_voiced)  # the mean of the first ones
                 self._level = loud if self._level is None else self._level + step * (loud - self._level)
-            if self._n_voiced >= self._warmup and scaled[i, JAW_INDEX] > 0 and not held[i]:
-                gain = math.exp(0.5 * self.EXPONENT * (loud - self._level))  # log power / 2: amplitude
-                scaled[i, JAW_INDEX] *= min(max(gain, self.GAIN_RANGE[0]), self.GAIN_RANGE[1])
+            target = 1.0  # before a level is known, and on a note the hold holds still
+            if self._n_voiced >= self._warmup and not held[i]:
+                # log power / 2: amplitude
+                target = math.exp(0.5 * self.EXPONENT * (loud - self._level))
+                target = min(max(target, self.GAIN_RANGE[0]), self.GAIN_RANGE[1])
+            self._gain += self._glide * (target - self._gain)
+            scaled[i, JAW_INDEX] *= self._gain
         return scaled
 
 
