@@ -255,7 +255,8 @@ def test_speech_in_a_pipeline_gives_frames_and_audio_in_sync(animator, tts_speec
     idle = [i for i, f in enumerate(images) if f.pts / NS < speech_start_s - 0.2]
     assert len(voiced) >= 20 and len(idle) >= 15
     gaps, rest = _lip_gaps([pixels[i] for i in voiced]), _lip_gaps([pixels[i] for i in idle])
-    assert np.median(gaps) > np.median(rest) + 0.03, (np.median(gaps), np.median(rest))
+    # The upper quartile, as tests/test_pipeline.py (the mesh reads a lit tongue as lower lip).
+    assert np.percentile(gaps, 75) > np.median(rest) + 0.03, (np.percentile(gaps, 75), np.median(rest))
     assert np.abs(pixels[idle[-1]].astype(float) - pixels[idle[0]]).mean() > 0.3
     assert detect(np.array(pixels[::5])).watermark, "the frames do not carry the watermark"
 

@@ -364,7 +364,8 @@ def netns_test_aiortc_peer_talks_in_sync_with_the_watermark(live_server, tmp_pat
     speaking, silent = (t < speech_end_s) & (jaw > 0.3), t > speech_end_s + 0.2
     gaps, rest_gap = _lip_gaps(frames), _lip_gaps([animator.analysis.image])[0]
     assert speaking.sum() >= 20 and silent.sum() >= 10
-    assert np.median(gaps[speaking]) > rest_gap + 0.03
+    # The upper quartile, as tests/test_pipeline.py (the mesh reads a lit tongue as lower lip).
+    assert np.percentile(gaps[speaking], 75) > rest_gap + 0.03
     assert rest_gap > 0.1 and np.all(gaps[silent] < 0.05)
     # In silence the face idles (breathing, head drift), it does not freeze.
     quiet = frames[silent].astype(np.float32)
