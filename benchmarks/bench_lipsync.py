@@ -268,7 +268,6 @@ def music_figures(animator: Animator, dlib: DlibFace, speech: np.ndarray, lang: 
               f"aperture above rest mean {alone.mean():+.3f}, {np.mean(alone > 0.05):.0%} of frames open > 0.05")
 
 
-
 class _NoHold:
     """A sustain hold that holds nothing (the network alone, for --stages)."""
 
@@ -277,6 +276,7 @@ class _NoHold:
     def __call__(self, outputs: np.ndarray, frames: np.ndarray) -> np.ndarray:
         self.smoothed = np.zeros(len(outputs), bool)
         return outputs
+
 
 def stage_figures(args, engine: Espeak) -> None:
     """Before rendering (no dlib): the zero-lag correlation of the lip gap jaw * (1 - press) with

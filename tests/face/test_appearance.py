@@ -84,7 +84,6 @@ def test_iris_sprite_completes_the_top_the_upper_lid_hides():
     assert abs(hidden_top - np.array([90, 60, 40]) @ LUMA) < 15
 
 
-
 def test_iris_sprite_leaves_the_bottom_the_lower_lid_hides():
     """Only the lid-hidden top is completed: the lower lid stays on the iris when an eye widens,
     and a completed bottom showed as a dark bar under the iris of narrow eyes."""
@@ -94,6 +93,7 @@ def test_iris_sprite_leaves_the_bottom_the_lower_lid_hides():
     cx, cy = 80 - int(x0), 52 - int(y0)
     assert sprite.alpha[cy - int(IRIS_R) + 2, cx] > 0.5  # the hidden top is there
     assert sprite.alpha[cy + int(IRIS_R) - 1, cx] < 0.5  # the hidden bottom is not
+
 
 def test_a_shut_eyes_lash_line_takes_its_darkness_from_the_lashes_and_its_hue_from_the_skin():
     """The darkest pixels just over the margin can be the iris's top (pale lashes over green eyes):

@@ -151,7 +151,6 @@ def test_lower_face_action_units_move_their_region_only(analysis, name, region):
         assert shift[lm.LIPS_OUTER_LOWER[len(lm.LIPS_OUTER_LOWER) // 2]] > 0.02 * rig.ipd_px
 
 
-
 @pytest.mark.parametrize("face", ["bundled", "bearded"])
 def test_open_jaw_does_not_fold_the_skin_under_the_lower_lip(analysis, face):
     """The lower lip drops with the jaw further than the chin's own weight would take the skin

@@ -278,6 +278,7 @@ def test_stress_does_not_snap_the_jaw_when_the_sustain_hold_takes_a_note():
     assert np.abs(np.diff(jaw[150:])).max() < 0.04
     assert abs(jaw[-1] - 0.5) < 0.01  # and the held note's mouth is the network's
 
+
 def test_sustain_hold_keeps_the_vowel_through_a_quieter_note_but_not_a_quieter_voice():
     from facetalk.audio.mel import ENERGY, N_FEATURES, PITCH, VOICING
     from facetalk.motion.lipsync import SustainHold
@@ -305,6 +306,7 @@ def test_sustain_hold_keeps_the_vowel_through_a_quieter_note_but_not_a_quieter_v
     # An octave up with the drop is the pitch tracker's octave slip, not a note: it lets go too.
     octave = held_after_drop(semitones_after=20.0)
     assert octave[70:, SPREAD].max() < 0.42
+
 
 def test_silence_gate_closes_after_the_voice_stops_but_not_in_stop_gaps_or_noise():
     from facetalk.audio.mel import ENERGY, N_FEATURES

@@ -1,7 +1,8 @@
 """The shut-lid painter's per-pixel part in numpy, as render.eyes drew lids before its compiled
 path (d308e22): a slow, readable reference the product's LidPainter must match within a gray level
 (tests/render/test_eyes.py), so speed-ups are proven not to change what a lid looks like. A change
-to the look changes both. Not used by the product."""
+to the look changes both. The per-eye setup (axes, extent, lift, detail strips) is shared with the
+product, so a speed-up there needs its own A/B. Not used by the product."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from facetalk.render.eyes import (
 # per-pixel part the compiled path replaced.
 from facetalk.render.eyes import _along, _lid_lift, _skin_detail, _strip, lid_extent
 from facetalk.render.eyes import _EyeAxes as _ProductAxes
+from facetalk.render.sampling import bilinear
 
 
 class _EyeAxes(_ProductAxes):
@@ -30,7 +32,6 @@ class _EyeAxes(_ProductAxes):
         yy, xx = np.mgrid[y0:y1, x0:x1]
         rel = np.stack([xx - self.origin[0], yy - self.origin[1]], axis=-1).astype(np.float32)
         return rel @ self.along / self.width, rel @ self.down
-from facetalk.render.sampling import bilinear
 
 
 def _skin_near(out: np.ndarray, points: np.ndarray, lid_colour: np.ndarray, *, darkest: float = 0.45) -> np.ndarray:

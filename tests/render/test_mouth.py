@@ -153,7 +153,6 @@ def test_wide_open_mouth_is_dark_above_a_lit_tongue_with_lower_teeth(analysis):
     assert tips > tongue + 20
 
 
-
 def _mid_mouth_columns(analysis, frame) -> tuple[float, list[tuple[np.ndarray, float, float, np.ndarray]]]:
     """The synthetic teeth's luma, and for three inner-lip pairs mid-mouth of `frame` rendered on
     `analysis`: the rows from the upper inner lip to the lower (ceil(top)..floor(bottom)), the two
@@ -170,6 +169,7 @@ def _mid_mouth_columns(analysis, frame) -> tuple[float, list[tuple[np.ndarray, f
         rows = np.arange(int(np.ceil(top)), int(np.floor(bottom)) + 1)
         columns.append((rows, float(top), float(bottom), out[rows, int(round(x)) - 1:int(round(x)) + 2].mean(axis=1)))
     return teeth, columns
+
 
 def test_a_parted_smile_shows_the_tongue_between_the_rows(analysis):
     """A smile with the jaw dropped (the rows 0.19 mouth widths apart on the bundled portrait): the

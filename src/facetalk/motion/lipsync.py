@@ -43,7 +43,6 @@ QUIET_BEFORE = 2  # mel frames of silence needed before a frame, besides those i
 JAW_INDEX, SPREAD_INDEX, PRESS_INDEX = (PARAMS.index(name) for name in ("jaw_open", "lip_spread", "lip_press"))
 
 
-
 def _lip_gap(row: np.ndarray | list[float]) -> float:
     """The lips' opening: the jaw's, less what lip_press closes."""
     return float(row[JAW_INDEX]) * (1.0 - float(row[PRESS_INDEX]))
@@ -312,6 +311,7 @@ class PauseClosure:
             if t_s >= self.HOLD_S + self.RELEASE_S:  # released: the next pause needs new speech
                 self._spoke = False
         return closed
+
 
 def _mad(values: deque[float]) -> float:
     """Median absolute deviation from the median."""

@@ -495,7 +495,6 @@ def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lo
             _blend(region[y, x], v, a, b, upper_alpha, lower_alpha, lash_alpha, tex, grain[y, x], lash_rgb, skin)
 
 
-
 def lid_extent(eye: _EyeAxes, lid: LidSkin, *, opening_px: float,
                shape: tuple[int, ...]) -> tuple[float, float, tuple[int, int, int, int] | None]:
     """A lid's lash line width (px), how far above the open margin its skin reaches (px), and the
@@ -506,6 +505,7 @@ def lid_extent(eye: _EyeAxes, lid: LidSkin, *, opening_px: float,
     corners = np.concatenate([eye.to_image(eye.lower[0], eye.lower[1] + LOWER_LID_BAND * eye.width + 2.0),
                               eye.to_image(eye.upper_open[0], eye.upper_open[1] - reach)])
     return lash, reach, pixel_box(corners, pad=(LASH_FRINGE + 1.0) * lash + 3.0, shape=shape)
+
 
 class LidPainter:
     """Draws the part of each eye a blink (or a downward look) has covered as lid skin.
