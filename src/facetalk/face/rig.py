@@ -64,6 +64,8 @@ FROWN_CHIN_RAISE = 0.04
 BROW_DROP = 0.11
 BROW_INNER_DROP = 0.10
 BROW_DRAW_TOGETHER = 0.07
+# The inner ends of the brows (right, left), which the lowerer and the inner raise move most.
+INNER_BROW_POINTS = (107, 66, 55, 65, 336, 296, 285, 295)
 # How far brow_raise = 1 lifts the brows (AU1+2), in eye distances.
 BROW_LIFT = 0.2
 # The upper lid from its margin to about its crease, this share of the way up to the brow, stays
@@ -569,7 +571,7 @@ def _brow_lowerer(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips
     brows = pts[list(lm.RIGHT_BROW + lm.LEFT_BROW), :2]
     d_brow = np.min(np.linalg.norm(rest[:, None, :2] - brows[None], axis=2), axis=1)
     w_brow = np.exp(-(d_brow / (0.3 * ipd)) ** 2) * is_face
-    inner_ends = pts[[107, 66, 55, 65, 336, 296, 285, 295], :2]
+    inner_ends = pts[list(INNER_BROW_POINTS), :2]
     d_inner = np.min(np.linalg.norm(rest[:, None, :2] - inner_ends[None], axis=2), axis=1)
     w_inner = np.exp(-(d_inner / (0.25 * ipd)) ** 2) * is_face
     centre_u = frame.uv(inner_ends)[0].mean()
@@ -788,7 +790,7 @@ def _brow_bases(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, topo: _To
     lift = np.minimum(BROW_LIFT * ipd, LIFT_PER_LID * gap)
     basis[k["brow_raise"], :, :2] = frame.to_image(np.zeros_like(meas.u), -lift * w_brow)
     inner_lift = np.minimum(0.16 * ipd, LIFT_PER_LID * gap)
-    inner_ends = pts[[107, 66, 55, 65, 336, 296, 285, 295], :2]
+    inner_ends = pts[list(INNER_BROW_POINTS), :2]
     # The frontalis' middle lifts the forehead above the inner ends with them, fading twice as
     # slowly upward: a lift confined to the ends pushed them past the skin above (a fold there).
     ends_u, ends_v = frame.uv(inner_ends)
@@ -831,9 +833,9 @@ def _lid_raiser(pts: np.ndarray, meas: _Measures, upper: tuple[int, ...], lower:
     """(V, 3) blink = -1 for one eye: the upper lid raiser (AU5). The margin rises by the opening's
     height and the skin above it follows, less the higher it lies, to nothing LID_RAISE_REACH
     openings up (at least LID_SKIN_REACH eye distances, at most the brow's lowest hairs); inside
-    the opening points rise in proportion, as a blink's go down, but the iris stays. A blink undone (the mirror of
-    blink > 0) also stretched the lash band up and handed the lift over within 0.07 eye distances:
-    at blink = -0.3 the skin there passed the skin above it."""
+    the opening points rise in proportion, as a blink's go down, but the iris stays. A blink
+    undone (the mirror of blink > 0) also stretched the lash band up and handed the lift over
+    within 0.07 eye distances: at blink = -0.3 the skin there passed the skin above it."""
     u, v, ipd, frame = meas.u, meas.v, meas.ipd, meas.frame
     up_u, up_v = frame.uv(pts[list(upper), :2])
     lo_u, lo_v = frame.uv(pts[list(lower), :2])

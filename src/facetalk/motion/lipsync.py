@@ -219,8 +219,8 @@ class StressJaw:
     (a sung note, whose loudness swings with vibrato and note changes while its mouth stays put)
     the gain goes back to 1; it always glides (GLIDE_S), so the mouth does not snap as the hold
     takes a note or lets it go. A closed mouth stays closed (it scales the opening only), and
-    only the jaw changes. It runs after the sustain hold and leaves the frames it holds alone; the pause closure
-    after it reads the jaw it scaled. Per mel frame, in order, like SustainHold.
+    only the jaw changes. It runs after the sustain hold, which marks the frames it holds; the
+    pause closure after it reads the jaw it scaled. Per mel frame, in order, like SustainHold.
     """
 
     EXPONENT = 0.3            # 10 dB louder: x1.41, in the measured range
