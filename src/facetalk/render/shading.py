@@ -27,6 +27,7 @@ import functools
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from facetalk.face import landmarks as lm
 from facetalk.motion.frame import MotionFrame
@@ -166,20 +167,8 @@ class FoldShader:
     def _mask(self, shape: tuple[int, int], line: np.ndarray, width_px: float) -> np.ndarray:
         """(h, w) float32 soft line, 1 along its middle, tapering to 0 at its ends (a crease fades
         out, it does not stop), fading across over about its width."""
-        import cv2
-
-        mask = np.zeros(shape, np.float32)
-        cv2.polylines(mask, [np.round(line * 16).astype(np.int32)], False, 1.0, 1, cv2.LINE_AA, 4)
-        mask = np.minimum(cv2.GaussianBlur(mask, (0, 0), max(width_px, 0.6)) * 2.5 * max(width_px, 0.6), 1.0)
-        # The taper: by where each pixel falls along the chord from the line's first point to its
-        # last (separable in x and y: a row and a column, not two full grids, per fold and frame).
-        start, chord = line[0], line[-1] - line[0]
-        inv = 1.0 / max(float(chord @ chord), 1e-6)
-        along_x = ((np.arange(shape[1]) - start[0]) * (chord[0] * inv)).astype(np.float32)
-        along_y = ((np.arange(shape[0]) - start[1]) * (chord[1] * inv)).astype(np.float32)
-        t = np.clip(along_y[:, None] + along_x[None, :], 0.0, 1.0)
-        # float32's pi overshoots: sin(pi) comes out a hair below 0, which ** 0.7 would make NaN.
-        return mask * np.maximum(np.sin(np.float32(np.pi) * t), 0.0) ** np.float32(0.7)
+        blurred, taper = _soft_line(shape, line, width_px)
+        return np.minimum(blurred * 2.5 * max(width_px, 0.6), 1.0) * taper
 
     def _crease(self, out: np.ndarray, fold: _Fold) -> None:
         pad = 4 * fold.width_px + 3
@@ -187,16 +176,16 @@ class FoldShader:
         if box is None:
             return
         x0, y0, x1, y1 = box
-        origin = np.array([x0, y0], np.float32)
-        dark = self._mask((y1 - y0, x1 - x0), fold.line - origin, fold.width_px)
-        # Skin's shadows are warm (light scattered under the skin comes back red): less red is lost.
-        shade = 1.0 - fold.depth * dark[..., None] * SHADOW_TINT
+        shape = (y1 - y0, x1 - x0)
+        line = fold.line - np.array([x0, y0], np.float32)
+        dark, dark_taper = _soft_line(shape, line, fold.width_px)
         if fold.lit_side is not None:  # the skin beside the crease bulges into the light
-            lit = self._mask((y1 - y0, x1 - x0), fold.line - origin + 2.0 * fold.width_px * fold.lit_side,
-                             1.5 * fold.width_px)
-            shade = shade + (0.35 * fold.depth * lit * (1.0 - dark))[..., None]
-        region = out[y0:y1, x0:x1].astype(np.float32) * shade
-        out[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
+            lit_px = 1.5 * fold.width_px
+            lit, lit_taper = _soft_line(shape, line + 2.0 * fold.width_px * fold.lit_side, lit_px)
+        else:
+            lit, lit_taper, lit_px = _NO_LIT, _NO_LIT, 0.0
+        _shade_crease(out[y0:y1, x0:x1], dark, dark_taper, max(fold.width_px, 0.6), fold.depth, lit, lit_taper,
+                      max(lit_px, 0.6), 0.35 * fold.depth, SHADOW_TINT)
 
     def _smooth(self, out: np.ndarray, fold: _Fold) -> None:
         """Smooths a fold the photo shows (an expression undoing it): the skin along the line is
@@ -229,6 +218,68 @@ def _face_axes(xy: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
     across = eye_line / span
     up = np.array([across[1], -across[0]])
     return span, across, (up if up[1] < 0 else -up)
+
+
+_NO_LIT = np.zeros((0, 0), np.float32)
+
+
+def _soft_line(shape: tuple[int, int], line: np.ndarray, width_px: float) -> tuple[np.ndarray, np.ndarray]:
+    """A crease's soft line over an (h, w) box, as two (h, w) float32 factors: the polyline `line`
+    (px in the box) blurred over about `width_px`, before its gain (FoldShader._mask), and its
+    taper, 0 at the line's ends rising to 1 midway (a crease fades out, it does not stop)."""
+    import cv2
+
+    mask = np.zeros(shape, np.float32)
+    cv2.polylines(mask, [np.round(line * 16).astype(np.int32)], False, 1.0, 1, cv2.LINE_AA, 4)
+    blurred = cv2.GaussianBlur(mask, (0, 0), max(width_px, 0.6))
+    # By where each pixel falls along the chord from the line's first point to its last
+    # (separable in x and y: a row and a column, not two full grids, per fold and frame).
+    start, chord = line[0], line[-1] - line[0]
+    inv = 1.0 / max(float(chord @ chord), 1e-6)
+    along_x = ((np.arange(shape[1]) - start[0]) * (chord[0] * inv)).astype(np.float32)
+    along_y = ((np.arange(shape[0]) - start[1]) * (chord[1] * inv)).astype(np.float32)
+    taper = np.empty(shape, np.float32)
+    _half_turns(along_y, along_x, taper)
+    # numpy's own sin and power, in place: a compiled libm's differ from them in the last bit.
+    np.sin(taper, out=taper)
+    # float32's pi overshoots: sin(pi) comes out a hair below 0, which ** 0.7 would make NaN.
+    np.maximum(taper, 0.0, out=taper)
+    return blurred, np.power(taper, np.float32(0.7), out=taper)
+
+
+@njit(cache=True, nogil=True)
+def _half_turns(along_y, along_x, out):
+    """out (h, w) float32 = pi * clip(along_y[:, None] + along_x[None, :], 0, 1), as numpy's
+    float32 arithmetic has it."""
+    pi, zero, one = np.float32(np.pi), np.float32(0.0), np.float32(1.0)
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = pi * min(max(along_y[i] + along_x[j], zero), one)
+
+
+@njit(cache=True, nogil=True)
+def _shade_crease(region, dark, dark_taper, dark_gain, depth, lit, lit_taper, lit_gain, lit_depth, tint):
+    """Shades the (h, w, 3) uint8 `region` in place by a crease: the skin darkens by `depth` x the
+    dark line (its blurred line x 2.5 `dark_gain`, cut at 1, x its taper), less in red by `tint` (warm
+    shadows: light scattered under the skin comes back red), and brightens by `lit_depth` x the lit
+    line (same form; none if `lit` is empty) where it is not dark. One pass, in the float32 steps
+    the numpy formulas took: frames come out bit-identical to theirs."""
+    one, half, top, k = np.float32(1.0), np.float32(0.5), np.float32(255.0), np.float32(2.5)
+    dark_gain32, lit_gain32 = np.float32(dark_gain), np.float32(lit_gain)
+    depth32, lit32 = np.float32(depth), np.float32(lit_depth)
+    has_lit = lit.shape[0] > 0
+    for i in range(region.shape[0]):
+        for j in range(region.shape[1]):
+            d = min(dark[i, j] * k * dark_gain32, one) * dark_taper[i, j]
+            bright = np.float32(0.0)
+            if has_lit:
+                bright = lit32 * (min(lit[i, j] * k * lit_gain32, one) * lit_taper[i, j]) * (one - d)
+            for c in range(3):
+                shade = one - depth32 * d * tint[c]
+                if has_lit:
+                    shade = shade + bright
+                v = np.float32(region[i, j, c]) * shade + half
+                region[i, j, c] = np.uint8(min(max(v, np.float32(0.0)), top))
 
 
 def _dimple_chin(out: np.ndarray, xy: np.ndarray, *, depth: float) -> None:
