@@ -1,5 +1,6 @@
 """Shared fixtures: the bundled portrait, its analysis, and speech with a pause."""
 
+from dataclasses import dataclass
 from importlib import resources
 
 import numpy as np
@@ -20,12 +21,36 @@ def portrait(portrait_path) -> np.ndarray:
     return load_image(portrait_path)
 
 
+@dataclass(frozen=True)
+class FaceModels:
+    """The real face detector and segmenter, loaded once for the whole session: loading them is
+    most of what an Animator costs to build (~1.1 of ~1.6 s), and tests that build one are not
+    about the loading, which tests/face tests on its own."""
+
+    detector: object
+    segmenter: object
+
+    def animator(self, photo: np.ndarray, **kwargs):
+        from facetalk.pipeline import Animator
+
+        return Animator(photo, detector=self.detector, segmenter=self.segmenter, **kwargs)
+
+
 @pytest.fixture(scope="session")
-def analysis(portrait):
+def face_models():
+    from facetalk.face.mesh import FaceMeshDetector, PersonSegmenter
+
+    with FaceMeshDetector() as detector, PersonSegmenter() as segmenter:
+        yield FaceModels(detector=detector, segmenter=segmenter)
+
+
+@pytest.fixture(scope="session")
+def analysis(portrait, face_models):
     from facetalk.config import FramingConfig
     from facetalk.face.analysis import analyse_face
 
-    return analyse_face(portrait, framing=FramingConfig(), source="astronaut.jpg")
+    return analyse_face(portrait, framing=FramingConfig(), source="astronaut.jpg",
+                        detector=face_models.detector, segmenter=face_models.segmenter)
 
 
 @pytest.fixture(scope="session")

@@ -78,6 +78,7 @@ def test_output_carries_the_input_audio_at_its_own_quality(portrait_path, speech
     assert probe_video(video).audio_duration_s == pytest.approx(0.8, abs=0.05)
 
 
+@pytest.mark.slow
 def test_saved_config_loads_back_and_flags_override_it(portrait_path, short_wav, tmp_path):
     """--config loads what --save-config wrote: the same settings, the same motion; a flag given
     beside it wins."""

@@ -74,6 +74,7 @@ def test_bad_controls_file_names_it(portrait_path, wav, tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_blendshape_csv_round_trip_renders_the_same_frames(portrait_path, wav, tmp_path):
     """facetalk writes a Live Link Face CSV, reads it back and renders the same frames."""
     import numpy as np
@@ -99,6 +100,7 @@ def test_neither_speech_nor_blendshapes_is_one_line_exit_2(portrait_path, tmp_pa
     assert not (tmp_path / "x.mp4").exists()
 
 
+@pytest.mark.slow
 def test_blendshapes_refuse_motion_controls_and_motion_out_over_the_video(portrait_path, wav, tmp_path):
     csv_path = tmp_path / "m.csv"
     r = run("render", "--image", portrait_path, "--audio", str(wav), "-o", str(tmp_path / "a.mp4"), "--size", "128",

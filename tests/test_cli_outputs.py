@@ -72,6 +72,7 @@ def test_read_only_folder(portrait_path, wav, tmp_path):
         _one_line(r, "read-only file system", "v.mp4")
 
 
+@pytest.mark.slow
 def test_full_disk_is_reported_and_leaves_nothing(portrait_path, wav, tmp_path):
     with _mounted(tmp_path / "full", "size=48k") as folder:
         r = run("render", "--image", portrait_path, "--audio", str(wav), "-o", str(folder / "v.mp4"),
@@ -83,6 +84,7 @@ def test_full_disk_is_reported_and_leaves_nothing(portrait_path, wav, tmp_path):
         assert list(folder.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_full_disk_under_the_motion_file_names_it(portrait_path, wav, tmp_path):
     with _mounted(tmp_path / "full", "size=12k") as folder:
         r = run("render", "--image", portrait_path, "--audio", str(wav), "-o", str(tmp_path / "v.mp4"),
@@ -91,6 +93,7 @@ def test_full_disk_under_the_motion_file_names_it(portrait_path, wav, tmp_path):
         assert list(folder.iterdir()) == [] and not (tmp_path / "v.mp4").exists()
 
 
+@pytest.mark.slow
 def test_two_renders_to_one_path_both_complete(portrait_path, wav, tmp_path):
     out = tmp_path / "same.mp4"
     command = [sys.executable, "-m", "facetalk.cli", "render", "--image", portrait_path, "--audio", str(wav),
@@ -103,6 +106,7 @@ def test_two_renders_to_one_path_both_complete(portrait_path, wav, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["same.mp4"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
 def test_signals_clean_up(portrait_path, tmp_path, sig):
     """Killed mid-render, the command leaves no partial file, and says so in one line."""

@@ -12,8 +12,8 @@ SR = 16000
 
 
 @pytest.fixture(scope="module")
-def animator(portrait):
-    return Animator(portrait, source="astronaut.jpg")
+def animator(portrait, face_models):
+    return face_models.animator(portrait, source="astronaut.jpg")
 
 
 def _lip_gap(detector, frame):

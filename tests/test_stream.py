@@ -7,15 +7,15 @@ import numpy as np
 import pytest
 
 from facetalk.config import Controls
-from facetalk.pipeline import Animator, n_frames_for
+from facetalk.pipeline import n_frames_for
 
 SR = 16000
 FPS = 25
 
 
 @pytest.fixture(scope="module")
-def animator(portrait):
-    return Animator(portrait, source="astronaut.jpg")
+def animator(portrait, face_models):
+    return face_models.animator(portrait, source="astronaut.jpg")
 
 
 def _chunks(audio, chunk_s):

@@ -19,6 +19,7 @@ def _mp4s(outdir) -> dict[str, int]:
     return {p.name: p.stat().st_mtime_ns for p in outdir.glob("*.mp4")}
 
 
+@pytest.mark.slow
 def test_mixed_manifest_rerun_and_force(mixed_batch, kit):
     out = mixed_batch.path / "out"
     first = kit.run_cli("batch", mixed_batch.manifest, "-o", out, "--size", kit.SIZE, "--workers", 2)
@@ -64,6 +65,7 @@ def test_mixed_manifest_rerun_and_force(mixed_batch, kit):
     assert sum(results[line]["analysed_photo"] for line in mixed_batch.good) == 2
 
 
+@pytest.mark.slow
 def test_interrupted_batch_leaves_only_complete_clips(mixed_batch, kit):
     rows = [f"{'ada.jpg' if i % 2 else 'bob.png'},long.wav,,,,{i}" for i in range(4)]
     manifest = kit.write_batch(mixed_batch.path, "long.csv", rows)
@@ -93,6 +95,7 @@ def test_interrupted_batch_leaves_only_complete_clips(mixed_batch, kit):
     assert len(list(out.glob("*.mp4"))) == 4 and kit.leftovers(out) == []
 
 
+@pytest.mark.slow
 def test_local_batch_never_imports_ray(mixed_batch, kit):
     manifest = kit.write_batch(mixed_batch.path, "one.csv", ["ada.jpg,hello.wav,,,,1"])
     code = ("import sys; from facetalk.cli import main; "
@@ -117,6 +120,7 @@ def test_bad_invocations_are_one_line(mixed_batch, kit, tmp_path):
     assert not os.path.exists(tmp_path / "o" / "results.jsonl")
 
 
+@pytest.mark.slow
 def test_a_full_disk_fails_the_rows_by_name_and_leaves_nothing(mixed_batch, kit, tmp_path):
     """OUTDIR on a disk too small for the clips: the rows that do not fit fail saying the disk is
     full (exit 2), those that fit are whole, no half-written MP4 stays, and results.jsonl says so."""

@@ -37,7 +37,6 @@ from pipecat.workers.runner import WorkerRunner  # noqa: E402
 
 from facetalk.config import Controls  # noqa: E402
 from facetalk.integrations.pipecat import BUFFER_S, MOTION_KEY, FacetalkVideoService  # noqa: E402
-from facetalk.pipeline import Animator  # noqa: E402
 
 OUT_RATE = 24000
 FPS = 25
@@ -142,8 +141,8 @@ class Run:
 
 
 @pytest.fixture(scope="module")
-def animator(portrait):
-    return Animator(portrait, source="astronaut.jpg")
+def animator(portrait, face_models):
+    return face_models.animator(portrait, source="astronaut.jpg")
 
 
 def _speech(text: str, *, sr: int = OUT_RATE) -> np.ndarray:
