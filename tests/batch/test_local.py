@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from facetalk.io import probe_video
 from facetalk.io.manifest import read_manifest
 
