@@ -205,13 +205,15 @@ class MouthPainter:
         alpha *= self._edge_coverage(verts, tri_index[keep], t)
         d_upper, d_lower = t * opening, (1.0 - t) * opening
         runs = interp(self._own_upper), interp(self._own_lower)
-        color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs)
+        show = _lower_teeth_show(opening, mouth_w)
+        color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs,
+                            lower_show=show)
         # The photo's own interior at its photographed distance from the lip whose jaw it goes with.
         to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
         # Its lower row hands over to the synthetic lower teeth (in its teeth's colour) as the jaw
         # opens wide: the sliver of it a photo shows, stretched along a wide lower lip, reads as a
         # grey band.
-        lower_weight = 1.0 - _lower_teeth_show(opening, mouth_w)
+        lower_weight = 1.0 - show
         for d_lip, length, anchor_xy, sign, weight in ((d_upper, runs[0], self._anchor_xy, 1.0, np.ones_like(opening)),
                                                        (d_lower, runs[1], self._lower_anchor_xy, -1.0, lower_weight)):
             d_rest = d_lip * to_rest
@@ -283,6 +285,8 @@ class MouthPainter:
         shift = 4  # cv2 draws at 1/16 px
         pts = np.round((line - (x0, y0)) * (1 << shift)).astype(np.int32)
         for k in range(len(pts) - 1):
+            if strength[k] + strength[k + 1] <= 0.0:
+                continue  # its segment would raise nothing
             segment = np.zeros_like(alpha)
             cv2.line(segment, tuple(pts[k]), tuple(pts[k + 1]), 1.0, 2, cv2.LINE_AA, shift)
             alpha = np.maximum(alpha, segment * 0.5 * (strength[k] + strength[k + 1]))
@@ -292,21 +296,26 @@ class MouthPainter:
         out[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
 
     def _shade(self, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, u: np.ndarray,
-               mouth_w: float, *, photo_teeth: tuple[np.ndarray, np.ndarray], tongue_tip: float = 0.0) -> np.ndarray:
+               mouth_w: float, *, photo_teeth: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray | None = None,
+               tongue_tip: float = 0.0) -> np.ndarray:
         """(N, 3) interior colour from each pixel's distance (px) to the upper and lower inner lip.
         `photo_teeth`: how far (px) the photo's own opening goes with the upper and the lower jaw
         there; synthetic upper teeth are drawn only where the photo shows little of its own (its
         lower row hands over to synthetic lower teeth as the jaw opens wide, in paint).
-        `tongue_tip` 0..1 raises the middle of the tongue's front to the upper teeth.
+        `tongue_tip` 0..1 raises the middle of the tongue's front to the upper teeth; `lower_show`:
+        _lower_teeth_show at the pixels' opening, if paint() has it already.
         Back to front: the cavity, the tongue, the lower teeth, the upper teeth."""
+        lower_show = _lower_teeth_show(opening, mouth_w) if lower_show is None else lower_show
         across = np.abs(2.0 * u - 1.0)  # 0 mid-mouth .. 1 at the corners
-        depth_shade = (1.0 - 0.45 * across ** 2)[:, None]
+        across2 = across ** 2
+        toward_corners = 1.0 - 0.45 * across2
+        depth_shade = toward_corners[:, None]
         # How far the rows stand apart: the opening less the upper teeth (the photo's or synthetic
         # ones) and the photo's lower row while it shows.
         upper_h = 0.10 * mouth_w
         own_upper = photo_teeth[0] >= 0.5 * upper_h
         upper_px = np.where(own_upper, photo_teeth[0], upper_h)
-        lower_px = photo_teeth[1] * (1.0 - _lower_teeth_show(opening, mouth_w))
+        lower_px = photo_teeth[1] * (1.0 - lower_show)
         rows_gap = opening - upper_px - lower_px
         color = self._cavity(d_upper - upper_px, d_lower, across, mouth_w)
         # Lower teeth: only their tips show, over the lower lip, when the jaw is well open (more of
@@ -315,19 +324,22 @@ class MouthPainter:
         wide = np.clip((opening - 0.2 * mouth_w) / (0.25 * mouth_w), 0, 1)
         lower_h = (0.035 + 0.03 * wide) * mouth_w
         # The tongue's tip rests behind them: its lit front starts about at their tips.
-        front_px = np.maximum(lower_px, lower_h * _lower_teeth_show(opening, mouth_w))
-        color = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip)
-        color = self._behind_teeth(color, rows_gap, across, mouth_w)
-        rank, f, gap = _teeth_along(u)
-        rank_l, f_l, _ = _teeth_along(u, per_side=LOWER_TEETH_PER_SIDE)
+        front_px = np.maximum(lower_px, lower_h * lower_show)
+        color = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
+                             across2=across2, toward_corners=toward_corners)
+        color = self._behind_teeth(color, rows_gap, across2, mouth_w)
+        angle = _arch_angle(u)
+        rank, f, gap = _teeth_along(u, angle=angle)
+        rank_l, f_l, _ = _teeth_along(u, per_side=LOWER_TEETH_PER_SIDE, angle=angle)
         # Their biting edges are nearly straight, only the corners rounded, and they stand apart
         # by a gap wide enough to survive the photo's softness (else the row reads as one band).
         lower = np.clip((lower_h * (1.0 - 0.2 * np.abs(2.0 * f_l - 1.0) ** 8) - d_lower) / 1.2, 0, 1) \
-            * (1.0 - smoothstep(across, 0.4, 0.7)) * _lower_teeth_show(opening, mouth_w)
+            * (1.0 - smoothstep(across, 0.4, 0.7)) * lower_show
         gap_l = np.exp(-(np.minimum(f_l, 1.0 - f_l) / 0.075) ** 2)
         # Their tips catch the light from above; only their base, at the lip, is in its shadow
         # (half the upper lip's reach: the mouth width passed is halved).
-        lower_colour = self._tooth_colour(f_l, 0.55 * gap_l, d_lower, lower_h, depth_shade, 0.5 * mouth_w, lip_shadow=0.3)
+        rounded = depth_shade ** 1.5
+        lower_colour = self._tooth_colour(f_l, 0.55 * gap_l, d_lower, lower_h, rounded, 0.5 * mouth_w, lip_shadow=0.3)
         color = mix(color, lower_colour, lower)
         # Upper teeth: hang from the upper lip, one by one along the arch, in its shadow at the top.
         # No two teeth quite alike (fixed per tooth, not mirrored): a few percent longer or
@@ -336,7 +348,7 @@ class MouthPainter:
         tip = upper_h * _tooth_length(rank, f) * (1.0 + 0.06 * np.sin(3.1 * rank + 2.3 * side)
                                                   + 0.05 * (2.0 * f - 1.0) * np.sin(1.9 * rank + 0.7 * side))
         upper = np.clip((tip - d_upper) / 1.0, 0, 1) * (1.0 - smoothstep(across, 0.75, 0.9)) * ~own_upper
-        teeth = self._tooth_colour(f, gap, d_upper, upper_h, depth_shade, mouth_w)
+        teeth = self._tooth_colour(f, gap, d_upper, upper_h, rounded, mouth_w)
         teeth *= (1.0 + 0.035 * np.sin(2.3 * rank + 1.7 * side))[:, None]
         # The translucent biting edge shows the dark mouth behind it: darker, and warm like it.
         incisal = 0.35 * smoothstep(d_upper / np.maximum(tip, 1e-6), 0.75, 1.0)
@@ -357,17 +369,19 @@ class MouthPainter:
         return self.throat_rgb * light[:, None]
 
     def _tongue(self, color: np.ndarray, d_lower: np.ndarray, front_px: np.ndarray, rows_gap: np.ndarray,
-                opening: np.ndarray, across: np.ndarray, mouth_w: float, *, tongue_tip: float) -> np.ndarray:
+                opening: np.ndarray, across: np.ndarray, mouth_w: float, *, tongue_tip: float, across2: np.ndarray,
+                toward_corners: np.ndarray) -> np.ndarray:
         """The tongue over the cavity. Resting it lies on the mouth's floor behind the lower teeth:
         seen over them it fills most of a narrow gap between the rows (a smile) and less of a wide
         one (its back drops away as the jaw opens), in a low dome. Lit from the opening: its front
         light with a moist sheen along its front and sides, a median groove, darker and redder
         toward its back. For t d n l and th its tip rises to the back of the upper teeth: a narrow
-        rounded blade mid-mouth, lit at its edge."""
+        rounded blade mid-mouth, lit at its edge. `across2`: across ** 2; `toward_corners`:
+        1 - 0.45 across2 (_shade has them)."""
         space = np.maximum(rows_gap, 0.0)
         wide = np.maximum(space - 0.05 * mouth_w, 0.0) / (0.12 * mouth_w)
         share = TONGUE_SHARE_WIDE + (1.0 - TONGUE_SHARE_WIDE) * np.exp(-wide)
-        height = (front_px + share * space) * np.maximum(1.0 - 0.9 * across ** 2, 0.0)  # above the lower lip
+        height = (front_px + share * space) * np.maximum(1.0 - 0.9 * across2, 0.0)  # above the lower lip
         raised = tongue_tip * np.clip(1.0 - (across / 0.42) ** 2, 0, 1)
         height = (1.0 - raised) * height + raised * np.maximum(height, opening - TIP_BELOW_LIP * mouth_w)
         shows = np.clip(space / (0.04 * mouth_w), 0, 1)
@@ -376,7 +390,7 @@ class MouthPainter:
         back = np.clip((d_lower - front_px) / np.maximum(height - front_px, 1.0), 0, 1)
         # A wide opening lets light far onto it; a narrow one leaves its back in the dark.
         light_in = np.clip((opening - 0.2 * mouth_w) / (0.3 * mouth_w), 0, 1)
-        lit = (0.95 - (0.65 - 0.25 * light_in) * back ** (1.2 + 0.4 * light_in)) * (1.0 - 0.45 * across ** 2)
+        lit = (0.95 - (0.65 - 0.25 * light_in) * back ** (1.2 + 0.4 * light_in)) * toward_corners
         # Its two halves bulge either side of the groove down its middle.
         groove = (1.0 - 0.14 * np.exp(-(across / 0.07) ** 2) * smoothstep(back, 0.2, 0.5)) \
             * (1.0 + 0.06 * np.exp(-((across - 0.2) / 0.12) ** 2))
@@ -389,20 +403,23 @@ class MouthPainter:
         # Toward its back it turns a deeper red.
         deep = 0.6 * back ** 1.5 * (1.0 - raised)
         base = self.tongue_rgb + (self._tongue_back_rgb - self.tongue_rgb) * deep[:, None]
-        tongue = base * shade + (sheen + 0.1 * tip_light)[:, None] * (self.teeth_rgb - base * shade)
+        shaded = base * shade
+        tongue = shaded + (sheen + 0.1 * tip_light)[:, None] * (self.teeth_rgb - shaded)
         return mix(color, tongue, cover)
 
-    def _behind_teeth(self, color: np.ndarray, rows_gap: np.ndarray, across: np.ndarray, mouth_w: float) -> np.ndarray:
+    def _behind_teeth(self, color: np.ndarray, rows_gap: np.ndarray, across2: np.ndarray, mouth_w: float) -> np.ndarray:
         """With the rows barely apart (a smile, /i/), the tongue fills the mouth just behind the
-        teeth: the gap between them (`rows_gap`, px) shows it dimly lit, not a black band."""
+        teeth: the gap between them (`rows_gap`, px) shows it dimly lit, not a black band.
+        `across2`: the square of the pixels' distance from mid-mouth (0..1 at the corners)."""
         narrow = 1.0 - np.clip((rows_gap - NARROW_GAP * mouth_w) / (NARROW_GAP * mouth_w), 0, 1)
-        behind = self.tongue_rgb * (NARROW_TONGUE_LIGHT * (1.0 - 0.5 * across ** 2))[:, None]
+        behind = self.tongue_rgb * (NARROW_TONGUE_LIGHT * (1.0 - 0.5 * across2))[:, None]
         return mix(color, behind, narrow)
 
     def _tooth_colour(self, f: np.ndarray, gap: np.ndarray, d_lip: np.ndarray, height: float,
-                      depth_shade: np.ndarray, mouth_w: float, *, lip_shadow: float = 0.35) -> np.ndarray:
+                      corner_shade: np.ndarray, mouth_w: float, *, lip_shadow: float = 0.35) -> np.ndarray:
         """(N, 3) teeth colour: each tooth rounded (lighter mid-tooth), dark gaps between teeth,
-        darker toward the corners and, by `lip_shadow` at most, in the shadow of the lip over it."""
+        darker toward the corners (by the (N, 1) `corner_shade`) and, by `lip_shadow` at most, in
+        the shadow of the lip over it."""
         convex = 1.0 - 0.1 * (2.0 * f - 1.0) ** 2
         shadow = 1.0 - lip_shadow * np.exp(-d_lip / (0.03 * mouth_w))
         along = np.clip(d_lip / height, 0, 1)  # 0 at the lip .. 1 at the tip
@@ -410,7 +427,7 @@ class MouthPainter:
         # Neighbours touch near the gum and part toward their tips: the gap is a faint line at the
         # lip that opens into a dark notch at the biting edge.
         parting = 0.2 + 0.4 * along
-        shade = (convex * (1.0 - parting * gap) * shadow * edge)[:, None] * depth_shade ** 1.5
+        shade = (convex * (1.0 - parting * gap) * shadow * edge)[:, None] * corner_shade
         return self._in_shade(shade)
 
     def _in_shade(self, shade: np.ndarray) -> np.ndarray:
@@ -509,11 +526,18 @@ def _rows_split(luma: np.ndarray) -> float:
     return UPPER_ROW_SHARE
 
 
-def _teeth_along(u: np.ndarray, *, per_side: float = TEETH_PER_SIDE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _arch_angle(u: np.ndarray) -> np.ndarray:
+    """(N,) the angle (rad) around a round arch seen from the front at positions u 0..1 across it."""
+    return np.arcsin(np.clip(2.0 * u - 1.0, -0.999, 0.999))
+
+
+def _teeth_along(u: np.ndarray, *, per_side: float = TEETH_PER_SIDE,
+                 angle: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Which tooth each cavity pixel's position along the mouth (u 0..1) falls on, seen in
     perspective: teeth are evenly spaced along a round arch, so they look narrower toward the
-    corners. Returns (rank 0 = central incisor, position across the tooth 0..1, gap darkness 0..1)."""
-    angle = np.arcsin(np.clip(2.0 * u - 1.0, -0.999, 0.999))
+    corners. Returns (rank 0 = central incisor, position across the tooth 0..1, gap darkness 0..1).
+    `angle`: _arch_angle(u) if already computed."""
+    angle = _arch_angle(u) if angle is None else angle
     p = angle / (0.5 * np.pi) * per_side
     f = p - np.floor(p)
     rank = np.where(p >= 0, np.floor(p), -np.floor(p) - 1).astype(int)
