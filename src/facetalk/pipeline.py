@@ -71,14 +71,32 @@ class Animator:
         The models are injectable (tests give small fakes; a caller analysing many photos may
         share one detector): `detector` and `segmenter` analyse the photo (default: face.mesh's,
         loaded for it), `lip_model` drives the mouth (default: the bundled network, loaded once)."""
+        # 1. Analyse the photo once: find and frame the face, build its rig and appearance.
+        analysis = analyse_face(photo, framing=config.framing, source=source, detector=detector, segmenter=segmenter)
+        self._set_up(analysis, config=config, label=label, lip_model=lip_model)
+
+    @classmethod
+    def from_analysis(cls, analysis: FaceAnalysis, *, config: Config = Config(), label: bool = False,
+                      lip_model: LipSyncModel | None = None) -> Animator:
+        """The Animator of a photo analysed before (an Animator's `analysis`, which pickles): the
+        same frames without analysing the photo again (a render process of the server gets its
+        avatars so)."""
+        animator = cls.__new__(cls)
+        animator._set_up(analysis, config=config, label=label, lip_model=lip_model)
+        return animator
+
+    def _set_up(self, analysis: FaceAnalysis, *, config: Config, label: bool, lip_model: LipSyncModel | None) -> None:
         self.config = config
         self._lip_model = lip_model
-        # 1. Analyse the photo once: find and frame the face, build its rig and appearance.
-        self.analysis: FaceAnalysis = analyse_face(photo, framing=config.framing, source=source,
-                                                   detector=detector, segmenter=segmenter)
-        self._renderer = Renderer(self.analysis)
-        self._watermark = Watermarker(Payload.for_content(self.analysis.image.tobytes()))
+        self.analysis: FaceAnalysis = analysis
+        self._renderer = Renderer(analysis)
+        self._watermark = Watermarker(Payload.for_content(analysis.image.tobytes()))
         self._label = label
+
+    @property
+    def label(self) -> bool:
+        """Whether every frame carries the visible "AI-generated" label."""
+        return self._label
 
     @property
     def provenance(self) -> Payload:
