@@ -80,12 +80,20 @@ def in_netns_or_exit(argv: list[str]) -> None:
     sys.exit(child.returncode)
 
 
-def start_server(*, size: int, max_sessions: int) -> tuple[subprocess.Popen, str]:
+# The server as `facetalk serve` makes it, but its sessions rendering in its own threads (for A/B).
+IN_THREADS = ("import sys, uvicorn; from facetalk.server import ServerSettings, create_app; "
+              "uvicorn.run(create_app(ServerSettings(size=int(sys.argv[2]), max_sessions=int(sys.argv[3]), "
+              "webrtc_render_processes=False)), host='127.0.0.1', port=int(sys.argv[1]), log_level='warning')")
+
+
+def start_server(*, size: int, max_sessions: int, in_threads: bool = False) -> tuple[subprocess.Popen, str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "facetalk.cli", "serve", "--host", "127.0.0.1",
-                               "--port", str(port), "--size", str(size), "--max-sessions", str(max_sessions)])
+    command = ["-c", IN_THREADS, str(port), str(size), str(max_sessions)] if in_threads else \
+        ["-m", "facetalk.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--size", str(size),
+         "--max-sessions", str(max_sessions)]
+    server = subprocess.Popen([sys.executable, *command])
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and server.poll() is None:
@@ -292,6 +300,30 @@ def show(n: int, records: list[Record], *, seconds: float) -> bool:
     return sustained
 
 
+def cpu_s(pid: int) -> tuple[float, float]:
+    """CPU seconds (user + system, all threads) used so far by process `pid`, and by the processes
+    it started (the server's render processes; those still running)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        children = set()
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as listed:
+                children |= {int(c) for c in listed.read().split()}
+    except (FileNotFoundError, ProcessLookupError):  # it has ended
+        return 0.0, 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), sum(sum(cpu_s(c)) for c in children)
+
+
+def show_cpu(*, n: int, seconds: float, server_s: tuple[float, float] | None, client_s: float) -> None:
+    """CPU seconds per session-second (independent of what else loads the machine), and the load."""
+    per = n * seconds
+    server = "" if server_s is None else \
+        f"server {sum(server_s) / per:.2f} (main process {server_s[0] / per:.2f}, render processes {server_s[1] / per:.2f}), "
+    print(f"  CPU s per session-second: {server}clients {client_s / per:.2f}; "
+          f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=30.0, help="the one-session run (default 30)")
@@ -302,20 +334,27 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--sessions", type=int, default=None, help="run only this many sessions once")
     parser.add_argument("--dump", metavar="NPZ", help="keep session 0's decoded frames and audio here")
     parser.add_argument("--url", help="use this server (loopback, from inside the namespace) instead of starting one")
+    parser.add_argument("--render-in-threads", action="store_true",
+                        help="the server renders its sessions in its own threads, not in render processes (A/B)")
     args = parser.parse_args(argv)
     if args.url and (os.environ.get(NETNS_ENV) != "1" or not args.url.startswith("http://127.0.0.1:")):
         sys.exit("bench_webrtc: --url takes http://127.0.0.1:PORT, from inside the namespace the tests make")
     in_netns_or_exit(argv)
     pcm = speech_48k(seconds=args.seconds + 1, speech_s=args.speech_s or args.seconds + 1)
     server, base = (None, args.url.rstrip("/")) if args.url else start_server(
-        size=args.size, max_sessions=max([args.sessions or 1, *args.levels]))
+        size=args.size, max_sessions=max([args.sessions or 1, *args.levels]), in_threads=args.render_in_threads)
     try:
         avatar = post_json(base + "/api/avatars/sample")
         runs = [(args.sessions or 1, args.seconds)]
         runs += [] if args.sessions else [(n, args.level_seconds) for n in args.levels]
         for i, (n, seconds) in enumerate(runs):
+            server_cpu0, client_cpu0 = (cpu_s(server.pid) if server else None), time.process_time()
             records = asyncio.run(level(base, avatar["avatar_id"], pcm, n=n, seconds=seconds,
                                         decode_first=bool(args.dump) and i == 0))
+            # Over the whole level, start-up and teardown included: a slight overestimate.
+            show_cpu(n=n, seconds=seconds,
+                     server_s=tuple(np.subtract(cpu_s(server.pid), server_cpu0)) if server else None,
+                     client_s=time.process_time() - client_cpu0)
             verdict = "sustained" if show(n, records, seconds=seconds) else "NOT sustained"
             print(f"{n} session(s) for {seconds:g} s: {verdict} (>= 24.5 fps and p95 <= 150 ms each)")
             if args.dump and i == 0:

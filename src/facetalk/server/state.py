@@ -39,6 +39,7 @@ class ServerSettings:
     token: str | None = None             # if set, every /api/ request must present it
     ice_servers: tuple[str, ...] = ()    # STUN/TURN URLs for WebRTC sessions; none by default (loopback, LAN)
     webrtc_peer_gone_s: float = 5.0      # a WebRTC peer sending no audio this long has gone (its track sends in silence)
+    webrtc_render_processes: bool = True  # each WebRTC session renders in a process of its own (all cores)
 
 
 class ServerState:

@@ -7,6 +7,9 @@ with the frame that animates it. aiortc's Sender Reports map each track's RTP ti
 time of its packets, so a receiver that syncs the tracks of a stream (browsers do) plays them
 together, and one that plays on arrival sees them within a frame's encoding time.
 
+Rendering. The session's StreamSession runs in a render process of its own (server.render_pool:
+every core, and the same frames) when the server gives it one, else in the server's threads.
+
 Silence. A peer's track sends packets in silence too (20 ms apart); when none come for
 FILL_AFTER_S, silence is fed in their place so the face keeps blinking and breathing. When none
 come for the peer-gone time, the peer has gone (a closed tab sends no BYE) and the session ends.
@@ -24,14 +27,14 @@ from fractions import Fraction
 
 import anyio
 import av
-import cv2
 import numpy as np
 from aiortc import MediaStreamTrack, RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
 from aiortc.jitterbuffer import JitterBuffer, JitterFrame
 from aiortc.mediastreams import MediaStreamError
 from aiortc.sdp import SessionDescription
 
-from facetalk.pipeline import RenderedFrame, StreamSession
+from facetalk.pipeline import StreamSession
+from facetalk.server.render_pool import ProcessGone, WorkerStream, YuvFrame, to_yuv
 from facetalk.server.routes.webrtc import IceServer
 
 OUT_RATE = 48_000            # Opus's rate: the audio sent back is the decoded audio, not the 16 kHz copy
@@ -40,12 +43,19 @@ VIDEO_CLOCK = 90_000         # RTP's video clock
 FILL_AFTER_S = 0.3           # no packet for this long: feed silence (normal jitter stays far below)
 FILL_STEP_S = 0.02           # then one packet's worth at a time
 MAX_VIDEO_BACKLOG = 3        # frames waiting for the encoder beyond this (120 ms) are skipped
-# A session behind real time catches up by skipping frames (drawing none, the motion moving on):
-# when audio has waited to be fed more than BEHIND_S for BEHIND_FOR_S (a CPU that cannot keep up,
-# not a burst of packets after a network stall, which an idle CPU feeds in a few ms), and still
-# drawing at least every DRAW_EVERY_S.
+# A session behind real time draws fewer frames rather than fall ever further behind: the share
+# it draws falls (x DRAW_DECREASE every ADJUST_S) while audio has waited to be fed more than
+# BEHIND_S for BEHIND_FOR_S (a CPU that cannot keep up, not a burst of packets after a network
+# stall, which an idle CPU feeds in a few ms), and climbs back (+DRAW_INCREASE) while little waits;
+# so it settles at what the CPU sustains. Audio waiting over FAR_BEHIND_S (a stall) is caught up
+# at once, drawing one frame every DRAW_EVERY_S.
 BEHIND_S = 0.06
 BEHIND_FOR_S = 0.1
+ADJUST_S = 0.1
+DRAW_DECREASE = 0.7
+DRAW_INCREASE = 0.05
+MIN_DRAWN = 0.1              # the share drawn never falls below this (2.5 fps at 25)
+FAR_BEHIND_S = 0.3
 DRAW_EVERY_S = 0.5
 
 # aioice logs every candidate pair's state at INFO, a dozen lines per session in the server's log.
@@ -64,6 +74,7 @@ class _Out:
 
     video: list[av.VideoFrame]
     audio: list[av.AudioFrame]
+    n_completed: int  # frames the push completed, drawn or skipped
 
 
 def offer_problem(sdp: str) -> str | None:
@@ -111,12 +122,28 @@ def _pcm(frames: list[av.AudioFrame]) -> np.ndarray:
     return np.concatenate([f.to_ndarray().reshape(-1) for f in frames]) if frames else np.zeros(0, np.int16)
 
 
+class _InThread:
+    """A StreamSession rendering in the server's threads, as a WorkerStream renders in a process."""
+
+    def __init__(self, stream: StreamSession):
+        self._stream = stream
+        self.sample_rate = stream.sample_rate
+
+    @property
+    def n_frames_done(self) -> int:
+        return self._stream.n_frames_done
+
+    def push(self, pcm: np.ndarray, *, render: bool = True) -> list[YuvFrame]:
+        # The Animator has watermarked them.
+        return [to_yuv(f.index, f.image) for f in self._stream.push(pcm, render=render)]
+
+
 class _Feed:
     """The thread side of a session (one push at a time): audio in; frames, and the audio they
     animate, out."""
 
-    def __init__(self, stream: StreamSession, *, fps: int):
-        self._stream = stream
+    def __init__(self, stream: StreamSession | WorkerStream, *, fps: int):
+        self._stream = _InThread(stream) if isinstance(stream, StreamSession) else stream
         self._fps = fps
         self._to_mono = av.AudioResampler(format="s16", layout="mono", rate=OUT_RATE)
         self._to_analysis = av.AudioResampler(format="s16", layout="mono", rate=stream.sample_rate)
@@ -141,10 +168,12 @@ class _Feed:
         self.n_received += len(mono)
         chunk = av.AudioFrame.from_ndarray(mono[None], format="s16", layout="mono")
         chunk.sample_rate = OUT_RATE
+        n_done = self._stream.n_frames_done
         frames = self._stream.push(_pcm(self._to_analysis.resample(chunk)), render=render)
         # Frame i shows the instant i / fps: the audio up to the next frame goes with it.
         until_sample = self._stream.n_frames_done * OUT_RATE // self._fps
-        return _Out(video=[self._video_frame(f) for f in frames], audio=self._release(until_sample=until_sample))
+        return _Out(video=[self._video_frame(f) for f in frames], audio=self._release(until_sample=until_sample),
+                    n_completed=self._stream.n_frames_done - n_done)
 
     def _release(self, *, until_sample: int) -> list[av.AudioFrame]:
         out = []
@@ -156,11 +185,8 @@ class _Feed:
             self._n_sent += OUT_CHUNK
         return out
 
-    def _video_frame(self, rendered: RenderedFrame) -> av.VideoFrame:
-        # The encoders want I420. OpenCV converts in ~0.1 ms at 512²; left to the encoder, FFmpeg
-        # sets up a new converter for every frame (~1 ms). Same BT.601 video range either way.
-        i420 = cv2.cvtColor(rendered.image, cv2.COLOR_RGB2YUV_I420)  # watermarked by the Animator
-        frame = av.VideoFrame.from_ndarray(i420, format="yuv420p")
+    def _video_frame(self, rendered: YuvFrame) -> av.VideoFrame:
+        frame = av.VideoFrame.from_ndarray(rendered.i420, format="yuv420p")
         frame.pts, frame.time_base = rendered.index * VIDEO_CLOCK // self._fps, Fraction(1, VIDEO_CLOCK)
         return frame
 
@@ -197,12 +223,16 @@ def _waiting_s(track: MediaStreamTrack, frame: av.AudioFrame) -> float:
 
 
 class _CatchUp:
-    """Whether to draw the frames of the next push (see BEHIND_S); counts the pushes not drawn."""
+    """Whether to draw the frames of the next push (see BEHIND_S); counts the frames not drawn."""
 
     def __init__(self) -> None:
         self._behind_since: float | None = None
+        self._adjusted_at = -math.inf
         self._drawn_at = -math.inf
+        self.share = 1.0             # of the frames, drawn
+        self._credit = 1.0           # frames that may be drawn now
         self.skipped = 0
+        self.completed = 0
 
     def draw(self, *, waiting_s: float, now_s: float) -> bool:
         if waiting_s <= BEHIND_S:
@@ -210,17 +240,36 @@ class _CatchUp:
         elif self._behind_since is None:
             self._behind_since = now_s
         behind = self._behind_since is not None and now_s - self._behind_since >= BEHIND_FOR_S
-        if behind and now_s - self._drawn_at < DRAW_EVERY_S:
-            self.skipped += 1
-            return False
-        self._drawn_at = now_s
-        return True
+        if now_s - self._adjusted_at >= ADJUST_S and (behind or waiting_s <= BEHIND_S / 2):
+            self._adjusted_at = now_s
+            # Faster back up when nothing waits at all: the CPU has had time to spare.
+            more = DRAW_INCREASE * (3 if waiting_s == 0 else 1)
+            self.share = max(MIN_DRAWN, self.share * DRAW_DECREASE) if behind else min(1.0, self.share + more)
+        if behind and waiting_s > FAR_BEHIND_S:
+            drawing = now_s - self._drawn_at >= DRAW_EVERY_S
+        else:
+            drawing = self._credit >= 1.0
+        if drawing:
+            self._drawn_at = now_s
+        return drawing
+
+    def done(self, *, n_frames: int, drawn: bool) -> None:
+        """After the push: `n_frames` completed, drawn or not."""
+        self.completed += n_frames
+        if drawn:
+            self._credit -= n_frames
+        else:
+            self.skipped += n_frames
+        # Earned per frame completed, so the frames drawn are spread evenly among them; at most
+        # two frames' worth, so that the share drawn stays the share asked for.
+        self._credit = min(2.0, max(0.0, self._credit) + self.share * n_frames) if self.share < 1 else 1.0
 
 
 class LiveSession:
     """One peer connection animating one avatar; `close()` ends it (once) and calls `on_end`."""
 
-    def __init__(self, *, stream: StreamSession, fps: int, limits: SessionLimits, on_end: Callable[[], None]):
+    def __init__(self, *, stream: StreamSession | WorkerStream, fps: int, limits: SessionLimits,
+                 on_end: Callable[[], None]):
         self._feed = _Feed(stream, fps=fps)
         self._limits = limits
         self._on_end = on_end
@@ -268,6 +317,8 @@ class LiveSession:
         reason = "ended"
         try:
             reason = await self._pump_audio(track)
+        except ProcessGone as err:
+            reason = str(err)
         finally:
             # Scheduled, not awaited: when close() has cancelled this task, nothing here may await.
             asyncio.ensure_future(self.close(reason=reason))
@@ -298,6 +349,7 @@ class LiveSession:
                 heard_at = fed_at = time.monotonic()
                 render = self._catch_up.draw(waiting_s=_waiting_s(track, frame), now_s=heard_at)
                 out = await anyio.to_thread.run_sync(lambda: self._feed.heard(frame, render=render))
+            self._catch_up.done(n_frames=out.n_completed, drawn=render)
             for video in out.video:
                 self._video.put(video)
             for audio in out.audio:
@@ -312,8 +364,8 @@ class LiveSession:
         self.end_reason = reason
         self._on_end()  # the slot is free at once, whatever the teardown below takes
         if self._catch_up.skipped:  # operators see a machine that cannot hold its sessions
-            logging.getLogger(__name__).warning("WebRTC session ended (%s); behind real time, it skipped the "
-                                                "frames of %d audio packets", reason, self._catch_up.skipped)
+            logging.getLogger(__name__).warning("WebRTC session ended (%s); behind real time, it skipped %d of "
+                                                "%d frames", reason, self._catch_up.skipped, self._catch_up.completed)
         self._video.put(None)
         self._audio.put(None)
         if self._pump is not None and self._pump is not asyncio.current_task():

@@ -8,6 +8,7 @@ holds all of the server's. No STUN or TURN server is used unless `--ice-server` 
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import json
 import uuid
@@ -15,12 +16,14 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import unquote
 
+import anyio
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel
 
 from facetalk import jsontext
 from facetalk.config import Controls
 from facetalk.server.controls import controls_from_json
+from facetalk.server.render_pool import ProcessGone, RenderPool
 
 MAX_SDP_CHARS = 64 * 1024  # a browser's offer is 3-6 KB
 ICE_SCHEMES = ("stun:", "stuns:", "turn:", "turns:")
@@ -116,6 +119,8 @@ class WebRtcRoutes:
     def __init__(self, state):
         self._state = state
         self._sessions: dict[str, Any] = {}  # session id -> facetalk.server.webrtc.LiveSession
+        # Sessions render in processes of their own (every core), unless the settings say threads.
+        self._pool = RenderPool() if state.settings.webrtc_render_processes else None
         self.ice_servers = tuple(parse_ice_server(url) for url in state.settings.ice_servers)
         self.router = APIRouter(prefix="/api/webrtc", tags=["webrtc"])
         self.router.add_api_route(
@@ -152,13 +157,17 @@ class WebRtcRoutes:
         if problem:
             raise HTTPException(422, problem)
         session_id = uuid.uuid4().hex
+        state.live_sessions += 1  # from here, while it waits for a render process too
+        try:
+            stream, process = await self._open_stream(offer, avatar)
+        except BaseException:  # a cancelled request: the slot is free again
+            state.live_sessions -= 1
+            raise
         session = webrtc.LiveSession(
-            stream=avatar.animator.open_stream(offer.controls), fps=avatar.animator.fps,
+            stream=stream, fps=avatar.animator.fps,
             limits=webrtc.SessionLimits(max_stream_s=settings.max_stream_s,
                                         peer_gone_s=min(settings.idle_timeout_s, settings.webrtc_peer_gone_s)),
-            on_end=lambda: self._forget(session_id))
-        # Counted once it exists: a session that failed to build holds no slot.
-        state.live_sessions += 1
+            on_end=lambda: self._forget(session_id, process))
         self._sessions[session_id] = session
         try:
             sdp = await session.start(offer_sdp=offer.sdp, ice_servers=self.ice_servers)
@@ -177,11 +186,28 @@ class WebRtcRoutes:
         await session.close()
         return Response(status_code=204)
 
-    def _forget(self, session_id: str) -> None:
+    async def _open_stream(self, offer: Offer, avatar):
+        """(the session's stream, its render process or None): in a render process of its own
+        when one can be had, else in the server's threads."""
+        if self._pool is not None:
+            key = f"{avatar.id}/{avatar.animator.provenance.id}"
+            process = await self._pool.lease(key, avatar.animator)
+            if process is not None:
+                try:
+                    return await anyio.to_thread.run_sync(lambda: process.open(key, offer.controls)), process
+                except ProcessGone:  # it has died since: a thread will do
+                    process.end()
+        return avatar.animator.open_stream(offer.controls), None
+
+    def _forget(self, session_id: str, process) -> None:
         # Called once per session, however it ends (DELETE, peer gone, limit, shutdown).
         if self._sessions.pop(session_id, None) is not None:
             self._state.live_sessions -= 1
+            if process is not None:  # once its last push is answered, in a thread
+                asyncio.get_running_loop().run_in_executor(None, process.end)
 
     async def close_all(self) -> None:
         for session in list(self._sessions.values()):
             await session.close()
+        if self._pool is not None:
+            self._pool.close()

@@ -1,0 +1,247 @@
+"""Render processes for live sessions: a WebRTC session's motion, drawing and watermark run in a
+process of its own, so that sessions use every core. In the server's threads they share one
+interpreter lock, which the motion's and the drawing's Python hold for most of a frame (the
+compiled kernels, OpenCV and the VP8 encoder let go of it): three sessions got about one core.
+
+Each session's process is forked from a zygote that the first session starts (1-2 s: imports,
+compiled kernels) and that holds the avatars sent to it, so later sessions start drawing at once
+and no session's CPU goes to starting another's process. A render process draws what
+StreamSession draws in the server (the same code, the same avatar), so an offline render's frames;
+they come back as I420 (what the encoders take), converted there. Nothing here imports aiortc.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import threading
+from multiprocessing.connection import Connection, Pipe
+from dataclasses import dataclass
+
+import anyio
+import numpy as np
+
+from facetalk.config import Config, Controls
+
+KEPT_AVATARS = 4             # avatars the zygote keeps (each ~20 MB), the first sent dropped first
+START_TIMEOUT_S = 60.0       # a zygote not ready by then (imports) is given up
+
+
+@dataclass(frozen=True, eq=False)
+class YuvFrame:
+    """One frame for the encoders: `i420` (H * 3/2, W) uint8, BT.601 video range, as OpenCV's
+    RGB -> YUV_I420 gives; frame `index` of its stream."""
+
+    index: int
+    i420: np.ndarray
+
+
+def to_yuv(index: int, rgb: np.ndarray) -> YuvFrame:
+    import cv2
+
+    # OpenCV converts in ~0.1 ms at 512²; left to the encoder, FFmpeg sets up a new converter for
+    # every frame (~1 ms). Same BT.601 video range either way.
+    return YuvFrame(index=index, i420=cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420))
+
+
+class ProcessGone(RuntimeError):
+    """The render process of a session ended (killed, out of memory)."""
+
+
+# ---- the render processes' side ---------------------------------------------------------------
+
+def zygote_main(fd: int) -> None:
+    """The process render processes are forked from, one per session, talking to the server over
+    the socket `fd`. It has done the imports and loaded the compiled kernels (1-2 s of CPU) and
+    holds the avatars, so a fork starts drawing at once. It stays single-threaded for the forks:
+    no OpenCV pool, and the lip model's onnxruntime session is made by each render process."""
+    import signal
+
+    import cv2
+    from multiprocessing.reduction import recv_handle
+
+    from facetalk.pipeline import Animator
+
+    control = Connection(fd)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # a terminal's Ctrl-C is the server's to handle
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # ended render processes are reaped by the kernel
+    cv2.setNumThreads(1)  # sessions run side by side, one process each: no pool (and none to fork)
+    animators: dict[str, Animator] = {}
+    control.send(("ready",))
+    while True:
+        try:
+            request = control.recv()
+        except EOFError:  # the server has gone
+            return
+        if request[0] == "avatar":
+            _, key, analysis, config, label = request
+            animators[key] = _warmed(Animator.from_analysis(analysis, config=config, label=label))
+            while len(animators) > KEPT_AVATARS:  # as RenderPool._fork counts them
+                del animators[next(iter(animators))]
+            control.send(("ok",))
+        elif request[0] == "fork":
+            fd = recv_handle(control)
+            pid = os.fork()
+            if pid == 0:  # the render process
+                control.close()
+                try:
+                    _render(Connection(fd), animators)
+                finally:
+                    os._exit(0)  # not the zygote's exit handlers
+            os.close(fd)
+            control.send(("forked", pid))
+
+
+def _warmed(animator):
+    """Draws a frame and throws it away: loads the compiled kernels (~0.5 s the first time in a
+    process). A frame of motion, not of audio: the lip model is not loaded here (see _zygote)."""
+    from facetalk.motion.frame import MotionFrame
+
+    animator.render_motion(MotionFrame(t_s=0.0, jaw_open=0.6, smile=0.3, blink_left=0.5, blink_right=0.5, yaw_deg=5))
+    return animator
+
+
+def _render(conn, animators) -> None:
+    """A render process: one session of one of `animators`, push by push, until told to end."""
+    stream = None
+    while True:
+        try:
+            request = conn.recv()
+        except EOFError:
+            return
+        if request[0] == "open":
+            _, key, controls = request
+            stream = animators[key].open_stream(controls)
+            conn.send(("ok", stream.sample_rate))
+        elif request[0] == "push":
+            _, pcm, render = request
+            frames = stream.push(pcm, render=render)
+            conn.send((stream.n_frames_done, [to_yuv(f.index, f.image) for f in frames]))
+        else:  # "end"
+            return
+
+
+# ---- in the server -----------------------------------------------------------------------------
+
+class RenderProcess:
+    """One session's render process; its calls block (run them in a thread)."""
+
+    def __init__(self, conn, pid: int) -> None:
+        self._conn = conn
+        self.pid = pid
+        self._lock = threading.Lock()  # one request and its answer at a time
+
+    def open(self, key: str, controls: Controls) -> WorkerStream:
+        _, sample_rate = self._ask(("open", key, controls))
+        return WorkerStream(self, sample_rate=sample_rate)
+
+    def end(self) -> None:
+        """Ends the process once the push under way, if any, is answered."""
+        with self._lock:
+            try:
+                self._conn.send(("end",))
+            except OSError:  # it has ended already
+                pass
+            self._conn.close()
+
+    def _ask(self, request: tuple):
+        with self._lock:
+            try:
+                self._conn.send(request)
+                return self._conn.recv()
+            except (EOFError, OSError):
+                raise ProcessGone("the render process has ended") from None
+
+
+class WorkerStream:
+    """A StreamSession in a render process, as _Feed uses one: `push` blocks until the frames are
+    back (run it in a thread; the interpreter lock is let go while it waits)."""
+
+    def __init__(self, process: RenderProcess, *, sample_rate: int):
+        self._process = process
+        self.sample_rate = sample_rate
+        self.n_frames_done = 0
+
+    def push(self, pcm: np.ndarray, *, render: bool = True) -> list[YuvFrame]:
+        self.n_frames_done, frames = self._process._ask(("push", pcm, render))
+        return frames
+
+
+class RenderPool:
+    """Forks a render process for each session from a zygote started by the first (see _zygote).
+    Its coroutines run on the server's event loop; the blocking calls go to threads, one at a time."""
+
+    def __init__(self) -> None:
+        self._zygote: subprocess.Popen | None = None
+        self._control: Connection | None = None
+        self._avatars: list[str] = []  # those the zygote holds, in the order sent
+        self._lock = anyio.Lock()
+
+    async def lease(self, key: str, animator) -> RenderProcess | None:
+        """A render process drawing `animator` (under `key`, its avatar), or None when none can be
+        had (the zygote failed to start or has died): the session renders in a thread then."""
+        async with self._lock:
+            try:
+                return await anyio.to_thread.run_sync(lambda: self._fork(key, animator))
+            except (OSError, EOFError, ProcessGone) as err:
+                logging.getLogger(__name__).warning("no render process (%s); the session renders in a thread", err)
+                self.close()  # the next session starts a new zygote
+                return None
+
+    def close(self) -> None:
+        """Stops the zygote; render processes end with their sessions (or with the server)."""
+        if self._control is not None:
+            self._control.close()
+        if self._zygote is not None:
+            try:
+                self._zygote.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                self._zygote.kill()
+                self._zygote.wait()
+        self._zygote = self._control = None
+        self._avatars.clear()
+
+    def _fork(self, key: str, animator) -> RenderProcess:
+        from multiprocessing.reduction import send_handle
+
+        if self._zygote is None or self._zygote.poll() is not None:
+            self.close()
+            self._start_zygote()
+        if key not in self._avatars:
+            self._ask(("avatar", key, animator.analysis, animator.config, animator.label))
+            self._avatars = [*self._avatars, key][-KEPT_AVATARS:]
+        ours, theirs = Pipe()
+        try:
+            self._control.send(("fork",))
+            send_handle(self._control, theirs.fileno(), self._zygote.pid)
+            _, pid = self._answer()
+        finally:
+            theirs.close()
+        return RenderProcess(ours, pid)
+
+    def _start_zygote(self) -> None:
+        # A new interpreter, not a fork of this threaded server, nor multiprocessing's spawn, which
+        # would run the server's main script again in it (a script that starts a server, unguarded).
+        self._control, theirs = Pipe()
+        paths = os.pathsep.join(p for p in sys.path if p)  # where this server found facetalk
+        try:
+            self._zygote = subprocess.Popen(
+                [sys.executable, "-c", f"from facetalk.server.render_pool import zygote_main; zygote_main({theirs.fileno()})"],
+                pass_fds=[theirs.fileno()], env={**os.environ, "PYTHONPATH": paths}, stdin=subprocess.DEVNULL)
+        finally:
+            theirs.close()
+        if not self._control.poll(START_TIMEOUT_S):
+            raise ProcessGone(f"the render processes' zygote did not start within {START_TIMEOUT_S:g} s")
+        self._answer()
+
+    def _ask(self, request: tuple):
+        self._control.send(request)
+        return self._answer()
+
+    def _answer(self):
+        try:
+            return self._control.recv()
+        except EOFError:
+            raise ProcessGone(f"the render processes' zygote has ended (exit code {self._zygote.poll()})") from None

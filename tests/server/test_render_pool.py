@@ -1,0 +1,90 @@
+"""Render processes for WebRTC sessions (server.render_pool): what a session's process draws is
+what the server's own StreamSession draws, bit for bit; each session gets a process of its own,
+forked from a zygote that gets each avatar once; a process or zygote that dies is reported, and
+the next session gets a new one."""
+
+import asyncio
+import os
+import signal
+
+import numpy as np
+import pytest
+
+from facetalk.config import Controls
+from facetalk.server.render_pool import ProcessGone, RenderPool, to_yuv
+
+SR = 16_000
+
+
+def _speech(seconds: float) -> np.ndarray:
+    """Seeded voiced noise with pauses, int16 at 16 kHz (what the WebRTC feed pushes)."""
+    rng = np.random.default_rng(3)
+    t = np.arange(int(seconds * SR)) / SR
+    voiced = (np.sin(2 * np.pi * 3 * t) > -0.3) * (np.sin(2 * np.pi * 140 * t) + 0.3 * rng.standard_normal(len(t)))
+    return np.round(np.clip(voiced * 0.4, -1, 1) * 32767).astype(np.int16)
+
+
+@pytest.fixture(scope="module")
+def animator(client, avatar_id):
+    return client.app.state.facetalk.avatars.get(avatar_id).animator
+
+
+def test_a_render_process_draws_what_the_server_draws(animator):
+    """Frames, indices and skipped frames alike, in 20 ms pushes with some not drawn."""
+    pcm = _speech(2.0)
+    chunks = [pcm[i:i + 320] for i in range(0, len(pcm), 320)]
+    draw = [k % 7 not in (3, 4) for k in range(len(chunks))]
+
+    async def scenario():
+        pool = RenderPool()
+        try:
+            process = await pool.lease("sample", animator)
+            assert process is not None, "no render process could be started"
+            remote = await asyncio.to_thread(process.open, "sample", Controls(seed=4))
+            got = [await asyncio.to_thread(remote.push, c, render=d) for c, d in zip(chunks, draw)]
+            return got, remote.n_frames_done
+        finally:
+            pool.close()
+
+    got, n_done = asyncio.run(scenario())
+    local = animator.open_stream(Controls(seed=4))
+    want = [[to_yuv(f.index, f.image) for f in local.push(c, render=d)] for c, d in zip(chunks, draw)]
+    assert n_done == local.n_frames_done >= 45
+    assert [[f.index for f in push] for push in got] == [[f.index for f in push] for push in want]
+    assert sum(len(push) for push in got) >= 30
+    for remote_push, local_push in zip(got, want):
+        for a, b in zip(remote_push, local_push):
+            assert a.i420.shape == (768, 512) and np.array_equal(a.i420, b.i420), a.index
+
+
+def test_each_session_gets_a_process_and_the_dead_are_replaced(animator):
+    async def scenario():
+        pool = RenderPool()
+        try:
+            first, second = [await pool.lease("sample", animator) for _ in range(2)]
+            assert first.pid != second.pid and pool._avatars == ["sample"]  # the avatar went once
+            zygote = pool._zygote.pid
+            streams = [await asyncio.to_thread(p.open, "sample", Controls(seed=1)) for p in (first, second)]
+            os.kill(first.pid, signal.SIGKILL)
+            with pytest.raises(ProcessGone, match="render process has ended"):
+                await asyncio.to_thread(streams[0].push, _speech(0.2))
+            assert await asyncio.to_thread(streams[1].push, _speech(0.2)) is not None  # the other draws on
+            await asyncio.to_thread(second.end)
+            with pytest.raises(ProcessGone):
+                await asyncio.to_thread(streams[1].push, _speech(0.2))
+
+            os.kill(zygote, signal.SIGKILL)  # the zygote itself: the next lease starts another
+            await asyncio.sleep(0.2)
+            third = await pool.lease("sample", animator)
+            assert third is not None and pool._zygote.pid != zygote
+            stream = await asyncio.to_thread(third.open, "sample", Controls(seed=1))
+            frames = []
+            for chunk in np.split(_speech(0.6), 30):
+                frames += await asyncio.to_thread(stream.push, chunk)
+            await asyncio.to_thread(third.end)
+            return frames
+        finally:
+            pool.close()
+
+    frames = asyncio.run(scenario())
+    assert [f.index for f in frames] == list(range(len(frames))) and len(frames) >= 10
