@@ -7,6 +7,7 @@ import functools
 import math
 
 import numpy as np
+from numba import njit
 
 from facetalk.provenance.layout import pattern
 from facetalk.provenance.payload import Payload
@@ -52,17 +53,30 @@ def embed(image: np.ndarray, payload: Payload) -> np.ndarray:
 def _add_luma(image: np.ndarray, delta: np.ndarray) -> np.ndarray:
     """(H, W, 3) uint8 image + the (H, W) float32 delta on every channel, rounded and cut to 0..255.
 
-    In uint8 arithmetic: an integer plus a delta rounds as the delta does (but for a delta exactly
-    half-way between integers, which rounds to even on its own), and a pixel gets either the
-    positive or the negative part, so two saturating uint8 passes give the clipped sum. Mixed
-    uint8 + float32 arithmetic costs about twice as much at 512 x 512, on every frame."""
-    import cv2
+    An integer plus a delta rounds as the delta does (but for a delta exactly half-way between
+    integers, which rounds to even on its own): the delta's size is rounded half to even, cut at
+    255 (as OpenCV's convertScaleAbs did here before) and added or taken away in integers. One
+    compiled pass, ~3x faster at 512 x 512 than the five saturating OpenCV passes it replaced (the
+    same bits), and mixed uint8 + float32 numpy arithmetic cost twice those."""
+    image = np.ascontiguousarray(image)
+    out = np.empty_like(image)
+    _add_rounded(image.reshape(-1), np.ascontiguousarray(delta, dtype=np.float32).reshape(-1), out.reshape(-1))
+    return out
 
-    size = cv2.convertScaleAbs(delta)  # |delta|, rounded and saturated
-    up = cv2.bitwise_and(size, size, mask=(delta > 0).view(np.uint8))
-    down = cv2.subtract(size, up)
-    raised = cv2.add(image, cv2.cvtColor(up, cv2.COLOR_GRAY2RGB))
-    return cv2.subtract(raised, cv2.cvtColor(down, cv2.COLOR_GRAY2RGB))
+
+@njit(cache=True, nogil=True)
+def _add_rounded(image, delta, out):
+    """out = image + delta on flat RGB `image` (3N,) uint8 and per-pixel `delta` (N,) float32: the
+    delta's size rounded half to even and cut at 255, the sums cut to 0..255. The channels are
+    written out one by one: as a loop, the pass was 13x slower."""
+    zero, top = np.int32(0), np.int32(255)
+    for p in range(delta.shape[0]):
+        d = delta[p]
+        size = np.int32(np.rint(min(abs(d), np.float32(255.0))))
+        step = size if d > 0 else -size
+        out[3 * p] = min(max(np.int32(image[3 * p]) + step, zero), top)
+        out[3 * p + 1] = min(max(np.int32(image[3 * p + 1]) + step, zero), top)
+        out[3 * p + 2] = min(max(np.int32(image[3 * p + 2]) + step, zero), top)
 
 
 def _saturation_boost(image: np.ndarray, tile: np.ndarray, mask: np.ndarray) -> float:
