@@ -78,7 +78,8 @@ def analyse_face(photo: np.ndarray, *, framing: FramingConfig, source: str = "ph
     segmenter = segmenter or PersonSegmenter()
     try:
         appearance = build_appearance(image, landmarks, segmenter=segmenter)
-        surround = build_surround(photo, box, frame_hw=image.shape[:2], segmenter=segmenter)
+        surround = build_surround(photo, box, frame_hw=image.shape[:2], segmenter=segmenter,
+                                  face_bbox=face.bbox)
     finally:
         if own_segmenter:
             segmenter.close()

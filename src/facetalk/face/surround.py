@@ -57,9 +57,10 @@ class Surround:
 
 
 def build_surround(photo: np.ndarray, box: CropBox, *, frame_hw: tuple[int, int],
-                   segmenter: PersonSegmenter) -> Surround:
+                   segmenter: PersonSegmenter, face_bbox: tuple[float, float, float, float] | None = None) -> Surround:
     """The surround of `box` (the frame's crop of the (H, W, 3) uint8 `photo`) for a frame of
-    `frame_hw` pixels."""
+    `frame_hw` pixels. `face_bbox` (x0, y0, x1, y1, photo px: the face oval's box) lets a body
+    the photo's side edges cut continue beyond them (see `_continue_body`)."""
     import cv2
 
     frame_h, frame_w = frame_hw
@@ -91,11 +92,166 @@ def build_surround(photo: np.ndarray, box: CropBox, *, frame_hw: tuple[int, int]
     background = np.clip(background * fade[..., None] + soft * (1.0 - fade[..., None]) + 0.5, 0, 255).astype(np.uint8)
     fade = np.maximum(fade, alpha)[..., None]
     rgb = np.clip(rgb * fade + soft * (1.0 - fade) + 0.5, 0, 255).astype(np.uint8)
+    if face_bbox is not None:
+        face = (np.asarray(face_bbox, np.float64) - np.tile(origin, 2)) / step  # in surround px
+        rgb, alpha = _continue_body(rgb, alpha, inside, face_box=face)
     frame_origin = (0.5 * (out_w - frame_w * scale), 0.5 * (out_h - frame_h * scale))
     photo_bottom = (photo.shape[0] - box.y0) * frame_h / box.height
     last_row = int(np.clip(np.floor(frame_origin[1] + photo_bottom * scale) - 1, 0, out_h - 1))
     return Surround(rgb=rgb, alpha=alpha, background=background, frame_alpha=frame_alpha,
                     frame_origin_px=frame_origin, scale=scale, photo_bottom_px=float(photo_bottom), body_cut_at_bottom=bool((alpha[last_row] > 0.5).any()))
+
+
+# A body the photo's side edge cuts continues beyond it (shoulders, then the arm) out to this many
+# face widths from the face's centre: a person's outer shoulder breadth is about 3.4 face widths
+# (biacromial breadth ~2.8, plus the arms' deltoids), so 1.7 a side (further for a body the photo
+# shows wider: a cap beyond its edge). The shoulder rounds into the arm over a quarter circle of
+# SHOULDER_CAP face widths, and the outline is soft over CONTINUE_TAPER face widths.
+CONTINUE_HALF_WIDTH = 1.7
+SHOULDER_CAP = 0.45
+CONTINUE_TAPER = 0.05
+# Only the body continues: rows from this many face heights below the chin (the neck), never the
+# hair or a face the edge cuts, which would turn into streaks.
+CONTINUE_BELOW_CHIN = 0.15
+# ... and only a body the edge cuts over at least this many face heights (a shoulder, not the
+# corner of a sleeve, which continued would be a lump beside the person).
+CONTINUE_MIN_RUN = 0.4
+
+
+def _continue_body(rgb: np.ndarray, alpha: np.ndarray, inside: np.ndarray, *,
+                   face_box: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(rgb, alpha) with the body continued beyond the photo's left and right edges where the
+    person matte reaches them below the face (most head-and-shoulders photos cut the shoulders):
+    a camera moving away would otherwise show a body ending in a straight vertical cut, a person
+    pasted on the extended background. `face_box` (x0, y0, x1, y1) in surround px."""
+    out_rgb, out_alpha = rgb.copy(), alpha.copy()
+    w = rgb.shape[1]
+    for flip in (False, True):  # the left edge, then the right one (mirrored, done as the left)
+        f = (lambda a: a[:, ::-1]) if flip else (lambda a: a)
+        box = np.array([w - 1 - face_box[2], face_box[1], w - 1 - face_box[0], face_box[3]]) if flip else face_box
+        ext = _continue_left(f(out_rgb), f(out_alpha), f(inside), face_box=box)
+        if ext is None:
+            continue
+        first, ext_rgb, ext_alpha = ext  # over columns first.. left of the photo (of the flipped surround)
+        stop = first + ext_alpha.shape[1]
+        cols = slice(w - stop, w - first) if flip else slice(first, stop)
+        a = f(ext_alpha)[..., None]
+        out_rgb[:, cols] = np.clip(out_rgb[:, cols] * (1.0 - a) + f(ext_rgb) * a + 0.5, 0, 255).astype(np.uint8)
+        out_alpha[:, cols] = np.maximum(out_alpha[:, cols], f(ext_alpha))
+    return out_rgb, out_alpha
+
+
+def _continue_left(rgb: np.ndarray, alpha: np.ndarray, inside: np.ndarray, *,
+                   face_box: np.ndarray) -> tuple[int, np.ndarray, np.ndarray] | None:
+    """The body continued beyond the photo's left edge, as (first, (h, e, 3) float32 colour,
+    (h, e) float32 matte) over the surround's columns first..first + e (left of the photo, as far
+    out as an arm can reach), or None if the photo's left edge cuts no body (or lies at the
+    surround's own edge). The matte's profile down the photo's first whole column moves down as it goes
+    out, at the slope the shoulder's outline has near the edge (shoulders fall away from the neck),
+    and ends at the arm's outer edge; its colour is the clothing's along that column, smoothed,
+    with the photo's grain (continued the same way, the photo's detail would be streaks)."""
+    import cv2
+
+    columns = np.nonzero(inside.any(axis=0))[0]
+    rows = np.nonzero(inside.any(axis=1))[0]
+    if not len(columns) or columns[0] < 2:
+        return None
+    edge = int(columns[0]) + 1  # a column inside: the first one is interpolated with the outside
+    face_w = float(face_box[2] - face_box[0])
+    neck = int(np.clip(face_box[3] + CONTINUE_BELOW_CHIN * (face_box[3] - face_box[1]), rows[0], rows[-1]))
+    profile = _body_run(alpha[:, edge], start=neck, stop=int(rows[-1]))
+    if profile is None or (profile > 0.5).sum() < CONTINUE_MIN_RUN * float(face_box[3] - face_box[1]):
+        return None
+    slope = _shoulder_slope(alpha, edge, neck, step_px=max(3, int(round(0.25 * face_w))))
+    # The clothing's colour down the edge, averaged over the body only and smoothed over a fifth of
+    # a face: its folds and patterns, continued outward, would be streaks.
+    colour = np.median(rgb[:, edge:edge + 4].astype(np.float32), axis=1)  # (h, 3)
+    weight = profile[:, None, None]
+    sigma = max(1.0, 0.2 * face_w)
+    colour = cv2.GaussianBlur(colour[:, None, :] * weight, (0, 0), sigmaX=0.1, sigmaY=sigma) \
+        / np.maximum(cv2.GaussianBlur(weight, (0, 0), sigmaX=0.1, sigmaY=sigma), 1e-6)[..., None]
+    h = len(alpha)
+    # The arm's outer edge, in face widths from the face's centre: a body wider than that at the
+    # edge (nearer the camera, or broader) still rounds off a shoulder's cap beyond it.
+    centre_x = 0.5 * (face_box[0] + face_box[2])
+    half_width = max(CONTINUE_HALF_WIDTH, (centre_x - edge) / face_w + SHOULDER_CAP)
+    # Only the columns the arm can reach (beyond them the matte would be 0 anyway).
+    first = int(np.clip(np.floor(centre_x - (half_width + CONTINUE_TAPER) * face_w) - 1, 0, edge - 1))
+    out_x = np.arange(first, edge, dtype=np.float32)
+    ys, xs = np.mgrid[0:h, first:edge].astype(np.float32)
+    map_y = ys - slope * (edge - xs)  # (h, edge): the profile row each pixel continues
+    map_x = np.zeros_like(map_y)
+    ext_alpha = cv2.remap(profile[:, None], map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0.0)
+    ext_rgb = cv2.remap(colour, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    ext_alpha = ext_alpha * _arm_outline(ext_alpha, out_x, face_box=face_box, half_width=half_width)
+    ext_rgb = ext_rgb * _form_shade(ext_alpha, face_w=face_w)[..., None]
+    # The grain of the clothing by the edge (half a face wide), on the continued clothing.
+    near = slice(edge, edge + max(8, int(0.5 * face_w)))
+    body = inside[:, near] & (alpha[:, near] > 0.5)
+    if body.sum() >= 64:
+        ext_rgb = ext_rgb + _grain_field(ext_rgb.shape[:2])[..., None] * _grain_strength(rgb[:, near], body)
+    return first, ext_rgb, (ext_alpha * ~inside[:, first:edge]).astype(np.float32)
+
+
+def _arm_outline(ext_alpha: np.ndarray, out_x: np.ndarray, *, face_box: np.ndarray, half_width: float) -> np.ndarray:
+    """(h, w) float32 0..1 over columns `out_x`: the arm's outer edge, `half_width` face widths out
+    from the face's centre, straight down, its top rounded into the shoulder (a quarter circle of
+    SHOULDER_CAP face widths from where the continued shoulder's top meets it), soft over
+    CONTINUE_TAPER face widths."""
+    face_w = float(face_box[2] - face_box[0])
+    reach = (0.5 * (face_box[0] + face_box[2]) - out_x) / face_w  # face widths from the face's centre
+    inner = half_width - SHOULDER_CAP  # where the cap starts to round off
+    rows = np.arange(len(ext_alpha), dtype=np.float32)[:, None]
+    # The shoulder's top at the cap's start, per column there: its first row over half.
+    column = int(np.clip(np.argmin(np.abs(reach - inner)), 0, ext_alpha.shape[1] - 1))
+    body = np.nonzero(ext_alpha[:, column] > 0.5)[0]
+    cap_top = float(body[0]) if len(body) else 0.0
+    down = np.clip((rows - cap_top) / (SHOULDER_CAP * face_w), 0.0, 1.0)  # 0 at the top .. 1 a cap lower
+    limit = inner + SHOULDER_CAP * np.sqrt(1.0 - (1.0 - down) ** 2)  # the cap's outline, face widths
+    arm = np.clip((limit - reach[None, :]) / CONTINUE_TAPER + 0.5, 0.0, 1.0)
+    return arm * arm * (3.0 - 2.0 * arm)
+
+
+def _form_shade(ext_alpha: np.ndarray, *, face_w: float) -> np.ndarray:
+    """(h, w) float32 brightness of the continued clothing: up to a fifth darker toward its
+    outline, where the body turns away from the light (flat cloth up to its edge reads as cut
+    out of paper)."""
+    import cv2
+
+    inside = (ext_alpha > 0.5).astype(np.uint8)
+    depth = cv2.distanceTransform(np.pad(inside, 1, constant_values=1), cv2.DIST_L2, 3)[1:-1, 1:-1]
+    return (1.0 - 0.2 * np.exp(-depth / max(0.15 * face_w, 1.0))).astype(np.float32)
+
+
+def _body_run(column: np.ndarray, *, start: int, stop: int) -> np.ndarray | None:
+    """(h,) float32 the matte down one column, kept only over the body: the run of person pixels
+    (> 0.5) that reaches the photo's last row `stop` and begins at or below row `start` (with its
+    soft top edge); None if there is none. Whatever else the matte finds along the edge (another
+    person, an arm across) is not continued."""
+    person = column > 0.5
+    if not person[stop]:
+        return None
+    clear = np.nonzero(~person[:stop + 1])[0]
+    top = int(clear[-1]) + 1 if len(clear) else 0
+    if top < start:
+        top = start
+    out = np.zeros(len(column), np.float32)
+    soft = max(top - 3, start)
+    out[soft:stop + 1] = column[soft:stop + 1]
+    return out
+
+
+def _shoulder_slope(alpha: np.ndarray, edge: int, neck: int, *, step_px: int) -> float:
+    """How far (px per px, 0..1.5) the top of the body drops per pixel outward at the photo's left
+    edge: its top row there against `step_px` columns further in (0 where either has no body)."""
+    def top(column: int) -> int | None:
+        body = np.nonzero(alpha[neck:, column] > 0.5)[0]
+        return None if not len(body) else neck + int(body[0])
+
+    outer, inner = top(edge), top(min(edge + step_px, alpha.shape[1] - 1))
+    if outer is None or inner is None:
+        return 0.0
+    return float(np.clip((outer - inner) / step_px, 0.0, 1.5))
 
 
 def _photo_matte(photo: np.ndarray, origin_xy: np.ndarray, extent_xy: np.ndarray,
@@ -153,17 +309,28 @@ def _with_grain(image: np.ndarray, rgb: np.ndarray, known: np.ndarray) -> np.nda
     """(h, w, 3) float32 `image` with grain as fine and as strong as the photo `rgb` shows on its
     `known` background (film grain, canvas, sensor noise): a smooth extension beside a grainy
     photo reads as a pasted frame."""
-    import cv2
-
     if known.sum() < 64:
         return image
+    return image + _grain_field(image.shape[:2])[..., None] * _grain_strength(rgb, known)
+
+
+def _grain_strength(rgb: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """(3,) float32 per channel: how strong the fine detail of `rgb` is over its `known` pixels."""
+    import cv2
+
     photo = rgb.astype(np.float32)
     detail = photo - cv2.GaussianBlur(photo, (0, 0), 1.5)
     # The median deviation, not the spread: edges and patterns in the background are not grain.
     # Every third pixel of the background is plenty to measure it.
-    strength = 1.4826 * np.median(np.abs(detail[known][::3]), axis=0)  # (3,) per channel
+    return 1.4826 * np.median(np.abs(detail[known][::3]), axis=0)
+
+
+def _grain_field(shape_hw: tuple[int, int]) -> np.ndarray:
+    """(h, w) float32 seeded noise of unit spread, in the band _grain_strength measures (one field:
+    grain is mostly luminance)."""
+    import cv2
+
     rng = np.random.default_rng(GRAIN_SEED)
-    noise = rng.standard_normal(photo.shape[:2], dtype=np.float32)  # one field: grain is mostly luminance
-    noise = noise - cv2.GaussianBlur(noise, (0, 0), 1.5)  # the same band as the measured detail
-    noise /= max(float(noise.std()), 1e-6)
-    return image + noise[..., None] * strength
+    noise = rng.standard_normal(shape_hw, dtype=np.float32)
+    noise = noise - cv2.GaussianBlur(noise, (0, 0), 1.5)
+    return noise / max(float(noise.std()), 1e-6)
