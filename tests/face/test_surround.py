@@ -82,10 +82,15 @@ def test_the_shoulder_keeps_falling_and_the_arm_ends(continued):
     assert np.abs(left - right).mean() < 0.01
 
 
-def test_what_the_edge_cuts_above_the_neck_is_not_continued():
-    """Hair or a face the edge cuts would turn into streaks if continued: only the body is."""
+def test_what_the_edge_cuts_above_the_neck_fades_and_is_not_continued():
+    """Hair or a face the edge cuts would turn into streaks if continued: only the body is. It
+    fades out toward the edge instead of ending in a straight line."""
     s = _surround(_photo(hair_at_left_edge=True))
     row, col = _at(s, -5.0, 120)
     assert s.alpha[row, col] == 0.0
+    row, col = _at(s, 1.0, 120)
+    assert s.alpha[row, col] < 0.3  # at the edge, faded ...
+    row, col = _at(s, 25.0, 120)
+    assert s.alpha[row, col] > 0.95  # ... and whole a sixth of a face height in
     row, col = _at(s, -5.0, 285)  # the suit below still is
     assert s.alpha[row, col] > 0.9

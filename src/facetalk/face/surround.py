@@ -90,10 +90,12 @@ def build_surround(photo: np.ndarray, box: CropBox, *, frame_hw: tuple[int, int]
     fade = np.clip(cv2.distanceTransform(inside.astype(np.uint8), cv2.DIST_L2, 3) / EDGE_FADE_PX, 0.0, 1.0)
     fade = fade * fade * (3.0 - 2.0 * fade)
     background = np.clip(background * fade[..., None] + soft * (1.0 - fade[..., None]) + 0.5, 0, 255).astype(np.uint8)
+    if face_bbox is not None:
+        face = (np.asarray(face_bbox, np.float64) - np.tile(origin, 2)) / step  # in surround px
+        alpha = _soften_cut_hair(alpha, inside, face_box=face)
     fade = np.maximum(fade, alpha)[..., None]
     rgb = np.clip(rgb * fade + soft * (1.0 - fade) + 0.5, 0, 255).astype(np.uint8)
     if face_bbox is not None:
-        face = (np.asarray(face_bbox, np.float64) - np.tile(origin, 2)) / step  # in surround px
         rgb, alpha = _continue_body(rgb, alpha, inside, face_box=face)
     frame_origin = (0.5 * (out_w - frame_w * scale), 0.5 * (out_h - frame_h * scale))
     photo_bottom = (photo.shape[0] - box.y0) * frame_h / box.height
@@ -113,9 +115,24 @@ CONTINUE_TAPER = 0.05
 # Only the body continues: rows from this many face heights below the chin (the neck), never the
 # hair or a face the edge cuts, which would turn into streaks.
 CONTINUE_BELOW_CHIN = 0.15
+# Above it, the matte fades out over this many face heights toward the photo's edges.
+HAIR_FADE = 0.12
 # ... and only a body the edge cuts over at least this many face heights (a shoulder, not the
 # corner of a sleeve, which continued would be a lump beside the person).
 CONTINUE_MIN_RUN = 0.4
+
+
+def _soften_cut_hair(alpha: np.ndarray, inside: np.ndarray, *, face_box: np.ndarray) -> np.ndarray:
+    """The person matte above the neck faded out over HAIR_FADE face heights toward the photo's
+    edges: hair (or a head) the photo cuts would otherwise end in a straight line against the
+    extended background when the camera moves away; faded, it ends as if out of focus."""
+    import cv2
+
+    to_edge = cv2.distanceTransform(np.pad(inside, 0).astype(np.uint8), cv2.DIST_L2, 3)
+    fade = np.clip(to_edge / max(HAIR_FADE * float(face_box[3] - face_box[1]), 1.0), 0.0, 1.0)
+    neck = face_box[3] + CONTINUE_BELOW_CHIN * (face_box[3] - face_box[1])
+    below = (np.arange(len(alpha)) >= neck)[:, None]
+    return np.where(below, alpha, alpha * fade * fade * (3.0 - 2.0 * fade)).astype(np.float32)
 
 
 def _continue_body(rgb: np.ndarray, alpha: np.ndarray, inside: np.ndarray, *,
