@@ -1,9 +1,10 @@
 """Render processes for live sessions: a WebRTC session's motion, drawing and watermark run in a
 process of its own, so that sessions use every core. In the server's threads they share one
-interpreter lock, which the motion's and the drawing's Python hold for most of a frame (the
-compiled kernels, OpenCV and the VP8 encoder let go of it): three sessions got about one core.
+interpreter lock with aiortc's event loop, and the motion's and the drawing's Python hold it for
+much of a frame (the compiled kernels, OpenCV and the VP8 encoder let go of it): with three
+sessions at 13 fps the server held it 43% of the time, two thirds of that for them.
 
-Each session's process is forked from a zygote that the first session starts (1-2 s: imports,
+Each session's process is forked from a zygote that the first session starts (1-4 s: imports,
 compiled kernels) and that holds the avatars sent to it, so later sessions start drawing at once
 and no session's CPU goes to starting another's process. A render process draws what
 StreamSession draws in the server (the same code, the same avatar), so an offline render's frames;
@@ -17,8 +18,8 @@ import os
 import subprocess
 import sys
 import threading
-from multiprocessing.connection import Connection, Pipe
 from dataclasses import dataclass
+from multiprocessing.connection import Connection, Pipe
 
 import anyio
 import numpy as np
@@ -54,9 +55,10 @@ class ProcessGone(RuntimeError):
 
 def zygote_main(fd: int) -> None:
     """The process render processes are forked from, one per session, talking to the server over
-    the socket `fd`. It has done the imports and loaded the compiled kernels (1-2 s of CPU) and
-    holds the avatars, so a fork starts drawing at once. It stays single-threaded for the forks:
-    no OpenCV pool, and the lip model's onnxruntime session is made by each render process."""
+    the socket `fd`. It has done the imports and loaded the compiled kernels (1-4 s of CPU) and
+    holds the avatars, so a fork starts drawing at once. It runs no thread to fork in a bad state:
+    no OpenCV or BLAS pool (the sessions run side by side, one process each), and the lip model's
+    onnxruntime session is made by each render process, never here."""
     import signal
 
     import cv2
@@ -67,7 +69,7 @@ def zygote_main(fd: int) -> None:
     control = Connection(fd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # a terminal's Ctrl-C is the server's to handle
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # ended render processes are reaped by the kernel
-    cv2.setNumThreads(1)  # sessions run side by side, one process each: no pool (and none to fork)
+    cv2.setNumThreads(1)
     animators: dict[str, Animator] = {}
     control.send(("ready",))
     while True:
@@ -170,7 +172,7 @@ class WorkerStream:
 
 
 class RenderPool:
-    """Forks a render process for each session from a zygote started by the first (see _zygote).
+    """Forks a render process for each session from a zygote started by the first (zygote_main).
     Its coroutines run on the server's event loop; the blocking calls go to threads, one at a time."""
 
     def __init__(self) -> None:
@@ -229,7 +231,8 @@ class RenderPool:
         try:
             self._zygote = subprocess.Popen(
                 [sys.executable, "-c", f"from facetalk.server.render_pool import zygote_main; zygote_main({theirs.fileno()})"],
-                pass_fds=[theirs.fileno()], env={**os.environ, "PYTHONPATH": paths}, stdin=subprocess.DEVNULL)
+                pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
+                env={**os.environ, "PYTHONPATH": paths, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"})
         finally:
             theirs.close()
         if not self._control.poll(START_TIMEOUT_S):
