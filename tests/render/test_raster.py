@@ -1,6 +1,6 @@
 import numpy as np
 
-from facetalk.render.raster import WarpBuffers, add_where_unmoved, rasterize
+from facetalk.render.raster import WarpBuffers, add_where_unmoved, rasterize, warp_over_plate
 
 
 def _run(dst, depth, src, tris, size=32):
@@ -71,3 +71,33 @@ def test_residual_is_added_only_where_nothing_moved_inside_the_box():
     want[4, 1] = (80, 104, 255)  # rounded, cut at 255
     want[1, 6] = 107  # (5, 7) lies outside the box; (2, 3) moved
     assert np.array_equal(out, want)
+
+
+def test_warp_over_plate_is_opencvs_remap_and_blend_bit_for_bit():
+    """The renderer's one-pass warp gives what cv2.remap of texture and matte and cv2.blendLinear
+    gave, on maps reaching past the edges (mirrored), whole and sub-pixel positions and a matte
+    with solid, empty and soft parts."""
+    import cv2
+
+    rng = np.random.default_rng(3)
+    h, w = 48, 64
+    texture = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+    plate = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+    matte = np.clip(rng.uniform(-1.0, 2.0, (h, w)), 0.0, 1.0).astype(np.float32)  # a third each 0, soft, 1
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    map_x = xs + rng.uniform(-6.0, 6.0, (h, w)).astype(np.float32)
+    map_y = ys + rng.uniform(-6.0, 6.0, (h, w)).astype(np.float32)
+    map_x[::5] = np.round(map_x[::5])  # whole pixels
+    x0, y0, x1, y1 = 3, 2, 60, 45
+    out = plate.copy()
+    alpha = np.empty((y1 - y0, x1 - x0), np.float32)
+    warp_over_plate(texture, matte, plate, map_x, map_y, x0, y0, x1, y1, out, alpha)
+    box = (slice(y0, y1), slice(x0, x1))
+    want_alpha = cv2.remap(matte, map_x[box], map_y[box], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
+    warped = cv2.remap(texture, map_x[box], map_y[box], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
+    want = cv2.blendLinear(warped, plate[box], want_alpha, 1.0 - want_alpha)
+    assert np.array_equal(alpha, want_alpha)
+    assert np.array_equal(out[box], want)
+    outside = np.ones((h, w), bool)
+    outside[box] = False
+    assert np.array_equal(out[outside], plate[outside])  # nothing drawn beyond the box

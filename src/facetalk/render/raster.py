@@ -128,6 +128,69 @@ def add_where_unmoved(out, map_x, map_y, ys, xs, residual, x0, y0, x1, y1):
             out[y, x, c] = np.uint8(min(max(v, np.float32(0.0)), np.float32(255.0)))
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _reflect_101(p, n):
+    """cv2.BORDER_REFLECT_101's index for `p` in a row of `n`."""
+    if n == 1:
+        return 0
+    while p < 0 or p >= n:
+        p = -p if p < 0 else 2 * n - 2 - p
+    return p
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _bilinear_u8(image, ya, yb, xa, xb, c, w0, w1, w2, w3):
+    """OpenCV's fixed-point bilinear sample of uint8 `image` channel c: weights in 1/32768."""
+    return (np.int32(image[ya, xa, c]) * w0 + np.int32(image[ya, xb, c]) * w1 + np.int32(image[yb, xa, c]) * w2
+            + np.int32(image[yb, xb, c]) * w3 + 16384) >> 15
+
+
+# Serial for the reason rasterize is; one pass where remapping the texture and the matte and then
+# blending were three (the matte's float remap alone cost as much as the texture's).
+@njit(cache=True, nogil=True)
+def warp_over_plate(texture, matte, plate, map_x, map_y, x0, y0, x1, y1, out, alpha):
+    """Warps the (H, W, 3) uint8 `texture` and its (H, W) float32 `matte` by the maps (source pixel
+    of each output pixel) over the box [x0, x1) x [y0, y1) and lays the one over the (H, W, 3) uint8
+    `plate` by the other, into `out` (H, W, 3) uint8, the warped matte into `alpha` (the box's
+    shape). Bit for bit what cv2.remap (INTER_LINEAR, BORDER_REFLECT_101) of each and
+    cv2.blendLinear(warped, plate, alpha, 1 - alpha) give: positions rounded to 1/32 px, uint8
+    weights in 1/32768, the matte's in float32, the blend's sum divided by its weights' (+1e-5).
+    Where all four matte samples are 1 (or 0) that blend gives the texture (the plate) exactly, so
+    those pixels skip it."""
+    h, w = texture.shape[0], texture.shape[1]
+    one, zero, eps, top = np.float32(1.0), np.float32(0.0), np.float32(1e-5), np.float32(255.0)
+    for y in range(y0, y1):
+        for x in range(x0, x1):
+            ix, iy = np.int32(np.rint(map_x[y, x] * np.float32(32.0))), np.int32(np.rint(map_y[y, x] * np.float32(32.0)))
+            fx, fy, sx, sy = ix & 31, iy & 31, ix >> 5, iy >> 5
+            if 0 <= sx < w - 1 and 0 <= sy < h - 1:
+                xa, xb, ya, yb = sx, sx + 1, sy, sy + 1
+            else:
+                xa, xb, ya, yb = _reflect_101(sx, w), _reflect_101(sx + 1, w), _reflect_101(sy, h), _reflect_101(sy + 1, h)
+            m00, m01, m10, m11 = matte[ya, xa], matte[ya, xb], matte[yb, xa], matte[yb, xb]
+            if m00 == zero and m01 == zero and m10 == zero and m11 == zero:
+                alpha[y - y0, x - x0] = zero
+                for c in range(3):
+                    out[y, x, c] = plate[y, x, c]
+                continue
+            w0, w1, w2, w3 = (32 - fy) * (32 - fx) * 32, (32 - fy) * fx * 32, fy * (32 - fx) * 32, fy * fx * 32
+            if m00 == one and m01 == one and m10 == one and m11 == one:
+                alpha[y - y0, x - x0] = one
+                for c in range(3):
+                    out[y, x, c] = _bilinear_u8(texture, ya, yb, xa, xb, c, w0, w1, w2, w3)
+                continue
+            gx, gy = np.float32(fx) * np.float32(1.0 / 32.0), np.float32(fy) * np.float32(1.0 / 32.0)
+            a = (m00 * ((one - gy) * (one - gx)) + m01 * ((one - gy) * gx) + m10 * (gy * (one - gx))
+                 + m11 * (gy * gx))
+            alpha[y - y0, x - x0] = a
+            b = one - a
+            den = a + b + eps
+            for c in range(3):
+                t = np.float32(_bilinear_u8(texture, ya, yb, xa, xb, c, w0, w1, w2, w3))
+                v = np.rint((t * a + np.float32(plate[y, x, c]) * b) / den)
+                out[y, x, c] = np.uint8(min(max(v, zero), top))
+
+
 @dataclass(frozen=True, eq=False)
 class RasterMesh:
     """A mesh as the rasterizer takes it, fixed per photo. src_xy: (V, 2) float32, the photo pixel

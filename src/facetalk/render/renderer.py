@@ -20,7 +20,7 @@ from facetalk.motion.frame import MotionFrame
 from facetalk.render.camera import Camera
 from facetalk.render.eyes import IrisPainter, LidPainter
 from facetalk.render.mouth import MouthPainter
-from facetalk.render.raster import RasterMesh, WarpBuffers, add_where_unmoved
+from facetalk.render.raster import RasterMesh, WarpBuffers, add_where_unmoved, warp_over_plate
 from facetalk.render.shading import FoldShader
 from facetalk.render.sampling import material_lookup, pixel_box
 
@@ -137,8 +137,6 @@ class Renderer:
     """Renders MotionFrames of one analysed photo. Not thread-safe: it reuses its buffers."""
 
     def __init__(self, analysis: FaceAnalysis):
-        import cv2
-
         image, app = analysis.image, analysis.appearance
         if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
             raise ValueError(f"expected an (H, W, 3) uint8 image, got {image.shape} {image.dtype}")
@@ -176,11 +174,9 @@ class Renderer:
         self._lids = LidPainter(app.lids, app.grain)
         self._camera = Camera.for_analysis(analysis)
         self._folds = FoldShader(photo=analysis.expression)
-        self._cv2 = cv2
 
     def render(self, frame: MotionFrame) -> np.ndarray:
         """(H, W, 3) uint8 RGB frame."""
-        cv2 = self._cv2
         verts = posed_vertices(self.rig, frame)
         buf = self._buffers
         box = self._moving_box(verts)
@@ -191,14 +187,13 @@ class Renderer:
         x0, y0, x1, y1 = box
         if x1 > x0 and y1 > y0:
             # Outside the box nothing moved: the still frame is already right there.
-            map_x, map_y = buf.map_x[y0:y1, x0:x1], buf.map_y[y0:y1, x0:x1]
-            # Texture and matte are warped separately: cheaper than splitting an RGBA warp. The
-            # few pixels a moving head pulls in from beyond the photo's edge (the rig lets go of
-            # the head there: face.rig.EDGE_HOLD) continue its texture mirrored, where a
-            # replicated edge row would draw streaks.
-            warped = cv2.remap(self._texture, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
-            alpha = cv2.remap(self._alpha, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
-            out[y0:y1, x0:x1] = cv2.blendLinear(warped, self._background[y0:y1, x0:x1], alpha, 1.0 - alpha)
+            # Texture and matte warped and laid over the plate in one pass. The few pixels a moving
+            # head pulls in from beyond the photo's edge (the rig lets go of the head there:
+            # face.rig.EDGE_HOLD) continue its texture mirrored, where a replicated edge row would
+            # draw streaks.
+            alpha = np.empty((y1 - y0, x1 - x0), np.float32)
+            warp_over_plate(self._texture, self._alpha, self._background, buf.map_x, buf.map_y, x0, y0, x1, y1, out,
+                            alpha)
             self._restore_still_edges(out, box)
         else:
             alpha = None
