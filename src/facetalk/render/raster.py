@@ -2,7 +2,8 @@
 
 For every output pixel covered by a triangle it writes where to sample the photo (the
 triangle's rest-pose coordinates, interpolated barycentrically), which triangle won the depth
-test, and two barycentric weights. Pixels no triangle covers keep the identity map.
+test, and two barycentric weights. Pixels no triangle covers keep the identity map. The photo is
+then warped by that map and laid over the background plate in one pass (warp_over_plate).
 Compiled with numba on first use (cached on disk afterwards).
 """
 
