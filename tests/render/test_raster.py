@@ -91,7 +91,8 @@ def test_warp_over_plate_is_opencvs_remap_and_blend_bit_for_bit():
     x0, y0, x1, y1 = 3, 2, 60, 45
     out = plate.copy()
     alpha = np.empty((y1 - y0, x1 - x0), np.float32)
-    warp_over_plate(texture, matte, plate, map_x, map_y, x0, y0, x1, y1, out, alpha)
+    map_x[10, 20:30], map_y[10, 20:30] = np.arange(20, 30), 10  # identity, not kept: warped all the same
+    warp_over_plate(texture, matte, plate, map_x, map_y, x0, y0, x1, y1, out, alpha, np.zeros((h, w), bool))
     box = (slice(y0, y1), slice(x0, x1))
     want_alpha = cv2.remap(matte, map_x[box], map_y[box], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
     warped = cv2.remap(texture, map_x[box], map_y[box], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
@@ -101,3 +102,25 @@ def test_warp_over_plate_is_opencvs_remap_and_blend_bit_for_bit():
     outside = np.ones((h, w), bool)
     outside[box] = False
     assert np.array_equal(out[outside], plate[outside])  # nothing drawn beyond the box
+
+
+def test_warp_over_plate_leaves_kept_pixels_where_the_map_is_the_identity():
+    rng = np.random.default_rng(4)
+    h, w = 16, 16
+    texture, plate = (rng.integers(0, 256, (h, w, 3), dtype=np.uint8) for _ in range(2))
+    matte = rng.uniform(0.0, 1.0, (h, w)).astype(np.float32)
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    map_x, map_y = xs.copy(), ys.copy()
+    map_x[:, 8:] += 0.25  # the right half moved
+    kept = np.zeros((h, w), bool)
+    kept[::2] = True  # even rows kept
+
+    def warp(keep):
+        out, alpha = np.zeros((h, w, 3), np.uint8), np.empty((h, w), np.float32)
+        warp_over_plate(texture, matte, plate, map_x, map_y, 0, 0, w, h, out, alpha, keep)
+        return out, alpha
+
+    (out, alpha), (full, full_alpha) = warp(kept), warp(np.zeros((h, w), bool))
+    assert np.all(out[::2, :8] == 0) and full[::2, :8].any()  # kept and unmoved: left as they were
+    assert np.array_equal(out[1::2], full[1::2]) and np.array_equal(out[::2, 8:], full[::2, 8:])  # the rest drawn
+    assert np.array_equal(alpha, full_alpha)  # the matte is given out all the same

@@ -162,6 +162,9 @@ class Renderer:
                                                    dtype=np.float32)
         # What a pixel that nothing moves shows: the photo, irises removed (they are drawn on top).
         self._still = np.ascontiguousarray(np.where(a0[..., None] >= 1.0, app.texture, image))
+        # Where the still frame already is what warping by the identity map gives (inside the
+        # person, and where the plate is the photo), the warp leaves unmoved pixels as they are.
+        self._warp_keeps = self._identity_warp_is_still()
         # Only vertices of triangles that can move bound the region a frame must recompute.
         self._moving = np.unique(self.rig.triangles[self.rig.movable])
         self._last_box: tuple[int, int, int, int] | None = None
@@ -193,7 +196,7 @@ class Renderer:
             # draw streaks.
             alpha = np.empty((y1 - y0, x1 - x0), np.float32)
             warp_over_plate(self._texture, self._alpha, self._background, buf.map_x, buf.map_y, x0, y0, x1, y1, out,
-                            alpha)
+                            alpha, self._warp_keeps)
             self._restore_still_edges(out, box)
         else:
             alpha = None
@@ -212,6 +215,14 @@ class Renderer:
                 matte[y0:y1, x0:x1] = alpha
             out = self._camera.shoot(out, matte, zoom=float(frame.scale))
         return out
+
+    def _identity_warp_is_still(self) -> np.ndarray:
+        """(H, W) bool: pixels where warping by the identity map gives the still frame exactly."""
+        identity = WarpBuffers(self.height, self.width)
+        warped, nowhere = np.empty_like(self._still), np.zeros((self.height, self.width), bool)
+        warp_over_plate(self._texture, self._alpha, self._background, identity.map_x, identity.map_y, 0, 0,
+                        self.width, self.height, warped, np.empty((self.height, self.width), np.float32), nowhere)
+        return np.all(warped == self._still, axis=2)
 
     def _moving_box(self, verts: np.ndarray) -> tuple[int, int, int, int]:
         """(x0, y0, x1, y1) pixels covering where moving triangles are now and were in the photo."""
