@@ -233,13 +233,12 @@ def _soft_line(shape: tuple[int, int], line: np.ndarray, width_px: float) -> tup
     cv2.polylines(mask, [np.round(line * 16).astype(np.int32)], False, 1.0, 1, cv2.LINE_AA, 4)
     blurred = cv2.GaussianBlur(mask, (0, 0), max(width_px, 0.6))
     # By where each pixel falls along the chord from the line's first point to its last
-    # (separable in x and y: a row and a column, not two full grids, per fold and frame).
+    # (separable in x and y: a row and a column, not two full grids, per fold and frame). The
+    # per-pixel step is the chord over its squared length, in the line's precision.
     start, chord = line[0], line[-1] - line[0]
     inv = 1.0 / max(float(chord @ chord), 1e-6)
-    along_x = ((np.arange(shape[1]) - start[0]) * (chord[0] * inv)).astype(np.float32)
-    along_y = ((np.arange(shape[0]) - start[1]) * (chord[1] * inv)).astype(np.float32)
     taper = np.empty(shape, np.float32)
-    _half_turns(along_y, along_x, taper)
+    _half_turns(float(start[0]), float(chord[0] * inv), float(start[1]), float(chord[1] * inv), taper)
     # numpy's own sin and power, in place: a compiled libm's differ from them in the last bit.
     np.sin(taper, out=taper)
     # float32's pi overshoots: sin(pi) comes out a hair below 0, which ** 0.7 would make NaN.
@@ -248,13 +247,18 @@ def _soft_line(shape: tuple[int, int], line: np.ndarray, width_px: float) -> tup
 
 
 @njit(cache=True, nogil=True)
-def _half_turns(along_y, along_x, out):
-    """out (h, w) float32 = pi * clip(along_y[:, None] + along_x[None, :], 0, 1), as numpy's
-    float32 arithmetic has it."""
+def _half_turns(start_x, step_x, start_y, step_y, out):
+    """out (h, w) float32 = pi * clip(along_y[i] + along_x[j], 0, 1), where along_x[j] =
+    float32((j - start_x) * step_x) and along_y likewise (computed in float64, as numpy had them
+    from an integer range), in numpy's float32 arithmetic."""
     pi, zero, one = np.float32(np.pi), np.float32(0.0), np.float32(1.0)
+    along_x = np.empty(out.shape[1], np.float32)
+    for j in range(out.shape[1]):
+        along_x[j] = np.float32((j - start_x) * step_x)
     for i in range(out.shape[0]):
+        along_y = np.float32((i - start_y) * step_y)
         for j in range(out.shape[1]):
-            out[i, j] = pi * min(max(along_y[i] + along_x[j], zero), one)
+            out[i, j] = pi * min(max(along_y + along_x[j], zero), one)
 
 
 @njit(cache=True, nogil=True)
