@@ -157,16 +157,17 @@ def warp_over_plate(texture, matte, plate, map_x, map_y, x0, y0, x1, y1, out, al
     cv2.blendLinear(warped, plate, alpha, 1 - alpha) give: positions rounded to 1/32 px, uint8
     weights in 1/32768, the matte's in float32, the blend's sum divided by its weights' (+1e-5).
     Where all four matte samples are 1 (or 0) that blend gives the texture (the plate) exactly, so
-    those pixels skip it. Pixels whose map is the identity and that the (H, W) bool `kept` marks
-    are left as `out` has them (the caller's promise: what this pass would write there)."""
+    those pixels skip it. Pixels whose map rounds to the identity (at 1/32 px) and that the
+    (H, W) bool `kept` marks are left as `out` has them (the caller's promise: what this pass
+    writes there for the identity map)."""
     h, w = texture.shape[0], texture.shape[1]
     one, zero, eps, top = np.float32(1.0), np.float32(0.0), np.float32(1e-5), np.float32(255.0)
     for y in range(y0, y1):
         for x in range(x0, x1):
-            if kept[y, x] and map_x[y, x] == np.float32(x) and map_y[y, x] == np.float32(y):
+            ix, iy = np.int32(np.rint(map_x[y, x] * np.float32(32.0))), np.int32(np.rint(map_y[y, x] * np.float32(32.0)))
+            if ix == 32 * x and iy == 32 * y and kept[y, x]:
                 alpha[y - y0, x - x0] = matte[y, x]  # whole-pixel position: the weight is all its own
                 continue
-            ix, iy = np.int32(np.rint(map_x[y, x] * np.float32(32.0))), np.int32(np.rint(map_y[y, x] * np.float32(32.0)))
             fx, fy, sx, sy = ix & 31, iy & 31, ix >> 5, iy >> 5
             if 0 <= sx < w - 1 and 0 <= sy < h - 1:
                 xa, xb, ya, yb = sx, sx + 1, sy, sy + 1

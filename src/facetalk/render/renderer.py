@@ -163,7 +163,8 @@ class Renderer:
         # What a pixel that nothing moves shows: the photo, irises removed (they are drawn on top).
         self._still = np.ascontiguousarray(np.where(a0[..., None] >= 1.0, app.texture, image))
         # Where the still frame already is what warping by the identity map gives (inside the
-        # person, and where the plate is the photo), the warp leaves unmoved pixels as they are.
+        # person, and where the plate is the photo), the warp leaves pixels that did not move
+        # (by 1/64 px) as they are.
         self._warp_keeps = self._identity_warp_is_still()
         # Only vertices of triangles that can move bound the region a frame must recompute.
         self._moving = np.unique(self.rig.triangles[self.rig.movable])
