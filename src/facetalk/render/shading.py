@@ -50,6 +50,11 @@ CHIN = (200, 199)  # chin skin below the lip (not the lip's own points: the dent
 # The chin boss's dents: fixed places in the boss's own frame (x across, y up, in eye spans about
 # its centre), so they move with the face and hold still while the chin does; irregular, as the
 # muscle pulls the skin into it where it is fixed to the fat beneath.
+# The crow's feet: a fan of three from each outer eye corner, at these angles (rad) from the
+# outward direction (cos, sin; numpy float64 scalars, as computed per fold before).
+_CROW_FAN = tuple((np.cos(angle), np.sin(angle)) for angle in (-0.35, 0.0, 0.35))
+# The forehead lines' gentle wave over the ten brow points they follow.
+_BROW_WAVE = np.sin(np.linspace(0, 3 * np.pi, len(lm.RIGHT_BROW[:5]) + len(lm.LEFT_BROW[:5])))
 _DENTS = np.random.default_rng(17).uniform(-1.0, 1.0, (40, 2)) * (0.17, 0.09)
 _DENT_SIZES = np.random.default_rng(18).uniform(0.6, 1.4, 40)
 
@@ -97,8 +102,8 @@ class FoldShader:
         crow = max(frame.smile - 0.4, 0.0) / 0.6
         for side, corner in enumerate(OUTER_EYE_CORNERS):
             outward = across if side == 1 else -across
-            for angle in (-0.35, 0.0, 0.35):  # a fan of three
-                direction = outward * np.cos(angle) + up * np.sin(angle)
+            for cos, sin in _CROW_FAN:
+                direction = outward * cos + up * sin
                 start = xy[corner] + 0.06 * span * direction
                 folds.append(_Fold(np.stack([start, start + 0.12 * span * direction]), 0.15 * crow, 0.012 * span, None))
         return folds + self._brow_folds(xy, frame, span, across, up)
@@ -128,7 +133,7 @@ class FoldShader:
         with the brows lowered; speech raising the lip alone does not wrinkle the nose)."""
         folds = []
         brows = xy[list(lm.RIGHT_BROW[:5]) + list(lm.LEFT_BROW[:5][::-1])]
-        wave = np.sin(np.linspace(0, 3 * np.pi, len(brows)))[:, None] * up
+        wave = _BROW_WAVE[:, None] * up
         middle = 0.5 * (xy[INNER_BROW_ENDS[0]] + xy[INNER_BROW_ENDS[1]])
         raise_, inner = max(frame.brow_raise, 0.0), max(frame.brow_inner_raise - max(frame.brow_raise, 0.0), 0.0)
         for k, height in enumerate((0.18, 0.3, 0.42)):
