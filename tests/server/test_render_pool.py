@@ -6,6 +6,7 @@ the next session gets a new one."""
 import asyncio
 import os
 import signal
+import time
 
 import numpy as np
 import pytest
@@ -69,7 +70,7 @@ def test_each_session_gets_a_process_and_the_dead_are_replaced(animator):
             with pytest.raises(ProcessGone, match="render process has ended"):
                 await asyncio.to_thread(streams[0].push, _speech(0.2))
             assert await asyncio.to_thread(streams[1].push, _speech(0.2)) is not None  # the other draws on
-            await asyncio.to_thread(second.end)
+            second.end()
             with pytest.raises(ProcessGone):
                 await asyncio.to_thread(streams[1].push, _speech(0.2))
 
@@ -81,10 +82,48 @@ def test_each_session_gets_a_process_and_the_dead_are_replaced(animator):
             frames = []
             for chunk in np.split(_speech(0.6), 30):
                 frames += await asyncio.to_thread(stream.push, chunk)
-            await asyncio.to_thread(third.end)
+            third.end()
             return frames
         finally:
             pool.close()
 
     frames = asyncio.run(scenario())
     assert [f.index for f in frames] == list(range(len(frames))) and len(frames) >= 10
+
+
+def test_ending_a_session_never_waits_for_its_push(animator):
+    """end() comes from the event loop while a push may be under way in a thread: it returns at
+    once, the push gets its frames, and the process ends after it."""
+    async def scenario():
+        pool = RenderPool()
+        try:
+            process = await pool.lease("sample", animator)
+            stream = await asyncio.to_thread(process.open, "sample", Controls(seed=1))
+            pushed = asyncio.ensure_future(asyncio.to_thread(stream.push, _speech(1.0)))  # ~25 frames to draw
+            while not process._lock.locked():
+                await asyncio.sleep(0.001)
+            started = time.monotonic()
+            process.end()
+            waited_s = time.monotonic() - started
+            frames = await pushed
+            with pytest.raises(ProcessGone):
+                await asyncio.to_thread(stream.push, _speech(0.1))
+            return waited_s, frames, process.pid
+        finally:
+            pool.close()
+
+    waited_s, frames, pid = asyncio.run(scenario())
+    assert waited_s < 0.005 and len(frames) >= 20
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and _alive(pid):
+        time.sleep(0.05)
+    assert not _alive(pid), "the render process did not end"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as stat:  # a zombie waiting for its parent has ended too
+        return stat.read().rsplit(")", 1)[1].split()[0] != "Z"

@@ -134,27 +134,42 @@ class RenderProcess:
         self._conn = conn
         self.pid = pid
         self._lock = threading.Lock()  # one request and its answer at a time
+        self._ending = False
 
     def open(self, key: str, controls: Controls) -> WorkerStream:
         _, sample_rate = self._ask(("open", key, controls))
         return WorkerStream(self, sample_rate=sample_rate)
 
     def end(self) -> None:
-        """Ends the process once the push under way, if any, is answered."""
+        """Ends the process now, or once the push under way is answered; never waits (the event
+        loop calls it)."""
+        self._ending = True
+        if self._lock.acquire(blocking=False):
+            try:
+                self._hang_up()
+            finally:
+                self._lock.release()
+
+    def _ask(self, request: tuple):
         with self._lock:
+            try:
+                if self._ending:
+                    raise ProcessGone("the render process has ended")
+                self._conn.send(request)
+                return self._conn.recv()
+            except (EOFError, OSError):
+                raise ProcessGone("the render process has ended") from None
+            finally:
+                if self._ending:  # end() came while this was under way
+                    self._hang_up()
+
+    def _hang_up(self) -> None:
+        if not self._conn.closed:
             try:
                 self._conn.send(("end",))
             except OSError:  # it has ended already
                 pass
             self._conn.close()
-
-    def _ask(self, request: tuple):
-        with self._lock:
-            try:
-                self._conn.send(request)
-                return self._conn.recv()
-            except (EOFError, OSError):
-                raise ProcessGone("the render process has ended") from None
 
 
 class WorkerStream:

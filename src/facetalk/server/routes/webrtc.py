@@ -8,7 +8,6 @@ holds all of the server's. No STUN or TURN server is used unless `--ice-server` 
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import json
 import uuid
@@ -203,8 +202,8 @@ class WebRtcRoutes:
         # Called once per session, however it ends (DELETE, peer gone, limit, shutdown).
         if self._sessions.pop(session_id, None) is not None:
             self._state.live_sessions -= 1
-            if process is not None:  # once its last push is answered, in a thread
-                asyncio.get_running_loop().run_in_executor(None, process.end)
+            if process is not None:
+                process.end()
 
     async def close_all(self) -> None:
         for session in list(self._sessions.values()):
