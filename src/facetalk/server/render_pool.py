@@ -28,6 +28,7 @@ from facetalk.config import Config, Controls
 
 KEPT_AVATARS = 4             # avatars the zygote keeps (each ~20 MB), the first sent dropped first
 START_TIMEOUT_S = 60.0       # a zygote not ready by then (imports) is given up
+SWITCH_INTERVAL_S = 0.001    # the server's interpreter lock switch interval once sessions render in processes
 
 
 @dataclass(frozen=True, eq=False)
@@ -199,6 +200,10 @@ class RenderPool:
     async def lease(self, key: str, animator) -> RenderProcess | None:
         """A render process drawing `animator` (under `key`, its avatar), or None when none can be
         had (the zygote failed to start or has died): the session renders in a thread then."""
+        # Each push's thread takes the interpreter lock back 3-4 times (after the pipe's reads and
+        # writes), waiting up to the switch interval each time while aiortc's loop runs Python:
+        # 5 ms by default, which made a push's round trip 23 ms where the drawing takes 11.
+        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
         async with self._lock:
             try:
                 return await anyio.to_thread.run_sync(lambda: self._fork(key, animator))
@@ -230,6 +235,8 @@ class RenderPool:
             self._ask(("avatar", key, animator.analysis, animator.config, animator.label))
             self._avatars = [*self._avatars, key][-KEPT_AVATARS:]
         ours, theirs = Pipe()
+        _whole_frames(ours)
+        _whole_frames(theirs)
         try:
             self._control.send(("fork",))
             send_handle(self._control, theirs.fileno(), self._zygote.pid)
@@ -263,3 +270,14 @@ class RenderPool:
             return self._control.recv()
         except EOFError:
             raise ProcessGone(f"the render processes' zygote has ended (exit code {self._zygote.poll()})") from None
+
+
+def _whole_frames(conn: Connection) -> None:
+    """Socket buffers that hold a push's answer whole (393 KB a 512² frame): its reader then gets
+    it in one read. With the default 208 KB it took several, and each waited for the interpreter
+    lock again (up to 5 ms while aiortc's loop holds it): round trips went from 15 to 36 ms."""
+    import socket
+
+    with socket.socket(fileno=os.dup(conn.fileno())) as sock:
+        for option in (socket.SO_SNDBUF, socket.SO_RCVBUF):
+            sock.setsockopt(socket.SOL_SOCKET, option, 4 * 2**20)

@@ -46,8 +46,9 @@ MAX_VIDEO_BACKLOG = 3        # frames waiting for the encoder beyond this (120 m
 # A session behind real time draws fewer frames rather than fall ever further behind: the share
 # it draws falls (x DRAW_DECREASE every ADJUST_S) while audio has waited to be fed more than
 # BEHIND_S for BEHIND_FOR_S (a CPU that cannot keep up, not a burst of packets after a network
-# stall, which an idle CPU feeds in a few ms), and climbs back (+DRAW_INCREASE) while little waits;
-# so it settles at what the CPU sustains. Audio waiting over FAR_BEHIND_S (a stall) is caught up
+# stall, which an idle CPU feeds in a few ms), and climbs back (+DRAW_INCREASE) while audio is fed
+# within BEHIND_S (a render process's round trip keeps a packet or two waiting even then); so it
+# settles at what the CPU sustains. Audio waiting over FAR_BEHIND_S (a stall) is caught up
 # at once, drawing one frame every DRAW_EVERY_S.
 BEHIND_S = 0.06
 BEHIND_FOR_S = 0.1
@@ -240,7 +241,7 @@ class _CatchUp:
         elif self._behind_since is None:
             self._behind_since = now_s
         behind = self._behind_since is not None and now_s - self._behind_since >= BEHIND_FOR_S
-        if now_s - self._adjusted_at >= ADJUST_S and (behind or waiting_s <= BEHIND_S / 2):
+        if now_s - self._adjusted_at >= ADJUST_S and (behind or waiting_s <= BEHIND_S):
             self._adjusted_at = now_s
             # Faster back up when nothing waits at all: the CPU has had time to spare.
             more = DRAW_INCREASE * (3 if waiting_s == 0 else 1)
