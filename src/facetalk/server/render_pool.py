@@ -235,8 +235,6 @@ class RenderPool:
             self._ask(("avatar", key, animator.analysis, animator.config, animator.label))
             self._avatars = [*self._avatars, key][-KEPT_AVATARS:]
         ours, theirs = Pipe()
-        _whole_frames(ours)
-        _whole_frames(theirs)
         try:
             self._control.send(("fork",))
             send_handle(self._control, theirs.fileno(), self._zygote.pid)
@@ -271,13 +269,3 @@ class RenderPool:
         except EOFError:
             raise ProcessGone(f"the render processes' zygote has ended (exit code {self._zygote.poll()})") from None
 
-
-def _whole_frames(conn: Connection) -> None:
-    """Socket buffers that hold a push's answer whole (393 KB a 512² frame): its reader then gets
-    it in one read. With the default 208 KB it took several, and each waited for the interpreter
-    lock again (up to 5 ms while aiortc's loop holds it): round trips went from 15 to 36 ms."""
-    import socket
-
-    with socket.socket(fileno=os.dup(conn.fileno())) as sock:
-        for option in (socket.SO_SNDBUF, socket.SO_RCVBUF):
-            sock.setsockopt(socket.SOL_SOCKET, option, 4 * 2**20)
