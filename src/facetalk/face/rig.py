@@ -75,16 +75,21 @@ LID_HOLD_RAISED = 0.3
 # margin (the lash line stays).
 LID_HOLD_LOWERED = 0.08
 # The lowered skin's compression at most (the share of its height a column of lid skin loses):
-# below 1, so no skin passes the skin under it.
-BROW_FOLD_SLOPE = 0.85
+# below 1, so no skin passes the skin under it. On most faces the lid is short enough that this,
+# not BROW_DROP, sets the drop. At 0.85 the lid skin was squashed to a fifth of its height into a
+# smeared band (area ratio 0.16-0.20 on the bundled photo and the painting): a texture no face
+# shows, and the largest part of what anger and disgust moved dlib's identity distance by.
+BROW_FOLD_SLOPE = 0.5
 # The brow's hairs reach below its landmarks' lower edge (on thick brows, by a good part of the
 # gap): from this share of the way up the brow moves whole, so its hairs are not stretched.
 BROW_HAIR_FROM = 0.8
 # A lowered brow's lower hairs bunch up with the lid skin under them (they are not stretched):
 # the lowerer's share reaches 1 this share of the way up from the lid to the brow's lower edge.
 BROW_BUNCHED_FROM = 1.0
-# A raised brow rises at most this share of the height from the lid's margin to it.
-LIFT_PER_LID = 0.6
+# A raised brow rises at most this share of the height from the lid's margin to it (0.6 before:
+# the lid skin stretched further than the brow needs to read as raised, and dlib's identity
+# distance of surprise on a face with long lids, Biden's, fell 0.39 -> 0.34 at 0.5).
+LIFT_PER_LID = 0.5
 
 # Spectacle frames stay rigid over the face (render.renderer.GlassesLayer), drawn over skin filled
 # in under their rims. A brow raise that lifted that skin pulled the fill up into view above the

@@ -7,10 +7,13 @@ glaring lids, pressed lips), surprised = AU1+2+5+26 (brows up, eyes wide, jaw dr
 disgusted = AU9+10+15 (nose wrinkle, upper lip up, corners down, lids narrowed), fearful =
 AU1+2+4+5+20+26 (brows up and drawn together, eyes wide, lips stretched, jaw a little open),
 contempt = unilateral AU14 (one corner up). They are targets on a neutral face: the photo's own
-smile and parted lips are undone first (blend), so an emotion holds on whatever the photo shows.
+smile and parted lips are undone first (blend; for sad and angry about half the smile, their own
+frown doing the rest: UNDO_SHARE), so an emotion holds on whatever the photo shows.
 They are added to what the lips and the prosody produce, so speech stays in sync. Values are at
 strength 1: unmistakable to an expression classifier trained on real photos where it can be
-(benchmarks/bench_expression_classifier.py), without caricature.
+(benchmarks/bench_expression_classifier.py), without caricature, and no stronger than that: every
+unit moves dlib's identity distance to the photo (benchmarks/bench_emotions.py), so the lids,
+lips and brows move as far as the expression needs to read and no farther.
 """
 
 from __future__ import annotations
@@ -27,35 +30,45 @@ from facetalk.params import FACE_NAMES, PhotoExpression, face_index
 OFFSETS: dict[str, dict[str, float]] = {
     "neutral": {},
     # AU6+12+25: corners up and out, cheeks up (the smile's own lower-lid squint), lips apart on the teeth.
-    "happy": {"smile": 1.0, "lip_spread": 0.4, "blink": 0.15, "jaw_open": 0.3, "upper_lip_raise": 0.8},
+    "happy": {"smile": 1.0, "lip_spread": 0.25, "blink": 0.05, "jaw_open": 0.3, "upper_lip_raise": 0.6},
     # AU1+4+15+17: inner brows up and drawn together, the frown (smile < 0: corners down), the chin
-    # raiser pushing the lower lip up into a pout (and dimpling the chin), heavy lids.
-    "sad": {"smile": -1.0, "brow_inner_raise": 1.0, "brow_raise": -0.3, "blink": 0.4, "mouth_shrug_lower": 0.5},
+    # raiser pushing the lower lip up into a pout (and dimpling the chin), a little heavy lids.
+    "sad": {"smile": -0.8, "brow_inner_raise": 1.0, "brow_raise": -0.3, "blink": 0.15, "mouth_shrug_lower": 0.5},
     # AU4+5+7+23: the brow lowerer (brow_raise < 0), glaring upper lids, tightened lower lids, lips
     # pressed and tightened (rolled in a little: their red narrows).
-    "angry": {"brow_raise": -1.0, "blink": -0.15, "eye_squint": 0.7, "lip_press": 1.0, "smile": -0.3,
+    "angry": {"brow_raise": -1.0, "blink": -0.15, "eye_squint": 0.5, "lip_press": 1.0, "smile": -0.3,
               "mouth_roll_upper": 0.3, "mouth_roll_lower": 0.3},
     # AU1+2+5+26: brows up, eyes wide, jaw dropped, lips relaxed into an oval.
     "surprised": {"brow_raise": 1.0, "blink": -0.3, "jaw_open": 0.8, "lip_spread": -0.5},
     # AU9+10+15: nose wrinkled, upper lip up off the upper teeth, brows down, corners down, lower
     # lids pushed up.
-    "disgusted": {"nose_sneer": 1.0, "upper_lip_raise": 0.7, "brow_raise": -0.6, "smile": -0.4, "blink": 0.2,
-                  "eye_squint": 0.5, "lower_lip_depress": 0.3, "lip_spread": 0.2},
+    "disgusted": {"nose_sneer": 0.55, "upper_lip_raise": 0.55, "brow_raise": -0.35, "smile": -0.4, "blink": 0.1,
+                  "eye_squint": 0.35, "lower_lip_depress": 0.3, "lip_spread": 0.2},
     # AU1+2+4+5+20+26: brows up and drawn together, eyes wide, lips stretched sideways and down
     # off the lower teeth (the upper lip stays: upper teeth showing read as a smile).
-    "fearful": {"brow_raise": 0.6, "brow_inner_raise": 1.0, "blink": -0.3, "lip_spread": 0.3, "jaw_open": 0.35,
-                "lower_lip_depress": 1.0, "smile": -0.8},
+    "fearful": {"brow_raise": 0.4, "brow_inner_raise": 0.8, "blink": -0.3, "lip_spread": 0.55, "jaw_open": 0.22,
+                "lower_lip_depress": 0.7, "smile": -0.3},
     # AU12+14 on one side: the subject's left corner tightened up and back into a dimple, the lips
     # pressed, the lids a little lowered and tightened (looking down on someone).
-    "contempt": {"smirk": 1.0, "lip_press": 0.4, "eye_squint": 0.2, "blink": 0.1, "brow_raise": -0.1},
+    "contempt": {"smirk": 1.0, "lip_press": 0.4, "eye_squint": 0.1},
 }
-# On a smiling photo, undoing its smile already brings the corners a long way down over lips the
-# smile has stretched thin; an emotion's own frown on top of that bends them into a caricature's
-# arch. Its frown is scaled down by this share of the photo's smile.
+# How much of a smiling photo's smile each emotion undoes (the rest stays in the photo's own lip
+# shape). Undoing all of a broad toothy smile drags its stretched lips and teeth down with the
+# corners (the photo's teeth pulled into fangs, an arched mouth) and is most of what moved dlib's
+# identity distance on smiling photos (0.50-0.57 at strength 1); sad and angry, which close the
+# lips, start from half of it or a little more and bring the corners the rest of the way with
+# their own frown (below). Emotions that keep teeth showing undo all of it: on a half-undone
+# smile fear, disgust and surprise read as a grin.
+UNDO_SHARE = {"sad": 0.5, "angry": 0.65}
+UNDO_SHARE_DEFAULT = 1.0
+# On a smiling photo an emotion's own frown is scaled down by this share of the photo's smile:
+# with the whole smile undone, a full frown on top bends lips the smile stretched thin into a
+# caricature's arch. Sad and angry, half undone, keep more of theirs, so the corners still end
+# below (sad, 0.04 mouth widths under a neutral mouth's on the bundled photo) or at (angry) a
+# neutral mouth's height, not in a trace of the photo's smile; fear's corners are drawn down and
+# back (AU20): with the frown scaled down fully the teeth and lifted cheeks read as a grin.
 FROWN_ON_SMILE = 0.75
-# Fear's corners are drawn down and back (AU20 over the open mouth): on a toothy smile, with the
-# frown scaled down as above, the photo's teeth and lifted cheeks still read as a grin.
-FROWN_ON_SMILE_BY_EMOTION = {"fearful": 0.5}
+FROWN_ON_SMILE_BY_EMOTION = {"fearful": 0.5, "sad": 0.45, "angry": 0.3}
 # A happy face smiles broader than a smiling photo does: its target smile grows by this share of
 # the photo's own smile (on a neutral photo, nothing), so happy still reads on a broad smile.
 BROADER_THAN_PHOTO = {"happy": 0.35}
@@ -76,7 +89,9 @@ LIVELINESS: dict[str, float] = {
 
 
 # How far each emotion shuts lips the photo shows apart (a toothy smile), while the voice rests.
-CLOSES_LIPS = {"sad": 1.0, "angry": 1.0, "contempt": 0.7}
+# Disgust half: with the smile undone and the lips left apart, the photo's teeth showed only as two
+# points by the corners (fangs); half shut, a thin band of them stays under the raised upper lip.
+CLOSES_LIPS = {"sad": 1.0, "angry": 1.0, "contempt": 0.7, "disgusted": 0.5}
 # How much of an emotion's mouth opening a photo with its lips fully apart (teeth showing) already
 # has: a happy face's parted lips are there, not opened again on top.
 PHOTO_OPENING = {"jaw_open": 0.2, "upper_lip_raise": 0.5}
@@ -108,9 +123,9 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
     """The mix of EMOTIONS with these weights (each times its strength; the rest is neutral).
 
     Emotions are targets on a neutral face, not offsets on the photo's expression: each first
-    undoes the photo's own smile (sad on a broad smile turns the corners down, happy on it adds
-    only what the photo lacks), counts the teeth the photo already shows toward its own mouth
-    opening, and may shut the photo's parted lips."""
+    undoes the photo's own smile, all of it or UNDO_SHARE of it (sad on a broad smile turns the
+    corners down, happy on it adds only what the photo lacks), counts the teeth the photo
+    already shows toward its own mouth opening, and may shut the photo's parted lips."""
     offsets = np.zeros(len(FACE_NAMES))
     lids = closes = undo = 0.0
     for w, name in zip(weights, EMOTIONS):
@@ -127,7 +142,7 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
                 lids += w * value
             else:
                 offsets[face_index(param)] += w * value
-        undo += w * photo.smile
+        undo += w * UNDO_SHARE.get(name, UNDO_SHARE_DEFAULT) * photo.smile
         closes += w * CLOSES_LIPS.get(name, 0.0) * photo.lips_apart
     if undo > 0.0:
         _undo_smile(offsets, undo)

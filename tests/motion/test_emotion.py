@@ -1,0 +1,57 @@
+"""Emotions on a photo that already smiles with its teeth (the bundled one): the mouth they leave."""
+
+import numpy as np
+
+from facetalk.config import EMOTIONS
+from facetalk.face import landmarks as lm
+from facetalk.face.expression import NEUTRAL_CORNER_LIFT
+from facetalk.motion import emotion
+from facetalk.motion.frame import MotionFrame
+from facetalk.render.renderer import posed_vertices
+
+
+def _mouth(analysis, name: str) -> tuple[float, np.ndarray]:
+    """(how far the corners sit above the inner lips' middle, in mouth widths; (N,) gap between
+    each inner-lip pair, in mouth widths) of the bundled photo under `name` at strength 1, the
+    voice at rest (the photo's lips pressed shut as far as the emotion asks)."""
+    mood = emotion.blend(tuple(float(e == name) for e in EMOTIONS), photo=analysis.expression)
+    frame = MotionFrame(t_s=0).with_face(mood.offsets).with_(
+        lip_press=min(1.0, mood.closes_lips + mood.offset("lip_press")))
+    p = posed_vertices(analysis.rig, frame)[:lm.N_LANDMARKS, :2].astype(np.float64)
+    right, left = p[lm.MOUTH_CORNERS[0]], p[lm.MOUTH_CORNERS[1]]
+    width = float(np.linalg.norm(left - right))
+    along = (left - right) / width
+    down = np.array([-along[1], along[0]])
+    down = down if down[1] >= 0 else -down
+    mid = len(lm.LIPS_INNER_UPPER) // 2
+    centre = 0.5 * (p[lm.LIPS_INNER_UPPER[mid]] + p[lm.LIPS_INNER_LOWER[mid]])
+    gaps = np.linalg.norm(p[list(lm.LIPS_INNER_UPPER)] - p[list(lm.LIPS_INNER_LOWER)], axis=1) / width
+    return float((centre - 0.5 * (left + right)) @ down) / width, gaps
+
+
+def test_sad_on_a_toothy_smile_turns_the_corners_down_without_an_arch(analysis):
+    """Sad undoes half the photo's smile and its own frown does the rest: the corners end below a
+    neutral mouth's height (-0.02 mouth widths), not in a trace of the smile, and not in the
+    arch that undoing all of a broad smile and frowning on top bent the lips into (-0.128)."""
+    assert analysis.expression.smile > 0.8 and analysis.expression.lips_apart > 0.8
+    lift, gaps = _mouth(analysis, "sad")
+    assert NEUTRAL_CORNER_LIFT - 0.08 < lift < NEUTRAL_CORNER_LIFT - 0.02
+    assert gaps.max() < 0.01  # the lips closed over the teeth
+
+
+def test_angry_on_a_toothy_smile_presses_the_lips_at_a_neutral_height(analysis):
+    """Anger undoes a little over half the smile and its own frown the rest: its pressed lips end
+    at a neutral mouth's height, neither bent down (-0.050 with all the smile undone, an arch
+    that dragged the photo's stretched lips) nor in a trace of the smile (+0.056 with half undone
+    and its frown scaled down as fear's is)."""
+    lift, gaps = _mouth(analysis, "angry")
+    assert abs(lift - NEUTRAL_CORNER_LIFT) < 0.025
+    assert gaps.max() < 0.01
+
+
+def test_disgust_on_a_toothy_smile_keeps_a_thin_band_of_teeth(analysis):
+    """Disgust undoes all of the smile and half shuts the lips: with them left apart the corners'
+    drop pulled the photo's teeth into two points (fangs) in a lens 0.26 mouth widths high; now a
+    band of them stays under the raised lip, under half that height."""
+    _, gaps = _mouth(analysis, "disgusted")
+    assert 0.03 < gaps.max() < 0.15
