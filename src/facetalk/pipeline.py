@@ -91,6 +91,7 @@ class Animator:
         self.analysis: FaceAnalysis = analysis
         self._renderer = Renderer(analysis)
         self._watermark = Watermarker(Payload.for_content(analysis.image.tobytes()))
+        self._watermark(analysis.image)  # its pattern for this frame size, and its compiled pass, made now
         self._label = label
 
     @property

@@ -137,3 +137,25 @@ def test_a_head_nodding_at_a_tight_crop_pulls_in_nothing_from_beyond_the_photo(p
     assert buf.map_y.max() < h - 1 + 0.05 * face_h and buf.map_x.max() < w - 1 + 0.05 * face_h
     # The head still nods: the face moved down.
     assert np.abs(out[h // 4:h // 2].astype(int) - tight.image[h // 4:h // 2]).mean() > 5
+
+
+def test_building_an_animator_loads_every_compiled_kernel(portrait_path):
+    """The compiled passes load (or compile: ~2 s with no numba cache) when an Animator is built,
+    not in a live stream's first frames. Checked in a fresh process: this one's earlier tests have
+    called them all already."""
+    import subprocess
+    import sys
+
+    code = f"""
+import facetalk.render.eyes as eyes, facetalk.render.mouth as mouth, facetalk.render.shading as shading
+import facetalk.render.sampling as sampling, facetalk.render.raster as raster, facetalk.provenance.marking as marking
+from facetalk.io import load_image
+from facetalk.pipeline import Animator
+Animator(load_image({portrait_path!r}))
+kernels = [eyes._draw_iris, mouth._weigh_corners, shading._half_turns, shading._shade_crease, sampling._pixel_box,
+           raster.rasterize, raster.add_where_unmoved, raster.warp_over_plate, marking._add_rounded]
+print(" ".join(k.__name__ for k in kernels if not k.signatures))
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "", f"not loaded when the Animator was built: {result.stdout.strip()}"

@@ -78,6 +78,11 @@ def head_posed(rig: FaceRig, frame: MotionFrame, xyz: np.ndarray) -> np.ndarray:
 GLASSES_ANCHORS = (33, 133, 263, 362, 168, 6, 197, 70, 300)
 
 
+
+# A frame that reaches every compiled kernel: lips apart, a smile's folds, a raised brow, half-shut lids.
+_WARM_UP = MotionFrame(t_s=0.0, jaw_open=0.6, smile=0.5, brow_raise=0.5, eye_squint=0.3, nose_sneer=0.3,
+                       blink_left=0.5, blink_right=0.5)
+
 class GlassesLayer:
     """The photo's spectacle frames (face.glasses), drawn over each frame where the head pose
     alone puts them: rigid with the head, not bent by brows, lids or cheeks."""
@@ -178,6 +183,10 @@ class Renderer:
         self._lids = LidPainter(app.lids, app.grain)
         self._camera = Camera.for_analysis(analysis)
         self._folds = FoldShader(photo=analysis.expression)
+        # One expressive frame drawn and thrown away: the compiled kernels of the folds, irises and
+        # mouth load (or, with no numba cache yet, compile: ~2 s) now rather than in a live
+        # stream's first frames. Nothing carries over but the box the next frame resets.
+        self.render(_WARM_UP)
 
     def render(self, frame: MotionFrame) -> np.ndarray:
         """(H, W, 3) uint8 RGB frame."""
