@@ -309,11 +309,14 @@ def test_emotions_undo_the_photos_own_smile():
     weights = {name: tuple(float(n == name) for n in EMOTIONS) for name in EMOTIONS}
     # Sad: the photo's smile taken off with the frown and the corners drawn in, then its own frown.
     sad = emotion.blend(weights["sad"], photo=smiling)
-    # (its own frown scaled down on a smiling photo, whose smile the undoing already took down)
-    own_frown = emotion.OFFSETS["sad"]["smile"] * (1.0 - emotion.FROWN_ON_SMILE * 0.9)
+    # (its own frown scaled down on a smiling photo, whose smile the undoing already took down;
+    # sad takes off only UNDO_SHARE of the photo's smile)
+    own_frown = emotion.OFFSETS["sad"]["smile"] * (1.0 - emotion.FROWN_ON_SMILE_BY_EMOTION["sad"] * 0.9)
     assert emotion.OFFSETS["sad"]["smile"] < own_frown < 0.0
-    assert sad.offset("smile") == pytest.approx(own_frown + 0.9 * emotion.UNDO_SMILE["smile"])
-    assert sad.offset("lip_spread") == pytest.approx(0.9 * emotion.UNDO_SMILE["lip_spread"])
+    undone = emotion.UNDO_SHARE["sad"] * 0.9
+    assert 0.0 < undone < 0.9
+    assert sad.offset("smile") == pytest.approx(own_frown + undone * emotion.UNDO_SMILE["smile"])
+    assert sad.offset("lip_spread") == pytest.approx(undone * emotion.UNDO_SMILE["lip_spread"])
     assert emotion.UNDO_SMILE["smile"] < 0 and emotion.UNDO_SMILE["lip_spread"] < -0.5
     assert sad.closes_lips == pytest.approx(1.0)
     # Happy is a target, not an offset: on a smiling photo it adds only the smile the photo lacks
