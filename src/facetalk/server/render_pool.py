@@ -28,6 +28,10 @@ from facetalk.config import Config, Controls
 
 KEPT_AVATARS = 4             # avatars the zygote keeps (each ~20 MB), the first sent dropped first
 START_TIMEOUT_S = 60.0       # a zygote not ready by then (imports) is given up
+AVATAR_TIMEOUT_S = 60.0      # ... nor one that has not taken an avatar by then (its first frame, the kernels)
+FORK_TIMEOUT_S = 10.0        # ... nor one that has not forked by then
+OPEN_TIMEOUT_S = 30.0        # a render process that has not opened its stream by then (the lip model) is killed
+PUSH_TIMEOUT_S = 10.0        # ... and one that has not answered a push (20-100 ms of audio) by then
 SWITCH_INTERVAL_S = 0.001    # the server's interpreter lock switch interval once sessions render in processes
 
 
@@ -89,10 +93,7 @@ def zygote_main(fd: int) -> None:
             pid = os.fork()
             if pid == 0:  # the render process
                 control.close()
-                try:
-                    _render(Connection(fd), animators)
-                finally:
-                    os._exit(0)  # not the zygote's exit handlers
+                os._exit(_render_process(Connection(fd), animators))  # not the zygote's exit handlers
             os.close(fd)
             control.send(("forked", pid))
 
@@ -104,6 +105,22 @@ def _warmed(animator):
 
     animator.render_motion(MotionFrame(t_s=0.0, jaw_open=0.6, smile=0.3, blink_left=0.5, blink_right=0.5, yaw_deg=5))
     return animator
+
+
+def _render_process(conn, animators) -> int:
+    """Runs a render process to its end; its exit status. A fault is told to the server in one
+    line (it ends the session with it) and to stderr, rather than lost with the process."""
+    try:
+        _render(conn, animators)
+        return 0
+    except BaseException as err:  # noqa: BLE001 - whatever it is, the server must hear of it
+        line = f"{type(err).__name__}: {err}"[:300]
+        print(f"facetalk render process {os.getpid()}: {line}", file=sys.stderr, flush=True)
+        try:
+            conn.send(("error", line))
+        except OSError:
+            pass
+        return 1
 
 
 def _render(conn, animators) -> None:
@@ -138,7 +155,7 @@ class RenderProcess:
         self._ending = False
 
     def open(self, key: str, controls: Controls) -> WorkerStream:
-        _, sample_rate = self._ask(("open", key, controls))
+        _, sample_rate = self._ask(("open", key, controls), timeout_s=OPEN_TIMEOUT_S)
         return WorkerStream(self, sample_rate=sample_rate)
 
     def end(self) -> None:
@@ -151,18 +168,39 @@ class RenderProcess:
             finally:
                 self._lock.release()
 
-    def _ask(self, request: tuple):
+    def _ask(self, request: tuple, *, timeout_s: float):
         with self._lock:
             try:
                 if self._ending:
                     raise ProcessGone("the render process has ended")
                 self._conn.send(request)
-                return self._conn.recv()
+                if not self._conn.poll(timeout_s):  # stuck (stopped, swapping): it is given up
+                    self._kill()
+                    raise ProcessGone(f"the render process did not answer within {timeout_s:g} s")
+                reply = self._conn.recv()
             except (EOFError, OSError):
                 raise ProcessGone("the render process has ended") from None
             finally:
                 if self._ending:  # end() came while this was under way
                     self._hang_up()
+        # end() may have come after the check above and found the lock still held: hang up here.
+        if self._ending and self._lock.acquire(blocking=False):
+            try:
+                self._hang_up()
+            finally:
+                self._lock.release()
+        if isinstance(reply, tuple) and reply and reply[0] == "error":
+            raise ProcessGone(f"the render process failed: {reply[1]}")
+        return reply
+
+    def _kill(self) -> None:
+        import signal
+
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except OSError:  # it has ended already
+            pass
+        self._conn.close()
 
     def _hang_up(self) -> None:
         if not self._conn.closed:
@@ -183,7 +221,7 @@ class WorkerStream:
         self.n_frames_done = 0
 
     def push(self, pcm: np.ndarray, *, render: bool = True) -> list[YuvFrame]:
-        self.n_frames_done, frames = self._process._ask(("push", pcm, render))
+        self.n_frames_done, frames = self._process._ask(("push", pcm, render), timeout_s=PUSH_TIMEOUT_S)
         return frames
 
 
@@ -199,7 +237,10 @@ class RenderPool:
 
     async def lease(self, key: str, animator) -> RenderProcess | None:
         """A render process drawing `animator` (under `key`, its avatar), or None when none can be
-        had (the zygote failed to start or has died): the session renders in a thread then."""
+        had (the zygote failed to start, has died or is stuck) or would not draw what the server
+        draws (an Animator given its own lip model): the session renders in a thread then."""
+        if getattr(animator, "_lip_model", None) is not None:  # the zygote's Animator loads the bundled one
+            return None
         # Each push's thread takes the interpreter lock back 3-4 times (after the pipe's reads and
         # writes), waiting up to the switch interval each time while aiortc's loop runs Python:
         # 5 ms by default, which made a push's round trip 23 ms where the drawing takes 11.
@@ -209,7 +250,7 @@ class RenderPool:
                 return await anyio.to_thread.run_sync(lambda: self._fork(key, animator))
             except (OSError, EOFError, ProcessGone) as err:
                 logging.getLogger(__name__).warning("no render process (%s); the session renders in a thread", err)
-                self.close()  # the next session starts a new zygote
+                await anyio.to_thread.run_sync(self.close)  # the next session starts a new zygote
                 return None
 
     def close(self) -> None:
@@ -232,13 +273,13 @@ class RenderPool:
             self.close()
             self._start_zygote()
         if key not in self._avatars:
-            self._ask(("avatar", key, animator.analysis, animator.config, animator.label))
+            self._ask(("avatar", key, animator.analysis, animator.config, animator.label), timeout_s=AVATAR_TIMEOUT_S)
             self._avatars = [*self._avatars, key][-KEPT_AVATARS:]
         ours, theirs = Pipe()
         try:
             self._control.send(("fork",))
             send_handle(self._control, theirs.fileno(), self._zygote.pid)
-            _, pid = self._answer()
+            _, pid = self._answer(timeout_s=FORK_TIMEOUT_S)
         finally:
             theirs.close()
         return RenderProcess(ours, pid)
@@ -255,17 +296,39 @@ class RenderPool:
                 env={**os.environ, "PYTHONPATH": paths, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"})
         finally:
             theirs.close()
-        if not self._control.poll(START_TIMEOUT_S):
-            raise ProcessGone(f"the render processes' zygote did not start within {START_TIMEOUT_S:g} s")
-        self._answer()
+        self._answer(timeout_s=START_TIMEOUT_S)
 
-    def _ask(self, request: tuple):
-        self._control.send(request)
-        return self._answer()
+    def _ask(self, request: tuple, *, timeout_s: float):
+        _send_within(self._control, request, timeout_s=timeout_s)
+        return self._answer(timeout_s=timeout_s)
 
-    def _answer(self):
+    def _answer(self, *, timeout_s: float):
+        """The zygote's answer; ProcessGone if it has ended or not answered within `timeout_s`
+        (the caller's close() then kills it)."""
+        if not self._control.poll(timeout_s):
+            raise ProcessGone(f"the render processes' zygote did not answer within {timeout_s:g} s")
         try:
             return self._control.recv()
         except EOFError:
             raise ProcessGone(f"the render processes' zygote has ended (exit code {self._zygote.poll()})") from None
 
+
+def _send_within(conn: Connection, message, *, timeout_s: float) -> None:
+    """Sends `message`, or raises ProcessGone if the other end has not taken it within `timeout_s`:
+    an avatar (~20 MB) fills the socket's buffer, and a stopped zygote would hold the send, and
+    the sessions waiting for the pool, for good. The sending thread ends when close() kills it."""
+    done, failed = threading.Event(), []
+
+    def send() -> None:
+        try:
+            conn.send(message)
+        except BaseException as err:  # noqa: BLE001 - handed to the caller
+            failed.append(err)
+        finally:
+            done.set()
+
+    threading.Thread(target=send, name="facetalk-zygote-send", daemon=True).start()
+    if not done.wait(timeout_s):
+        raise ProcessGone(f"the render processes' zygote did not take a request within {timeout_s:g} s")
+    if failed:
+        raise failed[0]

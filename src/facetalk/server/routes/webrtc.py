@@ -157,16 +157,19 @@ class WebRtcRoutes:
             raise HTTPException(422, problem)
         session_id = uuid.uuid4().hex
         state.live_sessions += 1  # from here, while it waits for a render process too
+        process = None
         try:
             stream, process = await self._open_stream(offer, avatar)
-        except BaseException:  # a cancelled request: the slot is free again
+            session = webrtc.LiveSession(
+                stream=stream, fps=avatar.animator.fps,
+                limits=webrtc.SessionLimits(max_stream_s=settings.max_stream_s,
+                                            peer_gone_s=min(settings.idle_timeout_s, settings.webrtc_peer_gone_s)),
+                on_end=lambda: self._forget(session_id, process))
+        except BaseException:  # a cancelled request or a session that failed to build: the slot is free again
             state.live_sessions -= 1
+            if process is not None:
+                process.end()
             raise
-        session = webrtc.LiveSession(
-            stream=stream, fps=avatar.animator.fps,
-            limits=webrtc.SessionLimits(max_stream_s=settings.max_stream_s,
-                                        peer_gone_s=min(settings.idle_timeout_s, settings.webrtc_peer_gone_s)),
-            on_end=lambda: self._forget(session_id, process))
         self._sessions[session_id] = session
         try:
             sdp = await session.start(offer_sdp=offer.sdp, ice_servers=self.ice_servers)
@@ -194,8 +197,11 @@ class WebRtcRoutes:
             if process is not None:
                 try:
                     return await anyio.to_thread.run_sync(lambda: process.open(key, offer.controls)), process
-                except ProcessGone:  # it has died since: a thread will do
+                except ProcessGone:  # it has died since (or failed): a thread will do
                     process.end()
+                except BaseException:  # a cancelled request: the process is not left running
+                    process.end()
+                    raise
         return avatar.animator.open_stream(offer.controls), None
 
     def _forget(self, session_id: str, process) -> None:
@@ -209,4 +215,4 @@ class WebRtcRoutes:
         for session in list(self._sessions.values()):
             await session.close()
         if self._pool is not None:
-            self._pool.close()
+            await anyio.to_thread.run_sync(self._pool.close)
