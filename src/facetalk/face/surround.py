@@ -128,7 +128,7 @@ def _soften_cut_hair(alpha: np.ndarray, inside: np.ndarray, *, face_box: np.ndar
     extended background when the camera moves away; faded, it ends as if out of focus."""
     import cv2
 
-    to_edge = cv2.distanceTransform(np.pad(inside, 0).astype(np.uint8), cv2.DIST_L2, 3)
+    to_edge = cv2.distanceTransform(inside.astype(np.uint8), cv2.DIST_L2, 3)
     fade = np.clip(to_edge / max(HAIR_FADE * float(face_box[3] - face_box[1]), 1.0), 0.0, 1.0)
     neck = face_box[3] + CONTINUE_BELOW_CHIN * (face_box[3] - face_box[1])
     below = (np.arange(len(alpha)) >= neck)[:, None]

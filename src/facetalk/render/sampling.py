@@ -34,6 +34,8 @@ def pixel_box(points: np.ndarray, *, pad: float, shape: tuple[int, ...]) -> tupl
     """(x0, y0, x1, y1) of the pixels within `pad` of (N, 2) points, clipped to an image of
     `shape` (H, W, ...); None if nothing of it lies in the image."""
     h, w = shape[:2]
+    if not len(points):  # the compiled pass reads the first point unchecked
+        return None
     # Compiled: numpy's reductions and rounding cost ~12 us a call on a few points, and a frame
     # asks for a few dozen boxes. The pad is taken in the points' precision, as numpy would.
     x0, y0, x1, y1 = _pixel_box(points, points.dtype.type(pad), h, w)
