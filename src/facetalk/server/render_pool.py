@@ -52,6 +52,67 @@ def to_yuv(index: int, rgb: np.ndarray) -> YuvFrame:
     return YuvFrame(index=index, i420=cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420))
 
 
+# The messages between the server and the zygote or a render process (pickled over a pipe).
+
+@dataclass(frozen=True)
+class AddAvatar:
+    """To the zygote: keep this avatar's Animator (made from its analysis) under `key`."""
+
+    key: str
+    analysis: object  # face.analysis.FaceAnalysis
+    config: Config
+    label: bool
+
+
+@dataclass(frozen=True)
+class Fork:
+    """To the zygote: fork a render process on the pipe end sent right after this."""
+
+
+@dataclass(frozen=True)
+class Open:
+    """To a render process: open a stream of avatar `key`."""
+
+    key: str
+    controls: Controls
+
+
+@dataclass(frozen=True)
+class Push:
+    """To a render process: push `pcm` (int16 at the stream's rate); draw its frames if `render`."""
+
+    pcm: np.ndarray
+    render: bool
+
+
+@dataclass(frozen=True)
+class End:
+    """To a render process: end."""
+
+
+@dataclass(frozen=True)
+class Done:
+    """A request carried out: the zygote's readiness, an avatar kept (`value` None), a fork (the
+    render process's pid), a stream opened (its sample rate)."""
+
+    value: int | None = None
+
+
+@dataclass(frozen=True)
+class Pushed:
+    """A push's frames, and how many frames the stream has completed."""
+
+    n_frames_done: int
+    frames: list
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A request that failed, or one not understood: the reason, in one line."""
+
+    reason: str
+
+
 class ProcessGone(RuntimeError):
     """The render process of a session ended (killed, out of memory)."""
 
@@ -76,26 +137,28 @@ def zygote_main(fd: int) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # ended render processes are reaped by the kernel
     cv2.setNumThreads(1)
     animators: dict[str, Animator] = {}
-    control.send(("ready",))
+    control.send(Done())
     while True:
         try:
             request = control.recv()
         except EOFError:  # the server has gone
             return
-        if request[0] == "avatar":
-            _, key, analysis, config, label = request
-            animators[key] = _warmed(Animator.from_analysis(analysis, config=config, label=label))
+        if isinstance(request, AddAvatar):
+            animators[request.key] = _warmed(Animator.from_analysis(request.analysis, config=request.config,
+                                                                    label=request.label))
             while len(animators) > KEPT_AVATARS:  # as RenderPool._fork counts them
                 del animators[next(iter(animators))]
-            control.send(("ok",))
-        elif request[0] == "fork":
+            control.send(Done())
+        elif not isinstance(request, Fork):
+            control.send(Failed(f"the zygote does not take {type(request).__name__}"))
+        else:
             fd = recv_handle(control)
             pid = os.fork()
             if pid == 0:  # the render process
                 control.close()
                 os._exit(_render_process(Connection(fd), animators))  # not the zygote's exit handlers
             os.close(fd)
-            control.send(("forked", pid))
+            control.send(Done(pid))
 
 
 def _warmed(animator):
@@ -117,7 +180,7 @@ def _render_process(conn, animators) -> int:
         line = f"{type(err).__name__}: {err}"[:300]
         print(f"facetalk render process {os.getpid()}: {line}", file=sys.stderr, flush=True)
         try:
-            conn.send(("error", line))
+            conn.send(Failed(line))
         except OSError:
             pass
         return 1
@@ -131,16 +194,16 @@ def _render(conn, animators) -> None:
             request = conn.recv()
         except EOFError:
             return
-        if request[0] == "open":
-            _, key, controls = request
-            stream = animators[key].open_stream(controls)
-            conn.send(("ok", stream.sample_rate))
-        elif request[0] == "push":
-            _, pcm, render = request
-            frames = stream.push(pcm, render=render)
-            conn.send((stream.n_frames_done, [to_yuv(f.index, f.image) for f in frames]))
-        else:  # "end"
+        if isinstance(request, Open):
+            stream = animators[request.key].open_stream(request.controls)
+            conn.send(Done(stream.sample_rate))
+        elif isinstance(request, Push) and stream is not None:
+            frames = stream.push(request.pcm, render=request.render)
+            conn.send(Pushed(stream.n_frames_done, [to_yuv(f.index, f.image) for f in frames]))
+        elif isinstance(request, End):
             return
+        else:
+            raise ValueError(f"a render process does not take {type(request).__name__} here")
 
 
 # ---- in the server -----------------------------------------------------------------------------
@@ -155,8 +218,7 @@ class RenderProcess:
         self._ending = False
 
     def open(self, key: str, controls: Controls) -> WorkerStream:
-        _, sample_rate = self._ask(("open", key, controls), timeout_s=OPEN_TIMEOUT_S)
-        return WorkerStream(self, sample_rate=sample_rate)
+        return WorkerStream(self, sample_rate=self._ask(Open(key, controls), timeout_s=OPEN_TIMEOUT_S).value)
 
     def end(self) -> None:
         """Ends the process now, or once the push under way is answered; never waits (the event
@@ -168,7 +230,7 @@ class RenderProcess:
             finally:
                 self._lock.release()
 
-    def _ask(self, request: tuple, *, timeout_s: float):
+    def _ask(self, request, *, timeout_s: float):
         with self._lock:
             try:
                 if self._ending:
@@ -189,8 +251,8 @@ class RenderProcess:
                 self._hang_up()
             finally:
                 self._lock.release()
-        if isinstance(reply, tuple) and reply and reply[0] == "error":
-            raise ProcessGone(f"the render process failed: {reply[1]}")
+        if isinstance(reply, Failed):
+            raise ProcessGone(f"the render process failed: {reply.reason}")
         return reply
 
     def _kill(self) -> None:
@@ -205,7 +267,7 @@ class RenderProcess:
     def _hang_up(self) -> None:
         if not self._conn.closed:
             try:
-                self._conn.send(("end",))
+                self._conn.send(End())
             except OSError:  # it has ended already
                 pass
             self._conn.close()
@@ -221,8 +283,9 @@ class WorkerStream:
         self.n_frames_done = 0
 
     def push(self, pcm: np.ndarray, *, render: bool = True) -> list[YuvFrame]:
-        self.n_frames_done, frames = self._process._ask(("push", pcm, render), timeout_s=PUSH_TIMEOUT_S)
-        return frames
+        pushed = self._process._ask(Push(pcm, render), timeout_s=PUSH_TIMEOUT_S)
+        self.n_frames_done = pushed.n_frames_done
+        return pushed.frames
 
 
 class RenderPool:
@@ -273,13 +336,13 @@ class RenderPool:
             self.close()
             self._start_zygote()
         if key not in self._avatars:
-            self._ask(("avatar", key, animator.analysis, animator.config, animator.label), timeout_s=AVATAR_TIMEOUT_S)
+            self._ask(AddAvatar(key, animator.analysis, animator.config, animator.label), timeout_s=AVATAR_TIMEOUT_S)
             self._avatars = [*self._avatars, key][-KEPT_AVATARS:]
         ours, theirs = Pipe()
         try:
-            self._control.send(("fork",))
+            self._control.send(Fork())
             send_handle(self._control, theirs.fileno(), self._zygote.pid)
-            _, pid = self._answer(timeout_s=FORK_TIMEOUT_S)
+            pid = self._answer(timeout_s=FORK_TIMEOUT_S).value
         finally:
             theirs.close()
         return RenderProcess(ours, pid)
@@ -298,7 +361,7 @@ class RenderPool:
             theirs.close()
         self._answer(timeout_s=START_TIMEOUT_S)
 
-    def _ask(self, request: tuple, *, timeout_s: float):
+    def _ask(self, request, *, timeout_s: float):
         _send_within(self._control, request, timeout_s=timeout_s)
         return self._answer(timeout_s=timeout_s)
 
@@ -308,9 +371,12 @@ class RenderPool:
         if not self._control.poll(timeout_s):
             raise ProcessGone(f"the render processes' zygote did not answer within {timeout_s:g} s")
         try:
-            return self._control.recv()
+            reply = self._control.recv()
         except EOFError:
             raise ProcessGone(f"the render processes' zygote has ended (exit code {self._zygote.poll()})") from None
+        if isinstance(reply, Failed):
+            raise ProcessGone(f"the render processes' zygote refused: {reply.reason}")
+        return reply
 
 
 def _send_within(conn: Connection, message, *, timeout_s: float) -> None:
