@@ -160,3 +160,18 @@ def test_the_render_benchmarks_heaviest_frames_draw_every_fold(analysis):
     depths = np.array([[fold.depth for fold in shader._folds(xy, every_shape_on(MotionFrame(t_s=0), index=i))]
                        for i in (0, 1)])
     assert np.all(np.abs(depths).max(axis=0) > 0.01)
+
+
+def test_frown_lines_between_the_brows_are_creases_not_a_bright_bar(analysis):
+    """Each glabellar line's lit bulge lies on its brow's side: toward the middle, the two lines'
+    lit sides fell on one another as the brows drew together, a bright bar between them."""
+    from facetalk.render.shading import INNER_BROW_ENDS
+
+    out = _paint(analysis, brow_raise=-1.0).astype(float).mean(axis=2)
+    xy = _posed(analysis, brow_raise=-1.0)
+    a, b = xy[INNER_BROW_ENDS[0]], xy[INNER_BROW_ENDS[1]]
+    mid, half = 0.5 * (a + b), 0.15 * np.linalg.norm(a - b)
+    x0, x1, y0, y1 = int(mid[0] - half), int(mid[0] + half) + 1, int(mid[1] - half), int(mid[1] + 4 * half) + 1
+    between = out[y0:y1, x0:x1]
+    assert between.min() < 128 - 3  # the creases are there ...
+    assert between.max() < 128 + 6  # ... with no bright bar between them

@@ -147,10 +147,12 @@ class FoldShader:
         folds += self._brow_shadows(xy, frown)
         for inner_end in INNER_BROW_ENDS:
             base = 0.7 * xy[inner_end] + 0.3 * xy[INNER_BROW_ENDS[1 - INNER_BROW_ENDS.index(inner_end)]]
-            # Lit on the side toward the middle: the skin bunched between the brows bulges there.
-            toward_middle = np.sign((middle - base) @ across) * across
+            # Lit on the side toward the brow: the skin the corrugator bunches there bulges. (Lit
+            # toward the middle, the two lines' lit sides fell on one another when the brows drew
+            # together: a bright bar between them, not a crease.)
+            toward_brow = -np.sign((middle - base) @ across) * across
             folds.append(_Fold(np.stack([base - 0.02 * span * up, base + 0.11 * span * up]), 0.2 * frown, 0.016 * span,
-                               toward_middle))
+                               toward_brow))
         sneer = min(max(frame.nose_sneer, frame.upper_lip_raise * frown * 1.5), 1.0)
         for landmark in NOSE_BRIDGE:
             folds.append(_Fold(np.stack([xy[landmark] - 0.09 * span * across, xy[landmark] + 0.02 * span * up,
