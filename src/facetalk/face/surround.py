@@ -21,6 +21,7 @@ import numpy as np
 
 from facetalk.face.appearance import fill_holes
 from facetalk.face.mesh import PersonSegmenter
+from facetalk.face.rig import smoothstep
 from facetalk.face.framing import CropBox
 
 # The surround spans this many frame widths (and heights), centred on the frame: at the farthest
@@ -87,12 +88,12 @@ def build_surround(photo: np.ndarray, box: CropBox, *, frame_hw: tuple[int, int]
     # focus), with the photo's own grain: where its detail stops at a line, the edge reads as a
     # picture pasted on a smear.
     soft = _with_grain(_blurred(background, sigma_px=EDGE_FADE_PX / 3), rgb, known)
-    fade = np.clip(cv2.distanceTransform(inside.astype(np.uint8), cv2.DIST_L2, 3) / EDGE_FADE_PX, 0.0, 1.0)
-    fade = fade * fade * (3.0 - 2.0 * fade)
+    to_edge = cv2.distanceTransform(inside.astype(np.uint8), cv2.DIST_L2, 3)  # px inside the photo
+    fade = smoothstep(to_edge, 0.0, EDGE_FADE_PX)
     background = np.clip(background * fade[..., None] + soft * (1.0 - fade[..., None]) + 0.5, 0, 255).astype(np.uint8)
     if face_bbox is not None:
         face = (np.asarray(face_bbox, np.float64) - np.tile(origin, 2)) / step  # in surround px
-        alpha = _soften_cut_hair(alpha, inside, face_box=face)
+        alpha = _soften_cut_hair(alpha, to_edge, face_box=face)
     fade = np.maximum(fade, alpha)[..., None]
     rgb = np.clip(rgb * fade + soft * (1.0 - fade) + 0.5, 0, 255).astype(np.uint8)
     if face_bbox is not None:
@@ -122,17 +123,15 @@ HAIR_FADE = 0.12
 CONTINUE_MIN_RUN = 0.4
 
 
-def _soften_cut_hair(alpha: np.ndarray, inside: np.ndarray, *, face_box: np.ndarray) -> np.ndarray:
+def _soften_cut_hair(alpha: np.ndarray, to_edge: np.ndarray, *, face_box: np.ndarray) -> np.ndarray:
     """The person matte above the neck faded out over HAIR_FADE face heights toward the photo's
-    edges: hair (or a head) the photo cuts would otherwise end in a straight line against the
-    extended background when the camera moves away; faded, it ends as if out of focus."""
-    import cv2
-
-    to_edge = cv2.distanceTransform(inside.astype(np.uint8), cv2.DIST_L2, 3)
-    fade = np.clip(to_edge / max(HAIR_FADE * float(face_box[3] - face_box[1]), 1.0), 0.0, 1.0)
+    edges (`to_edge`: (h, w) px from each pixel to them, 0 beyond): hair (or a head) the photo cuts
+    would otherwise end in a straight line against the extended background when the camera moves
+    away; faded, it ends as if out of focus."""
+    fade = smoothstep(to_edge, 0.0, max(HAIR_FADE * float(face_box[3] - face_box[1]), 1.0))
     neck = face_box[3] + CONTINUE_BELOW_CHIN * (face_box[3] - face_box[1])
     below = (np.arange(len(alpha)) >= neck)[:, None]
-    return np.where(below, alpha, alpha * fade * fade * (3.0 - 2.0 * fade)).astype(np.float32)
+    return np.where(below, alpha, alpha * fade).astype(np.float32)
 
 
 def _continue_body(rgb: np.ndarray, alpha: np.ndarray, inside: np.ndarray, *,
@@ -225,8 +224,7 @@ def _arm_outline(ext_alpha: np.ndarray, out_x: np.ndarray, *, face_box: np.ndarr
     cap_top = float(body[0]) if len(body) else 0.0
     down = np.clip((rows - cap_top) / (SHOULDER_CAP * face_w), 0.0, 1.0)  # 0 at the top .. 1 a cap lower
     limit = inner + SHOULDER_CAP * np.sqrt(1.0 - (1.0 - down) ** 2)  # the cap's outline, face widths
-    arm = np.clip((limit - reach[None, :]) / CONTINUE_TAPER + 0.5, 0.0, 1.0)
-    return arm * arm * (3.0 - 2.0 * arm)
+    return smoothstep(limit - reach[None, :], -0.5 * CONTINUE_TAPER, 0.5 * CONTINUE_TAPER)
 
 
 def _form_shade(ext_alpha: np.ndarray, *, face_w: float) -> np.ndarray:
