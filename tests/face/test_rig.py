@@ -297,6 +297,19 @@ def test_the_smirk_lifts_one_corner_either_side(analysis):
         assert np.abs(moved[still]).max() < 0.02 * rig.mouth_width_px
 
 
+def _area_ratios_under(name, rig, tris, rest):
+    """(F,) each of `tris`' signed area under emotion `name`'s recipe at strength 1 (its offsets
+    and lids) over its `rest` area."""
+    from facetalk.config import EMOTIONS
+    from facetalk.motion import emotion
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    mood = emotion.blend(tuple(float(e == name) for e in EMOTIONS))
+    frame = MotionFrame(t_s=0).with_face(mood.offsets).with_(blink_left=mood.lids, blink_right=mood.lids)
+    return _signed_areas(posed_vertices(rig, frame)[:, :2], tris) / rest
+
+
 @pytest.mark.parametrize("face", ["bundled", "painting"])
 def test_every_emotion_leaves_the_lids_and_brows_unfolded(analysis, face):
     """Each emotion's recipe at strength 1 moves the lids, brows and forehead with several
@@ -305,9 +318,6 @@ def test_every_emotion_leaves_the_lids_and_brows_unfolded(analysis, face):
     triangles over the lash line (area ratio down to -0.41 on the bundled photo), and fear's inner
     brows pushed past the forehead above them on the painting; each coefficient alone was fine."""
     from facetalk.config import EMOTIONS
-    from facetalk.motion import emotion
-    from facetalk.motion.frame import MotionFrame
-    from facetalk.render.renderer import posed_vertices
 
     pts = _face_landmarks(analysis, face)
     rig = build_rig(pts)
@@ -316,9 +326,7 @@ def test_every_emotion_leaves_the_lids_and_brows_unfolded(analysis, face):
     above_lower_lids = rig.rest_xyz[tris, 1].mean(axis=1) < pts[list(lm.RIGHT_EYE_LOWER + lm.LEFT_EYE_LOWER), 1].max()
     assert above_lower_lids.sum() > 150
     for name in EMOTIONS:
-        mood = emotion.blend(tuple(float(e == name) for e in EMOTIONS))
-        frame = MotionFrame(t_s=0).with_face(mood.offsets).with_(blink_left=mood.lids, blink_right=mood.lids)
-        ratio = _signed_areas(posed_vertices(rig, frame)[:, :2], tris) / rest
+        ratio = _area_ratios_under(name, rig, tris, rest)
         assert ratio[above_lower_lids].min() > 0.0, (name, float(ratio[above_lower_lids].min()))
 
 
@@ -328,10 +336,6 @@ def test_lowered_brows_do_not_squash_the_lid_skin(analysis, face):
     gives up at most about half its height (BROW_FOLD_SLOPE), no triangle there shrinking below
     0.35 of its area. At 0.85 it was squashed to 0.16-0.20 of it: a smeared band of lid no face
     shows, and most of what those emotions moved dlib's identity distance to the photo by."""
-    from facetalk.config import EMOTIONS
-    from facetalk.motion import emotion
-    from facetalk.motion.frame import MotionFrame
-    from facetalk.render.renderer import posed_vertices
 
     pts = _face_landmarks(analysis, face)
     rig = build_rig(pts)
@@ -343,9 +347,7 @@ def test_lowered_brows_do_not_squash_the_lid_skin(analysis, face):
     assert between.sum() > 150
     rest = _signed_areas(rig.rest_xyz[:, :2], tris)
     for name in ("angry", "disgusted"):
-        mood = emotion.blend(tuple(float(e == name) for e in EMOTIONS))
-        frame = MotionFrame(t_s=0).with_face(mood.offsets).with_(blink_left=mood.lids, blink_right=mood.lids)
-        ratio = _signed_areas(posed_vertices(rig, frame)[:, :2], tris) / rest
+        ratio = _area_ratios_under(name, rig, tris, rest)
         assert ratio[between].min() > 0.35, (name, float(ratio[between].min()))
 
 
