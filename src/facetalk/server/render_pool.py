@@ -144,8 +144,8 @@ def zygote_main(fd: int) -> None:
         except EOFError:  # the server has gone
             return
         if isinstance(request, AddAvatar):
-            animators[request.key] = _warmed(Animator.from_analysis(request.analysis, config=request.config,
-                                                                    label=request.label))
+            # Building it draws a frame, which loads the compiled kernels (render.renderer's warm-up).
+            animators[request.key] = Animator.from_analysis(request.analysis, config=request.config, label=request.label)
             while len(animators) > KEPT_AVATARS:  # as RenderPool._fork counts them
                 del animators[next(iter(animators))]
             control.send(Done())
@@ -159,15 +159,6 @@ def zygote_main(fd: int) -> None:
                 os._exit(_render_process(Connection(fd), animators))  # not the zygote's exit handlers
             os.close(fd)
             control.send(Done(pid))
-
-
-def _warmed(animator):
-    """Draws a frame and throws it away: loads the compiled kernels (~0.5 s the first time in a
-    process). A frame of motion, not of audio: the lip model is not loaded here (see _zygote)."""
-    from facetalk.motion.frame import MotionFrame
-
-    animator.render_motion(MotionFrame(t_s=0.0, jaw_open=0.6, smile=0.3, blink_left=0.5, blink_right=0.5, yaw_deg=5))
-    return animator
 
 
 def _render_process(conn, animators) -> int:
