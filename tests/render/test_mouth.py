@@ -511,3 +511,31 @@ def test_no_two_synthetic_teeth_are_alike(analysis):
     for k in range(3):
         assert abs(lengths[k, "left"] - lengths[k, "right"]) > 0.02 * lengths[k, "left"], lengths
     assert abs(lengths[0, "left"] - lengths[1, "left"]) > 0.02 * lengths[0, "left"]
+
+
+def test_central_incisors_look_widest_by_the_dental_proportion():
+    """Seen from the front the central incisors are clearly the widest teeth: a lateral incisor
+    looks about two thirds as wide, a canine about half (equal steps around a round arch made the
+    laterals 0.92 of the centrals, a row of piano keys)."""
+    u = np.linspace(0.0, 1.0, 20001)
+    rank, f, _ = _teeth_along(u)
+    right = u >= 0.5
+    width = {k: float(np.ptp(u[right & (rank == k)])) for k in range(3)}
+    assert 0.6 < width[1] / width[0] < 0.75 and 0.45 < width[2] / width[0] < 0.62
+    # The two central incisors together span about a third of the row (0.28-0.34 of each half).
+    assert 0.28 < 2 * width[0] < 0.36
+
+
+def test_the_cavity_is_a_dark_hollow_between_lit_walls(analysis):
+    """Deep in a wide-open mouth the throat, mid-mouth, is darkest and the cheeks' inner walls
+    toward the corners are lit: at one depth the cavity is at least 1.8x lighter at 0.6 of the way
+    to a corner than mid-mouth (1.25x before: a dark band of one darkness from corner to corner)."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w = 100.0
+    across = np.array([0.0, 0.6])
+    deep = np.full(2, 0.2 * mouth_w)
+    luma = painter._cavity(deep, deep, across, mouth_w) @ LUMA
+    assert luma[1] > 1.8 * luma[0]
+    # Just under the upper teeth (the palate's front, lit) it is lighter than deep mid-mouth.
+    near = painter._cavity(np.zeros(1), deep[:1], across[:1], mouth_w) @ LUMA
+    assert near[0] > 2.0 * luma[0]

@@ -328,9 +328,8 @@ class MouthPainter:
         color = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
                              across2=across2, toward_corners=toward_corners)
         color = self._behind_teeth(color, rows_gap, across2, mouth_w)
-        angle = _arch_angle(u)
-        rank, f, gap = _teeth_along(u, angle=angle)
-        rank_l, f_l, _ = _teeth_along(u, per_side=LOWER_TEETH_PER_SIDE, angle=angle)
+        rank, f, gap = _teeth_along(u)
+        rank_l, f_l, _ = _teeth_along(u, widths=LOWER_TOOTH_WIDTHS, per_side=LOWER_TEETH_PER_SIDE)
         # Their biting edges are nearly straight, only the corners rounded, and they stand apart
         # by a gap wide enough to survive the photo's softness (else the row reads as one band).
         lower = np.clip((lower_h * (1.0 - 0.2 * np.abs(2.0 * f_l - 1.0) ** 8) - d_lower) / 1.2, 0, 1) \
@@ -359,14 +358,16 @@ class MouthPainter:
     def _cavity(self, below_teeth: np.ndarray, d_lower: np.ndarray, across: np.ndarray, mouth_w: float) -> np.ndarray:
         """(N, 3) the mouth's inside behind teeth and tongue, from each pixel's distance (px) below
         the upper teeth and above the lower lip. Light comes in through the opening only, so it
-        darkens with depth: lightest just under the upper teeth (their backs and the front of the
-        palate), along the cheeks' inner walls at the corners and on the floor by the lower lip;
-        the soft palate and the throat, mid-mouth, stay very dark."""
-        under_teeth = np.exp(-np.maximum(below_teeth, 0.0) / (0.09 * mouth_w))
+        darkens with depth: lightest just under the upper teeth (their backs and the palate,
+        receding), along the cheeks' inner walls toward the corners and on the floor by the lower
+        lip; the throat, mid-mouth, darkest: a dark hollow between lit walls, not a band of one
+        darkness from corner to corner."""
+        under_teeth = np.exp(-np.maximum(below_teeth, 0.0) / (0.14 * mouth_w))
         near_lower = np.exp(-d_lower / (0.06 * mouth_w))
-        cheeks = smoothstep(across, 0.45, 0.95)
-        light = 0.25 + 0.6 * under_teeth + 0.35 * near_lower + 0.4 * cheeks * (1.0 - 0.5 * under_teeth)
-        return self.throat_rgb * light[:, None]
+        cheeks = smoothstep(across, 0.3, 0.9)
+        light = 0.3 + 0.8 * under_teeth + 0.35 * near_lower + 0.7 * cheeks * (1.0 - 0.5 * under_teeth)
+        throat = np.exp(-(across / 0.3) ** 2) * (1.0 - under_teeth)
+        return self.throat_rgb * (light * (1.0 - 0.6 * throat))[:, None]
 
     def _tongue(self, color: np.ndarray, d_lower: np.ndarray, front_px: np.ndarray, rows_gap: np.ndarray,
                 opening: np.ndarray, across: np.ndarray, mouth_w: float, *, tongue_tip: float, across2: np.ndarray,
@@ -467,6 +468,14 @@ INCISAL_KEEP = 0.7
 # tooth's length relative to a central incisor, from the midline out (incisors, canine, premolars).
 TEETH_PER_SIDE = 5.5
 LOWER_TEETH_PER_SIDE = 7.0
+# Their apparent widths seen from the front, from the midline out, relative to the central
+# incisor's. Upper: the lateral incisor looks about 0.68 of the central and the canine 0.56
+# (measured smiles average near 0.66 and 0.55; the dentists' "golden proportion" asks 0.62 and
+# 0.38), the premolars narrower still as the arch turns away. Equal steps around a round arch made the
+# central and lateral incisors look alike (0.92), a row of piano keys. Lower: incisors alike and
+# narrow, the canine and premolars turning away.
+UPPER_TOOTH_WIDTHS = np.array([1.0, 0.68, 0.56, 0.44, 0.38, 0.34, 0.3, 0.3])
+LOWER_TOOTH_WIDTHS = np.array([1.0, 1.0, 0.8, 0.62, 0.52, 0.46, 0.42, 0.4])
 TOOTH_LENGTH = np.array([1.0, 0.88, 0.95, 0.8, 0.72, 0.66, 0.6])
 
 
@@ -526,22 +535,23 @@ def _rows_split(luma: np.ndarray) -> float:
     return UPPER_ROW_SHARE
 
 
-def _arch_angle(u: np.ndarray) -> np.ndarray:
-    """(N,) the angle (rad) around a round arch seen from the front at positions u 0..1 across it."""
-    return np.arcsin(np.clip(2.0 * u - 1.0, -0.999, 0.999))
-
-
-def _teeth_along(u: np.ndarray, *, per_side: float = TEETH_PER_SIDE,
-                 angle: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Which tooth each cavity pixel's position along the mouth (u 0..1) falls on, seen in
-    perspective: teeth are evenly spaced along a round arch, so they look narrower toward the
-    corners. Returns (rank 0 = central incisor, position across the tooth 0..1, gap darkness 0..1).
-    `angle`: _arch_angle(u) if already computed."""
-    angle = _arch_angle(u) if angle is None else angle
-    p = angle / (0.5 * np.pi) * per_side
-    f = p - np.floor(p)
-    rank = np.where(p >= 0, np.floor(p), -np.floor(p) - 1).astype(int)
-    # The gap looks as wide as the perspective squeezes it (in angle, not in pixels).
+def _teeth_along(u: np.ndarray, *, widths: np.ndarray | None = None,
+                 per_side: float = TEETH_PER_SIDE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which tooth each cavity pixel's position along the mouth (u 0..1) falls on, as seen from
+    the front: `widths` are the teeth's apparent widths from the midline out (UPPER_TOOTH_WIDTHS
+    by default), and `per_side` of them span the row from the midline to a corner. Returns (rank
+    0 = central incisor, position across the tooth 0..1 left to right, gap darkness 0..1)."""
+    widths = UPPER_TOOTH_WIDTHS if widths is None else widths
+    whole = int(per_side)
+    edges = np.concatenate([[0.0], np.cumsum(widths)])
+    edges /= edges[whole] + (per_side - whole) * widths[whole]
+    x = np.abs(2.0 * u - 1.0)
+    rank = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, len(widths) - 1)
+    out = (x - edges[rank]) / (edges[rank + 1] - edges[rank])
+    # Left to right across each tooth on both sides of the midline.
+    f = np.where(u >= 0.5, out, 1.0 - out)
+    # A gap as wide as its teeth look (a share of each tooth, not fixed pixels): perspective
+    # narrows both alike.
     gap = np.exp(-(np.minimum(f, 1.0 - f) / 0.05) ** 2)
     return np.minimum(rank, len(TOOTH_LENGTH) - 1), f, gap
 
