@@ -539,3 +539,67 @@ def test_the_cavity_is_a_dark_hollow_between_lit_walls(analysis):
     # Just under the upper teeth (the palate's front, lit) it is lighter than deep mid-mouth.
     near = painter._cavity(np.zeros(1), deep[:1], across[:1], mouth_w) @ LUMA
     assert near[0] > 2.0 * luma[0]
+
+
+def _tongue_top_y(analysis, frame, pairs) -> list[float]:
+    """For inner-lip pairs (indices into LIPS_INNER_UPPER), the screen y (px) of the resting
+    tongue's top edge in `frame`: going up from the lower lip, where the luma falls half way from
+    the tongue's lightest to the cavity's darkest above it."""
+    from facetalk.face import landmarks as lm
+    from facetalk.render.renderer import Renderer, posed_vertices
+
+    out = Renderer(analysis).render(frame).astype(float) @ LUMA
+    verts = posed_vertices(analysis.rig, frame)
+    tops = []
+    for k in pairs:
+        (x, top), (_, bottom) = verts[lm.LIPS_INNER_UPPER[k], :2], verts[lm.LIPS_INNER_LOWER[k], :2]
+        rows = np.arange(int(np.ceil(top)), int(np.floor(bottom)) + 1)
+        luma = out[rows, int(round(x)) - 1:int(round(x)) + 2].mean(axis=1)
+        low = len(rows) // 2 + np.argmax(luma[len(rows) // 2:])
+        dark = np.argmin(luma[:low])
+        half = 0.5 * (luma[low] + luma[dark])
+        tops.append(float(rows[dark + np.nonzero(luma[dark:low + 1] >= half)[0][0]]))
+    return tops
+
+
+def test_the_resting_tongue_is_an_arch_not_a_flat_floor(analysis):
+    """At the widest vowel the tongue's top, seen from the front, arches: it stands less high over
+    the lower lip a third of the way to the corners than mid-mouth (on the bundled portrait 2.7 px
+    less of a 38 px opening; 0.7 before: its top ran parallel to the lower lip, a flat floor)."""
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    frame = MotionFrame(t_s=0, jaw_open=1.0)
+    mid = len(lm.LIPS_INNER_UPPER) // 2
+    sides = (mid - 2, mid + 2)
+    tops = _tongue_top_y(analysis, frame, (mid,) + sides)
+    verts = posed_vertices(analysis.rig, frame)
+    lip = [float(verts[lm.LIPS_INNER_LOWER[k], 1]) for k in (mid,) + sides]
+    opening = lip[0] - float(verts[lm.LIPS_INNER_UPPER[mid], 1])
+    for side, top in zip((1, 2), tops[1:]):
+        assert (lip[side] - top) < (lip[0] - tops[0]) - 0.04 * opening, (tops, lip)
+
+
+def test_lower_teeth_sink_behind_the_lip_toward_the_corners(analysis):
+    """Wide open, the lower incisors show over the lower lip mid-mouth; toward the corners the
+    lip rises over the lower row, so its teeth show shorter there and not at all half way to a
+    corner (they showed at full length, faded, in a row of blocks round the whole lower lip:
+    6.0, 6.1, 6.05 px here)."""
+    closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
+    painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
+    mouth_w, opening = 100.0, 45.0
+    d = np.linspace(0.0, 0.15 * mouth_w, 301)  # up from the lower lip
+    shown = []
+    for across in (0.05, 0.3, 0.5):
+        lengths = []
+        for u in 0.5 + 0.5 * (across + np.linspace(-0.04, 0.04, 9)):  # the longest of a few, clear of gaps
+            rgb = painter._shade(opening - d, d, np.full_like(d, opening), np.full_like(d, u), mouth_w,
+                                 photo_teeth=(np.zeros_like(d), np.zeros_like(d)))
+            luma = rgb @ LUMA
+            # Tooth: lighter than the tongue just above the row (0.1 mouth widths up) by 0.12 of
+            # the teeth's luma, from within 2 px of the lip.
+            tooth = np.nonzero(luma > luma[200] + 0.12 * float(painter.teeth_rgb @ LUMA))[0]
+            lengths.append(float(d[tooth.max()]) if len(tooth) and tooth.min() < 40 else 0.0)
+        shown.append(max(lengths))
+    assert shown[0] > 0.03 * mouth_w and shown[1] < 0.85 * shown[0] and shown[2] < 0.25 * shown[0], shown

@@ -330,11 +330,15 @@ class MouthPainter:
         color = self._behind_teeth(color, rows_gap, across2, mouth_w)
         rank, f, gap = _teeth_along(u)
         rank_l, f_l, _ = _teeth_along(u, widths=LOWER_TOOTH_WIDTHS, per_side=LOWER_TEETH_PER_SIDE)
-        # Their biting edges are nearly straight, only the corners rounded, and they stand apart
-        # by a gap wide enough to survive the photo's softness (else the row reads as one band).
-        lower = np.clip((lower_h * (1.0 - 0.2 * np.abs(2.0 * f_l - 1.0) ** 8) - d_lower) / 1.2, 0, 1) \
-            * (1.0 - smoothstep(across, 0.4, 0.7)) * lower_show
-        gap_l = np.exp(-(np.minimum(f_l, 1.0 - f_l) / 0.075) ** 2)
+        # Their biting edges are nearly straight, only the corners rounded, a few percent longer or
+        # shorter each (fixed per tooth). Toward the corners the lower lip rises over them: they
+        # sink behind it (faded out in place they showed as a row of blocks round the whole lip).
+        # Packed close, a narrow gap between them, darker at the tips.
+        side = np.where(u < 0.5, 1.0, 2.0)
+        sink = (1.0 - smoothstep(across, 0.15, 0.6)) * (1.0 + 0.08 * np.sin(2.7 * rank_l + 1.3 * side))
+        lower = np.clip((lower_h * sink * (1.0 - 0.2 * np.abs(2.0 * f_l - 1.0) ** 8) - d_lower) / 1.2, 0, 1) \
+            * lower_show
+        gap_l = 0.75 * np.exp(-(np.minimum(f_l, 1.0 - f_l) / 0.055) ** 2)
         # Their tips catch the light from above; only their base, at the lip, is in its shadow
         # (half the upper lip's reach: the mouth width passed is halved).
         rounded = depth_shade ** 1.5
@@ -343,7 +347,6 @@ class MouthPainter:
         # Upper teeth: hang from the upper lip, one by one along the arch, in its shadow at the top.
         # No two teeth quite alike (fixed per tooth, not mirrored): a few percent longer or
         # shorter, the biting edge a little tilted, lighter or darker.
-        side = np.where(u < 0.5, 1.0, 2.0)
         tip = upper_h * _tooth_length(rank, f) * (1.0 + 0.06 * np.sin(3.1 * rank + 2.3 * side)
                                                   + 0.05 * (2.0 * f - 1.0) * np.sin(1.9 * rank + 0.7 * side))
         upper = np.clip((tip - d_upper) / 1.0, 0, 1) * (1.0 - smoothstep(across, 0.75, 0.9)) * ~own_upper
@@ -382,16 +385,23 @@ class MouthPainter:
         space = np.maximum(rows_gap, 0.0)
         wide = np.maximum(space - 0.05 * mouth_w, 0.0) / (0.12 * mouth_w)
         share = TONGUE_SHARE_WIDE + (1.0 - TONGUE_SHARE_WIDE) * np.exp(-wide)
-        height = (front_px + share * space) * np.maximum(1.0 - 0.9 * across2, 0.0)  # above the lower lip
+        # Its top, seen from the front, is an arch over the floor: highest mid-mouth, dropping
+        # toward the corners faster than the lower lip rises there (the lip's rise, taken off a
+        # wide opening's tongue, is about 0.6 of the opening lost toward the corners). Measured
+        # from the lower lip alone its top ran parallel to the lip: a flat floor.
+        rise = 0.6 * (1.0 - share) / (1.0 - TONGUE_SHARE_WIDE) * (opening.max() - opening)
+        height = (front_px + share * space) * np.sqrt(np.maximum(1.0 - across2 / 0.8, 0.0)) - rise  # above the lower lip
         raised = tongue_tip * np.clip(1.0 - (across / 0.42) ** 2, 0, 1)
         height = (1.0 - raised) * height + raised * np.maximum(height, opening - TIP_BELOW_LIP * mouth_w)
         shows = np.clip(space / (0.04 * mouth_w), 0, 1)
-        cover = np.clip((height - d_lower) / 1.5, 0, 1) * shows
+        # Its top edge is where its surface turns away into the dark: soft, not a cut.
+        cover = np.clip((height - d_lower) / max(1.5, 0.02 * mouth_w), 0, 1) * shows
         # 0 at its front (as far as it shows over the lower teeth) .. 1 at its top edge.
         back = np.clip((d_lower - front_px) / np.maximum(height - front_px, 1.0), 0, 1)
-        # A wide opening lets light far onto it; a narrow one leaves its back in the dark.
+        # A wide opening lets light further onto it; its back, turning down toward the throat,
+        # stays dark whatever the opening.
         light_in = np.clip((opening - 0.2 * mouth_w) / (0.3 * mouth_w), 0, 1)
-        lit = (0.95 - (0.65 - 0.25 * light_in) * back ** (1.2 + 0.4 * light_in)) * toward_corners
+        lit = (0.95 - (0.65 - 0.05 * light_in) * back ** (1.2 + 0.4 * light_in)) * toward_corners
         # Its two halves bulge either side of the groove down its middle.
         groove = (1.0 - 0.14 * np.exp(-(across / 0.07) ** 2) * smoothstep(back, 0.2, 0.5)) \
             * (1.0 + 0.06 * np.exp(-((across - 0.2) / 0.12) ** 2))
