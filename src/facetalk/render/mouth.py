@@ -328,35 +328,59 @@ class MouthPainter:
         color = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
                              across2=across2, toward_corners=toward_corners)
         color = self._behind_teeth(color, rows_gap, across2, mouth_w)
-        rank, f, gap = _teeth_along(u)
-        rank_l, f_l, _ = _teeth_along(u, widths=LOWER_TOOTH_WIDTHS, per_side=LOWER_TEETH_PER_SIDE)
-        # Their biting edges are nearly straight, only the corners rounded, a few percent longer or
-        # shorter each (fixed per tooth). Toward the corners the lower lip rises over them: they
-        # sink behind it (faded out in place they showed as a row of blocks round the whole lip).
-        # Packed close, a narrow gap between them, darker at the tips.
-        side = np.where(u < 0.5, 1.0, 2.0)
-        sink = (1.0 - smoothstep(across, 0.15, 0.6)) * (1.0 + 0.08 * np.sin(2.7 * rank_l + 1.3 * side))
-        lower = np.clip((lower_h * sink * (1.0 - 0.2 * np.abs(2.0 * f_l - 1.0) ** 8) - d_lower) / 1.2, 0, 1) \
-            * lower_show
-        gap_l = 0.75 * np.exp(-(np.minimum(f_l, 1.0 - f_l) / 0.055) ** 2)
+        side = np.where(u < 0.5, 1.0, 2.0)  # which side of the midline, to tell mirrored teeth apart
+        rounded = depth_shade ** 1.5
+        color = self._lower_teeth(color, u, across, side, rounded, d_lower, lower_h, lower_show, mouth_w)
+        color = self._upper_teeth(color, u, across, side, rounded, d_upper, upper_h, own_upper, mouth_w)
+        # Into the photo's tonal range, as its print or screen would lay it.
+        return self._black_rgb + color * (1.0 - self._black_rgb / 255.0)
+
+    def _lower_teeth(self, color: np.ndarray, u: np.ndarray, across: np.ndarray, side: np.ndarray,
+                     rounded: np.ndarray, d_lower: np.ndarray, lower_h: np.ndarray, lower_show: np.ndarray,
+                     mouth_w: float) -> np.ndarray:
+        """The lower incisors' tips over the lower lip (see _shade; `rounded`: (N, 1) shade toward the
+        corners). Their biting edges are nearly straight, only the corners rounded, a few percent
+        longer or shorter each (fixed per tooth). Toward the corners the lower lip rises over them:
+        they sink behind it (faded out in place they showed as a row of blocks round the whole lip).
+        Packed close, a narrow gap between them, darker at the tips. Worked out only where they
+        can show (a tenth of the opening or less)."""
+        at = np.nonzero((lower_show > 0) & (across < 0.6) & (d_lower < 1.1 * lower_h + 1.2))[0]
+        if not len(at):
+            return color
+        u, across, side, d_lower, lower_h = u[at], across[at], side[at], d_lower[at], lower_h[at]
+        rank, f, _ = _teeth_along(u, widths=LOWER_TOOTH_WIDTHS, per_side=LOWER_TEETH_PER_SIDE)
+        sink = (1.0 - smoothstep(across, 0.15, 0.6)) * (1.0 + 0.08 * np.sin(2.7 * rank + 1.3 * side))
+        lower = np.clip((lower_h * sink * (1.0 - 0.2 * np.abs(2.0 * f - 1.0) ** 8) - d_lower) / 1.2, 0, 1) \
+            * lower_show[at]
+        gap = 0.75 * np.exp(-(np.minimum(f, 1.0 - f) / 0.055) ** 2)
         # Their tips catch the light from above; only their base, at the lip, is in its shadow
         # (half the upper lip's reach: the mouth width passed is halved).
-        rounded = depth_shade ** 1.5
-        lower_colour = self._tooth_colour(f_l, 0.55 * gap_l, d_lower, lower_h, rounded, 0.5 * mouth_w, lip_shadow=0.3)
-        color = mix(color, lower_colour, lower)
-        # Upper teeth: hang from the upper lip, one by one along the arch, in its shadow at the top.
-        # No two teeth quite alike (fixed per tooth, not mirrored): a few percent longer or
-        # shorter, the biting edge a little tilted, lighter or darker.
+        lower_colour = self._tooth_colour(f, 0.55 * gap, d_lower, lower_h, rounded[at], 0.5 * mouth_w, lip_shadow=0.3)
+        color[at] = mix(color[at], lower_colour, lower)
+        return color
+
+    def _upper_teeth(self, color: np.ndarray, u: np.ndarray, across: np.ndarray, side: np.ndarray,
+                     rounded: np.ndarray, d_upper: np.ndarray, upper_h: float, own_upper: np.ndarray,
+                     mouth_w: float) -> np.ndarray:
+        """Synthetic upper teeth where the photo shows none of its own (see _shade): they hang from
+        the upper lip, one by one along the arch, in its shadow at the top. No two teeth quite
+        alike (fixed per tooth, not mirrored): a few percent longer or shorter, the biting edge a
+        little tilted, lighter or darker. Worked out only where they can reach."""
+        at = np.nonzero(~own_upper & (across < 0.9) & (d_upper < 1.12 * upper_h + 1.0))[0]
+        if not len(at):
+            return color
+        u, across, side, d_upper = u[at], across[at], side[at], d_upper[at]
+        rank, f, gap = _teeth_along(u)
         tip = upper_h * _tooth_length(rank, f) * (1.0 + 0.06 * np.sin(3.1 * rank + 2.3 * side)
                                                   + 0.05 * (2.0 * f - 1.0) * np.sin(1.9 * rank + 0.7 * side))
-        upper = np.clip((tip - d_upper) / 1.0, 0, 1) * (1.0 - smoothstep(across, 0.75, 0.9)) * ~own_upper
-        teeth = self._tooth_colour(f, gap, d_upper, upper_h, rounded, mouth_w)
+        upper = np.clip((tip - d_upper) / 1.0, 0, 1) * (1.0 - smoothstep(across, 0.75, 0.9))
+        teeth = self._tooth_colour(f, gap, d_upper, upper_h, rounded[at], mouth_w)
         teeth *= (1.0 + 0.035 * np.sin(2.3 * rank + 1.7 * side))[:, None]
         # The translucent biting edge shows the dark mouth behind it: darker, and warm like it.
         incisal = 0.35 * smoothstep(d_upper / np.maximum(tip, 1e-6), 0.75, 1.0)
         teeth = mix(teeth, INCISAL_KEEP * teeth + (1.0 - INCISAL_KEEP) * self.throat_rgb, incisal)
-        # Into the photo's tonal range, as its print or screen would lay it.
-        return self._black_rgb + mix(color, teeth, upper) * (1.0 - self._black_rgb / 255.0)
+        color[at] = mix(color[at], teeth, upper)
+        return color
 
     def _cavity(self, below_teeth: np.ndarray, d_lower: np.ndarray, across: np.ndarray, mouth_w: float) -> np.ndarray:
         """(N, 3) the mouth's inside behind teeth and tongue, from each pixel's distance (px) below
