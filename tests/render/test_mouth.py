@@ -603,3 +603,37 @@ def test_lower_teeth_sink_behind_the_lip_toward_the_corners(analysis):
             lengths.append(float(d[tooth.max()]) if len(tooth) and tooth.min() < 40 else 0.0)
         shown.append(max(lengths))
     assert shown[0] > 0.03 * mouth_w and shown[1] < 0.85 * shown[0] and shown[2] < 0.25 * shown[0], shown
+
+
+def test_synthetic_teeth_are_as_light_as_photographed_ones(analysis):
+    """Over the skin, synthetic teeth are as light as the photo's own teeth (the bundled portrait's
+    1.18): within 0.04 of it (1.19 now, 1.27 before: on a faded print they stood at its brightest
+    highlights, a bright band in the shadowed mouth)."""
+    import cv2
+
+    from facetalk.face import landmarks as lm
+
+    pts = analysis.rig.rest_xyz[:, :2]
+    face = np.zeros(analysis.image.shape[:2], np.uint8)
+    cv2.fillPoly(face, [np.round(pts[list(lm.FACE_OVAL)]).astype(np.int32)], 1)
+    skin = float(np.median(analysis.image[face > 0] @ LUMA))
+    own = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
+    synthetic = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
+    assert own._own_teeth and not synthetic._own_teeth
+    ratios = own.teeth_rgb @ LUMA / skin, synthetic.teeth_rgb @ LUMA / skin
+    assert abs(ratios[1] - ratios[0]) < 0.04, ratios
+
+
+def test_canines_come_to_a_cusp_and_teeth_round_into_their_gaps(analysis):
+    """A canine's tip is a point, an incisor's a straight edge (they were cut alike, blocks); and
+    a tooth turns into shade toward its sides, so a gap is where two shaded sides meet: 0.1 of the
+    way across, clear of the gap, a tooth is under 0.92 of its middle's light (0.94 before)."""
+    f = np.array([0.25, 0.5])
+    canine, incisor = _tooth_length(np.array([2, 2]), f), _tooth_length(np.array([0, 0]), f)
+    assert canine[0] < 0.85 * canine[1] and incisor[0] > 0.97 * incisor[1]
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    side_mid = np.array([0.1, 0.5])
+    d_lip = np.full(2, 6.0)  # clear of the lip's shadow
+    luma = painter._tooth_colour(side_mid, np.zeros(2), d_lip, 8.0, np.ones((2, 1)), 80.0) @ LUMA
+    assert luma[0] < 0.92 * luma[1]

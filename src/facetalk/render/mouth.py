@@ -84,12 +84,12 @@ class MouthPainter:
         face = _polygon_mask(shape, pts[list(lm.FACE_OVAL)]) & ~lips
         skin = np.median(image[face], axis=0) if face.any() else np.array([190.0, 145.0, 125.0])
         skin_luma = float(skin @ LUMA)
-        # Teeth in the mouth's shade: a little lighter than the lit skin, never paper-white, and
-        # warmed by the same light; ivory only as far as the photo has colour (a grey engraving's
-        # yellowish teeth read as a stain).
+        # Teeth in the mouth's shade: a little lighter than the lit skin (TEETH_OVER_SKIN), never
+        # paper-white, and warmed by the same light; ivory only as far as the photo has colour (a
+        # grey engraving's yellowish teeth read as a stain).
         ivory = 1.0 + (IVORY / float(IVORY @ LUMA) - 1.0) * min(float(_chroma(skin)) / 0.1, 1.0)
         hue = 0.6 * ivory + 0.4 * skin / max(skin_luma, 1.0)
-        self.teeth_rgb = np.minimum(hue * float(np.clip(1.35 * skin_luma, 120.0, 225.0)), 255.0)
+        self.teeth_rgb = np.minimum(hue * float(np.clip(TEETH_OVER_SKIN * skin_luma, 120.0, 225.0)), 255.0)
         # A closed mouth's lip line rasterizes to a few dozen pixels of pale lip; only a parted
         # one (its opening's area at least that of a 0.03-mouth-width gap over two thirds of the
         # mouth) can show teeth.
@@ -455,13 +455,15 @@ class MouthPainter:
         """(N, 3) teeth colour: each tooth rounded (lighter mid-tooth), dark gaps between teeth,
         darker toward the corners (by the (N, 1) `corner_shade`) and, by `lip_shadow` at most, in
         the shadow of the lip over it."""
-        convex = 1.0 - 0.1 * (2.0 * f - 1.0) ** 2
+        # Rounded across: flat-lit over most of its face, turning away into shade at its sides, so
+        # the gap is where two shaded sides meet (a flat tooth beside a dark line read as a block).
+        convex = 1.0 - 0.22 * np.abs(2.0 * f - 1.0) ** 3
         shadow = 1.0 - lip_shadow * np.exp(-d_lip / (0.03 * mouth_w))
         along = np.clip(d_lip / height, 0, 1)  # 0 at the lip .. 1 at the tip
         edge = 1.0 - 0.08 * along
         # Neighbours touch near the gum and part toward their tips: the gap is a faint line at the
         # lip that opens into a dark notch at the biting edge.
-        parting = 0.2 + 0.4 * along
+        parting = 0.1 + 0.5 * along ** 2
         shade = (convex * (1.0 - parting * gap) * shadow * edge)[:, None] * corner_shade
         return self._in_shade(shade)
 
@@ -475,6 +477,11 @@ class MouthPainter:
 # How far below the upper lip a raised tongue tip reaches, in mouth widths: just under the edge
 # of the upper incisors (0.10), so it shows against their back.
 TIP_BELOW_LIP = 0.085
+
+# Synthetic teeth's luma over the skin's (median over the face): the median of the six test
+# portraits that show their teeth (1.06-1.33; 1.35 before, which put a faded print's teeth at its
+# brightest highlights, 194 of 201 at the 99th percentile, a bright band in the shadowed mouth).
+TEETH_OVER_SKIN = 1.2
 
 # Tooth enamel's hue, and a tongue's at its front and toward its back (colour photos).
 IVORY = np.array([236.0, 230.0, 214.0])
@@ -511,6 +518,11 @@ LOWER_TEETH_PER_SIDE = 7.0
 UPPER_TOOTH_WIDTHS = np.array([1.0, 0.68, 0.56, 0.44, 0.38, 0.34, 0.3, 0.3])
 LOWER_TOOTH_WIDTHS = np.array([1.0, 1.0, 0.8, 0.62, 0.52, 0.46, 0.42, 0.4])
 TOOTH_LENGTH = np.array([1.0, 0.88, 0.95, 0.8, 0.72, 0.66, 0.6])
+# The shape of each one's tip, from the midline out: how much shorter it is at its sides, and how
+# flat across (a high power: a straight edge with rounded corners; near 1: a point). All alike
+# (0.35, 6), the canines were blocks like the incisors.
+TIP_DROP = np.array([0.35, 0.4, 0.45, 0.3, 0.3, 0.3, 0.3])
+TIP_POWER = np.array([6.0, 4.0, 1.4, 2.5, 2.5, 2.5, 2.5])
 
 
 def _barycentric(weights: np.ndarray, tris: np.ndarray, per_vertex: np.ndarray) -> np.ndarray:
@@ -591,5 +603,6 @@ def _teeth_along(u: np.ndarray, *, widths: np.ndarray | None = None,
 
 
 def _tooth_length(rank: np.ndarray, f: np.ndarray) -> np.ndarray:
-    """(N,) tooth length as a share of the central incisor's, its tip rounded at the corners."""
-    return TOOTH_LENGTH[rank] * (1.0 - 0.35 * np.abs(2.0 * f - 1.0) ** 6)
+    """(N,) tooth length as a share of the central incisor's, at `f` 0..1 across it: the
+    incisors' edges straight with rounded corners, the canine's a cusp, the premolars' rounded."""
+    return TOOTH_LENGTH[rank] * (1.0 - TIP_DROP[rank] * np.abs(2.0 * f - 1.0) ** TIP_POWER[rank])
