@@ -637,3 +637,21 @@ def test_canines_come_to_a_cusp_and_teeth_round_into_their_gaps(analysis):
     d_lip = np.full(2, 6.0)  # clear of the lip's shadow
     luma = painter._tooth_colour(side_mid, np.zeros(2), d_lip, 8.0, np.ones((2, 1)), 80.0) @ LUMA
     assert luma[0] < 0.92 * luma[1]
+
+
+def test_a_raised_tongue_tip_is_a_rounded_blade(analysis):
+    """For t d n l the tongue's raised tip spans the middle of the mouth with steep rounded sides:
+    under the upper teeth it lights as much of the column at 0.15 of the way to a corner as
+    mid-mouth, and none at 0.34 (a wide wedge before: two thirds of the column there)."""
+    closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
+    painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
+    mouth_w, opening = 100.0, 30.0
+    d_upper = np.linspace(0.1 * mouth_w, 0.22 * mouth_w, 121)  # below the teeth, above the resting tongue
+    none = np.zeros_like(d_upper)
+    lit = []
+    for across in (0.0, 0.15, 0.34):
+        u = np.full_like(d_upper, 0.5 + 0.5 * across)
+        luma = [painter._shade(d_upper, opening - d_upper, np.full_like(d_upper, opening), u, mouth_w,
+                               photo_teeth=(none, none), tongue_tip=tip) @ LUMA for tip in (0.0, 1.0)]
+        lit.append(float(np.mean(luma[1] - luma[0] > 8)))
+    assert lit[0] > 0.6 and lit[1] > 0.8 * lit[0] and lit[2] < 0.05, lit

@@ -415,7 +415,9 @@ class MouthPainter:
         # from the lower lip alone its top ran parallel to the lip: a flat floor.
         rise = 0.6 * (1.0 - share) / (1.0 - TONGUE_SHARE_WIDE) * (opening.max() - opening)
         height = (front_px + share * space) * np.sqrt(np.maximum(1.0 - across2 / 0.8, 0.0)) - rise  # above the lower lip
-        raised = tongue_tip * np.clip(1.0 - (across / 0.42) ** 2, 0, 1)
+        # The raised tip is a rounded blade: an elliptical outline, steep at its sides (a parabola
+        # reaching 0.42 of the way to the corners stood as a wide wedge).
+        raised = tongue_tip * np.sqrt(np.clip(1.0 - (across / 0.32) ** 2, 0, 1))
         height = (1.0 - raised) * height + raised * np.maximum(height, opening - TIP_BELOW_LIP * mouth_w)
         shows = np.clip(space / (0.04 * mouth_w), 0, 1)
         # Its top edge is where its surface turns away into the dark: soft, not a cut.
