@@ -8,6 +8,9 @@ in the middle 60% of its columns, each column split in thirds from the upper lip
   middle: the middle third's mean luminance, as a share of the skin's (median over the face oval);
   bottom/middle: the bottom third's (tongue, lower teeth) over the middle third's;
   dark: the share of the opening darker than 12% of the skin;
+  sides/middle: the middle third's mean luminance in the columns 10-25% of the way in from either
+    end of the opening over that in its middle 20% of columns (a hollow lit at its walls: > 1;
+    one dark band from corner to corner: about 1);
   ms: the mouth painter's time for that frame (min of 20).
 """
 
@@ -41,22 +44,30 @@ def opening_figures(image: np.ndarray, opening: np.ndarray, skin: float) -> dict
     """The figures above for one frame and its (H, W) bool opening (NaN where it is too small to read)."""
     luma = image.astype(float) @ LUMA
     xs = np.nonzero(opening.any(axis=0))[0]
+    nan = {"middle": math.nan, "bottom/middle": math.nan, "dark": math.nan, "sides/middle": math.nan}
     if len(xs) == 0:
-        return {"middle": math.nan, "bottom/middle": math.nan, "dark": math.nan}
-    cut = (xs.max() - xs.min() + 1) // 5
-    middle, bottom = [], []
-    for x in range(xs.min() + cut, xs.max() - cut + 1):
+        return nan
+    span = xs.max() - xs.min() + 1
+    cut = span // 5
+    thirds = {}  # column -> (middle third, bottom third) luminances
+    for x in range(xs.min(), xs.max() + 1):
         ys = np.nonzero(opening[:, x])[0]
         if len(ys) < 6:
             continue
         top, n = ys.min(), ys.max() + 1 - ys.min()
-        middle.append(luma[top + n // 3:top + 2 * n // 3, x])
-        bottom.append(luma[top + 2 * n // 3:top + n, x])
-    if not middle:  # every column under 6 px: no thirds to compare
-        return {"middle": math.nan, "bottom/middle": math.nan, "dark": float(np.mean(luma[opening] < 0.12 * skin))}
-    middle_l, bottom_l = float(np.concatenate(middle).mean()), float(np.concatenate(bottom).mean())
-    return {"middle": middle_l / skin, "bottom/middle": bottom_l / max(middle_l, 1.0),
-            "dark": float(np.mean(luma[opening] < 0.12 * skin))}
+        thirds[x] = luma[top + n // 3:top + 2 * n // 3, x], luma[top + 2 * n // 3:top + n, x]
+    dark = float(np.mean(luma[opening] < 0.12 * skin))
+    inner = [x for x in thirds if xs.min() + cut <= x <= xs.max() - cut]
+    if not inner:  # every column under 6 px: no thirds to compare
+        return nan | {"dark": dark}
+    middle_l = float(np.concatenate([thirds[x][0] for x in inner]).mean())
+    bottom_l = float(np.concatenate([thirds[x][1] for x in inner]).mean())
+    at = lambda lo, hi: [x for x in thirds if lo <= abs(x - xs.min() - 0.5 * span) / (0.5 * span) <= hi]  # noqa: E731
+    sides, centre = at(0.5, 0.8), at(0.0, 0.2)
+    sides_l = float(np.concatenate([thirds[x][0] for x in sides]).mean()) if sides and centre else math.nan
+    centre_l = float(np.concatenate([thirds[x][0] for x in centre]).mean()) if sides and centre else math.nan
+    return {"middle": middle_l / skin, "bottom/middle": bottom_l / max(middle_l, 1.0), "dark": dark,
+            "sides/middle": sides_l / max(centre_l, 1.0)}
 
 
 def measure(animator: Animator) -> dict[str, float]:
