@@ -9,7 +9,8 @@ from facetalk.server import ServerSettings, create_app
 
 LIMITS = ServerSettings(max_upload_bytes=300_000, max_image_pixels=1_000_000, max_audio_s=8.0, max_stream_s=4.0,
                         max_text_chars=300, max_jobs=1, max_sessions=2, idle_timeout_s=5.0, max_verify_s=3.0,
-                        allowed_hosts=("testserver",))  # the test client's Host
+                        allowed_hosts=("testserver",),  # the test client's Host
+                        webrtc_warm_start=False)  # the render processes start at the first offer (test_render_pool)
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ import asyncio
 import os
 import signal
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -135,12 +136,13 @@ def test_a_stuck_zygote_or_render_process_is_given_up_and_a_fault_is_told(animat
     answering a push is killed and its session told; one that fails says why."""
     import facetalk.server.render_pool as pool_module
 
-    monkeypatch.setattr(pool_module, "AVATAR_TIMEOUT_S", 1.0)
-    monkeypatch.setattr(pool_module, "PUSH_TIMEOUT_S", 1.0)
-
     async def scenario():
         pool = RenderPool()
         try:
+            # The first avatar also loads the compiled kernels (over a second on a busy machine).
+            await pool.warm("sample", animator)
+            monkeypatch.setattr(pool_module, "AVATAR_TIMEOUT_S", 1.0)
+            monkeypatch.setattr(pool_module, "PUSH_TIMEOUT_S", 1.0)
             process = await pool.lease("sample", animator)
             with pytest.raises(ProcessGone, match="KeyError"):  # an avatar it does not hold
                 await asyncio.to_thread(process.open, "nobody", Controls(seed=1))
@@ -165,3 +167,80 @@ def test_a_stuck_zygote_or_render_process_is_given_up_and_a_fault_is_told(animat
     while time.monotonic() < deadline and (_alive(stuck_pid) or _alive(zygote)):
         time.sleep(0.05)
     assert not _alive(stuck_pid) and not _alive(zygote), "a stuck process was left running"
+
+
+def _zygotes() -> set[int]:
+    """This process's children that are render-process zygotes."""
+    found = set()
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            ppid = int(next(line for line in status.read_text().splitlines() if line.startswith("PPid:")).split()[1])
+            cmdline = (status.parent / "cmdline").read_bytes()
+        except (OSError, StopIteration, ValueError):
+            continue  # ended meanwhile
+        if ppid == os.getpid() and b"zygote_main" in cmdline:
+            found.add(int(status.parent.name))
+    return found
+
+
+def test_the_server_starts_the_zygote_with_itself_and_stops_it_after():
+    """With webrtc_warm_start the zygote starts with the app, before any offer (so the first
+    session does not wait 1-4 s for it), and is gone once the app has shut down; an avatar added
+    is announced to the hooks (the WebRTC routes' warm_soon)."""
+    pytest.importorskip("aiortc")
+    from dataclasses import replace
+
+    from fastapi.testclient import TestClient
+
+    from facetalk.server import create_app
+    from tests.server.conftest import LIMITS
+
+    before = _zygotes()
+    app = create_app(replace(LIMITS, webrtc_warm_start=True))
+    announced = []
+    app.state.facetalk.avatar_added.append(announced.append)
+    with TestClient(app) as client:
+        assert client.get("/api/info").status_code == 200  # it answers while the zygote starts
+        deadline = time.monotonic() + 60
+        while not (started := _zygotes() - before) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert started, "no zygote started with the server"
+        avatar_id = client.post("/api/avatars/sample").json()["avatar_id"]
+        assert [a.id for a in announced] == [avatar_id]
+    for pid in started:
+        assert not _alive(pid), "the zygote outlived the server"
+    with TestClient(create_app(LIMITS)) as client:  # without warm start: none until an offer
+        client.get("/api/info")
+        time.sleep(0.5)
+        assert _zygotes() == before
+
+
+def test_an_avatar_readied_ahead_is_held_by_the_zygote_and_leased_at_once(client, animator):
+    """warm_soon(avatar) starts the zygote and sends it the avatar in the background: the lease
+    that follows sends nothing and only forks."""
+    pytest.importorskip("aiortc")
+    from dataclasses import replace
+
+    from facetalk.server.avatars import Avatar
+    from facetalk.server.routes.webrtc import WebRtcRoutes, _avatar_key
+    from facetalk.server.state import ServerState
+    from tests.server.conftest import LIMITS
+
+    avatar = Avatar(id="ahead", animator=animator, preview_jpeg=b"")
+
+    async def scenario():
+        routes = WebRtcRoutes(ServerState(replace(LIMITS, webrtc_warm_start=True)))
+        try:
+            routes.warm_soon(avatar)
+            await asyncio.gather(*routes._warming)
+            held = list(routes._pool._avatars)
+            sent = []
+            routes._pool._ask = lambda request, **_: sent.append(request)  # nothing more is sent
+            process = await routes._pool.lease(_avatar_key(avatar), animator)
+            process.end()
+            return held, sent
+        finally:
+            await routes.close_all()
+
+    held, sent = asyncio.run(scenario())
+    assert held == [_avatar_key(avatar)] and sent == []

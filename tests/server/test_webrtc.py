@@ -341,6 +341,23 @@ def _best_lag(values, reference, lags) -> int:
     return max(lags, key=lambda lag: corr[lag % n])
 
 
+def _av_offset_ms(got, *, sound: np.ndarray, sent: np.ndarray) -> tuple[float, float]:
+    """(how late the returned audio holds the sent audio, how late the video shows what is heard),
+    in ms, from a bench client's dump `got` (its packets' arrival and RTP times)."""
+    # Audio: where the returned audio holds the sent audio (Opus both ways delays it ~13 ms).
+    audio_lag_ms = _best_lag(sound[:5 * 48000], sent[:5 * 48000], range(-4800, 4801)) / 48
+    # Delivery: the video frame for time t arrives this much after the audio packet for time t.
+    video, audio = got["video"], got["audio"]
+    video_t = np.mod(video[:, 1] - video[0, 1], 2**32) / 90000
+    audio_t = np.mod(audio[:, 1] - audio[0, 1], 2**32) / 48000
+    skew_ms = np.median((video[:, 0] - np.interp(video_t, audio_t, audio[:, 0])) * 1000)
+    # A sound is heard audio_lag_ms after its packet time; the mouth making it shows skew_ms after.
+    offset_ms = skew_ms - audio_lag_ms
+    print(f"A/V: video {offset_ms:+.1f} ms after audio "
+          f"(delivery {skew_ms:+.1f} ms, audio content {audio_lag_ms:+.1f} ms)")
+    return audio_lag_ms, offset_ms
+
+
 def netns_test_aiortc_peer_talks_in_sync_with_the_watermark(live_server, tmp_path):
     """An aiortc client sends 5 s of speech then silence over loopback; what comes back is checked."""
     from scipy.signal import resample_poly
@@ -374,17 +391,7 @@ def netns_test_aiortc_peer_talks_in_sync_with_the_watermark(live_server, tmp_pat
     errors = {k: np.mean([np.mean((half(f) - half(offline[i + k].image)) ** 2)
                           for i, f in zip(index, frames) if 0 <= i + k < len(offline)]) for k in range(-3, 4)}
     assert min(errors, key=errors.get) == 0, errors
-    # Audio: where the returned audio holds the sent audio (Opus both ways delays it ~13 ms).
-    audio_lag_ms = _best_lag(sound[:5 * 48000], sent[:5 * 48000], range(-4800, 4801)) / 48
-    # Delivery: the video frame for time t arrives this much after the audio packet for time t.
-    video, audio = got["video"], got["audio"]
-    video_t = np.mod(video[:, 1] - video[0, 1], 2**32) / 90000
-    audio_t = np.mod(audio[:, 1] - audio[0, 1], 2**32) / 48000
-    skew_ms = np.median((video[:, 0] - np.interp(video_t, audio_t, audio[:, 0])) * 1000)
-    # A sound is heard audio_lag_ms after its packet time; the mouth making it shows skew_ms after.
-    offset_ms = skew_ms - audio_lag_ms
-    print(f"A/V: video {offset_ms:+.1f} ms after audio "
-          f"(delivery {skew_ms:+.1f} ms, audio content {audio_lag_ms:+.1f} ms)")
+    audio_lag_ms, offset_ms = _av_offset_ms(got, sound=sound, sent=sent)
     assert abs(audio_lag_ms) < 30 and abs(offset_ms) <= 40
 
     # The mouth opens while speech plays; in the pause after it the lips meet (the photo's own

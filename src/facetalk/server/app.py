@@ -85,6 +85,7 @@ def create_app(settings: ServerSettings = ServerSettings()) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        webrtc.warm_soon()  # the server answers at once; the render processes get ready meanwhile
         yield
         await webrtc.close_all()
         state.close()

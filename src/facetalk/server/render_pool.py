@@ -4,9 +4,10 @@ interpreter lock with aiortc's event loop, and the motion's and the drawing's Py
 much of a frame (the compiled kernels, OpenCV and the VP8 encoder let go of it): with three
 sessions at 13 fps the server held it 43% of the time, two thirds of that for them.
 
-Each session's process is forked from a zygote that the first session starts (1-4 s: imports,
-compiled kernels) and that holds the avatars sent to it, so later sessions start drawing at once
-and no session's CPU goes to starting another's process. A render process draws what
+Each session's process is forked from a zygote that the server starts with itself (1-4 s:
+imports, compiled kernels) and that holds the avatars, each sent when it is added (with
+ServerSettings.webrtc_warm_start; else the first session's offer waits for both), so sessions
+start drawing at once and no session's CPU goes to starting another's process. A render process draws what
 StreamSession draws in the server (the same code, the same avatar), so an offline render's frames;
 they come back as I420 (what the encoders take), converted there. Nothing here imports aiortc.
 """
@@ -307,6 +308,17 @@ class RenderPool:
                 await anyio.to_thread.run_sync(self.close)  # the next session starts a new zygote
                 return None
 
+    async def warm(self, key: str | None = None, animator=None) -> None:
+        """Readies what a first session would wait for: the zygote (its imports take 1-4 s) and,
+        given one, the avatar `animator` under `key` (sending it, and the first one's compiled
+        kernels, another ~1 s). A failure is logged; the next lease tries again."""
+        async with self._lock:
+            try:
+                await anyio.to_thread.run_sync(lambda: self._hold(key, animator))
+            except (OSError, EOFError, ProcessGone) as err:
+                logging.getLogger(__name__).warning("the render processes are not ready (%s)", err)
+                await anyio.to_thread.run_sync(self.close)
+
     def close(self) -> None:
         """Stops the zygote; render processes end with their sessions (or with the server)."""
         if self._control is not None:
@@ -323,12 +335,7 @@ class RenderPool:
     def _fork(self, key: str, animator) -> RenderProcess:
         from multiprocessing.reduction import send_handle
 
-        if self._zygote is None or self._zygote.poll() is not None:
-            self.close()
-            self._start_zygote()
-        if key not in self._avatars:
-            self._ask(AddAvatar(key, animator.analysis, animator.config, animator.label), timeout_s=AVATAR_TIMEOUT_S)
-            self._avatars = [*self._avatars, key][-KEPT_AVATARS:]
+        self._hold(key, animator)
         ours, theirs = Pipe()
         try:
             self._control.send(Fork())
@@ -337,6 +344,15 @@ class RenderPool:
         finally:
             theirs.close()
         return RenderProcess(ours, pid)
+
+    def _hold(self, key: str | None, animator) -> None:
+        """A running zygote, holding `animator` under `key` (if given)."""
+        if self._zygote is None or self._zygote.poll() is not None:
+            self.close()
+            self._start_zygote()
+        if key is not None and key not in self._avatars:
+            self._ask(AddAvatar(key, animator.analysis, animator.config, animator.label), timeout_s=AVATAR_TIMEOUT_S)
+            self._avatars = [*self._avatars, key][-KEPT_AVATARS:]
 
     def _start_zygote(self) -> None:
         # A new interpreter, not a fork of this threaded server, nor multiprocessing's spawn, which

@@ -6,14 +6,14 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Callable
 
 import anyio
 from fastapi import Depends
 from starlette.requests import HTTPConnection
 
 from facetalk.config import Config, FramingConfig
-from facetalk.server.avatars import AvatarStore
+from facetalk.server.avatars import Avatar, AvatarStore
 from facetalk.server.jobs import JobManager
 
 
@@ -40,6 +40,7 @@ class ServerSettings:
     ice_servers: tuple[str, ...] = ()    # STUN/TURN URLs for WebRTC sessions; none by default (loopback, LAN)
     webrtc_peer_gone_s: float = 5.0      # a WebRTC peer sending no audio this long has gone (its track sends in silence)
     webrtc_render_processes: bool = True  # each WebRTC session renders in a process of its own (all cores)
+    webrtc_warm_start: bool = True       # ready the render processes at startup and each avatar when added (no 1-5 s first offer)
 
 
 class ServerState:
@@ -54,6 +55,8 @@ class ServerState:
         self.jobs = JobManager(self.workdir / "jobs", max_jobs=settings.max_jobs,
                                max_finished=settings.max_finished_jobs)
         self.live_sessions = 0  # changed only on the event loop
+        # Called on the event loop with each avatar added (the WebRTC routes ready it for sessions).
+        self.avatar_added: list[Callable[[Avatar], None]] = []
         # Photo analysis keeps a core busy for about half a second, verifying a video a few
         # seconds: one of each at a time, others wait.
         self.analysis_limiter = anyio.CapacityLimiter(1)

@@ -41,6 +41,8 @@ async def _add_avatar(state: ServerState, photo, *, source: str, avatar_id: str 
 
     avatar = await anyio.to_thread.run_sync(analyse, limiter=state.analysis_limiter)
     state.avatars.add(avatar)
+    for hook in state.avatar_added:
+        hook(avatar)
     return _avatar_out(avatar)
 
 

@@ -8,6 +8,7 @@ holds all of the server's. No STUN or TURN server is used unless `--ice-server` 
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import json
 import uuid
@@ -112,6 +113,11 @@ def parse_offer(body: bytes) -> Offer:
     return Offer(sdp=sdp, avatar_id=avatar_id, controls=controls)
 
 
+def _avatar_key(avatar) -> str:
+    """What the render processes hold an avatar under: an id reused for another photo is another key."""
+    return f"{avatar.id}/{avatar.animator.provenance.id}"
+
+
 class WebRtcRoutes:
     """The routes and the sessions they opened; `close_all()` at shutdown ends the sessions."""
 
@@ -120,6 +126,8 @@ class WebRtcRoutes:
         self._sessions: dict[str, Any] = {}  # session id -> facetalk.server.webrtc.LiveSession
         # Sessions render in processes of their own (every core), unless the settings say threads.
         self._pool = RenderPool() if state.settings.webrtc_render_processes else None
+        self._warming: set[asyncio.Task] = set()  # warm_soon's, until done
+        state.avatar_added.append(self.warm_soon)
         self.ice_servers = tuple(parse_ice_server(url) for url in state.settings.ice_servers)
         self.router = APIRouter(prefix="/api/webrtc", tags=["webrtc"])
         self.router.add_api_route(
@@ -192,7 +200,7 @@ class WebRtcRoutes:
         """(the session's stream, its render process or None): in a render process of its own
         when one can be had, else in the server's threads."""
         if self._pool is not None:
-            key = f"{avatar.id}/{avatar.animator.provenance.id}"
+            key = _avatar_key(avatar)
             process = await self._pool.lease(key, avatar.animator)
             if process is not None:
                 try:
@@ -211,7 +219,22 @@ class WebRtcRoutes:
             if process is not None:
                 process.end()
 
+    def warm_soon(self, avatar=None) -> None:
+        """Readies the render processes in the background (when the server has them, aiortc, and
+        webrtc_warm_start): the zygote, and `avatar` if given, so an offer does not wait for them.
+        Called on the event loop: at startup, and for each avatar added."""
+        if self._pool is None or not self._state.settings.webrtc_warm_start \
+                or importlib.util.find_spec("aiortc") is None:
+            return
+        key_and_animator = (_avatar_key(avatar), avatar.animator) if avatar is not None else ()
+        task = asyncio.get_running_loop().create_task(self._pool.warm(*key_and_animator))
+        self._warming.add(task)
+        task.add_done_callback(self._warming.discard)
+
     async def close_all(self) -> None:
+        # Awaited, not cancelled: a zygote half started would be left behind.
+        for task in list(self._warming):
+            await task
         for session in list(self._sessions.values()):
             await session.close()
         if self._pool is not None:
