@@ -655,3 +655,25 @@ def test_a_raised_tongue_tip_is_a_rounded_blade(analysis):
                                photo_teeth=(none, none), tongue_tip=tip) @ LUMA for tip in (0.0, 1.0)]
         lit.append(float(np.mean(luma[1] - luma[0] > 8)))
     assert lit[0] > 0.6 and lit[1] > 0.8 * lit[0] and lit[2] < 0.05, lit
+
+
+def test_the_interiors_grain_is_luminance_only(analysis):
+    """A grey print's mouth stays grey to the pixel: the photo's grain goes on as luminance
+    (channels moved alike), not as coloured speckles (up to 10 levels of channel spread before)."""
+    from facetalk.face.appearance import photo_grain
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer
+
+    grey = np.repeat(np.round(analysis.image @ LUMA)[..., None], 3, axis=2).astype(np.uint8)
+    renderer = Renderer(analysis)
+    frame = MotionFrame(t_s=0, jaw_open=1.0)
+    out = np.repeat(np.round(renderer.render(frame) @ LUMA)[..., None], 3, axis=2).astype(np.uint8)
+    before = out.copy()
+    painter = MouthPainter(analysis.rig, grey, photo_grain(grey), softness_px=renderer._mouth._softness)
+    buf = renderer._buffers
+    from facetalk.render.renderer import posed_vertices
+
+    painter.paint(out, posed_vertices(analysis.rig, frame), buf.tri_id, buf.bary)
+    painted = np.any(out != before, axis=2)
+    spread = np.ptp(out[painted].astype(int), axis=1)
+    assert painted.sum() > 300 and spread.max() <= 1, spread.max()
