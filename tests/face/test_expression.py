@@ -42,3 +42,33 @@ def test_undoing_the_photos_smile_leaves_a_neutral_mouth(analysis):
     corners = list(lm.MOUTH_CORNERS)
     width = np.linalg.norm(np.diff(posed[corners, :2], axis=0))
     assert 0.75 < width / np.linalg.norm(np.diff(analysis.landmarks_px[corners, :2], axis=0)) < 0.9
+
+
+def test_a_wide_mouth_showing_its_teeth_smiles_with_its_corners_level(analysis):
+    """A face seen from below (a camera under the chin) draws a grin's corners nearly level with the
+    lips' middle: the corners' lift alone read out/portraits' 12, a broad toothy grin, as a quarter
+    of a smile (0.26), and the emotions left most of the grin in place. Its width over the eye
+    distance still tells the smile; a mouth as wide with the lips shut, or as open and narrow
+    (talking), or with its corners down (a grimace), is read by the lift alone."""
+    from facetalk.face.expression import NEUTRAL_CORNER_LIFT
+
+    pts = analysis.landmarks_px.astype(np.float64).copy()
+    right, left = pts[lm.MOUTH_CORNERS[0], :2], pts[lm.MOUTH_CORNERS[1], :2]
+    width = np.linalg.norm(left - right)
+    mid = len(lm.LIPS_INNER_UPPER) // 2
+    centre = 0.5 * (pts[lm.LIPS_INNER_UPPER[mid], :2] + pts[lm.LIPS_INNER_LOWER[mid], :2])
+    # The corners a quarter of a smile's lift above a neutral mouth's: the lift reads 0.25.
+    for corner in lm.MOUTH_CORNERS:
+        pts[corner, 1] = centre[1] - (NEUTRAL_CORNER_LIFT + 0.25 * SMILE_CORNER_LIFT) * width
+    level = estimate_expression(pts)
+    assert level.lips_apart > 0.8 and level.smile > 0.8
+    narrow = pts.copy()
+    mouth = list(set(lm.LIPS_OUTER_UPPER + lm.LIPS_OUTER_LOWER + lm.LIPS_INNER_UPPER + lm.LIPS_INNER_LOWER))
+    narrow[mouth, 0] = centre[0] + 0.7 * (narrow[mouth, 0] - centre[0])
+    assert estimate_expression(narrow).smile < 0.4  # its lift alone, in a narrower mouth's widths
+    shut = pts.copy()
+    shut[lm.LIPS_INNER_LOWER[mid], :2] = shut[lm.LIPS_INNER_UPPER[mid], :2]
+    assert estimate_expression(shut).smile < 0.3
+    grimace = pts.copy()
+    grimace[list(lm.MOUTH_CORNERS), 1] += 0.5 * SMILE_CORNER_LIFT * width
+    assert estimate_expression(grimace).smile == 0.0
