@@ -536,8 +536,8 @@ GRAIN_NEIGHBOUR_CORR = np.array([-0.1, 0.11, 0.4, 0.57, 0.7, 0.8])
 
 def _neighbour_corr(luma: np.ndarray) -> float:
     """The correlation of horizontally and vertically neighbouring pixels of an (H, W) field's
-    fine detail (the field less its 1.5 px Gaussian blur): about -0.1 for white noise, 0.2-0.6 for
-    the test portraits' grain, larger for coarser grain."""
+    fine detail (the field less its 1.5 px Gaussian blur): about -0.1 for white noise, 0.38-0.80
+    for the test portraits' faces, larger for coarser grain."""
     import cv2
 
     high = (luma - cv2.GaussianBlur(luma, (0, 0), 1.5))[2:-2, 2:-2]
@@ -549,9 +549,9 @@ def _grain_like(image: np.ndarray, grain: np.ndarray, *, box: tuple[int, int, in
     """(H, W, 1) float32: the (H, W, 3) `grain` as luminance alone, at its level and as coarse as
     the photo's own fine detail inside `box` (x0, y0, x1, y1; the face). A photo's fine detail is
     nearly all luminance (its chroma 0-0.25 of its luma over the test portraits, 0 on grey prints):
-    noise per channel put coloured speckles in a grey print's mouth. And it is rarely pixel-fine
-    (neighbours correlate 0.2-0.6, white noise -0.1): a crisp speckle in an old print's or a
-    painting's mouth read as digital noise."""
+    noise per channel put coloured speckles in a grey print's mouth. And it is not pixel-fine
+    (neighbours correlate 0.38-0.80 in the test portraits' faces, white noise -0.1): a crisp
+    speckle in an old print's or a painting's mouth read as digital noise."""
     import cv2
 
     mono = grain.mean(axis=2) * np.float32(np.sqrt(3.0))
