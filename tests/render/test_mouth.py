@@ -689,7 +689,8 @@ def test_the_interiors_grain_is_as_coarse_as_the_photos(analysis):
 
     def neighbour_corr(field):
         high = (field - cv2.GaussianBlur(field, (0, 0), 1.5))[2:-2, 2:-2]
-        return 0.5 * float(np.mean(high[:, 1:] * high[:, :-1]) + np.mean(high[1:] * high[:-1])) / float(np.mean(high ** 2))
+        across, down = np.mean(high[:, 1:] * high[:, :-1]), np.mean(high[1:] * high[:-1])
+        return 0.5 * float(across + down) / float(np.mean(high ** 2))
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     face = analysis.rig.rest_xyz[list(lm.FACE_OVAL), :2]

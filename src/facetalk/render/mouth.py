@@ -414,7 +414,8 @@ class MouthPainter:
         # wide opening's tongue, is about 0.6 of the opening lost toward the corners). Measured
         # from the lower lip alone its top ran parallel to the lip: a flat floor.
         rise = 0.6 * (1.0 - share) / (1.0 - TONGUE_SHARE_WIDE) * (opening.max() - opening)
-        height = (front_px + share * space) * np.sqrt(np.maximum(1.0 - across2 / 0.8, 0.0)) - rise  # above the lower lip
+        dome = np.sqrt(np.maximum(1.0 - across2 / 0.8, 0.0))
+        height = (front_px + share * space) * dome - rise  # above the lower lip
         # The raised tip is a rounded blade: an elliptical outline, steep at its sides (a parabola
         # reaching 0.42 of the way to the corners stood as a wide wedge).
         raised = tongue_tip * np.sqrt(np.clip(1.0 - (across / 0.32) ** 2, 0, 1))
