@@ -201,7 +201,10 @@ def test_frames_hold_the_skin_under_them_when_the_brows_rise(analysis):
     assert np.abs(plain.expression_basis[k][under, 1]).max() > 0.02 * ipd  # it did move there
     assert np.abs(held.expression_basis[k][under]).max() < 1e-6
     brows = list(lm.RIGHT_BROW + lm.LEFT_BROW)
-    assert -held.expression_basis[k][brows, 1].mean() > -0.5 * plain.expression_basis[k][brows, 1].mean() > 0
+    # The brows keep most of their lift: with the lift fading over 0.25 eye distances above the rims
+    # they kept 0.60 of it here, and brows sitting on the rims (out/portraits' 02) read to dlib as
+    # hardly raised under surprise.
+    assert -held.expression_basis[k][brows, 1].mean() > -0.75 * plain.expression_basis[k][brows, 1].mean() > 0
     # Lowering the brows is left as it was (the skin goes down behind the rims).
     np.testing.assert_array_equal(held.expression_basis_negative[k], plain.expression_basis_negative[k])
 

@@ -94,8 +94,11 @@ LIFT_PER_LID = 0.5
 # Spectacle frames stay rigid over the face (render.renderer.GlassesLayer), drawn over skin filled
 # in under their rims. A brow raise that lifted that skin pulled the fill up into view above the
 # top rim as a smooth, smeared band; with frames, the brows' lift fades to nothing at the rims' top
-# edge over this many eye distances above it, so only the skin above the frames stretches.
-FRAMES_HOLD_RAMP = 0.25
+# edge over this many eye distances above it, so only the skin above the frames stretches. At 0.25
+# brows that sit on the rims (Grace Hopper's, out/portraits' 02) kept 0.57 of their lift and
+# surprise read as no raise to dlib (+0.035 eye distances; 0.81 of it at 0.15, +0.057, with no
+# band seen at 2x).
+FRAMES_HOLD_RAMP = 0.15
 
 # Share of the eye opening the lower lid rises at smile = 1 (cheeks pushing it up).
 SMILE_SQUINT = 0.25
