@@ -49,9 +49,21 @@ def test_angry_on_a_toothy_smile_presses_the_lips_at_a_neutral_height(analysis):
     assert gaps.max() < 0.01
 
 
-def test_disgust_on_a_toothy_smile_keeps_a_thin_band_of_teeth(analysis):
-    """Disgust undoes all of the smile and half shuts the lips: with them left apart the corners'
-    drop pulled the photo's teeth into two points (fangs) in a lens 0.26 mouth widths high; now a
-    band of them stays under the raised lip, under half that height."""
-    _, gaps = _mouth(analysis, "disgusted")
-    assert 0.03 < gaps.max() < 0.15
+def test_disgust_on_a_toothy_smile_shuts_the_lips_with_the_corners_down(analysis):
+    """Disgust undoes all of the smile, shuts the lips and brings the corners below a neutral
+    mouth's. With the lips left apart the corners' drop pulled the photo's teeth into two points
+    (fangs); half shut, a band of them stayed (0.11 mouth widths high) in the curve of the photo's
+    smile, the corners 0.014 below a neutral mouth's under the photo's lifted cheeks, and it read
+    as a smile (out/portraits' 03 and 12 at 2x)."""
+    lift, gaps = _mouth(analysis, "disgusted")
+    assert gaps.max() < 0.01
+    assert lift < NEUTRAL_CORNER_LIFT - 0.04
+
+
+def test_fear_on_a_toothy_smile_drops_the_jaw_past_the_photos_teeth(analysis):
+    """Fear's jaw drops from the photo's parted lips, not to them: counting the teeth the smile
+    shows as its own opening, its jaw stayed almost shut (0.04 mouth widths past the photo's gap)
+    and the photo's band of teeth between stretched lips read as a grin."""
+    _, photo_gaps = _mouth(analysis, "neutral")
+    _, gaps = _mouth(analysis, "fearful")
+    assert gaps.max() > photo_gaps.max() + 0.08

@@ -66,9 +66,10 @@ UNDO_SHARE_DEFAULT = 1.0
 # caricature's arch. Sad and angry, half undone, keep more of theirs, so the corners still end
 # below (sad, 0.04 mouth widths under a neutral mouth's on the bundled photo) or at (angry) a
 # neutral mouth's height, not in a trace of the photo's smile; fear's corners are drawn down and
-# back (AU20): with the frown scaled down fully the teeth and lifted cheeks read as a grin.
+# back (AU20): with the frown scaled down fully the teeth and lifted cheeks read as a grin; so
+# are disgust's (AU15), which at 0.75 stayed level under the photo's lifted cheeks: a smile.
 FROWN_ON_SMILE = 0.75
-FROWN_ON_SMILE_BY_EMOTION = {"fearful": 0.5, "sad": 0.45, "angry": 0.3}
+FROWN_ON_SMILE_BY_EMOTION = {"fearful": 0.5, "sad": 0.45, "angry": 0.3, "disgusted": 0.35}
 # A happy face smiles broader than a smiling photo does: its target smile grows by this share of
 # the photo's own smile (on a neutral photo, nothing), so happy still reads on a broad smile.
 BROADER_THAN_PHOTO = {"happy": 0.35}
@@ -89,12 +90,16 @@ LIVELINESS: dict[str, float] = {
 
 
 # How far each emotion shuts lips the photo shows apart (a toothy smile), while the voice rests.
-# Disgust half: with the smile undone and the lips left apart, the photo's teeth showed only as two
-# points by the corners (fangs); half shut, a thin band of them stays under the raised upper lip.
-CLOSES_LIPS = {"sad": 1.0, "angry": 1.0, "contempt": 0.7, "disgusted": 0.5}
+# Disgust all the way: with the smile undone and the lips left apart, the photo's teeth showed only
+# as two points by the corners (fangs); half shut, the band of them left under the lip kept the
+# photo's smile's curve and read as a smile (out/portraits' 03 and 12, by eye at 2x).
+CLOSES_LIPS = {"sad": 1.0, "angry": 1.0, "contempt": 0.7, "disgusted": 1.0}
 # How much of an emotion's mouth opening a photo with its lips fully apart (teeth showing) already
-# has: a happy face's parted lips are there, not opened again on top.
+# has: a happy face's parted lips are there, not opened again on top. Fear's are not: its jaw drops
+# from the teeth a smile shows (OPENS_ANEW); counting them, its jaw stayed almost shut (0.02 of
+# 0.22) and the photo's band of teeth between stretched lips read as a grin.
 PHOTO_OPENING = {"jaw_open": 0.2, "upper_lip_raise": 0.5}
+OPENS_ANEW = frozenset({"fearful"})
 # Undoing one unit of the photo's smile: smile < 0 is the frown (corners down and a little out),
 # not the smile mirrored, so the corners are brought down by the frown and back in by lip_spread
 # < 0 as far as the smile had lifted and widened them (face.rig's shapes, in mouth widths).
@@ -132,7 +137,7 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
         if name == "neutral" or w == 0.0:
             continue
         for param, value in OFFSETS[name].items():
-            if param in PHOTO_OPENING:
+            if param in PHOTO_OPENING and name not in OPENS_ANEW:
                 value = max(value - PHOTO_OPENING[param] * photo.lips_apart, 0.0)
             if param == "smile":
                 value += BROADER_THAN_PHOTO.get(name, 0.0) * photo.smile
