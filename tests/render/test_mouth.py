@@ -699,3 +699,35 @@ def test_the_interiors_grain_is_as_coarse_as_the_photos(analysis):
     noise = painter._noise[..., 0]
     assert abs(neighbour_corr(noise) - photo) < 0.12, (neighbour_corr(noise), photo)
     assert abs(noise.std() - analysis.appearance.grain.std()) < 0.05 * analysis.appearance.grain.std()
+
+
+def test_synthetic_upper_teeth_stay_on_the_skull_when_the_lip_rises(analysis):
+    """The upper teeth are fixed to the skull: a raised upper lip shows more of them and their
+    biting edge stays where it was (they hung from the lip and rose with it). The lip's rise over
+    its place on the skull is read from the posed mesh, the head's own turn taken out."""
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w = analysis.rig.mouth_width_px
+    mid = lm.LIPS_INNER_UPPER[len(lm.LIPS_INNER_UPPER) // 2]
+    turned = posed_vertices(analysis.rig, MotionFrame(t_s=0, yaw_deg=8.0, pitch_deg=5.0, roll_deg=3.0))
+    assert np.abs(painter._lip_lift(turned, mouth_w)).max() < 0.05  # the head alone moves no lip
+    for pose in ({}, dict(yaw_deg=8.0, pitch_deg=5.0)):
+        rest = posed_vertices(analysis.rig, MotionFrame(t_s=0, **pose))
+        raised = posed_vertices(analysis.rig, MotionFrame(t_s=0, upper_lip_raise=0.5, **pose))
+        rise = float(np.linalg.norm(raised[mid, :2] - rest[mid, :2]))
+        assert rise > 2.0 and abs(painter._lip_lift(raised, mouth_w)[mid] - rise) < 0.15 * rise
+    # Lifted by `lift` px, the lip shows the teeth's edge `lift` px further from it.
+    closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
+    painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
+    d = np.linspace(0.0, 30.0, 601)
+    none = np.zeros_like(d)
+    edges = []
+    for lift in (0.0, 4.0):
+        luma = painter._shade(d, 40.0 - d, np.full_like(d, 40.0), np.full_like(d, 0.56), 100.0,
+                              photo_teeth=(none, none), lip_lift=np.full_like(d, lift)) @ LUMA
+        top = int(np.argmax(luma))
+        edges.append(float(d[top + np.argmax(luma[top:] < 0.5 * (luma[top] + luma[-100:].min()))]))
+    assert abs(edges[1] - edges[0] - 4.0) < 0.5, edges

@@ -11,6 +11,8 @@ so teeth move with their jaws. Colours come from the photo (lip colour, skin bri
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
@@ -60,6 +62,12 @@ class MouthPainter:
         lower = list(lm.LIPS_INNER_LOWER)
         upper[lower] = rig.cavity_partner[lower]
         self._anchor_xy = rest[upper]
+        self._upper_of = upper  # each inner-lip vertex's upper-lip vertex (itself on the upper lip)
+        # The skull's landmarks and the upper inner lip at rest, about the landmarks' centre (_lip_lift).
+        self._skull_ids, self._lip_ids = np.array(SKULL_ANCHORS), np.array(lm.LIPS_INNER_UPPER)
+        skull = rig.rest_xyz[self._skull_ids].astype(np.float64)
+        self._skull_rest = skull - skull.mean(axis=0)
+        self._lip_rest = rig.rest_xyz[self._lip_ids].astype(np.float64) - skull.mean(axis=0)
         self._lower_anchor_xy = rest[rig.cavity_partner[upper]]
         eye_line = rest[lm.LEFT_EYE_UPPER[0]] - rest[lm.RIGHT_EYE_UPPER[0]]
         self._down = np.array([-eye_line[1], eye_line[0]]) / np.linalg.norm(eye_line)
@@ -206,8 +214,11 @@ class MouthPainter:
         d_upper, d_lower = t * opening, (1.0 - t) * opening
         runs = interp(self._own_upper), interp(self._own_lower)
         show = _lower_teeth_show(opening, mouth_w)
+        # Synthetic upper teeth go with the skull; on a photo with its own they hang from the lip
+        # as its photographed ones do (else the two would shear apart at the corners).
+        lift = None if self._own_teeth else interp(self._lip_lift(verts, mouth_w)[self._upper_of])
         color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs,
-                            lower_show=show)
+                            lower_show=show, lip_lift=lift)
         # The photo's own interior at its photographed distance from the lip whose jaw it goes with.
         to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
         # Its lower row hands over to the synthetic lower teeth (in its teeth's colour) as the jaw
@@ -223,6 +234,26 @@ class MouthPainter:
                 color[own] = mix(color[own], bilinear(self.image, src),
                                  np.clip((length[own] - d_rest[own]) / 1.5, 0, 1) * weight[own])
         self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha)
+
+    def _lip_lift(self, verts: np.ndarray, mouth_w: float) -> np.ndarray:
+        """(V,) float32 px: how far each upper inner-lip vertex stands above where the skull alone
+        would carry it (the head pose fitted to eye corners and nose bridge, SKULL_ANCHORS, by
+        Kabsch's method), along the posed face's down axis; 0 off the upper lip. The upper teeth
+        are fixed to the skull: a lip raised by this much shows that much more of them (they hung
+        from the lip and rose with it: 4 px at upper_lip_raise 0.5 on the bundled portrait)."""
+        posed = verts[self._skull_ids].astype(np.float64)
+        centre = posed.mean(axis=0)
+        u, _, vt = np.linalg.svd(self._skull_rest.T @ (posed - centre))
+        rot = vt.T @ u.T
+        if np.dot(np.cross(rot[0], rot[1]), rot[2]) < 0:  # a reflection: flip the least certain axis
+            vt[2] *= -1.0
+            rot = vt.T @ u.T
+        fixed = self._lip_rest @ rot[:2].T + centre[:2]
+        down = rot[:2, :2] @ self._down
+        lift = np.zeros(len(verts), np.float32)
+        lift[self._lip_ids] = np.clip((fixed - verts[self._lip_ids, :2]) @ (down / math.hypot(*down)),
+                                      -0.04 * mouth_w, 0.08 * mouth_w)
+        return lift
 
     def _composite(self, out: np.ndarray, box: tuple[int, int, int, int], ys: np.ndarray, xs: np.ndarray,
                    color: np.ndarray, alpha: np.ndarray) -> None:
@@ -297,13 +328,15 @@ class MouthPainter:
 
     def _shade(self, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, u: np.ndarray,
                mouth_w: float, *, photo_teeth: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray | None = None,
-               tongue_tip: float = 0.0) -> np.ndarray:
+               tongue_tip: float = 0.0, lip_lift: np.ndarray | None = None) -> np.ndarray:
         """(N, 3) interior colour from each pixel's distance (px) to the upper and lower inner lip.
         `photo_teeth`: how far (px) the photo's own opening goes with the upper and the lower jaw
         there; synthetic upper teeth are drawn only where the photo shows little of its own (its
         lower row hands over to synthetic lower teeth as the jaw opens wide, in paint).
         `tongue_tip` 0..1 raises the middle of the tongue's front to the upper teeth; `lower_show`:
-        _lower_teeth_show at the pixels' opening, if paint() has it already.
+        _lower_teeth_show at the pixels' opening, if paint() has it already; `lip_lift`: how far
+        (px) the upper lip stands above its place on the skull there (_lip_lift), which shows that
+        much more of the synthetic upper teeth.
         Back to front: the cavity, the tongue, the lower teeth, the upper teeth."""
         lower_show = _lower_teeth_show(opening, mouth_w) if lower_show is None else lower_show
         across = np.abs(2.0 * u - 1.0)  # 0 mid-mouth .. 1 at the corners
@@ -314,7 +347,8 @@ class MouthPainter:
         # ones) and the photo's lower row while it shows.
         upper_h = 0.10 * mouth_w
         own_upper = photo_teeth[0] >= 0.5 * upper_h
-        upper_px = np.where(own_upper, photo_teeth[0], upper_h)
+        lift = np.zeros_like(opening) if lip_lift is None else lip_lift
+        upper_px = np.where(own_upper, photo_teeth[0], upper_h + lift)
         lower_px = photo_teeth[1] * (1.0 - lower_show)
         rows_gap = opening - upper_px - lower_px
         color = self._cavity(d_upper - upper_px, d_lower, across, mouth_w)
@@ -331,7 +365,7 @@ class MouthPainter:
         side = np.where(u < 0.5, 1.0, 2.0)  # which side of the midline, to tell mirrored teeth apart
         rounded = depth_shade ** 1.5
         color = self._lower_teeth(color, u, across, side, rounded, d_lower, lower_h, lower_show, mouth_w)
-        color = self._upper_teeth(color, u, across, side, rounded, d_upper, upper_h, own_upper, mouth_w)
+        color = self._upper_teeth(color, u, across, side, rounded, d_upper, upper_h, lift, own_upper, mouth_w)
         # Into the photo's tonal range, as its print or screen would lay it.
         return self._black_rgb + color * (1.0 - self._black_rgb / 255.0)
 
@@ -360,19 +394,20 @@ class MouthPainter:
         return color
 
     def _upper_teeth(self, color: np.ndarray, u: np.ndarray, across: np.ndarray, side: np.ndarray,
-                     rounded: np.ndarray, d_upper: np.ndarray, upper_h: float, own_upper: np.ndarray,
-                     mouth_w: float) -> np.ndarray:
+                     rounded: np.ndarray, d_upper: np.ndarray, upper_h: float, lift: np.ndarray,
+                     own_upper: np.ndarray, mouth_w: float) -> np.ndarray:
         """Synthetic upper teeth where the photo shows none of its own (see _shade): they hang from
         the upper lip, one by one along the arch, in its shadow at the top. No two teeth quite
         alike (fixed per tooth, not mirrored): a few percent longer or shorter, the biting edge a
-        little tilted, lighter or darker. Worked out only where they can reach."""
-        at = np.nonzero(~own_upper & (across < 0.9) & (d_upper < 1.12 * upper_h + 1.0))[0]
+        little tilted, lighter or darker. Fixed to the skull: `lift` (px) more of them shows where
+        the lip stands raised above its place. Worked out only where they can reach."""
+        at = np.nonzero(~own_upper & (across < 0.9) & (d_upper < 1.12 * upper_h + 1.0 + lift))[0]
         if not len(at):
             return color
         u, across, side, d_upper = u[at], across[at], side[at], d_upper[at]
         rank, f, gap = _teeth_along(u)
         tip = upper_h * _tooth_length(rank, f) * (1.0 + 0.06 * np.sin(3.1 * rank + 2.3 * side)
-                                                  + 0.05 * (2.0 * f - 1.0) * np.sin(1.9 * rank + 0.7 * side))
+                                                  + 0.05 * (2.0 * f - 1.0) * np.sin(1.9 * rank + 0.7 * side)) + lift[at]
         upper = np.clip((tip - d_upper) / 1.0, 0, 1) * (1.0 - smoothstep(across, 0.75, 0.9))
         teeth = self._tooth_colour(f, gap, d_upper, upper_h, rounded[at], mouth_w)
         teeth *= (1.0 + 0.035 * np.sin(2.3 * rank + 1.7 * side))[:, None]
@@ -476,6 +511,10 @@ class MouthPainter:
         (a plain darkened ivory reads grey-blue next to the skin); a grey photo stays grey."""
         return self.teeth_rgb * shade * self._shade_tint ** (1.0 - np.clip(shade, 0.0, 1.0))
 
+
+# Landmarks only the head moves (eye corners, nose bridge; under 1 px from any expression but a
+# sneer's 1.7 at the bridge): the skull's pose is fitted to them each frame.
+SKULL_ANCHORS = (33, 133, 263, 362, 168, 6)
 
 # How far below the upper lip a raised tongue tip reaches, in mouth widths: just under the edge
 # of the upper incisors (0.10), so it shows against their back.
