@@ -14,10 +14,10 @@ LIMITS = ServerSettings(max_upload_bytes=300_000, max_image_pixels=1_000_000, ma
 
 
 @pytest.fixture(scope="module")
-def client():
+def client(face_models):
     from fastapi.testclient import TestClient
 
-    with TestClient(create_app(LIMITS)) as test_client:
+    with TestClient(create_app(LIMITS, detector=face_models.detector, segmenter=face_models.segmenter)) as test_client:
         yield test_client
 
 

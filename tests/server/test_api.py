@@ -70,6 +70,53 @@ def test_upload_photo_gives_an_avatar_and_its_still(client, portrait_path):
     assert still.content[:2] == b"\xff\xd8"
 
 
+def test_avatars_share_one_detector_and_segmenter(portrait_path, monkeypatch):
+    """The face models load at the first avatar and serve every later one; the server closes
+    those it loaded, never ones it was given."""
+    from fastapi.testclient import TestClient
+
+    import facetalk.face.mesh as mesh
+    from facetalk.server import create_app
+
+    from tests.server.conftest import LIMITS
+
+    made, closed = [], []
+
+    def counted(real):
+        class Counted(real):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                made.append(self)
+
+            def close(self):
+                closed.append(self)
+                super().close()
+
+        Counted.__name__ = real.__name__
+        return Counted
+
+    for name in ("FaceMeshDetector", "PersonSegmenter"):
+        monkeypatch.setattr(mesh, name, counted(getattr(mesh, name)))
+    with open(portrait_path, "rb") as f:
+        photo = f.read()
+    with TestClient(create_app(LIMITS)) as client:
+        assert client.post("/api/avatars/sample").status_code == 201
+        assert client.post("/api/avatars", files={"photo": ("me.jpg", photo, "image/jpeg")}).status_code == 201
+        assert [type(m).__name__ for m in made] == ["FaceMeshDetector", "PersonSegmenter"] and not closed
+    assert closed == made
+
+    given = mesh.FaceMeshDetector(), mesh.PersonSegmenter()
+    made.clear()
+    closed.clear()
+    try:
+        with TestClient(create_app(LIMITS, detector=given[0], segmenter=given[1])) as client:
+            assert client.post("/api/avatars", files={"photo": ("me.jpg", photo, "image/jpeg")}).status_code == 201
+        assert made == [] and closed == []
+    finally:
+        for model in given:
+            model.close()
+
+
 @pytest.mark.parametrize("name, data, status, words", [
     ("notes.txt", b"just some text, not a photo", 415, "not an image"),
     ("big.jpg", b"\xff\xd8" + bytes(400_000), 413, "larger than"),

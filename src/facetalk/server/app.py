@@ -79,8 +79,10 @@ class BodyLimit:
         await self.app(scope, limited_receive, send)
 
 
-def create_app(settings: ServerSettings = ServerSettings()) -> FastAPI:
-    state = ServerState(settings)
+def create_app(settings: ServerSettings = ServerSettings(), *, detector=None, segmenter=None) -> FastAPI:
+    """The app. `detector` and `segmenter` analyse avatars' photos (default: face.mesh's, loaded at
+    the first avatar; given ones are left open at shutdown)."""
+    state = ServerState(settings, detector=detector, segmenter=segmenter)
     webrtc = WebRtcRoutes(state)
 
     @asynccontextmanager

@@ -22,10 +22,11 @@ class Avatar:
 
 
 def make_avatar(photo: np.ndarray, *, config: Config, source: str, jpeg_quality: int,
-                avatar_id: str | None = None) -> Avatar:
-    """Analyses `photo` (InputError / NoFaceError for unusable ones) and renders its preview,
-    which also loads the compiled renderer, so the first live frame does not wait for it."""
-    animator = Animator(photo, config=config, source=source)
+                avatar_id: str | None = None, detector=None, segmenter=None) -> Avatar:
+    """Analyses `photo` (InputError / NoFaceError for unusable ones) with `detector` and
+    `segmenter` (Animator's, loaded for it when not given) and renders its preview, which also
+    loads the compiled renderer, so the first live frame does not wait for it."""
+    animator = Animator(photo, config=config, source=source, detector=detector, segmenter=segmenter)
     session = animator.open_stream()
     first = session.push(np.zeros(int(session.lookahead_s * session.sample_rate) + 1, np.float32))[0]
     return Avatar(id=avatar_id or secrets.token_urlsafe(12), animator=animator,

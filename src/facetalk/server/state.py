@@ -44,10 +44,14 @@ class ServerSettings:
 
 
 class ServerState:
-    """What the app owns: its work folder (uploads, MP4s; deleted at shutdown), avatars, jobs."""
+    """What the app owns: its work folder (uploads, MP4s; deleted at shutdown), avatars, jobs, and
+    the face models avatars are analysed with (`detector`, `segmenter`: given ones are the caller's
+    to close; else face.mesh's, loaded at the first avatar and kept)."""
 
-    def __init__(self, settings: ServerSettings):
+    def __init__(self, settings: ServerSettings, *, detector=None, segmenter=None):
         self.settings = settings
+        self._face_models = (detector, segmenter)
+        self._own_models: list = []  # those loaded here, closed with the state
         self.config = Config(framing=FramingConfig(size=settings.size))
         self._tmp = tempfile.TemporaryDirectory(prefix="facetalk-server-")
         self.workdir = Path(self._tmp.name)
@@ -64,8 +68,26 @@ class ServerState:
         # Decoded audio and images take memory far beyond their upload size: a few at a time.
         self.decode_limiter = anyio.CapacityLimiter(settings.max_decoding)
 
+    def face_models(self) -> tuple:
+        """(detector, segmenter) for analysing an avatar's photo, loaded once (0.15-0.5 s each
+        time otherwise); a caller holds `analysis_limiter`, so one photo at a time uses them."""
+        from facetalk.face.mesh import FaceMeshDetector, PersonSegmenter
+
+        detector, segmenter = self._face_models
+        if detector is None:
+            detector = FaceMeshDetector()
+            self._own_models.append(detector)
+        if segmenter is None:
+            segmenter = PersonSegmenter()
+            self._own_models.append(segmenter)
+        self._face_models = (detector, segmenter)
+        return self._face_models
+
     def close(self) -> None:
         self.jobs.shutdown()
+        for model in self._own_models:
+            model.close()
+        self._own_models.clear()
         self._tmp.cleanup()
 
 
