@@ -731,3 +731,16 @@ def test_synthetic_upper_teeth_stay_on_the_skull_when_the_lip_rises(analysis):
         top = int(np.argmax(luma))
         edges.append(float(d[top + np.argmax(luma[top:] < 0.5 * (luma[top] + luma[-100:].min()))]))
     assert abs(edges[1] - edges[0] - 4.0) < 0.5, edges
+
+
+def test_the_tongue_behind_rows_barely_apart_is_shaded_by_the_upper_teeth(analysis):
+    """Rows barely apart (/i/, a smile): the tongue seen between them is darker just under the
+    upper teeth than by the lower row, by at least a sixth (one flat colour before)."""
+    closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
+    painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
+    mouth_w, opening = 100.0, 14.0  # 10 px of upper teeth, then 4 px to the lower lip
+    d = np.array([10.6, 13.4])
+    u = np.full(2, 0.56)
+    luma = painter._shade(d, opening - d, np.full(2, opening), u, mouth_w,
+                          photo_teeth=(np.zeros(2), np.zeros(2))) @ LUMA
+    assert luma[1] > 1.17 * luma[0], luma

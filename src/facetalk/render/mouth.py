@@ -361,7 +361,7 @@ class MouthPainter:
         front_px = np.maximum(lower_px, lower_h * lower_show)
         color = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
                              across2=across2, toward_corners=toward_corners)
-        color = self._behind_teeth(color, rows_gap, across2, mouth_w)
+        color = self._behind_teeth(color, rows_gap, d_upper - upper_px, across2, mouth_w)
         side = np.where(u < 0.5, 1.0, 2.0)  # which side of the midline, to tell mirrored teeth apart
         rounded = depth_shade ** 1.5
         color = self._lower_teeth(color, u, across, side, rounded, d_lower, lower_h, lower_show, mouth_w)
@@ -480,13 +480,17 @@ class MouthPainter:
         tongue = shaded + (sheen + 0.1 * tip_light)[:, None] * (self.teeth_rgb - shaded)
         return mix(color, tongue, cover)
 
-    def _behind_teeth(self, color: np.ndarray, rows_gap: np.ndarray, across2: np.ndarray, mouth_w: float) -> np.ndarray:
+    def _behind_teeth(self, color: np.ndarray, rows_gap: np.ndarray, below_teeth: np.ndarray, across2: np.ndarray,
+                      mouth_w: float) -> np.ndarray:
         """With the rows barely apart (a smile, /i/), the tongue fills the mouth just behind the
-        teeth: the gap between them (`rows_gap`, px) shows it dimly lit, not a black band.
-        `across2`: the square of the pixels' distance from mid-mouth (0..1 at the corners)."""
+        teeth: the gap between them (`rows_gap`, px) shows it dimly lit, not a black band, and
+        darker under the upper teeth (`below_teeth` px below them), which shade it, than toward
+        the lower row (one flat colour before). `across2`: the square of the pixels' distance
+        from mid-mouth (0..1 at the corners)."""
         narrow = 1.0 - np.clip((rows_gap - NARROW_GAP * mouth_w) / (NARROW_GAP * mouth_w), 0, 1)
-        behind = self.tongue_rgb * (NARROW_TONGUE_LIGHT * (1.0 - 0.5 * across2))[:, None]
-        return mix(color, behind, narrow)
+        down = np.clip(below_teeth / np.maximum(rows_gap, 1.0), 0, 1)
+        light = NARROW_TONGUE_LIGHT * (1.0 - 0.5 * across2) * (0.8 + 0.4 * down)
+        return mix(color, self.tongue_rgb * light[:, None], narrow)
 
     def _tooth_colour(self, f: np.ndarray, gap: np.ndarray, d_lip: np.ndarray, height: float,
                       corner_shade: np.ndarray, mouth_w: float, *, lip_shadow: float = 0.35) -> np.ndarray:
