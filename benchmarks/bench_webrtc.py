@@ -12,6 +12,8 @@ namespace and nothing can leave it. No STUN or TURN server is used. Exit status 
 reason on stderr) where no namespace can be made.
 
 Measures (one session for --seconds, then each of --levels concurrently for --level-seconds):
+  answered in   from posting the offer to its answer (the session's start-up; the first session
+                right after the avatar's upload may wait for the render processes to get ready)
   first frame   from sending the first audio packet to the arrival of the first video frame
   latency       from the instant a frame animates (frame i animates audio time i/25 s, the frame
                 index read from its RTP timestamp; that instant was spoken one 20 ms packet before
@@ -139,6 +141,7 @@ class Record:
     frame_pts: list[int] = field(default_factory=list)
     sound: list[np.ndarray] = field(default_factory=list)
     sound_pts: list[int] = field(default_factory=list)
+    answer_ms: float = float("nan")  # from posting the offer to its answer (the session's start-up)
     error: str | None = None
 
 
@@ -215,9 +218,11 @@ async def run_peer(base: str, avatar_id: str, pcm: np.ndarray, *, seconds: float
             tasks.append(asyncio.ensure_future(collect(track, record)))
 
     await pc.setLocalDescription(await pc.createOffer())
+    posted = time.monotonic()
     try:
         answer = await asyncio.to_thread(post_json, base + "/api/webrtc/offer", {
             "sdp": pc.localDescription.sdp, "type": "offer", "avatar_id": avatar_id, "controls": {"seed": 1}})
+        record.answer_ms = (time.monotonic() - posted) * 1000
     except urllib.error.HTTPError as err:
         record.error = f"{err.code} {err.read().decode()[:200]}"
         await pc.close()
@@ -294,7 +299,8 @@ def show(n: int, records: list[Record], *, seconds: float) -> bool:
         f = figures(record, seconds=seconds)
         ok = f.fps >= 24.5 and f.p95_ms <= 150
         sustained &= ok
-        print(f"  {n} sessions, #{i}: {f.frames} frames, first {f.first_frame_ms:.0f} ms, {f.fps:.1f} fps, "
+        print(f"  {n} sessions, #{i}: answered in {record.answer_ms:.0f} ms, {f.frames} frames, "
+              f"first {f.first_frame_ms:.0f} ms, {f.fps:.1f} fps, "
               f"latency p50 {f.p50_ms:.0f} / p95 {f.p95_ms:.0f} ms, A/V offset median {f.av_offset_median_ms:+.0f} ms "
               f"(p95 |offset| {f.av_offset_p95_abs_ms:.0f} ms){'' if ok else '  <- not sustained'}")
     return sustained
