@@ -396,11 +396,11 @@ class MouthPainter:
     def _upper_teeth(self, color: np.ndarray, u: np.ndarray, across: np.ndarray, side: np.ndarray,
                      rounded: np.ndarray, d_upper: np.ndarray, upper_h: float, lift: np.ndarray,
                      own_upper: np.ndarray, mouth_w: float) -> np.ndarray:
-        """Synthetic upper teeth where the photo shows none of its own (see _shade): they hang from
-        the upper lip, one by one along the arch, in its shadow at the top. No two teeth quite
-        alike (fixed per tooth, not mirrored): a few percent longer or shorter, the biting edge a
-        little tilted, lighter or darker. Fixed to the skull: `lift` (px) more of them shows where
-        the lip stands raised above its place. Worked out only where they can reach."""
+        """Synthetic upper teeth where the photo shows none of its own (see _shade): under the
+        upper lip, one by one along the arch, in its shadow at the top. No two teeth quite alike
+        (fixed per tooth, not mirrored): a few percent longer or shorter, the biting edge a little
+        tilted, lighter or darker. Fixed to the skull, not the lip: `lift` (px) more of them shows
+        where the lip stands raised above its place. Worked out only where they can reach."""
         at = np.nonzero(~own_upper & (across < 0.9) & (d_upper < 1.12 * upper_h + 1.0 + lift))[0]
         if not len(at):
             return color
