@@ -115,6 +115,9 @@ CHEEKS = (205, 425)  # MediaPipe points mid-cheek (subject's right, left): where
 
 # Share of the jaw's drop the mouth corners follow.
 JAW_CORNER_SHARE = 0.45
+# The open mouth's height across it, from its inner corners (x = -1, 1): (1 - x^2)^power of the
+# middle's; 0.5 would be an ellipse, 1 is a lens with tight corners, as open lips are.
+JAW_OPENING_POWER = 1.0
 
 # Share of the eye opening the upper lid travels with vertical gaze at gaze_y = +-1.
 LID_GAZE_FOLLOW = 0.3
@@ -655,10 +658,14 @@ def _jaw_basis(out: np.ndarray, pts: np.ndarray, meas: _Measures, lips: _Lips) -
     """jaw_open into `out` (V, 3): the lower face drops (and recedes a little); the upper lip stays."""
     u, ipd = meas.u, meas.ipd
     jaw_w = _jaw_weight(pts, meas, lips)
-    # The lips part as a lens, not a box: the lower lip drops with the jaw along an elliptic
-    # profile (fully mid-mouth, as little as the corners at them), and near the corners the upper
-    # lip goes down with the corners, so the opening tapers to nothing there.
-    ellipse = np.sqrt(np.clip(1.0 - (2.0 * u / meas.mouth_w) ** 2, 0.0, 1.0))
+    # The lips part as a lens, not a box: the lower lip drops with the jaw along a profile that
+    # is full mid-mouth and falls to the corners' share at the opening's own (inner) corners, and
+    # near them the upper lip goes down with the corners, so the opening tapers to nothing there.
+    # (Across the outer corners, the opening beside its inner corners was still 0.6 of its middle:
+    # a box with rounded ends.)
+    corners_u = meas.frame.uv(pts[[lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]], :2])[0]
+    across = (u - 0.5 * float(corners_u[0] + corners_u[1])) / max(0.5 * float(abs(corners_u[1] - corners_u[0])), 1.0)
+    ellipse = np.clip(1.0 - across ** 2, 0.0, 1.0) ** JAW_OPENING_POWER
     lip_w = JAW_CORNER_SHARE + (1.0 - JAW_CORNER_SHARE) * ellipse
     # The skin under the lower lip goes down with it, handing over to the jaw's weight over 0.4
     # eye distances: a steeper hand-over folds the mesh there (a seam across a beard).
