@@ -78,19 +78,25 @@ def clip_figures(animator: Animator, audio: np.ndarray, dlib_face: DlibFace) -> 
 
 
 def flicker(animator: Animator) -> dict[str, float]:
-    """Largest frame-to-frame change (gray levels) of synthesized regions while the head turns
-    slowly (0.24 deg a frame) and the mouth and gaze hold still: flicker shows as jumps."""
-    yaws = np.linspace(-6, 6, 51)
-    pts = animator.analysis.landmarks_px
-    eye_box = (slice(int(pts[159, 1]) - 6, int(pts[145, 1]) + 6), slice(int(pts[33, 0]) - 4, int(pts[133, 0]) + 4))
-    interior, sclera = [], []
-    for yaw in yaws:
-        image = animator.render_motion(MotionFrame(t_s=0, yaw_deg=float(yaw), jaw_open=0.6, gaze_x=0.8))
-        cavity = animator._renderer.cavity_mask()
-        interior.append(image[cavity].mean(axis=0))
-        sclera.append(image[eye_box].reshape(-1, 3).mean(axis=0))
+    """Largest frame-to-frame change (gray levels) of synthesized regions' mean colour while the
+    head turns slowly (0.24 deg a frame) and the mouth and gaze hold still: flicker shows as jumps.
+    The mouth interior is its mask in each frame; the eye, a box that moves with it (sampled at
+    the posed eye's centre to the subpixel, so the turn itself does not count as change)."""
+    from facetalk.render.renderer import posed_vertices
+
+    rig = animator.analysis.rig
+    rest = rig.rest_xyz
+    box_wh = (int(rest[133, 0] - rest[33, 0]) + 8, int(rest[145, 1] - rest[159, 1]) + 12)
+    interior, eye = [], []
+    for yaw in np.linspace(-6, 6, 51):
+        frame = MotionFrame(t_s=0, yaw_deg=float(yaw), jaw_open=0.6, gaze_x=0.8)
+        image = animator.render_motion(frame)
+        interior.append(image[animator._renderer.cavity_mask()].mean(axis=0))
+        centre = posed_vertices(rig, frame)[[33, 133, 159, 145], :2].mean(axis=0)
+        patch = cv2.getRectSubPix(image, box_wh, (float(centre[0]), float(centre[1])))
+        eye.append(patch.reshape(-1, 3).astype(np.float64).mean(axis=0))
     return {"interior_max_step": float(np.abs(np.diff(interior, axis=0)).max()),
-            "eye_max_step": float(np.abs(np.diff(sclera, axis=0)).max())}
+            "eye_max_step": float(np.abs(np.diff(eye, axis=0)).max())}
 
 
 def main() -> None:
