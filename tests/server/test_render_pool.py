@@ -244,3 +244,18 @@ def test_an_avatar_readied_ahead_is_held_by_the_zygote_and_leased_at_once(client
 
     held, sent = asyncio.run(scenario())
     assert held == [_avatar_key(avatar)] and sent == []
+
+
+def test_a_failed_warm_up_is_logged_and_the_next_lease_tries_again(animator, monkeypatch, caplog):
+    """warm() runs in the background: whatever it meets is logged, never raised into the server's
+    shutdown, and the pool is left closed for the next lease to start afresh."""
+    async def scenario():
+        pool = RenderPool()
+        closed = []
+        monkeypatch.setattr(pool, "_hold", lambda key, animator: (_ for _ in ()).throw(RuntimeError("boom")))
+        monkeypatch.setattr(pool, "close", lambda: closed.append(True))
+        await pool.warm("sample", animator)
+        return closed
+
+    assert asyncio.run(scenario()) == [True]
+    assert "not ready (RuntimeError: boom)" in caplog.text

@@ -315,8 +315,8 @@ class RenderPool:
         async with self._lock:
             try:
                 await anyio.to_thread.run_sync(lambda: self._hold(key, animator))
-            except (OSError, EOFError, ProcessGone) as err:
-                logging.getLogger(__name__).warning("the render processes are not ready (%s)", err)
+            except Exception as err:  # noqa: BLE001 - in the background: logged, and the next lease tries again
+                logging.getLogger(__name__).warning("the render processes are not ready (%s: %s)", type(err).__name__, err)
                 await anyio.to_thread.run_sync(self.close)
 
     def close(self) -> None:
