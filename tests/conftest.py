@@ -128,3 +128,33 @@ class FuzzCorpus:
 @pytest.fixture(scope="session")
 def fuzz() -> type[FuzzCorpus]:
     return FuzzCorpus
+
+
+@pytest.fixture
+def counted_face_models(monkeypatch):
+    """(made, closed): lists that every face detector and segmenter loaded from here on (by
+    facetalk.face.mesh's names or by face.analysis's own imports of them) and every one closed
+    are appended to."""
+    import facetalk.face.analysis as analysis
+    import facetalk.face.mesh as mesh
+
+    made, closed = [], []
+
+    def counted(real):
+        class Counted(real):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                made.append(self)
+
+            def close(self):
+                closed.append(self)
+                super().close()
+
+        Counted.__name__ = real.__name__
+        return Counted
+
+    for name in ("FaceMeshDetector", "PersonSegmenter"):
+        replacement = counted(getattr(mesh, name))
+        monkeypatch.setattr(mesh, name, replacement)
+        monkeypatch.setattr(analysis, name, replacement)
+    return made, closed

@@ -120,6 +120,10 @@ def _add_serve(sub) -> None:
                    "and the --host address always are)")
     s.add_argument("--insecure-no-token", action="store_true",
                    help="listen on a non-loopback address without a token (anyone who can reach it may use it)")
+    s.add_argument("--no-webrtc-warm-start", action="store_true",
+                   help="do not ready the WebRTC render processes at startup and for each avatar added "
+                   "(saves their memory and CPU on a server that only renders files or streams over "
+                   "the WebSocket; the first WebRTC offer then waits 1-5 s for them)")
     s.add_argument("--ice-server", action="append", default=[], metavar="URL",
                    help="a STUN or TURN server for WebRTC sessions, stun:HOST[:PORT] or "
                    "turn:[USER:PASSWORD@]HOST[:PORT] (repeatable; default: none, which serves this machine and its LAN)")
@@ -210,7 +214,8 @@ def _serve(args: argparse.Namespace) -> int:
     except OSError as err:
         raise InputError(f"cannot listen on {args.host}:{args.port}: {err.strerror or err}") from None
     app = create_app(ServerSettings(size=args.size, **limits, host=args.host, allowed_hosts=tuple(args.allowed_host),
-                                    token=args.token, ice_servers=tuple(args.ice_server)))
+                                    token=args.token, ice_servers=tuple(args.ice_server),
+                                    webrtc_warm_start=not args.no_webrtc_warm_start))
     if exposed and not args.token:
         print(f"facetalk: warning: no token; anyone who can reach {args.host}:{args.port} can use this server",
               file=sys.stderr)

@@ -16,23 +16,20 @@ def _task(photo: Path, sha: str) -> RenderTask:
                       controls=Controls(), settings=BatchSettings(), output=photo.with_suffix(".mp4"))
 
 
-def test_a_worker_loads_the_face_models_once_for_all_its_photos(portrait, tmp_path, monkeypatch):
+def test_a_worker_loads_the_face_models_once_for_all_its_photos(portrait, tmp_path, monkeypatch, counted_face_models):
     """Each new photo is analysed, but with the detector and segmenter the first one loaded."""
-    import facetalk.face.mesh as mesh
     from facetalk.io import save_image
 
-    made = []
-    for name in ("FaceMeshDetector", "PersonSegmenter"):
-        real = getattr(mesh, name)
-        monkeypatch.setattr(mesh, name, type(name, (real,), {
-            "__init__": lambda self, _real=real, _name=name, **kwargs: (_real.__init__(self, **kwargs),
-                                                                      made.append(_name))[0]}))
+    made, _ = counted_face_models
     monkeypatch.setattr(worker, "_face_models", None)
     monkeypatch.setattr(worker, "_animators", type(worker._animators)())
     photos = []
     for i, image in enumerate((portrait, np.ascontiguousarray(portrait[:, ::-1]))):
         photos.append(tmp_path / f"p{i}.png")
         save_image(photos[-1], image)
-    first, second = (worker._animator(_task(p, f"sha{i}")) for i, p in enumerate(photos))
-    assert first is not second and len(worker._animators) == 2
-    assert sorted(made) == ["FaceMeshDetector", "PersonSegmenter"]
+    try:
+        first, second = (worker._animator(_task(p, f"sha{i}")) for i, p in enumerate(photos))
+        assert first is not second and len(worker._animators) == 2
+        assert sorted(type(m).__name__ for m in made) == ["FaceMeshDetector", "PersonSegmenter"]
+    finally:
+        worker._face_models.close()

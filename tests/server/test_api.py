@@ -70,33 +70,16 @@ def test_upload_photo_gives_an_avatar_and_its_still(client, portrait_path):
     assert still.content[:2] == b"\xff\xd8"
 
 
-def test_avatars_share_one_detector_and_segmenter(portrait_path, monkeypatch):
+def test_avatars_share_one_detector_and_segmenter(portrait_path, counted_face_models):
     """The face models load at the first avatar and serve every later one; the server closes
     those it loaded, never ones it was given."""
     from fastapi.testclient import TestClient
 
     import facetalk.face.mesh as mesh
     from facetalk.server import create_app
-
     from tests.server.conftest import LIMITS
 
-    made, closed = [], []
-
-    def counted(real):
-        class Counted(real):
-            def __init__(self, **kwargs):
-                super().__init__(**kwargs)
-                made.append(self)
-
-            def close(self):
-                closed.append(self)
-                super().close()
-
-        Counted.__name__ = real.__name__
-        return Counted
-
-    for name in ("FaceMeshDetector", "PersonSegmenter"):
-        monkeypatch.setattr(mesh, name, counted(getattr(mesh, name)))
+    made, closed = counted_face_models
     with open(portrait_path, "rb") as f:
         photo = f.read()
     with TestClient(create_app(LIMITS)) as client:

@@ -215,7 +215,7 @@ def test_the_server_starts_the_zygote_with_itself_and_stops_it_after():
         assert _zygotes() == before
 
 
-def test_an_avatar_readied_ahead_is_held_by_the_zygote_and_leased_at_once(client, animator):
+def test_an_avatar_readied_ahead_is_held_by_the_zygote_and_leased_at_once(animator):
     """warm_soon(avatar) starts the zygote and sends it the avatar in the background: the lease
     that follows sends nothing and only forks."""
     pytest.importorskip("aiortc")
@@ -229,7 +229,8 @@ def test_an_avatar_readied_ahead_is_held_by_the_zygote_and_leased_at_once(client
     avatar = Avatar(id="ahead", animator=animator, preview_jpeg=b"")
 
     async def scenario():
-        routes = WebRtcRoutes(ServerState(replace(LIMITS, webrtc_warm_start=True)))
+        state = ServerState(replace(LIMITS, webrtc_warm_start=True))
+        routes = WebRtcRoutes(state)
         try:
             routes.warm_soon(avatar)
             await asyncio.gather(*routes._warming)
@@ -241,6 +242,7 @@ def test_an_avatar_readied_ahead_is_held_by_the_zygote_and_leased_at_once(client
             return held, sent
         finally:
             await routes.close_all()
+            state.close()
 
     held, sent = asyncio.run(scenario())
     assert held == [_avatar_key(avatar)] and sent == []
@@ -259,3 +261,24 @@ def test_a_failed_warm_up_is_logged_and_the_next_lease_tries_again(animator, mon
 
     assert asyncio.run(scenario()) == [True]
     assert "not ready (RuntimeError: boom)" in caplog.text
+
+
+def test_warm_ups_queued_at_shutdown_do_nothing(monkeypatch):
+    """stop_warming(): the warm-up under way finishes, those queued behind it return at once (a
+    stuck zygote would otherwise hold the shutdown up to a start timeout per queued avatar)."""
+    async def scenario():
+        pool = RenderPool()
+        held = []
+
+        def hold(key, animator):
+            time.sleep(0.3)
+            held.append(key)
+
+        monkeypatch.setattr(pool, "_hold", hold)
+        tasks = [asyncio.ensure_future(pool.warm(key, None)) for key in ("a", "b", "c")]
+        await asyncio.sleep(0.1)  # "a" is under way, "b" and "c" wait for the lock
+        pool.stop_warming()
+        await asyncio.gather(*tasks)
+        return held
+
+    assert asyncio.run(scenario()) == ["a"]

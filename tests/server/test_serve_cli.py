@@ -39,3 +39,23 @@ def test_the_help_states_the_settings_own_defaults(capsys):
     for flag, value in (("--size", defaults.size), ("--max-sessions", defaults.max_sessions),
                         ("--max-jobs", defaults.max_jobs)):
         assert re.search(rf"{flag} \S+ [^()]*\(default: {value}\)", text), (flag, value)
+
+
+@pytest.mark.parametrize("argv, warm", [([], True), (["--no-webrtc-warm-start"], False)])
+def test_serve_passes_the_warm_start_choice_to_the_server(monkeypatch, argv, warm):
+    """The server readies its WebRTC render processes unless told not to."""
+    import signal
+    import socket
+
+    import uvicorn
+
+    import facetalk.server
+
+    seen = []
+    monkeypatch.setattr(signal, "signal", lambda *args: None)  # serve's handlers would outlive the test
+    monkeypatch.setattr(facetalk.server, "create_app", lambda settings: seen.append(settings))
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: None)
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    assert main(["serve", "--port", str(port), *argv]) == 0
+    assert [s.webrtc_warm_start for s in seen] == [warm]

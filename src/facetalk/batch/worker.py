@@ -20,7 +20,7 @@ PHOTO_CACHE_SIZE = 4
 _animators: OrderedDict[tuple[str, BatchSettings], object] = OrderedDict()
 # The face detector and segmenter, loaded at this process's first photo and kept for the rest
 # (loading them took 0.15-0.5 s of each photo's ~2 s analysis).
-_face_models: tuple | None = None
+_face_models = None  # facetalk.face.mesh.FaceModels, made at the first photo (importing it is heavy)
 
 
 def worker_name() -> str:
@@ -88,10 +88,10 @@ def _animator(task: RenderTask):
         return _animators[key]
     global _face_models
     if _face_models is None:
-        from facetalk.face.mesh import FaceMeshDetector, PersonSegmenter
+        from facetalk.face.mesh import FaceModels
 
-        _face_models = (FaceMeshDetector(), PersonSegmenter())
-    detector, segmenter = _face_models
+        _face_models = FaceModels()
+    detector, segmenter = _face_models.get()
     animator = Animator(load_image(task.photo), config=task.settings.config(task.controls), source=str(task.photo),
                         detector=detector, segmenter=segmenter)
     _animators[key] = animator

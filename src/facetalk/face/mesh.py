@@ -390,3 +390,32 @@ class PersonSegmenter:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class FaceModels:
+    """A face detector and a person segmenter for analysing many photos (a server's avatars, a
+    batch worker's rows): each loaded at its first use and kept, or given (a given one is the
+    caller's to close). Not for two photos at once: callers analyse one at a time."""
+
+    def __init__(self, *, detector: FaceMeshDetector | None = None, segmenter: PersonSegmenter | None = None):
+        self._detector, self._segmenter = detector, segmenter
+        self._own: list = []  # loaded here: closed by close()
+
+    def get(self) -> tuple[FaceMeshDetector, PersonSegmenter]:
+        """(detector, segmenter), loading what is not loaded yet (each kept as soon as it loads)."""
+        if self._detector is None:
+            self._detector = FaceMeshDetector()
+            self._own.append(self._detector)
+        if self._segmenter is None:
+            self._segmenter = PersonSegmenter()
+            self._own.append(self._segmenter)
+        return self._detector, self._segmenter
+
+    def close(self) -> None:
+        for model in self._own:
+            model.close()
+        if self._detector in self._own:
+            self._detector = None
+        if self._segmenter in self._own:
+            self._segmenter = None
+        self._own.clear()

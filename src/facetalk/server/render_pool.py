@@ -281,14 +281,16 @@ class WorkerStream:
 
 
 class RenderPool:
-    """Forks a render process for each session from a zygote started by the first (zygote_main).
-    Its coroutines run on the server's event loop; the blocking calls go to threads, one at a time."""
+    """Forks a render process for each session from a zygote (zygote_main), started by warm() or
+    the first lease. Its coroutines run on the server's event loop; the blocking calls go to
+    threads, one at a time."""
 
     def __init__(self) -> None:
         self._zygote: subprocess.Popen | None = None
         self._control: Connection | None = None
         self._avatars: list[str] = []  # those the zygote holds, in the order sent
         self._lock = anyio.Lock()
+        self._stopping = False  # set by stop_warming(): warm-ups still queued do nothing
 
     async def lease(self, key: str, animator) -> RenderProcess | None:
         """A render process drawing `animator` (under `key`, its avatar), or None when none can be
@@ -313,11 +315,18 @@ class RenderPool:
         given one, the avatar `animator` under `key` (sending it, and the first one's compiled
         kernels, another ~1 s). A failure is logged; the next lease tries again."""
         async with self._lock:
+            if self._stopping:
+                return
             try:
                 await anyio.to_thread.run_sync(lambda: self._hold(key, animator))
             except Exception as err:  # noqa: BLE001 - in the background: logged, and the next lease tries again
                 logging.getLogger(__name__).warning("the render processes are not ready (%s: %s)", type(err).__name__, err)
                 await anyio.to_thread.run_sync(self.close)
+
+    def stop_warming(self) -> None:
+        """Warm-ups queued from now on return at once (the server is shutting down: only the one
+        under way is waited for)."""
+        self._stopping = True
 
     def close(self) -> None:
         """Stops the zygote; render processes end with their sessions (or with the server)."""

@@ -13,6 +13,7 @@ from fastapi import Depends
 from starlette.requests import HTTPConnection
 
 from facetalk.config import Config, FramingConfig
+from facetalk.face.mesh import FaceModels
 from facetalk.server.avatars import Avatar, AvatarStore
 from facetalk.server.jobs import JobManager
 
@@ -50,8 +51,9 @@ class ServerState:
 
     def __init__(self, settings: ServerSettings, *, detector=None, segmenter=None):
         self.settings = settings
-        self._face_models = (detector, segmenter)
-        self._own_models: list = []  # those loaded here, closed with the state
+        # Avatars are analysed with these, loaded at the first (0.15-0.5 s each time otherwise); a
+        # caller holds `analysis_limiter`, so one photo at a time uses them.
+        self.face_models = FaceModels(detector=detector, segmenter=segmenter)
         self.config = Config(framing=FramingConfig(size=settings.size))
         self._tmp = tempfile.TemporaryDirectory(prefix="facetalk-server-")
         self.workdir = Path(self._tmp.name)
@@ -68,26 +70,9 @@ class ServerState:
         # Decoded audio and images take memory far beyond their upload size: a few at a time.
         self.decode_limiter = anyio.CapacityLimiter(settings.max_decoding)
 
-    def face_models(self) -> tuple:
-        """(detector, segmenter) for analysing an avatar's photo, loaded once (0.15-0.5 s each
-        time otherwise); a caller holds `analysis_limiter`, so one photo at a time uses them."""
-        from facetalk.face.mesh import FaceMeshDetector, PersonSegmenter
-
-        detector, segmenter = self._face_models
-        if detector is None:
-            detector = FaceMeshDetector()
-            self._own_models.append(detector)
-        if segmenter is None:
-            segmenter = PersonSegmenter()
-            self._own_models.append(segmenter)
-        self._face_models = (detector, segmenter)
-        return self._face_models
-
     def close(self) -> None:
         self.jobs.shutdown()
-        for model in self._own_models:
-            model.close()
-        self._own_models.clear()
+        self.face_models.close()
         self._tmp.cleanup()
 
 

@@ -33,7 +33,7 @@ def _avatar_out(avatar: Avatar) -> AvatarOut:
 
 async def _add_avatar(state: ServerState, photo, *, source: str, avatar_id: str | None = None) -> AvatarOut:
     def analyse() -> Avatar:  # under state.analysis_limiter: one photo at a time uses the face models
-        detector, segmenter = state.face_models()
+        detector, segmenter = state.face_models.get()
         try:
             return make_avatar(photo, config=state.config, source=source, jpeg_quality=state.settings.jpeg_quality,
                                avatar_id=avatar_id, detector=detector, segmenter=segmenter)

@@ -232,7 +232,10 @@ class WebRtcRoutes:
         task.add_done_callback(self._warming.discard)
 
     async def close_all(self) -> None:
-        # Awaited, not cancelled: a zygote half started would be left behind.
+        # The warm-up under way is awaited (its thread runs on whatever happens to the task);
+        # those queued behind it return at once.
+        if self._pool is not None:
+            self._pool.stop_warming()
         for task in list(self._warming):
             await task
         for session in list(self._sessions.values()):
