@@ -399,3 +399,24 @@ def test_a_widened_eye_raises_the_lid_off_the_iris_not_the_iris(analysis, face):
         margin_up = rest[list(upper[2:-2]), 1] - wide[list(upper[2:-2]), 1]
         assert margin_up.mean() > 0.5  # px: the lid rises
         assert np.abs(wide[list(iris)] - rest[list(iris)]).max() < 1e-3
+
+
+def test_contempt_raises_one_corner_clearly_above_the_other():
+    """Contempt's smirk (AU12+14 on one side) on closed-mouth faces (the painting and the bearded
+    old photo): the subject's left corner ends over 0.21 mouth widths higher, relative to the rest,
+    than the right one. At 0.17-0.18 it was hard to tell from neutral at 2x."""
+    from pathlib import Path
+
+    from facetalk.config import EMOTIONS
+    from facetalk.face.expression import estimate_expression
+    from facetalk.motion import emotion
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    for name in ("painting_landmarks", "bearded_old_photo_landmarks"):
+        pts = np.load(Path(__file__).resolve().parent / "data" / f"{name}.npz")["landmarks_px"]
+        rig = build_rig(pts)
+        mood = emotion.blend(tuple(float(e == "contempt") for e in EMOTIONS), photo=estimate_expression(pts))
+        moved = posed_vertices(rig, MotionFrame(t_s=0).with_face(mood.offsets))[:, :2] - rig.rest_xyz[:, :2]
+        right, left = lm.MOUTH_CORNERS
+        assert (moved[right, 1] - moved[left, 1]) / rig.mouth_width_px > 0.21, name
