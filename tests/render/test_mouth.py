@@ -707,18 +707,26 @@ def test_synthetic_upper_teeth_stay_on_the_skull_when_the_lip_rises(analysis):
     its place on the skull is read from the posed mesh, the head's own turn taken out."""
     from facetalk.face import landmarks as lm
     from facetalk.motion.frame import MotionFrame
-    from facetalk.render.renderer import posed_vertices
+    from facetalk.render.renderer import head_posed, posed_vertices
 
-    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
-    mouth_w = analysis.rig.mouth_width_px
+    rig = analysis.rig
+    painter = MouthPainter(rig, analysis.image, analysis.appearance.grain)
+    mouth_w = rig.mouth_width_px
     mid = lm.LIPS_INNER_UPPER[len(lm.LIPS_INNER_UPPER) // 2]
-    turned = posed_vertices(analysis.rig, MotionFrame(t_s=0, yaw_deg=8.0, pitch_deg=5.0, roll_deg=3.0))
-    assert np.abs(painter._lip_lift(turned, mouth_w)).max() < 0.05  # the head alone moves no lip
+
+    def on_skull(frame):
+        return head_posed(rig, frame, rig.rest_xyz[list(lm.LIPS_INNER_UPPER)])[:, :2]
+
+    turn = MotionFrame(t_s=0, yaw_deg=8.0, pitch_deg=5.0, roll_deg=3.0)
+    # The head alone moves no lip, and neither do expressions away from it.
+    for frame in (turn, turn.with_(brow_raise=1.0, eye_squint=1.0)):
+        assert np.abs(painter._lip_lift(posed_vertices(rig, frame), mouth_w, on_skull(frame))).max() < 0.05
     for pose in ({}, dict(yaw_deg=8.0, pitch_deg=5.0)):
-        rest = posed_vertices(analysis.rig, MotionFrame(t_s=0, **pose))
-        raised = posed_vertices(analysis.rig, MotionFrame(t_s=0, upper_lip_raise=0.5, **pose))
+        rest = posed_vertices(rig, MotionFrame(t_s=0, **pose))
+        raised_frame = MotionFrame(t_s=0, upper_lip_raise=0.5, **pose)
+        raised = posed_vertices(rig, raised_frame)
         rise = float(np.linalg.norm(raised[mid, :2] - rest[mid, :2]))
-        assert rise > 2.0 and abs(painter._lip_lift(raised, mouth_w)[mid] - rise) < 0.15 * rise
+        assert rise > 2.0 and abs(painter._lip_lift(raised, mouth_w, on_skull(raised_frame))[mid] - rise) < 0.15 * rise
     # Lifted by `lift` px, the lip shows the teeth's edge `lift` px further from it.
     closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
     painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)

@@ -63,11 +63,7 @@ class MouthPainter:
         upper[lower] = rig.cavity_partner[lower]
         self._anchor_xy = rest[upper]
         self._upper_of = upper  # each inner-lip vertex's upper-lip vertex (itself on the upper lip)
-        # The skull's landmarks and the upper inner lip at rest, about the landmarks' centre (_lip_lift).
-        self._skull_ids, self._lip_ids = np.array(SKULL_ANCHORS), np.array(lm.LIPS_INNER_UPPER)
-        skull = rig.rest_xyz[self._skull_ids].astype(np.float64)
-        self._skull_rest = skull - skull.mean(axis=0)
-        self._lip_rest = rig.rest_xyz[self._lip_ids].astype(np.float64) - skull.mean(axis=0)
+        self._lip_ids = np.array(lm.LIPS_INNER_UPPER)  # the upper inner lip (_lip_lift)
         self._lower_anchor_xy = rest[rig.cavity_partner[upper]]
         eye_line = rest[lm.LEFT_EYE_UPPER[0]] - rest[lm.RIGHT_EYE_UPPER[0]]
         self._down = np.array([-eye_line[1], eye_line[0]]) / np.linalg.norm(eye_line)
@@ -177,9 +173,11 @@ class MouthPainter:
         return np.median(rgb[teeth], axis=0).astype(np.float64) if teeth.sum() >= 20 else None
 
     def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray, *,
-              tongue_tip: float = 0.0) -> None:
-        """Draws the interior into `out` (H, W, 3) uint8 in place, given this frame's (V, 3) vertices
-        and how far the tongue tip is raised (MotionFrame.tongue_tip)."""
+              tongue_tip: float = 0.0, lip_on_skull_xy: np.ndarray | None = None) -> None:
+        """Draws the interior into `out` (H, W, 3) uint8 in place, given this frame's (V, 3) vertices,
+        how far the tongue tip is raised (MotionFrame.tongue_tip) and where the head's pose alone
+        carries the upper inner lip (LIPS_INNER_UPPER, (11, 2) px: render.renderer.head_posed; by
+        default its rest places, a head not turned), where the upper teeth are."""
         self._paint_seam(out, verts)
         box = pixel_box(verts[self._verts, :2], pad=2, shape=tri_id.shape)
         if box is None:
@@ -216,7 +214,9 @@ class MouthPainter:
         show = _lower_teeth_show(opening, mouth_w)
         # Synthetic upper teeth go with the skull; on a photo with its own they hang from the lip
         # as its photographed ones do (else the two would shear apart at the corners).
-        lift = None if self._own_teeth else interp(self._lip_lift(verts, mouth_w)[self._upper_of])
+        if lip_on_skull_xy is None:
+            lip_on_skull_xy = self.rig.rest_xyz[self._lip_ids, :2]
+        lift = None if self._own_teeth else interp(self._lip_lift(verts, mouth_w, lip_on_skull_xy)[self._upper_of])
         color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs,
                             lower_show=show, lip_lift=lift)
         # The photo's own interior at its photographed distance from the lip whose jaw it goes with.
@@ -235,23 +235,16 @@ class MouthPainter:
                                  np.clip((length[own] - d_rest[own]) / 1.5, 0, 1) * weight[own])
         self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha)
 
-    def _lip_lift(self, verts: np.ndarray, mouth_w: float) -> np.ndarray:
+    def _lip_lift(self, verts: np.ndarray, mouth_w: float, lip_on_skull_xy: np.ndarray) -> np.ndarray:
         """(V,) float32 px: how far each upper inner-lip vertex stands above where the skull alone
-        would carry it (the head pose fitted to eye corners and nose bridge, SKULL_ANCHORS, by
-        Kabsch's method), along the posed face's down axis; 0 off the upper lip. The upper teeth
-        are fixed to the skull: a lip raised by this much shows that much more of them (they hung
-        from the lip and rose with it: 4 px at upper_lip_raise 0.5 on the bundled portrait)."""
-        posed = verts[self._skull_ids].astype(np.float64)
-        centre = posed.mean(axis=0)
-        u, _, vt = np.linalg.svd(self._skull_rest.T @ (posed - centre))
-        rot = vt.T @ u.T
-        if np.dot(np.cross(rot[0], rot[1]), rot[2]) < 0:  # a reflection: flip the least certain axis
-            vt[2] *= -1.0
-            rot = vt.T @ u.T
-        fixed = self._lip_rest @ rot[:2].T + centre[:2]
-        down = rot[:2, :2] @ self._down
+        carries it (`lip_on_skull_xy`, see paint), along the posed face's down axis (square to its
+        eye line); 0 off the upper lip. The upper teeth are fixed to the skull: a lip raised by
+        this much shows that much more of them (they hung from the lip and rose with it: 4 px at
+        upper_lip_raise 0.5 on the bundled portrait)."""
+        eye_line = (verts[lm.LEFT_EYE_UPPER[0], :2] - verts[lm.RIGHT_EYE_UPPER[0], :2]).astype(np.float64)
+        down = np.array([-eye_line[1], eye_line[0]]) / max(math.hypot(*eye_line), 1e-6)
         lift = np.zeros(len(verts), np.float32)
-        lift[self._lip_ids] = np.clip((fixed - verts[self._lip_ids, :2]) @ (down / math.hypot(*down)),
+        lift[self._lip_ids] = np.clip((lip_on_skull_xy - verts[self._lip_ids, :2]) @ down,
                                       -0.04 * mouth_w, 0.08 * mouth_w)
         return lift
 
@@ -515,10 +508,6 @@ class MouthPainter:
         (a plain darkened ivory reads grey-blue next to the skin); a grey photo stays grey."""
         return self.teeth_rgb * shade * self._shade_tint ** (1.0 - np.clip(shade, 0.0, 1.0))
 
-
-# Landmarks only the head moves (eye corners, nose bridge; under 1 px from any expression but a
-# sneer's 1.7 at the bridge): the skull's pose is fitted to them each frame.
-SKULL_ANCHORS = (33, 133, 263, 362, 168, 6)
 
 # How far below the upper lip a raised tongue tip reaches, in mouth widths: just under the edge
 # of the upper incisors (0.10), so it shows against their back.

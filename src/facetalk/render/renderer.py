@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from facetalk.face.analysis import FaceAnalysis
+from facetalk.face.landmarks import LIPS_INNER_UPPER
 from facetalk.face.glasses import Glasses
 from facetalk.face.rig import MATERIAL_CAVITY, FaceRig
 from facetalk.motion.frame import MotionFrame
@@ -180,6 +181,7 @@ class Renderer:
         # Synthetic detail is softened like the photo was when the crop was enlarged to size.
         upscale = image.shape[1] / analysis.crop.width
         self._mouth = MouthPainter(self.rig, image, app.grain, softness_px=0.5 * max(upscale, 1.0) + 0.2)
+        self._upper_lip_rest = self.rig.rest_xyz[list(LIPS_INNER_UPPER)]  # the teeth go with the skull: the mouth
         self._lids = LidPainter(app.lids, app.grain)
         self._camera = Camera.for_analysis(analysis)
         self._folds = FoldShader(photo=analysis.expression)
@@ -216,7 +218,8 @@ class Renderer:
             # Where the lids would be open: what a blink or a downward look covers is lid skin.
             opened = frame.with_(blink_left=0.0, blink_right=0.0, gaze_y=min(frame.gaze_y, 0.0))
             self._lids.paint(out, verts, posed_vertices(self.rig, opened))
-        self._mouth.paint(out, verts, buf.tri_id, buf.bary, tongue_tip=frame.tongue_tip)
+        self._mouth.paint(out, verts, buf.tri_id, buf.bary, tongue_tip=frame.tongue_tip,
+                          lip_on_skull_xy=head_posed(self.rig, frame, self._upper_lip_rest)[:, :2])
         if self._glasses is not None:
             self._glasses.paint(out, frame)
         if frame.scale != 1.0:
