@@ -667,8 +667,8 @@ def _jaw_basis(out: np.ndarray, pts: np.ndarray, meas: _Measures, lips: _Lips) -
     # a box with rounded ends.)
     corners_u = meas.frame.uv(pts[[lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]], :2])[0]
     across = (u - 0.5 * float(corners_u[0] + corners_u[1])) / max(0.5 * float(abs(corners_u[1] - corners_u[0])), 1.0)
-    ellipse = np.clip(1.0 - across ** 2, 0.0, 1.0) ** JAW_OPENING_POWER
-    lip_w = JAW_CORNER_SHARE + (1.0 - JAW_CORNER_SHARE) * ellipse
+    lens = np.clip(1.0 - across ** 2, 0.0, 1.0) ** JAW_OPENING_POWER
+    lip_w = JAW_CORNER_SHARE + (1.0 - JAW_CORNER_SHARE) * lens
     # The skin under the lower lip goes down with it, handing over to the jaw's weight over 0.4
     # eye distances: a steeper hand-over folds the mesh there (a seam across a beard).
     lip_v = _interp_along(u, *meas.frame.uv(pts[list(lm.LIPS_OUTER_LOWER), :2]))
@@ -676,7 +676,7 @@ def _jaw_basis(out: np.ndarray, pts: np.ndarray, meas: _Measures, lips: _Lips) -
     under_mouth = lips.is_face * (below > 0) * (1.0 - smoothstep(np.abs(u), 0.5 * meas.mouth_w, 1.0 * meas.mouth_w))
     jaw_w = np.maximum(jaw_w, lip_w * under_mouth * (1.0 - smoothstep(below, 0.0, 0.4 * ipd)))
     jaw_w[lips.lower] = lip_w[lips.lower]
-    jaw_w[lips.upper] = JAW_CORNER_SHARE * (1.0 - ellipse[lips.upper])
+    jaw_w[lips.upper] = JAW_CORNER_SHARE * (1.0 - lens[lips.upper])
     jaw_w[lips.corners] = JAW_CORNER_SHARE
     jaw_drop = 0.38 * ipd
     out[:, :2] = meas.frame.to_image(np.zeros_like(u), jaw_drop * jaw_w)
