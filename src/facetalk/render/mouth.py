@@ -214,8 +214,6 @@ class MouthPainter:
         show = _lower_teeth_show(opening, mouth_w)
         # Synthetic upper teeth go with the skull; on a photo with its own they hang from the lip
         # as its photographed ones do (else the two would shear apart at the corners).
-        if lip_on_skull_xy is None:
-            lip_on_skull_xy = self.rig.rest_xyz[self._lip_ids, :2]
         lift = None if self._own_teeth else interp(self._lip_lift(verts, mouth_w, lip_on_skull_xy)[self._upper_of])
         color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs,
                             lower_show=show, lip_lift=lift)
@@ -235,12 +233,14 @@ class MouthPainter:
                                  np.clip((length[own] - d_rest[own]) / 1.5, 0, 1) * weight[own])
         self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha)
 
-    def _lip_lift(self, verts: np.ndarray, mouth_w: float, lip_on_skull_xy: np.ndarray) -> np.ndarray:
+    def _lip_lift(self, verts: np.ndarray, mouth_w: float, lip_on_skull_xy: np.ndarray | None) -> np.ndarray:
         """(V,) float32 px: how far each upper inner-lip vertex stands above where the skull alone
         carries it (`lip_on_skull_xy`, see paint), along the posed face's down axis (square to its
         eye line); 0 off the upper lip. The upper teeth are fixed to the skull: a lip raised by
         this much shows that much more of them (they hung from the lip and rose with it: 4 px at
         upper_lip_raise 0.5 on the bundled portrait)."""
+        if lip_on_skull_xy is None:  # the rest places: a head not turned
+            lip_on_skull_xy = self.rig.rest_xyz[self._lip_ids, :2]
         eye_line = (verts[lm.LEFT_EYE_UPPER[0], :2] - verts[lm.RIGHT_EYE_UPPER[0], :2]).astype(np.float64)
         down = np.array([-eye_line[1], eye_line[0]]) / max(math.hypot(*eye_line), 1e-6)
         lift = np.zeros(len(verts), np.float32)
