@@ -159,3 +159,10 @@ print(" ".join(k.__name__ for k in kernels if not k.signatures))
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "", f"not loaded when the Animator was built: {result.stdout.strip()}"
+
+
+def test_the_shut_lids_and_the_mouth_share_one_grain_as_coarse_as_the_photos(renderer):
+    """The synthetic skin's grain (render.sampling.luminance_grain) is made once and laid on both
+    the mouth and the shut lids: luminance alone, as coarse as the photo's own fine detail (the
+    lids had white per-pixel noise: a sand-like speckle on paintings and old prints)."""
+    assert renderer._lids._grain is renderer._mouth._noise and renderer._mouth._noise.shape[2] == 1

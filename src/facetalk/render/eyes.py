@@ -545,8 +545,9 @@ class LidPainter:
         self._lids = lids
         # The grain's brightness alone, at the photo's grain level: per-channel noise speckles a grey
         # or sepia photo's lid with colours the photo never shows, and its brightness varies only
-        # |LUMA| (0.67) times as much as the photo's.
-        self._grain = (grain @ LUMA)[..., None] / float(np.linalg.norm(LUMA))
+        # |LUMA| (0.67) times as much as the photo's. An (H, W, 1) grain is that already (the
+        # renderer's: render.sampling.luminance_grain, as coarse as the photo's own fine detail).
+        self._grain = grain if grain.shape[-1] == 1 else (grain @ LUMA)[..., None] / float(np.linalg.norm(LUMA))
         # Fixed per-strand darkness along the fringe, so the lashes never flicker.
         self._strands = np.random.default_rng(7).uniform(0.55, 1.0, N_LASHES + 1)
         self._lid_luma = [float(np.median(lid.colour_profile @ LUMA)) for lid in lids]

@@ -19,7 +19,7 @@ from numba import njit
 from facetalk.face import landmarks as lm
 from facetalk.face.appearance import LUMA
 from facetalk.face.rig import MATERIAL_CAVITY, FaceRig, smoothstep
-from facetalk.render.sampling import bilinear, material_lookup, mix, pixel_box
+from facetalk.render.sampling import bilinear, luminance_grain, material_lookup, mix, pixel_box
 
 
 def _chroma(rgb: np.ndarray) -> np.ndarray:
@@ -75,7 +75,7 @@ class MouthPainter:
         # Facing inner-lip pairs from corner to corner (the corners themselves are shared).
         self._seam_pairs = np.array(list(zip(lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER)), np.int32)
         self._seam_rest_gap = np.linalg.norm(rest[self._seam_pairs[:, 1]] - rest[self._seam_pairs[:, 0]], axis=1)
-        self._noise = _grain_like(image, grain, box=pixel_box(rest[list(lm.FACE_OVAL)], pad=0, shape=image.shape[:2]))
+        self._noise = luminance_grain(image, grain, box=pixel_box(rest[list(lm.FACE_OVAL)], pad=0, shape=image.shape[:2]))
 
     def _colors(self, image: np.ndarray) -> None:
         pts = self.rig.rest_xyz[:, :2]
@@ -558,45 +558,6 @@ TOOTH_LENGTH = np.array([1.0, 0.88, 0.95, 0.8, 0.72, 0.66, 0.6])
 # (0.35, 6), the canines were blocks like the incisors.
 TIP_DROP = np.array([0.35, 0.4, 0.45, 0.3, 0.3, 0.3, 0.3])
 TIP_POWER = np.array([6.0, 4.0, 1.4, 2.5, 2.5, 2.5, 2.5])
-
-
-# A high-passed noise field's neighbour correlation (lag 1 px, after taking off a 1.5 px Gaussian
-# blur, as photo_grain measures grain) when the noise is white noise blurred by a Gaussian of
-# sigma GRAIN_BLUR_PX (measured on 256² fields).
-GRAIN_BLUR_PX = np.array([0.0, 0.5, 0.7, 0.9, 1.2, 1.6])
-GRAIN_NEIGHBOUR_CORR = np.array([-0.1, 0.11, 0.4, 0.57, 0.7, 0.8])
-
-
-def _neighbour_corr(luma: np.ndarray) -> float:
-    """The correlation of horizontally and vertically neighbouring pixels of an (H, W) field's
-    fine detail (the field less its 1.5 px Gaussian blur): about -0.1 for white noise, 0.38-0.80
-    for the test portraits' faces, larger for coarser grain."""
-    import cv2
-
-    high = (luma - cv2.GaussianBlur(luma, (0, 0), 1.5))[2:-2, 2:-2]
-    energy = max(float(np.mean(high * high)), 1e-9)
-    return 0.5 * float(np.mean(high[:, 1:] * high[:, :-1]) + np.mean(high[1:] * high[:-1])) / energy
-
-
-def _grain_like(image: np.ndarray, grain: np.ndarray, *, box: tuple[int, int, int, int] | None) -> np.ndarray:
-    """(H, W, 1) float32: the (H, W, 3) `grain` as luminance alone, at its level and as coarse as
-    the photo's own fine detail inside `box` (x0, y0, x1, y1; the face). A photo's fine detail is
-    nearly all luminance (its chroma 0-0.25 of its luma over the test portraits, 0 on grey prints):
-    noise per channel put coloured speckles in a grey print's mouth. And it is not pixel-fine
-    (neighbours correlate 0.38-0.80 in the test portraits' faces, white noise -0.1): a crisp
-    speckle in an old print's or a painting's mouth read as digital noise."""
-    import cv2
-
-    mono = grain.mean(axis=2) * np.float32(np.sqrt(3.0))
-    if box is None or min(box[2] - box[0], box[3] - box[1]) < 16:
-        return mono[..., None]
-    x0, y0, x1, y1 = box
-    corr = _neighbour_corr(image[y0:y1, x0:x1].astype(np.float32) @ LUMA.astype(np.float32))
-    sigma = float(np.interp(corr, GRAIN_NEIGHBOUR_CORR, GRAIN_BLUR_PX))
-    if sigma < 0.3:
-        return mono[..., None]
-    blurred = cv2.GaussianBlur(mono, (0, 0), sigma)
-    return (blurred * np.float32(mono.std() / max(float(blurred.std()), 1e-6)))[..., None]
 
 
 def _barycentric(weights: np.ndarray, tris: np.ndarray, per_vertex: np.ndarray) -> np.ndarray:

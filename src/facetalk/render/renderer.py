@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from facetalk.face.analysis import FaceAnalysis
-from facetalk.face.landmarks import LIPS_INNER_UPPER
+from facetalk.face.landmarks import FACE_OVAL, LIPS_INNER_UPPER
 from facetalk.face.glasses import Glasses
 from facetalk.face.rig import MATERIAL_CAVITY, FaceRig
 from facetalk.motion.frame import MotionFrame
@@ -23,7 +23,7 @@ from facetalk.render.eyes import IrisPainter, LidPainter
 from facetalk.render.mouth import MouthPainter
 from facetalk.render.raster import RasterMesh, WarpBuffers, add_where_unmoved, warp_over_plate
 from facetalk.render.shading import FoldShader
-from facetalk.render.sampling import material_lookup, pixel_box
+from facetalk.render.sampling import luminance_grain, material_lookup, pixel_box
 
 
 # The gap, in mouth widths per unit of upper_lip_raise, that pressed lips leave for the upper
@@ -180,9 +180,12 @@ class Renderer:
         self._irises = IrisPainter(self.rig, app.eyes)
         # Synthetic detail is softened like the photo was when the crop was enlarged to size.
         upscale = image.shape[1] / analysis.crop.width
-        self._mouth = MouthPainter(self.rig, image, app.grain, softness_px=0.5 * max(upscale, 1.0) + 0.2)
+        # The synthetic skin's grain (mouth, shut lids): luminance alone, as coarse as the photo's own.
+        grain = luminance_grain(image, app.grain, box=pixel_box(self.rig.rest_xyz[list(FACE_OVAL), :2], pad=0,
+                                                                 shape=image.shape[:2]))
+        self._mouth = MouthPainter(self.rig, image, grain, softness_px=0.5 * max(upscale, 1.0) + 0.2)
         self._upper_lip_rest = self.rig.rest_xyz[list(LIPS_INNER_UPPER)]  # the teeth go with the skull: the mouth
-        self._lids = LidPainter(app.lids, app.grain)
+        self._lids = LidPainter(app.lids, grain)
         self._camera = Camera.for_analysis(analysis)
         self._folds = FoldShader(photo=analysis.expression)
         # One expressive frame drawn and thrown away: the compiled kernels of the folds, irises and
