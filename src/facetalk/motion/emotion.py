@@ -135,7 +135,8 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
     Emotions are targets on a neutral face, not offsets on the photo's expression: each first
     undoes the photo's own smile, all of it or UNDO_SHARE of it (sad on a broad smile turns the
     corners down, happy on it adds only what the photo lacks), counts the teeth the photo
-    already shows toward its own mouth opening, and may shut the photo's parted lips."""
+    already shows toward its own mouth opening (but those in OPENS_ANEW, which open from them),
+    and may shut the photo's parted lips."""
     offsets = np.zeros(len(FACE_NAMES))
     lids = closes = undo = 0.0
     for w, name in zip(weights, EMOTIONS):

@@ -72,6 +72,8 @@ class FaceDynamics:
             brow_raise=brow + contour,
             brow_inner_raise=max(0.04 * self._inner_drift.step(), 0.0),
             smile=smile,
-            smirk=0.3 * self._smirk_side * social,
+            # A social smile leans to one side; 0.2 of it keeps the speech's lean as it was when the
+            # rig's smirk lifted its corner 0.15 mouth widths (now 0.22, for contempt to read).
+            smirk=0.2 * self._smirk_side * social,
             widen=widen,
         )
