@@ -11,6 +11,7 @@ from facetalk.face.appearance import Appearance, build_appearance
 from facetalk.face.expression import estimate_expression
 from facetalk.face.framing import CropBox, apply_crop, face_crop_box, full_box
 from facetalk.face.glasses import Glasses, find_glasses
+from facetalk.face.lips import refine_inner_lips
 from facetalk.face.detect import select_face
 from facetalk.face.mesh import FaceMeshDetector, PersonSegmenter
 from facetalk.face.rig import FaceRig, build_rig
@@ -72,6 +73,10 @@ def analyse_face(photo: np.ndarray, *, framing: FramingConfig, source: str = "ph
     finally:
         if own:
             detector.close()
+    # The inner lips at the photo's visible lip edge (MediaPipe's lie on the teeth of a smile):
+    # the rig closes the lips there. The expression keeps the detector's landmarks, which its
+    # thresholds were measured on.
+    detected, landmarks = landmarks, refine_inner_lips(image, landmarks)
     # 4. The appearance model: image layers, and the mesh rig (whose neck ends at the shoulders);
     #    the photo around the frame, for a camera moving away.
     own_segmenter = segmenter is None
@@ -88,5 +93,5 @@ def analyse_face(photo: np.ndarray, *, framing: FramingConfig, source: str = "ph
     frames_mask = None if glasses is None else glasses.full_mask(image.shape)
     return FaceAnalysis(image=image, landmarks_px=landmarks.astype(np.float32), crop=box,
                         rig=build_rig(landmarks, person_alpha=appearance.person_alpha, frames_mask=frames_mask),
-                        appearance=appearance, n_faces=len(faces), expression=estimate_expression(landmarks),
+                        appearance=appearance, n_faces=len(faces), expression=estimate_expression(detected),
                         surround=surround, glasses=glasses)

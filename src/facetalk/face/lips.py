@@ -1,0 +1,163 @@
+"""The inner lip contour moved to the photo's visible lip edge, where the mouth shows its teeth.
+
+MediaPipe's inner-lip landmarks of a mouth that shows its teeth often sit a few pixels inside the
+opening: on the teeth or on the dark band between teeth and lip. The rig closes the lips by
+bringing those landmarks together (lip_press, /p b m/), so the pixels between a landmark and the
+real lip edge travel with the lip and stay between the "closed" lips: teeth tops, a dark strip.
+Here each inner point of a parted mouth walks across the face into its lip until the photo's
+pixels read as lip, plus a margin past the blurred edge; the rings of lip vertices between the
+inner and the outer contour keep their share of the way.
+
+Colours are CIELAB lightness (weighted down: lips shade) and a* (redness). The lip's colour is the
+median of its middle band; the opening's, the least lip-like pixel at or just inside the landmark.
+A point moves only where the evidence is clear: the mouth parted, the opening's colour far from
+the lip's and of the interior's kind (less red, or far brighter or darker), a sharp step to lip
+colour within part of the lip's thickness. A closed mouth, and one whose landmarks already lie on
+lip, stay as they are. About 2 ms a photo.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from facetalk.face import landmarks as lm
+
+# Rings of lip vertices between the inner and the outer contour, column by column with
+# LIPS_INNER_*[1:-1] (each lies on its column's inner -> outer segment: the nearer ring at about
+# 0.2-0.33 of the lip's thickness, the farther at 0.5-0.7, measured on out/portraits' 13).
+UPPER_RINGS = ((183, 42, 41, 38, 12, 268, 271, 272, 407), (184, 74, 73, 72, 11, 302, 303, 304, 408))
+LOWER_RINGS = ((96, 89, 179, 86, 15, 316, 403, 319, 325), (77, 90, 180, 85, 16, 315, 404, 320, 307))
+# The mouth counts as parted from this inner gap at mid-mouth, in mouth widths
+# (expression.LIPS_CLOSED: a closed mouth's landmarks lie 0-0.03 widths apart).
+MIN_OPENING = 0.03
+# How far a point may walk: this share of its lip's thickness across the face (to the outer contour).
+MAX_SHARE_OF_LIP = 0.7
+# Profile step along the walk, pixels.
+STEP_PX = 0.25
+# A point walks only where the opening's colour differs from its lip's middle by this much
+# (weighted L*, a*): teeth are brighter and less red than lips, the cavity darker and greyer.
+MIN_CONTRAST = 6.0
+# The opening's colour is less red than the lip's by at least this (a*), or brighter or darker by
+# this (weighted L*: 15 is 30 L* units; a lip's rim in its own shadow is 10-15 L* darker than its
+# middle, as red or redder, on out/portraits' 13).
+MIN_REDNESS_DROP = 6.0
+MIN_LIGHTNESS_STEP = 15.0
+# Shading across a lip (its underside rolls into shadow) changes its lightness far more than its
+# hue; lightness counts at this weight against a* (red-green). b* (yellow-blue) is left out: the
+# lip's rim is redder than its middle band, which skin and the light turn yellower, and teeth are
+# told apart by lightness and a* alone.
+LIGHTNESS_WEIGHT = 0.5
+# The edge found is clear when one pixel either side of it the colour has come less than this share
+# of the way from the opening's colour to the lip's, and more than 1 - this share.
+EDGE_CLEAR = 0.4
+# The point goes this far past the edge into the lip: the photo's edge is blurred over a pixel or
+# two, and the half-lip pixels at it, carried with the lip, would stay as a pale or dark line
+# between the lips when they close (the rig stretches the lip's edge as it closes).
+EDGE_MARGIN_PX = 0.75
+# The opening's colour is read as the least lip-like from the landmark to this far inward (pixels;
+# no farther than half the gap to the other lip): a landmark on a blurred edge is itself half lip.
+START_PX = 1.5
+# The span (pixels) either side of the edge over which the colour must have changed.
+LIP_RUN_PX = 1.0
+
+
+def refine_inner_lips(image: np.ndarray, landmarks_px: np.ndarray) -> np.ndarray:
+    """(478, 3) landmarks whose inner-lip points (and the lip rings behind them) are moved to the
+    visible lip edge of `image` ((H, W, 3) uint8 RGB); the input is returned unchanged (as a copy)
+    when the mouth is closed or the edge is not clear."""
+    out = np.array(landmarks_px, np.float32, copy=True)
+    pts = out[:, :2].astype(np.float64)
+    width = float(np.linalg.norm(pts[lm.MOUTH_CORNERS[1]] - pts[lm.MOUTH_CORNERS[0]]))
+    mid = len(lm.LIPS_INNER_UPPER) // 2
+    if width <= 0 or np.linalg.norm(pts[lm.LIPS_INNER_LOWER[mid]] - pts[lm.LIPS_INNER_UPPER[mid]]) < MIN_OPENING * width:
+        return out
+    lab, origin = _mouth_lab(image, pts)
+    # Points walk across the face only (perpendicular to the eye line, the rig's face frame): their
+    # position along the mouth is what pairs each with its partner on the other lip (rig._lip_press).
+    eyes = pts[list(lm.LEFT_EYE_UPPER + lm.LEFT_EYE_LOWER)].mean(axis=0) - pts[list(lm.RIGHT_EYE_UPPER + lm.RIGHT_EYE_LOWER)].mean(axis=0)
+    side = eyes / np.linalg.norm(eyes)
+    down = np.array([-side[1], side[0]])
+    for inner, outer, other, rings, toward in (
+            (lm.LIPS_INNER_UPPER, lm.LIPS_OUTER_UPPER, lm.LIPS_INNER_LOWER, UPPER_RINGS, -down),
+            (lm.LIPS_INNER_LOWER, lm.LIPS_OUTER_LOWER, lm.LIPS_INNER_UPPER, LOWER_RINGS, down)):
+        # The lip's colour: the median over its middle band, robust to a highlight or a shadow.
+        lip = np.median(_sample(lab, origin, _lip_band(pts, inner=inner, outer=outer)), axis=0)
+        # The lip's thickness across the face at each inner point, to its outer contour.
+        across = pts[list(outer)] @ toward
+        along_outer = pts[list(outer)] @ side
+        for c in range(1, len(inner) - 1):  # the corners stay
+            a, b = pts[inner[c]], pts[outer[c]]
+            thickness = float(np.interp(a @ side, along_outer, across)) - float(a @ toward) if np.all(
+                np.diff(along_outer) > 0) else float((b - a) @ toward)
+            gap = float((a - pts[other[c]]) @ toward)
+            if thickness <= 0.0 or gap <= 0.0:
+                continue
+            shift = _edge_shift(lab, origin, a, toward, lip=lip, reach=MAX_SHARE_OF_LIP * thickness,
+                                inward_px=min(START_PX, 0.5 * gap))
+            if shift == 0.0:
+                continue
+            for ring in rings:
+                # Each ring keeps its share of the way from the outer contour to the inner one.
+                share = 1.0 - float((pts[ring[c - 1]] - a) @ (b - a)) / float((b - a) @ (b - a))
+                out[ring[c - 1], :2] += (np.clip(share, 0.0, 1.0) * shift * toward).astype(np.float32)
+            out[inner[c], :2] += (shift * toward).astype(np.float32)
+    return out
+
+
+def _edge_shift(lab: np.ndarray, origin: np.ndarray, a: np.ndarray, toward: np.ndarray, *, lip: np.ndarray,
+                reach: float, inward_px: float) -> float:
+    """Pixels from inner point `a` along unit vector `toward` (into its lip) to the lip's visible
+    edge (the colour of `lip`), at most `reach`; 0 when `a` already lies on lip or no clear edge is
+    found. The opening's colour is looked for up to `inward_px` the other way."""
+    s = np.arange(-np.floor(inward_px / STEP_PX) * STEP_PX, reach + LIP_RUN_PX + 1e-6, STEP_PX)
+    colours = _sample(lab, origin, a[None] + s[:, None] * toward[None])
+    window = np.nonzero(s <= STEP_PX)[0]
+    start = int(window[np.argmax(np.linalg.norm(colours[window] - lip, axis=1))])
+    to_lip = lip - colours[start]
+    contrast = float(np.linalg.norm(to_lip))
+    # Teeth and cavity are less red than lips, or far brighter (teeth in a face whose lips are
+    # hardly redder than its teeth) or far darker (the cavity's depths) than a lip's own shading.
+    interior = to_lip[1] >= MIN_REDNESS_DROP or abs(to_lip[0]) >= MIN_LIGHTNESS_STEP
+    if contrast < MIN_CONTRAST or not interior:
+        return 0.0
+    # 0 at the opening's colour, 1 at the lip's, along the line between them.
+    progress = (colours - colours[start]) @ to_lip / contrast ** 2
+    # The edge: the first point past the opening's colour where the colour is half-way to the lip's.
+    ahead = int(round(LIP_RUN_PX / STEP_PX))
+    crossed = np.nonzero((progress >= 0.5) & (np.arange(len(s)) > start))[0]
+    if len(crossed) == 0 or s[crossed[0]] > reach or crossed[0] + ahead >= len(s):
+        return 0.0
+    edge = int(crossed[0])
+    # Clear evidence: one pixel past the edge the colour is mostly the lip's, and it was mostly
+    # the opening's one pixel before.
+    if progress[edge + ahead] < 1.0 - EDGE_CLEAR or progress[max(edge - ahead, start)] > EDGE_CLEAR:
+        return 0.0
+    at = s[edge - 1] + STEP_PX * (0.5 - progress[edge - 1]) / (progress[edge] - progress[edge - 1])
+    return float(np.clip(at + EDGE_MARGIN_PX, 0.0, reach))
+
+
+def _lip_band(pts: np.ndarray, *, inner: tuple[int, ...], outer: tuple[int, ...]) -> np.ndarray:
+    """Points in the middle of one lip's thickness (35-65% from inner to outer), off the corners."""
+    ts = np.array([0.35, 0.5, 0.65])
+    a, b = pts[list(inner[2:-2])], pts[list(outer[2:-2])]
+    return (a[:, None] + ts[None, :, None] * (b - a)[:, None]).reshape(-1, 2)
+
+
+def _mouth_lab(image: np.ndarray, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """CIELAB L* (weighted by LIGHTNESS_WEIGHT) and a* (float32) of the lips' bounding box (a few
+    pixels padded) and its origin."""
+    lips = pts[list(lm.LIPS_OUTER_UPPER + lm.LIPS_OUTER_LOWER)]
+    h, w = image.shape[:2]
+    x0, y0 = np.clip(np.floor(lips.min(axis=0)).astype(int) - 4, 0, [w - 1, h - 1])
+    x1, y1 = np.clip(np.ceil(lips.max(axis=0)).astype(int) + 5, 1, [w, h])
+    crop = np.ascontiguousarray(image[y0:y1, x0:x1]).astype(np.float32) / 255.0
+    lab = cv2.cvtColor(crop, cv2.COLOR_RGB2LAB)[..., :2] * np.array([LIGHTNESS_WEIGHT, 1.0], np.float32)
+    return lab, np.array([x0, y0], np.float64)
+
+
+def _sample(lab: np.ndarray, origin: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """(N, 2) bilinear samples of `lab` at image-pixel `points` (N, 2)."""
+    xy = (points - origin).astype(np.float32)
+    out = cv2.remap(lab, xy[:, 0:1], xy[:, 1:2], interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return out.reshape(-1, 2).astype(np.float64)
