@@ -28,8 +28,10 @@ over mouth width; mouth width over eye distance). Prints:
   look-ahead plus the worst 99th-percentile compute time of one 20 ms chunk.
 
 With --stages, instead of all that (no rendering, seconds): the lip gap's zero-lag correlation
-with the envelope before rendering, in the targets, at the network's output and after the
-runtime's passes, at 1x and 1.5x: how much is lost before the renderer and dlib, and where.
+with the envelope before rendering, in the targets, at the network's output, after the runtime's
+passes but the stress pass, and after all of them, at 1x and 1.5x; and over music at 0 and -6 dB
+(the rendered run's pieces of music), the drop at each of those stages and the mean lip gap over the music
+alone: how much is lost before the renderer and dlib, and where.
 """
 
 from __future__ import annotations
@@ -273,22 +275,42 @@ class _NoHold:
 
     smoothed = np.zeros(0, bool)
 
-    def __call__(self, outputs: np.ndarray, frames: np.ndarray) -> np.ndarray:
+    def __call__(self, outputs: np.ndarray, frames: np.ndarray, *, loudness: np.ndarray | None = None) -> np.ndarray:
         self.smoothed = np.zeros(len(outputs), bool)
         return outputs
+
+
+def _runtime_gap(model, audio: np.ndarray, n_frames: int, fps: int, *, passes: str) -> np.ndarray:
+    """The lip gap jaw * (1 - press) per video frame from a stream over `audio`: passes "none"
+    (the network alone), "no stress" (every runtime pass but StressJaw) or "all"."""
+    stream = model.stream(fps=fps, sr=SR, lead_s=MotionConfig().mouth_lead_s)
+    if passes == "none":
+        stream._hold = _NoHold()
+        stream._gate = lambda outputs, frames: outputs
+        stream._pause = lambda outputs: outputs
+    if passes != "all":
+        stream._stress = lambda outputs, frames, held, loudness=None: outputs
+    shape = [stream.push(audio), stream.flush(n_frames=n_frames)]
+    return np.concatenate([s.jaw_open * (1 - s.lip_press) for s in shape])
+
+
+STAGE_PASSES = ("none", "no stress", "all")
 
 
 def stage_figures(args, engine: Espeak) -> None:
     """Before rendering (no dlib): the zero-lag correlation of the lip gap jaw * (1 - press) with
     the speech envelope in the targets (the phone table and coarticulation on espeak-ng's phone
-    times), at the network's raw output, and after the runtime's passes (sustain hold, stress,
-    silence gate, pause closure), each frame read at its time plus the mouth lead; at 1x and 1.5x."""
+    times), at the network's raw output, after the runtime's passes without the stress pass, and
+    with all of them, each frame read at its time plus the mouth lead; at 1x and 1.5x; then over
+    music (`--music-draws` pieces at 0 and -6 dB, 2 s of music alone first): the mean drop
+    against the clean clip at each stage, and the music alone's mean lip gap at each stage."""
     from training.articulation import blend, segments_from_phones
 
     model = load_lipsync_model(args.lip_model)
     lead_s = MotionConfig().mouth_lead_s
+    rng = np.random.default_rng(0)  # the rendered run's pieces of music, clip by clip
     print(f"lip gap ~ envelope, zero lag, before rendering ({args.fps} fps):")
-    print(f"{'clip':34s} {'targets':>8s} {'network':>8s} {'runtime':>8s}")
+    print(f"{'clip':34s} {'targets':>8s} {'network':>8s} {'-stress':>8s} {'runtime':>8s}")
     for lang, voice, text in CLIPS:
         if lang not in args.clips:
             continue
@@ -297,18 +319,35 @@ def stage_figures(args, engine: Espeak) -> None:
             env = envelope(audio, args.fps)
             targets = blend(segments_from_phones(phones), np.arange(len(env)) / args.fps + lead_s)
             gaps = [targets[:, 0] * (1 - targets[:, 2])]
-            for passes in (False, True):
-                stream = model.stream(fps=args.fps, sr=SR, lead_s=lead_s)
-                if not passes:  # the network alone
-                    stream._hold = _NoHold()
-                    stream._gate = lambda outputs, frames: outputs
-                    stream._stress = lambda outputs, frames, held: outputs
-                    stream._pause = lambda outputs: outputs
-                shape = stream.push(audio)
-                shape = [shape, stream.flush(n_frames=len(env))]
-                gaps.append(np.concatenate([s.jaw_open * (1 - s.lip_press) for s in shape]))
+            gaps += [_runtime_gap(model, audio, len(env), args.fps, passes=p) for p in STAGE_PASSES]
             name = f"{lang} TTS" + (" at 1.5x rate" if rate != 165 else "")
             print(f"{name:34s}" + "".join(f" {np.corrcoef(g, env)[0, 1]:8.2f}" for g in gaps))
+            if rate == 165 and args.music_draws:
+                r0 = [np.corrcoef(g, env)[0, 1] for g in gaps[1:]]
+                stage_music(model, audio, r0, rng, args)
+
+
+def stage_music(model, speech: np.ndarray, r0_clean: list[float], rng: np.random.Generator, args) -> None:
+    """stage_figures' music rows: per level, the mean r drop at each runtime stage over the draws,
+    and the mean lip gap over the music alone (before the voice, less 0.1 s)."""
+    from training.build_lip_corpus import _add_at_snr, _music
+
+    lead = 2 * SR
+    voice_starts = int(lead / SR * args.fps)
+    env = envelope(speech, args.fps)
+    for snr_db in (0, -6):
+        drops, alone = [], []
+        for _ in range(args.music_draws):
+            music = _music(lead + len(speech), rng, SR)
+            mixed = _add_at_snr(np.concatenate([np.zeros(lead, np.float32), speech]), music, snr_db).astype(np.float32)
+            mixed /= max(1.0, float(np.abs(mixed).max()) / 0.95)
+            n = voice_starts + len(env)
+            gaps = [_runtime_gap(model, mixed, n, args.fps, passes=p) for p in STAGE_PASSES]
+            drops.append([r - np.corrcoef(g[voice_starts:], env)[0, 1] for r, g in zip(r0_clean, gaps)])
+            alone.append([g[:voice_starts - int(0.1 * args.fps)].mean() for g in gaps])
+        name = f"  over music at {snr_db:+d} dB: drop"
+        print(f"{name:34s} {'':8s}" + "".join(f" {d:8.2f}" for d in np.mean(drops, axis=0))
+              + "   music alone gap " + " ".join(f"{a:.3f}" for a in np.mean(alone, axis=0)))
 
 
 def speed_figures(args, engine: Espeak) -> None:
