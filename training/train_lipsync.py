@@ -29,6 +29,7 @@ from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: `training` is not installed
 from facetalk.audio.mel import N_FEATURES, log_mel  # noqa: E402
+from facetalk.motion.lipsync import VOICE_LEVEL  # noqa: E402
 from training.articulation import PARAMS  # noqa: E402
 
 LOOKAHEAD_FRAMES = 2
@@ -38,6 +39,10 @@ DILATIONS = (1, 2, 4, 8, 16, 1)
 LOSS_WEIGHTS = (1.0, 0.5, 1.0, 0.5, 0.5)  # PARAMS order: jaw and lip closure matter most
 CHANGE_WEIGHTS = (1.0, 1.0, 1.0, 0.5, 0.5)  # on frame-to-frame changes: lip shape must not flap either
 JAW, PRESS = PARAMS.index("jaw_open"), PARAMS.index("lip_press")
+# --voice-level: a sixth output, the voice's own loudness (build_lip_corpus.voice_levels) over the
+# frames the output sees (its own and LOOKAHEAD_FRAMES more, as the runtime's stress pass took the
+# mix's), fitted by squared error with this weight.
+VOICE_WEIGHT = 1.0
 
 
 class LipNet(nn.Module):
@@ -45,14 +50,14 @@ class LipNet(nn.Module):
     product over its taps side by side (tap k of output frame t is input frame t + k * d):
     faster than Conv1d on the CPU, and what the ONNX graph computes."""
 
-    def __init__(self, mean: np.ndarray, std: np.ndarray):
+    def __init__(self, mean: np.ndarray, std: np.ndarray, *, n_outputs: int = len(PARAMS)):
         super().__init__()
         self.register_buffer("mean", torch.tensor(mean, dtype=torch.float32))
         self.register_buffer("inv_std", torch.tensor(1.0 / std, dtype=torch.float32))
         self.inp = nn.Linear(N_FEATURES, CHANNELS)
         self.dconv = nn.ModuleList(nn.Linear(KERNEL * CHANNELS, CHANNELS) for _ in DILATIONS)
         self.pw = nn.ModuleList(nn.Linear(CHANNELS, CHANNELS) for _ in DILATIONS)
-        self.out = nn.Linear(CHANNELS, len(PARAMS))
+        self.out = nn.Linear(CHANNELS, n_outputs)
         self.history = [(KERNEL - 1) * d for d in DILATIONS]  # frames of the past each layer needs
 
     @property
@@ -118,7 +123,7 @@ class Corpus:
     validation split, utterance k at v_offsets[k]:v_offsets[k + 1]."""
 
     feats: np.ndarray  # (frames, N_FEATURES)
-    targets: np.ndarray  # (frames, len(PARAMS))
+    targets: np.ndarray  # (frames, len(PARAMS) [+ 1 with --voice-level])
     v_feats: np.ndarray
     v_targets: np.ndarray
     v_offsets: np.ndarray
@@ -134,10 +139,18 @@ class Schedule:
     lr: float
 
 
-def load_corpus(path: Path) -> Corpus:
+def load_corpus(path: Path, *, voice_level: bool = False) -> Corpus:
     feats, targets, _ = load(path, "train")
     v_feats, v_targets, v_offsets = load(path, "valid")
+    if voice_level:
+        targets = np.concatenate([targets, _ahead_max(np.load(path / "train.npz")["voice_level"])[:, None]], axis=1)
     return Corpus(feats=feats, targets=targets, v_feats=v_feats, v_targets=v_targets, v_offsets=v_offsets)
+
+
+def _ahead_max(level: np.ndarray) -> np.ndarray:
+    """Per frame, the largest of it and the LOOKAHEAD_FRAMES after it (the last ones: what is left)."""
+    padded = np.concatenate([level, np.full(LOOKAHEAD_FRAMES, -np.inf, level.dtype)])
+    return np.max([padded[k:k + len(level)] for k in range(LOOKAHEAD_FRAMES + 1)], axis=0).astype(np.float32)
 
 
 def random_crops(*, net: LipNet, x_all: torch.Tensor, y_all: torch.Tensor, schedule: Schedule,
@@ -154,7 +167,10 @@ def random_crops(*, net: LipNet, x_all: torch.Tensor, y_all: torch.Tensor, sched
 
 
 def crop_loss(*, pred: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Weighted error of the predicted mouth `pred` against the targets `y`, both (B, T, len(PARAMS))."""
+    """Weighted error of the predicted mouth `pred` against the targets `y`, both (B, T, len(PARAMS)),
+    or both with the voice level after them."""
+    voice = ((pred[..., len(PARAMS):] - y[..., len(PARAMS):]) ** 2).mean() if y.shape[-1] > len(PARAMS) else 0.0
+    pred, y = pred[..., :len(PARAMS)], y[..., :len(PARAMS)]
     err = ((pred - y) ** 2 * torch.tensor(LOSS_WEIGHTS)).mean()
     # Matching frame-to-frame changes keeps the mouth from flapping on pitch or noise.
     d_err = ((pred.diff(dim=1) - y.diff(dim=1)).abs() * torch.tensor(CHANGE_WEIGHTS)).mean()
@@ -165,7 +181,8 @@ def crop_loss(*, pred: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     under_press = torch.relu(y[..., PRESS] - pred[..., PRESS]) ** 2
     rest = (y.abs().sum(dim=2, keepdim=True) < 0.02).float()
     moving_at_rest = (pred * rest) ** 2
-    return err + 2.0 * d_err + 2.0 * gap.mean() + 2.0 * under_press.mean() + 4.0 * moving_at_rest.mean()
+    return (err + 2.0 * d_err + 2.0 * gap.mean() + 2.0 * under_press.mean() + 4.0 * moving_at_rest.mean()
+            + VOICE_WEIGHT * voice)
 
 
 def train(*, net: LipNet, corpus: Corpus, silence: np.ndarray, schedule: Schedule, rng: np.random.Generator) -> float:
@@ -206,13 +223,15 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--threads", type=int, default=1, help="one thread is fastest on a busy machine")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--voice-level", action="store_true",
+                    help="a sixth output: the voice's own loudness, which the runtime's stress pass reads")
     args = ap.parse_args()
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     rng = np.random.default_rng(args.seed)
-    corpus = load_corpus(Path(args.corpus))
+    corpus = load_corpus(Path(args.corpus), voice_level=args.voice_level)
     silence = log_mel(np.zeros(1600, np.float32))[0]
-    net = LipNet(corpus.feats.mean(axis=0), corpus.feats.std(axis=0) + 1e-3)
+    net = LipNet(corpus.feats.mean(axis=0), corpus.feats.std(axis=0) + 1e-3, n_outputs=corpus.targets.shape[1])
     n_params = sum(p.numel() for p in net.parameters())
     print(f"{len(corpus.feats) / 360000:.2f} h of training frames, {n_params} parameters, "
           f"receptive field {net.receptive_field} frames", flush=True)
@@ -240,8 +259,9 @@ def export(net: LipNet, path: Path, silence: np.ndarray) -> None:
     import onnx
 
     model = onnx.load(str(path))
+    extras = VOICE_LEVEL if net.out.out_features > len(PARAMS) else ""
     for key, value in (("lookahead_frames", LOOKAHEAD_FRAMES), ("params", ",".join(PARAMS)),
-                       ("receptive_field", net.receptive_field)):
+                       ("receptive_field", net.receptive_field), ("extras", extras)):
         entry = model.metadata_props.add()
         entry.key, entry.value = key, str(value)
     onnx.save(model, str(path))
