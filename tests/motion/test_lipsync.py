@@ -202,6 +202,27 @@ def test_sustain_hold_smooths_dips_but_lets_closures_and_unvoiced_frames_through
     assert np.array_equal(out[106:], raw[106:])  # voicing stops at frame 100: released
 
 
+def test_sustain_hold_leaves_speech_under_louder_music_alone():
+    """Speech under music is voiced and steady (the music fills its gaps), and the network's mouth
+    may stay still a while: with the voice's own loudness 6 dB under the sound's, no hold starts;
+    with the voice making up the sound (a sung note alone) the same frames are held."""
+    from facetalk.audio.mel import ENERGY, N_FEATURES, VOICING
+    from facetalk.motion.lipsync import SustainHold
+
+    n = 100
+    frames = np.zeros((n, N_FEATURES), np.float32)
+    frames[:, ENERGY], frames[:, VOICING] = -4.0, 0.9
+    raw = np.zeros((n, len(PARAMS)), np.float32)
+    raw[:, JAW] = 0.5
+    raw[50::7, JAW] = 0.3  # the odd dip the hold would smooth
+    under_music = SustainHold()
+    assert np.array_equal(under_music(raw, frames, loudness=np.full(n, -4.0 - math.log(4.0))), raw)
+    assert not under_music.smoothed.any()
+    alone = SustainHold()
+    alone(raw, frames, loudness=np.full(n, -4.0 - 0.1))
+    assert alone.smoothed[40:].all()
+
+
 def test_stress_opens_the_jaw_wider_on_louder_syllables_and_leaves_a_closed_mouth_closed():
     from facetalk.audio.mel import ENERGY, N_FEATURES, VOICING
     from facetalk.motion.lipsync import StressJaw
@@ -254,6 +275,33 @@ def test_stress_starts_from_the_voices_level_not_its_first_quiet_onset():
     assert np.array_equal(out[:warm, JAW], raw[:warm, JAW])
     assert out[30:100, JAW].max() < 0.5 * 1.1  # seeded from the onset alone: x1.5 until ~1.5 s
     assert np.allclose(out[200:, JAW], 0.5, atol=0.01)
+
+
+def test_stress_under_music_follows_the_voices_loudness_not_the_mixs():
+    """Music alone (voiced: chords of harmonic tones), then speech under it, with a syllable 10 dB
+    louder than the voice's level: read from the voice's own loudness (a lip model's voice_level),
+    the louder syllable opens the jaw further and the music before the voice leaves the level
+    alone, so the speech after it is not opened as if shouted. The mix's loudness, held up by the
+    music, moves the jaw by far less."""
+    from facetalk.audio.mel import ENERGY, N_FEATURES, VOICING
+    from facetalk.motion.lipsync import StressJaw
+
+    n = 500
+    voice = np.full(n, math.log(3e-6))  # the music alone: a voice estimate near -52 dBFS
+    voice[150:] = -6.0
+    voice[350:380] = -6.0 + math.log(10.0)
+    frames = np.zeros((n, N_FEATURES), np.float32)
+    frames[:, VOICING] = 0.9
+    frames[:, ENERGY] = np.log(np.exp(voice) + math.exp(-5.0))  # music 1 dB over the voice's level
+    raw = np.zeros((n, len(PARAMS)), np.float32)
+    raw[:, JAW] = 0.5
+    free = np.zeros(n, bool)
+    out = StressJaw(window_frames=1)(raw, frames, held=free, loudness=voice)[:, JAW]
+    assert np.allclose(out[300:349], 0.5, atol=0.01)  # at the voice's level: unchanged
+    assert out[360:380].mean() > 0.5 * 1.3  # 10 dB louder: about x1.4
+    mixed = StressJaw(window_frames=1)(raw, frames, held=free)[:, JAW]
+    assert mixed[360:380].mean() < 0.5 * 1.2
+    assert np.allclose(out[:150], 0.5)  # no level from the music alone: the jaw untouched
 
 
 def test_stress_does_not_snap_the_jaw_when_the_sustain_hold_takes_a_note():

@@ -43,6 +43,24 @@ QUIET_BEFORE = 2  # mel frames of silence needed before a frame, besides those i
 JAW_INDEX, SPREAD_INDEX, PRESS_INDEX = (PARAMS.index(name) for name in ("jaw_open", "lip_spread", "lip_press"))
 
 
+# A model may also estimate the voice's own loudness under noise or music ("voice_level", an
+# output after PARAMS): the voice's ENERGY (natural log power) mapped linearly from
+# VOICE_LEVEL_FLOOR (level 0) to 0 (level 1, full scale). Where it has it, StressJaw reads it
+# instead of the mix's loudness, and SustainHold checks that the voice makes up the sound.
+VOICE_LEVEL = "voice_level"
+VOICE_LEVEL_FLOOR = float(np.log(1e-6))  # about -60 dBFS: quieter is no voice to speak of
+
+
+def voice_level(log_power: np.ndarray) -> np.ndarray:
+    """ENERGY (natural log power) -> the voice_level output's units, 0..1."""
+    return np.clip((np.asarray(log_power, np.float64) - VOICE_LEVEL_FLOOR) / -VOICE_LEVEL_FLOOR, 0.0, 1.0)
+
+
+def voice_log_power(level: np.ndarray) -> np.ndarray:
+    """voice_level's units -> natural log power (ENERGY's units)."""
+    return VOICE_LEVEL_FLOOR + np.asarray(level, np.float64) * -VOICE_LEVEL_FLOOR
+
+
 def _lip_gap(row: np.ndarray | list[float]) -> float:
     """The lips' opening: the jaw's, less what lip_press closes."""
     return float(row[JAW_INDEX]) * (1.0 - float(row[PRESS_INDEX]))
@@ -69,6 +87,11 @@ class SustainHold:
     of an octave (12 +- 1 semitones) is taken for the pitch tracker's octave error, not a note: it
     would otherwise keep resetting the level of a voice fading out, which then never lets go.
 
+    Speech over music is voiced and steady too (music fills the gaps between syllables): where the
+    lip model estimates the voice's own loudness, a hold starts only while the voice makes up at
+    least half the sound's power (VOICE_SHARE), so speech under louder music is never low-passed
+    (it cost 0.01-0.04 of the lip gap's correlation with the voice at 0 and -6 dB).
+
     Runs per mel frame, in order, on (output row, its input frame): the same audio gives the
     same result however it was chunked.
     """
@@ -89,6 +112,7 @@ class SustainHold:
     CLOSING_DIP = 0.6    # ... with the loudness this far below the held level (about 2.6 dB)
     NOTE_STEP = 1.5      # semitones: a pitch jump this large is a change of note
     NOTE_FRAMES = 3      # ... compared with the voiced frames this far back
+    VOICE_SHARE = float(np.log(2.0))  # a hold starts only with the voice within 3 dB of the sound
 
     def __init__(self) -> None:
         self._alpha = math.exp(-1.0 / (self.HOLD_TAU_S * FRAME_RATE))
@@ -110,11 +134,14 @@ class SustainHold:
         self._y = np.zeros(len(PARAMS), np.float32)
         self.smoothed = np.zeros(0, bool)  # per frame of the last call: held or gliding back
 
-    def __call__(self, outputs: np.ndarray, frames: np.ndarray) -> np.ndarray:
-        """(T, len(PARAMS)) outputs and the (T, N_FEATURES) frames fed with them -> held outputs."""
+    def __call__(self, outputs: np.ndarray, frames: np.ndarray, *, loudness: np.ndarray | None = None) -> np.ndarray:
+        """(T, len(PARAMS)) outputs and the (T, N_FEATURES) frames fed with them -> held outputs.
+        loudness (T,): the voice's log power (default: the frames' ENERGY, the mix's)."""
         held = outputs.copy()
         self.smoothed = np.zeros(len(outputs), bool)
-        for i, (row, energy, voicing, pitch) in enumerate(zip(outputs.tolist(), frames[:, ENERGY].tolist(),
+        energies = frames[:, ENERGY].tolist()
+        voices = energies if loudness is None else np.asarray(loudness).tolist()
+        for i, (row, energy, voicing, pitch) in enumerate(zip(outputs.tolist(), energies,
                                                               frames[:, VOICING].tolist(), frames[:, PITCH].tolist())):
             self._energies.append(energy)
             self._jaws.append(row[JAW_INDEX])
@@ -127,7 +154,8 @@ class SustainHold:
             mad = max(_mad(self._jaws), _mad(self._spreads))
             still = mad <= (self.RELEASE_MAD if self._held else self.STILL_MAD)
             steady = max(self._energies) - min(self._energies) <= self.STEADY_RANGE
-            self._run = self._run + 1 if voiced and still and (steady or self._held) else 0
+            alone = voices[i] >= energy - self.VOICE_SHARE  # the voice, not music, makes most of the sound
+            self._run = self._run + 1 if voiced and still and (steady and alone or self._held) else 0
             closing = (self._held and _lip_gap(row) < self.CLOSING_SHARE * _lip_gap(self._y)
                        and energy < self._level - self.CLOSING_DIP)
             self._closing = self._closing + 1 if closing else 0
@@ -221,6 +249,11 @@ class StressJaw:
     takes a note or lets it go. A closed mouth stays closed (it scales the opening only), and
     only the jaw changes. It runs after the sustain hold, which marks the frames it holds; the
     pause closure after it reads the jaw it scaled. Per mel frame, in order, like SustainHold.
+
+    Under music the mix's loudness is the music's as much as the voice's, so where the lip model
+    estimates the voice's own loudness (its voice_level output) A is that, and only frames where
+    the voice makes up a fair share of the sound (VOICE_SHARE_LOG_POWER) update the level: music
+    alone is voiced too (chords of harmonic tones), and would pull the level down to nothing.
     """
 
     EXPONENT = 0.3            # 10 dB louder: x1.41, in the measured range
@@ -230,6 +263,7 @@ class StressJaw:
     GLIDE_S = 0.02            # the gain's time constant, like the sustain hold's release
     VOICED = 0.5              # VOICING above this updates the level (not noise or music alone)
     AUDIBLE_LOG_POWER = float(np.log(1e-6))  # -60 dBFS: quieter frames never update the level
+    VOICE_SHARE_LOG_POWER = float(np.log(10 ** 1.2))  # the voice within 12 dB of the mix's loudness
 
     def __init__(self, *, window_frames: int) -> None:
         self._alpha = 1.0 - math.exp(-1.0 / (self.LEVEL_TAU_S * FRAME_RATE))
@@ -240,18 +274,23 @@ class StressJaw:
         self._glide = 1.0 - math.exp(-1.0 / (self.GLIDE_S * FRAME_RATE))
         self._gain = 1.0
 
-    def __call__(self, outputs: np.ndarray, frames: np.ndarray, *, held: np.ndarray) -> np.ndarray:
+    def __call__(self, outputs: np.ndarray, frames: np.ndarray, *, held: np.ndarray,
+                 loudness: np.ndarray | None = None) -> np.ndarray:
         """(T, len(PARAMS)) outputs and the (T, N_FEATURES) frames fed with them -> outputs with
         the jaw scaled by the loudness around each output's time; `held` (T,) bool: the frames the
-        sustain hold holds."""
+        sustain hold holds. loudness (T,): the voice's log power per frame (default: the frames'
+        ENERGY, the mix's; under music the lip model's own estimate of the voice alone)."""
         scaled = outputs.copy()
-        for i, (energy, voicing) in enumerate(zip(frames[:, ENERGY].tolist(), frames[:, VOICING].tolist())):
+        mix = frames[:, ENERGY].tolist()
+        voice = mix if loudness is None else np.asarray(loudness).tolist()
+        for i, (energy, voicing) in enumerate(zip(voice, frames[:, VOICING].tolist())):
             if not math.isfinite(energy):  # never let one bad frame stick in the level
                 scaled[i, JAW_INDEX] *= self._gain
                 continue
             self._recent.append(energy)
             loud = max(self._recent)
-            if voicing > self.VOICED and energy > self.AUDIBLE_LOG_POWER:
+            if (voicing > self.VOICED and energy > self.AUDIBLE_LOG_POWER
+                    and loud >= mix[i] - self.VOICE_SHARE_LOG_POWER):
                 self._n_voiced += 1
                 step = max(self._alpha, 1.0 / self._n_voiced)  # the mean of the first ones
                 self._level = loud if self._level is None else self._level + step * (loud - self._level)
@@ -362,6 +401,10 @@ class LipSyncModel:
         meta = self._session.get_modelmeta().custom_metadata_map
         if meta["params"].split(",") != list(PARAMS):
             raise ValueError(f"{path}: model outputs {meta['params']}, expected {','.join(PARAMS)}")
+        extras = [name for name in meta.get("extras", "").split(",") if name]
+        if extras not in ([], [VOICE_LEVEL]):
+            raise ValueError(f"{path}: unknown extra outputs {extras}")
+        self.has_voice_level = bool(extras)  # its outputs' last column, after PARAMS
         self.lookahead_frames = int(meta["lookahead_frames"])
         self._state_shape = self._session.get_inputs()[1].shape  # (frames, channels), fixed
         self.n_state_frames = self._state_shape[0]
@@ -371,7 +414,7 @@ class LipSyncModel:
         return AnalysisClock(sr=sr).lookahead_s + self.lookahead_frames / FRAME_RATE
 
     def run(self, frames: np.ndarray, state: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """frames (T, n_features) -> (raw outputs (T, len(PARAMS)), next state)."""
+        """frames (T, n_features) -> (raw outputs (T, len(PARAMS) [+ 1: voice_level]), next state)."""
         return tuple(self._session.run(None, {"frames": frames.astype(np.float32), "state": state}))
 
     def initial_state(self, silence_frame: np.ndarray) -> np.ndarray:
@@ -421,8 +464,9 @@ class LipSync:
         self._gate = SilenceGate()
         self._pause = PauseClosure()
         # The output fed with mel frame k is the mouth at k - lookahead_frames: the loudness of
-        # frames k - lookahead_frames .. k is known by then.
-        self._stress = StressJaw(window_frames=model.lookahead_frames + 1)
+        # frames k - lookahead_frames .. k is known by then. A model's voice_level is already the
+        # voice's over those frames (training/train_lipsync.py).
+        self._stress = StressJaw(window_frames=1 if model.has_voice_level else model.lookahead_frames + 1)
         # Quiet flags of the last mel frames fed (before the start: silence).
         self._quiet = np.ones(QUIET_BEFORE + model.lookahead_frames, bool)
         self._outputs = np.zeros((0, len(PARAMS)), np.float32)  # by mel frame, from _first_output
@@ -494,8 +538,10 @@ class LipSync:
     def _run(self, frames: np.ndarray) -> None:
         if len(frames):
             out, self._state = self.model.run(frames, self._state)
-            out = self._hold(out, frames)
-            out = self._gate(self._stress(out, frames, held=self._hold.smoothed), frames)
+            # The model's estimate of the voice's loudness, where it has one (not the mix's).
+            loudness = voice_log_power(out[:, len(PARAMS)]) if self.model.has_voice_level else None
+            out = self._hold(out[:, :len(PARAMS)], frames, loudness=loudness)
+            out = self._gate(self._stress(out, frames, held=self._hold.smoothed, loudness=loudness), frames)
             # The output fed with frame k is the mouth at frame k - lookahead_frames: rest if
             # every frame from QUIET_BEFORE before that to k is digital silence.
             flags = np.concatenate([self._quiet, frames[:, ENERGY] < QUIET_LOG_POWER])
