@@ -24,7 +24,8 @@ class FaceAnalysis:
     """Everything known about one photo, computed once.
 
     image: (H, W, 3) uint8 RGB, the framed photo the video is made from.
-    landmarks_px: (478, 3) float32 landmarks in `image` pixels (z in pixels, negative = nearer).
+    landmarks_px: (478, 3) float32 landmarks in `image` pixels (z in pixels, negative = nearer);
+        the inner lips of a parted mouth moved to its visible lip edge (face.lips).
     crop: where `image` came from in the original photo.
     rig: the mesh and motion bases.
     appearance: the layers rendered through the rig (texture, background plate, matte, irises).
