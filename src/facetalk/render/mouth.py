@@ -147,7 +147,7 @@ class MouthPainter:
                 profiles.append(rgb @ LUMA)
                 tooth = (rgb @ LUMA >= 0.6 * teeth_luma) & (_chroma(rgb) <= 0.4)
                 tooth = np.convolve(tooth.astype(float), np.ones(3) / 3, mode="same") >= 0.5
-                runs.append((_run_from_start(tooth, within=0.3), _run_from_start(tooth[::-1], within=0.3)))
+                runs.append((_run_from_start(tooth, within=0.45), _run_from_start(tooth[::-1], within=0.45)))
             top, bottom = np.median(np.array(runs), axis=0)
             if top > 0.8 or top + bottom > 0.9:
                 # The rows touch: one block from lip to lip. The upper row ends at the biting
