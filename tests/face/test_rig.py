@@ -420,3 +420,23 @@ def test_contempt_raises_one_corner_clearly_above_the_other():
         moved = posed_vertices(rig, MotionFrame(t_s=0).with_face(mood.offsets))[:, :2] - rig.rest_xyz[:, :2]
         right, left = lm.MOUTH_CORNERS
         assert (moved[right, 1] - moved[left, 1]) / rig.mouth_width_px > 0.21, name
+
+
+def test_a_press_closes_parted_lips_by_moving_them_not_stretching_them(analysis):
+    """On a photo with parted lips (the bundled smile), lip_press = 1 brings the lips together
+    while the upper lip keeps nearly its height (inner contour to outer, mid-mouth): it grew
+    1.79x when the ring behind the inner contour closed a third of the gap and the outer contour a
+    sixth, a stretched rim that magnified the photo's blurred lip edge into a band."""
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    rig = analysis.rig
+    rest, shut = rig.rest_xyz[:, :2], posed_vertices(rig, MotionFrame(t_s=0, lip_press=1.0))[:, :2]
+    inner, outer = np.array(lm.LIPS_INNER_UPPER[2:-2]), np.array(lm.LIPS_OUTER_UPPER)
+
+    def heights(v):
+        return np.array([np.linalg.norm(v[outer] - v[i], axis=1).min() for i in inner])
+
+    assert np.all(np.linalg.norm(shut[list(lm.LIPS_INNER_UPPER)] - shut[list(lm.LIPS_INNER_LOWER)], axis=1) < 1.0)
+    assert (heights(shut) / heights(rest)).max() < 1.4

@@ -117,6 +117,13 @@ CHEEKS = (205, 425)  # MediaPipe points mid-cheek (subject's right, left): where
 
 # Share of the jaw's drop the mouth corners follow.
 JAW_CORNER_SHARE = 0.45
+# A press closes a photo's parted lips by moving each lip as a whole, nearly: the ring behind the
+# inner contour closes LIP_PRESS_MIDDLE of the gap (the inner contour half), the outer contour
+# LIP_PRESS_OUTER. At 0.33 the ring lagged the contour and the lip's rim stretched 2-3x on a
+# closure, magnifying the photo's blurred lip edge into a band (the Pedersen portrait: ~1.5 px
+# at rest, ~4 px closed).
+LIP_PRESS_MIDDLE = 0.5
+LIP_PRESS_OUTER = 0.45
 # The open mouth's height across it, from its inner corners (x = -1, 1): (1 - x^2)^power of the
 # middle's; 0.5 would be an ellipse, 1 is a lens with tight corners, as open lips are.
 JAW_OPENING_POWER = 1.0
@@ -831,8 +838,9 @@ def _cavity(n_vertices: int) -> _Cavity:
 
 
 def _lip_press(meas: _Measures, lips: _Lips) -> _Press:
-    """lip_press: each lip vertex closes a share of the gap of its nearest inner-lip pair, all of
-    it on the inner contour, a third at the outer contour."""
+    """lip_press: each lip vertex closes a share of the gap of its nearest inner-lip pair: half
+    on the inner contour (the lips meet), LIP_PRESS_MIDDLE on the ring behind it, LIP_PRESS_OUTER
+    at the outer contour."""
     u = meas.u
     pairs = [(a, b) for a, b in zip(lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER) if a != b]
     pair_u = np.array([0.5 * (u[a] + u[b]) for a, b in pairs])
@@ -840,7 +848,7 @@ def _lip_press(meas: _Measures, lips: _Lips) -> _Press:
     nearest = np.abs(u[lip_ids, None] - pair_u[None]).argmin(axis=1)
     outer = set(lm.LIPS_OUTER_UPPER) | set(lm.LIPS_OUTER_LOWER)
     inner = set(lm.LIPS_INNER_UPPER) | set(lm.LIPS_INNER_LOWER)
-    share = np.array([0.5 if i in inner else 0.17 if i in outer else 0.33 for i in lip_ids])
+    share = np.array([0.5 if i in inner else LIP_PRESS_OUTER if i in outer else LIP_PRESS_MIDDLE for i in lip_ids])
     press_weight = np.where(lips.upper[lip_ids], share, -share)
     return _Press(vertex=lip_ids.astype(np.int32), upper=np.array([pairs[i][0] for i in nearest], np.int32),
                   lower=np.array([pairs[i][1] for i in nearest], np.int32), weight=press_weight.astype(np.float32))
