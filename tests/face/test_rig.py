@@ -53,8 +53,8 @@ def test_weights_and_bases(analysis):
     gaps = [jaw[b, 1] - jaw[a, 1] for a, b in zip(lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER)]
     mid = len(gaps) // 2
     assert gaps[0] < 1e-3 * rig.ipd_px and gaps[-1] < 1e-3 * rig.ipd_px
-    # Tight corners: next to the inner corners the opening is under half its middle's height (it
-    # was 0.61, a box with rounded ends).
+    # Tight corners: next to the inner corners the opening is under half its middle's height (0.39;
+    # it was 0.61, a box with rounded ends).
     assert gaps[1] < 0.45 * gaps[mid] and gaps[-2] < 0.45 * gaps[mid]
     assert gaps[2] < 0.65 * gaps[mid] and gaps[-3] < 0.65 * gaps[mid]
     # A full blink brings the upper lid onto the lower lid.
