@@ -18,7 +18,6 @@ lip, stay as they are. About 2 ms a photo.
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
 from facetalk.face import landmarks as lm
@@ -147,6 +146,8 @@ def _lip_band(pts: np.ndarray, *, inner: tuple[int, ...], outer: tuple[int, ...]
 def _mouth_lab(image: np.ndarray, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """CIELAB L* (weighted by LIGHTNESS_WEIGHT) and a* (float32) of the lips' bounding box (a few
     pixels padded) and its origin."""
+    import cv2
+
     lips = pts[list(lm.LIPS_OUTER_UPPER + lm.LIPS_OUTER_LOWER)]
     h, w = image.shape[:2]
     x0, y0 = np.clip(np.floor(lips.min(axis=0)).astype(int) - 4, 0, [w - 1, h - 1])
@@ -158,6 +159,8 @@ def _mouth_lab(image: np.ndarray, pts: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 def _sample(lab: np.ndarray, origin: np.ndarray, points: np.ndarray) -> np.ndarray:
     """(N, 2) bilinear samples of `lab` at image-pixel `points` (N, 2)."""
+    import cv2
+
     xy = (points - origin).astype(np.float32)
     out = cv2.remap(lab, xy[:, 0:1], xy[:, 1:2], interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     return out.reshape(-1, 2).astype(np.float64)
