@@ -38,9 +38,8 @@ def estimate_expression(landmarks_px: np.ndarray) -> PhotoExpression:
     lift = float((0.5 * (upper + lower) - 0.5 * (left + right)) @ down) / width
     gap = float(np.linalg.norm(lower - upper)) / width
     apart = float(np.clip((gap - LIPS_CLOSED) / (LIPS_APART - LIPS_CLOSED), 0.0, 1.0))
-    eyes = [pts[list(upper_lid + lower_lid)].mean(axis=0)
-            for upper_lid, lower_lid in ((lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER), (lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER))]
-    wide = (width / float(np.linalg.norm(eyes[1] - eyes[0])) - NEUTRAL_WIDTH) / (SMILE_WIDTH - NEUTRAL_WIDTH)
+    right_eye, left_eye = lm.eye_centres(pts)
+    wide = (width / float(np.linalg.norm(left_eye - right_eye)) - NEUTRAL_WIDTH) / (SMILE_WIDTH - NEUTRAL_WIDTH)
     lifted = (lift - NEUTRAL_CORNER_LIFT) / SMILE_CORNER_LIFT
     wide *= apart * np.clip(lifted / WIDTH_NEEDS_LIFT, 0.0, 1.0)
     return PhotoExpression(smile=float(np.clip(max(lifted, wide), 0.0, 1.0)), lips_apart=apart)

@@ -31,6 +31,14 @@ LEFT_BROW = (300, 293, 334, 296, 336, 285, 295, 282, 283, 276)
 MOUTH_CORNERS = (61, 291)  # subject's right, left
 
 
+def eye_centres(pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(subject's right, left) eye centres, (2,) each: the mean of each eye's lid margins in the
+    (478, 2+) landmarks `pts`."""
+    right = pts[list(RIGHT_EYE_UPPER + RIGHT_EYE_LOWER), :2].mean(axis=0)
+    left = pts[list(LEFT_EYE_UPPER + LEFT_EYE_LOWER), :2].mean(axis=0)
+    return right, left
+
+
 @dataclass(frozen=True, eq=False)
 class DetectedFace:
     """One face found in a photo.

@@ -74,7 +74,8 @@ def refine_inner_lips(image: np.ndarray, landmarks_px: np.ndarray) -> np.ndarray
     lab, origin = _mouth_lab(image, pts)
     # Points walk across the face only (perpendicular to the eye line, the rig's face frame): their
     # position along the mouth is what pairs each with its partner on the other lip (rig._lip_press).
-    eyes = pts[list(lm.LEFT_EYE_UPPER + lm.LEFT_EYE_LOWER)].mean(axis=0) - pts[list(lm.RIGHT_EYE_UPPER + lm.RIGHT_EYE_LOWER)].mean(axis=0)
+    right_eye, left_eye = lm.eye_centres(pts)
+    eyes = left_eye - right_eye
     side = eyes / np.linalg.norm(eyes)
     down = np.array([-side[1], side[0]])
     for inner, outer, other, rings, toward in (

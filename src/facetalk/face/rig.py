@@ -221,8 +221,7 @@ class _FaceFrame:
     """Face-aligned 2D coordinates: u along the eye line (toward the subject's left), v down."""
 
     def __init__(self, pts: np.ndarray, origin: np.ndarray):
-        right_eye = pts[list(lm.RIGHT_EYE_UPPER + lm.RIGHT_EYE_LOWER), :2].mean(axis=0)
-        left_eye = pts[list(lm.LEFT_EYE_UPPER + lm.LEFT_EYE_LOWER), :2].mean(axis=0)
+        right_eye, left_eye = lm.eye_centres(pts)
         ex = left_eye - right_eye
         self.ipd = float(np.linalg.norm(ex))
         self.ex = ex / self.ipd
