@@ -184,7 +184,8 @@ class Renderer:
         grain = luminance_grain(image, app.grain, box=pixel_box(self.rig.rest_xyz[list(FACE_OVAL), :2], pad=0,
                                                                  shape=image.shape[:2]))
         self._mouth = MouthPainter(self.rig, image, grain, softness_px=0.5 * max(upscale, 1.0) + 0.2)
-        self._upper_lip_rest = self.rig.rest_xyz[list(LIPS_INNER_UPPER)]  # the teeth go with the skull: the mouth
+        # Where the head's pose alone carries the upper inner lip is where the mouth's upper teeth are.
+        self._upper_lip_rest = self.rig.rest_xyz[list(LIPS_INNER_UPPER)]
         self._lids = LidPainter(app.lids, grain)
         self._camera = Camera.for_analysis(analysis)
         self._folds = FoldShader(photo=analysis.expression)

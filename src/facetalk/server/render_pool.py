@@ -7,9 +7,10 @@ sessions at 13 fps the server held it 43% of the time, two thirds of that for th
 Each session's process is forked from a zygote that the server starts with itself (1-4 s:
 imports, compiled kernels) and that holds the avatars, each sent when it is added (with
 ServerSettings.webrtc_warm_start; else the first session's offer waits for both), so sessions
-start drawing at once and no session's CPU goes to starting another's process. A render process draws what
-StreamSession draws in the server (the same code, the same avatar), so an offline render's frames;
-they come back as I420 (what the encoders take), converted there. Nothing here imports aiortc.
+start drawing at once and no session's CPU goes to starting another's process. A render process
+draws what StreamSession draws in the server (the same code, the same avatar), so an offline
+render's frames; they come back as I420 (what the encoders take), converted there. Nothing here
+imports aiortc.
 """
 
 from __future__ import annotations
