@@ -752,3 +752,44 @@ def test_the_tongue_behind_rows_barely_apart_is_shaded_by_the_upper_teeth(analys
     luma = painter._shade(d, opening - d, np.full(2, opening), u, mouth_w,
                           photo_teeth=(np.zeros(2), np.zeros(2))) @ LUMA
     assert luma[1] > 1.17 * luma[0], luma
+
+
+def test_the_face_down_axis_turns_with_the_face(analysis):
+    """The mouth's one down axis (the photo's teeth hang along it, the lip's rise is read along
+    it) is square to the eye line and follows a rolled face."""
+    from facetalk.render.mouth import _face_down
+
+    rest = analysis.rig.rest_xyz[:, :2].astype(np.float64)
+    down = _face_down(rest)
+    assert abs(np.linalg.norm(down) - 1.0) < 1e-9 and down[1] > 0.9  # an upright photo: down the image
+    angle = np.radians(20.0)
+    turn = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    assert np.allclose(_face_down(rest @ turn.T), turn @ down, atol=1e-9)
+
+
+def test_the_tongue_does_not_depend_on_which_pixels_get_painted(analysis):
+    """The resting tongue's arch is measured from the opening's own height: with the middle of
+    the opening not painted (hidden, or off the frame), the rest of it is painted exactly as
+    before (the arch read the largest opening among painted pixels and dropped with it)."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer, posed_vertices
+
+    renderer = Renderer(analysis)
+    frame = MotionFrame(t_s=0, jaw_open=1.0)
+    base = renderer.render(frame)
+    buf = renderer._buffers
+    verts = posed_vertices(analysis.rig, frame)
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    cavity = renderer.cavity_mask()
+    xs = np.nonzero(cavity.any(axis=0))[0]
+    mid, half = 0.5 * (xs[0] + xs[-1]), 0.5 * (xs[-1] - xs[0])
+    hidden = buf.tri_id.copy()
+    hidden[:, int(mid - 0.3 * half):int(mid + 0.3 * half) + 1] = -1
+    whole, cut = base.copy(), base.copy()
+    painter.paint(whole, verts, buf.tri_id, buf.bary)
+    painter.paint(cut, verts, hidden, buf.bary)
+    sides = np.zeros_like(cavity)
+    sides[:, xs[0]:int(mid - 0.45 * half)] = sides[:, int(mid + 0.45 * half):xs[-1] + 1] = True
+    sides &= cavity
+    assert sides.sum() > 100
+    assert np.array_equal(whole[sides], cut[sides])

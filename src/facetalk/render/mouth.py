@@ -33,6 +33,14 @@ def _area(polygon_xy: np.ndarray) -> float:
     return 0.5 * abs(float(x @ np.roll(y, -1) - y @ np.roll(x, -1)))
 
 
+def _face_down(xy: np.ndarray) -> np.ndarray:
+    """(2,) float64 unit vector down the face (square to its eye line, from the eyes' outer
+    corners) for (V, 2) vertex or landmark positions: at rest it says which way the photo's own
+    teeth hang from their lip, posed how far the lip stands raised (one formula for both)."""
+    eye_line = (xy[lm.LEFT_EYE_UPPER[0]] - xy[lm.RIGHT_EYE_UPPER[0]]).astype(np.float64)
+    return np.array([-eye_line[1], eye_line[0]]) / max(math.hypot(*eye_line), 1e-6)
+
+
 def _polygon_mask(shape: tuple[int, int], polygon_xy: np.ndarray) -> np.ndarray:
     import cv2
 
@@ -65,8 +73,7 @@ class MouthPainter:
         self._upper_of = upper  # each inner-lip vertex's upper-lip vertex (itself on the upper lip)
         self._lip_ids = np.array(lm.LIPS_INNER_UPPER)  # the upper inner lip (_lip_lift)
         self._lower_anchor_xy = rest[rig.cavity_partner[upper]]
-        eye_line = rest[lm.LEFT_EYE_UPPER[0]] - rest[lm.RIGHT_EYE_UPPER[0]]
-        self._down = np.array([-eye_line[1], eye_line[0]]) / np.linalg.norm(eye_line)
+        self._down = _face_down(rest)
         self._rest_mouth_w = float(np.linalg.norm(rest[lm.MOUTH_CORNERS[0]] - rest[lm.MOUTH_CORNERS[1]]))
         self.image = image.astype(np.float32)
         self._colors(image)
@@ -215,8 +222,9 @@ class MouthPainter:
         # Synthetic upper teeth go with the skull; on a photo with its own they hang from the lip
         # as its photographed ones do (else the two would shear apart at the corners).
         lift = None if self._own_teeth else interp(self._lip_lift(verts, mouth_w, lip_on_skull_xy)[self._upper_of])
+        # The tongue's arch follows the opening's own height (its widest lip gap), not the painted pixels'.
         color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs,
-                            lower_show=show, lip_lift=lift)
+                            lower_show=show, lip_lift=lift, peak_opening=float(gap[self._verts].max()))
         # The photo's own interior at its photographed distance from the lip whose jaw it goes with.
         to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
         # Its lower row hands over to the synthetic lower teeth (in its teeth's colour) as the jaw
@@ -241,10 +249,8 @@ class MouthPainter:
         upper_lip_raise 0.5 on the bundled portrait)."""
         if lip_on_skull_xy is None:  # the rest places: a head not turned
             lip_on_skull_xy = self.rig.rest_xyz[self._lip_ids, :2]
-        eye_line = (verts[lm.LEFT_EYE_UPPER[0], :2] - verts[lm.RIGHT_EYE_UPPER[0], :2]).astype(np.float64)
-        down = np.array([-eye_line[1], eye_line[0]]) / max(math.hypot(*eye_line), 1e-6)
         lift = np.zeros(len(verts), np.float32)
-        lift[self._lip_ids] = np.clip((lip_on_skull_xy - verts[self._lip_ids, :2]) @ down,
+        lift[self._lip_ids] = np.clip((lip_on_skull_xy - verts[self._lip_ids, :2]) @ _face_down(verts[:, :2]),
                                       -0.04 * mouth_w, 0.08 * mouth_w)
         return lift
 
@@ -321,7 +327,8 @@ class MouthPainter:
 
     def _shade(self, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, u: np.ndarray,
                mouth_w: float, *, photo_teeth: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray | None = None,
-               tongue_tip: float = 0.0, lip_lift: np.ndarray | None = None) -> np.ndarray:
+               tongue_tip: float = 0.0, lip_lift: np.ndarray | None = None,
+               peak_opening: float | None = None) -> np.ndarray:
         """(N, 3) interior colour from each pixel's distance (px) to the upper and lower inner lip.
         `photo_teeth`: how far (px) the photo's own opening goes with the upper and the lower jaw
         there; synthetic upper teeth are drawn only where the photo shows little of its own (its
@@ -329,7 +336,9 @@ class MouthPainter:
         `tongue_tip` 0..1 raises the middle of the tongue's front to the upper teeth; `lower_show`:
         _lower_teeth_show at the pixels' opening, if paint() has it already; `lip_lift`: how far
         (px) the upper lip stands above its place on the skull there (_lip_lift), which shows that
-        much more of the synthetic upper teeth.
+        much more of the synthetic upper teeth; `peak_opening`: the opening's height (px) at its
+        widest (paint: the lips' largest gap; by default the largest of `opening`, for callers
+        shading a whole opening at once).
         Back to front: the cavity, the tongue, the lower teeth, the upper teeth."""
         lower_show = _lower_teeth_show(opening, mouth_w) if lower_show is None else lower_show
         across = np.abs(2.0 * u - 1.0)  # 0 mid-mouth .. 1 at the corners
@@ -352,8 +361,9 @@ class MouthPainter:
         lower_h = (0.035 + 0.03 * wide) * mouth_w
         # The tongue's tip rests behind them: its lit front starts about at their tips.
         front_px = np.maximum(lower_px, lower_h * lower_show)
+        peak = float(opening.max()) if peak_opening is None else peak_opening
         color = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
-                             across2=across2, toward_corners=toward_corners)
+                             across2=across2, toward_corners=toward_corners, peak_opening=peak)
         color = self._behind_teeth(color, rows_gap, d_upper - upper_px, across2, mouth_w)
         side = np.where(u < 0.5, 1.0, 2.0)  # which side of the midline, to tell mirrored teeth apart
         rounded = depth_shade ** 1.5
@@ -426,14 +436,14 @@ class MouthPainter:
 
     def _tongue(self, color: np.ndarray, d_lower: np.ndarray, front_px: np.ndarray, rows_gap: np.ndarray,
                 opening: np.ndarray, across: np.ndarray, mouth_w: float, *, tongue_tip: float, across2: np.ndarray,
-                toward_corners: np.ndarray) -> np.ndarray:
+                toward_corners: np.ndarray, peak_opening: float) -> np.ndarray:
         """The tongue over the cavity. Resting it lies on the mouth's floor behind the lower teeth:
         seen over them it fills most of a narrow gap between the rows (a smile) and less of a wide
         one (its back drops away as the jaw opens), in a low dome. Lit from the opening: its front
         light with a moist sheen along its front and sides, a median groove, darker and redder
         toward its back. For t d n l and th its tip rises to the back of the upper teeth: a narrow
         rounded blade mid-mouth, lit at its edge. `across2`: across ** 2; `toward_corners`:
-        1 - 0.45 across2 (_shade has them)."""
+        1 - 0.45 across2 (_shade has them); `peak_opening`: the opening's height at its widest (px)."""
         space = np.maximum(rows_gap, 0.0)
         wide = np.maximum(space - 0.05 * mouth_w, 0.0) / (0.12 * mouth_w)
         share = TONGUE_SHARE_WIDE + (1.0 - TONGUE_SHARE_WIDE) * np.exp(-wide)
@@ -441,7 +451,7 @@ class MouthPainter:
         # toward the corners faster than the lower lip rises there (the lip's rise, taken off a
         # wide opening's tongue, is about 0.6 of the opening lost toward the corners). Measured
         # from the lower lip alone its top ran parallel to the lip: a flat floor.
-        rise = 0.6 * (1.0 - share) / (1.0 - TONGUE_SHARE_WIDE) * (opening.max() - opening)
+        rise = 0.6 * (1.0 - share) / (1.0 - TONGUE_SHARE_WIDE) * np.maximum(peak_opening - opening, 0.0)
         dome = np.sqrt(np.maximum(1.0 - across2 / 0.8, 0.0))
         height = (front_px + share * space) * dome - rise  # above the lower lip
         # The raised tip is a rounded blade: an elliptical outline, steep at its sides (a parabola
