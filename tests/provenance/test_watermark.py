@@ -180,13 +180,36 @@ def test_frames_too_small_for_the_mark_are_left_as_they_are():
     assert np.array_equal(embed(image, PAYLOAD), image)
 
 
-def test_the_luma_delta_is_added_as_a_rounded_saturating_sum():
-    from facetalk.provenance.marking import _add_luma
+def _marked_with(image, tile, gain, scale):
+    """What facetalk.provenance.marking._add_masked writes for these inputs."""
+    from facetalk.provenance.marking import _add_masked, _linear_taps, _upsample_across
 
+    out = np.empty_like(image)
+    _add_masked(image.reshape(-1), tile, _upsample_across(gain, tile.shape[1]), np.float32(scale),
+                *_linear_taps(tile.shape[0], gain.shape[0]), out.reshape(-1))
+    return out
+
+
+def test_the_luma_delta_is_added_as_a_rounded_saturating_sum():
     rng = np.random.default_rng(5)
     image = rng.integers(0, 256, (64, 48, 3), dtype=np.uint8)
     image[:8], image[8:16] = 0, 255  # where the sum is cut at 0 and at 255
     delta = (rng.standard_normal((64, 48)) * 6).astype(np.float32)
     delta[20, :4] = (0.4, -0.4, 300.0, -300.0)
     want = np.clip(np.rint(image + delta[..., None].astype(np.float64)), 0, 255).astype(np.uint8)
-    assert np.array_equal(_add_luma(image, delta), want)
+    assert np.array_equal(_marked_with(image, delta, np.ones((64, 48), np.float32), 1.0), want)
+
+
+def test_the_mask_is_upsampled_in_the_pass_as_opencv_resizes_it():
+    """The gain measured on a small copy of the frame is upsampled where it is applied, bit for
+    bit OpenCV's linear resize of it (which the mark used to make as a full-size array first)."""
+    import cv2
+
+    rng = np.random.default_rng(6)
+    image = rng.integers(0, 256, (96, 130, 3), dtype=np.uint8)
+    tile = (rng.standard_normal((96, 130)) * 4).astype(np.float32)
+    gain = rng.uniform(0.7, 1.4, (24, 32)).astype(np.float32)
+    full = cv2.resize(gain, (130, 96), interpolation=cv2.INTER_LINEAR)
+    delta = cv2.multiply(tile, full, scale=1.2)
+    want = np.clip(np.rint(image + delta[..., None].astype(np.float64)), 0, 255).astype(np.uint8)
+    assert np.array_equal(_marked_with(image, tile, gain, 1.2), want)

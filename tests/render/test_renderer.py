@@ -153,7 +153,7 @@ from facetalk.io import load_image
 from facetalk.pipeline import Animator
 Animator(load_image({portrait_path!r}))
 kernels = [eyes._draw_iris, mouth._weigh_corners, shading._half_turns, shading._shade_crease, sampling._pixel_box,
-           raster.rasterize, raster.add_where_unmoved, raster.warp_over_plate, marking._add_rounded]
+           raster.rasterize, raster.add_where_unmoved, raster.warp_over_plate, marking._add_masked]
 print(" ".join(k.__name__ for k in kernels if not k.signatures))
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
