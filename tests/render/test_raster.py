@@ -3,12 +3,13 @@ import numpy as np
 from facetalk.render.raster import WarpBuffers, add_where_unmoved, rasterize, warp_over_plate
 
 
-def _run(dst, depth, src, tris, size=32):
+def _run(dst, depth, src, tris, size=32, weighed=None):
     buf = WarpBuffers(size, size)
     buf.reset()
+    weighed = np.ones(len(tris), bool) if weighed is None else np.asarray(weighed, bool)
     rasterize(np.asarray(dst, np.float32), np.asarray(depth, np.float32), np.asarray(src, np.float32),
-              np.asarray(tris, np.int32), np.ones(len(tris), bool), np.zeros(len(tris), np.float32), buf.map_x, buf.map_y, buf.zbuf,
-              buf.tri_id, buf.bary)
+              np.asarray(tris, np.int32), np.ones(len(tris), bool), weighed, np.zeros(len(tris), np.float32),
+              buf.map_x, buf.map_y, buf.zbuf, buf.tri_id, buf.bary)
     return buf
 
 
@@ -25,6 +26,17 @@ def test_single_triangle_coverage_and_map():
     # Outside: identity map, no triangle.
     assert np.array_equal(buf.map_x[~covered], np.nonzero(~covered)[1].astype(np.float32))
     assert np.all(buf.tri_id[~covered] == -1)
+
+
+def test_barycentric_weights_are_written_for_weighed_triangles_only():
+    """Weights are what the mouth painter reads on cavity triangles; the rest skip the stores."""
+    dst = [[2, 2], [29, 3], [3, 29], [28, 28]]
+    buf = _run(dst, [0, 0, 0, 0], dst, [[0, 1, 2], [1, 3, 2]], weighed=[False, True])
+    first, second = buf.tri_id == 0, buf.tri_id == 1
+    assert first.sum() > 100 and second.sum() > 100
+    assert np.all(buf.bary[first] == 0.0)  # as WarpBuffers made them
+    w = buf.bary[second]
+    assert np.all(w >= -1e-5) and np.all(w.sum(axis=1) <= 1 + 1e-5) and w[:, 0].std() > 0.1
 
 
 def test_nearest_triangle_wins_whatever_the_order():
@@ -48,7 +60,7 @@ def test_depth_bias_pushes_a_triangle_behind():
     buf = WarpBuffers(32, 32)
     buf.reset()
     rasterize(np.asarray(dst, np.float32), np.zeros(6, np.float32), np.asarray(dst, np.float32),
-              np.array([[0, 1, 2], [3, 4, 5]], np.int32), np.ones(2, bool), np.array([1.0, 0.0], np.float32),
+              np.array([[0, 1, 2], [3, 4, 5]], np.int32), np.ones(2, bool), np.ones(2, bool), np.array([1.0, 0.0], np.float32),
               buf.map_x, buf.map_y, buf.zbuf, buf.tri_id, buf.bary)
     assert np.all(buf.tri_id[buf.tri_id >= 0] == 1)
 

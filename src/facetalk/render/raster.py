@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
+from facetalk.face.rig import MATERIAL_CAVITY
+
 if TYPE_CHECKING:
     from facetalk.face.rig import FaceRig
 
@@ -37,13 +39,14 @@ def _row_span(a0, b0, a1, b1, a2, b2, lo, hi):
 # Serial on purpose: the loop is ~1.5 ms at 512x512 on one core, and a fork-join over threads
 # stalls badly whenever another process (or another stream session) holds the other core.
 @njit(cache=True, nogil=True, fastmath=True)
-def rasterize(dst_xy, depth, src_xy, triangles, active, depth_bias, map_x, map_y, zbuf, tri_id, bary):
+def rasterize(dst_xy, depth, src_xy, triangles, active, weighed, depth_bias, map_x, map_y, zbuf, tri_id, bary):
     """Rasterizes `triangles` (F, 3) at vertex positions `dst_xy` (V, 2), nearest `depth` wins;
     `depth_bias` (F,) is subtracted per triangle (puts eyeballs behind the lids that share their edge).
 
     Writes in place: map_x, map_y (H, W) float32 source coordinates; zbuf (H, W) float32
     (pre-filled with -inf); tri_id (H, W) int32 (pre-filled with -1); bary (H, W, 2) float32
-    weights of the triangle's first two vertices.
+    weights of the triangle's first two vertices, only where a triangle `weighed` (F,) bool marks
+    won (elsewhere bary keeps whatever it held: two stores a pixel saved on every other triangle).
     """
     height, width = map_x.shape
     for f in range(triangles.shape[0]):
@@ -86,14 +89,15 @@ def rasterize(dst_xy, depth, src_xy, triangles, active, depth_bias, map_x, map_y
             if lo > hi:
                 continue
             _fill_span(py, int(math.ceil(lo)), int(math.floor(hi)), a1, b1, a2, b2, d0, d1, d2,
-                       f, src_xy[i0], src_xy[i1], src_xy[i2], map_x, map_y, zbuf, tri_id, bary)
+                       f, weighed[f], src_xy[i0], src_xy[i1], src_xy[i2], map_x, map_y, zbuf, tri_id, bary)
 
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
-def _fill_span(py, px_lo, px_hi, a1, b1, a2, b2, d0, d1, d2, f, uv0, uv1, uv2, map_x, map_y, zbuf, tri_id, bary):
+def _fill_span(py, px_lo, px_hi, a1, b1, a2, b2, d0, d1, d2, f, weighed, uv0, uv1, uv2, map_x, map_y, zbuf, tri_id,
+               bary):
     """Draws triangle f's pixels px_lo..px_hi of row py where it is nearer than what is there:
-    weights w1 = a1 * x + b1, w2 = a2 * x + b2, w0 = 1 - w1 - w2; depths d0..d2 and source
-    points uv0..uv2 (2,) at its corners."""
+    weights w1 = a1 * x + b1, w2 = a2 * x + b2, w0 = 1 - w1 - w2 (into bary if `weighed`); depths
+    d0..d2 and source points uv0..uv2 (2,) at its corners."""
     for px in range(px_lo, px_hi + 1):
         w1 = a1 * px + b1
         w2 = a2 * px + b2
@@ -107,8 +111,9 @@ def _fill_span(py, px_lo, px_hi, a1, b1, a2, b2, d0, d1, d2, f, uv0, uv1, uv2, m
         map_x[py, px] = w0 * uv0[0] + w1 * uv1[0] + w2 * uv2[0]
         map_y[py, px] = w0 * uv0[1] + w1 * uv1[1] + w2 * uv2[1]
         tri_id[py, px] = f
-        bary[py, px, 0] = w0
-        bary[py, px, 1] = w1
+        if weighed:
+            bary[py, px, 0] = w0
+            bary[py, px, 1] = w1
 
 
 @njit(cache=True, nogil=True)
@@ -201,11 +206,13 @@ def warp_over_plate(texture, matte, plate, map_x, map_y, x0, y0, x1, y1, out, al
 class RasterMesh:
     """A mesh as the rasterizer takes it, fixed per photo. src_xy: (V, 2) float32, the photo pixel
     each vertex samples; triangles: (F, 3) int32 vertex indices; active: (F,) bool, the triangles
-    drawn; depth_bias: (F,) float32, subtracted from a triangle's depth (see rasterize)."""
+    drawn; weighed: (F,) bool, those whose pixels get barycentric weights (the mouth cavity's, all
+    render.mouth reads); depth_bias: (F,) float32, subtracted from a triangle's depth (see rasterize)."""
 
     src_xy: np.ndarray
     triangles: np.ndarray
     active: np.ndarray
+    weighed: np.ndarray
     depth_bias: np.ndarray
 
     @classmethod
@@ -213,7 +220,8 @@ class RasterMesh:
         """A FaceRig's mesh sampling the photo at the rest pose; `active` default: the triangles
         some parameter can move (the others stay where the photo has them)."""
         return cls(src_xy=np.ascontiguousarray(rig.rest_xyz[:, :2]), triangles=rig.triangles,
-                   active=rig.movable if active is None else active, depth_bias=rig.depth_bias)
+                   active=rig.movable if active is None else active, weighed=rig.material == MATERIAL_CAVITY,
+                   depth_bias=rig.depth_bias)
 
 
 class WarpBuffers:
@@ -232,7 +240,7 @@ class WarpBuffers:
         """Rasterizes `mesh` posed at (V, 3) `verts` (x, y in pixels of these buffers, z in pixels,
         negative = nearer) over what the buffers hold: reset() them first."""
         rasterize(np.ascontiguousarray(verts[:, :2]), np.ascontiguousarray(-verts[:, 2]), mesh.src_xy,
-                  mesh.triangles, mesh.active, mesh.depth_bias, self.map_x, self.map_y, self.zbuf, self.tri_id,
+                  mesh.triangles, mesh.active, mesh.weighed, mesh.depth_bias, self.map_x, self.map_y, self.zbuf, self.tri_id,
                   self.bary)
 
     def reset(self, box: tuple[int, int, int, int] | None = None) -> None:
