@@ -1,10 +1,13 @@
-"""Shared fixtures: the bundled portrait, its analysis, and speech with a pause."""
+"""Shared fixtures: the bundled portrait, its analysis, the face models (real and fake), and speech
+with a pause."""
 
-from dataclasses import dataclass
 from importlib import resources
 
 import numpy as np
 import pytest
+
+from facetalk.face.mesh import FaceModels
+from tests.fakes import Recording, ReplayDetector, ReplaySegmenter
 
 SR = 16000
 
@@ -21,36 +24,57 @@ def portrait(portrait_path) -> np.ndarray:
     return load_image(portrait_path)
 
 
-@dataclass(frozen=True)
-class FaceModels:
-    """The real face detector and segmenter, loaded once for the whole session: loading them is
-    most of what an Animator costs to build (~1.1 of ~1.6 s), and tests that build one are not
-    about the loading, which tests/face tests on its own."""
+class SharedFaceModels(FaceModels):
+    """facetalk.face.mesh.FaceModels (real models loaded at their first use and kept; given ones,
+    such as tests/fakes.py's, used as they are), with the tests' shorthand for what get() gives."""
 
-    detector: object
-    segmenter: object
+    @property
+    def detector(self):
+        return self.get()[0]
+
+    @property
+    def segmenter(self):
+        return self.get()[1]
 
     def animator(self, photo: np.ndarray, **kwargs):
         from facetalk.pipeline import Animator
 
-        return Animator(photo, detector=self.detector, segmenter=self.segmenter, **kwargs)
+        detector, segmenter = self.get()
+        return Animator(photo, detector=detector, segmenter=segmenter, **kwargs)
 
 
 @pytest.fixture(scope="session")
 def face_models():
-    from facetalk.face.mesh import FaceMeshDetector, PersonSegmenter
-
-    with FaceMeshDetector() as detector, PersonSegmenter() as segmenter:
-        yield FaceModels(detector=detector, segmenter=segmenter)
+    """The real face detector and segmenter, shared by the session: loading them is much of what an
+    Animator costs to build, and tests that build one are not about the loading, which tests/face
+    tests on its own. Nothing loads unless a test asks."""
+    models = SharedFaceModels()
+    yield models
+    models.close()
 
 
 @pytest.fixture(scope="session")
-def analysis(portrait, face_models):
+def face_recording() -> Recording:
+    """What the real face models answered on the bundled portrait's analyses (tests/fakes.py)."""
+    return Recording.load()
+
+
+@pytest.fixture(scope="session")
+def fake_face_models(face_recording) -> SharedFaceModels:
+    """Fakes answering as the real models did on the bundled portrait's analyses, for tests about
+    what comes after the analysis; any other photo fails loudly (tests/fakes.py)."""
+    return SharedFaceModels(detector=ReplayDetector(face_recording), segmenter=ReplaySegmenter(face_recording))
+
+
+@pytest.fixture(scope="session")
+def analysis(portrait, fake_face_models):
+    """The bundled portrait's analysis: bit-identical to the real models' (the fakes replay their
+    recorded answers; tests/face/test_fakes.py holds the recording to the real models)."""
     from facetalk.config import FramingConfig
     from facetalk.face.analysis import analyse_face
 
     return analyse_face(portrait, framing=FramingConfig(), source="astronaut.jpg",
-                        detector=face_models.detector, segmenter=face_models.segmenter)
+                        detector=fake_face_models.detector, segmenter=fake_face_models.segmenter)
 
 
 @pytest.fixture(scope="session")
