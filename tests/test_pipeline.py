@@ -12,8 +12,10 @@ SR = 16000
 
 
 @pytest.fixture(scope="module")
-def animator(portrait, face_models):
-    return face_models.animator(portrait, source="astronaut.jpg")
+def animator(portrait, fake_face_models):
+    """The bundled portrait's Animator, its face analysed by the fakes (bit-identical to the real
+    models' analysis; tests/face/test_fakes.py)."""
+    return fake_face_models.animator(portrait, source="astronaut.jpg")
 
 
 def _lip_gap(detector, frame):
@@ -25,9 +27,10 @@ def _lip_gap(detector, frame):
 
 
 @pytest.mark.slow
-def test_render_to_file_end_to_end(animator, speech_then_silence, tmp_path):
+def test_render_to_file_end_to_end(portrait, face_models, speech_then_silence, tmp_path):
     from facetalk.face.mesh import FaceMeshDetector
 
+    animator = face_models.animator(portrait, source="astronaut.jpg")  # end to end: the real models
     audio, speech_end_s = speech_then_silence
     out, motion_out = tmp_path / "talk.mp4", tmp_path / "talk.jsonl"
     animator.render_to_file(audio, out, controls=Controls(seed=3), motion_path=motion_out)
@@ -127,27 +130,11 @@ def test_audio_in_chunks_gives_the_same_motion(animator, speech):
     assert whole == streamed and len(whole) == animator.n_frames(speech)
 
 
-def test_models_are_injectable(portrait, analysis, speech):
+def test_models_are_injectable(portrait, analysis, face_recording, speech, counted_face_models):
     """Animator takes its face detector, segmenter and lip model as arguments: small fakes stand
     in for the real ones (which the rest of the suite tests), and are used, not bypassed."""
-    from facetalk.face.landmarks import DetectedFace
     from facetalk.motion.lipsync import load_lipsync_model
-
-    class FakeDetector:
-        calls = 0
-
-        def detect(self, image):
-            FakeDetector.calls += 1
-            # The portrait's own landmarks, scaled to whatever image is asked about.
-            scale = image.shape[1] / portrait.shape[1]
-            return [DetectedFace(landmarks_px=landmarks * np.float32(scale))]
-
-    class FakeSegmenter:
-        def alpha(self, image):
-            return np.ones(image.shape[:2], np.float32)
-
-        def close(self):
-            raise AssertionError("a given segmenter is the caller's to close")
+    from tests.fakes import ReplayDetector, ReplaySegmenter
 
     class CountingLips:
         def __init__(self, real):
@@ -165,14 +152,15 @@ def test_models_are_injectable(portrait, analysis, speech):
 
             return LipSync(self, **kwargs)
 
-    from facetalk.face.mesh import FaceMeshDetector
+    class UnclosableSegmenter(ReplaySegmenter):
+        def close(self):
+            raise AssertionError("a given segmenter is the caller's to close")
 
-    with FaceMeshDetector(max_faces=1) as real:
-        landmarks = real.detect(portrait)[0].landmarks_px
+    made, _ = counted_face_models
+    detector, segmenter = ReplayDetector(face_recording), UnclosableSegmenter(face_recording)
     lips = CountingLips(load_lipsync_model())
-    animator = Animator(portrait, config=Config(framing=FramingConfig(size=128)), detector=FakeDetector(),
-                        segmenter=FakeSegmenter(), lip_model=lips)
-    assert FakeDetector.calls == 2  # the photo, then the framed image
-    assert animator.analysis.appearance.person_alpha.min() == 1.0  # the fake matte: everything is person
+    animator = Animator(portrait, detector=detector, segmenter=segmenter, lip_model=lips)
+    assert made == [] and detector.calls == 2 and segmenter.calls == 3  # photo, framing; frame, surround x2
+    np.testing.assert_array_equal(animator.analysis.landmarks_px, analysis.landmarks_px)
     frames = list(animator.motion(speech))
     assert lips.runs > 0 and len(frames) == animator.n_frames(speech)

@@ -14,8 +14,8 @@ FPS = 25
 
 
 @pytest.fixture(scope="module")
-def animator(portrait, face_models):
-    return face_models.animator(portrait, source="astronaut.jpg")
+def animator(portrait, fake_face_models):
+    return fake_face_models.animator(portrait, source="astronaut.jpg")  # the analysis replayed: tests/fakes.py
 
 
 def _chunks(audio, chunk_s):

@@ -141,8 +141,8 @@ class Run:
 
 
 @pytest.fixture(scope="module")
-def animator(portrait, face_models):
-    return face_models.animator(portrait, source="astronaut.jpg")
+def animator(portrait, fake_face_models):
+    return fake_face_models.animator(portrait, source="astronaut.jpg")  # the analysis replayed: tests/fakes.py
 
 
 def _speech(text: str, *, sr: int = OUT_RATE) -> np.ndarray:

@@ -15,8 +15,8 @@ SR = 16000
 
 
 @pytest.fixture(scope="module")
-def animator(portrait, face_models):
-    return face_models.animator(portrait, source="astronaut.jpg")
+def animator(portrait, fake_face_models):
+    return fake_face_models.animator(portrait, source="astronaut.jpg")  # the analysis replayed: tests/fakes.py
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +49,8 @@ def test_frames_from_every_api_path_are_marked(animator, speech):
         assert not [p for p in inspect.signature(method).parameters if "mark" in p or "provenance" in p]
 
 
-def test_label_marks_only_the_corner(portrait, animator, face_models):
-    labelled = face_models.animator(portrait, label=True)
+def test_label_marks_only_the_corner(portrait, animator, fake_face_models):
+    labelled = fake_face_models.animator(portrait, label=True)
     neutral = MotionFrame(t_s=0.0)
     diff = np.abs(labelled.render_motion(neutral).astype(int) - animator.render_motion(neutral)).max(axis=2)
     h, w = diff.shape

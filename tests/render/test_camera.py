@@ -10,9 +10,12 @@ from facetalk.render.renderer import Renderer
 
 
 @pytest.fixture(scope="module")
-def framed(portrait):
-    """The bundled photo framed tightly, so the photo around the frame has more to show."""
-    analysis = analyse_face(portrait, framing=FramingConfig(margin=2.2), source="astronaut.jpg")
+def framed(portrait, fake_face_models):
+    """The bundled photo framed tightly, so the photo around the frame has more to show (analysed
+    by the fakes: the real models' answers, replayed)."""
+    detector, segmenter = fake_face_models.get()
+    analysis = analyse_face(portrait, framing=FramingConfig(margin=2.2), source="astronaut.jpg", detector=detector,
+                            segmenter=segmenter)
     return portrait, analysis, Renderer(analysis)
 
 
@@ -75,10 +78,12 @@ def test_nearer_zooms_in_without_the_surround(framed):
 
 
 @pytest.mark.parametrize("crop", ["face", "full"])
-def test_the_farthest_view_stays_inside_the_surround(portrait, crop):
+def test_the_farthest_view_stays_inside_the_surround(portrait, fake_face_models, crop):
     """At distance 2 every pixel the camera shows comes from the surround's own pixels (none
     copied outward from its edge), whether the face is centred or not."""
-    analysis = analyse_face(portrait, framing=FramingConfig(crop=crop), source="astronaut.jpg")
+    detector, segmenter = fake_face_models.get()
+    analysis = analyse_face(portrait, framing=FramingConfig(crop=crop), source="astronaut.jpg", detector=detector,
+                            segmenter=segmenter)
     camera = Renderer(analysis)._camera
     surround = analysis.surround
     for zoom in (0.5, np.sqrt(0.5)):  # the person and the background's zoom at distance 2

@@ -119,7 +119,7 @@ def test_closed_mouth_photo_gets_synthetic_teeth(analysis):
     assert np.median(top) > np.median(middle) + 40  # bright teeth along the upper lip, dark throat below
 
 
-def test_a_head_nodding_at_a_tight_crop_pulls_in_nothing_from_beyond_the_photo(portrait):
+def test_a_head_nodding_at_a_tight_crop_pulls_in_nothing_from_beyond_the_photo(portrait, fake_face_models):
     # Hair cut by the photo's top edge: a rigid head nodding down there would sample rows above
     # the photo, and their replicated edge row drew vertical streaks over the top of the head.
     from facetalk.config import FramingConfig
@@ -127,7 +127,9 @@ def test_a_head_nodding_at_a_tight_crop_pulls_in_nothing_from_beyond_the_photo(p
 
     from facetalk.face.landmarks import N_LANDMARKS
 
-    tight = analyse_face(portrait[60:, 40:-40], framing=FramingConfig(), source="tight")
+    detector, segmenter = fake_face_models.get()  # the real models' answers, replayed (tests/fakes.py)
+    tight = analyse_face(portrait[60:, 40:-40], framing=FramingConfig(), source="tight", detector=detector,
+                         segmenter=segmenter)
     assert np.all(tight.rig.head_weight[:N_LANDMARKS] == 1.0)  # the hair lets go, the face stays rigid
     renderer = Renderer(tight)
     out = renderer.render(MotionFrame(t_s=0, pitch_deg=12, ty=0.04, yaw_deg=8))

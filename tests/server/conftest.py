@@ -14,10 +14,13 @@ LIMITS = ServerSettings(max_upload_bytes=300_000, max_image_pixels=1_000_000, ma
 
 
 @pytest.fixture(scope="module")
-def client(face_models):
+def client(fake_face_models):
+    """The app with the fake face models (tests/fakes.py): the server's avatars are the bundled
+    portrait, uploaded or as the sample, and blank photos; tests/face tests the real models."""
     from fastapi.testclient import TestClient
 
-    with TestClient(create_app(LIMITS, detector=face_models.detector, segmenter=face_models.segmenter)) as test_client:
+    detector, segmenter = fake_face_models.get()
+    with TestClient(create_app(LIMITS, detector=detector, segmenter=segmenter)) as test_client:
         yield test_client
 
 

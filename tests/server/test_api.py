@@ -295,7 +295,7 @@ def test_other_sites_pages_are_refused(client):
     assert client.get("/api/info", headers={"Origin": "http://testserver"}).status_code == 200
 
 
-def test_a_full_disk_is_reported_not_an_internal_error(tmp_path, monkeypatch):
+def test_a_full_disk_is_reported_not_an_internal_error(tmp_path, monkeypatch, fake_face_models):
     """The server's work folder on a full disk: an upload that does not fit is a 507, a job whose
     video does not fit fails saying so; nothing half-written is left."""
     import subprocess
@@ -312,7 +312,8 @@ def test_a_full_disk_is_reported_not_an_internal_error(tmp_path, monkeypatch):
     try:
         monkeypatch.setattr(tempfile, "tempdir", str(disk))
         settings = ServerSettings(size=512, allowed_hosts=("testserver",))
-        with TestClient(create_app(settings)) as client:
+        detector, segmenter = fake_face_models.get()  # the sample avatar's analysis, replayed (tests/fakes.py)
+        with TestClient(create_app(settings, detector=detector, segmenter=segmenter)) as client:
             avatar = client.post("/api/avatars/sample").json()["avatar_id"]
             big = client.post("/api/jobs", data={"avatar_id": avatar}, files={"audio": ("a.wav", _wav(8, tmp_path))})
             assert big.status_code == 507 and "no space left" in big.json()["detail"]

@@ -183,7 +183,7 @@ def _zygotes() -> set[int]:
     return found
 
 
-def test_the_server_starts_the_zygote_with_itself_and_stops_it_after():
+def test_the_server_starts_the_zygote_with_itself_and_stops_it_after(fake_face_models):
     """With webrtc_warm_start the zygote starts with the app, before any offer (so the first
     session does not wait 1-4 s for it), and is gone once the app has shut down; an avatar added
     is announced to the hooks (the WebRTC routes' warm_soon)."""
@@ -196,7 +196,8 @@ def test_the_server_starts_the_zygote_with_itself_and_stops_it_after():
     from tests.server.conftest import LIMITS
 
     before = _zygotes()
-    app = create_app(replace(LIMITS, webrtc_warm_start=True))
+    detector, segmenter = fake_face_models.get()  # the sample avatar's analysis, replayed (tests/fakes.py)
+    app = create_app(replace(LIMITS, webrtc_warm_start=True), detector=detector, segmenter=segmenter)
     announced = []
     app.state.facetalk.avatar_added.append(announced.append)
     with TestClient(app) as client:
