@@ -112,6 +112,26 @@ def test_lips_close_on_bilabials(model):
     assert closures >= 7
 
 
+def test_lips_part_where_the_jaw_opens_to_a_vowel(model):
+    """The network's press spreads over short vowels (its targets' coarticulation reaches a fixed
+    time into the neighbours): no frame may show a jaw opened to a vowel through pressed lips,
+    while bilabials, where the jaw is nearly shut, keep their press."""
+    from facetalk.io import synthesize_speech
+    from facetalk.motion.lipsync import PressYield
+
+    audio = synthesize_speech("Mama, papa, baby, mama.", lang="en", sr=SR)
+    shape = mouth(model, np.concatenate([np.zeros(SR // 4, np.float32), audio]), fps=100)
+    wide = shape.jaw_open > PressYield.JAW_TO
+    assert np.count_nonzero(wide) >= 10 and np.all(shape.lip_press[wide] < 0.05)
+    assert np.count_nonzero(shape.lip_press[shape.jaw_open < PressYield.JAW_FROM] > 0.9) >= 8
+    rows = np.zeros((4, len(PARAMS)), np.float32)
+    rows[:, PRESS], rows[:, SPREAD] = 0.9, 0.3
+    rows[:, JAW] = [0.05, PressYield.JAW_FROM, 0.5 * (PressYield.JAW_FROM + PressYield.JAW_TO), 0.5]
+    out = PressYield()(rows)
+    assert out[:, PRESS] == pytest.approx([0.9, 0.9, 0.45, 0.0])
+    assert np.array_equal(np.delete(out, PRESS, axis=1), np.delete(rows, PRESS, axis=1))
+
+
 def test_frames_do_not_depend_on_chunking_and_gain_scales_the_jaw(model, speech):
     whole = mouth(model, speech)
     for chunk in (1, 320, 555, 8000):
