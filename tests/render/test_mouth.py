@@ -793,3 +793,21 @@ def test_the_tongue_does_not_depend_on_which_pixels_get_painted(analysis):
     sides &= cavity
     assert sides.sum() > 100
     assert np.array_equal(whole[sides], cut[sides])
+
+
+def test_lips_nearly_shut_over_photographed_teeth_show_a_dark_slit(analysis):
+    """The bundled portrait smiles with its teeth. Lips closing over them (around a p, b or m) leave
+    a slit a few px high: it shows the teeth in the lips' shadow, not the photo's bright teeth
+    squeezed into a white line; wide open, the teeth keep their photographed light."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer
+
+    renderer = Renderer(analysis)
+    teeth = float(renderer._mouth.teeth_rgb @ LUMA)
+
+    def brightest(**motion) -> float:
+        out = renderer.render(MotionFrame(t_s=0, **motion))
+        return float(np.percentile(out[renderer.cavity_mask()].astype(float) @ LUMA, 95))
+
+    assert brightest(lip_press=0.9, jaw_open=0.05) < 0.8 * teeth  # 1.03 x before
+    assert brightest(jaw_open=0.3) > 0.95 * teeth

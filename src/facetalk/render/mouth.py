@@ -210,6 +210,7 @@ class MouthPainter:
         # The photo's own opening (if any) stays as photographed; new opening fades in. Only
         # pixels it fades into are shaded.
         alpha = np.clip((opening - rest_opening - 0.5) / (0.04 * mouth_w), 0.0, 1.0)
+        self._shade_slit(out, (x0, y0), ys, xs, opening=opening, rest_opening=rest_opening, mouth_w=mouth_w)
         keep = alpha > 0
         if not keep.any():
             return
@@ -240,6 +241,24 @@ class MouthPainter:
                 color[own] = mix(color[own], bilinear(self.image, src),
                                  np.clip((length[own] - d_rest[own]) / 1.5, 0, 1) * weight[own])
         self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha)
+
+    def _shade_slit(self, out: np.ndarray, origin: tuple[int, int], ys: np.ndarray, xs: np.ndarray, *,
+                    opening: np.ndarray, rest_opening: np.ndarray, mouth_w: float) -> None:
+        """Darkens, in `out` at the cavity pixels (ys, xs) of the box at `origin`, what the photo
+        shows between its lips (a smile's teeth) where the lips close over it: light reaches teeth
+        set back behind lips a few px apart only at a glancing angle, so a nearly shut mouth shows a
+        dark slit, where the photo's bright teeth squeezed into it read as a white line (speech
+        passes through such frames around every p, b and m). `opening`, `rest_opening`: (N,) px
+        between the lips there now and in the photo."""
+        closing = np.clip((rest_opening - opening) / np.maximum(0.5 * rest_opening, 1.0), 0.0, 1.0)
+        narrow = np.clip(1.0 - opening / (SLIT_DARK_GAP * mouth_w), 0.0, 1.0)
+        shade = SLIT_DARKEST * closing * narrow
+        dark = shade > 0.01
+        if not dark.any():
+            return
+        y, x = ys[dark] + origin[1], xs[dark] + origin[0]
+        seam = 0.5 * (self.throat_rgb + self._lip_rgb)
+        out[y, x] = np.clip(mix(out[y, x].astype(np.float64), seam, shade[dark]) + 0.5, 0, 255).astype(np.uint8)
 
     def _lip_lift(self, verts: np.ndarray, mouth_w: float, lip_on_skull_xy: np.ndarray | None) -> np.ndarray:
         """(V,) float32 px: how far each upper inner-lip vertex stands above where the skull alone
@@ -536,6 +555,12 @@ TONGUE_BACK_RGB = np.array([150.0, 50.0, 52.0])
 # How far the mouth's black is lifted toward the photo's (a mouth's inside is among the darkest
 # things in a picture, but not a hole in it): most photos' black is 0-12, a faded print's ~55.
 BLACK_SHARE = 0.6
+
+# Lips closing over the photo's own opening darken what shows between them toward the seam's
+# colour, from none where they are SLIT_DARK_GAP mouth widths apart to SLIT_DARKEST where they
+# meet (MouthPainter._shade_slit).
+SLIT_DARK_GAP = 0.12
+SLIT_DARKEST = 0.85
 
 # The share of a wide gap between the rows that the resting tongue fills (a narrow one it fills
 # almost wholly).
