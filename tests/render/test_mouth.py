@@ -811,3 +811,27 @@ def test_lips_nearly_shut_over_photographed_teeth_show_a_dark_slit(analysis):
 
     assert brightest(lip_press=0.9, jaw_open=0.05) < 0.8 * teeth  # 1.03 x before
     assert brightest(jaw_open=0.3) > 0.95 * teeth
+
+
+def test_the_tongue_surface_is_mottled_not_smooth_and_not_mirrored(analysis):
+    """Wide open, across the resting tongue's lit front: besides its smooth shading (groove,
+    bulges, darkening toward the corners) its colour is mottled, fixed to the tongue (the same on
+    every call) and not mirrored about the midline: 0.9 gray levels of detail finer than 0.05
+    mouth widths (the smooth shading before: 0.06)."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w, opening = 80.0, 0.5 * 80.0
+    u = np.linspace(0.3, 0.7, 161)
+    none = np.zeros_like(u)
+
+    def row() -> np.ndarray:
+        return painter._shade(np.full_like(u, opening - 6.0), np.full_like(u, 6.0), np.full_like(u, opening), u,
+                              mouth_w, photo_teeth=(none, none)) @ LUMA
+
+    luma = row()
+    assert np.array_equal(luma, row())
+    # Detail: the row less its running mean over 0.05 mouth widths (10 samples), away from the groove.
+    smooth = np.convolve(luma, np.ones(11) / 11, mode="same")
+    detail = (luma - smooth)[10:-10]
+    sides = np.abs(np.linspace(-0.2, 0.2, 161)[10:-10]) > 0.06
+    assert detail[sides].std() > 0.6, detail[sides].std()
+    assert np.abs(luma - luma[::-1]).max() > 2.0

@@ -12,6 +12,7 @@ so teeth move with their jaws. Colours come from the photo (lip colour, skin bri
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 from numba import njit
@@ -382,7 +383,7 @@ class MouthPainter:
         front_px = np.maximum(lower_px, lower_h * lower_show)
         peak = float(opening.max()) if peak_opening is None else peak_opening
         color = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
-                             across2=across2, toward_corners=toward_corners, peak_opening=peak)
+                             across2=across2, toward_corners=toward_corners, peak_opening=peak, u=u)
         color = self._behind_teeth(color, rows_gap, d_upper - upper_px, across2, mouth_w)
         side = np.where(u < 0.5, 1.0, 2.0)  # which side of the midline, to tell mirrored teeth apart
         rounded = depth_shade ** 1.5
@@ -455,14 +456,15 @@ class MouthPainter:
 
     def _tongue(self, color: np.ndarray, d_lower: np.ndarray, front_px: np.ndarray, rows_gap: np.ndarray,
                 opening: np.ndarray, across: np.ndarray, mouth_w: float, *, tongue_tip: float, across2: np.ndarray,
-                toward_corners: np.ndarray, peak_opening: float) -> np.ndarray:
+                toward_corners: np.ndarray, peak_opening: float, u: np.ndarray) -> np.ndarray:
         """The tongue over the cavity. Resting it lies on the mouth's floor behind the lower teeth:
         seen over them it fills most of a narrow gap between the rows (a smile) and less of a wide
         one (its back drops away as the jaw opens), in a low dome. Lit from the opening: its front
         light with a moist sheen along its front and sides, a median groove, darker and redder
         toward its back. For t d n l and th its tip rises to the back of the upper teeth: a narrow
         rounded blade mid-mouth, lit at its edge. `across2`: across ** 2; `toward_corners`:
-        1 - 0.45 across2 (_shade has them); `peak_opening`: the opening's height at its widest (px)."""
+        1 - 0.45 across2 (_shade has them); `peak_opening`: the opening's height at its widest (px);
+        `u`: the pixels' place along the mouth, where its surface texture lies (_tongue_surface)."""
         space = np.maximum(rows_gap, 0.0)
         wide = np.maximum(space - 0.05 * mouth_w, 0.0) / (0.12 * mouth_w)
         share = TONGUE_SHARE_WIDE + (1.0 - TONGUE_SHARE_WIDE) * np.exp(-wide)
@@ -494,12 +496,13 @@ class MouthPainter:
         sheen = (0.16 * np.exp(-((back - 0.3) / 0.15) ** 2) * np.exp(-(across / 0.35) ** 2) + 0.12 * rim) \
             * (1.0 - raised) * (0.6 + 0.4 * light_in)
         tip_light = raised * np.exp(-np.maximum(height - d_lower, 0.0) / (0.06 * mouth_w))
-        shade = (lit * groove + 0.35 * tip_light)[:, None]
+        mottle, speckle = _tongue_surface(u, d_lower, mouth_w, cover > 0)
+        shade = (lit * groove * mottle + 0.35 * tip_light)[:, None]
         # Toward its back it turns a deeper red.
         deep = 0.6 * back ** 1.5 * (1.0 - raised)
         base = self.tongue_rgb + (self._tongue_back_rgb - self.tongue_rgb) * deep[:, None]
         shaded = base * shade
-        tongue = shaded + (sheen + 0.1 * tip_light)[:, None] * (self.teeth_rgb - shaded)
+        tongue = shaded + (sheen * speckle + 0.1 * tip_light)[:, None] * (self.teeth_rgb - shaded)
         return mix(color, tongue, cover)
 
     def _behind_teeth(self, color: np.ndarray, rows_gap: np.ndarray, below_teeth: np.ndarray, across2: np.ndarray,
@@ -593,6 +596,66 @@ TOOTH_LENGTH = np.array([1.0, 0.88, 0.95, 0.8, 0.72, 0.66, 0.6])
 # (0.35, 6), the canines were blocks like the incisors.
 TIP_DROP = np.array([0.35, 0.4, 0.45, 0.3, 0.3, 0.3, 0.3])
 TIP_POWER = np.array([6.0, 4.0, 1.4, 2.5, 2.5, 2.5, 2.5])
+
+
+# A tongue's surface is not smooth: papillae mottle its colour and break its wet sheen into
+# speckles. A fixed texture (seeded) in the tongue's own coordinates (along the mouth, and up from
+# the lower lip, which carries it with the jaw), TONGUE_CELLS texels a mouth width: its coarse
+# part (blobs of ~0.02 mouth widths) varies the tongue's brightness by TONGUE_MOTTLE (std), its
+# fine part (a texel) the sheen by TONGUE_SPECKLE.
+TONGUE_CELLS = 128
+TONGUE_MOTTLE = 0.08
+TONGUE_SPECKLE = 0.6
+TONGUE_TEXTURE_SEED = 11
+
+
+@lru_cache(maxsize=1)
+def _tongue_texture() -> np.ndarray:
+    """(TONGUE_CELLS // 2, TONGUE_CELLS, 2) float32: the tongue's coarse and fine surface noise,
+    each of unit spread, half a mouth width tall."""
+    import cv2
+
+    rng = np.random.default_rng(TONGUE_TEXTURE_SEED)
+    layers = []
+    for sigma in (2.0, 0.8):
+        noise = cv2.GaussianBlur(rng.standard_normal((TONGUE_CELLS // 2, TONGUE_CELLS)).astype(np.float32),
+                                 (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
+        layers.append((noise - noise.mean()) / noise.std())
+    texture = np.dstack(layers)
+    texture.flags.writeable = False
+    return texture
+
+
+def _tongue_surface(u: np.ndarray, d_lower: np.ndarray, mouth_w: float,
+                    where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(N,) brightness and (N,) sheen factors of the tongue's surface texture at pixels `u` along
+    the mouth (0..1), `d_lower` px above the lower lip; 1 outside `where` (not tongue)."""
+    mottle, speckle = np.ones(len(u)), np.ones(len(u))
+    _texture_at(_tongue_texture(), u.astype(np.float64), d_lower.astype(np.float64) * (TONGUE_CELLS / mouth_w),
+                where, TONGUE_MOTTLE, TONGUE_SPECKLE, mottle, speckle)
+    return mottle, speckle
+
+
+@njit(cache=True, nogil=True)
+def _texture_at(texture, u, v, where, mottle_k, speckle_k, mottle, speckle):
+    """_tongue_surface's per-pixel part: the texture's two layers bilinearly at (u * (cells - 1),
+    v) texels (clamped), where `where`, into `mottle` and `speckle` (one pass; numpy's gathers
+    cost a quarter of a millisecond on a wide-open mouth)."""
+    h, w = texture.shape[0], texture.shape[1]
+    for i in range(u.shape[0]):
+        if not where[i]:
+            continue
+        x = min(max(u[i] * (w - 1), 0.0), w - 1.001)
+        y = min(max(v[i], 0.0), h - 1.001)
+        x0, y0 = int(x), int(y)
+        fx, fy = x - x0, y - y0
+        w00, w01, w10, w11 = (1.0 - fx) * (1.0 - fy), fx * (1.0 - fy), (1.0 - fx) * fy, fx * fy
+        coarse = texture[y0, x0, 0] * w00 + texture[y0, x0 + 1, 0] * w01 + texture[y0 + 1, x0, 0] * w10 \
+            + texture[y0 + 1, x0 + 1, 0] * w11
+        fine = texture[y0, x0, 1] * w00 + texture[y0, x0 + 1, 1] * w01 + texture[y0 + 1, x0, 1] * w10 \
+            + texture[y0 + 1, x0 + 1, 1] * w11
+        mottle[i] = 1.0 + mottle_k * coarse
+        speckle[i] = min(max(1.0 + speckle_k * fine, 0.0), 2.0)
 
 
 def _barycentric(weights: np.ndarray, tris: np.ndarray, per_vertex: np.ndarray) -> np.ndarray:
