@@ -5,7 +5,21 @@ upload left in the work folder."""
 import json
 import random
 
+import pytest
 from starlette.websockets import WebSocketDisconnect
+
+
+@pytest.fixture(scope="module")
+def client(face_models):
+    """The server with the real face models: how they take the fuzzed photos is part of what is
+    tested (the other server tests' fakes know only the bundled portrait)."""
+    from fastapi.testclient import TestClient
+
+    from facetalk.server import create_app
+    from tests.server.conftest import LIMITS
+
+    with TestClient(create_app(LIMITS, detector=face_models.detector, segmenter=face_models.segmenter)) as test_client:
+        yield test_client
 
 
 def test_server_answers_malformed_requests_with_4xx(client, avatar_id, tmp_path, fuzz):
