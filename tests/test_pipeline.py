@@ -12,10 +12,10 @@ SR = 16000
 
 
 @pytest.fixture(scope="module")
-def animator(portrait, fake_face_models):
-    """The bundled portrait's Animator, its face analysed by the fakes (bit-identical to the real
-    models' analysis; tests/face/test_fakes.py)."""
-    return fake_face_models.animator(portrait, source="astronaut.jpg")
+def animator(analysis):
+    """The bundled portrait's Animator, made from the session's analysis of it (conftest: the face
+    models' answers replayed, bit-identical to theirs; Animator.__init__ is test_pipeline's)."""
+    return Animator.from_analysis(analysis)
 
 
 def _lip_gap(detector, frame):

@@ -7,15 +7,17 @@ import numpy as np
 import pytest
 
 from facetalk.config import Controls
-from facetalk.pipeline import n_frames_for
+from facetalk.pipeline import Animator, n_frames_for
 
 SR = 16000
 FPS = 25
 
 
 @pytest.fixture(scope="module")
-def animator(portrait, fake_face_models):
-    return fake_face_models.animator(portrait, source="astronaut.jpg")  # the analysis replayed: tests/fakes.py
+def animator(analysis):
+    """The bundled portrait's Animator, made from the session's analysis of it (conftest: the face
+    models' answers replayed, bit-identical to theirs; Animator.__init__ is test_pipeline's)."""
+    return Animator.from_analysis(analysis)
 
 
 def _chunks(audio, chunk_s):

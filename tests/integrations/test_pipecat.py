@@ -37,6 +37,7 @@ from pipecat.workers.runner import WorkerRunner  # noqa: E402
 
 from facetalk.config import Controls  # noqa: E402
 from facetalk.integrations.pipecat import BUFFER_S, MOTION_KEY, FacetalkVideoService  # noqa: E402
+from facetalk.pipeline import Animator  # noqa: E402
 
 OUT_RATE = 24000
 FPS = 25
@@ -141,8 +142,10 @@ class Run:
 
 
 @pytest.fixture(scope="module")
-def animator(portrait, fake_face_models):
-    return fake_face_models.animator(portrait, source="astronaut.jpg")  # the analysis replayed: tests/fakes.py
+def animator(analysis):
+    """The bundled portrait's Animator, made from the session's analysis of it (conftest: the face
+    models' answers replayed, bit-identical to theirs; Animator.__init__ is test_pipeline's)."""
+    return Animator.from_analysis(analysis)
 
 
 def _speech(text: str, *, sr: int = OUT_RATE) -> np.ndarray:

@@ -15,8 +15,10 @@ SR = 16000
 
 
 @pytest.fixture(scope="module")
-def animator(portrait, fake_face_models):
-    return fake_face_models.animator(portrait, source="astronaut.jpg")  # the analysis replayed: tests/fakes.py
+def animator(analysis):
+    """The bundled portrait's Animator, made from the session's analysis of it (conftest: the face
+    models' answers replayed, bit-identical to theirs; Animator.__init__ is test_pipeline's)."""
+    return Animator.from_analysis(analysis)
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +51,8 @@ def test_frames_from_every_api_path_are_marked(animator, speech):
         assert not [p for p in inspect.signature(method).parameters if "mark" in p or "provenance" in p]
 
 
-def test_label_marks_only_the_corner(portrait, animator, fake_face_models):
-    labelled = fake_face_models.animator(portrait, label=True)
+def test_label_marks_only_the_corner(analysis, animator):
+    labelled = Animator.from_analysis(analysis, label=True)
     neutral = MotionFrame(t_s=0.0)
     diff = np.abs(labelled.render_motion(neutral).astype(int) - animator.render_motion(neutral)).max(axis=2)
     h, w = diff.shape

@@ -4,12 +4,14 @@ import numpy as np
 import pytest
 
 from facetalk.motion.frame import MotionFrame
+from facetalk.pipeline import Animator
 
 
 @pytest.fixture(scope="module")
-def animator(portrait, fake_face_models):
-    # dlib judges the renders; the analysis they start from is the real models' (replayed: tests/fakes.py)
-    return fake_face_models.animator(portrait, source="astronaut.jpg")
+def animator(analysis):
+    """The bundled portrait's Animator, made from the session's analysis of it (conftest: the face
+    models' answers replayed, bit-identical to theirs; Animator.__init__ is test_pipeline's)."""
+    return Animator.from_analysis(analysis)
 
 
 @pytest.fixture(scope="module")
