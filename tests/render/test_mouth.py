@@ -835,3 +835,36 @@ def test_the_tongue_surface_is_mottled_not_smooth_and_not_mirrored(analysis):
     sides = np.abs(np.linspace(-0.2, 0.2, 161)[10:-10]) > 0.06
     assert detail[sides].std() > 0.6, detail[sides].std()
     assert np.abs(luma - luma[::-1]).max() > 2.0
+
+
+def test_the_interior_is_shaded_by_straight_distances_from_the_lips(analysis, monkeypatch):
+    """Wide open, the distance below the upper lip that the interior is shaded by (teeth, cavity,
+    tongue) grows evenly down each column of pixels: the raster's t and lip gap, linear in each
+    cavity triangle and creased along the triangles' diagonals, bent it there (second differences
+    up to 0.25 px down a column on the bundled portrait), and the shading drew the creases: slanting
+    streaks and a zigzag under the teeth (out/s10c/sp.png, old left)."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer
+
+    renderer = Renderer(analysis)
+    painter = renderer._mouth
+    seen = {}
+    shade, composite = painter._shade, painter._composite
+
+    def record_shade(d_upper, *args, **kwargs):
+        seen["d_upper"] = d_upper.copy()
+        return shade(d_upper, *args, **kwargs)
+
+    def record_composite(out, box, ys, xs, color, alpha):
+        seen["box"], seen["ys"], seen["xs"] = box, ys.copy(), xs.copy()
+        return composite(out, box, ys, xs, color, alpha)
+
+    monkeypatch.setattr(painter, "_shade", record_shade)
+    monkeypatch.setattr(painter, "_composite", record_composite)
+    renderer.render(MotionFrame(t_s=0, jaw_open=1.0))
+    x0, y0, x1, y1 = seen["box"]
+    depth = np.full((y1 - y0, x1 - x0), np.nan)
+    depth[seen["ys"], seen["xs"]] = seen["d_upper"]
+    bends = np.abs(depth[2:] - 2.0 * depth[1:-1] + depth[:-2])  # NaN off the opening
+    assert np.isfinite(bends).sum() > 500
+    assert np.nanmax(bends) < 0.05, np.nanmax(bends)
