@@ -5,9 +5,10 @@
 Needs the `eval` extra (dlib). With no portraits given, it takes the bundled one and, from
 out/portraits (scripts/gather_portraits.py), a neutral face, an elderly face, a bearded face and a
 painting. Each emotion is rendered at strength 1 from 2 s of silence (head still, no blinks, the
-eyes on the camera), and dlib's 68 landmarks on the last half second (the median over its frames:
-one frame's landmarks jitter by up to ~0.04) give, relative to the neutral render of the same
-photo, in eye distances:
+eyes on the camera), and dlib's 68 landmarks on the last half second give, relative to the neutral
+render of the same photo, in eye distances (the median over the frames, one frame's landmarks
+jitter by up to ~0.04; read in the neutral render's face box on each frame and on its mirror
+image, and the two averaged: held_figures):
 
 - mouth-corner height (issue: happy >= +0.03, sad <= -0.03);
 - brow height over the eyes (surprised >= +0.04, angry <= -0.02);
@@ -48,6 +49,7 @@ SR = 16000
 # lines are faint): each figure is the median over the last HELD_FRAMES frames, the expression
 # fully in.
 HELD_FRAMES = 12
+UPSAMPLE = 2  # DlibFace.measure's default
 
 
 def held(animator: Animator, **controls) -> list[np.ndarray]:
@@ -76,34 +78,58 @@ def figures(face: FaceMeasure) -> np.ndarray:
 def emotion_table(animator: Animator, dlib: DlibFace, photo: np.ndarray) -> tuple[dict[str, np.ndarray], list[np.ndarray]]:
     """Per emotion, (corner lift, brow height, eye opening) minus neutral's and the identity
     distance to the photo; and the frames."""
-    rows, images, base, base_face = {}, [], None, None
+    rows, images, base, box = {}, [], None, None
     photo_face = dlib.measure(photo)
     identity = dlib.embedding(photo, photo_face) if photo_face is not None else None
     for emotion in EMOTIONS:
         frames = held(animator, emotion=emotion)
         images.append(frames[-1])
-        measured = [_measure(dlib, image, emotion, base_face) for image in frames]
-        if any(fallback for _, fallback in measured):
-            print(f"  ({emotion}: no face detected in {sum(f for _, f in measured)} of {len(frames)} frames; "
-                  f"landmarks read there in the neutral render's face box)")
-        measured = [face for face, _ in measured]
-        face = measured[-1]
-        base_face = face if emotion == "neutral" else base_face
-        values = np.nanmedian([figures(f) if f is not None else np.full(3, np.nan) for f in measured], axis=0)
+        face, fallback = _measure(dlib, frames[-1], emotion, box)
+        if fallback:
+            print(f"  ({emotion}: no face detected; identity read in the neutral render's face box)")
+        box = face.box if emotion == "neutral" and face is not None else box
+        values = held_figures(dlib, frames, box) if box is not None else np.full(3, np.nan)
         base = values if emotion == "neutral" else base
         distance = np.nan if face is None or identity is None else float(np.linalg.norm(dlib.embedding(frames[-1], face) - identity))
         rows[emotion] = np.append(values - base, distance)
     return rows, images
 
 
+def held_figures(dlib: DlibFace, frames: list[np.ndarray], box: tuple[int, int, int, int]) -> np.ndarray:
+    """(corner lift, brow height, eye opening) of a held expression: dlib's landmarks on each frame
+    and on its mirror image, all in the neutral render's face box (`box`; the head is held still);
+    the mean of the two medians over the frames.
+
+    dlib's 68 points are a shape regressed from the face box: a box the detector draws a few pixels
+    larger for an open mouth moved the painting's brow reading by up to 0.07 eye distances between
+    recipes differing only in the jaw (+0.005..+0.075; +0.071..+0.093 in one box), and its errors
+    are not mirror-symmetric (Grace Hopper's eye opening under surprise -0.018, its mirror image's
+    +0.050): the figures compare the faces, not the detector's draws."""
+    width = frames[0].shape[1]
+    mirror_box = (width - 1 - box[2], box[1], width - 1 - box[0], box[3])
+    figures_in = [np.nanmedian([figures(_landmarks_in(dlib, image, at)) for image in images], axis=0)
+                  for images, at in ((frames, box), ([np.ascontiguousarray(f[:, ::-1]) for f in frames], mirror_box))]
+    return 0.5 * (figures_in[0] + figures_in[1])
+
+
+def _landmarks_in(dlib: DlibFace, image: np.ndarray, box: tuple[int, int, int, int]) -> FaceMeasure:
+    """dlib's 68 landmarks predicted in `box` without detecting a face, as DlibFace.measure
+    predicts them (on the image enlarged UPSAMPLE times). DlibFace has no way to skip its detector,
+    so this uses its predictor directly."""
+    big = cv2.resize(image, None, fx=UPSAMPLE, fy=UPSAMPLE, interpolation=cv2.INTER_CUBIC)
+    shape = dlib._predict(big, dlib._dlib.rectangle(*(UPSAMPLE * c for c in box)))
+    points = np.array([(p.x, p.y) for p in shape.parts()], dtype=np.float64) / UPSAMPLE
+    return FaceMeasure(landmarks=points, box=box)
+
+
 def _measure(dlib: DlibFace, image: np.ndarray, emotion: str,
-             base_face: FaceMeasure | None) -> tuple[FaceMeasure | None, bool]:
+             box: tuple[int, int, int, int] | None) -> tuple[FaceMeasure | None, bool]:
     """dlib's face in `image`, and whether it was read in the neutral render's face box: where the
     detector misses one (a lowered brow's shadow can do it) the landmarks are read there (the
     emotion's posture turns the head a few degrees at most)."""
     face = dlib.measure(image)
-    if face is None and emotion != "neutral" and base_face is not None:
-        return dlib.measure(image, fallback_box=base_face.box), True
+    if face is None and emotion != "neutral" and box is not None:
+        return dlib.measure(image, fallback_box=box), True
     return face, False
 
 
