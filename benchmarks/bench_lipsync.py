@@ -21,8 +21,9 @@ over mouth width; mouth width over eye distance). Prints:
   `--music-draws` random pieces of music: the zero-lag correlation with the speech's own
   envelope (mean drop against the clean clip: <= 0.1, and its range), and, over 2 s of the
   music alone before the voice, how far the mouth opens above rest;
-- speech at 1.5x the rate (espeak-ng's own timing, so the phones stay labelled): lag,
-  correlation and /p b m/ closure (>= 85%);
+- speech at 1.5x the rate (espeak-ng's own timing, so the phones stay labelled), and the clean
+  clip time-compressed 1.5x with its pitch kept (every phone alike; espeak-ng's faster rate
+  shortens vowels 1.7-2.0x and /p b m/ 1.1-1.3x): lag, correlation and /p b m/ closure (>= 85%);
 - inference speed on one core (mel + ONNX + frame resampling, onnxruntime with one thread),
   offline (0.5 s chunks) and live (20 ms chunks), and the added latency of a live stream: the
   look-ahead plus the worst 99th-percentile compute time of one 20 ms chunk.
@@ -78,6 +79,45 @@ def speech_of(engine: Espeak, lang: str, voice: str, text: str, *, rate: int = 1
     # A recording's noise floor (-65 dBFS): no digital silence for the runtime to shortcut.
     audio += 10 ** (-65 / 20) * np.random.default_rng(0).standard_normal(len(audio)).astype(np.float32)
     return audio, [(p, a + 0.5, b + 0.5) for p, a, b in phones]
+
+
+def time_compressed(audio: np.ndarray, phones: list, factor: float) -> tuple[np.ndarray, list]:
+    """speech_of's clip with its speech `factor` times faster and its pitch kept (WSOLA: 40 ms
+    Hann frames overlapped by half, each taken within +-10 ms of its nominal place where it best
+    continues the last), the 0.5 s of lead and tail as they were; phone times scaled alike.
+
+    espeak-ng's own faster rate shortens vowels far more than consonants (on the benchmark's
+    sentences vowels 1.7-2.0x, /p b m/ 1.1-1.3x), so the lips stay shut on more of the sound;
+    this is the issue's plain time compression, every phone alike."""
+    pad = SR // 2
+    speech = audio[pad:len(audio) - pad].astype(np.float64)
+    frame, hop = int(0.04 * SR), int(0.02 * SR)
+    tolerance = int(0.01 * SR)
+    window = np.hanning(frame + 1)[:frame]  # periodic: halves overlapped sum to one
+    n_out = int(len(speech) / factor)
+    source = np.concatenate([np.zeros(tolerance), speech, np.zeros(frame + 2 * tolerance + int(hop * factor))])
+    out = np.zeros(n_out + frame)
+    previous = tolerance  # where the last frame was taken from, in `source`
+    for k in range(0, n_out // hop + 1):
+        nominal = tolerance + int(round(k * hop * factor))
+        if k:
+            follow = source[previous + hop:previous + hop + frame]  # the last frame's own continuation
+            region = source[nominal - tolerance:nominal + tolerance + frame]
+            fit = np.correlate(region, follow, "valid")
+            nominal += int(np.argmax(fit)) - tolerance
+        out[k * hop:k * hop + frame] += window * source[nominal:nominal + frame]
+        previous = nominal
+    lead = audio[:pad]
+    fast = np.concatenate([lead, out[:n_out].astype(np.float32), audio[len(audio) - pad:]])
+    scaled = [(p, 0.5 + (a - 0.5) / factor, 0.5 + (b - 0.5) / factor) for p, a, b in phones]
+    return fast, scaled
+
+
+def fast_versions(engine: Espeak, lang: str, voice: str, text: str, audio: np.ndarray,
+                  phones: list) -> dict[str, tuple[np.ndarray, list]]:
+    """The clip at 1.5x: espeak-ng's own faster rate, and the clean clip time-compressed."""
+    return {"at 1.5x rate": speech_of(engine, lang, voice, text, rate=int(1.5 * 165)),
+            "time-compressed 1.5x": time_compressed(audio, phones, 1.5)}
 
 
 def envelope(audio: np.ndarray, fps: int) -> np.ndarray:
@@ -197,7 +237,7 @@ def video_figures(args, engine: Espeak) -> None:
     rng = np.random.default_rng(0)
     print(f"rendered at {args.fps} fps, {args.size} px; photo's own mouth aperture {rest:.3f}; "
           f"look-ahead {animator.open_stream().lookahead_s * 1000:.0f} ms")
-    print(f"{'clip':34s} {'best lag':>9s} {'r at 0':>7s} {'/p b m/ closed':>15s} {'by release':>11s}")
+    print(f"{'clip':44s} {'best lag':>9s} {'r at 0':>7s} {'/p b m/ closed':>15s} {'by release':>11s}")
     classes: dict[str, list[tuple[float, float]]] = {name: [] for name in CLASSES}
     closed_all = []
     for lang, voice, text in CLIPS:
@@ -210,27 +250,27 @@ def video_figures(args, engine: Espeak) -> None:
         closed_all += within
         for name, values in class_means(clean, phones, args.fps).items():
             classes[name] += values
-        print(f"{lang + ' TTS':34s} {lag * 1000:+7.0f} ms {r0:7.2f} {np.mean(within):9.0%} of {len(within):<3d}"
+        print(f"{lang + ' TTS':44s} {lag * 1000:+7.0f} ms {r0:7.2f} {np.mean(within):9.0%} of {len(within):<3d}"
               f" {np.mean(by_release):10.0%}")
         if args.music_draws:
             music_figures(animator, dlib, audio, lang, r0, rest, rng, args.fps, args.music_draws)
-        fast, fast_phones = speech_of(engine, lang, voice, text, rate=int(1.5 * 165))
-        fast_track = measure(animator, dlib, fast)
-        lag, r0_fast = timing(fast_track, fast, args.fps)
-        within, by_release = bilabial_closures(fast_track, fast_phones, rest, args.fps)
-        print(f"{'  ' + lang + ' TTS at 1.5x rate':34s} {lag * 1000:+7.0f} ms {r0_fast:7.2f} "
-              f"{np.mean(within):9.0%} of {len(within):<3d} {np.mean(by_release):10.0%}")
+        for name, (fast, fast_phones) in fast_versions(engine, lang, voice, text, audio, phones).items():
+            fast_track = measure(animator, dlib, fast)
+            lag, r0_fast = timing(fast_track, fast, args.fps)
+            within, by_release = bilabial_closures(fast_track, fast_phones, rest, args.fps)
+            print(f"{'  ' + lang + ' TTS ' + name:44s} {lag * 1000:+7.0f} ms {r0_fast:7.2f} "
+                  f"{np.mean(within):9.0%} of {len(within):<3d} {np.mean(by_release):10.0%}")
     if "human" in args.clips:
         human = human_speech()
         lag, r0 = timing(measure(animator, dlib, human), human, args.fps)
-        print(f"{'human read speech (Asterisk, held out)':34s} {lag * 1000:+7.0f} ms {r0:7.2f}")
+        print(f"{'human read speech (Asterisk, held out)':44s} {lag * 1000:+7.0f} ms {r0:7.2f}")
     if closed_all:  # some TTS clip was rendered
         print_classes(classes, closed_all)
 
 
 def print_classes(classes: dict[str, list[tuple[float, float]]], closed_all: list[bool]) -> None:
     """All TTS clips' /p b m/ closures, and each phone class's aperture and width."""
-    print(f"{'all TTS /p b m/':34s} {'':>9s} {'':>7s} {np.mean(closed_all):9.0%} of {len(closed_all)}")
+    print(f"{'all TTS /p b m/':44s} {'':>9s} {'':>7s} {np.mean(closed_all):9.0%} of {len(closed_all)}")
     open_aperture, open_width = np.mean(classes["open vowels (a ɑ æ)"], axis=0)
     print(f"\nper phone class, relative to open vowels (aperture {open_aperture:.3f}, width {open_width:.3f} "
           "eye distances), middle half of each phone:")
@@ -265,7 +305,7 @@ def music_figures(animator: Animator, dlib: DlibFace, speech: np.ndarray, lang: 
             r0s.append(timing(Track(track.aperture[voice_starts:], track.width[voice_starts:]), speech, fps)[1])
         drops = r0_clean - np.array(r0s)
         alone = np.concatenate(alone)
-        print(f"{'  ' + lang + f' over music at {snr_db:+d} dB':34s} {'':>9s} {np.mean(r0s):7.2f} (clean {r0_clean:.2f}, "
+        print(f"{'  ' + lang + f' over music at {snr_db:+d} dB':44s} {'':>9s} {np.mean(r0s):7.2f} (clean {r0_clean:.2f}, "
               f"drop {drops.mean():+.2f}, {drops.min():+.2f}..{drops.max():+.2f} over {draws} draws); music alone: "
               f"aperture above rest mean {alone.mean():+.3f}, {np.mean(alone > 0.05):.0%} of frames open > 0.05")
 
@@ -288,6 +328,7 @@ def _runtime_gap(model, audio: np.ndarray, n_frames: int, fps: int, *, passes: s
         stream._hold = _NoHold()
         stream._gate = lambda outputs, frames: outputs
         stream._pause = lambda outputs: outputs
+        stream._yield = lambda outputs: outputs
     if passes != "all":
         stream._stress = lambda outputs, frames, held, loudness=None: outputs
     shape = [stream.push(audio), stream.flush(n_frames=n_frames)]
@@ -301,7 +342,7 @@ def stage_figures(args, engine: Espeak) -> None:
     """Before rendering (no dlib): the zero-lag correlation of the lip gap jaw * (1 - press) with
     the speech envelope in the targets (the phone table and coarticulation on espeak-ng's phone
     times), at the network's raw output, after the runtime's passes without the stress pass, and
-    with all of them, each frame read at its time plus the mouth lead; at 1x and 1.5x; then over
+    with all of them, each frame read at its time plus the mouth lead; at 1x and both 1.5x; then over
     music (`--music-draws` pieces at 0 and -6 dB, 2 s of music alone first): the mean drop
     against the clean clip at each stage, and the music alone's mean lip gap at each stage."""
     from training.articulation import blend, segments_from_phones
@@ -310,19 +351,19 @@ def stage_figures(args, engine: Espeak) -> None:
     lead_s = MotionConfig().mouth_lead_s
     rng = np.random.default_rng(0)  # the rendered run's pieces of music, clip by clip
     print(f"lip gap ~ envelope, zero lag, before rendering ({args.fps} fps):")
-    print(f"{'clip':34s} {'targets':>8s} {'network':>8s} {'-stress':>8s} {'runtime':>8s}")
+    print(f"{'clip':44s} {'targets':>8s} {'network':>8s} {'-stress':>8s} {'runtime':>8s}")
     for lang, voice, text in CLIPS:
         if lang not in args.clips:
             continue
-        for rate in (165, int(1.5 * 165)):
-            audio, phones = speech_of(engine, lang, voice, text, rate=rate)
+        clean = speech_of(engine, lang, voice, text)
+        for rate, (audio, phones) in {"": clean, **fast_versions(engine, lang, voice, text, *clean)}.items():
             env = envelope(audio, args.fps)
             targets = blend(segments_from_phones(phones), np.arange(len(env)) / args.fps + lead_s)
             gaps = [targets[:, 0] * (1 - targets[:, 2])]
             gaps += [_runtime_gap(model, audio, len(env), args.fps, passes=p) for p in STAGE_PASSES]
-            name = f"{lang} TTS" + (" at 1.5x rate" if rate != 165 else "")
-            print(f"{name:34s}" + "".join(f" {np.corrcoef(g, env)[0, 1]:8.2f}" for g in gaps))
-            if rate == 165 and args.music_draws:
+            name = f"{lang} TTS" + (f" {rate}" if rate else "")
+            print(f"{name:44s}" + "".join(f" {np.corrcoef(g, env)[0, 1]:8.2f}" for g in gaps))
+            if not rate and args.music_draws:
                 r0 = [np.corrcoef(g, env)[0, 1] for g in gaps[1:]]
                 stage_music(model, audio, r0, rng, args)
 
@@ -346,7 +387,7 @@ def stage_music(model, speech: np.ndarray, r0_clean: list[float], rng: np.random
             drops.append([r - np.corrcoef(g[voice_starts:], env)[0, 1] for r, g in zip(r0_clean, gaps)])
             alone.append([g[:voice_starts - int(0.1 * args.fps)].mean() for g in gaps])
         name = f"  over music at {snr_db:+d} dB: drop"
-        print(f"{name:34s} {'':8s}" + "".join(f" {d:8.2f}" for d in np.mean(drops, axis=0))
+        print(f"{name:44s} {'':8s}" + "".join(f" {d:8.2f}" for d in np.mean(drops, axis=0))
               + "   music alone gap " + " ".join(f"{a:.3f}" for a in np.mean(alone, axis=0)))
 
 
