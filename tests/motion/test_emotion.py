@@ -108,3 +108,52 @@ def test_happy_parts_a_closed_mouth_on_the_teeth_without_a_laugh():
         mid = len(lm.LIPS_INNER_UPPER) // 2
         gap = np.linalg.norm(p[lm.LIPS_INNER_LOWER[mid]] - p[lm.LIPS_INNER_UPPER[mid]]) / rig.mouth_width_px
         assert 0.08 < gap < 0.2, (name, gap)
+
+
+def _displacement(analysis, name: str) -> tuple[np.ndarray, float]:
+    """((V, 2) each vertex's movement in eye distances, mid-mouth gap in mouth widths) of the
+    bundled photo under `name` at strength 1, lids included."""
+    mood = emotion.blend(tuple(float(e == name) for e in EMOTIONS), photo=analysis.expression)
+    rig = analysis.rig
+    rest = posed_vertices(rig, MotionFrame(t_s=0))[:, :2]
+    p = posed_vertices(rig, MotionFrame(t_s=0).with_face(mood.offsets).with_(blink_left=mood.lids,
+                                                                               blink_right=mood.lids))[:, :2]
+    mid = len(lm.LIPS_INNER_UPPER) // 2
+    gap = np.linalg.norm(p[lm.LIPS_INNER_LOWER[mid]] - p[lm.LIPS_INNER_UPPER[mid]]) / rig.mouth_width_px
+    return (p - rest) / rig.ipd_px, float(gap)
+
+
+def test_emotions_move_the_brows_and_jaw_as_far_as_they_read_and_no_farther(analysis):
+    """Every unit an emotion moves costs dlib's identity distance to the photo, most of all the
+    brows (a quarter of sad's on the bundled smile): sad's inner brows rise 0.04-0.065 eye
+    distances (0.071 before), fear's brows 0.05-0.095 at most (0.11), surprise's 0.06-0.1 (0.106)
+    and its mouth opens 0.25-0.34 mouth widths (0.37), which together took the mean identity
+    distance over bench_emotions' 35 renders from 0.300 to 0.287."""
+    from facetalk.face.rig import INNER_BROW_POINTS
+
+    brows = list(lm.RIGHT_BROW + lm.LEFT_BROW)
+    moved, _ = _displacement(analysis, "sad")
+    assert 0.04 < -moved[list(INNER_BROW_POINTS), 1].mean() < 0.065
+    moved, _ = _displacement(analysis, "fearful")
+    assert 0.05 < np.abs(moved[brows, 1]).max() < 0.095
+    moved, gap = _displacement(analysis, "surprised")
+    assert 0.06 < -moved[brows, 1].mean() and np.abs(moved[brows, 1]).max() < 0.1
+    assert 0.25 < gap < 0.34
+
+
+def test_disgust_wrinkles_the_nose_more_than_it_lifts_it():
+    """Disgust lifts the nose wings 0.02-0.03 eye distances on a neutral face (the bearded old photo) (0.039 before: on
+    Biden's portrait the lift moved dlib's identity distance 0.32 -> 0.27 at half of it); its
+    wrinkles (render.shading) keep their depth (test_disgust_wrinkles_the_nose_visibly)."""
+    from pathlib import Path
+
+    from facetalk.face.expression import estimate_expression
+    from facetalk.face.rig import NOSE_WINGS, build_rig
+
+    pts = np.load(Path(__file__).resolve().parents[1] / "face" / "data" / "bearded_old_photo_landmarks.npz")["landmarks_px"]
+    rig = build_rig(pts)
+    mood = emotion.blend(tuple(float(e == "disgusted") for e in EMOTIONS), photo=estimate_expression(pts))
+    rest = posed_vertices(rig, MotionFrame(t_s=0))[list(NOSE_WINGS), :2]
+    moved = posed_vertices(rig, MotionFrame(t_s=0).with_face(mood.offsets))[list(NOSE_WINGS), :2]
+    lift = -(moved - rest)[:, 1].mean() / rig.ipd_px
+    assert 0.02 < lift < 0.03

@@ -41,8 +41,9 @@ INNER_BROW_ENDS = (55, 285)
 NOSE_BRIDGE = (6, 197)  # between the eyes, down to the upper nose: where AU9 wrinkles it
 # Each nose wrinkle's depth at nose_sneer = 1: at 0.22 disgust's wrinkles (nose_sneer 0.55) darkened
 # the bridge by 9-11 grey levels on the bundled photo, barely seen at 2x, and disgust read as
-# displeasure at most; 0.35 darkens it by 14-17.
-NOSE_WRINKLE = 0.35
+# displeasure at most; 0.35 darkens it by 14-17. 0.48 since disgust raises the wings 0.4 (motion.emotion),
+# so its wrinkles keep that depth.
+NOSE_WRINKLE = 0.48
 DIMPLE_OUT = 0.07  # the dimpler's crease, in eye spans outside the mouth corner
 SHADOW_TINT = np.array([0.75, 1.0, 1.1], np.float32)  # how much of R, G, B a crease darkens
 # Each brow's lower edge (inner end to outer) and the upper lid margin's points under it (subject's
