@@ -12,9 +12,9 @@ from facetalk.face.appearance import LUMA, LidSkin
 from facetalk.face.rig import smoothstep
 # The lid's constants are the product's: tuning one moves both paths alike.
 from facetalk.render.eyes import (
-    DETAIL_BELOW, DETAIL_SIGMA, DETAIL_STRETCH, LASH_FRINGE, LASH_INNER_THIN, LASH_SHADE_ABOVE, LASH_TAPER_END,
-    LID_BULGE, LID_FADE, LID_SHADE_FALLOFF, LID_SIDE_FADE, LOWER_LID_BAND, LOWER_LID_RISE, LOWER_LID_SHADE,
-    LOWER_LID_SHADE_PX, N_LASHES, SMOOTH_SAMPLES, TOP_DARKEST,
+    DETAIL_BELOW, DETAIL_SIGMA, DETAIL_STRETCH, LASH_FRINGE, LASH_SHADE_ABOVE, LID_BULGE, LID_FADE,
+    LID_SHADE_FALLOFF, LID_SIDE_FADE, LOWER_LID_BAND, LOWER_LID_RISE, LOWER_LID_SHADE, LOWER_LID_SHADE_PX, N_LASHES,
+    SMOOTH_SAMPLES, TOP_DARKEST,
 )
 # The per-eye geometry and the skin detail strips are the product's too: the reference is the
 # per-pixel part the compiled path replaced.
@@ -162,8 +162,7 @@ class ReferenceLidPainter:
         """(h, w) opacity of the lash line along the closing edge (`below` = px below it): thinner
         toward the corners, its lashes hanging below it, blurred as the photo draws its edges
         (`blur_px`, a Gaussian sigma: a soft photo gets a wider, fainter line, never a crisp stroke)."""
-        thick = lash * (LASH_TAPER_END + (1.0 - LASH_TAPER_END) * np.sin(np.pi * np.clip(a, 0.0, 1.0))) \
-            * (1.0 - LASH_INNER_THIN * smoothstep(a, 0.7, 1.05))
+        thick = lash * (0.35 + 0.65 * np.sin(np.pi * np.clip(a, 0.0, 1.0)))
         sigma = np.hypot(0.5 * thick, blur_px)
         centred = below + 0.15 * thick
         spread = sigma * np.where(centred < 0.0, LASH_SHADE_ABOVE, 1.0)  # wider up the lid

@@ -201,26 +201,6 @@ def _textured_eye(detail_px: float):
     return np.clip(frame + 0.5, 0, 255).astype(np.uint8), lid, pts, shut
 
 
-def test_shut_lash_line_thins_toward_the_corners_most_toward_the_inner_one():
-    """A shut eye's lash line (the synthetic 60 px eye, a = 0 at its outer corner) is fullest
-    mid-eye and fine toward the corners, finer toward the inner one, where lashes are short and
-    sparse: an even stroke ending in blunt tips at both corners read as drawn (its darkness at
-    a = 0.1 and 0.9 was the same, 0.61 of mid-eye's; now 0.53 and 0.41)."""
-    frame, lid, open_pts, shut_pts = _textured_eye(0.0)
-    out = frame.copy()
-    LidPainter((lid,), np.zeros((200, 300, 3), np.float32)).paint(out, shut_pts, open_pts)
-    luma = out.astype(float) @ np.array([0.299, 0.587, 0.114])
-    skin = float(np.median(luma[60:80, 110:150]))
-
-    def darkness(a):
-        """How much darker than the skin (summed down the column) the line is at `a`."""
-        column = luma[90:115, int(round(100 + 60 * a))]
-        return float(np.sum(np.clip(skin - column, 0.0, None)))
-
-    outer, mid, inner = darkness(0.1), darkness(0.5), darkness(0.9)
-    assert inner < 0.85 * outer and outer < 0.7 * mid, (outer, mid, inner)
-
-
 def _fine_detail(image, ys, xs):
     """Robust spread (grey levels) of the luma's detail finer than 2 px at pixels (ys, xs)."""
     import cv2

@@ -80,12 +80,12 @@ def _draw_iris(out, tri_id, material, eye_material, rgba, offset, bounds, centre
 # A shut eye's lash line: thickness at mid-eye as a share of the eye's width, and how far its
 # lashes hang below the closing edge, in line thicknesses.
 LASH_WIDTH = 0.08
-# Its thickness at the corners as a share of mid-eye's, and how much thinner it gets over the inner
-# third of the eye (_lash_taper). Thinner mid-eye reads less drawn but dlib then loses blinks: 0.055
-# of the eye's width saw 3 of 7 on Coelho's portrait (6 with 0.08) and 6 of 7 on Biden's (7), 0.07
-# with the inner thinning from mid-eye 4 of 7 on Coelho's (bench_blinks --seconds 10).
-LASH_TAPER_END = 0.2
-LASH_INNER_THIN = 0.5
+# Any thinner, or tapered to finer tips, the line reads less drawn on sharp photos but dlib loses
+# blinks (bench_blinks --seconds 10, 2026-12-02): 0.055 of the eye's width saw 3 of 7 on Coelho's
+# portrait and 6 of 7 on Biden's (6 and 7 at 0.08); 0.07, thinning toward the inner corner, 4 of 7
+# on Coelho's; 0.08 with tips at 0.2 of mid-eye's thickness and the inner third halved, 5 of 7 on
+# Coelho's and 6 of 7 on the bearded old photo (7); 0.08 with only the outer 15% at either corner
+# thinned to fine tips, 6 of 7 on the bearded old photo.
 LASH_FRINGE = 0.8
 LASH_OF_OPENING = 0.3  # the line is at most this share of the open eye's height
 N_LASHES = 23  # strands along the lash fringe
@@ -341,23 +341,13 @@ def _sample_detail(strip, col, row, out3):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _lash_taper(a):
-    """The shut lash line's thickness along the eye (a = 0 at the outer corner .. 1 at the inner),
-    as a share of its thickest: fullest mid-eye, fine at the outer corner and finer still over the
-    inner third, where the lashes are short and sparse (an even stroke ending in blunt tips at both
-    corners reads as drawn)."""
-    return (LASH_TAPER_END + (1.0 - LASH_TAPER_END) * np.sin(np.pi * _clip01(a))) \
-        * (1.0 - LASH_INNER_THIN * _step(a, 0.7, 1.05))
-
-
-@njit(cache=True, nogil=True, inline="always")
 def _lash_at(a, below, closure, lash, blur_px, strands):
     """The lash line's opacity at one pixel, `below` px under the closing edge (`closure` 0..1 of
     the eye's height there): thinner toward the corners, its lashes (fixed `strands`, so they never
     flicker) hanging below it, blurred as the photo draws its edges (`blur_px`, a Gaussian sigma: a
     soft photo gets a wider, fainter line, never a crisp stroke), its shade reaching further up the
     lid than down."""
-    thick = lash * _lash_taper(a)
+    thick = lash * (0.35 + 0.65 * np.sin(np.pi * _clip01(a)))
     sigma = np.hypot(0.5 * thick, blur_px)
     centred = below + 0.15 * thick
     spread = sigma * (LASH_SHADE_ABOVE if centred < 0.0 else 1.0)
