@@ -1,6 +1,7 @@
 """Emotions on a photo that already smiles with its teeth (the bundled one): the mouth they leave."""
 
 import numpy as np
+import pytest
 
 from facetalk.config import EMOTIONS
 from facetalk.face import landmarks as lm
@@ -69,6 +70,14 @@ def test_fear_on_a_toothy_smile_drops_the_jaw_past_the_photos_teeth(analysis):
     assert gaps.max() > photo_gaps.max() + 0.08
 
 
+def test_fear_on_a_toothy_smile_arches_the_lips_down_over_the_teeth(analysis):
+    """Fear keeps most of its own frown on a smiling photo: its corners end no higher than 0.01
+    mouth widths over a neutral mouth's (0.024 over it with half the frown scaled away: the photo's
+    teeth between wide eyes read as a grin on out/portraits' 03 and 11 at 2x)."""
+    lift, _ = _mouth(analysis, "fearful")
+    assert lift < NEUTRAL_CORNER_LIFT + 0.01
+
+
 def test_disgust_wrinkles_the_nose_visibly(analysis, monkeypatch):
     """Disgust's nose wrinkles (AU9) darken the bridge between the eyes by 13 grey levels or more
     over the same frame without them: at 9-11 they were barely seen at 2x."""
@@ -127,8 +136,9 @@ def test_emotions_move_the_brows_and_jaw_as_far_as_they_read_and_no_farther(anal
     """Every unit an emotion moves costs dlib's identity distance to the photo, most of all the
     brows (a quarter of sad's on the bundled smile): sad's inner brows rise 0.04-0.065 eye
     distances (0.071 before), fear's brows 0.05-0.095 at most (0.11), surprise's 0.06-0.1 (0.106)
-    and its mouth opens 0.25-0.34 mouth widths (0.37), which together took the mean identity
-    distance over bench_emotions' 35 renders from 0.300 to 0.287."""
+    and its mouth opens 0.25-0.34 mouth widths (0.37), anger's brows come down 0.025-0.036 on
+    average (0.038): with disgust's lesser nose lift, the mean identity distance over
+    bench_emotions' 35 renders went from 0.300 to 0.288."""
     from facetalk.face.rig import INNER_BROW_POINTS
 
     brows = list(lm.RIGHT_BROW + lm.LEFT_BROW)
@@ -139,6 +149,8 @@ def test_emotions_move_the_brows_and_jaw_as_far_as_they_read_and_no_farther(anal
     moved, gap = _displacement(analysis, "surprised")
     assert 0.06 < -moved[brows, 1].mean() and np.abs(moved[brows, 1]).max() < 0.1
     assert 0.25 < gap < 0.34
+    moved, _ = _displacement(analysis, "angry")
+    assert 0.025 < moved[brows, 1].mean() < 0.036  # down (0.038 before)
 
 
 def test_disgust_wrinkles_the_nose_more_than_it_lifts_it():
@@ -157,3 +169,23 @@ def test_disgust_wrinkles_the_nose_more_than_it_lifts_it():
     moved = posed_vertices(rig, MotionFrame(t_s=0).with_face(mood.offsets))[list(NOSE_WINGS), :2]
     lift = -(moved - rest)[:, 1].mean() / rig.ipd_px
     assert 0.02 < lift < 0.03
+
+
+def test_bench_emotions_reads_a_face_as_its_mirror_image():
+    """bench_emotions reads each frame and its mirror image and averages them: dlib's landmark errors
+    are not mirror-symmetric (Grace Hopper's eye opening under surprise read -0.018 eye distances
+    from neutral's, its mirror image +0.050), and a face must not read differently from its mirror
+    image."""
+    pytest.importorskip("dlib")
+    from importlib import resources
+
+    from bench_emotions import DlibFace, held_figures
+    from facetalk.io import load_image
+
+    image = load_image(resources.files("facetalk.data").joinpath("astronaut.jpg"))
+    dlib = DlibFace()
+    x0, y0, x1, y1 = dlib.measure(image).box
+    width = image.shape[1]
+    mirror = np.ascontiguousarray(image[:, ::-1])
+    np.testing.assert_allclose(held_figures(dlib, [image], (x0, y0, x1, y1)),
+                               held_figures(dlib, [mirror], (width - 1 - x1, y0, width - 1 - x0, y1)), atol=1e-9)

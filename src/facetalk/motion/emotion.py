@@ -40,8 +40,10 @@ OFFSETS: dict[str, dict[str, float]] = {
     # brows were a quarter of sad's identity distance on the bundled smile (0.49, 0.41 without).
     "sad": {"smile": -0.8, "brow_inner_raise": 0.7, "brow_raise": -0.15, "blink": 0.15, "mouth_shrug_lower": 0.5},
     # AU4+5+7+23: the brow lowerer (brow_raise < 0), glaring upper lids, tightened lower lids, lips
-    # pressed and tightened (rolled in a little: their red narrows).
-    "angry": {"brow_raise": -1.0, "blink": -0.15, "eye_squint": 0.5, "lip_press": 1.0, "smile": -0.3,
+    # pressed and tightened (rolled in a little: their red narrows). The brows at -0.85 (-1.0 before):
+    # still knit and lowered at 2x (bench_emotions: -0.031..-0.060 eye distances on its five
+    # portraits), anger's identity distance 0.296 -> 0.285.
+    "angry": {"brow_raise": -0.85, "blink": -0.15, "eye_squint": 0.5, "lip_press": 1.0, "smile": -0.3,
               "mouth_roll_upper": 0.3, "mouth_roll_lower": 0.3},
     # AU1+2+5+26: brows up, eyes wide, jaw dropped, lips relaxed into an oval. The jaw at 0.65 and the
     # brows at 0.9 (0.8 and 1.0 before) moved dlib's identity distance least for the surprise they
@@ -79,10 +81,13 @@ UNDO_SHARE_DEFAULT = 1.0
 # caricature's arch. Sad and angry, half undone, keep more of theirs, so the corners still end
 # below (sad, 0.04 mouth widths under a neutral mouth's on the bundled photo) or at (angry) a
 # neutral mouth's height, not in a trace of the photo's smile; fear's corners are drawn down and
-# back (AU20): with the frown scaled down fully the teeth and lifted cheeks read as a grin; so
-# are disgust's (AU15), which at 0.75 stayed level under the photo's lifted cheeks: a smile.
+# back (AU20): with the frown scaled down fully the teeth and lifted cheeks read as a grin, and at
+# half (0.5) the corners of the bundled smile still ended above a neutral mouth's and Obama's and
+# the man in glasses' (out/portraits' 03, 11) teeth under wide eyes read as a grin at 2x; at 0.25
+# the lips arch down over the teeth, a grimace (out/s10b/ff_cmp.png); so are disgust's (AU15),
+# which at 0.75 stayed level under the photo's lifted cheeks: a smile.
 FROWN_ON_SMILE = 0.75
-FROWN_ON_SMILE_BY_EMOTION = {"fearful": 0.5, "sad": 0.45, "angry": 0.3, "disgusted": 0.5}
+FROWN_ON_SMILE_BY_EMOTION = {"fearful": 0.25, "sad": 0.45, "angry": 0.3, "disgusted": 0.5}
 # A happy face smiles broader than a smiling photo does: its target smile grows by this share of
 # the photo's own smile (on a neutral photo, nothing), so happy still reads on a broad smile.
 BROADER_THAN_PHOTO = {"happy": 0.35}
