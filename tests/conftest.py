@@ -24,31 +24,12 @@ def portrait(portrait_path) -> np.ndarray:
     return load_image(portrait_path)
 
 
-class SharedFaceModels(FaceModels):
-    """facetalk.face.mesh.FaceModels (real models loaded at their first use and kept; given ones,
-    such as tests/fakes.py's, used as they are), with the tests' shorthand for what get() gives."""
-
-    @property
-    def detector(self):
-        return self.get()[0]
-
-    @property
-    def segmenter(self):
-        return self.get()[1]
-
-    def animator(self, photo: np.ndarray, **kwargs):
-        from facetalk.pipeline import Animator
-
-        detector, segmenter = self.get()
-        return Animator(photo, detector=detector, segmenter=segmenter, **kwargs)
-
-
 @pytest.fixture(scope="session")
 def face_models():
     """The real face detector and segmenter, shared by the session: loading them is much of what an
     Animator costs to build, and tests that build one are not about the loading, which tests/face
     tests on its own. Nothing loads unless a test asks."""
-    models = SharedFaceModels()
+    models = FaceModels()
     yield models
     models.close()
 
@@ -60,10 +41,10 @@ def face_recording() -> Recording:
 
 
 @pytest.fixture(scope="session")
-def fake_face_models(face_recording) -> SharedFaceModels:
+def fake_face_models(face_recording) -> FaceModels:
     """Fakes answering as the real models did on the bundled portrait's analyses, for tests about
     what comes after the analysis; any other photo fails loudly (tests/fakes.py)."""
-    return SharedFaceModels(detector=ReplayDetector(face_recording), segmenter=ReplaySegmenter(face_recording))
+    return FaceModels(detector=ReplayDetector(face_recording), segmenter=ReplaySegmenter(face_recording))
 
 
 @pytest.fixture(scope="session")

@@ -30,7 +30,8 @@ def _lip_gap(detector, frame):
 def test_render_to_file_end_to_end(portrait, face_models, speech_then_silence, tmp_path):
     from facetalk.face.mesh import FaceMeshDetector
 
-    animator = face_models.animator(portrait, source="astronaut.jpg")  # end to end: the real models
+    animator = Animator(portrait, source="astronaut.jpg", detector=face_models.detector,  # end to end: the real models
+                        segmenter=face_models.segmenter)
     audio, speech_end_s = speech_then_silence
     out, motion_out = tmp_path / "talk.mp4", tmp_path / "talk.jsonl"
     animator.render_to_file(audio, out, controls=Controls(seed=3), motion_path=motion_out)

@@ -26,7 +26,7 @@ import numpy as np
 from facetalk.audio.clock import frame_centre, frames_covering
 from facetalk.config import Config, Controls
 from facetalk.face.analysis import FaceAnalysis, analyse_face
-from facetalk.face.mesh import FaceMeshDetector, PersonSegmenter
+from facetalk.face.mesh import FaceDetector, Segmenter
 from facetalk.io.audio import ArrayAudio, FileAudio
 from facetalk.motion.frame import MotionFrame
 from facetalk.motion.generator import MotionGenerator
@@ -62,7 +62,7 @@ class Animator:
     """
 
     def __init__(self, photo: np.ndarray, *, config: Config = Config(), source: str = "photo", label: bool = False,
-                 detector: FaceMeshDetector | None = None, segmenter: PersonSegmenter | None = None,
+                 detector: FaceDetector | None = None, segmenter: Segmenter | None = None,
                  lip_model: LipSyncModel | None = None):
         """`label` draws a visible "AI-generated" label on every frame; the invisible watermark is
         always there, carrying this release's version and an id derived from the framed photo

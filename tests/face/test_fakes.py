@@ -71,3 +71,18 @@ def test_the_fake_detector_answers_a_blank_photo_and_a_bad_array_as_the_real_one
         for detector in (fake, face_models.detector):
             with pytest.raises(ValueError, match="uint8 image"):
                 detector.detect(bad)
+
+
+def test_face_models_load_what_is_asked_for_and_close_only_their_own(face_recording):
+    """facetalk.face.mesh.FaceModels: a given model is used as it is and left to its owner; one not
+    given loads at its first use (the detector property) and is closed by close()."""
+    from facetalk.face.mesh import FaceModels, PersonSegmenter
+    from tests.fakes import ReplayDetector
+
+    given = ReplayDetector(face_recording)
+    models = FaceModels(detector=given)
+    assert models._own == [] and models.detector is given
+    segmenter = models.segmenter
+    assert isinstance(segmenter, PersonSegmenter) and models._own == [segmenter]
+    models.close()
+    assert models._own == [] and models.detector is given

@@ -13,7 +13,7 @@ from facetalk.face.framing import CropBox, apply_crop, face_crop_box, full_box
 from facetalk.face.glasses import Glasses, find_glasses
 from facetalk.face.lips import refine_inner_lips
 from facetalk.face.detect import select_face
-from facetalk.face.mesh import FaceMeshDetector, PersonSegmenter
+from facetalk.face.mesh import FaceDetector, FaceMeshDetector, PersonSegmenter, Segmenter
 from facetalk.face.rig import FaceRig, build_rig
 from facetalk.face.surround import Surround, build_surround
 from facetalk.params import PhotoExpression
@@ -47,7 +47,7 @@ class FaceAnalysis:
 
 
 def analyse_face(photo: np.ndarray, *, framing: FramingConfig, source: str = "photo",
-                 detector: FaceMeshDetector | None = None, segmenter: PersonSegmenter | None = None) -> FaceAnalysis:
+                 detector: FaceDetector | None = None, segmenter: Segmenter | None = None) -> FaceAnalysis:
     """Finds the face in an (H, W, 3) uint8 photo, frames it and builds its rig. `detector` and
     `segmenter` default to face.mesh's (loaded here and closed after); given ones are left open."""
     own = detector is None

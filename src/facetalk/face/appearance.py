@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from facetalk.face import landmarks as lm
-from facetalk.face.mesh import PersonSegmenter
+from facetalk.face.mesh import PersonSegmenter, Segmenter
 
 
 @dataclass(frozen=True, eq=False)
@@ -325,7 +325,7 @@ def photo_grain(image: np.ndarray) -> np.ndarray:
 
 
 def build_appearance(image: np.ndarray, landmarks_px: np.ndarray, *,
-                     segmenter: PersonSegmenter | None = None) -> Appearance:
+                     segmenter: Segmenter | None = None) -> Appearance:
     """Computes the layers for an (H, W, 3) uint8 framed photo and its (478, 3) landmarks."""
     import cv2
 

@@ -16,7 +16,8 @@ OpenCV 4.11) is not needed at run time:
 
 `FaceMeshDetector` (faces at any scale, with face.detect's search) and `PersonSegmenter` (the
 person matte) load their models in the constructors, never at import; analysis takes them as
-arguments, so tests can give small fakes.
+arguments typed by the `FaceDetector` and `Segmenter` protocols, so tests can give small fakes
+(tests/fakes.py).
 """
 
 from __future__ import annotations
@@ -24,11 +25,30 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
 from facetalk.face.detect import FaceBox, FaceFinder
 from facetalk.face.landmarks import N_LANDMARKS, DetectedFace
+
+class FaceDetector(Protocol):
+    """What analysis asks of a face detector: FaceMeshDetector, or any object with these methods."""
+
+    def detect(self, image: np.ndarray) -> list[DetectedFace]:
+        """All faces in an (H, W, 3) uint8 RGB image, largest first."""
+
+    def close(self) -> None: ...
+
+
+class Segmenter(Protocol):
+    """What analysis asks of a person segmenter: PersonSegmenter, or any object with these methods."""
+
+    def alpha(self, image: np.ndarray) -> np.ndarray:
+        """(H, W) float32 person matte 0..1 of an (H, W, 3) uint8 RGB image."""
+
+    def close(self) -> None: ...
+
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "data" / "models"
 SHORT_RANGE_MODEL = "face_detection_short_range.onnx"
@@ -397,11 +417,21 @@ class FaceModels:
     batch worker's rows): each loaded at its first use and kept, or given (a given one is the
     caller's to close). Not for two photos at once: callers analyse one at a time."""
 
-    def __init__(self, *, detector: FaceMeshDetector | None = None, segmenter: PersonSegmenter | None = None):
+    def __init__(self, *, detector: FaceDetector | None = None, segmenter: Segmenter | None = None):
         self._detector, self._segmenter = detector, segmenter
         self._own: list = []  # loaded here: closed by close()
 
-    def get(self) -> tuple[FaceMeshDetector, PersonSegmenter]:
+    @property
+    def detector(self) -> FaceDetector:
+        """The face detector, loaded now if it is not yet."""
+        return self.get()[0]
+
+    @property
+    def segmenter(self) -> Segmenter:
+        """The person segmenter, loaded now if it is not yet."""
+        return self.get()[1]
+
+    def get(self) -> tuple[FaceDetector, Segmenter]:
         """(detector, segmenter), loading what is not loaded yet (each kept as soon as it loads)."""
         if self._detector is None:
             self._detector = FaceMeshDetector()

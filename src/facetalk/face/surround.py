@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from facetalk.face.appearance import fill_holes
-from facetalk.face.mesh import PersonSegmenter
+from facetalk.face.mesh import Segmenter
 from facetalk.face.rig import smoothstep
 from facetalk.face.framing import CropBox
 
@@ -58,7 +58,7 @@ class Surround:
 
 
 def build_surround(photo: np.ndarray, box: CropBox, *, frame_hw: tuple[int, int],
-                   segmenter: PersonSegmenter, face_bbox: tuple[float, float, float, float] | None = None) -> Surround:
+                   segmenter: Segmenter, face_bbox: tuple[float, float, float, float] | None = None) -> Surround:
     """The surround of `box` (the frame's crop of the (H, W, 3) uint8 `photo`) for a frame of
     `frame_hw` pixels. `face_bbox` (x0, y0, x1, y1, photo px: the face oval's box) lets a body
     the photo's side edges cut continue beyond them (see `_continue_body`)."""
@@ -270,7 +270,7 @@ def _shoulder_slope(alpha: np.ndarray, edge: int, neck: int, *, step_px: int) ->
 
 
 def _photo_matte(photo: np.ndarray, origin_xy: np.ndarray, extent_xy: np.ndarray,
-                 segmenter: PersonSegmenter) -> tuple[np.ndarray, tuple[int, int]]:
+                 segmenter: Segmenter) -> tuple[np.ndarray, tuple[int, int]]:
     """The person matte (float32, sharpened to a thin soft edge) of the part of `photo` that lies
     within `extent_xy` photo pixels from `origin_xy`, and that part's (x, y) offset in the photo.
     Segmented on the photo's own pixels (the extension beyond them would read as a studio wall

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import Headers
 
 from facetalk import __version__
+from facetalk.face.mesh import FaceDetector, Segmenter
 from facetalk.server.routes import avatars, info, jobs, speech, stream_ws, verify
 from facetalk.server.routes.info import STATIC
 from facetalk.server.routes.webrtc import WebRtcRoutes
@@ -79,7 +80,8 @@ class BodyLimit:
         await self.app(scope, limited_receive, send)
 
 
-def create_app(settings: ServerSettings = ServerSettings(), *, detector=None, segmenter=None) -> FastAPI:
+def create_app(settings: ServerSettings = ServerSettings(), *, detector: FaceDetector | None = None,
+               segmenter: Segmenter | None = None) -> FastAPI:
     """The app. `detector` and `segmenter` analyse avatars' photos (default: face.mesh's, loaded at
     the first avatar; given ones are left open at shutdown)."""
     state = ServerState(settings, detector=detector, segmenter=segmenter)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from facetalk.config import Config
+from facetalk.face.mesh import FaceDetector, Segmenter
 from facetalk.pipeline import Animator
 from facetalk.server.media import encode_jpeg
 
@@ -22,7 +23,8 @@ class Avatar:
 
 
 def make_avatar(photo: np.ndarray, *, config: Config, source: str, jpeg_quality: int,
-                avatar_id: str | None = None, detector=None, segmenter=None) -> Avatar:
+                avatar_id: str | None = None, detector: FaceDetector | None = None,
+                segmenter: Segmenter | None = None) -> Avatar:
     """Analyses `photo` (InputError / NoFaceError for unusable ones) with `detector` and
     `segmenter` (Animator's, loaded for it when not given) and renders its preview, which also
     loads the compiled renderer, so the first live frame does not wait for it."""

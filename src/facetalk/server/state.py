@@ -13,7 +13,7 @@ from fastapi import Depends
 from starlette.requests import HTTPConnection
 
 from facetalk.config import Config, FramingConfig
-from facetalk.face.mesh import FaceModels
+from facetalk.face.mesh import FaceDetector, FaceModels, Segmenter
 from facetalk.server.avatars import Avatar, AvatarStore
 from facetalk.server.jobs import JobManager
 
@@ -49,7 +49,8 @@ class ServerState:
     the face models avatars are analysed with (`detector`, `segmenter`: given ones are the caller's
     to close; else face.mesh's, loaded at the first avatar and kept)."""
 
-    def __init__(self, settings: ServerSettings, *, detector=None, segmenter=None):
+    def __init__(self, settings: ServerSettings, *, detector: FaceDetector | None = None,
+                 segmenter: Segmenter | None = None):
         self.settings = settings
         # Avatars are analysed with these, loaded at the first (0.15-0.5 s each time otherwise); a
         # caller holds `analysis_limiter`, so one photo at a time uses them.
