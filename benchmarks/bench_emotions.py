@@ -49,7 +49,6 @@ SR = 16000
 # lines are faint): each figure is the median over the last HELD_FRAMES frames, the expression
 # fully in.
 HELD_FRAMES = 12
-UPSAMPLE = 2  # DlibFace.measure's default
 
 
 def held(animator: Animator, **controls) -> list[np.ndarray]:
@@ -113,13 +112,8 @@ def held_figures(dlib: DlibFace, frames: list[np.ndarray], box: tuple[int, int, 
 
 
 def _landmarks_in(dlib: DlibFace, image: np.ndarray, box: tuple[int, int, int, int]) -> FaceMeasure:
-    """dlib's 68 landmarks predicted in `box` without detecting a face, as DlibFace.measure
-    predicts them (on the image enlarged UPSAMPLE times). DlibFace has no way to skip its detector,
-    so this uses its predictor directly."""
-    big = cv2.resize(image, None, fx=UPSAMPLE, fy=UPSAMPLE, interpolation=cv2.INTER_CUBIC)
-    shape = dlib._predict(big, dlib._dlib.rectangle(*(UPSAMPLE * c for c in box)))
-    points = np.array([(p.x, p.y) for p in shape.parts()], dtype=np.float64) / UPSAMPLE
-    return FaceMeasure(landmarks=points, box=box)
+    """dlib's 68 landmarks predicted in `box` without detecting a face."""
+    return dlib.measure(image, box=box)
 
 
 def _measure(dlib: DlibFace, image: np.ndarray, emotion: str,

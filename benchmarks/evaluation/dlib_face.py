@@ -111,22 +111,27 @@ class DlibFace:
         self._encode = dlib.face_recognition_model_v1(models.face_recognition_model_location())
         self._dlib = dlib
 
-    def measure(self, image: np.ndarray, *, upsample: int = 2,
-                fallback_box: tuple[int, int, int, int] | None = None) -> FaceMeasure | None:
+    def measure(self, image: np.ndarray, *, upsample: int = 2, fallback_box: tuple[int, int, int, int] | None = None,
+                box: tuple[int, int, int, int] | None = None) -> FaceMeasure | None:
         """The largest face in an (H, W, 3) uint8 RGB image, or None.
 
         Landmarks are predicted on a copy enlarged `upsample` times (then scaled back): on faces of
         a few hundred pixels dlib's 68 points are only pixel-accurate, which is coarse for eyelids.
         `fallback_box`: where the face is known to be (e.g. found on another frame of the same
-        still head) when the detector finds none here; landmarks are then predicted in it."""
+        still head) when the detector finds none here; landmarks are then predicted in it. `box`:
+        predict in this (x0, y0, x1, y1) box without detecting (the 68 points are regressed from
+        the box, so comparing frames of a still head in one box leaves the detector's draws out)."""
         import cv2
 
-        # dlib's HOG detector is brittle at the margin: a face it misses on the doubled image it
-        # may find on the original, so both are tried.
-        rects = self._detect(image, 1) or self._detect(image, 0)
-        if not rects and fallback_box is None:
-            return None
-        rect = max(rects, key=lambda r: r.width() * r.height()) if rects else self._dlib.rectangle(*fallback_box)
+        if box is not None:
+            rect = self._dlib.rectangle(*box)
+        else:
+            # dlib's HOG detector is brittle at the margin: a face it misses on the doubled image
+            # it may find on the original, so both are tried.
+            rects = self._detect(image, 1) or self._detect(image, 0)
+            if not rects and fallback_box is None:
+                return None
+            rect = max(rects, key=lambda r: r.width() * r.height()) if rects else self._dlib.rectangle(*fallback_box)
         big = cv2.resize(image, None, fx=upsample, fy=upsample, interpolation=cv2.INTER_CUBIC) if upsample > 1 else image
         scaled = self._dlib.rectangle(rect.left() * upsample, rect.top() * upsample,
                                       rect.right() * upsample, rect.bottom() * upsample)
