@@ -1,6 +1,6 @@
 """Emotions as an independent detector sees them, on several portraits, and a sheet to judge by eye.
 
-  .venv/bin/python benchmarks/bench_emotions.py [PORTRAIT ...] [--out out/bench_emotions]
+  .venv/bin/python benchmarks/bench_emotions.py [PORTRAIT ...] [--out out/bench_emotions] [--reading detected]
 
 Needs the `eval` extra (dlib). With no portraits given, it takes the bundled one and, from
 out/portraits (scripts/gather_portraits.py), a neutral face, an elderly face, a bearded face and a
@@ -8,7 +8,8 @@ painting. Each emotion is rendered at strength 1 from 2 s of silence (head still
 eyes on the camera), and dlib's 68 landmarks on the last half second give, relative to the neutral
 render of the same photo, in eye distances (the median over the frames, one frame's landmarks
 jitter by up to ~0.04; read in the neutral render's face box on each frame and on its mirror
-image, and the two averaged: held_figures):
+image, and the two averaged: held_figures; `--reading detected` reads each frame in the box dlib
+detects on it, on the frame alone, as a user running dlib would: detected_figures):
 
 - mouth-corner height (issue: happy >= +0.03, sad <= -0.03);
 - brow height over the eyes (surprised >= +0.04, angry <= -0.02);
@@ -74,9 +75,11 @@ def figures(face: FaceMeasure) -> np.ndarray:
     return np.array([face.mouth_corner_lift(), brow_height(face), face.eye_aspect_ratio()])
 
 
-def emotion_table(animator: Animator, dlib: DlibFace, photo: np.ndarray) -> tuple[dict[str, np.ndarray], list[np.ndarray]]:
+def emotion_table(animator: Animator, dlib: DlibFace, photo: np.ndarray, *,
+                  reading: str = "box") -> tuple[dict[str, np.ndarray], list[np.ndarray]]:
     """Per emotion, (corner lift, brow height, eye opening) minus neutral's and the identity
-    distance to the photo; and the frames."""
+    distance to the photo; and the frames. `reading`: "box" (held_figures) or "detected"
+    (detected_figures)."""
     rows, images, base, box = {}, [], None, None
     photo_face = dlib.measure(photo)
     identity = dlib.embedding(photo, photo_face) if photo_face is not None else None
@@ -87,7 +90,10 @@ def emotion_table(animator: Animator, dlib: DlibFace, photo: np.ndarray) -> tupl
         if fallback:
             print(f"  ({emotion}: no face detected; identity read in the neutral render's face box)")
         box = face.box if emotion == "neutral" and face is not None else box
-        values = held_figures(dlib, frames, box) if box is not None else np.full(3, np.nan)
+        if box is None:
+            values = np.full(3, np.nan)
+        else:
+            values = held_figures(dlib, frames, box) if reading == "box" else detected_figures(dlib, frames, box)
         base = values if emotion == "neutral" else base
         distance = np.nan if face is None or identity is None else float(np.linalg.norm(dlib.embedding(frames[-1], face) - identity))
         rows[emotion] = np.append(values - base, distance)
@@ -109,6 +115,14 @@ def held_figures(dlib: DlibFace, frames: list[np.ndarray], box: tuple[int, int, 
     figures_in = [np.nanmedian([figures(_landmarks_in(dlib, image, at)) for image in images], axis=0)
                   for images, at in ((frames, box), ([np.ascontiguousarray(f[:, ::-1]) for f in frames], mirror_box))]
     return 0.5 * (figures_in[0] + figures_in[1])
+
+
+def detected_figures(dlib: DlibFace, frames: list[np.ndarray], box: tuple[int, int, int, int]) -> np.ndarray:
+    """(corner lift, brow height, eye opening) of a held expression as dlib reads each frame on its
+    own: in the box it detects there (the neutral render's `box` where it finds no face), the
+    median over the frames."""
+    faces = [dlib.measure(image) or dlib.measure(image, box=box) for image in frames]
+    return np.nanmedian([figures(face) for face in faces], axis=0)
 
 
 def _landmarks_in(dlib: DlibFace, image: np.ndarray, box: tuple[int, int, int, int]) -> FaceMeasure:
@@ -169,6 +183,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("portraits", nargs="*")
     ap.add_argument("--out", default="out/bench_emotions")
+    ap.add_argument("--reading", choices=("box", "detected"), default="box",
+                    help="landmarks in the neutral render's box, frame and mirror image averaged (default), "
+                         "or in the box dlib detects on each frame")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -182,7 +199,7 @@ def main() -> None:
     for name, path in portraits:
         photo = load_image(path)
         animator = Animator(photo, source=name)
-        table, images = emotion_table(animator, dlib, photo)
+        table, images = emotion_table(animator, dlib, photo, reading=args.reading)
         tables[name] = table
         for emotion, (corner, brow, ear, distance) in table.items():
             print(f"{name[:28]:28s} {emotion:10s} {corner:+12.3f} {brow:+12.3f} {ear:+12.3f} {distance:9.3f}")
