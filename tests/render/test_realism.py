@@ -51,7 +51,7 @@ def test_blink_apex_closes_the_eyes(animator, dlib_face):
 def test_identity_is_kept(animator, dlib_face):
     """Issue 13's figure: over a clip of speech with the default motion, dlib's identity distance
     to the photo is <= 0.3 on average (issue 12's, at strength 1 of each emotion, is
-    bench_emotions': 0.299 on 2026-12-02, at the bar)."""
+    bench_emotions': 0.288 on 2026-12-02 evening, 0.299 that afternoon)."""
     from facetalk.config import Controls
     from facetalk.io import synthesize_speech
 
