@@ -86,3 +86,10 @@ def test_face_models_load_what_is_asked_for_and_close_only_their_own(face_record
     assert isinstance(segmenter, PersonSegmenter) and models._own == [segmenter]
     models.close()
     assert models._own == [] and models.detector is given
+    # Each property loads its own model alone.
+    from facetalk.face.mesh import FaceMeshDetector
+
+    alone = FaceModels()
+    detector = alone.detector
+    assert isinstance(detector, FaceMeshDetector) and alone._own == [detector]
+    alone.close()

@@ -206,10 +206,12 @@ def test_the_mask_is_upsampled_in_the_pass_as_opencv_resizes_it():
     import cv2
 
     rng = np.random.default_rng(6)
-    image = rng.integers(0, 256, (96, 130, 3), dtype=np.uint8)
-    tile = (rng.standard_normal((96, 130)) * 4).astype(np.float32)
-    gain = rng.uniform(0.7, 1.4, (24, 32)).astype(np.float32)
-    full = cv2.resize(gain, (130, 96), interpolation=cv2.INTER_LINEAR)
-    delta = cv2.multiply(tile, full, scale=1.2)
-    want = np.clip(np.rint(image + delta[..., None].astype(np.float64)), 0, 255).astype(np.uint8)
-    assert np.array_equal(_marked_with(image, tile, gain, 1.2), want)
+    # Whole and fractional ratios (96 / 24, 97 / 24 rows; 130 / 32, 131 / 33 columns).
+    for (h, w), (gh, gw) in (((96, 130), (24, 32)), ((97, 131), (24, 33))):
+        image = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+        tile = (rng.standard_normal((h, w)) * 4).astype(np.float32)
+        gain = rng.uniform(0.7, 1.4, (gh, gw)).astype(np.float32)
+        full = cv2.resize(gain, (w, h), interpolation=cv2.INTER_LINEAR)
+        delta = cv2.multiply(tile, full, scale=1.2)
+        want = np.clip(np.rint(image + delta[..., None].astype(np.float64)), 0, 255).astype(np.uint8)
+        assert np.array_equal(_marked_with(image, tile, gain, 1.2), want)

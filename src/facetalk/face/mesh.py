@@ -32,6 +32,7 @@ import numpy as np
 from facetalk.face.detect import FaceBox, FaceFinder
 from facetalk.face.landmarks import N_LANDMARKS, DetectedFace
 
+
 class FaceDetector(Protocol):
     """What analysis asks of a face detector: FaceMeshDetector, or any object with these methods."""
 
@@ -423,23 +424,23 @@ class FaceModels:
 
     @property
     def detector(self) -> FaceDetector:
-        """The face detector, loaded now if it is not yet."""
-        return self.get()[0]
-
-    @property
-    def segmenter(self) -> Segmenter:
-        """The person segmenter, loaded now if it is not yet."""
-        return self.get()[1]
-
-    def get(self) -> tuple[FaceDetector, Segmenter]:
-        """(detector, segmenter), loading what is not loaded yet (each kept as soon as it loads)."""
+        """The face detector, loaded now if it is not yet (the segmenter is not)."""
         if self._detector is None:
             self._detector = FaceMeshDetector()
             self._own.append(self._detector)
+        return self._detector
+
+    @property
+    def segmenter(self) -> Segmenter:
+        """The person segmenter, loaded now if it is not yet (the detector is not)."""
         if self._segmenter is None:
             self._segmenter = PersonSegmenter()
             self._own.append(self._segmenter)
-        return self._detector, self._segmenter
+        return self._segmenter
+
+    def get(self) -> tuple[FaceDetector, Segmenter]:
+        """(detector, segmenter), loading what is not loaded yet (each kept as soon as it loads)."""
+        return self.detector, self.segmenter
 
     def close(self) -> None:
         for model in self._own:

@@ -64,8 +64,10 @@ def _linear_taps(n_out: int, n_in: int) -> tuple[np.ndarray, np.ndarray, np.ndar
     weight[first < 0], first[first < 0] = 0.0, 0
     last = first >= n_in - 1
     weight[last], first[last] = 0.0, n_in - 1
-    first = first.astype(np.int32)
-    return first, np.minimum(first + 1, n_in - 1).astype(np.int32), weight.astype(np.float32)
+    taps = first.astype(np.int32), np.minimum(first + 1, n_in - 1).astype(np.int32), weight.astype(np.float32)
+    for tap in taps:
+        tap.flags.writeable = False  # cached: shared by every frame of this size
+    return taps
 
 
 @njit(cache=True, nogil=True)
@@ -133,7 +135,10 @@ def _probe_taps(height: int, width: int, gain_height: int) -> tuple[np.ndarray, 
     _add_masked takes it ((gain_height, width): already resized across) and the second's weight."""
     ys, xs = np.divmod(_probe_places(height, width), width)
     first, second, weight = (tap[ys] for tap in _linear_taps(height, gain_height))
-    return first * width + xs, second * width + xs, weight
+    taps = first * width + xs, second * width + xs, weight
+    for tap in taps:
+        tap.flags.writeable = False  # cached: shared by every frame of this size
+    return taps
 
 
 def _small_gain(image: np.ndarray) -> np.ndarray:

@@ -225,7 +225,10 @@ class RasterMesh:
 
 
 class WarpBuffers:
-    """Per-frame output buffers, allocated once per output size and reused."""
+    """Per-frame output buffers, allocated once per output size and reused. `bary` holds this
+    frame's weights only where a weighed triangle (RasterMesh.weighed) won; elsewhere it keeps
+    older frames' (reset() leaves it alone), so it may be read on those pixels only, or streaming
+    would stop matching offline rendering."""
 
     def __init__(self, height: int, width: int):
         ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
