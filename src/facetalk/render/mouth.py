@@ -228,21 +228,28 @@ class MouthPainter:
         lift = None if self._own_teeth else interp(self._lip_lift(verts, mouth_w, lip_on_skull_xy)[self._upper_of])
         color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs,
                             lower_show=show, lip_lift=lift, peak_opening=float(gap[self._verts].max()))
-        # The photo's own interior at its photographed distance from the lip whose jaw it goes with.
+        self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
+                                 mouth_w=mouth_w)
+        self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha)
+
+    def _lay_photo_interior(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,
+                            runs: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray, mouth_w: float) -> None:
+        """Lays over the (N, 3) interior `color`, in place, the photo's own interior at its
+        photographed distance from the lip whose jaw it goes with: `d_upper`, `d_lower` (N,) px
+        from the two lips, `runs` how far (px) the photo's opening goes with each jaw there
+        (paint's), `interp` paint's barycentric lookup of per-vertex values at the pixels. Its lower
+        row hands over to the synthetic lower teeth (in its teeth's colour) as the jaw opens wide
+        (`lower_show`): the sliver of it a photo shows, stretched along a wide lower lip, reads as
+        a grey band."""
         to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
-        # Its lower row hands over to the synthetic lower teeth (in its teeth's colour) as the jaw
-        # opens wide: the sliver of it a photo shows, stretched along a wide lower lip, reads as a
-        # grey band.
-        lower_weight = 1.0 - show
-        for d_lip, length, anchor_xy, sign, weight in ((d_upper, runs[0], self._anchor_xy, 1.0, np.ones_like(opening)),
-                                                       (d_lower, runs[1], self._lower_anchor_xy, -1.0, lower_weight)):
+        for d_lip, length, anchor_xy, sign, weight in ((d_upper, runs[0], self._anchor_xy, 1.0, np.ones(len(color))),
+                                                       (d_lower, runs[1], self._lower_anchor_xy, -1.0, 1.0 - lower_show)):
             d_rest = d_lip * to_rest
             own = np.nonzero(d_rest < length)[0]
             if len(own):
                 src = interp(anchor_xy, own) + sign * d_rest[own, None] * self._down
                 color[own] = mix(color[own], bilinear(self.image, src),
                                  np.clip((length[own] - d_rest[own]) / 1.5, 0, 1) * weight[own])
-        self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha)
 
     def _shade_slit(self, out: np.ndarray, origin: tuple[int, int], ys: np.ndarray, xs: np.ndarray, *,
                     opening: np.ndarray, rest_opening: np.ndarray, mouth_w: float) -> None:
