@@ -356,14 +356,14 @@ def stage_figures(args, engine: Espeak) -> None:
         if lang not in args.clips:
             continue
         clean = speech_of(engine, lang, voice, text)
-        for rate, (audio, phones) in {"": clean, **fast_versions(engine, lang, voice, text, *clean)}.items():
+        for label, (audio, phones) in {"": clean, **fast_versions(engine, lang, voice, text, *clean)}.items():
             env = envelope(audio, args.fps)
             targets = blend(segments_from_phones(phones), np.arange(len(env)) / args.fps + lead_s)
             gaps = [targets[:, 0] * (1 - targets[:, 2])]
             gaps += [_runtime_gap(model, audio, len(env), args.fps, passes=p) for p in STAGE_PASSES]
-            name = f"{lang} TTS" + (f" {rate}" if rate else "")
+            name = f"{lang} TTS" + (f" {label}" if label else "")  # "" is the clean clip
             print(f"{name:44s}" + "".join(f" {np.corrcoef(g, env)[0, 1]:8.2f}" for g in gaps))
-            if not rate and args.music_draws:
+            if not label and args.music_draws:
                 r0 = [np.corrcoef(g, env)[0, 1] for g in gaps[1:]]
                 stage_music(model, audio, r0, rng, args)
 
