@@ -67,7 +67,20 @@ def _unrecorded(what: str, image: np.ndarray) -> Unrecorded:
                       "scripts/record_test_faces.py, or use the real models (conftest's face_models)")
 
 
-class ReplayDetector:
+class _Replay:
+    """A real model's lifecycle (close, a context manager): a replay holds nothing to release."""
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class ReplayDetector(_Replay):
     """FaceMeshDetector's interface (detect, close, a context manager) answering from a Recording."""
 
     def __init__(self, recording: Recording):
@@ -87,17 +100,8 @@ class ReplayDetector:
             return []  # one colour all over: nothing to find
         raise _unrecorded("faces", image)
 
-    def close(self) -> None:
-        pass
 
-    def __enter__(self) -> "ReplayDetector":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-
-class ReplaySegmenter:
+class ReplaySegmenter(_Replay):
     """PersonSegmenter's interface (alpha, close, a context manager) answering from a Recording."""
 
     def __init__(self, recording: Recording):
@@ -111,12 +115,3 @@ class ReplaySegmenter:
         if matte is None:
             raise _unrecorded("matte", image)
         return matte.copy()
-
-    def close(self) -> None:
-        pass
-
-    def __enter__(self) -> "ReplaySegmenter":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
