@@ -125,12 +125,13 @@ def test_lips_part_where_the_jaw_opens_to_a_vowel(model):
     assert np.count_nonzero(wide) >= 10
     assert shape.lip_press[wide].mean() < 0.1 and np.mean(shape.lip_press[wide] > 0.5) < 0.1
     assert np.count_nonzero(shape.lip_press[shape.jaw_open < PressYield.JAW_FROM] > 0.9) >= 8
-    rows = np.zeros((5, len(PARAMS)), np.float32)
+    rows = np.zeros((7, len(PARAMS)), np.float32)
     rows[:, SPREAD] = 0.3
-    rows[:, PRESS] = [0.8, 0.8, 0.8, 0.9, 0.97]
-    rows[:, JAW] = [0.05, 0.5 * (PressYield.JAW_FROM + PressYield.JAW_TO), 0.5, 0.5, 0.5]
+    rows[:, PRESS] = [0.8, 0.8, 0.8, 0.9, 0.97, 0.97, 0.97]
+    rows[:, JAW] = [0.05, 0.5 * (PressYield.JAW_FROM + PressYield.JAW_TO), 0.5, 0.5, 0.5, 0.575, 0.7]
     out = PressYield()(rows)
-    assert out[:, PRESS] == pytest.approx([0.8, 0.4, 0.0, 0.45, 0.97])
+    # A sure press holds up to a jaw of 0.5 and is gone on one dropped wider than a bilabial's.
+    assert out[:, PRESS] == pytest.approx([0.8, 0.4, 0.0, 0.45, 0.97, 0.582, 0.0], abs=1e-6)
     assert np.array_equal(np.delete(out, PRESS, axis=1), np.delete(rows, PRESS, axis=1))
 
 

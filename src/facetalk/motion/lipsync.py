@@ -325,13 +325,18 @@ class PressYield:
     JAW_TO = 0.4
     SURE_FROM = 0.85
     SURE_TO = 0.95
+    # ... but not on a jaw dropped wider than any bilabial's (0.13-0.15 on average within one):
+    # shut lips stretched over a wide-open jaw are the very artifact this pass removes.
+    SURE_JAW_FROM = 0.5
+    SURE_JAW_TO = 0.65
 
     def __call__(self, outputs: np.ndarray) -> np.ndarray:
         """(T, len(PARAMS)) outputs -> the same with lip_press scaled down where the jaw is open."""
         yielded = outputs.copy()
         press = outputs[:, PRESS_INDEX]
         shut = (self.JAW_TO - outputs[:, JAW_INDEX]) / (self.JAW_TO - self.JAW_FROM)
-        sure = (press - self.SURE_FROM) / (self.SURE_TO - self.SURE_FROM)
+        sure = (press - self.SURE_FROM) / (self.SURE_TO - self.SURE_FROM) * np.clip(
+            (self.SURE_JAW_TO - outputs[:, JAW_INDEX]) / (self.SURE_JAW_TO - self.SURE_JAW_FROM), 0.0, 1.0)
         yielded[:, PRESS_INDEX] = press * np.clip(np.maximum(shut, sure), 0.0, 1.0)
         return yielded
 
