@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from facetalk.config import Config, Controls, FramingConfig
+from facetalk.config import Config, Controls
 from facetalk.io import probe_video, read_frames
 from facetalk.io.motion import read_motion
 from facetalk.pipeline import Animator, n_frames_for

@@ -243,8 +243,8 @@ class WarpBuffers:
         """Rasterizes `mesh` posed at (V, 3) `verts` (x, y in pixels of these buffers, z in pixels,
         negative = nearer) over what the buffers hold: reset() them first."""
         rasterize(np.ascontiguousarray(verts[:, :2]), np.ascontiguousarray(-verts[:, 2]), mesh.src_xy,
-                  mesh.triangles, mesh.active, mesh.weighed, mesh.depth_bias, self.map_x, self.map_y, self.zbuf, self.tri_id,
-                  self.bary)
+                  mesh.triangles, mesh.active, mesh.weighed, mesh.depth_bias, self.map_x, self.map_y, self.zbuf,
+                  self.tri_id, self.bary)
 
     def reset(self, box: tuple[int, int, int, int] | None = None) -> None:
         """Back to the identity map with nothing drawn; only inside `box` (x0, y0, x1, y1) if given."""
