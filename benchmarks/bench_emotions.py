@@ -112,7 +112,7 @@ def held_figures(dlib: DlibFace, frames: list[np.ndarray], box: tuple[int, int, 
     +0.050): the figures compare the faces, not the detector's draws."""
     width = frames[0].shape[1]
     mirror_box = (width - 1 - box[2], box[1], width - 1 - box[0], box[3])
-    figures_in = [np.nanmedian([figures(_landmarks_in(dlib, image, at)) for image in images], axis=0)
+    figures_in = [np.nanmedian([figures(dlib.measure(image, box=at)) for image in images], axis=0)
                   for images, at in ((frames, box), ([np.ascontiguousarray(f[:, ::-1]) for f in frames], mirror_box))]
     return 0.5 * (figures_in[0] + figures_in[1])
 
@@ -125,11 +125,6 @@ def detected_figures(dlib: DlibFace, frames: list[np.ndarray], box: tuple[int, i
     return np.nanmedian([figures(face) for face in faces], axis=0)
 
 
-def _landmarks_in(dlib: DlibFace, image: np.ndarray, box: tuple[int, int, int, int]) -> FaceMeasure:
-    """dlib's 68 landmarks predicted in `box` without detecting a face."""
-    return dlib.measure(image, box=box)
-
-
 def _measure(dlib: DlibFace, image: np.ndarray, emotion: str,
              box: tuple[int, int, int, int] | None) -> tuple[FaceMeasure | None, bool]:
     """dlib's face in `image`, and whether it was read in the neutral render's face box: where the
@@ -137,7 +132,7 @@ def _measure(dlib: DlibFace, image: np.ndarray, emotion: str,
     emotion's posture turns the head a few degrees at most)."""
     face = dlib.measure(image)
     if face is None and emotion != "neutral" and box is not None:
-        return dlib.measure(image, fallback_box=box), True
+        return dlib.measure(image, box=box), True
     return face, False
 
 

@@ -111,16 +111,16 @@ class DlibFace:
         self._encode = dlib.face_recognition_model_v1(models.face_recognition_model_location())
         self._dlib = dlib
 
-    def measure(self, image: np.ndarray, *, upsample: int = 2, fallback_box: tuple[int, int, int, int] | None = None,
+    def measure(self, image: np.ndarray, *, upsample: int = 2,
                 box: tuple[int, int, int, int] | None = None) -> FaceMeasure | None:
         """The largest face in an (H, W, 3) uint8 RGB image, or None.
 
         Landmarks are predicted on a copy enlarged `upsample` times (then scaled back): on faces of
         a few hundred pixels dlib's 68 points are only pixel-accurate, which is coarse for eyelids.
-        `fallback_box`: where the face is known to be (e.g. found on another frame of the same
-        still head) when the detector finds none here; landmarks are then predicted in it. `box`:
-        predict in this (x0, y0, x1, y1) box without detecting (the 68 points are regressed from
-        the box, so comparing frames of a still head in one box leaves the detector's draws out)."""
+        `box`: predict in this (x0, y0, x1, y1) box without detecting (the 68 points are regressed
+        from the box, so comparing frames of a still head in one box leaves the detector's draws
+        out; or where the face is known to be, found on another frame of the same still head, when
+        the detector finds none here)."""
         import cv2
 
         if box is not None:
@@ -129,9 +129,9 @@ class DlibFace:
             # dlib's HOG detector is brittle at the margin: a face it misses on the doubled image
             # it may find on the original, so both are tried.
             rects = self._detect(image, 1) or self._detect(image, 0)
-            if not rects and fallback_box is None:
+            if not rects:
                 return None
-            rect = max(rects, key=lambda r: r.width() * r.height()) if rects else self._dlib.rectangle(*fallback_box)
+            rect = max(rects, key=lambda r: r.width() * r.height())
         big = cv2.resize(image, None, fx=upsample, fy=upsample, interpolation=cv2.INTER_CUBIC) if upsample > 1 else image
         scaled = self._dlib.rectangle(rect.left() * upsample, rect.top() * upsample,
                                       rect.right() * upsample, rect.bottom() * upsample)
