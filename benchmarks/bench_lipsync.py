@@ -280,6 +280,21 @@ def print_classes(classes: dict[str, list[tuple[float, float]]], closed_all: lis
               f"  ({len(values)} phones)")
 
 
+MUSIC_LEAD_S = 2  # seconds of the music alone before the voice
+
+
+def over_music(speech: np.ndarray, rng: np.random.Generator, snr_db: int) -> np.ndarray:
+    """MUSIC_LEAD_S s of a random piece of synthetic chords and drums (one draw from `rng`), then
+    the speech over it at `snr_db` speech-to-music, the peak cut to 0.95 full scale."""
+    from training.build_lip_corpus import _add_at_snr, _music
+
+    lead = MUSIC_LEAD_S * SR
+    music = _music(lead + len(speech), rng, SR)
+    mixed = _add_at_snr(np.concatenate([np.zeros(lead, np.float32), speech]), music, snr_db).astype(np.float32)
+    mixed /= max(1.0, float(np.abs(mixed).max()) / 0.95)
+    return mixed
+
+
 def music_figures(animator: Animator, dlib: DlibFace, speech: np.ndarray, lang: str, r0_clean: float,
                   rest: float, rng: np.random.Generator, fps: int, draws: int) -> None:
     """Speech over synthetic chords and drums at 0 and -6 dB (the correlation is with the speech's
@@ -288,18 +303,11 @@ def music_figures(animator: Animator, dlib: DlibFace, speech: np.ndarray, lang: 
     Each level is measured over `draws` random pieces of music: with one, the drop depended on
     where the chords and drums happened to fall (at the lip model's output, Spanish at -6 dB
     dropped -0.02 to +0.28 over five draws), so it prints the mean and the range."""
-    from training.build_lip_corpus import _add_at_snr, _music
-
-    lead = 2 * SR
-    voice_starts = int(lead / SR * fps)
+    voice_starts = MUSIC_LEAD_S * fps
     for snr_db in (0, -6):
         r0s, alone = [], []
         for _ in range(draws):
-            music = _music(lead + len(speech), rng, SR)
-            padded = np.concatenate([np.zeros(lead, np.float32), speech])
-            mixed = _add_at_snr(padded, music, snr_db).astype(np.float32)
-            mixed /= max(1.0, float(np.abs(mixed).max()) / 0.95)
-            track = measure(animator, dlib, mixed)
+            track = measure(animator, dlib, over_music(speech, rng, snr_db))
             # Music alone: up to 0.1 s before the voice (whose onset the mouth may anticipate).
             alone.append(track.aperture[:voice_starts - int(0.1 * fps)] - rest)
             r0s.append(timing(Track(track.aperture[voice_starts:], track.width[voice_starts:]), speech, fps)[1])
@@ -371,17 +379,12 @@ def stage_figures(args, engine: Espeak) -> None:
 def stage_music(model, speech: np.ndarray, r0_clean: list[float], rng: np.random.Generator, args) -> None:
     """stage_figures' music rows: per level, the mean r drop at each runtime stage over the draws,
     and the mean lip gap over the music alone (before the voice, less 0.1 s)."""
-    from training.build_lip_corpus import _add_at_snr, _music
-
-    lead = 2 * SR
-    voice_starts = int(lead / SR * args.fps)
+    voice_starts = MUSIC_LEAD_S * args.fps
     env = envelope(speech, args.fps)
     for snr_db in (0, -6):
         drops, alone = [], []
         for _ in range(args.music_draws):
-            music = _music(lead + len(speech), rng, SR)
-            mixed = _add_at_snr(np.concatenate([np.zeros(lead, np.float32), speech]), music, snr_db).astype(np.float32)
-            mixed /= max(1.0, float(np.abs(mixed).max()) / 0.95)
+            mixed = over_music(speech, rng, snr_db)
             n = voice_starts + len(env)
             gaps = [_runtime_gap(model, mixed, n, args.fps, passes=p) for p in STAGE_PASSES]
             drops.append([r - np.corrcoef(g[voice_starts:], env)[0, 1] for r, g in zip(r0_clean, gaps)])
