@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from facetalk.batch import worker
 from facetalk.batch.engine import BatchSettings, RenderTask
 from facetalk.config import Controls
@@ -16,20 +14,37 @@ def _task(photo: Path, sha: str) -> RenderTask:
                       controls=Controls(), settings=BatchSettings(), output=photo.with_suffix(".mp4"))
 
 
-def test_a_worker_loads_the_face_models_once_for_all_its_photos(portrait, tmp_path, monkeypatch, counted_face_models):
-    """Each new photo is analysed, but with the detector and segmenter the first one loaded."""
+def test_a_worker_loads_the_face_models_once_for_all_its_photos(portrait, face_recording, tmp_path, monkeypatch):
+    """Each new photo is analysed, but with the detector and segmenter the first one loaded. What
+    loads are replays of the real models' answers (tests/fakes.py; tests/face loads the real ones):
+    the photos are the bundled portrait under two names, which the worker tells apart by their
+    digests, as it would two photos."""
+    import facetalk.face.mesh as mesh
     from facetalk.io import save_image
+    from tests.fakes import ReplayDetector, ReplaySegmenter
 
-    made, _ = counted_face_models
+    made = []
+
+    def loaded(fake):
+        def load():
+            made.append(fake(face_recording))
+            return made[-1]
+        return load
+
+    monkeypatch.setattr(mesh, "FaceMeshDetector", loaded(ReplayDetector))
+    monkeypatch.setattr(mesh, "PersonSegmenter", loaded(ReplaySegmenter))
     monkeypatch.setattr(worker, "_face_models", None)
     monkeypatch.setattr(worker, "_animators", type(worker._animators)())
-    photos = []
-    for i, image in enumerate((portrait, np.ascontiguousarray(portrait[:, ::-1]))):
-        photos.append(tmp_path / f"p{i}.png")
-        save_image(photos[-1], image)
+    photos = [tmp_path / f"p{i}.png" for i in range(2)]
+    for photo in photos:
+        save_image(photo, portrait)
     try:
         first, second = (worker._animator(_task(p, f"sha{i}")) for i, p in enumerate(photos))
         assert first is not second and len(worker._animators) == 2
-        assert sorted(type(m).__name__ for m in made) == ["FaceMeshDetector", "PersonSegmenter"]
+        assert sorted(type(m).__name__ for m in made) == ["ReplayDetector", "ReplaySegmenter"]
+        detector, segmenter = sorted(made, key=lambda m: type(m).__name__)
+        # Both photos went through the one pair: each analysis asks the detector twice (photo,
+        # framing) and the segmenter three times (frame, surround and its mirror image).
+        assert (detector.calls, segmenter.calls) == (4, 6)
     finally:
         worker._face_models.close()

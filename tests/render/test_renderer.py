@@ -144,16 +144,22 @@ def test_a_head_nodding_at_a_tight_crop_pulls_in_nothing_from_beyond_the_photo(p
 def test_building_an_animator_loads_every_compiled_kernel(portrait_path):
     """The compiled passes load (or compile: ~2 s with no numba cache) when an Animator is built,
     not in a live stream's first frames. Checked in a fresh process: this one's earlier tests have
-    called them all already."""
+    called them all already. The face models' answers are replayed there (tests/fakes.py): no
+    kernel is theirs, and loading and running them cost the process about 0.4 s CPU."""
     import subprocess
     import sys
+    from pathlib import Path
 
+    root = str(Path(__file__).resolve().parents[2])
     code = f"""
+import sys; sys.path.insert(0, {root!r})
 import facetalk.render.eyes as eyes, facetalk.render.mouth as mouth, facetalk.render.shading as shading
 import facetalk.render.sampling as sampling, facetalk.render.raster as raster, facetalk.provenance.marking as marking
 from facetalk.io import load_image
 from facetalk.pipeline import Animator
-Animator(load_image({portrait_path!r}))
+from tests.fakes import Recording, ReplayDetector, ReplaySegmenter
+recording = Recording.load()
+Animator(load_image({portrait_path!r}), detector=ReplayDetector(recording), segmenter=ReplaySegmenter(recording))
 kernels = [eyes._draw_iris, mouth._weigh_corners, shading._half_turns, shading._shade_crease, sampling._pixel_box,
            raster.rasterize, raster.add_where_unmoved, raster.warp_over_plate, marking._add_masked]
 print(" ".join(k.__name__ for k in kernels if not k.signatures))
