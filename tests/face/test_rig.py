@@ -401,10 +401,12 @@ def test_a_widened_eye_raises_the_lid_off_the_iris_not_the_iris(analysis, face):
         assert np.abs(wide[list(iris)] - rest[list(iris)]).max() < 1e-3
 
 
-def test_contempt_raises_one_corner_clearly_above_the_other():
+def test_contempt_raises_one_corner_clearly_above_the_other_and_draws_it_back():
     """Contempt's smirk (AU12+14 on one side) on closed-mouth faces (the painting and the bearded
-    old photo): the subject's left corner ends over 0.21 mouth widths higher, relative to the rest,
-    than the right one. At 0.17-0.18 it was hard to tell from neutral at 2x."""
+    old photo): the subject's left corner ends over 0.28 mouth widths higher, relative to the rest,
+    than the right one, and 0.05 or more outward (into the cheek). At 0.17-0.18, and at 0.24-0.25
+    with the corner 0.03-0.04 out, it was hard to tell from neutral on Biden's and the painting's
+    closed mouths at 2x (bench_emotions' sheet)."""
     from pathlib import Path
 
     from facetalk.config import EMOTIONS
@@ -419,7 +421,8 @@ def test_contempt_raises_one_corner_clearly_above_the_other():
         mood = emotion.blend(tuple(float(e == "contempt") for e in EMOTIONS), photo=estimate_expression(pts))
         moved = posed_vertices(rig, MotionFrame(t_s=0).with_face(mood.offsets))[:, :2] - rig.rest_xyz[:, :2]
         right, left = lm.MOUTH_CORNERS
-        assert (moved[right, 1] - moved[left, 1]) / rig.mouth_width_px > 0.21, name
+        assert (moved[right, 1] - moved[left, 1]) / rig.mouth_width_px > 0.28, name
+        assert moved[left, 0] / rig.mouth_width_px > 0.05, name  # the image's right: outward
 
 
 def test_a_press_closes_parted_lips_by_moving_them_not_stretching_them(analysis):

@@ -40,24 +40,38 @@ def test_sad_on_a_toothy_smile_turns_the_corners_down_without_an_arch(analysis):
     assert gaps.max() < 0.01  # the lips closed over the teeth
 
 
-def test_angry_on_a_toothy_smile_presses_the_lips_at_a_neutral_height(analysis):
-    """Anger undoes a little over half the smile and its own frown the rest: its pressed lips end
-    at a neutral mouth's height, neither bent down (-0.050 with all the smile undone, an arch
-    that dragged the photo's stretched lips) nor in a trace of the smile (+0.056 with half undone
-    and its frown scaled down as fear's is)."""
+def test_angry_on_a_toothy_smile_presses_the_lips_level_and_narrow_not_into_sads_pout(analysis):
+    """Anger undoes most of the smile (0.8) and adds no frown of its own on it: its pressed lips end
+    level at a neutral mouth's height (within 0.01 mouth widths; -0.033 before, with sad's arch
+    begun), drawn in narrower than sad's (AU23: under 0.82 of the photo's mouth width, 0.87 before),
+    so on a toothy smile the two no longer share one downturned mouth (out/portraits' 03, 12 and 13
+    at 2x). Neither bent down (-0.050 with all the smile undone) nor in a trace of the smile."""
     lift, gaps = _mouth(analysis, "angry")
-    assert abs(lift - NEUTRAL_CORNER_LIFT) < 0.025
+    assert abs(lift - NEUTRAL_CORNER_LIFT) < 0.01
     assert gaps.max() < 0.01
+    sad_lift, _ = _mouth(analysis, "sad")
+    assert lift > sad_lift + 0.05
+    assert _width(analysis, "angry") < 0.82 < _width(analysis, "sad")
 
 
-def test_disgust_on_a_toothy_smile_nearly_shuts_the_lips_with_the_corners_down(analysis):
-    """Disgust undoes all of the smile, shuts the lips but for a thin line of teeth and brings the
-    corners below a neutral mouth's. With the lips left apart the corners' drop pulled the photo's
-    teeth into two points (fangs); half shut, a band of them stayed (0.11 mouth widths high) in the
-    curve of the photo's smile, the corners 0.014 below a neutral mouth's under the photo's lifted
-    cheeks, and it read as a smile (out/portraits' 03 and 12 at 2x)."""
+def _width(analysis, name: str) -> float:
+    """The mouth's width (corner to corner) under `name` at strength 1, in the photo's mouth widths."""
+    mood = emotion.blend(tuple(float(e == name) for e in EMOTIONS), photo=analysis.expression)
+    p = posed_vertices(analysis.rig, MotionFrame(t_s=0).with_face(mood.offsets))[:, :2]
+    return float(np.linalg.norm(p[lm.MOUTH_CORNERS[1]] - p[lm.MOUTH_CORNERS[0]])) / analysis.rig.mouth_width_px
+
+
+def test_disgust_on_a_toothy_smile_sneers_the_upper_lip_off_the_teeth_with_the_corners_down(analysis):
+    """Disgust undoes all of the smile, shuts the lips part of the way and raises the upper lip
+    from there (AU10): the upper teeth show in the middle, 0.1-0.2 mouth widths high, under a lip
+    arched up with the corners below a neutral mouth's. Shut 0.8 with the photo's teeth counted as
+    its raise, a line of them (0.04) followed sad's downturned arch and the two mouths were one
+    (out/portraits' 03, 12 and 13 at 2x); with the lips left apart the corners' drop pulled the
+    teeth into two points (fangs); half shut with no raise, a band of them kept the smile's curve."""
     lift, gaps = _mouth(analysis, "disgusted")
-    assert gaps.max() < 0.06
+    mid = len(gaps) // 2
+    assert 0.1 < gaps[mid] < 0.2
+    assert gaps[mid] >= gaps.max() - 1e-6  # most open in the middle: the lip arched up, not a band
     assert lift < NEUTRAL_CORNER_LIFT - 0.04
 
 

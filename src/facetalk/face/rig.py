@@ -51,10 +51,11 @@ SMILE_CORNER_OUT = 0.10
 SPREAD_CORNER_OUT = 0.12
 # The smirk (one corner, AU12+14), in mouth widths: how far the corner rises and moves out, and the
 # reach of its pull (tighter than a smile's, so the lip line slants up into that corner alone). At a
-# lift of 0.15 contempt's one raised corner was hard to tell from neutral on closed-mouth faces at 2x
-# (Biden, the bearded photo: bench_emotions' sheet).
-SMIRK_CORNER_LIFT = 0.22
-SMIRK_CORNER_OUT = 0.08
+# lift of 0.15, and still at 0.22 out 0.08, contempt's one raised corner was hard to tell from
+# neutral on closed-mouth faces at 2x (Biden, the painting: bench_emotions' sheet); drawn back
+# further (AU14 pulls the corner into the cheek) the lip on that side thins and the slant shows.
+SMIRK_CORNER_LIFT = 0.28
+SMIRK_CORNER_OUT = 0.12
 SMIRK_REACH = 0.22
 # The frown (smile < 0, AU15+17), in mouth widths: how far the corners drop and move out, and how
 # far the lower lip's middle and the chin rise.

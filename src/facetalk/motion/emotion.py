@@ -40,11 +40,13 @@ OFFSETS: dict[str, dict[str, float]] = {
     # brows were a quarter of sad's identity distance on the bundled smile (0.49, 0.41 without).
     "sad": {"smile": -0.8, "brow_inner_raise": 0.7, "brow_raise": -0.15, "blink": 0.15, "mouth_shrug_lower": 0.5},
     # AU4+5+7+23: the brow lowerer (brow_raise < 0), glaring upper lids, tightened lower lids, lips
-    # pressed and tightened (rolled in a little: their red narrows). The brows at -0.85 (-1.0 before):
-    # still knit and lowered at 2x (bench_emotions: -0.031..-0.060 eye distances on its five
-    # portraits), anger's identity distance 0.296 -> 0.285.
-    "angry": {"brow_raise": -0.85, "blink": -0.15, "eye_squint": 0.5, "lip_press": 1.0, "smile": -0.3,
-              "mouth_roll_upper": 0.3, "mouth_roll_lower": 0.3},
+    # pressed and tightened: rolled in so their red narrows to a thin line, the mouth drawn a little
+    # narrower, the corners barely down. Sad's mouth is the downturned pout; with anger's corners as
+    # far down (-0.3) and its lips rolled in 0.3, the two shared one arched mouth on smiling photos
+    # (out/portraits' 03, 12, 13 at 2x) and differed by the brows alone. The brows at -0.85 (-1.0
+    # before): still knit and lowered at 2x, anger's identity distance 0.296 -> 0.285.
+    "angry": {"brow_raise": -0.85, "blink": -0.15, "eye_squint": 0.5, "lip_press": 1.0, "smile": -0.15,
+              "mouth_roll_upper": 0.6, "mouth_roll_lower": 0.6, "lip_spread": -0.25},
     # AU1+2+5+26: brows up, eyes wide, jaw dropped, lips relaxed into an oval. The jaw at 0.65 and the
     # brows at 0.9 (0.8 and 1.0 before) moved dlib's identity distance least for the surprise they
     # keep (bench_emotions: 0.343 -> 0.320 over five portraits); the lids a little wider (-0.3 before)
@@ -74,20 +76,21 @@ OFFSETS: dict[str, dict[str, float]] = {
 # lips, start from half of it or a little more and bring the corners the rest of the way with
 # their own frown (below). Emotions that keep teeth showing undo all of it: on a half-undone
 # smile fear, disgust and surprise read as a grin.
-UNDO_SHARE = {"sad": 0.5, "angry": 0.65}
+UNDO_SHARE = {"sad": 0.5, "angry": 0.8}
 UNDO_SHARE_DEFAULT = 1.0
 # On a smiling photo an emotion's own frown is scaled down by this share of the photo's smile:
 # with the whole smile undone, a full frown on top bends lips the smile stretched thin into a
-# caricature's arch. Sad and angry, half undone, keep more of theirs, so the corners still end
-# below (sad, 0.04 mouth widths under a neutral mouth's on the bundled photo) or at (angry) a
-# neutral mouth's height, not in a trace of the photo's smile; fear's corners are drawn down and
+# caricature's arch. Sad, half undone, keeps more of its own, so the corners still end below a
+# neutral mouth's (0.04 mouth widths under it on the bundled photo), not in a trace of the photo's
+# smile. Angry undoes 0.8 of the smile and adds none of its own frown on a full one: its pressed
+# lips stay level instead of taking sad's arch (out/portraits' 03, 12 and 13 at 2x); fear's corners are drawn down and
 # back (AU20): with the frown scaled down fully the teeth and lifted cheeks read as a grin, and at
 # half (0.5) the corners of the bundled smile still ended above a neutral mouth's and Obama's and
 # the man in glasses' (out/portraits' 03, 11) teeth under wide eyes read as a grin at 2x; at 0.25
 # the lips arch down over the teeth, a grimace (out/s10b/ff_cmp.png); so are disgust's (AU15),
 # which at 0.75 stayed level under the photo's lifted cheeks: a smile.
 FROWN_ON_SMILE = 0.75
-FROWN_ON_SMILE_BY_EMOTION = {"fearful": 0.25, "sad": 0.45, "angry": 0.3, "disgusted": 0.5}
+FROWN_ON_SMILE_BY_EMOTION = {"fearful": 0.25, "sad": 0.45, "angry": 1.0, "disgusted": 0.5}
 # A happy face smiles broader than a smiling photo does: its target smile grows by this share of
 # the photo's own smile (on a neutral photo, nothing), so happy still reads on a broad smile.
 BROADER_THAN_PHOTO = {"happy": 0.35}
@@ -108,17 +111,19 @@ LIVELINESS: dict[str, float] = {
 
 
 # How far each emotion shuts lips the photo shows apart (a toothy smile), while the voice rests.
-# Disgust most of the way: with the smile undone and the lips left apart, the photo's teeth showed
-# only as two points by the corners (fangs); half shut, the band of them left under the lip kept
-# the photo's smile's curve and read as a smile (out/portraits' 03 and 12, by eye at 2x); at 0.8 a
-# thin line of them follows the lips' downturned arch under the raised upper lip.
-CLOSES_LIPS = {"sad": 1.0, "angry": 1.0, "contempt": 0.7, "disgusted": 0.8}
+# Disgust part of the way, its upper lip then raised anew (OPENS_ANEW): the upper teeth show in the
+# middle under a lip arched up off them, the corners down, a sneer. Shut 0.8 with the raise counted
+# as the photo's, a thin line of teeth followed the lips' downturned arch and disgust's mouth was
+# sad's (out/portraits' 03, 12, 13 at 2x); with the smile undone and the lips left apart the teeth
+# showed only as two points by the corners (fangs).
+CLOSES_LIPS = {"sad": 1.0, "angry": 1.0, "contempt": 0.7, "disgusted": 0.6}
 # How much of an emotion's mouth opening a photo with its lips fully apart (teeth showing) already
 # has: a happy face's parted lips are there, not opened again on top. Fear's are not: its jaw drops
 # from the teeth a smile shows (OPENS_ANEW); counting them, its jaw stayed almost shut (0.02 of
-# 0.22) and the photo's band of teeth between stretched lips read as a grin.
+# 0.22) and the photo's band of teeth between stretched lips read as a grin. Nor is disgust's upper
+# lip, which rises from the lips it has partly shut (CLOSES_LIPS).
 PHOTO_OPENING = {"jaw_open": 0.2, "upper_lip_raise": 0.5}
-OPENS_ANEW = frozenset({"fearful"})
+OPENS_ANEW = frozenset({"fearful", "disgusted"})
 # Undoing one unit of the photo's smile: smile < 0 is the frown (corners down and a little out),
 # not the smile mirrored, so the corners are brought down by the frown and back in by lip_spread
 # < 0 as far as the smile had lifted and widened them (face.rig's shapes, in mouth widths).
