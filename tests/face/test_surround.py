@@ -94,3 +94,39 @@ def test_what_the_edge_cuts_above_the_neck_fades_and_is_not_continued():
     assert s.alpha[row, col] > 0.95  # ... and whole a sixth of a face height in
     row, col = _at(s, -5.0, 285)  # the suit below still is
     assert s.alpha[row, col] > 0.9
+
+
+def test_ground_the_matte_takes_for_body_at_the_edge_is_not_continued():
+    """A segmenter can take the background by a picture's edge for the person (paintings): the
+    background's colour continued as a body would be a block of it beside the person."""
+    ground_like = (44, 64, 204)
+
+    class Confused(ColourSegmenter):
+        def alpha(self, image):
+            fooled = (np.abs(image.astype(np.int32) - ground_like).sum(axis=2) == 0).astype(np.float32)
+            return np.maximum(super().alpha(image), fooled)
+
+    photo = _photo()
+    photo[200:, :40] = ground_like  # the ground by the left edge, below the neck
+    s = build_surround(photo, CropBox(0, 0, N, N), frame_hw=(N, N), segmenter=Confused(), face_bbox=FACE)
+    row, col = _at(s, -5.0, 285)
+    assert s.alpha[row, col] == 0.0  # not continued on the left ...
+    row, col = _at(s, N + 5.0, 285)
+    assert s.alpha[row, col] > 0.9  # ... while the suit on the right still is
+
+
+def test_the_continued_clothing_has_the_clothings_texture():
+    """Beyond the edge the suit keeps its own weave (here horizontal stripes), not a flat colour
+    with noise, which reads as a block beside the person."""
+    photo = _photo()
+    rows = np.arange(N)[:, None]
+    suit = (photo == SUIT).all(axis=2)
+    stripes = np.where((rows // 3) % 2 == 0, 12, -12)
+    photo = np.where(suit[..., None], np.clip(photo.astype(int) + stripes[..., None], 0, 255), photo).astype(np.uint8)
+    s = _surround(photo)
+    r0, c0 = _at(s, -14.0, 265)  # within the arm's reach (1.7 face widths from the face's centre)
+    r1, c1 = _at(s, -2.0, 298)
+    grey = s.rgb[r0:r1, c0:c1].astype(np.float32).mean(axis=2)
+    assert s.alpha[r0:r1, c0:c1].min() > 0.9
+    down, along = np.abs(np.diff(grey, axis=0)).mean(), np.abs(np.diff(grey, axis=1)).mean()
+    assert down > 2.0 * along and down > 3.0

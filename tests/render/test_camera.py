@@ -144,3 +144,26 @@ def test_a_body_only_the_wider_matte_finds_moves_with_the_person():
     # ... and nothing red is left where the background's zoom (1/sqrt 2) would put its corner.
     x, y = np.round(np.array([128.0, 90.0]) + (np.array([62.0, 198.0]) - (128.0, 90.0)) * np.sqrt(0.5)).astype(int)
     assert not (94 <= x <= 162 and 120 <= y <= 145) and out[y, x, 0] < 100 and out[y, x, 2] > 150
+
+
+def test_behind_the_shrunk_person_the_plate_has_the_backgrounds_texture():
+    """Moving away shows most of the place the person filled; there the plate carries the photo's
+    own texture (a smooth or streaked fill there reads as a smear in the shape of the person)."""
+    from facetalk.face.surround import Surround
+    from facetalk.render.camera import Camera
+
+    n = 256
+    rows = np.arange(n)[:, None, None]
+    ground = np.broadcast_to(np.where((rows // 3) % 2 == 0, 150, 110), (n, n, 3)).astype(np.uint8)
+    person = np.zeros((n, n), np.float32)
+    person[90:, 70:186] = 1.0
+    plate = ground.copy()
+    plate[86:, 66:190] = 130  # the renderer's plate: the person's place filled smoothly
+    side = 3 * n
+    surround = Surround(rgb=np.full((side, side, 3), 130, np.uint8), alpha=np.zeros((side, side), np.float32),
+                        background=np.full((side, side, 3), 130, np.uint8), frame_alpha=person,
+                        frame_origin_px=(n, n), scale=1.0, photo_bottom_px=float(3 * n), body_cut_at_bottom=False)
+    camera = Camera(surround=surround, background=plate, face_centre_xy=np.array([128.0, 90.0]), rest_alpha=person)
+    behind = camera._behind_person().astype(np.float32).mean(axis=2)[110:240, 90:166]
+    down, along = np.abs(np.diff(behind, axis=0)).mean(), np.abs(np.diff(behind, axis=1)).mean()
+    assert down > 8.0 and down > 3.0 * along  # the ground's stripes, not a flat fill

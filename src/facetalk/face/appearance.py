@@ -16,6 +16,7 @@ import numpy as np
 
 from facetalk.face import landmarks as lm
 from facetalk.face.mesh import PersonSegmenter, Segmenter
+from facetalk.face.texture import fill_holes
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,30 +82,6 @@ class Appearance:
     eyes: tuple[EyeSprite, EyeSprite]
     lids: tuple[LidSkin, LidSkin]
     grain: np.ndarray
-
-
-def fill_holes(image: np.ndarray, known: np.ndarray) -> np.ndarray:
-    """Fills pixels where `known` is False from the known ones, smoothly (push-pull pyramid).
-
-    image: (H, W, C) float32; known: (H, W) bool. Returns (H, W, C) float32; known pixels unchanged.
-    """
-    import cv2
-
-    weights = [known.astype(np.float32)]
-    colours = [image * weights[0][..., None]]
-    while min(weights[-1].shape) > 2:
-        weights.append(cv2.pyrDown(weights[-1]))
-        colours.append(cv2.pyrDown(colours[-1]))
-    w = weights[-1][..., None]
-    estimate = np.where(w > 1e-6, colours[-1] / np.maximum(w, 1e-6),
-                        colours[-1].sum(axis=(0, 1)) / max(weights[-1].sum(), 1e-6))
-    for colour, weight in zip(reversed(colours[:-1]), reversed(weights[:-1])):
-        up = cv2.pyrUp(estimate, dstsize=(weight.shape[1], weight.shape[0]))
-        if up.ndim == 2:
-            up = up[..., None]
-        a = np.clip(weight, 0.0, 1.0)[..., None]
-        estimate = a * colour / np.maximum(weight[..., None], 1e-6) + (1.0 - a) * up
-    return np.where(known[..., None], image, estimate).astype(np.float32)
 
 
 def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tuple[int, ...],

@@ -2,7 +2,7 @@
 
 Zooming out shows what lies beyond the frame's edges: the photo itself where it has pixels (the
 rest of the body, more background), and elsewhere its background extended, softened and with the
-photo's own grain. The surround covers three times the frame's extent about the frame's centre,
+photo's own texture (face.texture). The surround covers three times the frame's extent about the frame's centre,
 at two thirds of the frame's scale for frames up to 512 px (a third at 1024 px, where it reaches
 its 1024 px cap): at distance 1.5 a 512 px frame shows it at its own resolution.
 
@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from facetalk.face.appearance import fill_holes
 from facetalk.face.mesh import Segmenter
 from facetalk.face.rig import smoothstep
 from facetalk.face.framing import CropBox
+from facetalk.face.texture import filled, texture_over, tile_size
 
 # The surround spans this many frame widths (and heights), centred on the frame: at the farthest
 # distance (2) the view spans twice the frame about the face, which may sit off the frame's centre
@@ -34,7 +34,6 @@ EDGE_FADE_PX = 48.0  # surround pixels over which the photo's edges fade into it
 # camera moves away, does not turn visibly blurrier than the frame beside it.
 RESOLUTION = 2.0
 MAX_SURROUND_PX = 1024  # ... up to this many pixels a side (a 1024² frame keeps a 1024² surround)
-GRAIN_SEED = 0  # the extension's grain is the same on every render of a photo
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,13 +82,15 @@ def build_surround(photo: np.ndarray, box: CropBox, *, frame_hw: tuple[int, int]
                                 (frame_w, frame_h))
     # The background: what is neither person nor beyond the photo, grown smoothly into both.
     known = inside & (cv2.dilate((alpha > 0).astype(np.uint8), np.ones((5, 5), np.uint8)) == 0)
-    background = filled(rgb, known)
-    # Near its edges the photo's background softens into a blurred extension of itself (as out of
-    # focus), with the photo's own grain: where its detail stops at a line, the edge reads as a
-    # picture pasted on a smear.
-    soft = _with_grain(_blurred(background, sigma_px=EDGE_FADE_PX / 3), rgb, known)
     to_edge = cv2.distanceTransform(inside.astype(np.uint8), cv2.DIST_L2, 3)  # px inside the photo
     fade = smoothstep(to_edge, 0.0, EDGE_FADE_PX)
+    # Near its edges the photo's background softens into a blurred extension of itself (as out of
+    # focus); where the person was and beyond the photo, the photo's own texture (quilted) lies on
+    # the fill: where its detail stops at a line, the edge reads as a picture pasted on a smear.
+    smooth = filled(rgb, known)
+    texture = texture_over(rgb, known=known, wanted=~known | (fade < 1.0), base=smooth.astype(np.float32))
+    background = np.where(known[..., None], rgb, smooth + texture)
+    soft = _blurred(smooth, sigma_px=EDGE_FADE_PX / 3) + texture
     background = np.clip(background * fade[..., None] + soft * (1.0 - fade[..., None]) + 0.5, 0, 255).astype(np.uint8)
     if face_bbox is not None:
         face = (np.asarray(face_bbox, np.float64) - np.tile(origin, 2)) / step  # in surround px
@@ -165,7 +166,7 @@ def _continue_left(rgb: np.ndarray, alpha: np.ndarray, inside: np.ndarray, *,
     surround's own edge). The matte's profile down the photo's first whole column moves down as it goes
     out, at the slope the shoulder's outline has near the edge (shoulders fall away from the neck),
     and ends at the arm's outer edge; its colour is the clothing's along that column, smoothed,
-    with the photo's grain (continued the same way, the photo's detail would be streaks)."""
+    with the texture of the clothing by the edge, quilted (continued the same way, its detail would be streaks)."""
     import cv2
 
     columns = np.nonzero(inside.any(axis=0))[0]
@@ -177,6 +178,8 @@ def _continue_left(rgb: np.ndarray, alpha: np.ndarray, inside: np.ndarray, *,
     neck = int(np.clip(face_box[3] + CONTINUE_BELOW_CHIN * (face_box[3] - face_box[1]), rows[0], rows[-1]))
     profile = _body_run(alpha[:, edge], start=neck, stop=int(rows[-1]))
     if profile is None or (profile > 0.5).sum() < CONTINUE_MIN_RUN * float(face_box[3] - face_box[1]):
+        return None
+    if _edge_is_background(rgb, alpha, inside, edge=edge, run=profile > 0.5, reach_px=int(face_w)):
         return None
     slope = _shoulder_slope(alpha, edge, neck, step_px=max(3, int(round(0.25 * face_w))))
     # The clothing's colour down the edge, averaged over the body only and smoothed over a fifth of
@@ -201,12 +204,47 @@ def _continue_left(rgb: np.ndarray, alpha: np.ndarray, inside: np.ndarray, *,
     ext_rgb = cv2.remap(colour, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     ext_alpha = ext_alpha * _arm_outline(ext_alpha, out_x, face_box=face_box, half_width=half_width)
     ext_rgb = ext_rgb * _form_shade(ext_alpha, face_w=face_w)[..., None]
-    # The grain of the clothing by the edge (half a face wide), on the continued clothing.
-    near = slice(edge, edge + max(8, int(0.5 * face_w)))
-    body = inside[:, near] & (alpha[:, near] > 0.5)
-    if body.sum() >= 64:
-        ext_rgb = ext_rgb + _grain_field(ext_rgb.shape[:2])[..., None] * _grain_strength(rgb[:, near], body)
-    return first, ext_rgb, (ext_alpha * ~inside[:, first:edge]).astype(np.float32)
+    ext_rgb = ext_rgb + _clothing_texture(rgb, alpha, inside, edge=edge, first=first, worn=ext_alpha > 0,
+                                          reach_px=max(8, int(face_w)))
+    # Over what lies beyond the photo, and its first column, which the framing blended with the
+    # black beyond it (kept, a dark line down the seam).
+    beyond = ~inside[:, first:edge]
+    beyond[:, -1] = True
+    return first, ext_rgb, (ext_alpha * beyond).astype(np.float32)
+
+
+def _clothing_texture(rgb: np.ndarray, alpha: np.ndarray, inside: np.ndarray, *, edge: int, first: int,
+                      worn: np.ndarray, reach_px: int) -> np.ndarray:
+    """(h, edge - first, 3) float32 the texture of the clothing within `reach_px` columns of the
+    photo's left `edge`, quilted over the continued clothing (`worn`: (h, edge - first) bool) in
+    tiles small enough that the clothing there holds whole ones."""
+    h = len(alpha)
+    stop = edge + reach_px
+    body = np.zeros((h, stop - first), bool)
+    body[:, edge - first:] = inside[:, edge:stop] & (alpha[:, edge:stop] > 0.5)
+    wanted = np.zeros_like(body)
+    wanted[:, :edge - first] = worn
+    tile_px = min(tile_size((h, h)), max(reach_px // 2, 12))
+    return texture_over(rgb[:, first:stop], known=body, wanted=wanted, tile_px=tile_px)[:, :edge - first]
+
+
+def _edge_is_background(rgb: np.ndarray, alpha: np.ndarray, inside: np.ndarray, *, edge: int, run: np.ndarray,
+                        reach_px: int) -> bool:
+    """Whether what the matte calls body along column `edge` (the rows of `run`) has the
+    background's colour rather than the body's: the segmenter, on a painting or a busy ground,
+    can take the background by a picture's edge for the person, which continued would be a block
+    of the background's colour beside the person. Compared by median colour: the run at the edge;
+    the person within `reach_px` columns of it (the clothing); the background there."""
+    band = slice(edge, edge + max(reach_px, 8))
+    person = inside[:, band] & (alpha[:, band] > 0.5)
+    ground = inside[:, band] & (alpha[:, band] == 0.0)
+    if person.sum() < 64 or ground.sum() < 64:
+        return False
+    region = rgb[:, band].astype(np.float32)
+    at_edge = np.median(rgb[run, edge:edge + 4].reshape(-1, 3).astype(np.float32), axis=0)
+    to_body = np.linalg.norm(at_edge - np.median(region[person], axis=0))
+    to_ground = np.linalg.norm(at_edge - np.median(region[ground], axis=0))
+    return bool(to_ground < to_body)
 
 
 def _arm_outline(ext_alpha: np.ndarray, out_x: np.ndarray, *, face_box: np.ndarray, half_width: float) -> np.ndarray:
@@ -292,23 +330,6 @@ def _warped_matte(matte: np.ndarray, affine: np.ndarray, size_wh: tuple[int, int
                           borderMode=cv2.BORDER_CONSTANT, borderValue=0.0)
 
 
-def filled(rgb: np.ndarray, known: np.ndarray, *, grain: bool = False) -> np.ndarray:
-    """(h, w, 3) uint8: `rgb` where `known`, elsewhere grown smoothly from the known pixels (with
-    the photo's grain if `grain`: a plate shows beside the person as the person shrinks, and a
-    smooth patch there reads as a halo). The fill is smooth, so it is computed at half size (a
-    quarter of the time) and enlarged."""
-    import cv2
-
-    h, w = known.shape
-    half = (max(w // 2, 1), max(h // 2, 1))
-    small = cv2.resize(rgb.astype(np.float32), half, interpolation=cv2.INTER_AREA)
-    small_known = cv2.resize(known.astype(np.float32), half, interpolation=cv2.INTER_AREA) > 0.99
-    grown = cv2.resize(fill_holes(small, small_known), (w, h), interpolation=cv2.INTER_LINEAR)
-    if grain:
-        grown = _with_grain(grown, rgb, known)
-    return np.where(known[..., None], rgb, np.clip(grown + 0.5, 0, 255).astype(np.uint8))
-
-
 def _blurred(image: np.ndarray, *, sigma_px: float) -> np.ndarray:
     """(h, w, 3) float32 Gaussian blur of `image`, computed at an eighth of its size (a wide blur
     at full size costs a tenth of a second on a megapixel)."""
@@ -318,34 +339,3 @@ def _blurred(image: np.ndarray, *, sigma_px: float) -> np.ndarray:
     small = cv2.resize(image.astype(np.float32), (max(w // 8, 1), max(h // 8, 1)), interpolation=cv2.INTER_AREA)
     small = cv2.GaussianBlur(small, (0, 0), sigma_px / 8)
     return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
-
-
-def _with_grain(image: np.ndarray, rgb: np.ndarray, known: np.ndarray) -> np.ndarray:
-    """(h, w, 3) float32 `image` with grain as fine and as strong as the photo `rgb` shows on its
-    `known` background (film grain, canvas, sensor noise): a smooth extension beside a grainy
-    photo reads as a pasted frame."""
-    if known.sum() < 64:
-        return image
-    return image + _grain_field(image.shape[:2])[..., None] * _grain_strength(rgb, known)
-
-
-def _grain_strength(rgb: np.ndarray, known: np.ndarray) -> np.ndarray:
-    """(3,) float32 per channel: how strong the fine detail of `rgb` is over its `known` pixels."""
-    import cv2
-
-    photo = rgb.astype(np.float32)
-    detail = photo - cv2.GaussianBlur(photo, (0, 0), 1.5)
-    # The median deviation, not the spread: edges and patterns in the background are not grain.
-    # Every third pixel of the background is plenty to measure it.
-    return 1.4826 * np.median(np.abs(detail[known][::3]), axis=0)
-
-
-def _grain_field(shape_hw: tuple[int, int]) -> np.ndarray:
-    """(h, w) float32 seeded noise of unit spread, in the band _grain_strength measures (one field:
-    grain is mostly luminance)."""
-    import cv2
-
-    rng = np.random.default_rng(GRAIN_SEED)
-    noise = rng.standard_normal(shape_hw, dtype=np.float32)
-    noise = noise - cv2.GaussianBlur(noise, (0, 0), 1.5)
-    return noise / max(float(noise.std()), 1e-6)

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from facetalk.face import landmarks as lm
-from facetalk.face.surround import Surround, filled
+from facetalk.face.surround import Surround
+from facetalk.face.texture import filled, texture_over
 
 FRAME_EDGE_FADE_PX = 40.0  # frame pixels over which the frame's own edge fades into the (coarser) surround
 
@@ -90,7 +91,10 @@ class Camera:
     def _behind_person(self) -> np.ndarray:
         """(H, W, 3) uint8 the frame's background plate, where the surround's matte finds more of the
         person than the frame's own matte did (a dark suit on a dark ground), filled in from around
-        it with the photo's grain; made once, when the camera first moves."""
+        it; and over the person's whole place the photo's own texture: the renderer's plate is
+        filled for head motion, which uncovers a few pixels by the outline, while behind a person
+        the camera shrinks most of the place shows, and a smooth or streaked fill there reads as a
+        smear. Made once, when the camera first moves."""
         if self._rest_alpha is None:
             return self._background
         if self._plate is None:
@@ -99,7 +103,10 @@ class Camera:
             # the matte's support grown by 4 px); the surround's is grown by 3 px.
             done = cv2.dilate((self._rest_alpha > 0).astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
             more = cv2.dilate((self._surround.frame_alpha > 0).astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
-            self._plate = filled(self._background, ~(more & ~done), grain=True)
+            plate = filled(self._background, ~(more & ~done))
+            place = done | more
+            texture = texture_over(self._background, known=~place, wanted=place, base=plate.astype(np.float32))
+            self._plate = np.clip(plate + texture + 0.5, 0, 255).astype(np.uint8)
         return self._plate
 
     def _shift(self, zoom: float) -> np.ndarray:

@@ -1,0 +1,102 @@
+"""The photo's own texture quilted over made-up pixels (the plate behind the person, the background
+beyond the photo, clothing continued beyond its edges)."""
+
+import numpy as np
+import pytest
+
+from facetalk.face.texture import DETAIL_CLIP, filled, quilted_detail, texture_over
+
+N = 240
+
+
+def _stripes(*, horizontal: bool, colour, period: int = 8, amplitude: float = 30.0) -> np.ndarray:
+    """(N, N, 3) uint8 `colour` with stripes of `period` px across rows (horizontal) or columns."""
+    ramp = amplitude * np.sin(2 * np.pi * np.arange(N) / period)
+    wave = np.broadcast_to(ramp[:, None] if horizontal else ramp[None, :], (N, N))
+    return np.clip(np.asarray(colour, np.float32) + wave[..., None], 0, 255).astype(np.uint8)
+
+
+def _orientation(detail: np.ndarray, where: np.ndarray) -> float:
+    """How much more the detail changes down the rows than along them, over `where` (interior)."""
+    grey = detail.mean(axis=2)
+    down = np.abs(np.diff(grey, axis=0))[:, :-1]
+    along = np.abs(np.diff(grey, axis=1))[:-1, :]
+    inner = where[:-1, :-1] & where[1:, :-1] & where[:-1, 1:]
+    return float(down[inner].mean() / max(along[inner].mean(), 1e-6))
+
+
+def _hole() -> np.ndarray:
+    known = np.ones((N, N), bool)
+    known[60:180, 60:180] = False
+    return known
+
+
+def test_the_fill_gets_the_photos_own_texture_where_it_was_made_up():
+    photo = _stripes(horizontal=True, colour=(120, 110, 100))
+    known = _hole()
+    smooth = filled(photo, known)
+    textured = filled(photo, known, texture=True)
+    assert np.array_equal(textured[known], photo[known])  # known pixels untouched
+    hole = ~known
+    # The smooth fill is flat in the hole; the textured one has the photo's horizontal stripes.
+    def spread(pixels):
+        return pixels.astype(float).std(axis=0).max()
+
+    inner = np.zeros_like(known)
+    inner[80:160, 80:160] = True  # the hole's middle, away from its edges
+    assert spread(smooth[inner]) < 3.0
+    assert _orientation(textured.astype(np.float32), hole) > 3.0
+    # Within the photo's own strength (the quilted band keeps the stripes' finer part, about half).
+    assert 0.35 < spread(textured[inner]) / spread(photo[known]) < 1.3
+
+
+def test_the_detail_is_only_where_wanted_and_seeded():
+    photo = _stripes(horizontal=False, colour=(90, 140, 60))
+    known = _hole()
+    a = quilted_detail(photo, source=known, wanted=~known, tile_px=24, seed=3)
+    b = quilted_detail(photo, source=known, wanted=~known, tile_px=24, seed=3)
+    c = quilted_detail(photo, source=known, wanted=~known, tile_px=24, seed=4)
+    assert np.array_equal(a, b) and not np.array_equal(a, c)
+    assert not a[known].any() and a[~known].std() > 5.0
+    assert _orientation(a, ~known) < 1 / 3.0  # vertical stripes: the detail changes along the rows
+
+
+def test_tiles_follow_the_colour_of_what_they_go_on():
+    """With a base to go on, a tile is taken from where the photo has that colour: a red wall's
+    texture on red, a blue curtain's on blue, not a collage of both."""
+    photo = np.concatenate([_stripes(horizontal=True, colour=(200, 60, 60))[:, : N // 2],
+                            _stripes(horizontal=False, colour=(60, 60, 200))[:, N // 2:]], axis=1)
+    source = np.ones((N, N), bool)
+    wanted = np.zeros((N, N), bool)
+    wanted[40:200, 40:200] = True
+    for base_colour, horizontal in (((200, 60, 60), True), ((60, 60, 200), False)):
+        base = np.broadcast_to(np.asarray(base_colour, np.float32), (N, N, 3))
+        detail = quilted_detail(photo, source=source, wanted=wanted, tile_px=24, seed=0, base=base)
+        ratio = _orientation(detail, wanted)
+        assert (ratio > 3.0) if horizontal else (ratio < 1 / 3.0)
+
+
+def test_a_loud_speck_is_not_copied_at_full_strength():
+    photo = _stripes(horizontal=True, colour=(120, 120, 120), amplitude=6.0)
+    photo[30:34, 30:34] = 255  # a bright speck in the source
+    known = _hole()
+    detail = quilted_detail(photo, source=known, wanted=~known, tile_px=24, seed=0)
+    typical = 1.4826 * np.median(np.abs(photo[known].astype(float) - 120), axis=0)
+    assert np.abs(detail).max() <= 2 * DETAIL_CLIP * typical.max() + 1e-3  # four windowed tiles sum to <= 2x
+
+
+def test_too_little_to_quilt_falls_back_to_grain():
+    photo = _stripes(horizontal=True, colour=(120, 110, 100))
+    known = np.zeros((N, N), bool)
+    known[:10, :] = True  # a strip thinner than a tile
+    assert quilted_detail(photo, source=known, wanted=~known, tile_px=24, seed=0) is None
+    grain = texture_over(photo, known=known, wanted=~known)
+    assert not grain[known].any() and grain[~known].std() > 1.0
+
+
+@pytest.mark.parametrize("known_px", [0, 30])
+def test_nothing_known_gives_no_texture(known_px):
+    photo = _stripes(horizontal=True, colour=(120, 110, 100))
+    known = np.zeros((N, N), bool)
+    known[0, :known_px] = True
+    assert not texture_over(photo, known=known, wanted=~known).any()
