@@ -95,7 +95,7 @@ def test_a_grid_of_faces_is_found_face_by_face(detector, portrait):
     assert len(set(centres)) == 9  # one per tile, none twice
 
 
-def test_a_wide_group_photo_frames_its_largest_face(portrait):
+def test_a_wide_group_photo_frames_its_largest_face(portrait, face_models):
     """Three people of different sizes in a wide photo: the largest is framed, unless
     a face index picks another."""
     import cv2
@@ -106,7 +106,8 @@ def test_a_wide_group_photo_frames_its_largest_face(portrait):
     canvas = np.full((1000, 2600, 3), 100, np.uint8)
     for x, side in ((100, 300), (1000, 560), (2000, 400)):
         canvas[200:200 + side, x:x + side] = cv2.resize(portrait, (side, side), interpolation=cv2.INTER_AREA)
-    largest = analyse_face(canvas, framing=FramingConfig(size=128))
+    models = {"detector": face_models.detector, "segmenter": face_models.segmenter}  # the session's real ones
+    largest = analyse_face(canvas, framing=FramingConfig(size=128), **models)
     assert largest.n_faces == 3 and 1000 < 0.5 * (largest.crop.x0 + largest.crop.x1) < 1560
-    second = analyse_face(canvas, framing=FramingConfig(size=128, face_index=1))
+    second = analyse_face(canvas, framing=FramingConfig(size=128, face_index=1), **models)
     assert 2000 < 0.5 * (second.crop.x0 + second.crop.x1) < 2400

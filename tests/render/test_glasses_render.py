@@ -59,7 +59,7 @@ def test_no_glasses_no_layer(analysis):
     assert Renderer(analysis)._glasses is None
 
 
-def test_the_analysis_keeps_brow_raises_off_the_skin_under_the_frames(analysis):
+def test_the_analysis_keeps_brow_raises_off_the_skin_under_the_frames(analysis, face_models):
     """analyse_face hands the frames' mask to the rig: a brow raise moves the brows but not the
     filled-in skin under the top rim (which would show as a smeared band)."""
     from facetalk.config import FramingConfig
@@ -69,7 +69,8 @@ def test_the_analysis_keeps_brow_raises_off_the_skin_under_the_frames(analysis):
 
     photo = analysis.image.copy()
     draw_frames(photo, analysis.landmarks_px)
-    framed = analyse_face(photo, framing=FramingConfig(), source="with frames")
+    framed = analyse_face(photo, framing=FramingConfig(), source="with frames", detector=face_models.detector,
+                          segmenter=face_models.segmenter)  # the session's real models, loaded once
     assert framed.glasses is not None
     unmasked = build_rig(framed.landmarks_px, person_alpha=framed.appearance.person_alpha)
     under = framed.glasses.full_mask(framed.image.shape[:2]) > 0.5
