@@ -536,9 +536,54 @@ def test_the_cavity_is_a_dark_hollow_between_lit_walls(analysis):
     deep = np.full(2, 0.2 * mouth_w)
     luma = painter._cavity(deep, deep, across, mouth_w) @ LUMA
     assert luma[1] > 1.8 * luma[0]
+    # The walls catch a little of the light, not most of it: near a corner (0.8 of the way) the
+    # same depth is under 3x the throat (3.9x before, pale panels either side of a dark box).
+    corner = painter._cavity(deep[:1], deep[:1], np.array([0.8]), mouth_w) @ LUMA
+    assert corner[0] < 3.0 * luma[0]
     # Just under the upper teeth (the palate's front, lit) it is lighter than deep mid-mouth.
     near = painter._cavity(np.zeros(1), deep[:1], across[:1], mouth_w) @ LUMA
     assert near[0] > 2.0 * luma[0]
+
+
+def test_the_resting_tongue_is_a_mound_with_the_dark_floor_beside_it(analysis):
+    """Wide open, the tongue resting low is a mound mid-mouth that meets the floor before the
+    corners: just over the lower lip (0.04 mouth widths; no lower teeth drawn), 0.7 of the way to
+    a corner is dark floor, under 0.4 of the tongue's luma mid-mouth (0.6 before: a low dome
+    reaching 0.9 of the way out, whose flat top closed the dark cavity into a box)."""
+    closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
+    painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
+    mouth_w, opening = 100.0, 45.0
+    u = 0.5 + 0.5 * np.array([0.0, 0.7])
+    d, none = np.full(2, 0.04 * mouth_w), np.zeros(2)
+    luma = painter._shade(opening - d, d, np.full(2, opening), u, mouth_w, photo_teeth=(none, none),
+                          lower_show=none) @ LUMA
+    assert luma[1] < 0.4 * luma[0], luma
+
+
+def test_photo_back_teeth_give_way_to_the_dark_mouth_when_wide_open(analysis):
+    """The bundled portrait shows its teeth to its corners. Opened for a wide vowel, the photo's
+    upper row stays mid-mouth but not near the corners (0.8 of the way out), whose stretched
+    lips cover them: its shadowed premolars hung from the corners' steep lip edges stood as pale
+    panels either side of the opening. A smile's opening keeps them."""
+    from facetalk.face import landmarks as lm
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w = painter._rest_mouth_w
+    ids = np.array([lm.LIPS_INNER_UPPER[1], lm.LIPS_INNER_UPPER[len(lm.LIPS_INNER_UPPER) // 2]])
+    assert np.all(painter._own_upper[ids] > 1.0)  # the photo's row reaches both
+    u = analysis.rig.cavity_u[ids]
+    assert abs(2.0 * u[0] - 1.0) >= 0.8
+
+    def laid(peak: float) -> np.ndarray:
+        color = np.zeros((2, 3))
+        painter._lay_photo_interior(color, lambda per_vertex, only=slice(None): per_vertex[ids][only],
+                                    d_upper=np.full(2, 0.5), d_lower=np.full(2, 30.0),
+                                    runs=(painter._own_upper[ids], painter._own_lower[ids]),
+                                    lower_show=np.ones(2), mouth_w=mouth_w, u=u, peak_opening=peak)
+        return color @ LUMA
+
+    wide, smile = laid(0.4 * mouth_w), laid(0.1 * mouth_w)
+    assert smile[0] > 30 and wide[1] > 60 and wide[0] < 0.1 * smile[0], (wide, smile)
 
 
 def _tongue_top_y(analysis, frame, pairs) -> list[float]:
@@ -594,12 +639,15 @@ def test_lower_teeth_sink_behind_the_lip_toward_the_corners(analysis):
     for across in (0.05, 0.3, 0.5):
         lengths = []
         for u in 0.5 + 0.5 * (across + np.linspace(-0.04, 0.04, 9)):  # the longest of a few, clear of gaps
-            rgb = painter._shade(opening - d, d, np.full_like(d, opening), np.full_like(d, u), mouth_w,
-                                 photo_teeth=(np.zeros_like(d), np.zeros_like(d)))
-            luma = rgb @ LUMA
-            # Tooth: lighter than the tongue just above the row (0.1 mouth widths up) by 0.12 of
-            # the teeth's luma, from within 2 px of the lip.
-            tooth = np.nonzero(luma > luma[200] + 0.12 * float(painter.teeth_rgb @ LUMA))[0]
+            # The lower row alone, over black (behind it the tongue's arch or, beside it, the
+            # mouth's dark floor): _shade's lower_h and rounding at this opening.
+            uu, across_u = np.full_like(d, u), np.full_like(d, abs(2.0 * u - 1.0))
+            wide = np.clip((opening - 0.2 * mouth_w) / (0.25 * mouth_w), 0, 1)
+            rgb = painter._lower_teeth(np.zeros((len(d), 3)), uu, across_u, np.where(uu < 0.5, 1.0, 2.0),
+                                       ((1.0 - 0.45 * across_u ** 2) ** 1.5)[:, None], d,
+                                       np.full_like(d, (0.035 + 0.03 * wide) * mouth_w), np.ones_like(d), mouth_w)
+            # Tooth: 0.12 of the teeth's luma or more, from within 2 px of the lip.
+            tooth = np.nonzero(rgb @ LUMA > 0.12 * float(painter.teeth_rgb @ LUMA))[0]
             lengths.append(float(d[tooth.max()]) if len(tooth) and tooth.min() < 40 else 0.0)
         shown.append(max(lengths))
     assert shown[0] > 0.03 * mouth_w and shown[1] < 0.85 * shown[0] and shown[2] < 0.25 * shown[0], shown

@@ -226,30 +226,41 @@ class MouthPainter:
         # Synthetic upper teeth go with the skull; on a photo with its own they hang from the lip
         # as its photographed ones do (else the two would shear apart at the corners).
         lift = None if self._own_teeth else interp(self._lip_lift(verts, mouth_w, lip_on_skull_xy)[self._upper_of])
+        peak = float(gap[self._verts].max())
         color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs,
-                            lower_show=show, lip_lift=lift, peak_opening=float(gap[self._verts].max()))
+                            lower_show=show, lip_lift=lift, peak_opening=peak)
         self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
-                                 mouth_w=mouth_w)
+                                 mouth_w=mouth_w, u=u, peak_opening=peak)
         self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha)
 
     def _lay_photo_interior(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,
-                            runs: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray, mouth_w: float) -> None:
+                            runs: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray, mouth_w: float,
+                            u: np.ndarray, peak_opening: float) -> None:
         """Lays over the (N, 3) interior `color`, in place, the photo's own interior at its
         photographed distance from the lip whose jaw it goes with: `d_upper`, `d_lower` (N,) px
         from the two lips, `runs` how far (px) the photo's opening goes with each jaw there
         (paint's), `interp` paint's barycentric lookup of per-vertex values at the pixels. Its lower
         row hands over to the synthetic lower teeth (in its teeth's colour) as the jaw opens wide
         (`lower_show`): the sliver of it a photo shows, stretched along a wide lower lip, reads as
-        a grey band."""
+        a grey band. Its upper row's back teeth give way to the dark mouth as the jaw opens wide
+        (`u`: the pixels' place along the mouth, `peak_opening`: the opening's height at its widest,
+        px): the stretched corners of a mouth open for /a/ cover them, and the photo's shadowed
+        premolars hung from a corner's steep lip edge stood as pale panels either side of the
+        dark opening, squaring it into a box."""
         to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
-        for d_lip, length, anchor_xy, sign, weight in ((d_upper, runs[0], self._anchor_xy, 1.0, np.ones(len(color))),
-                                                       (d_lower, runs[1], self._lower_anchor_xy, -1.0, 1.0 - lower_show)):
+        wide = float(_lower_teeth_show(np.array([peak_opening]), mouth_w)[0])
+        for d_lip, length, anchor_xy, sign, lower in ((d_upper, runs[0], self._anchor_xy, 1.0, False),
+                                                      (d_lower, runs[1], self._lower_anchor_xy, -1.0, True)):
             d_rest = d_lip * to_rest
             own = np.nonzero(d_rest < length)[0]
             if len(own):
+                weight = np.clip((length[own] - d_rest[own]) / 1.5, 0, 1)
+                if lower:
+                    weight *= 1.0 - lower_show[own]
+                elif wide > 0:
+                    weight *= 1.0 - wide * smoothstep(np.abs(2.0 * u[own] - 1.0), *PHOTO_TEETH_HIDDEN)
                 src = interp(anchor_xy, own) + sign * d_rest[own, None] * self._down
-                color[own] = mix(color[own], bilinear(self.image, src),
-                                 np.clip((length[own] - d_rest[own]) / 1.5, 0, 1) * weight[own])
+                color[own] = mix(color[own], bilinear(self.image, src), weight)
 
     def _shade_slit(self, out: np.ndarray, origin: tuple[int, int], ys: np.ndarray, xs: np.ndarray, *,
                     opening: np.ndarray, rest_opening: np.ndarray, mouth_w: float) -> None:
@@ -465,13 +476,15 @@ class MouthPainter:
         the upper teeth and above the lower lip. Light comes in through the opening only, so it
         darkens with depth: lightest just under the upper teeth (their backs and the palate,
         receding), along the cheeks' inner walls toward the corners and on the floor by the lower
-        lip; the throat, mid-mouth, darkest: a dark hollow between lit walls, not a band of one
-        darkness from corner to corner."""
+        lip mid-mouth; the throat, mid-mouth, darkest: a dark hollow, not a band of one darkness
+        from corner to corner. The cheeks' inner walls catch only a little of it (CHEEK_LIGHT),
+        and the floor beside the tongue, toward the corners, lies in their shadow: walls lit 1.8x
+        the throat stood as pale panels either side of a dark box."""
         under_teeth = np.exp(-np.maximum(below_teeth, 0.0) / (0.14 * mouth_w))
-        near_lower = np.exp(-d_lower / (0.06 * mouth_w))
         cheeks = smoothstep(across, 0.3, 0.9)
-        light = 0.3 + 0.8 * under_teeth + 0.35 * near_lower + 0.7 * cheeks * (1.0 - 0.5 * under_teeth)
-        throat = np.exp(-(across / 0.3) ** 2) * (1.0 - under_teeth)
+        near_lower = np.exp(-d_lower / (0.06 * mouth_w)) * (1.0 - FLOOR_SHADE * cheeks)
+        light = 0.3 + 0.8 * under_teeth + 0.35 * near_lower + CHEEK_LIGHT * cheeks * (1.0 - 0.5 * under_teeth)
+        throat = np.exp(-(across / THROAT_WIDTH) ** 2) * (1.0 - under_teeth)
         return self.throat_rgb * (light * (1.0 - 0.6 * throat))[:, None]
 
     def _tongue(self, color: np.ndarray, d_lower: np.ndarray, front_px: np.ndarray, rows_gap: np.ndarray,
@@ -479,9 +492,9 @@ class MouthPainter:
                 toward_corners: np.ndarray, peak_opening: float, u: np.ndarray) -> np.ndarray:
         """The tongue over the cavity. Resting it lies on the mouth's floor behind the lower teeth:
         seen over them it fills most of a narrow gap between the rows (a smile) and less of a wide
-        one (its back drops away as the jaw opens), in a low dome. Lit from the opening: its front
-        light with a moist sheen along its front and sides, a median groove, darker and redder
-        toward its back. For t d n l and th its tip rises to the back of the upper teeth: a narrow
+        one (its back drops away as the jaw opens), in a mound clear of the corners. Lit from the
+        opening: its front light with a moist sheen along its front and sides, a median groove,
+        darker and redder toward its back. For t d n l and th its tip rises to the back of the upper teeth: a narrow
         rounded blade mid-mouth, lit at its edge. `across2`: across ** 2; `toward_corners`:
         1 - 0.45 across2 (_shade has them); `peak_opening`: the opening's height at its widest (px);
         `u`: the pixels' place along the mouth, where its surface texture lies (_tongue_surface)."""
@@ -490,10 +503,16 @@ class MouthPainter:
         share = TONGUE_SHARE_WIDE + (1.0 - TONGUE_SHARE_WIDE) * np.exp(-wide)
         # Its top, seen from the front, is an arch over the floor: highest mid-mouth, dropping
         # toward the corners faster than the lower lip rises there (the lip's rise, taken off a
-        # wide opening's tongue, is about 0.6 of the opening lost toward the corners). Measured
-        # from the lower lip alone its top ran parallel to the lip: a flat floor.
-        rise = 0.6 * (1.0 - share) / (1.0 - TONGUE_SHARE_WIDE) * np.maximum(peak_opening - opening, 0.0)
-        dome = np.sqrt(np.maximum(1.0 - across2 / 0.8, 0.0))
+        # wide opening's tongue, is about TONGUE_ARCH_DROP of the opening lost toward the corners),
+        # down to the floor TONGUE_ARCH_WIDTH of the way out: a mound with the dark floor of the
+        # mouth either side of it. Measured from the lower lip alone its top ran parallel to the
+        # lip (a flat floor); as a low dome to 0.9 of the way out it still closed a dark box.
+        rise = TONGUE_ARCH_DROP * (1.0 - share) / (1.0 - TONGUE_SHARE_WIDE) * np.maximum(peak_opening - opening, 0.0)
+        # Rounded over the top, meeting the floor at a slant: x (3 - x) / 2 of the arch's square
+        # profile x (a square root stood it up at the sides like a wall; a power 0.7 reads alike
+        # and costs three times as much).
+        dome = np.maximum(1.0 - across2 / TONGUE_ARCH_WIDTH ** 2, 0.0)
+        dome *= 1.5 - 0.5 * dome
         height = (front_px + share * space) * dome - rise  # above the lower lip
         # The raised tip is a rounded blade: an elliptical outline, steep at its sides (a parabola
         # reaching 0.42 of the way to the corners stood as a wide wedge).
@@ -502,6 +521,19 @@ class MouthPainter:
         shows = np.clip(space / (0.04 * mouth_w), 0, 1)
         # Its top edge is where its surface turns away into the dark: soft, not a cut.
         cover = np.clip((height - d_lower) / max(1.5, 0.02 * mouth_w), 0, 1) * shows
+        # Shaded only where it shows (the upper part of a wide opening has none of it).
+        at = np.nonzero(cover > 0)[0]
+        if len(at):
+            color[at] = mix(color[at], self._tongue_surface_colour(
+                d_lower[at], front_px[at], opening[at], across[at], height[at], raised[at], toward_corners[at],
+                u[at], mouth_w), cover[at])
+        return color
+
+    def _tongue_surface_colour(self, d_lower: np.ndarray, front_px: np.ndarray, opening: np.ndarray,
+                               across: np.ndarray, height: np.ndarray, raised: np.ndarray,
+                               toward_corners: np.ndarray, u: np.ndarray, mouth_w: float) -> np.ndarray:
+        """(N, 3) the tongue's colour at pixels it covers (see _tongue): `height` its top over the
+        lower lip there (px), `raised` how far its tip is raised there (0..1)."""
         # 0 at its front (as far as it shows over the lower teeth) .. 1 at its top edge.
         back = np.clip((d_lower - front_px) / np.maximum(height - front_px, 1.0), 0, 1)
         # A wide opening lets light further onto it; its back, turning down toward the throat,
@@ -516,14 +548,13 @@ class MouthPainter:
         sheen = (0.16 * np.exp(-((back - 0.3) / 0.15) ** 2) * np.exp(-(across / 0.35) ** 2) + 0.12 * rim) \
             * (1.0 - raised) * (0.6 + 0.4 * light_in)
         tip_light = raised * np.exp(-np.maximum(height - d_lower, 0.0) / (0.06 * mouth_w))
-        mottle, speckle = _tongue_surface(u, d_lower, mouth_w, cover > 0)
+        mottle, speckle = _tongue_surface(u, d_lower, mouth_w, np.ones(len(u), bool))
         shade = (lit * groove * mottle + 0.35 * tip_light)[:, None]
         # Toward its back it turns a deeper red.
         deep = 0.6 * back ** 1.5 * (1.0 - raised)
         base = self.tongue_rgb + (self._tongue_back_rgb - self.tongue_rgb) * deep[:, None]
         shaded = base * shade
-        tongue = shaded + (sheen * speckle + 0.1 * tip_light)[:, None] * (self.teeth_rgb - shaded)
-        return mix(color, tongue, cover)
+        return shaded + (sheen * speckle + 0.1 * tip_light)[:, None] * (self.teeth_rgb - shaded)
 
     def _behind_teeth(self, color: np.ndarray, rows_gap: np.ndarray, below_teeth: np.ndarray, across2: np.ndarray,
                       mouth_w: float) -> np.ndarray:
@@ -584,6 +615,22 @@ BLACK_SHARE = 0.6
 # meet (MouthPainter._shade_slit).
 SLIT_DARK_GAP = 0.12
 SLIT_DARKEST = 0.85
+
+# The resting tongue's arch seen from the front (MouthPainter._tongue): it meets the floor this
+# far out toward the corners (0..1), and it drops this share of the opening lost toward them.
+TONGUE_ARCH_WIDTH = 0.71
+TONGUE_ARCH_DROP = 0.9
+
+# The cavity's light (MouthPainter._cavity): what the cheeks' inner walls catch toward the
+# corners (0.7 before: pale side panels), how much of the floor's light beside the tongue their
+# shadow takes, and the width (0..1 toward the corners) of the dark throat mid-mouth.
+CHEEK_LIGHT = 0.3
+FLOOR_SHADE = 0.6
+THROAT_WIDTH = 0.45
+
+# Between these places along the mouth (0 mid-mouth .. 1 a corner) the photo's own upper teeth
+# give way to the dark mouth as the jaw opens wide (MouthPainter._lay_photo_interior).
+PHOTO_TEETH_HIDDEN = (0.55, 0.85)
 
 # The share of a wide gap between the rows that the resting tongue fills (a narrow one it fills
 # almost wholly).
