@@ -12,14 +12,18 @@ from facetalk.server import ServerSettings, create_app
 from facetalk.server.security import allowed_hosts, is_loopback
 
 TOKEN = "s3cret-token"
+# `facetalk serve` readies the WebRTC render processes at startup (webrtc_warm_start); these apps
+# do not: nothing here streams, and each start is a process that imports and loads every compiled
+# kernel (test_render_pool and test_serve_stops_quietly_on_sigterm start them).
+UNWARMED = {"webrtc_warm_start": False}
 
 
 @pytest.fixture(scope="module")
 def local():
-    """A server as `facetalk serve` starts it by default, addressed as http://127.0.0.1:8000."""
+    """A server as `facetalk serve` starts it by default (but UNWARMED), addressed as http://127.0.0.1:8000."""
     from fastapi.testclient import TestClient
 
-    with TestClient(create_app(ServerSettings()), base_url="http://127.0.0.1:8000") as client:
+    with TestClient(create_app(ServerSettings(**UNWARMED)), base_url="http://127.0.0.1:8000") as client:
         yield client
 
 
@@ -28,7 +32,7 @@ def guarded():
     """A server with a token that also answers to the name facetalk.lan."""
     from fastapi.testclient import TestClient
 
-    app = create_app(ServerSettings(host="0.0.0.0", allowed_hosts=("facetalk.lan",), token=TOKEN))
+    app = create_app(ServerSettings(host="0.0.0.0", allowed_hosts=("facetalk.lan",), token=TOKEN, **UNWARMED))
     with TestClient(app, base_url="http://facetalk.lan:8000") as client:
         yield client
 
@@ -220,7 +224,7 @@ def test_half_open_connections_are_closed(serve):
 
     from facetalk.server.protocol import header_timeout_protocol
 
-    with serve(create_app(ServerSettings()), http=header_timeout_protocol(1.0)) as base:
+    with serve(create_app(ServerSettings(**UNWARMED)), http=header_timeout_protocol(1.0)) as base:
         port = int(base.rsplit(":", 1)[1])
         for sent in (b"", b"GET /api/info HTTP/1.1\r\nHost: 127.0.0.1\r\n"):
             with socket.create_connection(("127.0.0.1", port)) as conn:

@@ -82,7 +82,9 @@ def test_session_limit_is_shared_with_websocket_streams(client, avatar_id):
 def test_origin_and_token_guard_the_offer(avatar_id):
     from fastapi.testclient import TestClient
 
-    with TestClient(create_app(ServerSettings(token="s3cret", allowed_hosts=("testserver",)))) as guarded:
+    # No render processes readied at startup (webrtc_warm_start): the offers are refused before any.
+    settings = ServerSettings(token="s3cret", allowed_hosts=("testserver",), webrtc_warm_start=False)
+    with TestClient(create_app(settings)) as guarded:
         body = _offer(avatar_id, sdp=ONLY_VIDEO)
         assert guarded.post("/api/webrtc/offer", json=body).status_code == 401
         assert guarded.delete("/api/webrtc/x").status_code == 401
@@ -100,7 +102,8 @@ def test_ice_servers_from_urls():
             parse_ice_server(bad)
     from fastapi.testclient import TestClient
 
-    settings = ServerSettings(ice_servers=("turn:alice:pw@turn.example.org:3478",), allowed_hosts=("testserver",))
+    settings = ServerSettings(ice_servers=("turn:alice:pw@turn.example.org:3478",), allowed_hosts=("testserver",),
+                              webrtc_warm_start=False)  # no render processes readied: none is asked for
     with TestClient(create_app(settings)) as configured:
         assert configured.get("/api/webrtc/config").json() == {"ice_servers": [
             {"urls": "turn:turn.example.org:3478", "username": "alice", "credential": "pw"}]}
