@@ -14,6 +14,8 @@ detects on it, on the frame alone, as a user running dlib would: detected_figure
 - mouth-corner height (issue: happy >= +0.03, sad <= -0.03);
 - brow height over the eyes (surprised >= +0.04, angry <= -0.02);
 - eye opening (eye aspect ratio; surprised > neutral > happy);
+- corner slant: how much higher the subject's left mouth corner sits than the right, across the
+  eye line (contempt's one-sided smirk, the one emotion the other figures do not see: >= +0.03);
 - identity (on the last held frame alone: an embedding a frame costs more than landmarks):
   dlib's face-embedding distance from the render to the photo itself (the issue: <= 0.3
   on average at strength 1; under ~0.6 dlib calls it the same person);
@@ -34,7 +36,7 @@ import cv2
 import numpy as np
 
 from facetalk.config import EMOTIONS, Controls
-from evaluation.dlib_face import LEFT_EYE, RIGHT_EYE, DlibFace, FaceMeasure
+from evaluation.dlib_face import LEFT_EYE, MOUTH_CORNERS, RIGHT_EYE, DlibFace, FaceMeasure
 from facetalk.io import load_image, save_image
 from facetalk.pipeline import Animator
 
@@ -50,6 +52,8 @@ SR = 16000
 # lines are faint): each figure is the median over the last HELD_FRAMES frames, the expression
 # fully in.
 HELD_FRAMES = 12
+# figures() of a mirror image, turned back into the face's: the corner slant changes sign.
+MIRRORED_SIGNS = np.array([1.0, 1.0, 1.0, -1.0])
 
 
 def held(animator: Animator, **controls) -> list[np.ndarray]:
@@ -71,14 +75,24 @@ def brow_height(face: FaceMeasure) -> float:
     return float((eyes_y - p[17:27, 1].mean()) / face.interocular_px)
 
 
+def corner_slant(face: FaceMeasure) -> float:
+    """How far the subject's left mouth corner (dlib 54) sits above the right one (48), across the
+    eye line (so a head's roll does not count), in eye distances."""
+    p = face.landmarks
+    eye_axis = (p[LEFT_EYE].mean(0) - p[RIGHT_EYE].mean(0)) / face.interocular_px
+    d = p[MOUTH_CORNERS[1]] - p[MOUTH_CORNERS[0]]
+    return float(-(eye_axis[0] * d[1] - eye_axis[1] * d[0]) / face.interocular_px)
+
+
 def figures(face: FaceMeasure) -> np.ndarray:
-    return np.array([face.mouth_corner_lift(), brow_height(face), face.eye_aspect_ratio()])
+    """(corner lift, brow height, eye opening, corner slant) of one face."""
+    return np.array([face.mouth_corner_lift(), brow_height(face), face.eye_aspect_ratio(), corner_slant(face)])
 
 
 def emotion_table(animator: Animator, dlib: DlibFace, photo: np.ndarray, *,
                   reading: str = "box") -> tuple[dict[str, np.ndarray], list[np.ndarray]]:
-    """Per emotion, (corner lift, brow height, eye opening) minus neutral's and the identity
-    distance to the photo; and the frames. `reading`: "box" (held_figures) or "detected"
+    """Per emotion, (corner lift, brow height, eye opening, corner slant) minus neutral's and the
+    identity distance to the photo; and the frames. `reading`: "box" (held_figures) or "detected"
     (detected_figures)."""
     rows, images, base, box = {}, [], None, None
     photo_face = dlib.measure(photo)
@@ -91,7 +105,7 @@ def emotion_table(animator: Animator, dlib: DlibFace, photo: np.ndarray, *,
             print(f"  ({emotion}: no face detected; identity read in the neutral render's face box)")
         box = face.box if emotion == "neutral" and face is not None else box
         if box is None:
-            values = np.full(3, np.nan)
+            values = np.full(4, np.nan)
         else:
             values = held_figures(dlib, frames, box) if reading == "box" else detected_figures(dlib, frames, box)
         base = values if emotion == "neutral" else base
@@ -101,9 +115,10 @@ def emotion_table(animator: Animator, dlib: DlibFace, photo: np.ndarray, *,
 
 
 def held_figures(dlib: DlibFace, frames: list[np.ndarray], box: tuple[int, int, int, int]) -> np.ndarray:
-    """(corner lift, brow height, eye opening) of a held expression: dlib's landmarks on each frame
-    and on its mirror image, all in the neutral render's face box (`box`; the head is held still);
-    the mean of the two medians over the frames.
+    """(corner lift, brow height, eye opening, corner slant) of a held expression: dlib's landmarks
+    on each frame and on its mirror image, all in the neutral render's face box (`box`; the head is
+    held still); the mean of the two medians over the frames (the mirror image's slant with its
+    sign turned: its subject's left corner is the face's right).
 
     dlib's 68 points are a shape regressed from the face box: a box the detector draws a few pixels
     larger for an open mouth moved the painting's brow reading by up to 0.07 eye distances between
@@ -114,12 +129,12 @@ def held_figures(dlib: DlibFace, frames: list[np.ndarray], box: tuple[int, int, 
     mirror_box = (width - 1 - box[2], box[1], width - 1 - box[0], box[3])
     figures_in = [np.nanmedian([figures(dlib.measure(image, box=at)) for image in images], axis=0)
                   for images, at in ((frames, box), ([np.ascontiguousarray(f[:, ::-1]) for f in frames], mirror_box))]
-    return 0.5 * (figures_in[0] + figures_in[1])
+    return 0.5 * (figures_in[0] + figures_in[1] * MIRRORED_SIGNS)
 
 
 def detected_figures(dlib: DlibFace, frames: list[np.ndarray], box: tuple[int, int, int, int]) -> np.ndarray:
-    """(corner lift, brow height, eye opening) of a held expression as dlib reads each frame on its
-    own: in the box it detects there (the neutral render's `box` where it finds no face), the
+    """(corner lift, brow height, eye opening, corner slant) of a held expression as dlib reads each
+    frame on its own: in the box it detects there (the neutral render's `box` where it finds no face), the
     median over the frames."""
     faces = [dlib.measure(image) or dlib.measure(image, box=box) for image in frames]
     return np.nanmedian([figures(face) for face in faces], axis=0)
@@ -139,11 +154,12 @@ def _measure(dlib: DlibFace, image: np.ndarray, emotion: str,
 def print_summary(tables: dict[str, dict[str, np.ndarray]]) -> None:
     """Per emotion: portraits meeting the issue's figures, and the mean identity distance."""
     tests = {"happy": (0, lambda x: x >= 0.03, "corner >= +0.03"), "sad": (0, lambda x: x <= -0.03, "corner <= -0.03"),
-             "surprised": (1, lambda x: x >= 0.04, "brow >= +0.04"), "angry": (1, lambda x: x <= -0.02, "brow <= -0.02")}
+             "surprised": (1, lambda x: x >= 0.04, "brow >= +0.04"), "angry": (1, lambda x: x <= -0.02, "brow <= -0.02"),
+             "contempt": (3, lambda x: x >= 0.03, "corner slant >= +0.03")}
     print(f"\nSummary over {len(tables)} portraits (dlib; nan where it found no face):")
     for emotion in EMOTIONS:
         rows = np.array([t[emotion] for t in tables.values()])
-        line = f"  {emotion:10s} identity distance mean {np.nanmean(rows[:, 3]):.3f} max {np.nanmax(rows[:, 3]):.3f}"
+        line = f"  {emotion:10s} identity distance mean {np.nanmean(rows[:, 4]):.3f} max {np.nanmax(rows[:, 4]):.3f}"
         if emotion in tests:
             column, passes, label = tests[emotion]
             line += f"; {label} on {sum(bool(passes(x)) for x in rows[:, column])}/{len(rows)}"
@@ -151,7 +167,7 @@ def print_summary(tables: dict[str, dict[str, np.ndarray]]) -> None:
             line += f"; eye opening {'>' if emotion == 'surprised' else '<'} neutral on " \
                     f"{sum(bool(x > 0 if emotion == 'surprised' else x < 0) for x in rows[:, 2])}/{len(rows)}"
         print(line)
-    strong = np.array([t[e][3] for t in tables.values() for e in EMOTIONS[1:]])
+    strong = np.array([t[e][4] for t in tables.values() for e in EMOTIONS[1:]])
     print(f"  all emotions but neutral: identity distance mean {np.nanmean(strong):.3f} (issue: <= 0.3)")
 
 
@@ -190,14 +206,15 @@ def main() -> None:
     dlib = DlibFace()
     sheet_rows = []
     tables = {}
-    print(f"{'portrait':28s} {'emotion':10s} {'corner lift':>12s} {'brow height':>12s} {'eye opening':>12s} {'identity':>9s}")
+    print(f"{'portrait':28s} {'emotion':10s} {'corner lift':>12s} {'brow height':>12s} {'eye opening':>12s} "
+          f"{'slant':>7s} {'identity':>9s}")
     for name, path in portraits:
         photo = load_image(path)
         animator = Animator(photo, source=name)
         table, images = emotion_table(animator, dlib, photo, reading=args.reading)
         tables[name] = table
-        for emotion, (corner, brow, ear, distance) in table.items():
-            print(f"{name[:28]:28s} {emotion:10s} {corner:+12.3f} {brow:+12.3f} {ear:+12.3f} {distance:9.3f}")
+        for emotion, (corner, brow, ear, slant, distance) in table.items():
+            print(f"{name[:28]:28s} {emotion:10s} {corner:+12.3f} {brow:+12.3f} {ear:+12.3f} {slant:+7.3f} {distance:9.3f}")
         face_ratio, body_ratio = distance_ratios(animator, dlib)
         print(f"{name[:28]:28s} distance 1.5: face size x{face_ratio:.3f}, body under the chin x{body_ratio:.3f} "
               f"(a camera: x0.667 both)", flush=True)

@@ -189,11 +189,12 @@ def test_bench_emotions_averages_a_face_and_its_mirror_image_in_one_box():
     """bench_emotions reads each frame in the neutral render's box and its mirror image in that box
     mirrored, and averages the two: dlib's landmark errors are not mirror-symmetric (Grace Hopper's
     eye opening under surprise read -0.018 eye distances from neutral's, its mirror image +0.050).
-    The reference here is read directly, box by box; so a face reads the same as its mirror image."""
+    The reference here is read directly, box by box; so a face reads the same as its mirror image,
+    but for the corner slant, whose sign the mirror turns (the subject's left corner becomes the right)."""
     pytest.importorskip("dlib")
     from importlib import resources
 
-    from bench_emotions import DlibFace, figures, held_figures
+    from bench_emotions import MIRRORED_SIGNS, DlibFace, figures, held_figures
     from facetalk.io import load_image
 
     image = load_image(resources.files("facetalk.data").joinpath("astronaut.jpg"))
@@ -202,9 +203,34 @@ def test_bench_emotions_averages_a_face_and_its_mirror_image_in_one_box():
     width = image.shape[1]
     mirror = np.ascontiguousarray(image[:, ::-1])
     mirror_box = (width - 1 - x1, y0, width - 1 - x0, y1)
-    want = 0.5 * (figures(dlib.measure(image, box=box)) + figures(dlib.measure(mirror, box=mirror_box)))
+    want = 0.5 * (figures(dlib.measure(image, box=box)) + MIRRORED_SIGNS * figures(dlib.measure(mirror, box=mirror_box)))
     np.testing.assert_allclose(held_figures(dlib, [image], box), want, atol=1e-12)
-    np.testing.assert_allclose(held_figures(dlib, [mirror], mirror_box), want, atol=1e-9)
+    np.testing.assert_allclose(held_figures(dlib, [mirror], mirror_box), MIRRORED_SIGNS * want, atol=1e-9)
     # Read in the box alone, not the detector's: a box shifted by a few pixels reads otherwise.
     shifted = (x0 + 6, y0 + 6, x1 + 6, y1 + 6)
     assert np.abs(held_figures(dlib, [image], shifted) - want).max() > 1e-4
+
+
+def test_bench_emotions_corner_slant_sees_one_raised_corner_not_a_tilted_head():
+    """bench_emotions' corner slant (contempt's figure): the subject's left corner (dlib 54, the
+    image's right) 0.1 eye distances above the right one reads +0.1; a face rolled 20 degrees with
+    level corners reads 0; and the mirror image of the one-sided face reads -0.1."""
+    pytest.importorskip("dlib")
+    from bench_emotions import FaceMeasure, corner_slant
+
+    p = np.zeros((68, 2))
+    p[36:42] = (100.0, 100.0)  # the subject's right eye (image left)
+    p[42:48] = (200.0, 100.0)
+    p[48], p[54] = (120.0, 200.0), (180.0, 190.0)
+    assert corner_slant(FaceMeasure(landmarks=p, box=(0, 0, 300, 300))) == pytest.approx(0.1)
+    mirror = p.copy()
+    mirror[:, 0] = 300.0 - p[:, 0]
+    mirror[36:42], mirror[42:48] = mirror[42:48].copy(), mirror[36:42].copy()
+    mirror[48], mirror[54] = mirror[54].copy(), mirror[48].copy()
+    assert corner_slant(FaceMeasure(landmarks=mirror, box=(0, 0, 300, 300))) == pytest.approx(-0.1)
+    level = p.copy()
+    level[54] = (180.0, 200.0)
+    angle = np.radians(20.0)
+    rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    rolled = (level - 150.0) @ rot.T + 150.0
+    assert corner_slant(FaceMeasure(landmarks=rolled, box=(0, 0, 300, 300))) == pytest.approx(0.0, abs=1e-12)
