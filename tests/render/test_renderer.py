@@ -160,7 +160,7 @@ from facetalk.pipeline import Animator
 from tests.fakes import Recording, ReplayDetector, ReplaySegmenter
 recording = Recording.load()
 Animator(load_image({portrait_path!r}), detector=ReplayDetector(recording), segmenter=ReplaySegmenter(recording))
-kernels = [eyes._draw_iris, mouth._weigh_corners, shading._half_turns, shading._shade_crease, sampling._pixel_box,
+kernels = [eyes._draw_iris, mouth._weigh_corners, shading._taper_grid, shading._shade_crease, sampling._pixel_box,
            raster.rasterize, raster.add_where_unmoved, raster.warp_over_plate, marking._add_masked]
 print(" ".join(k.__name__ for k in kernels if not k.signatures))
 """

@@ -81,6 +81,9 @@ class FoldShader:
     def __init__(self, *, photo: PhotoExpression):
         """`photo`: the photo's own expression (a smile it shows is smoothed when undone)."""
         self._photo = photo
+        # The smoothing's compiled taper, loaded now with the renderer's other kernels (its warm-up
+        # frame makes folds; it cannot undo a smile every photo shows).
+        _taper_grid(np.zeros(4), _TAPER, np.empty((1, 1), np.float32))
 
     def paint(self, out: np.ndarray, verts: np.ndarray, frame: MotionFrame) -> None:
         """Draws the folds `frame` makes into `out` (H, W, 3) uint8 in place; (V, 3) posed vertices."""
@@ -183,21 +186,28 @@ class FoldShader:
         return np.minimum(blurred * 2.5 * max(width_px, 0.6), 1.0) * taper
 
     def _crease(self, out: np.ndarray, fold: _Fold) -> None:
-        pad = 4 * fold.width_px + 3
-        box = pixel_box(fold.line, pad=pad, shape=out.shape)
+        """Shades one crease into `out`: its dark line and, on its lit side, the bulge's light, over
+        the box three of their blurs' widths about them (beyond, under 1% of their depth)."""
+        if fold.lit_side is not None:  # the skin beside the crease bulges into the light
+            lit_px = 1.5 * fold.width_px
+            lit_line = fold.line + 2.0 * fold.width_px * fold.lit_side
+            box = pixel_box(np.concatenate([fold.line, lit_line]), pad=3 * lit_px + 2, shape=out.shape)
+        else:
+            lit_line, lit_px = None, 0.0
+            box = pixel_box(fold.line, pad=3 * fold.width_px + 2, shape=out.shape)
         if box is None:
             return
         x0, y0, x1, y1 = box
-        shape = (y1 - y0, x1 - x0)
-        line = fold.line - np.array([x0, y0], np.float32)
-        dark, dark_taper = _soft_line(shape, line, fold.width_px)
-        if fold.lit_side is not None:  # the skin beside the crease bulges into the light
-            lit_px = 1.5 * fold.width_px
-            lit, lit_taper = _soft_line(shape, line + 2.0 * fold.width_px * fold.lit_side, lit_px)
+        shape, origin = (y1 - y0, x1 - x0), np.array([x0, y0], np.float32)
+        line = fold.line - origin
+        dark = _blurred_line(shape, line, fold.width_px)
+        if lit_line is None:
+            lit_line, lit = line, _NO_LIT
         else:
-            lit, lit_taper, lit_px = _NO_LIT, _NO_LIT, 0.0
-        _shade_crease(out[y0:y1, x0:x1], dark, dark_taper, max(fold.width_px, 0.6), fold.depth, lit, lit_taper,
-                      max(lit_px, 0.6), 0.35 * fold.depth, SHADOW_TINT)
+            lit_line = lit_line - origin
+            lit = _blurred_line(shape, lit_line, lit_px)
+        _shade_crease(out[y0:y1, x0:x1], dark, _chord(line), max(fold.width_px, 0.6), fold.depth, lit, _chord(lit_line),
+                      max(lit_px, 0.6), 0.35 * fold.depth, SHADOW_TINT, _TAPER)
 
     def _smooth(self, out: np.ndarray, fold: _Fold) -> None:
         """Smooths a fold the photo shows (an expression undoing it): the skin along the line is
@@ -239,63 +249,74 @@ def _soft_line(shape: tuple[int, int], line: np.ndarray, width_px: float) -> tup
     """A crease's soft line over an (h, w) box, as two (h, w) float32 factors: the polyline `line`
     (px in the box) blurred over about `width_px`, before its gain (FoldShader._mask), and its
     taper, 0 at the line's ends rising to 1 midway (a crease fades out, it does not stop)."""
+    taper = np.empty(shape, np.float32)
+    _taper_grid(_chord(line), _TAPER, taper)
+    return _blurred_line(shape, line, width_px), taper
+
+
+def _blurred_line(shape: tuple[int, int], line: np.ndarray, width_px: float) -> np.ndarray:
+    """(h, w) float32: the polyline `line` (px in the box) drawn anti-aliased and blurred over
+    about `width_px`."""
     import cv2
 
     mask = np.zeros(shape, np.float32)
     cv2.polylines(mask, [np.round(line * 16).astype(np.int32)], False, 1.0, 1, cv2.LINE_AA, 4)
-    blurred = cv2.GaussianBlur(mask, (0, 0), max(width_px, 0.6))
-    # By where each pixel falls along the chord from the line's first point to its last
-    # (separable in x and y: a row and a column, not two full grids, per fold and frame). The
-    # per-pixel step is the chord over its squared length, in the line's precision.
-    start, chord = line[0], line[-1] - line[0]
+    return cv2.GaussianBlur(mask, (0, 0), max(width_px, 0.6))
+
+
+def _chord(line: np.ndarray) -> np.ndarray:
+    """(4,) float64 where a pixel falls along the chord from the line's first point to its last:
+    (start_x, step_x, start_y, step_y), the fraction being (x - start_x) * step_x + (y - start_y) *
+    step_y (the step is the chord over its squared length)."""
+    start, chord = line[0].astype(np.float64), (line[-1] - line[0]).astype(np.float64)
     inv = 1.0 / max(float(chord @ chord), 1e-6)
-    taper = np.empty(shape, np.float32)
-    _half_turns(float(start[0]), float(chord[0] * inv), float(start[1]), float(chord[1] * inv), taper)
-    # numpy's own sin and power, in place: a compiled libm's differ from them in the last bit.
-    np.sin(taper, out=taper)
-    # float32's pi overshoots: sin(pi) comes out a hair below 0, which ** 0.7 would make NaN.
-    np.maximum(taper, 0.0, out=taper)
-    return blurred, np.power(taper, np.float32(0.7), out=taper)
+    return np.array([start[0], chord[0] * inv, start[1], chord[1] * inv])
+
+
+# A crease's taper over its fraction along the chord, 0..1: sin(pi * fraction) ** 0.7, tabulated
+# (a power per pixel cost more than the rest of the shading).
+_TAPER_STEPS = 1024
+_TAPER = (np.maximum(np.sin(np.pi * np.linspace(0.0, 1.0, _TAPER_STEPS + 1)), 0.0) ** 0.7).astype(np.float32)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _taper(i, j, chord, table):
+    """A crease's taper at pixel row i, column j: `table` (_TAPER) at its fraction along the
+    `chord` (_chord), clipped to 0..1, interpolated: 0 at the line's ends, 1 midway."""
+    along = min(max((i - chord[2]) * chord[3] + (j - chord[0]) * chord[1], 0.0), 1.0) * (len(table) - 1)
+    k = min(int(along), len(table) - 2)
+    return table[k] + (along - k) * (table[k + 1] - table[k])
 
 
 @njit(cache=True, nogil=True)
-def _half_turns(start_x, step_x, start_y, step_y, out):
-    """out (h, w) float32 = pi * clip(along_y[i] + along_x[j], 0, 1), where along_x[j] =
-    float32((j - start_x) * step_x) and along_y likewise (computed in float64, as numpy had them
-    from an integer range), in numpy's float32 arithmetic."""
-    pi, zero, one = np.float32(np.pi), np.float32(0.0), np.float32(1.0)
-    along_x = np.empty(out.shape[1], np.float32)
-    for j in range(out.shape[1]):
-        along_x[j] = np.float32((j - start_x) * step_x)
+def _taper_grid(chord, table, out):
+    """out (h, w) float32 = the taper (_taper) at every pixel."""
     for i in range(out.shape[0]):
-        along_y = np.float32((i - start_y) * step_y)
         for j in range(out.shape[1]):
-            out[i, j] = pi * min(max(along_y + along_x[j], zero), one)
+            out[i, j] = _taper(i, j, chord, table)
 
 
 @njit(cache=True, nogil=True)
-def _shade_crease(region, dark, dark_taper, dark_gain, depth, lit, lit_taper, lit_gain, lit_depth, tint):
+def _shade_crease(region, dark, dark_chord, dark_gain, depth, lit, lit_chord, lit_gain, lit_depth, tint, table):
     """Shades the (h, w, 3) uint8 `region` in place by a crease: the skin darkens by `depth` x the
-    dark line (its blurred line x 2.5 `dark_gain`, cut at 1, x its taper), less in red by `tint` (warm
-    shadows: light scattered under the skin comes back red), and brightens by `lit_depth` x the lit
-    line (same form; none if `lit` is empty) where it is not dark. One pass, in the float32 steps
-    the numpy formulas took: frames come out bit-identical to theirs."""
-    one, half, top, k = np.float32(1.0), np.float32(0.5), np.float32(255.0), np.float32(2.5)
-    dark_gain32, lit_gain32 = np.float32(dark_gain), np.float32(lit_gain)
-    depth32, lit32 = np.float32(depth), np.float32(lit_depth)
+    dark line (its blurred line x 2.5 `dark_gain`, cut at 1, x its taper along `dark_chord`), less
+    in red by `tint` (warm shadows: light scattered under the skin comes back red), and brightens
+    by `lit_depth` x the lit line (same form; none if `lit` is empty) where it is not dark.
+    `table`: _TAPER."""
     has_lit = lit.shape[0] > 0
     for i in range(region.shape[0]):
         for j in range(region.shape[1]):
-            d = min(dark[i, j] * k * dark_gain32, one) * dark_taper[i, j]
-            bright = np.float32(0.0)
+            d = min(dark[i, j] * 2.5 * dark_gain, 1.0)
+            if d > 0.0:
+                d *= _taper(i, j, dark_chord, table)
+            bright = 0.0
             if has_lit:
-                bright = lit32 * (min(lit[i, j] * k * lit_gain32, one) * lit_taper[i, j]) * (one - d)
+                b = min(lit[i, j] * 2.5 * lit_gain, 1.0)
+                if b > 0.0:
+                    bright = lit_depth * b * _taper(i, j, lit_chord, table) * (1.0 - d)
             for c in range(3):
-                shade = one - depth32 * d * tint[c]
-                if has_lit:
-                    shade = shade + bright
-                v = np.float32(region[i, j, c]) * shade + half
-                region[i, j, c] = np.uint8(min(max(v, np.float32(0.0)), top))
+                v = region[i, j, c] * (1.0 - depth * d * tint[c] + bright) + 0.5
+                region[i, j, c] = np.uint8(min(max(v, 0.0), 255.0))
 
 
 def _dimple_chin(out: np.ndarray, xy: np.ndarray, *, depth: float) -> None:
