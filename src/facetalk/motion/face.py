@@ -11,8 +11,11 @@ import numpy as np
 
 from dataclasses import dataclass
 
+from facetalk.face.rig import SMIRK_CORNER_LIFT
 from facetalk.motion.dynamics import OnePole, SmoothNoise, Spring
 from facetalk.motion.prosody import Prosody
+
+SOCIAL_LEAN = 0.044  # mouth widths a full social smile's corner rises above the other one
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,8 @@ class FaceDynamics:
             brow_raise=brow + contour,
             brow_inner_raise=max(0.04 * self._inner_drift.step(), 0.0),
             smile=smile,
-            # A social smile leans to one side; 0.2 of it keeps the speech's lean as it was when the
-            # rig's smirk lifted its corner 0.15 mouth widths (now 0.22, for contempt to read).
-            smirk=0.2 * self._smirk_side * social,
+            # A social smile leans to one side, 0.044 mouth widths at its fullest: the rig's smirk
+            # lifts its corner 0.28 (face.rig.SMIRK_CORNER_LIFT, for contempt to read).
+            smirk=SOCIAL_LEAN / SMIRK_CORNER_LIFT * self._smirk_side * social,
             widen=widen,
         )
