@@ -586,6 +586,31 @@ def test_photo_back_teeth_give_way_to_the_dark_mouth_when_wide_open(analysis):
     assert smile[0] > 30 and wide[1] > 60 and wide[0] < 0.1 * smile[0], (wide, smile)
 
 
+def test_the_opening_tapers_into_its_corners_between_the_lips_inner_faces(analysis):
+    """Wide open, the opening is a lens: near a corner (0.1 of the way along the mouth), where
+    the rig's straight corner segment leaves it 0.45 of its peak height, its edges are the lips'
+    inner faces (the photo's lip, shaded), mostly the lower one's; the middle of the gap there
+    and the whole height mid-mouth stay the interior (the rig's opening stood with blunt,
+    near-vertical ends)."""
+    from facetalk.face import landmarks as lm
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w = painter._rest_mouth_w
+    peak = 0.6 * mouth_w
+    gap = 0.45 * peak
+    u = np.array([0.1, 0.1, 0.1, 0.5, 0.5])
+    d_lower = np.array([1.0, gap - 1.0, 0.5 * gap, 1.0, gap - 1.0])
+    d_upper = np.where(u == 0.5, peak, gap) - d_lower
+    ids = np.full(5, lm.LIPS_INNER_UPPER[1])  # every pixel read at one inner-lip pair: only u and depths vary
+    color = np.zeros((5, 3))
+    painter._taper_corners(color, lambda per_vertex, only=slice(None): per_vertex[ids][only], d_upper=d_upper,
+                           d_lower=d_lower, u=u, peak_opening=peak, mouth_w=mouth_w)
+    luma = color @ LUMA
+    lip = float(painter._lip_rgb @ LUMA)
+    assert luma[0] > 0.4 * lip and luma[1] > 0.4 * lip, (luma, lip)  # the lower and upper lips' faces
+    assert luma[2] == 0.0 and luma[3] == 0.0 and luma[4] == 0.0, luma
+
+
 def _tongue_top_y(analysis, frame, pairs) -> list[float]:
     """For inner-lip pairs (indices into LIPS_INNER_UPPER), the screen y (px) of the resting
     tongue's top edge in `frame`: going up from the lower lip, where the luma falls half way from
