@@ -96,8 +96,22 @@ def test_disgust_wrinkles_the_nose_and_speech_does_not(analysis):
 
     assert bridge(upper_lip_raise=1.0, brow_raise=-0.7) < 118
     assert bridge(upper_lip_raise=1.0) == 128 and bridge(brow_raise=-1.0) > 124
-    # The nose wrinkler itself creases it, more as it strengthens.
-    assert bridge(nose_sneer=1.0) < bridge(nose_sneer=0.4) < 126
+
+
+def test_the_nose_wrinkler_creases_it_more_as_it_strengthens_and_saturates(analysis):
+    """The nose wrinkler (nose_sneer) creases the bridge by itself, deeper as it strengthens.
+    Disgust's own sneer (0.4) gets most of the wrinkle's depth; ARKit's full noseSneer (a Live
+    Link capture's) a crease, not two stripes (linear at disgust's depth a unit, it darkened mid
+    grey by 60 levels)."""
+    from facetalk.render.shading import NOSE_BRIDGE
+
+    def darkening(sneer):
+        out = _paint(analysis, nose_sneer=sneer)
+        x, y = np.round(_posed(analysis, nose_sneer=sneer)[list(NOSE_BRIDGE)].mean(axis=0)).astype(int)
+        return 128 - out[y - 25:y + 26, x - 25:x + 26].astype(float).mean(axis=2).min()
+
+    full, disgust = darkening(1.0), darkening(0.4)
+    assert 10 < disgust < full < 45 and disgust > 0.55 * full
 
 
 def test_inner_brows_raised_crease_the_middle_of_the_forehead(analysis):

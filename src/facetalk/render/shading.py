@@ -24,6 +24,7 @@ expressions hold still. Folds:
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,11 +40,13 @@ NASOLABIAL = ((129, 203, 206, 216, 212), (358, 423, 426, 436, 432))
 OUTER_EYE_CORNERS = (lm.RIGHT_EYE_UPPER[0], lm.LEFT_EYE_UPPER[0])
 INNER_BROW_ENDS = (55, 285)
 NOSE_BRIDGE = (6, 197)  # between the eyes, down to the upper nose: where AU9 wrinkles it
-# Each nose wrinkle's depth at nose_sneer = 1: at 0.22 disgust's wrinkles (nose_sneer 0.55) darkened
-# the bridge by 9-11 grey levels on the bundled photo, barely seen at 2x, and disgust read as
-# displeasure at most; 0.35 darkens it by 14-17. 0.48 since disgust raises the wings 0.4 (motion.emotion),
-# so its wrinkles keep that depth.
-NOSE_WRINKLE = 0.48
+# Each nose wrinkle's depth: NOSE_WRINKLE * (1 - exp(-sneer / NOSE_WRINKLE_SCALE)), steep at first
+# and saturating. Disgust's sneer (0.4) gets 0.19, darkening the bundled photo's bridge by 15-22
+# grey levels (linear at 0.22 a unit, 9-11: barely seen at 2x, disgust read as displeasure at
+# most); ARKit's full noseSneer, 0.30 (linear at 0.48 a unit, what disgust needs, it drew two
+# hard stripes there, 41 levels).
+NOSE_WRINKLE = 0.35
+NOSE_WRINKLE_SCALE = 0.5
 DIMPLE_OUT = 0.07  # the dimpler's crease, in eye spans outside the mouth corner
 SHADOW_TINT = np.array([0.75, 1.0, 1.1], np.float32)  # how much of R, G, B a crease darkens
 # Each brow's lower edge (inner end to outer) and the upper lid margin's points under it (subject's
@@ -162,9 +165,10 @@ class FoldShader:
             folds.append(_Fold(np.stack([base - 0.02 * span * up, base + 0.11 * span * up]), 0.2 * frown, 0.016 * span,
                                toward_brow))
         sneer = min(max(frame.nose_sneer, frame.upper_lip_raise * frown * 1.5), 1.0)
+        wrinkle = NOSE_WRINKLE * (1.0 - math.exp(-sneer / NOSE_WRINKLE_SCALE))
         for landmark in NOSE_BRIDGE:
             folds.append(_Fold(np.stack([xy[landmark] - 0.09 * span * across, xy[landmark] + 0.02 * span * up,
-                                         xy[landmark] + 0.09 * span * across]), NOSE_WRINKLE * sneer, 0.014 * span, None))
+                                         xy[landmark] + 0.09 * span * across]), wrinkle, 0.014 * span, None))
         return folds
 
     @staticmethod
