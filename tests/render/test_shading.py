@@ -189,3 +189,25 @@ def test_frown_lines_between_the_brows_are_creases_not_a_bright_bar(analysis):
     between = out[y0:y1, x0:x1]
     assert between.min() < 128 - 3  # the creases are there ...
     assert between.max() < 128 + 6  # ... with no bright bar between them
+
+
+def test_creases_are_warm_on_colour_skin_and_neutral_on_a_print(analysis):
+    """On a colour photo a crease darkens red least (light scattered under skin comes back red);
+    on a monochrome or toned print every channel alike (warm creases read as red stains there)."""
+    from facetalk.face.landmarks import FACE_OVAL
+    from facetalk.render.shading import SHADOW_TINT, crease_tint
+
+    oval = analysis.landmarks_px[list(FACE_OVAL), :2]
+    assert np.allclose(crease_tint(analysis.image, oval), SHADOW_TINT)
+    grey = np.repeat(analysis.image.astype(np.float32).mean(axis=2, keepdims=True), 3, axis=2)
+    sepia = np.clip(grey * (1.1, 1.0, 0.8), 0, 255).astype(np.uint8)
+    for toned in (grey.astype(np.uint8), sepia):
+        assert np.allclose(crease_tint(toned, oval), 1.0)
+    # And the shader uses it: a sepia print's crease keeps the print's hue.
+    frame = MotionFrame(t_s=0, smile=1.0)
+    out = sepia.copy()
+    FoldShader(photo=PhotoExpression(), tint=crease_tint(sepia, oval)).paint(
+        out, posed_vertices(analysis.rig, frame), frame)
+    changed = np.abs(out.astype(int) - sepia).max(axis=2) > 6
+    ratio = out[changed].astype(float) / np.maximum(sepia[changed].astype(float), 1.0)
+    assert changed.sum() > 50 and np.abs(ratio[:, 0] - ratio[:, 2]).max() < 0.05

@@ -22,7 +22,7 @@ from facetalk.render.camera import Camera
 from facetalk.render.eyes import IrisPainter, LidPainter
 from facetalk.render.mouth import MouthPainter
 from facetalk.render.raster import RasterMesh, WarpBuffers, add_where_unmoved, warp_over_plate
-from facetalk.render.shading import FoldShader
+from facetalk.render.shading import FoldShader, crease_tint
 from facetalk.render.sampling import luminance_grain, material_lookup, pixel_box
 
 
@@ -188,7 +188,8 @@ class Renderer:
         self._upper_lip_rest = self.rig.rest_xyz[list(LIPS_INNER_UPPER)]
         self._lids = LidPainter(app.lids, grain)
         self._camera = Camera.for_analysis(analysis)
-        self._folds = FoldShader(photo=analysis.expression)
+        self._folds = FoldShader(photo=analysis.expression,
+                                 tint=crease_tint(analysis.image, analysis.landmarks_px[list(FACE_OVAL), :2]))
         # One expressive frame drawn and thrown away: the compiled kernels of the folds, irises and
         # mouth load (or, with no numba cache yet, compile: ~2 s) now rather than in a live
         # stream's first frames. Nothing carries over but the box the next frame resets.

@@ -49,6 +49,11 @@ NOSE_WRINKLE = 0.35
 NOSE_WRINKLE_SCALE = 0.5
 DIMPLE_OUT = 0.07  # the dimpler's crease, in eye spans outside the mouth corner
 SHADOW_TINT = np.array([0.75, 1.0, 1.1], np.float32)  # how much of R, G, B a crease darkens
+# ... on a colour photo of skin. On a monochrome or toned print (sepia, a faded photo) its creases
+# darken every channel alike (warm ones read as red stains there): the tint follows how far the
+# skin's colours stray from one hue, the spread of red and blue over brightness across the face
+# (colour photos 0.07-0.20, prints 0.00-0.03, a faded colour photo 0.04), ramped over these.
+TINT_SPREAD = (0.03, 0.07)
 # Each brow's lower edge (inner end to outer) and the upper lid margin's points under it (subject's
 # right, left); BROW_SHADOW: how dark a fully lowered brow's shade on the lid is at its middle.
 BROW_OVER_LID = (((55, 65, 52, 53, 46), (157, 158, 159, 160, 161)),
@@ -81,9 +86,11 @@ class _Fold:
 class FoldShader:
     """Draws expression folds into rendered frames of one photo."""
 
-    def __init__(self, *, photo: PhotoExpression):
-        """`photo`: the photo's own expression (a smile it shows is smoothed when undone)."""
+    def __init__(self, *, photo: PhotoExpression, tint: np.ndarray = SHADOW_TINT):
+        """`photo`: the photo's own expression (a smile it shows is smoothed when undone); `tint`:
+        (3,) float32, how much of R, G, B a crease darkens (crease_tint)."""
         self._photo = photo
+        self._tint = np.asarray(tint, np.float32)
         # The smoothing's compiled taper, loaded now with the renderer's other kernels (its warm-up
         # frame makes folds; it cannot undo a smile every photo shows).
         _taper_grid(np.zeros(4), _TAPER, np.empty((1, 1), np.float32))
@@ -97,7 +104,7 @@ class FoldShader:
             elif fold.depth > 0.01:
                 self._crease(out, fold)
         if frame.mouth_shrug_lower > 0.01:
-            _dimple_chin(out, xy, depth=0.16 * min(frame.mouth_shrug_lower, 1.0))
+            _dimple_chin(out, xy, depth=0.16 * min(frame.mouth_shrug_lower, 1.0), tint=self._tint)
 
     def _folds(self, xy: np.ndarray, frame: MotionFrame) -> list[_Fold]:
         span, across, up = _face_axes(xy)
@@ -211,7 +218,7 @@ class FoldShader:
             lit_line = lit_line - origin
             lit = _blurred_line(shape, lit_line, lit_px)
         _shade_crease(out[y0:y1, x0:x1], dark, _chord(line), max(fold.width_px, 0.6), fold.depth, lit, _chord(lit_line),
-                      max(lit_px, 0.6), 0.35 * fold.depth, SHADOW_TINT, _TAPER)
+                      max(lit_px, 0.6), 0.35 * fold.depth, self._tint, _TAPER)
 
     def _smooth(self, out: np.ndarray, fold: _Fold) -> None:
         """Smooths a fold the photo shows (an expression undoing it): the skin along the line is
@@ -227,6 +234,25 @@ class FoldShader:
         blurred = cv2.GaussianBlur(region, (0, 0), 2.0 * fold.width_px)
         weight = min(-fold.depth, 1.0) * self._mask(region.shape[:2], fold.line - (x0, y0), 2.5 * fold.width_px)
         out[y0:y1, x0:x1] = np.clip(region + (blurred - region) * weight[..., None] + 0.5, 0, 255).astype(np.uint8)
+
+
+def crease_tint(image: np.ndarray, oval_xy: np.ndarray) -> np.ndarray:
+    """(3,) float32 how much of R, G, B a crease darkens on the (H, W, 3) uint8 photo `image`:
+    SHADOW_TINT on a colour photo of skin, 1 for each on a monochrome or toned print, between by
+    the spread of its red and blue over brightness inside the face oval `oval_xy` (N, 2) px."""
+    import cv2
+
+    inside = np.zeros(image.shape[:2], np.uint8)
+    cv2.fillPoly(inside, [np.round(oval_xy).astype(np.int32)], 1)
+    skin = image[inside > 0].astype(np.float32)
+    bright = skin.mean(axis=1)
+    lit = bright > 40.0  # the ratios of dark pixels are noise
+    if lit.sum() < 64:
+        return SHADOW_TINT.copy()
+    ratios = skin[lit] / bright[lit, None]
+    spread = 0.5 * (ratios[:, 0].std() + ratios[:, 2].std())
+    colour = float(np.clip((spread - TINT_SPREAD[0]) / (TINT_SPREAD[1] - TINT_SPREAD[0]), 0.0, 1.0))
+    return (1.0 + colour * (SHADOW_TINT - 1.0)).astype(np.float32)
 
 
 def _smirk_on(frame: MotionFrame, side: int) -> float:
@@ -323,7 +349,7 @@ def _shade_crease(region, dark, dark_chord, dark_gain, depth, lit, lit_chord, li
                 region[i, j, c] = np.uint8(min(max(v, 0.0), 255.0))
 
 
-def _dimple_chin(out: np.ndarray, xy: np.ndarray, *, depth: float) -> None:
+def _dimple_chin(out: np.ndarray, xy: np.ndarray, *, depth: float, tint: np.ndarray) -> None:
     """Darkens small dents over the chin boss, each lit on its upper rim (light from above), in
     (H, W, 3) uint8 `out` in place; (V, 2) posed vertex positions; depth 0..1 at a dent's centre.
     The dents are drawn once in the boss's own frame (_dent_maps) and laid on it per frame."""
@@ -344,7 +370,7 @@ def _dimple_chin(out: np.ndarray, xy: np.ndarray, *, depth: float) -> None:
     size = (x1 - x0, y1 - y0)
     dark_px = cv2.warpAffine(dark, warp, size, flags=cv2.INTER_LINEAR, borderValue=0.0)
     lit_px = cv2.warpAffine(lit, warp, size, flags=cv2.INTER_LINEAR, borderValue=0.0)
-    shade = 1.0 - depth * dark_px[..., None] * SHADOW_TINT + (depth * lit_px)[..., None]
+    shade = 1.0 - depth * dark_px[..., None] * tint + (depth * lit_px)[..., None]
     region = out[y0:y1, x0:x1].astype(np.float32) * shade
     out[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
 
