@@ -376,3 +376,7 @@ def test_the_pause_closure_gives_way_to_a_mouth_the_emotion_opens(speech_then_si
     assert all(f.lip_press > 0.95 for f in pause("neutral"))
     surprised = pause("surprised")
     assert surprised and all(f.lip_press < 0.05 and f.jaw_open > 0.5 for f in surprised)
+    # Disgust's sneer holds its raised upper lip through the pause (pressed shut, it came and went
+    # with every pause).
+    disgusted = pause("disgusted")
+    assert disgusted and all(f.lip_press < 0.05 and f.upper_lip_raise > 0.45 for f in disgusted)
