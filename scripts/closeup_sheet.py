@@ -3,6 +3,12 @@ shapes a viewer looks at (widest vowel, /o/, /i/, /f/, a bilabial closure, a smi
 blink apex, a half blink, a look down), mouth and eyes each in a row of their own.
 
   .venv/bin/python scripts/closeup_sheet.py PHOTO OUT.png [--zoom 2]
+  .venv/bin/python scripts/closeup_sheet.py --across mouth|eyes OUT.png [--shapes "widest vowel" ...]
+      [--dir out/portraits] [--zoom 2]
+
+--across compares one region over many portraits: a row per portrait (the bundled one, then every
+image in --dir), the photo and the shapes named (all of SHAPES by default) side by side, so a change
+is judged on faces in general, not one.
 
 The shapes are MotionFrames in the lip model's units (training/articulation.py's targets for the
 phones; /l/ between open vowels), rendered still, so the sheet shows the renderer alone and is the same on every run.
@@ -73,15 +79,60 @@ def closeup_sheet(animator: Animator, *, zoom: float = 2.0, per_row: int = 5) ->
     return np.vstack([np.hstack(columns[i:i + per_row]) for i in range(0, len(columns), per_row)])
 
 
+def _region_box(animator: Animator, region: str) -> tuple[int, int, int, int]:
+    """The mouth's or both eyes' box on the photo, as closeup_sheet frames them."""
+    pts = animator.analysis.landmarks_px[:, :2]
+    shape = animator.analysis.image.shape[:2]
+    if region == "mouth":
+        return _box(pts[list(lm.LIPS_OUTER_UPPER + lm.LIPS_OUTER_LOWER)], aspect=1.3, pad=0.35, shape=shape)
+    return _box(pts[list(lm.RIGHT_EYE_UPPER + lm.LEFT_EYE_UPPER + lm.RIGHT_BROW + lm.LEFT_BROW)],
+                aspect=2.6, pad=0.08, shape=shape)
+
+
+def across_sheet(animators: list[tuple[str, Animator]], *, region: str, shapes: tuple[str, ...],
+                 zoom: float = 2.0) -> np.ndarray:
+    """(H, W, 3) uint8 RGB sheet: a row per (name, animator), the photo and then each of `shapes`
+    (SHAPES' names) in `region` ("mouth" or "eyes"), at `zoom`."""
+    params = dict(SHAPES)
+    rows = []
+    for name, animator in animators:
+        x0, y0, x1, y1 = _region_box(animator, region)
+        tiles = []
+        for shape in ("photo",) + tuple(shapes):
+            image = animator.analysis.image if not params[shape] else \
+                animator.render_motion(MotionFrame(t_s=0, **params[shape]))
+            tile = cv2.resize(image[y0:y1, x0:x1], None, fx=zoom, fy=zoom, interpolation=cv2.INTER_CUBIC)
+            tiles.append(_label(np.pad(tile, ((0, 4), (0, 4), (0, 0)), constant_values=255), f"{name}: {shape}"))
+        height = max(t.shape[0] for t in tiles)
+        rows.append(np.hstack([np.pad(t, ((0, height - t.shape[0]), (0, 0), (0, 0)), constant_values=255)
+                               for t in tiles]))
+    width = max(r.shape[1] for r in rows)
+    return np.vstack([np.pad(r, ((0, 0), (0, width - r.shape[1]), (0, 0)), constant_values=255) for r in rows])
+
+
 def main() -> None:
+    from importlib import resources
+    from pathlib import Path
+
     from facetalk.io import load_image, save_image
 
     ap = argparse.ArgumentParser()
-    ap.add_argument("photo")
+    ap.add_argument("photo", nargs="?", help="one portrait's sheet (without --across)")
     ap.add_argument("out_png")
     ap.add_argument("--zoom", type=float, default=2.0)
+    ap.add_argument("--across", choices=("mouth", "eyes"), help="one region over many portraits")
+    ap.add_argument("--shapes", nargs="+", default=[name for name, params in SHAPES if params])
+    ap.add_argument("--dir", default="out/portraits")
     args = ap.parse_args()
-    save_image(args.out_png, closeup_sheet(Animator(load_image(args.photo)), zoom=args.zoom))
+    if not args.across:
+        save_image(args.out_png, closeup_sheet(Animator(load_image(args.photo)), zoom=args.zoom))
+        return
+    paths = [("bundled", resources.files("facetalk.data").joinpath("astronaut.jpg"))]
+    if Path(args.dir).is_dir():
+        paths += [(p.stem[:2], p) for p in sorted(Path(args.dir).iterdir())
+                  if p.suffix.lower() in (".png", ".jpg", ".jpeg")]
+    animators = [(name, Animator(load_image(path))) for name, path in paths]
+    save_image(args.out_png, across_sheet(animators, region=args.across, shapes=tuple(args.shapes), zoom=args.zoom))
 
 
 if __name__ == "__main__":
