@@ -85,6 +85,18 @@ def test_undoing_a_smile_smooths_the_photos_fold(analysis):
     assert after < 0.6 * before
 
 
+def test_the_upper_lip_raiser_keeps_the_fold_a_smile_undone_would_smooth(analysis):
+    """Disgust on a smiling photo undoes the smile but raises the upper lip, whose raiser deepens
+    the nasolabial furrow: the fold is creased there, not smoothed away."""
+    rng = np.random.default_rng(0)
+    noisy = np.clip(128 + 30 * rng.standard_normal(analysis.image.shape), 0, 255).astype(np.uint8)
+    params = dict(smile=-1.0, upper_lip_raise=0.55)
+    out = _paint(analysis, PhotoExpression(smile=1.0), noisy, **params)
+    x, y = np.round(_posed(analysis, **params)[206]).astype(int)
+    before, after = noisy[y - 2:y + 3, x - 2:x + 3].astype(float), out[y - 2:y + 3, x - 2:x + 3].astype(float)
+    assert after.std() > 0.8 * before.std() and after.mean() < before.mean() - 2
+
+
 def test_disgust_wrinkles_the_nose_and_speech_does_not(analysis):
     """AU9: the nose bridge creases when the upper lip rises with the brows lowered (disgust), not
     when the lip rises alone (f, v) nor when the brows lower alone (anger)."""

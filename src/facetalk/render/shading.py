@@ -47,6 +47,7 @@ NOSE_BRIDGE = (6, 197)  # between the eyes, down to the upper nose: where AU9 wr
 # hard stripes there, 41 levels).
 NOSE_WRINKLE = 0.35
 NOSE_WRINKLE_SCALE = 0.5
+FURROW_HELD = 0.5  # upper_lip_raise from which a smiling photo's nasolabial fold is kept, not smoothed
 DIMPLE_OUT = 0.07  # the dimpler's crease, in eye spans outside the mouth corner
 SHADOW_TINT = np.array([0.75, 1.0, 1.1], np.float32)  # how much of R, G, B a crease darkens
 # ... on a colour photo of skin. On a monochrome or toned print (sepia, a faded photo) its creases
@@ -112,7 +113,10 @@ class FoldShader:
         for side, chain in enumerate(NASOLABIAL):
             smirk = _smirk_on(frame, side)
             drive = max(frame.smile, 0.0) + 0.6 * frame.upper_lip_raise + smirk
-            undo = min(frame.smile, 0.0) * self._photo.smile  # undoing the photo's own smile fold
+            # Undoing the photo's own smile fold, unless the upper lip's raiser holds the furrow
+            # (disgust on a smiling photo: smoothed, its sneer lost the fold that makes it read).
+            held = min(max(frame.upper_lip_raise, 0.0) / FURROW_HELD, 1.0)
+            undo = min(frame.smile, 0.0) * self._photo.smile * (1.0 - held)
             outward = (across if side == 1 else -across) + 0.5 * up
             folds.append(_Fold(xy[list(chain)], 0.24 * min(drive, 1.0) + 0.6 * undo, 0.024 * span,
                                outward / np.linalg.norm(outward)))
