@@ -85,6 +85,7 @@ class MouthPainter:
         self._lip_ids = np.array(lm.LIPS_INNER_UPPER)  # the upper inner lip (_lip_lift, _lip_span)
         self._lower_ids = np.array(lm.LIPS_INNER_LOWER)
         self._lower_anchor_xy = rest[rig.cavity_partner[upper]]
+        self._both_anchors_xy = np.ascontiguousarray(np.hstack([self._anchor_xy, self._lower_anchor_xy]))
         self._down = _face_down(rest)
         self._rest_mouth_w = float(np.linalg.norm(rest[lm.MOUTH_CORNERS[0]] - rest[lm.MOUTH_CORNERS[1]]))
         self.image = image.astype(np.float32)
@@ -284,10 +285,14 @@ class MouthPainter:
         (folded back within CORNER_LIP_DEPTH mouth widths of it, so a thin lip never reaches the
         skin beyond), shading into the mouth toward the lens's edge. `d_upper`, `d_lower`: (N,)
         px from the two inner lips; `interp`: paint's per-vertex lookup at the pixels."""
+        # A nearly shut mouth's corners are a pixel or two: the lens fades in as it opens.
+        opens = float(smoothstep(np.array(peak_opening / mouth_w), *LENS_OPENING))
+        if opens <= 0.0:
+            return
         side = np.nonzero(np.abs(u - 0.5) > 0.25)[0]  # mid-mouth the lens is never under the lips' gap
         lens = 1.0 - (2.0 * u[side] - 1.0) ** 2
         du, dl = d_upper[side], d_lower[side]
-        cut = du + dl - peak_opening * np.minimum(LENS_SCALE * lens * lens, 1.0)
+        cut = (du + dl - peak_opening * np.minimum(LENS_SCALE * lens * lens, 1.0)) * opens
         # Each covered pixel is on one lip's face (the two reach cut in all, less than the gap).
         low_reach, up_reach = CORNER_LOWER_SHARE * cut, (1.0 - CORNER_LOWER_SHARE) * cut
         lower = dl - low_reach < du - up_reach
@@ -302,7 +307,8 @@ class MouthPainter:
         fold = CORNER_LIP_DEPTH * self._rest_mouth_w
         depth = d * (self._rest_mouth_w / max(mouth_w, 1e-6)) + 1.0
         depth = fold - np.abs(np.mod(depth, 2.0 * fold) - fold)
-        anchor = np.where(lower[:, None], interp(self._lower_anchor_xy, px), interp(self._anchor_xy, px))
+        anchors = interp(self._both_anchors_xy, px)
+        anchor = np.where(lower[:, None], anchors[:, 2:], anchors[:, :2])
         lip = _sample(self.image, anchor + (np.where(lower, depth, -depth))[:, None] * self._down)
         shade = CORNER_FACE - CORNER_SHADE * smoothstep(d / np.maximum(reach, 1e-6), 0.2, 1.0)
         color[px] = mix(color[px], lip * shade[:, None], cover)
@@ -680,8 +686,10 @@ CORNER_LOWER_SHARE = 0.7
 CORNER_LIP_DEPTH = 0.035
 CORNER_FACE = 0.8
 CORNER_SHADE = 0.35
-# The lens: full height to half way to a corner ((1 - 0.5²)² x this = 1), then tapering.
+# The lens: full height to half way to a corner ((1 - 0.5²)² x this = 1), then tapering; it fades
+# in as the opening's peak grows over this range (mouth widths).
 LENS_SCALE = 1.0 / 0.75 ** 2
+LENS_OPENING = (0.08, 0.14)
 
 # Between these places along the mouth (0 mid-mouth .. 1 a corner) the photo's own upper teeth
 # give way to the dark mouth as the jaw opens wide (MouthPainter._lay_photo_interior).
