@@ -100,6 +100,11 @@ class Animator:
         return self._label
 
     @property
+    def lip_model(self) -> LipSyncModel | None:
+        """The lip model it was given (None: the bundled one, loaded when motion first needs it)."""
+        return self._lip_model
+
+    @property
     def provenance(self) -> Payload:
         """What every frame of this Animator carries in its watermark (version and 32-bit id)."""
         return self._watermark.payload

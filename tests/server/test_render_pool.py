@@ -283,3 +283,23 @@ def test_warm_ups_queued_at_shutdown_do_nothing(monkeypatch):
         return held
 
     assert asyncio.run(scenario()) == ["a"]
+
+
+def test_an_animator_given_its_own_lip_model_renders_in_the_server(animator):
+    """The zygote's Animators load the bundled lip model: one given another is not leased a
+    process (it would draw other lips), and no process is started for it."""
+    from facetalk.motion.lipsync import load_lipsync_model
+    from facetalk.pipeline import Animator
+
+    own = Animator.from_analysis(animator.analysis, lip_model=load_lipsync_model())
+    assert own.lip_model is not None and animator.lip_model is None
+
+    async def scenario():
+        pool = RenderPool()
+        try:
+            return await pool.lease("sample", own), pool._zygote
+        finally:
+            pool.close()
+
+    process, zygote = asyncio.run(scenario())
+    assert process is None and zygote is None

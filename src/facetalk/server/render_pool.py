@@ -297,7 +297,7 @@ class RenderPool:
         """A render process drawing `animator` (under `key`, its avatar), or None when none can be
         had (the zygote failed to start, has died or is stuck) or would not draw what the server
         draws (an Animator given its own lip model): the session renders in a thread then."""
-        if getattr(animator, "_lip_model", None) is not None:  # the zygote's Animator loads the bundled one
+        if animator.lip_model is not None:  # the zygote's Animator loads the bundled one
             return None
         # Each push's thread takes the interpreter lock back 3-4 times (after the pipe's reads and
         # writes), waiting up to the switch interval each time while aiortc's loop runs Python:
