@@ -17,6 +17,7 @@ import numpy as np
 from facetalk.face import landmarks as lm
 from facetalk.face.mesh import PersonSegmenter, Segmenter
 from facetalk.face.texture import fill_holes
+from facetalk.imaging import LUMA, sample_points
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,7 +40,6 @@ class EyeSprite:
     corner_indices: tuple[int, int]
 
 
-LUMA = np.array([0.299, 0.587, 0.114], np.float32)  # RGB -> luma (Rec. 601)
 
 # Where a closed lid's skin colour is read: this band above the open upper lid margin, in eye
 # distances (ipd); below it lie the lashes, above it (on most faces) the crease and the brow.
@@ -204,15 +204,6 @@ def _whole_iris(patch: np.ndarray, iris_px: np.ndarray, disc: np.ndarray, dist: 
     return rgb
 
 
-def _sample(image: np.ndarray, xy: np.ndarray) -> np.ndarray:
-    """(N, 3) float32 bilinear colours of an (H, W, 3) image at (N, 2) positions."""
-    import cv2
-
-    pts = np.ascontiguousarray(xy, np.float32).reshape(-1, 1, 2)
-    return cv2.remap(image.astype(np.float32), pts[..., 0], pts[..., 1], cv2.INTER_LINEAR,
-                     borderMode=cv2.BORDER_REPLICATE).reshape(-1, 3)
-
-
 def read_lid_skin(image: np.ndarray, pts: np.ndarray, upper: tuple[int, ...], lower: tuple[int, ...]) -> LidSkin:
     """One eye's lid skin: the photo's skin in a band above the upper lid margin, as a colour
     profile along the eye. The band's darker pixels (lashes, brow hairs, the crease, a spectacle
@@ -233,7 +224,7 @@ def read_lid_skin(image: np.ndarray, pts: np.ndarray, upper: tuple[int, ...], lo
 
     def band(lo: float, hi: float, n: int) -> np.ndarray:
         dist = np.linspace(lo, hi, n) * ipd
-        return _sample(image, base[:, None, :] + dist[None, :, None] * up).reshape(len(a), n, 3)
+        return sample_points(image, base[:, None, :] + dist[None, :, None] * up).reshape(len(a), n, 3)
 
     rgb = band(*LID_SKIN_BAND, 6)
     luma = rgb @ LUMA
@@ -244,7 +235,7 @@ def read_lid_skin(image: np.ndarray, pts: np.ndarray, upper: tuple[int, ...], lo
     profile = np.array([np.median(rgb[i][skin[i]], axis=0) if skin[i].any() else overall for i in range(len(a))])
     # Deep-set eyes under low brows leave only brow and shadow in the band: a lid is never much
     # darker than the cheek below the eye, so such a profile is drawn toward the cheek's colour.
-    cheek = np.median(_sample(image, xy[list(lower[1:-1])] - np.linspace(0.15, 0.3, 4)[:, None, None] * ipd * up)
+    cheek = np.median(sample_points(image, xy[list(lower[1:-1])] - np.linspace(0.15, 0.3, 4)[:, None, None] * ipd * up)
                       .reshape(-1, 3), axis=0)
     cheek_luma = float(cheek @ LUMA)
     darker = np.clip((0.75 * cheek_luma - profile @ LUMA) / (0.3 * max(cheek_luma, 1.0)), 0.0, 1.0)
@@ -262,7 +253,7 @@ def read_lid_skin(image: np.ndarray, pts: np.ndarray, upper: tuple[int, ...], lo
     # The lash band: going up from the margin mid-eye, where the band turns into skin.
     mid = (a > 0.3) & (a < 0.7)
     steps = np.linspace(0.0, LASH_BAND_MAX, 25)
-    rising = _sample(image, base[mid][:, None, :] + steps[None, :, None] * ipd * up).reshape(mid.sum(), len(steps), 3)
+    rising = sample_points(image, base[mid][:, None, :] + steps[None, :, None] * ipd * up).reshape(mid.sum(), len(steps), 3)
     rising_luma = np.median(rising @ LUMA, axis=0)
     skin_luma = float(np.median(profile[mid] @ LUMA))
     i_dark = int(np.argmin(rising_luma[: len(steps) // 2]))
@@ -281,7 +272,7 @@ def _edge_sigma(image: np.ndarray, base: np.ndarray, up: np.ndarray, ipd: float)
     sqrt(2 pi)). Sharp photos give about 0.5-1 px, soft scans and paintings 2-4 px."""
     step = 0.25
     offsets = np.arange(-0.05 * ipd, 0.1 * ipd, step)
-    profile = np.median(_sample(image, base[:, None, :] + offsets[None, :, None] * up).reshape(len(base), -1, 3)
+    profile = np.median(sample_points(image, base[:, None, :] + offsets[None, :, None] * up).reshape(len(base), -1, 3)
                         @ LUMA, axis=0)
     slope = np.abs(np.diff(profile)) / step
     rise = float(profile.max() - profile.min())

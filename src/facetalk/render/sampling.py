@@ -7,7 +7,7 @@ import math
 import numpy as np
 from numba import njit
 
-from facetalk.face.appearance import LUMA
+from facetalk.imaging import LUMA
 
 
 def bilinear(image: np.ndarray, xy: np.ndarray) -> np.ndarray:
