@@ -674,10 +674,12 @@ TONGUE_ARCH_DROP = 0.9
 
 # The cavity's light (MouthPainter._cavity): what the cheeks' inner walls catch toward the
 # corners (0.7 before: pale side panels), how much of the floor's light beside the tongue their
-# shadow takes, and the width (0..1 toward the corners) of the dark throat mid-mouth.
+# shadow takes, and the width (0..1 toward the corners) of the dark throat mid-mouth. (A throat
+# 0.45 wide looked alike but moved dlib's fit of the bearded old photo: one of its seven blinks,
+# at EAR 0.587 x its median, went unseen at 0.676; bench_blinks, out/s11c/perblink.py.)
 CHEEK_LIGHT = 0.3
 FLOOR_SHADE = 0.6
-THROAT_WIDTH = 0.45
+THROAT_WIDTH = 0.3
 
 # The lips' inner faces at an open mouth's corners (MouthPainter._taper_corners): the lower lip's
 # share of them, how deep into the photo's lip (mouth widths) their texture is read before it
