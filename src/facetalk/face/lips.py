@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from facetalk.face import landmarks as lm
+from facetalk.imaging import sample_points
 
 # Rings of lip vertices between the inner and the outer contour, column by column with
 # LIPS_INNER_*[1:-1] (each lies on its column's inner -> outer segment: the nearer ring at about
@@ -82,7 +83,7 @@ def refine_inner_lips(image: np.ndarray, landmarks_px: np.ndarray) -> np.ndarray
             (lm.LIPS_INNER_UPPER, lm.LIPS_OUTER_UPPER, lm.LIPS_INNER_LOWER, UPPER_RINGS, -down),
             (lm.LIPS_INNER_LOWER, lm.LIPS_OUTER_LOWER, lm.LIPS_INNER_UPPER, LOWER_RINGS, down)):
         # The lip's colour: the median over its middle band, robust to a highlight or a shadow.
-        lip = np.median(_sample(lab, origin, _lip_band(pts, inner=inner, outer=outer)), axis=0)
+        lip = np.median(_lab_at(lab, origin, _lip_band(pts, inner=inner, outer=outer)), axis=0)
         # The lip's thickness across the face at each inner point, to its outer contour.
         across = pts[list(outer)] @ toward
         along_outer = pts[list(outer)] @ side
@@ -111,7 +112,7 @@ def _edge_shift(lab: np.ndarray, origin: np.ndarray, a: np.ndarray, toward: np.n
     edge (the colour of `lip`), at most `reach`; 0 when `a` already lies on lip or no clear edge is
     found. The opening's colour is looked for up to `inward_px` the other way."""
     s = np.arange(-np.floor(inward_px / STEP_PX) * STEP_PX, reach + LIP_RUN_PX + 1e-6, STEP_PX)
-    colours = _sample(lab, origin, a[None] + s[:, None] * toward[None])
+    colours = _lab_at(lab, origin, a[None] + s[:, None] * toward[None])
     window = np.nonzero(s <= STEP_PX)[0]
     start = int(window[np.argmax(np.linalg.norm(colours[window] - lip, axis=1))])
     to_lip = lip - colours[start]
@@ -158,10 +159,7 @@ def _mouth_lab(image: np.ndarray, pts: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return lab, np.array([x0, y0], np.float64)
 
 
-def _sample(lab: np.ndarray, origin: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """(N, 2) bilinear samples of `lab` at image-pixel `points` (N, 2)."""
-    import cv2
-
-    xy = (points - origin).astype(np.float32)
-    out = cv2.remap(lab, xy[:, 0:1], xy[:, 1:2], interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return out.reshape(-1, 2).astype(np.float64)
+def _lab_at(lab: np.ndarray, origin: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """(N, 2) float64 samples of the crop's (h, w, 2) float32 `lab` at image-pixel `points` (N, 2)
+    (`origin`: the crop's top-left in the image)."""
+    return sample_points(lab, points - origin).astype(np.float64)

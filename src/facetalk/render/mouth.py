@@ -18,7 +18,7 @@ import numpy as np
 from numba import njit
 
 from facetalk.face import landmarks as lm
-from facetalk.face.appearance import LUMA
+from facetalk.imaging import LUMA, sample_points
 from facetalk.face.rig import MATERIAL_CAVITY, FaceRig, smoothstep
 from facetalk.render.sampling import bilinear, luminance_grain, material_lookup, mix, pixel_box
 
@@ -40,16 +40,6 @@ def _face_down(xy: np.ndarray) -> np.ndarray:
     teeth hang from their lip, posed how far the lip stands raised (one formula for both)."""
     eye_line = (xy[lm.LEFT_EYE_UPPER[0]] - xy[lm.RIGHT_EYE_UPPER[0]]).astype(np.float64)
     return np.array([-eye_line[1], eye_line[0]]) / max(math.hypot(*eye_line), 1e-6)
-
-
-def _sample(image: np.ndarray, xy: np.ndarray) -> np.ndarray:
-    """(N, 3) float32 colours of an (H, W, 3) float32 image at (N, 2) sub-pixel positions, bilinear
-    (OpenCV's, to 1/32 px), clamped at its border: sampling.bilinear's numpy gathers cost 20x as
-    much per pixel (0.13 ms for 300)."""
-    import cv2
-
-    m = np.ascontiguousarray(xy, np.float32)
-    return cv2.remap(image, m[:, 0:1], m[:, 1:2], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE).reshape(-1, 3)
 
 
 def _polygon_mask(shape: tuple[int, int], polygon_xy: np.ndarray) -> np.ndarray:
@@ -272,7 +262,7 @@ class MouthPainter:
                 elif wide > 0:
                     weight *= 1.0 - wide * smoothstep(np.abs(2.0 * u[own] - 1.0), *PHOTO_TEETH_HIDDEN)
                 src = interp(anchor_xy, own) + sign * d_rest[own, None] * self._down
-                color[own] = mix(color[own], _sample(self.image, src), weight)
+                color[own] = mix(color[own], sample_points(self.image, src), weight)
 
     def _taper_corners(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,
                        u: np.ndarray, peak_opening: float, mouth_w: float) -> None:
@@ -309,7 +299,7 @@ class MouthPainter:
         depth = fold - np.abs(np.mod(depth, 2.0 * fold) - fold)
         anchors = interp(self._both_anchors_xy, px)
         anchor = np.where(lower[:, None], anchors[:, 2:], anchors[:, :2])
-        lip = _sample(self.image, anchor + (np.where(lower, depth, -depth))[:, None] * self._down)
+        lip = sample_points(self.image, anchor + (np.where(lower, depth, -depth))[:, None] * self._down)
         shade = CORNER_FACE - CORNER_SHADE * smoothstep(d / np.maximum(reach, 1e-6), 0.2, 1.0)
         color[px] = mix(color[px], lip * shade[:, None], cover)
 
