@@ -59,7 +59,7 @@ from facetalk.pipeline import Animator  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from training.articulation import ipa_symbols  # noqa: E402
-from training.build_lip_corpus import ESPEAK_SR, Espeak, refine_stop_closures  # noqa: E402
+from training.build_lip_corpus import ESPEAK_SR, Espeak, refine_stop_closures, time_compress  # noqa: E402
 
 SR = 16000
 CLIPS = [  # (language, held-out voice, text)
@@ -82,33 +82,16 @@ def speech_of(engine: Espeak, lang: str, voice: str, text: str, *, rate: int = 1
 
 
 def time_compressed(audio: np.ndarray, phones: list, factor: float) -> tuple[np.ndarray, list]:
-    """speech_of's clip with its speech `factor` times faster and its pitch kept (WSOLA: 40 ms
-    Hann frames overlapped by half, each taken within +-10 ms of its nominal place where it best
-    continues the last), the 0.5 s of lead and tail as they were; phone times scaled alike.
+    """speech_of's clip with its speech `factor` times faster and its pitch kept (the corpus's
+    tempo augmentation, training.build_lip_corpus.time_compress), the 0.5 s of lead and tail as
+    they were; phone times scaled alike.
 
     espeak-ng's own faster rate shortens vowels far more than consonants (on the benchmark's
     sentences vowels 1.7-2.0x, /p b m/ 1.1-1.3x), so the lips stay shut on more of the sound;
     this is the issue's plain time compression, every phone alike."""
     pad = SR // 2
-    speech = audio[pad:len(audio) - pad].astype(np.float64)
-    frame, hop = int(0.04 * SR), int(0.02 * SR)
-    tolerance = int(0.01 * SR)
-    window = np.hanning(frame + 1)[:frame]  # periodic: halves overlapped sum to one
-    n_out = int(len(speech) / factor)
-    source = np.concatenate([np.zeros(tolerance), speech, np.zeros(frame + 2 * tolerance + int(hop * factor))])
-    out = np.zeros(n_out + frame)
-    previous = tolerance  # where the last frame was taken from, in `source`
-    for k in range(0, n_out // hop + 1):
-        nominal = tolerance + int(round(k * hop * factor))
-        if k:
-            follow = source[previous + hop:previous + hop + frame]  # the last frame's own continuation
-            region = source[nominal - tolerance:nominal + tolerance + frame]
-            fit = np.correlate(region, follow, "valid")
-            nominal += int(np.argmax(fit)) - tolerance
-        out[k * hop:k * hop + frame] += window * source[nominal:nominal + frame]
-        previous = nominal
-    lead = audio[:pad]
-    fast = np.concatenate([lead, out[:n_out].astype(np.float32), audio[len(audio) - pad:]])
+    out = time_compress(audio[pad:len(audio) - pad], factor).astype(np.float32)
+    fast = np.concatenate([audio[:pad], out, audio[len(audio) - pad:]])
     scaled = [(p, 0.5 + (a - 0.5) / factor, 0.5 + (b - 0.5) / factor) for p, a, b in phones]
     return fast, scaled
 

@@ -6,7 +6,8 @@ holds that target against its neighbours. Frame values blend the targets of near
 weighted by their dominance functions (Cohen & Massaro 1993): D(t) = a * exp(-(d / tau)^2),
 flat (d = 0) over the middle of the phone, d the distance before it (anticipation, tau_before)
 or after it (carry-over, tau_after). Bilabials hold a very high but short-reaching lip_press
-dominance, so the lips close on every /p b m/ and still open on the vowel in between; velars and
+dominance, so the lips close on every /p b m/ and still open on the vowel in between (in fast
+speech less so, unless blend's press_reach_share caps the press's reach); velars and
 /h/ have a low jaw dominance, so the jaw follows the neighbouring vowels.
 """
 
@@ -23,6 +24,13 @@ REST = (0.0, 0.0, 0.0, 0.0, 0.0)  # silence: the photo's own mouth
 
 CORE = 0.6             # share of a phone, centred, over which its dominance is flat
 REACH_S = 0.4          # phones further than this from a frame have no say in it
+# blend(press_reach_share=...): a closing phone's lip_press dominance reaches into a neighbour by
+# at most this share of the neighbour's duration (its time constant capped there). With the fixed
+# 20-25 ms reach a bilabial's press dominance (20) keeps a 45 ms /a/ between two /m/ pressed at
+# 0.89: in fast speech the lips stay shut through the vowel. Capped at 0.25 that /a/ opens (press
+# 0.03) while each /m/ keeps its full press to its release; vowels of 80 ms and more are
+# unchanged. A retrain on such targets was tried, not adopted (docs/models/lipsync.md, Limits).
+TRIED_PRESS_REACH_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -197,30 +205,40 @@ def segments_from_phones(phones: list[tuple[str, float, float]]) -> list[Segment
     return segments
 
 
-def blend(segments: list[Segment], times_s: np.ndarray) -> np.ndarray:
+def _duration(seg: Segment) -> float:
+    return max(seg.end_s - seg.start_s, 1e-3)
+
+
+def blend(segments: list[Segment], times_s: np.ndarray, *, press_reach_share: float | None = None) -> np.ndarray:
     """(T, len(PARAMS)) float32 targets at `times_s` by dominance-weighted blending of the
-    segments' targets. Before the first and after the last segment the mouth is at rest."""
+    segments' targets. Before the first and after the last segment the mouth is at rest.
+    press_reach_share: cap a closure's press reach at this share of its neighbours' durations
+    (None: the committed model's targets, no cap)."""
     times_s = np.asarray(times_s, dtype=np.float64)
     n_params = len(PARAMS)
     num = np.zeros((len(times_s), n_params))
     den = np.zeros((len(times_s), n_params))
-    edges = [(segments[0].start_s - 10.0, segments[0].start_s)] if segments else []
-    edges += [(segments[-1].end_s, segments[-1].end_s + 10.0)] if segments else []
-    padded = list(segments) + [Segment(a, b, SILENCE) for a, b in edges]
-    if not padded:
+    if not segments:
         return np.zeros((len(times_s), n_params), np.float32)
-    for seg in padded:
-        dur = max(seg.end_s - seg.start_s, 1e-3)
+    press = PARAMS.index("lip_press")
+    ordered = ([Segment(segments[0].start_s - 10.0, segments[0].start_s, SILENCE)] + list(segments)
+               + [Segment(segments[-1].end_s, segments[-1].end_s + 10.0, SILENCE)])
+    for i, seg in enumerate(ordered):
+        dur = _duration(seg)
         core_start = seg.start_s + 0.5 * (1 - CORE) * dur
         core_end = seg.end_s - 0.5 * (1 - CORE) * dur
         lo, hi = np.searchsorted(times_s, [seg.start_s - REACH_S, seg.end_s + REACH_S])
         if lo >= hi:
             continue
         t = times_s[lo:hi]
-        before = np.clip(core_start - t, 0.0, None)
-        after = np.clip(t - core_end, 0.0, None)
-        shape = np.exp(-(before / seg.viseme.tau_before) ** 2 - (after / seg.viseme.tau_after) ** 2)
-        d = shape[:, None] * np.asarray(seg.viseme.dominance)[None, :]
+        tau_before = np.full(n_params, seg.viseme.tau_before)
+        tau_after = np.full(n_params, seg.viseme.tau_after)
+        if press_reach_share and seg.viseme.target[press] > 0 and 0 < i < len(ordered) - 1:
+            tau_before[press] = min(tau_before[press], press_reach_share * _duration(ordered[i - 1]))
+            tau_after[press] = min(tau_after[press], press_reach_share * _duration(ordered[i + 1]))
+        before = np.clip(core_start - t, 0.0, None)[:, None]
+        after = np.clip(t - core_end, 0.0, None)[:, None]
+        d = np.exp(-(before / tau_before) ** 2 - (after / tau_after) ** 2) * np.asarray(seg.viseme.dominance)
         num[lo:hi] += d * np.asarray(seg.viseme.target)[None, :]
         den[lo:hi] += d
     out = np.where(den > 0, num / np.maximum(den, 1e-12), 0.0)

@@ -11,7 +11,9 @@ Sources:
 - sustained sung vowels from an additive harmonic synthesizer (pitch glides and vibrato).
 Targets: the IPA table and Cohen-Massaro blending of training/articulation.py, at the
 100 frames/s of facetalk.audio.mel. Training items get random augmentation: noise, reverb,
-telephone band, gain, speed (pitch + tempo) and music-like backgrounds.
+telephone band, gain, speed (pitch + tempo) and music-like backgrounds; with --tempo also time
+compression of speech (tempo alone). --press-reach caps a closure's coarticulation (both tried,
+not adopted: docs/models/lipsync.md).
 
 Held out for validation: espeak variants VALID_VOICES, the languages UNSEEN_LANGS entirely,
 1 in 6 Asterisk prompts (by name), and the sung-vowel synthesizer's VALID_SINGERS.
@@ -42,7 +44,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: 
 from facetalk.audio.mel import ENERGY, FRAME_RATE, log_mel  # noqa: E402
 from facetalk.motion.lipsync import voice_level  # noqa: E402
 from facetalk.io import load_audio  # noqa: E402
-from training.articulation import ARPABET_IPA, PARAMS, TABLE, blend, ipa_symbols, segments_from_phones  # noqa: E402
+from training.articulation import (ARPABET_IPA, PARAMS, TABLE, TRIED_PRESS_REACH_SHARE, blend, ipa_symbols,  # noqa: E402
+                                  segments_from_phones)
 
 SR = 16000
 ESPEAK_SR = 22050
@@ -454,6 +457,30 @@ def _add_at_snr(x: np.ndarray, noise: np.ndarray, snr_db: float) -> np.ndarray:
     return x + noise * np.sqrt(p_sig / 10 ** (snr_db / 10))
 
 
+def time_compress(x: np.ndarray, factor: float) -> np.ndarray:
+    """float64: `x` (16 kHz) played `factor` times faster with its pitch kept (WSOLA: 40 ms Hann
+    frames overlapped by half, each taken within +-10 ms of its nominal place where it best
+    continues the last). Phone times scale by 1 / factor."""
+    speech = np.asarray(x, dtype=np.float64)
+    frame, hop = int(0.04 * SR), int(0.02 * SR)
+    tolerance = int(0.01 * SR)
+    window = np.hanning(frame + 1)[:frame]  # periodic: halves overlapped sum to one
+    n_out = int(len(speech) / factor)
+    source = np.concatenate([np.zeros(tolerance), speech, np.zeros(frame + 2 * tolerance + int(hop * factor))])
+    out = np.zeros(n_out + frame)
+    previous = tolerance  # where the last frame was taken from, in `source`
+    for k in range(0, n_out // hop + 1):
+        nominal = tolerance + int(round(k * hop * factor))
+        if k:
+            follow = source[previous + hop:previous + hop + frame]  # the last frame's own continuation
+            region = source[nominal - tolerance:nominal + tolerance + frame]
+            fit = np.correlate(region, follow, "valid")
+            nominal += int(np.argmax(fit)) - tolerance
+        out[k * hop:k * hop + frame] += window * source[nominal:nominal + frame]
+        previous = nominal
+    return out[:n_out]
+
+
 # Speech-to-music ratios of the music augmentation. Speech goes down to music 8 dB louder than
 # the voice (issue 14 asks for lips that follow the voice at -6 dB; with 3 dB the network's lip
 # gap lost 0.17 of its correlation there). Sung vowels keep the voice on top: a high note's
@@ -463,31 +490,41 @@ MUSIC_SNR_DB = (-8.0, 20.0)
 SUNG_MUSIC_SNR_DB = (3.0, 20.0)
 # How often each degradation is among an augmented item's 1-3 (music a quarter of the time).
 AUGMENT_KINDS = {"speed": 0.175, "reverb": 0.175, "telephone": 0.175, "noise": 0.225, "music": 0.25}
+# --tempo (tried 2026-12-02, not adopted: docs/models/lipsync.md, Limits): speech items may also be
+# played faster with their pitch kept (time_compress, by TEMPO_RANGE), so the network hears
+# rap-fast speech whose every phone is shortened alike (espeak-ng's own rates up to 250 wpm
+# shorten vowels far more than bilabials). Sung vowels keep AUGMENT_KINDS: a faster vibrato is no singer's.
+TEMPO_KINDS = {"tempo": 0.15, "speed": 0.15, "reverb": 0.15, "telephone": 0.15, "noise": 0.175, "music": 0.225}
+TEMPO_RANGE = (1.15, 1.7)
 
 
 def augment(x: np.ndarray, phones: list[tuple[str, float, float]], rng: np.random.Generator, *,
-            music_snr_db: tuple[float, float] = MUSIC_SNR_DB
+            music_snr_db: tuple[float, float] = MUSIC_SNR_DB, kinds: dict[str, float] = AUGMENT_KINDS
             ) -> tuple[np.ndarray, list[tuple[str, float, float]], list[str]]:
-    """Random degradations: 1-3 of speed, reverb, telephone, noise, music (at a speech-to-music
-    ratio drawn from `music_snr_db`), then a random gain."""
-    mixed, _, phones, applied = augment_parts(x, phones, rng, music_snr_db=music_snr_db)
+    """Random degradations: 1-3 of `kinds` (speed, reverb, telephone, noise, music at a speech-to-music
+    ratio drawn from `music_snr_db`; tempo with TEMPO_KINDS), then a random gain."""
+    mixed, _, phones, applied = augment_parts(x, phones, rng, music_snr_db=music_snr_db, kinds=kinds)
     return mixed, phones, applied
 
 
 def augment_parts(x: np.ndarray, phones: list[tuple[str, float, float]], rng: np.random.Generator, *,
-                  music_snr_db: tuple[float, float] = MUSIC_SNR_DB
+                  music_snr_db: tuple[float, float] = MUSIC_SNR_DB, kinds: dict[str, float] = AUGMENT_KINDS
                   ) -> tuple[np.ndarray, np.ndarray, list[tuple[str, float, float]], list[str]]:
     """`augment`, also returning the voice alone as it sounds in the mix: through the speed
-    change, reverb and telephone band, without the noise or music, at the mix's gain."""
+    change, tempo change, reverb and telephone band, without the noise or music, at the mix's gain."""
     x = x.astype(np.float64)
     voice = x
     applied = []
-    kinds = rng.choice(list(AUGMENT_KINDS), size=int(rng.integers(1, 4)), replace=False,
-                       p=list(AUGMENT_KINDS.values()))
-    for kind in ["speed", "reverb", "telephone", "noise", "music"]:  # a physical order
-        if kind not in kinds:
+    chosen = rng.choice(list(kinds), size=int(rng.integers(1, 4)), replace=False, p=list(kinds.values()))
+    for kind in ["tempo", "speed", "reverb", "telephone", "noise", "music"]:  # a physical order
+        if kind not in chosen:
             continue
-        if kind == "speed":  # resampling shifts pitch and formants and changes the tempo
+        if kind == "tempo":
+            factor = float(rng.uniform(*TEMPO_RANGE))
+            x = time_compress(x, factor)
+            phones = [(p, a / factor, b / factor) for p, a, b in phones]
+            applied.append(f"tempo{factor:.2f}")
+        elif kind == "speed":  # resampling shifts pitch and formants and changes the tempo
             down = int(rng.integers(85, 119))
             x = signal.resample_poly(x, 100, down)
             phones = [(p, a * 100 / down, b * 100 / down) for p, a, b in phones]
@@ -514,7 +551,7 @@ def augment_parts(x: np.ndarray, phones: list[tuple[str, float, float]], rng: np
             snr = float(rng.uniform(*music_snr_db))
             x = _add_at_snr(x, _music(len(x), rng, SR), snr)
             applied.append(f"music{snr:.0f}dB")
-        if kind in ("speed", "reverb", "telephone"):
+        if kind in ("tempo", "speed", "reverb", "telephone"):
             voice = x
     gain_db = float(rng.uniform(-24, 6))
     scale = 1.0 / (np.abs(x).max() + 1e-9) * 0.5 * 10 ** (gain_db / 20)
@@ -525,10 +562,11 @@ def augment_parts(x: np.ndarray, phones: list[tuple[str, float, float]], rng: np
 
 # --- items ---------------------------------------------------------------------------------------
 
-def frames_of(audio: np.ndarray, phones: list[tuple[str, float, float]]) -> tuple[np.ndarray, np.ndarray]:
+def frames_of(audio: np.ndarray, phones: list[tuple[str, float, float]], *,
+              press_reach_share: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     feats = log_mel(audio, sr=SR)
     times = np.arange(len(feats)) / FRAME_RATE
-    return feats, blend(segments_from_phones(phones), times)
+    return feats, blend(segments_from_phones(phones), times, press_reach_share=press_reach_share)
 
 
 def voice_levels(voice: np.ndarray) -> np.ndarray:
@@ -571,9 +609,11 @@ def make_item(job: dict) -> dict:
         audio, phones = sung_vowel(job["vowel"], rng, formant_scale=job["singer"])
     aug, voice = [], audio
     if job["augment"]:
+        sung = job["source"] == "sung"
         audio, voice, phones, aug = augment_parts(
-            audio, phones, rng, music_snr_db=SUNG_MUSIC_SNR_DB if job["source"] == "sung" else MUSIC_SNR_DB)
-    feats, targets = frames_of(audio, phones)
+            audio, phones, rng, music_snr_db=SUNG_MUSIC_SNR_DB if sung else MUSIC_SNR_DB,
+            kinds=TEMPO_KINDS if job.get("tempo") and not sung else AUGMENT_KINDS)
+    feats, targets = frames_of(audio, phones, press_reach_share=job.get("press_reach"))
     meta = {k: v for k, v in job.items() if k not in ("seed", "augment")}
     meta.update(augmentation=aug, duration_s=len(audio) / SR,
                 phones=[(p, round(a, 4), round(b, 4)) for p, a, b in phones])
@@ -619,10 +659,16 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--splits", nargs="+", default=["train", "valid"], choices=["train", "valid"])
+    ap.add_argument("--press-reach", type=float, default=None, metavar="SHARE",
+                    help=f"cap a closure's press reach at this share of its neighbours' durations "
+                         f"(articulation.blend; tried: {TRIED_PRESS_REACH_SHARE})")
+    ap.add_argument("--tempo", action="store_true", help="time-compressed speech among the augmentations")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     jobs = plan(args.minutes_per_lang, np.random.default_rng(args.seed))
+    for job in jobs["train"] + jobs["valid"] if args.press_reach or args.tempo else []:
+        job.update(press_reach=args.press_reach, tempo=args.tempo)  # after the plan: the same items
     t0 = time.time()
     with multiprocessing.Pool(args.jobs) as pool:
         for split in args.splits:

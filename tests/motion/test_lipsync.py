@@ -67,6 +67,33 @@ def test_coarticulation_blends_smoothly_and_closes_every_bilabial():
     assert at(0.36)[PRESS] < at(0.38)[PRESS] < at(0.40)[PRESS]  # lips close ahead of the /m/
 
 
+def test_a_capped_press_reach_opens_a_short_vowel_between_bilabials_and_keeps_them_shut():
+    # "mama" at rap speed: 45 ms phones. The committed targets keep the lips pressed through the
+    # /a/; with the press's reach capped at a quarter of a neighbour's duration it opens.
+    from training.articulation import TRIED_PRESS_REACH_SHARE
+
+    phones = [("", 0.0, 0.3), ("m", 0.3, 0.345), ("a", 0.345, 0.39), ("m", 0.39, 0.435), ("a", 0.435, 0.545),
+              ("", 0.545, 1.0)]
+    t = np.arange(0, 1.0, 0.005)
+    mid = int(round(0.3675 / 0.005))
+    assert blend(segments_from_phones(phones), t)[mid, PRESS] > 0.85
+    y = blend(segments_from_phones(phones), t, press_reach_share=TRIED_PRESS_REACH_SHARE)
+    assert y[mid, PRESS] < 0.1 and y[mid, JAW] * (1 - y[mid, PRESS]) > 0.5
+    for release in (0.34, 0.43):  # the last 5 ms of each /m/: shut at the burst
+        assert y[int(round(release / 0.005)), PRESS] > 0.9
+    assert np.abs(np.diff(y, axis=0)).max() < 0.45  # the release takes 15 ms or more
+
+
+def test_time_compression_keeps_the_pitch_and_shortens_by_the_factor():
+    from training.build_lip_corpus import time_compress
+
+    tone = np.sin(2 * np.pi * 200 * np.arange(SR) / SR)
+    fast = time_compress(tone, 1.5)
+    assert len(fast) == int(SR / 1.5)
+    spectrum = np.abs(np.fft.rfft(fast[800:-800] * np.hanning(len(fast) - 1600)))
+    assert np.fft.rfftfreq(len(fast) - 1600, 1 / SR)[spectrum.argmax()] == pytest.approx(200, abs=2)
+
+
 def test_every_phone_letter_has_a_complete_viseme():
     for symbol, vis in TABLE.items():
         assert len(vis.target) == len(vis.dominance) == len(PARAMS), symbol
