@@ -3,7 +3,8 @@
 import numpy as np
 
 from facetalk.face import landmarks as lm
-from facetalk.face.appearance import LUMA, _cut_iris
+from facetalk.face.appearance import _cut_iris
+from facetalk.imaging import LUMA
 
 IRIS_R = 9.0  # px
 

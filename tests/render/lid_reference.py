@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from facetalk.face.appearance import LUMA, LidSkin
+from facetalk.face.appearance import LidSkin
+from facetalk.imaging import LUMA
 from facetalk.face.rig import smoothstep
 # The lid's constants are the product's: tuning one moves both paths alike.
 from facetalk.render.eyes import (

@@ -15,7 +15,8 @@ from functools import lru_cache
 import numpy as np
 from numba import njit
 
-from facetalk.face.appearance import LUMA, EyeSprite, LidSkin
+from facetalk.face.appearance import EyeSprite, LidSkin
+from facetalk.imaging import LUMA
 from facetalk.face.rig import MATERIAL_EYE, FaceRig, smoothstep
 from facetalk.render.sampling import bilinear, material_lookup, pixel_box
 
