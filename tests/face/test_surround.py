@@ -130,3 +130,17 @@ def test_the_continued_clothing_has_the_clothings_texture():
     assert s.alpha[r0:r1, c0:c1].min() > 0.9
     down, along = np.abs(np.diff(grey, axis=0)).mean(), np.abs(np.diff(grey, axis=1)).mean()
     assert down > 2.0 * along and down > 3.0
+
+
+def test_no_dark_line_where_the_continued_body_meets_the_photo():
+    """A photo's outermost column is often darker (a scan's border, or blended with the black
+    beyond it when framed): the continued clothing covers it, so no dark line runs down the seam."""
+    photo = _photo()
+    photo[:, 0] = photo[:, -1] = 10  # a dark border column on each side
+    s = _surround(photo)
+    grey = s.rgb.astype(float).mean(axis=2)
+    suit = float(np.mean(SUIT))
+    for x_edge in (0.0, N - 1.0):
+        for y in range(250, 286, 5):  # above the photo's own bottom edge
+            r, c = _at(s, x_edge, y)
+            assert grey[r, c - 3:c + 4].min() > suit - 8, (x_edge, y, grey[r, c - 3:c + 4])

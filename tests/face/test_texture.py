@@ -35,7 +35,9 @@ def test_the_fill_gets_the_photos_own_texture_where_it_was_made_up():
     photo = _stripes(horizontal=True, colour=(120, 110, 100))
     known = _hole()
     smooth = filled(photo, known)
-    textured = filled(photo, known, texture=True)
+    base = smooth.astype(np.float32)
+    layered = base + texture_over(photo, known=known, wanted=~known, base=base)
+    textured = np.where(known[..., None], photo, np.clip(layered + 0.5, 0, 255).astype(np.uint8))
     assert np.array_equal(textured[known], photo[known])  # known pixels untouched
     hole = ~known
     # The smooth fill is flat in the hole; the textured one has the photo's horizontal stripes.
@@ -76,13 +78,23 @@ def test_tiles_follow_the_colour_of_what_they_go_on():
         assert (ratio > 3.0) if horizontal else (ratio < 1 / 3.0)
 
 
-def test_a_loud_speck_is_not_copied_at_full_strength():
+def test_loud_specks_in_quiet_tiles_are_cut(monkeypatch):
+    """Specks scattered all over the photo (dust, a painting's bright dabs) lie in every quiet tile
+    too: copied as they are they would dot the fill; the copied detail is cut at DETAIL_CLIP times
+    the sources' typical detail."""
+    from facetalk.face import texture
+
     photo = _stripes(horizontal=True, colour=(120, 120, 120), amplitude=6.0)
-    photo[30:34, 30:34] = 255  # a bright speck in the source
+    photo[3::9, 5::11] = 255  # a speck in every 9 x 11 px
     known = _hole()
-    detail = quilted_detail(photo, source=known, wanted=~known, tile_px=24, seed=0)
-    typical = 1.4826 * np.median(np.abs(photo[known].astype(float) - 120), axis=0)
-    assert np.abs(detail).max() <= 2 * DETAIL_CLIP * typical.max() + 1e-3  # four windowed tiles sum to <= 2x
+    band = texture._band(photo, tile_px=24)
+    typical = 1.4826 * np.median(np.abs(band[known]), axis=0)
+    bound = 2 * DETAIL_CLIP * typical.max()  # four windowed tiles at a pixel sum to at most twice one
+    cut = quilted_detail(photo, source=known, wanted=~known, tile_px=24, seed=0)
+    monkeypatch.setattr(texture, "DETAIL_CLIP", 1e9)
+    uncut = quilted_detail(photo, source=known, wanted=~known, tile_px=24, seed=0)
+    assert np.abs(uncut).max() > 1.5 * bound  # the specks come through uncut ...
+    assert np.abs(cut).max() <= bound + 1e-3  # ... and are cut
 
 
 def test_too_little_to_quilt_falls_back_to_grain():

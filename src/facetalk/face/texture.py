@@ -26,7 +26,7 @@ QUIET_QUANTILE = 0.3
 BAND_TILES = 0.08
 CANDIDATES = 12  # tiles drawn per place when matching colour
 DETAIL_CLIP = 2.5  # copied detail is cut at this many times the sources' typical deviation
-MIN_SOURCES = 8  # fewer candidate tiles than this: too little to draw from without repeats showing
+MIN_SOURCES = 8  # sources drawn from at least: fewer, and repeats show
 
 
 def tile_size(shape_hw: tuple[int, int]) -> int:
@@ -107,9 +107,11 @@ def _quiet_tiles(detail: np.ndarray, source: np.ndarray, *, tile_px: int) -> np.
     whole = box_sum(inside) == tile_px * tile_px
     if whole.sum() < MIN_SOURCES:
         return None
-    energy = box_sum(loud)[whole]
-    quiet = energy <= np.quantile(energy, QUIET_QUANTILE)
-    return np.stack([y[whole][quiet], x[whole][quiet]], axis=1)
+    # The quietest QUIET_QUANTILE of them, and never fewer than MIN_SOURCES (a small source, such
+    # as the clothing by a photo's edge, has few whole tiles).
+    order = np.argsort(box_sum(loud)[whole], kind="stable")
+    keep = order[:max(int(np.ceil(QUIET_QUANTILE * len(order))), MIN_SOURCES)]
+    return np.stack([y[whole][keep], x[whole][keep]], axis=1)
 
 
 def _ramp(tile_px: int) -> np.ndarray:
@@ -170,11 +172,10 @@ def fill_holes(image: np.ndarray, known: np.ndarray) -> np.ndarray:
     return np.where(known[..., None], image, estimate).astype(np.float32)
 
 
-def filled(rgb: np.ndarray, known: np.ndarray, *, texture: bool = False) -> np.ndarray:
-    """(h, w, 3) uint8: `rgb` where `known`, elsewhere grown smoothly from the known pixels (with
-    the photo's own texture if `texture`: a plate shows beside the person as the person shrinks,
-    and a smooth patch there reads as a hole). The fill is smooth, so it is computed at half size
-    (a quarter of the time) and enlarged."""
+def filled(rgb: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """(h, w, 3) uint8: `rgb` where `known`, elsewhere grown smoothly from the known pixels (the
+    callers lay texture_over on it: a smooth patch reads as a hole). The fill is smooth, so it is
+    computed at half size (a quarter of the time) and enlarged."""
     import cv2
 
     h, w = known.shape
@@ -182,8 +183,6 @@ def filled(rgb: np.ndarray, known: np.ndarray, *, texture: bool = False) -> np.n
     small = cv2.resize(rgb.astype(np.float32), half, interpolation=cv2.INTER_AREA)
     small_known = cv2.resize(known.astype(np.float32), half, interpolation=cv2.INTER_AREA) > 0.99
     grown = cv2.resize(fill_holes(small, small_known), (w, h), interpolation=cv2.INTER_LINEAR)
-    if texture:
-        grown = grown + texture_over(rgb, known=known, wanted=~known, base=grown)
     return np.where(known[..., None], rgb, np.clip(grown + 0.5, 0, 255).astype(np.uint8))
 
 
