@@ -21,3 +21,14 @@ def test_points_sample_bilinearly_with_the_border_replicated():
 
 def test_luma_weights_sum_to_one():
     assert np.isclose(LUMA.sum(), 1.0) and LUMA.dtype == np.float32
+
+
+def test_any_number_of_points():
+    """More points than OpenCV takes in one map's row or column (32767)."""
+    rng = np.random.default_rng(0)
+    image = rng.uniform(0, 255, (64, 80, 3)).astype(np.float32)
+    xy = rng.uniform(-2, 82, (40_000, 2))
+    got = sample_points(image, xy)
+    assert got.shape == (40_000, 3)
+    assert np.array_equal(got[:1000], sample_points(image, xy[:1000]))
+    assert np.array_equal(got[-5:], sample_points(image, xy[-5:]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 LUMA = np.array([0.299, 0.587, 0.114], np.float32)  # RGB -> luma (Rec. 601)
+MAP_COLUMNS = 1024
 
 
 def sample_points(image: np.ndarray, xy: np.ndarray) -> np.ndarray:
@@ -15,5 +16,11 @@ def sample_points(image: np.ndarray, xy: np.ndarray) -> np.ndarray:
 
     pixels = image if image.dtype == np.float32 else image.astype(np.float32)
     points = np.ascontiguousarray(xy, np.float32).reshape(-1, 2)
-    out = cv2.remap(pixels, points[:, 0:1], points[:, 1:2], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return out.reshape(len(points), -1)
+    n = len(points)
+    # As a map of MAP_COLUMNS columns: OpenCV refuses a map 32767 or more rows (or columns) long.
+    rows = max(-(-n // MAP_COLUMNS), 1)
+    grid = np.zeros((rows * MAP_COLUMNS, 2), np.float32)
+    grid[:n] = points
+    grid = grid.reshape(rows, MAP_COLUMNS, 2)
+    out = cv2.remap(pixels, grid[..., 0], grid[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return out.reshape(rows * MAP_COLUMNS, -1)[:n]
