@@ -377,6 +377,9 @@ def test_the_pause_closure_gives_way_to_a_mouth_the_emotion_opens(speech_then_si
     surprised = pause("surprised")
     assert surprised and all(f.lip_press < 0.05 and f.jaw_open > 0.5 for f in surprised)
     # Disgust's sneer holds its raised upper lip through the pause (pressed shut, it came and went
-    # with every pause).
+    # with every pause) ...
     disgusted = pause("disgusted")
     assert disgusted and all(f.lip_press < 0.05 and f.upper_lip_raise > 0.45 for f in disgusted)
+    # ... while happy's lip (raised 0.4, below a sneer) gives way to its jaw alone (0.2 of 0.3).
+    neutral, happy = pause("neutral"), pause("happy")
+    assert all(abs(h.lip_press - n.lip_press * (1 - 0.2 / 0.3)) < 0.02 for h, n in zip(happy, neutral))

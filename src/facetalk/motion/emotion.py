@@ -124,6 +124,16 @@ CLOSES_LIPS = {"sad": 1.0, "angry": 1.0, "contempt": 0.7, "disgusted": 0.6}
 # lip, which rises from the lips it has partly shut (CLOSES_LIPS).
 PHOTO_OPENING = {"jaw_open": 0.2, "upper_lip_raise": 0.5}
 OPENS_ANEW = frozenset({"fearful", "disgusted"})
+# An upper lip raised this far (upper_lip_raise, from .. to) is an emotion's sneer, held: a pause's
+# closure gives way to it (motion.holistic) and a smiling photo's nasolabial fold stays creased
+# under it (render.shading). Disgust raises it 0.55, happy 0.4; speech alone, under 0.06.
+SNEER_HELD = (0.45, 0.55)
+
+
+def sneer_held(upper_lip_raise: float) -> float:
+    """0..1: how far an upper lip raised this much is a held sneer (SNEER_HELD, a linear ramp)."""
+    lo, hi = SNEER_HELD
+    return min(max((upper_lip_raise - lo) / (hi - lo), 0.0), 1.0)
 # Undoing one unit of the photo's smile: smile < 0 is the frown (corners down and a little out),
 # not the smile mirrored, so the corners are brought down by the frown and back in by lip_spread
 # < 0 as far as the smile had lifted and widened them (face.rig's shapes, in mouth widths).

@@ -24,9 +24,6 @@ from facetalk.motion.timeline import ControlTimeline
 from facetalk.params import BY_NAME, PhotoExpression, clip_face, face_index
 
 LIPS_AT_REST_JAW = 0.3  # jaw_open from which the speech, not the emotion, decides the lips
-# ... and the emotion's upper_lip_raise from which a pause's closure gives way to it (disgust's
-# 0.55 sneer showed its teeth while the voice ran and pressed shut in every pause).
-LIP_RAISE_HELD = 0.5
 _JAW, _PRESS, _LIP_RAISE = face_index("jaw_open"), face_index("lip_press"), face_index("upper_lip_raise")
 # Face parameters the voice moves beside the lips (motion.face.FaceState), in that order.
 _VOICE_DRIVEN = np.array([face_index(name) for name in ("brow_raise", "brow_inner_raise", "smile", "smirk")])
@@ -82,7 +79,8 @@ class HolisticMotion:
         if not prosody.speaking:
             # In a pause the lips' press is the pause closure (motion.lipsync.PauseClosure): it
             # gives way to a mouth the emotion holds open (surprise, a smile showing teeth, a sneer).
-            held = max(mood.offsets[_JAW] / LIPS_AT_REST_JAW, mood.offsets[_LIP_RAISE] / LIP_RAISE_HELD)
+            # (Disgust's sneer showed its teeth while the voice ran and pressed shut in every pause.)
+            held = max(mood.offsets[_JAW] / LIPS_AT_REST_JAW, emotion.sneer_held(mood.offsets[_LIP_RAISE]))
             values[_PRESS] *= max(0.0, 1.0 - held)
         values[_VOICE_DRIVEN] += face_gain * np.array([face.brow_raise, face.brow_inner_raise, face.smile, face.smirk])
         values += mood.offsets

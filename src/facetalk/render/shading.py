@@ -31,6 +31,7 @@ import numpy as np
 from numba import njit
 
 from facetalk.face import landmarks as lm
+from facetalk.motion.emotion import sneer_held
 from facetalk.motion.frame import MotionFrame
 from facetalk.params import PhotoExpression
 from facetalk.render.sampling import pixel_box
@@ -44,10 +45,9 @@ NOSE_BRIDGE = (6, 197)  # between the eyes, down to the upper nose: where AU9 wr
 # and saturating. Disgust's sneer (0.4) gets 0.19, darkening the bundled photo's bridge by 15-22
 # grey levels (linear at 0.22 a unit, 9-11: barely seen at 2x, disgust read as displeasure at
 # most); ARKit's full noseSneer, 0.30 (linear at 0.48 a unit, what disgust needs, it drew two
-# hard stripes there, 41 levels).
+# hard stripes there: 41 levels on the bundled photo's bridge, 57 on mid grey).
 NOSE_WRINKLE = 0.35
 NOSE_WRINKLE_SCALE = 0.5
-FURROW_HELD = 0.5  # upper_lip_raise from which a smiling photo's nasolabial fold is kept, not smoothed
 DIMPLE_OUT = 0.07  # the dimpler's crease, in eye spans outside the mouth corner
 SHADOW_TINT = np.array([0.75, 1.0, 1.1], np.float32)  # how much of R, G, B a crease darkens
 # ... on a colour photo of skin. On a monochrome or toned print (sepia, a faded photo) its creases
@@ -115,7 +115,7 @@ class FoldShader:
             drive = max(frame.smile, 0.0) + 0.6 * frame.upper_lip_raise + smirk
             # Undoing the photo's own smile fold, unless the upper lip's raiser holds the furrow
             # (disgust on a smiling photo: smoothed, its sneer lost the fold that makes it read).
-            held = min(max(frame.upper_lip_raise, 0.0) / FURROW_HELD, 1.0)
+            held = sneer_held(frame.upper_lip_raise)
             undo = min(frame.smile, 0.0) * self._photo.smile * (1.0 - held)
             outward = (across if side == 1 else -across) + 0.5 * up
             folds.append(_Fold(xy[list(chain)], 0.24 * min(drive, 1.0) + 0.6 * undo, 0.024 * span,
