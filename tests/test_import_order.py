@@ -4,6 +4,8 @@ import in the package, so a new upward import fails here rather than in a review
 import ast
 from pathlib import Path
 
+import pytest
+
 import facetalk
 
 # Lowest first; a package may import those on earlier rows only (the same row: none of them).
@@ -25,16 +27,23 @@ ALLOWED_SIDEWAYS = {("config", "jsontext")}
 
 
 def _imports(path: Path, root: Path) -> list[tuple[str, int]]:
-    """(facetalk package, line) of each import in `path` of another facetalk package."""
-    parts = path.relative_to(root).with_suffix("").parts
+    """(facetalk package, line) of each import in `path` of a facetalk package."""
+    return _imports_in(path.read_text(encoding="utf-8"), path.relative_to(root).with_suffix("").parts)
+
+
+def _imports_in(source: str, parts: tuple[str, ...]) -> list[tuple[str, int]]:
+    """The same for `source`, the module at `parts` under the package (("motion", "face") for
+    facetalk/motion/face.py)."""
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse(source)):
         names = []
-        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names = [node.module] + ([f"{node.module}.{a.name}" for a in node.names] if node.module == "facetalk" else [])
-        elif isinstance(node, ast.ImportFrom) and node.level:
-            base = parts[:-node.level] if len(parts) > node.level else ()
-            names = [".".join(("facetalk",) + base + ((node.module,) if node.module else ()))]
+        if isinstance(node, ast.ImportFrom):
+            if node.level:  # relative: from the module's package, `level` - 1 packages up
+                base = parts[:-node.level] if len(parts) >= node.level else ()
+                module = ".".join(("facetalk",) + base + ((node.module,) if node.module else ()))
+            else:
+                module = node.module or ""
+            names = [module] + ([f"{module}.{a.name}" for a in node.names] if module == "facetalk" else [])
         elif isinstance(node, ast.Import):
             names = [a.name for a in node.names]
         for name in names:
@@ -59,13 +68,17 @@ def test_every_stage_imports_only_the_stages_below_it():
     assert not upward, "\n".join(upward)
 
 
-def test_the_scan_sees_imports_of_every_form():
-    """The scan reads `from facetalk.x import`, `import facetalk.x` and relative imports."""
-    root = Path(facetalk.__file__).parent
-    seen = {name for name, _ in _imports(root / "motion" / "emotion.py", root)}
-    assert {"face", "params"} <= seen
-    seen = {name for name, _ in _imports(root / "render" / "renderer.py", root)}
-    assert {"face", "motion", "render"} <= seen
+@pytest.mark.parametrize("source, parts", [
+    ("from facetalk.render.camera import Camera", ("motion", "x")),
+    ("import facetalk.render.camera", ("motion", "x")),
+    ("from facetalk import render", ("motion", "x")),
+    ("from ..render import camera", ("motion", "x")),
+    ("from .. import render", ("motion", "x")),
+    ("from . import render", ("pipeline",)),
+])
+def test_the_scan_sees_imports_of_every_form(source, parts):
+    """Absolute, `import facetalk.x` and relative imports of a package all count."""
+    assert [name for name, _ in _imports_in(source, parts)] == ["render"]
 
 
 def test_every_package_has_a_place_in_the_order():
