@@ -114,7 +114,7 @@ def test_the_nose_wrinkler_creases_it_more_as_it_strengthens_and_saturates(analy
     """The nose wrinkler (nose_sneer) creases the bridge by itself, deeper as it strengthens.
     Disgust's own sneer (0.4) gets most of the wrinkle's depth; ARKit's full noseSneer (a Live
     Link capture's) a crease, not two stripes (linear at disgust's depth a unit, it darkened mid
-    grey by 60 levels)."""
+    grey by 57 levels)."""
     from facetalk.render.shading import NOSE_BRIDGE
 
     def darkening(sneer):

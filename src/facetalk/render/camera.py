@@ -91,10 +91,11 @@ class Camera:
     def _behind_person(self) -> np.ndarray:
         """(H, W, 3) uint8 the frame's background plate, where the surround's matte finds more of the
         person than the frame's own matte did (a dark suit on a dark ground), filled in from around
-        it; and over the person's whole place the photo's own texture: the renderer's plate is
-        filled for head motion, which uncovers a few pixels by the outline, while behind a person
-        the camera shrinks most of the place shows, and a smooth or streaked fill there reads as a
-        smear. Made once, when the camera first moves."""
+        it; and over the person's whole place the photo's own texture, laid on that plate's fill:
+        it is inpainted for head motion, which uncovers a few pixels by the outline, while behind a
+        person the camera shrinks most of the place shows, and there the fill alone (smooth, or
+        streaked where the inpainting drew lines in) reads as a smear in the person's shape; the
+        texture hides the smoothness, not the streaks. Made once, when the camera first moves."""
         if self._rest_alpha is None:
             return self._background
         if self._plate is None:
