@@ -179,7 +179,8 @@ def _continue_left(rgb: np.ndarray, alpha: np.ndarray, inside: np.ndarray, *,
     profile = _body_run(alpha[:, edge], start=neck, stop=int(rows[-1]))
     if profile is None or (profile > 0.5).sum() < CONTINUE_MIN_RUN * float(face_box[3] - face_box[1]):
         return None
-    if _edge_is_background(rgb, alpha, inside, edge=edge, run=profile > 0.5, reach_px=int(face_w)):
+    reach = max(8, int(face_w))  # the clothing compared with the ground and textured from: a face wide
+    if _edge_is_background(rgb, alpha, inside, edge=edge, run=profile > 0.5, reach_px=reach):
         return None
     slope = _shoulder_slope(alpha, edge, neck, step_px=max(3, int(round(0.25 * face_w))))
     # The clothing's colour down the edge, averaged over the body only and smoothed over a fifth of
@@ -205,7 +206,7 @@ def _continue_left(rgb: np.ndarray, alpha: np.ndarray, inside: np.ndarray, *,
     ext_alpha = ext_alpha * _arm_outline(ext_alpha, out_x, face_box=face_box, half_width=half_width)
     ext_rgb = ext_rgb * _form_shade(ext_alpha, face_w=face_w)[..., None]
     ext_rgb = ext_rgb + _clothing_texture(rgb, alpha, inside, edge=edge, first=first, worn=ext_alpha > 0,
-                                          reach_px=max(8, int(face_w)))
+                                          reach_px=reach)
     # Over what lies beyond the photo, and its first column, which the framing blended with the
     # black beyond it (kept, a dark line down the seam).
     beyond = ~inside[:, first:edge]
@@ -235,7 +236,7 @@ def _edge_is_background(rgb: np.ndarray, alpha: np.ndarray, inside: np.ndarray, 
     can take the background by a picture's edge for the person, which continued would be a block
     of the background's colour beside the person. Compared by median colour: the run at the edge;
     the person within `reach_px` columns of it (the clothing); the background there."""
-    band = slice(edge, edge + max(reach_px, 8))
+    band = slice(edge, edge + reach_px)
     person = inside[:, band] & (alpha[:, band] > 0.5)
     ground = inside[:, band] & (alpha[:, band] == 0.0)
     if person.sum() < 64 or ground.sum() < 64:

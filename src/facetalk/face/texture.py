@@ -50,6 +50,9 @@ def quilted_detail(rgb: np.ndarray, *, source: np.ndarray, wanted: np.ndarray, t
     if sources is None:
         return None
     h, w = wanted.shape
+    centre = sources + step
+    # Each source's local colour: the photo below its detail, at the tile's centre.
+    own = rgb[centre[:, 0], centre[:, 1]].astype(np.float32) - detail[centre[:, 0], centre[:, 1]]
     # Cut at a few times the sources' typical detail: what loud pixels a quiet tile holds (a stroke
     # of another colour, a speck) would otherwise be copied all over the fill.
     typical = 1.4826 * np.median(np.abs(detail[source][::7]), axis=0)
@@ -61,8 +64,6 @@ def quilted_detail(rgb: np.ndarray, *, source: np.ndarray, wanted: np.ndarray, t
     if base is None:
         picks = rng.integers(0, len(sources), size=grid)
     else:
-        centre = sources + step
-        own = (rgb.astype(np.float32) - detail)[centre[:, 0], centre[:, 1]]  # each source's local colour
         rows = np.minimum(np.arange(grid[0]) * step, h - 1)
         cols = np.minimum(np.arange(grid[1]) * step, w - 1)
         drawn = rng.integers(0, len(sources), size=grid + (CANDIDATES,))
