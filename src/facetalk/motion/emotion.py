@@ -128,17 +128,17 @@ OPENS_ANEW = frozenset({"fearful", "disgusted"})
 # closure gives way to it (motion.holistic) and a smiling photo's nasolabial fold stays creased
 # under it (render.shading). Disgust raises it 0.55, happy 0.4; speech alone, under 0.06.
 SNEER_HELD = (0.45, 0.55)
+# Undoing one unit of the photo's smile: smile < 0 is the frown (corners down and a little out),
+# not the smile mirrored, so the corners are brought down by the frown and back in by lip_spread
+# < 0 as far as the smile had lifted and widened them (face.rig's shapes, in mouth widths).
+UNDO_SMILE = {"smile": -SMILE_CORNER_LIFT / FROWN_CORNER_DROP,
+              "lip_spread": -(SMILE_CORNER_OUT + FROWN_CORNER_OUT * SMILE_CORNER_LIFT / FROWN_CORNER_DROP) / SPREAD_CORNER_OUT}
 
 
 def sneer_held(upper_lip_raise: float) -> float:
     """0..1: how far an upper lip raised this much is a held sneer (SNEER_HELD, a linear ramp)."""
     lo, hi = SNEER_HELD
     return min(max((upper_lip_raise - lo) / (hi - lo), 0.0), 1.0)
-# Undoing one unit of the photo's smile: smile < 0 is the frown (corners down and a little out),
-# not the smile mirrored, so the corners are brought down by the frown and back in by lip_spread
-# < 0 as far as the smile had lifted and widened them (face.rig's shapes, in mouth widths).
-UNDO_SMILE = {"smile": -SMILE_CORNER_LIFT / FROWN_CORNER_DROP,
-              "lip_spread": -(SMILE_CORNER_OUT + FROWN_CORNER_OUT * SMILE_CORNER_LIFT / FROWN_CORNER_DROP) / SPREAD_CORNER_OUT}
 
 
 @dataclass(frozen=True, eq=False)
