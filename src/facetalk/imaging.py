@@ -17,10 +17,12 @@ def sample_points(image: np.ndarray, xy: np.ndarray) -> np.ndarray:
     pixels = image if image.dtype == np.float32 else image.astype(np.float32)
     points = np.ascontiguousarray(xy, np.float32).reshape(-1, 2)
     n = len(points)
-    # As a map of MAP_COLUMNS columns: OpenCV refuses a map 32767 or more rows (or columns) long.
-    rows = max(-(-n // MAP_COLUMNS), 1)
-    grid = np.zeros((rows * MAP_COLUMNS, 2), np.float32)
+    # As a map at most MAP_COLUMNS wide: OpenCV refuses a map 32767 or more rows (or columns) long.
+    # (A few hundred points, the mouth's per frame, stay one row: no padding to sample.)
+    cols = min(max(n, 1), MAP_COLUMNS)
+    rows = -(-max(n, 1) // cols)
+    grid = np.zeros((rows * cols, 2), np.float32)
     grid[:n] = points
-    grid = grid.reshape(rows, MAP_COLUMNS, 2)
+    grid = grid.reshape(rows, cols, 2)
     out = cv2.remap(pixels, grid[..., 0], grid[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return out.reshape(rows * MAP_COLUMNS, -1)[:n]
+    return out.reshape(rows * cols, -1)[:n]
