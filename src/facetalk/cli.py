@@ -105,13 +105,17 @@ def _add_serve(sub) -> None:
     """`facetalk serve`: the web page, HTTP API and live streams."""
     s = sub.add_parser("serve", help="serve the web page, HTTP API and live streams",
                        description="Serve the web page, the HTTP API (/docs) and live WebSocket streams.")
-    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    # The server's own defaults (settings.py needs no web framework: the server is an extra).
+    from facetalk.server.settings import ServerSettings
+
+    server = ServerSettings()
+    s.add_argument("--host", default=server.host, help=f"address to listen on (default: {server.host})")
     s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-    # Defaults of ServerSettings' limits are its own (read when serving: the server is an extra).
-    s.add_argument("--size", type=int, default=_DEFAULTS.framing.size,
-                   help=f"frame side in pixels (default: {_DEFAULTS.framing.size})")
-    s.add_argument("--max-sessions", type=int, metavar="N", help="live streams at once (default: 4)")
-    s.add_argument("--max-jobs", type=int, metavar="N", help="render jobs queued or running (default: 4)")
+    s.add_argument("--size", type=int, default=server.size, help=f"frame side in pixels (default: {server.size})")
+    s.add_argument("--max-sessions", type=int, default=server.max_sessions, metavar="N",
+                   help=f"live streams at once (default: {server.max_sessions})")
+    s.add_argument("--max-jobs", type=int, default=server.max_jobs, metavar="N",
+                   help=f"render jobs queued or running (default: {server.max_jobs})")
     s.add_argument("--token", default=os.environ.get("FACETALK_TOKEN") or None, metavar="TOKEN",
                    help="require `Authorization: Bearer TOKEN` (or ?token=TOKEN) on every API request; the page "
                    "asks for it once (default: $FACETALK_TOKEN; needed to listen beyond this machine)")
@@ -190,9 +194,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     if not 1 <= args.port <= 65535:
         raise InputError(f"port must be 1..65535, not {args.port}")
-    limits = {name: value for name, value in (("max_sessions", args.max_sessions), ("max_jobs", args.max_jobs))
-              if value is not None}
-    if not 64 <= args.size <= 2048 or min(limits.values(), default=1) < 1:
+    if not 64 <= args.size <= 2048 or min(args.max_sessions, args.max_jobs) < 1:
         raise InputError("--size must be 64..2048 and --max-sessions, --max-jobs at least 1")
     exposed = not is_loopback(args.host)
     if exposed and not args.token and not args.insecure_no_token:
@@ -213,8 +215,9 @@ def _serve(args: argparse.Namespace) -> int:
         socket.create_server((args.host, args.port)).close()
     except OSError as err:
         raise InputError(f"cannot listen on {args.host}:{args.port}: {err.strerror or err}") from None
-    app = create_app(ServerSettings(size=args.size, **limits, host=args.host, allowed_hosts=tuple(args.allowed_host),
-                                    token=args.token, ice_servers=tuple(args.ice_server),
+    app = create_app(ServerSettings(size=args.size, max_sessions=args.max_sessions, max_jobs=args.max_jobs,
+                                    host=args.host, allowed_hosts=tuple(args.allowed_host), token=args.token,
+                                    ice_servers=tuple(args.ice_server),
                                     webrtc_warm_start=not args.no_webrtc_warm_start))
     if exposed and not args.token:
         print(f"facetalk: warning: no token; anyone who can reach {args.host}:{args.port} can use this server",

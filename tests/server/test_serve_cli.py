@@ -27,7 +27,7 @@ def test_busy_port_is_one_line(capsys):
 
 
 def test_the_help_states_the_settings_own_defaults(capsys):
-    """The CLI leaves the server's limits to ServerSettings; the help must say the same numbers."""
+    """The CLI takes the server's defaults from ServerSettings; the help must say the same values."""
     import re
 
     from facetalk.server import ServerSettings
@@ -36,9 +36,23 @@ def test_the_help_states_the_settings_own_defaults(capsys):
         main(["serve", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     defaults = ServerSettings()
-    for flag, value in (("--size", defaults.size), ("--max-sessions", defaults.max_sessions),
-                        ("--max-jobs", defaults.max_jobs)):
+    for flag, value in (("--host", defaults.host), ("--size", defaults.size),
+                        ("--max-sessions", defaults.max_sessions), ("--max-jobs", defaults.max_jobs)):
         assert re.search(rf"{flag} \S+ [^()]*\(default: {value}\)", text), (flag, value)
+
+
+def test_the_serve_options_are_read_without_the_web_framework():
+    """The settings hold no web framework: `serve --help` works with FastAPI absent (the server
+    is an extra; its settings give the CLI its defaults)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['fastapi'] = sys.modules['uvicorn'] = None\n"
+            "from facetalk.cli import main\n"
+            "try:\n    main(['serve', '--help'])\nexcept SystemExit as e:\n    sys.exit(e.code)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "--max-sessions" in done.stdout
 
 
 @pytest.mark.parametrize("argv, warm", [([], True), (["--no-webrtc-warm-start"], False)])

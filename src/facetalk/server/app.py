@@ -18,7 +18,8 @@ from facetalk.server.routes import avatars, info, jobs, speech, stream_ws, verif
 from facetalk.server.routes.info import STATIC
 from facetalk.server.routes.webrtc import WebRtcRoutes
 from facetalk.server.security import HostGuard, SecurityHeaders, TokenGuard, allowed_hosts
-from facetalk.server.state import ServerSettings, ServerState
+from facetalk.server.settings import ServerSettings
+from facetalk.server.state import ServerState
 
 __all__ = ["ServerSettings", "create_app"]
 
