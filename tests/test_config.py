@@ -54,8 +54,18 @@ def test_timeline_keyframes():
                                                        "animate_head": False}])
     second = parse_timeline(text)[1]
     assert "distance" in second.names and second.values.distance == 1.5
-    assert Controls(timeline=text).timeline == text and Controls(timeline=text).keyframes == parse_timeline(text)
+    assert json.loads(Controls(timeline=text).timeline) == json.loads(text)
+    assert Controls(timeline=text).keyframes == parse_timeline(text)
     assert parse_timeline("") == () and "seed" not in TIMED_CONTROLS and set(EMOTIONS) >= {"happy", "contempt"}
+
+
+def test_the_same_keyframes_give_equal_controls_however_the_text_is_laid_out():
+    """The timeline is kept as compact JSON (parsed once, where it comes in): batch names outputs
+    after the controls, and a reformatted timeline must not render its rows again."""
+    keyframes = [{"t_s": 1, "emotion": "happy"}, {"t_s": 2, "distance": 1.3}]
+    a, b = Controls(timeline=json.dumps(keyframes)), Controls(timeline=json.dumps(keyframes, indent=4) + "\n\n")
+    assert a == b and repr(a) == repr(b) and a.timeline == '[{"t_s":1,"emotion":"happy"},{"t_s":2,"distance":1.3}]'
+    assert Controls(timeline=" \n").timeline == "" and Controls(timeline="[]").timeline == ""
 
 
 @pytest.mark.parametrize("keyframes, message", [

@@ -96,7 +96,11 @@ class Controls:
             _check(f, getattr(self, f.name))
         # Parsed once, here, where the text comes in: the motion reads the typed values.
         object.__setattr__(self, "_gaze", parse_gaze(self.gaze))
-        object.__setattr__(self, "_keyframes", parse_timeline(self.timeline))
+        keyframes = _timeline_json(self.timeline)
+        # Kept as compact JSON: the same keyframes give equal Controls however the text was laid
+        # out (batch names its outputs after the controls).
+        object.__setattr__(self, "timeline", json.dumps(keyframes, separators=(",", ":")) if keyframes else "")
+        object.__setattr__(self, "_keyframes", _keyframes(keyframes))
 
     @property
     def gaze_target(self) -> Gaze:
@@ -172,17 +176,28 @@ def parse_gaze(spec: str) -> Gaze:
 
 def parse_timeline(text: str) -> tuple[Keyframe, ...]:
     """The keyframes of a timeline (JSON text), checked: a list of objects, each with a time
-    't_s' (seconds, increasing) and values for TIMED_CONTROLS. ValueError says which keyframe."""
+    't_s' (seconds, increasing) and values for TIMED_CONTROLS. ValueError says which keyframe,
+    or where the JSON breaks (line and column)."""
+    return _keyframes(_timeline_json(text))
+
+
+def _timeline_json(text: str) -> list:
+    """A timeline's text parsed: a JSON list ([] for blank text); ValueError otherwise."""
     if not text.strip():
-        return ()
+        return []
     try:
         keyframes = jsontext.loads(text)
     except json.JSONDecodeError as err:
-        raise ValueError(f"timeline is not valid JSON: {err}") from None
-    except ValueError as err:
+        raise ValueError(f"timeline is not valid JSON at line {err.lineno} column {err.colno}: {err.msg}") from None
+    except ValueError as err:  # nested too deep
         raise ValueError(f"timeline: {err}") from None
     if not isinstance(keyframes, list):
         raise ValueError('timeline must be a JSON list of keyframes like {"t_s": 1.5, "emotion": "happy"}')
+    return keyframes
+
+
+def _keyframes(keyframes: list) -> tuple[Keyframe, ...]:
+    """A timeline's parsed JSON list, checked keyframe by keyframe."""
     parsed: list[Keyframe] = []
     for k, frame in enumerate(keyframes, 1):
         parsed.append(_keyframe(frame, where=f"keyframe {k}", after_s=parsed[-1].t_s if parsed else -math.inf))

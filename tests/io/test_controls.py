@@ -17,7 +17,7 @@ def test_reads_keyframes_onto_the_base(tmp_path):
 
 
 @pytest.mark.parametrize("text, problem", [
-    ('[{"t_s": 1, "emotion": "happy"},\n {"t_s": 2 "emotion": "sad"}]', "invalid JSON at line 2 column 12"),
+    ('[{"t_s": 1, "emotion": "happy"},\n {"t_s": 2 "emotion": "sad"}]', "timeline is not valid JSON at line 2 column 12"),
     ('[{"t_s": 1, "emotion": "glad"}]', "keyframe 1 (t_s 1): emotion must be one of"),
     ('[{"t_s": 1, "distance": 9}]', "keyframe 1 (t_s 1): distance must be 0.5..2, not 9"),
     ('{"emotion": "happy"}', "timeline must be a JSON list of keyframes"),
@@ -38,6 +38,9 @@ def test_missing_empty_or_binary_file(tmp_path):
     (tmp_path / "bin.json").write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(InputError, match="not UTF-8 text"):
         read_controls(tmp_path / "bin.json")
+    (tmp_path / "blank.json").write_text(" \n\t\n")
+    with pytest.raises(InputError, match="blank.json': no keyframes"):
+        read_controls(tmp_path / "blank.json")
 
 
 def test_the_same_keyframes_give_the_same_controls_however_the_file_is_laid_out(tmp_path):

@@ -13,11 +13,9 @@ change quickly, put two keyframes close together. See facetalk.config.Controls.t
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import replace
 
-from facetalk import jsontext
 from facetalk.config import Controls
 from facetalk.errors import InputError
 from facetalk.io._files import input_file
@@ -29,14 +27,12 @@ def read_controls(path: str | os.PathLike[str], base: Controls = Controls()) -> 
     path = input_file(path, what="controls file")
     problem = f"cannot read controls file '{path}'"
     try:
-        keyframes = jsontext.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise InputError(f"{problem}: not UTF-8 text") from None
-    except json.JSONDecodeError as err:
-        raise InputError(f"{problem}: invalid JSON at line {err.lineno} column {err.colno}: {err.msg}") from None
-    except ValueError as err:  # nested too deep
-        raise InputError(f"{problem}: {err}") from None
+    if not text.strip():
+        raise InputError(f"{problem}: no keyframes (the file is blank)")
     try:
-        return replace(base, timeline=json.dumps(keyframes, separators=(",", ":")))
+        return replace(base, timeline=text)  # parsed and checked once, by Controls
     except ValueError as err:
         raise InputError(f"{problem}: {err}") from None
