@@ -941,3 +941,85 @@ def test_the_interior_is_shaded_by_straight_distances_from_the_lips(analysis, mo
     bends = np.abs(depth[2:] - 2.0 * depth[1:-1] + depth[:-2])  # NaN off the opening
     assert np.isfinite(bends).sum() > 500
     assert np.nanmax(bends) < 0.05, np.nanmax(bends)
+
+
+def test_a_wide_open_mouth_shows_the_soft_palate_uvula_and_throat(analysis):
+    """Wide open, the back of the mouth is not one even dark: mid-mouth the uvula hangs from the
+    soft palate's arch, lighter than the throat either side of it, and the throat under the arch is
+    darker than the palate above it; a mouth open less shows none of it (its cavity as before)."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w = 100.0
+    across = np.array([0.0, 0.25, 0.0])
+    below = np.array([0.09, 0.09, 0.01]) * mouth_w  # the uvula, the throat beside it, the palate
+    lower = np.full(3, 0.25 * mouth_w)
+    wide = painter._cavity(below, lower, across, mouth_w, peak_opening=0.55 * mouth_w) @ LUMA
+    assert wide[0] > 1.5 * wide[1] and wide[2] > 2.0 * wide[1], wide
+    narrow = painter._cavity(below, lower, across, mouth_w, peak_opening=0.25 * mouth_w) @ LUMA
+    plain = painter._cavity(below, lower, across, mouth_w) @ LUMA
+    assert np.allclose(narrow, plain) and narrow[0] <= narrow[1], narrow
+
+
+def test_the_opening_lets_nothing_of_the_photo_under_it_through_at_its_rim(analysis):
+    """Under the opening lies the photo's own opening, stretched (a toothy photo's teeth): the
+    composite softens the edge outward, over the lip, but a wholly covered pixel at the rim shows
+    only the interior (a blurred coverage let the pale teeth through as a pale rim, ~40%)."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    out = np.full((40, 40, 3), 250, np.uint8)
+    ys, xs = np.mgrid[10:30, 10:30]
+    ys, xs = ys.ravel(), xs.ravel()
+    painter._composite(out, (0, 0, 40, 40), ys, xs, np.full((len(ys), 3), 20.0), np.ones(len(ys)))
+    assert out[10:30, 10:30].max() < 45, out[10:30, 10:30].max()
+    # The edge still softens outward: the pixel just outside is part covered.
+    assert 20 < out[20, 9].mean() < 230 and out[20, 3].mean() > 240
+
+
+def test_the_lips_inner_faces_at_the_corners_keep_the_lips_hue(analysis):
+    """The lens's lip faces read the photo's lip: a pale rim along its inner edge (a toothy photo's
+    teeth blurred into it) shows there at most about half as strong as read (whole before: a pale
+    band round the opening's corners)."""
+    from facetalk.face import landmarks as lm
+
+    rest = analysis.rig.rest_xyz[:, :2]
+    pale = analysis.image.copy()
+    h, w = pale.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w]
+    lower = list(lm.LIPS_INNER_LOWER)
+    edge = np.interp(xx, rest[lower, 0], rest[lower, 1])
+    pale[(yy >= edge) & (yy <= edge + 2.5) & (xx > rest[lower, 0].min()) & (xx < rest[lower, 0].max())] = 250
+    lumas = []
+    for image in (analysis.image, pale):
+        painter = MouthPainter(analysis.rig, image, analysis.appearance.grain)
+        mouth_w = painter._rest_mouth_w
+        peak = 0.6 * mouth_w
+        ids = np.full(1, lm.LIPS_INNER_UPPER[2])
+        color = np.zeros((1, 3))
+        painter._taper_corners(color, lambda per_vertex, only=slice(None): per_vertex[ids][only],
+                               d_upper=np.array([0.45 * peak - 0.5]), d_lower=np.array([0.5]), u=np.array([0.1]),
+                               peak_opening=peak, mouth_w=mouth_w)
+        lumas.append(float(color[0] @ LUMA))
+    plain, paled = lumas
+    assert plain > 0 and paled - plain < 0.6 * (0.8 * 250 - plain), lumas
+
+
+def test_the_rims_part_outside_the_opening_is_lip_read_past_its_soft_edge(analysis):
+    """A pixel the inner lip line crosses is part lip: its lip colour is read a px and a half or
+    more into the photo's lip, past a pale edge (a toothy photo's teeth blurred into it), not the
+    photo's stretched opening that lies under it."""
+    from facetalk.face import landmarks as lm
+
+    rest = analysis.rig.rest_xyz[:, :2]
+    pale = analysis.image.copy()
+    h, w = pale.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w]
+    lower = list(lm.LIPS_INNER_LOWER)
+    edge = np.interp(xx, rest[lower, 0], rest[lower, 1])
+    pale[(yy >= edge - 1) & (yy <= edge + 0.4) & (xx > rest[lower, 0].min()) & (xx < rest[lower, 0].max())] = 250
+    ids = np.array([lm.LIPS_INNER_UPPER[5], lm.LIPS_INNER_UPPER[5]])
+    lumas = []
+    for image in (analysis.image, pale):
+        painter = MouthPainter(analysis.rig, image, analysis.appearance.grain)
+        rim = painter._rim_lip(lambda per_vertex, only=slice(None): per_vertex[ids][only], np.arange(2),
+                               np.array([True, False]))
+        lumas.append(rim @ LUMA)
+    assert np.allclose(lumas[0], lumas[1], atol=3), lumas
+    assert abs(lumas[0][1] - float(painter._lip_rgb @ LUMA)) < 60, lumas

@@ -4,7 +4,8 @@ Cavity pixels carry, from the rasterizer, their position between the inner lips 
 upper lip, 1 at the lower) and along the mouth (u: 0..1 corner to corner). What the photo shows
 between its lips is split by jaw: its upper teeth stay hung from the upper lip at their
 photographed distance, its lower teeth from the lower lip. Around them, back to front: a dark
-cavity graded by how far light reaches in, a tongue resting low (its tip raised for t d n l),
+cavity graded by how far light reaches in (opened wide: the soft palate's arch, the uvula and the
+throat under them), a tongue resting low (its tip raised for t d n l),
 the lower incisors' tips over the lower lip, and synthetic upper teeth if the photo shows none,
 so teeth move with their jaws. Colours come from the photo (lip colour, skin brightness, teeth).
 """
@@ -219,7 +220,9 @@ class MouthPainter:
             return
         ys, xs, tris, weights, opening, alpha = ys[keep], xs[keep], tris[keep], weights[keep], opening[keep], alpha[keep]
         t, u = interp(rig.cavity_t), interp(rig.cavity_u)
-        alpha *= self._edge_coverage(verts, tri_index[keep], t)
+        edge = self._edge_coverage(verts, tri_index[keep], t)
+        rim = np.nonzero(edge < 1.0)[0]
+        rim_upper = t[rim] < 0.5
         opening, t = self._lip_span(verts, xs + x0, ys + y0, u)
         d_upper, d_lower = t * opening, (1.0 - t) * opening
         runs = interp(self._own_upper), interp(self._own_lower)
@@ -233,7 +236,21 @@ class MouthPainter:
         self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
                                  mouth_w=mouth_w, u=u, peak_opening=peak)
         self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, u=u, peak_opening=peak, mouth_w=mouth_w)
+        if len(rim):
+            color[rim] = mix(self._rim_lip(interp, rim, rim_upper), color[rim], edge[rim])
         self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha)
+
+    def _rim_lip(self, interp, rim: np.ndarray, upper: np.ndarray) -> np.ndarray:
+        """(R, 3) the lip's colour beside the cavity's rim pixels `rim` (indices into paint's
+        pixels; `upper`: (R,) bool, on the upper lip's side): the part of a pixel the inner lip
+        line leaves outside the opening is lip. Underneath lay the photo's own opening stretched
+        (a toothy photo's teeth), which the anti-aliased edge mixed in as a pale rim round the
+        lips. Read RIM_LIP_DEPTH mouth widths (at least a px and a half) into the photo's lip,
+        past its soft edge."""
+        depth = max(1.5, RIM_LIP_DEPTH * self._rest_mouth_w)
+        anchors = interp(self._both_anchors_xy, rim)
+        at = np.where(upper[:, None], anchors[:, :2] - depth * self._down, anchors[:, 2:] + depth * self._down)
+        return sample_points(self.image, at)
 
     def _lay_photo_interior(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,
                             runs: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray, mouth_w: float,
@@ -293,14 +310,20 @@ class MouthPainter:
             return
         d, reach, lower, px = d[at], reach[at], lower[at], side[at]
         cover = np.minimum(reach - d + 0.5, 1.0)
-        # A pixel past the edge (the photo's edge is soft), folded back within the lip.
+        # Read past the photo's soft edge (CORNER_EDGE_SKIP of the fold: its edge line, mirrored,
+        # drew a second outline beside the rig's, and a toothy photo's pale rim a pale band), folded
+        # back within the lip.
         fold = CORNER_LIP_DEPTH * self._rest_mouth_w
-        depth = d * (self._rest_mouth_w / max(mouth_w, 1e-6)) + 1.0
-        depth = fold - np.abs(np.mod(depth, 2.0 * fold) - fold)
+        skip = max(1.0, CORNER_EDGE_SKIP * fold)
+        depth = np.mod(d * (self._rest_mouth_w / max(mouth_w, 1e-6)), 2.0 * (fold - skip))
+        depth = skip + (fold - skip) - np.abs(depth - (fold - skip))
         anchors = interp(self._both_anchors_xy, px)
         anchor = np.where(lower[:, None], anchors[:, 2:], anchors[:, :2])
         lip = sample_points(self.image, anchor + (np.where(lower, depth, -depth))[:, None] * self._down)
-        shade = CORNER_FACE - CORNER_SHADE * smoothstep(d / np.maximum(reach, 1e-6), 0.2, 1.0)
+        # Wet and turned from the light: the lip's own hue (its texture's stray pale or grey
+        # pixels halved), from the outline's shade to the inner face's, darker toward the opening.
+        lip = lip + (self._lip_rgb - lip) * CORNER_LIP_HUE
+        shade = CORNER_FACE - CORNER_SHADE * smoothstep(d / np.maximum(reach, 1e-6), 0.0, 1.0)
         color[px] = mix(color[px], lip * shade[:, None], cover)
 
     def _shade_slit(self, out: np.ndarray, origin: tuple[int, int], ys: np.ndarray, xs: np.ndarray, *,
@@ -361,8 +384,14 @@ class MouthPainter:
         # Soft, anti-aliased inner-lip edge: blur premultiplied colour and coverage alike. The grain
         # goes on after: the photo's is measured on its softened detail, and blurred with the rest
         # it fell to a third of that (teeth too clean on a painting's brushwork).
+        # The blur softens the edge outward, over the lip, but takes nothing from the coverage
+        # inside: what lies under the opening is the photo's own opening stretched (a toothy
+        # photo's teeth), which a blurred coverage let through as a pale rim round the lips.
+        cover = a
         a = cv2.GaussianBlur(a, (0, 0), self._softness)
-        premul = cv2.GaussianBlur(premul, (0, 0), self._softness) + self._noise[y0:y1, x0:x1] * a[..., None]
+        colour = cv2.GaussianBlur(premul, (0, 0), self._softness) / np.maximum(a, 1e-6)[..., None]
+        a = np.maximum(a, cover)
+        premul = (colour + self._noise[y0:y1, x0:x1]) * a[..., None]
         sub = out[y0:y1, x0:x1].astype(np.float32)
         out[y0:y1, x0:x1] = np.clip(sub * (1.0 - a[..., None]) + premul + 0.5, 0, 255).astype(np.uint8)
 
@@ -445,7 +474,8 @@ class MouthPainter:
         upper_px = np.where(own_upper, photo_teeth[0], upper_h + lift)
         lower_px = photo_teeth[1] * (1.0 - lower_show)
         rows_gap = opening - upper_px - lower_px
-        color = self._cavity(d_upper - upper_px, d_lower, across, mouth_w)
+        peak = float(opening.max()) if peak_opening is None else peak_opening
+        color = self._cavity(d_upper - upper_px, d_lower, across, mouth_w, peak_opening=peak)
         # Lower teeth: only their tips show, over the lower lip, when the jaw is well open (more of
         # them the wider it opens); the lip hides them toward the corners. Narrower than the upper
         # incisors, so more to the arch.
@@ -453,7 +483,6 @@ class MouthPainter:
         lower_h = (0.035 + 0.03 * wide) * mouth_w
         # The tongue's tip rests behind them: its lit front starts about at their tips.
         front_px = np.maximum(lower_px, lower_h * lower_show)
-        peak = float(opening.max()) if peak_opening is None else peak_opening
         color = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
                              across2=across2, toward_corners=toward_corners, peak_opening=peak, u=u)
         color = self._behind_teeth(color, rows_gap, d_upper - upper_px, across2, mouth_w)
@@ -512,7 +541,8 @@ class MouthPainter:
         color[at] = mix(color[at], teeth, upper)
         return color
 
-    def _cavity(self, below_teeth: np.ndarray, d_lower: np.ndarray, across: np.ndarray, mouth_w: float) -> np.ndarray:
+    def _cavity(self, below_teeth: np.ndarray, d_lower: np.ndarray, across: np.ndarray, mouth_w: float, *,
+                peak_opening: float | None = None) -> np.ndarray:
         """(N, 3) the mouth's inside behind teeth and tongue, from each pixel's distance (px) below
         the upper teeth and above the lower lip. Light comes in through the opening only, so it
         darkens with depth: lightest just under the upper teeth (their backs and the palate,
@@ -526,7 +556,44 @@ class MouthPainter:
         near_lower = np.exp(-d_lower / (0.06 * mouth_w)) * (1.0 - FLOOR_SHADE * cheeks)
         light = 0.3 + 0.8 * under_teeth + 0.35 * near_lower + CHEEK_LIGHT * cheeks * (1.0 - 0.5 * under_teeth)
         throat = np.exp(-(across / THROAT_WIDTH) ** 2) * (1.0 - under_teeth)
-        return self.throat_rgb * (light * (1.0 - 0.6 * throat))[:, None]
+        color = self.throat_rgb * (light * (1.0 - 0.6 * throat))[:, None]
+        shows = 0.0 if peak_opening is None else float(smoothstep(np.array(peak_opening / mouth_w), *PALATE_OPENING))
+        if shows > 0.0:
+            self._soft_palate(color, below_teeth, across, mouth_w, shows=shows)
+        return color
+
+    def _soft_palate(self, color: np.ndarray, below_teeth: np.ndarray, across: np.ndarray, mouth_w: float, *,
+                     shows: float) -> None:
+        """Lays over the (N, 3) cavity `color`, in place, what a wide-open mouth shows at its back
+        (`shows` 0..1 of it, as the opening grows): the soft palate's arch hanging behind the
+        upper teeth, highest mid-mouth and dropping toward the sides, the uvula down its middle,
+        and under the arch the throat, darker than anything else: without them the cavity was one
+        even dark from the teeth to the tongue. `below_teeth`: (N,) px below the upper teeth;
+        `across`: 0 mid-mouth .. 1 at the corners."""
+        at = np.nonzero(across < ARCH_HALF_WIDTH)[0]
+        if not len(at):
+            return
+        below, x = below_teeth[at], across[at]
+        edge = mouth_w * (ARCH_TOP + ARCH_DROP * (x / ARCH_HALF_WIDTH) ** 2)  # the arch's free edge, px below the teeth
+        # Under the arch: the throat, soft-edged (the fold turns away), lit a little along the edge,
+        # whose fold catches the light.
+        under = np.clip((below - edge) / max(1.5, 0.04 * mouth_w) + 0.5, 0.0, 1.0)
+        rim = np.exp(-np.abs(below - edge) / (0.02 * mouth_w))
+        light = 1.0 - shows * (THROAT_DARK * under - 0.25 * rim * (1.0 - x / ARCH_HALF_WIDTH))
+        color[at] *= light[:, None]
+        # The uvula: a narrow drop from the arch's top, rounded and fuller at its tip, lit down
+        # its middle.
+        down = (below - mouth_w * ARCH_TOP) / (UVULA_LENGTH * mouth_w)
+        half = UVULA_WIDTH * mouth_w * (0.7 + 0.3 * np.clip(down, 0, 1)) * np.sqrt(np.clip(1.0 - down ** 4, 0, 1))
+        off = x * 0.5 * mouth_w  # px from the midline
+        cover = shows * np.clip((half - off) / max(1.2, 0.015 * mouth_w) + 0.5, 0.0, 1.0) * (down > -0.2)
+        hit = np.nonzero(cover > 0)[0]
+        if len(hit):
+            round_ = 1.0 - (off[hit] / np.maximum(half[hit], 1e-6)) ** 2
+            # The palate's own colour, in the dim light that reaches it (a tongue-red drop read as a blot).
+            tissue = 0.5 * (self._tongue_back_rgb + self.throat_rgb)
+            uvula = tissue * (UVULA_LIGHT * (0.6 + 0.4 * np.clip(round_, 0, 1)))[:, None]
+            color[at[hit]] = mix(color[at[hit]], uvula, cover[hit])
 
     def _tongue(self, color: np.ndarray, d_lower: np.ndarray, front_px: np.ndarray, rows_gap: np.ndarray,
                 opening: np.ndarray, across: np.ndarray, mouth_w: float, *, tongue_tip: float, across2: np.ndarray,
@@ -671,13 +738,31 @@ CHEEK_LIGHT = 0.3
 FLOOR_SHADE = 0.6
 THROAT_WIDTH = 0.3
 
+# The back of a wide-open mouth (MouthPainter._soft_palate), in mouth widths unless said: it shows
+# as the opening's peak grows over PALATE_OPENING; the soft palate's arch hangs ARCH_TOP below the
+# upper teeth mid-mouth and drops ARCH_DROP by ARCH_HALF_WIDTH of the way to a corner (0..1); the
+# throat under it keeps 1 - THROAT_DARK of the cavity's light; the uvula is UVULA_WIDTH either
+# side of the midline and UVULA_LENGTH long, at UVULA_LIGHT of the tongue's back's colour.
+PALATE_OPENING = (0.3, 0.45)
+ARCH_TOP = 0.03
+ARCH_DROP = 0.2
+ARCH_HALF_WIDTH = 0.5
+THROAT_DARK = 0.6
+UVULA_WIDTH = 0.035
+UVULA_LENGTH = 0.1
+UVULA_LIGHT = 0.7
+
 # The lips' inner faces at an open mouth's corners (MouthPainter._taper_corners): the lower lip's
 # share of them, how deep into the photo's lip (mouth widths) their texture is read before it
 # folds back, and how much darker they turn toward the opening.
 CORNER_LOWER_SHARE = 0.7
 CORNER_LIP_DEPTH = 0.035
 CORNER_FACE = 0.8
+CORNER_EDGE_SKIP = 0.4
+CORNER_LIP_HUE = 0.5
 CORNER_SHADE = 0.35
+# The lip beside the opening's anti-aliased rim is read this far (mouth widths) into the photo's lip.
+RIM_LIP_DEPTH = 0.02
 # The lens: full height to half way to a corner ((1 - 0.5²)² x this = 1), then tapering; it fades
 # in as the opening's peak grows over this range (mouth widths).
 LENS_SCALE = 1.0 / 0.75 ** 2
