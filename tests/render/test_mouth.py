@@ -928,9 +928,9 @@ def test_the_interior_is_shaded_by_straight_distances_from_the_lips(analysis, mo
         seen["d_upper"] = d_upper.copy()
         return shade(d_upper, *args, **kwargs)
 
-    def record_composite(out, box, ys, xs, color, alpha):
+    def record_composite(out, box, ys, xs, color, alpha, **kw):
         seen["box"], seen["ys"], seen["xs"] = box, ys.copy(), xs.copy()
-        return composite(out, box, ys, xs, color, alpha)
+        return composite(out, box, ys, xs, color, alpha, **kw)
 
     monkeypatch.setattr(painter, "_shade", record_shade)
     monkeypatch.setattr(painter, "_composite", record_composite)
@@ -960,17 +960,24 @@ def test_a_wide_open_mouth_shows_the_soft_palate_uvula_and_throat(analysis):
 
 
 def test_the_opening_lets_nothing_of_the_photo_under_it_through_at_its_rim(analysis):
-    """Under the opening lies the photo's own opening, stretched (a toothy photo's teeth): the
-    composite softens the edge outward, over the lip, but a wholly covered pixel at the rim shows
-    only the interior (a blurred coverage let the pale teeth through as a pale rim, ~40%)."""
+    """Under a new opening lies the photo's own opening, stretched (a toothy photo's teeth): at its
+    soft rim what the interior leaves uncovered is the lip around it, not that (a blurred coverage
+    let the pale teeth through as a pale rim round the lips); where the photo's own opening still
+    shows (not owned), it does."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
-    out = np.full((40, 40, 3), 250, np.uint8)
-    ys, xs = np.mgrid[10:30, 10:30]
-    ys, xs = ys.ravel(), xs.ravel()
-    painter._composite(out, (0, 0, 40, 40), ys, xs, np.full((len(ys), 3), 20.0), np.ones(len(ys)))
-    assert out[10:30, 10:30].max() < 45, out[10:30, 10:30].max()
-    # The edge still softens outward: the pixel just outside is part covered.
-    assert 20 < out[20, 9].mean() < 230 and out[20, 3].mean() > 240
+    lip = np.array([150, 80, 80], np.uint8)
+    lumas = []
+    for owned in (True, False):
+        out = np.broadcast_to(lip, (40, 40, 3)).copy()
+        out[10:30, 10:30] = 250  # the stretched teeth under the opening
+        ys, xs = np.mgrid[10:30, 10:30]
+        ys, xs = ys.ravel(), xs.ravel()
+        painter._composite(out, (0, 0, 40, 40), ys, xs, np.full((len(ys), 3), 20.0), np.ones(len(ys)),
+                           owned=np.full(len(ys), owned))
+        lumas.append(out[10:30, 10:30].astype(float) @ LUMA)
+        assert 20 < out[20, 9] @ LUMA < lip @ LUMA - 10  # the edge still softens outward, over the lip
+    assert lumas[0].max() < lip @ LUMA, lumas[0].max()
+    assert lumas[1].max() > lip @ LUMA + 5, lumas[1].max()
 
 
 def test_the_lips_inner_faces_at_the_corners_keep_the_lips_hue(analysis):
@@ -1001,25 +1008,31 @@ def test_the_lips_inner_faces_at_the_corners_keep_the_lips_hue(analysis):
     assert plain > 0 and paled - plain < 0.6 * (0.8 * 250 - plain), lumas
 
 
-def test_the_rims_part_outside_the_opening_is_lip_read_past_its_soft_edge(analysis):
-    """A pixel the inner lip line crosses is part lip: its lip colour is read a px and a half or
-    more into the photo's lip, past a pale edge (a toothy photo's teeth blurred into it), not the
-    photo's stretched opening that lies under it."""
-    from facetalk.face import landmarks as lm
+def test_a_broad_smile_shows_the_lower_teeth_tips_over_the_lower_lip(analysis):
+    """A broad smile with the jaw dropped a little (the sheet's "smile, teeth"): its lips drawn
+    wide (1.3x the photo's mouth) stretch the lower lip off the lower teeth, whose tips show just
+    over it, light, under the dark gap below the upper row; the same opening with the lips not
+    drawn wide keeps them hidden (before, both were a dark crescent from the upper teeth to the
+    lower lip)."""
+    from facetalk.render.mouth import _lower_teeth_show
 
-    rest = analysis.rig.rest_xyz[:, :2]
-    pale = analysis.image.copy()
-    h, w = pale.shape[:2]
-    yy, xx = np.mgrid[0:h, 0:w]
-    lower = list(lm.LIPS_INNER_LOWER)
-    edge = np.interp(xx, rest[lower, 0], rest[lower, 1])
-    pale[(yy >= edge - 1) & (yy <= edge + 0.4) & (xx > rest[lower, 0].min()) & (xx < rest[lower, 0].max())] = 250
-    ids = np.array([lm.LIPS_INNER_UPPER[5], lm.LIPS_INNER_UPPER[5]])
-    lumas = []
-    for image in (analysis.image, pale):
-        painter = MouthPainter(analysis.rig, image, analysis.appearance.grain)
-        rim = painter._rim_lip(lambda per_vertex, only=slice(None): per_vertex[ids][only], np.arange(2),
-                               np.array([True, False]))
-        lumas.append(rim @ LUMA)
-    assert np.allclose(lumas[0], lumas[1], atol=3), lumas
-    assert abs(lumas[0][1] - float(painter._lip_rgb @ LUMA)) < 60, lumas
+    closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
+    painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
+    u = np.full(60, 0.52)
+    tips = {}
+    for spread in (1.3, 1.0):
+        mouth_w = spread * painter._rest_mouth_w
+        opening = np.full(60, 0.2 * mouth_w)
+        d_lower = np.linspace(0.0, opening[0], 60)
+        none = np.zeros(60)
+        show = painter._stretched_lower_teeth(_lower_teeth_show(opening, mouth_w), opening, none, none, mouth_w)
+        luma = painter._shade(opening - d_lower, d_lower, opening, u, mouth_w, photo_teeth=(none, none),
+                              lower_show=show, lip_lift=none) @ LUMA
+        near_lip = d_lower < 0.03 * mouth_w
+        gap = (d_lower > 0.05 * mouth_w) & (d_lower < 0.08 * mouth_w)
+        tips[spread] = (luma[near_lip].max(), luma[gap].min())
+    teeth = float(painter.teeth_rgb @ LUMA)
+    # Tips lit about like teeth over the lip, the gap above them dark; without the stretch the
+    # tongue's front (luma 120 of the teeth's 210 here) is what shows there.
+    assert tips[1.3][0] > 0.75 * teeth and tips[1.3][0] > tips[1.3][1] + 0.3 * teeth, tips
+    assert tips[1.0][0] < tips[1.3][0] - 0.2 * teeth, tips

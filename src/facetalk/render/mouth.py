@@ -220,9 +220,8 @@ class MouthPainter:
             return
         ys, xs, tris, weights, opening, alpha = ys[keep], xs[keep], tris[keep], weights[keep], opening[keep], alpha[keep]
         t, u = interp(rig.cavity_t), interp(rig.cavity_u)
-        edge = self._edge_coverage(verts, tri_index[keep], t)
-        rim = np.nonzero(edge < 1.0)[0]
-        rim_upper = t[rim] < 0.5
+        owned = alpha >= 1.0  # wholly new opening: nothing of the photo's own shows under it
+        alpha *= self._edge_coverage(verts, tri_index[keep], t)
         opening, t = self._lip_span(verts, xs + x0, ys + y0, u)
         d_upper, d_lower = t * opening, (1.0 - t) * opening
         runs = interp(self._own_upper), interp(self._own_lower)
@@ -231,26 +230,29 @@ class MouthPainter:
         # as its photographed ones do (else the two would shear apart at the corners).
         lift = None if self._own_teeth else interp(self._lip_lift(verts, mouth_w, lip_on_skull_xy)[self._upper_of])
         peak = float(gap[self._verts].max())
+        show = self._stretched_lower_teeth(show, opening, runs[0], lift, mouth_w)
         color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs,
                             lower_show=show, lip_lift=lift, peak_opening=peak)
         self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
                                  mouth_w=mouth_w, u=u, peak_opening=peak)
         self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, u=u, peak_opening=peak, mouth_w=mouth_w)
-        if len(rim):
-            color[rim] = mix(self._rim_lip(interp, rim, rim_upper), color[rim], edge[rim])
-        self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha)
+        self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha, owned=owned)
 
-    def _rim_lip(self, interp, rim: np.ndarray, upper: np.ndarray) -> np.ndarray:
-        """(R, 3) the lip's colour beside the cavity's rim pixels `rim` (indices into paint's
-        pixels; `upper`: (R,) bool, on the upper lip's side): the part of a pixel the inner lip
-        line leaves outside the opening is lip. Underneath lay the photo's own opening stretched
-        (a toothy photo's teeth), which the anti-aliased edge mixed in as a pale rim round the
-        lips. Read RIM_LIP_DEPTH mouth widths (at least a px and a half) into the photo's lip,
-        past its soft edge."""
-        depth = max(1.5, RIM_LIP_DEPTH * self._rest_mouth_w)
-        anchors = interp(self._both_anchors_xy, rim)
-        at = np.where(upper[:, None], anchors[:, :2] - depth * self._down, anchors[:, 2:] + depth * self._down)
-        return sample_points(self.image, at)
+    def _stretched_lower_teeth(self, show: np.ndarray, opening: np.ndarray, own_upper: np.ndarray,
+                               lift: np.ndarray | None, mouth_w: float) -> np.ndarray:
+        """(N,) how far the lower teeth show (`show`: _lower_teeth_show's, by the opening alone),
+        raised where the lips are drawn wide (a broad smile: the mouth wider than the photo's by
+        SPREAD_LOWER_TEETH), which stretches the lower lip down off the lower teeth, and the rows
+        stand apart (SPREAD_GAP): a smile's gap under the upper teeth was a dark crescent with no
+        lower teeth, and a toothy photo's lower sliver hung from the lip in it read as part of it.
+        `opening`, `own_upper`, `lift`: px at the pixels (the photo's upper row, the lip's lift)."""
+        spread = (mouth_w / self._rest_mouth_w - SPREAD_LOWER_TEETH[0]) / (SPREAD_LOWER_TEETH[1] - SPREAD_LOWER_TEETH[0])
+        if spread <= 0.0:
+            return show
+        upper_h = 0.10 * mouth_w  # as _shade's
+        upper_px = np.where(own_upper >= 0.5 * upper_h, own_upper, upper_h + (0.0 if lift is None else lift))
+        gap = (opening - upper_px - SPREAD_GAP[0] * mouth_w) / ((SPREAD_GAP[1] - SPREAD_GAP[0]) * mouth_w)
+        return np.maximum(show, min(spread, 1.0) * np.clip(gap, 0.0, 1.0))
 
     def _lay_photo_interior(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,
                             runs: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray, mouth_w: float,
@@ -370,9 +372,12 @@ class MouthPainter:
         return lift
 
     def _composite(self, out: np.ndarray, box: tuple[int, int, int, int], ys: np.ndarray, xs: np.ndarray,
-                   color: np.ndarray, alpha: np.ndarray) -> None:
+                   color: np.ndarray, alpha: np.ndarray, *, owned: np.ndarray | None = None) -> None:
         """Lays (N, 3) colours with (N,) coverage at pixels (ys, xs) of `box` over `out`, grained
-        and softened like the photo."""
+        and softened like the photo. `owned`: (N,) bool, pixels wholly in the new opening, where
+        what `out` holds is the photo's own opening stretched (a toothy photo's teeth): what of
+        them the soft edge leaves uncovered is the lip beside them (the mean of the pixels around
+        them outside it), not that (it showed as a pale rim round the lips)."""
         import cv2
 
         x0, y0, x1, y1 = box
@@ -381,18 +386,19 @@ class MouthPainter:
         a[ys, xs] = alpha
         premul = np.zeros(region + (3,), np.float32)
         premul[ys, xs] = color * alpha[:, None]
+        sub = out[y0:y1, x0:x1].astype(np.float32)
+        if owned is not None and owned.any():
+            inside = np.zeros(region, np.float32)
+            inside[ys[owned], xs[owned]] = 1.0
+            outside = 1.0 - inside
+            near = cv2.GaussianBlur(outside, (0, 0), RIM_REACH_PX)
+            lip = cv2.GaussianBlur(sub * outside[..., None], (0, 0), RIM_REACH_PX) / np.maximum(near, 1e-3)[..., None]
+            sub = sub + (lip - sub) * inside[..., None]
         # Soft, anti-aliased inner-lip edge: blur premultiplied colour and coverage alike. The grain
         # goes on after: the photo's is measured on its softened detail, and blurred with the rest
         # it fell to a third of that (teeth too clean on a painting's brushwork).
-        # The blur softens the edge outward, over the lip, but takes nothing from the coverage
-        # inside: what lies under the opening is the photo's own opening stretched (a toothy
-        # photo's teeth), which a blurred coverage let through as a pale rim round the lips.
-        cover = a
         a = cv2.GaussianBlur(a, (0, 0), self._softness)
-        colour = cv2.GaussianBlur(premul, (0, 0), self._softness) / np.maximum(a, 1e-6)[..., None]
-        a = np.maximum(a, cover)
-        premul = (colour + self._noise[y0:y1, x0:x1]) * a[..., None]
-        sub = out[y0:y1, x0:x1].astype(np.float32)
+        premul = cv2.GaussianBlur(premul, (0, 0), self._softness) + self._noise[y0:y1, x0:x1] * a[..., None]
         out[y0:y1, x0:x1] = np.clip(sub * (1.0 - a[..., None]) + premul + 0.5, 0, 255).astype(np.uint8)
 
     def _edge_coverage(self, verts: np.ndarray, tri_index: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -761,8 +767,9 @@ CORNER_FACE = 0.8
 CORNER_EDGE_SKIP = 0.4
 CORNER_LIP_HUE = 0.5
 CORNER_SHADE = 0.35
-# The lip beside the opening's anti-aliased rim is read this far (mouth widths) into the photo's lip.
-RIM_LIP_DEPTH = 0.02
+# Under the opening's soft rim the lip beside it is the mean of the pixels outside it within about
+# this reach (Gaussian sigma, px).
+RIM_REACH_PX = 1.5
 # The lens: full height to half way to a corner ((1 - 0.5²)² x this = 1), then tapering; it fades
 # in as the opening's peak grows over this range (mouth widths).
 LENS_SCALE = 1.0 / 0.75 ** 2
@@ -920,6 +927,15 @@ def _lower_teeth_show(opening: np.ndarray, mouth_w: float) -> np.ndarray:
     """(N,) 0..1 how far the synthetic lower teeth show at an opening (px): from 0.2 mouth widths
     (a jaw well open) on."""
     return np.clip((opening - 0.2 * mouth_w) / (0.12 * mouth_w), 0, 1)
+
+
+# The lips drawn wide in a broad smile (posed mouth width over the photo's, from the first to the
+# second; a full smile: 1.3, /i/: 1.18, half a smile 1.1) stretch the lower lip off the lower
+# teeth, whose tips then show once the rows stand apart by the first to the second (mouth widths)
+# of SPREAD_GAP. From 1.08 on, /i/ handed a toothy photo's light lower row over to shorter
+# synthetic tips shaded by the lip, and a dark crescent came back over it.
+SPREAD_LOWER_TEETH = (1.18, 1.28)
+SPREAD_GAP = (0.025, 0.06)
 
 
 # Where a block of touching teeth is split between the jaws when its biting edge shows no dark
