@@ -443,3 +443,63 @@ def test_a_press_closes_parted_lips_by_moving_them_not_stretching_them(analysis)
 
     assert np.all(np.linalg.norm(shut[list(lm.LIPS_INNER_UPPER)] - shut[list(lm.LIPS_INNER_LOWER)], axis=1) < 1.0)
     assert (heights(shut) / heights(rest)).max() < 1.4
+
+
+def test_the_frown_pulls_from_the_modiolus_outside_a_neutral_mouths_corner(analysis):
+    """The frown (AU15) is centred on the modiolus outside the corner on a closed, neutral mouth
+    (the bearded old photo): of the skin within 0.3 mouth widths of each corner, what drops most
+    lies outside the corner (0.05 mouth widths or more), and it drops more than the corner; the
+    corner itself still drops FROWN_CORNER_DROP. Centred on the corner, the moustache's ends
+    stayed and sad read 0.026 eye distances down to dlib there (bench_emotions). On the bundled
+    toothy smile the corner already sits on the modiolus: the pull stays centred on it."""
+    from pathlib import Path
+
+    from facetalk.face import rig as rig_module
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    pts = np.load(Path(__file__).resolve().parent / "data" / "bearded_old_photo_landmarks.npz")["landmarks_px"]
+    for rig, outside in ((build_rig(pts), True), (analysis.rig, False)):
+        rest = rig.rest_xyz[:, :2].astype(np.float64)
+        drop = posed_vertices(rig, MotionFrame(t_s=0, smile=-1.0))[:, :2] - rest
+        mouth_w = rig.mouth_width_px
+        centre = rest[list(lm.MOUTH_CORNERS)].mean(axis=0)
+        along = (rest[lm.MOUTH_CORNERS[1]] - rest[lm.MOUTH_CORNERS[0]]) / mouth_w
+        down = np.array([-along[1], along[0]])
+        for corner in lm.MOUTH_CORNERS:
+            near = np.nonzero(np.linalg.norm(rest[:lm.N_LANDMARKS] - rest[corner], axis=1) < 0.3 * mouth_w)[0]
+            most = near[np.argmax(drop[near] @ down)]
+            beyond = abs((rest[most] - centre) @ along) - abs((rest[corner] - centre) @ along)
+            assert np.isclose(drop[corner] @ down, rig_module.FROWN_CORNER_DROP * mouth_w, rtol=0.15)
+            if outside:
+                assert beyond > 0.05 * mouth_w and drop[most] @ down > 1.05 * drop[corner] @ down, corner
+            else:
+                assert beyond < 0.05 * mouth_w, corner
+
+
+def test_frames_give_the_lift_they_hold_back_to_the_inner_brows(analysis):
+    """Brows the frames hold down (their upper edges keep only part of brow_raise's lift) rise more
+    at their inner ends, by FRAMES_INNER_LIFT of the share held back: with the rims on the brows
+    surprise read under +0.04 eye distances up to dlib on Grace Hopper's (out/portraits' 02; +0.044
+    with it). The inner raise itself and lowering are left as the frames hold them."""
+    from facetalk.face import rig as rig_module
+
+    pts = analysis.landmarks_px
+    h, w = analysis.image.shape[:2]
+    eyes = pts[list(lm.RIGHT_EYE_UPPER + lm.LEFT_EYE_UPPER)]
+    brows = pts[list(lm.RIGHT_BROW + lm.LEFT_BROW)]
+    frames = np.zeros((h, w), np.float32)  # rims from the brows' middle down over the eyes
+    frames[int(round(brows[:, 1].mean())):int(eyes[:, 1].max()), int(eyes[:, 0].min()):int(eyes[:, 0].max())] = 1.0
+    plain = build_rig(pts, person_alpha=analysis.appearance.person_alpha)
+    held = build_rig(pts, person_alpha=analysis.appearance.person_alpha, frames_mask=frames)
+    k, inner_k = EXPRESSION_NAMES.index("brow_raise"), EXPRESSION_NAMES.index("brow_inner_raise")
+    upper = list(lm.RIGHT_BROW[:5] + lm.LEFT_BROW[:5])
+    lost = 1.0 - held.expression_basis[inner_k][upper, 1].sum() / plain.expression_basis[inner_k][upper, 1].sum()
+    assert lost > 0.1  # the rims do hold the brows back here
+    inner = list(rig_module.INNER_BROW_POINTS)
+    # Each point's share of the lift under the frames (the inner raise is only held), and the lift
+    # brow_raise would keep were it only held.
+    share = held.expression_basis[inner_k][inner, 1] / plain.expression_basis[inner_k][inner, 1]
+    held_only = share * plain.expression_basis[k][inner, 1]
+    assert -held.expression_basis[k][inner, 1].mean() > -1.1 * held_only.mean() > 0
+    np.testing.assert_array_equal(held.expression_basis_negative[k], plain.expression_basis_negative[k])

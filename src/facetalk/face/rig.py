@@ -62,6 +62,15 @@ SMIRK_REACH = 0.22
 FROWN_CORNER_DROP = 0.20
 FROWN_CORNER_OUT = 0.03
 FROWN_CHIN_RAISE = 0.04
+# The depressor (AU15) pulls on the modiolus, the knot of muscle this far outside a neutral mouth's
+# corner (mouth widths): the frown's pull is centred there, and the corner, the lip line's end and
+# the skin (a moustache's ends) beyond it come down together, the corner itself by
+# FROWN_CORNER_DROP. Centred on the corner, the lip line's ends stayed where the photo drew them
+# under a moustache: sad read 0.026 eye distances down on the bearded photo (out/portraits' 09),
+# 0.046 centred here (bench_emotions). A smile draws the corner out onto the modiolus, so on a smiling photo the
+# pull stays at the corner (by the photo's smile, face.expression): undoing it there moved
+# dlib's identity distance (disgust on the bundled smile 0.48 -> 0.54 at 0.07 out).
+FROWN_MODIOLUS_OUT = 0.12
 # The brow lowerer (brow_raise < 0, AU4), in eye distances: the whole brow's drop, the inner
 # ends' extra drop and their pull toward each other.
 BROW_DROP = 0.11
@@ -102,6 +111,13 @@ LIFT_PER_LID = 0.5
 # surprise read as no raise to dlib (+0.035 eye distances; 0.81 of it at 0.15, +0.057, with no
 # band seen at 2x).
 FRAMES_HOLD_RAMP = 0.15
+# The lift the frames take from the brows (its share: the mean over their upper edges) is made up
+# at their inner ends (brow_inner_raise's shape, the frontalis' middle: AU1 is surprise's too), which
+# lie over the bridge, mostly clear of the rims, by this many times that share. Grace Hopper's brows
+# (out/portraits' 02) kept 0.45 of their lift and surprise read +0.032-0.039 eye distances up to dlib
+# (issue: +0.04); at 1.2, +0.044-0.047, her identity distance unchanged (at 0.8, +0.039). Faces
+# without frames are unchanged.
+FRAMES_INNER_LIFT = 1.2
 
 # Share of the eye opening the lower lid rises at smile = 1 (cheeks pushing it up).
 SMILE_SQUINT = 0.25
@@ -386,11 +402,9 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
     head = _head_weights(pts, topo, meas, person_alpha)
     # 4. Expression basis: jaw, lips, corners, brows, lids and gaze.
     lips = _lip_regions(pts, topo, meas)
-    basis = _expression_basis(pts, topo, meas, lips)
+    basis = _expression_basis(pts, topo, meas, lips, photo_smile=_photo_smile(pts))
     if frames_mask is not None:
-        held = _below_frames_top(topo.rest[:, :2], frames_mask, meas.ipd)[:, None]
-        for name in ("brow_raise", "brow_inner_raise"):  # the lifts only: lowered skin goes behind the rims
-            basis.positive[EXPRESSION_NAMES.index(name)] *= held
+        _hold_over_frames(basis, topo.rest[:, :2], frames_mask, meas.ipd)
     # 5. Mouth cavity attributes, and 6. which inner-lip pair each lip vertex closes on.
     cavity = _cavity(len(topo.rest))
     press = _lip_press(meas, lips)
@@ -497,9 +511,18 @@ def _lip_regions(pts: np.ndarray, topo: _Topology, meas: _Measures) -> _Lips:
                  corners=[lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1], *lm.MOUTH_CORNERS])
 
 
+def _photo_smile(pts: np.ndarray) -> float:
+    """0..1: how far the photo's own mouth smiles (face.expression; imported here, as that module
+    reads this one's smile constants)."""
+    from facetalk.face.expression import estimate_expression
+
+    return estimate_expression(pts).smile
+
+
 def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
-                      lips: _Lips) -> _Basis:
-    """The displacement per unit of each EXPRESSION_NAMES parameter, and at -1 of each."""
+                      lips: _Lips, *, photo_smile: float = 0.0) -> _Basis:
+    """The displacement per unit of each EXPRESSION_NAMES parameter, and at -1 of each;
+    `photo_smile`: the photo's own smile 0..1 (where the frown pulls from: _frown)."""
     basis = np.zeros((len(EXPRESSION_NAMES), len(topo.rest), 3))
     k = {name: i for i, name in enumerate(EXPRESSION_NAMES)}
     _jaw_basis(basis[k["jaw_open"]], pts, meas, lips)
@@ -512,7 +535,7 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
     basis[k["nose_sneer"]] = _nose_wrinkler(pts, meas, lips)
     _lip_and_jaw_action_units(basis, k, pts, meas, lips)
     negative = -basis
-    negative[k["smile"]] = _frown(pts, meas, lips)
+    negative[k["smile"]] = _frown(pts, meas, lips, photo_smile=photo_smile)
     # smirk < 0 is the same one-sided smile on the subject's right corner, not the left one pulled down.
     negative[k["smirk"]] = _smirk(meas.frame.uv(pts[[lm.MOUTH_CORNERS[0]], :2]), meas, lips)
     # blink < 0 (eyeWide, AU5) is the upper lid raised, not a blink undone (_lid_raiser).
@@ -544,15 +567,24 @@ def _over_upper_lip(v: np.ndarray, mouth_w: float, lips: _Lips) -> np.ndarray:
     return np.where(lips.upper, 1.0, np.exp(-np.clip(-v, 0, None) / (0.25 * mouth_w)) * (v < 0) * lips.is_face)
 
 
-def _frown(pts: np.ndarray, meas: _Measures, lips: _Lips) -> np.ndarray:
+def _frown(pts: np.ndarray, meas: _Measures, lips: _Lips, *, photo_smile: float = 0.0) -> np.ndarray:
     """(V, 3) smile = -1: the lip-corner depressor and the chin raiser (AU15+17). The corners go
-    down and a little out, the smile's cheek mass down (undoing a smiling photo's cheeks), the
+    down and a little out, pulled from the modiolus outside them (FROWN_MODIOLUS_OUT, less by the
+    photo's own smile 0..1), the smile's cheek mass down (undoing a smiling photo's cheeks), the
     lower lip's middle and the chin boss up, so the mouth line bows down at its ends."""
     u, v, mouth_w, frame, is_face = meas.u, meas.v, meas.mouth_w, meas.frame, lips.is_face
     du, dv = np.zeros_like(u), np.zeros_like(u)
+    sigma, out_u = 0.24 * mouth_w, FROWN_MODIOLUS_OUT * (1.0 - min(max(photo_smile, 0.0), 1.0)) * mouth_w
     for c in lm.MOUTH_CORNERS:
         cu, cv = frame.uv(pts[[c], :2])
-        corner = _near(u, v, cu, cv, 0.24 * mouth_w) * is_face
+        # Scaled so the corner itself still drops FROWN_CORNER_DROP (what UNDO_SMILE counts on).
+        # Beyond the corner, cut off from 1.5 to 2.2 reaches out: the face's outline (the jaw,
+        # ~2.5 reaches from the modiolus) stays, where a speaking face's slight frowns (-0.01)
+        # redrew its edge over the background each frame (dlib's identity distance of a neutral
+        # render 0.10 -> 0.13 on Grace Hopper's). The lips' middle keeps its share.
+        r = np.hypot(u - cu - np.sign(cu) * out_u, v - cv) / sigma * (np.abs(u) > np.abs(cu))
+        corner = _near(u, v, cu + np.sign(cu) * out_u, cv, sigma) * (1.0 - smoothstep(r, 1.5, 2.2)) * is_face \
+            / np.exp(-out_u ** 2 / (2 * sigma ** 2))
         du += np.sign(cu) * FROWN_CORNER_OUT * mouth_w * corner
         dv += FROWN_CORNER_DROP * mouth_w * corner
         cheek_u, cheek_v = cu + np.sign(cu) * 0.15 * mouth_w, cv - 0.35 * mouth_w
@@ -798,6 +830,20 @@ def _below_frames_top(rest_xy: np.ndarray, frames_mask: np.ndarray, ipd: float) 
     top = cv2.GaussianBlur(top.reshape(1, -1), (0, 0), 0.1 * ipd).ravel()
     x = np.clip(np.round(rest_xy[:, 0]).astype(int), 0, width - 1)
     return smoothstep(top[x] - rest_xy[:, 1], 0.0, FRAMES_HOLD_RAMP * ipd)
+
+
+def _hold_over_frames(basis: _Basis, rest_xy: np.ndarray, frames_mask: np.ndarray, ipd: float) -> None:
+    """Holds the brow lifts under spectacle frames ((H, W) `frames_mask`; FRAMES_HOLD_RAMP; lowered
+    skin goes behind the rims, so brow_raise < 0 stays) in `basis`, in place, and hands
+    FRAMES_INNER_LIFT of the lift this takes from the brows' upper edges (the mean share of their
+    landmarks, the first of the (V, 2) `rest_xy`) to their inner ends."""
+    held = _below_frames_top(rest_xy, frames_mask, ipd)[:, None]
+    raise_k, inner_k = EXPRESSION_NAMES.index("brow_raise"), EXPRESSION_NAMES.index("brow_inner_raise")
+    for k in (raise_k, inner_k):
+        basis.positive[k] *= held
+    upper_edges = list(lm.RIGHT_BROW[:5] + lm.LEFT_BROW[:5])
+    lost = 1.0 - float(held[upper_edges, 0].mean())
+    basis.positive[raise_k] += FRAMES_INNER_LIFT * lost * basis.positive[inner_k]
 
 
 def _brow_bases(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, topo: _Topology, meas: _Measures,
