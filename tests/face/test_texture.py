@@ -1,10 +1,12 @@
-"""The photo's own texture quilted over made-up pixels (the plate behind the person, the background
-beyond the photo, clothing continued beyond its edges)."""
+"""The photo's own texture over made-up pixels (the plate behind the person, the background beyond
+the photo, clothing continued beyond its edges): quilted, or spectral where the photo's patches run
+in different directions."""
 
 import numpy as np
 import pytest
 
-from facetalk.face.texture import DETAIL_CLIP, filled, quilted_detail, texture_over
+from facetalk.face.texture import (DETAIL_CLIP, WEAVE_SPREAD, direction_spread, filled, made_detail, measure_detail,
+                                   quilted_detail, spectral_detail, texture_over)
 
 N = 240
 
@@ -52,56 +54,93 @@ def test_the_fill_gets_the_photos_own_texture_where_it_was_made_up():
     assert 0.35 < spread(textured[inner]) / spread(photo[known]) < 1.3
 
 
-def test_the_detail_is_only_where_wanted_and_seeded():
+def _patchwork(*, period: int = 8) -> np.ndarray:
+    """(N, N, 3) uint8 grey with 40 px squares of stripes running four ways in turn (a draped,
+    out-of-focus curtain's folds, simplified)."""
+    ys, xs = np.mgrid[0:N, 0:N].astype(np.float32)
+    angle = ((ys // 40 + 2 * (xs // 40)) % 4) * (np.pi / 4)
+    wave = 20.0 * np.sin(2 * np.pi * (xs * np.cos(angle) + ys * np.sin(angle)) / period)
+    return np.clip(128.0 + wave[..., None], 0, 255).astype(np.uint8).repeat(3, axis=2)
+
+
+@pytest.mark.parametrize("make", [quilted_detail, spectral_detail])
+def test_the_detail_is_only_where_wanted_and_seeded(make):
     photo = _stripes(horizontal=False, colour=(90, 140, 60))
     known = _hole()
-    a = quilted_detail(photo, source=known, wanted=~known, tile_px=24, seed=3)
-    b = quilted_detail(photo, source=known, wanted=~known, tile_px=24, seed=3)
-    c = quilted_detail(photo, source=known, wanted=~known, tile_px=24, seed=4)
+    measured = measure_detail(photo, source=known, tile_px=24)
+    a, b, c = (make(measured, wanted=~known, seed=seed) for seed in (3, 3, 4))
     assert np.array_equal(a, b) and not np.array_equal(a, c)
     assert not a[known].any() and a[~known].std() > 5.0
     assert _orientation(a, ~known) < 1 / 3.0  # vertical stripes: the detail changes along the rows
 
 
-def test_tiles_follow_the_colour_of_what_they_go_on():
-    """With a base to go on, a tile is taken from where the photo has that colour: a red wall's
-    texture on red, a blue curtain's on blue, not a collage of both."""
+@pytest.mark.parametrize("make", [quilted_detail, spectral_detail])
+def test_the_texture_follows_the_colour_of_what_it_goes_on(make):
+    """With a base to go on, a place takes the texture of where the photo has its colour: a red
+    wall's on red, a blue curtain's on blue, not a collage of both."""
     photo = np.concatenate([_stripes(horizontal=True, colour=(200, 60, 60))[:, : N // 2],
                             _stripes(horizontal=False, colour=(60, 60, 200))[:, N // 2:]], axis=1)
     source = np.ones((N, N), bool)
     wanted = np.zeros((N, N), bool)
     wanted[40:200, 40:200] = True
+    measured = measure_detail(photo, source=source, tile_px=24)
     for base_colour, horizontal in (((200, 60, 60), True), ((60, 60, 200), False)):
         base = np.broadcast_to(np.asarray(base_colour, np.float32), (N, N, 3))
-        detail = quilted_detail(photo, source=source, wanted=wanted, tile_px=24, seed=0, base=base)
-        ratio = _orientation(detail, wanted)
+        ratio = _orientation(make(measured, wanted=wanted, seed=0, base=base), wanted)
         assert (ratio > 3.0) if horizontal else (ratio < 1 / 3.0)
 
 
-def test_loud_specks_in_quiet_tiles_are_cut(monkeypatch):
-    """Specks scattered all over the photo (dust, a painting's bright dabs) lie in every quiet tile
-    too: copied as they are they would dot the fill; the copied detail is cut at DETAIL_CLIP times
-    the sources' typical detail."""
+def test_the_spectral_detail_keeps_the_photos_strength():
+    photo = _stripes(horizontal=True, colour=(120, 110, 100))
+    known = _hole()
+    measured = measure_detail(photo, source=known, tile_px=24)
+    made = spectral_detail(measured, wanted=~known, seed=0)
+    inner = np.zeros_like(known)
+    inner[80:160, 80:160] = True
+    own = measured.detail[known].std(axis=0)
+    assert np.all(0.6 < made[inner].std(axis=0) / own) and np.all(made[inner].std(axis=0) / own < 1.4)
+
+
+def test_patches_running_different_ways_are_made_spectral_not_quilted():
+    """Quilted side by side, patches of stripes running different ways read as a basket weave on
+    the patch grid; stripes running one way (pleats, hatching) and grain without a direction are
+    quilted, which continues their structure."""
+    known = _hole()
+    weave = measure_detail(_patchwork(), source=known, tile_px=24)
+    pleats = measure_detail(_stripes(horizontal=False, colour=(150, 60, 60)), source=known, tile_px=24)
+    rng = np.random.default_rng(0)
+    grain = measure_detail(np.clip(128 + 12 * rng.standard_normal((N, N, 3)), 0, 255).astype(np.uint8),
+                           source=known, tile_px=24)
+    assert direction_spread(weave) > 2 * WEAVE_SPREAD
+    assert direction_spread(pleats) < WEAVE_SPREAD / 3 and direction_spread(grain) < WEAVE_SPREAD
+    assert np.array_equal(made_detail(weave, wanted=~known, seed=0), spectral_detail(weave, wanted=~known, seed=0))
+    assert np.array_equal(made_detail(pleats, wanted=~known, seed=0), quilted_detail(pleats, wanted=~known, seed=0))
+
+
+def test_loud_specks_in_quiet_patches_are_cut(monkeypatch):
+    """Specks scattered all over the photo (dust, a painting's bright dabs) lie in every quiet patch
+    too: measured as they are they would dot the fill; the detail is cut at DETAIL_CLIP times the
+    sources' typical detail."""
     from facetalk.face import texture
 
     photo = _stripes(horizontal=True, colour=(120, 120, 120), amplitude=6.0)
     photo[3::9, 5::11] = 255  # a speck in every 9 x 11 px
     known = _hole()
     band = texture._band(photo, tile_px=24)
-    typical = 1.4826 * np.median(np.abs(band[known]), axis=0)
-    bound = 2 * DETAIL_CLIP * typical.max()  # four windowed tiles at a pixel sum to at most twice one
-    cut = quilted_detail(photo, source=known, wanted=~known, tile_px=24, seed=0)
+    bound = DETAIL_CLIP * 1.4826 * np.median(np.abs(band[known]), axis=0).max()
+    cut = measure_detail(photo, source=known, tile_px=24)
     monkeypatch.setattr(texture, "DETAIL_CLIP", 1e9)
-    uncut = quilted_detail(photo, source=known, wanted=~known, tile_px=24, seed=0)
-    assert np.abs(uncut).max() > 1.5 * bound  # the specks come through uncut ...
-    assert np.abs(cut).max() <= bound + 1e-3  # ... and are cut
+    uncut = measure_detail(photo, source=known, tile_px=24)
+    assert np.abs(uncut.detail).max() > 1.5 * bound  # the specks come through uncut ...
+    assert np.abs(cut.detail).max() <= bound + 1e-3  # ... and are cut
+    assert quilted_detail(cut, wanted=~known, seed=0).std() < 0.7 * quilted_detail(uncut, wanted=~known, seed=0).std()
 
 
-def test_too_little_to_quilt_falls_back_to_grain():
+def test_too_little_to_measure_falls_back_to_grain():
     photo = _stripes(horizontal=True, colour=(120, 110, 100))
     known = np.zeros((N, N), bool)
-    known[:10, :] = True  # a strip thinner than a tile
-    assert quilted_detail(photo, source=known, wanted=~known, tile_px=24, seed=0) is None
+    known[:10, :] = True  # a strip thinner than a patch
+    assert measure_detail(photo, source=known, tile_px=24) is None
     grain = texture_over(photo, known=known, wanted=~known)
     assert not grain[known].any() and grain[~known].std() > 1.0
 

@@ -3,79 +3,216 @@ photo's background beyond its edges, clothing continued beyond them.
 
 A smooth fill (push-pull, a blur) continues a background's colour but not its surface: beside a
 painting's brushwork, an engraving's lines or a photo's grain and out-of-focus blotches, a smooth
-patch reads as a hole with its outline, and fine noise alone does not change that. Here the
-detail the fill lacks (the image less its blur at the tile's scale) is assembled from randomly
-chosen tiles of the photo's own known pixels (image quilting, Efros and Freeman 2001, without the
-seam search: the tiles are band-passed detail over a smooth base, where their overlap is not
-seen). Tiles overlap by half with windows whose squares sum to one, so the detail keeps its
-contrast across the overlaps. Only quiet tiles are sources: a tile across an object's edge (a
-flag's star, a picture frame's corner) would scatter copies of that edge over the fill.
+patch reads as a hole with its outline, and fine noise alone does not change that. The detail the
+fill lacks (the image less its blur at a patch's scale) is measured on quiet patches of the photo's
+known pixels (a patch across an object's edge, a flag's star or a picture frame's corner, would
+scatter copies of that edge) and made in one of two ways:
+
+- quilted: randomly chosen patches of it laid half-overlapping with windows whose squares sum to
+  one, so it keeps its contrast (image quilting, Efros and Freeman 2001, without the seam search:
+  band-passed detail over a smooth base does not show the overlaps). It continues structure: a
+  curtain's pleats, an engraving's hatching, a canvas's weave;
+- spectral: seeded noise with the patches' power spectrum (random-phase texture, Galerne,
+  Gousseau and Morel 2011): their fineness, strength and directions, no copied shapes. Used where
+  the patches run in different directions (a draped, out-of-focus curtain): laid side by side,
+  such patches read as a basket weave on the patch grid.
+
+Either way each place takes the texture of the photo's parts of its own colour: a red wall's on
+red, a blue curtain's on blue.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from numba import njit
 
 TEXTURE_SEED = 0  # a photo's made-up texture is the same on every render of it
-# Source tiles are drawn from the quieter part of the known pixels: those whose mean detail is at
-# most this quantile of all candidate tiles' (edges and objects are the loud ones).
+# Patches measured: those whose mean detail is at most this quantile of all the whole patches
+# (edges and objects are the loud ones).
 QUIET_QUANTILE = 0.3
-# The detail copied: finer than this many tiles (strokes, lines, grain). Coarser, it carried the
+# The detail made: finer than this many patches (strokes, lines, grain). Coarser, it carried the
 # shapes of the background (a curtain's folds, a flag's stripes) and the fill read as a collage.
 BAND_TILES = 0.08
-CANDIDATES = 12  # tiles drawn per place when matching colour
-DETAIL_CLIP = 2.5  # copied detail is cut at this many times the sources' typical deviation
-MIN_SOURCES = 8  # sources drawn from at least: fewer, and repeats show
+CANDIDATES = 12  # patches drawn per place when quilting matches colour
+DETAIL_CLIP = 2.5  # measured detail is cut at this many times the sources' typical deviation
+MIN_SOURCES = 8  # patches the detail is measured on at least: fewer, and repeats show
+SPECTRUM_PATCHES = 64  # patches a spectrum is averaged over at most (more add time, not accuracy)
+COLOUR_GROUPS = 4  # the patches' colours are split into at most this many spectra
+COLOUR_SIGMA = 20.0  # RGB levels: how sharply a pixel's colour picks its group's spectrum
+# How much more the patches run in one direction each than all together (mean anisotropy of
+# their structure tensors less that of their mean) above which they are made spectral, not
+# quilted. Measured on the test portraits' plates: pleated curtains, engravings, canvas and
+# grain 0.00-0.06; Biden's draped curtain 0.19, where the quilt read as a basket weave.
+WEAVE_SPREAD = 0.12
 
 
 def tile_size(shape_hw: tuple[int, int]) -> int:
-    """Tile side in px for an image of `shape_hw`: 6% of its shorter side, at least 12 px
+    """Patch side in px for an image of `shape_hw`: 6% of its shorter side, at least 12 px
     (brush strokes and blotches are about that size in a head-and-shoulders picture)."""
     return max(12, int(round(0.06 * min(shape_hw))))
 
 
-def quilted_detail(rgb: np.ndarray, *, source: np.ndarray, wanted: np.ndarray, tile_px: int, seed: int,
-                   base: np.ndarray | None = None) -> np.ndarray | None:
-    """(h, w, 3) float32 detail (zero-mean, about as strong as the photo's quiet parts) at the
-    `wanted` (h, w) bool pixels, assembled from tiles of `rgb` (h, w, 3) uint8 lying wholly in
-    `source` (h, w) bool; 0 elsewhere. With `base` ((h, w, 3) float32, the fill the detail goes
-    on), each tile is the best match in colour of CANDIDATES drawn: a wall's texture goes on the
-    wall's colour, a curtain's on the curtain's. None if `source` holds too few whole tiles.
-    Seeded: the same photo gets the same texture on every render."""
-    step = max(tile_px // 2, 2)
-    tile_px = 2 * step
+@dataclass(frozen=True)
+class PhotoDetail:
+    """The detail a fill lacks, measured on a photo. detail: (h, w, 3) float32 band-passed and cut
+    at DETAIL_CLIP; corners: (n, 2) int top-left (y, x) of the quiet patches wholly in the source;
+    colours: (n, 3) float32 the photo below the detail at each patch's centre; tile_px: the
+    patches' side (even)."""
+
+    detail: np.ndarray
+    corners: np.ndarray
+    colours: np.ndarray
+    tile_px: int
+
+
+def measure_detail(rgb: np.ndarray, *, source: np.ndarray, tile_px: int) -> PhotoDetail | None:
+    """The detail of `rgb` (h, w, 3) uint8 and its quiet `tile_px` patches lying wholly in
+    `source` (h, w) bool; None if it holds too few whole patches."""
+    tile_px = 2 * max(tile_px // 2, 2)
     detail = _band(rgb, tile_px=tile_px)
-    sources = _quiet_tiles(detail, source, tile_px=tile_px)
-    if sources is None:
+    corners = _quiet_patches(detail, source, tile_px=tile_px)
+    if corners is None:
         return None
-    h, w = wanted.shape
-    centre = sources + step
-    # Each source's local colour: the photo below its detail, at the tile's centre.
-    own = rgb[centre[:, 0], centre[:, 1]].astype(np.float32) - detail[centre[:, 0], centre[:, 1]]
-    # Cut at a few times the sources' typical detail: what loud pixels a quiet tile holds (a stroke
+    centre = corners + tile_px // 2
+    colours = rgb[centre[:, 0], centre[:, 1]].astype(np.float32) - detail[centre[:, 0], centre[:, 1]]
+    # Cut at a few times the sources' typical detail: what loud pixels a quiet patch holds (a stroke
     # of another colour, a speck) would otherwise be copied all over the fill.
     typical = 1.4826 * np.median(np.abs(detail[source][::7]), axis=0)
     detail = np.clip(detail, -DETAIL_CLIP * typical, DETAIL_CLIP * typical)
-    # Tile (i, j) of the grid covers rows (i - 1) * step .. (i + 1) * step and columns likewise:
-    # every pixel lies in four tiles, whose windows' squares sum to one there.
+    return PhotoDetail(detail=detail, corners=corners, colours=colours, tile_px=tile_px)
+
+
+def made_detail(measured: PhotoDetail, *, wanted: np.ndarray, seed: int,
+                base: np.ndarray | None = None) -> np.ndarray:
+    """(h, w, 3) float32 zero-mean detail at the `wanted` (h, w) bool pixels, 0 elsewhere: quilted,
+    or spectral where the patches run in different directions (direction_spread > WEAVE_SPREAD).
+    `base` ((h, w, 3) float32): the fill it goes on, whose colour picks the patches' texture.
+    Seeded: the same photo gets the same texture on every render."""
+    make = spectral_detail if direction_spread(measured) > WEAVE_SPREAD else quilted_detail
+    return make(measured, wanted=wanted, seed=seed, base=base)
+
+
+def direction_spread(measured: PhotoDetail) -> float:
+    """How much the quiet patches run in directions of their own: the mean anisotropy of their
+    structure tensors less the anisotropy of the mean of the (trace-normalised) tensors; 0 when
+    all run one way or none has a direction, up to 1."""
+    t = measured.tile_px
+    # Every patch up to SPECTRUM_PATCHES, then an even spread of that many.
+    corners = measured.corners[np.linspace(0, len(measured.corners) - 1,
+                                           min(len(measured.corners), SPECTRUM_PATCHES)).astype(int)]
+    patches = np.stack([measured.detail[y:y + t, x:x + t] for y, x in corners]).mean(axis=3)
+    # Sobel's gradients (a difference across, smoothed along: pixel noise alone has no direction).
+    across = patches[:, :, 2:] - patches[:, :, :-2]
+    gx = across[:, :-2] + 2 * across[:, 1:-1] + across[:, 2:]
+    down = patches[:, 2:, :] - patches[:, :-2, :]
+    gy = down[:, :, :-2] + 2 * down[:, :, 1:-1] + down[:, :, 2:]
+    sums = [np.sum(product, axis=(1, 2), dtype=np.float64) for product in (gx * gx, gy * gy, gx * gy)]
+    jxx, jyy, jxy = (part / (sums[0] + sums[1] + 1e-9) for part in sums)
+    each = np.sqrt((jxx - jyy) ** 2 + 4 * jxy ** 2)
+    together = np.hypot(jxx.mean() - jyy.mean(), 2 * jxy.mean()) / max(jxx.mean() + jyy.mean(), 1e-9)
+    return float(each.mean() - together)
+
+
+def quilted_detail(measured: PhotoDetail, *, wanted: np.ndarray, seed: int,
+                   base: np.ndarray | None = None) -> np.ndarray:
+    """made_detail's quilt: patches laid on a grid half a patch apart, each drawn at random or,
+    with `base`, the best match in colour of CANDIDATES drawn."""
+    step = measured.tile_px // 2
+    h, w = wanted.shape
+    # Patch (i, j) of the grid covers rows (i - 1) * step .. (i + 1) * step and columns likewise:
+    # every pixel lies in four patches, whose windows' squares sum to one there.
     grid = (h // step + 2, w // step + 2)
     rng = np.random.default_rng(seed)
     if base is None:
-        picks = rng.integers(0, len(sources), size=grid)
+        picks = rng.integers(0, len(measured.corners), size=grid)
     else:
         rows = np.minimum(np.arange(grid[0]) * step, h - 1)
         cols = np.minimum(np.arange(grid[1]) * step, w - 1)
-        drawn = rng.integers(0, len(sources), size=grid + (CANDIDATES,))
-        misfit = np.abs(own[drawn] - base[rows][:, cols][:, :, None]).sum(axis=3)
+        drawn = rng.integers(0, len(measured.corners), size=grid + (CANDIDATES,))
+        misfit = np.abs(measured.colours[drawn] - base[rows][:, cols][:, :, None]).sum(axis=3)
         picks = np.take_along_axis(drawn, misfit.argmin(axis=2)[..., None], axis=2)[..., 0]
-    out = np.zeros(rgb.shape, np.float32)
-    _quilt(detail, sources[picks].astype(np.int64), wanted, _ramp(tile_px), step, out)
+    out = np.zeros(wanted.shape + (3,), np.float32)
+    _quilt(measured.detail, measured.corners[picks].astype(np.int64), wanted, _ramp(measured.tile_px), step, out)
     return out
 
 
+def spectral_detail(measured: PhotoDetail, *, wanted: np.ndarray, seed: int,
+                    base: np.ndarray | None = None) -> np.ndarray:
+    """made_detail's noise: one seeded white noise filtered by the mean power spectrum of the
+    patches of each colour group; with `base`, each pixel mixes the groups near its colour."""
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    noise = rng.standard_normal(wanted.shape, dtype=np.float32)
+    group, centroids = _colour_groups(measured.colours, n_groups=1 if base is None else COLOUR_GROUPS)
+    share = None if len(centroids) == 1 else _memberships(base, centroids)
+    out = np.zeros(wanted.shape + (3,), np.float32)
+    for g in range(len(centroids)):
+        kernel, gains = _kernel(measured.detail, measured.corners[group == g], tile_px=measured.tile_px, rng=rng)
+        field = cv2.filter2D(noise, -1, kernel, borderType=cv2.BORDER_REFLECT)
+        if share is not None:
+            field *= share[..., g]
+        out += field[..., None] * gains
+    return out * wanted[..., None]
+
+
+def _colour_groups(colours: np.ndarray, *, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """(n,) group of each (n, 3) colour and (g, 3) the groups' mean colours: k-means from the
+    colours farthest apart (deterministic), groups of fewer than MIN_SOURCES merged into the
+    nearest."""
+    centroids = colours[[int(np.argmin(np.abs(colours - np.median(colours, axis=0)).sum(axis=1)))]]
+    while len(centroids) < min(n_groups, len(colours) // MIN_SOURCES):
+        far = np.min(((colours[:, None] - centroids[None]) ** 2).sum(axis=2), axis=1)
+        centroids = np.vstack([centroids, colours[int(np.argmax(far))]])
+    for _ in range(8):
+        group = np.argmin(((colours[:, None] - centroids[None]) ** 2).sum(axis=2), axis=1)
+        counts = np.bincount(group, minlength=len(centroids))
+        centroids = np.stack([colours[group == g].mean(axis=0) for g in np.flatnonzero(counts >= MIN_SOURCES)])
+    group = np.argmin(((colours[:, None] - centroids[None]) ** 2).sum(axis=2), axis=1)
+    return group, centroids
+
+
+def _memberships(base: np.ndarray, centroids: np.ndarray) -> np.ndarray:
+    """(h, w, g) float32 shares, summing to one, of each group at each pixel of `base` (h, w, 3):
+    a soft nearest colour. The base is a smooth fill: measured on a copy a quarter the size."""
+    import cv2
+
+    h, w = base.shape[:2]
+    small = cv2.resize(np.ascontiguousarray(base, dtype=np.float32), (max(w // 4, 1), max(h // 4, 1)),
+                       interpolation=cv2.INTER_AREA)
+    d2 = np.stack([((small - c) ** 2).sum(axis=2) for c in centroids.astype(np.float32)], axis=2)
+    share = np.exp(-(d2 - d2.min(axis=2, keepdims=True)) * np.float32(0.5 / COLOUR_SIGMA ** 2))
+    share /= share.sum(axis=2, keepdims=True)
+    return np.stack([cv2.resize(share[..., g], (w, h), interpolation=cv2.INTER_LINEAR)
+                     for g in range(share.shape[2])], axis=2)
+
+
+def _kernel(detail: np.ndarray, corners: np.ndarray, *, tile_px: int,
+            rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """((k, k) float32 zero-phase filter of unit energy, (3,) float32 gains): unit white noise
+    filtered by the one and scaled by the others has the mean power spectrum of `detail` in the
+    Hann-windowed patches at `corners` (n, 2) top-left (y, x) (the channels' spectra averaged:
+    the detail is mostly luminance, its channels move together) and each channel's variance.
+    The filter is cut to its central three quarters of a patch, where nearly all its weight lies."""
+    chosen = corners[np.sort(rng.permutation(len(corners))[:SPECTRUM_PATCHES])]
+    hann = np.hanning(tile_px + 2)[1:-1]
+    window = np.outer(hann, hann)[..., None]
+    patches = np.stack([detail[y:y + tile_px, x:x + tile_px] for y, x in chosen])
+    patches = (patches - patches.mean(axis=(1, 2), keepdims=True)) * window.astype(np.float32)
+    energy = len(chosen) * float(np.sum(window ** 2))
+    gains = np.sqrt(np.sum(patches.astype(np.float64) ** 2, axis=(0, 1, 2)) / energy).astype(np.float32)
+    power = np.sum(np.abs(np.fft.fft2(patches.mean(axis=3), axes=(1, 2))) ** 2, axis=0) / energy
+    kernel = np.fft.fftshift(np.fft.ifft2(np.sqrt(power)).real)
+    half = 3 * tile_px // 8
+    centre = tile_px // 2
+    kernel = kernel[centre - half:centre + half + 1, centre - half:centre + half + 1]
+    return (kernel / max(float(np.sqrt(np.sum(kernel ** 2))), 1e-12)).astype(np.float32), gains
+
+
 def _band(rgb: np.ndarray, *, tile_px: int) -> np.ndarray:
-    """(h, w, 3) float32 the detail a fill lacks: `rgb` less its blur at BAND_TILES of a tile."""
+    """(h, w, 3) float32 the detail a fill lacks: `rgb` less its blur at BAND_TILES of a patch."""
     import cv2
 
     image = rgb.astype(np.float32)
@@ -87,9 +224,10 @@ def _band(rgb: np.ndarray, *, tile_px: int) -> np.ndarray:
     return image - cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
-def _quiet_tiles(detail: np.ndarray, source: np.ndarray, *, tile_px: int) -> np.ndarray | None:
-    """(n, 2) int top-left (y, x) corners of tiles wholly in `source`, on a grid of a quarter tile,
-    whose mean absolute detail is within the QUIET_QUANTILE of all such tiles; None if too few."""
+def _quiet_patches(detail: np.ndarray, source: np.ndarray, *, tile_px: int) -> np.ndarray | None:
+    """(n, 2) int top-left (y, x) corners of patches wholly in `source`, on a grid of a quarter
+    patch, whose mean absolute detail is within the QUIET_QUANTILE of all such patches; None if
+    too few."""
     import cv2
 
     h, w = source.shape
@@ -109,7 +247,7 @@ def _quiet_tiles(detail: np.ndarray, source: np.ndarray, *, tile_px: int) -> np.
     if whole.sum() < MIN_SOURCES:
         return None
     # The quietest QUIET_QUANTILE of them, and never fewer than MIN_SOURCES (a small source, such
-    # as the clothing by a photo's edge, has few whole tiles).
+    # as the clothing by a photo's edge, has few whole patches).
     order = np.argsort(box_sum(loud)[whole], kind="stable")
     keep = order[:max(int(np.ceil(QUIET_QUANTILE * len(order))), MIN_SOURCES)]
     return np.stack([y[whole][keep], x[whole][keep]], axis=1)
@@ -190,14 +328,14 @@ def filled(rgb: np.ndarray, known: np.ndarray) -> np.ndarray:
 def texture_over(rgb: np.ndarray, *, known: np.ndarray, wanted: np.ndarray, tile_px: int | None = None,
                  base: np.ndarray | None = None) -> np.ndarray:
     """(h, w, 3) float32 zero-mean texture for the `wanted` pixels of `rgb` (h, w, 3) uint8, taken
-    from its `known` ones: quilted tiles of its own detail, or where it has too few whole tiles
-    of them, its grain; 0 elsewhere (and 0 everywhere with under 64 known pixels). `tile_px`:
-    the tiles' side (default: tile_size of the image); `base`: the fill it goes on (tiles are
-    matched to its colour; see quilted_detail)."""
+    from its `known` ones: its own detail (made_detail), or where it has too few whole patches
+    of it, its grain; 0 elsewhere (and 0 everywhere with under 64 known
+    pixels). `tile_px`: the patches' side (default: tile_size of the image); `base`: the fill it
+    goes on (each pixel takes the texture of the photo's parts of its colour)."""
     tile_px = tile_size(known.shape) if tile_px is None else tile_px
-    quilted = quilted_detail(rgb, source=known, wanted=wanted, tile_px=tile_px, seed=TEXTURE_SEED, base=base)
-    if quilted is not None:
-        return quilted
+    measured = measure_detail(rgb, source=known, tile_px=tile_px)
+    if measured is not None:
+        return made_detail(measured, wanted=wanted, seed=TEXTURE_SEED, base=base)
     if known.sum() < 64:
         return np.zeros(rgb.shape, np.float32)
     return (grain_field(known.shape) * wanted)[..., None] * grain_strength(rgb, known)
