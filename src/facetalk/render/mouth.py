@@ -386,20 +386,13 @@ class MouthPainter:
         a[ys, xs] = alpha
         premul = np.zeros(region + (3,), np.float32)
         premul[ys, xs] = color * alpha[:, None]
-        sub = out[y0:y1, x0:x1].astype(np.float32)
-        if owned is not None and owned.any():
-            inside = np.zeros(region, np.float32)
-            inside[ys[owned], xs[owned]] = 1.0
-            outside = 1.0 - inside
-            near = cv2.GaussianBlur(outside, (0, 0), RIM_REACH_PX)
-            lip = cv2.GaussianBlur(sub * outside[..., None], (0, 0), RIM_REACH_PX) / np.maximum(near, 1e-3)[..., None]
-            sub = sub + (lip - sub) * inside[..., None]
         # Soft, anti-aliased inner-lip edge: blur premultiplied colour and coverage alike. The grain
         # goes on after: the photo's is measured on its softened detail, and blurred with the rest
         # it fell to a third of that (teeth too clean on a painting's brushwork).
         a = cv2.GaussianBlur(a, (0, 0), self._softness)
-        premul = cv2.GaussianBlur(premul, (0, 0), self._softness) + self._noise[y0:y1, x0:x1] * a[..., None]
-        out[y0:y1, x0:x1] = np.clip(sub * (1.0 - a[..., None]) + premul + 0.5, 0, 255).astype(np.uint8)
+        premul = cv2.GaussianBlur(premul, (0, 0), self._softness)
+        _lay_over(out, x0, y0, a, premul, self._noise, ys, xs, np.zeros(len(ys), np.bool_) if owned is None else owned,
+                  RIM_REACH_PX)
 
     def _edge_coverage(self, verts: np.ndarray, tri_index: np.ndarray, t: np.ndarray) -> np.ndarray:
         """(N,) 0.5..1 how much of each cavity pixel lies inside the inner lip line: a pixel
@@ -576,30 +569,9 @@ class MouthPainter:
         and under the arch the throat, darker than anything else: without them the cavity was one
         even dark from the teeth to the tongue. `below_teeth`: (N,) px below the upper teeth;
         `across`: 0 mid-mouth .. 1 at the corners."""
-        at = np.nonzero(across < ARCH_HALF_WIDTH)[0]
-        if not len(at):
-            return
-        below, x = below_teeth[at], across[at]
-        edge = mouth_w * (ARCH_TOP + ARCH_DROP * (x / ARCH_HALF_WIDTH) ** 2)  # the arch's free edge, px below the teeth
-        # Under the arch: the throat, soft-edged (the fold turns away), lit a little along the edge,
-        # whose fold catches the light.
-        under = np.clip((below - edge) / max(1.5, 0.04 * mouth_w) + 0.5, 0.0, 1.0)
-        rim = np.exp(-np.abs(below - edge) / (0.02 * mouth_w))
-        light = 1.0 - shows * (THROAT_DARK * under - 0.25 * rim * (1.0 - x / ARCH_HALF_WIDTH))
-        color[at] *= light[:, None]
-        # The uvula: a narrow drop from the arch's top, rounded and fuller at its tip, lit down
-        # its middle.
-        down = (below - mouth_w * ARCH_TOP) / (UVULA_LENGTH * mouth_w)
-        half = UVULA_WIDTH * mouth_w * (0.7 + 0.3 * np.clip(down, 0, 1)) * np.sqrt(np.clip(1.0 - down ** 4, 0, 1))
-        off = x * 0.5 * mouth_w  # px from the midline
-        cover = shows * np.clip((half - off) / max(1.2, 0.015 * mouth_w) + 0.5, 0.0, 1.0) * (down > -0.2)
-        hit = np.nonzero(cover > 0)[0]
-        if len(hit):
-            round_ = 1.0 - (off[hit] / np.maximum(half[hit], 1e-6)) ** 2
-            # The palate's own colour, in the dim light that reaches it (a tongue-red drop read as a blot).
-            tissue = 0.5 * (self._tongue_back_rgb + self.throat_rgb)
-            uvula = tissue * (UVULA_LIGHT * (0.6 + 0.4 * np.clip(round_, 0, 1)))[:, None]
-            color[at[hit]] = mix(color[at[hit]], uvula, cover[hit])
+        # The palate's own colour, in the dim light that reaches it (a tongue-red drop read as a blot).
+        tissue = 0.5 * (self._tongue_back_rgb + self.throat_rgb)
+        _palate_pass(color, below_teeth, across, float(mouth_w), shows, tissue)
 
     def _tongue(self, color: np.ndarray, d_lower: np.ndarray, front_px: np.ndarray, rows_gap: np.ndarray,
                 opening: np.ndarray, across: np.ndarray, mouth_w: float, *, tongue_tip: float, across2: np.ndarray,
@@ -767,9 +739,9 @@ CORNER_FACE = 0.8
 CORNER_EDGE_SKIP = 0.4
 CORNER_LIP_HUE = 0.5
 CORNER_SHADE = 0.35
-# Under the opening's soft rim the lip beside it is the mean of the pixels outside it within about
-# this reach (Gaussian sigma, px).
-RIM_REACH_PX = 1.5
+# Under the opening's soft rim the lip beside it is the mean of the pixels outside it within this
+# many px (a square window).
+RIM_REACH_PX = 2
 # The lens: full height to half way to a corner ((1 - 0.5²)² x this = 1), then tapering; it fades
 # in as the opening's peak grows over this range (mouth widths).
 LENS_SCALE = 1.0 / 0.75 ** 2
@@ -871,6 +843,79 @@ def _texture_at(texture, u, v, where, mottle_k, speckle_k, mottle, speckle):
         mottle[i] = 1.0 + mottle_k * coarse
         speckle[i] = min(max(1.0 + speckle_k * fine, 0.0), 2.0)
 
+
+@njit(cache=True, nogil=True)
+def _palate_pass(color, below, across, mouth_w, shows, tissue):
+    """MouthPainter._soft_palate's per-pixel part, in place on the (N, 3) `color` (one compiled
+    pass: numpy's took as long as the rest of the cavity): under the arch's free edge (ARCH_TOP
+    below the teeth mid-mouth, ARCH_DROP lower ARCH_HALF_WIDTH out) the throat keeps 1 -
+    THROAT_DARK of the light, soft-edged and lit a little along the edge, whose fold catches the
+    light; down the middle the uvula, a narrow drop fuller at its tip, lit down its middle."""
+    soft = max(1.5, 0.04 * mouth_w)
+    uvula_soft = max(1.2, 0.015 * mouth_w)
+    for i in range(color.shape[0]):
+        x = across[i]
+        if x >= ARCH_HALF_WIDTH:
+            continue
+        b = below[i]
+        edge = mouth_w * (ARCH_TOP + ARCH_DROP * (x / ARCH_HALF_WIDTH) ** 2)
+        under = min(max((b - edge) / soft + 0.5, 0.0), 1.0)
+        rim = math.exp(-abs(b - edge) / (0.02 * mouth_w))
+        light = 1.0 - shows * (THROAT_DARK * under - 0.25 * rim * (1.0 - x / ARCH_HALF_WIDTH))
+        for c in range(3):
+            color[i, c] *= light
+        down = (b - mouth_w * ARCH_TOP) / (UVULA_LENGTH * mouth_w)
+        if down <= -0.2:
+            continue
+        half = UVULA_WIDTH * mouth_w * (0.7 + 0.3 * min(max(down, 0.0), 1.0)) * math.sqrt(max(1.0 - down ** 4, 0.0))
+        off = x * 0.5 * mouth_w  # px from the midline
+        cover = shows * min(max((half - off) / uvula_soft + 0.5, 0.0), 1.0)
+        if cover <= 0.0:
+            continue
+        lit = UVULA_LIGHT * (0.6 + 0.4 * min(max(1.0 - (off / max(half, 1e-6)) ** 2, 0.0), 1.0))
+        for c in range(3):
+            color[i, c] += (tissue[c] * lit - color[i, c]) * cover
+
+
+@njit(cache=True, nogil=True)
+def _lay_over(out, x0, y0, cover, premul, noise, ys, xs, owned, reach):
+    """MouthPainter._composite's blend, in place on the (H, W, 3) uint8 `out`, over the box at
+    (x0, y0) the shape of the (h, w) blurred coverage `cover`: premultiplied (h, w, 3) colour and
+    the (H, W, 1) grain at the coverage laid over what is there, where it covers anything (one
+    pass over the pixels it reaches: numpy's went over the whole box five times). Under the `owned`
+    pixels (ys, xs) that the coverage leaves partly uncovered, what is there is taken to be the mean
+    of the pixels within `reach` (a square) no owned pixel covers, as they were (left as it is if
+    none: it lies deeper in)."""
+    h, w = cover.shape
+    src = out[y0:y0 + h, x0:x0 + w].copy()
+    inside = np.zeros((h, w), np.bool_)
+    for i in range(ys.shape[0]):
+        if owned[i]:
+            inside[ys[i], xs[i]] = True
+    under = np.zeros(3)
+    for y in range(h):
+        for x in range(w):
+            a = cover[y, x]
+            if a <= 0.0:
+                continue
+            for c in range(3):
+                under[c] = src[y, x, c]
+            if inside[y, x] and a < 0.995:
+                total = np.zeros(3)
+                n = 0
+                for yy in range(max(y - reach, 0), min(y + reach + 1, h)):
+                    for xx in range(max(x - reach, 0), min(x + reach + 1, w)):
+                        if not inside[yy, xx]:
+                            for c in range(3):
+                                total[c] += src[yy, xx, c]
+                            n += 1
+                if n:
+                    for c in range(3):
+                        under[c] = total[c] / n
+            grain = noise[y0 + y, x0 + x, 0] * a
+            for c in range(3):
+                v = under[c] * (1.0 - a) + premul[y, x, c] + grain + 0.5
+                out[y0 + y, x0 + x, c] = np.uint8(min(max(v, 0.0), 255.0))
 
 def _barycentric(weights: np.ndarray, tris: np.ndarray, per_vertex: np.ndarray) -> np.ndarray:
     """(N,) or (N, C): per-vertex values (V,) or (V, C) interpolated at N pixels, each with its
