@@ -715,7 +715,9 @@ def test_canines_come_to_a_cusp_and_teeth_round_into_their_gaps(analysis):
 def test_a_raised_tongue_tip_is_a_rounded_blade(analysis):
     """For t d n l the tongue's raised tip spans the middle of the mouth with steep rounded sides:
     under the upper teeth it lights as much of the column at 0.15 of the way to a corner as
-    mid-mouth, and none at 0.34 (a wide wedge before: two thirds of the column there)."""
+    mid-mouth, and at 0.34 none of the column's upper third, just under the teeth (a wide wedge
+    before: two thirds of the column there); lower down there the tongue's risen sides (see
+    test_beside_a_raised_tongue_tip_its_sides_rise_part_way) light at most 0.6 of it."""
     closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
     painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
     mouth_w, opening = 100.0, 30.0
@@ -727,7 +729,8 @@ def test_a_raised_tongue_tip_is_a_rounded_blade(analysis):
         luma = [painter._shade(d_upper, opening - d_upper, np.full_like(d_upper, opening), u, mouth_w,
                                photo_teeth=(none, none), tongue_tip=tip) @ LUMA for tip in (0.0, 1.0)]
         lit.append(float(np.mean(luma[1] - luma[0] > 8)))
-    assert lit[0] > 0.6 and lit[1] > 0.8 * lit[0] and lit[2] < 0.05, lit
+        top = float(np.mean((luma[1] - luma[0] > 8)[:40]))
+    assert lit[0] > 0.6 and lit[1] > 0.8 * lit[0] and lit[2] < 0.6 and top < 0.05, (lit, top)
 
 
 def test_the_interiors_grain_is_luminance_only(analysis):
@@ -1036,3 +1039,20 @@ def test_a_broad_smile_shows_the_lower_teeth_tips_over_the_lower_lip(analysis):
     # tongue's front (luma 120 of the teeth's 210 here) is what shows there.
     assert tips[1.3][0] > 0.75 * teeth and tips[1.3][0] > tips[1.3][1] + 0.3 * teeth, tips
     assert tips[1.0][0] < tips[1.3][0] - 0.2 * teeth, tips
+
+
+def test_beside_a_raised_tongue_tip_its_sides_rise_part_way(analysis):
+    """For t d n l the tongue's body rises behind the raised tip: beside the blade (0.4 of the way
+    to a corner) its sides stand higher than at rest, lighting a fifth or more of the column under
+    the teeth that the resting tongue leaves dark, but not all of it (a dark channel stays under
+    the teeth): the resting sides left a square dark hole either side of the blade."""
+    closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
+    painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
+    mouth_w, opening = 100.0, 30.0
+    d_upper = np.linspace(0.1 * mouth_w, 0.3 * mouth_w, 121)  # from the teeth's edge to the lower lip
+    none = np.zeros_like(d_upper)
+    u = np.full_like(d_upper, 0.5 + 0.5 * 0.4)
+    luma = [painter._shade(d_upper, opening - d_upper, np.full_like(d_upper, opening), u, mouth_w,
+                           photo_teeth=(none, none), tongue_tip=tip) @ LUMA for tip in (0.0, 1.0)]
+    risen = float(np.mean(luma[1] - luma[0] > 8))
+    assert 0.2 < risen < 0.8, risen

@@ -600,10 +600,15 @@ class MouthPainter:
         dome = np.maximum(1.0 - across2 / TONGUE_ARCH_WIDTH ** 2, 0.0)
         dome *= 1.5 - 0.5 * dome
         height = (front_px + share * space) * dome - rise  # above the lower lip
-        # The raised tip is a rounded blade: an elliptical outline, steep at its sides (a parabola
-        # reaching 0.42 of the way to the corners stood as a wide wedge).
-        raised = tongue_tip * np.sqrt(np.clip(1.0 - (across / 0.32) ** 2, 0, 1))
-        height = (1.0 - raised) * height + raised * np.maximum(height, opening - TIP_BELOW_LIP * mouth_w)
+        # The raised tip is a rounded blade, its sides falling steeply but smoothly to the resting
+        # tongue between BLADE_SIDES of the way to the corners (a parabola reaching 0.42 stood as a
+        # wide wedge; an ellipse to 0.32, vertical at its sides, left a square dark box either side).
+        raised = tongue_tip * (1.0 - smoothstep(across, *BLADE_SIDES))
+        blade = np.maximum(height, opening - TIP_BELOW_LIP * mouth_w)
+        # The body of the tongue rises behind the tip, its sides part way (the air passes over them):
+        # beside the blade a narrow dark channel under the teeth, not a hole down to the floor.
+        sides = tongue_tip * BLADE_SHOULDER * (1.0 - smoothstep(across, BLADE_SIDES[1], 0.6))
+        height = (1.0 - raised) * (height + sides * (blade - height)) + raised * blade
         shows = np.clip(space / (0.04 * mouth_w), 0, 1)
         # Its top edge is where its surface turns away into the dark: soft, not a cut.
         cover = np.clip((height - d_lower) / max(1.5, 0.02 * mouth_w), 0, 1) * shows
@@ -686,6 +691,12 @@ TIP_BELOW_LIP = 0.085
 # portraits that show their teeth (1.06-1.33; 1.35 before, which put a faded print's teeth at its
 # brightest highlights, 194 of 201 at the 99th percentile, a bright band in the shadowed mouth).
 TEETH_OVER_SKIN = 1.2
+
+# A raised tongue tip's sides fall to the resting tongue between these places along the mouth
+# (0 mid-mouth .. 1 a corner).
+BLADE_SIDES = (0.17, 0.33)
+# Beside it the tongue's sides rise this share of the way to the tip's height.
+BLADE_SHOULDER = 0.5
 
 # Tooth enamel's hue, and a tongue's at its front and toward its back (colour photos).
 IVORY = np.array([236.0, 230.0, 214.0])
