@@ -320,6 +320,7 @@ def _runtime_gap(model, audio: np.ndarray, n_frames: int, fps: int, *, passes: s
         stream._gate = lambda outputs, frames: outputs
         stream._pause = lambda outputs: outputs
         stream._yield = lambda outputs: outputs
+        stream._release = lambda outputs: outputs
     if passes != "all":
         stream._stress = lambda outputs, frames, held, loudness=None: outputs
     shape = [stream.push(audio), stream.flush(n_frames=n_frames)]

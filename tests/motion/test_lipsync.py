@@ -455,13 +455,54 @@ def test_lips_close_in_pauses_between_phrases_and_return_to_the_photo_after(mode
     rows[0:2, JAW] = 0.4  # 20 ms: a blip
     assert np.all(closure(rows)[:, PRESS] == 0.0)
     rows[0:8, JAW] = 0.4  # 80 ms: a syllable
-    rows[40, JAW] = 0.075  # a twitch in the pause: half closed
+    rows[40, JAW] = 0.075  # a twitch in the pause: half closed by the pause's press
     rows[50, JAW] = 0.2  # the next word
+    rows[51, JAW] = PauseClosure.RELAX_JAW + 0.01  # a mid vowel's jaw: the photo's own lips
     out = closure(rows)
     pause = 8 + round((PauseClosure.PAUSE_S + PauseClosure.CLOSE_S) * 100) + 1
-    assert np.all(out[8:8 + round(PauseClosure.PAUSE_S * 100), PRESS] == 0.0)  # consonant-long: untouched
+    assert np.all(out[:8, PRESS] == 0.0)  # the syllable's open jaw
     assert np.all(out[pause:40, PRESS] == pytest.approx(PauseClosure.CLOSE))
-    assert out[40, PRESS] == pytest.approx(0.5 * PauseClosure.CLOSE) and out[50, PRESS] == 0.0
+    relaxed = 1.0 - rows[[40, 50], JAW] / PauseClosure.RELAX_JAW  # the lips follow the jaw
+    assert out[40, PRESS] == pytest.approx(max(0.5 * PauseClosure.CLOSE, relaxed[0]))
+    assert out[50, PRESS] == pytest.approx(relaxed[1]) and out[51, PRESS] == 0.0
+
+
+def test_lips_come_together_as_the_jaw_closes_within_speech():
+    """Within a phrase, a consonant's nearly shut jaw brings the lips together in proportion (a
+    smiling photo's parted lips showed its smile's gap on every /t s k/ as wide as on a close
+    vowel), before any pause; not before the first speech, and not after a pause's release."""
+    from facetalk.motion.lipsync import PauseClosure
+
+    rows = np.zeros((400, len(PARAMS)), np.float32)
+    rows[0:3, JAW] = 0.05  # before any speech: nothing pressed
+    rows[10:20, JAW] = 0.5  # a syllable
+    rows[20:24, JAW] = [0.05, 0.1, 0.2, 0.3]  # a consonant, 40 ms: no pause yet
+    rows[24:34, JAW] = 0.6
+    out = PauseClosure()(rows)
+    assert np.all(out[:3, PRESS] == 0.0) and np.all(out[10:20, PRESS] == 0.0)
+    assert out[20:24, PRESS] == pytest.approx(1.0 - rows[20:24, JAW] / PauseClosure.RELAX_JAW)
+    assert out[21, PRESS] > 0.7 and np.all(out[24:34, PRESS] == 0.0)
+    # Long after the phrase (released), a twitch of the jaw is the photo's mouth again.
+    late = 34 + round((PauseClosure.PAUSE_S + PauseClosure.HOLD_S + PauseClosure.RELEASE_S) * 100) + 5
+    rows[late, JAW] = 0.05
+    assert PauseClosure()(rows)[late, PRESS] == 0.0
+
+
+def test_release_hold_keeps_a_closure_past_part_of_the_mouth_lead():
+    """The press is held ReleaseHold.RELEASE_S (one mel frame) longer, never more than the lead
+    (without one, nothing), and any chunking gives the same."""
+    from facetalk.motion.lipsync import ReleaseHold
+
+    rows = np.zeros((12, len(PARAMS)), np.float32)
+    rows[3:6, PRESS] = [0.4, 1.0, 0.9]
+    rows[:, JAW] = 0.3
+    held = ReleaseHold(lead_s=0.02)(rows)
+    assert held[:, PRESS] == pytest.approx([0, 0, 0, 0.4, 1.0, 1.0, 0.9, 0, 0, 0, 0, 0])
+    assert np.array_equal(held[:, JAW], rows[:, JAW])
+    hold = ReleaseHold(lead_s=0.02)
+    chunked = np.concatenate([hold(rows[i:i + k]) for i, k in ((0, 4), (4, 1), (5, 0), (5, 7))])
+    assert np.array_equal(chunked, held)
+    assert np.array_equal(ReleaseHold(lead_s=0.0)(rows), rows)
 
 
 def test_the_outputs_keep_to_the_one_tables_ranges():
