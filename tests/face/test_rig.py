@@ -503,3 +503,19 @@ def test_frames_give_the_lift_they_hold_back_to_the_inner_brows(analysis):
     held_only = share * plain.expression_basis[k][inner, 1]
     assert -held.expression_basis[k][inner, 1].mean() > -1.1 * held_only.mean() > 0
     np.testing.assert_array_equal(held.expression_basis_negative[k], plain.expression_basis_negative[k])
+
+
+def test_the_upper_lip_raiser_leaves_the_lower_lip_of_an_arched_mouth():
+    """upper_lip_raise (AU10) lifts the upper lip off the lower one, which stays, also where the
+    mouth's middle lies above its corners (the bearded old photo's, as Biden's): counted as skin
+    above the upper lip, the lower lip's middle rose 0.087 mouth widths of the upper's 0.12, the
+    lips stayed shut and disgust's sneer read as sad's pout."""
+    from pathlib import Path
+
+    pts = np.load(Path(__file__).resolve().parent / "data" / "bearded_old_photo_landmarks.npz")["landmarks_px"]
+    rig = build_rig(pts)
+    basis = rig.expression_basis[EXPRESSION_NAMES.index("upper_lip_raise")] / rig.mouth_width_px
+    lower, upper = list(lm.LIPS_INNER_LOWER[1:-1]), list(lm.LIPS_INNER_UPPER[1:-1])
+    assert np.abs(basis[lower]).max() < 0.01
+    mid = len(upper) // 2
+    assert basis[upper[mid], 1] < -0.1  # up the image
