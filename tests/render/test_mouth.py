@@ -984,31 +984,40 @@ def test_the_opening_lets_nothing_of_the_photo_under_it_through_at_its_rim(analy
 
 
 def test_the_lips_inner_faces_at_the_corners_keep_the_lips_hue(analysis):
-    """The lens's lip faces read the photo's lip: a pale rim along its inner edge (a toothy photo's
-    teeth blurred into it) shows there at most about half as strong as read (whole before: a pale
-    band round the opening's corners)."""
+    """The lens's lip faces read the photo's lip: toward the opening, a pale rim along its inner
+    edge (a toothy photo's teeth blurred into it) is pulled toward the lips' own hue there, under
+    0.9 of its lightness in the face's shade (wholly before: a pale band round the corners)."""
     from facetalk.face import landmarks as lm
+    from facetalk.render.mouth import CORNER_FACE, CORNER_LOWER_SHARE, CORNER_SHADE, LENS_SCALE
 
     rest = analysis.rig.rest_xyz[:, :2]
-    pale = analysis.image.copy()
-    h, w = pale.shape[:2]
+    h, w = analysis.image.shape[:2]
     yy, xx = np.mgrid[0:h, 0:w]
     lower = list(lm.LIPS_INNER_LOWER)
     edge = np.interp(xx, rest[lower, 0], rest[lower, 1])
-    pale[(yy >= edge) & (yy <= edge + 2.5) & (xx > rest[lower, 0].min()) & (xx < rest[lower, 0].max())] = 250
+    along = (xx > rest[lower, 0].min()) & (xx < rest[lower, 0].max())
     lumas = []
-    for image in (analysis.image, pale):
+    for band in (0.0, 2.5):
+        image = analysis.image.copy()
+        if band:
+            image[(yy >= edge) & (yy <= edge + band) & along] = 250
         painter = MouthPainter(analysis.rig, image, analysis.appearance.grain)
         mouth_w = painter._rest_mouth_w
         peak = 0.6 * mouth_w
         ids = np.full(1, lm.LIPS_INNER_UPPER[2])
         color = np.zeros((1, 3))
+        # Near the lens's edge (toward the opening) on the lower lip's face, 0.1 of the way along.
+        reach = CORNER_LOWER_SHARE * (0.45 - LENS_SCALE * (1.0 - 0.8 ** 2) ** 2) * peak
         painter._taper_corners(color, lambda per_vertex, only=slice(None): per_vertex[ids][only],
-                               d_upper=np.array([0.45 * peak - 0.5]), d_lower=np.array([0.5]), u=np.array([0.1]),
-                               peak_opening=peak, mouth_w=mouth_w)
+                               d_upper=np.array([0.45 * peak - 0.9 * reach]), d_lower=np.array([0.9 * reach]),
+                               u=np.array([0.1]), peak_opening=peak, mouth_w=mouth_w)
         lumas.append(float(color[0] @ LUMA))
+    # The face's shade there (0.9 of the way to the lens's edge), as the painter takes it.
+    inward = 0.9 ** 2 * (3.0 - 2.0 * 0.9)
+    shade = 1.0 - (1.0 - CORNER_FACE + CORNER_SHADE) * inward
     plain, paled = lumas
-    assert plain > 0 and paled - plain < 0.6 * (0.8 * 250 - plain), lumas
+    # Read whole, the band would be 250 x the shade there (116 with the shade before, 0.46).
+    assert plain < paled < 0.9 * 250 * shade, (plain, paled, 250 * shade)
 
 
 def test_a_broad_smile_shows_the_lower_teeth_tips_over_the_lower_lip(analysis):
@@ -1056,3 +1065,22 @@ def test_beside_a_raised_tongue_tip_its_sides_rise_part_way(analysis):
                            photo_teeth=(none, none), tongue_tip=tip) @ LUMA for tip in (0.0, 1.0)]
     risen = float(np.mean(luma[1] - luma[0] > 8))
     assert 0.2 < risen < 0.8, risen
+
+
+def test_the_lips_inner_faces_continue_the_lip_at_the_rigs_outline(analysis):
+    """Where the lens's lip face meets the lip the warp draws (the rig's corner chord), it is that
+    lip, not a shade darker (0.8 of it before: a second, jagged outline along the chord)."""
+    from facetalk.face import landmarks as lm
+    from facetalk.imaging import sample_points
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w = painter._rest_mouth_w
+    peak = 0.6 * mouth_w
+    ids = np.full(1, lm.LIPS_INNER_UPPER[2])
+    color = np.zeros((1, 3))
+    painter._taper_corners(color, lambda per_vertex, only=slice(None): per_vertex[ids][only],
+                           d_upper=np.array([0.45 * peak - 0.25]), d_lower=np.array([0.25]), u=np.array([0.1]),
+                           peak_opening=peak, mouth_w=mouth_w)
+    anchor = painter._lower_anchor_xy[ids]
+    lip = sample_points(painter.image, anchor + 0.75 * painter._down)
+    assert float(color[0] @ LUMA) > 0.93 * float(lip[0] @ LUMA), (color, lip)

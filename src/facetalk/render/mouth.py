@@ -65,6 +65,12 @@ class MouthPainter:
         corners = [lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]]
         self._strip = (rig.material == MATERIAL_CAVITY) & ~np.isin(rig.triangles, corners).any(axis=1)
         self._strip_ids = np.nonzero(self._strip)[0]
+        # The corner triangles, by corner, with each corner's neighbours on the two lips.
+        cavity = rig.material == MATERIAL_CAVITY
+        self._corner_tri = np.append(cavity & ~self._strip, False)  # (F + 1,): tri_id's "none" is F
+        self._corner_tris_of = {c: np.nonzero(cavity & (rig.triangles == c).any(axis=1))[0] for c in corners}
+        self._corner_ids = ((corners[0], lm.LIPS_INNER_UPPER[1], lm.LIPS_INNER_LOWER[1]),
+                            (corners[1], lm.LIPS_INNER_UPPER[-2], lm.LIPS_INNER_LOWER[-2]))
         rest = rig.rest_xyz[:, :2]
         self._rest_gap = np.linalg.norm(rest - rest[rig.cavity_partner], axis=1)
         # Each inner-lip vertex's upper- and lower-lip anchor in the photo: itself or its partner.
@@ -222,6 +228,7 @@ class MouthPainter:
         t, u = interp(rig.cavity_t), interp(rig.cavity_u)
         owned = alpha >= 1.0  # wholly new opening: nothing of the photo's own shows under it
         alpha *= self._edge_coverage(verts, tri_index[keep], t)
+        self._corner_coverage(alpha, verts, tri_index[keep], xs + x0, ys + y0)
         opening, t = self._lip_span(verts, xs + x0, ys + y0, u)
         d_upper, d_lower = t * opening, (1.0 - t) * opening
         runs = interp(self._own_upper), interp(self._own_lower)
@@ -312,20 +319,24 @@ class MouthPainter:
             return
         d, reach, lower, px = d[at], reach[at], lower[at], side[at]
         cover = np.minimum(reach - d + 0.5, 1.0)
-        # Read past the photo's soft edge (CORNER_EDGE_SKIP of the fold: its edge line, mirrored,
-        # drew a second outline beside the rig's, and a toothy photo's pale rim a pale band), folded
-        # back within the lip.
+        # At the rig's outline the face continues the lip drawn beside it (its texture read half a
+        # px in, its own shade: a darker face there drew a second, jagged outline along the chord);
+        # toward the opening it reads past the photo's soft edge (CORNER_EDGE_SKIP of the fold: a
+        # toothy photo's pale rim, mirrored, was a pale band), folded back within the lip, takes
+        # the lips' own hue (CORNER_LIP_HUE: stray pale or grey pixels halved) and darkens: wet
+        # and turned from the light.
+        inward = smoothstep(d / np.maximum(reach, 1e-6), 0.0, 1.0)
         fold = CORNER_LIP_DEPTH * self._rest_mouth_w
         skip = max(1.0, CORNER_EDGE_SKIP * fold)
-        depth = np.mod(d * (self._rest_mouth_w / max(mouth_w, 1e-6)), 2.0 * (fold - skip))
-        depth = skip + (fold - skip) - np.abs(depth - (fold - skip))
+        into = d * (self._rest_mouth_w / max(mouth_w, 1e-6))
+        span = max(fold - skip, 0.5)
+        past_edge = skip + span - np.abs(np.mod(into, 2.0 * span) - span)  # within [skip, fold]
+        depth = (1.0 - inward) * (0.5 + into) + inward * past_edge
         anchors = interp(self._both_anchors_xy, px)
         anchor = np.where(lower[:, None], anchors[:, 2:], anchors[:, :2])
         lip = sample_points(self.image, anchor + (np.where(lower, depth, -depth))[:, None] * self._down)
-        # Wet and turned from the light: the lip's own hue (its texture's stray pale or grey
-        # pixels halved), from the outline's shade to the inner face's, darker toward the opening.
-        lip = lip + (self._lip_rgb - lip) * CORNER_LIP_HUE
-        shade = CORNER_FACE - CORNER_SHADE * smoothstep(d / np.maximum(reach, 1e-6), 0.0, 1.0)
+        lip = lip + (self._lip_rgb - lip) * (CORNER_LIP_HUE * inward)[:, None]
+        shade = 1.0 - (1.0 - CORNER_FACE + CORNER_SHADE) * inward
         color[px] = mix(color[px], lip * shade[:, None], cover)
 
     def _shade_slit(self, out: np.ndarray, origin: tuple[int, int], ys: np.ndarray, xs: np.ndarray, *,
@@ -393,6 +404,28 @@ class MouthPainter:
         premul = cv2.GaussianBlur(premul, (0, 0), self._softness)
         _lay_over(out, x0, y0, a, premul, self._noise, ys, xs, np.zeros(len(ys), np.bool_) if owned is None else owned,
                   RIM_REACH_PX)
+
+    def _corner_coverage(self, alpha: np.ndarray, verts: np.ndarray, tri_index: np.ndarray, px: np.ndarray,
+                         py: np.ndarray) -> None:
+        """Scales, in place, the (N,) `alpha` of the pixels (px, py) in the two corner triangles (no
+        anti-aliasing from _edge_coverage: t is not 0 or 1 along their lip edges) by how much of each
+        lies inside the lip lines from the corner: half on the line, whole half a pixel in. Their
+        whole-pixel steps drew a jagged line along the rig's corner chords where the lens's lip
+        faces meet the lips (an engraving's dark strokes made it plain)."""
+        at = np.nonzero(self._corner_tri[tri_index])[0]
+        if not len(at):
+            return
+        xy = np.column_stack([px[at], py[at]]).astype(np.float64)
+        inside = np.full(len(at), np.inf)
+        for corner, upper, lower in self._corner_ids:
+            c = verts[corner, :2].astype(np.float64)
+            for end in (upper, lower):
+                edge = verts[end, :2].astype(np.float64) - c
+                length = max(math.hypot(*edge), 1e-6)
+                dist = np.abs((xy - c) @ np.array([-edge[1], edge[0]])) / length
+                mine = np.isin(tri_index[at], self._corner_tris_of[corner])
+                inside = np.where(mine, np.minimum(inside, dist), inside)
+        alpha[at] *= np.minimum(0.5 + inside, 1.0)
 
     def _edge_coverage(self, verts: np.ndarray, tri_index: np.ndarray, t: np.ndarray) -> np.ndarray:
         """(N,) 0.5..1 how much of each cavity pixel lies inside the inner lip line: a pixel
