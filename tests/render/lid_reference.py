@@ -153,8 +153,9 @@ class ReferenceLidPainter:
         s = np.clip((b - lid_top) / np.maximum(edge - lid_top, 1.0), 0.0, 1.0)
         across = 2.0 * np.clip(a, 0.0, 1.0) - 1.0
         # Toward the corners the socket's shade reaches further down the lid (LID_SIDE_SHADE).
-        falloff = LID_SHADE_FALLOFF / (1.0 + LID_SIDE_SHADE * across ** 4)
-        skin = above + (below - above) * (1.0 - (1.0 - s) ** falloff)[..., None]
+        side = LID_SIDE_SHADE * across ** 4
+        fall = 1.0 - ((1.0 - s) ** LID_SHADE_FALLOFF + side * (1.0 - s) ** 2) / (1.0 + side)
+        skin = above + (below - above) * fall[..., None]
         # A lid curves over the eyeball: lighter mid-lid, darker toward the corners and just above
         # the lashes.
         shade = 1.0 + LID_BULGE * np.sin(np.pi * s) * (1.0 - across ** 2) - 0.04 * across ** 4 - 0.10 * s ** 6
