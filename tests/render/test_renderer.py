@@ -53,6 +53,37 @@ def test_no_holes_and_nothing_outside_moves(renderer, analysis, pose):
     assert np.abs(out.astype(int) - analysis.image).sum() > 0
 
 
+def _posed_reference(rig, frame):
+    """posed_vertices in plain numpy, as its docstring states it."""
+    coeffs = np.asarray(frame.expression(), np.float64)
+    verts = (rig.rest_xyz + np.tensordot(np.maximum(coeffs, 0.0), rig.expression_basis, axes=1)
+             - np.tensordot(np.minimum(coeffs, 0.0), rig.expression_basis_negative, axes=1))
+    if frame.lip_press:
+        gap = verts[rig.press_lower] - verts[rig.press_upper]
+        length = np.linalg.norm(gap[:, :2], axis=1, keepdims=True)
+        teeth = frame.upper_lip_raise * 4 * frame.lip_press * (1 - frame.lip_press) * 0.1 * rig.mouth_width_px
+        closing = np.clip(1.0 - teeth / np.maximum(length, 1e-3), 0.0, 1.0)
+        verts[rig.press_vertex] += frame.lip_press * rig.press_weight[:, None] * gap * closing
+    rot = rotation_matrix(frame.yaw_deg, frame.pitch_deg, frame.roll_deg)
+    moved = (verts - rig.pivot_xyz) @ rot.T + rig.pivot_xyz + np.array([frame.tx, frame.ty, 0.0]) * rig.face_height_px
+    return verts + rig.head_weight[:, None] * (moved - verts)
+
+
+def test_posed_vertices_are_the_expression_the_press_and_the_pose(analysis):
+    """The compiled pose against the same arithmetic in numpy, on random frames: both signs of
+    every coefficient, partial and full presses with the upper lip raised, turned and shifted."""
+    rng = np.random.default_rng(0)
+    names = [n for n in MotionFrame.__dataclass_fields__ if n not in ("t_s", "scale", "tongue_tip")]
+    for _ in range(40):
+        frame = MotionFrame(t_s=0.0, **{n: float(rng.uniform(-0.05, 0.05)) for n in ("tx", "ty")},
+                            **{n: float(rng.uniform(-20, 20)) for n in ("yaw_deg", "pitch_deg", "roll_deg")})
+        frame = frame.with_(**{n: float(rng.uniform(-1, 1)) for n in names
+                               if n not in ("tx", "ty", "yaw_deg", "pitch_deg", "roll_deg")})
+        frame = frame.with_(lip_press=float(rng.choice([0.0, rng.uniform(0, 1), 1.0])),
+                            upper_lip_raise=float(rng.uniform(0, 1)))
+        assert np.abs(posed_vertices(analysis.rig, frame) - _posed_reference(analysis.rig, frame)).max() < 1e-3
+
+
 def test_yaw_moves_the_nose_toward_the_commanded_side(renderer, analysis):
     nose = analysis.rig.rest_xyz[1, :2]
     for yaw in (15, -15):
@@ -155,13 +186,14 @@ def test_building_an_animator_loads_every_compiled_kernel(portrait_path):
 import sys; sys.path.insert(0, {root!r})
 import facetalk.render.eyes as eyes, facetalk.render.mouth as mouth, facetalk.render.shading as shading
 import facetalk.render.sampling as sampling, facetalk.render.raster as raster, facetalk.provenance.marking as marking
+import facetalk.render.renderer as renderer
 from facetalk.io import load_image
 from facetalk.pipeline import Animator
 from tests.fakes import Recording, ReplayDetector, ReplaySegmenter
 recording = Recording.load()
 Animator(load_image({portrait_path!r}), detector=ReplayDetector(recording), segmenter=ReplaySegmenter(recording))
 kernels = [eyes._draw_iris, mouth._weigh_corners, shading._taper_grid, shading._shade_crease, sampling._pixel_box,
-           raster.rasterize, raster.add_where_unmoved, raster.warp_over_plate, marking._add_masked]
+           raster.rasterize, raster.add_where_unmoved, raster.warp_over_plate, marking._add_masked, renderer._pose]
 print(" ".join(k.__name__ for k in kernels if not k.signatures))
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
