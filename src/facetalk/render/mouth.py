@@ -65,12 +65,6 @@ class MouthPainter:
         corners = [lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]]
         self._strip = (rig.material == MATERIAL_CAVITY) & ~np.isin(rig.triangles, corners).any(axis=1)
         self._strip_ids = np.nonzero(self._strip)[0]
-        # The corner triangles, by corner, with each corner's neighbours on the two lips.
-        cavity = rig.material == MATERIAL_CAVITY
-        self._corner_tri = np.append(cavity & ~self._strip, False)  # (F + 1,): tri_id's "none" is F
-        self._corner_tris_of = {c: np.nonzero(cavity & (rig.triangles == c).any(axis=1))[0] for c in corners}
-        self._corner_ids = ((corners[0], lm.LIPS_INNER_UPPER[1], lm.LIPS_INNER_LOWER[1]),
-                            (corners[1], lm.LIPS_INNER_UPPER[-2], lm.LIPS_INNER_LOWER[-2]))
         rest = rig.rest_xyz[:, :2]
         self._rest_gap = np.linalg.norm(rest - rest[rig.cavity_partner], axis=1)
         # Each inner-lip vertex's upper- and lower-lip anchor in the photo: itself or its partner.
@@ -228,7 +222,6 @@ class MouthPainter:
         t, u = interp(rig.cavity_t), interp(rig.cavity_u)
         owned = alpha >= 1.0  # wholly new opening: nothing of the photo's own shows under it
         alpha *= self._edge_coverage(verts, tri_index[keep], t)
-        self._corner_coverage(alpha, verts, tri_index[keep], xs + x0, ys + y0)
         opening, t = self._lip_span(verts, xs + x0, ys + y0, u)
         d_upper, d_lower = t * opening, (1.0 - t) * opening
         runs = interp(self._own_upper), interp(self._own_lower)
@@ -404,28 +397,6 @@ class MouthPainter:
         premul = cv2.GaussianBlur(premul, (0, 0), self._softness)
         _lay_over(out, x0, y0, a, premul, self._noise, ys, xs, np.zeros(len(ys), np.bool_) if owned is None else owned,
                   RIM_REACH_PX)
-
-    def _corner_coverage(self, alpha: np.ndarray, verts: np.ndarray, tri_index: np.ndarray, px: np.ndarray,
-                         py: np.ndarray) -> None:
-        """Scales, in place, the (N,) `alpha` of the pixels (px, py) in the two corner triangles (no
-        anti-aliasing from _edge_coverage: t is not 0 or 1 along their lip edges) by how much of each
-        lies inside the lip lines from the corner: half on the line, whole half a pixel in. Their
-        whole-pixel steps drew a jagged line along the rig's corner chords where the lens's lip
-        faces meet the lips (an engraving's dark strokes made it plain)."""
-        at = np.nonzero(self._corner_tri[tri_index])[0]
-        if not len(at):
-            return
-        xy = np.column_stack([px[at], py[at]]).astype(np.float64)
-        inside = np.full(len(at), np.inf)
-        for corner, upper, lower in self._corner_ids:
-            c = verts[corner, :2].astype(np.float64)
-            for end in (upper, lower):
-                edge = verts[end, :2].astype(np.float64) - c
-                length = max(math.hypot(*edge), 1e-6)
-                dist = np.abs((xy - c) @ np.array([-edge[1], edge[0]])) / length
-                mine = np.isin(tri_index[at], self._corner_tris_of[corner])
-                inside = np.where(mine, np.minimum(inside, dist), inside)
-        alpha[at] *= np.minimum(0.5 + inside, 1.0)
 
     def _edge_coverage(self, verts: np.ndarray, tri_index: np.ndarray, t: np.ndarray) -> np.ndarray:
         """(N,) 0.5..1 how much of each cavity pixel lies inside the inner lip line: a pixel
@@ -636,12 +607,14 @@ class MouthPainter:
         # The raised tip is a rounded blade, its sides falling steeply but smoothly to the resting
         # tongue between BLADE_SIDES of the way to the corners (a parabola reaching 0.42 stood as a
         # wide wedge; an ellipse to 0.32, vertical at its sides, left a square dark box either side).
-        raised = tongue_tip * (1.0 - smoothstep(across, *BLADE_SIDES))
-        blade = np.maximum(height, opening - TIP_BELOW_LIP * mouth_w)
-        # The body of the tongue rises behind the tip, its sides part way (the air passes over them):
-        # beside the blade a narrow dark channel under the teeth, not a hole down to the floor.
-        sides = tongue_tip * BLADE_SHOULDER * (1.0 - smoothstep(across, BLADE_SIDES[1], 0.6))
-        height = (1.0 - raised) * (height + sides * (blade - height)) + raised * blade
+        raised = np.zeros_like(height)
+        if tongue_tip > 0.0:  # most frames rest it: nothing to work out
+            raised = tongue_tip * (1.0 - smoothstep(across, *BLADE_SIDES))
+            blade = np.maximum(height, opening - TIP_BELOW_LIP * mouth_w)
+            # The body of the tongue rises behind the tip, its sides part way (the air passes over
+            # them): beside the blade a narrow dark channel under the teeth, not a hole to the floor.
+            sides = tongue_tip * BLADE_SHOULDER * (1.0 - smoothstep(across, BLADE_SIDES[1], 0.6))
+            height = (1.0 - raised) * (height + sides * (blade - height)) + raised * blade
         shows = np.clip(space / (0.04 * mouth_w), 0, 1)
         # Its top edge is where its surface turns away into the dark: soft, not a cut.
         cover = np.clip((height - d_lower) / max(1.5, 0.02 * mouth_w), 0, 1) * shows
