@@ -1084,3 +1084,47 @@ def test_the_lips_inner_faces_continue_the_lip_at_the_rigs_outline(analysis):
     anchor = painter._lower_anchor_xy[ids]
     lip = sample_points(painter.image, anchor + 0.75 * painter._down)
     assert float(color[0] @ LUMA) > 0.93 * float(lip[0] @ LUMA), (color, lip)
+
+
+def _discs(blur_px: float, *, grain: float, seed: int = 0) -> np.ndarray:
+    """(200, 200, 3) uint8: grey discs with anti-aliased edges, blurred by `blur_px`, plus grain."""
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    big = np.zeros((800, 800), np.float32)
+    for _ in range(40):
+        cv2.circle(big, (int(rng.integers(0, 800)), int(rng.integers(0, 800))), int(rng.integers(20, 120)),
+                   float(rng.integers(40, 200)), -1)
+    luma = cv2.GaussianBlur(cv2.resize(big, (200, 200), interpolation=cv2.INTER_AREA), (0, 0), blur_px)
+    luma += rng.normal(0.0, grain, luma.shape).astype(np.float32)
+    return np.repeat(np.clip(luma, 0, 255)[..., None], 3, axis=2).astype(np.uint8)
+
+
+def test_the_photos_blur_is_measured_from_its_edges_not_its_grain():
+    """A faded print is soft and grainy: its edges' blur is read past its grain (steps blurred by
+    1, 2, 3 px under grain of 8 grey levels), not taken for sharp detail."""
+    from facetalk.render.mouth import photo_blur_px
+
+    got = [photo_blur_px(_discs(s, grain=8.0), box=None) for s in (1.0, 2.0, 3.0)]
+    assert np.all(np.diff(got) > 0.4), got
+    assert np.allclose(got, (1.0, 2.0, 3.0), rtol=0.25), got
+    assert photo_blur_px(_discs(0.3, grain=0.0), box=None) < 0.9
+
+
+def test_a_soft_photos_opening_has_an_edge_as_soft_as_the_photos(analysis):
+    """The opening's edge is softened at least as much as the photo's own edges measure: on the
+    bundled photo blurred by 2 px (an old print's softness, though not upscaled) the same hard-edged
+    patch of mouth laid over a white frame ramps over about twice the pixels it does on the photo."""
+    import cv2
+
+    widths = {}
+    for name, image in (("photo", analysis.image), ("soft", cv2.GaussianBlur(analysis.image, (0, 0), 2.0))):
+        painter = MouthPainter(analysis.rig, image, analysis.appearance.grain, softness_px=0.7)
+        painter._noise = np.zeros_like(painter._noise)
+        out = np.full((60, 60, 3), 255, np.uint8)
+        ys, xs = np.nonzero(np.ones((30, 30), bool))
+        painter._composite(out, (5, 5, 55, 55), ys + 10, xs + 10, np.zeros((len(ys), 3), np.float32),
+                           np.ones(len(ys), np.float32))
+        row = out[30, :, 0].astype(float)
+        widths[name] = int(((row > 0.1 * 255) & (row < 0.9 * 255)).sum())
+    assert widths["soft"] >= 1.7 * widths["photo"], widths
