@@ -1128,3 +1128,32 @@ def test_a_soft_photos_opening_has_an_edge_as_soft_as_the_photos(analysis):
         row = out[30, :, 0].astype(float)
         widths[name] = int(((row > 0.1 * 255) & (row < 0.9 * 255)).sum())
     assert widths["soft"] >= 1.7 * widths["photo"], widths
+
+
+def test_the_uvula_hangs_long_and_narrow_into_the_throats_shade(analysis):
+    """The uvula is a drop hanging from the arch, longer than wide, round in section (lit down its
+    middle) and darker toward its tip, with only the throat under its tip: an evenly lit, short
+    and wide one read as a pale blob on the dark throat (12, 13 wide open), and its side's soft
+    edge left a pale streak down the midline under it."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w = 100.0
+
+    def luma(below, across):
+        below, across = np.broadcast_arrays(np.atleast_1d(np.asarray(below, float)),
+                                            np.atleast_1d(np.asarray(across, float)))
+        return painter._cavity(below.copy(), np.full(below.shape, 0.25 * mouth_w), across.copy(), mouth_w,
+                               peak_opening=0.55 * mouth_w) @ LUMA
+
+    depth = np.linspace(0.06, 0.3, 241) * mouth_w  # px below the teeth, 0.1 px apart, under the arch
+    throat = luma(depth, 0.12)  # beside it, under the arch's edge from 0.045 down
+    lit = luma(depth, 0.0) > 1.3 * throat
+    hangs = np.argmin(lit)  # the first row past its tip
+    assert hangs > 0 and not lit[hangs:].any()
+    assert np.all(luma(depth[hangs + 20:], 0.0) < 1.15 * throat[hangs + 20:])  # 2 px on: no streak under it
+    length, mid = depth[hangs] - depth[0], 0.5 * (depth[0] + depth[hangs])
+    across = np.linspace(0.0, 0.2, 201)  # 0.5 mouth widths per unit: 0.1 px apart
+    half_w = 0.5 * mouth_w * across[np.argmin(luma(mid, across) > 1.3 * luma(mid, 0.12))]
+    assert length > 1.8 * (2 * half_w), (length, half_w)
+    root, tip = depth[0], depth[hangs] - 0.2 * length
+    assert luma(tip, 0.0)[0] < 0.85 * luma(root, 0.0)[0]
+    assert luma(mid, 0.8 * half_w / (0.5 * mouth_w))[0] < 0.85 * luma(mid, 0.0)[0]  # round: its sides darker

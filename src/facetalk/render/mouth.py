@@ -776,9 +776,10 @@ ARCH_TOP = 0.03
 ARCH_DROP = 0.2
 ARCH_HALF_WIDTH = 0.5
 THROAT_DARK = 0.6
-UVULA_WIDTH = 0.035
-UVULA_LENGTH = 0.1
+UVULA_WIDTH = 0.027
+UVULA_LENGTH = 0.13
 UVULA_LIGHT = 0.7
+UVULA_TIP_SHADE = 0.35  # its tip keeps 1 - this of the light its root gets
 
 # The lips' inner faces at an open mouth's corners (MouthPainter._taper_corners): the lower lip's
 # share of them, how deep into the photo's lip (mouth widths) their texture is read before it
@@ -915,14 +916,20 @@ def _palate_pass(color, below, across, mouth_w, shows, tissue):
         for c in range(3):
             color[i, c] *= light
         down = (b - mouth_w * ARCH_TOP) / (UVULA_LENGTH * mouth_w)
-        if down <= -0.2:
+        if down <= -0.15:  # its root, just above the arch's top
             continue
-        half = UVULA_WIDTH * mouth_w * (0.7 + 0.3 * min(max(down, 0.0), 1.0)) * math.sqrt(max(1.0 - down ** 4, 0.0))
+        half = UVULA_WIDTH * mouth_w * (0.6 + 0.5 * min(max(down, 0.0), 1.0)) * math.sqrt(max(1.0 - down ** 4, 0.0))
         off = x * 0.5 * mouth_w  # px from the midline
-        cover = shows * min(max((half - off) / uvula_soft + 0.5, 0.0), 1.0)
+        # Soft at its tip as along its sides (its width's soft edge alone, gone to nothing at the
+        # tip, left half a cover down the midline under it: a pale streak into the throat).
+        tip = min(max((1.0 - down) * UVULA_LENGTH * mouth_w / uvula_soft + 0.5, 0.0), 1.0)
+        cover = shows * tip * min(max((half - off) / uvula_soft + 0.5, 0.0), 1.0)
         if cover <= 0.0:
             continue
-        lit = UVULA_LIGHT * (0.6 + 0.4 * min(max(1.0 - (off / max(half, 1e-6)) ** 2, 0.0), 1.0))
+        # Round in section (lit down its middle, falling off to its sides) and hanging back into
+        # the throat's shade toward its tip: lit evenly, it read as a pale blob on the dark.
+        round_ = min(max(1.0 - (off / max(half, 1e-6)) ** 2, 0.0), 1.0)
+        lit = UVULA_LIGHT * (0.45 + 0.55 * round_) * (1.0 - UVULA_TIP_SHADE * min(max(down, 0.0), 1.0))
         for c in range(3):
             color[i, c] += (tissue[c] * lit - color[i, c]) * cover
 
