@@ -420,18 +420,18 @@ class ReleaseHold:
     def __init__(self, *, lead_s: float) -> None:
         # Never more than the lead: without one a held press would open after the burst.
         self._n = min(round(self.RELEASE_S * FRAME_RATE), int(lead_s * FRAME_RATE + 1e-9))
-        self._last = np.zeros(self._n, np.float32)  # the press of the last _n mel frames
+        self._last: deque[float] = deque([0.0] * self._n, maxlen=self._n)  # the last _n frames' press
 
     def __call__(self, outputs: np.ndarray) -> np.ndarray:
         """(T, len(PARAMS)) outputs -> the same with lip_press the max over this and the last frames."""
         if not self._n or not len(outputs):
             return outputs
         held = outputs.copy()
-        press = np.concatenate([self._last, outputs[:, PRESS_INDEX]])
-        n = len(outputs)
-        for k in range(self._n):  # a max over the window by shifts: few, and cheap on 2 rows
-            np.maximum(held[:, PRESS_INDEX], press[k:k + n], out=held[:, PRESS_INDEX])
-        self._last = press[len(press) - self._n:]
+        presses = []  # plain Python: a live stream brings two frames at a time
+        for press in outputs[:, PRESS_INDEX].tolist():
+            presses.append(max(press, *self._last))
+            self._last.append(press)
+        held[:, PRESS_INDEX] = presses
         return held
 
 
