@@ -14,8 +14,8 @@ from facetalk.face.rig import smoothstep
 # The lid's constants are the product's: tuning one moves both paths alike.
 from facetalk.render.eyes import (
     DETAIL_BELOW, DETAIL_SIGMA, DETAIL_STRETCH, LASH_FRINGE, LASH_SHADE_ABOVE, LID_BULGE, LID_FADE,
-    LID_SHADE_FALLOFF, LID_SIDE_FADE, LID_SIDE_SHADE, LOWER_LID_BAND, LOWER_LID_RISE, LOWER_LID_SHADE,
-    LOWER_LID_SHADE_PX, N_LASHES, SMOOTH_SAMPLES, TOP_DARKEST,
+    LID_SHADE_FALLOFF, LID_SIDE_FADE, LOWER_LID_BAND, LOWER_LID_RISE, LOWER_LID_SHADE, LOWER_LID_SHADE_PX, N_LASHES,
+    SMOOTH_SAMPLES, TOP_DARKEST,
 )
 # The per-eye geometry and the skin detail strips are the product's too: the reference is the
 # per-pixel part the compiled path replaced.
@@ -151,13 +151,10 @@ class ReferenceLidPainter:
         alpha = np.clip(edge - b + 0.5, 0.0, 1.0) * np.clip((b - lid_top + 1.0) / (top_fade + 2.0), 0.0, 1.0) \
             * smoothstep(a, 0.0, LID_SIDE_FADE) * smoothstep(1.0 - a, 0.0, LID_SIDE_FADE) * smoothstep(closure, 0.0, 0.15)
         s = np.clip((b - lid_top) / np.maximum(edge - lid_top, 1.0), 0.0, 1.0)
-        across = 2.0 * np.clip(a, 0.0, 1.0) - 1.0
-        # Toward the corners the socket's shade reaches further down the lid (LID_SIDE_SHADE).
-        side = LID_SIDE_SHADE * across ** 4
-        fall = 1.0 - ((1.0 - s) ** LID_SHADE_FALLOFF + side * (1.0 - s) ** 2) / (1.0 + side)
-        skin = above + (below - above) * fall[..., None]
+        skin = above + (below - above) * (1.0 - (1.0 - s) ** LID_SHADE_FALLOFF)[..., None]
         # A lid curves over the eyeball: lighter mid-lid, darker toward the corners and just above
         # the lashes.
+        across = 2.0 * np.clip(a, 0.0, 1.0) - 1.0
         shade = 1.0 + LID_BULGE * np.sin(np.pi * s) * (1.0 - across ** 2) - 0.04 * across ** 4 - 0.10 * s ** 6
         return skin * shade[..., None], alpha
 

@@ -173,24 +173,6 @@ def test_shut_lid_is_shaded_as_convex():
     assert alpha[0] < alpha[10] == 1.0
 
 
-
-def test_shut_lid_keeps_the_sockets_shade_toward_its_corners():
-    """A shut lid curves back into the socket at its sides: a third of the way down, near a corner
-    it is still well into the socket's shade, where mid-eye it is already lit like the lower lid
-    (an even falloff across the eye left a box of lit skin with straight sides in a shaded socket).
-    At the top it is the socket's colour and at the lash line the lit lid's, corners alike."""
-    above, below, colour = np.full(3, 60.0), np.full(3, 150.0), np.empty(3)
-
-    def luma(a, b):
-        _upper_lid_colour(a, b, 0.0, 20.0, above, below, colour)
-        return float(colour[0])
-
-    assert luma(0.5, 6.0) > 140.0
-    assert luma(0.1, 6.0) < 125.0 and luma(0.9, 6.0) < 125.0
-    assert abs(luma(0.1, 6.0) - luma(0.9, 6.0)) < 1.0  # symmetric
-    for a in (0.1, 0.3, 0.5):
-        assert abs(luma(a, 0.0) - 60.0) < 5.0 and luma(a, 18.0) > 120.0
-
 def _textured_eye(detail_px: float):
     """A 60 px wide eye in skin carrying a fixed texture of `detail_px` grey levels (none if 0):
     (frame, lid skin, open and shut (V, 3) vertices). Skin vertices above the lid stay put."""

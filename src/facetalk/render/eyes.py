@@ -119,11 +119,6 @@ TOP_DARKEST = 0.3
 # lighter mid-lid by up to LID_BULGE, and darkens toward its rounded margin: the lash line's shade
 # reaches LASH_SHADE_ABOVE times as far up the lid as below the lashes' roots.
 LID_SHADE_FALLOFF = 6.0
-# Toward the corners the lid curves back into the socket: its falloff turns from
-# (1 - s)^LID_SHADE_FALLOFF toward (1 - s)^2, weighted LID_SIDE_SHADE x across^4 to 1 (across =
-# -1..1 corner to corner), so the socket's shade reaches further down there and the lid merges
-# into it (an even falloff left a box of lit skin with straight sides in a shaded socket).
-LID_SIDE_SHADE = 4.0
 LID_BULGE = 0.08
 LASH_SHADE_ABOVE = 1.6
 # A shut lid carries the photo's own skin detail (wrinkles, pores, film grain, an engraving's
@@ -379,12 +374,9 @@ def _upper_lid_colour(a, b, lid_top, edge, above, below, out3):
     eyeball, as lit as the cheek, not in the socket's shade. It curves over the eyeball: lighter
     mid-lid, darker toward the corners and just above the lashes."""
     s = _clip01((b - lid_top) / max(edge - lid_top, 1.0))
+    fall = 1.0 - (1.0 - s) ** LID_SHADE_FALLOFF
     across = 2.0 * _clip01(a) - 1.0
     across2, s2 = across * across, s * s
-    # Toward the corners the falloff turns toward (1 - s)^2 (a product: no second pow a pixel).
-    u = 1.0 - s
-    side = LID_SIDE_SHADE * (across2 * across2)
-    fall = 1.0 - (u ** LID_SHADE_FALLOFF + side * (u * u)) / (1.0 + side)
     shade = 1.0 + LID_BULGE * np.sin(np.pi * s) * (1.0 - across2) - 0.04 * (across2 * across2) - 0.10 * (s2 * s2 * s2)
     for c in range(3):
         out3[c] = (above[c] + (below[c] - above[c]) * fall) * shade
