@@ -1157,3 +1157,25 @@ def test_the_uvula_hangs_long_and_narrow_into_the_throats_shade(analysis):
     root, tip = depth[0], depth[hangs] - 0.2 * length
     assert luma(tip, 0.0)[0] < 0.85 * luma(root, 0.0)[0]
     assert luma(mid, 0.8 * half_w / (0.5 * mouth_w))[0] < 0.85 * luma(mid, 0.0)[0]  # round: its sides darker
+
+
+def test_a_broad_smiles_lower_teeth_show_as_far_as_a_half_open_jaws(analysis):
+    """The stretched lower lip of a broad smile bares the lower teeth's tips as far as a jaw half
+    open does (0.05 mouth widths over the lip), not the barest 0.035 (a faint line under the dark
+    gap on the bundled smile), while the gap between the rows stays dark above them."""
+    from facetalk.render.mouth import _lower_teeth_show
+
+    closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
+    painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
+    mouth_w = 1.3 * painter._rest_mouth_w
+    opening = np.full(200, 0.2 * mouth_w)
+    d_lower = np.linspace(0.0, opening[0], 200)
+    none = np.zeros(200)
+    show = painter._stretched_lower_teeth(_lower_teeth_show(opening, mouth_w), opening, none, none, mouth_w)
+    luma = painter._shade(opening - d_lower, d_lower, opening, np.full(200, 0.52), mouth_w,
+                          photo_teeth=(none, none), lower_show=show, lip_lift=none) @ LUMA
+    teeth = float(painter.teeth_rgb @ LUMA)
+    lit = luma > 0.6 * teeth
+    reach = d_lower[np.argmin(lit)] / mouth_w  # the first pixel up from the lip that is not tooth
+    assert lit[0] and reach > 0.048, reach
+    assert luma[(d_lower > 0.06 * mouth_w) & (d_lower < 0.15 * mouth_w)].min() < 0.5 * teeth

@@ -516,7 +516,11 @@ class MouthPainter:
         # them the wider it opens); the lip hides them toward the corners. Narrower than the upper
         # incisors, so more to the arch.
         wide = np.clip((opening - 0.2 * mouth_w) / (0.25 * mouth_w), 0, 1)
-        lower_h = (0.035 + 0.03 * wide) * mouth_w
+        # A broad smile's stretched lower lip (lower_show beyond what the opening gives) bares
+        # their tips as far as a jaw half open does, within most of the gap between the rows: at
+        # 0.035 mouth widths the bundled smile's lower row was a faint line under the dark gap.
+        lower_h = (0.035 + 0.03 * np.maximum(wide, 0.5 * lower_show)) * mouth_w
+        lower_h = np.where(lower_show > wide, np.minimum(lower_h, np.maximum(0.035 * mouth_w, 0.7 * rows_gap)), lower_h)
         # The tongue's tip rests behind them: its lit front starts about at their tips.
         front_px = np.maximum(lower_px, lower_h * lower_show)
         color = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
