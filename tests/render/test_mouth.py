@@ -1179,3 +1179,32 @@ def test_a_broad_smiles_lower_teeth_show_as_far_as_a_half_open_jaws(analysis):
     reach = d_lower[np.argmin(lit)] / mouth_w  # the first pixel up from the lip that is not tooth
     assert lit[0] and reach > 0.048, reach
     assert luma[(d_lower > 0.06 * mouth_w) & (d_lower < 0.15 * mouth_w)].min() < 0.5 * teeth
+
+
+def test_a_moustache_hangs_over_the_top_of_the_opening(analysis):
+    """Hair over the upper lip (fine detail running across it: vertical strands) is told from a
+    bare lip, and its strands, as the frame shows them above the lip, hang on down over the top of
+    the opening, fading out below it (08's white moustache ended in a clean dark slot)."""
+    from facetalk.face import landmarks as lm
+    from facetalk.render.mouth import moustache_strands
+
+    lip = analysis.rig.rest_xyz[list(lm.LIPS_OUTER_UPPER), :2]
+    assert moustache_strands(analysis.image, lip) == 0.0
+    hairy = analysis.image.copy()
+    x0, x1 = int(lip[:, 0].min()), int(lip[:, 0].max())
+    y1 = int(lip[:, 1].max())
+    y0 = y1 - int(0.3 * (x1 - x0))
+    hairy[y0:y1, x0:x1] = np.where((np.arange(x0, x1) % 3 == 0)[None, :, None], 230, 120).astype(np.uint8)
+    assert moustache_strands(hairy, lip) > 0.9
+
+    painter = MouthPainter(analysis.rig, hairy, analysis.appearance.grain)
+    mouth_w = 60.0
+    out = hairy.copy()
+    n = 40
+    px = np.full(n, (x0 + x1) // 2, np.int64)
+    py = np.arange(n) + y1  # straight down from the lip (the face is upright)
+    d_upper = np.arange(n, dtype=np.float32)
+    color = np.zeros((n, 3), np.float32)
+    painter._drape(color, out, px, py, d_upper=d_upper, mouth_w=mouth_w)
+    luma = color @ LUMA
+    assert luma[:3].max() > 60 and np.all(luma[int(0.1 * mouth_w) + 1:] == 0)
