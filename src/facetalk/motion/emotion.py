@@ -75,8 +75,13 @@ OFFSETS: dict[str, dict[str, float]] = {
 # identity distance on smiling photos (0.50-0.57 at strength 1); sad and angry, which close the
 # lips, start from half of it or a little more and bring the corners the rest of the way with
 # their own frown (below). Emotions that keep teeth showing undo all of it: on a half-undone
-# smile fear, disgust and surprise read as a grin.
-UNDO_SHARE = {"sad": 0.5, "angry": 0.8}
+# smile fear, disgust and surprise read as a grin. Sad at 0.4 and angry at 0.6 (0.5 and 0.8
+# before): on the toothy photos the mouth's undo and closure were most of sad's identity distance
+# (the bundled one 0.47, 0.26 with the mouth left alone); sad's own frown still ends the corners
+# below a neutral mouth's. Anger's pressed lips with their inner line at a neutral mouth's height
+# showed the closed lips' full middle bulging over the corners at 2x, sad's pout (out/s12's
+# unseen sheet: 03, 11, the bundled one); 0.6 leaves them a level thin line (out/emo2).
+UNDO_SHARE = {"sad": 0.4, "angry": 0.6}
 UNDO_SHARE_DEFAULT = 1.0
 # On a smiling photo an emotion's own frown is scaled down by this share of the photo's smile:
 # with the whole smile undone, a full frown on top bends lips the smile stretched thin into a
