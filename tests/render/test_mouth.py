@@ -962,6 +962,20 @@ def test_a_wide_open_mouth_shows_the_soft_palate_uvula_and_throat(analysis):
     assert np.allclose(narrow, plain) and narrow[0] <= narrow[1], narrow
 
 
+def test_the_throat_has_no_step_where_the_soft_palates_arch_ends(analysis):
+    """Across the mouth at every depth the cavity's light changes smoothly: the throat's shade
+    under the arch fades out before the arch ends (it stopped there: a step of up to 20 grey
+    levels, squared-off ends to the dark band)."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w = 100.0
+    across = np.linspace(0.3, 0.7, 161)
+    for depth in (0.1, 0.2, 0.25, 0.3):
+        below = np.full_like(across, depth * mouth_w)
+        luma = painter._cavity(below, np.full_like(across, 0.3 * mouth_w), across, mouth_w,
+                               peak_opening=0.6 * mouth_w) @ LUMA
+        assert np.abs(np.diff(luma)).max() < 2.0, (depth, np.abs(np.diff(luma)).max())  # was 18-19
+
+
 def test_the_opening_lets_nothing_of_the_photo_under_it_through_at_its_rim(analysis):
     """Under a new opening lies the photo's own opening, stretched (a toothy photo's teeth): at its
     soft rim what the interior leaves uncovered is the lip around it, not that (a blurred coverage
@@ -988,7 +1002,7 @@ def test_the_lips_inner_faces_at_the_corners_keep_the_lips_hue(analysis):
     edge (a toothy photo's teeth blurred into it) is pulled toward the lips' own hue there, under
     0.9 of its lightness in the face's shade (wholly before: a pale band round the corners)."""
     from facetalk.face import landmarks as lm
-    from facetalk.render.mouth import CORNER_FACE, CORNER_LOWER_SHARE, CORNER_SHADE, LENS_SCALE
+    from facetalk.render.mouth import CORNER_DARKEN, CORNER_LOWER_SHARE, LENS_SCALE
 
     rest = analysis.rig.rest_xyz[:, :2]
     h, w = analysis.image.shape[:2]
@@ -1014,7 +1028,7 @@ def test_the_lips_inner_faces_at_the_corners_keep_the_lips_hue(analysis):
         lumas.append(float(color[0] @ LUMA))
     # The face's shade there (0.9 of the way to the lens's edge), as the painter takes it.
     inward = 0.9 ** 2 * (3.0 - 2.0 * 0.9)
-    shade = 1.0 - (1.0 - CORNER_FACE + CORNER_SHADE) * inward
+    shade = 1.0 - CORNER_DARKEN * inward
     plain, paled = lumas
     # Read whole, the band would be 250 x the shade there (116 with the shade before, 0.46).
     assert plain < paled < 0.9 * 250 * shade, (plain, paled, 250 * shade)
@@ -1037,7 +1051,8 @@ def test_a_broad_smile_shows_the_lower_teeth_tips_over_the_lower_lip(analysis):
         opening = np.full(60, 0.2 * mouth_w)
         d_lower = np.linspace(0.0, opening[0], 60)
         none = np.zeros(60)
-        show = painter._stretched_lower_teeth(_lower_teeth_show(opening, mouth_w), opening, none, none, mouth_w)
+        show = painter._stretched_lower_teeth(_lower_teeth_show(opening, mouth_w), opening=opening,
+                                          own_upper=none, lift=none, mouth_w=mouth_w)
         luma = painter._shade(opening - d_lower, d_lower, opening, u, mouth_w, photo_teeth=(none, none),
                               lower_show=show, lip_lift=none) @ LUMA
         near_lip = d_lower < 0.03 * mouth_w
@@ -1171,7 +1186,8 @@ def test_a_broad_smiles_lower_teeth_show_as_far_as_a_half_open_jaws(analysis):
     opening = np.full(200, 0.2 * mouth_w)
     d_lower = np.linspace(0.0, opening[0], 200)
     none = np.zeros(200)
-    show = painter._stretched_lower_teeth(_lower_teeth_show(opening, mouth_w), opening, none, none, mouth_w)
+    show = painter._stretched_lower_teeth(_lower_teeth_show(opening, mouth_w), opening=opening,
+                                          own_upper=none, lift=none, mouth_w=mouth_w)
     luma = painter._shade(opening - d_lower, d_lower, opening, np.full(200, 0.52), mouth_w,
                           photo_teeth=(none, none), lower_show=show, lip_lift=none) @ LUMA
     teeth = float(painter.teeth_rgb @ LUMA)

@@ -295,7 +295,7 @@ class MouthPainter:
         # as its photographed ones do (else the two would shear apart at the corners).
         lift = None if self._own_teeth else interp(self._lip_lift(verts, mouth_w, lip_on_skull_xy)[self._upper_of])
         peak = float(gap[self._verts].max())
-        show = self._stretched_lower_teeth(show, opening, runs[0], lift, mouth_w)
+        show = self._stretched_lower_teeth(show, opening=opening, own_upper=runs[0], lift=lift, mouth_w=mouth_w)
         color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs,
                             lower_show=show, lip_lift=lift, peak_opening=peak)
         self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
@@ -317,12 +317,12 @@ class MouthPainter:
             return
         src = np.column_stack([px[near], py[near]]) - reach * self._down
         x0, y0 = np.maximum(np.floor(src.min(axis=0)).astype(int) - 1, 0)
-        x1, y1 = np.ceil(src.max(axis=0)).astype(int) + 2
+        x1, y1 = np.maximum(np.ceil(src.max(axis=0)).astype(int) + 2, (x0 + 1, y0 + 1))  # never an empty box
         hair = sample_points(out[y0:y1, x0:x1], src - (x0, y0))
         weight = self._strands * DRAPE_SHARE * (1.0 - d_upper[near] / reach) ** 2
         color[near] = mix(color[near], hair, weight)
 
-    def _stretched_lower_teeth(self, show: np.ndarray, opening: np.ndarray, own_upper: np.ndarray,
+    def _stretched_lower_teeth(self, show: np.ndarray, *, opening: np.ndarray, own_upper: np.ndarray,
                                lift: np.ndarray | None, mouth_w: float) -> np.ndarray:
         """(N,) how far the lower teeth show (`show`: _lower_teeth_show's, by the opening alone),
         raised where the lips are drawn wide (a broad smile: the mouth wider than the photo's by
@@ -407,13 +407,13 @@ class MouthPainter:
         skip = max(1.0, CORNER_EDGE_SKIP * fold)
         into = d * (self._rest_mouth_w / max(mouth_w, 1e-6))
         span = max(fold - skip, 0.5)
-        past_edge = skip + span - np.abs(np.mod(into, 2.0 * span) - span)  # within [skip, fold]
+        past_edge = skip + span - np.abs(np.mod(into, 2.0 * span) - span)  # within [skip, skip + span]
         depth = (1.0 - inward) * (0.5 + into) + inward * past_edge
         anchors = interp(self._both_anchors_xy, px)
         anchor = np.where(lower[:, None], anchors[:, 2:], anchors[:, :2])
         lip = sample_points(self.image, anchor + (np.where(lower, depth, -depth))[:, None] * self._down)
         lip = lip + (self._lip_rgb - lip) * (CORNER_LIP_HUE * inward)[:, None]
-        shade = 1.0 - (1.0 - CORNER_FACE + CORNER_SHADE) * inward
+        shade = 1.0 - CORNER_DARKEN * inward
         color[px] = mix(color[px], lip * shade[:, None], cover)
 
     def _shade_slit(self, out: np.ndarray, origin: tuple[int, int], ys: np.ndarray, xs: np.ndarray, *,
@@ -570,8 +570,10 @@ class MouthPainter:
         # A broad smile's stretched lower lip (lower_show beyond what the opening gives) bares
         # their tips as far as a jaw half open does, within most of the gap between the rows: at
         # 0.035 mouth widths the bundled smile's lower row was a faint line under the dark gap.
-        lower_h = (0.035 + 0.03 * np.maximum(wide, 0.5 * lower_show)) * mouth_w
-        lower_h = np.where(lower_show > wide, np.minimum(lower_h, np.maximum(0.035 * mouth_w, 0.7 * rows_gap)), lower_h)
+        # Stretched: shown beyond what the opening alone shows (ordinary openings keep their tips).
+        stretched = lower_show > _lower_teeth_show(opening, mouth_w)
+        lower_h = (0.035 + 0.03 * np.where(stretched, np.maximum(wide, 0.5 * lower_show), wide)) * mouth_w
+        lower_h = np.where(stretched, np.minimum(lower_h, np.maximum(0.035 * mouth_w, 0.7 * rows_gap)), lower_h)
         # The tongue's tip rests behind them: its lit front starts about at their tips.
         front_px = np.maximum(lower_px, lower_h * lower_show)
         color = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
@@ -824,13 +826,16 @@ THROAT_WIDTH = 0.3
 # The back of a wide-open mouth (MouthPainter._soft_palate), in mouth widths unless said: it shows
 # as the opening's peak grows over PALATE_OPENING; the soft palate's arch hangs ARCH_TOP below the
 # upper teeth mid-mouth and drops ARCH_DROP by ARCH_HALF_WIDTH of the way to a corner (0..1); the
-# throat under it keeps 1 - THROAT_DARK of the cavity's light; the uvula is UVULA_WIDTH either
-# side of the midline and UVULA_LENGTH long, at UVULA_LIGHT of the tongue's back's colour.
+# throat under it keeps 1 - THROAT_DARK of the cavity's light, the darkening fading out over the
+# arch's outer ARCH_FADE (no step where the arch ends); the uvula is UVULA_WIDTH either side of
+# the midline and UVULA_LENGTH long, at UVULA_LIGHT of the soft tissue's colour (the mean of the
+# tongue's back and the throat) mid-root.
 PALATE_OPENING = (0.3, 0.45)
 ARCH_TOP = 0.03
 ARCH_DROP = 0.2
 ARCH_HALF_WIDTH = 0.5
 THROAT_DARK = 0.6
+ARCH_FADE = 0.3
 UVULA_WIDTH = 0.027
 UVULA_LENGTH = 0.13
 UVULA_LIGHT = 0.7
@@ -838,13 +843,13 @@ UVULA_TIP_SHADE = 0.35  # its tip keeps 1 - this of the light its root gets
 
 # The lips' inner faces at an open mouth's corners (MouthPainter._taper_corners): the lower lip's
 # share of them, how deep into the photo's lip (mouth widths) their texture is read before it
-# folds back, and how much darker they turn toward the opening.
+# folds back, the share of that depth skipped toward the opening (the photo's soft edge), how far
+# their colour turns to the lips' own hue there, and how much of the light they lose there.
 CORNER_LOWER_SHARE = 0.7
 CORNER_LIP_DEPTH = 0.035
-CORNER_FACE = 0.8
 CORNER_EDGE_SKIP = 0.4
 CORNER_LIP_HUE = 0.5
-CORNER_SHADE = 0.35
+CORNER_DARKEN = 0.55
 # Under the opening's soft rim the lip beside it is the mean of the pixels outside it within this
 # many px (a square window).
 RIM_REACH_PX = 2
@@ -955,8 +960,9 @@ def _palate_pass(color, below, across, mouth_w, shows, tissue):
     """MouthPainter._soft_palate's per-pixel part, in place on the (N, 3) `color` (one compiled
     pass: numpy's took as long as the rest of the cavity): under the arch's free edge (ARCH_TOP
     below the teeth mid-mouth, ARCH_DROP lower ARCH_HALF_WIDTH out) the throat keeps 1 -
-    THROAT_DARK of the light, soft-edged and lit a little along the edge, whose fold catches the
-    light; down the middle the uvula, a narrow drop fuller at its tip, lit down its middle."""
+    THROAT_DARK of the light (fading out over the arch's outer ARCH_FADE), soft-edged and lit a
+    little along the edge, whose fold catches the light; down the middle the uvula, a narrow drop
+    fuller at its tip, lit down its middle."""
     soft = max(1.5, 0.04 * mouth_w)
     uvula_soft = max(1.2, 0.015 * mouth_w)
     for i in range(color.shape[0]):
@@ -967,7 +973,9 @@ def _palate_pass(color, below, across, mouth_w, shows, tissue):
         edge = mouth_w * (ARCH_TOP + ARCH_DROP * (x / ARCH_HALF_WIDTH) ** 2)
         under = min(max((b - edge) / soft + 0.5, 0.0), 1.0)
         rim = math.exp(-abs(b - edge) / (0.02 * mouth_w))
-        light = 1.0 - shows * (THROAT_DARK * under - 0.25 * rim * (1.0 - x / ARCH_HALF_WIDTH))
+        fade = min(max((ARCH_HALF_WIDTH - x) / (ARCH_FADE * ARCH_HALF_WIDTH), 0.0), 1.0)
+        fade = fade * fade * (3.0 - 2.0 * fade)  # the arch's end: no step to the throat beside it
+        light = 1.0 - shows * (THROAT_DARK * under * fade - 0.25 * rim * (1.0 - x / ARCH_HALF_WIDTH))
         for c in range(3):
             color[i, c] *= light
         down = (b - mouth_w * ARCH_TOP) / (UVULA_LENGTH * mouth_w)
