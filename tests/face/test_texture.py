@@ -5,8 +5,8 @@ in different directions."""
 import numpy as np
 import pytest
 
-from facetalk.face.texture import (DETAIL_CLIP, WEAVE_SPREAD, direction_spread, filled, made_detail, measure_detail,
-                                   quilted_detail, spectral_detail, texture_over)
+from facetalk.face.texture import (DETAIL_CLIP, MIN_SOURCES, WEAVE_SPREAD, _colour_groups, direction_spread, filled,
+                                   made_detail, measure_detail, quilted_detail, spectral_detail, texture_over)
 
 N = 240
 
@@ -115,6 +115,31 @@ def test_patches_running_different_ways_are_made_spectral_not_quilted():
     assert direction_spread(pleats) < WEAVE_SPREAD / 3 and direction_spread(grain) < WEAVE_SPREAD
     assert np.array_equal(made_detail(weave, wanted=~known, seed=0), spectral_detail(weave, wanted=~known, seed=0))
     assert np.array_equal(made_detail(pleats, wanted=~known, seed=0), quilted_detail(pleats, wanted=~known, seed=0))
+
+
+def test_grain_is_quilted_at_any_patch_size():
+    """Grain has no direction, but a small patch of it reads one by chance (0.2 at 12 px for a
+    photo's soft grain): the cut-off allows for it, so grain is quilted whatever the image's size."""
+    import cv2
+
+    rng = np.random.default_rng(1)
+    for tile_px in (12, 18, 24, 36):
+        noise = cv2.GaussianBlur(rng.standard_normal((N, N, 3)).astype(np.float32), (0, 0), 1.0)
+        grain = np.clip(128 + 12 * noise / noise.std(), 0, 255).astype(np.uint8)
+        measured = measure_detail(grain, source=_hole(), tile_px=tile_px)
+        assert np.array_equal(made_detail(measured, wanted=~_hole(), seed=0),
+                              quilted_detail(measured, wanted=~_hole(), seed=0)), tile_px
+
+
+def test_every_colour_group_holds_enough_patches_for_a_spectrum():
+    """However the colours fall, no group ends with fewer than MIN_SOURCES patches (an empty one
+    would leave a spectrum of nothing to measure)."""
+    rng = np.random.default_rng(2)
+    for _ in range(300):
+        n = int(rng.integers(MIN_SOURCES, 60))
+        colours = rng.choice([0.0, 90.0, 200.0], size=(n, 3)) + rng.normal(0, rng.uniform(1, 60), (n, 3))
+        group, centroids = _colour_groups(colours.astype(np.float32), n_groups=4)
+        assert np.bincount(group, minlength=len(centroids)).min() >= MIN_SOURCES
 
 
 def test_loud_specks_in_quiet_patches_are_cut(monkeypatch):

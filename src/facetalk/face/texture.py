@@ -43,9 +43,12 @@ COLOUR_GROUPS = 4  # the patches' colours are split into at most this many spect
 COLOUR_SIGMA = 20.0  # RGB levels: how sharply a pixel's colour picks its group's spectrum
 # How much more the patches run in one direction each than all together (mean anisotropy of
 # their structure tensors less that of their mean) above which they are made spectral, not
-# quilted. Measured on the test portraits' plates: pleated curtains, engravings, canvas and
-# grain 0.00-0.06; Biden's draped curtain 0.19, where the quilt read as a basket weave.
+# quilted, plus what pure grain reads by chance in a patch of that many px (NOISE_SPREAD_PX / its
+# side: 0.14 at 12 px, 0.04 at 36). Measured on the test portraits' plates: pleated curtains,
+# engravings, canvas and grain 0.00-0.06; Biden's draped curtain 0.19, where the quilt read as a
+# basket weave.
 WEAVE_SPREAD = 0.12
+NOISE_SPREAD_PX = 1.5
 
 
 def tile_size(shape_hw: tuple[int, int]) -> int:
@@ -87,10 +90,12 @@ def measure_detail(rgb: np.ndarray, *, source: np.ndarray, tile_px: int) -> Phot
 def made_detail(measured: PhotoDetail, *, wanted: np.ndarray, seed: int,
                 base: np.ndarray | None = None) -> np.ndarray:
     """(h, w, 3) float32 zero-mean detail at the `wanted` (h, w) bool pixels, 0 elsewhere: quilted,
-    or spectral where the patches run in different directions (direction_spread > WEAVE_SPREAD).
+    or spectral where the patches run in different directions (direction_spread above WEAVE_SPREAD
+    beyond what grain reads by chance).
     `base` ((h, w, 3) float32): the fill it goes on, whose colour picks the patches' texture.
     Seeded: the same photo gets the same texture on every render."""
-    make = spectral_detail if direction_spread(measured) > WEAVE_SPREAD else quilted_detail
+    weave = direction_spread(measured) > WEAVE_SPREAD + NOISE_SPREAD_PX / measured.tile_px
+    make = spectral_detail if weave else quilted_detail
     return make(measured, wanted=wanted, seed=seed, base=base)
 
 
@@ -169,8 +174,15 @@ def _colour_groups(colours: np.ndarray, *, n_groups: int) -> tuple[np.ndarray, n
     for _ in range(8):
         group = np.argmin(((colours[:, None] - centroids[None]) ** 2).sum(axis=2), axis=1)
         counts = np.bincount(group, minlength=len(centroids))
-        centroids = np.stack([colours[group == g].mean(axis=0) for g in np.flatnonzero(counts >= MIN_SOURCES)])
-    group = np.argmin(((colours[:, None] - centroids[None]) ** 2).sum(axis=2), axis=1)
+        # The groups of at least MIN_SOURCES (the largest always): the others' members join them.
+        kept = np.flatnonzero((counts >= MIN_SOURCES) | (counts == counts.max()))
+        centroids = np.stack([colours[group == g].mean(axis=0) for g in kept])
+        group = np.argmin(((colours[:, None] - centroids[None]) ** 2).sum(axis=2), axis=1)
+    counts = np.bincount(group, minlength=len(centroids))
+    while len(centroids) > 1 and counts.min() < MIN_SOURCES:  # a last move left one short
+        centroids = np.delete(centroids, int(np.argmin(counts)), axis=0)
+        group = np.argmin(((colours[:, None] - centroids[None]) ** 2).sum(axis=2), axis=1)
+        counts = np.bincount(group, minlength=len(centroids))
     return group, centroids
 
 
