@@ -62,9 +62,12 @@ def test_timeline_keyframes():
 def test_the_same_keyframes_give_equal_controls_however_the_text_is_laid_out():
     """The timeline is kept as compact JSON (parsed once, where it comes in): batch names outputs
     after the controls, and a reformatted timeline must not render its rows again."""
-    keyframes = [{"t_s": 1, "emotion": "happy"}, {"t_s": 2, "distance": 1.3}]
+    keyframes = [{"t_s": 1, "emotion": "happy"}, {"t_s": 2, "distance": 1}]
     a, b = Controls(timeline=json.dumps(keyframes)), Controls(timeline=json.dumps(keyframes, indent=4) + "\n\n")
-    assert a == b and repr(a) == repr(b) and a.timeline == '[{"t_s":1,"emotion":"happy"},{"t_s":2,"distance":1.3}]'
+    reordered = Controls(timeline='[{"emotion": "happy", "t_s": 1.0}, {"distance": 1.0, "t_s": 2}]')
+    assert a == b == reordered and repr(a) == repr(b) == repr(reordered)
+    assert a.timeline == '[{"emotion":"happy","t_s":1.0},{"distance":1.0,"t_s":2.0}]'
+    assert Controls(timeline=a.timeline) == a  # what it keeps reads back the same
     assert Controls(timeline=" \n").timeline == "" and Controls(timeline="[]").timeline == ""
 
 

@@ -96,11 +96,11 @@ class Controls:
             _check(f, getattr(self, f.name))
         # Parsed once, here, where the text comes in: the motion reads the typed values.
         object.__setattr__(self, "_gaze", parse_gaze(self.gaze))
-        keyframes = _timeline_json(self.timeline)
-        # Kept as compact JSON: the same keyframes give equal Controls however the text was laid
-        # out (batch names its outputs after the controls).
-        object.__setattr__(self, "timeline", json.dumps(keyframes, separators=(",", ":")) if keyframes else "")
-        object.__setattr__(self, "_keyframes", _keyframes(keyframes))
+        keyframes = _keyframes(_timeline_json(self.timeline))
+        # Kept in one canonical form: the same keyframes give equal Controls however the text was
+        # laid out, its keys ordered or its numbers written (batch names its outputs after them).
+        object.__setattr__(self, "timeline", _canonical(keyframes))
+        object.__setattr__(self, "_keyframes", keyframes)
 
     @property
     def gaze_target(self) -> Gaze:
@@ -179,6 +179,17 @@ def parse_timeline(text: str) -> tuple[Keyframe, ...]:
     't_s' (seconds, increasing) and values for TIMED_CONTROLS. ValueError says which keyframe,
     or where the JSON breaks (line and column)."""
     return _keyframes(_timeline_json(text))
+
+
+def _canonical(keyframes: tuple[Keyframe, ...]) -> str:
+    """Compact JSON of parsed keyframes, keys sorted, each value as its field's type gives it
+    (1 and 1.0 alike for a float); "" for none."""
+    if not keyframes:
+        return ""
+    kinds = {f.name: f.type for f in fields(Controls)}
+    as_json = [{"t_s": k.t_s, **{name: float(getattr(k.values, name)) if kinds[name] == "float"
+                                 else getattr(k.values, name) for name in k.names}} for k in keyframes]
+    return json.dumps(as_json, separators=(",", ":"), sort_keys=True)
 
 
 def _timeline_json(text: str) -> list:
