@@ -351,11 +351,15 @@ class PauseClosure:
     phrase each consonant with the jaw nearly shut showed the smile's gap too, as wide as a close
     vowel's, where a speaker's lips come together with the jaw. So once speech has begun (the jaw
     open beyond SPEECH_JAW for SPEECH_S: a syllable, not a twitch at a drum hit), lip_press is
-    at least 1 - jaw / RELAX_JAW (all of the photo's parting gone with the jaw shut, none of it
-    from RELAX_JAW, below the mid vowels' jaw). On the benchmark's photo (its lips parted 0.139),
-    with ReleaseHold, rendered and measured by dlib: the zero-lag correlation with the envelope
-    Spanish 0.61 -> 0.66, Mandarin 0.79 -> 0.80, and Mandarin's time-compressed /p b m/ closed
-    71% -> 94% (the network's press on a fast bilabial is often unsure, 0.2-0.4). Once the jaw has
+    at least RELAX_SHARE x (1 - jaw / RELAX_JAW) (that share of the photo's parting gone with the
+    jaw shut, none of it from RELAX_JAW, below the mid vowels' jaw). On the benchmark's photo (its
+    lips parted 0.139), with ReleaseHold, rendered and measured by dlib: the zero-lag correlation
+    with the envelope Spanish 0.61 -> 0.65-0.66, Mandarin 0.79 -> 0.80, and Mandarin's
+    time-compressed /p b m/ closed 71% -> 94% (the network's press on a fast bilabial is often
+    unsure, 0.2-0.4). RELAX_SHARE is below 1 for the photo's sake: shutting all of a toothy smile's
+    parting on every consonant hid its teeth for most of the speech, and dlib's identity distance
+    to the photo over a clip of speech rose from 0.26 to 0.32 (0.29 at 0.7; Spanish 0.660 at 1,
+    0.654 at 0.7, 0.650 at 0.6). Once the jaw has
     stayed under SPEECH_JAW for PAUSE_S (longer than any consonant), lip_press rises to CLOSE
     over CLOSE_S, shrinking as the jaw opens and gone at SPEECH_JAW; after HOLD_S more both fall
     back over RELEASE_S, so a face that has stopped talking returns to the photo's expression.
@@ -368,6 +372,7 @@ class PauseClosure:
     SPEECH_JAW = 0.15
     SPEECH_S = 0.05
     RELAX_JAW = 0.35
+    RELAX_SHARE = 0.7
     PAUSE_S = 0.12
     CLOSE = 1.0
     CLOSE_S = 0.06
@@ -394,7 +399,7 @@ class PauseClosure:
             release = min(1.0, max(0.0, 1.0 - (t_s - self.HOLD_S) / self.RELEASE_S))
             level = min(max(t_s / self.CLOSE_S, 0.0), release)
             presses.append(max(self.CLOSE * level * max(0.0, 1.0 - jaw / self.SPEECH_JAW),
-                               release * (1.0 - jaw / self.RELAX_JAW)))
+                               release * self.RELAX_SHARE * (1.0 - jaw / self.RELAX_JAW)))
             if t_s >= self.HOLD_S + self.RELEASE_S:  # released: the next pause needs new speech
                 self._spoke = False
         closed = outputs.copy()
