@@ -54,8 +54,7 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
     (p, b, m) shuts the lips whatever raises the upper lip (disgust)."""
     coeffs = np.asarray(frame.expression(), dtype=np.float32)
     labiodental = frame.upper_lip_raise * 4.0 * frame.lip_press * (1.0 - frame.lip_press)
-    rot = rotation_matrix(frame.yaw_deg, frame.pitch_deg, frame.roll_deg).astype(np.float32)
-    shift = np.array([frame.tx, frame.ty, 0.0], np.float32) * np.float32(rig.face_height_px)
+    rot, shift = _head_transform(rig, frame, np.float32)
     out = np.empty_like(rig.rest_xyz)
     _pose(rig.rest_xyz, rig.expression_basis, rig.expression_basis_negative, coeffs, rig.press_vertex,
           rig.press_upper, rig.press_lower, rig.press_weight, np.float32(frame.lip_press),
@@ -104,10 +103,15 @@ def _pose(rest, basis, basis_negative, coeffs, press_vertex, press_upper, press_
 def head_posed(rig: FaceRig, frame: MotionFrame, xyz: np.ndarray) -> np.ndarray:
     """(N, 3) points `xyz` moved rigidly by the frame's head pose (rotation about the rig's
     pivot, then translation), in xyz's dtype."""
-    rot = rotation_matrix(frame.yaw_deg, frame.pitch_deg, frame.roll_deg).astype(xyz.dtype)
-    shift = np.array([frame.tx, frame.ty, 0.0], xyz.dtype) * rig.face_height_px
-    # frame.scale is the camera's (render.camera): it scales the whole person, not the head alone.
+    rot, shift = _head_transform(rig, frame, xyz.dtype)
     return (xyz - rig.pivot_xyz) @ rot.T + rig.pivot_xyz + shift
+
+
+def _head_transform(rig: FaceRig, frame: MotionFrame, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """The frame's head pose as ((3, 3) rotation about the rig's pivot, (3,) shift in px), in
+    `dtype`. frame.scale is the camera's (render.camera): it scales the whole person, not the head."""
+    rot = rotation_matrix(frame.yaw_deg, frame.pitch_deg, frame.roll_deg).astype(dtype)
+    return rot, np.array([frame.tx, frame.ty, 0.0], dtype) * rig.face_height_px
 
 
 # Landmarks near the frames' plane that only the head moves: eye corners, nose bridge, brows'
