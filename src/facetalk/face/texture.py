@@ -107,7 +107,7 @@ def direction_spread(measured: PhotoDetail) -> float:
     # Every patch up to SPECTRUM_PATCHES, then an even spread of that many.
     corners = measured.corners[np.linspace(0, len(measured.corners) - 1,
                                            min(len(measured.corners), SPECTRUM_PATCHES)).astype(int)]
-    patches = np.stack([measured.detail[y:y + t, x:x + t] for y, x in corners]).mean(axis=3)
+    patches = _patches(measured.detail, corners, tile_px=t).mean(axis=3)
     # Sobel's gradients (a difference across, smoothed along: pixel noise alone has no direction).
     across = patches[:, :, 2:] - patches[:, :, :-2]
     gx = across[:, :-2] + 2 * across[:, 1:-1] + across[:, 2:]
@@ -169,21 +169,31 @@ def _colour_groups(colours: np.ndarray, *, n_groups: int) -> tuple[np.ndarray, n
     nearest."""
     centroids = colours[[int(np.argmin(np.abs(colours - np.median(colours, axis=0)).sum(axis=1)))]]
     while len(centroids) < min(n_groups, len(colours) // MIN_SOURCES):
-        far = np.min(((colours[:, None] - centroids[None]) ** 2).sum(axis=2), axis=1)
+        far = np.min(_squared_distances(colours, centroids), axis=1)
         centroids = np.vstack([centroids, colours[int(np.argmax(far))]])
+    group = np.argmin(_squared_distances(colours, centroids), axis=1)
     for _ in range(8):
-        group = np.argmin(((colours[:, None] - centroids[None]) ** 2).sum(axis=2), axis=1)
         counts = np.bincount(group, minlength=len(centroids))
         # The groups of at least MIN_SOURCES (the largest always): the others' members join them.
         kept = np.flatnonzero((counts >= MIN_SOURCES) | (counts == counts.max()))
         centroids = np.stack([colours[group == g].mean(axis=0) for g in kept])
-        group = np.argmin(((colours[:, None] - centroids[None]) ** 2).sum(axis=2), axis=1)
+        group = np.argmin(_squared_distances(colours, centroids), axis=1)
     counts = np.bincount(group, minlength=len(centroids))
     while len(centroids) > 1 and counts.min() < MIN_SOURCES:  # a last move left one short
         centroids = np.delete(centroids, int(np.argmin(counts)), axis=0)
-        group = np.argmin(((colours[:, None] - centroids[None]) ** 2).sum(axis=2), axis=1)
+        group = np.argmin(_squared_distances(colours, centroids), axis=1)
         counts = np.bincount(group, minlength=len(centroids))
     return group, centroids
+
+
+def _squared_distances(colours: np.ndarray, centroids: np.ndarray) -> np.ndarray:
+    """(n, g) squared RGB distance of each (n, 3) colour to each (g, 3) centroid."""
+    return ((colours[:, None] - centroids[None]) ** 2).sum(axis=2)
+
+
+def _patches(detail: np.ndarray, corners: np.ndarray, *, tile_px: int) -> np.ndarray:
+    """(n, tile, tile, 3) the detail in the patches at `corners` (n, 2) top-left (y, x)."""
+    return np.stack([detail[y:y + tile_px, x:x + tile_px] for y, x in corners])
 
 
 def _memberships(base: np.ndarray, centroids: np.ndarray) -> np.ndarray:
@@ -211,7 +221,7 @@ def _kernel(detail: np.ndarray, corners: np.ndarray, *, tile_px: int,
     chosen = corners[np.sort(rng.permutation(len(corners))[:SPECTRUM_PATCHES])]
     hann = np.hanning(tile_px + 2)[1:-1]
     window = np.outer(hann, hann)[..., None]
-    patches = np.stack([detail[y:y + tile_px, x:x + tile_px] for y, x in chosen])
+    patches = _patches(detail, chosen, tile_px=tile_px)
     patches = (patches - patches.mean(axis=(1, 2), keepdims=True)) * window.astype(np.float32)
     energy = len(chosen) * float(np.sum(window ** 2))
     gains = np.sqrt(np.sum(patches.astype(np.float64) ** 2, axis=(0, 1, 2)) / energy).astype(np.float32)
@@ -341,9 +351,9 @@ def texture_over(rgb: np.ndarray, *, known: np.ndarray, wanted: np.ndarray, tile
                  base: np.ndarray | None = None) -> np.ndarray:
     """(h, w, 3) float32 zero-mean texture for the `wanted` pixels of `rgb` (h, w, 3) uint8, taken
     from its `known` ones: its own detail (made_detail), or where it has too few whole patches
-    of it, its grain; 0 elsewhere (and 0 everywhere with under 64 known
-    pixels). `tile_px`: the patches' side (default: tile_size of the image); `base`: the fill it
-    goes on (each pixel takes the texture of the photo's parts of its colour)."""
+    of it, its grain; 0 elsewhere (and 0 everywhere with under 64 known pixels). `tile_px`: the
+    patches' side (default: tile_size of the image); `base`: the fill it goes on (each pixel
+    takes the texture of the photo's parts of its colour)."""
     tile_px = tile_size(known.shape) if tile_px is None else tile_px
     measured = measure_detail(rgb, source=known, tile_px=tile_px)
     if measured is not None:
