@@ -63,7 +63,7 @@ def photo_blur_px(image: np.ndarray, *, box: tuple[int, int, int, int] | None,
     import cv2
 
     x0, y0, x1, y1 = box if box is not None else (0, 0, image.shape[1], image.shape[0])
-    luma = np.ascontiguousarray(image[y0:y1, x0:x1], dtype=np.float32) @ LUMA.astype(np.float32)
+    luma = np.ascontiguousarray(image[y0:y1, x0:x1], dtype=np.float32) @ LUMA
     if min(luma.shape) < 16:
         return 0.0
 
@@ -96,9 +96,7 @@ def moustache_strands(image: np.ndarray, upper_lip_xy: np.ndarray) -> float:
     x0, y0, x1, y1 = box
     luma = np.ascontiguousarray(image[y0:y1, x0:x1], dtype=np.float32) @ LUMA
     detail = luma - cv2.GaussianBlur(luma, (0, 0), 2.0)
-    band = np.zeros(luma.shape, np.uint8)
-    cv2.fillPoly(band, [np.round(poly - [x0, y0]).astype(np.int32)], 1)
-    inside = band.astype(bool)
+    inside = _polygon_mask(luma.shape, poly - [x0, y0])
     across = np.abs(cv2.Sobel(detail, cv2.CV_32F, 1, 0))[inside].mean()
     down = np.abs(cv2.Sobel(detail, cv2.CV_32F, 0, 1))[inside].mean()
     return float(np.clip((across / max(down, 1e-3) - STRANDS_RATIO[0]) / (STRANDS_RATIO[1] - STRANDS_RATIO[0]), 0.0, 1.0))
