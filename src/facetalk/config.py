@@ -96,7 +96,7 @@ class Controls:
             _check(f, getattr(self, f.name))
         # Parsed once, here, where the text comes in: the motion reads the typed values.
         object.__setattr__(self, "_gaze", parse_gaze(self.gaze))
-        keyframes = _keyframes(_timeline_json(self.timeline))
+        keyframes = parse_timeline(self.timeline)
         # Kept in one canonical form: the same keyframes give equal Controls however the text was
         # laid out, its keys ordered or its numbers written (batch names its outputs after them).
         object.__setattr__(self, "timeline", _canonical(keyframes))
