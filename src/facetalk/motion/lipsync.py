@@ -359,10 +359,10 @@ class PauseClosure:
     unsure, 0.2-0.4). RELAX_SHARE is below 1 for the photo's sake: shutting all of a toothy smile's
     parting on every consonant hid its teeth for most of the speech, and dlib's identity distance
     to the photo over a clip of speech rose from 0.26 to 0.32 (0.29 at 0.7; Spanish 0.660 at 1,
-    0.654 at 0.7, 0.650 at 0.6). Once the jaw has
-    stayed under SPEECH_JAW for PAUSE_S (longer than any consonant), lip_press rises to CLOSE
-    over CLOSE_S, shrinking as the jaw opens and gone at SPEECH_JAW; after HOLD_S more both fall
-    back over RELEASE_S, so a face that has stopped talking returns to the photo's expression.
+    0.654 at 0.7, 0.650 at 0.6). Once the jaw has stayed under SPEECH_JAW for PAUSE_S (longer
+    than any consonant), lip_press rises to CLOSE over CLOSE_S, shrinking as the jaw opens and
+    gone at SPEECH_JAW; after HOLD_S more both fall back over RELEASE_S, so a face that has
+    stopped talking returns to the photo's expression.
     The lips part with the next word in proportion, never snapping open to the photo's smile
     (music under the voice makes the jaw twitch in pauses). Before the first speech nothing
     changes, and on a photo with closed lips pressing closes nothing. Per mel frame, in order,
