@@ -167,3 +167,44 @@ def test_behind_the_shrunk_person_the_plate_has_the_backgrounds_texture():
     behind = camera._behind_person().astype(np.float32).mean(axis=2)[110:240, 90:166]
     down, along = np.abs(np.diff(behind, axis=0)).mean(), np.abs(np.diff(behind, axis=1)).mean()
     assert down > 8.0 and down > 3.0 * along  # the ground's stripes, not a flat fill
+
+
+def _camera_over(plate: np.ndarray, person: np.ndarray, *, centre_xy=(128.0, 170.0)):
+    """A Camera of a (n, n) frame whose photo around it is all background (grey 100)."""
+    from facetalk.face.surround import Surround
+    from facetalk.render.camera import Camera
+
+    side = 3 * len(person)
+    ground = np.full((side, side, 3), 100, np.uint8)
+    surround = Surround(rgb=ground, alpha=np.zeros((side, side), np.float32), background=ground, frame_alpha=person,
+                        frame_origin_px=(len(person), len(person)), scale=1.0, photo_bottom_px=float(side),
+                        body_cut_at_bottom=False)
+    return Camera(surround=surround, background=plate, face_centre_xy=np.array(centre_xy), rest_alpha=person)
+
+
+def _head_on_grey(n: int = 256) -> tuple[np.ndarray, np.ndarray]:
+    """(n, n, 3) uint8 a dark disc (the person, its matte the (n, n) float32 second value) on a
+    grainy grey 100."""
+    import cv2
+
+    rng = np.random.default_rng(1)
+    photo = np.clip(100 + rng.normal(0, 4, (n, n, 3)), 0, 255).astype(np.uint8)
+    person = np.zeros((n, n), np.float32)
+    cv2.circle(person, (128, 170), 70, 1.0, -1)
+    photo[person > 0] = 30
+    return photo, person
+
+
+def test_a_bright_wisp_by_the_outline_leaves_no_ray_behind_the_shrunk_person():
+    """The renderer's plate is inpainted (Telea), which draws a light strand of hair by the outline
+    inward as a bright ray; behind a shrunk person it showed as a fan of light streaks from the
+    head. The camera's plate fills the person's place afresh, smoothly."""
+    import cv2
+
+    photo, person = _head_on_grey()
+    cv2.circle(photo, (128, 96), 8, (240, 240, 240), -1)  # a white wisp at the top of the head
+    place = cv2.dilate((person > 0).astype(np.uint8), np.ones((9, 9), np.uint8))
+    plate = cv2.inpaint(photo, place, 5, cv2.INPAINT_TELEA)  # as face.appearance makes it
+    behind = _camera_over(plate, person)._behind_person().astype(np.float32).mean(axis=2)
+    below_wisp, aside = behind[130:170, 118:138].mean(), behind[130:170, 60:80].mean()
+    assert abs(below_wisp - aside) < 10.0  # Telea's ray: 53 grey levels brighter

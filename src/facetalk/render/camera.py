@@ -104,8 +104,11 @@ class Camera:
             # the matte's support grown by 4 px); the surround's is grown by 3 px.
             done = cv2.dilate((self._rest_alpha > 0).astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
             more = cv2.dilate((self._surround.frame_alpha > 0).astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
-            plate = filled(self._background, ~(more & ~done))
             place = done | more
+            # Filled afresh over the person's whole place: the renderer's plate there is inpainted
+            # (Telea), which draws the outline's colours inward as rays (white hair as a fan of
+            # light streaks behind a shrunk head), where a smooth fill shows none.
+            plate = filled(self._background, ~place)
             texture = texture_over(self._background, known=~place, wanted=place, base=plate.astype(np.float32))
             self._plate = np.clip(plate + texture + 0.5, 0, 255).astype(np.uint8)
         return self._plate
