@@ -1,10 +1,11 @@
 """Render benchmark: prints render-loop FPS, end-to-end real-time factor and peak memory.
 
-  .venv/bin/python benchmarks/bench_render.py [--seconds 30] [--sizes 512 1024] [--long-minutes 0]
+  .venv/bin/python benchmarks/bench_render.py [--seconds 30] [--sizes 512 1024] [--long-minutes 0] [--threads 2]
 
 Render loop = MotionFrame -> RGB frame (mesh posing, rasterization, remap, mouth), no encoding:
 once for the speech's own motion, once with every expression parameter pushed as well
-(every_shape_on: every blendshape, fold and painted layer within any two frames).
+(every_shape_on: every blendshape, fold and painted layer within any two frames), and that again with frames drawn
+on several threads at once (--threads: what the CLI does on a machine with as many cores).
 End to end = photo analysis + audio analysis + motion + render + H.264/AAC encoding to an MP4.
 --long-minutes N renders N minutes in a child process and prints its peak RSS, to show memory
 stays bounded however long the audio is.
@@ -55,9 +56,10 @@ def every_shape_on(motion: MotionFrame, *, index: int) -> MotionFrame:
     return motion.with_(**pushed)
 
 
-def bench_loop(photo, audio, size: int, *, every_shape: bool = False) -> tuple[float, float, float, int]:
+def bench_loop(photo, audio, size: int, *, every_shape: bool = False, threads: int = 1) -> tuple[float, float, float, int]:
     """(render-loop frames/s, the same per second of this process's CPU time, per-photo preparation
-    s, frames) at size x size; `every_shape`: with every_shape_on applied to each frame. The CPU
+    s, frames) at size x size; `every_shape`: with every_shape_on applied to each frame; `threads`:
+    frames drawn at once (Animator.frames), each thread with a Renderer of its own. The CPU
     time leaves out the waits for a core that other processes hold (on a shared 2-core machine the
     wall-clock figure swings by half between runs minutes apart)."""
     t0 = time.perf_counter()
@@ -66,10 +68,10 @@ def bench_loop(photo, audio, size: int, *, every_shape: bool = False) -> tuple[f
     motion = list(animator.motion(audio))
     if every_shape:
         motion = [every_shape_on(m, index=i) for i, m in enumerate(motion)]
-    animator.render_motion(motion[0])  # compile / warm caches outside the timing
+    list(animator.frames(motion[: 2 * threads], threads=threads))  # compile, warm caches, make renderers
     t0, cpu0 = time.perf_counter(), time.process_time()
-    for m in motion:
-        animator.render_motion(m)
+    for _ in animator.frames(motion, threads=threads):
+        pass
     wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     return len(motion) / wall, len(motion) / cpu, prep_s, len(motion)
 
@@ -79,6 +81,8 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=30.0)
     ap.add_argument("--sizes", type=int, nargs="+", default=[512, 1024])
     ap.add_argument("--long-minutes", type=float, default=0.0)
+    ap.add_argument("--threads", type=int, nargs="*", default=[2],
+                    help="also the every-blendshape loop with this many frames drawn at once (Animator.frames)")
     ap.add_argument("--child-long", type=float, default=0.0, help=argparse.SUPPRESS)
     args = ap.parse_args()
     photo = load_image(resources.files("facetalk.data").joinpath("astronaut.jpg"))
@@ -103,13 +107,18 @@ def main() -> None:
         fps, cpu_fps, _, n = bench_loop(photo, audio, size, every_shape=True)
         print(f"render loop {size}x{size}, every blendshape active: {fps:7.1f} frames/s over {n} frames, "
               f"{cpu_fps:.1f} per CPU second")
+        for threads in args.threads:
+            fps, cpu_fps, _, n = bench_loop(photo, audio, size, every_shape=True, threads=threads)
+            print(f"render loop {size}x{size}, every blendshape active, {threads} frames at once: {fps:7.1f} "
+                  f"frames/s over {n} frames, {cpu_fps:.1f} per CPU second")
 
-    with tempfile.TemporaryDirectory() as tmp:
-        t0 = time.perf_counter()
-        Animator(photo).render_to_file(audio, os.path.join(tmp, "bench.mp4"))
-        wall = time.perf_counter() - t0
-    print(f"end to end 512x512, {args.seconds:.0f} s clip: {wall:.2f} s wall, real-time factor "
-          f"{wall / args.seconds:.3f} ({args.seconds / wall:.1f}x faster than real time)")
+    for threads in [1, *args.threads]:
+        with tempfile.TemporaryDirectory() as tmp:
+            t0 = time.perf_counter()
+            Animator(photo).render_to_file(audio, os.path.join(tmp, "bench.mp4"), threads=threads)
+            wall = time.perf_counter() - t0
+        print(f"end to end 512x512, {args.seconds:.0f} s clip, {threads} frame(s) at once: {wall:.2f} s wall, "
+              f"real-time factor {wall / args.seconds:.3f} ({args.seconds / wall:.1f}x faster than real time)")
     print(f"peak memory (RSS): {peak_rss_mb():.0f} MB")
 
     if args.long_minutes:

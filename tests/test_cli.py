@@ -153,7 +153,8 @@ def test_bad_image(tmp_path, short_wav, content):
     (["--face-index", "3"], "face index 3 is out of range"), (["--head-motion", "-1"], "head_motion"),
     (["--size", "12.5"], "invalid int value: '12.5'"), (["--crf", "-1"], "crf must be an integer 0..51"),
     (["--crf", "100"], "crf must be"), (["--audio", "/dev/urandom"], "not a regular file"),
-    (["--text", "a\x01b"], "control characters"), (["--bogus", "1"], "unrecognized arguments")])
+    (["--text", "a\x01b"], "control characters"), (["--bogus", "1"], "unrecognized arguments"),
+    (["--threads", "0"], "--threads must be at least 1")])
 def test_bad_arguments(portrait_path, short_wav, tmp_path, args, needle):
     base = {"--image": portrait_path, "--audio": str(short_wav), "-o": str(tmp_path / "o.mp4")}
     if "--text" in args:

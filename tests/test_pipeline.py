@@ -99,6 +99,48 @@ def test_nothing_written_when_rendering_fails(animator, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def _varied(motions):
+    """Speech motion with blinks, smile and brows moving too: lids, folds and mouth all drawn."""
+    return [m.with_(blink_left=(i % 5) / 4, blink_right=(i % 5) / 4, smile=(i % 3) / 2, brow_raise=0.3 * (i % 2))
+            for i, m in enumerate(motions)]
+
+
+def test_frames_drawn_on_threads_are_the_frames_drawn_one_by_one(animator, speech):
+    """frames(threads=3) draws three frames at once, each thread with a Renderer of its own: the
+    same frames bit for bit, in order; a caller that stops early leaves no thread behind."""
+    import threading
+
+    motions = _varied(animator.motion(speech[:SR]))
+    one_by_one = list(animator.frames(motions, threads=1))
+    at_once = list(animator.frames(motions, threads=3))
+    assert [f.index for f in at_once] == list(range(len(motions)))
+    assert all(np.array_equal(a.image, b.image) and a.motion == b.motion for a, b in zip(at_once, one_by_one))
+    assert len({f.image.tobytes() for f in at_once}) > len(motions) // 2  # the motion shows
+
+    first = animator.frames(motions, threads=2)
+    assert np.array_equal(next(first).image, one_by_one[0].image)
+    first.close()
+    assert not [t for t in threading.enumerate() if t.name.startswith("facetalk-frames")]
+    with pytest.raises(ValueError, match="threads"):
+        animator.frames(motions, threads=0)
+
+
+def test_a_frame_failing_on_a_thread_fails_the_render(animator, tmp_path, monkeypatch):
+    import facetalk.pipeline as pipeline
+
+    class Failing(pipeline.Renderer):
+        def render(self, frame):
+            if frame.t_s > 0.3:
+                raise RuntimeError("renderer failed")
+            return super().render(frame)
+
+    monkeypatch.setattr(pipeline, "Renderer", Failing)
+    out = tmp_path / "fail.mp4"
+    with pytest.raises(RuntimeError, match="renderer failed"):
+        animator.render_to_file(np.zeros(SR, np.float32), out, threads=2)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_bad_audio_arrays_are_refused(animator):
     with pytest.raises(ValueError, match="mono"):
         next(animator.render(np.zeros((2, 100), np.float32)))

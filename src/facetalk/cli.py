@@ -25,6 +25,7 @@ class _OneLineParser(argparse.ArgumentParser):
 
 
 _DEFAULTS = Config()
+MAX_DEFAULT_THREADS = 4  # more frames at once than that hold memory without drawing faster on most machines
 # render's flags that set a config value: flag (argparse dest) -> (section, field).
 _CONFIG_FLAGS = {"size": ("framing", "size"), "crop": ("framing", "crop"), "face_index": ("framing", "face_index"),
                  "fps": ("motion", "fps"), "crf": ("video", "crf"), "seed": ("controls", "seed"),
@@ -96,6 +97,8 @@ def _add_render(sub) -> None:
                    help="also write every frame's motion: JSON Lines, or a Live Link Face CSV if it ends in .csv")
     r.add_argument("--save-config", action="store_true", help="write the resolved config beside the video")
     r.add_argument("--crf", type=int, help=f"H.264 quality, lower is better (default: {_DEFAULTS.video.crf})")
+    r.add_argument("--threads", type=int, metavar="N", help="frames drawn at once (default: one per core, up to "
+                   f"{MAX_DEFAULT_THREADS}); the video is the same whatever N")
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar or messages")
     r.add_argument("--label", action="store_true", help='draw a small visible "AI-generated" label in a corner '
                    "(the invisible watermark is always there)")
@@ -301,6 +304,8 @@ def _render(args: argparse.Namespace) -> int:
         raise InputError(f"output '{out}' must end in .mp4")
     config = _resolve_config(args)
     fps = config.motion.fps
+    if args.threads is not None and args.threads < 1:
+        raise InputError(f"--threads must be at least 1, not {args.threads}")
     if not (args.audio or args.text or args.blendshapes):
         raise InputError("give the speech (--audio or --text) or the motion (--blendshapes)")
     _check_outputs(args, out)
@@ -334,6 +339,9 @@ def _write_render(args: argparse.Namespace, animator, out: Path, *, motions, spe
     """Renders to `out` with a progress bar; returns the number of frames written."""
     from tqdm import tqdm
 
+    from facetalk.batch.local import available_cores
+
+    threads = args.threads or min(available_cores(), MAX_DEFAULT_THREADS)
     written = 0
     show_progress = not args.quiet and n_frames > 2 * fps
     with tqdm(total=n_frames, unit="frame", desc="facetalk", disable=not show_progress, file=sys.stderr,
@@ -346,11 +354,11 @@ def _write_render(args: argparse.Namespace, animator, out: Path, *, motions, spe
 
         if motions is not None:
             animator.render_motion_to_file(motions, out, audio=speech, audio_file=args.audio,
-                                           motion_path=args.motion_out, on_frame=progress)
+                                           motion_path=args.motion_out, on_frame=progress, threads=threads)
         elif speech is not None:
-            animator.render_to_file(speech, out, motion_path=args.motion_out, on_frame=progress)
+            animator.render_to_file(speech, out, motion_path=args.motion_out, on_frame=progress, threads=threads)
         else:
-            animator.render_file(args.audio, out, motion_path=args.motion_out, on_frame=progress)
+            animator.render_file(args.audio, out, motion_path=args.motion_out, on_frame=progress, threads=threads)
     return written
 
 
