@@ -208,3 +208,20 @@ def test_a_bright_wisp_by_the_outline_leaves_no_ray_behind_the_shrunk_person():
     behind = _camera_over(plate, person)._behind_person().astype(np.float32).mean(axis=2)
     below_wisp, aside = behind[130:170, 118:138].mean(), behind[130:170, 60:80].mean()
     assert abs(below_wisp - aside) < 10.0  # Telea's ray: 53 grey levels brighter
+
+
+def test_behind_the_head_the_plate_continues_what_lies_by_its_outline():
+    """A head before a window between curtains: behind the shrunk head the plate continues the
+    window's light, which lies by the head's top (push-pull averaged the whole place into one
+    colour there: a disc of the curtains' red in the window)."""
+    import cv2
+
+    n = 256
+    photo = np.full((n, n, 3), (200, 40, 40), np.uint8)  # curtains
+    photo[:150, 40:216] = 230  # the window
+    person = np.zeros((n, n), np.float32)
+    cv2.circle(person, (128, 190), 70, 1.0, -1)
+    photo[person > 0] = 30
+    behind = _camera_over(photo, person, centre_xy=(128.0, 190.0))._behind_person().astype(np.float32)
+    below_the_top = behind[130:140, 118:138].reshape(-1, 3).mean(axis=0)
+    assert below_the_top.min() > 200  # the window's white (push-pull: 171, 122, 122)

@@ -21,25 +21,31 @@ import numpy as np
 
 from facetalk.face import landmarks as lm
 from facetalk.face.surround import Surround
-from facetalk.face.texture import filled, texture_over
+from facetalk.face.texture import grown_nearest, texture_over
 
 FRAME_EDGE_FADE_PX = 40.0  # frame pixels over which the frame's own edge fades into the (coarser) surround
+# The plate behind the person is made up over the person's place and this many frame sides around
+# it: strands of hair, a soft shadow or a matte's ragged edge just outside the matte, shown again
+# behind the shrunk person at the background's scale, read as a ring around it.
+FRINGE_FRAMES = 0.015
 
 
 class Camera:
     """Re-frames rendered frames of one analysed photo for a camera zoom (MotionFrame.scale)."""
 
     def __init__(self, *, surround: Surround | None, background: np.ndarray, face_centre_xy: np.ndarray,
-                 rest_alpha: np.ndarray | None = None):
+                 rest_alpha: np.ndarray | None = None, photo: np.ndarray | None = None):
         """`background`: (H, W, 3) uint8 the frame's background plate; `face_centre_xy` (2,) px;
         `rest_alpha`: (H, W) float32 the renderer's matte of the still photo (with a surround, what
-        a frame's matte differs from it by is how the head moved)."""
+        a frame's matte differs from it by is how the head moved); `photo`: (H, W, 3) uint8 the
+        framed photo the plate behind a shrunk person is made from (default: `background`)."""
         import cv2
 
         self._cv2 = cv2
         self._surround = surround
         self._rest_alpha = rest_alpha if surround is not None else None
         self._background = background
+        self._photo = background if photo is None else photo
         self._plate: np.ndarray | None = None
         self._centre = np.asarray(face_centre_xy, np.float32)
         h, w = background.shape[:2]
@@ -50,7 +56,7 @@ class Camera:
     def for_analysis(cls, analysis) -> "Camera":
         centre = analysis.rig.rest_xyz[list(lm.FACE_OVAL), :2].mean(axis=0)
         return cls(surround=analysis.surround, background=analysis.appearance.background, face_centre_xy=centre,
-                   rest_alpha=analysis.appearance.person_alpha)
+                   rest_alpha=analysis.appearance.person_alpha, photo=analysis.image)
 
     def shoot(self, frame: np.ndarray, alpha: np.ndarray, *, zoom: float) -> np.ndarray:
         """(H, W, 3) uint8: the rendered `frame` and its (H, W) person matte seen `zoom` times as
@@ -89,27 +95,23 @@ class Camera:
         return self._cached
 
     def _behind_person(self) -> np.ndarray:
-        """(H, W, 3) uint8 the frame's background plate, where the surround's matte finds more of the
-        person than the frame's own matte did (a dark suit on a dark ground), filled in from around
-        it; and over the person's whole place the photo's own texture, laid on that plate's fill:
-        it is inpainted for head motion, which uncovers a few pixels by the outline, while behind a
-        person the camera shrinks most of the place shows, and there the fill alone (smooth, or
-        streaked where the inpainting drew lines in) reads as a smear in the person's shape; the
-        texture hides the smoothness, not the streaks. Made once, when the camera first moves."""
+        """(H, W, 3) uint8 the photo with the person's place made up: grown from the background by
+        each part of its outline (face.texture.grown_nearest) and given the photo's own texture. The place is where
+        either matte has the person (the surround's finds more of a dark suit on a dark ground),
+        with a fringe of FRINGE_FRAMES around it. Not the renderer's plate, which is inpainted for
+        head motion (a few pixels by the outline): Telea's inpainting draws the outline's colours
+        inward as rays (white hair as a fan of light streaks behind a shrunk head), and fades into
+        the photo over 16 px, a ring of its colours around the place. Made once, when the camera
+        first moves."""
         if self._rest_alpha is None:
             return self._background
         if self._plate is None:
             cv2 = self._cv2
-            # The plate is already filled where the frame's matte has the person (face.appearance:
-            # the matte's support grown by 4 px); the surround's is grown by 3 px.
-            done = cv2.dilate((self._rest_alpha > 0).astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
-            more = cv2.dilate((self._surround.frame_alpha > 0).astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
-            place = done | more
-            # Filled afresh over the person's whole place: the renderer's plate there is inpainted
-            # (Telea), which draws the outline's colours inward as rays (white hair as a fan of
-            # light streaks behind a shrunk head), where a smooth fill shows none.
-            plate = filled(self._background, ~place)
-            texture = texture_over(self._background, known=~place, wanted=place, base=plate.astype(np.float32))
+            fringe = 2 * int(round(FRINGE_FRAMES * max(self._photo.shape[:2]))) + 1
+            person = (self._rest_alpha > 0) | (self._surround.frame_alpha > 0)
+            place = cv2.dilate(person.astype(np.uint8), np.ones((fringe, fringe), np.uint8)) > 0
+            plate = grown_nearest(self._photo, ~place)
+            texture = texture_over(self._photo, known=~place, wanted=place, base=plate.astype(np.float32))
             self._plate = np.clip(plate + texture + 0.5, 0, 255).astype(np.uint8)
         return self._plate
 
