@@ -176,3 +176,19 @@ def test_nothing_known_gives_no_texture(known_px):
     known = np.zeros((N, N), bool)
     known[0, :known_px] = True
     assert not texture_over(photo, known=known, wanted=~known).any()
+
+
+def test_grown_nearest_continues_each_side_of_a_hole_and_keeps_the_known_pixels():
+    """A hole between a light and a dark half: near each side the fill has that side's colour
+    (push-pull brings both halves' mean well into it), and the known pixels stay as they were."""
+    from facetalk.face.texture import grown_nearest
+
+    rgb = np.zeros((N, N, 3), np.uint8)
+    rgb[:, : N // 2] = 220
+    rgb[:, N // 2:] = 40
+    known = _hole()
+    out = grown_nearest(rgb, known).astype(float)
+    assert np.array_equal(out[known], rgb[known].astype(float))
+    assert out[110:130, 66:76].mean() > 200 and out[110:130, 164:174].mean() < 60
+    pushed = filled(rgb, known).astype(float)
+    assert pushed[110:130, 66:76].mean() < 200 or pushed[110:130, 164:174].mean() > 60  # what it improves on
