@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from facetalk.face import landmarks as lm
-from facetalk.face.lips import LOWER_RINGS, UPPER_RINGS, refine_inner_lips
+from facetalk.face.lips import CORNER_MAX_SHARE, CORNER_RINGS, CORNER_STEEPEST, LOWER_RINGS, UPPER_RINGS, refine_inner_lips
 
 SKIN, LIP, TEETH, CAVITY = (225, 180, 160), (180, 75, 85), (235, 228, 210), (45, 15, 20)
 X0, X1 = 58.0, 142.0  # the mouth's outer corners
@@ -61,11 +61,13 @@ def test_inner_points_on_teeth_move_to_the_lips_edge():
     assert np.all(out[list(UPPER_RINGS[1]), 1] < out[list(UPPER_RINGS[0]), 1])
     assert np.all(out[list(UPPER_RINGS[0]), 1] < out[upper, 1])
     assert np.all(out[list(UPPER_RINGS[1]), 1] > UPPER_OUTER_Y)
-    # The lower lip's points already lie on its edge; the corners and the rest of the face stay.
+    # The lower lip's points already lie on its edge; the rest of the face stays (the inner corners
+    # may move out: test_blunt_corners_move_out_to_where_the_lips_meet).
     lower = list(lm.LIPS_INNER_LOWER[1:-1])
     assert np.abs(out[lower, 1] - pts[lower, 1]).max() <= 1.0
     moved = np.nonzero(np.any(out != pts, axis=1))[0]
-    assert set(moved) <= set(upper) | set(lower) | set(UPPER_RINGS[0] + UPPER_RINGS[1] + LOWER_RINGS[0] + LOWER_RINGS[1])
+    assert set(moved) <= set(upper) | set(lower) | set(UPPER_RINGS[0] + UPPER_RINGS[1] + LOWER_RINGS[0] + LOWER_RINGS[1]) \
+        | {lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1], *CORNER_RINGS[0], *CORNER_RINGS[1]}
 
 
 def test_points_on_the_cavity_move_too():
@@ -82,6 +84,61 @@ def test_closed_mouth_does_not_move():
     closed = pts.copy()
     closed[list(lm.LIPS_INNER_LOWER), 1] = closed[list(lm.LIPS_INNER_UPPER), 1]
     np.testing.assert_array_equal(refine_inner_lips(img, closed), closed)
+
+
+def _with_corner_rings(pts: np.ndarray) -> np.ndarray:
+    """The corner rings at 1/3 and 2/3 of the way from each inner corner to its outer one."""
+    pts = pts.copy()
+    for (near, far), inner, outer in zip(CORNER_RINGS, (lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]), lm.MOUTH_CORNERS):
+        pts[near] = pts[inner] + (pts[outer] - pts[inner]) / 3
+        pts[far] = pts[inner] + 2 * (pts[outer] - pts[inner]) / 3
+    return pts
+
+
+def test_blunt_corners_move_out_to_where_the_lips_meet():
+    """The synthetic opening runs square to the outer corners, its inner corners 4 px inside them
+    next to a 14 px gap 7.6 px away: each inner corner moves out along the mouth line, at most
+    CORNER_MAX_SHARE of the way, and the corner rings keep their order between the two corners."""
+    img, pts = _synthetic_mouth(on_teeth_px=3.0, gap_px=14.0)
+    pts = _with_corner_rings(pts)
+    out = refine_inner_lips(img, pts)
+    for inner, outer, (near, far), sign in ((lm.LIPS_INNER_UPPER[0], lm.MOUTH_CORNERS[0], CORNER_RINGS[0], -1),
+                                            (lm.LIPS_INNER_UPPER[-1], lm.MOUTH_CORNERS[1], CORNER_RINGS[1], 1)):
+        moved = (out[inner, 0] - pts[inner, 0]) * sign
+        room = abs(pts[outer, 0] - pts[inner, 0])
+        assert 0.5 * CORNER_MAX_SHARE * room < moved <= CORNER_MAX_SHARE * room + 1e-4, moved
+        assert out[inner, 1] == pytest.approx(pts[inner, 1])
+        # Order along the mouth line: inner corner, near ring, far ring, outer corner.
+        xs = sign * out[[inner, near, far, outer], 0]
+        assert np.all(np.diff(xs) > 0), xs
+
+
+def test_tapering_corners_stay():
+    """The same mouth whose opening tapers into its inner corners over 30 px (beside them the
+    gap is under half the distance from the corner, under CORNER_STEEPEST), the inner pair next to
+    each corner on its edges: the corners stay where they are."""
+    img, pts = _synthetic_mouth(on_teeth_px=0.0, gap_px=14.0)
+    pts = _with_corner_rings(pts)
+    mid_y, taper = float(pts[lm.LIPS_INNER_UPPER[0], 1]), 30.0
+    lower_edge = UPPER_EDGE_Y + 14.0
+    # Lip over the opening's ends, then the opening as a hexagon pointed at the inner corners.
+    img[int(UPPER_EDGE_Y):int(lower_edge)] = np.where(
+        (np.arange(200) >= X0)[:, None] & (np.arange(200) < X1)[:, None], np.array(LIP, np.uint8), img[int(UPPER_EDGE_Y)])
+    left, right = float(pts[lm.LIPS_INNER_UPPER[0], 0]), float(pts[lm.LIPS_INNER_UPPER[-1], 0])
+    hexagon = np.array([(left, mid_y), (left + taper, UPPER_EDGE_Y), (right - taper, UPPER_EDGE_Y), (right, mid_y),
+                        (right - taper, lower_edge), (left + taper, lower_edge)])
+    mask = np.zeros((200, 200), np.uint8)
+    cv2.fillPoly(mask, [np.round(hexagon * 16).astype(np.int32)], 1, cv2.LINE_AA, 4)
+    img[mask > 0] = TEETH
+    img = cv2.GaussianBlur(img, (0, 0), 0.8)
+    for up, low, corner in ((lm.LIPS_INNER_UPPER[1], lm.LIPS_INNER_LOWER[1], lm.LIPS_INNER_UPPER[0]),
+                            (lm.LIPS_INNER_UPPER[-2], lm.LIPS_INNER_LOWER[-2], lm.LIPS_INNER_UPPER[-1])):
+        half = 7.0 * abs(pts[up, 0] - pts[corner, 0]) / taper
+        pts[up, 1], pts[low, 1] = mid_y - half, mid_y + half
+    assert 14.0 * 7.6 / taper < CORNER_STEEPEST * 7.6  # the gap beside each corner is under the limit
+    out = refine_inner_lips(img, pts)
+    corners = [lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1], *CORNER_RINGS[0], *CORNER_RINGS[1]]
+    np.testing.assert_array_equal(out[corners], pts[corners])
 
 
 def test_no_evidence_no_move():
@@ -110,7 +167,7 @@ def test_bundled_portrait_lips_move_onto_the_lip(analysis, face_models):
     for inner, outer in ((lm.LIPS_INNER_UPPER, lm.LIPS_OUTER_UPPER), (lm.LIPS_INNER_LOWER, lm.LIPS_OUTER_LOWER)):
         a, b = detected[list(inner[2:-2]), :2], detected[list(outer[2:-2]), :2]
         lip = np.median(_lab_at(analysis.image, a + 0.5 * (b - a)), axis=0)
-        moved = [i for i in inner if shift[i] > 0.5]
+        moved = [i for i in inner[1:-1] if shift[i] > 0.5]  # the corners move by the opening's shape
         if not moved:
             continue
         before = np.linalg.norm(_lab_at(analysis.image, detected[moved, :2]) - lip, axis=1)

@@ -13,7 +13,8 @@ median of its middle band; the opening's, the least lip-like pixel at or just in
 A point moves only where the evidence is clear: the mouth parted, the opening's colour far from
 the lip's and of the interior's kind (less red, or far brighter or darker), a sharp step to lip
 colour within part of the lip's thickness. A closed mouth, and one whose landmarks already lie on
-lip, stay as they are. About 2 ms a photo.
+lip, stay as they are. A parted mouth's inner corners move out to where its lips meet when the
+opening beside them is too tall for a corner (_refine_corners). About 2 ms a photo.
 """
 
 from __future__ import annotations
@@ -28,6 +29,16 @@ from facetalk.imaging import sample_points
 # 0.2-0.33 of the lip's thickness, the farther at 0.5-0.7, measured on out/portraits' 13).
 UPPER_RINGS = ((183, 42, 41, 38, 12, 268, 271, 272, 407), (184, 74, 73, 72, 11, 302, 303, 304, 408))
 LOWER_RINGS = ((96, 89, 179, 86, 15, 316, 403, 319, 325), (77, 90, 180, 85, 16, 315, 404, 320, 307))
+# The rings' own corners, between each inner corner and its outer one (lm.MOUTH_CORNERS), nearer first.
+CORNER_RINGS = ((62, 76), (292, 306))
+# A parted mouth's lips meet where the gap between its inner pair next to a corner is at most this
+# times that pair's distance from the corner (the opening's corner at most ~60 degrees wide); a
+# corner landmark nearer than that moves out toward its outer corner, at most CORNER_MAX_SHARE of
+# the way (the corner rings keep their shares of what is left). Next to the corners the gap over
+# the distance is 0.94-1.23 on the bundled photo, 01 and 13, which stay; 1.4-2.2 on 03, 11 and
+# 12, whose corner landmarks move 2-3 px out (12's other corner, 1.22, stays).
+CORNER_STEEPEST = 1.2
+CORNER_MAX_SHARE = 0.75
 # The mouth counts as parted from this inner gap at mid-mouth, in mouth widths
 # (expression.LIPS_CLOSED: a closed mouth's landmarks lie 0-0.03 widths apart).
 MIN_OPENING = 0.03
@@ -79,11 +90,13 @@ def refine_inner_lips(image: np.ndarray, landmarks_px: np.ndarray) -> np.ndarray
     eyes = left_eye - right_eye
     side = eyes / np.linalg.norm(eyes)
     down = np.array([-side[1], side[0]])
+    lips: list[np.ndarray] = []
     for inner, outer, other, rings, toward in (
             (lm.LIPS_INNER_UPPER, lm.LIPS_OUTER_UPPER, lm.LIPS_INNER_LOWER, UPPER_RINGS, -down),
             (lm.LIPS_INNER_LOWER, lm.LIPS_OUTER_LOWER, lm.LIPS_INNER_UPPER, LOWER_RINGS, down)):
         # The lip's colour: the median over its middle band, robust to a highlight or a shadow.
         lip = np.median(_lab_at(lab, origin, _lip_band(pts, inner=inner, outer=outer)), axis=0)
+        lips.append(lip)
         # The lip's thickness across the face at each inner point, to its outer contour.
         across = pts[list(outer)] @ toward
         along_outer = pts[list(outer)] @ side
@@ -103,7 +116,39 @@ def refine_inner_lips(image: np.ndarray, landmarks_px: np.ndarray) -> np.ndarray
                 share = 1.0 - float((pts[ring[c - 1]] - a) @ (b - a)) / float((b - a) @ (b - a))
                 out[ring[c - 1], :2] += (np.clip(share, 0.0, 1.0) * shift * toward).astype(np.float32)
             out[inner[c], :2] += (shift * toward).astype(np.float32)
+    _refine_corners(out, lab, origin, lip=np.mean(lips, axis=0))
     return out
+
+
+def _refine_corners(out: np.ndarray, lab: np.ndarray, origin: np.ndarray, *, lip: np.ndarray) -> None:
+    """Moves, in `out` (478, 3) in place, each inner corner of a parted mouth out along the line to
+    its outer corner until the lips' gap at the next inner pair is at most CORNER_STEEPEST times its
+    distance from the corner (at most CORNER_MAX_SHARE of the way), where the photo shows the
+    mouth's interior between that pair (a colour far from `lip`, both lips' mean, as _edge_shift
+    asks); the corner rings keep their shares of the way between the two corners. A
+    toothy smile's corner landmark lies on the lip a few px inside where the lips meet, its
+    neighbours on the teeth's ends: the opening stood blunt there, and the open mouth stretched
+    the lip's pale corner between them into a pale band (12's)."""
+    pts = out[:, :2].astype(np.float64)
+    for inner, outer, rings, up, low in (
+            (lm.LIPS_INNER_UPPER[0], lm.MOUTH_CORNERS[0], CORNER_RINGS[0], lm.LIPS_INNER_UPPER[1], lm.LIPS_INNER_LOWER[1]),
+            (lm.LIPS_INNER_UPPER[-1], lm.MOUTH_CORNERS[1], CORNER_RINGS[1], lm.LIPS_INNER_UPPER[-2], lm.LIPS_INNER_LOWER[-2])):
+        a, b = pts[inner], pts[outer]
+        room = float(np.linalg.norm(b - a))
+        gap = float(np.linalg.norm(pts[up] - pts[low]))
+        shift = min(gap / CORNER_STEEPEST - float(np.linalg.norm(0.5 * (pts[up] + pts[low]) - a)),
+                    CORNER_MAX_SHARE * room)
+        if room < 1.0 or shift <= 0.0:
+            continue
+        # The least lip-like colour on the middle half of the segment between the pair.
+        between = _lab_at(lab, origin, pts[up] + np.linspace(0.25, 0.75, 5)[:, None] * (pts[low] - pts[up]))
+        if not _is_interior(between[np.argmax(np.linalg.norm(between - lip, axis=1))], lip):
+            continue
+        toward = (b - a) / room
+        for ring in rings:
+            share = 1.0 - float((pts[ring] - a) @ (b - a)) / room ** 2
+            out[ring, :2] += (np.clip(share, 0.0, 1.0) * shift * toward).astype(np.float32)
+        out[inner, :2] += (shift * toward).astype(np.float32)
 
 
 def _edge_shift(lab: np.ndarray, origin: np.ndarray, a: np.ndarray, toward: np.ndarray, *, lip: np.ndarray,
@@ -117,10 +162,7 @@ def _edge_shift(lab: np.ndarray, origin: np.ndarray, a: np.ndarray, toward: np.n
     start = int(window[np.argmax(np.linalg.norm(colours[window] - lip, axis=1))])
     to_lip = lip - colours[start]
     contrast = float(np.linalg.norm(to_lip))
-    # Teeth and cavity are less red than lips, or far brighter (teeth in a face whose lips are
-    # hardly redder than its teeth) or far darker (the cavity's depths) than a lip's own shading.
-    interior = to_lip[1] >= MIN_REDNESS_DROP or abs(to_lip[0]) >= MIN_LIGHTNESS_STEP
-    if contrast < MIN_CONTRAST or not interior:
+    if not _is_interior(colours[start], lip):
         return 0.0
     # 0 at the opening's colour, 1 at the lip's, along the line between them.
     progress = (colours - colours[start]) @ to_lip / contrast ** 2
@@ -136,6 +178,15 @@ def _edge_shift(lab: np.ndarray, origin: np.ndarray, a: np.ndarray, toward: np.n
         return 0.0
     at = s[edge - 1] + STEP_PX * (0.5 - progress[edge - 1]) / (progress[edge] - progress[edge - 1])
     return float(np.clip(at + EDGE_MARGIN_PX, 0.0, reach))
+
+
+def _is_interior(colour: np.ndarray, lip: np.ndarray) -> bool:
+    """Whether a (weighted L*, a*) `colour` reads as the mouth's interior against the lip's: far
+    from it, and less red (teeth and cavity), or far brighter (teeth in a face whose lips are
+    hardly redder than its teeth) or far darker (the cavity's depths) than a lip's own shading."""
+    to_lip = lip - colour
+    return bool(np.linalg.norm(to_lip) >= MIN_CONTRAST
+                and (to_lip[1] >= MIN_REDNESS_DROP or abs(to_lip[0]) >= MIN_LIGHTNESS_STEP))
 
 
 def _lip_band(pts: np.ndarray, *, inner: tuple[int, ...], outer: tuple[int, ...]) -> np.ndarray:
