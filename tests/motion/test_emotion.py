@@ -122,6 +122,33 @@ def test_disgust_wrinkles_the_nose_visibly(analysis, monkeypatch):
         assert darker >= 13.0, (landmark, darker)
 
 
+def test_disgust_on_a_closed_neutral_mouth_drops_the_corners_little_not_into_sads_arch():
+    """On a neutral closed mouth (the bearded old photo, out/portraits' 09) disgust's corners come
+    down less than 0.3 of sad's drop (0.19 of it; half of it before, -0.4 of a frown: on
+    out/portraits' 07 and 13 disgust's mouth was sad's downturned arch at 2x); its upper lip and
+    nose carry it. On a full toothy smile its frown stays -0.2 (FROWN_ON_SMILE_BY_EMOTION)."""
+    from pathlib import Path
+
+    from facetalk.face.expression import estimate_expression
+    from facetalk.face.rig import build_rig
+    from facetalk.params import PhotoExpression
+
+    pts = np.load(Path(__file__).resolve().parents[1] / "face" / "data" / "bearded_old_photo_landmarks.npz")["landmarks_px"]
+    rig, photo = build_rig(pts), estimate_expression(pts)
+    rest = posed_vertices(rig, MotionFrame(t_s=0))[list(lm.MOUTH_CORNERS), 1].mean()
+
+    def drop(name: str) -> float:
+        mood = emotion.blend(tuple(float(e == name) for e in EMOTIONS), photo=photo)
+        moved = posed_vertices(rig, MotionFrame(t_s=0).with_face(mood.offsets))[list(lm.MOUTH_CORNERS), 1].mean()
+        return float(moved - rest) / rig.mouth_width_px
+
+    assert 0.0 < drop("disgusted") < 0.3 * drop("sad")
+    own = emotion.OFFSETS["disgusted"]["smile"] * (1.0 - emotion.FROWN_ON_SMILE_BY_EMOTION["disgusted"])
+    assert own == pytest.approx(-0.2)
+    assert emotion.blend(tuple(float(e == "disgusted") for e in EMOTIONS),
+                         photo=PhotoExpression(smile=0.0)).offset("smile") == pytest.approx(-0.15)
+
+
 def test_happy_parts_a_closed_mouth_on_the_teeth_without_a_laugh():
     """Happy on a face with its lips shut (the painting and the bearded old photo, out/portraits'
     06 and 09) parts them on the teeth, 0.08-0.2 mouth widths at mid-mouth, not into a laugh's

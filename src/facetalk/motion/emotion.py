@@ -56,8 +56,11 @@ OFFSETS: dict[str, dict[str, float]] = {
     # lids pushed up. No lower-lip depressor or stretch: the lips it shuts (CLOSES_LIPS) they only
     # pulled about, and they moved dlib's identity distance (0.26 -> 0.23 on the painting without).
     # The wings rise 0.4 (0.55 before; Biden's identity distance 0.32 -> 0.27 at 0.25): the wrinkles
-    # (render.shading) keep their depth and carry the rest.
-    "disgusted": {"nose_sneer": 0.4, "upper_lip_raise": 0.55, "brow_raise": -0.35, "smile": -0.4, "blink": 0.1,
+    # (render.shading) keep their depth and carry the rest. The corners down only a little (-0.15;
+    # -0.4 before) on a closed mouth: with sad's downturned arch there, disgust read as sad at 2x
+    # (out/portraits' 07 and 13), and dlib's identity distance fell 0.433 -> 0.385 and 0.266 -> 0.241
+    # at -0.15. On a smiling photo its frown grows (FROWN_ON_SMILE_BY_EMOTION), as before.
+    "disgusted": {"nose_sneer": 0.4, "upper_lip_raise": 0.55, "brow_raise": -0.35, "smile": -0.15, "blink": 0.1,
                   "eye_squint": 0.35},
     # AU1+2+4+5+20+26: brows up and drawn together, eyes wide, lips stretched sideways and down
     # off the lower teeth (the upper lip stays: upper teeth showing read as a smile). The brows at
@@ -93,9 +96,12 @@ UNDO_SHARE_DEFAULT = 1.0
 # half (0.5) the corners of the bundled smile still ended above a neutral mouth's and Obama's and
 # the man in glasses' (out/portraits' 03, 11) teeth under wide eyes read as a grin at 2x; at 0.25
 # the lips arch down over the teeth, a grimace (out/s10b/ff_cmp.png); so are disgust's (AU15),
-# which at 0.75 stayed level under the photo's lifted cheeks: a smile.
+# which at 0.75 stayed level under the photo's lifted cheeks: a smile. Disgust's share is negative:
+# its small frown grows on a smiling photo, to the -0.2 it had on a full smile before (-0.4 at
+# 0.5), where less left the undone smile's lifted cheeks over a level mouth; on a closed neutral
+# mouth its corners drop little, so it does not take sad's arch.
 FROWN_ON_SMILE = 0.75
-FROWN_ON_SMILE_BY_EMOTION = {"fearful": 0.25, "sad": 0.45, "angry": 1.0, "disgusted": 0.5}
+FROWN_ON_SMILE_BY_EMOTION = {"fearful": 0.25, "sad": 0.45, "angry": 1.0, "disgusted": -1.0 / 3.0}
 # A happy face smiles broader than a smiling photo does: its target smile grows by this share of
 # the photo's own smile (on a neutral photo, nothing), so happy still reads on a broad smile.
 BROADER_THAN_PHOTO = {"happy": 0.35}
