@@ -376,6 +376,8 @@ class MusicPress:
         if loudness is None or not len(outputs):
             return outputs
         share = np.clip((frames[:, ENERGY] - loudness - self.SHARE_FROM) / (self.SHARE_TO - self.SHARE_FROM), 0.0, 1.0)
+        if not share.any():  # the voice is the sound: the usual case, and a live stream's per-call cost
+            return outputs
         press, jaw = outputs[:, PRESS_INDEX], outputs[:, JAW_INDEX]
         shut = np.clip((self.JAW_TO - jaw) / (self.JAW_TO - self.JAW_FROM), 0.0, 1.0)
         stretched = np.clip((press - self.PRESS_FROM) / (self.PRESS_TO - self.PRESS_FROM), 0.0, 1.0)
