@@ -351,3 +351,22 @@ def test_lid_kernels_are_compiled_when_the_painter_is_made(renderer, monkeypatch
     renderer.render(MotionFrame(t_s=0, blink_left=1.0, blink_right=0.6, roll_deg=8.0))
     assert set(seen) == set(warm) == {"_column_curves", "_paint_lid_box"}
     assert all(seen[name] <= warm[name] for name in seen)
+
+
+def test_shut_lid_covers_the_crease_shadow_above_the_open_eye():
+    """A shut lid is whole skin from well above the open margin: the socket's or crease's shadow
+    a fifth to a third of an eye width above it (which dlib took for an open eye's upper rim, and
+    a viewer for the outline of an open eye) is covered, not left showing through a long fade."""
+    grain = np.zeros((200, 300, 3), np.float32)
+    frame, lid, open_pts, shut_pts = _textured_eye(0.0)
+    xs = np.arange(118, 143)
+    top = np.interp(xs, open_pts[list(lm.LEFT_EYE_UPPER), 0], open_pts[list(lm.LEFT_EYE_UPPER), 1])
+    # A dark crease 0.2-0.3 eye widths (12-18 px) above the open margin.
+    band = [(y, x) for x, t in zip(xs, top) for y in range(int(np.ceil(t - 18)), int(t - 12))]
+    ys, bx = np.array(band).T
+    frame[ys, bx] = (70, 55, 50)
+    out = frame.copy()
+    LidPainter((lid,), grain).paint(out, shut_pts, open_pts)
+    skin_luma = np.array([200.0, 160.0, 140.0]) @ np.array([0.299, 0.587, 0.114])
+    band_luma = out[ys, bx].astype(float) @ np.array([0.299, 0.587, 0.114])
+    assert np.median(band_luma) > skin_luma - 12.0

@@ -93,9 +93,12 @@ N_LASHES = 23  # strands along the lash fringe
 # A shut upper lid is painted from this far above the open margin (eye widths, less toward the
 # corners): over the photo's lash band and the skin the mesh stretches down with the lid, and the
 # crease, which a closing lid unfolds (left in place, its shadow outlines an open eye above the lash
-# line). Its upper LID_FADE share fades in.
+# line). Its upper LID_FADE share fades in. A longer fade (0.8) let a fifth to a third of the
+# crease's or socket's shadow show through 0.2-0.3 eye widths above the open margin, where dlib
+# read it as an open eye's upper rim: 0.5 took the bearded old photo from 5 to 6 of 7 blinks and
+# Coelho's from 5 to 7 (Biden's 7, the lowest EAR at blinks as deep).
 LID_REACH = 0.6
-LID_FADE = 0.8
+LID_FADE = 0.5
 # As the eye shuts the lower lid rises slightly, this share of the opening (the lids meet there, so
 # the lash line keeps the lower margin's downward curve, as on a real shut eye), and its skin is
 # repainted this far below the margin (eye widths): the open eye's lower rim and the shadow under
