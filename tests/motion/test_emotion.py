@@ -102,6 +102,16 @@ def test_fear_on_a_toothy_smile_arches_the_lips_down_over_the_teeth(analysis):
     assert lift < NEUTRAL_CORNER_LIFT + 0.01
 
 
+def test_contempt_on_a_toothy_smile_leaves_a_sliver_of_the_teeth_not_a_shut_mouth(analysis):
+    """Contempt shuts a little over half of a toothy smile's parting at rest (0.04-0.09 mouth widths
+    left, of the photo's 0.17): shut fully (0.7 of it and a press of 0.4 before) it was most of
+    contempt's identity distance on photos with their lips apart (dlib: the man in glasses 0.444,
+    Pedersen 0.448; 0.379 and 0.395 now); the smirk's slant carries it."""
+    _, photo_gaps = _mouth(analysis, "neutral")
+    _, gaps = _mouth(analysis, "contempt")
+    assert 0.04 < gaps.max() < 0.09 < photo_gaps.max()
+
+
 def test_disgust_wrinkles_the_nose_visibly(analysis, monkeypatch):
     """Disgust's nose wrinkles (AU9) darken the bridge between the eyes by 13 grey levels or more
     over the same frame without them: at 9-11 they were barely seen at 2x."""
