@@ -4,7 +4,9 @@
                                               [--clips en-us cmn-latn-pinyin es human] [--stages]
 
 Needs the `eval` extra (dlib) and, for the human speech, Debian's asterisk-core-sounds-en(-wav)
-and pocketsphinx (the `train` extra). For English, Mandarin and Spanish sentences spoken by
+(not pocketsphinx: the benchmark has no phone times for it). At about 1.4 rendered frames a second
+on a busy 2-core machine the whole run (some 27,000 frames) takes hours: --clips and
+--music-draws trim it. For English, Mandarin and Spanish sentences spoken by
 espeak-ng voices the model never trained on (phone timings from espeak-ng's C API, as in
 training/build_lip_corpus.py), and for held-out human read speech (Asterisk prompts), the
 portrait is rendered and dlib's 68 landmarks measure the mouth in every frame (inner-lip gap
