@@ -48,20 +48,22 @@ def test_sad_on_a_toothy_smile_undoes_no_more_of_it_than_its_frown_needs(analysi
     assert lift > NEUTRAL_CORNER_LIFT - 0.05
 
 
-def test_angry_on_a_toothy_smile_presses_the_lips_level_and_narrow_not_into_sads_pout(analysis):
-    """Anger undoes most of the smile (0.6) and adds no frown of its own on it: its pressed lips end
-    level (-0.033 before, with sad's arch begun), drawn in narrower than sad's (AU23: under 0.82 of the photo's mouth width, 0.87 before),
+def test_angry_on_a_toothy_smile_tightens_the_lips_level_and_narrow_not_into_sads_pout(analysis):
+    """Anger undoes most of the smile (0.6) and adds no frown of its own on it: its tightened lips end
+    level (-0.033 before, with sad's arch begun), drawn in narrower than sad's (AU23: under 0.83 of the photo's mouth width, 0.87 before),
     so on a toothy smile the two no longer share one downturned mouth (out/portraits' 03, 12 and 13
-    at 2x). Neither bent down (-0.050 with all the smile undone) nor in a trace of the smile."""
+    at 2x). Neither bent down (-0.050 with all the smile undone) nor in a trace of the smile. The
+    lips are not pressed shut: a tense sliver 0.02-0.08 mouth widths (shut before: on a talking
+    photo the press met the lips halfway in sad's pout, and cost most of anger's identity distance)."""
     lift, gaps = _mouth(analysis, "angry")
     # 0.6 of the smile undone (0.8 before: the inner line at a neutral mouth's height, -0.015, and
     # the closed lips' full middle bulged over the corners at 2x, sad's pout): the inner line's
     # corners stay a little above a neutral mouth's, the outer lips level.
     assert NEUTRAL_CORNER_LIFT + 0.02 < lift < NEUTRAL_CORNER_LIFT + 0.07
-    assert gaps.max() < 0.01
+    assert 0.02 < gaps.max() < 0.08
     sad_lift, _ = _mouth(analysis, "sad")
     assert lift > sad_lift + 0.05
-    assert _width(analysis, "angry") < 0.82 < _width(analysis, "sad")
+    assert _width(analysis, "angry") < 0.83 < _width(analysis, "sad")  # 0.812 with the press, 0.820 without
 
 
 def _width(analysis, name: str) -> float:

@@ -45,7 +45,11 @@ OFFSETS: dict[str, dict[str, float]] = {
     # far down (-0.3) and its lips rolled in 0.3, the two shared one arched mouth on smiling photos
     # (out/portraits' 03, 12, 13 at 2x) and differed by the brows alone. The brows at -0.85 (-1.0
     # before): still knit and lowered at 2x, anger's identity distance 0.296 -> 0.285.
-    "angry": {"brow_raise": -0.85, "blink": -0.15, "eye_squint": 0.5, "lip_press": 1.0, "smile": -0.15,
+    # No press of its own (1.0 before): lips the photo shows apart are shut 0.6 at rest (CLOSES_LIPS),
+    # a tense sliver between tightened lips; pressed fully shut, a talking photo's lips met halfway in
+    # sad's pout (Pedersen at 2x) and the closure was most of anger's identity distance there (dlib:
+    # 0.352 -> 0.275; the man in glasses 0.425 -> 0.376).
+    "angry": {"brow_raise": -0.85, "blink": -0.15, "eye_squint": 0.5, "smile": -0.15,
               "mouth_roll_upper": 0.6, "mouth_roll_lower": 0.6, "lip_spread": -0.25},
     # AU1+2+5+26: brows up, eyes wide, jaw dropped, lips relaxed into an oval. The jaw at 0.65 and the
     # brows at 0.9 (0.8 and 1.0 before) moved dlib's identity distance least for the surprise they
@@ -132,7 +136,7 @@ LIVELINESS: dict[str, float] = {
 # showed only as two points by the corners (fangs).
 # Contempt a little over half (0.7 before, with a press of its own): a sliver of the photo's teeth
 # by the raised corner reads as the smirk at 2x, and shutting a toothy smile costs identity.
-CLOSES_LIPS = {"sad": 1.0, "angry": 1.0, "contempt": 0.55, "disgusted": 0.6}
+CLOSES_LIPS = {"sad": 1.0, "angry": 0.6, "contempt": 0.55, "disgusted": 0.6}
 # How much of an emotion's mouth opening a photo with its lips fully apart (teeth showing) already
 # has: a happy face's parted lips are there, not opened again on top. Fear's are not: its jaw drops
 # from the teeth a smile shows (OPENS_ANEW); counting them, its jaw stayed almost shut (0.02 of
