@@ -68,9 +68,13 @@ def bench_loop(photo, audio, size: int, *, every_shape: bool = False, threads: i
     motion = list(animator.motion(audio))
     if every_shape:
         motion = [every_shape_on(m, index=i) for i, m in enumerate(motion)]
-    list(animator.frames(motion[: 2 * threads], threads=threads))  # compile, warm caches, make renderers
+    # The first frames compile, warm caches and make the threads' renderers: timed after them.
+    n_warm = 4 * threads
+    frames = animator.frames(motion[:n_warm] + motion, threads=threads)
+    for _ in range(n_warm):
+        next(frames)
     t0, cpu0 = time.perf_counter(), time.process_time()
-    for _ in animator.frames(motion, threads=threads):
+    for _ in frames:
         pass
     wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     return len(motion) / wall, len(motion) / cpu, prep_s, len(motion)

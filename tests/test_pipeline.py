@@ -141,6 +141,20 @@ def test_a_frame_failing_on_a_thread_fails_the_render(animator, tmp_path, monkey
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_render_stopped_by_its_caller_leaves_no_thread_drawing(animator, tmp_path):
+    """on_frame raising (the CLI's Ctrl-C does so) stops the threads before the render returns."""
+    import threading
+
+    def stop(frame):
+        if frame.index == 1:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        animator.render_to_file(np.zeros(SR, np.float32), tmp_path / "stopped.mp4", on_frame=stop, threads=2)
+    assert not [t for t in threading.enumerate() if t.name.startswith("facetalk-frames")]
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_bad_audio_arrays_are_refused(animator):
     with pytest.raises(ValueError, match="mono"):
         next(animator.render(np.zeros((2, 100), np.float32)))

@@ -100,7 +100,7 @@ def refine_inner_lips(image: np.ndarray, landmarks_px: np.ndarray) -> np.ndarray
         # The lip's thickness across the face at each inner point, to its outer contour.
         across = pts[list(outer)] @ toward
         along_outer = pts[list(outer)] @ side
-        for c in range(1, len(inner) - 1):  # the corners stay
+        for c in range(1, len(inner) - 1):  # the corners: _refine_corners
             a, b = pts[inner[c]], pts[outer[c]]
             thickness = float(np.interp(a @ side, along_outer, across)) - float(a @ toward) if np.all(
                 np.diff(along_outer) > 0) else float((b - a) @ toward)
