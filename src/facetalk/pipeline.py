@@ -224,8 +224,8 @@ class Animator:
 
         controls = controls or self.config.controls
         chunks = stream_audio(audio_path, sr=self.config.video.audio_sr, chunk_s=CHUNK_S, max_s=max_s)
-        return self._write(self.render(chunks, controls, threads=threads), path, sound=FileAudio(audio_path), seed=controls.seed,
-                           motion_path=motion_path, on_frame=on_frame)
+        return self._write(self.render(chunks, controls, threads=threads), path, sound=FileAudio(audio_path),
+                           seed=controls.seed, motion_path=motion_path, on_frame=on_frame)
 
     def render_motion_to_file(self, motions: Iterable[MotionFrame], path: str | os.PathLike[str], *,
                               audio: np.ndarray | None = None, audio_file: str | os.PathLike[str] | None = None,
@@ -245,8 +245,8 @@ class Animator:
             audio = np.zeros(0, np.float32) if audio is None else _mono_float(audio)[:n_samples]
             audio = np.pad(audio, (0, n_samples - len(audio)))
             sound = ArrayAudio(audio, sr=sr) if audio.size else None
-        return self._write(self.frames(motions, threads=threads), path, sound=sound, seed=self.config.controls.seed, motion_path=motion_path,
-                           on_frame=on_frame)
+        return self._write(self.frames(motions, threads=threads), path, sound=sound, seed=self.config.controls.seed,
+                           motion_path=motion_path, on_frame=on_frame)
 
     def _write(self, frames: Iterable[RenderedFrame], path: str | os.PathLike[str], *, sound, seed: int,
                motion_path: str | os.PathLike[str] | None, on_frame: Callable[[RenderedFrame], None] | None) -> Path:

@@ -96,8 +96,9 @@ class Camera:
 
     def _behind_person(self) -> np.ndarray:
         """(H, W, 3) uint8 the photo with the person's place made up: grown from the background by
-        each part of its outline (face.texture.grown_nearest) and given the photo's own texture. The place is where
-        either matte has the person (the surround's finds more of a dark suit on a dark ground),
+        each part of its outline (face.texture.grown_nearest) and given the photo's own texture.
+        The place is where either matte has the person (the surround's finds more of a dark suit
+        on a dark ground),
         with a fringe of FRINGE_FRAMES around it. Not the renderer's plate, which is inpainted for
         head motion (a few pixels by the outline): Telea's inpainting draws the outline's colours
         inward as rays (white hair as a fan of light streaks behind a shrunk head), and fades into
