@@ -337,13 +337,27 @@ def filled(rgb: np.ndarray, known: np.ndarray) -> np.ndarray:
     """(h, w, 3) uint8: `rgb` where `known`, elsewhere grown smoothly from the known pixels (the
     callers lay texture_over on it: a smooth patch reads as a hole). The fill is smooth, so it is
     computed at half size (a quarter of the time) and enlarged."""
+    small, small_known = _halved(rgb, known)
+    return _known_over(rgb, known, grown_half=fill_holes(small, small_known))
+
+
+def _halved(rgb: np.ndarray, known: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`rgb` (h, w, 3) at half size as float32, and where it is known there: wholly known pixels
+    only, so a fill never starts from a colour mixed with the hole's."""
     import cv2
 
     h, w = known.shape
     half = (max(w // 2, 1), max(h // 2, 1))
     small = cv2.resize(rgb.astype(np.float32), half, interpolation=cv2.INTER_AREA)
-    small_known = cv2.resize(known.astype(np.float32), half, interpolation=cv2.INTER_AREA) > 0.99
-    grown = cv2.resize(fill_holes(small, small_known), (w, h), interpolation=cv2.INTER_LINEAR)
+    return small, cv2.resize(known.astype(np.float32), half, interpolation=cv2.INTER_AREA) > 0.99
+
+
+def _known_over(rgb: np.ndarray, known: np.ndarray, *, grown_half: np.ndarray) -> np.ndarray:
+    """(h, w, 3) uint8: `rgb` where `known`, elsewhere `grown_half` (a fill at half size) enlarged."""
+    import cv2
+
+    h, w = known.shape
+    grown = cv2.resize(grown_half, (w, h), interpolation=cv2.INTER_LINEAR)
     return np.where(known[..., None], rgb, np.clip(grown + 0.5, 0, 255).astype(np.uint8))
 
 
@@ -362,10 +376,7 @@ def grown_nearest(rgb: np.ndarray, known: np.ndarray) -> np.ndarray:
     it draws no rays as Telea's inpainting does. Computed at half size and enlarged (it is smooth)."""
     import cv2
 
-    h, w = known.shape
-    half = (max(w // 2, 1), max(h // 2, 1))
-    small = cv2.resize(rgb.astype(np.float32), half, interpolation=cv2.INTER_AREA)
-    small_known = cv2.resize(known.astype(np.float32), half, interpolation=cv2.INTER_AREA) > 0.99
+    small, small_known = _halved(rgb, known)
     if not small_known.any():
         return filled(rgb, known)
     # The known colours lightly smoothed among themselves: one odd pixel by the outline would
@@ -385,9 +396,8 @@ def grown_nearest(rgb: np.ndarray, known: np.ndarray) -> np.ndarray:
     upper = np.clip(np.searchsorted(sigmas, wanted), 1, len(sigmas) - 1)
     t = ((wanted - sigmas[upper - 1]) / (sigmas[upper] - sigmas[upper - 1]))[..., None]
     rows, cols = np.indices(wanted.shape)
-    grown = levels[upper - 1, rows, cols] * (1.0 - t) + levels[upper, rows, cols] * t
-    grown = cv2.resize(grown, (w, h), interpolation=cv2.INTER_LINEAR)
-    return np.where(known[..., None], rgb, np.clip(grown + 0.5, 0, 255).astype(np.uint8))
+    grown_half = levels[upper - 1, rows, cols] * (1.0 - t) + levels[upper, rows, cols] * t
+    return _known_over(rgb, known, grown_half=grown_half)
 
 
 def _wide_blur(image: np.ndarray, *, sigma_px: float) -> np.ndarray:
