@@ -339,7 +339,7 @@ def _write_render(args: argparse.Namespace, animator, out: Path, *, motions, spe
     """Renders to `out` with a progress bar; returns the number of frames written."""
     from tqdm import tqdm
 
-    from facetalk.batch.local import available_cores
+    from facetalk.system import available_cores
 
     threads = args.threads or min(available_cores(), MAX_DEFAULT_THREADS)
     written = 0

@@ -17,15 +17,11 @@ from concurrent.futures.process import BrokenProcessPool
 
 from facetalk.batch.engine import MAX_RETRIES, RenderTask, RowResult
 from facetalk.batch.worker import render_task, worker_name
+from facetalk.system import available_cores
 
 _FRAMES_EVERY_S = 0.25  # how often the parent passes on frame counts
 _FRAMES_BATCH = 10  # a worker reports its frames ten at a time: one message per 0.4 s of video
 _STOP_JOIN_S = 20.0  # how long an interrupted batch waits for its workers to delete their partial files
-
-
-def available_cores() -> int:
-    """The cores this process may run on (a container's or taskset's limit, not the machine's)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 class LocalEngine:
