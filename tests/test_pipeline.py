@@ -125,6 +125,26 @@ def test_frames_drawn_on_threads_are_the_frames_drawn_one_by_one(animator, speec
         animator.frames(motions, threads=0)
 
 
+def test_the_threads_renderers_are_made_once_and_kept_for_the_next_call(animator, speech, monkeypatch):
+    import facetalk.pipeline as pipeline
+
+    made = []
+
+    class Counted(pipeline.Renderer):
+        def __init__(self, analysis):
+            made.append(self)
+            super().__init__(analysis)
+
+    monkeypatch.setattr(pipeline, "Renderer", Counted)
+    monkeypatch.setattr(animator, "_spare_renderers", [])
+    motions = _varied(animator.motion(speech[:SR // 2]))
+    first = [f.image for f in animator.frames(motions, threads=2)]
+    assert 1 <= len(made) <= 2
+    again = [f.image for f in animator.frames(motions, threads=2)]
+    assert len(made) <= 2 and len(animator._spare_renderers) == len(made)
+    assert all(np.array_equal(a, b) for a, b in zip(first, again))
+
+
 def test_a_frame_failing_on_a_thread_fails_the_render(animator, tmp_path, monkeypatch):
     import facetalk.pipeline as pipeline
 
@@ -135,6 +155,7 @@ def test_a_frame_failing_on_a_thread_fails_the_render(animator, tmp_path, monkey
             return super().render(frame)
 
     monkeypatch.setattr(pipeline, "Renderer", Failing)
+    monkeypatch.setattr(animator, "_spare_renderers", [])  # renderers kept from other tests would not fail
     out = tmp_path / "fail.mp4"
     with pytest.raises(RuntimeError, match="renderer failed"):
         animator.render_to_file(np.zeros(SR, np.float32), out, threads=2)

@@ -93,6 +93,10 @@ class Animator:
         self._lip_model = lip_model
         self.analysis: FaceAnalysis = analysis
         self._renderer = Renderer(analysis)
+        # The renderers of frames()' threads, kept between calls (each ~0.1-0.4 s to make and ~16 MB
+        # at 512²): a caller rendering many short clips makes them once.
+        self._spare_renderers: list[Renderer] = []
+        self._spare_lock = threading.Lock()
         self._watermark = Watermarker(Payload.for_content(analysis.image.tobytes()))
         self._watermark(analysis.image)  # its pattern for this frame size, and its compiled pass, made now
         self._label = label
@@ -138,6 +142,17 @@ class Animator:
         return MotionGenerator(self.config.motion, controls or self.config.controls, sr=self.config.video.audio_sr,
                                photo=self.analysis.expression, lip_model=self._lip_model)
 
+    def _borrow_renderer(self) -> Renderer:
+        """A renderer for one thread of frames(): a kept one, or a new one."""
+        with self._spare_lock:
+            if self._spare_renderers:
+                return self._spare_renderers.pop()
+        return Renderer(self.analysis)
+
+    def _give_back_renderers(self, renderers: Iterable[Renderer]) -> None:
+        with self._spare_lock:
+            self._spare_renderers.extend(renderers)
+
     def frame(self, index: int, motion: MotionFrame, *, renderer: Renderer | None = None) -> RenderedFrame:
         """Frame `index` showing `motion`, watermarked (and labelled if asked); `renderer`: a
         stream's own (sessions render in parallel), default this Animator's."""
@@ -173,7 +188,7 @@ class Animator:
         many are drawn at once, each thread with a Renderer of its own: a frame depends on its
         motion alone, so the frames are the same bit for bit, and come up to that many times
         faster on as many free cores (a few frames are drawn ahead; memory stays bounded). The
-        threads' renderers are made for each call (~0.1 s each at 512²)."""
+        threads' renderers are made by the first call that needs them and kept for the next."""
         if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
             raise ValueError(f"threads must be a whole number >= 1, not {threads!r}")
         if threads == 1:
@@ -332,17 +347,25 @@ class StreamSession:
 
 
 def _drawn_in_parallel(animator: Animator, motions: Iterable[MotionFrame], *, threads: int) -> Iterator[RenderedFrame]:
-    """Animator.frames on `threads` threads: each draws with a Renderer of its own (made on its
-    first frame), at most 2 x threads frames ahead of the one yielded. The motions are read in
-    the caller's thread (a generator's state is not for other threads)."""
+    """Animator.frames on `threads` threads: each draws with a Renderer of its own (borrowed from
+    the Animator on its first frame, given back at the end), at most 2 x threads frames ahead of
+    the one yielded. The motions are read in the caller's thread (a generator's state is not for
+    other threads)."""
     from concurrent.futures import ThreadPoolExecutor
 
     local = threading.local()
+    borrowed: list[Renderer] = []
 
     def draw(index: int, motion: MotionFrame) -> RenderedFrame:
         if not hasattr(local, "renderer"):
-            local.renderer = Renderer(animator.analysis)
-        return animator.frame(index, motion, renderer=local.renderer)
+            local.renderer = animator._borrow_renderer()
+            borrowed.append(local.renderer)
+        try:
+            return animator.frame(index, motion, renderer=local.renderer)
+        except BaseException:  # a renderer stopped mid-frame is not kept for later calls
+            borrowed.remove(local.renderer)
+            del local.renderer
+            raise
 
     pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="facetalk-frames")
     pending: collections.deque = collections.deque()
@@ -355,6 +378,7 @@ def _drawn_in_parallel(animator: Animator, motions: Iterable[MotionFrame], *, th
             yield pending.popleft().result()
     finally:  # also when the caller closes it early (an error, a signal): nothing more is drawn
         pool.shutdown(wait=True, cancel_futures=True)
+        animator._give_back_renderers(borrowed)
 
 
 def _mono_float(audio: np.ndarray) -> np.ndarray:
