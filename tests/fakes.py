@@ -1,4 +1,4 @@
-"""Small fakes of the face models, for tests where the models are not the point.
+"""Small fakes of the face models and the lip model, for tests where the models are not the point.
 
 `ReplayDetector` and `ReplaySegmenter` answer with what facetalk.face.mesh's FaceMeshDetector
 and PersonSegmenter answered on the same pixels: the real outputs for every image the bundled
@@ -20,7 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
+from facetalk.audio.mel import ENERGY, N_FEATURES, energy_db
 from facetalk.face.landmarks import DetectedFace
+from facetalk.motion.lipsync import PARAMS, LipSyncModel
 
 RECORDING = Path(__file__).resolve().parent / "face" / "data" / "recorded_faces.npz"
 
@@ -115,3 +117,29 @@ class ReplaySegmenter(_Replay):
         if matte is None:
             raise _unrecorded("matte", image)
         return matte.copy()
+
+
+class LoudnessLips(LipSyncModel):
+    """A lip model with no weights, for tests where the mouth's shape is not the point: the jaw
+    opens with a 10 ms frame's loudness (shut at -50 dBFS, fully open at -10 dBFS) and the lips
+    press in silence; nothing else moves. It answers `run` as the bundled network does (outputs
+    and the next state), so everything after the network (its passes, the lead, streaming) runs
+    on it unchanged. `runs` counts the calls, so a test can tell the model was used."""
+
+    def __init__(self, *, lookahead_frames: int = 2, n_state_frames: int = 4):
+        # No ONNX session: LipSyncModel's methods read only these.
+        self.has_voice_level = False
+        self.lookahead_frames = lookahead_frames
+        self.n_state_frames = n_state_frames
+        self._state_shape = (n_state_frames, N_FEATURES)
+        self.runs = 0
+
+    def run(self, frames: np.ndarray, state: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        self.runs += 1
+        frames = np.asarray(frames, np.float32)
+        jaw = np.clip((energy_db(frames[:, ENERGY]) + 50.0) / 40.0, 0.0, 1.0).astype(np.float32)
+        out = np.zeros((len(frames), len(PARAMS)), np.float32)
+        out[:, PARAMS.index("jaw_open")] = jaw
+        out[:, PARAMS.index("lip_press")] = np.where(jaw > 0.0, 0.0, 1.0)
+        context = np.concatenate([np.asarray(state, np.float32), frames])[-self.n_state_frames:]
+        return out, context

@@ -215,24 +215,7 @@ def test_audio_in_chunks_gives_the_same_motion(animator, speech):
 def test_models_are_injectable(portrait, analysis, face_recording, speech, counted_face_models):
     """Animator takes its face detector, segmenter and lip model as arguments: small fakes stand
     in for the real ones (which the rest of the suite tests), and are used, not bypassed."""
-    from facetalk.motion.lipsync import load_lipsync_model
-    from tests.fakes import ReplayDetector, ReplaySegmenter
-
-    class CountingLips:
-        def __init__(self, real):
-            self.real, self.runs = real, 0
-
-        def __getattr__(self, name):
-            return getattr(self.real, name)
-
-        def run(self, frames, state):
-            self.runs += 1
-            return self.real.run(frames, state)
-
-        def stream(self, **kwargs):
-            from facetalk.motion.lipsync import LipSync
-
-            return LipSync(self, **kwargs)
+    from tests.fakes import LoudnessLips, ReplayDetector, ReplaySegmenter
 
     class UnclosableSegmenter(ReplaySegmenter):
         def close(self):
@@ -240,9 +223,27 @@ def test_models_are_injectable(portrait, analysis, face_recording, speech, count
 
     made, _ = counted_face_models
     detector, segmenter = ReplayDetector(face_recording), UnclosableSegmenter(face_recording)
-    lips = CountingLips(load_lipsync_model())
+    lips = LoudnessLips()
     animator = Animator(portrait, detector=detector, segmenter=segmenter, lip_model=lips)
     assert made == [] and detector.calls == 2 and segmenter.calls == 3  # photo, framing; frame, surround x2
     np.testing.assert_array_equal(animator.analysis.landmarks_px, analysis.landmarks_px)
     frames = list(animator.motion(speech))
     assert lips.runs > 0 and len(frames) == animator.n_frames(speech)
+
+
+def test_a_fake_lip_model_drives_the_mouth_through_the_whole_runtime(analysis, speech_then_silence):
+    """tests.fakes.LoudnessLips in place of the network: the runtime's passes, lead and streaming
+    run on it unchanged, the mouth opens with the speech and rests after it, and the same audio in
+    chunks gives the same motion."""
+    from tests.fakes import LoudnessLips
+
+    lips = LoudnessLips()
+    animator = Animator.from_analysis(analysis, lip_model=lips)
+    audio, end_s = speech_then_silence
+    motion = list(animator.motion(audio))
+    t_s = np.array([m.t_s for m in motion])
+    jaw = np.array([m.jaw_open for m in motion])
+    assert lips.runs > 0 and len(motion) == animator.n_frames(audio)
+    assert jaw[t_s < end_s].max() > 0.3 and jaw[t_s > end_s + 0.3].max() < 0.05
+    chunks = np.split(audio, [1234, 5000, 5001, 17000])
+    assert list(Animator.from_analysis(analysis, lip_model=LoudnessLips()).motion(iter(chunks))) == motion
