@@ -10,7 +10,7 @@ import facetalk
 
 # Lowest first; a package may import those on earlier rows only (the same row: none of them).
 ORDER = (
-    ("params", "config", "errors", "jsontext", "imaging"),
+    ("params", "config", "errors", "jsontext", "imaging", "system"),
     ("audio",),
     ("face",),
     ("motion",),
