@@ -155,10 +155,12 @@ def test_disgust_on_a_closed_neutral_mouth_drops_the_corners_little_not_into_sad
         return float(moved - rest) / rig.mouth_width_px
 
     assert 0.0 < drop("disgusted") < 0.3 * drop("sad")
-    own = emotion.OFFSETS["disgusted"]["smile"] * (1.0 - emotion.FROWN_ON_SMILE_BY_EMOTION["disgusted"])
-    assert own == pytest.approx(-0.2)
-    assert emotion.blend(tuple(float(e == "disgusted") for e in EMOTIONS),
-                         photo=PhotoExpression(smile=0.0)).offset("smile") == pytest.approx(-0.15)
+    disgust = tuple(float(e == "disgusted") for e in EMOTIONS)
+    assert emotion.blend(disgust, photo=PhotoExpression(smile=0.0)).offset("smile") == pytest.approx(-0.15)
+    # On a full smile blend() first takes the photo's smile off with the frown (UNDO_SMILE per unit
+    # of it); what is left beyond that is disgust's own frown, grown to -0.2.
+    on_smile = emotion.blend(disgust, photo=PhotoExpression(smile=1.0, lips_apart=1.0)).offset("smile")
+    assert on_smile - emotion.UNDO_SMILE["smile"] == pytest.approx(-0.2)
 
 
 def test_happy_parts_a_closed_mouth_on_the_teeth_without_a_laugh():
