@@ -215,3 +215,33 @@ def test_the_mask_is_upsampled_in_the_pass_as_opencv_resizes_it():
         delta = cv2.multiply(tile, full, scale=1.2)
         want = np.clip(np.rint(image + delta[..., None].astype(np.float64)), 0, 255).astype(np.uint8)
         assert np.array_equal(_marked_with(image, tile, gain, 1.2), want)
+
+
+def _boost_with_numpy(image, tile, gain_cols):
+    """The saturation boost as numpy's gathers and clips give it (what the compiled probe pass
+    must reproduce bit for bit, so the frames stay what they were)."""
+    from facetalk.provenance.marking import _MAX_BOOST, _probe_places, _probe_taps
+
+    flat = _probe_places(*tile.shape)
+    above, below, weight = _probe_taps(*tile.shape, gain_cols.shape[0])
+    gain = gain_cols.ravel()
+    at = gain.take(above) * (1 - weight) + gain.take(below) * weight
+    probe = image.reshape(-1, 3).take(flat, axis=0).astype(np.float32)
+    d = (tile.ravel().take(flat) * at)[:, None]
+    kept = np.clip(probe + d, 0.0, 255.0) - probe
+    meant = 3.0 * float(np.sum(d * d))
+    return 1.0 if meant <= 0.0 else min(_MAX_BOOST, np.sqrt(meant / max(float(np.sum(kept * kept)), 1e-12)))
+
+
+@pytest.mark.parametrize("shape", [(512, 512), (97, 131), (40, 50)])
+def test_the_saturation_boost_is_numpys_bit_for_bit(shape):
+    from facetalk.provenance.layout import pattern
+    from facetalk.provenance.marking import _saturation_boost, _small_gain, _upsample_across
+
+    rng = np.random.default_rng(8)
+    h, w = shape
+    tile = pattern(h, w, PAYLOAD.coded_bits().tobytes())
+    for image in (rng.integers(0, 256, (h, w, 3), dtype=np.uint8), np.full((h, w, 3), 254, np.uint8),
+                  np.clip(rng.normal(3, 3, (h, w, 3)), 0, 255).astype(np.uint8)):
+        gain_cols = _upsample_across(_small_gain(image), w)
+        assert _saturation_boost(image, tile, gain_cols) == _boost_with_numpy(image, tile, gain_cols)

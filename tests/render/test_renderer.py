@@ -193,8 +193,8 @@ from tests.fakes import Recording, ReplayDetector, ReplaySegmenter
 recording = Recording.load()
 Animator(load_image({portrait_path!r}), detector=ReplayDetector(recording), segmenter=ReplaySegmenter(recording))
 kernels = [eyes._draw_iris, mouth._weigh_corners, shading._taper_grid, shading._shade_crease, sampling._pixel_box,
-           raster.rasterize, raster.add_where_unmoved, raster.warp_over_plate, marking._add_masked, renderer._pose,
-           mouth._palate_pass, mouth._lay_over]
+           raster.rasterize, raster.add_where_unmoved, raster.warp_over_plate, marking._add_masked, marking._probe_deltas,
+           renderer._pose, mouth._palate_pass, mouth._lay_over]
 print(" ".join(k.__name__ for k in kernels if not k.signatures))
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)

@@ -109,15 +109,32 @@ def _saturation_boost(image: np.ndarray, tile: np.ndarray, gain_cols: np.ndarray
     the (H, W, 3) uint8 image and cut to 0..255 back to the energy it was meant to have."""
     flat = _probe_places(*tile.shape)
     above, below, weight = _probe_taps(*tile.shape, gain_cols.shape[0])
-    gain = gain_cols.ravel()
-    at = gain.take(above) * (1 - weight) + gain.take(below) * weight
-    probe = image.reshape(-1, 3).take(flat, axis=0).astype(np.float32)
-    d = (tile.ravel().take(flat) * at)[:, None]
-    kept = np.clip(probe + d, 0.0, 255.0) - probe
-    meant = 3.0 * float(np.sum(d * d))
+    meant_d = np.empty((len(flat), 1), np.float32)
+    kept = np.empty((len(flat), 3), np.float32)
+    _probe_deltas(np.ascontiguousarray(image).reshape(-1, 3), tile.reshape(-1), gain_cols.reshape(-1), flat, above,
+                  below, weight, meant_d, kept)
+    # The sums stay numpy's (pairwise, float32): the factor, and so every frame, is what it was.
+    meant = 3.0 * float(np.sum(meant_d * meant_d))
     if meant <= 0.0:
         return 1.0
     return min(_MAX_BOOST, math.sqrt(meant / max(float(np.sum(kept * kept)), 1e-12)))
+
+
+# Compiled: the same float32 arithmetic as numpy's gathers and clips on the few thousand probes,
+# without a dozen array calls' overhead (0.25 of the mark's 1.8 ms a 512² frame).
+@njit(cache=True, nogil=True)
+def _probe_deltas(pixels, tile, gain, flat, above, below, weight, delta, kept):
+    """For each probe k at flat index flat[k]: delta[k, 0] = the luma delta meant there (tile x the
+    gain between the gain's samples above[k] and below[k], weighed by weight[k]) and kept[k] (3,)
+    = what of it each channel of `pixels` (N, 3) uint8 keeps once cut to 0..255, float32."""
+    zero, top, one = np.float32(0.0), np.float32(255.0), np.float32(1.0)
+    for k in range(flat.shape[0]):
+        at = gain[above[k]] * (one - weight[k]) + gain[below[k]] * weight[k]
+        d = tile[flat[k]] * at
+        delta[k, 0] = d
+        for c in range(3):
+            p = np.float32(pixels[flat[k], c])
+            kept[k, c] = min(max(p + d, zero), top) - p
 
 
 @functools.lru_cache(maxsize=8)
