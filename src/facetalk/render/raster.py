@@ -82,6 +82,7 @@ def rasterize(dst_xy, depth, src_xy, triangles, active, weighed, depth_bias, map
         a1 = (y2 - y0) * inv_area
         a2 = -(y1 - y0) * inv_area
         a0 = -(a1 + a2)
+        u0, v0, u1, v1, u2, v2 = src_xy[i0, 0], src_xy[i0, 1], src_xy[i1, 0], src_xy[i1, 1], src_xy[i2, 0], src_xy[i2, 1]
         for py in range(ymin, ymax + 1):
             b1 = (-x0 * (y2 - y0) - (x2 - x0) * (py - y0)) * inv_area
             b2 = ((x1 - x0) * (py - y0) + x0 * (y1 - y0)) * inv_area
@@ -89,15 +90,16 @@ def rasterize(dst_xy, depth, src_xy, triangles, active, weighed, depth_bias, map
             if lo > hi:
                 continue
             _fill_span(py, int(math.ceil(lo)), int(math.floor(hi)), a1, b1, a2, b2, d0, d1, d2,
-                       f, weighed[f], src_xy[i0], src_xy[i1], src_xy[i2], map_x, map_y, zbuf, tri_id, bary)
+                       f, weighed[f], u0, v0, u1, v1, u2, v2, map_x[py], map_y[py], zbuf[py], tri_id[py], bary)
 
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
-def _fill_span(py, px_lo, px_hi, a1, b1, a2, b2, d0, d1, d2, f, weighed, uv0, uv1, uv2, map_x, map_y, zbuf, tri_id,
-               bary):
-    """Draws triangle f's pixels px_lo..px_hi of row py where it is nearer than what is there:
-    weights w1 = a1 * x + b1, w2 = a2 * x + b2, w0 = 1 - w1 - w2 (into bary if `weighed`); depths
-    d0..d2 and source points uv0..uv2 (2,) at its corners."""
+def _fill_span(py, px_lo, px_hi, a1, b1, a2, b2, d0, d1, d2, f, weighed, u0, v0, u1, v1, u2, v2, map_x, map_y, zbuf,
+               tri_id, bary):
+    """Draws triangle f's pixels px_lo..px_hi of row py (map_x, map_y, zbuf, tri_id: that row's
+    (W,)) where it is nearer than what is there: weights w1 = a1 * x + b1, w2 = a2 * x + b2,
+    w0 = 1 - w1 - w2 (into bary if `weighed`); depths d0..d2 and source points (u0, v0)..(u2, v2)
+    at its corners, as scalars (row views and scalars let the loop keep them in registers)."""
     for px in range(px_lo, px_hi + 1):
         w1 = a1 * px + b1
         w2 = a2 * px + b2
@@ -105,12 +107,12 @@ def _fill_span(py, px_lo, px_hi, a1, b1, a2, b2, d0, d1, d2, f, weighed, uv0, uv
         if w0 < -1e-5 or w1 < -1e-5 or w2 < -1e-5:
             continue
         z = w0 * d0 + w1 * d1 + w2 * d2
-        if z <= zbuf[py, px]:
+        if z <= zbuf[px]:
             continue
-        zbuf[py, px] = z
-        map_x[py, px] = w0 * uv0[0] + w1 * uv1[0] + w2 * uv2[0]
-        map_y[py, px] = w0 * uv0[1] + w1 * uv1[1] + w2 * uv2[1]
-        tri_id[py, px] = f
+        zbuf[px] = z
+        map_x[px] = w0 * u0 + w1 * u1 + w2 * u2
+        map_y[px] = w0 * v0 + w1 * v1 + w2 * v2
+        tri_id[px] = f
         if weighed:
             bary[py, px, 0] = w0
             bary[py, px, 1] = w1
