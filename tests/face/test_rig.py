@@ -519,3 +519,30 @@ def test_the_upper_lip_raiser_leaves_the_lower_lip_of_an_arched_mouth():
     assert np.abs(basis[lower]).max() < 0.01
     mid = len(upper) // 2
     assert basis[upper[mid], 1] < -0.1  # up the image
+
+
+def test_the_skin_beside_a_mouth_corner_drops_with_it(analysis):
+    """On a face that does not smile (the bearded old photo, out/portraits' 09), the skin within
+    0.12 mouth widths of a mouth corner drops with the jaw at least 0.85 as far as the corner: left
+    to the jaw's weight by height on the face it stayed (0.4 of the corner's drop beside 09's right
+    corner) and the
+    triangles between folded, drawing straight jagged lines out of the corners. A smiling photo's
+    (the bundled one's) stays held by its raised cheeks."""
+    from pathlib import Path
+
+    from facetalk.face.lips import CORNER_RINGS, LOWER_RINGS, UPPER_RINGS
+
+    lips = set(lm.LIPS_OUTER_UPPER + lm.LIPS_OUTER_LOWER + lm.LIPS_INNER_UPPER + lm.LIPS_INNER_LOWER)
+    lips |= {i for ring in UPPER_RINGS + LOWER_RINGS + CORNER_RINGS for i in ring}
+    bearded = np.load(Path(__file__).resolve().parent / "data" / "bearded_old_photo_landmarks.npz")["landmarks_px"]
+    for pts, follows in ((bearded, True), (analysis.landmarks_px, False)):
+        rig = build_rig(pts)
+        right, left = lm.eye_centres(pts[:, :2])
+        side = (left - right) / np.linalg.norm(left - right)
+        jaw = rig.expression_basis[EXPRESSION_NAMES.index("jaw_open"), :lm.N_LANDMARKS, :2]
+        drop = jaw @ np.array([-side[1], side[0]])  # down the face
+        for c in lm.MOUTH_CORNERS:
+            near = [i for i in np.nonzero(np.linalg.norm(pts[:lm.N_LANDMARKS, :2] - pts[c, :2], axis=1)
+                                          < 0.12 * rig.mouth_width_px)[0] if i not in lips]
+            assert near
+            assert (drop[near].min() >= 0.85 * drop[c]) == follows, (c, drop[near], drop[c])

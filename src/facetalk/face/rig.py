@@ -134,6 +134,13 @@ CHEEKS = (205, 425)  # MediaPipe points mid-cheek (subject's right, left): where
 
 # Share of the jaw's drop the mouth corners follow.
 JAW_CORNER_SHARE = 0.45
+# The face skin about a mouth corner drops with it, the corner's share fading out between these
+# distances from it (mouth widths), less by the photo's own smile: left to the jaw's weight by
+# height on the face, the skin beside and above a dropped corner stayed and the triangles between
+# folded, drawing straight jagged lines out of the corners (the engraving, out/portraits' 10; 09).
+# A smiling photo's corners sit in the cheeks' raised mass, which the jaw does not pull down (and
+# dlib read the bundled smile's open-mouthed frames 0.024 further from the person when it did).
+CORNER_SKIN_REACH = (0.05, 0.3)
 # A press closes a photo's parted lips by moving each lip as a whole, nearly: the ring behind the
 # inner contour closes LIP_PRESS_MIDDLE of the gap (the inner contour half), the outer contour
 # LIP_PRESS_OUTER. At 0.33 the ring lagged the contour and the lip's rim stretched 2-3x on a
@@ -525,7 +532,7 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
     `photo_smile`: the photo's own smile 0..1 (where the frown pulls from: _frown)."""
     basis = np.zeros((len(EXPRESSION_NAMES), len(topo.rest), 3))
     k = {name: i for i, name in enumerate(EXPRESSION_NAMES)}
-    _jaw_basis(basis[k["jaw_open"]], pts, meas, lips)
+    _jaw_basis(basis[k["jaw_open"]], pts, meas, lips, photo_smile=photo_smile)
     _corner_bases(basis, k, pts, meas, lips)
     _brow_bases(basis, k, pts, topo, meas, lips)
     # blinks and gaze, per eye.
@@ -701,8 +708,10 @@ def _jaw_weight(pts: np.ndarray, meas: _Measures, lips: _Lips) -> np.ndarray:
     return jaw_w
 
 
-def _jaw_basis(out: np.ndarray, pts: np.ndarray, meas: _Measures, lips: _Lips) -> None:
-    """jaw_open into `out` (V, 3): the lower face drops (and recedes a little); the upper lip stays."""
+def _jaw_basis(out: np.ndarray, pts: np.ndarray, meas: _Measures, lips: _Lips, *, photo_smile: float = 0.0) -> None:
+    """jaw_open into `out` (V, 3): the lower face drops (and recedes a little); the upper lip stays
+    but beside the corners, which drop JAW_CORNER_SHARE of the jaw with the skin about them (less
+    by `photo_smile`, the photo's own smile 0..1: CORNER_SKIN_REACH)."""
     u, ipd = meas.u, meas.ipd
     jaw_w = _jaw_weight(pts, meas, lips)
     # The lips part as a lens, not a box: the lower lip drops with the jaw along a profile that
@@ -720,6 +729,11 @@ def _jaw_basis(out: np.ndarray, pts: np.ndarray, meas: _Measures, lips: _Lips) -
     below = meas.v - lip_v
     under_mouth = lips.is_face * (below > 0) * (1.0 - smoothstep(np.abs(u), 0.5 * meas.mouth_w, 1.0 * meas.mouth_w))
     jaw_w = np.maximum(jaw_w, lip_w * under_mouth * (1.0 - smoothstep(below, 0.0, 0.4 * ipd)))
+    skin = np.nonzero(lips.is_face & ~lips.upper & ~lips.lower)[0]
+    to_corner = np.min([np.hypot(u[skin] - cu, meas.v[skin] - cv) for cu, cv in
+                        zip(*meas.frame.uv(pts[list(lm.MOUTH_CORNERS), :2]))], axis=0)
+    near = 1.0 - smoothstep(to_corner / meas.mouth_w, *CORNER_SKIN_REACH)
+    jaw_w[skin] = np.maximum(jaw_w[skin], JAW_CORNER_SHARE * (1.0 - min(max(photo_smile, 0.0), 1.0)) * near)
     jaw_w[lips.lower] = lip_w[lips.lower]
     jaw_w[lips.upper] = JAW_CORNER_SHARE * (1.0 - lens[lips.upper])
     jaw_w[lips.corners] = JAW_CORNER_SHARE
