@@ -87,13 +87,21 @@ def test_disgust_on_a_toothy_smile_sneers_the_upper_lip_off_the_teeth_with_the_c
     assert lift < NEUTRAL_CORNER_LIFT - 0.04
 
 
-def test_fear_on_a_toothy_smile_drops_the_jaw_past_the_photos_teeth(analysis):
-    """Fear's jaw drops from the photo's parted lips, not to them: counting the teeth the smile
-    shows as its own opening, its jaw stayed almost shut (0.04 mouth widths past the photo's gap)
-    and the photo's band of teeth between stretched lips read as a grin."""
+def test_fear_on_a_toothy_smile_shuts_the_teeth_to_a_sliver_between_stretched_lips(analysis):
+    """Fear's jaw counts the photo's teeth and its closure shuts most of them: a tense sliver
+    between lips stretched sideways (AU20+25). With its jaw dropped from the teeth (0.27 mouth
+    widths apart, the photo's 0.17) the band of upper teeth read as a grin at 2x and to the
+    expression classifier (out/portraits' 03 and 11: happy)."""
     _, photo_gaps = _mouth(analysis, "neutral")
     _, gaps = _mouth(analysis, "fearful")
-    assert gaps.max() > photo_gaps.max() + 0.08
+    assert 0.01 < gaps.max() < 0.3 * photo_gaps.max()
+    assert _width(analysis, "fearful") > _width(analysis, "sad") + 0.02  # stretched (0.98 of the photo's width, sad 0.95)
+    # ... by a stretch only a parted photo gets: on a closed mouth it moved identity, nothing else.
+    from facetalk.params import PhotoExpression
+
+    fear = tuple(float(e == "fearful") for e in EMOTIONS)
+    closed = emotion.blend(fear, photo=PhotoExpression()).offset("lip_spread")
+    assert emotion.blend(fear, photo=PhotoExpression(lips_apart=1.0)).offset("lip_spread") > closed + 0.1
 
 
 def test_fear_on_a_toothy_smile_arches_the_lips_down_over_the_teeth(analysis):

@@ -69,7 +69,8 @@ OFFSETS: dict[str, dict[str, float]] = {
     # AU1+2+4+5+20+26: brows up and drawn together, eyes wide, lips stretched sideways and down
     # off the lower teeth (the upper lip stays: upper teeth showing read as a smile). The brows at
     # 0.3 and 0.6 (0.4 and 0.8 before): still raised and drawn up in the middle at 2x; fear's identity
-    # distance over bench_emotions' five portraits 0.323 -> 0.301.
+    # distance over bench_emotions' five portraits 0.323 -> 0.301. On a toothy photo it shuts the
+    # lips to a sliver (CLOSES_LIPS) and stretches them further (ON_PARTED_PHOTO).
     "fearful": {"brow_raise": 0.3, "brow_inner_raise": 0.6, "blink": -0.3, "lip_spread": 0.55, "jaw_open": 0.22,
                 "lower_lip_depress": 0.7, "smile": -0.3},
     # AU12+14 on one side: the subject's left corner tightened up and back into a dimple, the lids a
@@ -136,14 +137,26 @@ LIVELINESS: dict[str, float] = {
 # showed only as two points by the corners (fangs).
 # Contempt a little over half (0.7 before, with a press of its own): a sliver of the photo's teeth
 # by the raised corner reads as the smirk at 2x, and shutting a toothy smile costs identity.
-CLOSES_LIPS = {"sad": 1.0, "angry": 0.6, "contempt": 0.55, "disgusted": 0.6}
+# Fear most of the way (0.8), its jaw counting the photo's teeth (not OPENS_ANEW): a tense sliver
+# between lips stretched sideways, the apprehensive mouth of AU20 with 25. With its jaw dropped from
+# the photo's teeth the band of upper teeth under the lifted upper lip read as a grin at 2x
+# (out/portraits' 03, 11 and the bundled one) and to the expression classifier (fer: Obama happy
+# 0.91 -> neutral 0.91, the bundled one surprise 0.73 -> 0.62, the man in glasses sad 0.44 ->
+# neutral 0.56; none read as happy); lowering the upper lip over the teeth (mouth_roll_upper with
+# a part press) only moved the band of teeth down, still a grin (happy 0.52-0.64).
+CLOSES_LIPS = {"sad": 1.0, "angry": 0.6, "contempt": 0.55, "disgusted": 0.6, "fearful": 0.8}
 # How much of an emotion's mouth opening a photo with its lips fully apart (teeth showing) already
-# has: a happy face's parted lips are there, not opened again on top. Fear's are not: its jaw drops
-# from the teeth a smile shows (OPENS_ANEW); counting them, its jaw stayed almost shut (0.02 of
-# 0.22) and the photo's band of teeth between stretched lips read as a grin. Nor is disgust's upper
-# lip, which rises from the lips it has partly shut (CLOSES_LIPS).
+# has: a happy face's parted lips are there, not opened again on top; fear's jaw (0.02 of 0.22 left
+# on a toothy smile) leaves its closure to shut the teeth to a sliver (CLOSES_LIPS; dropped from the
+# teeth, the jaw showed a grin). Disgust's upper lip is not there: it rises from the lips it has
+# partly shut (OPENS_ANEW).
 PHOTO_OPENING = {"jaw_open": 0.2, "upper_lip_raise": 0.5}
-OPENS_ANEW = frozenset({"fearful", "disgusted"})
+OPENS_ANEW = frozenset({"disgusted"})
+# Offsets added in proportion to how far the photo's lips are apart. Fear shut to a sliver on a
+# toothy photo keeps AU20 only in its stretch: 0.15 more (0.7 in all) draws the closed lips wider
+# than sad's (0.98 of the photo's mouth width, sad's 0.95; 0.95 both without). On closed mouths the
+# extra stretch only moved dlib's identity distance (the painting 0.233 -> 0.245, Coelho 0.319 -> 0.330).
+ON_PARTED_PHOTO = {"fearful": {"lip_spread": 0.15}}
 # An upper lip raised this far (upper_lip_raise, from .. to) is an emotion's sneer, held: a pause's
 # closure gives way to it (motion.holistic) and a smiling photo's nasolabial fold stays creased
 # under it (render.shading). Disgust raises it 0.55, happy 0.4; speech alone, under 0.06.
@@ -202,6 +215,8 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
                 lids += w * value
             else:
                 offsets[face_index(param)] += w * value
+        for param, value in ON_PARTED_PHOTO.get(name, {}).items():
+            offsets[face_index(param)] += w * value * photo.lips_apart
         undo += w * UNDO_SHARE.get(name, UNDO_SHARE_DEFAULT) * photo.smile
         closes += w * CLOSES_LIPS.get(name, 0.0) * photo.lips_apart
     if undo > 0.0:
