@@ -157,6 +157,10 @@ OPENS_ANEW = frozenset({"disgusted"})
 # than sad's (0.98 of the photo's mouth width, sad's 0.95; 0.95 both without). On closed mouths the
 # extra stretch only moved dlib's identity distance (the painting 0.233 -> 0.245, Coelho 0.319 -> 0.330).
 ON_PARTED_PHOTO = {"fearful": {"lip_spread": 0.15}}
+# Emotions for which only a smile's parted lips count (PHOTO_OPENING, CLOSES_LIPS, ON_PARTED_PHOTO):
+# fear shuts the teeth a smile bares, not a talking photo's parted lips, whose closure was most of
+# its identity distance there (Pedersen, out/portraits' 13: 0.278 -> 0.355 shut 0.8).
+ONLY_A_SMILES_PARTING = frozenset({"fearful"})
 # An upper lip raised this far (upper_lip_raise, from .. to) is an emotion's sneer, held: a pause's
 # closure gives way to it (motion.holistic) and a smiling photo's nasolabial fold stays creased
 # under it (render.shading). Disgust raises it 0.55, happy 0.4; speech alone, under 0.06.
@@ -204,9 +208,10 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
     for w, name in zip(weights, EMOTIONS):
         if name == "neutral" or w == 0.0:
             continue
+        apart = min(photo.lips_apart, photo.smile) if name in ONLY_A_SMILES_PARTING else photo.lips_apart
         for param, value in OFFSETS[name].items():
             if param in PHOTO_OPENING and name not in OPENS_ANEW:
-                value = max(value - PHOTO_OPENING[param] * photo.lips_apart, 0.0)
+                value = max(value - PHOTO_OPENING[param] * apart, 0.0)
             if param == "smile":
                 value += BROADER_THAN_PHOTO.get(name, 0.0) * photo.smile
                 if value < 0.0:
@@ -216,9 +221,9 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
             else:
                 offsets[face_index(param)] += w * value
         for param, value in ON_PARTED_PHOTO.get(name, {}).items():
-            offsets[face_index(param)] += w * value * photo.lips_apart
+            offsets[face_index(param)] += w * value * apart
         undo += w * UNDO_SHARE.get(name, UNDO_SHARE_DEFAULT) * photo.smile
-        closes += w * CLOSES_LIPS.get(name, 0.0) * photo.lips_apart
+        closes += w * CLOSES_LIPS.get(name, 0.0) * apart
     if undo > 0.0:
         _undo_smile(offsets, undo)
     posture = tuple(sum(w * POSTURE_DEG[name][i] for w, name in zip(weights, EMOTIONS)) for i in range(2))
