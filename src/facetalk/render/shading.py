@@ -48,13 +48,6 @@ NOSE_BRIDGE = (6, 197)  # between the eyes, down to the upper nose: where AU9 wr
 # hard stripes there: 41 levels on the bundled photo's bridge, 57 on mid grey).
 NOSE_WRINKLE = 0.35
 NOSE_WRINKLE_SCALE = 0.5
-# Each wrinkle's half-length across the bridge, in eye spans, and at most this share of the way
-# to the inner eye corner on its side (_bridge_reach); its width in eye spans: soft bunched skin,
-# not a drawn line (at 0.014 the two read as stitches across the bridge at 2x, out/emo4/nose.png).
-NOSE_WRINKLE_REACH = 0.09
-NOSE_WRINKLE_TO_EYE = 0.5
-NOSE_WRINKLE_WIDTH = 0.022
-INNER_EYE_CORNERS = (lm.RIGHT_EYE_UPPER[-1], lm.LEFT_EYE_UPPER[-1])
 DIMPLE_OUT = 0.07  # the dimpler's crease, in eye spans outside the mouth corner
 SHADOW_TINT = np.array([0.75, 1.0, 1.1], np.float32)  # how much of R, G, B a crease darkens
 # ... on a colour photo of skin. On a monochrome or toned print (sepia, a faded photo) its creases
@@ -188,9 +181,8 @@ class FoldShader:
         sneer = min(max(frame.nose_sneer, frame.upper_lip_raise * frown * 1.5), 1.0)
         wrinkle = NOSE_WRINKLE * (1.0 - math.exp(-sneer / NOSE_WRINKLE_SCALE))
         for landmark in NOSE_BRIDGE:
-            reach = _bridge_reach(xy, landmark, span, across)
-            folds.append(_Fold(np.stack([xy[landmark] - reach[0] * across, xy[landmark] + 0.02 * span * up,
-                                         xy[landmark] + reach[1] * across]), wrinkle, NOSE_WRINKLE_WIDTH * span, None))
+            folds.append(_Fold(np.stack([xy[landmark] - 0.09 * span * across, xy[landmark] + 0.02 * span * up,
+                                         xy[landmark] + 0.09 * span * across]), wrinkle, 0.014 * span, None))
         return folds
 
     @staticmethod
@@ -268,18 +260,6 @@ def crease_tint(image: np.ndarray, oval_xy: np.ndarray) -> np.ndarray:
     spread = 0.5 * (ratios[:, 0].std() + ratios[:, 2].std())
     colour = float(np.clip((spread - TINT_SPREAD[0]) / (TINT_SPREAD[1] - TINT_SPREAD[0]), 0.0, 1.0))
     return (1.0 + colour * (SHADOW_TINT - 1.0)).astype(np.float32)
-
-
-def _bridge_reach(xy: np.ndarray, landmark: int, span: float, across: np.ndarray) -> tuple[float, float]:
-    """How far (px, toward the subject's right and left) a nose wrinkle at `landmark` runs across
-    the bridge: NOSE_WRINKLE_REACH eye spans, but no more than NOSE_WRINKLE_TO_EYE of the way to
-    that side's inner eye corner. On a head turned away the far side of the bridge is foreshortened:
-    at a fixed length its wrinkle ran over the inner eye corner and the two lines framed a pale band
-    of skin down the nose (out/portraits' 07 at 2x)."""
-    to_right = float((xy[landmark] - xy[INNER_EYE_CORNERS[0]]) @ across)
-    to_left = float((xy[INNER_EYE_CORNERS[1]] - xy[landmark]) @ across)
-    reach = NOSE_WRINKLE_REACH * span
-    return (min(reach, NOSE_WRINKLE_TO_EYE * max(to_right, 0.0)), min(reach, NOSE_WRINKLE_TO_EYE * max(to_left, 0.0)))
 
 
 def _smirk_on(frame: MotionFrame, side: int) -> float:
