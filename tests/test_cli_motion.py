@@ -35,13 +35,13 @@ def test_controls_reach_the_motion(portrait_path, wav, tmp_path):
     assert len(rows) == 20
     assert rows[0]["scale"] == 0.5 and rows[-1]["scale"] == 1.0
     assert all(row["yaw_deg"] == 0.0 and row["pitch_deg"] == 0.0 for row in rows)
-    from facetalk.motion.emotion import BROADER_THAN_PHOTO, OFFSETS
+    from facetalk.motion.emotion import BROADER_THAN_PHOTO, RECIPES
 
     # Happy at half strength is a target on a neutral face (motion.emotion.blend): this photo
     # already smiles that much (smile 1), so of the half smile it adds only half of the share by
     # which happy smiles broader than a smiling photo, on every frame.
     smiles = {row["smile"] for row in rows}
-    assert len(smiles) == 1 and OFFSETS["happy"]["smile"] == 1.0
+    assert len(smiles) == 1 and RECIPES["happy"].face["smile"] == 1.0
     assert smiles.pop() == pytest.approx(0.5 * BROADER_THAN_PHOTO["happy"], abs=1e-6)
     assert all(abs(row["gaze_x"] - 10 / 30) < 0.05 for row in rows)
     controls = json.loads((tmp_path / "out.config.json").read_text())["controls"]

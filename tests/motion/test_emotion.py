@@ -309,3 +309,16 @@ def test_fear_shuts_a_smiles_teeth_but_not_a_talking_photos_parted_lips():
     assert talking.closes_lips == 0.0 and grin.closes_lips > 0.5
     assert talking.offset("jaw_open") == closed.offset("jaw_open") > grin.offset("jaw_open") + 0.15
     assert talking.offset("lip_spread") == closed.offset("lip_spread")
+
+
+def test_every_emotion_has_a_recipe_of_known_face_parameters_and_its_lids_apart():
+    """The recipes are typed: face parameters by their table names, the lids a field of their own
+    (a made-up name among the parameters, such as the "blink" key recipes once had, is refused)."""
+    assert set(emotion.RECIPES) == set(EMOTIONS)
+    assert emotion.RECIPES["surprised"].lids < 0.0 < emotion.RECIPES["sad"].lids
+    with pytest.raises(ValueError, match="blink"):
+        emotion.Recipe({"smile": 1.0, "blink": 0.1})
+    with pytest.raises(TypeError):
+        emotion.RECIPES["happy"].face["smile"] = 0.0  # read-only: a recipe is not changed in place
+    sad = emotion.blend(tuple(1.0 if name == "sad" else 0.0 for name in EMOTIONS))
+    assert sad.lids == emotion.RECIPES["sad"].lids and sad.offset("smile") == emotion.RECIPES["sad"].face["smile"]

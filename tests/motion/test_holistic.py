@@ -227,10 +227,10 @@ def test_silence_is_idle_life_without_mouth_flapping():
 def test_emotion_is_an_offset_over_the_speech(name, talk):
     neutral, moved = talk(0), talk(0, emotion=name, emotion_strength=0.8)
     # Every parameter the recipe names (the lids aside: blinks close them from there) and the mouth's.
-    named = {param for param in emotion.OFFSETS[name] if param != "blink"}
+    named = set(emotion.RECIPES[name].face)
     for param in sorted(named | {"jaw_open", "lip_spread", "smile", "upper_lip_raise", "lower_lip_depress", "smirk",
                                  "lip_press", "brow_inner_raise"}):
-        offset = 0.8 * emotion.OFFSETS[name].get(param, 0.0)
+        offset = 0.8 * emotion.RECIPES[name].face.get(param, 0.0)
         lo, hi = BY_NAME[param].lo, BY_NAME[param].hi
         expected = np.clip(track(neutral, param) + offset, lo, hi)
         if param == "lip_press":
@@ -288,7 +288,7 @@ def test_timeline_glides_between_keyframes(talk):
     assert np.all(np.diff(scale) <= 0) and np.abs(np.diff(scale, 2)).max() < 0.01
     plain = track(talk(0), "smile")
     for t_s, name in ((4, "happy"), (10, "sad")):
-        assert smile[t == t_s] == pytest.approx(np.clip(plain[t == t_s] + emotion.OFFSETS[name]["smile"], -1, 1))
+        assert smile[t == t_s] == pytest.approx(np.clip(plain[t == t_s] + emotion.RECIPES[name].face["smile"], -1, 1))
     assert np.all(track(frames, "yaw_deg")[t >= 14] == 0.0)
     assert np.abs(np.diff(track(frames, "yaw_deg"), 2)).max() < 2.5  # freezing is a glide too
 
@@ -311,8 +311,8 @@ def test_emotions_undo_the_photos_own_smile():
     sad = emotion.blend(weights["sad"], photo=smiling)
     # (its own frown scaled down on a smiling photo, whose smile the undoing already took down;
     # sad takes off only UNDO_SHARE of the photo's smile)
-    own_frown = emotion.OFFSETS["sad"]["smile"] * (1.0 - emotion.FROWN_ON_SMILE_BY_EMOTION["sad"] * 0.9)
-    assert emotion.OFFSETS["sad"]["smile"] < own_frown < 0.0
+    own_frown = emotion.RECIPES["sad"].face["smile"] * (1.0 - emotion.FROWN_ON_SMILE_BY_EMOTION["sad"] * 0.9)
+    assert emotion.RECIPES["sad"].face["smile"] < own_frown < 0.0
     undone = emotion.UNDO_SHARE["sad"] * 0.9
     assert 0.0 < undone < 0.9
     assert sad.offset("smile") == pytest.approx(own_frown + undone * emotion.UNDO_SMILE["smile"])
@@ -325,25 +325,24 @@ def test_emotions_undo_the_photos_own_smile():
     happy = emotion.blend(weights["happy"], photo=smiling)
     broader = emotion.BROADER_THAN_PHOTO["happy"] * 0.9
     assert 0.25 < broader < 0.5
-    assert happy.offset("smile") == pytest.approx(emotion.OFFSETS["happy"]["smile"] + broader - 0.9)
-    assert happy.offset("lip_spread") == emotion.OFFSETS["happy"]["lip_spread"]
-    assert happy.offset("jaw_open") == pytest.approx(max(emotion.OFFSETS["happy"]["jaw_open"] - 0.2, 0.0))
+    assert happy.offset("smile") == pytest.approx(emotion.RECIPES["happy"].face["smile"] + broader - 0.9)
+    assert happy.offset("lip_spread") == emotion.RECIPES["happy"].face["lip_spread"]
+    assert happy.offset("jaw_open") == pytest.approx(max(emotion.RECIPES["happy"].face["jaw_open"] - 0.2, 0.0))
     # Half happy on that photo: half of the photo's smile is kept, and half of happy's on top.
     half = emotion.blend(tuple(0.5 * float(n == "happy") for n in EMOTIONS), photo=smiling)
-    assert half.offset("smile") == pytest.approx(0.5 * (emotion.OFFSETS["happy"]["smile"] + broader - 0.9))
+    assert half.offset("smile") == pytest.approx(0.5 * (emotion.RECIPES["happy"].face["smile"] + broader - 0.9))
     # Surprise has no smile of its own: the photo's is taken off, and its narrowed lips come on top.
     surprised = emotion.blend(weights["surprised"], photo=smiling)
     assert surprised.offset("smile") == pytest.approx(0.9 * emotion.UNDO_SMILE["smile"])
     assert surprised.offset("lip_spread") == pytest.approx(
-        emotion.OFFSETS["surprised"]["lip_spread"] + 0.9 * emotion.UNDO_SMILE["lip_spread"])
+        emotion.RECIPES["surprised"].face["lip_spread"] + 0.9 * emotion.UNDO_SMILE["lip_spread"])
     calm = emotion.blend(weights["neutral"], photo=smiling)
     assert not calm.offsets.any() and calm.lids == 0.0 and calm.closes_lips == 0.0
     # A photo with a neutral mouth: offsets as in the table.
     sad_on_neutral = emotion.blend(weights["sad"])
-    assert sad_on_neutral.lids == emotion.OFFSETS["sad"]["blink"]
-    assert {name: sad_on_neutral.offset(name) for name in emotion.OFFSETS["sad"] if name != "blink"} == \
-        {k: v for k, v in emotion.OFFSETS["sad"].items() if k != "blink"}
-    assert np.count_nonzero(sad_on_neutral.offsets) == len(emotion.OFFSETS["sad"]) - 1
+    assert sad_on_neutral.lids == emotion.RECIPES["sad"].lids
+    assert {name: sad_on_neutral.offset(name) for name in emotion.RECIPES["sad"].face} == dict(emotion.RECIPES["sad"].face)
+    assert np.count_nonzero(sad_on_neutral.offsets) == len(emotion.RECIPES["sad"].face)
 
 
 def test_parted_lips_shut_in_pauses_not_while_speaking():

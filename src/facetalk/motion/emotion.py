@@ -18,7 +18,9 @@ lips and brows move as far as the expression needs to read and no farther.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 
@@ -26,19 +28,35 @@ from facetalk.config import EMOTIONS
 from facetalk.face.rig import FROWN_CORNER_DROP, FROWN_CORNER_OUT, SMILE_CORNER_LIFT, SMILE_CORNER_OUT, SPREAD_CORNER_OUT
 from facetalk.params import FACE_NAMES, PhotoExpression, face_index
 
-# Offsets of face parameters (facetalk.params); "blink" is added to both lids (negative: wider).
-OFFSETS: dict[str, dict[str, float]] = {
-    "neutral": {},
+@dataclass(frozen=True)
+class Recipe:
+    """One emotion at strength 1 on a neutral face: offsets of face parameters by name
+    (facetalk.params.FACE_NAMES; any other name is refused) and of both lids, added to the blinks
+    (`lids`, negative: wider)."""
+
+    face: Mapping[str, float]
+    lids: float = 0.0
+
+    def __post_init__(self):
+        unknown = sorted(set(self.face) - set(FACE_NAMES))
+        if unknown:
+            raise ValueError(f"unknown face parameters {unknown} (the lids are `lids`)")
+        object.__setattr__(self, "face", MappingProxyType(dict(self.face)))
+
+
+# Each emotion's action units at strength 1 on a neutral face.
+RECIPES: dict[str, Recipe] = {
+    "neutral": Recipe({}),
     # AU6+12+25: corners up and out, cheeks up (the smile's own lower-lid squint), lips apart on the
     # teeth, not a laugh's open mouth: with the jaw at 0.3 and the upper lip at 0.6 the lips stood
     # 0.22-0.24 mouth widths apart on the painting and the bearded photo, and the teeth shown moved
     # dlib's identity distance (happy over bench_emotions' five portraits 0.041 more on average).
-    "happy": {"smile": 1.0, "lip_spread": 0.25, "blink": 0.05, "jaw_open": 0.2, "upper_lip_raise": 0.4},
+    "happy": Recipe({"smile": 1.0, "lip_spread": 0.25, "jaw_open": 0.2, "upper_lip_raise": 0.4}, lids=0.05),
     # AU1+4+15+17: inner brows up and drawn together, the frown (smile < 0: corners down), the chin
     # raiser pushing the lower lip up into a pout (and dimpling the chin), a little heavy lids. The
     # brows at 0.7 and -0.15 (1.0 and -0.3 before): the worried brow still reads at 2x, and the
     # brows were a quarter of sad's identity distance on the bundled smile (0.49, 0.41 without).
-    "sad": {"smile": -0.8, "brow_inner_raise": 0.7, "brow_raise": -0.15, "blink": 0.15, "mouth_shrug_lower": 0.5},
+    "sad": Recipe({"smile": -0.8, "brow_inner_raise": 0.7, "brow_raise": -0.15, "mouth_shrug_lower": 0.5}, lids=0.15),
     # AU4+5+7+23: the brow lowerer (brow_raise < 0), glaring upper lids, tightened lower lids, lips
     # pressed and tightened: rolled in so their red narrows to a thin line, the mouth drawn a little
     # narrower, the corners barely down. Sad's mouth is the downturned pout; with anger's corners as
@@ -49,13 +67,13 @@ OFFSETS: dict[str, dict[str, float]] = {
     # a tense sliver between tightened lips; pressed fully shut, a talking photo's lips met halfway in
     # sad's pout (Pedersen at 2x) and the closure was most of anger's identity distance there (dlib:
     # 0.352 -> 0.275; the man in glasses 0.425 -> 0.376).
-    "angry": {"brow_raise": -0.85, "blink": -0.15, "eye_squint": 0.5, "smile": -0.15,
-              "mouth_roll_upper": 0.6, "mouth_roll_lower": 0.6, "lip_spread": -0.25},
+    "angry": Recipe({"brow_raise": -0.85, "eye_squint": 0.5, "smile": -0.15,
+                     "mouth_roll_upper": 0.6, "mouth_roll_lower": 0.6, "lip_spread": -0.25}, lids=-0.15),
     # AU1+2+5+26: brows up, eyes wide, jaw dropped, lips relaxed into an oval. The jaw at 0.65 and the
     # brows at 0.9 (0.8 and 1.0 before) moved dlib's identity distance least for the surprise they
     # keep (bench_emotions: 0.343 -> 0.320 over five portraits); the lids a little wider (-0.3 before)
     # so the eyes still open past neutral's on Grace Hopper's, under spectacle frames.
-    "surprised": {"brow_raise": 0.9, "blink": -0.35, "jaw_open": 0.65, "lip_spread": -0.5},
+    "surprised": Recipe({"brow_raise": 0.9, "jaw_open": 0.65, "lip_spread": -0.5}, lids=-0.35),
     # AU9+10+15: nose wrinkled, upper lip up off the upper teeth, brows down, corners down, lower
     # lids pushed up. No lower-lip depressor or stretch: the lips it shuts (CLOSES_LIPS) they only
     # pulled about, and they moved dlib's identity distance (0.26 -> 0.23 on the painting without).
@@ -64,21 +82,21 @@ OFFSETS: dict[str, dict[str, float]] = {
     # -0.4 before) on a closed mouth: with sad's downturned arch there, disgust read as sad at 2x
     # (out/portraits' 07 and 13), and dlib's identity distance fell 0.433 -> 0.385 and 0.266 -> 0.241
     # at -0.15. On a smiling photo its frown grows (FROWN_ON_SMILE_BY_EMOTION), as before.
-    "disgusted": {"nose_sneer": 0.4, "upper_lip_raise": 0.55, "brow_raise": -0.35, "smile": -0.15, "blink": 0.1,
-                  "eye_squint": 0.35},
+    "disgusted": Recipe({"nose_sneer": 0.4, "upper_lip_raise": 0.55, "brow_raise": -0.35, "smile": -0.15,
+                         "eye_squint": 0.35}, lids=0.1),
     # AU1+2+4+5+20+26: brows up and drawn together, eyes wide, lips stretched sideways and down
     # off the lower teeth (the upper lip stays: upper teeth showing read as a smile). The brows at
     # 0.3 and 0.6 (0.4 and 0.8 before): still raised and drawn up in the middle at 2x; fear's identity
     # distance over bench_emotions' five portraits 0.323 -> 0.301. On a toothy photo it shuts the
     # lips to a sliver (CLOSES_LIPS) and stretches them further (ON_PARTED_PHOTO).
-    "fearful": {"brow_raise": 0.3, "brow_inner_raise": 0.6, "blink": -0.3, "lip_spread": 0.55, "jaw_open": 0.22,
-                "lower_lip_depress": 0.7, "smile": -0.3},
+    "fearful": Recipe({"brow_raise": 0.3, "brow_inner_raise": 0.6, "lip_spread": 0.55, "jaw_open": 0.22,
+                       "lower_lip_depress": 0.7, "smile": -0.3}, lids=-0.3),
     # AU12+14 on one side: the subject's left corner tightened up and back into a dimple, the lids a
     # little lowered and tightened (looking down on someone). No press of its own (0.4 before): on
     # photos with their lips apart it and the closure (CLOSES_LIPS) were most of contempt's identity
     # distance (dlib: the man in glasses 0.444 -> 0.379, Pedersen 0.448 -> 0.395, Obama 0.334 ->
     # 0.247 without it and with the lips shut 0.55, not 0.7); the smirk's slant is kept.
-    "contempt": {"smirk": 1.0, "eye_squint": 0.1},
+    "contempt": Recipe({"smirk": 1.0, "eye_squint": 0.1}),
 }
 # How much of a smiling photo's smile each emotion undoes (the rest stays in the photo's own lip
 # shape). Undoing all of a broad toothy smile drags its stretched lips and teeth down with the
@@ -209,17 +227,16 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
         if name == "neutral" or w == 0.0:
             continue
         apart = min(photo.lips_apart, photo.smile) if name in ONLY_A_SMILES_PARTING else photo.lips_apart
-        for param, value in OFFSETS[name].items():
+        recipe = RECIPES[name]
+        lids += w * recipe.lids
+        for param, value in recipe.face.items():
             if param in PHOTO_OPENING and name not in OPENS_ANEW:
                 value = max(value - PHOTO_OPENING[param] * apart, 0.0)
             if param == "smile":
                 value += BROADER_THAN_PHOTO.get(name, 0.0) * photo.smile
                 if value < 0.0:
                     value *= 1.0 - FROWN_ON_SMILE_BY_EMOTION.get(name, FROWN_ON_SMILE) * photo.smile
-            if param == "blink":
-                lids += w * value
-            else:
-                offsets[face_index(param)] += w * value
+            offsets[face_index(param)] += w * value
         for param, value in ON_PARTED_PHOTO.get(name, {}).items():
             offsets[face_index(param)] += w * value * apart
         undo += w * UNDO_SHARE.get(name, UNDO_SHARE_DEFAULT) * photo.smile
