@@ -1,6 +1,7 @@
 import numpy as np
 
-from facetalk.render.raster import WarpBuffers, add_where_unmoved, rasterize, warp_over_plate
+from facetalk.render.raster import (REACH_MARGIN_PX, StillReach, WarpBuffers, add_where_unmoved, rasterize,
+                                    warp_over_plate)
 
 
 def _run(dst, depth, src, tris, size=32, weighed=None):
@@ -9,7 +10,7 @@ def _run(dst, depth, src, tris, size=32, weighed=None):
     weighed = np.ones(len(tris), bool) if weighed is None else np.asarray(weighed, bool)
     rasterize(np.asarray(dst, np.float32), np.asarray(depth, np.float32), np.asarray(src, np.float32),
               np.asarray(tris, np.int32), np.ones(len(tris), bool), weighed, np.zeros(len(tris), np.float32),
-              buf.map_x, buf.map_y, buf.zbuf, buf.tri_id, buf.bary)
+              np.zeros(len(tris), bool), buf.row_lo, buf.row_hi, buf.map_x, buf.map_y, buf.zbuf, buf.tri_id, buf.bary)
     return buf
 
 
@@ -61,7 +62,7 @@ def test_depth_bias_pushes_a_triangle_behind():
     buf.reset()
     rasterize(np.asarray(dst, np.float32), np.zeros(6, np.float32), np.asarray(dst, np.float32),
               np.array([[0, 1, 2], [3, 4, 5]], np.int32), np.ones(2, bool), np.ones(2, bool), np.array([1.0, 0.0], np.float32),
-              buf.map_x, buf.map_y, buf.zbuf, buf.tri_id, buf.bary)
+              np.zeros(2, bool), buf.row_lo, buf.row_hi, buf.map_x, buf.map_y, buf.zbuf, buf.tri_id, buf.bary)
     assert np.all(buf.tri_id[buf.tri_id >= 0] == 1)
 
 
@@ -137,3 +138,44 @@ def test_warp_over_plate_leaves_kept_pixels_where_the_map_is_the_identity():
     assert np.all(out[::2, :8] == 0) and full[::2, :8].any()  # kept and unmoved: left as they were
     assert np.array_equal(out[1::2], full[1::2]) and np.array_equal(out[::2, 8:], full[::2, 8:])  # the rest drawn
     assert np.array_equal(alpha, full_alpha)  # the matte is given out all the same
+
+
+def test_a_clipped_triangle_is_drawn_only_over_its_rows_columns():
+    # Two triangles covering the whole 32² buffer; the first clipped to columns 8..19 of rows 4..27.
+    dst = [[-1, -1], [40, -1], [-1, 40], [40, -1], [40, 40], [-1, 40]]
+    tris = np.array([[0, 1, 2], [3, 4, 5]], np.int32)
+    buf = WarpBuffers(32, 32)
+    buf.reset()
+    buf.row_lo[:], buf.row_hi[:] = 32, -1
+    buf.row_lo[4:28], buf.row_hi[4:28] = 8, 19
+    rasterize(np.asarray(dst, np.float32), np.zeros(6, np.float32), np.asarray(dst, np.float32), tris,
+              np.ones(2, bool), np.zeros(2, bool), np.zeros(2, np.float32), np.array([True, False]), buf.row_lo,
+              buf.row_hi, buf.map_x, buf.map_y, buf.zbuf, buf.tri_id, buf.bary)
+    ys, xs = np.mgrid[0:32, 0:32]
+    under_first = xs + ys <= 39  # the first triangle's pixels (its hypotenuse x + y = 39)
+    inside = (ys >= 4) & (ys < 28) & (xs >= 8) & (xs <= 19)
+    assert np.array_equal(buf.tri_id == 0, under_first & inside)
+    # The second, unclipped, is drawn wherever it lies, whatever the rows say.
+    assert np.all(buf.tri_id[xs + ys >= 40] == 1)
+    assert np.all(buf.tri_id[~inside & (xs + ys < 39)] == -1)
+
+
+def test_still_reach_rows_are_the_columns_near_an_unsettled_pixel():
+    import cv2
+
+    rng = np.random.default_rng(3)
+    settled = np.ones((40, 50), bool)
+    settled[rng.integers(0, 40, 6), rng.integers(0, 50, 6)] = False
+    settled[30:, 5:12] = False
+    dist = cv2.distanceTransform(settled.astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    reach = StillReach.of(settled)
+    row_lo, row_hi = np.zeros(40, np.int32), np.zeros(40, np.int32)
+    for reach_px in (0.0, 2.5, 7.0):
+        box = reach.rows(reach_px, row_lo, row_hi)
+        near = dist <= reach_px + REACH_MARGIN_PX
+        for y in range(40):
+            cols = np.flatnonzero(near[y])
+            assert (row_lo[y], row_hi[y]) == ((cols[0], cols[-1]) if len(cols) else (50, -1))
+        ys, xs = np.nonzero(near)
+        assert box == (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1)
+    assert StillReach.of(np.ones((8, 8), bool)).rows(1.0, row_lo[:8], row_hi[:8]) is None

@@ -207,3 +207,28 @@ def test_the_shut_lids_and_the_mouth_share_one_grain_as_coarse_as_the_photos(ren
     the mouth and the shut lids: luminance alone, as coarse as the photo's own fine detail (the
     lids had white per-pixel noise: a sand-like speckle on paintings and old prints)."""
     assert renderer._lids._grain is renderer._mouth._noise and renderer._mouth._noise.shape[2] == 1
+
+
+def test_the_surround_is_drawn_only_near_the_person_and_the_frames_stay_the_same(analysis, monkeypatch):
+    """The surround's head-only triangles lay the plate wherever they sample matte-0 photo, which
+    is the still frame there: drawn only within their displacement of the person (StillReach),
+    they cover far fewer pixels and every frame comes out the same to the bit."""
+    frames = [MotionFrame(t_s=0.0, yaw_deg=yaw, pitch_deg=-0.4 * yaw, roll_deg=0.2 * yaw, tx=0.002 * yaw,
+                          jaw_open=0.5, smile=0.4, blink_left=0.3, brow_raise=0.3, scale=scale)
+                 for yaw in (-20.0, -6.0, 3.0, 12.0, 20.0) for scale in (1.0, 0.67)]
+
+    def run() -> tuple[list[np.ndarray], int]:
+        renderer = Renderer(analysis)
+        head_only = np.append(renderer._mesh.head_only, False)  # tri_id -1: nothing drawn
+        outs, drawn = [], 0
+        for frame in frames:
+            outs.append(renderer.render(frame).copy())
+            drawn += int(head_only[renderer._buffers.tri_id].sum())
+        return outs, drawn
+
+    clipped, drawn_clipped = run()
+    draw = WarpBuffers.draw
+    monkeypatch.setattr(WarpBuffers, "draw", lambda self, mesh, verts, clip=False: draw(self, mesh, verts))
+    full, drawn_full = run()
+    assert all(np.array_equal(a, b) for a, b in zip(clipped, full))
+    assert drawn_clipped < 0.5 * drawn_full, (drawn_clipped, drawn_full)

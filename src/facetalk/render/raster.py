@@ -39,9 +39,12 @@ def _row_span(a0, b0, a1, b1, a2, b2, lo, hi):
 # Serial on purpose: the loop is ~1.5 ms at 512x512 on one core, and a fork-join over threads
 # stalls badly whenever another process (or another stream session) holds the other core.
 @njit(cache=True, nogil=True, fastmath=True)
-def rasterize(dst_xy, depth, src_xy, triangles, active, weighed, depth_bias, map_x, map_y, zbuf, tri_id, bary):
+def rasterize(dst_xy, depth, src_xy, triangles, active, weighed, depth_bias, clipped, row_lo, row_hi, map_x, map_y,
+              zbuf, tri_id, bary):
     """Rasterizes `triangles` (F, 3) at vertex positions `dst_xy` (V, 2), nearest `depth` wins;
     `depth_bias` (F,) is subtracted per triangle (puts eyeballs behind the lids that share their edge).
+    Triangles `clipped` (F,) bool marks are drawn only over columns row_lo[y]..row_hi[y] (H,) int32
+    of each row y (StillReach.rows: beyond them drawing them would give the still frame back).
 
     Writes in place: map_x, map_y (H, W) float32 source coordinates; zbuf (H, W) float32
     (pre-filled with -inf); tri_id (H, W) int32 (pre-filled with -1); bary (H, W, 2) float32
@@ -86,7 +89,10 @@ def rasterize(dst_xy, depth, src_xy, triangles, active, weighed, depth_bias, map
         for py in range(ymin, ymax + 1):
             b1 = (-x0 * (y2 - y0) - (x2 - x0) * (py - y0)) * inv_area
             b2 = ((x1 - x0) * (py - y0) + x0 * (y1 - y0)) * inv_area
-            lo, hi = _row_span(a0, 1.0 - b1 - b2, a1, b1, a2, b2, float(xmin), float(xmax))
+            lo, hi = float(xmin), float(xmax)
+            if clipped[f]:
+                lo, hi = max(lo, float(row_lo[py])), min(hi, float(row_hi[py]))
+            lo, hi = _row_span(a0, 1.0 - b1 - b2, a1, b1, a2, b2, lo, hi)
             if lo > hi:
                 continue
             _fill_span(py, int(math.ceil(lo)), int(math.floor(hi)), a1, b1, a2, b2, d0, d1, d2,
@@ -209,21 +215,108 @@ class RasterMesh:
     """A mesh as the rasterizer takes it, fixed per photo. src_xy: (V, 2) float32, the photo pixel
     each vertex samples; triangles: (F, 3) int32 vertex indices; active: (F,) bool, the triangles
     drawn; weighed: (F,) bool, those whose pixels get barycentric weights (the mouth cavity's, all
-    render.mouth reads); depth_bias: (F,) float32, subtracted from a triangle's depth (see rasterize)."""
+    render.mouth reads); depth_bias: (F,) float32, subtracted from a triangle's depth (see rasterize);
+    head_only: (F,) bool, active triangles no expression moves, only the head's pose (the
+    surround's: what StillReach may clip); head_only_verts: (N,) int32, their vertices."""
 
     src_xy: np.ndarray
     triangles: np.ndarray
     active: np.ndarray
     weighed: np.ndarray
     depth_bias: np.ndarray
+    head_only: np.ndarray
+    head_only_verts: np.ndarray
 
     @classmethod
     def of(cls, rig: FaceRig, *, active: np.ndarray | None = None) -> RasterMesh:
         """A FaceRig's mesh sampling the photo at the rest pose; `active` default: the triangles
         some parameter can move (the others stay where the photo has them)."""
-        return cls(src_xy=np.ascontiguousarray(rig.rest_xyz[:, :2]), triangles=rig.triangles,
-                   active=rig.movable if active is None else active, weighed=rig.material == MATERIAL_CAVITY,
-                   depth_bias=rig.depth_bias)
+        active = rig.movable if active is None else active
+        expressive = (np.any(rig.expression_basis != 0, axis=(0, 2)) | np.any(rig.expression_basis_negative != 0, axis=(0, 2)))
+        expressive[rig.press_vertex] = True
+        head_only = active & ~expressive[rig.triangles].any(axis=1)
+        return cls(src_xy=np.ascontiguousarray(rig.rest_xyz[:, :2]), triangles=rig.triangles, active=active,
+                   weighed=rig.material == MATERIAL_CAVITY, depth_bias=rig.depth_bias, head_only=head_only,
+                   head_only_verts=np.unique(rig.triangles[head_only]).astype(np.int32))
+
+    def head_only_reach(self, verts: np.ndarray) -> float:
+        """The farthest, in px, any head-only triangle's vertex at (V, 3) `verts` is from the photo
+        pixel it samples: how far off where it lands any of their pixels samples the photo."""
+        return float(_farthest(verts, self.src_xy, self.head_only_verts))
+
+
+@njit(cache=True, nogil=True)
+def _farthest(verts, src_xy, idx):
+    """max over idx of |verts[i, :2] - src_xy[i]| (0 if none): one pass where numpy's gathers took 30 us."""
+    most = 0.0
+    for i in idx:
+        dx, dy = verts[i, 0] - src_xy[i, 0], verts[i, 1] - src_xy[i, 1]
+        most = max(most, dx * dx + dy * dy)
+    return math.sqrt(most)
+
+
+@dataclass(frozen=True, eq=False)
+class StillReach:
+    """Where a triangle that samples the photo no farther than `reach` px from where it lands can
+    change the frame at all. Elsewhere (the settled pixels: still, matte 0, the plate there the
+    photo) such a triangle samples only matte-0 photo and so lays the plate, which is the still
+    frame: drawing it there is wasted (on the bundled photo most of the box a frame redraws).
+    near_left, near_right: (H, W) float32, the least distance to an unsettled pixel over each row's
+    pixels up to and from each column."""
+
+    near_left: np.ndarray
+    near_right: np.ndarray
+
+    @classmethod
+    def of(cls, settled: np.ndarray) -> StillReach:
+        """From the (H, W) bool map of settled pixels."""
+        import cv2
+
+        dist = cv2.distanceTransform(settled.astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+        return cls(near_left=np.minimum.accumulate(dist, axis=1),
+                   near_right=np.ascontiguousarray(np.minimum.accumulate(dist[:, ::-1], axis=1)[:, ::-1]))
+
+    def rows(self, reach_px: float, row_lo: np.ndarray, row_hi: np.ndarray) -> tuple[int, int, int, int] | None:
+        """Fills (H,) int32 row_lo, row_hi with each row's columns that may need drawing for a
+        triangle whose map moves its pixels by at most `reach_px` (empty: lo > hi); returns their
+        box (x0, y0, x1, y1), None if empty."""
+        box = _rows_within(self.near_left, self.near_right, np.float32(reach_px + REACH_MARGIN_PX), row_lo, row_hi)
+        return None if box[0] > box[2] else box
+
+
+# A map value strays from the pixel by up to the triangle's vertex displacement (barycentric
+# weights sum to 1, none below -1e-5); bilinear sampling reads a pixel on: 3 px covers both.
+REACH_MARGIN_PX = 3.0
+
+
+@njit(cache=True, nogil=True)
+def _rows_within(near_left, near_right, reach, row_lo, row_hi):
+    """Per row the first and last column within `reach` of an unsettled pixel (binary searches on
+    the monotone running minima); their box (x0, y0, x1, y1), x0 > x1 if none."""
+    h, w = near_left.shape
+    x0, y0, x1, y1 = w, h, -1, -1
+    for y in range(h):
+        if near_left[y, w - 1] > reach:
+            row_lo[y], row_hi[y] = w, -1
+            continue
+        lo, hi = 0, w - 1  # near_left falls along the row: its first column <= reach
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if near_left[y, mid] <= reach:
+                hi = mid
+            else:
+                lo = mid + 1
+        row_lo[y] = lo
+        lo, hi = 0, w - 1  # near_right rises along the row: its last column <= reach
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if near_right[y, mid] <= reach:
+                lo = mid
+            else:
+                hi = mid - 1
+        row_hi[y] = lo
+        x0, x1, y0, y1 = min(x0, row_lo[y]), max(x1, lo + 1), min(y0, y), y + 1
+    return x0, y0, x1, y1
 
 
 class WarpBuffers:
@@ -240,13 +333,17 @@ class WarpBuffers:
         self.zbuf = np.full((height, width), -np.inf, np.float32)
         self.tri_id = np.full((height, width), -1, np.int32)
         self.bary = np.zeros((height, width, 2), np.float32)
+        # Columns of each row the mesh's head-only triangles are drawn over (draw's `clip`).
+        self.row_lo = np.zeros(height, np.int32)
+        self.row_hi = np.full(height, width - 1, np.int32)
 
-    def draw(self, mesh: RasterMesh, verts: np.ndarray) -> None:
+    def draw(self, mesh: RasterMesh, verts: np.ndarray, *, clip: bool = False) -> None:
         """Rasterizes `mesh` posed at (V, 3) `verts` (x, y in pixels of these buffers, z in pixels,
-        negative = nearer) over what the buffers hold: reset() them first."""
+        negative = nearer) over what the buffers hold: reset() them first. With `clip`, its
+        head-only triangles only over row_lo..row_hi of each row (filled by StillReach.rows)."""
         rasterize(np.ascontiguousarray(verts[:, :2]), np.ascontiguousarray(-verts[:, 2]), mesh.src_xy,
-                  mesh.triangles, mesh.active, mesh.weighed, mesh.depth_bias, self.map_x, self.map_y, self.zbuf,
-                  self.tri_id, self.bary)
+                  mesh.triangles, mesh.active, mesh.weighed, mesh.depth_bias, mesh.head_only if clip else np.zeros_like(mesh.head_only),
+                  self.row_lo, self.row_hi, self.map_x, self.map_y, self.zbuf, self.tri_id, self.bary)
 
     def reset(self, box: tuple[int, int, int, int] | None = None) -> None:
         """Back to the identity map with nothing drawn; only inside `box` (x0, y0, x1, y1) if given."""

@@ -22,7 +22,7 @@ from facetalk.motion.frame import MotionFrame
 from facetalk.render.camera import Camera
 from facetalk.render.eyes import IrisPainter, LidPainter
 from facetalk.render.mouth import MouthPainter
-from facetalk.render.raster import RasterMesh, WarpBuffers, add_where_unmoved, warp_over_plate
+from facetalk.render.raster import RasterMesh, StillReach, WarpBuffers, add_where_unmoved, warp_over_plate
 from facetalk.render.shading import FoldShader, crease_tint
 from facetalk.render.sampling import luminance_grain, material_lookup, pixel_box
 
@@ -218,6 +218,14 @@ class Renderer:
         self._last_box: tuple[int, int, int, int] | None = None
         self._buffers = WarpBuffers(self.height, self.width)
         self._mesh = RasterMesh.of(self.rig)
+        self._expressive = np.unique(self.rig.triangles[self._mesh.active & ~self._mesh.head_only])
+        # Rest places' extremes stand for all of them in the per-frame boxes.
+        self._moving_rest, self._expressive_rest = (_extremes(self.rig.rest_xyz[v, :2])
+                                                    for v in (self._moving, self._expressive))
+        # Pixels where laying the plate gives the still frame: the surround's triangles, which
+        # sample no farther off than the head moves them, are drawn only near the others.
+        self._reach = StillReach.of(self._warp_keeps & (self._alpha == 0)
+                                    & np.all(self._background == self._still, axis=2))
         self._irises = IrisPainter(self.rig, app.eyes)
         # Synthetic detail is softened like the photo was when the crop was enlarged to size.
         upscale = image.shape[1] / analysis.crop.width
@@ -243,7 +251,7 @@ class Renderer:
         box = self._moving_box(verts)
         buf.reset(_union(box, self._last_box))
         self._last_box = box
-        buf.draw(self._mesh, verts)
+        buf.draw(self._mesh, verts, clip=True)
         out = self._still.copy()
         x0, y0, x1, y1 = box
         if x1 > x0 and y1 > y0:
@@ -284,9 +292,19 @@ class Renderer:
         return np.all(warped == self._still, axis=2)
 
     def _moving_box(self, verts: np.ndarray) -> tuple[int, int, int, int]:
-        """(x0, y0, x1, y1) pixels covering where moving triangles are now and were in the photo."""
-        pts = np.concatenate([verts[self._moving, :2], self.rig.rest_xyz[self._moving, :2]])
-        return pixel_box(pts, pad=2, shape=(self.height, self.width)) or (0, 0, 0, 0)
+        """(x0, y0, x1, y1) pixels covering where moving triangles are now and were in the photo,
+        less what the surround's triangles leave as it is; fills the buffers' rows they are drawn
+        over (WarpBuffers.draw's clip)."""
+        shape = (self.height, self.width)
+        pts = np.concatenate([verts[self._moving, :2], self._moving_rest])
+        box = pixel_box(pts, pad=2, shape=shape) or (0, 0, 0, 0)
+        drawn = self._reach.rows(self._mesh.head_only_reach(verts), self._buffers.row_lo, self._buffers.row_hi)
+        pts = np.concatenate([verts[self._expressive, :2], self._expressive_rest])
+        expressive = pixel_box(pts, pad=2, shape=shape)
+        if drawn is None and expressive is None:
+            return 0, 0, 0, 0
+        near = _union(drawn, expressive) if drawn is not None else expressive
+        return max(box[0], near[0]), max(box[1], near[1]), min(box[2], near[2]), min(box[3], near[3])
 
     def _restore_still_edges(self, out: np.ndarray, box: tuple[int, int, int, int]) -> None:
         buf = self._buffers
@@ -295,6 +313,11 @@ class Renderer:
     def cavity_mask(self) -> np.ndarray:
         """(H, W) bool: pixels the last render() drew from the mouth-cavity triangles."""
         return material_lookup(self.rig.material)[self._buffers.tri_id] == MATERIAL_CAVITY
+
+
+def _extremes(xy: np.ndarray) -> np.ndarray:
+    """(2, 2) the least and the greatest x and y of (N, 2) points (N = 0: (0, 2))."""
+    return np.stack([xy.min(axis=0), xy.max(axis=0)]) if len(xy) else xy
 
 
 def _union(a: tuple[int, int, int, int], b: tuple[int, int, int, int] | None) -> tuple[int, int, int, int]:
