@@ -171,11 +171,11 @@ def test_still_reach_rows_are_the_columns_near_an_unsettled_pixel():
     reach = StillReach.of(settled)
     row_lo, row_hi = np.zeros(40, np.int32), np.zeros(40, np.int32)
     for reach_px in (0.0, 2.5, 7.0):
-        box = reach.rows(reach_px, row_lo, row_hi)
+        box = reach.rows(reach_px, row_lo=row_lo, row_hi=row_hi)
         near = dist <= reach_px + REACH_MARGIN_PX
         for y in range(40):
             cols = np.flatnonzero(near[y])
             assert (row_lo[y], row_hi[y]) == ((cols[0], cols[-1]) if len(cols) else (50, -1))
         ys, xs = np.nonzero(near)
         assert box == (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1)
-    assert StillReach.of(np.ones((8, 8), bool)).rows(1.0, row_lo[:8], row_hi[:8]) is None
+    assert StillReach.of(np.ones((8, 8), bool)).rows(1.0, row_lo=row_lo[:8], row_hi=row_hi[:8]) is None

@@ -4,6 +4,7 @@ import pytest
 from facetalk.motion.frame import MotionFrame
 from facetalk.render.raster import RasterMesh, WarpBuffers
 from facetalk.render.renderer import Renderer, posed_vertices, rotation_matrix
+from facetalk.render.sampling import pixel_box
 
 
 @pytest.fixture(scope="module")
@@ -194,7 +195,7 @@ recording = Recording.load()
 Animator(load_image({portrait_path!r}), detector=ReplayDetector(recording), segmenter=ReplaySegmenter(recording))
 kernels = [eyes._draw_iris, mouth._weigh_corners, shading._taper_grid, shading._shade_crease, sampling._pixel_box,
            raster.rasterize, raster.add_where_unmoved, raster.warp_over_plate, marking._add_masked, marking._probe_deltas,
-           renderer._pose, mouth._palate_pass, mouth._lay_over]
+           renderer._pose, mouth._palate_pass, mouth._lay_over, raster._farthest, raster._rows_within]
 print(" ".join(k.__name__ for k in kernels if not k.signatures))
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
@@ -226,9 +227,14 @@ def test_the_surround_is_drawn_only_near_the_person_and_the_frames_stay_the_same
             drawn += int(head_only[renderer._buffers.tri_id].sum())
         return outs, drawn
 
+    def whole_box(self, verts):  # the box before StillReach: every moving triangle, now and at rest
+        pts = np.concatenate([verts[self._moving, :2], self.rig.rest_xyz[self._moving, :2]])
+        return pixel_box(pts, pad=2, shape=(self.height, self.width)) or (0, 0, 0, 0)
+
     clipped, drawn_clipped = run()
     draw = WarpBuffers.draw
     monkeypatch.setattr(WarpBuffers, "draw", lambda self, mesh, verts, clip=False: draw(self, mesh, verts))
+    monkeypatch.setattr(Renderer, "_moving_box", whole_box)
     full, drawn_full = run()
     assert all(np.array_equal(a, b) for a, b in zip(clipped, full))
     assert drawn_clipped < 0.5 * drawn_full, (drawn_clipped, drawn_full)

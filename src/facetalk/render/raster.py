@@ -36,7 +36,7 @@ def _row_span(a0, b0, a1, b1, a2, b2, lo, hi):
     return lo, hi
 
 
-# Serial on purpose: the loop is ~1.5 ms at 512x512 on one core, and a fork-join over threads
+# Serial on purpose: the loop is 1.2-2.5 ms at 512x512 on one core, and a fork-join over threads
 # stalls badly whenever another process (or another stream session) holds the other core.
 @njit(cache=True, nogil=True, fastmath=True)
 def rasterize(dst_xy, depth, src_xy, triangles, active, weighed, depth_bias, clipped, row_lo, row_hi, map_x, map_y,
@@ -261,6 +261,9 @@ class StillReach:
     change the frame at all. Elsewhere (the settled pixels: still, matte 0, the plate there the
     photo) such a triangle samples only matte-0 photo and so lays the plate, which is the still
     frame: drawing it there is wasted (on the bundled photo most of the box a frame redraws).
+    This reasons about the skipped triangle's own samples, not about depth: it also assumes such a
+    surround triangle never lies in front of an expressive one where it is skipped (the surround
+    is behind the person; tests/render/test_renderer.py compares the frames with the whole box).
     near_left, near_right: (H, W) float32, the least distance to an unsettled pixel over each row's
     pixels up to and from each column."""
 
@@ -276,7 +279,7 @@ class StillReach:
         return cls(near_left=np.minimum.accumulate(dist, axis=1),
                    near_right=np.ascontiguousarray(np.minimum.accumulate(dist[:, ::-1], axis=1)[:, ::-1]))
 
-    def rows(self, reach_px: float, row_lo: np.ndarray, row_hi: np.ndarray) -> tuple[int, int, int, int] | None:
+    def rows(self, reach_px: float, *, row_lo: np.ndarray, row_hi: np.ndarray) -> tuple[int, int, int, int] | None:
         """Fills (H,) int32 row_lo, row_hi with each row's columns that may need drawing for a
         triangle whose map moves its pixels by at most `reach_px` (empty: lo > hi); returns their
         box (x0, y0, x1, y1), None if empty."""

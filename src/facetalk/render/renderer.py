@@ -298,7 +298,8 @@ class Renderer:
         shape = (self.height, self.width)
         pts = np.concatenate([verts[self._moving, :2], self._moving_rest])
         box = pixel_box(pts, pad=2, shape=shape) or (0, 0, 0, 0)
-        drawn = self._reach.rows(self._mesh.head_only_reach(verts), self._buffers.row_lo, self._buffers.row_hi)
+        drawn = self._reach.rows(self._mesh.head_only_reach(verts), row_lo=self._buffers.row_lo,
+                                row_hi=self._buffers.row_hi)
         pts = np.concatenate([verts[self._expressive, :2], self._expressive_rest])
         expressive = pixel_box(pts, pad=2, shape=shape)
         if drawn is None and expressive is None:
