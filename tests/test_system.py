@@ -6,7 +6,7 @@ import pytest
 
 from facetalk.system import available_cores
 
-AFFINITY = len(os.sched_getaffinity(0))
+AFFINITY = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def _v1(root, quota_us: str, period_us: str = "100000"):
@@ -20,13 +20,13 @@ def test_no_cgroup_files_gives_the_cpus_the_process_may_run_on(tmp_path):
     assert available_cores(cgroup_root=tmp_path) == AFFINITY
 
 
-@pytest.mark.parametrize("text", ["max 100000\n", "max\n"])
-def test_an_unlimited_v2_quota_leaves_the_cpus(tmp_path, text):
+@pytest.mark.parametrize("text", ["max 100000\n", "max\n", "100000 0\n", "-1 100000\n"])
+def test_an_unlimited_or_meaningless_v2_quota_leaves_the_cpus(tmp_path, text):
     (tmp_path / "cpu.max").write_text(text)
     assert available_cores(cgroup_root=tmp_path) == AFFINITY
 
 
-def test_a_v2_quota_of_one_and_a_half_cpus_gives_one_core_less_than_two(tmp_path):
+def test_a_v2_quota_of_one_and_a_half_cpus_rounds_up_to_two_cores(tmp_path):
     (tmp_path / "cpu.max").write_text("150000 100000\n")
     assert available_cores(cgroup_root=tmp_path) == min(AFFINITY, 2)
 

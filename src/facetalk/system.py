@@ -28,10 +28,13 @@ def _cpu_quota(cgroup_root: Path) -> float | None:
         v2 = cgroup_root / "cpu.max"
         if v2.is_file():
             quota, period = v2.read_text().split()[:2]
-            return None if quota == "max" else int(quota) / int(period)
-        v1 = cgroup_root / "cpu"
-        quota_us = int((v1 / "cpu.cfs_quota_us").read_text())
-        period_us = int((v1 / "cpu.cfs_period_us").read_text())
+            if quota == "max":
+                return None
+            quota_us, period_us = int(quota), int(period)
+        else:
+            v1 = cgroup_root / "cpu"
+            quota_us = int((v1 / "cpu.cfs_quota_us").read_text())
+            period_us = int((v1 / "cpu.cfs_period_us").read_text())
     except (OSError, ValueError):
         return None  # no cgroup file system (macOS, Windows) or a format this does not know
     return None if quota_us <= 0 or period_us <= 0 else quota_us / period_us
