@@ -315,6 +315,8 @@ def test_every_emotion_has_a_recipe_of_known_face_parameters_and_its_lids_apart(
     """The recipes are typed: face parameters by their table names, the lids a field of their own
     (a made-up name among the parameters, such as the "blink" key recipes once had, is refused)."""
     assert set(emotion.RECIPES) == set(EMOTIONS)
+    assert all(isinstance(extra, emotion.Recipe) for extra in emotion.ON_PARTED_PHOTO.values())
+    assert len({emotion.RECIPES[name] for name in EMOTIONS}) == len(EMOTIONS)  # hashable, as frozen values are
     assert emotion.RECIPES["surprised"].lids < 0.0 < emotion.RECIPES["sad"].lids
     with pytest.raises(ValueError, match="blink"):
         emotion.Recipe({"smile": 1.0, "blink": 0.1})

@@ -5,7 +5,8 @@ AU6+12+25 (cheeks up, lip corners up and out, lids narrowed, teeth), sad = AU1+4
 brows up, frown, corners down, chin up, heavy lids), angry = AU4+5+7+23/24 (lowered brows,
 glaring lids, pressed lips), surprised = AU1+2+5+26 (brows up, eyes wide, jaw dropped),
 disgusted = AU9+10+15 (nose wrinkle, upper lip up, corners down, lids narrowed), fearful =
-AU1+2+4+5+20+26 (brows up and drawn together, eyes wide, lips stretched, jaw a little open),
+AU1+2+4+5+20+26 (brows up and drawn together, eyes wide, lips stretched, jaw a little open; on
+a toothy photo the teeth shut to a sliver between the stretched lips, AU20+25),
 contempt = unilateral AU14 (one corner up). They are targets on a neutral face: the photo's own
 smile and parted lips are undone first (blend; for sad and angry about half the smile, their own
 frown doing the rest: UNDO_SHARE), so an emotion holds on whatever the photo shows.
@@ -28,7 +29,7 @@ from facetalk.config import EMOTIONS
 from facetalk.face.rig import FROWN_CORNER_DROP, FROWN_CORNER_OUT, SMILE_CORNER_LIFT, SMILE_CORNER_OUT, SPREAD_CORNER_OUT
 from facetalk.params import FACE_NAMES, PhotoExpression, face_index
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Recipe:
     """One emotion at strength 1 on a neutral face: offsets of face parameters by name
     (facetalk.params.FACE_NAMES; any other name is refused) and of both lids, added to the blinks
@@ -174,7 +175,7 @@ OPENS_ANEW = frozenset({"disgusted"})
 # toothy photo keeps AU20 only in its stretch: 0.15 more (0.7 in all) draws the closed lips wider
 # than sad's (0.98 of the photo's mouth width, sad's 0.95; 0.95 both without). On closed mouths the
 # extra stretch only moved dlib's identity distance (the painting 0.233 -> 0.245, Coelho 0.319 -> 0.330).
-ON_PARTED_PHOTO = {"fearful": {"lip_spread": 0.15}}
+ON_PARTED_PHOTO = {"fearful": Recipe({"lip_spread": 0.15})}
 # Emotions for which only a smile's parted lips count (PHOTO_OPENING, CLOSES_LIPS, ON_PARTED_PHOTO):
 # fear shuts the teeth a smile bares, not a talking photo's parted lips, whose closure was most of
 # its identity distance there (Pedersen, out/portraits' 13: 0.278 -> 0.355 shut 0.8).
@@ -237,7 +238,7 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
                 if value < 0.0:
                     value *= 1.0 - FROWN_ON_SMILE_BY_EMOTION.get(name, FROWN_ON_SMILE) * photo.smile
             offsets[face_index(param)] += w * value
-        for param, value in ON_PARTED_PHOTO.get(name, {}).items():
+        for param, value in ON_PARTED_PHOTO[name].face.items() if name in ON_PARTED_PHOTO else ():
             offsets[face_index(param)] += w * value * apart
         undo += w * UNDO_SHARE.get(name, UNDO_SHARE_DEFAULT) * photo.smile
         closes += w * CLOSES_LIPS.get(name, 0.0) * apart
