@@ -148,9 +148,12 @@ def test_the_threads_renderers_are_made_once_and_kept_for_the_next_call(animator
 def test_a_frame_failing_on_a_thread_fails_the_render(animator, tmp_path, monkeypatch):
     import facetalk.pipeline as pipeline
 
+    failed = []
+
     class Failing(pipeline.Renderer):
         def render(self, frame):
             if frame.t_s > 0.3:
+                failed.append(self)
                 raise RuntimeError("renderer failed")
             return super().render(frame)
 
@@ -160,6 +163,7 @@ def test_a_frame_failing_on_a_thread_fails_the_render(animator, tmp_path, monkey
     with pytest.raises(RuntimeError, match="renderer failed"):
         animator.render_to_file(np.zeros(SR, np.float32), out, threads=2)
     assert list(tmp_path.iterdir()) == []
+    assert failed and not any(r in failed for r in animator._spare_renderers)  # none stopped mid-frame is kept
 
 
 def test_a_render_stopped_by_its_caller_leaves_no_thread_drawing(animator, tmp_path):
