@@ -525,9 +525,8 @@ def test_the_skin_beside_a_mouth_corner_drops_with_it(analysis):
     """On a face that does not smile (the bearded old photo, out/portraits' 09), the skin within
     0.12 mouth widths of a mouth corner drops with the jaw at least 0.85 as far as the corner: left
     to the jaw's weight by height on the face it stayed (0.4 of the corner's drop beside 09's right
-    corner) and the
-    triangles between folded, drawing straight jagged lines out of the corners. A smiling photo's
-    (the bundled one's) stays held by its raised cheeks."""
+    corner) and the triangles between folded, drawing straight jagged lines out of the corners. A
+    smiling photo's (the bundled one's) stays held by its raised cheeks."""
     from pathlib import Path
 
     from facetalk.face.lips import CORNER_RINGS, LOWER_RINGS, UPPER_RINGS
