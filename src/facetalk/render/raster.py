@@ -85,7 +85,9 @@ def rasterize(dst_xy, depth, src_xy, triangles, active, weighed, depth_bias, cli
         a1 = (y2 - y0) * inv_area
         a2 = -(y1 - y0) * inv_area
         a0 = -(a1 + a2)
-        u0, v0, u1, v1, u2, v2 = src_xy[i0, 0], src_xy[i0, 1], src_xy[i1, 0], src_xy[i1, 1], src_xy[i2, 0], src_xy[i2, 1]
+        u0, v0 = src_xy[i0, 0], src_xy[i0, 1]
+        u1, v1 = src_xy[i1, 0], src_xy[i1, 1]
+        u2, v2 = src_xy[i2, 0], src_xy[i2, 1]
         for py in range(ymin, ymax + 1):
             b1 = (-x0 * (y2 - y0) - (x2 - x0) * (py - y0)) * inv_area
             b2 = ((x1 - x0) * (py - y0) + x0 * (y1 - y0)) * inv_area
@@ -232,7 +234,8 @@ class RasterMesh:
         """A FaceRig's mesh sampling the photo at the rest pose; `active` default: the triangles
         some parameter can move (the others stay where the photo has them)."""
         active = rig.movable if active is None else active
-        expressive = (np.any(rig.expression_basis != 0, axis=(0, 2)) | np.any(rig.expression_basis_negative != 0, axis=(0, 2)))
+        expressive = np.any(rig.expression_basis != 0, axis=(0, 2)) | np.any(rig.expression_basis_negative != 0,
+                                                                            axis=(0, 2))
         expressive[rig.press_vertex] = True
         head_only = active & ~expressive[rig.triangles].any(axis=1)
         return cls(src_xy=np.ascontiguousarray(rig.rest_xyz[:, :2]), triangles=rig.triangles, active=active,
@@ -344,9 +347,10 @@ class WarpBuffers:
         """Rasterizes `mesh` posed at (V, 3) `verts` (x, y in pixels of these buffers, z in pixels,
         negative = nearer) over what the buffers hold: reset() them first. With `clip`, its
         head-only triangles only over row_lo..row_hi of each row (filled by StillReach.rows)."""
+        clipped = mesh.head_only if clip else np.zeros_like(mesh.head_only)
         rasterize(np.ascontiguousarray(verts[:, :2]), np.ascontiguousarray(-verts[:, 2]), mesh.src_xy,
-                  mesh.triangles, mesh.active, mesh.weighed, mesh.depth_bias, mesh.head_only if clip else np.zeros_like(mesh.head_only),
-                  self.row_lo, self.row_hi, self.map_x, self.map_y, self.zbuf, self.tri_id, self.bary)
+                  mesh.triangles, mesh.active, mesh.weighed, mesh.depth_bias, clipped, self.row_lo, self.row_hi,
+                  self.map_x, self.map_y, self.zbuf, self.tri_id, self.bary)
 
     def reset(self, box: tuple[int, int, int, int] | None = None) -> None:
         """Back to the identity map with nothing drawn; only inside `box` (x0, y0, x1, y1) if given."""
