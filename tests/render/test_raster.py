@@ -1,7 +1,18 @@
 import numpy as np
 
-from facetalk.render.raster import (REACH_MARGIN_PX, StillReach, WarpBuffers, add_where_unmoved, rasterize,
-                                    warp_over_plate)
+from facetalk.render.raster import (REACH_MARGIN_PX, StillReach, WarpBuffers, add_where_unmoved, matte_blocks,
+                                    rasterize, warp_over_plate)
+
+
+def _warp(texture, matte, plate, map_x, map_y, box, out, alpha, kept, drawn=None):
+    """warp_over_plate with every row drawn over (unless (lo, hi) (H,) `drawn` say otherwise)."""
+    h, w = matte.shape
+    unkept = ~kept
+    unkept_lo = np.where(unkept.any(axis=1), np.argmax(unkept, axis=1), w).astype(np.int32)
+    unkept_hi = np.where(unkept.any(axis=1), w - 1 - np.argmax(unkept[:, ::-1], axis=1), -1).astype(np.int32)
+    drawn_lo, drawn_hi = drawn if drawn is not None else (np.zeros(h, np.int32), np.full(h, w - 1, np.int32))
+    warp_over_plate(texture, matte, matte_blocks(matte), plate, kept, unkept_lo, unkept_hi, map_x, map_y, drawn_lo,
+                    drawn_hi, *box, out, alpha)
 
 
 def _run(dst, depth, src, tris, size=32, weighed=None):
@@ -10,7 +21,8 @@ def _run(dst, depth, src, tris, size=32, weighed=None):
     weighed = np.ones(len(tris), bool) if weighed is None else np.asarray(weighed, bool)
     rasterize(np.asarray(dst, np.float32), np.asarray(depth, np.float32), np.asarray(src, np.float32),
               np.asarray(tris, np.int32), np.ones(len(tris), bool), weighed, np.zeros(len(tris), np.float32),
-              np.zeros(len(tris), bool), buf.row_lo, buf.row_hi, buf.map_x, buf.map_y, buf.zbuf, buf.tri_id, buf.bary)
+              np.zeros(len(tris), bool), buf.row_lo, buf.row_hi, buf.map_x, buf.map_y, buf.zbuf, buf.tri_id, buf.bary,
+              buf.drawn_lo, buf.drawn_hi)
     return buf
 
 
@@ -62,7 +74,8 @@ def test_depth_bias_pushes_a_triangle_behind():
     buf.reset()
     rasterize(np.asarray(dst, np.float32), np.zeros(6, np.float32), np.asarray(dst, np.float32),
               np.array([[0, 1, 2], [3, 4, 5]], np.int32), np.ones(2, bool), np.ones(2, bool), np.array([1.0, 0.0], np.float32),
-              np.zeros(2, bool), buf.row_lo, buf.row_hi, buf.map_x, buf.map_y, buf.zbuf, buf.tri_id, buf.bary)
+              np.zeros(2, bool), buf.row_lo, buf.row_hi, buf.map_x, buf.map_y, buf.zbuf, buf.tri_id, buf.bary,
+              buf.drawn_lo, buf.drawn_hi)
     assert np.all(buf.tri_id[buf.tri_id >= 0] == 1)
 
 
@@ -97,6 +110,7 @@ def test_warp_over_plate_is_opencvs_remap_and_blend_bit_for_bit():
     texture = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
     plate = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
     matte = np.clip(rng.uniform(-1.0, 2.0, (h, w)), 0.0, 1.0).astype(np.float32)  # a third each 0, soft, 1
+    matte[:, :12], matte[30:, 44:] = 1.0, 0.0  # solid and empty 2x2 blocks (matte_blocks' short cuts)
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
     map_x = xs + rng.uniform(-6.0, 6.0, (h, w)).astype(np.float32)
     map_y = ys + rng.uniform(-6.0, 6.0, (h, w)).astype(np.float32)
@@ -105,7 +119,7 @@ def test_warp_over_plate_is_opencvs_remap_and_blend_bit_for_bit():
     out = plate.copy()
     alpha = np.empty((y1 - y0, x1 - x0), np.float32)
     map_x[10, 20:30], map_y[10, 20:30] = np.arange(20, 30), 10  # identity, not kept: warped all the same
-    warp_over_plate(texture, matte, plate, map_x, map_y, x0, y0, x1, y1, out, alpha, np.zeros((h, w), bool))
+    _warp(texture, matte, plate, map_x, map_y, (x0, y0, x1, y1), out, alpha, np.zeros((h, w), bool))
     box = (slice(y0, y1), slice(x0, x1))
     want_alpha = cv2.remap(matte, map_x[box], map_y[box], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
     warped = cv2.remap(texture, map_x[box], map_y[box], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
@@ -131,7 +145,7 @@ def test_warp_over_plate_leaves_kept_pixels_where_the_map_is_the_identity():
 
     def warp(keep):
         out, alpha = np.zeros((h, w, 3), np.uint8), np.empty((h, w), np.float32)
-        warp_over_plate(texture, matte, plate, map_x, map_y, 0, 0, w, h, out, alpha, keep)
+        _warp(texture, matte, plate, map_x, map_y, (0, 0, w, h), out, alpha, keep)
         return out, alpha
 
     (out, alpha), (full, full_alpha) = warp(kept), warp(np.zeros((h, w), bool))
@@ -150,7 +164,8 @@ def test_a_clipped_triangle_is_drawn_only_over_its_rows_columns():
     buf.row_lo[4:28], buf.row_hi[4:28] = 8, 19
     rasterize(np.asarray(dst, np.float32), np.zeros(6, np.float32), np.asarray(dst, np.float32), tris,
               np.ones(2, bool), np.zeros(2, bool), np.zeros(2, np.float32), np.array([True, False]), buf.row_lo,
-              buf.row_hi, buf.map_x, buf.map_y, buf.zbuf, buf.tri_id, buf.bary)
+              buf.row_hi, buf.map_x, buf.map_y, buf.zbuf, buf.tri_id, buf.bary,
+              buf.drawn_lo, buf.drawn_hi)
     ys, xs = np.mgrid[0:32, 0:32]
     under_first = xs + ys <= 39  # the first triangle's pixels (its hypotenuse x + y = 39)
     inside = (ys >= 4) & (ys < 28) & (xs >= 8) & (xs <= 19)
@@ -179,3 +194,52 @@ def test_still_reach_rows_are_the_columns_near_an_unsettled_pixel():
         ys, xs = np.nonzero(near)
         assert box == (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1)
     assert StillReach.of(np.ones((8, 8), bool)).rows(1.0, row_lo=row_lo[:8], row_hi=row_hi[:8]) is None
+
+
+def test_the_buffers_know_each_rows_drawn_columns_and_reset_puts_back_only_those():
+    """reset() goes over the columns drawn since the last one (about half the moving box on a
+    photo with background in view), and the buffers come out as new ones."""
+    buf = _run([[5, 4], [25, 9], [9, 26]], [0, 0, 0], [[8, 6], [28, 6], [8, 26]], [[0, 1, 2]])
+    drawn = buf.tri_id >= 0
+    rows = drawn.any(axis=1)
+    cols = np.arange(32)
+    assert np.array_equal(buf.drawn_lo[rows], np.where(drawn, cols, 99).min(axis=1)[rows])
+    assert np.array_equal(buf.drawn_hi[rows], np.where(drawn, cols, -1).max(axis=1)[rows])
+    assert np.all(buf.drawn_lo[~rows] > buf.drawn_hi[~rows])
+    buf.map_x[0, 0] = 99.0  # no triangle in row 0: reset does not go there
+    buf.reset()
+    fresh = WarpBuffers(32, 32)
+    assert buf.map_x[0, 0] == 99.0
+    buf.map_x[0, 0] = 0.0
+    for name in ("map_x", "map_y", "zbuf", "tri_id", "drawn_lo", "drawn_hi"):
+        assert np.array_equal(getattr(buf, name), getattr(fresh, name)), name
+
+
+def test_warp_over_plate_visits_only_the_drawn_and_the_unkept_columns():
+    """Beyond each row's drawn columns the map is the identity (WarpBuffers), so where the pixel
+    is also kept the warp does not look at it: a map moved there (breaking that promise) is not
+    sampled, the matte is given out as it is."""
+    rng = np.random.default_rng(5)
+    h, w = 12, 20
+    texture, plate = (rng.integers(0, 256, (h, w, 3), dtype=np.uint8) for _ in range(2))
+    matte = rng.uniform(0.0, 1.0, (h, w)).astype(np.float32)
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    map_x, map_y = xs + 0.5, ys + 0.25  # moved everywhere
+    kept = np.ones((h, w), bool)
+    kept[7, 15] = False  # an unkept pixel beyond row 7's drawn columns
+    drawn_lo, drawn_hi = np.full(h, w, np.int32), np.full(h, -1, np.int32)
+    drawn_lo[2:9], drawn_hi[2:9] = 4, 10
+
+    def warp(drawn):
+        out, alpha = np.zeros((h, w, 3), np.uint8), np.empty((h - 1, w - 2), np.float32)
+        _warp(texture, matte, plate, map_x, map_y, (1, 1, w - 1, h), out, alpha, kept, drawn)
+        return out, alpha
+
+    (out, alpha), (full, full_alpha) = warp((drawn_lo, drawn_hi)), warp(None)
+    visited = np.zeros((h, w), bool)
+    visited[2:9, 4:11] = True
+    visited[7, 4:16] = True
+    assert np.array_equal(out[visited], full[visited]) and full[visited].any()
+    assert np.all(out[~visited] == 0) and full[1:, 1:w - 1].all(axis=-1).mean() > 0.9
+    assert np.array_equal(alpha[visited[1:, 1:w - 1]], full_alpha[visited[1:, 1:w - 1]])
+    assert np.array_equal(alpha[~visited[1:, 1:w - 1]], matte[1:, 1:w - 1][~visited[1:, 1:w - 1]])

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from facetalk.motion.frame import MotionFrame
-from facetalk.render.raster import RasterMesh, WarpBuffers
+from facetalk.render.raster import RasterMesh, WarpBuffers, WarpSource
 from facetalk.render.renderer import Renderer, posed_vertices, rotation_matrix
 from facetalk.render.sampling import pixel_box
 
@@ -194,8 +194,9 @@ from tests.fakes import Recording, ReplayDetector, ReplaySegmenter
 recording = Recording.load()
 Animator(load_image({portrait_path!r}), detector=ReplayDetector(recording), segmenter=ReplaySegmenter(recording))
 kernels = [eyes._draw_iris, mouth._weigh_corners, shading._taper_grid, shading._shade_crease, sampling._pixel_box,
-           raster.rasterize, raster.add_where_unmoved, raster.warp_over_plate, marking._add_masked, marking._probe_deltas,
-           renderer._pose, mouth._palate_pass, mouth._lay_over, raster._farthest, raster._rows_within]
+           raster.rasterize, raster.add_where_unmoved, raster.warp_over_plate, marking._add_masked,
+           marking._probe_deltas, renderer._pose, mouth._palate_pass, mouth._lay_over, raster._farthest,
+           raster._rows_within, raster._reset_rows]
 print(" ".join(k.__name__ for k in kernels if not k.signatures))
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
@@ -238,3 +239,38 @@ def test_the_surround_is_drawn_only_near_the_person_and_the_frames_stay_the_same
     full, drawn_full = run()
     assert all(np.array_equal(a, b) for a, b in zip(clipped, full))
     assert drawn_clipped < 0.5 * drawn_full, (drawn_clipped, drawn_full)
+
+
+def test_the_warp_and_the_reset_go_over_the_drawn_columns_only_and_the_frames_stay_the_same(analysis, monkeypatch):
+    """Each row's columns beyond what the rasterizer drew (and beyond the few the identity map
+    would not keep) hold the identity map and the still frame: the warp leaves them and reset()
+    skips them. Both go over well under the moving box, and every frame comes out the same to the
+    bit as with whole rows warped and whole buffers reset."""
+    frames = [MotionFrame(t_s=0.0, yaw_deg=yaw, pitch_deg=-0.4 * yaw, tx=0.002 * yaw, jaw_open=0.5, smile=0.4,
+                          blink_left=0.3, brow_raise=0.3, scale=scale)
+              for yaw in (-20.0, -6.0, 3.0, 12.0, 20.0) for scale in (1.0, 0.67)]
+    boxes, visited = [], []
+    warp = WarpSource.warp
+
+    def counted(self, buffers, box, *, out, alpha):
+        x0, y0, x1, y1 = box
+        lo = np.maximum(np.minimum(buffers.drawn_lo, self.unkept_lo), x0)[y0:y1]
+        hi = np.minimum(np.maximum(buffers.drawn_hi, self.unkept_hi) + 1, x1)[y0:y1]
+        boxes.append((x1 - x0) * (y1 - y0))
+        visited.append(int(np.maximum(hi - lo, 0).sum()))
+        warp(self, buffers, box, out=out, alpha=alpha)
+
+    def run() -> list[np.ndarray]:
+        renderer = Renderer(analysis)
+        return [renderer.render(frame).copy() for frame in frames]
+
+    monkeypatch.setattr(WarpSource, "warp", counted)
+    rows = run()
+    assert sum(visited) < 0.7 * sum(boxes), (sum(visited), sum(boxes))
+
+    def whole_rows(self, buffers, box, *, out, alpha):
+        buffers.drawn_lo[:], buffers.drawn_hi[:] = 0, buffers.map_x.shape[1] - 1
+        warp(self, buffers, box, out=out, alpha=alpha)
+
+    monkeypatch.setattr(WarpSource, "warp", whole_rows)  # and so reset() puts back whole buffers
+    assert all(np.array_equal(a, b) for a, b in zip(rows, run()))

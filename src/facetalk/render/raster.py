@@ -40,7 +40,7 @@ def _row_span(a0, b0, a1, b1, a2, b2, lo, hi):
 # stalls badly whenever another process (or another stream session) holds the other core.
 @njit(cache=True, nogil=True, fastmath=True)
 def rasterize(dst_xy, depth, src_xy, triangles, active, weighed, depth_bias, clipped, row_lo, row_hi, map_x, map_y,
-              zbuf, tri_id, bary):
+              zbuf, tri_id, bary, drawn_lo, drawn_hi):
     """Rasterizes `triangles` (F, 3) at vertex positions `dst_xy` (V, 2), nearest `depth` wins;
     `depth_bias` (F,) is subtracted per triangle (puts eyeballs behind the lids that share their edge).
     Triangles `clipped` (F,) bool marks are drawn only over columns row_lo[y]..row_hi[y] (H,) int32
@@ -49,7 +49,9 @@ def rasterize(dst_xy, depth, src_xy, triangles, active, weighed, depth_bias, cli
     Writes in place: map_x, map_y (H, W) float32 source coordinates; zbuf (H, W) float32
     (pre-filled with -inf); tri_id (H, W) int32 (pre-filled with -1); bary (H, W, 2) float32
     weights of the triangle's first two vertices, only where a triangle `weighed` (F,) bool marks
-    won (elsewhere bary keeps whatever it held: two stores a pixel saved on every other triangle).
+    won (elsewhere bary keeps whatever it held: two stores a pixel saved on every other triangle);
+    drawn_lo, drawn_hi (H,) int32 widened to each row's first and last column a span covered (what
+    WarpBuffers.reset puts back and warp_over_plate visits).
     """
     height, width = map_x.shape
     for f in range(triangles.shape[0]):
@@ -95,9 +97,11 @@ def rasterize(dst_xy, depth, src_xy, triangles, active, weighed, depth_bias, cli
             if clipped[f]:
                 lo, hi = max(lo, float(row_lo[py])), min(hi, float(row_hi[py]))
             lo, hi = _row_span(a0, 1.0 - b1 - b2, a1, b1, a2, b2, lo, hi)
-            if lo > hi:
+            px_lo, px_hi = int(math.ceil(lo)), int(math.floor(hi))
+            if px_lo > px_hi:
                 continue
-            _fill_span(py, int(math.ceil(lo)), int(math.floor(hi)), a1, b1, a2, b2, d0, d1, d2,
+            drawn_lo[py], drawn_hi[py] = min(drawn_lo[py], px_lo), max(drawn_hi[py], px_hi)
+            _fill_span(py, px_lo, px_hi, a1, b1, a2, b2, d0, d1, d2,
                        f, weighed[f], u0, v0, u1, v1, u2, v2, map_x[py], map_y[py], zbuf[py], tri_id[py], bary)
 
 
@@ -155,16 +159,18 @@ def _reflect_101(p, n):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _bilinear_u8(image, ya, yb, xa, xb, c, w0, w1, w2, w3):
-    """OpenCV's fixed-point bilinear sample of uint8 `image` channel c: weights in 1/32768."""
-    return (np.int32(image[ya, xa, c]) * w0 + np.int32(image[ya, xb, c]) * w1 + np.int32(image[yb, xa, c]) * w2
-            + np.int32(image[yb, xb, c]) * w3 + 16384) >> 15
+def _bilinear_u8(row_a, row_b, xa, xb, c, w0, w1, w2, w3):
+    """OpenCV's fixed-point bilinear sample of channel c of uint8 image rows (W, C) `row_a` (top)
+    and `row_b` (bottom) between columns xa and xb: weights in 1/32768."""
+    return (np.int32(row_a[xa, c]) * w0 + np.int32(row_a[xb, c]) * w1 + np.int32(row_b[xa, c]) * w2
+            + np.int32(row_b[xb, c]) * w3 + 16384) >> 15
 
 
 # Serial for the reason rasterize is; one pass where remapping the texture and the matte and then
 # blending were three (the matte's float remap alone cost as much as the texture's).
 @njit(cache=True, nogil=True)
-def warp_over_plate(texture, matte, plate, map_x, map_y, x0, y0, x1, y1, out, alpha, kept):
+def warp_over_plate(texture, matte, blocks, plate, kept, unkept_lo, unkept_hi, map_x, map_y, drawn_lo, drawn_hi,
+                    x0, y0, x1, y1, out, alpha):
     """Warps the (H, W, 3) uint8 `texture` and its (H, W) float32 `matte` by the maps (source pixel
     of each output pixel) over the box [x0, x1) x [y0, y1) and lays the one over the (H, W, 3) uint8
     `plate` by the other, into `out` (H, W, 3) uint8, the warped matte into `alpha` (the box's
@@ -172,44 +178,129 @@ def warp_over_plate(texture, matte, plate, map_x, map_y, x0, y0, x1, y1, out, al
     cv2.blendLinear(warped, plate, alpha, 1 - alpha) give: positions rounded to 1/32 px, uint8
     weights in 1/32768, the matte's in float32, the blend's sum divided by its weights' (+1e-5).
     Where all four matte samples are 1 (or 0) that blend gives the texture (the plate) exactly, so
-    those pixels skip it. Pixels whose map rounds to the identity (at 1/32 px) and that the
-    (H, W) bool `kept` marks are left as `out` has them (the caller's promise: what this pass
-    writes there for the identity map)."""
+    those pixels skip it; `blocks` (matte_blocks(matte)) says so of each 2x2 block at once.
+
+    Pixels whose map rounds to the identity (at 1/32 px) and that the (H, W) bool `kept` marks are
+    left as `out` has them (the caller's promise: what this pass writes there for the identity map).
+    So is each row beyond drawn_lo..drawn_hi (H,) int32, the columns a triangle was drawn over since
+    the maps were last the identity (WarpBuffers), and unkept_lo..unkept_hi (H,) int32, its first
+    and last column `kept` does not mark: there the map is the identity and the pixel kept."""
+    for y in range(y0, y1):
+        lo = max(x0, min(drawn_lo[y], unkept_lo[y]))
+        hi = min(x1, max(drawn_hi[y], unkept_hi[y]) + 1)
+        arow, mrow = alpha[y - y0], matte[y]
+        for x in range(x0, min(lo, x1)):
+            arow[x - x0] = mrow[x]  # whole-pixel position: the weight is all its own
+        for x in range(max(hi, lo), x1):
+            arow[x - x0] = mrow[x]
+        if lo < hi:
+            _warp_row(texture, matte, blocks, plate[y], kept[y], map_x[y], map_y[y], y, lo, hi, out[y], arow[lo - x0:])
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _warp_row(texture, matte, blocks, plate, kept, map_x, map_y, y, lo, hi, out, alpha):
+    """warp_over_plate's columns lo..hi-1 of row y (plate, kept, map_x, map_y, out: that row's;
+    alpha: from column lo on). Indices go unsigned: numba checks signed ones for wrapping below 0."""
     h, w = texture.shape[0], texture.shape[1]
     one, zero, eps, top = np.float32(1.0), np.float32(0.0), np.float32(1e-5), np.float32(255.0)
-    for y in range(y0, y1):
-        for x in range(x0, x1):
-            ix, iy = np.int32(np.rint(map_x[y, x] * np.float32(32.0))), np.int32(np.rint(map_y[y, x] * np.float32(32.0)))
-            if ix == 32 * x and iy == 32 * y and kept[y, x]:
-                alpha[y - y0, x - x0] = matte[y, x]  # whole-pixel position: the weight is all its own
-                continue
-            fx, fy, sx, sy = ix & 31, iy & 31, ix >> 5, iy >> 5
-            if 0 <= sx < w - 1 and 0 <= sy < h - 1:
-                xa, xb, ya, yb = sx, sx + 1, sy, sy + 1
-            else:
-                xa, xb, ya, yb = _reflect_101(sx, w), _reflect_101(sx + 1, w), _reflect_101(sy, h), _reflect_101(sy + 1, h)
-            m00, m01, m10, m11 = matte[ya, xa], matte[ya, xb], matte[yb, xa], matte[yb, xb]
-            if m00 == zero and m01 == zero and m10 == zero and m11 == zero:
-                alpha[y - y0, x - x0] = zero
-                for c in range(3):
-                    out[y, x, c] = plate[y, x, c]
-                continue
-            w0, w1, w2, w3 = (32 - fy) * (32 - fx) * 32, (32 - fy) * fx * 32, fy * (32 - fx) * 32, fy * fx * 32
-            if m00 == one and m01 == one and m10 == one and m11 == one:
-                alpha[y - y0, x - x0] = one
-                for c in range(3):
-                    out[y, x, c] = _bilinear_u8(texture, ya, yb, xa, xb, c, w0, w1, w2, w3)
-                continue
-            gx, gy = np.float32(fx) * np.float32(1.0 / 32.0), np.float32(fy) * np.float32(1.0 / 32.0)
-            a = (m00 * ((one - gy) * (one - gx)) + m01 * ((one - gy) * gx) + m10 * (gy * (one - gx))
-                 + m11 * (gy * gx))
-            alpha[y - y0, x - x0] = a
-            b = one - a
-            den = a + b + eps
+    for xs in range(lo, hi):
+        x, ax = np.uintp(xs), np.uintp(xs - lo)
+        ix, iy = np.int32(np.rint(map_x[x] * np.float32(32.0))), np.int32(np.rint(map_y[x] * np.float32(32.0)))
+        if ix == 32 * xs and iy == 32 * y and kept[x]:
+            alpha[ax] = matte[y, x]  # whole-pixel position: the weight is all its own
+            continue
+        fx, fy, sx, sy = ix & 31, iy & 31, ix >> 5, iy >> 5
+        if 0 <= sx < w - 1 and 0 <= sy < h - 1:
+            xa, xb, ya, yb = np.uintp(sx), np.uintp(sx + 1), np.uintp(sy), np.uintp(sy + 1)
+            kind = blocks[ya, xa]
+        else:
+            xa, xb = np.uintp(_reflect_101(sx, w)), np.uintp(_reflect_101(sx + 1, w))
+            ya, yb = np.uintp(_reflect_101(sy, h)), np.uintp(_reflect_101(sy + 1, h))
+            kind = _block_kind(matte[ya, xa], matte[ya, xb], matte[yb, xa], matte[yb, xb])
+        if kind == 0:
+            alpha[ax] = zero
             for c in range(3):
-                t = np.float32(_bilinear_u8(texture, ya, yb, xa, xb, c, w0, w1, w2, w3))
-                v = np.rint((t * a + np.float32(plate[y, x, c]) * b) / den)
-                out[y, x, c] = np.uint8(min(max(v, zero), top))
+                out[x, np.uintp(c)] = plate[x, np.uintp(c)]
+            continue
+        ta, tb = texture[ya], texture[yb]
+        w0, w1, w2, w3 = (32 - fy) * (32 - fx) * 32, (32 - fy) * fx * 32, fy * (32 - fx) * 32, fy * fx * 32
+        if kind == 1:
+            alpha[ax] = one
+            for c in range(3):
+                out[x, np.uintp(c)] = _bilinear_u8(ta, tb, xa, xb, np.uintp(c), w0, w1, w2, w3)
+            continue
+        gx, gy = np.float32(fx) * np.float32(1.0 / 32.0), np.float32(fy) * np.float32(1.0 / 32.0)
+        a = (matte[ya, xa] * ((one - gy) * (one - gx)) + matte[ya, xb] * ((one - gy) * gx)
+             + matte[yb, xa] * (gy * (one - gx)) + matte[yb, xb] * (gy * gx))
+        alpha[ax] = a
+        b = one - a
+        den = a + b + eps
+        for c in range(3):
+            t = np.float32(_bilinear_u8(ta, tb, xa, xb, np.uintp(c), w0, w1, w2, w3))
+            v = np.rint((t * a + np.float32(plate[x, np.uintp(c)]) * b) / den)
+            out[x, np.uintp(c)] = np.uint8(min(max(v, zero), top))
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _block_kind(m00, m01, m10, m11):
+    """0: four matte samples all 0, 1: all 1, 2: otherwise."""
+    if m00 == 0 and m01 == 0 and m10 == 0 and m11 == 0:
+        return np.uint8(0)
+    if m00 == 1 and m01 == 1 and m10 == 1 and m11 == 1:
+        return np.uint8(1)
+    return np.uint8(2)
+
+
+def matte_blocks(matte: np.ndarray) -> np.ndarray:
+    """(H, W) uint8: for the 2x2 block of the (H, W) `matte` whose top left is each pixel, 0 if all
+    four are 0, 1 if all are 1, else 2 (also the last row and column): one read where bilinear
+    sampling's four took 8 compares."""
+    a, b, c, d = matte[:-1, :-1], matte[:-1, 1:], matte[1:, :-1], matte[1:, 1:]
+    out = np.full(matte.shape, 2, np.uint8)
+    out[:-1, :-1][(a == 0) & (b == 0) & (c == 0) & (d == 0)] = 0
+    out[:-1, :-1][(a == 1) & (b == 1) & (c == 1) & (d == 1)] = 1
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class WarpSource:
+    """What warp_over_plate samples and lays over, fixed per photo. texture: (H, W, 3) uint8;
+    matte: (H, W) float32, the texture's share of each pixel; blocks: matte_blocks(matte); plate:
+    (H, W, 3) uint8 background; kept: (H, W) bool, where warping by the identity map gives the
+    still frame exactly (left alone there when unmoved); unkept_lo, unkept_hi: (H,) int32, each
+    row's first and last column `kept` does not mark (none: lo > hi)."""
+
+    texture: np.ndarray
+    matte: np.ndarray
+    blocks: np.ndarray
+    plate: np.ndarray
+    kept: np.ndarray
+    unkept_lo: np.ndarray
+    unkept_hi: np.ndarray
+
+    @classmethod
+    def of(cls, *, texture: np.ndarray, matte: np.ndarray, plate: np.ndarray, still: np.ndarray) -> WarpSource:
+        """For a photo whose frame shows (H, W, 3) uint8 `still` where nothing moves."""
+        texture, plate = np.ascontiguousarray(texture), np.ascontiguousarray(plate)
+        matte = np.ascontiguousarray(matte, dtype=np.float32)
+        h, w = matte.shape
+        # First nothing kept (every row's columns all unkept): what the identity map itself gives.
+        source = cls(texture=texture, matte=matte, blocks=matte_blocks(matte), plate=plate, kept=np.zeros((h, w), bool),
+                     unkept_lo=np.zeros(h, np.int32), unkept_hi=np.full(h, w - 1, np.int32))
+        warped = np.empty_like(still)
+        source.warp(WarpBuffers(h, w), (0, 0, w, h), out=warped, alpha=np.empty((h, w), np.float32))
+        kept = np.all(warped == still, axis=2)
+        unkept, any_unkept = ~kept, ~kept.all(axis=1)
+        lo = np.where(any_unkept, np.argmax(unkept, axis=1), w).astype(np.int32)
+        hi = np.where(any_unkept, w - 1 - np.argmax(unkept[:, ::-1], axis=1), -1).astype(np.int32)
+        return cls(texture=texture, matte=matte, blocks=source.blocks, plate=plate, kept=kept, unkept_lo=lo,
+                   unkept_hi=hi)
+
+    def warp(self, buffers: WarpBuffers, box: tuple[int, int, int, int], *, out: np.ndarray, alpha: np.ndarray) -> None:
+        """warp_over_plate by the buffers' maps over `box` (x0, y0, x1, y1) into (H, W, 3) uint8
+        `out`, the warped matte into `alpha` (the box's shape)."""
+        warp_over_plate(self.texture, self.matte, self.blocks, self.plate, self.kept, self.unkept_lo, self.unkept_hi,
+                        buffers.map_x, buffers.map_y, buffers.drawn_lo, buffers.drawn_hi, *box, out, alpha)
 
 
 @dataclass(frozen=True, eq=False)
@@ -333,15 +424,17 @@ class WarpBuffers:
 
     def __init__(self, height: int, width: int):
         ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
-        self.identity_x, self.identity_y = xs, ys
-        self.map_x = xs.copy()
-        self.map_y = ys.copy()
+        self.map_x, self.map_y = xs.copy(), ys.copy()
         self.zbuf = np.full((height, width), -np.inf, np.float32)
         self.tri_id = np.full((height, width), -1, np.int32)
         self.bary = np.zeros((height, width, 2), np.float32)
         # Columns of each row the mesh's head-only triangles are drawn over (draw's `clip`).
         self.row_lo = np.zeros(height, np.int32)
         self.row_hi = np.full(height, width - 1, np.int32)
+        # Each row's first and last column drawn since the last reset (none: lo > hi); the
+        # buffers are as reset everywhere else.
+        self.drawn_lo = np.full(height, width, np.int32)
+        self.drawn_hi = np.full(height, -1, np.int32)
 
     def draw(self, mesh: RasterMesh, verts: np.ndarray, *, clip: bool = False) -> None:
         """Rasterizes `mesh` posed at (V, 3) `verts` (x, y in pixels of these buffers, z in pixels,
@@ -350,12 +443,23 @@ class WarpBuffers:
         clipped = mesh.head_only if clip else np.zeros_like(mesh.head_only)
         rasterize(np.ascontiguousarray(verts[:, :2]), np.ascontiguousarray(-verts[:, 2]), mesh.src_xy,
                   mesh.triangles, mesh.active, mesh.weighed, mesh.depth_bias, clipped, self.row_lo, self.row_hi,
-                  self.map_x, self.map_y, self.zbuf, self.tri_id, self.bary)
+                  self.map_x, self.map_y, self.zbuf, self.tri_id, self.bary, self.drawn_lo, self.drawn_hi)
 
-    def reset(self, box: tuple[int, int, int, int] | None = None) -> None:
-        """Back to the identity map with nothing drawn; only inside `box` (x0, y0, x1, y1) if given."""
-        region = (slice(None), slice(None)) if box is None else (slice(box[1], box[3]), slice(box[0], box[2]))
-        np.copyto(self.map_x[region], self.identity_x[region])
-        np.copyto(self.map_y[region], self.identity_y[region])
-        self.zbuf[region] = -np.inf
-        self.tri_id[region] = -1
+    def reset(self) -> None:
+        """Back to the identity map with nothing drawn: over the columns drawn since the last reset
+        (about half the moving box where the person leaves background in view)."""
+        _reset_rows(self.drawn_lo, self.drawn_hi, self.map_x, self.map_y, self.zbuf, self.tri_id)
+
+
+@njit(cache=True, nogil=True)
+def _reset_rows(drawn_lo, drawn_hi, map_x, map_y, zbuf, tri_id):
+    """Identity maps, -inf depths and no triangle over each row's columns drawn_lo..drawn_hi (H,)
+    int32, which are then emptied (lo > hi)."""
+    width = map_x.shape[1]
+    for y in range(map_x.shape[0]):
+        for x in range(drawn_lo[y], drawn_hi[y] + 1):
+            map_x[y, x] = np.float32(x)
+            map_y[y, x] = np.float32(y)
+            zbuf[y, x] = -np.inf
+            tri_id[y, x] = -1
+        drawn_lo[y], drawn_hi[y] = width, -1

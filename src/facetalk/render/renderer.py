@@ -22,7 +22,7 @@ from facetalk.motion.frame import MotionFrame
 from facetalk.render.camera import Camera
 from facetalk.render.eyes import IrisPainter, LidPainter
 from facetalk.render.mouth import MouthPainter
-from facetalk.render.raster import RasterMesh, StillReach, WarpBuffers, add_where_unmoved, warp_over_plate
+from facetalk.render.raster import RasterMesh, StillReach, WarpBuffers, WarpSource, add_where_unmoved
 from facetalk.render.shading import FoldShader, crease_tint
 from facetalk.render.sampling import luminance_grain, material_lookup, pixel_box
 
@@ -212,10 +212,9 @@ class Renderer:
         # Where the still frame already is what warping by the identity map gives (inside the
         # person, and where the plate is the photo), the warp leaves pixels that did not move
         # (by 1/64 px) as they are.
-        self._warp_keeps = self._identity_warp_is_still()
+        self._warp = WarpSource.of(texture=self._texture, matte=self._alpha, plate=self._background, still=self._still)
         # Only vertices of triangles that can move bound the region a frame must recompute.
         self._moving = np.unique(self.rig.triangles[self.rig.movable])
-        self._last_box: tuple[int, int, int, int] | None = None
         self._buffers = WarpBuffers(self.height, self.width)
         self._mesh = RasterMesh.of(self.rig)
         self._expressive = np.unique(self.rig.triangles[self._mesh.active & ~self._mesh.head_only])
@@ -224,7 +223,7 @@ class Renderer:
                                                     for v in (self._moving, self._expressive))
         # Pixels where laying the plate gives the still frame: the surround's triangles, which
         # sample no farther off than the head moves them, are drawn only near the others.
-        self._reach = StillReach.of(self._warp_keeps & (self._alpha == 0)
+        self._reach = StillReach.of(self._warp.kept & (self._alpha == 0)
                                     & np.all(self._background == self._still, axis=2))
         self._irises = IrisPainter(self.rig, app.eyes)
         # Synthetic detail is softened like the photo was when the crop was enlarged to size.
@@ -241,7 +240,7 @@ class Renderer:
                                  tint=crease_tint(analysis.image, analysis.landmarks_px[list(FACE_OVAL), :2]))
         # One expressive frame drawn and thrown away: the compiled kernels of the folds, irises and
         # mouth load (or, with no numba cache yet, compile: ~2 s) now rather than in a live
-        # stream's first frames. Nothing carries over but the box the next frame resets.
+        # stream's first frames. Nothing carries over but the columns the next frame resets.
         self.render(_WARM_UP)
 
     def render(self, frame: MotionFrame) -> np.ndarray:
@@ -249,8 +248,7 @@ class Renderer:
         verts = posed_vertices(self.rig, frame)
         buf = self._buffers
         box = self._moving_box(verts)
-        buf.reset(_union(box, self._last_box))
-        self._last_box = box
+        buf.reset()
         buf.draw(self._mesh, verts, clip=True)
         out = self._still.copy()
         x0, y0, x1, y1 = box
@@ -261,8 +259,7 @@ class Renderer:
             # face.rig.EDGE_HOLD) continue its texture mirrored, where a replicated edge row would
             # draw streaks.
             alpha = np.empty((y1 - y0, x1 - x0), np.float32)
-            warp_over_plate(self._texture, self._alpha, self._background, buf.map_x, buf.map_y, x0, y0, x1, y1, out,
-                            alpha, self._warp_keeps)
+            self._warp.warp(buf, box, out=out, alpha=alpha)
             self._restore_still_edges(out, box)
         else:
             alpha = None
@@ -282,14 +279,6 @@ class Renderer:
                 matte[y0:y1, x0:x1] = alpha
             out = self._camera.shoot(out, matte, zoom=float(frame.scale))
         return out
-
-    def _identity_warp_is_still(self) -> np.ndarray:
-        """(H, W) bool: pixels where warping by the identity map gives the still frame exactly."""
-        identity = WarpBuffers(self.height, self.width)
-        warped, nowhere = np.empty_like(self._still), np.zeros((self.height, self.width), bool)
-        warp_over_plate(self._texture, self._alpha, self._background, identity.map_x, identity.map_y, 0, 0,
-                        self.width, self.height, warped, np.empty((self.height, self.width), np.float32), nowhere)
-        return np.all(warped == self._still, axis=2)
 
     def _moving_box(self, verts: np.ndarray) -> tuple[int, int, int, int]:
         """(x0, y0, x1, y1) pixels covering where moving triangles are now and were in the photo,
