@@ -68,7 +68,13 @@ RECIPES: dict[str, Recipe] = {
     # a tense sliver between tightened lips; pressed fully shut, a talking photo's lips met halfway in
     # sad's pout (Pedersen at 2x) and the closure was most of anger's identity distance there (dlib:
     # 0.352 -> 0.275; the man in glasses 0.425 -> 0.376).
-    "angry": Recipe({"brow_raise": -0.85, "eye_squint": 0.5, "smile": -0.15,
+    # The brows at -0.6 (-0.85 before): still knit and lowered at 2x with the glabellar lines and
+    # the glare, and dlib still reads them lowered by 0.02 eye distances or more where it did
+    # (the bundled photo -0.031 -> -0.021, Biden -0.050 -> -0.038); the brows' drop was most of
+    # anger's identity distance (unseen seven 0.310 -> 0.281; Coelho's three-quarter view 0.369 ->
+    # 0.304, 0.157 with no brows at all). (Pedersen's reading jumps with a hair strand over his
+    # outer brow: -0.000 at -0.85, -0.030 at -0.6, -0.001 at -0.65; out/emo5/abl7-8.)
+    "angry": Recipe({"brow_raise": -0.6, "eye_squint": 0.5, "smile": -0.15,
                      "mouth_roll_upper": 0.6, "mouth_roll_lower": 0.6, "lip_spread": -0.25}, lids=-0.15),
     # AU1+2+5+26: brows up, eyes wide, jaw dropped, lips relaxed into an oval. The jaw at 0.65 and the
     # brows at 0.9 (0.8 and 1.0 before) moved dlib's identity distance least for the surprise they
@@ -90,8 +96,11 @@ RECIPES: dict[str, Recipe] = {
     # 0.3 and 0.6 (0.4 and 0.8 before): still raised and drawn up in the middle at 2x; fear's identity
     # distance over bench_emotions' five portraits 0.323 -> 0.301. On a toothy photo it shuts the
     # lips to a sliver (CLOSES_LIPS) and stretches them further (ON_PARTED_PHOTO).
+    # Its own frown is small (-0.1; -0.3 before): AU20 draws the corners sideways, not down (sad's
+    # AU15), and the frown was a tenth of fear's identity distance (dlib over the unseen seven,
+    # out/emo5/candA: 0.334 -> 0.314, the man in glasses 0.444 -> 0.431, Coelho 0.323 -> 0.282).
     "fearful": Recipe({"brow_raise": 0.3, "brow_inner_raise": 0.6, "lip_spread": 0.55, "jaw_open": 0.22,
-                       "lower_lip_depress": 0.7, "smile": -0.3}, lids=-0.3),
+                       "lower_lip_depress": 0.7, "smile": -0.1}, lids=-0.3),
     # AU12+14 on one side: the subject's left corner tightened up and back into a dimple, the lids a
     # little lowered and tightened (looking down on someone). No press of its own (0.4 before): on
     # photos with their lips apart it and the closure (CLOSES_LIPS) were most of contempt's identity
@@ -128,7 +137,12 @@ UNDO_SHARE_DEFAULT = 1.0
 # 0.5), where less left the undone smile's lifted cheeks over a level mouth; on a closed neutral
 # mouth its corners drop little, so it does not take sad's arch.
 FROWN_ON_SMILE = 0.75
-FROWN_ON_SMILE_BY_EMOTION = {"fearful": 0.25, "sad": 0.45, "angry": 1.0, "disgusted": -1.0 / 3.0}
+# Sad at 0.6 (0.45 before), its lips shut 0.8 (CLOSES_LIPS): the corners still end below a neutral
+# mouth's (0.010 mouth widths under it on the bundled smile, 0.043 before) under the worried brows;
+# the deeper frown and full closure were a sixth of sad's identity distance on the toothy photos
+# (dlib, out/emo5/abl6: the bundled one 0.445 -> 0.409, Obama 0.373 -> 0.345, the man in glasses
+# 0.408 -> 0.360).
+FROWN_ON_SMILE_BY_EMOTION = {"fearful": 0.25, "sad": 0.6, "angry": 1.0, "disgusted": -1.0 / 3.0}
 # A happy face smiles broader than a smiling photo does: its target smile grows by this share of
 # the photo's own smile (on a neutral photo, nothing), so happy still reads on a broad smile.
 BROADER_THAN_PHOTO = {"happy": 0.35}
@@ -163,7 +177,9 @@ LIVELINESS: dict[str, float] = {
 # 0.91 -> neutral 0.91, the bundled one surprise 0.73 -> 0.62, the man in glasses sad 0.44 ->
 # neutral 0.56; none read as happy); lowering the upper lip over the teeth (mouth_roll_upper with
 # a part press) only moved the band of teeth down, still a grin (happy 0.52-0.64).
-CLOSES_LIPS = {"sad": 1.0, "angry": 0.6, "contempt": 0.55, "disgusted": 0.6, "fearful": 0.8}
+# Sad most of the way (0.8; 1.0 before): a line of the teeth, 0.03 mouth widths, between lips
+# whose corners are down reads as sad at 2x, and costs less identity (FROWN_ON_SMILE_BY_EMOTION).
+CLOSES_LIPS = {"sad": 0.8, "angry": 0.6, "contempt": 0.55, "disgusted": 0.6, "fearful": 0.8}
 # How much of an emotion's mouth opening a photo with its lips fully apart (teeth showing) already
 # has: a happy face's parted lips are there, not opened again on top; fear's jaw (0.02 of 0.22 left
 # on a toothy smile) leaves its closure to shut the teeth to a sliver (CLOSES_LIPS; dropped from the
@@ -178,8 +194,9 @@ OPENS_ANEW = frozenset({"disgusted"})
 ON_PARTED_PHOTO = {"fearful": Recipe({"lip_spread": 0.15})}
 # Emotions for which only a smile's parted lips count (PHOTO_OPENING, CLOSES_LIPS, ON_PARTED_PHOTO):
 # fear shuts the teeth a smile bares, not a talking photo's parted lips, whose closure was most of
-# its identity distance there (Pedersen, out/portraits' 13: 0.278 -> 0.355 shut 0.8).
-ONLY_A_SMILES_PARTING = frozenset({"fearful"})
+# its identity distance there (Pedersen, out/portraits' 13: 0.278 -> 0.355 shut 0.8); so does
+# contempt, whose smirk's slant carries it (Pedersen: identity 0.395 -> 0.306, slant +0.127 -> +0.128).
+ONLY_A_SMILES_PARTING = frozenset({"fearful", "contempt"})
 # An upper lip raised this far (upper_lip_raise, from .. to) is an emotion's sneer, held: a pause's
 # closure gives way to it (motion.holistic) and a smiling photo's nasolabial fold stays creased
 # under it (render.shading). Disgust raises it 0.55, happy 0.4; speech alone, under 0.06.
