@@ -587,28 +587,48 @@ def test_photo_back_teeth_give_way_to_the_dark_mouth_when_wide_open(analysis):
 
 
 def test_the_opening_tapers_into_its_corners_between_the_lips_inner_faces(analysis):
-    """Wide open, the opening is a lens: near a corner (0.1 of the way along the mouth), where
-    the rig's straight corner segment leaves it 0.45 of its peak height, its edges are the lips'
-    inner faces (the photo's lip, shaded), mostly the lower one's; the middle of the gap there
-    and the whole height mid-mouth stay the interior (the rig's opening stood with blunt,
-    near-vertical ends)."""
+    """Wide open, the opening is a lens: near a corner (0.05 of the way along the mouth), where
+    the rig's straight corner segment leaves it 0.45 of its peak height, the lips' inner faces
+    (the photo's lip, shaded) meet; 0.15 of the way along (0.7 of the peak high) its edges are
+    those faces and the middle of its gap the interior, as is the whole height mid-mouth (the
+    rig's opening stood with blunt, near-vertical ends)."""
     from facetalk.face import landmarks as lm
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     mouth_w = painter._rest_mouth_w
     peak = 0.6 * mouth_w
-    gap = 0.45 * peak
-    u = np.array([0.1, 0.1, 0.1, 0.5, 0.5])
-    d_lower = np.array([1.0, gap - 1.0, 0.5 * gap, 1.0, gap - 1.0])
-    d_upper = np.where(u == 0.5, peak, gap) - d_lower
-    ids = np.full(5, lm.LIPS_INNER_UPPER[1])  # every pixel read at one inner-lip pair: only u and depths vary
-    color = np.zeros((5, 3))
-    painter._taper_corners(color, lambda per_vertex, only=slice(None): per_vertex[ids][only], d_upper=d_upper,
+    u = np.array([0.05, 0.05, 0.05, 0.15, 0.15, 0.15, 0.5, 0.5])
+    gap = np.array([0.45, 0.45, 0.45, 0.7, 0.7, 0.7, 1.0, 1.0]) * peak
+    d_lower = np.array([1.0, gap[0] - 1.0, 0.5 * gap[0], 1.0, gap[3] - 1.0, 0.5 * gap[3], 1.0, peak - 1.0])
+    ids = np.full(len(u), lm.LIPS_INNER_UPPER[1])  # every pixel read at one inner-lip pair: only u and depths vary
+    color = np.zeros((len(u), 3))
+    painter._taper_corners(color, lambda per_vertex, only=slice(None): per_vertex[ids][only], d_upper=gap - d_lower,
                            d_lower=d_lower, u=u, peak_opening=peak, mouth_w=mouth_w)
     luma = color @ LUMA
     lip = float(painter._lip_rgb @ LUMA)
-    assert luma[0] > 0.4 * lip and luma[1] > 0.4 * lip, (luma, lip)  # the lower and upper lips' faces
-    assert luma[2] == 0.0 and luma[3] == 0.0 and luma[4] == 0.0, luma
+    assert (luma[[0, 1, 3, 4]] > 0.3 * lip).all(), (luma, lip)  # the lower and upper lips' faces
+    assert luma[2] > 0.1 * lip, (luma, lip)  # where they meet, in their shade
+    assert luma[5] == 0.0 and luma[6] == 0.0 and luma[7] == 0.0, luma
+
+
+def test_the_top_of_the_opening_comes_down_into_its_corners(analysis):
+    """A toothy photo's upper lip and the teeth under it run level to the corners: wide open, the
+    opening's top is brought down into the corners by the upper lip's inner face as far as its
+    bottom is brought up (a trapezoid with a straight top before, the lower lip taking 0.7 of the
+    lens's cut): 0.15 of the way along, at 0.7 of the peak's height, the upper lip covers
+    the top 0.1 of the peak's height (0.07 before)."""
+    from facetalk.face import landmarks as lm
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w = painter._rest_mouth_w
+    peak = 0.6 * mouth_w
+    gap = 0.7 * peak
+    d_upper = np.array([0.02, 0.06, 0.1]) * peak
+    ids = np.full(3, lm.LIPS_INNER_UPPER[1])
+    color = np.zeros((3, 3))
+    painter._taper_corners(color, lambda per_vertex, only=slice(None): per_vertex[ids][only], d_upper=d_upper,
+                           d_lower=gap - d_upper, u=np.full(3, 0.15), peak_opening=peak, mouth_w=mouth_w)
+    assert (color @ LUMA > 0.2 * float(painter._lip_rgb @ LUMA)).all(), color @ LUMA
 
 
 def _tongue_top_y(analysis, frame, pairs) -> list[float]:
@@ -1002,7 +1022,7 @@ def test_the_lips_inner_faces_at_the_corners_keep_the_lips_hue(analysis):
     edge (a toothy photo's teeth blurred into it) is pulled toward the lips' own hue there, under
     0.9 of its lightness in the face's shade (wholly before: a pale band round the corners)."""
     from facetalk.face import landmarks as lm
-    from facetalk.render.mouth import CORNER_DARKEN, CORNER_LOWER_SHARE, LENS_SCALE
+    from facetalk.render.mouth import CORNER_DARKEN, CORNER_LOWER_SHARE, lens_height
 
     rest = analysis.rig.rest_xyz[:, :2]
     h, w = analysis.image.shape[:2]
@@ -1020,11 +1040,11 @@ def test_the_lips_inner_faces_at_the_corners_keep_the_lips_hue(analysis):
         peak = 0.6 * mouth_w
         ids = np.full(1, lm.LIPS_INNER_UPPER[2])
         color = np.zeros((1, 3))
-        # Near the lens's edge (toward the opening) on the lower lip's face, 0.1 of the way along.
-        reach = CORNER_LOWER_SHARE * (0.45 - LENS_SCALE * (1.0 - 0.8 ** 2) ** 2) * peak
+        # Near the lens's edge (toward the opening) on the lower lip's face, 0.125 of the way along.
+        reach = CORNER_LOWER_SHARE * (0.45 - float(lens_height(np.array(0.75)))) * peak
         painter._taper_corners(color, lambda per_vertex, only=slice(None): per_vertex[ids][only],
                                d_upper=np.array([0.45 * peak - 0.9 * reach]), d_lower=np.array([0.9 * reach]),
-                               u=np.array([0.1]), peak_opening=peak, mouth_w=mouth_w)
+                               u=np.array([0.125]), peak_opening=peak, mouth_w=mouth_w)
         lumas.append(float(color[0] @ LUMA))
     # The face's shade there (0.9 of the way to the lens's edge), as the painter takes it.
     inward = 0.9 ** 2 * (3.0 - 2.0 * 0.9)
@@ -1224,3 +1244,68 @@ def test_a_moustache_hangs_over_the_top_of_the_opening(analysis):
     painter._drape(color, out, px, py, d_upper=d_upper, mouth_w=mouth_w)
     luma = color @ LUMA
     assert luma[:3].max() > 60 and np.all(luma[int(0.1 * mouth_w) + 1:] == 0)
+
+
+def test_a_lowered_upper_lip_covers_the_upper_teeth(analysis):
+    """The upper teeth stay on the skull when the upper lip is drawn down (the photo's smile undone
+    and the lip rolled down, fear's stretched mouth): the lip covers them, up to 0.12 mouth widths
+    of a synthetic row (held to 0.04: 0.06 of them bared under a lowered lip), and a photo's own
+    teeth (the bundled smile's) where it stands more than 0.03 below its place (speech's partial
+    presses stay under that): they hung from the lip and went down with it, a grin."""
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.mouth import _face_down
+    from facetalk.render.renderer import Renderer
+
+    rig = analysis.rig
+    mouth_w = rig.mouth_width_px
+    painter = MouthPainter(rig, analysis.image, analysis.appearance.grain)
+    upper = list(lm.LIPS_INNER_UPPER)
+    verts = rig.rest_xyz.copy()
+    verts[upper, :2] += 0.1 * mouth_w * _face_down(verts[:, :2])
+    lift = painter._lip_lift(verts, mouth_w, rig.rest_xyz[upper, :2])
+    assert np.allclose(lift[upper], -0.1 * mouth_w, atol=0.01 * mouth_w), lift[upper] / mouth_w
+
+    renderer = Renderer(analysis)
+    teeth = float(renderer._mouth.teeth_rgb @ LUMA)
+
+    def teeth_px(**motion) -> int:
+        out = renderer.render(MotionFrame(t_s=0, **motion)).astype(float)[renderer.cavity_mask()]
+        luma = out @ LUMA
+        return int(((luma > 0.8 * teeth) & (np.ptp(out, axis=-1) < 0.3 * luma)).sum())
+
+    # Stretched and open, the lower lip down: 309 px of teeth. The smile undone and the lip rolled
+    # down too, 214 now (368 before: the teeth went down with the lip, and more of the lower row
+    # showed under the lowered lip).
+    stretched = dict(jaw_open=0.3, lower_lip_depress=0.7, lip_spread=0.6)
+    assert teeth_px(smile=-1.0, mouth_roll_upper=1.0, **stretched) < 0.8 * teeth_px(**stretched)
+
+
+def test_a_lower_lip_hidden_by_a_moustache_shows_under_the_opening(analysis):
+    """Under hair hanging over the lips (08's white moustache) the rig's lower lip is the hair's
+    texture, and the opening was a dark slot cut into it with no lip under it: a band of lip, in
+    the lips' colour in their shade, now runs along its bottom mid-mouth, thinning to the corners;
+    a bare lip (the bundled photo's) keeps the interior as it was."""
+    from facetalk.face import landmarks as lm
+    from facetalk.render.mouth import HIDDEN_LIP_HEIGHT
+
+    lip = analysis.rig.rest_xyz[list(lm.LIPS_OUTER_UPPER), :2]
+    hairy = analysis.image.copy()
+    x0, x1 = int(lip[:, 0].min()), int(lip[:, 0].max())
+    y1 = int(lip[:, 1].max())
+    y0 = y1 - int(0.3 * (x1 - x0))
+    hairy[y0:y1, x0:x1] = np.where((np.arange(x0, x1) % 3 == 0)[None, :, None], 230, 120).astype(np.uint8)
+    mouth_w = 60.0
+    d_lower = np.array([0.5, 0.5 * HIDDEN_LIP_HEIGHT * mouth_w, 2.0 * HIDDEN_LIP_HEIGHT * mouth_w, 0.5])
+    u = np.array([0.5, 0.5, 0.5, 0.02])
+    for image, shows in ((hairy, True), (analysis.image, False)):
+        painter = MouthPainter(analysis.rig, image, analysis.appearance.grain)
+        color = np.zeros((4, 3))
+        if painter._strands > 0.0:
+            painter._lower_lip_under_hair(color, d_lower=d_lower, u=u, mouth_w=mouth_w, peak_opening=0.3 * mouth_w)
+        luma = color @ LUMA
+        if shows:
+            assert (luma[:2] > 0.4 * float(painter._lip_rgb @ LUMA)).all(), luma
+            assert luma[2] == 0.0 and luma[3] < 0.2 * luma[0], luma  # above it, and at the corners
+        else:
+            assert not luma.any()

@@ -3,7 +3,8 @@
 Cavity pixels carry, from the rasterizer, their position between the inner lips (t: 0 at the
 upper lip, 1 at the lower) and along the mouth (u: 0..1 corner to corner). What the photo shows
 between its lips is split by jaw: its upper teeth stay hung from the upper lip at their
-photographed distance, its lower teeth from the lower lip. Around them, back to front: a dark
+photographed distance (a lip drawn well down covers them: they stay on the skull), its lower
+teeth from the lower lip. Around them, back to front: a dark
 cavity graded by how far light reaches in (opened wide: the soft palate's arch, the uvula and the
 throat under them), a tongue resting low (its tip raised for t d n l),
 the lower incisors' tips over the lower lip, and synthetic upper teeth if the photo shows none,
@@ -106,6 +107,10 @@ def moustache_strands(image: np.ndarray, upper_lip_xy: np.ndarray) -> float:
 # detail across to down; its strands hang DRAPE_SHARE over the opening's top edge, fading out
 # DRAPE_REACH mouth widths down.
 STRANDS_RATIO = (1.1, 1.4)
+# The lower lip such hair hid, drawn along the bottom of the opening (_lower_lip_under_hair): this
+# high mid-mouth (mouth widths), at this share of the lips' light (its top edge lit half way back).
+HIDDEN_LIP_HEIGHT = 0.06
+HIDDEN_LIP_SHADE = 0.55
 DRAPE_SHARE = 0.9
 DRAPE_REACH = 0.1
 
@@ -277,11 +282,20 @@ class MouthPainter:
         # The photo's own opening (if any) stays as photographed; new opening fades in. Only
         # pixels it fades into are shaded.
         alpha = np.clip((opening - rest_opening - 0.5) / (0.04 * mouth_w), 0.0, 1.0)
+        # Upper teeth go with the skull: a lip lowered below its place covers them. Raised, it
+        # shows more of the synthetic ones; a photo's own hang from the lip as photographed (else
+        # they and the synthetic ones beside them would shear apart at the corners). Where the lip
+        # stands lowered over a photo's own teeth the interior is redrawn, opening or not.
+        lift = interp(self._lip_lift(verts, mouth_w, lip_on_skull_xy)[self._upper_of])
+        if self._own_teeth:
+            lift, redrawn = self._over_own_teeth(lift, u=interp(rig.cavity_u), opening=opening, mouth_w=mouth_w)
+            alpha = np.maximum(alpha, redrawn)
         self._shade_slit(out, (x0, y0), ys, xs, opening=opening, rest_opening=rest_opening, mouth_w=mouth_w)
         keep = alpha > 0
         if not keep.any():
             return
         ys, xs, tris, weights, opening, alpha = ys[keep], xs[keep], tris[keep], weights[keep], opening[keep], alpha[keep]
+        lift = lift[keep]
         t, u = interp(rig.cavity_t), interp(rig.cavity_u)
         owned = alpha >= 1.0  # wholly new opening: nothing of the photo's own shows under it
         alpha *= self._edge_coverage(verts, tri_index[keep], t)
@@ -289,19 +303,35 @@ class MouthPainter:
         d_upper, d_lower = t * opening, (1.0 - t) * opening
         runs = interp(self._own_upper), interp(self._own_lower)
         show = _lower_teeth_show(opening, mouth_w)
-        # Synthetic upper teeth go with the skull; on a photo with its own they hang from the lip
-        # as its photographed ones do (else the two would shear apart at the corners).
-        lift = None if self._own_teeth else interp(self._lip_lift(verts, mouth_w, lip_on_skull_xy)[self._upper_of])
         peak = float(gap[self._verts].max())
         show = self._stretched_lower_teeth(show, opening=opening, own_upper=runs[0], lift=lift, mouth_w=mouth_w)
         color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs,
                             lower_show=show, lip_lift=lift, peak_opening=peak)
         self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
-                                 mouth_w=mouth_w, u=u, peak_opening=peak)
+                                 mouth_w=mouth_w, u=u, peak_opening=peak, lowered=np.minimum(lift, 0.0))
         self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, u=u, peak_opening=peak, mouth_w=mouth_w)
         if self._strands > 0.0:
+            self._lower_lip_under_hair(color, d_lower=d_lower, u=u, mouth_w=mouth_w, peak_opening=peak)
             self._drape(color, out, xs + x0, ys + y0, d_upper=d_upper, mouth_w=mouth_w)
         self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha, owned=owned)
+
+    @staticmethod
+    def _over_own_teeth(lift: np.ndarray, *, u: np.ndarray, opening: np.ndarray,
+                        mouth_w: float) -> tuple[np.ndarray, np.ndarray]:
+        """(lift, redrawn) over a photo's own upper teeth, at (N,) pixels `u` along the mouth with
+        `opening` px between the lips: how far (px, <= 0) the lip covers them, from its (N,) `lift`
+        (_lip_lift), and how far (0..1) the interior is redrawn there (the warped photo hangs its
+        teeth from the lip, and they went down with it). Only a lip lowered beyond
+        OWN_TEETH_LOWERED covers them, by the excess: speech's partial presses (/f/, lips closing)
+        lower it up to about that, and the photo's teeth they covered moved dlib's identity distance
+        over the bundled smile's speech 0.293 -> 0.304; and mid-mouth only (OWN_TEETH_COVERED),
+        where a lip is rolled down: beside the corners the jaw takes it down with it (dlib, the
+        open-mouthed roll of test_realism: 0.361 -> 0.357 so). Lips nearly shut keep their dark
+        slit (_shade_slit) instead."""
+        across = np.abs(2.0 * u - 1.0)
+        lift = np.minimum(lift + OWN_TEETH_LOWERED * mouth_w, 0.0) * (1.0 - smoothstep(across, *OWN_TEETH_COVERED))
+        apart = np.clip(2.0 * opening / (SLIT_DARK_GAP * mouth_w) - 1.0, 0.0, 1.0)
+        return lift, apart * np.clip((-lift - 0.5) / (LOWERED_FADE * mouth_w), 0.0, 1.0)
 
     def _drape(self, color: np.ndarray, out: np.ndarray, px: np.ndarray, py: np.ndarray, *,
                d_upper: np.ndarray, mouth_w: float) -> None:
@@ -320,6 +350,25 @@ class MouthPainter:
         weight = self._strands * DRAPE_SHARE * (1.0 - d_upper[near] / reach) ** 2
         color[near] = mix(color[near], hair, weight)
 
+    def _lower_lip_under_hair(self, color: np.ndarray, *, d_lower: np.ndarray, u: np.ndarray, mouth_w: float,
+                              peak_opening: float) -> None:
+        """Lays, in place on the (N, 3) interior `color`, the lower lip a moustache hid in the
+        photo along the bottom of the opening (`d_lower`: (N,) px above the lower inner lip, `u`
+        along the mouth): under hanging hair the rig's lower lip is the hair's texture, and the
+        opening was a dark slot cut into it with no lip under it (08's white moustache). A band
+        HIDDEN_LIP_HEIGHT mouth widths high mid-mouth, thinning to the corners, as much as the lip
+        is hair (moustache_strands), in the lips' colour in their shade (the mouth's light on its
+        wet top edge), growing in as the mouth opens."""
+        opens = float(smoothstep(np.array(peak_opening / mouth_w), *LENS_OPENING))
+        height = HIDDEN_LIP_HEIGHT * mouth_w * (1.0 - (2.0 * u - 1.0) ** 2) * opens
+        at = np.nonzero(d_lower < height)[0]
+        if not len(at):
+            return
+        cover = self._strands * np.clip(height[at] - d_lower[at], 0.0, 1.0)
+        top = np.exp(-np.maximum(height[at] - d_lower[at], 0.0) / max(0.25 * height[at].max(), 0.5))
+        lip = self._lip_rgb * (HIDDEN_LIP_SHADE + (1.0 - HIDDEN_LIP_SHADE) * 0.5 * top)[:, None]
+        color[at] = mix(color[at], lip, cover)
+
     def _stretched_lower_teeth(self, show: np.ndarray, *, opening: np.ndarray, own_upper: np.ndarray,
                                lift: np.ndarray | None, mouth_w: float) -> np.ndarray:
         """(N,) how far the lower teeth show (`show`: _lower_teeth_show's, by the opening alone),
@@ -332,13 +381,15 @@ class MouthPainter:
         if spread <= 0.0:
             return show
         upper_h = 0.10 * mouth_w  # as _shade's
-        upper_px = np.where(own_upper >= 0.5 * upper_h, own_upper, upper_h + (0.0 if lift is None else lift))
+        lift = np.zeros_like(opening) if lift is None else lift
+        upper_px = np.where(own_upper >= 0.5 * upper_h, np.maximum(own_upper + np.minimum(lift, 0.0), 0.0),
+                            upper_h + lift)
         gap = (opening - upper_px - SPREAD_GAP[0] * mouth_w) / ((SPREAD_GAP[1] - SPREAD_GAP[0]) * mouth_w)
         return np.maximum(show, min(spread, 1.0) * np.clip(gap, 0.0, 1.0))
 
     def _lay_photo_interior(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,
                             runs: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray, mouth_w: float,
-                            u: np.ndarray, peak_opening: float) -> None:
+                            u: np.ndarray, peak_opening: float, lowered: np.ndarray | None = None) -> None:
         """Lays over the (N, 3) interior `color`, in place, the photo's own interior at its
         photographed distance from the lip whose jaw it goes with: `d_upper`, `d_lower` (N,) px
         from the two lips, `runs` how far (px) the photo's opening goes with each jaw there
@@ -349,10 +400,12 @@ class MouthPainter:
         (`u`: the pixels' place along the mouth, `peak_opening`: the opening's height at its widest,
         px): the stretched corners of a mouth open for /a/ cover them, and the photo's shadowed
         premolars hung from a corner's steep lip edge stood as pale panels either side of the
-        dark opening, squaring it into a box."""
+        dark opening, squaring it into a box. `lowered` (N,) px, <= 0: how far the upper lip stands
+        below its place on the skull (_lip_lift); it covers that much of the upper row, which stays."""
         to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
         wide = float(_lower_teeth_show(np.array([peak_opening]), mouth_w)[0])
-        for d_lip, length, anchor_xy, sign, lower in ((d_upper, runs[0], self._anchor_xy, 1.0, False),
+        down_upper = d_upper if lowered is None else d_upper - lowered
+        for d_lip, length, anchor_xy, sign, lower in ((down_upper, runs[0], self._anchor_xy, 1.0, False),
                                                       (d_lower, runs[1], self._lower_anchor_xy, -1.0, True)):
             d_rest = d_lip * to_rest
             own = np.nonzero(d_rest < length)[0]
@@ -371,7 +424,7 @@ class MouthPainter:
         11 points a lip join a corner to its neighbour with one straight, steep segment, so the
         opening stood with blunt, near-vertical ends. An open mouth is a lens tapering into its
         corners, where the lips' inner faces meet: its height at a place `u` along the mouth is at
-        most `peak_opening` x (1 - across²)², and what lies beyond is the lips' inner face (the
+        most `peak_opening` x lens_height, and what lies beyond is the lips' inner face (the
         lower lip taking CORNER_LOWER_SHARE of it): the photo's own lip, mirrored across its edge
         (folded back within CORNER_LIP_DEPTH mouth widths of it, so a thin lip never reaches the
         skin beyond), shading into the mouth toward the lens's edge. `d_upper`, `d_lower`: (N,)
@@ -380,10 +433,9 @@ class MouthPainter:
         opens = float(smoothstep(np.array(peak_opening / mouth_w), *LENS_OPENING))
         if opens <= 0.0:
             return
-        side = np.nonzero(np.abs(u - 0.5) > 0.25)[0]  # mid-mouth the lens is never under the lips' gap
-        lens = 1.0 - (2.0 * u[side] - 1.0) ** 2
+        side = np.nonzero(np.abs(2.0 * u - 1.0) > LENS_FULL * LENS_REACH)[0]  # mid-mouth the lens is the gap
         du, dl = d_upper[side], d_lower[side]
-        cut = (du + dl - peak_opening * np.minimum(LENS_SCALE * lens * lens, 1.0)) * opens
+        cut = (du + dl - peak_opening * lens_height(np.abs(2.0 * u[side] - 1.0))) * opens
         # Each covered pixel is on one lip's face (the two reach cut in all, less than the gap).
         low_reach, up_reach = CORNER_LOWER_SHARE * cut, (1.0 - CORNER_LOWER_SHARE) * cut
         lower = dl - low_reach < du - up_reach
@@ -449,12 +501,13 @@ class MouthPainter:
         carries it (`lip_on_skull_xy`, see paint), along the posed face's down axis (square to its
         eye line); 0 off the upper lip. The upper teeth are fixed to the skull: a lip raised by
         this much shows that much more of them (they hung from the lip and rose with it: 4 px at
-        upper_lip_raise 0.5 on the bundled portrait)."""
+        upper_lip_raise 0.5 on the bundled portrait), lowered (< 0, to LIP_LOWERED_MAX) it covers
+        them."""
         if lip_on_skull_xy is None:  # the rest places: a head not turned
             lip_on_skull_xy = self.rig.rest_xyz[self._lip_ids, :2]
         lift = np.zeros(len(verts), np.float32)
         lift[self._lip_ids] = np.clip((lip_on_skull_xy - verts[self._lip_ids, :2]) @ _face_down(verts[:, :2]),
-                                      -0.04 * mouth_w, 0.08 * mouth_w)
+                                      -LIP_LOWERED_MAX * mouth_w, 0.08 * mouth_w)
         return lift
 
     def _composite(self, out: np.ndarray, box: tuple[int, int, int, int], ys: np.ndarray, xs: np.ndarray,
@@ -556,7 +609,8 @@ class MouthPainter:
         upper_h = 0.10 * mouth_w
         own_upper = photo_teeth[0] >= 0.5 * upper_h
         lift = np.zeros_like(opening) if lip_lift is None else lip_lift
-        upper_px = np.where(own_upper, photo_teeth[0], upper_h + lift)
+        # A lowered lip covers the photo's own upper row (it stays on the skull) as the synthetic one.
+        upper_px = np.where(own_upper, np.maximum(photo_teeth[0] + np.minimum(lift, 0.0), 0.0), upper_h + lift)
         lower_px = photo_teeth[1] * (1.0 - lower_show)
         rows_gap = opening - upper_px - lower_px
         peak = float(opening.max()) if peak_opening is None else peak_opening
@@ -777,6 +831,18 @@ class MouthPainter:
         return self.teeth_rgb * shade * self._shade_tint ** (1.0 - np.clip(shade, 0.0, 1.0))
 
 
+# How far (mouth widths) an upper lip lowered below its place on the skull covers the upper teeth,
+# which stay (_lip_lift): past the longest incisor's length, so a lip drawn down over them can hide
+# the row (0.04 before: the lowered lip of fear still bared 0.06 mouth widths of teeth, a grin).
+LIP_LOWERED_MAX = 0.12
+# A photo's own upper teeth are covered by a lip lowered further than OWN_TEETH_LOWERED (mouth
+# widths) below its place, by the excess, out to the first of OWN_TEETH_COVERED's places along the
+# mouth (0 mid-mouth .. 1 a corner) and none from the second; the interior is redrawn there,
+# fully LOWERED_FADE on (_over_own_teeth).
+OWN_TEETH_LOWERED = 0.03
+OWN_TEETH_COVERED = (0.6, 0.9)
+LOWERED_FADE = 0.02
+
 # How far below the upper lip a raised tongue tip reaches, in mouth widths: just under the edge
 # of the upper incisors (0.10), so it shows against their back.
 TIP_BELOW_LIP = 0.085
@@ -843,7 +909,7 @@ UVULA_TIP_SHADE = 0.35  # its tip keeps 1 - this of the light its root gets
 # share of them, how deep into the photo's lip (mouth widths) their texture is read before it
 # folds back, the share of that depth skipped toward the opening (the photo's soft edge), how far
 # their colour turns to the lips' own hue there, and how much of the light they lose there.
-CORNER_LOWER_SHARE = 0.7
+CORNER_LOWER_SHARE = 0.5
 CORNER_LIP_DEPTH = 0.035
 CORNER_EDGE_SKIP = 0.4
 CORNER_LIP_HUE = 0.5
@@ -851,9 +917,17 @@ CORNER_DARKEN = 0.55
 # Under the opening's soft rim the lip beside it is the mean of the pixels outside it within this
 # many px (a square window).
 RIM_REACH_PX = 2
-# The lens: full height to half way to a corner ((1 - 0.5²)² x this = 1), then tapering; it fades
-# in as the opening's peak grows over this range (mouth widths).
-LENS_SCALE = 1.0 / 0.75 ** 2
+# The lens (lens_height): full height to LENS_FULL of LENS_REACH, then tapering as (1 -
+# (across / LENS_REACH)²) ** LENS_POWER, closed LENS_REACH of the way to the inner corners; its top
+# comes down into them as far as its bottom rises (CORNER_LOWER_SHARE a half). On a toothy photo
+# the upper lip's inner edge and the teeth under it ran level to the corners and the opening was
+# a trapezoid with a straight top (the bundled photo, 01, 03, 11, 12: the lens reached the corners,
+# (1 - across²)² full to half way, 0.7 of it from below). At LENS_REACH 0.78 dlib read the
+# open-mouthed roll of test_realism 0.357 (0.353 at 0.85, 0.354 before). It fades in as the
+# opening's peak grows over LENS_OPENING (mouth widths).
+LENS_POWER = 1.0
+LENS_REACH = 0.85
+LENS_FULL = 0.5
 LENS_OPENING = (0.08, 0.14)
 
 # Between these places along the mouth (0 mid-mouth .. 1 a corner) the photo's own upper teeth
@@ -1084,6 +1158,14 @@ def _run_from_start(flags: np.ndarray, *, within: float) -> float:
         return 0.0
     stop = start + np.argmin(flags[start:]) if not flags[start:].all() else len(flags)
     return stop / (len(flags) - 1)
+
+
+def lens_height(across: np.ndarray) -> np.ndarray:
+    """(N,) the open mouth's greatest height at `across` (0 mid-mouth .. 1 at its inner corners)
+    as a share of its peak: full to LENS_FULL of LENS_REACH, then (1 - (across / LENS_REACH)²) **
+    LENS_POWER, scaled to 1 there, closing at LENS_REACH."""
+    lens = np.maximum(1.0 - (np.asarray(across) / LENS_REACH) ** 2, 0.0)
+    return np.minimum((lens / (1.0 - LENS_FULL ** 2)) ** LENS_POWER, 1.0)
 
 
 def _lower_teeth_show(opening: np.ndarray, mouth_w: float) -> np.ndarray:
