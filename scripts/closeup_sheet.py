@@ -1,6 +1,6 @@
 """Close-up sheet of one portrait, for review by eye at 2x zoom: the photo and the mouth and eye
-shapes a viewer looks at (widest vowel, /o/, /i/, /f/, a bilabial closure, a smile with teeth, a
-blink apex, a half blink, a look down), mouth and eyes each in a row of their own.
+shapes a viewer looks at (widest vowel, /o/, /i/, /f/, a bilabial closure, a smile with teeth,
+fear's stretched mouth, a blink apex, a half blink, a look down), mouth and eyes each in a row of their own.
 
   .venv/bin/python scripts/closeup_sheet.py PHOTO OUT.png [--zoom 2]
   .venv/bin/python scripts/closeup_sheet.py --across mouth|eyes OUT.png [--shapes "widest vowel" ...]
@@ -34,10 +34,23 @@ SHAPES = (
     ("/p b m/", dict(jaw_open=0.04, lip_press=1.0)),
     ("/l/ in /ala/", dict(jaw_open=0.4, lip_spread=0.1, tongue_tip=0.85)),
     ("smile, teeth", dict(smile=1.0, upper_lip_raise=0.5, jaw_open=0.15, lip_spread=0.4)),
+    # Fear's mouth (AU20+25+26): stretched, a little open, the lower lip down, the upper lip drawn
+    # down over the upper teeth (an open stretched mouth baring them is a grin); the photo's own
+    # smile is undone first, as emotions do (_motion).
+    ("fear mouth", dict(jaw_open=0.3, lip_spread=0.6, lower_lip_depress=0.7, mouth_roll_upper=1.0, smile=-0.3)),
     ("blink apex", dict(blink_left=1.0, blink_right=1.0)),
     ("half blink", dict(blink_left=0.5, blink_right=0.5)),
     ("look down", dict(gaze_y=1.0)),
 )
+
+
+def _motion(animator: Animator, name: str) -> MotionFrame:
+    """The still MotionFrame of SHAPES' `name` for this photo: its own smile undone under fear's
+    mouth (motion.emotion.blend does so for every emotion but sad and angry)."""
+    params = dict(dict(SHAPES)[name])
+    if name == "fear mouth":
+        params["smile"] -= animator.analysis.expression.smile
+    return MotionFrame(t_s=0, **params)
 
 
 def _box(points: np.ndarray, *, aspect: float, pad: float, shape: tuple[int, int]) -> tuple[int, int, int, int]:
@@ -66,7 +79,7 @@ def closeup_sheet(animator: Animator, *, zoom: float = 2.0, per_row: int = 5) ->
                 aspect=2.6, pad=0.08, shape=shape)
     columns = []
     for name, params in SHAPES:
-        image = animator.analysis.image if not params else animator.render_motion(MotionFrame(t_s=0, **params))
+        image = animator.analysis.image if not params else animator.render_motion(_motion(animator, name))
         tiles = []
         for x0, y0, x1, y1 in (mouth, eyes):
             tiles.append(cv2.resize(image[y0:y1, x0:x1], None, fx=zoom, fy=zoom, interpolation=cv2.INTER_CUBIC))
@@ -99,8 +112,7 @@ def across_sheet(animators: list[tuple[str, Animator]], *, region: str, shapes: 
         x0, y0, x1, y1 = _region_box(animator, region)
         tiles = []
         for shape in ("photo",) + tuple(shapes):
-            image = animator.analysis.image if not params[shape] else \
-                animator.render_motion(MotionFrame(t_s=0, **params[shape]))
+            image = animator.analysis.image if not params[shape] else animator.render_motion(_motion(animator, shape))
             tile = cv2.resize(image[y0:y1, x0:x1], None, fx=zoom, fy=zoom, interpolation=cv2.INTER_CUBIC)
             tiles.append(_label(np.pad(tile, ((0, 4), (0, 4), (0, 0)), constant_values=255), f"{name}: {shape}"))
         height = max(t.shape[0] for t in tiles)
