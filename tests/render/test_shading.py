@@ -236,3 +236,23 @@ def test_lowered_brows_shade_the_lids_lightly(analysis):
     for brow, lid in BROW_OVER_LID:
         x, y = np.round(0.6 * pts[brow[2]] + 0.4 * pts[lid[2]]).astype(int)
         assert 12.0 < 128 - full[y - 1:y + 2, x - 1:x + 2].mean() < 30.0
+
+
+def test_the_nose_wrinkle_is_bunched_skin_not_two_stripes(analysis):
+    """AU9's wrinkle on mid grey, down the nose root from between the eyes (NOSE_BRIDGE): three
+    creases, each with the skin bunched below it catching the light (a profile that alternates
+    darker and lighter than the skin), not two dark stripes of one width with flat skin between
+    (read as drawn lines at 2x on out/portraits' 07 and 13)."""
+    from facetalk.render.shading import NOSE_BRIDGE
+
+    out = _paint(analysis, nose_sneer=0.4).astype(float).mean(axis=2)
+    top, bottom = _posed(analysis, nose_sneer=0.4)[list(NOSE_BRIDGE)]
+    step = (bottom - top) / np.linalg.norm(bottom - top)
+    length = np.linalg.norm(bottom - top)
+    profile = np.array([out[int(round(y)), int(round(x))]
+                        for x, y in (top + t * step for t in np.arange(-0.8 * length, 1.8 * length))]) - 128
+    from scipy.signal import find_peaks
+
+    creases, _ = find_peaks(-profile, height=4, prominence=3)  # dips the skin rises 3 levels between
+    assert len(creases) == 3, profile.round(1)
+    assert profile.max() > 2  # lit bulges beside the creases

@@ -15,8 +15,8 @@ expressions hold still. Folds:
 - glabellar (vertical, between the brows): with a frown (brow_raise < 0), and the shade the
   lowered brows cast on the upper lids;
 - dimple (a short arc just outside a mouth corner, AU14): with mouth_dimple, and the smirk's side;
-- nose wrinkle (across the nose bridge, AU9): with nose_sneer, or upper_lip_raise and a frown
-  together (disgust);
+- nose wrinkle (fine creases staggered across the nose root, AU9, the skin bunched below each
+  lit): with nose_sneer, or upper_lip_raise and a frown together (disgust);
 - chin dimpling (the chin boss puckered into small dents, AU17): with mouth_shrug_lower (not with
   lip_press, which speech's closures and pauses use too).
 """
@@ -48,6 +48,10 @@ NOSE_BRIDGE = (6, 197)  # between the eyes, down to the upper nose: where AU9 wr
 # hard stripes there: 41 levels on the bundled photo's bridge, 57 on mid grey).
 NOSE_WRINKLE = 0.35
 NOSE_WRINKLE_SCALE = 0.5
+# The nose wrinkle's creases: (how far down from NOSE_BRIDGE's first point to its second, half
+# length and sideways shift in eye spans, share of the depth). Unequal and a little offset, as
+# skin bunches; each 0.011 eye spans wide.
+NOSE_CREASES = ((0.0, 0.08, -0.012, 1.0), (0.45, 0.065, 0.0, 0.8), (1.0, 0.09, 0.012, 1.0))
 DIMPLE_OUT = 0.07  # the dimpler's crease, in eye spans outside the mouth corner
 SHADOW_TINT = np.array([0.75, 1.0, 1.1], np.float32)  # how much of R, G, B a crease darkens
 # ... on a colour photo of skin. On a monochrome or toned print (sepia, a faded photo) its creases
@@ -180,9 +184,14 @@ class FoldShader:
                                toward_brow))
         sneer = min(max(frame.nose_sneer, frame.upper_lip_raise * frown * 1.5), 1.0)
         wrinkle = NOSE_WRINKLE * (1.0 - math.exp(-sneer / NOSE_WRINKLE_SCALE))
-        for landmark in NOSE_BRIDGE:
-            folds.append(_Fold(np.stack([xy[landmark] - 0.09 * span * across, xy[landmark] + 0.02 * span * up,
-                                         xy[landmark] + 0.09 * span * across]), wrinkle, 0.014 * span, None))
+        # Fine creases staggered down the nose root, each with the skin bunched below it catching the
+        # light (NOSE_CREASES): two crisp lines of one width framed a pale band there, drawn stripes at
+        # 2x (out/portraits' 07 and 13), not skin.
+        top, bottom = xy[NOSE_BRIDGE[0]], xy[NOSE_BRIDGE[1]]
+        for down, half, sideways, share in NOSE_CREASES:
+            centre = top + down * (bottom - top) + sideways * span * across
+            folds.append(_Fold(np.stack([centre - half * span * across, centre + 0.018 * span * up,
+                                         centre + half * span * across]), share * wrinkle, 0.011 * span, -up))
         return folds
 
     @staticmethod
