@@ -13,8 +13,10 @@ from facetalk.imaging import LUMA
 from facetalk.face.rig import smoothstep
 # The lid's constants are the product's: tuning one moves both paths alike.
 from facetalk.render.eyes import (
-    DETAIL_BELOW, DETAIL_SIGMA, DETAIL_STRETCH, LASH_FRINGE, LASH_SHADE_ABOVE, LID_BULGE, LID_FADE,
-    LID_SHADE_FALLOFF, LID_SIDE_FADE, LOWER_LID_BAND, LOWER_LID_RISE, LOWER_LID_SHADE, LOWER_LID_SHADE_PX, N_LASHES,
+    DETAIL_BELOW, DETAIL_SIGMA, DETAIL_STRETCH, LASH_FAN, LASH_FRINGE, LASH_SHADE_ABOVE, LASH_STRAND_DARK,
+    LASH_STRAND_PX,
+    LID_BULGE, LID_FADE, LID_SHADE_FALLOFF, LID_SIDE_FADE, LOWER_LID_BAND,
+    LOWER_LID_RISE, LOWER_LID_SHADE, LOWER_LID_SHADE_PX, N_LASHES,
     SMOOTH_SAMPLES, TOP_DARKEST,
 )
 # The per-eye geometry and the skin detail strips are the product's too: the reference is the
@@ -99,7 +101,7 @@ class ReferenceLidPainter:
             + texture
         lower_alpha = np.clip(b - meet + 0.5, 0.0, 1.0) * smoothstep(bottom + band + 1.0 - b, 0.0, 0.6 * band + 1.5) \
             * smoothstep(a, 0.0, LID_SIDE_FADE) * smoothstep(1.0 - a, 0.0, LID_SIDE_FADE) * smoothstep(rising, 0.0, 0.3)
-        lash_alpha = self._lash_alpha(a, b - edge, lash, closure, blur_px=lid.edge_sigma_px)
+        lash_alpha = self._lash_alpha(a, b - edge, lash, closure, blur_px=lid.edge_sigma_px, width=eye.width)
         region = out[y0:y1, x0:x1].astype(np.float32)
         region += (skin + texture - region) * lid_alpha[..., None]
         region += (lower_skin - region) * lower_alpha[..., None]
@@ -151,24 +153,38 @@ class ReferenceLidPainter:
         alpha = np.clip(edge - b + 0.5, 0.0, 1.0) * np.clip((b - lid_top + 1.0) / (top_fade + 2.0), 0.0, 1.0) \
             * smoothstep(a, 0.0, LID_SIDE_FADE) * smoothstep(1.0 - a, 0.0, LID_SIDE_FADE) * smoothstep(closure, 0.0, 0.15)
         s = np.clip((b - lid_top) / np.maximum(edge - lid_top, 1.0), 0.0, 1.0)
+        across = 2.0 * np.clip(a, 0.0, 1.0) - 1.0
         skin = above + (below - above) * (1.0 - (1.0 - s) ** LID_SHADE_FALLOFF)[..., None]
         # A lid curves over the eyeball: lighter mid-lid, darker toward the corners and just above
         # the lashes.
-        across = 2.0 * np.clip(a, 0.0, 1.0) - 1.0
         shade = 1.0 + LID_BULGE * np.sin(np.pi * s) * (1.0 - across ** 2) - 0.04 * across ** 4 - 0.10 * s ** 6
         return skin * shade[..., None], alpha
 
     def _lash_alpha(self, a: np.ndarray, below: np.ndarray, lash: float, closure: np.ndarray, *,
-                    blur_px: float) -> np.ndarray:
-        """(h, w) opacity of the lash line along the closing edge (`below` = px below it): thinner
-        toward the corners, its lashes hanging below it, blurred as the photo draws its edges
-        (`blur_px`, a Gaussian sigma: a soft photo gets a wider, fainter line, never a crisp stroke)."""
+                    blur_px: float, width: float) -> np.ndarray:
+        """(h, w) opacity of the lash line along the closing edge (`below` = px below it) of an eye
+        `width` px wide: thinner toward the corners, its lashes hanging below it as strands (fixed
+        darkness, length and root offset each) fanning out toward the corners, blurred as the
+        photo draws its edges (`blur_px`, a Gaussian sigma: a soft photo gets a wider, fainter
+        line, never a crisp stroke)."""
+        darkness, length, offset = self._strands
+        clump = np.interp(np.clip(a, 0.0, 1.0) * N_LASHES, np.arange(N_LASHES + 1), darkness)
         thick = lash * (0.35 + 0.65 * np.sin(np.pi * np.clip(a, 0.0, 1.0)))
         sigma = np.hypot(0.5 * thick, blur_px)
         centred = below + 0.15 * thick
         spread = sigma * np.where(centred < 0.0, LASH_SHADE_ABOVE, 1.0)  # wider up the lid
         line = (0.5 * thick / sigma) ** 0.5 * np.exp(-0.5 * (centred / spread) ** 2)
-        strand = self._strands[np.clip((a * N_LASHES).astype(int), 0, N_LASHES)]
-        fringe = 0.55 * strand * np.clip(1.0 - below / (LASH_FRINGE * thick), 0.0, 1.0) * (below > 0)
+        spacing = width / N_LASHES
+        root = a * N_LASHES - 0.5 - LASH_FAN * (2.0 * np.clip(a, 0.0, 1.0) - 1.0) * below / spacing
+        fringe = 0.55 * clump * np.clip(1.0 - below / (LASH_FRINGE * thick), 0.0, 1.0) * (below > 0)
+        for step in (-1, 0, 1, 2):
+            k = np.floor(root).astype(int) + step
+            valid = (k >= 0) & (k <= N_LASHES) & (below > 0)
+            k = np.clip(k, 0, N_LASHES)
+            reach = np.clip(1.0 - below / (LASH_FRINGE * thick * length[k]), 0.0, 1.0)
+            d = (root - k - offset[k]) * spacing
+            strand = LASH_STRAND_DARK * darkness[k] * np.sqrt(reach) \
+                * np.exp(-0.5 * (d / np.hypot(LASH_STRAND_PX, blur_px)) ** 2)
+            fringe = np.maximum(fringe, np.where(valid, strand, 0.0))
         return np.clip(np.maximum(line, fringe), 0.0, 0.95) * smoothstep(closure, 0.05, 0.4) \
             * smoothstep(a, -0.02, 0.08) * smoothstep(1.0 - a, -0.02, 0.08)

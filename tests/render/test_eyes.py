@@ -370,3 +370,21 @@ def test_shut_lid_covers_the_crease_shadow_above_the_open_eye():
     skin_luma = np.array([200.0, 160.0, 140.0]) @ np.array([0.299, 0.587, 0.114])
     band_luma = out[ys, bx].astype(float) @ np.array([0.299, 0.587, 0.114])
     assert np.median(band_luma) > skin_luma - 12.0
+
+
+def test_shut_eye_lashes_hang_as_strands():
+    """Below a shut eye's lash line hang lashes: separate dark strands of their own lengths with
+    skin between them, reaching past the line's soft shade, not an even dark band."""
+    frame, lid, open_pts, shut_pts = _textured_eye(0.0)
+    out = frame.copy()
+    LidPainter((lid,), np.zeros((200, 300, 3), np.float32)).paint(out, shut_pts, open_pts)
+    luma = out.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    skin = float(np.array([200.0, 160.0, 140.0]) @ np.array([0.299, 0.587, 0.114]))
+    xs = np.arange(116, 145)  # the middle of the 60 px eye
+    core = np.argmin(luma[80:130, xs], axis=0) + 80  # the line's darkest row in each column
+    assert np.ptp(core) <= 3  # one line along the closed eye
+    # 6 px under the line's core (it is 4.8 px thick mid-eye; the even fringe before ended 4 px
+    # under it, 14 grey levels at most there): strands and the skin between them.
+    darkening = skin - luma[core + 6, xs]
+    assert darkening.max() > 25.0
+    assert np.mean(darkening < 0.4 * darkening.max()) > 0.2

@@ -89,7 +89,22 @@ LASH_WIDTH = 0.08
 # thinned to fine tips, 6 of 7 on the bearded old photo.
 LASH_FRINGE = 0.8
 LASH_OF_OPENING = 0.3  # the line is at most this share of the open eye's height
-N_LASHES = 23  # strands along the lash fringe
+# Under the line's soft fringe hang N_LASHES strands, rooted along the closing edge (each root
+# LASH_JITTER of the spacing off even, so no comb), each its own fixed darkness (up to
+# LASH_STRAND_DARK) and length (LASH_LENGTHS x LASH_FRINGE line thicknesses), LASH_STRAND_PX wide (a
+# Gaussian sigma, widened by the photo's blur) and fanning out toward either corner by up to
+# LASH_FAN px sideways a px down, as a shut eye's lashes do: lashes, not only an even dark band.
+# The line and the fringe stay as they were: on Coelho's portrait (shut/open EAR 0.46, dlib), the
+# line 12% lighter in clumps gave 0.52, up to 25% thicker in clumps 0.59, the lid's colour keeping
+# the socket's shade further down toward its corners (a rounder dome) 0.54, the lid's side fade
+# at 0.07 of the width (no straight side at a 3/4 view's outer corner) 0.52, the fringe replaced
+# by strands alone 0.55; these strands under it, 0.48.
+N_LASHES = 23
+LASH_LENGTHS = (1.0, 2.0)
+LASH_STRAND_PX = 0.45
+LASH_FAN = 0.45
+LASH_JITTER = 0.3
+LASH_STRAND_DARK = 0.9
 # A shut upper lid is painted from this far above the open margin (eye widths, less toward the
 # corners): over the photo's lash band and the skin the mesh stretches down with the lid, and the
 # crease, which a closing lid unfolds (left in place, its shadow outlines an open eye above the lash
@@ -345,19 +360,37 @@ def _sample_detail(strip, col, row, out3):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _lash_at(a, below, closure, lash, blur_px, strands):
+def _lash_at(a, below, closure, lash, blur_px, strands, width):
     """The lash line's opacity at one pixel, `below` px under the closing edge (`closure` 0..1 of
-    the eye's height there): thinner toward the corners, its lashes (fixed `strands`, so they never
-    flicker) hanging below it, blurred as the photo draws its edges (`blur_px`, a Gaussian sigma: a
-    soft photo gets a wider, fainter line, never a crisp stroke), its shade reaching further up the
-    lid than down."""
+    the eye's height there, `width` px the eye's): thinner toward the corners, its lashes (fixed
+    `strands` (3, N_LASHES + 1): each one's darkness, length and root's offset, so they never
+    flicker) hanging below it, fanning out, blurred as the photo draws its edges (`blur_px`, a
+    Gaussian sigma: a soft photo gets a wider, fainter line, never a crisp stroke), its shade
+    reaching further up the lid than down."""
+    # The strands' darkness, drifting smoothly along the eye: the soft fringe's (no steps).
+    u = _clip01(a) * N_LASHES
+    k = min(int(u), N_LASHES - 1)
+    clump = strands[0, k] + (strands[0, k + 1] - strands[0, k]) * (u - k)
     thick = lash * (0.35 + 0.65 * np.sin(np.pi * _clip01(a)))
     sigma = np.hypot(0.5 * thick, blur_px)
     centred = below + 0.15 * thick
     spread = sigma * (LASH_SHADE_ABOVE if centred < 0.0 else 1.0)
     line = np.sqrt(0.5 * thick / sigma) * np.exp(-0.5 * (centred / spread) ** 2)
-    strand = strands[min(max(int(a * N_LASHES), 0), N_LASHES)]
-    fringe = 0.55 * strand * _clip01(1.0 - below / (LASH_FRINGE * thick)) * (1.0 if below > 0 else 0.0)
+    fringe = 0.0
+    if 0.0 < below < LASH_FRINGE * LASH_LENGTHS[1] * thick:
+        # Under the line, a soft band of lash shade (dlib needs the line this deep to see a shut
+        # eye: strands alone cost blinks), the strands hanging past it.
+        fringe = 0.55 * clump * _clip01(1.0 - below / (LASH_FRINGE * thick))
+        # The strands whose roots are nearest this pixel's, traced back up along the fan.
+        spacing = width / N_LASHES
+        root = a * N_LASHES - 0.5 - LASH_FAN * (2.0 * _clip01(a) - 1.0) * below / spacing
+        width_px = np.hypot(LASH_STRAND_PX, blur_px)
+        first = int(np.floor(root))
+        for k in range(max(first - 1, 0), min(first + 3, N_LASHES + 1)):  # roots are jittered
+            reach = _clip01(1.0 - below / (LASH_FRINGE * thick * strands[1, k]))
+            d = (root - k - strands[2, k]) * spacing
+            strand = LASH_STRAND_DARK * strands[0, k] * np.sqrt(reach) * np.exp(-0.5 * (d / width_px) ** 2)
+            fringe = max(fringe, strand)
     return min(max(line, fringe), 0.95) * _step(closure, 0.05, 0.4) * _step(a, -0.02, 0.08) \
         * _step(1.0 - a, -0.02, 0.08)
 
@@ -498,7 +531,7 @@ def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lo
     v, top_open, tex, skin = np.empty(_N_CURVES), np.empty(1), np.zeros(3, np.float32), np.empty(3)
     # Beyond these px from the closing edge the lash line is under _LASH_NEGLIGIBLE.
     reach = np.sqrt(2.0 * np.log(1.0 / _LASH_NEGLIGIBLE)) * LASH_SHADE_ABOVE * np.hypot(0.5 * lash, blur_px)
-    lash_lo, lash_hi = -reach - 0.15 * lash, max(reach, LASH_FRINGE * lash)
+    lash_lo, lash_hi = -reach - 0.15 * lash, max(reach, LASH_FRINGE * LASH_LENGTHS[1] * lash)
     for y in range(region.shape[0]):
         ry = np.float32(y0 + y - axes[1])
         for x in range(region.shape[1]):
@@ -514,7 +547,7 @@ def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lo
             lower_alpha = _lower_lid_alpha(a, b, v[2], v[3], v[4], v[6])
             if upper_alpha == 0.0 and lower_alpha == 0.0 and not lash_lo < b - v[1] < lash_hi:
                 continue
-            lash_alpha = _lash_at(a, b - v[1], v[5], lash, blur_px, strands)
+            lash_alpha = _lash_at(a, b - v[1], v[5], lash, blur_px, strands, axes[6])
             if upper_alpha > 0.0 or lower_alpha > 0.0:
                 _interp_rows(a, j, grid, curves, slopes, _GEOMETRY_ROWS, _N_CURVES, v)
                 col = np.float32(_clip01(a) * (n - 1))
@@ -534,7 +567,7 @@ def lid_extent(eye: _EyeAxes, lid: LidSkin, *, opening_px: float,
     reach = max(LID_REACH, lid.lash_band + 0.05) * eye.width
     corners = np.concatenate([eye.to_image(eye.lower[0], eye.lower[1] + LOWER_LID_BAND * eye.width + 2.0),
                               eye.to_image(eye.upper_open[0], eye.upper_open[1] - reach)])
-    return lash, reach, pixel_box(corners, pad=(LASH_FRINGE + 1.0) * lash + 3.0, shape=shape)
+    return lash, reach, pixel_box(corners, pad=(LASH_FRINGE * LASH_LENGTHS[1] + 1.0) * lash + 3.0, shape=shape)
 
 
 class LidPainter:
@@ -558,8 +591,10 @@ class LidPainter:
         # |LUMA| (0.67) times as much as the photo's. An (H, W, 1) grain is that already (the
         # renderer's: render.sampling.luminance_grain, as coarse as the photo's own fine detail).
         self._grain = grain if grain.shape[-1] == 1 else (grain @ LUMA)[..., None] / float(np.linalg.norm(LUMA))
-        # Fixed per-strand darkness along the fringe, so the lashes never flicker.
-        self._strands = np.random.default_rng(7).uniform(0.55, 1.0, N_LASHES + 1)
+        # Fixed per-strand darkness, length and root offset along the fringe: lashes never flicker.
+        rng = np.random.default_rng(7)
+        self._strands = np.stack([rng.uniform(0.55, 1.0, N_LASHES + 1), rng.uniform(*LASH_LENGTHS, N_LASHES + 1),
+                                  rng.uniform(-LASH_JITTER, LASH_JITTER, N_LASHES + 1)])
         self._lid_luma = [float(np.median(lid.colour_profile @ LUMA)) for lid in lids]
         self._profiles: dict[tuple[int, int], np.ndarray] = {}
         if warm_up:
