@@ -226,11 +226,35 @@ def test_emotions_move_the_brows_and_jaw_as_far_as_they_read_and_no_farther(anal
     moved, gap = _displacement(analysis, "surprised")
     assert 0.06 < -moved[brows, 1].mean() and np.abs(moved[brows, 1]).max() < 0.1
     assert 0.25 < gap < 0.34
+    moved, _ = _displacement(analysis, "disgusted")
+    # Disgust's brows come down a little (AU9's pull, not anger's AU4): 0.010 eye distances (0.016
+    # at brow_raise -0.35; its identity distance over the unseen seven 0.323 -> 0.317).
+    assert 0.005 < moved[brows, 1].mean() < 0.013
     moved, _ = _displacement(analysis, "angry")
     # Down 0.023 eye distances (0.032 at brow_raise -0.85 before, 0.038 at -1.0): the drop was most
     # of anger's identity distance (dlib over the unseen seven 0.310 -> 0.281), and dlib still reads
     # the brows lowered by 0.02 or more where it did at -0.85 (bench_emotions).
     assert 0.018 < moved[brows, 1].mean() < 0.027
+
+
+def test_surprise_drops_a_closed_mouths_jaw_into_an_oval_not_a_gape():
+    """Surprise's jaw (AU26) on closed mouths (the bearded old photo and the painting, out/portraits'
+    09 and 06) opens the lips 0.28-0.38 mouth widths (0.36 and 0.31; 0.42 and 0.37 at jaw_open 0.65:
+    its identity distance on the unseen seven's closed mouths 0.283 -> 0.269), and as far as before on
+    a photo whose lips are apart (test_emotions_move_the_brows_and_jaw_as_far_as_they_read_and_no_farther)."""
+    from pathlib import Path
+
+    from facetalk.face.expression import estimate_expression
+    from facetalk.face.rig import build_rig
+
+    for name in ("bearded_old_photo_landmarks", "painting_landmarks"):
+        pts = np.load(Path(__file__).resolve().parents[1] / "face" / "data" / f"{name}.npz")["landmarks_px"]
+        rig = build_rig(pts)
+        mood = emotion.blend(tuple(float(e == "surprised") for e in EMOTIONS), photo=estimate_expression(pts))
+        p = posed_vertices(rig, MotionFrame(t_s=0).with_face(mood.offsets))[:, :2]
+        mid = len(lm.LIPS_INNER_UPPER) // 2
+        gap = np.linalg.norm(p[lm.LIPS_INNER_LOWER[mid]] - p[lm.LIPS_INNER_UPPER[mid]]) / rig.mouth_width_px
+        assert 0.28 < gap < 0.38, (name, gap)
 
 
 def test_disgust_lifts_the_nose_wings_a_little():
