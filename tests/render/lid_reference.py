@@ -15,7 +15,7 @@ from facetalk.face.rig import smoothstep
 from facetalk.render.eyes import (
     DETAIL_BELOW, DETAIL_SIGMA, DETAIL_STRETCH, LASH_FAN, LASH_FRINGE, LASH_SHADE_ABOVE, LASH_STRAND_DARK,
     LASH_STRAND_PX,
-    LID_BULGE, LID_LOWER_CLOSURE, LID_FADE, LID_SHADE_FALLOFF, LID_SIDE_FADE, LOWER_LID_BAND,
+    LID_BULGE, LID_FADE, LID_SHADE_FALLOFF, LID_SIDE_FADE, LOWER_LID_BAND,
     LOWER_LID_RISE, LOWER_LID_SHADE, LOWER_LID_SHADE_PX, N_LASHES,
     SMOOTH_SAMPLES, TOP_DARKEST,
 )
@@ -88,9 +88,6 @@ class ReferenceLidPainter:
         profile = _along(grid, np.linspace(0.0, 1.0, len(lid.colour_profile)), lid.colour_profile)
         above = _skin_near(out, eye.to_image(grid, lid_top - 1.5), profile, darkest=TOP_DARKEST)
         below = _skin_near(out, eye.to_image(grid, bottom + band + 2.0), profile)
-        # The upper lid turns to the lower lid's colour only as it comes to meet it.
-        toward = smoothstep(closure, *LID_LOWER_CLOSURE)[:, None]
-        lid_below = profile + (_smooth(below, radius=SMOOTH_SAMPLES) - profile) * toward
         a, b = eye.coords(x0, y0, x1, y1)
         lid_curves = (top, edge, lid_top, meet, bottom)
         lid_top, edge, meet, bottom, band, closure, rising = (np.interp(a, grid, curve) for curve in (
@@ -98,9 +95,8 @@ class ReferenceLidPainter:
         texture = self._texture(out, eye, lid, lift, a=a, b=b, grid=grid, curves=lid_curves, reach_px=reach * taper,
                                 edge_px=edge, meet_px=meet, box=box)
         above, below = (_along(a, grid, _smooth(c, radius=SMOOTH_SAMPLES)) for c in (above, below))
-        lid_below = _along(a, grid, lid_below)
         skin, lid_alpha = self._lid_layer(a, b, lid_top, top_fade=LID_FADE * (np.interp(a, *eye.upper_open) - lid_top),
-                                          edge=edge, closure=closure, above=above, below=lid_below)
+                                          edge=edge, closure=closure, above=above, below=below)
         lower_skin = below * (1.0 - LOWER_LID_SHADE * np.exp(-np.clip(b - meet, 0.0, None) / LOWER_LID_SHADE_PX))[..., None] \
             + texture
         lower_alpha = np.clip(b - meet + 0.5, 0.0, 1.0) * smoothstep(bottom + band + 1.0 - b, 0.0, 0.6 * band + 1.5) \

@@ -138,11 +138,6 @@ TOP_DARKEST = 0.3
 # reaches LASH_SHADE_ABOVE times as far up the lid as below the lashes' roots.
 LID_SHADE_FALLOFF = 6.0
 LID_BULGE = 0.08
-# Down its height a lid turns to the lower lid's colour only as it comes to meet it: from the photo's
-# own lid skin (LidSkin.colour_profile) at closure LID_LOWER_CLOSURE[0] to the skin under the lower
-# lid at [1] and beyond (the apex, where dlib reads it, as before). A half-shut or lowered lid took
-# the under-eye skin's colour (a purple-pink lid on a face with dark under-eye skin).
-LID_LOWER_CLOSURE = (0.4, 0.8)
 LASH_SHADE_ABOVE = 1.6
 # A shut lid carries the photo's own skin detail (wrinkles, pores, film grain, an engraving's
 # hatching: the skin minus its blur at DETAIL_SIGMA eye widths). The upper lid's is the photo's lid
@@ -283,10 +278,9 @@ def _along(a: np.ndarray, grid: np.ndarray, colours: np.ndarray) -> np.ndarray:
 # other stages and other sessions share the cores. Per-column curves are rows of one
 # (_N_CURVES, n) array at the eye's grid: first _GEOMETRY_ROWS rows of geometry (lid top, closing
 # edge, where the lids meet, lower margin, lower band, closure, rising), then the detail strips'
-# stretch and the lower strip's first row, then the smoothed skin above (3) and below (3) the lids,
-# then the colour the upper lid turns to down its height (3, LID_LOWER_CLOSURE).
+# stretch and the lower strip's first row, then the smoothed skin above (3) and below (3) the lids.
 _GEOMETRY_ROWS = 7
-_N_CURVES = 18
+_N_CURVES = 15
 # Lash opacity under this is left out where no lid is painted: it cannot move a pixel a gray level.
 _LASH_NEGLIGIBLE = 1.0 / 1024.0
 
@@ -437,7 +431,7 @@ def _blend(pixel, v, a, b, upper_alpha, lower_alpha, lash_alpha, tex, grain, las
     """Composites the upper lid, the lower lid (shaded by the upper one) and the lash line over
     one (3,) uint8 pixel, each step rounded to float32 as numpy's float32 frame was."""
     if upper_alpha > 0.0:
-        _upper_lid_colour(a, b, v[0], v[1], v[9:12], v[15:18], skin)
+        _upper_lid_colour(a, b, v[0], v[1], v[9:12], v[12:15], skin)
     dark = 1.0 - LOWER_LID_SHADE * np.exp(-max(b - v[2], 0.0) / LOWER_LID_SHADE_PX) if lower_alpha > 0.0 else 1.0
     for c in range(3):
         t = tex[c] + grain
@@ -520,10 +514,6 @@ def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, a
         curves[8, i] = bottom[i] + LOWER_LID_BAND * axes[6] + 2.0
     _skin_at(frame, axes, grid, curves[0] - 1.5, profile, TOP_DARKEST, curves[9:12])
     _skin_at(frame, axes, grid, curves[3] + curves[4] + 2.0, profile, 0.45, curves[12:15])
-    for i in range(grid.shape[0]):
-        toward = _step(curves[5, i], LID_LOWER_CLOSURE[0], LID_LOWER_CLOSURE[1])
-        for c in range(3):
-            curves[15 + c, i] = profile[i, c] + (curves[12 + c, i] - profile[i, c]) * toward
     return curves, top, edge, taper
 
 
