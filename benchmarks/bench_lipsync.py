@@ -329,19 +329,36 @@ class _NoHold:
         return outputs
 
 
+class _LevelOnly:
+    """A stress pass that scales nothing but keeps the voice's running level (VoiceYield reads it)."""
+
+    def __init__(self, stress) -> None:
+        self._stress = stress
+
+    @property
+    def levels(self) -> np.ndarray:
+        return self._stress.levels
+
+    def __call__(self, outputs: np.ndarray, frames: np.ndarray, *, held: np.ndarray,
+                 loudness: np.ndarray | None = None) -> np.ndarray:
+        self._stress(outputs, frames, held=held, loudness=loudness)
+        return outputs
+
+
 def _runtime_gap(model, audio: np.ndarray, n_frames: int, fps: int, *, passes: str) -> np.ndarray:
     """The lip gap jaw * (1 - press) per video frame from a stream over `audio`: passes "none"
-    (the network alone), "no stress" (every runtime pass but StressJaw) or "all"."""
+    (the network alone), "no stress" (every runtime pass but StressJaw's scaling) or "all"."""
     stream = model.stream(fps=fps, sr=SR, lead_s=MotionConfig().mouth_lead_s)
     if passes == "none":
         stream._hold = _NoHold()
         stream._gate = lambda outputs, frames: outputs
         stream._pause = lambda outputs: outputs
         stream._yield = lambda outputs: outputs
+        stream._voice_yield = lambda outputs, frames, loudness=None, levels=None: outputs
         stream._music = lambda outputs, frames, loudness=None: outputs
         stream._release = lambda outputs: outputs
     if passes != "all":
-        stream._stress = lambda outputs, frames, held, loudness=None: outputs
+        stream._stress = _LevelOnly(stream._stress)
     shape = [stream.push(audio), stream.flush(n_frames=n_frames)]
     return np.concatenate([s.jaw_open * (1 - s.lip_press) for s in shape])
 
