@@ -179,21 +179,25 @@ def test_happy_parts_a_closed_mouth_on_the_teeth_without_a_laugh():
     """Happy on a face with its lips shut (the painting and the bearded old photo, out/portraits'
     06 and 09) parts them on the teeth, 0.08-0.2 mouth widths at mid-mouth, not into a laugh's
     open mouth (0.22-0.24 before)."""
+    for name in ("painting_landmarks", "bearded_old_photo_landmarks"):
+        gap = _closed_mouth_gap(name, "happy")
+        assert 0.08 < gap < 0.2, (name, gap)
+
+
+def _closed_mouth_gap(landmarks_file: str, name: str) -> float:
+    """Mid-mouth lip gap (mouth widths) of emotion `name` at strength 1 on the rig of a test
+    photo's landmarks (tests/face/data/<landmarks_file>.npz)."""
     from pathlib import Path
 
     from facetalk.face.expression import estimate_expression
     from facetalk.face.rig import build_rig
-    from facetalk.motion.frame import MotionFrame
-    from facetalk.render.renderer import posed_vertices
 
-    for name in ("painting_landmarks", "bearded_old_photo_landmarks"):
-        pts = np.load(Path(__file__).resolve().parents[1] / "face" / "data" / f"{name}.npz")["landmarks_px"]
-        rig = build_rig(pts)
-        mood = emotion.blend(tuple(float(e == "happy") for e in EMOTIONS), photo=estimate_expression(pts))
-        p = posed_vertices(rig, MotionFrame(t_s=0).with_face(mood.offsets))[:, :2]
-        mid = len(lm.LIPS_INNER_UPPER) // 2
-        gap = np.linalg.norm(p[lm.LIPS_INNER_LOWER[mid]] - p[lm.LIPS_INNER_UPPER[mid]]) / rig.mouth_width_px
-        assert 0.08 < gap < 0.2, (name, gap)
+    pts = np.load(Path(__file__).resolve().parents[1] / "face" / "data" / f"{landmarks_file}.npz")["landmarks_px"]
+    rig = build_rig(pts)
+    mood = emotion.blend(tuple(float(e == name) for e in EMOTIONS), photo=estimate_expression(pts))
+    p = posed_vertices(rig, MotionFrame(t_s=0).with_face(mood.offsets))[:, :2]
+    mid = len(lm.LIPS_INNER_UPPER) // 2
+    return float(np.linalg.norm(p[lm.LIPS_INNER_LOWER[mid]] - p[lm.LIPS_INNER_UPPER[mid]]) / rig.mouth_width_px)
 
 
 def _displacement(analysis, name: str) -> tuple[np.ndarray, float]:
@@ -242,18 +246,8 @@ def test_surprise_drops_a_closed_mouths_jaw_into_an_oval_not_a_gape():
     09 and 06) opens the lips 0.28-0.38 mouth widths (0.36 and 0.31; 0.42 and 0.37 at jaw_open 0.65:
     its identity distance on the unseen seven's closed mouths 0.283 -> 0.269), and as far as before on
     a photo whose lips are apart (test_emotions_move_the_brows_and_jaw_as_far_as_they_read_and_no_farther)."""
-    from pathlib import Path
-
-    from facetalk.face.expression import estimate_expression
-    from facetalk.face.rig import build_rig
-
     for name in ("bearded_old_photo_landmarks", "painting_landmarks"):
-        pts = np.load(Path(__file__).resolve().parents[1] / "face" / "data" / f"{name}.npz")["landmarks_px"]
-        rig = build_rig(pts)
-        mood = emotion.blend(tuple(float(e == "surprised") for e in EMOTIONS), photo=estimate_expression(pts))
-        p = posed_vertices(rig, MotionFrame(t_s=0).with_face(mood.offsets))[:, :2]
-        mid = len(lm.LIPS_INNER_UPPER) // 2
-        gap = np.linalg.norm(p[lm.LIPS_INNER_LOWER[mid]] - p[lm.LIPS_INNER_UPPER[mid]]) / rig.mouth_width_px
+        gap = _closed_mouth_gap(name, "surprised")
         assert 0.28 < gap < 0.38, (name, gap)
 
 
