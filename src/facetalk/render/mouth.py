@@ -282,14 +282,8 @@ class MouthPainter:
         # The photo's own opening (if any) stays as photographed; new opening fades in. Only
         # pixels it fades into are shaded.
         alpha = np.clip((opening - rest_opening - 0.5) / (0.04 * mouth_w), 0.0, 1.0)
-        # Upper teeth go with the skull: a lip lowered below its place covers them. Raised, it
-        # shows more of the synthetic ones; a photo's own hang from the lip as photographed (else
-        # they and the synthetic ones beside them would shear apart at the corners). Where the lip
-        # stands lowered over a photo's own teeth the interior is redrawn, opening or not.
-        lift = interp(self._lip_lift(verts, mouth_w, lip_on_skull_xy)[self._upper_of])
-        if self._own_teeth:
-            lift, redrawn = self._over_own_teeth(lift, u=interp(rig.cavity_u), opening=opening, mouth_w=mouth_w)
-            alpha = np.maximum(alpha, redrawn)
+        lift, alpha = self._teeth_lift(interp, verts, opening=opening, alpha=alpha, mouth_w=mouth_w,
+                                       lip_on_skull_xy=lip_on_skull_xy)
         self._shade_slit(out, (x0, y0), ys, xs, opening=opening, rest_opening=rest_opening, mouth_w=mouth_w)
         keep = alpha > 0
         if not keep.any():
@@ -314,6 +308,21 @@ class MouthPainter:
             self._lower_lip_under_hair(color, d_lower=d_lower, u=u, mouth_w=mouth_w, peak_opening=peak)
             self._drape(color, out, xs + x0, ys + y0, d_upper=d_upper, mouth_w=mouth_w)
         self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha, owned=owned)
+
+    def _teeth_lift(self, interp, verts: np.ndarray, *, opening: np.ndarray, alpha: np.ndarray, mouth_w: float,
+                    lip_on_skull_xy: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """(px the upper lip stands above its place on the skull at each cavity pixel, < 0 lowered;
+        the pixels' opacity `alpha`, raised where a lowered lip covers a photo's own teeth).
+
+        Upper teeth go with the skull: a lip lowered below its place covers them. Raised, it shows
+        more of the synthetic ones; a photo's own hang from the lip as photographed (else they and
+        the synthetic ones beside them would shear apart at the corners). Where the lip stands
+        lowered over a photo's own teeth the interior is redrawn, opening or not."""
+        lift = interp(self._lip_lift(verts, mouth_w, lip_on_skull_xy)[self._upper_of])
+        if self._own_teeth:
+            lift, redrawn = self._over_own_teeth(lift, u=interp(self.rig.cavity_u), opening=opening, mouth_w=mouth_w)
+            alpha = np.maximum(alpha, redrawn)
+        return lift, alpha
 
     @staticmethod
     def _over_own_teeth(lift: np.ndarray, *, u: np.ndarray, opening: np.ndarray,
