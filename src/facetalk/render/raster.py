@@ -57,15 +57,10 @@ def rasterize(dst_xy, depth, src_xy, triangles, active, weighed, depth_bias, cli
     for f in range(triangles.shape[0]):
         if not active[f]:
             continue
-        i0 = triangles[f, 0]
-        i1 = triangles[f, 1]
-        i2 = triangles[f, 2]
-        x0 = dst_xy[i0, 0]
-        y0 = dst_xy[i0, 1]
-        x1 = dst_xy[i1, 0]
-        y1 = dst_xy[i1, 1]
-        x2 = dst_xy[i2, 0]
-        y2 = dst_xy[i2, 1]
+        i0, i1, i2 = triangles[f, 0], triangles[f, 1], triangles[f, 2]
+        x0, y0 = dst_xy[i0, 0], dst_xy[i0, 1]
+        x1, y1 = dst_xy[i1, 0], dst_xy[i1, 1]
+        x2, y2 = dst_xy[i2, 0], dst_xy[i2, 1]
         area = (x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0)
         if abs(area) < 1e-8:
             continue
