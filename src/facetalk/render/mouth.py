@@ -312,35 +312,17 @@ class MouthPainter:
     def _teeth_lift(self, interp, verts: np.ndarray, *, opening: np.ndarray, alpha: np.ndarray, mouth_w: float,
                     lip_on_skull_xy: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """(px the upper lip stands above its place on the skull at each cavity pixel, < 0 lowered;
-        the pixels' opacity `alpha`, raised where a lowered lip covers a photo's own teeth).
+        the pixels' opacity `alpha`).
 
-        Upper teeth go with the skull: a lip lowered below its place covers them. Raised, it shows
-        more of the synthetic ones; a photo's own hang from the lip as photographed (else they and
-        the synthetic ones beside them would shear apart at the corners). Where the lip stands
-        lowered over a photo's own teeth the interior is redrawn, opening or not."""
-        lift = interp(self._lip_lift(verts, mouth_w, lip_on_skull_xy)[self._upper_of])
+        Synthetic upper teeth go with the skull: a lip lowered below its place covers them, raised
+        it shows more of them. A photo's own hang from the lip as photographed (else they and the
+        synthetic ones beside them would shear apart at the corners), and no lowering covers them:
+        speech's presses lower the lip as far as a lip rolled down over the teeth (0.09 mouth widths
+        at lip_press 0.6, jaw_open 0.35 on the bundled smile), and the teeth redrawn under it there
+        were a smeared pale band with lip-coloured wedges cut into it."""
         if self._own_teeth:
-            lift, redrawn = self._over_own_teeth(lift, u=interp(self.rig.cavity_u), opening=opening, mouth_w=mouth_w)
-            alpha = np.maximum(alpha, redrawn)
-        return lift, alpha
-
-    @staticmethod
-    def _over_own_teeth(lift: np.ndarray, *, u: np.ndarray, opening: np.ndarray,
-                        mouth_w: float) -> tuple[np.ndarray, np.ndarray]:
-        """(lift, redrawn) over a photo's own upper teeth, at (N,) pixels `u` along the mouth with
-        `opening` px between the lips: how far (px, <= 0) the lip covers them, from its (N,) `lift`
-        (_lip_lift), and how far (0..1) the interior is redrawn there (the warped photo hangs its
-        teeth from the lip, and they went down with it). Only a lip lowered beyond
-        OWN_TEETH_LOWERED covers them, by the excess: speech's partial presses (/f/, lips closing)
-        lower it up to about that, and the photo's teeth they covered moved dlib's identity distance
-        over the bundled smile's speech 0.293 -> 0.304; and mid-mouth only (OWN_TEETH_COVERED),
-        where a lip is rolled down: beside the corners the jaw takes it down with it (dlib, the
-        open-mouthed roll of test_realism: 0.361 -> 0.357 so). Lips nearly shut keep their dark
-        slit (_shade_slit) instead."""
-        across = np.abs(2.0 * u - 1.0)
-        lift = np.minimum(lift + OWN_TEETH_LOWERED * mouth_w, 0.0) * (1.0 - smoothstep(across, *OWN_TEETH_COVERED))
-        apart = np.clip(2.0 * opening / (SLIT_DARK_GAP * mouth_w) - 1.0, 0.0, 1.0)
-        return lift, apart * np.clip((-lift - 0.5) / (LOWERED_FADE * mouth_w), 0.0, 1.0)
+            return np.zeros(len(opening), np.float32), alpha
+        return interp(self._lip_lift(verts, mouth_w, lip_on_skull_xy)[self._upper_of]), alpha
 
     def _drape(self, color: np.ndarray, out: np.ndarray, px: np.ndarray, py: np.ndarray, *,
                d_upper: np.ndarray, mouth_w: float) -> None:
@@ -844,13 +826,6 @@ class MouthPainter:
 # which stay (_lip_lift): past the longest incisor's length, so a lip drawn down over them can hide
 # the row (0.04 before: the lowered lip of fear still bared 0.06 mouth widths of teeth, a grin).
 LIP_LOWERED_MAX = 0.12
-# A photo's own upper teeth are covered by a lip lowered further than OWN_TEETH_LOWERED (mouth
-# widths) below its place, by the excess, out to the first of OWN_TEETH_COVERED's places along the
-# mouth (0 mid-mouth .. 1 a corner) and none from the second; the interior is redrawn there,
-# fully LOWERED_FADE on (_over_own_teeth).
-OWN_TEETH_LOWERED = 0.03
-OWN_TEETH_COVERED = (0.6, 0.9)
-LOWERED_FADE = 0.02
 
 # How far below the upper lip a raised tongue tip reaches, in mouth widths: just under the edge
 # of the upper incisors (0.10), so it shows against their back.
