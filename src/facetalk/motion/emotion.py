@@ -131,8 +131,8 @@ UNDO_SHARE_DEFAULT = 1.0
 # On a smiling photo an emotion's own frown is scaled down by this share of the photo's smile:
 # with the whole smile undone, a full frown on top bends lips the smile stretched thin into a
 # caricature's arch. Sad, half undone, keeps more of its own, so the corners still end below a
-# neutral mouth's (0.04 mouth widths under it on the bundled photo), not in a trace of the photo's
-# smile. Angry undoes 0.8 of the smile and adds none of its own frown on a full one: its pressed
+# neutral mouth's (0.010 mouth widths under it on the bundled photo), not in a trace of the photo's
+# smile. Angry undoes 0.6 of the smile and adds none of its own frown on a full one: its pressed
 # lips stay level instead of taking sad's arch (out/portraits' 03, 12 and 13 at 2x); fear's corners are drawn down and
 # back (AU20): with the frown scaled down fully the teeth and lifted cheeks read as a grin, and at
 # half (0.5) the corners of the bundled smile still ended above a neutral mouth's and Obama's and

@@ -98,7 +98,7 @@ LASH_OF_OPENING = 0.3  # the line is at most this share of the open eye's height
 # line 12% lighter in clumps gave 0.52, up to 25% thicker in clumps 0.59, the lid's colour keeping
 # the socket's shade further down toward its corners (a rounder dome) 0.54, the lid's side fade
 # at 0.07 of the width (no straight side at a 3/4 view's outer corner) 0.52, the fringe replaced
-# by strands alone 0.55; these strands under it, 0.48.
+# by strands alone 0.55; these strands under it, 0.51.
 N_LASHES = 23
 LASH_LENGTHS = (1.0, 2.0)
 LASH_STRAND_PX = 0.45
