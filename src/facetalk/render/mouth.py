@@ -3,8 +3,8 @@
 Cavity pixels carry, from the rasterizer, their position between the inner lips (t: 0 at the
 upper lip, 1 at the lower) and along the mouth (u: 0..1 corner to corner). What the photo shows
 between its lips is split by jaw: its upper teeth stay hung from the upper lip at their
-photographed distance (a lip drawn well down covers them: they stay on the skull), its lower
-teeth from the lower lip. Around them, back to front: a dark
+photographed distance, its lower teeth from the lower lip (synthetic upper teeth stay on the
+skull: a lip drawn down covers them). Around them, back to front: a dark
 cavity graded by how far light reaches in (opened wide: the soft palate's arch, the uvula and the
 throat under them), a tongue resting low (its tip raised for t d n l),
 the lower incisors' tips over the lower lip, and synthetic upper teeth if the photo shows none,
@@ -282,14 +282,11 @@ class MouthPainter:
         # The photo's own opening (if any) stays as photographed; new opening fades in. Only
         # pixels it fades into are shaded.
         alpha = np.clip((opening - rest_opening - 0.5) / (0.04 * mouth_w), 0.0, 1.0)
-        lift, alpha = self._teeth_lift(interp, verts, opening=opening, alpha=alpha, mouth_w=mouth_w,
-                                       lip_on_skull_xy=lip_on_skull_xy)
         self._shade_slit(out, (x0, y0), ys, xs, opening=opening, rest_opening=rest_opening, mouth_w=mouth_w)
         keep = alpha > 0
         if not keep.any():
             return
         ys, xs, tris, weights, opening, alpha = ys[keep], xs[keep], tris[keep], weights[keep], opening[keep], alpha[keep]
-        lift = lift[keep]
         t, u = interp(rig.cavity_t), interp(rig.cavity_u)
         owned = alpha >= 1.0  # wholly new opening: nothing of the photo's own shows under it
         alpha *= self._edge_coverage(verts, tri_index[keep], t)
@@ -297,22 +294,24 @@ class MouthPainter:
         d_upper, d_lower = t * opening, (1.0 - t) * opening
         runs = interp(self._own_upper), interp(self._own_lower)
         show = _lower_teeth_show(opening, mouth_w)
+        lift = self._teeth_lift(interp, verts, mouth_w=mouth_w, lip_on_skull_xy=lip_on_skull_xy)
         peak = float(gap[self._verts].max())
         show = self._stretched_lower_teeth(show, opening=opening, own_upper=runs[0], lift=lift, mouth_w=mouth_w)
         color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs,
                             lower_show=show, lip_lift=lift, peak_opening=peak)
         self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
-                                 mouth_w=mouth_w, u=u, peak_opening=peak, lowered=np.minimum(lift, 0.0))
+                                 mouth_w=mouth_w, u=u, peak_opening=peak,
+                                 lowered=None if lift is None else np.minimum(lift, 0.0))
         self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, u=u, peak_opening=peak, mouth_w=mouth_w)
         if self._strands > 0.0:
             self._lower_lip_under_hair(color, d_lower=d_lower, u=u, mouth_w=mouth_w, peak_opening=peak)
             self._drape(color, out, xs + x0, ys + y0, d_upper=d_upper, mouth_w=mouth_w)
         self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha, owned=owned)
 
-    def _teeth_lift(self, interp, verts: np.ndarray, *, opening: np.ndarray, alpha: np.ndarray, mouth_w: float,
-                    lip_on_skull_xy: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-        """(px the upper lip stands above its place on the skull at each cavity pixel, < 0 lowered;
-        the pixels' opacity `alpha`).
+    def _teeth_lift(self, interp, verts: np.ndarray, *, mouth_w: float,
+                    lip_on_skull_xy: np.ndarray | None) -> np.ndarray | None:
+        """Px the upper lip stands above its place on the skull at each cavity pixel (< 0 lowered),
+        None on a photo showing its own upper teeth.
 
         Synthetic upper teeth go with the skull: a lip lowered below its place covers them, raised
         it shows more of them. A photo's own hang from the lip as photographed (else they and the
@@ -321,8 +320,8 @@ class MouthPainter:
         at lip_press 0.6, jaw_open 0.35 on the bundled smile), and the teeth redrawn under it there
         were a smeared pale band with lip-coloured wedges cut into it."""
         if self._own_teeth:
-            return np.zeros(len(opening), np.float32), alpha
-        return interp(self._lip_lift(verts, mouth_w, lip_on_skull_xy)[self._upper_of]), alpha
+            return None
+        return interp(self._lip_lift(verts, mouth_w, lip_on_skull_xy)[self._upper_of])
 
     def _drape(self, color: np.ndarray, out: np.ndarray, px: np.ndarray, py: np.ndarray, *,
                d_upper: np.ndarray, mouth_w: float) -> None:
@@ -600,7 +599,7 @@ class MouthPainter:
         upper_h = 0.10 * mouth_w
         own_upper = photo_teeth[0] >= 0.5 * upper_h
         lift = np.zeros_like(opening) if lip_lift is None else lip_lift
-        # A lowered lip covers the photo's own upper row (it stays on the skull) as the synthetic one.
+        # A lowered lip covers the part of the photo's opening hung from it as it does synthetic teeth.
         upper_px = np.where(own_upper, np.maximum(photo_teeth[0] + np.minimum(lift, 0.0), 0.0), upper_h + lift)
         lower_px = photo_teeth[1] * (1.0 - lower_show)
         rows_gap = opening - upper_px - lower_px
