@@ -272,10 +272,9 @@ class StressJaw:
         look-ahead's window on the output's time; 0: the window reaches past it)."""
         self._alpha = 1.0 - math.exp(-1.0 / (self.LEVEL_TAU_S * FRAME_RATE))
         self._recent: deque[float] = deque(maxlen=window_frames)
-        # (voice, mix, voicing) of the last delay_frames + 1 frames, the oldest read (before the
-        # start: nothing to read, as for a bad frame).
-        self._line: deque[tuple[float, float, float]] = deque([(-math.inf, -math.inf, 0.0)] * delay_frames,
-                                                               maxlen=delay_frames + 1)
+        # (voice, mix, voicing) read delay_frames late (before the start: nothing to read, as for a
+        # bad frame).
+        self._delayed = _DelayLine(delay_frames, fill=(-math.inf, -math.inf, 0.0))
         self.levels = np.zeros(0)  # per frame of the last call: the voice's level (log power; NaN: none yet)
         self._level: float | None = None  # running log power of the voice
         self._n_voiced = 0
@@ -294,8 +293,7 @@ class StressJaw:
         mixes = frames[:, ENERGY].tolist()
         voices = mixes if loudness is None else np.asarray(loudness).tolist()
         for i, now in enumerate(zip(voices, mixes, frames[:, VOICING].tolist())):
-            self._line.append(now)
-            energy, mix, voicing = self._line[0]
+            energy, mix, voicing = self._delayed(now)
             if not math.isfinite(energy):  # never let one bad frame stick in the level
                 scaled[i, JAW_INDEX] *= self._gain
                 levels[i] = self._trusted_level()
@@ -321,6 +319,18 @@ class StressJaw:
     def _trusted_level(self) -> float:
         """The voice's running level (log power) once WARMUP_S of voicing has given it, else NaN."""
         return self._level if self._level is not None and self._n_voiced >= self._warmup else math.nan
+
+
+class _DelayLine:
+    """Per-frame values given back `frames` calls later (`fill` before the first ones), carried
+    across calls: stateful passes read them so whatever the chunking."""
+
+    def __init__(self, frames: int, *, fill: tuple) -> None:
+        self._line: deque[tuple] = deque([fill] * frames, maxlen=frames + 1)
+
+    def __call__(self, value: tuple) -> tuple:
+        self._line.append(value)
+        return self._line[0]
 
 
 class PressYield:
@@ -387,7 +397,7 @@ class VoiceYield:
     SHARE_TO = 1.0                             # 4.3 dB: music makes up more than half of it
 
     def __init__(self, *, delay_frames: int) -> None:
-        self._line: deque[tuple[float, float]] = deque([(math.nan, math.nan)] * delay_frames, maxlen=delay_frames + 1)
+        self._delayed = _DelayLine(delay_frames, fill=(math.nan, math.nan))
 
     def __call__(self, outputs: np.ndarray, frames: np.ndarray, *, loudness: np.ndarray | None,
                  levels: np.ndarray) -> np.ndarray:
@@ -396,10 +406,9 @@ class VoiceYield:
         nothing changes) -> lip_press scaled down."""
         if loudness is None or not len(outputs):
             return outputs
-        read = []  # (voice, mix) delay_frames before each output; plain Python: 2 frames a call live
-        for now in zip(np.asarray(loudness, np.float64).tolist(), frames[:, ENERGY].tolist()):
-            self._line.append(now)
-            read.append(self._line[0])
+        # (voice, mix) delay_frames before each output; plain Python: 2 frames a call live.
+        read = [self._delayed(now) for now in zip(np.asarray(loudness, np.float64).tolist(),
+                                                  frames[:, ENERGY].tolist())]
         voices, mixes = np.array(read).T
         under = np.asarray(levels) - voices  # NaN where no level: kept whole below
         keep = np.clip((under + self.NEAR_LOG_POWER) / (self.FAR_LOG_POWER + self.NEAR_LOG_POWER), 0.0, 1.0)
