@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -154,7 +155,8 @@ def test_bad_image(tmp_path, short_wav, content):
     (["--size", "12.5"], "invalid int value: '12.5'"), (["--crf", "-1"], "crf must be an integer 0..51"),
     (["--crf", "100"], "crf must be"), (["--audio", "/dev/urandom"], "not a regular file"),
     (["--text", "a\x01b"], "control characters"), (["--bogus", "1"], "unrecognized arguments"),
-    (["--threads", "0"], "--threads must be at least 1")])
+    (["--threads", "0"], "--threads must be at least 1"), (["--processes", "0"], "--processes must be at least 1"),
+    (["--threads", "2", "--processes", "2"], "not allowed with argument")])
 def test_bad_arguments(portrait_path, short_wav, tmp_path, args, needle):
     base = {"--image": portrait_path, "--audio": str(short_wav), "-o": str(tmp_path / "o.mp4")}
     if "--text" in args:
@@ -220,3 +222,88 @@ def test_a_negative_gaze_needs_no_equals_sign():
     assert _parser().parse_args(_join_negative_values(argv)).gaze == "-10,5"
     assert _join_negative_values(["--gaze", "camera", "-q"]) == ["--gaze", "camera", "-q"]
     assert _join_negative_values(["-o", "-1.mp4"]) == ["-o", "-1.mp4"]  # other options untouched
+
+
+@pytest.mark.parametrize("cores, beyond, threads, processes", [
+    (2, 0, None, None), (8, 9000, None, None), (2, -1, None, None), (1, 9000, None, None),
+    (2, -200, None, 3), (2, 9000, 2, None)])
+def test_render_draws_long_clips_in_processes_by_default(monkeypatch, cores, beyond, threads, processes):
+    """With 2 or more cores, clips of MIN_PROCESS_FRAMES or more are drawn in worker processes
+    (one per core, up to 4); shorter ones, or on one core, on threads; --threads and --processes
+    as given."""
+    import argparse
+
+    from facetalk import cli, system
+
+    monkeypatch.setattr(system, "available_cores", lambda: cores)
+    n_frames = cli.MIN_PROCESS_FRAMES + beyond
+    drawing = cli._drawing(argparse.Namespace(threads=threads, processes=processes), n_frames=n_frames)
+    default = min(cores, cli.MAX_DEFAULT_THREADS)
+    if threads or processes:
+        want = cli._Drawing(threads=threads or 1, processes=processes or 0)
+    elif cores >= 2 and n_frames >= cli.MIN_PROCESS_FRAMES:
+        want = cli._Drawing(processes=default)
+    else:
+        want = cli._Drawing(threads=default)
+    assert drawing == want
+
+
+def _process_tree(pid: int) -> set[int]:
+    """`pid`'s live descendants."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            parents[int(stat.parent.name)] = int(fields[1])
+    tree, grown = {pid}, True
+    while grown:
+        grown = False
+        for child, parent in parents.items():
+            if parent in tree and child not in tree:
+                tree.add(child)
+                grown = True
+    return tree - {pid}
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_drawing_in_processes_leaves_no_file_and_no_process(portrait_path, speech, tmp_path):
+    """Ctrl-C (SIGINT to the command) while its worker processes draw: the one line, exit 130, no
+    output file, and the zygote and its workers end with the command."""
+    import signal
+    import time
+
+    wav = tmp_path / "long.wav"
+    write_wav(wav, np.tile(speech, 1 + 30 * SR // len(speech))[: 30 * SR], sr=SR)
+    out = tmp_path / "o.mp4"
+    proc = subprocess.Popen([sys.executable, "-m", "facetalk.cli", "render", "--image", portrait_path, "--audio",
+                             str(wav), "-o", str(out), "--processes", "2", "-q"], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while len(tree := _process_tree(proc.pid)) < 3 and time.monotonic() < deadline:  # zygote + 2 workers
+        time.sleep(0.05)
+    assert len(tree) >= 3, "the worker processes did not start"
+    time.sleep(0.5)  # drawing
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and err.strip().splitlines() == ["facetalk: interrupted; no output written"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["long.wav"]
+    deadline = time.monotonic() + 5
+    while (left := [pid for pid in tree if Path(f"/proc/{pid}").exists()]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not left, "a worker process outlived the command"
+
+
+@pytest.mark.slow
+def test_processes_and_threads_write_the_same_video(portrait_path, short_wav, tmp_path):
+    from facetalk.io import read_frames
+
+    videos = []
+    for flag in (["--threads", "1"], ["--processes", "2"]):
+        out = tmp_path / f"{flag[0][2:]}.mp4"
+        r = run("render", "--image", portrait_path, "--audio", str(short_wav), "-o", str(out), "--size", "256", *flag)
+        assert r.returncode == 0, r.stderr
+        videos.append(list(read_frames(out)))
+    assert len(videos[0]) == len(videos[1]) == 25
+    assert all(np.array_equal(a, b) for a, b in zip(*videos))

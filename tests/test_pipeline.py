@@ -125,6 +125,18 @@ def test_frames_drawn_on_threads_are_the_frames_drawn_one_by_one(animator, speec
         animator.frames(motions, threads=0)
 
 
+def test_frames_are_drawn_on_threads_or_in_processes_not_both(animator, speech):
+    """processes=N draws in worker processes (tests/render/test_workers.py); a count below its
+    least, or both ways at once, is refused before anything is drawn."""
+    motions = list(animator.motion(speech[:SR // 5]))
+    for bad in ({"processes": -1}, {"processes": 1.5}, {"processes": True}, {"threads": 0}):
+        with pytest.raises(ValueError, match=f"{next(iter(bad))} must be a whole number"):
+            animator.frames(motions, **bad)
+    with pytest.raises(ValueError, match="threads or in processes, not both"):
+        animator.frames(motions, threads=2, processes=2)
+    assert [f.index for f in animator.frames(motions, processes=1)] == list(range(len(motions)))
+
+
 def test_the_threads_renderers_are_made_once_and_kept_for_the_next_call(animator, speech, monkeypatch):
     import facetalk.pipeline as pipeline
 

@@ -7,7 +7,7 @@ import logging
 import os
 import re
 import sys
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from facetalk import __version__
@@ -26,6 +26,9 @@ class _OneLineParser(argparse.ArgumentParser):
 
 _DEFAULTS = Config()
 MAX_DEFAULT_THREADS = 4  # more frames at once than that hold memory without drawing faster on most machines
+# Clips this long or longer are drawn in worker processes by default (on >= 2 cores): below it the
+# processes' start-up (a zygote's imports and the photo's avatar, ~1-2 s of CPU) outweighs what they save.
+MIN_PROCESS_FRAMES = 250
 # render's flags that set a config value: flag (argparse dest) -> (section, field).
 _CONFIG_FLAGS = {"size": ("framing", "size"), "crop": ("framing", "crop"), "face_index": ("framing", "face_index"),
                  "fps": ("motion", "fps"), "crf": ("video", "crf"), "seed": ("controls", "seed"),
@@ -97,8 +100,13 @@ def _add_render(sub) -> None:
                    help="also write every frame's motion: JSON Lines, or a Live Link Face CSV if it ends in .csv")
     r.add_argument("--save-config", action="store_true", help="write the resolved config beside the video")
     r.add_argument("--crf", type=int, help=f"H.264 quality, lower is better (default: {_DEFAULTS.video.crf})")
-    r.add_argument("--threads", type=int, metavar="N", help="frames drawn at once (default: one per core, up to "
-                   f"{MAX_DEFAULT_THREADS}); the video is the same whatever N")
+    drawing = r.add_mutually_exclusive_group()
+    drawing.add_argument("--processes", type=int, metavar="N", help="frames drawn at once in N worker processes "
+                         f"(default, with 2 or more cores and {MIN_PROCESS_FRAMES / 25:g} s of video or more: one "
+                         f"per core, up to {MAX_DEFAULT_THREADS}); the video is the same whatever N")
+    drawing.add_argument("--threads", type=int, metavar="N", help="frames drawn at once on N threads of this process "
+                         "(default for shorter clips: one per core, up to "
+                         f"{MAX_DEFAULT_THREADS}); no start-up, but slower than processes for long clips")
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar or messages")
     r.add_argument("--label", action="store_true", help='draw a small visible "AI-generated" label in a corner '
                    "(the invisible watermark is always there)")
@@ -297,15 +305,16 @@ def _render(args: argparse.Namespace) -> int:
     from facetalk.io import load_image, synthesize_speech
     from facetalk.io.audio import audio_duration_s
     from facetalk.io.motion import read_blendshapes
-    from facetalk.pipeline import Animator, n_frames_for
+    from facetalk.pipeline import Animator, n_frames_for, start_frame_processes
 
     out = Path(args.output)
     if out.suffix.lower() != ".mp4":
         raise InputError(f"output '{out}' must end in .mp4")
     config = _resolve_config(args)
     fps = config.motion.fps
-    if args.threads is not None and args.threads < 1:
-        raise InputError(f"--threads must be at least 1, not {args.threads}")
+    for flag, value in (("--threads", args.threads), ("--processes", args.processes)):
+        if value is not None and value < 1:
+            raise InputError(f"{flag} must be at least 1, not {value}")
     if not (args.audio or args.text or args.blendshapes):
         raise InputError("give the speech (--audio or --text) or the motion (--blendshapes)")
     _check_outputs(args, out)
@@ -316,13 +325,17 @@ def _render(args: argparse.Namespace) -> int:
     # The audio file is decoded as the video is written (memory flat in its length); its header
     # is read now, so a file that is not audio fails before any work.
     declared_s = audio_duration_s(args.audio) if args.audio else None
-    animator = Animator(photo, config=config, source=args.image, label=args.label)
     if motions is not None:
         n_frames = len(motions)
-    else:  # for the progress bar; from the header, an estimate
+    else:  # for the progress bar and the drawing's choice; from the header, an estimate
         n_samples = len(speech) if speech is not None else round((declared_s or 0.0) * sr)
         n_frames = n_frames_for(n_samples, sr=sr, fps=fps)
-    written = _write_render(args, animator, out, motions=motions, speech=speech, n_frames=n_frames, fps=fps)
+    drawing = _drawing(args, n_frames=n_frames)
+    if drawing.processes:  # the worker processes' zygote imports while the photo is analysed
+        start_frame_processes()
+    animator = Animator(photo, config=config, source=args.image, label=args.label)
+    written = _write_render(args, animator, out, motions=motions, speech=speech, n_frames=n_frames, fps=fps,
+                            drawing=drawing)
     if args.save_config:
         from facetalk.io._files import write_text_atomic
 
@@ -335,13 +348,34 @@ def _render(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_render(args: argparse.Namespace, animator, out: Path, *, motions, speech, n_frames: int, fps: int) -> int:
+@dataclass(frozen=True)
+class _Drawing:
+    """How render draws its frames (Animator.frames): on `threads`, or in `processes` if >= 1."""
+
+    threads: int = 1
+    processes: int = 0
+
+
+def _drawing(args: argparse.Namespace, *, n_frames: int) -> _Drawing:
+    """--threads or --processes as given; else processes for a clip long enough to pay for their
+    start-up on a machine with cores to spare, threads otherwise."""
+    from facetalk.system import available_cores
+
+    if args.threads:
+        return _Drawing(threads=args.threads)
+    if args.processes:
+        return _Drawing(processes=args.processes)
+    cores = min(available_cores(), MAX_DEFAULT_THREADS)
+    if cores >= 2 and n_frames >= MIN_PROCESS_FRAMES:
+        return _Drawing(processes=cores)
+    return _Drawing(threads=cores)
+
+
+def _write_render(args: argparse.Namespace, animator, out: Path, *, motions, speech, n_frames: int, fps: int,
+                  drawing: _Drawing) -> int:
     """Renders to `out` with a progress bar; returns the number of frames written."""
     from tqdm import tqdm
 
-    from facetalk.system import available_cores
-
-    threads = args.threads or min(available_cores(), MAX_DEFAULT_THREADS)
     written = 0
     show_progress = not args.quiet and n_frames > 2 * fps
     with tqdm(total=n_frames, unit="frame", desc="facetalk", disable=not show_progress, file=sys.stderr,
@@ -352,13 +386,17 @@ def _write_render(args: argparse.Namespace, animator, out: Path, *, motions, spe
             written += 1
             bar.update(1)
 
+        threads, processes = drawing.threads, drawing.processes
         if motions is not None:
             animator.render_motion_to_file(motions, out, audio=speech, audio_file=args.audio,
-                                           motion_path=args.motion_out, on_frame=progress, threads=threads)
+                                           motion_path=args.motion_out, on_frame=progress, threads=threads,
+                                           processes=processes)
         elif speech is not None:
-            animator.render_to_file(speech, out, motion_path=args.motion_out, on_frame=progress, threads=threads)
+            animator.render_to_file(speech, out, motion_path=args.motion_out, on_frame=progress, threads=threads,
+                                    processes=processes)
         else:
-            animator.render_file(args.audio, out, motion_path=args.motion_out, on_frame=progress, threads=threads)
+            animator.render_file(args.audio, out, motion_path=args.motion_out, on_frame=progress, threads=threads,
+                                 processes=processes)
     return written
 
 

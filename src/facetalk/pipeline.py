@@ -5,7 +5,8 @@ The pipeline, in the order a frame goes through it (each step is marked in the c
 1. Analyse the photo, once (`Animator.__init__`: face.analysis.analyse_face; a Renderer).
 2. Audio in chunks -> MotionFrames (`Animator.motion`, `StreamSession.push`: motion.generator).
 3. MotionFrame -> image (`Animator.frame`: render.renderer.Renderer.render; offline, `Animator.frames`
-   may draw several at once, each thread with a Renderer of its own).
+   may draw several at once: in worker processes (render.workers), or on threads, each with a
+   Renderer of its own).
 4. Label if asked, then the watermark, on every frame (`Animator._finish_frame`: provenance).
 5. Frames -> MP4, and the motion file if asked (`Animator._write`: io.video, io.motion).
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import functools
 import math
 import os
 import threading
@@ -36,6 +38,7 @@ from facetalk.motion.generator import MotionGenerator
 from facetalk.motion.lipsync import LipSyncModel
 from facetalk.provenance import Payload, Watermarker, draw_label, metadata_tags
 from facetalk.render.renderer import Renderer
+from facetalk.render.workers import frame_pool
 
 MIN_DURATION_S = 1.0  # shorter (even empty) audio still gives a 1 s clip of a living face
 CHUNK_S = 0.5  # offline renders feed the streaming core half a second of audio at a time
@@ -178,19 +181,35 @@ class Animator:
         yield from gen.flush(n_frames=n_frames_for(n_samples, sr=sr, fps=self.fps))
 
     def render(self, audio: np.ndarray | Iterable[np.ndarray], controls: Controls | None = None, *,
-               threads: int = 1) -> Iterator[RenderedFrame]:
+               threads: int = 1, processes: int = 0) -> Iterator[RenderedFrame]:
         """Frames for `audio` (an array, or its chunks as motion() takes them), one at a time
-        (nothing is held: memory stays bounded); `threads` as in frames()."""
-        return self.frames(self.motion(audio, controls), threads=threads)
+        (nothing is held: memory stays bounded); `threads` and `processes` as in frames()."""
+        return self.frames(self.motion(audio, controls), threads=threads, processes=processes)
 
-    def frames(self, motions: Iterable[MotionFrame], *, threads: int = 1) -> Iterator[RenderedFrame]:
-        """Frame i showing the i-th of `motions`, in order, one at a time. With `threads` > 1 that
-        many are drawn at once, each thread with a Renderer of its own: a frame depends on its
-        motion alone, so the frames are the same bit for bit, and come up to that many times
-        faster on as many free cores (a few frames are drawn ahead; memory stays bounded). The
-        threads' renderers are made by the first call that needs them and kept for the next."""
-        if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-            raise ValueError(f"threads must be a whole number >= 1, not {threads!r}")
+    def frames(self, motions: Iterable[MotionFrame], *, threads: int = 1,
+               processes: int = 0) -> Iterator[RenderedFrame]:
+        """Frame i showing the i-th of `motions`, in order, one at a time. A frame depends on its
+        motion alone, so however they are drawn the frames are the same bit for bit, and a few
+        are drawn ahead at most (memory stays bounded):
+
+        - `processes` >= 1: in that many worker processes (render.workers), forked from a zygote
+          that this process starts at the first such call (or start_frame_processes()) and keeps,
+          holding this Animator's analysis, sent once. Up to that many times faster on as many
+          free cores; the first call costs the zygote's imports (1-4 s of CPU, on another core)
+          and each Animator's first call sending it (~0.3 s). A worker that fails or dies raises
+          render.workers.ProcessGone, naming the frame and why; workers stop when this ends,
+          early or not.
+        - `threads` > 1: on that many threads, each with a Renderer of its own (made by the first
+          call that needs them and kept for the next). No start-up, but the drawing's Python holds
+          the interpreter lock for much of a frame: two threads draw ~1.1-1.2x one.
+        """
+        for name, value, least in (("threads", threads, 1), ("processes", processes, 0)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                raise ValueError(f"{name} must be a whole number >= {least}, not {value!r}")
+        if processes and threads > 1:
+            raise ValueError("frames are drawn on threads or in processes, not both")
+        if processes:
+            return _drawn_in_processes(self, motions, processes=processes)
         if threads == 1:
             return (self.frame(i, motion) for i, motion in enumerate(motions))
         return _drawn_in_parallel(self, motions, threads=threads)
@@ -212,25 +231,26 @@ class Animator:
 
     def render_to_file(self, audio: np.ndarray, path: str | os.PathLike[str], *,
                        controls: Controls | None = None, motion_path: str | os.PathLike[str] | None = None,
-                       on_frame: Callable[[RenderedFrame], None] | None = None, threads: int = 1) -> Path:
+                       on_frame: Callable[[RenderedFrame], None] | None = None, threads: int = 1,
+                       processes: int = 0) -> Path:
         """Writes an H.264 + AAC MP4 of `audio` (mono at config.video.audio_sr) spoken by the
         photo; returns its path.
 
         `motion_path` also writes every frame's MotionFrame: as JSON Lines, or as a Live Link Face
         CSV of ARKit blendshapes if it ends in .csv. Both files appear only when the whole render
-        succeeded. `on_frame` is called after each frame (progress bars). `threads`: frames drawn
-        at once (frames()); the same file whatever it is.
+        succeeded. `on_frame` is called after each frame (progress bars). `threads`, `processes`:
+        how frames are drawn (frames()); the same file whatever they are.
         """
         audio = _mono_float(audio)
         controls = controls or self.config.controls
         sound = ArrayAudio(audio, sr=self.config.video.audio_sr) if audio.size else None
-        return self._write(self.render(audio, controls, threads=threads), path, sound=sound, seed=controls.seed,
-                           motion_path=motion_path, on_frame=on_frame)
+        return self._write(self.render(audio, controls, threads=threads, processes=processes), path, sound=sound,
+                           seed=controls.seed, motion_path=motion_path, on_frame=on_frame)
 
     def render_file(self, audio_path: str | os.PathLike[str], path: str | os.PathLike[str], *,
                     controls: Controls | None = None, motion_path: str | os.PathLike[str] | None = None,
                     max_s: float | None = None, on_frame: Callable[[RenderedFrame], None] | None = None,
-                    threads: int = 1) -> Path:
+                    threads: int = 1, processes: int = 0) -> Path:
         """As render_to_file, for speech in an audio file (any format FFmpeg reads): decoded as the
         video advances, so memory stays flat whatever its length, and the MP4 carries the file's
         own sound (its rate up to 48 kHz and its channels), not the 16 kHz mono copy the face is
@@ -239,18 +259,19 @@ class Animator:
 
         controls = controls or self.config.controls
         chunks = stream_audio(audio_path, sr=self.config.video.audio_sr, chunk_s=CHUNK_S, max_s=max_s)
-        return self._write(self.render(chunks, controls, threads=threads), path, sound=FileAudio(audio_path),
-                           seed=controls.seed, motion_path=motion_path, on_frame=on_frame)
+        return self._write(self.render(chunks, controls, threads=threads, processes=processes), path,
+                           sound=FileAudio(audio_path), seed=controls.seed, motion_path=motion_path, on_frame=on_frame)
 
     def render_motion_to_file(self, motions: Iterable[MotionFrame], path: str | os.PathLike[str], *,
                               audio: np.ndarray | None = None, audio_file: str | os.PathLike[str] | None = None,
                               motion_path: str | os.PathLike[str] | None = None,
-                              on_frame: Callable[[RenderedFrame], None] | None = None, threads: int = 1) -> Path:
+                              on_frame: Callable[[RenderedFrame], None] | None = None, threads: int = 1,
+                              processes: int = 0) -> Path:
         """Writes an MP4 of the photo moved by given motion (one MotionFrame per video frame, as
         `io.read_blendshapes` gives from a Live Link Face CSV), with `audio` (or `audio_file` at its
         own quality) muxed if given (the lips still follow the motion; cut or padded with silence
         to the motion's length: the video and its sound end together), else silence. `threads`
-        as in frames()."""
+        and `processes` as in frames()."""
         motions = list(motions)
         if audio_file is not None:  # the file cuts or pads itself to the motion's length
             sound = FileAudio(audio_file, duration_s=len(motions) / self.fps)
@@ -260,8 +281,8 @@ class Animator:
             audio = np.zeros(0, np.float32) if audio is None else _mono_float(audio)[:n_samples]
             audio = np.pad(audio, (0, n_samples - len(audio)))
             sound = ArrayAudio(audio, sr=sr) if audio.size else None
-        return self._write(self.frames(motions, threads=threads), path, sound=sound, seed=self.config.controls.seed,
-                           motion_path=motion_path, on_frame=on_frame)
+        return self._write(self.frames(motions, threads=threads, processes=processes), path, sound=sound,
+                           seed=self.config.controls.seed, motion_path=motion_path, on_frame=on_frame)
 
     def _write(self, frames: Iterable[RenderedFrame], path: str | os.PathLike[str], *, sound, seed: int,
                motion_path: str | os.PathLike[str] | None, on_frame: Callable[[RenderedFrame], None] | None) -> Path:
@@ -276,7 +297,8 @@ class Animator:
             video = stack.enter_context(VideoWriter(path, fps=self.fps, audio_source=sound,
                                                     crf=self.config.video.crf, metadata=metadata))
             # Closed first when anything below fails (a full disk, Ctrl-C in on_frame): frames
-            # drawn on threads stop before the files are cleaned up, not whenever it is collected.
+            # drawn on threads or in processes stop before the files are cleaned up, not whenever
+            # it is collected.
             frames = iter(frames)
             stack.callback(getattr(frames, "close", lambda: None))
             for frame in frames:
@@ -379,6 +401,31 @@ def _drawn_in_parallel(animator: Animator, motions: Iterable[MotionFrame], *, th
     finally:  # also when the caller closes it early (an error, a signal): nothing more is drawn
         pool.shutdown(wait=True, cancel_futures=True)
         animator._give_back_renderers(borrowed)
+
+
+def start_frame_processes() -> None:
+    """Starts the zygote that frames(processes=N) forks its workers from, without waiting: its
+    imports (1-4 s of CPU) then overlap what the caller does next, such as analysing the photo."""
+    frame_pool(preload=(__name__,)).launch()
+
+
+def stop_frame_processes() -> None:
+    """Stops that zygote now (it holds ~20 MB per Animator drawn, up to 4) rather than at exit;
+    the next frames(processes=N) starts another."""
+    frame_pool(preload=(__name__,)).close()
+
+
+def _drawn_in_processes(animator: Animator, motions: Iterable[MotionFrame], *,
+                        processes: int) -> Iterator[RenderedFrame]:
+    """Animator.frames in `processes` worker processes, each drawing with an Animator made in the
+    zygote from this one's analysis (from_analysis: the same frames). The motions are read here."""
+    make = functools.partial(Animator.from_analysis, animator.analysis, config=animator.config, label=animator.label)
+    width, height = animator.size
+    drawn = frame_pool(preload=(__name__,)).draw(animator, make, motions, processes=processes,
+                                                 shape=(height, width, 3))
+    with contextlib.closing(drawn):  # closed with this generator: the workers stop at once
+        for index, (motion, image) in enumerate(drawn):
+            yield RenderedFrame(index=index, t_s=motion.t_s, image=image, motion=motion)
 
 
 def _mono_float(audio: np.ndarray) -> np.ndarray:

@@ -9,26 +9,26 @@ imports, compiled kernels) and that holds the avatars, each sent when it is adde
 ServerSettings.webrtc_warm_start; else the first session's offer waits for both), so sessions
 start drawing at once and no session's CPU goes to starting another's process. A render process
 draws what StreamSession draws in the server (the same code, the same avatar), so an offline
-render's frames; they come back as I420 (what the encoders take), converted there. Nothing here
-imports aiortc.
+render's frames; they come back as I420 (what the encoders take), converted there. The zygote is
+render.workers' (offline renders fork their workers from one too). Nothing here imports aiortc.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
-import subprocess
 import sys
 import threading
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, Pipe
+from multiprocessing.connection import Connection
 
 import anyio
 import numpy as np
 
-from facetalk.config import Config, Controls
+from facetalk.config import Controls
+from facetalk.render.workers import AddAvatar, Done, Failed, ProcessGone, Zygote, tell_failure
 
-KEPT_AVATARS = 4             # avatars the zygote keeps (each ~20 MB), the first sent dropped first
 START_TIMEOUT_S = 60.0       # a zygote not ready by then (imports) is given up
 AVATAR_TIMEOUT_S = 60.0      # ... nor one that has not taken an avatar by then (its first frame, the kernels)
 FORK_TIMEOUT_S = 10.0        # ... nor one that has not forked by then
@@ -57,21 +57,6 @@ def to_yuv(index: int, rgb: np.ndarray) -> YuvFrame:
 # The messages between the server and the zygote or a render process (pickled over a pipe).
 
 @dataclass(frozen=True)
-class AddAvatar:
-    """To the zygote: keep this avatar's Animator (made from its analysis) under `key`."""
-
-    key: str
-    analysis: object  # face.analysis.FaceAnalysis
-    config: Config
-    label: bool
-
-
-@dataclass(frozen=True)
-class Fork:
-    """To the zygote: fork a render process on the pipe end sent right after this."""
-
-
-@dataclass(frozen=True)
 class Open:
     """To a render process: open a stream of avatar `key`."""
 
@@ -93,14 +78,6 @@ class End:
 
 
 @dataclass(frozen=True)
-class Done:
-    """A request carried out: the zygote's readiness, an avatar kept (`value` None), a fork (the
-    render process's pid), a stream opened (its sample rate)."""
-
-    value: int | None = None
-
-
-@dataclass(frozen=True)
 class Pushed:
     """A push's frames, and how many frames the stream has completed."""
 
@@ -108,75 +85,17 @@ class Pushed:
     frames: list
 
 
-@dataclass(frozen=True)
-class Failed:
-    """A request that failed, or one not understood: the reason, in one line."""
-
-    reason: str
-
-
-class ProcessGone(RuntimeError):
-    """The render process of a session ended (killed, out of memory)."""
-
-
 # ---- the render processes' side ---------------------------------------------------------------
 
-def zygote_main(fd: int) -> None:
-    """The process render processes are forked from, one per session, talking to the server over
-    the socket `fd`. It has done the imports and loaded the compiled kernels (1-4 s of CPU) and
-    holds the avatars, so a fork starts drawing at once. It runs no thread to fork in a bad state:
-    no OpenCV or BLAS pool (the sessions run side by side, one process each), and the lip model's
-    onnxruntime session is made by each render process, never here."""
-    import signal
-
-    import cv2
-    from multiprocessing.reduction import recv_handle
-
-    from facetalk.pipeline import Animator
-
-    control = Connection(fd)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)   # a terminal's Ctrl-C is the server's to handle
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # ended render processes are reaped by the kernel
-    cv2.setNumThreads(1)
-    animators: dict[str, Animator] = {}
-    control.send(Done())
-    while True:
-        try:
-            request = control.recv()
-        except EOFError:  # the server has gone
-            return
-        if isinstance(request, AddAvatar):
-            # Building it draws a frame, which loads the compiled kernels (render.renderer's warm-up).
-            animators[request.key] = Animator.from_analysis(request.analysis, config=request.config, label=request.label)
-            while len(animators) > KEPT_AVATARS:  # as RenderPool._fork counts them
-                del animators[next(iter(animators))]
-            control.send(Done())
-        elif not isinstance(request, Fork):
-            control.send(Failed(f"the zygote does not take {type(request).__name__}"))
-        else:
-            fd = recv_handle(control)
-            pid = os.fork()
-            if pid == 0:  # the render process
-                control.close()
-                os._exit(_render_process(Connection(fd), animators))  # not the zygote's exit handlers
-            os.close(fd)
-            control.send(Done(pid))
-
-
-def _render_process(conn, animators) -> int:
-    """Runs a render process to its end; its exit status. A fault is told to the server in one
-    line (it ends the session with it) and to stderr, rather than lost with the process."""
+def _render_process(fd: int, animators: dict) -> int:
+    """A render process (render.workers.Fork's main) run to its end; its exit status. A fault is
+    told to the server in one line (it ends the session with it)."""
+    conn = Connection(fd)
     try:
         _render(conn, animators)
         return 0
     except BaseException as err:  # noqa: BLE001 - whatever it is, the server must hear of it
-        line = f"{type(err).__name__}: {err}"[:300]
-        print(f"facetalk render process {os.getpid()}: {line}", file=sys.stderr, flush=True)
-        try:
-            conn.send(Failed(line))
-        except OSError:
-            pass
-        return 1
+        return tell_failure(conn, err)
 
 
 def _render(conn, animators) -> None:
@@ -287,11 +206,14 @@ class RenderPool:
     threads, one at a time."""
 
     def __init__(self) -> None:
-        self._zygote: subprocess.Popen | None = None
-        self._control: Connection | None = None
-        self._avatars: list[str] = []  # those the zygote holds, in the order sent
+        self._zygote: Zygote | None = None
         self._lock = anyio.Lock()
         self._stopping = False  # set by stop_warming(): warm-ups still queued do nothing
+
+    @property
+    def _avatars(self) -> list[str]:
+        """The avatars the zygote holds, in the order sent."""
+        return self._zygote.avatars if self._zygote is not None else []
 
     async def lease(self, key: str, animator) -> RenderProcess | None:
         """A render process drawing `animator` (under `key`, its avatar), or None when none can be
@@ -331,87 +253,28 @@ class RenderPool:
 
     def close(self) -> None:
         """Stops the zygote; render processes end with their sessions (or with the server)."""
-        if self._control is not None:
-            self._control.close()
         if self._zygote is not None:
-            try:
-                self._zygote.wait(timeout=2)
-            except subprocess.TimeoutExpired:
-                self._zygote.kill()
-                self._zygote.wait()
-        self._zygote = self._control = None
-        self._avatars.clear()
+            self._zygote.close()
+        self._zygote = None
 
     def _fork(self, key: str, animator) -> RenderProcess:
-        from multiprocessing.reduction import send_handle
-
         self._hold(key, animator)
-        ours, theirs = Pipe()
-        try:
-            self._control.send(Fork())
-            send_handle(self._control, theirs.fileno(), self._zygote.pid)
-            pid = self._answer(timeout_s=FORK_TIMEOUT_S).value
-        finally:
-            theirs.close()
-        return RenderProcess(ours, pid)
+        return RenderProcess(*self._zygote.fork(_render_process, timeout_s=FORK_TIMEOUT_S))
 
     def _hold(self, key: str | None, animator) -> None:
         """A running zygote, holding `animator` under `key` (if given)."""
-        if self._zygote is None or self._zygote.poll() is not None:
+        if self._zygote is None or not self._zygote.alive():
             self.close()
-            self._start_zygote()
+            # The server imports the pipeline anyway; the zygote does so before any avatar comes.
+            self._zygote = Zygote(preload=("facetalk.pipeline",))
+            self._zygote.ready(timeout_s=START_TIMEOUT_S)
         if key is not None and key not in self._avatars:
-            self._ask(AddAvatar(key, animator.analysis, animator.config, animator.label), timeout_s=AVATAR_TIMEOUT_S)
-            self._avatars = [*self._avatars, key][-KEPT_AVATARS:]
+            from facetalk.pipeline import Animator
 
-    def _start_zygote(self) -> None:
-        # A new interpreter, not a fork of this threaded server, nor multiprocessing's spawn, which
-        # would run the server's main script again in it (a script that starts a server, unguarded).
-        self._control, theirs = Pipe()
-        paths = os.pathsep.join(p for p in sys.path if p)  # where this server found facetalk
-        try:
-            self._zygote = subprocess.Popen(
-                [sys.executable, "-c", f"from facetalk.server.render_pool import zygote_main; zygote_main({theirs.fileno()})"],
-                pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
-                env={**os.environ, "PYTHONPATH": paths, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"})
-        finally:
-            theirs.close()
-        self._answer(timeout_s=START_TIMEOUT_S)
+            make = functools.partial(Animator.from_analysis, animator.analysis, config=animator.config,
+                                     label=animator.label)
+            self._ask(AddAvatar(key, make), timeout_s=AVATAR_TIMEOUT_S)
+            self._zygote.held(key)
 
     def _ask(self, request, *, timeout_s: float):
-        _send_within(self._control, request, timeout_s=timeout_s)
-        return self._answer(timeout_s=timeout_s)
-
-    def _answer(self, *, timeout_s: float):
-        """The zygote's answer; ProcessGone if it has ended or not answered within `timeout_s`
-        (the caller's close() then kills it)."""
-        if not self._control.poll(timeout_s):
-            raise ProcessGone(f"the render processes' zygote did not answer within {timeout_s:g} s")
-        try:
-            reply = self._control.recv()
-        except EOFError:
-            raise ProcessGone(f"the render processes' zygote has ended (exit code {self._zygote.poll()})") from None
-        if isinstance(reply, Failed):
-            raise ProcessGone(f"the render processes' zygote refused: {reply.reason}")
-        return reply
-
-
-def _send_within(conn: Connection, message, *, timeout_s: float) -> None:
-    """Sends `message`, or raises ProcessGone if the other end has not taken it within `timeout_s`:
-    an avatar (~20 MB) fills the socket's buffer, and a stopped zygote would hold the send, and
-    the sessions waiting for the pool, for good. The sending thread ends when close() kills it."""
-    done, failed = threading.Event(), []
-
-    def send() -> None:
-        try:
-            conn.send(message)
-        except BaseException as err:  # noqa: BLE001 - handed to the caller
-            failed.append(err)
-        finally:
-            done.set()
-
-    threading.Thread(target=send, name="facetalk-zygote-send", daemon=True).start()
-    if not done.wait(timeout_s):
-        raise ProcessGone(f"the render processes' zygote did not take a request within {timeout_s:g} s")
-    if failed:
-        raise failed[0]
+        return self._zygote.ask(request, timeout_s=timeout_s)
