@@ -256,3 +256,32 @@ def test_the_nose_wrinkle_is_bunched_skin_not_two_stripes(analysis):
     creases, _ = find_peaks(-profile, height=4, prominence=3)  # dips the skin rises 3 levels between
     assert len(creases) == 3, profile.round(1)
     assert profile.max() > 2  # lit bulges beside the creases
+
+
+def test_the_compiled_crease_layout_is_pixel_box_and_chord_of_the_lines_in_the_box():
+    """_crease_layout stands for pixel_box over both lines, the lines less the box's corner rounded
+    to 1/16 px, and _chord's start and chord: in float32 and float64 and mixed, and off the frame."""
+    from facetalk.render.sampling import pixel_box
+    from facetalk.render.shading import _chord, _crease_layout
+
+    rng = np.random.default_rng(3)
+    for dtype, lit_dtype in ((np.float32, np.float32), (np.float64, np.float64), (np.float32, np.float64)):
+        for _ in range(50):
+            line = rng.uniform(-20.0, 120.0, (int(rng.integers(2, 9)), 2)).astype(dtype)
+            lit = (line + rng.uniform(-5.0, 5.0, 2)).astype(lit_dtype)
+            both = np.concatenate([line, lit])
+            pad = float(rng.uniform(2.0, 12.0))
+            box = pixel_box(both, pad=pad, shape=(100, 90))
+            layout = _crease_layout(line, lit, both.dtype.type(pad), 100, 90)
+            if box is None:
+                assert layout is None
+                continue
+            assert layout[0] == box
+            origin = np.array(box[:2], np.float32)
+            for k, drawn in enumerate((line, lit)):
+                in_box = drawn - origin
+                assert np.array_equal(layout[1 + k], np.round(in_box * 16).astype(np.int32))
+                expected = _chord(in_box)
+                chord = layout[3][k]
+                inv = 1.0 / max(float(chord[1::2].copy() @ chord[1::2].copy()), 1e-6)
+                assert np.array_equal([chord[0], chord[1] * inv, chord[2], chord[3] * inv], expected)
