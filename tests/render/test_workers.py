@@ -136,3 +136,14 @@ def test_a_dead_zygote_is_replaced_by_the_next_render(animator, motions):
     time.sleep(0.2)
     assert _digests(animator.frames(motions[:3], processes=2)) == _digests(animator.frames(motions[:3]))
     assert pool._zygote.pid != dead
+
+
+@pytest.mark.parametrize("wait_s", [0.0, 3.0])
+def test_a_zygote_left_before_or_after_it_is_ready_ends_quietly(wait_s):
+    """A parent that starts a zygote (the CLI does so before analysing the photo) and ends without
+    using it, before or after the zygote's readiness came: the zygote ends with status 0, no
+    traceback."""
+    zygote = workers.Zygote(preload=())
+    time.sleep(wait_s)
+    zygote.close()
+    assert zygote._process.returncode == 0

@@ -120,11 +120,14 @@ def zygote_main(fd: int, preload: tuple[str, ...] = ()) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # ended workers are reaped by the kernel
     cv2.setNumThreads(1)
     avatars: dict[str, object] = {}
-    control.send(Done())
+    try:
+        control.send(Done())
+    except OSError:  # the parent has gone already
+        return
     while True:
         try:
             request = control.recv()
-        except EOFError:  # the parent has gone
+        except (EOFError, OSError):  # the parent has gone (a reset: it left our readiness unread)
             return
         if isinstance(request, AddAvatar):
             # An Animator draws a frame as it is made, which loads the compiled kernels for every fork.
