@@ -1,0 +1,45 @@
+"""The lip benchmark's closure criterion: a nasal's lips open where its murmur gives way to the
+vowel, which espeak-ng's phone events can place well after (benchmarks/bench_lipsync.py)."""
+
+import numpy as np
+import pytest
+
+bench = pytest.importorskip("bench_lipsync")
+
+SR = bench.SR
+F0 = 120.0
+
+
+def _murmur_then_vowel(onset_s: float, *, seconds: float = 1.3) -> np.ndarray:
+    """A vowel, a nasal murmur from 0.9 s (harmonics under 400 Hz only) and the vowel again from
+    `onset_s` (formants near 800 and 1300 Hz over the murmur)."""
+    t = np.arange(int(seconds * SR)) / SR
+    murmur = sum(0.05 / k * np.sin(2 * np.pi * F0 * k * t) for k in (1, 2, 3))
+    vowel = sum((0.1 * np.exp(-((F0 * k - 800) / 400) ** 2) + 0.05 * np.exp(-((F0 * k - 1300) / 300) ** 2))
+                * np.sin(2 * np.pi * F0 * k * t) for k in range(1, 26))
+    return np.where(t < 0.9, vowel, np.where(t < onset_s, murmur, vowel + murmur)).astype(np.float32)
+
+
+@pytest.mark.parametrize("onset_s", [1.0, 1.0031, 1.0077])
+def test_a_nasal_labelled_past_its_release_is_released_where_the_vowel_sounds(onset_s):
+    audio = _murmur_then_vowel(onset_s)
+    # espeak-ng's next phone 45 ms late (the Mandarin clip's last "mang2"): the sound decides.
+    assert abs(bench.nasal_release(audio, 0.9, onset_s + 0.045) - onset_s) <= 0.005
+    # A label at or before the vowel's onset stays.
+    assert bench.nasal_release(audio, 0.9, onset_s - 0.01) == onset_s - 0.01
+
+
+def test_closed_by_the_burst_counts_the_closure_before_the_sounds_release():
+    onset_s, fps = 1.0, 50
+    audio = _murmur_then_vowel(onset_s)
+    # Lips shut through the murmur, open from the vowel's onset on (aperture over the rest, 0.1).
+    t = np.arange(int(1.3 * fps)) / fps
+    aperture = np.where((t >= 0.9) & (t < onset_s), 0.05, 0.3)
+    track = bench.Track(aperture, np.ones_like(aperture))
+    phones = [("m", 0.9, onset_s + 0.045)]
+    within, by_release, by_burst = bench.bilabial_closures(track, phones, 0.1, fps, audio=audio)
+    assert within == [True] and by_release == [False] and by_burst == [True]
+    # Without the audio, by the phone's end as before.
+    assert bench.bilabial_closures(track, phones, 0.1, fps)[2] == [False]
+    # A stop keeps its end (its release is refined from the sound before: refine_stop_closures).
+    assert bench.bilabial_closures(track, [("p", 0.9, onset_s + 0.045)], 0.1, fps, audio=audio)[2] == [False]
