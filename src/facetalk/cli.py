@@ -26,9 +26,11 @@ class _OneLineParser(argparse.ArgumentParser):
 
 _DEFAULTS = Config()
 MAX_DEFAULT_THREADS = 4  # more frames at once than that hold memory without drawing faster on most machines
-# Clips this long or longer are drawn in worker processes by default (on >= 2 cores): below it the
-# processes' start-up (a zygote's imports and the photo's avatar, ~1-2 s of CPU) outweighs what they save.
-MIN_PROCESS_FRAMES = 250
+# Clips of this many frames or more are drawn in worker processes by default (on >= 2 cores): their
+# start-up (~2.7 s of CPU: the zygote's imports, overlapping the photo's analysis, then the avatar and
+# its compiled kernels) lost to one thread on 10 s clips in three runs on a busy 2-core machine, and won
+# on 20 s (one run of two) and 30 s ones; on free cores they halve a frame's ~19 ms (out/procs7).
+MIN_PROCESS_FRAMES = 500
 # render's flags that set a config value: flag (argparse dest) -> (section, field).
 _CONFIG_FLAGS = {"size": ("framing", "size"), "crop": ("framing", "crop"), "face_index": ("framing", "face_index"),
                  "fps": ("motion", "fps"), "crf": ("video", "crf"), "seed": ("controls", "seed"),
@@ -102,8 +104,9 @@ def _add_render(sub) -> None:
     r.add_argument("--crf", type=int, help=f"H.264 quality, lower is better (default: {_DEFAULTS.video.crf})")
     drawing = r.add_mutually_exclusive_group()
     drawing.add_argument("--processes", type=int, metavar="N", help="frames drawn at once in N worker processes "
-                         f"(default, with 2 or more cores and {MIN_PROCESS_FRAMES / 25:g} s of video or more: one "
-                         f"per core, up to {MAX_DEFAULT_THREADS}); the video is the same whatever N")
+                         f"(default, with 2 or more cores and {MIN_PROCESS_FRAMES} frames or more, "
+                         f"{MIN_PROCESS_FRAMES / 25:g} s at 25 fps: one per core, up to {MAX_DEFAULT_THREADS}); "
+                         "the video is the same whatever N")
     drawing.add_argument("--threads", type=int, metavar="N", help="frames drawn at once on N threads of this process "
                          "(default for shorter clips: one per core, up to "
                          f"{MAX_DEFAULT_THREADS}); no start-up, but slower than processes for long clips")

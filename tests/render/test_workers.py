@@ -147,3 +147,35 @@ def test_a_zygote_left_before_or_after_it_is_ready_ends_quietly(wait_s):
     time.sleep(wait_s)
     zygote.close()
     assert zygote._process.returncode == 0
+
+
+@pytest.mark.slow
+def test_a_parent_killed_outright_leaves_no_worker_behind(portrait_path, tmp_path):
+    """SIGKILL runs no clean-up: the zygote and its workers end because their pipes close."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, numpy as np\n"
+        "from facetalk.io import load_image\n"
+        "from facetalk.pipeline import Animator\n"
+        "a = Animator(load_image(sys.argv[1]))\n"
+        "frames = a.render(np.zeros(16000 * 20, np.float32), processes=2)\n"
+        "next(frames)\n"
+        "print('drawing', flush=True)\n"
+        "for _ in frames:\n"
+        "    pass\n")
+    proc = subprocess.Popen([sys.executable, "-c", script, portrait_path], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "drawing"
+        tree = {zygote: _children(zygote) for zygote in _children(proc.pid)}
+        assert len(tree) == 1 and len(next(iter(tree.values()))) == 2  # one zygote, two workers
+    finally:
+        proc.kill()
+        proc.wait()
+    left = {pid for zygote, drawing in tree.items() for pid in {zygote, *drawing}}
+    deadline = time.monotonic() + 5
+    while left and time.monotonic() < deadline:
+        left = {pid for pid in left if Path(f"/proc/{pid}").exists()}
+        time.sleep(0.05)
+    assert not left, "a worker process outlived its parent"
