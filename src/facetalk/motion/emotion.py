@@ -95,18 +95,28 @@ RECIPES: dict[str, Recipe] = {
     # The brows down a little (-0.2; -0.35 before): AU9 is not anger's AU4, the nose wrinkle and the
     # lip carry it; disgust's identity distance over the unseen seven 0.323 -> 0.317 (Coelho 0.383
     # -> 0.352; out/emo5/abl9).
-    "disgusted": Recipe({"nose_sneer": 0.4, "upper_lip_raise": 0.55, "brow_raise": -0.2, "smile": -0.15,
-                         "eye_squint": 0.35}, lids=0.1),
+    # The wings up 0.5 and the lower lids 0.5 (0.4, 0.35 before), the brows -0.1 and the upper lip
+    # 0.5 (-0.2, 0.55): the wrinkled nose and narrowed eyes read at 2x on the closed mouths where
+    # disgust was weak (out/portraits' 06, 07, 10, 13; out/emo6/new10d), at no identity cost (dlib
+    # over those and Obama, sum of distances 1.352 -> 1.352; wrinkle and lids alone cost +0.05).
+    "disgusted": Recipe({"nose_sneer": 0.5, "upper_lip_raise": 0.5, "brow_raise": -0.1, "smile": -0.15,
+                         "eye_squint": 0.5}, lids=0.1),
     # AU1+2+4+5+20+26: brows up and drawn together, eyes wide, lips stretched sideways and down
-    # off the lower teeth (the upper lip stays: upper teeth showing read as a smile). The brows at
-    # 0.3 and 0.6 (0.4 and 0.8 before): still raised and drawn up in the middle at 2x; fear's identity
-    # distance over bench_emotions' five portraits 0.323 -> 0.301. On a toothy photo it shuts the
-    # lips to a sliver (CLOSES_LIPS) and stretches them further (ON_PARTED_PHOTO).
+    # off the lower teeth, the jaw a little open, the upper lip drawn down over the upper teeth
+    # (mouth_roll_upper: render.mouth covers the synthetic teeth with it): upper teeth showing read
+    # as a smile. The brows at 0.3 and 0.6 (0.4 and 0.8 before): still raised and drawn up in the
+    # middle at 2x; fear's identity distance over bench_emotions' five portraits 0.323 -> 0.301.
     # Its own frown is small (-0.1; -0.3 before): AU20 draws the corners sideways, not down (sad's
     # AU15), and the frown was a tenth of fear's identity distance (dlib over the unseen seven,
     # out/emo5/candA: 0.334 -> 0.314, the man in glasses 0.444 -> 0.431, Coelho 0.323 -> 0.282).
-    "fearful": Recipe({"brow_raise": 0.3, "brow_inner_raise": 0.6, "lip_spread": 0.55, "jaw_open": 0.22,
-                       "lower_lip_depress": 0.7, "smile": -0.1}, lids=-0.3),
+    # The mouth open on a closed one (jaw 0.3, lower lip down 0.9, stretched 0.7, the upper lip
+    # rolled down 0.8; jaw 0.22, 0.7, 0.55 and no roll before): a dark opening over the lower teeth
+    # between stretched lips, not a talking mouth's band of upper teeth (out/emo6/fear5, new7f).
+    # The jaw at 0.35 looked the same at 2x and cost dlib's identity distance 0.02 more (the
+    # painting 0.240 -> 0.266, Coelho 0.290 -> 0.309). On a photo with its lips apart the opening
+    # is the photo's (PHOTO_OPENING_BY_EMOTION), and a smile's teeth are shut to a sliver (CLOSES_LIPS).
+    "fearful": Recipe({"brow_raise": 0.3, "brow_inner_raise": 0.6, "lip_spread": 0.7, "jaw_open": 0.3,
+                       "lower_lip_depress": 0.9, "mouth_roll_upper": 0.8, "smile": -0.1}, lids=-0.3),
     # AU12+14 on one side: the subject's left corner tightened up and back into a dimple, the lids a
     # little lowered and tightened (looking down on someone). No press of its own (0.4 before): on
     # photos with their lips apart it and the closure (CLOSES_LIPS) were most of contempt's identity
@@ -174,8 +184,9 @@ LIVELINESS: dict[str, float] = {
 # as the photo's, a thin line of teeth followed the lips' downturned arch and disgust's mouth was
 # sad's (out/portraits' 03, 12, 13 at 2x); with the smile undone and the lips left apart the teeth
 # showed only as two points by the corners (fangs).
-# Contempt a little over half (0.7 before, with a press of its own): a sliver of the photo's teeth
-# by the raised corner reads as the smirk at 2x, and shutting a toothy smile costs identity.
+# Contempt a little under half (0.7 before with a press of its own, then 0.55): some of the photo's
+# teeth by the raised corner read as the smirk at 2x, and shutting a toothy smile costs identity
+# (dlib at 0.4: Obama 0.247 -> 0.230, the man in glasses 0.379 -> 0.357; out/emo6/new7c).
 # Fear most of the way (0.8), its jaw counting the photo's teeth (not OPENS_ANEW): a tense sliver
 # between lips stretched sideways, the apprehensive mouth of AU20 with 25. With its jaw dropped from
 # the photo's teeth the band of upper teeth under the lifted upper lip read as a grin at 2x
@@ -185,31 +196,31 @@ LIVELINESS: dict[str, float] = {
 # a part press) only moved the band of teeth down, still a grin (happy 0.52-0.64).
 # Sad most of the way (0.8; 1.0 before): a line of the teeth, 0.03 mouth widths, between lips
 # whose corners are down reads as sad at 2x, and costs less identity (FROWN_ON_SMILE_BY_EMOTION).
-CLOSES_LIPS = {"sad": 0.8, "angry": 0.6, "contempt": 0.55, "disgusted": 0.6, "fearful": 0.8}
-# How much of an emotion's mouth opening a photo with its lips fully apart (teeth showing) already
-# has: a happy face's parted lips are there, not opened again on top; fear's jaw (0.02 of 0.22 left
-# on a toothy smile) leaves its closure to shut the teeth to a sliver (CLOSES_LIPS; dropped from the
-# teeth, the jaw showed a grin). Disgust's upper lip is not there: it rises from the lips it has
-# partly shut (OPENS_ANEW).
+CLOSES_LIPS = {"sad": 0.8, "angry": 0.6, "contempt": 0.4, "disgusted": 0.6, "fearful": 0.8}
+# How much of an emotion's mouth opening a photo with its lips fully apart (teeth showing, or
+# parted in speech) already has: a happy face's parted lips are there, not opened again on top.
+# Disgust's upper lip is not there: it rises from the lips it has partly shut (OPENS_ANEW).
 PHOTO_OPENING = {"jaw_open": 0.2, "upper_lip_raise": 0.5}
 # ... but surprise's, whose dropped jaw on a photo with its lips apart ends where it did at 0.65 (0.45
 # on a toothy smile: at 0.35 the bundled one's identity distance rose 0.446 -> 0.470, Obama's 0.401 -> 0.413).
-PHOTO_OPENING_BY_EMOTION = {"surprised": {"jaw_open": 0.1, "upper_lip_raise": 0.5}}
+# Fear's open mouth is all there on parted lips: on a toothy smile it leaves the closure to shut the
+# teeth to a sliver between lips stretched as on a closed mouth (jaw 0.02, lower lip down 0.7, no roll,
+# as before: dropped from the photo's teeth the jaw showed a grin, and its upper teeth stay
+# uncovered by a lowered lip, render.mouth); on lips parted in speech (Pedersen, out/portraits' 13)
+# fear's jaw on top of theirs gaped into surprise's oval (the classifier: surprise 0.76-0.89).
+PHOTO_OPENING_BY_EMOTION = {"surprised": {"jaw_open": 0.1, "upper_lip_raise": 0.5},
+                            "fearful": {"jaw_open": 0.28, "upper_lip_raise": 0.5, "mouth_roll_upper": 0.8,
+                                        "lower_lip_depress": 0.2}}
 OPENS_ANEW = frozenset({"disgusted"})
-# Offsets added in proportion to how far the photo's lips are apart. Fear shut to a sliver on a
-# toothy photo keeps AU20 only in its stretch: 0.15 more (0.7 in all) draws the closed lips wider
-# than sad's (0.98 of the photo's mouth width, sad's 0.95; 0.95 both without). On closed mouths the
-# extra stretch only moved dlib's identity distance (the painting 0.233 -> 0.245, Coelho 0.319 -> 0.330).
-ON_PARTED_PHOTO = {"fearful": Recipe({"lip_spread": 0.15})}
-# Emotions for which only a smile's parted lips count (PHOTO_OPENING, CLOSES_LIPS, ON_PARTED_PHOTO):
-# fear shuts the teeth a smile bares, not a talking photo's parted lips, whose closure was most of
-# its identity distance there (Pedersen, out/portraits' 13: 0.278 -> 0.355 shut 0.8); so does
-# contempt, whose smirk's slant carries it (Pedersen: identity 0.395 -> 0.306, slant +0.127 -> +0.128).
+# Emotions for which only a smile's parted lips are shut (CLOSES_LIPS): fear shuts the teeth a smile
+# bares, not a talking photo's parted lips, whose closure was most of its identity distance there
+# (Pedersen, out/portraits' 13: 0.278 -> 0.355 shut 0.8); so does contempt, whose smile's slant
+# carries it (Pedersen: identity 0.395 -> 0.306, slant +0.127 -> +0.128).
 ONLY_A_SMILES_PARTING = frozenset({"fearful", "contempt"})
 # An upper lip raised this far (upper_lip_raise, from .. to) is an emotion's sneer, held: a pause's
 # closure gives way to it (motion.holistic) and a smiling photo's nasolabial fold stays creased
-# under it (render.shading). Disgust raises it 0.55, happy 0.4; speech alone, under 0.06.
-SNEER_HELD = (0.45, 0.55)
+# under it (render.shading). Disgust raises it 0.5, happy 0.4; speech alone, under 0.06.
+SNEER_HELD = (0.42, 0.5)
 # Undoing one unit of the photo's smile: smile < 0 is the frown (corners down and a little out),
 # not the smile mirrored, so the corners are brought down by the frown and back in by lip_spread
 # < 0 as far as the smile had lifted and widened them (face.rig's shapes, in mouth widths).
@@ -259,14 +270,12 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
         opening = PHOTO_OPENING_BY_EMOTION.get(name, PHOTO_OPENING)
         for param, value in recipe.face.items():
             if param in opening and name not in OPENS_ANEW:
-                value = max(value - opening[param] * apart, 0.0)
+                value = max(value - opening[param] * photo.lips_apart, 0.0)
             if param == "smile":
                 value += BROADER_THAN_PHOTO.get(name, 0.0) * photo.smile
                 if value < 0.0:
                     value *= 1.0 - FROWN_ON_SMILE_BY_EMOTION.get(name, FROWN_ON_SMILE) * photo.smile
             offsets[face_index(param)] += w * value
-        for param, value in ON_PARTED_PHOTO[name].face.items() if name in ON_PARTED_PHOTO else ():
-            offsets[face_index(param)] += w * value * apart
         undo += w * UNDO_SHARE.get(name, UNDO_SHARE_DEFAULT) * photo.smile
         closes += w * CLOSES_LIPS.get(name, 0.0) * apart
     if undo > 0.0:
