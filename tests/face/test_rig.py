@@ -545,3 +545,38 @@ def test_the_skin_beside_a_mouth_corner_drops_with_it(analysis):
                                           < 0.12 * rig.mouth_width_px)[0] if i not in lips]
             assert near
             assert (drop[near].min() >= 0.85 * drop[c]) == follows, (c, drop[near], drop[c])
+
+
+def _inner_gaps(rig, **params) -> np.ndarray:
+    """(11,) the gaps between facing inner-lip points, corner to corner, in the photo's mouth widths."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    p = posed_vertices(rig, MotionFrame(t_s=0, **params))[:, :2]
+    return np.linalg.norm(p[list(lm.LIPS_INNER_LOWER)] - p[list(lm.LIPS_INNER_UPPER)], axis=1) / rig.mouth_width_px
+
+
+def test_rounded_lips_open_an_oval_not_a_narrowed_lens(analysis):
+    """/o/ (jaw 0.38, lip_spread -0.75) on a closed mouth (the bearded old photo): the corners come
+    in further and the lips part between the middle and the corners, so the opening is an oval: its
+    mid height over its width 0.43 (0.36 before, the jaw's lens narrowed), and half way to each
+    corner 0.76-0.86 of its middle's height (0.56-0.66 before, as with the jaw alone). Mid-mouth it
+    parts little: surprise's lip_spread -0.5 on a jaw of 0.55 adds under 0.02 mouth widths to the
+    jaw's (its identity distance was tuned for that height). The bundled photo's full toothy smile
+    gets none of it: emotions undo such a smile with lip_spread < 0 (motion.emotion.UNDO_SMILE)."""
+    from pathlib import Path
+
+    pts = np.load(Path(__file__).resolve().parent / "data" / "bearded_old_photo_landmarks.npz")["landmarks_px"]
+    rig = build_rig(pts)
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    o = _inner_gaps(rig, jaw_open=0.38, lip_spread=-0.75)
+    p = posed_vertices(rig, MotionFrame(t_s=0, jaw_open=0.38, lip_spread=-0.75))[:, :2]
+    width = np.linalg.norm(p[lm.LIPS_INNER_UPPER[-1]] - p[lm.LIPS_INNER_UPPER[0]]) / rig.mouth_width_px
+    assert o[5] / width > 0.41, o[5] / width
+    assert min(o[2], o[8]) > 0.7 * o[5], o
+    surprise = _inner_gaps(rig, jaw_open=0.55, lip_spread=-0.5)[5] - _inner_gaps(rig, jaw_open=0.55)[5]
+    assert 0.0 <= surprise < 0.02, surprise
+    smile = analysis.rig
+    assert np.abs(_inner_gaps(smile, lip_spread=-1.0) - _inner_gaps(smile)).max() < 0.005

@@ -134,6 +134,14 @@ CHEEKS = (205, 425)  # MediaPipe points mid-cheek (subject's right, left): where
 
 # Share of the jaw's drop the mouth corners follow.
 JAW_CORNER_SHARE = 0.45
+# Rounded lips (lip_spread = -1, _rounding): the corners come in this many mouth widths more than
+# the spread's own, the lower lip parts from the upper up to this far between the middle and the
+# corners, and the lips come forward this many times that.
+ROUND_NARROW = 0.05
+ROUND_FULL = 0.06
+ROUND_PROTRUDE = 1.5
+# The upper lip parts this share of the lower's (raised as far, it bared the upper teeth on the skull).
+ROUND_UPPER_SHARE = 0.5
 # The face skin about a mouth corner drops with it, the corner's share fading out between these
 # distances from it (mouth widths), less by the photo's own smile: left to the jaw's weight by
 # height on the face, the skin beside and above a dropped corner stayed and the triangles between
@@ -543,6 +551,7 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
     _lip_and_jaw_action_units(basis, k, pts, meas, lips)
     negative = -basis
     negative[k["smile"]] = _frown(pts, meas, lips, photo_smile=photo_smile)
+    negative[k["lip_spread"]] += _rounding(meas, lips, negative[k["lip_spread"]], photo_smile=photo_smile)
     # smirk < 0 is the same one-sided smile on the subject's right corner, not the left one pulled down.
     negative[k["smirk"]] = _smirk(meas.frame.uv(pts[[lm.MOUTH_CORNERS[0]], :2]), meas, lips)
     # blink < 0 (eyeWide, AU5) is the upper lid raised, not a blink undone (_lid_raiser).
@@ -552,6 +561,31 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
     raised_dv = -(negative[k["blink_left"], :, :2] + negative[k["blink_right"], :, :2]) @ meas.frame.ey
     negative[k["brow_raise"]] = _brow_lowerer(pts, topo, meas, lips, raised_dv)
     return _Basis(positive=basis, negative=negative)
+
+
+def _rounding(meas: _Measures, lips: _Lips, spread: np.ndarray, *, photo_smile: float = 0.0) -> np.ndarray:
+    """(V, 3) what lip_spread = -1 adds to the corners drawn in (`spread`: the (V, 3) lip_spread
+    basis, mirrored): the lips round (AU18/22, /o/ /u/) and the opening the jaw makes is an oval,
+    not the thin wide lens of a narrowed mouth (0.75 of rounding at jaw 0.38 barely opened it
+    taller than /i/). The corners come in ROUND_NARROW mouth widths more; between the middle and
+    the corners the lower lip parts from the upper by up to ROUND_FULL mouth widths (2.6 a (1 -
+    a^2), a 0..1 from the middle to a corner: the lens fills out toward an oval), the upper lip
+    ROUND_UPPER_SHARE of that, the skin beside them following a little, and the lips come
+    forward. Mid-mouth they hardly part: surprise (lip_spread -0.5 on a jaw of 0.55) keeps the
+    height its identity distance was tuned for (motion.emotion's recipe; parting mid-mouth too
+    put 0.385 mouth widths between the bearded old photo's lips there, 0.36 before). None of it
+    on a photo's own smile (`photo_smile` 0..1), which emotions undo with lip_spread < 0
+    (motion.emotion.UNDO_SMILE) and must not open."""
+    v, mouth_w = meas.v, meas.mouth_w
+    free = 1.0 - min(max(photo_smile, 0.0), 1.0)
+    a = np.minimum(np.abs(meas.u) / (0.5 * mouth_w), 1.0)
+    profile = ROUND_FULL * 2.6 * a * (1.0 - a * a)
+    share = mouth_w * profile * free
+    apart = share * (_chin(v, mouth_w, lips) * lips.is_face - ROUND_UPPER_SHARE * _over_upper_lip(v, mouth_w, lips))
+    out = spread * (ROUND_NARROW / SPREAD_CORNER_OUT * free)
+    out[:, :2] += meas.frame.to_image(np.zeros_like(v), apart)
+    out[:, 2] -= ROUND_PROTRUDE * share * (lips.upper | lips.lower)
+    return out
 
 
 def _near(u: np.ndarray, v: np.ndarray, centre_u: float, centre_v: float, sigma: float) -> np.ndarray:
