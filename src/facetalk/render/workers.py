@@ -321,13 +321,13 @@ class FramePool:
         caller), its workers are stopped."""
         from multiprocessing.reduction import send_handle
 
-        workers = self._fork(owner, make, processes)
         n_slots = 2 * processes
         shared_file = _shared_file(n_slots * int(np.prod(shape)))
         slots = np.ndarray((n_slots, *shape), np.uint8,
                            buffer=mmap.mmap(shared_file.fileno(), n_slots * int(np.prod(shape))))
-        finished = False
+        workers, finished = [], False
         try:
+            workers = self._fork(owner, make, processes)
             for conn, pid in workers:
                 conn.send(DrawFor(self._keys[owner], shape, n_slots))
                 send_handle(conn, shared_file.fileno(), pid)
