@@ -290,7 +290,7 @@ def _send_within(conn: Connection, message, *, timeout_s: float) -> None:
 class FramePool:
     """Draws frames offline in worker processes forked from a zygote of its own, started by
     launch() or the first draw() and kept, with the avatars it holds, until close() (or exit).
-    Each draw() forks its workers (a few ms: they share the zygote's memory until they write)."""
+    Each draw() forks its workers (~10 ms each: they share the zygote's memory until they write)."""
 
     def __init__(self, *, preload: tuple[str, ...] = ()):
         self._preload = preload
