@@ -1315,3 +1315,51 @@ def test_a_lower_lip_hidden_by_a_moustache_shows_under_the_opening(analysis):
             assert luma[2] == 0.0 and luma[3] < 0.2 * luma[0], luma  # above it, and at the corners
         else:
             assert not luma.any()
+
+
+def test_a_narrow_opening_under_a_moustache_has_the_lower_lip_under_it(analysis):
+    """/o/ under hanging hair (08's white moustache: its peak 0.3 mouth widths, most of it under the
+    drape) was a dark slot: the hidden lower lip grew in with the lens, 0.26 of its height at a
+    peak of 0.1 mouth widths. It is there at any opening now, under half its peak high mid-mouth
+    (HIDDEN_LIP_SHARE), so a dark gap is left above it."""
+    from facetalk.face import landmarks as lm
+
+    lip = analysis.rig.rest_xyz[list(lm.LIPS_OUTER_UPPER), :2]
+    hairy = analysis.image.copy()
+    x0, x1 = int(lip[:, 0].min()), int(lip[:, 0].max())
+    y1 = int(lip[:, 1].max())
+    strands = np.where((np.arange(x0, x1) % 3 == 0)[None, :, None], 230, 120)
+    hairy[y1 - int(0.3 * (x1 - x0)):y1, x0:x1] = strands.astype(np.uint8)
+    painter = MouthPainter(analysis.rig, hairy, analysis.appearance.grain)
+    assert painter._strands > 0.0
+    mouth_w, peak = 60.0, 6.0
+    d_lower = np.array([1.5, 0.5 * peak])
+    color = np.zeros((2, 3))
+    painter._lower_lip_under_hair(color, d_lower=d_lower, u=np.full(2, 0.5), mouth_w=mouth_w, peak_opening=peak)
+    luma = color @ LUMA
+    assert luma[0] > 0.4 * float(painter._lip_rgb @ LUMA), luma
+    assert luma[1] == 0.0, luma
+
+
+def test_rounded_lips_fill_the_lens_out_toward_an_oval(analysis):
+    """With the lips drawn in (/o/ /u/: 0.8 of the photo's width) the opening's ends are an
+    ellipse's, not the lens's: 0.15 of the way along the mouth, an opening 0.6 of the peak high is
+    left whole, where lips at their own width cover its top and bottom (the rig's fuller rounded
+    opening was cut back to the lens there, a box with kinks at its lower corners)."""
+    from facetalk.face import landmarks as lm
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w = painter._rest_mouth_w
+    peak = 0.5 * mouth_w
+    d_upper = np.array([0.02, 0.3, 0.58]) * peak
+    ids = np.full(3, lm.LIPS_INNER_UPPER[1])
+    covered = {}
+    for widened in (1.0, 0.8):
+        color = np.zeros((3, 3))
+        painter._taper_corners(color, lambda per_vertex, only=slice(None): per_vertex[ids][only], d_upper=d_upper,
+                               d_lower=0.6 * peak - d_upper, u=np.full(3, 0.15), peak_opening=peak,
+                               mouth_w=mouth_w, widened=widened)
+        covered[widened] = color @ LUMA > 0
+    assert covered[1.0][[0, 2]].all() and not covered[1.0][1], covered
+    assert not covered[0.8].any(), covered
+

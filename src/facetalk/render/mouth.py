@@ -109,8 +109,9 @@ def moustache_strands(image: np.ndarray, upper_lip_xy: np.ndarray) -> float:
 STRANDS_RATIO = (1.1, 1.4)
 # The lower lip such hair hid, drawn along the bottom of the opening (_lower_lip_under_hair): this
 # high mid-mouth (mouth widths), at this share of the lips' light (its top edge lit half way back).
-HIDDEN_LIP_HEIGHT = 0.06
-HIDDEN_LIP_SHADE = 0.55
+HIDDEN_LIP_HEIGHT = 0.1
+HIDDEN_LIP_SHARE = 0.4
+HIDDEN_LIP_SHADE = 0.75
 DRAPE_SHARE = 0.9
 DRAPE_REACH = 0.1
 
@@ -302,7 +303,8 @@ class MouthPainter:
         self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
                                  mouth_w=mouth_w, u=u, peak_opening=peak,
                                  lowered=None if lift is None else np.minimum(lift, 0.0))
-        self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, u=u, peak_opening=peak, mouth_w=mouth_w)
+        self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, u=u, peak_opening=peak, mouth_w=mouth_w,
+                            widened=self._widened(verts, lip_on_skull_xy))
         if self._strands > 0.0:
             self._lower_lip_under_hair(color, d_lower=d_lower, u=u, mouth_w=mouth_w, peak_opening=peak)
             self._drape(color, out, xs + x0, ys + y0, d_upper=d_upper, mouth_w=mouth_w)
@@ -348,9 +350,10 @@ class MouthPainter:
         opening was a dark slot cut into it with no lip under it (08's white moustache). A band
         HIDDEN_LIP_HEIGHT mouth widths high mid-mouth, thinning to the corners, as much as the lip
         is hair (moustache_strands), in the lips' colour in their shade (the mouth's light on its
-        wet top edge), growing in as the mouth opens."""
-        opens = float(smoothstep(np.array(peak_opening / mouth_w), *LENS_OPENING))
-        height = HIDDEN_LIP_HEIGHT * mouth_w * (1.0 - (2.0 * u - 1.0) ** 2) * opens
+        wet top edge), at most HIDDEN_LIP_SHARE of the opening's peak high: a narrow opening, /o/,
+        is a dark gap over a lip too (grown in with the lens, it was a dark slot there)."""
+        peak_height = min(HIDDEN_LIP_HEIGHT * mouth_w, HIDDEN_LIP_SHARE * peak_opening)
+        height = peak_height * (1.0 - (2.0 * u - 1.0) ** 2)
         at = np.nonzero(d_lower < height)[0]
         if not len(at):
             return
@@ -408,8 +411,16 @@ class MouthPainter:
                 src = interp(anchor_xy, own) + sign * d_rest[own, None] * self._down
                 color[own] = mix(color[own], sample_points(self.image, src), weight)
 
+    def _widened(self, verts: np.ndarray, lip_on_skull_xy: np.ndarray | None) -> float:
+        """The inner lips' width (corner to corner) in the (V, 3) posed `verts` over where the head's
+        pose alone carries them (`lip_on_skull_xy`, paint's; None: their rest places): > 1 spread
+        (/i/, a smile), < 1 rounded (/o/ /u/), whichever way the head is turned."""
+        skull = self.rig.rest_xyz[self._lip_ids, :2] if lip_on_skull_xy is None else lip_on_skull_xy
+        now = verts[self._lip_ids[-1], :2] - verts[self._lip_ids[0], :2]
+        return float(math.hypot(*now) / max(math.hypot(*(skull[-1] - skull[0])), 1e-6))
+
     def _taper_corners(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,
-                       u: np.ndarray, peak_opening: float, mouth_w: float) -> None:
+                       u: np.ndarray, peak_opening: float, mouth_w: float, widened: float = 1.0) -> None:
         """Covers, in the (N, 3) interior `color` in place, the opening's corners with lip: the rig's
         11 points a lip join a corner to its neighbour with one straight, steep segment, so the
         opening stood with blunt, near-vertical ends. An open mouth is a lens tapering into its
@@ -418,14 +429,18 @@ class MouthPainter:
         lower lip taking CORNER_LOWER_SHARE of it): the photo's own lip, mirrored across its edge
         (folded back within CORNER_LIP_DEPTH mouth widths of it, so a thin lip never reaches the
         skin beyond), shading into the mouth toward the lens's edge. `d_upper`, `d_lower`: (N,)
-        px from the two inner lips; `interp`: paint's per-vertex lookup at the pixels."""
+        px from the two inner lips; `interp`: paint's per-vertex lookup at the pixels; `widened`:
+        the lips' width over the photo's (_widened; rounded lips fill the lens out toward an oval)."""
         # A nearly shut mouth's corners are a pixel or two: the lens fades in as it opens.
         opens = float(smoothstep(np.array(peak_opening / mouth_w), *LENS_OPENING))
         if opens <= 0.0:
             return
         side = np.nonzero(np.abs(2.0 * u - 1.0) > LENS_FULL * LENS_REACH)[0]  # mid-mouth the lens is the gap
         du, dl = d_upper[side], d_lower[side]
-        cut = (du + dl - peak_opening * lens_height(np.abs(2.0 * u[side] - 1.0))) * opens
+        # Rounded lips (the mouth narrower than the photo's) open an oval: the lens's ends fill out.
+        rounded = float(np.clip((1.0 - widened) / ROUND_NARROWER, 0.0, 1.0))
+        power = LENS_POWER * (1.0 - ROUND_LENS * rounded)
+        cut = (du + dl - peak_opening * lens_height(np.abs(2.0 * u[side] - 1.0), power=power)) * opens
         # Each covered pixel is on one lip's face (the two reach cut in all, less than the gap).
         low_reach, up_reach = CORNER_LOWER_SHARE * cut, (1.0 - CORNER_LOWER_SHARE) * cut
         lower = dl - low_reach < du - up_reach
@@ -912,6 +927,11 @@ LENS_POWER = 1.0
 LENS_REACH = 0.85
 LENS_FULL = 0.5
 LENS_OPENING = (0.08, 0.14)
+# A mouth this much narrower than the photo's (lip_spread -1: 0.76 of its width) has rounded lips,
+# and the lens's LENS_POWER falls by ROUND_LENS toward an ellipse's ends (the rig's fuller opening
+# was cut back to the lens, a box with kinks at its lower corners).
+ROUND_NARROWER = 0.2
+ROUND_LENS = 0.5
 
 # Between these places along the mouth (0 mid-mouth .. 1 a corner) the photo's own upper teeth
 # give way to the dark mouth as the jaw opens wide (MouthPainter._lay_photo_interior).
@@ -1143,12 +1163,12 @@ def _run_from_start(flags: np.ndarray, *, within: float) -> float:
     return stop / (len(flags) - 1)
 
 
-def lens_height(across: np.ndarray) -> np.ndarray:
+def lens_height(across: np.ndarray, *, power: float = LENS_POWER) -> np.ndarray:
     """(N,) the open mouth's greatest height at `across` (0 mid-mouth .. 1 at its inner corners)
     as a share of its peak: full to LENS_FULL of LENS_REACH, then (1 - (across / LENS_REACH)²) **
-    LENS_POWER, scaled to 1 there, closing at LENS_REACH."""
+    `power`, scaled to 1 there, closing at LENS_REACH (power 0.5: an ellipse's ends)."""
     lens = np.maximum(1.0 - (np.asarray(across) / LENS_REACH) ** 2, 0.0)
-    return np.minimum((lens / (1.0 - LENS_FULL ** 2)) ** LENS_POWER, 1.0)
+    return np.minimum((lens / (1.0 - LENS_FULL ** 2)) ** power, 1.0)
 
 
 def _lower_teeth_show(opening: np.ndarray, mouth_w: float) -> np.ndarray:
