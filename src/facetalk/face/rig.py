@@ -136,8 +136,10 @@ CHEEKS = (205, 425)  # MediaPipe points mid-cheek (subject's right, left): where
 JAW_CORNER_SHARE = 0.45
 # Rounded lips (lip_spread = -1, _rounding): the corners come in this many mouth widths more than
 # the spread's own, the lower lip parts from the upper up to this far between the middle and the
-# corners, and the lips come forward this many times that.
-ROUND_NARROW = 0.05
+# corners, and the lips come forward this many times that. The corners in 0.05 made /o/ rounder
+# still (mid height over width 0.43, 0.405 at 0.02) but cost dlib's identity on Grace Hopper's
+# (out/portraits' 02) held /o/ and /u/ 0.252/0.239 -> 0.302/0.300 (0.288/0.270 at 0.02).
+ROUND_NARROW = 0.02
 ROUND_FULL = 0.06
 ROUND_PROTRUDE = 1.5
 # The upper lip parts this share of the lower's (raised as far, it bared the upper teeth on the skull).
