@@ -171,6 +171,44 @@ def test_lips_part_where_the_jaw_opens_to_a_vowel(model):
     assert np.array_equal(np.delete(out, PRESS, axis=1), np.delete(rows, PRESS, axis=1))
 
 
+def test_where_the_voice_is_the_sound_the_press_yields_from_a_wider_jaw(model, monkeypatch):
+    """VoiceYield parts the lips on loud vowels after the press yield, so where it acts (the voice
+    makes up the sound) the press fades from a jaw of 0.3 to 0.5, not 0.25 to 0.4: a fast /p/ the
+    network presses 0.87 with the jaw at 0.35 (the benchmark's Mandarin "pao3", time-compressed)
+    stays shut. Under music, where VoiceYield is off, the fade is as before."""
+    from facetalk.audio.mel import ENERGY, N_FEATURES
+    from facetalk.io import synthesize_speech
+    from facetalk.motion.lipsync import PressYield, VoiceYield
+
+    rows = np.zeros((3, len(PARAMS)), np.float32)
+    rows[:, PRESS] = [0.87, 0.6, 0.6]
+    rows[:, JAW] = [0.35, 0.45, 0.55]
+    old = PressYield()(rows)[:, PRESS]  # under music: a third of the /p/'s press, none past 0.4
+    assert old == pytest.approx([0.29, 0.0, 0.0], abs=1e-6)
+    voiced = PressYield()(rows, voiced=np.ones(3, np.float32))[:, PRESS]
+    assert voiced == pytest.approx([0.87 * 0.75, 0.6 * 0.25, 0.0], abs=1e-6)
+    half = PressYield()(rows, voiced=np.full(3, 0.5, np.float32))[:, PRESS]
+    assert np.all((old <= half) & (half <= voiced)) and np.any(half < voiced)
+
+    # How far VoiceYield acts: the voice's share of the sound, none before a running level.
+    frames = np.zeros((4, N_FEATURES), np.float32)
+    frames[:, ENERGY] = -5.0
+    loudness = np.array([-5.0, -5.0 - np.log(10 ** 0.3), -5.0 - np.log(10 ** 0.5), -5.0])
+    levels = np.array([-6.0, -6.0, -6.0, np.nan])
+    assert VoiceYield.acting(frames, loudness=loudness, levels=levels) == pytest.approx(
+        [1.0, 1.0 - (np.log(10 ** 0.3) - VoiceYield.SHARE_FROM) / (VoiceYield.SHARE_TO - VoiceYield.SHARE_FROM), 0.0, 0.0])
+    assert not VoiceYield.acting(frames, loudness=None, levels=levels).any()
+
+    # The stream passes it on: on clean speech the later fade keeps presses the old one took.
+    audio = synthesize_speech("Mama, papa, baby, mama.", lang="en", sr=SR)
+    audio = np.concatenate([np.zeros(SR // 4, np.float32), audio])
+    later = mouth(model, audio, fps=100).lip_press
+    monkeypatch.setattr(PressYield, "VOICED_JAW_FROM", PressYield.JAW_FROM)
+    monkeypatch.setattr(PressYield, "VOICED_JAW_TO", PressYield.JAW_TO)
+    before = mouth(model, audio, fps=100).lip_press
+    assert np.all(later >= before - 1e-6) and np.count_nonzero(later > before + 0.05) >= 3
+
+
 def test_frames_do_not_depend_on_chunking_and_gain_scales_the_jaw(model, speech):
     for lead_s in (0.0, 0.02):  # with the mouth's lead, ReleaseHold carries the last presses over
         whole = mouth(model, speech, lead_s=lead_s)
