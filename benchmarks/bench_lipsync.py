@@ -103,11 +103,27 @@ def time_compressed(audio: np.ndarray, phones: list, factor: float) -> tuple[np.
     return fast, scaled
 
 
-def fast_versions(engine: Espeak, lang: str, voice: str, text: str, audio: np.ndarray,
-                  phones: list) -> dict[str, tuple[np.ndarray, list]]:
-    """The clip at 1.5x: espeak-ng's own faster rate, and the clean clip time-compressed."""
-    return {"at 1.5x rate": speech_of(engine, lang, voice, text, rate=int(1.5 * 165)),
-            "time-compressed 1.5x": time_compressed(audio, phones, 1.5)}
+@dataclass(frozen=True)
+class TtsClip:
+    """One of CLIPS spoken: the clean clip (audio at SR, phones (ipa, start_s, end_s)), and its
+    versions at 1.5x (`fast`: label -> (audio, phones))."""
+
+    audio: np.ndarray
+    phones: list
+    fast: dict[str, tuple[np.ndarray, list]]
+
+
+def spoken_clips(engine: Espeak) -> dict[str, TtsClip]:
+    """Every clip of CLIPS, clean and at 1.5x, synthesized in one fixed order whichever are
+    measured: espeak-ng's output depends on what it spoke before in the process (after an English
+    sentence the Mandarin clip comes out 41 ms longer), so a clip is the same clip with any --clips."""
+    clips = {}
+    for lang, voice, text in CLIPS:
+        audio, phones = speech_of(engine, lang, voice, text)
+        fast = {"at 1.5x rate": speech_of(engine, lang, voice, text, rate=int(1.5 * 165)),
+                "time-compressed 1.5x": time_compressed(audio, phones, 1.5)}
+        clips[lang] = TtsClip(audio=audio, phones=phones, fast=fast)
+    return clips
 
 
 def envelope(audio: np.ndarray, fps: int) -> np.ndarray:
@@ -253,7 +269,7 @@ def timing(track: Track, speech: np.ndarray, fps: int) -> tuple[float, float]:
     return lag, float(np.corrcoef(track.aperture, env)[0, 1])
 
 
-def video_figures(args, engine: Espeak) -> None:
+def video_figures(args, clips: dict[str, TtsClip]) -> None:
     photo = load_image(args.photo or resources.files("facetalk.data").joinpath("astronaut.jpg"))
     config = Config(framing=FramingConfig(size=args.size), motion=MotionConfig(fps=args.fps))
     animator = Animator(photo, config=config, lip_model=load_lipsync_model(args.lip_model))
@@ -265,10 +281,10 @@ def video_figures(args, engine: Espeak) -> None:
     print(f"{'clip':44s} {'best lag':>9s} {'r at 0':>7s} {'/p b m/ closed':>15s} {'by release':>11s} {'by burst':>9s}")
     classes: dict[str, list[tuple[float, float]]] = {name: [] for name in CLASSES}
     closed_all = []
-    for lang, voice, text in CLIPS:
+    for lang, clip in clips.items():
         if lang not in args.clips:
             continue
-        audio, phones = speech_of(engine, lang, voice, text)
+        audio, phones = clip.audio, clip.phones
         clean = measure(animator, dlib, audio)
         lag, r0 = timing(clean, audio, args.fps)
         within, by_release, by_burst = bilabial_closures(clean, phones, rest, args.fps, audio=audio)
@@ -279,7 +295,7 @@ def video_figures(args, engine: Espeak) -> None:
               f" {np.mean(by_release):10.0%} {np.mean(by_burst):8.0%}")
         if args.music_draws:
             music_figures(animator, dlib, audio, lang, r0, rest, rng, args.fps, args.music_draws)
-        for name, (fast, fast_phones) in fast_versions(engine, lang, voice, text, audio, phones).items():
+        for name, (fast, fast_phones) in clip.fast.items():
             fast_track = measure(animator, dlib, fast)
             lag, r0_fast = timing(fast_track, fast, args.fps)
             within, by_release, by_burst = bilabial_closures(fast_track, fast_phones, rest, args.fps, audio=fast)
@@ -403,7 +419,7 @@ def _runtime_gap(model, audio: np.ndarray, n_frames: int, fps: int, *, passes: s
 STAGE_PASSES = ("none", "no stress", "all")
 
 
-def stage_figures(args, engine: Espeak) -> None:
+def stage_figures(args, clips: dict[str, TtsClip]) -> None:
     """Before rendering (no dlib): the zero-lag correlation of the lip gap jaw * (1 - press) with
     the speech envelope in the targets (the phone table and coarticulation on espeak-ng's phone
     times), at the network's raw output, after the runtime's passes without the stress pass, and
@@ -417,11 +433,10 @@ def stage_figures(args, engine: Espeak) -> None:
     rng = np.random.default_rng(0)  # the rendered run's pieces of music, clip by clip
     print(f"lip gap ~ envelope, zero lag, before rendering ({args.fps} fps):")
     print(f"{'clip':44s} {'targets':>8s} {'network':>8s} {'-stress':>8s} {'runtime':>8s}")
-    for lang, voice, text in CLIPS:
+    for lang, clip in clips.items():
         if lang not in args.clips:
             continue
-        clean = speech_of(engine, lang, voice, text)
-        for label, (audio, phones) in {"": clean, **fast_versions(engine, lang, voice, text, *clean)}.items():
+        for label, (audio, phones) in {"": (clip.audio, clip.phones), **clip.fast}.items():
             env = envelope(audio, args.fps)
             targets = blend(segments_from_phones(phones), np.arange(len(env)) / args.fps + lead_s)
             gaps = [targets[:, 0] * (1 - targets[:, 2])]
@@ -459,9 +474,9 @@ def stage_music(model, speech: np.ndarray, r0_clean: list[float], rng: np.random
               + "   music alone gap " + " ".join(f"{a:.3f}" for a in np.mean(alone, axis=0)))
 
 
-def speed_figures(args, engine: Espeak) -> None:
+def speed_figures(args, english: np.ndarray) -> None:
     model = load_lipsync_model(args.lip_model)
-    once, _ = speech_of(engine, "en-us", "m3", CLIPS[0][2])
+    once = english
     audio = np.tile(once, int(np.ceil(args.seconds * SR / len(once))))[: int(args.seconds * SR)]
     for name, chunk in (("offline, 0.5 s chunks", SR // 2), ("live, 20 ms chunks", SR // 50)):
         stream = model.stream(fps=25, sr=SR)
@@ -496,12 +511,12 @@ def main() -> None:
     ap.add_argument("--stages", action="store_true",
                     help="only the lip gap's correlation before rendering: targets, network, runtime (fast)")
     args = ap.parse_args()
-    engine = Espeak()  # one per process: espeak-ng's state is global
+    clips = spoken_clips(Espeak())  # one engine per process: espeak-ng's state is global
     if args.stages:
-        stage_figures(args, engine)
+        stage_figures(args, clips)
         return
-    speed_figures(args, engine)
-    video_figures(args, engine)
+    speed_figures(args, clips["en-us"].audio)
+    video_figures(args, clips)
 
 
 if __name__ == "__main__":

@@ -43,3 +43,26 @@ def test_closed_by_the_burst_counts_the_closure_before_the_sounds_release():
     assert bench.bilabial_closures(track, phones, 0.1, fps)[2] == [False]
     # A stop keeps its end (its release is refined from the sound before: refine_stop_closures).
     assert bench.bilabial_closures(track, [("p", 0.9, onset_s + 0.045)], 0.1, fps, audio=audio)[2] == [False]
+
+
+class _RecordingEngine:
+    """Stands in for espeak-ng: records what it is asked to speak, in order."""
+
+    def __init__(self):
+        self.asked: list[tuple[str, int]] = []
+
+    def synth(self, text, *, voice, rate, pitch, pitch_range):
+        self.asked.append((voice, rate))
+        return np.zeros(4410, np.float32), [("a", 0.0, 0.1)]
+
+
+def test_every_clip_is_spoken_in_one_fixed_order_whichever_are_measured(monkeypatch):
+    # espeak-ng's output depends on what it spoke before in the process, so --clips must not
+    # change which clips are spoken before a measured one.
+    monkeypatch.setattr(bench, "refine_stop_closures", lambda raw, sr, phones: phones)
+    engine = _RecordingEngine()
+    clips = bench.spoken_clips(engine)
+    assert list(clips) == [lang for lang, _, _ in bench.CLIPS]
+    expected = [(f"{lang}+{voice}", rate) for lang, voice, _ in bench.CLIPS for rate in (165, int(1.5 * 165))]
+    assert engine.asked == expected
+    assert set(clips["es"].fast) == {"at 1.5x rate", "time-compressed 1.5x"}
