@@ -22,9 +22,12 @@ import cv2
 import numpy as np
 
 from facetalk.face import landmarks as lm
+from facetalk.motion.emotion import RECIPES
 from facetalk.motion.frame import MotionFrame
 from facetalk.pipeline import Animator
 
+# The mouth's part of motion.emotion's fear recipe (on a closed mouth), its brows and lids left out.
+FEAR_MOUTH = ("jaw_open", "lip_spread", "lower_lip_depress", "mouth_roll_upper", "smile")
 SHAPES = (
     ("photo", {}),
     ("widest vowel", dict(jaw_open=1.0)),
@@ -37,7 +40,7 @@ SHAPES = (
     # Fear's mouth (AU20+25+26): stretched, a little open, the lower lip down, the upper lip drawn
     # down over the upper teeth (an open stretched mouth baring them is a grin); the photo's own
     # smile is undone first, as emotions do (_motion).
-    ("fear mouth", dict(jaw_open=0.3, lip_spread=0.6, lower_lip_depress=0.7, mouth_roll_upper=1.0, smile=-0.3)),
+    ("fear mouth", {name: value for name, value in RECIPES["fearful"].face.items() if name in FEAR_MOUTH}),
     ("blink apex", dict(blink_left=1.0, blink_right=1.0)),
     ("half blink", dict(blink_left=0.5, blink_right=0.5)),
     ("look down", dict(gaze_y=1.0)),
