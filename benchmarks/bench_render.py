@@ -148,6 +148,25 @@ def _rss_mb(pid: int) -> float:
         return 0.0
 
 
+def print_end_to_end(photo, audio, args) -> None:
+    """End to end (analysis, motion, frames, encoding) for one thread and each of --threads and
+    --processes, each with a fresh zygote, as a new command has."""
+    ways = [("1 thread", 1, 0), *((f"{n} threads", n, 0) for n in args.threads if n > 1),
+            *((f"{n} processes", 1, n) for n in args.processes)]
+    for name, threads, processes in ways:
+        stop_frame_processes()  # a fresh zygote, as a new command has
+        with tempfile.TemporaryDirectory() as tmp, TreeMemory() as memory:
+            t0 = time.perf_counter()
+            if processes:
+                start_frame_processes()  # as the CLI does: its imports overlap the photo's analysis
+            Animator(photo).render_to_file(audio, os.path.join(tmp, "bench.mp4"), threads=threads,
+                                           processes=processes)
+            wall = time.perf_counter() - t0
+        print(f"end to end 512x512, {args.seconds:.0f} s clip, {name}: {wall:.2f} s wall, real-time factor "
+              f"{wall / args.seconds:.3f} ({args.seconds / wall:.1f}x faster than real time), peak memory "
+              f"{memory.peak_mb:.0f} MB (this process and its workers, resident)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=30.0)
@@ -191,20 +210,7 @@ def main() -> None:
                   f"frames/s over {loop.n_frames} frames (start-up {loop.startup_s:.2f} s: zygote, avatar, forks, "
                   f"first {4 * processes} frames)")
 
-    ways = [("1 thread", 1, 0), *((f"{n} threads", n, 0) for n in args.threads if n > 1),
-            *((f"{n} processes", 1, n) for n in args.processes)]
-    for name, threads, processes in ways:
-        stop_frame_processes()  # a fresh zygote, as a new command has
-        with tempfile.TemporaryDirectory() as tmp, TreeMemory() as memory:
-            t0 = time.perf_counter()
-            if processes:
-                start_frame_processes()  # as the CLI does: its imports overlap the photo's analysis
-            Animator(photo).render_to_file(audio, os.path.join(tmp, "bench.mp4"), threads=threads,
-                                           processes=processes)
-            wall = time.perf_counter() - t0
-        print(f"end to end 512x512, {args.seconds:.0f} s clip, {name}: {wall:.2f} s wall, real-time factor "
-              f"{wall / args.seconds:.3f} ({args.seconds / wall:.1f}x faster than real time), peak memory "
-              f"{memory.peak_mb:.0f} MB (this process and its workers, resident)")
+    print_end_to_end(photo, audio, args)
     print(f"peak memory (RSS) of this process: {peak_rss_mb():.0f} MB")
 
     if args.long_minutes:
