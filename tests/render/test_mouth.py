@@ -1363,3 +1363,44 @@ def test_rounded_lips_fill_the_lens_out_toward_an_oval(analysis):
     assert covered[1.0][[0, 2]].all() and not covered[1.0][1], covered
     assert not covered[0.8].any(), covered
 
+
+
+def test_a_wide_open_toothy_mouth_arches_its_top_and_its_teeth_follow(analysis, monkeypatch):
+    """A toothy photo's level upper lip and biting edge gave its widest vowel a straight top: the
+    upper lip's inner face comes down over the opening toward its corners (none mid-mouth), as
+    far as LIP_ARCH_SAG of the peak asks beyond the rig's own sag, and the photo's upper teeth
+    hang from that arched edge (a pixel `arch` px further down reads what one at the rig's edge
+    did), so their biting edge arches with it. /i/'s spread lips keep their flat, wide top.
+    Checked at 0.3, LIP_ARCH_SAG's value, where it reads as an arch at 2x."""
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render import mouth
+    from facetalk.render.renderer import posed_vertices
+
+    monkeypatch.setattr(mouth, "LIP_ARCH_SAG", 0.3)
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    u = np.array([0.5, 0.2, 0.8])
+
+    def arch(**params) -> tuple[np.ndarray, float]:
+        verts = posed_vertices(analysis.rig, MotionFrame(t_s=0, **params))
+        mouth_w = float(np.linalg.norm(verts[lm.MOUTH_CORNERS[0], :2] - verts[lm.MOUTH_CORNERS[1], :2]))
+        gap = verts[list(lm.LIPS_INNER_LOWER), :2] - verts[list(lm.LIPS_INNER_UPPER), :2]
+        peak = float(np.linalg.norm(gap, axis=1).max())
+        return painter._upper_arch(verts, u, peak_opening=peak, mouth_w=mouth_w,
+                                   widened=painter._widened(verts, None)), peak
+
+    wide, peak = arch(jaw_open=1.0)
+    assert wide[0] == 0.0 and (wide[1:] > 0.05 * peak).all(), (wide, peak)
+    assert not arch(jaw_open=0.2, lip_spread=0.75)[0].any()
+    ids = np.full(2, lm.LIPS_INNER_UPPER[len(lm.LIPS_INNER_UPPER) // 2])
+    laid = []
+    for d_upper, lowered in ((np.full(2, 1.0), None), (np.full(2, 1.0) + wide[1], np.full(2, wide[1]))):
+        color = np.zeros((2, 3))
+        painter._lay_photo_interior(color, lambda per_vertex, only=slice(None): per_vertex[ids][only],
+                                    d_upper=d_upper, d_lower=np.full(2, 30.0),
+                                    runs=(painter._own_upper[ids], painter._own_lower[ids]), lower_show=np.ones(2),
+                                    mouth_w=painter._rest_mouth_w, u=np.full(2, 0.5),
+                                    peak_opening=0.1 * painter._rest_mouth_w,
+                                    arch=lowered)
+        laid.append(color)
+    assert (laid[0] @ LUMA > 60).all() and np.allclose(laid[0], laid[1], atol=1e-3), laid

@@ -139,6 +139,7 @@ class MouthPainter:
         self._anchor_xy = rest[upper]
         self._upper_of = upper  # each inner-lip vertex's upper-lip vertex (itself on the upper lip)
         self._lip_ids = np.array(lm.LIPS_INNER_UPPER)  # the upper inner lip (_lip_lift, _lip_span)
+        self._lip_u = rig.cavity_u[self._lip_ids].astype(np.float64)  # their places along the mouth (_upper_arch)
         self._lower_ids = np.array(lm.LIPS_INNER_LOWER)
         self._lower_anchor_xy = rest[rig.cavity_partner[upper]]
         self._both_anchors_xy = np.ascontiguousarray(np.hstack([self._anchor_xy, self._lower_anchor_xy]))
@@ -300,11 +301,16 @@ class MouthPainter:
         show = self._stretched_lower_teeth(show, opening=opening, own_upper=runs[0], lift=lift, mouth_w=mouth_w)
         color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs,
                             lower_show=show, lip_lift=lift, peak_opening=peak)
+        widened = self._widened(verts, lip_on_skull_xy)
+        arch = self._upper_arch(verts, u, peak_opening=peak, mouth_w=mouth_w, widened=widened)
+        # The lip set lower over the arch continues the rig's lip: its edge there is no rim (half
+        # the pixel was the photo's own lip-over-teeth shadow line, a dark arc through the lip).
+        alpha = np.maximum(alpha, np.clip(arch - d_upper + 0.5, 0.0, 1.0) * (arch > 0.5))
         self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
                                  mouth_w=mouth_w, u=u, peak_opening=peak,
-                                 lowered=None if lift is None else np.minimum(lift, 0.0))
+                                 lowered=None if lift is None else np.minimum(lift, 0.0), arch=arch)
         self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, u=u, peak_opening=peak, mouth_w=mouth_w,
-                            widened=self._widened(verts, lip_on_skull_xy))
+                            arch=arch, widened=widened)
         if self._strands > 0.0:
             self._lower_lip_under_hair(color, d_lower=d_lower, u=u, mouth_w=mouth_w, peak_opening=peak)
             self._drape(color, out, xs + x0, ys + y0, d_upper=d_upper, mouth_w=mouth_w)
@@ -382,7 +388,8 @@ class MouthPainter:
 
     def _lay_photo_interior(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,
                             runs: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray, mouth_w: float,
-                            u: np.ndarray, peak_opening: float, lowered: np.ndarray | None = None) -> None:
+                            u: np.ndarray, peak_opening: float, lowered: np.ndarray | None = None,
+                            arch: np.ndarray | None = None) -> None:
         """Lays over the (N, 3) interior `color`, in place, the photo's own interior at its
         photographed distance from the lip whose jaw it goes with: `d_upper`, `d_lower` (N,) px
         from the two lips, `runs` how far (px) the photo's opening goes with each jaw there
@@ -394,10 +401,14 @@ class MouthPainter:
         px): the stretched corners of a mouth open for /a/ cover them, and the photo's shadowed
         premolars hung from a corner's steep lip edge stood as pale panels either side of the
         dark opening, squaring it into a box. `lowered` (N,) px, <= 0: how far the upper lip stands
-        below its place on the skull (_lip_lift); it covers that much of the upper row, which stays."""
+        below its place on the skull (_lip_lift); it covers that much of the upper row, which stays.
+        `arch` (N,) px: how far the upper lip's inner face comes down over the opening there
+        (_upper_arch); the photo's own upper teeth hang from it, so their biting edge arches with it."""
         to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
         wide = float(_lower_teeth_show(np.array([peak_opening]), mouth_w)[0])
         down_upper = d_upper if lowered is None else d_upper - lowered
+        if arch is not None and self._own_teeth:
+            down_upper = down_upper - arch
         for d_lip, length, anchor_xy, sign, lower in ((down_upper, runs[0], self._anchor_xy, 1.0, False),
                                                       (d_lower, runs[1], self._lower_anchor_xy, -1.0, True)):
             d_rest = d_lip * to_rest
@@ -419,8 +430,32 @@ class MouthPainter:
         now = verts[self._lip_ids[-1], :2] - verts[self._lip_ids[0], :2]
         return float(math.hypot(*now) / max(math.hypot(*(skull[-1] - skull[0])), 1e-6))
 
+    def _upper_arch(self, verts: np.ndarray, u: np.ndarray, *, peak_opening: float, mouth_w: float,
+                    widened: float = 1.0) -> np.ndarray:
+        """(N,) float px at the cavity pixels (`u` along the mouth): how far the upper lip's inner
+        face comes down over the opening beyond the rig's inner lip line, so its top is an arch,
+        highest mid-mouth, dropping LIP_ARCH_SAG of the opening's peak by the lens's inner corners
+        (as the square of the way there), where the rig's (the (V, 3) posed `verts`) sags less. A
+        toothy photo's upper lip and teeth run level across the mouth (a smile even lifts them
+        toward the corners), and its widest vowel had a straight top, the photo's biting edge with
+        the lip sitting on it; a closed-mouth photo's rig lip, drawn down beside the corners by the
+        jaw, already sags about as far and is left as it is. Only an open vowel's mouth arches
+        (its peak over LIP_ARCH_OPENING mouth widths, the lips no wider than LIP_ARCH_WIDENED of the
+        photo's, `widened`: _widened's): /i/ and a broad smile keep their flat, wide top."""
+        opens = float(smoothstep(np.array(peak_opening / mouth_w), *LIP_ARCH_OPENING)
+                      * (1.0 - smoothstep(np.array(widened), *LIP_ARCH_WIDENED)))
+        if opens <= 0.0:
+            return np.zeros(len(u), np.float32)
+        down = _face_down(verts[:, :2])
+        depth = verts[self._lip_ids, :2].astype(np.float64) @ down
+        sag = depth - depth[len(depth) // 2]  # the middle vertex (13) is mid-mouth
+        across = np.minimum(np.abs(2.0 * u - 1.0) / LENS_REACH, 1.0)
+        want = LIP_ARCH_SAG * peak_opening * opens * across * across
+        return np.maximum(want - np.interp(u, self._lip_u, sag), 0.0).astype(np.float32)
+
     def _taper_corners(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,
-                       u: np.ndarray, peak_opening: float, mouth_w: float, widened: float = 1.0) -> None:
+                       u: np.ndarray, peak_opening: float, mouth_w: float, arch: np.ndarray | None = None,
+                       widened: float = 1.0) -> None:
         """Covers, in the (N, 3) interior `color` in place, the opening's corners with lip: the rig's
         11 points a lip join a corner to its neighbour with one straight, steep segment, so the
         opening stood with blunt, near-vertical ends. An open mouth is a lens tapering into its
@@ -429,13 +464,17 @@ class MouthPainter:
         lower lip taking CORNER_LOWER_SHARE of it): the photo's own lip, mirrored across its edge
         (folded back within CORNER_LIP_DEPTH mouth widths of it, so a thin lip never reaches the
         skin beyond), shading into the mouth toward the lens's edge. `d_upper`, `d_lower`: (N,)
-        px from the two inner lips; `interp`: paint's per-vertex lookup at the pixels; `widened`:
-        the lips' width over the photo's (_widened; rounded lips fill the lens out toward an oval)."""
+        px from the two inner lips; `interp`: paint's per-vertex lookup at the pixels. `arch`: (N,)
+        px the upper lip's face comes down at least (_upper_arch), mid-mouth too; `widened`: the
+        lips' width over the photo's (_widened; rounded lips fill the lens out toward an oval)."""
         # A nearly shut mouth's corners are a pixel or two: the lens fades in as it opens.
         opens = float(smoothstep(np.array(peak_opening / mouth_w), *LENS_OPENING))
         if opens <= 0.0:
             return
-        side = np.nonzero(np.abs(2.0 * u - 1.0) > LENS_FULL * LENS_REACH)[0]  # mid-mouth the lens is the gap
+        side = np.abs(2.0 * u - 1.0) > LENS_FULL * LENS_REACH  # mid-mouth the lens is the gap
+        if arch is not None:
+            side |= d_upper < arch + 0.5
+        side = np.nonzero(side)[0]
         du, dl = d_upper[side], d_lower[side]
         # Rounded lips (the mouth narrower than the photo's) open an oval: the lens's ends fill out.
         rounded = float(np.clip((1.0 - widened) / ROUND_NARROWER, 0.0, 1.0))
@@ -443,6 +482,11 @@ class MouthPainter:
         cut = (du + dl - peak_opening * lens_height(np.abs(2.0 * u[side] - 1.0), power=power)) * opens
         # Each covered pixel is on one lip's face (the two reach cut in all, less than the gap).
         low_reach, up_reach = CORNER_LOWER_SHARE * cut, (1.0 - CORNER_LOWER_SHARE) * cut
+        arched = np.zeros(len(side))
+        if arch is not None:
+            # Where the arch comes down past the lens's own cut, the face is the upper lip set lower.
+            arched = np.clip((arch[side] - up_reach) / np.maximum(0.3 * arch[side], 1.0), 0.0, 1.0)
+            up_reach = np.maximum(up_reach, arch[side])
         lower = dl - low_reach < du - up_reach
         d = np.where(lower, dl, du)
         reach = np.where(lower, low_reach, up_reach)
@@ -450,6 +494,7 @@ class MouthPainter:
         if not len(at):
             return
         d, reach, lower, px = d[at], reach[at], lower[at], side[at]
+        arched = np.where(lower, 0.0, arched[at])
         cover = np.minimum(reach - d + 0.5, 1.0)
         # At the rig's outline the face continues the lip drawn beside it (its texture read half a
         # px in, its own shade: a darker face there drew a second, jagged outline along the chord);
@@ -464,6 +509,11 @@ class MouthPainter:
         span = max(fold - skip, 0.5)
         past_edge = skip + span - np.abs(np.mod(into, 2.0 * span) - span)  # within [skip, skip + span]
         depth = (1.0 - inward) * (0.5 + into) + inward * past_edge
+        # The upper lip set lower over the arch: its texture read back up from its own edge (the
+        # photo's lip edge over its teeth comes down with it, in its own light), not a face.
+        lowered = 0.5 + np.minimum(reach, fold) * (1.0 - d / np.maximum(reach, 1e-6))
+        depth = depth + arched * (lowered - depth)
+        inward = inward * (1.0 - arched)
         anchors = interp(self._both_anchors_xy, px)
         anchor = np.where(lower[:, None], anchors[:, 2:], anchors[:, :2])
         lip = sample_points(self.image, anchor + (np.where(lower, depth, -depth))[:, None] * self._down)
@@ -925,6 +975,14 @@ RIM_REACH_PX = 2
 # opening's peak grows over LENS_OPENING (mouth widths).
 LENS_POWER = 1.0
 LENS_REACH = 0.85
+# The open mouth's top is an arch (MouthPainter._upper_arch): the upper lip's inner edge drops this
+# share of the opening's peak from mid-mouth to the lens's inner corners. 0.3 reads as an arch at
+# 2x (0.15 barely): dlib's identity over speech, the issue's bar (an average <= 0.3), rose at most
+# 0.007 on the toothy photos (03: 0.250 -> 0.257) and the emotions do not open this far; one
+# open-mouthed frame reads further off: test_realism's roll 0.354 -> 0.382 (0.367 at 0.15).
+LIP_ARCH_SAG = 0.3
+LIP_ARCH_OPENING = (0.25, 0.4)
+LIP_ARCH_WIDENED = (1.05, 1.15)
 LENS_FULL = 0.5
 LENS_OPENING = (0.08, 0.14)
 # A mouth this much narrower than the photo's (lip_spread -1: 0.76 of its width) has rounded lips,
