@@ -339,8 +339,11 @@ def test_lid_kernels_are_compiled_when_the_painter_is_made(renderer, monkeypatch
 
     from facetalk.render import eyes
 
+    kernels = {"_column_curves", "_paint_lid_box", "_covered", "_opening", "_lift_samples", "_detail_rows",
+               "_image_maps",
+               "_abs_median", "_detail_and_skin"}
     seen = {}
-    for name in ("_column_curves", "_paint_lid_box"):
+    for name in kernels:
         def record(*args, _kernel=getattr(eyes, name), _name=name):
             seen.setdefault(_name, set()).add(tuple(numba.typeof(arg) for arg in args))
             return _kernel(*args)
@@ -349,7 +352,7 @@ def test_lid_kernels_are_compiled_when_the_painter_is_made(renderer, monkeypatch
     warm = dict(seen)
     seen.clear()
     renderer.render(MotionFrame(t_s=0, blink_left=1.0, blink_right=0.6, roll_deg=8.0))
-    assert set(seen) == set(warm) == {"_column_curves", "_paint_lid_box"}
+    assert set(seen) == set(warm) == kernels
     assert all(seen[name] <= warm[name] for name in seen)
 
 
@@ -388,3 +391,94 @@ def test_shut_eye_lashes_hang_as_strands():
     darkening = skin - luma[core + 6, xs]
     assert darkening.max() > 25.0
     assert np.mean(darkening < 0.4 * darkening.max()) > 0.2
+
+
+def _numpy_lift(eye, xy, open_xy):
+    """The numpy _lid_lift the compiled one replaced."""
+    rel = open_xy - eye.origin
+    a = rel @ eye.along / eye.width
+    open_b = np.interp(a, *eye.upper_open)
+    height = open_b - rel @ eye.down
+    travel = np.interp(a, *eye.upper) - open_b
+    pick = (a > 0.2) & (a < 0.8) & (height > 0.5) & (height < eye.width) & (travel > 0.5)
+    share = np.clip(((xy - open_xy) @ eye.down)[pick] / np.maximum(travel[pick], 0.5), 0.0, 1.0)
+    order = np.argsort(height[pick])
+    heights = np.concatenate([[0.0], height[pick][order], [eye.width]])
+    return heights, np.minimum.accumulate(np.concatenate([[1.0], share[order], [0.0]]))
+
+
+def _numpy_skin_detail(strip, sigma_px, lid_luma):
+    """The numpy _skin_detail the compiled one replaced."""
+    import cv2
+
+    from facetalk.imaging import LUMA
+    from facetalk.render.eyes import DETAIL_CLIP, DETAIL_DARKEST, DETAIL_OUTLIER
+
+    blur = cv2.GaussianBlur(strip, (0, 0), sigma_px, borderType=cv2.BORDER_REFLECT)
+    detail = strip - blur
+    luma = detail @ LUMA
+    typical = 1.4826 * float(np.median(np.abs(luma)))
+    wild = (np.abs(luma) > DETAIL_OUTLIER * typical + 1.0) | (blur @ LUMA < DETAIL_DARKEST * lid_luma)
+    radius = int(np.ceil(sigma_px))
+    wild = cv2.dilate(wild.astype(np.uint8), np.ones((2 * radius + 1,) * 2, np.uint8))
+    limit = DETAIL_CLIP * typical + 1.0
+    detail += (limit * np.tanh(luma / limit) - luma)[..., None]
+    return np.concatenate([detail, 1.0 - wild[..., None].astype(np.float32)], axis=2)
+
+
+def _numpy_detail_strips(frame, eye, lift, grid, top, edge, low_edge, base_px, reach_px, lid_luma):
+    """The numpy LidPainter._detail_strips the compiled one replaced."""
+    import cv2
+
+    from facetalk.render.eyes import DETAIL_BELOW, DETAIL_SIGMA
+
+    heights = base_px + np.arange(max(int(reach_px - base_px), 2))
+    upper_rows = top - heights[:, None] + (edge - top) * np.interp(heights, *lift)[:, None]
+    lower_rows = low_edge + np.arange(max(int(DETAIL_BELOW * eye.width), 2))[:, None]
+    rows_b = np.concatenate([upper_rows, lower_rows])
+    xy = eye.to_image(np.broadcast_to(grid, rows_b.shape).ravel(), rows_b.ravel())
+    xy = xy.reshape(*rows_b.shape, 2).astype(np.float32)
+    strips = cv2.remap(frame, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR,
+                       borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
+    sigma_px = DETAIL_SIGMA * eye.width
+    return (_numpy_skin_detail(strips[:len(heights)], sigma_px, lid_luma),
+            _numpy_skin_detail(strips[len(heights):], sigma_px, lid_luma))
+
+
+def test_compiled_eye_geometry_and_detail_strips_match_numpy_bit_for_bit(renderer, analysis, monkeypatch):
+    """The lids' setup compiled (eye extents, the skin's lift, the skin detail strips) gives the
+    very bits of the numpy it replaced (frames stay identical), for blinks, looks down, a turned
+    head and a synthetic eye with detail, at several lid lumas (dark thresholds)."""
+    from facetalk.render.eyes import _EyeAxes, _lid_lift, _unit_grid
+
+    frames = [MotionFrame(t_s=0, **pose) for pose in (
+        dict(blink_left=1.0, blink_right=1.0), dict(blink_left=0.5, blink_right=0.3), dict(gaze_y=1.0),
+        dict(roll_deg=12.0, yaw_deg=-25.0, smile=1.0, blink_left=0.9, blink_right=0.9, scale=0.67))]
+    cases = [(analysis.appearance.lids, *call) for call in _lid_painter_inputs(renderer, monkeypatch, frames)]
+    frame, lid, open_pts, shut_pts = _textured_eye(12.0)
+    cases += [((lid,), frame, shut, open_pts) for shut in (shut_pts, open_pts + 0.5 * (shut_pts - open_pts))]
+    strips = 0
+    for lids, image, verts, open_verts in cases:
+        xy, open_xy = verts[:, :2], open_verts[:, :2]
+        for lid in lids:
+            eye = _EyeAxes.of(lid, xy, open_xy)
+            assert eye.covered_px() == np.max(eye.upper[1] - np.interp(eye.upper[0], *eye.upper_open))
+            grid9 = np.linspace(0.0, 1.0, 9)
+            assert eye.opening_px() == np.max(np.interp(grid9, *eye.lower) - np.interp(grid9, *eye.upper_open))
+            lift = _lid_lift(eye, xy, open_xy)
+            expected = _numpy_lift(eye, xy, open_xy)
+            assert all(np.array_equal(got, want) and got.dtype == want.dtype for got, want in zip(lift, expected))
+            if eye.covered_px() < 0.25:
+                continue
+            grid = _unit_grid(max(int(eye.width), 8))
+            top, edge = np.interp(grid, *eye.upper_open), np.interp(grid, *eye.upper)
+            geometry = dict(grid=grid, top=top, edge=np.maximum(edge, top), low_edge=np.interp(grid, *eye.lower) + 3.0,
+                            base_px=0.08 * eye.width, reach_px=0.6 * eye.width)
+            for lid_luma in (40.0, 150.0, 400.0):
+                got = LidPainter._detail_strips(image, eye, lift, lid_luma=lid_luma, **geometry)
+                want = _numpy_detail_strips(image, eye, lift, lid_luma=lid_luma, **geometry)
+                for g, w in zip(got, want):
+                    assert g.dtype == w.dtype == np.float32 and g.shape == w.shape
+                    assert np.array_equal(g, w)
+                strips += 1
+    assert strips >= 8

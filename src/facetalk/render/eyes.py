@@ -187,12 +187,11 @@ class _EyeAxes:
 
     def covered_px(self) -> float:
         """How far (px) the upper lid has come down from open, at most along the eye."""
-        return float(np.max(self.upper[1] - np.interp(self.upper[0], *self.upper_open)))
+        return float(_covered(*self.upper, *self.upper_open))
 
     def opening_px(self) -> float:
         """The open eye's height (px) at its widest."""
-        grid = np.linspace(0.0, 1.0, 9)
-        return float(np.max(np.interp(grid, *self.lower) - np.interp(grid, *self.upper_open)))
+        return float(_opening(_unit_grid(9), *self.lower, *self.upper_open))
 
     def to_image(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """(N, 2) pixel positions of eye coordinates."""
@@ -214,55 +213,140 @@ def _lid_lift(eye: _EyeAxes, xy: np.ndarray, open_xy: np.ndarray) -> tuple[np.nd
     ascending; the share of the margin's travel the skin there moves)."""
     rel = open_xy - eye.origin
     a = rel @ eye.along / eye.width
-    open_b = np.interp(a, *eye.upper_open)
-    height = open_b - rel @ eye.down
-    travel = np.interp(a, *eye.upper) - open_b
-    pick = (a > 0.2) & (a < 0.8) & (height > 0.5) & (height < eye.width) & (travel > 0.5)
-    share = np.clip(((xy - open_xy) @ eye.down)[pick] / np.maximum(travel[pick], 0.5), 0.0, 1.0)
-    order = np.argsort(height[pick])
+    # The eye's middle as bounds on a, in a's dtype (numpy compared in it).
+    heights, share = _lift_samples(a, np.array((0.2, 0.8), a.dtype), rel @ eye.down, (xy - open_xy) @ eye.down,
+                                   *eye.upper, *eye.upper_open, eye.width)
+    order = np.argsort(heights)
     # Never rising with height (vertices a little off the middle columns scatter it); where no
     # vertex says otherwise, the skin an eye width up stays.
-    heights = np.concatenate([[0.0], height[pick][order], [eye.width]])
+    heights = np.concatenate([[0.0], heights[order], [eye.width]])
     return heights, np.minimum.accumulate(np.concatenate([[1.0], share[order], [0.0]]))
+
+
+# The eye geometry's numpy on small arrays, compiled (its overhead was most of the lids' setup);
+# the BLAS products stay numpy's, and np.interp took the float32 chains as float64, as here.
+@njit(cache=True, nogil=True)
+def _covered(upper_a, upper_b, open_a, open_b):
+    """_EyeAxes.covered_px from its chains."""
+    now = _interp_each(upper_a.astype(np.float64), open_a.astype(np.float64), open_b.astype(np.float64))
+    return np.max(upper_b.astype(np.float64) - now)
+
+
+@njit(cache=True, nogil=True)
+def _opening(grid, lower_a, lower_b, open_a, open_b):
+    """_EyeAxes.opening_px from its chains, at `grid` along the eye."""
+    low = _interp_each(grid, lower_a.astype(np.float64), lower_b.astype(np.float64))
+    return np.max(low - _interp_each(grid, open_a.astype(np.float64), open_b.astype(np.float64)))
+
+
+@njit(cache=True, nogil=True)
+def _lift_samples(a, middle, open_down, moved_down, upper_a, upper_b, open_a, open_b, width):
+    """_lid_lift's samples, unsorted: (heights px above the open margin, share of the margin's travel)
+    of the vertices over the `middle` (a's bounds) of the eye, from each vertex's eye position `a`,
+    its distance down with the eye open and how far it moved down."""
+    af = a.astype(np.float64)
+    margin = _interp_each(af, open_a.astype(np.float64), open_b.astype(np.float64))
+    now = _interp_each(af, upper_a.astype(np.float64), upper_b.astype(np.float64))
+    heights, share, k = np.empty(a.shape[0]), np.empty(a.shape[0]), 0
+    for i in range(a.shape[0]):
+        height, travel = margin[i] - open_down[i], now[i] - margin[i]
+        if middle[0] < a[i] < middle[1] and 0.5 < height < width and travel > 0.5:
+            heights[k], share[k] = height, min(max(moved_down[i] / max(travel, 0.5), 0.0), 1.0)
+            k += 1
+    return heights[:k], share[:k]
+
+
+@njit(cache=True, nogil=True)
+def _detail_rows(top, edge, low_edge, base_px, lift_heights, lift_share, n_upper, n_lower):
+    """(n_upper + n_lower, len(top)) px along b of the detail strips' rows (LidPainter._detail_strips):
+    row i (base_px + i) px above the open margin `top`, moved toward the closing edge `edge` by the
+    lift's share at that height, then rows from `low_edge` down. numpy's formulas in its order (the
+    same bits)."""
+    n = top.shape[0]
+    share = _interp_each(base_px + np.arange(n_upper).astype(np.float64), lift_heights, lift_share)
+    rows = np.empty((n_upper + n_lower, n))
+    for i in range(n_upper + n_lower):
+        for j in range(n):
+            if i < n_upper:
+                rows[i, j] = (top[j] - (base_px + i)) + (edge[j] - top[j]) * share[i]
+            else:
+                rows[i, j] = low_edge[j] + (i - n_upper)
+    return rows
+
+
+@njit(cache=True, nogil=True)
+def _image_maps(axes, grid, rows_b):
+    """cv2.remap's float32 x and y maps (rows, cols) of eye positions (grid[col], rows_b[row, col]),
+    `axes` as _paint_lid_box's: _EyeAxes.to_image's formula in its order, then float32 (the same bits)."""
+    map_x, map_y = np.empty(rows_b.shape, np.float32), np.empty(rows_b.shape, np.float32)
+    for i in range(rows_b.shape[0]):
+        for j in range(rows_b.shape[1]):
+            along = grid[j] * axes[6]
+            map_x[i, j] = np.float32(axes[0] + along * axes[2] + rows_b[i, j] * axes[4])
+            map_y[i, j] = np.float32(axes[1] + along * axes[3] + rows_b[i, j] * axes[5])
+    return map_x, map_y
 
 
 def _strip(frame: np.ndarray, eye: _EyeAxes, grid: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
     """(rows, cols, 3) float32 of the (H, W, 3) uint8 `frame` at eye positions (grid[col], rows_b[row, col])."""
     import cv2
 
-    a = np.broadcast_to(grid, rows_b.shape)
-    xy = eye.to_image(a.ravel(), rows_b.ravel()).reshape(*rows_b.shape, 2).astype(np.float32)
-    strip = cv2.remap(frame, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    map_x, map_y = _image_maps(np.array([*eye.origin, *eye.along, *eye.down, eye.width], np.float64), grid, rows_b)
+    strip = cv2.remap(frame, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     return strip.astype(np.float32)
 
 
-def _median(values: np.ndarray) -> float:
-    """np.median of a float32 array (the same float32 mean of the middle two), without its
-    overhead, a quarter of a small strip's cost."""
-    flat = values.ravel()
+@njit(cache=True, nogil=True)
+def _abs_median(values):
+    """The median of |values| (float32), as np.median gives it (the float32 mean of the middle two)."""
+    flat = np.abs(values.ravel())
     k = flat.size // 2
     if flat.size % 2:
-        return float(np.partition(flat, k)[k])
-    middle = np.partition(flat, (k - 1, k))
-    return float((middle[k - 1] + middle[k]) / np.float32(2.0))
+        return np.float64(np.partition(flat, k)[k])
+    middle = np.partition(flat, k)
+    return np.float64((np.max(middle[:k]) + middle[k]) / np.float32(2.0))
+
+
+@njit(cache=True, nogil=True)
+def _detail_and_skin(detail, luma, blur_luma, clipped, limit, outlier, darkest, radius):
+    """_skin_detail's (rows, cols, 4) from the strip's `detail` (rows, cols, 3), its luma and its blur's
+    (float32) and tanh(luma / limit) `clipped`; `outlier` and `darkest` are float32 thresholds.
+    A pixel is wild where its detail's luma passes `outlier` or its blur is under `darkest`; a wild
+    pixel's square of `radius` (cv2.dilate's) is not skin."""
+    rows, cols = luma.shape
+    wild = np.zeros((rows, cols), np.bool_)
+    for i in range(rows):
+        for j in range(cols):
+            if abs(luma[i, j]) > outlier or blur_luma[i, j] < darkest:
+                for y in range(max(i - radius, 0), min(i + radius + 1, rows)):
+                    for x in range(max(j - radius, 0), min(j + radius + 1, cols)):
+                        wild[y, x] = True
+    out = np.empty((rows, cols, 4), np.float32)
+    for i in range(rows):
+        for j in range(cols):
+            shift = np.float32(limit * clipped[i, j] - luma[i, j])
+            for c in range(3):
+                out[i, j, c] = detail[i, j, c] + shift
+            out[i, j, 3] = np.float32(0.0) if wild[i, j] else np.float32(1.0)
+    return out
 
 
 def _skin_detail(strip: np.ndarray, *, sigma_px: float, lid_luma: float) -> np.ndarray:
     """(rows, cols, 4): a strip of skin's detail (RGB, its lines softened) and how much of it is
-    lid skin (0..1), by DETAIL_OUTLIER, DETAIL_CLIP and DETAIL_DARKEST."""
+    lid skin (0..1), by DETAIL_OUTLIER, DETAIL_CLIP and DETAIL_DARKEST. The BLAS products and
+    np.tanh stay numpy's (their bits depend on the library); the rest is compiled (_abs_median,
+    _detail_and_skin: numpy's small-array overhead was most of the cost)."""
     import cv2
 
     blur = cv2.GaussianBlur(strip, (0, 0), sigma_px, borderType=cv2.BORDER_REFLECT)
     detail = strip - blur
     luma = detail @ LUMA
-    typical = 1.4826 * _median(np.abs(luma))
-    wild = (np.abs(luma) > DETAIL_OUTLIER * typical + 1.0) | (blur @ LUMA < DETAIL_DARKEST * lid_luma)
-    # A dark or wild thing's halo is not skin either.
-    radius = int(np.ceil(sigma_px))
-    wild = cv2.dilate(wild.astype(np.uint8), np.ones((2 * radius + 1,) * 2, np.uint8))
-    limit = DETAIL_CLIP * typical + 1.0
-    detail += (limit * np.tanh(luma / limit) - luma)[..., None]  # LUMA sums to 1: this sets the luma
-    return np.concatenate([detail, 1.0 - wild[..., None].astype(np.float32)], axis=2)
+    typical = 1.4826 * _abs_median(luma)
+    limit = np.float32(DETAIL_CLIP * typical + 1.0)  # numpy took the Python float as float32
+    # A dark or wild thing's halo is not skin either; LUMA sums to 1, so the shift sets the luma.
+    return _detail_and_skin(detail, luma, blur @ LUMA, np.tanh(luma / limit), limit,
+                            np.float32(DETAIL_OUTLIER * typical + 1.0), np.float32(DETAIL_DARKEST * lid_luma),
+                            int(np.ceil(sigma_px)))
 
 
 def _along(a: np.ndarray, grid: np.ndarray, colours: np.ndarray) -> np.ndarray:
@@ -645,14 +729,13 @@ class LidPainter:
         (`base_px` + i) px above the open margin `top` up to the shut lid's top `reach_px`, found in
         the frame where the mesh has moved it (toward the closing edge `edge`); the lower lid's,
         the skin below its band (from `low_edge`). All px along b at `grid`."""
-        heights = base_px + np.arange(max(int(reach_px - base_px), 2))
-        upper_rows = top - heights[:, None] + (edge - top) * np.interp(heights, *lift)[:, None]
-        lower_rows = low_edge + np.arange(max(int(DETAIL_BELOW * eye.width), 2))[:, None]
-        # One remap for both strips.
-        strips = _strip(frame, eye, grid, np.concatenate([upper_rows, lower_rows]))
+        n_upper, n_lower = max(int(reach_px - base_px), 2), max(int(DETAIL_BELOW * eye.width), 2)
+        rows_b = _detail_rows(top, edge, low_edge, float(base_px), np.asarray(lift[0], np.float64),
+                              np.asarray(lift[1], np.float64), n_upper, n_lower)
+        strips = _strip(frame, eye, grid, rows_b)  # one remap for both strips
         sigma_px = DETAIL_SIGMA * eye.width
-        return (_skin_detail(strips[:len(heights)], sigma_px=sigma_px, lid_luma=lid_luma),
-                _skin_detail(strips[len(heights):], sigma_px=sigma_px, lid_luma=lid_luma))
+        return (_skin_detail(strips[:n_upper], sigma_px=sigma_px, lid_luma=lid_luma),
+                _skin_detail(strips[n_upper:], sigma_px=sigma_px, lid_luma=lid_luma))
 
 
 @lru_cache(maxsize=1)
