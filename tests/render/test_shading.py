@@ -285,3 +285,36 @@ def test_the_compiled_crease_layout_is_pixel_box_and_chord_of_the_lines_in_the_b
                 chord = layout[3][k]
                 inv = 1.0 / max(float(chord[1::2].copy() @ chord[1::2].copy()), 1e-6)
                 assert np.array_equal([chord[0], chord[1] * inv, chord[2], chord[3] * inv], expected)
+
+
+def _glabella(analysis, brow_raise):
+    """(shaded mid-grey frame as grey levels, the subject's right glabellar line's foot (2,) px, the
+    unit vector toward its brow, eye span px) at `brow_raise`."""
+    from facetalk.render.shading import INNER_BROW_ENDS
+
+    out = _paint(analysis, brow_raise=brow_raise).astype(float).mean(axis=2)
+    xy = _posed(analysis, brow_raise=brow_raise)
+    a, b = xy[INNER_BROW_ENDS[0]], xy[INNER_BROW_ENDS[1]]
+    span = np.linalg.norm(xy[263] - xy[33])
+    return out, 0.7 * a + 0.3 * b, (a - b) / np.linalg.norm(a - b), span
+
+
+def test_anger_frown_lines_read_deep_and_long_with_a_lit_ridge_beside(analysis):
+    """Anger's frown (brow_raise -0.6) draws the "11" between the brows deep enough to read at 2x:
+    on mid-grey the line darkens by over 20 levels (12 before: a stern look, not a frown, on Biden's
+    and Coelho's portraits), reaches 0.12 eye spans above the inner brow (0.11 before, faded out
+    there), and the skin bunched on its brow side catches light; a lighter frown creases less."""
+    out, foot, toward_brow, span = _glabella(analysis, -0.6)
+    up = np.array([0.0, -1.0])
+
+    def darkest(image, centre, radius=3):
+        x, y = np.round(centre).astype(int)
+        return image[y - radius:y + radius + 1, x - radius:x + radius + 1].min()
+
+    middle = foot + 0.06 * span * up
+    assert darkest(out, middle) < 128 - 20
+    assert darkest(out, foot + 0.12 * span * up) < 128 - 8
+    x, y = np.round(middle + 0.04 * span * toward_brow).astype(int)
+    assert out[y - 3:y + 4, x - 3:x + 4].max() > 128 + 6  # the ridge beside the line
+    lighter, *_ = _glabella(analysis, -0.3)
+    assert darkest(lighter, middle) > darkest(out, middle) + 5

@@ -67,6 +67,18 @@ TINT_SPREAD = (0.03, 0.07)
 BROW_OVER_LID = (((55, 65, 52, 53, 46), (157, 158, 159, 160, 161)),
                  ((285, 295, 282, 283, 276), (384, 385, 386, 387, 388)))
 BROW_SHADOW = 0.2
+# The glabellar lines (AU4, the frown's "11"): per side, (offset toward the brow, lower and upper
+# end above the line's foot, in eye spans; share of GLABELLA_DEPTH); GLABELLA_WIDTH eye spans wide,
+# leaning GLABELLA_FAN eye spans toward the brow at the top, the ridge the corrugator bunches beside
+# each lit by GLABELLA_LIT of its depth. Depth per unit of frown: 0.35 (before: 0.2, from 0.02
+# below to 0.11 above, no lean, the ridge at 0.35): anger (frown 0.6) read as a stern look on
+# Biden's and Coelho's portraits at 2x, now as a frown; 0.45, or a second, outer line per side,
+# read more but moved dlib's identity distance more (out/emo7/r1-r3).
+GLABELLA = ((0.0, -0.04, 0.16, 1.0),)
+GLABELLA_DEPTH = 0.35
+GLABELLA_WIDTH = 0.017
+GLABELLA_FAN = 0.015
+GLABELLA_LIT = 0.45
 CHIN = (200, 199)  # chin skin below the lip (not the lip's own points: the dents stay on the skin)
 # The chin boss's dents: fixed places in the boss's own frame (x across, y up, in eye spans about
 # its centre), so they move with the face and hold still while the chin does; irregular, as the
@@ -107,6 +119,7 @@ class _Fold:
     depth: float
     width_px: float
     lit_side: np.ndarray | None
+    lit_share: float = 0.35  # how bright its lit side's bulge is, as a share of its depth
 
 
 class FoldShader:
@@ -209,17 +222,7 @@ class FoldShader:
             folds.append(_Fold(line, depth, 0.016 * span, -up))
         frown = max(-frame.brow_raise, 0.0)
         folds += self._brow_shadows(xy, frown)
-        for inner_end in INNER_BROW_ENDS:
-            if not _drawn(0.2 * frown):
-                folds.append(_Fold(_NO_LINE, 0.2 * frown, 0.016 * span, None))
-                continue
-            base = 0.7 * xy[inner_end] + 0.3 * xy[INNER_BROW_ENDS[1 - INNER_BROW_ENDS.index(inner_end)]]
-            # Lit on the side toward the brow: the skin the corrugator bunches there bulges. (Lit
-            # toward the middle, the two lines' lit sides fell on one another when the brows drew
-            # together: a bright bar between them, not a crease.)
-            toward_brow = -np.sign((middle - base) @ across) * across
-            folds.append(_Fold(_rows(base - 0.02 * span * up, base + 0.11 * span * up), 0.2 * frown, 0.016 * span,
-                               toward_brow))
+        folds += self._glabellar(xy, frown, span, across, up, middle)
         sneer = min(max(frame.nose_sneer, frame.upper_lip_raise * frown * 1.5), 1.0)
         wrinkle = NOSE_WRINKLE * (1.0 - math.exp(-sneer / NOSE_WRINKLE_SCALE))
         # Fine creases staggered down the nose root, each with the skin bunched below it catching the
@@ -233,6 +236,30 @@ class FoldShader:
             centre = top + down * (bottom - top) + sideways * span * across
             folds.append(_Fold(_rows(centre - half * span * across, centre + 0.018 * span * up,
                                      centre + half * span * across), share * wrinkle, 0.011 * span, -up))
+        return folds
+
+    @staticmethod
+    def _glabellar(xy: np.ndarray, frown: float, span: float, across: np.ndarray, up: np.ndarray,
+                   middle: np.ndarray) -> list[_Fold]:
+        """The frown's vertical lines between the brows (AU4, the "11"): per side GLABELLA's creases,
+        each lit on its brow's side, where the corrugator bunches the skin into a ridge. (Lit toward
+        the middle, the two sides' lit skin fell on one another as the brows drew together: a
+        bright bar between them, not a crease.)"""
+        folds = []
+        for side, inner_end in enumerate(INNER_BROW_ENDS):
+            base = 0.7 * xy[inner_end] + 0.3 * xy[INNER_BROW_ENDS[1 - side]]
+            toward_brow = -np.sign((middle - base) @ across) * across
+            for out_, low, high, share in GLABELLA:
+                depth = GLABELLA_DEPTH * share * min(frown, 1.0)
+                if not _drawn(depth):
+                    folds.append(_Fold(_NO_LINE, depth, GLABELLA_WIDTH * span, None))
+                    continue
+                # Diverging a little upward, as the lines follow the corrugators' pull toward the brows.
+                foot = base + out_ * span * toward_brow
+                line = _rows(foot + low * span * up, foot + (0.5 * (low + high) * span) * up
+                             + GLABELLA_FAN * 0.4 * span * toward_brow,
+                             foot + high * span * up + GLABELLA_FAN * span * toward_brow)
+                folds.append(_Fold(line, depth, GLABELLA_WIDTH * span, toward_brow, GLABELLA_LIT))
         return folds
 
     @staticmethod
@@ -279,7 +306,7 @@ class FoldShader:
         dark_chord, lit_chord = chords[0, 1::2].copy(), chords[1, 1::2].copy()
         _shade_crease(out[y0:y1, x0:x1], dark, lit, chords, 1.0 / max(float(dark_chord @ dark_chord), 1e-6),
                       1.0 / max(float(lit_chord @ lit_chord), 1e-6), max(fold.width_px, 0.6), fold.depth,
-                      max(lit_px, 0.6), 0.35 * fold.depth, self._tint, _TAPER)
+                      max(lit_px, 0.6), fold.lit_share * fold.depth, self._tint, _TAPER)
 
     def _smooth(self, out: np.ndarray, fold: _Fold) -> None:
         """Smooths a fold the photo shows (an expression undoing it): the skin along the line is
