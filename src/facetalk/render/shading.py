@@ -73,8 +73,9 @@ BROW_SHADOW = 0.2
 # each lit by GLABELLA_LIT of its depth. Depth per unit of frown: 0.35 (before: 0.2, from 0.02
 # below to 0.11 above, no lean, the ridge at 0.35): anger (frown 0.6) read as a stern look on
 # Biden's and Coelho's portraits at 2x, now as a frown; 0.45, or a second, outer line per side,
-# read more but moved dlib's identity distance more (out/emo7/r1-r3).
-GLABELLA = ((0.0, -0.04, 0.16, 1.0),)
+# read more but moved dlib's identity distance more (out/emo7/r1-r3); starting 0.04 below the
+# foot (0.02 now), they lifted dlib's brow reading on Pedersen's portrait (13) under anger (r5).
+GLABELLA = ((0.0, -0.02, 0.16, 1.0),)
 GLABELLA_DEPTH = 0.35
 GLABELLA_WIDTH = 0.017
 GLABELLA_FAN = 0.015
