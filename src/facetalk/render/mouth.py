@@ -20,6 +20,7 @@ import numpy as np
 from numba import njit
 
 from facetalk.face import landmarks as lm
+from facetalk.face.expression import estimate_expression
 from facetalk.imaging import LUMA, sample_points
 from facetalk.face.rig import MATERIAL_CAVITY, FaceRig, smoothstep
 from facetalk.render.sampling import bilinear, luminance_grain, material_lookup, mix, pixel_box
@@ -145,6 +146,9 @@ class MouthPainter:
         self._both_anchors_xy = np.ascontiguousarray(np.hstack([self._anchor_xy, self._lower_anchor_xy]))
         self._down = _face_down(rest)
         self._rest_mouth_w = float(np.linalg.norm(rest[lm.MOUTH_CORNERS[0]] - rest[lm.MOUTH_CORNERS[1]]))
+        # Lips narrower than the photo's are rounded only as far as the rig rounds them (face.rig's
+        # _rounding: not at all on a full smile), since emotions undo a photo's smile by narrowing.
+        self._round_free = 1.0 - min(max(estimate_expression(rig.rest_xyz[:lm.N_LANDMARKS]).smile, 0.0), 1.0)
         self.image = image.astype(np.float32)
         self._colors(image)
         self._own_upper, self._own_lower = self._photo_teeth_runs(image)
@@ -301,11 +305,8 @@ class MouthPainter:
         show = self._stretched_lower_teeth(show, opening=opening, own_upper=runs[0], lift=lift, mouth_w=mouth_w)
         color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs,
                             lower_show=show, lip_lift=lift, peak_opening=peak)
-        widened = self._widened(verts, lip_on_skull_xy)
-        arch = self._upper_arch(verts, u, peak_opening=peak, mouth_w=mouth_w, widened=widened)
-        # The lip set lower over the arch continues the rig's lip: its edge there is no rim (half
-        # the pixel was the photo's own lip-over-teeth shadow line, a dark arc through the lip).
-        alpha = np.maximum(alpha, np.clip(arch - d_upper + 0.5, 0.0, 1.0) * (arch > 0.5))
+        widened, arch, alpha = self._arched_top(verts, u, d_upper=d_upper, alpha=alpha, peak_opening=peak,
+                                                mouth_w=mouth_w, lip_on_skull_xy=lip_on_skull_xy)
         self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
                                  mouth_w=mouth_w, u=u, peak_opening=peak,
                                  lowered=None if lift is None else np.minimum(lift, 0.0), arch=arch)
@@ -422,6 +423,17 @@ class MouthPainter:
                 src = interp(anchor_xy, own) + sign * d_rest[own, None] * self._down
                 color[own] = mix(color[own], sample_points(self.image, src), weight)
 
+    def _arched_top(self, verts: np.ndarray, u: np.ndarray, *, d_upper: np.ndarray, alpha: np.ndarray,
+                    peak_opening: float, mouth_w: float,
+                    lip_on_skull_xy: np.ndarray | None) -> tuple[float, np.ndarray, np.ndarray]:
+        """(_widened's width ratio, _upper_arch's (N,) px, the pixels' opacity `alpha` raised where
+        the arch's lip covers them) for paint's cavity pixels."""
+        widened = self._widened(verts, lip_on_skull_xy)
+        arch = self._upper_arch(verts, u, peak_opening=peak_opening, mouth_w=mouth_w, widened=widened)
+        # The lip set lower over the arch continues the rig's lip: its edge there is no rim (half
+        # the pixel was the photo's own lip-over-teeth shadow line, a dark arc through the lip).
+        return widened, arch, np.maximum(alpha, np.clip(arch - d_upper + 0.5, 0.0, 1.0) * (arch > 0.5))
+
     def _widened(self, verts: np.ndarray, lip_on_skull_xy: np.ndarray | None) -> float:
         """The inner lips' width (corner to corner) in the (V, 3) posed `verts` over where the head's
         pose alone carries them (`lip_on_skull_xy`, paint's; None: their rest places): > 1 spread
@@ -477,7 +489,7 @@ class MouthPainter:
         side = np.nonzero(side)[0]
         du, dl = d_upper[side], d_lower[side]
         # Rounded lips (the mouth narrower than the photo's) open an oval: the lens's ends fill out.
-        rounded = float(np.clip((1.0 - widened) / ROUND_NARROWER, 0.0, 1.0))
+        rounded = float(np.clip((1.0 - widened) / ROUND_NARROWER, 0.0, 1.0)) * self._round_free
         power = LENS_POWER * (1.0 - ROUND_LENS * rounded)
         cut = (du + dl - peak_opening * lens_height(np.abs(2.0 * u[side] - 1.0), power=power)) * opens
         # Each covered pixel is on one lip's face (the two reach cut in all, less than the gap).
@@ -496,12 +508,26 @@ class MouthPainter:
         d, reach, lower, px = d[at], reach[at], lower[at], side[at]
         arched = np.where(lower, 0.0, arched[at])
         cover = np.minimum(reach - d + 0.5, 1.0)
-        # At the rig's outline the face continues the lip drawn beside it (its texture read half a
-        # px in, its own shade: a darker face there drew a second, jagged outline along the chord);
-        # toward the opening it reads past the photo's soft edge (CORNER_EDGE_SKIP of the fold: a
-        # toothy photo's pale rim, mirrored, was a pale band), folded back within the lip, takes
-        # the lips' own hue (CORNER_LIP_HUE: stray pale or grey pixels halved) and darkens: wet
-        # and turned from the light.
+        depth, inward = self._corner_face_depth(d, reach, arched, mouth_w=mouth_w)
+        anchors = interp(self._both_anchors_xy, px)
+        anchor = np.where(lower[:, None], anchors[:, 2:], anchors[:, :2])
+        lip = sample_points(self.image, anchor + (np.where(lower, depth, -depth))[:, None] * self._down)
+        lip = lip + (self._lip_rgb - lip) * (CORNER_LIP_HUE * inward)[:, None]
+        shade = 1.0 - CORNER_DARKEN * inward
+        color[px] = mix(color[px], lip * shade[:, None], cover)
+
+    def _corner_face_depth(self, d: np.ndarray, reach: np.ndarray, arched: np.ndarray, *,
+                           mouth_w: float) -> tuple[np.ndarray, np.ndarray]:
+        """(depth px from a covered corner pixel's lip edge at which the lip's texture is read, how
+        far 0..1 it is turned inward), for (M,) pixels `d` px from their lip, the face reaching
+        `reach` px, `arched` 0..1 the upper lip set lower over the arch (_taper_corners).
+
+        At the rig's outline the face continues the lip drawn beside it (its texture read half a
+        px in, its own shade: a darker face there drew a second, jagged outline along the chord);
+        toward the opening it reads past the photo's soft edge (CORNER_EDGE_SKIP of the fold: a
+        toothy photo's pale rim, mirrored, was a pale band), folded back within the lip, takes
+        the lips' own hue (CORNER_LIP_HUE: stray pale or grey pixels halved) and darkens: wet
+        and turned from the light."""
         inward = smoothstep(d / np.maximum(reach, 1e-6), 0.0, 1.0)
         fold = CORNER_LIP_DEPTH * self._rest_mouth_w
         skip = max(1.0, CORNER_EDGE_SKIP * fold)
@@ -512,14 +538,7 @@ class MouthPainter:
         # The upper lip set lower over the arch: its texture read back up from its own edge (the
         # photo's lip edge over its teeth comes down with it, in its own light), not a face.
         lowered = 0.5 + np.minimum(reach, fold) * (1.0 - d / np.maximum(reach, 1e-6))
-        depth = depth + arched * (lowered - depth)
-        inward = inward * (1.0 - arched)
-        anchors = interp(self._both_anchors_xy, px)
-        anchor = np.where(lower[:, None], anchors[:, 2:], anchors[:, :2])
-        lip = sample_points(self.image, anchor + (np.where(lower, depth, -depth))[:, None] * self._down)
-        lip = lip + (self._lip_rgb - lip) * (CORNER_LIP_HUE * inward)[:, None]
-        shade = 1.0 - CORNER_DARKEN * inward
-        color[px] = mix(color[px], lip * shade[:, None], cover)
+        return depth + arched * (lowered - depth), inward * (1.0 - arched)
 
     def _shade_slit(self, out: np.ndarray, origin: tuple[int, int], ys: np.ndarray, xs: np.ndarray, *,
                     opening: np.ndarray, rest_opening: np.ndarray, mouth_w: float) -> None:
