@@ -224,28 +224,30 @@ def test_a_negative_gaze_needs_no_equals_sign():
     assert _join_negative_values(["-o", "-1.mp4"]) == ["-o", "-1.mp4"]  # other options untouched
 
 
-@pytest.mark.parametrize("cores, beyond, threads, processes", [
-    (2, 0, None, None), (8, 9000, None, None), (2, -1, None, None), (1, 9000, None, None),
-    (2, -200, None, 3), (2, 9000, 2, None)])
-def test_render_draws_long_clips_in_processes_by_default(monkeypatch, cores, beyond, threads, processes):
-    """With 2 or more cores, clips of MIN_PROCESS_FRAMES or more are drawn in worker processes
-    (one per core, up to 4); shorter ones, or on one core, on threads; --threads and --processes
-    as given."""
+@pytest.mark.parametrize("cores, cpus, load, beyond, threads, processes, want", [
+    (2, 2, 0.3, 0, None, None, (1, 2)),      # a long clip on two free cores: a process each
+    (8, 8, 2.0, 9000, None, None, (1, 4)),   # at most MAX_DEFAULT_THREADS of them
+    (8, 8, 6.0, 9000, None, None, (4, 0)),   # fewer than 3 of 8 cores free: threads
+    (2, 2, 1.6, 9000, None, None, (2, 0)),   # a busy 2-core machine: threads
+    (2, 2, 0.3, -1, None, None, (2, 0)),     # a clip too short to pay for the start-up
+    (1, 1, 0.0, 9000, None, None, (1, 0)),   # one core
+    (2, 2, 1.6, -200, None, 3, (1, 3)),      # --processes as given
+    (2, 2, 0.0, 9000, 2, None, (2, 0))])     # --threads as given
+def test_render_draws_long_clips_in_processes_when_cores_are_free(monkeypatch, cores, cpus, load, beyond,
+                                                                  threads, processes, want):
+    """With 2 or more cores free, clips of MIN_PROCESS_FRAMES or more are drawn in worker
+    processes (one per core, up to 4); shorter ones, on one core or on a busy machine, on
+    threads; --threads and --processes as given. `want`: (threads, processes)."""
     import argparse
 
     from facetalk import cli, system
 
     monkeypatch.setattr(system, "available_cores", lambda: cores)
+    monkeypatch.setattr(cli.os, "cpu_count", lambda: cpus)
+    monkeypatch.setattr(cli.os, "getloadavg", lambda: (load, load, load))
     n_frames = cli.MIN_PROCESS_FRAMES + beyond
     drawing = cli._drawing(argparse.Namespace(threads=threads, processes=processes), n_frames=n_frames)
-    default = min(cores, cli.MAX_DEFAULT_THREADS)
-    if threads or processes:
-        want = cli._Drawing(threads=threads or 1, processes=processes or 0)
-    elif cores >= 2 and n_frames >= cli.MIN_PROCESS_FRAMES:
-        want = cli._Drawing(processes=default)
-    else:
-        want = cli._Drawing(threads=default)
-    assert drawing == want
+    assert (drawing.threads, drawing.processes) == want
 
 
 def _process_tree(pid: int) -> set[int]:

@@ -104,7 +104,7 @@ def _add_render(sub) -> None:
     r.add_argument("--crf", type=int, help=f"H.264 quality, lower is better (default: {_DEFAULTS.video.crf})")
     drawing = r.add_mutually_exclusive_group()
     drawing.add_argument("--processes", type=int, metavar="N", help="frames drawn at once in N worker processes "
-                         f"(default, with 2 or more cores and {MIN_PROCESS_FRAMES} frames or more, "
+                         f"(default, with 2 or more free cores and {MIN_PROCESS_FRAMES} frames or more, "
                          f"{MIN_PROCESS_FRAMES / 25:g} s at 25 fps: one per core, up to {MAX_DEFAULT_THREADS}); "
                          "the video is the same whatever N")
     drawing.add_argument("--threads", type=int, metavar="N", help="frames drawn at once on N threads of this process "
@@ -369,9 +369,20 @@ def _drawing(args: argparse.Namespace, *, n_frames: int) -> _Drawing:
     if args.processes:
         return _Drawing(processes=args.processes)
     cores = min(available_cores(), MAX_DEFAULT_THREADS)
-    if cores >= 2 and n_frames >= MIN_PROCESS_FRAMES:
+    if cores >= 2 and n_frames >= MIN_PROCESS_FRAMES and hasattr(os, "fork") and _cores_idle(cores):
         return _Drawing(processes=cores)
     return _Drawing(threads=cores)
+
+
+def _cores_idle(cores: int) -> bool:
+    """Whether the machine's load leaves about `cores` - 1 cores free (the load average over the
+    last minute at most 1 + what `cores` - 1 idle ones would leave): processes draw side by side
+    only on free cores, and on a busy 2-core machine a 30 s render took 54-56 s in processes
+    against 33-39 s on threads (README's speed section)."""
+    try:
+        return os.getloadavg()[0] <= max(os.cpu_count() or 1, cores) - cores + 1.0
+    except OSError:  # no load average on this platform: assume the cores are free
+        return True
 
 
 def _write_render(args: argparse.Namespace, animator, out: Path, *, motions, speech, n_frames: int, fps: int,
