@@ -138,6 +138,20 @@ def test_a_dead_zygote_is_replaced_by_the_next_render(animator, motions):
     assert pool._zygote.pid != dead
 
 
+def _refuse() -> None:
+    raise ValueError("no avatar for you")
+
+
+def test_an_avatar_that_fails_to_build_is_refused_with_its_reason(animator, motions):
+    """The zygote tells why (it used to die with a traceback: "the zygote has ended"); the next
+    render draws as before."""
+    pool = _pool()
+    owner = Animator.from_analysis(animator.analysis)  # a key of its own
+    with pytest.raises(ProcessGone, match="refused: ValueError: no avatar for you"):
+        list(pool.draw(owner, _refuse, motions[:1], processes=1, shape=(8, 8, 3)))
+    assert _digests(animator.frames(motions[:2], processes=1)) == _digests(animator.frames(motions[:2]))
+
+
 @pytest.mark.parametrize("wait_s", [0.0, 3.0])
 def test_a_zygote_left_before_or_after_it_is_ready_ends_quietly(wait_s):
     """A parent that starts a zygote (the CLI does so before analysing the photo) and ends without

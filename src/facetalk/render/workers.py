@@ -131,7 +131,11 @@ def zygote_main(fd: int, preload: tuple[str, ...] = ()) -> None:
             return
         if isinstance(request, AddAvatar):
             # An Animator draws a frame as it is made, which loads the compiled kernels for every fork.
-            avatars[request.key] = request.make()
+            try:
+                avatars[request.key] = request.make()
+            except Exception as err:  # noqa: BLE001 - the parent hears why, the zygote goes on
+                control.send(Failed(f"{type(err).__name__}: {err}"[:300]))
+                continue
             while len(avatars) > KEPT_AVATARS:  # as Zygote.held counts them
                 del avatars[next(iter(avatars))]
             control.send(Done())
@@ -175,7 +179,7 @@ def _draw_frames(fd: int, avatars: dict) -> int:
             request = conn.recv()
             slots[request.slot] = avatar.frame(request.index, request.motion).image
             conn.send(Done(request.index))
-    except EOFError:  # the parent is done with it
+    except (EOFError, ConnectionError):  # the parent is done with it (or has gone: a reset, a broken pipe)
         return 0
     except BaseException as err:  # noqa: BLE001 - whatever it is, the parent must hear of it
         return tell_failure(conn, err)
@@ -195,7 +199,9 @@ class Zygote:
         paths = os.pathsep.join(p for p in sys.path if p)  # where this process found facetalk
         try:
             self._process = subprocess.Popen(
-                [sys.executable, "-c", "from facetalk.render.workers import zygote_main; "
+                # SIGINT ignored before the imports: a terminal's Ctrl-C is the parent's to handle.
+                [sys.executable, "-c", "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+                 "from facetalk.render.workers import zygote_main; "
                  f"zygote_main({theirs.fileno()}, {tuple(preload)!r})"],
                 pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
                 env={**os.environ, "PYTHONPATH": paths, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"})
@@ -329,8 +335,11 @@ class FramePool:
         try:
             workers = self._fork(owner, make, processes)
             for conn, pid in workers:
-                conn.send(DrawFor(self._keys[owner], shape, n_slots))
-                send_handle(conn, shared_file.fileno(), pid)
+                try:
+                    conn.send(DrawFor(self._keys[owner], shape, n_slots))
+                    send_handle(conn, shared_file.fileno(), pid)
+                except OSError:
+                    raise ProcessGone("a worker process ended before it was set up") from None
             for conn, pid in workers:
                 _reply(conn, pid, what="setting up")
             pending: collections.deque = collections.deque()
