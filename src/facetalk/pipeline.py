@@ -196,7 +196,8 @@ class Animator:
           that this process starts at the first such call (or start_frame_processes()) and keeps,
           holding this Animator's analysis, sent once. Up to that many times faster on as many
           free cores; the first call costs the zygote's imports (1-4 s of CPU, on another core)
-          and each Animator's first call sending it (~0.3 s). A worker that fails or dies raises
+          and each Animator's first call sending it (~1.3 s for the process's first, its kernels
+          loaded; ~0.2 s after). A worker that fails or dies raises
           render.workers.ProcessGone, naming the frame and why; workers stop when this ends,
           early or not.
         - `threads` > 1: on that many threads, each with a Renderer of its own (made by the first

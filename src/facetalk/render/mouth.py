@@ -109,7 +109,8 @@ def moustache_strands(image: np.ndarray, upper_lip_xy: np.ndarray) -> float:
 # DRAPE_REACH mouth widths down.
 STRANDS_RATIO = (1.1, 1.4)
 # The lower lip such hair hid, drawn along the bottom of the opening (_lower_lip_under_hair): this
-# high mid-mouth (mouth widths), at this share of the lips' light (its top edge lit half way back).
+# high mid-mouth (mouth widths) and at most this share of the opening's peak, at this share of the
+# lips' light (its top edge lit half way back).
 HIDDEN_LIP_HEIGHT = 0.1
 HIDDEN_LIP_SHARE = 0.4
 HIDDEN_LIP_SHADE = 0.75

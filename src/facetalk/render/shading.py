@@ -42,7 +42,7 @@ OUTER_EYE_CORNERS = (lm.RIGHT_EYE_UPPER[0], lm.LEFT_EYE_UPPER[0])
 INNER_BROW_ENDS = (55, 285)
 NOSE_BRIDGE = (6, 197)  # between the eyes, down to the upper nose: where AU9 wrinkles it
 # Each nose wrinkle's depth: NOSE_WRINKLE * (1 - exp(-sneer / NOSE_WRINKLE_SCALE)), steep at first
-# and saturating. Disgust's sneer (0.4) gets 0.19, darkening the bundled photo's bridge by 15-22
+# and saturating. A sneer of 0.4 gets 0.19 (disgust's 0.5: 0.22), darkening the bundled photo's bridge by 15-22
 # grey levels (linear at 0.22 a unit, 9-11: barely seen at 2x, disgust read as displeasure at
 # most); ARKit's full noseSneer, 0.30 (linear at 0.48 a unit, what disgust needs, it drew two
 # hard stripes there: 41 levels on the bundled photo's bridge, 57 on mid grey).
