@@ -348,7 +348,7 @@ class PressYield:
     the pass) and left the lips open before Mandarin's bursts; keeping a press of SURE_TO (SURE_FROM
     upward in proportion), 90.8%. Where VoiceYield acts after it (the voice makes up the sound, its
     `voiced` share), that pass parts the lips on loud vowels, so the fade starts later (VOICED_JAW_FROM
-    to VOICED_JAW_TO): a fast /p/ the network presses 0.87 with the jaw at 0.35 stays shut, and every
+    to VOICED_JAW_TO): a fast /p/ the network presses 0.87 with the jaw at 0.35 keeps 0.65 of it (0.29 before), and every
     clip's rendered aperture follows the envelope as well or better. Under music VoiceYield is off and
     the fade stays where it was (the later one cost 0.01 of the human clip's r there). Stateless:
     any chunking gives the same result.
