@@ -91,6 +91,12 @@ class Animator:
         animator._set_up(analysis, config=config, label=label, lip_model=lip_model)
         return animator
 
+    @property
+    def remade(self) -> Callable[[], Animator]:
+        """A picklable callable that makes this Animator again from its analysis (from_analysis,
+        with its config and label; the lip model is loaded there): what a worker process draws with."""
+        return functools.partial(Animator.from_analysis, self.analysis, config=self.config, label=self.label)
+
     def _set_up(self, analysis: FaceAnalysis, *, config: Config, label: bool, lip_model: LipSyncModel | None) -> None:
         self.config = config
         self._lip_model = lip_model
@@ -420,9 +426,8 @@ def _drawn_in_processes(animator: Animator, motions: Iterable[MotionFrame], *,
                         processes: int) -> Iterator[RenderedFrame]:
     """Animator.frames in `processes` worker processes, each drawing with an Animator made in the
     zygote from this one's analysis (from_analysis: the same frames). The motions are read here."""
-    make = functools.partial(Animator.from_analysis, animator.analysis, config=animator.config, label=animator.label)
     width, height = animator.size
-    drawn = frame_pool(preload=(__name__,)).draw(animator, make, motions, processes=processes,
+    drawn = frame_pool(preload=(__name__,)).draw(animator, animator.remade, motions, processes=processes,
                                                  shape=(height, width, 3))
     with contextlib.closing(drawn):  # closed with this generator: the workers stop at once
         for index, (motion, image) in enumerate(drawn):

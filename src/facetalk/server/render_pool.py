@@ -15,7 +15,6 @@ render.workers' (offline renders fork their workers from one too). Nothing here 
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import sys
@@ -27,11 +26,9 @@ import anyio
 import numpy as np
 
 from facetalk.config import Controls
-from facetalk.render.workers import AddAvatar, Done, Failed, ProcessGone, Zygote, tell_failure
+from facetalk.render.workers import (AVATAR_TIMEOUT_S, FORK_TIMEOUT_S, START_TIMEOUT_S, AddAvatar, Done, Failed,
+                                     ProcessGone, Zygote, tell_failure)
 
-START_TIMEOUT_S = 60.0       # a zygote not ready by then (imports) is given up
-AVATAR_TIMEOUT_S = 60.0      # ... nor one that has not taken an avatar by then (its first frame, the kernels)
-FORK_TIMEOUT_S = 10.0        # ... nor one that has not forked by then
 OPEN_TIMEOUT_S = 30.0        # a render process that has not opened its stream by then (the lip model) is killed
 PUSH_TIMEOUT_S = 10.0        # ... and one that has not answered a push (20-100 ms of audio) by then
 SWITCH_INTERVAL_S = 0.001    # the server's interpreter lock switch interval once sessions render in processes
@@ -269,11 +266,7 @@ class RenderPool:
             self._zygote = Zygote(preload=("facetalk.pipeline",))
             self._zygote.ready(timeout_s=START_TIMEOUT_S)
         if key is not None and key not in self._avatars:
-            from facetalk.pipeline import Animator
-
-            make = functools.partial(Animator.from_analysis, animator.analysis, config=animator.config,
-                                     label=animator.label)
-            self._ask(AddAvatar(key, make), timeout_s=AVATAR_TIMEOUT_S)
+            self._ask(AddAvatar(key, animator.remade), timeout_s=AVATAR_TIMEOUT_S)
             self._zygote.held(key)
 
     def _ask(self, request, *, timeout_s: float):
