@@ -414,8 +414,14 @@ class VoiceYield:
         now, not delayed; 0 without a voice estimate or before a running level)."""
         if loudness is None:
             return np.zeros(len(frames), np.float32)
-        music = np.clip((frames[:, ENERGY] - loudness - cls.SHARE_FROM) / (cls.SHARE_TO - cls.SHARE_FROM), 0.0, 1.0)
+        music = cls._music_share(frames[:, ENERGY], loudness)
         return np.where(np.isfinite(levels), 1.0 - music, 0.0).astype(np.float32)
+
+    @classmethod
+    def _music_share(cls, mixes, voices):
+        """0..1 per frame: how far what else sounds makes up the mix (log powers `mixes`, `voices`):
+        0 up to SHARE_FROM over the voice, 1 from SHARE_TO."""
+        return np.clip((mixes - voices - cls.SHARE_FROM) / (cls.SHARE_TO - cls.SHARE_FROM), 0.0, 1.0)
 
     def __call__(self, outputs: np.ndarray, frames: np.ndarray, *, loudness: np.ndarray | None,
                  levels: np.ndarray) -> np.ndarray:
@@ -430,7 +436,7 @@ class VoiceYield:
         voices, mixes = np.array(read).T
         under = np.asarray(levels) - voices  # NaN where no level: kept whole below
         keep = np.clip((under + self.NEAR_LOG_POWER) / (self.FAR_LOG_POWER + self.NEAR_LOG_POWER), 0.0, 1.0)
-        music = np.clip((mixes - voices - self.SHARE_FROM) / (self.SHARE_TO - self.SHARE_FROM), 0.0, 1.0)
+        music = self._music_share(mixes, voices)
         keep = np.where(np.isfinite(under), np.maximum(keep, np.nan_to_num(music)), 1.0)
         yielded = outputs.copy()
         yielded[:, PRESS_INDEX] *= keep.astype(np.float32)
