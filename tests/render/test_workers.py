@@ -193,3 +193,36 @@ def test_a_parent_killed_outright_leaves_no_worker_behind(portrait_path, tmp_pat
         left = {pid for pid in left if Path(f"/proc/{pid}").exists()}
         time.sleep(0.05)
     assert not left, "a worker process outlived its parent"
+
+
+def test_the_zygote_does_not_import_from_the_working_directory(tmp_path, monkeypatch):
+    """A module in the directory the user runs from must not shadow the zygote's own imports."""
+    (tmp_path / "numpy.py").write_text("raise ImportError('the numpy.py of the working directory')\n")
+    monkeypatch.chdir(tmp_path)
+    zygote = workers.Zygote(preload=("numpy",))
+    try:
+        zygote.ready()
+        assert zygote.alive()
+    finally:
+        zygote.close()
+
+
+def test_a_worker_is_killed_by_its_pidfd_not_by_its_number():
+    """The zygote's kernel reaps an ended worker at once, and its number may then be another
+    process's: kill() must reach only the process it was opened on."""
+    import subprocess
+    from multiprocessing import Pipe
+
+    opened_on, holding_the_number = (subprocess.Popen(["sleep", "30"]) for _ in range(2))
+    ours, theirs = Pipe()
+    try:
+        worker = workers.Worker(conn=ours, pid=holding_the_number.pid, pidfd=os.pidfd_open(opened_on.pid))
+        worker.close(kill=True)
+        assert opened_on.wait(timeout=5) == -signal.SIGKILL
+        assert holding_the_number.poll() is None
+        worker.close(kill=True)  # a second close does nothing
+    finally:
+        theirs.close()
+        for process in (opened_on, holding_the_number):
+            process.kill()
+            process.wait()

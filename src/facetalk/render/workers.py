@@ -49,6 +49,33 @@ class ProcessGone(RuntimeError):
     """A worker process or its zygote ended (killed, out of memory), failed, or stopped answering."""
 
 
+class Worker:
+    """A worker process: the pipe to it, its pid, and a pidfd naming it for good. The zygote's
+    kernel reaps an ended worker at once, so its pid may be another process's by the time a
+    stuck worker is killed; the pidfd (opened while the worker waits on its pipe, which it does
+    not leave on its own) cannot point elsewhere."""
+
+    def __init__(self, *, conn: Connection, pid: int, pidfd: int) -> None:
+        self.conn, self.pid, self._pidfd = conn, pid, pidfd
+
+    def kill(self) -> None:
+        """SIGKILL, unless it has ended already."""
+        if self._pidfd >= 0:
+            try:
+                signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
+            except OSError:  # it has ended already
+                pass
+
+    def close(self, *, kill: bool = False) -> None:
+        """Hangs up (it ends after the frame under way); `kill`: ends it at once. Idempotent."""
+        self.conn.close()
+        if kill:
+            self.kill()
+        if self._pidfd >= 0:
+            os.close(self._pidfd)
+            self._pidfd = -1
+
+
 # The messages between a parent and its zygote or a worker (pickled over a pipe).
 
 @dataclass(frozen=True)
@@ -200,7 +227,8 @@ class Zygote:
         try:
             self._process = subprocess.Popen(
                 # SIGINT ignored before the imports: a terminal's Ctrl-C is the parent's to handle.
-                [sys.executable, "-c", "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+                # -P: the working directory is not put on sys.path (a numpy.py there would shadow).
+                [sys.executable, "-P", "-c", "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
                  "from facetalk.render.workers import zygote_main; "
                  f"zygote_main({theirs.fileno()}, {tuple(preload)!r})"],
                 pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
@@ -245,8 +273,8 @@ class Zygote:
             raise ProcessGone(f"the worker processes' zygote refused: {reply.reason}")
         return reply
 
-    def fork(self, main: Callable[[int, dict], int], *, timeout_s: float = FORK_TIMEOUT_S) -> tuple[Connection, int]:
-        """A new worker running `main`: the pipe to it, and its pid."""
+    def fork(self, main: Callable[[int, dict], int], *, timeout_s: float = FORK_TIMEOUT_S) -> Worker:
+        """A new worker running `main`."""
         from multiprocessing.reduction import send_handle
 
         self.ready()
@@ -255,12 +283,16 @@ class Zygote:
             self._control.send(Fork(main))
             send_handle(self._control, theirs.fileno(), self._process.pid)
             pid = self.answer(timeout_s=timeout_s).value
+            pidfd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            ours.close()
+            raise ProcessGone("a worker process ended as it was forked") from None
         except BaseException:
             ours.close()
             raise
         finally:
             theirs.close()
-        return ours, pid
+        return Worker(conn=ours, pid=pid, pidfd=pidfd)
 
     def close(self) -> None:
         """Stops it (its workers end with their pipes)."""
@@ -334,20 +366,20 @@ class FramePool:
         workers, finished = [], False
         try:
             workers = self._fork(owner, make, processes)
-            for conn, pid in workers:
+            for worker in workers:
                 try:
-                    conn.send(DrawFor(self._keys[owner], shape, n_slots))
-                    send_handle(conn, shared_file.fileno(), pid)
+                    worker.conn.send(DrawFor(self._keys[owner], shape, n_slots))
+                    send_handle(worker.conn, shared_file.fileno(), worker.pid)
                 except OSError:
                     raise ProcessGone("a worker process ended before it was set up") from None
-            for conn, pid in workers:
-                _reply(conn, pid, what="setting up")
+            for worker in workers:
+                _reply(worker.conn, what="setting up")
             pending: collections.deque = collections.deque()
             for index, motion in enumerate(motions):
-                conn, pid = workers[index % processes]
+                conn = workers[index % processes].conn
                 # Slot index mod n_slots is free: the frame n_slots before this one was copied out.
                 _send(Draw(index, motion, index % n_slots), conn, pending, slots)
-                pending.append((index, motion, conn, pid))
+                pending.append((index, motion, conn))
                 if len(pending) >= n_slots:
                     yield _collect(*pending.popleft(), slots)
             while pending:
@@ -357,9 +389,9 @@ class FramePool:
             _stop(workers, kill=not finished)
             shared_file.close()  # the memory goes with the last map of it
 
-    def _fork(self, owner: object, make: Callable[[], object], processes: int) -> list[tuple[Connection, int]]:
-        """`processes` new workers, their zygote holding `owner`'s avatar: (pipe, pid) each."""
-        workers: list[tuple[Connection, int]] = []
+    def _fork(self, owner: object, make: Callable[[], object], processes: int) -> list[Worker]:
+        """`processes` new workers, their zygote holding `owner`'s avatar."""
+        workers: list[Worker] = []
         with self._lock:
             try:
                 self._hold(owner, make)
@@ -403,12 +435,12 @@ def _send(request: Draw, conn: Connection, pending: collections.deque, slots: np
         raise ProcessGone(f"a worker process ended before drawing frame {request.index}") from None
 
 
-def _collect(index: int, motion, conn: Connection, pid: int, slots: np.ndarray) -> tuple[object, np.ndarray]:
-    _reply(conn, pid, what=f"drawing frame {index}")
+def _collect(index: int, motion, conn: Connection, slots: np.ndarray) -> tuple[object, np.ndarray]:
+    _reply(conn, what=f"drawing frame {index}")
     return motion, slots[index % len(slots)].copy()  # the slot is reused: the caller may keep the frame
 
 
-def _reply(conn: Connection, pid: int, *, what: str) -> None:
+def _reply(conn: Connection, *, what: str) -> None:
     """Waits for a worker's Done; ProcessGone (the worker killed) if it fails, ends or stops."""
     try:
         if not conn.poll(DRAW_TIMEOUT_S):
@@ -420,16 +452,11 @@ def _reply(conn: Connection, pid: int, *, what: str) -> None:
         raise ProcessGone(f"{what} failed in a worker process: {reply.reason}")
 
 
-def _stop(workers: list[tuple[Connection, int]], *, kill: bool) -> None:
+def _stop(workers: list[Worker], *, kill: bool) -> None:
     """Hangs up on `workers` (each ends after its frame under way); `kill`: at once (one may be
     stopped or stuck)."""
-    for conn, pid in workers:
-        conn.close()
-        if kill:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:  # it has ended already
-                pass
+    for worker in workers:
+        worker.close(kill=kill)
 
 
 def _shared_file(size: int):

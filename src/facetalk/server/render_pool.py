@@ -16,7 +16,6 @@ render.workers' (offline renders fork their workers from one too). Nothing here 
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import threading
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ import numpy as np
 
 from facetalk.config import Controls
 from facetalk.render.workers import (AVATAR_TIMEOUT_S, FORK_TIMEOUT_S, START_TIMEOUT_S, AddAvatar, Done, Failed,
-                                     ProcessGone, Zygote, tell_failure)
+                                     ProcessGone, Worker, Zygote, tell_failure)
 
 OPEN_TIMEOUT_S = 30.0        # a render process that has not opened its stream by then (the lip model) is killed
 PUSH_TIMEOUT_S = 10.0        # ... and one that has not answered a push (20-100 ms of audio) by then
@@ -120,9 +119,10 @@ def _render(conn, animators) -> None:
 class RenderProcess:
     """One session's render process; its calls block (run them in a thread)."""
 
-    def __init__(self, conn, pid: int) -> None:
-        self._conn = conn
-        self.pid = pid
+    def __init__(self, worker: Worker) -> None:
+        self._worker = worker
+        self._conn = worker.conn
+        self.pid = worker.pid
         self._lock = threading.Lock()  # one request and its answer at a time
         self._ending = False
 
@@ -165,13 +165,7 @@ class RenderProcess:
         return reply
 
     def _kill(self) -> None:
-        import signal
-
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except OSError:  # it has ended already
-            pass
-        self._conn.close()
+        self._worker.close(kill=True)
 
     def _hang_up(self) -> None:
         if not self._conn.closed:
@@ -179,7 +173,7 @@ class RenderProcess:
                 self._conn.send(End())
             except OSError:  # it has ended already
                 pass
-            self._conn.close()
+        self._worker.close()
 
 
 class WorkerStream:
@@ -256,7 +250,7 @@ class RenderPool:
 
     def _fork(self, key: str, animator) -> RenderProcess:
         self._hold(key, animator)
-        return RenderProcess(*self._zygote.fork(_render_process, timeout_s=FORK_TIMEOUT_S))
+        return RenderProcess(self._zygote.fork(_render_process, timeout_s=FORK_TIMEOUT_S))
 
     def _hold(self, key: str | None, animator) -> None:
         """A running zygote, holding `animator` under `key` (if given)."""
