@@ -4,7 +4,8 @@ Cavity pixels carry, from the rasterizer, their position between the inner lips 
 upper lip, 1 at the lower) and along the mouth (u: 0..1 corner to corner). What the photo shows
 between its lips is split by jaw: its upper teeth stay hung from the upper lip at their
 photographed distance, its lower teeth from the lower lip (synthetic upper teeth stay on the
-skull: a lip drawn down covers them). Around them, back to front: a dark
+skull: a lip drawn down covers them; a lip rolled down, mouth_roll_upper, covers the photo's
+own in proportion). Around them, back to front: a dark
 cavity graded by how far light reaches in (opened wide: the soft palate's arch, the uvula and the
 throat under them), a tongue resting low (its tip raised for t d n l),
 the lower incisors' tips over the lower lip, and synthetic upper teeth if the photo shows none,
@@ -259,11 +260,12 @@ class MouthPainter:
         return np.median(rgb[teeth], axis=0).astype(np.float64) if teeth.sum() >= 20 else None
 
     def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray, *,
-              tongue_tip: float = 0.0, lip_on_skull_xy: np.ndarray | None = None) -> None:
+              tongue_tip: float = 0.0, lip_on_skull_xy: np.ndarray | None = None, roll_upper: float = 0.0) -> None:
         """Draws the interior into `out` (H, W, 3) uint8 in place, given this frame's (V, 3) vertices,
-        how far the tongue tip is raised (MotionFrame.tongue_tip) and where the head's pose alone
+        how far the tongue tip is raised (MotionFrame.tongue_tip), where the head's pose alone
         carries the upper inner lip (LIPS_INNER_UPPER, (11, 2) px: render.renderer.head_posed; by
-        default its rest places, a head not turned), where the upper teeth are."""
+        default its rest places, a head not turned), where the upper teeth are, and how far the
+        upper lip is rolled down over them (MotionFrame.mouth_roll_upper, 0..1: _roll_cover)."""
         self._paint_seam(out, verts)
         box = pixel_box(verts[self._verts, :2], pad=2, shape=tri_id.shape)
         if box is None:
@@ -290,7 +292,8 @@ class MouthPainter:
         # pixels it fades into are shaded.
         alpha = np.clip((opening - rest_opening - 0.5) / (0.04 * mouth_w), 0.0, 1.0)
         self._shade_slit(out, (x0, y0), ys, xs, opening=opening, rest_opening=rest_opening, mouth_w=mouth_w)
-        keep = alpha > 0
+        # A lip rolled down covers a photo's own teeth where the opening has not grown too.
+        keep = alpha > 0 if roll_upper <= 0.0 or not self._own_teeth else np.ones(len(alpha), bool)
         if not keep.any():
             return
         ys, xs, tris, weights, opening, alpha = ys[keep], xs[keep], tris[keep], weights[keep], opening[keep], alpha[keep]
@@ -311,6 +314,8 @@ class MouthPainter:
         self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
                                  mouth_w=mouth_w, u=u, peak_opening=peak,
                                  lowered=None if lift is None else np.minimum(lift, 0.0), arch=arch)
+        alpha = self._roll_cover(color, alpha, interp, d_upper=d_upper - arch, own_upper=runs[0],
+                                 mouth_w=mouth_w, roll=roll_upper)
         self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, u=u, peak_opening=peak, mouth_w=mouth_w,
                             arch=arch, widened=widened)
         if self._strands > 0.0:
@@ -332,6 +337,33 @@ class MouthPainter:
         if self._own_teeth:
             return None
         return interp(self._lip_lift(verts, mouth_w, lip_on_skull_xy)[self._upper_of])
+
+    def _roll_cover(self, color: np.ndarray, alpha: np.ndarray, interp, *, d_upper: np.ndarray,
+                    own_upper: np.ndarray, mouth_w: float, roll: float) -> np.ndarray:
+        """Covers, in place on the (N, 3) `color`, the top `roll` (0..1) share of the photo's own
+        upper teeth (`own_upper`: (N,) their run from the lip, rest px; `d_upper` (N,) px below the
+        upper lip's edge, the arch's included) with the upper lip rolled down over them, and returns
+        the (N,) opacity `alpha` raised there. Synthetic teeth stay on the skull and a lowered lip
+        covers them (_teeth_lift); a photo's own hang from the lip, so fear's lip drawn down over
+        them (mouth_roll_upper) left its smile's teeth showing, a grin. The lip's texture is its
+        own lowest ROLL_LIP_BAND mouth widths read on down (stretched over a deeper cover), its edge
+        over the teeth coming down with it; speech never rolls the lip, so its frames are unchanged."""
+        if roll <= 0.0 or not self._own_teeth:
+            return alpha
+        to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
+        cover = roll * own_upper / to_rest
+        at = np.nonzero(d_upper < cover)[0]
+        if not len(at):
+            return alpha
+        c, d = cover[at], d_upper[at]
+        band = ROLL_LIP_BAND * self._rest_mouth_w
+        depth = 0.5 + np.minimum(c * to_rest, band) * (1.0 - np.maximum(d, 0.0) / np.maximum(c, 1e-6))
+        lip = sample_points(self.image, interp(self._anchor_xy, at) - depth[:, None] * self._down)
+        weight = np.clip(c - d + 0.5, 0.0, 1.0)
+        color[at] = mix(color[at], lip, weight)
+        alpha = alpha.copy()
+        alpha[at] = np.maximum(alpha[at], weight)
+        return alpha
 
     def _drape(self, color: np.ndarray, out: np.ndarray, px: np.ndarray, py: np.ndarray, *,
                d_upper: np.ndarray, mouth_w: float) -> None:
@@ -1001,6 +1033,9 @@ LENS_REACH = 0.85
 # 0.007 on the toothy photos (03: 0.250 -> 0.257) and the emotions do not open this far; one
 # open-mouthed frame reads further off: test_realism's roll 0.354 -> 0.382 (0.367 at 0.15).
 LIP_ARCH_SAG = 0.3
+# A lip rolled down over a photo's own upper teeth (_roll_cover) is its lowest this many mouth
+# widths (about half an upper lip) read on down: the edge over the teeth and the red above it.
+ROLL_LIP_BAND = 0.06
 LIP_ARCH_OPENING = (0.25, 0.4)
 LIP_ARCH_WIDENED = (1.05, 1.15)
 LENS_FULL = 0.5
