@@ -1414,7 +1414,8 @@ def test_a_wide_open_toothy_mouth_arches_its_top_and_its_teeth_follow(analysis, 
 def test_a_rolled_upper_lip_covers_a_photos_own_upper_teeth_in_proportion(analysis):
     """Fear rolls the upper lip down over the upper teeth (mouth_roll_upper); the photo's own
     teeth hang from the lip, and on a toothy photo they showed whole under it, its smile's teeth
-    (a grin). The rolled lip covers the top `roll` share of them with lip; unrolled, nothing changes."""
+    (a grin). The rolled lip covers the top `roll` share of them with lip, as the renderer draws
+    the frame's own roll."""
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.renderer import Renderer
 
@@ -1423,18 +1424,18 @@ def test_a_rolled_upper_lip_covers_a_photos_own_upper_teeth_in_proportion(analys
     assert painter._own_teeth
     frame = MotionFrame(t_s=0, jaw_open=0.3, lip_spread=0.7, lower_lip_depress=0.9, mouth_roll_upper=0.8,
                         smile=-0.1 - analysis.expression.smile)
-    unrolled = renderer.render(frame)
+    as_rendered = renderer.render(frame)  # the renderer passes the frame's roll on to the painter
     paint, roll = painter.paint, {"upper": 0.0}
-    painter.paint = lambda *a, **k: paint(*a, roll_upper=roll["upper"], **k)
+    painter.paint = lambda *a, **k: paint(*a, **{**k, "roll_upper": roll["upper"]})
     teeth_luma = float(painter.teeth_rgb @ LUMA)
     counts, frames = [], []
-    for roll["upper"] in (0.0, 0.5, 1.0):
+    for roll["upper"] in (0.0, 0.5, 1.0, 0.8):
         out = renderer.render(frame).astype(float)
         frames.append(out)
         chroma = (out.max(axis=2) - out.min(axis=2)) / np.maximum(out @ LUMA, 1.0)
         teeth = (out @ LUMA > 0.8 * teeth_luma) & (chroma < 0.25) & renderer.cavity_mask()
         counts.append(int(teeth.sum()))
-    assert np.array_equal(frames[0], unrolled)  # no roll: the frame as drawn without it
+    assert np.array_equal(frames[3], as_rendered)
     assert counts[0] > 150 and 0.2 * counts[0] < counts[1] < 0.75 * counts[0] and counts[2] < 0.15 * counts[0], counts
     # What covers them is lip: redder than the teeth were.
     changed = np.abs(frames[2] - frames[0]).max(axis=2) > 30

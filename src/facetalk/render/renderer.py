@@ -270,7 +270,8 @@ class Renderer:
             opened = frame.with_(blink_left=0.0, blink_right=0.0, gaze_y=min(frame.gaze_y, 0.0))
             self._lids.paint(out, verts, posed_vertices(self.rig, opened))
         self._mouth.paint(out, verts, buf.tri_id, buf.bary, tongue_tip=frame.tongue_tip,
-                          lip_on_skull_xy=head_posed(self.rig, frame, self._upper_lip_rest)[:, :2])
+                          lip_on_skull_xy=head_posed(self.rig, frame, self._upper_lip_rest)[:, :2],
+                          roll_upper=frame.mouth_roll_upper)
         if self._glasses is not None:
             self._glasses.paint(out, frame)
         if frame.scale != 1.0:
