@@ -213,6 +213,14 @@ def bilabial_closures(track: Track, phones, rest: float, fps: int, *, audio: np.
     return within, by_release, by_burst
 
 
+def open_bilabials(phones, within: list[bool]) -> str:
+    """The /p b m/ that bilabial_closures found open within the phone (`within`, in its order), as
+    'ph@0.75 p@1.85' (espeak-ng's phone and its start in s), or '' when all shut: which syllables
+    to look into, since the share alone moves by a closure with what espeak-ng said before."""
+    starts = [(phone, start) for phone, start, _ in phones if phone_class(phone) == "bilabial (p b m)"]
+    return " ".join(f"{phone}@{start:.2f}" for (phone, start), shut in zip(starts, within) if not shut)
+
+
 NASAL_BAND_HZ = (500.0, 3000.0)  # a vowel's F1-F2, where a nasal's murmur has little power
 NASAL_RISE_DB = 10.0
 
@@ -292,7 +300,7 @@ def video_figures(args, clips: dict[str, TtsClip]) -> None:
         for name, values in class_means(clean, phones, args.fps).items():
             classes[name] += values
         print(f"{lang + ' TTS':44s} {lag * 1000:+7.0f} ms {r0:7.2f} {np.mean(within):9.0%} of {len(within):<3d}"
-              f" {np.mean(by_release):10.0%} {np.mean(by_burst):8.0%}")
+              f" {np.mean(by_release):10.0%} {np.mean(by_burst):8.0%}  {_open_note(phones, within)}")
         if args.music_draws:
             music_figures(animator, dlib, audio, lang, r0, rest, rng, args.fps, args.music_draws)
         for name, (fast, fast_phones) in clip.fast.items():
@@ -301,11 +309,16 @@ def video_figures(args, clips: dict[str, TtsClip]) -> None:
             within, by_release, by_burst = bilabial_closures(fast_track, fast_phones, rest, args.fps, audio=fast)
             print(f"{'  ' + lang + ' TTS ' + name:44s} {lag * 1000:+7.0f} ms {r0_fast:7.2f} "
                   f"{np.mean(within):9.0%} of {len(within):<3d} {np.mean(by_release):10.0%} {np.mean(by_burst):8.0%}"
-                  f"  (drop {r0 - r0_fast:+.2f})")
+                  f"  (drop {r0 - r0_fast:+.2f})  {_open_note(fast_phones, within)}")
     if "human" in args.clips:
         human_figures(animator, dlib, rest, rng, args)
     if closed_all:  # some TTS clip was rendered
         print_classes(classes, closed_all)
+
+
+def _open_note(phones, within: list[bool]) -> str:
+    opened = open_bilabials(phones, within)
+    return f"open: {opened}" if opened else ""
 
 
 def human_figures(animator: Animator, dlib: DlibFace, rest: float, rng: np.random.Generator, args) -> None:

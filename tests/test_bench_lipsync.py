@@ -66,3 +66,16 @@ def test_every_clip_is_spoken_in_one_fixed_order_whichever_are_measured(monkeypa
     expected = [(f"{lang}+{voice}", rate) for lang, voice, _ in bench.CLIPS for rate in (165, int(1.5 * 165))]
     assert engine.asked == expected
     assert set(clips["es"].fast) == {"at 1.5x rate", "time-compressed 1.5x"}
+
+
+def test_the_open_bilabials_are_named_with_their_start():
+    """Each row names the /p b m/ left open (phone and start), so a round can look at those syllables."""
+    fps = 50
+    t = np.arange(100) / fps
+    aperture = np.where((t >= 0.5) & (t < 0.6), 0.05, 0.3)  # shut on the first /m/ only
+    track = bench.Track(aperture, np.ones_like(aperture))
+    phones = [("m", 0.5, 0.58), ("a", 0.58, 0.7), ("ph", 0.75, 0.79), ("t", 0.9, 0.95), ("b", 1.2, 1.25)]
+    within, _, _ = bench.bilabial_closures(track, phones, 0.1, fps)
+    assert within == [True, False, False]
+    assert bench.open_bilabials(phones, within) == "ph@0.75 b@1.20"
+    assert bench.open_bilabials(phones[:2], within[:1]) == ""
