@@ -709,3 +709,56 @@ def test_fast_speech_keeps_the_lips_following_the_voice(model, espeak):
         shut[rate] = sum(gap[int((a - 0.02) * fps):int((b + 0.02) * fps) + 2].min() < 0.05 for a, b in spans)
     assert r[165] > 0.8 and r[247] > 0.74 and r[165] - r[247] < 0.07
     assert shut[165] == 24 and shut[247] >= 23
+
+
+def test_voice_yield_keeps_a_closure_whose_silence_has_begun():
+    """The voice's estimate (its loudest over a 30 ms window) still hears the vowel through a fast
+    closure's first 20 ms, 2 dB over the level here: a press the network holds (0.8) is kept where
+    the output's own frame has fallen 18 dB or more under the level, half of it at 16 dB; an
+    unsure press (0.3, a /t/'s) yields as before, and so does a held press where the sound is
+    loud; any chunking gives the same."""
+    from facetalk.audio.mel import ENERGY, N_FEATURES
+    from facetalk.motion.lipsync import VoiceYield
+
+    n, level, db = 50, -6.0, math.log(10.0) / 10.0
+    rows = np.zeros((n, len(PARAMS)), np.float32)
+    rows[:, JAW], rows[:25, PRESS], rows[25:, PRESS] = 0.3, 0.8, 0.3
+    voice = np.full(n, level + 2 * db)
+    frames = np.zeros((n, N_FEATURES), np.float32)
+    frames[:, ENERGY] = voice
+    frames[10:14, ENERGY] = frames[35:39, ENERGY] = level - 20 * db  # the closures' silence
+    frames[14, ENERGY] = level - 16 * db
+    levels = np.full(n, level)
+    out = VoiceYield(delay_frames=2)(rows, frames, loudness=voice, levels=levels)
+    yielded = 0.25 * rows[:, PRESS]  # 2 dB over the level: a quarter of the press kept
+    assert np.allclose(out[12:16, PRESS], 0.8) and out[16, PRESS] == pytest.approx(0.5 * 0.8, abs=1e-5)
+    # (the first two frames read the delay line's fill: nothing to read, kept whole)
+    assert np.allclose(np.delete(out[2:25, PRESS], range(10, 15)), np.delete(yielded[2:25], range(10, 15)), atol=1e-5)
+    assert np.allclose(out[25:, PRESS], yielded[25:], atol=1e-5)  # unsure: yields in the silence too
+    chunked = VoiceYield(delay_frames=2)
+    pieces = [chunked(rows[i:i + 3], frames[i:i + 3], loudness=voice[i:i + 3], levels=levels[i:i + 3])
+              for i in range(0, n, 3)]
+    assert np.array_equal(np.concatenate(pieces), out)
+
+
+def test_voice_yield_reads_the_voices_level_after_a_tenth_of_a_second_the_gain_after_three():
+    """StressJaw gives VoiceYield the voice's running level after 0.1 s of voicing (the first
+    syllables of a phrase: time-compressed Mandarin's "pao3" came 0.25 s into the voice), while its
+    own gain stays 1 until 0.3 s; any chunking gives the same."""
+    from facetalk.audio.mel import ENERGY, N_FEATURES, VOICING
+    from facetalk.motion.lipsync import StressJaw
+
+    n = 60
+    frames = np.zeros((n, N_FEATURES), np.float32)
+    frames[:, ENERGY], frames[:, VOICING] = -8.0, 0.9
+    frames[::4, ENERGY] = -6.0  # a louder frame now and then: a gain other than 1 once it acts
+    raw = np.zeros((n, len(PARAMS)), np.float32)
+    raw[:, JAW] = 0.5
+    stress = StressJaw(window_frames=1)
+    pieces, levels = [], []
+    for i in range(0, n, 7):
+        pieces.append(stress(raw[i:i + 7], frames[i:i + 7], held=np.zeros(len(raw[i:i + 7]), bool)))
+        levels.append(stress.levels)
+    jaw, levels = np.concatenate(pieces)[:, JAW], np.concatenate(levels)
+    assert np.isnan(levels[:9]).all() and np.isfinite(levels[9:]).all()
+    assert np.array_equal(jaw[:29], raw[:29, JAW]) and not np.allclose(jaw[29:], 0.5)  # the 30th on

@@ -254,12 +254,19 @@ class StressJaw:
     estimates the voice's own loudness (its voice_level output) A is that, and only frames where
     the voice makes up a fair share of the sound (VOICE_SHARE_LOG_POWER) update the level: music
     alone is voiced too (chords of harmonic tones), and would pull the level down to nothing.
+
+    The running level it gives VoiceYield (`levels`) is trusted sooner, after LEVEL_WARMUP_S of
+    voicing: that pass only asks whether the voice is near its level, which a few syllables'
+    mean tells, and until then the press yield's early fade stood in for it on a phrase's first
+    syllables (the benchmark's time-compressed Mandarin "pao3", 0.25 s into the voice, opened
+    there; every TTS clip's aperture follows the envelope better with it).
     """
 
     EXPONENT = 0.3            # 10 dB louder: x1.41, in the measured range
     GAIN_RANGE = (0.6, 1.5)
     LEVEL_TAU_S = 1.0         # about a phrase: the level follows the voice, not each syllable
-    WARMUP_S = 0.3            # voiced time before the level is trusted: a few syllables
+    WARMUP_S = 0.3            # voiced time before the gain trusts the level: a few syllables
+    LEVEL_WARMUP_S = 0.1      # ... before VoiceYield may read it (`levels`)
     GLIDE_S = 0.02            # the gain's time constant, like the sustain hold's release
     VOICED = 0.5              # VOICING above this updates the level (not noise or music alone)
     AUDIBLE_LOG_POWER = float(np.log(1e-6))  # -60 dBFS: quieter frames never update the level
@@ -279,6 +286,7 @@ class StressJaw:
         self._level: float | None = None  # running log power of the voice
         self._n_voiced = 0
         self._warmup = round(self.WARMUP_S * FRAME_RATE)
+        self._level_warmup = round(self.LEVEL_WARMUP_S * FRAME_RATE)
         self._glide = 1.0 - math.exp(-1.0 / (self.GLIDE_S * FRAME_RATE))
         self._gain = 1.0
 
@@ -317,8 +325,8 @@ class StressJaw:
         return scaled
 
     def _trusted_level(self) -> float:
-        """The voice's running level (log power) once WARMUP_S of voicing has given it, else NaN."""
-        return self._level if self._level is not None and self._n_voiced >= self._warmup else math.nan
+        """The voice's running level (log power) once LEVEL_WARMUP_S of voicing has given it, else NaN."""
+        return self._level if self._level is not None and self._n_voiced >= self._level_warmup else math.nan
 
 
 class _DelayLine:
@@ -398,12 +406,22 @@ class VoiceYield:
     only where the voice makes up the sound: whole with the mix up to SHARE_FROM over the voice's
     loudness, none from SHARE_TO (where MusicPress begins). Per mel frame, in order: any chunking
     gives the same; a model without voice_level leaves it off.
+
+    The voice's estimate is the loudest over its 30 ms window, so through the first 20 ms of a fast
+    closure it still hears the vowel before it, and the pass opened lips the network was shutting
+    (the benchmark's time-compressed Mandarin "ba4 ba": press 0.72 -> 0.01 on the closure's silence).
+    A press the network holds (PRESS_FROM, whole from PRESS_TO) is kept where the sound at the
+    output's own time (its mel frame, as the mix) has fallen SILENT_FROM under the level (whole
+    from SILENT_TO): a stop's silence, which no vowel has.
     """
 
     NEAR_LOG_POWER = float(np.log(10 ** 0.4))  # 4 dB over the level: no press
     FAR_LOG_POWER = float(np.log(10 ** 0.4))   # 4 dB under it: the whole press
     SHARE_FROM = float(np.log(10 ** 0.15))     # the mix 1.5 dB over the voice: the voice is the sound
     SHARE_TO = 1.0                             # 4.3 dB: music makes up more than half of it
+    SILENT_FROM = float(np.log(10 ** 1.4))     # the output's own sound 14 dB under the level ...
+    SILENT_TO = float(np.log(10 ** 1.8))       # ... to 18 dB: a closure's silence keeps ...
+    PRESS_FROM, PRESS_TO = 0.4, 0.6            # ... a press the network holds
 
     def __init__(self, *, delay_frames: int) -> None:
         self._delayed = _DelayLine(delay_frames, fill=(math.nan, math.nan))
@@ -436,11 +454,22 @@ class VoiceYield:
         voices, mixes = np.array(read).T
         under = np.asarray(levels) - voices  # NaN where no level: kept whole below
         keep = np.clip((under + self.NEAR_LOG_POWER) / (self.FAR_LOG_POWER + self.NEAR_LOG_POWER), 0.0, 1.0)
+        keep = np.maximum(keep, self._in_closure(outputs[:, PRESS_INDEX].tolist(), (levels - mixes).tolist()))
         music = self._music_share(mixes, voices)
         keep = np.where(np.isfinite(under), np.maximum(keep, np.nan_to_num(music)), 1.0)
         yielded = outputs.copy()
         yielded[:, PRESS_INDEX] *= keep.astype(np.float32)
         return yielded
+
+    @classmethod
+    def _in_closure(cls, press: list[float], silent: list[float]) -> np.ndarray:
+        """(T,) 0..1: how far each press is a closure's, by how far the sound at the output's own
+        time lies under the voice's level (`silent`, log power; NaN: no level, none). Plain Python:
+        numpy's per-call cost on a live stream's 2 frames was most of the pass's."""
+        return np.array([min(1.0, (q - cls.SILENT_FROM) / (cls.SILENT_TO - cls.SILENT_FROM))
+                         * min(1.0, (p - cls.PRESS_FROM) / (cls.PRESS_TO - cls.PRESS_FROM))
+                         if p > cls.PRESS_FROM and q > cls.SILENT_FROM else 0.0
+                         for p, q in zip(press, silent)])
 
 
 class MusicPress:
