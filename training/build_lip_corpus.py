@@ -496,6 +496,13 @@ AUGMENT_KINDS = {"speed": 0.175, "reverb": 0.175, "telephone": 0.175, "noise": 0
 # shorten vowels far more than bilabials). Sung vowels keep AUGMENT_KINDS: a faster vibrato is no singer's.
 TEMPO_KINDS = {"tempo": 0.15, "speed": 0.15, "reverb": 0.15, "telephone": 0.15, "noise": 0.175, "music": 0.225}
 TEMPO_RANGE = (1.15, 1.7)
+# --loud-music (2026-12-03, round 7; with --tempo): music under more of the speech, and louder, for the
+# voice's own loudness (`voice_level`) and the press under music 0-6 dB louder than the voice, where
+# the runtime's stress pass and closures lose most (docs/models/lipsync.md, round 6); time-compressed
+# speech as often as the other kinds, so rap-fast speech over a beat is among the mixes. Sung
+# vowels keep AUGMENT_KINDS and SUNG_MUSIC_SNR_DB.
+LOUD_MUSIC_SNR_DB = (-8.0, 8.0)
+LOUD_KINDS = {"tempo": 0.2, "speed": 0.1, "reverb": 0.1, "telephone": 0.1, "noise": 0.1, "music": 0.4}
 
 
 def augment(x: np.ndarray, phones: list[tuple[str, float, float]], rng: np.random.Generator, *,
@@ -610,9 +617,7 @@ def make_item(job: dict) -> dict:
     aug, voice = [], audio
     if job["augment"]:
         sung = job["source"] == "sung"
-        audio, voice, phones, aug = augment_parts(
-            audio, phones, rng, music_snr_db=SUNG_MUSIC_SNR_DB if sung else MUSIC_SNR_DB,
-            kinds=TEMPO_KINDS if job.get("tempo") and not sung else AUGMENT_KINDS)
+        audio, voice, phones, aug = augment_parts(audio, phones, rng, **_augment_recipe(job, sung=sung))
     feats, targets = frames_of(audio, phones, press_reach_share=job.get("press_reach"))
     meta = {k: v for k, v in job.items() if k not in ("seed", "augment")}
     meta.update(augmentation=aug, duration_s=len(audio) / SR,
@@ -620,6 +625,15 @@ def make_item(job: dict) -> dict:
     pcm = np.round(np.clip(audio, -1, 1) * 32767).astype(np.int16)
     return {"feats": feats.astype(np.float32), "targets": targets, "voice_level": voice_levels(voice)[: len(feats)],
             "meta": meta, "audio": pcm}
+
+
+def _augment_recipe(job: dict, *, sung: bool) -> dict:
+    """augment_parts' keyword arguments for `job`: the speech-to-music range and the kinds."""
+    if sung:
+        return dict(music_snr_db=SUNG_MUSIC_SNR_DB, kinds=AUGMENT_KINDS)
+    if job.get("loud_music"):
+        return dict(music_snr_db=LOUD_MUSIC_SNR_DB, kinds=LOUD_KINDS)
+    return dict(music_snr_db=MUSIC_SNR_DB, kinds=TEMPO_KINDS if job.get("tempo") else AUGMENT_KINDS)
 
 
 def plan(minutes_per_lang: float, rng: np.random.Generator) -> dict[str, list[dict]]:
@@ -663,12 +677,16 @@ def main() -> None:
                     help=f"cap a closure's press reach at this share of its neighbours' durations "
                          f"(articulation.blend; tried: {TRIED_PRESS_REACH_SHARE})")
     ap.add_argument("--tempo", action="store_true", help="time-compressed speech among the augmentations")
+    ap.add_argument("--loud-music", action="store_true",
+                    help=f"speech augmentations drawn from LOUD_KINDS (music {LOUD_KINDS['music']}, tempo "
+                         f"{LOUD_KINDS['tempo']}) with music at {LOUD_MUSIC_SNR_DB} dB speech-to-music")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     jobs = plan(args.minutes_per_lang, np.random.default_rng(args.seed))
-    for job in jobs["train"] + jobs["valid"] if args.press_reach or args.tempo else []:
-        job.update(press_reach=args.press_reach, tempo=args.tempo)  # after the plan: the same items
+    for job in jobs["train"] + jobs["valid"] if args.press_reach or args.tempo or args.loud_music else []:
+        # after the plan: the same items
+        job.update(press_reach=args.press_reach, tempo=args.tempo, loud_music=args.loud_music)
     t0 = time.time()
     with multiprocessing.Pool(args.jobs) as pool:
         for split in args.splits:
