@@ -193,7 +193,7 @@ from facetalk.pipeline import Animator
 from tests.fakes import Recording, ReplayDetector, ReplaySegmenter
 recording = Recording.load()
 Animator(load_image({portrait_path!r}), detector=ReplayDetector(recording), segmenter=ReplaySegmenter(recording))
-kernels = [eyes._draw_iris, mouth._weigh_corners, shading._taper_grid, shading._shade_crease, sampling._pixel_box,
+kernels = [eyes._draw_iris, mouth._weigh_corners, shading._taper_grid, shading._crease_pass, sampling._pixel_box,
            raster.rasterize, raster.add_where_unmoved, raster.warp_over_plate, marking._add_masked,
            marking._probe_deltas, renderer._pose, mouth._palate_pass, mouth._lay_over, raster._farthest,
            raster._rows_within, raster._reset_rows]

@@ -318,3 +318,61 @@ def test_anger_frown_lines_read_deep_and_long_with_a_lit_ridge_beside(analysis):
     assert out[y - 3:y + 4, x - 3:x + 4].max() > 128 + 6  # the ridge beside the line
     lighter, *_ = _glabella(analysis, -0.3)
     assert darkest(lighter, middle) > darkest(out, middle) + 5
+
+
+def _random_polylines(rng, count):
+    """(shape (h, w), (N, 2) int32 1/16 px points, width_px) of thin creases as _crease draws them:
+    boxes narrower than the blur's reach, lines near and over the box's edges, 1-px boxes."""
+    for k in range(count):
+        width = float(rng.choice([0.3, 0.6, 1.1, 2.5, 4.0, 7.5, 12.0, 16.0]) * rng.uniform(0.9, 1.1))
+        h, w = (int(v) for v in rng.integers(1, 90, 2))
+        if k % 10 == 0:
+            h, w = (1, w) if k % 20 == 0 else (h, 1)
+        points = rng.uniform([-4, -4], [w + 4, h + 4], (int(rng.integers(2, 6)), 2))
+        yield (h, w), np.rint(points * 16).astype(np.int32), width
+
+
+def test_the_compiled_crease_blur_is_opencvs_gaussian_blur_bit_for_bit():
+    """_blurred_points blurs the crease's line where it is not zero only, in OpenCV's arithmetic:
+    the same float32 bits as cv2.GaussianBlur of the drawn line (BORDER_REFLECT_101), whatever the
+    box, the line's place in it and the blur's width."""
+    import cv2
+
+    from facetalk.render.shading import _blurred_points
+
+    rng = np.random.default_rng(5)
+    for shape, points, width in _random_polylines(rng, 400):
+        mask = np.zeros(shape, np.float32)
+        cv2.polylines(mask, [points], False, 1.0, 1, cv2.LINE_AA, 4)
+        expected = cv2.GaussianBlur(mask, (0, 0), max(width, 0.6))
+        assert np.array_equal(_blurred_points(shape, points, width).view(np.uint32), expected.view(np.uint32)), (
+            shape, width)
+
+
+def test_the_compiled_crease_pass_shades_as_opencvs_blur_numpys_dot_and_the_shading_kernel():
+    """_crease_pass (both blurs, the chords' squared lengths and the shading in one call) gives the
+    bits the separate steps gave: cv2.GaussianBlur of each line, numpy's dot of each chord."""
+    import cv2
+
+    from facetalk.render.shading import _NO_TAPS, _TAPER, _crease_pass, _gaussian_taps, _line_mask, _shade_crease
+
+    rng = np.random.default_rng(6)
+    lines = list(_random_polylines(rng, 120))
+    for (shape, dark_pts, width), (_, lit_pts, _) in zip(lines, lines[1:] + lines[:1]):
+        lit_pts = np.clip(lit_pts, -64, 16 * max(shape)).astype(np.int32)
+        chords = rng.normal(0.0, 40.0, (2, 4))
+        region = rng.integers(0, 256, shape + (3,), np.uint8)
+        args = (1.5 * width, 0.2, 2.0 * width, 0.07, np.array([0.75, 1.0, 1.1], np.float32), _TAPER)
+        dark = cv2.GaussianBlur(_line_mask(shape, dark_pts), (0, 0), max(width, 0.6))
+        lit = cv2.GaussianBlur(_line_mask(shape, lit_pts), (0, 0), max(1.5 * width, 0.6))
+        expected = region.copy()
+        inv = [1.0 / max(float(chords[k, 1::2].copy() @ chords[k, 1::2].copy()), 1e-6) for k in (0, 1)]
+        _shade_crease(expected, dark, lit, chords, *inv, *args)
+        got = region.copy()
+        _crease_pass(got, _line_mask(shape, dark_pts), _gaussian_taps(width), dark_pts, _line_mask(shape, lit_pts),
+                     _gaussian_taps(1.5 * width), lit_pts, chords, *args)
+        assert np.array_equal(got, expected), shape
+        # Masks blurred already (a one pixel thin box: OpenCV's own blur) are taken as they are.
+        got = region.copy()
+        _crease_pass(got, dark, _NO_TAPS, dark_pts, lit, _NO_TAPS, lit_pts, chords, *args)
+        assert np.array_equal(got, expected), shape

@@ -28,7 +28,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.extending import intrinsic
 
 from facetalk.face import landmarks as lm
 from facetalk.motion.emotion import sneer_held
@@ -301,13 +303,17 @@ class FoldShader:
             return
         (x0, y0, x1, y1), dark_pts, lit_pts, chords = layout
         shape = (y1 - y0, x1 - x0)
-        dark = _blurred_points(shape, dark_pts, fold.width_px)
-        lit = _blurred_points(shape, lit_pts, lit_px) if fold.lit_side is not None else _NO_LIT
-        # The chords' squared lengths as _chord takes them (numpy's dot: BLAS may fuse its multiply-add).
-        dark_chord, lit_chord = chords[0, 1::2].copy(), chords[1, 1::2].copy()
-        _shade_crease(out[y0:y1, x0:x1], dark, lit, chords, 1.0 / max(float(dark_chord @ dark_chord), 1e-6),
-                      1.0 / max(float(lit_chord @ lit_chord), 1e-6), max(fold.width_px, 0.6), fold.depth,
-                      max(lit_px, 0.6), fold.lit_share * fold.depth, self._tint, _TAPER)
+        has_lit = fold.lit_side is not None
+        dark, lit = _line_mask(shape, dark_pts), _line_mask(shape, lit_pts) if has_lit else _NO_LIT
+        dark_taps, lit_taps = _gaussian_taps(fold.width_px), _gaussian_taps(lit_px) if has_lit else _NO_TAPS
+        if min(shape) < 2:  # OpenCV blurs a one pixel thin image its own way: blurred by it, here
+            dark, lit = _blurred_points(shape, dark_pts, fold.width_px), _blurred_points(
+                shape, lit_pts, lit_px) if has_lit else _NO_LIT
+            dark_taps = lit_taps = _NO_TAPS
+        # Both blurs, the chords' lengths and the shading in one compiled call.
+        _crease_pass(out[y0:y1, x0:x1], dark, dark_taps, dark_pts, lit, lit_taps, lit_pts, chords,
+                     max(fold.width_px, 0.6), fold.depth, max(lit_px, 0.6), fold.lit_share * fold.depth, self._tint,
+                     _TAPER)
 
     def _smooth(self, out: np.ndarray, fold: _Fold) -> None:
         """Smooths a fold the photo shows (an expression undoing it): the skin along the line is
@@ -386,12 +392,153 @@ def _blurred_line(shape: tuple[int, int], line: np.ndarray, width_px: float) -> 
 
 def _blurred_points(shape: tuple[int, int], points: np.ndarray, width_px: float) -> np.ndarray:
     """(h, w) float32: the polyline through (N, 2) int32 `points` (1/16 px, in the box) drawn
-    anti-aliased and blurred over about `width_px` (_blurred_line, its points rounded already)."""
+    anti-aliased and blurred over about `width_px` (_blurred_line, its points rounded already):
+    cv2.GaussianBlur's bits (float32, BORDER_REFLECT_101), by _blur_thin_mask."""
+    if min(shape) < 2:  # OpenCV's blur of a one pixel thin image is not _blur_thin_mask's arithmetic
+        import cv2
+
+        return cv2.GaussianBlur(_line_mask(shape, points), (0, 0), max(width_px, 0.6))
+    return _blur_thin_mask(_line_mask(shape, points), _gaussian_taps(width_px), points)
+
+
+def _line_mask(shape: tuple[int, int], points: np.ndarray) -> np.ndarray:
+    """(h, w) float32: the polyline through (N, 2) int32 `points` (1/16 px) drawn anti-aliased."""
     import cv2
 
     mask = np.zeros(shape, np.float32)
     cv2.polylines(mask, [points], False, 1.0, 1, cv2.LINE_AA, 4)
-    return cv2.GaussianBlur(mask, (0, 0), max(width_px, 0.6))
+    return mask
+
+
+# Kept: a frame's 32 blurs have about 10 widths (its forehead lines, crow's feet, nose creases
+# share theirs), and OpenCV makes each kernel in software floating point (~10 us).
+@functools.lru_cache(maxsize=64)
+def _gaussian_taps(width_px: float) -> np.ndarray:
+    """(n,) float32, read-only: the kernel cv2.GaussianBlur(..., (0, 0), max(width_px, 0.6))
+    blurs a float image by (4 sigmas each side, OpenCV's cvRound being half to even, as Python's
+    round)."""
+    import cv2
+
+    sigma = max(width_px, 0.6)
+    taps = np.ascontiguousarray(cv2.getGaussianKernel(int(round(sigma * 8 + 1)) | 1, sigma, cv2.CV_32F)[:, 0])
+    taps.flags.writeable = False
+    return taps
+
+
+# No kernel: a mask _crease_pass takes as blurred already (a kernel has 7 taps or more).
+_NO_TAPS = np.zeros(1, np.float32)
+_NO_TAPS.flags.writeable = False  # as _gaussian_taps' (one compiled signature)
+
+
+# A crease's blur as OpenCV computes it (the same FMA chains: rows first, tap by tap from the
+# left, then columns, the centre tap and then each pair of rows at equal distance summed first),
+# skipping what is exactly zero: the mask is a thin line, so a row crosses it in a few pixels and
+# most rows not at all. OpenCV's dense pass cost 0.5-2.2 ms of a frame's 32 blurs.
+@intrinsic
+def _fma32(typingctx, a, b, c):
+    """a * b + c, rounded once (float32): what OpenCV's AVX2 filters do at every tap."""
+    sig = types.float32(types.float32, types.float32, types.float32)
+
+    def codegen(context, builder, signature, args):
+        f32 = ir.FloatType()
+        fma = builder.module.declare_intrinsic("llvm.fma", [f32], ir.FunctionType(f32, [f32, f32, f32]))
+        return builder.call(fma, args)
+
+    return sig, codegen
+
+
+@njit(cache=True, nogil=True)
+def _reflected(n, r):
+    """(n + 2r,) int64: the index BORDER_REFLECT_101 reads at each of a row of `n`'s positions
+    extended by r on each side (position e stands for e - r)."""
+    out = np.empty(n + 2 * r, np.int64)
+    for e in range(n + 2 * r):
+        p = e - r
+        if n == 1:
+            p = 0
+        while p < 0 or p >= n:
+            p = -p if p < 0 else 2 * n - 2 - p
+        out[e] = p
+    return out
+
+
+# Beyond its points' box by this many px an anti-aliased one-pixel polyline leaves the mask 0.
+_LINE_REACH_PX = 4
+
+
+@njit(cache=True, nogil=True)
+def _blur_thin_mask(mask, taps, points):
+    """(h, w) float32: cv2.GaussianBlur of the (h, w) float32 `mask` by the (n,) float32 kernel
+    `taps`, BORDER_REFLECT_101, bit for bit; the mask is 0 beyond _LINE_REACH_PX px of the
+    (N, 2) int32 1/16 px `points`' box."""
+    h, w = mask.shape
+    r = taps.shape[0] // 2
+    x_lo = max(points[:, 0].min() // 16 - _LINE_REACH_PX, 0)
+    y_lo = max(points[:, 1].min() // 16 - _LINE_REACH_PX, 0)
+    x_hi = min(points[:, 0].max() // 16 + _LINE_REACH_PX + 1, w)
+    y_hi = min(points[:, 1].max() // 16 + _LINE_REACH_PX + 1, h)
+    rows = np.zeros((h, w), np.float32)
+    lo, hi = np.full(h, w, np.int64), np.full(h, -1, np.int64)
+    _blur_rows(mask, taps, _reflected(w, r), y_lo, y_hi, x_lo, x_hi, rows, lo, hi)
+    return _blur_columns(rows, taps, _reflected(h, r), lo, hi)
+
+
+@njit(cache=True, nogil=True)
+def _blur_rows(mask, taps, xs, y_lo, y_hi, x_lo, x_hi, rows, lo, hi):
+    """The row pass into `rows` (h, w) (zeros) over rows y_lo..y_hi-1 whose columns x_lo..x_hi-1
+    hold the mask's nonzeros: each nonzero the row's extended positions read (directly or
+    reflected: `xs`, _reflected) spread over the columns its taps reach, in the order of those
+    positions, so each column sums its taps left to right as OpenCV's row filter does; lo, hi
+    (h,): each row's first and last column written (none: lo > hi)."""
+    w = mask.shape[1]
+    n = taps.shape[0]
+    r = n // 2
+    for y in range(y_lo, y_hi):
+        row = mask[y]
+        first, last = x_lo, x_hi - 1
+        while first <= last and row[first] == 0:
+            first += 1
+        if first > last:
+            continue
+        while row[last] == 0:
+            last -= 1
+        out = rows[y]
+        x0, x1 = w, -1
+        for e in range(w + 2 * r):
+            if r <= e < w + r and not first + r <= e <= last + r:
+                continue  # inside the row but off the line: nothing there
+            v = row[xs[e]]
+            if v == 0 or not first <= xs[e] <= last:
+                continue
+            a, b = max(e - n + 1, 0), min(e, w - 1)
+            for x in range(a, b + 1):
+                u = np.uintp(x)
+                out[u] = _fma32(v, taps[np.uintp(e - x)], out[u])
+            x0, x1 = min(x0, a), max(x1, b)
+        lo[y], hi[y] = x0, x1
+
+
+@njit(cache=True, nogil=True)
+def _blur_columns(rows, taps, ys, lo, hi):
+    """The column pass over the row pass's `rows` (h, w), written over columns lo..hi (h,) of
+    each row: the centre tap, then each pair of rows r apart (`ys`, _reflected) summed and
+    weighed; pairs both empty are skipped (adding exactly 0)."""
+    h, w = rows.shape
+    r = taps.shape[0] // 2
+    out = np.zeros((h, w), np.float32)
+    zero, centre = np.float32(0.0), taps[r]
+    for y in range(h):
+        row = out[y]
+        for x in range(lo[y], hi[y] + 1):
+            row[x] = _fma32(rows[y, x], centre, zero)
+        for j in range(1, r + 1):
+            ya, yb = ys[y + j + r], ys[y - j + r]
+            x0, x1 = min(lo[ya], lo[yb]), max(hi[ya], hi[yb])
+            tap, ua, ub = taps[r + j], np.uintp(ya), np.uintp(yb)
+            for x in range(x0, x1 + 1):
+                u = np.uintp(x)
+                row[u] = _fma32(rows[ua, u] + rows[ub, u], tap, row[u])
+    return out
 
 
 @njit(cache=True, nogil=True)
@@ -467,6 +614,35 @@ def _taper_grid(chord, table, out):
     for i in range(out.shape[0]):
         for j in range(out.shape[1]):
             out[i, j] = _taper(i, j, chord, table)
+
+
+@intrinsic
+def _fma64(typingctx, a, b, c):
+    """a * b + c, rounded once (float64)."""
+    sig = types.float64(types.float64, types.float64, types.float64)
+
+    def codegen(context, builder, signature, args):
+        f64 = ir.DoubleType()
+        fma = builder.module.declare_intrinsic("llvm.fma", [f64], ir.FunctionType(f64, [f64, f64, f64]))
+        return builder.call(fma, args)
+
+    return sig, codegen
+
+
+@njit(cache=True, nogil=True)
+def _crease_pass(region, dark, dark_taps, dark_pts, lit, lit_taps, lit_pts, chords, dark_gain, depth, lit_gain,
+                 lit_depth, tint, table):
+    """_shade_crease over `region` with the (h, w) float32 line masks `dark` and `lit` (_line_mask
+    of the (N, 2) int32 points; `lit` (0, 0): none) blurred by their taps (_gaussian_taps) here
+    (_NO_TAPS: blurred already), and the chords' squared lengths as numpy's dot of (chord_x,
+    chord_y) gives them (its BLAS fuses the second square onto the first: the tests compare)."""
+    if dark_taps.shape[0] > 1:
+        dark = _blur_thin_mask(dark, dark_taps, dark_pts)
+    if lit.shape[0] > 0 and lit_taps.shape[0] > 1:
+        lit = _blur_thin_mask(lit, lit_taps, lit_pts)
+    dark_inv = 1.0 / max(_fma64(chords[0, 3], chords[0, 3], chords[0, 1] * chords[0, 1]), 1e-6)
+    lit_inv = 1.0 / max(_fma64(chords[1, 3], chords[1, 3], chords[1, 1] * chords[1, 1]), 1e-6)
+    _shade_crease(region, dark, lit, chords, dark_inv, lit_inv, dark_gain, depth, lit_gain, lit_depth, tint, table)
 
 
 @njit(cache=True, nogil=True)
