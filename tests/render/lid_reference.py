@@ -13,9 +13,9 @@ from facetalk.imaging import LUMA
 from facetalk.face.rig import smoothstep
 # The lid's constants are the product's: tuning one moves both paths alike.
 from facetalk.render.eyes import (
-    DETAIL_BELOW, DETAIL_SIGMA, DETAIL_STRETCH, LASH_FAN, LASH_FRINGE, LASH_SHADE_ABOVE, LASH_STRAND_DARK,
-    LASH_STRAND_PX,
-    LID_BULGE, LID_FADE, LID_SHADE_FALLOFF, LID_SIDE_FADE, LOWER_LID_BAND,
+    DETAIL_BELOW, DETAIL_SIGMA, DETAIL_STRETCH, LASH_FAN, LASH_CLUMP_WIDTH, LASH_FRINGE, LASH_INNER_SHORT,
+    LASH_RAGGED, LASH_SHADE_ABOVE, LASH_STRAND_DARK, LASH_STRAND_PX,
+    LID_BULGE, LID_FADE, LID_LIT_CORNERS, LID_LIT_FROM, LID_SIDE_FADE, LOWER_LID_BAND,
     LOWER_LID_RISE, LOWER_LID_SHADE, LOWER_LID_SHADE_PX, N_LASHES,
     SMOOTH_SAMPLES, TOP_DARKEST,
 )
@@ -148,13 +148,13 @@ class ReferenceLidPainter:
         """(colour (h, w, 3), alpha (h, w)) of the upper lid from `lid_top`, fading in over
         `top_fade` px, down to the closing edge `edge` (px along b; all per pixel of the box). Its
         colour turns from the skin above it (`above`) to the lower lid's (`below`) near its top
-        (LID_SHADE_FALLOFF): a shut lid sits forward over the eyeball, as lit as the cheek, not in
+        (LID_LIT_FROM, later toward the corners): a shut lid sits forward over the eyeball, as lit as the cheek, not in
         the socket's shade."""
         alpha = np.clip(edge - b + 0.5, 0.0, 1.0) * np.clip((b - lid_top + 1.0) / (top_fade + 2.0), 0.0, 1.0) \
             * smoothstep(a, 0.0, LID_SIDE_FADE) * smoothstep(1.0 - a, 0.0, LID_SIDE_FADE) * smoothstep(closure, 0.0, 0.15)
         s = np.clip((b - lid_top) / np.maximum(edge - lid_top, 1.0), 0.0, 1.0)
         across = 2.0 * np.clip(a, 0.0, 1.0) - 1.0
-        skin = above + (below - above) * (1.0 - (1.0 - s) ** LID_SHADE_FALLOFF)[..., None]
+        skin = above + (below - above) * smoothstep(s, 0.0, LID_LIT_FROM + LID_LIT_CORNERS * across ** 2)[..., None]
         # A lid curves over the eyeball: lighter mid-lid, darker toward the corners and just above
         # the lashes.
         shade = 1.0 + LID_BULGE * np.sin(np.pi * s) * (1.0 - across ** 2) - 0.04 * across ** 4 - 0.10 * s ** 6
@@ -163,19 +163,30 @@ class ReferenceLidPainter:
     def _lash_alpha(self, a: np.ndarray, below: np.ndarray, lash: float, closure: np.ndarray, *,
                     blur_px: float, width: float) -> np.ndarray:
         """(h, w) opacity of the lash line along the closing edge (`below` = px below it) of an eye
-        `width` px wide: thinner toward the corners, its lashes hanging below it as strands (fixed
-        darkness, length and root offset each) fanning out toward the corners, blurred as the
-        photo draws its edges (`blur_px`, a Gaussian sigma: a soft photo gets a wider, fainter
-        line, never a crisp stroke)."""
-        darkness, length, offset = self._strands
+        `width` px wide (a = 0 at the outer corner, 1 at the inner): thinner toward the corners, its
+        lower edge ragged with the lashes' clumps and shorter toward the inner corner, its lashes hanging
+        below it as strands (fixed darkness, length, root offset and clump each) fanning out toward
+        the corners, blurred as the photo draws its edges (`blur_px`, a Gaussian sigma: a soft photo
+        gets a wider, fainter line, never a crisp stroke)."""
+        darkness, length, offset, clumps = self._strands
         clump = np.interp(np.clip(a, 0.0, 1.0) * N_LASHES, np.arange(N_LASHES + 1), darkness)
         thick = lash * (0.35 + 0.65 * np.sin(np.pi * np.clip(a, 0.0, 1.0)))
         sigma = np.hypot(0.5 * thick, blur_px)
         centred = below + 0.15 * thick
-        spread = sigma * np.where(centred < 0.0, LASH_SHADE_ABOVE, 1.0)  # wider up the lid
-        line = (0.5 * thick / sigma) ** 0.5 * np.exp(-0.5 * (centred / spread) ** 2)
         spacing = width / N_LASHES
-        root = a * N_LASHES - 0.5 - LASH_FAN * (2.0 * np.clip(a, 0.0, 1.0) - 1.0) * below / spacing
+        root = a * N_LASHES - 0.5 - LASH_FAN * (2.0 * np.clip(a, 0.0, 1.0) - 1.0) * np.maximum(below, 0.0) / spacing
+        # Under the core the lashes' clumps, one at each root, reach further down, the line's
+        # shade between them less far, and less toward the inner corner; wider up the lid.
+        tooth = np.zeros_like(root)
+        for step in (-1, 0, 1, 2):
+            k = np.floor(root).astype(int) + step
+            valid = (k >= 0) & (k <= N_LASHES)
+            k = np.clip(k, 0, N_LASHES)
+            d = (root - k - offset[k]) / LASH_CLUMP_WIDTH
+            tooth = np.maximum(tooth, np.where(valid, (0.5 + 0.5 * clumps[k]) * np.exp(-0.5 * d * d), 0.0))
+        spread = sigma * np.where(centred < 0.0, LASH_SHADE_ABOVE, (1.0 + LASH_RAGGED * (2.0 * tooth - 1.0))
+                                  * (1.0 - LASH_INNER_SHORT * smoothstep(a, 0.45, 1.0)))
+        line = (0.5 * thick / sigma) ** 0.5 * np.exp(-0.5 * (centred / spread) ** 2)
         fringe = 0.55 * clump * np.clip(1.0 - below / (LASH_FRINGE * thick), 0.0, 1.0) * (below > 0)
         for step in (-1, 0, 1, 2):
             k = np.floor(root).astype(int) + step

@@ -482,3 +482,48 @@ def test_compiled_eye_geometry_and_detail_strips_match_numpy_bit_for_bit(rendere
                     assert np.array_equal(g, w)
                 strips += 1
     assert strips >= 8
+
+
+def _line_alpha(a, below, strands, lash=4.8):
+    """_lash_at for a mid-blink-shut 60 px eye (closure 1, sharp photo)."""
+    from facetalk.render.eyes import _lash_at
+
+    return _lash_at(a, below, 1.0, lash, 0.7, strands, 60.0)
+
+
+def test_shut_lash_line_is_ragged_and_shorter_toward_the_inner_corner():
+    """Under its core a shut eye's lash line is the lashes' clumps, each reaching its own way down
+    (no even stroke whose lower edge runs parallel to the lid's), and shorter toward the inner
+    corner (a = 1), where lashes are short and sparse; the line's core is as dark all along."""
+    from facetalk.render.eyes import N_LASHES
+
+    rng = np.random.default_rng(1)
+    # The line alone: no soft fringe or strands under it (darkness 0), each clump its own length.
+    strands = np.stack([np.zeros(N_LASHES + 1), np.ones(N_LASHES + 1), np.zeros(N_LASHES + 1),
+                        rng.uniform(-1.0, 1.0, N_LASHES + 1)])
+    mid = np.array([_line_alpha(a, 3.0, strands) for a in np.linspace(0.4, 0.6, 41)])
+    assert mid.max() > 1.5 * mid.min()  # an even stroke: within 3% (the corner taper alone)
+    core = np.array([_line_alpha(a, -0.7, strands) for a in np.linspace(0.4, 0.6, 41)])
+    assert core.min() > 0.9 * core.max()
+    # Clumps all alike: over one lash spacing (1/23 of the eye) near either corner.
+    even = strands.copy()
+    even[3] = 1.0
+    span = np.linspace(-0.5, 0.5, 21) / N_LASHES
+    outer, inner = (np.mean([_line_alpha(a, 3.0, even) for a in centre + span]) for centre in (0.2, 0.8))
+    assert inner < 0.75 * outer
+    assert abs(_line_alpha(0.8, -0.7, even) - _line_alpha(0.2, -0.7, even)) < 0.02
+
+
+def test_shut_lid_grows_out_of_the_sockets_shade_as_a_dome():
+    """A shut lid's light is a dome: it grows out of the socket's shade at the lid's top with no
+    outline (no steep first rows), and toward the corners it keeps the socket's shade further down
+    (no box with straight sides at a turned face's far eye), while lit down to its lash line there."""
+    above, below, colour = np.full(3, 60.0), np.full(3, 150.0), np.empty(3)
+
+    def luma(a, b):
+        _upper_lid_colour(a, b, 0.0, 20.0, above, below, colour)
+        return float(colour[0])
+
+    assert luma(0.5, 2.0) - luma(0.5, 0.0) < 20.0  # the top tenth of the lid (45 levels before)
+    assert luma(0.12, 7.0) < luma(0.5, 7.0) - 20.0
+    assert luma(0.12, 16.0) > 140.0

@@ -105,6 +105,17 @@ LASH_STRAND_PX = 0.45
 LASH_FAN = 0.45
 LASH_JITTER = 0.3
 LASH_STRAND_DARK = 0.9
+# Lashes as lashes, not a stroke: under the line's core (the lid margin, which keeps its
+# thickness: thinner lines lost dlib blinks) hang the lashes' clumps, one at each strand's root
+# (LASH_CLUMP_WIDTH of the roots' spacing wide, a Gaussian sigma, slanting with the fan), where
+# the line's shade falls off up to LASH_RAGGED slower (by the clump's fixed random length), and
+# LASH_RAGGED faster between them, so its lower edge is toothed, not parallel to the lid's; and up
+# to LASH_INNER_SHORT shorter toward the inner corner, where lashes are short and sparse. (Still
+# renders, dlib's shut/open EAR: Coelho 0.51 -> 0.50, Pedersen 0.26 -> 0.28, bearded old photo
+# 0.45 -> 0.48; the line thinned toward the inner corner instead, 0.62 on Coelho's.)
+LASH_INNER_SHORT = 0.35
+LASH_CLUMP_WIDTH = 0.35
+LASH_RAGGED = 0.45
 # A shut upper lid is painted from this far above the open margin (eye widths, less toward the
 # corners): over the photo's lash band and the skin the mesh stretches down with the lid, and the
 # crease, which a closing lid unfolds (left in place, its shadow outlines an open eye above the lash
@@ -132,11 +143,16 @@ SMOOTH_SAMPLES = 4
 # a deep-set eye's socket shadow is, and the lid must continue it, not show a lighter patch.
 TOP_DARKEST = 0.3
 # A shut lid is convex, bulging forward over the eyeball: it keeps the socket's shade only at its
-# top (its colour turns to the lit lower lid's as 1 - (1 - s)^LID_SHADE_FALLOFF down its height
-# s = 0..1; a socket-dark lid with a dark lash line under it reads as an open eye's upper rim), is
-# lighter mid-lid by up to LID_BULGE, and darkens toward its rounded margin: the lash line's shade
-# reaches LASH_SHADE_ABOVE times as far up the lid as below the lashes' roots.
-LID_SHADE_FALLOFF = 6.0
+# top, its colour turning to the lit lower lid's as smoothstep(s, 0, LID_LIT_FROM + LID_LIT_CORNERS
+# across^2) down its height s = 0..1 (across = -1..1 corner to corner), so the lit part is a dome
+# rounded toward the corners that grows out of the socket's shade with no outline (a steep
+# 1 - (1 - s)^6 drew one, and straight sides at a 3/4 view's far eye), lit over its lower part to
+# the corners (a socket-dark lid, or dark corners, with a dark lash line under it read as an open
+# eye's upper rim to dlib); it is lighter mid-lid by up to LID_BULGE, and darkens toward its rounded
+# margin: the lash line's shade reaches LASH_SHADE_ABOVE times as far up the lid as below the
+# lashes' roots.
+LID_LIT_FROM = 0.4
+LID_LIT_CORNERS = 0.3
 LID_BULGE = 0.08
 LASH_SHADE_ABOVE = 1.6
 # A shut lid carries the photo's own skin detail (wrinkles, pores, film grain, an engraving's
@@ -367,6 +383,8 @@ _GEOMETRY_ROWS = 7
 _N_CURVES = 15
 # Lash opacity under this is left out where no lid is painted: it cannot move a pixel a gray level.
 _LASH_NEGLIGIBLE = 1.0 / 1024.0
+# Under its core the line is left out beyond this many sigmas: under 1e-5 where lashes are longest.
+_LASH_LINE_SIGMAS = 4.8 * (1.0 + LASH_RAGGED)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -446,11 +464,12 @@ def _sample_detail(strip, col, row, out3):
 @njit(cache=True, nogil=True, inline="always")
 def _lash_at(a, below, closure, lash, blur_px, strands, width):
     """The lash line's opacity at one pixel, `below` px under the closing edge (`closure` 0..1 of
-    the eye's height there, `width` px the eye's): thinner toward the corners, its lashes (fixed
-    `strands` (3, N_LASHES + 1): each one's darkness, length and root's offset, so they never
-    flicker) hanging below it, fanning out, blurred as the photo draws its edges (`blur_px`, a
-    Gaussian sigma: a soft photo gets a wider, fainter line, never a crisp stroke), its shade
-    reaching further up the lid than down."""
+    the eye's height there, `width` px the eye's; `a` 0 at the outer corner, 1 at the inner): thinner
+    toward the corners, its lower edge toothed by the lashes' clumps and shorter toward the inner
+    corner, its lashes hanging below it, fanning out (fixed `strands` (4, N_LASHES + 1): each one's
+    darkness, length, root's offset and clump length, so they never flicker), blurred as the photo
+    draws its edges (`blur_px`, a Gaussian sigma: a soft photo gets a wider, fainter line, never a
+    crisp stroke), its shade reaching further up the lid than down."""
     # The strands' darkness, drifting smoothly along the eye: the soft fringe's (no steps).
     u = _clip01(a) * N_LASHES
     k = min(int(u), N_LASHES - 1)
@@ -458,16 +477,26 @@ def _lash_at(a, below, closure, lash, blur_px, strands, width):
     thick = lash * (0.35 + 0.65 * np.sin(np.pi * _clip01(a)))
     sigma = np.hypot(0.5 * thick, blur_px)
     centred = below + 0.15 * thick
-    spread = sigma * (LASH_SHADE_ABOVE if centred < 0.0 else 1.0)
-    line = np.sqrt(0.5 * thick / sigma) * np.exp(-0.5 * (centred / spread) ** 2)
+    # Where the lashes' roots are, traced back up along the fan from this pixel (under the core).
+    spacing = width / N_LASHES
+    root = a * N_LASHES - 0.5 - LASH_FAN * (2.0 * _clip01(a) - 1.0) * below / spacing if centred >= 0.0 else 0.0
+    line = 0.0
+    if centred < 0.0:
+        line = np.sqrt(0.5 * thick / sigma) * np.exp(-0.5 * (centred / (sigma * LASH_SHADE_ABOVE)) ** 2)
+    elif centred < _LASH_LINE_SIGMAS * sigma:  # beyond, under 1e-5 even where lashes are longest
+        # Under its core the line is the lashes' clumps, each reaching its own way down (no even
+        # stroke), slanting as they fan.
+        tooth, first = 0.0, int(np.floor(root))
+        for k in range(max(first - 1, 0), min(first + 3, N_LASHES + 1)):  # roots are jittered
+            d = (root - k - strands[2, k]) / LASH_CLUMP_WIDTH
+            tooth = max(tooth, (0.5 + 0.5 * strands[3, k]) * np.exp(-0.5 * d * d))
+        spread = sigma * (1.0 + LASH_RAGGED * (2.0 * tooth - 1.0)) * (1.0 - LASH_INNER_SHORT * _step(a, 0.45, 1.0))
+        line = np.sqrt(0.5 * thick / sigma) * np.exp(-0.5 * (centred / spread) ** 2)
     fringe = 0.0
     if 0.0 < below < LASH_FRINGE * LASH_LENGTHS[1] * thick:
         # Under the line, a soft band of lash shade (dlib needs the line this deep to see a shut
         # eye: strands alone cost blinks), the strands hanging past it.
         fringe = 0.55 * clump * _clip01(1.0 - below / (LASH_FRINGE * thick))
-        # The strands whose roots are nearest this pixel's, traced back up along the fan.
-        spacing = width / N_LASHES
-        root = a * N_LASHES - 0.5 - LASH_FAN * (2.0 * _clip01(a) - 1.0) * below / spacing
         width_px = np.hypot(LASH_STRAND_PX, blur_px)
         first = int(np.floor(root))
         for k in range(max(first - 1, 0), min(first + 3, N_LASHES + 1)):  # roots are jittered
@@ -490,13 +519,13 @@ def _upper_lid_alpha(a, b, lid_top, top_fade, edge, closure):
 @njit(cache=True, nogil=True, inline="always")
 def _upper_lid_colour(a, b, lid_top, edge, above, below, out3):
     """The upper lid's colour at one pixel into `out3`, from the skin above it (`above`, (3,)) to
-    the lower lid's (`below`) near its top (LID_SHADE_FALLOFF): a shut lid sits forward over the
+    the lower lid's (`below`) near its top (LID_LIT_FROM): a shut lid sits forward over the
     eyeball, as lit as the cheek, not in the socket's shade. It curves over the eyeball: lighter
     mid-lid, darker toward the corners and just above the lashes."""
     s = _clip01((b - lid_top) / max(edge - lid_top, 1.0))
-    fall = 1.0 - (1.0 - s) ** LID_SHADE_FALLOFF
     across = 2.0 * _clip01(a) - 1.0
     across2, s2 = across * across, s * s
+    fall = _step(s, 0.0, LID_LIT_FROM + LID_LIT_CORNERS * across2)
     shade = 1.0 + LID_BULGE * np.sin(np.pi * s) * (1.0 - across2) - 0.04 * (across2 * across2) - 0.10 * (s2 * s2 * s2)
     for c in range(3):
         out3[c] = (above[c] + (below[c] - above[c]) * fall) * shade
@@ -675,10 +704,12 @@ class LidPainter:
         # |LUMA| (0.67) times as much as the photo's. An (H, W, 1) grain is that already (the
         # renderer's: render.sampling.luminance_grain, as coarse as the photo's own fine detail).
         self._grain = grain if grain.shape[-1] == 1 else (grain @ LUMA)[..., None] / float(np.linalg.norm(LUMA))
-        # Fixed per-strand darkness, length and root offset along the fringe: lashes never flicker.
+        # Fixed per-strand darkness, length, root offset along the fringe and clump length under the
+        # line's core: lashes never flicker.
         rng = np.random.default_rng(7)
         self._strands = np.stack([rng.uniform(0.55, 1.0, N_LASHES + 1), rng.uniform(*LASH_LENGTHS, N_LASHES + 1),
-                                  rng.uniform(-LASH_JITTER, LASH_JITTER, N_LASHES + 1)])
+                                  rng.uniform(-LASH_JITTER, LASH_JITTER, N_LASHES + 1),
+                                  rng.uniform(-1.0, 1.0, N_LASHES + 1)])
         self._lid_luma = [float(np.median(lid.colour_profile @ LUMA)) for lid in lids]
         self._profiles: dict[tuple[int, int], np.ndarray] = {}
         if warm_up:
