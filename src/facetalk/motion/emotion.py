@@ -114,8 +114,13 @@ RECIPES: dict[str, Recipe] = {
     # between stretched lips, not a talking mouth's band of upper teeth (out/emo6/fear5, new7f).
     # The jaw at 0.35 looked the same at 2x and cost dlib's identity distance 0.02 more (the
     # painting 0.240 -> 0.266, Coelho 0.290 -> 0.309). On a photo with its lips apart the opening
-    # is the photo's (PHOTO_OPENING_BY_EMOTION), and a smile's teeth are shut to a sliver (CLOSES_LIPS).
-    "fearful": Recipe({"brow_raise": 0.3, "brow_inner_raise": 0.6, "lip_spread": 0.7, "jaw_open": 0.3,
+    # is the photo's (PHOTO_OPENING_BY_EMOTION); on a toothy smile it opens from the photo's teeth
+    # with the upper lip rolled down over them (SMILE_OPENING_BY_EMOTION).
+    # The inner brows at 0.3 (0.6 before): drawn up that far over the wide eyes they read worried,
+    # sad's brow (Biden's, out/portraits' 04), and were a twentieth of fear's identity distance
+    # (dlib, with the toothy mouth opened: the bundled photo 0.495 -> 0.473, Obama 0.421 -> 0.402,
+    # the man in glasses 0.425 -> 0.404, Biden 0.315 -> 0.301; out/emo8/f3).
+    "fearful": Recipe({"brow_raise": 0.3, "brow_inner_raise": 0.3, "lip_spread": 0.7, "jaw_open": 0.3,
                        "lower_lip_depress": 0.9, "mouth_roll_upper": 0.8, "smile": -0.1}, lids=-0.3),
     # AU12+14 on one side: the subject's left corner tightened up and back into a dimple, the lids a
     # little lowered and tightened (looking down on someone). No press of its own (0.4 before): on
@@ -152,13 +157,17 @@ UNDO_SHARE_DEFAULT = 1.0
 # its small frown grows on a smiling photo, to the -0.2 it had on a full smile before (-0.4 at
 # 0.5), where less left the undone smile's lifted cheeks over a level mouth; on a closed neutral
 # mouth its corners drop little, so it does not take sad's arch.
+# Angry keeps all its own frown (-0.15) on a smiling photo (none of it before): its thin lips,
+# level, kept the smile's curve under the photo's lifted cheeks and read pleasant at 2x (Obama,
+# out/portraits' 03: the expression classifier's happy 0.74 -> 0.40; out/emo8/a3), for dlib's
+# identity distance 0.017 more there and on the bundled photo.
 FROWN_ON_SMILE = 0.75
 # Sad at 0.6 (0.45 before), its lips shut 0.8 (CLOSES_LIPS): the corners still end below a neutral
 # mouth's (0.010 mouth widths under it on the bundled smile, 0.043 before) under the worried brows;
 # the deeper frown and full closure were a sixth of sad's identity distance on the toothy photos
 # (dlib, out/emo5/abl6: the bundled one 0.445 -> 0.409, Obama 0.373 -> 0.345, the man in glasses
 # 0.408 -> 0.360).
-FROWN_ON_SMILE_BY_EMOTION = {"fearful": 0.25, "sad": 0.6, "angry": 1.0, "disgusted": -1.0 / 3.0}
+FROWN_ON_SMILE_BY_EMOTION = {"fearful": 0.25, "sad": 0.6, "angry": 0.0, "disgusted": -1.0 / 3.0}
 # A happy face smiles broader than a smiling photo does: its target smile grows by this share of
 # the photo's own smile (on a neutral photo, nothing), so happy still reads on a broad smile.
 BROADER_THAN_PHOTO = {"happy": 0.35}
@@ -187,36 +196,42 @@ LIVELINESS: dict[str, float] = {
 # Contempt a little under half (0.7 before with a press of its own, then 0.55): some of the photo's
 # teeth by the raised corner read as the smirk at 2x, and shutting a toothy smile costs identity
 # (dlib at 0.4: Obama 0.247 -> 0.230, the man in glasses 0.379 -> 0.357; out/emo6/new7c).
-# Fear most of the way (0.8), its jaw counting the photo's teeth (not OPENS_ANEW): a tense sliver
-# between lips stretched sideways, the apprehensive mouth of AU20 with 25. With its jaw dropped from
-# the photo's teeth the band of upper teeth under the lifted upper lip read as a grin at 2x
-# (out/portraits' 03, 11 and the bundled one) and to the expression classifier (fer: Obama happy
-# 0.91 -> neutral 0.91, the bundled one surprise 0.73 -> 0.62, the man in glasses sad 0.44 ->
-# neutral 0.56; none read as happy); lowering the upper lip over the teeth (mouth_roll_upper with
-# a part press) only moved the band of teeth down, still a grin (happy 0.52-0.64).
+# Fear shuts nothing: on a toothy smile its mouth opens from the photo's teeth, the upper lip
+# rolled down over them (SMILE_OPENING_BY_EMOTION). Shut 0.8 to a tense sliver before (its upper
+# teeth showed under a lowered lip, a grin), it shared sad's and anger's closed mouth there.
 # Sad most of the way (0.8; 1.0 before): a line of the teeth, 0.03 mouth widths, between lips
 # whose corners are down reads as sad at 2x, and costs less identity (FROWN_ON_SMILE_BY_EMOTION).
-CLOSES_LIPS = {"sad": 0.8, "angry": 0.6, "contempt": 0.4, "disgusted": 0.6, "fearful": 0.8}
+CLOSES_LIPS = {"sad": 0.8, "angry": 0.6, "contempt": 0.4, "disgusted": 0.6}
+# ... and a smile's parting (its share: the lesser of the photo's smile and parting), where it
+# differs. Disgust most of the way (0.8; 0.6 before), its lip then raised anew: less of the smile's
+# teeth, which read as a grin (the man in glasses, out/portraits' 11: the classifier's happy 0.69
+# -> 0.11), and dlib's identity distance 0.012-0.013 less on the bundled photo and Obama (0.017
+# more on 11; out/emo8/a3); lips parted in speech shut 0.8 cost 0.028 on Pedersen's (13).
+CLOSES_A_SMILE = {"disgusted": 0.8}
 # How much of an emotion's mouth opening a photo with its lips fully apart (teeth showing, or
 # parted in speech) already has: a happy face's parted lips are there, not opened again on top.
 # Disgust's upper lip is not there: it rises from the lips it has partly shut (OPENS_ANEW).
 PHOTO_OPENING = {"jaw_open": 0.2, "upper_lip_raise": 0.5}
 # ... but surprise's, whose dropped jaw on a photo with its lips apart ends where it did at 0.65 (0.45
 # on a toothy smile: at 0.35 the bundled one's identity distance rose 0.446 -> 0.470, Obama's 0.401 -> 0.413).
-# Fear's open mouth is all there on parted lips: on a toothy smile it leaves the closure to shut the
-# teeth to a sliver between lips stretched as on a closed mouth (jaw 0.02, lower lip down 0.7, no roll,
-# as before: dropped from the photo's teeth the jaw showed a grin, and its upper teeth stay
-# uncovered by a lowered lip, render.mouth); on lips parted in speech (Pedersen, out/portraits' 13)
-# fear's jaw on top of theirs gaped into surprise's oval (the classifier: surprise 0.76-0.89).
+# Fear's open mouth is all there on lips parted in speech (Pedersen, out/portraits' 13): fear's jaw
+# on top of theirs gaped into surprise's oval (the classifier: surprise 0.76-0.89).
 PHOTO_OPENING_BY_EMOTION = {"surprised": {"jaw_open": 0.1, "upper_lip_raise": 0.5},
                             "fearful": {"jaw_open": 0.28, "upper_lip_raise": 0.5, "mouth_roll_upper": 0.8,
                                         "lower_lip_depress": 0.2}}
+# ... but a smile's parting (its share: the lesser of the photo's smile and parting) is the smile's
+# teeth, and fear opens from them: the jaw 0.2 further, the lower lip drawn down 0.7, the upper lip
+# rolled down 0.8 over the teeth (render.mouth covers the photo's own with it) between lips
+# stretched as on a closed mouth: open, dark, not a grin. (A sliver shut 0.8 before: fear, sad and
+# angry shared one closed mouth on the toothy photos. Jaw 0.02 open: a band of rolled lip over a
+# lip, thick lips; 0.2 read as a fearful gape at 2x on the bundled one and Obama; out/emo8/f1-f3.)
+SMILE_OPENING_BY_EMOTION = {"fearful": {"jaw_open": 0.1, "upper_lip_raise": 0.5, "lower_lip_depress": 0.2}}
 OPENS_ANEW = frozenset({"disgusted"})
-# Emotions for which only a smile's parted lips are shut (CLOSES_LIPS): fear shuts the teeth a smile
-# bares, not a talking photo's parted lips, whose closure was most of its identity distance there
-# (Pedersen, out/portraits' 13: 0.278 -> 0.355 shut 0.8); so does contempt, whose smile's slant
-# carries it (Pedersen: identity 0.395 -> 0.306, slant +0.127 -> +0.128).
-ONLY_A_SMILES_PARTING = frozenset({"fearful", "contempt"})
+# Emotions for which only a smile's parted lips are shut (CLOSES_LIPS): contempt shuts the teeth a
+# smile bares, not a talking photo's parted lips, whose closure was a quarter of its identity
+# distance there; its smile's slant carries it (Pedersen, out/portraits' 13: identity 0.395 ->
+# 0.306, slant +0.127 -> +0.128).
+ONLY_A_SMILES_PARTING = frozenset({"contempt"})
 # An upper lip raised this far (upper_lip_raise, from .. to) is an emotion's sneer, held: a pause's
 # closure gives way to it (motion.holistic) and a smiling photo's nasolabial fold stays creased
 # under it (render.shading). Disgust raises it 0.5, happy 0.4; speech alone, under 0.06.
@@ -264,20 +279,24 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
     for w, name in zip(weights, EMOTIONS):
         if name == "neutral" or w == 0.0:
             continue
-        apart = min(photo.lips_apart, photo.smile) if name in ONLY_A_SMILES_PARTING else photo.lips_apart
+        toothy = min(photo.lips_apart, photo.smile)  # the smile's share of the parting
         recipe = RECIPES[name]
         lids += w * recipe.lids
         opening = PHOTO_OPENING_BY_EMOTION.get(name, PHOTO_OPENING)
+        smile_opening = SMILE_OPENING_BY_EMOTION.get(name, opening)
         for param, value in recipe.face.items():
             if param in opening and name not in OPENS_ANEW:
-                value = max(value - opening[param] * photo.lips_apart, 0.0)
+                there = opening[param] * (photo.lips_apart - toothy) + smile_opening.get(param, 0.0) * toothy
+                value = max(value - there, 0.0)
             if param == "smile":
                 value += BROADER_THAN_PHOTO.get(name, 0.0) * photo.smile
                 if value < 0.0:
                     value *= 1.0 - FROWN_ON_SMILE_BY_EMOTION.get(name, FROWN_ON_SMILE) * photo.smile
             offsets[face_index(param)] += w * value
         undo += w * UNDO_SHARE.get(name, UNDO_SHARE_DEFAULT) * photo.smile
-        closes += w * CLOSES_LIPS.get(name, 0.0) * apart
+        on_speech = 0.0 if name in ONLY_A_SMILES_PARTING else CLOSES_LIPS.get(name, 0.0)
+        closes += w * (CLOSES_A_SMILE.get(name, CLOSES_LIPS.get(name, 0.0)) * toothy
+                       + on_speech * (photo.lips_apart - toothy))
     if undo > 0.0:
         _undo_smile(offsets, undo)
     posture = tuple(sum(w * POSTURE_DEG[name][i] for w, name in zip(weights, EMOTIONS)) for i in range(2))
