@@ -15,6 +15,7 @@ so teeth move with their jaws. Colours come from the photo (lip colour, skin bri
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -117,6 +118,21 @@ HIDDEN_LIP_SHARE = 0.4
 HIDDEN_LIP_SHADE = 0.75
 DRAPE_SHARE = 0.9
 DRAPE_REACH = 0.1
+
+
+@dataclass(frozen=True, eq=False)
+class _Cavity:
+    """A frame's cavity pixels: box (x0, y0, x1, y1) px; mask (y1 - y0, x1 - x0) bool of them in
+    it; ys, xs (n,) their rows and columns in the box; tri_index (n,) their triangles, tris (n, 3)
+    those triangles' vertices and weights (n, 3) their barycentric weights."""
+
+    box: tuple[int, int, int, int]
+    mask: np.ndarray
+    ys: np.ndarray
+    xs: np.ndarray
+    tri_index: np.ndarray
+    tris: np.ndarray
+    weights: np.ndarray
 
 
 class MouthPainter:
@@ -300,19 +316,11 @@ class MouthPainter:
         default its rest places, a head not turned), where the upper teeth are, and how far the
         upper lip is rolled down over them (MotionFrame.mouth_roll_upper, 0..1: _roll_cover)."""
         self._paint_seam(out, verts)
-        box = pixel_box(verts[self._verts, :2], pad=2, shape=tri_id.shape)
-        if box is None:
+        cavity = self._cavity_pixels(verts, tri_id, bary)
+        if cavity is None:
             return
-        x0, y0, x1, y1 = box
-        ids = tri_id[y0:y1, x0:x1]
-        mask = self._material[ids] == MATERIAL_CAVITY
-        if not mask.any():
-            return
-        ys, xs = np.nonzero(mask)
-        tri_index = ids[ys, xs]
-        tris = self.rig.triangles[tri_index]
-        b = bary[y0 + ys, x0 + xs]
-        weights = np.column_stack([b, 1.0 - b.sum(axis=1)])
+        (x0, y0, x1, y1), mask, ys, xs = cavity.box, cavity.mask, cavity.ys, cavity.xs
+        tri_index, tris, weights = cavity.tri_index, cavity.tris, cavity.weights
 
         def interp(per_vertex: np.ndarray, only: np.ndarray | slice = slice(None)) -> np.ndarray:
             return _barycentric(weights[only], tris[only], per_vertex)
@@ -358,6 +366,22 @@ class MouthPainter:
             self._lower_lip_under_hair(color, d_lower=d_lower, u=u, mouth_w=mouth_w, peak_opening=peak)
             self._drape(color, out, xs + x0, ys + y0, d_upper=d_upper, mouth_w=mouth_w)
         self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha, owned=owned)
+
+    def _cavity_pixels(self, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray) -> _Cavity | None:
+        """The frame's cavity pixels about the mouth's vertices; None if it shows none."""
+        box = pixel_box(verts[self._verts, :2], pad=2, shape=tri_id.shape)
+        if box is None:
+            return None
+        x0, y0, x1, y1 = box
+        ids = tri_id[y0:y1, x0:x1]
+        mask = self._material[ids] == MATERIAL_CAVITY
+        if not mask.any():
+            return None
+        ys, xs = np.nonzero(mask)
+        tri_index = ids[ys, xs]
+        b = bary[y0 + ys, x0 + xs]
+        return _Cavity(box=box, mask=mask, ys=ys, xs=xs, tri_index=tri_index, tris=self.rig.triangles[tri_index],
+                       weights=np.column_stack([b, 1.0 - b.sum(axis=1)]))
 
     def _teeth_lift(self, interp, verts: np.ndarray, *, mouth_w: float,
                     lip_on_skull_xy: np.ndarray | None) -> np.ndarray | None:
