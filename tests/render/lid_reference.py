@@ -154,7 +154,8 @@ class ReferenceLidPainter:
             * smoothstep(a, 0.0, LID_SIDE_FADE) * smoothstep(1.0 - a, 0.0, LID_SIDE_FADE) * smoothstep(closure, 0.0, 0.15)
         s = np.clip((b - lid_top) / np.maximum(edge - lid_top, 1.0), 0.0, 1.0)
         across = 2.0 * np.clip(a, 0.0, 1.0) - 1.0
-        skin = above + (below - above) * smoothstep(s, 0.0, LID_LIT_FROM + LID_LIT_CORNERS * across ** 2)[..., None]
+        rate = 1.0 / LID_LIT_FROM + (1.0 / (LID_LIT_FROM + LID_LIT_CORNERS) - 1.0 / LID_LIT_FROM) * across ** 2
+        skin = above + (below - above) * smoothstep(s * rate, 0.0, 1.0)[..., None]
         # A lid curves over the eyeball: lighter mid-lid, darker toward the corners and just above
         # the lashes.
         shade = 1.0 + LID_BULGE * np.sin(np.pi * s) * (1.0 - across ** 2) - 0.04 * across ** 4 - 0.10 * s ** 6
