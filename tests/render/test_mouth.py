@@ -1476,3 +1476,26 @@ def test_the_photos_line_where_its_lips_met_is_cleared_from_their_parted_edges(a
         x, y = np.round(verts[i, :2] + 1.0 * now_down).astype(int)
         assert out[y, x] @ LUMA > 0.6 * lip, (i, out[y, x], lip)
     assert 2.0 <= np.median(painter._rims[1][3:8]) <= 4.5, painter._rims
+
+
+def test_the_resting_tongues_foot_rounds_into_the_lower_lip(analysis):
+    """Wide open, the resting tongue's flank meets the lower lip in a curve, not at an angle: just
+    over the lip (0.5 px), a little past where its flank came down (0.56 of the way to a corner),
+    it is still tongue (0.41 of its luma mid-mouth before: the dark floor's sharp V at the
+    opening's lower corners, 12 and 03), while 6 px over the lip there stays dark floor."""
+    from facetalk.render.mouth import lens_height
+
+    closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
+    painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
+    mouth_w, peak = 100.0, 45.0
+    across = np.array([0.0, 0.56])
+    u, opening, none = 0.5 + 0.5 * across, peak * lens_height(across), np.zeros(2)
+
+    def luma(d_lower: float) -> np.ndarray:
+        d = np.full(2, d_lower)
+        return painter._shade(opening - d, d, opening, u, mouth_w, photo_teeth=(none, none), lower_show=none,
+                              peak_opening=peak) @ LUMA
+
+    at_lip, above = luma(0.5), luma(6.0)
+    assert at_lip[1] > 0.65 * at_lip[0], at_lip
+    assert above[1] < 0.45 * at_lip[0], above

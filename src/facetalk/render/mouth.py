@@ -969,6 +969,7 @@ class MouthPainter:
             # them): beside the blade a narrow dark channel under the teeth, not a hole to the floor.
             sides = tongue_tip * BLADE_SHOULDER * (1.0 - smoothstep(across, BLADE_SIDES[1], 0.6))
             height = (1.0 - raised) * (height + sides * (blade - height)) + raised * blade
+        height = _tongue_foot(height, TONGUE_FOOT * mouth_w)
         shows = np.clip(space / (0.04 * mouth_w), 0, 1)
         # Its top edge is where its surface turns away into the dark: soft, not a cut.
         cover = np.clip((height - d_lower) / max(1.5, 0.02 * mouth_w), 0, 1) * shows
@@ -1082,6 +1083,8 @@ SLIT_DARKEST = 0.85
 # far out toward the corners (0..1), and it drops this share of the opening lost toward them.
 TONGUE_ARCH_WIDTH = 0.71
 TONGUE_ARCH_DROP = 0.9
+# Its foot meets the lower lip in a curve of about this radius (mouth widths; _tongue_foot).
+TONGUE_FOOT = 0.14
 
 # The cavity's light (MouthPainter._cavity): what the cheeks' inner walls catch toward the
 # corners (0.7 before: pale side panels), how much of the floor's light beside the tongue their
@@ -1518,6 +1521,15 @@ def lens_height(across: np.ndarray, *, power: float = LENS_POWER) -> np.ndarray:
     `power`, scaled to 1 there, closing at LENS_REACH (power 0.5: an ellipse's ends)."""
     lens = np.maximum(1.0 - (np.asarray(across) / LENS_REACH) ** 2, 0.0)
     return np.minimum((lens / (1.0 - LENS_FULL ** 2)) ** power, 1.0)
+
+
+def _tongue_foot(height: np.ndarray, radius_px: float) -> np.ndarray:
+    """(N,) the tongue's top over the lower lip (px) with its foot rounded into the floor: a smooth
+    maximum of `height` and the lip (0) over `radius_px` (a polynomial one, so nothing changes
+    where the top stands `radius_px` above or below the lip). Its flank met the lip's rise toward
+    a corner at an angle, and the dark floor between them ended in a sharp V (12, 03 wide open)."""
+    blend = np.clip(0.5 + 0.5 * height / radius_px, 0.0, 1.0)
+    return height * blend + radius_px * blend * (1.0 - blend)
 
 
 def _lower_teeth_show(opening: np.ndarray, mouth_w: float) -> np.ndarray:
