@@ -1528,8 +1528,16 @@ def _tongue_foot(height: np.ndarray, radius_px: float) -> np.ndarray:
     maximum of `height` and the lip (0) over `radius_px` (a polynomial one, so nothing changes
     where the top stands `radius_px` above or below the lip). Its flank met the lip's rise toward
     a corner at an angle, and the dark floor between them ended in a sharp V (12, 03 wide open)."""
-    blend = np.clip(0.5 + 0.5 * height / radius_px, 0.0, 1.0)
-    return height * blend + radius_px * blend * (1.0 - blend)
+    # blend (height + radius (1 - blend)), in place: half the time of clip and the plain product.
+    blend = height * (0.5 / radius_px)
+    blend += 0.5
+    np.maximum(blend, 0.0, out=blend)
+    np.minimum(blend, 1.0, out=blend)
+    rounded = blend * -radius_px
+    rounded += radius_px
+    rounded += height
+    rounded *= blend
+    return rounded
 
 
 def _lower_teeth_show(opening: np.ndarray, mouth_w: float) -> np.ndarray:
