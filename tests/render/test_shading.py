@@ -384,3 +384,15 @@ def test_the_compiled_crease_pass_shades_as_opencvs_blur_numpys_dot_and_the_shad
 def _assert_within_a_level(got: np.ndarray, expected: np.ndarray, shape) -> None:
     off = np.abs(got.astype(np.int16) - expected)
     assert off.max() <= 1 and np.count_nonzero(off) <= max(1, off.size // 1000), (shape, off.max(), np.count_nonzero(off))
+
+
+def test_a_crease_without_a_line_draws_nothing(analysis):
+    """A fold not drawn carries _NO_LINE, a (0, 2) line; the compiled layout reads a line's first
+    point without a bounds check, so an empty line must stop before it."""
+    from facetalk.render.shading import _NO_LINE, FoldShader, _Fold
+
+    shader = FoldShader(photo=analysis.expression)
+    out = np.full((64, 64, 3), 128, np.uint8)
+    for lit_side in (None, np.array([0.0, -1.0])):
+        shader._crease(out, _Fold(_NO_LINE, 0.8, 3.0, lit_side))
+    assert (out == 128).all()

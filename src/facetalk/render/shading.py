@@ -289,6 +289,8 @@ class FoldShader:
     def _crease(self, out: np.ndarray, fold: _Fold) -> None:
         """Shades one crease into `out`: its dark line and, on its lit side, the bulge's light, over
         the box three of their blurs' widths about them (beyond, under 1% of their depth)."""
+        if len(fold.line) == 0:  # _NO_LINE: the compiled layout reads a line's first point unchecked
+            return
         if fold.lit_side is not None:  # the skin beside the crease bulges into the light
             lit_px = 1.5 * fold.width_px
             lit_line = fold.line + 2.0 * fold.width_px * fold.lit_side
