@@ -1443,41 +1443,6 @@ def test_a_rolled_upper_lip_covers_a_photos_own_upper_teeth_in_proportion(analys
     assert changed.sum() > 100 and np.median(red[:, 0] - red[:, 2]) > 25, (changed.sum(), np.median(red, axis=0))
 
 
-def test_the_photos_line_where_its_lips_met_is_cleared_from_their_parted_edges(analysis):
-    """The warp carries the photo's dark line where its lips meet (or their wet inner edge) along
-    each lip's edge as the lips part: a thin dark rim of even width round the opening that read
-    as drawn (07). Its width is measured on the photo, and on the parted lips it is the lip read
-    past it: a 3 px dark band along the lower lip's edge is not painted back there."""
-    from facetalk.face import landmarks as lm
-    from facetalk.motion.frame import MotionFrame
-    from facetalk.render.mouth import _face_down
-    from facetalk.render.renderer import Renderer, posed_vertices
-
-    rest = analysis.rig.rest_xyz[:, :2]
-    down = _face_down(rest)
-    image = analysis.image.copy()
-    lower = list(lm.LIPS_INNER_LOWER)[3:8]
-    for i in lower:  # a dark band 3 px into the lower lip mid-mouth
-        for s in np.arange(0.0, 3.0, 0.25):
-            for dx in np.arange(-4.0, 4.5, 0.5):
-                x, y = np.round(rest[i] + s * down + (dx, 0)).astype(int)
-                image[y, x] = (70, 30, 30)
-    painter = MouthPainter(analysis.rig, image, analysis.appearance.grain)
-    painter._own_teeth = False  # read as a photo with its lips apart but no teeth (a toothy one's edges stay)
-    renderer = Renderer(analysis)
-    frame = MotionFrame(t_s=0, jaw_open=0.6)
-    renderer.render(frame)
-    verts = posed_vertices(analysis.rig, frame)
-    out = np.zeros((*renderer._buffers.tri_id.shape, 3), np.uint8)
-    painter.paint(out, verts, renderer._buffers.tri_id, renderer._buffers.bary)
-    now_down = _face_down(verts[:, :2])
-    lip = painter._lip_rgb @ LUMA
-    for i in lower[1:-1]:
-        x, y = np.round(verts[i, :2] + 1.0 * now_down).astype(int)
-        assert out[y, x] @ LUMA > 0.6 * lip, (i, out[y, x], lip)
-    assert 2.0 <= np.median(painter._rims[1][3:8]) <= 4.5, painter._rims
-
-
 def test_the_resting_tongues_foot_rounds_into_the_lower_lip(analysis):
     """Wide open, the resting tongue's flank meets the lower lip in a curve, not at an angle: just
     over the lip (0.5 px), a little past where its flank came down (0.56 of the way to a corner),

@@ -122,12 +122,11 @@ DRAPE_REACH = 0.1
 
 @dataclass(frozen=True, eq=False)
 class _Cavity:
-    """A frame's cavity pixels: box (x0, y0, x1, y1) px; mask (y1 - y0, x1 - x0) bool of them in
-    it; ys, xs (n,) their rows and columns in the box; tri_index (n,) their triangles, tris (n, 3)
-    those triangles' vertices and weights (n, 3) their barycentric weights."""
+    """A frame's cavity pixels: box (x0, y0, x1, y1) px about them; ys, xs (n,) their rows and
+    columns in the box; tri_index (n,) their triangles, tris (n, 3) those triangles' vertices and
+    weights (n, 3) their barycentric weights."""
 
     box: tuple[int, int, int, int]
-    mask: np.ndarray
     ys: np.ndarray
     xs: np.ndarray
     tri_index: np.ndarray
@@ -179,12 +178,6 @@ class MouthPainter:
         self._seam_rest_gap = np.linalg.norm(rest[self._seam_pairs[:, 1]] - rest[self._seam_pairs[:, 0]], axis=1)
         self._noise = luminance_grain(image, grain, box=pixel_box(rest[list(lm.FACE_OVAL)], pad=0, shape=image.shape[:2]))
         self._strands = moustache_strands(image, rest[list(lm.LIPS_OUTER_UPPER)])
-        self._rims = self._rim_widths(image)
-        self._rest_lips = np.ascontiguousarray(np.stack([rest[self._lip_ids], rest[self._lower_ids]]), np.float64)
-        # Each lip's thickness at the inner lips' places (rest px), for the width of its inner face.
-        self._lip_thick = np.stack([np.linalg.norm(rest[list(outer)] - rest[list(inner)], axis=1)
-                                    for outer, inner in ((lm.LIPS_OUTER_UPPER, lm.LIPS_INNER_UPPER),
-                                                         (lm.LIPS_OUTER_LOWER, lm.LIPS_INNER_LOWER))])
 
     def _colors(self, image: np.ndarray) -> None:
         pts = self.rig.rest_xyz[:, :2]
@@ -232,33 +225,6 @@ class MouthPainter:
             (1.0 - share) * lip / lip_luma + share * rgb / float(rgb @ LUMA))
         self.tongue_rgb = lip * 0.75 + colour * (own(TONGUE_RGB, 0.7, 0.78) - lip * 0.75)
         self._tongue_back_rgb = lip * 0.5 + colour * (own(TONGUE_BACK_RGB, 0.7, 0.45) - lip * 0.5)
-
-    def _rim_widths(self, image: np.ndarray) -> np.ndarray:
-        """(2, 11) rest px: how far the photo's dark line along its upper and its lower inner lip
-        edge (where they meet, or their wet inner edge) reaches into each lip at each inner-lip
-        place: from its darkest point within RIM_FIND px of the landmark out to where the luma, read
-        out into the lip, comes RIM_RISE of the way up to the lightest within RIM_LOOK / 2 mouth
-        widths (the lip's own shading beyond stays); RIM_SKIP to RIM_MOST mouth widths. Each place its own: a
-        landmark a px or two off the line left a dark line where one width for the lip was used."""
-        rest = self.rig.rest_xyz[:, :2]
-        mw = self._rest_mouth_w
-        s = np.arange(-RIM_FIND, RIM_LOOK * mw, 0.5)
-        widths = np.zeros((2, len(self._lip_ids)))
-        for k, (ids, sign) in enumerate(((self._lip_ids, -1.0), (self._lower_ids, 1.0))):
-            pts = rest[ids][:, None, :] + sign * s[None, :, None] * self._down
-            luma = bilinear(self.image, pts.reshape(-1, 2)).astype(np.float64).reshape(len(ids), len(s), 3) @ LUMA
-            near = s <= RIM_FIND
-            for i in range(len(ids)):
-                at = int(np.argmin(np.where(near, luma[i], np.inf)))
-                lit = luma[i, at:][s[at:] <= s[at] + 0.5 * RIM_LOOK * mw].max()
-                if lit - luma[i, at] < RIM_CONTRAST:
-                    continue
-                up = np.nonzero(luma[i, at:] >= luma[i, at] + RIM_RISE * (lit - luma[i, at]))[0]
-                widths[k, i] = s[at + up[0]] if len(up) else 0.0
-        widths = np.clip(widths, RIM_SKIP * mw, RIM_MOST * mw)
-        # A place's own reading, steadied by its neighbours' (a stray dark pore or a pale glint).
-        padded = np.pad(widths, ((0, 0), (1, 1)), mode="edge")
-        return np.median(np.stack([padded[:, :-2], padded[:, 1:-1], padded[:, 2:]]), axis=0)
 
     def _photo_teeth_runs(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(V,) px of the photo's own opening that go with the upper jaw (from the upper inner lip
@@ -319,7 +285,7 @@ class MouthPainter:
         cavity = self._cavity_pixels(verts, tri_id, bary)
         if cavity is None:
             return
-        (x0, y0, x1, y1), mask, ys, xs = cavity.box, cavity.mask, cavity.ys, cavity.xs
+        (x0, y0, x1, y1), ys, xs = cavity.box, cavity.ys, cavity.xs
         tri_index, tris, weights = cavity.tri_index, cavity.tris, cavity.weights
 
         def interp(per_vertex: np.ndarray, only: np.ndarray | slice = slice(None)) -> np.ndarray:
@@ -333,7 +299,6 @@ class MouthPainter:
         # pixels it fades into are shaded.
         alpha = np.clip((opening - rest_opening - 0.5) / (0.04 * mouth_w), 0.0, 1.0)
         self._shade_slit(out, (x0, y0), ys, xs, opening=opening, rest_opening=rest_opening, mouth_w=mouth_w)
-        self._clear_rims(out, (x0, y0, x1, y1), mask, gap, verts=verts, mouth_w=mouth_w)
         # A lip rolled down covers a photo's own teeth where the opening has not grown too.
         keep = alpha > 0 if roll_upper <= 0.0 or not self._own_teeth else np.ones(len(alpha), bool)
         if not keep.any():
@@ -358,8 +323,6 @@ class MouthPainter:
                                  lowered=None if lift is None else np.minimum(lift, 0.0), arch=arch)
         alpha = self._roll_cover(color, alpha, interp, d_upper=d_upper - arch, own_upper=runs[0],
                                  mouth_w=mouth_w, roll=roll_upper)
-        self._inner_faces(color, d_upper=d_upper, d_lower=d_lower, u=u, peak_opening=peak, mouth_w=mouth_w,
-                          opening=opening, own_lower=runs[1])
         self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, u=u, peak_opening=peak, mouth_w=mouth_w,
                             arch=arch, widened=widened)
         if self._strands > 0.0:
@@ -380,7 +343,7 @@ class MouthPainter:
         ys, xs = np.nonzero(mask)
         tri_index = ids[ys, xs]
         b = bary[y0 + ys, x0 + xs]
-        return _Cavity(box=box, mask=mask, ys=ys, xs=xs, tri_index=tri_index, tris=self.rig.triangles[tri_index],
+        return _Cavity(box=box, ys=ys, xs=xs, tri_index=tri_index, tris=self.rig.triangles[tri_index],
                        weights=np.column_stack([b, 1.0 - b.sum(axis=1)]))
 
     def _teeth_lift(self, interp, verts: np.ndarray, *, mouth_w: float,
@@ -557,51 +520,6 @@ class MouthPainter:
         across = np.minimum(np.abs(2.0 * u - 1.0) / LENS_REACH, 1.0)
         want = LIP_ARCH_SAG * peak_opening * opens * across * across
         return np.maximum(want - np.interp(u, self._lip_u, sag), 0.0).astype(np.float32)
-
-    def _clear_rims(self, out: np.ndarray, box: tuple[int, int, int, int], mask: np.ndarray, gap: np.ndarray, *,
-                    verts: np.ndarray, mouth_w: float) -> None:
-        """Replaces, in `out` in place, the photo's line where its lips met (or their wet inner
-        edge) along each lip's inner edge, as wide as the photo's (_rim_widths: across its edge the
-        warp barely stretches a lip), with the lip read past it (mirrored), as far as the opening there has grown (as paint's alpha): the warp carries that
-        line with each lip as the lips part, a thin dark rim of even width that read as drawn round
-        the opening (07); the lips' inner faces (_inner_faces) darken into the mouth instead. Not
-        on a photo showing its teeth: its lips' edges are their own, and dlib's identity fell with
-        them cleared (the bundled photo's rolled, open-mouthed strong pose 0.382 -> 0.408; the
-        arch's sides, where the rig's edge leaves a dark line over the arched lip (01, 03), were
-        most of it). `mask`: the box's cavity pixels, `gap` (V,) px between each inner-lip vertex
-        and its partner now, `verts` (V, 3) posed."""
-        if self._own_teeth:
-            return
-        grow = gap[self._seam_pairs[:, 0]] - self._seam_rest_gap
-        opened = np.clip((grow - 0.5) / (0.04 * mouth_w), 0.0, 1.0)
-        if opened.max() <= 0.0:
-            return
-        _clear_rim_pass(out, mask, box[0], box[1], verts[self._lip_ids, :2].astype(np.float64),
-                        verts[self._lower_ids, :2].astype(np.float64), self._rest_lips, self._rims, opened,
-                        self._down.astype(np.float64), self.image, RIM_MARGIN)
-
-    def _inner_faces(self, color: np.ndarray, *, d_upper: np.ndarray, d_lower: np.ndarray, u: np.ndarray,
-                     peak_opening: float, mouth_w: float, opening: np.ndarray, own_lower: np.ndarray) -> None:
-        """Draws, in place on the (N, 3) interior `color`, each lip's inner face along the opening:
-        the photo's lip read past its rim (_rim_widths; the rim itself is cleared, _clear_rims)
-        carried on into the opening as a band darkening toward the mouth's inside, as wide as
-        INNER_FACE_SHARE of the lip's own thickness there, varying along the mouth (INNER_FACE_VARY).
-        The warp leaves the photo's lip edge a thin line of even width hugging each lip, and the
-        opening a cut behind it, a rim that read as drawn (07, 13). A photo's own teeth sit on its
-        lips as photographed (`own_lower`: (N,) rest px of its lower row there), so there is no face
-        over them. `d_upper`, `d_lower`, `opening`: (N,) px, `u` along the mouth."""
-        opens = float(smoothstep(np.array(peak_opening / mouth_w), *LENS_OPENING))
-        if opens <= 0.0:
-            return
-        scale = mouth_w / self._rest_mouth_w
-        params = np.array([INNER_FACE_SHARE * scale, INNER_FACE_VARY, INNER_FACE_OF_GAP / max(0.1 * mouth_w, 1.0),
-                           opens, RIM_MARGIN, INNER_FACE_EDGE, INNER_FACE_DARKEN, *INNER_FACE_ENDS])
-        for k, d in enumerate((d_upper, d_lower)):
-            if k == 0 and self._own_teeth:
-                continue
-            _inner_face_pass(color, d, u, opening, own_lower if k == 1 else np.zeros(0), self._rest_lips[k],
-                             self._lip_thick[k], self._rims[k], self._down.astype(np.float64) * (1.0 if k else -1.0),
-                             self.image, INNER_FACE_WAVES[k], 0.31 * k, params)
 
     def _taper_corners(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,
                        u: np.ndarray, peak_opening: float, mouth_w: float, arch: np.ndarray | None = None,
@@ -1135,36 +1053,17 @@ RIM_REACH_PX = 2
 # opening's peak grows over LENS_OPENING (mouth widths).
 LENS_POWER = 1.0
 LENS_REACH = 0.85
-# The photo's line where its lips meet, cleared from each lip's edge as they part (_clear_rims).
-RIM_SKIP = 0.015
-RIM_MOST = 0.05
-RIM_LOOK = 0.12  # read this far into a lip (mouth widths) to measure its rim (_rim_widths)
-RIM_MARGIN = 1.0  # px: the lip read this much further past its rim
-RIM_FIND = 3.0  # px either side of a landmark its lip's dark edge line is looked for
-RIM_CONTRAST = 12.0  # grey levels: a darker edge than this is a rim
-RIM_RISE = 0.6  # it ends where the luma has come this share of the way up to the lip's
-# Each lip's inner face (_inner_faces): INNER_FACE_SHARE of the lip's thickness wide, times 1 +-
-# INNER_FACE_VARY along the mouth (INNER_FACE_WAVES waves, upper and lower lip), no wider than
-# INNER_FACE_OF_GAP of a 0.1-mouth-width opening's share, gone by the corners (INNER_FACE_ENDS of the
-# way there: the corners' own faces, _taper_corners), darkening INNER_FACE_DARKEN toward the inside.
-INNER_FACE_SHARE = 0.15
-INNER_FACE_VARY = 0.35
-INNER_FACE_WAVES = (1.7, 2.3)
-INNER_FACE_OF_GAP = 1.0
-INNER_FACE_ENDS = (0.6, 0.95)
-INNER_FACE_DARKEN = 0.6
-INNER_FACE_EDGE = 0.7
 # The open mouth's top is an arch (MouthPainter._upper_arch): the upper lip's inner edge drops this
 # share of the opening's peak from mid-mouth to the lens's inner corners. 0.3 reads as an arch at
 # 2x (0.15 barely): dlib's identity over speech, the issue's bar (an average <= 0.3), rose at most
 # 0.007 on the toothy photos (03: 0.250 -> 0.257) and the emotions do not open this far; one
 # open-mouthed frame reads further off: test_realism's roll 0.354 -> 0.382 (0.367 at 0.15).
 LIP_ARCH_SAG = 0.3
-LIP_ARCH_OPENING = (0.25, 0.4)
-LIP_ARCH_WIDENED = (1.05, 1.15)
 # A lip rolled down over a photo's own upper teeth (_roll_cover) is its lowest this many mouth
 # widths (about half an upper lip) read on down: the edge over the teeth and the red above it.
 ROLL_LIP_BAND = 0.06
+LIP_ARCH_OPENING = (0.25, 0.4)
+LIP_ARCH_WIDENED = (1.05, 1.15)
 LENS_FULL = 0.5
 LENS_OPENING = (0.08, 0.14)
 # A mouth this much narrower than the photo's (lip_spread -1: 0.76 of its width) has rounded lips,
@@ -1391,118 +1290,6 @@ def _span_between(upper, lower, px, py, u, opening, t):
         gap2 = max(span_x * span_x + span_y * span_y, 1e-12)
         opening[i] = np.sqrt(gap2)
         t[i] = min(max(((px[i] - top_x) * span_x + (py[i] - top_y) * span_y) / gap2, 0.0), 1.0)
-
-
-@njit(cache=True, nogil=True)
-def _at_u(values, u):
-    """A (k,) per-inner-lip-place value at place u (0..1, the places evenly spaced, as cavity_u)."""
-    last = values.shape[0] - 1
-    at = min(max(u, 0.0), 1.0) * last
-    k = min(int(at), last - 1)
-    return values[k] + (at - k) * (values[k + 1] - values[k])
-
-
-@njit(cache=True, nogil=True)
-def _nearest_lip(px, py, upper, lower, reach):
-    """(px from the nearer of the (k, 2) upper and lower inner-lip polylines, u along it, which
-    lip: 0 upper, 1 lower) for the point (px, py); u < 0 if neither lies within `reach`."""
-    last = upper.shape[0] - 1
-    best, best_u, best_lip = reach, -1.0, 0
-    for lip in range(2):
-        line = upper if lip == 0 else lower
-        for k in range(last):
-            ax, ay = line[k, 0], line[k, 1]
-            ex, ey = line[k + 1, 0] - ax, line[k + 1, 1] - ay
-            f = min(max(((px - ax) * ex + (py - ay) * ey) / max(ex * ex + ey * ey, 1e-12), 0.0), 1.0)
-            dx, dy = px - ax - f * ex, py - ay - f * ey
-            dist = math.sqrt(dx * dx + dy * dy)
-            if dist < best:
-                best, best_u, best_lip = dist, (k + f) / last, lip
-    return best, best_u, best_lip
-
-
-@njit(cache=True, nogil=True)
-def _clear_rim_pass(out, mask, x0, y0, upper, lower, rest_lips, rims, opened, down, image, margin):
-    """MouthPainter._clear_rims' pass, in place on the (H, W, 3) uint8 `out`: over the pixels just
-    above the topmost and below the lowest pixel of each column of the (h, w) cavity `mask` (the
-    box at x0, y0), those within their lip's rim width (`rims`: (2, k) rest px, per inner-lip
-    place) of the posed (k, 2) `upper` or `lower` inner-lip polyline take the (H, W, 3) float32
-    `image` read past the rim from the rest polyline (`rest_lips`: (2, k, 2)) along `down`,
-    mirrored, `margin` px further, as much as the opening there has grown (`opened`: (k,) 0..1)."""
-    h, w = mask.shape
-    H, W = image.shape[0], image.shape[1]
-    reach = rims.max() + 0.5
-    rows = int(math.ceil(reach)) + 1
-    for x in range(w):
-        top, bottom = -1, -1
-        for y in range(h):
-            if mask[y, x]:
-                if top < 0:
-                    top = y
-                bottom = y
-        if top < 0:
-            continue
-        for side in range(2):
-            for step in range(1, rows + 1):
-                y = top - step if side == 0 else bottom + step
-                if y < 0 or y >= h:
-                    continue
-                d, u, lip = _nearest_lip(x0 + x + 0.0, y0 + y + 0.0, upper, lower, reach)
-                if u < 0.0:
-                    continue
-                width = _at_u(rims[lip], u)
-                weight = _at_u(opened, u) if d < width + 0.5 else 0.0
-                if weight <= 0.0:
-                    continue
-                depth = 2.0 * width + margin - min(d, width)
-                sign = 1.0 if lip == 1 else -1.0
-                sx = _at_u(rest_lips[lip, :, 0], u) + sign * depth * down[0]
-                sy = _at_u(rest_lips[lip, :, 1], u) + sign * depth * down[1]
-                sx, sy = min(max(sx, 0.0), W - 1.001), min(max(sy, 0.0), H - 1.001)
-                ix, iy = int(sx), int(sy)
-                fx, fy = sx - ix, sy - iy
-                for c in range(3):
-                    v = ((image[iy, ix, c] * (1 - fx) + image[iy, ix + 1, c] * fx) * (1 - fy)
-                         + (image[iy + 1, ix, c] * (1 - fx) + image[iy + 1, ix + 1, c] * fx) * fy)
-                    now = out[y0 + y, x0 + x, c]
-                    out[y0 + y, x0 + x, c] = np.uint8(min(max(now + (v - now) * weight + 0.5, 0.0), 255.0))
-
-
-@njit(cache=True, nogil=True)
-def _inner_face_pass(color, d, u, opening, own_lower, rest_line, thick, rims, out_dir, image, waves, phase, params):
-    """MouthPainter._inner_faces' pass for one lip, in place on the (N, 3) `color`: pixels `d` (N,)
-    px from the lip, `u` along it, `opening` (N,) px there (`own_lower`: the photo's own lower
-    row, rest px, or empty), read from the (H, W, 3) float32 `image` past the lip's rim (`rims`,
-    per place) and on, from its rest polyline `rest_line` (k, 2) along `out_dir` (into the lip).
-    `params`: share x scale, vary, of-gap per px, opens, margin, edge shade, darken, ends (2)."""
-    share, vary, of_gap, opens, margin, edge, darken, end0, end1 = params
-    bound = share * thick.max() * (1.0 + vary)
-    H, W = image.shape[0], image.shape[1]
-    for i in range(d.shape[0]):
-        if d[i] >= bound:
-            continue
-        across = abs(2.0 * u[i] - 1.0)
-        e = min(max((across - end0) / (end1 - end0), 0.0), 1.0)
-        ends = 1.0 - e * e * (3.0 - 2.0 * e)
-        wave = 1.0 + vary * math.sin(2.0 * math.pi * (waves * u[i] + phase))
-        width = share * _at_u(thick, u[i]) * wave * min(ends * opens, of_gap * opening[i])
-        if own_lower.shape[0]:
-            width *= min(max(1.0 - own_lower[i], 0.0), 1.0)
-        if d[i] >= width:
-            continue
-        f = d[i] / max(width, 1e-6)
-        depth = _at_u(rims, u[i]) + margin + d[i]
-        sx = min(max(_at_u(rest_line[:, 0], u[i]) + depth * out_dir[0], 0.0), W - 1.001)
-        sy = min(max(_at_u(rest_line[:, 1], u[i]) + depth * out_dir[1], 0.0), H - 1.001)
-        ix, iy = int(sx), int(sy)
-        fx, fy = sx - ix, sy - iy
-        g = min(max((f - 0.35) / 0.65, 0.0), 1.0)
-        cover = 1.0 - g * g * (3.0 - 2.0 * g)
-        shade = edge * (1.0 - darken * f)
-        for c in range(3):
-            v = ((image[iy, ix, c] * (1 - fx) + image[iy, ix + 1, c] * fx) * (1 - fy)
-                 + (image[iy + 1, ix, c] * (1 - fx) + image[iy + 1, ix + 1, c] * fx) * fy)
-            color[i, c] += (v * shade - color[i, c]) * cover
 
 
 def _run_from_start(flags: np.ndarray, *, within: float) -> float:
