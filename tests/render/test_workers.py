@@ -226,3 +226,21 @@ def test_a_worker_is_killed_by_its_pidfd_not_by_its_number():
         for process in (opened_on, holding_the_number):
             process.kill()
             process.wait()
+
+
+def test_without_pidfds_workers_are_killed_by_number(animator, motions, monkeypatch):
+    """Where the system has no pidfd (not Linux, an old kernel, a sandbox refusing the call), frames
+    are still drawn in processes and a worker that stops answering is still killed."""
+    monkeypatch.delattr(os, "pidfd_open")
+    assert _digests(animator.frames(motions[:6], processes=2)) == _digests(animator.frames(motions[:6]))
+    assert _workers_gone()
+    worker = _pool()._zygote.fork(workers._draw_frames)
+    try:
+        assert worker._pidfd == -1
+        worker.kill()  # its pipe still open: hung up, it would end by itself
+        deadline = time.monotonic() + 5
+        while worker.pid in _children(_pool()._zygote.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert worker.pid not in _children(_pool()._zygote.pid)
+    finally:
+        worker.close(kill=True)

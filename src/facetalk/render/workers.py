@@ -50,21 +50,25 @@ class ProcessGone(RuntimeError):
 
 
 class Worker:
-    """A worker process: the pipe to it, its pid, and a pidfd naming it for good. The zygote's
+    """A worker process: the pipe to it, its pid, and a pidfd naming it for good (-1 where the
+    system has none: not Linux, a kernel before 5.3, a sandbox refusing the call). The zygote's
     kernel reaps an ended worker at once, so its pid may be another process's by the time a
     stuck worker is killed; the pidfd (opened while the worker waits on its pipe, which it does
     not leave on its own) cannot point elsewhere."""
 
     def __init__(self, *, conn: Connection, pid: int, pidfd: int) -> None:
         self.conn, self.pid, self._pidfd = conn, pid, pidfd
+        self._killable = True  # by number, where there is no pidfd, until it is closed
 
     def kill(self) -> None:
         """SIGKILL, unless it has ended already."""
-        if self._pidfd >= 0:
-            try:
+        try:
+            if self._pidfd >= 0:
                 signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
-            except OSError:  # it has ended already
-                pass
+            elif self._killable:
+                os.kill(self.pid, signal.SIGKILL)
+        except OSError:  # it has ended already
+            pass
 
     def close(self, *, kill: bool = False) -> None:
         """Hangs up (it ends after the frame under way); `kill`: ends it at once. Idempotent."""
@@ -74,6 +78,7 @@ class Worker:
         if self._pidfd >= 0:
             os.close(self._pidfd)
             self._pidfd = -1
+        self._killable = False
 
 
 # The messages between a parent and its zygote or a worker (pickled over a pipe).
@@ -283,7 +288,7 @@ class Zygote:
             self._control.send(Fork(main))
             send_handle(self._control, theirs.fileno(), self._process.pid)
             pid = self.answer(timeout_s=timeout_s).value
-            pidfd = os.pidfd_open(pid)
+            pidfd = _pidfd_of(pid)
         except ProcessLookupError:
             ours.close()
             raise ProcessGone("a worker process ended as it was forked") from None
@@ -302,6 +307,19 @@ class Zygote:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
+
+
+def _pidfd_of(pid: int) -> int:
+    """A pidfd of `pid`, or -1 where the system gives none (Worker kills by number there);
+    ProcessLookupError if it has ended."""
+    if not hasattr(os, "pidfd_open"):
+        return -1
+    try:
+        return os.pidfd_open(pid)
+    except ProcessLookupError:
+        raise
+    except OSError:  # ENOSYS, EPERM (a seccomp filter), EMFILE
+        return -1
 
 
 def _send_within(conn: Connection, message, *, timeout_s: float) -> None:
