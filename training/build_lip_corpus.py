@@ -496,7 +496,7 @@ AUGMENT_KINDS = {"speed": 0.175, "reverb": 0.175, "telephone": 0.175, "noise": 0
 # shorten vowels far more than bilabials). Sung vowels keep AUGMENT_KINDS: a faster vibrato is no singer's.
 TEMPO_KINDS = {"tempo": 0.15, "speed": 0.15, "reverb": 0.15, "telephone": 0.15, "noise": 0.175, "music": 0.225}
 TEMPO_RANGE = (1.15, 1.7)
-# --loud-music (2026-12-03, round 7; with --tempo): music under more of the speech, and louder, for the
+# --loud-music (2026-12-03, round 7; its own kinds hold tempo, with or without --tempo): music under more of the speech, and louder, for the
 # voice's own loudness (`voice_level`) and the press under music 0-6 dB louder than the voice, where
 # the runtime's stress pass and closures lose most (docs/models/lipsync.md, round 6); time-compressed
 # speech as often as the other kinds, so rap-fast speech over a beat is among the mixes. Sung
@@ -679,7 +679,9 @@ def main() -> None:
     ap.add_argument("--tempo", action="store_true", help="time-compressed speech among the augmentations")
     ap.add_argument("--loud-music", action="store_true",
                     help=f"speech augmentations drawn from LOUD_KINDS (music {LOUD_KINDS['music']}, tempo "
-                         f"{LOUD_KINDS['tempo']}) with music at {LOUD_MUSIC_SNR_DB} dB speech-to-music")
+                         f"{LOUD_KINDS['tempo']}, whether or not --tempo is given) with music at {LOUD_MUSIC_SNR_DB} dB "
+                         "speech-to-music; the validation items are augmented the same way, so validation losses "
+                         "are not comparable with a corpus built without it")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
