@@ -436,22 +436,17 @@ _NO_TAPS.flags.writeable = False  # as _gaussian_taps' (one compiled signature)
 # left, then columns, the centre tap and then each pair of rows at equal distance summed first),
 # skipping what is exactly zero: the mask is a thin line, so a row crosses it in a few pixels and
 # most rows not at all. OpenCV's dense pass cost 0.5-2.2 ms of a frame's 32 blurs.
-def _fused_multiply_add(kind, ir_kind):
-    """A compiled a * b + c of numba type `kind` (llvmlite type `ir_kind`), rounded once."""
+@intrinsic
+def _fma32(typingctx, a, b, c):
+    """a * b + c, rounded once (float32): what OpenCV's AVX2 filters do at every tap."""
+    sig = types.float32(types.float32, types.float32, types.float32)
 
-    @intrinsic
-    def fma(typingctx, a, b, c):
-        def codegen(context, builder, signature, args):
-            fused = builder.module.declare_intrinsic("llvm.fma", [ir_kind], ir.FunctionType(ir_kind, [ir_kind] * 3))
-            return builder.call(fused, args)
+    def codegen(context, builder, signature, args):
+        f32 = ir.FloatType()
+        fma = builder.module.declare_intrinsic("llvm.fma", [f32], ir.FunctionType(f32, [f32, f32, f32]))
+        return builder.call(fma, args)
 
-        return kind(kind, kind, kind), codegen
-
-    return fma
-
-
-_fma32 = _fused_multiply_add(types.float32, ir.FloatType())  # what OpenCV's AVX2 filters do at every tap
-_fma64 = _fused_multiply_add(types.float64, ir.DoubleType())
+    return sig, codegen
 
 
 @njit(cache=True, nogil=True)
@@ -621,6 +616,19 @@ def _taper_grid(chord, table, out):
     for i in range(out.shape[0]):
         for j in range(out.shape[1]):
             out[i, j] = _taper(i, j, chord, table)
+
+
+@intrinsic
+def _fma64(typingctx, a, b, c):
+    """a * b + c, rounded once (float64)."""
+    sig = types.float64(types.float64, types.float64, types.float64)
+
+    def codegen(context, builder, signature, args):
+        f64 = ir.DoubleType()
+        fma = builder.module.declare_intrinsic("llvm.fma", [f64], ir.FunctionType(f64, [f64, f64, f64]))
+        return builder.call(fma, args)
+
+    return sig, codegen
 
 
 @njit(cache=True, nogil=True)
