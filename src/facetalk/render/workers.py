@@ -58,27 +58,25 @@ class Worker:
 
     def __init__(self, *, conn: Connection, pid: int, pidfd: int) -> None:
         self.conn, self.pid, self._pidfd = conn, pid, pidfd
-        self._killable = True  # by number, where there is no pidfd, until it is closed
 
     def kill(self) -> None:
-        """SIGKILL, unless it has ended already."""
+        """SIGKILL, unless it has ended already (or was closed: its number may be reused by then)."""
         try:
             if self._pidfd >= 0:
                 signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
-            elif self._killable:
+            elif not self.conn.closed:
                 os.kill(self.pid, signal.SIGKILL)
         except OSError:  # it has ended already
             pass
 
     def close(self, *, kill: bool = False) -> None:
         """Hangs up (it ends after the frame under way); `kill`: ends it at once. Idempotent."""
-        self.conn.close()
         if kill:
             self.kill()
+        self.conn.close()
         if self._pidfd >= 0:
             os.close(self._pidfd)
             self._pidfd = -1
-        self._killable = False
 
 
 # The messages between a parent and its zygote or a worker (pickled over a pipe).
