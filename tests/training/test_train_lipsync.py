@@ -1,0 +1,50 @@
+"""The lip model's training loss (training/train_lipsync.py): --music-press-weight."""
+
+import json
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+train = pytest.importorskip("training.train_lipsync")
+
+
+def test_music_press_weight_lands_on_the_frames_of_items_with_music():
+    items = [{"augmentation": ["noise25dB", "music3dB", "gain-12dB"]}, {"augmentation": []},
+             {"augmentation": ["tempo1.4", "music-7dB"]}, {"augmentation": ["reverb0.5"]}]
+    offsets = np.array([0, 3, 5, 9, 10])
+    weights = train.music_frame_weights(items=items, offsets=offsets, weight=4.0)
+    assert weights.tolist() == [4, 4, 4, 1, 1, 4, 4, 4, 4, 1]
+    with pytest.raises(ValueError):
+        train.music_frame_weights(items=items[:3], offsets=offsets, weight=4.0)
+
+
+def test_the_weight_multiplies_only_the_press_shortfall():
+    """A press under its target costs `weight` times more on weighted frames; a press over its
+    target (no shortfall), and a weight of ones, leave the loss as without weights."""
+    rng = np.random.default_rng(0)
+    y = torch.from_numpy(rng.uniform(0.1, 0.9, (2, 8, len(train.PARAMS))).astype(np.float32))
+    y[..., train.PRESS] = 1.0
+    short = y.clone()
+    short[..., train.PRESS] = 0.5  # every frame's press 0.5 short of its target
+    ones, heavy = torch.ones(2, 8), torch.full((2, 8), 3.0)
+    base = train.crop_loss(pred=short, y=y)
+    assert train.crop_loss(pred=short, y=y, press_weight=ones) == base
+    shortfall = train.SHORTFALL_WEIGHT * 0.5 ** 2
+    assert float(train.crop_loss(pred=short, y=y, press_weight=heavy) - base) == pytest.approx(2 * shortfall, rel=1e-5)
+    over = y.clone()
+    y_low = y.clone()
+    y_low[..., train.PRESS] = 0.2
+    assert train.crop_loss(pred=over, y=y_low, press_weight=heavy) == train.crop_loss(pred=over, y=y_low)
+
+
+def test_load_corpus_reads_the_items_music_from_train_json(tmp_path):
+    feats = np.zeros((6, 43), np.float32)
+    targets = np.zeros((6, len(train.PARAMS)), np.float32)
+    for split in ("train", "valid"):
+        np.savez(tmp_path / f"{split}.npz", feats=feats, targets=targets, voice_level=np.zeros(6, np.float32),
+                 offsets=np.array([0, 2, 6]))
+    (tmp_path / "train.json").write_text(json.dumps({"items": [{"augmentation": ["music0dB"]}, {"augmentation": []}]}))
+    assert train.load_corpus(tmp_path).press_weight.tolist() == [1] * 6
+    weighted = train.load_corpus(tmp_path, music_press_weight=2.5).press_weight
+    assert weighted.tolist() == [2.5, 2.5, 1, 1, 1, 1]
