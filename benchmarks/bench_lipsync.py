@@ -39,7 +39,12 @@ With --stages, instead of all that (no rendering, seconds): the lip gap's zero-l
 with the envelope before rendering, in the targets, at the network's output, after the runtime's
 passes but the stress pass, and after all of them, at 1x and 1.5x; and over music at 0 and -6 dB
 (the rendered run's pieces of music), the drop at each of those stages and the mean lip gap over the music
-alone: how much is lost before the renderer and dlib, and where.
+alone: how much is lost before the renderer and dlib, and where. Then fast speech over a beat (the
+reference's demos include a painting rapping; the rows above measure music and fast speech apart, and
+their combination is worse than either): the /p b m/ whose lip gap shuts (under SHUT_GAP within the
+phone +-20 ms) at the stream's output, on each clip time-compressed 1.5x, clean and over
+`--music-draws` pieces of music at 0 dB, and on RAP, an English sentence full of bilabials
+time-compressed RAP_FACTOR x over a beat at 0 dB.
 """
 
 from __future__ import annotations
@@ -76,6 +81,11 @@ CLIPS = [  # (language, held-out voice, text)
                               "peng2 you3 men2 bu4 pa4 mang2."),
     ("es", "m3", "Mi mamá compra pan y buenas manzanas, pero Pablo prefiere beber mucho agua bien fría."),
 ]
+# Rap-speed speech over a beat (--stages): a bilabial-heavy English sentence, time-compressed, over music at 0 dB.
+RAP = ("en-us", "m3", "Big beats bump in my mind, maps of the moment, people pump up, pop the bottle, "
+                      "bring the bass back, boom, make my money move.")
+RAP_FACTOR = 1.6
+SHUT_GAP = 0.05  # a lip gap jaw * (1 - press) under this is shut (before rendering)
 
 
 def speech_of(engine: Espeak, lang: str, voice: str, text: str, *, rate: int = 165) -> tuple[np.ndarray, list]:
@@ -469,6 +479,42 @@ def stage_figures(args, clips: dict[str, TtsClip]) -> None:
                 stage_music(model, audio, [np.corrcoef(g, env)[0, 1] for g in gaps], rng, args)
 
 
+def shut_bilabials(gap: np.ndarray, phones, fps: int, *, offset_s: float = 0.0) -> list[bool]:
+    """Per /p b m/ of `phones` (times offset by `offset_s`, the music's lead): whether the lip gap
+    (per video frame at `fps`) falls under SHUT_GAP somewhere within the phone +-20 ms."""
+    shut = []
+    for phone, start, end in phones:
+        if phone_class(phone) == "bilabial (p b m)":
+            a = int(np.floor((start + offset_s - 0.02) * fps))
+            b = int(np.ceil((end + offset_s + 0.02) * fps)) + 1
+            shut.append(bool(gap[max(a, 0):b].min() < SHUT_GAP))
+    return shut
+
+
+def stage_fast_over_music(model, clips: dict[str, TtsClip], engine: Espeak, args) -> None:
+    """stage_figures' fast-speech-over-a-beat rows: /p b m/ shut at the stream's output (all passes),
+    time-compressed clean and over `--music-draws` pieces of music at 0 dB (their own draws, so the
+    rows above keep theirs)."""
+    rng = np.random.default_rng(7)
+    fast = {f"{lang} TTS time-compressed 1.5x": clip.fast["time-compressed 1.5x"]
+            for lang, clip in clips.items() if lang in args.clips}
+    if "en-us" in args.clips:  # spoken after the clips, which stay as they were
+        audio, phones = speech_of(engine, *RAP)
+        fast[f"rap ({RAP[0]}) time-compressed {RAP_FACTOR}x"] = time_compressed(audio, phones, RAP_FACTOR)
+    print(f"fast speech over a beat: /p b m/ shut (lip gap < {SHUT_GAP}) at the stream's output, before rendering "
+          "(stricter than the rendered closure, the photo's resting aperture)")
+    for name, (audio, phones) in fast.items():
+        n = int(np.ceil(len(audio) / SR * args.fps))
+        clean = shut_bilabials(_runtime_gap(model, audio, n, args.fps, passes="all"), phones, args.fps)
+        music = []
+        for _ in range(args.music_draws):
+            mixed = over_music(audio, rng, 0)
+            gap = _runtime_gap(model, mixed, MUSIC_LEAD_S * args.fps + n, args.fps, passes="all")
+            music += shut_bilabials(gap, phones, args.fps, offset_s=MUSIC_LEAD_S)
+        print(f"  {name:42s} clean {sum(clean)}/{len(clean)}, over music at 0 dB {sum(music)}/{len(music)} "
+              f"({args.music_draws} draws)")
+
+
 def stage_music(model, speech: np.ndarray, r0_clean: list[float], rng: np.random.Generator, args) -> None:
     """stage_figures' music rows: per level, the mean r drop at each runtime stage over the draws,
     and the mean lip gap over the music alone (before the voice, less 0.1 s)."""
@@ -524,9 +570,11 @@ def main() -> None:
     ap.add_argument("--stages", action="store_true",
                     help="only the lip gap's correlation before rendering: targets, network, runtime (fast)")
     args = ap.parse_args()
-    clips = spoken_clips(Espeak())  # one engine per process: espeak-ng's state is global
+    engine = Espeak()  # one engine per process: espeak-ng's state is global
+    clips = spoken_clips(engine)
     if args.stages:
         stage_figures(args, clips)
+        stage_fast_over_music(load_lipsync_model(args.lip_model), clips, engine, args)
         return
     speed_figures(args, clips["en-us"].audio)
     video_figures(args, clips)

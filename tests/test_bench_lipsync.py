@@ -79,3 +79,17 @@ def test_the_open_bilabials_are_named_with_their_start():
     assert within == [True, False, False]
     assert bench.open_bilabials(phones, within) == "ph@0.75 b@1.20"
     assert bench.open_bilabials(phones[:2], within[:1]) == ""
+
+
+def test_a_bilabial_is_shut_where_the_lip_gap_falls_under_the_threshold_within_it():
+    """--stages' fast-speech-over-a-beat rows: a /p b m/ counts as shut where the stream's lip gap
+    falls under SHUT_GAP within the phone +-20 ms, its times shifted by the music's lead."""
+    fps = 50
+    gap = np.full(100, 0.3)
+    gap[60] = bench.SHUT_GAP / 2  # 1.2 s
+    phones = [("b", 1.19, 1.25), ("a", 1.25, 1.4), ("m", 0.5, 0.56), ("t", 1.19, 1.25)]
+    assert bench.shut_bilabials(gap, phones, fps) == [True, False]
+    # 1 s of music before the voice: the same phones now lie 1 s later.
+    assert bench.shut_bilabials(gap, [("p", 0.19, 0.25), ("m", 0.6, 0.7)], fps, offset_s=1.0) == [True, False]
+    gap[60] = bench.SHUT_GAP  # at the threshold: open
+    assert bench.shut_bilabials(gap, phones, fps) == [False, False]
