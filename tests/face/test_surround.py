@@ -144,3 +144,20 @@ def test_no_dark_line_where_the_continued_body_meets_the_photo():
         for y in range(250, 286, 5):  # above the photo's own bottom edge
             r, c = _at(s, x_edge, y)
             assert grey[r, c - 3:c + 4].min() > suit - 8, (x_edge, y, grey[r, c - 3:c + 4])
+
+
+def test_beyond_the_photo_each_side_continues_its_own_colour():
+    """A background yellow on the left and blue on the right: beyond the photo's left edge it stays
+    yellow and beyond the right one blue. Grown from the whole photo at once (push-pull), the far
+    extension turned to their mean, a khaki in neither (Biden's yellow and blue curtains), and a
+    bright corner of the photo (an engraving's paper) spread into it as a soft glow."""
+    yellow, blue = np.array((220, 180, 40)), np.array((40, 80, 200))
+    photo = np.empty((N, N, 3), np.uint8)
+    photo[:, : N // 2], photo[:, N // 2:] = yellow, blue
+    photo[200:, 100:200] = SUIT  # a person at the bottom (the colour segmenter's dark)
+    s = _surround(photo, face_bbox=None)
+    rgb = s.rgb.astype(float)
+    for x, colour in ((-0.3 * N, yellow), (1.3 * N, blue)):
+        for y in (-0.3 * N, 0.2 * N, 0.5 * N):
+            row, col = _at(s, x, y)
+            assert np.abs(rgb[row, col] - colour).max() < 25, (x, y, rgb[row, col])

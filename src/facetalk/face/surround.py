@@ -1,8 +1,8 @@
 """The photo around the framed crop, for a camera that moves away (distance > 1).
 
 Zooming out shows what lies beyond the frame's edges: the photo itself where it has pixels (the
-rest of the body, more background), and elsewhere its background extended, softened and with the
-photo's own texture (face.texture). The surround covers three times the frame's extent about the frame's centre,
+rest of the body, more background), and elsewhere its background extended (each place from the
+nearest part of the photo's edge), softened and with the photo's own texture (face.texture). The surround covers three times the frame's extent about the frame's centre,
 at two thirds of the frame's scale for frames up to 512 px (a third at 1024 px, where it reaches
 its 1024 px cap): at distance 1.5 a 512 px frame shows it at its own resolution.
 
@@ -22,7 +22,7 @@ import numpy as np
 from facetalk.face.mesh import Segmenter
 from facetalk.face.rig import smoothstep
 from facetalk.face.framing import CropBox
-from facetalk.face.texture import filled, texture_over, tile_size
+from facetalk.face.texture import grown_nearest, texture_over, tile_size
 
 # The surround spans this many frame widths (and heights), centred on the frame: at the farthest
 # distance (2) the view spans twice the frame about the face, which may sit off the frame's centre
@@ -87,7 +87,11 @@ def build_surround(photo: np.ndarray, box: CropBox, *, frame_hw: tuple[int, int]
     # Near its edges the photo's background softens into a blurred extension of itself (as out of
     # focus); where the person was and beyond the photo, the photo's own texture (quilted) lies on
     # the fill: where its detail stops at a line, the edge reads as a picture pasted on a smear.
-    smooth = filled(rgb, known)
+    # Each place beyond the photo continues what lies by the nearest part of its edge, blurred with
+    # the distance: grown from the whole photo at once (push-pull), it turned to the mean of all of
+    # it (yellow and blue curtains: a khaki in neither), and a bright corner (an engraving's paper,
+    # a window) spread into that as a soft glow.
+    smooth = grown_nearest(rgb, known)
     texture = texture_over(rgb, known=known, wanted=~known | (fade < 1.0), base=smooth.astype(np.float32))
     background = np.where(known[..., None], rgb, smooth + texture)
     soft = _blurred(smooth, sigma_px=EDGE_FADE_PX / 3) + texture
