@@ -192,3 +192,22 @@ def test_grown_nearest_continues_each_side_of_a_hole_and_keeps_the_known_pixels(
     assert out[110:130, 66:76].mean() > 200 and out[110:130, 164:174].mean() < 60
     pushed = filled(rgb, known).astype(float)
     assert pushed[110:130, 66:76].mean() < 200 or pushed[110:130, 164:174].mean() > 60  # what it improves on
+
+
+def test_patches_running_different_ways_give_the_photos_grain_not_a_made_weave():
+    """Folds seen out of focus run every way (Biden's draped curtain): noise with their mean
+    spectrum crosses those ways at once and read as a coarse linen over the fill; the fill takes
+    the photo's fine grain instead, with no stripes of the folds' period in it."""
+    known = _hole()
+    made = texture_over(_patchwork(), known=known, wanted=~known)[80:160, 80:160].mean(axis=2)
+    made = made - made.mean()
+
+    def correlation(dy: int, dx: int) -> float:
+        a, b = made[: made.shape[0] - dy, : made.shape[1] - dx], made[dy:, dx:]
+        return float((a * b).mean() / max(made.var(), 1e-9))
+
+    assert made.std() > 1.0  # textured, not left flat
+    # Grain: pixels 2 px apart unrelated (the made weave's stripes: 0.38 and 0.49), and no
+    # stripes of the folds' 8 px period (half of it apart: -0.26).
+    assert max(correlation(2, 0), correlation(0, 2)) < 0.15
+    assert min(correlation(4, 0), correlation(0, 4)) > -0.15

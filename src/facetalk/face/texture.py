@@ -13,9 +13,10 @@ scatter copies of that edge) and made in one of two ways:
   band-passed detail over a smooth base does not show the overlaps). It continues structure: a
   curtain's pleats, an engraving's hatching, a canvas's weave;
 - spectral: seeded noise with the patches' power spectrum (random-phase texture, Galerne,
-  Gousseau and Morel 2011): their fineness, strength and directions, no copied shapes. Used where
-  the patches run in different directions (a draped, out-of-focus curtain): laid side by side,
-  such patches read as a basket weave on the patch grid.
+  Gousseau and Morel 2011): their fineness, strength and directions, no copied shapes. made_detail
+  makes it where the patches run in different directions (quilted side by side, such patches read
+  as a basket weave on the patch grid); texture_over lays the photo's grain there instead (a
+  draped, out-of-focus curtain's folds: noise with their mean spectrum read as coarse linen).
 
 Either way each place takes the texture of the photo's parts of its own colour: a red wall's on
 red, a blue curtain's on blue.
@@ -94,9 +95,14 @@ def made_detail(measured: PhotoDetail, *, wanted: np.ndarray, seed: int,
     beyond what grain reads by chance).
     `base` ((h, w, 3) float32): the fill it goes on, whose colour picks the patches' texture.
     Seeded: the same photo gets the same texture on every render."""
-    weave = direction_spread(measured) > WEAVE_SPREAD + NOISE_SPREAD_PX / measured.tile_px
-    make = spectral_detail if weave else quilted_detail
+    make = spectral_detail if runs_every_way(measured) else quilted_detail
     return make(measured, wanted=wanted, seed=seed, base=base)
+
+
+def runs_every_way(measured: PhotoDetail) -> bool:
+    """Whether the patches run in different directions: direction_spread above WEAVE_SPREAD beyond
+    what grain reads by chance in a patch of their size."""
+    return direction_spread(measured) > WEAVE_SPREAD + NOISE_SPREAD_PX / measured.tile_px
 
 
 def direction_spread(measured: PhotoDetail) -> float:
@@ -415,13 +421,17 @@ def _wide_blur(image: np.ndarray, *, sigma_px: float) -> np.ndarray:
 def texture_over(rgb: np.ndarray, *, known: np.ndarray, wanted: np.ndarray, tile_px: int | None = None,
                  base: np.ndarray | None = None) -> np.ndarray:
     """(h, w, 3) float32 zero-mean texture for the `wanted` pixels of `rgb` (h, w, 3) uint8, taken
-    from its `known` ones: its own detail (made_detail), or where it has too few whole patches
-    of it, its grain; 0 elsewhere (and 0 everywhere with under 64 known pixels). `tile_px`: the
+    from its `known` ones: its own detail, quilted (made_detail); its grain where its patches run
+    every way (runs_every_way) or it has too few whole patches; 0 elsewhere (and 0 everywhere
+    with under 64 known pixels). `tile_px`: the
     patches' side (default: tile_size of the image); `base`: the fill it goes on (each pixel
     takes the texture of the photo's parts of its colour)."""
     tile_px = tile_size(known.shape) if tile_px is None else tile_px
     measured = measure_detail(rgb, source=known, tile_px=tile_px)
-    if measured is not None:
+    # Patches running every way are structure seen out of focus (a draped curtain's folds), not a
+    # texture: made up, spectral or quilted, they read as a coarse linen over the fill. The photo's
+    # own grain is what such a background shows between its folds.
+    if measured is not None and not runs_every_way(measured):
         return made_detail(measured, wanted=wanted, seed=TEXTURE_SEED, base=base)
     if known.sum() < 64:
         return np.zeros(rgb.shape, np.float32)
