@@ -161,3 +161,30 @@ def test_beyond_the_photo_each_side_continues_its_own_colour():
         for y in (-0.3 * N, 0.2 * N, 0.5 * N):
             row, col = _at(s, x, y)
             assert np.abs(rgb[row, col] - colour).max() < 25, (x, y, rgb[row, col])
+
+
+def test_an_edge_cutting_a_sleeve_and_a_bare_arm_is_not_continued_but_fades():
+    """Where the photo's edge cuts more than one garment (a sleeve and the bare arm below it, a
+    hand, another person), each band continued outward made a block of stripes beside the person
+    (the man in glasses, Morisot's coat): that body fades out toward the edge instead; one
+    garment (a suit) still continues."""
+    skin = (205, 150, 120)
+
+    class WithSkin(ColourSegmenter):
+        def alpha(self, image):
+            bare = (np.abs(image.astype(np.int32) - skin).sum(axis=2) == 0).astype(np.float32)
+            return np.maximum(super().alpha(image), bare)
+
+    photo = _photo()
+    photo[267:, :40] = skin  # the left edge cuts the sleeve (rows 235-266) and the bare arm below
+    s = build_surround(photo, CropBox(0, 0, N, N), frame_hw=(N, N), segmenter=WithSkin(), face_bbox=FACE)
+    for y in (245.0, 285.0):
+        row, col = _at(s, -5.0, y)
+        assert s.alpha[row, col] == 0.0  # not continued on the left ...
+        # ... and, like cut hair, faded out toward the edge rather than ending in a vertical cut
+        row, col = _at(s, 1.0, y)
+        assert s.alpha[row, col] < 0.3
+        row, col = _at(s, 25.0, y)
+        assert s.alpha[row, col] > 0.95
+    row, col = _at(s, N + 5.0, 285)
+    assert s.alpha[row, col] > 0.9  # ... while the suit on the right still is

@@ -152,6 +152,7 @@ def _continue_body(rgb: np.ndarray, alpha: np.ndarray, inside: np.ndarray, *,
         box = np.array([w - 1 - face_box[2], face_box[1], w - 1 - face_box[0], face_box[3]]) if flip else face_box
         ext = _continue_left(f(out_rgb), f(out_alpha), f(inside), face_box=box)
         if ext is None:
+            _fade_cut_body(f(out_alpha), f(inside), face_box=box)  # (in place: f gives a view)
             continue
         first, ext_rgb, ext_alpha = ext  # over columns first.. left of the photo (of the flipped surround)
         stop = first + ext_alpha.shape[1]
@@ -160,6 +161,20 @@ def _continue_body(rgb: np.ndarray, alpha: np.ndarray, inside: np.ndarray, *,
         out_rgb[:, cols] = np.clip(out_rgb[:, cols] * (1.0 - a) + f(ext_rgb) * a + 0.5, 0, 255).astype(np.uint8)
         out_alpha[:, cols] = np.maximum(out_alpha[:, cols], f(ext_alpha))
     return out_rgb, out_alpha
+
+
+def _fade_cut_body(alpha: np.ndarray, inside: np.ndarray, *, face_box: np.ndarray) -> None:
+    """Fades, in place, the (h, w) person matte below the neck out over HAIR_FADE face heights
+    toward the photo's left edge (the first column of `inside`), as _soften_cut_hair does above
+    it: a body that is not continued there (two garments, a hand) ends as if out of focus rather
+    than in a straight vertical cut."""
+    columns = np.nonzero(inside.any(axis=0))[0]
+    if not len(columns) or columns[0] < 2:  # (the photo reaches the surround's own edge: no cut shows)
+        return
+    face_h = float(face_box[3] - face_box[1])
+    neck = max(int(np.ceil(face_box[3] + CONTINUE_BELOW_CHIN * face_h)), 0)
+    x = np.arange(alpha.shape[1], dtype=np.float32) - float(columns[0])
+    alpha[neck:] *= smoothstep(x, 0.0, max(HAIR_FADE * face_h, 1.0))[None, :].astype(np.float32)
 
 
 def _continue_left(rgb: np.ndarray, alpha: np.ndarray, inside: np.ndarray, *,
@@ -184,7 +199,8 @@ def _continue_left(rgb: np.ndarray, alpha: np.ndarray, inside: np.ndarray, *,
     if profile is None or (profile > 0.5).sum() < CONTINUE_MIN_RUN * float(face_box[3] - face_box[1]):
         return None
     reach = max(8, int(face_w))  # the clothing compared with the ground and textured from: a face wide
-    if _edge_is_background(rgb, alpha, inside, edge=edge, run=profile > 0.5, reach_px=reach):
+    if _edge_is_background(rgb, alpha, inside, edge=edge, run=profile > 0.5, reach_px=reach) \
+            or not _one_garment(rgb, run=profile > 0.5, edge=edge):
         return None
     slope = _shoulder_slope(alpha, edge, neck, step_px=max(3, int(round(0.25 * face_w))))
     # The clothing's colour down the edge, averaged over the body only and smoothed over a fifth of
@@ -231,6 +247,22 @@ def _clothing_texture(rgb: np.ndarray, alpha: np.ndarray, inside: np.ndarray, *,
     wanted[:, :edge - first] = worn
     tile_px = min(tile_size((h, h)), max(reach_px // 2, 12))
     return texture_over(rgb[:, first:stop], known=body, wanted=wanted, tile_px=tile_px)[:, :edge - first]
+
+
+# The body at the edge is continued only if at least this share of its rows lie within
+# GARMENT_SPREAD RGB levels of its median colour (suits, coats, a painting's brushed dress: 0.73-1.0).
+ONE_GARMENT_SHARE = 0.6
+GARMENT_SPREAD = 40.0
+
+
+def _one_garment(rgb: np.ndarray, *, run: np.ndarray, edge: int) -> bool:
+    """Whether the body down column `edge` (the rows of `run`) is one garment: an edge that cuts a
+    sleeve and the bare arm below it, a hand, or another person beside (the man in glasses: 0.36
+    of the rows; Morisot's coat and hand: 0.28) continued row by row is a block of bands beside the
+    person."""
+    colours = np.median(rgb[run, edge:edge + 4].astype(np.float32), axis=1)  # (rows, 3)
+    off = np.linalg.norm(colours - np.median(colours, axis=0), axis=1)
+    return bool(np.mean(off < GARMENT_SPREAD) >= ONE_GARMENT_SHARE)
 
 
 def _edge_is_background(rgb: np.ndarray, alpha: np.ndarray, inside: np.ndarray, *, edge: int, run: np.ndarray,
