@@ -188,3 +188,20 @@ def test_an_edge_cutting_a_sleeve_and_a_bare_arm_is_not_continued_but_fades():
         assert s.alpha[row, col] > 0.95
     row, col = _at(s, N + 5.0, 285)
     assert s.alpha[row, col] > 0.9  # ... while the suit on the right still is
+
+
+def test_what_the_edge_cuts_does_not_run_on_as_a_streak():
+    """A bright door frame cut by the photo's top edge: above the photo it fades into the wall
+    within a third of a frame instead of running on as a soft streak (a fifth of its contrast left
+    there; a window or a lit corner so read as a glow)."""
+    wall = np.array((120, 130, 140))
+    photo = np.empty((N, N, 3), np.uint8)
+    photo[:] = wall
+    photo[:, 130:170] = 235
+    s = _surround(photo, face_bbox=None)
+    grey = s.rgb.astype(float).mean(axis=2)
+    row, on_frame = _at(s, 150.0, -0.3 * N)
+    _, on_wall = _at(s, 40.0, -0.3 * N)
+    assert grey[row, on_frame] - grey[row, on_wall] < 0.1 * (235 - wall.mean())
+    row, on_frame = _at(s, 150.0, -0.03 * N)  # right by the edge it still continues the frame
+    assert grey[row, on_frame] - grey[row, on_wall] > 0.25 * (235 - wall.mean())

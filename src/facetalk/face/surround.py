@@ -29,6 +29,10 @@ from facetalk.face.texture import grown_nearest, texture_over, tile_size
 # (a whole-photo crop), and moves down to keep a cut-off body cut by the frame.
 EXTENT = 3.0
 EDGE_FADE_PX = 48.0  # surround pixels over which the photo's edges fade into its extended background
+# Beyond the photo, the nearest colour of its edge is blurred by this share of the distance to it
+# (face.texture.grown_nearest): by less, what the edge cuts (a door's frame, a window, a lit corner)
+# ran on outward as a soft streak or glow, a fifth of its contrast still a third of a frame out.
+EXTENSION_SPREAD = 1.5
 # The surround has this many times the frame's pixels along each side: it covers EXTENT frames at
 # RESOLUTION / EXTENT of the frame's scale, enough that the photo beyond the frame, magnified as the
 # camera moves away, does not turn visibly blurrier than the frame beside it.
@@ -91,7 +95,7 @@ def build_surround(photo: np.ndarray, box: CropBox, *, frame_hw: tuple[int, int]
     # the distance: grown from the whole photo at once (push-pull), it turned to the mean of all of
     # it (yellow and blue curtains: a khaki in neither), and a bright corner (an engraving's paper,
     # a window) spread into that as a soft glow.
-    smooth = grown_nearest(rgb, known)
+    smooth = grown_nearest(rgb, known, spread=EXTENSION_SPREAD)
     texture = texture_over(rgb, known=known, wanted=~known | (fade < 1.0), base=smooth.astype(np.float32))
     background = np.where(known[..., None], rgb, smooth + texture)
     soft = _blurred(smooth, sigma_px=EDGE_FADE_PX / 3) + texture

@@ -370,16 +370,17 @@ def _known_over(rgb: np.ndarray, known: np.ndarray, *, grown_half: np.ndarray) -
 # grown_nearest blurs the nearest known colour by this share of the distance to it: a strand
 # continued inward spreads as it goes instead of running on as a ray.
 NEAREST_SPREAD = 0.75
-NEAREST_SIGMAS_PX = (2.0, 4.0, 8.0, 16.0, 32.0, 64.0)  # (at half size) the blurs it mixes between
+NEAREST_SIGMAS_PX = (2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0)  # (at half size) the blurs it mixes between
 
 
-def grown_nearest(rgb: np.ndarray, known: np.ndarray) -> np.ndarray:
+def grown_nearest(rgb: np.ndarray, known: np.ndarray, *, spread: float = NEAREST_SPREAD) -> np.ndarray:
     """(h, w, 3) uint8: `rgb` where `known`, elsewhere the colour of the nearest known pixel,
-    blurred by NEAREST_SPREAD of the distance to it. Over a wide hole (the place of a person the
-    camera shrinks) this continues what lies by each part of the outline (a window behind the head,
+    blurred by `spread` of the distance to it. Over a wide hole (the place of a person the camera
+    shrinks) this continues what lies by each part of the outline (a window behind the head,
     the wall beside the shoulders), where push-pull (`filled`) averages all of it into one colour
     in the hole's middle, a disc of the curtains' red in a window; and, blurred with the distance,
-    it draws no rays as Telea's inpainting does. Computed at half size and enlarged (it is smooth)."""
+    it draws no rays as Telea's inpainting does. `spread`: the blur's share of the distance.
+    Computed at half size and enlarged (it is smooth)."""
     import cv2
 
     small, small_known = _halved(rgb, known)
@@ -398,7 +399,7 @@ def grown_nearest(rgb: np.ndarray, known: np.ndarray) -> np.ndarray:
     nearest = colour_of[label]
     sigmas = np.array((0.0,) + NEAREST_SIGMAS_PX, np.float32)
     levels = np.stack([nearest] + [_wide_blur(nearest, sigma_px=float(s)) for s in sigmas[1:]])
-    wanted = np.clip(NEAREST_SPREAD * distance, 0.0, sigmas[-1])
+    wanted = np.clip(spread * distance, 0.0, sigmas[-1])
     upper = np.clip(np.searchsorted(sigmas, wanted), 1, len(sigmas) - 1)
     t = ((wanted - sigmas[upper - 1]) / (sigmas[upper] - sigmas[upper - 1]))[..., None]
     rows, cols = np.indices(wanted.shape)
