@@ -1464,3 +1464,37 @@ def test_the_resting_tongues_foot_rounds_into_the_lower_lip(analysis):
     at_lip, above = luma(0.5), luma(6.0)
     assert at_lip[1] > 0.65 * at_lip[0], at_lip
     assert above[1] < 0.45 * at_lip[0], above
+
+
+def test_a_rolled_upper_lip_is_the_lip_curling_in_not_a_second_lip(analysis):
+    """The upper lip rolled down over a photo's own teeth (fear, anger on a toothy smile) read as a
+    flat second lip at 2x: the lip's lowest band read on down drew the photo's lip-over-teeth
+    line again at its lower edge. It is the lip curling in: its texture read back up from past
+    that line (here a green one on the photo, never drawn), turning darker and redder (its wet
+    inner face) toward its lower edge, the teeth under that edge in its shadow."""
+    from facetalk.face import landmarks as lm
+
+    rest = analysis.rig.rest_xyz[:, :2]
+    image = analysis.image.copy()
+    h, w = image.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w]
+    upper = list(lm.LIPS_INNER_UPPER)
+    top = np.interp(xx, rest[upper, 0], rest[upper, 1])
+    image[(yy >= top - 1.0) & (yy <= top + 0.5)] = (40, 200, 40)  # the photo's line at the lip's edge
+    painter = MouthPainter(analysis.rig, image, analysis.appearance.grain)
+    mouth_w = painter._rest_mouth_w
+    run = 0.12 * mouth_w
+    d = np.arange(0.0, run + 4.0, 0.5)
+    teeth = np.array([225.0, 220.0, 210.0])
+    color, alpha = np.tile(teeth, (len(d), 1)), np.ones(len(d))
+    ids = np.full(len(d), _mid_upper_lip())
+    alpha = painter._roll_cover(color, alpha, lambda per_vertex, only=slice(None): per_vertex[ids][only],
+                                d_upper=d, own_upper=np.full(len(d), run), mouth_w=mouth_w, roll=1.0)
+    covered = d < run - 1.0
+    green = color[:, 1] - np.maximum(color[:, 0], color[:, 2])
+    assert green[covered].max() < 10, green[covered]
+    luma, chroma = color @ LUMA, np.ptp(color, axis=1) / np.maximum(color @ LUMA, 1.0)
+    high, low = d < 0.2 * run, covered & (d > 0.75 * run)
+    assert luma[low].mean() < 0.9 * luma[high].mean() and chroma[low].mean() > chroma[high].mean(), (luma, chroma)
+    shadow = (d > run) & (d <= run + 1.0)
+    assert (alpha[shadow] > 0).all() and (luma[shadow] < 0.8 * float(teeth @ LUMA)).all(), luma[shadow]
