@@ -211,3 +211,34 @@ def test_patches_running_different_ways_give_the_photos_grain_not_a_made_weave()
     # stripes of the folds' 8 px period (half of it apart: -0.26).
     assert max(correlation(2, 0), correlation(0, 2)) < 0.15
     assert min(correlation(4, 0), correlation(0, 4)) > -0.15
+
+
+def _laid_patches(monkeypatch) -> list:
+    """Records the source corners of every patch the quilt lays (a spy on texture._quilt)."""
+    from facetalk.face import texture
+
+    laid = []
+    quilt = texture._quilt
+
+    def spy(detail, corners, wanted, ramp, step, out):
+        laid.append(corners.reshape(-1, 2))
+        return quilt(detail, corners, wanted, ramp, step, out)
+
+    monkeypatch.setattr(texture, "_quilt", spy)
+    return laid
+
+
+def test_over_an_even_base_the_quilt_does_not_repeat_one_patch(monkeypatch):
+    """Over an even fill (the far extension of a painting's canvas) the best colour match was the
+    same few patches nearly everywhere (Morisot's canvas: one of 8 in half the places, a knit of
+    it). Any patch near the best fits, at random."""
+    rng = np.random.default_rng(3)
+    ramp = np.linspace(-12.0, 12.0, N)[None, :, None]  # the ground's colour drifts a little
+    photo = np.clip(150.0 + ramp + 10.0 * rng.standard_normal((N, N, 3)), 0, 255).astype(np.uint8)
+    known = np.zeros((N, N), bool)
+    known[:60] = True  # a strip of ground: 11 quiet patches of 48 px
+    laid = _laid_patches(monkeypatch)
+    measured = measure_detail(photo, source=known, tile_px=48)
+    quilted_detail(measured, wanted=~known, seed=0, base=np.full((N, N, 3), 150.0, np.float32))
+    _, counts = np.unique(laid[0], axis=0, return_counts=True)
+    assert counts.max() / counts.sum() < 0.25  # the best match alone: 0.70

@@ -37,6 +37,7 @@ QUIET_QUANTILE = 0.3
 # shapes of the background (a curtain's folds, a flag's stripes) and the fill read as a collage.
 BAND_TILES = 0.08
 CANDIDATES = 12  # patches drawn per place when quilting matches colour
+MATCH_SLACK = 60.0  # ... any of them within this many RGB levels (summed) of the best match fits
 DETAIL_CLIP = 2.5  # measured detail is cut at this many times the sources' typical deviation
 MIN_SOURCES = 8  # patches the detail is measured on at least: fewer, and repeats show
 SPECTRUM_PATCHES = 64  # patches a spectrum is averaged over at most (more add time, not accuracy)
@@ -129,7 +130,7 @@ def direction_spread(measured: PhotoDetail) -> float:
 def quilted_detail(measured: PhotoDetail, *, wanted: np.ndarray, seed: int,
                    base: np.ndarray | None = None) -> np.ndarray:
     """made_detail's quilt: patches laid on a grid half a patch apart, each drawn at random or,
-    with `base`, the best match in colour of CANDIDATES drawn."""
+    with `base`, one of the best matches in colour of CANDIDATES drawn."""
     step = measured.tile_px // 2
     h, w = wanted.shape
     # Patch (i, j) of the grid covers rows (i - 1) * step .. (i + 1) * step and columns likewise:
@@ -143,7 +144,11 @@ def quilted_detail(measured: PhotoDetail, *, wanted: np.ndarray, seed: int,
         cols = np.minimum(np.arange(grid[1]) * step, w - 1)
         drawn = rng.integers(0, len(measured.corners), size=grid + (CANDIDATES,))
         misfit = np.abs(measured.colours[drawn] - base[rows][:, cols][:, :, None]).sum(axis=3)
-        picks = np.take_along_axis(drawn, misfit.argmin(axis=2)[..., None], axis=2)[..., 0]
+        # Any of those within MATCH_SLACK of the best, at random: over an even base the best alone
+        # is the same few patches everywhere (Morisot's canvas: one patch in half the places).
+        near = misfit <= misfit.min(axis=2, keepdims=True) + MATCH_SLACK
+        choice = np.where(near, rng.random(misfit.shape), -1.0).argmax(axis=2)
+        picks = np.take_along_axis(drawn, choice[..., None], axis=2)[..., 0]
     out = np.zeros(wanted.shape + (3,), np.float32)
     _quilt(measured.detail, measured.corners[picks].astype(np.int64), wanted, _ramp(measured.tile_px), step, out)
     return out
@@ -424,9 +429,8 @@ def texture_over(rgb: np.ndarray, *, known: np.ndarray, wanted: np.ndarray, tile
     """(h, w, 3) float32 zero-mean texture for the `wanted` pixels of `rgb` (h, w, 3) uint8, taken
     from its `known` ones: its own detail, quilted (made_detail); its grain where its patches run
     every way (runs_every_way) or it has too few whole patches; 0 elsewhere (and 0 everywhere
-    with under 64 known pixels). `tile_px`: the
-    patches' side (default: tile_size of the image); `base`: the fill it goes on (each pixel
-    takes the texture of the photo's parts of its colour)."""
+    with under 64 known pixels). `tile_px`: the patches' side (default: tile_size of the image);
+    `base`: the fill it goes on (each pixel takes the texture of the photo's parts of its colour)."""
     tile_px = tile_size(known.shape) if tile_px is None else tile_px
     measured = measure_detail(rgb, source=known, tile_px=tile_px)
     # Patches running every way are structure seen out of focus (a draped curtain's folds), not a
