@@ -242,3 +242,18 @@ def test_over_an_even_base_the_quilt_does_not_repeat_one_patch(monkeypatch):
     quilted_detail(measured, wanted=~known, seed=0, base=np.full((N, N, 3), 150.0, np.float32))
     _, counts = np.unique(laid[0], axis=0, return_counts=True)
     assert counts.max() / counts.sum() < 0.25  # the best match alone: 0.70
+
+
+def test_a_small_source_is_cut_into_smaller_patches_for_variety(monkeypatch):
+    """A photo cut close around the person leaves little background: at the surround's patch size
+    it held 8 whole quiet patches, and the quilt laid the same ones again and again. The patches
+    shrink until the source holds VARIED_SOURCES."""
+    n = 1000  # tile_size: 60 px
+    rng = np.random.default_rng(4)
+    photo = np.clip(128.0 + 12.0 * rng.standard_normal((n, n, 3)), 0, 255).astype(np.uint8)
+    known = np.zeros((n, n), bool)
+    known[100:190, 100:190] = True  # 90 x 90 px of background
+    laid = _laid_patches(monkeypatch)
+    texture_over(photo, known=known, wanted=~known)
+    drawn_from = len(np.unique(laid[0], axis=0)) if laid else 0  # at 60 px: 4 whole, grain only
+    assert drawn_from >= 16  # VARIED_SOURCES

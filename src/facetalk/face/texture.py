@@ -429,9 +429,10 @@ def texture_over(rgb: np.ndarray, *, known: np.ndarray, wanted: np.ndarray, tile
     """(h, w, 3) float32 zero-mean texture for the `wanted` pixels of `rgb` (h, w, 3) uint8, taken
     from its `known` ones: its own detail, quilted (made_detail); its grain where its patches run
     every way (runs_every_way) or it has too few whole patches; 0 elsewhere (and 0 everywhere
-    with under 64 known pixels). `tile_px`: the patches' side (default: tile_size of the image);
-    `base`: the fill it goes on (each pixel takes the texture of the photo's parts of its colour)."""
-    tile_px = tile_size(known.shape) if tile_px is None else tile_px
+    with under 64 known pixels). `tile_px`: the patches' side (default: tile_size of the image,
+    or less where the known pixels hold too few whole ones: varied_tile); `base`: the fill it goes
+    on (each pixel takes the texture of the photo's parts of its colour)."""
+    tile_px = varied_tile(known, tile_px=tile_size(known.shape)) if tile_px is None else tile_px
     measured = measure_detail(rgb, source=known, tile_px=tile_px)
     # Patches running every way are structure seen out of focus (a draped curtain's folds), not a
     # texture: made up, spectral or quilted, they read as a coarse linen over the fill. The photo's
@@ -441,6 +442,31 @@ def texture_over(rgb: np.ndarray, *, known: np.ndarray, wanted: np.ndarray, tile
     if known.sum() < 64:
         return np.zeros(rgb.shape, np.float32)
     return (grain_field(known.shape) * wanted)[..., None] * grain_strength(rgb, known)
+
+
+# The quiet patches a quilt should draw from at least: from fewer, the same ones show again and
+# again (Morisot's canvas beyond a painting cut close: 8 patches of 61 px, the fill a knit of them).
+VARIED_SOURCES = 16
+SMALLEST_TILE_PX = 12
+
+
+def varied_tile(known: np.ndarray, *, tile_px: int) -> int:
+    """The largest patch side up to `tile_px` (shrinking by a fifth at a time, down to
+    SMALLEST_TILE_PX) at which the (h, w) bool `known` pixels hold enough whole patches for
+    VARIED_SOURCES quiet ones (_quiet_patches keeps the QUIET_QUANTILE quietest)."""
+    import cv2
+
+    table = cv2.integral(known.astype(np.uint8))
+    h, w = known.shape
+    while tile_px > SMALLEST_TILE_PX:
+        even = 2 * max(tile_px // 2, 2)  # as measure_detail rounds it
+        stride = max(1, even // 4)
+        y, x = np.mgrid[0:max(h - even + 1, 0):stride, 0:max(w - even + 1, 0):stride]
+        whole = (table[y + even, x + even] - table[y, x + even] - table[y + even, x] + table[y, x]) == even * even
+        if QUIET_QUANTILE * whole.sum() >= VARIED_SOURCES:
+            return tile_px
+        tile_px = max(SMALLEST_TILE_PX, int(round(0.8 * tile_px)))
+    return tile_px
 
 
 def grain_strength(rgb: np.ndarray, known: np.ndarray) -> np.ndarray:
