@@ -240,3 +240,28 @@ def test_no_ring_of_the_outlines_fringe_behind_the_shrunk_person():
     behind = _camera_over(photo, person, centre_xy=(256.0, 340.0))._behind_person().astype(np.float32).mean(axis=2)
     ground = behind[(outside > 30) & (outside < 60)].mean()
     assert abs(behind[ring].mean() - ground) < 10.0  # with a 4 px fringe: 21 grey levels darker
+
+
+def test_a_figure_only_the_renderers_matte_half_takes_for_a_person_stays_in_the_plate():
+    """A figure in a poster on the wall, away from the person, that the renderer's segmenter
+    half-takes for a person (the surround's matte does not): the plate keeps it as the photo
+    shows it instead of making it up, which left a smudge where it stood beside the shrunk
+    person (the man with the mohawk)."""
+    from facetalk.face.surround import Surround
+    from facetalk.render.camera import Camera
+
+    photo, person = _head_on_grey()
+    figure = np.zeros_like(person)
+    figure[40:120, 200:240] = 0.6  # the renderer's matte only
+    photo[40:120, 200:240] = (30, 160, 60)
+    side = 3 * len(person)
+    ground = np.full((side, side, 3), 100, np.uint8)
+    surround = Surround(rgb=ground, alpha=np.zeros((side, side), np.float32), background=ground, frame_alpha=person,
+                        frame_origin_px=(len(person), len(person)), scale=1.0, photo_bottom_px=float(side),
+                        body_cut_at_bottom=False)
+    camera = Camera(surround=surround, background=photo, face_centre_xy=np.array((128.0, 170.0)),
+                    rest_alpha=np.maximum(person, figure))
+    behind = camera._behind_person().astype(int)
+    assert np.abs(behind[50:110, 205:235] - (30, 160, 60)).max() < 10  # made up: the grey ground
+    # The person's own place is still made up (no dark disc left behind the shrunk head).
+    assert behind[160:180, 118:138].mean() > 80

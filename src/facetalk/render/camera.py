@@ -28,6 +28,9 @@ FRAME_EDGE_FADE_PX = 40.0  # frame pixels over which the frame's own edge fades 
 # it: strands of hair, a soft shadow or a matte's ragged edge just outside the matte, shown again
 # behind the shrunk person at the background's scale, read as a ring around it.
 FRINGE_FRAMES = 0.015
+# ... and where the renderer's matte (which moves with the head) has the person within this many
+# frame sides of the surround's: its soft edge, strands of hair.
+REST_NEAR_FRAMES = 0.03
 
 
 class Camera:
@@ -108,8 +111,15 @@ class Camera:
             return self._background
         if self._plate is None:
             cv2 = self._cv2
-            fringe = 2 * int(round(FRINGE_FRAMES * max(self._photo.shape[:2]))) + 1
-            person = (self._rest_alpha > 0) | (self._surround.frame_alpha > 0)
+            side = max(self._photo.shape[:2])
+            fringe = 2 * int(round(FRINGE_FRAMES * side)) + 1
+            ours = self._surround.frame_alpha
+            # The renderer's matte counts only by the surround's person: elsewhere it is what the
+            # segmenter half-took for a person (a figure in a poster on the wall), which made up
+            # there showed as a smudge where it stood, beside the shrunk person.
+            near = 2 * int(round(REST_NEAR_FRAMES * side)) + 1
+            by_ours = cv2.dilate((ours > 0.5).astype(np.uint8), np.ones((near, near), np.uint8)) > 0
+            person = ((self._rest_alpha > 0) & by_ours) | (ours > 0)
             place = cv2.dilate(person.astype(np.uint8), np.ones((fringe, fringe), np.uint8)) > 0
             plate = grown_nearest(self._photo, ~place)
             texture = texture_over(self._photo, known=~place, wanted=place, base=plate.astype(np.float32))
