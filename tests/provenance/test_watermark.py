@@ -245,3 +245,37 @@ def test_the_saturation_boost_is_numpys_bit_for_bit(shape):
                   np.clip(rng.normal(3, 3, (h, w, 3)), 0, 255).astype(np.uint8)):
         gain_cols = _upsample_across(_small_gain(image), w)
         assert _saturation_boost(image, tile, gain_cols) == _boost_with_numpy(image, tile, gain_cols)
+
+
+def test_the_compiled_block_means_are_opencvs_grey_image_area_resized_by_a_whole_factor():
+    """_small_gain's compiled block means (a frame a whole number of times, 3 or more, the mask's
+    size) are cv2.resize(INTER_AREA)'s bytes of cv2.cvtColor(RGB2GRAY)'s grey image: random, flat
+    and black-and-white frames, factors 3-8."""
+    import cv2
+
+    from facetalk.provenance.marking import _gray_block_means
+
+    rng = np.random.default_rng(4)
+    for step in range(3, 9):
+        for k in range(12):
+            h, w = int(rng.integers(1, 30)) * step, int(rng.integers(1, 30)) * step
+            image = (rng.integers(0, 256, (h, w, 3)) if k % 3 else rng.integers(0, 2, (h, w, 3)) * 255 if k % 2
+                     else np.full((h, w, 3), rng.integers(0, 256, 3))).astype(np.uint8)
+            out = np.empty((h // step, w // step), np.uint8)
+            _gray_block_means(image.reshape(h, 3 * w), step, out)
+            gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+            assert np.array_equal(out, cv2.resize(gray, (w // step, h // step), interpolation=cv2.INTER_AREA))
+
+
+def test_the_compiled_grey_level_is_opencvs_for_every_colour():
+    """The fixed-point luma _gray_block_means sums is cv2.cvtColor(RGB2GRAY)'s for all 2^24 colours
+    (blocks of one pixel)."""
+    import cv2
+
+    from facetalk.provenance.marking import _gray_block_means
+
+    v = np.arange(1 << 24, dtype=np.uint32)
+    image = np.stack([v >> 16, (v >> 8) & 255, v & 255], axis=-1).astype(np.uint8).reshape(4096, 4096, 3)
+    out = np.empty((4096, 4096), np.uint8)
+    _gray_block_means(image.reshape(4096, 3 * 4096), 1, out)
+    assert np.array_equal(out, cv2.cvtColor(image, cv2.COLOR_RGB2GRAY))

@@ -3,7 +3,7 @@ import pytest
 
 from facetalk.motion.frame import MotionFrame
 from facetalk.render.raster import RasterMesh, WarpBuffers, WarpSource
-from facetalk.render.renderer import Renderer, posed_vertices, rotation_matrix
+from facetalk.render.renderer import Renderer, lid_vertices, opened_vertices, posed_vertices, rotation_matrix
 from facetalk.render.sampling import pixel_box
 
 
@@ -196,7 +196,7 @@ Animator(load_image({portrait_path!r}), detector=ReplayDetector(recording), segm
 kernels = [eyes._draw_iris, mouth._weigh_corners, shading._taper_grid, shading._crease_pass, sampling._pixel_box,
            raster.rasterize, raster.add_where_unmoved, raster.warp_over_plate, marking._add_masked,
            marking._probe_deltas, renderer._pose, mouth._palate_pass, mouth._lay_over, raster._farthest,
-           raster._rows_within, raster._reset_rows]
+           raster._rows_within, raster._reset_rows, marking._gray_block_means, renderer._pose_some]
 print(" ".join(k.__name__ for k in kernels if not k.signatures))
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
@@ -274,3 +274,51 @@ def test_the_warp_and_the_reset_go_over_the_drawn_columns_only_and_the_frames_st
 
     monkeypatch.setattr(WarpSource, "warp", whole_rows)  # and so reset() puts back whole buffers
     assert all(np.array_equal(a, b) for a, b in zip(rows, run()))
+
+
+def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
+    """Without a press, _pose is each coefficient's product added in turn and then each vertex's
+    rotation about the pivot, weighed, in float32 and in that order: numpy's separate multiplies
+    and adds give the same bits (the flat, vectorized loops changed no rounding)."""
+    from facetalk.render.renderer import _head_transform
+
+    rig = analysis.rig
+    rng = np.random.default_rng(8)
+    names = [n for n in MotionFrame.__dataclass_fields__ if n not in ("t_s", "scale", "tongue_tip", "lip_press")]
+    for _ in range(6):
+        frame = MotionFrame(t_s=0.0, **{n: float(rng.uniform(-1, 1)) for n in names})
+        frame = frame.with_(yaw_deg=20 * frame.yaw_deg, pitch_deg=20 * frame.pitch_deg, roll_deg=20 * frame.roll_deg,
+                            tx=0.05 * frame.tx, ty=0.05 * frame.ty)
+        out = rig.rest_xyz.copy()
+        for c, shape, negative in zip(np.asarray(frame.expression(), np.float32), rig.expression_basis,
+                                      rig.expression_basis_negative):
+            if c != 0:
+                out += (c * shape) if c > 0 else (-c) * negative
+        rot, shift = _head_transform(rig, frame, np.float32)
+        x = out - rig.pivot_xyz
+        moved = [x[:, 0] * rot[j, 0] + x[:, 1] * rot[j, 1] + x[:, 2] * rot[j, 2] + rig.pivot_xyz[j] + shift[j]
+                 for j in range(3)]
+        for j in range(3):
+            out[:, j] += rig.head_weight * (moved[j] - out[:, j])
+        assert np.array_equal(posed_vertices(rig, frame).view(np.uint32), out.view(np.uint32))
+
+
+def test_the_open_eyed_twin_reposes_only_the_lids_and_is_the_whole_pose_to_the_bit(analysis):
+    """opened_vertices (the lids' open-eyed pose, from the frame's own) is posed_vertices of the frame
+    with blinks 0 and no downward gaze, bit for bit, over expressions, presses and head poses; it
+    reposes only the vertices a blink or a gaze moves (a few dozen of the mesh's)."""
+    rig = analysis.rig
+    lid_verts = lid_vertices(rig)
+    assert lid_verts is not None and 0 < len(lid_verts) < len(rig.rest_xyz) // 4
+    rng = np.random.default_rng(9)
+    names = [n for n in MotionFrame.__dataclass_fields__ if n not in ("t_s", "scale", "tongue_tip")]
+    for i in range(40):
+        frame = MotionFrame(t_s=0.0, **{n: float(rng.uniform(-1, 1)) for n in names})
+        frame = frame.with_(yaw_deg=20 * frame.yaw_deg, pitch_deg=20 * frame.pitch_deg, roll_deg=20 * frame.roll_deg,
+                            tx=0.05 * frame.tx, ty=0.05 * frame.ty, lip_press=max(frame.lip_press, 0.0) * (i % 2))
+        opened = frame.with_(blink_left=0.0, blink_right=0.0, gaze_y=min(frame.gaze_y, 0.0))
+        verts = posed_vertices(rig, frame)
+        got = opened_vertices(rig, opened, verts, lid_verts)
+        assert np.array_equal(got.view(np.uint32), posed_vertices(rig, opened).view(np.uint32))
+        others = np.setdiff1d(np.arange(len(verts)), lid_verts)
+        assert np.array_equal(got[others].view(np.uint32), verts[others].view(np.uint32))

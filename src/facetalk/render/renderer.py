@@ -19,6 +19,7 @@ from facetalk.face.landmarks import FACE_OVAL, LIPS_INNER_UPPER
 from facetalk.face.glasses import Glasses
 from facetalk.face.rig import MATERIAL_CAVITY, FaceRig
 from facetalk.motion.frame import MotionFrame
+from facetalk.params import EXPRESSION_NAMES
 from facetalk.render.camera import Camera
 from facetalk.render.eyes import IrisPainter, LidPainter
 from facetalk.render.mouth import MouthPainter
@@ -72,15 +73,18 @@ def _pose(rest, basis, basis_negative, coeffs, press_vertex, press_upper, press_
     bases (K, V, 3)), the lip press (closing each pair's gap up to `teeth_px` short of shut),
     then the head pose (rotation `rot` about `pivot`, then `shift`) by each vertex's weight."""
     out[:] = rest
+    flat = out.reshape(-1)
     for k in range(coeffs.shape[0]):
         c = coeffs[k]
         if c == 0:
             continue
         # The negative part's shape is taken by -c (its own basis points the way it moves).
         shape, c = (basis[k], c) if c > 0 else (basis_negative[k], -c)
-        for v in range(out.shape[0]):
-            for j in range(3):
-                out[v, j] += c * shape[v, j]
+        # Flat, unsigned indices: the loop vectorizes (each element's multiply and add as before).
+        flat_shape = shape.reshape(-1)
+        for i in range(flat.shape[0]):
+            u = np.uintp(i)
+            flat[u] += c * flat_shape[u]
     if press != 0:
         n = press_vertex.shape[0]
         gaps = np.empty((n, 3), np.float32)
@@ -93,11 +97,69 @@ def _pose(rest, basis, basis_negative, coeffs, press_vertex, press_upper, press_
                           np.float32(1.0))
             for j in range(3):
                 out[press_vertex[m], j] += press * press_weight[m] * gaps[m, j] * closing
-    for v in range(out.shape[0]):
-        x, y, z = out[v, 0] - pivot[0], out[v, 1] - pivot[1], out[v, 2] - pivot[2]
-        for j in range(3):
-            moved = x * rot[j, 0] + y * rot[j, 1] + z * rot[j, 2] + pivot[j] + shift[j]
-            out[v, j] += head_weight[v] * (moved - out[v, j])
+    r00, r01, r02, r10, r11, r12, r20, r21, r22 = rot[0, 0], rot[0, 1], rot[0, 2], rot[1, 0], rot[1, 1], rot[1, 2], \
+        rot[2, 0], rot[2, 1], rot[2, 2]
+    p0, p1, p2, s0, s1, s2 = pivot[0], pivot[1], pivot[2], shift[0], shift[1], shift[2]
+    for v in range(out.shape[0]):  # the same sums in the same order, on scalars the loop keeps in registers
+        u = np.uintp(v)
+        a, b, c = flat[3 * u], flat[3 * u + 1], flat[3 * u + 2]
+        x, y, z = a - p0, b - p1, c - p2
+        weight = head_weight[u]
+        flat[3 * u] = a + weight * ((x * r00 + y * r01 + z * r02 + p0 + s0) - a)
+        flat[3 * u + 1] = b + weight * ((x * r10 + y * r11 + z * r12 + p1 + s1) - b)
+        flat[3 * u + 2] = c + weight * ((x * r20 + y * r21 + z * r22 + p2 + s2) - c)
+
+
+@njit(cache=True, nogil=True)
+def _pose_some(rest, basis, basis_negative, coeffs, idx, head_weight, rot, pivot, shift, out):
+    """_pose's arithmetic without a lip press for the vertices `idx` (N,) alone, into their rows of
+    `out` (V, 3) float32: per vertex, each coefficient's term added in turn, then the head pose."""
+    for m in range(idx.shape[0]):
+        v = idx[m]
+        a, b, c = rest[v, 0], rest[v, 1], rest[v, 2]
+        for k in range(coeffs.shape[0]):
+            w = coeffs[k]
+            if w == 0:
+                continue
+            shape, w = (basis[k], w) if w > 0 else (basis_negative[k], -w)
+            a, b, c = a + w * shape[v, 0], b + w * shape[v, 1], c + w * shape[v, 2]
+        x, y, z = a - pivot[0], b - pivot[1], c - pivot[2]
+        weight = head_weight[v]
+        out[v, 0] = a + weight * ((x * rot[0, 0] + y * rot[0, 1] + z * rot[0, 2] + pivot[0] + shift[0]) - a)
+        out[v, 1] = b + weight * ((x * rot[1, 0] + y * rot[1, 1] + z * rot[1, 2] + pivot[1] + shift[1]) - b)
+        out[v, 2] = c + weight * ((x * rot[2, 0] + y * rot[2, 1] + z * rot[2, 2] + pivot[2] + shift[2]) - c)
+
+
+# The coefficients a frame's open-eyed twin (LidPainter.paint's) changes: only the vertices their
+# shapes move differ from the frame's own.
+LID_COEFFICIENTS = tuple(EXPRESSION_NAMES.index(name) for name in ("blink_left", "blink_right", "gaze_y"))
+
+
+def lid_vertices(rig: FaceRig) -> np.ndarray | None:
+    """(N,) int64 the vertices a blink or a gaze moves, where opened_vertices may repose them alone:
+    None where it may not (a lip-press vertex or partner among them, or a rest coordinate -0.0)."""
+    moved = np.zeros(len(rig.rest_xyz), bool)
+    for k in LID_COEFFICIENTS:
+        moved |= np.any(rig.expression_basis[k] != 0, axis=1) | np.any(rig.expression_basis_negative[k] != 0, axis=1)
+    press = np.concatenate([rig.press_vertex, rig.press_upper, rig.press_lower])
+    if moved[press].any() or np.signbit(rig.rest_xyz[rig.rest_xyz == 0]).any():
+        return None
+    return np.nonzero(moved)[0]
+
+
+def opened_vertices(rig: FaceRig, frame: MotionFrame, verts: np.ndarray, lid_verts: np.ndarray | None) -> np.ndarray:
+    """posed_vertices(rig, frame) of a frame that differs from the one posed as (V, 3) `verts` in
+    LID_COEFFICIENTS alone, bit for bit, reposing only `lid_verts` (lid_vertices; None: all). Every
+    other vertex is the same sum less terms that are each +-0 on it, which leave every sum but -0.0
+    as it is, and its sums start at a rest coordinate that is not -0.0 and so never reach it."""
+    if lid_verts is None:
+        return posed_vertices(rig, frame)
+    coeffs = np.asarray(frame.expression(), dtype=np.float32)
+    rot, shift = _head_transform(rig, frame, np.float32)
+    out = verts.copy()
+    _pose_some(rig.rest_xyz, rig.expression_basis, rig.expression_basis_negative, coeffs, lid_verts, rig.head_weight,
+               rot, rig.pivot_xyz, shift, out)
+    return out
 
 
 def head_posed(rig: FaceRig, frame: MotionFrame, xyz: np.ndarray) -> np.ndarray:
@@ -235,6 +297,7 @@ class Renderer:
         # Where the head's pose alone carries the upper inner lip is where the mouth's upper teeth are.
         self._upper_lip_rest = self.rig.rest_xyz[list(LIPS_INNER_UPPER)]
         self._lids = LidPainter(app.lids, grain)
+        self._lid_verts = lid_vertices(self.rig)
         self._camera = Camera.for_analysis(analysis)
         self._folds = FoldShader(photo=analysis.expression,
                                  tint=crease_tint(analysis.image, analysis.landmarks_px[list(FACE_OVAL), :2]))
@@ -268,7 +331,7 @@ class Renderer:
         if frame.blink_left > 0 or frame.blink_right > 0 or frame.gaze_y > 0:
             # Where the lids would be open: what a blink or a downward look covers is lid skin.
             opened = frame.with_(blink_left=0.0, blink_right=0.0, gaze_y=min(frame.gaze_y, 0.0))
-            self._lids.paint(out, verts, posed_vertices(self.rig, opened))
+            self._lids.paint(out, verts, opened_vertices(self.rig, opened, verts, self._lid_verts))
         self._mouth.paint(out, verts, buf.tri_id, buf.bary, tongue_tip=frame.tongue_tip,
                           lip_on_skull_xy=head_posed(self.rig, frame, self._upper_lip_rest)[:, :2],
                           roll_upper=frame.mouth_roll_upper)
