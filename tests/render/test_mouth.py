@@ -1498,3 +1498,43 @@ def test_a_rolled_upper_lip_is_the_lip_curling_in_not_a_second_lip(analysis):
     assert luma[low].mean() < 0.9 * luma[high].mean() and chroma[low].mean() > chroma[high].mean(), (luma, chroma)
     shadow = (d > run) & (d <= run + 1.0)
     assert (alpha[shadow] > 0).all() and (luma[shadow] < 0.8 * float(teeth @ LUMA)).all(), luma[shadow]
+
+
+def test_parted_lips_lose_the_photos_line_along_their_edge_but_a_thin_lip_keeps_its_red(analysis):
+    """The photo's dark line where its lips met (a band along each lip's inner edge) was carried
+    by the warp with each lip as they parted: a thin, even rim drawn round the opening (07 at 2x).
+    Parted, the lower lip's band here (2 px of its 8) is cleared to the lip beyond it; the upper
+    lip, dark from edge to edge (a thin lip whose whole red reads as its line: cleared, it vanished
+    on Biden and Grace Hopper), keeps it."""
+    from dataclasses import replace
+
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer
+
+    rest = analysis.rig.rest_xyz[:, :2]
+    image = analysis.image.copy()
+    h, w = image.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w]
+    line = {name: np.interp(xx, rest[list(ids), 0], rest[list(ids), 1]) for name, ids in
+            (("upper", lm.LIPS_INNER_UPPER), ("lower", lm.LIPS_INNER_LOWER), ("top", lm.LIPS_OUTER_UPPER),
+             ("bottom", lm.LIPS_OUTER_LOWER))}
+    across = (xx > rest[list(lm.LIPS_INNER_UPPER), 0].min()) & (xx < rest[list(lm.LIPS_INNER_UPPER), 0].max())
+    lip, dark = (200, 110, 105), (70, 30, 30)
+    below = yy - line["lower"]
+    image[across & (below >= 0) & (yy <= line["bottom"])] = lip
+    image[across & (below >= -0.5) & (below < 2.0)] = dark
+    image[across & (yy >= line["top"]) & (yy <= line["upper"] + 0.5)] = dark
+    photo = replace(analysis, image=image, appearance=replace(analysis.appearance, texture=image))
+    renderer = Renderer(photo)
+    out = renderer.render(MotionFrame(t_s=0, jaw_open=0.6)).astype(float) @ LUMA
+    hole = renderer.cavity_mask()
+    cols = np.nonzero(hole.any(axis=0))[0]
+    lower_edge, upper_edge = [], []
+    for x in range(int(np.percentile(cols, 30)), int(np.percentile(cols, 70))):
+        ys = np.nonzero(hole[:, x])[0]
+        lower_edge.append(out[ys.max() + 2:ys.max() + 4, x].min())
+        upper_edge.append(out[ys.min() - 3:ys.min() - 1, x].max())
+    lip_luma = float(np.array(lip) @ LUMA)
+    assert np.median(lower_edge) > 0.8 * lip_luma, lower_edge
+    assert np.median(upper_edge) < 1.2 * float(np.array(dark) @ LUMA), upper_edge

@@ -134,6 +134,27 @@ class _Cavity:
     weights: np.ndarray
 
 
+@dataclass(frozen=True, eq=False)
+class _Rims:
+    """The photo's dark line along its lips' inner edges, cleared (MouthPainter._clear_rims): delta
+    (2, h, w, 3) float32, what clearing it adds to the photo over the box at origin (x0, y0), the
+    upper lip's and the lower's (zero outside the line; apart, as the lips meet along it); along
+    (2,) the unit vector along the mouth (square to the face's down) and places (K,) the upper inner
+    lip's points' positions along it, sorted, with order (K,) their indices in that order; lower
+    (F,) int8 for each of the rig's triangles its lip (0 upper, 1 lower; -1 for those clearing does
+    not reach); reach px, how far into a lip the delta goes; rest_xy (V, 2) float64 the rig's rest
+    places."""
+
+    origin: tuple[int, int]
+    delta: np.ndarray
+    along: np.ndarray
+    places: np.ndarray
+    order: np.ndarray
+    lower: np.ndarray
+    reach: float
+    rest_xy: np.ndarray
+
+
 class MouthPainter:
     """Composites the mouth interior into rendered frames of one photo."""
 
@@ -177,8 +198,11 @@ class MouthPainter:
         # Facing inner-lip pairs from corner to corner (the corners themselves are shared).
         self._seam_pairs = np.array(list(zip(lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER)), np.int32)
         self._seam_rest_gap = np.linalg.norm(rest[self._seam_pairs[:, 1]] - rest[self._seam_pairs[:, 0]], axis=1)
+        self._seam_rest_apart = (rest[self._seam_pairs[:, 1]] - rest[self._seam_pairs[:, 0]]).astype(np.float64) \
+            @ self._down
         self._noise = luminance_grain(image, grain, box=pixel_box(rest[list(lm.FACE_OVAL)], pad=0, shape=image.shape[:2]))
         self._strands = moustache_strands(image, rest[list(lm.LIPS_OUTER_UPPER)])
+        self._rims = self._measure_rims()
 
     def _colors(self, image: np.ndarray) -> None:
         pts = self.rig.rest_xyz[:, :2]
@@ -230,6 +254,87 @@ class MouthPainter:
             (1.0 - share) * lip / lip_luma + share * rgb / float(rgb @ LUMA))
         self.tongue_rgb = lip * 0.75 + colour * (own(TONGUE_RGB, 0.7, 0.78) - lip * 0.75)
         self._tongue_back_rgb = lip * 0.5 + colour * (own(TONGUE_BACK_RGB, 0.7, 0.45) - lip * 0.5)
+
+    def _measure_rims(self) -> _Rims | None:
+        """The photo's line along each lip's inner edge (_rim_widths) and what clearing it adds to
+        the photo (_Rims): within its width of the inner lip line, the lip read past it, mirrored
+        (RIM_MARGIN px further), fading back to the photo over a pixel beyond; None if it has none."""
+        rest = self.rig.rest_xyz[:, :2].astype(np.float64)
+        down = self._down
+        along = np.array([-down[1], down[0]])
+        lips = [(np.array(inner), np.array(outer), sign) for inner, outer, sign in
+                ((lm.LIPS_INNER_UPPER, lm.LIPS_OUTER_UPPER, -1.0), (lm.LIPS_INNER_LOWER, lm.LIPS_OUTER_LOWER, 1.0))]
+        widths = [_rim_widths(self.image, rest[inner], rest[outer], sign * down, mouth_w=self._rest_mouth_w)
+                  for inner, outer, sign in lips]
+        reach = max(float(w.max()) for w in widths) + 1.0  # the delta's, into a lip
+        if reach <= 1.0:
+            return None
+        box = pixel_box(rest[np.concatenate([lips[0][0], lips[1][0]])], pad=2.0 * reach + 2.0,
+                        shape=self.image.shape[:2])
+        if box is None:
+            return None
+        x0, y0, x1, y1 = box
+        yy, xx = np.mgrid[y0:y1, x0:x1]
+        p = np.column_stack([xx.ravel(), yy.ravel()]).astype(np.float64)
+        delta = np.zeros((2, len(p), 3), np.float32)
+        for k, ((inner, _, sign), w) in enumerate(zip(lips, widths)):
+            order = np.argsort(rest[inner] @ along)
+            places, lines = (rest[inner] @ along)[order], (rest[inner] @ down)[order]
+            a = p @ along
+            s = sign * (p @ down - np.interp(a, places, lines))  # px into the lip from its inner line
+            width = np.interp(a, places, w[order])
+            at = np.nonzero((a >= places[0]) & (a <= places[-1]) & (width > 0) & (s >= -0.5) & (s < width + 1.0))[0]
+            past = 2.0 * width[at] + RIM_MARGIN - np.minimum(s[at], width[at])  # mirrored about the line's end
+            read = sample_points(self.image, p[at] + (past - s[at])[:, None] * (sign * down))
+            weight = np.clip(width[at] + 1.0 - s[at], 0.0, 1.0)[:, None]
+            delta[k, at] = weight * (read - self.image[yy.ravel()[at], xx.ravel()[at]])
+        order = np.argsort(rest[lips[0][0]] @ along)
+        # Which lip each triangle belongs to: its middle's side of the line midway between the two
+        # (a point's own side sent a pixel warped from just past a lip's edge to the other lip's).
+        between = (0.5 * (rest[lips[0][0]] + rest[lips[1][0]]) @ down)[order]
+        middle = rest[self.rig.triangles].mean(axis=1)
+        lower = (middle @ down > np.interp(middle @ along, (rest[lips[0][0]] @ along)[order], between)).astype(np.int8)
+        lower[~self._touches(self.rig.triangles, rest, delta.reshape(2, y1 - y0, x1 - x0, 3), (x0, y0))] = -1
+        lower[self.rig.material == MATERIAL_CAVITY] = -1  # the opening is the painter's own
+        return _Rims(origin=(x0, y0), delta=delta.reshape(2, y1 - y0, x1 - x0, 3), along=along,
+                     places=(rest[lips[0][0]] @ along)[order], order=order, lower=lower, reach=reach,
+                     rest_xy=rest)
+
+    @staticmethod
+    def _touches(triangles: np.ndarray, rest: np.ndarray, delta: np.ndarray, origin: tuple[int, int]) -> np.ndarray:
+        """(F,) bool: the triangles (F, 3) of `rest` (V, 2) places whose box reaches a pixel where the
+        (2, h, w, 3) `delta` (box at `origin`) clears anything: only their pixels can change."""
+        hit = np.abs(delta).max(axis=(0, 3)) > 0
+        total = np.pad(np.cumsum(np.cumsum(hit, axis=0), axis=1), ((1, 0), (1, 0)))  # an integral image
+        corners = rest[triangles] - origin
+        lo = np.clip(np.floor(corners.min(axis=1)).astype(int), 0, hit.shape[::-1])
+        hi = np.clip(np.ceil(corners.max(axis=1)).astype(int) + 2, 0, hit.shape[::-1])
+        (xa, ya), (xb, yb) = lo.T, hi.T
+        return total[yb, xb] - total[ya, xb] - total[yb, xa] + total[ya, xa] > 0
+
+    def _clear_rims(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, *, mouth_w: float) -> None:
+        """Clears, in `out` in place, the photo's line along each parted lip's inner edge (_Rims),
+        as far as the lips there stand further apart than in the photo: the warp carried that line
+        with each lip as they parted, a thin dark rim of even width drawn round the opening (07).
+        Each pixel about the opening (of the posed (V, 3) `verts`, as `tri_id` rasters them) on a
+        lip takes what clearing adds to the photo where it is warped from, so the clearing
+        stretches with its lip."""
+        rims = self._rims
+        if rims is None:
+            return
+        # Signed, down the face: lips pressed or rolled past each other are shut, however far apart.
+        pairs = verts[self._seam_pairs, :2].astype(np.float64)
+        apart = (pairs[:, 1] - pairs[:, 0]) @ _face_down(verts[:, :2]) - self._seam_rest_apart
+        opened = np.clip((apart - 0.5) / (RIM_OPENS * mouth_w), 0.0, 1.0)
+        if opened.max() <= 0.0:
+            return
+        reach = int(math.ceil(rims.reach * max(mouth_w / self._rest_mouth_w, 1.0) * RIM_STRETCH)) + 1
+        box = pixel_box(verts[self._verts, :2], pad=reach + 1, shape=tri_id.shape)
+        if box is None:
+            return
+        x0, y0, x1, y1 = box
+        _rim_pass(out, x0, y0, tri_id[y0:y1, x0:x1], self.rig.triangles, rims.lower, verts, rims.rest_xy, rims.delta,
+                  np.array(rims.origin, np.float64), rims.along, rims.places, opened[rims.order])
 
     def _photo_teeth_runs(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(V,) px of the photo's own opening that go with the upper jaw (from the upper inner lip
@@ -304,6 +409,7 @@ class MouthPainter:
         # pixels it fades into are shaded.
         alpha = np.clip((opening - rest_opening - 0.5) / (0.04 * mouth_w), 0.0, 1.0)
         self._shade_slit(out, (x0, y0), ys, xs, opening=opening, rest_opening=rest_opening, mouth_w=mouth_w)
+        self._clear_rims(out, verts, tri_id, mouth_w=mouth_w)
         peak = float(gap[self._verts].max())
         keep = alpha > 0
         if roll_upper > 0.0 and self._own_teeth:  # a lip rolled down covers a photo's own teeth too
@@ -1061,6 +1167,23 @@ CORNER_LIP_DEPTH = 0.035
 CORNER_EDGE_SKIP = 0.4
 CORNER_LIP_HUE = 0.5
 CORNER_DARKEN = 0.55
+# The photo's dark line along each lip's inner edge, cleared as the lips part (_rim_widths,
+# MouthPainter._clear_rims): looked for within RIM_FIND px of the inner lip line, darker than the
+# lip beyond it (within RIM_LOOK of its thickness) by RIM_CONTRAST grey levels, and ending where the
+# luma has come RIM_RISE of the way up; none where it measures RIM_WHOLE_LIP of the lip's thickness
+# or RIM_MOST mouth widths (the whole lip), at most RIM_CAP of the thickness; the lip read past it
+# RIM_MARGIN px further; cleared as the opening grows over RIM_OPENS mouth widths, over pixels
+# within RIM_STRETCH times its reach of the opening.
+RIM_FIND = 3.0
+RIM_LOOK = 0.3
+RIM_CONTRAST = 12.0
+RIM_RISE = 0.6
+RIM_WHOLE_LIP = 0.5
+RIM_MOST = 0.06
+RIM_CAP = 0.3
+RIM_MARGIN = 1.0
+RIM_OPENS = 0.04
+RIM_STRETCH = 1.3
 # Under the opening's soft rim the lip beside it is the mean of the pixels outside it within this
 # many px (a square window).
 RIM_REACH_PX = 2
@@ -1369,6 +1492,102 @@ def _roll_pass(color, alpha, at, d_upper, cover, anchor, down, image, wet_rgb, l
             premul = color[i, k] * keep + shadow_light * s * lip_rgb[k] * (1.0 - weight) + lit[k] * weight
             color[i, k] = premul / max(total, 1e-6)
         alpha[i] = total
+
+def _rim_widths(image: np.ndarray, inner_xy: np.ndarray, outer_xy: np.ndarray, into: np.ndarray, *,
+                mouth_w: float) -> np.ndarray:
+    """(K,) px: how far the photo's dark line along one lip's inner edge (where the lips meet, or
+    the shadow at a parted lip's edge) reaches into the lip at each of its K inner-lip points
+    (`inner_xy`, `outer_xy` (K, 2) its inner and outer outline, `into` (2,) unit vector into the
+    lip) in the (H, W, 3) float32 `image`: from its darkest point within RIM_FIND px of the point
+    out to where the luma has come RIM_RISE of the way up to the lightest within RIM_LOOK of the
+    lip's thickness beyond it (the lip's own shading further in stays). None where the edge is
+    no darker than the lip by RIM_CONTRAST; none where the line measures as wide as
+    RIM_WHOLE_LIP of the lip or RIM_MOST mouth widths (a thin lip's whole red reads as its line:
+    cleared, the upper lip vanished on Biden's and Grace Hopper's); at most RIM_CAP of the lip's
+    thickness; steadied by its neighbours' (a median of three)."""
+    thick = np.linalg.norm(outer_xy - inner_xy, axis=1)
+    s = np.arange(-RIM_FIND, 0.5 * float(thick.max()) + RIM_FIND + 0.5, 0.5)
+    points = inner_xy[:, None, :] + s[None, :, None] * into
+    luma = (sample_points(image, points.reshape(-1, 2)).astype(np.float64) @ LUMA).reshape(len(inner_xy), len(s))
+    widths = np.zeros(len(inner_xy))
+    near = np.abs(s) <= RIM_FIND
+    for k in range(len(inner_xy)):
+        dark_at = int(np.argmin(np.where(near, luma[k], np.inf)))
+        within = (s >= s[dark_at]) & (s <= s[dark_at] + max(RIM_LOOK * thick[k], RIM_FIND))
+        lit = float(luma[k][within].max())
+        dark = float(luma[k, dark_at])
+        if lit - dark < RIM_CONTRAST:
+            continue
+        up = np.nonzero((s >= max(s[dark_at], 0.0)) & (luma[k] >= dark + RIM_RISE * (lit - dark)))[0]
+        width = float(s[up[0]]) if len(up) else np.inf
+        if width >= min(RIM_WHOLE_LIP * thick[k], RIM_MOST * mouth_w):
+            continue
+        widths[k] = min(width, RIM_CAP * thick[k])
+    padded = np.pad(widths, 1, mode="edge")
+    return np.median(np.stack([padded[:-2], padded[1:-1], padded[2:]]), axis=0)
+
+
+@njit(cache=True, nogil=True)
+def _rim_pass(out, x0, y0, ids, triangles, lower, verts, rest_xy, delta, origin, along, places, opened):
+    """MouthPainter._clear_rims' pass, in place on the (H, W, 3) uint8 `out` over the box at (x0,
+    y0) the shape of `ids` (h, w), the triangles (`triangles` (F, 3)) that won its pixels: each
+    pixel of a triangle on a lip (`lower` (F,): 0 upper, 1 lower, -1 none that clearing reaches)
+    is warped from the photo's point its barycentric weights in the posed `verts` (V, 3) give over
+    `rest_xy` (V, 2) (the raster keeps weights for the cavity's triangles only); there it takes
+    that lip's (2, h', w', 3) `delta` (box at `origin`), times `opened` (K,) at its place along
+    `along` (`places` (K,))."""
+    dh, dw, last = delta.shape[1], delta.shape[2], places.shape[0] - 2
+    maps = _rest_maps(triangles, lower, verts, rest_xy)
+    for by in range(ids.shape[0]):
+        for bx in range(ids.shape[1]):
+            t = ids[by, bx]
+            if t < 0 or lower[t] < 0:
+                continue
+            m = maps[t]
+            sx = m[0] + m[1] * (x0 + bx) + m[2] * (y0 + by)
+            sy = m[3] + m[4] * (x0 + bx) + m[5] * (y0 + by)
+            x, y = sx - origin[0], sy - origin[1]
+            if x < 0.0 or y < 0.0 or x >= dw - 1 or y >= dh - 1:
+                continue
+            place = sx * along[0] + sy * along[1]
+            k = 0  # np.interp's, by hand: numba's cost as much as the rest of the pixel
+            while k < last and place > places[k + 1]:
+                k += 1
+            f = min(max((place - places[k]) / max(places[k + 1] - places[k], 1e-9), 0.0), 1.0)
+            weight = opened[k] + f * (opened[k + 1] - opened[k])
+            if weight <= 0.0:
+                continue
+            lip, ix, iy = lower[t], int(x), int(y)
+            fx, fy = x - ix, y - iy
+            for ch in range(3):
+                v = ((delta[lip, iy, ix, ch] * (1.0 - fx) + delta[lip, iy, ix + 1, ch] * fx) * (1.0 - fy)
+                     + (delta[lip, iy + 1, ix, ch] * (1.0 - fx) + delta[lip, iy + 1, ix + 1, ch] * fx) * fy)
+                now = out[y0 + by, x0 + bx, ch]
+                out[y0 + by, x0 + bx, ch] = np.uint8(min(max(now + weight * v + 0.5, 0.0), 255.0))
+
+
+@njit(cache=True, nogil=True)
+def _rest_maps(triangles, lower, verts, rest_xy):
+    """(F, 6) for each triangle `lower` marks (>= 0) the affine map from the frame (x, y) to the
+    photo's rest place (sx = m0 + m1 x + m2 y, sy = m3 + m4 x + m5 y): its barycentric
+    interpolation between the posed `verts` (V, 3) and `rest_xy` (V, 2); zero for the others."""
+    maps = np.zeros((triangles.shape[0], 6))
+    for t in range(triangles.shape[0]):
+        if lower[t] < 0:
+            continue
+        a, b, c = triangles[t, 0], triangles[t, 1], triangles[t, 2]
+        e1x, e1y = verts[b, 0] - verts[a, 0], verts[b, 1] - verts[a, 1]
+        e2x, e2y = verts[c, 0] - verts[a, 0], verts[c, 1] - verts[a, 1]
+        det = e1x * e2y - e1y * e2x
+        if abs(det) < 1e-9:
+            continue
+        # w1 = (dx e2y - dy e2x) / det, w2 = (e1x dy - e1y dx) / det, d = (x, y) - vertex a.
+        for k in range(2):
+            r1, r2 = rest_xy[b, k] - rest_xy[a, k], rest_xy[c, k] - rest_xy[a, k]
+            gx, gy = (r1 * e2y - r2 * e1y) / det, (r2 * e1x - r1 * e2x) / det
+            maps[t, 3 * k] = rest_xy[a, k] - gx * verts[a, 0] - gy * verts[a, 1]
+            maps[t, 3 * k + 1], maps[t, 3 * k + 2] = gx, gy
+    return maps
 
 def _run_from_start(flags: np.ndarray, *, within: float) -> float:
     """How far (0..1 of the samples) the first run of True reaches, if it starts in the first
