@@ -133,6 +133,7 @@ class Corpus:
     v_targets: np.ndarray
     v_offsets: np.ndarray
     press_weight: np.ndarray  # (frames,) multiplies the press's shortfall loss; ones by default
+    voice_weight: np.ndarray  # (frames,) multiplies the voice_level loss; ones by default
 
 
 @dataclass(frozen=True)
@@ -145,17 +146,19 @@ class Schedule:
     lr: float
 
 
-def load_corpus(path: Path, *, voice_level: bool = False, music_press_weight: float = 1.0) -> Corpus:
+def load_corpus(path: Path, *, voice_level: bool = False, music_press_weight: float = 1.0,
+                music_voice_weight: float = 1.0) -> Corpus:
     feats, targets, offsets = load(path, "train")
     v_feats, v_targets, v_offsets = load(path, "valid")
     if voice_level:
         targets = np.concatenate([targets, _ahead_max(np.load(path / "train.npz")["voice_level"])[:, None]], axis=1)
-    press_weight = np.ones(len(feats), np.float32)
-    if music_press_weight != 1.0:
-        items = json.loads((path / "train.json").read_text())["items"]
-        press_weight = music_frame_weights(items=items, offsets=offsets, weight=music_press_weight)
-    return Corpus(feats=feats, targets=targets, v_feats=v_feats, v_targets=v_targets, v_offsets=v_offsets,
-                  press_weight=press_weight)
+    weights = {}
+    for name, weight in (("press_weight", music_press_weight), ("voice_weight", music_voice_weight)):
+        weights[name] = np.ones(len(feats), np.float32)
+        if weight != 1.0:
+            items = json.loads((path / "train.json").read_text())["items"]
+            weights[name] = music_frame_weights(items=items, offsets=offsets, weight=weight)
+    return Corpus(feats=feats, targets=targets, v_feats=v_feats, v_targets=v_targets, v_offsets=v_offsets, **weights)
 
 
 def music_frame_weights(*, items: list[dict], offsets: np.ndarray, weight: float) -> np.ndarray:
@@ -177,8 +180,8 @@ def _ahead_max(level: np.ndarray) -> np.ndarray:
 def random_crops(*, net: LipNet, x_all: torch.Tensor, y_all: torch.Tensor, w_all: torch.Tensor, schedule: Schedule,
                  rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """A batch of crops of the stream: inputs carry the receptive field's worth of past frames and
-    LOOKAHEAD_FRAMES of future ones; targets and the press's shortfall weights `w_all` are the
-    crop's own frames."""
+    LOOKAHEAD_FRAMES of future ones; targets and the loss weights `w_all` (frames, 2: the press's
+    shortfall's, the voice level's) are the crop's own frames."""
     span = net.receptive_field - 1 + schedule.crop + LOOKAHEAD_FRAMES
     starts = rng.integers(0, len(x_all) - span, size=schedule.batch)
     idx = torch.from_numpy(starts[:, None] + np.arange(span)[None, :])
@@ -189,10 +192,15 @@ def random_crops(*, net: LipNet, x_all: torch.Tensor, y_all: torch.Tensor, w_all
     return x_all[idx], y_all[own], w_all[own]
 
 
-def crop_loss(*, pred: torch.Tensor, y: torch.Tensor, press_weight: torch.Tensor | None = None) -> torch.Tensor:
+def crop_loss(*, pred: torch.Tensor, y: torch.Tensor, press_weight: torch.Tensor | None = None,
+              voice_weight: torch.Tensor | None = None) -> torch.Tensor:
     """Weighted error of the predicted mouth `pred` against the targets `y`, both (B, T, len(PARAMS)),
-    or both with the voice level after them; `press_weight` (B, T) multiplies the press's shortfall."""
-    voice = ((pred[..., len(PARAMS):] - y[..., len(PARAMS):]) ** 2).mean() if y.shape[-1] > len(PARAMS) else 0.0
+    or both with the voice level after them; `press_weight` (B, T) multiplies the press's shortfall,
+    `voice_weight` (B, T) the voice level's error."""
+    voice = 0.0
+    if y.shape[-1] > len(PARAMS):
+        voice_err = (pred[..., len(PARAMS):] - y[..., len(PARAMS):]) ** 2
+        voice = (voice_err if voice_weight is None else voice_err * voice_weight[..., None]).mean()
     pred, y = pred[..., :len(PARAMS)], y[..., :len(PARAMS)]
     err = ((pred - y) ** 2 * torch.tensor(LOSS_WEIGHTS)).mean()
     # Matching frame-to-frame changes keeps the mouth from flapping on pitch or noise.
@@ -218,14 +226,14 @@ def train(*, net: LipNet, corpus: Corpus, silence: np.ndarray, schedule: Schedul
     opt = torch.optim.AdamW(net.parameters(), lr=schedule.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * min(s / total, 1.0))))
     x_all, y_all = torch.from_numpy(corpus.feats), torch.from_numpy(corpus.targets)
-    w_all = torch.from_numpy(corpus.press_weight)
+    w_all = torch.from_numpy(np.stack([corpus.press_weight, corpus.voice_weight], axis=1))
     started = time.time()
     for epoch in range(schedule.epochs):
         net.train()
         running = 0.0
         for _ in range(steps_per_epoch):
             x, y, w = random_crops(net=net, x_all=x_all, y_all=y_all, w_all=w_all, schedule=schedule, rng=rng)
-            loss = crop_loss(pred=net(x)[:, LOOKAHEAD_FRAMES:], y=y, press_weight=w)
+            loss = crop_loss(pred=net(x)[:, LOOKAHEAD_FRAMES:], y=y, press_weight=w[..., 0], voice_weight=w[..., 1])
             opt.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(net.parameters(), 1.0)
@@ -254,11 +262,14 @@ def main() -> None:
     ap.add_argument("--music-press-weight", type=float, default=1.0,
                     help="multiplies the press's shortfall loss on items whose augmentation carries music "
                          "(1: off, the committed recipe)")
+    ap.add_argument("--music-voice-weight", type=float, default=1.0,
+                    help="multiplies the voice_level loss on items whose augmentation carries music (1: off)")
     args = ap.parse_args()
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     rng = np.random.default_rng(args.seed)
-    corpus = load_corpus(Path(args.corpus), voice_level=args.voice_level, music_press_weight=args.music_press_weight)
+    corpus = load_corpus(Path(args.corpus), voice_level=args.voice_level, music_press_weight=args.music_press_weight,
+                         music_voice_weight=args.music_voice_weight)
     silence = log_mel(np.zeros(1600, np.float32))[0]
     net = LipNet(corpus.feats.mean(axis=0), corpus.feats.std(axis=0) + 1e-3, n_outputs=corpus.targets.shape[1])
     n_params = sum(p.numel() for p in net.parameters())

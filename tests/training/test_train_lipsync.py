@@ -48,3 +48,21 @@ def test_load_corpus_reads_the_items_music_from_train_json(tmp_path):
     assert train.load_corpus(tmp_path).press_weight.tolist() == [1] * 6
     weighted = train.load_corpus(tmp_path, music_press_weight=2.5).press_weight
     assert weighted.tolist() == [2.5, 2.5, 1, 1, 1, 1]
+
+
+def test_music_voice_weight_multiplies_only_the_voice_levels_error(tmp_path):
+    rng = np.random.default_rng(1)
+    y = torch.from_numpy(rng.uniform(0.1, 0.9, (2, 8, len(train.PARAMS) + 1)).astype(np.float32))
+    pred = y.clone()
+    pred[..., len(train.PARAMS)] += 0.5  # the voice level 0.5 off on every frame, the mouth exact
+    base = train.crop_loss(pred=pred, y=y)
+    assert train.crop_loss(pred=pred, y=y, voice_weight=torch.ones(2, 8)) == base
+    heavy = train.crop_loss(pred=pred, y=y, voice_weight=torch.full((2, 8), 3.0))
+    assert float(heavy - base) == pytest.approx(2 * train.VOICE_WEIGHT * 0.5 ** 2, rel=1e-5)
+    feats = np.zeros((6, 43), np.float32)
+    for split in ("train", "valid"):
+        np.savez(tmp_path / f"{split}.npz", feats=feats, targets=np.zeros((6, len(train.PARAMS)), np.float32),
+                 voice_level=np.zeros(6, np.float32), offsets=np.array([0, 4, 6]))
+    (tmp_path / "train.json").write_text(json.dumps({"items": [{"augmentation": []}, {"augmentation": ["music-3dB"]}]}))
+    corpus = train.load_corpus(tmp_path, voice_level=True, music_voice_weight=2.0)
+    assert corpus.voice_weight.tolist() == [1, 1, 1, 1, 2, 2] and corpus.press_weight.tolist() == [1] * 6
