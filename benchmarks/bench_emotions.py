@@ -173,11 +173,12 @@ def print_summary(tables: dict[str, dict[str, np.ndarray]]) -> None:
 
 def distance_ratios(animator: Animator, dlib: DlibFace) -> tuple[float, float]:
     """(face size, body size) at distance 1.5 over distance 1, both from the rendered frames: the
-    eye distance from dlib, the body under the chin by registering the two frames' edges
-    (evaluation.body_scale: no segmenter, nothing the product uses)."""
+    eye distance from dlib (steady_interocular_px: averaged over small shifts and the mirror image),
+    the body under the chin by registering the two frames' edges (evaluation.body_scale: no
+    segmenter, nothing the product uses)."""
     near, far = still(animator, distance=1.0), still(animator, distance=1.5)
     face_near, face_far = dlib.measure(near), dlib.measure(far)
-    return (face_far.interocular_px / face_near.interocular_px,
+    return (dlib.steady_interocular_px(far) / dlib.steady_interocular_px(near),
             body_scale(near, far, face_near=face_near, face_far=face_far))
 
 

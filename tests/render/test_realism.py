@@ -110,6 +110,16 @@ def test_head_distance_scales_the_face(animator, dlib_face):
         assert abs(got / scale - 1) < 0.05
 
 
+def test_the_steady_eye_distance_reads_the_cameras_scale(animator, dlib_face):
+    """bench_emotions' face-size ratio at distance 1.5: averaged over shifts and the mirror image,
+    within 2% of the scale drawn; no face, no reading."""
+    near = animator.render_motion(MotionFrame(t_s=0))
+    far = animator.render_motion(MotionFrame(t_s=0, scale=1 / 1.5))
+    ratio = dlib_face.steady_interocular_px(far) / dlib_face.steady_interocular_px(near)
+    assert abs(ratio * 1.5 - 1) < 0.02, ratio
+    assert np.isnan(dlib_face.steady_interocular_px(np.full((128, 128, 3), 128, np.uint8)))
+
+
 def test_distance_scales_the_body_with_the_face(animator, dlib_face):
     """A camera 1.5x as far: neck, collar and shoulders shrink with the face (found by
     registering the frames' edges under the chin, no segmenter), and the measure tells a small
