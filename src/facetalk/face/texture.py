@@ -6,20 +6,15 @@ painting's brushwork, an engraving's lines or a photo's grain and out-of-focus b
 patch reads as a hole with its outline, and fine noise alone does not change that. The detail the
 fill lacks (the image less its blur at a patch's scale) is measured on quiet patches of the photo's
 known pixels (a patch across an object's edge, a flag's star or a picture frame's corner, would
-scatter copies of that edge) and made in one of two ways:
-
-- quilted: randomly chosen patches of it laid half-overlapping with windows whose squares sum to
-  one, so it keeps its contrast (image quilting, Efros and Freeman 2001, without the seam search:
-  band-passed detail over a smooth base does not show the overlaps). It continues structure: a
-  curtain's pleats, an engraving's hatching, a canvas's weave;
-- spectral: seeded noise with the patches' power spectrum (random-phase texture, Galerne,
-  Gousseau and Morel 2011): their fineness, strength and directions, no copied shapes. made_detail
-  makes it where the patches run in different directions (quilted side by side, such patches read
-  as a basket weave on the patch grid); texture_over lays the photo's grain there instead (a
-  draped, out-of-focus curtain's folds: noise with their mean spectrum read as coarse linen).
-
-Either way each place takes the texture of the photo's parts of its own colour: a red wall's on
-red, a blue curtain's on blue.
+scatter copies of that edge) and quilted: randomly chosen patches of it laid half-overlapping with
+windows whose squares sum to one, so it keeps its contrast (image quilting, Efros and Freeman 2001,
+without the seam search: band-passed detail over a smooth base does not show the overlaps). It
+continues structure: a curtain's pleats, an engraving's hatching, a canvas's weave. Each place
+takes the texture of the photo's parts of its own colour: a red wall's on red, a blue curtain's on
+blue. Where the patches run in different directions (a draped, out-of-focus curtain's folds) the
+fill gets the photo's grain instead: quilted side by side such patches read as a basket weave on
+the patch grid, and seeded noise with their mean power spectrum (random-phase texture) as a
+coarse linen.
 """
 
 from __future__ import annotations
@@ -40,13 +35,11 @@ CANDIDATES = 12  # patches drawn per place when quilting matches colour
 MATCH_SLACK = 60.0  # ... any of them within this many RGB levels (summed) of the best match fits
 DETAIL_CLIP = 2.5  # measured detail is cut at this many times the sources' typical deviation
 MIN_SOURCES = 8  # patches the detail is measured on at least: fewer, and repeats show
-SPECTRUM_PATCHES = 64  # patches a spectrum is averaged over at most (more add time, not accuracy)
-COLOUR_GROUPS = 4  # the patches' colours are split into at most this many spectra
-COLOUR_SIGMA = 20.0  # RGB levels: how sharply a pixel's colour picks its group's spectrum
+DIRECTION_PATCHES = 64  # patches direction_spread reads at most (more add time, not accuracy)
 # How much more the patches run in one direction each than all together (mean anisotropy of
-# their structure tensors less that of their mean) above which they are made spectral, not
-# quilted, plus what pure grain reads by chance in a patch of that many px (NOISE_SPREAD_PX / its
-# side: 0.14 at 12 px, 0.04 at 36). Measured on the test portraits' plates: pleated curtains,
+# their structure tensors less that of their mean) above which they are not quilted (texture_over
+# lays the photo's grain instead), plus what pure grain reads by chance in a patch of that many px
+# (NOISE_SPREAD_PX / its side: 0.14 at 12 px, 0.04 at 36). Measured on the test portraits' plates: pleated curtains,
 # engravings, canvas and grain 0.00-0.06; Biden's draped curtain 0.19, where the quilt read as a
 # basket weave.
 WEAVE_SPREAD = 0.12
@@ -91,46 +84,10 @@ def measure_detail(rgb: np.ndarray, *, source: np.ndarray, tile_px: int) -> Phot
 
 def made_detail(measured: PhotoDetail, *, wanted: np.ndarray, seed: int,
                 base: np.ndarray | None = None) -> np.ndarray:
-    """(h, w, 3) float32 zero-mean detail at the `wanted` (h, w) bool pixels, 0 elsewhere: quilted,
-    or spectral where the patches run in different directions (direction_spread above WEAVE_SPREAD
-    beyond what grain reads by chance).
-    `base` ((h, w, 3) float32): the fill it goes on, whose colour picks the patches' texture.
-    Seeded: the same photo gets the same texture on every render."""
-    make = spectral_detail if runs_every_way(measured) else quilted_detail
-    return make(measured, wanted=wanted, seed=seed, base=base)
-
-
-def runs_every_way(measured: PhotoDetail) -> bool:
-    """Whether the patches run in different directions: direction_spread above WEAVE_SPREAD beyond
-    what grain reads by chance in a patch of their size."""
-    return direction_spread(measured) > WEAVE_SPREAD + NOISE_SPREAD_PX / measured.tile_px
-
-
-def direction_spread(measured: PhotoDetail) -> float:
-    """How much the quiet patches run in directions of their own: the mean anisotropy of their
-    structure tensors less the anisotropy of the mean of the (trace-normalised) tensors; 0 when
-    all run one way or none has a direction, up to 1."""
-    t = measured.tile_px
-    # Every patch up to SPECTRUM_PATCHES, then an even spread of that many.
-    corners = measured.corners[np.linspace(0, len(measured.corners) - 1,
-                                           min(len(measured.corners), SPECTRUM_PATCHES)).astype(int)]
-    patches = _patches(measured.detail, corners, tile_px=t).mean(axis=3)
-    # Sobel's gradients (a difference across, smoothed along: pixel noise alone has no direction).
-    across = patches[:, :, 2:] - patches[:, :, :-2]
-    gx = across[:, :-2] + 2 * across[:, 1:-1] + across[:, 2:]
-    down = patches[:, 2:, :] - patches[:, :-2, :]
-    gy = down[:, :, :-2] + 2 * down[:, :, 1:-1] + down[:, :, 2:]
-    sums = [np.sum(product, axis=(1, 2), dtype=np.float64) for product in (gx * gx, gy * gy, gx * gy)]
-    jxx, jyy, jxy = (part / (sums[0] + sums[1] + 1e-9) for part in sums)
-    each = np.sqrt((jxx - jyy) ** 2 + 4 * jxy ** 2)
-    together = np.hypot(jxx.mean() - jyy.mean(), 2 * jxy.mean()) / max(jxx.mean() + jyy.mean(), 1e-9)
-    return float(each.mean() - together)
-
-
-def quilted_detail(measured: PhotoDetail, *, wanted: np.ndarray, seed: int,
-                   base: np.ndarray | None = None) -> np.ndarray:
-    """made_detail's quilt: patches laid on a grid half a patch apart, each drawn at random or,
-    with `base`, one of the best matches in colour of CANDIDATES drawn."""
+    """(h, w, 3) float32 zero-mean detail at the `wanted` (h, w) bool pixels, 0 elsewhere: patches
+    laid on a grid half a patch apart, each drawn at random or, with `base` ((h, w, 3) float32:
+    the fill it goes on), one of the best matches in colour of CANDIDATES drawn. Seeded: the same
+    photo gets the same texture on every render."""
     step = measured.tile_px // 2
     h, w = wanted.shape
     # Patch (i, j) of the grid covers rows (i - 1) * step .. (i + 1) * step and columns likewise:
@@ -154,94 +111,36 @@ def quilted_detail(measured: PhotoDetail, *, wanted: np.ndarray, seed: int,
     return out
 
 
-def spectral_detail(measured: PhotoDetail, *, wanted: np.ndarray, seed: int,
-                    base: np.ndarray | None = None) -> np.ndarray:
-    """made_detail's noise: one seeded white noise filtered by the mean power spectrum of the
-    patches of each colour group; with `base`, each pixel mixes the groups near its colour."""
-    import cv2
-
-    rng = np.random.default_rng(seed)
-    noise = rng.standard_normal(wanted.shape, dtype=np.float32)
-    group, centroids = _colour_groups(measured.colours, n_groups=1 if base is None else COLOUR_GROUPS)
-    share = None if len(centroids) == 1 else _memberships(base, centroids)
-    out = np.zeros(wanted.shape + (3,), np.float32)
-    for g in range(len(centroids)):
-        kernel, gains = _kernel(measured.detail, measured.corners[group == g], tile_px=measured.tile_px, rng=rng)
-        field = cv2.filter2D(noise, -1, kernel, borderType=cv2.BORDER_REFLECT)
-        if share is not None:
-            field *= share[..., g]
-        out += field[..., None] * gains
-    return out * wanted[..., None]
+def runs_every_way(measured: PhotoDetail) -> bool:
+    """Whether the patches run in different directions: direction_spread above WEAVE_SPREAD beyond
+    what grain reads by chance in a patch of their size."""
+    return direction_spread(measured) > WEAVE_SPREAD + NOISE_SPREAD_PX / measured.tile_px
 
 
-def _colour_groups(colours: np.ndarray, *, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
-    """(n,) group of each (n, 3) colour and (g, 3) the groups' mean colours: k-means from the
-    colours farthest apart (deterministic), groups of fewer than MIN_SOURCES merged into the
-    nearest."""
-    centroids = colours[[int(np.argmin(np.abs(colours - np.median(colours, axis=0)).sum(axis=1)))]]
-    while len(centroids) < min(n_groups, len(colours) // MIN_SOURCES):
-        far = np.min(_squared_distances(colours, centroids), axis=1)
-        centroids = np.vstack([centroids, colours[int(np.argmax(far))]])
-    group = np.argmin(_squared_distances(colours, centroids), axis=1)
-    for _ in range(8):
-        counts = np.bincount(group, minlength=len(centroids))
-        # The groups of at least MIN_SOURCES (the largest always): the others' members join them.
-        kept = np.flatnonzero((counts >= MIN_SOURCES) | (counts == counts.max()))
-        centroids = np.stack([colours[group == g].mean(axis=0) for g in kept])
-        group = np.argmin(_squared_distances(colours, centroids), axis=1)
-    counts = np.bincount(group, minlength=len(centroids))
-    while len(centroids) > 1 and counts.min() < MIN_SOURCES:  # a last move left one short
-        centroids = np.delete(centroids, int(np.argmin(counts)), axis=0)
-        group = np.argmin(_squared_distances(colours, centroids), axis=1)
-        counts = np.bincount(group, minlength=len(centroids))
-    return group, centroids
-
-
-def _squared_distances(colours: np.ndarray, centroids: np.ndarray) -> np.ndarray:
-    """(n, g) squared RGB distance of each (n, 3) colour to each (g, 3) centroid."""
-    return ((colours[:, None] - centroids[None]) ** 2).sum(axis=2)
+def direction_spread(measured: PhotoDetail) -> float:
+    """How much the quiet patches run in directions of their own: the mean anisotropy of their
+    structure tensors less the anisotropy of the mean of the (trace-normalised) tensors; 0 when
+    all run one way or none has a direction, up to 1."""
+    t = measured.tile_px
+    # Every patch up to DIRECTION_PATCHES, then an even spread of that many.
+    corners = measured.corners[np.linspace(0, len(measured.corners) - 1,
+                                           min(len(measured.corners), DIRECTION_PATCHES)).astype(int)]
+    patches = _patches(measured.detail, corners, tile_px=t).mean(axis=3)
+    # Sobel's gradients (a difference across, smoothed along: pixel noise alone has no direction).
+    across = patches[:, :, 2:] - patches[:, :, :-2]
+    gx = across[:, :-2] + 2 * across[:, 1:-1] + across[:, 2:]
+    down = patches[:, 2:, :] - patches[:, :-2, :]
+    gy = down[:, :, :-2] + 2 * down[:, :, 1:-1] + down[:, :, 2:]
+    sums = [np.sum(product, axis=(1, 2), dtype=np.float64) for product in (gx * gx, gy * gy, gx * gy)]
+    jxx, jyy, jxy = (part / (sums[0] + sums[1] + 1e-9) for part in sums)
+    each = np.sqrt((jxx - jyy) ** 2 + 4 * jxy ** 2)
+    together = np.hypot(jxx.mean() - jyy.mean(), 2 * jxy.mean()) / max(jxx.mean() + jyy.mean(), 1e-9)
+    return float(each.mean() - together)
 
 
 def _patches(detail: np.ndarray, corners: np.ndarray, *, tile_px: int) -> np.ndarray:
     """(n, tile, tile, 3) the detail in the patches at `corners` (n, 2) top-left (y, x)."""
     return np.stack([detail[y:y + tile_px, x:x + tile_px] for y, x in corners])
-
-
-def _memberships(base: np.ndarray, centroids: np.ndarray) -> np.ndarray:
-    """(h, w, g) float32 shares, summing to one, of each group at each pixel of `base` (h, w, 3):
-    a soft nearest colour. The base is a smooth fill: measured on a copy a quarter the size."""
-    import cv2
-
-    h, w = base.shape[:2]
-    small = cv2.resize(np.ascontiguousarray(base, dtype=np.float32), (max(w // 4, 1), max(h // 4, 1)),
-                       interpolation=cv2.INTER_AREA)
-    d2 = np.stack([((small - c) ** 2).sum(axis=2) for c in centroids.astype(np.float32)], axis=2)
-    share = np.exp(-(d2 - d2.min(axis=2, keepdims=True)) * np.float32(0.5 / COLOUR_SIGMA ** 2))
-    share /= share.sum(axis=2, keepdims=True)
-    return np.stack([cv2.resize(share[..., g], (w, h), interpolation=cv2.INTER_LINEAR)
-                     for g in range(share.shape[2])], axis=2)
-
-
-def _kernel(detail: np.ndarray, corners: np.ndarray, *, tile_px: int,
-            rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """((k, k) float32 zero-phase filter of unit energy, (3,) float32 gains): unit white noise
-    filtered by the one and scaled by the others has the mean power spectrum of `detail` in the
-    Hann-windowed patches at `corners` (n, 2) top-left (y, x) (the channels' spectra averaged:
-    the detail is mostly luminance, its channels move together) and each channel's variance.
-    The filter is cut to its central three quarters of a patch, where nearly all its weight lies."""
-    chosen = corners[np.sort(rng.permutation(len(corners))[:SPECTRUM_PATCHES])]
-    hann = np.hanning(tile_px + 2)[1:-1]
-    window = np.outer(hann, hann)[..., None]
-    patches = _patches(detail, chosen, tile_px=tile_px)
-    patches = (patches - patches.mean(axis=(1, 2), keepdims=True)) * window.astype(np.float32)
-    energy = len(chosen) * float(np.sum(window ** 2))
-    gains = np.sqrt(np.sum(patches.astype(np.float64) ** 2, axis=(0, 1, 2)) / energy).astype(np.float32)
-    power = np.sum(np.abs(np.fft.fft2(patches.mean(axis=3), axes=(1, 2))) ** 2, axis=0) / energy
-    kernel = np.fft.fftshift(np.fft.ifft2(np.sqrt(power)).real)
-    half = 3 * tile_px // 8
-    centre = tile_px // 2
-    kernel = kernel[centre - half:centre + half + 1, centre - half:centre + half + 1]
-    return (kernel / max(float(np.sqrt(np.sum(kernel ** 2))), 1e-12)).astype(np.float32), gains
 
 
 def _band(rgb: np.ndarray, *, tile_px: int) -> np.ndarray:
@@ -435,8 +334,8 @@ def texture_over(rgb: np.ndarray, *, known: np.ndarray, wanted: np.ndarray, tile
     tile_px = varied_tile(known, tile_px=tile_size(known.shape)) if tile_px is None else tile_px
     measured = measure_detail(rgb, source=known, tile_px=tile_px)
     # Patches running every way are structure seen out of focus (a draped curtain's folds), not a
-    # texture: made up, spectral or quilted, they read as a coarse linen over the fill. The photo's
-    # own grain is what such a background shows between its folds.
+    # texture: quilted they read as a basket weave, as noise with their spectrum a coarse linen.
+    # The photo's own grain is what such a background shows between its folds.
     if measured is not None and not runs_every_way(measured):
         return made_detail(measured, wanted=wanted, seed=TEXTURE_SEED, base=base)
     if known.sum() < 64:
