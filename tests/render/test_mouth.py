@@ -1538,3 +1538,17 @@ def test_parted_lips_lose_the_photos_line_along_their_edge_but_a_thin_lip_keeps_
     lip_luma = float(np.array(lip) @ LUMA)
     assert np.median(lower_edge) > 0.8 * lip_luma, lower_edge
     assert np.median(upper_edge) < 1.2 * float(np.array(dark) @ LUMA), upper_edge
+
+
+def test_the_upper_lip_set_lower_over_the_arch_continues_the_lip_and_turns_in(analysis):
+    """Wide open, a toothy photo's upper lip comes down over the opening's upper corners (the
+    arch). Read back up from its new edge, the photo's pale lip-over-teeth edge came down with it:
+    pale wedges at the upper corners (12, 03 at 2x). It continues the lip above it, read from past
+    that soft edge (never within a pixel of it), and turns in (a face's hue and shade), more
+    toward its new edge."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    reach = 6.0
+    d = np.linspace(0.0, reach, 13)
+    depth, turned = painter._corner_face_depth(d, np.full(13, reach), np.ones(13), mouth_w=painter._rest_mouth_w)
+    assert depth.min() >= 1.0, depth
+    assert (turned > 0.2).all() and turned[-1] > turned[0] and (np.diff(turned) >= 0).all(), turned

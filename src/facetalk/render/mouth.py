@@ -677,11 +677,14 @@ class MouthPainter:
         cut = (du + dl - peak_opening * lens_height(np.abs(2.0 * u[side] - 1.0), power=power)) * opens
         # Each covered pixel is on one lip's face (the two reach cut in all, less than the gap).
         low_reach, up_reach = CORNER_LOWER_SHARE * cut, (1.0 - CORNER_LOWER_SHARE) * cut
-        arched = np.zeros(len(side))
+        arched, over_arch = np.zeros(len(side)), np.zeros(len(side), bool)
         if arch is not None:
             # Where the arch comes down past the lens's own cut, the face is the upper lip set lower.
             arched = np.clip((arch[side] - up_reach) / np.maximum(0.3 * arch[side], 1.0), 0.0, 1.0)
             up_reach = np.maximum(up_reach, arch[side])
+            # Turned in only over a photo's own teeth, whose pale edge it hides: a closed mouth's lip
+            # turned darker there drew a dark rim down the opening's upper sides (07).
+            over_arch = (arch[side] > 0.5) & self._own_teeth
         lower = dl - low_reach < du - up_reach
         d = np.where(lower, dl, du)
         reach = np.where(lower, low_reach, up_reach)
@@ -691,7 +694,7 @@ class MouthPainter:
         d, reach, lower, px = d[at], reach[at], lower[at], side[at]
         arched = np.where(lower, 0.0, arched[at])
         cover = np.minimum(reach - d + 0.5, 1.0)
-        depth, inward = self._corner_face_depth(d, reach, arched, mouth_w=mouth_w)
+        depth, inward = self._corner_face_depth(d, reach, arched, mouth_w=mouth_w, over_arch=over_arch[at])
         anchors = interp(self._both_anchors_xy, px)
         anchor = np.where(lower[:, None], anchors[:, 2:], anchors[:, :2])
         lip = sample_points(self.image, anchor + (np.where(lower, depth, -depth))[:, None] * self._down)
@@ -700,10 +703,11 @@ class MouthPainter:
         color[px] = mix(color[px], lip * shade[:, None], cover)
 
     def _corner_face_depth(self, d: np.ndarray, reach: np.ndarray, arched: np.ndarray, *,
-                           mouth_w: float) -> tuple[np.ndarray, np.ndarray]:
+                           mouth_w: float, over_arch: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(depth px from a covered corner pixel's lip edge at which the lip's texture is read, how
         far 0..1 it is turned inward), for (M,) pixels `d` px from their lip, the face reaching
-        `reach` px, `arched` 0..1 the upper lip set lower over the arch (_taper_corners).
+        `reach` px, `arched` 0..1 the upper lip set lower over the arch (_taper_corners), where
+        `over_arch` (M,) bool the arch itself comes down (None: everywhere).
 
         At the rig's outline the face continues the lip drawn beside it (its texture read half a
         px in, its own shade: a darker face there drew a second, jagged outline along the chord);
@@ -718,10 +722,19 @@ class MouthPainter:
         span = max(fold - skip, 0.5)
         past_edge = skip + span - np.abs(np.mod(into, 2.0 * span) - span)  # within [skip, skip + span]
         depth = (1.0 - inward) * (0.5 + into) + inward * past_edge
-        # The upper lip set lower over the arch: its texture read back up from its own edge (the
-        # photo's lip edge over its teeth comes down with it, in its own light), not a face.
-        lowered = 0.5 + np.minimum(reach, fold) * (1.0 - d / np.maximum(reach, 1e-6))
-        return depth + arched * (lowered - depth), inward * (1.0 - arched)
+        # The upper lip set lower over the arch: the lip above continued down (mirrored, from past
+        # the photo's soft edge over its teeth), turned in, more toward its new edge (ARCH_FACE_TURN
+        # of a face's hue and shade). Read back up from that edge, the photo's pale lip-over-teeth
+        # edge came down with it: a pale wedge at the upper corners, ringed by the rig's edge line
+        # (12, 03 wide open).
+        # Elsewhere (a pixel's own edge, no arch over it) the lip is read back up from the edge.
+        down_face = np.minimum(d / np.maximum(reach, 1e-6), 1.0)
+        lowered = skip + np.minimum(reach, np.maximum(fold - skip, 0.5)) * down_face
+        turned = ARCH_FACE_TURN * (0.5 + 0.5 * smoothstep(down_face, 0.0, 1.0))
+        if over_arch is not None:
+            lowered = np.where(over_arch, lowered, 0.5 + np.minimum(reach, fold) * (1.0 - d / np.maximum(reach, 1e-6)))
+            turned = np.where(over_arch, turned, 0.0)
+        return depth + arched * (lowered - depth), inward * (1.0 - arched) + arched * turned
 
     def _shade_slit(self, out: np.ndarray, origin: tuple[int, int], ys: np.ndarray, xs: np.ndarray, *,
                     opening: np.ndarray, rest_opening: np.ndarray, mouth_w: float) -> None:
@@ -1167,6 +1180,9 @@ CORNER_LIP_DEPTH = 0.035
 CORNER_EDGE_SKIP = 0.4
 CORNER_LIP_HUE = 0.5
 CORNER_DARKEN = 0.55
+# The upper lip set lower over a wide-open toothy mouth's arch is half turned in at the rig's edge
+# and wholly at its new one, by this share of a corner face's hue and shade (_corner_face_depth).
+ARCH_FACE_TURN = 0.7
 # The photo's dark line along each lip's inner edge, cleared as the lips part (_rim_widths,
 # MouthPainter._clear_rims): looked for within RIM_FIND px of the inner lip line, darker than the
 # lip beyond it (within RIM_LOOK of its thickness) by RIM_CONTRAST grey levels, and ending where the
