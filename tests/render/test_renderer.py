@@ -196,7 +196,8 @@ Animator(load_image({portrait_path!r}), detector=ReplayDetector(recording), segm
 kernels = [eyes._draw_iris, mouth._weigh_corners, shading._taper_grid, shading._crease_pass, sampling._pixel_box,
            raster.rasterize, raster.add_where_unmoved, raster.warp_over_plate, marking._add_masked,
            marking._probe_deltas, renderer._pose, mouth._palate_pass, mouth._lay_over, raster._farthest,
-           raster._rows_within, raster._reset_rows, marking._gray_block_means, renderer._pose_some]
+           raster._rows_within, raster._reset_rows, marking._gray_block_means, renderer._pose_some,
+           mouth._roll_pass, mouth._rim_pass]
 print(" ".join(k.__name__ for k in kernels if not k.signatures))
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)

@@ -65,7 +65,8 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
 
 
 # One compiled pass: the numpy version's two dozen small array operations cost ~0.2 ms a call in
-# call overhead alone, twice a frame while the lids move.
+# call overhead alone (while the lids move, the open-eyed twin is posed by _pose_some on the few
+# vertices a blink or a gaze moves).
 @njit(cache=True, nogil=True)
 def _pose(rest, basis, basis_negative, coeffs, press_vertex, press_upper, press_lower, press_weight, press,
           teeth_px, head_weight, rot, pivot, shift, out):
@@ -183,9 +184,11 @@ GLASSES_ANCHORS = (33, 133, 263, 362, 168, 6, 197, 70, 300)
 
 
 
-# A frame that reaches every compiled kernel: lips apart, a smile's folds, a raised brow, half-shut lids.
+# A frame that reaches every compiled kernel: lips apart, a smile's folds, a raised brow, half-shut
+# lids, an upper lip rolled over a toothy photo's own teeth (fear, anger: its first frame in a live
+# stream otherwise compiled that pass, ~1.6 s without a cache).
 _WARM_UP = MotionFrame(t_s=0.0, jaw_open=0.6, smile=0.5, brow_raise=0.5, eye_squint=0.3, nose_sneer=0.3,
-                       blink_left=0.5, blink_right=0.5)
+                       blink_left=0.5, blink_right=0.5, mouth_roll_upper=0.5)
 
 class GlassesLayer:
     """The photo's spectacle frames (face.glasses), drawn over each frame where the head pose
