@@ -265,6 +265,8 @@ def main() -> None:
     ap.add_argument("--music-voice-weight", type=float, default=1.0,
                     help="multiplies the voice_level loss on items whose augmentation carries music (1: off)")
     args = ap.parse_args()
+    if args.music_voice_weight != 1.0 and not args.voice_level:
+        ap.error("--music-voice-weight weighs the voice_level output, which only --voice-level trains")
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     rng = np.random.default_rng(args.seed)

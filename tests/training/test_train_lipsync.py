@@ -66,3 +66,16 @@ def test_music_voice_weight_multiplies_only_the_voice_levels_error(tmp_path):
     (tmp_path / "train.json").write_text(json.dumps({"items": [{"augmentation": []}, {"augmentation": ["music-3dB"]}]}))
     corpus = train.load_corpus(tmp_path, voice_level=True, music_voice_weight=2.0)
     assert corpus.voice_weight.tolist() == [1, 1, 1, 1, 2, 2] and corpus.press_weight.tolist() == [1] * 6
+
+
+def test_music_voice_weight_without_the_voice_level_output_is_refused_in_one_line():
+    """Without --voice-level there is no voice_level output to weigh: the run would only look weighted."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, str(root / "training" / "train_lipsync.py"), "--music-voice-weight", "4"],
+                            capture_output=True, text=True, timeout=120, cwd=root)
+    assert result.returncode == 2
+    assert "--voice-level" in result.stderr and "Traceback" not in result.stderr
