@@ -244,9 +244,9 @@ def fill_holes(image: np.ndarray, known: np.ndarray) -> np.ndarray:
 
 
 def filled(rgb: np.ndarray, known: np.ndarray) -> np.ndarray:
-    """(h, w, 3) uint8: `rgb` where `known`, elsewhere grown smoothly from the known pixels (the
-    callers lay texture_over on it: a smooth patch reads as a hole). The fill is smooth, so it is
-    computed at half size (a quarter of the time) and enlarged."""
+    """(h, w, 3) uint8: `rgb` where `known`, elsewhere grown smoothly from the known pixels
+    (push-pull: grown_nearest's fallback where its half-size copy has no known pixel left). The
+    fill is smooth, so it is computed at half size (a quarter of the time) and enlarged."""
     small, small_known = _halved(rgb, known)
     return _known_over(rgb, known, grown_half=fill_holes(small, small_known))
 

@@ -193,8 +193,8 @@ LIVELINESS: dict[str, float] = {
 
 
 # How far each emotion shuts lips the photo shows apart (a toothy smile), while the voice rests.
-# Disgust part of the way, its upper lip then raised anew (OPENS_ANEW): the upper teeth show in the
-# middle under a lip arched up off them, the corners down, a sneer. Shut 0.8 with the raise counted
+# Disgust part of the way where the lips are parted in speech (a toothy smile's: all the way,
+# CLOSES_A_SMILE), its upper lip then raised anew (OPENS_ANEW), the corners down. Shut 0.8 with the raise counted
 # as the photo's, a thin line of teeth followed the lips' downturned arch and disgust's mouth was
 # sad's (out/portraits' 03, 12, 13 at 2x); with the smile undone and the lips left apart the teeth
 # showed only as two points by the corners (fangs).
@@ -219,7 +219,7 @@ CLOSES_LIPS = {"sad": 0.8, "angry": 0.6, "contempt": 0.4, "disgusted": 0.6}
 CLOSES_A_SMILE = {"disgusted": 1.0}
 # How much of an emotion's mouth opening a photo with its lips fully apart (teeth showing, or
 # parted in speech) already has: a happy face's parted lips are there, not opened again on top.
-# Disgust's upper lip is not there: it rises from the lips it has partly shut (OPENS_ANEW).
+# Disgust's upper lip is not there: it rises from the lips it has shut (OPENS_ANEW).
 PHOTO_OPENING = {"jaw_open": 0.2, "upper_lip_raise": 0.5}
 # ... but surprise's, whose dropped jaw on a photo with its lips apart ends where it did at 0.65 (0.45
 # on a toothy smile: at 0.35 the bundled one's identity distance rose 0.446 -> 0.470, Obama's 0.401 -> 0.413).

@@ -100,8 +100,8 @@ class Camera:
     def _behind_person(self) -> np.ndarray:
         """(H, W, 3) uint8 the photo with the person's place made up: grown from the background by
         each part of its outline (face.texture.grown_nearest) and given the photo's own texture.
-        The place is where either matte has the person (the surround's finds more of a dark suit
-        on a dark ground),
+        The place is where the surround's matte has the person (it finds more of a dark suit on a
+        dark ground than the renderer's), and the renderer's within REST_NEAR_FRAMES of it,
         with a fringe of FRINGE_FRAMES around it. Not the renderer's plate, which is inpainted for
         head motion (a few pixels by the outline): Telea's inpainting draws the outline's colours
         inward as rays (white hair as a fan of light streaks behind a shrunk head), and fades into
