@@ -1552,3 +1552,22 @@ def test_the_upper_lip_set_lower_over_the_arch_continues_the_lip_and_turns_in(an
     depth, turned = painter._corner_face_depth(d, np.full(13, reach), np.ones(13), mouth_w=painter._rest_mouth_w)
     assert depth.min() >= 1.0, depth
     assert (turned > 0.2).all() and turned[-1] > turned[0] and (np.diff(turned) >= 0).all(), turned
+
+
+def test_the_rolled_lips_shadow_fades_to_nothing_at_its_reach():
+    """Below the rolled lip's edge its shadow on the teeth ends where it reaches (a cut at 4% of
+    its strength stood as a step of several grey levels on bright teeth)."""
+    from facetalk.render.mouth import _roll_pass
+
+    reach_px, cover_px = 6.0, 4.0
+    d_upper = cover_px + np.linspace(0.0, reach_px - 1e-3, 200)
+    n = len(d_upper)
+    color = np.full((n, 3), 220.0)
+    alpha = np.ones(n)
+    image = np.full((16, 16, 3), 150.0, np.float32)
+    params = np.array([1.5, 3.0, 1.0, 0.3, 1.0, 1.2, 0.6, 0.25, 0.5, 0.4 * reach_px, 0.35, reach_px])
+    _roll_pass(color, alpha, np.arange(n), d_upper, np.full(n, cover_px), np.full((n, 2), 8.0), np.array([0.0, 1.0]),
+               image, np.array([160.0, 60.0, 60.0]), np.array([150.0, 90.0, 90.0]), params)
+    assert color[0].mean() < 220.0 - 20.0  # shadowed at the lip's edge ...
+    assert 220.0 - color[-1].mean() < 0.05  # ... and nothing left at its reach
+    assert np.all(np.diff(color.mean(axis=1)) >= -1e-9)  # lightening all the way down

@@ -509,7 +509,7 @@ class MouthPainter:
             return alpha
         band = ROLL_LIP_BAND * self._rest_mouth_w
         params = np.array([max(1.5, ROLL_EDGE_SKIP * band), band, to_rest, *ROLL_TURNS, ROLL_EDGE_PX, ROLL_LIP_HUE,
-                           ROLL_DARKEN, ROLL_SHADOW, max(0.4 * shadow_px, 0.5), ROLL_SHADOW_LIGHT])
+                           ROLL_DARKEN, ROLL_SHADOW, max(0.4 * shadow_px, 0.5), ROLL_SHADOW_LIGHT, shadow_px])
         alpha = alpha.astype(np.float64)  # a copy, raised where the lip and its shadow lie
         _roll_pass(color, alpha, at, d_upper, cover, interp(self._anchor_xy, at).astype(np.float64),
                    self._down.astype(np.float64), self.image, self._wet_lip_rgb, self._lip_rgb, params)
@@ -1477,10 +1477,13 @@ def _roll_pass(color, alpha, at, d_upper, cover, anchor, down, image, wet_rgb, l
     continues the lip above it and never draws the photo's lip-over-teeth line again; turned from
     the light over its lower part (`turns` of the way down: `darken`, `hue` of the way to the
     lips' wet red, `wet_rgb`); its lower edge `edge_px` soft; under it a shadow (`shadow` at its
-    edge, falling off over `shadow_px`) in the lips' colour at `shadow_light` of their light. One
-    compiled pass: numpy's two dozen array operations cost 0.2 ms on a fearful mouth.
-    `params`: skip, band, to_rest, turns (2), edge_px, hue, darken, shadow, shadow_px, shadow_light."""
-    skip, band, to_rest, turn0, turn1, edge_px, hue, darken, shadow, shadow_px, shadow_light = params
+    edge, falling off over `shadow_px` to none at `reach_px`) in the lips' colour at `shadow_light`
+    of their light. One compiled pass: numpy's two dozen array operations cost 0.2 ms on a fearful
+    mouth. `params`: skip, band, to_rest, turns (2), edge_px, hue, darken, shadow, shadow_px,
+    shadow_light, reach_px."""
+    skip, band, to_rest, turn0, turn1, edge_px, hue, darken, shadow, shadow_px, shadow_light, reach_px = params
+    # The falloff less what is left of it at the reach, so it ends at nothing, not in a 4% step.
+    tail = math.exp(-reach_px / shadow_px)
     h, w = image.shape[0], image.shape[1]
     for j in range(at.shape[0]):
         i = at[j]
@@ -1488,7 +1491,7 @@ def _roll_pass(color, alpha, at, d_upper, cover, anchor, down, image, wet_rgb, l
         d = max(d_upper[i], 0.0)
         f = min(d / c, 1.0)
         weight = min(max((cover[i] - d) / edge_px + 0.5, 0.0), 1.0)
-        s = shadow * math.exp(-max(d - c, 0.0) / shadow_px) if cover[i] > 0.5 else 0.0
+        s = shadow * max(math.exp(-max(d - c, 0.0) / shadow_px) - tail, 0.0) / (1.0 - tail) if cover[i] > 0.5 else 0.0
         keep = alpha[i] * (1.0 - s) * (1.0 - weight)
         total = 1.0 - (1.0 - alpha[i]) * (1.0 - s) * (1.0 - weight)
         lit = np.zeros(3)
