@@ -152,13 +152,14 @@ def load_corpus(path: Path, *, voice_level: bool = False, music_press_weight: fl
     v_feats, v_targets, v_offsets = load(path, "valid")
     if voice_level:
         targets = np.concatenate([targets, _ahead_max(np.load(path / "train.npz")["voice_level"])[:, None]], axis=1)
-    weights = {}
-    for name, weight in (("press_weight", music_press_weight), ("voice_weight", music_voice_weight)):
-        weights[name] = np.ones(len(feats), np.float32)
-        if weight != 1.0:
-            items = json.loads((path / "train.json").read_text())["items"]
-            weights[name] = music_frame_weights(items=items, offsets=offsets, weight=weight)
-    return Corpus(feats=feats, targets=targets, v_feats=v_feats, v_targets=v_targets, v_offsets=v_offsets, **weights)
+    # The items' augmentations are read once, and only where a weight needs them.
+    items = (json.loads((path / "train.json").read_text())["items"]
+             if music_press_weight != 1.0 or music_voice_weight != 1.0 else None)
+    press_weight, voice_weight = (np.ones(len(feats), np.float32) if weight == 1.0
+                                  else music_frame_weights(items=items, offsets=offsets, weight=weight)
+                                  for weight in (music_press_weight, music_voice_weight))
+    return Corpus(feats=feats, targets=targets, v_feats=v_feats, v_targets=v_targets, v_offsets=v_offsets,
+                  press_weight=press_weight, voice_weight=voice_weight)
 
 
 def music_frame_weights(*, items: list[dict], offsets: np.ndarray, weight: float) -> np.ndarray:
