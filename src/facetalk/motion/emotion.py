@@ -194,8 +194,8 @@ LIVELINESS: dict[str, float] = {
 
 # How far each emotion shuts lips the photo shows apart (a toothy smile), while the voice rests.
 # Disgust part of the way where the lips are parted in speech (a toothy smile's: all the way,
-# CLOSES_A_SMILE), its upper lip then raised anew (OPENS_ANEW), the corners down. Shut 0.8 with the raise counted
-# as the photo's, a thin line of teeth followed the lips' downturned arch and disgust's mouth was
+# CLOSES_A_SMILE), its upper lip then raised anew (OPENS_ANEW), the corners down. Shut 0.8 with
+# the raise counted as the photo's, a thin line of teeth followed the lips' downturned arch and disgust's mouth was
 # sad's (out/portraits' 03, 12, 13 at 2x); with the smile undone and the lips left apart the teeth
 # showed only as two points by the corners (fangs).
 # Contempt a little under half (0.7 before with a press of its own, then 0.55): some of the photo's
