@@ -20,6 +20,17 @@ class ColourSegmenter:
         return (image.astype(np.int32).sum(axis=2) < 225).astype(np.float32)
 
 
+class AlsoTakes(ColourSegmenter):
+    """ColourSegmenter that also takes every pixel of exactly `colour` for the person."""
+
+    def __init__(self, colour):
+        self.colour = colour
+
+    def alpha(self, image):
+        taken = (np.abs(image.astype(np.int32) - self.colour).sum(axis=2) == 0).astype(np.float32)
+        return np.maximum(super().alpha(image), taken)
+
+
 def _photo(*, hair_at_left_edge: bool = False) -> np.ndarray:
     """A suit whose shoulders fall away from the neck, cut by the photo's sides and bottom."""
     photo = np.empty((N, N, 3), np.uint8)
@@ -100,15 +111,9 @@ def test_ground_the_matte_takes_for_body_at_the_edge_is_not_continued():
     """A segmenter can take the background by a picture's edge for the person (paintings): the
     background's colour continued as a body would be a block of it beside the person."""
     ground_like = (44, 64, 204)
-
-    class Confused(ColourSegmenter):
-        def alpha(self, image):
-            fooled = (np.abs(image.astype(np.int32) - ground_like).sum(axis=2) == 0).astype(np.float32)
-            return np.maximum(super().alpha(image), fooled)
-
     photo = _photo()
     photo[200:, :40] = ground_like  # the ground by the left edge, below the neck
-    s = build_surround(photo, CropBox(0, 0, N, N), frame_hw=(N, N), segmenter=Confused(), face_bbox=FACE)
+    s = build_surround(photo, CropBox(0, 0, N, N), frame_hw=(N, N), segmenter=AlsoTakes(ground_like), face_bbox=FACE)
     row, col = _at(s, -5.0, 285)
     assert s.alpha[row, col] == 0.0  # not continued on the left ...
     row, col = _at(s, N + 5.0, 285)
@@ -169,15 +174,9 @@ def test_an_edge_cutting_a_sleeve_and_a_bare_arm_is_not_continued_but_fades():
     (the man in glasses, Morisot's coat): that body fades out toward the edge instead; one
     garment (a suit) still continues."""
     skin = (205, 150, 120)
-
-    class WithSkin(ColourSegmenter):
-        def alpha(self, image):
-            bare = (np.abs(image.astype(np.int32) - skin).sum(axis=2) == 0).astype(np.float32)
-            return np.maximum(super().alpha(image), bare)
-
     photo = _photo()
     photo[267:, :40] = skin  # the left edge cuts the sleeve (rows 235-266) and the bare arm below
-    s = build_surround(photo, CropBox(0, 0, N, N), frame_hw=(N, N), segmenter=WithSkin(), face_bbox=FACE)
+    s = build_surround(photo, CropBox(0, 0, N, N), frame_hw=(N, N), segmenter=AlsoTakes(skin), face_bbox=FACE)
     for y in (245.0, 285.0):
         row, col = _at(s, -5.0, y)
         assert s.alpha[row, col] == 0.0  # not continued on the left ...
