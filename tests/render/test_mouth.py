@@ -1571,3 +1571,72 @@ def test_the_rolled_lips_shadow_fades_to_nothing_at_its_reach():
     assert color[0].mean() < 220.0 - 20.0  # shadowed at the lip's edge ...
     assert 220.0 - color[-1].mean() < 0.05  # ... and nothing left at its reach
     assert np.all(np.diff(color.mean(axis=1)) >= -1e-9)  # lightening all the way down
+
+
+def _rim_photo(analysis, *, lip, dark, band):
+    """The bundled photo with its lower lip painted `lip` across the mouth and a `dark` line in it
+    from `band[0]` to `band[1]` px below its inner line, and the renderer of it."""
+    from dataclasses import replace
+
+    from facetalk.face import landmarks as lm
+    from facetalk.render.renderer import Renderer
+
+    rest = analysis.rig.rest_xyz[:, :2]
+    image = analysis.image.copy()
+    h, w = image.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w]
+    inner = np.interp(xx, rest[list(lm.LIPS_INNER_LOWER), 0], rest[list(lm.LIPS_INNER_LOWER), 1])
+    bottom = np.interp(xx, rest[list(lm.LIPS_OUTER_LOWER), 0], rest[list(lm.LIPS_OUTER_LOWER), 1])
+    across = (xx > rest[list(lm.LIPS_INNER_UPPER), 0].min()) & (xx < rest[list(lm.LIPS_INNER_UPPER), 0].max())
+    below = yy - inner
+    image[across & (below >= -1.0) & (yy <= bottom)] = lip
+    image[across & (below >= band[0]) & (below < band[1])] = dark
+    photo = replace(analysis, image=image, appearance=replace(analysis.appearance, texture=image))
+    return Renderer(photo)
+
+
+def _lip_valleys(renderer, out_luma: np.ndarray, *, reach: int) -> np.ndarray:
+    """Per column of the opening's middle 40%: the deepest valley in luma going down from the
+    opening's lower edge `reach` px into the lower lip (a pixel darker than something both above
+    and below it in that run)."""
+    hole = renderer.cavity_mask()
+    cols = np.nonzero(hole.any(axis=0))[0]
+    depths = []
+    for x in range(int(np.percentile(cols, 30)), int(np.percentile(cols, 70))):
+        edge = np.nonzero(hole[:, x])[0].max()
+        run = out_luma[edge + 1:edge + 1 + reach, x]
+        depths.append(max(min(run[:i].max(), run[i + 1:].max()) - run[i] for i in range(1, reach - 1)))
+    return np.array(depths)
+
+
+def test_a_dark_line_left_inside_a_parted_lip_is_filled(analysis):
+    """What the clearing of the photo's lip line cannot reach (a line wider than its cap, its dark
+    core past the landmarks' line) stood as a thin dark line a few px inside the parted lip,
+    parallel to the opening, lighter lip either side (07 at 2x: a dark dash under /o/). It is
+    lifted to the lip beside it (a lip darkening steadily toward its edge keeps that shading:
+    test_fill_valleys_lifts_a_line_between_lighter_sides_and_leaves_a_slope)."""
+    from facetalk.motion.frame import MotionFrame
+
+    lip, dark = (200, 110, 105), (70, 30, 30)
+    renderer = _rim_photo(analysis, lip=lip, dark=dark, band=(1.0, 3.0))
+    out = renderer.render(MotionFrame(t_s=0, jaw_open=0.6)).astype(float) @ LUMA
+    assert np.median(_lip_valleys(renderer, out, reach=6)) < 8.0  # 24 before
+
+
+def test_fill_valleys_lifts_a_line_between_lighter_sides_and_leaves_a_slope():
+    """_fill_valleys on one lip profile: a dark line with lighter lip both sides of it is lifted
+    to the darker side's level (less RIM_FILL_KEEP); a profile darkening steadily toward the
+    opening is left as it is."""
+    from facetalk.render.mouth import RIM_FILL_KEEP, _fill_valleys
+
+    s = np.arange(0.0, 6.0, 1.0)
+    for column, expect_lifted in (([180, 170, 60, 60, 160, 165, 165, 165], True),
+                                  ([60, 80, 100, 120, 140, 160, 165, 165], False)):
+        image = np.repeat(np.array(column, np.float32)[:, None, None], 12, axis=1).repeat(3, axis=2)
+        foot = np.column_stack([np.full(len(s), 5.0), np.zeros(len(s))])
+        own = image[s.astype(int), 5]
+        got = _fill_valleys(image, foot, np.array([0.0, 1.0]), s, np.zeros(len(s)), np.full(len(s), 6.0), own)
+        if expect_lifted:
+            assert got[2:4, 0].min() >= 160.0 - RIM_FILL_KEEP - 1e-3, got[:, 0]
+        else:
+            np.testing.assert_allclose(got, own)

@@ -266,7 +266,10 @@ class MouthPainter:
                 ((lm.LIPS_INNER_UPPER, lm.LIPS_OUTER_UPPER, -1.0), (lm.LIPS_INNER_LOWER, lm.LIPS_OUTER_LOWER, 1.0))]
         widths = [_rim_widths(self.image, rest[inner], rest[outer], sign * down, mouth_w=self._rest_mouth_w)
                   for inner, outer, sign in lips]
-        reach = max(float(w.max()) for w in widths) + 1.0  # the delta's, into a lip
+        # How far into each lip a dark line left beside the cleared band is filled (_fill_valleys).
+        fills = [np.minimum(RIM_FILL_SHARE * np.linalg.norm(rest[outer] - rest[inner], axis=1),
+                            RIM_MOST * self._rest_mouth_w) for inner, outer, _ in lips]
+        reach = max(max(float(w.max()) + 1.0, float(f.max())) for w, f in zip(widths, fills))  # the delta's, into a lip
         if reach <= 1.0:
             return None
         box = pixel_box(rest[np.concatenate([lips[0][0], lips[1][0]])], pad=2.0 * reach + 2.0,
@@ -277,17 +280,19 @@ class MouthPainter:
         yy, xx = np.mgrid[y0:y1, x0:x1]
         p = np.column_stack([xx.ravel(), yy.ravel()]).astype(np.float64)
         delta = np.zeros((2, len(p), 3), np.float32)
-        for k, ((inner, _, sign), w) in enumerate(zip(lips, widths)):
+        for k, ((inner, _, sign), w, fill) in enumerate(zip(lips, widths, fills)):
             order = np.argsort(rest[inner] @ along)
             places, lines = (rest[inner] @ along)[order], (rest[inner] @ down)[order]
             a = p @ along
             s = sign * (p @ down - np.interp(a, places, lines))  # px into the lip from its inner line
-            width = np.interp(a, places, w[order])
-            at = np.nonzero((a >= places[0]) & (a <= places[-1]) & (width > 0) & (s >= -0.5) & (s < width + 1.0))[0]
-            past = 2.0 * width[at] + RIM_MARGIN - np.minimum(s[at], width[at])  # mirrored about the line's end
-            read = sample_points(self.image, p[at] + (past - s[at])[:, None] * (sign * down))
-            weight = np.clip(width[at] + 1.0 - s[at], 0.0, 1.0)[:, None]
-            delta[k, at] = weight * (read - self.image[yy.ravel()[at], xx.ravel()[at]])
+            width, far = np.interp(a, places, w[order]), np.interp(a, places, fill[order])
+            at = np.nonzero((a >= places[0]) & (a <= places[-1]) & (s >= -0.5)
+                            & (s < np.maximum(np.where(width > 0, width + 1.0, 0.0), far)))[0]
+            foot = p[at] - s[at, None] * (sign * down)  # on the inner line
+            own = self.image[yy.ravel()[at], xx.ravel()[at]]
+            cleared = own + _cleared_weight(s[at], width[at])[:, None] * (
+                _cleared_read(self.image, foot, sign * down, s[at], width[at]) - own)
+            delta[k, at] = _fill_valleys(self.image, foot, sign * down, s[at], width[at], far[at], cleared) - own
         order = np.argsort(rest[lips[0][0]] @ along)
         # Which lip each triangle belongs to: its middle's side of the line midway between the two
         # (a point's own side sent a pixel warped from just past a lip's edge to the other lip's).
@@ -1203,6 +1208,11 @@ RIM_STRETCH = 1.3
 # Under the opening's soft rim the lip beside it is the mean of the pixels outside it within this
 # many px (a square window).
 RIM_REACH_PX = 2
+# A dark line left along a parted lip's edge with lighter lip on both sides of it (_fill_valleys) is
+# looked for within RIM_FILL_SHARE of the lip's thickness (its red against the skin beyond is no
+# line) and RIM_MOST mouth widths, and lifted to within RIM_FILL_KEEP grey levels of its sides.
+RIM_FILL_SHARE = 0.5
+RIM_FILL_KEEP = 3.0
 # The lens (lens_height): full height to LENS_FULL of LENS_REACH, then tapering as (1 -
 # (across / LENS_REACH)²) ** LENS_POWER, closed LENS_REACH of the way to the inner corners; its top
 # comes down into them as far as its bottom rises (CORNER_LOWER_SHARE a half). On a toothy photo
@@ -1544,6 +1554,53 @@ def _rim_widths(image: np.ndarray, inner_xy: np.ndarray, outer_xy: np.ndarray, i
         widths[k] = min(width, RIM_CAP * thick[k])
     padded = np.pad(widths, 1, mode="edge")
     return np.median(np.stack([padded[:-2], padded[1:-1], padded[2:]]), axis=0)
+
+
+def _cleared_weight(s: np.ndarray, width: np.ndarray) -> np.ndarray:
+    """(...) 0..1 how far a lip's pixel `s` px in from its inner line takes the lip read past the
+    photo's line there (`width` px wide, 0: none): wholly within it, fading out over a pixel beyond."""
+    return np.clip(width + 1.0 - s, 0.0, 1.0) * (width > 0)
+
+
+def _cleared_read(image: np.ndarray, foot: np.ndarray, into: np.ndarray, s: np.ndarray,
+                  width: np.ndarray) -> np.ndarray:
+    """(..., 3) float32 the lip read past the photo's line (`width` px from the inner line) for
+    points `s` px into the lip from their `foot` (..., 2) on the inner line (`into`: (2,) unit
+    vector into the lip): mirrored about RIM_MARGIN / 2 px past the line's end."""
+    past = 2.0 * width + RIM_MARGIN - np.minimum(s, width)
+    points = foot + past[..., None] * into
+    return sample_points(image, points.reshape(-1, 2)).reshape(points.shape[:-1] + (3,))
+
+
+def _fill_valleys(image: np.ndarray, foot: np.ndarray, into: np.ndarray, s: np.ndarray, width: np.ndarray,
+                  far: np.ndarray, cleared: np.ndarray) -> np.ndarray:
+    """(N, 3) the (N, 3) `cleared` lip pixels (`s` px into the lip from their `foot` (N, 2) on the
+    inner line, along `into`; the photo's line `width` px wide cleared) with any dark line left
+    lying between lighter lip on both sides of it, within `far` px of the inner line, lifted to the
+    darker of those two sides (less RIM_FILL_KEEP grey levels) in its colour. What clearing cannot
+    reach (a line wider than its cap, a dark core past the landmark's line, a thin lip's whose
+    width reads as its whole red) stood as a thin dark line a few px above the opening, parallel
+    to it, with the cleared lip between (07 at 2x); a lip darkening toward its edge has no such
+    valley and keeps its shading."""
+    grid = np.arange(-0.5, float(far.max()) + 0.25, 0.5, dtype=np.float64)  # (M,) px into the lip
+    g = np.broadcast_to(grid, (len(s), len(grid)))
+    read = sample_points(image, (foot[:, None, :] + g[..., None] * into).reshape(-1, 2)).reshape(len(s), len(grid), 3)
+    wide = np.broadcast_to(width[:, None], g.shape)
+    profile = read + _cleared_weight(g, wide)[..., None] * (_cleared_read(image, foot[:, None, :], into, g, wide) - read)
+    luma = profile @ LUMA
+    beyond = g <= far[:, None]
+    toward = np.where(beyond & (g < s[:, None] - 0.25), luma, -np.inf)  # toward the opening
+    inward = np.where(beyond & (g > s[:, None] + 0.25), luma, -np.inf)  # further into the lip
+    rows = np.arange(len(s))
+    side_a, side_b = np.argmax(toward, axis=1), np.argmax(inward, axis=1)
+    peak_a, peak_b = toward[rows, side_a], inward[rows, side_b]
+    darker = np.where(peak_a < peak_b, side_a, side_b)
+    level = np.minimum(peak_a, peak_b)
+    own = cleared @ LUMA
+    depth = level - own
+    lift = np.where(np.isfinite(level) & (depth > RIM_FILL_KEEP),
+                    (depth - RIM_FILL_KEEP) / np.maximum(depth, 1e-6), 0.0)
+    return cleared + lift[:, None] * (profile[rows, darker] - cleared)
 
 
 @njit(cache=True, nogil=True)
