@@ -204,3 +204,49 @@ def test_what_the_edge_cuts_does_not_run_on_as_a_streak():
     assert grey[row, on_frame] - grey[row, on_wall] < 0.1 * (235 - wall.mean())
     row, on_frame = _at(s, 150.0, -0.03 * N)  # right by the edge it still continues the frame
     assert grey[row, on_frame] - grey[row, on_wall] > 0.25 * (235 - wall.mean())
+
+
+@pytest.mark.parametrize("cut", ["lamp", "window", "shirt"])
+def test_what_stands_on_the_ground_ends_beyond_the_edge(cut):
+    """What the photo's edge cuts on its background (a lamp, a window a quarter of the frame wide,
+    another person's shirt by the side) shows right by the edge and has all but ended a sixth of
+    a frame beyond it, where the wall continues: continued with the wall, it ran on outward as a
+    glow, a column of light or a band (Coelho's lamp, Obama's window, the red shirt beside the man
+    in glasses)."""
+    wall = np.array((70, 80, 110))
+    photo = np.empty((N, N, 3), np.uint8)
+    photo[:] = wall
+    colour, rows, cols, outward = {
+        "lamp": ((250, 240, 200), slice(0, 25), slice(140, 165), (0.0, -1.0)),
+        "window": ((210, 220, 230), slice(0, 150), slice(110, 185), (0.0, -1.0)),
+        "shirt": ((200, 30, 40), slice(150, 260), slice(0, 40), (-1.0, 0.0)),
+    }[cut]
+    photo[rows, cols] = colour
+    s = _surround(photo, face_bbox=None)
+    rgb = s.rgb.astype(float)
+    # The edge's point through the middle of what it cuts, and the wall beside it along the edge.
+    mid = np.array([(cols.start + cols.stop) / 2 if outward[0] == 0 else 0.0,
+                    (rows.start + rows.stop) / 2 if outward[1] == 0 else 0.0])
+    aside = mid + (np.array((-1.0, 0.0)) if outward[0] == 0 else np.array((0.0, 1.0))) * 0.3 * N
+    contrast = np.abs(np.array(colour, float) - wall).max()
+    # (before: lamp 0.09 and 0.02 of its contrast left, window 0.26 and 0.06, shirt 0.30 and 0.07)
+    for out_frames, most in ((1 / 6, 0.05), (1 / 3, 0.02)):
+        on, beside = (_at(s, *(p + np.array(outward) * out_frames * N)) for p in (mid, aside))
+        assert np.abs(rgb[on] - rgb[beside]).max() < most * contrast, (out_frames, rgb[on], rgb[beside])
+    on, beside = (_at(s, *(p + np.array(outward) * 0.01 * N)) for p in (mid, aside))
+    assert np.abs(rgb[on] - rgb[beside]).max() > 0.3 * contrast  # right by the edge it still shows
+
+
+def test_what_lies_by_the_edge_stays_sharp_inside_the_photo():
+    """A small bright thing by the photo's edge (a flag's finial, a lamp's bulb) keeps its contrast
+    a few pixels inside the edge: the photo faded into a blur of itself over 48 px there, and the
+    thing spread into a glow inside the photo as well as beyond it."""
+    wall = np.array((40, 60, 150))
+    photo = np.empty((N, N, 3), np.uint8)
+    photo[:] = wall
+    photo[:20, 145:155] = 250
+    s = _surround(photo, face_bbox=None)
+    row, col = _at(s, 150.0, 8.0)
+    assert s.rgb[row, col].astype(float).min() > 250 - 0.15 * (250 - wall.min())
+    row, col = _at(s, 135.0, 8.0)  # and beside it the wall, not its glow
+    assert np.abs(s.rgb[row, col].astype(float) - wall).max() < 0.15 * (250 - wall.min())

@@ -1,8 +1,10 @@
 """The photo around the framed crop, for a camera that moves away (distance > 1).
 
 Zooming out shows what lies beyond the frame's edges: the photo itself where it has pixels (the
-rest of the body, more background), and elsewhere its background extended (each place from the
-nearest part of the photo's edge), softened and with the photo's own texture (face.texture). The surround covers three times the frame's extent about the frame's centre,
+rest of the body, more background), and elsewhere its background extended: the ground it shows by
+each part of its edge (the wall, curtain or painted ground that dominates there) continues, what
+stands on that ground (a lamp, a window, a door's frame) ends within a short way, and the photo's
+own texture lies over both (face.texture). The surround covers three times the frame's extent about the frame's centre,
 at two thirds of the frame's scale for frames up to 512 px (a third at 1024 px, where it reaches
 its 1024 px cap): at distance 1.5 a 512 px frame shows it at its own resolution.
 
@@ -28,11 +30,11 @@ from facetalk.face.texture import grown_nearest, texture_over, tile_size
 # distance (2) the view spans twice the frame about the face, which may sit off the frame's centre
 # (a whole-photo crop), and moves down to keep a cut-off body cut by the frame.
 EXTENT = 3.0
-EDGE_FADE_PX = 48.0  # surround pixels over which the photo's edges fade into its extended background
-# Beyond the photo, the nearest colour of its edge is blurred by this share of the distance to it
-# (face.texture.grown_nearest): by less, what the edge cuts (a door's frame, a window, a lit corner)
-# ran on outward as a soft streak or glow, a fifth of its contrast still a third of a frame out.
-EXTENSION_SPREAD = 1.5
+# Surround pixels over which the photo's background fades into its extension (which continues it
+# there, so this only hides where its own detail stops). Over 48 px, with the extension blurred,
+# what lay by the edge (a lamp, a shirt, a flag's finials) spread into glows inside the photo.
+EDGE_FADE_PX = 28.0
+EDGE_MIXED_PX = 2.0  # the photo's outermost pixels, mixed with the black beyond it by the warp
 # The surround has this many times the frame's pixels along each side: it covers EXTENT frames at
 # RESOLUTION / EXTENT of the frame's scale, enough that the photo beyond the frame, magnified as the
 # camera moves away, does not turn visibly blurrier than the frame beside it.
@@ -84,22 +86,22 @@ def build_surround(photo: np.ndarray, box: CropBox, *, frame_hw: tuple[int, int]
     frame_step = box.width / frame_w
     frame_alpha = _warped_matte(matte, np.array([[frame_step, 0.0, box.x0 - mx], [0.0, frame_step, box.y0 - my]]),
                                 (frame_w, frame_h))
-    # The background: what is neither person nor beyond the photo, grown smoothly into both.
-    known = inside & (cv2.dilate((alpha > 0).astype(np.uint8), np.ones((5, 5), np.uint8)) == 0)
+    # The background: what is neither person nor beyond the photo, grown smoothly into both; not
+    # the photo's outermost pixels, which the warp mixed with the black beyond it (continued, a
+    # dark line drew the photo's rectangle).
     to_edge = cv2.distanceTransform(inside.astype(np.uint8), cv2.DIST_L2, 3)  # px inside the photo
+    known = (to_edge > EDGE_MIXED_PX) & (cv2.dilate((alpha > 0).astype(np.uint8), np.ones((5, 5), np.uint8)) == 0)
     fade = smoothstep(to_edge, 0.0, EDGE_FADE_PX)
-    # Near its edges the photo's background softens into a blurred extension of itself (as out of
-    # focus); where the person was and beyond the photo, the photo's own texture (quilted) lies on
-    # the fill: where its detail stops at a line, the edge reads as a picture pasted on a smear.
-    # Each place beyond the photo continues what lies by the nearest part of its edge, blurred with
-    # the distance: grown from the whole photo at once (push-pull), it turned to the mean of all of
-    # it (yellow and blue curtains: a khaki in neither), and a bright corner (an engraving's paper,
-    # a window) spread into that as a soft glow.
-    smooth = grown_nearest(rgb, known, spread=EXTENSION_SPREAD)
-    texture = texture_over(rgb, known=known, wanted=~known | (fade < 1.0), base=smooth.astype(np.float32))
-    background = np.where(known[..., None], rgb, smooth + texture)
-    soft = _blurred(smooth, sigma_px=EDGE_FADE_PX / 3) + texture
-    background = np.clip(background * fade[..., None] + soft * (1.0 - fade[..., None]) + 0.5, 0, 255).astype(np.uint8)
+    # Near its edges the photo's background fades into its extension; where the person was and
+    # beyond the photo, the photo's own texture (quilted) lies on the fill: where its detail stops
+    # at a line, the edge reads as a picture pasted on a smear. Each place beyond the photo
+    # continues the ground by the nearest part of its edge (grown from the whole photo at once,
+    # push-pull, it turned to the mean of all of it: yellow and blue curtains, a khaki in neither).
+    smooth = _extended(rgb, known, frame_px=frame_w * scale)
+    texture = texture_over(rgb, known=known, wanted=~known | (fade < 1.0), base=smooth)
+    soft = smooth + texture
+    background = np.where(known[..., None], rgb * fade[..., None] + soft * (1.0 - fade[..., None]), soft)
+    background = np.clip(background + 0.5, 0, 255).astype(np.uint8)
     if face_bbox is not None:
         face = (np.asarray(face_bbox, np.float64) - np.tile(origin, 2)) / step  # in surround px
         alpha = _soften_cut_hair(alpha, to_edge, face_box=face)
@@ -112,6 +114,105 @@ def build_surround(photo: np.ndarray, box: CropBox, *, frame_hw: tuple[int, int]
     last_row = int(np.clip(np.floor(frame_origin[1] + photo_bottom * scale) - 1, 0, out_h - 1))
     return Surround(rgb=rgb, alpha=alpha, background=background, frame_alpha=frame_alpha,
                     frame_origin_px=frame_origin, scale=scale, photo_bottom_px=float(photo_bottom), body_cut_at_bottom=bool((alpha[last_row] > 0.5).any()))
+
+
+# What the photo's background shows by its edge is split into its ground (at each place, the
+# colour that dominates the background within GROUND_FRAMES frames of it: a wall, a curtain, a
+# painted ground, the sky) and what stands on that (a lamp, a window, a door's frame, a finial,
+# another person's shirt). Beyond the known background the ground continues, each place from the
+# nearest part of the edge blurred by GROUND_SPREAD of the distance; what stands on it ends.
+# Continued with the ground (the nearest edge colour, blurred by 1.5 of the distance), it ran on
+# outward: Coelho's lamp as a glow, Obama's window as a column, Pedersen's door frame as a band,
+# the red shirt beside the man in glasses as a red band (a sixth of a frame out, a quarter of a
+# window's contrast was left; tests/face/test_surround.py).
+GROUND_FRAMES = 0.3
+GROUND_SPREAD = 1.0
+GROUND_COLOURS = 6  # the background's colours (clustered) the dominant one is chosen among
+GROUND_SHRINK = 4  # the ground is continued at this fraction of the surround's size (it is smooth)
+# What stands on the ground, in bands of size (frames; None: all the rest), each ending (a
+# Gaussian) over about as many frames as given: all over the longest, a flag's stars and finials
+# cut by the edge stood beyond it as glowing dots.
+STRUCTURE_BANDS = ((0.025, 0.012), (0.08, 0.03), (None, 0.09))
+# ... blurred by this share of the distance as it ends (by 1.5, a lamp spread into a glow)
+STRUCTURE_SPREAD = 0.5
+# ... and the coarsest band (a print's paper by its oval vignette, a window) blurred by this many
+# frames more: its outline, sharp in the photo, ran on as a crisp edge round a bright crescent.
+COARSE_SOFTEN_FRAMES = 0.04
+
+
+def _extended(rgb: np.ndarray, known: np.ndarray, *, frame_px: float) -> np.ndarray:
+    """(h, w, 3) float32: `rgb` where `known`, elsewhere the background's ground continued
+    (_dominant at the nearest part of the edge, blurred by GROUND_SPREAD of the distance) and over
+    it what stands on that ground by the edge, ending in bands of size (STRUCTURE_BANDS;
+    `frame_px`: a frame's side in surround px)."""
+    import cv2
+
+    h, w = known.shape
+    size = (max(w // GROUND_SHRINK, 1), max(h // GROUND_SHRINK, 1))
+    small = cv2.resize(rgb.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    small_known = cv2.resize(known.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0.99
+    near = grown_nearest(rgb, known, spread=STRUCTURE_SPREAD).astype(np.float32)
+    if small_known.sum() < 4 * GROUND_COLOURS:  # (too little background to tell its ground)
+        return near
+    # The ground is smooth at GROUND_FRAMES: told at half the size it is continued at.
+    half = (max(size[0] // 2, 1), max(size[1] // 2, 1))
+    ground = _dominant(cv2.resize(small, half, interpolation=cv2.INTER_AREA),
+                       cv2.resize(small_known.astype(np.float32), half, interpolation=cv2.INTER_AREA) > 0.99,
+                       sigma_px=GROUND_FRAMES * frame_px / GROUND_SHRINK / 2)
+    ground = np.clip(cv2.resize(ground, size, interpolation=cv2.INTER_LINEAR) + 0.5, 0, 255)
+    # The ground by the edge continued as the edge itself is (`under`), so that near - under is
+    # what stands on the ground at the nearest part of the edge.
+    ground, under = (cv2.resize(grown_nearest(ground.astype(np.uint8), small_known, spread=spread).astype(np.float32),
+                                (w, h), interpolation=cv2.INTER_LINEAR) for spread in (GROUND_SPREAD, STRUCTURE_SPREAD))
+    made = np.where(known[..., None], rgb.astype(np.float32), ground)
+    beyond = cv2.distanceTransform((~known).astype(np.uint8), cv2.DIST_L2, 3)
+    # Only pixels within reach of the slowest band's end (3 of its widths: 0.01% left) change.
+    reach = np.flatnonzero((beyond > 0) & (beyond < 3.0 * max(e for _, e in STRUCTURE_BANDS) * frame_px))
+    flat, finer = made.reshape(-1, 3), near
+    for band_px, ends_in in STRUCTURE_BANDS:
+        coarser = under if band_px is None else _blurred(finer, sigma_px=band_px * frame_px)
+        band = finer - coarser
+        if band_px is None:  # (its outline, sharp in the photo, ran on as a crisp edge)
+            band = _blurred(band, sigma_px=COARSE_SOFTEN_FRAMES * frame_px)
+        ends = np.exp(-np.square(beyond.ravel()[reach] / max(ends_in * frame_px, 1.0)))[:, None]
+        flat[reach] += band.reshape(-1, 3)[reach] * ends
+        finer = coarser
+    return made
+
+
+def _dominant(small: np.ndarray, known: np.ndarray, *, sigma_px: float) -> np.ndarray:
+    """(h, w, 3) float32 at each place the mean colour, within about `sigma_px`, of the known
+    pixels of the one of GROUND_COLOURS clustered colours most of them there have."""
+    import cv2
+
+    h, w = known.shape
+    centres = _colour_clusters(small[known], k=GROUND_COLOURS)
+    label = np.argmin(((small[..., None, :] - centres) ** 2).sum(axis=3), axis=2)
+    # Each colour's presence and mean are smooth at sigma_px: blurred at a quarter of that scale.
+    shrink = max(1.0, sigma_px / 4.0)
+    coarse = (max(int(round(w / shrink)), 1), max(int(round(h / shrink)), 1))
+    best = np.zeros((h, w), np.float32)
+    out = np.zeros_like(small)
+    for k in range(len(centres)):
+        mask = (known & (label == k)).astype(np.float32)
+        both = cv2.resize(np.dstack([small * mask[..., None], mask]), coarse, interpolation=cv2.INTER_AREA)
+        both = cv2.resize(cv2.GaussianBlur(both, (0, 0), sigma_px / shrink), (w, h), interpolation=cv2.INTER_LINEAR)
+        density = both[..., 3]
+        wins = density > best
+        out[wins] = both[wins, :3] / np.maximum(density[wins], 1e-6)[:, None]
+        best[wins] = density[wins]
+    return out
+
+
+def _colour_clusters(colours: np.ndarray, *, k: int, rounds: int = 8) -> np.ndarray:
+    """(k, 3) float32 k-means centres of (n, 3) `colours`, started from their brightness
+    quantiles (deterministic; a cluster left empty keeps its start)."""
+    order = np.argsort(colours.sum(axis=1), kind="stable")
+    centres = colours[order[((np.arange(k) + 0.5) / k * len(order)).astype(int)]].copy()
+    for _ in range(rounds):
+        label = np.argmin(((colours[:, None, :] - centres[None]) ** 2).sum(axis=2), axis=1)
+        centres = np.stack([colours[label == j].mean(axis=0) if (label == j).any() else centres[j] for j in range(k)])
+    return centres.astype(np.float32)
 
 
 # A body the photo's side edge cuts continues beyond it (shoulders, then the arm) out to this many
