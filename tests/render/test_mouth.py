@@ -1640,3 +1640,34 @@ def test_fill_valleys_lifts_a_line_between_lighter_sides_and_leaves_a_slope():
             assert got[2:4, 0].min() >= 160.0 - RIM_FILL_KEEP - 1e-3, got[:, 0]
         else:
             np.testing.assert_allclose(got, own)
+
+
+def test_a_corner_face_is_never_lighter_than_the_lip_edge_beside_it(analysis):
+    """The lips' inner faces at an open mouth's corners read the photo's lip further in than its
+    edge. Where the photo's lip edge is a dark line (a toothy photo's lip-over-teeth shadow: 03,
+    12, 13), that drew the dark edge at the rig's outline, the lighter lip beside it, then the
+    face darkening into the mouth: two dark lines down the opening's sides with a pale band
+    between. The face is no lighter than the lip at the outline (an upper lip set lower over the
+    arch, which continues the lip above, aside)."""
+    from facetalk.face import landmarks as lm
+
+    rest = analysis.rig.rest_xyz[:, :2]
+    image = analysis.image.copy()
+    h, w = image.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w]
+    upper = list(lm.LIPS_INNER_UPPER)
+    top = np.interp(xx, rest[upper, 0], rest[upper, 1])
+    image[(yy <= top + 0.5) & (yy > top - 12)] = (200, 120, 110)  # the lip
+    image[(yy <= top + 0.5) & (yy > top - 2.0)] = (70, 40, 38)  # its dark edge
+    painter = MouthPainter(analysis.rig, image, analysis.appearance.grain)
+    mouth_w = painter._rest_mouth_w
+    d_upper = np.linspace(0.0, 6.0, 25)
+    n = len(d_upper)
+    color = np.zeros((n, 3))
+    ids = np.full(n, _mid_upper_lip())
+    painter._taper_corners(color, lambda per_vertex, only=slice(None): per_vertex[ids][only], d_upper=d_upper,
+                           d_lower=np.full(n, 40.0), u=np.full(n, 0.04), peak_opening=0.5 * mouth_w, mouth_w=mouth_w)
+    covered = color.sum(axis=1) > 0
+    assert covered.sum() >= 5, color
+    edge_luma = float(np.array([70.0, 40.0, 38.0]) @ LUMA)
+    assert (color[covered] @ LUMA).max() <= edge_luma + 1.0, color[covered] @ LUMA

@@ -183,6 +183,11 @@ class MouthPainter:
         self._lower_anchor_xy = rest[rig.cavity_partner[upper]]
         self._both_anchors_xy = np.ascontiguousarray(np.hstack([self._anchor_xy, self._lower_anchor_xy]))
         self._down = _face_down(rest)
+        # (V, 2) float32: the photo's luma half a px into the upper and the lower lip from each
+        # inner-lip vertex's anchors: the lip at the rig's outline beside a corner face (_taper_corners).
+        self._outline_luma = np.column_stack([
+            sample_points(image, anchor_xy + sign * 0.5 * self._down) @ LUMA
+            for anchor_xy, sign in ((self._anchor_xy, -1.0), (self._lower_anchor_xy, 1.0))]).astype(np.float32)
         self._rest_mouth_w = float(np.linalg.norm(rest[lm.MOUTH_CORNERS[0]] - rest[lm.MOUTH_CORNERS[1]]))
         # Lips narrower than the photo's are rounded only as far as the rig rounds them (face.rig's
         # _rounding: not at all on a full smile), since emotions undo a photo's smile by narrowing.
@@ -704,7 +709,13 @@ class MouthPainter:
         anchor = np.where(lower[:, None], anchors[:, 2:], anchors[:, :2])
         lip = sample_points(self.image, anchor + (np.where(lower, depth, -depth))[:, None] * self._down)
         lip = lip + (self._lip_rgb - lip) * (CORNER_LIP_HUE * inward)[:, None]
-        shade = 1.0 - CORNER_DARKEN * inward
+        # Never lighter than the lip at the rig's outline beside it (arched faces aside, which
+        # continue the lip above): a dark lip edge (03's, 12's, 13's lip-over-teeth line) followed by
+        # the lighter lip read further in, then the face darkening into the mouth, stood as two
+        # dark lines down the opening's sides with a pale band between.
+        outlines = interp(self._outline_luma, px)
+        darker = np.minimum(np.where(lower, outlines[:, 1], outlines[:, 0]) / np.maximum(lip @ LUMA, 1.0), 1.0)
+        shade = (1.0 - CORNER_DARKEN * inward) * (darker + (1.0 - darker) * arched)
         color[px] = mix(color[px], lip * shade[:, None], cover)
 
     def _corner_face_depth(self, d: np.ndarray, reach: np.ndarray, arched: np.ndarray, *,
