@@ -21,7 +21,9 @@ from facetalk.render.eyes import (
 )
 # The per-eye geometry and the skin detail strips are the product's too: the reference is the
 # per-pixel part the compiled path replaced.
-from facetalk.render.eyes import _along, _lid_lift, _skin_detail, _strip, lid_extent
+from facetalk.render.eyes import (
+    LID_LEAST, _BROW_UNDER, _along, _lid_lift, _skin_detail, _strip, brow_ceiling, lid_extent,
+)
 from facetalk.render.eyes import _EyeAxes as _ProductAxes
 from facetalk.render.sampling import bilinear
 
@@ -68,9 +70,11 @@ class ReferenceLidPainter:
         for lid in self._lids:
             eye = _EyeAxes.of(lid, verts[:, :2], open_verts[:, :2])
             if eye.covered_px() >= 0.25:
-                self._paint_eye(out, lid, eye, _lid_lift(eye, verts[:, :2], open_verts[:, :2]))
+                self._paint_eye(out, lid, eye, _lid_lift(eye, verts[:, :2], open_verts[:, :2]),
+                                brow_xy=verts[list(_BROW_UNDER.get(lid.upper, ())), :2])
 
-    def _paint_eye(self, out: np.ndarray, lid: LidSkin, eye: _EyeAxes, lift: tuple[np.ndarray, np.ndarray]) -> None:
+    def _paint_eye(self, out: np.ndarray, lid: LidSkin, eye: _EyeAxes, lift: tuple[np.ndarray, np.ndarray], *,
+                   brow_xy: np.ndarray) -> None:
         lash, reach, box = lid_extent(eye, lid, opening_px=eye.opening_px(), shape=out.shape)
         if box is None:
             return
@@ -80,7 +84,11 @@ class ReferenceLidPainter:
         top, edge, bottom = (np.interp(grid, *chain) for chain in (eye.upper_open, eye.upper, eye.lower))
         closure = np.clip((edge - top) / np.clip(bottom - top, 1e-3, None), 0.0, 1.0)
         taper = np.sqrt(np.clip((bottom - top) / max(eye.opening_px(), 1e-3), 0.0, 1.0))
-        lid_top = top - reach * taper * smoothstep(closure, 0.0, 0.5)
+        reached = top - reach * taper * smoothstep(closure, 0.0, 0.5)
+        # Never into the brow, yet over the lash band; lowered, only its fade is shorter.
+        lid_top = np.maximum(reached, np.minimum(brow_ceiling(eye, brow_xy, grid),
+                                                 top - (lid.lash_band + LID_LEAST) * eye.width * taper))
+        lowered = lid_top - reached
         # The lower lid joins in late in a blink (not in a downward look): its risen margin and band.
         rising = smoothstep(closure, 0.2, 0.9)
         meet = bottom - LOWER_LID_RISE * rising * (bottom - top)
@@ -90,13 +98,14 @@ class ReferenceLidPainter:
         below = _skin_near(out, eye.to_image(grid, bottom + band + 2.0), profile)
         a, b = eye.coords(x0, y0, x1, y1)
         lid_curves = (top, edge, lid_top, meet, bottom)
-        lid_top, edge, meet, bottom, band, closure, rising = (np.interp(a, grid, curve) for curve in (
-            lid_top, np.minimum(edge, meet), meet, bottom, band, closure, rising))
+        lid_top, edge, meet, bottom, band, closure, rising, lowered = (np.interp(a, grid, curve) for curve in (
+            lid_top, np.minimum(edge, meet), meet, bottom, band, closure, rising, lowered))
         texture = self._texture(out, eye, lid, lift, a=a, b=b, grid=grid, curves=lid_curves, reach_px=reach * taper,
                                 edge_px=edge, meet_px=meet, box=box)
         above, below = (_along(a, grid, _smooth(c, radius=SMOOTH_SAMPLES)) for c in (above, below))
-        skin, lid_alpha = self._lid_layer(a, b, lid_top, top_fade=LID_FADE * (np.interp(a, *eye.upper_open) - lid_top),
-                                          edge=edge, closure=closure, above=above, below=below)
+        top_fade = np.maximum(LID_FADE * (np.interp(a, *eye.upper_open) - lid_top + lowered) - lowered, 0.0)
+        skin, lid_alpha = self._lid_layer(a, b, lid_top, top_fade=top_fade, edge=edge, closure=closure, above=above,
+                                          below=below)
         lower_skin = below * (1.0 - LOWER_LID_SHADE * np.exp(-np.clip(b - meet, 0.0, None) / LOWER_LID_SHADE_PX))[..., None] \
             + texture
         lower_alpha = np.clip(b - meet + 0.5, 0.0, 1.0) * smoothstep(bottom + band + 1.0 - b, 0.0, 0.6 * band + 1.5) \

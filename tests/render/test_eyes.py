@@ -527,3 +527,33 @@ def test_shut_lid_grows_out_of_the_sockets_shade_as_a_dome():
     assert luma(0.5, 2.0) - luma(0.5, 0.0) < 20.0  # the top tenth of the lid (45 levels before)
     assert luma(0.12, 7.0) < luma(0.5, 7.0) - 20.0
     assert luma(0.12, 16.0) > 140.0
+
+
+def test_shut_lid_stops_at_the_brow():
+    """A shut lid never reaches far into the brow: on a face whose brow sits 0.4 eye widths above
+    the open margin (most faces: 0.17-0.6, under the 0.6 a lid reaches), the brow's hairs are left
+    as photographed at a blink, all but its lowest (within 0.04 eye widths over its lower
+    landmarks), not smoothed into lid skin, while the crease below is still covered."""
+    grain = np.zeros((200, 300, 3), np.float32)
+    frame, lid, open_pts, shut_pts = _textured_eye(0.0)
+    xs = np.arange(112, 149)
+    top = np.interp(xs, open_pts[list(lm.LEFT_EYE_UPPER), 0], open_pts[list(lm.LEFT_EYE_UPPER), 1])
+    # Brow hairs from 0.4 eye widths (24 px) above the open margin up; its lower landmarks on them.
+    hairs = [(y, x) for x, t in zip(xs, top) for y in range(int(t - 36), int(t - 24))]
+    ys, bx = np.array(hairs).T
+    frame[ys, bx] = (60, 45, 40) + 25.0 * (bx % 3 == 0)[:, None]  # hairs, so smoothing shows
+    crease = [(y, x) for x, t in zip(xs, top) for y in range(int(np.ceil(t - 14)), int(t - 10))]
+    cy, cx = np.array(crease).T
+    frame[cy, cx] = (120, 95, 85)
+    under = np.array(lm.LEFT_BROW[5:])
+    open_pts[under, 0] = np.linspace(150, 110, len(under))
+    open_pts[under, 1] = np.interp(open_pts[under, 0], xs, top) - 25.0
+    shut_pts[under] = open_pts[under]
+    out = frame.copy()
+    LidPainter((lid,), grain).paint(out, shut_pts, open_pts)
+    # Above its lowest 4 px (0.04 eye widths over the landmarks and the lid's 2 px fade in).
+    above = (ys < np.interp(bx, xs, top) - 29.0)
+    change = np.abs(out[ys, bx].astype(int) - frame[ys, bx]).max(axis=1)
+    assert change[above].mean() < 1.0 and change.mean() < 4.0
+    skin_luma = np.array([200.0, 160.0, 140.0]) @ np.array([0.299, 0.587, 0.114])
+    assert np.median(out[cy, cx].astype(float) @ np.array([0.299, 0.587, 0.114])) > skin_luma - 25.0

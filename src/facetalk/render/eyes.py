@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 from numba import njit
 
+from facetalk.face import landmarks as lm
 from facetalk.face.appearance import EyeSprite, LidSkin
 from facetalk.imaging import LUMA
 from facetalk.face.rig import MATERIAL_EYE, FaceRig, smoothstep
@@ -125,6 +126,17 @@ LASH_RAGGED = 0.45
 # Coelho's from 5 to 7 (Biden's 7, the lowest EAR at blinks as deep).
 LID_REACH = 0.6
 LID_FADE = 0.5
+# ... but never far into the brow: on every test portrait the brow's lower edge lies 0.17-0.6 eye
+# widths above the open margin (under 0.6 on 13 of 14), so a lid reaching 0.6 wiped the brow's
+# lower half into a smooth smear at every blink, half blink and look down. The lid's top reaches at
+# most BROW_OVERLAP eye widths over the brow's lower landmarks (softening its lowest hairs only),
+# and at least LID_LEAST above the open margin's lash band; lowered so, it is whole from as far up
+# as before and only its fade is shorter. Stopping the lid 0.04 under the landmarks instead let
+# the shade under the brow reach the lash line: dlib's shut/open eye aspect ratio (still frames)
+# Coelho 0.454 -> 0.497, Pedersen 0.241 -> 0.464, the bearded old photo 0.489 -> 0.544; at 0.04
+# over them 0.451, 0.309, 0.516.
+BROW_OVERLAP = 0.04
+LID_LEAST = 0.08
 # As the eye shuts the lower lid rises slightly, this share of the opening (the lids meet there, so
 # the lash line keeps the lower margin's downward curve, as on a real shut eye), and its skin is
 # repainted this far below the margin (eye widths): the open eye's lower rim and the shadow under
@@ -378,10 +390,11 @@ def _along(a: np.ndarray, grid: np.ndarray, colours: np.ndarray) -> np.ndarray:
 # reference kept in tests/render/lid_reference.py to a gray level. Serial: the render loop's
 # other stages and other sessions share the cores. Per-column curves are rows of one
 # (_N_CURVES, n) array at the eye's grid: first _GEOMETRY_ROWS rows of geometry (lid top, closing
-# edge, where the lids meet, lower margin, lower band, closure, rising), then the detail strips'
-# stretch and the lower strip's first row, then the smoothed skin above (3) and below (3) the lids.
-_GEOMETRY_ROWS = 7
-_N_CURVES = 15
+# edge, where the lids meet, lower margin, lower band, closure, rising, how far the brow lowered
+# the lid's top), then the detail strips' stretch and the lower strip's first row, then the
+# smoothed skin above (3) and below (3) the lids.
+_GEOMETRY_ROWS = 8
+_N_CURVES = 16
 # Lash opacity under this is left out where no lid is painted: it cannot move a pixel a gray level.
 _LASH_NEGLIGIBLE = 1.0 / 1024.0
 # Under its core the line is left out beyond this many sigmas: under 1e-5 where lashes are longest.
@@ -548,7 +561,7 @@ def _blend(pixel, v, a, b, upper_alpha, lower_alpha, lash_alpha, tex, grain, las
     """Composites the upper lid, the lower lid (shaded by the upper one) and the lash line over
     one (3,) uint8 pixel, each step rounded to float32 as numpy's float32 frame was."""
     if upper_alpha > 0.0:
-        _upper_lid_colour(a, b, v[0], v[1], v[9:12], v[12:15], skin)
+        _upper_lid_colour(a, b, v[0], v[1], v[10:13], v[13:16], skin)
     dark = 1.0 - LOWER_LID_SHADE * np.exp(-max(b - v[2], 0.0) / LOWER_LID_SHADE_PX) if lower_alpha > 0.0 else 1.0
     for c in range(3):
         t = tex[c] + grain
@@ -556,7 +569,7 @@ def _blend(pixel, v, a, b, upper_alpha, lower_alpha, lash_alpha, tex, grain, las
         if upper_alpha > 0.0:
             r = np.float32(r + (skin[c] + t - r) * upper_alpha)
         if lower_alpha > 0.0:
-            r = np.float32(r + (v[12 + c] * dark + t - r) * lower_alpha)
+            r = np.float32(r + (v[13 + c] * dark + t - r) * lower_alpha)
         r = np.float32(r + (lash_rgb[c] - r) * lash_alpha)
         pixel[c] = np.uint8(min(max(r + np.float32(0.5), np.float32(0.0)), np.float32(255.0)))
 
@@ -604,20 +617,24 @@ def _skin_at(frame, axes, grid, rows_b, profile, darkest, out):
 
 
 @njit(cache=True, nogil=True)
-def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, axes, opening_px, reach_px, base_px):
+def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, axes, opening_px, reach_px, base_px,
+                   ceiling, least_px):
     """(curves, open margin, closing edge, taper) at `grid`: the shut lid's per-column curves
     (_N_CURVES rows, see there; the skin colours read from `frame`), the margins (px along b) and
     how much of the lid's reach a column gets (0..1, less toward the corners). For the eye at `axes`
     (see _paint_lid_box) with its lid margins' (2, k) (a, b) chains, the lid's colour `profile`
     (n, 3) at `grid`, the shut lid's `reach_px` above the open margin and the upper detail strip's
-    start `base_px` above it."""
+    start `base_px` above it; the lid's top stays below `ceiling` (n,) (px along b: BROW_OVERLAP over
+    the brow's lower edge) wherever that leaves it `least_px` above the open margin (the lash band
+    covered)."""
     top, edge = _interp_each(grid, open_chain[0], open_chain[1]), _interp_each(grid, upper_chain[0], upper_chain[1])
     bottom = _interp_each(grid, lower_chain[0], lower_chain[1])
     curves, taper = np.empty((_N_CURVES, grid.shape[0])), np.empty(grid.shape[0])
     for i in range(grid.shape[0]):
         closure = _clip01((edge[i] - top[i]) / max(bottom[i] - top[i], 1e-3))
         taper[i] = np.sqrt(_clip01((bottom[i] - top[i]) / max(opening_px, 1e-3)))
-        lid_top = top[i] - reach_px * taper[i] * _step(closure, 0.0, 0.5)
+        reached = top[i] - reach_px * taper[i] * _step(closure, 0.0, 0.5)
+        lid_top = max(reached, min(ceiling[i], top[i] - least_px * taper[i]))
         # The lower lid joins in late in a blink (not in a downward look): its risen margin and band.
         rising = _step(closure, 0.2, 0.9)
         meet = bottom[i] - LOWER_LID_RISE * rising * (bottom[i] - top[i])
@@ -627,10 +644,10 @@ def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, a
         stretch = min(max(stretch, 1.0), DETAIL_STRETCH)
         curves[0, i], curves[1, i], curves[2, i], curves[3, i], curves[4, i] = lid_top, min(edge[i], meet), meet, \
             bottom[i], band
-        curves[5, i], curves[6, i], curves[7, i] = closure, rising, stretch
-        curves[8, i] = bottom[i] + LOWER_LID_BAND * axes[6] + 2.0
-    _skin_at(frame, axes, grid, curves[0] - 1.5, profile, TOP_DARKEST, curves[9:12])
-    _skin_at(frame, axes, grid, curves[3] + curves[4] + 2.0, profile, 0.45, curves[12:15])
+        curves[5, i], curves[6, i], curves[7, i], curves[8, i] = closure, rising, lid_top - reached, stretch
+        curves[9, i] = bottom[i] + LOWER_LID_BAND * axes[6] + 2.0
+    _skin_at(frame, axes, grid, curves[0] - 1.5, profile, TOP_DARKEST, curves[10:13])
+    _skin_at(frame, axes, grid, curves[3] + curves[4] + 2.0, profile, 0.45, curves[13:16])
     return curves, top, edge, taper
 
 
@@ -660,7 +677,9 @@ def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lo
             j = _segment(a, grid)
             _interp_rows(a, j, grid, curves, slopes, 0, _GEOMETRY_ROWS, v)
             _interp_rows(a, _segment(a, open_a), open_a, open_b2, open_slopes, 0, 1, top_open)
-            upper_alpha = _upper_lid_alpha(a, b, v[0], LID_FADE * (top_open[0] - v[0]), v[1], v[5])
+            # Lowered under the brow, the lid is whole from where it would be (only its fade is shorter).
+            upper_alpha = _upper_lid_alpha(a, b, v[0], max(LID_FADE * (top_open[0] - v[0] + v[7]) - v[7], 0.0), v[1],
+                                           v[5])
             lower_alpha = _lower_lid_alpha(a, b, v[2], v[3], v[4], v[6])
             if upper_alpha == 0.0 and lower_alpha == 0.0 and not lash_lo < b - v[1] < lash_hi:
                 continue
@@ -669,10 +688,26 @@ def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lo
                 _interp_rows(a, j, grid, curves, slopes, _GEOMETRY_ROWS, _N_CURVES, v)
                 col = np.float32(_clip01(a) * (n - 1))
                 if b > v[2]:
-                    _sample_detail(lower, col, np.float32(abs(b - v[8])), tex)
+                    _sample_detail(lower, col, np.float32(abs(b - v[9])), tex)
                 else:
-                    _sample_detail(upper, col, np.float32((v[1] - b) / v[7]), tex)
+                    _sample_detail(upper, col, np.float32((v[1] - b) / v[8]), tex)
             _blend(region[y, x], v, a, b, upper_alpha, lower_alpha, lash_alpha, tex, grain[y, x], lash_rgb, skin)
+
+
+# The brow's lower edge over each upper lid (face mesh indices, inner to outer end).
+_BROW_UNDER = {lm.RIGHT_EYE_UPPER: lm.RIGHT_BROW[5:], lm.LEFT_EYE_UPPER: lm.LEFT_BROW[5:]}
+
+
+def brow_ceiling(eye: _EyeAxes, brow_xy: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """(len(grid),) float64: how high (px along b, up negative) the shut lid may reach at `grid`,
+    BROW_OVERLAP over the brow's lower edge (`brow_xy` (k, 2) its points in this frame, as posed;
+    none given: no limit)."""
+    if len(brow_xy) < 2:
+        return np.full(len(grid), -np.inf)
+    rel = np.asarray(brow_xy, np.float64) - eye.origin
+    a, b = rel @ eye.along / eye.width, rel @ eye.down
+    order = np.argsort(a)
+    return np.interp(grid, a[order], b[order]) - BROW_OVERLAP * eye.width
 
 
 def lid_extent(eye: _EyeAxes, lid: LidSkin, *, opening_px: float,
@@ -691,10 +726,10 @@ class LidPainter:
     """Draws the part of each eye a blink (or a downward look) has covered as lid skin.
 
     Per eye and frame, from a little above where the upper lid margin would be with the eye open
-    down to where it is now, the eye is covered with lid skin: its colour runs down each column
-    from the skin the frame shows just above it to the lower lid's skin below the eye (so it
-    continues the skin all round and no outline of the open eye or of the patch remains, whatever
-    shadow the socket casts), shaded as a lid curving over the eyeball, carrying the photo's own lid
+    (never far into the brow) down to where it is now, the eye is covered with lid skin: its
+    colour runs down each column from the skin the frame shows just above it to the lower lid's
+    skin below the eye (so it continues the skin all round and no outline of the open eye or of
+    the patch remains, whatever shadow the socket casts), shaded as a lid curving over the eyeball, carrying the photo's own lid
     skin detail (see DETAIL_SIGMA) and grain. The lower lid rises to meet it and its open-eye rim is
     repainted as skin. A lash line follows the closing edge, its lashes hanging toward the cheek.
     So a shut eye shows skin and lashes, never a squeezed strip of the open eye's lashes, iris or
@@ -715,6 +750,7 @@ class LidPainter:
                                   rng.uniform(-LASH_JITTER, LASH_JITTER, N_LASHES + 1),
                                   rng.uniform(-1.0, 1.0, N_LASHES + 1)])
         self._lid_luma = [float(np.median(lid.colour_profile @ LUMA)) for lid in lids]
+        self._brows = [_BROW_UNDER.get(lid.upper, ()) for lid in lids]
         self._profiles: dict[tuple[int, int], np.ndarray] = {}
         if warm_up:
             _warm_up_lid_kernels()
@@ -725,9 +761,10 @@ class LidPainter:
         for index, lid in enumerate(self._lids):
             eye = _EyeAxes.of(lid, verts[:, :2], open_verts[:, :2])
             if eye.covered_px() >= 0.25:
-                self._paint_eye(out, index, eye, _lid_lift(eye, verts[:, :2], open_verts[:, :2]))
+                self._paint_eye(out, index, eye, _lid_lift(eye, verts[:, :2], open_verts[:, :2]), verts[:, :2])
 
-    def _paint_eye(self, out: np.ndarray, index: int, eye: _EyeAxes, lift: tuple[np.ndarray, np.ndarray]) -> None:
+    def _paint_eye(self, out: np.ndarray, index: int, eye: _EyeAxes, lift: tuple[np.ndarray, np.ndarray],
+                   xy: np.ndarray) -> None:
         lid, opening = self._lids[index], eye.opening_px()
         lash, reach, box = lid_extent(eye, lid, opening_px=opening, shape=out.shape)
         if box is None:
@@ -738,9 +775,11 @@ class LidPainter:
         base = (lid.lash_band + 0.03) * eye.width
         # float64, as np.interp took the (float32) chains.
         open_chain, upper_chain, lower_chain = (np.array(c, np.float64) for c in (eye.upper_open, eye.upper, eye.lower))
+        ceiling = brow_ceiling(eye, xy[list(self._brows[index])], grid)
         curves, top, edge, taper = _column_curves(grid, open_chain, upper_chain, lower_chain,
-                                                  self._profile(index, len(grid)), out, axes, opening, reach, base)
-        upper, lower = self._detail_strips(out, eye, lift, grid=grid, top=top, edge=edge, low_edge=curves[8],
+                                                  self._profile(index, len(grid)), out, axes, opening, reach, base,
+                                                  ceiling, (lid.lash_band + LID_LEAST) * eye.width)
+        upper, lower = self._detail_strips(out, eye, lift, grid=grid, top=top, edge=edge, low_edge=curves[9],
                                            base_px=base, reach_px=reach * float(np.max(taper)),
                                            lid_luma=self._lid_luma[index])
         _paint_lid_box(out[y0:y1, x0:x1], x0, y0, axes, grid, curves, open_chain[0], open_chain[1], upper, lower,
