@@ -250,3 +250,22 @@ def test_what_lies_by_the_edge_stays_sharp_inside_the_photo():
     assert s.rgb[row, col].astype(float).min() > 250 - 0.15 * (250 - wall.min())
     row, col = _at(s, 135.0, 8.0)  # and beside it the wall, not its glow
     assert np.abs(s.rgb[row, col].astype(float) - wall).max() < 0.15 * (250 - wall.min())
+
+
+def test_beyond_the_photo_its_blotches_continue_not_a_smooth_plate():
+    """A ground of blotches (a painting's strokes, a photo's out-of-focus background, here
+    ten pixels across): beyond the photo the fill keeps at least half their contrast at that
+    scale (0.3 before: a smooth ground with only the fine grain quilted over it, which outlined
+    the photo as a halo round the person, Morisot's painting in mauve)."""
+    import cv2
+
+    rng = np.random.default_rng(1)
+    noise = cv2.GaussianBlur(rng.standard_normal((N, N)).astype(np.float32), (0, 0), 5.0)
+    photo = np.clip(np.array((150, 140, 120), np.float32) + 20 * (noise / noise.std())[..., None], 0, 255)
+    s = _surround(photo.astype(np.uint8), face_bbox=None)
+    grey = s.rgb.astype(np.float32).mean(axis=2)
+    band = cv2.GaussianBlur(grey, (0, 0), 2.0) - cv2.GaussianBlur(grey, (0, 0), 8.0)
+    (r0, c0), (r1, c1) = _at(s, 0, 0), _at(s, N, N)
+    inside = band[r0 + 20:r1 - 20, c0 + 20:c1 - 20].std()
+    (r0, c0), (r1, c1) = _at(s, -0.35 * N, 0.2 * N), _at(s, -0.15 * N, 0.8 * N)
+    assert band[r0:r1, c0:c1].std() > 0.5 * inside

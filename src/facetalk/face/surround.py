@@ -24,7 +24,8 @@ import numpy as np
 from facetalk.face.mesh import Segmenter
 from facetalk.face.rig import smoothstep
 from facetalk.face.framing import CropBox
-from facetalk.face.texture import grown_nearest, texture_over, tile_size
+from facetalk.face.texture import (TEXTURE_SEED, PhotoDetail, _quiet_patches, grown_nearest, made_detail, measure_detail,
+                                   runs_every_way, texture_over, tile_size, varied_tile)
 
 # The surround spans this many frame widths (and heights), centred on the frame: at the farthest
 # distance (2) the view spans twice the frame about the face, which may sit off the frame's centre
@@ -98,6 +99,7 @@ def build_surround(photo: np.ndarray, box: CropBox, *, frame_hw: tuple[int, int]
     # continues the ground by the nearest part of its edge (grown from the whole photo at once,
     # push-pull, it turned to the mean of all of it: yellow and blue curtains, a khaki in neither).
     smooth = _extended(rgb, known, frame_px=frame_w * scale)
+    smooth = smooth + _mid_detail(rgb, known, base=smooth, frame_px=frame_w * scale)
     texture = texture_over(rgb, known=known, wanted=~known | (fade < 1.0), base=smooth)
     soft = smooth + texture
     background = np.where(known[..., None], rgb * fade[..., None] + soft * (1.0 - fade[..., None]), soft)
@@ -178,6 +180,53 @@ def _extended(rgb: np.ndarray, known: np.ndarray, *, frame_px: float) -> np.ndar
         flat[reach] += band.reshape(-1, 3)[reach] * ends
         finer = coarser
     return made
+
+
+# Between the grain face.texture quilts (finer than 5% of a patch) and the ground lies the
+# background's own blotches, strokes and folds: a fill without them, beside a painting's strokes or
+# a photo's out-of-focus blotches, outlined the photo as a halo round the person (Morisot's mauve
+# painting). That detail, finer than MID_BAND_FRAMES, is quilted from the photo's quiet patches of
+# MID_TILE_FRAMES at MID_SHRINK of the surround's size, cut at MID_CLIP times its typical size (a
+# dark mark a quiet patch held was scattered as specks).
+MID_SHRINK = 4
+MID_BAND_FRAMES = 0.035
+MID_TILE_FRAMES = 0.12
+MID_CLIP = 2.0
+
+
+def _mid_detail(rgb: np.ndarray, known: np.ndarray, *, base: np.ndarray, frame_px: float) -> np.ndarray:
+    """(h, w, 3) float32 the background's detail finer than MID_BAND_FRAMES quilted over what is
+    not `known` (each patch matched in colour to `base`, the fill it goes on), fading in as what
+    stands on the ground by the edge ends (it continues the photo's own detail there); 0 where the
+    background holds too few whole patches or they run every way (face.texture.runs_every_way)."""
+    import cv2
+
+    # Structure seen out of focus (a draped curtain's folds: its fine detail runs every way) is
+    # not a texture: quilted at this scale it read as a collage of the curtain's swags.
+    fine = measure_detail(rgb, source=known, tile_px=varied_tile(known, tile_px=tile_size(known.shape)))
+    if fine is None or runs_every_way(fine):
+        return np.zeros(rgb.shape, np.float32)
+    h, w = known.shape
+    size = (max(w // MID_SHRINK, 1), max(h // MID_SHRINK, 1))
+    small = cv2.resize(rgb.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    small_known = cv2.resize(known.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0.99
+    tile = 2 * max(int(round(MID_TILE_FRAMES * frame_px / MID_SHRINK / 2)), 2)
+    detail = small - cv2.GaussianBlur(small, (0, 0), MID_BAND_FRAMES * frame_px / MID_SHRINK)
+    corners = _quiet_patches(detail, small_known, tile_px=tile)
+    if corners is None:
+        return np.zeros(rgb.shape, np.float32)
+    centre = corners + tile // 2
+    colours = small[centre[:, 0], centre[:, 1]] - detail[centre[:, 0], centre[:, 1]]
+    typical = 1.4826 * np.median(np.abs(detail[small_known]), axis=0)
+    measured = PhotoDetail(detail=np.clip(detail, -MID_CLIP * typical, MID_CLIP * typical), corners=corners,
+                           colours=colours, tile_px=tile)
+    if runs_every_way(measured):  # (quilted side by side they read as a basket weave)
+        return np.zeros(rgb.shape, np.float32)
+    made = made_detail(measured, wanted=~small_known, seed=TEXTURE_SEED + 1,
+                       base=cv2.resize(base, size, interpolation=cv2.INTER_AREA))
+    beyond = cv2.distanceTransform((~known).astype(np.uint8), cv2.DIST_L2, 3)
+    fade_in = 1.0 - np.exp(-np.square(beyond / max(STRUCTURE_BANDS[-1][1] * frame_px, 1.0)))
+    return cv2.resize(made, (w, h), interpolation=cv2.INTER_LINEAR) * fade_in[..., None]
 
 
 def _dominant(small: np.ndarray, known: np.ndarray, *, sigma_px: float) -> np.ndarray:
