@@ -1671,3 +1671,28 @@ def test_a_corner_face_is_never_lighter_than_the_lip_edge_beside_it(analysis):
     assert covered.sum() >= 5, color
     edge_luma = float(np.array([70.0, 40.0, 38.0]) @ LUMA)
     assert (color[covered] @ LUMA).max() <= edge_luma + 1.0, color[covered] @ LUMA
+
+
+def test_the_photos_own_teeth_keep_their_sharpness_under_the_soft_edge(analysis):
+    """What the interior lays from the photo (its own teeth, hung from their lips) is as soft as
+    the photo already; softened again with the synthetic interior it was a smear (11's teeth at
+    /i/ and in a smile at 2x). Laid as the photo's (`sharp`), a row of teeth with dark gaps keeps
+    its contrast inside the opening; synthetic colour is softened as before, and the edge's
+    coverage is soft either way."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    painter._noise = np.zeros_like(painter._noise)
+    ys, xs = np.mgrid[4:16, 4:40]
+    ys, xs = ys.ravel(), xs.ravel()
+    teeth = np.where((xs % 6 == 0)[:, None], 60.0, 220.0) * np.ones((1, 3))  # a dark gap every 6 px
+    alpha = np.ones(len(ys))
+    inside = (ys >= 7) & (ys <= 12) & (xs >= 8) & (xs <= 35)
+    contrast = {}
+    for name, sharp in (("photo", np.ones(len(ys), np.float32)), ("synthetic", None)):
+        out = np.zeros((20, 44, 3), np.uint8)
+        painter._composite(out, (0, 0, 44, 20), ys, xs, teeth, alpha, sharp=sharp)
+        luma = out[ys[inside], xs[inside]].astype(float) @ LUMA
+        gap = xs[inside] % 6 == 0
+        contrast[name] = luma[~gap].mean() - luma[gap].mean()
+        edge = out[4, 20].astype(float) @ LUMA
+        assert edge < 0.8 * 220.0, edge  # the edge row is half covered, softened
+    assert contrast["photo"] > 0.9 * 160.0 > contrast["synthetic"], contrast

@@ -440,9 +440,9 @@ class MouthPainter:
                             lower_show=show, lip_lift=lift, peak_opening=peak)
         widened, arch, alpha = self._arched_top(verts, u, d_upper=d_upper, alpha=alpha, peak_opening=peak,
                                                 mouth_w=mouth_w, lip_on_skull_xy=lip_on_skull_xy)
-        self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
-                                 mouth_w=mouth_w, u=u, peak_opening=peak,
-                                 lowered=None if lift is None else np.minimum(lift, 0.0), arch=arch)
+        laid = self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
+                                        mouth_w=mouth_w, u=u, peak_opening=peak,
+                                        lowered=None if lift is None else np.minimum(lift, 0.0), arch=arch)
         alpha = self._roll_cover(color, alpha, interp, d_upper=d_upper - arch, own_upper=runs[0],
                                  mouth_w=mouth_w, roll=roll_upper)
         self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, u=u, peak_opening=peak, mouth_w=mouth_w,
@@ -450,7 +450,7 @@ class MouthPainter:
         if self._strands > 0.0:
             self._lower_lip_under_hair(color, d_lower=d_lower, u=u, mouth_w=mouth_w, peak_opening=peak)
             self._drape(color, out, xs + x0, ys + y0, d_upper=d_upper, mouth_w=mouth_w)
-        self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha, owned=owned)
+        self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha, owned=owned, sharp=laid)
 
     def _cavity_pixels(self, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray) -> _Cavity | None:
         """The frame's cavity pixels about the mouth's vertices; None if it shows none."""
@@ -583,7 +583,7 @@ class MouthPainter:
     def _lay_photo_interior(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,
                             runs: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray, mouth_w: float,
                             u: np.ndarray, peak_opening: float, lowered: np.ndarray | None = None,
-                            arch: np.ndarray | None = None) -> None:
+                            arch: np.ndarray | None = None) -> np.ndarray:
         """Lays over the (N, 3) interior `color`, in place, the photo's own interior at its
         photographed distance from the lip whose jaw it goes with: `d_upper`, `d_lower` (N,) px
         from the two lips, `runs` how far (px) the photo's opening goes with each jaw there
@@ -597,8 +597,10 @@ class MouthPainter:
         dark opening, squaring it into a box. `lowered` (N,) px, <= 0: how far the upper lip stands
         below its place on the skull (_lip_lift); it covers that much of the upper row, which stays.
         `arch` (N,) px: how far the upper lip's inner face comes down over the opening there
-        (_upper_arch); the photo's own upper teeth hang from it, so their biting edge arches with it."""
+        (_upper_arch); the photo's own upper teeth hang from it, so their biting edge arches with it.
+        Returns (N,) float32 0..1 how much of each pixel is the photo's own (_composite keeps it sharp)."""
         to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
+        laid = np.zeros(len(color), np.float32)
         wide = float(_lower_teeth_show(np.array([peak_opening]), mouth_w)[0])
         down_upper = d_upper if lowered is None else d_upper - lowered
         if arch is not None and self._own_teeth:
@@ -615,6 +617,8 @@ class MouthPainter:
                     weight *= 1.0 - wide * smoothstep(np.abs(2.0 * u[own] - 1.0), *PHOTO_TEETH_HIDDEN)
                 src = interp(anchor_xy, own) + sign * d_rest[own, None] * self._down
                 color[own] = mix(color[own], sample_points(self.image, src), weight)
+                laid[own] = np.maximum(laid[own], weight)
+        return laid
 
     def _arched_top(self, verts: np.ndarray, u: np.ndarray, *, d_upper: np.ndarray, alpha: np.ndarray,
                     peak_opening: float, mouth_w: float,
@@ -797,12 +801,16 @@ class MouthPainter:
         return lift
 
     def _composite(self, out: np.ndarray, box: tuple[int, int, int, int], ys: np.ndarray, xs: np.ndarray,
-                   color: np.ndarray, alpha: np.ndarray, *, owned: np.ndarray | None = None) -> None:
+                   color: np.ndarray, alpha: np.ndarray, *, owned: np.ndarray | None = None,
+                   sharp: np.ndarray | None = None) -> None:
         """Lays (N, 3) colours with (N,) coverage at pixels (ys, xs) of `box` over `out`, grained
         and softened like the photo. `owned`: (N,) bool, pixels wholly in the new opening, where
         what `out` holds is the photo's own opening stretched (a toothy photo's teeth): what of
         them the soft edge leaves uncovered is the lip beside them (the mean of the pixels around
-        them outside it), not that (it showed as a pale rim round the lips)."""
+        them outside it), not that (it showed as a pale rim round the lips). `sharp`: (N,) 0..1 the
+        share of each colour that is the photo's own (its teeth, laid by _lay_photo_interior), kept
+        as sharp as the photo under the softened coverage: already as soft as the photo, softened
+        again they were a smear (11's teeth at /i/ and in a smile)."""
         import cv2
 
         x0, y0, x1, y1 = box
@@ -817,6 +825,8 @@ class MouthPainter:
         a = cv2.GaussianBlur(a, (0, 0), self._softness)
         premul = cv2.GaussianBlur(premul, (0, 0), self._softness)
         _lay_over(out, x0, y0, a, premul, self._noise, ys, xs, np.zeros(len(ys), np.bool_) if owned is None else owned,
+                  np.ascontiguousarray(color, np.float64),
+                  np.zeros(len(ys), np.float32) if sharp is None else np.ascontiguousarray(sharp, np.float32),
                   RIM_REACH_PX)
 
     def _edge_coverage(self, verts: np.ndarray, tri_index: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -1408,15 +1418,21 @@ def _palate_pass(color, below, across, mouth_w, shows, tissue):
 
 
 @njit(cache=True, nogil=True)
-def _lay_over(out, x0, y0, cover, premul, noise, ys, xs, owned, reach):
+def _lay_over(out, x0, y0, cover, premul, noise, ys, xs, owned, color, sharp, reach):
     """MouthPainter._composite's blend, in place on the (H, W, 3) uint8 `out`, over the box at
     (x0, y0) the shape of the (h, w) blurred coverage `cover`: premultiplied (h, w, 3) colour and
     the (H, W, 1) grain at the coverage laid over what is there, where it covers anything (one
     pass over the pixels it reaches: numpy's went over the whole box five times). Under the `owned`
     pixels (ys, xs) that the coverage leaves partly uncovered, what is there is taken to be the mean
     of the pixels within `reach` (a square) no owned pixel covers, as they were (left as it is if
-    none: it lies deeper in)."""
+    none: it lies deeper in). At pixels `sharp` (N,) > 0 that share of the blurred colour is
+    the pixel's own (N, 3) `color` under the blurred coverage: the photo's own teeth, kept sharp."""
     h, w = cover.shape
+    for i in range(ys.shape[0]):
+        k = sharp[i]
+        if k > 0.0:
+            for c in range(3):
+                premul[ys[i], xs[i], c] += (color[i, c] * cover[ys[i], xs[i]] - premul[ys[i], xs[i], c]) * k
     src = out[y0:y0 + h, x0:x0 + w].copy()
     inside = np.zeros((h, w), np.bool_)
     for i in range(ys.shape[0]):
