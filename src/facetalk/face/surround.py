@@ -182,7 +182,7 @@ def _extended(rgb: np.ndarray, known: np.ndarray, *, frame_px: float) -> np.ndar
     return made
 
 
-# Between the grain face.texture quilts (finer than 5% of a patch) and the ground lies the
+# Between the grain face.texture quilts (finer than a twelfth of a patch) and the ground lie the
 # background's own blotches, strokes and folds: a fill without them, beside a painting's strokes or
 # a photo's out-of-focus blotches, outlined the photo as a halo round the person (Morisot's mauve
 # painting). That detail, finer than MID_BAND_FRAMES, is quilted from the photo's quiet patches of
