@@ -269,3 +269,26 @@ def test_beyond_the_photo_its_blotches_continue_not_a_smooth_plate():
     inside = band[r0 + 20:r1 - 20, c0 + 20:c1 - 20].std()
     (r0, c0), (r1, c1) = _at(s, -0.35 * N, 0.2 * N), _at(s, -0.15 * N, 0.8 * N)
     assert band[r0:r1, c0:c1].std() > 0.5 * inside
+
+
+def test_a_lighter_margin_continues_into_the_fill_without_a_frame():
+    """A photo whose last 20 px all round are lighter than its interior (a painting's margin, a wall
+    lit toward the edges): just beyond the edge the fill keeps the margin's tone, and it turns to
+    the interior's over a reach that wanders along the edge. Ended within 0.09 frames as something
+    standing on the ground, it drew the photo's rectangle as a light frame against the fill
+    (Morisot 1885, Biden's right edge at distance 2; before: a step of 0.74 of the contrast a tenth
+    of a frame out, and the fill's tone even along the edge there)."""
+    interior, margin = np.array((150.0, 120.0, 90.0)), np.array((200.0, 195.0, 190.0))
+    photo = np.empty((N, N, 3), np.uint8)
+    photo[:], photo[20:-20, 20:-20] = margin, interior
+    s = _surround(photo, face_bbox=None)
+    rgb = s.rgb.astype(float)
+    contrast = np.abs(margin - interior).max()
+    (r0, c0), (r1, c1) = _at(s, 0.3 * N, -0.15 * N), _at(s, 0.7 * N, -0.05 * N)
+    step = np.abs(rgb[r0:r1, c0:c1].reshape(-1, 3).mean(axis=0) - margin).max()
+    assert step < 0.2 * contrast, step
+    # Further out the turn to the interior's tone is not a line parallel to the edge: along it,
+    # how far it has turned varies (before: 0 levels, a straight band).
+    row, c0 = _at(s, 0.0, -0.4 * N)
+    _, c1 = _at(s, N, -0.4 * N)
+    assert rgb[row, c0:c1].mean(axis=1).std() > 0.03 * contrast

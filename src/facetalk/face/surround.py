@@ -98,7 +98,7 @@ def build_surround(photo: np.ndarray, box: CropBox, *, frame_hw: tuple[int, int]
     # at a line, the edge reads as a picture pasted on a smear. Each place beyond the photo
     # continues the ground by the nearest part of its edge (grown from the whole photo at once,
     # push-pull, it turned to the mean of all of it: yellow and blue curtains, a khaki in neither).
-    smooth = _extended(rgb, known, frame_px=frame_w * scale)
+    smooth = _extended(rgb, known, to_edge=to_edge, frame_px=frame_w * scale)
     smooth = smooth + _mid_detail(rgb, known, base=smooth, frame_px=frame_w * scale)
     texture = texture_over(rgb, known=known, wanted=~known | (fade < 1.0), base=smooth)
     soft = smooth + texture
@@ -142,11 +142,12 @@ STRUCTURE_SPREAD = 0.5
 COARSE_SOFTEN_FRAMES = 0.04
 
 
-def _extended(rgb: np.ndarray, known: np.ndarray, *, frame_px: float) -> np.ndarray:
+def _extended(rgb: np.ndarray, known: np.ndarray, *, to_edge: np.ndarray, frame_px: float) -> np.ndarray:
     """(h, w, 3) float32: `rgb` where `known`, elsewhere the background's ground continued
-    (_dominant at the nearest part of the edge, blurred by GROUND_SPREAD of the distance) and over
-    it what stands on that ground by the edge, ending in bands of size (STRUCTURE_BANDS;
-    `frame_px`: a frame's side in surround px)."""
+    (_dominant at the nearest part of the edge, blurred by GROUND_SPREAD of the distance), plus
+    the tone the photo's edge strip has along most of the edge (_edge_tone, fading slowly), and
+    over both what stands on the ground by the edge, ending in bands of size (STRUCTURE_BANDS;
+    `to_edge`: (h, w) px inside the photo; `frame_px`: a frame's side in surround px)."""
     import cv2
 
     h, w = known.shape
@@ -164,8 +165,12 @@ def _extended(rgb: np.ndarray, known: np.ndarray, *, frame_px: float) -> np.ndar
     ground = np.clip(cv2.resize(ground, size, interpolation=cv2.INTER_LINEAR) + 0.5, 0, 255)
     # The ground by the edge continued as the edge itself is (`under`), so that near - under is
     # what stands on the ground at the nearest part of the edge.
-    ground, under = (cv2.resize(grown_nearest(ground.astype(np.uint8), small_known, spread=spread).astype(np.float32),
-                                (w, h), interpolation=cv2.INTER_LINEAR) for spread in (GROUND_SPREAD, STRUCTURE_SPREAD))
+    ground, under = (grown_nearest(ground.astype(np.uint8), small_known, spread=spread).astype(np.float32)
+                     for spread in (GROUND_SPREAD, STRUCTURE_SPREAD))
+    # The edge's tone joins the ground (it fades slowly) and leaves what stands on it (which ends).
+    tone, tone_beyond = _edge_tone(small, small_known, under, frame_px=frame_px / GROUND_SHRINK,
+                                   to_edge=cv2.resize(to_edge, size, interpolation=cv2.INTER_AREA) / GROUND_SHRINK)
+    ground, under = (cv2.resize(a, (w, h), interpolation=cv2.INTER_LINEAR) for a in (ground + tone_beyond, under + tone))
     made = np.where(known[..., None], rgb.astype(np.float32), ground)
     beyond = cv2.distanceTransform((~known).astype(np.uint8), cv2.DIST_L2, 3)
     # Only pixels within reach of the slowest band's end (3 of its widths: 0.01% left) change.
@@ -180,6 +185,61 @@ def _extended(rgb: np.ndarray, known: np.ndarray, *, frame_px: float) -> np.ndar
         flat[reach] += band.reshape(-1, 3)[reach] * ends
         finer = coarser
     return made
+
+
+# Where the photo's edge strip (its last EDGE_TONE_STRIP_FRAMES) differs in tone from the ground
+# along most of the edge (a painting's lighter margin, a wall lit more toward one side), that is
+# the ground's tone there, not something standing on it: ended within 0.09 frames like a lamp,
+# it drew the photo's rectangle as a light frame against a warmer fill (Morisot 1885, Biden's
+# right edge) at distance 2. It is the median over EDGE_TONE_ALONG_FRAMES along the edge (a
+# window or a shirt, under half of that, still ends), smoothed over EDGE_TONE_SMOOTH_FRAMES, and
+# fades with the distance from the photo over EDGE_TONE_FADE_FRAMES, that reach wandering
+# (log-normal, EDGE_TONE_WANDER, at EDGE_TONE_WANDER_FRAMES) so no line parallel to the edge shows.
+EDGE_TONE_STRIP_FRAMES = 0.06
+EDGE_TONE_ALONG_FRAMES = 1.5
+EDGE_TONE_SMOOTH_FRAMES = 0.1
+EDGE_TONE_FADE_FRAMES = 0.4
+EDGE_TONE_WANDER = 0.45
+EDGE_TONE_WANDER_FRAMES = 0.12
+
+
+def _edge_tone(small: np.ndarray, small_known: np.ndarray, ground: np.ndarray, *, to_edge: np.ndarray,
+               frame_px: float) -> tuple[np.ndarray, np.ndarray]:
+    """(tone, tone beyond): each (h, w, 3) float32 at the size of `small` (the photo's colours,
+    `small_known` its known background, `ground` the ground by the edge there, `to_edge` px inside
+    the photo, `frame_px` a frame's side, all at that size). tone: at each place the edge strip's
+    mean colour less the ground, at the strip's nearest part, as a median along the edge; tone
+    beyond: that, faded with the distance from the photo as EDGE_TONE_FADE_FRAMES says."""
+    import cv2
+
+    zero = np.zeros(small.shape, np.float32)
+    strip = small_known & (to_edge < max(EDGE_TONE_STRIP_FRAMES * frame_px, 1.0))
+    if not strip.any():
+        return zero, zero
+    # The strip's mean (within a strip's width along it) less its ground, each place taking it
+    # from the strip's nearest pixel.
+    sigma = max(EDGE_TONE_STRIP_FRAMES * frame_px, 1.0)
+    weight = cv2.GaussianBlur(strip.astype(np.float32), (0, 0), sigma)[..., None]
+    mean = cv2.GaussianBlur(small * strip[..., None], (0, 0), sigma) / np.maximum(weight, 1e-6)
+    _, label = cv2.distanceTransformWithLabels((~strip).astype(np.uint8), cv2.DIST_L2, 3,
+                                               labelType=cv2.DIST_LABEL_PIXEL)
+    at = np.zeros(int(label.max()) + 1, np.int64)
+    at[label[strip]] = np.flatnonzero(strip.ravel())
+    differs = (mean - ground).reshape(-1, 3)[at[label]]  # (h, w, 3)
+    # The median along the edge (of 8-bit codes, which medianBlur takes at any size), smoothed.
+    side = 2 * int(round(EDGE_TONE_ALONG_FRAMES * frame_px / 2)) + 1
+    codes = np.clip(differs / 2.0 + 128.0, 0, 255).astype(np.uint8)
+    tone = (cv2.medianBlur(codes, side).astype(np.float32) - 128.0) * 2.0
+    tone = _blurred(tone, sigma_px=EDGE_TONE_SMOOTH_FRAMES * frame_px)
+    # The reach's wander, smooth at EDGE_TONE_WANDER_FRAMES: made at an eighth of the size.
+    h, w = small_known.shape
+    rng = np.random.default_rng(TEXTURE_SEED + 2)
+    wander = cv2.GaussianBlur(rng.standard_normal((h // 8 + 2, w // 8 + 2)).astype(np.float32), (0, 0),
+                              max(EDGE_TONE_WANDER_FRAMES * frame_px / 8, 0.5))
+    wander = cv2.resize(wander, (w, h), interpolation=cv2.INTER_LINEAR)
+    reach = EDGE_TONE_FADE_FRAMES * frame_px * np.exp(EDGE_TONE_WANDER * wander / max(float(wander.std()), 1e-6))
+    beyond = cv2.distanceTransform((~small_known).astype(np.uint8), cv2.DIST_L2, 3)
+    return tone, tone * np.exp(-np.square(beyond / reach))[..., None]
 
 
 # Between the grain face.texture quilts (finer than a twelfth of a patch) and the ground lie the
