@@ -580,3 +580,23 @@ def test_rounded_lips_open_an_oval_not_a_narrowed_lens(analysis):
     assert 0.0 <= surprise < 0.02, surprise
     smile = analysis.rig
     assert np.abs(_inner_gaps(smile, lip_spread=-1.0) - _inner_gaps(smile)).max() < 0.005
+
+
+def test_undoing_a_smile_lowers_the_lower_lids_its_squint_raised(analysis):
+    """The frown that undoes a smiling photo's smile brings its lower lids down (the smile's squint
+    taken back, SQUINT_UNDONE); on a photo that does not smile (the bearded old photo) the frown
+    moves no lower lid."""
+    from pathlib import Path
+
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    lower = list(lm.RIGHT_EYE_LOWER[2:-2] + lm.LEFT_EYE_LOWER[2:-2])
+    pts = np.load(Path(__file__).resolve().parent / "data" / "bearded_old_photo_landmarks.npz")["landmarks_px"]
+    for rig, smiling in ((analysis.rig, True), (build_rig(pts), False)):
+        rest = rig.rest_xyz[:, :2].astype(np.float64)
+        drop = (posed_vertices(rig, MotionFrame(t_s=0, smile=-1.0))[:, :2] - rest)[lower, 1]
+        if smiling:
+            assert drop.mean() > 0.02 * rig.ipd_px and drop.min() > 0.0
+        else:
+            assert np.abs(drop).max() < 1e-3 * rig.ipd_px

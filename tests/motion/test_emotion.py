@@ -8,6 +8,7 @@ from facetalk.face import landmarks as lm
 from facetalk.face.expression import NEUTRAL_CORNER_LIFT
 from facetalk.motion import emotion
 from facetalk.motion.frame import MotionFrame
+from facetalk.params import PhotoExpression
 from facetalk.render.renderer import posed_vertices
 
 
@@ -62,12 +63,14 @@ def test_angry_on_a_toothy_smile_tightens_the_lips_level_and_narrow_not_into_sad
     photo the press met the lips halfway in sad's pout, and cost most of anger's identity distance)."""
     lift, gaps = _mouth(analysis, "angry")
     # 0.6 of the smile undone (0.8 before: the inner line at a neutral mouth's height, -0.015, and
-    # the closed lips' full middle bulged over the corners at 2x, sad's pout): the inner line's
-    # corners stay a little above a neutral mouth's, the outer lips level.
-    assert NEUTRAL_CORNER_LIFT + 0.01 < lift < NEUTRAL_CORNER_LIFT + 0.04
+    # the closed lips' full middle bulged over the corners at 2x, sad's pout): the outer lips level.
+    # The chin raiser (AU17, emo10) then brings the inner line's middle up to the corners' height
+    # (-0.000 from a neutral mouth's; 0.026 without it, the smile's curve the classifier read as
+    # happy): level, not bent down below sad's (-0.010).
+    assert NEUTRAL_CORNER_LIFT - 0.008 < lift < NEUTRAL_CORNER_LIFT + 0.04
     assert 0.02 < gaps.max() < 0.08
     sad_lift, _ = _mouth(analysis, "sad")
-    assert lift > sad_lift + 0.025
+    assert lift > sad_lift + 0.005
     assert _width(analysis, "angry") < 0.835 < _width(analysis, "sad")  # 0.829 (0.820 with no frown of its own)
 
 
@@ -463,3 +466,50 @@ def test_disgust_shuts_a_smiles_teeth_further_than_a_talking_photos_parted_lips(
     assert 0.5 < talking.closes_lips < grin.closes_lips - 0.15
     assert half.closes_lips == pytest.approx(0.5 * (talking.closes_lips + grin.closes_lips))
     assert emotion.blend(disgust, photo=PhotoExpression(smile=1.0)).closes_lips == 0.0  # nothing apart to shut
+
+
+def test_anger_raises_the_chin_so_a_toothy_smiles_pressed_lips_lie_level(analysis, monkeypatch):
+    """AU17 with anger's pressed lips: the chin raiser pushes the lower lip's middle up, so the
+    inner line's middle rises toward the corners (the smile's curve the shut lips kept read as
+    happy to the offline classifier), by at least 0.01 mouth widths against the recipe without it."""
+    with_chin, _ = _mouth(analysis, "angry")
+    recipe = emotion.RECIPES["angry"]
+    assert recipe.face["mouth_shrug_lower"] >= 0.3
+    without = {k: v for k, v in recipe.face.items() if k != "mouth_shrug_lower"}
+    monkeypatch.setitem(emotion.RECIPES, "angry", emotion.Recipe(without, lids=recipe.lids))
+    without_chin, _ = _mouth(analysis, "angry")
+    assert with_chin < without_chin - 0.01
+
+
+def test_sad_lowers_a_smiling_photos_squinted_lower_lids_and_anger_keeps_them_tensed(analysis, monkeypatch):
+    """The frown that undoes the bundled photo's smile takes its squint back (face.rig.SQUINT_UNDONE):
+    sad's lower lids come down (smiling eyes over a sad mouth read as happy). Anger's stay tensed
+    where they were with no squint taken back (KEEPS_SQUINT, AU7; lowered, dlib read its brows as
+    less lowered), within a twentieth of a pixel."""
+    from facetalk.face import rig as rig_module
+
+    lower = list(lm.RIGHT_EYE_LOWER[2:-2] + lm.LEFT_EYE_LOWER[2:-2])
+
+    def lids(rig, name):
+        mood = emotion.blend(tuple(float(e == name) for e in EMOTIONS), photo=analysis.expression)
+        return posed_vertices(rig, MotionFrame(t_s=0).with_face(mood.offsets))[lower, 1].astype(np.float64)
+
+    rig = rig_module.build_rig(analysis.landmarks_px)
+    monkeypatch.setattr(rig_module, "SQUINT_UNDONE", 0.0)
+    kept = rig_module.build_rig(analysis.landmarks_px)
+    assert (lids(rig, "sad") - lids(kept, "sad")).mean() > 0.015 * rig.ipd_px
+    monkeypatch.setattr(emotion, "SQUINT_UNDONE", 0.0)  # no squint taken back, none to give back
+    kept_angry = lids(kept, "angry")
+    monkeypatch.undo()
+    assert np.abs(lids(rig, "angry") - kept_angry).max() < 0.05
+
+
+def test_anger_gives_back_no_squint_on_a_photo_that_barely_smiles():
+    """KEEPS_SQUINT_FROM: on a photo smiling under half (Pedersen's talking mouth, 0.16) anger's
+    lid tightener is its recipe's own; on a broad smile it grows by the frown's lid drop."""
+    angry = tuple(float(e == "angry") for e in EMOTIONS)
+    own = emotion.RECIPES["angry"].face["eye_squint"]
+    slight = emotion.blend(angry, photo=PhotoExpression(smile=0.16, lips_apart=1.0))
+    broad = emotion.blend(angry, photo=PhotoExpression(smile=1.0, lips_apart=1.0))
+    assert slight.offset("eye_squint") == own
+    assert broad.offset("eye_squint") > own + 0.3

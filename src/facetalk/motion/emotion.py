@@ -26,7 +26,8 @@ from types import MappingProxyType
 import numpy as np
 
 from facetalk.config import EMOTIONS
-from facetalk.face.rig import FROWN_CORNER_DROP, FROWN_CORNER_OUT, SMILE_CORNER_LIFT, SMILE_CORNER_OUT, SPREAD_CORNER_OUT
+from facetalk.face.rig import (EYE_SQUINT, FROWN_CORNER_DROP, FROWN_CORNER_OUT, SMILE_CORNER_LIFT, SMILE_CORNER_OUT,
+                               SMILE_SQUINT, SPREAD_CORNER_OUT, SQUINT_UNDONE)
 from facetalk.params import FACE_NAMES, PhotoExpression, face_index
 
 @dataclass(frozen=True, eq=False)
@@ -74,7 +75,11 @@ RECIPES: dict[str, Recipe] = {
     # anger's identity distance (unseen seven 0.310 -> 0.281; Coelho's three-quarter view 0.369 ->
     # 0.304, 0.157 with no brows at all). (Pedersen's reading jumps with a hair strand over his
     # outer brow: -0.000 at -0.85, -0.030 at -0.6, -0.001 at -0.65; out/emo5/abl7-8.)
-    "angry": Recipe({"brow_raise": -0.6, "eye_squint": 0.5, "smile": -0.15,
+    # The chin raiser (AU17, 0.4), anger's with pressed lips (AU23+24+17): it pushes the lower lip's
+    # middle up, so the pressed line is level, not the curve of the smile a toothy photo's shut lips
+    # keep (read as happy: the bundled photo 0.51 -> 0.33, Obama 0.41 -> 0.38; out/emo10/t_b), and
+    # dimples the chin; dlib's identity distance 0.005 more over six portraits.
+    "angry": Recipe({"brow_raise": -0.6, "eye_squint": 0.5, "smile": -0.15, "mouth_shrug_lower": 0.4,
                      "mouth_roll_upper": 0.6, "mouth_roll_lower": 0.6, "lip_spread": -0.25}, lids=-0.15),
     # AU1+2+5+26: brows up, eyes wide, jaw dropped, lips relaxed into an oval. The jaw at 0.65 and the
     # brows at 0.9 (0.8 and 1.0 before) moved dlib's identity distance least for the surprise they
@@ -236,6 +241,14 @@ PHOTO_OPENING_BY_EMOTION = {"surprised": {"jaw_open": 0.1, "upper_lip_raise": 0.
 # lip, thick lips; 0.2 read as a fearful gape at 2x on the bundled one and Obama; out/emo8/f1-f3.)
 SMILE_OPENING_BY_EMOTION = {"fearful": {"jaw_open": 0.1, "upper_lip_raise": 0.5, "lower_lip_depress": 0.2}}
 OPENS_ANEW = frozenset({"disgusted"})
+# Emotions whose lower lids stay as a broad smile's squint raised them: the frown that undoes the
+# smile lowers them (face.rig.SQUINT_UNDONE), but anger's are tensed (AU7), and lowered there they
+# let dlib read its brows as less lowered (the bundled photo -0.022 -> -0.016 eye distances). On a
+# photo smiling less than KEEPS_SQUINT_FROM there is little squint to keep (Pedersen's 0.16: 0.03 of
+# the lid tightener), and dlib's brow reading there jumps with sub-pixel changes (a hair strand over
+# his brow: -0.041 without, -0.014 with it), so nothing is given back.
+KEEPS_SQUINT = frozenset({"angry"})
+KEEPS_SQUINT_FROM = 0.5
 # Emotions for which only a smile's parted lips are shut (CLOSES_LIPS): contempt shuts the teeth a
 # smile bares, not a talking photo's parted lips, whose closure was a quarter of its identity
 # distance there; its smile's slant carries it (Pedersen, out/portraits' 13: identity 0.395 ->
@@ -308,6 +321,12 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
                        + on_speech * (photo.lips_apart - toothy))
     if undo > 0.0:
         _undo_smile(offsets, undo)
+    keep = sum(w for w, name in zip(weights, EMOTIONS) if name in KEEPS_SQUINT)
+    if keep > 0.0 and offsets[face_index("smile")] < 0.0 and photo.smile >= KEEPS_SQUINT_FROM:
+        # The lower lids' drop under the frown, given back as the lid tightener (rig units).
+        share = keep / sum(w for w, name in zip(weights, EMOTIONS) if name != "neutral")
+        offsets[face_index("eye_squint")] -= (share * offsets[face_index("smile")] * SQUINT_UNDONE * photo.smile
+                                             * SMILE_SQUINT / EYE_SQUINT)
     posture = tuple(sum(w * POSTURE_DEG[name][i] for w, name in zip(weights, EMOTIONS)) for i in range(2))
     liveliness = 1.0 + sum(w * (LIVELINESS[name] - 1.0) for w, name in zip(weights, EMOTIONS))
     return Blend(offsets=offsets, lids=lids, posture_deg=posture, liveliness=liveliness, closes_lips=closes)

@@ -69,6 +69,13 @@ TINT_SPREAD = (0.03, 0.07)
 BROW_OVER_LID = (((55, 65, 52, 53, 46), (157, 158, 159, 160, 161)),
                  ((285, 295, 282, 283, 276), (384, 385, 386, 387, 388)))
 BROW_SHADOW = 0.2
+# A smiling photo's own nasolabial folds, smoothed as an emotion undoes its smile: the smoothing's
+# weight per unit of smile undone times the photo's smile (it tops out at 1). 1.5 (0.6 before):
+# half-smoothed, the folds were part of what the offline classifier read as happy under sad and
+# angry on the toothy photos, and dlib's identity distance did not rise (out/emo10/t_a2, with the
+# crow's feet smoothed too: anger on the bundled photo happy 0.69 -> 0.51, Obama 0.55 -> 0.41; over
+# six portraits 0.3053 -> 0.3029). Smoothing the crow's feet too doubled the fold shader's time.
+UNDO_FOLD = 1.5
 # The glabellar lines (AU4, the frown's "11"): per side, (offset toward the brow, lower and upper
 # end above the line's foot, in eye spans; share of GLABELLA_DEPTH); GLABELLA_WIDTH eye spans wide,
 # leaning GLABELLA_FAN eye spans toward the brow at the top, the ridge the corrugator bunches beside
@@ -162,7 +169,7 @@ class FoldShader:
             # (disgust on a smiling photo: smoothed, its sneer lost the fold that makes it read).
             held = sneer_held(frame.upper_lip_raise)
             undo = min(frame.smile, 0.0) * self._photo.smile * (1.0 - held)
-            depth = 0.24 * min(drive, 1.0) + 0.6 * undo
+            depth = 0.24 * min(drive, 1.0) + UNDO_FOLD * undo
             if not _drawn(depth):
                 folds.append(_Fold(_NO_LINE, depth, 0.024 * span, None))
                 continue
