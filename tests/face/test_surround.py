@@ -292,3 +292,84 @@ def test_a_lighter_margin_continues_into_the_fill_without_a_frame():
     row, c0 = _at(s, 0.0, -0.4 * N)
     _, c1 = _at(s, N, -0.4 * N)
     assert rgb[row, c0:c1].mean(axis=1).std() > 0.03 * contrast
+
+
+@pytest.mark.parametrize("strip_px", [16, 20, 24])
+def test_a_photo_with_a_thin_strip_of_background_builds(strip_px):
+    """A tight crop whose background is a strip by one edge (16-24 px of a 300 px photo) has enough
+    background at a quarter size to tell its ground but none left at an eighth, where its dominant
+    colour is told: build_surround raised IndexError, and every analysis runs it, so such a photo
+    could not render at all. Beyond the strip's edge the fill continues the strip's colour."""
+    photo = np.empty((N, N, 3), np.uint8)
+    photo[:], photo[:, :strip_px] = SUIT, GROUND
+    s = _surround(photo, face_bbox=None)
+    row, col = _at(s, -0.05 * N, 0.5 * N)
+    assert np.abs(s.rgb[row, col].astype(int) - GROUND).max() < 30, s.rgb[row, col]
+
+
+def test_a_strip_too_thin_to_keep_is_not_continued_as_black():
+    """An 8 px strip keeps no background pixel at the half size the fill is grown at: the fill
+    beyond the photo was black ((2, 4, 16) here); it is grown from the photo's own pixels instead
+    (the strip and the suit beside it)."""
+    photo = np.empty((N, N, 3), np.uint8)
+    photo[:], photo[:, :8] = SUIT, GROUND
+    s = _surround(photo, face_bbox=None)
+    (r0, c0), (r1, c1) = _at(s, -0.2 * N, 0.2 * N), _at(s, -0.05 * N, 0.8 * N)
+    fill = s.rgb[r0:r1, c0:c1].reshape(-1, 3).astype(float).mean(axis=0)
+    assert fill.min() > 0.7 * min(SUIT + GROUND) and fill[2] > SUIT[2], fill
+
+
+def test_a_thin_strips_bands_do_not_run_on_sharp():
+    """With too little background to tell its ground, the nearest part of the edge is continued
+    blurred by 1.5 times the distance: bands the strip shows (30 px tall, red and blue) have
+    mostly merged 10 px beyond the edge (by half the distance they ran on as sharp streaks,
+    a spread of 48 levels there against 9)."""
+    photo = np.empty((N, N, 3), np.uint8)
+    photo[:] = SUIT
+    red = ((np.arange(N) // 30) % 2 == 0)[:, None]
+    photo[:, :12] = np.where(red[..., None], (200, 60, 40), (40, 60, 200))
+    s = _surround(photo, face_bbox=None)
+    (r0, col), (r1, _) = _at(s, -10.0, 60.0), _at(s, -10.0, 240.0)
+    assert s.rgb[r0:r1, col, 0].astype(float).std() < 20.0  # (the bands' own: 80)
+
+
+def test_the_photos_outermost_pixels_are_not_continued():
+    """The warp mixes the photo's outermost pixels with the black beyond it where its edge falls
+    inside a surround pixel (here, a 300 px photo for a 256 px frame): continued as background,
+    they drew the photo's rectangle as a dark line through the fill (down to 59 levels on a wall of
+    167). Those EDGE_MIXED_PX are left out of the known background."""
+    wall = np.array((180, 170, 150))
+    photo = np.empty((N, N, 3), np.uint8)
+    photo[:] = wall
+    s = build_surround(photo, CropBox(0, 0, N, N), frame_hw=(256, 256), segmenter=ColourSegmenter(), face_bbox=None)
+    assert s.rgb.astype(float).mean(axis=2).min() > wall.mean() - 3
+
+
+def _stripes(*, angle_of_block) -> np.ndarray:
+    """(N, N, 3) uint8 a ground of fine stripes (6 px apart) in 30 px blocks, each block's at
+    `angle_of_block(rng)` radians."""
+    rng = np.random.default_rng(3)
+    yy, xx = np.mgrid[0:N, 0:N].astype(np.float32)
+    wave = np.zeros((N, N), np.float32)
+    for y in range(0, N, 30):
+        for x in range(0, N, 30):
+            a = angle_of_block(rng)
+            wave[y:y + 30, x:x + 30] = np.sin(2 * np.pi * (np.cos(a) * xx + np.sin(a) * yy) / 6.0)[y:y + 30, x:x + 30]
+    return np.clip(np.array((150, 140, 120), np.float32) + 15 * wave[..., None], 0, 255).astype(np.uint8)
+
+
+def test_no_mid_scale_detail_is_quilted_where_the_photos_detail_runs_every_way():
+    """Detail running every way is structure out of focus (a draped curtain's folds): quilted at
+    the mid scale it read as a collage of swags, so none is made there; stripes running one way
+    are still quilted."""
+    import cv2
+    from facetalk.face.surround import _mid_detail
+
+    made = {}
+    for name, angle in (("every way", lambda rng: rng.uniform(0, np.pi)), ("one way", lambda rng: 0.3)):
+        rgb, known = np.zeros((600, 600, 3), np.uint8), np.zeros((600, 600), bool)
+        rgb[150:450, 150:450] = cv2.resize(_stripes(angle_of_block=angle), (300, 300))
+        known[152:448, 152:448] = True
+        made[name] = _mid_detail(rgb, known, base=np.full((600, 600, 3), 140, np.float32), frame_px=300.0)
+    assert not made["every way"].any()
+    assert np.abs(made["one way"]).mean() > 0.5

@@ -140,6 +140,10 @@ STRUCTURE_SPREAD = 0.5
 # ... and the coarsest band (a print's paper by its oval vignette, a window) blurred by this many
 # frames more: its outline, sharp in the photo, ran on as a crisp edge round a bright crescent.
 COARSE_SOFTEN_FRAMES = 0.04
+# With too little background to tell its ground (a tight crop), the nearest part of the edge is
+# continued blurred by this share of the distance: by STRUCTURE_SPREAD, what the edge shows ran
+# on outward as sharp streaks.
+FALLBACK_SPREAD = 1.5
 
 
 def _extended(rgb: np.ndarray, known: np.ndarray, *, to_edge: np.ndarray, frame_px: float) -> np.ndarray:
@@ -147,20 +151,22 @@ def _extended(rgb: np.ndarray, known: np.ndarray, *, to_edge: np.ndarray, frame_
     (_dominant at the nearest part of the edge, blurred by GROUND_SPREAD of the distance), plus
     the tone the photo's edge strip has along most of the edge (_edge_tone, fading slowly), and
     over both what stands on the ground by the edge, ending in bands of size (STRUCTURE_BANDS;
-    `to_edge`: (h, w) px inside the photo; `frame_px`: a frame's side in surround px)."""
+    `to_edge`: (h, w) px inside the photo; `frame_px`: a frame's side in surround px). With too
+    little background to tell its ground: _nearest_fallback."""
     import cv2
 
     h, w = known.shape
     size = (max(w // GROUND_SHRINK, 1), max(h // GROUND_SHRINK, 1))
     small = cv2.resize(rgb.astype(np.float32), size, interpolation=cv2.INTER_AREA)
     small_known = cv2.resize(known.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0.99
-    near = grown_nearest(rgb, known, spread=STRUCTURE_SPREAD).astype(np.float32)
-    if small_known.sum() < 4 * GROUND_COLOURS:  # (too little background to tell its ground)
-        return near
-    # The ground is smooth at GROUND_FRAMES: told at half the size it is continued at.
+    # The ground is smooth at GROUND_FRAMES: told at half the size it is continued at, from the
+    # background wholly known there (a strip a few px wide at the quarter size can leave none).
     half = (max(size[0] // 2, 1), max(size[1] // 2, 1))
-    ground = _dominant(cv2.resize(small, half, interpolation=cv2.INTER_AREA),
-                       cv2.resize(small_known.astype(np.float32), half, interpolation=cv2.INTER_AREA) > 0.99,
+    half_known = cv2.resize(small_known.astype(np.float32), half, interpolation=cv2.INTER_AREA) > 0.99
+    if half_known.sum() < 4 * GROUND_COLOURS:  # (too little background to tell its ground)
+        return _nearest_fallback(rgb, known, to_edge=to_edge)
+    near = grown_nearest(rgb, known, spread=STRUCTURE_SPREAD).astype(np.float32)
+    ground = _dominant(cv2.resize(small, half, interpolation=cv2.INTER_AREA), half_known,
                        sigma_px=GROUND_FRAMES * frame_px / GROUND_SHRINK / 2)
     ground = np.clip(cv2.resize(ground, size, interpolation=cv2.INTER_LINEAR) + 0.5, 0, 255)
     # The ground by the edge continued as the edge itself is (`under`), so that near - under is
@@ -185,6 +191,19 @@ def _extended(rgb: np.ndarray, known: np.ndarray, *, to_edge: np.ndarray, frame_
         flat[reach] += band.reshape(-1, 3)[reach] * ends
         finer = coarser
     return made
+
+
+def _nearest_fallback(rgb: np.ndarray, known: np.ndarray, *, to_edge: np.ndarray) -> np.ndarray:
+    """(h, w, 3) float32 _extended's fill for a photo with too little background to tell its
+    ground: the nearest known pixel's colour, blurred by FALLBACK_SPREAD of the distance; grown
+    from all of the photo's own pixels (less its EDGE_MIXED_PX) where no known pixel is left at
+    the half size grown_nearest works at (a strip a few px wide), which filled the rest black."""
+    import cv2
+
+    h, w = known.shape
+    half_known = cv2.resize(known.astype(np.float32), (max(w // 2, 1), max(h // 2, 1)), interpolation=cv2.INTER_AREA)
+    source = known if (half_known > 0.99).any() else to_edge > EDGE_MIXED_PX
+    return grown_nearest(rgb, source, spread=FALLBACK_SPREAD).astype(np.float32)
 
 
 # Where the photo's edge strip (its last EDGE_TONE_STRIP_FRAMES) differs in tone from the ground
@@ -291,11 +310,13 @@ def _mid_detail(rgb: np.ndarray, known: np.ndarray, *, base: np.ndarray, frame_p
 
 def _dominant(small: np.ndarray, known: np.ndarray, *, sigma_px: float) -> np.ndarray:
     """(h, w, 3) float32 at each place the mean colour, within about `sigma_px`, of the known
-    pixels of the one of GROUND_COLOURS clustered colours most of them there have."""
+    pixels of the one of GROUND_COLOURS clustered colours most of them there have (0 with none known)."""
     import cv2
 
     h, w = known.shape
     centres = _colour_clusters(small[known], k=GROUND_COLOURS)
+    if not len(centres):
+        return np.zeros_like(small)
     label = np.argmin(((small[..., None, :] - centres) ** 2).sum(axis=3), axis=2)
     # Each colour's presence and mean are smooth at sigma_px: blurred at a quarter of that scale.
     shrink = max(1.0, sigma_px / 4.0)
@@ -315,7 +336,9 @@ def _dominant(small: np.ndarray, known: np.ndarray, *, sigma_px: float) -> np.nd
 
 def _colour_clusters(colours: np.ndarray, *, k: int, rounds: int = 8) -> np.ndarray:
     """(k, 3) float32 k-means centres of (n, 3) `colours`, started from their brightness
-    quantiles (deterministic; a cluster left empty keeps its start)."""
+    quantiles (deterministic; a cluster left empty keeps its start); (0, 3) if n is 0."""
+    if not len(colours):
+        return np.zeros((0, 3), np.float32)
     order = np.argsort(colours.sum(axis=1), kind="stable")
     centres = colours[order[((np.arange(k) + 0.5) / k * len(order)).astype(int)]].copy()
     for _ in range(rounds):
