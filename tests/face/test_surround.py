@@ -363,13 +363,16 @@ def test_no_mid_scale_detail_is_quilted_where_the_photos_detail_runs_every_way()
     the mid scale it read as a collage of swags, so none is made there; stripes running one way
     are still quilted."""
     import cv2
-    from facetalk.face.surround import _mid_detail
+    from facetalk.face.surround import _Background, _mid_detail
+    from facetalk.face.texture import measure_detail, tile_size, varied_tile
 
     made = {}
     for name, angle in (("every way", lambda rng: rng.uniform(0, np.pi)), ("one way", lambda rng: 0.3)):
         rgb, known = np.zeros((600, 600, 3), np.uint8), np.zeros((600, 600), bool)
         rgb[150:450, 150:450] = cv2.resize(_stripes(angle_of_block=angle), (300, 300))
         known[152:448, 152:448] = True
-        made[name] = _mid_detail(rgb, known, base=np.full((600, 600, 3), 140, np.float32), frame_px=300.0)
+        fine = measure_detail(rgb, source=known, tile_px=varied_tile(known, tile_px=tile_size(known.shape)))
+        made[name] = _mid_detail(_Background.of(rgb, known), fine=fine, base=np.full((600, 600, 3), 140, np.float32),
+                                 frame_px=300.0)
     assert not made["every way"].any()
     assert np.abs(made["one way"]).mean() > 0.5

@@ -231,3 +231,22 @@ def test_a_small_source_is_cut_into_smaller_patches_for_variety(monkeypatch):
     texture_over(photo, known=known, wanted=~known)
     drawn_from = len(np.unique(laid[0], axis=0)) if laid else 0  # at 60 px: 4 whole, grain only
     assert drawn_from >= 16  # VARIED_SOURCES
+
+
+def test_texture_from_a_measurement_is_texture_over_and_quiet_detail_clips():
+    """A caller that measured the photo's detail already (face.surround, which decides on it
+    first) gets from texture_from what texture_over makes; and quiet_detail cuts the detail at
+    the `clip` it is given times its typical size over the source."""
+    from facetalk.face import texture
+    from facetalk.face.texture import quiet_detail, texture_from, tile_size, varied_tile
+
+    photo, known = _stripes(horizontal=True, colour=(120, 110, 100)), _hole()
+    base = filled(photo, known).astype(np.float32)
+    measured = measure_detail(photo, source=known, tile_px=varied_tile(known, tile_px=tile_size(known.shape)))
+    over = texture_over(photo, known=known, wanted=~known, base=base)
+    assert over.any() and np.array_equal(texture_from(measured, rgb=photo, known=known, wanted=~known, base=base), over)
+    detail = texture._band(photo, tile_px=24)
+    typical = 1.4826 * np.median(np.abs(detail[known]), axis=0)
+    cut = quiet_detail(photo, detail, source=known, tile_px=24, clip=0.5)
+    assert np.allclose(np.abs(cut.detail).max(axis=(0, 1)), 0.5 * typical, rtol=1e-5)
+    assert len(cut.corners) == len(measure_detail(photo, source=known, tile_px=24).corners)

@@ -24,8 +24,8 @@ import numpy as np
 from facetalk.face.mesh import Segmenter
 from facetalk.face.rig import smoothstep
 from facetalk.face.framing import CropBox
-from facetalk.face.texture import (TEXTURE_SEED, PhotoDetail, _quiet_patches, grown_nearest, made_detail, measure_detail,
-                                   runs_every_way, texture_over, tile_size, varied_tile)
+from facetalk.face.texture import (TEXTURE_SEED, PhotoDetail, grown_nearest, made_detail, measure_detail, quiet_detail,
+                                   runs_every_way, texture_from, texture_over, tile_size, varied_tile)
 
 # The surround spans this many frame widths (and heights), centred on the frame: at the farthest
 # distance (2) the view spans twice the frame about the face, which may sit off the frame's centre
@@ -98,9 +98,11 @@ def build_surround(photo: np.ndarray, box: CropBox, *, frame_hw: tuple[int, int]
     # at a line, the edge reads as a picture pasted on a smear. Each place beyond the photo
     # continues the ground by the nearest part of its edge (grown from the whole photo at once,
     # push-pull, it turned to the mean of all of it: yellow and blue curtains, a khaki in neither).
-    smooth = _extended(rgb, known, to_edge=to_edge, frame_px=frame_w * scale)
-    smooth = smooth + _mid_detail(rgb, known, base=smooth, frame_px=frame_w * scale)
-    texture = texture_over(rgb, known=known, wanted=~known | (fade < 1.0), base=smooth)
+    ground = _Background.of(rgb, known)
+    fine = measure_detail(rgb, source=known, tile_px=varied_tile(known, tile_px=tile_size(known.shape)))
+    smooth = _extended(rgb, ground, to_edge=to_edge, frame_px=frame_w * scale)
+    smooth = smooth + _mid_detail(ground, fine=fine, base=smooth, frame_px=frame_w * scale)
+    texture = texture_from(fine, rgb=rgb, known=known, wanted=~known | (fade < 1.0), base=smooth)
     soft = smooth + texture
     background = np.where(known[..., None], rgb * fade[..., None] + soft * (1.0 - fade[..., None]), soft)
     background = np.clip(background + 0.5, 0, 255).astype(np.uint8)
@@ -116,6 +118,29 @@ def build_surround(photo: np.ndarray, box: CropBox, *, frame_hw: tuple[int, int]
     last_row = int(np.clip(np.floor(frame_origin[1] + photo_bottom * scale) - 1, 0, out_h - 1))
     return Surround(rgb=rgb, alpha=alpha, background=background, frame_alpha=frame_alpha,
                     frame_origin_px=frame_origin, scale=scale, photo_bottom_px=float(photo_bottom), body_cut_at_bottom=bool((alpha[last_row] > 0.5).any()))
+
+
+@dataclass(frozen=True, eq=False)
+class _Background:
+    """What the fill beyond the known background is made from, computed once for _extended and
+    _mid_detail. known: (h, w) bool the surround's known background; beyond: (h, w) float32 px
+    from it (0 on it); small: (h/4, w/4, 3) float32 the surround at a quarter of its size
+    (GROUND_SHRINK, MID_SHRINK); small_known: (h/4, w/4) bool where that is wholly known."""
+
+    known: np.ndarray
+    beyond: np.ndarray
+    small: np.ndarray
+    small_known: np.ndarray
+
+    @staticmethod
+    def of(rgb: np.ndarray, known: np.ndarray) -> "_Background":
+        import cv2
+
+        h, w = known.shape
+        size = (max(w // GROUND_SHRINK, 1), max(h // GROUND_SHRINK, 1))
+        return _Background(known=known, beyond=cv2.distanceTransform((~known).astype(np.uint8), cv2.DIST_L2, 3),
+                           small=cv2.resize(rgb.astype(np.float32), size, interpolation=cv2.INTER_AREA),
+                           small_known=cv2.resize(known.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0.99)
 
 
 # What the photo's background shows by its edge is split into its ground (at each place, the
@@ -146,8 +171,8 @@ COARSE_SOFTEN_FRAMES = 0.04
 FALLBACK_SPREAD = 1.5
 
 
-def _extended(rgb: np.ndarray, known: np.ndarray, *, to_edge: np.ndarray, frame_px: float) -> np.ndarray:
-    """(h, w, 3) float32: `rgb` where `known`, elsewhere the background's ground continued
+def _extended(rgb: np.ndarray, background: _Background, *, to_edge: np.ndarray, frame_px: float) -> np.ndarray:
+    """(h, w, 3) float32: `rgb` where the `background` is known, elsewhere the background's ground continued
     (_dominant at the nearest part of the edge, blurred by GROUND_SPREAD of the distance), plus
     the tone the photo's edge strip has along most of the edge (_edge_tone, fading slowly), and
     over both what stands on the ground by the edge, ending in bands of size (STRUCTURE_BANDS;
@@ -155,10 +180,9 @@ def _extended(rgb: np.ndarray, known: np.ndarray, *, to_edge: np.ndarray, frame_
     little background to tell its ground: _nearest_fallback."""
     import cv2
 
+    known, small, small_known = background.known, background.small, background.small_known
     h, w = known.shape
-    size = (max(w // GROUND_SHRINK, 1), max(h // GROUND_SHRINK, 1))
-    small = cv2.resize(rgb.astype(np.float32), size, interpolation=cv2.INTER_AREA)
-    small_known = cv2.resize(known.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0.99
+    size = small_known.shape[::-1]
     # The ground is smooth at GROUND_FRAMES: told at half the size it is continued at, from the
     # background wholly known there (a strip a few px wide at the quarter size can leave none).
     half = (max(size[0] // 2, 1), max(size[1] // 2, 1))
@@ -178,7 +202,7 @@ def _extended(rgb: np.ndarray, known: np.ndarray, *, to_edge: np.ndarray, frame_
                                    to_edge=cv2.resize(to_edge, size, interpolation=cv2.INTER_AREA) / GROUND_SHRINK)
     ground, under = (cv2.resize(a, (w, h), interpolation=cv2.INTER_LINEAR) for a in (ground + tone_beyond, under + tone))
     made = np.where(known[..., None], rgb.astype(np.float32), ground)
-    beyond = cv2.distanceTransform((~known).astype(np.uint8), cv2.DIST_L2, 3)
+    beyond = background.beyond
     # Only pixels within reach of the slowest band's end (3 of its widths: 0.01% left) change.
     reach = np.flatnonzero((beyond > 0) & (beyond < 3.0 * max(e for _, e in STRUCTURE_BANDS) * frame_px))
     flat, finer = made.reshape(-1, 3), near
@@ -267,44 +291,36 @@ def _edge_tone(small: np.ndarray, small_known: np.ndarray, ground: np.ndarray, *
 # painting). That detail, finer than MID_BAND_FRAMES, is quilted from the photo's quiet patches of
 # MID_TILE_FRAMES at MID_SHRINK of the surround's size, cut at MID_CLIP times its typical size (a
 # dark mark a quiet patch held was scattered as specks).
-MID_SHRINK = 4
+MID_SHRINK = GROUND_SHRINK  # (the same quarter-size copy serves both)
 MID_BAND_FRAMES = 0.035
 MID_TILE_FRAMES = 0.12
 MID_CLIP = 2.0
 
 
-def _mid_detail(rgb: np.ndarray, known: np.ndarray, *, base: np.ndarray, frame_px: float) -> np.ndarray:
+def _mid_detail(background: _Background, *, fine: PhotoDetail | None, base: np.ndarray,
+                frame_px: float) -> np.ndarray:
     """(h, w, 3) float32 the background's detail finer than MID_BAND_FRAMES quilted over what is
-    not `known` (each patch matched in colour to `base`, the fill it goes on), fading in as what
+    not known (each patch matched in colour to `base`, the fill it goes on), fading in as what
     stands on the ground by the edge ends (it continues the photo's own detail there); 0 where the
-    background holds too few whole patches or they run every way (face.texture.runs_every_way)."""
+    background holds too few whole patches or they, or its `fine` detail (measure_detail of the
+    surround over its known background), run every way (face.texture.runs_every_way)."""
     import cv2
 
+    h, w = background.known.shape
+    none = np.zeros((h, w, 3), np.float32)
     # Structure seen out of focus (a draped curtain's folds: its fine detail runs every way) is
     # not a texture: quilted at this scale it read as a collage of the curtain's swags.
-    fine = measure_detail(rgb, source=known, tile_px=varied_tile(known, tile_px=tile_size(known.shape)))
     if fine is None or runs_every_way(fine):
-        return np.zeros(rgb.shape, np.float32)
-    h, w = known.shape
-    size = (max(w // MID_SHRINK, 1), max(h // MID_SHRINK, 1))
-    small = cv2.resize(rgb.astype(np.float32), size, interpolation=cv2.INTER_AREA)
-    small_known = cv2.resize(known.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0.99
+        return none
+    small, small_known = background.small, background.small_known
     tile = 2 * max(int(round(MID_TILE_FRAMES * frame_px / MID_SHRINK / 2)), 2)
     detail = small - cv2.GaussianBlur(small, (0, 0), MID_BAND_FRAMES * frame_px / MID_SHRINK)
-    corners = _quiet_patches(detail, small_known, tile_px=tile)
-    if corners is None:
-        return np.zeros(rgb.shape, np.float32)
-    centre = corners + tile // 2
-    colours = small[centre[:, 0], centre[:, 1]] - detail[centre[:, 0], centre[:, 1]]
-    typical = 1.4826 * np.median(np.abs(detail[small_known]), axis=0)
-    measured = PhotoDetail(detail=np.clip(detail, -MID_CLIP * typical, MID_CLIP * typical), corners=corners,
-                           colours=colours, tile_px=tile)
-    if runs_every_way(measured):  # (quilted side by side they read as a basket weave)
-        return np.zeros(rgb.shape, np.float32)
+    measured = quiet_detail(small, detail, source=small_known, tile_px=tile, clip=MID_CLIP)
+    if measured is None or runs_every_way(measured):  # (quilted side by side they read as a basket weave)
+        return none
     made = made_detail(measured, wanted=~small_known, seed=TEXTURE_SEED + 1,
-                       base=cv2.resize(base, size, interpolation=cv2.INTER_AREA))
-    beyond = cv2.distanceTransform((~known).astype(np.uint8), cv2.DIST_L2, 3)
-    fade_in = 1.0 - np.exp(-np.square(beyond / max(STRUCTURE_BANDS[-1][1] * frame_px, 1.0)))
+                       base=cv2.resize(base, small_known.shape[::-1], interpolation=cv2.INTER_AREA))
+    fade_in = 1.0 - np.exp(-np.square(background.beyond / max(STRUCTURE_BANDS[-1][1] * frame_px, 1.0)))
     return cv2.resize(made, (w, h), interpolation=cv2.INTER_LINEAR) * fade_in[..., None]
 
 

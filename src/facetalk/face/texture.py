@@ -69,16 +69,25 @@ def measure_detail(rgb: np.ndarray, *, source: np.ndarray, tile_px: int) -> Phot
     """The detail of `rgb` (h, w, 3) uint8 and its quiet `tile_px` patches lying wholly in
     `source` (h, w) bool; None if it holds too few whole patches."""
     tile_px = 2 * max(tile_px // 2, 2)
-    detail = _band(rgb, tile_px=tile_px)
+    return quiet_detail(rgb, _band(rgb, tile_px=tile_px), source=source, tile_px=tile_px, clip=DETAIL_CLIP,
+                        sample_every=7)
+
+
+def quiet_detail(image: np.ndarray, detail: np.ndarray, *, source: np.ndarray, tile_px: int, clip: float,
+                 sample_every: int = 1) -> PhotoDetail | None:
+    """PhotoDetail of `detail` ((h, w, 3) float32, `image` (h, w, 3) less a blur of it) over its
+    quiet even `tile_px` patches lying wholly in `source` (h, w) bool, each patch's colour the image
+    below the detail at its centre, the detail cut at `clip` times its typical size over `source`
+    (the median of every `sample_every`-th source pixel); None if it holds too few whole patches."""
     corners = _quiet_patches(detail, source, tile_px=tile_px)
     if corners is None:
         return None
     centre = corners + tile_px // 2
-    colours = rgb[centre[:, 0], centre[:, 1]].astype(np.float32) - detail[centre[:, 0], centre[:, 1]]
+    colours = image[centre[:, 0], centre[:, 1]].astype(np.float32) - detail[centre[:, 0], centre[:, 1]]
     # Cut at a few times the sources' typical detail: what loud pixels a quiet patch holds (a stroke
     # of another colour, a speck) would otherwise be copied all over the fill.
-    typical = 1.4826 * np.median(np.abs(detail[source][::7]), axis=0)
-    detail = np.clip(detail, -DETAIL_CLIP * typical, DETAIL_CLIP * typical)
+    typical = 1.4826 * np.median(np.abs(detail[source][::sample_every]), axis=0)
+    detail = np.clip(detail, -clip * typical, clip * typical)
     return PhotoDetail(detail=detail, corners=corners, colours=colours, tile_px=tile_px)
 
 
@@ -332,7 +341,14 @@ def texture_over(rgb: np.ndarray, *, known: np.ndarray, wanted: np.ndarray, tile
     or less where the known pixels hold too few whole ones: varied_tile); `base`: the fill it goes
     on (each pixel takes the texture of the photo's parts of its colour)."""
     tile_px = varied_tile(known, tile_px=tile_size(known.shape)) if tile_px is None else tile_px
-    measured = measure_detail(rgb, source=known, tile_px=tile_px)
+    return texture_from(measure_detail(rgb, source=known, tile_px=tile_px), rgb=rgb, known=known, wanted=wanted,
+                        base=base)
+
+
+def texture_from(measured: PhotoDetail | None, *, rgb: np.ndarray, known: np.ndarray, wanted: np.ndarray,
+                 base: np.ndarray | None = None) -> np.ndarray:
+    """texture_over given `measured`, measure_detail of `rgb` over `known` (None: too few whole
+    patches), for a caller that has measured it already."""
     # Patches running every way are structure seen out of focus (a draped curtain's folds), not a
     # texture: quilted they read as a basket weave, as noise with their spectrum a coarse linen.
     # The photo's own grain is what such a background shows between its folds.
