@@ -1623,6 +1623,37 @@ def test_a_dark_line_left_inside_a_parted_lip_is_filled(analysis):
     assert np.median(_lip_valleys(renderer, out, reach=6)) < 8.0  # 24 before
 
 
+def test_a_lip_darkening_toward_its_edge_beside_the_photos_teeth_keeps_its_shading(analysis):
+    """A lower lip darkening steadily toward the opening (too gently within its first third to
+    read as a line to clear), beside the bundled photo's bright teeth: it has no valley, and the
+    parted lip renders as with nothing cleared or filled. The fill read the teeth half a px outside
+    the lip as lighter lip toward the opening and lifted the shading (25 levels on 118 px before;
+    01, 03, 13 at jaw 0.5)."""
+    from dataclasses import replace
+
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer
+
+    rest = analysis.rig.rest_xyz[:, :2]
+    image = analysis.image.copy()
+    yy, xx = np.mgrid[0:image.shape[0], 0:image.shape[1]]
+    inner = np.interp(xx, rest[list(lm.LIPS_INNER_LOWER), 0], rest[list(lm.LIPS_INNER_LOWER), 1])
+    bottom = np.interp(xx, rest[list(lm.LIPS_OUTER_LOWER), 0], rest[list(lm.LIPS_OUTER_LOWER), 1])
+    across = (xx > rest[list(lm.LIPS_INNER_UPPER), 0].min()) & (xx < rest[list(lm.LIPS_INNER_UPPER), 0].max())
+    lip = across & (yy - inner >= -0.5) & (yy <= bottom)
+    shade = 90.0 + 35.0 * np.clip((yy - inner) / np.maximum(bottom - inner, 1.0), 0.0, 1.0)
+    image[lip] = np.array([1.15, 0.6, 0.55]) * shade[lip][:, None]
+    renderer = Renderer(replace(analysis, image=image, appearance=replace(analysis.appearance, texture=image)))
+    assert renderer._mouth._own_teeth
+    frame = MotionFrame(t_s=0, jaw_open=0.6)
+    filled = renderer.render(frame).astype(float)
+    rims = renderer._mouth._rims  # the photo's upper lip keeps its own clearing
+    renderer._mouth._rims = replace(rims, delta=rims.delta * np.array([1.0, 0.0], np.float32)[:, None, None, None])
+    plain = renderer.render(frame).astype(float)
+    assert np.abs(filled - plain).max() <= 1.0, np.abs(filled - plain).max()
+
+
 def test_fill_valleys_lifts_a_line_between_lighter_sides_and_leaves_a_slope():
     """_fill_valleys on one lip profile: a dark line with lighter lip both sides of it is lifted
     to the darker side's level (less RIM_FILL_KEEP); a profile darkening steadily toward the
@@ -1630,16 +1661,24 @@ def test_fill_valleys_lifts_a_line_between_lighter_sides_and_leaves_a_slope():
     from facetalk.render.mouth import RIM_FILL_KEEP, _fill_valleys
 
     s = np.arange(0.0, 6.0, 1.0)
-    for column, expect_lifted in (([180, 170, 60, 60, 160, 165, 165, 165], True),
-                                  ([60, 80, 100, 120, 140, 160, 165, 165], False)):
+    # The lip's inner line at row 1; row 0 is beyond it: teeth, bright, in the third profile
+    # (flattened to 159.5 across before: the sample half a px outside the lip was read as lip).
+    for column, expect_lifted in (([180, 180, 170, 60, 60, 160, 165, 165, 165], True),
+                                  ([60, 60, 80, 100, 120, 140, 160, 165, 165], False),
+                                  ([235, 90, 110, 130, 150, 160, 165, 165, 165], False)):
         image = np.repeat(np.array(column, np.float32)[:, None, None], 12, axis=1).repeat(3, axis=2)
-        foot = np.column_stack([np.full(len(s), 5.0), np.zeros(len(s))])
-        own = image[s.astype(int), 5]
-        got = _fill_valleys(image, foot, np.array([0.0, 1.0]), s, np.zeros(len(s)), np.full(len(s), 6.0), own)
+        foot = np.column_stack([np.full(len(s), 5.0), np.ones(len(s))])
+        own = image[1 + s.astype(int), 5]
+        got = _fill_valleys(image, foot, into=np.array([0.0, 1.0]), s=s, width=np.zeros(len(s)),
+                            far=np.full(len(s), 6.0), cleared=own)
         if expect_lifted:
             assert got[2:4, 0].min() >= 160.0 - RIM_FILL_KEEP - 1e-3, got[:, 0]
         else:
             np.testing.assert_allclose(got, own)
+    none = np.zeros(0)
+    empty = _fill_valleys(image, np.zeros((0, 2)), into=np.array([0.0, 1.0]), s=none, width=none, far=none,
+                          cleared=np.zeros((0, 3)))
+    assert empty.shape == (0, 3)  # a ValueError before
 
 
 def test_a_corner_face_is_never_lighter_than_the_lip_edge_beside_it(analysis):
@@ -1673,6 +1712,38 @@ def test_a_corner_face_is_never_lighter_than_the_lip_edge_beside_it(analysis):
     assert (color[covered] @ LUMA).max() <= edge_luma + 1.0, color[covered] @ LUMA
 
 
+def test_a_corner_face_is_clamped_to_the_lip_edge_as_drawn_once_its_line_is_cleared(analysis):
+    """Parted, the photo's dark line along its upper lip is cleared (_clear_rims): the lip drawn
+    beside a corner face is the lip, not that line. Clamped to the photo's line as it was, a thin
+    lip's faces darkened into a seam no longer drawn beside them (02, 04, 06, 07 at jaw 0.5).
+    Rendered through the painter, the upper faces come out as with no upper clamp at all."""
+    from dataclasses import replace
+
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer
+
+    rest = analysis.rig.rest_xyz[:, :2]
+    image = analysis.image.copy()
+    yy, xx = np.mgrid[0:image.shape[0], 0:image.shape[1]]
+    upper = list(lm.LIPS_INNER_UPPER)
+    top = np.interp(xx, rest[upper, 0], rest[upper, 1])
+    image[(yy <= top + 0.5) & (yy > top - 12)] = (200, 120, 110)  # the lip
+    image[(yy <= top + 0.5) & (yy > top - 1.0)] = (70, 40, 38)  # its dark edge, narrow enough to clear
+    renderer = Renderer(replace(analysis, image=image, appearance=replace(analysis.appearance, texture=image)))
+    painter = renderer._mouth
+    assert painter._rims is not None
+    frame = MotionFrame(t_s=0, jaw_open=0.6)
+    clamped = renderer.render(frame).astype(float)
+    for name in ("_outline_luma", "_outline_cleared"):
+        if hasattr(painter, name):
+            luma = getattr(painter, name).copy()
+            luma[:, 0] = 1e6  # never darker than the upper lip's face
+            setattr(painter, name, luma)
+    free = renderer.render(frame).astype(float)
+    assert np.abs(clamped - free).max() <= 2.0, (np.abs(clamped - free).max(), (np.abs(clamped - free) > 2).sum())
+
+
 def test_the_photos_own_teeth_keep_their_sharpness_under_the_soft_edge(analysis):
     """What the interior lays from the photo (its own teeth, hung from their lips) is as soft as
     the photo already; softened again with the synthetic interior it was a smear (11's teeth at
@@ -1696,3 +1767,27 @@ def test_the_photos_own_teeth_keep_their_sharpness_under_the_soft_edge(analysis)
         edge = out[4, 20].astype(float) @ LUMA
         assert edge < 0.8 * 220.0, edge  # the edge row is half covered, softened
     assert contrast["photo"] > 0.9 * 160.0 > contrast["synthetic"], contrast
+
+
+def test_synthetic_colour_over_the_photos_teeth_is_softened_like_the_rest(analysis):
+    """A rolled lip (fear on a toothy photo) paints lip over the photo's own teeth after they are
+    laid; kept sharp as the photo's, its edge stood as a hard, stepped dark line (12, 03, 11 at
+    4x). Rendered through the painter, whatever the roll covers is as soft as with nothing kept
+    sharp; the photo's teeth it leaves still are kept sharp."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer
+
+    renderer = Renderer(analysis)
+    painter = renderer._mouth
+    assert painter._own_teeth
+    frame = MotionFrame(t_s=0, jaw_open=0.3, lip_spread=0.7, lower_lip_depress=0.9, mouth_roll_upper=0.8,
+                        smile=-0.1 - analysis.expression.smile)
+    kept = renderer.render(frame).astype(float)
+    unrolled = renderer.render(MotionFrame(**{**frame.__dict__, "mouth_roll_upper": 0.0})).astype(float)
+    composite = painter._composite
+    painter._composite = lambda *a, **k: composite(*a, **{**k, "sharp": None})
+    soft = renderer.render(frame).astype(float)
+    rolled = np.abs(kept - unrolled).max(axis=2) > 30  # what the rolled lip covers
+    assert rolled.sum() > 100
+    assert np.abs(kept - soft)[rolled].max() <= 1.0, np.abs(kept - soft)[rolled].max()  # 40 before
+    assert np.abs(kept - soft).max() > 3  # the teeth it leaves are still the photo's, sharp

@@ -183,11 +183,11 @@ class MouthPainter:
         self._lower_anchor_xy = rest[rig.cavity_partner[upper]]
         self._both_anchors_xy = np.ascontiguousarray(np.hstack([self._anchor_xy, self._lower_anchor_xy]))
         self._down = _face_down(rest)
-        # (V, 2) float32: the photo's luma half a px into the upper and the lower lip from each
-        # inner-lip vertex's anchors: the lip at the rig's outline beside a corner face (_taper_corners).
-        self._outline_luma = np.column_stack([
-            sample_points(image, anchor_xy + sign * 0.5 * self._down) @ LUMA
-            for anchor_xy, sign in ((self._anchor_xy, -1.0), (self._lower_anchor_xy, 1.0))]).astype(np.float32)
+        # (V, 2, 2) places half a px into the upper and the lower lip from each inner-lip vertex's
+        # anchors: the lip at the rig's outline beside a corner face (_taper_corners).
+        self._outline_xy = np.stack([anchor_xy + sign * 0.5 * self._down for anchor_xy, sign in
+                                     ((self._anchor_xy, -1.0), (self._lower_anchor_xy, 1.0))], axis=1)
+        self._outline_luma = (sample_points(image, self._outline_xy.reshape(-1, 2)) @ LUMA).reshape(-1, 2)
         self._rest_mouth_w = float(np.linalg.norm(rest[lm.MOUTH_CORNERS[0]] - rest[lm.MOUTH_CORNERS[1]]))
         # Lips narrower than the photo's are rounded only as far as the rig rounds them (face.rig's
         # _rounding: not at all on a full smile), since emotions undo a photo's smile by narrowing.
@@ -208,6 +208,12 @@ class MouthPainter:
         self._noise = luminance_grain(image, grain, box=pixel_box(rest[list(lm.FACE_OVAL)], pad=0, shape=image.shape[:2]))
         self._strands = moustache_strands(image, rest[list(lm.LIPS_OUTER_UPPER)])
         self._rims = self._measure_rims()
+        # The same, the photo's lip line cleared (_Rims): parted, that is the lip drawn beside them.
+        self._outline_cleared = self._outline_luma if self._rims is None else np.column_stack([
+            (sample_points(self.image, self._outline_xy[:, k]) + sample_points(
+                self._rims.delta[k], self._outline_xy[:, k] - np.array(self._rims.origin))) @ LUMA
+            for k in (0, 1)]).astype(np.float32)
+        self._outline_luma = self._outline_luma.astype(np.float32)
 
     def _colors(self, image: np.ndarray) -> None:
         pts = self.rig.rest_xyz[:, :2]
@@ -295,9 +301,10 @@ class MouthPainter:
                             & (s < np.maximum(np.where(width > 0, width + 1.0, 0.0), far)))[0]
             foot = p[at] - s[at, None] * (sign * down)  # on the inner line
             own = self.image[yy.ravel()[at], xx.ravel()[at]]
-            cleared = own + _cleared_weight(s[at], width[at])[:, None] * (
-                _cleared_read(self.image, foot, sign * down, s[at], width[at]) - own)
-            delta[k, at] = _fill_valleys(self.image, foot, sign * down, s[at], width[at], far[at], cleared) - own
+            cleared = own + _cleared_weight(s=s[at], width=width[at])[:, None] * (
+                _cleared_read(self.image, foot, into=sign * down, s=s[at], width=width[at]) - own)
+            delta[k, at] = _fill_valleys(self.image, foot, into=sign * down, s=s[at], width=width[at], far=far[at],
+                                         cleared=cleared) - own
         order = np.argsort(rest[lips[0][0]] @ along)
         # Which lip each triangle belongs to: its middle's side of the line midway between the two
         # (a point's own side sent a pixel warped from just past a lip's edge to the other lip's).
@@ -322,29 +329,34 @@ class MouthPainter:
         (xa, ya), (xb, yb) = lo.T, hi.T
         return total[yb, xb] - total[ya, xb] - total[yb, xa] + total[ya, xa] > 0
 
-    def _clear_rims(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, *, mouth_w: float) -> None:
+    def _clear_rims(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, *,
+                    mouth_w: float) -> np.ndarray | None:
         """Clears, in `out` in place, the photo's line along each parted lip's inner edge (_Rims),
         as far as the lips there stand further apart than in the photo: the warp carried that line
         with each lip as they parted, a thin dark rim of even width drawn round the opening (07).
         Each pixel about the opening (of the posed (V, 3) `verts`, as `tri_id` rasters them) on a
         lip takes what clearing adds to the photo where it is warped from, so the clearing
-        stretches with its lip."""
+        stretches with its lip. Returns (V,) 0..1 how far it is cleared at each inner-lip vertex
+        (None: nowhere)."""
         rims = self._rims
         if rims is None:
-            return
+            return None
         # Signed, down the face: lips pressed or rolled past each other are shut, however far apart.
         pairs = verts[self._seam_pairs, :2].astype(np.float64)
         apart = (pairs[:, 1] - pairs[:, 0]) @ _face_down(verts[:, :2]) - self._seam_rest_apart
         opened = np.clip((apart - 0.5) / (RIM_OPENS * mouth_w), 0.0, 1.0)
         if opened.max() <= 0.0:
-            return
+            return None
         reach = int(math.ceil(rims.reach * max(mouth_w / self._rest_mouth_w, 1.0) * RIM_STRETCH)) + 1
         box = pixel_box(verts[self._verts, :2], pad=reach + 1, shape=tri_id.shape)
         if box is None:
-            return
+            return None
         x0, y0, x1, y1 = box
         _rim_pass(out, x0, y0, tri_id[y0:y1, x0:x1], self.rig.triangles, rims.lower, verts, rims.rest_xy, rims.delta,
                   np.array(rims.origin, np.float64), rims.along, rims.places, opened[rims.order])
+        per_vertex = np.zeros(len(verts), np.float32)
+        per_vertex[self._seam_pairs] = opened[:, None]
+        return per_vertex
 
     def _photo_teeth_runs(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(V,) px of the photo's own opening that go with the upper jaw (from the upper inner lip
@@ -419,7 +431,7 @@ class MouthPainter:
         # pixels it fades into are shaded.
         alpha = np.clip((opening - rest_opening - 0.5) / (0.04 * mouth_w), 0.0, 1.0)
         self._shade_slit(out, (x0, y0), ys, xs, opening=opening, rest_opening=rest_opening, mouth_w=mouth_w)
-        self._clear_rims(out, verts, tri_id, mouth_w=mouth_w)
+        cleared = self._clear_rims(out, verts, tri_id, mouth_w=mouth_w)
         peak = float(gap[self._verts].max())
         keep = alpha > 0
         if roll_upper > 0.0 and self._own_teeth:  # a lip rolled down covers a photo's own teeth too
@@ -443,13 +455,18 @@ class MouthPainter:
         laid = self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
                                         mouth_w=mouth_w, u=u, peak_opening=peak,
                                         lowered=None if lift is None else np.minimum(lift, 0.0), arch=arch)
+        as_laid = color.copy() if laid.any() else None
         alpha = self._roll_cover(color, alpha, interp, d_upper=d_upper - arch, own_upper=runs[0],
                                  mouth_w=mouth_w, roll=roll_upper)
         self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, u=u, peak_opening=peak, mouth_w=mouth_w,
-                            arch=arch, widened=widened)
+                            arch=arch, widened=widened, cleared=cleared)
         if self._strands > 0.0:
             self._lower_lip_under_hair(color, d_lower=d_lower, u=u, mouth_w=mouth_w, peak_opening=peak)
             self._drape(color, out, xs + x0, ys + y0, d_upper=d_upper, mouth_w=mouth_w)
+        if as_laid is not None:
+            # What a later pass painted over the photo's teeth (a rolled lip, a corner's face, hair)
+            # is synthetic and softened with the rest: kept sharp it stood as a stepped dark edge.
+            laid[np.any(color != as_laid, axis=1)] = 0.0
         self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha, owned=owned, sharp=laid)
 
     def _cavity_pixels(self, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray) -> _Cavity | None:
@@ -664,7 +681,7 @@ class MouthPainter:
 
     def _taper_corners(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,
                        u: np.ndarray, peak_opening: float, mouth_w: float, arch: np.ndarray | None = None,
-                       widened: float = 1.0) -> None:
+                       widened: float = 1.0, cleared: np.ndarray | None = None) -> None:
         """Covers, in the (N, 3) interior `color` in place, the opening's corners with lip: the rig's
         11 points a lip join a corner to its neighbour with one straight, steep segment, so the
         opening stood with blunt, near-vertical ends. An open mouth is a lens tapering into its
@@ -675,7 +692,9 @@ class MouthPainter:
         skin beyond), shading into the mouth toward the lens's edge. `d_upper`, `d_lower`: (N,)
         px from the two inner lips; `interp`: paint's per-vertex lookup at the pixels. `arch`: (N,)
         px the upper lip's face comes down at least (_upper_arch), mid-mouth too; `widened`: the
-        lips' width over the photo's (_widened; rounded lips fill the lens out toward an oval)."""
+        lips' width over the photo's (_widened; rounded lips fill the lens out toward an oval);
+        `cleared`: (V,) 0..1 how far the photo's lip line is cleared at each inner-lip vertex this
+        frame (_clear_rims; None: not at all)."""
         # A nearly shut mouth's corners are a pixel or two: the lens fades in as it opens.
         opens = float(smoothstep(np.array(peak_opening / mouth_w), *LENS_OPENING))
         if opens <= 0.0:
@@ -717,7 +736,11 @@ class MouthPainter:
         # continue the lip above): a dark lip edge (03's, 12's, 13's lip-over-teeth line) followed by
         # the lighter lip read further in, then the face darkening into the mouth, stood as two
         # dark lines down the opening's sides with a pale band between.
-        outlines = interp(self._outline_luma, px)
+        # (Read where the photo's lip line is cleared as parted lips clear it: clamped to the dark
+        # line no longer drawn beside them, a thin lip's faces darkened into a seam: 02, 04, 06, 07.)
+        outline = self._outline_luma if cleared is None else \
+            self._outline_luma + cleared[:, None] * (self._outline_cleared - self._outline_luma)
+        outlines = interp(outline, px)
         darker = np.minimum(np.where(lower, outlines[:, 1], outlines[:, 0]) / np.maximum(lip @ LUMA, 1.0), 1.0)
         shade = (1.0 - CORNER_DARKEN * inward) * (darker + (1.0 - darker) * arched)
         color[px] = mix(color[px], lip * shade[:, None], cover)
@@ -1583,13 +1606,13 @@ def _rim_widths(image: np.ndarray, inner_xy: np.ndarray, outer_xy: np.ndarray, i
     return np.median(np.stack([padded[:-2], padded[1:-1], padded[2:]]), axis=0)
 
 
-def _cleared_weight(s: np.ndarray, width: np.ndarray) -> np.ndarray:
+def _cleared_weight(*, s: np.ndarray, width: np.ndarray) -> np.ndarray:
     """(...) 0..1 how far a lip's pixel `s` px in from its inner line takes the lip read past the
     photo's line there (`width` px wide, 0: none): wholly within it, fading out over a pixel beyond."""
     return np.clip(width + 1.0 - s, 0.0, 1.0) * (width > 0)
 
 
-def _cleared_read(image: np.ndarray, foot: np.ndarray, into: np.ndarray, s: np.ndarray,
+def _cleared_read(image: np.ndarray, foot: np.ndarray, *, into: np.ndarray, s: np.ndarray,
                   width: np.ndarray) -> np.ndarray:
     """(..., 3) float32 the lip read past the photo's line (`width` px from the inner line) for
     points `s` px into the lip from their `foot` (..., 2) on the inner line (`into`: (2,) unit
@@ -1599,7 +1622,7 @@ def _cleared_read(image: np.ndarray, foot: np.ndarray, into: np.ndarray, s: np.n
     return sample_points(image, points.reshape(-1, 2)).reshape(points.shape[:-1] + (3,))
 
 
-def _fill_valleys(image: np.ndarray, foot: np.ndarray, into: np.ndarray, s: np.ndarray, width: np.ndarray,
+def _fill_valleys(image: np.ndarray, foot: np.ndarray, *, into: np.ndarray, s: np.ndarray, width: np.ndarray,
                   far: np.ndarray, cleared: np.ndarray) -> np.ndarray:
     """(N, 3) the (N, 3) `cleared` lip pixels (`s` px into the lip from their `foot` (N, 2) on the
     inner line, along `into`; the photo's line `width` px wide cleared) with any dark line left
@@ -1608,12 +1631,17 @@ def _fill_valleys(image: np.ndarray, foot: np.ndarray, into: np.ndarray, s: np.n
     reach (a line wider than its cap, a dark core past the landmark's line, a thin lip's whose
     width reads as its whole red) stood as a thin dark line a few px above the opening, parallel
     to it, with the cleared lip between (07 at 2x); a lip darkening toward its edge has no such
-    valley and keeps its shading."""
-    grid = np.arange(-0.5, float(far.max()) + 0.25, 0.5, dtype=np.float64)  # (M,) px into the lip
+    valley and keeps its shading. Only the lip itself is read (half a px in and beyond): what lies
+    outside its line (a toothy photo's teeth) is no lighter lip, and counted as one it flattened a
+    lip darkening toward its edge (01, 03, 13 at jaw 0.5)."""
+    if not len(s) or float(far.max()) < 0.5:  # nothing to fill, or nothing of the lip to read
+        return cleared
+    grid = np.arange(0.5, float(far.max()) + 0.25, 0.5, dtype=np.float64)  # (M,) px into the lip
     g = np.broadcast_to(grid, (len(s), len(grid)))
     read = sample_points(image, (foot[:, None, :] + g[..., None] * into).reshape(-1, 2)).reshape(len(s), len(grid), 3)
     wide = np.broadcast_to(width[:, None], g.shape)
-    profile = read + _cleared_weight(g, wide)[..., None] * (_cleared_read(image, foot[:, None, :], into, g, wide) - read)
+    profile = read + _cleared_weight(s=g, width=wide)[..., None] * (
+        _cleared_read(image, foot[:, None, :], into=into, s=g, width=wide) - read)
     luma = profile @ LUMA
     beyond = g <= far[:, None]
     toward = np.where(beyond & (g < s[:, None] - 0.25), luma, -np.inf)  # toward the opening
