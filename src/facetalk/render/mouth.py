@@ -732,18 +732,24 @@ class MouthPainter:
         anchor = np.where(lower[:, None], anchors[:, 2:], anchors[:, :2])
         lip = sample_points(self.image, anchor + (np.where(lower, depth, -depth))[:, None] * self._down)
         lip = lip + (self._lip_rgb - lip) * (CORNER_LIP_HUE * inward)[:, None]
-        # Never lighter than the lip at the rig's outline beside it (arched faces aside, which
-        # continue the lip above): a dark lip edge (03's, 12's, 13's lip-over-teeth line) followed by
-        # the lighter lip read further in, then the face darkening into the mouth, stood as two
-        # dark lines down the opening's sides with a pale band between.
-        # (Read where the photo's lip line is cleared as parted lips clear it: clamped to the dark
-        # line no longer drawn beside them, a thin lip's faces darkened into a seam: 02, 04, 06, 07.)
+        # Never lighter than the lip beside it (arched faces aside: they continue the lip above).
+        darker = self._outline_share(interp, px, lower=lower, lip=lip, cleared=cleared)
+        shade = (1.0 - CORNER_DARKEN * inward) * (darker + (1.0 - darker) * arched)
+        color[px] = mix(color[px], lip * shade[:, None], cover)
+
+    def _outline_share(self, interp, px: np.ndarray, *, lower: np.ndarray, lip: np.ndarray,
+                       cleared: np.ndarray | None) -> np.ndarray:
+        """(M,) 0..1 the share of the (M, 3) corner-face colour `lip` at pixels `px` (on the lower lip
+        where `lower`) that keeps it no lighter than the lip at the rig's outline beside it, read
+        as drawn: the photo's lip line cleared as far as `cleared` (V,) says (_clear_rims; None:
+        not at all). A dark lip edge (03's, 12's, 13's lip-over-teeth line) followed by the lighter
+        lip read further in, then the face darkening into the mouth, stood as two dark lines down
+        the opening's sides with a pale band between; held to a line the parting had cleared, a
+        thin lip's faces darkened into a seam no longer drawn beside them (02, 04, 06, 07)."""
         outline = self._outline_luma if cleared is None else \
             self._outline_luma + cleared[:, None] * (self._outline_cleared - self._outline_luma)
         outlines = interp(outline, px)
-        darker = np.minimum(np.where(lower, outlines[:, 1], outlines[:, 0]) / np.maximum(lip @ LUMA, 1.0), 1.0)
-        shade = (1.0 - CORNER_DARKEN * inward) * (darker + (1.0 - darker) * arched)
-        color[px] = mix(color[px], lip * shade[:, None], cover)
+        return np.minimum(np.where(lower, outlines[:, 1], outlines[:, 0]) / np.maximum(lip @ LUMA, 1.0), 1.0)
 
     def _corner_face_depth(self, d: np.ndarray, reach: np.ndarray, arched: np.ndarray, *,
                            mouth_w: float, over_arch: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
