@@ -318,6 +318,18 @@ def _mid_upper_lip() -> int:
     return lm.LIPS_INNER_UPPER[len(lm.LIPS_INNER_UPPER) // 2]
 
 
+def _photo_and_upper_lip_rows(analysis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A copy of the photo, each pixel's row (H, W) and the row (H, W) of the upper inner lip's rest
+    outline in that pixel's column, for tests that paint a line along the lip's edge."""
+    from facetalk.face import landmarks as lm
+
+    rest = analysis.rig.rest_xyz[:, :2]
+    image = analysis.image.copy()
+    yy, xx = np.mgrid[0:image.shape[0], 0:image.shape[1]]
+    upper = list(lm.LIPS_INNER_UPPER)
+    return image, yy, np.interp(xx, rest[upper, 0], rest[upper, 1])
+
+
 def _photo_with_opening(analysis, bands) -> np.ndarray:
     """The bundled photo with its lips' opening painted in horizontal bands: (from, to, rgb), the
     shares of the way from the upper inner lip (0) to the lower (1)."""
@@ -1472,14 +1484,7 @@ def test_a_rolled_upper_lip_is_the_lip_curling_in_not_a_second_lip(analysis):
     line again at its lower edge. It is the lip curling in: its texture read back up from past
     that line (here a green one on the photo, never drawn), turning darker and redder (its wet
     inner face) toward its lower edge, the teeth under that edge in its shadow."""
-    from facetalk.face import landmarks as lm
-
-    rest = analysis.rig.rest_xyz[:, :2]
-    image = analysis.image.copy()
-    h, w = image.shape[:2]
-    yy, xx = np.mgrid[0:h, 0:w]
-    upper = list(lm.LIPS_INNER_UPPER)
-    top = np.interp(xx, rest[upper, 0], rest[upper, 1])
+    image, yy, top = _photo_and_upper_lip_rows(analysis)
     image[(yy >= top - 1.0) & (yy <= top + 0.5)] = (40, 200, 40)  # the photo's line at the lip's edge
     painter = MouthPainter(analysis.rig, image, analysis.appearance.grain)
     mouth_w = painter._rest_mouth_w
@@ -1688,14 +1693,7 @@ def test_a_corner_face_is_never_lighter_than_the_lip_edge_beside_it(analysis):
     face darkening into the mouth: two dark lines down the opening's sides with a pale band
     between. The face is no lighter than the lip at the outline (an upper lip set lower over the
     arch, which continues the lip above, aside)."""
-    from facetalk.face import landmarks as lm
-
-    rest = analysis.rig.rest_xyz[:, :2]
-    image = analysis.image.copy()
-    h, w = image.shape[:2]
-    yy, xx = np.mgrid[0:h, 0:w]
-    upper = list(lm.LIPS_INNER_UPPER)
-    top = np.interp(xx, rest[upper, 0], rest[upper, 1])
+    image, yy, top = _photo_and_upper_lip_rows(analysis)
     image[(yy <= top + 0.5) & (yy > top - 12)] = (200, 120, 110)  # the lip
     image[(yy <= top + 0.5) & (yy > top - 2.0)] = (70, 40, 38)  # its dark edge
     painter = MouthPainter(analysis.rig, image, analysis.appearance.grain)
@@ -1719,15 +1717,10 @@ def test_a_corner_face_is_clamped_to_the_lip_edge_as_drawn_once_its_line_is_clea
     Rendered through the painter, the upper faces come out as with no upper clamp at all."""
     from dataclasses import replace
 
-    from facetalk.face import landmarks as lm
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.renderer import Renderer
 
-    rest = analysis.rig.rest_xyz[:, :2]
-    image = analysis.image.copy()
-    yy, xx = np.mgrid[0:image.shape[0], 0:image.shape[1]]
-    upper = list(lm.LIPS_INNER_UPPER)
-    top = np.interp(xx, rest[upper, 0], rest[upper, 1])
+    image, yy, top = _photo_and_upper_lip_rows(analysis)
     image[(yy <= top + 0.5) & (yy > top - 12)] = (200, 120, 110)  # the lip
     image[(yy <= top + 0.5) & (yy > top - 1.0)] = (70, 40, 38)  # its dark edge, narrow enough to clear
     renderer = Renderer(replace(analysis, image=image, appearance=replace(analysis.appearance, texture=image)))

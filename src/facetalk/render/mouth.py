@@ -460,14 +460,19 @@ class MouthPainter:
                                  mouth_w=mouth_w, roll=roll_upper)
         self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, u=u, peak_opening=peak, mouth_w=mouth_w,
                             arch=arch, widened=widened, cleared=cleared)
-        if self._strands > 0.0:
-            self._lower_lip_under_hair(color, d_lower=d_lower, u=u, mouth_w=mouth_w, peak_opening=peak)
-            self._drape(color, out, xs + x0, ys + y0, d_upper=d_upper, mouth_w=mouth_w)
-        if as_laid is not None:
-            # What a later pass painted over the photo's teeth (a rolled lip, a corner's face, hair)
-            # is synthetic and softened with the rest: kept sharp it stood as a stepped dark edge.
-            laid[np.any(color != as_laid, axis=1)] = 0.0
+        self._under_hair(color, out, xs + x0, ys + y0, d_upper=d_upper, d_lower=d_lower, u=u, mouth_w=mouth_w,
+                         peak_opening=peak)
+        _unlay_repainted(laid, color=color, as_laid=as_laid)
         self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha, owned=owned, sharp=laid)
+
+    def _under_hair(self, color: np.ndarray, out: np.ndarray, xs: np.ndarray, ys: np.ndarray, *,
+                    d_upper: np.ndarray, d_lower: np.ndarray, u: np.ndarray, mouth_w: float,
+                    peak_opening: float) -> None:
+        """A moustache's strands over the opening (photos with `_strands`): the lower lip under it
+        and the hair drawn down over the cavity; `xs`, `ys` (N,) frame pixels."""
+        if self._strands > 0.0:
+            self._lower_lip_under_hair(color, d_lower=d_lower, u=u, mouth_w=mouth_w, peak_opening=peak_opening)
+            self._drape(color, out, xs, ys, d_upper=d_upper, mouth_w=mouth_w)
 
     def _cavity_pixels(self, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray) -> _Cavity | None:
         """The frame's cavity pixels about the mouth's vertices; None if it shows none."""
@@ -1820,3 +1825,11 @@ def _tooth_length(rank: np.ndarray, f: np.ndarray) -> np.ndarray:
     """(N,) tooth length as a share of the central incisor's, at `f` 0..1 across it: the
     incisors' edges straight with rounded corners, the canine's a cusp, the premolars' rounded."""
     return TOOTH_LENGTH[rank] * (1.0 - TIP_DROP[rank] * np.abs(2.0 * f - 1.0) ** TIP_POWER[rank])
+
+
+def _unlay_repainted(laid: np.ndarray, *, color: np.ndarray, as_laid: np.ndarray | None) -> None:
+    """Clears `laid` (N,) in place where a pass after the photo's teeth were laid repainted `color`
+    (N, 3): a rolled lip, a corner's face or hair over them is synthetic and is softened with the
+    rest (kept sharp it stood as a stepped dark edge)."""
+    if as_laid is not None:
+        laid[np.any(color != as_laid, axis=1)] = 0.0
