@@ -513,3 +513,39 @@ def test_anger_gives_back_no_squint_on_a_photo_that_barely_smiles():
     broad = emotion.blend(angry, photo=PhotoExpression(smile=1.0, lips_apart=1.0))
     assert slight.offset("eye_squint") == own
     assert broad.offset("eye_squint") > own + 0.3
+
+
+def test_a_frown_past_a_whole_smile_takes_back_no_more_than_the_smiles_squint(analysis, monkeypatch):
+    """The rig lowers a smiling photo's lower lids by the smile's squint per unit of frown
+    (face.rig.SQUINT_UNDONE); past a frown of 1 (the range goes to 2) that sank them below a
+    neutral eye's line, white under the iris. blend's lid term stops that drop at the whole
+    squint, the frown's own pull on the lids staying; anger's share still comes back as its
+    tensed lids."""
+    from facetalk.face import rig as rig_module
+    from facetalk.params import FACE_NAMES, face_index
+
+    lower = list(lm.RIGHT_EYE_LOWER[2:-2] + lm.LEFT_EYE_LOWER[2:-2])
+    photo_smile = analysis.expression.smile
+    disgust = tuple(float(e == "disgusted") for e in EMOTIONS)
+
+    def lid_rows(rig, offsets):
+        return posed_vertices(rig, MotionFrame(t_s=0).with_face(offsets))[lower, 1].astype(np.float64)
+
+    rig = rig_module.build_rig(analysis.landmarks_px)
+    monkeypatch.setattr(rig_module, "SQUINT_UNDONE", 0.0)
+    plain = rig_module.build_rig(analysis.landmarks_px)  # the frown's own geometry, no squint term
+    monkeypatch.undo()
+    whole, past = np.zeros(len(FACE_NAMES)), np.zeros(len(FACE_NAMES))
+    whole[face_index("smile")], past[face_index("smile")] = -1.0, -2.0
+    own = lid_rows(plain, past) - lid_rows(plain, whole)
+    for offsets in (whole, past):
+        emotion._lower_lids_under_frown(offsets, weights=disgust, photo_smile=photo_smile)
+    assert photo_smile > 0.5 and whole[face_index("eye_squint")] == 0.0  # up to a whole smile it stands
+    assert (lid_rows(rig, whole) - lid_rows(plain, whole)).mean() > 0.02 * rig.ipd_px
+    assert np.abs(lid_rows(rig, past) - lid_rows(rig, whole) - own).max() < 0.002 * rig.ipd_px
+    angry = tuple(float(e == "angry") for e in EMOTIONS)
+    kept = np.zeros(len(FACE_NAMES))
+    kept[face_index("smile")] = -2.0
+    emotion._lower_lids_under_frown(kept, weights=angry, photo_smile=photo_smile)
+    assert kept[face_index("eye_squint")] == pytest.approx(
+        2.0 * photo_smile * rig_module.SQUINT_UNDONE * rig_module.SMILE_SQUINT / rig_module.EYE_SQUINT)

@@ -321,15 +321,29 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
                        + on_speech * (photo.lips_apart - toothy))
     if undo > 0.0:
         _undo_smile(offsets, undo)
-    keep = sum(w for w, name in zip(weights, EMOTIONS) if name in KEEPS_SQUINT)
-    if keep > 0.0 and offsets[face_index("smile")] < 0.0 and photo.smile >= KEEPS_SQUINT_FROM:
-        # The lower lids' drop under the frown, given back as the lid tightener (rig units).
-        share = keep / sum(w for w, name in zip(weights, EMOTIONS) if name != "neutral")
-        offsets[face_index("eye_squint")] -= (share * offsets[face_index("smile")] * SQUINT_UNDONE * photo.smile
-                                             * SMILE_SQUINT / EYE_SQUINT)
+    _lower_lids_under_frown(offsets, weights=weights, photo_smile=photo.smile)
     posture = tuple(sum(w * POSTURE_DEG[name][i] for w, name in zip(weights, EMOTIONS)) for i in range(2))
     liveliness = 1.0 + sum(w * (LIVELINESS[name] - 1.0) for w, name in zip(weights, EMOTIONS))
     return Blend(offsets=offsets, lids=lids, posture_deg=posture, liveliness=liveliness, closes_lips=closes)
+
+
+def _lower_lids_under_frown(offsets: np.ndarray, *, weights: tuple[float, ...], photo_smile: float) -> None:
+    """Adjusts the eye_squint offset in `offsets` (face parameters) for the lower lids' drop the
+    rig ties to a frown on a smiling photo (face.rig.SQUINT_UNDONE: per unit of frown, the squint
+    the photo's smile raised). Anger's share of it is given back as its tensed lids (KEEPS_SQUINT);
+    and the rest stops at the photo's whole squint: the drop is linear in the frown, and a frown
+    past 1 (disgust on a full smile reaches 1.05, the range 2) sank the lids below their rest
+    line, white under the iris reading as fear."""
+    frown = -offsets[face_index("smile")]
+    if frown <= 0.0 or photo_smile <= 0.0:
+        return
+    per_frown = SQUINT_UNDONE * photo_smile * SMILE_SQUINT / EYE_SQUINT  # eye_squint units
+    kept = 0.0
+    if photo_smile >= KEEPS_SQUINT_FROM:
+        active = sum(w for w, name in zip(weights, EMOTIONS) if name != "neutral")
+        kept = sum(w for w, name in zip(weights, EMOTIONS) if name in KEEPS_SQUINT) / max(active, 1e-9)
+    dropped = (1.0 - kept) * frown
+    offsets[face_index("eye_squint")] += (kept * frown + max(dropped - 1.0, 0.0)) * per_frown
 
 
 def _undo_smile(offsets: np.ndarray, photo_smile: float) -> None:

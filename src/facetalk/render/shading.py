@@ -70,7 +70,8 @@ BROW_OVER_LID = (((55, 65, 52, 53, 46), (157, 158, 159, 160, 161)),
                  ((285, 295, 282, 283, 276), (384, 385, 386, 387, 388)))
 BROW_SHADOW = 0.2
 # A smiling photo's own nasolabial folds, smoothed as an emotion undoes its smile: the smoothing's
-# weight per unit of smile undone times the photo's smile (it tops out at 1). 1.5 (0.6 before):
+# weight per unit of frown times the photo's smile (it tops out at 1: on a full smile once about
+# four fifths of it is undone, on a half smile a third of the way). 1.5 (0.6 before):
 # half-smoothed, the folds were part of what the offline classifier read as happy under sad and
 # angry on the toothy photos, and dlib's identity distance did not rise (out/emo10/t_a2, with the
 # crow's feet smoothed too: anger on the bundled photo happy 0.69 -> 0.51, Obama 0.55 -> 0.41; over
