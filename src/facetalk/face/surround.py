@@ -234,8 +234,9 @@ def _nearest_fallback(rgb: np.ndarray, known: np.ndarray, *, to_edge: np.ndarray
 # along most of the edge (a painting's lighter margin, a wall lit more toward one side), that is
 # the ground's tone there, not something standing on it: ended within 0.09 frames like a lamp,
 # it drew the photo's rectangle as a light frame against a warmer fill (Morisot 1885, Biden's
-# right edge) at distance 2. It is the median over EDGE_TONE_ALONG_FRAMES along the edge (a
-# window or a shirt, under half of that, still ends), smoothed over EDGE_TONE_SMOOTH_FRAMES, and
+# right edge) at distance 2. It is the median in a square EDGE_TONE_ALONG_FRAMES a side, which
+# along a straight edge is the median along it (a window or a shirt, under half of that, still
+# ends) and within half of it of a corner mixes the two edges' tones, smoothed over EDGE_TONE_SMOOTH_FRAMES, and
 # fades with the distance from the photo over EDGE_TONE_FADE_FRAMES, that reach wandering
 # (log-normal, EDGE_TONE_WANDER, at EDGE_TONE_WANDER_FRAMES) so no line parallel to the edge shows.
 EDGE_TONE_STRIP_FRAMES = 0.06
@@ -251,7 +252,8 @@ def _edge_tone(small: np.ndarray, small_known: np.ndarray, ground: np.ndarray, *
     """(tone, tone beyond): each (h, w, 3) float32 at the size of `small` (the photo's colours,
     `small_known` its known background, `ground` the ground by the edge there, `to_edge` px inside
     the photo, `frame_px` a frame's side, all at that size). tone: at each place the edge strip's
-    mean colour less the ground, at the strip's nearest part, as a median along the edge; tone
+    mean colour less the ground, at the strip's nearest part, as a median in a square window (along
+    the edge, and the two edges' near a corner); tone
     beyond: that, faded with the distance from the photo as EDGE_TONE_FADE_FRAMES says."""
     import cv2
 
@@ -269,7 +271,7 @@ def _edge_tone(small: np.ndarray, small_known: np.ndarray, ground: np.ndarray, *
     at = np.zeros(int(label.max()) + 1, np.int64)
     at[label[strip]] = np.flatnonzero(strip.ravel())
     differs = (mean - ground).reshape(-1, 3)[at[label]]  # (h, w, 3)
-    # The median along the edge (of 8-bit codes, which medianBlur takes at any size), smoothed.
+    # The median in a square (of 8-bit codes, which medianBlur takes at any size), smoothed.
     side = 2 * int(round(EDGE_TONE_ALONG_FRAMES * frame_px / 2)) + 1
     codes = np.clip(differs / 2.0 + 128.0, 0, 255).astype(np.uint8)
     tone = (cv2.medianBlur(codes, side).astype(np.float32) - 128.0) * 2.0
