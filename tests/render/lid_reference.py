@@ -86,7 +86,7 @@ class ReferenceLidPainter:
         taper = np.sqrt(np.clip((bottom - top) / max(eye.opening_px(), 1e-3), 0.0, 1.0))
         reached = top - reach * taper * smoothstep(closure, 0.0, 0.5)
         # Never into the brow, yet over the lash band; lowered, only its fade is shorter.
-        lid_top = np.maximum(reached, np.minimum(brow_ceiling(eye, brow_xy, grid),
+        lid_top = np.maximum(reached, np.minimum(brow_ceiling(eye, brow_xy=brow_xy, grid=grid),
                                                  top - (lid.lash_band + LID_LEAST) * eye.width * taper))
         lowered = lid_top - reached
         # The lower lid joins in late in a blink (not in a downward look): its risen margin and band.

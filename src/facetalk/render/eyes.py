@@ -698,7 +698,7 @@ def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lo
 _BROW_UNDER = {lm.RIGHT_EYE_UPPER: lm.RIGHT_BROW[5:], lm.LEFT_EYE_UPPER: lm.LEFT_BROW[5:]}
 
 
-def brow_ceiling(eye: _EyeAxes, brow_xy: np.ndarray, grid: np.ndarray) -> np.ndarray:
+def brow_ceiling(eye: _EyeAxes, *, brow_xy: np.ndarray, grid: np.ndarray) -> np.ndarray:
     """(len(grid),) float64: how high (px along b, up negative) the shut lid may reach at `grid`,
     BROW_OVERLAP over the brow's lower edge (`brow_xy` (k, 2) its points in this frame, as posed;
     none given: no limit)."""
@@ -761,9 +761,9 @@ class LidPainter:
         for index, lid in enumerate(self._lids):
             eye = _EyeAxes.of(lid, verts[:, :2], open_verts[:, :2])
             if eye.covered_px() >= 0.25:
-                self._paint_eye(out, index, eye, _lid_lift(eye, verts[:, :2], open_verts[:, :2]), verts[:, :2])
+                self._paint_eye(out, index, eye, _lid_lift(eye, verts[:, :2], open_verts[:, :2]), xy=verts[:, :2])
 
-    def _paint_eye(self, out: np.ndarray, index: int, eye: _EyeAxes, lift: tuple[np.ndarray, np.ndarray],
+    def _paint_eye(self, out: np.ndarray, index: int, eye: _EyeAxes, lift: tuple[np.ndarray, np.ndarray], *,
                    xy: np.ndarray) -> None:
         lid, opening = self._lids[index], eye.opening_px()
         lash, reach, box = lid_extent(eye, lid, opening_px=opening, shape=out.shape)
@@ -775,7 +775,7 @@ class LidPainter:
         base = (lid.lash_band + 0.03) * eye.width
         # float64, as np.interp took the (float32) chains.
         open_chain, upper_chain, lower_chain = (np.array(c, np.float64) for c in (eye.upper_open, eye.upper, eye.lower))
-        ceiling = brow_ceiling(eye, xy[list(self._brows[index])], grid)
+        ceiling = brow_ceiling(eye, brow_xy=xy[list(self._brows[index])], grid=grid)
         curves, top, edge, taper = _column_curves(grid, open_chain, upper_chain, lower_chain,
                                                   self._profile(index, len(grid)), out, axes, opening, reach, base,
                                                   ceiling, (lid.lash_band + LID_LEAST) * eye.width)
