@@ -138,9 +138,8 @@ def fuzz() -> type[FuzzCorpus]:
 @pytest.fixture
 def counted_face_models(monkeypatch):
     """(made, closed): lists that every face detector and segmenter loaded from here on (by
-    facetalk.face.mesh's names or by face.analysis's own imports of them) and every one closed
-    are appended to."""
-    import facetalk.face.analysis as analysis
+    facetalk.face.mesh's names, which its FaceModels and shared_face_models load by) and every one
+    closed are appended to."""
     import facetalk.face.mesh as mesh
 
     made, closed = [], []
@@ -161,5 +160,4 @@ def counted_face_models(monkeypatch):
     for name in ("FaceMeshDetector", "PersonSegmenter"):
         replacement = counted(getattr(mesh, name))
         monkeypatch.setattr(mesh, name, replacement)
-        monkeypatch.setattr(analysis, name, replacement)
     return made, closed

@@ -76,7 +76,8 @@ class Animator:
 
         The models are injectable (tests give small fakes; a caller analysing many photos may
         share one detector): `detector` and `segmenter` analyse the photo (default: face.mesh's,
-        loaded for it), `lip_model` drives the mouth (default: the bundled network, loaded once)."""
+        loaded by the process's first analysis and kept for later photos), `lip_model` drives the
+        mouth (default: the bundled network, loaded once)."""
         # 1. Analyse the photo once: find and frame the face, build its rig and appearance.
         analysis = analyse_face(photo, framing=config.framing, source=source, detector=detector, segmenter=segmenter)
         self._set_up(analysis, config=config, label=label, lip_model=lip_model)

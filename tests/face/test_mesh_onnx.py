@@ -221,3 +221,20 @@ def test_portraits_agree_with_mediapipe(mp_detector, onnx_detector):
         err = landmark_error(reference_px=expected[0].landmarks_px, candidate_px=got[0].landmarks_px)
         print(f"{Path(path).name}: mean {100 * err.mean:.4f} %, max {100 * err.max:.4f} % of {err.iod_px:.0f} px")
         assert err.mean < LANDMARK_MEAN_TOL and err.max < LANDMARK_MAX_TOL, path
+
+
+def test_analyses_given_no_models_load_them_once(portrait, counted_face_models, monkeypatch):
+    """analyse_face without models takes the process's shared ones (face.mesh.shared_face_models):
+    a second photo loads nothing, and nothing it loaded is closed (each analysis made and closed
+    its own four onnxruntime sessions before, ~0.1 s a photo)."""
+    import facetalk.face.mesh as mesh
+    from facetalk.config import FramingConfig
+    from facetalk.face.analysis import analyse_face
+
+    monkeypatch.setattr(mesh, "_shared", None)
+    made, closed = counted_face_models
+    first = analyse_face(portrait, framing=FramingConfig())
+    second = analyse_face(portrait[:, ::-1].copy(), framing=FramingConfig())
+    assert [type(m).__name__ for m in made] == ["FaceMeshDetector", "PersonSegmenter"] and closed == []
+    assert first.n_faces == second.n_faces == 1
+    assert mesh.shared_face_models() is mesh.shared_face_models()

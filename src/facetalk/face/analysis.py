@@ -13,7 +13,7 @@ from facetalk.face.framing import CropBox, apply_crop, face_crop_box, full_box
 from facetalk.face.glasses import Glasses, find_glasses
 from facetalk.face.lips import refine_inner_lips
 from facetalk.face.detect import select_face
-from facetalk.face.mesh import FaceDetector, FaceMeshDetector, PersonSegmenter, Segmenter
+from facetalk.face.mesh import FaceDetector, Segmenter, shared_face_models
 from facetalk.face.rig import FaceRig, build_rig
 from facetalk.face.surround import Surround, build_surround
 from facetalk.params import PhotoExpression
@@ -49,46 +49,36 @@ class FaceAnalysis:
 def analyse_face(photo: np.ndarray, *, framing: FramingConfig, source: str = "photo",
                  detector: FaceDetector | None = None, segmenter: Segmenter | None = None) -> FaceAnalysis:
     """Finds the face in an (H, W, 3) uint8 photo, frames it and builds its rig. `detector` and
-    `segmenter` default to face.mesh's (loaded here and closed after); given ones are left open."""
-    own = detector is None
-    detector = detector or FaceMeshDetector()
-    try:
-        # 1. Find faces; pick the largest (or the one asked for).
-        faces = detector.detect(photo)
-        face = select_face(faces, face_index=framing.face_index, source=source,
-                           min_face_px=framing.min_face_px)
-        # 2. Frame it.
-        box = full_box(photo.shape[:2]) if framing.crop == "full" else face_crop_box(
-            photo.shape[:2], face.bbox, margin=framing.margin)
-        image = apply_crop(photo, box, size=framing.size)
-        # 3. Landmarks at the output resolution: detect again on the framed image (sharper);
-        #    fall back to the mapped original landmarks if the crop confuses the detector.
-        scale = image.shape[1] / box.width
-        mapped = (face.landmarks_px - np.array([box.x0, box.y0, 0], np.float32)) * scale
-        again = detector.detect(image)
-        landmarks = mapped
-        if again:
-            nearest = min(again, key=lambda f: np.abs(f.landmarks_px[:, :2] - mapped[:, :2]).mean())
-            if np.abs(nearest.landmarks_px[:, :2] - mapped[:, :2]).mean() < 0.05 * image.shape[1]:
-                landmarks = nearest.landmarks_px
-    finally:
-        if own:
-            detector.close()
+    `segmenter` default to the process's shared ones (face.mesh.shared_face_models: loaded at the
+    first analysis that needs them and kept for later photos); given ones are left open."""
+    if detector is None or segmenter is None:
+        shared = shared_face_models()
+        detector, segmenter = detector or shared.detector, segmenter or shared.segmenter
+    # 1. Find faces; pick the largest (or the one asked for).
+    faces = detector.detect(photo)
+    face = select_face(faces, face_index=framing.face_index, source=source, min_face_px=framing.min_face_px)
+    # 2. Frame it.
+    box = full_box(photo.shape[:2]) if framing.crop == "full" else face_crop_box(
+        photo.shape[:2], face.bbox, margin=framing.margin)
+    image = apply_crop(photo, box, size=framing.size)
+    # 3. Landmarks at the output resolution: detect again on the framed image (sharper);
+    #    fall back to the mapped original landmarks if the crop confuses the detector.
+    scale = image.shape[1] / box.width
+    mapped = (face.landmarks_px - np.array([box.x0, box.y0, 0], np.float32)) * scale
+    again = detector.detect(image)
+    landmarks = mapped
+    if again:
+        nearest = min(again, key=lambda f: np.abs(f.landmarks_px[:, :2] - mapped[:, :2]).mean())
+        if np.abs(nearest.landmarks_px[:, :2] - mapped[:, :2]).mean() < 0.05 * image.shape[1]:
+            landmarks = nearest.landmarks_px
     # The inner lips at the photo's visible lip edge (MediaPipe's lie on the teeth of a smile):
     # the rig closes the lips there. The expression keeps the detector's landmarks, which its
     # thresholds were measured on.
     detected, landmarks = landmarks, refine_inner_lips(image, landmarks)
     # 4. The appearance model: image layers, and the mesh rig (whose neck ends at the shoulders);
     #    the photo around the frame, for a camera moving away.
-    own_segmenter = segmenter is None
-    segmenter = segmenter or PersonSegmenter()
-    try:
-        appearance = build_appearance(image, landmarks, segmenter=segmenter)
-        surround = build_surround(photo, box, frame_hw=image.shape[:2], segmenter=segmenter,
-                                  face_bbox=face.bbox)
-    finally:
-        if own_segmenter:
-            segmenter.close()
+    appearance = build_appearance(image, landmarks, segmenter=segmenter)
+    surround = build_surround(photo, box, frame_hw=image.shape[:2], segmenter=segmenter, face_bbox=face.bbox)
     # Spectacle frames stay rigid; the rig must not lift the skin filled in under them.
     glasses = find_glasses(image, landmarks)
     frames_mask = None if glasses is None else glasses.full_mask(image.shape)

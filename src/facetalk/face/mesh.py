@@ -23,6 +23,7 @@ arguments typed by the `FaceDetector` and `Segmenter` protocols, so tests can gi
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -450,3 +451,23 @@ class FaceModels:
         if self._segmenter in self._own:
             self._segmenter = None
         self._own.clear()
+
+
+_SHARED_LOCK = threading.Lock()
+_shared: FaceModels | None = None
+
+
+def shared_face_models() -> FaceModels:
+    """The process's own FaceModels, made at the first call (never at import) and kept: what an
+    analysis given no models uses, so that a caller analysing photo after photo (`Animator(photo)`
+    in a loop) creates the four onnxruntime sessions once (~0.1 s of CPU a photo when each made
+    its own). Both models load together under a lock, and are only read after (onnxruntime's
+    `run` is thread-safe; the detector and segmenter keep no state between calls), so threads
+    may analyse with them at once."""
+    global _shared
+    with _SHARED_LOCK:
+        if _shared is None:
+            models = FaceModels()
+            models.get()
+            _shared = models
+        return _shared
