@@ -1784,3 +1784,32 @@ def test_synthetic_colour_over_the_photos_teeth_is_softened_like_the_rest(analys
     assert rolled.sum() > 100
     assert np.abs(kept - soft)[rolled].max() <= 1.0, np.abs(kept - soft)[rolled].max()  # 40 before
     assert np.abs(kept - soft).max() > 3  # the teeth it leaves are still the photo's, sharp
+
+
+def test_a_rolled_lip_leaves_no_sliver_of_teeth_too_thin_to_read_as_teeth(analysis):
+    """Fear rolls the upper lip 0.8 down over a toothy smile's upper teeth: the fifth left was
+    2-5 px of even height from corner to corner, a pale drawn line under the lip (03, 11, 12 at
+    2x). A remainder under ROLL_SLIVER's mouth widths is covered too, so the frame shows no more
+    teeth than a lip rolled all the way; a thick remainder keeps its share, and the cover grows
+    with the roll without a jump."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.mouth import _rolled_cover
+    from facetalk.render.renderer import Renderer
+
+    renderer = Renderer(analysis)
+    painter = renderer._mouth
+    frame = MotionFrame(t_s=0, jaw_open=0.3, lip_spread=0.7, lower_lip_depress=0.9, mouth_roll_upper=0.8,
+                        smile=-0.1 - analysis.expression.smile)
+    paint, roll = painter.paint, {"upper": 0.0}
+    painter.paint = lambda *a, **k: paint(*a, **{**k, "roll_upper": roll["upper"]})
+    frames = {}
+    for roll["upper"] in (0.8, 1.0):
+        frames[roll["upper"]] = renderer.render(frame).astype(float) @ LUMA
+    lighter = frames[0.8] - frames[1.0]  # what the fifth left shows over the lip rolled all the way
+    assert (lighter > 3).sum() < 5, ((lighter > 3).sum(), lighter.max())  # 71 px, up to 8.8 before
+    mouth_w = 100.0
+    thick = _rolled_cover(np.array([20.0]), roll=0.3, mouth_w=mouth_w)  # 14 px left: teeth
+    assert thick[0] == pytest.approx(6.0)
+    rolls = np.linspace(0.0, 1.0, 201)
+    cover = np.array([_rolled_cover(np.array([12.0]), roll=r, mouth_w=mouth_w)[0] for r in rolls])
+    assert (np.diff(cover) >= 0).all() and np.diff(cover).max() < 0.3 and cover[-1] == pytest.approx(12.0)

@@ -515,7 +515,8 @@ class MouthPainter:
         arch = LIP_ARCH_SAG * peak_opening if peak_opening > LIP_ARCH_OPENING[0] * mouth_w else 0.0
         # The photo's longest run of upper teeth, not each pixel's: its float64 lookup cost more
         # than the pixels it would drop.
-        reach = roll * self._own_upper_most / to_rest + ROLL_SHADOW_REACH * mouth_w + arch + ROLL_REACH_MARGIN
+        reach = float(_rolled_cover(np.array([self._own_upper_most / to_rest]), roll=roll, mouth_w=mouth_w)[0])
+        reach += ROLL_SHADOW_REACH * mouth_w + arch + ROLL_REACH_MARGIN
         return interp(self.rig.cavity_t) * opening < reach
 
     def _roll_cover(self, color: np.ndarray, alpha: np.ndarray, interp, *, d_upper: np.ndarray,
@@ -530,11 +531,12 @@ class MouthPainter:
         edge), turning from the light and toward the lips' own wet red as it goes under (ROLL_DARKEN,
         ROLL_LIP_HUE), its lower edge soft, and a soft shadow under it on the teeth (ROLL_SHADOW). The
         lip's lowest band read on down drew its edge line again at the bottom: a flat second lip.
-        Speech never rolls the lip, so its frames are unchanged."""
+        A remainder too thin to read as teeth is covered too (_rolled_cover). Speech never rolls the
+        lip, so its frames are unchanged."""
         if roll <= 0.0 or not self._own_teeth:
             return alpha
         to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
-        cover = roll * own_upper / to_rest
+        cover = _rolled_cover(own_upper / to_rest, roll=roll, mouth_w=mouth_w)
         shadow_px = ROLL_SHADOW_REACH * mouth_w
         at = np.nonzero(d_upper < cover + shadow_px)[0]
         if not len(at):
@@ -1302,6 +1304,9 @@ ROLL_SHADOW = 0.5
 ROLL_SHADOW_LIGHT = 0.35  # the shadow's own colour: the lips' at this share of their light
 ROLL_SHADOW_REACH = 0.05
 ROLL_REACH_MARGIN = 3.0  # px (_roll_reach)
+# Mouth widths of the photo's upper teeth left under a rolled lip: under the first none show,
+# above the second all of it (_rolled_cover).
+ROLL_SLIVER = (0.035, 0.07)
 LIP_ARCH_OPENING = (0.25, 0.4)
 LIP_ARCH_WIDENED = (1.05, 1.15)
 LENS_FULL = 0.5
@@ -1582,6 +1587,18 @@ def _roll_pass(color, alpha, at, d_upper, cover, anchor, down, image, wet_rgb, l
             premul = color[i, k] * keep + shadow_light * s * lip_rgb[k] * (1.0 - weight) + lit[k] * weight
             color[i, k] = premul / max(total, 1e-6)
         alpha[i] = total
+
+def _rolled_cover(run_px: np.ndarray, *, roll: float, mouth_w: float) -> np.ndarray:
+    """(N,) px down from the upper lip's edge that a lip rolled down `roll` (0..1) covers of the
+    photo's own upper teeth hanging `run_px` (N,) px from it (the frame's px, the mouth
+    `mouth_w` px wide): their top `roll` share, and of what is left as much again as it is too
+    thin to read as teeth (under ROLL_SLIVER mouth widths): fear's 0.8 left a fifth of a smile's
+    teeth, 2-5 px of even height from corner to corner, a pale drawn line under the lip (03, 11,
+    12). Monotone and continuous in `roll`; a remainder thick enough (the middle's longest
+    teeth first) keeps its tips."""
+    left = (1.0 - roll) * run_px
+    return run_px - left * smoothstep(left / max(mouth_w, 1e-6), *ROLL_SLIVER)
+
 
 def _rim_widths(image: np.ndarray, inner_xy: np.ndarray, outer_xy: np.ndarray, into: np.ndarray, *,
                 mouth_w: float) -> np.ndarray:
