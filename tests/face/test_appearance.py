@@ -113,3 +113,24 @@ def test_a_shut_eyes_lash_line_takes_its_darkness_from_the_lashes_and_its_hue_fr
     r, g, b = lid.lash_rgb
     assert r > g > b  # the skin's order (180, 140, 120), not the green's
     assert abs(float(lid.lash_rgb @ LUMA) - float(np.array([30, 48, 26]) @ LUMA)) < 8  # as dark as the darkest
+
+
+def test_the_plate_is_inpainted_at_half_size_from_the_background_alone():
+    """appearance._inpainted (the plate behind the person, Telea at 1 / PLATE_SHRINK of the size):
+    the photo is kept bit for bit outside the hole, and the fill inside takes only the background's
+    colours, none of the person's, even where the hole's edge halves a small pixel (odd edges, an
+    odd-sized image). The fill's side-to-side ramp follows the background's."""
+    from facetalk.face.appearance import PLATE_SHRINK, _inpainted
+
+    h, w = 101, 131
+    yy, xx = np.mgrid[:h, :w]
+    image = np.dstack([60 + xx, 100 + 0 * xx, 200 - xx]).astype(np.uint8)  # blue-to-red ramp
+    hole = ((np.abs(xx - 65) <= 20) & (yy >= 31)).astype(np.uint8)  # x 45..85, odd edge at y 31
+    image[hole > 0] = (0, 255, 0)  # the person: pure green
+    filled = _inpainted(image, hole)
+    assert PLATE_SHRINK == 2 and filled.dtype == np.float32 and filled.shape == image.shape
+    np.testing.assert_array_equal(filled[hole == 0], image[hole == 0].astype(np.float32))
+    inside = filled[hole > 0]
+    assert inside[:, 1].max() <= 110.0  # no green from the person (Telea itself overshoots the ramp by 4)
+    row = filled[80, 45:86, 0]
+    assert row[0] < row[20] < row[-1] and abs(row[0] - (60 + 45)) <= 5 and abs(row[-1] - (60 + 85)) <= 5
