@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,7 +51,8 @@ def analyse_face(photo: np.ndarray, *, framing: FramingConfig, source: str = "ph
                  detector: FaceDetector | None = None, segmenter: Segmenter | None = None) -> FaceAnalysis:
     """Finds the face in an (H, W, 3) uint8 photo, frames it and builds its rig. `detector` and
     `segmenter` default to the process's shared ones (face.mesh.shared_face_models: loaded at the
-    first analysis that needs them and kept for later photos); given ones are left open."""
+    first analysis that needs them and kept for later photos); given ones are left open. The
+    segmenter is called from two threads at once (the surround is built on a second one)."""
     if detector is None or segmenter is None:
         shared = shared_face_models()
         detector, segmenter = detector or shared.detector, segmenter or shared.segmenter
@@ -61,28 +63,37 @@ def analyse_face(photo: np.ndarray, *, framing: FramingConfig, source: str = "ph
     box = full_box(photo.shape[:2]) if framing.crop == "full" else face_crop_box(
         photo.shape[:2], face.bbox, margin=framing.margin)
     image = apply_crop(photo, box, size=framing.size)
-    # 3. Landmarks at the output resolution: detect again on the framed image (sharper);
-    #    fall back to the mapped original landmarks if the crop confuses the detector.
-    scale = image.shape[1] / box.width
-    mapped = (face.landmarks_px - np.array([box.x0, box.y0, 0], np.float32)) * scale
+    # The surround needs only the photo and the frame's box: it is built on a second thread while
+    # the rest is (its NumPy and OpenCV work leaves the interpreter lock), so on two cores its
+    # ~0.3 s overlaps the landmarks, appearance and rig (each reads the models, which allow it).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="surround") as pool:
+        surround = pool.submit(build_surround, photo, box, frame_hw=image.shape[:2], segmenter=segmenter,
+                               face_bbox=face.bbox)
+        # 3. Landmarks at the output resolution: detect again on the framed image (sharper).
+        scale = image.shape[1] / box.width
+        detected = _landmarks_again(image, mapped=(face.landmarks_px - np.array([box.x0, box.y0, 0], np.float32)) * scale,
+                                    detector=detector)
+        # The inner lips at the photo's visible lip edge (MediaPipe's lie on the teeth of a smile):
+        # the rig closes the lips there. The expression keeps the detector's landmarks, which its
+        # thresholds were measured on.
+        landmarks = refine_inner_lips(image, detected)
+        # 4. The appearance model: image layers, and the mesh rig (whose neck ends at the shoulders).
+        appearance = build_appearance(image, landmarks, segmenter=segmenter)
+        # Spectacle frames stay rigid; the rig must not lift the skin filled in under them.
+        glasses = find_glasses(image, landmarks)
+        frames_mask = None if glasses is None else glasses.full_mask(image.shape)
+        rig = build_rig(landmarks, person_alpha=appearance.person_alpha, frames_mask=frames_mask)
+    return FaceAnalysis(image=image, landmarks_px=landmarks.astype(np.float32), crop=box, rig=rig,
+                        appearance=appearance, n_faces=len(faces), expression=estimate_expression(detected),
+                        surround=surround.result(), glasses=glasses)
+
+
+def _landmarks_again(image: np.ndarray, *, mapped: np.ndarray, detector: FaceDetector) -> np.ndarray:
+    """(478, 3) landmarks of the framed `image`: the detector's on it where it finds the face the
+    photo's `mapped` landmarks (in `image` pixels) show, else those (the crop confused it)."""
     again = detector.detect(image)
-    landmarks = mapped
     if again:
         nearest = min(again, key=lambda f: np.abs(f.landmarks_px[:, :2] - mapped[:, :2]).mean())
         if np.abs(nearest.landmarks_px[:, :2] - mapped[:, :2]).mean() < 0.05 * image.shape[1]:
-            landmarks = nearest.landmarks_px
-    # The inner lips at the photo's visible lip edge (MediaPipe's lie on the teeth of a smile):
-    # the rig closes the lips there. The expression keeps the detector's landmarks, which its
-    # thresholds were measured on.
-    detected, landmarks = landmarks, refine_inner_lips(image, landmarks)
-    # 4. The appearance model: image layers, and the mesh rig (whose neck ends at the shoulders);
-    #    the photo around the frame, for a camera moving away.
-    appearance = build_appearance(image, landmarks, segmenter=segmenter)
-    surround = build_surround(photo, box, frame_hw=image.shape[:2], segmenter=segmenter, face_bbox=face.bbox)
-    # Spectacle frames stay rigid; the rig must not lift the skin filled in under them.
-    glasses = find_glasses(image, landmarks)
-    frames_mask = None if glasses is None else glasses.full_mask(image.shape)
-    return FaceAnalysis(image=image, landmarks_px=landmarks.astype(np.float32), crop=box,
-                        rig=build_rig(landmarks, person_alpha=appearance.person_alpha, frames_mask=frames_mask),
-                        appearance=appearance, n_faces=len(faces), expression=estimate_expression(detected),
-                        surround=surround, glasses=glasses)
+            return nearest.landmarks_px
+    return mapped
