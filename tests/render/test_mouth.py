@@ -1813,3 +1813,38 @@ def test_a_rolled_lip_leaves_no_sliver_of_teeth_too_thin_to_read_as_teeth(analys
     rolls = np.linspace(0.0, 1.0, 201)
     cover = np.array([_rolled_cover(np.array([12.0]), roll=r, mouth_w=mouth_w)[0] for r in rolls])
     assert (np.diff(cover) >= 0).all() and np.diff(cover).max() < 0.3 and cover[-1] == pytest.approx(12.0)
+
+
+def test_fill_valleys_takes_no_grain_speck_for_a_lighter_side():
+    """A lip darkening steadily toward the opening has no valley to fill; one grain speck on the
+    opening's side, lighter than the lip further in (a grainy photo), was read as the lighter
+    side and the whole slope lifted to the lip's level (100-140 -> 162). Each level is the
+    median of the lip read beside it along the lip, so the slope keeps its shading."""
+    from facetalk.render.mouth import LEVEL_ALONG_PX, _fill_valleys
+
+    s = np.arange(0.0, 6.0, 1.0)
+    column = [60, 60, 80, 100, 120, 140, 160, 165, 165]
+    image = np.repeat(np.array(column, np.float32)[:, None, None], 12, axis=1).repeat(3, axis=2)
+    image[2, 5] = 200.0  # the speck, in this column only, a px into the lip
+    feet = np.stack([np.column_stack([np.full(len(s), 5.0 + shift), np.ones(len(s))]) for shift in LEVEL_ALONG_PX])
+    own = image[1 + s.astype(int), 5]
+    got = _fill_valleys(image, feet, into=np.array([0.0, 1.0]), s=s, width=np.zeros(len(s)),
+                        far=np.full(len(s), 6.0), cleared=own)
+    np.testing.assert_allclose(got, own)
+
+
+def test_the_lip_level_at_the_outline_takes_no_grain_speck_for_the_lip(analysis):
+    """The corner face is held no lighter than the lip at the rig's outline beside it (_outline_share);
+    that level was one bilinear sample, so a grainy photo's speck there set it. It is the median
+    of the lip read along the lip about the point: a speck moves it by little."""
+    from facetalk.face import landmarks as lm
+
+    plain = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    assert plain._outline_luma.dtype == np.float32 and plain._outline_cleared.dtype == np.float32
+    vertex = lm.LIPS_INNER_UPPER[len(lm.LIPS_INNER_UPPER) // 2 - 2]
+    x, y = np.round(plain._outline_xy[vertex, 0]).astype(int)
+    speck = analysis.image.copy()
+    speck[y, x] = 255
+    specked = MouthPainter(analysis.rig, speck, analysis.appearance.grain)
+    assert abs(specked._outline_luma[vertex, 0] - plain._outline_luma[vertex, 0]) < 12.0, (  # 84 before
+        specked._outline_luma[vertex, 0], plain._outline_luma[vertex, 0])

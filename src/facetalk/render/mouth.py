@@ -187,7 +187,6 @@ class MouthPainter:
         # anchors: the lip at the rig's outline beside a corner face (_taper_corners).
         self._outline_xy = np.stack([anchor_xy + sign * 0.5 * self._down for anchor_xy, sign in
                                      ((self._anchor_xy, -1.0), (self._lower_anchor_xy, 1.0))], axis=1)
-        self._outline_luma = (sample_points(image, self._outline_xy.reshape(-1, 2)) @ LUMA).reshape(-1, 2)
         self._rest_mouth_w = float(np.linalg.norm(rest[lm.MOUTH_CORNERS[0]] - rest[lm.MOUTH_CORNERS[1]]))
         # Lips narrower than the photo's are rounded only as far as the rig rounds them (face.rig's
         # _rounding: not at all on a full smile), since emotions undo a photo's smile by narrowing.
@@ -208,12 +207,23 @@ class MouthPainter:
         self._noise = luminance_grain(image, grain, box=pixel_box(rest[list(lm.FACE_OVAL)], pad=0, shape=image.shape[:2]))
         self._strands = moustache_strands(image, rest[list(lm.LIPS_OUTER_UPPER)])
         self._rims = self._measure_rims()
+        self._outline_luma = self._outline_levels(None)
         # The same, the photo's lip line cleared (_Rims): parted, that is the lip drawn beside them.
-        self._outline_cleared = self._outline_luma if self._rims is None else np.column_stack([
-            (sample_points(self.image, self._outline_xy[:, k]) + sample_points(
-                self._rims.delta[k], self._outline_xy[:, k] - np.array(self._rims.origin))) @ LUMA
-            for k in (0, 1)]).astype(np.float32)
-        self._outline_luma = self._outline_luma.astype(np.float32)
+        self._outline_cleared = self._outline_luma if self._rims is None else self._outline_levels(self._rims)
+
+    def _outline_levels(self, rims: _Rims | None) -> np.ndarray:
+        """(V, 2) float32 luma of the lip at the rig's outline (`_outline_xy`: half a px into the
+        upper and the lower lip), the photo's line along its inner edge cleared as `rims` clears it
+        (None: as photographed): the median over LEVEL_ALONG_PX's places along the lip about each,
+        so a grainy photo's speck is not taken for the lip's level."""
+        along = np.array([-self._down[1], self._down[0]])
+        points = self._outline_xy[None] + LEVEL_ALONG_PX[:, None, None, None] * along  # (S, V, 2, 2)
+        rgb = sample_points(self.image, points.reshape(-1, 2)).reshape(points.shape[:-1] + (3,))
+        if rims is not None:
+            for k in (0, 1):
+                rgb[:, :, k] += sample_points(rims.delta[k], points[:, :, k].reshape(-1, 2)
+                                              - np.array(rims.origin)).reshape(rgb[:, :, k].shape)
+        return np.median(rgb @ LUMA, axis=0).astype(np.float32)
 
     def _colors(self, image: np.ndarray) -> None:
         pts = self.rig.rest_xyz[:, :2]
@@ -303,7 +313,9 @@ class MouthPainter:
             own = self.image[yy.ravel()[at], xx.ravel()[at]]
             cleared = own + _cleared_weight(s=s[at], width=width[at])[:, None] * (
                 _cleared_read(self.image, foot, into=sign * down, s=s[at], width=width[at]) - own)
-            delta[k, at] = _fill_valleys(self.image, foot, into=sign * down, s=s[at], width=width[at], far=far[at],
+            beside = np.clip(a[at][None] + LEVEL_ALONG_PX[:, None], places[0], places[-1])  # (S, N) along the line
+            feet = beside[..., None] * along + np.interp(beside, places, lines)[..., None] * down
+            delta[k, at] = _fill_valleys(self.image, feet, into=sign * down, s=s[at], width=width[at], far=far[at],
                                          cleared=cleared) - own
         order = np.argsort(rest[lips[0][0]] @ along)
         # Which lip each triangle belongs to: its middle's side of the line midway between the two
@@ -1307,6 +1319,10 @@ ROLL_REACH_MARGIN = 3.0  # px (_roll_reach)
 # Mouth widths of the photo's upper teeth left under a rolled lip: under the first none show,
 # above the second all of it (_rolled_cover).
 ROLL_SLIVER = (0.035, 0.07)
+# Px along the lip about a point where the lip's level there is read, the median of these
+# (MouthPainter._outline_levels, _fill_valleys): a whole px apart, so one speck's pixel reaches
+# at most two of the five bilinear samples.
+LEVEL_ALONG_PX = np.array([-2.0, -1.0, 0.0, 1.0, 2.0])
 LIP_ARCH_OPENING = (0.25, 0.4)
 LIP_ARCH_WIDENED = (1.05, 1.15)
 LENS_FULL = 0.5
@@ -1650,10 +1666,11 @@ def _cleared_read(image: np.ndarray, foot: np.ndarray, *, into: np.ndarray, s: n
     return sample_points(image, points.reshape(-1, 2)).reshape(points.shape[:-1] + (3,))
 
 
-def _fill_valleys(image: np.ndarray, foot: np.ndarray, *, into: np.ndarray, s: np.ndarray, width: np.ndarray,
+def _fill_valleys(image: np.ndarray, feet: np.ndarray, *, into: np.ndarray, s: np.ndarray, width: np.ndarray,
                   far: np.ndarray, cleared: np.ndarray) -> np.ndarray:
-    """(N, 3) the (N, 3) `cleared` lip pixels (`s` px into the lip from their `foot` (N, 2) on the
-    inner line, along `into`; the photo's line `width` px wide cleared) with any dark line left
+    """(N, 3) the (N, 3) `cleared` lip pixels (`s` px into the lip from their foot on the inner
+    line, along `into`; `feet` (S, N, 2) that foot and places beside it on the line, or (N, 2) the
+    foot alone; the photo's line `width` px wide cleared) with any dark line left
     lying between lighter lip on both sides of it, within `far` px of the inner line, lifted to the
     darker of those two sides (less RIM_FILL_KEEP grey levels) in its colour. What clearing cannot
     reach (a line wider than its cap, a dark core past the landmark's line, a thin lip's whose
@@ -1661,15 +1678,22 @@ def _fill_valleys(image: np.ndarray, foot: np.ndarray, *, into: np.ndarray, s: n
     to it, with the cleared lip between (07 at 2x); a lip darkening toward its edge has no such
     valley and keeps its shading. Only the lip itself is read (half a px in and beyond): what lies
     outside its line (a toothy photo's teeth) is no lighter lip, and counted as one it flattened a
-    lip darkening toward its edge (01, 03, 13 at jaw 0.5)."""
+    lip darkening toward its edge (01, 03, 13 at jaw 0.5). The profile is the median of the lip read
+    from each of `feet` (_measure_rims: LEVEL_ALONG_PX along the line): one sample's grain speck on
+    the opening's side, lighter than the lip, lifted a lip darkening toward its edge to the lip
+    further in."""
     if not len(s) or float(far.max()) < 0.5:  # nothing to fill, or nothing of the lip to read
         return cleared
     grid = np.arange(0.5, float(far.max()) + 0.25, 0.5, dtype=np.float64)  # (M,) px into the lip
     g = np.broadcast_to(grid, (len(s), len(grid)))
-    read = sample_points(image, (foot[:, None, :] + g[..., None] * into).reshape(-1, 2)).reshape(len(s), len(grid), 3)
     wide = np.broadcast_to(width[:, None], g.shape)
-    profile = read + _cleared_weight(s=g, width=wide)[..., None] * (
-        _cleared_read(image, foot[:, None, :], into=into, s=g, width=wide) - read)
+    weight = _cleared_weight(s=g, width=wide)[..., None]
+    profiles = []
+    for foot in feet[None] if feet.ndim == 2 else feet:
+        at = foot[:, None, :]
+        read = sample_points(image, (at + g[..., None] * into).reshape(-1, 2)).reshape(len(s), len(grid), 3)
+        profiles.append(read + weight * (_cleared_read(image, at, into=into, s=g, width=wide) - read))
+    profile = np.median(np.array(profiles), axis=0)  # a grainy photo's speck is no lighter side
     luma = profile @ LUMA
     beyond = g <= far[:, None]
     toward = np.where(beyond & (g < s[:, None] - 0.25), luma, -np.inf)  # toward the opening
