@@ -238,3 +238,12 @@ def test_analyses_given_no_models_load_them_once(portrait, counted_face_models, 
     assert [type(m).__name__ for m in made] == ["FaceMeshDetector", "PersonSegmenter"] and closed == []
     assert first.n_faces == second.n_faces == 1
     assert mesh.shared_face_models() is mesh.shared_face_models()
+
+
+def test_the_sessions_threads_do_not_spin_between_runs():
+    """face.mesh.load_session turns onnxruntime's intra-op spinning off: spinning threads held a
+    core between runs that the surround's thread (or anyone on a shared machine) wanted."""
+    from facetalk.face.mesh import SEGMENTATION_MODEL, load_session
+
+    session = load_session(MODELS_DIR / SEGMENTATION_MODEL)
+    assert session.get_session_options().get_session_config_entry("session.intra_op.allow_spinning") == "0"

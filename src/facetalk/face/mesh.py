@@ -145,6 +145,10 @@ def load_session(path: Path, *, threads: int = 0):
     opts.intra_op_num_threads = threads
     opts.inter_op_num_threads = 1
     opts.log_severity_level = 3
+    # Its other threads sleep between runs rather than spin: spinning, they held a core an analysis
+    # wanted for the surround's thread, or others on a shared machine did (process CPU of an
+    # analysis 0.81 -> 0.57 s, out/perf1/ab_spin.txt); the answers are the same.
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
 
 
