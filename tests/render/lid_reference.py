@@ -13,8 +13,8 @@ from facetalk.imaging import LUMA
 from facetalk.face.rig import smoothstep
 # The lid's constants are the product's: tuning one moves both paths alike.
 from facetalk.render.eyes import (
-    DETAIL_BELOW, DETAIL_SIGMA, DETAIL_STRETCH, LASH_FAN, LASH_CLUMP_WIDTH, LASH_FRINGE, LASH_INNER_SHORT,
-    LASH_RAGGED, LASH_SHADE_ABOVE, LASH_STRAND_DARK, LASH_STRAND_PX,
+    DETAIL_BELOW, DETAIL_SIGMA, DETAIL_STRETCH, EYEBALL_SHADE, EYEBALL_SHADE_FALL, LASH_FAN, LASH_CLUMP_WIDTH, LASH_FRINGE, LASH_INNER_SHORT,
+    LASH_PART_SHUT, LASH_RAGGED, LASH_SHADE_ABOVE, LASH_STRAND_DARK, LASH_STRAND_PX,
     LID_BULGE, LID_FADE, LID_LIT_CORNERS, LID_LIT_FROM, LID_SIDE_FADE, LOWER_LID_BAND,
     LOWER_LID_RISE, LOWER_LID_SHADE, LOWER_LID_SHADE_PX, N_LASHES,
     SMOOTH_SAMPLES, TOP_DARKEST,
@@ -102,10 +102,13 @@ class ReferenceLidPainter:
             lid_top, np.minimum(edge, meet), meet, bottom, band, closure, rising, lowered))
         texture = self._texture(out, eye, lid, lift, a=a, b=b, grid=grid, curves=lid_curves, reach_px=reach * taper,
                                 edge_px=edge, meet_px=meet, box=box)
-        above, below = (_along(a, grid, _smooth(c, radius=SMOOTH_SAMPLES)) for c in (above, below))
+        above, below = (_smooth(c, radius=SMOOTH_SAMPLES) for c in (above, below))
+        # The upper lid: the photo's lid skin's hue at the lower lid's brightness.
+        lid_rgb = profile * ((below @ LUMA) / np.maximum(profile @ LUMA, 1.0))[:, None]
+        above, below, lid_rgb = (_along(a, grid, c) for c in (above, below, lid_rgb))
         top_fade = np.maximum(LID_FADE * (np.interp(a, *eye.upper_open) - lid_top + lowered) - lowered, 0.0)
         skin, lid_alpha = self._lid_layer(a, b, lid_top, top_fade=top_fade, edge=edge, closure=closure, above=above,
-                                          below=below)
+                                          below=lid_rgb)
         lower_skin = below * (1.0 - LOWER_LID_SHADE * np.exp(-np.clip(b - meet, 0.0, None) / LOWER_LID_SHADE_PX))[..., None] \
             + texture
         lower_alpha = np.clip(b - meet + 0.5, 0.0, 1.0) * smoothstep(bottom + band + 1.0 - b, 0.0, 0.6 * band + 1.5) \
@@ -113,6 +116,11 @@ class ReferenceLidPainter:
         lash_alpha = self._lash_alpha(a, b - edge, lash, closure, blur_px=lid.edge_sigma_px, width=eye.width)
         region = out[y0:y1, x0:x1].astype(np.float32)
         region += (skin + texture - region) * lid_alpha[..., None]
+        # The lowered lid's shadow on the eyeball under its edge.
+        shadow = EYEBALL_SHADE * np.exp(-np.maximum(b - edge, 0.0) / (EYEBALL_SHADE_FALL * eye.width)) \
+            * np.clip(bottom - b + 0.5, 0.0, 1.0) * (b > edge) * smoothstep(a, 0.0, LID_SIDE_FADE) \
+            * smoothstep(1.0 - a, 0.0, LID_SIDE_FADE) * smoothstep(closure, 0.02, 0.25)
+        region *= (1.0 - shadow)[..., None].astype(np.float32)
         region += (lower_skin - region) * lower_alpha[..., None]
         region += (lid.lash_rgb - region) * lash_alpha[..., None]
         out[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
@@ -180,7 +188,8 @@ class ReferenceLidPainter:
         gets a wider, fainter line, never a crisp stroke)."""
         darkness, length, offset, clumps = self._strands
         clump = np.interp(np.clip(a, 0.0, 1.0) * N_LASHES, np.arange(N_LASHES + 1), darkness)
-        thick = lash * (0.35 + 0.65 * np.sin(np.pi * np.clip(a, 0.0, 1.0)))
+        thick = lash * (0.35 + 0.65 * np.sin(np.pi * np.clip(a, 0.0, 1.0))) \
+            * (LASH_PART_SHUT + (1.0 - LASH_PART_SHUT) * smoothstep(closure, 0.5, 0.95))
         sigma = np.hypot(0.5 * thick, blur_px)
         centred = below + 0.15 * thick
         spacing = width / N_LASHES

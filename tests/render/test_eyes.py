@@ -557,3 +557,58 @@ def test_shut_lid_stops_at_the_brow():
     assert change[above].mean() < 1.0 and change.mean() < 4.0
     skin_luma = np.array([200.0, 160.0, 140.0]) @ np.array([0.299, 0.587, 0.114])
     assert np.median(out[cy, cx].astype(float) @ np.array([0.299, 0.587, 0.114])) > skin_luma - 25.0
+
+
+def test_lowered_lid_shades_the_eyeball_under_its_edge():
+    """A half-shut lid casts its edge's shadow on the eyeball: darkest at the closing edge, falling
+    off within a fifth of the eye's width, none above the edge, below the lower margin, or while
+    the lid barely moves; painted, the sclera under the edge is darker than the open eye's, the
+    sclera far below it left as it was (the lowered lid was a flat band laid on an evenly lit eye).
+    The lash colour is the sclera's here, so only the shadow can darken it."""
+    from facetalk.render.eyes import _eyeball_shadow
+
+    width = 60.0
+    falloff = [_eyeball_shadow(0.5, d, 10.0, 0.5, width) for d in (0.5, 2.0, 4.0, 8.0, 14.0)]
+    assert falloff[0] > 0.25 and all(np.diff(falloff) < 0) and falloff[-1] < 0.01
+    assert _eyeball_shadow(0.5, -1.0, 10.0, 0.5, width) == 0.0  # the lid itself
+    assert _eyeball_shadow(0.5, 2.0, -1.0, 0.5, width) == 0.0  # under the lower margin
+    assert _eyeball_shadow(0.5, 2.0, 10.0, 0.01, width) == 0.0  # a lid that has barely moved
+    assert _eyeball_shadow(0.02, 2.0, 10.0, 0.5, width) < 0.01  # the corners
+    grain = np.zeros((200, 300, 3), np.float32)
+    frame, lid, open_pts, shut_pts = _textured_eye(0.0)
+    lid = LidSkin(upper=lid.upper, lower=lid.lower, colour_profile=lid.colour_profile,
+                  lash_rgb=np.array([235.0, 235.0, 230.0], np.float32), down_sign=1.0, lash_band=0.05)
+    upper, lower = list(lm.LEFT_EYE_UPPER), list(lm.LEFT_EYE_LOWER)
+    half = open_pts + 0.5 * (shut_pts - open_pts)
+    out = frame.copy()
+    LidPainter((lid,), grain).paint(out, half, open_pts)
+    xs = np.r_[112:121, 139:149]  # the sclera either side of the iris
+    edge = np.interp(xs, half[upper, 0], half[upper, 1])
+    bottom = np.interp(xs, open_pts[lower, 0], open_pts[lower, 1])
+    luma = np.array([0.299, 0.587, 0.114])
+
+    def darkening(lo, hi):
+        """Mean share the sclera lost from `lo` to `hi` px under the closing edge."""
+        pix = [(int(np.ceil(e + d)), x) for x, e, f in zip(xs, edge, bottom) for d in np.arange(lo, hi)
+               if np.ceil(e + d) < f - 1]
+        ys, px = np.array(pix).T
+        return 1.0 - np.mean(out[ys, px].astype(float) @ luma / (frame[ys, px].astype(float) @ luma))
+
+    assert darkening(0.5, 5.5) > 0.04
+
+
+def test_shut_lid_takes_the_photos_lid_hue_not_the_tear_troughs():
+    """The shut upper lid is the photo's own lid skin in hue (its colour profile), at the lit
+    brightness of the lower lid (dlib sees a lid darker than that as an open eye's rim): under-eye
+    skin with a mauve cast below the eye tints only the lower lid, not the whole shut lid."""
+    grain = np.zeros((200, 300, 3), np.float32)
+    frame, lid, open_pts, shut_pts = _textured_eye(0.0)
+    mauve = np.array([150, 125, 165], np.uint8)
+    frame[104:140] = mauve  # from just under the lower lid's margin (y <= 106) down
+    out = frame.copy()
+    LidPainter((lid,), grain).paint(out, shut_pts, open_pts)
+    xs = np.arange(122, 139)
+    edge = np.interp(xs, shut_pts[list(lm.LEFT_EYE_UPPER), 0], shut_pts[list(lm.LEFT_EYE_UPPER), 1])
+    lid_px = out[(edge - 8).astype(int), xs].astype(float)  # the lit lower part of the shut lid
+    red_to_blue = lid_px[:, 0] / lid_px[:, 2]
+    assert np.all(red_to_blue > 1.25)  # the profile's (200, 160, 140) is 1.43; the mauve's 0.91

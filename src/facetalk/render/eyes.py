@@ -90,6 +90,11 @@ LASH_WIDTH = 0.08
 # thinned to fine tips, 6 of 7 on the bearded old photo.
 LASH_FRINGE = 0.8
 LASH_OF_OPENING = 0.3  # the line is at most this share of the open eye's height
+# A lid lowered less than half way (a look down, a half blink) shows its margin and the lashes'
+# roots, not the shut eye's lashes seen from the front: its line is this share as thick, thickening
+# to the whole from half to 0.95 shut (dlib reads the blink apex, which keeps the whole; at the whole
+# thickness a look down drew a stroke along the lid).
+LASH_PART_SHUT = 0.6
 # Under the line's soft fringe hang N_LASHES strands, rooted along the closing edge (each root
 # LASH_JITTER of the spacing off even, so no comb), each its own fixed darkness (up to
 # LASH_STRAND_DARK) and length (LASH_LENGTHS x LASH_FRINGE line thicknesses), LASH_STRAND_PX wide (a
@@ -147,6 +152,11 @@ LOWER_LID_BAND = 0.15
 # LOWER_LID_SHADE_PX pixels.
 LOWER_LID_SHADE = 0.08
 LOWER_LID_SHADE_PX = 2.0
+# A lowered lid (a half blink, a look down) shades the eyeball under its edge: this much darker at
+# the edge, falling off over EYEBALL_SHADE_FALL eye widths (the photo's own lid shadow there is
+# covered by the lowered lid; without one the lid read as a flat band laid on the eye).
+EYEBALL_SHADE = 0.35
+EYEBALL_SHADE_FALL = 0.04
 # Both lids fade out over this share of the eye's width at either corner.
 LID_SIDE_FADE = 0.15
 # Lid colours are averaged along the eye over this many samples (one a pixel) either side.
@@ -155,15 +165,15 @@ SMOOTH_SAMPLES = 4
 # a deep-set eye's socket shadow is, and the lid must continue it, not show a lighter patch.
 TOP_DARKEST = 0.3
 # A shut lid is convex, bulging forward over the eyeball: it keeps the socket's shade only at its
-# top, its colour turning to the lit lower lid's as a smoothstep from s = 0 to LID_LIT_FROM mid-eye,
-# LID_LIT_FROM + LID_LIT_CORNERS at the corners, down its height s = 0..1 (across = -1..1 corner to
-# corner; the step's rate 1 / (lit height) is linear in across^2), so the lit part is a dome
-# rounded toward the corners that grows out of the socket's shade with no outline (a steep
-# 1 - (1 - s)^6 drew one, and straight sides at a 3/4 view's far eye), lit over its lower part to
-# the corners (a socket-dark lid, or dark corners, with a dark lash line under it read as an open
-# eye's upper rim to dlib); it is lighter mid-lid by up to LID_BULGE, and darkens toward its rounded
-# margin: the lash line's shade reaches LASH_SHADE_ABOVE times as far up the lid as below the
-# lashes' roots.
+# top, its colour turning to its lit colour (the photo's lid skin at the lower lid's brightness) as
+# a smoothstep from s = 0 to LID_LIT_FROM mid-eye, LID_LIT_FROM + LID_LIT_CORNERS at the corners,
+# down its height s = 0..1 (across = -1..1 corner to corner; the step's rate 1 / (lit height) is
+# linear in across^2), so the lit part is a dome rounded toward the corners that grows out of the
+# socket's shade with no outline (a steep 1 - (1 - s)^6 drew one, and straight sides at a 3/4 view's
+# far eye), lit over its lower part to the corners (a socket-dark lid, or dark corners, with a dark
+# lash line under it read as an open eye's upper rim to dlib); it is lighter mid-lid by up to
+# LID_BULGE, and darkens toward its rounded margin: the lash line's shade reaches LASH_SHADE_ABOVE
+# times as far up the lid as below the lashes' roots.
 LID_LIT_FROM = 0.4
 LID_LIT_CORNERS = 0.3
 LID_BULGE = 0.08
@@ -392,9 +402,9 @@ def _along(a: np.ndarray, grid: np.ndarray, colours: np.ndarray) -> np.ndarray:
 # (_N_CURVES, n) array at the eye's grid: first _GEOMETRY_ROWS rows of geometry (lid top, closing
 # edge, where the lids meet, lower margin, lower band, closure, rising, how far the brow lowered
 # the lid's top), then the detail strips' stretch and the lower strip's first row, then the
-# smoothed skin above (3) and below (3) the lids.
+# smoothed skin above (3) and below (3) the lids, then the photo's own upper lid skin (3).
 _GEOMETRY_ROWS = 8
-_N_CURVES = 16
+_N_CURVES = 19
 # Lash opacity under this is left out where no lid is painted: it cannot move a pixel a gray level.
 _LASH_NEGLIGIBLE = 1.0 / 1024.0
 # Under its core the line is left out beyond this many sigmas: under 1e-5 where lashes are longest.
@@ -479,7 +489,7 @@ def _sample_detail(strip, col, row, out3):
 def _lash_at(a, below, closure, lash, blur_px, strands, width):
     """The lash line's opacity at one pixel, `below` px under the closing edge (`closure` 0..1 of
     the eye's height there, `width` px the eye's; `a` 0 at the outer corner, 1 at the inner): thinner
-    toward the corners, its lower edge toothed by the lashes' clumps and shorter toward the inner
+    toward the corners and on a lid not yet near shut (LASH_PART_SHUT), its lower edge toothed by the lashes' clumps and shorter toward the inner
     corner, its lashes hanging below it, fanning out (fixed `strands` (4, N_LASHES + 1): each one's
     darkness, length, root's offset and clump length, so they never flicker), blurred as the photo
     draws its edges (`blur_px`, a Gaussian sigma: a soft photo gets a wider, fainter line, never a
@@ -488,7 +498,8 @@ def _lash_at(a, below, closure, lash, blur_px, strands, width):
     u = _clip01(a) * N_LASHES
     k = min(int(u), N_LASHES - 1)
     clump = strands[0, k] + (strands[0, k + 1] - strands[0, k]) * (u - k)
-    thick = lash * (0.35 + 0.65 * np.sin(np.pi * _clip01(a)))
+    thick = lash * (0.35 + 0.65 * np.sin(np.pi * _clip01(a))) \
+        * (LASH_PART_SHUT + (1.0 - LASH_PART_SHUT) * _step(closure, 0.5, 0.95))
     sigma = np.hypot(0.5 * thick, blur_px)
     centred = below + 0.15 * thick
     # Where the lashes' roots are, traced back up along the fan from this pixel (under the core).
@@ -531,11 +542,12 @@ def _upper_lid_alpha(a, b, lid_top, top_fade, edge, closure):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _upper_lid_colour(a, b, lid_top, edge, above, below, out3):
+def _upper_lid_colour(a, b, lid_top, edge, above, lit, out3):
     """The upper lid's colour at one pixel into `out3`, from the skin above it (`above`, (3,)) to
-    the lower lid's (`below`) near its top (LID_LIT_FROM): a shut lid sits forward over the
-    eyeball, as lit as the cheek, not in the socket's shade. It curves over the eyeball: lighter
-    mid-lid, darker toward the corners and just above the lashes."""
+    its lit colour (`lit`: the photo's lid skin at the lower lid's brightness) near its top
+    (LID_LIT_FROM): a shut lid sits forward over the eyeball, as lit as the cheek, not in the
+    socket's shade. It curves over the eyeball: lighter mid-lid, darker toward the corners and
+    just above the lashes."""
     s = _clip01((b - lid_top) / max(edge - lid_top, 1.0))
     across = 2.0 * _clip01(a) - 1.0
     across2, s2 = across * across, s * s
@@ -545,7 +557,19 @@ def _upper_lid_colour(a, b, lid_top, edge, above, below, out3):
     fall = t * t * (3.0 - 2.0 * t)
     shade = 1.0 + LID_BULGE * np.sin(np.pi * s) * (1.0 - across2) - 0.04 * (across2 * across2) - 0.10 * (s2 * s2 * s2)
     for c in range(3):
-        out3[c] = (above[c] + (below[c] - above[c]) * fall) * shade
+        out3[c] = (above[c] + (lit[c] - above[c]) * fall) * shade
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _eyeball_shadow(a, below, above_margin, closure, width):
+    """How much a lowered lid darkens the eyeball at one pixel `below` px under its closing edge and
+    `above_margin` px over the lower lid's margin (`width` px the eye's): EYEBALL_SHADE at the edge,
+    falling off over EYEBALL_SHADE_FALL eye widths, fading out at the corners and while the lid
+    barely moves (the photo's own lid shadow is still there)."""
+    if below <= 0.0 or above_margin <= -0.5:
+        return 0.0
+    return EYEBALL_SHADE * np.exp(-below / (EYEBALL_SHADE_FALL * width)) * _clip01(above_margin + 0.5) \
+        * _step(a, 0.0, LID_SIDE_FADE) * _step(1.0 - a, 0.0, LID_SIDE_FADE) * _step(closure, 0.02, 0.25)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -557,17 +581,20 @@ def _lower_lid_alpha(a, b, meet, bottom, band, rising):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _blend(pixel, v, a, b, upper_alpha, lower_alpha, lash_alpha, tex, grain, lash_rgb, skin):
-    """Composites the upper lid, the lower lid (shaded by the upper one) and the lash line over
-    one (3,) uint8 pixel, each step rounded to float32 as numpy's float32 frame was."""
+def _blend(pixel, v, a, b, upper_alpha, lower_alpha, lash_alpha, shadow, tex, grain, lash_rgb, skin):
+    """Composites the upper lid, the lid's `shadow` on the eyeball, the lower lid (shaded by the
+    upper one) and the lash line over one (3,) uint8 pixel, each step rounded to float32 as
+    numpy's float32 frame was."""
     if upper_alpha > 0.0:
-        _upper_lid_colour(a, b, v[0], v[1], v[10:13], v[13:16], skin)
+        _upper_lid_colour(a, b, v[0], v[1], v[10:13], v[16:19], skin)
     dark = 1.0 - LOWER_LID_SHADE * np.exp(-max(b - v[2], 0.0) / LOWER_LID_SHADE_PX) if lower_alpha > 0.0 else 1.0
     for c in range(3):
         t = tex[c] + grain
         r = np.float32(pixel[c])
         if upper_alpha > 0.0:
             r = np.float32(r + (skin[c] + t - r) * upper_alpha)
+        if shadow > 0.0:
+            r = np.float32(r * (1.0 - shadow))
         if lower_alpha > 0.0:
             r = np.float32(r + (v[13 + c] * dark + t - r) * lower_alpha)
         r = np.float32(r + (lash_rgb[c] - r) * lash_alpha)
@@ -648,6 +675,14 @@ def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, a
         curves[9, i] = bottom[i] + LOWER_LID_BAND * axes[6] + 2.0
     _skin_at(frame, axes, grid, curves[0] - 1.5, profile, TOP_DARKEST, curves[10:13])
     _skin_at(frame, axes, grid, curves[3] + curves[4] + 2.0, profile, 0.45, curves[13:16])
+    # The upper lid's lit colour: the photo's own lid skin's hue at the lower lid's brightness (lit,
+    # so dlib, which sees grey levels only, still reads the eye as shut; the lower lid's own colour
+    # tinted the whole lid with the tear trough's mauve or grey).
+    for i in range(grid.shape[0]):
+        gain = (curves[13, i] * LUMA[0] + curves[14, i] * LUMA[1] + curves[15, i] * LUMA[2]) \
+            / max(profile[i, 0] * LUMA[0] + profile[i, 1] * LUMA[1] + profile[i, 2] * LUMA[2], 1.0)
+        for c in range(3):
+            curves[16 + c, i] = profile[i, c] * gain
     return curves, top, edge, taper
 
 
@@ -665,7 +700,9 @@ def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lo
     v, top_open, tex, skin = np.empty(_N_CURVES), np.empty(1), np.zeros(3, np.float32), np.empty(3)
     # Beyond these px from the closing edge the lash line is under _LASH_NEGLIGIBLE.
     reach = np.sqrt(2.0 * np.log(1.0 / _LASH_NEGLIGIBLE)) * LASH_SHADE_ABOVE * np.hypot(0.5 * lash, blur_px)
-    lash_lo, lash_hi = -reach - 0.15 * lash, max(reach, LASH_FRINGE * LASH_LENGTHS[1] * lash)
+    # ... and the lid's shadow on the eyeball under that share.
+    shade_reach = EYEBALL_SHADE_FALL * axes[6] * np.log(EYEBALL_SHADE / _LASH_NEGLIGIBLE)
+    lash_lo, lash_hi = -reach - 0.15 * lash, max(reach, LASH_FRINGE * LASH_LENGTHS[1] * lash, shade_reach)
     for y in range(region.shape[0]):
         ry = np.float32(y0 + y - axes[1])
         for x in range(region.shape[1]):
@@ -684,6 +721,7 @@ def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lo
             if upper_alpha == 0.0 and lower_alpha == 0.0 and not lash_lo < b - v[1] < lash_hi:
                 continue
             lash_alpha = _lash_at(a, b - v[1], v[5], lash, blur_px, strands, axes[6])
+            shadow = _eyeball_shadow(a, b - v[1], v[3] - b, v[5], axes[6])
             if upper_alpha > 0.0 or lower_alpha > 0.0:
                 _interp_rows(a, j, grid, curves, slopes, _GEOMETRY_ROWS, _N_CURVES, v)
                 col = np.float32(_clip01(a) * (n - 1))
@@ -691,7 +729,8 @@ def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lo
                     _sample_detail(lower, col, np.float32(abs(b - v[9])), tex)
                 else:
                     _sample_detail(upper, col, np.float32((v[1] - b) / v[8]), tex)
-            _blend(region[y, x], v, a, b, upper_alpha, lower_alpha, lash_alpha, tex, grain[y, x], lash_rgb, skin)
+            _blend(region[y, x], v, a, b, upper_alpha, lower_alpha, lash_alpha, shadow, tex, grain[y, x], lash_rgb,
+                   skin)
 
 
 # The brow's lower edge over each upper lid (face mesh indices, inner to outer end).
