@@ -26,7 +26,7 @@ def make_avatar(photo: np.ndarray, *, config: Config, source: str, jpeg_quality:
                 avatar_id: str | None = None, detector: FaceDetector | None = None,
                 segmenter: Segmenter | None = None) -> Avatar:
     """Analyses `photo` (InputError / NoFaceError for unusable ones) with `detector` and
-    `segmenter` (Animator's, loaded for it when not given) and renders its preview, which also
+    `segmenter` (Animator's, the process's shared ones when not given) and renders its preview, which also
     loads the compiled renderer, so the first live frame does not wait for it."""
     animator = Animator(photo, config=config, source=source, detector=detector, segmenter=segmenter)
     session = animator.open_stream()
