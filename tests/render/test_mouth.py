@@ -1848,3 +1848,34 @@ def test_the_lip_level_at_the_outline_takes_no_grain_speck_for_the_lip(analysis)
     specked = MouthPainter(analysis.rig, speck, analysis.appearance.grain)
     assert abs(specked._outline_luma[vertex, 0] - plain._outline_luma[vertex, 0]) < 12.0, (  # 84 before
         specked._outline_luma[vertex, 0], plain._outline_luma[vertex, 0])
+
+
+def test_a_rolled_lip_is_no_lighter_than_the_lip_at_the_outline_beside_it(analysis):
+    """At a smile's corners the photo's lip is in shadow; the lip rolled down over the photo's dark
+    corners (fear) read its texture from further in, lighter, and stood as a pale wedge framed by
+    that shadowed lip (03, 11 at 2x). Like a corner's face, the rolled lip is held no lighter than
+    the lip at the rig's outline beside it, as far as the lips' parting has not cleared that lip's
+    line (here not at all)."""
+    image, yy, top = _photo_and_upper_lip_rows(analysis)
+    image[(yy <= top + 0.5) & (yy > top - 12)] = (200, 120, 110)  # the lip
+    image[(yy <= top + 0.5) & (yy > top - 2.0)] = (70, 40, 38)  # in shadow at its edge
+    painter = MouthPainter(analysis.rig, image, analysis.appearance.grain)
+    mouth_w = painter._rest_mouth_w
+    run = 0.12 * mouth_w
+    d = np.arange(0.0, run - 1.0, 0.5)
+    color, alpha = np.tile(np.array([225.0, 220.0, 210.0]), (len(d), 1)), np.ones(len(d))
+    from facetalk.face import landmarks as lm
+
+    def rolled(vertex: int, u: float) -> np.ndarray:
+        color, alpha = np.tile(np.array([225.0, 220.0, 210.0]), (len(d), 1)), np.ones(len(d))
+        ids = np.full(len(d), vertex)
+        painter._roll_cover(color, alpha, lambda per_vertex, only=slice(None): per_vertex[ids][only],
+                            d_upper=d, own_upper=np.full(len(d), run), mouth_w=mouth_w, roll=1.0,
+                            u=np.full(len(d), u))
+        return color @ LUMA
+
+    vertex = lm.LIPS_INNER_UPPER[1]
+    outline = float(painter._outline_luma[vertex, 0])
+    near_corner = rolled(vertex, 0.05)
+    assert outline < 80.0 and near_corner.max() <= outline + 1.0, (near_corner.max(), outline)
+    assert rolled(_mid_upper_lip(), 0.5).max() > outline + 40.0  # mid-mouth it keeps its light

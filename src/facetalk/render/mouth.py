@@ -469,7 +469,7 @@ class MouthPainter:
                                         lowered=None if lift is None else np.minimum(lift, 0.0), arch=arch)
         as_laid = color.copy() if laid.any() else None
         alpha = self._roll_cover(color, alpha, interp, d_upper=d_upper - arch, own_upper=runs[0],
-                                 mouth_w=mouth_w, roll=roll_upper)
+                                 mouth_w=mouth_w, roll=roll_upper, u=u, cleared=cleared)
         self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, u=u, peak_opening=peak, mouth_w=mouth_w,
                             arch=arch, widened=widened, cleared=cleared)
         self._under_hair(color, out, xs + x0, ys + y0, d_upper=d_upper, d_lower=d_lower, u=u, mouth_w=mouth_w,
@@ -532,7 +532,8 @@ class MouthPainter:
         return interp(self.rig.cavity_t) * opening < reach
 
     def _roll_cover(self, color: np.ndarray, alpha: np.ndarray, interp, *, d_upper: np.ndarray,
-                    own_upper: np.ndarray, mouth_w: float, roll: float) -> np.ndarray:
+                    own_upper: np.ndarray, mouth_w: float, roll: float, u: np.ndarray | None = None,
+                    cleared: np.ndarray | None = None) -> np.ndarray:
         """Covers, in place on the (N, 3) `color`, the top `roll` (0..1) share of the photo's own
         upper teeth (`own_upper`: (N,) their run from the lip, rest px; `d_upper` (N,) px below the
         upper lip's edge, the arch's included) with the upper lip rolled down over them, and returns
@@ -543,8 +544,13 @@ class MouthPainter:
         edge), turning from the light and toward the lips' own wet red as it goes under (ROLL_DARKEN,
         ROLL_LIP_HUE), its lower edge soft, and a soft shadow under it on the teeth (ROLL_SHADOW). The
         lip's lowest band read on down drew its edge line again at the bottom: a flat second lip.
-        A remainder too thin to read as teeth is covered too (_rolled_cover). Speech never rolls the
-        lip, so its frames are unchanged."""
+        A remainder too thin to read as teeth is covered too (_rolled_cover). Toward the corners
+        (`u` (N,): the pixels' place along the mouth; None: nowhere) the rolled lip is no lighter
+        than the lip at the rig's outline beside it (_outline_share, `cleared` as there), as a
+        corner's face: a smile's corners are in shadow, and the lip rolled over the photo's dark
+        corners stood as a pale wedge framed by that shadowed lip (03, 11). Mid-mouth it keeps its
+        own light, turning darker as it goes under. Speech never rolls the lip, so its frames are
+        unchanged."""
         if roll <= 0.0 or not self._own_teeth:
             return alpha
         to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
@@ -559,6 +565,11 @@ class MouthPainter:
         alpha = alpha.astype(np.float64)  # a copy, raised where the lip and its shadow lie
         _roll_pass(color, alpha, at, d_upper, cover, interp(self._anchor_xy, at).astype(np.float64),
                    self._down.astype(np.float64), self.image, self._wet_lip_rgb, self._lip_rgb, params)
+        if u is not None:
+            lip = at[d_upper[at] < cover[at]]  # the rolled lip itself, not its shadow below
+            side = smoothstep(np.abs(2.0 * u[lip] - 1.0), LENS_FULL * LENS_REACH, LENS_REACH)
+            darker = self._outline_share(interp, lip, lower=np.zeros(len(lip), bool), lip=color[lip], cleared=cleared)
+            color[lip] *= (1.0 - side * (1.0 - darker))[:, None]
         return alpha
 
     def _drape(self, color: np.ndarray, out: np.ndarray, px: np.ndarray, py: np.ndarray, *,
