@@ -7,9 +7,9 @@ batch worker analyses photo after photo. Issue 12 asks for at most 1 s wall on a
 
 Default photos: the bundled portrait, then every image in out/portraits (scripts/gather_portraits.py).
 Per photo: the least wall time, process CPU time (onnxruntime's and the surround's threads
-included) and the calling thread's CPU time (what one core must do in turn: on an idle two-core
-machine the wall time is about this) over --repeat runs, and with --stages the calling thread's CPU in the analysis' main steps (their sum
-is less than the whole: detection, the rig and the set-up are the rest). Prints the load average
+included) and the calling thread's CPU time (the part a second core does not take over) over
+--repeat runs, and with --stages each main step's CPU on the thread it ran on (their sum is less
+than the whole: detection, the renderer's set-up and the watermark are the rest). Prints the load average
 before and after, as the machine may be shared: wall figures count only when it is low.
 """
 
@@ -102,7 +102,8 @@ def main() -> None:
         print(f"{row.name[:40]:40s} wall {row.wall_s:.3f} s  cpu {row.cpu_s:.3f} s  thread {row.thread_s:.3f} s"
               + (f"  ({stages})" if args.stages else ""))
     walls = np.array([row.wall_s for row in rows])
-    print(f"{len(rows)} photos: wall mean {walls.mean():.3f} s, max {walls.max():.3f} s, over 1 s: {int((walls > 1).sum())}; "
+    print(f"{len(rows)} photos: wall mean {walls.mean():.3f} s, max {walls.max():.3f} s, "
+          f"over 1 s: {int((walls > 1).sum())}; "
           f"cpu mean {np.mean([row.cpu_s for row in rows]):.3f} s, calling thread mean "
           f"{np.mean([row.thread_s for row in rows]):.3f} s, max {max(row.thread_s for row in rows):.3f} s")
     print(f"load average after: {os.getloadavg()[0]:.2f}")

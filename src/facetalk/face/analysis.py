@@ -71,8 +71,8 @@ def analyse_face(photo: np.ndarray, *, framing: FramingConfig, source: str = "ph
                                face_bbox=face.bbox)
         # 3. Landmarks at the output resolution: detect again on the framed image (sharper).
         scale = image.shape[1] / box.width
-        detected = _landmarks_again(image, mapped=(face.landmarks_px - np.array([box.x0, box.y0, 0], np.float32)) * scale,
-                                    detector=detector)
+        mapped = (face.landmarks_px - np.array([box.x0, box.y0, 0], np.float32)) * scale
+        detected = _landmarks_again(image, mapped=mapped, detector=detector)
         # The inner lips at the photo's visible lip edge (MediaPipe's lie on the teeth of a smile):
         # the rig closes the lips there. The expression keeps the detector's landmarks, which its
         # thresholds were measured on.
