@@ -1,0 +1,82 @@
+"""The separate voice-level network (training/train_voice_level.py): causal, streams bit for bit as the
+trained net computes, exports to the graph the runtime reads, and learns the lip model's target."""
+
+import json
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+train = pytest.importorskip("training.train_voice_level")
+from facetalk.audio.mel import N_FEATURES  # noqa: E402
+
+
+def _net(seed: int = 0, dilations=(1, 2, 4)):
+    torch.manual_seed(seed)
+    return train.VoiceNet(np.zeros(N_FEATURES, np.float32), np.ones(N_FEATURES, np.float32), channels=8,
+                          dilations=dilations)
+
+
+def test_default_net_sees_1_3_s_of_past_and_the_lip_models_look_ahead():
+    net = train.VoiceNet(np.zeros(N_FEATURES, np.float32), np.ones(N_FEATURES, np.float32))
+    assert net.receptive_field == 133  # frames of 10 ms: twice the lip net's 65
+    assert train.LOOKAHEAD_FRAMES == 2
+
+
+def test_output_ignores_frames_past_its_receptive_field_end():
+    net = _net().eval()
+    x = torch.randn(1, net.receptive_field + 20, N_FEATURES)
+    later = x.clone()
+    later[:, net.receptive_field + 10:] += 5.0  # change only frames after output 10's window
+    with torch.no_grad():
+        a, b = net(x)[0, :, 0], net(later)[0, :, 0]
+    assert torch.equal(a[:11], b[:11])
+    assert not torch.equal(a[11:], b[11:])
+
+
+def test_streaming_in_chunks_gives_the_trained_nets_output():
+    net = _net(1).eval()
+    x = torch.randn(net.receptive_field - 1 + 30, N_FEATURES)
+    state = torch.zeros(sum(net.history), net.channels)
+    with torch.no_grad():
+        _, state = net.step(x[:net.receptive_field - 1], state)
+        parts = []
+        for a, b in ((net.receptive_field - 1, net.receptive_field + 6), (net.receptive_field + 6, len(x))):
+            y, state = net.step(x[a:b], state)
+            parts.append(y[:, 0])
+        whole = net(x[None])[0, :, 0]
+    assert torch.allclose(torch.cat(parts), whole, atol=1e-6)
+    assert float(whole.min()) > 0.0 and float(whole.max()) < 1.0  # a level, 0..1
+
+
+def test_export_writes_a_streaming_graph_with_the_runtime_metadata(tmp_path):
+    ort = pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    net = _net(2)
+    path = tmp_path / "v.onnx"
+    train.export(net, path, np.zeros(N_FEATURES, np.float32))
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    meta = session.get_modelmeta().custom_metadata_map
+    assert meta["outputs"] == "voice_level" and meta["lookahead_frames"] == "2"
+    assert int(meta["receptive_field"]) == net.receptive_field
+    frames = np.random.default_rng(0).normal(size=(12, N_FEATURES)).astype(np.float32)
+    state = np.zeros((sum(net.history), net.channels), np.float32)
+    got, next_state = session.run(None, {"frames": frames, "state": state})
+    with torch.no_grad():
+        want, want_state = net.step(torch.from_numpy(frames), torch.from_numpy(state))
+    assert got.shape == (12, 1) and next_state.shape == state.shape
+    np.testing.assert_allclose(got, want.numpy(), atol=1e-5)
+
+
+def test_corpus_target_is_the_look_ahead_max_and_music_items_weigh_more(tmp_path):
+    level = np.array([0.1, 0.5, 0.2, 0.0, 0.0, 0.3], np.float32)
+    for split in ("train", "valid"):
+        np.savez(tmp_path / f"{split}.npz", feats=np.zeros((6, N_FEATURES), np.float32),
+                 targets=np.zeros((6, 5), np.float32), voice_level=level, offsets=np.array([0, 2, 6]))
+    (tmp_path / "train.json").write_text(json.dumps({"items": [{"augmentation": ["music-3dB"]}, {"augmentation": []}]}))
+    pcm = (np.sin(np.arange(3200) * 0.2) * 8000).astype(np.int16)
+    np.savez(tmp_path / "valid_audio.npz", audio=pcm, offsets=np.array([0, 1600, 3200]))
+    corpus = train.load_voice_corpus(tmp_path, music_weight=3.0)
+    assert corpus.level.tolist() == pytest.approx([0.5, 0.5, 0.2, 0.3, 0.3, 0.3])
+    assert corpus.weight.tolist() == [3, 3, 1, 1, 1, 1]
+    assert corpus.m_feats.shape[1] == N_FEATURES and len(corpus.m_feats) == len(corpus.m_level) > 0

@@ -1,0 +1,240 @@
+"""Trains a small network that estimates only `voice_level` (the voice's own loudness under any music or
+noise) and exports it to ONNX, beside the lip model whose mouth outputs it leaves as they are.
+
+  nice -n 15 .venv/bin/python training/train_voice_level.py --corpus out/lips9/corpus --out M.onnx [--seed 0]
+
+Needs the `train` extra (PyTorch, CPU). Same input (facetalk.audio.mel frames), same look-ahead
+(LOOKAHEAD_FRAMES, so live latency does not grow) and same target as the lip model's sixth output
+(train_lipsync: the largest of the voice's levels over the frame and the frames it looks ahead at),
+but a net of its own with a longer past (DILATIONS: 1.3 s, against the lip net's 0.64 s: music is
+sustained and periodic, a voice's harmonics glide and stop) and a loss on the voice level alone,
+weighted up on items carrying music. The exported graph streams like the lip model's: (frames,
+state) -> (voice_level (T, 1), next state), bit-identical however the frames are chunked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: `training` is not installed
+from facetalk.audio.mel import N_FEATURES, log_mel  # noqa: E402
+from facetalk.motion.lipsync import VOICE_LEVEL  # noqa: E402
+from training.train_lipsync import LOOKAHEAD_FRAMES, _ahead_max, music_frame_weights  # noqa: E402
+
+CHANNELS = 64
+KERNEL = 3
+DILATIONS = (1, 2, 4, 8, 16, 32, 1, 2)  # receptive field 1 + 2 * 66 = 133 frames: 1.32 s of past
+
+
+class VoiceNet(nn.Module):
+    """Causal dilated conv net, (batch, time, channels) layout; each conv is one matrix product over its
+    taps side by side (tap k of output frame t is input frame t + k * d), as in train_lipsync.LipNet."""
+
+    def __init__(self, mean: np.ndarray, std: np.ndarray, *, channels: int = CHANNELS,
+                 dilations: tuple[int, ...] = DILATIONS):
+        super().__init__()
+        self.register_buffer("mean", torch.tensor(mean, dtype=torch.float32))
+        self.register_buffer("inv_std", torch.tensor(1.0 / std, dtype=torch.float32))
+        self.channels, self.dilations = channels, dilations
+        self.inp = nn.Linear(N_FEATURES, channels)
+        self.dconv = nn.ModuleList(nn.Linear(KERNEL * channels, channels) for _ in dilations)
+        self.pw = nn.ModuleList(nn.Linear(channels, channels) for _ in dilations)
+        self.out = nn.Linear(channels, 1)
+        self.history = [(KERNEL - 1) * d for d in dilations]  # frames of the past each layer needs
+
+    @property
+    def receptive_field(self) -> int:
+        return sum(self.history) + 1
+
+    @staticmethod
+    def _taps(full: torch.Tensor, n: int, d: int) -> torch.Tensor:
+        # Slice bounds counted from the end are constants: the graph takes any number of frames.
+        return torch.cat([full[:, k * d: (k * d - n) if k * d < n else None] for k in range(KERNEL)], dim=2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(B, T, N_FEATURES) -> (B, T - receptive_field + 1, 1) voice levels 0..1: no padding."""
+        h = self.inp((x - self.mean) * self.inv_std)
+        for conv, pw, n, d in zip(self.dconv, self.pw, self.history, self.dilations):
+            h = h[:, n:] + pw(torch.relu(conv(self._taps(h, n, d))))
+        return torch.sigmoid(self.out(torch.relu(h)))
+
+    def step(self, frames: torch.Tensor, state: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Streaming, as exported: frames (T, N_FEATURES) new, state (sum(history), channels) the
+        inputs each layer saw last -> voice level (T, 1) and the next state."""
+        h = self.inp((frames - self.mean) * self.inv_std)[None]
+        new_state, offset = [], 0
+        for conv, pw, n, d in zip(self.dconv, self.pw, self.history, self.dilations):
+            full = torch.cat([state[None, offset:offset + n], h], dim=1)
+            offset += n
+            new_state.append(full[0, -n:])
+            h = h + pw(torch.relu(conv(self._taps(full, n, d))))
+        return torch.sigmoid(self.out(torch.relu(h)))[0], torch.cat(new_state, dim=0)
+
+
+class Streaming(nn.Module):
+    def __init__(self, net: VoiceNet):
+        super().__init__()
+        self.net = net
+
+    def forward(self, frames: torch.Tensor, state: torch.Tensor):
+        return self.net.step(frames, state)
+
+
+@dataclass(frozen=True)
+class VoiceCorpus:
+    """Training frames as one stream with their target levels (frames,) and loss weights (frames,);
+    the validation split likewise, utterance k at v_offsets[k]:v_offsets[k + 1]."""
+
+    feats: np.ndarray
+    level: np.ndarray
+    weight: np.ndarray
+    v_feats: np.ndarray
+    v_level: np.ndarray
+    m_feats: np.ndarray  # the first VALID_MUSIC_ITEMS validation items over music (MUSIC_VALID_SNR_DB)
+    m_level: np.ndarray
+
+
+VALID_MUSIC_ITEMS = 80
+MUSIC_VALID_SNR_DB = (-6.0, 0.0)  # the issue's speech-to-music levels
+
+
+def load_voice_corpus(path: Path, *, music_weight: float) -> VoiceCorpus:
+    train, valid = np.load(path / "train.npz"), np.load(path / "valid.npz")
+    items = json.loads((path / "train.json").read_text())["items"]
+    m_feats, m_level = music_validation(np.load(path / "valid_audio.npz"))
+    return VoiceCorpus(feats=train["feats"], level=_ahead_max(train["voice_level"]),
+                       weight=music_frame_weights(items=items, offsets=train["offsets"], weight=music_weight),
+                       v_feats=valid["feats"], v_level=_ahead_max(valid["voice_level"]),
+                       m_feats=m_feats, m_level=m_level)
+
+
+def music_validation(audio: np.lib.npyio.NpzFile) -> tuple[np.ndarray, np.ndarray]:
+    """(features, target levels) of held-out items over build_lip_corpus's music (the validation split
+    has none), seeded: the figure the runtime needs, the voice's loudness under louder music."""
+    from training.build_lip_corpus import SR, _add_at_snr, _music, voice_levels
+
+    rng = np.random.default_rng(1234)
+    pcm, offsets = audio["audio"], audio["offsets"]
+    feats, levels = [], []
+    for a, b in zip(offsets[:VALID_MUSIC_ITEMS], offsets[1:VALID_MUSIC_ITEMS + 1]):
+        voice = pcm[a:b].astype(np.float64) / 32768.0
+        mix = _add_at_snr(voice, _music(len(voice), rng, SR), rng.uniform(*MUSIC_VALID_SNR_DB))
+        f = log_mel(mix.astype(np.float32), sr=SR)
+        feats.append(f)
+        levels.append(_ahead_max(voice_levels(voice.astype(np.float32))[:len(f)]))
+    return np.concatenate(feats).astype(np.float32), np.concatenate(levels)
+
+
+def validation_r(net: VoiceNet, corpus: VoiceCorpus, silence: np.ndarray) -> tuple[float, float]:
+    """(r of the estimate with the target over the validation frames with a voice (level > 0.3),
+    the same over music), each split run as one stream after silence."""
+    pad = np.repeat(silence[None], net.receptive_field - 1, 0)
+    tail = np.repeat(silence[None], LOOKAHEAD_FRAMES, 0)
+    rs = []
+    for feats, level in ((corpus.v_feats, corpus.v_level), (corpus.m_feats, corpus.m_level)):
+        with torch.no_grad():
+            pred = net(torch.from_numpy(np.concatenate([pad, feats, tail])[None]))[0, LOOKAHEAD_FRAMES:, 0].numpy()
+        voiced = level > 0.3
+        rs.append(float(np.corrcoef(pred[voiced], level[voiced])[0, 1]))
+    return rs[0], rs[1]
+
+
+def train(*, net: VoiceNet, corpus: VoiceCorpus, silence: np.ndarray, epochs: int, crop: int, batch: int,
+          lr: float, rng: np.random.Generator) -> None:
+    """AdamW on a cosine schedule, weighted squared error of the level; prints the validation r per epoch."""
+    steps = len(corpus.feats) // (crop * batch)
+    total = steps * epochs
+    opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=1e-4)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * min(s / total, 1.0))))
+    x_all, y_all = torch.from_numpy(corpus.feats), torch.from_numpy(corpus.level)
+    w_all = torch.from_numpy(corpus.weight)
+    span = net.receptive_field - 1 + crop + LOOKAHEAD_FRAMES
+    # Output i of the net ends at input frame first + i: it estimates frame first + i - LOOKAHEAD_FRAMES.
+    first = net.receptive_field - 1
+    started = time.time()
+    for epoch in range(epochs):
+        net.train()
+        running = 0.0
+        for _ in range(steps):
+            starts = rng.integers(0, len(x_all) - span, size=batch)
+            idx = torch.from_numpy(starts[:, None] + np.arange(span)[None, :])
+            own = idx[:, first:first + crop]
+            pred = net(x_all[idx])[:, LOOKAHEAD_FRAMES:, 0]
+            loss = ((pred - y_all[own]) ** 2 * w_all[own]).mean()
+            opt.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            running += loss.item()
+        net.eval()
+        r_all, r_music = validation_r(net, corpus, silence)
+        print(f"epoch {epoch + 1}/{epochs}: loss {running / steps:.5f}, valid voice r {r_all:.3f}, "
+              f"under music {r_music:.3f}, {time.time() - started:.0f} s", flush=True)
+
+
+def export(net: VoiceNet, path: Path, silence: np.ndarray) -> None:
+    """The streaming graph, checked against the trained net, with the metadata the runtime reads."""
+    net.eval()
+    stream = Streaming(net).eval()
+    state = torch.zeros(sum(net.history), net.channels)
+    with torch.no_grad():  # streaming in two pieces must give what training computed in one
+        x = torch.randn(net.receptive_field - 1 + 50, N_FEATURES) * 3 + net.mean
+        _, warm = stream(x[:net.receptive_field - 1], state)
+        streamed, _ = stream(x[net.receptive_field - 1:], warm)
+        gap = float((streamed - net(x[None])[0]).abs().max())
+    if gap > 1e-4:
+        raise RuntimeError(f"streaming graph differs from the trained net by {gap}")
+    frames = torch.from_numpy(np.repeat(silence[None], 5, 0))
+    torch.onnx.export(stream, (frames, state), str(path), dynamo=False, opset_version=17,
+                      input_names=["frames", "state"], output_names=["voice", "next_state"],
+                      dynamic_axes={"frames": {0: "time"}, "voice": {0: "time"}})
+    import onnx
+
+    model = onnx.load(str(path))
+    for key, value in (("lookahead_frames", LOOKAHEAD_FRAMES), ("outputs", VOICE_LEVEL),
+                       ("receptive_field", net.receptive_field)):
+        entry = model.metadata_props.add()
+        entry.key, entry.value = key, str(value)
+    onnx.save(model, str(path))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", default="out/lip_corpus")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--crop", type=int, default=256, help="output frames per training crop")
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--music-weight", type=float, default=2.0,
+                    help="multiplies the loss on items whose augmentation carries music")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(1)  # one thread: the machine is shared, and this keeps runs reproducible
+    rng = np.random.default_rng(args.seed)
+    corpus = load_voice_corpus(Path(args.corpus), music_weight=args.music_weight)
+    silence = log_mel(np.zeros(1600, np.float32))[0]
+    net = VoiceNet(corpus.feats.mean(axis=0), corpus.feats.std(axis=0) + 1e-3)
+    print(f"{len(corpus.feats) / 360000:.2f} h of training frames, {sum(p.numel() for p in net.parameters())} "
+          f"parameters, receptive field {net.receptive_field} frames", flush=True)
+    t0 = time.time()
+    train(net=net, corpus=corpus, silence=silence, epochs=args.epochs, crop=args.crop, batch=args.batch,
+          lr=args.lr, rng=rng)
+    export(net, Path(args.out), silence)
+    print(f"wrote {args.out} ({Path(args.out).stat().st_size / 1e6:.2f} MB) in {time.time() - t0:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
