@@ -5,8 +5,9 @@ AU6+12+25 (cheeks up, lip corners up and out, lids narrowed, teeth), sad = AU1+4
 brows up, frown, corners down, chin up, heavy lids), angry = AU4+5+7+23/24 (lowered brows,
 glaring lids, pressed lips), surprised = AU1+2+5+26 (brows up, eyes wide, jaw dropped),
 disgusted = AU9+10+15 (nose wrinkle, upper lip up, corners down, lids narrowed), fearful =
-AU1+2+4+5+20+26 (brows up and drawn together, eyes wide, lips stretched, jaw a little open; on
-a toothy photo the mouth opens from the smile's teeth under the upper lip rolled down over them),
+AU1+2+5+20+26 (brows up, level rather than sad's slant, eyes wide, lips stretched toward the
+ears, jaw a little open; on a toothy photo the mouth opens from the smile's teeth under the upper
+lip rolled down over them),
 contempt = unilateral AU14 (one corner up). They are targets on a neutral face: the photo's own
 smile and parted lips are undone first (blend; for sad and angry about half the smile, their own
 frown doing the rest: UNDO_SHARE), so an emotion holds on whatever the photo shows.
@@ -130,8 +131,15 @@ RECIPES: dict[str, Recipe] = {
     # sad's brow (Biden's, out/portraits' 04), and were a twentieth of fear's identity distance
     # (dlib, with the toothy mouth opened: the bundled photo 0.495 -> 0.473, Obama 0.421 -> 0.402,
     # the man in glasses 0.425 -> 0.404, Biden 0.315 -> 0.301; out/emo8/f3).
-    "fearful": Recipe({"brow_raise": 0.3, "brow_inner_raise": 0.3, "lip_spread": 0.7, "jaw_open": 0.3,
-                       "lower_lip_depress": 0.9, "mouth_roll_upper": 0.8, "smile": -0.1}, lids=-0.3),
+    # No inner brow raise of its own (0.3 before) and no frown (-0.1), the lips stretched 0.9 (0.7):
+    # the brows still rise (brow_raise, AU1+2) over wide eyes, but the inner ends drawn up beyond
+    # them and the corners' small drop were what the offline classifier read as sad (fear read sad
+    # on 5 of 11 portraits; P(sad) on Hopper 0.53 -> 0.24, Biden 0.82 -> 0.70, Coelho 0.48 -> 0.31,
+    # the mohawk's toothy smile 0.49 -> 0.39, and Coelho now reads fear 0.42; dlib's identity
+    # distance over those and the bundled photo unchanged, 0.350; out/emo11/q6). AU20's corners
+    # go toward the ears, not down.
+    "fearful": Recipe({"brow_raise": 0.3, "lip_spread": 0.9, "jaw_open": 0.3,
+                       "lower_lip_depress": 0.9, "mouth_roll_upper": 0.8}, lids=-0.3),
     # AU12+14 on one side: the subject's left corner tightened up and back into a dimple, the lids a
     # little lowered and tightened (looking down on someone). No press of its own (0.4 before): on
     # photos with their lips apart it and the closure (CLOSES_LIPS) were most of contempt's identity
@@ -158,12 +166,11 @@ UNDO_SHARE_DEFAULT = 1.0
 # caricature's arch. Sad, half undone, keeps more of its own, so the corners still end below a
 # neutral mouth's (0.010 mouth widths under it on the bundled photo), not in a trace of the photo's
 # smile. Angry undoes 0.6 of the smile and adds none of its own frown on a full one: its pressed
-# lips stay level instead of taking sad's arch (out/portraits' 03, 12 and 13 at 2x); fear's corners are drawn down and
-# back (AU20): with the frown scaled down fully the teeth and lifted cheeks read as a grin, and at
-# half (0.5) the corners of the bundled smile still ended above a neutral mouth's and Obama's and
-# the man in glasses' (out/portraits' 03, 11) teeth under wide eyes read as a grin at 2x; at 0.25
-# the lips arch down over the teeth, a grimace (out/s10b/ff_cmp.png); so are disgust's (AU15),
-# which at 0.75 stayed level under the photo's lifted cheeks: a smile. Disgust's share is negative:
+# lips stay level instead of taking sad's arch (out/portraits' 03, 12 and 13 at 2x). (Fear has no
+# frown of its own now: its mouth opens from the smile's teeth under the rolled upper lip,
+# SMILE_OPENING_BY_EMOTION, and neither Obama's nor the bundled smile reads happy under it.)
+# Disgust's corners are drawn down (AU15): at 0.75 they stayed level under the photo's lifted
+# cheeks, a smile. Disgust's share is negative:
 # its small frown grows on a smiling photo, to the -0.2 it had on a full smile before (-0.4 at
 # 0.5), where less left the undone smile's lifted cheeks over a level mouth; on a closed neutral
 # mouth its corners drop little, so it does not take sad's arch.
@@ -177,7 +184,7 @@ FROWN_ON_SMILE = 0.75
 # the deeper frown and full closure were a sixth of sad's identity distance on the toothy photos
 # (dlib, out/emo5/abl6: the bundled one 0.445 -> 0.409, Obama 0.373 -> 0.345, the man in glasses
 # 0.408 -> 0.360).
-FROWN_ON_SMILE_BY_EMOTION = {"fearful": 0.25, "sad": 0.6, "angry": 0.0, "disgusted": -1.0 / 3.0}
+FROWN_ON_SMILE_BY_EMOTION = {"sad": 0.6, "angry": 0.0, "disgusted": -1.0 / 3.0}
 # A happy face smiles broader than a smiling photo does: its target smile grows by this share of
 # the photo's own smile (on a neutral photo, nothing), so happy still reads on a broad smile.
 BROADER_THAN_PHOTO = {"happy": 0.35}
@@ -244,11 +251,13 @@ OPENS_ANEW = frozenset({"disgusted"})
 # Emotions whose lower lids stay as a broad smile's squint raised them: the frown that undoes the
 # smile lowers them (face.rig.SQUINT_UNDONE), but anger's are tensed (AU7), and lowered there they
 # let dlib read its brows as less lowered (the bundled photo -0.022 -> -0.016 eye distances). On a
-# photo smiling less than KEEPS_SQUINT_FROM there is little squint to keep (Pedersen's 0.16: 0.03 of
-# the lid tightener), and dlib's brow reading there jumps with sub-pixel changes (a hair strand over
-# his brow: -0.041 without, -0.014 with it), so nothing is given back.
+# photo smiling little there is little squint to keep (Pedersen's 0.16: 0.03 of the lid
+# tightener), and dlib's brow reading there jumps with sub-pixel changes (a hair strand over his
+# brow: -0.041 without, -0.014 with it), so nothing is given back. The share kept ramps over the
+# photo's smile (KEEPS_SQUINT_RAMP, from .. to; a hard switch at 0.5 before): two photos smiling
+# 0.49 and 0.51 got lids apart by the whole kept squint.
 KEEPS_SQUINT = frozenset({"angry"})
-KEEPS_SQUINT_FROM = 0.5
+KEEPS_SQUINT_RAMP = (0.25, 0.5)
 # Emotions for which only a smile's parted lips are shut (CLOSES_LIPS): contempt shuts the teeth a
 # smile bares, not a talking photo's parted lips, whose closure was a quarter of its identity
 # distance there; its smile's slant carries it (Pedersen, out/portraits' 13: identity 0.395 ->
@@ -330,18 +339,18 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
 def _lower_lids_under_frown(offsets: np.ndarray, *, weights: tuple[float, ...], photo_smile: float) -> None:
     """Adjusts the eye_squint offset in `offsets` (face parameters) for the lower lids' drop the
     rig ties to a frown on a smiling photo (face.rig.SQUINT_UNDONE: per unit of frown, the squint
-    the photo's smile raised). Anger's share of it is given back as its tensed lids (KEEPS_SQUINT);
-    and the rest stops at the photo's whole squint: the drop is linear in the frown, and a frown
-    past 1 (disgust on a full smile reaches 1.05, the range 2) sank the lids below their rest
-    line, white under the iris reading as fear."""
+    the photo's smile raised). Anger's share of it is given back as its tensed lids (KEEPS_SQUINT,
+    ramped in over the photo's smile: KEEPS_SQUINT_RAMP); and the rest stops at the photo's whole
+    squint: the drop is linear in the frown, and a frown past 1 (disgust on a full smile reaches
+    1.05, the range 2) sank the lids below their rest line, white under the iris reading as fear."""
     frown = -offsets[face_index("smile")]
     if frown <= 0.0 or photo_smile <= 0.0:
         return
     per_frown = SQUINT_UNDONE * photo_smile * SMILE_SQUINT / EYE_SQUINT  # eye_squint units
-    kept = 0.0
-    if photo_smile >= KEEPS_SQUINT_FROM:
-        active = sum(w for w, name in zip(weights, EMOTIONS) if name != "neutral")
-        kept = sum(w for w, name in zip(weights, EMOTIONS) if name in KEEPS_SQUINT) / max(active, 1e-9)
+    lo, hi = KEEPS_SQUINT_RAMP
+    ramp = min(max((photo_smile - lo) / (hi - lo), 0.0), 1.0)
+    active = sum(w for w, name in zip(weights, EMOTIONS) if name != "neutral")
+    kept = ramp * sum(w for w, name in zip(weights, EMOTIONS) if name in KEEPS_SQUINT) / max(active, 1e-9)
     dropped = (1.0 - kept) * frown
     offsets[face_index("eye_squint")] += (kept * frown + max(dropped - 1.0, 0.0)) * per_frown
 
