@@ -52,7 +52,7 @@ def _motion(animator: Animator, name: str) -> MotionFrame:
     mouth (motion.emotion.blend does so for every emotion but sad and angry)."""
     params = dict(dict(SHAPES)[name])
     if name == "fear mouth":
-        params["smile"] -= animator.analysis.expression.smile
+        params["smile"] = params.get("smile", 0.0) - animator.analysis.expression.smile
     return MotionFrame(t_s=0, **params)
 
 
