@@ -1,6 +1,7 @@
 """The irises cut out of the photo: the sclera refilled where an iris was, and the iris completed."""
 
 import numpy as np
+import pytest
 
 from facetalk.face import landmarks as lm
 from facetalk.face.appearance import _cut_iris
@@ -116,11 +117,11 @@ def test_a_shut_eyes_lash_line_takes_its_darkness_from_the_lashes_and_its_hue_fr
 
 
 def test_the_plate_is_inpainted_at_half_size_from_the_background_alone():
-    """appearance._inpainted (the plate behind the person, Telea at 1 / PLATE_SHRINK of the size):
+    """appearance._inpainted (the plate behind the person, Telea at reduced size):
     the photo is kept bit for bit outside the hole, and the fill inside takes only the background's
     colours, none of the person's, even where the hole's edge halves a small pixel (odd edges, an
     odd-sized image). The fill's side-to-side ramp follows the background's."""
-    from facetalk.face.appearance import PLATE_SHRINK, _inpainted
+    from facetalk.face.appearance import _inpainted
 
     h, w = 101, 131
     yy, xx = np.mgrid[:h, :w]
@@ -128,9 +129,29 @@ def test_the_plate_is_inpainted_at_half_size_from_the_background_alone():
     hole = ((np.abs(xx - 65) <= 20) & (yy >= 31)).astype(np.uint8)  # x 45..85, odd edge at y 31
     image[hole > 0] = (0, 255, 0)  # the person: pure green
     filled = _inpainted(image, hole)
-    assert PLATE_SHRINK == 2 and filled.dtype == np.float32 and filled.shape == image.shape
+    assert filled.dtype == np.float32 and filled.shape == image.shape
     np.testing.assert_array_equal(filled[hole == 0], image[hole == 0].astype(np.float32))
     inside = filled[hole > 0]
     assert inside[:, 1].max() <= 110.0  # no green from the person (Telea itself overshoots the ramp by 4)
     row = filled[80, 45:86, 0]
     assert row[0] < row[20] < row[-1] and abs(row[0] - (60 + 45)) <= 5 and abs(row[-1] - (60 + 85)) <= 5
+
+
+@pytest.mark.parametrize("strip_px, w", [(1, 75), (2, 75), (2, 76)])
+def test_a_background_strip_too_thin_for_the_half_size_plate_still_fills_the_plate(strip_px, w):
+    """A person filling the frame but for a strip of background 1-2 px wide at its edge: at half
+    size no small pixel of the strip is free of the person, and Telea, with nothing known, handed
+    back the person's own green. The plate is then inpainted at full size, from the strip."""
+    from facetalk.face.appearance import _inpainted
+
+    h = 97
+    yy, xx = np.mgrid[:h, :w]
+    image = np.dstack([60 + xx, 100 + 0 * xx, 200 - xx]).astype(np.uint8)
+    hole = np.ones((h, w), np.uint8)
+    hole[:, w - strip_px:] = 0
+    image[hole > 0] = (0, 255, 0)
+    filled = _inpainted(image, hole)
+    np.testing.assert_array_equal(filled[hole == 0], image[hole == 0].astype(np.float32))
+    strip = image[hole == 0].astype(np.float32).mean(axis=0)  # about (134, 100, 126)
+    assert filled[hole > 0, 1].max() <= 130.0  # none of the person's green (255)
+    assert np.abs(filled[hole > 0][:, [0, 2]].mean(axis=0) - strip[[0, 2]]).max() <= 20.0

@@ -299,17 +299,24 @@ def photo_grain(image: np.ndarray) -> np.ndarray:
 
 def _inpainted(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
     """(H, W, 3) float32: the (H, W, 3) uint8 `image` with `hole` ((H, W) uint8, 1 = unknown)
-    inpainted by Telea at 1 / PLATE_SHRINK of its size, its radius shrunk alike (5 px at full
-    size), and the photo kept outside the hole. A small pixel counts as known only if no pixel of
-    the hole lies under it, so no person colour leaks in."""
+    inpainted by Telea, and the photo kept outside the hole. Telea runs at 1 / PLATE_SHRINK of the
+    size, its radius shrunk alike (5 px at full size), where a small pixel counts as known only if
+    no pixel of the hole lies under it (so no person colour leaks in); and at full size where that
+    leaves under half the known area the shrink should keep (a background strip 1-2 px wide at
+    the frame's edge, which vanishes at half size: Telea would then return the person's own
+    colours)."""
     import cv2
 
     h, w = hole.shape
     size = (max(-(-w // PLATE_SHRINK), 1), max(-(-h // PLATE_SHRINK), 1))
-    small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
     small_hole = (cv2.resize(hole.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0).astype(np.uint8)
-    fill = cv2.inpaint(small, small_hole, max(5 // PLATE_SHRINK, 1), cv2.INPAINT_TELEA)
-    fill = cv2.resize(fill.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
+    known_small, known_full = int(small_hole.size - small_hole.sum()), int(hole.size - np.count_nonzero(hole))
+    if known_small * PLATE_SHRINK ** 2 < 0.5 * known_full:
+        fill = cv2.inpaint(image, hole, 5, cv2.INPAINT_TELEA).astype(np.float32)
+    else:
+        small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+        fill = cv2.inpaint(small, small_hole, max(5 // PLATE_SHRINK, 1), cv2.INPAINT_TELEA)
+        fill = cv2.resize(fill.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
     return np.where(hole[..., None] > 0, fill, image.astype(np.float32))
 
 
