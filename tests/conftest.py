@@ -139,8 +139,11 @@ def fuzz() -> type[FuzzCorpus]:
 def counted_face_models(monkeypatch):
     """(made, closed): lists that every face detector and segmenter loaded from here on (by
     facetalk.face.mesh's names, which its FaceModels and shared_face_models load by) and every one
-    closed are appended to."""
+    closed are appended to. The process's shared models are set aside for the test, so that one
+    an earlier test loaded cannot stand in for a load this test makes (or must not make)."""
     import facetalk.face.mesh as mesh
+
+    monkeypatch.setattr(mesh, "_shared", None)
 
     made, closed = [], []
 
