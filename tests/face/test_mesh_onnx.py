@@ -247,3 +247,57 @@ def test_the_sessions_threads_do_not_spin_between_runs():
 
     session = load_session(MODELS_DIR / SEGMENTATION_MODEL)
     assert session.get_session_options().get_session_config_entry("session.intra_op.allow_spinning") == "0"
+
+
+def test_a_closed_model_says_so_and_the_shared_set_loads_it_again(counted_face_models):
+    """A closed model refuses in one line (it failed later with "'NoneType' object has no attribute
+    'run'"), and a model of the process's shared set that a caller closed is loaded again at the
+    next use instead of breaking every later analysis."""
+    import facetalk.face.mesh as mesh
+
+    made, _ = counted_face_models
+    blank = np.full((64, 64, 3), 128, np.uint8)
+    shared = mesh.shared_face_models()
+    detector, segmenter = shared.get()
+    detector.close()
+    segmenter.close()
+    assert detector.closed and segmenter.closed
+    with pytest.raises(RuntimeError, match="is closed"):
+        detector.detect(blank)
+    with pytest.raises(RuntimeError, match="PersonSegmenter is closed"):
+        segmenter.alpha(blank)
+    again, matte = shared.detector, shared.segmenter
+    assert again is not detector and matte is not segmenter and len(made) == 4
+    assert again.detect(blank) == [] and matte.alpha(blank).shape == (64, 64)
+
+
+def test_two_threads_asking_the_shared_set_at_once_load_one_model(monkeypatch):
+    """The shared set's lazy properties load under a lock: two analyses starting together (here
+    after the set was closed) load one detector between them, not one each."""
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    import facetalk.face.mesh as mesh
+
+    made = []
+
+    def slow_load():
+        time.sleep(0.2)  # a load takes time: without the lock both threads find none loaded
+        made.append(SimpleNamespace(close=lambda: None))
+        return made[-1]
+
+    monkeypatch.setattr(mesh, "FaceMeshDetector", slow_load)
+    monkeypatch.setattr(mesh, "PersonSegmenter", lambda: SimpleNamespace(close=lambda: None))
+    monkeypatch.setattr(mesh, "_shared", None)
+    shared = mesh.shared_face_models()
+    shared.get()
+    shared.close()  # the next use loads again
+    made.clear()
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(mesh.shared_face_models().detector)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(made) == 1 and got == [made[0], made[0]]

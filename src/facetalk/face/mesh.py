@@ -44,7 +44,9 @@ class FaceDetector(Protocol):
 
 
 class Segmenter(Protocol):
-    """What analysis asks of a person segmenter: PersonSegmenter, or any object with these methods."""
+    """What analysis asks of a person segmenter: PersonSegmenter, or any object with these methods.
+    An analysis calls `alpha` from two threads at once (the surround is built on a second thread),
+    so an injected segmenter's `alpha` must allow that."""
 
     def alpha(self, image: np.ndarray) -> np.ndarray:
         """(H, W) float32 person matte 0..1 of an (H, W, 3) uint8 RGB image."""
@@ -152,6 +154,30 @@ def load_session(path: Path, *, threads: int = 0):
     return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
 
 
+class ModelSession:
+    """One model's onnxruntime session and its single input, owned by `owner` (a class name, for
+    the error): closed, it refuses to run in a line instead of failing deep in a later call."""
+
+    def __init__(self, path: Path, *, owner: str, threads: int = 0):
+        self._owner = owner
+        self._session = load_session(path, threads=threads)
+        self._input = self._session.get_inputs()[0].name
+
+    @property
+    def closed(self) -> bool:
+        return self._session is None
+
+    def run(self, tensor: np.ndarray) -> list[np.ndarray]:
+        """The model's outputs for one float32 input `tensor`."""
+        session = self._session
+        if session is None:
+            raise RuntimeError(f"{self._owner} is closed")
+        return session.run(None, {self._input: tensor})
+
+    def close(self) -> None:
+        self._session = None
+
+
 def crop_rotated(image: np.ndarray, roi: RotatedRoi, *, out_w: int, out_h: int, replicate: bool) -> np.ndarray:
     """The (out_h, out_w, 3) uint8 crop of `roi`, as MediaPipe's ImageToTensorCalculator samples it
     (bilinear perspective warp of the box corners; zero or replicated border)."""
@@ -224,8 +250,7 @@ class BlazeFaceDetector:
     def __init__(self, *, spec: SsdSpec, min_score: float = 0.5, models_dir: Path = MODELS_DIR, threads: int = 0):
         self.spec = spec
         self.min_score = min_score
-        self._session = load_session(models_dir / spec.model_file, threads=threads)
-        self._input = self._session.get_inputs()[0].name
+        self._session = ModelSession(models_dir / spec.model_file, owner=type(self).__name__, threads=threads)
         self._anchors = ssd_anchor_centres(spec)
 
     def detect(self, image: np.ndarray) -> list[FaceDetection]:
@@ -236,7 +261,7 @@ class BlazeFaceDetector:
         n = self.spec.input_px
         crop = crop_rotated(image, roi, out_w=n, out_h=n, replicate=False)
         tensor = (crop.astype(np.float32) * (2.0 / 255.0) - 1.0)[None]
-        raw_boxes, raw_scores = self._session.run(None, {self._input: tensor})
+        raw_boxes, raw_scores = self._session.run(tensor)
         boxes, keypoints, scores = self._decode(raw_boxes[0], raw_scores[0, :, 0])
         origin = np.array([w / 2.0 - side / 2.0, h / 2.0 - side / 2.0], np.float32)
         found = []
@@ -258,8 +283,12 @@ class BlazeFaceDetector:
         keypoints = raw[:, 4:16].reshape(-1, 6, 2) + anchors[:, None, :]
         return boxes, keypoints, scores
 
+    @property
+    def closed(self) -> bool:
+        return self._session.closed
+
     def close(self) -> None:
-        self._session = None
+        self._session.close()
 
 
 def mesh_roi(face: FaceDetection) -> RotatedRoi:
@@ -326,13 +355,12 @@ class AttentionMesh:
 
     def __init__(self, *, models_dir: Path = MODELS_DIR, min_presence: float = 0.5, threads: int = 0):
         self.min_presence = min_presence
-        self._session = load_session(models_dir / MESH_MODEL, threads=threads)
-        self._input = self._session.get_inputs()[0].name
+        self._session = ModelSession(models_dir / MESH_MODEL, owner=type(self).__name__, threads=threads)
 
     def heads(self, image: np.ndarray, roi: RotatedRoi) -> MeshHeads:
         n = MESH_INPUT_PX
         crop = crop_rotated(image, roi, out_w=n, out_h=n, replicate=True)
-        out = self._session.run(None, {self._input: (crop.astype(np.float32) / 255.0)[None]})
+        out = self._session.run((crop.astype(np.float32) / 255.0)[None])
         mesh, lips, right_eye, left_eye, right_iris, left_iris, flag = (o.reshape(-1) for o in out)
         return MeshHeads(mesh=mesh.reshape(468, 3), lips=lips.reshape(80, 2), right_eye=right_eye.reshape(71, 2),
                          left_eye=left_eye.reshape(71, 2), right_iris=right_iris.reshape(5, 2),
@@ -346,8 +374,12 @@ class AttentionMesh:
             return None
         return project(refine(heads), roi)
 
+    @property
+    def closed(self) -> bool:
+        return self._session.closed
+
     def close(self) -> None:
-        self._session = None
+        self._session.close()
 
 
 class FaceMeshDetector(FaceFinder):
@@ -380,6 +412,10 @@ class FaceMeshDetector(FaceFinder):
                 faces.append(DetectedFace(landmarks_px=points))
         return faces
 
+    @property
+    def closed(self) -> bool:
+        return self._near.closed or self._far.closed or self._attention.closed
+
     def close(self) -> None:
         self._near.close()
         self._far.close()
@@ -393,8 +429,7 @@ class PersonSegmenter:
     """MediaPipe's selfie segmentation (general, 256 x 256) under onnxruntime: the person matte."""
 
     def __init__(self, *, models_dir: Path = MODELS_DIR, threads: int = 0):
-        self._session = load_session(models_dir / SEGMENTATION_MODEL, threads=threads)
-        self._input = self._session.get_inputs()[0].name
+        self._session = ModelSession(models_dir / SEGMENTATION_MODEL, owner=type(self).__name__, threads=threads)
 
     def alpha(self, image: np.ndarray) -> np.ndarray:
         """(H, W) float32 person probability 0..1 for an (H, W, 3) uint8 RGB image."""
@@ -405,11 +440,15 @@ class PersonSegmenter:
         # The whole photo, stretched to the square input (no letterbox), as MediaPipe feeds it.
         roi = RotatedRoi(centre_px=(w / 2.0, h / 2.0), size_px=(float(w), float(h)), rotation_rad=0.0)
         crop = crop_rotated(image, roi, out_w=n, out_h=n, replicate=False)
-        (mask,) = self._session.run(None, {self._input: (crop.astype(np.float32) / 255.0)[None]})
+        (mask,) = self._session.run((crop.astype(np.float32) / 255.0)[None])
         return cv2.resize(mask[0, :, :, 0], (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
 
+    @property
+    def closed(self) -> bool:
+        return self._session.closed
+
     def close(self) -> None:
-        self._session = None
+        self._session.close()
 
     def __enter__(self) -> "PersonSegmenter":
         return self
@@ -420,41 +459,56 @@ class PersonSegmenter:
 
 class FaceModels:
     """A face detector and a person segmenter for analysing many photos (a server's avatars, a
-    batch worker's rows): each loaded at its first use and kept, or given (a given one is the
-    caller's to close). Not for two photos at once: callers analyse one at a time."""
+    batch worker's rows, the process's shared set): each loaded at its first use and kept, or
+    given (a given one is the caller's to close). One loaded here that was closed since (by close()
+    or by a caller closing the model it got) is loaded again at the next use. The models may serve
+    two photos at once (onnxruntime's `run` is thread-safe; they keep no state between calls),
+    and loading is under a lock, so two threads never load the same model twice."""
 
     def __init__(self, *, detector: FaceDetector | None = None, segmenter: Segmenter | None = None):
         self._detector, self._segmenter = detector, segmenter
         self._own: list = []  # loaded here: closed by close()
+        self._lock = threading.Lock()
 
     @property
     def detector(self) -> FaceDetector:
         """The face detector, loaded now if it is not yet (the segmenter is not)."""
-        if self._detector is None:
-            self._detector = FaceMeshDetector()
-            self._own.append(self._detector)
-        return self._detector
+        with self._lock:
+            if self._stale(self._detector):
+                self._detector = self._load(FaceMeshDetector)
+            return self._detector
 
     @property
     def segmenter(self) -> Segmenter:
         """The person segmenter, loaded now if it is not yet (the detector is not)."""
-        if self._segmenter is None:
-            self._segmenter = PersonSegmenter()
-            self._own.append(self._segmenter)
-        return self._segmenter
+        with self._lock:
+            if self._stale(self._segmenter):
+                self._segmenter = self._load(PersonSegmenter)
+            return self._segmenter
+
+    def _stale(self, model) -> bool:
+        # A given model is the caller's: used as it is, closed or not.
+        # A loaded one without `closed` (a test's stand-in) is taken to be open.
+        return model is None or (model in self._own and getattr(model, "closed", False))
+
+    def _load(self, kind):
+        model = kind()
+        self._own.append(model)
+        return model
 
     def get(self) -> tuple[FaceDetector, Segmenter]:
         """(detector, segmenter), loading what is not loaded yet (each kept as soon as it loads)."""
         return self.detector, self.segmenter
 
     def close(self) -> None:
-        for model in self._own:
-            model.close()
-        if self._detector in self._own:
-            self._detector = None
-        if self._segmenter in self._own:
-            self._segmenter = None
-        self._own.clear()
+        with self._lock:
+            for model in self._own:
+                model.close()
+            if self._detector in self._own:
+                self._detector = None
+            if self._segmenter in self._own:
+                self._segmenter = None
+            self._own.clear()
 
 
 _SHARED_LOCK = threading.Lock()
@@ -464,14 +518,12 @@ _shared: FaceModels | None = None
 def shared_face_models() -> FaceModels:
     """The process's own FaceModels, made at the first call (never at import) and kept: what an
     analysis given no models uses, so that a caller analysing photo after photo (`Animator(photo)`
-    in a loop) creates the four onnxruntime sessions once (~0.1 s of CPU a photo when each made
-    its own). Both models load together under a lock, and are only read after (onnxruntime's
-    `run` is thread-safe; the detector and segmenter keep no state between calls), so threads
-    may analyse with them at once."""
+    in a loop, a batch worker's rows) creates the four onnxruntime sessions once (~0.1 s of CPU a
+    photo when each made its own). Each model loads at its first use (an analysis given a detector
+    loads no detector), under the set's lock; threads may analyse with them at once. A model
+    of the set closed by someone is loaded again at the next use."""
     global _shared
     with _SHARED_LOCK:
         if _shared is None:
-            models = FaceModels()
-            models.get()
-            _shared = models
+            _shared = FaceModels()
         return _shared
