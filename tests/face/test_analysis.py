@@ -38,3 +38,23 @@ def test_the_surround_is_built_beside_the_rest_and_is_what_a_call_of_its_own_giv
     for name in ("rgb", "alpha", "background", "frame_alpha"):
         np.testing.assert_array_equal(getattr(result.surround, name), getattr(alone, name))
     assert result.surround.frame_origin_px == alone.frame_origin_px
+
+
+def test_a_given_model_is_used_and_only_the_other_is_loaded(portrait, face_recording, monkeypatch):
+    """Given only a detector, an analysis loads the shared segmenter and no detector; a given
+    detector is used even if it is falsy (`detector or shared` replaced it)."""
+    import facetalk.face.mesh as mesh
+    from facetalk.face.analysis import analyse_face
+    from tests.fakes import ReplayDetector, ReplaySegmenter
+
+    class EmptyLooking(ReplayDetector):
+        def __len__(self) -> int:
+            return 0
+
+    loaded = []
+    monkeypatch.setattr(mesh, "_shared", None)
+    monkeypatch.setattr(mesh, "FaceMeshDetector", lambda: loaded.append("detector") or ReplayDetector(face_recording))
+    monkeypatch.setattr(mesh, "PersonSegmenter", lambda: loaded.append("segmenter") or ReplaySegmenter(face_recording))
+    given = EmptyLooking(face_recording)
+    analyse_face(portrait, framing=FramingConfig(), detector=given)
+    assert loaded == ["segmenter"] and given.calls == 2

@@ -50,12 +50,13 @@ class FaceAnalysis:
 def analyse_face(photo: np.ndarray, *, framing: FramingConfig, source: str = "photo",
                  detector: FaceDetector | None = None, segmenter: Segmenter | None = None) -> FaceAnalysis:
     """Finds the face in an (H, W, 3) uint8 photo, frames it and builds its rig. `detector` and
-    `segmenter` default to the process's shared ones (face.mesh.shared_face_models: loaded at the
-    first analysis that needs them and kept for later photos); given ones are left open. The
+    `segmenter` default to the process's shared ones (face.mesh.shared_face_models: each loaded at
+    the first analysis that needs it and kept for later photos); given ones are left open. The
     segmenter is called from two threads at once (the surround is built on a second one)."""
-    if detector is None or segmenter is None:
-        shared = shared_face_models()
-        detector, segmenter = detector or shared.detector, segmenter or shared.segmenter
+    if detector is None:
+        detector = shared_face_models().detector
+    if segmenter is None:
+        segmenter = shared_face_models().segmenter
     # 1. Find faces; pick the largest (or the one asked for).
     faces = detector.detect(photo)
     face = select_face(faces, face_index=framing.face_index, source=source, min_face_px=framing.min_face_px)
