@@ -40,6 +40,36 @@ def test_the_surround_is_built_beside_the_rest_and_is_what_a_call_of_its_own_giv
     assert result.surround.frame_origin_px == alone.frame_origin_px
 
 
+def test_an_error_beside_the_surround_is_raised_without_waiting_for_it(portrait, face_recording, monkeypatch):
+    """The appearance fails while the surround is still being built: the error is raised at once
+    (it came only after the surround finished: leaving the executor's `with` waited for it)."""
+    import time
+
+    import pytest
+
+    import facetalk.face.analysis as analysis
+    from tests.fakes import ReplayDetector, ReplaySegmenter
+
+    release = threading.Event()
+
+    def slow_surround(*args, **kwargs):
+        release.wait(timeout=5.0)
+
+    def broken_appearance(*args, **kwargs):
+        raise RuntimeError("appearance broke")
+
+    monkeypatch.setattr(analysis, "build_surround", slow_surround)
+    monkeypatch.setattr(analysis, "build_appearance", broken_appearance)
+    start = time.perf_counter()
+    try:
+        with pytest.raises(RuntimeError, match="appearance broke"):
+            analysis.analyse_face(portrait, framing=FramingConfig(), detector=ReplayDetector(face_recording),
+                                  segmenter=ReplaySegmenter(face_recording))
+        assert time.perf_counter() - start < 2.0
+    finally:
+        release.set()
+
+
 def test_a_given_model_is_used_and_only_the_other_is_loaded(portrait, face_recording, monkeypatch):
     """Given only a detector, an analysis loads the shared segmenter and no detector; a given
     detector is used even if it is falsy (`detector or shared` replaced it)."""

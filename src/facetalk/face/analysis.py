@@ -67,7 +67,8 @@ def analyse_face(photo: np.ndarray, *, framing: FramingConfig, source: str = "ph
     # The surround needs only the photo and the frame's box: it is built on a second thread while
     # the rest is (its NumPy and OpenCV work leaves the interpreter lock), so on two cores its
     # ~0.3 s overlaps the landmarks, appearance and rig (each reads the models, which allow it).
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="surround") as pool:
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="surround")
+    try:
         surround = pool.submit(build_surround, photo, box, frame_hw=image.shape[:2], segmenter=segmenter,
                                face_bbox=face.bbox)
         # 3. Landmarks at the output resolution: detect again on the framed image (sharper).
@@ -84,9 +85,16 @@ def analyse_face(photo: np.ndarray, *, framing: FramingConfig, source: str = "ph
         glasses = find_glasses(image, landmarks)
         frames_mask = None if glasses is None else glasses.full_mask(image.shape)
         rig = build_rig(landmarks, person_alpha=appearance.person_alpha, frames_mask=frames_mask)
+        surround_built = surround.result()
+    except BaseException:
+        # An error here (or Ctrl-C) is raised now, not after the surround finishes: its thread is
+        # left to end on its own, its result unused.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return FaceAnalysis(image=image, landmarks_px=landmarks.astype(np.float32), crop=box, rig=rig,
                         appearance=appearance, n_faces=len(faces), expression=estimate_expression(detected),
-                        surround=surround.result(), glasses=glasses)
+                        surround=surround_built, glasses=glasses)
 
 
 def _landmarks_again(image: np.ndarray, *, mapped: np.ndarray, detector: FaceDetector) -> np.ndarray:
