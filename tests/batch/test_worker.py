@@ -15,7 +15,8 @@ def _task(photo: Path, sha: str) -> RenderTask:
 
 
 def test_a_worker_loads_the_face_models_once_for_all_its_photos(portrait, face_recording, tmp_path, monkeypatch):
-    """Each new photo is analysed, but with the detector and segmenter the first one loaded. What
+    """Each new photo is analysed, but with the detector and segmenter the first one loaded (the
+    process's shared ones, face.mesh.shared_face_models, set aside here for the test). What
     loads are replays of the real models' answers (tests/fakes.py; tests/face loads the real ones):
     the photos are the bundled portrait under two names, which the worker tells apart by their
     digests, as it would two photos."""
@@ -33,18 +34,16 @@ def test_a_worker_loads_the_face_models_once_for_all_its_photos(portrait, face_r
 
     monkeypatch.setattr(mesh, "FaceMeshDetector", loaded(ReplayDetector))
     monkeypatch.setattr(mesh, "PersonSegmenter", loaded(ReplaySegmenter))
-    monkeypatch.setattr(worker, "_face_models", None)
+    monkeypatch.setattr(mesh, "_shared", None)
     monkeypatch.setattr(worker, "_animators", type(worker._animators)())
     photos = [tmp_path / f"p{i}.png" for i in range(2)]
     for photo in photos:
         save_image(photo, portrait)
-    try:
-        first, second = (worker._animator(_task(p, f"sha{i}")) for i, p in enumerate(photos))
-        assert first is not second and len(worker._animators) == 2
-        assert sorted(type(m).__name__ for m in made) == ["ReplayDetector", "ReplaySegmenter"]
-        detector, segmenter = sorted(made, key=lambda m: type(m).__name__)
-        # Both photos went through the one pair: each analysis asks the detector twice (photo,
-        # framing) and the segmenter three times (frame, surround and its mirror image).
-        assert (detector.calls, segmenter.calls) == (4, 6)
-    finally:
-        worker._face_models.close()
+    first, second = (worker._animator(_task(p, f"sha{i}")) for i, p in enumerate(photos))
+    assert first is not second and len(worker._animators) == 2
+    assert sorted(type(m).__name__ for m in made) == ["ReplayDetector", "ReplaySegmenter"]
+    detector, segmenter = sorted(made, key=lambda m: type(m).__name__)
+    # Both photos went through the one pair: each analysis asks the detector twice (photo,
+    # framing) and the segmenter three times (frame, surround and its mirror image).
+    assert (detector.calls, segmenter.calls) == (4, 6)
+    assert mesh.shared_face_models().get() == (detector, segmenter)  # one pair in the process, not two

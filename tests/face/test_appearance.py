@@ -155,3 +155,17 @@ def test_a_background_strip_too_thin_for_the_half_size_plate_still_fills_the_pla
     strip = image[hole == 0].astype(np.float32).mean(axis=0)  # about (134, 100, 126)
     assert filled[hole > 0, 1].max() <= 130.0  # none of the person's green (255)
     assert np.abs(filled[hole > 0][:, [0, 2]].mean(axis=0) - strip[[0, 2]]).max() <= 20.0
+
+
+def test_build_appearance_given_no_segmenter_uses_the_shared_one(analysis, counted_face_models):
+    """build_appearance without a segmenter takes the process's shared one (face.mesh's
+    shared_face_models): two photos load one segmenter and close none (each call loaded and
+    closed its own before)."""
+    import facetalk.face.mesh as mesh
+    from facetalk.face.appearance import build_appearance
+
+    made, closed = counted_face_models
+    for _ in range(2):
+        build_appearance(analysis.image, analysis.landmarks_px)
+    assert [type(m).__name__ for m in made] == ["PersonSegmenter"] and closed == []
+    assert made[0] is mesh.shared_face_models().segmenter

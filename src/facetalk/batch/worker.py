@@ -18,9 +18,8 @@ from facetalk.errors import FacetalkError
 # presenters, and an analysis costs far more than a short clip's render.
 PHOTO_CACHE_SIZE = 4
 _animators: OrderedDict[tuple[str, BatchSettings], object] = OrderedDict()
-# The face detector and segmenter, loaded at this process's first photo and kept for the rest
-# (loading them took 0.15-0.5 s of each photo's ~2 s analysis).
-_face_models = None  # facetalk.face.mesh.FaceModels, made at the first photo (importing it is heavy)
+# The face detector and segmenter are the process's shared ones (face.mesh.shared_face_models):
+# loaded at this process's first photo and kept for the rest.
 
 
 def worker_name() -> str:
@@ -86,14 +85,8 @@ def _animator(task: RenderTask):
     if key in _animators:
         _animators.move_to_end(key)
         return _animators[key]
-    global _face_models
-    if _face_models is None:
-        from facetalk.face.mesh import FaceModels
-
-        _face_models = FaceModels()
-    detector, segmenter = _face_models.get()
-    animator = Animator(load_image(task.photo), config=task.settings.config(task.controls), source=str(task.photo),
-                        detector=detector, segmenter=segmenter)
+    # Given no models, the analysis takes the process's shared ones (face.mesh.shared_face_models).
+    animator = Animator(load_image(task.photo), config=task.settings.config(task.controls), source=str(task.photo))
     _animators[key] = animator
     while len(_animators) > PHOTO_CACHE_SIZE:
         _animators.popitem(last=False)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from facetalk.face import landmarks as lm
-from facetalk.face.mesh import PersonSegmenter, Segmenter
+from facetalk.face.mesh import Segmenter, shared_face_models
 from facetalk.face.texture import fill_holes
 from facetalk.imaging import LUMA, sample_points
 
@@ -322,16 +322,13 @@ def _inpainted(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
 
 def build_appearance(image: np.ndarray, landmarks_px: np.ndarray, *,
                      segmenter: Segmenter | None = None) -> Appearance:
-    """Computes the layers for an (H, W, 3) uint8 framed photo and its (478, 3) landmarks."""
+    """Computes the layers for an (H, W, 3) uint8 framed photo and its (478, 3) landmarks.
+    `segmenter` defaults to the process's shared one (face.mesh.shared_face_models)."""
     import cv2
 
-    own = segmenter is None
-    segmenter = segmenter or PersonSegmenter()
-    try:
-        raw = segmenter.alpha(image)
-    finally:
-        if own:
-            segmenter.close()
+    if segmenter is None:
+        segmenter = shared_face_models().segmenter
+    raw = segmenter.alpha(image)
     # A thin soft edge: the matte moves with the head, and the plate must hide what it leaves.
     alpha = np.clip((raw - 0.3) / 0.4, 0.0, 1.0).astype(np.float32)
     # The whole person, soft edge and its halo (4 px more), is inpainted from clean background,
