@@ -75,9 +75,11 @@ class Animator:
         (`provenance`), so that the same inputs give the same video.
 
         The models are injectable (tests give small fakes; a caller analysing many photos may
-        share one detector): `detector` and `segmenter` analyse the photo (default: face.mesh's,
-        loaded by the process's first analysis and kept for later photos), `lip_model` drives the
-        mouth (default: the bundled network, loaded once)."""
+        share one detector): `detector` and `segmenter` analyse the photo (default: the process's
+        shared ones, face.mesh.shared_face_models, each loaded by the first analysis that needs it
+        and kept for later photos), `lip_model` drives the mouth (default: the bundled network,
+        loaded once). An injected segmenter's `alpha` is called from two threads at once (the
+        analysis builds the photo's surround on a second thread), so it must allow that."""
         # 1. Analyse the photo once: find and frame the face, build its rig and appearance.
         analysis = analyse_face(photo, framing=config.framing, source=source, detector=detector, segmenter=segmenter)
         self._set_up(analysis, config=config, label=label, lip_model=lip_model)
