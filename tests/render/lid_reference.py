@@ -103,8 +103,10 @@ class ReferenceLidPainter:
         texture = self._texture(out, eye, lid, lift, a=a, b=b, grid=grid, curves=lid_curves, reach_px=reach * taper,
                                 edge_px=edge, meet_px=meet, box=box)
         above, below = (_smooth(c, radius=SMOOTH_SAMPLES) for c in (above, below))
-        # The upper lid: the photo's lid skin's hue at the lower lid's brightness.
-        lid_rgb = profile * ((below @ LUMA) / np.maximum(profile @ LUMA, 1.0))[:, None]
+        # The upper lid: at the lower lid's grey level, in the hue two of three skin samples (above
+        # the lid, below it, the photo's lid profile) agree on.
+        hue = np.median(np.stack([c / np.maximum(c.mean(axis=1), 1.0)[:, None] for c in (above, below, profile)]), axis=0)
+        lid_rgb = hue * (below.mean(axis=1) / np.maximum(hue.mean(axis=1), 1e-3))[:, None]
         above, below, lid_rgb = (_along(a, grid, c) for c in (above, below, lid_rgb))
         top_fade = np.maximum(LID_FADE * (np.interp(a, *eye.upper_open) - lid_top + lowered) - lowered, 0.0)
         skin, lid_alpha = self._lid_layer(a, b, lid_top, top_fade=top_fade, edge=edge, closure=closure, above=above,
@@ -119,7 +121,8 @@ class ReferenceLidPainter:
         # The lowered lid's shadow on the eyeball under its edge.
         shadow = EYEBALL_SHADE * np.exp(-np.maximum(b - edge, 0.0) / (EYEBALL_SHADE_FALL * eye.width)) \
             * np.clip(bottom - b + 0.5, 0.0, 1.0) * (b > edge) * smoothstep(a, 0.0, LID_SIDE_FADE) \
-            * smoothstep(1.0 - a, 0.0, LID_SIDE_FADE) * smoothstep(closure, 0.02, 0.25)
+            * smoothstep(1.0 - a, 0.0, LID_SIDE_FADE) * smoothstep(closure, 0.02, 0.25) \
+            * (1.0 - smoothstep(closure, 0.45, 0.65))
         region *= (1.0 - shadow)[..., None].astype(np.float32)
         region += (lower_skin - region) * lower_alpha[..., None]
         region += (lid.lash_rgb - region) * lash_alpha[..., None]
@@ -189,7 +192,7 @@ class ReferenceLidPainter:
         darkness, length, offset, clumps = self._strands
         clump = np.interp(np.clip(a, 0.0, 1.0) * N_LASHES, np.arange(N_LASHES + 1), darkness)
         thick = lash * (0.35 + 0.65 * np.sin(np.pi * np.clip(a, 0.0, 1.0))) \
-            * (LASH_PART_SHUT + (1.0 - LASH_PART_SHUT) * smoothstep(closure, 0.5, 0.95))
+            * (LASH_PART_SHUT + (1.0 - LASH_PART_SHUT) * smoothstep(closure, 0.4, 0.6))
         sigma = np.hypot(0.5 * thick, blur_px)
         centred = below + 0.15 * thick
         spacing = width / N_LASHES

@@ -92,8 +92,10 @@ LASH_FRINGE = 0.8
 LASH_OF_OPENING = 0.3  # the line is at most this share of the open eye's height
 # A lid lowered less than half way (a look down, a half blink) shows its margin and the lashes'
 # roots, not the shut eye's lashes seen from the front: its line is this share as thick, thickening
-# to the whole from half to 0.95 shut (dlib reads the blink apex, which keeps the whole; at the whole
-# thickness a look down drew a stroke along the lid).
+# to the whole from 0.4 to 0.6 shut (at the whole thickness a look down drew a stroke along the lid).
+# dlib reads a blink in its frames from ~0.6 shut on (on the bearded old photo the lowest eye aspect
+# ratio near 4 of 7 apexes was at 0.6-0.75 shut, not at the apex): thinning the line up to 0.95 shut
+# lost one of its blinks (0.585 -> 0.607 x the median at 0.75 shut).
 LASH_PART_SHUT = 0.6
 # Under the line's soft fringe hang N_LASHES strands, rooted along the closing edge (each root
 # LASH_JITTER of the spacing off even, so no comb), each its own fixed darkness (up to
@@ -499,7 +501,7 @@ def _lash_at(a, below, closure, lash, blur_px, strands, width):
     k = min(int(u), N_LASHES - 1)
     clump = strands[0, k] + (strands[0, k + 1] - strands[0, k]) * (u - k)
     thick = lash * (0.35 + 0.65 * np.sin(np.pi * _clip01(a))) \
-        * (LASH_PART_SHUT + (1.0 - LASH_PART_SHUT) * _step(closure, 0.5, 0.95))
+        * (LASH_PART_SHUT + (1.0 - LASH_PART_SHUT) * _step(closure, 0.4, 0.6))
     sigma = np.hypot(0.5 * thick, blur_px)
     centred = below + 0.15 * thick
     # Where the lashes' roots are, traced back up along the fan from this pixel (under the core).
@@ -564,12 +566,14 @@ def _upper_lid_colour(a, b, lid_top, edge, above, lit, out3):
 def _eyeball_shadow(a, below, above_margin, closure, width):
     """How much a lowered lid darkens the eyeball at one pixel `below` px under its closing edge and
     `above_margin` px over the lower lid's margin (`width` px the eye's): EYEBALL_SHADE at the edge,
-    falling off over EYEBALL_SHADE_FALL eye widths, fading out at the corners and while the lid
-    barely moves (the photo's own lid shadow is still there)."""
+    falling off over EYEBALL_SHADE_FALL eye widths, fading out at the corners, while the lid
+    barely moves (the photo's own lid shadow is still there) and from 0.45 to 0.65 shut (where dlib
+    reads blinks: a darker sliver of eye under the lash line reads as an open eye's)."""
     if below <= 0.0 or above_margin <= -0.5:
         return 0.0
     return EYEBALL_SHADE * np.exp(-below / (EYEBALL_SHADE_FALL * width)) * _clip01(above_margin + 0.5) \
-        * _step(a, 0.0, LID_SIDE_FADE) * _step(1.0 - a, 0.0, LID_SIDE_FADE) * _step(closure, 0.02, 0.25)
+        * _step(a, 0.0, LID_SIDE_FADE) * _step(1.0 - a, 0.0, LID_SIDE_FADE) * _step(closure, 0.02, 0.25) \
+        * (1.0 - _step(closure, 0.45, 0.65))
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -675,15 +679,31 @@ def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, a
         curves[9, i] = bottom[i] + LOWER_LID_BAND * axes[6] + 2.0
     _skin_at(frame, axes, grid, curves[0] - 1.5, profile, TOP_DARKEST, curves[10:13])
     _skin_at(frame, axes, grid, curves[3] + curves[4] + 2.0, profile, 0.45, curves[13:16])
-    # The upper lid's lit colour: the photo's own lid skin's hue at the lower lid's brightness (lit,
-    # so dlib, which sees grey levels only, still reads the eye as shut; the lower lid's own colour
-    # tinted the whole lid with the tear trough's mauve or grey).
-    for i in range(grid.shape[0]):
-        gain = (curves[13, i] * LUMA[0] + curves[14, i] * LUMA[1] + curves[15, i] * LUMA[2]) \
-            / max(profile[i, 0] * LUMA[0] + profile[i, 1] * LUMA[1] + profile[i, 2] * LUMA[2], 1.0)
-        for c in range(3):
-            curves[16 + c, i] = profile[i, c] * gain
+    _lit_colour(curves[10:13], curves[13:16], profile, curves[16:19])
     return curves, top, edge, taper
+
+
+@njit(cache=True, nogil=True)
+def _lit_colour(above, below, profile, out):
+    """The shut upper lid's lit colour along the eye into `out` (3, n): at the grey level (the mean of
+    its channels, as dlib reads a colour) of the skin below the lower lid (`below` (3, n); lit, so
+    dlib still reads the eye as shut, as before the lid took a hue of its own), in the hue two of
+    three skin samples around the lid agree on (per channel, the median of their colours over their
+    grey level): the skin above the lid's top (`above` (3, n)),
+    below the lower lid, and the photo's own lid skin (`profile` (n, 3)). The lower lid's hue alone
+    tinted every shut lid with a tear trough's mauve or a lit cheek's orange; the profile's alone
+    took spectacle glare for skin (a grey patch on Hopper's lid)."""
+    hue = np.empty(3)
+    for i in range(out.shape[1]):
+        grey_above = max((above[0, i] + above[1, i] + above[2, i]) / 3.0, 1.0)
+        grey_below = (below[0, i] + below[1, i] + below[2, i]) / 3.0
+        grey_lid = max((profile[i, 0] + profile[i, 1] + profile[i, 2]) / 3.0, 1.0)
+        for c in range(3):
+            x, y, z = above[c, i] / grey_above, below[c, i] / max(grey_below, 1.0), profile[i, c] / grey_lid
+            hue[c] = max(min(x, y), min(max(x, y), z))  # the median of three
+        scale = grey_below / max((hue[0] + hue[1] + hue[2]) / 3.0, 1e-3)
+        for c in range(3):
+            out[c, i] = hue[c] * scale
 
 
 @njit(cache=True, nogil=True)
@@ -700,9 +720,7 @@ def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lo
     v, top_open, tex, skin = np.empty(_N_CURVES), np.empty(1), np.zeros(3, np.float32), np.empty(3)
     # Beyond these px from the closing edge the lash line is under _LASH_NEGLIGIBLE.
     reach = np.sqrt(2.0 * np.log(1.0 / _LASH_NEGLIGIBLE)) * LASH_SHADE_ABOVE * np.hypot(0.5 * lash, blur_px)
-    # ... and the lid's shadow on the eyeball under that share.
-    shade_reach = EYEBALL_SHADE_FALL * axes[6] * np.log(EYEBALL_SHADE / _LASH_NEGLIGIBLE)
-    lash_lo, lash_hi = -reach - 0.15 * lash, max(reach, LASH_FRINGE * LASH_LENGTHS[1] * lash, shade_reach)
+    lash_lo, lash_hi = -reach - 0.15 * lash, max(reach, LASH_FRINGE * LASH_LENGTHS[1] * lash)
     for y in range(region.shape[0]):
         ry = np.float32(y0 + y - axes[1])
         for x in range(region.shape[1]):
@@ -718,10 +736,13 @@ def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lo
             upper_alpha = _upper_lid_alpha(a, b, v[0], max(LID_FADE * (top_open[0] - v[0] + v[7]) - v[7], 0.0), v[1],
                                            v[5])
             lower_alpha = _lower_lid_alpha(a, b, v[2], v[3], v[4], v[6])
-            if upper_alpha == 0.0 and lower_alpha == 0.0 and not lash_lo < b - v[1] < lash_hi:
+            in_lash = lash_lo < b - v[1] < lash_hi
+            # The lowered lid's shadow on the eyeball (none from 0.65 shut on: most blinking frames).
+            shadow = _eyeball_shadow(a, b - v[1], v[3] - b, v[5], axes[6]) if v[5] < 0.65 else 0.0
+            if upper_alpha == 0.0 and lower_alpha == 0.0 and not in_lash and shadow < _LASH_NEGLIGIBLE:
                 continue
-            lash_alpha = _lash_at(a, b - v[1], v[5], lash, blur_px, strands, axes[6])
-            shadow = _eyeball_shadow(a, b - v[1], v[3] - b, v[5], axes[6])
+            lash_alpha = _lash_at(a, b - v[1], v[5], lash, blur_px, strands, axes[6]) \
+                if in_lash or upper_alpha > 0.0 or lower_alpha > 0.0 else 0.0
             if upper_alpha > 0.0 or lower_alpha > 0.0:
                 _interp_rows(a, j, grid, curves, slopes, _GEOMETRY_ROWS, _N_CURVES, v)
                 col = np.float32(_clip01(a) * (n - 1))
