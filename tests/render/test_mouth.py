@@ -1811,8 +1811,54 @@ def test_a_rolled_lip_leaves_no_sliver_of_teeth_too_thin_to_read_as_teeth(analys
     thick = _rolled_cover(np.array([20.0]), roll=0.3, mouth_w=mouth_w)  # 14 px left: teeth
     assert thick[0] == pytest.approx(6.0)
     rolls = np.linspace(0.0, 1.0, 201)
-    cover = np.array([_rolled_cover(np.array([12.0]), roll=r, mouth_w=mouth_w)[0] for r in rolls])
-    assert (np.diff(cover) >= 0).all() and np.diff(cover).max() < 0.3 and cover[-1] == pytest.approx(12.0)
+    for run in (3.0, 12.0):  # a sliver from the start (3 px was covered whole at roll 0.005 before), and teeth
+        cover = np.array([_rolled_cover(np.array([run]), roll=r, mouth_w=mouth_w)[0] for r in rolls])
+        assert cover[0] == 0.0 and (np.diff(cover) >= -1e-9).all(), (run, np.diff(cover).min())
+        assert np.diff(cover).max() < 0.3 and cover[-1] == pytest.approx(run), (run, np.diff(cover).max())
+
+
+def test_a_slight_roll_changes_the_frame_by_under_a_level(analysis):
+    """The sliver rule covered a short run of teeth whole at any roll above 0, and any pixel the
+    rolled lip touched lost the photo's sharp teeth: a roll of 0.005 changed 53 px of the bundled
+    photo's open mouth by more than 3 levels, up to 20 (where fear ramps in; a blendshape CSV's
+    roll wandering near 0 flickered). The sliver's cover, the lip's soft edge, its shadow and its
+    corner clamp all grow in with the roll."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.mouth import _rolled_cover
+    from facetalk.render.renderer import Renderer
+
+    assert _rolled_cover(np.array([1.0, 3.0]), roll=1e-3, mouth_w=100.0).max() < 0.01  # 3.0 before
+    renderer = Renderer(analysis)
+    painter = renderer._mouth
+    paint, roll = painter.paint, {"upper": 0.0}
+    painter.paint = lambda *a, **k: paint(*a, **{**k, "roll_upper": roll["upper"]})
+    for jaw in (0.1, 0.3):
+        frames = {}
+        for roll["upper"] in (0.0, 1e-3, 5e-3):
+            frames[roll["upper"]] = renderer.render(MotionFrame(t_s=0, jaw_open=jaw)).astype(float) @ LUMA
+        for a, b in ((0.0, 1e-3), (1e-3, 5e-3)):
+            step = np.abs(frames[b] - frames[a])
+            assert step.max() < 1.5 and (step > 1.0).sum() < 5, (jaw, a, b, step.max(), (step > 1.0).sum())
+
+
+def test_the_rolled_lips_reach_covers_a_shorter_run_covered_further(analysis):
+    """The painter shades only the cavity pixels the rolled lip may reach (_roll_reach), taken
+    from the photo's longest run of teeth; but a short run is covered further than a long one at
+    a slight roll (a sliver is covered whole: roll 0.1 on a 100 px mouth, 5 px -> 2.3 px, 10 px ->
+    1.0), so a shorter run's cover was cut off at the longer's."""
+    from facetalk.render.mouth import ROLL_REACH_MARGIN, ROLL_SHADOW_REACH, _rolled_cover
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w = painter._rest_mouth_w
+    painter._own_upper_most = 0.1 * mouth_w
+    d = np.linspace(0.0, 0.2 * mouth_w, 801)  # px below the upper lip, at t 0.5 of an opening 2d
+    half = lambda per_vertex, only=slice(None): np.full(len(d), 0.5)[only]  # noqa: E731
+    kept = painter._roll_reach(half, 2.0 * d, mouth_w=mouth_w, peak_opening=0.0, roll=0.1)
+    runs = np.linspace(0.0, 0.1 * mouth_w, 1001)
+    furthest = _rolled_cover(runs, roll=0.1, mouth_w=mouth_w).max()  # a shorter run's
+    assert furthest > 2.0 * _rolled_cover(runs[-1:], roll=0.1, mouth_w=mouth_w)[0]
+    assert kept[d < furthest + ROLL_SHADOW_REACH * mouth_w + ROLL_REACH_MARGIN - 0.01].all(), (
+        d[kept].max(), furthest)
 
 
 def test_fill_valleys_takes_no_grain_speck_for_a_lighter_side():
@@ -1856,6 +1902,8 @@ def test_a_rolled_lip_is_no_lighter_than_the_lip_at_the_outline_beside_it(analys
     that shadowed lip (03, 11 at 2x). Like a corner's face, the rolled lip is held no lighter than
     the lip at the rig's outline beside it, as far as the lips' parting has not cleared that lip's
     line (here not at all)."""
+    from facetalk.face import landmarks as lm
+
     image, yy, top = _photo_and_upper_lip_rows(analysis)
     image[(yy <= top + 0.5) & (yy > top - 12)] = (200, 120, 110)  # the lip
     image[(yy <= top + 0.5) & (yy > top - 2.0)] = (70, 40, 38)  # in shadow at its edge
@@ -1863,8 +1911,6 @@ def test_a_rolled_lip_is_no_lighter_than_the_lip_at_the_outline_beside_it(analys
     mouth_w = painter._rest_mouth_w
     run = 0.12 * mouth_w
     d = np.arange(0.0, run - 1.0, 0.5)
-    color, alpha = np.tile(np.array([225.0, 220.0, 210.0]), (len(d), 1)), np.ones(len(d))
-    from facetalk.face import landmarks as lm
 
     def rolled(vertex: int, u: float) -> np.ndarray:
         color, alpha = np.tile(np.array([225.0, 220.0, 210.0]), (len(d), 1)), np.ones(len(d))
