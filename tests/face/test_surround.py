@@ -376,3 +376,38 @@ def test_no_mid_scale_detail_is_quilted_where_the_photos_detail_runs_every_way()
                                  frame_px=300.0)
     assert not made["every way"].any()
     assert np.abs(made["one way"]).mean() > 0.5
+
+
+HAIR = (60, 40, 20)
+
+
+def _cut_head() -> np.ndarray:
+    """A head (a dark-brown disc, 160 px wide) whose crown the photo's top edge cuts 30 px below its
+    top, over the face (the oval's box FACE); the suit's shoulders below."""
+    photo = _photo()
+    ys, xs = np.mgrid[0:N, 0:N]
+    photo[(xs - N / 2) ** 2 + (ys - 50) ** 2 < 80 ** 2] = HAIR
+    return photo
+
+
+def test_a_head_the_top_edge_cuts_rounds_off_above_the_photo():
+    """Hair cut by the photo's top edge continues above it in the hair's colour, its outline
+    narrowing as a head's crown does, instead of fading into a flat line at the edge."""
+    s = _surround(_cut_head())
+    # Just above the edge, over the head's middle: hair, not the extended ground.
+    row, col = _at(s, N / 2, -5.0)
+    assert s.alpha[row, col] > 0.9
+    assert np.abs(s.rgb[row, col].astype(int) - HAIR).max() < 30
+    # Whole up to the edge inside the photo (not faded toward it).
+    row, col = _at(s, N / 2, 2.0)
+    assert s.alpha[row, col] > 0.9
+    # The outline rounds off: narrower 15 px above the edge than at it (the disc: by 33 px), and
+    # gone not far above the disc's own top (30 px above the edge).
+    width = [(s.alpha[_at(s, 0, y)[0]] > 0.5).sum() / s.scale for y in (-1.0, -15.0)]
+    assert width[1] < width[0] - 12
+    assert 120 < width[0] < 160  # the cut's own width (about 126 px)
+    row, col = _at(s, N / 2, -50.0)
+    assert s.alpha[row, col] < 0.1
+    # The head's matte, beyond the photo, has the ground's colour nowhere over its middle.
+    row, col = _at(s, N / 2, -20.0)
+    assert np.abs(s.rgb[row, col].astype(int) - GROUND).max() > 60

@@ -106,13 +106,19 @@ def build_surround(photo: np.ndarray, box: CropBox, *, frame_hw: tuple[int, int]
     soft = smooth + texture
     background = np.where(known[..., None], rgb * fade[..., None] + soft * (1.0 - fade[..., None]), soft)
     background = np.clip(background + 0.5, 0, 255).astype(np.uint8)
+    head = None
     if face_bbox is not None:
         face = (np.asarray(face_bbox, np.float64) - np.tile(origin, 2)) / step  # in surround px
-        alpha = _soften_cut_hair(alpha, to_edge, face_box=face)
+        head = _continue_head(rgb, alpha, inside, face_box=face)
+        if head is not None:
+            alpha = np.maximum(alpha, head.fill)
+        alpha = _soften_cut_hair(alpha, to_edge, face_box=face, keep=None if head is None else head.keep)
     fade = np.maximum(fade, alpha)[..., None]
     rgb = np.clip(rgb * fade + soft * (1.0 - fade) + 0.5, 0, 255).astype(np.uint8)
     if face_bbox is not None:
         rgb, alpha = _continue_body(rgb, alpha, inside, face_box=face)
+    if head is not None:
+        rgb, alpha = head.over(rgb, alpha)
     frame_origin = (0.5 * (out_w - frame_w * scale), 0.5 * (out_h - frame_h * scale))
     photo_bottom = (photo.shape[0] - box.y0) * frame_h / box.height
     last_row = int(np.clip(np.floor(frame_origin[1] + photo_bottom * scale) - 1, 0, out_h - 1))
@@ -383,15 +389,171 @@ HAIR_FADE = 0.12
 CONTINUE_MIN_RUN = 0.4
 
 
-def _soften_cut_hair(alpha: np.ndarray, to_edge: np.ndarray, *, face_box: np.ndarray) -> np.ndarray:
+def _soften_cut_hair(alpha: np.ndarray, to_edge: np.ndarray, *, face_box: np.ndarray,
+                     keep: np.ndarray | None = None) -> np.ndarray:
     """The person matte above the neck faded out over HAIR_FADE face heights toward the photo's
-    edges (`to_edge`: (h, w) px from each pixel to them, 0 beyond): hair (or a head) the photo cuts
+    edges (`to_edge`: (h, w) px from each pixel to them, 0 beyond), except where `keep` ((h, w)
+    bool: a head _continue_head continues above the photo): hair the photo's side edges cut
     would otherwise end in a straight line against the extended background when the camera moves
     away; faded, it ends as if out of focus."""
     fade = smoothstep(to_edge, 0.0, max(HAIR_FADE * float(face_box[3] - face_box[1]), 1.0))
+    if keep is not None:
+        fade = np.where(keep, 1.0, fade)
     neck = face_box[3] + CONTINUE_BELOW_CHIN * (face_box[3] - face_box[1])
     below = (np.arange(len(alpha)) >= neck)[:, None]
     return np.where(below, alpha, alpha * fade).astype(np.float32)
+
+
+# A head the photo's top edge cuts (its hair, or a bald crown) continues above it: its outline
+# rounds off as an ellipse through the edge's cut (_head_ellipse), soft over HEAD_TAPER face
+# widths, in the hair's colour and texture. Faded toward the edge instead (_soften_cut_hair), the
+# hair ended in a flat soft line under the extended background: a head sliced off above the
+# photo (Pedersen, the mohawk). Only a cut at least HEAD_MIN_RUN face widths wide, above the
+# eyes (HEAD_EYES face heights below the face oval's top), over the face's columns, is a head.
+HEAD_ROUND = 1.0  # the outline's height over its width (a crown is about round)
+HEAD_MAX_HALF_WIDTH = 0.9  # face widths (a matte that runs into a dark ground is not a head)
+HEAD_TAPER = 0.06
+HEAD_MIN_RUN = 0.3
+HEAD_EYES = 0.35
+HEAD_TOP = 0.6  # face heights above the oval's top: the skull's crown ~0.3, and the hair on it
+HEAD_MIN_RISE = 0.08
+HEAD_SLOPE_ROWS = 0.1
+HEAD_MAX_SLOPE = 2.0  # px inward per px up
+HEAD_CARRY = 0.04  # face heights over which the edge's own strands give way to the smoothed colour
+HEAD_LOOK = 0.06
+
+
+@dataclass(frozen=True, eq=False)
+class _Head:
+    """A head continued above the photo's top edge: rgb (rows, c1 - c0, 3) float32 and alpha
+    (rows, c1 - c0) float32 over the surround's first `rows` rows (down to the photo's first whole
+    row, the one before it mixed with the black beyond by the warp), `columns` (c0, c1); keep: (h, w) bool the head's columns
+    near the edge inside the photo, where its matte is not faded toward the edge; fill: (h, w)
+    float32 the least matte there (whole where the segmenter's thinned toward the edge)."""
+
+    rgb: np.ndarray
+    alpha: np.ndarray
+    keep: np.ndarray
+    fill: np.ndarray
+    columns: tuple[int, int]
+
+    def over(self, rgb: np.ndarray, alpha: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(rgb, alpha) of the surround with the head laid over its first rows."""
+        at = (slice(0, len(self.alpha)), slice(*self.columns))
+        out_rgb, out_alpha = rgb.copy(), alpha.copy()
+        a = self.alpha[..., None]
+        out_rgb[at] = np.clip(rgb[at] * (1.0 - a) + self.rgb * a + 0.5, 0, 255).astype(np.uint8)
+        out_alpha[at] = np.maximum(alpha[at], self.alpha)
+        return out_rgb, out_alpha
+
+
+def _continue_head(rgb: np.ndarray, alpha: np.ndarray, inside: np.ndarray, *,
+                   face_box: np.ndarray) -> _Head | None:
+    """The head continued above the photo's top edge where the person matte (`alpha`, unfaded)
+    reaches it over the face (its outline: _head_ellipse), or None: the edge cuts no head there, lies below
+    the eyes, or at the surround's own top. Its colour is the hair's along the edge, smoothed
+    along it, with the hair's texture quilted over it and darkening toward the outline as the
+    continued clothing does (_form_shade). `face_box` (x0, y0, x1, y1) in surround px."""
+    import cv2
+
+    rows = np.nonzero(inside.any(axis=1))[0]
+    face_w, face_h = float(face_box[2] - face_box[0]), float(face_box[3] - face_box[1])
+    eyes = face_box[1] + HEAD_EYES * face_h
+    if not len(rows) or rows[0] < 2 or rows[0] + 1 >= eyes:
+        return None
+    edge = int(rows[0]) + 1  # the first whole row (the one before is mixed with the black beyond)
+    # The segmenter's matte thins toward the photo's edge (0.54 at the mohawk's cut, whole 10 px
+    # in): the cut is where the head's matte is whole within HEAD_LOOK face heights of the edge.
+    look = max(2, int(round(HEAD_LOOK * face_h)))
+    strip = alpha[edge:edge + look].max(axis=0)  # (w,)
+    run = _run_over(strip > 0.5, face_box=face_box)
+    if run is None or run[1] - run[0] < HEAD_MIN_RUN * face_w:
+        return None
+    centre, half = 0.5 * (run[0] + run[1]), 0.5 * (run[1] - run[0])
+    a, b, centre_y = _head_ellipse(alpha, edge=edge, half=half, centre=centre, face_box=face_box, whole=look)
+    # The head's matte above the edge: inside the ellipse, soft over the taper across its outline
+    # (computed over the columns it can reach only).
+    taper = max(HEAD_TAPER * face_w, 1.0)
+    c0, c1 = (int(np.clip(centre + sign * (a + taper), 0, rgb.shape[1])) for sign in (-1, 1))
+    ys = np.arange(edge, dtype=np.float32)[:, None]
+    xs = np.arange(c0, c1, dtype=np.float32)[None, :]
+    inward = a * (1.0 - np.sqrt(((xs - centre) / a) ** 2 + ((ys - centre_y) / b) ** 2))  # ~px inside the outline
+    ext_alpha = smoothstep(inward, -0.5 * taper, 0.5 * taper).astype(np.float32)
+    # The hair's colour along the edge (the head's pixels only), smoothed over a fifth of a face.
+    worn = (alpha[edge:edge + look, c0:c1] > 0.5).astype(np.float32)[..., None]  # (look, c1 - c0, 1)
+    weight = worn.sum(axis=0)
+    sigma = max(1.0, 0.2 * face_w)
+    colour = cv2.GaussianBlur((rgb[edge:edge + look, c0:c1] * worn).sum(axis=0)[None], (0, 0), sigma)[0] \
+        / np.maximum(cv2.GaussianBlur(weight[None], (0, 0), sigma)[0], 1e-6)[..., None]
+    # The hair's own strands at the edge carry on a little way up, then the smoothed colour (it
+    # alone drew a line where the photo's detail stopped).
+    strands = (rgb[edge:edge + 2, c0:c1].mean(axis=0) - colour) * (strip[c0:c1] > 0.5)[:, None]
+    carry = np.exp(-(edge - ys) / max(HEAD_CARRY * face_h, 1.0))[..., None]  # (edge, 1, 1)
+    ext_rgb = (colour[None] + strands[None] * carry) * _form_shade(ext_alpha, face_w=face_w)[..., None]
+    # (textured from the hair alone: above the face's oval, half a face at most)
+    reach = int(np.clip(face_box[1] - edge, 8, 0.5 * face_h))
+    ext_rgb = ext_rgb + _hair_texture(rgb[:, c0:c1], alpha[:, c0:c1], edge=edge, worn=ext_alpha > 0, reach_px=reach)
+    keep = np.zeros(alpha.shape, bool)
+    keep[:int(np.ceil(edge + HAIR_FADE * face_h)) + 1, max(int(run[0]) - 2, 0):int(run[1]) + 3] = True
+    fill = np.zeros(alpha.shape, np.float32)
+    fill[edge - 1:edge + look, run[0]:run[1]] = strip[run[0]:run[1]]
+    return _Head(rgb=ext_rgb.astype(np.float32), alpha=ext_alpha, keep=keep, fill=fill, columns=(c0, c1))
+
+
+def _head_ellipse(alpha: np.ndarray, *, edge: int, half: float, centre: float, face_box: np.ndarray,
+                  whole: int) -> tuple[float, float, float]:
+    """(a, b, centre row) of the head's outline above row `edge`, where the matte's run about
+    column `centre` is `half` px from it: an ellipse b = HEAD_ROUND a that meets the outline there
+    at the slope it has over the HEAD_SLOPE_ROWS face heights below the first `whole` rows (where
+    the segmenter's matte is thin): vertical sides rise into a half dome, converging ones (a
+    pompadour's top) round off soon; a at most HEAD_MAX_HALF_WIDTH face widths; its top at most
+    HEAD_TOP face heights above the face oval's top, or HEAD_MIN_RISE above the edge (flattened
+    to reach no higher)."""
+    face_w, face_h = float(face_box[2] - face_box[0]), float(face_box[3] - face_box[1])
+    rows = whole + max(2, int(round(HEAD_SLOPE_ROWS * face_h)))
+    lower = _run_over(alpha[min(edge + rows, len(alpha) - 1)] > 0.5, face_box=face_box, at=centre)
+    slope = 0.0 if lower is None else float(np.clip((0.5 * (lower[1] - lower[0]) - half) / rows, 0.0, HEAD_MAX_SLOPE))
+    # On x = a sqrt(1 - (t / b)^2), dx/dt = -t / (R^2 x) at height t above the centre (R = b / a).
+    above = slope * HEAD_ROUND ** 2 * half  # the edge's height above the centre
+    a = max(float(np.hypot(half, above / HEAD_ROUND)), 1.0)
+    if a > max(half, HEAD_MAX_HALF_WIDTH * face_w):
+        a = max(half, HEAD_MAX_HALF_WIDTH * face_w)
+        above = HEAD_ROUND * float(np.sqrt(max(a * a - half * half, 0.0)))
+    b = HEAD_ROUND * a
+    allowed = max(edge - (face_box[1] - HEAD_TOP * face_h), HEAD_MIN_RISE * face_h)
+    if b - above > allowed:
+        squash = allowed / (b - above)
+        b, above = b * squash, above * squash
+    return a, b, edge + above
+
+
+def _run_over(person: np.ndarray, *, face_box: np.ndarray, at: float | None = None) -> tuple[int, int] | None:
+    """(first, stop) of the run of True in the (w,) `person` that holds column `at` (by default
+    the one that overlaps most of the face's columns, face_box[0]..face_box[2]), or None."""
+    padded = np.concatenate([[False], person, [False]])
+    change = np.flatnonzero(padded[1:] != padded[:-1])
+    runs = change.reshape(-1, 2)  # (first, stop) of each run
+    if not len(runs):
+        return None
+    if at is not None:
+        hit = runs[(runs[:, 0] <= at) & (at < runs[:, 1])]
+        return None if not len(hit) else (int(hit[0, 0]), int(hit[0, 1]))
+    overlap = np.minimum(runs[:, 1], face_box[2]) - np.maximum(runs[:, 0], face_box[0])
+    best = int(np.argmax(overlap))
+    return None if overlap[best] <= 0 else (int(runs[best, 0]), int(runs[best, 1]))
+
+
+def _hair_texture(rgb: np.ndarray, alpha: np.ndarray, *, edge: int, worn: np.ndarray, reach_px: int) -> np.ndarray:
+    """(edge, w, 3) float32 the texture of the hair within `reach_px` rows below the photo's top
+    row `edge`, quilted over the continued head (`worn`: (edge, w) bool)."""
+    h, w = alpha.shape
+    stop = min(edge + reach_px, h)
+    hair = np.zeros((stop, w), bool)
+    hair[edge:] = alpha[edge:stop] > 0.5
+    wanted = np.zeros_like(hair)
+    wanted[:edge] = worn
+    tile_px = min(tile_size((h, h)), max(reach_px // 2, 12))
+    return texture_over(rgb[:stop], known=hair, wanted=wanted, tile_px=tile_px)[:edge]
 
 
 def _continue_body(rgb: np.ndarray, alpha: np.ndarray, inside: np.ndarray, *,
