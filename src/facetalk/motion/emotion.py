@@ -112,32 +112,23 @@ RECIPES: dict[str, Recipe] = {
     # over those and Obama, sum of distances 1.352 -> 1.352; wrinkle and lids alone cost +0.05).
     "disgusted": Recipe({"nose_sneer": 0.5, "upper_lip_raise": 0.5, "brow_raise": -0.1, "smile": -0.15,
                          "eye_squint": 0.5}, lids=0.1),
-    # AU1+2+4+5+20+26: brows up and drawn together, eyes wide, lips stretched sideways and down
-    # off the lower teeth, the jaw a little open, the upper lip drawn down over the upper teeth
+    # AU1+2+5+20+26: brows up and level, eyes wide, lips stretched toward the ears and down off the
+    # lower teeth, the jaw a little open, the upper lip rolled down over the upper teeth
     # (mouth_roll_upper: render.mouth covers the synthetic teeth with it): upper teeth showing read
-    # as a smile. The brows at 0.3 and 0.6 (0.4 and 0.8 before): still raised and drawn up in the
-    # middle at 2x; fear's identity distance over bench_emotions' five portraits 0.323 -> 0.301.
-    # Its own frown is small (-0.1; -0.3 before): AU20 draws the corners sideways, not down (sad's
-    # AU15), and the frown was a tenth of fear's identity distance (dlib over the unseen seven,
-    # out/emo5/candA: 0.334 -> 0.314, the man in glasses 0.444 -> 0.431, Coelho 0.323 -> 0.282).
-    # The mouth open on a closed one (jaw 0.3, lower lip down 0.9, stretched 0.7, the upper lip
-    # rolled down 0.8; jaw 0.22, 0.7, 0.55 and no roll before): a dark opening over the lower teeth
-    # between stretched lips, not a talking mouth's band of upper teeth (out/emo6/fear5, new7f).
-    # The jaw at 0.35 looked the same at 2x and cost dlib's identity distance 0.02 more (the
-    # painting 0.240 -> 0.266, Coelho 0.290 -> 0.309). On a photo with its lips apart the opening
-    # is the photo's (PHOTO_OPENING_BY_EMOTION); on a toothy smile it opens from the photo's teeth
-    # with the upper lip rolled down over them (SMILE_OPENING_BY_EMOTION).
-    # The inner brows at 0.3 (0.6 before): drawn up that far over the wide eyes they read worried,
-    # sad's brow (Biden's, out/portraits' 04), and were a twentieth of fear's identity distance
-    # (dlib, with the toothy mouth opened: the bundled photo 0.495 -> 0.473, Obama 0.421 -> 0.402,
-    # the man in glasses 0.425 -> 0.404, Biden 0.315 -> 0.301; out/emo8/f3).
-    # No inner brow raise of its own (0.3 before) and no frown (-0.1), the lips stretched 0.9 (0.7):
-    # the brows still rise (brow_raise, AU1+2) over wide eyes, but the inner ends drawn up beyond
-    # them and the corners' small drop were what the offline classifier read as sad (fear read sad
-    # on 5 of 11 portraits; P(sad) on Hopper 0.53 -> 0.24, Biden 0.82 -> 0.70, Coelho 0.48 -> 0.31,
-    # the mohawk's toothy smile 0.49 -> 0.39, and Coelho now reads fear 0.42; dlib's identity
-    # distance over those and the bundled photo unchanged, 0.350; out/emo11/q6). AU20's corners
-    # go toward the ears, not down.
+    # as a smile. The brows rise by brow_raise alone, 0.3 (0.4 before: with the inner raise then
+    # at 0.8 -> 0.6, fear's identity distance over bench_emotions' five portraits 0.323 -> 0.301).
+    # No inner raise of their own (0.6, then 0.3 before) and no frown (-0.3, then -0.1): the inner
+    # ends drawn up beyond the outer ones, and the corners' small drop, were sad's worried brow and
+    # AU15, and the offline classifier read fear as sad on 5 of 11 portraits (P(sad) on Hopper
+    # 0.53 -> 0.24, Biden 0.82 -> 0.70, Coelho 0.48 -> 0.31, and Coelho now reads fear 0.42; dlib's
+    # identity distance unchanged, 0.350; out/emo11/q6). AU20 draws the corners sideways, not down.
+    # The mouth open on a closed one (jaw 0.3, lower lip down 0.9, stretched 0.9, the upper lip
+    # rolled down 0.8; jaw 0.22, 0.7, stretched 0.55 then 0.7, and no roll before): a dark opening
+    # over the lower teeth between stretched lips, not a talking mouth's band of upper teeth
+    # (out/emo6/fear5, new7f). The jaw at 0.35 looked the same at 2x and cost dlib's identity
+    # distance 0.02 more (the painting 0.240 -> 0.266, Coelho 0.290 -> 0.309). On a photo with its
+    # lips apart the opening is the photo's (PHOTO_OPENING_BY_EMOTION); on a toothy smile it opens
+    # from the photo's teeth with the upper lip rolled down over them (SMILE_OPENING_BY_EMOTION).
     "fearful": Recipe({"brow_raise": 0.3, "lip_spread": 0.9, "jaw_open": 0.3,
                        "lower_lip_depress": 0.9, "mouth_roll_upper": 0.8}, lids=-0.3),
     # AU12+14 on one side: the subject's left corner tightened up and back into a dimple, the lids a
