@@ -26,7 +26,7 @@ import math
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Callable, Protocol, TypeVar
 
 import numpy as np
 
@@ -457,6 +457,9 @@ class PersonSegmenter:
         self.close()
 
 
+_Model = TypeVar("_Model")
+
+
 class FaceModels:
     """A face detector and a person segmenter for analysing many photos (a server's avatars, a
     batch worker's rows, the process's shared set): each loaded at its first use and kept, or
@@ -467,7 +470,7 @@ class FaceModels:
 
     def __init__(self, *, detector: FaceDetector | None = None, segmenter: Segmenter | None = None):
         self._detector, self._segmenter = detector, segmenter
-        self._own: list = []  # loaded here: closed by close()
+        self._own: list[FaceDetector | Segmenter] = []  # loaded here: closed by close()
         self._lock = threading.Lock()
 
     @property
@@ -475,6 +478,7 @@ class FaceModels:
         """The face detector, loaded now if it is not yet (the segmenter is not)."""
         with self._lock:
             if self._stale(self._detector):
+                self._drop(self._detector)
                 self._detector = self._load(FaceMeshDetector)
             return self._detector
 
@@ -483,15 +487,24 @@ class FaceModels:
         """The person segmenter, loaded now if it is not yet (the detector is not)."""
         with self._lock:
             if self._stale(self._segmenter):
+                self._drop(self._segmenter)
                 self._segmenter = self._load(PersonSegmenter)
             return self._segmenter
 
-    def _stale(self, model) -> bool:
+    def _stale(self, model: FaceDetector | Segmenter | None) -> bool:
         # A given model is the caller's: used as it is, closed or not.
         # A loaded one without `closed` (a test's stand-in) is taken to be open.
-        return model is None or (model in self._own and getattr(model, "closed", False))
+        return model is None or (self._owns(model) and getattr(model, "closed", False))
 
-    def _load(self, kind):
+    def _owns(self, model: FaceDetector | Segmenter | None) -> bool:
+        return any(own is model for own in self._own)
+
+    def _drop(self, model: FaceDetector | Segmenter | None) -> None:
+        # A closed model this set loaded, about to be replaced: kept in `_own` it would stay
+        # referenced for the life of the set, one more with every close and reuse.
+        self._own = [own for own in self._own if own is not model]
+
+    def _load(self, kind: Callable[[], _Model]) -> _Model:
         model = kind()
         self._own.append(model)
         return model
@@ -504,9 +517,9 @@ class FaceModels:
         with self._lock:
             for model in self._own:
                 model.close()
-            if self._detector in self._own:
+            if self._owns(self._detector):
                 self._detector = None
-            if self._segmenter in self._own:
+            if self._owns(self._segmenter):
                 self._segmenter = None
             self._own.clear()
 
