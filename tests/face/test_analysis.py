@@ -93,7 +93,9 @@ def test_a_given_model_is_used_and_only_the_other_is_loaded(portrait, face_recor
 def test_two_photos_analysed_at_once_with_the_shared_models_give_what_one_after_the_other_does(
         portrait, face_recording, monkeypatch):
     """Two threads analysing two photos at once through the process's shared models (replays of
-    the real ones) get the same bits as the two analyses made one after the other."""
+    the real ones) get the same bits as the two analyses made one after the other. The replays
+    keep no state between calls, so this guards the analysis's own code around the models (it
+    passed before too) and cannot test the real onnxruntime models' thread safety."""
     import facetalk.face.mesh as mesh
     from facetalk.face.analysis import analyse_face
     from scripts.record_test_faces import CASES
