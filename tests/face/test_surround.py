@@ -411,3 +411,62 @@ def test_a_head_the_top_edge_cuts_rounds_off_above_the_photo():
     # The head's matte, beyond the photo, has the ground's colour nowhere over its middle.
     row, col = _at(s, N / 2, -20.0)
     assert np.abs(s.rgb[row, col].astype(int) - GROUND).max() > 60
+
+
+def test_a_dark_band_along_the_top_edge_is_no_head():
+    """A matte along the whole top edge (a dark ground the segmenter takes for person) is wider than
+    any head: it is not continued as a flat brim across the frame above the photo."""
+    photo = _cut_head()
+    photo[:12] = SUIT
+    s = _surround(photo)
+    for x in (20.0, N / 2, N - 20.0):
+        row, col = _at(s, x, -5.0)
+        assert s.alpha[row, col] < 0.1
+
+
+def test_a_head_the_top_and_a_side_edge_cut_is_not_continued():
+    """A head in the photo's top corner is not continued above it: its continued side rose as a
+    hard vertical edge beside the photo's faded one (an L-shaped notch at the corner)."""
+    photo = _photo()
+    ys, xs = np.mgrid[0:N, 0:N]
+    photo[(xs - 20) ** 2 + (ys - 50) ** 2 < 80 ** 2] = HAIR
+    s = _surround(photo, face_bbox=(0.0, 40.0, 60.0, 170.0))
+    for y in (-1.0, -8.0):
+        assert s.alpha[_at(s, 0, y)[0]].max() < 0.1
+
+
+def test_the_continued_head_meets_the_photo_s_hair_without_a_step():
+    """Across the cut the continued hair has the photo's hair's brightness: the shading toward the
+    outline grows in above the edge (at full strength there it drew a line 6 levels darker)."""
+    s = _surround(_cut_head())
+    edge, _ = _at(s, N / 2, 0.0)  # (the photo's first row: mixed with the black beyond)
+    over = np.flatnonzero(s.alpha[edge - 1] > 0.9)[2:-2]  # (less the outline's own columns)
+    assert len(over) > 80
+    step = np.abs(s.rgb[edge - 1].astype(int) - s.rgb[edge + 1].astype(int)).max(axis=-1)
+    assert step[over].max() <= 3
+
+
+def test_no_head_is_continued_where_the_top_edge_cuts_none():
+    """_continue_head returns None where the cut lies below the eyes, is narrower than a head, or
+    the photo reaches the surround's own top; the same matte otherwise continues."""
+    from facetalk.face.surround import _continue_head
+
+    h = w = 200
+    rgb = np.full((h, w, 3), 60, np.uint8)
+    inside = np.zeros((h, w), bool)
+    inside[20:, 20:180] = True
+    alpha = np.zeros((h, w), np.float32)
+    alpha[20:120, 60:140] = 1.0  # an 80 px cut over the face
+    face = np.array([70.0, 40.0, 130.0, 120.0])  # 60 px wide: eyes at row 68
+
+    def head(*, alpha=alpha, inside=inside, face=face):
+        return _continue_head(rgb, np.where(inside, alpha, 0).astype(np.float32), inside, face_box=face)
+
+    assert head() is not None
+    assert head(face=face + [0, -60, 0, -60]) is None  # eyes at row 8, above the edge
+    narrow = np.zeros_like(alpha)
+    narrow[20:120, 92:108] = 1.0  # 16 px: under 0.3 face widths
+    assert head(alpha=narrow) is None
+    top = np.zeros_like(inside)
+    top[1:, 20:180] = True
+    assert head(inside=top) is None

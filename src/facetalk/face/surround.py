@@ -106,16 +106,14 @@ def build_surround(photo: np.ndarray, box: CropBox, *, frame_hw: tuple[int, int]
     soft = smooth + texture
     background = np.where(known[..., None], rgb * fade[..., None] + soft * (1.0 - fade[..., None]), soft)
     background = np.clip(background + 0.5, 0, 255).astype(np.uint8)
-    head = None
-    if face_bbox is not None:
-        face = (np.asarray(face_bbox, np.float64) - np.tile(origin, 2)) / step  # in surround px
-        head = _continue_head(rgb, alpha, inside, face_box=face)
-        if head is not None:
-            alpha = np.maximum(alpha, head.fill)
-        alpha = _soften_cut_hair(alpha, to_edge, face_box=face, keep=None if head is None else head.keep)
+    face = None if face_bbox is None else (np.asarray(face_bbox, np.float64) - np.tile(origin, 2)) / step  # surround px
+    head = None if face is None else _continue_head(rgb, alpha, inside, face_box=face)
+    if face is not None:
+        alpha = _soften_cut_hair(alpha if head is None else np.maximum(alpha, head.fill), to_edge, face_box=face,
+                                 keep=None if head is None else head.keep)
     fade = np.maximum(fade, alpha)[..., None]
     rgb = np.clip(rgb * fade + soft * (1.0 - fade) + 0.5, 0, 255).astype(np.uint8)
-    if face_bbox is not None:
+    if face is not None:
         rgb, alpha = _continue_body(rgb, alpha, inside, face_box=face)
     if head is not None:
         rgb, alpha = head.over(rgb, alpha)
@@ -408,10 +406,11 @@ def _soften_cut_hair(alpha: np.ndarray, to_edge: np.ndarray, *, face_box: np.nda
 # rounds off as an ellipse through the edge's cut (_head_ellipse), soft over HEAD_TAPER face
 # widths, in the hair's colour and texture. Faded toward the edge instead (_soften_cut_hair), the
 # hair ended in a flat soft line under the extended background: a head sliced off above the
-# photo (Pedersen, the mohawk). Only a cut at least HEAD_MIN_RUN face widths wide, above the
-# eyes (HEAD_EYES face heights below the face oval's top), over the face's columns, is a head.
+# photo (Pedersen, the mohawk). Only a cut HEAD_MIN_RUN to 2 HEAD_MAX_HALF_WIDTH face widths
+# wide, above the eyes (HEAD_EYES face heights below the face oval's top), over the face's
+# columns and clear of the photo's side edges, is a head (_head_cut).
 HEAD_ROUND = 1.0  # the outline's height over its width (a crown is about round)
-HEAD_MAX_HALF_WIDTH = 0.9  # face widths (a matte that runs into a dark ground is not a head)
+HEAD_MAX_HALF_WIDTH = 0.9  # face widths (a wider cut is a matte that runs into a dark ground)
 HEAD_TAPER = 0.06
 HEAD_MIN_RUN = 0.3
 HEAD_EYES = 0.35
@@ -426,10 +425,11 @@ HEAD_LOOK = 0.06
 @dataclass(frozen=True, eq=False)
 class _Head:
     """A head continued above the photo's top edge: rgb (rows, c1 - c0, 3) float32 and alpha
-    (rows, c1 - c0) float32 over the surround's first `rows` rows (down to the photo's first whole
-    row, the one before it mixed with the black beyond by the warp), `columns` (c0, c1); keep: (h, w) bool the head's columns
-    near the edge inside the photo, where its matte is not faded toward the edge; fill: (h, w)
-    float32 the least matte there (whole where the segmenter's thinned toward the edge)."""
+    (rows, c1 - c0) float32 over the surround's first `rows` rows (down to the photo's first
+    whole row, the one before it mixed with the black beyond by the warp), `columns` (c0, c1);
+    keep: (h, w) bool the head's columns near the edge inside the photo, where its matte is not
+    faded toward the edge; fill: (h, w) float32 the least matte there (whole where the
+    segmenter's thinned toward the edge)."""
 
     rgb: np.ndarray
     alpha: np.ndarray
@@ -450,25 +450,17 @@ class _Head:
 def _continue_head(rgb: np.ndarray, alpha: np.ndarray, inside: np.ndarray, *,
                    face_box: np.ndarray) -> _Head | None:
     """The head continued above the photo's top edge where the person matte (`alpha`, unfaded)
-    reaches it over the face (its outline: _head_ellipse), or None: the edge cuts no head there, lies below
-    the eyes, or at the surround's own top. Its colour is the hair's along the edge, smoothed
-    along it, with the hair's texture quilted over it and darkening toward the outline as the
-    continued clothing does (_form_shade). `face_box` (x0, y0, x1, y1) in surround px."""
+    reaches it over the face (its outline: _head_ellipse), or None where _head_cut finds no head
+    cut there. Its colour is the hair's along the edge, smoothed along it, with the hair's texture
+    quilted over it and darkening toward the outline as the continued clothing does (_form_shade).
+    `face_box` (x0, y0, x1, y1) in surround px."""
     import cv2
 
-    rows = np.nonzero(inside.any(axis=1))[0]
+    cut = _head_cut(alpha, inside, face_box=face_box)
+    if cut is None:
+        return None
+    edge, look, strip, run = cut
     face_w, face_h = float(face_box[2] - face_box[0]), float(face_box[3] - face_box[1])
-    eyes = face_box[1] + HEAD_EYES * face_h
-    if not len(rows) or rows[0] < 2 or rows[0] + 1 >= eyes:
-        return None
-    edge = int(rows[0]) + 1  # the first whole row (the one before is mixed with the black beyond)
-    # The segmenter's matte thins toward the photo's edge (0.54 at the mohawk's cut, whole 10 px
-    # in): the cut is where the head's matte is whole within HEAD_LOOK face heights of the edge.
-    look = max(2, int(round(HEAD_LOOK * face_h)))
-    strip = alpha[edge:edge + look].max(axis=0)  # (w,)
-    run = _run_over(strip > 0.5, face_box=face_box)
-    if run is None or run[1] - run[0] < HEAD_MIN_RUN * face_w:
-        return None
     centre, half = 0.5 * (run[0] + run[1]), 0.5 * (run[1] - run[0])
     a, b, centre_y = _head_ellipse(alpha, edge=edge, half=half, centre=centre, face_box=face_box, whole=look)
     # The head's matte above the edge: inside the ellipse, soft over the taper across its outline
@@ -486,10 +478,14 @@ def _continue_head(rgb: np.ndarray, alpha: np.ndarray, inside: np.ndarray, *,
     colour = cv2.GaussianBlur((rgb[edge:edge + look, c0:c1] * worn).sum(axis=0)[None], (0, 0), sigma)[0] \
         / np.maximum(cv2.GaussianBlur(weight[None], (0, 0), sigma)[0], 1e-6)[..., None]
     # The hair's own strands at the edge carry on a little way up, then the smoothed colour (it
-    # alone drew a line where the photo's detail stopped).
+    # alone drew a line where the photo's detail stopped); the shading toward the outline grows in
+    # over the same rows from none at the edge, as the photo's hair below it has none (at full
+    # strength from the first row, a step showed along the cut).
     strands = (rgb[edge:edge + 2, c0:c1].mean(axis=0) - colour) * (strip[c0:c1] > 0.5)[:, None]
     carry = np.exp(-(edge - ys) / max(HEAD_CARRY * face_h, 1.0))[..., None]  # (edge, 1, 1)
-    ext_rgb = (colour[None] + strands[None] * carry) * _form_shade(ext_alpha, face_w=face_w)[..., None]
+    onset = 1.0 - np.exp(-(edge - 1 - ys) / max(HEAD_CARRY * face_h, 1.0))  # (edge, 1): 0 on the row above the edge
+    shade = 1.0 - (1.0 - _form_shade(ext_alpha, face_w=face_w)) * onset
+    ext_rgb = (colour[None] + strands[None] * carry) * shade[..., None]
     # (textured from the hair alone: above the face's oval, half a face at most)
     reach = int(np.clip(face_box[1] - edge, 8, 0.5 * face_h))
     ext_rgb = ext_rgb + _hair_texture(rgb[:, c0:c1], alpha[:, c0:c1], edge=edge, worn=ext_alpha > 0, reach_px=reach)
@@ -498,6 +494,33 @@ def _continue_head(rgb: np.ndarray, alpha: np.ndarray, inside: np.ndarray, *,
     fill = np.zeros(alpha.shape, np.float32)
     fill[edge - 1:edge + look, run[0]:run[1]] = strip[run[0]:run[1]]
     return _Head(rgb=ext_rgb.astype(np.float32), alpha=ext_alpha, keep=keep, fill=fill, columns=(c0, c1))
+
+
+def _head_cut(alpha: np.ndarray, inside: np.ndarray, *,
+              face_box: np.ndarray) -> tuple[int, int, np.ndarray, tuple[int, int]] | None:
+    """(edge, look, strip, run) of a head the photo's top edge cuts: `edge` the photo's first whole
+    row, `look` the rows below it read, `strip` (w,) the matte's maximum over them and `run`
+    (first, stop) the head's columns there; or None: the edge lies at the surround's own top or
+    below the eyes, the run is narrower than HEAD_MIN_RUN or wider than twice HEAD_MAX_HALF_WIDTH
+    face widths (a dark ground the matte takes for person: continued, a flat brim across the
+    frame), or it reaches a side edge of the photo (a head in the corner: its continued side rose
+    as a hard vertical edge beside the photo's faded one)."""
+    rows = np.nonzero(inside.any(axis=1))[0]
+    columns = np.nonzero(inside.any(axis=0))[0]
+    face_w, face_h = float(face_box[2] - face_box[0]), float(face_box[3] - face_box[1])
+    if not len(rows) or rows[0] < 2 or rows[0] + 1 >= face_box[1] + HEAD_EYES * face_h:
+        return None
+    edge = int(rows[0]) + 1  # the first whole row (the one before is mixed with the black beyond)
+    # The segmenter's matte thins toward the photo's edge (0.54 at the mohawk's cut, whole 10 px
+    # in): the cut is where the head's matte is whole within HEAD_LOOK face heights of the edge.
+    look = max(2, int(round(HEAD_LOOK * face_h)))
+    strip = alpha[edge:edge + look].max(axis=0)  # (w,)
+    run = _run_over(strip > 0.5, face_box=face_box)
+    if run is None or not HEAD_MIN_RUN * face_w <= run[1] - run[0] <= 2 * HEAD_MAX_HALF_WIDTH * face_w:
+        return None
+    if run[0] <= columns[0] + EDGE_MIXED_PX or run[1] >= columns[-1] + 1 - EDGE_MIXED_PX:
+        return None
+    return edge, look, strip, run
 
 
 def _head_ellipse(alpha: np.ndarray, *, edge: int, half: float, centre: float, face_box: np.ndarray,
@@ -516,8 +539,8 @@ def _head_ellipse(alpha: np.ndarray, *, edge: int, half: float, centre: float, f
     # On x = a sqrt(1 - (t / b)^2), dx/dt = -t / (R^2 x) at height t above the centre (R = b / a).
     above = slope * HEAD_ROUND ** 2 * half  # the edge's height above the centre
     a = max(float(np.hypot(half, above / HEAD_ROUND)), 1.0)
-    if a > max(half, HEAD_MAX_HALF_WIDTH * face_w):
-        a = max(half, HEAD_MAX_HALF_WIDTH * face_w)
+    if a > HEAD_MAX_HALF_WIDTH * face_w:  # (_head_cut's run is at most as wide)
+        a = HEAD_MAX_HALF_WIDTH * face_w
         above = HEAD_ROUND * float(np.sqrt(max(a * a - half * half, 0.0)))
     b = HEAD_ROUND * a
     allowed = max(edge - (face_box[1] - HEAD_TOP * face_h), HEAD_MIN_RISE * face_h)
