@@ -71,11 +71,15 @@ def test_upload_photo_gives_an_avatar_and_its_still(client, portrait_path):
 
 
 def test_avatars_share_one_detector_and_segmenter(portrait_path, face_recording, counted_face_models):
-    """The face models load at the first avatar and serve every later one; the server closes
-    those it loaded, never ones it was given (given here: replays of the real models' answers,
-    tests/fakes.py, that note being closed; the real ones' loading is the first half's)."""
+    """The face models load at the first avatar and serve every later one. Given none, the server
+    uses the process's shared set (face.mesh.shared_face_models): a second server in the process
+    loads nothing more, and neither closes the set at shutdown (it was loaded twice over, a set
+    of the server's own beside the shared one, before). Given models it never closes either
+    (given here: replays of the real models' answers, tests/fakes.py, that note being closed; the
+    real ones' loading is the first half's)."""
     from fastapi.testclient import TestClient
 
+    from facetalk.face.mesh import shared_face_models
     from facetalk.server import create_app
     from tests.fakes import ReplayDetector, ReplaySegmenter
     from tests.server.conftest import LIMITS
@@ -97,6 +101,11 @@ def test_avatars_share_one_detector_and_segmenter(portrait_path, face_recording,
         assert client.post("/api/avatars/sample").status_code == 201
         assert client.post("/api/avatars", files={"photo": ("me.jpg", photo, "image/jpeg")}).status_code == 201
         assert [type(m).__name__ for m in made] == ["FaceMeshDetector", "PersonSegmenter"] and not closed
+    assert closed == [] and list(shared_face_models().get()) == made
+    with TestClient(create_app(LIMITS)) as client:
+        assert client.post("/api/avatars", files={"photo": ("me.jpg", photo, "image/jpeg")}).status_code == 201
+    assert len(made) == 2 and closed == []
+    shared_face_models().close()  # this test's set: the process's own comes back after it
     assert closed == made
 
     given = GivenDetector(face_recording), GivenSegmenter(face_recording)

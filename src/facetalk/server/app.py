@@ -83,8 +83,9 @@ class BodyLimit:
 
 def create_app(settings: ServerSettings = ServerSettings(), *, detector: FaceDetector | None = None,
                segmenter: Segmenter | None = None) -> FastAPI:
-    """The app. `detector` and `segmenter` analyse avatars' photos (default: face.mesh's, loaded at
-    the first avatar; given ones are left open at shutdown)."""
+    """The app. `detector` and `segmenter` analyse avatars' photos (default: the process's shared
+    ones, face.mesh.shared_face_models, loaded at the first avatar and kept after shutdown; given
+    ones are left open at shutdown)."""
     state = ServerState(settings, detector=detector, segmenter=segmenter)
     webrtc = WebRtcRoutes(state)
 

@@ -12,7 +12,7 @@ from fastapi import Depends
 from starlette.requests import HTTPConnection
 
 from facetalk.config import Config, FramingConfig
-from facetalk.face.mesh import FaceDetector, FaceModels, Segmenter
+from facetalk.face.mesh import FaceDetector, FaceModels, Segmenter, shared_face_models
 from facetalk.server.avatars import Avatar, AvatarStore
 from facetalk.server.jobs import JobManager
 from facetalk.server.settings import ServerSettings
@@ -21,14 +21,20 @@ from facetalk.server.settings import ServerSettings
 class ServerState:
     """What the app owns: its work folder (uploads, MP4s; deleted at shutdown), avatars, jobs, and
     the face models avatars are analysed with (`detector`, `segmenter`: given ones are the caller's
-    to close; else face.mesh's, loaded at the first avatar and kept)."""
+    to close; given neither, the process's shared set, face.mesh.shared_face_models, each loaded
+    at the first avatar that needs it and kept for the process's life, not closed with the
+    server)."""
 
     def __init__(self, settings: ServerSettings, *, detector: FaceDetector | None = None,
                  segmenter: Segmenter | None = None):
         self.settings = settings
         # Avatars are analysed with these, loaded at the first (0.15-0.5 s each time otherwise); a
-        # caller holds `analysis_limiter`, so one photo at a time uses them.
-        self.face_models = FaceModels(detector=detector, segmenter=segmenter)
+        # caller holds `analysis_limiter`, so one photo at a time uses them. Given none, the
+        # process's shared set, so that the server's analyses and any other in the process (an
+        # Animator made here, a second app) load the models once between them.
+        self._own_face_models = detector is not None or segmenter is not None
+        self.face_models = (FaceModels(detector=detector, segmenter=segmenter) if self._own_face_models
+                            else shared_face_models())
         self.config = Config(framing=FramingConfig(size=settings.size))
         self._tmp = tempfile.TemporaryDirectory(prefix="facetalk-server-")
         self.workdir = Path(self._tmp.name)
@@ -47,7 +53,8 @@ class ServerState:
 
     def close(self) -> None:
         self.jobs.shutdown()
-        self.face_models.close()
+        if self._own_face_models:  # closes only what it loaded beside a given model
+            self.face_models.close()
         self._tmp.cleanup()
 
 
