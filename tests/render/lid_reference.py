@@ -17,7 +17,7 @@ from facetalk.render.eyes import (
     LASH_PART_SHUT, LASH_RAGGED, LASH_SHADE_ABOVE, LASH_STRAND_DARK, LASH_STRAND_PX,
     LID_BULGE, LID_FADE, LID_LIT_CORNERS, LID_LIT_FROM, LID_SIDE_FADE, LOWER_LID_BAND,
     LOWER_LID_RISE, LOWER_LID_SHADE, LOWER_LID_SHADE_PX, N_LASHES,
-    SMOOTH_SAMPLES, TOP_DARKEST,
+    SMOOTH_SAMPLES, TOP_DARKEST, SKIN_HUE_ACROSS, SKIN_HUE_LEAST, SHADE_HUE_FROM, SHADE_HUE_SPAN, SKIN_HUE_RAMP, SKIN_HUE_SAT,
 )
 # The per-eye geometry and the skin detail strips are the product's too: the reference is the
 # per-pixel part the compiled path replaced.
@@ -41,10 +41,21 @@ class _EyeAxes(_ProductAxes):
 
 def _skin_near(out: np.ndarray, points: np.ndarray, lid_colour: np.ndarray, *, darkest: float = 0.45) -> np.ndarray:
     """(N, 3) colours of the frame at `points`; where lashes or a spectacle frame make one darker
-    than `darkest` x the lid's own colour there, it is drawn toward that colour."""
+    than `darkest` x the lid's own colour there, it is drawn toward that colour; where one is of
+    another hue (glare, a frame's tinted rim), it takes that colour's hue at its own grey level."""
     colour = bilinear(out, points)
     dark = np.clip((darkest * (lid_colour @ LUMA) - colour @ LUMA) / 40.0, 0.0, 1.0)
-    return colour + (lid_colour - colour) * dark[:, None]
+    # A sample of another hue than the lid's (glare, a frame's tinted rim) is not lid skin either.
+    v = colour / np.maximum(colour.mean(axis=1, keepdims=True), 1.0) - 1.0
+    r = lid_colour / np.maximum(lid_colour.mean(axis=1, keepdims=True), 1.0) - 1.0
+    rr = np.maximum((r * r).sum(axis=1), 1e-12)
+    along = (v * r).sum(axis=1) / rr
+    across = np.sqrt(np.maximum((v * v).sum(axis=1) / rr - along ** 2, 0.0))
+    off = np.clip(np.maximum(SKIN_HUE_SAT - along, across - SKIN_HUE_ACROSS) / SKIN_HUE_RAMP, 0.0, 1.0)
+    off[rr < SKIN_HUE_LEAST ** 2] = 0.0
+    colour = colour + (lid_colour - colour) * dark[:, None]
+    toned = lid_colour * (colour.mean(axis=1) / np.maximum(lid_colour.mean(axis=1), 1.0))[:, None]
+    return colour + (toned - colour) * off[:, None]
 
 
 def _smooth(colours: np.ndarray, *, radius: int = 2) -> np.ndarray:
@@ -106,6 +117,9 @@ class ReferenceLidPainter:
         # The upper lid: at the lower lid's grey level, in the hue two of three skin samples (above
         # the lid, below it, the photo's lid profile) agree on.
         hue = np.median(np.stack([c / np.maximum(c.mean(axis=1), 1.0)[:, None] for c in (above, below, profile)]), axis=0)
+        grey_lid = np.maximum(profile.mean(axis=1), 1.0)
+        shade = np.clip((SHADE_HUE_FROM * grey_lid - below.mean(axis=1)) / (SHADE_HUE_SPAN * grey_lid), 0.0, 1.0)
+        hue = hue + (below / np.maximum(below.mean(axis=1), 1.0)[:, None] - hue) * shade[:, None]
         lid_rgb = hue * (below.mean(axis=1) / np.maximum(hue.mean(axis=1), 1e-3))[:, None]
         above, below, lid_rgb = (_along(a, grid, c) for c in (above, below, lid_rgb))
         top_fade = np.maximum(LID_FADE * (np.interp(a, *eye.upper_open) - lid_top + lowered) - lowered, 0.0)

@@ -614,3 +614,40 @@ def test_shut_lid_takes_the_photos_lid_hue_not_the_tear_troughs():
     lid_px = out[(edge - 8).astype(int), xs].astype(float)  # the lit lower part of the shut lid
     red_to_blue = lid_px[:, 0] / lid_px[:, 2]
     assert np.all(red_to_blue > 1.25)  # the profile's (200, 160, 140) is 1.43; the mauve's 0.91
+
+
+def test_lid_skin_leaves_out_spectacle_glare():
+    """Glare on a spectacle lens is lighter than the lid skin but grey: it is not skin, so the lid's
+    colour profile keeps the skin's hue where it covers half the band (it was the glare's grey)."""
+    skin = np.array([200.0, 160.0, 140.0])
+    image = np.tile(skin.astype(np.uint8), (200, 300, 1))
+    pts = np.zeros((lm.N_LANDMARKS, 3))
+    upper, lower = np.array(lm.LEFT_EYE_UPPER), np.array(lm.LEFT_EYE_LOWER)
+    x = np.linspace(100, 160, len(upper))
+    pts[upper, 0], pts[upper, 1] = x, 100 - 8 * np.sin(np.linspace(0, np.pi, len(upper)))
+    pts[lower, 0], pts[lower, 1] = x, 100 + 5 * np.sin(np.linspace(0, np.pi, len(lower)))
+    pts[lm.LEFT_IRIS[0], :2] = (130, 100)
+    pts[lm.RIGHT_IRIS[0], :2] = (30, 100)  # eye distance 100 px
+    image[70:92, 128:170] = (245, 245, 250)  # glare over the outer half of the lid band
+    lid = read_lid_skin(image, pts, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)
+    chroma = lid.colour_profile / lid.colour_profile.mean(axis=1, keepdims=True)
+    assert np.abs(chroma - skin / skin.mean()).max() < 0.03
+    assert np.abs(lid.colour_profile - skin).max() < 8
+
+
+def test_shut_lid_keeps_the_skins_hue_under_a_lens_glare():
+    """A glare across the lens above and below the eye is not skin: the shut lid under it keeps the
+    lid skin's hue (two of the three samples it took its hue from were the glare's grey)."""
+    grain = np.zeros((200, 300, 3), np.float32)
+    frame, lid, open_pts, shut_pts = _textured_eye(0.0)
+    glare = np.array([225, 225, 232], np.uint8)
+    frame[60:92, 100:160] = glare  # over the lid's top (the eye's top margin is at y >= 90)
+    frame[104:140, 100:160] = glare  # and under the lower lid
+    out = frame.copy()
+    LidPainter((lid,), grain).paint(out, shut_pts, open_pts)
+    xs = np.arange(112, 149)
+    edge = np.interp(xs, shut_pts[list(lm.LEFT_EYE_UPPER), 0], shut_pts[list(lm.LEFT_EYE_UPPER), 1])
+    lid_px = out[(edge - 6).astype(int), xs].astype(float)
+    chroma = lid_px / lid_px.mean(axis=1, keepdims=True)
+    skin = np.array([200.0, 160.0, 140.0])
+    assert np.abs(chroma - skin / skin.mean()).max() < 0.06  # the glare's is ~(0.99, 0.99, 1.02)

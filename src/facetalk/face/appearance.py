@@ -45,6 +45,15 @@ class EyeSprite:
 # distances (ipd); below it lie the lashes, above it (on most faces) the crease and the brow.
 LID_SKIN_BAND = (0.05, 0.13)
 N_LID_PROFILE = 12  # lid colour samples along the eye
+# A light lid-band pixel is skin if its chroma (colour over grey level) less 1 has along the cheek's
+# at least LID_HUE_SAT of it and across it at most LID_HUE_ACROSS of it (glare's is ~0, skin's red
+# 0.1-0.5); not looked at where the cheek's is within LID_HUE_LEAST of grey. Along the eye, the
+# profile's chroma keeps within LID_HUE_STEP of its LID_HUE_WINDOW samples' median.
+LID_HUE_SAT = 0.5
+LID_HUE_ACROSS = 0.5
+LID_HUE_LEAST = 0.08
+LID_HUE_STEP = 0.08
+LID_HUE_WINDOW = 9
 LASH_BAND_MAX = 0.07  # ipd: the photo's lash band is looked for this far above the margin
 # The plate behind the person is inpainted at 1 / PLATE_SHRINK of the frame's size: Telea's time
 # grows with the pixels it fills (~0.2 s of CPU for a 512² frame's person at full size, ~0.02 s at
@@ -233,15 +242,22 @@ def read_lid_skin(image: np.ndarray, pts: np.ndarray, upper: tuple[int, ...], lo
 
     rgb = band(*LID_SKIN_BAND, 6)
     luma = rgb @ LUMA
+    cheek_rgb = sample_points(image, xy[list(lower[1:-1])] - np.linspace(0.15, 0.3, 4)[:, None, None] * ipd * up)
     # Skin is the band's light part: lashes, brow hairs, frames and the crease's shadow are darker,
-    # and on hooded or made-up lids they may fill most of it.
-    skin = luma >= 0.85 * np.percentile(luma, 90)
+    # and on hooded or made-up lids they may fill most of it. Light pixels of another hue than the
+    # face's skin (the cheek's) are not skin either: spectacle glare or a catchlight, greyer, or
+    # eyeshadow; they neither count as skin nor set how light skin is.
+    hued = _skin_hued(rgb, np.median(cheek_rgb.reshape(-1, 3), axis=0))
+    light = luma >= 0.85 * np.percentile(luma, 90)
+    skin = (luma >= 0.85 * np.percentile(luma[~light | hued], 90)) & hued
+    if not skin.any():  # all of the band's light part is off-hue: a made-up lid keeps what it had
+        skin = light
     overall = np.median(rgb[skin], axis=0)
     profile = np.array([np.median(rgb[i][skin[i]], axis=0) if skin[i].any() else overall for i in range(len(a))])
+    profile = _steady_hue(profile)
     # Deep-set eyes under low brows leave only brow and shadow in the band: a lid is never much
     # darker than the cheek below the eye, so such a profile is drawn toward the cheek's colour.
-    cheek = np.median(sample_points(image, xy[list(lower[1:-1])] - np.linspace(0.15, 0.3, 4)[:, None, None] * ipd * up)
-                      .reshape(-1, 3), axis=0)
+    cheek = np.median(cheek_rgb.reshape(-1, 3), axis=0)
     cheek_luma = float(cheek @ LUMA)
     darker = np.clip((0.75 * cheek_luma - profile @ LUMA) / (0.3 * max(cheek_luma, 1.0)), 0.0, 1.0)
     profile += (0.85 * cheek - profile) * darker[:, None]
@@ -269,6 +285,43 @@ def read_lid_skin(image: np.ndarray, pts: np.ndarray, upper: tuple[int, ...], lo
     return LidSkin(edge_sigma_px=_edge_sigma(image, base[mid], up, ipd),upper=tuple(upper), lower=tuple(lower),
                    colour_profile=profile.reshape(N_LID_PROFILE, 4, 3).mean(axis=1).astype(np.float32),
                    lash_rgb=lash_rgb.astype(np.float32), down_sign=down, lash_band=float(band_px / width))
+
+
+def _chroma(rgb: np.ndarray) -> np.ndarray:
+    """(..., 3) colour over its grey level (the channel mean): the hue and saturation, not the light."""
+    return rgb / np.maximum(rgb.mean(axis=-1, keepdims=True), 1.0)
+
+
+def _skin_hued(rgb: np.ndarray, skin: np.ndarray) -> np.ndarray:
+    """(...) bool: which of `rgb` (..., 3) have the hue of the face's `skin` (3,): with chromas less 1
+    (v for rgb, r for the skin), v's part along r is at least LID_HUE_SAT of r (not greyed: glare)
+    and its part across r at most LID_HUE_ACROSS of |r| (not another hue: eyeshadow, a tinted rim).
+    All where the skin is itself nearly grey (a monochrome photo: hue says nothing)."""
+    r = _chroma(skin) - 1.0
+    rr = float(r @ r)
+    if rr < LID_HUE_LEAST ** 2:
+        return np.ones(rgb.shape[:-1], bool)
+    v = _chroma(rgb) - 1.0
+    along = (v @ r) / rr
+    across = np.sqrt(np.maximum((v * v).sum(axis=-1) / rr - along ** 2, 0.0))
+    return (along >= LID_HUE_SAT) & (across <= LID_HUE_ACROSS)
+
+
+def _steady_hue(profile: np.ndarray) -> np.ndarray:
+    """`profile` (n, 3) with each sample's chroma kept within LID_HUE_STEP of its neighbourhood's
+    median (LID_HUE_WINDOW samples) at its own grey level: the lid's hue does not jump along the
+    eye where a glare or frame edge is left in one column. Samples already that close are kept bit
+    for bit."""
+    chroma, n, half = _chroma(profile), len(profile), LID_HUE_WINDOW // 2
+    local = np.array([np.median(chroma[max(i - half, 0):i + half + 1], axis=0) for i in range(n)])
+    off = np.linalg.norm(chroma - local, axis=1)
+    far = off > LID_HUE_STEP
+    if not far.any():
+        return profile
+    out = profile.copy()
+    kept = local[far] + (chroma[far] - local[far]) * (LID_HUE_STEP / off[far])[:, None]
+    out[far] = kept * profile[far].mean(axis=1, keepdims=True)
+    return out
 
 
 def _edge_sigma(image: np.ndarray, base: np.ndarray, up: np.ndarray, ipd: float) -> float:

@@ -166,6 +166,18 @@ SMOOTH_SAMPLES = 4
 # Above a shut lid only a spectacle frame or lashes (darker than this x the lid) are not lid skin:
 # a deep-set eye's socket shadow is, and the lid must continue it, not show a lighter patch.
 TOP_DARKEST = 0.3
+# Nor is the hue of a sample of another hue than the lid skin's (_off_hue): spectacle glare, greyer
+# than skin, or a frame's tinted rim. Its chroma's part along the skin's under SKIN_HUE_SAT of it, or
+# across it over SKIN_HUE_ACROSS of it, takes the lid's hue at its own grey level, fully SKIN_HUE_RAMP
+# further on; a chroma within SKIN_HUE_LEAST of grey is a grey photo's, where hue says nothing.
+SKIN_HUE_SAT = 0.5
+SKIN_HUE_ACROSS = 0.5
+SKIN_HUE_RAMP = 0.25
+SKIN_HUE_LEAST = 0.08
+# A shut lid lit darker than SHADE_HUE_FROM x the photo's lid skin takes the hue of the skin below the
+# lower lid (skin in shade), wholly SHADE_HUE_SPAN lower.
+SHADE_HUE_FROM = 0.75
+SHADE_HUE_SPAN = 0.2
 # A shut lid is convex, bulging forward over the eyeball: it keeps the socket's shade only at its
 # top, its colour turning to its lit colour (the photo's lid skin at the lower lid's brightness) as
 # a smoothstep from s = 0 to LID_LIT_FROM mid-eye, LID_LIT_FROM + LID_LIT_CORNERS at the corners,
@@ -617,9 +629,29 @@ def _interp_each(x, xp, fp):
 
 
 @njit(cache=True, nogil=True)
+def _off_hue(rgb, lid):
+    """0..1: how far colour `rgb` (3,) lies from the hue of the lid skin `lid` (3,). With chromas
+    (colour over grey level) less 1, v for `rgb` and r for the lid: v's part along r as a share of
+    r (its saturation in the skin's hue) under SKIN_HUE_SAT, or its part across r past
+    SKIN_HUE_ACROSS x |r| (another hue), over SKIN_HUE_RAMP. Spectacle glare (grey) and a frame's
+    tinted rim are not lid skin, however light; a brow or a more saturated lid is. 0 on a grey lid."""
+    grey, lid_grey = max((rgb[0] + rgb[1] + rgb[2]) / 3.0, 1.0), max((lid[0] + lid[1] + lid[2]) / 3.0, 1.0)
+    rr, vr, vv = 0.0, 0.0, 0.0
+    for c in range(3):
+        r, v = lid[c] / lid_grey - 1.0, rgb[c] / grey - 1.0
+        rr, vr, vv = rr + r * r, vr + v * r, vv + v * v
+    if rr < SKIN_HUE_LEAST ** 2:
+        return 0.0
+    along = vr / rr
+    across = np.sqrt(max(vv / rr - along * along, 0.0))
+    return _clip01(max(SKIN_HUE_SAT - along, across - SKIN_HUE_ACROSS) / SKIN_HUE_RAMP)
+
+
+@njit(cache=True, nogil=True)
 def _skin_at(frame, axes, grid, rows_b, profile, darkest, out):
     """The frame's colours at eye positions (grid, rows_b) into `out` (3, n), drawn toward the lid's
-    `profile` (n, 3) where lashes or a spectacle frame make one darker than `darkest` x it, then
+    `profile` (n, 3) where lashes or a spectacle frame make one darker than `darkest` x it, in its
+    hue at their own grey level where they are of another hue (_off_hue: glare, a tinted rim), then
     box-averaged along the eye over SMOOTH_SAMPLES either side (ends repeated)."""
     h, w, n = frame.shape[0], frame.shape[1], grid.shape[0]
     raw = np.empty((n, 3))
@@ -635,9 +667,14 @@ def _skin_at(frame, axes, grid, rows_b, profile, darkest, out):
             raw[i, c] = np.float32(top * (1 - fy) + low * fy)
             luma += np.float32(raw[i, c]) * LUMA[c]
             lid_luma += profile[i, c] * LUMA[c]
-        dark = _clip01((darkest * lid_luma - luma) / 40.0)
+        dark, off = _clip01((darkest * lid_luma - luma) / 40.0), _off_hue(raw[i], profile[i])
         for c in range(3):
             raw[i, c] += (profile[i, c] - raw[i, c]) * dark
+        if off > 0.0:  # glare or a tinted rim keeps its grey level and takes the lid's hue
+            grey = (raw[i, 0] + raw[i, 1] + raw[i, 2]) / 3.0
+            lid_grey = max((profile[i, 0] + profile[i, 1] + profile[i, 2]) / 3.0, 1.0)
+            for c in range(3):
+                raw[i, c] += (profile[i, c] * grey / lid_grey - raw[i, c]) * off
     weight = np.float64(np.float32(1.0 / (2 * SMOOTH_SAMPLES + 1)))
     for i in range(n):
         for c in range(3):
@@ -692,7 +729,8 @@ def _lit_colour(above, below, profile, out):
     grey level): the skin above the lid's top (`above` (3, n)),
     below the lower lid, and the photo's own lid skin (`profile` (n, 3)). The lower lid's hue alone
     tinted every shut lid with a tear trough's mauve or a lit cheek's orange; the profile's alone
-    took spectacle glare for skin (a grey patch on Hopper's lid)."""
+    took spectacle glare for skin (a grey patch on Hopper's lid). A lid lit darker than
+    SHADE_HUE_FROM x the profile takes the shaded skin's hue below it (see there)."""
     hue = np.empty(3)
     for i in range(out.shape[1]):
         grey_above = max((above[0, i] + above[1, i] + above[2, i]) / 3.0, 1.0)
@@ -701,6 +739,12 @@ def _lit_colour(above, below, profile, out):
         for c in range(3):
             x, y, z = above[c, i] / grey_above, below[c, i] / max(grey_below, 1.0), profile[i, c] / grey_lid
             hue[c] = max(min(x, y), min(max(x, y), z))  # the median of three
+        # Skin in shade is redder than lit skin: a lid lit as dark as a shadowed under-eye takes that
+        # skin's hue, not the lit profile's (greyish brown there: Hopper's lid corners).
+        shade = _clip01((SHADE_HUE_FROM * grey_lid - grey_below) / (SHADE_HUE_SPAN * grey_lid))
+        if shade > 0.0:
+            for c in range(3):
+                hue[c] += (below[c, i] / max(grey_below, 1.0) - hue[c]) * shade
         scale = grey_below / max((hue[0] + hue[1] + hue[2]) / 3.0, 1e-3)
         for c in range(3):
             out[c, i] = hue[c] * scale
