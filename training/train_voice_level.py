@@ -9,7 +9,7 @@ Needs the `train` extra (PyTorch, CPU). Same input (facetalk.audio.mel frames), 
 but a net of its own with a longer past (DILATIONS: 1.3 s, against the lip net's 0.64 s: music is
 sustained and periodic, a voice's harmonics glide and stop) and a loss on the voice level alone,
 weighted up on items carrying music. The exported graph streams like the lip model's: (frames,
-state) -> (voice_level (T, 1), next state), bit-identical however the frames are chunked.
+state) -> (voice_level (T, 1), next state); chunked or whole, the outputs agree within 1e-6 (tested).
 """
 
 from __future__ import annotations
