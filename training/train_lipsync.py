@@ -55,15 +55,17 @@ class LipNet(nn.Module):
     product over its taps side by side (tap k of output frame t is input frame t + k * d):
     faster than Conv1d on the CPU, and what the ONNX graph computes."""
 
-    def __init__(self, mean: np.ndarray, std: np.ndarray, *, n_outputs: int = len(PARAMS)):
+    def __init__(self, mean: np.ndarray, std: np.ndarray, *, n_outputs: int = len(PARAMS),
+                 channels: int = CHANNELS, dilations: tuple[int, ...] = DILATIONS):
         super().__init__()
         self.register_buffer("mean", torch.tensor(mean, dtype=torch.float32))
         self.register_buffer("inv_std", torch.tensor(1.0 / std, dtype=torch.float32))
-        self.inp = nn.Linear(N_FEATURES, CHANNELS)
-        self.dconv = nn.ModuleList(nn.Linear(KERNEL * CHANNELS, CHANNELS) for _ in DILATIONS)
-        self.pw = nn.ModuleList(nn.Linear(CHANNELS, CHANNELS) for _ in DILATIONS)
-        self.out = nn.Linear(CHANNELS, n_outputs)
-        self.history = [(KERNEL - 1) * d for d in DILATIONS]  # frames of the past each layer needs
+        self.channels, self.dilations = channels, dilations
+        self.inp = nn.Linear(N_FEATURES, channels)
+        self.dconv = nn.ModuleList(nn.Linear(KERNEL * channels, channels) for _ in dilations)
+        self.pw = nn.ModuleList(nn.Linear(channels, channels) for _ in dilations)
+        self.out = nn.Linear(channels, n_outputs)
+        self.history = [(KERNEL - 1) * d for d in dilations]  # frames of the past each layer needs
 
     @property
     def receptive_field(self) -> int:
@@ -75,18 +77,18 @@ class LipNet(nn.Module):
         return torch.cat([full[:, k * d: (k * d - n) if k * d < n else None] for k in range(KERNEL)], dim=2)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """(B, T, N_FEATURES) -> (B, T - receptive_field + 1, len(PARAMS)): no padding."""
+        """(B, T, N_FEATURES) -> (B, T - receptive_field + 1, n_outputs): no padding."""
         h = self.inp((x - self.mean) * self.inv_std)
-        for conv, pw, n, d in zip(self.dconv, self.pw, self.history, DILATIONS):
+        for conv, pw, n, d in zip(self.dconv, self.pw, self.history, self.dilations):
             h = h[:, n:] + pw(torch.relu(conv(self._taps(h, n, d))))
         return self.out(torch.relu(h))
 
     def step(self, frames: torch.Tensor, state: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Streaming, as exported: frames (T, N_FEATURES) new, state (sum(history), CHANNELS)
-        the inputs each layer saw last -> mouth (T, len(PARAMS)) and the next state."""
+        """Streaming, as exported: frames (T, N_FEATURES) new, state (sum(history), channels)
+        the inputs each layer saw last -> outputs (T, n_outputs) and the next state."""
         h = self.inp((frames - self.mean) * self.inv_std)[None]
         new_state, offset = [], 0
-        for conv, pw, n, d in zip(self.dconv, self.pw, self.history, DILATIONS):
+        for conv, pw, n, d in zip(self.dconv, self.pw, self.history, self.dilations):
             full = torch.cat([state[None, offset:offset + n], h], dim=1)
             offset += n
             new_state.append(full[0, -n:])
@@ -235,17 +237,23 @@ def train(*, net: LipNet, corpus: Corpus, silence: np.ndarray, schedule: Schedul
         for _ in range(steps_per_epoch):
             x, y, w = random_crops(net=net, x_all=x_all, y_all=y_all, w_all=w_all, schedule=schedule, rng=rng)
             loss = crop_loss(pred=net(x)[:, LOOKAHEAD_FRAMES:], y=y, press_weight=w[..., 0], voice_weight=w[..., 1])
-            opt.zero_grad()
-            loss.backward()
-            nn.utils.clip_grad_norm_(net.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            running += loss.item()
+            running += optimizer_step(net=net, loss=loss, opt=opt, sched=sched)
         net.eval()
         corr = jaw_correlation(net, corpus.v_feats, corpus.v_targets, corpus.v_offsets, silence)
         print(f"epoch {epoch + 1}/{schedule.epochs}: loss {running / steps_per_epoch:.4f}, valid jaw r {corr:.3f}, "
               f"{time.time() - started:.0f} s", flush=True)
     return started
+
+
+def optimizer_step(*, net: nn.Module, loss: torch.Tensor, opt: torch.optim.Optimizer,
+                   sched: torch.optim.lr_scheduler.LRScheduler) -> float:
+    """One clipped AdamW step on the loss; returns the loss's value."""
+    opt.zero_grad()
+    loss.backward()
+    nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+    opt.step()
+    sched.step()
+    return loss.item()
 
 
 def main() -> None:
@@ -285,11 +293,21 @@ def main() -> None:
 
 
 def export(net: LipNet, path: Path, silence: np.ndarray) -> None:
+    extras = VOICE_LEVEL if net.out.out_features > len(PARAMS) else ""
+    export_streaming(net, path, silence=silence, output_name="mouth",
+                     metadata=(("lookahead_frames", LOOKAHEAD_FRAMES), ("params", ",".join(PARAMS)),
+                               ("receptive_field", net.receptive_field), ("extras", extras)))
+
+
+def export_streaming(net: LipNet, path: Path, *, silence: np.ndarray, output_name: str,
+                     metadata: tuple[tuple[str, object], ...]) -> None:
+    """The streaming graph (frames, state) -> (outputs, next_state), checked against the trained net
+    (streamed in two pieces it must give what training computed in one), with the metadata the runtime reads."""
     net.eval()
     stream = Streaming(net).eval()
     frames = torch.from_numpy(np.repeat(silence[None], 5, 0))
-    state = torch.zeros(sum(net.history), CHANNELS)
-    with torch.no_grad():  # streaming in two pieces must give what training computed in one
+    state = torch.zeros(sum(net.history), net.channels)
+    with torch.no_grad():
         x = torch.randn(net.receptive_field - 1 + 50, N_FEATURES) * 3 + net.mean
         _, warm = stream(x[:net.receptive_field - 1], state)
         streamed, _ = stream(x[net.receptive_field - 1:], warm)
@@ -297,18 +315,15 @@ def export(net: LipNet, path: Path, silence: np.ndarray) -> None:
     if gap > 1e-4:
         raise RuntimeError(f"streaming graph differs from the trained net by {gap}")
     torch.onnx.export(stream, (frames, state), str(path), dynamo=False, opset_version=17,
-                      input_names=["frames", "state"], output_names=["mouth", "next_state"],
-                      dynamic_axes={"frames": {0: "time"}, "mouth": {0: "time"}})
+                      input_names=["frames", "state"], output_names=[output_name, "next_state"],
+                      dynamic_axes={"frames": {0: "time"}, output_name: {0: "time"}})
     import onnx
 
     model = onnx.load(str(path))
-    extras = VOICE_LEVEL if net.out.out_features > len(PARAMS) else ""
-    for key, value in (("lookahead_frames", LOOKAHEAD_FRAMES), ("params", ",".join(PARAMS)),
-                       ("receptive_field", net.receptive_field), ("extras", extras)):
+    for key, value in metadata:
         entry = model.metadata_props.add()
         entry.key, entry.value = key, str(value)
     onnx.save(model, str(path))
-
 
 if __name__ == "__main__":
     main()

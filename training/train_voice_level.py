@@ -24,70 +24,34 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: `training` is not installed
 from facetalk.audio.mel import N_FEATURES, log_mel  # noqa: E402
 from facetalk.motion.lipsync import VOICE_LEVEL  # noqa: E402
-from training.train_lipsync import LOOKAHEAD_FRAMES, _ahead_max, music_frame_weights  # noqa: E402
+from training.train_lipsync import (  # noqa: E402
+    LOOKAHEAD_FRAMES, LipNet, _ahead_max, export_streaming, music_frame_weights, optimizer_step)
 
 CHANNELS = 64
-KERNEL = 3
 DILATIONS = (1, 2, 4, 8, 16, 32, 1, 2)  # receptive field 1 + 2 * 66 = 133 frames: 1.32 s of past
 
 
-class VoiceNet(nn.Module):
-    """Causal dilated conv net, (batch, time, channels) layout; each conv is one matrix product over its
-    taps side by side (tap k of output frame t is input frame t + k * d), as in train_lipsync.LipNet."""
+class VoiceNet(LipNet):
+    """The lip model's causal dilated conv net (train_lipsync.LipNet) with one output, the voice level
+    0..1 through a sigmoid, and its own width and dilations."""
 
     def __init__(self, mean: np.ndarray, std: np.ndarray, *, channels: int = CHANNELS,
                  dilations: tuple[int, ...] = DILATIONS):
-        super().__init__()
-        self.register_buffer("mean", torch.tensor(mean, dtype=torch.float32))
-        self.register_buffer("inv_std", torch.tensor(1.0 / std, dtype=torch.float32))
-        self.channels, self.dilations = channels, dilations
-        self.inp = nn.Linear(N_FEATURES, channels)
-        self.dconv = nn.ModuleList(nn.Linear(KERNEL * channels, channels) for _ in dilations)
-        self.pw = nn.ModuleList(nn.Linear(channels, channels) for _ in dilations)
-        self.out = nn.Linear(channels, 1)
-        self.history = [(KERNEL - 1) * d for d in dilations]  # frames of the past each layer needs
-
-    @property
-    def receptive_field(self) -> int:
-        return sum(self.history) + 1
-
-    @staticmethod
-    def _taps(full: torch.Tensor, n: int, d: int) -> torch.Tensor:
-        # Slice bounds counted from the end are constants: the graph takes any number of frames.
-        return torch.cat([full[:, k * d: (k * d - n) if k * d < n else None] for k in range(KERNEL)], dim=2)
+        super().__init__(mean, std, n_outputs=1, channels=channels, dilations=dilations)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """(B, T, N_FEATURES) -> (B, T - receptive_field + 1, 1) voice levels 0..1: no padding."""
-        h = self.inp((x - self.mean) * self.inv_std)
-        for conv, pw, n, d in zip(self.dconv, self.pw, self.history, self.dilations):
-            h = h[:, n:] + pw(torch.relu(conv(self._taps(h, n, d))))
-        return torch.sigmoid(self.out(torch.relu(h)))
+        return torch.sigmoid(super().forward(x))
 
     def step(self, frames: torch.Tensor, state: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Streaming, as exported: frames (T, N_FEATURES) new, state (sum(history), channels) the
-        inputs each layer saw last -> voice level (T, 1) and the next state."""
-        h = self.inp((frames - self.mean) * self.inv_std)[None]
-        new_state, offset = [], 0
-        for conv, pw, n, d in zip(self.dconv, self.pw, self.history, self.dilations):
-            full = torch.cat([state[None, offset:offset + n], h], dim=1)
-            offset += n
-            new_state.append(full[0, -n:])
-            h = h + pw(torch.relu(conv(self._taps(full, n, d))))
-        return torch.sigmoid(self.out(torch.relu(h)))[0], torch.cat(new_state, dim=0)
-
-
-class Streaming(nn.Module):
-    def __init__(self, net: VoiceNet):
-        super().__init__()
-        self.net = net
-
-    def forward(self, frames: torch.Tensor, state: torch.Tensor):
-        return self.net.step(frames, state)
+        """Streaming, as exported: frames (T, N_FEATURES) new, state (sum(history), channels) ->
+        voice level (T, 1) and the next state."""
+        level, new_state = super().step(frames, state)
+        return torch.sigmoid(level), new_state
 
 
 @dataclass(frozen=True)
@@ -171,12 +135,7 @@ def train(*, net: VoiceNet, corpus: VoiceCorpus, silence: np.ndarray, epochs: in
             own = idx[:, first:first + crop]
             pred = net(x_all[idx])[:, LOOKAHEAD_FRAMES:, 0]
             loss = ((pred - y_all[own]) ** 2 * w_all[own]).mean()
-            opt.zero_grad()
-            loss.backward()
-            nn.utils.clip_grad_norm_(net.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            running += loss.item()
+            running += optimizer_step(net=net, loss=loss, opt=opt, sched=sched)
         net.eval()
         r_all, r_music = validation_r(net, corpus, silence)
         print(f"epoch {epoch + 1}/{epochs}: loss {running / steps:.5f}, valid voice r {r_all:.3f}, "
@@ -185,28 +144,9 @@ def train(*, net: VoiceNet, corpus: VoiceCorpus, silence: np.ndarray, epochs: in
 
 def export(net: VoiceNet, path: Path, silence: np.ndarray) -> None:
     """The streaming graph, checked against the trained net, with the metadata the runtime reads."""
-    net.eval()
-    stream = Streaming(net).eval()
-    state = torch.zeros(sum(net.history), net.channels)
-    with torch.no_grad():  # streaming in two pieces must give what training computed in one
-        x = torch.randn(net.receptive_field - 1 + 50, N_FEATURES) * 3 + net.mean
-        _, warm = stream(x[:net.receptive_field - 1], state)
-        streamed, _ = stream(x[net.receptive_field - 1:], warm)
-        gap = float((streamed - net(x[None])[0]).abs().max())
-    if gap > 1e-4:
-        raise RuntimeError(f"streaming graph differs from the trained net by {gap}")
-    frames = torch.from_numpy(np.repeat(silence[None], 5, 0))
-    torch.onnx.export(stream, (frames, state), str(path), dynamo=False, opset_version=17,
-                      input_names=["frames", "state"], output_names=["voice", "next_state"],
-                      dynamic_axes={"frames": {0: "time"}, "voice": {0: "time"}})
-    import onnx
-
-    model = onnx.load(str(path))
-    for key, value in (("lookahead_frames", LOOKAHEAD_FRAMES), ("outputs", VOICE_LEVEL),
-                       ("receptive_field", net.receptive_field)):
-        entry = model.metadata_props.add()
-        entry.key, entry.value = key, str(value)
-    onnx.save(model, str(path))
+    export_streaming(net, path, silence=silence, output_name="voice",
+                     metadata=(("lookahead_frames", LOOKAHEAD_FRAMES), ("outputs", VOICE_LEVEL),
+                               ("receptive_field", net.receptive_field)))
 
 
 def main() -> None:
