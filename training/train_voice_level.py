@@ -26,7 +26,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: `training` is not installed
-from facetalk.audio.mel import N_FEATURES, log_mel  # noqa: E402
+from facetalk.audio.mel import log_mel  # noqa: E402
 from facetalk.motion.lipsync import VOICE_LEVEL  # noqa: E402
 from training.train_lipsync import (  # noqa: E402
     LOOKAHEAD_FRAMES, LipNet, _ahead_max, export_streaming, music_frame_weights, optimizer_step)
