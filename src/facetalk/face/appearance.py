@@ -261,7 +261,16 @@ def read_lid_skin(image: np.ndarray, pts: np.ndarray, upper: tuple[int, ...], lo
     cheek_luma = float(cheek @ LUMA)
     darker = np.clip((0.75 * cheek_luma - profile @ LUMA) / (0.3 * max(cheek_luma, 1.0)), 0.0, 1.0)
     profile += (0.85 * cheek - profile) * darker[:, None]
-    lash = band(0.0, 0.04, 4).reshape(-1, 3)
+    lash_rgb = _lash_colour(band(0.0, 0.04, 4).reshape(-1, 3), overall)
+    mid = (a > 0.3) & (a < 0.7)
+    band_px = _lash_band_px(image, base[mid], up=up, ipd=ipd, skin_luma=float(np.median(profile[mid] @ LUMA)))
+    return LidSkin(edge_sigma_px=_edge_sigma(image, base[mid], up, ipd), upper=tuple(upper), lower=tuple(lower),
+                   colour_profile=profile.reshape(N_LID_PROFILE, 4, 3).mean(axis=1).astype(np.float32),
+                   lash_rgb=lash_rgb.astype(np.float32), down_sign=down, lash_band=float(band_px / width))
+
+
+def _lash_colour(lash: np.ndarray, overall: np.ndarray) -> np.ndarray:
+    """(3,) the shut lash line's colour from the (n, 3) pixels just over the margin, `overall` the lid skin's."""
     lash_luma = lash @ LUMA
     lash_rgb = lash[lash_luma <= np.percentile(lash_luma, 15)].mean(axis=0)
     # A shut eye's lash line is darker than its lid whatever the photo's lashes (a sketch's are faint).
@@ -271,20 +280,20 @@ def read_lid_skin(image: np.ndarray, pts: np.ndarray, upper: tuple[int, ...], lo
     # a line of another hue keeps its darkness and takes the lid skin's hue.
     if not lash_rgb[0] >= lash_rgb[1] >= lash_rgb[2]:
         lash_rgb = overall * float(lash_rgb @ LUMA) / max(float(overall @ LUMA), 1.0)
-    # The lash band: going up from the margin mid-eye, where the band turns into skin.
-    mid = (a > 0.3) & (a < 0.7)
+    return lash_rgb
+
+
+def _lash_band_px(image: np.ndarray, base: np.ndarray, *, up: np.ndarray, ipd: float, skin_luma: float) -> float:
+    """The lash band's height in px: going up from the margin points `base` (n, 2) mid-eye, where the
+    band turns into skin (of luma `skin_luma`)."""
     steps = np.linspace(0.0, LASH_BAND_MAX, 25)
-    rising = sample_points(image, base[mid][:, None, :] + steps[None, :, None] * ipd * up).reshape(mid.sum(), len(steps), 3)
+    rising = sample_points(image, base[:, None, :] + steps[None, :, None] * ipd * up).reshape(len(base), len(steps), 3)
     rising_luma = np.median(rising @ LUMA, axis=0)
-    skin_luma = float(np.median(profile[mid] @ LUMA))
     i_dark = int(np.argmin(rising_luma[: len(steps) // 2]))
     darkest = float(rising_luma[i_dark])
     above = np.arange(len(steps)) > i_dark  # the band ends above its darkest row, not below it
     reached = np.nonzero((rising_luma >= darkest + 0.6 * (skin_luma - darkest)) & above)[0]
-    band_px = steps[reached[0] if len(reached) else -1] * ipd
-    return LidSkin(edge_sigma_px=_edge_sigma(image, base[mid], up, ipd),upper=tuple(upper), lower=tuple(lower),
-                   colour_profile=profile.reshape(N_LID_PROFILE, 4, 3).mean(axis=1).astype(np.float32),
-                   lash_rgb=lash_rgb.astype(np.float32), down_sign=down, lash_band=float(band_px / width))
+    return float(steps[reached[0] if len(reached) else -1] * ipd)
 
 
 def _chroma(rgb: np.ndarray) -> np.ndarray:
