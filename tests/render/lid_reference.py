@@ -13,11 +13,11 @@ from facetalk.imaging import LUMA
 from facetalk.face.rig import smoothstep
 # The lid's constants are the product's: tuning one moves both paths alike.
 from facetalk.render.eyes import (
-    DETAIL_BELOW, DETAIL_SIGMA, DETAIL_STRETCH, EYEBALL_SHADE, EYEBALL_SHADE_FALL, LASH_FAN, LASH_CLUMP_WIDTH, LASH_FRINGE, LASH_INNER_SHORT,
-    LASH_PART_SHUT, LASH_RAGGED, LASH_SHADE_ABOVE, LASH_STRAND_DARK, LASH_STRAND_PX,
+    DETAIL_BELOW, DETAIL_SIGMA, DETAIL_STRETCH, EYEBALL_SHADE, EYEBALL_SHADE_FALL, LASH_FAN, LASH_CLUMP_WIDTH,
+    LASH_FRINGE, LASH_INNER_SHORT, LASH_PART_SHUT, LASH_RAGGED, LASH_SHADE_ABOVE, LASH_STRAND_DARK, LASH_STRAND_PX,
     LID_BULGE, LID_FADE, LID_LIT_CORNERS, LID_LIT_FROM, LID_SIDE_FADE, LOWER_LID_BAND,
-    LOWER_LID_RISE, LOWER_LID_SHADE, LOWER_LID_SHADE_PX, N_LASHES,
-    SMOOTH_SAMPLES, TOP_DARKEST, SKIN_HUE_ACROSS, SKIN_HUE_LEAST, SHADE_HUE_FROM, SHADE_HUE_SPAN, SKIN_HUE_RAMP, SKIN_HUE_SAT,
+    LOWER_LID_RISE, LOWER_LID_SHADE, LOWER_LID_SHADE_PX, N_LASHES, SMOOTH_SAMPLES, TOP_DARKEST,
+    SKIN_HUE_ACROSS, SKIN_HUE_LEAST, SHADE_HUE_FROM, SHADE_HUE_SPAN, SKIN_HUE_RAMP, SKIN_HUE_SAT,
 )
 # The per-eye geometry and the skin detail strips are the product's too: the reference is the
 # per-pixel part the compiled path replaced.
@@ -116,7 +116,8 @@ class ReferenceLidPainter:
         above, below = (_smooth(c, radius=SMOOTH_SAMPLES) for c in (above, below))
         # The upper lid: at the lower lid's grey level, in the hue two of three skin samples (above
         # the lid, below it, the photo's lid profile) agree on.
-        hue = np.median(np.stack([c / np.maximum(c.mean(axis=1), 1.0)[:, None] for c in (above, below, profile)]), axis=0)
+        hue = np.median(np.stack([c / np.maximum(c.mean(axis=1), 1.0)[:, None] for c in (above, below, profile)]),
+                        axis=0)
         grey_lid = np.maximum(profile.mean(axis=1), 1.0)
         shade = np.clip((SHADE_HUE_FROM * grey_lid - below.mean(axis=1)) / (SHADE_HUE_SPAN * grey_lid), 0.0, 1.0)
         hue = hue + (below / np.maximum(below.mean(axis=1), 1.0)[:, None] - hue) * shade[:, None]
@@ -125,19 +126,19 @@ class ReferenceLidPainter:
         top_fade = np.maximum(LID_FADE * (np.interp(a, *eye.upper_open) - lid_top + lowered) - lowered, 0.0)
         skin, lid_alpha = self._lid_layer(a, b, lid_top, top_fade=top_fade, edge=edge, closure=closure, above=above,
                                           below=lid_rgb)
-        lower_skin = below * (1.0 - LOWER_LID_SHADE * np.exp(-np.clip(b - meet, 0.0, None) / LOWER_LID_SHADE_PX))[..., None] \
-            + texture
+        lower_shade = 1.0 - LOWER_LID_SHADE * np.exp(-np.clip(b - meet, 0.0, None) / LOWER_LID_SHADE_PX)
+        lower_skin = below * lower_shade[..., None] + texture
         lower_alpha = np.clip(b - meet + 0.5, 0.0, 1.0) * smoothstep(bottom + band + 1.0 - b, 0.0, 0.6 * band + 1.5) \
             * smoothstep(a, 0.0, LID_SIDE_FADE) * smoothstep(1.0 - a, 0.0, LID_SIDE_FADE) * smoothstep(rising, 0.0, 0.3)
         lash_alpha = self._lash_alpha(a, b - edge, lash, closure, blur_px=lid.edge_sigma_px, width=eye.width)
         region = out[y0:y1, x0:x1].astype(np.float32)
-        region += (skin + texture - region) * lid_alpha[..., None]
-        # The lowered lid's shadow on the eyeball under its edge.
+        # The lowered lid's shadow on the eyeball under its edge; the lid's soft edge is laid over it.
         shadow = EYEBALL_SHADE * np.exp(-np.maximum(b - edge, 0.0) / (EYEBALL_SHADE_FALL * eye.width)) \
             * np.clip(bottom - b + 0.5, 0.0, 1.0) * (b > edge) * smoothstep(a, 0.0, LID_SIDE_FADE) \
             * smoothstep(1.0 - a, 0.0, LID_SIDE_FADE) * smoothstep(closure, 0.02, 0.25) \
             * (1.0 - smoothstep(closure, 0.45, 0.65))
         region *= (1.0 - shadow)[..., None].astype(np.float32)
+        region += (skin + texture - region) * lid_alpha[..., None]
         region += (lower_skin - region) * lower_alpha[..., None]
         region += (lid.lash_rgb - region) * lash_alpha[..., None]
         out[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
@@ -182,10 +183,11 @@ class ReferenceLidPainter:
         """(colour (h, w, 3), alpha (h, w)) of the upper lid from `lid_top`, fading in over
         `top_fade` px, down to the closing edge `edge` (px along b; all per pixel of the box). Its
         colour turns from the skin above it (`above`) to the lower lid's (`below`) near its top
-        (LID_LIT_FROM, later toward the corners): a shut lid sits forward over the eyeball, as lit as the cheek, not in
-        the socket's shade."""
+        (LID_LIT_FROM, later toward the corners): a shut lid sits forward over the eyeball, as lit as
+        the cheek, not in the socket's shade."""
         alpha = np.clip(edge - b + 0.5, 0.0, 1.0) * np.clip((b - lid_top + 1.0) / (top_fade + 2.0), 0.0, 1.0) \
-            * smoothstep(a, 0.0, LID_SIDE_FADE) * smoothstep(1.0 - a, 0.0, LID_SIDE_FADE) * smoothstep(closure, 0.0, 0.15)
+            * smoothstep(a, 0.0, LID_SIDE_FADE) * smoothstep(1.0 - a, 0.0, LID_SIDE_FADE) \
+            * smoothstep(closure, 0.0, 0.15)
         s = np.clip((b - lid_top) / np.maximum(edge - lid_top, 1.0), 0.0, 1.0)
         across = 2.0 * np.clip(a, 0.0, 1.0) - 1.0
         rate = 1.0 / LID_LIT_FROM + (1.0 / (LID_LIT_FROM + LID_LIT_CORNERS) - 1.0 / LID_LIT_FROM) * across ** 2

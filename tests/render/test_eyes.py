@@ -562,9 +562,11 @@ def test_shut_lid_stops_at_the_brow():
 def test_lowered_lid_shades_the_eyeball_under_its_edge():
     """A half-shut lid casts its edge's shadow on the eyeball: darkest at the closing edge, falling
     off within a fifth of the eye's width, none above the edge, below the lower margin, while the
-    lid barely moves or once it is 0.65 shut (a darker sliver of eye reads open to dlib); painted, the sclera under the edge is darker than the open eye's, the
-    sclera far below it left as it was (the lowered lid was a flat band laid on an evenly lit eye).
-    The lash colour is the sclera's here, so only the shadow can darken it."""
+    lid barely moves or once it is 0.65 shut (a darker sliver of eye reads open to dlib); painted,
+    the sclera under the edge is darker than the open eye's (the lowered lid was a flat band laid on
+    an evenly lit eye), the sclera 8-10 px (0.15 eye widths) below it, on a lid 0.2 shut, left as
+    it was (half shut, the lower margin is 5-7 px under the edge). The lash colour is the sclera's
+    here, so only the shadow can darken it."""
     from facetalk.render.eyes import _eyeball_shadow
 
     width = 60.0
@@ -580,22 +582,62 @@ def test_lowered_lid_shades_the_eyeball_under_its_edge():
     lid = LidSkin(upper=lid.upper, lower=lid.lower, colour_profile=lid.colour_profile,
                   lash_rgb=np.array([235.0, 235.0, 230.0], np.float32), down_sign=1.0, lash_band=0.05)
     upper, lower = list(lm.LEFT_EYE_UPPER), list(lm.LEFT_EYE_LOWER)
-    half = open_pts + 0.5 * (shut_pts - open_pts)
-    out = frame.copy()
-    LidPainter((lid,), grain).paint(out, half, open_pts)
     xs = np.r_[112:121, 139:149]  # the sclera either side of the iris
-    edge = np.interp(xs, half[upper, 0], half[upper, 1])
     bottom = np.interp(xs, open_pts[lower, 0], open_pts[lower, 1])
     luma = np.array([0.299, 0.587, 0.114])
 
-    def darkening(lo, hi):
-        """Mean share the sclera lost from `lo` to `hi` px under the closing edge."""
+    def darkening(shut, lo, hi):
+        """Mean share the sclera lost from `lo` to `hi` px under the closing edge of a lid `shut`
+        of the way down."""
+        lowered = open_pts + shut * (shut_pts - open_pts)
+        out = frame.copy()
+        LidPainter((lid,), grain).paint(out, lowered, open_pts)
+        edge = np.interp(xs, lowered[upper, 0], lowered[upper, 1])
         pix = [(int(np.ceil(e + d)), x) for x, e, f in zip(xs, edge, bottom) for d in np.arange(lo, hi)
                if np.ceil(e + d) < f - 1]
         ys, px = np.array(pix).T
         return 1.0 - np.mean(out[ys, px].astype(float) @ luma / (frame[ys, px].astype(float) @ luma))
 
-    assert darkening(0.5, 5.5) > 0.04
+    assert darkening(0.5, 0.5, 5.5) > 0.04
+    assert abs(darkening(0.2, 8.0, 10.0)) < 0.01
+
+
+def test_eyeball_shadow_leaves_the_lids_soft_edge_alone():
+    """The lid's shadow falls on the eyeball under the lid, not on the lid: where the lid covers a
+    pixel wholly its colour is the lid's whatever the shadow (it darkened the lid's soft edge by up
+    to 35% before), and the shadow darkens only the eyeball's share of a half-covered pixel."""
+    from facetalk.render.eyes import _blend
+
+    v = np.zeros(19)
+    v[1], v[2] = 10.0, 30.0  # the closing edge and where the lids meet, px along b
+    v[10:13], v[16:19] = (150.0, 120.0, 110.0), (160.0, 130.0, 120.0)
+    tex, lash_rgb, skin = np.zeros(3), np.zeros(3), np.empty(3)
+
+    def painted(upper_alpha, shadow):
+        pixel = np.array([240, 235, 230], np.uint8)
+        _blend(pixel, v, 0.5, 9.8, upper_alpha, 0.0, 0.0, shadow, tex, 0.0, lash_rgb, skin)
+        return pixel.astype(float)
+
+    assert np.array_equal(painted(1.0, 0.35), painted(1.0, 0.0))
+    eyeball = np.array([240.0, 235.0, 230.0])
+    half = painted(0.5, 0.35)
+    assert np.abs(half - (0.5 * 0.65 * eyeball + 0.5 * painted(1.0, 0.0))).max() <= 1.0
+
+
+def test_lash_line_is_whole_from_0_6_shut():
+    """The lash line reaches its whole thickness at 0.6 shut (from 0.95 before: thinner there, dlib
+    lost a blink on the bearded old photo), and a lid lowered 0.3 of the way draws a thinner line."""
+    from facetalk.render.eyes import N_LASHES, _lash_at
+
+    strands = np.stack([np.full(N_LASHES + 1, 0.5), np.ones(N_LASHES + 1), np.zeros(N_LASHES + 1),
+                        np.zeros(N_LASHES + 1)])
+
+    def alpha(closure, below):
+        return _lash_at(0.5, below, closure, 4.8, 0.7, strands, 60.0)
+
+    for below in (-2.0, 1.5, 3.0, 5.0):
+        assert alpha(0.6, below) == alpha(1.0, below)
+    assert alpha(0.3, 3.0) < alpha(1.0, 3.0) - 0.05
 
 
 def test_shut_lid_takes_the_photos_lid_hue_not_the_tear_troughs():

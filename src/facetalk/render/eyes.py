@@ -90,7 +90,7 @@ LASH_WIDTH = 0.08
 # thinned to fine tips, 6 of 7 on the bearded old photo.
 LASH_FRINGE = 0.8
 LASH_OF_OPENING = 0.3  # the line is at most this share of the open eye's height
-# A lid lowered less than half way (a look down, a half blink) shows its margin and the lashes'
+# A lid lowered under 0.4 of the way (a look down, a half blink) shows its margin and the lashes'
 # roots, not the shut eye's lashes seen from the front: its line is this share as thick, thickening
 # to the whole from 0.4 to 0.6 shut (at the whole thickness a look down drew a stroke along the lid).
 # dlib reads a blink in its frames from ~0.6 shut on (on the bearded old photo the lowest eye aspect
@@ -493,7 +493,8 @@ def _sample_detail(strip, col, row, out3):
     h, w = strip.shape[0], strip.shape[1]
     x0, x1 = _reflect(ix >> 5, w), _reflect((ix >> 5) + 1, w)
     y0, y1 = _reflect(iy >> 5, h), _reflect((iy >> 5) + 1, h)
-    weight = strip[y0, x0, 3] * w0 + strip[y0, x1, 3] * w1 + strip[y1, x0, 3] * w2 + strip[y1, x1, 3] * w3
+    weight = strip[y0, x0, 3] * w0 + strip[y0, x1, 3] * w1 + strip[y1, x0, 3] * w2 \
+        + strip[y1, x1, 3] * w3
     for c in range(3):
         out3[c] = (strip[y0, x0, c] * w0 + strip[y0, x1, c] * w1 + strip[y1, x0, c] * w2 + strip[y1, x1, c] * w3) \
             * weight
@@ -503,11 +504,12 @@ def _sample_detail(strip, col, row, out3):
 def _lash_at(a, below, closure, lash, blur_px, strands, width):
     """The lash line's opacity at one pixel, `below` px under the closing edge (`closure` 0..1 of
     the eye's height there, `width` px the eye's; `a` 0 at the outer corner, 1 at the inner): thinner
-    toward the corners and on a lid not yet near shut (LASH_PART_SHUT), its lower edge toothed by the lashes' clumps and shorter toward the inner
-    corner, its lashes hanging below it, fanning out (fixed `strands` (4, N_LASHES + 1): each one's
-    darkness, length, root's offset and clump length, so they never flicker), blurred as the photo
-    draws its edges (`blur_px`, a Gaussian sigma: a soft photo gets a wider, fainter line, never a
-    crisp stroke), its shade reaching further up the lid than down."""
+    toward the corners and on a lid under 0.6 shut (LASH_PART_SHUT), its lower edge toothed by the
+    lashes' clumps and shorter toward the inner corner, its lashes hanging below it, fanning out
+    (fixed `strands` (4, N_LASHES + 1): each one's darkness, length, root's offset and clump
+    length, so they never flicker), blurred as the photo draws its edges (`blur_px`, a Gaussian
+    sigma: a soft photo gets a wider, fainter line, never a crisp stroke), its shade reaching
+    further up the lid than down."""
     # The strands' darkness, drifting smoothly along the eye: the soft fringe's (no steps).
     u = _clip01(a) * N_LASHES
     k = min(int(u), N_LASHES - 1)
@@ -581,7 +583,8 @@ def _eyeball_shadow(a, below, above_margin, closure, width):
     falling off over EYEBALL_SHADE_FALL eye widths, fading out at the corners, while the lid
     barely moves (the photo's own lid shadow is still there) and from 0.45 to 0.65 shut (where dlib
     reads blinks: a darker sliver of eye under the lash line reads as an open eye's)."""
-    if below <= 0.0 or above_margin <= -0.5:
+    # The cheap checks first: the exp below would run over the whole lid box at every closure.
+    if closure <= 0.02 or closure >= 0.65 or below <= 0.0 or above_margin <= -0.5:
         return 0.0
     return EYEBALL_SHADE * np.exp(-below / (EYEBALL_SHADE_FALL * width)) * _clip01(above_margin + 0.5) \
         * _step(a, 0.0, LID_SIDE_FADE) * _step(1.0 - a, 0.0, LID_SIDE_FADE) * _step(closure, 0.02, 0.25) \
@@ -598,19 +601,19 @@ def _lower_lid_alpha(a, b, meet, bottom, band, rising):
 
 @njit(cache=True, nogil=True, inline="always")
 def _blend(pixel, v, a, b, upper_alpha, lower_alpha, lash_alpha, shadow, tex, grain, lash_rgb, skin):
-    """Composites the upper lid, the lid's `shadow` on the eyeball, the lower lid (shaded by the
-    upper one) and the lash line over one (3,) uint8 pixel, each step rounded to float32 as
-    numpy's float32 frame was."""
+    """Composites the lid's `shadow` on the eyeball, the upper lid over it (its soft edge is lid,
+    not shaded eyeball), the lower lid (shaded by the upper one) and the lash line over one (3,)
+    uint8 pixel, each step rounded to float32 as numpy's float32 frame was."""
     if upper_alpha > 0.0:
         _upper_lid_colour(a, b, v[0], v[1], v[10:13], v[16:19], skin)
     dark = 1.0 - LOWER_LID_SHADE * np.exp(-max(b - v[2], 0.0) / LOWER_LID_SHADE_PX) if lower_alpha > 0.0 else 1.0
     for c in range(3):
         t = tex[c] + grain
         r = np.float32(pixel[c])
-        if upper_alpha > 0.0:
-            r = np.float32(r + (skin[c] + t - r) * upper_alpha)
         if shadow > 0.0:
             r = np.float32(r * (1.0 - shadow))
+        if upper_alpha > 0.0:
+            r = np.float32(r + (skin[c] + t - r) * upper_alpha)
         if lower_alpha > 0.0:
             r = np.float32(r + (v[13 + c] * dark + t - r) * lower_alpha)
         r = np.float32(r + (lash_rgb[c] - r) * lash_alpha)
@@ -730,7 +733,8 @@ def _lit_colour(above, below, profile, out):
     below the lower lid, and the photo's own lid skin (`profile` (n, 3)). The lower lid's hue alone
     tinted every shut lid with a tear trough's mauve or a lit cheek's orange; the profile's alone
     took spectacle glare for skin (a grey patch on Hopper's lid). A lid lit darker than
-    SHADE_HUE_FROM x the profile takes the shaded skin's hue below it (see there)."""
+    SHADE_HUE_FROM x the profile takes the shaded skin's hue below it (see there): Hopper's outer
+    lid corners, grey before, are warm, yet still darker than the rest of her lid."""
     hue = np.empty(3)
     for i in range(out.shape[1]):
         grey_above = max((above[0, i] + above[1, i] + above[2, i]) / 3.0, 1.0)
@@ -833,11 +837,12 @@ class LidPainter:
     (never far into the brow) down to where it is now, the eye is covered with lid skin: its
     colour runs down each column from the skin the frame shows just above it to the lower lid's
     skin below the eye (so it continues the skin all round and no outline of the open eye or of
-    the patch remains, whatever shadow the socket casts), shaded as a lid curving over the eyeball, carrying the photo's own lid
-    skin detail (see DETAIL_SIGMA) and grain. The lower lid rises to meet it and its open-eye rim is
-    repainted as skin. A lash line follows the closing edge, its lashes hanging toward the cheek.
-    So a shut eye shows skin and lashes, never a squeezed strip of the open eye's lashes, iris or
-    sclera. The per-pixel work is compiled (numba) and compiled when a painter is made.
+    the patch remains, whatever shadow the socket casts), shaded as a lid curving over the eyeball,
+    carrying the photo's own lid skin detail (see DETAIL_SIGMA) and grain. The lower lid rises to
+    meet it and its open-eye rim is repainted as skin. A lash line follows the closing edge, its
+    lashes hanging toward the cheek. So a shut eye shows skin and lashes, never a squeezed strip of
+    the open eye's lashes, iris or sclera. The per-pixel work is compiled (numba) and compiled when
+    a painter is made.
     """
 
     def __init__(self, lids: tuple[LidSkin, ...], grain: np.ndarray, *, warm_up: bool = True):
