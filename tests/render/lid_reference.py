@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from facetalk.face.appearance import LidSkin
+from facetalk.face.appearance import LID_HUE_ACROSS, LID_HUE_LEAST, LID_HUE_SAT, LidSkin
 from facetalk.imaging import LUMA
 from facetalk.face.rig import smoothstep
 # The lid's constants are the product's: tuning one moves both paths alike.
@@ -17,7 +17,7 @@ from facetalk.render.eyes import (
     LASH_FRINGE, LASH_INNER_SHORT, LASH_PART_SHUT, LASH_RAGGED, LASH_SHADE_ABOVE, LASH_STRAND_DARK, LASH_STRAND_PX,
     LID_BULGE, LID_FADE, LID_LIT_CORNERS, LID_LIT_FROM, LID_SIDE_FADE, LOWER_LID_BAND,
     LOWER_LID_RISE, LOWER_LID_SHADE, LOWER_LID_SHADE_PX, N_LASHES, SMOOTH_SAMPLES, TOP_DARKEST,
-    SKIN_HUE_ACROSS, SKIN_HUE_LEAST, SHADE_HUE_FROM, SHADE_HUE_SPAN, SKIN_HUE_RAMP, SKIN_HUE_SAT,
+    SHADE_HUE_FROM, SHADE_HUE_SPAN, SKIN_HUE_RAMP,
 )
 # The per-eye geometry and the skin detail strips are the product's too: the reference is the
 # per-pixel part the compiled path replaced.
@@ -51,8 +51,8 @@ def _skin_near(out: np.ndarray, points: np.ndarray, lid_colour: np.ndarray, *, d
     rr = np.maximum((r * r).sum(axis=1), 1e-12)
     along = (v * r).sum(axis=1) / rr
     across = np.sqrt(np.maximum((v * v).sum(axis=1) / rr - along ** 2, 0.0))
-    off = np.clip(np.maximum(SKIN_HUE_SAT - along, across - SKIN_HUE_ACROSS) / SKIN_HUE_RAMP, 0.0, 1.0)
-    off[rr < SKIN_HUE_LEAST ** 2] = 0.0
+    off = np.clip(np.maximum(LID_HUE_SAT - along, across - LID_HUE_ACROSS) / SKIN_HUE_RAMP, 0.0, 1.0)
+    off[rr < LID_HUE_LEAST ** 2] = 0.0
     colour = colour + (lid_colour - colour) * dark[:, None]
     toned = lid_colour * (colour.mean(axis=1) / np.maximum(lid_colour.mean(axis=1), 1.0))[:, None]
     return colour + (toned - colour) * off[:, None]

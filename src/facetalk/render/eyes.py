@@ -16,7 +16,7 @@ import numpy as np
 from numba import njit
 
 from facetalk.face import landmarks as lm
-from facetalk.face.appearance import EyeSprite, LidSkin
+from facetalk.face.appearance import LID_HUE_ACROSS, LID_HUE_LEAST, LID_HUE_SAT, EyeSprite, LidSkin
 from facetalk.imaging import LUMA
 from facetalk.face.rig import MATERIAL_EYE, FaceRig, smoothstep
 from facetalk.render.sampling import bilinear, material_lookup, pixel_box
@@ -167,13 +167,11 @@ SMOOTH_SAMPLES = 4
 # a deep-set eye's socket shadow is, and the lid must continue it, not show a lighter patch.
 TOP_DARKEST = 0.3
 # Nor is the hue of a sample of another hue than the lid skin's (_off_hue): spectacle glare, greyer
-# than skin, or a frame's tinted rim. Its chroma's part along the skin's under SKIN_HUE_SAT of it, or
-# across it over SKIN_HUE_ACROSS of it, takes the lid's hue at its own grey level, fully SKIN_HUE_RAMP
-# further on; a chroma within SKIN_HUE_LEAST of grey is a grey photo's, where hue says nothing.
-SKIN_HUE_SAT = 0.5
-SKIN_HUE_ACROSS = 0.5
+# than skin, or a frame's tinted rim. The test is face.appearance's for the photo's lid skin
+# (_skin_hued: LID_HUE_SAT, LID_HUE_ACROSS, LID_HUE_LEAST), softened here: past its bounds a sample
+# takes the lid's hue at its own grey level, fully SKIN_HUE_RAMP further on. (numba freezes those
+# imported bounds into its cached machine code: after changing them, clear render/__pycache__.)
 SKIN_HUE_RAMP = 0.25
-SKIN_HUE_LEAST = 0.08
 # A shut lid lit darker than SHADE_HUE_FROM x the photo's lid skin takes the hue of the skin below the
 # lower lid (skin in shade), wholly SHADE_HUE_SPAN lower.
 SHADE_HUE_FROM = 0.75
@@ -635,19 +633,19 @@ def _interp_each(x, xp, fp):
 def _off_hue(rgb, lid):
     """0..1: how far colour `rgb` (3,) lies from the hue of the lid skin `lid` (3,). With chromas
     (colour over grey level) less 1, v for `rgb` and r for the lid: v's part along r as a share of
-    r (its saturation in the skin's hue) under SKIN_HUE_SAT, or its part across r past
-    SKIN_HUE_ACROSS x |r| (another hue), over SKIN_HUE_RAMP. Spectacle glare (grey) and a frame's
+    r (its saturation in the skin's hue) under LID_HUE_SAT, or its part across r past
+    LID_HUE_ACROSS x |r| (another hue), over SKIN_HUE_RAMP. Spectacle glare (grey) and a frame's
     tinted rim are not lid skin, however light; a brow or a more saturated lid is. 0 on a grey lid."""
     grey, lid_grey = max((rgb[0] + rgb[1] + rgb[2]) / 3.0, 1.0), max((lid[0] + lid[1] + lid[2]) / 3.0, 1.0)
     rr, vr, vv = 0.0, 0.0, 0.0
     for c in range(3):
         r, v = lid[c] / lid_grey - 1.0, rgb[c] / grey - 1.0
         rr, vr, vv = rr + r * r, vr + v * r, vv + v * v
-    if rr < SKIN_HUE_LEAST ** 2:
+    if rr < LID_HUE_LEAST ** 2:
         return 0.0
     along = vr / rr
     across = np.sqrt(max(vv / rr - along * along, 0.0))
-    return _clip01(max(SKIN_HUE_SAT - along, across - SKIN_HUE_ACROSS) / SKIN_HUE_RAMP)
+    return _clip01(max(LID_HUE_SAT - along, across - LID_HUE_ACROSS) / SKIN_HUE_RAMP)
 
 
 @njit(cache=True, nogil=True)
