@@ -247,7 +247,8 @@ def read_lid_skin(image: np.ndarray, pts: np.ndarray, upper: tuple[int, ...], lo
     # and on hooded or made-up lids they may fill most of it. Light pixels of another hue than the
     # face's skin (the cheek's) are not skin either: spectacle glare or a catchlight, greyer, or
     # eyeshadow; they neither count as skin nor set how light skin is.
-    hued = _skin_hued(rgb, np.median(cheek_rgb.reshape(-1, 3), axis=0))
+    cheek = np.median(cheek_rgb.reshape(-1, 3), axis=0)
+    hued = _skin_hued(rgb, cheek)
     light = luma >= 0.85 * np.percentile(luma, 90)
     skin = (luma >= 0.85 * np.percentile(luma[~light | hued], 90)) & hued
     if not skin.any():  # all of the band's light part is off-hue: a made-up lid keeps what it had
@@ -257,7 +258,6 @@ def read_lid_skin(image: np.ndarray, pts: np.ndarray, upper: tuple[int, ...], lo
     profile = _steady_hue(profile)
     # Deep-set eyes under low brows leave only brow and shadow in the band: a lid is never much
     # darker than the cheek below the eye, so such a profile is drawn toward the cheek's colour.
-    cheek = np.median(cheek_rgb.reshape(-1, 3), axis=0)
     cheek_luma = float(cheek @ LUMA)
     darker = np.clip((0.75 * cheek_luma - profile @ LUMA) / (0.3 * max(cheek_luma, 1.0)), 0.0, 1.0)
     profile += (0.85 * cheek - profile) * darker[:, None]
