@@ -1631,6 +1631,7 @@ def _roll_pass(color, alpha, at, d_upper, cover, anchor, down, image, wet_rgb, l
             color[i, k] = premul / total
         alpha[i] = total
 
+
 def _rolled_cover(run_px: np.ndarray, *, roll: float, mouth_w: float) -> np.ndarray:
     """(N,) px down from the upper lip's edge that a lip rolled down `roll` (0..1) covers of the
     photo's own upper teeth hanging `run_px` (N,) px from it (the frame's px, the mouth
