@@ -113,9 +113,20 @@ def validation_r(net: VoiceNet, corpus: VoiceCorpus, silence: np.ndarray) -> tup
     return rs[0], rs[1]
 
 
+def level_loss(pred: torch.Tensor, target: torch.Tensor, weight: torch.Tensor, *,
+               under_weight: float = 1.0) -> torch.Tensor:
+    """Mean weighted squared error of levels (any shape alike), times under_weight where the estimate
+    is under the target. A plain squared error hedges toward quiet where music covers the voice (round
+    10's nets read the voice 8-12 dB low under music 6 dB louder); an error upward costing less pushes
+    the estimate back toward the voice's own level (1: the plain squared error, the same bits)."""
+    under = torch.where(pred < target, under_weight, 1.0)
+    return ((pred - target) ** 2 * weight * under).mean()
+
+
 def train(*, net: VoiceNet, corpus: VoiceCorpus, silence: np.ndarray, epochs: int, crop: int, batch: int,
-          lr: float, rng: np.random.Generator) -> None:
-    """AdamW on a cosine schedule, weighted squared error of the level; prints the validation r per epoch."""
+          lr: float, rng: np.random.Generator, under_weight: float = 1.0) -> None:
+    """AdamW on a cosine schedule, weighted squared error of the level; prints the validation r per epoch.
+    under_weight: level_loss's."""
     steps = len(corpus.feats) // (crop * batch)
     total = steps * epochs
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=1e-4)
@@ -134,7 +145,7 @@ def train(*, net: VoiceNet, corpus: VoiceCorpus, silence: np.ndarray, epochs: in
             idx = torch.from_numpy(starts[:, None] + np.arange(span)[None, :])
             own = idx[:, first:first + crop]
             pred = net(x_all[idx])[:, LOOKAHEAD_FRAMES:, 0]
-            loss = ((pred - y_all[own]) ** 2 * w_all[own]).mean()
+            loss = level_loss(pred, y_all[own], w_all[own], under_weight=under_weight)
             running += optimizer_step(net=net, loss=loss, opt=opt, sched=sched)
         net.eval()
         r_all, r_music = validation_r(net, corpus, silence)
@@ -159,6 +170,8 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--music-weight", type=float, default=2.0,
                     help="multiplies the loss on items whose augmentation carries music")
+    ap.add_argument("--under-weight", type=float, default=1.0,
+                    help="multiplies the loss where the estimate is under the voice's level (asymmetric)")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
     torch.manual_seed(args.seed)
@@ -171,7 +184,7 @@ def main() -> None:
           f"parameters, receptive field {net.receptive_field} frames", flush=True)
     t0 = time.time()
     train(net=net, corpus=corpus, silence=silence, epochs=args.epochs, crop=args.crop, batch=args.batch,
-          lr=args.lr, rng=rng)
+          lr=args.lr, rng=rng, under_weight=args.under_weight)
     export(net, Path(args.out), silence)
     print(f"wrote {args.out} ({Path(args.out).stat().st_size / 1e6:.2f} MB) in {time.time() - t0:.0f} s")
 

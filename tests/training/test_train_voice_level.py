@@ -80,3 +80,14 @@ def test_corpus_target_is_the_look_ahead_max_and_music_items_weigh_more(tmp_path
     assert corpus.level.tolist() == pytest.approx([0.5, 0.5, 0.2, 0.3, 0.3, 0.3])
     assert corpus.weight.tolist() == [3, 3, 1, 1, 1, 1]
     assert corpus.m_feats.shape[1] == N_FEATURES and len(corpus.m_feats) == len(corpus.m_level) > 0
+
+
+def test_level_loss_weighs_an_estimate_under_the_voice_by_under_weight():
+    target = torch.tensor([0.5, 0.5])
+    weight = torch.ones(2)
+    low, high = torch.tensor([0.4, 0.5]), torch.tensor([0.6, 0.5])
+    # Symmetric by default (the committed recipe); an estimate 0.1 low costs 3x one 0.1 high with 3.
+    assert train.level_loss(low, target, weight).item() == pytest.approx(0.005)
+    assert train.level_loss(high, target, weight).item() == pytest.approx(0.005)
+    assert train.level_loss(low, target, weight, under_weight=3.0).item() == pytest.approx(0.015)
+    assert train.level_loss(high, target, weight, under_weight=3.0).item() == pytest.approx(0.005)
