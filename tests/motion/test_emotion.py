@@ -511,6 +511,41 @@ def test_sad_lowers_a_smiling_photos_squinted_lower_lids_and_anger_keeps_them_te
     assert np.abs(lids(rig, "angry") - kept_angry).max() < 0.05
 
 
+def test_sad_takes_back_a_smiling_photos_whole_squint_however_little_it_frowns(analysis, monkeypatch):
+    """Sad's frown on the bundled toothy smile is about 0.66 (UNDO_SHARE, FROWN_ON_SMILE_BY_EMOTION)
+    and the rig drops the lower lids by the squint per unit of it: a third of the smile's raised
+    lids stayed. UNDOES_SQUINT takes the rest with eye_squint < 0: beyond the frown's own pull on
+    them, the lower lids come down the whole squint (SMILE_SQUINT times the photo's smile; 0.66 of
+    it before), no further; at half strength half of it, as far as its frown drops them."""
+    from facetalk.face import rig as rig_module
+    from facetalk.params import FACE_NAMES, face_index
+
+    lower = list(lm.RIGHT_EYE_LOWER[2:-2] + lm.LEFT_EYE_LOWER[2:-2])
+    photo = analysis.expression
+    assert photo.smile > 0.9
+
+    def lid_rows(rig, offsets):
+        return posed_vertices(rig, MotionFrame(t_s=0).with_face(offsets))[lower, 1].astype(np.float64)
+
+    rig = rig_module.build_rig(analysis.landmarks_px)
+    sad = emotion.blend(tuple(float(e == "sad") for e in EMOTIONS), photo=photo).offsets
+    assert 0.5 < -sad[face_index("smile")] < 0.8
+    whole = np.zeros(len(FACE_NAMES))  # the smile's squint alone, taken back whole
+    whole[face_index("eye_squint")] = -photo.smile * rig_module.SMILE_SQUINT / rig_module.EYE_SQUINT
+    squint = (lid_rows(rig, whole) - lid_rows(rig, np.zeros(len(FACE_NAMES)))).mean()
+    assert squint > 0.01 * rig.ipd_px
+    own = sad.copy()
+    own[face_index("eye_squint")] = 0.0
+    monkeypatch.setattr(rig_module, "SQUINT_UNDONE", 0.0)
+    plain = rig_module.build_rig(analysis.landmarks_px)  # the frown's own geometry, no squint term
+    assert (lid_rows(rig, sad) - lid_rows(plain, own)).mean() == pytest.approx(squint, rel=0.03)
+    monkeypatch.undo()
+    half = emotion.blend(tuple(0.5 * (e == "sad") for e in EMOTIONS), photo=photo)
+    per_frown = photo.smile * rig_module.SQUINT_UNDONE * rig_module.SMILE_SQUINT / rig_module.EYE_SQUINT
+    assert -half.offset("smile") - half.offset("eye_squint") / per_frown == pytest.approx(
+        max(0.5, -half.offset("smile")))
+
+
 def test_anger_gives_back_no_squint_on_a_photo_that_barely_smiles():
     """KEEPS_SQUINT_RAMP: on a photo smiling little (Pedersen's talking mouth, 0.16) anger's
     lid tightener is its recipe's own; on a broad smile it grows by the frown's lid drop."""

@@ -249,6 +249,12 @@ OPENS_ANEW = frozenset({"disgusted"})
 # 0.49 and 0.51 got lids apart by the whole kept squint.
 KEEPS_SQUINT = frozenset({"angry"})
 KEEPS_SQUINT_RAMP = (0.25, 0.5)
+# Emotions that take back at least this share of a smiling photo's squint, however little of the
+# smile their own frown undoes: sad's frown on a broad smile is 0.66 (UNDO_SHARE, FROWN_ON_SMILE_BY_
+# EMOTION), and a third of the smile's raised lower lids stayed, smiling eyes over a sad mouth
+# (the bundled photo and the mohawk's toothy smile, out/portraits' 12, at 2x). At strength w the
+# share is w times this; it stops at the whole squint (the eye as the photo's neutral would be).
+UNDOES_SQUINT = {"sad": 1.0}
 # Emotions for which only a smile's parted lips are shut (CLOSES_LIPS): contempt shuts the teeth a
 # smile bares, not a talking photo's parted lips, whose closure was a quarter of its identity
 # distance there; its smile's slant carries it (Pedersen, out/portraits' 13: identity 0.395 ->
@@ -331,19 +337,23 @@ def _lower_lids_under_frown(offsets: np.ndarray, *, weights: tuple[float, ...], 
     """Adjusts the eye_squint offset in `offsets` (face parameters) for the lower lids' drop the
     rig ties to a frown on a smiling photo (face.rig.SQUINT_UNDONE: per unit of frown, the squint
     the photo's smile raised). Anger's share of it is given back as its tensed lids (KEEPS_SQUINT,
-    ramped in over the photo's smile: KEEPS_SQUINT_RAMP); and the rest stops at the photo's whole
-    squint: the drop is linear in the frown, and a frown past 1 (disgust on a full smile reaches
+    ramped in over the photo's smile: KEEPS_SQUINT_RAMP); sad's drop is at least its weight times
+    UNDOES_SQUINT (the rest taken with eye_squint < 0); and the drop stops at the photo's whole
+    squint: it is linear in the frown, and a frown past 1 (disgust on a full smile reaches
     1.05, the range 2) sank the lids below their rest line, white under the iris reading as fear."""
-    frown = -offsets[face_index("smile")]
-    if frown <= 0.0 or photo_smile <= 0.0:
+    frown = max(-offsets[face_index("smile")], 0.0)
+    floor = sum(w * UNDOES_SQUINT.get(name, 0.0) for w, name in zip(weights, EMOTIONS))
+    if (frown <= 0.0 and floor <= 0.0) or photo_smile <= 0.0:
         return
     per_frown = SQUINT_UNDONE * photo_smile * SMILE_SQUINT / EYE_SQUINT  # eye_squint units
     lo, hi = KEEPS_SQUINT_RAMP
     ramp = min(max((photo_smile - lo) / (hi - lo), 0.0), 1.0)
     active = sum(w for w, name in zip(weights, EMOTIONS) if name != "neutral")
     kept = ramp * sum(w for w, name in zip(weights, EMOTIONS) if name in KEEPS_SQUINT) / max(active, 1e-9)
-    dropped = (1.0 - kept) * frown
-    offsets[face_index("eye_squint")] += (kept * frown + max(dropped - 1.0, 0.0)) * per_frown
+    # The rig drops the lids by `frown` squints; they end `dropped` down, no less than the floor
+    # and no more than the whole squint, the difference given back (or taken) with eye_squint.
+    dropped = min(max((1.0 - kept) * frown, floor), 1.0)
+    offsets[face_index("eye_squint")] += (frown - dropped) * per_frown
 
 
 def _undo_smile(offsets: np.ndarray, photo_smile: float) -> None:
