@@ -1275,6 +1275,34 @@ def test_a_lowered_upper_lip_covers_the_upper_teeth(analysis):
     assert np.allclose(lift[upper], -0.1 * mouth_w, atol=0.01 * mouth_w), lift[upper] / mouth_w
 
 
+def test_rounded_lips_cover_the_synthetic_upper_teeth(analysis):
+    """Lips drawn in to 0.8 of the photo's width (/o/ /u/) come forward over the synthetic upper
+    teeth: the lip stands ROUND_TEETH_COVER (0.05) mouth widths lower over them than the same lips
+    unrounded (a photo's own smile, _round_free 0). On the faded print (08) /o/ had its top third
+    teeth as light as the white moustache over them, a dark slot left (4 px of a 12 px opening, 6
+    now). Before, rounding left the teeth as they were (0.0)."""
+    from facetalk.face import landmarks as lm
+
+    rig = analysis.rig
+    mouth_w = rig.mouth_width_px
+    painter = MouthPainter(rig, analysis.image, analysis.appearance.grain)
+    painter._own_teeth = False  # as on a closed-mouth photo
+    inner = list(lm.LIPS_INNER_UPPER) + list(lm.LIPS_INNER_LOWER)
+    verts = rig.rest_xyz.copy()
+    centre = verts[inner, :2].mean(axis=0)
+    verts[inner, 0] = centre[0] + 0.8 * (verts[inner, 0] - centre[0])
+    upper = list(lm.LIPS_INNER_UPPER[2:-2])
+
+    def lift(round_free: float) -> np.ndarray:
+        painter._round_free = round_free
+        return painter._teeth_lift(lambda per_vertex: per_vertex, verts, mouth_w=mouth_w, lip_on_skull_xy=None)
+
+    assert np.allclose((lift(1.0) - lift(0.0))[upper], -0.05 * mouth_w, atol=1e-3 * mouth_w), \
+        (lift(1.0) - lift(0.0))[upper] / mouth_w
+    verts = rig.rest_xyz.copy()  # lips at their own width: not rounded
+    assert np.allclose(lift(1.0), lift(0.0))
+
+
 def test_speech_presses_leave_a_photos_own_teeth_as_photographed(analysis):
     """A press in speech lowers the upper lip as far as a lip rolled down over the teeth (0.09
     mouth widths at lip_press 0.6, jaw_open 0.35 on the bundled smile): a cover of the photo's own

@@ -517,7 +517,13 @@ class MouthPainter:
         were a smeared pale band with lip-coloured wedges cut into it."""
         if self._own_teeth:
             return None
-        return interp(self._lip_lift(verts, mouth_w, lip_on_skull_xy)[self._upper_of])
+        lift = self._lip_lift(verts, mouth_w, lip_on_skull_xy)
+        # Rounded lips come forward over the teeth (/o/ /u/ show little of them): on a faded print
+        # the teeth, as light as its white moustache, filled the top third of /o/'s opening and
+        # left a dark slot.
+        cover = ROUND_TEETH_COVER * self._rounded(self._widened(verts, lip_on_skull_xy)) * mouth_w
+        lift[self._lip_ids] = np.maximum(lift[self._lip_ids] - cover, -LIP_LOWERED_MAX * mouth_w)
+        return interp(lift[self._upper_of])
 
     def _roll_reach(self, interp, opening: np.ndarray, *, mouth_w: float, peak_opening: float,
                     roll: float) -> np.ndarray:
@@ -682,6 +688,11 @@ class MouthPainter:
         # the pixel was the photo's own lip-over-teeth shadow line, a dark arc through the lip).
         return widened, arch, np.maximum(alpha, np.clip(arch - d_upper + 0.5, 0.0, 1.0) * (arch > 0.5))
 
+    def _rounded(self, widened: float) -> float:
+        """0..1 how far the lips are rounded (/o/ /u/), from _widened's width ratio: full at
+        ROUND_NARROWER narrower than the photo's, none on a photo's own smile (_round_free)."""
+        return float(np.clip((1.0 - widened) / ROUND_NARROWER, 0.0, 1.0)) * self._round_free
+
     def _widened(self, verts: np.ndarray, lip_on_skull_xy: np.ndarray | None) -> float:
         """The inner lips' width (corner to corner) in the (V, 3) posed `verts` over where the head's
         pose alone carries them (`lip_on_skull_xy`, paint's; None: their rest places): > 1 spread
@@ -739,8 +750,7 @@ class MouthPainter:
         side = np.nonzero(side)[0]
         du, dl = d_upper[side], d_lower[side]
         # Rounded lips (the mouth narrower than the photo's) open an oval: the lens's ends fill out.
-        rounded = float(np.clip((1.0 - widened) / ROUND_NARROWER, 0.0, 1.0)) * self._round_free
-        power = LENS_POWER * (1.0 - ROUND_LENS * rounded)
+        power = LENS_POWER * (1.0 - ROUND_LENS * self._rounded(widened))
         cut = (du + dl - peak_opening * lens_height(np.abs(2.0 * u[side] - 1.0), power=power)) * opens
         # Each covered pixel is on one lip's face (the two reach cut in all, less than the gap).
         low_reach, up_reach = CORNER_LOWER_SHARE * cut, (1.0 - CORNER_LOWER_SHARE) * cut
@@ -1354,6 +1364,8 @@ LENS_OPENING = (0.08, 0.14)
 # was cut back to the lens, a box with kinks at its lower corners).
 ROUND_NARROWER = 0.2
 ROUND_LENS = 0.5
+# Rounded lips cover the synthetic upper teeth by this many mouth widths more (of their 0.1).
+ROUND_TEETH_COVER = 0.05
 
 # Between these places along the mouth (0 mid-mouth .. 1 a corner) the photo's own upper teeth
 # give way to the dark mouth as the jaw opens wide (MouthPainter._lay_photo_interior).
