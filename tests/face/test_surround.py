@@ -470,3 +470,24 @@ def test_no_head_is_continued_where_the_top_edge_cuts_none():
     top = np.zeros_like(inside)
     top[1:, 20:180] = True
     assert head(inside=top) is None
+
+
+def test_the_fill_s_grain_copies_no_part_of_the_photo():
+    """Beyond the photo its grain continues, but no patch of it is a copy of the photo's: the best
+    match of any 16 px block of the fill's fine detail within the photo's correlates under 0.6
+    (0.90 when the grain was quilted from the photo's patches, whose seams showed a grain running
+    one way, the wood behind the mohawk, as a parquet of copies), and it keeps the grain's contrast."""
+    import cv2
+
+    rng = np.random.default_rng(3)
+    photo = np.array((150, 140, 120), np.float32) + 20 * rng.standard_normal((N, N, 1)).astype(np.float32)
+    s = _surround(np.clip(cv2.GaussianBlur(photo, (0, 0), 1.0), 0, 255).astype(np.uint8), face_bbox=None)
+    grey = s.rgb.astype(np.float32).mean(axis=2)
+    detail = grey - cv2.GaussianBlur(grey, (0, 0), 3.0)
+    (r0, c0), (r1, c1) = _at(s, 10, 10), _at(s, N - 10, N - 10)
+    source = detail[r0:r1, c0:c1]
+    (f0, g0), (f1, g1) = _at(s, 0.1 * N, -0.45 * N), _at(s, 0.9 * N, -0.15 * N)
+    best = [cv2.matchTemplate(source, detail[r:r + 16, c:c + 16], cv2.TM_CCOEFF_NORMED).max()
+            for r in range(f0, f1 - 16, 8) for c in range(g0, g1 - 16, 8)]
+    assert max(best) < 0.6
+    assert detail[f0:f1, g0:g1].std() > 0.5 * source.std()

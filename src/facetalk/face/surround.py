@@ -4,9 +4,10 @@ Zooming out shows what lies beyond the frame's edges: the photo itself where it 
 rest of the body, more background), and elsewhere its background extended: the ground it shows by
 each part of its edge (the wall, curtain or painted ground that dominates there) continues, what
 stands on that ground (a lamp, a window, a door's frame) ends within a short way, and the photo's
-own texture lies over both (face.texture). The surround covers three times the frame's extent about the frame's centre,
-at two thirds of the frame's scale for frames up to 512 px (a third at 1024 px, where it reaches
-its 1024 px cap): at distance 1.5 a 512 px frame shows it at its own resolution.
+own texture lies over both (its fine detail made anew in random phase, its blotches quilted by
+face.texture). The surround covers three times the frame's extent about the frame's centre, at
+two thirds of the frame's scale for frames up to 512 px (a third at 1024 px, where it reaches its
+1024 px cap): at distance 1.5 a 512 px frame shows it at its own resolution.
 
 Which pixels are the person (scaled with the face) and which the background (scaled less) comes
 from one matte of the photo, segmented over all of the photo the surround holds (the frame alone
@@ -102,7 +103,7 @@ def build_surround(photo: np.ndarray, box: CropBox, *, frame_hw: tuple[int, int]
     fine = measure_detail(rgb, source=known, tile_px=varied_tile(known, tile_px=tile_size(known.shape)))
     smooth = _extended(rgb, ground, to_edge=to_edge, frame_px=frame_w * scale)
     smooth = smooth + _mid_detail(ground, fine=fine, base=smooth, frame_px=frame_w * scale)
-    texture = texture_from(fine, rgb=rgb, known=known, wanted=~known | (fade < 1.0), base=smooth)
+    texture = _fine_texture(fine, rgb=rgb, known=known, wanted=~known | (fade < 1.0), base=smooth)
     soft = smooth + texture
     background = np.where(known[..., None], rgb * fade[..., None] + soft * (1.0 - fade[..., None]), soft)
     background = np.clip(background + 0.5, 0, 255).astype(np.uint8)
@@ -328,6 +329,66 @@ def _mid_detail(background: _Background, *, fine: PhotoDetail | None, base: np.n
                        base=cv2.resize(base, small_known.shape[::-1], interpolation=cv2.INTER_AREA))
     fade_in = 1.0 - np.exp(-np.square(background.beyond / max(STRUCTURE_BANDS[-1][1] * frame_px, 1.0)))
     return cv2.resize(made, (w, h), interpolation=cv2.INTER_LINEAR) * fade_in[..., None]
+
+
+# Beyond the photo (and where the person was) the background's fine detail (what face.texture
+# measures: grain, hatching, strokes) is noise with the mean power spectrum of its quiet patches,
+# in random phase (Galerne, Gousseau and Morel 2011): hatching and wood grain continue in their
+# directions and scales, and no part of the photo is copied. Quilted from the patches, a grain that
+# runs one way (the wood panelling behind the mohawk) broke at the patches' seams into a parquet of
+# copies. The field's luminance has the patches' spectrum; each colour channel is its regression on
+# luminance (grain is mostly light and dark; a tint, such as wood's, is kept). The coarser
+# _mid_detail stays quilted: made so, a curtain's pleats, longer than a patch, came out mottled.
+
+
+def _fine_texture(fine: PhotoDetail | None, *, rgb: np.ndarray, known: np.ndarray, wanted: np.ndarray,
+                  base: np.ndarray) -> np.ndarray:
+    """(h, w, 3) float32 zero-mean texture at the `wanted` pixels: _random_phase of `fine`
+    (measure_detail of `rgb` over its `known` background), or where that is None or runs every way
+    face.texture's answer (the photo's grain: structure out of focus is not a texture)."""
+    if fine is None or runs_every_way(fine):
+        return texture_from(fine, rgb=rgb, known=known, wanted=wanted, base=base)
+    return _random_phase(fine, wanted=wanted, seed=TEXTURE_SEED + 3)
+
+
+def _random_phase(measured: PhotoDetail, *, wanted: np.ndarray, seed: int) -> np.ndarray:
+    """(h, w, 3) float32 zero-mean texture at the `wanted` (h, w) bool pixels (0 elsewhere) with the
+    luminance power spectrum of `measured`'s quiet patches (Hann-windowed) and their spread,
+    seeded: white noise convolved with the spectrum's square root (zero phase, so a kernel at most
+    one patch wide, _cropped)."""
+    import cv2
+
+    t = measured.tile_px
+    patches = np.stack([measured.detail[y:y + t, x:x + t] for y, x in measured.corners]).astype(np.float32)
+    lum = patches.mean(axis=3)  # (n, t, t)
+    window = np.outer(np.hanning(t), np.hanning(t)).astype(np.float32)
+    power = np.mean(np.abs(np.fft.fft2(lum * window)) ** 2, axis=0)
+    kernel = _cropped((np.real(np.fft.fftshift(np.fft.ifft2(np.sqrt(power)))) * window).astype(np.float32))
+    # (uniform noise: a third of a normal draw's time, and Gaussian enough once the kernel sums it)
+    noise = np.random.default_rng(seed).random(wanted.shape, dtype=np.float32)
+    noise -= 0.5
+    field = cv2.filter2D(noise, -1, kernel, borderType=cv2.BORDER_REFLECT)
+    per_channel = (patches * lum[..., None]).mean(axis=(0, 1, 2)) / max(float(np.mean(lum * lum)), 1e-6)
+    field *= wanted * np.float32(lum.std() / max(float(field.std()), 1e-6))
+    return field[..., None] * per_channel.astype(np.float32)
+
+
+# A grain's kernel is mostly a few pixels about its centre: cropped to the box holding all but
+# this share of its energy, the convolution costs a fraction of the whole patch's.
+KERNEL_ENERGY_LEFT = 0.005
+
+
+def _cropped(kernel: np.ndarray) -> np.ndarray:
+    """The (t, t) `kernel` (centred at t // 2) cropped to the centred box whose rows and columns each
+    hold all but KERNEL_ENERGY_LEFT of its energy."""
+    energy = kernel * kernel
+    half = []
+    for profile in (energy.sum(axis=1), energy.sum(axis=0)):
+        c = len(profile) // 2
+        held = np.array([profile[max(c - r, 0):c + r + 1].sum() for r in range(c + 1)])
+        half.append(int(np.argmax(held >= (1.0 - KERNEL_ENERGY_LEFT) * profile.sum())))
+    c = len(kernel) // 2
+    return np.ascontiguousarray(kernel[c - half[0]:c + half[0] + 1, c - half[1]:c + half[1] + 1])
 
 
 def _dominant(small: np.ndarray, known: np.ndarray, *, sigma_px: float) -> np.ndarray:
