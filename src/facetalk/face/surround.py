@@ -250,6 +250,7 @@ EDGE_TONE_SMOOTH_FRAMES = 0.1
 EDGE_TONE_FADE_FRAMES = 0.4
 EDGE_TONE_WANDER = 0.45
 EDGE_TONE_WANDER_FRAMES = 0.12
+EDGE_TONE_HELD = 0.1  # the share of _edge_tone's square in the photo that tells a tone
 
 
 def _edge_tone(small: np.ndarray, small_known: np.ndarray, ground: np.ndarray, *, to_edge: np.ndarray,
@@ -279,7 +280,17 @@ def _edge_tone(small: np.ndarray, small_known: np.ndarray, ground: np.ndarray, *
     # The median in a square (of 8-bit codes, which medianBlur takes at any size), smoothed.
     side = 2 * int(round(EDGE_TONE_ALONG_FRAMES * frame_px / 2)) + 1
     codes = np.clip(differs / 2.0 + 128.0, 0, 255).astype(np.uint8)
+    # Beyond the photo every pixel carries its nearest strip pixel's difference, so near a corner
+    # the corner's own pixel filled a quadrant of the square and outvoted both edges (the
+    # engraving's white paper corners rose as crescents): there the codes alternate 0 and 255,
+    # which leaves the median of the photo's own ...
+    outside = to_edge <= 0
+    codes[outside] = (255 * (np.indices(outside.shape).sum(axis=0) % 2)[outside])[:, None].astype(np.uint8)
     tone = (cv2.medianBlur(codes, side).astype(np.float32) - 128.0) * 2.0
+    # ... where the square holds enough of the photo: with little, the 0s and 255s decide it (they
+    # are balanced to a pixel a row, less at the surround's border, which medianBlur replicates).
+    held = cv2.blur((~outside).astype(np.float32), (side, side), borderType=cv2.BORDER_CONSTANT)
+    tone *= smoothstep(held, 0.5 * EDGE_TONE_HELD, EDGE_TONE_HELD)[..., None]
     tone = _blurred(tone, sigma_px=EDGE_TONE_SMOOTH_FRAMES * frame_px)
     # The reach's wander, smooth at EDGE_TONE_WANDER_FRAMES: made at an eighth of the size.
     h, w = small_known.shape
