@@ -1,7 +1,7 @@
 import numpy as np
 
 from facetalk.render.raster import (REACH_MARGIN_PX, StillReach, WarpBuffers, add_where_unmoved, matte_blocks,
-                                    rasterize, warp_over_plate)
+                                    pack_texels, rasterize, warp_over_plate)
 
 
 def _warp(texture, matte, plate, map_x, map_y, box, out, alpha, kept, drawn=None):
@@ -11,7 +11,7 @@ def _warp(texture, matte, plate, map_x, map_y, box, out, alpha, kept, drawn=None
     unkept_lo = np.where(unkept.any(axis=1), np.argmax(unkept, axis=1), w).astype(np.int32)
     unkept_hi = np.where(unkept.any(axis=1), w - 1 - np.argmax(unkept[:, ::-1], axis=1), -1).astype(np.int32)
     drawn_lo, drawn_hi = drawn if drawn is not None else (np.zeros(h, np.int32), np.full(h, w - 1, np.int32))
-    warp_over_plate(texture, matte, matte_blocks(matte), plate, kept, unkept_lo, unkept_hi, map_x, map_y, drawn_lo,
+    warp_over_plate(pack_texels(texture), matte, matte_blocks(matte), plate, kept, unkept_lo, unkept_hi, map_x, map_y, drawn_lo,
                     drawn_hi, *box, out, alpha)
 
 
@@ -129,6 +129,31 @@ def test_warp_over_plate_is_opencvs_remap_and_blend_bit_for_bit():
     outside = np.ones((h, w), bool)
     outside[box] = False
     assert np.array_equal(out[outside], plate[outside])  # nothing drawn beyond the box
+
+
+def test_packed_texels_sample_as_opencv_at_every_fraction_and_extreme_value():
+    """The warp's three channels share one uint64 (pack_texels): at every 1/32 px fraction, between
+    texels of 0, 1, 254 and 255 per channel (the largest sums a lane takes), solid and soft matte,
+    each channel is still what cv2.remap and cv2.blendLinear give, none spilling into the next."""
+    import cv2
+
+    rng = np.random.default_rng(6)
+    size = 32  # texels in the top left 6x6, the map over its cells at every fraction
+    texture = np.zeros((size, size, 3), np.uint8)
+    texture[:6, :6] = rng.choice(np.array([0, 1, 254, 255], np.uint8), (6, 6, 3))
+    texture[2:4, 2:4] = 255  # one cell all 255: every lane at its largest sum
+    plate = np.broadcast_to(rng.integers(0, 256, 3, dtype=np.uint8), (size, size, 3)).copy()
+    fy, fx = np.mgrid[0:size, 0:size].astype(np.float32) / size
+    for matte_value in (1.0, 0.3):  # solid (the texture alone) and soft (blended)
+        matte = np.zeros((size, size), np.float32)
+        matte[:6, :6] = matte_value
+        for cell_x, cell_y in ((1, 1), (2, 2), (3, 1)):
+            map_x, map_y = cell_x + fx, cell_y + fy
+            out, alpha = np.zeros((size, size, 3), np.uint8), np.empty((size, size), np.float32)
+            _warp(texture, matte, plate, map_x, map_y, (0, 0, size, size), out, alpha, np.zeros((size, size), bool))
+            warped = cv2.remap(texture, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
+            want_alpha = cv2.remap(matte, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
+            assert np.array_equal(out, cv2.blendLinear(warped, plate, want_alpha, 1.0 - want_alpha))
 
 
 def test_warp_over_plate_leaves_kept_pixels_where_the_map_is_the_identity():

@@ -153,23 +153,50 @@ def _reflect_101(p, n):
     return p
 
 
+# Texels packed for warp_over_plate: red, green and blue in bits 0-19, 20-39 and 40-59 of a
+# uint64. OpenCV's bilinear weights are 32x multiples of (32 - fy or fy) * (32 - fx or fx), which
+# sum to 1024: a channel's weighted sum is at most 255 * 1024 < 2^18, so the three channels'
+# sums, each rounded (+512), are taken in one uint64 multiply-add without spilling into each other.
+TEXEL_BITS = 20
+
+
+def pack_texels(texture: np.ndarray) -> np.ndarray:
+    """(H, W) uint64: the (H, W, 3) uint8 `texture`'s channels in TEXEL_BITS-bit lanes."""
+    t = texture.astype(np.uint64)
+    return np.ascontiguousarray(t[..., 0] | t[..., 1] << TEXEL_BITS | t[..., 2] << 2 * TEXEL_BITS)
+
+
+_ROUND_LANES = np.uint64(512 | 512 << TEXEL_BITS | 512 << 2 * TEXEL_BITS)
+_LANE = np.uint64(1023)
+
+
 @njit(cache=True, nogil=True, inline="always")
-def _bilinear_u8(row_a, row_b, xa, xb, c, w0, w1, w2, w3):
-    """OpenCV's fixed-point bilinear sample of channel c of uint8 image rows (W, C) `row_a` (top)
-    and `row_b` (bottom) between columns xa and xb: weights in 1/32768."""
-    return (np.int32(row_a[xa, c]) * w0 + np.int32(row_a[xb, c]) * w1 + np.int32(row_b[xa, c]) * w2
-            + np.int32(row_b[xb, c]) * w3 + 16384) >> 15
+def _bilinear_texels(row_a, row_b, xa, xb, fx, fy):
+    """OpenCV's fixed-point bilinear sample of the packed texel rows (W,) `row_a` (top) and `row_b`
+    (bottom) between columns xa and xb at fractions fx, fy in 1/32 px, its three channels in the
+    lanes' low 10 bits: (sum t * w * 32 + 16384) >> 15 with the weights w summing to 1024 is
+    (sum t * w + 512) >> 10."""
+    gx, gy = np.uint64(fx), np.uint64(fy)
+    hx, hy = np.uint64(32) - gx, np.uint64(32) - gy
+    s = row_a[xa] * (hy * hx) + row_a[xb] * (hy * gx) + row_b[xa] * (gy * hx) + row_b[xb] * (gy * gx)
+    return (s + _ROUND_LANES) >> np.uint64(10)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _channel(rgb, c):
+    """Channel c (0, 1, 2) of _bilinear_texels' packed result."""
+    return (rgb >> np.uint64(TEXEL_BITS * c)) & _LANE
 
 
 # Serial for the reason rasterize is; one pass where remapping the texture and the matte and then
 # blending were three (the matte's float remap alone cost as much as the texture's).
 @njit(cache=True, nogil=True)
-def warp_over_plate(texture, matte, blocks, plate, kept, unkept_lo, unkept_hi, map_x, map_y, drawn_lo, drawn_hi,
+def warp_over_plate(texels, matte, blocks, plate, kept, unkept_lo, unkept_hi, map_x, map_y, drawn_lo, drawn_hi,
                     x0, y0, x1, y1, out, alpha):
-    """Warps the (H, W, 3) uint8 `texture` and its (H, W) float32 `matte` by the maps (source pixel
-    of each output pixel) over the box [x0, x1) x [y0, y1) and lays the one over the (H, W, 3) uint8
-    `plate` by the other, into `out` (H, W, 3) uint8, the warped matte into `alpha` (the box's
-    shape). Bit for bit what cv2.remap (INTER_LINEAR, BORDER_REFLECT_101) of each and
+    """Warps the texture (`texels`: its (H, W) uint64 pack_texels) and its (H, W) float32 `matte` by
+    the maps (source pixel of each output pixel) over the box [x0, x1) x [y0, y1) and lays the one
+    over the (H, W, 3) uint8 `plate` by the other, into `out` (H, W, 3) uint8, the warped matte into
+    `alpha` (the box's shape). Bit for bit what cv2.remap (INTER_LINEAR, BORDER_REFLECT_101) of each and
     cv2.blendLinear(warped, plate, alpha, 1 - alpha) give: positions rounded to 1/32 px, uint8
     weights in 1/32768, the matte's in float32, the blend's sum divided by its weights' (+1e-5).
     Where all four matte samples are 1 (or 0) that blend gives the texture (the plate) exactly, so
@@ -189,14 +216,14 @@ def warp_over_plate(texture, matte, blocks, plate, kept, unkept_lo, unkept_hi, m
         for x in range(max(hi, lo), x1):
             arow[x - x0] = mrow[x]
         if lo < hi:
-            _warp_row(texture, matte, blocks, plate[y], kept[y], map_x[y], map_y[y], y, lo, hi, out[y], arow[lo - x0:])
+            _warp_row(texels, matte, blocks, plate[y], kept[y], map_x[y], map_y[y], y, lo, hi, out[y], arow[lo - x0:])
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _warp_row(texture, matte, blocks, plate, kept, map_x, map_y, y, lo, hi, out, alpha):
+def _warp_row(texels, matte, blocks, plate, kept, map_x, map_y, y, lo, hi, out, alpha):
     """warp_over_plate's columns lo..hi-1 of row y (plate, kept, map_x, map_y, out: that row's;
     alpha: from column lo on). Indices go unsigned: numba checks signed ones for wrapping below 0."""
-    h, w = texture.shape[0], texture.shape[1]
+    h, w = texels.shape[0], texels.shape[1]
     one, zero, eps, top = np.float32(1.0), np.float32(0.0), np.float32(1e-5), np.float32(255.0)
     for xs in range(lo, hi):
         x, ax = np.uintp(xs), np.uintp(xs - lo)
@@ -217,12 +244,11 @@ def _warp_row(texture, matte, blocks, plate, kept, map_x, map_y, y, lo, hi, out,
             for c in range(3):
                 out[x, np.uintp(c)] = plate[x, np.uintp(c)]
             continue
-        ta, tb = texture[ya], texture[yb]
-        w0, w1, w2, w3 = (32 - fy) * (32 - fx) * 32, (32 - fy) * fx * 32, fy * (32 - fx) * 32, fy * fx * 32
+        rgb = _bilinear_texels(texels[ya], texels[yb], xa, xb, fx, fy)
         if kind == 1:
             alpha[ax] = one
             for c in range(3):
-                out[x, np.uintp(c)] = _bilinear_u8(ta, tb, xa, xb, np.uintp(c), w0, w1, w2, w3)
+                out[x, np.uintp(c)] = np.uint8(_channel(rgb, c))
             continue
         gx, gy = np.float32(fx) * np.float32(1.0 / 32.0), np.float32(fy) * np.float32(1.0 / 32.0)
         a = (matte[ya, xa] * ((one - gy) * (one - gx)) + matte[ya, xb] * ((one - gy) * gx)
@@ -231,7 +257,7 @@ def _warp_row(texture, matte, blocks, plate, kept, map_x, map_y, y, lo, hi, out,
         b = one - a
         den = a + b + eps
         for c in range(3):
-            t = np.float32(_bilinear_u8(ta, tb, xa, xb, np.uintp(c), w0, w1, w2, w3))
+            t = np.float32(_channel(rgb, c))
             v = np.rint((t * a + np.float32(plate[x, np.uintp(c)]) * b) / den)
             out[x, np.uintp(c)] = np.uint8(min(max(v, zero), top))
 
@@ -259,13 +285,13 @@ def matte_blocks(matte: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class WarpSource:
-    """What warp_over_plate samples and lays over, fixed per photo. texture: (H, W, 3) uint8;
-    matte: (H, W) float32, the texture's share of each pixel; blocks: matte_blocks(matte); plate:
+    """What warp_over_plate samples and lays over, fixed per photo. texels: (H, W) uint64, the
+    texture's pack_texels; matte: (H, W) float32, the texture's share of each pixel; blocks: matte_blocks(matte); plate:
     (H, W, 3) uint8 background; kept: (H, W) bool, where warping by the identity map gives the
     still frame exactly (left alone there when unmoved); unkept_lo, unkept_hi: (H,) int32, each
     row's first and last column `kept` does not mark (none: lo > hi)."""
 
-    texture: np.ndarray
+    texels: np.ndarray
     matte: np.ndarray
     blocks: np.ndarray
     plate: np.ndarray
@@ -276,11 +302,11 @@ class WarpSource:
     @classmethod
     def of(cls, *, texture: np.ndarray, matte: np.ndarray, plate: np.ndarray, still: np.ndarray) -> WarpSource:
         """For a photo whose frame shows (H, W, 3) uint8 `still` where nothing moves."""
-        texture, plate = np.ascontiguousarray(texture), np.ascontiguousarray(plate)
+        texels, plate = pack_texels(texture), np.ascontiguousarray(plate)
         matte = np.ascontiguousarray(matte, dtype=np.float32)
         h, w = matte.shape
         # First nothing kept (every row's columns all unkept): what the identity map itself gives.
-        source = cls(texture=texture, matte=matte, blocks=matte_blocks(matte), plate=plate, kept=np.zeros((h, w), bool),
+        source = cls(texels=texels, matte=matte, blocks=matte_blocks(matte), plate=plate, kept=np.zeros((h, w), bool),
                      unkept_lo=np.zeros(h, np.int32), unkept_hi=np.full(h, w - 1, np.int32))
         warped = np.empty_like(still)
         source.warp(WarpBuffers(h, w), (0, 0, w, h), out=warped, alpha=np.empty((h, w), np.float32))
@@ -288,13 +314,13 @@ class WarpSource:
         unkept, any_unkept = ~kept, ~kept.all(axis=1)
         lo = np.where(any_unkept, np.argmax(unkept, axis=1), w).astype(np.int32)
         hi = np.where(any_unkept, w - 1 - np.argmax(unkept[:, ::-1], axis=1), -1).astype(np.int32)
-        return cls(texture=texture, matte=matte, blocks=source.blocks, plate=plate, kept=kept, unkept_lo=lo,
+        return cls(texels=texels, matte=matte, blocks=source.blocks, plate=plate, kept=kept, unkept_lo=lo,
                    unkept_hi=hi)
 
     def warp(self, buffers: WarpBuffers, box: tuple[int, int, int, int], *, out: np.ndarray, alpha: np.ndarray) -> None:
         """warp_over_plate by the buffers' maps over `box` (x0, y0, x1, y1) into (H, W, 3) uint8
         `out`, the warped matte into `alpha` (the box's shape)."""
-        warp_over_plate(self.texture, self.matte, self.blocks, self.plate, self.kept, self.unkept_lo, self.unkept_hi,
+        warp_over_plate(self.texels, self.matte, self.blocks, self.plate, self.kept, self.unkept_lo, self.unkept_hi,
                         buffers.map_x, buffers.map_y, buffers.drawn_lo, buffers.drawn_hi, *box, out, alpha)
 
 
