@@ -1,7 +1,7 @@
 """Render benchmark: prints render-loop FPS, end-to-end real-time factor and peak memory.
 
   .venv/bin/python benchmarks/bench_render.py [--seconds 30] [--sizes 512 1024] [--long-minutes 0] [--threads 2]
-      [--processes 2]
+      [--processes 2] [--images PHOTO ...]
 
 Render loop = MotionFrame -> RGB frame (mesh posing, rasterization, remap, mouth), no encoding:
 once for the speech's own motion, once with every expression parameter pushed as well
@@ -12,6 +12,9 @@ forks, is printed apart from the frames/s).
 End to end = photo analysis + audio analysis + motion + render + H.264/AAC encoding to an MP4, once per way of
 drawing; with processes, the zygote is started before the photo is analysed, as the CLI does. Its peak memory
 is the sum of the resident sets of this process and its zygote and workers, sampled every 20 ms.
+--images: the render loop also on these photos (after the bundled one; the end to end on the bundled
+one alone). A frame costs about in proportion to the pixels the face's triangles cover, so a photo the
+face fills (out/portraits/11-man-glasses-smile.png: ~2.9x the bundled photo's) is the loop's worst case.
 --long-minutes N renders N minutes in a child process and prints its peak RSS, to show memory
 stays bounded however long the audio is.
 """
@@ -167,6 +170,26 @@ def print_end_to_end(photo, audio, args) -> None:
               f"{memory.peak_mb:.0f} MB (this process and its workers, resident)")
 
 
+def print_loops(image, audio, size: int, args, *, name: str) -> None:
+    """The render-loop rows for one photo at size x size: the speech's own motion, every blendshape
+    active on one thread and on each of --threads and --processes."""
+    loop = bench_loop(image, audio, size)
+    print(f"render loop {size}x{size}, {name}: {loop.fps:7.1f} frames/s over {loop.n_frames} frames, "
+          f"{loop.cpu_fps:.1f} per CPU second (photo preparation {loop.prep_s:.2f} s)")
+    loop = bench_loop(image, audio, size, every_shape=True)
+    print(f"render loop {size}x{size}, {name}, every blendshape active: {loop.fps:7.1f} frames/s over {loop.n_frames} "
+          f"frames, {loop.cpu_fps:.1f} per CPU second")
+    for threads in args.threads:
+        loop = bench_loop(image, audio, size, every_shape=True, threads=threads)
+        print(f"render loop {size}x{size}, {name}, every blendshape active, {threads} threads: {loop.fps:7.1f} "
+              f"frames/s over {loop.n_frames} frames, {loop.cpu_fps:.1f} per CPU second")
+    for processes in args.processes:
+        loop = bench_loop(image, audio, size, every_shape=True, processes=processes)
+        print(f"render loop {size}x{size}, {name}, every blendshape active, {processes} processes: {loop.fps:7.1f} "
+              f"frames/s over {loop.n_frames} frames (start-up {loop.startup_s:.2f} s: zygote, avatar, forks, "
+              f"first {4 * processes} frames)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=30.0)
@@ -176,6 +199,8 @@ def main() -> None:
                     help="also the every-blendshape loop with this many frames drawn at once on threads")
     ap.add_argument("--processes", type=int, nargs="*", default=[2],
                     help="... and in this many worker processes (Animator.frames' threads and processes)")
+    ap.add_argument("--images", nargs="*", default=[],
+                    help="the render loop also on these photos (e.g. out/portraits/11-man-glasses-smile.png)")
     ap.add_argument("--child-long", type=float, default=0.0, help=argparse.SUPPRESS)
     args = ap.parse_args()
     photo = load_image(resources.files("facetalk.data").joinpath("astronaut.jpg"))
@@ -193,22 +218,10 @@ def main() -> None:
     t0 = time.perf_counter()
     Animator(photo)  # the process's first photo also loads the face models and compiles the rasterizer
     print(f"first photo, models loaded and rasterizer compiled: {time.perf_counter() - t0:.2f} s")
-    for size in args.sizes:
-        loop = bench_loop(photo, audio, size)
-        print(f"render loop {size}x{size}: {loop.fps:7.1f} frames/s over {loop.n_frames} frames, {loop.cpu_fps:.1f} "
-              f"per CPU second (photo preparation {loop.prep_s:.2f} s)")
-        loop = bench_loop(photo, audio, size, every_shape=True)
-        print(f"render loop {size}x{size}, every blendshape active: {loop.fps:7.1f} frames/s over {loop.n_frames} "
-              f"frames, {loop.cpu_fps:.1f} per CPU second")
-        for threads in args.threads:
-            loop = bench_loop(photo, audio, size, every_shape=True, threads=threads)
-            print(f"render loop {size}x{size}, every blendshape active, {threads} threads: {loop.fps:7.1f} "
-                  f"frames/s over {loop.n_frames} frames, {loop.cpu_fps:.1f} per CPU second")
-        for processes in args.processes:
-            loop = bench_loop(photo, audio, size, every_shape=True, processes=processes)
-            print(f"render loop {size}x{size}, every blendshape active, {processes} processes: {loop.fps:7.1f} "
-                  f"frames/s over {loop.n_frames} frames (start-up {loop.startup_s:.2f} s: zygote, avatar, forks, "
-                  f"first {4 * processes} frames)")
+    photos = [("bundled photo", photo), *((os.path.basename(path), load_image(path)) for path in args.images)]
+    for name, image in photos:
+        for size in args.sizes:
+            print_loops(image, audio, size, args, name=name)
 
     print_end_to_end(photo, audio, args)
     print(f"peak memory (RSS) of this process: {peak_rss_mb():.0f} MB")
