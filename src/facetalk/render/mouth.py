@@ -193,7 +193,7 @@ class MouthPainter:
         self._round_free = 1.0 - min(max(estimate_expression(rig.rest_xyz[:lm.N_LANDMARKS]).smile, 0.0), 1.0)
         self.image = image.astype(np.float32)
         self._colors(image)
-        self._own_upper, self._own_lower = self._photo_teeth_runs(image)
+        self._own_upper, self._own_lower, self._lower_guessed = self._photo_teeth_runs(image)
         self._own_upper_most = float(self._own_upper.max())
         # At least as soft as the photo's own edges measure: a faded print or an old photo is
         # softer than its upscale factor alone says, and a crisp opening reads as cut into it.
@@ -370,7 +370,7 @@ class MouthPainter:
         per_vertex[self._seam_pairs] = opened[:, None]
         return per_vertex
 
-    def _photo_teeth_runs(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _photo_teeth_runs(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
         """(V,) px of the photo's own opening that go with the upper jaw (from the upper inner lip
         down) and with the lower jaw (from the lower one up), per inner-lip vertex. With teeth in
         the photo: the share of the opening its upper teeth fill from the upper lip down, and its
@@ -379,11 +379,13 @@ class MouthPainter:
         drag the photo's lower lip edge up with them. With the rows together (one unbroken block
         from lip to lip) the block is split where the upper row ends (_rows_split), so a jaw that
         drops a little shows the lower teeth on the lower lip, not a dark crescent under the upper
-        ones. Without teeth, all of it hangs from the upper lip, as photographed."""
+        ones. Without teeth, all of it hangs from the upper lip, as photographed. The third value:
+        whether the lower row's share is a guess (no dark line between the rows: paint hands it to
+        the synthetic lower teeth)."""
         rest = self.rig.rest_xyz[:, :2]
         pairs = [(a, b) for a, b in zip(lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER) if a != b]
         gaps = np.array([np.linalg.norm(rest[b] - rest[a]) for a, b in pairs])
-        top, bottom = 1.0, 0.0
+        top, bottom, guessed = 1.0, 0.0, False
         if self._own_teeth:
             teeth_luma = float(self.teeth_rgb @ LUMA)
             runs, profiles = [], []
@@ -398,7 +400,8 @@ class MouthPainter:
             if top > 0.8 or top + bottom > 0.9:
                 # The rows touch: one block from lip to lip. The upper row ends at the biting
                 # edge's dark line if there is one, else UPPER_ROW_SHARE of the way down.
-                top = _rows_split(np.median(np.array(profiles), axis=0))
+                line = _rows_split(np.median(np.array(profiles), axis=0))
+                top, guessed = (UPPER_ROW_SHARE, True) if line is None else (line, False)
                 bottom = 1.0 - top
             else:
                 # Lower teeth are shorter than upper ones: more than that is the upper row seen
@@ -407,7 +410,7 @@ class MouthPainter:
         up, down = np.zeros(len(rest)), np.zeros(len(rest))
         for (a, b), gap in zip(pairs, gaps):
             up[[a, b]], down[[a, b]] = top * gap, bottom * gap
-        return up, down
+        return up, down, guessed
 
     @staticmethod
     def _photo_teeth(rgb: np.ndarray, *, skin_luma: float) -> np.ndarray | None:
@@ -457,7 +460,9 @@ class MouthPainter:
         opening, t = self._lip_span(verts, xs + x0, ys + y0, u)
         d_upper, d_lower = t * opening, (1.0 - t) * opening
         runs = interp(self._own_upper), interp(self._own_lower)
-        show = _lower_teeth_show(opening, mouth_w)
+        # A guessed lower share is the upper row's biting edge as often as lower teeth: hung from the
+        # parting lower lip it rode on it as an even pale band (12's /i/); teeth tips stand there.
+        show = np.ones_like(opening) if self._lower_guessed else _lower_teeth_show(opening, mouth_w)
         lift = self._teeth_lift(interp, verts, mouth_w=mouth_w, lip_on_skull_xy=lip_on_skull_xy)
         show = self._stretched_lower_teeth(show, opening=opening, own_upper=runs[0], lift=lift, mouth_w=mouth_w)
         color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs,
@@ -1886,18 +1891,18 @@ SPREAD_GAP = (0.025, 0.06)
 UPPER_ROW_SHARE = 0.75
 
 
-def _rows_split(luma: np.ndarray) -> float:
+def _rows_split(luma: np.ndarray) -> float | None:
     """The share (0..1, from the upper lip) of a block of touching teeth that is the upper row,
     given the (S,) luma profile down the block from the upper inner lip to the lower: at the
     darkest point between 0.4 and 0.85 of the way down if it is a clear dark line (at most 0.9 of
-    the teeth above and below it), else UPPER_ROW_SHARE."""
+    the teeth above and below it), else None (no line to tell)."""
     smooth = np.convolve(np.pad(luma, 1, mode="edge"), np.ones(3) / 3, mode="valid")
     s = np.linspace(0.0, 1.0, len(luma))
     window = np.nonzero((s >= 0.4) & (s <= 0.85))[0]
     k = window[np.argmin(smooth[window])]
     if smooth[k] <= 0.9 * min(smooth[:k].max(), smooth[k + 1:].max()):
         return float(s[k])
-    return UPPER_ROW_SHARE
+    return None
 
 
 def _teeth_along(u: np.ndarray, *, widths: np.ndarray | None = None,
