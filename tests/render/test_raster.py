@@ -11,8 +11,8 @@ def _warp(texture, matte, plate, map_x, map_y, box, out, alpha, kept, drawn=None
     unkept_lo = np.where(unkept.any(axis=1), np.argmax(unkept, axis=1), w).astype(np.int32)
     unkept_hi = np.where(unkept.any(axis=1), w - 1 - np.argmax(unkept[:, ::-1], axis=1), -1).astype(np.int32)
     drawn_lo, drawn_hi = drawn if drawn is not None else (np.zeros(h, np.int32), np.full(h, w - 1, np.int32))
-    warp_over_plate(pack_texels(texture), matte, matte_blocks(matte), plate, kept, unkept_lo, unkept_hi, map_x, map_y, drawn_lo,
-                    drawn_hi, *box, out, alpha)
+    warp_over_plate(pack_texels(texture), matte, matte_blocks(matte), plate, kept, unkept_lo, unkept_hi, map_x, map_y,
+                    drawn_lo, drawn_hi, *box, out, alpha)
 
 
 def _run(dst, depth, src, tris, size=32, weighed=None):
