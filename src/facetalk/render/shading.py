@@ -75,15 +75,8 @@ BROW_SHADOW = 0.2
 # half-smoothed, the folds were part of what the offline classifier read as happy under sad and
 # angry on the toothy photos, and dlib's identity distance did not rise (out/emo10/t_a2, with the
 # crow's feet smoothed too: anger on the bundled photo happy 0.69 -> 0.51, Obama 0.55 -> 0.41; over
-# six portraits 0.3053 -> 0.3029). Smoothing the crow's feet's three lines a side too doubled the
-# fold shader's time; one band a side (CROW_SMOOTH_*) adds 0.2 ms (0.59 -> 0.80 ms min, 512^2).
+# six portraits 0.3053 -> 0.3029). Smoothing the crow's feet too doubled the fold shader's time.
 UNDO_FOLD = 1.5
-# The photo's own crow's feet, smoothed where an emotion undoes its smile (sad on a toothy smile
-# kept the smile's fans at the eyes, out/emo13): a band outward from each outer eye corner, from
-# CROW_SMOOTH_START for CROW_SMOOTH_LENGTH eye spans, CROW_SMOOTH_WIDTH wide (its blur twice that,
-# its mask two and a half times: it covers the fan's three lines, +-0.35 rad, without reaching the
-# lashes; the mask tapers off at both ends).
-CROW_SMOOTH_START, CROW_SMOOTH_LENGTH, CROW_SMOOTH_WIDTH = 0.07, 0.16, 0.018
 # The glabellar lines (AU4, the frown's "11"): per side, (offset toward the brow, lower and upper
 # end above the line's foot, in eye spans; share of GLABELLA_DEPTH); GLABELLA_WIDTH eye spans wide,
 # leaning GLABELLA_FAN eye spans toward the brow at the top, the ridge the corrugator bunches beside
@@ -186,21 +179,12 @@ class FoldShader:
             folds.append(_Fold(xy[NASOLABIAL_INDEX[side]], depth, 0.024 * span,
                                outward / np.sqrt(outward.dot(outward))))
         folds += self._dimples(xy, frame, span, across, up)
-        crow = 0.15 * _crow_share(frame.smile)
-        # The photo's own crow's feet, smoothed as an emotion undoes its smile (as its nasolabial
-        # folds): one soft band along the fan's middle line per side, the other two lines idle.
-        smooth = UNDO_FOLD * min(frame.smile, 0.0) * _crow_share(self._photo.smile)
+        crow = 0.15 * (max(frame.smile - 0.4, 0.0) / 0.6)
         for side, corner in enumerate(OUTER_EYE_CORNERS):
-            outward = across if side == 1 else -across
-            if _drawn(smooth):
-                start = xy[corner] + CROW_SMOOTH_START * span * outward
-                line = np.stack([start, start + CROW_SMOOTH_LENGTH * span * outward])
-                folds += [_Fold(line, smooth, CROW_SMOOTH_WIDTH * span, None)]
-                folds += [_Fold(_NO_LINE, 0.0, 0.012 * span, None)] * (len(_CROW_FAN) - 1)
-                continue
             if not _drawn(crow):
                 folds += [_Fold(_NO_LINE, crow, 0.012 * span, None)] * len(_CROW_FAN)
                 continue
+            outward = across if side == 1 else -across
             # The fan's three lines at once: each element as the one line's arithmetic gives it.
             directions = outward * _CROW_COS + up * _CROW_SIN
             starts = xy[corner] + 0.06 * span * directions
@@ -374,11 +358,6 @@ def crease_tint(image: np.ndarray, oval_xy: np.ndarray) -> np.ndarray:
     spread = 0.5 * (ratios[:, 0].std() + ratios[:, 2].std())
     colour = float(np.clip((spread - TINT_SPREAD[0]) / (TINT_SPREAD[1] - TINT_SPREAD[0]), 0.0, 1.0))
     return (1.0 + colour * (SHADOW_TINT - 1.0)).astype(np.float32)
-
-
-def _crow_share(smile: float) -> float:
-    """0..1: how deep a smile of `smile` creases the crow's feet (none up to 0.4, all at 1)."""
-    return max(smile - 0.4, 0.0) / 0.6
 
 
 def _smirk_on(frame: MotionFrame, side: int) -> float:
