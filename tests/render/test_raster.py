@@ -73,7 +73,8 @@ def test_depth_bias_pushes_a_triangle_behind():
     buf = WarpBuffers(32, 32)
     buf.reset()
     rasterize(np.asarray(dst, np.float32), np.zeros(6, np.float32), np.asarray(dst, np.float32),
-              np.array([[0, 1, 2], [3, 4, 5]], np.int32), np.ones(2, bool), np.ones(2, bool), np.array([1.0, 0.0], np.float32),
+              np.array([[0, 1, 2], [3, 4, 5]], np.int32), np.ones(2, bool), np.ones(2, bool),
+              np.array([1.0, 0.0], np.float32),
               np.zeros(2, bool), buf.row_lo, buf.row_hi, buf.map_x, buf.map_y, buf.zbuf, buf.tri_id, buf.bary,
               buf.drawn_lo, buf.drawn_hi)
     assert np.all(buf.tri_id[buf.tri_id >= 0] == 1)

@@ -158,6 +158,8 @@ def _reflect_101(p, n):
 # sum to 1024: a channel's weighted sum is at most 255 * 1024 < 2^18, so the three channels'
 # sums, each rounded (+512), are taken in one uint64 multiply-add without spilling into each other.
 TEXEL_BITS = 20
+# A rounded sum must fit its lane, or it carries into the next channel.
+assert 255 * 1024 + 512 < 1 << TEXEL_BITS
 
 
 def pack_texels(texture: np.ndarray) -> np.ndarray:
@@ -167,14 +169,16 @@ def pack_texels(texture: np.ndarray) -> np.ndarray:
 
 
 _ROUND_LANES = np.uint64(512 | 512 << TEXEL_BITS | 512 << 2 * TEXEL_BITS)
-_LANE = np.uint64(1023)
+# A channel is 8 bits once shifted down by 10; masking 8, not 10, keeps the next lane's low bits
+# out whatever TEXEL_BITS is.
+_LANE = np.uint64(0xFF)
 
 
 @njit(cache=True, nogil=True, inline="always")
 def _bilinear_texels(row_a, row_b, xa, xb, fx, fy):
     """OpenCV's fixed-point bilinear sample of the packed texel rows (W,) `row_a` (top) and `row_b`
     (bottom) between columns xa and xb at fractions fx, fy in 1/32 px, its three channels in the
-    lanes' low 10 bits: (sum t * w * 32 + 16384) >> 15 with the weights w summing to 1024 is
+    lanes' low 8 bits: (sum t * w * 32 + 16384) >> 15 with the weights w summing to 1024 is
     (sum t * w + 512) >> 10."""
     gx, gy = np.uint64(fx), np.uint64(fy)
     hx, hy = np.uint64(32) - gx, np.uint64(32) - gy
