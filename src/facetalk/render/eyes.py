@@ -209,32 +209,20 @@ DETAIL_STRETCH = 1.3
 DETAIL_OUTLIER = 8.0
 DETAIL_CLIP = 1.0
 DETAIL_DARKEST = 0.3
-# The shut lid's light follows the socket's own (issue 13.4: a lid lit evenly as the cheek read as a
-# lit patch in a turned face's far eye, with straight sides up a deep-set eye): the photo's light
-# around the eye, its opening (grown by the lash band) and pixels darker than LIGHT_DARKEST x the
-# light about them (brow hairs, lashes, the crease) left out, blurred at LIGHT_SIGMA eye widths and
-# filled across the opening from LIGHT_FILL_SIGMA's; read once per photo on a grid over eye
-# positions a in LIGHT_A, b in LIGHT_B eye widths (LIGHT_GRID rows and columns). The lid's lit
-# colour takes that light's ratio to the light where its colour was read below the lower lid, to the
-# power LIGHT_FOLLOW, from its top down to LIGHT_KEEP[0] of its height, turning back to its lit colour
-# by LIGHT_KEEP[1] (a smoothstep): a lid in the socket's shade stays in it, its colour the skin's,
-# yet is lit over its lash line, by which dlib reads a shut eye. Still frames, dlib's shut/open EAR
-# at 0.6/0.75/0.9/1 shut: Coelho 0.52/0.48/0.46/0.44 with none, 0.54/0.45/0.45/0.44 so; the power
-# 0.7 and lit from 0.3 to 0.75: 0.54/0.49/0.50/0.51, and bench_blinks saw 5 of 7 on Coelho's and on
-# the bearded old photo (6 and 6 with none); the power 0.7 lit over none of it: Pedersen's at
-# 0.53/0.45/0.56/0.64 (0.45/0.34/0.36/0.34 with none).
-LIGHT_SIGMA = 0.12
-LIGHT_FILL_SIGMA = 0.35
-LIGHT_DARKEST = 0.8
-LIGHT_A = (-0.3, 1.3)
-LIGHT_B = (-0.8, 0.5)
-LIGHT_GRID = (27, 33)
-LIGHT_FOLLOW = 0.4
-LIGHT_KEEP = (0.2, 0.6)
+# A shut lid's lit colour that followed the socket's own light (the photo's light around the eye,
+# the opening, dark hairs and frames left out, blurred at 0.12 eye widths and filled across; its
+# ratio to the light below the lower lid to a power, from the lid's top down to 0.2 of its height,
+# back to the cheek's light by 0.6) kept a turned face's far eye in its shade, but cost dlib a
+# blink on the bearded old photo at powers 0.25 and 0.4 (bench_blinks 5 of 7, 6 without; Coelho
+# 6, Hopper 7, Pedersen 7, Biden 7, Collins 7 at 0.4; at 0.7, 5 of 7 on Coelho's as well).
 # Skin sampled around a shut lid within FRAME_GROW eye widths of a spectacle frame (face.glasses'
 # mask) is not skin to continue (the frame-less texture's fill along a rim: a darker band along
-# Hopper's outer lid corners): it takes the photo's lid skin, and the socket's light leaves it out.
+# Hopper's outer lid corners): it takes the photo's lid skin. The mask is read once per photo on a
+# grid over eye positions a in COVER_A, b in COVER_B eye widths (COVER_GRID rows and columns).
 FRAME_GROW = 0.04
+COVER_A = (-0.3, 1.3)
+COVER_B = (-0.8, 0.5)
+COVER_GRID = (27, 33)
 
 
 @dataclass(frozen=True)
@@ -444,10 +432,9 @@ def _along(a: np.ndarray, grid: np.ndarray, colours: np.ndarray) -> np.ndarray:
 # (_N_CURVES, n) array at the eye's grid: first _GEOMETRY_ROWS rows of geometry (lid top, closing
 # edge, where the lids meet, lower margin, lower band, closure, rising, how far the brow lowered
 # the lid's top), then the detail strips' stretch and the lower strip's first row, then the
-# smoothed skin above (3) and below (3) the lids, then the photo's own upper lid skin (3), then the
-# socket's light where the skin below was read (socket_light).
+# smoothed skin above (3) and below (3) the lids, then the photo's own upper lid skin (3).
 _GEOMETRY_ROWS = 8
-_N_CURVES = 20
+_N_CURVES = 19
 # Lash opacity under this is left out where no lid is painted: it cannot move a pixel a gray level.
 _LASH_NEGLIGIBLE = 1.0 / 1024.0
 # Under its core the line is left out beyond this many sigmas: under 1e-5 where lashes are longest.
@@ -587,13 +574,12 @@ def _upper_lid_alpha(a, b, lid_top, top_fade, edge, closure):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _upper_lid_colour(a, b, lid_top, edge, above, lit, out3, light=1.0):
+def _upper_lid_colour(a, b, lid_top, edge, above, lit, out3):
     """The upper lid's colour at one pixel into `out3`, from the skin above it (`above`, (3,)) to
     its lit colour (`lit`: the photo's lid skin at the lower lid's brightness) near its top
     (LID_LIT_FROM): a shut lid sits forward over the eyeball, as lit as the cheek, not in the
     socket's shade. It curves over the eyeball: lighter mid-lid, darker toward the corners and
-    just above the lashes. Its lit colour is `light` times as light (the socket's light here over
-    where `lit` was read, socket_light)."""
+    just above the lashes."""
     s = _clip01((b - lid_top) / max(edge - lid_top, 1.0))
     across = 2.0 * _clip01(a) - 1.0
     across2, s2 = across * across, s * s
@@ -602,10 +588,8 @@ def _upper_lid_colour(a, b, lid_top, edge, above, lit, out3, light=1.0):
     t = min(s * (1.0 / LID_LIT_FROM + (1.0 / (LID_LIT_FROM + LID_LIT_CORNERS) - 1.0 / LID_LIT_FROM) * across2), 1.0)
     fall = t * t * (3.0 - 2.0 * t)
     shade = 1.0 + LID_BULGE * np.sin(np.pi * s) * (1.0 - across2) - 0.04 * (across2 * across2) - 0.10 * (s2 * s2 * s2)
-    # Above the lash line the lid stays lit whatever the socket's light (LIGHT_KEEP).
-    lit_scale = 1.0 + (light - 1.0) * (1.0 - _step(s, LIGHT_KEEP[0], LIGHT_KEEP[1]))
     for c in range(3):
-        out3[c] = (above[c] + (lit[c] * lit_scale - above[c]) * fall) * shade
+        out3[c] = (above[c] + (lit[c] - above[c]) * fall) * shade
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -632,12 +616,12 @@ def _lower_lid_alpha(a, b, meet, bottom, band, rising):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _blend(pixel, v, a, b, upper_alpha, lower_alpha, lash_alpha, shadow, tex, grain, lash_rgb, skin, light=1.0):
+def _blend(pixel, v, a, b, upper_alpha, lower_alpha, lash_alpha, shadow, tex, grain, lash_rgb, skin):
     """Composites the lid's `shadow` on the eyeball, the upper lid over it (its soft edge is lid,
     not shaded eyeball), the lower lid (shaded by the upper one) and the lash line over one (3,)
     uint8 pixel, each step rounded to float32 as numpy's float32 frame was."""
     if upper_alpha > 0.0:
-        _upper_lid_colour(a, b, v[0], v[1], v[10:13], v[16:19], skin, light)
+        _upper_lid_colour(a, b, v[0], v[1], v[10:13], v[16:19], skin)
     dark = 1.0 - LOWER_LID_SHADE * np.exp(-max(b - v[2], 0.0) / LOWER_LID_SHADE_PX) if lower_alpha > 0.0 else 1.0
     for c in range(3):
         t = tex[c] + grain
@@ -712,7 +696,7 @@ def _skin_at(frame, axes, grid, rows_b, profile, darkest, cover, out):
             lid_grey = max((profile[i, 0] + profile[i, 1] + profile[i, 2]) / 3.0, 1.0)
             for c in range(3):
                 raw[i, c] += (profile[i, c] * grey / lid_grey - raw[i, c]) * off
-        on_frame = _light_at(cover, grid[i], rows_b[i] / axes[6])
+        on_frame = _grid_at(cover, grid[i], rows_b[i] / axes[6])
         if on_frame > 0.0:
             for c in range(3):
                 raw[i, c] += (profile[i, c] - raw[i, c]) * on_frame
@@ -727,7 +711,7 @@ def _skin_at(frame, axes, grid, rows_b, profile, darkest, cover, out):
 
 @njit(cache=True, nogil=True)
 def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, axes, opening_px, reach_px, base_px,
-                   ceiling, least_px, light, cover):
+                   ceiling, least_px, cover):
     """(curves, open margin, closing edge, taper) at `grid`: the shut lid's per-column curves
     (_N_CURVES rows, see there; the skin colours read from `frame`), the margins (px along b) and
     how much of the lid's reach a column gets (0..1, less toward the corners). For the eye at `axes`
@@ -735,7 +719,7 @@ def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, a
     (n, 3) at `grid`, the shut lid's `reach_px` above the open margin and the upper detail strip's
     start `base_px` above it; the lid's top stays below `ceiling` (n,) (px along b: BROW_OVERLAP over
     the brow's lower edge) wherever that leaves it `least_px` above the open margin (the lash band
-    covered); `light` and `cover` the eye's socket_light and frame_cover grids."""
+    covered); `cover` the eye's frame_cover grid."""
     top, edge = _interp_each(grid, open_chain[0], open_chain[1]), _interp_each(grid, upper_chain[0], upper_chain[1])
     bottom = _interp_each(grid, lower_chain[0], lower_chain[1])
     curves, taper = np.empty((_N_CURVES, grid.shape[0])), np.empty(grid.shape[0])
@@ -755,7 +739,6 @@ def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, a
             bottom[i], band
         curves[5, i], curves[6, i], curves[7, i], curves[8, i] = closure, rising, lid_top - reached, stretch
         curves[9, i] = bottom[i] + LOWER_LID_BAND * axes[6] + 2.0
-        curves[19, i] = _light_at(light, grid[i], (bottom[i] + band + 2.0) / axes[6])
     _skin_at(frame, axes, grid, curves[0] - 1.5, profile, TOP_DARKEST, cover, curves[10:13])
     _skin_at(frame, axes, grid, curves[3] + curves[4] + 2.0, profile, 0.45, cover, curves[13:16])
     _lit_colour(curves[10:13], curves[13:16], profile, curves[16:19])
@@ -795,12 +778,11 @@ def _lit_colour(above, below, profile, out):
 
 @njit(cache=True, nogil=True)
 def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lower, grain, lash_rgb, strands,
-                   lash, blur_px, light):
+                   lash, blur_px):
     """Paints one eye's lids and lash line into `region` (h, w, 3) uint8, the frame's box at
     (x0, y0): `axes` = (origin x, y, along x, y, down x, y, width) of the eye; `curves` as
     _N_CURVES at `grid`; (open_a, open_b) the open upper margin's chain; `upper`, `lower` the
-    detail strips (rows, len(grid), 4); `grain` (h, w) float32; `lash` the line's thickness; `light`
-    the eye's socket_light grid."""
+    detail strips (rows, len(grid), 4); `grain` (h, w) float32; `lash` the line's thickness."""
     n = grid.shape[0]
     slopes = (curves[:, 1:] - curves[:, :-1]) / (grid[1:] - grid[:-1])
     open_slopes = ((open_b[1:] - open_b[:-1]) / (open_a[1:] - open_a[:-1])).reshape(1, -1)
@@ -831,7 +813,6 @@ def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lo
                 continue
             lash_alpha = _lash_at(a, b - v[1], v[5], lash, blur_px, strands, axes[6]) \
                 if in_lash or upper_alpha > 0.0 or lower_alpha > 0.0 else 0.0
-            lit = 1.0
             if upper_alpha > 0.0 or lower_alpha > 0.0:
                 _interp_rows(a, j, grid, curves, slopes, _GEOMETRY_ROWS, _N_CURVES, v)
                 col = np.float32(_clip01(a) * (n - 1))
@@ -839,83 +820,35 @@ def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lo
                     _sample_detail(lower, col, np.float32(abs(b - v[9])), tex)
                 else:
                     _sample_detail(upper, col, np.float32((v[1] - b) / v[8]), tex)
-                if upper_alpha > 0.0 and b - v[0] < LIGHT_KEEP[1] * max(v[1] - v[0], 1.0):  # else kept lit
-                    lit = _light_at(light, a, b / axes[6]) / v[19]
             _blend(region[y, x], v, a, b, upper_alpha, lower_alpha, lash_alpha, shadow, tex, grain[y, x], lash_rgb,
-                   skin, lit)
-
-
-def _light_points(eye: "_EyeAxes") -> np.ndarray:
-    """(rows * cols, 2) photo positions of the LIGHT_GRID eye positions (a, b) on LIGHT_A x LIGHT_B."""
-    rows, cols = LIGHT_GRID
-    a, b = np.meshgrid(np.linspace(*LIGHT_A, cols), np.linspace(*LIGHT_B, rows) * eye.width)
-    return eye.to_image(a.ravel(), b.ravel())
+                   skin)
 
 
 def frame_cover(frames: np.ndarray, rest_xy: np.ndarray, lid: LidSkin) -> np.ndarray:
-    """(LIGHT_GRID) float32 0..1: how much of the skin at each socket_light grid position is a
-    spectacle frame's (`frames` (H, W) the photo's frame mask, face.glasses, grown by FRAME_GROW eye
-    widths: the frame-less texture's fill along a rim is no skin to continue either)."""
-    eye = _EyeAxes.of(lid, rest_xy, rest_xy)
-    return sample_points(_grown_frames(frames, eye.width)[..., None], _light_points(eye)).reshape(LIGHT_GRID)
-
-
-def _grown_frames(frames: np.ndarray, eye_width: float) -> np.ndarray:
-    """(h, w) float32 0..1: a frame mask grown by FRAME_GROW eye widths."""
-    import cv2
-
-    grow = 2 * int(np.ceil(FRAME_GROW * eye_width)) + 1
-    grown = cv2.dilate(np.ascontiguousarray(frames, np.float32), np.ones((grow, grow), np.uint8))
-    return np.clip(grown, 0.0, 1.0)
-
-
-def socket_light(photo: np.ndarray, rest_xy: np.ndarray, lid: LidSkin, *,
-                 frames: np.ndarray | None = None) -> np.ndarray:
-    """(LIGHT_GRID) float32: the photo's low-frequency light (luma) around one eye, the open eye
-    and dark hairs left out and filled across from the skin about them, at eye positions
-    (a, b) on LIGHT_A x LIGHT_B (eye widths; rows along b), to the power LIGHT_FOLLOW. `photo`
-    (H, W, 3) uint8 without spectacle frames, `rest_xy` (V, 2) its landmarks; over the frames
-    (`frames` (H, W) their mask, see frame_cover) the light is filled across as over the opening."""
+    """(COVER_GRID) float32 0..1: how much of the skin at each eye position (a, b) on COVER_A x
+    COVER_B (eye widths; rows along b) is a spectacle frame's: `frames` (H, W) the photo's frame
+    mask (face.glasses) grown by FRAME_GROW eye widths (the frame-less texture's fill along a rim is
+    no skin to continue either), `rest_xy` (V, 2) the photo's landmarks."""
     import cv2
 
     eye = _EyeAxes.of(lid, rest_xy, rest_xy)
-    at = _light_points(eye)
-    box = pixel_box(at, pad=2.0 * LIGHT_FILL_SIGMA * eye.width + 2.0, shape=photo.shape)
-    if box is None:
-        return np.ones(LIGHT_GRID, np.float32)
-    x0, y0, x1, y1 = box
-    luma = photo[y0:y1, x0:x1].astype(np.float32) @ LUMA.astype(np.float32)
-    opening = np.zeros(luma.shape, np.uint8)
-    outline = rest_xy[list(lid.upper) + list(lid.lower[-2:0:-1])] - (x0, y0)
-    cv2.fillPoly(opening, [np.round(outline).astype(np.int32)], 1)
-    grow = int(np.ceil(lid.lash_band * eye.width))
-    known = 1.0 - cv2.dilate(opening, np.ones((2 * grow + 1, 2 * grow + 1), np.uint8)).astype(np.float32)
-    if frames is not None:
-        known *= 1.0 - _grown_frames(frames[y0:y1, x0:x1], eye.width)
-
-    def blurred(weight: np.ndarray, sigma: float) -> tuple[np.ndarray, np.ndarray]:
-        total = cv2.GaussianBlur(weight, (0, 0), sigma * eye.width)
-        return cv2.GaussianBlur(luma * weight, (0, 0), sigma * eye.width) / np.maximum(total, 1e-6), total
-
-    around, _ = blurred(known, LIGHT_FILL_SIGMA)
-    known *= luma >= LIGHT_DARKEST * around
-    near, weight = blurred(known, LIGHT_SIGMA)
-    far, _ = blurred(known, LIGHT_FILL_SIGMA)
-    light = far + (near - far) * np.clip(weight / 0.5, 0.0, 1.0)
-    grid = sample_points(light[..., None], at - (x0, y0)).reshape(LIGHT_GRID)
-    return np.maximum(grid, 1.0).astype(np.float32) ** np.float32(LIGHT_FOLLOW)
+    grow = 2 * int(np.ceil(FRAME_GROW * eye.width)) + 1
+    grown = np.clip(cv2.dilate(np.ascontiguousarray(frames, np.float32), np.ones((grow, grow), np.uint8)), 0.0, 1.0)
+    rows, cols = COVER_GRID
+    a, b = np.meshgrid(np.linspace(*COVER_A, cols), np.linspace(*COVER_B, rows) * eye.width)
+    return sample_points(grown[..., None], eye.to_image(a.ravel(), b.ravel())).reshape(COVER_GRID)
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _light_at(light, a, b_widths):
-    """Bilinear lookup of a socket_light grid at eye position a, b (eye widths), its edge held."""
-    rows, cols = light.shape
-    u = _clip01((a - LIGHT_A[0]) / (LIGHT_A[1] - LIGHT_A[0])) * (cols - 1)
-    v = _clip01((b_widths - LIGHT_B[0]) / (LIGHT_B[1] - LIGHT_B[0])) * (rows - 1)
+def _grid_at(grid, a, b_widths):
+    """Bilinear lookup of a frame_cover grid at eye position a, b (eye widths), its edge held."""
+    rows, cols = grid.shape
+    u = _clip01((a - COVER_A[0]) / (COVER_A[1] - COVER_A[0])) * (cols - 1)
+    v = _clip01((b_widths - COVER_B[0]) / (COVER_B[1] - COVER_B[0])) * (rows - 1)
     i, j = min(int(v), rows - 2), min(int(u), cols - 2)
     fv, fu = v - i, u - j
-    return (light[i, j] * (1.0 - fu) + light[i, j + 1] * fu) * (1.0 - fv) \
-        + (light[i + 1, j] * (1.0 - fu) + light[i + 1, j + 1] * fu) * fv
+    return (grid[i, j] * (1.0 - fu) + grid[i, j + 1] * fu) * (1.0 - fv) \
+        + (grid[i + 1, j] * (1.0 - fu) + grid[i + 1, j + 1] * fu) * fv
 
 
 # The brow's lower edge over each upper lid (face mesh indices, inner to outer end).
@@ -961,18 +894,13 @@ class LidPainter:
     a painter is made.
     """
 
-    def __init__(self, lids: tuple[LidSkin, ...], grain: np.ndarray, *, photo: np.ndarray | None = None,
-                 rest_xy: np.ndarray | None = None, frames: np.ndarray | None = None, warm_up: bool = True):
-        """`photo` (H, W, 3) uint8, without spectacle frames, and its (V, 2) landmarks `rest_xy` give
-        the shut lids the socket's light (socket_light); without them every lid is lit evenly.
-        `frames` (H, W) float32: the photo's spectacle frame mask (face.glasses), whose pixels and
-        their fill are not skin to continue (frame_cover)."""
+    def __init__(self, lids: tuple[LidSkin, ...], grain: np.ndarray, *, frames: np.ndarray | None = None,
+                 rest_xy: np.ndarray | None = None, warm_up: bool = True):
+        """`frames` (H, W) float32: the photo's spectacle frame mask (face.glasses), with its (V, 2)
+        landmarks `rest_xy`: frames' pixels and their fill are not skin to continue (frame_cover)."""
         self._lids = lids
-        located = photo is not None and rest_xy is not None
-        self._lights = [socket_light(photo, rest_xy, lid, frames=frames) if located
-                        else np.ones(LIGHT_GRID, np.float32) for lid in lids]
-        self._covers = [frame_cover(frames, rest_xy, lid) if located and frames is not None
-                        else np.zeros(LIGHT_GRID, np.float32) for lid in lids]
+        self._covers = [frame_cover(frames, rest_xy, lid) if frames is not None and rest_xy is not None
+                        else np.zeros(COVER_GRID, np.float32) for lid in lids]
         # The grain's brightness alone, at the photo's grain level: per-channel noise speckles a grey
         # or sepia photo's lid with colours the photo never shows, and its brightness varies only
         # |LUMA| (0.67) times as much as the photo's. An (H, W, 1) grain is that already (the
@@ -1014,13 +942,12 @@ class LidPainter:
         curves, top, edge, taper = _column_curves(grid, open_chain, upper_chain, lower_chain,
                                                   self._profile(index, len(grid)), out, axes, opening, reach, base,
                                                   ceiling, (lid.lash_band + LID_LEAST) * eye.width,
-                                                  self._lights[index], self._covers[index])
+                                                  self._covers[index])
         upper, lower = self._detail_strips(out, eye, lift, grid=grid, top=top, edge=edge, low_edge=curves[9],
                                            base_px=base, reach_px=reach * float(np.max(taper)),
                                            lid_luma=self._lid_luma[index])
         _paint_lid_box(out[y0:y1, x0:x1], x0, y0, axes, grid, curves, open_chain[0], open_chain[1], upper, lower,
-                       self._grain[y0:y1, x0:x1, 0], lid.lash_rgb, self._strands, lash, float(lid.edge_sigma_px),
-                       self._lights[index])
+                       self._grain[y0:y1, x0:x1, 0], lid.lash_rgb, self._strands, lash, float(lid.edge_sigma_px))
 
     def _profile(self, index: int, n: int) -> np.ndarray:
         """(n, 3) float64: lid `index`'s colour profile at n points along the eye (cached: it only
