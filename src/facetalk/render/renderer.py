@@ -299,9 +299,9 @@ class Renderer:
         self._mouth = MouthPainter(self.rig, image, grain, softness_px=0.5 * max(upscale, 1.0) + 0.2)
         # Where the head's pose alone carries the upper inner lip is where the mouth's upper teeth are.
         self._upper_lip_rest = self.rig.rest_xyz[list(LIPS_INNER_UPPER)]
-        # The shut lids take the socket's light from the frame-less texture, and leave out the frames.
+        # The shut lids leave out the spectacle frames' pixels.
         frames = None if analysis.glasses is None else analysis.glasses.full_mask(image.shape)
-        self._lids = LidPainter(app.lids, grain, photo=self._texture, rest_xy=self.rig.rest_xyz[:, :2], frames=frames)
+        self._lids = LidPainter(app.lids, grain, frames=frames, rest_xy=self.rig.rest_xyz[:, :2])
         self._lid_verts = lid_vertices(self.rig)
         self._camera = Camera.for_analysis(analysis)
         self._folds = FoldShader(photo=analysis.expression,
