@@ -257,10 +257,12 @@ def _edge_tone(small: np.ndarray, small_known: np.ndarray, ground: np.ndarray, *
                frame_px: float) -> tuple[np.ndarray, np.ndarray]:
     """(tone, tone beyond): each (h, w, 3) float32 at the size of `small` (the photo's colours,
     `small_known` its known background, `ground` the ground by the edge there, `to_edge` px inside
-    the photo, `frame_px` a frame's side, all at that size). tone: at each place the edge strip's
-    mean colour less the ground, at the strip's nearest part, as a median in a square window (along
-    the edge, and the two edges' near a corner); tone
-    beyond: that, faded with the distance from the photo as EDGE_TONE_FADE_FRAMES says."""
+    the photo, `frame_px` a frame's side, all at that size). tone: at each place the median, over
+    the photo's own pixels in a square EDGE_TONE_ALONG_FRAMES a side about it (along the edge, and
+    the two edges' near a corner; places beyond the photo take no vote), of the difference each
+    carries: the edge strip's mean colour less the ground, at the strip's nearest part. It fades
+    out where under EDGE_TONE_HELD of the square lies in the photo (none under half of that).
+    Tone beyond: that, faded with the distance from the photo as EDGE_TONE_FADE_FRAMES says."""
     import cv2
 
     zero = np.zeros(small.shape, np.float32)
@@ -280,10 +282,9 @@ def _edge_tone(small: np.ndarray, small_known: np.ndarray, ground: np.ndarray, *
     # The median in a square (of 8-bit codes, which medianBlur takes at any size), smoothed.
     side = 2 * int(round(EDGE_TONE_ALONG_FRAMES * frame_px / 2)) + 1
     codes = np.clip(differs / 2.0 + 128.0, 0, 255).astype(np.uint8)
-    # Beyond the photo every pixel carries its nearest strip pixel's difference, so near a corner
-    # the corner's own pixel filled a quadrant of the square and outvoted both edges (the
-    # engraving's white paper corners rose as crescents): there the codes alternate 0 and 255,
-    # which leaves the median of the photo's own ...
+    # Beyond the photo every pixel carries its nearest strip pixel's difference (near a corner,
+    # the corner's own, enough to outvote both edges): there the codes alternate 0 and 255, which
+    # leaves the median of the photo's own ...
     outside = to_edge <= 0
     codes[outside] = (255 * (np.indices(outside.shape).sum(axis=0) % 2)[outside])[:, None].astype(np.uint8)
     tone = (cv2.medianBlur(codes, side).astype(np.float32) - 128.0) * 2.0
