@@ -42,6 +42,11 @@ EDGE_MIXED_PX = 2.0  # the photo's outermost pixels, mixed with the black beyond
 # camera moves away, does not turn visibly blurrier than the frame beside it.
 RESOLUTION = 2.0
 MAX_SURROUND_PX = 1024  # ... up to this many pixels a side (a 1024² frame keeps a 1024² surround)
+# The surround's random streams, one each, apart from face.texture's own (TEXTURE_SEED) and from
+# each other so that no two of its layers share a pattern; fixed, so every render of a photo agrees.
+MID_DETAIL_SEED = TEXTURE_SEED + 1  # _mid_detail's quilt
+EDGE_TONE_WANDER_SEED = TEXTURE_SEED + 2  # _edge_tone's wandering reach
+FINE_TEXTURE_SEED = TEXTURE_SEED + 3  # _fine_texture's random-phase noise
 
 
 @dataclass(frozen=True, eq=False)
@@ -295,7 +300,7 @@ def _edge_tone(small: np.ndarray, small_known: np.ndarray, ground: np.ndarray, *
     tone = _blurred(tone, sigma_px=EDGE_TONE_SMOOTH_FRAMES * frame_px)
     # The reach's wander, smooth at EDGE_TONE_WANDER_FRAMES: made at an eighth of the size.
     h, w = small_known.shape
-    rng = np.random.default_rng(TEXTURE_SEED + 2)
+    rng = np.random.default_rng(EDGE_TONE_WANDER_SEED)
     wander = cv2.GaussianBlur(rng.standard_normal((h // 8 + 2, w // 8 + 2)).astype(np.float32), (0, 0),
                               max(EDGE_TONE_WANDER_FRAMES * frame_px / 8, 0.5))
     wander = cv2.resize(wander, (w, h), interpolation=cv2.INTER_LINEAR)
@@ -337,7 +342,7 @@ def _mid_detail(background: _Background, *, fine: PhotoDetail | None, base: np.n
     measured = quiet_detail(small, detail, source=small_known, tile_px=tile, clip=MID_CLIP)
     if measured is None or runs_every_way(measured):  # (quilted side by side they read as a basket weave)
         return none
-    made = made_detail(measured, wanted=~small_known, seed=TEXTURE_SEED + 1,
+    made = made_detail(measured, wanted=~small_known, seed=MID_DETAIL_SEED,
                        base=cv2.resize(base, small_known.shape[::-1], interpolation=cv2.INTER_AREA))
     fade_in = 1.0 - np.exp(-np.square(background.beyond / max(STRUCTURE_BANDS[-1][1] * frame_px, 1.0)))
     return cv2.resize(made, (w, h), interpolation=cv2.INTER_LINEAR) * fade_in[..., None]
@@ -360,7 +365,7 @@ def _fine_texture(fine: PhotoDetail | None, *, rgb: np.ndarray, known: np.ndarra
     face.texture's answer (the photo's grain: structure out of focus is not a texture)."""
     if fine is None or runs_every_way(fine):
         return texture_from(fine, rgb=rgb, known=known, wanted=wanted, base=base)
-    return _random_phase(fine, wanted=wanted, seed=TEXTURE_SEED + 3)
+    return _random_phase(fine, wanted=wanted, seed=FINE_TEXTURE_SEED)
 
 
 def _random_phase(measured: PhotoDetail, *, wanted: np.ndarray, seed: int) -> np.ndarray:
