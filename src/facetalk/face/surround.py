@@ -25,8 +25,8 @@ import numpy as np
 from facetalk.face.mesh import Segmenter
 from facetalk.face.rig import smoothstep
 from facetalk.face.framing import CropBox
-from facetalk.face.texture import (TEXTURE_SEED, PhotoDetail, grown_nearest, made_detail, measure_detail, quiet_detail,
-                                   runs_every_way, texture_from, texture_over, tile_size, varied_tile)
+from facetalk.face.texture import (TEXTURE_SEED, PhotoDetail, detail_patches, grown_nearest, made_detail, measure_detail,
+                                   quiet_detail, runs_every_way, texture_from, texture_over, tile_size, varied_tile)
 
 # The surround spans this many frame widths (and heights), centred on the frame: at the farthest
 # distance (2) the view spans twice the frame about the face, which may sit off the frame's centre
@@ -376,7 +376,7 @@ def _random_phase(measured: PhotoDetail, *, wanted: np.ndarray, seed: int) -> np
     import cv2
 
     t = measured.tile_px
-    patches = np.stack([measured.detail[y:y + t, x:x + t] for y, x in measured.corners]).astype(np.float32)
+    patches = detail_patches(measured.detail, measured.corners, tile_px=t).astype(np.float32)
     lum = patches.mean(axis=3)  # (n, t, t)
     window = np.outer(np.hanning(t), np.hanning(t)).astype(np.float32)
     power = np.mean(np.abs(np.fft.fft2(lum * window)) ** 2, axis=0)

@@ -134,7 +134,7 @@ def direction_spread(measured: PhotoDetail) -> float:
     # Every patch up to DIRECTION_PATCHES, then an even spread of that many.
     corners = measured.corners[np.linspace(0, len(measured.corners) - 1,
                                            min(len(measured.corners), DIRECTION_PATCHES)).astype(int)]
-    patches = _patches(measured.detail, corners, tile_px=t).mean(axis=3)
+    patches = detail_patches(measured.detail, corners, tile_px=t).mean(axis=3)
     # Sobel's gradients (a difference across, smoothed along: pixel noise alone has no direction).
     across = patches[:, :, 2:] - patches[:, :, :-2]
     gx = across[:, :-2] + 2 * across[:, 1:-1] + across[:, 2:]
@@ -147,7 +147,7 @@ def direction_spread(measured: PhotoDetail) -> float:
     return float(each.mean() - together)
 
 
-def _patches(detail: np.ndarray, corners: np.ndarray, *, tile_px: int) -> np.ndarray:
+def detail_patches(detail: np.ndarray, corners: np.ndarray, *, tile_px: int) -> np.ndarray:
     """(n, tile, tile, 3) the detail in the patches at `corners` (n, 2) top-left (y, x)."""
     return np.stack([detail[y:y + tile_px, x:x + tile_px] for y, x in corners])
 
