@@ -510,3 +510,34 @@ def test_a_vignette_s_light_corners_do_not_rise_beyond_the_photo():
     rise = (grey[r0:r1, c0:c1] - ground) / (paper - ground)
     assert rise.mean() < 0.25, rise.mean()
     assert rise.max() < 0.5, rise.max()
+
+
+def test_an_oriented_grain_keeps_its_direction_beyond_the_photo():
+    """Grain streaked one way (noise blurred 3 px down, 1 across: wood's, a hatching's) carries on
+    beyond the photo in its direction: above it the fill's horizontal-to-vertical gradient energy
+    is within 25% of the photo's (6.2 against 6.5; a fill of the same grain in no direction reads
+    1.1, one turned a quarter under 0.1), and it copies no part of the photo. Streaks match by
+    chance more than a grain running every way does (a fill in no direction matches 0.56), so the
+    bar is 0.75: quilted from the photo's patches the fill matched it at 0.87."""
+    import cv2
+
+    rng = np.random.default_rng(5)
+    streaks = 3 * cv2.GaussianBlur(25 * rng.standard_normal((N, N)).astype(np.float32), (0, 0), sigmaX=1.0, sigmaY=3.0)
+    photo = np.array((150, 140, 120), np.float32) + streaks[..., None]
+    s = _surround(np.clip(photo, 0, 255).astype(np.uint8), face_bbox=None)
+    grey = s.rgb.astype(np.float32).mean(axis=2)
+    detail = grey - cv2.GaussianBlur(grey, (0, 0), 3.0)
+    (r0, c0), (r1, c1) = _at(s, 50, 50), _at(s, N - 50, N - 50)  # (clear of the edge's fade)
+    (f0, g0), (f1, g1) = _at(s, 0.1 * N, -0.45 * N), _at(s, 0.9 * N, -0.15 * N)
+    source, fill = detail[r0:r1, c0:c1], detail[f0:f1, g0:g1]
+
+    def across_over_down(d: np.ndarray) -> float:
+        gx, gy = cv2.Sobel(d, cv2.CV_32F, 1, 0), cv2.Sobel(d, cv2.CV_32F, 0, 1)
+        return float(np.mean(gx * gx) / np.mean(gy * gy))
+
+    assert across_over_down(source) > 4.0  # (the photo's grain does run one way)
+    assert across_over_down(fill) == pytest.approx(across_over_down(source), rel=0.25)
+    best = [cv2.matchTemplate(source, detail[r:r + 16, c:c + 16], cv2.TM_CCOEFF_NORMED).max()
+            for r in range(f0, f1 - 16, 8) for c in range(g0, g1 - 16, 8)]
+    assert max(best) < 0.75, max(best)
+    assert fill.std() > 0.5 * source.std()

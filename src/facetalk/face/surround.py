@@ -25,8 +25,9 @@ import numpy as np
 from facetalk.face.mesh import Segmenter
 from facetalk.face.rig import smoothstep
 from facetalk.face.framing import CropBox
-from facetalk.face.texture import (TEXTURE_SEED, PhotoDetail, detail_patches, grown_nearest, made_detail, measure_detail,
-                                   quiet_detail, runs_every_way, texture_from, texture_over, tile_size, varied_tile)
+from facetalk.face.texture import (TEXTURE_SEED, PhotoDetail, detail_patches, grown_nearest, made_detail,
+                                   measure_detail, quiet_detail, runs_every_way, texture_from, texture_over,
+                                   tile_size, varied_tile)
 
 # The surround spans this many frame widths (and heights), centred on the frame: at the farthest
 # distance (2) the view spans twice the frame about the face, which may sit off the frame's centre
