@@ -557,6 +557,22 @@ def test_anger_gives_back_no_squint_on_a_photo_that_barely_smiles():
     assert broad.offset("eye_squint") > own + 0.3
 
 
+def test_a_mix_that_still_smiles_keeps_the_photos_squint():
+    """Sad's floor on the lids' drop (UNDOES_SQUINT) is net of the smiling emotions mixed with it:
+    happy 0.7 + sad 0.3 on a broad smile still smiles past the photo and kept 0.21 less squint than
+    happy alone; more sad than happy keeps only the difference as a floor."""
+    def mix(**weights):
+        return tuple(weights.get(e, 0.0) for e in EMOTIONS)
+    photo = PhotoExpression(smile=1.0, lips_apart=1.0)
+    happy = emotion.blend(mix(happy=1.0), photo=photo).offset("eye_squint")
+    mostly_happy = emotion.blend(mix(happy=0.7, sad=0.3), photo=photo)
+    assert mostly_happy.offset("smile") > 0.0
+    assert mostly_happy.offset("eye_squint") >= happy - 0.05
+    mostly_sad = emotion.blend(mix(happy=0.3, sad=0.7), photo=photo).offset("eye_squint")
+    sad = emotion.blend(mix(sad=1.0), photo=photo).offset("eye_squint")
+    assert sad < mostly_sad < happy
+
+
 def test_anger_keeps_the_squint_by_a_ramp_over_the_photos_smile_not_a_switch():
     """Two photos smiling a little under and a little over half get lids tensed nearly alike (a
     hard switch at 0.5 gave one the whole kept squint and the other none), and the kept squint

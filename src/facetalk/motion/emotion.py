@@ -338,11 +338,14 @@ def _lower_lids_under_frown(offsets: np.ndarray, *, weights: tuple[float, ...], 
     rig ties to a frown on a smiling photo (face.rig.SQUINT_UNDONE: per unit of frown, the squint
     the photo's smile raised). Anger's share of it is given back as its tensed lids (KEEPS_SQUINT,
     ramped in over the photo's smile: KEEPS_SQUINT_RAMP); sad's drop is at least its weight times
-    UNDOES_SQUINT (the rest taken with eye_squint < 0); and the drop stops at the photo's whole
+    UNDOES_SQUINT less the weight of smiling emotions in the mix (the rest taken with eye_squint
+    < 0); and the drop stops at the photo's whole
     squint: it is linear in the frown, and a frown past 1 (disgust on a full smile reaches
     1.05, the range 2) sank the lids below their rest line, white under the iris reading as fear."""
     frown = max(-offsets[face_index("smile")], 0.0)
-    floor = sum(w * UNDOES_SQUINT.get(name, 0.0) for w, name in zip(weights, EMOTIONS))
+    # A smiling emotion in the mix keeps the photo's smile, and with it as much of its squint.
+    smiling = sum(w for w, name in zip(weights, EMOTIONS) if RECIPES[name].face.get("smile", 0.0) > 0.0)
+    floor = max(sum(w * UNDOES_SQUINT.get(name, 0.0) for w, name in zip(weights, EMOTIONS)) - smiling, 0.0)
     if (frown <= 0.0 and floor <= 0.0) or photo_smile <= 0.0:
         return
     per_frown = SQUINT_UNDONE * photo_smile * SMILE_SQUINT / EYE_SQUINT  # eye_squint units
