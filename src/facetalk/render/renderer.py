@@ -15,6 +15,7 @@ import numpy as np
 from numba import njit
 
 from facetalk.face.analysis import FaceAnalysis
+from facetalk.face.appearance import Appearance
 from facetalk.face.landmarks import FACE_OVAL, LIPS_INNER_UPPER
 from facetalk.face.glasses import Glasses
 from facetalk.face.rig import MATERIAL_CAVITY, FaceRig
@@ -262,18 +263,9 @@ class Renderer:
             self._texture = self._glasses.texture_without_frames(app.texture)
         self._alpha = np.ascontiguousarray(app.person_alpha, dtype=np.float32)
         self._background = np.ascontiguousarray(app.background)
-        # Where the photo is not simply "person" (matte < 1), compositing over the plate would not
-        # give the photo back; on such pixels that did not move in a frame, the residual is added
-        # back, so whatever stands still stays exactly as photographed.
-        a0 = app.person_alpha
-        differs = (a0 < 1) & np.any(app.background != image, axis=2)
-        self._edge_y, self._edge_x = (idx.astype(np.int32) for idx in np.nonzero(differs))
-        a = a0[differs][:, None]
-        photo = image[differs].astype(np.float32)
-        self._edge_residual = np.ascontiguousarray(photo - app.texture[differs] * a - app.background[differs] * (1.0 - a),
-                                                   dtype=np.float32)
+        self._edge_y, self._edge_x, self._edge_residual = _edge_residual(image, app)
         # What a pixel that nothing moves shows: the photo, irises removed (they are drawn on top).
-        self._still = np.ascontiguousarray(np.where(a0[..., None] >= 1.0, app.texture, image))
+        self._still = np.ascontiguousarray(np.where(app.person_alpha[..., None] >= 1.0, app.texture, image))
         # Where the still frame already is what warping by the identity map gives (inside the
         # person, and where the plate is the photo), the warp leaves pixels that did not move
         # (by 1/64 px) as they are.
@@ -372,6 +364,22 @@ class Renderer:
     def cavity_mask(self) -> np.ndarray:
         """(H, W) bool: pixels the last render() drew from the mouth-cavity triangles."""
         return material_lookup(self.rig.material)[self._buffers.tri_id] == MATERIAL_CAVITY
+
+
+def _edge_residual(image: np.ndarray, app: Appearance) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(N,) int32 rows, (N,) int32 columns and (N, 3) float32 residuals of the photo's pixels that
+    compositing the texture over the plate by the matte does not give back.
+
+    Where the photo is not simply "person" (matte < 1), compositing over the plate would not give
+    the photo back; on such pixels that did not move in a frame, the residual is added back, so
+    whatever stands still stays exactly as photographed."""
+    a0 = app.person_alpha
+    differs = (a0 < 1) & np.any(app.background != image, axis=2)
+    rows, cols = (idx.astype(np.int32) for idx in np.nonzero(differs))
+    a = a0[differs][:, None]
+    photo = image[differs].astype(np.float32)
+    residual = photo - app.texture[differs] * a - app.background[differs] * (1.0 - a)
+    return rows, cols, np.ascontiguousarray(residual, dtype=np.float32)
 
 
 def _extremes(xy: np.ndarray) -> np.ndarray:
