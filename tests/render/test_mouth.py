@@ -1979,3 +1979,19 @@ def test_a_rolled_lip_is_no_lighter_than_the_lip_at_the_outline_beside_it(analys
     near_corner = rolled(vertex, 0.05)
     assert outline < 80.0 and near_corner.max() <= outline + 1.0, (near_corner.max(), outline)
     assert rolled(_mid_upper_lip(), 0.5).max() > outline + 40.0  # mid-mouth it keeps its light
+
+
+def test_the_upper_lip_eases_into_its_arch_as_the_jaw_opens(analysis):
+    """The arch over a vowel's opening (_upper_arch) eases in with the opening, the rig's own lip
+    line's share with it: a smile's lip lifted toward the corners was set down by all its lift at
+    the first trace of the arch, and between jaw 0.21 and 0.215 the bundled photo's upper lip
+    snapped down over the teeth at both corners (266 px changed by over 20 levels, up to 138).
+    Over a fine jaw ramp across that point, no step changes more than a few edge pixels."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer
+
+    renderer = Renderer(analysis)
+    frames = [renderer.render(MotionFrame(t_s=0, jaw_open=j)).astype(np.int16)
+              for j in np.arange(0.195, 0.2401, 0.005)]
+    for before, after in zip(frames, frames[1:]):
+        assert (np.abs(after - before).max(axis=2) > 20).sum() <= 10

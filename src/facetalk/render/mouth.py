@@ -726,8 +726,11 @@ class MouthPainter:
         depth = verts[self._lip_ids, :2].astype(np.float64) @ down
         sag = depth - depth[len(depth) // 2]  # the middle vertex (13) is mid-mouth
         across = np.minimum(np.abs(2.0 * u - 1.0) / LENS_REACH, 1.0)
-        want = LIP_ARCH_SAG * peak_opening * opens * across * across
-        return np.maximum(want - np.interp(u, self._lip_u, sag), 0.0).astype(np.float32)
+        want = LIP_ARCH_SAG * peak_opening * across * across
+        # The whole drop eases in, the rig's own lip line's share too: a smile's lip lifted toward
+        # the corners (sag < 0) was set down by all its lift at the first trace of an opening
+        # (the bundled photo's corners snapped 2 px down over the teeth between jaw 0.21 and 0.215).
+        return (opens * np.maximum(want - np.interp(u, self._lip_u, sag), 0.0)).astype(np.float32)
 
     def _taper_corners(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,
                        u: np.ndarray, peak_opening: float, mouth_w: float, arch: np.ndarray | None = None,
