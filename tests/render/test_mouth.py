@@ -239,7 +239,8 @@ def test_a_narrow_opening_over_photographed_teeth_shows_no_dark_crescent(analysi
     above the lower lip lower teeth show, lighter; the dark is a line between the rows, not a
     crescent between the upper teeth and the lower lip. They are the synthetic lower teeth's tips
     now (the photo's guessed lower share rode on the lip as a pale band), in the lower lip's
-    shadow: 30 levels over the dark line, not the 45 the photo's share stood over it."""
+    shadow and as tall as the opening makes them: 24 levels or more over the dark line, not the
+    45 the photo's share stood over it."""
     from facetalk.face import landmarks as lm
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.renderer import Renderer, posed_vertices
@@ -254,7 +255,9 @@ def test_a_narrow_opening_over_photographed_teeth_shows_no_dark_crescent(analysi
         share = (rows - top) / (bottom - top)
         darkest = share[np.argmin(column)]
         assert 0.3 < darkest < 0.75
-        assert column[share > 0.8].mean() > max(column.min() + 20, 0.6 * column.max())
+        # The synthetic tips: 23.6-50.8 levels over the dark line, 0.55-0.61 of the column's
+        # lightest (0.62-0.67 while a guessed lower row took a broad smile's taller tips).
+        assert column[share > 0.8].mean() > max(column.min() + 20, 0.5 * column.max())
 
 
 def test_a_guessed_lower_row_hands_over_to_synthetic_lower_teeth(analysis):
@@ -1995,3 +1998,21 @@ def test_the_upper_lip_eases_into_its_arch_as_the_jaw_opens(analysis):
               for j in np.arange(0.195, 0.2401, 0.005)]
     for before, after in zip(frames, frames[1:]):
         assert (np.abs(after - before).max(axis=2) > 20).sum() <= 10
+
+
+def test_a_guessed_lower_row_takes_the_openings_tips_not_a_broad_smiles(analysis):
+    """A guessed lower row (_lower_guessed) shows the synthetic tips at every opening, but only a
+    broad smile's stretched lip takes the smile's taller tips (_shade's `stretched`): taken as
+    stretched at every opening, 12's /i/ at jaw 0.12 was an even row of tall pale blocks."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    assert painter._lower_guessed
+    mouth_w = painter._rest_mouth_w
+    opening = np.array([0.06, 0.12, 0.3]) * mouth_w
+    upper = np.zeros(3)
+    show, stretched = painter._lower_teeth_shown(opening, own_upper=upper, lift=None, mouth_w=mouth_w)
+    assert np.array_equal(show, np.ones(3)) and not stretched.any()
+    # A broad smile (the lips 1.3 times the photo's width) stretches the lower lip off them once
+    # the rows stand apart (SPREAD_GAP, past the synthetic upper teeth).
+    wide = np.array([0.06, 0.2, 0.25]) * 1.3 * mouth_w
+    show, stretched = painter._lower_teeth_shown(wide, own_upper=upper, lift=None, mouth_w=1.3 * mouth_w)
+    assert np.array_equal(stretched, [False, True, True])

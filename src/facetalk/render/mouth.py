@@ -460,13 +460,10 @@ class MouthPainter:
         opening, t = self._lip_span(verts, xs + x0, ys + y0, u)
         d_upper, d_lower = t * opening, (1.0 - t) * opening
         runs = interp(self._own_upper), interp(self._own_lower)
-        # A guessed lower share is the upper row's biting edge as often as lower teeth: hung from the
-        # parting lower lip it rode on it as an even pale band (12's /i/); teeth tips stand there.
-        show = np.ones_like(opening) if self._lower_guessed else _lower_teeth_show(opening, mouth_w)
         lift = self._teeth_lift(interp, verts, mouth_w=mouth_w, lip_on_skull_xy=lip_on_skull_xy)
-        show = self._stretched_lower_teeth(show, opening=opening, own_upper=runs[0], lift=lift, mouth_w=mouth_w)
+        show, stretched = self._lower_teeth_shown(opening, own_upper=runs[0], lift=lift, mouth_w=mouth_w)
         color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs,
-                            lower_show=show, lip_lift=lift, peak_opening=peak)
+                            lower_show=show, lip_lift=lift, peak_opening=peak, stretched=stretched)
         widened, arch, alpha = self._arched_top(verts, u, d_upper=d_upper, alpha=alpha, peak_opening=peak,
                                                 mouth_w=mouth_w, lip_on_skull_xy=lip_on_skull_xy)
         laid = self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
@@ -623,6 +620,19 @@ class MouthPainter:
         top = np.exp(-np.maximum(height[at] - d_lower[at], 0.0) / max(0.25 * height[at].max(), 0.5))
         lip = self._lip_rgb * (HIDDEN_LIP_SHADE + (1.0 - HIDDEN_LIP_SHADE) * 0.5 * top)[:, None]
         color[at] = mix(color[at], lip, cover)
+
+    def _lower_teeth_shown(self, opening: np.ndarray, *, own_upper: np.ndarray, lift: np.ndarray | None,
+                           mouth_w: float) -> tuple[np.ndarray, np.ndarray]:
+        """(N,) how far the synthetic lower teeth show at the pixels (`opening`, `own_upper`, `lift`
+        px as _stretched_lower_teeth's) and (N,) bool whether a broad smile's stretched lip bares
+        them beyond what the opening alone shows (_shade's taller tips). A guessed lower share
+        (`_lower_guessed`) is the upper row's biting edge as often as lower teeth: hung from the
+        parting lower lip it rode on it as an even pale band (12's /i/), so the synthetic tips show
+        there at every opening, as tall as the opening (and a smile's stretch) makes them."""
+        ordinary = _lower_teeth_show(opening, mouth_w)
+        show = self._stretched_lower_teeth(ordinary, opening=opening, own_upper=own_upper, lift=lift, mouth_w=mouth_w)
+        stretched = show > ordinary
+        return (np.ones_like(opening) if self._lower_guessed else show), stretched
 
     def _stretched_lower_teeth(self, show: np.ndarray, *, opening: np.ndarray, own_upper: np.ndarray,
                                lift: np.ndarray | None, mouth_w: float) -> np.ndarray:
@@ -964,7 +974,7 @@ class MouthPainter:
     def _shade(self, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, u: np.ndarray,
                mouth_w: float, *, photo_teeth: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray | None = None,
                tongue_tip: float = 0.0, lip_lift: np.ndarray | None = None,
-               peak_opening: float | None = None) -> np.ndarray:
+               peak_opening: float | None = None, stretched: np.ndarray | None = None) -> np.ndarray:
         """(N, 3) interior colour from each pixel's distance (px) to the upper and lower inner lip.
         `photo_teeth`: how far (px) the photo's own opening goes with the upper and the lower jaw
         there; synthetic upper teeth are drawn only where the photo shows little of its own (its
@@ -974,7 +984,8 @@ class MouthPainter:
         (px) the upper lip stands above its place on the skull there (_lip_lift), which shows that
         much more of the synthetic upper teeth; `peak_opening`: the opening's height (px) at its
         widest (paint: the lips' largest gap, so the tongue's arch does not change with which pixels
-        get painted; by default the largest of `opening`, for callers shading a whole opening).
+        get painted; by default the largest of `opening`, for callers shading a whole opening);
+        `stretched`: (N,) bool, paint's _lower_teeth_shown (by default `lower_show` beyond the opening's).
         Back to front: the cavity, the tongue, the lower teeth, the upper teeth."""
         lower_show = _lower_teeth_show(opening, mouth_w) if lower_show is None else lower_show
         across = np.abs(2.0 * u - 1.0)  # 0 mid-mouth .. 1 at the corners
@@ -996,11 +1007,12 @@ class MouthPainter:
         # them the wider it opens); the lip hides them toward the corners. Narrower than the upper
         # incisors, so more to the arch.
         wide = np.clip((opening - 0.2 * mouth_w) / (0.25 * mouth_w), 0, 1)
-        # A broad smile's stretched lower lip (lower_show beyond what the opening gives) bares
-        # their tips as far as a jaw half open does, within most of the gap between the rows: at
-        # 0.035 mouth widths the bundled smile's lower row was a faint line under the dark gap.
-        # Stretched: shown beyond what the opening alone shows (ordinary openings keep their tips).
-        stretched = lower_show > _lower_teeth_show(opening, mouth_w)
+        # A broad smile's lower lip, stretched down off the lower teeth, bares their tips as far as
+        # a jaw half open does, within most of the gap between the rows: at 0.035 mouth widths the
+        # bundled smile's lower row was a faint line under the dark gap. Other openings keep the
+        # tips the opening gives, a guessed lower row's too (taken as stretched, 12's /i/ at jaw
+        # 0.12 was an even row of tall pale blocks).
+        stretched = lower_show > _lower_teeth_show(opening, mouth_w) if stretched is None else stretched
         lower_h = (0.035 + 0.03 * np.where(stretched, np.maximum(wide, 0.5 * lower_show), wide)) * mouth_w
         lower_h = np.where(stretched, np.minimum(lower_h, np.maximum(0.035 * mouth_w, 0.7 * rows_gap)), lower_h)
         # The tongue's tip rests behind them: its lit front starts about at their tips.
