@@ -1324,7 +1324,8 @@ def test_rounded_lips_cover_the_synthetic_upper_teeth(analysis):
 
     def lift(round_free: float) -> np.ndarray:
         painter._round_free = round_free
-        return painter._teeth_lift(lambda per_vertex: per_vertex, verts, mouth_w=mouth_w, lip_on_skull_xy=None)
+        return painter._teeth_lift(lambda per_vertex: per_vertex, verts, mouth_w=mouth_w, lip_on_skull_xy=None,
+                                   widened=painter._widened(verts, None))
 
     assert np.allclose((lift(1.0) - lift(0.0))[upper], -0.05 * mouth_w, atol=1e-3 * mouth_w), \
         (lift(1.0) - lift(0.0))[upper] / mouth_w

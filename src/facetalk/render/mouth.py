@@ -460,12 +460,13 @@ class MouthPainter:
         opening, t = self._lip_span(verts, xs + x0, ys + y0, u)
         d_upper, d_lower = t * opening, (1.0 - t) * opening
         runs = interp(self._own_upper), interp(self._own_lower)
-        lift = self._teeth_lift(interp, verts, mouth_w=mouth_w, lip_on_skull_xy=lip_on_skull_xy)
+        widened = self._widened(verts, lip_on_skull_xy)
+        lift = self._teeth_lift(interp, verts, mouth_w=mouth_w, lip_on_skull_xy=lip_on_skull_xy, widened=widened)
         show, stretched = self._lower_teeth_shown(opening, own_upper=runs[0], lift=lift, mouth_w=mouth_w)
         color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs,
                             lower_show=show, lip_lift=lift, peak_opening=peak, stretched=stretched)
-        widened, arch, alpha = self._arched_top(verts, u, d_upper=d_upper, alpha=alpha, peak_opening=peak,
-                                                mouth_w=mouth_w, lip_on_skull_xy=lip_on_skull_xy)
+        arch, alpha = self._arched_top(verts, u, d_upper=d_upper, alpha=alpha, peak_opening=peak, mouth_w=mouth_w,
+                                       widened=widened)
         laid = self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
                                         mouth_w=mouth_w, u=u, peak_opening=peak,
                                         lowered=None if lift is None else np.minimum(lift, 0.0), arch=arch)
@@ -507,12 +508,14 @@ class MouthPainter:
                        weights=np.column_stack([b, 1.0 - b.sum(axis=1)]))
 
     def _teeth_lift(self, interp, verts: np.ndarray, *, mouth_w: float,
-                    lip_on_skull_xy: np.ndarray | None) -> np.ndarray | None:
+                    lip_on_skull_xy: np.ndarray | None, widened: float) -> np.ndarray | None:
         """Px the upper lip stands above its place on the skull at each cavity pixel (< 0 lowered),
         None on a photo showing its own upper teeth.
 
         Synthetic upper teeth go with the skull: a lip lowered below its place covers them, raised
-        it shows more of them. A photo's own hang from the lip as photographed (else they and the
+        it shows more of them. Rounded lips (`widened`: _widened's width ratio, _rounded) come
+        forward over them by ROUND_TEETH_COVER mouth widths more, the lip lowered no further than
+        LIP_LOWERED_MAX. A photo's own hang from the lip as photographed (else they and the
         synthetic ones beside them would shear apart at the corners), and no lowering covers them:
         speech's presses lower the lip as far as a lip rolled down over the teeth (0.09 mouth widths
         at lip_press 0.6, jaw_open 0.35 on the bundled smile), and the teeth redrawn under it there
@@ -523,7 +526,7 @@ class MouthPainter:
         # Rounded lips come forward over the teeth (/o/ /u/ show little of them): on a faded print
         # the teeth, as light as its white moustache, filled the top third of /o/'s opening and
         # left a dark slot.
-        cover = ROUND_TEETH_COVER * self._rounded(self._widened(verts, lip_on_skull_xy)) * mouth_w
+        cover = ROUND_TEETH_COVER * self._rounded(widened) * mouth_w
         lift[self._lip_ids] = np.maximum(lift[self._lip_ids] - cover, -LIP_LOWERED_MAX * mouth_w)
         return interp(lift[self._upper_of])
 
@@ -645,7 +648,7 @@ class MouthPainter:
         spread = (mouth_w / self._rest_mouth_w - SPREAD_LOWER_TEETH[0]) / (SPREAD_LOWER_TEETH[1] - SPREAD_LOWER_TEETH[0])
         if spread <= 0.0:
             return show
-        upper_h = 0.10 * mouth_w  # as _shade's
+        upper_h = SYNTHETIC_UPPER_TEETH_MW * mouth_w
         lift = np.zeros_like(opening) if lift is None else lift
         upper_px = np.where(own_upper >= 0.5 * upper_h, np.maximum(own_upper + np.minimum(lift, 0.0), 0.0),
                             upper_h + lift)
@@ -693,15 +696,13 @@ class MouthPainter:
         return laid
 
     def _arched_top(self, verts: np.ndarray, u: np.ndarray, *, d_upper: np.ndarray, alpha: np.ndarray,
-                    peak_opening: float, mouth_w: float,
-                    lip_on_skull_xy: np.ndarray | None) -> tuple[float, np.ndarray, np.ndarray]:
-        """(_widened's width ratio, _upper_arch's (N,) px, the pixels' opacity `alpha` raised where
-        the arch's lip covers them) for paint's cavity pixels."""
-        widened = self._widened(verts, lip_on_skull_xy)
+                    peak_opening: float, mouth_w: float, widened: float) -> tuple[np.ndarray, np.ndarray]:
+        """(_upper_arch's (N,) px, the pixels' opacity `alpha` raised where the arch's lip covers
+        them) for paint's cavity pixels (`widened`: _widened's width ratio)."""
         arch = self._upper_arch(verts, u, peak_opening=peak_opening, mouth_w=mouth_w, widened=widened)
         # The lip set lower over the arch continues the rig's lip: its edge there is no rim (half
         # the pixel was the photo's own lip-over-teeth shadow line, a dark arc through the lip).
-        return widened, arch, np.maximum(alpha, np.clip(arch - d_upper + 0.5, 0.0, 1.0) * (arch > 0.5))
+        return arch, np.maximum(alpha, np.clip(arch - d_upper + 0.5, 0.0, 1.0) * (arch > 0.5))
 
     def _rounded(self, widened: float) -> float:
         """0..1 how far the lips are rounded (/o/ /u/), from _widened's width ratio: full at
@@ -981,8 +982,8 @@ class MouthPainter:
         lower row hands over to synthetic lower teeth as the jaw opens wide, in paint).
         `tongue_tip` 0..1 raises the middle of the tongue's front to the upper teeth; `lower_show`:
         _lower_teeth_show at the pixels' opening, if paint() has it already; `lip_lift`: how far
-        (px) the upper lip stands above its place on the skull there (_lip_lift), which shows that
-        much more of the synthetic upper teeth; `peak_opening`: the opening's height (px) at its
+        (px) the upper lip stands above its place on the skull there (_teeth_lift: _lip_lift less a
+        rounded lip's cover), which shows that much more of the synthetic upper teeth; `peak_opening`: the opening's height (px) at its
         widest (paint: the lips' largest gap, so the tongue's arch does not change with which pixels
         get painted; by default the largest of `opening`, for callers shading a whole opening);
         `stretched`: (N,) bool, paint's _lower_teeth_shown (by default `lower_show` beyond the opening's).
@@ -994,7 +995,7 @@ class MouthPainter:
         depth_shade = toward_corners[:, None]
         # How far the rows stand apart: the opening less the upper teeth (the photo's or synthetic
         # ones) and the photo's lower row while it shows.
-        upper_h = 0.10 * mouth_w
+        upper_h = SYNTHETIC_UPPER_TEETH_MW * mouth_w
         own_upper = photo_teeth[0] >= 0.5 * upper_h
         lift = np.zeros_like(opening) if lip_lift is None else lip_lift
         # A lowered lip covers the part of the photo's opening hung from it as it does synthetic teeth.
@@ -1225,6 +1226,9 @@ class MouthPainter:
 # which stay (_lip_lift): past the longest incisor's length, so a lip drawn down over them can hide
 # the row (0.04 before: the lowered lip of fear still bared 0.06 mouth widths of teeth, a grin).
 LIP_LOWERED_MAX = 0.12
+# The synthetic upper teeth's height below the lip's place on the skull, in mouth widths (_shade,
+# _stretched_lower_teeth).
+SYNTHETIC_UPPER_TEETH_MW = 0.10
 
 # How far below the upper lip a raised tongue tip reaches, in mouth widths: just under the edge
 # of the upper incisors (0.10), so it shows against their back.
@@ -1384,7 +1388,8 @@ LENS_OPENING = (0.08, 0.14)
 # was cut back to the lens, a box with kinks at its lower corners).
 ROUND_NARROWER = 0.2
 ROUND_LENS = 0.5
-# Rounded lips cover the synthetic upper teeth by this many mouth widths more (of their 0.1).
+# Rounded lips cover the synthetic upper teeth by this many mouth widths more (of their
+# SYNTHETIC_UPPER_TEETH_MW).
 ROUND_TEETH_COVER = 0.05
 
 # Between these places along the mouth (0 mid-mouth .. 1 a corner) the photo's own upper teeth
