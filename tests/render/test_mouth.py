@@ -260,7 +260,7 @@ def test_a_narrow_opening_over_photographed_teeth_shows_no_dark_crescent(analysi
         assert column[share > 0.8].mean() > max(column.min() + 20, 0.5 * column.max())
 
 
-def test_a_guessed_lower_row_hands_over_to_synthetic_lower_teeth(analysis):
+def test_a_guessed_lower_row_hands_over_to_synthetic_lower_teeth(analysis, monkeypatch):
     """The bundled portrait's teeth touch with no dark line between the rows, so its lower row's
     share (UPPER_ROW_SHARE) is a guess, as often the upper row's biting edge: hung from the parting
     lower lip it rode on it as an even pale band (12's /i/ at 2x). Where the lips part, the frame is
@@ -281,6 +281,11 @@ def test_a_guessed_lower_row_hands_over_to_synthetic_lower_teeth(analysis):
     finally:
         painter._own_lower = own_lower
     assert np.array_equal(drawn, without), int((np.abs(drawn.astype(int) - without).max(axis=2) > 2).sum())
+    # The synthetic tips are drawn there: without them 103 px over the lower lip are darker by
+    # over 10 levels (by up to 43).
+    monkeypatch.setattr(MouthPainter, "_lower_teeth", lambda self, color, *args: color)
+    lighter = (drawn.astype(float) - renderer.render(frame)) @ LUMA
+    assert (lighter > 10).sum() >= 60 and lighter.max() > 30, ((lighter > 10).sum(), lighter.max())
 
 
 def test_shading_keeps_synthetic_teeth_warm(analysis):
@@ -1309,8 +1314,10 @@ def test_rounded_lips_cover_the_synthetic_upper_teeth(analysis):
     teeth: the lip stands ROUND_TEETH_COVER (0.05) mouth widths lower over them than the same lips
     unrounded (a photo's own smile, _round_free 0). On the faded print (08) /o/ had its top third
     teeth as light as the white moustache over them, a dark slot left (4 px of a 12 px opening, 6
-    now). Before, rounding left the teeth as they were (0.0)."""
+    now). Before, rounding left the teeth as they were (0.0). A lip already lowered as far as it
+    goes (LIP_LOWERED_MAX) stays there."""
     from facetalk.face import landmarks as lm
+    from facetalk.render.mouth import LIP_LOWERED_MAX, ROUND_TEETH_COVER, _face_down
 
     rig = analysis.rig
     mouth_w = rig.mouth_width_px
@@ -1322,13 +1329,19 @@ def test_rounded_lips_cover_the_synthetic_upper_teeth(analysis):
     verts[inner, 0] = centre[0] + 0.8 * (verts[inner, 0] - centre[0])
     upper = list(lm.LIPS_INNER_UPPER[2:-2])
 
-    def lift(round_free: float) -> np.ndarray:
+    def lift(round_free: float, skull: np.ndarray | None = None) -> np.ndarray:
         painter._round_free = round_free
-        return painter._teeth_lift(lambda per_vertex: per_vertex, verts, mouth_w=mouth_w, lip_on_skull_xy=None,
-                                   widened=painter._widened(verts, None))
+        return painter._teeth_lift(lambda per_vertex: per_vertex, verts, mouth_w=mouth_w, lip_on_skull_xy=skull,
+                                   widened=painter._widened(verts, skull))
 
-    assert np.allclose((lift(1.0) - lift(0.0))[upper], -0.05 * mouth_w, atol=1e-3 * mouth_w), \
+    assert np.allclose((lift(1.0) - lift(0.0))[upper], -ROUND_TEETH_COVER * mouth_w, atol=1e-3 * mouth_w), \
         (lift(1.0) - lift(0.0))[upper] / mouth_w
+    # Rounded and drawn down by LIP_LOWERED_MAX already: no lower.
+    skull = rig.rest_xyz[list(lm.LIPS_INNER_UPPER), :2]  # the lips' own width there
+    verts[list(lm.LIPS_INNER_UPPER), :2] += LIP_LOWERED_MAX * mouth_w * _face_down(verts[:, :2])
+    lowered = lift(1.0, skull)[upper]
+    assert painter._rounded(painter._widened(verts, skull)) > 0.99
+    assert np.allclose(lowered, -LIP_LOWERED_MAX * mouth_w, atol=1e-3 * mouth_w), lowered / mouth_w
     verts = rig.rest_xyz.copy()  # lips at their own width: not rounded
     assert np.allclose(lift(1.0), lift(0.0))
 
