@@ -117,8 +117,10 @@ def level_loss(pred: torch.Tensor, target: torch.Tensor, weight: torch.Tensor, *
                under_weight: float = 1.0) -> torch.Tensor:
     """Mean weighted squared error of levels (any shape alike), times under_weight where the estimate
     is under the target. A plain squared error hedges toward quiet where music covers the voice (round
-    10's nets read the voice 8-12 dB low under music 6 dB louder); an error upward costing less pushes
-    the estimate back toward the voice's own level (1: the plain squared error, the same bits)."""
+    10's nets read the voice 8-12 dB low under music 6 dB louder). An estimate under the target costing
+    under_weight = u times more moves the optimum from the mean to the tau = u / (1 + u) expectile of
+    the targets (u 4: 0.8): it raises the estimate on every item, clean speech and silence too, not only
+    where music hides the voice (1: the plain squared error, the same bits)."""
     under = torch.where(pred < target, under_weight, 1.0)
     return ((pred - target) ** 2 * weight * under).mean()
 

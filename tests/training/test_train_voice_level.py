@@ -91,3 +91,23 @@ def test_level_loss_weighs_an_estimate_under_the_voice_by_under_weight():
     assert train.level_loss(high, target, weight).item() == pytest.approx(0.005)
     assert train.level_loss(low, target, weight, under_weight=3.0).item() == pytest.approx(0.015)
     assert train.level_loss(high, target, weight, under_weight=3.0).item() == pytest.approx(0.005)
+
+
+def test_train_passes_under_weight_on_to_the_loss(monkeypatch):
+    seen = []
+    plain = train.level_loss
+
+    def spy(pred, target, weight, *, under_weight=1.0):
+        seen.append(under_weight)
+        return plain(pred, target, weight, under_weight=under_weight)
+
+    monkeypatch.setattr(train, "level_loss", spy)
+    net = _net(3, dilations=(1,))
+    rng = np.random.default_rng(0)
+    feats = rng.normal(size=(40, N_FEATURES)).astype(np.float32)
+    level = rng.uniform(size=40).astype(np.float32)
+    corpus = train.VoiceCorpus(feats=feats, level=level, weight=np.ones(40, np.float32), v_feats=feats,
+                               v_level=level, m_feats=feats, m_level=level)
+    train.train(net=net, corpus=corpus, silence=np.zeros(N_FEATURES, np.float32), epochs=1, crop=8, batch=2,
+                lr=1e-3, rng=rng, under_weight=4.0)
+    assert seen == [4.0, 4.0]  # 40 // (8 * 2) steps, each weighing the under-estimates 4x
