@@ -21,6 +21,11 @@ in the middle 60% of its columns, each column split in thirds from the upper lip
     by the affine map that best carries the middle frame's lip landmarks onto its own. A band
     re-cut in every frame's pixels shifts its pixel set as the head turns; on small mouths (45-88 px)
     that alone read 1.0-1.6 levels (03, 05, 06, 10) where the followed band steps 0.14-0.48.
+    The band's mean hides local flicker: a few points jumping 10-40 levels move it under 0.3.
+  lip points, jumpy: the band's points and how many of them step more than 8 levels between any
+    two frames (JUMP_LEVELS); jumpy held: the same with the middle frame unchanged, moved by the
+    same affine maps, so the count resampling alone gives on steep edges (the baseline: jumpy over
+    jumpy held is the painter's own local flicker).
 """
 
 import argparse
@@ -32,6 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from facetalk.face import landmarks as lm
+from facetalk.imaging import sample_points
 from facetalk.io import load_image
 from facetalk.motion.frame import MotionFrame
 from facetalk.pipeline import Animator
@@ -39,6 +45,7 @@ from facetalk.render.renderer import posed_vertices
 
 LUMA = np.array([0.299, 0.587, 0.114])
 LIP_BAND_PX = 3  # the lip band's width about the opening (px), for its flicker
+JUMP_LEVELS = 8.0  # gray levels a followed lip point may step between frames before it counts
 LIP_LANDMARKS = tuple(sorted(set(lm.LIPS_OUTER_UPPER + lm.LIPS_OUTER_LOWER + lm.LIPS_INNER_UPPER
                                  + lm.LIPS_INNER_LOWER)))  # the landmarks the lip band is followed by
 
@@ -82,7 +89,7 @@ def opening_figures(image: np.ndarray, opening: np.ndarray, skin: float) -> dict
             "sides/middle": sides_l / max(centre_l, 1.0)}
 
 
-def measure(animator: Animator) -> dict[str, float]:
+def measure(animator: Animator) -> dict[str, float | int]:
     renderer = animator._renderer
     frame = MotionFrame(t_s=0, jaw_open=1.0)
     image = renderer.render(frame)
@@ -99,11 +106,12 @@ def measure(animator: Animator) -> dict[str, float]:
     return figures | {"ms": 1000 * min(times)} | flicker(animator)
 
 
-def flicker(animator: Animator) -> dict[str, float]:
+def flicker(animator: Animator) -> dict[str, float | int]:
     """The largest step (gray levels) from frame to frame of the mean colour of the cavity
     ("flicker") and of the lip band about it ("lip flicker": the pixels within LIP_BAND_PX outside
-    the middle frame's cavity, followed head-relative, see band_means) while the head turns 0.24
-    deg a frame with the mouth held open."""
+    the middle frame's cavity, followed head-relative, see band_samples) while the head turns 0.24
+    deg a frame with the mouth held open; the band's point count, its points stepping more than
+    JUMP_LEVELS ("jumpy") and the same for the middle frame held and only moved ("jumpy held")."""
     import cv2
 
     ring = np.ones((2 * LIP_BAND_PX + 1, 2 * LIP_BAND_PX + 1), np.uint8)
@@ -117,26 +125,53 @@ def flicker(animator: Animator) -> dict[str, float]:
     mid = len(images) // 2
     band_yx = np.nonzero((cv2.dilate(masks[mid].astype(np.uint8), ring) > 0) & ~masks[mid])
     band_xy = np.stack(band_yx[::-1], axis=1).astype(np.float64)
-    band = band_means(images, lips=lips, band_xy=band_xy, reference=mid)
-    return {"flicker": step(np.array(cavity)), "lip flicker": step(band)}
+    band = band_samples(images, lips=lips, band_xy=band_xy, reference=mid)
+    held = band_samples(held_frames(images, lips=lips, reference=mid), lips=lips, band_xy=band_xy, reference=mid)
+    return {"flicker": step(np.array(cavity)), "lip flicker": step(band.mean(axis=1)),
+            "lip points": len(band_xy), "jumpy": jumpy_points(band), "jumpy held": jumpy_points(held)}
+
+
+def band_samples(images: list[np.ndarray], *, lips: list[np.ndarray], band_xy: np.ndarray,
+                 reference: int) -> np.ndarray:
+    """(F, N, 3) colours of the band's points (N, 2) x, y px, given in frame `reference`, read in
+    each (H, W, 3) frame (bilinear, facetalk.imaging.sample_points) where they went: by the affine
+    map (least squares) that carries the reference's (L, 2) lip landmarks onto that frame's. The
+    same material points in every frame, so a head turn alone changes them by interpolation only."""
+    return np.array([sample_points(image, moved) for image, moved in
+                     zip(images, _followed(lips=lips, band_xy=band_xy, reference=reference), strict=True)])
+
+
+def _followed(*, lips: list[np.ndarray], band_xy: np.ndarray, reference: int) -> list[np.ndarray]:
+    """Each frame's (N, 2) positions of the reference's band points, by the lips' affine maps."""
+    return [np.c_[band_xy, np.ones(len(band_xy))] @ affine for affine in _affines(lips, reference=reference)]
+
+
+def _affines(lips: list[np.ndarray], *, reference: int) -> list[np.ndarray]:
+    """Each frame's (3, 2) affine map (least squares) of the reference's (L, 2) lip landmarks onto its own."""
+    source = np.c_[lips[reference], np.ones(len(lips[reference]))]
+    return [np.linalg.lstsq(source, np.asarray(landmarks, np.float64), rcond=None)[0] for landmarks in lips]
 
 
 def band_means(images: list[np.ndarray], *, lips: list[np.ndarray], band_xy: np.ndarray,
                reference: int) -> np.ndarray:
-    """(F, 3) mean colour of the band's points (N, 2) x, y px, given in frame `reference`, read in
-    each (H, W, 3) frame (bilinear) where they went: by the affine map (least squares) that carries
-    the reference's (L, 2) lip landmarks onto that frame's. The same material points in every
-    frame, so a head turn alone steps the mean by interpolation only."""
+    """(F, 3) mean colour of the followed band (band_samples)."""
+    return band_samples(images, lips=lips, band_xy=band_xy, reference=reference).mean(axis=1)
+
+
+def held_frames(images: list[np.ndarray], *, lips: list[np.ndarray], reference: int) -> list[np.ndarray]:
+    """The reference frame unchanged, moved (bilinear) by each frame's lip affine map: what the band
+    reads from resampling alone, the baseline for jumpy_points."""
     import cv2
 
-    source = np.c_[lips[reference], np.ones(len(lips[reference]))]
-    means = []
-    for image, landmarks in zip(images, lips, strict=True):
-        affine, *_ = np.linalg.lstsq(source, np.asarray(landmarks, np.float64), rcond=None)  # (3, 2)
-        moved = (np.c_[band_xy, np.ones(len(band_xy))] @ affine).astype(np.float32)
-        sampled = cv2.remap(image.astype(np.float32), moved[:, :1], moved[:, 1:], cv2.INTER_LINEAR)
-        means.append(sampled.reshape(-1, image.shape[2]).mean(axis=0))
-    return np.array(means)
+    height, width = images[reference].shape[:2]
+    return [cv2.warpAffine(images[reference], affine.T, (width, height), flags=cv2.INTER_LINEAR,
+                           borderMode=cv2.BORDER_REPLICATE) for affine in _affines(lips, reference=reference)]
+
+
+def jumpy_points(samples: np.ndarray) -> int:
+    """How many of (F, N, C) followed points step more than JUMP_LEVELS from frame to frame, in
+    any channel at any frame: local flicker that the band's mean averages away."""
+    return int((np.abs(np.diff(samples, axis=0)).max(axis=(0, 2)) > JUMP_LEVELS).sum())
 
 
 def step(means: np.ndarray) -> float:
@@ -156,7 +191,7 @@ def main() -> None:
     found += [(p.stem, p) for p in paths]
     for name, path in found:
         figures = measure(Animator(load_image(path), source=name))
-        print(f"{name[:28]:>28}: " + ", ".join(f"{k} {v:.2f}" for k, v in figures.items()), flush=True)
+        print(f"{name[:28]:>28}: " + ", ".join(f"{k} {v}" if isinstance(v, int) else f"{k} {v:.2f}" for k, v in figures.items()), flush=True)
 
 
 if __name__ == "__main__":

@@ -57,3 +57,17 @@ def test_a_real_step_of_the_lips_colour_is_read_in_full():
     images[7] = np.clip(images[7].astype(int) + 2, 0, 255).astype(np.uint8)  # the whole frame 2 levels lighter
     followed = bench.band_means(images, lips=lips, band_xy=band, reference=5)
     assert bench.step(followed) == pytest.approx(2.0, abs=0.5)
+
+
+def test_jumpy_points_count_a_local_step_the_band_mean_hides():
+    images, openings, lips = _frames(np.arange(11) * 0.3)
+    band = _band_xy(openings[5])
+    held = bench.band_samples(bench.held_frames(images, lips=lips, reference=5), lips=lips, band_xy=band,
+                              reference=5)
+    assert bench.jumpy_points(held) == 0  # resampling the unchanged frame alone steps no point 8 levels
+    spot = band[np.hypot(*(band - band[0]).T) < 2.5]  # a few points, one lip spot
+    for x, y in spot.astype(int):
+        images[7][y, x] = np.clip(images[7][y, x].astype(int) + 40, 0, 255)
+    samples = bench.band_samples(images, lips=lips, band_xy=band, reference=5)
+    assert bench.step(samples.mean(axis=1)) < 1.5  # the mean over the band hides the spot
+    assert bench.jumpy_points(samples) >= len(spot)
