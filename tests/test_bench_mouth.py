@@ -2,10 +2,10 @@
 every frame, followed by the lip landmarks (benchmarks/bench_mouth.py)."""
 
 import cv2
+import bench_mouth as bench  # benchmarks/ is on pytest's path (pyproject.toml)
 import numpy as np
 import pytest
 
-bench = pytest.importorskip("bench_mouth")
 
 SIZE = 96
 CENTRE = np.array([48.0, 48.0])

@@ -158,8 +158,8 @@ def _reflect_101(p, n):
 # sum to 1024: a channel's weighted sum is at most 255 * 1024 < 2^18, so the three channels'
 # sums, each rounded (+512), are taken in one uint64 multiply-add without spilling into each other.
 TEXEL_BITS = 20
-# A rounded sum must fit its lane, or it carries into the next channel.
-assert 255 * 1024 + 512 < 1 << TEXEL_BITS
+if 255 * 1024 + 512 >= 1 << TEXEL_BITS:  # a rounded sum must fit its lane, not carry into the next
+    raise ImportError(f"TEXEL_BITS {TEXEL_BITS} is too narrow for a channel's weighted sum")
 
 
 def pack_texels(texture: np.ndarray) -> np.ndarray:
@@ -170,7 +170,7 @@ def pack_texels(texture: np.ndarray) -> np.ndarray:
 
 _ROUND_LANES = np.uint64(512 | 512 << TEXEL_BITS | 512 << 2 * TEXEL_BITS)
 # A channel is 8 bits once shifted down by 10; masking 8, not 10, keeps the next lane's low bits
-# out whatever TEXEL_BITS is.
+# out for lanes narrower than 20 bits too.
 _LANE = np.uint64(0xFF)
 
 
