@@ -14,7 +14,9 @@ in the middle 60% of its columns, each column split in thirds from the upper lip
   ms: the mouth painter's time for that frame (min of 20);
   flicker: held open (jaw_open 0.6) while the head turns slowly (0.24 deg a frame, 21 frames), the
     largest frame-to-frame step of the cavity's mean colour, gray levels (bench_realism's measure;
-    the issue asks <= 1; held still, frames are identical);
+    the issue asks <= 1; held still, frames are identical). The cavity is re-cut in each frame, not
+    followed as the lip band is: it is dark and nearly flat, so the pixels its edge gains or loses
+    move its mean little (on the engraving 0.46 against the followed band's 0.48);
   lip flicker: the same for the lip band, the pixels within 3 px outside the opening (the lips'
     inner faces and edges the painter and the rim clearing touch), sampled head-relative: the band
     is taken once, in the middle frame, and each frame is read (bilinear) where those points went,
