@@ -339,9 +339,9 @@ def _lower_lids_under_frown(offsets: np.ndarray, *, weights: tuple[float, ...], 
     the photo's smile raised). Anger's share of it is given back as its tensed lids (KEEPS_SQUINT,
     ramped in over the photo's smile: KEEPS_SQUINT_RAMP); sad's drop is at least its weight times
     UNDOES_SQUINT less the weight of smiling emotions in the mix (the rest taken with eye_squint
-    < 0); and the drop stops at the photo's whole
-    squint: it is linear in the frown, and a frown past 1 (disgust on a full smile reaches
-    1.05, the range 2) sank the lids below their rest line, white under the iris reading as fear."""
+    < 0); and the drop stops at the photo's whole squint: it is linear in the frown, and a frown
+    past 1 (disgust on a full smile reaches 1.05, the range 2) sank the lids below their rest line,
+    white under the iris reading as fear."""
     frown = max(-offsets[face_index("smile")], 0.0)
     # A smiling emotion in the mix keeps the photo's smile, and with it as much of its squint.
     smiling = sum(w for w, name in zip(weights, EMOTIONS) if RECIPES[name].face.get("smile", 0.0) > 0.0)

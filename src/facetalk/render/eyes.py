@@ -123,7 +123,7 @@ LASH_STRAND_DARK = 0.9
 # 0.45 -> 0.48; the line thinned toward the inner corner instead, 0.62 on Coelho's.)
 LASH_INNER_SHORT = 0.35
 # The line is thickest between mid-eye and the outer third (sin(pi a) (1 + LASH_OUTER (1 - 2a)), a = 0
-# at the outer corner: at a = 0.41, 5% over mid-eye's), as a shut eye's lashes are longest there,
+# at the outer corner: at a = 0.41 the line is 3% thicker than mid-eye's), as a shut eye's lashes are longest there,
 # thinning to either corner (toward the inner corner faster).
 LASH_OUTER = 0.5
 LASH_CLUMP_WIDTH = 0.35
@@ -209,12 +209,6 @@ DETAIL_STRETCH = 1.3
 DETAIL_OUTLIER = 8.0
 DETAIL_CLIP = 1.0
 DETAIL_DARKEST = 0.3
-# A shut lid's lit colour that followed the socket's own light (the photo's light around the eye,
-# the opening, dark hairs and frames left out, blurred at 0.12 eye widths and filled across; its
-# ratio to the light below the lower lid to a power, from the lid's top down to 0.2 of its height,
-# back to the cheek's light by 0.6) kept a turned face's far eye in its shade, but cost dlib a
-# blink on the bearded old photo at powers 0.25 and 0.4 (bench_blinks 5 of 7, 6 without; Coelho
-# 6, Hopper 7, Pedersen 7, Biden 7, Collins 7 at 0.4; at 0.7, 5 of 7 on Coelho's as well).
 # Skin sampled around a shut lid within FRAME_GROW eye widths of a spectacle frame (face.glasses'
 # mask) is not skin to continue (the frame-less texture's fill along a rim: a darker band along
 # Hopper's outer lid corners): it takes the photo's lid skin. The mask is read once per photo on a
