@@ -983,9 +983,10 @@ class MouthPainter:
         `tongue_tip` 0..1 raises the middle of the tongue's front to the upper teeth; `lower_show`:
         _lower_teeth_show at the pixels' opening, if paint() has it already; `lip_lift`: how far
         (px) the upper lip stands above its place on the skull there (_teeth_lift: _lip_lift less a
-        rounded lip's cover), which shows that much more of the synthetic upper teeth; `peak_opening`: the opening's height (px) at its
-        widest (paint: the lips' largest gap, so the tongue's arch does not change with which pixels
-        get painted; by default the largest of `opening`, for callers shading a whole opening);
+        rounded lip's cover), which shows that much more of the synthetic upper teeth;
+        `peak_opening`: the opening's height (px) at its widest (paint: the lips' largest gap, so
+        the tongue's arch does not change with which pixels get painted; by default the largest of
+        `opening`, for callers shading a whole opening);
         `stretched`: (N,) bool, paint's _lower_teeth_shown (by default `lower_show` beyond the opening's).
         Back to front: the cavity, the tongue, the lower teeth, the upper teeth."""
         lower_show = _lower_teeth_show(opening, mouth_w) if lower_show is None else lower_show
