@@ -72,10 +72,13 @@ VALID_MUSIC_ITEMS = 80
 MUSIC_VALID_SNR_DB = (-6.0, 0.0)  # the issue's speech-to-music levels
 
 
-def load_voice_corpus(path: Path, *, music_weight: float) -> VoiceCorpus:
-    train, valid = np.load(path / "train.npz"), np.load(path / "valid.npz")
+def load_voice_corpus(path: Path, *, music_weight: float, valid_path: Path | None = None) -> VoiceCorpus:
+    """The training split of `path` (build_lip_corpus's or build_voice_mixes'), the validation split (and its
+    audio) of `valid_path` (build_lip_corpus's; default `path`)."""
+    valid_path = valid_path or path
+    train, valid = np.load(path / "train.npz"), np.load(valid_path / "valid.npz")
     items = json.loads((path / "train.json").read_text())["items"]
-    m_feats, m_level = music_validation(np.load(path / "valid_audio.npz"))
+    m_feats, m_level = music_validation(np.load(valid_path / "valid_audio.npz"))
     return VoiceCorpus(feats=train["feats"], level=_ahead_max(train["voice_level"]),
                        weight=music_frame_weights(items=items, offsets=train["offsets"], weight=music_weight),
                        v_feats=valid["feats"], v_level=_ahead_max(valid["voice_level"]),
@@ -165,6 +168,8 @@ def export(net: VoiceNet, path: Path, silence: np.ndarray) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", default="out/lip_corpus")
+    ap.add_argument("--valid-corpus", default=None,
+                    help="the validation split's corpus (build_lip_corpus's), when --corpus is build_voice_mixes'")
     ap.add_argument("--out", required=True)
     ap.add_argument("--epochs", type=int, default=30)
     ap.add_argument("--crop", type=int, default=256, help="output frames per training crop")
@@ -179,7 +184,8 @@ def main() -> None:
     torch.manual_seed(args.seed)
     torch.set_num_threads(1)  # one thread: the machine is shared, and this keeps runs reproducible
     rng = np.random.default_rng(args.seed)
-    corpus = load_voice_corpus(Path(args.corpus), music_weight=args.music_weight)
+    corpus = load_voice_corpus(Path(args.corpus), music_weight=args.music_weight,
+                               valid_path=Path(args.valid_corpus) if args.valid_corpus else None)
     silence = log_mel(np.zeros(1600, np.float32))[0]
     net = VoiceNet(corpus.feats.mean(axis=0), corpus.feats.std(axis=0) + 1e-3)
     print(f"{len(corpus.feats) / 360000:.2f} h of training frames, {sum(p.numel() for p in net.parameters())} "

@@ -111,3 +111,19 @@ def test_train_passes_under_weight_on_to_the_loss(monkeypatch):
     train.train(net=net, corpus=corpus, silence=np.zeros(N_FEATURES, np.float32), epochs=1, crop=8, batch=2,
                 lr=1e-3, rng=rng, under_weight=4.0)
     assert seen == [4.0, 4.0]  # 40 // (8 * 2) steps, each weighing the under-estimates 4x
+
+
+def test_validation_split_may_come_from_another_corpus(tmp_path):
+    """build_voice_mixes writes a training split only: the validation split is the lip corpus's."""
+    mix, lip = tmp_path / "mix", tmp_path / "lip"
+    mix.mkdir(), lip.mkdir()
+    np.savez(mix / "train.npz", feats=np.zeros((4, N_FEATURES), np.float32),
+             voice_level=np.array([0.1, 0.2, 0.3, 0.4], np.float32), offsets=np.array([0, 4]))
+    (mix / "train.json").write_text(json.dumps({"items": [{"augmentation": ["music-6dB:beat"]}]}))
+    np.savez(lip / "valid.npz", feats=np.ones((3, N_FEATURES), np.float32), targets=np.zeros((3, 5), np.float32),
+             voice_level=np.array([0.0, 0.0, 0.5], np.float32), offsets=np.array([0, 3]))
+    pcm = (np.sin(np.arange(1600) * 0.2) * 8000).astype(np.int16)
+    np.savez(lip / "valid_audio.npz", audio=pcm, offsets=np.array([0, 1600]))
+    corpus = train.load_voice_corpus(mix, music_weight=2.0, valid_path=lip)
+    assert corpus.weight.tolist() == [2, 2, 2, 2]
+    assert corpus.v_level.tolist() == [0.5, 0.5, 0.5]

@@ -1,0 +1,62 @@
+"""The voice-level net's own corpus (training/build_voice_mixes.py): music of several kinds under the voice
+at the speech-to-music ratio drawn, and the target the voice's own level, not the mix's."""
+
+import numpy as np
+import pytest
+
+pytest.importorskip("scipy")
+mixes = pytest.importorskip("training.build_voice_mixes")
+from training.build_lip_corpus import SR, voice_levels  # noqa: E402
+
+
+def _voice(seconds: float = 2.0) -> np.ndarray:
+    t = np.arange(int(seconds * SR)) / SR
+    syllables = 0.5 * (1 + np.sin(2 * np.pi * 4 * t))  # 4 Hz: a syllable rate
+    return (0.3 * np.sin(2 * np.pi * 150 * t) * syllables).astype(np.float32)
+
+
+def test_backing_draws_every_kind_of_part_and_has_unit_std():
+    rng = np.random.default_rng(0)
+    seen = set()
+    for _ in range(20):
+        music, kind = mixes.backing(SR, rng)
+        assert music.std() == pytest.approx(1.0, rel=1e-6)
+        seen.update(kind.split("+"))
+    assert seen == {"chords", "bass", "pad", "beat"}
+
+
+def test_beat_is_steady():
+    beat = mixes._beat(4 * SR, np.random.default_rng(3))
+    envelope = np.abs(beat).reshape(-1, SR // 100).max(axis=1)  # 10 ms peaks
+    onsets = np.flatnonzero((envelope[1:] > 0.3) & (envelope[:-1] <= 0.3))
+    steps = np.diff(onsets)
+    assert len(steps) >= 8 and steps.max() - steps.min() <= 2  # eighths within 20 ms
+
+
+def test_mix_puts_music_at_the_drawn_ratio_and_keeps_the_voices_level_as_target(monkeypatch):
+    monkeypatch.setattr(mixes, "MUSIC_SHARE", 1.0)
+    monkeypatch.setattr(mixes, "VOICE_KINDS_SHARE", 0.0)
+    monkeypatch.setattr(mixes, "MIX_SNR_DB", (-6.0, -6.0))
+    voice_in = _voice()
+    mixed, voice, applied = mixes.mix_item(voice_in, np.random.default_rng(1))
+    assert applied[0].startswith("music-6dB:") and applied[-1].startswith("gain")
+    # the voice is the input at the mix's gain; the music 6 dB over its active samples' power
+    gain = float(np.dot(voice, voice_in) / np.dot(voice_in, voice_in))
+    np.testing.assert_allclose(voice, voice_in * gain, atol=1e-6)
+    active = np.abs(voice) > 0.02 * np.abs(voice).max()
+    ratio_db = 10 * np.log10(np.mean(voice[active] ** 2) / np.mean((mixed - voice) ** 2))
+    assert ratio_db == pytest.approx(-6.0, abs=0.1)
+    # the target follows the voice: the mix is louder by the music, the voice's level is not
+    level, mix_level = voice_levels(voice), voice_levels(mixed)
+    assert mix_level.mean() > level.mean() + 0.05
+
+
+def test_jobs_are_the_lip_corpus_training_voices_and_keep_its_held_out_prompts():
+    from training.build_lip_corpus import asterisk_items, is_valid_prompt
+
+    jobs = mixes.jobs_of(0)
+    held_out = {str(path) for path, _ in asterisk_items() if is_valid_prompt(path)}
+    human = [j for j in jobs if j["source"] == "human"]
+    assert human and not held_out & {j["path"] for j in human}
+    assert sum(j["source"] == "sung" for j in jobs) == mixes.SUNG_ITEMS
+    assert sorted(j["copy"] for j in human) == sorted(list(range(mixes.HUMAN_COPIES)) * (len(human) // 2))
