@@ -733,3 +733,24 @@ def test_shut_lid_does_not_continue_a_spectacle_frames_fill():
     under_rim = (slice(67, 72), slice(112, 150))  # the skin there: 170
     assert (plain[under_rim] @ luma).min() < 158.0
     assert (masked[under_rim] @ luma).min() > 166.0
+
+
+def test_frame_cover_is_read_in_rest_eye_widths_on_a_turned_head():
+    """The frame mask is read at the rest eye's scale: a head turned so the eye is 0.7 as wide (the
+    rim as high above it) still finds the rim above the lid (the current eye width put it
+    1 / 0.7 as far up, past the rim: the fill's dark band along the lid's top)."""
+    frame, lid, open_pts, shut_pts = _textured_eye(0.0)
+    frames = np.zeros((200, 300), np.float32)
+    frames[56:62, 60:200] = 1.0
+    frame[52:66, 60:200] = (frame[52:66, 60:200] * 0.6).astype(np.uint8)
+    grain = np.zeros((200, 300, 3), np.float32)
+    turned_open, turned_shut = open_pts.copy(), shut_pts.copy()
+    turned_open[:, 0] = 130.0 + 0.7 * (open_pts[:, 0] - 130.0)
+    turned_shut[:, 0] = 130.0 + 0.7 * (shut_pts[:, 0] - 130.0)
+    plain, masked = frame.copy(), frame.copy()
+    LidPainter((lid,), grain).paint(plain, turned_shut, turned_open)
+    LidPainter((lid,), grain, frames=frames, rest_xy=open_pts[:, :2]).paint(masked, turned_shut, turned_open)
+    luma = np.array([0.299, 0.587, 0.114])
+    lid_top = (slice(66, 72), slice(122, 139))  # the skin there: 170
+    assert (plain[lid_top] @ luma).min() < 158.0
+    assert (masked[lid_top] @ luma).min() > 166.0

@@ -662,12 +662,13 @@ def _off_hue(rgb, lid):
 
 
 @njit(cache=True, nogil=True)
-def _skin_at(frame, axes, grid, rows_b, profile, darkest, cover, out):
+def _skin_at(frame, axes, grid, rows_b, profile, darkest, cover, cover_width, out):
     """The frame's colours at eye positions (grid, rows_b) into `out` (3, n), drawn toward the lid's
     `profile` (n, 3) where lashes or a spectacle frame make one darker than `darkest` x it, in its
     hue at their own grey level where they are of another hue (_off_hue: glare, a tinted rim), and
-    to it where a spectacle frame was (`cover`, frame_cover's grid), then box-averaged along the eye
-    over SMOOTH_SAMPLES either side (ends repeated)."""
+    to it where a spectacle frame was (`cover`, frame_cover's grid, its b in `cover_width` px: the
+    rest eye's width, as a turned head narrows the eye, not its height), then box-averaged along the
+    eye over SMOOTH_SAMPLES either side (ends repeated)."""
     h, w, n = frame.shape[0], frame.shape[1], grid.shape[0]
     raw = np.empty((n, 3))
     for i in range(n):
@@ -690,7 +691,7 @@ def _skin_at(frame, axes, grid, rows_b, profile, darkest, cover, out):
             lid_grey = max((profile[i, 0] + profile[i, 1] + profile[i, 2]) / 3.0, 1.0)
             for c in range(3):
                 raw[i, c] += (profile[i, c] * grey / lid_grey - raw[i, c]) * off
-        on_frame = _grid_at(cover, grid[i], rows_b[i] / axes[6])
+        on_frame = _grid_at(cover, grid[i], rows_b[i] / cover_width)
         if on_frame > 0.0:
             for c in range(3):
                 raw[i, c] += (profile[i, c] - raw[i, c]) * on_frame
@@ -705,7 +706,7 @@ def _skin_at(frame, axes, grid, rows_b, profile, darkest, cover, out):
 
 @njit(cache=True, nogil=True)
 def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, axes, opening_px, reach_px, base_px,
-                   ceiling, least_px, cover):
+                   ceiling, least_px, cover, cover_width):
     """(curves, open margin, closing edge, taper) at `grid`: the shut lid's per-column curves
     (_N_CURVES rows, see there; the skin colours read from `frame`), the margins (px along b) and
     how much of the lid's reach a column gets (0..1, less toward the corners). For the eye at `axes`
@@ -713,7 +714,7 @@ def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, a
     (n, 3) at `grid`, the shut lid's `reach_px` above the open margin and the upper detail strip's
     start `base_px` above it; the lid's top stays below `ceiling` (n,) (px along b: BROW_OVERLAP over
     the brow's lower edge) wherever that leaves it `least_px` above the open margin (the lash band
-    covered); `cover` the eye's frame_cover grid."""
+    covered); `cover` the eye's frame_cover grid, its b in `cover_width` px."""
     top, edge = _interp_each(grid, open_chain[0], open_chain[1]), _interp_each(grid, upper_chain[0], upper_chain[1])
     bottom = _interp_each(grid, lower_chain[0], lower_chain[1])
     curves, taper = np.empty((_N_CURVES, grid.shape[0])), np.empty(grid.shape[0])
@@ -733,8 +734,9 @@ def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, a
             bottom[i], band
         curves[5, i], curves[6, i], curves[7, i], curves[8, i] = closure, rising, lid_top - reached, stretch
         curves[9, i] = bottom[i] + LOWER_LID_BAND * axes[6] + 2.0
-    _skin_at(frame, axes, grid, curves[0] - 1.5, profile, TOP_DARKEST, cover, curves[10:13])
-    _skin_at(frame, axes, grid, curves[3] + curves[4] + 2.0, profile, 0.45, cover, curves[13:16])
+    _skin_at(frame, axes, grid, curves[0] - 1.5, profile, TOP_DARKEST, cover, cover_width, curves[10:13])
+    _skin_at(frame, axes, grid, curves[3] + curves[4] + 2.0, profile, 0.45, cover, cover_width,
+             curves[13:16])
     _lit_colour(curves[10:13], curves[13:16], profile, curves[16:19])
     return curves, top, edge, taper
 
@@ -820,7 +822,7 @@ def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lo
 
 def frame_cover(frames: np.ndarray, rest_xy: np.ndarray, lid: LidSkin) -> np.ndarray:
     """(COVER_GRID) float32 0..1: how much of the skin at each eye position (a, b) on COVER_A x
-    COVER_B (eye widths; rows along b) is a spectacle frame's: `frames` (H, W) the photo's frame
+    COVER_B (rest eye widths; rows along b) is a spectacle frame's: `frames` (H, W) the photo's frame
     mask (face.glasses) grown by FRAME_GROW eye widths (the frame-less texture's fill along a rim is
     no skin to continue either), `rest_xy` (V, 2) the photo's landmarks."""
     import cv2
@@ -893,8 +895,11 @@ class LidPainter:
         """`frames` (H, W) float32: the photo's spectacle frame mask (face.glasses), with its (V, 2)
         landmarks `rest_xy`: frames' pixels and their fill are not skin to continue (frame_cover)."""
         self._lids = lids
-        self._covers = [frame_cover(frames, rest_xy, lid) if frames is not None and rest_xy is not None
-                        else np.zeros(COVER_GRID, np.float32) for lid in lids]
+        framed = frames is not None and rest_xy is not None
+        self._covers = [frame_cover(frames, rest_xy, lid) if framed else np.zeros(COVER_GRID, np.float32)
+                        for lid in lids]
+        # The grids' b is in rest eye widths (px here; without frames the grids are 0, any width does).
+        self._cover_widths = [_EyeAxes.of(lid, rest_xy, rest_xy).width if framed else 1.0 for lid in lids]
         # The grain's brightness alone, at the photo's grain level: per-channel noise speckles a grey
         # or sepia photo's lid with colours the photo never shows, and its brightness varies only
         # |LUMA| (0.67) times as much as the photo's. An (H, W, 1) grain is that already (the
@@ -936,7 +941,7 @@ class LidPainter:
         curves, top, edge, taper = _column_curves(grid, open_chain, upper_chain, lower_chain,
                                                   self._profile(index, len(grid)), out, axes, opening, reach, base,
                                                   ceiling, (lid.lash_band + LID_LEAST) * eye.width,
-                                                  self._covers[index])
+                                                  self._covers[index], self._cover_widths[index])
         upper, lower = self._detail_strips(out, eye, lift, grid=grid, top=top, edge=edge, low_edge=curves[9],
                                            base_px=base, reach_px=reach * float(np.max(taper)),
                                            lid_luma=self._lid_luma[index])
