@@ -69,6 +69,7 @@ class VoiceCorpus:
 
 
 VALID_MUSIC_ITEMS = 80
+VOICED_LEVEL = 0.3  # a target over it is a voice sounding (-42 dBFS)
 MUSIC_VALID_SNR_DB = (-6.0, 0.0)  # the issue's speech-to-music levels
 
 
@@ -103,7 +104,7 @@ def music_validation(audio: np.lib.npyio.NpzFile) -> tuple[np.ndarray, np.ndarra
 
 
 def validation_r(net: VoiceNet, corpus: VoiceCorpus, silence: np.ndarray) -> tuple[float, float]:
-    """(r of the estimate with the target over the validation frames with a voice (level > 0.3),
+    """(r of the estimate with the target over the validation frames with a voice (level > VOICED_LEVEL),
     the same over music), each split run as one stream after silence."""
     pad = np.repeat(silence[None], net.receptive_field - 1, 0)
     tail = np.repeat(silence[None], LOOKAHEAD_FRAMES, 0)
@@ -111,7 +112,7 @@ def validation_r(net: VoiceNet, corpus: VoiceCorpus, silence: np.ndarray) -> tup
     for feats, level in ((corpus.v_feats, corpus.v_level), (corpus.m_feats, corpus.m_level)):
         with torch.no_grad():
             pred = net(torch.from_numpy(np.concatenate([pad, feats, tail])[None]))[0, LOOKAHEAD_FRAMES:, 0].numpy()
-        voiced = level > 0.3
+        voiced = level > VOICED_LEVEL
         rs.append(float(np.corrcoef(pred[voiced], level[voiced])[0, 1]))
     return rs[0], rs[1]
 
@@ -128,10 +129,29 @@ def level_loss(pred: torch.Tensor, target: torch.Tensor, weight: torch.Tensor, *
     return ((pred - target) ** 2 * weight * under).mean()
 
 
+def pattern_loss(pred: torch.Tensor, target: torch.Tensor, *, min_frames: int = 10) -> torch.Tensor:
+    """Mean over the crops (rows of (B, T)) with at least min_frames voiced frames (target over
+    VOICED_LEVEL) of 1 - Pearson r of the estimate with the target over those frames; 0 if none. What the
+    runtime reads is the level's rise and fall within the voice (StressJaw's gain is the level over its
+    running mean), which a squared error over all frames weighs little against the step from silence to
+    voice: this term asks for that pattern alone, at any offset and scale, within each crop (an item's
+    overall gain is not part of it)."""
+    voiced = (target > VOICED_LEVEL).to(pred.dtype)
+    n = voiced.sum(dim=1)
+    rows = n >= min_frames
+    if not bool(rows.any()):
+        return pred.sum() * 0.0
+    p_mean = (pred * voiced).sum(dim=1, keepdim=True) / n.clamp(min=1)[:, None]
+    t_mean = (target * voiced).sum(dim=1, keepdim=True) / n.clamp(min=1)[:, None]
+    p, t = (pred - p_mean) * voiced, (target - t_mean) * voiced
+    r = (p * t).sum(dim=1) / torch.sqrt((p * p).sum(dim=1) * (t * t).sum(dim=1) + 1e-12)
+    return (1.0 - r[rows]).mean()
+
+
 def train(*, net: VoiceNet, corpus: VoiceCorpus, silence: np.ndarray, epochs: int, crop: int, batch: int,
-          lr: float, rng: np.random.Generator, under_weight: float = 1.0) -> None:
-    """AdamW on a cosine schedule, weighted squared error of the level; prints the validation r per epoch.
-    under_weight: level_loss's."""
+          lr: float, rng: np.random.Generator, under_weight: float = 1.0, pattern_weight: float = 0.0) -> None:
+    """AdamW on a cosine schedule, weighted squared error of the level (+ pattern_weight x pattern_loss);
+    prints the validation r per epoch. under_weight: level_loss's."""
     steps = len(corpus.feats) // (crop * batch)
     total = steps * epochs
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=1e-4)
@@ -151,6 +171,8 @@ def train(*, net: VoiceNet, corpus: VoiceCorpus, silence: np.ndarray, epochs: in
             own = idx[:, first:first + crop]
             pred = net(x_all[idx])[:, LOOKAHEAD_FRAMES:, 0]
             loss = level_loss(pred, y_all[own], w_all[own], under_weight=under_weight)
+            if pattern_weight:
+                loss = loss + pattern_weight * pattern_loss(pred, y_all[own])
             running += optimizer_step(net=net, loss=loss, opt=opt, sched=sched)
         net.eval()
         r_all, r_music = validation_r(net, corpus, silence)
@@ -179,6 +201,8 @@ def main() -> None:
                     help="multiplies the loss on items whose augmentation carries music")
     ap.add_argument("--under-weight", type=float, default=1.0,
                     help="multiplies the loss where the estimate is under the voice's level (asymmetric)")
+    ap.add_argument("--pattern-weight", type=float, default=0.0,
+                    help="adds this x (1 - r of the estimate with the voice's level over the batch's voiced frames)")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
     torch.manual_seed(args.seed)
@@ -192,7 +216,7 @@ def main() -> None:
           f"parameters, receptive field {net.receptive_field} frames", flush=True)
     t0 = time.time()
     train(net=net, corpus=corpus, silence=silence, epochs=args.epochs, crop=args.crop, batch=args.batch,
-          lr=args.lr, rng=rng, under_weight=args.under_weight)
+          lr=args.lr, rng=rng, under_weight=args.under_weight, pattern_weight=args.pattern_weight)
     export(net, Path(args.out), silence)
     print(f"wrote {args.out} ({Path(args.out).stat().st_size / 1e6:.2f} MB) in {time.time() - t0:.0f} s")
 

@@ -127,3 +127,43 @@ def test_validation_split_may_come_from_another_corpus(tmp_path):
     corpus = train.load_voice_corpus(mix, music_weight=2.0, valid_path=lip)
     assert corpus.weight.tolist() == [2, 2, 2, 2]
     assert corpus.v_level.tolist() == [0.5, 0.5, 0.5]
+
+
+def test_pattern_loss_asks_for_the_rise_and_fall_within_the_voice_only():
+    voiced = torch.tensor([0.5, 0.7, 0.4, 0.6, 0.8, 0.5, 0.45, 0.65, 0.55, 0.75])
+    target = torch.cat([torch.zeros(5), voiced])[None]  # one crop: 50 ms of silence, then the voice
+    # Any offset and scale of the voice's pattern is perfect, whatever the estimate does in the silence:
+    good = torch.cat([torch.full((5,), 0.9), 0.5 * voiced - 0.1])[None]
+    assert train.pattern_loss(good, target).item() == pytest.approx(0.0, abs=1e-6)
+    # an estimate nearly flat at the voice's mean (the squared error's hedge where the voice is hidden; a
+    # tiny ramp so that r is defined) has next to none of it
+    flat = torch.cat([torch.zeros(5), torch.full((10,), float(voiced.mean()))])[None]
+    assert train.pattern_loss(flat + 1e-4 * torch.arange(15.0), target).item() == pytest.approx(0.765, abs=1e-3)
+    # the reversed pattern is the worst, 2
+    assert train.pattern_loss(1 - target, target).item() == pytest.approx(2.0, abs=1e-5)
+    # crops with under min_frames voiced frames do not count; with none at all the loss is 0
+    two = torch.cat([target, torch.cat([torch.zeros(13), torch.tensor([0.5, 0.6])])[None]])
+    assert train.pattern_loss(torch.cat([good, 1 - two[1:]]), two).item() == pytest.approx(0.0, abs=1e-6)
+    assert train.pattern_loss(good, torch.zeros_like(target)).item() == 0.0
+
+
+def test_train_adds_the_pattern_loss_times_its_weight(monkeypatch):
+    seen = []
+    plain = train.pattern_loss
+
+    def spy(pred, target, **kw):
+        seen.append(pred.shape)
+        return plain(pred, target, **kw)
+
+    monkeypatch.setattr(train, "pattern_loss", spy)
+    net = _net(3, dilations=(1,))
+    rng = np.random.default_rng(0)
+    feats = rng.normal(size=(40, N_FEATURES)).astype(np.float32)
+    level = rng.uniform(size=40).astype(np.float32)
+    corpus = train.VoiceCorpus(feats=feats, level=level, weight=np.ones(40, np.float32), v_feats=feats,
+                               v_level=level, m_feats=feats, m_level=level)
+    kw = dict(net=net, corpus=corpus, silence=np.zeros(N_FEATURES, np.float32), epochs=1, crop=8, batch=2, lr=1e-3)
+    train.train(rng=np.random.default_rng(0), **kw)
+    assert seen == []  # off by default: the committed recipes' bits
+    train.train(rng=np.random.default_rng(0), pattern_weight=1.0, **kw)
+    assert seen == [(2, 8), (2, 8)]  # each of the epoch's 2 steps, on the (batch, crop) estimates
