@@ -541,3 +541,31 @@ def test_an_oriented_grain_keeps_its_direction_beyond_the_photo():
             for r in range(f0, f1 - 16, 8) for c in range(g0, g1 - 16, 8)]
     assert max(best) < 0.75, max(best)
     assert fill.std() > 0.5 * source.std()
+
+
+def test_a_vignette_s_oval_continues_beyond_the_photo():
+    """A grey ground inside an oval, light paper outside it (an engraving's vignette), the oval's
+    top cut by the photo's top edge, the paper showing in its top corners: above the photo the
+    oval closes (its fitted ellipse), so the paper lies all round its cap and the grey only
+    within it. Each tone continued from the nearest part of the edge, the paper corners ended at
+    the edge as crescents and a tenth to a third of a frame up the fill was grey (0.01 of the
+    contrast over the grey, now 0.96); within the cap it stays grey (0.00)."""
+    rng = np.random.default_rng(3)
+    ground, paper = 130.0, 240.0
+    ys, xs = np.mgrid[0:N, 0:N].astype(np.float32)
+    within = ((xs - 150) / 170) ** 2 + ((ys - 260) / 300) ** 2 < 1.0  # the cap's top 40 px above the photo
+    grey = np.where(within, ground + 8 * rng.standard_normal((N, N)), paper + 2 * rng.standard_normal((N, N)))
+    photo = np.clip(np.repeat(grey[..., None], 3, axis=2), 0, 255).astype(np.uint8)
+    top = (190 + 0.3 * np.abs(np.arange(N) - N / 2)).astype(int)
+    for col in range(N):
+        photo[top[col]:, col] = SUIT
+    s = _surround(photo)
+    lum = s.rgb.astype(float).mean(axis=2)
+    (r0, c0), (r1, c1) = _at(s, -0.3 * N, -0.35 * N), _at(s, 1.3 * N, -0.2 * N)
+    rise = (lum[r0:r1, c0:c1] - ground) / (paper - ground)
+    assert rise.mean() > 0.8, rise.mean()
+    (r0, c0), (r1, c1) = _at(s, 130, -0.07 * N), _at(s, 170, -0.03 * N)  # within the cap (its sides at 89, 211)
+    assert abs(((lum[r0:r1, c0:c1] - ground) / (paper - ground)).mean()) < 0.2
+    # Just above the edge the paper reaches in to the oval's outline (x 65 and 235 at the edge).
+    r, (_, ca), (_, cb) = _at(s, 0, -3)[0], _at(s, 40, 0), _at(s, 260, 0)
+    assert ((lum[r, [ca, cb]] - ground) / (paper - ground)).min() > 0.7

@@ -105,15 +105,21 @@ def build_surround(photo: np.ndarray, box: CropBox, *, frame_hw: tuple[int, int]
     # at a line, the edge reads as a picture pasted on a smear. Each place beyond the photo
     # continues the ground by the nearest part of its edge (grown from the whole photo at once,
     # push-pull, it turned to the mean of all of it: yellow and blue curtains, a khaki in neither).
+    # A vignette's oval (_vignette) is taken out of what is extended and laid back over the fill.
+    face = None if face_bbox is None else (np.asarray(face_bbox, np.float64) - np.tile(origin, 2)) / step  # surround px
+    clear = (to_edge > EDGE_MIXED_PX) & (alpha <= 0.5)  # (the photo, less the person)
     ground = _Background.of(rgb, known)
-    fine = measure_detail(rgb, source=known, tile_px=varied_tile(known, tile_px=tile_size(known.shape)))
-    smooth = _extended(rgb, ground, to_edge=to_edge, frame_px=frame_w * scale)
+    vignette = None if face is None else _vignette(rgb, ground, clear=clear, face_box=face, frame_px=frame_w * scale)
+    source = rgb if vignette is None else np.clip(rgb - vignette.tones + 0.5, 0, 255).astype(np.uint8)
+    if vignette is not None:
+        ground = _Background.of(source, known)
+    fine = measure_detail(source, source=known, tile_px=varied_tile(known, tile_px=tile_size(known.shape)))
+    smooth = _extended(source, ground, to_edge=to_edge, frame_px=frame_w * scale)
     smooth = smooth + _mid_detail(ground, fine=fine, base=smooth, frame_px=frame_w * scale)
-    texture = _fine_texture(fine, rgb=rgb, known=known, wanted=~known | (fade < 1.0), base=smooth)
-    soft = smooth + texture
+    texture = _fine_texture(fine, rgb=source, known=known, wanted=~known | (fade < 1.0), base=smooth)
+    soft = smooth + texture if vignette is None else smooth + texture * vignette.grain + vignette.tones
     background = np.where(known[..., None], rgb * fade[..., None] + soft * (1.0 - fade[..., None]), soft)
     background = np.clip(background + 0.5, 0, 255).astype(np.uint8)
-    face = None if face_bbox is None else (np.asarray(face_bbox, np.float64) - np.tile(origin, 2)) / step  # surround px
     head = None if face is None else _continue_head(rgb, alpha, inside, face_box=face)
     if face is not None:
         alpha = _soften_cut_hair(alpha if head is None else np.maximum(alpha, head.fill), to_edge, face_box=face,
@@ -226,6 +232,162 @@ def _extended(rgb: np.ndarray, background: _Background, *, to_edge: np.ndarray, 
         flat[reach] += band.reshape(-1, 3)[reach] * ends
         finer = coarser
     return made
+
+
+# A background in two tones split by an oval about the person (an engraving's or an old print's
+# vignette: hatched ground inside, light paper outside) continues as that oval: the photo's edge
+# cuts it, and continued from the nearest part of the edge each tone ran straight on, the paper's
+# corners ending at the photo's edge as light crescents. The outline is the background's edges
+# (Canny, on it blurred by VIGNETTE_BLUR_FRAMES: an engraving's hatching gone) a step of at least
+# VIGNETTE_STEP levels makes; it is fitted with an upright ellipse about the face, taken only if
+# VIGNETTE_INLIERS of them lie within VIGNETTE_FIT_FRAMES of it, spanning VIGNETTE_ARC of its turn,
+# and VIGNETTE_SIDE of them are lighter on the same side of it.
+VIGNETTE_BLUR_FRAMES = 0.02
+VIGNETTE_ROUND = 1.25  # the oval's height over its width (a 4:5 oval frame)
+VIGNETTE_STEP = 40.0
+VIGNETTE_FIT_FRAMES = 0.015
+VIGNETTE_INLIERS = 0.8  # the share of the edges' points on the ellipse
+VIGNETTE_ARC = 0.15  # of a turn (the engraving: 0.23)
+VIGNETTE_SIDE = 0.9  # the share of them lighter on its side
+VIGNETTE_SOFT_FRAMES = 0.005  # the continued outline, soft over this many frames either side
+
+
+def _vignette_ellipse(rgb: np.ndarray, clear: np.ndarray, *, face_box: np.ndarray,
+                      frame_px: float) -> tuple[float, float, float, float] | None:
+    """The upright ellipse (cx, cy, half width, half height; surround px) of a vignette's oval in
+    the (h, w, 3) `rgb`'s photo `clear` of the person, or None where there is none. `face_box`
+    (x0, y0, x1, y1) surround px. Found at half size (it is blurred)."""
+    import cv2
+
+    rows, cols = np.nonzero(clear.any(axis=1))[0], np.nonzero(clear.any(axis=0))[0]
+    if len(rows) < 16 or len(cols) < 16:
+        return None
+    y0, x0 = int(rows[0]), int(cols[0])
+    crop = (slice(y0, int(rows[-1]) + 1), slice(x0, int(cols[-1]) + 1))
+    half = ((crop[1].stop - x0) // 2, (crop[0].stop - y0) // 2)
+    part = cv2.resize(clear[crop].astype(np.float32), half, interpolation=cv2.INTER_AREA)
+    part = (part > 0.99).astype(np.float32)
+    lum = cv2.resize(rgb[crop].mean(axis=2, dtype=np.float32), half, interpolation=cv2.INTER_AREA)
+    px = 0.5 * frame_px  # a frame at half size
+    sigma = max(VIGNETTE_BLUR_FRAMES * px, 1.0)
+    lum = cv2.GaussianBlur(lum * part, (0, 0), sigma) / np.maximum(cv2.GaussianBlur(part, (0, 0), sigma), 1e-3)
+    # (a step of VIGNETTE_STEP blurred by sigma: a gradient of step / (2.5 sigma) a px, 8 times that in Sobel's units)
+    high = 8.0 * VIGNETTE_STEP / (2.5 * sigma)
+    edges = cv2.Canny(np.clip(lum + 0.5, 0, 255).astype(np.uint8), 0.5 * high, high, L2gradient=True) > 0
+    # (not where the blur reaches past the clear photo: the person's outline, the photo's edge)
+    edges &= cv2.erode(part.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=int(np.ceil(sigma))) > 0
+    ys, xs = np.nonzero(edges)
+    if len(xs) < 0.5 * px:
+        return None
+    # An upright ellipse VIGNETTE_ROUND times as tall as wide, a circle once its rows are
+    # shrunk by that: fitted as one (Kasa: linear least squares). A free ellipse through the
+    # short arcs a photo shows of its oval swung from a flat one to a round one between halves
+    # of the same points.
+    u, v = xs.astype(np.float64), ys / VIGNETTE_ROUND
+    (p, q, r), *_ = np.linalg.lstsq(np.stack([u, v, np.ones_like(u)], axis=1), u * u + v * v, rcond=None)
+    cx, cy, radius = 0.5 * p, 0.5 * q * VIGNETTE_ROUND, float(np.sqrt(max(r + 0.25 * (p * p + q * q), 0.0)))
+    if radius < 1.0:
+        return None
+    ellipse = (cx, cy, radius, VIGNETTE_ROUND * radius)
+    on = np.abs(_ellipse_distance(xs.astype(np.float32), ys.astype(np.float32), ellipse)) < VIGNETTE_FIT_FRAMES * px
+    centre = (np.array([face_box[0] + face_box[2], face_box[1] + face_box[3]], np.float32) * 0.5
+              - np.array([x0, y0], np.float32) - 0.5) / 2.0  # (at half size)
+    if on.mean() < VIGNETTE_INLIERS or _ellipse_distance(centre[:1], centre[1:], ellipse)[0] >= 0:
+        return None
+    # The arc the points span (all the turn but its widest gap: arcs on two sides pin the
+    # ellipse, one short arc does not), and whether one side of it is lighter all along it.
+    turn = np.arctan2(ys[on] - cy, xs[on] - cx)
+    ordered = np.sort(turn)
+    gaps = np.diff(np.concatenate([ordered, ordered[:1] + 2 * np.pi]))
+    if 2 * np.pi - gaps.max() < VIGNETTE_ARC * 2 * np.pi:
+        return None
+    gx = cv2.Sobel(lum, cv2.CV_32F, 1, 0)[ys[on], xs[on]]
+    gy = cv2.Sobel(lum, cv2.CV_32F, 0, 1)[ys[on], xs[on]]
+    lighter = float(np.mean(gx * np.cos(turn) + gy * np.sin(turn) > 0))
+    if max(lighter, 1.0 - lighter) < VIGNETTE_SIDE:
+        return None
+    return 2.0 * cx + x0 + 0.5, 2.0 * cy + y0 + 0.5, 2.0 * radius, 2.0 * VIGNETTE_ROUND * radius
+
+
+VIGNETTE_TONE_FRAMES = 0.1  # each side's tone: its colours smoothed over this many frames
+VIGNETTE_REACH_FRAMES = 1.0  # ... and beyond the photo, over this many
+VIGNETTE_SHRINK = 2 * GROUND_SHRINK  # ... told at this fraction of the surround's size (an eighth)
+VIGNETTE_GRAIN_PX = 2.0  # each side's grain: its detail finer than this (hatching on one, plain paper on the other)
+
+
+@dataclass(frozen=True, eq=False)
+class _Vignette:
+    """A vignette's oval over the whole surround: tones (h, w, 3) float32 less 128, on each side
+    of its outline that side's colours; grain (h, w, 1) float32 the fill's grain's gain there
+    (the side's fine detail against both sides')."""
+
+    tones: np.ndarray
+    grain: np.ndarray
+
+
+def _vignette(rgb: np.ndarray, background: _Background, *, clear: np.ndarray, face_box: np.ndarray,
+              frame_px: float) -> _Vignette | None:
+    """The two sides of a vignette's oval (_vignette_ellipse, in `rgb`'s photo `clear` of the
+    person), or None: on each side its known `background` smoothed over VIGNETTE_TONE_FRAMES
+    (spread over VIGNETTE_REACH_FRAMES beyond it), and its grain's strength. The tones are told
+    at VIGNETTE_SHRINK of the size and laid either side of the outline at half of it (it is soft)."""
+    import cv2
+
+    ellipse = _vignette_ellipse(rgb, clear, face_box=face_box, frame_px=frame_px)
+    if ellipse is None:
+        return None
+    known = background.known
+    h, w = known.shape
+    size = (max(w // VIGNETTE_SHRINK, 1), max(h // VIGNETTE_SHRINK, 1))
+    small = cv2.resize(background.small, size, interpolation=cv2.INTER_AREA)
+    small_known = cv2.resize(background.small_known.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    within = _ellipse_distance(*_grid(small_known.shape, VIGNETTE_SHRINK), ellipse) < 0
+    half = (max(w // 2, 1), max(h // 2, 1))
+    sides = []
+    for side in (within, ~within):
+        have = small_known * side
+        if have.sum() < 4:
+            return None
+        # Smoothed over VIGNETTE_TONE_FRAMES where the side is known, and where it is not (beyond
+        # the photo) its colours within VIGNETTE_REACH_FRAMES: weighted so the nearer wins.
+        both = np.dstack([small * have[..., None], have])
+        sums = [cv2.GaussianBlur(both, (0, 0), VIGNETTE_TONE_FRAMES * frame_px / VIGNETTE_SHRINK),
+                1e-3 * _blurred(both, sigma_px=VIGNETTE_REACH_FRAMES * frame_px / VIGNETTE_SHRINK)]
+        tone = (sums[0][..., :3] + sums[1][..., :3]) / np.maximum(sums[0][..., 3:] + sums[1][..., 3:], 1e-9)
+        sides.append(cv2.resize(tone, half, interpolation=cv2.INTER_LINEAR))
+    soft = max(VIGNETTE_SOFT_FRAMES * frame_px, 0.5)
+    outside = smoothstep(_ellipse_distance(*_grid(half[::-1], 2), ellipse), -soft, soft).astype(np.float32)
+    tones = sides[0] + (sides[1] - sides[0]) * outside[..., None] - 128.0
+    # The grain's strength on each side: the RMS of the known background's finest detail there.
+    rows, cols = np.nonzero(known.any(axis=1))[0], np.nonzero(known.any(axis=0))[0]
+    crop = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
+    lum = rgb[crop].mean(axis=2, dtype=np.float32)
+    fine = np.square(lum - cv2.GaussianBlur(lum, (0, 0), VIGNETTE_GRAIN_PX))[known[crop]]
+    xs, ys = _grid(lum.shape, 1)
+    away = (_ellipse_distance(xs + crop[1].start, ys + crop[0].start, ellipse) >= 0)[known[crop]]
+    if away.all() or not away.any():
+        return None
+    rms = [float(np.sqrt(fine[~away].mean())), float(np.sqrt(fine[away].mean()))]
+    gain = (rms[0] + (rms[1] - rms[0]) * outside) / max(float(np.sqrt(fine.mean())), 1e-6)
+    return _Vignette(tones=cv2.resize(tones, (w, h), interpolation=cv2.INTER_LINEAR),
+                     grain=cv2.resize(gain, (w, h), interpolation=cv2.INTER_LINEAR)[..., None])
+
+
+def _grid(shape_hw: tuple[int, int], scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """(xs, ys) each (h, w) float32: the surround px that the pixel centres of an image of
+    `shape_hw` at 1 / `scale` of its size stand for."""
+    ys, xs = (np.indices(shape_hw, dtype=np.float32) + 0.5) * scale - 0.5
+    return xs, ys
+
+
+def _ellipse_distance(xs: np.ndarray, ys: np.ndarray, ellipse: tuple[float, float, float, float]) -> np.ndarray:
+    """About the signed distance (px, < 0 inside) of points (xs, ys) to the upright `ellipse`
+    (cx, cy, half width, half height): its normalised radius less 1 over that radius's gradient."""
+    cx, cy, a, b = ellipse
+    u, v = (xs - cx) / a, (ys - cy) / b
+    r = np.sqrt(u * u + v * v)
+    grad = np.sqrt((u / a) ** 2 + (v / b) ** 2) / np.maximum(r, 1e-6)
+    return (r - 1.0) / np.maximum(grad, 1e-6)
 
 
 def _nearest_fallback(rgb: np.ndarray, known: np.ndarray, *, to_edge: np.ndarray) -> np.ndarray:
@@ -887,7 +1049,7 @@ def _warped_matte(matte: np.ndarray, affine: np.ndarray, size_wh: tuple[int, int
 
 
 def _blurred(image: np.ndarray, *, sigma_px: float) -> np.ndarray:
-    """(h, w, 3) float32 Gaussian blur of `image`, computed at an eighth of its size (a wide blur
+    """(h, w, c) float32 Gaussian blur of `image`, computed at an eighth of its size (a wide blur
     at full size costs a tenth of a second on a megapixel)."""
     import cv2
 
