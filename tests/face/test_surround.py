@@ -569,3 +569,25 @@ def test_a_vignette_s_oval_continues_beyond_the_photo():
     # Just above the edge the paper reaches in to the oval's outline (x 65 and 235 at the edge).
     r, (_, ca), (_, cb) = _at(s, 0, -3)[0], _at(s, 40, 0), _at(s, 260, 0)
     assert ((lum[r, [ca, cb]] - ground) / (paper - ground)).min() > 0.7
+
+
+def test_straight_light_bands_either_side_are_no_vignette():
+    """Light door frames down both sides of a grey ground (Pedersen's) are not an oval: their
+    edges lie on no ellipse (a circle through them leaves most of their points off it), so no
+    vignette is found; an oval cut by the photo's top and sides is, where it is (a guard on the fit,
+    which HEAD did not have)."""
+    from facetalk.face import surround
+
+    ground, paper = 130, 240
+    photo = np.full((N, N, 3), ground, np.uint8)
+    photo[:, :40] = paper
+    photo[:, -40:] = paper
+    clear = np.ones((N, N), bool)
+    clear[190:] = False  # (the body)
+    face = np.array(FACE)
+    assert surround._vignette_ellipse(photo, clear, face_box=face, frame_px=float(N)) is None
+    ys, xs = np.mgrid[0:N, 0:N]
+    photo[:] = np.where((((xs - 150) / 160) ** 2 + ((ys - 180) / 200) ** 2 < 1.0)[..., None], ground, paper)
+    found = surround._vignette_ellipse(photo, clear, face_box=face, frame_px=float(N))
+    assert found is not None
+    assert np.allclose(found, (150, 180, 160, 200), atol=8), found
