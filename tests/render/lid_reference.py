@@ -14,8 +14,7 @@ from facetalk.face.rig import smoothstep
 # The lid's constants are the product's: tuning one moves both paths alike.
 from facetalk.render.eyes import (
     DETAIL_BELOW, DETAIL_SIGMA, DETAIL_STRETCH, EYEBALL_SHADE, EYEBALL_SHADE_FALL, LASH_FAN, LASH_CLUMP_WIDTH,
-    LASH_FRINGE, LASH_INNER_SHORT, LASH_PART_SHUT, LASH_OUTER, LASH_RAGGED, LASH_SHADE_ABOVE, LASH_STRAND_DARK,
-    LASH_STRAND_PX,
+    LASH_FRINGE, LASH_INNER_SHORT, LASH_PART_SHUT, LASH_RAGGED, LASH_SHADE_ABOVE, LASH_STRAND_DARK, LASH_STRAND_PX,
     LID_BULGE, LID_FADE, LID_LIT_CORNERS, LID_LIT_FROM, LID_SIDE_FADE, LOWER_LID_BAND,
     LOWER_LID_RISE, LOWER_LID_SHADE, LOWER_LID_SHADE_PX, N_LASHES, SMOOTH_SAMPLES, TOP_DARKEST,
     SHADE_HUE_FROM, SHADE_HUE_SPAN, SKIN_HUE_RAMP,
@@ -208,8 +207,7 @@ class ReferenceLidPainter:
         gets a wider, fainter line, never a crisp stroke)."""
         darkness, length, offset, clumps = self._strands
         clump = np.interp(np.clip(a, 0.0, 1.0) * N_LASHES, np.arange(N_LASHES + 1), darkness)
-        thick = lash * (0.35 + 0.65 * np.sin(np.pi * np.clip(a, 0.0, 1.0))
-                        * (1.0 + LASH_OUTER * (1.0 - 2.0 * np.clip(a, 0.0, 1.0)))) \
+        thick = lash * (0.35 + 0.65 * np.sin(np.pi * np.clip(a, 0.0, 1.0))) \
             * (LASH_PART_SHUT + (1.0 - LASH_PART_SHUT) * smoothstep(closure, 0.4, 0.6))
         sigma = np.hypot(0.5 * thick, blur_px)
         centred = below + 0.15 * thick

@@ -695,9 +695,11 @@ def test_shut_lid_keeps_the_skins_hue_under_a_lens_glare():
     assert np.abs(chroma - skin / skin.mean()).max() < 0.06  # the glare's is ~(0.99, 0.99, 1.02)
 
 
-def test_shut_lash_line_carries_the_grain_and_is_thickest_in_its_outer_half():
-    """The shut lash line shows the photo's grain (a flat colour read as a drawn stroke), and is
-    thickest between mid-eye and the outer corner (a = 0), thinning to either corner."""
+def test_shut_lash_line_carries_the_grain_and_is_as_thick_either_side_of_mid_eye():
+    """The shut lash line shows the photo's grain (a flat colour read as a drawn stroke), and is as
+    thick toward the inner corner as toward the outer one: a line thinned over its inner half (and
+    thickened over its outer) left dark pixels of the open eye's iris and lashes matching it past
+    dlib's lash line (the Morisot in mauve 1.7% -> 2.8% of her eyes 'showing' at full closure)."""
     from facetalk.render.eyes import N_LASHES
 
     frame, lid, open_pts, shut_pts = _textured_eye(0.0)
@@ -711,10 +713,9 @@ def test_shut_lash_line_carries_the_grain_and_is_thickest_in_its_outer_half():
     assert np.std((grainy[core].astype(float) - flat[core]) @ np.array([0.299, 0.587, 0.114])) > 2.5
     strands = np.stack([np.zeros(N_LASHES + 1), np.ones(N_LASHES + 1), np.zeros(N_LASHES + 1),
                         np.ones(N_LASHES + 1)])
-    span = np.linspace(0.02, 0.98, 49)
-    shade_above = np.array([_line_alpha(a, -2.5, strands) for a in span])
-    assert 0.3 <= span[shade_above.argmax()] <= 0.46  # mid-eye before
-    assert _line_alpha(0.3, -2.5, strands) > _line_alpha(0.7, -2.5, strands) + 0.02
+    for a in (0.2, 0.3, 0.4):
+        for below in (-2.5, -0.7):  # the shade above the line (0.04-0.14 apart thinned), its core
+            assert abs(_line_alpha(a, below, strands) - _line_alpha(1.0 - a, below, strands)) < 0.01
 
 
 def test_shut_lid_does_not_continue_a_spectacle_frames_fill():

@@ -122,10 +122,6 @@ LASH_STRAND_DARK = 0.9
 # renders, dlib's shut/open EAR: Coelho 0.51 -> 0.50, Pedersen 0.26 -> 0.28, bearded old photo
 # 0.45 -> 0.48; the line thinned toward the inner corner instead, 0.62 on Coelho's.)
 LASH_INNER_SHORT = 0.35
-# The line is thickest between mid-eye and the outer third (sin(pi a) (1 + LASH_OUTER (1 - 2a)), a = 0
-# at the outer corner: at a = 0.41 the line is 3% thicker than mid-eye's), as a shut eye's lashes are longest there,
-# thinning to either corner (toward the inner corner faster).
-LASH_OUTER = 0.5
 LASH_CLUMP_WIDTH = 0.35
 LASH_RAGGED = 0.45
 # A shut upper lid is painted from this far above the open margin (eye widths, less toward the
@@ -524,7 +520,7 @@ def _lash_at(a, below, closure, lash, blur_px, strands, width):
     u = _clip01(a) * N_LASHES
     k = min(int(u), N_LASHES - 1)
     clump = strands[0, k] + (strands[0, k + 1] - strands[0, k]) * (u - k)
-    thick = lash * (0.35 + 0.65 * np.sin(np.pi * _clip01(a)) * (1.0 + LASH_OUTER * (1.0 - 2.0 * _clip01(a)))) \
+    thick = lash * (0.35 + 0.65 * np.sin(np.pi * _clip01(a))) \
         * (LASH_PART_SHUT + (1.0 - LASH_PART_SHUT) * _step(closure, 0.4, 0.6))
     sigma = np.hypot(0.5 * thick, blur_px)
     centred = below + 0.15 * thick
