@@ -283,6 +283,8 @@ def test_a_guessed_lower_row_hands_over_to_synthetic_lower_teeth(analysis, monke
     assert np.array_equal(drawn, without), int((np.abs(drawn.astype(int) - without).max(axis=2) > 2).sum())
     # The synthetic tips are drawn there: without them 103 px over the lower lip are darker by
     # over 10 levels (by up to 43).
+    # (Knocked out of _shade's numpy specification, which its compiled passes equal.)
+    monkeypatch.setattr(MouthPainter, "_shade", MouthPainter._shade_numpy)
     monkeypatch.setattr(MouthPainter, "_lower_teeth", lambda self, color, *args: color)
     lighter = (drawn.astype(float) - renderer.render(frame)) @ LUMA
     assert (lighter > 10).sum() >= 60 and lighter.max() > 30, ((lighter > 10).sum(), lighter.max())
@@ -2030,3 +2032,51 @@ def test_a_guessed_lower_row_takes_the_openings_tips_not_a_broad_smiles(analysis
     wide = np.array([0.06, 0.2, 0.25]) * 1.3 * mouth_w
     show, stretched = painter._lower_teeth_shown(wide, own_upper=upper, lift=None, mouth_w=1.3 * mouth_w)
     assert np.array_equal(stretched, [False, True, True])
+
+
+@pytest.mark.parametrize("tongue_tip, lower_f32, lifted", [(0.0, True, False), (0.7, False, True), (0.3, True, True)])
+def test_shade_passes_equal_the_numpy_specification_to_the_bit(analysis, tongue_tip, lower_f32, lifted):
+    """_shade's compiled passes give _shade_numpy's colours to the last bit over random pixels in
+    paint's dtypes: float32 distances, openings and u, float64 photo runs (some past the synthetic
+    teeth's half height, the photo's own upper row), a float32 or float64 lower_show (paint hands
+    either), raised and lowered lips, stretched pixels, the tongue's tip raised or resting, a wide
+    opening (soft palate, uvula). A single float's dtype off fails it (checked: the tongue's
+    toward_corners taken with 0.45 in float64 differs in 302-705 of the 4,000 pixels)."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    rng = np.random.default_rng(3)
+    n, mouth_w = 4000, 120.0
+    opening = (rng.random(n) * 0.6 * mouth_w).astype(np.float32)
+    t = rng.random(n).astype(np.float32)
+    u = rng.random(n).astype(np.float32)
+    runs = (rng.random(n) * 0.15 * mouth_w * (rng.random(n) < 0.4), rng.random(n) * 0.05 * mouth_w)
+    show = rng.random(n) * (rng.random(n) < 0.7)
+    kwargs = dict(photo_teeth=runs, tongue_tip=tongue_tip, peak_opening=0.55 * mouth_w,
+                  lower_show=show.astype(np.float32) if lower_f32 else show, stretched=rng.random(n) < 0.3,
+                  lip_lift=((rng.random(n) - 0.6) * 0.1 * mouth_w).astype(np.float32) if lifted else None)
+    args = (t * opening, (1.0 - t) * opening, opening, u, mouth_w)
+    fast, spec = painter._shade(*args, **kwargs), painter._shade_numpy(*args, **kwargs)
+    assert fast.dtype == spec.dtype == np.float64
+    assert np.array_equal(fast, spec), int((fast != spec).any(axis=1).sum())
+
+
+def test_cavity_gather_equals_numpy_lookups():
+    """_cavity_gather finds the cavity pixels of a box row by row with their triangles, vertices and
+    float32 weights exactly as numpy's lookups did (material of each triangle id, -1 none)."""
+    from facetalk.face.rig import MATERIAL_CAVITY
+    from facetalk.render.mouth import _cavity_gather
+    from facetalk.render.sampling import material_lookup
+
+    rng = np.random.default_rng(0)
+    triangles = rng.integers(0, 500, (300, 3)).astype(np.int32)
+    material = material_lookup(np.where(rng.random(300) < 0.3, MATERIAL_CAVITY, 0).astype(np.uint8))
+    tri_id = rng.integers(-1, 300, (64, 80)).astype(np.int32)
+    bary = rng.random((64, 80, 2)).astype(np.float32)
+    x0, y0, x1, y1 = 7, 5, 71, 60
+    ys, xs, tri_index, tris, weights = _cavity_gather(tri_id, bary, material, triangles, x0, y0, x1, y1)
+    ids = tri_id[y0:y1, x0:x1]
+    want_ys, want_xs = np.nonzero(material[ids] == MATERIAL_CAVITY)
+    b = bary[y0 + want_ys, x0 + want_xs]
+    assert len(ys) > 500
+    assert np.array_equal(ys, want_ys) and np.array_equal(xs, want_xs)
+    assert np.array_equal(tri_index, ids[want_ys, want_xs]) and np.array_equal(tris, triangles[tri_index])
+    assert weights.dtype == np.float32 and np.array_equal(weights, np.column_stack([b, 1.0 - b.sum(axis=1)]))

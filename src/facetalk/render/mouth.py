@@ -496,16 +496,10 @@ class MouthPainter:
         box = pixel_box(verts[self._verts, :2], pad=2, shape=tri_id.shape)
         if box is None:
             return None
-        x0, y0, x1, y1 = box
-        ids = tri_id[y0:y1, x0:x1]
-        mask = self._material[ids] == MATERIAL_CAVITY
-        if not mask.any():
+        ys, xs, tri_index, tris, weights = _cavity_gather(tri_id, bary, self._material, self.rig.triangles, *box)
+        if not len(ys):
             return None
-        ys, xs = np.nonzero(mask)
-        tri_index = ids[ys, xs]
-        b = bary[y0 + ys, x0 + xs]
-        return _Cavity(box=box, ys=ys, xs=xs, tri_index=tri_index, tris=self.rig.triangles[tri_index],
-                       weights=np.column_stack([b, 1.0 - b.sum(axis=1)]))
+        return _Cavity(box=box, ys=ys, xs=xs, tri_index=tri_index, tris=tris, weights=weights)
 
     def _teeth_lift(self, interp, verts: np.ndarray, *, mouth_w: float,
                     lip_on_skull_xy: np.ndarray | None, widened: float) -> np.ndarray | None:
@@ -976,6 +970,45 @@ class MouthPainter:
                mouth_w: float, *, photo_teeth: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray | None = None,
                tongue_tip: float = 0.0, lip_lift: np.ndarray | None = None,
                peak_opening: float | None = None, stretched: np.ndarray | None = None) -> np.ndarray:
+        """(N, 3) float64 interior colour, _shade_numpy's (see there) to the bit: four compiled
+        passes (_shade_rows, _shade_back, _shade_front, _shade_teeth) between which numpy takes
+        the exponentials and powers, each over the pixels that need it (numpy's SIMD ones differ
+        from the C library's that a compiled pass calls in the last bit: 40% of float32 exps).
+        Numpy's ~60 array passes cost 2 ms a frame on a frame-filling face with every blendshape.
+        (N,) `d_upper`, `d_lower`, `opening`, `u` and `lip_lift` are taken as float32 (paint's)."""
+        d_upper, d_lower, opening, u = (np.asarray(a, np.float32) for a in (d_upper, d_lower, opening, u))
+        lower_show = _lower_teeth_show(opening, mouth_w) if lower_show is None else lower_show
+        stretched = lower_show > _lower_teeth_show(opening, mouth_w) if stretched is None else stretched
+        peak = float(opening.max()) if peak_opening is None else peak_opening
+        lift = np.zeros(len(u), np.float32) if lip_lift is None else np.asarray(lip_lift, np.float32)
+        scalars = np.array([mouth_w, peak, tongue_tip, float(smoothstep(np.array(peak / mouth_w), *PALATE_OPENING)),
+                            float(np.asarray(lower_show).dtype == np.float32)])
+        runs, show = np.array(photo_teeth, np.float64), np.ascontiguousarray(lower_show, np.float64)
+        rows, reach = np.empty((11, len(u))), np.empty((2, len(u)), np.bool_)
+        _shade_rows(u, opening, d_upper, d_lower, runs, show, lift, np.ascontiguousarray(stretched, np.bool_), scalars,
+                    _teeth_edges(), rows, reach)
+        ex = _shade_exponentials(u, d_upper, d_lower, rows, reach, mouth_w)
+        out, tongue = np.empty((len(u), 3)), np.empty((6, len(u)))
+        rgb = np.array([self.throat_rgb, self.tongue_rgb, self._tongue_back_rgb, self.teeth_rgb, self._shade_tint,
+                        self._black_rgb, 1.0 - self._black_rgb / 255.0,
+                        0.5 * (self._tongue_back_rgb + self.throat_rgb)], np.float64)
+        _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue)
+        ex2 = _tongue_exponentials(u, tongue, ex, mouth_w)
+        teeth = np.empty((6, len(u)))
+        _shade_front(d_upper, d_lower, u, reach, show, lift, rows, tongue, ex, ex2, scalars, rgb, _tongue_texture(),
+                     out, teeth)
+        tint = np.empty((2, len(u), 3))
+        for row, (cover, shade) in enumerate(((teeth[0], teeth[1]), (teeth[2], teeth[3]))):
+            at = np.flatnonzero(cover > 0.0)  # _in_shade's warmth where the teeth cover
+            tint[row, at] = self._shade_tint ** (1.0 - np.clip(shade[at], 0.0, 1.0))[:, None]
+        _shade_teeth(teeth, tint[0], tint[1], rgb, out)
+        return out
+
+    def _shade_numpy(self, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, u: np.ndarray,
+                     mouth_w: float, *, photo_teeth: tuple[np.ndarray, np.ndarray],
+                     lower_show: np.ndarray | None = None, tongue_tip: float = 0.0,
+                     lip_lift: np.ndarray | None = None, peak_opening: float | None = None,
+                     stretched: np.ndarray | None = None) -> np.ndarray:
         """(N, 3) interior colour from each pixel's distance (px) to the upper and lower inner lip.
         `photo_teeth`: how far (px) the photo's own opening goes with the upper and the lower jaw
         there; synthetic upper teeth are drawn only where the photo shows little of its own (its
@@ -988,7 +1021,8 @@ class MouthPainter:
         the tongue's arch does not change with which pixels get painted; by default the largest of
         `opening`, for callers shading a whole opening);
         `stretched`: (N,) bool, paint's _lower_teeth_shown (by default `lower_show` beyond the opening's).
-        Back to front: the cavity, the tongue, the lower teeth, the upper teeth."""
+        Back to front: the cavity, the tongue, the lower teeth, the upper teeth. The specification
+        of _shade's compiled passes, which tests hold equal to it."""
         lower_show = _lower_teeth_show(opening, mouth_w) if lower_show is None else lower_show
         across = np.abs(2.0 * u - 1.0)  # 0 mid-mouth .. 1 at the corners
         across2 = across ** 2
@@ -1473,21 +1507,25 @@ def _texture_at(texture, u, v, where, mottle_k, speckle_k, mottle, speckle):
     """_tongue_surface's per-pixel part: the texture's two layers bilinearly at (u * (cells - 1),
     v) texels (clamped), where `where`, into `mottle` and `speckle` (one pass; numpy's gathers
     cost a quarter of a millisecond on a wide-open mouth)."""
-    h, w = texture.shape[0], texture.shape[1]
     for i in range(u.shape[0]):
-        if not where[i]:
-            continue
-        x = min(max(u[i] * (w - 1), 0.0), w - 1.001)
-        y = min(max(v[i], 0.0), h - 1.001)
-        x0, y0 = int(x), int(y)
-        fx, fy = x - x0, y - y0
-        w00, w01, w10, w11 = (1.0 - fx) * (1.0 - fy), fx * (1.0 - fy), (1.0 - fx) * fy, fx * fy
-        coarse = texture[y0, x0, 0] * w00 + texture[y0, x0 + 1, 0] * w01 + texture[y0 + 1, x0, 0] * w10 \
-            + texture[y0 + 1, x0 + 1, 0] * w11
-        fine = texture[y0, x0, 1] * w00 + texture[y0, x0 + 1, 1] * w01 + texture[y0 + 1, x0, 1] * w10 \
-            + texture[y0 + 1, x0 + 1, 1] * w11
-        mottle[i] = 1.0 + mottle_k * coarse
-        speckle[i] = min(max(1.0 + speckle_k * fine, 0.0), 2.0)
+        if where[i]:
+            mottle[i], speckle[i] = _texel(texture, u[i], v[i], mottle_k, speckle_k)
+
+
+@njit(cache=True, nogil=True)
+def _texel(texture, u, v, mottle_k, speckle_k):
+    """(mottle, speckle) of the (h, w, 2) tongue `texture` at one pixel (_texture_at)."""
+    h, w = texture.shape[0], texture.shape[1]
+    x = min(max(u * (w - 1), 0.0), w - 1.001)
+    y = min(max(v, 0.0), h - 1.001)
+    x0, y0 = int(x), int(y)
+    fx, fy = x - x0, y - y0
+    w00, w01, w10, w11 = (1.0 - fx) * (1.0 - fy), fx * (1.0 - fy), (1.0 - fx) * fy, fx * fy
+    coarse = texture[y0, x0, 0] * w00 + texture[y0, x0 + 1, 0] * w01 + texture[y0 + 1, x0, 0] * w10 \
+        + texture[y0 + 1, x0 + 1, 0] * w11
+    fine = texture[y0, x0, 1] * w00 + texture[y0, x0 + 1, 1] * w01 + texture[y0 + 1, x0, 1] * w10 \
+        + texture[y0 + 1, x0 + 1, 1] * w11
+    return 1.0 + mottle_k * coarse, min(max(1.0 + speckle_k * fine, 0.0), 2.0)
 
 
 @njit(cache=True, nogil=True)
@@ -1498,38 +1536,308 @@ def _palate_pass(color, below, across, mouth_w, shows, tissue):
     THROAT_DARK of the light (fading out over the arch's outer ARCH_FADE), soft-edged and lit a
     little along the edge, whose fold catches the light; down the middle the uvula, a narrow drop
     fuller at its tip, lit down its middle."""
+    for i in range(color.shape[0]):
+        _palate_at(color[i], below[i], across[i], mouth_w, shows, tissue)
+
+
+@njit(cache=True, nogil=True)
+def _palate_at(rgb, b, x, mouth_w, shows, tissue):
+    """_palate_pass at one pixel: its (3,) colour `rgb` in place, `b` px below the teeth, `x` across."""
     soft = max(1.5, 0.04 * mouth_w)
     uvula_soft = max(1.2, 0.015 * mouth_w)
-    for i in range(color.shape[0]):
-        x = across[i]
-        if x >= ARCH_HALF_WIDTH:
-            continue
-        b = below[i]
-        edge = mouth_w * (ARCH_TOP + ARCH_DROP * (x / ARCH_HALF_WIDTH) ** 2)
-        under = min(max((b - edge) / soft + 0.5, 0.0), 1.0)
-        rim = math.exp(-abs(b - edge) / (0.02 * mouth_w))
-        fade = min(max((ARCH_HALF_WIDTH - x) / (ARCH_FADE * ARCH_HALF_WIDTH), 0.0), 1.0)
-        fade = fade * fade * (3.0 - 2.0 * fade)  # the arch's end: no step to the throat beside it
-        light = 1.0 - shows * (THROAT_DARK * under * fade - 0.25 * rim * (1.0 - x / ARCH_HALF_WIDTH))
+    if x >= ARCH_HALF_WIDTH:
+        return
+    edge = mouth_w * (ARCH_TOP + ARCH_DROP * (x / ARCH_HALF_WIDTH) ** 2)
+    under = min(max((b - edge) / soft + 0.5, 0.0), 1.0)
+    rim = math.exp(-abs(b - edge) / (0.02 * mouth_w))
+    fade = min(max((ARCH_HALF_WIDTH - x) / (ARCH_FADE * ARCH_HALF_WIDTH), 0.0), 1.0)
+    fade = fade * fade * (3.0 - 2.0 * fade)  # the arch's end: no step to the throat beside it
+    light = 1.0 - shows * (THROAT_DARK * under * fade - 0.25 * rim * (1.0 - x / ARCH_HALF_WIDTH))
+    for c in range(3):
+        rgb[c] *= light
+    down = (b - mouth_w * ARCH_TOP) / (UVULA_LENGTH * mouth_w)
+    if down <= -0.15:  # its root, just above the arch's top
+        return
+    half = UVULA_WIDTH * mouth_w * (0.6 + 0.5 * min(max(down, 0.0), 1.0)) * math.sqrt(max(1.0 - down ** 4, 0.0))
+    off = x * 0.5 * mouth_w  # px from the midline
+    # Soft at its tip as along its sides (its width's soft edge alone, gone to nothing at the
+    # tip, left half a cover down the midline under it: a pale streak into the throat).
+    tip = min(max((1.0 - down) * UVULA_LENGTH * mouth_w / uvula_soft + 0.5, 0.0), 1.0)
+    cover = shows * tip * min(max((half - off) / uvula_soft + 0.5, 0.0), 1.0)
+    if cover <= 0.0:
+        return
+    # Round in section (lit down its middle, falling off to its sides) and hanging back into
+    # the throat's shade toward its tip: lit evenly, it read as a pale blob on the dark.
+    round_ = min(max(1.0 - (off / max(half, 1e-6)) ** 2, 0.0), 1.0)
+    lit = UVULA_LIGHT * (0.45 + 0.55 * round_) * (1.0 - UVULA_TIP_SHADE * min(max(down, 0.0), 1.0))
+    for c in range(3):
+        rgb[c] += (tissue[c] * lit - rgb[c]) * cover
+
+
+@njit(cache=True, nogil=True)
+def _cavity_gather(tri_id, bary, material, triangles, x0, y0, x1, y1):
+    """MouthPainter._cavity_pixels' gather in one compiled pass (numpy's lookups, nonzero and
+    fancy indexing cost 0.3 ms a frame on a frame-filling face): the (H, W) `tri_id` pixels in the
+    box (x0, y0, x1, y1) whose triangle is MATERIAL_CAVITY in `material` (F + 1,; material_lookup's),
+    row by row: their (n,) int64 rows and columns in the box, (n,) triangles, (n, 3) those
+    triangles' vertices (`triangles` (F, 3)) and (n, 3) float32 barycentric weights, the (H, W, 2)
+    `bary` pair and 1 less their float32 sum."""
+    n = 0
+    for y in range(y0, y1):
+        for x in range(x0, x1):
+            n += material[tri_id[y, x]] == MATERIAL_CAVITY
+    ys, xs = np.empty(n, np.int64), np.empty(n, np.int64)
+    tri_index, tris = np.empty(n, tri_id.dtype), np.empty((n, 3), triangles.dtype)
+    weights = np.empty((n, 3), np.float32)
+    k = 0
+    for y in range(y0, y1):
+        for x in range(x0, x1):
+            t = tri_id[y, x]
+            if material[t] != MATERIAL_CAVITY:
+                continue
+            ys[k], xs[k], tri_index[k] = y - y0, x - x0, t
+            for c in range(3):
+                tris[k, c] = triangles[t, c]
+            weights[k, 0], weights[k, 1] = bary[y, x, 0], bary[y, x, 1]
+            weights[k, 2] = np.float32(1.0) - (bary[y, x, 0] + bary[y, x, 1])
+            k += 1
+    return ys, xs, tri_index, tris, weights
+
+
+@njit(cache=True, nogil=True)
+def _smooth32(x, edge0, edge1):
+    """rig.smoothstep at one float32 `x`, in float32 as numpy takes it (the edges cast to it)."""
+    t = min(max((x - np.float32(edge0)) / np.float32(edge1 - edge0), np.float32(0.0)), np.float32(1.0))
+    return t * t * (np.float32(3.0) - np.float32(2.0) * t)
+
+
+@njit(cache=True, nogil=True)
+def _smooth64(x, edge0, edge1):
+    """rig.smoothstep at one float64 `x`."""
+    t = min(max((x - edge0) / (edge1 - edge0), 0.0), 1.0)
+    return t * t * (3.0 - 2.0 * t)
+
+
+@njit(cache=True, nogil=True)
+def _smooth32(x, edge0, edge1):
+    """rig.smoothstep at one float32 `x`, in float32 as numpy takes it (the edges cast to it)."""
+    t = min(max((x - np.float32(edge0)) / np.float32(edge1 - edge0), np.float32(0.0)), np.float32(1.0))
+    return t * t * (np.float32(3.0) - np.float32(2.0) * t)
+
+
+@njit(cache=True, nogil=True)
+def _smooth64(x, edge0, edge1):
+    """rig.smoothstep at one float64 `x`."""
+    t = min(max((x - edge0) / (edge1 - edge0), 0.0), 1.0)
+    return t * t * (3.0 - 2.0 * t)
+
+
+@njit(cache=True, nogil=True)
+def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretched, scalars, edges, rows, reach):
+    """_shade_pass's first stage: per pixel into `rows` (11, N) float64 the upper and lower rows'
+    px (upper_px, lower_px), rows_gap, below_teeth, lower_h, front_px, the tongue's `wide`, the
+    lower and upper teeth's f and rank (_teeth_along). Float32 (N,) `u`, `opening`, `d_upper`,
+    `lift` px; (2, N) float64 `runs` px; (N,) float64 `lower_show` (its values float32 where
+    scalars[4] is 1); (N,) bool `stretched`; `scalars`: mouth_w px, lower_show's float32 flag;
+    `edges` (2, 9) the upper and lower teeth's (_teeth_edges). Into `reach` (2, N) bool where the
+    lower and the upper teeth may show (_lower_teeth's and _upper_teeth's pixels)."""
+    mouth_w, show32 = scalars[0], scalars[4] > 0.0
+    one = np.float32(1.0)
+    upper_h = SYNTHETIC_UPPER_TEETH_MW * mouth_w
+    for i in range(u.shape[0]):
+        ls, across = lower_show[i], abs(np.float32(2.0) * u[i] - one)
+        if runs[0, i] >= 0.5 * upper_h:
+            rows[0, i] = max(runs[0, i] + np.float64(min(lift[i], np.float32(0.0))), 0.0)
+        else:
+            rows[0, i] = np.float64(np.float32(upper_h) + lift[i])
+        rows[1, i] = runs[1, i] * (np.float64(one - np.float32(ls)) if show32 else 1.0 - ls)
+        rows[2, i] = np.float64(opening[i]) - rows[0, i] - rows[1, i]
+        rows[3, i] = np.float64(d_upper[i]) - rows[0, i]
+        rows[4, i] = _lower_height(opening[i], ls, stretched[i], rows[2, i], mouth_w, show32)
+        rows[5, i] = max(rows[1, i], rows[4, i] * ls)
+        rows[6, i] = max(max(rows[2, i], 0.0) - 0.05 * mouth_w, 0.0) / (0.12 * mouth_w)
+        for row in range(2):
+            rank, f = _along_at(across, u[i], edges[1 - row])
+            rows[7 + row, i], rows[9 + row, i] = f, rank
+        reach[0, i] = ls > 0 and across < np.float32(0.6) and np.float64(d_lower[i]) < 1.1 * rows[4, i] + 1.2
+        reach[1, i] = runs[0, i] < 0.5 * upper_h and across < np.float32(0.9) \
+            and d_upper[i] < np.float32(1.12 * upper_h + 1.0) + lift[i]
+
+
+@njit(cache=True, nogil=True)
+def _lower_height(op, ls, stretched, rows_gap, mouth_w, show32):
+    """_shade's lower_h (px) at one pixel: float32 arithmetic while lower_show is float32, as numpy's."""
+    wide = min(max((op - np.float32(0.2 * mouth_w)) / np.float32(0.25 * mouth_w), np.float32(0.0)), np.float32(1.0))
+    if show32:
+        x = max(wide, np.float32(0.5) * np.float32(ls)) if stretched else wide
+        lower_h = np.float64((np.float32(0.035) + np.float32(0.03) * x) * np.float32(mouth_w))
+    else:
+        x = max(np.float64(wide), 0.5 * ls) if stretched else np.float64(wide)
+        lower_h = (0.035 + 0.03 * x) * mouth_w
+    if stretched:
+        lower_h = min(lower_h, max(0.035 * mouth_w, 0.7 * rows_gap))
+    return lower_h
+
+
+@njit(cache=True, nogil=True)
+def _along_at(across, uu, edges):
+    """_teeth_along at one pixel (`across` = |2u - 1|, float32): (rank, f) over a row's `edges`."""
+    k = 0
+    while k < edges.shape[0] and edges[k] <= across:
+        k += 1
+    rank = min(max(k - 1, 0), edges.shape[0] - 2)
+    out = (np.float64(across) - edges[rank]) / (edges[rank + 1] - edges[rank])
+    return min(rank, TOOTH_LENGTH.shape[0] - 1), out if uu >= 0.5 else 1.0 - out
+
+
+@njit(cache=True, nogil=True)
+def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
+    """_shade_pass's second stage: the cavity (_cavity, _soft_palate) into `out` (N, 3) and the
+    tongue's shape into `tongue` (6, N): its height over the lower lip (px), cover, raised tip,
+    and for its colour `back`, `light_in` and `over` (_tongue_surface_colour's). `ex`: _shade's
+    first numpy stage (under_teeth, near_lower, throat, exp(-wide))."""
+    mouth_w, peak, tongue_tip, palate = scalars[0], scalars[1], scalars[2], scalars[3]
+    one = np.float32(1.0)
+    for i in range(u.shape[0]):
+        dl, op, across = d_lower[i], opening[i], abs(np.float32(2.0) * u[i] - one)
+        cheeks = _smooth32(across, 0.3, 0.9)
+        near_lower = np.float32(ex[1, i]) * (one - np.float32(FLOOR_SHADE) * cheeks)
+        under_teeth = ex[0, i]
+        light = 0.3 + 0.8 * under_teeth + np.float64(np.float32(0.35) * near_lower) \
+            + np.float64(np.float32(CHEEK_LIGHT) * cheeks) * (1.0 - 0.5 * under_teeth)
+        k = light * (1.0 - 0.6 * (ex[2, i] * (1.0 - under_teeth)))
         for c in range(3):
-            color[i, c] *= light
-        down = (b - mouth_w * ARCH_TOP) / (UVULA_LENGTH * mouth_w)
-        if down <= -0.15:  # its root, just above the arch's top
-            continue
-        half = UVULA_WIDTH * mouth_w * (0.6 + 0.5 * min(max(down, 0.0), 1.0)) * math.sqrt(max(1.0 - down ** 4, 0.0))
-        off = x * 0.5 * mouth_w  # px from the midline
-        # Soft at its tip as along its sides (its width's soft edge alone, gone to nothing at the
-        # tip, left half a cover down the midline under it: a pale streak into the throat).
-        tip = min(max((1.0 - down) * UVULA_LENGTH * mouth_w / uvula_soft + 0.5, 0.0), 1.0)
-        cover = shows * tip * min(max((half - off) / uvula_soft + 0.5, 0.0), 1.0)
-        if cover <= 0.0:
-            continue
-        # Round in section (lit down its middle, falling off to its sides) and hanging back into
-        # the throat's shade toward its tip: lit evenly, it read as a pale blob on the dark.
-        round_ = min(max(1.0 - (off / max(half, 1e-6)) ** 2, 0.0), 1.0)
-        lit = UVULA_LIGHT * (0.45 + 0.55 * round_) * (1.0 - UVULA_TIP_SHADE * min(max(down, 0.0), 1.0))
+            out[i, c] = rgb[0, c] * k
+        if palate > 0.0:
+            _palate_at(out[i], rows[3, i], across, mouth_w, palate, rgb[7])
+        space = max(rows[2, i], 0.0)
+        share = TONGUE_SHARE_WIDE + (1.0 - TONGUE_SHARE_WIDE) * ex[3, i]
+        rise = TONGUE_ARCH_DROP * (1.0 - share) / (1.0 - TONGUE_SHARE_WIDE) \
+            * np.float64(max(np.float32(peak) - op, np.float32(0.0)))
+        dome = max(one - across * across / np.float32(TONGUE_ARCH_WIDTH ** 2), np.float32(0.0))
+        dome = dome * (np.float32(1.5) - np.float32(0.5) * dome)
+        height = (rows[5, i] + share * space) * np.float64(dome) - rise
+        raised = np.float32(0.0)
+        if tongue_tip > 0.0:
+            raised = np.float32(tongue_tip) * (one - _smooth32(across, BLADE_SIDES[0], BLADE_SIDES[1]))
+            blade = max(height, np.float64(op - np.float32(TIP_BELOW_LIP * mouth_w)))
+            sides = np.float32(tongue_tip * BLADE_SHOULDER) * (one - _smooth32(across, BLADE_SIDES[1], 0.6))
+            height = np.float64(one - raised) * (height + np.float64(sides) * (blade - height)) \
+                + np.float64(raised) * blade
+        radius = TONGUE_FOOT * mouth_w
+        blend = min(max(height * (0.5 / radius) + 0.5, 0.0), 1.0)
+        height = (blend * -radius + radius + height) * blend
+        shows = min(max(space / (0.04 * mouth_w), 0.0), 1.0)
+        cover = min(max((height - dl) / max(1.5, 0.02 * mouth_w), 0.0), 1.0) * shows
+        front = rows[5, i]
+        tongue[0, i], tongue[1, i], tongue[2, i] = height, cover, raised
+        tongue[3, i] = min(max((np.float64(dl) - front) / max(height - front, 1.0), 0.0), 1.0)
+        tongue[4, i] = min(max((op - np.float32(0.2 * mouth_w)) / np.float32(0.3 * mouth_w), np.float32(0.0)), one)
+        tongue[5, i] = max(height - np.float64(dl), 0.0)
+
+
+@njit(cache=True, nogil=True)
+def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex, ex2, scalars, rgb, texture, out,
+                 teeth):
+    """_shade_pass's third stage, over `out` (N, 3) in place: the tongue's colour
+    (_tongue_surface_colour) and _behind_teeth; and into `teeth` (6, N) the lower teeth's cover
+    and shade (cover 0 where `reach` (2, N) says they do not reach), the upper's cover, shade,
+    light and incisal share, before _in_shade. `ex`, `ex2`: _shade's numpy stages."""
+    mouth_w = scalars[0]
+    upper_h = SYNTHETIC_UPPER_TEETH_MW * mouth_w
+    one = np.float32(1.0)
+    for i in range(u.shape[0]):
+        across = abs(np.float32(2.0) * u[i] - one)
+        across2 = across * across
+        side = 1.0 if u[i] < 0.5 else 2.0
+        if tongue[1, i] > 0.0:
+            _tongue_colour_at(out[i], i, d_lower[i], across, across2, tongue, ex, ex2, u[i], mouth_w, rgb, texture)
+        rows_gap = rows[2, i]
+        narrow = 1.0 - min(max((rows_gap - NARROW_GAP * mouth_w) / (NARROW_GAP * mouth_w), 0.0), 1.0)
+        down = min(max(rows[3, i] / max(rows_gap, 1.0), 0.0), 1.0)
+        light = np.float64(np.float32(NARROW_TONGUE_LIGHT) * (one - np.float32(0.5) * across2)) * (0.8 + 0.4 * down)
         for c in range(3):
-            color[i, c] += (tissue[c] * lit - color[i, c]) * cover
+            out[i, c] += (rgb[1, c] * light - out[i, c]) * narrow
+        teeth[0, i] = teeth[2, i] = 0.0
+        if reach[0, i]:
+            _lower_tooth_at(teeth, i, across, side, d_lower[i], rows[4, i], lower_show[i], rows, ex, mouth_w)
+        if reach[1, i]:
+            _upper_tooth_at(teeth, i, across, side, d_upper[i], upper_h, lift[i], rows, ex, mouth_w)
+
+
+@njit(cache=True, nogil=True)
+def _tongue_colour_at(col, i, dl, across, across2, tongue, ex, ex2, uu, mouth_w, rgb, texture):
+    """_tongue_surface_colour at pixel i, laid over its `col` (3,) by the tongue's cover (_tongue)."""
+    one = np.float32(1.0)
+    height, cover, raised, back = tongue[0, i], tongue[1, i], np.float32(tongue[2, i]), tongue[3, i]
+    light_in = np.float32(tongue[4, i])
+    toward_corners = one - np.float32(0.45) * across2
+    lit = (0.95 - np.float64(np.float32(0.65) - np.float32(0.05) * light_in) * ex2[0, i]) * np.float64(toward_corners)
+    groove = (1.0 - np.float64(np.float32(0.14) * np.float32(ex[4, i])) * _smooth64(back, 0.2, 0.5)) \
+        * np.float64(one + np.float32(0.06) * np.float32(ex[5, i]))
+    rim = ex2[2, i] * np.float64(_smooth32(across, 0.2, 0.5))
+    sheen = (0.16 * ex2[3, i] * ex[6, i] + 0.12 * rim) * np.float64(one - raised) \
+        * np.float64(np.float32(0.6) + np.float32(0.4) * light_in)
+    tip_light = np.float64(raised) * ex2[4, i]
+    mottle, speckle = _texel(texture, np.float64(uu), np.float64(dl) * (TONGUE_CELLS / mouth_w), TONGUE_MOTTLE,
+                             TONGUE_SPECKLE)
+    shade = lit * groove * mottle + 0.35 * tip_light
+    deep = 0.6 * ex2[1, i] * np.float64(one - raised)
+    k = sheen * speckle + 0.1 * tip_light
+    for c in range(3):
+        shaded = (rgb[1, c] + (rgb[2, c] - rgb[1, c]) * deep) * shade
+        col[c] += (shaded + k * (rgb[3, c] - shaded) - col[c]) * cover
+
+
+@njit(cache=True, nogil=True)
+def _tooth_shade(f_pow3, gap, shadow, along_edge, parting, corner):
+    """_tooth_colour's shade (1 lit) before _in_shade, from |2f - 1| ** 3 `f_pow3`, the float32
+    lip `shadow`, and the edge (1 - 0.08 along) and parting factors in along's dtype."""
+    return (1.0 - 0.22 * f_pow3) * (1.0 - parting * gap) * np.float64(shadow) * along_edge * np.float64(corner)
+
+
+@njit(cache=True, nogil=True)
+def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w):
+    """_lower_teeth at pixel i where they may show: its cover and shade into teeth[0:2, i]."""
+    rank, f = rows[9, i], rows[7, i]
+    sink = np.float64(np.float32(1.0) - _smooth32(across, 0.15, 0.6)) * (1.0 + 0.08 * math.sin(2.7 * rank + 1.3 * side))
+    teeth[0, i] = min(max((lower_h * sink * (1.0 - 0.2 * ex[8, i]) - np.float64(dl)) / 1.2, 0.0), 1.0) * ls
+    gap = 0.55 * (0.75 * ex[9, i])
+    shadow = np.float32(1.0) - np.float32(0.3) * np.float32(ex[11, i])
+    along = min(max(np.float64(dl) / lower_h, 0.0), 1.0)
+    teeth[1, i] = _tooth_shade(ex[10, i], gap, shadow, 1.0 - 0.08 * along, 0.1 + 0.5 * along * along, ex[7, i])
+
+
+@njit(cache=True, nogil=True)
+def _upper_tooth_at(teeth, i, across, side, du, upper_h, lift, rows, ex, mouth_w):
+    """_upper_teeth at pixel i where they may reach: cover, shade, light, incisal into teeth[2:6, i]."""
+    rank, f = rows[10, i], rows[8, i]
+    length = TOOTH_LENGTH[int(rank)] * (1.0 - TIP_DROP[int(rank)] * ex[12, i])
+    tip = upper_h * length * (1.0 + 0.06 * math.sin(3.1 * rank + 2.3 * side)
+                              + 0.05 * (2.0 * f - 1.0) * math.sin(1.9 * rank + 0.7 * side)) + np.float64(lift)
+    teeth[2, i] = min(max((tip - np.float64(du)) / 1.0, 0.0), 1.0) \
+        * np.float64(np.float32(1.0) - _smooth32(across, 0.75, 0.9))
+    shadow = np.float32(1.0) - np.float32(0.35) * np.float32(ex[15, i])
+    along = min(max(du / np.float32(upper_h), np.float32(0.0)), np.float32(1.0))
+    teeth[3, i] = _tooth_shade(ex[14, i], ex[13, i], shadow, np.float64(np.float32(1.0) - np.float32(0.08) * along),
+                               np.float64(np.float32(0.1) + np.float32(0.5) * (along * along)), ex[7, i])
+    teeth[4, i] = 1.0 + 0.035 * math.sin(2.3 * rank + 1.7 * side)
+    teeth[5, i] = 0.35 * _smooth64(np.float64(du) / max(tip, 1e-6), 0.75, 1.0)
+
+
+@njit(cache=True, nogil=True)
+def _shade_teeth(teeth, tint_lower, tint_upper, rgb, out):
+    """_shade_pass's last stage, over `out` (N, 3) in place: the lower then the upper teeth
+    (`teeth`: _shade_front's; `tint_*` (N, 3) their _in_shade warmth), then the photo's black."""
+    for i in range(out.shape[0]):
+        for c in range(3):
+            if teeth[0, i] > 0.0:
+                out[i, c] += (rgb[3, c] * teeth[1, i] * tint_lower[i, c] - out[i, c]) * teeth[0, i]
+            if teeth[2, i] > 0.0:
+                t = rgb[3, c] * teeth[3, i] * tint_upper[i, c] * teeth[4, i]
+                t = t + (INCISAL_KEEP * t + (1.0 - INCISAL_KEEP) * rgb[0, c] - t) * teeth[5, i]
+                out[i, c] += (t - out[i, c]) * teeth[2, i]
+            out[i, c] = rgb[5, c] + out[i, c] * rgb[6, c]
 
 
 @njit(cache=True, nogil=True)
@@ -1926,6 +2234,63 @@ def _rows_split(luma: np.ndarray) -> float | None:
     return None
 
 
+def _shade_exponentials(u: np.ndarray, d_upper: np.ndarray, d_lower: np.ndarray, rows: np.ndarray,
+                        reach: np.ndarray, mouth_w: float) -> np.ndarray:
+    """(16, N) float64 (float32 values where numpy's are) the exponentials and powers _shade_numpy
+    takes of each pixel's (N,) float32 `u`, `d_upper`, `d_lower` (px) and of _shade_rows' `rows`,
+    by the same numpy expressions: the cavity's under_teeth, near_lower and throat falloffs and
+    the tongue's exp(-wide) everywhere; rows 4-6 are _tongue_exponentials'; where `reach` (2, N)
+    has the teeth, their rounded corner shade, the lower teeth's |2f - 1| ** 8, gap, |2f - 1| ** 3
+    and lip shadow and the upper's tip power, gap, |2f - 1| ** 3 and lip shadow (numpy's powers
+    over every pixel cost as much as the rest of the stage)."""
+    ex = np.empty((16, len(u)))
+    across = np.abs(2.0 * u - 1.0)
+    ex[0], ex[1] = np.exp(-np.maximum(rows[3], 0.0) / (0.14 * mouth_w)), np.exp(-d_lower / (0.06 * mouth_w))
+    ex[2], ex[3] = np.exp(-(across / THROAT_WIDTH) ** 2), np.exp(-rows[6])
+    low, up = np.flatnonzero(reach[0]), np.flatnonzero(reach[1])
+    for at in (low, up):
+        ex[7, at] = (1.0 - 0.45 * across[at] ** 2) ** 1.5
+    f = rows[7, low]
+    ex[8, low], ex[9, low] = np.abs(2.0 * f - 1.0) ** 8, np.exp(-(np.minimum(f, 1.0 - f) / 0.055) ** 2)
+    ex[10, low], ex[11, low] = np.abs(2.0 * f - 1.0) ** 3, np.exp(-d_lower[low] / (0.03 * (0.5 * mouth_w)))
+    f = rows[8, up]
+    ex[12, up] = np.abs(2.0 * f - 1.0) ** TIP_POWER[rows[10, up].astype(np.intp)]
+    ex[13, up], ex[14, up] = np.exp(-(np.minimum(f, 1.0 - f) / 0.05) ** 2), np.abs(2.0 * f - 1.0) ** 3
+    ex[15, up] = np.exp(-d_upper[up] / (0.03 * mouth_w))
+    return ex
+
+
+def _tongue_exponentials(u: np.ndarray, tongue: np.ndarray, ex: np.ndarray, mouth_w: float) -> np.ndarray:
+    """(5, N) float64 the powers and exponentials of _tongue_surface_colour (by its numpy
+    expressions) where the tongue covers (`tongue`: _shade_back's), and its groove, side and sheen
+    falloffs into rows 4-6 of `ex` (_shade_exponentials') there."""
+    at = np.flatnonzero(tongue[1] > 0.0)
+    across, back, over = np.abs(2.0 * u[at] - 1.0), tongue[3, at], tongue[5, at]
+    ex[4, at], ex[5, at] = np.exp(-(across / 0.07) ** 2), np.exp(-((across - 0.2) / 0.12) ** 2)
+    ex[6, at] = np.exp(-(across / 0.35) ** 2)
+    ex2 = np.empty((5, len(u)))
+    ex2[0, at], ex2[1, at] = back ** (1.2 + 0.4 * tongue[4, at].astype(np.float32)), back ** 1.5
+    ex2[2, at], ex2[3, at] = np.exp(-over / (0.025 * mouth_w)), np.exp(-((back - 0.3) / 0.15) ** 2)
+    ex2[4, at] = np.exp(-over / (0.06 * mouth_w))
+    return ex2
+
+
+def _tooth_edges(widths: np.ndarray, per_side: float) -> np.ndarray:
+    """(len(widths) + 1,) float64 the teeth's edges from the midline out (0..1 at a corner) when
+    `per_side` of the `widths` span the row from the midline to a corner (_teeth_along)."""
+    whole = int(per_side)
+    edges = np.concatenate([[0.0], np.cumsum(widths)])
+    edges /= edges[whole] + (per_side - whole) * widths[whole]
+    return edges
+
+
+@lru_cache(maxsize=1)
+def _teeth_edges() -> np.ndarray:
+    """(2, 9) float64 the upper and the lower row's _tooth_edges (_shade_pass)."""
+    return np.stack([_tooth_edges(UPPER_TOOTH_WIDTHS, TEETH_PER_SIDE),
+                     _tooth_edges(LOWER_TOOTH_WIDTHS, LOWER_TEETH_PER_SIDE)])
+
+
 def _teeth_along(u: np.ndarray, *, widths: np.ndarray | None = None,
                  per_side: float = TEETH_PER_SIDE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Which tooth each cavity pixel's position along the mouth (u 0..1) falls on, as seen from
@@ -1933,9 +2298,7 @@ def _teeth_along(u: np.ndarray, *, widths: np.ndarray | None = None,
     by default), and `per_side` of them span the row from the midline to a corner. Returns (rank
     0 = central incisor, position across the tooth 0..1 left to right, gap darkness 0..1)."""
     widths = UPPER_TOOTH_WIDTHS if widths is None else widths
-    whole = int(per_side)
-    edges = np.concatenate([[0.0], np.cumsum(widths)])
-    edges /= edges[whole] + (per_side - whole) * widths[whole]
+    edges = _tooth_edges(widths, per_side)
     x = np.abs(2.0 * u - 1.0)
     rank = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, len(widths) - 1)
     out = (x - edges[rank]) / (edges[rank + 1] - edges[rank])
