@@ -100,24 +100,9 @@ def build_surround(photo: np.ndarray, box: CropBox, *, frame_hw: tuple[int, int]
     to_edge = cv2.distanceTransform(inside.astype(np.uint8), cv2.DIST_L2, 3)  # px inside the photo
     known = (to_edge > EDGE_MIXED_PX) & (cv2.dilate((alpha > 0).astype(np.uint8), np.ones((5, 5), np.uint8)) == 0)
     fade = smoothstep(to_edge, 0.0, EDGE_FADE_PX)
-    # Near its edges the photo's background fades into its extension; where the person was and
-    # beyond the photo, the photo's own texture (quilted) lies on the fill: where its detail stops
-    # at a line, the edge reads as a picture pasted on a smear. Each place beyond the photo
-    # continues the ground by the nearest part of its edge (grown from the whole photo at once,
-    # push-pull, it turned to the mean of all of it: yellow and blue curtains, a khaki in neither).
-    # A vignette's oval (_vignette) is taken out of what is extended and laid back over the fill.
     face = None if face_bbox is None else (np.asarray(face_bbox, np.float64) - np.tile(origin, 2)) / step  # surround px
-    clear = (to_edge > EDGE_MIXED_PX) & (alpha <= 0.5)  # (the photo, less the person)
-    ground = _Background.of(rgb, known)
-    vignette = None if face is None else _vignette(rgb, ground, clear=clear, face_box=face, frame_px=frame_w * scale)
-    source = rgb if vignette is None else np.clip(rgb - vignette.tones + 0.5, 0, 255).astype(np.uint8)
-    if vignette is not None:
-        ground = _Background.of(source, known)
-    fine = measure_detail(source, source=known, tile_px=varied_tile(known, tile_px=tile_size(known.shape)))
-    smooth = _extended(source, ground, to_edge=to_edge, frame_px=frame_w * scale)
-    smooth = smooth + _mid_detail(ground, fine=fine, base=smooth, frame_px=frame_w * scale)
-    texture = _fine_texture(fine, rgb=source, known=known, wanted=~known | (fade < 1.0), base=smooth)
-    soft = smooth + texture if vignette is None else smooth + texture * vignette.grain + vignette.tones
+    soft = _fill(rgb, known=known, clear=(to_edge > EDGE_MIXED_PX) & (alpha <= 0.5), to_edge=to_edge,
+                 wanted=~known | (fade < 1.0), face_box=face, frame_px=frame_w * scale)
     background = np.where(known[..., None], rgb * fade[..., None] + soft * (1.0 - fade[..., None]), soft)
     background = np.clip(background + 0.5, 0, 255).astype(np.uint8)
     head = None if face is None else _continue_head(rgb, alpha, inside, face_box=face)
@@ -135,6 +120,30 @@ def build_surround(photo: np.ndarray, box: CropBox, *, frame_hw: tuple[int, int]
     last_row = int(np.clip(np.floor(frame_origin[1] + photo_bottom * scale) - 1, 0, out_h - 1))
     return Surround(rgb=rgb, alpha=alpha, background=background, frame_alpha=frame_alpha,
                     frame_origin_px=frame_origin, scale=scale, photo_bottom_px=float(photo_bottom), body_cut_at_bottom=bool((alpha[last_row] > 0.5).any()))
+
+
+def _fill(rgb: np.ndarray, *, known: np.ndarray, clear: np.ndarray, to_edge: np.ndarray, wanted: np.ndarray,
+          face_box: np.ndarray | None, frame_px: float) -> np.ndarray:
+    """(h, w, 3) float32 the background extended beyond the `known` background of the (h, w, 3)
+    `rgb` (the photo warped into the surround; `clear`: its pixels that are not the person;
+    `to_edge`: px inside the photo), its fine texture over the `wanted` pixels. `face_box`
+    (surround px, or None) and `frame_px` (a frame's side in surround px) as build_surround's."""
+    # Near its edges the photo's background fades into its extension; where the person was and
+    # beyond the photo, the photo's own texture lies on the fill: where its detail stops at a
+    # line, the edge reads as a picture pasted on a smear. Each place beyond the photo continues
+    # the ground by the nearest part of its edge (grown from the whole photo at once, push-pull,
+    # it turned to the mean of all of it: yellow and blue curtains, a khaki in neither). A
+    # vignette's oval (_vignette) is taken out of what is extended and laid back over the fill.
+    ground = _Background.of(rgb, known)
+    vignette = None if face_box is None else _vignette(rgb, ground, clear=clear, face_box=face_box, frame_px=frame_px)
+    if vignette is not None:
+        rgb = np.clip(rgb - vignette.tones + 0.5, 0, 255).astype(np.uint8)
+        ground = _Background.of(rgb, known)
+    fine = measure_detail(rgb, source=known, tile_px=varied_tile(known, tile_px=tile_size(known.shape)))
+    smooth = _extended(rgb, ground, to_edge=to_edge, frame_px=frame_px)
+    smooth = smooth + _mid_detail(ground, fine=fine, base=smooth, frame_px=frame_px)
+    texture = _fine_texture(fine, rgb=rgb, known=known, wanted=wanted, base=smooth)
+    return smooth + texture if vignette is None else smooth + texture * vignette.grain + vignette.tones
 
 
 @dataclass(frozen=True, eq=False)
