@@ -591,3 +591,32 @@ def test_straight_light_bands_either_side_are_no_vignette():
     found = surround._vignette_ellipse(photo, clear, face_box=face, frame_px=float(N))
     assert found is not None
     assert np.allclose(found, (150, 180, 160, 200), atol=8), found
+
+
+def test_the_fill_s_blotches_keep_the_ground_s_tint_not_stray_hues():
+    """Brown wood-like streaks with a few teal marks among them (book spines by the mohawk's
+    panelling): beyond the photo the mid-scale blotches keep the streaks' tint and only half of
+    the hue that strays from it (MID_HUE_KEPT). Quilted whole, the marks were scattered over the
+    fill as teal streaks: its stray hue (at 2-8 px) was 0.55 of the photo's, now 0.29 (the quiet
+    patches hold few of the marks, and the fine grain has the tint alone)."""
+    import cv2
+
+    rng = np.random.default_rng(7)
+    streaks = cv2.GaussianBlur(rng.standard_normal((N, N)).astype(np.float32), (0, 0), sigmaX=2.0, sigmaY=8.0)
+    marks = cv2.GaussianBlur(rng.standard_normal((N, N)).astype(np.float32), (0, 0), 4.0)
+    marks = np.clip(marks / marks.std() - 1.5, 0, None)  # (sparse)
+    photo = (np.array((180, 130, 90), np.float32) + 20 * (streaks / streaks.std())[..., None] * np.array((1.2, 1.0, 0.8))
+             + 20 * marks[..., None] * np.array((-1.0, 0.6, 1.0), np.float32))
+    s = _surround(np.clip(photo, 0, 255).astype(np.uint8), face_bbox=None)
+    rgb = s.rgb.astype(np.float32)
+    band = cv2.GaussianBlur(rgb, (0, 0), 2.0) - cv2.GaussianBlur(rgb, (0, 0), 8.0)
+
+    def stray(b: np.ndarray) -> float:
+        lum = b.mean(axis=2)
+        tint = (b * lum[..., None]).mean(axis=(0, 1)) / np.mean(lum * lum)
+        return float((b - lum[..., None] * tint).std())
+
+    (r0, c0), (r1, c1) = _at(s, 20, 20), _at(s, N - 20, N - 20)
+    (f0, g0), (f1, g1) = _at(s, -0.35 * N, 0.2 * N), _at(s, -0.15 * N, 0.8 * N)
+    ratio = stray(band[f0:f1, g0:g1]) / stray(band[r0:r1, c0:c1])
+    assert 0.1 < ratio < 0.4, ratio

@@ -491,15 +491,20 @@ MID_SHRINK = GROUND_SHRINK  # (the same quarter-size copy serves both)
 MID_BAND_FRAMES = 0.035
 MID_TILE_FRAMES = 0.12
 MID_CLIP = 2.0
+# ... its hue beyond the patches' mean tint (_tint) kept only in this share: quilted whole, the
+# few coloured marks among the quiet patches (book spines by the mohawk's wood) were scattered
+# over the fill as teal and red streaks.
+MID_HUE_KEPT = 0.5
 
 
 def _mid_detail(background: _Background, *, fine: PhotoDetail | None, base: np.ndarray,
                 frame_px: float) -> np.ndarray:
     """(h, w, 3) float32 the background's detail finer than MID_BAND_FRAMES quilted over what is
     not known (each patch matched in colour to `base`, the fill it goes on), fading in as what
-    stands on the ground by the edge ends (it continues the photo's own detail there); 0 where the
-    background holds too few whole patches or they, or its `fine` detail (measure_detail of the
-    surround over its known background), run every way (face.texture.runs_every_way)."""
+    stands on the ground by the edge ends (it continues the photo's own detail there), its hue
+    beyond the patches' tint kept in MID_HUE_KEPT; 0 where the background holds too few whole
+    patches or they, or its `fine` detail (measure_detail of the surround over its known
+    background), run every way (face.texture.runs_every_way)."""
     import cv2
 
     h, w = background.known.shape
@@ -516,6 +521,9 @@ def _mid_detail(background: _Background, *, fine: PhotoDetail | None, base: np.n
         return none
     made = made_detail(measured, wanted=~small_known, seed=MID_DETAIL_SEED,
                        base=cv2.resize(base, small_known.shape[::-1], interpolation=cv2.INTER_AREA))
+    grey = made.mean(axis=2, keepdims=True) * _tint(detail_patches(measured.detail, measured.corners,
+                                                                   tile_px=measured.tile_px))
+    made = grey + MID_HUE_KEPT * (made - grey)
     fade_in = 1.0 - np.exp(-np.square(background.beyond / max(STRUCTURE_BANDS[-1][1] * frame_px, 1.0)))
     return cv2.resize(made, (w, h), interpolation=cv2.INTER_LINEAR) * fade_in[..., None]
 
@@ -557,9 +565,15 @@ def _random_phase(measured: PhotoDetail, *, wanted: np.ndarray, seed: int) -> np
     noise = np.random.default_rng(seed).random(wanted.shape, dtype=np.float32)
     noise -= 0.5
     field = cv2.filter2D(noise, -1, kernel, borderType=cv2.BORDER_REFLECT)
-    per_channel = (patches * lum[..., None]).mean(axis=(0, 1, 2)) / max(float(np.mean(lum * lum)), 1e-6)
     field *= wanted * np.float32(lum.std() / max(float(field.std()), 1e-6))
-    return field[..., None] * per_channel.astype(np.float32)
+    return field[..., None] * _tint(patches)
+
+
+def _tint(patches: np.ndarray) -> np.ndarray:
+    """(3,) float32 each colour channel's regression on luminance over the (n, t, t, 3) detail
+    `patches` (grain is mostly light and dark; a tint, such as wood's, is kept)."""
+    lum = patches.mean(axis=3)
+    return ((patches * lum[..., None]).mean(axis=(0, 1, 2)) / max(float(np.mean(lum * lum)), 1e-6)).astype(np.float32)
 
 
 # A grain's kernel is mostly a few pixels about its centre: cropped to the box holding all but
