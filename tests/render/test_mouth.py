@@ -2080,3 +2080,46 @@ def test_cavity_gather_equals_numpy_lookups():
     assert np.array_equal(ys, want_ys) and np.array_equal(xs, want_xs)
     assert np.array_equal(tri_index, ids[want_ys, want_xs]) and np.array_equal(tris, triangles[tri_index])
     assert weights.dtype == np.float32 and np.array_equal(weights, np.column_stack([b, 1.0 - b.sum(axis=1)]))
+
+
+@pytest.mark.parametrize("lower_f32", [True, False])
+def test_photo_interior_passes_equal_numpy_steps_to_the_bit(analysis, lower_f32):
+    """_lay_photo_interior's compiled passes (_photo_reach, _lay_samples) lay the photo's interior
+    exactly as its numpy steps did (below, as they were) over random pixels in paint's dtypes, a
+    wide opening hiding the upper row's back teeth, the lower row handing over by a float32 or a
+    float64 lower_show (to_rest taken in float64, not numpy's float32, fails both)."""
+    from facetalk.face.rig import smoothstep
+    from facetalk.imaging import sample_points
+    from facetalk.render.mouth import PHOTO_TEETH_HIDDEN, _lower_teeth_show
+    from facetalk.render.sampling import mix
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    rng = np.random.default_rng(5)
+    n, mouth_w = 3000, 1.1 * painter._rest_mouth_w
+    ids = rng.integers(0, len(painter._anchor_xy), n)
+    interp = lambda per_vertex, only=slice(None): per_vertex[ids][only]  # noqa: E731
+    d_upper, d_lower = (rng.random((2, n)) * 0.2 * mouth_w).astype(np.float32)
+    runs = (rng.random(n) * 0.15 * mouth_w, rng.random(n) * 0.1 * mouth_w)
+    show = rng.random(n) * (rng.random(n) < 0.5)
+    show = show.astype(np.float32) if lower_f32 else show
+    u, peak = rng.random(n).astype(np.float32), 0.45 * mouth_w
+    color = rng.random((n, 3)) * 255.0
+    want, want_laid = color.copy(), np.zeros(n, np.float32)
+    to_rest, wide = painter._rest_mouth_w / mouth_w, float(_lower_teeth_show(np.array([peak]), mouth_w)[0])
+    assert wide > 0
+    for d_lip, length, anchor_xy, sign in ((d_upper, runs[0], painter._anchor_xy, 1.0),
+                                           (d_lower, runs[1], painter._lower_anchor_xy, -1.0)):
+        d_rest = d_lip * to_rest
+        own = np.nonzero(d_rest < length)[0]
+        weight = np.clip((length[own] - d_rest[own]) / 1.5, 0, 1)
+        if sign < 0:
+            weight *= 1.0 - show[own]
+        else:
+            weight *= 1.0 - wide * smoothstep(np.abs(2.0 * u[own] - 1.0), *PHOTO_TEETH_HIDDEN)
+        src = interp(anchor_xy, own) + sign * d_rest[own, None] * painter._down
+        want[own] = mix(want[own], sample_points(painter.image, src), weight)
+        want_laid[own] = np.maximum(want_laid[own], weight)
+    laid = painter._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
+                                       mouth_w=mouth_w, u=u, peak_opening=peak)
+    assert (want_laid > 0).sum() > 1000
+    assert np.array_equal(color, want) and np.array_equal(laid, want_laid)

@@ -674,19 +674,14 @@ class MouthPainter:
         down_upper = d_upper if lowered is None else d_upper - lowered
         if arch is not None and self._own_teeth:
             down_upper = down_upper - arch
-        for d_lip, length, anchor_xy, sign, lower in ((down_upper, runs[0], self._anchor_xy, 1.0, False),
-                                                      (d_lower, runs[1], self._lower_anchor_xy, -1.0, True)):
-            d_rest = d_lip * to_rest
-            own = np.nonzero(d_rest < length)[0]
+        show, u = np.ascontiguousarray(lower_show, np.float64), np.asarray(u, np.float32)
+        scalars = np.array([to_rest, wide, float(np.asarray(lower_show).dtype == np.float32)])
+        for d_lip, length, anchor_xy, sign in ((down_upper, runs[0], self._anchor_xy, 1.0),
+                                               (d_lower, runs[1], self._lower_anchor_xy, -1.0)):
+            own, weight, offset = _photo_reach(np.asarray(d_lip, np.float32), np.asarray(length, np.float64), show, u,
+                                               scalars, sign, self._down.astype(np.float64))
             if len(own):
-                weight = np.clip((length[own] - d_rest[own]) / 1.5, 0, 1)
-                if lower:
-                    weight *= 1.0 - lower_show[own]
-                elif wide > 0:
-                    weight *= 1.0 - wide * smoothstep(np.abs(2.0 * u[own] - 1.0), *PHOTO_TEETH_HIDDEN)
-                src = interp(anchor_xy, own) + sign * d_rest[own, None] * self._down
-                color[own] = mix(color[own], sample_points(self.image, src), weight)
-                laid[own] = np.maximum(laid[own], weight)
+                _lay_samples(color, laid, own, sample_points(self.image, interp(anchor_xy, own) + offset), weight)
         return laid
 
     def _arched_top(self, verts: np.ndarray, u: np.ndarray, *, d_upper: np.ndarray, alpha: np.ndarray,
@@ -1602,6 +1597,47 @@ def _cavity_gather(tri_id, bary, material, triangles, x0, y0, x1, y1):
             weights[k, 2] = np.float32(1.0) - (bary[y, x, 0] + bary[y, x, 1])
             k += 1
     return ys, xs, tri_index, tris, weights
+
+
+@njit(cache=True, nogil=True)
+def _photo_reach(d_lip, length, lower_show, u, scalars, sign, down):
+    """_lay_photo_interior's numpy steps for one lip in one compiled pass, in numpy's dtypes: the
+    pixels (own (n,) int64) whose float32 `d_lip` px from the lip, in rest px (scalars[0]:
+    to_rest), lie within the photo's (N,) float64 run `length` from it, their (n,) float64 weight
+    (the lower lip's, `sign` -1, less (N,) `lower_show`: float32 values where scalars[2] is 1; the
+    upper's less scalars[1] (wide) of PHOTO_TEETH_HIDDEN's smoothstep at float32 `u`), and (n, 2)
+    their offset from the lip's anchor along (2,) `down` (`sign` times the rest px)."""
+    to_rest, wide, show32 = np.float32(scalars[0]), scalars[1], scalars[2] > 0.0
+    one, n = np.float32(1.0), 0
+    for i in range(d_lip.shape[0]):
+        n += np.float64(d_lip[i] * to_rest) < length[i]
+    own, weight, offset = np.empty(n, np.int64), np.empty(n), np.empty((n, 2))
+    k = 0
+    for i in range(d_lip.shape[0]):
+        d_rest = d_lip[i] * to_rest
+        if not np.float64(d_rest) < length[i]:
+            continue
+        w = min(max((length[i] - np.float64(d_rest)) / 1.5, 0.0), 1.0)
+        if sign < 0.0:
+            w *= np.float64(one - np.float32(lower_show[i])) if show32 else 1.0 - lower_show[i]
+        elif wide > 0.0:
+            hidden = _smooth32(abs(np.float32(2.0) * u[i] - one), PHOTO_TEETH_HIDDEN[0], PHOTO_TEETH_HIDDEN[1])
+            w *= np.float64(one - np.float32(wide) * hidden)
+        along = np.float64(np.float32(sign) * d_rest)
+        own[k], weight[k], offset[k, 0], offset[k, 1] = i, w, along * down[0], along * down[1]
+        k += 1
+    return own, weight, offset
+
+
+@njit(cache=True, nogil=True)
+def _lay_samples(color, laid, own, samples, weight):
+    """_lay_photo_interior's mix, in place: the (N, 3) float64 `color` at pixels `own` (n,) takes
+    the (n, 3) float32 `samples` by (n,) `weight`, and the (N,) float32 `laid` the larger of it."""
+    for j in range(own.shape[0]):
+        i = own[j]
+        for c in range(3):
+            color[i, c] = color[i, c] + (np.float64(samples[j, c]) - color[i, c]) * weight[j]
+        laid[i] = np.float32(max(np.float64(laid[i]), weight[j]))
 
 
 @njit(cache=True, nogil=True)
