@@ -196,8 +196,8 @@ Animator(load_image({portrait_path!r}), detector=ReplayDetector(recording), segm
 kernels = [eyes._draw_iris, mouth._weigh_corners, shading._taper_grid, shading._crease_pass, sampling._pixel_box,
            raster.rasterize, raster.add_where_unmoved, raster.warp_over_plate, marking._add_masked,
            marking._probe_deltas, renderer._pose, mouth._shade_rows, mouth._shade_back, mouth._shade_front,
-           mouth._shade_teeth, mouth._cavity_gather, mouth._lay_over, raster._farthest,
-           raster._rows_within, raster._reset_rows, marking._gray_block_means, renderer._pose_some,
+           mouth._shade_teeth, mouth._cavity_gather, mouth._photo_reach, mouth._lay_samples, mouth._lay_over,
+           raster._farthest, raster._rows_within, raster._reset_rows, marking._gray_block_means, renderer._pose_some,
            mouth._roll_pass, mouth._rim_pass]
 print(" ".join(k.__name__ for k in kernels if not k.signatures))
 """
