@@ -756,30 +756,19 @@ class MouthPainter:
         if arch is not None:
             side |= d_upper < arch + 0.5
         side = np.nonzero(side)[0]
-        du, dl = d_upper[side], d_lower[side]
         # Rounded lips (the mouth narrower than the photo's) open an oval: the lens's ends fill out.
         power = LENS_POWER * (1.0 - ROUND_LENS * self._rounded(widened))
-        cut = (du + dl - peak_opening * lens_height(np.abs(2.0 * u[side] - 1.0), power=power)) * opens
-        # Each covered pixel is on one lip's face (the two reach cut in all, less than the gap).
-        low_reach, up_reach = CORNER_LOWER_SHARE * cut, (1.0 - CORNER_LOWER_SHARE) * cut
-        arched, over_arch = np.zeros(len(side)), np.zeros(len(side), bool)
-        if arch is not None:
-            # Where the arch comes down past the lens's own cut, the face is the upper lip set lower.
-            arched = np.clip((arch[side] - up_reach) / np.maximum(0.3 * arch[side], 1.0), 0.0, 1.0)
-            up_reach = np.maximum(up_reach, arch[side])
-            # Turned in only over a photo's own teeth, whose pale edge it hides: a closed mouth's lip
-            # turned darker there drew a dark rim down the opening's upper sides (07).
-            over_arch = (arch[side] > 0.5) & self._own_teeth
-        lower = dl - low_reach < du - up_reach
-        d = np.where(lower, dl, du)
-        reach = np.where(lower, low_reach, up_reach)
-        at = np.nonzero(reach - d > -0.5)[0]
+        lens = lens_height(np.abs(2.0 * np.asarray(u, np.float32)[side] - 1.0), power=power)
+        scalars = np.array([peak_opening, opens, float(arch is not None), float(self._own_teeth),
+                            self._rest_mouth_w / max(mouth_w, 1e-6), self._rest_mouth_w])
+        at, lower, cover, depth, inward, arched = _corner_cover(
+            np.asarray(d_upper, np.float32)[side], np.asarray(d_lower, np.float32)[side], lens,
+            np.zeros(len(side), np.float32) if arch is None else np.asarray(arch, np.float32)[side], scalars)
         if not len(at):
             return
-        d, reach, lower, px = d[at], reach[at], lower[at], side[at]
-        arched = np.where(lower, 0.0, arched[at])
-        cover = np.minimum(reach - d + 0.5, 1.0)
-        depth, inward = self._corner_face_depth(d, reach, arched, mouth_w=mouth_w, over_arch=over_arch[at])
+        px = side[at]
+        if arch is None:  # numpy's float64 zeros for arched made these float64 (the same values)
+            inward, arched = inward.astype(np.float64), arched.astype(np.float64)
         anchors = interp(self._both_anchors_xy, px)
         anchor = np.where(lower[:, None], anchors[:, 2:], anchors[:, :2])
         lip = sample_points(self.image, anchor + (np.where(lower, depth, -depth))[:, None] * self._down)
@@ -1638,6 +1627,78 @@ def _lay_samples(color, laid, own, samples, weight):
         for c in range(3):
             color[i, c] = color[i, c] + (np.float64(samples[j, c]) - color[i, c]) * weight[j]
         laid[i] = np.float32(max(np.float64(laid[i]), weight[j]))
+
+
+@njit(cache=True, nogil=True)
+def _corner_cover(d_upper, d_lower, lens, arch, scalars):
+    """_taper_corners' per-pixel steps (and _corner_face_depth's), one compiled pass in numpy's
+    float32, over the pixels beside the lens (float32 (M,) `d_upper`, `d_lower` px, `lens`:
+    lens_height there, `arch` px: _upper_arch's, or zeros where scalars[2] is 0). `scalars`:
+    peak_opening px, opens, arch given, the photo shows its own teeth, rest / posed mouth width,
+    rest mouth width px. Returns the (n,) int64 pixels (of the M) a lip's face covers, (n,) bool
+    which are the lower lip's, (n,) float32 cover, float64 depth px, float32 inward and arched."""
+    peak, opens, has_arch, own_teeth, to_rest, rest_w = (scalars[0], scalars[1], scalars[2] > 0.0,
+                                                         scalars[3] > 0.0, scalars[4], scalars[5])
+    zero, one = np.float32(0.0), np.float32(1.0)
+    n = d_upper.shape[0]
+    at, lower, depth = np.empty(n, np.int64), np.empty(n, np.bool_), np.empty(n)
+    out = np.empty((3, n), np.float32)
+    k = 0
+    for j in range(n):
+        du, dl = d_upper[j], d_lower[j]
+        cut = (du + dl - np.float32(peak) * lens[j]) * np.float32(opens)
+        low, up = np.float32(CORNER_LOWER_SHARE) * cut, np.float32(1.0 - CORNER_LOWER_SHARE) * cut
+        arched, over = zero, False
+        if has_arch:
+            a = arch[j]
+            arched = min(max((a - up) / max(np.float32(0.3) * a, one), zero), one)
+            up = max(up, a)
+            over = a > np.float32(0.5) and own_teeth
+        is_lower = dl - low < du - up
+        d, reach = (dl, low) if is_lower else (du, up)
+        if not reach - d > np.float32(-0.5):
+            continue
+        arched = zero if is_lower else arched
+        at[k], lower[k] = j, is_lower
+        out[0, k] = min(reach - d + np.float32(0.5), one)
+        depth[k], out[1, k] = _face_depth(d, reach, arched, over, to_rest, rest_w)
+        out[2, k] = arched
+        k += 1
+    return at[:k], lower[:k], out[0, :k].copy(), depth[:k].copy(), out[1, :k].copy(), out[2, :k].copy()
+
+
+@njit(cache=True, nogil=True)
+def _face_depth(d, reach, arched, over_arch, to_rest, rest_w):
+    """MouthPainter._corner_face_depth at one float32 pixel: (float64 depth px, float32 inward)."""
+    one = np.float32(1.0)
+    q = d / max(reach, np.float32(1e-6))
+    inward = _smooth32(q, 0.0, 1.0)
+    fold = CORNER_LIP_DEPTH * rest_w
+    skip = max(1.0, CORNER_EDGE_SKIP * fold)
+    into = d * np.float32(to_rest)
+    span = max(fold - skip, 0.5)
+    past_edge = np.float32(skip + span) - abs(_mod32(into, np.float32(2.0 * span)) - np.float32(span))
+    depth = (one - inward) * (np.float32(0.5) + into) + inward * past_edge
+    down_face = min(q, one)
+    if over_arch:  # numpy's np.maximum of two floats is a float64 scalar: this lowered is float64
+        lowered = skip + min(np.float64(reach), max(fold - skip, 0.5)) * np.float64(down_face)
+        turned = np.float32(ARCH_FACE_TURN) * (np.float32(0.5) + np.float32(0.5) * _smooth32(down_face, 0.0, 1.0))
+    else:
+        lowered = np.float64(np.float32(0.5) + min(reach, np.float32(fold)) * (one - q))
+        turned = np.float32(0.0)
+    wide = np.float64(depth)
+    return wide + np.float64(arched) * (lowered - wide), inward * (one - arched) + arched * turned
+
+
+@njit(cache=True, nogil=True)
+def _mod32(a, b):
+    """numpy.mod of float32 `a` by float32 `b` (> 0 here): fmod, moved into b's sign."""
+    m = np.fmod(a, b)
+    if m != 0.0 and (b < 0.0) != (m < 0.0):
+        m += b
+    elif m == 0.0:
+        m = np.copysign(np.float32(0.0), b)
+    return m
 
 
 @njit(cache=True, nogil=True)
