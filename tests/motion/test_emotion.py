@@ -98,8 +98,9 @@ def test_disgust_on_a_toothy_smile_shuts_the_teeth_under_an_arched_upper_lip(ana
 
 def test_fear_on_a_toothy_smile_opens_from_the_teeth_under_a_rolled_upper_lip(analysis):
     """Fear opens a toothy smile's mouth further (the lips 0.24 mouth widths apart at most, the
-    photo's 0.17), the upper lip rolled down over the photo's teeth (render.mouth covers them with
-    it) and the lips stretched sideways (AU20+25+26). Shut to a sliver before (0.04), fear, sad and
+    photo's 0.17), the upper lip rolled down 0.5 over the photo's teeth (render.mouth covers them
+    with it), the lower lip drawn down off the lower ones as on a closed mouth, and the lips
+    stretched sideways (AU20+25+26). Shut to a sliver before (0.04), fear, sad and
     angry shared one closed mouth on the toothy photos (out/portraits' 01, 03, 11, 12 at 2x)."""
     from facetalk.params import PhotoExpression
 
@@ -112,8 +113,32 @@ def test_fear_on_a_toothy_smile_opens_from_the_teeth_under_a_rolled_upper_lip(an
     grin = emotion.blend(fear, photo=PhotoExpression(smile=1.0, lips_apart=1.0))
     assert grin.offset("lip_spread") - emotion.UNDO_SMILE["lip_spread"] == pytest.approx(closed.offset("lip_spread"))
     assert grin.closes_lips == 0.0
-    assert grin.offset("mouth_roll_upper") == closed.offset("mouth_roll_upper") == emotion.RECIPES["fearful"].face["mouth_roll_upper"]
+    assert grin.offset("mouth_roll_upper") == pytest.approx(0.5)  # the lip's own height over the teeth, not 0.8
+    assert closed.offset("mouth_roll_upper") == emotion.RECIPES["fearful"].face["mouth_roll_upper"]
     assert 0.15 < grin.offset("jaw_open") < closed.offset("jaw_open")
+    assert grin.offset("lower_lip_depress") == closed.offset("lower_lip_depress")  # off the lower teeth: open, tense
+
+
+def test_fear_on_a_toothy_smile_rolls_the_upper_lip_over_no_more_teeth_than_its_own_height(analysis):
+    """A rolled lip covers a share of the photo's upper teeth (render.mouth._rolled_cover), and a
+    broad smile shows 1.7-3.6 lip heights of them: rolled 0.8, fear's upper lip hid the bundled
+    photo's 8.8 px of teeth under 8.9 px of smooth lip below its own 4.8 (2.7 times the lip's
+    height; Obama, the man in glasses and the mohawk 4.1-4.6 times: a slab, issues 12.3 and 13.1).
+    Rolled 0.5 it covers 4.8 px, about its own height, and the upper teeth show under it."""
+    from facetalk.render.mouth import MouthPainter, _rolled_cover
+
+    mood = emotion.blend(tuple(float(e == "fearful") for e in EMOTIONS), photo=analysis.expression)
+    pose = posed_vertices(analysis.rig, MotionFrame(t_s=0).with_face(mood.offsets))[:lm.N_LANDMARKS, :2]
+    mouth_w = float(np.linalg.norm(pose[lm.MOUTH_CORNERS[1]] - pose[lm.MOUTH_CORNERS[0]]))
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    run_px = float(painter._own_upper.max()) * mouth_w / painter._rest_mouth_w  # the middle's longest teeth
+    cover_px = float(_rolled_cover(np.array([run_px]), roll=mood.offset("mouth_roll_upper"), mouth_w=mouth_w)[0])
+    mid = len(lm.LIPS_INNER_UPPER) // 2
+    lip_px = float(np.linalg.norm(analysis.landmarks_px[lm.LIPS_OUTER_UPPER[mid], :2]
+                                  - analysis.landmarks_px[lm.LIPS_INNER_UPPER[mid], :2]))
+    assert 7.0 < run_px < 11.0 and 4.0 < lip_px < 6.0  # a broad smile's teeth, about two lip heights
+    assert 0.7 * lip_px < cover_px < 1.2 * lip_px  # 4.8 px (8.9 at 0.8: 1.85 lip heights)
+    assert cover_px < 0.6 * run_px  # the rest of the upper teeth show
 
 
 def test_contempt_on_a_toothy_smile_leaves_a_sliver_of_the_teeth_not_a_shut_mouth(analysis):
