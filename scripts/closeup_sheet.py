@@ -22,7 +22,8 @@ import cv2
 import numpy as np
 
 from facetalk.face import landmarks as lm
-from facetalk.motion.emotion import RECIPES
+from facetalk.config import EMOTIONS
+from facetalk.motion.emotion import RECIPES, blend
 from facetalk.motion.frame import MotionFrame
 from facetalk.pipeline import Animator
 
@@ -38,8 +39,8 @@ SHAPES = (
     ("/l/ in /ala/", dict(jaw_open=0.4, lip_spread=0.1, tongue_tip=0.85)),
     ("smile, teeth", dict(smile=1.0, upper_lip_raise=0.5, jaw_open=0.15, lip_spread=0.4)),
     # Fear's mouth (AU20+25+26): stretched, a little open, the lower lip down, the upper lip drawn
-    # down over the upper teeth (an open stretched mouth baring them is a grin); the photo's own
-    # smile is undone first, as emotions do (_motion).
+    # down over the upper teeth (an open stretched mouth baring them is a grin); drawn as
+    # motion.emotion.blend gives it for the photo (_motion).
     ("fear mouth", {name: value for name, value in RECIPES["fearful"].face.items() if name in FEAR_MOUTH}),
     ("blink apex", dict(blink_left=1.0, blink_right=1.0)),
     ("half blink", dict(blink_left=0.5, blink_right=0.5)),
@@ -48,11 +49,14 @@ SHAPES = (
 
 
 def _motion(animator: Animator, name: str) -> MotionFrame:
-    """The still MotionFrame of SHAPES' `name` for this photo: its own smile undone under fear's
-    mouth (motion.emotion.blend does so for every emotion but sad and angry)."""
+    """The still MotionFrame of SHAPES' `name` for this photo. Fear's mouth is motion.emotion.blend's
+    for this photo (its FEAR_MOUTH parameters): its own smile undone, and on a toothy smile or lips
+    parted in speech the opening the photo already has counted (the recipe's closed-mouth values
+    drawn on a toothy smile showed a mouth the product never renders)."""
     params = dict(dict(SHAPES)[name])
     if name == "fear mouth":
-        params["smile"] = params.get("smile", 0.0) - animator.analysis.expression.smile
+        mood = blend(tuple(float(e == "fearful") for e in EMOTIONS), photo=animator.analysis.expression)
+        params = {param: mood.offset(param) for param in FEAR_MOUTH}
     return MotionFrame(t_s=0, **params)
 
 
