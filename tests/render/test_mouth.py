@@ -3,14 +3,105 @@
 import numpy as np
 import pytest
 
-from facetalk.render.mouth import MouthPainter, _teeth_along, _tooth_length
+from facetalk.render import mouth as mouth_module
+from facetalk.render.mouth import (
+    EDGES_UPPER, EX_UPPER_GAP, EX_UPPER_TIP, N_ROWS, RGB_BLACK, RGB_BLACK_SCALE, ROW_UPPER_F, ROW_UPPER_RANK,
+    SYNTHETIC_UPPER_TEETH_MW, TH_LOWER_COVER, TH_UPPER_COVER, TH_UPPER_SHADE, MouthPainter, _along_at,
+    _shade_exponentials, _teeth_edges, _tooth_length_at,
+)
+from tests.render.mouth_reference import ShadeReference, _teeth_along, _tooth_length
 
 LUMA = np.array([0.299, 0.587, 0.114])
 
 
+def _teeth_along_compiled(u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rank, f, gap) of the upper row at (N,) `u` as _shade takes them (_along_at over the
+    upper row's edges, float32 u, and _shade_exponentials' gap)."""
+    u32 = np.asarray(u, np.float32)
+    edges, rows = _teeth_edges()[EDGES_UPPER], np.zeros((N_ROWS, len(u32)))
+    for i, uu in enumerate(u32):
+        rows[ROW_UPPER_RANK, i], rows[ROW_UPPER_F, i] = _along_at(abs(np.float32(2.0) * uu - np.float32(1.0)), uu,
+                                                                  edges)
+    reach = np.zeros((2, len(u32)), bool)
+    reach[1] = True
+    ex = _shade_exponentials(u32, np.zeros_like(u32), np.zeros_like(u32), rows, reach, 100.0)
+    return rows[ROW_UPPER_RANK].astype(int), rows[ROW_UPPER_F], ex[EX_UPPER_GAP]
+
+
+def _tooth_length_compiled(rank: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """(N,) the upper teeth's length (share of the central incisor's) at `rank`, `f` as _shade's
+    _upper_tooth_at takes it (_shade_exponentials' tip power, _tooth_length_at)."""
+    rows, reach = np.zeros((N_ROWS, len(f))), np.zeros((2, len(f)), bool)
+    rows[ROW_UPPER_RANK], rows[ROW_UPPER_F], reach[1] = rank, f, True
+    zeros = np.zeros(len(f), np.float32)
+    ex = _shade_exponentials(zeros, zeros, zeros, rows, reach, 100.0)
+    return np.array([_tooth_length_at(int(r), ex[EX_UPPER_TIP, i]) for i, r in enumerate(rank)])
+
+
+def _upper_tooth_shade(painter: MouthPainter, u: np.ndarray, d_upper: np.ndarray, mouth_w: float) -> np.ndarray:
+    """(N,) the synthetic upper teeth's light (1 lit, before _in_shade's warmth) at `u`, `d_upper`
+    px below the lip, as _shade's compiled _shade_front works it out."""
+    seen, original = [], mouth_module._shade_teeth
+
+    def record(teeth, tint_lower, tint_upper, rgb, out):
+        seen.append(teeth[TH_UPPER_SHADE].copy())
+        original(teeth, tint_lower, tint_upper, rgb, out)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mouth_module, "_shade_teeth", record)
+        opening = np.full(len(u), 0.3 * mouth_w)
+        painter._shade(d_upper, opening - d_upper, opening, u, mouth_w,
+                       photo_teeth=(np.zeros(len(u)), np.zeros(len(u))))
+    return seen[0]
+
+
+def _lower_row_alone(painter: MouthPainter, u: np.ndarray, d_lower: np.ndarray, opening: float,
+                     mouth_w: float) -> np.ndarray:
+    """(N, 3) the synthetic lower teeth alone over black at `u`, `d_lower` px over the lower lip of
+    an `opening` px tall (lower_show 1), as _shade's compiled _shade_teeth lays them."""
+    seen, original = [], mouth_module._shade_teeth
+
+    def lower_only(teeth, tint_lower, tint_upper, rgb, out):
+        teeth[TH_UPPER_COVER], out[:] = 0.0, 0.0
+        rgb = rgb.copy()
+        rgb[RGB_BLACK], rgb[RGB_BLACK_SCALE] = 0.0, 1.0
+        original(teeth, tint_lower, tint_upper, rgb, out)
+        seen.append(out.copy())
+
+    n = len(u)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mouth_module, "_shade_teeth", lower_only)
+        painter._shade(np.full(n, opening) - d_lower, d_lower, np.full(n, opening), u, mouth_w,
+                       photo_teeth=(np.zeros(n), np.zeros(n)), lower_show=np.ones(n))
+    return seen[0]
+
+
+def _cavity(painter: MouthPainter, below: np.ndarray, d_lower: np.ndarray, across: np.ndarray, mouth_w: float, *,
+            peak_opening: float | None = None) -> np.ndarray:
+    """(N, 3) the cavity behind tongue and teeth (the reference's _cavity: `below` px under the
+    upper teeth, `d_lower` px over the lower lip, `across` 0..1 from mid-mouth, the soft palate by
+    `peak_opening`) as _shade's compiled _shade_back lays it; checked against the reference."""
+    seen, original = [], mouth_module._shade_back
+
+    def record(*args):
+        original(*args)
+        seen.append(args[-2].copy())  # `out`
+
+    upper_h, n = SYNTHETIC_UPPER_TEETH_MW * mouth_w, len(below)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mouth_module, "_shade_back", record)
+        painter._shade(below + upper_h, d_lower, below + upper_h + d_lower, 0.5 + 0.5 * across, mouth_w,
+                       photo_teeth=(np.zeros(n), np.zeros(n)), peak_opening=peak_opening or 0.0)
+    reference = ShadeReference(painter)._cavity(below, d_lower, across, mouth_w, peak_opening=peak_opening)
+    assert np.allclose(seen[0], reference, rtol=1e-4, atol=1e-3), np.abs(seen[0] - reference).max()
+    return seen[0]
+
+
 def test_teeth_are_separate_and_narrow_toward_the_corners():
     u = np.linspace(0.0, 1.0, 4001)
-    rank, f, gap = _teeth_along(u)
+    rank, f, gap = _teeth_along_compiled(u)
+    reference = _teeth_along(u)
+    assert np.array_equal(rank, reference[0]) and np.allclose(f, reference[1], atol=1e-5)
     # A gap on the midline between the central incisors, and symmetric ranks about it.
     assert gap[len(u) // 2] > 0.9 and rank[len(u) // 2 + 5] == 0 and rank[len(u) // 2 - 5] == 0
     assert np.array_equal(rank, rank[::-1])
@@ -24,9 +115,11 @@ def test_teeth_are_separate_and_narrow_toward_the_corners():
 
 def test_tooth_tips_are_rounded_and_incisors_longest():
     f = np.linspace(0, 1, 101)
-    central = _tooth_length(np.zeros(101, int), f)
+    central = _tooth_length_compiled(np.zeros(101, int), f)
+    assert np.array_equal(central, _tooth_length(np.zeros(101, int), f))
     assert central[50] == central.max() and central[0] < 0.7 * central[50]
-    assert _tooth_length(np.array([3]), np.array([0.5]))[0] < _tooth_length(np.array([0]), np.array([0.5]))[0]
+    assert _tooth_length_compiled(np.array([3]), np.array([0.5]))[0] \
+        < _tooth_length_compiled(np.array([0]), np.array([0.5]))[0]
 
 
 def test_teeth_colour_comes_from_the_photo_or_its_skin(analysis):
@@ -283,9 +376,14 @@ def test_a_guessed_lower_row_hands_over_to_synthetic_lower_teeth(analysis, monke
     assert np.array_equal(drawn, without), int((np.abs(drawn.astype(int) - without).max(axis=2) > 2).sum())
     # The synthetic tips are drawn there: without them 103 px over the lower lip are darker by
     # over 10 levels (by up to 43).
-    # (Knocked out of _shade's numpy specification, which its compiled passes equal.)
-    monkeypatch.setattr(MouthPainter, "_shade", MouthPainter._shade_numpy)
-    monkeypatch.setattr(MouthPainter, "_lower_teeth", lambda self, color, *args: color)
+    # (Knocked out of _shade's last compiled pass: no lower teeth's cover.)
+    lay_teeth = mouth_module._shade_teeth
+
+    def no_lower_teeth(teeth, *args):
+        teeth[TH_LOWER_COVER] = 0.0
+        lay_teeth(teeth, *args)
+
+    monkeypatch.setattr(mouth_module, "_shade_teeth", no_lower_teeth)
     lighter = (drawn.astype(float) - renderer.render(frame)) @ LUMA
     assert (lighter > 10).sum() >= 60 and lighter.max() > 30, ((lighter > 10).sum(), lighter.max())
 
@@ -339,13 +437,15 @@ def test_gaps_between_teeth_open_toward_their_tips(analysis):
     """Neighbouring teeth touch near the gum and part toward the biting edge: the gap between
     them is darker at the tip than at the lip; mid-tooth the colour barely changes."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
-    mouth_w, height = 80.0, 8.0
-    d_lip = np.array([0.5 * height, height, 0.5 * height, height]) + 2.0  # clear of the lip's shadow
-    f = np.array([0.0, 0.0, 0.5, 0.5])
-    gap = np.array([1.0, 1.0, 0.0, 0.0])
-    luma = painter._tooth_colour(f, gap, d_lip, height, np.ones((4, 1)), mouth_w) @ np.array([0.299, 0.587, 0.114])
-    assert luma[1] < 0.85 * luma[0]
-    assert luma[3] > 0.9 * luma[2]
+    mouth_w = 80.0
+    height = SYNTHETIC_UPPER_TEETH_MW * mouth_w
+    # Three quarters of the way down and at the tip (within the reach of the tallest tooth).
+    d_lip = np.array([0.75, 1.18, 0.75, 1.18]) * height
+    edge = _teeth_edges()[EDGES_UPPER][1]  # between the central and the lateral incisor
+    u = 0.5 + 0.5 * np.array([edge, edge, 0.5 * edge, 0.5 * edge])  # the gap, mid-tooth
+    light = _upper_tooth_shade(painter, u, d_lip, mouth_w)
+    assert light[1] < 0.85 * light[0], light
+    assert light[3] > 0.9 * light[2], light
 
 
 def _mid_upper_lip() -> int:
@@ -544,7 +644,7 @@ def test_no_two_synthetic_teeth_are_alike(analysis):
     mouth_w, opening = 100.0, 30.0
     u = np.linspace(0.1, 0.9, 1601)
     none = np.zeros_like(u)
-    rank, f, _ = _teeth_along(u)
+    rank, f, _ = _teeth_along_compiled(u)
     lengths = {}
     for k in range(3):  # the incisors and canines, each side
         for side, on_side in (("left", u < 0.5), ("right", u >= 0.5)):
@@ -566,7 +666,7 @@ def test_central_incisors_look_widest_by_the_dental_proportion():
     looks about two thirds as wide, a canine about half (equal steps around a round arch made the
     laterals 0.92 of the centrals, a row of piano keys)."""
     u = np.linspace(0.0, 1.0, 20001)
-    rank, f, _ = _teeth_along(u)
+    rank, f, _ = _teeth_along_compiled(u)
     right = u >= 0.5
     width = {k: float(np.ptp(u[right & (rank == k)])) for k in range(3)}
     assert 0.6 < width[1] / width[0] < 0.75 and 0.45 < width[2] / width[0] < 0.62
@@ -582,14 +682,14 @@ def test_the_cavity_is_a_dark_hollow_between_lit_walls(analysis):
     mouth_w = 100.0
     across = np.array([0.0, 0.6])
     deep = np.full(2, 0.2 * mouth_w)
-    luma = painter._cavity(deep, deep, across, mouth_w) @ LUMA
+    luma = _cavity(painter, deep, deep, across, mouth_w) @ LUMA
     assert luma[1] > 1.8 * luma[0]
     # The walls catch a little of the light, not most of it: near a corner (0.8 of the way) the
     # same depth is under 3x the throat (3.9x before, pale panels either side of a dark box).
-    corner = painter._cavity(deep[:1], deep[:1], np.array([0.8]), mouth_w) @ LUMA
+    corner = _cavity(painter, deep[:1], deep[:1], np.array([0.8]), mouth_w) @ LUMA
     assert corner[0] < 3.0 * luma[0]
     # Just under the upper teeth (the palate's front, lit) it is lighter than deep mid-mouth.
-    near = painter._cavity(np.zeros(1), deep[:1], across[:1], mouth_w) @ LUMA
+    near = _cavity(painter, np.zeros(1), deep[:1], across[:1], mouth_w) @ LUMA
     assert near[0] > 2.0 * luma[0]
 
 
@@ -733,12 +833,8 @@ def test_lower_teeth_sink_behind_the_lip_toward_the_corners(analysis):
         lengths = []
         for u in 0.5 + 0.5 * (across + np.linspace(-0.04, 0.04, 9)):  # the longest of a few, clear of gaps
             # The lower row alone, over black (behind it the tongue's arch or, beside it, the
-            # mouth's dark floor): _shade's lower_h and rounding at this opening.
-            uu, across_u = np.full_like(d, u), np.full_like(d, abs(2.0 * u - 1.0))
-            wide = np.clip((opening - 0.2 * mouth_w) / (0.25 * mouth_w), 0, 1)
-            rgb = painter._lower_teeth(np.zeros((len(d), 3)), uu, across_u, np.where(uu < 0.5, 1.0, 2.0),
-                                       ((1.0 - 0.45 * across_u ** 2) ** 1.5)[:, None], d,
-                                       np.full_like(d, (0.035 + 0.03 * wide) * mouth_w), np.ones_like(d), mouth_w)
+            # mouth's dark floor), as _shade's last compiled pass lays it at this opening.
+            rgb = _lower_row_alone(painter, np.full_like(d, u), d, opening, mouth_w)
             # Tooth: 0.12 of the teeth's luma or more, from within 2 px of the lip.
             tooth = np.nonzero(rgb @ LUMA > 0.12 * float(painter.teeth_rgb @ LUMA))[0]
             lengths.append(float(d[tooth.max()]) if len(tooth) and tooth.min() < 40 else 0.0)
@@ -771,13 +867,14 @@ def test_canines_come_to_a_cusp_and_teeth_round_into_their_gaps(analysis):
     a tooth turns into shade toward its sides, so a gap is where two shaded sides meet: 0.1 of the
     way across, clear of the gap, a tooth is under 0.92 of its middle's light (0.94 before)."""
     f = np.array([0.25, 0.5])
-    canine, incisor = _tooth_length(np.array([2, 2]), f), _tooth_length(np.array([0, 0]), f)
+    canine, incisor = _tooth_length_compiled(np.array([2, 2]), f), _tooth_length_compiled(np.array([0, 0]), f)
     assert canine[0] < 0.85 * canine[1] and incisor[0] > 0.97 * incisor[1]
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
-    side_mid = np.array([0.1, 0.5])
+    edge = _teeth_edges()[EDGES_UPPER][1]
+    side_mid = 0.5 + 0.5 * np.array([0.1, 0.5]) * edge  # 0.1 and half way across the central incisor
     d_lip = np.full(2, 6.0)  # clear of the lip's shadow
-    luma = painter._tooth_colour(side_mid, np.zeros(2), d_lip, 8.0, np.ones((2, 1)), 80.0) @ LUMA
-    assert luma[0] < 0.92 * luma[1]
+    light = _upper_tooth_shade(painter, side_mid, d_lip, 80.0)
+    assert light[0] < 0.92 * light[1], light
 
 
 def test_a_raised_tongue_tip_is_a_rounded_blade(analysis):
@@ -1023,10 +1120,10 @@ def test_a_wide_open_mouth_shows_the_soft_palate_uvula_and_throat(analysis):
     across = np.array([0.0, 0.25, 0.0])
     below = np.array([0.09, 0.09, 0.01]) * mouth_w  # the uvula, the throat beside it, the palate
     lower = np.full(3, 0.25 * mouth_w)
-    wide = painter._cavity(below, lower, across, mouth_w, peak_opening=0.55 * mouth_w) @ LUMA
+    wide = _cavity(painter, below, lower, across, mouth_w, peak_opening=0.55 * mouth_w) @ LUMA
     assert wide[0] > 1.5 * wide[1] and wide[2] > 2.0 * wide[1], wide
-    narrow = painter._cavity(below, lower, across, mouth_w, peak_opening=0.25 * mouth_w) @ LUMA
-    plain = painter._cavity(below, lower, across, mouth_w) @ LUMA
+    narrow = _cavity(painter, below, lower, across, mouth_w, peak_opening=0.25 * mouth_w) @ LUMA
+    plain = _cavity(painter, below, lower, across, mouth_w) @ LUMA
     assert np.allclose(narrow, plain) and narrow[0] <= narrow[1], narrow
 
 
@@ -1039,8 +1136,8 @@ def test_the_throat_has_no_step_where_the_soft_palates_arch_ends(analysis):
     across = np.linspace(0.3, 0.7, 161)
     for depth in (0.1, 0.2, 0.25, 0.3):
         below = np.full_like(across, depth * mouth_w)
-        luma = painter._cavity(below, np.full_like(across, 0.3 * mouth_w), across, mouth_w,
-                               peak_opening=0.6 * mouth_w) @ LUMA
+        luma = _cavity(painter, below, np.full_like(across, 0.3 * mouth_w), across, mouth_w,
+                       peak_opening=0.6 * mouth_w) @ LUMA
         assert np.abs(np.diff(luma)).max() < 2.0, (depth, np.abs(np.diff(luma)).max())  # was 18-19
 
 
@@ -1224,8 +1321,8 @@ def test_the_uvula_hangs_long_and_narrow_into_the_throats_shade(analysis):
     def luma(below, across):
         below, across = np.broadcast_arrays(np.atleast_1d(np.asarray(below, float)),
                                             np.atleast_1d(np.asarray(across, float)))
-        return painter._cavity(below.copy(), np.full(below.shape, 0.25 * mouth_w), across.copy(), mouth_w,
-                               peak_opening=0.55 * mouth_w) @ LUMA
+        return _cavity(painter, below.copy(), np.full(below.shape, 0.25 * mouth_w), across.copy(), mouth_w,
+                       peak_opening=0.55 * mouth_w) @ LUMA
 
     depth = np.linspace(0.06, 0.3, 241) * mouth_w  # px below the teeth, 0.1 px apart, under the arch
     throat = luma(depth, 0.12)  # beside it, under the arch's edge from 0.045 down
@@ -2034,17 +2131,21 @@ def test_a_guessed_lower_row_takes_the_openings_tips_not_a_broad_smiles(analysis
     assert np.array_equal(stretched, [False, True, True])
 
 
-@pytest.mark.parametrize("tongue_tip, lower_f32, lifted", [(0.0, True, False), (0.7, False, True), (0.3, True, True)])
-def test_shade_passes_equal_the_numpy_specification_to_the_bit(analysis, tongue_tip, lower_f32, lifted):
-    """_shade's compiled passes give _shade_numpy's colours to the last bit over random pixels in
+@pytest.mark.parametrize("tongue_tip, lower_f32, lifted, mouth_w", [
+    (0.0, True, False, 120.0), (0.7, False, True, 120.0), (0.3, True, True, 120.0),
+    (0.5, True, True, 23.7), (0.0, False, False, 61.3), (0.7, True, True, 287.9)])
+def test_shade_passes_equal_the_numpy_specification_to_the_bit(analysis, tongue_tip, lower_f32, lifted, mouth_w):
+    """_shade's compiled passes give the numpy reference's (tests/render/mouth_reference.py)
+    colours to the last bit over random pixels in
     paint's dtypes: float32 distances, openings and u, float64 photo runs (some past the synthetic
     teeth's half height, the photo's own upper row), a float32 or float64 lower_show (paint hands
     either), raised and lowered lips, stretched pixels, the tongue's tip raised or resting, a wide
-    opening (soft palate, uvula). A single float's dtype off fails it (checked: the tongue's
+    opening (soft palate, uvula), at small to frame-filling mouth widths (the teeth's and the
+    tongue's px thresholds move with it). A single float's dtype off fails it (checked: the tongue's
     toward_corners taken with 0.45 in float64 differs in 302-705 of the 4,000 pixels)."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     rng = np.random.default_rng(3)
-    n, mouth_w = 4000, 120.0
+    n = 4000
     opening = (rng.random(n) * 0.6 * mouth_w).astype(np.float32)
     t = rng.random(n).astype(np.float32)
     u = rng.random(n).astype(np.float32)
@@ -2054,7 +2155,7 @@ def test_shade_passes_equal_the_numpy_specification_to_the_bit(analysis, tongue_
                   lower_show=show.astype(np.float32) if lower_f32 else show, stretched=rng.random(n) < 0.3,
                   lip_lift=((rng.random(n) - 0.6) * 0.1 * mouth_w).astype(np.float32) if lifted else None)
     args = (t * opening, (1.0 - t) * opening, opening, u, mouth_w)
-    fast, spec = painter._shade(*args, **kwargs), painter._shade_numpy(*args, **kwargs)
+    fast, spec = painter._shade(*args, **kwargs), ShadeReference(painter).shade(*args, **kwargs)
     assert fast.dtype == spec.dtype == np.float64
     assert np.array_equal(fast, spec), int((fast != spec).any(axis=1).sum())
 

@@ -954,46 +954,7 @@ class MouthPainter:
                mouth_w: float, *, photo_teeth: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray | None = None,
                tongue_tip: float = 0.0, lip_lift: np.ndarray | None = None,
                peak_opening: float | None = None, stretched: np.ndarray | None = None) -> np.ndarray:
-        """(N, 3) float64 interior colour, _shade_numpy's (see there) to the bit: four compiled
-        passes (_shade_rows, _shade_back, _shade_front, _shade_teeth) between which numpy takes
-        the exponentials and powers, each over the pixels that need it (numpy's SIMD ones differ
-        from the C library's that a compiled pass calls in the last bit: 40% of float32 exps).
-        Numpy's ~60 array passes cost 2 ms a frame on a frame-filling face with every blendshape.
-        (N,) `d_upper`, `d_lower`, `opening`, `u` and `lip_lift` are taken as float32 (paint's)."""
-        d_upper, d_lower, opening, u = (np.asarray(a, np.float32) for a in (d_upper, d_lower, opening, u))
-        lower_show = _lower_teeth_show(opening, mouth_w) if lower_show is None else lower_show
-        stretched = lower_show > _lower_teeth_show(opening, mouth_w) if stretched is None else stretched
-        peak = float(opening.max()) if peak_opening is None else peak_opening
-        lift = np.zeros(len(u), np.float32) if lip_lift is None else np.asarray(lip_lift, np.float32)
-        scalars = np.array([mouth_w, peak, tongue_tip, float(smoothstep(np.array(peak / mouth_w), *PALATE_OPENING)),
-                            float(np.asarray(lower_show).dtype == np.float32)])
-        runs, show = np.array(photo_teeth, np.float64), np.ascontiguousarray(lower_show, np.float64)
-        rows, reach = np.empty((11, len(u))), np.empty((2, len(u)), np.bool_)
-        _shade_rows(u, opening, d_upper, d_lower, runs, show, lift, np.ascontiguousarray(stretched, np.bool_), scalars,
-                    _teeth_edges(), rows, reach)
-        ex = _shade_exponentials(u, d_upper, d_lower, rows, reach, mouth_w)
-        out, tongue = np.empty((len(u), 3)), np.empty((6, len(u)))
-        rgb = np.array([self.throat_rgb, self.tongue_rgb, self._tongue_back_rgb, self.teeth_rgb, self._shade_tint,
-                        self._black_rgb, 1.0 - self._black_rgb / 255.0,
-                        0.5 * (self._tongue_back_rgb + self.throat_rgb)], np.float64)
-        _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue)
-        ex2 = _tongue_exponentials(u, tongue, ex, mouth_w)
-        teeth = np.empty((6, len(u)))
-        _shade_front(d_upper, d_lower, u, reach, show, lift, rows, tongue, ex, ex2, scalars, rgb, _tongue_texture(),
-                     out, teeth)
-        tint = np.empty((2, len(u), 3))
-        for row, (cover, shade) in enumerate(((teeth[0], teeth[1]), (teeth[2], teeth[3]))):
-            at = np.flatnonzero(cover > 0.0)  # _in_shade's warmth where the teeth cover
-            tint[row, at] = self._shade_tint ** (1.0 - np.clip(shade[at], 0.0, 1.0))[:, None]
-        _shade_teeth(teeth, tint[0], tint[1], rgb, out)
-        return out
-
-    def _shade_numpy(self, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, u: np.ndarray,
-                     mouth_w: float, *, photo_teeth: tuple[np.ndarray, np.ndarray],
-                     lower_show: np.ndarray | None = None, tongue_tip: float = 0.0,
-                     lip_lift: np.ndarray | None = None, peak_opening: float | None = None,
-                     stretched: np.ndarray | None = None) -> np.ndarray:
-        """(N, 3) interior colour from each pixel's distance (px) to the upper and lower inner lip.
+        """(N, 3) float64 interior colour from each pixel's distance (px) to the upper and lower inner lip.
         `photo_teeth`: how far (px) the photo's own opening goes with the upper and the lower jaw
         there; synthetic upper teeth are drawn only where the photo shows little of its own (its
         lower row hands over to synthetic lower teeth as the jaw opens wide, in paint).
@@ -1005,240 +966,51 @@ class MouthPainter:
         the tongue's arch does not change with which pixels get painted; by default the largest of
         `opening`, for callers shading a whole opening);
         `stretched`: (N,) bool, paint's _lower_teeth_shown (by default `lower_show` beyond the opening's).
-        Back to front: the cavity, the tongue, the lower teeth, the upper teeth. The specification
-        of _shade's compiled passes, which tests hold equal to it."""
+        Back to front: the cavity, the tongue, the lower teeth, the upper teeth, in four compiled
+        passes (_shade_rows, _shade_back, _shade_front, _shade_teeth) between which numpy takes the
+        exponentials and powers, each over the pixels that need it (numpy's SIMD ones differ from
+        the C library's that a compiled pass calls in the last bit: 40% of float32 exps). Equal to
+        the bit to the numpy reference in tests/render/mouth_reference.py, which spells each step
+        out (numpy's ~60 array passes cost 2 ms a frame on a frame-filling face with every
+        blendshape). (N,) `d_upper`, `d_lower`, `opening`, `u` and `lip_lift` are taken as float32
+        (paint's)."""
+        d_upper, d_lower, opening, u = (np.asarray(a, np.float32) for a in (d_upper, d_lower, opening, u))
         lower_show = _lower_teeth_show(opening, mouth_w) if lower_show is None else lower_show
-        across = np.abs(2.0 * u - 1.0)  # 0 mid-mouth .. 1 at the corners
-        across2 = across ** 2
-        toward_corners = 1.0 - 0.45 * across2
-        depth_shade = toward_corners[:, None]
-        # How far the rows stand apart: the opening less the upper teeth (the photo's or synthetic
-        # ones) and the photo's lower row while it shows.
-        upper_h = SYNTHETIC_UPPER_TEETH_MW * mouth_w
-        own_upper = photo_teeth[0] >= 0.5 * upper_h
-        lift = np.zeros_like(opening) if lip_lift is None else lip_lift
-        # A lowered lip covers the part of the photo's opening hung from it as it does synthetic teeth.
-        upper_px = np.where(own_upper, np.maximum(photo_teeth[0] + np.minimum(lift, 0.0), 0.0), upper_h + lift)
-        lower_px = photo_teeth[1] * (1.0 - lower_show)
-        rows_gap = opening - upper_px - lower_px
-        peak = float(opening.max()) if peak_opening is None else peak_opening
-        color = self._cavity(d_upper - upper_px, d_lower, across, mouth_w, peak_opening=peak)
-        # Lower teeth: only their tips show, over the lower lip, when the jaw is well open (more of
-        # them the wider it opens); the lip hides them toward the corners. Narrower than the upper
-        # incisors, so more to the arch.
-        wide = np.clip((opening - 0.2 * mouth_w) / (0.25 * mouth_w), 0, 1)
-        # A broad smile's lower lip, stretched down off the lower teeth, bares their tips as far as
-        # a jaw half open does, within most of the gap between the rows: at 0.035 mouth widths the
-        # bundled smile's lower row was a faint line under the dark gap. Other openings keep the
-        # tips the opening gives, a guessed lower row's too (taken as stretched, 12's /i/ at jaw
-        # 0.12 was an even row of tall pale blocks).
         stretched = lower_show > _lower_teeth_show(opening, mouth_w) if stretched is None else stretched
-        lower_h = (0.035 + 0.03 * np.where(stretched, np.maximum(wide, 0.5 * lower_show), wide)) * mouth_w
-        lower_h = np.where(stretched, np.minimum(lower_h, np.maximum(0.035 * mouth_w, 0.7 * rows_gap)), lower_h)
-        # The tongue's tip rests behind them: its lit front starts about at their tips.
-        front_px = np.maximum(lower_px, lower_h * lower_show)
-        color = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
-                             across2=across2, toward_corners=toward_corners, peak_opening=peak, u=u)
-        color = self._behind_teeth(color, rows_gap, d_upper - upper_px, across2, mouth_w)
-        side = np.where(u < 0.5, 1.0, 2.0)  # which side of the midline, to tell mirrored teeth apart
-        rounded = depth_shade ** 1.5
-        color = self._lower_teeth(color, u, across, side, rounded, d_lower, lower_h, lower_show, mouth_w)
-        color = self._upper_teeth(color, u, across, side, rounded, d_upper, upper_h, lift, own_upper, mouth_w)
-        # Into the photo's tonal range, as its print or screen would lay it.
-        return self._black_rgb + color * (1.0 - self._black_rgb / 255.0)
+        peak = float(opening.max()) if peak_opening is None else peak_opening
+        lift = np.zeros(len(u), np.float32) if lip_lift is None else np.asarray(lip_lift, np.float32)
+        scalars = np.empty(N_SC)
+        scalars[SC_MOUTH_W], scalars[SC_PEAK], scalars[SC_TONGUE_TIP] = mouth_w, peak, tongue_tip
+        scalars[SC_PALATE] = float(smoothstep(np.array(peak / mouth_w), *PALATE_OPENING))
+        scalars[SC_SHOW32] = float(np.asarray(lower_show).dtype == np.float32)
+        runs, show = np.array(photo_teeth, np.float64), np.ascontiguousarray(lower_show, np.float64)
+        rows, reach = np.empty((N_ROWS, len(u))), np.empty((2, len(u)), np.bool_)
+        _shade_rows(u, opening, d_upper, d_lower, runs, show, lift, np.ascontiguousarray(stretched, np.bool_), scalars,
+                    _teeth_edges(), rows, reach)
+        ex = _shade_exponentials(u, d_upper, d_lower, rows, reach, mouth_w)
+        out, tongue, rgb = np.empty((len(u), 3)), np.empty((N_TG, len(u))), self._shade_colours()
+        _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue)
+        ex2 = _tongue_exponentials(u, tongue, ex, mouth_w)
+        teeth = np.empty((N_TH, len(u)))
+        _shade_front(d_upper, d_lower, u, reach, show, lift, rows, tongue, ex, ex2, scalars, rgb, _tongue_texture(),
+                     out, teeth)
+        tint = np.empty((2, len(u), 3))
+        for row, (cover, shade) in enumerate(((TH_LOWER_COVER, TH_LOWER_SHADE), (TH_UPPER_COVER, TH_UPPER_SHADE))):
+            at = np.flatnonzero(teeth[cover] > 0.0)  # _in_shade's warmth where the teeth cover
+            tint[row, at] = self._shade_tint ** (1.0 - np.clip(teeth[shade, at], 0.0, 1.0))[:, None]
+        _shade_teeth(teeth, tint[0], tint[1], rgb, out)
+        return out
 
-    def _lower_teeth(self, color: np.ndarray, u: np.ndarray, across: np.ndarray, side: np.ndarray,
-                     rounded: np.ndarray, d_lower: np.ndarray, lower_h: np.ndarray, lower_show: np.ndarray,
-                     mouth_w: float) -> np.ndarray:
-        """The lower incisors' tips over the lower lip (see _shade; `rounded`: (N, 1) shade toward the
-        corners). Their biting edges are nearly straight, only the corners rounded, a few percent
-        longer or shorter each (fixed per tooth). Toward the corners the lower lip rises over them:
-        they sink behind it (faded out in place they showed as a row of blocks round the whole lip).
-        Packed close, a narrow gap between them, darker at the tips. Worked out only where they
-        can show (a tenth of the opening or less)."""
-        at = np.nonzero((lower_show > 0) & (across < 0.6) & (d_lower < 1.1 * lower_h + 1.2))[0]
-        if not len(at):
-            return color
-        u, across, side, d_lower, lower_h = u[at], across[at], side[at], d_lower[at], lower_h[at]
-        rank, f, _ = _teeth_along(u, widths=LOWER_TOOTH_WIDTHS, per_side=LOWER_TEETH_PER_SIDE)
-        sink = (1.0 - smoothstep(across, 0.15, 0.6)) * (1.0 + 0.08 * np.sin(2.7 * rank + 1.3 * side))
-        lower = np.clip((lower_h * sink * (1.0 - 0.2 * np.abs(2.0 * f - 1.0) ** 8) - d_lower) / 1.2, 0, 1) \
-            * lower_show[at]
-        gap = 0.75 * np.exp(-(np.minimum(f, 1.0 - f) / 0.055) ** 2)
-        # Their tips catch the light from above; only their base, at the lip, is in its shadow
-        # (half the upper lip's reach: the mouth width passed is halved).
-        lower_colour = self._tooth_colour(f, 0.55 * gap, d_lower, lower_h, rounded[at], 0.5 * mouth_w, lip_shadow=0.3)
-        color[at] = mix(color[at], lower_colour, lower)
-        return color
-
-    def _upper_teeth(self, color: np.ndarray, u: np.ndarray, across: np.ndarray, side: np.ndarray,
-                     rounded: np.ndarray, d_upper: np.ndarray, upper_h: float, lift: np.ndarray,
-                     own_upper: np.ndarray, mouth_w: float) -> np.ndarray:
-        """Synthetic upper teeth where the photo shows none of its own (see _shade): under the
-        upper lip, one by one along the arch, in its shadow at the top. No two teeth quite alike
-        (fixed per tooth, not mirrored): a few percent longer or shorter, the biting edge a little
-        tilted, lighter or darker. Fixed to the skull, not the lip: `lift` (px) more of them shows
-        where the lip stands raised above its place. Worked out only where they can reach."""
-        at = np.nonzero(~own_upper & (across < 0.9) & (d_upper < 1.12 * upper_h + 1.0 + lift))[0]
-        if not len(at):
-            return color
-        u, across, side, d_upper = u[at], across[at], side[at], d_upper[at]
-        rank, f, gap = _teeth_along(u)
-        tip = upper_h * _tooth_length(rank, f) * (1.0 + 0.06 * np.sin(3.1 * rank + 2.3 * side)
-                                                  + 0.05 * (2.0 * f - 1.0) * np.sin(1.9 * rank + 0.7 * side)) + lift[at]
-        upper = np.clip((tip - d_upper) / 1.0, 0, 1) * (1.0 - smoothstep(across, 0.75, 0.9))
-        teeth = self._tooth_colour(f, gap, d_upper, upper_h, rounded[at], mouth_w)
-        teeth *= (1.0 + 0.035 * np.sin(2.3 * rank + 1.7 * side))[:, None]
-        # The translucent biting edge shows the dark mouth behind it: darker, and warm like it.
-        incisal = 0.35 * smoothstep(d_upper / np.maximum(tip, 1e-6), 0.75, 1.0)
-        teeth = mix(teeth, INCISAL_KEEP * teeth + (1.0 - INCISAL_KEEP) * self.throat_rgb, incisal)
-        color[at] = mix(color[at], teeth, upper)
-        return color
-
-    def _cavity(self, below_teeth: np.ndarray, d_lower: np.ndarray, across: np.ndarray, mouth_w: float, *,
-                peak_opening: float | None = None) -> np.ndarray:
-        """(N, 3) the mouth's inside behind teeth and tongue, from each pixel's distance (px) below
-        the upper teeth and above the lower lip. Light comes in through the opening only, so it
-        darkens with depth: lightest just under the upper teeth (their backs and the palate,
-        receding), along the cheeks' inner walls toward the corners and on the floor by the lower
-        lip mid-mouth; the throat, mid-mouth, darkest: a dark hollow, not a band of one darkness
-        from corner to corner. The cheeks' inner walls catch only a little of it (CHEEK_LIGHT),
-        and the floor beside the tongue, toward the corners, lies in their shadow: walls lit 1.8x
-        the throat stood as pale panels either side of a dark box."""
-        under_teeth = np.exp(-np.maximum(below_teeth, 0.0) / (0.14 * mouth_w))
-        cheeks = smoothstep(across, 0.3, 0.9)
-        near_lower = np.exp(-d_lower / (0.06 * mouth_w)) * (1.0 - FLOOR_SHADE * cheeks)
-        light = 0.3 + 0.8 * under_teeth + 0.35 * near_lower + CHEEK_LIGHT * cheeks * (1.0 - 0.5 * under_teeth)
-        throat = np.exp(-(across / THROAT_WIDTH) ** 2) * (1.0 - under_teeth)
-        color = self.throat_rgb * (light * (1.0 - 0.6 * throat))[:, None]
-        shows = 0.0 if peak_opening is None else float(smoothstep(np.array(peak_opening / mouth_w), *PALATE_OPENING))
-        if shows > 0.0:
-            self._soft_palate(color, below_teeth, across, mouth_w, shows=shows)
-        return color
-
-    def _soft_palate(self, color: np.ndarray, below_teeth: np.ndarray, across: np.ndarray, mouth_w: float, *,
-                     shows: float) -> None:
-        """Lays over the (N, 3) cavity `color`, in place, what a wide-open mouth shows at its back
-        (`shows` 0..1 of it, as the opening grows): the soft palate's arch hanging behind the
-        upper teeth, highest mid-mouth and dropping toward the sides, the uvula down its middle,
-        and under the arch the throat, darker than anything else: without them the cavity was one
-        even dark from the teeth to the tongue. `below_teeth`: (N,) px below the upper teeth;
-        `across`: 0 mid-mouth .. 1 at the corners."""
+    def _shade_colours(self) -> np.ndarray:
+        """(N_RGB, 3) float64 the colours _shade's compiled passes take, by their RGB_* rows."""
+        rgb = np.empty((N_RGB, 3))
+        rgb[RGB_THROAT], rgb[RGB_TONGUE], rgb[RGB_TONGUE_BACK] = self.throat_rgb, self.tongue_rgb, self._tongue_back_rgb
+        rgb[RGB_TEETH], rgb[RGB_SHADE_TINT], rgb[RGB_BLACK] = self.teeth_rgb, self._shade_tint, self._black_rgb
+        rgb[RGB_BLACK_SCALE] = 1.0 - self._black_rgb / 255.0
         # The palate's own colour, in the dim light that reaches it (a tongue-red drop read as a blot).
-        tissue = 0.5 * (self._tongue_back_rgb + self.throat_rgb)
-        _palate_pass(color, below_teeth, across, float(mouth_w), shows, tissue)
+        rgb[RGB_PALATE] = 0.5 * (self._tongue_back_rgb + self.throat_rgb)
+        return rgb
 
-    def _tongue(self, color: np.ndarray, d_lower: np.ndarray, front_px: np.ndarray, rows_gap: np.ndarray,
-                opening: np.ndarray, across: np.ndarray, mouth_w: float, *, tongue_tip: float, across2: np.ndarray,
-                toward_corners: np.ndarray, peak_opening: float, u: np.ndarray) -> np.ndarray:
-        """The tongue over the cavity. Resting it lies on the mouth's floor behind the lower teeth:
-        seen over them it fills most of a narrow gap between the rows (a smile) and less of a wide
-        one (its back drops away as the jaw opens), in a mound clear of the corners. Lit from the
-        opening: its front light with a moist sheen along its front and sides, a median groove,
-        darker and redder toward its back. For t d n l and th its tip rises to the back of the upper teeth: a narrow
-        rounded blade mid-mouth, lit at its edge. `across2`: across ** 2; `toward_corners`:
-        1 - 0.45 across2 (_shade has them); `peak_opening`: the opening's height at its widest (px);
-        `u`: the pixels' place along the mouth, where its surface texture lies (_tongue_surface)."""
-        space = np.maximum(rows_gap, 0.0)
-        wide = np.maximum(space - 0.05 * mouth_w, 0.0) / (0.12 * mouth_w)
-        share = TONGUE_SHARE_WIDE + (1.0 - TONGUE_SHARE_WIDE) * np.exp(-wide)
-        # Its top, seen from the front, is an arch over the floor: highest mid-mouth, dropping
-        # toward the corners faster than the lower lip rises there (the lip's rise, taken off a
-        # wide opening's tongue, is about TONGUE_ARCH_DROP of the opening lost toward the corners),
-        # down to the floor TONGUE_ARCH_WIDTH of the way out: a mound with the dark floor of the
-        # mouth either side of it. Measured from the lower lip alone its top ran parallel to the
-        # lip (a flat floor); as a low dome to 0.9 of the way out it still closed a dark box.
-        rise = TONGUE_ARCH_DROP * (1.0 - share) / (1.0 - TONGUE_SHARE_WIDE) * np.maximum(peak_opening - opening, 0.0)
-        # Rounded over the top, meeting the floor at a slant: x (3 - x) / 2 of the arch's square
-        # profile x (a square root stood it up at the sides like a wall; a power 0.7 reads alike
-        # and costs three times as much).
-        dome = np.maximum(1.0 - across2 / TONGUE_ARCH_WIDTH ** 2, 0.0)
-        dome *= 1.5 - 0.5 * dome
-        height = (front_px + share * space) * dome - rise  # above the lower lip
-        # The raised tip is a rounded blade, its sides falling steeply but smoothly to the resting
-        # tongue between BLADE_SIDES of the way to the corners (a parabola reaching 0.42 stood as a
-        # wide wedge; an ellipse to 0.32, vertical at its sides, left a square dark box either side).
-        raised = np.zeros_like(height)
-        if tongue_tip > 0.0:  # most frames rest it: nothing to work out
-            raised = tongue_tip * (1.0 - smoothstep(across, *BLADE_SIDES))
-            blade = np.maximum(height, opening - TIP_BELOW_LIP * mouth_w)
-            # The body of the tongue rises behind the tip, its sides part way (the air passes over
-            # them): beside the blade a narrow dark channel under the teeth, not a hole to the floor.
-            sides = tongue_tip * BLADE_SHOULDER * (1.0 - smoothstep(across, BLADE_SIDES[1], 0.6))
-            height = (1.0 - raised) * (height + sides * (blade - height)) + raised * blade
-        height = _tongue_foot(height, TONGUE_FOOT * mouth_w)
-        shows = np.clip(space / (0.04 * mouth_w), 0, 1)
-        # Its top edge is where its surface turns away into the dark: soft, not a cut.
-        cover = np.clip((height - d_lower) / max(1.5, 0.02 * mouth_w), 0, 1) * shows
-        # Shaded only where it shows (the upper part of a wide opening has none of it).
-        at = np.nonzero(cover > 0)[0]
-        if len(at):
-            color[at] = mix(color[at], self._tongue_surface_colour(
-                d_lower[at], front_px[at], opening[at], across[at], height[at], raised[at], toward_corners[at],
-                u[at], mouth_w), cover[at])
-        return color
-
-    def _tongue_surface_colour(self, d_lower: np.ndarray, front_px: np.ndarray, opening: np.ndarray,
-                               across: np.ndarray, height: np.ndarray, raised: np.ndarray,
-                               toward_corners: np.ndarray, u: np.ndarray, mouth_w: float) -> np.ndarray:
-        """(N, 3) the tongue's colour at pixels it covers (see _tongue): `height` its top over the
-        lower lip there (px), `raised` how far its tip is raised there (0..1)."""
-        # 0 at its front (as far as it shows over the lower teeth) .. 1 at its top edge.
-        back = np.clip((d_lower - front_px) / np.maximum(height - front_px, 1.0), 0, 1)
-        # A wide opening lets light further onto it; its back, turning down toward the throat,
-        # stays dark whatever the opening.
-        light_in = np.clip((opening - 0.2 * mouth_w) / (0.3 * mouth_w), 0, 1)
-        lit = (0.95 - (0.65 - 0.05 * light_in) * back ** (1.2 + 0.4 * light_in)) * toward_corners
-        # Its two halves bulge either side of the groove down its middle.
-        groove = (1.0 - 0.14 * np.exp(-(across / 0.07) ** 2) * smoothstep(back, 0.2, 0.5)) \
-            * (1.0 + 0.06 * np.exp(-((across - 0.2) / 0.12) ** 2))
-        # Wet: a highlight across its front and along its sides, where its surface turns toward the light.
-        rim = np.exp(-np.maximum(height - d_lower, 0.0) / (0.025 * mouth_w)) * smoothstep(across, 0.2, 0.5)
-        sheen = (0.16 * np.exp(-((back - 0.3) / 0.15) ** 2) * np.exp(-(across / 0.35) ** 2) + 0.12 * rim) \
-            * (1.0 - raised) * (0.6 + 0.4 * light_in)
-        tip_light = raised * np.exp(-np.maximum(height - d_lower, 0.0) / (0.06 * mouth_w))
-        mottle, speckle = _tongue_surface(u, d_lower, mouth_w, np.ones(len(u), bool))
-        shade = (lit * groove * mottle + 0.35 * tip_light)[:, None]
-        # Toward its back it turns a deeper red.
-        deep = 0.6 * back ** 1.5 * (1.0 - raised)
-        base = self.tongue_rgb + (self._tongue_back_rgb - self.tongue_rgb) * deep[:, None]
-        shaded = base * shade
-        return shaded + (sheen * speckle + 0.1 * tip_light)[:, None] * (self.teeth_rgb - shaded)
-
-    def _behind_teeth(self, color: np.ndarray, rows_gap: np.ndarray, below_teeth: np.ndarray, across2: np.ndarray,
-                      mouth_w: float) -> np.ndarray:
-        """With the rows barely apart (a smile, /i/), the tongue fills the mouth just behind the
-        teeth: the gap between them (`rows_gap`, px) shows it dimly lit, not a black band, and
-        darker under the upper teeth (`below_teeth` px below them), which shade it, than toward
-        the lower row (one flat colour before). `across2`: the square of the pixels' distance
-        from mid-mouth (0..1 at the corners)."""
-        narrow = 1.0 - np.clip((rows_gap - NARROW_GAP * mouth_w) / (NARROW_GAP * mouth_w), 0, 1)
-        down = np.clip(below_teeth / np.maximum(rows_gap, 1.0), 0, 1)
-        light = NARROW_TONGUE_LIGHT * (1.0 - 0.5 * across2) * (0.8 + 0.4 * down)
-        return mix(color, self.tongue_rgb * light[:, None], narrow)
-
-    def _tooth_colour(self, f: np.ndarray, gap: np.ndarray, d_lip: np.ndarray, height: float,
-                      corner_shade: np.ndarray, mouth_w: float, *, lip_shadow: float = 0.35) -> np.ndarray:
-        """(N, 3) teeth colour: each tooth rounded (lighter mid-tooth), dark gaps between teeth,
-        darker toward the corners (by the (N, 1) `corner_shade`) and, by `lip_shadow` at most, in
-        the shadow of the lip over it."""
-        # Rounded across: flat-lit over most of its face, turning away into shade at its sides, so
-        # the gap is where two shaded sides meet (a flat tooth beside a dark line read as a block).
-        convex = 1.0 - 0.22 * np.abs(2.0 * f - 1.0) ** 3
-        shadow = 1.0 - lip_shadow * np.exp(-d_lip / (0.03 * mouth_w))
-        along = np.clip(d_lip / height, 0, 1)  # 0 at the lip .. 1 at the tip
-        edge = 1.0 - 0.08 * along
-        # Neighbours touch near the gum and part toward their tips: the gap is a faint line at the
-        # lip that opens into a dark notch at the biting edge.
-        parting = 0.1 + 0.5 * along ** 2
-        shade = (convex * (1.0 - parting * gap) * shadow * edge)[:, None] * corner_shade
-        return self._in_shade(shade)
-
-    def _in_shade(self, shade: np.ndarray) -> np.ndarray:
-        """(N, 3) teeth colour at (N, 1) brightness `shade` (1 lit): the light in a mouth's shadow
-        comes off the lips and the inside of the mouth, so shaded teeth turn warmer as they darken
-        (a plain darkened ivory reads grey-blue next to the skin); a grey photo stays grey."""
-        return self.teeth_rgb * shade * self._shade_tint ** (1.0 - np.clip(shade, 0.0, 1.0))
 
 
 # How far (mouth widths) an upper lip lowered below its place on the skull covers the upper teeth,
@@ -1279,14 +1051,14 @@ BLACK_SHARE = 0.6
 SLIT_DARK_GAP = 0.12
 SLIT_DARKEST = 0.85
 
-# The resting tongue's arch seen from the front (MouthPainter._tongue): it meets the floor this
+# The resting tongue's arch seen from the front (_shade_back): it meets the floor this
 # far out toward the corners (0..1), and it drops this share of the opening lost toward them.
 TONGUE_ARCH_WIDTH = 0.71
 TONGUE_ARCH_DROP = 0.9
-# Its foot meets the lower lip in a curve of about this radius (mouth widths; _tongue_foot).
+# Its foot meets the lower lip in a curve of about this radius (mouth widths; _shade_back).
 TONGUE_FOOT = 0.14
 
-# The cavity's light (MouthPainter._cavity): what the cheeks' inner walls catch toward the
+# The cavity's light (_shade_back): what the cheeks' inner walls catch toward the
 # corners (0.7 before: pale side panels), how much of the floor's light beside the tongue their
 # shadow takes, and the width (0..1 toward the corners) of the dark throat mid-mouth. (A throat
 # 0.45 wide looked alike but moved dlib's fit of the bearded old photo: one of its seven blinks,
@@ -1295,7 +1067,7 @@ CHEEK_LIGHT = 0.3
 FLOOR_SHADE = 0.6
 THROAT_WIDTH = 0.3
 
-# The back of a wide-open mouth (MouthPainter._soft_palate), in mouth widths unless said: it shows
+# The back of a wide-open mouth (_palate_at), in mouth widths unless said: it shows
 # as the opening's peak grows over PALATE_OPENING; the soft palate's arch hangs ARCH_TOP below the
 # upper teeth mid-mouth and drops ARCH_DROP by ARCH_HALF_WIDTH of the way to a corner (0..1); the
 # throat under it keeps 1 - THROAT_DARK of the cavity's light, the darkening fading out over the
@@ -1476,29 +1248,9 @@ def _tongue_texture() -> np.ndarray:
     return texture
 
 
-def _tongue_surface(u: np.ndarray, d_lower: np.ndarray, mouth_w: float,
-                    where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(N,) brightness and (N,) sheen factors of the tongue's surface texture at pixels `u` along
-    the mouth (0..1), `d_lower` px above the lower lip; 1 outside `where` (not tongue)."""
-    mottle, speckle = np.ones(len(u)), np.ones(len(u))
-    _texture_at(_tongue_texture(), u.astype(np.float64), d_lower.astype(np.float64) * (TONGUE_CELLS / mouth_w),
-                where, TONGUE_MOTTLE, TONGUE_SPECKLE, mottle, speckle)
-    return mottle, speckle
-
-
-@njit(cache=True, nogil=True)
-def _texture_at(texture, u, v, where, mottle_k, speckle_k, mottle, speckle):
-    """_tongue_surface's per-pixel part: the texture's two layers bilinearly at (u * (cells - 1),
-    v) texels (clamped), where `where`, into `mottle` and `speckle` (one pass; numpy's gathers
-    cost a quarter of a millisecond on a wide-open mouth)."""
-    for i in range(u.shape[0]):
-        if where[i]:
-            mottle[i], speckle[i] = _texel(texture, u[i], v[i], mottle_k, speckle_k)
-
-
 @njit(cache=True, nogil=True)
 def _texel(texture, u, v, mottle_k, speckle_k):
-    """(mottle, speckle) of the (h, w, 2) tongue `texture` at one pixel (_texture_at)."""
+    """(mottle, speckle) of the (h, w, 2) tongue `texture` at one pixel (_tongue_colour_at)."""
     h, w = texture.shape[0], texture.shape[1]
     x = min(max(u * (w - 1), 0.0), w - 1.001)
     y = min(max(v, 0.0), h - 1.001)
@@ -1513,20 +1265,15 @@ def _texel(texture, u, v, mottle_k, speckle_k):
 
 
 @njit(cache=True, nogil=True)
-def _palate_pass(color, below, across, mouth_w, shows, tissue):
-    """MouthPainter._soft_palate's per-pixel part, in place on the (N, 3) `color` (one compiled
-    pass: numpy's took as long as the rest of the cavity): under the arch's free edge (ARCH_TOP
-    below the teeth mid-mouth, ARCH_DROP lower ARCH_HALF_WIDTH out) the throat keeps 1 -
-    THROAT_DARK of the light (fading out over the arch's outer ARCH_FADE), soft-edged and lit a
-    little along the edge, whose fold catches the light; down the middle the uvula, a narrow drop
-    fuller at its tip, lit down its middle."""
-    for i in range(color.shape[0]):
-        _palate_at(color[i], below[i], across[i], mouth_w, shows, tissue)
-
-
-@njit(cache=True, nogil=True)
 def _palate_at(rgb, b, x, mouth_w, shows, tissue):
-    """_palate_pass at one pixel: its (3,) colour `rgb` in place, `b` px below the teeth, `x` across."""
+    """What a wide-open mouth shows at its back, at one pixel (`shows` 0..1 of it, as the opening
+    grows), over its (3,) cavity colour `rgb` in place, `b` px below the upper teeth, `x` across (0
+    mid-mouth .. 1 at the corners): under the soft palate's free edge (ARCH_TOP below the teeth
+    mid-mouth, ARCH_DROP lower ARCH_HALF_WIDTH out) the throat keeps 1 - THROAT_DARK of the light
+    (fading out over the arch's outer ARCH_FADE), soft-edged and lit a little along the edge, whose
+    fold catches the light; down the middle the uvula, a narrow drop fuller at its tip, lit down its
+    middle. Without them the cavity was one even dark from the teeth to the tongue. `tissue`: the
+    palate's colour (RGB_PALATE)."""
     soft = max(1.5, 0.04 * mouth_w)
     uvula_soft = max(1.2, 0.015 * mouth_w)
     if x >= ARCH_HALF_WIDTH:
@@ -1715,48 +1462,71 @@ def _smooth64(x, edge0, edge1):
     return t * t * (3.0 - 2.0 * t)
 
 
-@njit(cache=True, nogil=True)
-def _smooth32(x, edge0, edge1):
-    """rig.smoothstep at one float32 `x`, in float32 as numpy takes it (the edges cast to it)."""
-    t = min(max((x - np.float32(edge0)) / np.float32(edge1 - edge0), np.float32(0.0)), np.float32(1.0))
-    return t * t * (np.float32(3.0) - np.float32(2.0) * t)
-
-
-@njit(cache=True, nogil=True)
-def _smooth64(x, edge0, edge1):
-    """rig.smoothstep at one float64 `x`."""
-    t = min(max((x - edge0) / (edge1 - edge0), 0.0), 1.0)
-    return t * t * (3.0 - 2.0 * t)
+# The compiled shading stages pass per-pixel values in index-coded float64 arrays (numba takes
+# no dataclass of arrays); each row has its name here, used by both the writing and the reading
+# side. _shade_rows' `rows` (N_ROWS, N): the rows' px, their gap, px below the upper teeth, the
+# lower teeth's height, the tongue's lit front, its `wide`, each row's place across a tooth and rank.
+ROW_UPPER_PX, ROW_LOWER_PX, ROW_GAP, ROW_BELOW_TEETH, ROW_LOWER_H, ROW_FRONT_PX, ROW_WIDE = range(7)
+ROW_LOWER_F, ROW_UPPER_F, ROW_LOWER_RANK, ROW_UPPER_RANK = range(7, 11)
+N_ROWS = 11
+# _shade_exponentials' `ex` (N_EX, N): the cavity's falloffs and the tongue's exp(-wide); the tongue's
+# groove, bulge and sheen falloffs across (_tongue_exponentials); the teeth's corner shade; the lower
+# then the upper teeth's edge (|2f - 1| ** 8, the upper's tip power), gap, |2f - 1| ** 3, lip shadow.
+EX_UNDER_TEETH, EX_NEAR_LOWER, EX_THROAT, EX_SHARE, EX_GROOVE, EX_BULGE, EX_SHEEN_ACROSS, EX_ROUNDED = range(8)
+EX_LOWER_EDGE, EX_LOWER_GAP, EX_LOWER_CONVEX, EX_LOWER_SHADOW = range(8, 12)
+EX_UPPER_TIP, EX_UPPER_GAP, EX_UPPER_CONVEX, EX_UPPER_SHADOW = range(12, 16)
+N_EX = 16
+# _tongue_exponentials' `ex2` (N_EX2, N): the tongue's lit falloff and deep red by `back`, its rim,
+# sheen and raised tip's light.
+EX2_LIT, EX2_DEEP, EX2_RIM, EX2_SHEEN, EX2_TIP_LIGHT = range(5)
+N_EX2 = 5
+# _shade_back's `tongue` (N_TG, N): its top over the lower lip (px), cover, raised tip, and for its
+# colour `back`, `light_in` and how far (px) its top stands over the pixel.
+TG_HEIGHT, TG_COVER, TG_RAISED, TG_BACK, TG_LIGHT_IN, TG_OVER = range(6)
+N_TG = 6
+# _shade_front's `teeth` (N_TH, N): the lower teeth's cover and shade, the upper's cover, shade,
+# light and incisal share.
+TH_LOWER_COVER, TH_LOWER_SHADE, TH_UPPER_COVER, TH_UPPER_SHADE, TH_UPPER_LIGHT, TH_INCISAL = range(6)
+N_TH = 6
+# `rgb` (N_RGB, 3): MouthPainter's colours (_shade_colours).
+RGB_THROAT, RGB_TONGUE, RGB_TONGUE_BACK, RGB_TEETH, RGB_SHADE_TINT, RGB_BLACK, RGB_BLACK_SCALE, RGB_PALATE = range(8)
+N_RGB = 8
+# `scalars` (N_SC,): mouth width (px), peak opening (px), tongue tip raised 0..1, the soft palate's
+# share shown, 1 where lower_show's values are float32; `edges` (2, 9): the upper and lower row's.
+SC_MOUTH_W, SC_PEAK, SC_TONGUE_TIP, SC_PALATE, SC_SHOW32 = range(5)
+N_SC = 5
+EDGES_UPPER, EDGES_LOWER = 0, 1
+# The stages' docstrings name the steps they take by the numpy reference's functions
+# (tests/render/mouth_reference.py: _cavity, _tongue, _lower_teeth, _tooth_colour, _in_shade...).
 
 
 @njit(cache=True, nogil=True)
 def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretched, scalars, edges, rows, reach):
-    """_shade_pass's first stage: per pixel into `rows` (11, N) float64 the upper and lower rows'
+    """_shade's first stage: per pixel into `rows` (N_ROWS, N) float64 the upper and lower rows'
     px (upper_px, lower_px), rows_gap, below_teeth, lower_h, front_px, the tongue's `wide`, the
-    lower and upper teeth's f and rank (_teeth_along). Float32 (N,) `u`, `opening`, `d_upper`,
-    `lift` px; (2, N) float64 `runs` px; (N,) float64 `lower_show` (its values float32 where
-    scalars[4] is 1); (N,) bool `stretched`; `scalars`: mouth_w px, lower_show's float32 flag;
-    `edges` (2, 9) the upper and lower teeth's (_teeth_edges). Into `reach` (2, N) bool where the
+    lower and upper teeth's f and rank (_teeth_along), by their ROW_* indices. Float32 (N,) `u`,
+    `opening`, `d_upper`, `lift` px; (2, N) float64 `runs` px; (N,) float64 `lower_show` (its
+    values float32 where scalars[SC_SHOW32] is 1); (N,) bool `stretched`; `scalars` (N_SC,): see
+    SC_*; `edges` (2, 9) the upper and lower teeth's (_teeth_edges). Into `reach` (2, N) bool where the
     lower and the upper teeth may show (_lower_teeth's and _upper_teeth's pixels)."""
-    mouth_w, show32 = scalars[0], scalars[4] > 0.0
+    mouth_w, show32 = scalars[SC_MOUTH_W], scalars[SC_SHOW32] > 0.0
     one = np.float32(1.0)
     upper_h = SYNTHETIC_UPPER_TEETH_MW * mouth_w
     for i in range(u.shape[0]):
         ls, across = lower_show[i], abs(np.float32(2.0) * u[i] - one)
         if runs[0, i] >= 0.5 * upper_h:
-            rows[0, i] = max(runs[0, i] + np.float64(min(lift[i], np.float32(0.0))), 0.0)
+            rows[ROW_UPPER_PX, i] = max(runs[0, i] + np.float64(min(lift[i], np.float32(0.0))), 0.0)
         else:
-            rows[0, i] = np.float64(np.float32(upper_h) + lift[i])
-        rows[1, i] = runs[1, i] * (np.float64(one - np.float32(ls)) if show32 else 1.0 - ls)
-        rows[2, i] = np.float64(opening[i]) - rows[0, i] - rows[1, i]
-        rows[3, i] = np.float64(d_upper[i]) - rows[0, i]
-        rows[4, i] = _lower_height(opening[i], ls, stretched[i], rows[2, i], mouth_w, show32)
-        rows[5, i] = max(rows[1, i], rows[4, i] * ls)
-        rows[6, i] = max(max(rows[2, i], 0.0) - 0.05 * mouth_w, 0.0) / (0.12 * mouth_w)
-        for row in range(2):
-            rank, f = _along_at(across, u[i], edges[1 - row])
-            rows[7 + row, i], rows[9 + row, i] = f, rank
-        reach[0, i] = ls > 0 and across < np.float32(0.6) and np.float64(d_lower[i]) < 1.1 * rows[4, i] + 1.2
+            rows[ROW_UPPER_PX, i] = np.float64(np.float32(upper_h) + lift[i])
+        rows[ROW_LOWER_PX, i] = runs[1, i] * (np.float64(one - np.float32(ls)) if show32 else 1.0 - ls)
+        rows[ROW_GAP, i] = np.float64(opening[i]) - rows[ROW_UPPER_PX, i] - rows[ROW_LOWER_PX, i]
+        rows[ROW_BELOW_TEETH, i] = np.float64(d_upper[i]) - rows[ROW_UPPER_PX, i]
+        rows[ROW_LOWER_H, i] = _lower_height(opening[i], ls, stretched[i], rows[ROW_GAP, i], mouth_w, show32)
+        rows[ROW_FRONT_PX, i] = max(rows[ROW_LOWER_PX, i], rows[ROW_LOWER_H, i] * ls)
+        rows[ROW_WIDE, i] = max(max(rows[ROW_GAP, i], 0.0) - 0.05 * mouth_w, 0.0) / (0.12 * mouth_w)
+        rows[ROW_LOWER_RANK, i], rows[ROW_LOWER_F, i] = _along_at(across, u[i], edges[EDGES_LOWER])
+        rows[ROW_UPPER_RANK, i], rows[ROW_UPPER_F, i] = _along_at(across, u[i], edges[EDGES_UPPER])
+        reach[0, i] = ls > 0 and across < np.float32(0.6) and np.float64(d_lower[i]) < 1.1 * rows[ROW_LOWER_H, i] + 1.2
         reach[1, i] = runs[0, i] < 0.5 * upper_h and across < np.float32(0.9) \
             and d_upper[i] < np.float32(1.12 * upper_h + 1.0) + lift[i]
 
@@ -1789,31 +1559,32 @@ def _along_at(across, uu, edges):
 
 @njit(cache=True, nogil=True)
 def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
-    """_shade_pass's second stage: the cavity (_cavity, _soft_palate) into `out` (N, 3) and the
-    tongue's shape into `tongue` (6, N): its height over the lower lip (px), cover, raised tip,
+    """_shade's second stage: the cavity (_cavity, _soft_palate) into `out` (N, 3) and the
+    tongue's shape into `tongue` (N_TG, N): its height over the lower lip (px), cover, raised tip,
     and for its colour `back`, `light_in` and `over` (_tongue_surface_colour's). `ex`: _shade's
     first numpy stage (under_teeth, near_lower, throat, exp(-wide))."""
-    mouth_w, peak, tongue_tip, palate = scalars[0], scalars[1], scalars[2], scalars[3]
+    mouth_w, peak, tongue_tip, palate = (scalars[SC_MOUTH_W], scalars[SC_PEAK], scalars[SC_TONGUE_TIP],
+                                          scalars[SC_PALATE])
     one = np.float32(1.0)
     for i in range(u.shape[0]):
         dl, op, across = d_lower[i], opening[i], abs(np.float32(2.0) * u[i] - one)
         cheeks = _smooth32(across, 0.3, 0.9)
-        near_lower = np.float32(ex[1, i]) * (one - np.float32(FLOOR_SHADE) * cheeks)
-        under_teeth = ex[0, i]
+        near_lower = np.float32(ex[EX_NEAR_LOWER, i]) * (one - np.float32(FLOOR_SHADE) * cheeks)
+        under_teeth = ex[EX_UNDER_TEETH, i]
         light = 0.3 + 0.8 * under_teeth + np.float64(np.float32(0.35) * near_lower) \
             + np.float64(np.float32(CHEEK_LIGHT) * cheeks) * (1.0 - 0.5 * under_teeth)
-        k = light * (1.0 - 0.6 * (ex[2, i] * (1.0 - under_teeth)))
+        k = light * (1.0 - 0.6 * (ex[EX_THROAT, i] * (1.0 - under_teeth)))
         for c in range(3):
-            out[i, c] = rgb[0, c] * k
+            out[i, c] = rgb[RGB_THROAT, c] * k
         if palate > 0.0:
-            _palate_at(out[i], rows[3, i], across, mouth_w, palate, rgb[7])
-        space = max(rows[2, i], 0.0)
-        share = TONGUE_SHARE_WIDE + (1.0 - TONGUE_SHARE_WIDE) * ex[3, i]
+            _palate_at(out[i], rows[ROW_BELOW_TEETH, i], across, mouth_w, palate, rgb[RGB_PALATE])
+        space = max(rows[ROW_GAP, i], 0.0)
+        share = TONGUE_SHARE_WIDE + (1.0 - TONGUE_SHARE_WIDE) * ex[EX_SHARE, i]
         rise = TONGUE_ARCH_DROP * (1.0 - share) / (1.0 - TONGUE_SHARE_WIDE) \
             * np.float64(max(np.float32(peak) - op, np.float32(0.0)))
         dome = max(one - across * across / np.float32(TONGUE_ARCH_WIDTH ** 2), np.float32(0.0))
         dome = dome * (np.float32(1.5) - np.float32(0.5) * dome)
-        height = (rows[5, i] + share * space) * np.float64(dome) - rise
+        height = (rows[ROW_FRONT_PX, i] + share * space) * np.float64(dome) - rise
         raised = np.float32(0.0)
         if tongue_tip > 0.0:
             raised = np.float32(tongue_tip) * (one - _smooth32(across, BLADE_SIDES[0], BLADE_SIDES[1]))
@@ -1826,64 +1597,66 @@ def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
         height = (blend * -radius + radius + height) * blend
         shows = min(max(space / (0.04 * mouth_w), 0.0), 1.0)
         cover = min(max((height - dl) / max(1.5, 0.02 * mouth_w), 0.0), 1.0) * shows
-        front = rows[5, i]
-        tongue[0, i], tongue[1, i], tongue[2, i] = height, cover, raised
-        tongue[3, i] = min(max((np.float64(dl) - front) / max(height - front, 1.0), 0.0), 1.0)
-        tongue[4, i] = min(max((op - np.float32(0.2 * mouth_w)) / np.float32(0.3 * mouth_w), np.float32(0.0)), one)
-        tongue[5, i] = max(height - np.float64(dl), 0.0)
+        front = rows[ROW_FRONT_PX, i]
+        tongue[TG_HEIGHT, i], tongue[TG_COVER, i], tongue[TG_RAISED, i] = height, cover, raised
+        tongue[TG_BACK, i] = min(max((np.float64(dl) - front) / max(height - front, 1.0), 0.0), 1.0)
+        light_in = (op - np.float32(0.2 * mouth_w)) / np.float32(0.3 * mouth_w)
+        tongue[TG_LIGHT_IN, i] = min(max(light_in, np.float32(0.0)), one)
+        tongue[TG_OVER, i] = max(height - np.float64(dl), 0.0)
 
 
 @njit(cache=True, nogil=True)
 def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex, ex2, scalars, rgb, texture, out,
                  teeth):
-    """_shade_pass's third stage, over `out` (N, 3) in place: the tongue's colour
-    (_tongue_surface_colour) and _behind_teeth; and into `teeth` (6, N) the lower teeth's cover
+    """_shade's third stage, over `out` (N, 3) in place: the tongue's colour
+    (_tongue_surface_colour) and _behind_teeth; and into `teeth` (N_TH, N) the lower teeth's cover
     and shade (cover 0 where `reach` (2, N) says they do not reach), the upper's cover, shade,
     light and incisal share, before _in_shade. `ex`, `ex2`: _shade's numpy stages."""
-    mouth_w = scalars[0]
+    mouth_w = scalars[SC_MOUTH_W]
     upper_h = SYNTHETIC_UPPER_TEETH_MW * mouth_w
     one = np.float32(1.0)
     for i in range(u.shape[0]):
         across = abs(np.float32(2.0) * u[i] - one)
         across2 = across * across
         side = 1.0 if u[i] < 0.5 else 2.0
-        if tongue[1, i] > 0.0:
+        if tongue[TG_COVER, i] > 0.0:
             _tongue_colour_at(out[i], i, d_lower[i], across, across2, tongue, ex, ex2, u[i], mouth_w, rgb, texture)
-        rows_gap = rows[2, i]
+        rows_gap = rows[ROW_GAP, i]
         narrow = 1.0 - min(max((rows_gap - NARROW_GAP * mouth_w) / (NARROW_GAP * mouth_w), 0.0), 1.0)
-        down = min(max(rows[3, i] / max(rows_gap, 1.0), 0.0), 1.0)
+        down = min(max(rows[ROW_BELOW_TEETH, i] / max(rows_gap, 1.0), 0.0), 1.0)
         light = np.float64(np.float32(NARROW_TONGUE_LIGHT) * (one - np.float32(0.5) * across2)) * (0.8 + 0.4 * down)
         for c in range(3):
-            out[i, c] += (rgb[1, c] * light - out[i, c]) * narrow
-        teeth[0, i] = teeth[2, i] = 0.0
+            out[i, c] += (rgb[RGB_TONGUE, c] * light - out[i, c]) * narrow
+        teeth[TH_LOWER_COVER, i] = teeth[TH_UPPER_COVER, i] = 0.0
         if reach[0, i]:
-            _lower_tooth_at(teeth, i, across, side, d_lower[i], rows[4, i], lower_show[i], rows, ex, mouth_w)
+            _lower_tooth_at(teeth, i, across, side, d_lower[i], rows[ROW_LOWER_H, i], lower_show[i], rows, ex)
         if reach[1, i]:
-            _upper_tooth_at(teeth, i, across, side, d_upper[i], upper_h, lift[i], rows, ex, mouth_w)
+            _upper_tooth_at(teeth, i, across, side, d_upper[i], upper_h, lift[i], rows, ex)
 
 
 @njit(cache=True, nogil=True)
 def _tongue_colour_at(col, i, dl, across, across2, tongue, ex, ex2, uu, mouth_w, rgb, texture):
     """_tongue_surface_colour at pixel i, laid over its `col` (3,) by the tongue's cover (_tongue)."""
     one = np.float32(1.0)
-    height, cover, raised, back = tongue[0, i], tongue[1, i], np.float32(tongue[2, i]), tongue[3, i]
-    light_in = np.float32(tongue[4, i])
+    cover, raised, back = tongue[TG_COVER, i], np.float32(tongue[TG_RAISED, i]), tongue[TG_BACK, i]
+    light_in = np.float32(tongue[TG_LIGHT_IN, i])
     toward_corners = one - np.float32(0.45) * across2
-    lit = (0.95 - np.float64(np.float32(0.65) - np.float32(0.05) * light_in) * ex2[0, i]) * np.float64(toward_corners)
-    groove = (1.0 - np.float64(np.float32(0.14) * np.float32(ex[4, i])) * _smooth64(back, 0.2, 0.5)) \
-        * np.float64(one + np.float32(0.06) * np.float32(ex[5, i]))
-    rim = ex2[2, i] * np.float64(_smooth32(across, 0.2, 0.5))
-    sheen = (0.16 * ex2[3, i] * ex[6, i] + 0.12 * rim) * np.float64(one - raised) \
+    lit = (0.95 - np.float64(np.float32(0.65) - np.float32(0.05) * light_in) * ex2[EX2_LIT, i]) \
+        * np.float64(toward_corners)
+    groove = (1.0 - np.float64(np.float32(0.14) * np.float32(ex[EX_GROOVE, i])) * _smooth64(back, 0.2, 0.5)) \
+        * np.float64(one + np.float32(0.06) * np.float32(ex[EX_BULGE, i]))
+    rim = ex2[EX2_RIM, i] * np.float64(_smooth32(across, 0.2, 0.5))
+    sheen = (0.16 * ex2[EX2_SHEEN, i] * ex[EX_SHEEN_ACROSS, i] + 0.12 * rim) * np.float64(one - raised) \
         * np.float64(np.float32(0.6) + np.float32(0.4) * light_in)
-    tip_light = np.float64(raised) * ex2[4, i]
+    tip_light = np.float64(raised) * ex2[EX2_TIP_LIGHT, i]
     mottle, speckle = _texel(texture, np.float64(uu), np.float64(dl) * (TONGUE_CELLS / mouth_w), TONGUE_MOTTLE,
                              TONGUE_SPECKLE)
     shade = lit * groove * mottle + 0.35 * tip_light
-    deep = 0.6 * ex2[1, i] * np.float64(one - raised)
+    deep = 0.6 * ex2[EX2_DEEP, i] * np.float64(one - raised)
     k = sheen * speckle + 0.1 * tip_light
     for c in range(3):
-        shaded = (rgb[1, c] + (rgb[2, c] - rgb[1, c]) * deep) * shade
-        col[c] += (shaded + k * (rgb[3, c] - shaded) - col[c]) * cover
+        shaded = (rgb[RGB_TONGUE, c] + (rgb[RGB_TONGUE_BACK, c] - rgb[RGB_TONGUE, c]) * deep) * shade
+        col[c] += (shaded + k * (rgb[RGB_TEETH, c] - shaded) - col[c]) * cover
 
 
 @njit(cache=True, nogil=True)
@@ -1894,47 +1667,59 @@ def _tooth_shade(f_pow3, gap, shadow, along_edge, parting, corner):
 
 
 @njit(cache=True, nogil=True)
-def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w):
-    """_lower_teeth at pixel i where they may show: its cover and shade into teeth[0:2, i]."""
-    rank, f = rows[9, i], rows[7, i]
+def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex):
+    """_lower_teeth at pixel i where they may show: its cover and shade into teeth[TH_LOWER_COVER, TH_LOWER_SHADE]."""
+    rank = rows[ROW_LOWER_RANK, i]
     sink = np.float64(np.float32(1.0) - _smooth32(across, 0.15, 0.6)) * (1.0 + 0.08 * math.sin(2.7 * rank + 1.3 * side))
-    teeth[0, i] = min(max((lower_h * sink * (1.0 - 0.2 * ex[8, i]) - np.float64(dl)) / 1.2, 0.0), 1.0) * ls
-    gap = 0.55 * (0.75 * ex[9, i])
-    shadow = np.float32(1.0) - np.float32(0.3) * np.float32(ex[11, i])
+    shown = (lower_h * sink * (1.0 - 0.2 * ex[EX_LOWER_EDGE, i]) - np.float64(dl)) / 1.2
+    teeth[TH_LOWER_COVER, i] = min(max(shown, 0.0), 1.0) * ls
+    gap = 0.55 * (0.75 * ex[EX_LOWER_GAP, i])
+    shadow = np.float32(1.0) - np.float32(0.3) * np.float32(ex[EX_LOWER_SHADOW, i])
     along = min(max(np.float64(dl) / lower_h, 0.0), 1.0)
-    teeth[1, i] = _tooth_shade(ex[10, i], gap, shadow, 1.0 - 0.08 * along, 0.1 + 0.5 * along * along, ex[7, i])
+    teeth[TH_LOWER_SHADE, i] = _tooth_shade(ex[EX_LOWER_CONVEX, i], gap, shadow, 1.0 - 0.08 * along,
+                                            0.1 + 0.5 * along * along, ex[EX_ROUNDED, i])
 
 
 @njit(cache=True, nogil=True)
-def _upper_tooth_at(teeth, i, across, side, du, upper_h, lift, rows, ex, mouth_w):
-    """_upper_teeth at pixel i where they may reach: cover, shade, light, incisal into teeth[2:6, i]."""
-    rank, f = rows[10, i], rows[8, i]
-    length = TOOTH_LENGTH[int(rank)] * (1.0 - TIP_DROP[int(rank)] * ex[12, i])
+def _upper_tooth_at(teeth, i, across, side, du, upper_h, lift, rows, ex):
+    """_upper_teeth at pixel i where they may reach: cover, shade, light, incisal into teeth[TH_UPPER_*, TH_INCISAL]."""
+    rank, f = rows[ROW_UPPER_RANK, i], rows[ROW_UPPER_F, i]
+    length = _tooth_length_at(int(rank), ex[EX_UPPER_TIP, i])
     tip = upper_h * length * (1.0 + 0.06 * math.sin(3.1 * rank + 2.3 * side)
                               + 0.05 * (2.0 * f - 1.0) * math.sin(1.9 * rank + 0.7 * side)) + np.float64(lift)
-    teeth[2, i] = min(max((tip - np.float64(du)) / 1.0, 0.0), 1.0) \
+    teeth[TH_UPPER_COVER, i] = min(max((tip - np.float64(du)) / 1.0, 0.0), 1.0) \
         * np.float64(np.float32(1.0) - _smooth32(across, 0.75, 0.9))
-    shadow = np.float32(1.0) - np.float32(0.35) * np.float32(ex[15, i])
+    shadow = np.float32(1.0) - np.float32(0.35) * np.float32(ex[EX_UPPER_SHADOW, i])
     along = min(max(du / np.float32(upper_h), np.float32(0.0)), np.float32(1.0))
-    teeth[3, i] = _tooth_shade(ex[14, i], ex[13, i], shadow, np.float64(np.float32(1.0) - np.float32(0.08) * along),
-                               np.float64(np.float32(0.1) + np.float32(0.5) * (along * along)), ex[7, i])
-    teeth[4, i] = 1.0 + 0.035 * math.sin(2.3 * rank + 1.7 * side)
-    teeth[5, i] = 0.35 * _smooth64(np.float64(du) / max(tip, 1e-6), 0.75, 1.0)
+    teeth[TH_UPPER_SHADE, i] = _tooth_shade(ex[EX_UPPER_CONVEX, i], ex[EX_UPPER_GAP, i], shadow,
+                                            np.float64(np.float32(1.0) - np.float32(0.08) * along),
+                               np.float64(np.float32(0.1) + np.float32(0.5) * (along * along)), ex[EX_ROUNDED, i])
+    teeth[TH_UPPER_LIGHT, i] = 1.0 + 0.035 * math.sin(2.3 * rank + 1.7 * side)
+    teeth[TH_INCISAL, i] = 0.35 * _smooth64(np.float64(du) / max(tip, 1e-6), 0.75, 1.0)
+
+
+@njit(cache=True, nogil=True)
+def _tooth_length_at(rank, tip_power):
+    """A tooth's length as a share of the central incisor's at one pixel: the incisors' edges
+    straight with rounded corners, the canine's a cusp, the premolars' rounded. `rank` 0 = central
+    incisor; `tip_power`: |2f - 1| ** TIP_POWER[rank] at `f` 0..1 across it."""
+    return TOOTH_LENGTH[rank] * (1.0 - TIP_DROP[rank] * tip_power)
 
 
 @njit(cache=True, nogil=True)
 def _shade_teeth(teeth, tint_lower, tint_upper, rgb, out):
-    """_shade_pass's last stage, over `out` (N, 3) in place: the lower then the upper teeth
+    """_shade's last stage, over `out` (N, 3) in place: the lower then the upper teeth
     (`teeth`: _shade_front's; `tint_*` (N, 3) their _in_shade warmth), then the photo's black."""
     for i in range(out.shape[0]):
         for c in range(3):
-            if teeth[0, i] > 0.0:
-                out[i, c] += (rgb[3, c] * teeth[1, i] * tint_lower[i, c] - out[i, c]) * teeth[0, i]
-            if teeth[2, i] > 0.0:
-                t = rgb[3, c] * teeth[3, i] * tint_upper[i, c] * teeth[4, i]
-                t = t + (INCISAL_KEEP * t + (1.0 - INCISAL_KEEP) * rgb[0, c] - t) * teeth[5, i]
-                out[i, c] += (t - out[i, c]) * teeth[2, i]
-            out[i, c] = rgb[5, c] + out[i, c] * rgb[6, c]
+            if teeth[TH_LOWER_COVER, i] > 0.0:
+                t = rgb[RGB_TEETH, c] * teeth[TH_LOWER_SHADE, i] * tint_lower[i, c]
+                out[i, c] += (t - out[i, c]) * teeth[TH_LOWER_COVER, i]
+            if teeth[TH_UPPER_COVER, i] > 0.0:
+                t = rgb[RGB_TEETH, c] * teeth[TH_UPPER_SHADE, i] * tint_upper[i, c] * teeth[TH_UPPER_LIGHT, i]
+                t = t + (INCISAL_KEEP * t + (1.0 - INCISAL_KEEP) * rgb[RGB_THROAT, c] - t) * teeth[TH_INCISAL, i]
+                out[i, c] += (t - out[i, c]) * teeth[TH_UPPER_COVER, i]
+            out[i, c] = rgb[RGB_BLACK, c] + out[i, c] * rgb[RGB_BLACK_SCALE, c]
 
 
 @njit(cache=True, nogil=True)
@@ -2280,23 +2065,6 @@ def lens_height(across: np.ndarray, *, power: float = LENS_POWER) -> np.ndarray:
     return np.minimum((lens / (1.0 - LENS_FULL ** 2)) ** power, 1.0)
 
 
-def _tongue_foot(height: np.ndarray, radius_px: float) -> np.ndarray:
-    """(N,) the tongue's top over the lower lip (px) with its foot rounded into the floor: a smooth
-    maximum of `height` and the lip (0) over `radius_px` (a polynomial one, so nothing changes
-    where the top stands `radius_px` above or below the lip). Its flank met the lip's rise toward
-    a corner at an angle, and the dark floor between them ended in a sharp V (12, 03 wide open)."""
-    # blend (height + radius (1 - blend)), in place: half the time of clip and the plain product.
-    blend = height * (0.5 / radius_px)
-    blend += 0.5
-    np.maximum(blend, 0.0, out=blend)
-    np.minimum(blend, 1.0, out=blend)
-    rounded = blend * -radius_px
-    rounded += radius_px
-    rounded += height
-    rounded *= blend
-    return rounded
-
-
 def _lower_teeth_show(opening: np.ndarray, mouth_w: float) -> np.ndarray:
     """(N,) 0..1 how far the synthetic lower teeth show at an opening (px): from 0.2 mouth widths
     (a jaw well open) on."""
@@ -2333,42 +2101,47 @@ def _rows_split(luma: np.ndarray) -> float | None:
 
 def _shade_exponentials(u: np.ndarray, d_upper: np.ndarray, d_lower: np.ndarray, rows: np.ndarray,
                         reach: np.ndarray, mouth_w: float) -> np.ndarray:
-    """(16, N) float64 (float32 values where numpy's are) the exponentials and powers _shade_numpy
-    takes of each pixel's (N,) float32 `u`, `d_upper`, `d_lower` (px) and of _shade_rows' `rows`,
-    by the same numpy expressions: the cavity's under_teeth, near_lower and throat falloffs and
-    the tongue's exp(-wide) everywhere; rows 4-6 are _tongue_exponentials'; where `reach` (2, N)
-    has the teeth, their rounded corner shade, the lower teeth's |2f - 1| ** 8, gap, |2f - 1| ** 3
-    and lip shadow and the upper's tip power, gap, |2f - 1| ** 3 and lip shadow (numpy's powers
-    over every pixel cost as much as the rest of the stage)."""
-    ex = np.empty((16, len(u)))
+    """(N_EX, N) float64 (float32 values where numpy's are) the exponentials and powers the numpy
+    reference takes of each pixel's (N,) float32 `u`, `d_upper`, `d_lower` (px) and of _shade_rows' `rows`,
+    by the same numpy expressions (rows by their EX_* indices): the cavity's under_teeth,
+    near_lower and throat falloffs and the tongue's exp(-wide) everywhere; EX_GROOVE, EX_BULGE and
+    EX_SHEEN_ACROSS are _tongue_exponentials'; where `reach` (2, N) has the teeth, their rounded
+    corner shade, the lower teeth's |2f - 1| ** 8, gap, |2f - 1| ** 3 and lip shadow and the upper's
+    tip power, gap, |2f - 1| ** 3 and lip shadow (numpy's powers over every pixel cost as much as
+    the rest of the stage)."""
+    ex = np.empty((N_EX, len(u)))
     across = np.abs(2.0 * u - 1.0)
-    ex[0], ex[1] = np.exp(-np.maximum(rows[3], 0.0) / (0.14 * mouth_w)), np.exp(-d_lower / (0.06 * mouth_w))
-    ex[2], ex[3] = np.exp(-(across / THROAT_WIDTH) ** 2), np.exp(-rows[6])
+    ex[EX_UNDER_TEETH] = np.exp(-np.maximum(rows[ROW_BELOW_TEETH], 0.0) / (0.14 * mouth_w))
+    ex[EX_NEAR_LOWER] = np.exp(-d_lower / (0.06 * mouth_w))
+    ex[EX_THROAT], ex[EX_SHARE] = np.exp(-(across / THROAT_WIDTH) ** 2), np.exp(-rows[ROW_WIDE])
     low, up = np.flatnonzero(reach[0]), np.flatnonzero(reach[1])
     for at in (low, up):
-        ex[7, at] = (1.0 - 0.45 * across[at] ** 2) ** 1.5
-    f = rows[7, low]
-    ex[8, low], ex[9, low] = np.abs(2.0 * f - 1.0) ** 8, np.exp(-(np.minimum(f, 1.0 - f) / 0.055) ** 2)
-    ex[10, low], ex[11, low] = np.abs(2.0 * f - 1.0) ** 3, np.exp(-d_lower[low] / (0.03 * (0.5 * mouth_w)))
-    f = rows[8, up]
-    ex[12, up] = np.abs(2.0 * f - 1.0) ** TIP_POWER[rows[10, up].astype(np.intp)]
-    ex[13, up], ex[14, up] = np.exp(-(np.minimum(f, 1.0 - f) / 0.05) ** 2), np.abs(2.0 * f - 1.0) ** 3
-    ex[15, up] = np.exp(-d_upper[up] / (0.03 * mouth_w))
+        ex[EX_ROUNDED, at] = (1.0 - 0.45 * across[at] ** 2) ** 1.5
+    f = rows[ROW_LOWER_F, low]
+    ex[EX_LOWER_EDGE, low] = np.abs(2.0 * f - 1.0) ** 8
+    ex[EX_LOWER_GAP, low] = np.exp(-(np.minimum(f, 1.0 - f) / 0.055) ** 2)
+    ex[EX_LOWER_CONVEX, low] = np.abs(2.0 * f - 1.0) ** 3
+    ex[EX_LOWER_SHADOW, low] = np.exp(-d_lower[low] / (0.03 * (0.5 * mouth_w)))
+    f = rows[ROW_UPPER_F, up]
+    ex[EX_UPPER_TIP, up] = np.abs(2.0 * f - 1.0) ** TIP_POWER[rows[ROW_UPPER_RANK, up].astype(np.intp)]
+    ex[EX_UPPER_GAP, up] = np.exp(-(np.minimum(f, 1.0 - f) / 0.05) ** 2)
+    ex[EX_UPPER_CONVEX, up] = np.abs(2.0 * f - 1.0) ** 3
+    ex[EX_UPPER_SHADOW, up] = np.exp(-d_upper[up] / (0.03 * mouth_w))
     return ex
 
 
 def _tongue_exponentials(u: np.ndarray, tongue: np.ndarray, ex: np.ndarray, mouth_w: float) -> np.ndarray:
-    """(5, N) float64 the powers and exponentials of _tongue_surface_colour (by its numpy
+    """(N_EX2, N) float64 the powers and exponentials of _tongue_surface_colour (by its numpy
     expressions) where the tongue covers (`tongue`: _shade_back's), and its groove, side and sheen
-    falloffs into rows 4-6 of `ex` (_shade_exponentials') there."""
-    at = np.flatnonzero(tongue[1] > 0.0)
-    across, back, over = np.abs(2.0 * u[at] - 1.0), tongue[3, at], tongue[5, at]
-    ex[4, at], ex[5, at] = np.exp(-(across / 0.07) ** 2), np.exp(-((across - 0.2) / 0.12) ** 2)
-    ex[6, at] = np.exp(-(across / 0.35) ** 2)
-    ex2 = np.empty((5, len(u)))
-    ex2[0, at], ex2[1, at] = back ** (1.2 + 0.4 * tongue[4, at].astype(np.float32)), back ** 1.5
-    ex2[2, at], ex2[3, at] = np.exp(-over / (0.025 * mouth_w)), np.exp(-((back - 0.3) / 0.15) ** 2)
-    ex2[4, at] = np.exp(-over / (0.06 * mouth_w))
+    falloffs into `ex`'s EX_GROOVE, EX_BULGE and EX_SHEEN_ACROSS (_shade_exponentials') there."""
+    at = np.flatnonzero(tongue[TG_COVER] > 0.0)
+    across, back, over = np.abs(2.0 * u[at] - 1.0), tongue[TG_BACK, at], tongue[TG_OVER, at]
+    ex[EX_GROOVE, at], ex[EX_BULGE, at] = np.exp(-(across / 0.07) ** 2), np.exp(-((across - 0.2) / 0.12) ** 2)
+    ex[EX_SHEEN_ACROSS, at] = np.exp(-(across / 0.35) ** 2)
+    ex2 = np.empty((N_EX2, len(u)))
+    ex2[EX2_LIT, at], ex2[EX2_DEEP, at] = back ** (1.2 + 0.4 * tongue[TG_LIGHT_IN, at].astype(np.float32)), back ** 1.5
+    ex2[EX2_RIM, at], ex2[EX2_SHEEN, at] = np.exp(-over / (0.025 * mouth_w)), np.exp(-((back - 0.3) / 0.15) ** 2)
+    ex2[EX2_TIP_LIGHT, at] = np.exp(-over / (0.06 * mouth_w))
     return ex2
 
 
@@ -2383,34 +2156,9 @@ def _tooth_edges(widths: np.ndarray, per_side: float) -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def _teeth_edges() -> np.ndarray:
-    """(2, 9) float64 the upper and the lower row's _tooth_edges (_shade_pass)."""
+    """(2, 9) float64 the upper and the lower row's _tooth_edges (_shade)."""
     return np.stack([_tooth_edges(UPPER_TOOTH_WIDTHS, TEETH_PER_SIDE),
                      _tooth_edges(LOWER_TOOTH_WIDTHS, LOWER_TEETH_PER_SIDE)])
-
-
-def _teeth_along(u: np.ndarray, *, widths: np.ndarray | None = None,
-                 per_side: float = TEETH_PER_SIDE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Which tooth each cavity pixel's position along the mouth (u 0..1) falls on, as seen from
-    the front: `widths` are the teeth's apparent widths from the midline out (UPPER_TOOTH_WIDTHS
-    by default), and `per_side` of them span the row from the midline to a corner. Returns (rank
-    0 = central incisor, position across the tooth 0..1 left to right, gap darkness 0..1)."""
-    widths = UPPER_TOOTH_WIDTHS if widths is None else widths
-    edges = _tooth_edges(widths, per_side)
-    x = np.abs(2.0 * u - 1.0)
-    rank = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, len(widths) - 1)
-    out = (x - edges[rank]) / (edges[rank + 1] - edges[rank])
-    # Left to right across each tooth on both sides of the midline.
-    f = np.where(u >= 0.5, out, 1.0 - out)
-    # A gap as wide as its teeth look (a share of each tooth, not fixed pixels): perspective
-    # narrows both alike.
-    gap = np.exp(-(np.minimum(f, 1.0 - f) / 0.05) ** 2)
-    return np.minimum(rank, len(TOOTH_LENGTH) - 1), f, gap
-
-
-def _tooth_length(rank: np.ndarray, f: np.ndarray) -> np.ndarray:
-    """(N,) tooth length as a share of the central incisor's, at `f` 0..1 across it: the
-    incisors' edges straight with rounded corners, the canine's a cusp, the premolars' rounded."""
-    return TOOTH_LENGTH[rank] * (1.0 - TIP_DROP[rank] * np.abs(2.0 * f - 1.0) ** TIP_POWER[rank])
 
 
 def _unlay_rolled(laid: np.ndarray, *, color: np.ndarray, as_laid: np.ndarray) -> None:

@@ -1,0 +1,360 @@
+"""The mouth interior's shading in numpy, as render.mouth drew it before its compiled passes
+(6133f3d): MouthPainter._shade's slow, readable reference, which it must equal to the bit
+(tests/render/test_mouth.py), so speed-ups are proven not to change what a mouth looks like. A
+change to the look changes both. Its constants and the per-pixel kernels it shares (_palate_at,
+_texel, the teeth's edges) are the product's. Not used by the product.
+
+ShadeReference(painter).shade(...) takes MouthPainter._shade's arguments; its steps (_cavity,
+_tongue, _lower_teeth, ...) are the names the compiled stages' docstrings use."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from facetalk.face.rig import smoothstep
+from facetalk.render.sampling import mix
+# The interior's constants and per-pixel kernels are the product's: tuning one moves both paths alike.
+from facetalk.render.mouth import (
+    BLADE_SHOULDER, BLADE_SIDES, CHEEK_LIGHT, FLOOR_SHADE, INCISAL_KEEP, LOWER_TEETH_PER_SIDE, LOWER_TOOTH_WIDTHS,
+    NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_WIDTH,
+    TIP_BELOW_LIP, TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_CELLS, TONGUE_FOOT, TONGUE_MOTTLE,
+    TONGUE_SHARE_WIDE, TONGUE_SPECKLE, TOOTH_LENGTH, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
+    _palate_at, _texel, _tongue_texture, _tooth_edges,
+)
+
+
+class ShadeReference:
+    """MouthPainter._shade's steps in numpy over a built `painter` (its colours: throat_rgb,
+    tongue_rgb, teeth_rgb, _tongue_back_rgb, _shade_tint, _black_rgb)."""
+
+    def __init__(self, painter: MouthPainter):
+        self._painter = painter
+
+    def __getattr__(self, name: str):
+        return getattr(self._painter, name)
+
+    def shade(self, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, u: np.ndarray,
+              mouth_w: float, *, photo_teeth: tuple[np.ndarray, np.ndarray],
+              lower_show: np.ndarray | None = None, tongue_tip: float = 0.0,
+              lip_lift: np.ndarray | None = None, peak_opening: float | None = None,
+              stretched: np.ndarray | None = None) -> np.ndarray:
+        """(N, 3) interior colour from each pixel's distance (px) to the upper and lower inner lip.
+        `photo_teeth`: how far (px) the photo's own opening goes with the upper and the lower jaw
+        there; synthetic upper teeth are drawn only where the photo shows little of its own (its
+        lower row hands over to synthetic lower teeth as the jaw opens wide, in paint).
+        `tongue_tip` 0..1 raises the middle of the tongue's front to the upper teeth; `lower_show`:
+        _lower_teeth_show at the pixels' opening, if paint() has it already; `lip_lift`: how far
+        (px) the upper lip stands above its place on the skull there (_teeth_lift: _lip_lift less a
+        rounded lip's cover), which shows that much more of the synthetic upper teeth;
+        `peak_opening`: the opening's height (px) at its widest (paint: the lips' largest gap, so
+        the tongue's arch does not change with which pixels get painted; by default the largest of
+        `opening`, for callers shading a whole opening);
+        `stretched`: (N,) bool, paint's _lower_teeth_shown (by default `lower_show` beyond the opening's).
+        Back to front: the cavity, the tongue, the lower teeth, the upper teeth."""
+        lower_show = _lower_teeth_show(opening, mouth_w) if lower_show is None else lower_show
+        across = np.abs(2.0 * u - 1.0)  # 0 mid-mouth .. 1 at the corners
+        across2 = across ** 2
+        toward_corners = 1.0 - 0.45 * across2
+        depth_shade = toward_corners[:, None]
+        # How far the rows stand apart: the opening less the upper teeth (the photo's or synthetic
+        # ones) and the photo's lower row while it shows.
+        upper_h = SYNTHETIC_UPPER_TEETH_MW * mouth_w
+        own_upper = photo_teeth[0] >= 0.5 * upper_h
+        lift = np.zeros_like(opening) if lip_lift is None else lip_lift
+        # A lowered lip covers the part of the photo's opening hung from it as it does synthetic teeth.
+        upper_px = np.where(own_upper, np.maximum(photo_teeth[0] + np.minimum(lift, 0.0), 0.0), upper_h + lift)
+        lower_px = photo_teeth[1] * (1.0 - lower_show)
+        rows_gap = opening - upper_px - lower_px
+        peak = float(opening.max()) if peak_opening is None else peak_opening
+        color = self._cavity(d_upper - upper_px, d_lower, across, mouth_w, peak_opening=peak)
+        # Lower teeth: only their tips show, over the lower lip, when the jaw is well open (more of
+        # them the wider it opens); the lip hides them toward the corners. Narrower than the upper
+        # incisors, so more to the arch.
+        wide = np.clip((opening - 0.2 * mouth_w) / (0.25 * mouth_w), 0, 1)
+        # A broad smile's lower lip, stretched down off the lower teeth, bares their tips as far as
+        # a jaw half open does, within most of the gap between the rows: at 0.035 mouth widths the
+        # bundled smile's lower row was a faint line under the dark gap. Other openings keep the
+        # tips the opening gives, a guessed lower row's too (taken as stretched, 12's /i/ at jaw
+        # 0.12 was an even row of tall pale blocks).
+        stretched = lower_show > _lower_teeth_show(opening, mouth_w) if stretched is None else stretched
+        lower_h = (0.035 + 0.03 * np.where(stretched, np.maximum(wide, 0.5 * lower_show), wide)) * mouth_w
+        lower_h = np.where(stretched, np.minimum(lower_h, np.maximum(0.035 * mouth_w, 0.7 * rows_gap)), lower_h)
+        # The tongue's tip rests behind them: its lit front starts about at their tips.
+        front_px = np.maximum(lower_px, lower_h * lower_show)
+        color = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
+                             across2=across2, toward_corners=toward_corners, peak_opening=peak, u=u)
+        color = self._behind_teeth(color, rows_gap, d_upper - upper_px, across2, mouth_w)
+        side = np.where(u < 0.5, 1.0, 2.0)  # which side of the midline, to tell mirrored teeth apart
+        rounded = depth_shade ** 1.5
+        color = self._lower_teeth(color, u, across, side, rounded, d_lower, lower_h, lower_show, mouth_w)
+        color = self._upper_teeth(color, u, across, side, rounded, d_upper, upper_h, lift, own_upper, mouth_w)
+        # Into the photo's tonal range, as its print or screen would lay it.
+        return self._black_rgb + color * (1.0 - self._black_rgb / 255.0)
+
+    def _lower_teeth(self, color: np.ndarray, u: np.ndarray, across: np.ndarray, side: np.ndarray,
+                     rounded: np.ndarray, d_lower: np.ndarray, lower_h: np.ndarray, lower_show: np.ndarray,
+                     mouth_w: float) -> np.ndarray:
+        """The lower incisors' tips over the lower lip (see _shade; `rounded`: (N, 1) shade toward the
+        corners). Their biting edges are nearly straight, only the corners rounded, a few percent
+        longer or shorter each (fixed per tooth). Toward the corners the lower lip rises over them:
+        they sink behind it (faded out in place they showed as a row of blocks round the whole lip).
+        Packed close, a narrow gap between them, darker at the tips. Worked out only where they
+        can show (a tenth of the opening or less)."""
+        at = np.nonzero((lower_show > 0) & (across < 0.6) & (d_lower < 1.1 * lower_h + 1.2))[0]
+        if not len(at):
+            return color
+        u, across, side, d_lower, lower_h = u[at], across[at], side[at], d_lower[at], lower_h[at]
+        rank, f, _ = _teeth_along(u, widths=LOWER_TOOTH_WIDTHS, per_side=LOWER_TEETH_PER_SIDE)
+        sink = (1.0 - smoothstep(across, 0.15, 0.6)) * (1.0 + 0.08 * np.sin(2.7 * rank + 1.3 * side))
+        lower = np.clip((lower_h * sink * (1.0 - 0.2 * np.abs(2.0 * f - 1.0) ** 8) - d_lower) / 1.2, 0, 1) \
+            * lower_show[at]
+        gap = 0.75 * np.exp(-(np.minimum(f, 1.0 - f) / 0.055) ** 2)
+        # Their tips catch the light from above; only their base, at the lip, is in its shadow
+        # (half the upper lip's reach: the mouth width passed is halved).
+        lower_colour = self._tooth_colour(f, 0.55 * gap, d_lower, lower_h, rounded[at], 0.5 * mouth_w, lip_shadow=0.3)
+        color[at] = mix(color[at], lower_colour, lower)
+        return color
+
+    def _upper_teeth(self, color: np.ndarray, u: np.ndarray, across: np.ndarray, side: np.ndarray,
+                     rounded: np.ndarray, d_upper: np.ndarray, upper_h: float, lift: np.ndarray,
+                     own_upper: np.ndarray, mouth_w: float) -> np.ndarray:
+        """Synthetic upper teeth where the photo shows none of its own (see _shade): under the
+        upper lip, one by one along the arch, in its shadow at the top. No two teeth quite alike
+        (fixed per tooth, not mirrored): a few percent longer or shorter, the biting edge a little
+        tilted, lighter or darker. Fixed to the skull, not the lip: `lift` (px) more of them shows
+        where the lip stands raised above its place. Worked out only where they can reach."""
+        at = np.nonzero(~own_upper & (across < 0.9) & (d_upper < 1.12 * upper_h + 1.0 + lift))[0]
+        if not len(at):
+            return color
+        u, across, side, d_upper = u[at], across[at], side[at], d_upper[at]
+        rank, f, gap = _teeth_along(u)
+        tip = upper_h * _tooth_length(rank, f) * (1.0 + 0.06 * np.sin(3.1 * rank + 2.3 * side)
+                                                  + 0.05 * (2.0 * f - 1.0) * np.sin(1.9 * rank + 0.7 * side)) + lift[at]
+        upper = np.clip((tip - d_upper) / 1.0, 0, 1) * (1.0 - smoothstep(across, 0.75, 0.9))
+        teeth = self._tooth_colour(f, gap, d_upper, upper_h, rounded[at], mouth_w)
+        teeth *= (1.0 + 0.035 * np.sin(2.3 * rank + 1.7 * side))[:, None]
+        # The translucent biting edge shows the dark mouth behind it: darker, and warm like it.
+        incisal = 0.35 * smoothstep(d_upper / np.maximum(tip, 1e-6), 0.75, 1.0)
+        teeth = mix(teeth, INCISAL_KEEP * teeth + (1.0 - INCISAL_KEEP) * self.throat_rgb, incisal)
+        color[at] = mix(color[at], teeth, upper)
+        return color
+
+    def _cavity(self, below_teeth: np.ndarray, d_lower: np.ndarray, across: np.ndarray, mouth_w: float, *,
+                peak_opening: float | None = None) -> np.ndarray:
+        """(N, 3) the mouth's inside behind teeth and tongue, from each pixel's distance (px) below
+        the upper teeth and above the lower lip. Light comes in through the opening only, so it
+        darkens with depth: lightest just under the upper teeth (their backs and the palate,
+        receding), along the cheeks' inner walls toward the corners and on the floor by the lower
+        lip mid-mouth; the throat, mid-mouth, darkest: a dark hollow, not a band of one darkness
+        from corner to corner. The cheeks' inner walls catch only a little of it (CHEEK_LIGHT),
+        and the floor beside the tongue, toward the corners, lies in their shadow: walls lit 1.8x
+        the throat stood as pale panels either side of a dark box."""
+        under_teeth = np.exp(-np.maximum(below_teeth, 0.0) / (0.14 * mouth_w))
+        cheeks = smoothstep(across, 0.3, 0.9)
+        near_lower = np.exp(-d_lower / (0.06 * mouth_w)) * (1.0 - FLOOR_SHADE * cheeks)
+        light = 0.3 + 0.8 * under_teeth + 0.35 * near_lower + CHEEK_LIGHT * cheeks * (1.0 - 0.5 * under_teeth)
+        throat = np.exp(-(across / THROAT_WIDTH) ** 2) * (1.0 - under_teeth)
+        color = self.throat_rgb * (light * (1.0 - 0.6 * throat))[:, None]
+        shows = 0.0 if peak_opening is None else float(smoothstep(np.array(peak_opening / mouth_w), *PALATE_OPENING))
+        if shows > 0.0:
+            self._soft_palate(color, below_teeth, across, mouth_w, shows=shows)
+        return color
+
+    def _soft_palate(self, color: np.ndarray, below_teeth: np.ndarray, across: np.ndarray, mouth_w: float, *,
+                     shows: float) -> None:
+        """Lays over the (N, 3) cavity `color`, in place, what a wide-open mouth shows at its back
+        (`shows` 0..1 of it, as the opening grows): the soft palate's arch hanging behind the
+        upper teeth, highest mid-mouth and dropping toward the sides, the uvula down its middle,
+        and under the arch the throat, darker than anything else: without them the cavity was one
+        even dark from the teeth to the tongue. `below_teeth`: (N,) px below the upper teeth;
+        `across`: 0 mid-mouth .. 1 at the corners."""
+        # The palate's own colour, in the dim light that reaches it (a tongue-red drop read as a blot).
+        tissue = 0.5 * (self._tongue_back_rgb + self.throat_rgb)
+        _palate_pass(color, below_teeth, across, float(mouth_w), shows, tissue)
+
+    def _tongue(self, color: np.ndarray, d_lower: np.ndarray, front_px: np.ndarray, rows_gap: np.ndarray,
+                opening: np.ndarray, across: np.ndarray, mouth_w: float, *, tongue_tip: float, across2: np.ndarray,
+                toward_corners: np.ndarray, peak_opening: float, u: np.ndarray) -> np.ndarray:
+        """The tongue over the cavity. Resting it lies on the mouth's floor behind the lower teeth:
+        seen over them it fills most of a narrow gap between the rows (a smile) and less of a wide
+        one (its back drops away as the jaw opens), in a mound clear of the corners. Lit from the
+        opening: its front light with a moist sheen along its front and sides, a median groove,
+        darker and redder toward its back. For t d n l and th its tip rises to the back of the upper teeth: a narrow
+        rounded blade mid-mouth, lit at its edge. `across2`: across ** 2; `toward_corners`:
+        1 - 0.45 across2 (_shade has them); `peak_opening`: the opening's height at its widest (px);
+        `u`: the pixels' place along the mouth, where its surface texture lies (_tongue_surface)."""
+        space = np.maximum(rows_gap, 0.0)
+        wide = np.maximum(space - 0.05 * mouth_w, 0.0) / (0.12 * mouth_w)
+        share = TONGUE_SHARE_WIDE + (1.0 - TONGUE_SHARE_WIDE) * np.exp(-wide)
+        # Its top, seen from the front, is an arch over the floor: highest mid-mouth, dropping
+        # toward the corners faster than the lower lip rises there (the lip's rise, taken off a
+        # wide opening's tongue, is about TONGUE_ARCH_DROP of the opening lost toward the corners),
+        # down to the floor TONGUE_ARCH_WIDTH of the way out: a mound with the dark floor of the
+        # mouth either side of it. Measured from the lower lip alone its top ran parallel to the
+        # lip (a flat floor); as a low dome to 0.9 of the way out it still closed a dark box.
+        rise = TONGUE_ARCH_DROP * (1.0 - share) / (1.0 - TONGUE_SHARE_WIDE) * np.maximum(peak_opening - opening, 0.0)
+        # Rounded over the top, meeting the floor at a slant: x (3 - x) / 2 of the arch's square
+        # profile x (a square root stood it up at the sides like a wall; a power 0.7 reads alike
+        # and costs three times as much).
+        dome = np.maximum(1.0 - across2 / TONGUE_ARCH_WIDTH ** 2, 0.0)
+        dome *= 1.5 - 0.5 * dome
+        height = (front_px + share * space) * dome - rise  # above the lower lip
+        # The raised tip is a rounded blade, its sides falling steeply but smoothly to the resting
+        # tongue between BLADE_SIDES of the way to the corners (a parabola reaching 0.42 stood as a
+        # wide wedge; an ellipse to 0.32, vertical at its sides, left a square dark box either side).
+        raised = np.zeros_like(height)
+        if tongue_tip > 0.0:  # most frames rest it: nothing to work out
+            raised = tongue_tip * (1.0 - smoothstep(across, *BLADE_SIDES))
+            blade = np.maximum(height, opening - TIP_BELOW_LIP * mouth_w)
+            # The body of the tongue rises behind the tip, its sides part way (the air passes over
+            # them): beside the blade a narrow dark channel under the teeth, not a hole to the floor.
+            sides = tongue_tip * BLADE_SHOULDER * (1.0 - smoothstep(across, BLADE_SIDES[1], 0.6))
+            height = (1.0 - raised) * (height + sides * (blade - height)) + raised * blade
+        height = _tongue_foot(height, TONGUE_FOOT * mouth_w)
+        shows = np.clip(space / (0.04 * mouth_w), 0, 1)
+        # Its top edge is where its surface turns away into the dark: soft, not a cut.
+        cover = np.clip((height - d_lower) / max(1.5, 0.02 * mouth_w), 0, 1) * shows
+        # Shaded only where it shows (the upper part of a wide opening has none of it).
+        at = np.nonzero(cover > 0)[0]
+        if len(at):
+            color[at] = mix(color[at], self._tongue_surface_colour(
+                d_lower[at], front_px[at], opening[at], across[at], height[at], raised[at], toward_corners[at],
+                u[at], mouth_w), cover[at])
+        return color
+
+    def _tongue_surface_colour(self, d_lower: np.ndarray, front_px: np.ndarray, opening: np.ndarray,
+                               across: np.ndarray, height: np.ndarray, raised: np.ndarray,
+                               toward_corners: np.ndarray, u: np.ndarray, mouth_w: float) -> np.ndarray:
+        """(N, 3) the tongue's colour at pixels it covers (see _tongue): `height` its top over the
+        lower lip there (px), `raised` how far its tip is raised there (0..1)."""
+        # 0 at its front (as far as it shows over the lower teeth) .. 1 at its top edge.
+        back = np.clip((d_lower - front_px) / np.maximum(height - front_px, 1.0), 0, 1)
+        # A wide opening lets light further onto it; its back, turning down toward the throat,
+        # stays dark whatever the opening.
+        light_in = np.clip((opening - 0.2 * mouth_w) / (0.3 * mouth_w), 0, 1)
+        lit = (0.95 - (0.65 - 0.05 * light_in) * back ** (1.2 + 0.4 * light_in)) * toward_corners
+        # Its two halves bulge either side of the groove down its middle.
+        groove = (1.0 - 0.14 * np.exp(-(across / 0.07) ** 2) * smoothstep(back, 0.2, 0.5)) \
+            * (1.0 + 0.06 * np.exp(-((across - 0.2) / 0.12) ** 2))
+        # Wet: a highlight across its front and along its sides, where its surface turns toward the light.
+        rim = np.exp(-np.maximum(height - d_lower, 0.0) / (0.025 * mouth_w)) * smoothstep(across, 0.2, 0.5)
+        sheen = (0.16 * np.exp(-((back - 0.3) / 0.15) ** 2) * np.exp(-(across / 0.35) ** 2) + 0.12 * rim) \
+            * (1.0 - raised) * (0.6 + 0.4 * light_in)
+        tip_light = raised * np.exp(-np.maximum(height - d_lower, 0.0) / (0.06 * mouth_w))
+        mottle, speckle = _tongue_surface(u, d_lower, mouth_w, np.ones(len(u), bool))
+        shade = (lit * groove * mottle + 0.35 * tip_light)[:, None]
+        # Toward its back it turns a deeper red.
+        deep = 0.6 * back ** 1.5 * (1.0 - raised)
+        base = self.tongue_rgb + (self._tongue_back_rgb - self.tongue_rgb) * deep[:, None]
+        shaded = base * shade
+        return shaded + (sheen * speckle + 0.1 * tip_light)[:, None] * (self.teeth_rgb - shaded)
+
+    def _behind_teeth(self, color: np.ndarray, rows_gap: np.ndarray, below_teeth: np.ndarray, across2: np.ndarray,
+                      mouth_w: float) -> np.ndarray:
+        """With the rows barely apart (a smile, /i/), the tongue fills the mouth just behind the
+        teeth: the gap between them (`rows_gap`, px) shows it dimly lit, not a black band, and
+        darker under the upper teeth (`below_teeth` px below them), which shade it, than toward
+        the lower row (one flat colour before). `across2`: the square of the pixels' distance
+        from mid-mouth (0..1 at the corners)."""
+        narrow = 1.0 - np.clip((rows_gap - NARROW_GAP * mouth_w) / (NARROW_GAP * mouth_w), 0, 1)
+        down = np.clip(below_teeth / np.maximum(rows_gap, 1.0), 0, 1)
+        light = NARROW_TONGUE_LIGHT * (1.0 - 0.5 * across2) * (0.8 + 0.4 * down)
+        return mix(color, self.tongue_rgb * light[:, None], narrow)
+
+    def _tooth_colour(self, f: np.ndarray, gap: np.ndarray, d_lip: np.ndarray, height: float,
+                      corner_shade: np.ndarray, mouth_w: float, *, lip_shadow: float = 0.35) -> np.ndarray:
+        """(N, 3) teeth colour: each tooth rounded (lighter mid-tooth), dark gaps between teeth,
+        darker toward the corners (by the (N, 1) `corner_shade`) and, by `lip_shadow` at most, in
+        the shadow of the lip over it."""
+        # Rounded across: flat-lit over most of its face, turning away into shade at its sides, so
+        # the gap is where two shaded sides meet (a flat tooth beside a dark line read as a block).
+        convex = 1.0 - 0.22 * np.abs(2.0 * f - 1.0) ** 3
+        shadow = 1.0 - lip_shadow * np.exp(-d_lip / (0.03 * mouth_w))
+        along = np.clip(d_lip / height, 0, 1)  # 0 at the lip .. 1 at the tip
+        edge = 1.0 - 0.08 * along
+        # Neighbours touch near the gum and part toward their tips: the gap is a faint line at the
+        # lip that opens into a dark notch at the biting edge.
+        parting = 0.1 + 0.5 * along ** 2
+        shade = (convex * (1.0 - parting * gap) * shadow * edge)[:, None] * corner_shade
+        return self._in_shade(shade)
+
+    def _in_shade(self, shade: np.ndarray) -> np.ndarray:
+        """(N, 3) teeth colour at (N, 1) brightness `shade` (1 lit): the light in a mouth's shadow
+        comes off the lips and the inside of the mouth, so shaded teeth turn warmer as they darken
+        (a plain darkened ivory reads grey-blue next to the skin); a grey photo stays grey."""
+        return self.teeth_rgb * shade * self._shade_tint ** (1.0 - np.clip(shade, 0.0, 1.0))
+
+
+def _tongue_surface(u: np.ndarray, d_lower: np.ndarray, mouth_w: float,
+                    where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(N,) brightness and (N,) sheen factors of the tongue's surface texture at pixels `u` along
+    the mouth (0..1), `d_lower` px above the lower lip; 1 outside `where` (not tongue)."""
+    mottle, speckle = np.ones(len(u)), np.ones(len(u))
+    _texture_at(_tongue_texture(), u.astype(np.float64), d_lower.astype(np.float64) * (TONGUE_CELLS / mouth_w),
+                where, TONGUE_MOTTLE, TONGUE_SPECKLE, mottle, speckle)
+    return mottle, speckle
+
+
+@njit(cache=True, nogil=True)
+def _texture_at(texture, u, v, where, mottle_k, speckle_k, mottle, speckle):
+    """_tongue_surface's per-pixel part: the texture's two layers bilinearly at (u * (cells - 1),
+    v) texels (clamped), where `where`, into `mottle` and `speckle` (one pass; numpy's gathers
+    cost a quarter of a millisecond on a wide-open mouth)."""
+    for i in range(u.shape[0]):
+        if where[i]:
+            mottle[i], speckle[i] = _texel(texture, u[i], v[i], mottle_k, speckle_k)
+
+
+@njit(cache=True, nogil=True)
+def _palate_pass(color, below, across, mouth_w, shows, tissue):
+    """MouthPainter._soft_palate's per-pixel part, in place on the (N, 3) `color` (one compiled
+    pass: numpy's took as long as the rest of the cavity): under the arch's free edge (ARCH_TOP
+    below the teeth mid-mouth, ARCH_DROP lower ARCH_HALF_WIDTH out) the throat keeps 1 -
+    THROAT_DARK of the light (fading out over the arch's outer ARCH_FADE), soft-edged and lit a
+    little along the edge, whose fold catches the light; down the middle the uvula, a narrow drop
+    fuller at its tip, lit down its middle."""
+    for i in range(color.shape[0]):
+        _palate_at(color[i], below[i], across[i], mouth_w, shows, tissue)
+
+
+def _tongue_foot(height: np.ndarray, radius_px: float) -> np.ndarray:
+    """(N,) the tongue's top over the lower lip (px) with its foot rounded into the floor: a smooth
+    maximum of `height` and the lip (0) over `radius_px` (a polynomial one, so nothing changes
+    where the top stands `radius_px` above or below the lip). Its flank met the lip's rise toward
+    a corner at an angle, and the dark floor between them ended in a sharp V (12, 03 wide open)."""
+    # blend (height + radius (1 - blend)), in place: half the time of clip and the plain product.
+    blend = height * (0.5 / radius_px)
+    blend += 0.5
+    np.maximum(blend, 0.0, out=blend)
+    np.minimum(blend, 1.0, out=blend)
+    rounded = blend * -radius_px
+    rounded += radius_px
+    rounded += height
+    rounded *= blend
+    return rounded
+
+
+def _teeth_along(u: np.ndarray, *, widths: np.ndarray | None = None,
+                 per_side: float = TEETH_PER_SIDE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which tooth each cavity pixel's position along the mouth (u 0..1) falls on, as seen from
+    the front: `widths` are the teeth's apparent widths from the midline out (UPPER_TOOTH_WIDTHS
+    by default), and `per_side` of them span the row from the midline to a corner. Returns (rank
+    0 = central incisor, position across the tooth 0..1 left to right, gap darkness 0..1)."""
+    widths = UPPER_TOOTH_WIDTHS if widths is None else widths
+    edges = _tooth_edges(widths, per_side)
+    x = np.abs(2.0 * u - 1.0)
+    rank = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, len(widths) - 1)
+    out = (x - edges[rank]) / (edges[rank + 1] - edges[rank])
+    # Left to right across each tooth on both sides of the midline.
+    f = np.where(u >= 0.5, out, 1.0 - out)
+    # A gap as wide as its teeth look (a share of each tooth, not fixed pixels): perspective
+    # narrows both alike.
+    gap = np.exp(-(np.minimum(f, 1.0 - f) / 0.05) ** 2)
+    return np.minimum(rank, len(TOOTH_LENGTH) - 1), f, gap
+
+
+def _tooth_length(rank: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """(N,) tooth length as a share of the central incisor's, at `f` 0..1 across it: the
+    incisors' edges straight with rounded corners, the canine's a cusp, the premolars' rounded."""
+    return TOOTH_LENGTH[rank] * (1.0 - TIP_DROP[rank] * np.abs(2.0 * f - 1.0) ** TIP_POWER[rank])
