@@ -636,6 +636,9 @@ def _augment_recipe(job: dict, *, sung: bool) -> dict:
     return dict(music_snr_db=MUSIC_SNR_DB, kinds=TEMPO_KINDS if job.get("tempo") else AUGMENT_KINDS)
 
 
+MINUTES_PER_LANG = 5.0  # espeak training speech per language, by default
+
+
 def plan(minutes_per_lang: float, rng: np.random.Generator) -> dict[str, list[dict]]:
     jobs: dict[str, list[dict]] = {"train": [], "valid": []}
     utt_s = 3.2  # mean espeak utterance length with these texts
@@ -669,7 +672,8 @@ def plan(minutes_per_lang: float, rng: np.random.Generator) -> dict[str, list[di
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default="out/lip_corpus")
-    ap.add_argument("--minutes-per-lang", type=float, default=5.0, help="espeak training speech per language")
+    ap.add_argument("--minutes-per-lang", type=float, default=MINUTES_PER_LANG,
+                    help="espeak training speech per language")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--splits", nargs="+", default=["train", "valid"], choices=["train", "valid"])

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: 
 from facetalk.audio.mel import FRAME_RATE, log_mel  # noqa: E402
 from facetalk.io import load_audio  # noqa: E402
 from training.build_lip_corpus import (  # noqa: E402
-    ESPEAK_SR, SR, Espeak, _add_at_snr, _music, augment_parts, pad, plan, sung_vowel, voice_levels)
+    ESPEAK_SR, MINUTES_PER_LANG, SR, Espeak, _add_at_snr, _music, augment_parts, pad, plan, sung_vowel, voice_levels)
 
 MIX_SNR_DB = (-10.0, 6.0)   # speech-to-music: the issue's -6 dB with room on both sides
 MUSIC_SHARE = 0.8           # items over music; the rest clean or with the other degradations only
@@ -51,7 +51,8 @@ def _notes(n: int, rng: np.random.Generator, *, low: int, high: int, span_s: tup
 
 
 def _pad(n: int, rng: np.random.Generator) -> np.ndarray:
-    """Sustained chords of detuned harmonic tones with slow attacks, low-passed: strings or a synth pad."""
+    """Sustained chords of detuned harmonic tones, low-passed: strings or a synth pad. Each sample is
+    weighted by the chord's own mean magnitude over 0.2 s, which swells and compresses the envelope."""
     out = np.zeros(n)
     for _ in range(int(rng.integers(2, 5))):
         out += _notes(n, rng, low=12, high=48, span_s=(1.0, 3.0), harmonics=8, decay=(0.0, 0.3))
@@ -61,8 +62,9 @@ def _pad(n: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def _beat(n: int, rng: np.random.Generator) -> np.ndarray:
-    """A steady beat at 80-160 bpm: kick (a falling sine) on every beat, snare (noise) on every other,
-    hi-hat (high-passed noise) on the eighths."""
+    """A steady beat at 80-160 bpm: kick (a falling sine) on every beat; between beats, in turn,
+    hi-hat (high-passed noise) and snare (noise). No backbeat: a snare on the off-beat after every
+    other beat."""
     out = np.zeros(n)
     beat = int(60 / rng.uniform(80, 160) * SR)
     t = np.arange(int(0.15 * SR)) / SR
@@ -137,13 +139,15 @@ def make_item(job: dict) -> dict:
 
 
 def jobs_of(seed: int) -> list[dict]:
-    """The lip corpus's training jobs (plan, minutes_per_lang 5): its espeak items, its human prompts once
-    per HUMAN_COPIES (plan lists the augmented copy twice), every third sung vowel."""
-    train = plan(5.0, np.random.default_rng(seed))["train"]
+    """The lip corpus's training jobs (plan at its default MINUTES_PER_LANG): its espeak items, its human
+    prompts once per HUMAN_COPIES (plan lists the augmented copy twice), SUNG_ITEMS of its sung vowels,
+    evenly spaced."""
+    train = plan(MINUTES_PER_LANG, np.random.default_rng(seed))["train"]
     speech = [j for j in train if j["source"] == "espeak"]
     prompts = {j["path"]: j for j in train if j["source"] == "human"}
     human = [dict(j, copy=c) for j in prompts.values() for c in range(HUMAN_COPIES)]
-    sung = [j for j in train if j["source"] == "sung"][::1200 // SUNG_ITEMS]
+    sung_all = [j for j in train if j["source"] == "sung"]
+    sung = sung_all[::len(sung_all) // SUNG_ITEMS]
     return speech + human + sung
 
 

@@ -202,7 +202,8 @@ def main() -> None:
     ap.add_argument("--under-weight", type=float, default=1.0,
                     help="multiplies the loss where the estimate is under the voice's level (asymmetric)")
     ap.add_argument("--pattern-weight", type=float, default=0.0,
-                    help="adds this x (1 - r of the estimate with the voice's level over the batch's voiced frames)")
+                    help="adds this x the mean over crops of 1 - r, the estimate's correlation with the "
+                         "voice's level over the crop's voiced frames")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
     torch.manual_seed(args.seed)

@@ -51,6 +51,19 @@ def test_mix_puts_music_at_the_drawn_ratio_and_keeps_the_voices_level_as_target(
     assert mix_level.mean() > level.mean() + 0.05
 
 
+def test_voice_degradations_keep_the_clean_voice_as_the_target_and_one_gain(monkeypatch):
+    monkeypatch.setattr(mixes, "VOICE_KINDS_SHARE", 1.0)
+    monkeypatch.setattr(mixes, "MUSIC_SHARE", 0.0)
+    monkeypatch.setattr(mixes, "VOICE_KINDS", {"noise": 1.0})
+    voice_in = _voice()
+    mixed, voice, applied = mixes.mix_item(voice_in, np.random.default_rng(2))
+    assert len(mixed) == len(voice) == len(voice_in)
+    assert [a for a in applied if a.startswith("gain")] == [applied[-1]]  # augment_parts' own gain dropped
+    assert any(a.startswith("noise") for a in applied)
+    gain = float(np.dot(voice, voice_in) / np.dot(voice_in, voice_in))
+    np.testing.assert_allclose(voice, voice_in * gain, atol=1e-6)  # the noise is in the mix only
+    assert np.abs(mixed - voice).max() > 1e-3
+
 def test_jobs_are_the_lip_corpus_training_voices_and_keep_its_held_out_prompts():
     from training.build_lip_corpus import asterisk_items, is_valid_prompt
 
@@ -59,4 +72,4 @@ def test_jobs_are_the_lip_corpus_training_voices_and_keep_its_held_out_prompts()
     human = [j for j in jobs if j["source"] == "human"]
     assert human and not held_out & {j["path"] for j in human}
     assert sum(j["source"] == "sung" for j in jobs) == mixes.SUNG_ITEMS
-    assert sorted(j["copy"] for j in human) == sorted(list(range(mixes.HUMAN_COPIES)) * (len(human) // 2))
+    assert sorted(j["copy"] for j in human) == sorted(list(range(mixes.HUMAN_COPIES)) * (len(human) // mixes.HUMAN_COPIES))
