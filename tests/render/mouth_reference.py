@@ -5,7 +5,8 @@ change to the look changes both. Its constants and the per-pixel kernels it shar
 _texel, the teeth's edges) are the product's. Not used by the product.
 
 ShadeReference(painter).shade(...) takes MouthPainter._shade's arguments; its steps (_cavity,
-_tongue, _lower_teeth, ...) are the names the compiled stages' docstrings use."""
+_tongue, _lower_teeth, ...) are the names the compiled stages' docstrings use. Its
+_corner_face_depth is the numpy form of _taper_corners' compiled _face_depth (6568dee)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,14 @@ from facetalk.face.rig import smoothstep
 from facetalk.render.sampling import mix
 # The interior's constants and per-pixel kernels are the product's: tuning one moves both paths alike.
 from facetalk.render.mouth import (
-    BLADE_SHOULDER, BLADE_SIDES, CHEEK_LIGHT, FLOOR_SHADE, INCISAL_KEEP, LOWER_TEETH_PER_SIDE, LOWER_TOOTH_WIDTHS,
-    NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_WIDTH,
-    TIP_BELOW_LIP, TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_CELLS, TONGUE_FOOT, TONGUE_MOTTLE,
-    TONGUE_SHARE_WIDE, TONGUE_SPECKLE, TOOTH_LENGTH, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
-    _palate_at, _texel, _tongue_texture, _tooth_edges,
+    ARCH_FACE_TURN, BLADE_SHOULDER, BLADE_SIDES, CAVITY_NEAR_LOWER, CAVITY_UNDER_TEETH, CHEEK_LIGHT, CHEEK_SPAN,
+    CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, CORNER_SHADE, FLOOR_SHADE, INCISAL_FROM, INCISAL_KEEP, INCISAL_SHADE,
+    LIP_SHADOW_REACH, LOWER_TEETH_HEIGHT, LOWER_TEETH_PER_SIDE, LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS,
+    NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE,
+    THROAT_WIDTH, TIP_BELOW_LIP, TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_CELLS, TONGUE_FOOT,
+    TONGUE_MOTTLE, TONGUE_SHARE_WIDE, TONGUE_SPECKLE, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH, UPPER_TEETH_FADE,
+    UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show, _palate_at, _texel, _tongue_texture,
+    _tooth_edges,
 )
 
 
@@ -33,6 +37,40 @@ class ShadeReference:
 
     def __getattr__(self, name: str):
         return getattr(self._painter, name)
+
+    def _corner_face_depth(self, d: np.ndarray, reach: np.ndarray, arched: np.ndarray, *,
+                           mouth_w: float, over_arch: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(depth px from a covered corner pixel's lip edge at which the lip's texture is read, how
+        far 0..1 it is turned inward), for (M,) pixels `d` px from their lip, the face reaching
+        `reach` px, `arched` 0..1 the upper lip set lower over the arch (_taper_corners), where
+        `over_arch` (M,) bool the arch itself comes down (None: everywhere).
+
+        At the rig's outline the face continues the lip drawn beside it (its texture read half a
+        px in, its own shade: a darker face there drew a second, jagged outline along the chord);
+        toward the opening it reads past the photo's soft edge (CORNER_EDGE_SKIP of the fold: a
+        toothy photo's pale rim, mirrored, was a pale band), folded back within the lip, takes
+        the lips' own hue (CORNER_LIP_HUE: stray pale or grey pixels halved) and darkens: wet
+        and turned from the light."""
+        inward = smoothstep(d / np.maximum(reach, 1e-6), 0.0, 1.0)
+        fold = CORNER_LIP_DEPTH * self._rest_mouth_w
+        skip = max(1.0, CORNER_EDGE_SKIP * fold)
+        into = d * (self._rest_mouth_w / max(mouth_w, 1e-6))
+        span = max(fold - skip, 0.5)
+        past_edge = skip + span - np.abs(np.mod(into, 2.0 * span) - span)  # within [skip, skip + span]
+        depth = (1.0 - inward) * (0.5 + into) + inward * past_edge
+        # The upper lip set lower over the arch: the lip above continued down (mirrored, from past
+        # the photo's soft edge over its teeth), turned in, more toward its new edge (ARCH_FACE_TURN
+        # of a face's hue and shade). Read back up from that edge, the photo's pale lip-over-teeth
+        # edge came down with it: a pale wedge at the upper corners, ringed by the rig's edge line
+        # (12, 03 wide open).
+        # Elsewhere (a pixel's own edge, no arch over it) the lip is read back up from the edge.
+        down_face = np.minimum(d / np.maximum(reach, 1e-6), 1.0)
+        lowered = skip + np.minimum(reach, np.maximum(fold - skip, 0.5)) * down_face
+        turned = ARCH_FACE_TURN * (0.5 + 0.5 * smoothstep(down_face, 0.0, 1.0))
+        if over_arch is not None:
+            lowered = np.where(over_arch, lowered, 0.5 + np.minimum(reach, fold) * (1.0 - d / np.maximum(reach, 1e-6)))
+            turned = np.where(over_arch, turned, 0.0)
+        return depth + arched * (lowered - depth), inward * (1.0 - arched) + arched * turned
 
     def shade(self, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, u: np.ndarray,
               mouth_w: float, *, photo_teeth: tuple[np.ndarray, np.ndarray],
@@ -55,7 +93,7 @@ class ShadeReference:
         lower_show = _lower_teeth_show(opening, mouth_w) if lower_show is None else lower_show
         across = np.abs(2.0 * u - 1.0)  # 0 mid-mouth .. 1 at the corners
         across2 = across ** 2
-        toward_corners = 1.0 - 0.45 * across2
+        toward_corners = 1.0 - CORNER_SHADE * across2
         depth_shade = toward_corners[:, None]
         # How far the rows stand apart: the opening less the upper teeth (the photo's or synthetic
         # ones) and the photo's lower row while it shows.
@@ -78,8 +116,9 @@ class ShadeReference:
         # tips the opening gives, a guessed lower row's too (taken as stretched, 12's /i/ at jaw
         # 0.12 was an even row of tall pale blocks).
         stretched = lower_show > _lower_teeth_show(opening, mouth_w) if stretched is None else stretched
-        lower_h = (0.035 + 0.03 * np.where(stretched, np.maximum(wide, 0.5 * lower_show), wide)) * mouth_w
-        lower_h = np.where(stretched, np.minimum(lower_h, np.maximum(0.035 * mouth_w, 0.7 * rows_gap)), lower_h)
+        least, grows = LOWER_TEETH_HEIGHT
+        lower_h = (least + grows * np.where(stretched, np.maximum(wide, 0.5 * lower_show), wide)) * mouth_w
+        lower_h = np.where(stretched, np.minimum(lower_h, np.maximum(least * mouth_w, 0.7 * rows_gap)), lower_h)
         # The tongue's tip rests behind them: its lit front starts about at their tips.
         front_px = np.maximum(lower_px, lower_h * lower_show)
         color = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
@@ -106,10 +145,10 @@ class ShadeReference:
             return color
         u, across, side, d_lower, lower_h = u[at], across[at], side[at], d_lower[at], lower_h[at]
         rank, f, _ = _teeth_along(u, widths=LOWER_TOOTH_WIDTHS, per_side=LOWER_TEETH_PER_SIDE)
-        sink = (1.0 - smoothstep(across, 0.15, 0.6)) * (1.0 + 0.08 * np.sin(2.7 * rank + 1.3 * side))
+        sink = (1.0 - smoothstep(across, *LOWER_TEETH_SINK)) * (1.0 + 0.08 * np.sin(2.7 * rank + 1.3 * side))
         lower = np.clip((lower_h * sink * (1.0 - 0.2 * np.abs(2.0 * f - 1.0) ** 8) - d_lower) / 1.2, 0, 1) \
             * lower_show[at]
-        gap = 0.75 * np.exp(-(np.minimum(f, 1.0 - f) / 0.055) ** 2)
+        gap = 0.75 * np.exp(-(np.minimum(f, 1.0 - f) / LOWER_TOOTH_GAP) ** 2)
         # Their tips catch the light from above; only their base, at the lip, is in its shadow
         # (half the upper lip's reach: the mouth width passed is halved).
         lower_colour = self._tooth_colour(f, 0.55 * gap, d_lower, lower_h, rounded[at], 0.5 * mouth_w, lip_shadow=0.3)
@@ -131,11 +170,11 @@ class ShadeReference:
         rank, f, gap = _teeth_along(u)
         tip = upper_h * _tooth_length(rank, f) * (1.0 + 0.06 * np.sin(3.1 * rank + 2.3 * side)
                                                   + 0.05 * (2.0 * f - 1.0) * np.sin(1.9 * rank + 0.7 * side)) + lift[at]
-        upper = np.clip((tip - d_upper) / 1.0, 0, 1) * (1.0 - smoothstep(across, 0.75, 0.9))
+        upper = np.clip((tip - d_upper) / 1.0, 0, 1) * (1.0 - smoothstep(across, *UPPER_TEETH_FADE))
         teeth = self._tooth_colour(f, gap, d_upper, upper_h, rounded[at], mouth_w)
         teeth *= (1.0 + 0.035 * np.sin(2.3 * rank + 1.7 * side))[:, None]
         # The translucent biting edge shows the dark mouth behind it: darker, and warm like it.
-        incisal = 0.35 * smoothstep(d_upper / np.maximum(tip, 1e-6), 0.75, 1.0)
+        incisal = INCISAL_SHADE * smoothstep(d_upper / np.maximum(tip, 1e-6), *INCISAL_FROM)
         teeth = mix(teeth, INCISAL_KEEP * teeth + (1.0 - INCISAL_KEEP) * self.throat_rgb, incisal)
         color[at] = mix(color[at], teeth, upper)
         return color
@@ -150,12 +189,12 @@ class ShadeReference:
         from corner to corner. The cheeks' inner walls catch only a little of it (CHEEK_LIGHT),
         and the floor beside the tongue, toward the corners, lies in their shadow: walls lit 1.8x
         the throat stood as pale panels either side of a dark box."""
-        under_teeth = np.exp(-np.maximum(below_teeth, 0.0) / (0.14 * mouth_w))
-        cheeks = smoothstep(across, 0.3, 0.9)
-        near_lower = np.exp(-d_lower / (0.06 * mouth_w)) * (1.0 - FLOOR_SHADE * cheeks)
+        under_teeth = np.exp(-np.maximum(below_teeth, 0.0) / (CAVITY_UNDER_TEETH * mouth_w))
+        cheeks = smoothstep(across, *CHEEK_SPAN)
+        near_lower = np.exp(-d_lower / (CAVITY_NEAR_LOWER * mouth_w)) * (1.0 - FLOOR_SHADE * cheeks)
         light = 0.3 + 0.8 * under_teeth + 0.35 * near_lower + CHEEK_LIGHT * cheeks * (1.0 - 0.5 * under_teeth)
         throat = np.exp(-(across / THROAT_WIDTH) ** 2) * (1.0 - under_teeth)
-        color = self.throat_rgb * (light * (1.0 - 0.6 * throat))[:, None]
+        color = self.throat_rgb * (light * (1.0 - THROAT_SHADE * throat))[:, None]
         shows = 0.0 if peak_opening is None else float(smoothstep(np.array(peak_opening / mouth_w), *PALATE_OPENING))
         if shows > 0.0:
             self._soft_palate(color, below_teeth, across, mouth_w, shows=shows)
@@ -269,10 +308,10 @@ class ShadeReference:
         the shadow of the lip over it."""
         # Rounded across: flat-lit over most of its face, turning away into shade at its sides, so
         # the gap is where two shaded sides meet (a flat tooth beside a dark line read as a block).
-        convex = 1.0 - 0.22 * np.abs(2.0 * f - 1.0) ** 3
-        shadow = 1.0 - lip_shadow * np.exp(-d_lip / (0.03 * mouth_w))
+        convex = 1.0 - TOOTH_CONVEX * np.abs(2.0 * f - 1.0) ** 3
+        shadow = 1.0 - lip_shadow * np.exp(-d_lip / (LIP_SHADOW_REACH * mouth_w))
         along = np.clip(d_lip / height, 0, 1)  # 0 at the lip .. 1 at the tip
-        edge = 1.0 - 0.08 * along
+        edge = 1.0 - TOOTH_EDGE_DARK * along
         # Neighbours touch near the gum and part toward their tips: the gap is a faint line at the
         # lip that opens into a dark notch at the biting edge.
         parting = 0.1 + 0.5 * along ** 2
@@ -350,7 +389,7 @@ def _teeth_along(u: np.ndarray, *, widths: np.ndarray | None = None,
     f = np.where(u >= 0.5, out, 1.0 - out)
     # A gap as wide as its teeth look (a share of each tooth, not fixed pixels): perspective
     # narrows both alike.
-    gap = np.exp(-(np.minimum(f, 1.0 - f) / 0.05) ** 2)
+    gap = np.exp(-(np.minimum(f, 1.0 - f) / UPPER_TOOTH_GAP) ** 2)
     return np.minimum(rank, len(TOOTH_LENGTH) - 1), f, gap
 
 

@@ -1724,7 +1724,13 @@ def test_the_upper_lip_set_lower_over_the_arch_continues_the_lip_and_turns_in(an
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     reach = 6.0
     d = np.linspace(0.0, reach, 13)
-    depth, turned = painter._corner_face_depth(d, np.full(13, reach), np.ones(13), mouth_w=painter._rest_mouth_w)
+    # _taper_corners' compiled _face_depth (arch over it, at the rest mouth width), as numpy's form.
+    from facetalk.render.mouth import _face_depth
+
+    rest_w, one = painter._rest_mouth_w, np.float32(1.0)
+    depth, turned = np.array([_face_depth(np.float32(x), np.float32(reach), one, True, 1.0, rest_w) for x in d]).T
+    reference = ShadeReference(painter)._corner_face_depth(d, np.full(13, reach), np.ones(13), mouth_w=rest_w)
+    assert np.allclose(depth, reference[0], atol=1e-4) and np.allclose(turned, reference[1], atol=1e-5)
     assert depth.min() >= 1.0, depth
     assert (turned > 0.2).all() and turned[-1] > turned[0] and (np.diff(turned) >= 0).all(), turned
 
@@ -2268,7 +2274,8 @@ def test_corner_faces_pass_equals_numpy_steps_to_the_bit(analysis, arched, own_t
     d, reach, lower, px = d[at], reach[at], lower[at], side[at]
     arched_at = np.where(lower, 0.0, arched_at[at])
     cover = np.minimum(reach - d + 0.5, 1.0)
-    depth, inward = painter._corner_face_depth(d, reach, arched_at, mouth_w=mouth_w, over_arch=over_arch[at])
+    depth, inward = ShadeReference(painter)._corner_face_depth(d, reach, arched_at, mouth_w=mouth_w,
+                                                               over_arch=over_arch[at])
     anchors = interp(painter._both_anchors_xy, px)
     anchor = np.where(lower[:, None], anchors[:, 2:], anchors[:, :2])
     lip = sample_points(painter.image, anchor + (np.where(lower, depth, -depth))[:, None] * painter._down)

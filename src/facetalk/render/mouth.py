@@ -792,40 +792,6 @@ class MouthPainter:
         outlines = interp(outline, px)
         return np.minimum(np.where(lower, outlines[:, 1], outlines[:, 0]) / np.maximum(lip @ LUMA, 1.0), 1.0)
 
-    def _corner_face_depth(self, d: np.ndarray, reach: np.ndarray, arched: np.ndarray, *,
-                           mouth_w: float, over_arch: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(depth px from a covered corner pixel's lip edge at which the lip's texture is read, how
-        far 0..1 it is turned inward), for (M,) pixels `d` px from their lip, the face reaching
-        `reach` px, `arched` 0..1 the upper lip set lower over the arch (_taper_corners), where
-        `over_arch` (M,) bool the arch itself comes down (None: everywhere).
-
-        At the rig's outline the face continues the lip drawn beside it (its texture read half a
-        px in, its own shade: a darker face there drew a second, jagged outline along the chord);
-        toward the opening it reads past the photo's soft edge (CORNER_EDGE_SKIP of the fold: a
-        toothy photo's pale rim, mirrored, was a pale band), folded back within the lip, takes
-        the lips' own hue (CORNER_LIP_HUE: stray pale or grey pixels halved) and darkens: wet
-        and turned from the light."""
-        inward = smoothstep(d / np.maximum(reach, 1e-6), 0.0, 1.0)
-        fold = CORNER_LIP_DEPTH * self._rest_mouth_w
-        skip = max(1.0, CORNER_EDGE_SKIP * fold)
-        into = d * (self._rest_mouth_w / max(mouth_w, 1e-6))
-        span = max(fold - skip, 0.5)
-        past_edge = skip + span - np.abs(np.mod(into, 2.0 * span) - span)  # within [skip, skip + span]
-        depth = (1.0 - inward) * (0.5 + into) + inward * past_edge
-        # The upper lip set lower over the arch: the lip above continued down (mirrored, from past
-        # the photo's soft edge over its teeth), turned in, more toward its new edge (ARCH_FACE_TURN
-        # of a face's hue and shade). Read back up from that edge, the photo's pale lip-over-teeth
-        # edge came down with it: a pale wedge at the upper corners, ringed by the rig's edge line
-        # (12, 03 wide open).
-        # Elsewhere (a pixel's own edge, no arch over it) the lip is read back up from the edge.
-        down_face = np.minimum(d / np.maximum(reach, 1e-6), 1.0)
-        lowered = skip + np.minimum(reach, np.maximum(fold - skip, 0.5)) * down_face
-        turned = ARCH_FACE_TURN * (0.5 + 0.5 * smoothstep(down_face, 0.0, 1.0))
-        if over_arch is not None:
-            lowered = np.where(over_arch, lowered, 0.5 + np.minimum(reach, fold) * (1.0 - d / np.maximum(reach, 1e-6)))
-            turned = np.where(over_arch, turned, 0.0)
-        return depth + arched * (lowered - depth), inward * (1.0 - arched) + arched * turned
-
     def _shade_slit(self, out: np.ndarray, origin: tuple[int, int], ys: np.ndarray, xs: np.ndarray, *,
                     opening: np.ndarray, rest_opening: np.ndarray, mouth_w: float) -> None:
         """Darkens, in `out` at the cavity pixels (ys, xs) of the box at `origin`, what the photo
@@ -1066,6 +1032,33 @@ TONGUE_FOOT = 0.14
 CHEEK_LIGHT = 0.3
 FLOOR_SHADE = 0.6
 THROAT_WIDTH = 0.3
+# The cavity's light falls off over these (mouth widths) below the upper teeth and above the
+# lower lip; the walls are lit from the first to the second of CHEEK_SPAN toward a corner; the
+# throat mid-mouth keeps 1 - THROAT_SHADE of it.
+CAVITY_UNDER_TEETH = 0.14
+CAVITY_NEAR_LOWER = 0.06
+CHEEK_SPAN = (0.3, 0.9)
+THROAT_SHADE = 0.6
+# Tongue and teeth darken toward the corners: 1 - CORNER_SHADE across² (across 0..1).
+CORNER_SHADE = 0.45
+
+# The teeth (_shade_rows, _shade_front, _shade_exponentials): the lower tips' height (mouth
+# widths) and what a wide-open jaw adds to it; the lower lip rises over the lower row from the
+# first to the second of LOWER_TEETH_SINK toward the corners, and the upper row fades out over
+# UPPER_TEETH_FADE; the gap between two teeth (a share of each tooth's width); the lip's shadow
+# on them (mouth widths); each tooth's light: its sides TOOTH_CONVEX darker, its biting edge
+# TOOTH_EDGE_DARK, the translucent edge up to INCISAL_SHADE the mouth's colour from the first to
+# the second of INCISAL_FROM of its length.
+LOWER_TEETH_HEIGHT = (0.035, 0.03)
+LOWER_TEETH_SINK = (0.15, 0.6)
+UPPER_TEETH_FADE = (0.75, 0.9)
+LOWER_TOOTH_GAP = 0.055
+UPPER_TOOTH_GAP = 0.05
+LIP_SHADOW_REACH = 0.03
+TOOTH_CONVEX = 0.22
+TOOTH_EDGE_DARK = 0.08
+INCISAL_SHADE = 0.35
+INCISAL_FROM = (0.75, 1.0)
 
 # The back of a wide-open mouth (_palate_at), in mouth widths unless said: it shows
 # as the opening's peak grows over PALATE_OPENING; the soft palate's arch hangs ARCH_TOP below the
@@ -1095,7 +1088,7 @@ CORNER_EDGE_SKIP = 0.4
 CORNER_LIP_HUE = 0.5
 CORNER_DARKEN = 0.55
 # The upper lip set lower over a wide-open toothy mouth's arch is half turned in at the rig's edge
-# and wholly at its new one, by this share of a corner face's hue and shade (_corner_face_depth).
+# and wholly at its new one, by this share of a corner face's hue and shade (_face_depth).
 ARCH_FACE_TURN = 0.7
 # The photo's dark line along each lip's inner edge, cleared as the lips part (_rim_widths,
 # MouthPainter._clear_rims): looked for within RIM_FIND px of the inner lip line, darker than the
@@ -1378,7 +1371,7 @@ def _lay_samples(color, laid, own, samples, weight):
 
 @njit(cache=True, nogil=True)
 def _corner_cover(d_upper, d_lower, lens, arch, scalars):
-    """_taper_corners' per-pixel steps (and _corner_face_depth's), one compiled pass in numpy's
+    """_taper_corners' per-pixel steps (and _face_depth's), one compiled pass in numpy's
     float32, over the pixels beside the lens (float32 (M,) `d_upper`, `d_lower` px, `lens`:
     lens_height there, `arch` px: _upper_arch's, or zeros where scalars[2] is 0). `scalars`:
     peak_opening px, opens, arch given, the photo shows its own teeth, rest / posed mouth width,
@@ -1416,7 +1409,21 @@ def _corner_cover(d_upper, d_lower, lens, arch, scalars):
 
 @njit(cache=True, nogil=True)
 def _face_depth(d, reach, arched, over_arch, to_rest, rest_w):
-    """MouthPainter._corner_face_depth at one float32 pixel: (float64 depth px, float32 inward)."""
+    """At one float32 pixel `d` px from its lip: (float64 depth px from a covered corner pixel's lip
+    edge at which the lip's texture is read, float32 how far 0..1 it is turned inward), the face
+    reaching `reach` px, `arched` 0..1 the upper lip set lower over the arch, `over_arch` whether
+    the arch itself comes down there.
+
+    At the rig's outline the face continues the lip drawn beside it (its texture read half a px
+    in, its own shade: a darker face there drew a second, jagged outline along the chord); toward
+    the opening it reads past the photo's soft edge (CORNER_EDGE_SKIP of the fold: a toothy
+    photo's pale rim, mirrored, was a pale band), folded back within the lip, takes the lips' own
+    hue (CORNER_LIP_HUE: stray pale or grey pixels halved) and darkens: wet and turned from the
+    light. The upper lip set lower over the arch continues the lip above it down (mirrored, from
+    past the photo's soft edge over its teeth), turned in, more toward its new edge
+    (ARCH_FACE_TURN): read back up from that edge, the photo's pale lip-over-teeth edge came down
+    with it, a pale wedge at the upper corners (12, 03 wide open). Elsewhere the lip is read back
+    up from the edge. The numpy form is tests/render/mouth_reference.py's _corner_face_depth."""
     one = np.float32(1.0)
     q = d / max(reach, np.float32(1e-6))
     inward = _smooth32(q, 0.0, 1.0)
@@ -1537,12 +1544,13 @@ def _lower_height(op, ls, stretched, rows_gap, mouth_w, show32):
     wide = min(max((op - np.float32(0.2 * mouth_w)) / np.float32(0.25 * mouth_w), np.float32(0.0)), np.float32(1.0))
     if show32:
         x = max(wide, np.float32(0.5) * np.float32(ls)) if stretched else wide
-        lower_h = np.float64((np.float32(0.035) + np.float32(0.03) * x) * np.float32(mouth_w))
+        lower_h = np.float64((np.float32(LOWER_TEETH_HEIGHT[0]) + np.float32(LOWER_TEETH_HEIGHT[1]) * x)
+                             * np.float32(mouth_w))
     else:
         x = max(np.float64(wide), 0.5 * ls) if stretched else np.float64(wide)
-        lower_h = (0.035 + 0.03 * x) * mouth_w
+        lower_h = (LOWER_TEETH_HEIGHT[0] + LOWER_TEETH_HEIGHT[1] * x) * mouth_w
     if stretched:
-        lower_h = min(lower_h, max(0.035 * mouth_w, 0.7 * rows_gap))
+        lower_h = min(lower_h, max(LOWER_TEETH_HEIGHT[0] * mouth_w, 0.7 * rows_gap))
     return lower_h
 
 
@@ -1568,12 +1576,12 @@ def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
     one = np.float32(1.0)
     for i in range(u.shape[0]):
         dl, op, across = d_lower[i], opening[i], abs(np.float32(2.0) * u[i] - one)
-        cheeks = _smooth32(across, 0.3, 0.9)
+        cheeks = _smooth32(across, CHEEK_SPAN[0], CHEEK_SPAN[1])
         near_lower = np.float32(ex[EX_NEAR_LOWER, i]) * (one - np.float32(FLOOR_SHADE) * cheeks)
         under_teeth = ex[EX_UNDER_TEETH, i]
         light = 0.3 + 0.8 * under_teeth + np.float64(np.float32(0.35) * near_lower) \
             + np.float64(np.float32(CHEEK_LIGHT) * cheeks) * (1.0 - 0.5 * under_teeth)
-        k = light * (1.0 - 0.6 * (ex[EX_THROAT, i] * (1.0 - under_teeth)))
+        k = light * (1.0 - THROAT_SHADE * (ex[EX_THROAT, i] * (1.0 - under_teeth)))
         for c in range(3):
             out[i, c] = rgb[RGB_THROAT, c] * k
         if palate > 0.0:
@@ -1640,7 +1648,7 @@ def _tongue_colour_at(col, i, dl, across, across2, tongue, ex, ex2, uu, mouth_w,
     one = np.float32(1.0)
     cover, raised, back = tongue[TG_COVER, i], np.float32(tongue[TG_RAISED, i]), tongue[TG_BACK, i]
     light_in = np.float32(tongue[TG_LIGHT_IN, i])
-    toward_corners = one - np.float32(0.45) * across2
+    toward_corners = one - np.float32(CORNER_SHADE) * across2
     lit = (0.95 - np.float64(np.float32(0.65) - np.float32(0.05) * light_in) * ex2[EX2_LIT, i]) \
         * np.float64(toward_corners)
     groove = (1.0 - np.float64(np.float32(0.14) * np.float32(ex[EX_GROOVE, i])) * _smooth64(back, 0.2, 0.5)) \
@@ -1663,20 +1671,21 @@ def _tongue_colour_at(col, i, dl, across, across2, tongue, ex, ex2, uu, mouth_w,
 def _tooth_shade(f_pow3, gap, shadow, along_edge, parting, corner):
     """_tooth_colour's shade (1 lit) before _in_shade, from |2f - 1| ** 3 `f_pow3`, the float32
     lip `shadow`, and the edge (1 - 0.08 along) and parting factors in along's dtype."""
-    return (1.0 - 0.22 * f_pow3) * (1.0 - parting * gap) * np.float64(shadow) * along_edge * np.float64(corner)
+    return (1.0 - TOOTH_CONVEX * f_pow3) * (1.0 - parting * gap) * np.float64(shadow) * along_edge * np.float64(corner)
 
 
 @njit(cache=True, nogil=True)
 def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex):
     """_lower_teeth at pixel i where they may show: its cover and shade into teeth[TH_LOWER_COVER, TH_LOWER_SHADE]."""
     rank = rows[ROW_LOWER_RANK, i]
-    sink = np.float64(np.float32(1.0) - _smooth32(across, 0.15, 0.6)) * (1.0 + 0.08 * math.sin(2.7 * rank + 1.3 * side))
+    sink = np.float64(np.float32(1.0) - _smooth32(across, LOWER_TEETH_SINK[0], LOWER_TEETH_SINK[1])) \
+        * (1.0 + 0.08 * math.sin(2.7 * rank + 1.3 * side))
     shown = (lower_h * sink * (1.0 - 0.2 * ex[EX_LOWER_EDGE, i]) - np.float64(dl)) / 1.2
     teeth[TH_LOWER_COVER, i] = min(max(shown, 0.0), 1.0) * ls
     gap = 0.55 * (0.75 * ex[EX_LOWER_GAP, i])
     shadow = np.float32(1.0) - np.float32(0.3) * np.float32(ex[EX_LOWER_SHADOW, i])
     along = min(max(np.float64(dl) / lower_h, 0.0), 1.0)
-    teeth[TH_LOWER_SHADE, i] = _tooth_shade(ex[EX_LOWER_CONVEX, i], gap, shadow, 1.0 - 0.08 * along,
+    teeth[TH_LOWER_SHADE, i] = _tooth_shade(ex[EX_LOWER_CONVEX, i], gap, shadow, 1.0 - TOOTH_EDGE_DARK * along,
                                             0.1 + 0.5 * along * along, ex[EX_ROUNDED, i])
 
 
@@ -1688,14 +1697,14 @@ def _upper_tooth_at(teeth, i, across, side, du, upper_h, lift, rows, ex):
     tip = upper_h * length * (1.0 + 0.06 * math.sin(3.1 * rank + 2.3 * side)
                               + 0.05 * (2.0 * f - 1.0) * math.sin(1.9 * rank + 0.7 * side)) + np.float64(lift)
     teeth[TH_UPPER_COVER, i] = min(max((tip - np.float64(du)) / 1.0, 0.0), 1.0) \
-        * np.float64(np.float32(1.0) - _smooth32(across, 0.75, 0.9))
+        * np.float64(np.float32(1.0) - _smooth32(across, UPPER_TEETH_FADE[0], UPPER_TEETH_FADE[1]))
     shadow = np.float32(1.0) - np.float32(0.35) * np.float32(ex[EX_UPPER_SHADOW, i])
     along = min(max(du / np.float32(upper_h), np.float32(0.0)), np.float32(1.0))
     teeth[TH_UPPER_SHADE, i] = _tooth_shade(ex[EX_UPPER_CONVEX, i], ex[EX_UPPER_GAP, i], shadow,
-                                            np.float64(np.float32(1.0) - np.float32(0.08) * along),
+                                            np.float64(np.float32(1.0) - np.float32(TOOTH_EDGE_DARK) * along),
                                np.float64(np.float32(0.1) + np.float32(0.5) * (along * along)), ex[EX_ROUNDED, i])
     teeth[TH_UPPER_LIGHT, i] = 1.0 + 0.035 * math.sin(2.3 * rank + 1.7 * side)
-    teeth[TH_INCISAL, i] = 0.35 * _smooth64(np.float64(du) / max(tip, 1e-6), 0.75, 1.0)
+    teeth[TH_INCISAL, i] = INCISAL_SHADE * _smooth64(np.float64(du) / max(tip, 1e-6), INCISAL_FROM[0], INCISAL_FROM[1])
 
 
 @njit(cache=True, nogil=True)
@@ -2111,22 +2120,22 @@ def _shade_exponentials(u: np.ndarray, d_upper: np.ndarray, d_lower: np.ndarray,
     the rest of the stage)."""
     ex = np.empty((N_EX, len(u)))
     across = np.abs(2.0 * u - 1.0)
-    ex[EX_UNDER_TEETH] = np.exp(-np.maximum(rows[ROW_BELOW_TEETH], 0.0) / (0.14 * mouth_w))
-    ex[EX_NEAR_LOWER] = np.exp(-d_lower / (0.06 * mouth_w))
+    ex[EX_UNDER_TEETH] = np.exp(-np.maximum(rows[ROW_BELOW_TEETH], 0.0) / (CAVITY_UNDER_TEETH * mouth_w))
+    ex[EX_NEAR_LOWER] = np.exp(-d_lower / (CAVITY_NEAR_LOWER * mouth_w))
     ex[EX_THROAT], ex[EX_SHARE] = np.exp(-(across / THROAT_WIDTH) ** 2), np.exp(-rows[ROW_WIDE])
     low, up = np.flatnonzero(reach[0]), np.flatnonzero(reach[1])
     for at in (low, up):
-        ex[EX_ROUNDED, at] = (1.0 - 0.45 * across[at] ** 2) ** 1.5
+        ex[EX_ROUNDED, at] = (1.0 - CORNER_SHADE * across[at] ** 2) ** 1.5
     f = rows[ROW_LOWER_F, low]
     ex[EX_LOWER_EDGE, low] = np.abs(2.0 * f - 1.0) ** 8
-    ex[EX_LOWER_GAP, low] = np.exp(-(np.minimum(f, 1.0 - f) / 0.055) ** 2)
+    ex[EX_LOWER_GAP, low] = np.exp(-(np.minimum(f, 1.0 - f) / LOWER_TOOTH_GAP) ** 2)
     ex[EX_LOWER_CONVEX, low] = np.abs(2.0 * f - 1.0) ** 3
-    ex[EX_LOWER_SHADOW, low] = np.exp(-d_lower[low] / (0.03 * (0.5 * mouth_w)))
+    ex[EX_LOWER_SHADOW, low] = np.exp(-d_lower[low] / (LIP_SHADOW_REACH * (0.5 * mouth_w)))
     f = rows[ROW_UPPER_F, up]
     ex[EX_UPPER_TIP, up] = np.abs(2.0 * f - 1.0) ** TIP_POWER[rows[ROW_UPPER_RANK, up].astype(np.intp)]
-    ex[EX_UPPER_GAP, up] = np.exp(-(np.minimum(f, 1.0 - f) / 0.05) ** 2)
+    ex[EX_UPPER_GAP, up] = np.exp(-(np.minimum(f, 1.0 - f) / UPPER_TOOTH_GAP) ** 2)
     ex[EX_UPPER_CONVEX, up] = np.abs(2.0 * f - 1.0) ** 3
-    ex[EX_UPPER_SHADOW, up] = np.exp(-d_upper[up] / (0.03 * mouth_w))
+    ex[EX_UPPER_SHADOW, up] = np.exp(-d_upper[up] / (LIP_SHADOW_REACH * mouth_w))
     return ex
 
 
