@@ -656,3 +656,51 @@ def test_a_vignette_s_paper_beyond_the_photo_has_the_paper_s_grain_not_the_hatch
     (r0, c0), (r1, c1) = _at(s, -0.45 * N, -0.45 * N), _at(s, -0.15 * N, -0.15 * N)  # (beyond the oval's top left)
     assert _coherence(grey[:25, :25]) < 0.1  # (the photo's paper runs no way)
     assert _coherence(lum[r0:r1, c0:c1]) < 0.25, _coherence(lum[r0:r1, c0:c1])
+
+
+def _two_tone(within: np.ndarray, inside: float, outside) -> np.ndarray:
+    """(N, N, 3) uint8 grey `inside` where the (N, N) bool `within`, else `outside` (a level or (N, N))."""
+    return np.repeat(np.clip(np.where(within, inside, outside), 0, 255).astype(np.uint8)[..., None], 3, axis=2)
+
+
+def _within(cx: float, cy: float, a: float, b: float) -> np.ndarray:
+    ys, xs = np.mgrid[0:N, 0:N].astype(np.float32)
+    return ((xs - cx) / a) ** 2 + ((ys - cy) / b) ** 2 < 1.0
+
+
+def test_one_short_arc_is_no_vignette(monkeypatch):
+    """An oval seen only in the photo's top-left corner (the rest is the person): its one short arc
+    fits many ellipses, so none is taken (VIGNETTE_ARC). Without that guard the same points give
+    (138.5, 163.9, 143.1, 178.8) for the oval (150, 180, 160, 200)."""
+    from facetalk.face import surround
+
+    clear = np.zeros((N, N), bool)
+    clear[:100, :90] = True
+    photo = _two_tone(_within(150, 180, 160, 200), 130, 240)
+    assert surround._vignette_ellipse(photo, clear, face_box=np.array(FACE), frame_px=float(N)) is None
+    monkeypatch.setattr(surround, "VIGNETTE_ARC", 0.0)  # (the guard is what says no)
+    assert surround._vignette_ellipse(photo, clear, face_box=np.array(FACE), frame_px=float(N)) is not None
+
+
+def test_an_outline_lighter_on_alternating_sides_is_no_vignette(monkeypatch):
+    """A ground on an oval whose surround is light paper on the left and dark on the right: the
+    outline is an ellipse, but its lighter side changes along it, so it is no vignette (VIGNETTE_SIDE).
+    Without that guard it is taken: (150.0, 180.1, 160.1, 200.1)."""
+    from facetalk.face import surround
+
+    xs = np.arange(N, dtype=np.float32)[None, :] * np.ones((N, 1), np.float32)
+    photo = _two_tone(_within(150, 180, 160, 200), 130, np.clip(240 - 2.2 * (xs - 100), 20, 240))
+    clear = np.ones((N, N), bool)
+    assert surround._vignette_ellipse(photo, clear, face_box=np.array(FACE), frame_px=float(N)) is None
+    monkeypatch.setattr(surround, "VIGNETTE_SIDE", 0.0)
+    assert surround._vignette_ellipse(photo, clear, face_box=np.array(FACE), frame_px=float(N)) is not None
+
+
+def test_an_oval_beside_the_face_is_no_vignette():
+    """A whole small oval left of the face (a medallion, a mirror), its centre (55, 100) and the
+    face's (150, 105): no vignette, as the face's centre lies outside it. Without that guard it is
+    found, (54.8, 100.0, 44.5, 55.6), and the fill would lay the paper all round the face."""
+    from facetalk.face import surround
+
+    photo = _two_tone(_within(55, 100, 45, 56), 130, 240)
+    assert surround._vignette_ellipse(photo, np.ones((N, N), bool), face_box=np.array(FACE), frame_px=float(N)) is None
