@@ -21,10 +21,12 @@ from facetalk.render.mouth import (
     CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, CORNER_SHADE, FLOOR_SHADE, INCISAL_FROM, INCISAL_KEEP, INCISAL_SHADE,
     LIP_SHADOW_REACH, LOWER_TEETH_HEIGHT, LOWER_TEETH_PER_SIDE, LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS,
     NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE,
-    THROAT_WIDTH, TIP_BELOW_LIP, TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_CELLS, TONGUE_FOOT,
-    TONGUE_MOTTLE, TONGUE_SHARE_WIDE, TONGUE_SPECKLE, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH, UPPER_TEETH_FADE,
-    UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show, _palate_at, _texel, _tongue_texture,
-    _tooth_edges,
+    THROAT_WIDTH, TIP_BELOW_LIP, TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BULGE, TONGUE_CELLS,
+    TONGUE_DEEP, TONGUE_EDGE, TONGUE_FOOT, TONGUE_GROOVE, TONGUE_GROOVE_BACK, TONGUE_LIGHT_IN, TONGUE_LIT,
+    TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE,
+    TONGUE_SHEEN, TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK,
+    TOOTH_LENGTH, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show, _palate_at,
+    _texel, _tongue_texture, _tooth_edges,
 )
 
 
@@ -224,7 +226,7 @@ class ShadeReference:
         1 - 0.45 across2 (_shade has them); `peak_opening`: the opening's height at its widest (px);
         `u`: the pixels' place along the mouth, where its surface texture lies (_tongue_surface)."""
         space = np.maximum(rows_gap, 0.0)
-        wide = np.maximum(space - 0.05 * mouth_w, 0.0) / (0.12 * mouth_w)
+        wide = np.maximum(space - TONGUE_ROOM[0] * mouth_w, 0.0) / (TONGUE_ROOM[1] * mouth_w)
         share = TONGUE_SHARE_WIDE + (1.0 - TONGUE_SHARE_WIDE) * np.exp(-wide)
         # Its top, seen from the front, is an arch over the floor: highest mid-mouth, dropping
         # toward the corners faster than the lower lip rises there (the lip's rise, taken off a
@@ -251,9 +253,9 @@ class ShadeReference:
             sides = tongue_tip * BLADE_SHOULDER * (1.0 - smoothstep(across, BLADE_SIDES[1], 0.6))
             height = (1.0 - raised) * (height + sides * (blade - height)) + raised * blade
         height = _tongue_foot(height, TONGUE_FOOT * mouth_w)
-        shows = np.clip(space / (0.04 * mouth_w), 0, 1)
+        shows = np.clip(space / (TONGUE_SHOWS * mouth_w), 0, 1)
         # Its top edge is where its surface turns away into the dark: soft, not a cut.
-        cover = np.clip((height - d_lower) / max(1.5, 0.02 * mouth_w), 0, 1) * shows
+        cover = np.clip((height - d_lower) / max(1.5, TONGUE_EDGE * mouth_w), 0, 1) * shows
         # Shaded only where it shows (the upper part of a wide opening has none of it).
         at = np.nonzero(cover > 0)[0]
         if len(at):
@@ -271,23 +273,27 @@ class ShadeReference:
         back = np.clip((d_lower - front_px) / np.maximum(height - front_px, 1.0), 0, 1)
         # A wide opening lets light further onto it; its back, turning down toward the throat,
         # stays dark whatever the opening.
-        light_in = np.clip((opening - 0.2 * mouth_w) / (0.3 * mouth_w), 0, 1)
-        lit = (0.95 - (0.65 - 0.05 * light_in) * back ** (1.2 + 0.4 * light_in)) * toward_corners
+        light_in = np.clip((opening - TONGUE_LIGHT_IN[0] * mouth_w) / (TONGUE_LIGHT_IN[1] * mouth_w), 0, 1)
+        lit = (TONGUE_LIT[0] - (TONGUE_LIT[1] - TONGUE_LIT[2] * light_in)
+               * back ** (TONGUE_LIT_POWER[0] + TONGUE_LIT_POWER[1] * light_in)) * toward_corners
         # Its two halves bulge either side of the groove down its middle.
-        groove = (1.0 - 0.14 * np.exp(-(across / 0.07) ** 2) * smoothstep(back, 0.2, 0.5)) \
-            * (1.0 + 0.06 * np.exp(-((across - 0.2) / 0.12) ** 2))
+        groove = (1.0 - TONGUE_GROOVE[0] * np.exp(-(across / TONGUE_GROOVE[1]) ** 2)
+                  * smoothstep(back, *TONGUE_GROOVE_BACK)) \
+            * (1.0 + TONGUE_BULGE[0] * np.exp(-((across - TONGUE_BULGE[1]) / TONGUE_BULGE[2]) ** 2))
         # Wet: a highlight across its front and along its sides, where its surface turns toward the light.
-        rim = np.exp(-np.maximum(height - d_lower, 0.0) / (0.025 * mouth_w)) * smoothstep(across, 0.2, 0.5)
-        sheen = (0.16 * np.exp(-((back - 0.3) / 0.15) ** 2) * np.exp(-(across / 0.35) ** 2) + 0.12 * rim) \
-            * (1.0 - raised) * (0.6 + 0.4 * light_in)
-        tip_light = raised * np.exp(-np.maximum(height - d_lower, 0.0) / (0.06 * mouth_w))
+        rim = np.exp(-np.maximum(height - d_lower, 0.0) / (TONGUE_RIM * mouth_w)) \
+            * smoothstep(across, *TONGUE_RIM_SIDES)
+        sheen = (TONGUE_SHEEN[0] * np.exp(-((back - TONGUE_SHEEN[1]) / TONGUE_SHEEN[2]) ** 2)
+                 * np.exp(-(across / TONGUE_SHEEN[3]) ** 2) + TONGUE_RIM_SHEEN * rim) \
+            * (1.0 - raised) * (TONGUE_SHEEN_LIGHT[0] + TONGUE_SHEEN_LIGHT[1] * light_in)
+        tip_light = raised * np.exp(-np.maximum(height - d_lower, 0.0) / (TONGUE_TIP_LIGHT[0] * mouth_w))
         mottle, speckle = _tongue_surface(u, d_lower, mouth_w, np.ones(len(u), bool))
-        shade = (lit * groove * mottle + 0.35 * tip_light)[:, None]
+        shade = (lit * groove * mottle + TONGUE_TIP_LIGHT[1] * tip_light)[:, None]
         # Toward its back it turns a deeper red.
-        deep = 0.6 * back ** 1.5 * (1.0 - raised)
+        deep = TONGUE_DEEP[0] * back ** TONGUE_DEEP[1] * (1.0 - raised)
         base = self.tongue_rgb + (self._tongue_back_rgb - self.tongue_rgb) * deep[:, None]
         shaded = base * shade
-        return shaded + (sheen * speckle + 0.1 * tip_light)[:, None] * (self.teeth_rgb - shaded)
+        return shaded + (sheen * speckle + TONGUE_TIP_LIGHT[2] * tip_light)[:, None] * (self.teeth_rgb - shaded)
 
     def _behind_teeth(self, color: np.ndarray, rows_gap: np.ndarray, below_teeth: np.ndarray, across2: np.ndarray,
                       mouth_w: float) -> np.ndarray:

@@ -1041,6 +1041,34 @@ CHEEK_SPAN = (0.3, 0.9)
 THROAT_SHADE = 0.6
 # Tongue and teeth darken toward the corners: 1 - CORNER_SHADE across² (across 0..1).
 CORNER_SHADE = 0.45
+# The tongue (_shade_back, _tongue_colour_at, _tongue_exponentials; mouth widths where lengths):
+# it fills less of the gap between the rows from TONGUE_ROOM[0] on (its share falls by e per
+# TONGUE_ROOM[1]), shows once the gap is TONGUE_SHOWS, its top edge soft over TONGUE_EDGE (at
+# least 1.5 px); its light: TONGUE_LIT[0] at its front, TONGUE_LIT[1] less toward its back
+# (TONGUE_LIT[2] less of that as the opening lets light in from TONGUE_LIGHT_IN[0] over
+# TONGUE_LIGHT_IN[1]), by back ** (TONGUE_LIT_POWER[0] + TONGUE_LIT_POWER[1] light_in); its median
+# groove (depth, half width across) fading in from the first to the second of TONGUE_GROOVE_BACK
+# toward its back, its halves' bulge (gain, place, width across); its wet rim (TONGUE_RIM deep,
+# toward its sides over TONGUE_RIM_SIDES, TONGUE_RIM_SHEEN of the sheen), the sheen (gain, place
+# and spread toward the back, spread across) by TONGUE_SHEEN_LIGHT (base, opening's share); a raised
+# tip's light (reach, share of its light, of the teeth's colour); toward its back the deep red's
+# share and power.
+TONGUE_ROOM = (0.05, 0.12)
+TONGUE_SHOWS = 0.04
+TONGUE_EDGE = 0.02
+TONGUE_LIGHT_IN = (0.2, 0.3)
+TONGUE_LIT = (0.95, 0.65, 0.05)
+TONGUE_LIT_POWER = (1.2, 0.4)
+TONGUE_GROOVE = (0.14, 0.07)
+TONGUE_GROOVE_BACK = (0.2, 0.5)
+TONGUE_BULGE = (0.06, 0.2, 0.12)
+TONGUE_RIM = 0.025
+TONGUE_RIM_SIDES = (0.2, 0.5)
+TONGUE_RIM_SHEEN = 0.12
+TONGUE_SHEEN = (0.16, 0.3, 0.15, 0.35)
+TONGUE_SHEEN_LIGHT = (0.6, 0.4)
+TONGUE_TIP_LIGHT = (0.06, 0.35, 0.1)
+TONGUE_DEEP = (0.6, 1.5)
 
 # The teeth (_shade_rows, _shade_front, _shade_exponentials): the lower tips' height (mouth
 # widths) and what a wide-open jaw adds to it; the lower lip rises over the lower row from the
@@ -1530,7 +1558,7 @@ def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretched,
         rows[ROW_BELOW_TEETH, i] = np.float64(d_upper[i]) - rows[ROW_UPPER_PX, i]
         rows[ROW_LOWER_H, i] = _lower_height(opening[i], ls, stretched[i], rows[ROW_GAP, i], mouth_w, show32)
         rows[ROW_FRONT_PX, i] = max(rows[ROW_LOWER_PX, i], rows[ROW_LOWER_H, i] * ls)
-        rows[ROW_WIDE, i] = max(max(rows[ROW_GAP, i], 0.0) - 0.05 * mouth_w, 0.0) / (0.12 * mouth_w)
+        rows[ROW_WIDE, i] = max(max(rows[ROW_GAP, i], 0.0) - TONGUE_ROOM[0] * mouth_w, 0.0) / (TONGUE_ROOM[1] * mouth_w)
         rows[ROW_LOWER_RANK, i], rows[ROW_LOWER_F, i] = _along_at(across, u[i], edges[EDGES_LOWER])
         rows[ROW_UPPER_RANK, i], rows[ROW_UPPER_F, i] = _along_at(across, u[i], edges[EDGES_UPPER])
         reach[0, i] = ls > 0 and across < np.float32(0.6) and np.float64(d_lower[i]) < 1.1 * rows[ROW_LOWER_H, i] + 1.2
@@ -1603,12 +1631,12 @@ def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
         radius = TONGUE_FOOT * mouth_w
         blend = min(max(height * (0.5 / radius) + 0.5, 0.0), 1.0)
         height = (blend * -radius + radius + height) * blend
-        shows = min(max(space / (0.04 * mouth_w), 0.0), 1.0)
-        cover = min(max((height - dl) / max(1.5, 0.02 * mouth_w), 0.0), 1.0) * shows
+        shows = min(max(space / (TONGUE_SHOWS * mouth_w), 0.0), 1.0)
+        cover = min(max((height - dl) / max(1.5, TONGUE_EDGE * mouth_w), 0.0), 1.0) * shows
         front = rows[ROW_FRONT_PX, i]
         tongue[TG_HEIGHT, i], tongue[TG_COVER, i], tongue[TG_RAISED, i] = height, cover, raised
         tongue[TG_BACK, i] = min(max((np.float64(dl) - front) / max(height - front, 1.0), 0.0), 1.0)
-        light_in = (op - np.float32(0.2 * mouth_w)) / np.float32(0.3 * mouth_w)
+        light_in = (op - np.float32(TONGUE_LIGHT_IN[0] * mouth_w)) / np.float32(TONGUE_LIGHT_IN[1] * mouth_w)
         tongue[TG_LIGHT_IN, i] = min(max(light_in, np.float32(0.0)), one)
         tongue[TG_OVER, i] = max(height - np.float64(dl), 0.0)
 
@@ -1649,19 +1677,21 @@ def _tongue_colour_at(col, i, dl, across, across2, tongue, ex, ex2, uu, mouth_w,
     cover, raised, back = tongue[TG_COVER, i], np.float32(tongue[TG_RAISED, i]), tongue[TG_BACK, i]
     light_in = np.float32(tongue[TG_LIGHT_IN, i])
     toward_corners = one - np.float32(CORNER_SHADE) * across2
-    lit = (0.95 - np.float64(np.float32(0.65) - np.float32(0.05) * light_in) * ex2[EX2_LIT, i]) \
-        * np.float64(toward_corners)
-    groove = (1.0 - np.float64(np.float32(0.14) * np.float32(ex[EX_GROOVE, i])) * _smooth64(back, 0.2, 0.5)) \
-        * np.float64(one + np.float32(0.06) * np.float32(ex[EX_BULGE, i]))
-    rim = ex2[EX2_RIM, i] * np.float64(_smooth32(across, 0.2, 0.5))
-    sheen = (0.16 * ex2[EX2_SHEEN, i] * ex[EX_SHEEN_ACROSS, i] + 0.12 * rim) * np.float64(one - raised) \
-        * np.float64(np.float32(0.6) + np.float32(0.4) * light_in)
+    dims = np.float64(np.float32(TONGUE_LIT[1]) - np.float32(TONGUE_LIT[2]) * light_in)
+    lit = (TONGUE_LIT[0] - dims * ex2[EX2_LIT, i]) * np.float64(toward_corners)
+    groove = (1.0 - np.float64(np.float32(TONGUE_GROOVE[0]) * np.float32(ex[EX_GROOVE, i]))
+              * _smooth64(back, TONGUE_GROOVE_BACK[0], TONGUE_GROOVE_BACK[1])) \
+        * np.float64(one + np.float32(TONGUE_BULGE[0]) * np.float32(ex[EX_BULGE, i]))
+    rim = ex2[EX2_RIM, i] * np.float64(_smooth32(across, TONGUE_RIM_SIDES[0], TONGUE_RIM_SIDES[1]))
+    sheen = (TONGUE_SHEEN[0] * ex2[EX2_SHEEN, i] * ex[EX_SHEEN_ACROSS, i] + TONGUE_RIM_SHEEN * rim) \
+        * np.float64(one - raised) \
+        * np.float64(np.float32(TONGUE_SHEEN_LIGHT[0]) + np.float32(TONGUE_SHEEN_LIGHT[1]) * light_in)
     tip_light = np.float64(raised) * ex2[EX2_TIP_LIGHT, i]
     mottle, speckle = _texel(texture, np.float64(uu), np.float64(dl) * (TONGUE_CELLS / mouth_w), TONGUE_MOTTLE,
                              TONGUE_SPECKLE)
-    shade = lit * groove * mottle + 0.35 * tip_light
-    deep = 0.6 * ex2[EX2_DEEP, i] * np.float64(one - raised)
-    k = sheen * speckle + 0.1 * tip_light
+    shade = lit * groove * mottle + TONGUE_TIP_LIGHT[1] * tip_light
+    deep = TONGUE_DEEP[0] * ex2[EX2_DEEP, i] * np.float64(one - raised)
+    k = sheen * speckle + TONGUE_TIP_LIGHT[2] * tip_light
     for c in range(3):
         shaded = (rgb[RGB_TONGUE, c] + (rgb[RGB_TONGUE_BACK, c] - rgb[RGB_TONGUE, c]) * deep) * shade
         col[c] += (shaded + k * (rgb[RGB_TEETH, c] - shaded) - col[c]) * cover
@@ -2145,12 +2175,15 @@ def _tongue_exponentials(u: np.ndarray, tongue: np.ndarray, ex: np.ndarray, mout
     falloffs into `ex`'s EX_GROOVE, EX_BULGE and EX_SHEEN_ACROSS (_shade_exponentials') there."""
     at = np.flatnonzero(tongue[TG_COVER] > 0.0)
     across, back, over = np.abs(2.0 * u[at] - 1.0), tongue[TG_BACK, at], tongue[TG_OVER, at]
-    ex[EX_GROOVE, at], ex[EX_BULGE, at] = np.exp(-(across / 0.07) ** 2), np.exp(-((across - 0.2) / 0.12) ** 2)
-    ex[EX_SHEEN_ACROSS, at] = np.exp(-(across / 0.35) ** 2)
+    ex[EX_GROOVE, at], ex[EX_BULGE, at] = np.exp(-(across / TONGUE_GROOVE[1]) ** 2), \
+        np.exp(-((across - TONGUE_BULGE[1]) / TONGUE_BULGE[2]) ** 2)
+    ex[EX_SHEEN_ACROSS, at] = np.exp(-(across / TONGUE_SHEEN[3]) ** 2)
     ex2 = np.empty((N_EX2, len(u)))
-    ex2[EX2_LIT, at], ex2[EX2_DEEP, at] = back ** (1.2 + 0.4 * tongue[TG_LIGHT_IN, at].astype(np.float32)), back ** 1.5
-    ex2[EX2_RIM, at], ex2[EX2_SHEEN, at] = np.exp(-over / (0.025 * mouth_w)), np.exp(-((back - 0.3) / 0.15) ** 2)
-    ex2[EX2_TIP_LIGHT, at] = np.exp(-over / (0.06 * mouth_w))
+    ex2[EX2_LIT, at] = back ** (TONGUE_LIT_POWER[0] + TONGUE_LIT_POWER[1] * tongue[TG_LIGHT_IN, at].astype(np.float32))
+    ex2[EX2_DEEP, at] = back ** TONGUE_DEEP[1]
+    ex2[EX2_RIM, at], ex2[EX2_SHEEN, at] = np.exp(-over / (TONGUE_RIM * mouth_w)), \
+        np.exp(-((back - TONGUE_SHEEN[1]) / TONGUE_SHEEN[2]) ** 2)
+    ex2[EX2_TIP_LIGHT, at] = np.exp(-over / (TONGUE_TIP_LIGHT[0] * mouth_w))
     return ex2
 
 
