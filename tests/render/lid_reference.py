@@ -13,8 +13,9 @@ from facetalk.imaging import LUMA
 from facetalk.face.rig import smoothstep
 # The lid's constants are the product's: tuning one moves both paths alike.
 from facetalk.render.eyes import (
-    DETAIL_BELOW, DETAIL_SIGMA, DETAIL_STRETCH, EYEBALL_SHADE, EYEBALL_SHADE_FALL, LASH_FAN, LASH_CLUMP_WIDTH,
-    LASH_FRINGE, LASH_INNER_SHORT, LASH_PART_SHUT, LASH_RAGGED, LASH_SHADE_ABOVE, LASH_STRAND_DARK, LASH_STRAND_PX,
+    COVER_A, COVER_B, DETAIL_BELOW, DETAIL_SIGMA, DETAIL_STRETCH, EYEBALL_SHADE, EYEBALL_SHADE_FALL, LASH_FAN,
+    LASH_CLUMP_WIDTH, LASH_CONTRAST, LASH_FRINGE, LASH_INNER_SHORT, LASH_PART_SHUT, LASH_RAGGED, LASH_SHADE_ABOVE,
+    LASH_STRAND_DARK, LASH_STRAND_PX,
     LID_BULGE, LID_FADE, LID_LIT_CORNERS, LID_LIT_FROM, LID_SIDE_FADE, LOWER_LID_BAND,
     LOWER_LID_RISE, LOWER_LID_SHADE, LOWER_LID_SHADE_PX, N_LASHES, SMOOTH_SAMPLES, TOP_DARKEST,
     SHADE_HUE_FROM, SHADE_HUE_SPAN, SKIN_HUE_RAMP,
@@ -39,10 +40,24 @@ class _EyeAxes(_ProductAxes):
         return rel @ self.along / self.width, rel @ self.down
 
 
-def _skin_near(out: np.ndarray, points: np.ndarray, lid_colour: np.ndarray, *, darkest: float = 0.45) -> np.ndarray:
+def _cover_at(cover: np.ndarray, a: np.ndarray, b_widths: np.ndarray) -> np.ndarray:
+    """(N,) a frame_cover grid read bilinearly at eye positions `a`, `b_widths` (rest eye widths), its
+    edge held."""
+    rows, cols = cover.shape
+    u = np.clip((a - COVER_A[0]) / (COVER_A[1] - COVER_A[0]), 0.0, 1.0) * (cols - 1)
+    v = np.clip((b_widths - COVER_B[0]) / (COVER_B[1] - COVER_B[0]), 0.0, 1.0) * (rows - 1)
+    i, j = np.minimum(v.astype(int), rows - 2), np.minimum(u.astype(int), cols - 2)
+    fv, fu = v - i, u - j
+    return (cover[i, j] * (1.0 - fu) + cover[i, j + 1] * fu) * (1.0 - fv) \
+        + (cover[i + 1, j] * (1.0 - fu) + cover[i + 1, j + 1] * fu) * fv
+
+
+def _skin_near(out: np.ndarray, points: np.ndarray, lid_colour: np.ndarray, *, on_frame: np.ndarray,
+               darkest: float = 0.45) -> np.ndarray:
     """(N, 3) colours of the frame at `points`; where lashes or a spectacle frame make one darker
     than `darkest` x the lid's own colour there, it is drawn toward that colour; where one is of
-    another hue (glare, a frame's tinted rim), it takes that colour's hue at its own grey level."""
+    another hue (glare, a frame's tinted rim), it takes that colour's hue at its own grey level;
+    where a spectacle frame was (`on_frame` (N,) 0..1, _cover_at), it is that colour."""
     colour = bilinear(out, points)
     dark = np.clip((darkest * (lid_colour @ LUMA) - colour @ LUMA) / 40.0, 0.0, 1.0)
     # A sample of another hue than the lid's (glare, a frame's tinted rim) is not lid skin either.
@@ -55,7 +70,8 @@ def _skin_near(out: np.ndarray, points: np.ndarray, lid_colour: np.ndarray, *, d
     off[rr < LID_HUE_LEAST ** 2] = 0.0
     colour = colour + (lid_colour - colour) * dark[:, None]
     toned = lid_colour * (colour.mean(axis=1) / np.maximum(lid_colour.mean(axis=1), 1.0))[:, None]
-    return colour + (toned - colour) * off[:, None]
+    colour = colour + (toned - colour) * off[:, None]
+    return colour + (lid_colour - colour) * on_frame[:, None]
 
 
 def _smooth(colours: np.ndarray, *, radius: int = 2) -> np.ndarray:
@@ -67,13 +83,16 @@ def _smooth(colours: np.ndarray, *, radius: int = 2) -> np.ndarray:
 
 class ReferenceLidPainter:
     """render.eyes.LidPainter's lids drawn with numpy, full-box array by array (see its docstring
-    for what a lid is); the same grain and lash strands as the product's painter."""
+    for what a lid is); the same grain, lash strands and spectacle frame cover (`frames`, `rest_xy`
+    as LidPainter's) as the product's painter."""
 
-    def __init__(self, lids: tuple[LidSkin, ...], grain: np.ndarray):
+    def __init__(self, lids: tuple[LidSkin, ...], grain: np.ndarray, *, frames: np.ndarray | None = None,
+                 rest_xy: np.ndarray | None = None):
         from facetalk.render.eyes import LidPainter
 
-        product = LidPainter(lids, grain, warm_up=False)
+        product = LidPainter(lids, grain, frames=frames, rest_xy=rest_xy, warm_up=False)
         self._lids, self._grain, self._strands = lids, product._grain, product._strands
+        self._covers = dict(zip((lid.upper for lid in lids), zip(product._covers, product._cover_widths)))
 
     def paint(self, out: np.ndarray, verts: np.ndarray, open_verts: np.ndarray) -> None:
         """Draws the lids into `out` (H, W, 3) uint8 in place, given this frame's (V, 3) vertices and
@@ -105,8 +124,11 @@ class ReferenceLidPainter:
         meet = bottom - LOWER_LID_RISE * rising * (bottom - top)
         band = LOWER_LID_BAND * eye.width * taper * rising
         profile = _along(grid, np.linspace(0.0, 1.0, len(lid.colour_profile)), lid.colour_profile)
-        above = _skin_near(out, eye.to_image(grid, lid_top - 1.5), profile, darkest=TOP_DARKEST)
-        below = _skin_near(out, eye.to_image(grid, bottom + band + 2.0), profile)
+        cover, cover_width = self._covers[lid.upper]
+        rows_b = (lid_top - 1.5, bottom + band + 2.0)
+        above, below = (_skin_near(out, eye.to_image(grid, b), profile, darkest=darkest,
+                                   on_frame=_cover_at(cover, grid, b / cover_width))
+                        for b, darkest in zip(rows_b, (TOP_DARKEST, 0.45)))
         a, b = eye.coords(x0, y0, x1, y1)
         lid_curves = (top, edge, lid_top, meet, bottom)
         lid_top, edge, meet, bottom, band, closure, rising, lowered = (np.interp(a, grid, curve) for curve in (
@@ -140,7 +162,9 @@ class ReferenceLidPainter:
         region *= (1.0 - shadow)[..., None].astype(np.float32)
         region += (skin + texture - region) * lid_alpha[..., None]
         region += (lower_skin - region) * lower_alpha[..., None]
-        region += (lid.lash_rgb + self._grain[y0:y1, x0:x1] - region) * lash_alpha[..., None]
+        # The line at most LASH_CONTRAST x the luma of what it lies on (its hue kept).
+        floor = np.minimum(1.0, LASH_CONTRAST * (region @ LUMA) / max(float(lid.lash_rgb @ LUMA), 1.0))
+        region += (lid.lash_rgb * floor[..., None] + self._grain[y0:y1, x0:x1] - region) * lash_alpha[..., None]
         out[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
 
     def _texture(self, frame: np.ndarray, eye: _EyeAxes, lid: LidSkin, lift: tuple[np.ndarray, np.ndarray], *,

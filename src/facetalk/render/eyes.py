@@ -113,6 +113,12 @@ LASH_STRAND_PX = 0.45
 LASH_FAN = 0.45
 LASH_JITTER = 0.3
 LASH_STRAND_DARK = 0.9
+# The line's colour is at most LASH_CONTRAST x the luma of what it lies on (scaled, its hue kept): on
+# a lid in deep shadow (the faded print's image-right eye) the photo's lash colour was barely darker
+# than the lid, a dark blob dlib read as an open eye (bench_blinks' clip: 0 -> 1 of 7 blinks, EAR
+# 0.70 -> 0.66 x the median, eye showing 11.7% -> 6.1%). Still frames (dlib EAR at 1 shut): 0.4
+# (0.72 x open) did no better there than 0.5 (0.75) and cost the man in glasses' (0.33 -> 0.60).
+LASH_CONTRAST = 0.5
 # Lashes as lashes, not a stroke: under the line's core (the lid margin, which keeps its
 # thickness: thinner lines lost dlib blinks) hang the lashes' clumps, one at each strand's root
 # (LASH_CLUMP_WIDTH of the roots' spacing wide, a Gaussian sigma, slanting with the fan), where
@@ -606,10 +612,11 @@ def _lower_lid_alpha(a, b, meet, bottom, band, rising):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _blend(pixel, v, a, b, upper_alpha, lower_alpha, lash_alpha, shadow, tex, grain, lash_rgb, skin):
+def _blend(pixel, v, a, b, upper_alpha, lower_alpha, lash_alpha, shadow, tex, grain, lash_rgb, skin, under):
     """Composites the lid's `shadow` on the eyeball, the upper lid over it (its soft edge is lid,
     not shaded eyeball), the lower lid (shaded by the upper one) and the lash line over one (3,)
-    uint8 pixel, each step rounded to float32 as numpy's float32 frame was."""
+    uint8 pixel, each step rounded to float32 as numpy's float32 frame was (`skin`, `under`: (3,)
+    scratch)."""
     if upper_alpha > 0.0:
         _upper_lid_colour(a, b, v[0], v[1], v[10:13], v[16:19], skin)
     dark = 1.0 - LOWER_LID_SHADE * np.exp(-max(b - v[2], 0.0) / LOWER_LID_SHADE_PX) if lower_alpha > 0.0 else 1.0
@@ -622,8 +629,17 @@ def _blend(pixel, v, a, b, upper_alpha, lower_alpha, lash_alpha, shadow, tex, gr
             r = np.float32(r + (skin[c] + t - r) * upper_alpha)
         if lower_alpha > 0.0:
             r = np.float32(r + (v[13 + c] * dark + t - r) * lower_alpha)
+        under[c] = r
+    # Never much less dark than what it lies on (LASH_CONTRAST): a lid in deep shadow keeps a line.
+    floor = 1.0
+    if lash_alpha > 0.0:
+        lash_luma = lash_rgb[0] * LUMA[0] + lash_rgb[1] * LUMA[1] + lash_rgb[2] * LUMA[2]
+        floor = min(1.0, LASH_CONTRAST * (under[0] * LUMA[0] + under[1] * LUMA[1] + under[2] * LUMA[2])
+                    / max(lash_luma, 1.0))
+    for c in range(3):
         # The line carries the photo's grain as the skin does (a flat colour read as a drawn stroke).
-        r = np.float32(r + (lash_rgb[c] + grain - r) * lash_alpha)
+        line = lash_rgb[c] if floor >= 1.0 else np.float32(lash_rgb[c] * floor)
+        r = np.float32(under[c] + (line + grain - under[c]) * lash_alpha)
         pixel[c] = np.uint8(min(max(r + np.float32(0.5), np.float32(0.0)), np.float32(255.0)))
 
 
@@ -779,7 +795,8 @@ def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lo
     slopes = (curves[:, 1:] - curves[:, :-1]) / (grid[1:] - grid[:-1])
     open_slopes = ((open_b[1:] - open_b[:-1]) / (open_a[1:] - open_a[:-1])).reshape(1, -1)
     open_b2 = open_b.reshape(1, -1)
-    v, top_open, tex, skin = np.empty(_N_CURVES), np.empty(1), np.zeros(3, np.float32), np.empty(3)
+    v, top_open, tex, skin, under = np.empty(_N_CURVES), np.empty(1), np.zeros(3, np.float32), np.empty(3), \
+        np.empty(3, np.float32)
     # Beyond these px from the closing edge the lash line is under _LASH_NEGLIGIBLE.
     reach = np.sqrt(2.0 * np.log(1.0 / _LASH_NEGLIGIBLE)) * LASH_SHADE_ABOVE * np.hypot(0.5 * lash, blur_px)
     lash_lo, lash_hi = -reach - 0.15 * lash, max(reach, LASH_FRINGE * LASH_LENGTHS[1] * lash)
@@ -813,7 +830,7 @@ def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lo
                 else:
                     _sample_detail(upper, col, np.float32((v[1] - b) / v[8]), tex)
             _blend(region[y, x], v, a, b, upper_alpha, lower_alpha, lash_alpha, shadow, tex, grain[y, x], lash_rgb,
-                   skin)
+                   skin, under)
 
 
 def frame_cover(frames: np.ndarray, rest_xy: np.ndarray, lid: LidSkin) -> np.ndarray:
