@@ -144,7 +144,10 @@ def _fill(rgb: np.ndarray, *, known: np.ndarray, clear: np.ndarray, to_edge: np.
     smooth = smooth + _mid_detail(ground, fine=fine, base=smooth, frame_px=frame_px)
     if vignette is None:
         return smooth + _fine_texture(fine, rgb=rgb, known=known, wanted=wanted, base=smooth)
-    return smooth + _side_textures(rgb, known=known, wanted=wanted, base=smooth, outside=vignette.outside) + vignette.tones
+    inner, outer = _side_textures(rgb, known=known, wanted=wanted, base=smooth, vignette=vignette)
+    outside = _ragged(vignette, inner=inner, wanted=wanted)[..., None]
+    return (smooth + inner + (outer - inner) * outside + vignette.tones
+            + vignette.step * (outside - vignette.outside[..., None]))
 
 
 def _measured(rgb: np.ndarray, known: np.ndarray) -> PhotoDetail | None:
@@ -154,20 +157,40 @@ def _measured(rgb: np.ndarray, known: np.ndarray) -> PhotoDetail | None:
 
 
 def _side_textures(rgb: np.ndarray, *, known: np.ndarray, wanted: np.ndarray, base: np.ndarray,
-                   outside: np.ndarray) -> np.ndarray:
-    """(h, w, 3) float32 _fine_texture made on each side of a vignette's outline from that side's
-    own `known` pixels of the (h, w, 3) `rgb`, blended by `outside` ((h, w) float32, _Vignette's)."""
+                   vignette: _Vignette) -> tuple[np.ndarray, np.ndarray]:
+    """(h, w, 3) float32 _fine_texture within and beyond a `vignette`'s outline, each made from
+    that side's own `known` pixels of the (h, w, 3) `rgb` (0 where _ragged gives it no weight)."""
     # One grain over both sides, scaled per side, laid the hatching's diagonal streaks on the
     # plain paper (the engraving's: its coherence 0.4 against the photo's paper's 0.06).
-    texture = np.zeros(base.shape, np.float32)
-    for side, weight in ((known & (outside < 0.5), 1.0 - outside), (known & (outside >= 0.5), outside)):
+    reach = (2.0 * VIGNETTE_RAGGED + 0.5) * vignette.soft_px  # (_ragged's farthest)
+    textures = []
+    for sign in (1.0, -1.0):
+        side, there = known & (sign * vignette.distance < 0), _box(sign * vignette.distance < reach)
         # (each measured and made within its box: over the whole surround a side cost 40 ms more)
-        have, reach = _box(side), _box(weight > 0)
+        have = _box(side)
         measured = measure_detail(rgb[have], source=side[have],
                                   tile_px=varied_tile(side[have], tile_px=tile_size(known.shape)))
-        texture[reach] += _fine_texture(measured, rgb=rgb[reach], known=side[reach], wanted=wanted[reach],
-                                        base=base[reach]) * weight[reach][..., None]
-    return texture
+        texture = np.zeros(base.shape, np.float32)
+        texture[there] = _fine_texture(measured, rgb=rgb[there], known=side[there], wanted=wanted[there],
+                                       base=base[there])
+        textures.append(texture)
+    return textures[0], textures[1]
+
+
+def _ragged(vignette: _Vignette, *, inner: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """(h, w) float32 0 within the `vignette`'s outline, 1 beyond it: crisp (over half its soft
+    width) and ragged: moved out where the `inner` grain is dark, in where it is light, by
+    VIGNETTE_RAGGED soft widths per its deviation over the `wanted` pixels (up to 2; a hatching's
+    lines end each at its own place)."""
+    reach = (2.0 * VIGNETTE_RAGGED + 0.5) * vignette.soft_px
+    outside = (vignette.distance > 0).astype(np.float32)
+    band = _box(np.abs(vignette.distance) < reach)  # (beyond it the outline is 0 or 1)
+    lum = inner[band].mean(axis=2)
+    jag = np.clip(lum / max(float(lum[(vignette.distance[band] < 0) & wanted[band]].std()), 1e-6), -2.0, 2.0)
+    soft = np.float32(0.5 * vignette.soft_px)
+    outside[band] = smoothstep(vignette.distance[band] + np.float32(VIGNETTE_RAGGED * vignette.soft_px) * jag,
+                               -soft, soft)
+    return outside
 
 
 def _box(mask: np.ndarray) -> tuple[slice, slice]:
@@ -291,6 +314,7 @@ VIGNETTE_INLIERS = 0.8  # the share of the edges' points on the ellipse
 VIGNETTE_ARC = 0.15  # of a turn (the engraving: 0.23)
 VIGNETTE_SIDE = 0.9  # the share of them lighter on its side
 VIGNETTE_SOFT_FRAMES = 0.005  # the continued outline, soft over this many frames either side
+VIGNETTE_RAGGED = 0.5  # the continued outline's raggedness, in soft widths (see _ragged)
 
 
 def _vignette_ellipse(rgb: np.ndarray, clear: np.ndarray, *, face_box: np.ndarray,
@@ -359,10 +383,14 @@ VIGNETTE_SHRINK = 2 * GROUND_SHRINK  # ... told at this fraction of the surround
 class _Vignette:
     """A vignette's oval over the whole surround: tones (h, w, 3) float32 less 128, on each side
     of its outline that side's colours; outside (h, w) float32 0 within the oval, 1 beyond it
-    (soft over its outline)."""
+    (soft over its outline: soft_px either side); distance (h, w) float32 px to the outline (< 0
+    within); step (h, w, 3) float32 the outer side's colours less the inner's."""
 
     tones: np.ndarray
     outside: np.ndarray
+    distance: np.ndarray
+    step: np.ndarray
+    soft_px: float
 
 
 def _vignette(rgb: np.ndarray, background: _Background, *, clear: np.ndarray, face_box: np.ndarray,
@@ -396,10 +424,13 @@ def _vignette(rgb: np.ndarray, background: _Background, *, clear: np.ndarray, fa
         tone = (sums[0][..., :3] + sums[1][..., :3]) / np.maximum(sums[0][..., 3:] + sums[1][..., 3:], 1e-9)
         sides.append(cv2.resize(tone, half, interpolation=cv2.INTER_LINEAR))
     soft = max(VIGNETTE_SOFT_FRAMES * frame_px, 0.5)
-    outside = smoothstep(_ellipse_distance(*_grid(half[::-1], 2), ellipse), -soft, soft).astype(np.float32)
+    distance = _ellipse_distance(*_grid(half[::-1], 2), ellipse)
+    outside = smoothstep(distance, -soft, soft).astype(np.float32)
     tones = sides[0] + (sides[1] - sides[0]) * outside[..., None] - 128.0
     return _Vignette(tones=cv2.resize(tones, (w, h), interpolation=cv2.INTER_LINEAR),
-                     outside=cv2.resize(outside, (w, h), interpolation=cv2.INTER_LINEAR))
+                     outside=cv2.resize(outside, (w, h), interpolation=cv2.INTER_LINEAR),
+                     distance=cv2.resize(distance, (w, h), interpolation=cv2.INTER_LINEAR),
+                     step=cv2.resize(sides[1] - sides[0], (w, h), interpolation=cv2.INTER_LINEAR), soft_px=soft)
 
 
 def _grid(shape_hw: tuple[int, int], scale: float) -> tuple[np.ndarray, np.ndarray]:
