@@ -169,3 +169,20 @@ def test_build_appearance_given_no_segmenter_uses_the_shared_one(analysis, count
         build_appearance(analysis.image, analysis.landmarks_px)
     assert [type(m).__name__ for m in made] == ["PersonSegmenter"] and closed == []
     assert made[0] is mesh.shared_face_models().segmenter
+
+
+def test_a_shut_eyes_lash_line_keeps_its_own_hue_on_a_colour_cast_photo():
+    """On a magenta-cast photo the skin is red over blue over green, and so are its lashes and lid
+    margin: the line keeps their redder hue (R/G 1.75 over the margin) instead of the lid skin's at
+    its darkness (R/G 1.41: grey-green against the pink lid at 2x, review rev22a); a green margin still
+    takes the skin's hue."""
+    from facetalk.face.appearance import _lash_colour
+
+    skin = np.array([205.0, 145.0, 150.0])
+    margin = np.tile([137.0, 78.0, 91.0], (40, 1)) + np.linspace(-4.0, 4.0, 40)[:, None]
+    r, g, b = _lash_colour(margin, skin)
+    assert r / g > 1.5  # before: 1.41, the skin's
+    assert abs(float(np.array([r, g, b]) @ LUMA) - float(np.array([133.0, 74.0, 87.0]) @ LUMA)) < 12.0
+    green = np.tile([30.0, 48.0, 26.0], (40, 1))
+    line = _lash_colour(green, skin)
+    assert line[0] > line[2] > line[1]  # the skin's order

@@ -269,6 +269,10 @@ def read_lid_skin(image: np.ndarray, pts: np.ndarray, upper: tuple[int, ...], lo
                    lash_rgb=lash_rgb.astype(np.float32), down_sign=down, lash_band=float(band_px / width))
 
 
+# A lash line keeps its own hue when that is within this cosine of the lid skin's (_lash_colour).
+LASH_HUE_COS = 0.9
+
+
 def _lash_colour(lash: np.ndarray, overall: np.ndarray) -> np.ndarray:
     """(3,) the shut lash line's colour from the (n, 3) pixels just over the margin, `overall` the lid skin's."""
     lash_luma = lash @ LUMA
@@ -276,11 +280,19 @@ def _lash_colour(lash: np.ndarray, overall: np.ndarray) -> np.ndarray:
     # A shut eye's lash line is darker than its lid whatever the photo's lashes (a sketch's are faint).
     lash_rgb = np.minimum(lash_rgb, 0.6 * overall)
     # The darkest pixels just over the margin can be the iris's top (pale lashes over green or blue
-    # eyes: a green line at every blink). Lashes are dark hair, red over green over blue as skin is;
-    # a line of another hue keeps its darkness and takes the lid skin's hue.
-    if not lash_rgb[0] >= lash_rgb[1] >= lash_rgb[2]:
+    # eyes: a green line at every blink). Lashes are dark hair, red over green over blue as skin is,
+    # or at least of the skin's hue (LASH_HUE_COS: a magenta cast's skin is red over blue over green;
+    # in its lid skin's hue the line read grey-green against it); a line of another hue keeps its
+    # darkness and takes the lid skin's hue.
+    if not (lash_rgb[0] >= lash_rgb[1] >= lash_rgb[2] or _hue_cosine(lash_rgb, overall) >= LASH_HUE_COS):
         lash_rgb = overall * float(lash_rgb @ LUMA) / max(float(overall @ LUMA), 1.0)
     return lash_rgb
+
+
+def _hue_cosine(rgb: np.ndarray, other: np.ndarray) -> float:
+    """Cosine between two (3,) colours' chroma (each over its own grey level, less 1); 0 if one is grey."""
+    u, v = _chroma(rgb) - 1.0, _chroma(other) - 1.0
+    return float(u @ v) / max(float(np.linalg.norm(u) * np.linalg.norm(v)), 1e-6)
 
 
 def _lash_band_px(image: np.ndarray, base: np.ndarray, *, up: np.ndarray, ipd: float, skin_luma: float) -> float:
