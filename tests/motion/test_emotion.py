@@ -113,10 +113,23 @@ def test_fear_on_a_toothy_smile_opens_from_the_teeth_under_a_rolled_upper_lip(an
     grin = emotion.blend(fear, photo=PhotoExpression(smile=1.0, lips_apart=1.0))
     assert grin.offset("lip_spread") - emotion.UNDO_SMILE["lip_spread"] == pytest.approx(closed.offset("lip_spread"))
     assert grin.closes_lips == 0.0
-    assert grin.offset("mouth_roll_upper") == pytest.approx(0.5)  # the lip's own height over the teeth, not 0.8
     assert closed.offset("mouth_roll_upper") == emotion.RECIPES["fearful"].face["mouth_roll_upper"]
     assert 0.15 < grin.offset("jaw_open") < closed.offset("jaw_open")
     assert grin.offset("lower_lip_depress") == closed.offset("lower_lip_depress")  # off the lower teeth: open, tense
+
+
+def test_a_smile_opening_key_counts_without_a_photo_opening_key(monkeypatch):
+    """A parameter in SMILE_OPENING_BY_EMOTION counts toward a toothy smile's opening even when the
+    emotion's PHOTO_OPENING_BY_EMOTION lacks it (it was silently ignored: `if param in opening`)."""
+    from facetalk.params import PhotoExpression
+
+    fear = tuple(float(e == "fearful") for e in EMOTIONS)
+    no_roll = {k: v for k, v in emotion.PHOTO_OPENING_BY_EMOTION["fearful"].items() if k != "mouth_roll_upper"}
+    monkeypatch.setitem(emotion.PHOTO_OPENING_BY_EMOTION, "fearful", no_roll)
+    grin = emotion.blend(fear, photo=PhotoExpression(smile=1.0, lips_apart=1.0))
+    recipe = emotion.RECIPES["fearful"].face["mouth_roll_upper"]
+    smile_share = emotion.SMILE_OPENING_BY_EMOTION["fearful"]["mouth_roll_upper"]
+    assert grin.offset("mouth_roll_upper") == pytest.approx(recipe - smile_share)  # 0.5, not 0.8
 
 
 def test_fear_on_a_toothy_smile_rolls_the_upper_lip_over_no_more_teeth_than_its_own_height(analysis):

@@ -322,8 +322,8 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
         opening = PHOTO_OPENING_BY_EMOTION.get(name, PHOTO_OPENING)
         smile_opening = SMILE_OPENING_BY_EMOTION.get(name, opening)
         for param, value in recipe.face.items():
-            if param in opening and name not in OPENS_ANEW:
-                there = opening[param] * (photo.lips_apart - toothy) + smile_opening.get(param, 0.0) * toothy
+            if (param in opening or param in smile_opening) and name not in OPENS_ANEW:
+                there = opening.get(param, 0.0) * (photo.lips_apart - toothy) + smile_opening.get(param, 0.0) * toothy
                 value = max(value - there, 0.0)
             if param == "smile":
                 value += BROADER_THAN_PHOTO.get(name, 0.0) * photo.smile
