@@ -134,7 +134,7 @@ def test_a_smile_opening_key_counts_without_a_photo_opening_key(monkeypatch):
 
 def test_fear_on_a_toothy_smile_rolls_the_upper_lip_over_no_more_teeth_than_its_own_height(analysis):
     """A rolled lip covers a share of the photo's upper teeth (render.mouth._rolled_cover), and a
-    broad smile shows 1.7-3.6 lip heights of them: rolled 0.8, fear's upper lip hid the bundled
+    broad smile shows 1.8-3.6 lip heights of them: rolled 0.8, fear's upper lip hid the bundled
     photo's 8.8 px of teeth under 8.9 px of smooth lip below its own 4.8 (2.7 times the lip's
     height; Obama, the man in glasses and the mohawk 4.1-4.6 times: a slab, issues 12.3 and 13.1).
     Rolled 0.5 it covers 4.8 px, about its own height, and the upper teeth show under it."""

@@ -235,17 +235,12 @@ PHOTO_OPENING_BY_EMOTION = {"surprised": {"jaw_open": 0.1, "upper_lip_raise": 0.
 # teeth, and fear opens from them: the jaw 0.2 further, the lower lip drawn down the whole 0.9 off
 # the lower teeth, the upper lip rolled down 0.5 over the upper ones (render.mouth covers the
 # photo's own with it) between lips stretched as on a closed mouth: open and tense, not a grin.
-# A rolled lip covers a share of the teeth's run, and a broad smile shows 1.7-3.6 lip heights of
-# upper teeth (the bundled photo 8 px under a 4.8 px lip, Obama 12.8 under 4.1, out/portraits' 11
-# 19 under 6): rolled 0.8 (and the sliver left, render.mouth._rolled_cover) it hid them all under a
-# smooth slab of lip 2.5-4 times the photo's (issues 12.3, 13.1). At 0.5 the lip ends 1.8-2.6
-# times it with a band of the upper teeth under it, and with the lower lip down 0.9 (0.7 before)
-# the expression classifier's P(fear) held (0.078, bundled, 01, 03, 11, 12) and P(happy) did not
-# rise (0.98 -> 0.93 summed); at 0.4 P(happy) rose to 2.31 and P(fear) fell to 0.053: the upper
-# teeth's row read as a grin (dlib's identity distance 0.446 -> 0.440, 0.431; out/fear15).
-# (A sliver shut 0.8 before: fear, sad and angry shared one closed mouth on the toothy photos.
-# Jaw 0.02 open: a band of rolled lip over a lip; 0.2 read as a fearful gape at 2x on the bundled
-# one and Obama; out/emo8/f1-f3.)
+# A rolled lip covers a share of the teeth's run (render.mouth._rolled_cover), and a broad smile
+# shows 1.8-3.6 lip heights of upper teeth (the bundled photo 8.8 px under a 4.8 px lip, Obama 14.1
+# under 4.1, out/portraits' 11 21.6 under 6.0; out/fear15/lip_height.txt): rolled 0.8 it hid them
+# under a smooth slab of lip 2.72-4.56 times the photo's (issues 12.3, 13.1); rolled 0.5 the lip is
+# 1.84-2.87 times it with a band of teeth under it. 0.5 is the least roll at which the expression
+# classifier's P(happy) did not rise (at 0.4 the teeth's row read as a grin); out/fear15/NOTES.md.
 SMILE_OPENING_BY_EMOTION = {"fearful": {"jaw_open": 0.1, "upper_lip_raise": 0.5, "mouth_roll_upper": 0.3}}
 OPENS_ANEW = frozenset({"disgusted"})
 # Emotions whose lower lids stay as a broad smile's squint raised them: the frown that undoes the
