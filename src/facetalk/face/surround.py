@@ -145,9 +145,10 @@ def _fill(rgb: np.ndarray, *, known: np.ndarray, clear: np.ndarray, to_edge: np.
     if vignette is None:
         return smooth + _fine_texture(fine, rgb=rgb, known=known, wanted=wanted, base=smooth)
     inner, outer = _side_textures(rgb, known=known, wanted=wanted, base=smooth, vignette=vignette)
-    outside = _ragged(vignette, inner=inner, wanted=wanted)[..., None]
-    return (smooth + inner + (outer - inner) * outside + vignette.tones
-            + vignette.step * (outside - vignette.outside[..., None]))
+    outside, band = _ragged(vignette, inner=inner, wanted=wanted)
+    fill = smooth + inner + (outer - inner) * outside[..., None] + vignette.tones
+    fill[band] += vignette.step[band] * (outside[band] - vignette.outside[band])[..., None]
+    return fill
 
 
 def _measured(rgb: np.ndarray, known: np.ndarray) -> PhotoDetail | None:
@@ -177,11 +178,12 @@ def _side_textures(rgb: np.ndarray, *, known: np.ndarray, wanted: np.ndarray, ba
     return textures[0], textures[1]
 
 
-def _ragged(vignette: _Vignette, *, inner: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+def _ragged(vignette: _Vignette, *, inner: np.ndarray,
+            wanted: np.ndarray) -> tuple[np.ndarray, tuple[slice, slice]]:
     """(h, w) float32 0 within the `vignette`'s outline, 1 beyond it: crisp (over half its soft
     width) and ragged: moved out where the `inner` grain is dark, in where it is light, by
     VIGNETTE_RAGGED soft widths per its deviation over the `wanted` pixels (up to 2; a hatching's
-    lines end each at its own place)."""
+    lines end each at its own place); and the box beyond which it is the smooth outline's 0 or 1."""
     reach = (2.0 * VIGNETTE_RAGGED + 0.5) * vignette.soft_px
     outside = (vignette.distance > 0).astype(np.float32)
     band = _box(np.abs(vignette.distance) < reach)  # (beyond it the outline is 0 or 1)
@@ -190,7 +192,7 @@ def _ragged(vignette: _Vignette, *, inner: np.ndarray, wanted: np.ndarray) -> np
     soft = np.float32(0.5 * vignette.soft_px)
     outside[band] = smoothstep(vignette.distance[band] + np.float32(VIGNETTE_RAGGED * vignette.soft_px) * jag,
                                -soft, soft)
-    return outside
+    return outside, band
 
 
 def _box(mask: np.ndarray) -> tuple[slice, slice]:
