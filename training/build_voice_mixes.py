@@ -33,7 +33,7 @@ MIX_SNR_DB = (-10.0, 6.0)   # speech-to-music: the issue's -6 dB with room on bo
 MUSIC_SHARE = 0.8           # items over music; the rest clean or with the other degradations only
 VOICE_KINDS = {"tempo": 0.2, "speed": 0.2, "reverb": 0.2, "telephone": 0.2, "noise": 0.2}
 VOICE_KINDS_SHARE = 0.5     # items that get 1-3 of VOICE_KINDS before the music (the benchmark's voices are clean)
-SUNG_ITEMS = 400            # of the plan's 1200 training sung vowels (every third)
+SUNG_ITEMS = 400            # of the plan's training sung vowels, evenly spaced (every third of its 1200)
 HUMAN_COPIES = 2            # the one human voice twice, over different music
 
 
@@ -56,9 +56,9 @@ def _pad(n: int, rng: np.random.Generator) -> np.ndarray:
     out = np.zeros(n)
     for _ in range(int(rng.integers(2, 5))):
         out += _notes(n, rng, low=12, high=48, span_s=(1.0, 3.0), harmonics=8, decay=(0.0, 0.3))
-    attack = np.convolve(np.abs(out), np.ones(int(0.2 * SR)) / (0.2 * SR), "same")
+    level_0p2s = np.convolve(np.abs(out), np.ones(int(0.2 * SR)) / (0.2 * SR), "same")
     sos = signal.butter(2, float(rng.uniform(1500, 4000)), fs=SR, output="sos")
-    return signal.sosfilt(sos, out * attack)
+    return signal.sosfilt(sos, out * level_0p2s)
 
 
 def _beat(n: int, rng: np.random.Generator) -> np.ndarray:
@@ -147,7 +147,8 @@ def jobs_of(seed: int) -> list[dict]:
     prompts = {j["path"]: j for j in train if j["source"] == "human"}
     human = [dict(j, copy=c) for j in prompts.values() for c in range(HUMAN_COPIES)]
     sung_all = [j for j in train if j["source"] == "sung"]
-    sung = sung_all[::len(sung_all) // SUNG_ITEMS]
+    picks = np.linspace(0, len(sung_all), min(SUNG_ITEMS, len(sung_all)), endpoint=False).astype(int)
+    sung = [sung_all[i] for i in picks]
     return speech + human + sung
 
 

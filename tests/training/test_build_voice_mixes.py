@@ -64,6 +64,7 @@ def test_voice_degradations_keep_the_clean_voice_as_the_target_and_one_gain(monk
     np.testing.assert_allclose(voice, voice_in * gain, atol=1e-6)  # the noise is in the mix only
     assert np.abs(mixed - voice).max() > 1e-3
 
+
 def test_jobs_are_the_lip_corpus_training_voices_and_keep_its_held_out_prompts():
     from training.build_lip_corpus import asterisk_items, is_valid_prompt
 
@@ -72,4 +73,5 @@ def test_jobs_are_the_lip_corpus_training_voices_and_keep_its_held_out_prompts()
     human = [j for j in jobs if j["source"] == "human"]
     assert human and not held_out & {j["path"] for j in human}
     assert sum(j["source"] == "sung" for j in jobs) == mixes.SUNG_ITEMS
-    assert sorted(j["copy"] for j in human) == sorted(list(range(mixes.HUMAN_COPIES)) * (len(human) // mixes.HUMAN_COPIES))
+    per_copy = len(human) // mixes.HUMAN_COPIES
+    assert sorted(j["copy"] for j in human) == sorted(list(range(mixes.HUMAN_COPIES)) * per_copy)

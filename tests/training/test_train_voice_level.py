@@ -158,8 +158,8 @@ def test_train_adds_the_pattern_loss_times_its_weight(monkeypatch):
         return torch.tensor(0.25)
 
     def step(*, net, loss, opt, sched):
-        losses.append(float(loss.detach()))
-        return float(loss)
+        losses.append(loss.item())
+        return loss.item()
 
     monkeypatch.setattr(train, "pattern_loss", constant)
     monkeypatch.setattr(train, "optimizer_step", step)  # no update: both runs see the same estimates

@@ -299,8 +299,9 @@ class Renderer:
         self._folds = FoldShader(photo=analysis.expression,
                                  tint=crease_tint(analysis.image, analysis.landmarks_px[list(FACE_OVAL), :2]))
         # One expressive frame drawn and thrown away: the compiled kernels of the folds, irises and
-        # mouth load (or, with no numba cache yet, compile: ~2 s) now rather than in a live
-        # stream's first frames. Nothing carries over but the columns the next frame resets.
+        # mouth load (or, with no numba cache yet, compile: docs/architecture.md's step 7 has the
+        # cost) now rather than in a live stream's first frames. Nothing carries over but the
+        # columns the next frame resets.
         self.render(_WARM_UP)
 
     def render(self, frame: MotionFrame) -> np.ndarray:
