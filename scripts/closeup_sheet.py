@@ -23,14 +23,22 @@ import numpy as np
 
 from facetalk.face import landmarks as lm
 from facetalk.config import EMOTIONS
-from facetalk.motion.emotion import RECIPES, blend
+from facetalk.motion.emotion import blend
 from facetalk.motion.frame import MotionFrame
 from facetalk.pipeline import Animator
 
 # The mouth's part of motion.emotion's fear recipe (on a closed mouth), its brows and lids left out.
 FEAR_MOUTH = ("jaw_open", "lip_spread", "lower_lip_depress", "mouth_roll_upper", "smile")
-SHAPES = (
-    ("photo", {}),
+
+
+class _FromBlend:
+    """Marks a SHAPES entry whose parameters _motion takes from motion.emotion.blend for the photo."""
+
+
+FROM_BLEND = _FromBlend()
+# (name, MotionFrame parameters): None is the photo itself, FROM_BLEND the photo's fear mouth.
+SHAPES: tuple[tuple[str, dict[str, float] | _FromBlend | None], ...] = (
+    ("photo", None),
     ("widest vowel", dict(jaw_open=1.0)),
     ("/o/", dict(jaw_open=0.38, lip_spread=-0.75)),
     ("/i/", dict(jaw_open=0.2, lip_spread=0.75)),
@@ -41,7 +49,7 @@ SHAPES = (
     # Fear's mouth (AU20+25+26): stretched, a little open, the lower lip down, the upper lip drawn
     # down over the upper teeth (an open stretched mouth baring them is a grin); drawn as
     # motion.emotion.blend gives it for the photo (_motion).
-    ("fear mouth", {name: value for name, value in RECIPES["fearful"].face.items() if name in FEAR_MOUTH}),
+    ("fear mouth", FROM_BLEND),
     ("blink apex", dict(blink_left=1.0, blink_right=1.0)),
     ("half blink", dict(blink_left=0.5, blink_right=0.5)),
     ("look down", dict(gaze_y=1.0)),
@@ -53,8 +61,8 @@ def _motion(animator: Animator, name: str) -> MotionFrame:
     for this photo (its FEAR_MOUTH parameters): its own smile undone, and on a toothy smile or lips
     parted in speech the opening the photo already has counted (the recipe's closed-mouth values
     drawn on a toothy smile showed a mouth the product never renders)."""
-    params = dict(dict(SHAPES)[name])
-    if name == "fear mouth":
+    params = dict(SHAPES)[name]
+    if params is FROM_BLEND:
         mood = blend(tuple(float(e == "fearful") for e in EMOTIONS), photo=animator.analysis.expression)
         params = {param: mood.offset(param) for param in FEAR_MOUTH}
     return MotionFrame(t_s=0, **params)
@@ -86,7 +94,7 @@ def closeup_sheet(animator: Animator, *, zoom: float = 2.0, per_row: int = 5) ->
                 aspect=2.6, pad=0.08, shape=shape)
     columns = []
     for name, params in SHAPES:
-        image = animator.analysis.image if not params else animator.render_motion(_motion(animator, name))
+        image = animator.analysis.image if params is None else animator.render_motion(_motion(animator, name))
         tiles = []
         for x0, y0, x1, y1 in (mouth, eyes):
             tiles.append(cv2.resize(image[y0:y1, x0:x1], None, fx=zoom, fy=zoom, interpolation=cv2.INTER_CUBIC))
@@ -119,7 +127,8 @@ def across_sheet(animators: list[tuple[str, Animator]], *, region: str, shapes: 
         x0, y0, x1, y1 = _region_box(animator, region)
         tiles = []
         for shape in ("photo",) + tuple(shapes):
-            image = animator.analysis.image if not params[shape] else animator.render_motion(_motion(animator, shape))
+            image = (animator.analysis.image if params[shape] is None
+                     else animator.render_motion(_motion(animator, shape)))
             tile = cv2.resize(image[y0:y1, x0:x1], None, fx=zoom, fy=zoom, interpolation=cv2.INTER_CUBIC)
             tiles.append(_label(np.pad(tile, ((0, 4), (0, 4), (0, 0)), constant_values=255), f"{name}: {shape}"))
         height = max(t.shape[0] for t in tiles)
@@ -140,7 +149,7 @@ def main() -> None:
     ap.add_argument("out_png")
     ap.add_argument("--zoom", type=float, default=2.0)
     ap.add_argument("--across", choices=("mouth", "eyes"), help="one region over many portraits")
-    ap.add_argument("--shapes", nargs="+", default=[name for name, params in SHAPES if params])
+    ap.add_argument("--shapes", nargs="+", default=[name for name, params in SHAPES if params is not None])
     ap.add_argument("--dir", default="out/portraits")
     args = ap.parse_args()
     if not args.across:
