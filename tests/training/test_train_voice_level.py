@@ -17,6 +17,15 @@ def _net(seed: int = 0, dilations=(1, 2, 4)):
                           dilations=dilations)
 
 
+def _random_corpus(rng: np.random.Generator, frames: int = 40):
+    """A corpus of `frames` random feature frames and levels, the same frames for training and both
+    validation sets."""
+    feats = rng.normal(size=(frames, N_FEATURES)).astype(np.float32)
+    level = rng.uniform(size=frames).astype(np.float32)
+    return train.VoiceCorpus(feats=feats, level=level, weight=np.ones(frames, np.float32), v_feats=feats,
+                             v_level=level, m_feats=feats, m_level=level)
+
+
 def test_default_net_sees_1_3_s_of_past_and_the_lip_models_look_ahead():
     net = train.VoiceNet(np.zeros(N_FEATURES, np.float32), np.ones(N_FEATURES, np.float32))
     assert net.receptive_field == 133  # frames of 10 ms: twice the lip net's 65
@@ -104,10 +113,7 @@ def test_train_passes_under_weight_on_to_the_loss(monkeypatch):
     monkeypatch.setattr(train, "level_loss", spy)
     net = _net(3, dilations=(1,))
     rng = np.random.default_rng(0)
-    feats = rng.normal(size=(40, N_FEATURES)).astype(np.float32)
-    level = rng.uniform(size=40).astype(np.float32)
-    corpus = train.VoiceCorpus(feats=feats, level=level, weight=np.ones(40, np.float32), v_feats=feats,
-                               v_level=level, m_feats=feats, m_level=level)
+    corpus = _random_corpus(rng)
     train.train(net=net, corpus=corpus, silence=np.zeros(N_FEATURES, np.float32), epochs=1, crop=8, batch=2,
                 lr=1e-3, rng=rng, under_weight=4.0)
     assert seen == [4.0, 4.0]  # 40 // (8 * 2) steps, each weighing the under-estimates 4x
@@ -164,11 +170,7 @@ def test_train_adds_the_pattern_loss_times_its_weight(monkeypatch):
     monkeypatch.setattr(train, "pattern_loss", constant)
     monkeypatch.setattr(train, "optimizer_step", step)  # no update: both runs see the same estimates
     net = _net(3, dilations=(1,))
-    rng = np.random.default_rng(0)
-    feats = rng.normal(size=(40, N_FEATURES)).astype(np.float32)
-    level = rng.uniform(size=40).astype(np.float32)
-    corpus = train.VoiceCorpus(feats=feats, level=level, weight=np.ones(40, np.float32), v_feats=feats,
-                               v_level=level, m_feats=feats, m_level=level)
+    corpus = _random_corpus(np.random.default_rng(0))
     kw = dict(net=net, corpus=corpus, silence=np.zeros(N_FEATURES, np.float32), epochs=1, crop=8, batch=2, lr=1e-3)
     train.train(rng=np.random.default_rng(0), **kw)
     assert seen == []  # off by default: the committed recipes' bits
