@@ -17,16 +17,18 @@ from facetalk.face.rig import smoothstep
 from facetalk.render.sampling import mix
 # The interior's constants and per-pixel kernels are the product's: tuning one moves both paths alike.
 from facetalk.render.mouth import (
-    ARCH_FACE_TURN, BLADE_SHOULDER, BLADE_SIDES, CAVITY_NEAR_LOWER, CAVITY_UNDER_TEETH, CHEEK_LIGHT, CHEEK_SPAN,
-    CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, CORNER_SHADE, FLOOR_SHADE, INCISAL_FROM, INCISAL_KEEP, INCISAL_SHADE,
-    LIP_SHADOW_REACH, LOWER_TEETH_HEIGHT, LOWER_TEETH_PER_SIDE, LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS,
-    NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE,
-    THROAT_WIDTH, TIP_BELOW_LIP, TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BULGE, TONGUE_CELLS,
-    TONGUE_DEEP, TONGUE_EDGE, TONGUE_FOOT, TONGUE_GROOVE, TONGUE_GROOVE_BACK, TONGUE_LIGHT_IN, TONGUE_LIT,
-    TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE,
-    TONGUE_SHEEN, TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK,
-    TOOTH_LENGTH, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show, _palate_at,
-    _texel, _tongue_texture, _tooth_edges,
+    ARCH_FACE_TURN, BLADE_SHOULDER, BLADE_SIDES, CAVITY_LIGHT_FLOOR, CAVITY_LIGHT_NEAR_LOWER,
+    CAVITY_LIGHT_UNDER_TEETH, CAVITY_NEAR_LOWER, CAVITY_UNDER_TEETH, CHEEK_LIGHT, CHEEK_SPAN, CORNER_EDGE_SKIP,
+    CORNER_LIP_DEPTH, CORNER_SHADE, FLOOR_SHADE, INCISAL_FROM, INCISAL_KEEP, INCISAL_SHADE, LIP_SHADOW_REACH,
+    LOWER_GAP_SHARE, LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING,
+    LOWER_TEETH_PER_SIDE, LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, NARROW_GAP, NARROW_TONGUE_LIGHT,
+    PALATE_OPENING, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP, TIP_DROP,
+    TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BULGE, TONGUE_CELLS, TONGUE_DEEP, TONGUE_EDGE,
+    TONGUE_FOOT, TONGUE_GROOVE, TONGUE_GROOVE_BACK, TONGUE_LIGHT_IN, TONGUE_LIT, TONGUE_LIT_POWER, TONGUE_MOTTLE,
+    TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
+    TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
+    UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
+    _palate_at, _texel, _tongue_texture, _tooth_edges,
 )
 
 
@@ -111,7 +113,7 @@ class ShadeReference:
         # Lower teeth: only their tips show, over the lower lip, when the jaw is well open (more of
         # them the wider it opens); the lip hides them toward the corners. Narrower than the upper
         # incisors, so more to the arch.
-        wide = np.clip((opening - 0.2 * mouth_w) / (0.25 * mouth_w), 0, 1)
+        wide = np.clip((opening - LOWER_TEETH_OPENING[0] * mouth_w) / (LOWER_TEETH_OPENING[1] * mouth_w), 0, 1)
         # A broad smile's lower lip, stretched down off the lower teeth, bares their tips as far as
         # a jaw half open does, within most of the gap between the rows: at 0.035 mouth widths the
         # bundled smile's lower row was a faint line under the dark gap. Other openings keep the
@@ -147,13 +149,15 @@ class ShadeReference:
             return color
         u, across, side, d_lower, lower_h = u[at], across[at], side[at], d_lower[at], lower_h[at]
         rank, f, _ = _teeth_along(u, widths=LOWER_TOOTH_WIDTHS, per_side=LOWER_TEETH_PER_SIDE)
-        sink = (1.0 - smoothstep(across, *LOWER_TEETH_SINK)) * (1.0 + 0.08 * np.sin(2.7 * rank + 1.3 * side))
+        sink = (1.0 - smoothstep(across, *LOWER_TEETH_SINK)) * (1.0 + LOWER_SINK_JITTER[0] * np.sin(
+            LOWER_SINK_JITTER[1] * rank + LOWER_SINK_JITTER[2] * side))
         lower = np.clip((lower_h * sink * (1.0 - 0.2 * np.abs(2.0 * f - 1.0) ** 8) - d_lower) / 1.2, 0, 1) \
             * lower_show[at]
         gap = 0.75 * np.exp(-(np.minimum(f, 1.0 - f) / LOWER_TOOTH_GAP) ** 2)
         # Their tips catch the light from above; only their base, at the lip, is in its shadow
         # (half the upper lip's reach: the mouth width passed is halved).
-        lower_colour = self._tooth_colour(f, 0.55 * gap, d_lower, lower_h, rounded[at], 0.5 * mouth_w, lip_shadow=0.3)
+        lower_colour = self._tooth_colour(f, LOWER_GAP_SHARE * gap, d_lower, lower_h, rounded[at], 0.5 * mouth_w,
+                                          lip_shadow=LOWER_LIP_SHADOW)
         color[at] = mix(color[at], lower_colour, lower)
         return color
 
@@ -194,7 +198,8 @@ class ShadeReference:
         under_teeth = np.exp(-np.maximum(below_teeth, 0.0) / (CAVITY_UNDER_TEETH * mouth_w))
         cheeks = smoothstep(across, *CHEEK_SPAN)
         near_lower = np.exp(-d_lower / (CAVITY_NEAR_LOWER * mouth_w)) * (1.0 - FLOOR_SHADE * cheeks)
-        light = 0.3 + 0.8 * under_teeth + 0.35 * near_lower + CHEEK_LIGHT * cheeks * (1.0 - 0.5 * under_teeth)
+        light = CAVITY_LIGHT_FLOOR + CAVITY_LIGHT_UNDER_TEETH * under_teeth + CAVITY_LIGHT_NEAR_LOWER * near_lower \
+            + CHEEK_LIGHT * cheeks * (1.0 - 0.5 * under_teeth)
         throat = np.exp(-(across / THROAT_WIDTH) ** 2) * (1.0 - under_teeth)
         color = self.throat_rgb * (light * (1.0 - THROAT_SHADE * throat))[:, None]
         shows = 0.0 if peak_opening is None else float(smoothstep(np.array(peak_opening / mouth_w), *PALATE_OPENING))
@@ -308,7 +313,7 @@ class ShadeReference:
         return mix(color, self.tongue_rgb * light[:, None], narrow)
 
     def _tooth_colour(self, f: np.ndarray, gap: np.ndarray, d_lip: np.ndarray, height: float,
-                      corner_shade: np.ndarray, mouth_w: float, *, lip_shadow: float = 0.35) -> np.ndarray:
+                      corner_shade: np.ndarray, mouth_w: float, *, lip_shadow: float = UPPER_LIP_SHADOW) -> np.ndarray:
         """(N, 3) teeth colour: each tooth rounded (lighter mid-tooth), dark gaps between teeth,
         darker toward the corners (by the (N, 1) `corner_shade`) and, by `lip_shadow` at most, in
         the shadow of the lip over it."""

@@ -1032,6 +1032,11 @@ TONGUE_FOOT = 0.14
 CHEEK_LIGHT = 0.3
 FLOOR_SHADE = 0.6
 THROAT_WIDTH = 0.3
+# The cavity's light (the throat's colour times it): a floor everywhere, what comes in just under
+# the upper teeth, and what lies on the floor by the lower lip mid-mouth.
+CAVITY_LIGHT_FLOOR = 0.3
+CAVITY_LIGHT_UNDER_TEETH = 0.8
+CAVITY_LIGHT_NEAR_LOWER = 0.35
 # The cavity's light falls off over these (mouth widths) below the upper teeth and above the
 # lower lip; the walls are lit from the first to the second of CHEEK_SPAN toward a corner; the
 # throat mid-mouth keeps 1 - THROAT_SHADE of it.
@@ -1084,6 +1089,15 @@ LOWER_TOOTH_GAP = 0.055
 UPPER_TOOTH_GAP = 0.05
 LIP_SHADOW_REACH = 0.03
 TOOTH_CONVEX = 0.22
+# The lower tips show from an opening of the first (mouth widths) and grow to full over the second;
+# each sinks behind the lip a little more or less (amplitude, then its rank's and side's phase);
+# their gaps are this share as dark as the upper row's; the lips' shadow darkens the upper and the
+# lower row at most this much.
+LOWER_TEETH_OPENING = (0.2, 0.25)
+LOWER_SINK_JITTER = (0.08, 2.7, 1.3)
+LOWER_GAP_SHARE = 0.55
+UPPER_LIP_SHADOW = 0.35
+LOWER_LIP_SHADOW = 0.3
 TOOTH_EDGE_DARK = 0.08
 INCISAL_SHADE = 0.35
 INCISAL_FROM = (0.75, 1.0)
@@ -1569,7 +1583,8 @@ def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretched,
 @njit(cache=True, nogil=True)
 def _lower_height(op, ls, stretched, rows_gap, mouth_w, show32):
     """_shade's lower_h (px) at one pixel: float32 arithmetic while lower_show is float32, as numpy's."""
-    wide = min(max((op - np.float32(0.2 * mouth_w)) / np.float32(0.25 * mouth_w), np.float32(0.0)), np.float32(1.0))
+    wide = min(max((op - np.float32(LOWER_TEETH_OPENING[0] * mouth_w)) / np.float32(LOWER_TEETH_OPENING[1] * mouth_w),
+                   np.float32(0.0)), np.float32(1.0))
     if show32:
         x = max(wide, np.float32(0.5) * np.float32(ls)) if stretched else wide
         lower_h = np.float64((np.float32(LOWER_TEETH_HEIGHT[0]) + np.float32(LOWER_TEETH_HEIGHT[1]) * x)
@@ -1607,7 +1622,8 @@ def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
         cheeks = _smooth32(across, CHEEK_SPAN[0], CHEEK_SPAN[1])
         near_lower = np.float32(ex[EX_NEAR_LOWER, i]) * (one - np.float32(FLOOR_SHADE) * cheeks)
         under_teeth = ex[EX_UNDER_TEETH, i]
-        light = 0.3 + 0.8 * under_teeth + np.float64(np.float32(0.35) * near_lower) \
+        light = CAVITY_LIGHT_FLOOR + CAVITY_LIGHT_UNDER_TEETH * under_teeth \
+            + np.float64(np.float32(CAVITY_LIGHT_NEAR_LOWER) * near_lower) \
             + np.float64(np.float32(CHEEK_LIGHT) * cheeks) * (1.0 - 0.5 * under_teeth)
         k = light * (1.0 - THROAT_SHADE * (ex[EX_THROAT, i] * (1.0 - under_teeth)))
         for c in range(3):
@@ -1709,11 +1725,11 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex):
     """_lower_teeth at pixel i where they may show: its cover and shade into teeth[TH_LOWER_COVER, TH_LOWER_SHADE]."""
     rank = rows[ROW_LOWER_RANK, i]
     sink = np.float64(np.float32(1.0) - _smooth32(across, LOWER_TEETH_SINK[0], LOWER_TEETH_SINK[1])) \
-        * (1.0 + 0.08 * math.sin(2.7 * rank + 1.3 * side))
+        * (1.0 + LOWER_SINK_JITTER[0] * math.sin(LOWER_SINK_JITTER[1] * rank + LOWER_SINK_JITTER[2] * side))
     shown = (lower_h * sink * (1.0 - 0.2 * ex[EX_LOWER_EDGE, i]) - np.float64(dl)) / 1.2
     teeth[TH_LOWER_COVER, i] = min(max(shown, 0.0), 1.0) * ls
-    gap = 0.55 * (0.75 * ex[EX_LOWER_GAP, i])
-    shadow = np.float32(1.0) - np.float32(0.3) * np.float32(ex[EX_LOWER_SHADOW, i])
+    gap = LOWER_GAP_SHARE * (0.75 * ex[EX_LOWER_GAP, i])
+    shadow = np.float32(1.0) - np.float32(LOWER_LIP_SHADOW) * np.float32(ex[EX_LOWER_SHADOW, i])
     along = min(max(np.float64(dl) / lower_h, 0.0), 1.0)
     teeth[TH_LOWER_SHADE, i] = _tooth_shade(ex[EX_LOWER_CONVEX, i], gap, shadow, 1.0 - TOOTH_EDGE_DARK * along,
                                             0.1 + 0.5 * along * along, ex[EX_ROUNDED, i])
@@ -1728,7 +1744,7 @@ def _upper_tooth_at(teeth, i, across, side, du, upper_h, lift, rows, ex):
                               + 0.05 * (2.0 * f - 1.0) * math.sin(1.9 * rank + 0.7 * side)) + np.float64(lift)
     teeth[TH_UPPER_COVER, i] = min(max((tip - np.float64(du)) / 1.0, 0.0), 1.0) \
         * np.float64(np.float32(1.0) - _smooth32(across, UPPER_TEETH_FADE[0], UPPER_TEETH_FADE[1]))
-    shadow = np.float32(1.0) - np.float32(0.35) * np.float32(ex[EX_UPPER_SHADOW, i])
+    shadow = np.float32(1.0) - np.float32(UPPER_LIP_SHADOW) * np.float32(ex[EX_UPPER_SHADOW, i])
     along = min(max(du / np.float32(upper_h), np.float32(0.0)), np.float32(1.0))
     teeth[TH_UPPER_SHADE, i] = _tooth_shade(ex[EX_UPPER_CONVEX, i], ex[EX_UPPER_GAP, i], shadow,
                                             np.float64(np.float32(1.0) - np.float32(TOOTH_EDGE_DARK) * along),
