@@ -183,6 +183,7 @@ class MouthPainter:
         self._lower_anchor_xy = rest[rig.cavity_partner[upper]]
         self._both_anchors_xy = np.ascontiguousarray(np.hstack([self._anchor_xy, self._lower_anchor_xy]))
         self._down = _face_down(rest)
+        self._down64 = self._down.astype(np.float64)  # for the compiled passes (_roll_pass, _photo_reach)
         # (V, 2, 2) places half a px into the upper and the lower lip from each inner-lip vertex's
         # anchors: the lip at the rig's outline beside a corner face (_taper_corners).
         self._outline_xy = np.stack([anchor_xy + sign * 0.5 * self._down for anchor_xy, sign in
@@ -463,12 +464,14 @@ class MouthPainter:
         widened = self._widened(verts, lip_on_skull_xy)
         lift = self._teeth_lift(interp, verts, mouth_w=mouth_w, lip_on_skull_xy=lip_on_skull_xy, widened=widened)
         show, stretched = self._lower_teeth_shown(opening, own_upper=runs[0], lift=lift, mouth_w=mouth_w)
+        show32 = show.dtype == np.float32  # the compiled passes redo numpy's float32 arithmetic on it
+        show = np.ascontiguousarray(show, np.float64)  # once a frame, for _shade and _lay_photo_interior
         color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs,
-                            lower_show=show, lip_lift=lift, peak_opening=peak, stretched=stretched)
+                            lower_show=show, show32=show32, lip_lift=lift, peak_opening=peak, stretched=stretched)
         arch, alpha = self._arched_top(verts, u, d_upper=d_upper, alpha=alpha, peak_opening=peak, mouth_w=mouth_w,
                                        widened=widened)
         laid = self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
-                                        mouth_w=mouth_w, u=u, peak_opening=peak,
+                                        show32=show32, mouth_w=mouth_w, u=u, peak_opening=peak,
                                         lowered=None if lift is None else np.minimum(lift, 0.0), arch=arch)
         as_laid = color.copy() if laid.any() else None
         alpha = self._roll_cover(color, alpha, interp, d_upper=d_upper - arch, own_upper=runs[0],
@@ -572,7 +575,7 @@ class MouthPainter:
                            ROLL_SHADOW_LIGHT, shadow_px])
         alpha = alpha.astype(np.float64)  # a copy, raised where the lip and its shadow lie
         _roll_pass(color, alpha, at, d_upper, cover, interp(self._anchor_xy, at).astype(np.float64),
-                   self._down.astype(np.float64), self.image, self._wet_lip_rgb, self._lip_rgb, params)
+                   self._down64, self.image, self._wet_lip_rgb, self._lip_rgb, params)
         if u is not None:
             lip = at[d_upper[at] < cover[at]]  # the rolled lip itself, not its shadow below
             side = smoothstep(np.abs(2.0 * u[lip] - 1.0), LENS_FULL * LENS_REACH, LENS_REACH)
@@ -651,22 +654,23 @@ class MouthPainter:
 
     def _lay_photo_interior(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,
                             runs: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray, mouth_w: float,
-                            u: np.ndarray, peak_opening: float, lowered: np.ndarray | None = None,
-                            arch: np.ndarray | None = None) -> np.ndarray:
+                            u: np.ndarray, peak_opening: float, show32: bool | None = None,
+                            lowered: np.ndarray | None = None, arch: np.ndarray | None = None) -> np.ndarray:
         """Lays over the (N, 3) interior `color`, in place, the photo's own interior at its
         photographed distance from the lip whose jaw it goes with: `d_upper`, `d_lower` (N,) px
         from the two lips, `runs` how far (px) the photo's opening goes with each jaw there
         (paint's), `interp` paint's barycentric lookup of per-vertex values at the pixels. Its lower
         row hands over to the synthetic lower teeth (in its teeth's colour) as the jaw opens wide
-        (`lower_show`): the sliver of it a photo shows, stretched along a wide lower lip, reads as
-        a grey band. Its upper row's back teeth give way to the dark mouth as the jaw opens wide
-        (`u`: the pixels' place along the mouth, `peak_opening`: the opening's height at its widest,
-        px): the stretched corners of a mouth open for /a/ cover them, and the photo's shadowed
-        premolars hung from a corner's steep lip edge stood as pale panels either side of the
-        dark opening, squaring it into a box. `lowered` (N,) px, <= 0: how far the upper lip stands
-        below its place on the skull (_lip_lift); it covers that much of the upper row, which stays.
-        `arch` (N,) px: how far the upper lip's inner face comes down over the opening there
-        (_upper_arch); the photo's own upper teeth hang from it, so their biting edge arches with it.
+        (`lower_show`; `show32`: its values are float32's, as _shade's): the sliver of it a photo
+        shows, stretched along a wide lower lip, reads as a grey band. Its upper row's back teeth
+        give way to the dark mouth as the jaw opens wide (`u`: the pixels' place along the mouth,
+        `peak_opening`: the opening's height at its widest, px): the stretched corners of a mouth
+        open for /a/ cover them, and the photo's shadowed premolars hung from a corner's steep lip
+        edge stood as pale panels either side of the dark opening, squaring it into a box.
+        `lowered` (N,) px, <= 0: how far the upper lip stands below its place on the skull
+        (_lip_lift); it covers that much of the upper row, which stays. `arch` (N,) px: how far the
+        upper lip's inner face comes down over the opening there (_upper_arch); the photo's own
+        upper teeth hang from it, so their biting edge arches with it.
         Returns (N,) float32 0..1 how much of each pixel is the photo's own (_composite keeps it sharp)."""
         to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
         laid = np.zeros(len(color), np.float32)
@@ -674,12 +678,13 @@ class MouthPainter:
         down_upper = d_upper if lowered is None else d_upper - lowered
         if arch is not None and self._own_teeth:
             down_upper = down_upper - arch
+        show32 = np.asarray(lower_show).dtype == np.float32 if show32 is None else show32
         show, u = np.ascontiguousarray(lower_show, np.float64), np.asarray(u, np.float32)
-        scalars = np.array([to_rest, wide, float(np.asarray(lower_show).dtype == np.float32)])
+        scalars = np.array([to_rest, wide, float(show32)])
         for d_lip, length, anchor_xy, sign in ((down_upper, runs[0], self._anchor_xy, 1.0),
                                                (d_lower, runs[1], self._lower_anchor_xy, -1.0)):
             own, weight, offset = _photo_reach(np.asarray(d_lip, np.float32), np.asarray(length, np.float64), show, u,
-                                               scalars, sign, self._down.astype(np.float64))
+                                               scalars, sign, self._down64)
             if len(own):
                 _lay_samples(color, laid, own, sample_points(self.image, interp(anchor_xy, own) + offset), weight)
         return laid
@@ -918,16 +923,18 @@ class MouthPainter:
 
     def _shade(self, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, u: np.ndarray,
                mouth_w: float, *, photo_teeth: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray | None = None,
-               tongue_tip: float = 0.0, lip_lift: np.ndarray | None = None,
+               show32: bool | None = None, tongue_tip: float = 0.0, lip_lift: np.ndarray | None = None,
                peak_opening: float | None = None, stretched: np.ndarray | None = None) -> np.ndarray:
         """(N, 3) float64 interior colour from each pixel's distance (px) to the upper and lower inner lip.
         `photo_teeth`: how far (px) the photo's own opening goes with the upper and the lower jaw
         there; synthetic upper teeth are drawn only where the photo shows little of its own (its
         lower row hands over to synthetic lower teeth as the jaw opens wide, in paint).
         `tongue_tip` 0..1 raises the middle of the tongue's front to the upper teeth; `lower_show`:
-        _lower_teeth_show at the pixels' opening, if paint() has it already; `lip_lift`: how far
-        (px) the upper lip stands above its place on the skull there (_teeth_lift: _lip_lift less a
-        rounded lip's cover), which shows that much more of the synthetic upper teeth;
+        _lower_teeth_show at the pixels' opening, if paint() has it already (`show32`: its values are
+        float32's, by default when its dtype is; paint passes it as float64, converted once);
+        `lip_lift`: how far (px) the upper lip stands above its place on the skull there
+        (_teeth_lift: _lip_lift less a rounded lip's cover), which shows that much more of the
+        synthetic upper teeth;
         `peak_opening`: the opening's height (px) at its widest (paint: the lips' largest gap, so
         the tongue's arch does not change with which pixels get painted; by default the largest of
         `opening`, for callers shading a whole opening);
@@ -948,7 +955,7 @@ class MouthPainter:
         scalars = np.empty(N_SC)
         scalars[SC_MOUTH_W], scalars[SC_PEAK], scalars[SC_TONGUE_TIP] = mouth_w, peak, tongue_tip
         scalars[SC_PALATE] = float(smoothstep(np.array(peak / mouth_w), *PALATE_OPENING))
-        scalars[SC_SHOW32] = float(np.asarray(lower_show).dtype == np.float32)
+        scalars[SC_SHOW32] = float(np.asarray(lower_show).dtype == np.float32 if show32 is None else show32)
         runs, show = np.array(photo_teeth, np.float64), np.ascontiguousarray(lower_show, np.float64)
         rows, reach = np.empty((N_ROWS, len(u))), np.empty((2, len(u)), np.bool_)
         _shade_rows(u, opening, d_upper, d_lower, runs, show, lift, np.ascontiguousarray(stretched, np.bool_), scalars,
