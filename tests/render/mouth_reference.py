@@ -14,21 +14,23 @@ import numpy as np
 from numba import njit
 
 from facetalk.face.rig import smoothstep
+from facetalk.imaging import sample_points
 from facetalk.render.sampling import mix
 # The interior's constants and per-pixel kernels are the product's: tuning one moves both paths alike.
 from facetalk.render.mouth import (
     ARCH_FACE_TURN, BLADE_SHOULDER, BLADE_SIDES, CAVITY_LIGHT_FLOOR, CAVITY_LIGHT_NEAR_LOWER,
-    CAVITY_LIGHT_UNDER_TEETH, CAVITY_NEAR_LOWER, CAVITY_UNDER_TEETH, CHEEK_LIGHT, CHEEK_SPAN, CORNER_EDGE_SKIP,
-    CORNER_LIP_DEPTH, CORNER_SHADE, FLOOR_SHADE, INCISAL_FROM, INCISAL_KEEP, INCISAL_SHADE, LIP_SHADOW_REACH,
-    LOWER_GAP_SHARE, LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING,
-    LOWER_TEETH_PER_SIDE, LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, NARROW_GAP, NARROW_TONGUE_LIGHT,
-    PALATE_OPENING, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP, TIP_DROP,
-    TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BULGE, TONGUE_CELLS, TONGUE_DEEP, TONGUE_EDGE,
+    CAVITY_LIGHT_UNDER_TEETH, CAVITY_NEAR_LOWER, CAVITY_UNDER_TEETH, CHEEK_LIGHT, CHEEK_SPAN, CORNER_DARKEN,
+    CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, CORNER_LIP_HUE, CORNER_LOWER_SHARE, CORNER_SHADE, FLOOR_SHADE, INCISAL_FROM,
+    INCISAL_KEEP, INCISAL_SHADE, LENS_FULL, LENS_OPENING, LENS_REACH, LIP_SHADOW_REACH, LOWER_GAP_SHARE,
+    LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING, LOWER_TEETH_PER_SIDE,
+    LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING,
+    PHOTO_TEETH_HIDDEN, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
+    TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BULGE, TONGUE_CELLS, TONGUE_DEEP, TONGUE_EDGE,
     TONGUE_FOOT, TONGUE_GROOVE, TONGUE_GROOVE_BACK, TONGUE_LIGHT_IN, TONGUE_LIT, TONGUE_LIT_POWER, TONGUE_MOTTLE,
     TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
     UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
-    _palate_at, _texel, _tongue_texture, _tooth_edges,
+    _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height,
 )
 
 
@@ -75,6 +77,64 @@ class ShadeReference:
             lowered = np.where(over_arch, lowered, 0.5 + np.minimum(reach, fold) * (1.0 - d / np.maximum(reach, 1e-6)))
             turned = np.where(over_arch, turned, 0.0)
         return depth + arched * (lowered - depth), inward * (1.0 - arched) + arched * turned
+
+    def lay_photo_interior(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,
+                           runs: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray, mouth_w: float,
+                           u: np.ndarray, peak_opening: float) -> tuple[np.ndarray, np.ndarray]:
+        """MouthPainter._lay_photo_interior's numpy steps (no lowered lip, no arch): (the (N, 3)
+        `color` with the photo's interior laid over it, a copy; (N,) float32 how much of each
+        pixel is the photo's own)."""
+        color, laid = color.copy(), np.zeros(len(color), np.float32)
+        to_rest = self._rest_mouth_w / mouth_w
+        wide = float(_lower_teeth_show(np.array([peak_opening]), mouth_w)[0])
+        for d_lip, length, anchor_xy, sign in ((d_upper, runs[0], self._anchor_xy, 1.0),
+                                               (d_lower, runs[1], self._lower_anchor_xy, -1.0)):
+            d_rest = d_lip * to_rest
+            own = np.nonzero(d_rest < length)[0]
+            weight = np.clip((length[own] - d_rest[own]) / 1.5, 0, 1)
+            if sign < 0:
+                weight *= 1.0 - lower_show[own]
+            else:
+                weight *= 1.0 - wide * smoothstep(np.abs(2.0 * u[own] - 1.0), *PHOTO_TEETH_HIDDEN)
+            src = interp(anchor_xy, own) + sign * d_rest[own, None] * self._down
+            color[own] = mix(color[own], sample_points(self.image, src), weight)
+            laid[own] = np.maximum(laid[own], weight)
+        return color, laid
+
+    def taper_corners(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray, u: np.ndarray,
+                      peak_opening: float, mouth_w: float, arch: np.ndarray | None,
+                      cleared: np.ndarray | None) -> np.ndarray:
+        """MouthPainter._taper_corners' numpy steps (lips as wide as the photo's): the (N, 3)
+        `color` with the lips' faces laid over the lens's corners, a copy."""
+        color = color.copy()
+        opens = float(smoothstep(np.array(peak_opening / mouth_w), *LENS_OPENING))
+        side = np.abs(2.0 * u - 1.0) > LENS_FULL * LENS_REACH
+        if arch is not None:
+            side |= d_upper < arch + 0.5
+        side = np.nonzero(side)[0]
+        du, dl = d_upper[side], d_lower[side]
+        cut = (du + dl - peak_opening * lens_height(np.abs(2.0 * u[side] - 1.0))) * opens
+        low_reach, up_reach = CORNER_LOWER_SHARE * cut, (1.0 - CORNER_LOWER_SHARE) * cut
+        arched_at, over_arch = np.zeros(len(side)), np.zeros(len(side), bool)
+        if arch is not None:
+            arched_at = np.clip((arch[side] - up_reach) / np.maximum(0.3 * arch[side], 1.0), 0.0, 1.0)
+            up_reach = np.maximum(up_reach, arch[side])
+            over_arch = (arch[side] > 0.5) & self._own_teeth
+        lower = dl - low_reach < du - up_reach
+        d, reach = np.where(lower, dl, du), np.where(lower, low_reach, up_reach)
+        at = np.nonzero(reach - d > -0.5)[0]
+        d, reach, lower, px = d[at], reach[at], lower[at], side[at]
+        arched_at = np.where(lower, 0.0, arched_at[at])
+        cover = np.minimum(reach - d + 0.5, 1.0)
+        depth, inward = self._corner_face_depth(d, reach, arched_at, mouth_w=mouth_w, over_arch=over_arch[at])
+        anchors = interp(self._both_anchors_xy, px)
+        anchor = np.where(lower[:, None], anchors[:, 2:], anchors[:, :2])
+        lip = sample_points(self.image, anchor + (np.where(lower, depth, -depth))[:, None] * self._down)
+        lip = lip + (self._lip_rgb - lip) * (CORNER_LIP_HUE * inward)[:, None]
+        darker = self._outline_share(interp, px, lower=lower, lip=lip, cleared=cleared)
+        shade = (1.0 - CORNER_DARKEN * inward) * (darker + (1.0 - darker) * arched_at)
+        color[px] = mix(color[px], lip * shade[:, None], cover)
+        return color
 
     def shade(self, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, u: np.ndarray,
               mouth_w: float, *, photo_teeth: tuple[np.ndarray, np.ndarray],

@@ -2192,13 +2192,10 @@ def test_cavity_gather_equals_numpy_lookups():
 @pytest.mark.parametrize("lower_f32", [True, False])
 def test_photo_interior_passes_equal_numpy_steps_to_the_bit(analysis, lower_f32):
     """_lay_photo_interior's compiled passes (_photo_reach, _lay_samples) lay the photo's interior
-    exactly as its numpy steps did (below, as they were) over random pixels in paint's dtypes, a
-    wide opening hiding the upper row's back teeth, the lower row handing over by a float32 or a
-    float64 lower_show (to_rest taken in float64, not numpy's float32, fails both)."""
-    from facetalk.face.rig import smoothstep
-    from facetalk.imaging import sample_points
-    from facetalk.render.mouth import PHOTO_TEETH_HIDDEN, _lower_teeth_show
-    from facetalk.render.sampling import mix
+    exactly as its numpy steps do (ShadeReference.lay_photo_interior) over random pixels in
+    paint's dtypes, a wide opening hiding the upper row's back teeth, the lower row handing over
+    by a float32 or a float64 lower_show (to_rest taken in float64, not numpy's float32, fails both)."""
+    from facetalk.render.mouth import _lower_teeth_show
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     rng = np.random.default_rng(5)
@@ -2211,21 +2208,10 @@ def test_photo_interior_passes_equal_numpy_steps_to_the_bit(analysis, lower_f32)
     show = show.astype(np.float32) if lower_f32 else show
     u, peak = rng.random(n).astype(np.float32), 0.45 * mouth_w
     color = rng.random((n, 3)) * 255.0
-    want, want_laid = color.copy(), np.zeros(n, np.float32)
-    to_rest, wide = painter._rest_mouth_w / mouth_w, float(_lower_teeth_show(np.array([peak]), mouth_w)[0])
-    assert wide > 0
-    for d_lip, length, anchor_xy, sign in ((d_upper, runs[0], painter._anchor_xy, 1.0),
-                                           (d_lower, runs[1], painter._lower_anchor_xy, -1.0)):
-        d_rest = d_lip * to_rest
-        own = np.nonzero(d_rest < length)[0]
-        weight = np.clip((length[own] - d_rest[own]) / 1.5, 0, 1)
-        if sign < 0:
-            weight *= 1.0 - show[own]
-        else:
-            weight *= 1.0 - wide * smoothstep(np.abs(2.0 * u[own] - 1.0), *PHOTO_TEETH_HIDDEN)
-        src = interp(anchor_xy, own) + sign * d_rest[own, None] * painter._down
-        want[own] = mix(want[own], sample_points(painter.image, src), weight)
-        want_laid[own] = np.maximum(want_laid[own], weight)
+    assert _lower_teeth_show(np.array([peak]), mouth_w)[0] > 0  # wide open: the upper row's back teeth hide
+    want, want_laid = ShadeReference(painter).lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower,
+                                                                 runs=runs, lower_show=show, mouth_w=mouth_w, u=u,
+                                                                 peak_opening=peak)
     laid = painter._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
                                        mouth_w=mouth_w, u=u, peak_opening=peak)
     assert (want_laid > 0).sum() > 1000
@@ -2235,14 +2221,9 @@ def test_photo_interior_passes_equal_numpy_steps_to_the_bit(analysis, lower_f32)
 @pytest.mark.parametrize("arched, own_teeth", [(False, True), (True, True), (True, False)])
 def test_corner_faces_pass_equals_numpy_steps_to_the_bit(analysis, arched, own_teeth):
     """_taper_corners' compiled pass (_corner_cover, _face_depth) covers the lens's corners exactly as
-    its numpy steps did (below, as they were, with _corner_face_depth) over random pixels in
-    paint's float32, with and without the upper lip's arch, over a photo's own teeth or not (the
-    arch's share taken in float64, not numpy's float32, fails both arched cases: 16-17 px)."""
-    from facetalk.imaging import sample_points
-    from facetalk.render.mouth import (CORNER_DARKEN, CORNER_LIP_HUE, CORNER_LOWER_SHARE, LENS_FULL, LENS_REACH,
-                                       lens_height)
-    from facetalk.render.sampling import mix
-
+    its numpy steps do (ShadeReference.taper_corners) over random pixels in paint's float32,
+    with and without the upper lip's arch, over a photo's own teeth or not (the arch's share
+    taken in float64, not numpy's float32, fails both arched cases: 16-17 px)."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     painter._own_teeth = own_teeth
     rng = np.random.default_rng(7)
@@ -2255,35 +2236,9 @@ def test_corner_faces_pass_equals_numpy_steps_to_the_bit(analysis, arched, own_t
     arch = (rng.random(n) * 0.1 * mouth_w).astype(np.float32) if arched else None
     cleared = rng.random(len(painter._anchor_xy)).astype(np.float32)
     color = rng.random((n, 3)) * 255.0
-    want = color.copy()
-    side = np.abs(2.0 * u - 1.0) > LENS_FULL * LENS_REACH
-    if arch is not None:
-        side |= d_upper < arch + 0.5
-    side = np.nonzero(side)[0]
-    du, dl = d_upper[side], d_lower[side]
-    cut = (du + dl - peak * lens_height(np.abs(2.0 * u[side] - 1.0))) * 1.0  # wide open: opens 1, lips as wide
-    low_reach, up_reach = CORNER_LOWER_SHARE * cut, (1.0 - CORNER_LOWER_SHARE) * cut
-    arched_at, over_arch = np.zeros(len(side)), np.zeros(len(side), bool)
-    if arch is not None:
-        arched_at = np.clip((arch[side] - up_reach) / np.maximum(0.3 * arch[side], 1.0), 0.0, 1.0)
-        up_reach = np.maximum(up_reach, arch[side])
-        over_arch = (arch[side] > 0.5) & own_teeth
-    lower = dl - low_reach < du - up_reach
-    d, reach = np.where(lower, dl, du), np.where(lower, low_reach, up_reach)
-    at = np.nonzero(reach - d > -0.5)[0]
-    d, reach, lower, px = d[at], reach[at], lower[at], side[at]
-    arched_at = np.where(lower, 0.0, arched_at[at])
-    cover = np.minimum(reach - d + 0.5, 1.0)
-    depth, inward = ShadeReference(painter)._corner_face_depth(d, reach, arched_at, mouth_w=mouth_w,
-                                                               over_arch=over_arch[at])
-    anchors = interp(painter._both_anchors_xy, px)
-    anchor = np.where(lower[:, None], anchors[:, 2:], anchors[:, :2])
-    lip = sample_points(painter.image, anchor + (np.where(lower, depth, -depth))[:, None] * painter._down)
-    lip = lip + (painter._lip_rgb - lip) * (CORNER_LIP_HUE * inward)[:, None]
-    darker = painter._outline_share(interp, px, lower=lower, lip=lip, cleared=cleared)
-    shade = (1.0 - CORNER_DARKEN * inward) * (darker + (1.0 - darker) * arched_at)
-    want[px] = mix(want[px], lip * shade[:, None], cover)
+    want = ShadeReference(painter).taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, u=u,
+                                                 peak_opening=peak, mouth_w=mouth_w, arch=arch, cleared=cleared)
+    assert int((want != color).any(axis=1).sum()) > 500
     painter._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, u=u, peak_opening=peak, mouth_w=mouth_w,
                            arch=arch, cleared=cleared)
-    assert len(px) > 500
     assert np.array_equal(color, want), int((color != want).any(axis=1).sum())

@@ -678,13 +678,12 @@ class MouthPainter:
         down_upper = d_upper if lowered is None else d_upper - lowered
         if arch is not None and self._own_teeth:
             down_upper = down_upper - arch
-        show32 = np.asarray(lower_show).dtype == np.float32 if show32 is None else show32
+        show32 = bool(np.asarray(lower_show).dtype == np.float32 if show32 is None else show32)
         show, u = np.ascontiguousarray(lower_show, np.float64), np.asarray(u, np.float32)
-        scalars = np.array([to_rest, wide, float(show32)])
         for d_lip, length, anchor_xy, sign in ((down_upper, runs[0], self._anchor_xy, 1.0),
                                                (d_lower, runs[1], self._lower_anchor_xy, -1.0)):
             own, weight, offset = _photo_reach(np.asarray(d_lip, np.float32), np.asarray(length, np.float64), show, u,
-                                               scalars, sign, self._down64)
+                                               to_rest, wide, show32, sign, self._down64)
             if len(own):
                 _lay_samples(color, laid, own, sample_points(self.image, interp(anchor_xy, own) + offset), weight)
         return laid
@@ -764,11 +763,11 @@ class MouthPainter:
         # Rounded lips (the mouth narrower than the photo's) open an oval: the lens's ends fill out.
         power = LENS_POWER * (1.0 - ROUND_LENS * self._rounded(widened))
         lens = lens_height(np.abs(2.0 * np.asarray(u, np.float32)[side] - 1.0), power=power)
-        scalars = np.array([peak_opening, opens, float(arch is not None), float(self._own_teeth),
-                            self._rest_mouth_w / max(mouth_w, 1e-6), self._rest_mouth_w])
         at, lower, cover, depth, inward, arched = _corner_cover(
             np.asarray(d_upper, np.float32)[side], np.asarray(d_lower, np.float32)[side], lens,
-            np.zeros(len(side), np.float32) if arch is None else np.asarray(arch, np.float32)[side], scalars)
+            np.zeros(len(side), np.float32) if arch is None else np.asarray(arch, np.float32)[side],
+            float(peak_opening), opens, arch is not None, bool(self._own_teeth),
+            self._rest_mouth_w / max(mouth_w, 1e-6), self._rest_mouth_w)
         if not len(at):
             return
         px = side[at]
@@ -1378,14 +1377,14 @@ def _cavity_gather(tri_id, bary, material, triangles, x0, y0, x1, y1):
 
 
 @njit(cache=True, nogil=True)
-def _photo_reach(d_lip, length, lower_show, u, scalars, sign, down):
+def _photo_reach(d_lip, length, lower_show, u, to_rest, wide, show32, sign, down):
     """_lay_photo_interior's numpy steps for one lip in one compiled pass, in numpy's dtypes: the
-    pixels (own (n,) int64) whose float32 `d_lip` px from the lip, in rest px (scalars[0]:
-    to_rest), lie within the photo's (N,) float64 run `length` from it, their (n,) float64 weight
-    (the lower lip's, `sign` -1, less (N,) `lower_show`: float32 values where scalars[2] is 1; the
-    upper's less scalars[1] (wide) of PHOTO_TEETH_HIDDEN's smoothstep at float32 `u`), and (n, 2)
-    their offset from the lip's anchor along (2,) `down` (`sign` times the rest px)."""
-    to_rest, wide, show32 = np.float32(scalars[0]), scalars[1], scalars[2] > 0.0
+    pixels (own (n,) int64) whose float32 `d_lip` px from the lip, in rest px (times `to_rest`,
+    rest / posed mouth width, taken in float32), lie within the photo's (N,) float64 run `length`
+    from it, their (n,) float64 weight (the lower lip's, `sign` -1, less (N,) `lower_show`: float32
+    values where `show32`; the upper's less `wide` of PHOTO_TEETH_HIDDEN's smoothstep at float32
+    `u`), and (n, 2) their offset from the lip's anchor along (2,) `down` (`sign` times the rest px)."""
+    to_rest = np.float32(to_rest)
     one, n = np.float32(1.0), 0
     for i in range(d_lip.shape[0]):
         n += np.float64(d_lip[i] * to_rest) < length[i]
@@ -1419,15 +1418,14 @@ def _lay_samples(color, laid, own, samples, weight):
 
 
 @njit(cache=True, nogil=True)
-def _corner_cover(d_upper, d_lower, lens, arch, scalars):
+def _corner_cover(d_upper, d_lower, lens, arch, peak, opens, has_arch, own_teeth, to_rest, rest_w):
     """_taper_corners' per-pixel steps (and _face_depth's), one compiled pass in numpy's
     float32, over the pixels beside the lens (float32 (M,) `d_upper`, `d_lower` px, `lens`:
-    lens_height there, `arch` px: _upper_arch's, or zeros where scalars[2] is 0). `scalars`:
-    peak_opening px, opens, arch given, the photo shows its own teeth, rest / posed mouth width,
-    rest mouth width px. Returns the (n,) int64 pixels (of the M) a lip's face covers, (n,) bool
-    which are the lower lip's, (n,) float32 cover, float64 depth px, float32 inward and arched."""
-    peak, opens, has_arch, own_teeth, to_rest, rest_w = (scalars[0], scalars[1], scalars[2] > 0.0,
-                                                         scalars[3] > 0.0, scalars[4], scalars[5])
+    lens_height there, `arch` px: _upper_arch's, or zeros unless `has_arch`); `peak`: peak_opening
+    px, `opens` 0..1, `own_teeth`: the photo shows its own, `to_rest`: rest / posed mouth width,
+    `rest_w`: rest mouth width px. Returns the (n,) int64 pixels (of the M) a lip's face covers,
+    (n,) bool which are the lower lip's, (n,) float32 cover, float64 depth px, float32 inward and
+    arched."""
     zero, one = np.float32(0.0), np.float32(1.0)
     n = d_upper.shape[0]
     at, lower, depth = np.empty(n, np.int64), np.empty(n, np.bool_), np.empty(n)
