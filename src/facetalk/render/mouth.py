@@ -443,8 +443,7 @@ class MouthPainter:
         gap = np.linalg.norm(verts[:, :2] - verts[rig.cavity_partner, :2], axis=1)
         opening, rest_opening = interp(gap), interp(self._rest_gap)
         mouth_w = float(np.linalg.norm(verts[lm.MOUTH_CORNERS[0], :2] - verts[lm.MOUTH_CORNERS[1], :2]))
-        # The photo's own opening (if any) stays as photographed; new opening fades in. Only
-        # pixels it fades into are shaded.
+        # The photo's own opening stays as photographed; only the new opening, fading in, is shaded.
         alpha = np.clip((opening - rest_opening - 0.5) / (0.04 * mouth_w), 0.0, 1.0)
         self._shade_slit(out, (x0, y0), ys, xs, opening=opening, rest_opening=rest_opening, mouth_w=mouth_w)
         cleared = self._clear_rims(out, verts, tri_id, mouth_w=mouth_w)
@@ -464,8 +463,7 @@ class MouthPainter:
         widened = self._widened(verts, lip_on_skull_xy)
         lift = self._teeth_lift(interp, verts, mouth_w=mouth_w, lip_on_skull_xy=lip_on_skull_xy, widened=widened)
         show, stretched = self._lower_teeth_shown(opening, own_upper=runs[0], lift=lift, mouth_w=mouth_w)
-        show32 = show.dtype == np.float32  # the compiled passes redo numpy's float32 arithmetic on it
-        show = np.ascontiguousarray(show, np.float64)  # once a frame, for _shade and _lay_photo_interior
+        show, show32 = _as_float64(show)  # once a frame, for _shade and _lay_photo_interior
         color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs,
                             lower_show=show, show32=show32, lip_lift=lift, peak_opening=peak, stretched=stretched)
         arch, alpha = self._arched_top(verts, u, d_upper=d_upper, alpha=alpha, peak_opening=peak, mouth_w=mouth_w,
@@ -2222,6 +2220,12 @@ def _teeth_edges() -> np.ndarray:
     """(2, 9) float64 the upper and the lower row's _tooth_edges (_shade)."""
     return np.stack([_tooth_edges(UPPER_TOOTH_WIDTHS, TEETH_PER_SIDE),
                      _tooth_edges(LOWER_TOOTH_WIDTHS, LOWER_TEETH_PER_SIDE)])
+
+
+def _as_float64(values: np.ndarray) -> tuple[np.ndarray, bool]:
+    """(values as contiguous float64, whether they were float32): the compiled passes take float64
+    and redo numpy's float32 arithmetic where the values were float32."""
+    return np.ascontiguousarray(values, np.float64), values.dtype == np.float32
 
 
 def _unlay_rolled(laid: np.ndarray, *, color: np.ndarray, as_laid: np.ndarray) -> None:
