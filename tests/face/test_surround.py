@@ -729,3 +729,22 @@ def test_a_vignette_s_continued_outline_is_crisp():
     part = rise[r0:r1, c0:c1]
     assert part.min() < 0.25 and part.max() > 0.75  # (the outline crosses it)
     assert ((part > 0.25) & (part < 0.75)).sum(axis=0).mean() < 0.8
+
+
+def test_a_ragged_outline_with_no_grain_inside_to_follow_stays_smooth_and_finite():
+    """_ragged measures the grain's spread over the wanted pixels within the oval; with none there
+    (an oval whose inside the photo covers whole) the outline is the smooth one, not NaN."""
+    h = w = 200
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    distance = (np.hypot(xs - 100, ys - 100) - 50).astype(np.float32)
+    from facetalk.face import surround
+
+    vignette = surround._Vignette(tones=np.zeros((h, w, 3), np.float32), outside=(distance > 0).astype(np.float32),
+                                  distance=distance, step=np.ones((h, w, 3), np.float32), soft_px=2.0)
+    wanted = np.zeros((h, w), bool)
+    wanted[:5] = True  # only beyond the oval: the photo's fading edge
+    inner = np.random.default_rng(0).standard_normal((h, w, 3)).astype(np.float32)
+    outside, band = surround._ragged(vignette, inner=inner, wanted=wanted)
+    assert np.isfinite(outside).all()
+    assert outside[100, 100] == 0.0 and outside[5, 5] == 1.0
+    np.testing.assert_array_equal(outside, outside.T)  # unmoved by the grain: as round as the oval

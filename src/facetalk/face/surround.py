@@ -188,7 +188,9 @@ def _ragged(vignette: _Vignette, *, inner: np.ndarray,
     outside = (vignette.distance > 0).astype(np.float32)
     band = _box(np.abs(vignette.distance) < reach)  # (beyond it the outline is 0 or 1)
     lum = inner[band].mean(axis=2)
-    jag = np.clip(lum / max(float(lum[(vignette.distance[band] < 0) & wanted[band]].std()), 1e-6), -2.0, 2.0)
+    measured = (vignette.distance[band] < 0) & wanted[band]  # (none: no grain to follow, a smooth outline)
+    spread = float(lum[measured].std()) if measured.any() else 0.0
+    jag = np.clip(lum / max(spread, 1e-6), -2.0, 2.0) if spread > 0.0 else np.zeros_like(lum)
     soft = np.float32(0.5 * vignette.soft_px)
     outside[band] = smoothstep(vignette.distance[band] + np.float32(VIGNETTE_RAGGED * vignette.soft_px) * jag,
                                -soft, soft)
@@ -429,9 +431,12 @@ def _vignette(rgb: np.ndarray, background: _Background, *, clear: np.ndarray, fa
     distance = _ellipse_distance(*_grid(half[::-1], 2), ellipse)
     outside = smoothstep(distance, -soft, soft).astype(np.float32)
     tones = sides[0] + (sides[1] - sides[0]) * outside[..., None] - 128.0
+    full_distance = cv2.resize(distance, (w, h), interpolation=cv2.INTER_LINEAR)
+    if not ((known & (full_distance < 0)).any() and (known & (full_distance > 0)).any()):
+        return None  # a side with no pixel of its own at full size has no grain to measure (_side_textures)
     return _Vignette(tones=cv2.resize(tones, (w, h), interpolation=cv2.INTER_LINEAR),
                      outside=cv2.resize(outside, (w, h), interpolation=cv2.INTER_LINEAR),
-                     distance=cv2.resize(distance, (w, h), interpolation=cv2.INTER_LINEAR),
+                     distance=full_distance,
                      step=cv2.resize(sides[1] - sides[0], (w, h), interpolation=cv2.INTER_LINEAR), soft_px=soft)
 
 
