@@ -175,9 +175,10 @@ def test_a_head_nodding_at_a_tight_crop_pulls_in_nothing_from_beyond_the_photo(p
 
 def test_building_an_animator_loads_every_compiled_kernel(portrait_path):
     """The compiled passes load (or, with no numba cache, compile: docs/architecture.md, step 7)
-    when an Animator is built, not in a live stream's first frames. Checked in a fresh process: this one's earlier tests have
-    called them all already. The face models' answers are replayed there (tests/fakes.py): no
-    kernel is theirs, and loading and running them cost the process about 0.4 s CPU."""
+    when an Animator is built, not in a live stream's first frames. Checked in a fresh process:
+    this one's earlier tests have called them all already. The face models' answers are replayed
+    there (tests/fakes.py): no kernel is theirs, and loading and running them cost the process
+    about 0.4 s CPU."""
     import subprocess
     import sys
     from pathlib import Path
