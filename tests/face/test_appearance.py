@@ -186,3 +186,12 @@ def test_a_shut_eyes_lash_line_keeps_its_own_hue_on_a_colour_cast_photo():
     green = np.tile([30.0, 48.0, 26.0], (40, 1))
     line = _lash_colour(green, skin)
     assert line[0] > line[2] > line[1]  # the skin's order
+
+
+def test_a_nearly_black_colour_has_no_hue_to_compare():
+    from facetalk.face.appearance import _hue_cosine
+
+    blue = np.array([10.0, 20.0, 60.0])
+    assert _hue_cosine(blue, blue * 2) > 0.99
+    # under 4 grey levels the chroma (over the colour's own level) is noise: (0, 0, 1) is no blue
+    assert _hue_cosine(np.array([0.0, 0.0, 1.0]), blue) == 0.0

@@ -795,7 +795,7 @@ def test_numpy_reference_reads_the_spectacle_frame_cover_as_the_painter_does():
 
 def test_shut_lash_line_stays_darker_than_a_lid_in_deep_shadow():
     """An eye in deep shadow (the faded print's: its lid about as dark as the photo's lash colour)
-    keeps a lash line at most LASH_CONTRAST x the lid's luma (before: 0.75 x, a dark blob dlib read
+    keeps a lash line at most LASH_CONTRAST x the lid's luma (before: 0.69 x, a dark blob dlib read
     as an open eye), in the lash colour's hue; a lit lid's line is the photo's lash colour as before."""
     from facetalk.render.eyes import LASH_CONTRAST
 
@@ -814,5 +814,5 @@ def test_shut_lash_line_stays_darker_than_a_lid_in_deep_shadow():
         lines.append((darkest, float(darkest @ luma) / lid_luma))
     (lit, lit_ratio), (dark, dark_ratio) = lines
     assert np.abs(lit - 0.95 * lid.lash_rgb - 0.05 * np.array([200.0, 160.0, 140.0])).max() < 12.0
-    assert dark_ratio < LASH_CONTRAST + 0.1  # before 0.75
+    assert dark_ratio < LASH_CONTRAST + 0.1  # 0.39; 0.69 at c87b4a0
     assert abs(dark[0] / dark[2] - lid.lash_rgb[0] / lid.lash_rgb[2]) < 0.25

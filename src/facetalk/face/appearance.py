@@ -271,6 +271,7 @@ def read_lid_skin(image: np.ndarray, pts: np.ndarray, upper: tuple[int, ...], lo
 
 # A lash line keeps its own hue when that is within this cosine of the lid skin's (_lash_colour).
 LASH_HUE_COS = 0.9
+HUE_MIN_LEVEL = 4.0  # grey levels: a darker colour has no hue to compare (_chroma divides by its level)
 
 
 def _lash_colour(lash: np.ndarray, overall: np.ndarray) -> np.ndarray:
@@ -290,7 +291,10 @@ def _lash_colour(lash: np.ndarray, overall: np.ndarray) -> np.ndarray:
 
 
 def _hue_cosine(rgb: np.ndarray, other: np.ndarray) -> float:
-    """Cosine between two (3,) colours' chroma (each over its own grey level, less 1); 0 if one is grey."""
+    """Cosine between two (3,) colours' chroma (each over its own grey level, less 1); 0 if one is grey
+    or nearly black (under HUE_MIN_LEVEL on average: its chroma would be its noise)."""
+    if min(float(np.mean(rgb)), float(np.mean(other))) < HUE_MIN_LEVEL:
+        return 0.0
     u, v = _chroma(rgb) - 1.0, _chroma(other) - 1.0
     return float(u @ v) / max(float(np.linalg.norm(u) * np.linalg.norm(v)), 1e-6)
 

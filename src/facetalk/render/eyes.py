@@ -116,8 +116,9 @@ LASH_STRAND_DARK = 0.9
 # The line's colour is at most LASH_CONTRAST x the luma of what it lies on (scaled, its hue kept): on
 # a lid in deep shadow (the faded print's image-right eye) the photo's lash colour was barely darker
 # than the lid, a dark blob dlib read as an open eye (bench_blinks' clip: 0 -> 1 of 7 blinks, EAR
-# 0.70 -> 0.66 x the median, eye showing 11.7% -> 6.1%). Still frames (dlib EAR at 1 shut): 0.4
-# (0.72 x open) did no better there than 0.5 (0.75) and cost the man in glasses' (0.33 -> 0.60).
+# 0.70 -> 0.66 x the median, eye showing 11.7% -> 6.1%). Still frames, dlib's EAR shut over open:
+# a floor of 0.4 (EAR 0.72) did no better there than 0.5 (0.75) and cost the man in glasses' (0.33
+# -> 0.60).
 LASH_CONTRAST = 0.5
 # Lashes as lashes, not a stroke: under the line's core (the lid margin, which keeps its
 # thickness: thinner lines lost dlib blinks) hang the lashes' clumps, one at each strand's root
