@@ -722,10 +722,7 @@ def test_shut_lid_does_not_continue_a_spectacle_frames_fill():
     """Under a spectacle frame's rim the frame-less texture holds a darker fill (the frames are laid
     back over the frame): given the frame mask, the shut lid's top continues the lid skin, not that
     fill (a darker band along Hopper's outer lid corners before)."""
-    frame, lid, open_pts, shut_pts = _textured_eye(0.0)
-    frames = np.zeros((200, 300), np.float32)
-    frames[56:62, 60:200] = 1.0
-    frame[52:66, 60:200] = (frame[52:66, 60:200] * 0.6).astype(np.uint8)
+    frame, lid, open_pts, shut_pts, frames = _framed_eye()
     grain = np.zeros((200, 300, 3), np.float32)
     plain, masked = frame.copy(), frame.copy()
     LidPainter((lid,), grain).paint(plain, shut_pts, open_pts)
@@ -740,10 +737,7 @@ def test_frame_cover_is_read_in_rest_eye_widths_on_a_turned_head():
     """The frame mask is read at the rest eye's scale: a head turned so the eye is 0.7 as wide (the
     rim as high above it) still finds the rim above the lid (the current eye width put it
     1 / 0.7 as far up, past the rim: the fill's dark band along the lid's top)."""
-    frame, lid, open_pts, shut_pts = _textured_eye(0.0)
-    frames = np.zeros((200, 300), np.float32)
-    frames[56:62, 60:200] = 1.0
-    frame[52:66, 60:200] = (frame[52:66, 60:200] * 0.6).astype(np.uint8)
+    frame, lid, open_pts, shut_pts, frames = _framed_eye()
     grain = np.zeros((200, 300, 3), np.float32)
     turned_open, turned_shut = open_pts.copy(), shut_pts.copy()
     turned_open[:, 0] = 130.0 + 0.7 * (open_pts[:, 0] - 130.0)
