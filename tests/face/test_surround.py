@@ -749,3 +749,24 @@ def test_a_ragged_outline_with_no_grain_inside_to_follow_stays_smooth_and_finite
     assert np.isfinite(outside).all()
     assert outside[100, 100] == 0.0 and outside[5, 5] == 1.0
     np.testing.assert_array_equal(outside, outside.T)  # unmoved by the grain: as round as the oval
+
+
+def test_a_ragged_outline_moves_by_the_grains_strokes_not_by_single_pixels():
+    """The continued outline is jagged by the grain smoothed to its strokes' scale: at 4x a
+    per-pixel jag was a sawtooth with specks (review 22d). Along a circle's top edge, under a white
+    noise grain: the edge's second difference per column 1.78 px before, ~1.0 now, while it still
+    wanders ~1 px off the circle (ragged, not smooth)."""
+    from facetalk.face import surround
+
+    h = w = 200
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    distance = (np.hypot(xs - 100, ys - 100) - 60).astype(np.float32)
+    vignette = surround._Vignette(tones=np.zeros((h, w, 3), np.float32), outside=(distance > 0).astype(np.float32),
+                                  distance=distance, step=np.ones((h, w, 3), np.float32), soft_px=2.5)
+    inner = np.repeat(np.random.default_rng(0).normal(size=(h, w, 1)).astype(np.float32), 3, axis=2)
+    outside, _ = surround._ragged(vignette, inner=inner, wanted=np.ones((h, w), bool))
+    columns = np.arange(70, 131)
+    top = np.array([np.argmax(outside[:100, x] < 0.5) for x in columns], float)
+    circle = 100 - np.sqrt(60.0 ** 2 - (columns - 100.0) ** 2)
+    assert np.abs(np.diff(top, 2)).mean() < 1.3
+    assert np.abs(top - circle).mean() > 0.5

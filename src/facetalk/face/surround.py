@@ -187,7 +187,11 @@ def _ragged(vignette: _Vignette, *, inner: np.ndarray,
     reach = (2.0 * VIGNETTE_RAGGED + 0.5) * vignette.soft_px
     outside = (vignette.distance > 0).astype(np.float32)
     band = _box(np.abs(vignette.distance) < reach)  # (beyond it the outline is 0 or 1)
-    lum = inner[band].mean(axis=2)
+    import cv2
+
+    # The grain's own pixels jag it by whole pixels either way, a sawtooth with specks at 4x: its
+    # strokes' scale (VIGNETTE_JAG_BLUR soft widths) moves it.
+    lum = cv2.GaussianBlur(inner[band].mean(axis=2), (0, 0), VIGNETTE_JAG_BLUR * vignette.soft_px)
     measured = (vignette.distance[band] < 0) & wanted[band]  # (none: no grain to follow, a smooth outline)
     spread = float(lum[measured].std()) if measured.any() else 0.0
     jag = np.clip(lum / max(spread, 1e-6), -2.0, 2.0) if spread > 0.0 else np.zeros_like(lum)
@@ -319,6 +323,7 @@ VIGNETTE_ARC = 0.15  # of a turn (the engraving: 0.23)
 VIGNETTE_SIDE = 0.9  # the share of them lighter on its side
 VIGNETTE_SOFT_FRAMES = 0.005  # the continued outline, soft over this many frames either side
 VIGNETTE_RAGGED = 0.5  # the continued outline's raggedness, in soft widths (see _ragged)
+VIGNETTE_JAG_BLUR = 0.5  # the grain that moves it, smoothed over this many soft widths (a sigma)
 
 
 def _vignette_ellipse(rgb: np.ndarray, clear: np.ndarray, *, face_box: np.ndarray,
