@@ -613,11 +613,12 @@ def _lower_lid_alpha(a, b, meet, bottom, band, rising):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _blend(pixel, v, a, b, upper_alpha, lower_alpha, lash_alpha, shadow, tex, grain, lash_rgb, skin, under):
+def _blend(pixel, v, a, b, upper_alpha, lower_alpha, lash_alpha, shadow, tex, grain, lash_rgb, lash_luma, skin,
+           under):
     """Composites the lid's `shadow` on the eyeball, the upper lid over it (its soft edge is lid,
     not shaded eyeball), the lower lid (shaded by the upper one) and the lash line over one (3,)
-    uint8 pixel, each step rounded to float32 as numpy's float32 frame was (`skin`, `under`: (3,)
-    scratch)."""
+    uint8 pixel, each step rounded to float32 as numpy's float32 frame was (`lash_luma`: the line
+    colour's luma, at least 1, the same for the whole lid; `skin`, `under`: (3,) scratch)."""
     if upper_alpha > 0.0:
         _upper_lid_colour(a, b, v[0], v[1], v[10:13], v[16:19], skin)
     dark = 1.0 - LOWER_LID_SHADE * np.exp(-max(b - v[2], 0.0) / LOWER_LID_SHADE_PX) if lower_alpha > 0.0 else 1.0
@@ -634,9 +635,8 @@ def _blend(pixel, v, a, b, upper_alpha, lower_alpha, lash_alpha, shadow, tex, gr
     # Never much less dark than what it lies on (LASH_CONTRAST): a lid in deep shadow keeps a line.
     floor = 1.0
     if lash_alpha > 0.0:
-        lash_luma = lash_rgb[0] * LUMA[0] + lash_rgb[1] * LUMA[1] + lash_rgb[2] * LUMA[2]
         floor = min(1.0, LASH_CONTRAST * (under[0] * LUMA[0] + under[1] * LUMA[1] + under[2] * LUMA[2])
-                    / max(lash_luma, 1.0))
+                    / lash_luma)
     for c in range(3):
         # The line carries the photo's grain as the skin does (a flat colour read as a drawn stroke).
         line = lash_rgb[c] if floor >= 1.0 else np.float32(lash_rgb[c] * floor)
@@ -801,6 +801,7 @@ def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lo
     # Beyond these px from the closing edge the lash line is under _LASH_NEGLIGIBLE.
     reach = np.sqrt(2.0 * np.log(1.0 / _LASH_NEGLIGIBLE)) * LASH_SHADE_ABOVE * np.hypot(0.5 * lash, blur_px)
     lash_lo, lash_hi = -reach - 0.15 * lash, max(reach, LASH_FRINGE * LASH_LENGTHS[1] * lash)
+    lash_luma = max(lash_rgb[0] * LUMA[0] + lash_rgb[1] * LUMA[1] + lash_rgb[2] * LUMA[2], 1.0)  # (_blend's floor)
     for y in range(region.shape[0]):
         ry = np.float32(y0 + y - axes[1])
         for x in range(region.shape[1]):
@@ -831,7 +832,7 @@ def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lo
                 else:
                     _sample_detail(upper, col, np.float32((v[1] - b) / v[8]), tex)
             _blend(region[y, x], v, a, b, upper_alpha, lower_alpha, lash_alpha, shadow, tex, grain[y, x], lash_rgb,
-                   skin, under)
+                   lash_luma, skin, under)
 
 
 def frame_cover(frames: np.ndarray, rest_xy: np.ndarray, lid: LidSkin) -> np.ndarray:
