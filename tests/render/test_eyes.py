@@ -615,7 +615,7 @@ def test_eyeball_shadow_leaves_the_lids_soft_edge_alone():
 
     def painted(upper_alpha, shadow):
         pixel = np.array([240, 235, 230], np.uint8)
-        _blend(pixel, v, 0.5, 9.8, upper_alpha, 0.0, 0.0, shadow, tex, 0.0, lash_rgb, skin, under)
+        _blend(pixel, v, 0.5, 9.8, upper_alpha, 0.0, 0.0, shadow, tex, 0.0, lash_rgb, 1.0, skin, under)
         return pixel.astype(float)
 
     assert np.array_equal(painted(1.0, 0.35), painted(1.0, 0.0))
