@@ -676,8 +676,8 @@ class MouthPainter:
         down_upper = d_upper if lowered is None else d_upper - lowered
         if arch is not None and self._own_teeth:
             down_upper = down_upper - arch
-        show32 = bool(np.asarray(lower_show).dtype == np.float32 if show32 is None else show32)
-        show, u = np.ascontiguousarray(lower_show, np.float64), np.asarray(u, np.float32)
+        show, was32 = _as_float64(np.asarray(lower_show))
+        show32, u = was32 if show32 is None else show32, np.asarray(u, np.float32)
         for d_lip, length, anchor_xy, sign in ((down_upper, runs[0], self._anchor_xy, 1.0),
                                                (d_lower, runs[1], self._lower_anchor_xy, -1.0)):
             own, weight, offset = _photo_reach(np.asarray(d_lip, np.float32), np.asarray(length, np.float64), show, u,
@@ -952,8 +952,9 @@ class MouthPainter:
         scalars = np.empty(N_SC)
         scalars[SC_MOUTH_W], scalars[SC_PEAK], scalars[SC_TONGUE_TIP] = mouth_w, peak, tongue_tip
         scalars[SC_PALATE] = float(smoothstep(np.array(peak / mouth_w), *PALATE_OPENING))
-        scalars[SC_SHOW32] = float(np.asarray(lower_show).dtype == np.float32 if show32 is None else show32)
-        runs, show = np.array(photo_teeth, np.float64), np.ascontiguousarray(lower_show, np.float64)
+        show, was32 = _as_float64(np.asarray(lower_show))
+        scalars[SC_SHOW32] = float(was32 if show32 is None else show32)
+        runs = np.array(photo_teeth, np.float64)
         rows, reach = np.empty((N_ROWS, len(u))), np.empty((2, len(u)), np.bool_)
         _shade_rows(u, opening, d_upper, d_lower, runs, show, lift, np.ascontiguousarray(stretched, np.bool_), scalars,
                     _teeth_edges(), rows, reach)
