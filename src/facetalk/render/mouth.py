@@ -196,6 +196,8 @@ class MouthPainter:
         self._colors(image)
         self._own_upper, self._own_lower, self._lower_guessed = self._photo_teeth_runs(image)
         self._own_upper_most = float(self._own_upper.max())
+        self._upper_lip_px = self._upper_lip_heights()
+        self._upper_lip_most = float(self._upper_lip_px.max())
         # At least as soft as the photo's own edges measure: a faded print or an old photo is
         # softer than its upscale factor alone says, and a crisp opening reads as cut into it.
         face = pixel_box(rest[list(lm.FACE_OVAL)], pad=0, shape=image.shape[:2])
@@ -413,6 +415,16 @@ class MouthPainter:
             up[[a, b]], down[[a, b]] = top * gap, bottom * gap
         return up, down, guessed
 
+    def _upper_lip_heights(self) -> np.ndarray:
+        """(V,) rest px: the photo's upper lip's height at each inner-lip vertex (and its lower
+        partner), from its outer line to its inner one along the face's down; 0 elsewhere. A lip
+        rolled down over the teeth covers no more than this (_rolled_cover)."""
+        rest = self.rig.rest_xyz[:, :2].astype(np.float64)
+        heights = np.zeros(len(rest))
+        for outer, inner, lower in zip(lm.LIPS_OUTER_UPPER, lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER):
+            heights[[inner, lower]] = max(float((rest[inner] - rest[outer]) @ self._down64), 0.0)
+        return heights
+
     @staticmethod
     def _photo_teeth(rgb: np.ndarray, *, skin_luma: float) -> np.ndarray | None:
         """The colour of the teeth a photo shows between its lips: pixels there about as light as
@@ -535,7 +547,8 @@ class MouthPainter:
         arch = LIP_ARCH_SAG * peak_opening if peak_opening > LIP_ARCH_OPENING[0] * mouth_w else 0.0
         # Up to the photo's longest run of upper teeth, not each pixel's: its float64 lookup cost
         # more than the pixels it would drop.
-        reach = _rolled_reach(self._own_upper_most / to_rest, roll=roll, mouth_w=mouth_w)
+        reach = _rolled_reach(self._own_upper_most / to_rest, roll=roll, mouth_w=mouth_w,
+                              lip_px=self._upper_lip_most / to_rest)
         reach += ROLL_SHADOW_REACH * mouth_w + arch + ROLL_REACH_MARGIN
         return interp(self.rig.cavity_t) * opening < reach
 
@@ -562,7 +575,8 @@ class MouthPainter:
         if roll <= 0.0 or not self._own_teeth:
             return alpha
         to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
-        cover = _rolled_cover(own_upper / to_rest, roll=roll, mouth_w=mouth_w)
+        cover = _rolled_cover(own_upper / to_rest, roll=roll, mouth_w=mouth_w,
+                              lip_px=interp(self._upper_lip_px) / to_rest)
         shadow_px = ROLL_SHADOW_REACH * mouth_w
         at = np.nonzero(d_upper < cover + shadow_px)[0]
         if not len(at):
@@ -1201,6 +1215,10 @@ ROLL_REACH_MARGIN = 3.0  # px (_roll_reach)
 # above the second all of it (_rolled_cover).
 ROLL_SLIVER = (0.035, 0.07)
 ROLL_SLIVER_ONSET = 0.2  # the roll over which that sliver's cover fades in (smoothstep from 0)
+# A rolled lip covers at most this many of its own heights (_rolled_cover), the cap growing in
+# with the roll up to ROLL_LIP_FULL.
+ROLL_LIP_COVER = 1.0
+ROLL_LIP_FULL = 0.5
 # Mouth widths left where the sliver's cover, left * (1 - smoothstep), peaks (_rolled_reach).
 _LEFT = np.linspace(0.0, ROLL_SLIVER[1], 7001)
 ROLL_SLIVER_PEAK = float(_LEFT[np.argmax(_LEFT * (1.0 - smoothstep(_LEFT, *ROLL_SLIVER)))])
@@ -1919,35 +1937,43 @@ def _roll_pass(color, alpha, at, d_upper, cover, anchor, down, image, wet_rgb, l
         alpha[i] = total
 
 
-def _rolled_cover(run_px: np.ndarray, *, roll: float, mouth_w: float) -> np.ndarray:
+def _rolled_cover(run_px: np.ndarray, *, roll: float, mouth_w: float, lip_px: np.ndarray) -> np.ndarray:
     """(N,) px down from the upper lip's edge that a lip rolled down `roll` (0..1) covers of the
     photo's own upper teeth hanging `run_px` (N,) px from it (the frame's px, the mouth
-    `mouth_w` px wide): their top `roll` share, and of what is left as much again as it is too
-    thin to read as teeth (under ROLL_SLIVER mouth widths): fear's 0.8 left a fifth of a smile's
-    teeth, 2-5 px of even height from corner to corner, a pale drawn line under the lip (03, 11,
-    12). That sliver's cover fades in over the first ROLL_SLIVER_ONSET of the roll: taken whole
-    at any roll, a roll of 0.0001 hid every short run at once (a jump of 20 levels where fear
-    ramps in, flicker under a blendshape CSV's roll wandering near 0). Monotone and continuous in
-    `roll`, 0 at 0; a remainder thick enough (the middle's longest teeth first) keeps its tips."""
-    left = (1.0 - roll) * run_px
+    `mouth_w` px wide), the lip `lip_px` (N,) px high there: their top `roll` share, but no more
+    than ROLL_LIP_COVER of the lip's own height (reached at roll ROLL_LIP_FULL): a share of a broad
+    smile's long teeth under a thin lip was a smooth slab of lip 2.7-4.6 times the photo's
+    (03, 11, 12 under fear). Of what is left, as much again as it is too thin to read as teeth
+    (under ROLL_SLIVER mouth widths): fear's 0.8 left a fifth of a smile's teeth, 2-5 px of even
+    height from corner to corner, a pale drawn line under the lip (03, 11, 12). That sliver's
+    cover fades in over the first ROLL_SLIVER_ONSET of the roll: taken whole at any roll, a roll
+    of 0.0001 hid every short run at once (a jump of 20 levels where fear ramps in, flicker under
+    a blendshape CSV's roll wandering near 0). Monotone and continuous in `roll`, 0 at 0; a
+    remainder thick enough (the middle's longest teeth first) keeps its tips."""
+    cap = ROLL_LIP_COVER * min(roll / ROLL_LIP_FULL, 1.0) * lip_px
+    rolled = np.minimum(roll * run_px, cap)
+    left = run_px - rolled
     sliver = left * (1.0 - smoothstep(left / max(mouth_w, 1e-6), *ROLL_SLIVER))
-    return roll * run_px + sliver * float(smoothstep(np.float64(roll), 0.0, ROLL_SLIVER_ONSET))
+    return rolled + sliver * float(smoothstep(np.float64(roll), 0.0, ROLL_SLIVER_ONSET))
 
 
-def _rolled_reach(most_px: float, *, roll: float, mouth_w: float) -> float:
+def _rolled_reach(most_px: float, *, roll: float, mouth_w: float, lip_px: float) -> float:
     """Px: at least as far as a lip rolled down `roll` covers (_rolled_cover) of any run of teeth
-    up to `most_px` long (the mouth `mouth_w` px wide). The cover does not grow with the run (a
-    sliver is covered whole, a thicker remainder keeps its tips: roll 0.1 on a 100 px mouth covers
-    2.3 px of a 5 px run, 1.0 of a 10 px one), so the longest run's cover fell short of a shorter
-    one's. Its rolled share is at most the longest's, and the sliver's rises to ROLL_SLIVER_PEAK
-    mouth widths left and falls after: exact at fear's roll, a px or two over at a slight one.
-    Plain floats: numpy's calls on 65 sampled runs cost 0.06 ms a frame."""
+    up to `most_px` long under a lip up to `lip_px` high (the mouth `mouth_w` px wide). The cover
+    does not grow with the run (a sliver is covered whole, a thicker remainder keeps its tips:
+    roll 0.1 on a 100 px mouth covers 2.3 px of a 5 px run, 1.0 of a 10 px one), so the longest
+    run's cover fell short of a shorter one's. Its rolled share is at most the longest's (and the
+    highest lip's cap), and the sliver's rises to ROLL_SLIVER_PEAK mouth widths left and falls
+    after; what is left of a run under a capped lip may be all of it (a lip that thins to nothing
+    at the corners): exact at fear's roll on a run over ROLL_SLIVER_PEAK, a px or two over at a
+    slight one. Plain floats: numpy's calls on 65 sampled runs cost 0.06 ms a frame."""
     most = max(most_px, 0.0)
-    x = min((1.0 - roll) * most, ROLL_SLIVER_PEAK * mouth_w)
+    x = min(most, ROLL_SLIVER_PEAK * mouth_w)
     lo, hi = ROLL_SLIVER
     t = min(max((x / max(mouth_w, 1e-6) - lo) / (hi - lo), 0.0), 1.0)
     g = min(max(roll / ROLL_SLIVER_ONSET, 0.0), 1.0)
-    return roll * most + x * (1.0 - t * t * (3.0 - 2.0 * t)) * g * g * (3.0 - 2.0 * g)
+    rolled = min(roll * most, ROLL_LIP_COVER * min(roll / ROLL_LIP_FULL, 1.0) * max(lip_px, 0.0))
+    return rolled + x * (1.0 - t * t * (3.0 - 2.0 * t)) * g * g * (3.0 - 2.0 * g)
 
 
 def _rim_widths(image: np.ndarray, inner_xy: np.ndarray, outer_xy: np.ndarray, into: np.ndarray, *,
