@@ -1,18 +1,20 @@
 import numpy as np
 
-from facetalk.render.raster import (REACH_MARGIN_PX, StillReach, WarpBuffers, add_where_unmoved, matte_blocks,
-                                    pack_texels, rasterize, warp_over_plate)
+from facetalk.render.raster import (REACH_MARGIN_PX, StillReach, WarpBuffers, matte_blocks, pack_texels, rasterize,
+                                    warp_over_plate)
 
 
-def _warp(texture, matte, plate, map_x, map_y, box, out, alpha, kept, drawn=None):
-    """warp_over_plate with every row drawn over (unless (lo, hi) (H,) `drawn` say otherwise)."""
+def _warp(texture, matte, plate, map_x, map_y, box, out, alpha, kept, drawn=None, residual=None):
+    """warp_over_plate with every row drawn over (unless (lo, hi) (H,) `drawn` say otherwise), no
+    residual unless given."""
     h, w = matte.shape
     unkept = ~kept
     unkept_lo = np.where(unkept.any(axis=1), np.argmax(unkept, axis=1), w).astype(np.int32)
     unkept_hi = np.where(unkept.any(axis=1), w - 1 - np.argmax(unkept[:, ::-1], axis=1), -1).astype(np.int32)
     drawn_lo, drawn_hi = drawn if drawn is not None else (np.zeros(h, np.int32), np.full(h, w - 1, np.int32))
-    warp_over_plate(pack_texels(texture), matte, matte_blocks(matte), plate, kept, unkept_lo, unkept_hi, map_x, map_y,
-                    drawn_lo, drawn_hi, *box, out, alpha)
+    residual = np.zeros((h, w, 3), np.float32) if residual is None else residual
+    warp_over_plate(pack_texels(texture), matte, matte_blocks(matte, residual=residual), plate, residual, kept,
+                    unkept_lo, unkept_hi, map_x, map_y, drawn_lo, drawn_hi, *box, out, alpha)
 
 
 def _run(dst, depth, src, tris, size=32, weighed=None):
@@ -86,18 +88,43 @@ def test_degenerate_and_offscreen_triangles_are_skipped():
     assert np.all(buf.tri_id == -1)
 
 
-def test_residual_is_added_only_where_nothing_moved_inside_the_box():
-    buffers = WarpBuffers(6, 8)
-    buffers.map_x[2, 3] += 0.5  # moved
-    buffers.map_y[4, 1] -= 2e-4  # within 1e-3 px: as good as still
-    ys, xs = np.array([2, 4, 1, 5], np.int32), np.array([3, 1, 6, 7], np.int32)
-    residual = np.array([[9, 9, 9], [-20.4, 3.6, 300], [7, 7, 7], [5, 5, 5]], np.float32)
-    out = np.full((6, 8, 3), 100, np.uint8)
-    add_where_unmoved(out, buffers.map_x, buffers.map_y, ys, xs, residual, 0, 0, 7, 6)
-    want = np.full((6, 8, 3), 100, np.uint8)
-    want[4, 1] = (80, 104, 255)  # rounded, cut at 255
-    want[1, 6] = 107  # (5, 7) lies outside the box; (2, 3) moved
-    assert np.array_equal(out, want)
+def test_the_residual_travels_with_the_pixels_it_belongs_to():
+    """warp_over_plate adds the residual sampled where each pixel comes from, as cv2.remap samples
+    it, to the rounded blend: bit for bit, also on solid and empty matte blocks (whose short cuts
+    would skip it) and past the edges. So a pixel moved by 1/1000 px keeps its residual (the old
+    renderer added it only where the map was the identity within 1e-3 px, and every soft-edge pixel
+    jumped by its whole residual at a motion's first frame)."""
+    import cv2
+
+    rng = np.random.default_rng(11)
+    h, w = 24, 32
+    texture, plate = (rng.integers(0, 256, (h, w, 3), dtype=np.uint8) for _ in range(2))
+    matte = np.clip(rng.uniform(-1.0, 2.0, (h, w)), 0.0, 1.0).astype(np.float32)
+    matte[:, :8], matte[16:, 24:] = 1.0, 0.0  # solid and empty blocks
+    residual = (rng.uniform(-80.0, 80.0, (h, w, 3)) * (rng.uniform(size=(h, w, 1)) < 0.4)).astype(np.float32)
+    residual[:, :8] = 0.0  # as the renderer's: none where the matte is 1
+    residual[18, 27] = (90.0, -90.0, 30.0)  # one inside the empty block
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    for shift in (1e-3, 0.3, 2.5, -4.0):  # -4 reaches past the edges
+        map_x, map_y = xs + shift, ys + rng.uniform(-1.0, 1.0, (h, w)).astype(np.float32) * abs(shift)
+        out, alpha = np.zeros((h, w, 3), np.uint8), np.empty((h, w), np.float32)
+        _warp(texture, matte, plate, map_x, map_y, (0, 0, w, h), out, alpha, np.zeros((h, w), bool),
+              residual=residual)
+        warped, a = (cv2.remap(src, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
+                     for src in (texture, matte))
+        blend = cv2.blendLinear(warped, plate, a, 1.0 - a).astype(np.float32)
+        moved = cv2.remap(residual, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
+        want = np.clip(np.floor(blend + moved + np.float32(0.5)), 0, 255).astype(np.uint8)
+        assert np.array_equal(out, want), shift
+    # At 1/1000 px every pixel still carries its own residual, within a level, where not cut at 0 or 255.
+    outs = []
+    for res in (residual, None):
+        out, alpha = np.zeros((h, w, 3), np.uint8), np.empty((h, w), np.float32)
+        _warp(texture, matte, plate, xs + np.float32(1e-3), ys, (0, 0, w, h), out, alpha, np.zeros((h, w), bool),
+              residual=res)
+        outs.append(out.astype(np.float32))
+    uncut = (outs[1] + residual > 0) & (outs[1] + residual < 255)
+    assert np.abs(outs[0] - outs[1] - residual)[uncut].max() <= 1.0 and uncut[18, 27].all()
 
 
 def test_warp_over_plate_is_opencvs_remap_and_blend_bit_for_bit():

@@ -125,24 +125,6 @@ def _fill_span(py, px_lo, px_hi, a1, b1, a2, b2, d0, d1, d2, f, weighed, u0, v0,
             bary[py, px, 1] = w1
 
 
-@njit(cache=True, nogil=True)
-def add_where_unmoved(out, map_x, map_y, ys, xs, residual, x0, y0, x1, y1):
-    """Adds (N, 3) float32 `residual` to (H, W, 3) uint8 `out` at pixels (ys, xs) (N,) inside the
-    box [x0, x1) x [y0, y1) whose warp map still points at themselves (within 1e-3 px: nothing
-    moved them), rounded and cut to 0..255, in place. One pass, where numpy's masks and fancy
-    indexing over the same few thousand pixels cost ~0.4 ms a frame."""
-    half = np.float32(0.5)
-    for k in range(ys.shape[0]):
-        y, x = ys[k], xs[k]
-        if y < y0 or y >= y1 or x < x0 or x >= x1:
-            continue
-        if not (abs(map_x[y, x] - np.float32(x)) < 1e-3 and abs(map_y[y, x] - np.float32(y)) < 1e-3):
-            continue  # moved (or NaN: not known to be still)
-        for c in range(3):
-            v = np.float32(out[y, x, c]) + residual[k, c] + half
-            out[y, x, c] = np.uint8(min(max(v, np.float32(0.0)), np.float32(255.0)))
-
-
 @njit(cache=True, nogil=True, inline="always")
 def _reflect_101(p, n):
     """cv2.BORDER_REFLECT_101's index for `p` in a row of `n`."""
@@ -195,16 +177,20 @@ def _channel(rgb, c):
 # Serial for the reason rasterize is; one pass where remapping the texture and the matte and then
 # blending were three (the matte's float remap alone cost as much as the texture's).
 @njit(cache=True, nogil=True)
-def warp_over_plate(texels, matte, blocks, plate, kept, unkept_lo, unkept_hi, map_x, map_y, drawn_lo, drawn_hi,
-                    x0, y0, x1, y1, out, alpha):
+def warp_over_plate(texels, matte, blocks, plate, residual, kept, unkept_lo, unkept_hi, map_x, map_y, drawn_lo,
+                    drawn_hi, x0, y0, x1, y1, out, alpha):
     """Warps the texture (`texels`: its (H, W) uint64 pack_texels) and its (H, W) float32 `matte` by
     the maps (source pixel of each output pixel) over the box [x0, x1) x [y0, y1) and lays the one
     over the (H, W, 3) uint8 `plate` by the other, into `out` (H, W, 3) uint8, the warped matte into
     `alpha` (the box's shape). Bit for bit what cv2.remap (INTER_LINEAR, BORDER_REFLECT_101) of each and
     cv2.blendLinear(warped, plate, alpha, 1 - alpha) give: positions rounded to 1/32 px, uint8
     weights in 1/32768, the matte's in float32, the blend's sum divided by its weights' (+1e-5).
+    To that blend, rounded and cut to 0..255, the (H, W, 3) float32 `residual` sampled bilinearly at
+    the same position is added (rounded, cut to 0..255): what the blend does not give of the photo
+    travels with the pixels it belongs to (all zeros: the blend alone).
     Where all four matte samples are 1 (or 0) that blend gives the texture (the plate) exactly, so
-    those pixels skip it; `blocks` (matte_blocks(matte)) says so of each 2x2 block at once.
+    those pixels skip it (and add the residual to the plate alone); `blocks` (matte_blocks) says so
+    of each 2x2 block at once.
 
     Pixels whose map rounds to the identity (at 1/32 px) and that the (H, W) bool `kept` marks are
     left as `out` has them (the caller's promise: what this pass writes there for the identity map).
@@ -220,11 +206,12 @@ def warp_over_plate(texels, matte, blocks, plate, kept, unkept_lo, unkept_hi, ma
         for x in range(max(hi, lo), x1):
             arow[x - x0] = mrow[x]
         if lo < hi:
-            _warp_row(texels, matte, blocks, plate[y], kept[y], map_x[y], map_y[y], y, lo, hi, out[y], arow[lo - x0:])
+            _warp_row(texels, matte, blocks, plate[y], residual, kept[y], map_x[y], map_y[y], y, lo, hi, out[y],
+                      arow[lo - x0:])
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _warp_row(texels, matte, blocks, plate, kept, map_x, map_y, y, lo, hi, out, alpha):
+def _warp_row(texels, matte, blocks, plate, residual, kept, map_x, map_y, y, lo, hi, out, alpha):
     """warp_over_plate's columns lo..hi-1 of row y (plate, kept, map_x, map_y, out: that row's;
     alpha: from column lo on). Indices go unsigned: numba checks signed ones for wrapping below 0."""
     h, w = texels.shape[0], texels.shape[1]
@@ -243,10 +230,19 @@ def _warp_row(texels, matte, blocks, plate, kept, map_x, map_y, y, lo, hi, out, 
             xa, xb = np.uintp(_reflect_101(sx, w)), np.uintp(_reflect_101(sx + 1, w))
             ya, yb = np.uintp(_reflect_101(sy, h)), np.uintp(_reflect_101(sy + 1, h))
             kind = _block_kind(matte[ya, xa], matte[ya, xb], matte[yb, xa], matte[yb, xb])
+            if _any_residual(residual, ya, yb, xa, xb):
+                kind = np.uint8(3) if kind == 0 else np.uint8(2)
         if kind == 0:
             alpha[ax] = zero
             for c in range(3):
                 out[x, np.uintp(c)] = plate[x, np.uintp(c)]
+            continue
+        if kind == 3:  # the plate and the residual: what the blend gives where the matte is 0
+            alpha[ax] = zero
+            w00, w01, w10, w11 = _weights(fx, fy)
+            for c in range(3):
+                k = np.uintp(c)
+                out[x, k] = _plus_residual(np.float32(plate[x, k]), residual, ya, yb, xa, xb, k, w00, w01, w10, w11)
             continue
         rgb = _bilinear_texels(texels[ya], texels[yb], xa, xb, fx, fy)
         if kind == 1:
@@ -254,16 +250,43 @@ def _warp_row(texels, matte, blocks, plate, kept, map_x, map_y, y, lo, hi, out, 
             for c in range(3):
                 out[x, np.uintp(c)] = np.uint8(_channel(rgb, c))
             continue
-        gx, gy = np.float32(fx) * np.float32(1.0 / 32.0), np.float32(fy) * np.float32(1.0 / 32.0)
-        a = (matte[ya, xa] * ((one - gy) * (one - gx)) + matte[ya, xb] * ((one - gy) * gx)
-             + matte[yb, xa] * (gy * (one - gx)) + matte[yb, xb] * (gy * gx))
+        w00, w01, w10, w11 = _weights(fx, fy)
+        a = matte[ya, xa] * w00 + matte[ya, xb] * w01 + matte[yb, xa] * w10 + matte[yb, xb] * w11
         alpha[ax] = a
         b = one - a
         den = a + b + eps
         for c in range(3):
+            k = np.uintp(c)
             t = np.float32(_channel(rgb, c))
-            v = np.rint((t * a + np.float32(plate[x, np.uintp(c)]) * b) / den)
-            out[x, np.uintp(c)] = np.uint8(min(max(v, zero), top))
+            v = min(max(np.rint((t * a + np.float32(plate[x, k]) * b) / den), zero), top)
+            out[x, k] = _plus_residual(v, residual, ya, yb, xa, xb, k, w00, w01, w10, w11)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _weights(fx, fy):
+    """float32 bilinear weights of the top left, top right, bottom left and bottom right pixel at
+    fractions fx, fy in 1/32 px: what cv2.remap weighs a float image's pixels by."""
+    one, step = np.float32(1.0), np.float32(1.0 / 32.0)
+    gx, gy = np.float32(fx) * step, np.float32(fy) * step
+    return (one - gy) * (one - gx), (one - gy) * gx, gy * (one - gx), gy * gx
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _plus_residual(v, residual, ya, yb, xa, xb, k, w00, w01, w10, w11):
+    """uint8: the whole level `v` (float32, 0..255) plus channel k of the (H, W, 3) `residual`
+    sampled at rows ya, yb and columns xa, xb by those weights, rounded and cut to 0..255 (no residual: v)."""
+    r = residual[ya, xa, k] * w00 + residual[ya, xb, k] * w01 + residual[yb, xa, k] * w10 + residual[yb, xb, k] * w11
+    return np.uint8(min(max(v + r + np.float32(0.5), np.float32(0.0)), np.float32(255.0)))
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _any_residual(residual, ya, yb, xa, xb):
+    """Whether the (H, W, 3) `residual` is non-zero at any of the four pixels (ya | yb, xa | xb)."""
+    for y in (ya, yb):
+        for x in (xa, xb):
+            if residual[y, x, 0] != 0 or residual[y, x, 1] != 0 or residual[y, x, 2] != 0:
+                return True
+    return False
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -276,56 +299,69 @@ def _block_kind(m00, m01, m10, m11):
     return np.uint8(2)
 
 
-def matte_blocks(matte: np.ndarray) -> np.ndarray:
+def matte_blocks(matte: np.ndarray, *, residual: np.ndarray | None = None) -> np.ndarray:
     """(H, W) uint8: for the 2x2 block of the (H, W) `matte` whose top left is each pixel, 0 if all
-    four are 0, 1 if all are 1, else 2 (also the last row and column): one read where bilinear
+    four are 0, 1 if all are 1, else 2 (also the last row and column); where the (H, W, 3) `residual`
+    is non-zero at one of the four, 3 if all four mattes are 0, else 2. One read where bilinear
     sampling's four took 8 compares."""
     a, b, c, d = matte[:-1, :-1], matte[:-1, 1:], matte[1:, :-1], matte[1:, 1:]
     out = np.full(matte.shape, 2, np.uint8)
-    out[:-1, :-1][(a == 0) & (b == 0) & (c == 0) & (d == 0)] = 0
-    out[:-1, :-1][(a == 1) & (b == 1) & (c == 1) & (d == 1)] = 1
+    some = np.zeros(out[:-1, :-1].shape, bool)
+    if residual is not None:
+        r = np.any(residual != 0, axis=2)
+        some = r[:-1, :-1] | r[:-1, 1:] | r[1:, :-1] | r[1:, 1:]
+    empty = (a == 0) & (b == 0) & (c == 0) & (d == 0)
+    out[:-1, :-1][empty] = np.where(some[empty], 3, 0)
+    out[:-1, :-1][~some & (a == 1) & (b == 1) & (c == 1) & (d == 1)] = 1
     return out
 
 
 @dataclass(frozen=True, eq=False)
 class WarpSource:
     """What warp_over_plate samples and lays over, fixed per photo. texels: (H, W) uint64, the
-    texture's pack_texels; matte: (H, W) float32, the texture's share of each pixel; blocks: matte_blocks(matte); plate:
-    (H, W, 3) uint8 background; kept: (H, W) bool, where warping by the identity map gives the
-    still frame exactly (left alone there when unmoved); unkept_lo, unkept_hi: (H,) int32, each
-    row's first and last column `kept` does not mark (none: lo > hi)."""
+    texture's pack_texels; matte: (H, W) float32, the texture's share of each pixel; blocks:
+    matte_blocks(matte, residual=residual); plate: (H, W, 3) uint8 background; residual: (H, W, 3)
+    float32, what laying the texture over the plate by the matte falls short of the photo; kept: (H, W)
+    bool, where warping by the identity map gives the still frame exactly (left alone there when
+    unmoved); unkept_lo, unkept_hi: (H,) int32, each row's first and last column `kept` does not mark
+    (none: lo > hi)."""
 
     texels: np.ndarray
     matte: np.ndarray
     blocks: np.ndarray
     plate: np.ndarray
+    residual: np.ndarray
     kept: np.ndarray
     unkept_lo: np.ndarray
     unkept_hi: np.ndarray
 
     @classmethod
-    def of(cls, *, texture: np.ndarray, matte: np.ndarray, plate: np.ndarray, still: np.ndarray) -> WarpSource:
+    def of(cls, *, texture: np.ndarray, matte: np.ndarray, plate: np.ndarray, residual: np.ndarray,
+           still: np.ndarray) -> WarpSource:
         """For a photo whose frame shows (H, W, 3) uint8 `still` where nothing moves."""
         texels, plate = pack_texels(texture), np.ascontiguousarray(plate)
         matte = np.ascontiguousarray(matte, dtype=np.float32)
+        residual = np.ascontiguousarray(residual, dtype=np.float32)
         h, w = matte.shape
         # First nothing kept (every row's columns all unkept): what the identity map itself gives.
-        source = cls(texels=texels, matte=matte, blocks=matte_blocks(matte), plate=plate, kept=np.zeros((h, w), bool),
-                     unkept_lo=np.zeros(h, np.int32), unkept_hi=np.full(h, w - 1, np.int32))
+        source = cls(texels=texels, matte=matte, blocks=matte_blocks(matte, residual=residual), plate=plate,
+                     residual=residual, kept=np.zeros((h, w), bool), unkept_lo=np.zeros(h, np.int32),
+                     unkept_hi=np.full(h, w - 1, np.int32))
         warped = np.empty_like(still)
         source.warp(WarpBuffers(h, w), (0, 0, w, h), out=warped, alpha=np.empty((h, w), np.float32))
         kept = np.all(warped == still, axis=2)
         unkept, any_unkept = ~kept, ~kept.all(axis=1)
         lo = np.where(any_unkept, np.argmax(unkept, axis=1), w).astype(np.int32)
         hi = np.where(any_unkept, w - 1 - np.argmax(unkept[:, ::-1], axis=1), -1).astype(np.int32)
-        return cls(texels=texels, matte=matte, blocks=source.blocks, plate=plate, kept=kept, unkept_lo=lo,
-                   unkept_hi=hi)
+        return cls(texels=texels, matte=matte, blocks=source.blocks, plate=plate, residual=residual, kept=kept,
+                   unkept_lo=lo, unkept_hi=hi)
 
     def warp(self, buffers: WarpBuffers, box: tuple[int, int, int, int], *, out: np.ndarray, alpha: np.ndarray) -> None:
         """warp_over_plate by the buffers' maps over `box` (x0, y0, x1, y1) into (H, W, 3) uint8
         `out`, the warped matte into `alpha` (the box's shape)."""
-        warp_over_plate(self.texels, self.matte, self.blocks, self.plate, self.kept, self.unkept_lo, self.unkept_hi,
-                        buffers.map_x, buffers.map_y, buffers.drawn_lo, buffers.drawn_hi, *box, out, alpha)
+        warp_over_plate(self.texels, self.matte, self.blocks, self.plate, self.residual, self.kept, self.unkept_lo,
+                        self.unkept_hi, buffers.map_x, buffers.map_y, buffers.drawn_lo, buffers.drawn_hi, *box, out,
+                        alpha)
 
 
 @dataclass(frozen=True, eq=False)
