@@ -145,9 +145,10 @@ class FoldShader:
         # for a box of the frame (not contiguous).
         _shade_dents(np.zeros((3, 3, 3), np.uint8)[:2, :2], *np.zeros((2, 2, 2), np.float32), np.float32(0.0),
                      self._tint)
-        # The smoothing's compiled taper, loaded now with the renderer's other kernels (its warm-up
-        # frame makes folds; it cannot undo a smile every photo shows).
+        # The smoothing's compiled taper and pass, loaded now with the renderer's other kernels (its
+        # warm-up frame makes folds; it cannot undo a smile every photo shows).
         _taper_grid(np.zeros(4), _TAPER, np.empty((1, 1), np.float32))
+        _smooth_pass(np.zeros((3, 3, 3), np.uint8)[:2, :2], np.zeros((2, 2), np.float32), _gaussian_taps(0.6))
 
     def paint(self, out: np.ndarray, verts: np.ndarray, frame: MotionFrame) -> None:
         """Draws the folds `frame` makes into `out` (H, W, 3) uint8 in place; (V, 3) posed vertices."""
@@ -327,7 +328,8 @@ class FoldShader:
 
     def _smooth(self, out: np.ndarray, fold: _Fold) -> None:
         """Smooths a fold the photo shows (an expression undoing it): the skin along the line is
-        blended toward a blurred copy of itself."""
+        blended toward a blurred copy of itself (cv2.GaussianBlur's, over 2 x its width), computed
+        only where the blend can move a pixel (_smooth_pass)."""
         import cv2
 
         pad = 6 * fold.width_px + 3
@@ -335,9 +337,13 @@ class FoldShader:
         if box is None:
             return
         x0, y0, x1, y1 = box
-        region = out[y0:y1, x0:x1].astype(np.float32)
-        blurred = cv2.GaussianBlur(region, (0, 0), 2.0 * fold.width_px)
-        weight = min(-fold.depth, 1.0) * self._mask(region.shape[:2], fold.line - (x0, y0), 2.5 * fold.width_px)
+        weight = min(-fold.depth, 1.0) * self._mask((y1 - y0, x1 - x0), fold.line - (x0, y0), 2.5 * fold.width_px)
+        sigma = 2.0 * fold.width_px
+        if min(weight.shape) > 1 and sigma >= 0.6:  # _gaussian_taps' kernel is OpenCV's for this sigma
+            _smooth_pass(out[y0:y1, x0:x1], weight, _gaussian_taps(sigma))
+            return
+        region = out[y0:y1, x0:x1].astype(np.float32)  # a one pixel thin box: OpenCV's own blur
+        blurred = cv2.GaussianBlur(region, (0, 0), sigma)
         out[y0:y1, x0:x1] = np.clip(region + (blurred - region) * weight[..., None] + 0.5, 0, 255).astype(np.uint8)
 
 
@@ -386,24 +392,14 @@ def _soft_line(shape: tuple[int, int], line: np.ndarray, width_px: float) -> tup
     taper, 0 at the line's ends rising to 1 midway (a crease fades out, it does not stop)."""
     taper = np.empty(shape, np.float32)
     _taper_grid(_chord(line), _TAPER, taper)
-    return _blurred_line(shape, line, width_px), taper
-
-
-def _blurred_line(shape: tuple[int, int], line: np.ndarray, width_px: float) -> np.ndarray:
-    """(h, w) float32: the polyline `line` (px in the box) drawn anti-aliased and blurred over
-    about `width_px`."""
-    import cv2
-
-    mask = np.zeros(shape, np.float32)
     # np.rint is what np.round(decimals=0) calls, without its wrapper's ~3 us.
-    cv2.polylines(mask, [np.rint(line * 16).astype(np.int32)], False, 1.0, 1, cv2.LINE_AA, 4)
-    return cv2.GaussianBlur(mask, (0, 0), max(width_px, 0.6))
+    return _blurred_points(shape, np.rint(line * 16).astype(np.int32), width_px), taper
 
 
 def _blurred_points(shape: tuple[int, int], points: np.ndarray, width_px: float) -> np.ndarray:
     """(h, w) float32: the polyline through (N, 2) int32 `points` (1/16 px, in the box) drawn
-    anti-aliased and blurred over about `width_px` (_blurred_line, its points rounded already):
-    cv2.GaussianBlur's bits (float32, BORDER_REFLECT_101), by _blur_thin_mask."""
+    anti-aliased and blurred over about `width_px`: cv2.GaussianBlur's bits (float32,
+    BORDER_REFLECT_101), by _blur_thin_mask."""
     if min(shape) < 2:  # OpenCV's blur of a one pixel thin image is not _blur_thin_mask's arithmetic
         import cv2
 
@@ -551,12 +547,136 @@ def _blur_columns(rows, taps, ys, lo, hi):
     return out
 
 
+# Smoothing a fold moves few pixels: at the small weights speech's smile dips give (2-8% at the
+# line), 0.4 px of a 10,000 px box on the frame-filling face 11, yet blurring the whole box cost
+# ~0.4 ms a call. A pixel's result, trunc(v + (b - v) x weight + 0.5) with v its level and b the
+# blur there, is v wherever |b - v| x weight < 0.5; b is a mean of the levels within the kernel's
+# reach (taps >= 0 summing to 1 within float32 rounding, well under 0.01 of a level), so
+# |b - v| <= that reach's spread + 0.01, and 0.49 leaves room for the float32 products' rounding.
+_SMOOTH_BLOCK = 8  # the spread is bounded over blocks of this many px a side (a little wider reach)
+
+
+@njit(cache=True, nogil=True)
+def _smooth_pass(region, weight, taps):
+    """`region` (h, w, 3) uint8 (h, w >= 2) blended in place toward its cv2.GaussianBlur by the
+    (n,) float32 `taps` (_gaussian_taps, BORDER_REFLECT_101) by the (h, w) float32 `weight`, as
+    numpy's float32 clip(v + (b - v) * weight + 0.5) cast to uint8 gives, bit for bit (where OpenCV
+    blurs with fused multiply-adds: _blur_columns), blurring only the rows' columns where the
+    blend can move a pixel (see above)."""
+    lo, hi = _may_move(region, weight, taps.shape[0] // 2)
+    rows = _smooth_rows(region, taps, lo, hi)
+    _smooth_columns(region, weight, rows, taps, lo, hi)
+
+
+@njit(cache=True, nogil=True)
+def _may_move(region, weight, r):
+    """(h,) int64 each row's first and last column (none: lo > hi) where the blend may move a
+    pixel: weight x (the most a level within r px, by _SMOOTH_BLOCK blocks, differs from the
+    pixel's in any channel + 0.01) > 0.49."""
+    h, w = weight.shape
+    b = _SMOOTH_BLOCK
+    bh, bw = (h + b - 1) // b, (w + b - 1) // b
+    least, most = np.full((bh, 3 * bw), 255, np.uint8), np.zeros((bh, 3 * bw), np.uint8)
+    for y in range(h):
+        row, row_least, row_most = region[y], least[y // b], most[y // b]
+        for x in range(w):
+            for c in range(3):
+                k, v = 3 * (x // b) + c, row[x, c]
+                row_least[k], row_most[k] = min(row_least[k], v), max(row_most[k], v)
+    reach = (r + b - 1) // b
+    across_least, across_most = np.empty_like(least), np.empty_like(most)
+    for i in range(bh):  # over the blocks within reach across, then down
+        for j in range(bw):
+            for c in range(3):
+                lo_v, hi_v = np.uint8(255), np.uint8(0)
+                for jj in range(max(j - reach, 0), min(j + reach + 1, bw)):
+                    lo_v, hi_v = min(lo_v, least[i, 3 * jj + c]), max(hi_v, most[i, 3 * jj + c])
+                across_least[i, 3 * j + c], across_most[i, 3 * j + c] = lo_v, hi_v
+    for i in range(bh):
+        for k in range(3 * bw):
+            lo_v, hi_v = np.uint8(255), np.uint8(0)
+            for ii in range(max(i - reach, 0), min(i + reach + 1, bh)):
+                lo_v, hi_v = min(lo_v, across_least[ii, k]), max(hi_v, across_most[ii, k])
+            least[i, k], most[i, k] = lo_v, hi_v
+    lo, hi = np.full(h, w, np.int64), np.full(h, -1, np.int64)
+    for y in range(h):
+        row, row_least, row_most = region[y], least[y // b], most[y // b]
+        for x in range(w):
+            spread = 0
+            for c in range(3):
+                k, v = 3 * (x // b) + c, np.int32(row[x, c])
+                spread = max(spread, np.int32(row_most[k]) - v, v - np.int32(row_least[k]))
+            if weight[y, x] * (spread + 0.01) > 0.49:
+                lo[y], hi[y] = min(lo[y], x), max(hi[y], x)
+    return lo, hi
+
+
+@njit(cache=True, nogil=True)
+def _smooth_rows(region, taps, lo, hi):
+    """(h, 3w) float32: OpenCV's row pass of the (h, w, 3) uint8 `region` (taps left to right,
+    each a fused multiply-add; channels interleaved) over the columns lo..hi (h,) of every row
+    within the kernel's reach of a row that needs them (elsewhere not written)."""
+    h, w = region.shape[0], region.shape[1]
+    r = taps.shape[0] // 2
+    ys, xs = _reflected(h, r), _reflected(w, r)
+    need_lo, need_hi = np.full(h, w, np.int64), np.full(h, -1, np.int64)
+    for y in range(h):
+        if lo[y] <= hi[y]:
+            for e in range(y, y + 2 * r + 1):
+                need_lo[ys[e]], need_hi[ys[e]] = min(need_lo[ys[e]], lo[y]), max(need_hi[ys[e]], hi[y])
+    rows = np.empty((h, 3 * w), np.float32)
+    ext = np.empty(3 * (w + 2 * r), np.float32)
+    for s in range(h):
+        if need_lo[s] > need_hi[s]:
+            continue
+        for e in range(w + 2 * r):
+            for c in range(3):
+                ext[3 * e + c] = np.float32(region[s, xs[e], c])
+        acc, a, b = rows[s], 3 * need_lo[s], 3 * need_hi[s] + 3
+        for i in range(a, b):
+            acc[i] = np.float32(0.0)
+        for k in range(2 * r + 1):
+            tap, step = taps[k], np.uintp(3 * k)
+            for i in range(a, b):  # unsigned offsets: the loop vectorizes
+                u = np.uintp(i)
+                acc[u] = _fma32(ext[u + step], tap, acc[u])
+    return rows
+
+
+@njit(cache=True, nogil=True)
+def _smooth_columns(region, weight, rows, taps, lo, hi):
+    """OpenCV's column pass (_blur_columns' order) of the row pass `rows` (h, 3w) over columns
+    lo..hi (h,) of each row, and the blend of `region` (h, w, 3) uint8 toward it by `weight`."""
+    h, w = weight.shape
+    r = taps.shape[0] // 2
+    ys = _reflected(h, r)
+    col = np.empty(3 * w, np.float32)
+    zero, half, top = np.float32(0.0), np.float32(0.5), np.float32(255.0)
+    for y in range(h):
+        if lo[y] > hi[y]:
+            continue
+        a, b, centre = 3 * lo[y], 3 * hi[y] + 3, rows[ys[y + r]]
+        for i in range(a, b):
+            col[i] = _fma32(centre[i], taps[r], zero)
+        for j in range(1, r + 1):
+            below, above, tap = rows[ys[y + r + j]], rows[ys[y + r - j]], taps[r + j]
+            for i in range(a, b):
+                u = np.uintp(i)
+                col[u] = _fma32(below[u] + above[u], tap, col[u])
+        row = region[y]
+        for x in range(lo[y], hi[y] + 1):
+            for c in range(3):
+                v = np.float32(row[x, c])
+                v = v + (col[3 * x + c] - v) * weight[y, x] + half
+                row[x, c] = np.uint8(min(max(v, zero), top))
+
+
 @njit(cache=True, nogil=True)
 def _crease_layout(line, lit_line, pad, h, w):
     """A crease's box and lines in it, or None where the box misses the (h, w) frame: ((x0, y0, x1,
     y1) as pixel_box gives it about both (N, 2) px lines within `pad` (in the lines' common
     precision), each line less the box's corner in its own precision as (N, 2) int32 1/16 px (as
-    _blurred_line rounds it), and (2, 4) float64: each line's _chord before dividing by its squared
+    _soft_line rounds it), and (2, 4) float64: each line's _chord before dividing by its squared
     length, (start_x, chord_x, start_y, chord_y))."""
     lo_x, lo_y, hi_x, hi_y = lit_line[0, 0], lit_line[0, 1], lit_line[0, 0], lit_line[0, 1]
     for k in range(lit_line.shape[0]):
