@@ -87,7 +87,7 @@ def test_the_farthest_view_stays_inside_the_surround(portrait, fake_face_models,
     camera = Renderer(analysis)._camera
     surround = analysis.surround
     for zoom in (0.5, np.sqrt(0.5)):  # the person and the background's zoom at distance 2
-        qx, qy, _ = camera._maps(zoom, camera._shift(0.5))
+        qx, qy, _ = camera._maps(zoom, camera._shift(0.5), ease=1.0)
         sx = surround.frame_origin_px[0] + qx * surround.scale
         sy = surround.frame_origin_px[1] + qy * surround.scale
         h, w = surround.rgb.shape[:2]
@@ -265,3 +265,22 @@ def test_a_figure_only_the_renderers_matte_half_takes_for_a_person_stays_in_the_
     assert np.abs(behind[50:110, 205:235] - (30, 160, 60)).max() < 10  # made up: the grey ground
     # The person's own place is still made up (no dark disc left behind the shrunk head).
     assert behind[160:180, 118:138].mean() > 80
+
+
+@pytest.mark.parametrize("zoom", [0.999, 1.001])
+def test_a_glide_from_distance_1_starts_without_a_jump(framed, zoom):
+    """A zoom a hair from 1 is a hair from the frame: the surround at the frame's edges and the
+    plate made up behind the person come in with the zoom (ZOOM_EASE), not at its first frame
+    (the background and the frame's outer band swapped at once: 4,723 and 3,866 px changed by over
+    20 levels here, now 95 and 99), whichever way the camera moves."""
+    _, _, renderer = framed
+    still, near = renderer.render(MotionFrame(t_s=0)), renderer.render(MotionFrame(t_s=0, scale=zoom))
+    jumped = np.abs(still.astype(np.int16) - near).max(axis=2) > 20
+    assert jumped.sum() <= 300  # the resampled frame's sharpest edges, a fifth of a pixel on at most
+
+
+def test_the_camera_eases_in_over_zoom_ease_from_1():
+    from facetalk.render.camera import ZOOM_EASE, _ease
+
+    assert _ease(1.0) == 0.0 and _ease(1.0 - ZOOM_EASE) == 1.0 and _ease(1.0 + 2 * ZOOM_EASE) == 1.0
+    assert 0.0 < _ease(1.0 - 0.1 * ZOOM_EASE) < 0.05 and _ease(1.0 - 0.5 * ZOOM_EASE) == pytest.approx(0.5)
