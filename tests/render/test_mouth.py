@@ -1748,8 +1748,8 @@ def test_the_rolled_lips_shadow_fades_to_nothing_at_its_reach():
     alpha = np.ones(n)
     image = np.full((16, 16, 3), 150.0, np.float32)
     params = np.array([1.5, 3.0, 1.0, 0.3, 1.0, 1.2, 0.6, 0.25, 0.5, 0.4 * reach_px, 0.35, reach_px])
-    _roll_pass(color, alpha, np.arange(n), d_upper, np.full(n, cover_px), np.full((n, 2), 8.0), np.array([0.0, 1.0]),
-               image, np.array([160.0, 60.0, 60.0]), np.array([150.0, 90.0, 90.0]), params)
+    _roll_pass(color, alpha, np.arange(n), d_upper, np.full(n, cover_px), np.full(n, cover_px), np.full((n, 2), 8.0),
+               np.array([0.0, 1.0]), image, np.array([160.0, 60.0, 60.0]), np.array([150.0, 90.0, 90.0]), params)
     assert color[0].mean() < 220.0 - 20.0  # shadowed at the lip's edge ...
     assert 220.0 - color[-1].mean() < 0.05  # ... and nothing left at its reach
     assert np.all(np.diff(color.mean(axis=1)) >= -1e-9)  # lightening all the way down
@@ -1988,12 +1988,11 @@ def test_a_rolled_lip_leaves_no_sliver_of_teeth_too_thin_to_read_as_teeth(analys
     lighter = frames[0.8] - frames[1.0]  # what the fifth left shows over the lip rolled all the way
     assert (lighter > 3).sum() < 5, ((lighter > 3).sum(), lighter.max())  # 71 px, up to 8.8 before
     mouth_w = 100.0
-    high = np.array([100.0])  # a lip higher than any run here: its cap does not bind
-    thick = _rolled_cover(np.array([20.0]), roll=0.3, mouth_w=mouth_w, lip_px=high)  # 14 px left: teeth
+    thick = _rolled_cover(np.array([20.0]), roll=0.3, mouth_w=mouth_w, lip_px=None)  # 14 px left: teeth
     assert thick[0] == pytest.approx(6.0)
     rolls = np.linspace(0.0, 1.0, 201)
     for run in (3.0, 12.0):  # a sliver from the start (3 px was covered whole at roll 0.005 before), and teeth
-        cover = np.array([_rolled_cover(np.array([run]), roll=r, mouth_w=mouth_w, lip_px=high)[0] for r in rolls])
+        cover = np.array([_rolled_cover(np.array([run]), roll=r, mouth_w=mouth_w, lip_px=None)[0] for r in rolls])
         assert cover[0] == 0.0 and (np.diff(cover) >= -1e-9).all(), (run, np.diff(cover).min())
         assert np.diff(cover).max() < 0.3 and cover[-1] == pytest.approx(run), (run, np.diff(cover).max())
 
@@ -2003,8 +2002,10 @@ def test_a_rolled_lip_covers_no_more_of_the_teeth_than_its_own_height(analysis):
     4.1 px lip; out/fear15/lip_height.txt), and a lip rolled down over a share of that run was a
     smooth slab of lip 2.5-3 times the photo's mid-mouth under fear (03, 11, 12; 4.5x at roll 0.8).
     Rolled down, the lip covers at most its own height (the photo's, outer to inner line), the
-    teeth below it showing; a run within that height is still covered in proportion."""
+    teeth below it showing, the rolled share it does not reach in its shadow; a run within that
+    height is still covered in proportion."""
     from facetalk.face import landmarks as lm
+    from facetalk.render.mouth import ROLL_SHADOW_REACH
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     mouth_w, mid = painter._rest_mouth_w, _mid_upper_lip()
@@ -2013,18 +2014,31 @@ def test_a_rolled_lip_covers_no_more_of_the_teeth_than_its_own_height(analysis):
     outer = rest[lm.LIPS_OUTER_UPPER[len(lm.LIPS_OUTER_UPPER) // 2]]
     assert lip == pytest.approx(float(np.linalg.norm(rest[mid] - outer)), rel=0.1) and lip > 0.04 * mouth_w
 
-    def covered(run: float, roll: float) -> float:
-        """Px down the column that the rolled lip turns from (pure green) teeth to lip."""
-        d = np.arange(0.0, run + 4.0, 0.25)
-        color, ids = np.tile(np.array([0.0, 255.0, 0.0]), (len(d), 1)), np.full(len(d), mid)
+    def rolled(run: float, roll: float, teeth: tuple[float, float, float]) -> tuple[np.ndarray, np.ndarray]:
+        """(d, colour): the column `d` px down from the lip, `teeth` coloured, after the roll."""
+        d = np.arange(0.0, run + 0.1 * mouth_w, 0.25)
+        color, ids = np.tile(np.array(teeth), (len(d), 1)), np.full(len(d), mid)
         painter._roll_cover(color, np.ones(len(d)), lambda per_vertex, only=slice(None): per_vertex[ids][only],
                             d_upper=d, own_upper=np.full(len(d), run), mouth_w=mouth_w, roll=roll)
+        return d, color
+
+    def covered(run: float, roll: float) -> float:
+        """Px down the column that the rolled lip turns from (pure green) teeth to lip."""
+        d, color = rolled(run, roll, (0.0, 255.0, 0.0))
         return float(d[color[:, 1] <= color[:, [0, 2]].max(axis=1)].max(initial=0.0))
 
     long_teeth = covered(3.0 * lip, 0.8)  # 0.8 x 3 lips = 2.4 lips before
     assert 0.8 * lip < long_teeth < 1.2 * lip + 1.0, (long_teeth, lip)
     short_teeth = covered(0.8 * lip, 0.5)  # within the lip's height: its share (and a thin remainder), as before
     assert short_teeth >= 0.4 * lip - 0.5, (short_teeth, lip)
+    # What the lip would cover were it as high as the teeth (here all 3 lips: 2.4 and the thin
+    # remainder) is in its shadow, not lit: lit, a smile's long teeth under a lip of its own height
+    # read as a grin. Past the run and the shadow's reach the teeth keep their light.
+    d, color = rolled(3.0 * lip, 0.8, (230.0, 230.0, 230.0))
+    luma = color @ LUMA
+    band = (d > 1.3 * lip + 1.0) & (d < 2.8 * lip)
+    assert band.sum() > 4 and luma[band].max() < 0.7 * 230.0, luma[band]
+    assert luma[d > 3.0 * lip + ROLL_SHADOW_REACH * mouth_w].min() > 229.0
 
 
 def test_a_slight_roll_changes_the_frame_by_under_a_level(analysis):
@@ -2065,9 +2079,9 @@ def test_the_rolled_lips_reach_covers_a_shorter_run_covered_further(analysis):
     half = lambda per_vertex, only=slice(None): np.full(len(d), 0.5)[only]  # noqa: E731
     kept = painter._roll_reach(half, 2.0 * d, mouth_w=mouth_w, peak_opening=0.0, roll=0.1)
     runs = np.linspace(0.0, 0.1 * mouth_w, 1001)
-    lip = np.full(len(runs), painter._upper_lip_most)
-    furthest = _rolled_cover(runs, roll=0.1, mouth_w=mouth_w, lip_px=lip).max()  # a shorter run's
-    assert furthest > 2.0 * _rolled_cover(runs[-1:], roll=0.1, mouth_w=mouth_w, lip_px=lip[-1:])[0]
+    # The lip's height caps its cover, not its shadow's reach (_roll_cover): the uncapped cover.
+    furthest = _rolled_cover(runs, roll=0.1, mouth_w=mouth_w, lip_px=None).max()  # a shorter run's
+    assert furthest > 2.0 * _rolled_cover(runs[-1:], roll=0.1, mouth_w=mouth_w, lip_px=None)[0]
     assert kept[d < furthest + ROLL_SHADOW_REACH * mouth_w + ROLL_REACH_MARGIN - 0.01].all(), (
         d[kept].max(), furthest)
 

@@ -197,7 +197,6 @@ class MouthPainter:
         self._own_upper, self._own_lower, self._lower_guessed = self._photo_teeth_runs(image)
         self._own_upper_most = float(self._own_upper.max())
         self._upper_lip_px = self._upper_lip_heights()
-        self._upper_lip_most = float(self._upper_lip_px.max())
         # At least as soft as the photo's own edges measure: a faded print or an old photo is
         # softer than its upscale factor alone says, and a crisp opening reads as cut into it.
         face = pixel_box(rest[list(lm.FACE_OVAL)], pad=0, shape=image.shape[:2])
@@ -547,8 +546,9 @@ class MouthPainter:
         arch = LIP_ARCH_SAG * peak_opening if peak_opening > LIP_ARCH_OPENING[0] * mouth_w else 0.0
         # Up to the photo's longest run of upper teeth, not each pixel's: its float64 lookup cost
         # more than the pixels it would drop.
-        reach = _rolled_reach(self._own_upper_most / to_rest, roll=roll, mouth_w=mouth_w,
-                              lip_px=self._upper_lip_most / to_rest)
+        # Up to the share the lip would cover were it as high as the teeth: the lip's height caps
+        # its cover, its shadow reaches that far (_roll_cover).
+        reach = _rolled_reach(self._own_upper_most / to_rest, roll=roll, mouth_w=mouth_w)
         reach += ROLL_SHADOW_REACH * mouth_w + arch + ROLL_REACH_MARGIN
         return interp(self.rig.cavity_t) * opening < reach
 
@@ -575,10 +575,14 @@ class MouthPainter:
         if roll <= 0.0 or not self._own_teeth:
             return alpha
         to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
-        cover = _rolled_cover(own_upper / to_rest, roll=roll, mouth_w=mouth_w,
-                              lip_px=interp(self._upper_lip_px) / to_rest)
+        run = own_upper / to_rest
+        cover = _rolled_cover(run, roll=roll, mouth_w=mouth_w, lip_px=interp(self._upper_lip_px) / to_rest)
+        # What the lip would cover were it as high as the teeth and its height does not reach stays
+        # in its shadow, whole: lit, a long smile's teeth under a lip of its own height read as a
+        # grin (the expression classifier's P(happy) under fear 0.34 -> 0.69 on 03, 0.29 -> 0.61 on 12).
+        shade_from = _rolled_cover(run, roll=roll, mouth_w=mouth_w, lip_px=None)
         shadow_px = ROLL_SHADOW_REACH * mouth_w
-        at = np.nonzero(d_upper < cover + shadow_px)[0]
+        at = np.nonzero(d_upper < shade_from + shadow_px)[0]
         if not len(at):
             return alpha
         band = ROLL_LIP_BAND * self._rest_mouth_w
@@ -586,7 +590,7 @@ class MouthPainter:
                            ROLL_DARKEN, ROLL_SHADOW * min(roll / ROLL_SHADOW_ONSET, 1.0), max(0.4 * shadow_px, 0.5),
                            ROLL_SHADOW_LIGHT, shadow_px])
         alpha = alpha.astype(np.float64)  # a copy, raised where the lip and its shadow lie
-        _roll_pass(color, alpha, at, d_upper, cover, interp(self._anchor_xy, at).astype(np.float64),
+        _roll_pass(color, alpha, at, d_upper, cover, shade_from, interp(self._anchor_xy, at).astype(np.float64),
                    self._down64, self.image, self._wet_lip_rgb, self._lip_rgb, params)
         if u is not None:
             lip = at[d_upper[at] < cover[at]]  # the rolled lip itself, not its shadow below
@@ -1887,7 +1891,7 @@ def _span_between(upper, lower, px, py, u, opening, t):
 
 
 @njit(cache=True, nogil=True)
-def _roll_pass(color, alpha, at, d_upper, cover, anchor, down, image, wet_rgb, lip_rgb, params):
+def _roll_pass(color, alpha, at, d_upper, cover, shade_from, anchor, down, image, wet_rgb, lip_rgb, params):
     """MouthPainter._roll_cover's pass, in place on the (N, 3) `color` and (N,) float64 `alpha`, at
     the pixels `at` (M,) (`anchor` (M, 2): their upper-lip anchors in the photo): pixels `d_upper`
     px below the lip's edge where it reaches `cover` px down take the photo's lip (the (H, W, 3)
@@ -1896,8 +1900,8 @@ def _roll_pass(color, alpha, at, d_upper, cover, anchor, down, image, wet_rgb, l
     continues the lip above it and never draws the photo's lip-over-teeth line again; turned from
     the light over its lower part (`turns` of the way down: `darken`, `hue` of the way to the
     lips' wet red, `wet_rgb`); its lower edge `edge_px` soft; under it a shadow (`shadow` at its
-    edge, falling off over `shadow_px` to none at `reach_px`) in the lips' colour at `shadow_light`
-    of their light. One compiled pass: numpy's two dozen array operations cost 0.2 ms on a fearful
+    edge and on down to `shade_from` (N,) px, then falling off over `shadow_px` to none at
+    `reach_px` further) in the lips' colour at `shadow_light` of their light. One compiled pass: numpy's two dozen array operations cost 0.2 ms on a fearful
     mouth. `params`: skip, band, to_rest, turns (2), edge_px, hue, darken, shadow, shadow_px,
     shadow_light, reach_px."""
     skip, band, to_rest, turn0, turn1, edge_px, hue, darken, shadow, shadow_px, shadow_light, reach_px = params
@@ -1913,7 +1917,7 @@ def _roll_pass(color, alpha, at, d_upper, cover, anchor, down, image, wet_rgb, l
         # the edge, and its shadow was switched on whole at 0.5 px (a jump as a roll set in).
         grown = min(max(cover[i], 0.0) / 0.5, 1.0)
         weight = min(max((cover[i] - d) / edge_px + 0.5, 0.0), 1.0) * grown
-        s = shadow * max(math.exp(-max(d - c, 0.0) / shadow_px) - tail, 0.0) / (1.0 - tail) * grown
+        s = shadow * max(math.exp(-max(d - max(c, shade_from[i]), 0.0) / shadow_px) - tail, 0.0) / (1.0 - tail) * grown
         keep = alpha[i] * (1.0 - s) * (1.0 - weight)
         total = 1.0 - (1.0 - alpha[i]) * (1.0 - s) * (1.0 - weight)
         lit = np.zeros(3)
@@ -1937,43 +1941,41 @@ def _roll_pass(color, alpha, at, d_upper, cover, anchor, down, image, wet_rgb, l
         alpha[i] = total
 
 
-def _rolled_cover(run_px: np.ndarray, *, roll: float, mouth_w: float, lip_px: np.ndarray) -> np.ndarray:
+def _rolled_cover(run_px: np.ndarray, *, roll: float, mouth_w: float, lip_px: np.ndarray | None) -> np.ndarray:
     """(N,) px down from the upper lip's edge that a lip rolled down `roll` (0..1) covers of the
     photo's own upper teeth hanging `run_px` (N,) px from it (the frame's px, the mouth
-    `mouth_w` px wide), the lip `lip_px` (N,) px high there: their top `roll` share, but no more
-    than ROLL_LIP_COVER of the lip's own height (reached at roll ROLL_LIP_FULL): a share of a broad
-    smile's long teeth under a thin lip was a smooth slab of lip 2.7-4.6 times the photo's
-    (03, 11, 12 under fear). Of what is left, as much again as it is too thin to read as teeth
+    `mouth_w` px wide), the lip `lip_px` (N,) px high there (None: as high as the teeth): their
+    top `roll` share, but no more than ROLL_LIP_COVER of the lip's own height (reached at roll
+    ROLL_LIP_FULL): a share of a broad smile's long teeth under a thin lip was a smooth slab of
+    lip 2.7-4.6 times the photo's (03, 11, 12 under fear). Of what is left, as much again as it is too thin to read as teeth
     (under ROLL_SLIVER mouth widths): fear's 0.8 left a fifth of a smile's teeth, 2-5 px of even
     height from corner to corner, a pale drawn line under the lip (03, 11, 12). That sliver's
     cover fades in over the first ROLL_SLIVER_ONSET of the roll: taken whole at any roll, a roll
     of 0.0001 hid every short run at once (a jump of 20 levels where fear ramps in, flicker under
     a blendshape CSV's roll wandering near 0). Monotone and continuous in `roll`, 0 at 0; a
     remainder thick enough (the middle's longest teeth first) keeps its tips."""
-    cap = ROLL_LIP_COVER * min(roll / ROLL_LIP_FULL, 1.0) * lip_px
-    rolled = np.minimum(roll * run_px, cap)
+    rolled = roll * run_px
+    if lip_px is not None:
+        rolled = np.minimum(rolled, ROLL_LIP_COVER * min(roll / ROLL_LIP_FULL, 1.0) * lip_px)
     left = run_px - rolled
     sliver = left * (1.0 - smoothstep(left / max(mouth_w, 1e-6), *ROLL_SLIVER))
     return rolled + sliver * float(smoothstep(np.float64(roll), 0.0, ROLL_SLIVER_ONSET))
 
 
-def _rolled_reach(most_px: float, *, roll: float, mouth_w: float, lip_px: float) -> float:
+def _rolled_reach(most_px: float, *, roll: float, mouth_w: float) -> float:
     """Px: at least as far as a lip rolled down `roll` covers (_rolled_cover) of any run of teeth
-    up to `most_px` long under a lip up to `lip_px` high (the mouth `mouth_w` px wide). The cover
-    does not grow with the run (a sliver is covered whole, a thicker remainder keeps its tips:
-    roll 0.1 on a 100 px mouth covers 2.3 px of a 5 px run, 1.0 of a 10 px one), so the longest
-    run's cover fell short of a shorter one's. Its rolled share is at most the longest's (and the
-    highest lip's cap), and the sliver's rises to ROLL_SLIVER_PEAK mouth widths left and falls
-    after; what is left of a run under a capped lip may be all of it (a lip that thins to nothing
-    at the corners): exact at fear's roll on a run over ROLL_SLIVER_PEAK, a px or two over at a
-    slight one. Plain floats: numpy's calls on 65 sampled runs cost 0.06 ms a frame."""
+    up to `most_px` long (the mouth `mouth_w` px wide). The cover does not grow with the run (a
+    sliver is covered whole, a thicker remainder keeps its tips: roll 0.1 on a 100 px mouth covers
+    2.3 px of a 5 px run, 1.0 of a 10 px one), so the longest run's cover fell short of a shorter
+    one's. Its rolled share is at most the longest's, and the sliver's rises to ROLL_SLIVER_PEAK
+    mouth widths left and falls after: exact at fear's roll, a px or two over at a slight one.
+    Plain floats: numpy's calls on 65 sampled runs cost 0.06 ms a frame."""
     most = max(most_px, 0.0)
-    x = min(most, ROLL_SLIVER_PEAK * mouth_w)
+    x = min((1.0 - roll) * most, ROLL_SLIVER_PEAK * mouth_w)
     lo, hi = ROLL_SLIVER
     t = min(max((x / max(mouth_w, 1e-6) - lo) / (hi - lo), 0.0), 1.0)
     g = min(max(roll / ROLL_SLIVER_ONSET, 0.0), 1.0)
-    rolled = min(roll * most, ROLL_LIP_COVER * min(roll / ROLL_LIP_FULL, 1.0) * max(lip_px, 0.0))
-    return rolled + x * (1.0 - t * t * (3.0 - 2.0 * t)) * g * g * (3.0 - 2.0 * g)
+    return roll * most + x * (1.0 - t * t * (3.0 - 2.0 * t)) * g * g * (3.0 - 2.0 * g)
 
 
 def _rim_widths(image: np.ndarray, inner_xy: np.ndarray, outer_xy: np.ndarray, into: np.ndarray, *,
