@@ -13,7 +13,10 @@ landmarks measure the eye aspect ratio (EAR) in every frame. Prints per portrait
   a share of the clip's median (a blink is seen below 0.6);
 - at full closure (both blinks = 1, rendered still), the share of the eye opening (dlib's eye
   polygons on the neutral render) still showing the open eye: pixels a full blink left unchanged,
-  apart from the shut lash line (where dlib puts the shut lids);
+  apart from the shut lash line (where dlib puts the shut lids); and of those, the share the shut
+  lid painter (render.eyes.LidPainter) left as the warped photo had them (or painted within
+  PAINTED_LEVELS of it): at most the photo's own eye showing, where the rest are painted lid or
+  lash whose colour matches the open eye's;
 - the identity distance (dlib's face encoder) between the photo and the frames.
 
 Writes a close-up sheet per portrait (render/closeups.py's layout) to --out.
@@ -23,8 +26,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from unittest.mock import patch
 
 import cv2
 import numpy as np
@@ -35,6 +40,7 @@ from evaluation.dlib_face import LEFT_EYE, RIGHT_EYE, DlibFace
 from facetalk.io import load_image, save_image, synthesize_speech
 from facetalk.motion.frame import MotionFrame
 from facetalk.pipeline import Animator
+from facetalk.render.eyes import LidPainter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 from closeup_sheet import closeup_sheet  # noqa: E402
@@ -42,6 +48,12 @@ from closeup_sheet import closeup_sheet  # noqa: E402
 TEXT = ("I remember the first morning on the ship. We woke early, checked the systems, and looked out "
         "at the blue planet turning below us. Nobody said a word for a long time.")
 WINDOW_S = 0.12
+# A pixel of the open eye is unchanged at full closure when every channel is within this of the
+# open frame's.
+SAME_LEVELS = 10
+# ... and the lid painter left it as the warped photo had it when it moved no channel this far (a
+# lid faded out at the eye's corners, LID_SIDE_FADE, moves the photo's pixels there by less).
+PAINTED_LEVELS = 3
 
 
 def blink_recovery(animator: Animator, audio: np.ndarray, dlib_face: DlibFace) -> tuple[int, int, float, float]:
@@ -69,17 +81,41 @@ def blink_recovery(animator: Animator, audio: np.ndarray, dlib_face: DlibFace) -
     return len(apexes), seen, depth, float(np.mean(ids)) if ids else float("nan")
 
 
-def eye_showing(animator: Animator, dlib_face: DlibFace) -> tuple[float, float]:
-    """Share of the open eye's pixels (dlib's eye polygons on the neutral render, one pixel in
-    from their edge) that a full blink leaves as they were (every channel within 10 levels):
-    iris or sclera still showing. The shut eye's lash line, where dlib puts the shut lids (within
-    1.5 px), is lid, not eye, even where it happens to match the open eye's dark iris or lower
-    lash line. Returns (that share, the share counting the lash line too)."""
+@dataclass(frozen=True)
+class Showing:
+    """Shares of the open eye's pixels (dlib's eye polygons on the neutral render, one pixel in
+    from their edge) that a full blink leaves as they were (every channel within SAME_LEVELS)."""
+
+    eye: float  # apart from the shut lash line (within 1.5 px of dlib's shut eye polygons)
+    with_lash_line: float  # the lash line counted too
+    photo: float  # of `eye`, those the lid painter moved less than PAINTED_LEVELS: at most the photo's own
+
+
+def showing_shares(*, opened: np.ndarray, shut: np.ndarray, unpainted: np.ndarray, inside: np.ndarray,
+                   lash_line: np.ndarray) -> Showing:
+    """Showing from (H, W, 3) uint8 frames: the open eye, the shut eye, and the shut eye as the
+    warped photo drew it before the lid painter (`unpainted`); `inside`, `lash_line` (H, W) bool:
+    the open eye's pixels and the shut lash line's."""
+    same = np.abs(shut.astype(int) - opened).max(axis=2) < SAME_LEVELS
+    painted = np.abs(shut.astype(int) - unpainted).max(axis=2) >= PAINTED_LEVELS
+    showing = same & ~lash_line
+    return Showing(eye=float(showing[inside].mean()), with_lash_line=float(same[inside].mean()),
+                   photo=float((showing & ~painted)[inside].mean()))
+
+
+def eye_showing(animator: Animator, dlib_face: DlibFace) -> Showing | None:
+    """Showing at full closure: iris or sclera still showing. The shut eye's lash line, where dlib
+    puts the shut lids (within 1.5 px), is lid, not eye, even where it happens to match the open
+    eye's dark iris or lower lash line; a painted pixel elsewhere may match it too (Showing.photo
+    leaves those out). None where dlib finds no face or eye."""
     opened = animator.render_motion(MotionFrame(t_s=0))
-    shut = animator.render_motion(MotionFrame(t_s=0, blink_left=1.0, blink_right=1.0))
+    shut_motion = MotionFrame(t_s=0, blink_left=1.0, blink_right=1.0)
+    shut = animator.render_motion(shut_motion)
+    with patch.object(LidPainter, "paint", lambda *args, **kwargs: None):
+        unpainted = animator.render_motion(shut_motion)
     face, shut_face = dlib_face.measure(opened), dlib_face.measure(shut)
     if face is None:
-        return float("nan"), float("nan")
+        return None
     mask = np.zeros(opened.shape[:2], np.uint8)
     lash_line = np.zeros_like(mask)
     for sl in (RIGHT_EYE, LEFT_EYE):
@@ -88,9 +124,9 @@ def eye_showing(animator: Animator, dlib_face: DlibFace) -> tuple[float, float]:
             cv2.polylines(lash_line, [np.round(shut_face.landmarks[sl]).astype(np.int32)], True, 1, 3)
     inside = cv2.erode(mask, np.ones((3, 3), np.uint8)).astype(bool)
     if not inside.any():
-        return float("nan"), float("nan")
-    same = np.abs(shut.astype(int) - opened).max(axis=2) < 10
-    return float((same & ~lash_line.astype(bool))[inside].mean()), float(same[inside].mean())
+        return None
+    return showing_shares(opened=opened, shut=shut, unpainted=unpainted, inside=inside,
+                          lash_line=lash_line.astype(bool))
 
 
 def portraits(args: argparse.Namespace) -> list[tuple[str, np.ndarray]]:
@@ -126,11 +162,11 @@ def main() -> None:
             print(f"{name:>28}: skipped (dlib finds no face in the photo)")
             continue
         n, seen, depth, identity = blink_recovery(animator, audio, dlib_face)
-        showing, with_lashes = eye_showing(animator, dlib_face)
+        showing = eye_showing(animator, dlib_face) or Showing(np.nan, np.nan, np.nan)
         totals += (n, seen)
         print(f"{name:>28}: blinks seen {seen}/{n} ({seen / max(n, 1):.0%}, EAR at blinks {depth:.2f} x median); "
-              f"at full closure eye showing "
-              f"{showing:.1%} (lash line counted as eye {with_lashes:.1%}); identity distance {identity:.3f}", flush=True)
+              f"at full closure eye showing {showing.eye:.1%} (the photo's own at most {showing.photo:.1%}, "
+              f"lash line counted as eye {showing.with_lash_line:.1%}); identity distance {identity:.3f}", flush=True)
         save_image(out / f"closeup-{name.split()[0]}.png", closeup_sheet(animator))
     print(f"all portraits: blinks seen {totals[1]}/{totals[0]} ({totals[1] / max(totals[0], 1):.0%}); sheets in {out}/")
 
