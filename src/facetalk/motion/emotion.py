@@ -238,9 +238,11 @@ PHOTO_OPENING_BY_EMOTION = {"surprised": {"jaw_open": 0.1, "upper_lip_raise": 0.
 # A rolled lip covers a share of the teeth's run (render.mouth._rolled_cover), and a broad smile
 # shows 1.8-3.6 lip heights of upper teeth (the bundled photo 8.8 px under a 4.8 px lip, Obama 14.1
 # under 4.1, out/portraits' 11 21.6 under 6.0; out/fear15/lip_height.txt): rolled 0.8 it hid them
-# under a smooth slab of lip 2.72-4.56 times the photo's (issues 12.3, 13.1); rolled 0.5 the lip is
-# 1.84-2.87 times it with a band of teeth under it. 0.5 is the least roll at which the expression
-# classifier's P(happy) did not rise (at 0.4 the teeth's row read as a grin); out/fear15/NOTES.md.
+# under a smooth slab of lip 2.72-4.56 times the photo's (issues 12.3, 13.1). render.mouth caps the
+# cover at the lip's own height and leaves the rest of the share in its shadow (2.0x mid-mouth on
+# Obama, 11 and 12; out/mouth14/NOTES.md). 0.5 is the least roll at which the expression
+# classifier's P(happy) did not rise before that cap (at 0.4 the teeth's row read as a grin;
+# out/fear15/NOTES.md); with it, P(happy) under fear is 0.23 against 0.18.
 SMILE_OPENING_BY_EMOTION = {"fearful": {"jaw_open": 0.1, "upper_lip_raise": 0.5, "mouth_roll_upper": 0.3}}
 OPENS_ANEW = frozenset({"disgusted"})
 # Emotions whose lower lids stay as a broad smile's squint raised them: the frown that undoes the
