@@ -1,7 +1,7 @@
 import numpy as np
 
-from facetalk.render.raster import (REACH_MARGIN_PX, StillReach, WarpBuffers, matte_blocks, pack_texels, rasterize,
-                                    warp_over_plate)
+from facetalk.render.raster import (REACH_MARGIN_PX, StillReach, WarpBuffers, WarpSource, matte_blocks, pack_texels,
+                                    rasterize, warp_over_plate)
 
 
 def _warp(texture, matte, plate, map_x, map_y, box, out, alpha, kept, drawn=None, residual=None):
@@ -125,6 +125,27 @@ def test_the_residual_travels_with_the_pixels_it_belongs_to():
         outs.append(out.astype(np.float32))
     uncut = (outs[1] + residual > 0) & (outs[1] + residual < 255)
     assert np.abs(outs[0] - outs[1] - residual)[uncut].max() <= 1.0 and uncut[18, 27].all()
+
+
+def test_the_warp_at_rest_gives_the_still_frame_by_its_residual():
+    """WarpSource.of takes as residual, in whole levels, what laying the texture over the plate
+    falls short of the still frame where the matte is under 1: at rest every such pixel is the
+    still frame, kept as it is. Where the matte is 1 the still frame may differ on purpose (irises
+    drawn on top): no residual there, and the warp draws the texture."""
+    rng = np.random.default_rng(12)
+    h, w = 20, 24
+    texture, plate, still = (rng.integers(0, 256, (h, w, 3), dtype=np.uint8) for _ in range(3))
+    matte = np.clip(rng.uniform(-0.5, 1.5, (h, w)), 0.0, 1.0).astype(np.float32)
+    still[matte == 1] = texture[matte == 1]
+    still[3, 4], matte[3, 4] = 7, 1.0  # an iris: the still frame is not the texture there
+    source = WarpSource.of(texture=texture, matte=matte, plate=plate, still=still)
+    assert np.all(source.residual[matte == 1] == 0) and np.array_equal(source.residual, np.round(source.residual))
+    assert np.abs(source.residual).max() > 100  # random photo and plate: far apart
+    assert source.kept[matte < 1].all() and not source.kept[3, 4]
+    out, alpha = np.zeros((h, w, 3), np.uint8), np.empty((h, w), np.float32)
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    _warp(texture, matte, plate, xs, ys, (0, 0, w, h), out, alpha, np.zeros((h, w), bool), residual=source.residual)
+    assert np.array_equal(out[matte < 1], still[matte < 1]) and np.array_equal(out[matte == 1], texture[matte == 1])
 
 
 def test_warp_over_plate_is_opencvs_remap_and_blend_bit_for_bit():

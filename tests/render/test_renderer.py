@@ -86,6 +86,23 @@ def test_a_motion_starting_changes_the_frame_by_a_hair(renderer, onset):
     assert jumped.sum() <= 10
 
 
+def test_the_soft_edge_is_unmixed_from_the_plate():
+    """_unmixed gives the colour that, laid over the plate by the matte, is the texture again
+    (within half a level where not cut at 0 or 255), and leaves the rest of the texture as it is."""
+    from facetalk.render.renderer import _unmixed
+
+    rng = np.random.default_rng(5)
+    texture, plate = (rng.integers(60, 200, (16, 16, 3), dtype=np.uint8) for _ in range(2))
+    matte = rng.choice(np.array([0.0, 0.4, 0.8, 1.0], np.float32), (16, 16))
+    out = _unmixed(texture, matte=matte, plate=plate)
+    hard = (matte == 0) | (matte == 1)
+    assert np.array_equal(out[hard], texture[hard])
+    a = matte[..., None]
+    again = out * a + plate * (1.0 - a)
+    uncut = ~hard[..., None] & (out > 0) & (out < 255)
+    assert np.abs(again - texture)[uncut].max() <= 0.5 and uncut.sum() > 300
+
+
 def test_posed_vertices_are_the_expression_the_press_and_the_pose(analysis):
     """The compiled pose against the same arithmetic in numpy, on random frames: both signs of
     every coefficient, partial and full presses with the upper lip raised, turned and shifted."""

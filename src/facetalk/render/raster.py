@@ -231,7 +231,7 @@ def _warp_row(texels, matte, blocks, plate, residual, kept, map_x, map_y, y, lo,
             ya, yb = np.uintp(_reflect_101(sy, h)), np.uintp(_reflect_101(sy + 1, h))
             kind = _block_kind(matte[ya, xa], matte[ya, xb], matte[yb, xa], matte[yb, xb])
             if _any_residual(residual, ya, yb, xa, xb):
-                kind = np.uint8(3) if kind == 0 else np.uint8(2)
+                kind = np.uint8(3) if kind == 0 else np.uint8(4)
         if kind == 0:
             alpha[ax] = zero
             for c in range(3):
@@ -259,7 +259,7 @@ def _warp_row(texels, matte, blocks, plate, residual, kept, map_x, map_y, y, lo,
             k = np.uintp(c)
             t = np.float32(_channel(rgb, c))
             v = min(max(np.rint((t * a + np.float32(plate[x, k]) * b) / den), zero), top)
-            out[x, k] = _plus_residual(v, residual, ya, yb, xa, xb, k, w00, w01, w10, w11)
+            out[x, k] = np.uint8(v) if kind == 2 else _plus_residual(v, residual, ya, yb, xa, xb, k, w00, w01, w10, w11)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -302,7 +302,7 @@ def _block_kind(m00, m01, m10, m11):
 def matte_blocks(matte: np.ndarray, *, residual: np.ndarray | None = None) -> np.ndarray:
     """(H, W) uint8: for the 2x2 block of the (H, W) `matte` whose top left is each pixel, 0 if all
     four are 0, 1 if all are 1, else 2 (also the last row and column); where the (H, W, 3) `residual`
-    is non-zero at one of the four, 3 if all four mattes are 0, else 2. One read where bilinear
+    is non-zero at one of the four, 3 if all four mattes are 0, else 4. One read where bilinear
     sampling's four took 8 compares."""
     a, b, c, d = matte[:-1, :-1], matte[:-1, 1:], matte[1:, :-1], matte[1:, 1:]
     out = np.full(matte.shape, 2, np.uint8)
@@ -311,6 +311,7 @@ def matte_blocks(matte: np.ndarray, *, residual: np.ndarray | None = None) -> np
         r = np.any(residual != 0, axis=2)
         some = r[:-1, :-1] | r[:-1, 1:] | r[1:, :-1] | r[1:, 1:]
     empty = (a == 0) & (b == 0) & (c == 0) & (d == 0)
+    out[:-1, :-1][some] = 4
     out[:-1, :-1][empty] = np.where(some[empty], 3, 0)
     out[:-1, :-1][~some & (a == 1) & (b == 1) & (c == 1) & (d == 1)] = 1
     return out
@@ -321,8 +322,8 @@ class WarpSource:
     """What warp_over_plate samples and lays over, fixed per photo. texels: (H, W) uint64, the
     texture's pack_texels; matte: (H, W) float32, the texture's share of each pixel; blocks:
     matte_blocks(matte, residual=residual); plate: (H, W, 3) uint8 background; residual: (H, W, 3)
-    float32, what laying the texture over the plate by the matte falls short of the photo; kept: (H, W)
-    bool, where warping by the identity map gives the still frame exactly (left alone there when
+    float32, whole levels: what laying the texture over the plate by the matte falls short of the still
+    frame at rest (see of); kept: (H, W) bool, where warping by the identity map gives the still frame exactly (left alone there when
     unmoved); unkept_lo, unkept_hi: (H,) int32, each row's first and last column `kept` does not mark
     (none: lo > hi)."""
 
@@ -336,25 +337,37 @@ class WarpSource:
     unkept_hi: np.ndarray
 
     @classmethod
-    def of(cls, *, texture: np.ndarray, matte: np.ndarray, plate: np.ndarray, residual: np.ndarray,
-           still: np.ndarray) -> WarpSource:
-        """For a photo whose frame shows (H, W, 3) uint8 `still` where nothing moves."""
+    def of(cls, *, texture: np.ndarray, matte: np.ndarray, plate: np.ndarray, still: np.ndarray) -> WarpSource:
+        """For a photo whose frame shows (H, W, 3) uint8 `still` where nothing moves. Where the matte
+        is under 1, what laying the texture over the plate gives at rest falls short of the still
+        frame (the photo's own mix of person and background, background the plate does not have):
+        that shortfall is the residual, added back where each pixel comes from, so the warp at rest
+        gives the still frame and a pixel moved by a hair changes by a hair. (Where the matte is 1
+        the still frame may differ on purpose: irises, spectacle frames drawn on top.)"""
         texels, plate = pack_texels(texture), np.ascontiguousarray(plate)
         matte = np.ascontiguousarray(matte, dtype=np.float32)
-        residual = np.ascontiguousarray(residual, dtype=np.float32)
         h, w = matte.shape
-        # First nothing kept (every row's columns all unkept): what the identity map itself gives.
-        source = cls(texels=texels, matte=matte, blocks=matte_blocks(matte, residual=residual), plate=plate,
-                     residual=residual, kept=np.zeros((h, w), bool), unkept_lo=np.zeros(h, np.int32),
-                     unkept_hi=np.full(h, w - 1, np.int32))
-        warped = np.empty_like(still)
-        source.warp(WarpBuffers(h, w), (0, 0, w, h), out=warped, alpha=np.empty((h, w), np.float32))
-        kept = np.all(warped == still, axis=2)
+        bare = cls._identity_warp(texels, matte, plate, np.zeros((h, w, 3), np.float32))
+        residual = np.where((matte < 1)[..., None], still.astype(np.float32) - bare, np.float32(0.0))
+        residual = np.ascontiguousarray(residual, dtype=np.float32)
+        kept = np.all(cls._identity_warp(texels, matte, plate, residual) == still, axis=2)
         unkept, any_unkept = ~kept, ~kept.all(axis=1)
         lo = np.where(any_unkept, np.argmax(unkept, axis=1), w).astype(np.int32)
         hi = np.where(any_unkept, w - 1 - np.argmax(unkept[:, ::-1], axis=1), -1).astype(np.int32)
-        return cls(texels=texels, matte=matte, blocks=source.blocks, plate=plate, residual=residual, kept=kept,
-                   unkept_lo=lo, unkept_hi=hi)
+        return cls(texels=texels, matte=matte, blocks=matte_blocks(matte, residual=residual), plate=plate,
+                   residual=residual, kept=kept, unkept_lo=lo, unkept_hi=hi)
+
+    @classmethod
+    def _identity_warp(cls, texels: np.ndarray, matte: np.ndarray, plate: np.ndarray,
+                       residual: np.ndarray) -> np.ndarray:
+        """(H, W, 3) uint8: what warping by the identity map gives, nothing kept."""
+        h, w = matte.shape
+        source = cls(texels=texels, matte=matte, blocks=matte_blocks(matte, residual=residual), plate=plate,
+                     residual=residual, kept=np.zeros((h, w), bool), unkept_lo=np.zeros(h, np.int32),
+                     unkept_hi=np.full(h, w - 1, np.int32))
+        warped = np.empty((h, w, 3), np.uint8)
+        source.warp(WarpBuffers(h, w), (0, 0, w, h), out=warped, alpha=np.empty((h, w), np.float32))
+        return warped
 
     def warp(self, buffers: WarpBuffers, box: tuple[int, int, int, int], *, out: np.ndarray, alpha: np.ndarray) -> None:
         """warp_over_plate by the buffers' maps over `box` (x0, y0, x1, y1) into (H, W, 3) uint8

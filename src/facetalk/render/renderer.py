@@ -15,7 +15,6 @@ import numpy as np
 from numba import njit
 
 from facetalk.face.analysis import FaceAnalysis
-from facetalk.face.appearance import Appearance
 from facetalk.face.landmarks import FACE_OVAL, LIPS_INNER_UPPER
 from facetalk.face.glasses import Glasses
 from facetalk.face.rig import MATERIAL_CAVITY, FaceRig
@@ -265,11 +264,11 @@ class Renderer:
         self._background = np.ascontiguousarray(app.background)
         # What a pixel that nothing moves shows: the photo, irises removed (they are drawn on top).
         self._still = np.ascontiguousarray(np.where(app.person_alpha[..., None] >= 1.0, app.texture, image))
-        # Where the still frame already is what warping by the identity map gives (nearly
-        # everywhere, the edge residual added), the warp leaves pixels that did not move (by
-        # 1/64 px) as they are.
-        self._warp = WarpSource.of(texture=self._texture, matte=self._alpha, plate=self._background,
-                                   residual=_edge_residual(image, app), still=self._still)
+        # Where the still frame already is what warping by the identity map gives (all but the
+        # irises and spectacle frames, the residual added), the warp leaves pixels that did not
+        # move (by 1/64 px) as they are.
+        self._warp = WarpSource.of(texture=_unmixed(self._texture, matte=self._alpha, plate=self._background),
+                                   matte=self._alpha, plate=self._background, still=self._still)
         # Only vertices of triangles that can move bound the region a frame must recompute.
         self._moving = np.unique(self.rig.triangles[self.rig.movable])
         self._buffers = WarpBuffers(self.height, self.width)
@@ -362,21 +361,21 @@ class Renderer:
         return material_lookup(self.rig.material)[self._buffers.tri_id] == MATERIAL_CAVITY
 
 
-def _edge_residual(image: np.ndarray, app: Appearance) -> np.ndarray:
-    """(H, W, 3) float32: what laying the texture over the plate by the matte falls short of the
-    photo, (1 - matte) (photo - plate) on the person's soft edge and 0 elsewhere.
-
-    The warp adds it, sampled where each pixel's colour comes from (raster.warp_over_plate): the
-    edge pixels keep the photo's own colours wherever they go, so what stands still stays exactly as
-    photographed and what moves by a hair changes by a hair. Added only to pixels that had not moved
-    at all (by 1e-3 px), it switched off at a motion's first frame: every soft-edge pixel the motion
-    reached jumped by up to 93 levels (jaw 0 -> 0.001 changed 143 px by over 20 on the bundled photo)."""
-    a0 = app.person_alpha
-    differs = (a0 < 1) & np.any(app.background != image, axis=2)
-    a = a0[differs][:, None]
-    residual = np.zeros(image.shape, np.float32)
-    residual[differs] = image[differs] - app.texture[differs] * a - app.background[differs] * (1.0 - a)
-    return residual
+def _unmixed(texture: np.ndarray, *, matte: np.ndarray, plate: np.ndarray) -> np.ndarray:
+    """(H, W, 3) uint8: `texture` with its soft edge (0 < matte < 1) unmixed from the plate, the
+    colour that laid over the plate by the matte gives the texture back: plate + (texture - plate)
+    / matte, rounded and cut to 0..255. A moving edge pixel then shows the person's part of it
+    over whatever plate it lands on, not the photo's background mixed in twice, and the warp's
+    residual (what the warp at rest falls short of the still frame, raster.WarpSource.of: added
+    where each pixel comes from) is left to the few pixels the cut and the plate's inpainting
+    change. Added only to pixels that had not moved by 1e-3 px, that residual (then every soft
+    edge pixel's) switched off at a motion's first frame: jaw 0 -> 0.001 changed 143 px by over 20
+    levels (up to 93) along the bundled photo's jaw."""
+    soft = (matte > 0) & (matte < 1)
+    out = texture.copy()
+    under = plate[soft].astype(np.float32)
+    out[soft] = np.clip(np.rint(under + (texture[soft] - under) / matte[soft][:, None]), 0, 255).astype(np.uint8)
+    return out
 
 
 def _extremes(xy: np.ndarray) -> np.ndarray:
