@@ -1,7 +1,7 @@
 """Lip-sync benchmark: the rendered mouth measured by an independent landmark detector, and speed.
 
   .venv/bin/python benchmarks/bench_lipsync.py [--fps 50] [--size 384] [--seconds 60] [--photo P] [--music-draws 3]
-                                              [--clips en-us cmn-latn-pinyin es human] [--stages]
+                                              [--clips en-us cmn-latn-pinyin es human] [--voice-net ONNX|none] [--stages]
 
 Needs the `eval` extra (dlib) and, for the human speech, Debian's asterisk-core-sounds-en(-wav)
 (not pocketsphinx: the benchmark has no phone times for it). At about 1.4 rendered frames a second
@@ -290,7 +290,7 @@ def timing(track: Track, speech: np.ndarray, fps: int) -> tuple[float, float]:
 def video_figures(args, clips: dict[str, TtsClip]) -> None:
     photo = load_image(args.photo or resources.files("facetalk.data").joinpath("astronaut.jpg"))
     config = Config(framing=FramingConfig(size=args.size), motion=MotionConfig(fps=args.fps))
-    animator = Animator(photo, config=config, lip_model=load_lipsync_model(args.lip_model))
+    animator = Animator(photo, config=config, lip_model=_lip_model(args))
     dlib = DlibFace()
     rest = dlib.measure(animator.analysis.image).mouth_aperture()
     rng = np.random.default_rng(0)
@@ -451,7 +451,7 @@ def stage_figures(args, clips: dict[str, TtsClip]) -> None:
     against the clean clip at each stage, and the music alone's mean lip gap at each stage."""
     from training.articulation import blend, segments_from_phones
 
-    model = load_lipsync_model(args.lip_model)
+    model = _lip_model(args)
     lead_s = MotionConfig().mouth_lead_s
     rng = np.random.default_rng(0)  # the rendered run's pieces of music, clip by clip
     print(f"lip gap ~ envelope, zero lag, before rendering ({args.fps} fps):")
@@ -534,7 +534,7 @@ def stage_music(model, speech: np.ndarray, r0_clean: list[float], rng: np.random
 
 
 def speed_figures(args, english: np.ndarray) -> None:
-    model = load_lipsync_model(args.lip_model)
+    model = _lip_model(args)
     once = english
     audio = np.tile(once, int(np.ceil(args.seconds * SR / len(once))))[: int(args.seconds * SR)]
     for name, chunk in (("offline, 0.5 s chunks", SR // 2), ("live, 20 ms chunks", SR // 50)):
@@ -555,6 +555,12 @@ def speed_figures(args, english: np.ndarray) -> None:
           f"= {(look + p99) * 1000:.1f} ms (limit: look-ahead + 20 ms)")
 
 
+def _lip_model(args):
+    """The lip model under test with its voice-level net (--voice-net: the bundled one, another, or none)."""
+    voice_net = {"bundled": True, "none": False}.get(args.voice_net, args.voice_net)
+    return load_lipsync_model(args.lip_model, voice_net=voice_net)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--fps", type=int, default=50, help="render rate: 20 ms lag resolution at 50")
@@ -567,6 +573,8 @@ def main() -> None:
                     help=f"clips to render, of {' '.join(names)} (default: all)")
     ap.add_argument("--lip-model", default=None, metavar="ONNX",
                     help="a lip model to measure instead of the bundled one (a retrained candidate)")
+    ap.add_argument("--voice-net", default="bundled", metavar="ONNX",
+                    help="the voice-level net read under music: bundled, none (the lip model's own estimate) or a path")
     ap.add_argument("--stages", action="store_true",
                     help="only the lip gap's correlation before rendering: targets, network, runtime (fast)")
     args = ap.parse_args()
@@ -574,7 +582,7 @@ def main() -> None:
     clips = spoken_clips(engine)
     if args.stages:
         stage_figures(args, clips)
-        stage_fast_over_music(load_lipsync_model(args.lip_model), clips, engine, args)
+        stage_fast_over_music(_lip_model(args), clips, engine, args)
         return
     speed_figures(args, clips["en-us"].audio)
     video_figures(args, clips)

@@ -404,8 +404,10 @@ class VoiceYield:
     reads some of the music as voice, also in a bilabial's closure (the benchmark's English over
     four pieces at 0 dB: 71 of 96 /p b m/ shut with the pass everywhere, 76 without), so it acts
     only where the voice makes up the sound: whole with the mix up to SHARE_FROM over the voice's
-    loudness, none from SHARE_TO (where MusicPress begins). Per mel frame, in order: any chunking
-    gives the same; a model without voice_level leaves it off.
+    loudness, none from SHARE_TO. Since the voice-level net is read under music (VoiceUnderMusic:
+    its estimate follows the voice there better than the lip model's) both lie UNDER_MUSIC_RAISE
+    higher than the 1.5 / 4.3 dB they were (the model card's round 13). Per mel frame, in order:
+    any chunking gives the same; a model without voice_level leaves it off.
 
     The voice's estimate is the loudest over its 30 ms window, so through the first 20 ms of a fast
     closure it still hears the vowel before it, and the pass opened lips the network was shutting
@@ -417,8 +419,9 @@ class VoiceYield:
 
     NEAR_LOG_POWER = float(np.log(10 ** 0.4))  # 4 dB over the level: no press
     FAR_LOG_POWER = float(np.log(10 ** 0.4))   # 4 dB under it: the whole press
-    SHARE_FROM = float(np.log(10 ** 0.15))     # the mix 1.5 dB over the voice: the voice is the sound
-    SHARE_TO = 1.0                             # 4.3 dB: music makes up more than half of it
+    UNDER_MUSIC_RAISE = float(np.log(10 ** 0.4))  # 4 dB: the shares below, raised in round 13
+    SHARE_FROM = float(np.log(10 ** 0.15)) + UNDER_MUSIC_RAISE  # the mix 5.5 dB over the voice: the voice is the sound
+    SHARE_TO = 1.0 + UNDER_MUSIC_RAISE                          # 8.3 dB: music makes up most of it
     SILENT_FROM = float(np.log(10 ** 1.4))     # the output's own sound 14 dB under the level ...
     SILENT_TO = float(np.log(10 ** 1.8))       # ... to 18 dB: a closure's silence keeps ...
     PRESS_FROM, PRESS_TO = 0.4, 0.6            # ... a press the network holds
@@ -650,18 +653,85 @@ class MouthShape:
         return MouthPose(**{name: float(getattr(self, name)[i]) for name in PARAMS})
 
 
-class LipSyncModel:
-    """The ONNX network, loaded explicitly (`load_lipsync_model()`), shared by any number of
-    streams. onnxruntime runs it on one thread: it is small, and the renderer owns the cores."""
+class VoiceUnderMusic:
+    """Where music makes up the sound, the voice's level is the voice-level net's (VoiceLevelNet),
+    not the lip model's own.
+
+    Under chords and drums the lip model's voice_level follows the voice's own level at r 0.58-0.65
+    over its voiced frames and lies 11-13 dB low, and that pattern is what cost the human clip's
+    lips under music 6 dB louder than the voice (the model card's round 11: with the clean clip's
+    own level there, the drop was 0.046 instead of 0.165). A net trained on the voice's level alone
+    over music follows it better, but reads clean speech no better than the lip model (round 10:
+    read everywhere it lost clean closures). So each frame blends the two by how far the mix lies
+    over the lip model's estimate: the lip model's up to SHARE_FROM, the net's, raised by RAISE
+    (it reads low under music too), from SHARE_TO. The result feeds every pass that reads the
+    voice's level. Stateless (the net carries the state): any chunking gives the same.
+    """
+
+    SHARE_FROM = float(np.log(10 ** 0.15))  # the mix 1.5 dB over the lip model's estimate ...
+    SHARE_TO = 1.0                          # ... to 4.3 dB: music makes up more than half the sound
+    RAISE = float(np.log(10 ** 0.2)) / -VOICE_LEVEL_FLOOR  # 2 dB, in voice_level's units
+
+    def __call__(self, own: np.ndarray, net: np.ndarray, frames: np.ndarray) -> np.ndarray:
+        """own, net (T,) voice_level 0..1 (the lip model's, the net's) and the (T, N_FEATURES)
+        frames fed with them -> (T,) float32 voice_level."""
+        share = np.clip((frames[:, ENERGY] - voice_log_power(own) - self.SHARE_FROM)
+                        / (self.SHARE_TO - self.SHARE_FROM), 0.0, 1.0)
+        return ((1.0 - share) * own + share * np.clip(net + self.RAISE, 0.0, 1.0)).astype(np.float32)
+
+
+def _session(path: str | Path):
+    """onnxruntime on one thread: the nets are small, and the renderer owns the cores."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+class VoiceLevelNet:
+    """The voice-level net (data/voice_level.onnx, training/train_voice_level.py; the model card's
+    round 13): the lip model's input frames in, the voice's own level under any music (voice_level's
+    units, 0..1) out, with the lip model's look-ahead (so no added latency). Streams like it:
+    (frames, state) -> (levels, next state). Loaded explicitly, shared by any number of streams."""
 
     def __init__(self, path: str | Path | None = None):
-        import onnxruntime as ort
+        path = path or resources.files("facetalk.data").joinpath("voice_level.onnx")
+        self._session = _session(path)
+        meta = self._session.get_modelmeta().custom_metadata_map
+        if meta.get("outputs") != VOICE_LEVEL:
+            raise ValueError(f"{path}: not a voice-level net (outputs {meta.get('outputs')!r}, "
+                             f"expected {VOICE_LEVEL!r})")
+        self.lookahead_frames = int(meta["lookahead_frames"])
+        self._state_shape = self._session.get_inputs()[1].shape  # (frames, channels), fixed
 
+    def run(self, frames: np.ndarray, state: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """frames (T, N_FEATURES) -> (voice_level (T,), next state)."""
+        level, state = self._session.run(None, {"frames": frames.astype(np.float32), "state": state})
+        return level[:, 0], state
+
+    def initial_state(self, silence_frame: np.ndarray) -> np.ndarray:
+        """The state after a long digital silence: where every stream starts."""
+        return _settled_state(self, silence_frame)
+
+
+def _settled_state(net: "LipSyncModel | VoiceLevelNet", silence_frame: np.ndarray) -> np.ndarray:
+    """A streaming net's state after more digital silence than it remembers."""
+    state = np.zeros(net._state_shape, np.float32)
+    return net.run(np.repeat(silence_frame[None], 2 * net._state_shape[0] + 1, 0), state)[1]
+
+
+class LipSyncModel:
+    """The ONNX network, loaded explicitly (`load_lipsync_model()`), shared by any number of
+    streams, with the voice-level net its streams read under music (`voice_net`; None: the lip
+    model's own estimate everywhere)."""
+
+    voice_net: VoiceLevelNet | None = None  # for stand-ins that skip __init__ (tests)
+
+    def __init__(self, path: str | Path | None = None, *, voice_net: VoiceLevelNet | None = None):
         path = path or resources.files("facetalk.data").joinpath("lipsync.onnx")
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = 1
-        options.inter_op_num_threads = 1
-        self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self._session = _session(path)
         meta = self._session.get_modelmeta().custom_metadata_map
         if meta["params"].split(",") != list(PARAMS):
             raise ValueError(f"{path}: model outputs {meta['params']}, expected {','.join(PARAMS)}")
@@ -672,6 +742,13 @@ class LipSyncModel:
         self.lookahead_frames = int(meta["lookahead_frames"])
         self._state_shape = self._session.get_inputs()[1].shape  # (frames, channels), fixed
         self.n_state_frames = self._state_shape[0]
+        if voice_net is not None and not self.has_voice_level:
+            raise ValueError(f"{path}: no voice_level output for a voice-level net to stand in for under music")
+        if voice_net is not None and voice_net.lookahead_frames != self.lookahead_frames:
+            # A longer one would delay every frame; a shorter one would read another time's level.
+            raise ValueError(f"voice-level net looks {voice_net.lookahead_frames} frames ahead, "
+                             f"the lip model {self.lookahead_frames}")
+        self.voice_net = voice_net
 
     def lookahead_s(self, sr: int = 16000) -> float:
         """Audio past a frame's time the model needs to decide it."""
@@ -683,8 +760,7 @@ class LipSyncModel:
 
     def initial_state(self, silence_frame: np.ndarray) -> np.ndarray:
         """The state after a long digital silence: where every stream starts."""
-        state = np.zeros(self._state_shape, np.float32)
-        return self.run(np.repeat(silence_frame[None], 2 * self.n_state_frames + 1, 0), state)[1]
+        return _settled_state(self, silence_frame)
 
     def stream(self, *, fps: int, sr: int = 16000, lookahead_s: float | None = None,
                jaw_gain: float = 1.0, lead_s: float = 0.0) -> "LipSync":
@@ -692,9 +768,11 @@ class LipSyncModel:
 
 
 @lru_cache(maxsize=4)
-def load_lipsync_model(path: str | None = None) -> LipSyncModel:
-    """The bundled model (or the one at `path`), loaded on first use and then shared."""
-    return LipSyncModel(path)
+def load_lipsync_model(path: str | None = None, *, voice_net: str | bool = True) -> LipSyncModel:
+    """The bundled lip model (or the one at `path`) with its voice-level net (voice_net True: the
+    bundled one; a path: that one; False: none), loaded on first use and then shared."""
+    net = VoiceLevelNet(None if voice_net is True else voice_net) if voice_net else None
+    return LipSyncModel(path, voice_net=net)
 
 
 class LipSync:
@@ -724,6 +802,8 @@ class LipSync:
         self.lookahead_s = self._budget / sr
         silence = AudioFrontEnd(sr=sr).flush(n_frames=1).features[0]  # the frame of digital silence
         self._state = model.initial_state(silence)
+        self._voice_state = None if model.voice_net is None else model.voice_net.initial_state(silence)
+        self._under_music = VoiceUnderMusic()
         self._hold = SustainHold()
         self._gate = SilenceGate()
         self._yield = PressYield()
@@ -809,8 +889,7 @@ class LipSync:
     def _run(self, frames: np.ndarray) -> None:
         if len(frames):
             out, self._state = self.model.run(frames, self._state)
-            # The model's estimate of the voice's loudness, where it has one (not the mix's).
-            loudness = voice_log_power(out[:, len(PARAMS)]) if self.model.has_voice_level else None
+            loudness = self._voice_loudness(out, frames)
             out = self._hold(out[:, :len(PARAMS)], frames, loudness=loudness)
             out = self._gate(self._stress(out, frames, held=self._hold.smoothed, loudness=loudness), frames)
             # After the stress pass: the jaw as it will be shown; later where VoiceYield acts next.
@@ -826,6 +905,17 @@ class LipSync:
             out[quiet] = 0.0
             out = self._release(self._pause(out))
             self._outputs = np.concatenate([self._outputs, out])
+
+    def _voice_loudness(self, out: np.ndarray, frames: np.ndarray) -> np.ndarray | None:
+        """The voice's log power (T,) for the model's raw outputs and the frames fed with them: its
+        own voice_level, and under music the voice-level net's (VoiceUnderMusic); None without one."""
+        if not self.model.has_voice_level:
+            return None
+        level = out[:, len(PARAMS)]
+        if self.model.voice_net is not None:
+            net, self._voice_state = self.model.voice_net.run(frames, self._voice_state)
+            level = self._under_music(level, net, frames)
+        return voice_log_power(level)
 
     def _output(self, j: np.ndarray) -> np.ndarray:
         """Raw outputs at mel frames j (rest before the stream's start). Indices past the last
