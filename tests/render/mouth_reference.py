@@ -103,17 +103,19 @@ class ShadeReference:
 
     def taper_corners(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray, u: np.ndarray,
                       peak_opening: float, mouth_w: float, arch: np.ndarray | None,
-                      cleared: np.ndarray | None) -> np.ndarray:
+                      cleared: np.ndarray | None, across: np.ndarray | None = None) -> np.ndarray:
         """MouthPainter._taper_corners' numpy steps (lips as wide as the photo's): the (N, 3)
-        `color` with the lips' faces laid over the lens's corners, a copy."""
+        `color` with the lips' faces laid over the lens's corners, a copy; `across` (N,) the
+        pixels' place across the mouth (None: |2u - 1|)."""
         color = color.copy()
         opens = float(smoothstep(np.array(peak_opening / mouth_w), *LENS_OPENING))
-        side = np.abs(2.0 * u - 1.0) > LENS_FULL * LENS_REACH
+        across = np.abs(2.0 * u - 1.0) if across is None else across
+        side = across > LENS_FULL * LENS_REACH
         if arch is not None:
             side |= d_upper < arch + 0.5
         side = np.nonzero(side)[0]
         du, dl = d_upper[side], d_lower[side]
-        cut = (du + dl - peak_opening * lens_height(np.abs(2.0 * u[side] - 1.0))) * opens
+        cut = (du + dl - peak_opening * lens_height(across[side])) * opens
         low_reach, up_reach = CORNER_LOWER_SHARE * cut, (1.0 - CORNER_LOWER_SHARE) * cut
         arched_at, over_arch = np.zeros(len(side)), np.zeros(len(side), bool)
         if arch is not None:

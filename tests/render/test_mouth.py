@@ -1911,7 +1911,10 @@ def test_a_corner_face_is_clamped_to_the_lip_edge_as_drawn_once_its_line_is_clea
             luma[:, 0] = 1e6  # never darker than the upper lip's face
             setattr(painter, name, luma)
     free = renderer.render(frame).astype(float)
-    assert np.abs(clamped - free).max() <= 2.0, (np.abs(clamped - free).max(), (np.abs(clamped - free) > 2).sum())
+    # Up to 2 levels while the lens was cut by u; cut across the mouth, the faces reach nearer the
+    # corners, where the line is cleared less: 5 levels on 35 px.
+    off = np.abs(clamped - free).max(axis=2)
+    assert off.max() <= 5.0 and (off > 2).sum() <= 40, (off.max(), (off > 2).sum())
 
 
 def test_the_photos_own_teeth_keep_their_sharpness_under_the_soft_edge(analysis):
@@ -1954,6 +1957,10 @@ def test_synthetic_colour_over_the_photos_teeth_is_softened_like_the_rest(analys
                         smile=-0.1 - analysis.expression.smile)
     kept = renderer.render(frame).astype(float)
     unrolled = renderer.render(MotionFrame(**{**frame.__dict__, "mouth_roll_upper": 0.0})).astype(float)
+    # Rolled 0.8 the lip leaves one corner pixel of teeth, which the lips' faces at the corners
+    # cover since the lens is cut across the mouth (_across); rolled 0.5 it leaves a band (43 px).
+    half = MotionFrame(**{**frame.__dict__, "mouth_roll_upper": 0.5})
+    kept_half = renderer.render(half).astype(float)
     composite = painter._composite
     painter._composite = lambda *a, **k: composite(*a, **{**k, "sharp": None})
     soft = renderer.render(frame).astype(float)
@@ -1963,7 +1970,8 @@ def test_synthetic_colour_over_the_photos_teeth_is_softened_like_the_rest(analys
     # kept sharp where it repaints them by under ROLL_UNLAY_LEVELS (8 of 486 px here, up to 5 levels).
     step = np.abs(kept - soft)[rolled].max(axis=1)
     assert (step > 1.0).mean() < 0.03 and step.max() <= 6.0, ((step > 1.0).sum(), step.max())  # 40 before
-    assert np.abs(kept - soft).max() > 3  # the teeth it leaves are still the photo's, sharp
+    sharp_left = np.abs(kept_half - renderer.render(half)).max(axis=2) > 3
+    assert sharp_left.sum() > 20, int(sharp_left.sum())  # the teeth it leaves are still the photo's, sharp
 
 
 def test_a_rolled_lip_leaves_no_sliver_of_teeth_too_thin_to_read_as_teeth(analysis):
@@ -2292,3 +2300,56 @@ def test_corner_faces_pass_equals_numpy_steps_to_the_bit(analysis, arched, own_t
     painter._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, u=u, peak_opening=peak, mouth_w=mouth_w,
                            arch=arch, cleared=cleared)
     assert np.array_equal(color, want), int((color != want).any(axis=1).sum())
+
+
+def test_the_lens_outline_turns_smoothly_where_it_leaves_its_full_height():
+    """The lens's top (lens_height, half of a 45 px opening on a 100 px mouth), sampled every 0.25
+    px from mid-mouth to near its closing point, turns by under 2 degrees between samples, rounded
+    or not: full to half way and then (1 - across²) it met its full height at an angle, a turn of
+    35 degrees at one sample (across 0.425), the kink of a hexagon."""
+    from facetalk.render.mouth import LENS_REACH, ROUND_LENS, lens_height
+
+    mouth_w, peak = 100.0, 45.0
+    x = np.arange(0.0, 0.97 * LENS_REACH * mouth_w / 2, 0.25)
+    for power in (1.0, 1.0 - ROUND_LENS):
+        y = 0.5 * peak * lens_height(x / (mouth_w / 2), power=power)
+        heading = np.arctan2(np.diff(y), np.diff(x))
+        assert np.degrees(np.abs(np.diff(heading))).max() < 2.0, power
+    assert lens_height(np.array([0.0, LENS_REACH]))[1] < 1e-6  # it still closes at LENS_REACH
+
+
+def test_wide_open_the_opening_ends_where_the_lens_closes_across_the_mouth(analysis):
+    """At jaw 1 on the bundled photo the lower lip's first vertices drop nearly straight down from
+    the corners: its pixels 0.1-0.2 along the rig's u lie within a few px of a corner. The lens
+    cut by u left the rig's steep straight segments as the opening's lower sides (a trapezoid):
+    248 of its 1,770 px covered by the lips' faces, 3 of them open beyond the lens's closing point
+    (12: 7, 11: 12, 13: 8). Measured along the line between the inner corners, the faces cover 328
+    and none beyond it stays open."""
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.mouth import LENS_REACH
+    from facetalk.render.renderer import Renderer, posed_vertices
+
+    renderer = Renderer(analysis)
+    painter, seen = renderer._mouth, {}
+    taper, composite = painter._taper_corners, painter._composite
+
+    def spy_taper(color, interp, **kwargs):
+        before = color.copy()
+        taper(color, interp, **kwargs)
+        seen["covered"] = (color != before).any(axis=1)
+
+    def spy_composite(out, box, ys, xs, *args, **kwargs):
+        seen["xy"] = np.column_stack([xs + box[0], ys + box[1]]).astype(float)
+        return composite(out, box, ys, xs, *args, **kwargs)
+
+    painter._taper_corners, painter._composite = spy_taper, spy_composite
+    frame = MotionFrame(t_s=0, jaw_open=1.0)
+    renderer.render(frame)
+    verts = posed_vertices(analysis.rig, frame)[:, :2].astype(float)
+    left, right = verts[lm.LIPS_INNER_UPPER[0]], verts[lm.LIPS_INNER_UPPER[-1]]
+    across = np.abs(2.0 * ((seen["xy"] - left) @ (right - left)) / ((right - left) @ (right - left)) - 1.0)
+    beyond = across > LENS_REACH
+    assert beyond.sum() > 20  # the rig's opening reaches past the lens's ends
+    assert seen["covered"].sum() > 300, int(seen["covered"].sum())
+    assert seen["covered"][beyond].all(), (int((~seen["covered"][beyond]).sum()), across[~seen["covered"]].max())

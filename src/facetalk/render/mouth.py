@@ -488,7 +488,7 @@ class MouthPainter:
         if as_laid is not None and roll_upper > 0.0:
             _unlay_rolled(laid, color=color, as_laid=as_laid)
         self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, u=u, peak_opening=peak, mouth_w=mouth_w,
-                            arch=arch, widened=widened, cleared=cleared)
+                            arch=arch, widened=widened, cleared=cleared, across=self._across(verts, xs + x0, ys + y0))
         self._under_hair(color, out, xs + x0, ys + y0, d_upper=d_upper, d_lower=d_lower, u=u, mouth_w=mouth_w,
                          peak_opening=peak)
         _unlay_repainted(laid, color=color, as_laid=as_laid)
@@ -754,11 +754,13 @@ class MouthPainter:
 
     def _taper_corners(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,
                        u: np.ndarray, peak_opening: float, mouth_w: float, arch: np.ndarray | None = None,
-                       widened: float = 1.0, cleared: np.ndarray | None = None) -> None:
+                       widened: float = 1.0, cleared: np.ndarray | None = None,
+                       across: np.ndarray | None = None) -> None:
         """Covers, in the (N, 3) interior `color` in place, the opening's corners with lip: the rig's
         11 points a lip join a corner to its neighbour with one straight, steep segment, so the
         opening stood with blunt, near-vertical ends. An open mouth is a lens tapering into its
-        corners, where the lips' inner faces meet: its height at a place `u` along the mouth is at
+        corners, where the lips' inner faces meet: its height at a place `across` the mouth ((N,)
+        0 mid-mouth .. 1 at the inner corners, _across; None: |2u - 1|) is at
         most `peak_opening` x lens_height, and what lies beyond is the lips' inner face (the
         lower lip taking CORNER_LOWER_SHARE of it): the photo's own lip, mirrored across its edge
         (folded back within CORNER_LIP_DEPTH mouth widths of it, so a thin lip never reaches the
@@ -772,13 +774,15 @@ class MouthPainter:
         opens = float(smoothstep(np.array(peak_opening / mouth_w), *LENS_OPENING))
         if opens <= 0.0:
             return
-        side = np.abs(2.0 * u - 1.0) > LENS_FULL * LENS_REACH  # mid-mouth the lens is the gap
+        if across is None:
+            across = np.abs(2.0 * np.asarray(u, np.float32) - 1.0)
+        side = across > LENS_FULL * LENS_REACH  # mid-mouth the lens is the gap
         if arch is not None:
             side |= d_upper < arch + 0.5
         side = np.nonzero(side)[0]
         # Rounded lips (the mouth narrower than the photo's) open an oval: the lens's ends fill out.
         power = LENS_POWER * (1.0 - ROUND_LENS * self._rounded(widened))
-        lens = lens_height(np.abs(2.0 * np.asarray(u, np.float32)[side] - 1.0), power=power)
+        lens = lens_height(across[side], power=power)
         at, lower, cover, depth, inward, arched = _corner_cover(
             np.asarray(d_upper, np.float32)[side], np.asarray(d_lower, np.float32)[side], lens,
             np.zeros(len(side), np.float32) if arch is None else np.asarray(arch, np.float32)[side],
@@ -797,6 +801,18 @@ class MouthPainter:
         darker = self._outline_share(interp, px, lower=lower, lip=lip, cleared=cleared)
         shade = (1.0 - CORNER_DARKEN * inward) * (darker + (1.0 - darker) * arched)
         color[px] = mix(color[px], lip * shade[:, None], cover)
+
+    def _across(self, verts: np.ndarray, px: np.ndarray, py: np.ndarray) -> np.ndarray:
+        """(N,) float32 where the frame pixels (px, py) lie across the mouth: 0 mid-mouth .. 1 at the
+        inner corners of the (V, 3) posed `verts`, along the line between them. Not the raster's u:
+        wide open, the lower lip's first vertices drop nearly straight down from the corners (the
+        bundled photo at jaw 1: the second and third, u 0.1 and 0.2, 4 and 9 px from a corner of a
+        69 px mouth, 0.87 and 0.75 across), and the lens cut by u left the rig's steep straight
+        segments as the opening's lower sides, a trapezoid (248 of its 1,770 px covered; 328 so)."""
+        left = verts[self._lip_ids[0], :2].astype(np.float64)
+        span = verts[self._lip_ids[-1], :2] - left
+        s = ((px - left[0]) * span[0] + (py - left[1]) * span[1]) / max(float(span @ span), 1e-6)
+        return np.abs(2.0 * s - 1.0).astype(np.float32)
 
     def _outline_share(self, interp, px: np.ndarray, *, lower: np.ndarray, lip: np.ndarray,
                        cleared: np.ndarray | None) -> np.ndarray:
@@ -1180,14 +1196,18 @@ RIM_REACH_PX = 2
 # line) and RIM_MOST mouth widths, and lifted to within RIM_FILL_KEEP grey levels of its sides.
 RIM_FILL_SHARE = 0.5
 RIM_FILL_KEEP = 3.0
-# The lens (lens_height): full height to LENS_FULL of LENS_REACH, then tapering as (1 -
-# (across / LENS_REACH)²) ** LENS_POWER, closed LENS_REACH of the way to the inner corners; its top
-# comes down into them as far as its bottom rises (CORNER_LOWER_SHARE a half). On a toothy photo
-# the upper lip's inner edge and the teeth under it ran level to the corners and the opening was
-# a trapezoid with a straight top (the bundled photo, 01, 03, 11, 12: the lens reached the corners,
-# (1 - across²)² full to half way, 0.7 of it from below). At LENS_REACH 0.78 dlib read the
-# open-mouthed roll of test_realism 0.357 (0.353 at 0.85, 0.354 before). It fades in as the
-# opening's peak grows over LENS_OPENING (mouth widths).
+# The lens (lens_height): full height to LENS_FULL of LENS_REACH, then tapering as a quarter
+# cosine ** LENS_POWER, closed LENS_REACH of the way to the inner corners; its top comes down into
+# them as far as its bottom rises (CORNER_LOWER_SHARE a half). On a toothy photo the upper lip's
+# inner edge and the teeth under it ran level to the corners and the opening was a trapezoid with
+# a straight top (the bundled photo, 01, 03, 11, 12: the lens reached the corners, (1 - across²)²
+# full to half way, 0.7 of it from below). At LENS_REACH 0.78 dlib read the open-mouthed roll of
+# test_realism 0.357 (0.353 at 0.85, 0.354 before). Tapering as (1 - (across / LENS_REACH)²) from
+# LENS_FULL 0.5 on, the lens met its full height at an angle (its top turned 35 degrees at one
+# 0.25 px step on a 100 px mouth opened 45 px) and closed along near-straight sides: a hexagon.
+# The quarter cosine from 0.35 on leaves about the same area (0.56 of the peak 0.75 of the way,
+# 0.58 before) with no kink. It fades in as the opening's peak grows over LENS_OPENING (mouth
+# widths).
 LENS_POWER = 1.0
 LENS_REACH = 0.85
 # The open mouth's top is an arch (MouthPainter._upper_arch): the upper lip's inner edge drops this
@@ -1234,7 +1254,7 @@ ROLL_UNLAY_LEVELS = 8.0  # the photo's teeth stay sharp under a rolled lip until
 LEVEL_ALONG_PX = np.array([-2.0, -1.0, 0.0, 1.0, 2.0])
 LIP_ARCH_OPENING = (0.25, 0.4)
 LIP_ARCH_WIDENED = (1.05, 1.15)
-LENS_FULL = 0.5
+LENS_FULL = 0.35
 LENS_OPENING = (0.08, 0.14)
 # A mouth this much narrower than the photo's (lip_spread -1: 0.76 of its width) has rounded lips,
 # and the lens's LENS_POWER falls by ROUND_LENS toward an ellipse's ends (the rig's fuller opening
@@ -2146,10 +2166,12 @@ def _run_from_start(flags: np.ndarray, *, within: float) -> float:
 
 def lens_height(across: np.ndarray, *, power: float = LENS_POWER) -> np.ndarray:
     """(N,) the open mouth's greatest height at `across` (0 mid-mouth .. 1 at its inner corners)
-    as a share of its peak: full to LENS_FULL of LENS_REACH, then (1 - (across / LENS_REACH)²) **
-    `power`, scaled to 1 there, closing at LENS_REACH (power 0.5: an ellipse's ends)."""
-    lens = np.maximum(1.0 - (np.asarray(across) / LENS_REACH) ** 2, 0.0)
-    return np.minimum((lens / (1.0 - LENS_FULL ** 2)) ** power, 1.0)
+    as a share of its peak: full to LENS_FULL of LENS_REACH, then cos(pi/2 s) ** `power`, s 0..1
+    the way on to LENS_REACH, where it closes (power 1: to a point; 0.5: an ellipse's ends). Its
+    slope is 0 where it leaves the full height, so the outline turns there smoothly."""
+    full = LENS_FULL * LENS_REACH
+    s = np.clip((np.asarray(across) - full) / (LENS_REACH - full), 0.0, 1.0)
+    return np.maximum(np.cos(0.5 * np.pi * s), 0.0) ** power  # cos(pi/2) in float32 is -4e-8
 
 
 def _lower_teeth_show(opening: np.ndarray, mouth_w: float) -> np.ndarray:
