@@ -487,8 +487,10 @@ class MouthPainter:
                                  mouth_w=mouth_w, roll=roll_upper, u=u, cleared=cleared)
         if as_laid is not None and roll_upper > 0.0:
             _unlay_rolled(laid, color=color, as_laid=as_laid)
+        # The lens opens past LENS_OPENING[0] (_taper_corners): a frame opened less needs no `across`.
+        across = self._across(verts, xs + x0, ys + y0) if peak > LENS_OPENING[0] * mouth_w else None
         self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, u=u, peak_opening=peak, mouth_w=mouth_w,
-                            arch=arch, widened=widened, cleared=cleared, across=self._across(verts, xs + x0, ys + y0))
+                            arch=arch, widened=widened, cleared=cleared, across=across)
         self._under_hair(color, out, xs + x0, ys + y0, d_upper=d_upper, d_lower=d_lower, u=u, mouth_w=mouth_w,
                          peak_opening=peak)
         _unlay_repainted(laid, color=color, as_laid=as_laid)
