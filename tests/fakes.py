@@ -129,6 +129,7 @@ class LoudnessLips(LipSyncModel):
     def __init__(self, *, lookahead_frames: int = 2, n_state_frames: int = 4):
         # No ONNX session: LipSyncModel's methods read only these.
         self.has_voice_level = False
+        self.voice_net = None
         self.lookahead_frames = lookahead_frames
         self.n_state_frames = n_state_frames
         self._state_shape = (n_state_frames, N_FEATURES)

@@ -190,16 +190,20 @@ def test_where_the_voice_is_the_sound_the_press_yields_from_a_wider_jaw(model, m
     half = PressYield()(rows, voiced=np.full(3, 0.5, np.float32))[:, PRESS]
     assert np.all((old <= half) & (half <= voiced)) and np.any(half < voiced)
 
-    # How far VoiceYield acts: the voice's share of the sound, none before a running level. Its
-    # shares lie 4 dB over the 1.5 / 4.3 dB they were (round 13: the voice-level net under music).
-    assert np.array([VoiceYield.SHARE_FROM, VoiceYield.SHARE_TO]) * 10 / np.log(10) == pytest.approx([5.5, 8.34], abs=0.01)
-    frames = np.zeros((4, N_FEATURES), np.float32)
+    # How far VoiceYield acts: the voice's share of the sound, none before a running level. Whole
+    # with the mix up to 1.5 dB over the voice, none from 4.3 dB; with the voice-level net read under
+    # music (round 13) 4 dB higher: 5.5 / 8.3 dB.
+    frames = np.zeros((6, N_FEATURES), np.float32)
     frames[:, ENERGY] = -5.0
-    loudness = np.array([-5.0, -5.0 - np.log(10 ** 0.7), -5.0 - np.log(10 ** 0.9), -5.0])
-    levels = np.array([-6.0, -6.0, -6.0, np.nan])
-    assert VoiceYield.acting(frames, loudness=loudness, levels=levels) == pytest.approx(
-        [1.0, 1.0 - (np.log(10 ** 0.7) - VoiceYield.SHARE_FROM) / (VoiceYield.SHARE_TO - VoiceYield.SHARE_FROM), 0.0, 0.0])
-    assert not VoiceYield.acting(frames, loudness=None, levels=levels).any()
+    loudness = -5.0 - np.log(10 ** (np.array([1.0, 2.9, 4.5, 5.0, 7.0, 9.0]) / 10))  # the mix this many dB over
+    levels = np.full(6, -6.0)
+    alone = VoiceYield(delay_frames=2)
+    raised = VoiceYield(delay_frames=2, under_music_raise=VoiceYield.UNDER_MUSIC_RAISE)
+    assert alone.acting(frames, loudness=loudness, levels=levels) == pytest.approx([1, 0.5, 0, 0, 0, 0], abs=0.01)
+    assert raised.acting(frames, loudness=loudness, levels=levels) == pytest.approx([1, 1, 1, 1, 0.47, 0], abs=0.01)
+    levels[0] = np.nan
+    assert raised.acting(frames, loudness=loudness, levels=levels)[0] == 0.0
+    assert not raised.acting(frames, loudness=None, levels=levels).any()
 
     # The stream passes it on: on clean speech the later fade keeps presses the old one took.
     audio = synthesize_speech("Mama, papa, baby, mama.", lang="en", sr=SR)
@@ -652,7 +656,7 @@ def test_voice_yield_parts_the_lips_where_the_voice_sounds_at_its_level():
               for i in range(0, n, 7)]
     assert np.array_equal(np.concatenate(pieces), out)
     music = frames.copy()
-    music[:, ENERGY] = voice + 1.2 * VoiceYield.SHARE_TO  # the mix 5 dB over the voice: music makes it up
+    music[:, ENERGY] = voice + math.log(10 ** 0.5)  # the mix 5 dB over the voice: music makes it up
     assert np.array_equal(VoiceYield(delay_frames=2)(rows, music, loudness=voice, levels=levels), rows)
     assert np.array_equal(VoiceYield(delay_frames=2)(rows, frames, loudness=voice, levels=np.full(n, np.nan)), rows)
     assert np.array_equal(VoiceYield(delay_frames=2)(rows, frames, loudness=None, levels=levels), rows)
@@ -835,7 +839,6 @@ def test_the_voice_level_net_moves_the_jaw_under_music_and_streams_as_it_runs_wh
         pieces = mouth(model, mixes[0], chunk=chunk, fps=50, lead_s=0.02)
         for name in PARAMS:
             assert np.array_equal(getattr(pieces, name), getattr(whole, name)), (chunk, name)
-    assert model.stream(fps=50).lookahead_s == alone.stream(fps=50).lookahead_s
 
 
 def test_the_voice_level_nets_loader_refuses_what_it_cannot_read():
@@ -849,3 +852,115 @@ def test_the_voice_level_nets_loader_refuses_what_it_cannot_read():
     net.lookahead_frames += 1  # a net that looks further ahead would delay every frame
     with pytest.raises(ValueError, match="looks 3 frames ahead, the lip model 2"):
         LipSyncModel(voice_net=net)
+
+
+def test_without_the_voice_level_net_voice_yield_keeps_its_shares_from_before_the_net(sentence_over_music):
+    """VoiceYield's shares rose 4 dB with the net (round 13, fitted with it); without the net (the
+    lip model alone) the stream is the one before it: VoiceYield with no raise. On the sentence
+    over music at -6 dB the raise moves the press (so the check can fail)."""
+    from facetalk.motion.lipsync import VoiceYield
+
+    alone = load_lipsync_model(voice_net=False)
+    _, mixes = sentence_over_music
+    audio = mixes[1]
+
+    def press_with(raise_log_power: float | None) -> np.ndarray:
+        stream = alone.stream(fps=50, sr=SR, lead_s=0.02)
+        if raise_log_power is not None:
+            stream._voice_yield = VoiceYield(delay_frames=alone.lookahead_frames, under_music_raise=raise_log_power)
+        shapes = [stream.push(audio), stream.flush()]
+        return np.concatenate([np.stack([s.jaw_open, s.lip_press]) for s in shapes], axis=1)
+
+    shown = press_with(None)
+    assert np.array_equal(shown, press_with(0.0))
+    assert np.abs(shown - press_with(VoiceYield.UNDER_MUSIC_RAISE)).max() > 0.05
+
+
+def test_fed_frames_give_the_pushed_mouth_with_the_voice_level_net(model, sentence_over_music):
+    """The motion generator feeds a shared front end's frames (feed/finish): with the net they give
+    the pushed stream's mouth, bit for bit, in any chunks."""
+    from facetalk.audio.mel import AudioFrontEnd
+
+    _, mixes = sentence_over_music
+    audio = mixes[2]
+    pushed = mouth(model, audio, fps=30, lead_s=0.02)
+    for chunk in (160, 4001):
+        stream, frontend = model.stream(fps=30, sr=SR, lead_s=0.02), AudioFrontEnd(sr=SR)
+        parts = [stream.feed(frontend.push(audio[i:i + chunk])) for i in range(0, len(audio), chunk)]
+        parts.append(stream.finish(frontend.flush(n_frames=stream.frames_needed(len(pushed))), n_frames=len(pushed)))
+        for name in PARAMS:
+            fed = np.concatenate([getattr(p, name) for p in parts])
+            assert np.array_equal(fed, getattr(pushed, name)), (chunk, name)
+
+
+def _bundled_with(tmp_path, name: str, *, drop: tuple[str, ...] = (), meta: dict | None = None):
+    """A copy of the bundled ONNX `name` with metadata keys dropped or set: its path."""
+    onnx = pytest.importorskip("onnx")
+    from importlib import resources
+
+    net = onnx.load(str(resources.files("facetalk.data").joinpath(name)))
+    props = {p.key: p.value for p in net.metadata_props if p.key not in drop} | (meta or {})
+    del net.metadata_props[:]
+    onnx.helper.set_model_props(net, props)
+    path = tmp_path / name
+    onnx.save(net, str(path))
+    return path
+
+
+def test_the_default_net_joins_only_a_lip_model_it_fits(tmp_path):
+    """load_lipsync_model(path) reads the bundled net only where the lip model has voice_level and
+    its look-ahead; any other lip model loads alone (as before the net), and an explicitly given net
+    that does not fit raises, naming the remedy."""
+    from importlib import resources
+
+    from facetalk.motion.lipsync import VoiceLevelNet
+
+    bundled_net = str(resources.files("facetalk.data").joinpath("voice_level.onnx"))
+    no_level = _bundled_with(tmp_path, "lipsync.onnx", drop=("extras",))
+    (tmp_path / "later").mkdir()
+    longer = _bundled_with(tmp_path / "later", "lipsync.onnx", meta={"lookahead_frames": "3"})
+    for path in (no_level, longer):
+        alone = load_lipsync_model(path)  # raised before: the default net did not fit
+        assert alone.voice_net is None and len(mouth(alone, np.zeros(SR // 5, np.float32))) == 5
+        with pytest.raises(ValueError, match="run the lip model alone with voice_net=False"):
+            load_lipsync_model(path, voice_net=bundled_net)
+    (tmp_path / "copy").mkdir()
+    assert isinstance(load_lipsync_model(_bundled_with(tmp_path / "copy", "lipsync.onnx")).voice_net, VoiceLevelNet)
+
+
+def test_load_lipsync_model_shares_one_model_per_spelling_and_refuses_an_empty_net_path():
+    assert load_lipsync_model() is load_lipsync_model(None, voice_net=True)
+    assert load_lipsync_model(voice_net=False) is not load_lipsync_model()
+    with pytest.raises(ValueError, match="not an empty one"):
+        load_lipsync_model(voice_net="")
+
+
+def test_the_voice_level_nets_loader_names_the_file_it_cannot_use(tmp_path):
+    """A missing or corrupt file, metadata without lookahead_frames and frames of another width
+    each raise one ValueError naming the file, at load."""
+    onnx = pytest.importorskip("onnx")
+    from onnx import TensorProto, helper
+
+    from facetalk.motion.lipsync import VoiceLevelNet
+
+    corrupt = tmp_path / "corrupt.onnx"
+    corrupt.write_bytes(b"garbage" * 10)
+    narrow = tmp_path / "narrow.onnx"  # frames of 10 features in, their sum out
+    graph = helper.make_graph(
+        [helper.make_node("ReduceSum", ["frames", "axes"], ["voice"]),
+         helper.make_node("Identity", ["state"], ["next_state"])],
+        "narrow", [helper.make_tensor_value_info("frames", TensorProto.FLOAT, ["time", 10]),
+                   helper.make_tensor_value_info("state", TensorProto.FLOAT, [4, 10])],
+        [helper.make_tensor_value_info("voice", TensorProto.FLOAT, ["time", 1]),
+         helper.make_tensor_value_info("next_state", TensorProto.FLOAT, [4, 10])],
+        initializer=[helper.make_tensor("axes", TensorProto.INT64, [1], [1])])
+    net = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    helper.set_model_props(net, {"outputs": "voice_level", "lookahead_frames": "2"})
+    onnx.save(net, str(narrow))
+    cases = {tmp_path / "missing.onnx": "cannot be loaded", corrupt: "cannot be loaded",
+             _bundled_with(tmp_path, "voice_level.onnx", drop=("lookahead_frames",)): "no lookahead_frames",
+             narrow: "reads 10 features a frame, the front end gives 43"}
+    for path, message in cases.items():
+        with pytest.raises(ValueError, match=message) as error:
+            VoiceLevelNet(path)
+        assert str(path) in str(error.value)

@@ -29,7 +29,8 @@ from pathlib import Path
 import numpy as np
 
 from facetalk.audio.clock import frame_centre, frames_covering
-from facetalk.audio.mel import ENERGY, FRAME_RATE, PITCH, VOICING, AnalysisClock, AudioFrames, AudioFrontEnd
+from facetalk.audio.mel import (ENERGY, FRAME_RATE, N_FEATURES, PITCH, VOICING, AnalysisClock, AudioFrames,
+                                AudioFrontEnd)
 from facetalk.params import BY_NAME
 
 # The lip model's outputs: parameters of the one table (facetalk.params), in its units and ranges
@@ -64,6 +65,12 @@ def voice_log_power(level: np.ndarray) -> np.ndarray:
 def _lip_gap(row: np.ndarray | list[float]) -> float:
     """The lips' opening: the jaw's, less what lip_press closes."""
     return float(row[JAW_INDEX]) * (1.0 - float(row[PRESS_INDEX]))
+
+
+def _share_over(mixes: np.ndarray, voices: np.ndarray, *, start: float, stop: float) -> np.ndarray:
+    """0..1 per frame: how far what else sounds makes up the mix, by how far the mix's log power
+    (`mixes`) lies over the voice's (`voices`): 0 up to `start` over it, 1 from `stop`."""
+    return np.clip((mixes - voices - start) / (stop - start), 0.0, 1.0)
 
 
 class SustainHold:
@@ -403,11 +410,12 @@ class VoiceYield:
     leads the sound, and a closure's silence starts as the lips meet). Under music the estimate
     reads some of the music as voice, also in a bilabial's closure (the benchmark's English over
     four pieces at 0 dB: 71 of 96 /p b m/ shut with the pass everywhere, 76 without), so it acts
-    only where the voice makes up the sound: whole with the mix up to SHARE_FROM over the voice's
-    loudness, none from SHARE_TO. Since the voice-level net is read under music (VoiceUnderMusic:
-    its estimate follows the voice there better than the lip model's) both lie UNDER_MUSIC_RAISE
-    higher than the 1.5 / 4.3 dB they were (the model card's round 13). Per mel frame, in order:
-    any chunking gives the same; a model without voice_level leaves it off.
+    only where the voice makes up the sound: whole with the mix up to VoiceUnderMusic.SHARE_FROM
+    (1.5 dB) over the voice's loudness, none from its SHARE_TO (4.3 dB). Where the stream reads the
+    voice-level net under music (VoiceUnderMusic: its estimate follows the voice there better than
+    the lip model's) both lie `under_music_raise` higher, UNDER_MUSIC_RAISE (5.5 / 8.3 dB; the model
+    card's round 13); without the net they stay where they were. Per mel frame, in order: any
+    chunking gives the same; a model without voice_level leaves it off.
 
     The voice's estimate is the loudest over its 30 ms window, so through the first 20 ms of a fast
     closure it still hears the vowel before it, and the pass opened lips the network was shutting
@@ -419,30 +427,28 @@ class VoiceYield:
 
     NEAR_LOG_POWER = float(np.log(10 ** 0.4))  # 4 dB over the level: no press
     FAR_LOG_POWER = float(np.log(10 ** 0.4))   # 4 dB under it: the whole press
-    UNDER_MUSIC_RAISE = float(np.log(10 ** 0.4))  # 4 dB: the shares below, raised in round 13
-    SHARE_FROM = float(np.log(10 ** 0.15)) + UNDER_MUSIC_RAISE  # the mix 5.5 dB over the voice: the voice is the sound
-    SHARE_TO = 1.0 + UNDER_MUSIC_RAISE                          # 8.3 dB: music makes up most of it
+    UNDER_MUSIC_RAISE = float(np.log(10 ** 0.4))  # 4 dB: the shares, raised with the voice-level net (round 13)
     SILENT_FROM = float(np.log(10 ** 1.4))     # the output's own sound 14 dB under the level ...
     SILENT_TO = float(np.log(10 ** 1.8))       # ... to 18 dB: a closure's silence keeps ...
     PRESS_FROM, PRESS_TO = 0.4, 0.6            # ... a press the network holds
 
-    def __init__(self, *, delay_frames: int) -> None:
+    def __init__(self, *, delay_frames: int, under_music_raise: float = 0.0) -> None:
+        """under_music_raise: natural-log power the music shares lie over VoiceUnderMusic's
+        (UNDER_MUSIC_RAISE where the voice's level is the voice-level net's under music)."""
         self._delayed = _DelayLine(delay_frames, fill=(math.nan, math.nan))
+        self.share_from = VoiceUnderMusic.SHARE_FROM + under_music_raise  # the voice is the sound up to here
+        self.share_to = VoiceUnderMusic.SHARE_TO + under_music_raise  # music makes up most of it from here
 
-    @classmethod
-    def acting(cls, frames: np.ndarray, *, loudness: np.ndarray | None, levels: np.ndarray) -> np.ndarray:
+    def acting(self, frames: np.ndarray, *, loudness: np.ndarray | None, levels: np.ndarray) -> np.ndarray:
         """(T,) 0..1: how far the pass acts on each frame by the voice's share of the sound (read
         now, not delayed; 0 without a voice estimate or before a running level)."""
         if loudness is None:
             return np.zeros(len(frames), np.float32)
-        music = cls._music_share(frames[:, ENERGY], loudness)
+        music = self._music_share(frames[:, ENERGY], loudness)
         return np.where(np.isfinite(levels), 1.0 - music, 0.0).astype(np.float32)
 
-    @classmethod
-    def _music_share(cls, mixes, voices):
-        """0..1 per frame: how far what else sounds makes up the mix (log powers `mixes`, `voices`):
-        0 up to SHARE_FROM over the voice, 1 from SHARE_TO."""
-        return np.clip((mixes - voices - cls.SHARE_FROM) / (cls.SHARE_TO - cls.SHARE_FROM), 0.0, 1.0)
+    def _music_share(self, mixes: np.ndarray, voices: np.ndarray) -> np.ndarray:
+        return _share_over(mixes, voices, start=self.share_from, stop=self.share_to)
 
     def __call__(self, outputs: np.ndarray, frames: np.ndarray, *, loudness: np.ndarray | None,
                  levels: np.ndarray) -> np.ndarray:
@@ -482,8 +488,9 @@ class MusicPress:
     the voice the network's press on /p b m/ falls to what it gives any consonant (rap-speed
     English over a beat at 0 dB: 17 of 29 bilabials never pressed beyond 0.5, against 1 of 29
     clean), and the lips stay parted through them. Where the music makes up most of the sound
-    (the mix's loudness SHARE_FROM over the voice's, the model's own voice_level estimate; full
-    effect at SHARE_TO), a press between PRESS_FROM and PRESS_TO is stretched to 0..1 where the
+    (the mix's loudness SHARE_FROM over the voice's as the stream reads it: the lip model's
+    voice_level, under music blended with the voice-level net's, VoiceUnderMusic; full effect at
+    SHARE_TO), a press between PRESS_FROM and PRESS_TO is stretched to 0..1 where the
     jaw is nearly shut (full below JAW_FROM, none from JAW_TO, under PressYield's limit for a sure
     closure: shut lips over a wide-open jaw are what that pass removes). Clean speech is left
     alone (the voice is the sound). At the lip model's output on the benchmark's clips over two
@@ -509,7 +516,7 @@ class MusicPress:
         power (T,) (None: no estimate, nothing changes) -> outputs with lip_press raised."""
         if loudness is None or not len(outputs):
             return outputs
-        share = np.clip((frames[:, ENERGY] - loudness - self.SHARE_FROM) / (self.SHARE_TO - self.SHARE_FROM), 0.0, 1.0)
+        share = _share_over(frames[:, ENERGY], loudness, start=self.SHARE_FROM, stop=self.SHARE_TO)
         if not share.any():  # the voice is the sound: the usual case, and a live stream's per-call cost
             return outputs
         press, jaw = outputs[:, PRESS_INDEX], outputs[:, JAW_INDEX]
@@ -675,8 +682,7 @@ class VoiceUnderMusic:
     def __call__(self, own: np.ndarray, net: np.ndarray, frames: np.ndarray) -> np.ndarray:
         """own, net (T,) voice_level 0..1 (the lip model's, the net's) and the (T, N_FEATURES)
         frames fed with them -> (T,) float32 voice_level."""
-        share = np.clip((frames[:, ENERGY] - voice_log_power(own) - self.SHARE_FROM)
-                        / (self.SHARE_TO - self.SHARE_FROM), 0.0, 1.0)
+        share = _share_over(frames[:, ENERGY], voice_log_power(own), start=self.SHARE_FROM, stop=self.SHARE_TO)
         return ((1.0 - share) * own + share * np.clip(net + self.RAISE, 0.0, 1.0)).astype(np.float32)
 
 
@@ -694,15 +700,24 @@ class VoiceLevelNet:
     """The voice-level net (data/voice_level.onnx, training/train_voice_level.py; the model card's
     round 13): the lip model's input frames in, the voice's own level under any music (voice_level's
     units, 0..1) out, with the lip model's look-ahead (so no added latency). Streams like it:
-    (frames, state) -> (levels, next state). Loaded explicitly, shared by any number of streams."""
+    (frames, state) -> (levels, next state). Loaded explicitly, shared by any number of streams;
+    whatever it cannot read or use raises one ValueError naming the file, at load, not mid-stream."""
 
     def __init__(self, path: str | Path | None = None):
         path = path or resources.files("facetalk.data").joinpath("voice_level.onnx")
-        self._session = _session(path)
+        try:
+            self._session = _session(path)
+        except Exception as error:  # onnxruntime's own types (NoSuchFile, InvalidProtobuf, Fail)
+            raise ValueError(f"{path}: cannot be loaded as an ONNX net ({type(error).__name__})") from error
         meta = self._session.get_modelmeta().custom_metadata_map
         if meta.get("outputs") != VOICE_LEVEL:
             raise ValueError(f"{path}: not a voice-level net (outputs {meta.get('outputs')!r}, "
                              f"expected {VOICE_LEVEL!r})")
+        if not meta.get("lookahead_frames", "").isdigit():
+            raise ValueError(f"{path}: no lookahead_frames in its metadata")
+        width = self._session.get_inputs()[0].shape[-1]
+        if width != N_FEATURES:
+            raise ValueError(f"{path}: reads {width} features a frame, the front end gives {N_FEATURES}")
         self.lookahead_frames = int(meta["lookahead_frames"])
         self._state_shape = self._session.get_inputs()[1].shape  # (frames, channels), fixed
 
@@ -727,8 +742,6 @@ class LipSyncModel:
     streams, with the voice-level net its streams read under music (`voice_net`; None: the lip
     model's own estimate everywhere)."""
 
-    voice_net: VoiceLevelNet | None = None  # for stand-ins that skip __init__ (tests)
-
     def __init__(self, path: str | Path | None = None, *, voice_net: VoiceLevelNet | None = None):
         path = path or resources.files("facetalk.data").joinpath("lipsync.onnx")
         self._session = _session(path)
@@ -742,13 +755,25 @@ class LipSyncModel:
         self.lookahead_frames = int(meta["lookahead_frames"])
         self._state_shape = self._session.get_inputs()[1].shape  # (frames, channels), fixed
         self.n_state_frames = self._state_shape[0]
-        if voice_net is not None and not self.has_voice_level:
-            raise ValueError(f"{path}: no voice_level output for a voice-level net to stand in for under music")
-        if voice_net is not None and voice_net.lookahead_frames != self.lookahead_frames:
+        self.voice_net: VoiceLevelNet | None = None
+        if voice_net is not None:
+            self.use_voice_net(voice_net)
+
+    def misfit(self, net: VoiceLevelNet) -> str:
+        """Why `net` cannot stand in for this model's voice_level under music ("": it can)."""
+        if not self.has_voice_level:
+            return "the lip model has no voice_level output for a voice-level net to stand in for under music"
+        if net.lookahead_frames != self.lookahead_frames:
             # A longer one would delay every frame; a shorter one would read another time's level.
-            raise ValueError(f"voice-level net looks {voice_net.lookahead_frames} frames ahead, "
-                             f"the lip model {self.lookahead_frames}")
-        self.voice_net = voice_net
+            return (f"the voice-level net looks {net.lookahead_frames} frames ahead, "
+                    f"the lip model {self.lookahead_frames}")
+        return ""
+
+    def use_voice_net(self, net: VoiceLevelNet) -> None:
+        """Reads `net` under music from now on (streams made before keep what they had)."""
+        if why := self.misfit(net):
+            raise ValueError(f"{why}: run the lip model alone with voice_net=False (bench_lipsync.py --voice-net none)")
+        self.voice_net = net
 
     def lookahead_s(self, sr: int = 16000) -> float:
         """Audio past a frame's time the model needs to decide it."""
@@ -767,12 +792,28 @@ class LipSyncModel:
         return LipSync(self, fps=fps, sr=sr, lookahead_s=lookahead_s, jaw_gain=jaw_gain, lead_s=lead_s)
 
 
+def load_lipsync_model(path: str | Path | None = None, *, voice_net: str | Path | bool = True) -> LipSyncModel:
+    """The bundled lip model (or the one at `path`) with a voice-level net, loaded on first use and
+    then shared. voice_net True: the bundled one, where it fits the lip model (one with voice_level
+    and the same look-ahead; otherwise none); a path: that one, or a ValueError saying why not;
+    False: none."""
+    if not isinstance(voice_net, bool) and not str(voice_net):
+        raise ValueError("voice_net: True (the bundled net), False (none) or a path, not an empty one")
+    return _load_lipsync_model(None if path is None else str(path),
+                               voice_net if isinstance(voice_net, bool) else str(voice_net))
+
+
 @lru_cache(maxsize=4)
-def load_lipsync_model(path: str | None = None, *, voice_net: str | bool = True) -> LipSyncModel:
-    """The bundled lip model (or the one at `path`) with its voice-level net (voice_net True: the
-    bundled one; a path: that one; False: none), loaded on first use and then shared."""
-    net = VoiceLevelNet(None if voice_net is True else voice_net) if voice_net else None
-    return LipSyncModel(path, voice_net=net)
+def _load_lipsync_model(path: str | None, voice_net: str | bool) -> LipSyncModel:
+    """load_lipsync_model's cache, on one spelling of each argument."""
+    model = LipSyncModel(path)
+    if voice_net is True:
+        net = VoiceLevelNet()
+        if not model.misfit(net):
+            model.use_voice_net(net)
+    elif voice_net:
+        model.use_voice_net(VoiceLevelNet(voice_net))
+    return model
 
 
 class LipSync:
@@ -817,7 +858,10 @@ class LipSync:
         # (VoiceYield) of its window, not past it: the frame's mouth lead already shows it early.
         self._stress = StressJaw(window_frames=1 if model.has_voice_level else model.lookahead_frames + 1,
                                  delay_frames=model.lookahead_frames // 2)
-        self._voice_yield = VoiceYield(delay_frames=model.lookahead_frames)
+        # Its music shares rise with the voice-level net only: without it the lip model's estimate
+        # reads the voice as it did before the net (round 13's raise was fitted with the net).
+        self._voice_yield = VoiceYield(delay_frames=model.lookahead_frames, under_music_raise=(
+            0.0 if model.voice_net is None else VoiceYield.UNDER_MUSIC_RAISE))
         # Quiet flags of the last mel frames fed (before the start: silence).
         self._quiet = np.ones(QUIET_BEFORE + model.lookahead_frames, bool)
         self._outputs = np.zeros((0, len(PARAMS)), np.float32)  # by mel frame, from _first_output
@@ -893,7 +937,8 @@ class LipSync:
             out = self._hold(out[:, :len(PARAMS)], frames, loudness=loudness)
             out = self._gate(self._stress(out, frames, held=self._hold.smoothed, loudness=loudness), frames)
             # After the stress pass: the jaw as it will be shown; later where VoiceYield acts next.
-            out = self._yield(out, voiced=VoiceYield.acting(frames, loudness=loudness, levels=self._stress.levels))
+            out = self._yield(out, voiced=self._voice_yield.acting(frames, loudness=loudness,
+                                                                   levels=self._stress.levels))
             out = self._voice_yield(out, frames, loudness=loudness, levels=self._stress.levels)
             out = self._music(out, frames, loudness=loudness)
             # The output fed with frame k is the mouth at frame k - lookahead_frames: rest if
