@@ -89,9 +89,10 @@ def test_degenerate_and_offscreen_triangles_are_skipped():
 
 
 def test_the_residual_travels_with_the_pixels_it_belongs_to():
-    """warp_over_plate adds the residual sampled where each pixel comes from, as cv2.remap samples
-    it, to the rounded blend: bit for bit, also on solid and empty matte blocks (whose short cuts
-    would skip it) and past the edges. So a pixel moved by 1/1000 px keeps its residual (the old
+    """warp_over_plate adds the soft edge's residual sampled where each pixel comes from, as
+    cv2.remap samples it, to the rounded blend: bit for bit, also on blocks reaching solid and empty
+    matte (whose short cuts would skip it) and past the edges. So a pixel moved by 1/1000 px keeps
+    its residual (the old
     renderer added it only where the map was the identity within 1e-3 px, and every soft-edge pixel
     jumped by its whole residual at a motion's first frame)."""
     import cv2
@@ -102,8 +103,9 @@ def test_the_residual_travels_with_the_pixels_it_belongs_to():
     matte = np.clip(rng.uniform(-1.0, 2.0, (h, w)), 0.0, 1.0).astype(np.float32)
     matte[:, :8], matte[16:, 24:] = 1.0, 0.0  # solid and empty blocks
     residual = (rng.uniform(-80.0, 80.0, (h, w, 3)) * (rng.uniform(size=(h, w, 1)) < 0.4)).astype(np.float32)
-    residual[:, :8] = 0.0  # as the renderer's: none where the matte is 1
-    residual[18, 27] = (90.0, -90.0, 30.0)  # one inside the empty block
+    residual[(matte == 0) | (matte == 1)] = 0.0  # as WarpSource.of's: none where the matte is 0 or 1
+    residual[18, 23] = (90.0, -90.0, 30.0)  # one by the empty block
+    matte[18, 23] = 0.5
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
     for shift in (1e-3, 0.3, 2.5, -4.0):  # -4 reaches past the edges
         map_x, map_y = xs + shift, ys + rng.uniform(-1.0, 1.0, (h, w)).astype(np.float32) * abs(shift)
@@ -124,7 +126,32 @@ def test_the_residual_travels_with_the_pixels_it_belongs_to():
               residual=res)
         outs.append(out.astype(np.float32))
     uncut = (outs[1] + residual > 0) & (outs[1] + residual < 255)
-    assert np.abs(outs[0] - outs[1] - residual)[uncut].max() <= 1.0 and uncut[18, 27].all()
+    assert np.abs(outs[0] - outs[1] - residual)[uncut].max() <= 1.0 and uncut[18, 23].all()
+
+
+def test_the_background_by_the_person_stays_where_it_is():
+    """Where the matte is 0 the frame shows the photo's own background, which does not move with
+    the warp: moved by 3 px, a pixel there stays within the photo's range around it. (As a residual,
+    photo less the plate's inpainted fade, sampled where the pixel comes from and added to the plate
+    where it lands, it counted the fade's change twice: 100 levels off by a step in the plate.)"""
+    h, w = 16, 40
+    texture = np.full((h, w, 3), 200, np.uint8)
+    matte = np.zeros((h, w), np.float32)
+    matte[:, :6], matte[:, 6] = 1.0, 0.5  # the person at the left, its soft edge
+    still = np.full((h, w, 3), 60, np.uint8)
+    still[:, 30:] = 70  # the photo's background: flat but for a faint edge
+    still[:, :7] = texture[:, :7]
+    plate = np.zeros((h, w, 3), np.uint8)
+    plate[:, 20:] = 100  # the plate's inpainted fade: a step where the photo has none
+    source = WarpSource.of(texture=texture, matte=matte, plate=plate, still=still)
+    buffers = WarpBuffers(h, w)
+    buffers.map_x += 3.0
+    buffers.drawn_lo[:], buffers.drawn_hi[:] = 0, w - 1
+    out, alpha = still.copy(), np.empty((h, w), np.float32)
+    source.warp(buffers, (0, 0, w, h), out=out, alpha=alpha)
+    background = (matte == 0)[:, 10:]
+    got, near = out[:, 10:].astype(int)[background], still[:, 10:].astype(int)[background]
+    assert got.min() >= near.min() and got.max() <= near.max()  # 60..70 (the double count: up to 160)
 
 
 def test_the_warp_at_rest_gives_the_still_frame_by_its_residual():
@@ -144,7 +171,9 @@ def test_the_warp_at_rest_gives_the_still_frame_by_its_residual():
     assert source.kept[matte < 1].all() and not source.kept[3, 4]
     out, alpha = np.zeros((h, w, 3), np.uint8), np.empty((h, w), np.float32)
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
-    _warp(texture, matte, plate, xs, ys, (0, 0, w, h), out, alpha, np.zeros((h, w), bool), residual=source.residual)
+    assert np.all(source.residual[matte == 0] == 0) and np.array_equal(source.plate[matte == 0], still[matte == 0])
+    _warp(texture, matte, source.plate, xs, ys, (0, 0, w, h), out, alpha, np.zeros((h, w), bool),
+          residual=source.residual)
     assert np.array_equal(out[matte < 1], still[matte < 1]) and np.array_equal(out[matte == 1], texture[matte == 1])
 
 

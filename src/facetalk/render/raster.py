@@ -186,11 +186,11 @@ def warp_over_plate(texels, matte, blocks, plate, residual, kept, unkept_lo, unk
     cv2.blendLinear(warped, plate, alpha, 1 - alpha) give: positions rounded to 1/32 px, uint8
     weights in 1/32768, the matte's in float32, the blend's sum divided by its weights' (+1e-5).
     To that blend, rounded and cut to 0..255, the (H, W, 3) float32 `residual` sampled bilinearly at
-    the same position is added (rounded, cut to 0..255): what the blend does not give of the photo
-    travels with the pixels it belongs to (all zeros: the blend alone).
+    the same position is added (rounded, cut to 0..255): what the blend does not give of the photo's
+    soft edge travels with the pixels it belongs to (all zeros: the blend alone). The residual is 0
+    where the matte is 0 or 1 (the plate is the photo's background there, which stays in place).
     Where all four matte samples are 1 (or 0) that blend gives the texture (the plate) exactly, so
-    those pixels skip it (and add the residual to the plate alone); `blocks` (matte_blocks) says so
-    of each 2x2 block at once.
+    those pixels skip it; `blocks` (matte_blocks) says so of each 2x2 block at once.
 
     Pixels whose map rounds to the identity (at 1/32 px) and that the (H, W) bool `kept` marks are
     left as `out` has them (the caller's promise: what this pass writes there for the identity map).
@@ -230,19 +230,12 @@ def _warp_row(texels, matte, blocks, plate, residual, kept, map_x, map_y, y, lo,
             xa, xb = np.uintp(_reflect_101(sx, w)), np.uintp(_reflect_101(sx + 1, w))
             ya, yb = np.uintp(_reflect_101(sy, h)), np.uintp(_reflect_101(sy + 1, h))
             kind = _block_kind(matte[ya, xa], matte[ya, xb], matte[yb, xa], matte[yb, xb])
-            if _any_residual(residual, ya, yb, xa, xb):
-                kind = np.uint8(3) if kind == 0 else np.uint8(4)
+            if kind == 2 and _any_residual(residual, ya, yb, xa, xb):
+                kind = np.uint8(4)
         if kind == 0:
             alpha[ax] = zero
             for c in range(3):
                 out[x, np.uintp(c)] = plate[x, np.uintp(c)]
-            continue
-        if kind == 3:  # the plate and the residual: what the blend gives where the matte is 0
-            alpha[ax] = zero
-            w00, w01, w10, w11 = _weights(fx, fy)
-            for c in range(3):
-                k = np.uintp(c)
-                out[x, k] = _plus_residual(np.float32(plate[x, k]), residual, ya, yb, xa, xb, k, w00, w01, w10, w11)
             continue
         rgb = _bilinear_texels(texels[ya], texels[yb], xa, xb, fx, fy)
         if kind == 1:
@@ -301,19 +294,18 @@ def _block_kind(m00, m01, m10, m11):
 
 def matte_blocks(matte: np.ndarray, *, residual: np.ndarray | None = None) -> np.ndarray:
     """(H, W) uint8: for the 2x2 block of the (H, W) `matte` whose top left is each pixel, 0 if all
-    four are 0, 1 if all are 1, else 2 (also the last row and column); where the (H, W, 3) `residual`
-    is non-zero at one of the four, 3 if all four mattes are 0, else 4. One read where bilinear
-    sampling's four took 8 compares."""
+    four are 0, 1 if all are 1, else 2 (also the last row and column), or 4 where the (H, W, 3)
+    `residual` is non-zero at one of the four (it is 0 where the matte is 0 or 1, so such a block is
+    neither all 0 nor all 1). One read where bilinear sampling's four took 8 compares."""
     a, b, c, d = matte[:-1, :-1], matte[:-1, 1:], matte[1:, :-1], matte[1:, 1:]
     out = np.full(matte.shape, 2, np.uint8)
     some = np.zeros(out[:-1, :-1].shape, bool)
     if residual is not None:
         r = np.any(residual != 0, axis=2)
         some = r[:-1, :-1] | r[:-1, 1:] | r[1:, :-1] | r[1:, 1:]
-    empty = (a == 0) & (b == 0) & (c == 0) & (d == 0)
+    out[:-1, :-1][(a == 0) & (b == 0) & (c == 0) & (d == 0)] = 0
+    out[:-1, :-1][(a == 1) & (b == 1) & (c == 1) & (d == 1)] = 1
     out[:-1, :-1][some] = 4
-    out[:-1, :-1][empty] = np.where(some[empty], 3, 0)
-    out[:-1, :-1][~some & (a == 1) & (b == 1) & (c == 1) & (d == 1)] = 1
     return out
 
 
@@ -321,9 +313,10 @@ def matte_blocks(matte: np.ndarray, *, residual: np.ndarray | None = None) -> np
 class WarpSource:
     """What warp_over_plate samples and lays over, fixed per photo. texels: (H, W) uint64, the
     texture's pack_texels; matte: (H, W) float32, the texture's share of each pixel; blocks:
-    matte_blocks(matte, residual=residual); plate: (H, W, 3) uint8 background; residual: (H, W, 3)
-    float32, whole levels: what laying the texture over the plate by the matte falls short of the still
-    frame at rest (see of); kept: (H, W) bool, where warping by the identity map gives the still frame exactly (left alone there when
+    matte_blocks(matte, residual=residual); plate: (H, W, 3) uint8 background, the still frame where
+    the matte is 0; residual: (H, W, 3) float32, whole levels: what laying the texture over the plate
+    by the matte falls short of the still frame at rest on the soft edge, 0 elsewhere (see of); kept:
+    (H, W) bool, where warping by the identity map gives the still frame exactly (left alone there when
     unmoved); unkept_lo, unkept_hi: (H,) int32, each row's first and last column `kept` does not mark
     (none: lo > hi)."""
 
@@ -343,9 +336,13 @@ class WarpSource:
         frame (the photo's own mix of person and background, background the plate does not have):
         that shortfall is the residual, added back where each pixel comes from, so the warp at rest
         gives the still frame and a pixel moved by a hair changes by a hair. (Where the matte is 1
-        the still frame may differ on purpose: irises, spectacle frames drawn on top.)"""
-        texels, plate = pack_texels(texture), np.ascontiguousarray(plate)
+        the still frame may differ on purpose: irises, spectacle frames drawn on top.) Where the
+        matte is 0 the still frame is the photo's own background, which does not move: the plate
+        there is the still frame. (A residual there, photo less the plate's inpainted fade, sampled
+        where a pixel comes from and added to the plate where it lands counted the inpainting's
+        change twice: black specks, doubled edges by a turned head.)"""
         matte = np.ascontiguousarray(matte, dtype=np.float32)
+        texels, plate = pack_texels(texture), np.ascontiguousarray(np.where((matte == 0)[..., None], still, plate))
         h, w = matte.shape
         bare = cls._identity_warp(texels, matte, plate, np.zeros((h, w, 3), np.float32))
         residual = np.where((matte < 1)[..., None], still.astype(np.float32) - bare, np.float32(0.0))
