@@ -574,7 +574,8 @@ def main() -> None:
     ap.add_argument("--lip-model", default=None, metavar="ONNX",
                     help="a lip model to measure instead of the bundled one (a retrained candidate)")
     ap.add_argument("--voice-net", default="bundled", metavar="ONNX",
-                    help="the voice-level net read under music: bundled, none (the lip model's own estimate) or a path")
+                    help="the voice-level net read under music: bundled (where it fits --lip-model: one with "
+                         "voice_level and the same look-ahead; else none), none (the lip model alone) or a path")
     ap.add_argument("--stages", action="store_true",
                     help="only the lip gap's correlation before rendering: targets, network, runtime (fast)")
     args = ap.parse_args()
