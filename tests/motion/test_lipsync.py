@@ -964,3 +964,21 @@ def test_the_voice_level_nets_loader_names_the_file_it_cannot_use(tmp_path):
         with pytest.raises(ValueError, match=message) as error:
             VoiceLevelNet(path)
         assert str(path) in str(error.value)
+
+
+def test_a_stream_keeps_the_voice_level_net_it_started_with(sentence_over_music):
+    """A net attached to the lip model later changes streams made from then on, not one already
+    running (it would have no state for it)."""
+    from importlib import resources
+
+    from facetalk.motion.lipsync import LipSyncModel, VoiceLevelNet
+
+    _, mixes = sentence_over_music
+    lips = LipSyncModel()
+    before = lips.stream(fps=25, sr=SR)
+    first = before.push(mixes[0][:SR])
+    lips.use_voice_net(VoiceLevelNet(resources.files("facetalk.data").joinpath("voice_level.onnx")))
+    rest = [before.push(mixes[0][SR:]), before.flush()]
+    shown = np.concatenate([s.jaw_open for s in [first, *rest]])
+    assert np.array_equal(shown, mouth(load_lipsync_model(voice_net=False), mixes[0]).jaw_open)
+    assert not np.array_equal(mouth(lips, mixes[0]).jaw_open, shown)

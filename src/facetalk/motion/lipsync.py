@@ -770,7 +770,7 @@ class LipSyncModel:
         return ""
 
     def use_voice_net(self, net: VoiceLevelNet) -> None:
-        """Reads `net` under music from now on (streams made before keep what they had)."""
+        """Reads `net` under music in streams made from now on (those made before keep what they had)."""
         if why := self.misfit(net):
             raise ValueError(f"{why}: run the lip model alone with voice_net=False (bench_lipsync.py --voice-net none)")
         self.voice_net = net
@@ -843,7 +843,8 @@ class LipSync:
         self.lookahead_s = self._budget / sr
         silence = AudioFrontEnd(sr=sr).flush(n_frames=1).features[0]  # the frame of digital silence
         self._state = model.initial_state(silence)
-        self._voice_state = None if model.voice_net is None else model.voice_net.initial_state(silence)
+        self._voice_net = model.voice_net  # the model's at the stream's start, whatever it reads later
+        self._voice_state = None if self._voice_net is None else self._voice_net.initial_state(silence)
         self._under_music = VoiceUnderMusic()
         self._hold = SustainHold()
         self._gate = SilenceGate()
@@ -861,7 +862,7 @@ class LipSync:
         # Its music shares rise with the voice-level net only: without it the lip model's estimate
         # reads the voice as it did before the net (round 13's raise was fitted with the net).
         self._voice_yield = VoiceYield(delay_frames=model.lookahead_frames, under_music_raise=(
-            0.0 if model.voice_net is None else VoiceYield.UNDER_MUSIC_RAISE))
+            0.0 if self._voice_net is None else VoiceYield.UNDER_MUSIC_RAISE))
         # Quiet flags of the last mel frames fed (before the start: silence).
         self._quiet = np.ones(QUIET_BEFORE + model.lookahead_frames, bool)
         self._outputs = np.zeros((0, len(PARAMS)), np.float32)  # by mel frame, from _first_output
@@ -957,8 +958,8 @@ class LipSync:
         if not self.model.has_voice_level:
             return None
         level = out[:, len(PARAMS)]
-        if self.model.voice_net is not None:
-            net, self._voice_state = self.model.voice_net.run(frames, self._voice_state)
+        if self._voice_net is not None:
+            net, self._voice_state = self._voice_net.run(frames, self._voice_state)
             level = self._under_music(level, net, frames)
         return voice_log_power(level)
 
