@@ -279,8 +279,58 @@ def test_a_glide_from_distance_1_starts_without_a_jump(framed, zoom):
     assert jumped.sum() <= 300  # the resampled frame's sharpest edges, a fifth of a pixel on at most
 
 
-def test_the_camera_eases_in_over_zoom_ease_from_1():
-    from facetalk.render.camera import ZOOM_EASE, _ease
+def test_the_plate_behind_the_person_comes_in_step_by_step_as_a_glide_leaves_1():
+    """Behind the person, a glide from distance 1 moves from the photo (the person itself, dark)
+    to the plate made up there (the grey ground) over ZOOM_EASE, a share at a time: no step of
+    0.005 of zoom brings in more than a third of it, and from ZOOM_EASE on it is all the plate."""
+    from facetalk.render.camera import ZOOM_EASE
 
-    assert _ease(1.0) == 0.0 and _ease(1.0 - ZOOM_EASE) == 1.0 and _ease(1.0 + 2 * ZOOM_EASE) == 1.0
-    assert 0.0 < _ease(1.0 - 0.1 * ZOOM_EASE) < 0.05 and _ease(1.0 - 0.5 * ZOOM_EASE) == pytest.approx(0.5)
+    photo, person = _head_on_grey()
+    camera = _camera_over(photo, person)
+    zooms = [1.0 - 0.005 * k for k in range(int(round(ZOOM_EASE / 0.005)) + 2)]
+    behind = [float(camera._view(z).behind[165:175, 123:133].mean()) if z < 1.0 else 30.0 for z in zooms]
+    steps = np.diff(behind)
+    assert steps.min() >= -0.5 and steps.max() <= (100.0 - 30.0) / 3.0
+    assert behind[1] < 45.0 and abs(behind[-2] - 100.0) < 3.0 and abs(behind[-1] - 100.0) < 3.0
+
+
+def test_near_zoom_1_the_person_shows_no_ghost_of_itself_behind():
+    """Near distance 1 what shows behind the person is partly the photo itself, person included;
+    at the background's zoom it lay beside the person, a translucent second edge (a ghost ear, a
+    dark second rim of a mohawk). And what the surround's matte leaves out of the person (an
+    ear only the renderer's matte has) showed through it half made up. A bright disc (an ear
+    missing from the surround's matte on its right) far from the face at zoom 0.99: nothing more
+    than 1 px outside the scaled disc is lit, all more than 1 px inside it is."""
+    import cv2
+    from facetalk.face.surround import Surround
+    from facetalk.render.camera import Camera
+
+    n, zoom, centre, disc = 512, 0.99, np.array([40.0, 40.0]), np.array([400.0, 400.0])
+    photo = np.full((n, n, 3), 30, np.uint8)
+    rest = np.zeros((n, n), np.float32)
+    cv2.circle(rest, (400, 400), 40, 1.0, -1)
+    photo[rest > 0] = 250
+    ours = rest.copy()
+    ours[:, 430:] = 0.0  # the ear only the renderer's matte has
+    ground = np.full((3 * n, 3 * n, 3), 30, np.uint8)
+    surround = Surround(rgb=ground, alpha=np.zeros((3 * n, 3 * n), np.float32), background=ground, frame_alpha=ours,
+                        frame_origin_px=(n, n), scale=1.0, photo_bottom_px=float(3 * n), body_cut_at_bottom=False)
+    camera = Camera(surround=surround, background=photo, face_centre_xy=centre, rest_alpha=rest, photo=photo)
+    out = camera.shoot(photo, rest, zoom=zoom).max(axis=2).astype(int)
+    ys, xs = np.mgrid[0:n, 0:n]
+    at = centre + (disc - centre) * zoom
+    d = np.hypot(xs - at[0], ys - at[1])
+    assert out[d > 40 * zoom + 1].max() <= 40  # the ghost at the background's zoom, 2.5 px out: 193
+    assert out[d < 40 * zoom - 1].min() >= 240  # the ear half made up: 193
+
+
+def test_beyond_the_frames_edge_the_surround_shows_not_the_edge_row():
+    """Near zoom 1 the frame shows beyond its own edge (ZOOM_EASE): there it has nothing, and
+    continued as its edge row is it streaked and widened a light stripe at the photo's edge (03: 3
+    px to 6). At zoom 0.99 the stripe's 3 px lie 3 * 0.99 px wide, and beyond them the surround."""
+    photo, person = _head_on_grey()
+    photo[:, :3] = 250
+    camera = _camera_over(photo, person, centre_xy=(128.0, 128.0))
+    out = camera.shoot(photo, person, zoom=0.99).min(axis=2)
+    lit = (out[60:200, :10] > 200).sum(axis=1)
+    assert lit.max() <= 3 and out[60:200, 0].max() < 120  # continued as the edge row: 211

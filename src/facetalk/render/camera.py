@@ -36,6 +36,11 @@ REST_NEAR_FRAMES = 0.03
 # photo in proportion (smoothly), so a glide starting from 1 does not swap them in at its first frame
 # (distance 1 -> 1.001 changed 1,200-27,000 px by over 20 levels on six portraits at 512 px).
 ZOOM_EASE = 0.03
+# ... and beyond the frame's own edge, where it has nothing to show, the surround takes over the share
+# of each pixel the frame no longer covers within this much of zoom 1 (at once, a quarter-pixel
+# band changed a glide's first frame's outer pixels; continued as the frame's edge row is, the
+# band streaked and widened a light stripe at the photo's edge, 3 px to 6 at zoom 0.99).
+EDGE_EASE = ZOOM_EASE / 3.0
 
 
 class Camera:
@@ -55,6 +60,8 @@ class Camera:
         self._background = background
         self._photo = background if photo is None else photo
         self._plate: np.ndarray | None = None
+        self._near: np.ndarray | None = None
+        self._person: np.ndarray | None = None
         self._centre = np.asarray(face_centre_xy, np.float32)
         h, w = background.shape[:2]
         self._grid_y, self._grid_x = np.mgrid[0:h, 0:w].astype(np.float32)
@@ -74,12 +81,12 @@ class Camera:
         cv2 = self._cv2
         view = self._view(zoom)
         if self._rest_alpha is not None:
-            # The surround's matte, moved where the head moved: the frame's matte and the one it
-            # was rendered from differ only there.
-            alpha = np.clip(self._surround.frame_alpha + (alpha - self._rest_alpha), 0.0, 1.0)
+            # The person's matte (_person_alpha), moved where the head moved: the frame's matte and
+            # the one it was rendered from differ only there.
+            alpha = np.clip(self._person_alpha() + (alpha - self._rest_alpha), 0.0, 1.0)
         person = cv2.remap(frame, view.qx, view.qy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        # Beyond the frame's edge the frame shows only while the zoom eases in (_ease), continued
-        # as its colour is; without a surround, nothing is there.
+        # Beyond the frame's edge the frame shows only the share its own weight leaves it within
+        # EDGE_EASE of zoom 1 (_maps), continued as its colour is; without a surround, nothing.
         border = cv2.BORDER_CONSTANT if view.own is None else cv2.BORDER_REPLICATE
         matte = cv2.remap(alpha, view.qx, view.qy, cv2.INTER_LINEAR, borderMode=border)
         if view.own is not None:  # near and beyond the frame's edges, the surround
@@ -94,20 +101,44 @@ class Camera:
         shift = self._shift(zoom)
         ease = _ease(zoom)
         qx, qy, own = self._maps(zoom, shift, ease=ease)
-        behind, _ = self._layer(self._behind_person(), None, float(np.sqrt(zoom)), shift, ease=ease, background=True)
-        if ease < 1.0:  # the photo's own background, as the frame shows it at zoom 1
-            photo, _ = self._layer(self._photo, None, float(np.sqrt(zoom)), shift, ease=ease, background=True)
-            behind = photo + (behind - photo) * np.float32(ease)
+        cv2 = self._cv2
         around = around_alpha = None
         if own is not None:
             s = self._surround
             sx, sy = s.frame_origin_px[0] + qx * s.scale, s.frame_origin_px[1] + qy * s.scale
-            cv2 = self._cv2
             around = cv2.remap(s.rgb, sx, sy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
             around_alpha = cv2.remap(s.alpha, sx, sy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+        behind = self._background_layer(self._maps(float(np.sqrt(zoom)), shift, ease=ease))
+        if ease < 1.0:
+            # Nearer zoom 1, the photo (and the surround beyond it) as the person is seen: what the
+            # person's matte leaves out of it lies where the frame has it, not a ghost beside it at
+            # the background's scale. On the person's maps and layer: one more remap a frame.
+            photo = cv2.remap(self._photo, qx, qy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+            if own is not None:
+                photo = cv2.blendLinear(photo, around, own, 1.0 - own)
+            behind = cv2.addWeighted(photo, 1.0 - ease, behind, ease, 0.0, dtype=cv2.CV_32F)
         behind = np.clip(behind + 0.5, 0, 255).astype(np.uint8)
         self._cached = _View(zoom, qx, qy, own, None if own is None else 1.0 - own, around, around_alpha, behind)
         return self._cached
+
+    def _near_ours(self) -> np.ndarray:
+        """(H, W) bool: within REST_NEAR_FRAMES of where the surround's matte has the person. The
+        renderer's matte counts only there: elsewhere it is what the segmenter half-took for a
+        person (a figure in a poster on the wall), which made up showed as a smudge where it stood,
+        beside the shrunk person."""
+        if self._near is None:
+            near = 2 * int(round(REST_NEAR_FRAMES * max(self._photo.shape[:2]))) + 1
+            ours = (self._surround.frame_alpha > 0.5).astype(np.uint8)
+            self._near = self._cv2.dilate(ours, np.ones((near, near), np.uint8)) > 0
+        return self._near
+
+    def _person_alpha(self) -> np.ndarray:
+        """(H, W) float32 the still frame's person matte: the surround's, and the renderer's near it
+        (_near_ours: an ear the surround's misses, which showed through it from the layer behind)."""
+        if self._person is None:
+            near = np.where(self._near_ours(), self._rest_alpha, np.float32(0.0))
+            self._person = np.maximum(self._surround.frame_alpha, near).astype(np.float32)
+        return self._person
 
     def _behind_person(self) -> np.ndarray:
         """(H, W, 3) uint8 the photo with the person's place made up: grown from the background by
@@ -125,13 +156,7 @@ class Camera:
             cv2 = self._cv2
             side = max(self._photo.shape[:2])
             fringe = 2 * int(round(FRINGE_FRAMES * side)) + 1
-            ours = self._surround.frame_alpha
-            # The renderer's matte counts only by the surround's person: elsewhere it is what the
-            # segmenter half-took for a person (a figure in a poster on the wall), which made up
-            # there showed as a smudge where it stood, beside the shrunk person.
-            near = 2 * int(round(REST_NEAR_FRAMES * side)) + 1
-            by_ours = cv2.dilate((ours > 0.5).astype(np.uint8), np.ones((near, near), np.uint8)) > 0
-            person = ((self._rest_alpha > 0) & by_ours) | (ours > 0)
+            person = self._person_alpha() > 0
             place = cv2.dilate(person.astype(np.uint8), np.ones((fringe, fringe), np.uint8)) > 0
             plate = grown_nearest(self._photo, ~place)
             texture = texture_over(self._photo, known=~place, wanted=place, base=plate.astype(np.float32))
@@ -158,35 +183,29 @@ class Camera:
         inner = np.minimum(np.minimum(qx, w - 1 - qx), np.minimum(qy, h - 1 - qy))
         own = np.clip(inner / FRAME_EDGE_FADE_PX, 0.0, 1.0)
         own = own * own * (3.0 - 2.0 * own)  # a smooth ramp: a linear one shows its ends as lines
-        if ease < 1.0:
-            own = 1.0 - ease * (1.0 - own)
+        if ease < 1.0:  # beyond its edge (inner < 0) by EDGE_EASE
+            own = (1.0 - ease * (1.0 - own)) * (1.0 - _ease(zoom, over=EDGE_EASE) * np.clip(-inner, 0.0, 1.0))
         return qx, qy, (None if self._surround is None or own.min() >= 1.0 else own)
 
-    def _layer(self, image: np.ndarray, alpha: np.ndarray | None, zoom: float, shift: np.ndarray, *, ease: float,
-               background: bool) -> tuple[np.ndarray, np.ndarray | None]:
-        """One layer seen through a zoom: from the frame where it maps well inside it, else from
-        the surround (`ease`: _maps'). Returns (H, W, 3) float32 colour and (H, W) float32 matte
-        (None without one)."""
+    def _background_layer(self, maps: tuple[np.ndarray, np.ndarray, np.ndarray | None]) -> np.ndarray:
+        """(H, W, 3) float32: the plate behind the person (_behind_person) seen through _maps' (qx,
+        qy, own): from the frame where it maps well inside it, else from the surround's background."""
         cv2 = self._cv2
-        qx, qy, own = self._maps(zoom, shift, ease=ease)
-        colour = cv2.remap(image, qx, qy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
-        matte = None if alpha is None else cv2.remap(alpha, qx, qy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+        qx, qy, own = maps
+        colour = cv2.remap(self._behind_person(), qx, qy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        colour = colour.astype(np.float32)
         if own is None:
-            return colour, matte
+            return colour
         s = self._surround
         sx, sy = s.frame_origin_px[0] + qx * s.scale, s.frame_origin_px[1] + qy * s.scale
-        source = s.background if background else s.rgb
-        around = cv2.remap(source, sx, sy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
-        colour = around + (colour - around) * own[..., None]
-        if matte is not None:
-            matte = cv2.remap(s.alpha, sx, sy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT) * (1.0 - own) + matte * own
-        return colour, matte
+        around = cv2.remap(s.background, sx, sy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
+        return around + (colour - around) * own[..., None]
 
 
-def _ease(zoom: float) -> float:
-    """0 at zoom 1 rising smoothly to 1 at ZOOM_EASE from it: how much of the camera's own layers
+def _ease(zoom: float, *, over: float = ZOOM_EASE) -> float:
+    """0 at zoom 1 rising smoothly to 1 at `over` from it: how much of the camera's own layers
     (the surround, the made-up plate) a zoom shows rather than the frame's and the photo's."""
-    u = min(abs(zoom - 1.0) / ZOOM_EASE, 1.0)
+    u = min(abs(zoom - 1.0) / over, 1.0)
     return u * u * (3.0 - 2.0 * u)
 
 
