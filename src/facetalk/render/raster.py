@@ -186,11 +186,13 @@ def warp_over_plate(texels, matte, blocks, plate, residual, kept, unkept_lo, unk
     cv2.blendLinear(warped, plate, alpha, 1 - alpha) give: positions rounded to 1/32 px, uint8
     weights in 1/32768, the matte's in float32, the blend's sum divided by its weights' (+1e-5).
     To that blend, rounded and cut to 0..255, the (H, W, 3) float32 `residual` sampled bilinearly at
-    the same position is added (rounded, cut to 0..255): what the blend does not give of the photo's
-    soft edge travels with the pixels it belongs to (all zeros: the blend alone). The residual is 0
-    where the matte is 0 or 1 (the plate is the photo's background there, which stays in place).
+    the same position is added (rounded, cut to 0..255): what the blend does not give of the photo
+    travels with the pixels it belongs to (all zeros: the blend alone).
     Where all four matte samples are 1 (or 0) that blend gives the texture (the plate) exactly, so
-    those pixels skip it; `blocks` (matte_blocks) says so of each 2x2 block at once.
+    those pixels skip it; where all four are 0 and a residual is there, the plate sampled at the
+    same position plus the residual (the photo's background by the outline, travelling as the
+    residual does); `blocks` (matte_blocks) says so of each 2x2 block at once. The residual is 0
+    where the matte is 1.
 
     Pixels whose map rounds to the identity (at 1/32 px) and that the (H, W) bool `kept` marks are
     left as `out` has them (the caller's promise: what this pass writes there for the identity map).
@@ -206,15 +208,15 @@ def warp_over_plate(texels, matte, blocks, plate, residual, kept, unkept_lo, unk
         for x in range(max(hi, lo), x1):
             arow[x - x0] = mrow[x]
         if lo < hi:
-            _warp_row(texels, matte, blocks, plate[y], residual, kept[y], map_x[y], map_y[y], y, lo, hi, out[y],
+            _warp_row(texels, matte, blocks, plate, residual, kept[y], map_x[y], map_y[y], y, lo, hi, out[y],
                       arow[lo - x0:])
 
 
 @njit(cache=True, nogil=True, inline="always")
 def _warp_row(texels, matte, blocks, plate, residual, kept, map_x, map_y, y, lo, hi, out, alpha):
-    """warp_over_plate's columns lo..hi-1 of row y (plate, kept, map_x, map_y, out: that row's;
-    alpha: from column lo on). Indices go unsigned: numba checks signed ones for wrapping below 0."""
-    h, w = texels.shape[0], texels.shape[1]
+    """warp_over_plate's columns lo..hi-1 of row y (kept, map_x, map_y, out: that row's; alpha:
+    from column lo on). Indices go unsigned: numba checks signed ones for wrapping below 0."""
+    h, w, yu = texels.shape[0], texels.shape[1], np.uintp(y)
     one, zero, eps, top = np.float32(1.0), np.float32(0.0), np.float32(1e-5), np.float32(255.0)
     for xs in range(lo, hi):
         x, ax = np.uintp(xs), np.uintp(xs - lo)
@@ -230,12 +232,24 @@ def _warp_row(texels, matte, blocks, plate, residual, kept, map_x, map_y, y, lo,
             xa, xb = np.uintp(_reflect_101(sx, w)), np.uintp(_reflect_101(sx + 1, w))
             ya, yb = np.uintp(_reflect_101(sy, h)), np.uintp(_reflect_101(sy + 1, h))
             kind = _block_kind(matte[ya, xa], matte[ya, xb], matte[yb, xa], matte[yb, xb])
-            if kind == 2 and _any_residual(residual, ya, yb, xa, xb):
-                kind = np.uint8(4)
+            if _any_residual(residual, ya, yb, xa, xb):
+                kind = np.uint8(3) if kind == 0 else np.uint8(4)
         if kind == 0:
             alpha[ax] = zero
             for c in range(3):
-                out[x, np.uintp(c)] = plate[x, np.uintp(c)]
+                out[x, np.uintp(c)] = plate[yu, x, np.uintp(c)]
+            continue
+        if kind == 3:
+            # The photo's background by the outline (the plate and its residual), both sampled where
+            # the pixel comes from: the residual added to the plate where it lands counted the
+            # plate's inpainted change between the two twice (black specks, doubled edges).
+            alpha[ax] = zero
+            w00, w01, w10, w11 = _weights(fx, fy)
+            for c in range(3):
+                k = np.uintp(c)
+                under = (np.float32(plate[ya, xa, k]) * w00 + np.float32(plate[ya, xb, k]) * w01
+                         + np.float32(plate[yb, xa, k]) * w10 + np.float32(plate[yb, xb, k]) * w11)
+                out[x, k] = _plus_residual(under, residual, ya, yb, xa, xb, k, w00, w01, w10, w11)
             continue
         rgb = _bilinear_texels(texels[ya], texels[yb], xa, xb, fx, fy)
         if kind == 1:
@@ -251,7 +265,7 @@ def _warp_row(texels, matte, blocks, plate, residual, kept, map_x, map_y, y, lo,
         for c in range(3):
             k = np.uintp(c)
             t = np.float32(_channel(rgb, c))
-            v = min(max(np.rint((t * a + np.float32(plate[x, k]) * b) / den), zero), top)
+            v = min(max(np.rint((t * a + np.float32(plate[yu, x, k]) * b) / den), zero), top)
             out[x, k] = np.uint8(v) if kind == 2 else _plus_residual(v, residual, ya, yb, xa, xb, k, w00, w01, w10, w11)
 
 
@@ -294,18 +308,19 @@ def _block_kind(m00, m01, m10, m11):
 
 def matte_blocks(matte: np.ndarray, *, residual: np.ndarray | None = None) -> np.ndarray:
     """(H, W) uint8: for the 2x2 block of the (H, W) `matte` whose top left is each pixel, 0 if all
-    four are 0, 1 if all are 1, else 2 (also the last row and column), or 4 where the (H, W, 3)
-    `residual` is non-zero at one of the four (it is 0 where the matte is 0 or 1, so such a block is
-    neither all 0 nor all 1). One read where bilinear sampling's four took 8 compares."""
+    four are 0, 1 if all are 1, else 2 (also the last row and column); where the (H, W, 3) `residual`
+    is non-zero at one of the four, 3 if all four mattes are 0, else 4. One read where bilinear
+    sampling's four took 8 compares."""
     a, b, c, d = matte[:-1, :-1], matte[:-1, 1:], matte[1:, :-1], matte[1:, 1:]
     out = np.full(matte.shape, 2, np.uint8)
     some = np.zeros(out[:-1, :-1].shape, bool)
     if residual is not None:
         r = np.any(residual != 0, axis=2)
         some = r[:-1, :-1] | r[:-1, 1:] | r[1:, :-1] | r[1:, 1:]
-    out[:-1, :-1][(a == 0) & (b == 0) & (c == 0) & (d == 0)] = 0
-    out[:-1, :-1][(a == 1) & (b == 1) & (c == 1) & (d == 1)] = 1
+    empty = (a == 0) & (b == 0) & (c == 0) & (d == 0)
     out[:-1, :-1][some] = 4
+    out[:-1, :-1][empty] = np.where(some[empty], 3, 0)
+    out[:-1, :-1][(a == 1) & (b == 1) & (c == 1) & (d == 1)] = 1  # no residual where the matte is 1 (of)
     return out
 
 
@@ -313,11 +328,10 @@ def matte_blocks(matte: np.ndarray, *, residual: np.ndarray | None = None) -> np
 class WarpSource:
     """What warp_over_plate samples and lays over, fixed per photo. texels: (H, W) uint64, the
     texture's pack_texels; matte: (H, W) float32, the texture's share of each pixel; blocks:
-    matte_blocks(matte, residual=residual); plate: (H, W, 3) uint8 background, the still frame where
-    the matte is 0; residual: (H, W, 3) float32, whole levels: what laying the texture over the plate
-    by the matte falls short of the still frame at rest on the soft edge, 0 elsewhere (see of); kept:
-    (H, W) bool, where warping by the identity map gives the still frame exactly (left alone there when
-    unmoved); unkept_lo, unkept_hi: (H,) int32, each row's first and last column `kept` does not mark
+    matte_blocks(matte, residual=residual); plate: (H, W, 3) uint8 background; residual: (H, W, 3)
+    float32, whole levels: what laying the texture over the plate by the matte falls short of the still
+    frame at rest (see of); kept: (H, W) bool, where warping by the identity map gives the still frame
+    exactly (left alone there when unmoved); unkept_lo, unkept_hi: (H,) int32, each row's first and last column `kept` does not mark
     (none: lo > hi)."""
 
     texels: np.ndarray
@@ -336,13 +350,9 @@ class WarpSource:
         frame (the photo's own mix of person and background, background the plate does not have):
         that shortfall is the residual, added back where each pixel comes from, so the warp at rest
         gives the still frame and a pixel moved by a hair changes by a hair. (Where the matte is 1
-        the still frame may differ on purpose: irises, spectacle frames drawn on top.) Where the
-        matte is 0 the still frame is the photo's own background, which does not move: the plate
-        there is the still frame. (A residual there, photo less the plate's inpainted fade, sampled
-        where a pixel comes from and added to the plate where it lands counted the inpainting's
-        change twice: black specks, doubled edges by a turned head.)"""
+        the still frame may differ on purpose: irises, spectacle frames drawn on top.)"""
+        texels, plate = pack_texels(texture), np.ascontiguousarray(plate)
         matte = np.ascontiguousarray(matte, dtype=np.float32)
-        texels, plate = pack_texels(texture), np.ascontiguousarray(np.where((matte == 0)[..., None], still, plate))
         h, w = matte.shape
         bare = cls._identity_warp(texels, matte, plate, np.zeros((h, w, 3), np.float32))
         residual = np.where((matte < 1)[..., None], still.astype(np.float32) - bare, np.float32(0.0))

@@ -31,9 +31,6 @@ from facetalk.render.sampling import luminance_grain, material_lookup, pixel_box
 # The gap, in mouth widths per unit of upper_lip_raise, that pressed lips leave for the upper
 # teeth when the upper lip is raised (the lower lip tucked under the teeth for f and v).
 LABIODENTAL_GAP = 0.1
-# The plate the warp lays the person over is the photo itself where the matte is 0, the inpainted
-# background where it reaches this, and between them blended by the matte (_plate_by_photo).
-PHOTO_PLATE_MATTE = 0.25
 
 
 def rotation_matrix(yaw_deg: float, pitch_deg: float, roll_deg: float) -> np.ndarray:
@@ -270,9 +267,8 @@ class Renderer:
         # Where the still frame already is what warping by the identity map gives (all but the
         # irises and spectacle frames, the residual added), the warp leaves pixels that did not
         # move (by 1/64 px) as they are.
-        plate = _plate_by_photo(self._background, photo=self._still, matte=self._alpha)
-        self._warp = WarpSource.of(texture=_unmixed(self._texture, matte=self._alpha, plate=plate),
-                                   matte=self._alpha, plate=plate, still=self._still)
+        self._warp = WarpSource.of(texture=_unmixed(self._texture, matte=self._alpha, plate=self._background),
+                                   matte=self._alpha, plate=self._background, still=self._still)
         # Only vertices of triangles that can move bound the region a frame must recompute.
         self._moving = np.unique(self.rig.triangles[self.rig.movable])
         self._buffers = WarpBuffers(self.height, self.width)
@@ -365,28 +361,17 @@ class Renderer:
         return material_lookup(self.rig.material)[self._buffers.tri_id] == MATERIAL_CAVITY
 
 
-def _plate_by_photo(plate: np.ndarray, *, photo: np.ndarray, matte: np.ndarray) -> np.ndarray:
-    """(H, W, 3) uint8: the (H, W, 3) uint8 inpainted `plate` where the (H, W) `matte` reaches
-    PHOTO_PLATE_MATTE, the `photo` where it is 0 (its own background, which stays in place as the
-    head moves), blended by the matte between. Where the matte is faint and speckled (a poster
-    figure the segmenter half-took for a person) a plate that was the photo only where the matte is
-    exactly 0 tore the moved figure into the photo's and the inpainting's pixels."""
-    towards_photo = np.clip(1.0 - matte / np.float32(PHOTO_PLATE_MATTE), 0.0, 1.0)[..., None]
-    under = plate.astype(np.float32)
-    return np.clip(np.rint(under + (photo - under) * towards_photo), 0, 255).astype(np.uint8)
-
-
 def _unmixed(texture: np.ndarray, *, matte: np.ndarray, plate: np.ndarray) -> np.ndarray:
     """(H, W, 3) uint8: `texture` with its soft edge (0 < matte < 1) unmixed from the plate, the
     colour that laid over the plate by the matte gives the texture back: plate + (texture - plate)
     / matte, rounded and cut to 0..255. A moving edge pixel then shows the person's part of it
     over whatever plate it lands on, not the photo's background mixed in twice, and the warp's
-    residual (what the warp at rest falls short of the still frame on the soft edge,
-    raster.WarpSource.of: added where each pixel comes from) is left to the pixels the cut to
-    0..255 and the plate's inpainting under the soft edge change. (Where the matte is 0 the warp
-    lays the photo itself, in place.) Added only to pixels that had not moved by 1e-3 px, that
-    residual (then every soft edge pixel's) switched off at a motion's first frame: jaw 0 -> 0.001
-    changed 143 px by over 20 levels (up to 93) along the bundled photo's jaw."""
+    residual (what the warp at rest falls short of the still frame, raster.WarpSource.of: added
+    where each pixel comes from) is left to the pixels the cut to 0..255 changes on the soft edge
+    and, most of them, to those where the matte is 0 up to ~6 px out: the plate's inpainted fade
+    by the outline, there sampled with the plate where each pixel comes from. Added only to pixels that had not moved by 1e-3 px, that residual (then every soft
+    edge pixel's) switched off at a motion's first frame: jaw 0 -> 0.001 changed 143 px by over 20
+    levels (up to 93) along the bundled photo's jaw."""
     soft = (matte > 0) & (matte < 1)
     out = texture.copy()
     under = plate[soft].astype(np.float32)
