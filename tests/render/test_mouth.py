@@ -1555,16 +1555,13 @@ def test_rounded_lips_fill_the_lens_out_toward_an_oval(analysis):
 def test_a_wide_open_toothy_mouth_arches_its_top_and_its_teeth_follow(analysis, monkeypatch):
     """A toothy photo's level upper lip and biting edge gave its widest vowel a straight top: the
     upper lip's inner face comes down over the opening toward its corners (none mid-mouth), as
-    far as LIP_ARCH_SAG of the peak asks beyond the rig's own sag, over the photo's upper teeth,
-    which rise by ARCH_TEETH_RISE of it (a pixel under the arch reads what one that much further
-    down did without it), so their biting edge curves up toward the corners, the incisors lowest
-    (hung from the arched edge, -1 of it, the edge came down with it, straight). /i/'s spread lips
-    keep their flat, wide top.
+    far as LIP_ARCH_SAG of the peak asks beyond the rig's own sag, and the photo's upper teeth
+    hang from that arched edge (a pixel `arch` px further down reads what one at the rig's edge
+    did), so their biting edge arches with it. /i/'s spread lips keep their flat, wide top.
     Checked at 0.3, LIP_ARCH_SAG's value, where it reads as an arch at 2x."""
     from facetalk.face import landmarks as lm
     from facetalk.motion.frame import MotionFrame
     from facetalk.render import mouth
-    from facetalk.render.mouth import ARCH_TEETH_RISE
     from facetalk.render.renderer import posed_vertices
 
     monkeypatch.setattr(mouth, "LIP_ARCH_SAG", 0.3)
@@ -1584,10 +1581,7 @@ def test_a_wide_open_toothy_mouth_arches_its_top_and_its_teeth_follow(analysis, 
     assert not arch(jaw_open=0.2, lip_spread=0.75)[0].any()
     ids = np.full(2, lm.LIPS_INNER_UPPER[len(lm.LIPS_INNER_UPPER) // 2])
     laid = []
-    assert ARCH_TEETH_RISE > 0.0
-    below = 1.0 + wide[1]  # just under the arched lip's edge
-    for d_upper, lowered in ((np.full(2, below + ARCH_TEETH_RISE * wide[1]), None),
-                             (np.full(2, below), np.full(2, wide[1]))):
+    for d_upper, lowered in ((np.full(2, 1.0), None), (np.full(2, 1.0) + wide[1], np.full(2, wide[1]))):
         color = np.zeros((2, 3))
         painter._lay_photo_interior(color, lambda per_vertex, only=slice(None): per_vertex[ids][only],
                                     d_upper=d_upper, d_lower=np.full(2, 30.0),

@@ -687,16 +687,15 @@ class MouthPainter:
         edge stood as pale panels either side of the dark opening, squaring it into a box.
         `lowered` (N,) px, <= 0: how far the upper lip stands below its place on the skull
         (_lip_lift); it covers that much of the upper row, which stays. `arch` (N,) px: how far the
-        upper lip's inner face comes down over the opening there (_upper_arch); it covers the
-        photo's own upper row's top, and the row's tips rise by ARCH_TEETH_RISE of it, so its
-        biting edge curves up toward the corners, the incisors lowest.
+        upper lip's inner face comes down over the opening there (_upper_arch); the photo's own
+        upper teeth hang from it, so their biting edge arches with it.
         Returns (N,) float32 0..1 how much of each pixel is the photo's own (_composite keeps it sharp)."""
         to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
         laid = np.zeros(len(color), np.float32)
         wide = float(_lower_teeth_show(np.array([peak_opening]), mouth_w)[0])
         down_upper = d_upper if lowered is None else d_upper - lowered
-        if arch is not None and self._own_teeth:  # the tips rise as the lip's face comes down over the row
-            down_upper = down_upper + ARCH_TEETH_RISE * arch
+        if arch is not None and self._own_teeth:
+            down_upper = down_upper - arch
         show, was32 = _as_float64(np.asarray(lower_show))
         show32, u = was32 if show32 is None else show32, np.asarray(u, np.float32)
         for d_lip, length, anchor_xy, sign in ((down_upper, runs[0], self._anchor_xy, 1.0),
@@ -1219,12 +1218,6 @@ LENS_REACH = 0.85
 # 0.007 on the toothy photos (03: 0.250 -> 0.257) and the emotions do not open this far; one
 # open-mouthed frame reads further off: test_realism's roll 0.354 -> 0.382 (0.367 at 0.15).
 LIP_ARCH_SAG = 0.3
-# Under that arch a photo's own upper teeth rise by this share of it (_lay_photo_interior): their
-# row shortens toward the corners, its top under the lip's face, its biting edge curving up, the
-# incisors lowest. Hung from the arched lip (-1 of it) the edge came down with the lip toward the
-# corners and stayed a straight line under it (12, 03 wide open); at 0 it is the photo's own run
-# from the rig's level lip, still nearly straight.
-ARCH_TEETH_RISE = 0.5
 # A lip rolled down over a photo's own upper teeth (_roll_cover) is the lip curling in: its texture
 # read back up from its edge (mirrored) to this many mouth widths (about half an upper lip) at the
 # roll's lower edge, skipping ROLL_EDGE_SKIP of that at the edge (the photo's lip-over-teeth line,
