@@ -2049,6 +2049,27 @@ def test_a_rolled_lip_covers_no_more_of_the_teeth_than_its_own_height(analysis):
     assert luma[d > 3.0 * lip + ROLL_SHADOW_REACH * mouth_w].min() > 229.0
 
 
+def test_where_the_lip_thins_to_nothing_the_teeth_it_would_cover_are_still_in_its_shadow(analysis):
+    """Toward the corners the photo's upper lip is barely a px high, so the capped cover is under
+    half a px, yet the share a lip as high as the teeth would cover stays in its shadow: scaled by
+    the capped cover, the shadow switched off there and long teeth under a sliver of lip were lit
+    whole (03 under fear at roll 0.5: 91 px lit with up to 7.3 px of teeth below)."""
+    from facetalk.render.mouth import ROLL_SHADOW_REACH
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w, mid = painter._rest_mouth_w, _mid_upper_lip()
+    painter._upper_lip_px[:] = 0.0  # no lip to roll: the capped cover is 0
+    run = 0.2 * mouth_w
+    d = np.arange(0.0, run + 0.1 * mouth_w, 0.25)
+    color, ids = np.full((len(d), 3), 230.0), np.full(len(d), mid)
+    painter._roll_cover(color, np.ones(len(d)), lambda per_vertex, only=slice(None): per_vertex[ids][only],
+                        d_upper=d, own_upper=np.full(len(d), run), mouth_w=mouth_w, roll=0.5)
+    luma = color @ LUMA
+    band = (d > 1.0) & (d < 0.5 * run)  # the rolled share, uncovered: shaded, not lit (lit: 230 before)
+    assert band.sum() > 4 and luma[band].max() < 0.8 * 230.0, luma[band]
+    assert luma[d > run + ROLL_SHADOW_REACH * mouth_w].min() > 229.0
+
+
 def test_a_slight_roll_changes_the_frame_by_under_a_level(analysis):
     """The sliver rule covered a short run of teeth whole at any roll above 0, and any pixel the
     rolled lip touched lost the photo's sharp teeth: a roll of 0.005 changed 53 px of the bundled

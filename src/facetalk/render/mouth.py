@@ -1923,9 +1923,9 @@ def _roll_pass(color, alpha, at, d_upper, cover, shade_from, anchor, down, image
     the light over its lower part (`turns` of the way down: `darken`, `hue` of the way to the
     lips' wet red, `wet_rgb`); its lower edge `edge_px` soft; under it a shadow (`shadow` at its
     edge and on down to `shade_from` (N,) px, then falling off over `shadow_px` to none at
-    `reach_px` further) in the lips' colour at `shadow_light` of their light. One compiled pass: numpy's two dozen array operations cost 0.2 ms on a fearful
-    mouth. `params`: skip, band, to_rest, turns (2), edge_px, hue, darken, shadow, shadow_px,
-    shadow_light, reach_px."""
+    `reach_px` further) in the lips' colour at `shadow_light` of their light. One compiled pass:
+    numpy's two dozen array operations cost 0.2 ms on a fearful mouth. `params`: skip, band,
+    to_rest, turns (2), edge_px, hue, darken, shadow, shadow_px, shadow_light, reach_px."""
     skip, band, to_rest, turn0, turn1, edge_px, hue, darken, shadow, shadow_px, shadow_light, reach_px = params
     # The falloff less what is left of it at the reach, so it ends at nothing, not in a 4% step.
     tail = math.exp(-reach_px / shadow_px)
@@ -1936,10 +1936,13 @@ def _roll_pass(color, alpha, at, d_upper, cover, shade_from, anchor, down, image
         d = max(d_upper[i], 0.0)
         f = min(d / c, 1.0)
         # A cover under half a px grows in from nothing: its soft edge alone drew half a lip at
-        # the edge, and its shadow was switched on whole at 0.5 px (a jump as a roll set in).
+        # the edge, and its shadow was switched on whole at 0.5 px (a jump as a roll set in). The
+        # shadow grows in with the uncapped cover: by the capped one, where the lip thins to
+        # nothing toward the corners, long teeth under it were lit whole (03 under fear).
         grown = min(max(cover[i], 0.0) / 0.5, 1.0)
         weight = min(max((cover[i] - d) / edge_px + 0.5, 0.0), 1.0) * grown
-        s = shadow * max(math.exp(-max(d - max(c, shade_from[i]), 0.0) / shadow_px) - tail, 0.0) / (1.0 - tail) * grown
+        falloff = max(math.exp(-max(d - max(c, shade_from[i]), 0.0) / shadow_px) - tail, 0.0) / (1.0 - tail)
+        s = shadow * falloff * min(max(shade_from[i], 0.0) / 0.5, 1.0)
         keep = alpha[i] * (1.0 - s) * (1.0 - weight)
         total = 1.0 - (1.0 - alpha[i]) * (1.0 - s) * (1.0 - weight)
         lit = np.zeros(3)
@@ -1968,14 +1971,14 @@ def _rolled_cover(run_px: np.ndarray, *, roll: float, mouth_w: float, lip_px: np
     photo's own upper teeth hanging `run_px` (N,) px from it (the frame's px, the mouth
     `mouth_w` px wide), the lip `lip_px` (N,) px high there (None: as high as the teeth): their
     top `roll` share, but no more than ROLL_LIP_COVER of the lip's own height (reached at roll
-    ROLL_LIP_FULL): a share of a broad smile's long teeth under a thin lip was a smooth slab of
-    lip 2.7-4.6 times the photo's (03, 11, 12 under fear). Of what is left, as much again as it is too thin to read as teeth
-    (under ROLL_SLIVER mouth widths): fear's 0.8 left a fifth of a smile's teeth, 2-5 px of even
-    height from corner to corner, a pale drawn line under the lip (03, 11, 12). That sliver's
-    cover fades in over the first ROLL_SLIVER_ONSET of the roll: taken whole at any roll, a roll
-    of 0.0001 hid every short run at once (a jump of 20 levels where fear ramps in, flicker under
-    a blendshape CSV's roll wandering near 0). Monotone and continuous in `roll`, 0 at 0; a
-    remainder thick enough (the middle's longest teeth first) keeps its tips."""
+    ROLL_LIP_FULL): a share of a broad smile's long teeth under a thin lip was a smooth slab of lip
+    2.7-4.6 times the photo's (03, 11, 12 under fear). Of what is left, as much again as it is too
+    thin to read as teeth (under ROLL_SLIVER mouth widths): fear's 0.8 left a fifth of a smile's
+    teeth, 2-5 px of even height from corner to corner, a pale drawn line under the lip (03, 11,
+    12). That sliver's cover fades in over the first ROLL_SLIVER_ONSET of the roll: taken whole at
+    any roll, a roll of 0.0001 hid every short run at once (a jump of 20 levels where fear ramps in,
+    flicker under a blendshape CSV's roll wandering near 0). Monotone and continuous in `roll`, 0 at
+    0; a remainder thick enough (the middle's longest teeth first) keeps its tips."""
     rolled = roll * run_px
     if lip_px is not None:
         rolled = np.minimum(rolled, ROLL_LIP_COVER * min(roll / ROLL_LIP_FULL, 1.0) * lip_px)
