@@ -101,15 +101,14 @@ class ShadeReference:
             laid[own] = np.maximum(laid[own], weight)
         return color, laid
 
-    def taper_corners(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray, u: np.ndarray,
-                      peak_opening: float, mouth_w: float, arch: np.ndarray | None,
-                      cleared: np.ndarray | None, across: np.ndarray | None = None) -> np.ndarray:
+    def taper_corners(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,
+                      across: np.ndarray, peak_opening: float, mouth_w: float, arch: np.ndarray | None,
+                      cleared: np.ndarray | None) -> np.ndarray:
         """MouthPainter._taper_corners' numpy steps (lips as wide as the photo's): the (N, 3)
         `color` with the lips' faces laid over the lens's corners, a copy; `across` (N,) the
-        pixels' place across the mouth (None: |2u - 1|)."""
+        pixels' place across the mouth (_across)."""
         color = color.copy()
         opens = float(smoothstep(np.array(peak_opening / mouth_w), *LENS_OPENING))
-        across = np.abs(2.0 * u - 1.0) if across is None else across
         side = across > LENS_FULL * LENS_REACH
         if arch is not None:
             side |= d_upper < arch + 0.5

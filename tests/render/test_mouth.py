@@ -7,7 +7,7 @@ from facetalk.render import mouth as mouth_module
 from facetalk.render.mouth import (
     EDGES_UPPER, EX_UPPER_GAP, EX_UPPER_TIP, N_ROWS, RGB_BLACK, RGB_BLACK_SCALE, ROW_UPPER_F, ROW_UPPER_RANK,
     SYNTHETIC_UPPER_TEETH_MW, TH_LOWER_COVER, TH_UPPER_COVER, TH_UPPER_SHADE, MouthPainter, _along_at,
-    _shade_exponentials, _teeth_edges, _tooth_length_at,
+    _shade_exponentials, _teeth_edges, _tooth_length_at, lens_opens,
 )
 from tests.render.mouth_reference import ShadeReference, _teeth_along, _tooth_length
 
@@ -74,6 +74,16 @@ def _lower_row_alone(painter: MouthPainter, u: np.ndarray, d_lower: np.ndarray, 
         painter._shade(np.full(n, opening) - d_lower, d_lower, np.full(n, opening), u, mouth_w,
                        photo_teeth=(np.zeros(n), np.zeros(n)), lower_show=np.ones(n))
     return seen[0]
+
+
+def _taper(painter: MouthPainter, color: np.ndarray, ids: np.ndarray, *, u: np.ndarray, peak_opening: float,
+           mouth_w: float, **kwargs) -> None:
+    """painter._taper_corners on the (N, 3) `color`, its pixels read at the vertices `ids` (N,),
+    `u` (N,) along the mouth taken as across it (|2u - 1|), the lens as open as paint takes it."""
+    across = np.abs(2.0 * np.asarray(u, np.float32) - 1.0)
+    painter._taper_corners(color, lambda per_vertex, only=slice(None): per_vertex[ids][only], across=across,
+                           opens=lens_opens(peak_opening, mouth_w), peak_opening=peak_opening, mouth_w=mouth_w,
+                           **kwargs)
 
 
 def _cavity(painter: MouthPainter, below: np.ndarray, d_lower: np.ndarray, across: np.ndarray, mouth_w: float, *,
@@ -750,8 +760,7 @@ def test_the_opening_tapers_into_its_corners_between_the_lips_inner_faces(analys
     d_lower = np.array([1.0, gap[0] - 1.0, 0.5 * gap[0], 1.0, gap[3] - 1.0, 0.5 * gap[3], 1.0, peak - 1.0])
     ids = np.full(len(u), lm.LIPS_INNER_UPPER[1])  # every pixel read at one inner-lip pair: only u and depths vary
     color = np.zeros((len(u), 3))
-    painter._taper_corners(color, lambda per_vertex, only=slice(None): per_vertex[ids][only], d_upper=gap - d_lower,
-                           d_lower=d_lower, u=u, peak_opening=peak, mouth_w=mouth_w)
+    _taper(painter, color, ids, d_upper=gap - d_lower, d_lower=d_lower, u=u, peak_opening=peak, mouth_w=mouth_w)
     luma = color @ LUMA
     lip = float(painter._lip_rgb @ LUMA)
     assert (luma[[0, 1, 3, 4]] > 0.3 * lip).all(), (luma, lip)  # the lower and upper lips' faces
@@ -774,8 +783,8 @@ def test_the_top_of_the_opening_comes_down_into_its_corners(analysis):
     d_upper = np.array([0.02, 0.06, 0.1]) * peak
     ids = np.full(3, lm.LIPS_INNER_UPPER[1])
     color = np.zeros((3, 3))
-    painter._taper_corners(color, lambda per_vertex, only=slice(None): per_vertex[ids][only], d_upper=d_upper,
-                           d_lower=gap - d_upper, u=np.full(3, 0.15), peak_opening=peak, mouth_w=mouth_w)
+    _taper(painter, color, ids, d_upper=d_upper, d_lower=gap - d_upper, u=np.full(3, 0.15), peak_opening=peak,
+           mouth_w=mouth_w)
     assert (color @ LUMA > 0.2 * float(painter._lip_rgb @ LUMA)).all(), color @ LUMA
 
 
@@ -1187,9 +1196,8 @@ def test_the_lips_inner_faces_at_the_corners_keep_the_lips_hue(analysis):
         color = np.zeros((1, 3))
         # Near the lens's edge (toward the opening) on the lower lip's face, 0.125 of the way along.
         reach = CORNER_LOWER_SHARE * (0.45 - float(lens_height(np.array(0.75)))) * peak
-        painter._taper_corners(color, lambda per_vertex, only=slice(None): per_vertex[ids][only],
-                               d_upper=np.array([0.45 * peak - 0.9 * reach]), d_lower=np.array([0.9 * reach]),
-                               u=np.array([0.125]), peak_opening=peak, mouth_w=mouth_w)
+        _taper(painter, color, ids, d_upper=np.array([0.45 * peak - 0.9 * reach]), d_lower=np.array([0.9 * reach]),
+               u=np.array([0.125]), peak_opening=peak, mouth_w=mouth_w)
         lumas.append(float(color[0] @ LUMA))
     # The face's shade there (0.9 of the way to the lens's edge), as the painter takes it.
     inward = 0.9 ** 2 * (3.0 - 2.0 * 0.9)
@@ -1258,9 +1266,8 @@ def test_the_lips_inner_faces_continue_the_lip_at_the_rigs_outline(analysis):
     peak = 0.6 * mouth_w
     ids = np.full(1, lm.LIPS_INNER_UPPER[2])
     color = np.zeros((1, 3))
-    painter._taper_corners(color, lambda per_vertex, only=slice(None): per_vertex[ids][only],
-                           d_upper=np.array([0.45 * peak - 0.25]), d_lower=np.array([0.25]), u=np.array([0.1]),
-                           peak_opening=peak, mouth_w=mouth_w)
+    _taper(painter, color, ids, d_upper=np.array([0.45 * peak - 0.25]), d_lower=np.array([0.25]), u=np.array([0.1]),
+           peak_opening=peak, mouth_w=mouth_w)
     anchor = painter._lower_anchor_xy[ids]
     lip = sample_points(painter.image, anchor + 0.75 * painter._down)
     assert float(color[0] @ LUMA) > 0.93 * float(lip[0] @ LUMA), (color, lip)
@@ -1538,9 +1545,8 @@ def test_rounded_lips_fill_the_lens_out_toward_an_oval(analysis):
 
     def covered(widened: float) -> np.ndarray:
         color = np.zeros((3, 3))
-        painter._taper_corners(color, lambda per_vertex, only=slice(None): per_vertex[ids][only], d_upper=d_upper,
-                               d_lower=0.6 * peak - d_upper, u=np.full(3, 0.15), peak_opening=peak,
-                               mouth_w=mouth_w, widened=widened)
+        _taper(painter, color, ids, d_upper=d_upper, d_lower=0.6 * peak - d_upper, u=np.full(3, 0.15),
+               peak_opening=peak, mouth_w=mouth_w, widened=widened)
         return color @ LUMA > 0
 
     # The bundled photo smiles fully: its lips drawn in are an emotion undoing the smile, which
@@ -1879,8 +1885,8 @@ def test_a_corner_face_is_never_lighter_than_the_lip_edge_beside_it(analysis):
     n = len(d_upper)
     color = np.zeros((n, 3))
     ids = np.full(n, _mid_upper_lip())
-    painter._taper_corners(color, lambda per_vertex, only=slice(None): per_vertex[ids][only], d_upper=d_upper,
-                           d_lower=np.full(n, 40.0), u=np.full(n, 0.04), peak_opening=0.5 * mouth_w, mouth_w=mouth_w)
+    _taper(painter, color, ids, d_upper=d_upper, d_lower=np.full(n, 40.0), u=np.full(n, 0.04),
+           peak_opening=0.5 * mouth_w, mouth_w=mouth_w)
     covered = color.sum(axis=1) > 0
     assert covered.sum() >= 5, color
     edge_luma = float(np.array([70.0, 40.0, 38.0]) @ LUMA)
@@ -2302,7 +2308,9 @@ def test_corner_faces_pass_equals_numpy_steps_to_the_bit(analysis, arched, own_t
     """_taper_corners' compiled pass (_corner_cover, _face_depth) covers the lens's corners exactly as
     its numpy steps do (ShadeReference.taper_corners) over random pixels in paint's float32,
     with and without the upper lip's arch, over a photo's own teeth or not (the arch's share
-    taken in float64, not numpy's float32, fails both arched cases: 16-17 px)."""
+    taken in float64, not numpy's float32, fails both arched cases: 16-17 px). The pixels' place
+    across the mouth is paint's: MouthPainter._across at random places about the rest mouth, out
+    a little past its corners."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     painter._own_teeth = own_teeth
     rng = np.random.default_rng(7)
@@ -2310,16 +2318,23 @@ def test_corner_faces_pass_equals_numpy_steps_to_the_bit(analysis, arched, own_t
     ids = rng.integers(0, len(painter._anchor_xy), n)
     interp = lambda per_vertex, only=slice(None): per_vertex[ids][only]  # noqa: E731
     opening = (rng.random(n) * 0.4 * mouth_w).astype(np.float32)
-    t, u = rng.random(n).astype(np.float32), rng.random(n).astype(np.float32)
+    t = rng.random(n).astype(np.float32)
     d_upper, d_lower, peak = t * opening, (1.0 - t) * opening, 0.45 * mouth_w
     arch = (rng.random(n) * 0.1 * mouth_w).astype(np.float32) if arched else None
     cleared = rng.random(len(painter._anchor_xy)).astype(np.float32)
     color = rng.random((n, 3)) * 255.0
-    want = ShadeReference(painter).taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, u=u,
+    rest = analysis.rig.rest_xyz
+    left, right = rest[painter._lip_ids[0], :2], rest[painter._lip_ids[-1], :2]
+    along, off = rng.uniform(-0.05, 1.05, n), rng.uniform(-0.2, 0.2, n) * mouth_w
+    px, py = (left + along[:, None] * (right - left) + off[:, None] * np.array([0.0, 1.0])).T
+    across = painter._across(rest, px, py)
+    assert across.dtype == np.float32 and across.min() < 0.02 and across.max() > 1.05
+    want = ShadeReference(painter).taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, across=across,
                                                  peak_opening=peak, mouth_w=mouth_w, arch=arch, cleared=cleared)
     assert int((want != color).any(axis=1).sum()) > 500
-    painter._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, u=u, peak_opening=peak, mouth_w=mouth_w,
-                           arch=arch, cleared=cleared)
+    painter._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, across=across,
+                           opens=lens_opens(peak, mouth_w), peak_opening=peak, mouth_w=mouth_w, arch=arch,
+                           cleared=cleared)
     assert np.array_equal(color, want), int((color != want).any(axis=1).sum())
 
 

@@ -484,13 +484,11 @@ class MouthPainter:
                                         lowered=None if lift is None else np.minimum(lift, 0.0), arch=arch)
         as_laid = color.copy() if laid.any() else None
         alpha = self._roll_cover(color, alpha, interp, d_upper=d_upper - arch, own_upper=runs[0],
-                                 mouth_w=mouth_w, roll=roll_upper, u=u, cleared=cleared)
-        if as_laid is not None and roll_upper > 0.0:
-            _unlay_rolled(laid, color=color, as_laid=as_laid)
-        # The lens opens past LENS_OPENING[0] (_taper_corners): a frame opened less needs no `across`.
-        across = self._across(verts, xs + x0, ys + y0) if peak > LENS_OPENING[0] * mouth_w else None
-        self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, u=u, peak_opening=peak, mouth_w=mouth_w,
-                            arch=arch, widened=widened, cleared=cleared, across=across)
+                                 mouth_w=mouth_w, roll=roll_upper, u=u, cleared=cleared, laid=laid, as_laid=as_laid)
+        if (opens := lens_opens(peak, mouth_w)) > 0.0:  # a nearly shut mouth has no lens, nor `across`
+            self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, across=self._across(
+                verts, xs + x0, ys + y0), opens=opens, peak_opening=peak, mouth_w=mouth_w, arch=arch, widened=widened,
+                cleared=cleared)
         self._under_hair(color, out, xs + x0, ys + y0, d_upper=d_upper, d_lower=d_lower, u=u, mouth_w=mouth_w,
                          peak_opening=peak)
         _unlay_repainted(laid, color=color, as_laid=as_laid)
@@ -556,7 +554,8 @@ class MouthPainter:
 
     def _roll_cover(self, color: np.ndarray, alpha: np.ndarray, interp, *, d_upper: np.ndarray,
                     own_upper: np.ndarray, mouth_w: float, roll: float, u: np.ndarray | None = None,
-                    cleared: np.ndarray | None = None) -> np.ndarray:
+                    cleared: np.ndarray | None = None, laid: np.ndarray | None = None,
+                    as_laid: np.ndarray | None = None) -> np.ndarray:
         """Covers, in place on the (N, 3) `color`, the top `roll` (0..1) share of the photo's own
         upper teeth (`own_upper`: (N,) their run from the lip, rest px; `d_upper` (N,) px below the
         upper lip's edge, the arch's included) with the upper lip rolled down over them, and returns
@@ -573,7 +572,8 @@ class MouthPainter:
         corner's face: a smile's corners are in shadow, and the lip rolled over the photo's dark
         corners stood as a pale wedge framed by that shadowed lip (03, 11). Mid-mouth it keeps its
         own light, turning darker as it goes under. Speech never rolls the lip, so its frames are
-        unchanged."""
+        unchanged. `laid`, `as_laid`: _lay_photo_interior's sharp share and the colour it laid
+        ((N,), (N, 3); None: none laid), unlaid where the lip repaints it (_unlay_rolled)."""
         if roll <= 0.0 or not self._own_teeth:
             return alpha
         to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
@@ -600,6 +600,8 @@ class MouthPainter:
             side *= np.minimum(cover[lip] / 0.5, 1.0)  # as the lip grows in (_roll_pass): a slight roll is no clamp
             darker = self._outline_share(interp, lip, lower=np.zeros(len(lip), bool), lip=color[lip], cleared=cleared)
             color[lip] *= (1.0 - side * (1.0 - darker))[:, None]
+        if as_laid is not None:
+            _unlay_rolled(laid, color=color, as_laid=as_laid)
         return alpha
 
     def _drape(self, color: np.ndarray, out: np.ndarray, px: np.ndarray, py: np.ndarray, *,
@@ -755,15 +757,15 @@ class MouthPainter:
         return (opens * np.maximum(want - np.interp(u, self._lip_u, sag), 0.0)).astype(np.float32)
 
     def _taper_corners(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,
-                       u: np.ndarray, peak_opening: float, mouth_w: float, arch: np.ndarray | None = None,
-                       widened: float = 1.0, cleared: np.ndarray | None = None,
-                       across: np.ndarray | None = None) -> None:
+                       across: np.ndarray, opens: float, peak_opening: float, mouth_w: float,
+                       arch: np.ndarray | None = None, widened: float = 1.0,
+                       cleared: np.ndarray | None = None) -> None:
         """Covers, in the (N, 3) interior `color` in place, the opening's corners with lip: the rig's
         11 points a lip join a corner to its neighbour with one straight, steep segment, so the
         opening stood with blunt, near-vertical ends. An open mouth is a lens tapering into its
         corners, where the lips' inner faces meet: its height at a place `across` the mouth ((N,)
-        0 mid-mouth .. 1 at the inner corners, _across; None: |2u - 1|) is at
-        most `peak_opening` x lens_height, and what lies beyond is the lips' inner face (the
+        0 mid-mouth .. 1 at the inner corners, _across) is at most `peak_opening` x lens_height,
+        faded in by `opens` (lens_opens, > 0), and what lies beyond is the lips' inner face (the
         lower lip taking CORNER_LOWER_SHARE of it): the photo's own lip, mirrored across its edge
         (folded back within CORNER_LIP_DEPTH mouth widths of it, so a thin lip never reaches the
         skin beyond), shading into the mouth toward the lens's edge. `d_upper`, `d_lower`: (N,)
@@ -772,12 +774,6 @@ class MouthPainter:
         lips' width over the photo's (_widened; rounded lips fill the lens out toward an oval);
         `cleared`: (V,) 0..1 how far the photo's lip line is cleared at each inner-lip vertex this
         frame (_clear_rims; None: not at all)."""
-        # A nearly shut mouth's corners are a pixel or two: the lens fades in as it opens.
-        opens = float(smoothstep(np.array(peak_opening / mouth_w), *LENS_OPENING))
-        if opens <= 0.0:
-            return
-        if across is None:
-            across = np.abs(2.0 * np.asarray(u, np.float32) - 1.0)
         side = across > LENS_FULL * LENS_REACH  # mid-mouth the lens is the gap
         if arch is not None:
             side |= d_upper < arch + 0.5
@@ -2167,6 +2163,13 @@ def _run_from_start(flags: np.ndarray, *, within: float) -> float:
         return 0.0
     stop = start + np.argmin(flags[start:]) if not flags[start:].all() else len(flags)
     return stop / (len(flags) - 1)
+
+
+def lens_opens(peak_opening: float, mouth_w: float) -> float:
+    """0..1 how far the lens (_taper_corners) has faded in at an opening `peak_opening` px high at
+    its widest, the mouth `mouth_w` px wide: a nearly shut mouth's corners are a pixel or two, so
+    it fades in over LENS_OPENING mouth widths of the peak."""
+    return float(smoothstep(np.array(peak_opening / mouth_w), *LENS_OPENING))
 
 
 def lens_height(across: np.ndarray, *, power: float = LENS_POWER) -> np.ndarray:
