@@ -2178,7 +2178,7 @@ def test_a_rolled_lip_is_no_lighter_than_the_lip_at_the_outline_beside_it(analys
         ids = np.full(len(d), vertex)
         painter._roll_cover(color, alpha, lambda per_vertex, only=slice(None): per_vertex[ids][only],
                             d_upper=d, own_upper=np.full(len(d), run), mouth_w=mouth_w, roll=1.0,
-                            u=np.full(len(d), u))
+                            across=np.full(len(d), abs(2.0 * u - 1.0)))
         return color @ LUMA
 
     vertex = lm.LIPS_INNER_UPPER[1]

@@ -450,8 +450,7 @@ class MouthPainter:
         def interp(per_vertex: np.ndarray, only: np.ndarray | slice = slice(None)) -> np.ndarray:
             return _barycentric(weights[only], tris[only], per_vertex)
 
-        rig = self.rig
-        gap = np.linalg.norm(verts[:, :2] - verts[rig.cavity_partner, :2], axis=1)
+        gap = np.linalg.norm(verts[:, :2] - verts[self.rig.cavity_partner, :2], axis=1)
         opening, rest_opening = interp(gap), interp(self._rest_gap)
         mouth_w = float(np.linalg.norm(verts[lm.MOUTH_CORNERS[0], :2] - verts[lm.MOUTH_CORNERS[1], :2]))
         # The photo's own opening stays as photographed; only the new opening, fading in, is shaded.
@@ -465,7 +464,7 @@ class MouthPainter:
         if not keep.any():
             return
         ys, xs, tris, weights, opening, alpha = ys[keep], xs[keep], tris[keep], weights[keep], opening[keep], alpha[keep]
-        t, u = interp(rig.cavity_t), interp(rig.cavity_u)
+        t, u = interp(self.rig.cavity_t), interp(self.rig.cavity_u)
         owned = alpha >= 1.0  # wholly new opening: nothing of the photo's own shows under it
         alpha *= self._edge_coverage(verts, tri_index[keep], t)
         opening, t = self._lip_span(verts, xs + x0, ys + y0, u)
@@ -483,12 +482,13 @@ class MouthPainter:
                                         show32=show32, mouth_w=mouth_w, u=u, peak_opening=peak,
                                         lowered=None if lift is None else np.minimum(lift, 0.0), arch=arch)
         as_laid = color.copy() if laid.any() else None
-        alpha = self._roll_cover(color, alpha, interp, d_upper=d_upper - arch, own_upper=runs[0],
-                                 mouth_w=mouth_w, roll=roll_upper, u=u, cleared=cleared, laid=laid, as_laid=as_laid)
-        if (opens := lens_opens(peak, mouth_w)) > 0.0:  # a nearly shut mouth has no lens, nor `across`
-            self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, across=self._across(
-                verts, xs + x0, ys + y0), opens=opens, peak_opening=peak, mouth_w=mouth_w, arch=arch, widened=widened,
-                cleared=cleared)
+        opens = lens_opens(peak, mouth_w)  # the lens (_taper_corners) and the roll's clamp measure across the mouth
+        across = self._across(verts, xs + x0, ys + y0) if opens > 0.0 or roll_upper > 0.0 else None
+        alpha = self._roll_cover(color, alpha, interp, d_upper=d_upper - arch, own_upper=runs[0], mouth_w=mouth_w,
+                                 roll=roll_upper, across=across, cleared=cleared, laid=laid, as_laid=as_laid)
+        if opens > 0.0:  # a nearly shut mouth has no lens
+            self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, across=across, opens=opens,
+                                peak_opening=peak, mouth_w=mouth_w, arch=arch, widened=widened, cleared=cleared)
         self._under_hair(color, out, xs + x0, ys + y0, d_upper=d_upper, d_lower=d_lower, u=u, mouth_w=mouth_w,
                          peak_opening=peak)
         _unlay_repainted(laid, color=color, as_laid=as_laid)
@@ -553,7 +553,7 @@ class MouthPainter:
         return interp(self.rig.cavity_t) * opening < reach
 
     def _roll_cover(self, color: np.ndarray, alpha: np.ndarray, interp, *, d_upper: np.ndarray,
-                    own_upper: np.ndarray, mouth_w: float, roll: float, u: np.ndarray | None = None,
+                    own_upper: np.ndarray, mouth_w: float, roll: float, across: np.ndarray | None = None,
                     cleared: np.ndarray | None = None, laid: np.ndarray | None = None,
                     as_laid: np.ndarray | None = None) -> np.ndarray:
         """Covers, in place on the (N, 3) `color`, the top `roll` (0..1) share of the photo's own
@@ -567,8 +567,8 @@ class MouthPainter:
         ROLL_LIP_HUE), its lower edge soft, and a soft shadow under it on the teeth (ROLL_SHADOW). The
         lip's lowest band read on down drew its edge line again at the bottom: a flat second lip.
         A remainder too thin to read as teeth is covered too (_rolled_cover). Toward the corners
-        (`u` (N,): the pixels' place along the mouth; None: nowhere) the rolled lip is no lighter
-        than the lip at the rig's outline beside it (_outline_share, `cleared` as there), as a
+        (`across` (N,): the pixels' place across the mouth, _across; None: nowhere) the rolled lip
+        is no lighter than the lip at the rig's outline beside it (_outline_share, `cleared` as there), as a
         corner's face: a smile's corners are in shadow, and the lip rolled over the photo's dark
         corners stood as a pale wedge framed by that shadowed lip (03, 11). Mid-mouth it keeps its
         own light, turning darker as it goes under. Speech never rolls the lip, so its frames are
@@ -594,9 +594,9 @@ class MouthPainter:
         alpha = alpha.astype(np.float64)  # a copy, raised where the lip and its shadow lie
         _roll_pass(color, alpha, at, d_upper, cover, shade_from, interp(self._anchor_xy, at).astype(np.float64),
                    self._down64, self.image, self._wet_lip_rgb, self._lip_rgb, params)
-        if u is not None:
+        if across is not None:
             lip = at[d_upper[at] < cover[at]]  # the rolled lip itself, not its shadow below
-            side = smoothstep(np.abs(2.0 * u[lip] - 1.0), LENS_FULL * LENS_REACH, LENS_REACH)
+            side = smoothstep(across[lip], LENS_FULL * LENS_REACH, LENS_REACH)
             side *= np.minimum(cover[lip] / 0.5, 1.0)  # as the lip grows in (_roll_pass): a slight roll is no clamp
             darker = self._outline_share(interp, lip, lower=np.zeros(len(lip), bool), lip=color[lip], cleared=cleared)
             color[lip] *= (1.0 - side * (1.0 - darker))[:, None]
