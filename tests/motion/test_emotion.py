@@ -137,18 +137,21 @@ def test_fear_on_a_toothy_smile_rolls_the_upper_lip_over_no_more_teeth_than_its_
     broad smile shows 1.8-3.6 lip heights of them: rolled 0.8, fear's upper lip hid the bundled
     photo's 8.8 px of teeth under 8.9 px of smooth lip below its own 4.8 (2.7 times the lip's
     height; Obama, the man in glasses and the mohawk 4.1-4.6 times: a slab, issues 12.3 and 13.1).
-    Rolled 0.5 it covers 4.8 px, about its own height, and the upper teeth show under it."""
+    Rolled 0.5 it covers about its own height (render.mouth caps it there), and the upper teeth
+    show under it."""
     from facetalk.render.mouth import MouthPainter, _rolled_cover
 
     mood = emotion.blend(tuple(float(e == "fearful") for e in EMOTIONS), photo=analysis.expression)
     pose = posed_vertices(analysis.rig, MotionFrame(t_s=0).with_face(mood.offsets))[:lm.N_LANDMARKS, :2]
     mouth_w = float(np.linalg.norm(pose[lm.MOUTH_CORNERS[1]] - pose[lm.MOUTH_CORNERS[0]]))
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
-    run_px = float(painter._own_upper.max()) * mouth_w / painter._rest_mouth_w  # the middle's longest teeth
-    cover_px = float(_rolled_cover(np.array([run_px]), roll=mood.offset("mouth_roll_upper"), mouth_w=mouth_w)[0])
+    to_frame = mouth_w / painter._rest_mouth_w
+    run_px = float(painter._own_upper.max()) * to_frame  # the middle's longest teeth
     mid = len(lm.LIPS_INNER_UPPER) // 2
     lip_px = float(np.linalg.norm(analysis.landmarks_px[lm.LIPS_OUTER_UPPER[mid], :2]
                                   - analysis.landmarks_px[lm.LIPS_INNER_UPPER[mid], :2]))
+    cover_px = float(_rolled_cover(np.array([run_px]), roll=mood.offset("mouth_roll_upper"), mouth_w=mouth_w,
+                                   lip_px=np.array([lip_px * to_frame]))[0])
     assert 7.0 < run_px < 11.0 and 4.0 < lip_px < 6.0  # a broad smile's teeth, about two lip heights
     assert 0.7 * lip_px < cover_px < 1.2 * lip_px  # 4.8 px (8.9 at 0.8: 1.85 lip heights)
     assert cover_px < 0.6 * run_px  # the rest of the upper teeth show
