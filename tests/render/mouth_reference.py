@@ -19,8 +19,8 @@ from facetalk.render.sampling import mix
 # The interior's constants and per-pixel kernels are the product's: tuning one moves both paths alike.
 from facetalk.render.mouth import (
     ARCH_FACE_TURN, BLADE_SHOULDER, BLADE_SIDES, CAVITY_LIGHT_FLOOR, CAVITY_LIGHT_NEAR_LOWER,
-    CAVITY_LIGHT_UNDER_TEETH, CAVITY_NEAR_LOWER, CAVITY_UNDER_TEETH, CHEEK_LIGHT, CHEEK_SPAN, CORNER_DARKEN,
-    CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, CORNER_LIP_HUE, CORNER_LOWER_SHARE, CORNER_SHADE, FLOOR_SHADE, INCISAL_FROM,
+    CAVITY_LIGHT_UNDER_TEETH, CAVITY_NEAR_LOWER, CAVITY_UNDER_TEETH, CHEEK_LIGHT, CHEEK_SPAN,
+    CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, CORNER_LOWER_SHARE, CORNER_SHADE, FLOOR_SHADE, INCISAL_FROM,
     INCISAL_KEEP, INCISAL_SHADE, LENS_FULL, LENS_OPENING, LENS_REACH, LIP_SHADOW_REACH, LOWER_GAP_SHARE,
     LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING, LOWER_TEETH_PER_SIDE,
     LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING,
@@ -128,13 +128,9 @@ class ShadeReference:
         arched_at = np.where(lower, 0.0, arched_at[at])
         cover = np.minimum(reach - d + 0.5, 1.0)
         depth, inward = self._corner_face_depth(d, reach, arched_at, mouth_w=mouth_w, over_arch=over_arch[at])
-        anchors = interp(self._both_anchors_xy, px)
-        anchor = np.where(lower[:, None], anchors[:, 2:], anchors[:, :2])
-        lip = sample_points(self.image, anchor + (np.where(lower, depth, -depth))[:, None] * self._down)
-        lip = lip + (self._lip_rgb - lip) * (CORNER_LIP_HUE * inward)[:, None]
-        darker = self._outline_share(interp, px, lower=lower, lip=lip, cleared=cleared)
-        shade = (1.0 - CORNER_DARKEN * inward) * (darker + (1.0 - darker) * arched_at)
-        color[px] = mix(color[px], lip * shade[:, None], cover)
+        # The faces' colour is the painter's own step; what this specifies is the compiled geometry.
+        self._lay_corner_faces(color, interp, px, lower=lower, depth=depth, inward=inward, arched=arched_at,
+                               cover=cover, cleared=cleared)
         return color
 
     def shade(self, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, u: np.ndarray,

@@ -788,9 +788,19 @@ class MouthPainter:
             self._rest_mouth_w / max(mouth_w, 1e-6), self._rest_mouth_w)
         if not len(at):
             return
-        px = side[at]
         if arch is None:  # numpy's float64 zeros for arched made these float64 (the same values)
             inward, arched = inward.astype(np.float64), arched.astype(np.float64)
+        self._lay_corner_faces(color, interp, side[at], lower=lower, depth=depth, inward=inward, arched=arched,
+                               cover=cover, cleared=cleared)
+
+    def _lay_corner_faces(self, color: np.ndarray, interp, px: np.ndarray, *, lower: np.ndarray,
+                          depth: np.ndarray, inward: np.ndarray, arched: np.ndarray, cover: np.ndarray,
+                          cleared: np.ndarray | None) -> None:
+        """Lays the lips' inner faces over the (M,) corner pixels `px` of the (N, 3) `color`, in
+        place (_taper_corners, once its geometry is known): each the photo's lip on its side
+        (`lower` (M,) bool) read `depth` (M,) px past the edge, taking the lips' hue and darkening
+        as far as it is turned `inward` (M,) 0..1, `arched` (M,) 0..1 continuing the lip above, laid
+        at `cover` (M,) 0..1; `cleared` as _taper_corners takes it."""
         anchors = interp(self._both_anchors_xy, px)
         anchor = np.where(lower[:, None], anchors[:, 2:], anchors[:, :2])
         lip = sample_points(self.image, anchor + (np.where(lower, depth, -depth))[:, None] * self._down)
