@@ -2,7 +2,7 @@
 shapes a viewer looks at (widest vowel, /o/, /i/, /f/, a bilabial closure, a smile with teeth,
 fear's stretched mouth, a blink apex, a half blink, a look down), mouth and eyes each in a row of their own.
 
-  .venv/bin/python scripts/closeup_sheet.py PHOTO OUT.png [--zoom 2]
+  .venv/bin/python scripts/closeup_sheet.py PHOTO OUT.png [--shapes "widest vowel" ...] [--zoom 2]
   .venv/bin/python scripts/closeup_sheet.py --across mouth|eyes OUT.png [--shapes "widest vowel" ...]
       [--dir out/portraits] [--zoom 2]
 
@@ -84,17 +84,19 @@ def _label(tile: np.ndarray, text: str) -> np.ndarray:
     return np.vstack([bar, tile])
 
 
-def closeup_sheet(animator: Animator, *, zoom: float = 2.0, per_row: int = 5) -> np.ndarray:
-    """(H, W, 3) uint8 RGB sheet: one column per SHAPES entry, the mouth above the eyes,
-    `per_row` columns to a row."""
+def closeup_sheet(animator: Animator, *, shapes: tuple[str, ...] = tuple(name for name, _ in SHAPES),
+                  zoom: float = 2.0, per_row: int = 5) -> np.ndarray:
+    """(H, W, 3) uint8 RGB sheet: one column per name in `shapes` (SHAPES' names, all by default),
+    the mouth above the eyes, `per_row` columns to a row."""
     pts = animator.analysis.landmarks_px[:, :2]
     shape = animator.analysis.image.shape[:2]
     mouth = _box(pts[list(lm.LIPS_OUTER_UPPER + lm.LIPS_OUTER_LOWER)], aspect=1.3, pad=0.35, shape=shape)
     eyes = _box(pts[list(lm.RIGHT_EYE_UPPER + lm.LEFT_EYE_UPPER + lm.RIGHT_BROW + lm.LEFT_BROW)],
                 aspect=2.6, pad=0.08, shape=shape)
+    params_of = dict(SHAPES)
     columns = []
-    for name, params in SHAPES:
-        image = animator.analysis.image if params is None else animator.render_motion(_motion(animator, name))
+    for name in shapes:
+        image = animator.analysis.image if params_of[name] is None else animator.render_motion(_motion(animator, name))
         tiles = []
         for x0, y0, x1, y1 in (mouth, eyes):
             tiles.append(cv2.resize(image[y0:y1, x0:x1], None, fx=zoom, fy=zoom, interpolation=cv2.INTER_CUBIC))
@@ -149,18 +151,22 @@ def main() -> None:
     ap.add_argument("out_png")
     ap.add_argument("--zoom", type=float, default=2.0)
     ap.add_argument("--across", choices=("mouth", "eyes"), help="one region over many portraits")
-    ap.add_argument("--shapes", nargs="+", default=[name for name, params in SHAPES if params is not None])
+    ap.add_argument("--shapes", nargs="+", choices=[name for name, _ in SHAPES],
+                    help="the shapes to draw (all by default; the photo comes first either way with --across)")
     ap.add_argument("--dir", default="out/portraits")
     args = ap.parse_args()
     if not args.across:
-        save_image(args.out_png, closeup_sheet(Animator(load_image(args.photo)), zoom=args.zoom))
+        shapes = tuple(args.shapes) if args.shapes else tuple(name for name, _ in SHAPES)
+        save_image(args.out_png, closeup_sheet(Animator(load_image(args.photo)), shapes=shapes, zoom=args.zoom))
         return
     paths = [("bundled", resources.files("facetalk.data").joinpath("astronaut.jpg"))]
     if Path(args.dir).is_dir():
         paths += [(p.stem[:2], p) for p in sorted(Path(args.dir).iterdir())
                   if p.suffix.lower() in (".png", ".jpg", ".jpeg")]
     animators = [(name, Animator(load_image(path))) for name, path in paths]
-    save_image(args.out_png, across_sheet(animators, region=args.across, shapes=tuple(args.shapes), zoom=args.zoom))
+    shapes = args.shapes or [name for name, params in SHAPES if params is not None]
+    save_image(args.out_png, across_sheet(animators, region=args.across,
+                                          shapes=tuple(s for s in shapes if s != "photo"), zoom=args.zoom))
 
 
 if __name__ == "__main__":
