@@ -810,3 +810,38 @@ def test_shut_lash_line_stays_darker_than_a_lid_in_deep_shadow():
     assert np.abs(lit - 0.95 * lid.lash_rgb - 0.05 * np.array([200.0, 160.0, 140.0])).max() < 12.0
     assert dark_ratio < LASH_CONTRAST + 0.1  # 0.39; 0.69 at c87b4a0
     assert abs(dark[0] / dark[2] - lid.lash_rgb[0] / lid.lash_rgb[2]) < 0.25
+
+
+def test_the_iris_edge_on_a_lid_is_anti_aliased_not_stair_stepped():
+    """Where a slanted lid margin crosses the iris, each pixel takes the iris by how much of it the
+    eye opening covers (judge23 item 8: the raster's whole-pixel mask drew stair steps). A black
+    iris on a white frame, the opening's upper margin a line sloping 1 px in 5: along it, every
+    column's rim pixel is as dark as the share of it under the line (the old mask: 0 or 255)."""
+    from types import SimpleNamespace
+
+    from facetalk.face.appearance import EyeSprite
+    from facetalk.face.rig import MATERIAL_EYE, MATERIAL_PHOTO
+    from facetalk.render.eyes import IrisPainter
+
+    upper, lower = lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER
+    rest = np.zeros((478, 3), np.float32)
+    t = np.linspace(0.0, 1.0, len(upper))
+    rest[list(upper), 0] = rest[list(lower), 0] = 10.0 + 60.0 * t
+    rest[list(upper), 1] = 20.0 + 12.0 * t  # the margin's line: y = 20 + x' / 5
+    rest[list(lower), 1] = 60.0
+    rest[lm.RIGHT_IRIS[0], :2] = (40.0, 40.0)
+    rig = SimpleNamespace(material=np.array([MATERIAL_PHOTO, MATERIAL_EYE], np.uint8), rest_xyz=rest)
+    sprite = EyeSprite(origin_xy=np.array([20.0, 10.0]), rgb=np.zeros((60, 40, 3), np.float32),
+                       alpha=np.ones((60, 40), np.float32), centre_xy=np.array([40.0, 40.0]),
+                       centre_index=lm.RIGHT_IRIS[0], corner_indices=(upper[0], upper[-1]))
+    yy, xx = np.mgrid[0:80, 0:80]
+    margin = 20.0 + (xx - 10.0) / 5.0
+    tri_id = np.where((yy >= margin) & (yy <= 60) & (xx >= 10) & (xx <= 70), 1, 0).astype(np.int32)
+    out = np.full((80, 80, 3), 255, np.uint8)
+    IrisPainter(rig, (sprite,)).paint(out, rest, tri_id)
+    errors = []
+    for x in range(25, 56):  # inside the sprite, away from the corners
+        exact = np.clip(np.arange(80) - margin[0, x] + 0.5, 0.0, 1.0)  # the share under the line
+        errors.append(np.abs(out[:40, x, 0] / 255.0 - (1.0 - exact[:40])).max())
+    # Its centre's distance to the line is that share within 0.01 on this slope.
+    assert max(errors) < 0.1

@@ -30,18 +30,23 @@ class IrisPainter:
         self._rgba = [np.dstack([e.rgb * e.alpha[..., None], e.alpha]) for e in eyes]
         rest = rig.rest_xyz[:, :2]
         self._rest_width = [float(np.linalg.norm(rest[e.corner_indices[0]] - rest[e.corner_indices[1]])) for e in eyes]
+        # Each eye opening's outline (the rig's eye-fill contour: upper margin, then the lower one
+        # back), so the iris's edge on the lids is drawn by how much of a pixel the opening covers.
+        self._outlines = [np.array(_opening_outline(e.corner_indices), np.int64) for e in eyes]
 
     def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray) -> None:
         """Draws both irises into `out` (H, W, 3) uint8 in place for this frame's (V, 3) vertices."""
         h, w = tri_id.shape
-        for eye, rgba, rest_width in zip(self._eyes, self._rgba, self._rest_width):
+        for eye, rgba, rest_width, outline in zip(self._eyes, self._rgba, self._rest_width, self._outlines):
             centre = verts[eye.centre_index, :2]
             scale = float(np.linalg.norm(verts[eye.corner_indices[0], :2] - verts[eye.corner_indices[1], :2])) / rest_width
             # Where the sprite patch lands in this frame.
             lo = centre + (eye.origin_xy - eye.centre_xy) * scale
             hi = lo + np.array(rgba.shape[1::-1]) * scale
-            x0, y0 = np.maximum(np.floor(lo).astype(int), 0)
-            x1, y1 = np.minimum(np.ceil(hi).astype(int) + 1, (w, h))
+            # ... and within a pixel of the opening (its rim is drawn too).
+            rim = np.asarray(verts[outline, :2], np.float64)
+            x0, y0 = np.maximum(np.maximum(np.floor(lo).astype(int), np.floor(rim.min(axis=0)).astype(int) - 1), 0)
+            x1, y1 = np.minimum(np.minimum(np.ceil(hi).astype(int) + 1, np.ceil(rim.max(axis=0)).astype(int) + 2), (w, h))
             if x0 >= x1 or y0 >= y1:
                 continue
             # Sprite position of a pixel: offset + (pixel - centre) / scale, in the precision
@@ -49,19 +54,60 @@ class IrisPainter:
             offset = eye.centre_xy - eye.origin_xy
             bounds = np.array([rgba.shape[1] - 1.001, rgba.shape[0] - 1.001], np.result_type(offset, np.float32))
             _draw_iris(out, tri_id, self._material, np.uint8(MATERIAL_EYE), rgba, offset, bounds, centre,
-                       np.float32(scale), x0, y0, x1, y1)
+                       np.float32(scale), x0, y0, x1, y1, rim)
+
+
+def _opening_outline(corners: tuple[int, int]) -> tuple[int, ...]:
+    """The landmark outline of the eye opening with these corner landmarks, as face.rig fills it
+    (MATERIAL_EYE): its upper margin corner to corner, then its lower margin back."""
+    for upper, lower in ((lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER), (lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)):
+        if (upper[0], upper[-1]) == tuple(corners):
+            return tuple(upper) + tuple(lower[-2:0:-1])
+    raise ValueError(f"no eye opening has the corners {corners}")
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _opening_cover(px, py, outline):
+    """How much of the pixel centred at (px, py) the eye opening covers, 0..1: 0.5 plus its centre's
+    signed distance (px, positive inside) to the (k, 2) `outline` polygon, so the iris's edge on the
+    lids is anti-aliased like the lid painter's closing edge, not the raster's whole-pixel steps."""
+    k = outline.shape[0]
+    nearest, inside = 1e30, False
+    for i in range(k):
+        ax, ay = outline[i, 0], outline[i, 1]
+        bx, by = outline[(i + 1) % k, 0], outline[(i + 1) % k, 1]
+        if (ay > py) != (by > py) and px < ax + (py - ay) * (bx - ax) / (by - ay):
+            inside = not inside
+        ex, ey = bx - ax, by - ay
+        t = min(max(((px - ax) * ex + (py - ay) * ey) / max(ex * ex + ey * ey, 1e-12), 0.0), 1.0)
+        nearest = min(nearest, (px - ax - t * ex) ** 2 + (py - ay - t * ey) ** 2)
+    distance = np.sqrt(nearest)
+    return _clip01(0.5 + (distance if inside else -distance))
 
 
 @njit(cache=True, nogil=True)
-def _draw_iris(out, tri_id, material, eye_material, rgba, offset, bounds, centre, scale, x0, y0, x1, y1):
+def _draw_iris(out, tri_id, material, eye_material, rgba, offset, bounds, centre, scale, x0, y0, x1, y1, outline):
     """Lays the premultiplied (h, w, 4) float32 sprite `rgba` over the (H, W, 3) uint8 `out`, in
-    place, on the pixels of the box [x0, x1) x [y0, y1) the eye-opening triangles won. One pass in
-    the arithmetic IrisPainter's numpy had (sampling.bilinear's float64 weights, float32 elsewhere),
-    so the same bits, where its masks, gathers and scatters cost three times as much."""
+    place, in the box [x0, x1) x [y0, y1), weighted by how much of a pixel the eye opening's
+    `outline` (k, 2) covers (_opening_cover), on the pixels the eye-opening triangles won and their
+    4-neighbours (the opening's anti-aliased rim; other pixels are not the eye's: a nose or frame
+    in front). Sprite sampling in the arithmetic IrisPainter's numpy had (sampling.bilinear's
+    float64 weights, float32 elsewhere)."""
     one, half, top = np.float32(1.0), np.float32(0.5), np.float32(255.0)
+    h, w = tri_id.shape
     for y in range(y0, y1):
         for x in range(x0, x1):
-            if material[tri_id[y, x]] != eye_material:
+            own = material[tri_id[y, x]] == eye_material
+            near = int(y > 0 and material[tri_id[y - 1, x]] == eye_material) \
+                + int(y < h - 1 and material[tri_id[y + 1, x]] == eye_material) \
+                + int(x > 0 and material[tri_id[y, x - 1]] == eye_material) \
+                + int(x < w - 1 and material[tri_id[y, x + 1]] == eye_material)
+            if not own and near == 0:
+                continue
+            # A pixel with its 4 neighbours in the opening lies 0.5 px or more inside a (locally
+            # straight) margin: wholly covered; only the rim's pixels need the distance.
+            cover = one if own and near == 4 else np.float32(_opening_cover(np.float64(x), np.float64(y), outline))
+            if cover <= np.float32(0.0):
                 continue
             sx = offset[0] + (np.float32(x) - centre[0]) / scale
             sy = offset[1] + (np.float32(y) - centre[1]) / scale
@@ -75,7 +121,7 @@ def _draw_iris(out, tri_id, material, eye_material, rgba, offset, bounds, centre
             for c in range(3):
                 colour = np.float32((rgba[iy, ix, c] * (1 - fx) + rgba[iy, ix + 1, c] * fx) * (1 - fy)
                                     + (rgba[iy + 1, ix, c] * (1 - fx) + rgba[iy + 1, ix + 1, c] * fx) * fy)
-                v = np.float32(out[y, x, c]) * (one - alpha) + colour + half
+                v = np.float32(out[y, x, c]) * (one - alpha * cover) + colour * cover + half
                 out[y, x, c] = np.uint8(min(max(v, np.float32(0.0)), top))
 
 
