@@ -157,6 +157,22 @@ def test_same_motion_same_pixels(renderer):
     assert np.array_equal(renderer.render(frame), renderer.render(frame))
 
 
+def test_a_frame_builds_its_head_rotation_once(renderer, monkeypatch):
+    """posed_vertices, the open-eyed twin and the upper lip's head_posed share one rotation a frame
+    (each built its own: 3-4 matrices a frame), and the same angles give the same matrix."""
+    import facetalk.render.renderer as module
+
+    built = []
+    monkeypatch.setattr(module, "rotation_matrix", lambda *angles: built.append(angles) or rotation_matrix(*angles))
+    module._rotation.cache_clear()
+    frames = [MotionFrame(t_s=0, yaw_deg=3.0 + k, pitch_deg=-2.0, roll_deg=1.5, blink_left=0.4) for k in range(3)]
+    for frame in frames:
+        renderer.render(frame)
+    assert built == [(3.0 + k, -2.0, 1.5) for k in range(3)]
+    module._rotation.cache_clear()  # none of the counting lambda's matrices outlive the test
+    assert np.array_equal(module._rotation(10, -7, 4), rotation_matrix(10, -7, 4))
+
+
 def test_rejects_bad_image(analysis):
     from dataclasses import replace
 
