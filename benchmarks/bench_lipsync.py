@@ -405,6 +405,16 @@ class _NoHold:
         return outputs
 
 
+class _NoVoiceYield:
+    """A voice yield that acts nowhere (the network alone, for --stages): the press yield's usual fade."""
+
+    def acting(self, frames: np.ndarray, **_) -> np.ndarray:
+        return np.zeros(len(frames), np.float32)
+
+    def __call__(self, outputs: np.ndarray, frames: np.ndarray, **_) -> np.ndarray:
+        return outputs
+
+
 class _LevelOnly:
     """A stress pass that scales nothing but keeps the voice's running level (VoiceYield reads it)."""
 
@@ -429,8 +439,8 @@ def _runtime_gap(model, audio: np.ndarray, n_frames: int, fps: int, *, passes: s
         stream._hold = _NoHold()
         stream._gate = lambda outputs, frames: outputs
         stream._pause = lambda outputs: outputs
-        stream._yield = lambda outputs, voiced=0.0: outputs
-        stream._voice_yield = lambda outputs, frames, loudness=None, levels=None: outputs
+        stream._yield = lambda outputs, **_: outputs
+        stream._voice_yield = _NoVoiceYield()
         stream._music = lambda outputs, frames, loudness=None: outputs
         stream._release = lambda outputs: outputs
     if passes != "all":

@@ -93,3 +93,19 @@ def test_a_bilabial_is_shut_where_the_lip_gap_falls_under_the_threshold_within_i
     assert bench.shut_bilabials(gap, [("p", 0.19, 0.25), ("m", 0.6, 0.7)], fps, offset_s=1.0) == [True, False]
     gap[60] = bench.SHUT_GAP  # at the threshold: open
     assert bench.shut_bilabials(gap, phones, fps) == [False, False]
+
+
+def test_the_stages_network_alone_runs_every_pass_off_and_over_music_differs_from_the_runtime():
+    """--stages' "none" row: the stream with every pass stubbed out (VoiceYield's `acting` too, which
+    the press yield reads, and the press yield's music ramp) runs, and under music gives another lip gap
+    than the whole runtime."""
+    from facetalk.io import synthesize_speech
+    from facetalk.motion.lipsync import load_lipsync_model
+
+    model = load_lipsync_model()
+    voice = synthesize_speech("Maybe my brother Bob.", lang="en", sr=SR)
+    mixed = bench.over_music(voice, np.random.default_rng(0), 0)
+    n = int(len(mixed) / SR * 50)
+    alone = bench._runtime_gap(model, mixed, n, 50, passes="none")
+    whole = bench._runtime_gap(model, mixed, n, 50, passes="all")
+    assert alone.shape == whole.shape == (n,) and np.abs(alone - whole).max() > 0.01
