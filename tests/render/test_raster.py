@@ -298,6 +298,27 @@ def test_still_reach_rows_are_the_columns_near_an_unsettled_pixel():
     assert StillReach.of(np.ones((8, 8), bool)).rows(1.0, row_lo=row_lo[:8], row_hi=row_hi[:8]) is None
 
 
+def test_still_reach_rows_do_not_depend_on_where_each_rows_search_starts():
+    """rows() searches each row from the columns row_lo, row_hi hold (the last frame's answer):
+    from any start, in range or not, the same columns as scanning the whole row."""
+    import cv2
+
+    rng = np.random.default_rng(5)
+    settled = np.ones((60, 300), bool)
+    settled[rng.integers(0, 60, 40), rng.integers(0, 300, 40)] = False
+    dist = cv2.distanceTransform(settled.astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    reach = StillReach.of(settled)
+    for trial in range(40):
+        reach_px = float(rng.uniform(0.0, 30.0))
+        row_lo = rng.integers(-20, 330, 60).astype(np.int32)
+        row_hi = rng.integers(-20, 330, 60).astype(np.int32)
+        reach.rows(reach_px, row_lo=row_lo, row_hi=row_hi)
+        near = dist <= np.float32(reach_px + REACH_MARGIN_PX)
+        for y in range(60):
+            cols = np.flatnonzero(near[y])
+            assert (row_lo[y], row_hi[y]) == ((cols[0], cols[-1]) if len(cols) else (300, -1)), (trial, y)
+
+
 def test_the_buffers_know_each_rows_drawn_columns_and_reset_puts_back_only_those():
     """reset() goes over the columns drawn since the last one (about half the moving box on a
     photo with background in view), and the buffers come out as new ones."""

@@ -457,7 +457,8 @@ class StillReach:
     def rows(self, reach_px: float, *, row_lo: np.ndarray, row_hi: np.ndarray) -> tuple[int, int, int, int] | None:
         """Fills (H,) int32 row_lo, row_hi with each row's columns that may need drawing for a
         triangle whose map moves its pixels by at most `reach_px` (empty: lo > hi); returns their
-        box (x0, y0, x1, y1), None if empty."""
+        box (x0, y0, x1, y1), None if empty. What they held is where each row's search starts (the
+        answer does not depend on it)."""
         box = _rows_within(self.near_left, self.near_right, np.float32(reach_px + REACH_MARGIN_PX), row_lo, row_hi)
         return None if box[0] > box[2] else box
 
@@ -469,32 +470,76 @@ REACH_MARGIN_PX = 3.0
 
 @njit(cache=True, nogil=True)
 def _rows_within(near_left, near_right, reach, row_lo, row_hi):
-    """Per row the first and last column within `reach` of an unsettled pixel (binary searches on
-    the monotone running minima); their box (x0, y0, x1, y1), x0 > x1 if none."""
+    """Per row the first and last column within `reach` of an unsettled pixel, searched on the
+    monotone running minima from the columns row_lo, row_hi (H,) int32 held (the last frame's:
+    the reach changes little between frames, so a row's search reads a cache line or two where
+    bisecting the whole row read nine; any start gives the same answer), written over them; their
+    box (x0, y0, x1, y1), x0 > x1 if none."""
     h, w = near_left.shape
     x0, y0, x1, y1 = w, h, -1, -1
     for y in range(h):
         if near_left[y, w - 1] > reach:
             row_lo[y], row_hi[y] = w, -1
             continue
-        lo, hi = 0, w - 1  # near_left falls along the row: its first column <= reach
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if near_left[y, mid] <= reach:
-                hi = mid
-            else:
-                lo = mid + 1
-        row_lo[y] = lo
-        lo, hi = 0, w - 1  # near_right rises along the row: its last column <= reach
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if near_right[y, mid] <= reach:
-                lo = mid
-            else:
-                hi = mid - 1
-        row_hi[y] = lo
-        x0, x1, y0, y1 = min(x0, row_lo[y]), max(x1, lo + 1), min(y0, y), y + 1
+        lo = _first_within(near_left[y], reach, row_lo[y])
+        hi = _last_within(near_right[y], reach, row_hi[y])
+        row_lo[y], row_hi[y] = lo, hi
+        x0, x1, y0, y1 = min(x0, lo), max(x1, hi + 1), min(y0, y), y + 1
     return x0, y0, x1, y1
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _first_within(row, reach, start):
+    """The first column of the falling (W,) `row` whose value is <= reach (its last one is): the
+    bracket about it found stepping out from column `start` in doubling steps, then bisected."""
+    w = row.shape[0]
+    g = min(max(start, 0), w - 1)
+    if row[g] <= reach:  # at or left of g: the bracket [lo, hi] with row[hi] <= reach
+        hi, lo, step = g, g - 1, 1
+        while lo > 0 and row[lo] <= reach:
+            hi, step = lo, 2 * step
+            lo = g - step
+        lo = max(lo, 0)
+    else:  # right of g
+        lo, hi, step = g + 1, g + 1, 1
+        while hi < w - 1 and row[hi] > reach:
+            lo, step = hi + 1, 2 * step
+            hi = g + step
+        hi = min(hi, w - 1)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if row[mid] <= reach:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _last_within(row, reach, start):
+    """The last column of the rising (W,) `row` whose value is <= reach (its first one is), as
+    _first_within finds the first."""
+    w = row.shape[0]
+    g = min(max(start, 0), w - 1)
+    if row[g] <= reach:  # at or right of g: the bracket [lo, hi] with row[lo] <= reach
+        lo, hi, step = g, g + 1, 1
+        while hi < w - 1 and row[hi] <= reach:
+            lo, step = hi, 2 * step
+            hi = g + step
+        hi = min(hi, w - 1)
+    else:  # left of g
+        hi, lo, step = g - 1, g - 1, 1
+        while lo > 0 and row[lo] > reach:
+            hi, step = lo - 1, 2 * step
+            lo = g - step
+        lo = max(lo, 0)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if row[mid] <= reach:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 class WarpBuffers:
