@@ -403,7 +403,9 @@ class PressYield:
         sure_from = self.SURE_FROM + (self.MUSIC_SURE_FROM - self.SURE_FROM) * music
         sure_to = self.SURE_TO + (self.MUSIC_SURE_TO - self.SURE_TO) * music
         shut = (jaw_to - outputs[:, JAW_INDEX]) / (jaw_to - jaw_from)
-        sure = (press - sure_from) / (sure_to - sure_from) * np.clip(
+        # Without music the constants' own arithmetic, so those frames keep their bits from before the ramp.
+        sure = np.where(music > 0, (press - sure_from) / (sure_to - sure_from),
+                        (press - self.SURE_FROM) / (self.SURE_TO - self.SURE_FROM)) * np.clip(
             (self.SURE_JAW_TO - outputs[:, JAW_INDEX]) / (self.SURE_JAW_TO - self.SURE_JAW_FROM), 0.0, 1.0)
         yielded[:, PRESS_INDEX] = press * np.clip(np.maximum(shut, sure), 0.0, 1.0)
         return yielded
