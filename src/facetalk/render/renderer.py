@@ -182,7 +182,9 @@ def _head_transform(rig: FaceRig, frame: MotionFrame, dtype) -> tuple[np.ndarray
 # spectacle frames' head_posed): the matrix is built once (~5 us each time it is built).
 @functools.lru_cache(maxsize=4)
 def _rotation(yaw_deg: float, pitch_deg: float, roll_deg: float) -> np.ndarray:
-    """rotation_matrix, read-only: shared by every caller of the same angles."""
+    """rotation_matrix, read-only: shared by every caller of the same angles (an angle of -0.0
+    shares 0.0's: the matrices differ only in the signs of zero entries, which no pose's sum, with
+    the pivot's non-zero coordinates in it, carries through)."""
     rot = rotation_matrix(yaw_deg, pitch_deg, roll_deg)
     rot.flags.writeable = False
     return rot
