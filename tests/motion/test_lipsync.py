@@ -1006,6 +1006,26 @@ def test_where_music_made_up_the_sound_the_press_yields_from_a_wider_jaw_and_is_
     assert np.array_equal(np.delete(music, PRESS, axis=1), np.delete(rows, PRESS, axis=1))
 
 
+def test_without_music_the_press_yields_sure_ramp_keeps_the_constants_own_arithmetic():
+    """Where MusicAround is 0 (no net, or clean speech) the press yield gives the bits it gave before
+    the music ramp: on presses of 0.86-0.94 with the jaw at 0.42-0.6 (the sure ramp alone decides) its
+    press equals the constants' own arithmetic bit for bit (thresholds blended in float32 with a music
+    share of 0 moved those frames by up to 4e-7)."""
+    from facetalk.motion.lipsync import PressYield as P
+
+    press, jaw = (a.astype(np.float32).ravel() for a in np.meshgrid(np.linspace(0.86, 0.94, 41),
+                                                                    np.linspace(0.42, 0.6, 19)))
+    rows = np.zeros((len(press), len(PARAMS)), np.float32)
+    rows[:, PRESS], rows[:, JAW] = press, jaw
+    sure = (press - P.SURE_FROM) / (P.SURE_TO - P.SURE_FROM) * np.clip(
+        (P.SURE_JAW_TO - jaw) / (P.SURE_JAW_TO - P.SURE_JAW_FROM), 0.0, 1.0)
+    shut = (P.JAW_TO - jaw) / (P.JAW_TO - P.JAW_FROM)
+    expected = press * np.clip(np.maximum(shut, sure), 0.0, 1.0)
+    for music in (0.0, np.zeros(len(press), np.float32)):
+        assert np.array_equal(P()(rows, music=music)[:, PRESS], expected)
+    assert np.array_equal(P()(rows)[:, PRESS], expected)
+
+
 def test_music_around_is_the_nets_music_share_over_the_last_100_ms_whatever_the_chunks():
     """0 with the mix up to 4.3 dB over the voice-level net's estimate (raised 2 dB), 1 from 8.7 dB,
     held for WINDOW_S (10 mel frames) after the last such frame; any chunking gives the same; no net: 0."""
