@@ -398,14 +398,19 @@ class PressYield:
         press = outputs[:, PRESS_INDEX]
         music = np.asarray(music, np.float32)
         voiced = np.asarray(voiced, np.float32)
-        jaw_from = self.JAW_FROM + (self.VOICED_JAW_FROM - self.JAW_FROM) * voiced + self.MUSIC_JAW_RAISE * music
-        jaw_to = self.JAW_TO + (self.VOICED_JAW_TO - self.JAW_TO) * voiced + self.MUSIC_JAW_RAISE * music
-        sure_from = self.SURE_FROM + (self.MUSIC_SURE_FROM - self.SURE_FROM) * music
-        sure_to = self.SURE_TO + (self.MUSIC_SURE_TO - self.SURE_TO) * music
+        jaw_from = self.JAW_FROM + (self.VOICED_JAW_FROM - self.JAW_FROM) * voiced
+        jaw_to = self.JAW_TO + (self.VOICED_JAW_TO - self.JAW_TO) * voiced
+        # Without music (every frame without the net, most with it) the constants' own arithmetic, so those
+        # frames keep their bits from before the ramp, and the ramp costs a check.
+        sure = (press - self.SURE_FROM) / (self.SURE_TO - self.SURE_FROM)
+        if music.any():
+            jaw_from = jaw_from + self.MUSIC_JAW_RAISE * music
+            jaw_to = jaw_to + self.MUSIC_JAW_RAISE * music
+            sure_from = self.SURE_FROM + (self.MUSIC_SURE_FROM - self.SURE_FROM) * music
+            sure_to = self.SURE_TO + (self.MUSIC_SURE_TO - self.SURE_TO) * music
+            sure = np.where(music > 0, (press - sure_from) / (sure_to - sure_from), sure)
         shut = (jaw_to - outputs[:, JAW_INDEX]) / (jaw_to - jaw_from)
-        # Without music the constants' own arithmetic, so those frames keep their bits from before the ramp.
-        sure = np.where(music > 0, (press - sure_from) / (sure_to - sure_from),
-                        (press - self.SURE_FROM) / (self.SURE_TO - self.SURE_FROM)) * np.clip(
+        sure = sure * np.clip(
             (self.SURE_JAW_TO - outputs[:, JAW_INDEX]) / (self.SURE_JAW_TO - self.SURE_JAW_FROM), 0.0, 1.0)
         yielded[:, PRESS_INDEX] = press * np.clip(np.maximum(shut, sure), 0.0, 1.0)
         return yielded
