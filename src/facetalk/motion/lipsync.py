@@ -568,7 +568,7 @@ class MusicAround:
         -> (T,) float32 music share, the max over each frame's window."""
         if net is None:
             return 0.0
-        voices = voice_log_power(np.clip(net + VoiceUnderMusic.RAISE, 0.0, 1.0))
+        voices = voice_log_power(VoiceUnderMusic.raised(net))
         shares = _share_over(frames[:, ENERGY], voices, start=MusicPress.SHARE_FROM, stop=MusicPress.SHARE_TO)
         around = []  # plain Python: a live stream brings two frames at a time
         for share in shares.tolist():
@@ -733,7 +733,12 @@ class VoiceUnderMusic:
         """own, net (T,) voice_level 0..1 (the lip model's, the net's) and the (T, N_FEATURES)
         frames fed with them -> (T,) float32 voice_level."""
         share = _share_over(frames[:, ENERGY], voice_log_power(own), start=self.SHARE_FROM, stop=self.SHARE_TO)
-        return ((1.0 - share) * own + share * np.clip(net + self.RAISE, 0.0, 1.0)).astype(np.float32)
+        return ((1.0 - share) * own + share * self.raised(net)).astype(np.float32)
+
+    @classmethod
+    def raised(cls, net: np.ndarray) -> np.ndarray:
+        """The voice-level net's estimate (T,) voice_level 0..1 raised by RAISE, as both it and MusicAround read it."""
+        return np.clip(net + cls.RAISE, 0.0, 1.0)
 
 
 def _session(path: str | Path):
