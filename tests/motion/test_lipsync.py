@@ -988,9 +988,9 @@ def test_a_stream_keeps_the_voice_level_net_it_started_with(sentence_over_music)
 
 def test_where_music_made_up_the_sound_the_press_yields_from_a_wider_jaw_and_is_sure_sooner():
     """Under a beat the network's jaw stands about 0.1 wider on a bilabial, and the fade cut the
-    presses of 0.85-0.95 it gave there: with `music` 1 the fades' jaw lies 0.1 wider and a press is
-    sure from 0.7 (whole from 0.8); with 0 nothing changes; half way, in between; a jaw dropped
-    wider than a bilabial's still parts the lips."""
+    presses of 0.85-0.95 it gave there: with `music` 1 the jaw fade's ends lie 0.1 wider and a press
+    is sure from 0.7 (whole from 0.8); with 0 nothing changes; half way, in between; a jaw dropped
+    wider than a bilabial's (the sure press's limit, 0.5-0.65, unmoved) still parts the lips."""
     from facetalk.motion.lipsync import PressYield
 
     rows = np.zeros((4, len(PARAMS)), np.float32)

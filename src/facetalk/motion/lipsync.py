@@ -370,9 +370,10 @@ class PressYield:
     Where music has just made up the sound (`music`: MusicAround), the network's jaw stands wider on a
     bilabial than in clean speech (rap-speed English: its smallest within each closure 0.17 clean, 0.24
     under a beat, medians), and this fade cut presses of 0.85-0.95 it gave with the jaw at 0.25-0.4: 31
-    of the 317 /p b m/ left open over 30 beats at 0 dB (the model card's round 14). There the fades' jaw
-    lies MUSIC_JAW_RAISE wider and a press from MUSIC_SURE_FROM (whole from MUSIC_SURE_TO) is sure, in
-    proportion. Stateless: any chunking gives the same result.
+    of the 317 /p b m/ left open over 30 beats at 0 dB (the model card's round 14). There the jaw fade's
+    ends lie MUSIC_JAW_RAISE wider and a press from MUSIC_SURE_FROM (whole from MUSIC_SURE_TO) is sure, in
+    proportion; the sure press's own jaw limit (SURE_JAW_FROM..SURE_JAW_TO) stays. The pass keeps no
+    state (MusicAround keeps the last 100 ms of the net's share, in order): any chunking gives the same.
     """
 
     JAW_FROM = 0.25
@@ -385,7 +386,7 @@ class PressYield:
     # shut lips stretched over a wide-open jaw are the very artifact this pass removes.
     SURE_JAW_FROM = 0.5
     SURE_JAW_TO = 0.65
-    MUSIC_JAW_RAISE = 0.1  # where music made up the sound: the fades' jaw this much wider ...
+    MUSIC_JAW_RAISE = 0.1  # where music made up the sound: the jaw fade's ends this much wider ...
     MUSIC_SURE_FROM = 0.7  # ... and a press sure from here ...
     MUSIC_SURE_TO = 0.8    # ... whole from here
 
