@@ -406,7 +406,8 @@ class _NoHold:
 
 
 class _NoVoiceYield:
-    """A voice yield that acts nowhere (the network alone, for --stages): the press yield's usual fade."""
+    """A voice yield that acts nowhere (the network alone, for --stages). The stream still calls `acting`
+    for the press yield's `voiced` argument, which the stubbed press yield then ignores."""
 
     def acting(self, frames: np.ndarray, **_) -> np.ndarray:
         return np.zeros(len(frames), np.float32)
@@ -440,6 +441,7 @@ def _runtime_gap(model, audio: np.ndarray, n_frames: int, fps: int, *, passes: s
         stream._gate = lambda outputs, frames: outputs
         stream._pause = lambda outputs: outputs
         stream._yield = lambda outputs, **_: outputs
+        stream._music_around = lambda frames, *, net: 0.0  # the press yield's music share: nothing reads it
         stream._voice_yield = _NoVoiceYield()
         stream._music = lambda outputs, frames, loudness=None: outputs
         stream._release = lambda outputs: outputs

@@ -96,9 +96,9 @@ def test_a_bilabial_is_shut_where_the_lip_gap_falls_under_the_threshold_within_i
 
 
 def test_the_stages_network_alone_runs_every_pass_off_and_over_music_differs_from_the_runtime():
-    """--stages' "none" row: the stream with every pass stubbed out (VoiceYield's `acting` too, which
-    the press yield reads, and the press yield's music ramp) runs, and under music gives another lip gap
-    than the whole runtime."""
+    """--stages' "none" row: the stream with every pass stubbed out (VoiceYield's `acting` too, which the
+    stream calls for the press yield's argument, and the press yield's music share, MusicAround) runs, and
+    under music gives another lip gap than the whole runtime."""
     from facetalk.io import synthesize_speech
     from facetalk.motion.lipsync import load_lipsync_model
 
