@@ -215,26 +215,66 @@ def test_frown_lines_between_the_brows_are_creases_not_a_bright_bar(analysis):
     assert between.max() < 128 + 6  # ... with no bright bar between them
 
 
-def test_creases_are_warm_on_colour_skin_and_neutral_on_a_print(analysis):
-    """On a colour photo a crease darkens red least (light scattered under skin comes back red);
-    on a monochrome or toned print every channel alike (warm creases read as red stains there)."""
+def test_creases_keep_the_skins_hue_on_colour_skin_and_on_a_print(analysis):
+    """A crease deepens the skin's own colour (crease_tint): on the bundled photo red darkens least
+    and blue most, on a grey print every channel alike, and on a sepia print the crease keeps the
+    print's hue (a fixed warm tint read as red stains there)."""
     from facetalk.face.landmarks import FACE_OVAL
     from facetalk.render.shading import SHADOW_TINT, crease_tint
 
     oval = analysis.landmarks_px[list(FACE_OVAL), :2]
-    assert np.allclose(crease_tint(analysis.image, oval), SHADOW_TINT)
+    assert np.allclose(crease_tint(analysis.image, oval), SHADOW_TINT, atol=0.01)
     grey = np.repeat(analysis.image.astype(np.float32).mean(axis=2, keepdims=True), 3, axis=2)
+    assert np.allclose(crease_tint(grey.astype(np.uint8), oval), 1.0, atol=0.01)
     sepia = np.clip(grey * (1.1, 1.0, 0.8), 0, 255).astype(np.uint8)
-    for toned in (grey.astype(np.uint8), sepia):
-        assert np.allclose(crease_tint(toned, oval), 1.0)
-    # And the shader uses it: a sepia print's crease keeps the print's hue.
     frame = MotionFrame(t_s=0, smile=1.0)
     out = sepia.copy()
     FoldShader(photo=PhotoExpression(), tint=crease_tint(sepia, oval)).paint(
         out, posed_vertices(analysis.rig, frame), frame)
     changed = np.abs(out.astype(int) - sepia).max(axis=2) > 6
-    ratio = out[changed].astype(float) / np.maximum(sepia[changed].astype(float), 1.0)
-    assert changed.sum() > 50 and np.abs(ratio[:, 0] - ratio[:, 2]).max() < 0.05
+    assert changed.sum() > 50
+    assert np.abs(_lab_hue_deg(out[changed]) - _lab_hue_deg(sepia[changed])) < 4.0
+
+
+def _lab_hue_deg(rgb):
+    """The CIELAB hue angle (degrees) of the (N, 3) uint8 pixels' mean colour in Lab."""
+    import cv2
+
+    lab = cv2.cvtColor(rgb.reshape(-1, 1, 3).astype(np.uint8), cv2.COLOR_RGB2LAB)[:, 0].astype(float) - (0, 128, 128)
+    return float(np.degrees(np.arctan2(lab[:, 2].mean(), lab[:, 1].mean())))
+
+
+def _lab_chroma(rgb):
+    """The CIELAB chroma of the (N, 3) uint8 pixels' mean colour in Lab."""
+    import cv2
+
+    lab = cv2.cvtColor(rgb.reshape(-1, 1, 3).astype(np.uint8), cv2.COLOR_RGB2LAB)[:, 0].astype(float) - (0, 128, 128)
+    return float(np.hypot(lab[:, 1].mean(), lab[:, 2].mean()))
+
+
+def test_a_fold_on_pale_even_skin_is_the_skins_own_colour_darker_not_grey():
+    """Judge23 item 6: on 12's pale, even skin (its red and blue barely stray over brightness)
+    the smile's folds darkened every channel alike and read as grey-green bands. On a patch of
+    such skin with grain, the crease keeps the skin's hue (CIELAB, within 4 degrees, none greener),
+    its chroma does not fall, and the grain stays (multiplied, not replaced)."""
+    from facetalk.render.shading import _Fold, crease_tint
+
+    rng = np.random.default_rng(3)
+    grain = rng.normal(1.0, 0.03, (160, 160, 1))
+    skin = np.clip(np.array([224.0, 188.0, 167.0]) * grain, 0, 255).astype(np.uint8)
+    square = np.array([[0.0, 0.0], [159.0, 0.0], [159.0, 159.0], [0.0, 159.0]])
+    shader = FoldShader(photo=PhotoExpression(), tint=crease_tint(skin, square))
+    out = skin.copy()
+    line = np.array([[30.0, 20.0], [60.0, 80.0], [70.0, 140.0]], np.float32)
+    shader._crease(out, _Fold(line, 0.24, 6.0, None))
+    deep = out.astype(float).mean(axis=2) < skin.astype(float).mean(axis=2) - 15
+    assert deep.sum() > 100
+    hue_skin, hue_fold = _lab_hue_deg(skin[deep]), _lab_hue_deg(out[deep])
+    assert -4.0 < hue_fold - hue_skin <= 0.5  # the same hue or a touch warmer, never toward green
+    assert _lab_chroma(out[deep]) >= _lab_chroma(skin[deep])  # the old neutral shade: 18.2 -> 16.1
+    ratio = out[deep].astype(float).mean(axis=1) / skin[deep].astype(float).mean(axis=1)
+    assert np.corrcoef(out[deep].astype(float).mean(axis=1), skin[deep].astype(float).mean(axis=1))[0, 1] > 0.5
+    assert ratio.std() < 0.05
 
 
 def test_lowered_brows_shade_the_lids_lightly(analysis):
