@@ -504,11 +504,11 @@ class MouthPainter:
         laid = self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
                                         show32=show32, mouth_w=mouth_w, u=u, peak_opening=peak,
                                         lowered=None if lift is None else np.minimum(lift, 0.0), arch=arch)
-        as_laid = color.copy() if laid.any() else None
+        as_laid = color.copy() if laid.any() else None  # what the passes after it move, they unlay
         opens = lens_opens(peak, mouth_w)  # the lens (_taper_corners) and the roll's clamp measure across the mouth
         across = self._across(verts, xs + x0, ys + y0) if opens > 0.0 or roll_upper > 0.0 else None
         alpha = self._roll_cover(color, alpha, interp, d_upper=d_upper - arch, own_upper=runs[0], mouth_w=mouth_w,
-                                 roll=roll_upper, across=across, cleared=cleared, laid=laid, as_laid=as_laid)
+                                 roll=roll_upper, across=across, cleared=cleared)
         if opens > 0.0:  # a nearly shut mouth has no lens
             self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, across=across, opens=opens,
                                 peak_opening=peak, mouth_w=mouth_w, arch=arch, widened=widened, cleared=cleared)
@@ -577,8 +577,7 @@ class MouthPainter:
 
     def _roll_cover(self, color: np.ndarray, alpha: np.ndarray, interp, *, d_upper: np.ndarray,
                     own_upper: np.ndarray, mouth_w: float, roll: float, across: np.ndarray | None = None,
-                    cleared: np.ndarray | None = None, laid: np.ndarray | None = None,
-                    as_laid: np.ndarray | None = None) -> np.ndarray:
+                    cleared: np.ndarray | None = None) -> np.ndarray:
         """Covers, in place on the (N, 3) `color`, the top `roll` (0..1) share of the photo's own
         upper teeth (`own_upper`: (N,) their run from the lip, rest px; `d_upper` (N,) px below the
         upper lip's edge, the arch's included) with the upper lip rolled down over them, and returns
@@ -595,8 +594,7 @@ class MouthPainter:
         corner's face: a smile's corners are in shadow, and the lip rolled over the photo's dark
         corners stood as a pale wedge framed by that shadowed lip (03, 11). Mid-mouth it keeps its
         own light, turning darker as it goes under. Speech never rolls the lip, so its frames are
-        unchanged. `laid`, `as_laid`: _lay_photo_interior's sharp share and the colour it laid
-        ((N,), (N, 3); None: none laid), unlaid where the lip repaints it (_unlay_rolled)."""
+        unchanged. What it repaints of the photo's teeth is unlaid with the later passes' (_unlay_repainted)."""
         if roll <= 0.0 or not self._own_teeth:
             return alpha
         to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
@@ -623,8 +621,6 @@ class MouthPainter:
             side *= np.minimum(cover[lip] / 0.5, 1.0)  # as the lip grows in (_roll_pass): a slight roll is no clamp
             darker = self._outline_share(interp, lip, lower=np.zeros(len(lip), bool), lip=color[lip], cleared=cleared)
             color[lip] *= (1.0 - side * (1.0 - darker))[:, None]
-        if as_laid is not None:
-            _unlay_rolled(laid, color=color, as_laid=as_laid)
         return alpha
 
     def _drape(self, color: np.ndarray, out: np.ndarray, px: np.ndarray, py: np.ndarray, *,
@@ -1291,7 +1287,6 @@ ROLL_LIP_FULL = 0.5
 _LEFT = np.linspace(0.0, ROLL_SLIVER[1], 7001)
 ROLL_SLIVER_PEAK = float(_LEFT[np.argmax(_LEFT * (1.0 - smoothstep(_LEFT, *ROLL_SLIVER)))])
 del _LEFT
-ROLL_UNLAY_LEVELS = 8.0  # the photo's teeth stay sharp under a rolled lip until it repaints them by this (_unlay_rolled)
 # Px along the lip about a point where the lip's level there is read, the median of these
 # (MouthPainter._outline_levels, _fill_valleys): a whole px apart, so one speck's pixel reaches
 # at most two of the five bilinear samples.
@@ -2414,21 +2409,33 @@ def _as_float64(values: np.ndarray) -> tuple[np.ndarray, bool]:
     return np.ascontiguousarray(values, np.float64), values.dtype == np.float32
 
 
-def _unlay_rolled(laid: np.ndarray, *, color: np.ndarray, as_laid: np.ndarray) -> None:
-    """In place: `laid` (N,) falls to 0 as the rolled lip (_roll_cover) repaints `color` (N, 3)
-    away from `as_laid` (N, 3), by ROLL_UNLAY_LEVELS of change, and `as_laid` takes what it
-    painted, so _unlay_repainted judges only the passes after it. Any change at all unlaid a
-    pixel, so a roll of 0.001 that moved a pixel by under a level blurred the photo's sharp
-    teeth under it: a jump of 24 levels as a roll set in."""
-    on = np.flatnonzero(laid)
-    change = np.abs(color[on] - as_laid[on]).max(axis=1, initial=0.0)
-    laid[on] *= np.clip(1.0 - change / ROLL_UNLAY_LEVELS, 0.0, 1.0)
-    as_laid[on] = color[on]
+# A laid pixel the passes after it moved this many grey levels in all (_unlay_repainted) is no longer
+# the photo's (8 left 12's jaw sweep 28 levels and 31 pixel-steps over 20; this, 27 and 3).
+UNLAY_LEVELS = 16.0
 
 
 def _unlay_repainted(laid: np.ndarray, *, color: np.ndarray, as_laid: np.ndarray | None) -> None:
-    """Clears `laid` (N,) in place where a pass after the photo's teeth were laid repainted `color`
-    (N, 3): a rolled lip, a corner's face or hair over them is synthetic and is softened with the
-    rest (kept sharp it stood as a stepped dark edge)."""
+    """Lowers `laid` (N,) in place by how far the passes after the photo's teeth were laid (a
+    rolled lip, a corner's face, hair) moved `color` (N, 3) from `as_laid` (N, 3), to none at
+    UNLAY_LEVELS: what they paint is synthetic and is softened with the rest (kept sharp it stood
+    as a stepped dark edge). By how far, not whether: a corner's first touch of 4 levels cleared a
+    pixel at once, and its blurred colour, mixing in the dark beside it, stepped 45 levels (12,
+    jaw 0.956 -> 0.96). Once, from what was laid to what is left: unlaid by the rolled lip on its
+    own (at 8 levels) and again by the passes after it, a roll of 0.005 stepped the bundled photo
+    2.9 luma at jaw 0.3 where the lens (_taper_corners) then painted the same colour at any roll."""
     if as_laid is not None:
-        laid[np.any(color != as_laid, axis=1)] = 0.0
+        _unlay_pass(laid, color, as_laid, UNLAY_LEVELS)
+
+
+@njit(cache=True, nogil=True)
+def _unlay_pass(laid, color, as_laid, levels):
+    """_unlay_repainted's one pass over the laid pixels (numpy's five over all of them cost 3x the
+    whether-test it replaced; this, a tenth of that): `laid` (N,) float32 times 1 - the largest
+    channel's move / `levels`, no less than 0."""
+    for i in range(laid.shape[0]):
+        if laid[i] > 0.0:
+            moved = 0.0
+            for c in range(3):
+                moved = max(moved, abs(color[i, c] - as_laid[i, c]))
+            if moved > 0.0:
+                laid[i] *= np.float32(max(1.0 - moved / levels, 0.0))
