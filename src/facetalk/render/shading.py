@@ -146,8 +146,7 @@ class FoldShader:
         self._tint = np.asarray(tint, np.float32)
         # The chin's dents' compiled pass, loaded now (the renderer's warm-up frame has no chin raiser),
         # for a box of the frame (not contiguous).
-        _shade_dents(np.zeros((3, 3, 3), np.uint8)[:2, :2], *np.zeros((2, 2, 2), np.float32), np.float32(0.0),
-                     self._tint)
+        _shade_dents(np.zeros((3, 3, 3), np.uint8)[:2, :2], np.zeros((2, 2, 2), np.float32), np.float32(0.0), self._tint)
         # The smoothing's compiled taper and pass, loaded now with the renderer's other kernels (its
         # warm-up frame makes folds; it cannot undo a smile every photo shows).
         _taper_grid(np.zeros(4), _TAPER, np.empty((1, 1), np.float32))
@@ -516,9 +515,8 @@ def _blur_rows(mask, taps, xs, y_lo, y_hi, x_lo, x_hi, rows, lo, hi):
             last -= 1
         out = rows[y]
         x0, x1 = w, -1
-        for e in range(w + 2 * r):
-            if r <= e < w + r and not first + r <= e <= last + r:
-                continue  # inside the row but off the line: nothing there
+        for k in range(r + (last - first + 1) + r):  # the left margin, the line's columns, the right margin
+            e = k if k < r else (first + k if k < r + last - first + 1 else w + k - (last - first + 1))
             v = row[xs[e]]
             if v == 0 or not first <= xs[e] <= last:
                 continue
@@ -739,9 +737,25 @@ _TAPER = (np.maximum(np.sin(np.pi * np.linspace(0.0, 1.0, _TAPER_STEPS + 1)), 0.
 def _taper(i, j, chord, table):
     """A crease's taper at pixel row i, column j: `table` (_TAPER) at its fraction along the
     `chord` (_chord), clipped to 0..1, interpolated: 0 at the line's ends, 1 midway."""
-    along = min(max((i - chord[2]) * chord[3] + (j - chord[0]) * chord[1], 0.0), 1.0) * (len(table) - 1)
+    return _taper_of((i - chord[2]) * chord[3] + (j - chord[0]) * chord[1], table)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _taper_of(fraction, table):
+    """`table` (_TAPER) at the `fraction` along a chord, clipped to 0..1, interpolated."""
+    along = min(max(fraction, 0.0), 1.0) * (len(table) - 1)
     k = min(int(along), len(table) - 2)
     return table[k] + (along - k) * (table[k + 1] - table[k])
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _column_terms(chord, w):
+    """(w,) float64: each column j's term of a pixel's fraction along the `chord`, (j - start_x) x
+    step_x, as _taper computes it (added to the row's term, the same bits, once per column)."""
+    terms = np.empty(w)
+    for j in range(w):
+        terms[j] = (j - chord[0]) * chord[1]
+    return terms
 
 
 @njit(cache=True, nogil=True)
@@ -795,17 +809,19 @@ def _shade_crease(region, dark, lit, chords, dark_inv, lit_inv, dark_gain, depth
     dark_chord = np.array((chords[0, 0], chords[0, 1] * dark_inv, chords[0, 2], chords[0, 3] * dark_inv))
     lit_chord = np.array((chords[1, 0], chords[1, 1] * lit_inv, chords[1, 2], chords[1, 3] * lit_inv))
     tint_r, tint_g, tint_b = np.float64(tint[0]), np.float64(tint[1]), np.float64(tint[2])
+    dark_cols, lit_cols = _column_terms(dark_chord, region.shape[1]), _column_terms(lit_chord, region.shape[1])
     for i in range(region.shape[0]):
         row = region[i]
+        dark_row, lit_row = (i - dark_chord[2]) * dark_chord[3], (i - lit_chord[2]) * lit_chord[3]
         for j in range(region.shape[1]):
             d = min(dark[i, j] * 2.5 * dark_gain, 1.0)
             if d > 0.0:
-                d *= _taper(i, j, dark_chord, table)
+                d *= _taper_of(dark_row + dark_cols[j], table)
             bright = 0.0
             if has_lit:
                 b = min(lit[i, j] * 2.5 * lit_gain, 1.0)
                 if b > 0.0:
-                    bright = lit_depth * b * _taper(i, j, lit_chord, table) * (1.0 - d)
+                    bright = lit_depth * b * _taper_of(lit_row + lit_cols[j], table) * (1.0 - d)
             if d == 0.0 and bright == 0.0:
                 continue  # the factor is exactly 1: the pixel rounds back to itself
             shade = depth * d
@@ -832,26 +848,27 @@ def _dimple_chin(out: np.ndarray, xy: np.ndarray, *, depth: float, tint: np.ndar
     if box is None:
         return
     x0, y0, x1, y1 = box
-    dark, lit = _dent_maps()
+    dents = _dent_maps()
     # Map pixel (c, r) -> frame pixel: u = (c - half) / _MAP_PX_PER_SPAN across, v = (half - r) / ... up.
-    step, half = span / _MAP_PX_PER_SPAN, (dark.shape[0] - 1) / 2.0
+    step, half = span / _MAP_PX_PER_SPAN, (dents.shape[0] - 1) / 2.0
     origin = centre - half * step * across + half * step * up - (x0, y0)
     warp = np.array([[step * across[0], -step * up[0], origin[0]],
                      [step * across[1], -step * up[1], origin[1]]], np.float64)
     size = (x1 - x0, y1 - y0)
-    dark_px = cv2.warpAffine(dark, warp, size, flags=cv2.INTER_LINEAR, borderValue=0.0)
-    lit_px = cv2.warpAffine(lit, warp, size, flags=cv2.INTER_LINEAR, borderValue=0.0)
-    _shade_dents(out[y0:y1, x0:x1], dark_px, lit_px, np.float32(depth), tint)
+    # Both maps in one warp: each channel as its own warp gives it (the same bits), 70 -> 55 us.
+    dents_px = cv2.warpAffine(dents, warp, size, flags=cv2.INTER_LINEAR, borderValue=0.0)
+    _shade_dents(out[y0:y1, x0:x1], dents_px, np.float32(depth), tint)
 
 
 @njit(cache=True, nogil=True)
-def _shade_dents(region, dark, lit, depth, tint):
-    """region (h, w, 3) uint8 *= 1 - depth x `dark` x `tint` + depth x `lit` ((h, w) float32), in
-    place: numpy's float32 formula, step by step (the same bits), in one pass, not eight over the box."""
+def _shade_dents(region, dents, depth, tint):
+    """region (h, w, 3) uint8 *= 1 - depth x dark x `tint` + depth x lit, `dents` (h, w, 2) float32
+    (dark, lit), in place: numpy's float32 formula, step by step (the same bits), in one pass, not
+    eight over the box."""
     one, half, top = np.float32(1.0), np.float32(0.5), np.float32(255.0)
     for i in range(region.shape[0]):
         for j in range(region.shape[1]):
-            dent, rim = depth * dark[i, j], depth * lit[i, j]
+            dent, rim = depth * dents[i, j, 0], depth * dents[i, j, 1]
             for c in range(3):
                 v = np.float32(region[i, j, c]) * (one - dent * tint[c] + rim) + half
                 region[i, j, c] = np.uint8(min(max(v, np.float32(0.0)), top))
@@ -861,10 +878,10 @@ _MAP_PX_PER_SPAN = 256  # the dent maps' resolution: as fine as a 1024² frame's
 
 
 @functools.cache
-def _dent_maps() -> tuple[np.ndarray, np.ndarray]:
-    """(dark, lit): (N, N) float32 maps of the chin boss's dents over u, v in [-0.25, 0.25] eye
+def _dent_maps() -> np.ndarray:
+    """(N, N, 2) float32 maps (dark, lit) of the chin boss's dents over u, v in [-0.25, 0.25] eye
     spans (u across, v up), already faded by the boss's ellipse so that no edge shows: dark 0..1
-    in the dents, lit 0..0.6 on their upper rims."""
+    in the dents, lit 0..0.6 on their upper rims. Read-only (cached)."""
     n = int(0.5 * _MAP_PX_PER_SPAN) + 1
     v, u = np.mgrid[0:n, 0:n].astype(np.float32)
     u = (u - (n - 1) / 2.0) / _MAP_PX_PER_SPAN
@@ -877,4 +894,7 @@ def _dent_maps() -> tuple[np.ndarray, np.ndarray]:
         dents += np.exp(-((u - du) ** 2 + (v - dv) ** 2) / r ** 2)
         rims += np.exp(-((u - du) ** 2 + (v - dv - 1.1 * r) ** 2) / (0.6 * r) ** 2)
     boss = np.clip(1.0 - (u / 0.2) ** 2 - (v / 0.11) ** 2, 0.0, 1.0) ** 1.5
-    return (boss * np.minimum(dents, 1.0)).astype(np.float32), (0.6 * boss * np.minimum(rims, 1.0)).astype(np.float32)
+    maps = np.dstack([(boss * np.minimum(dents, 1.0)).astype(np.float32),
+                      (0.6 * boss * np.minimum(rims, 1.0)).astype(np.float32)])
+    maps.flags.writeable = False
+    return maps
