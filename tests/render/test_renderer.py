@@ -374,3 +374,11 @@ def test_the_open_eyed_twin_reposes_only_the_lids_and_is_the_whole_pose_to_the_b
         assert np.array_equal(got.view(np.uint32), posed_vertices(rig, opened).view(np.uint32))
         others = np.setdiff1d(np.arange(len(verts)), lid_verts)
         assert np.array_equal(got[others].view(np.uint32), verts[others].view(np.uint32))
+
+
+def test_numpy_scalar_angles_render_as_floats(renderer):
+    """A MotionFrame's angles may arrive as 0-d numpy arrays (a motion file read with numpy): the
+    cached rotation must not need them hashable, and they render as the same floats do."""
+    as_arrays = MotionFrame(t_s=0, yaw_deg=np.array(4.0), pitch_deg=np.array(-3.0), roll_deg=np.array(1.0))
+    as_floats = MotionFrame(t_s=0, yaw_deg=4.0, pitch_deg=-3.0, roll_deg=1.0)
+    assert np.array_equal(renderer.render(as_arrays), renderer.render(as_floats))

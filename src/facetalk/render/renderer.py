@@ -174,7 +174,7 @@ def head_posed(rig: FaceRig, frame: MotionFrame, xyz: np.ndarray) -> np.ndarray:
 def _head_transform(rig: FaceRig, frame: MotionFrame, dtype) -> tuple[np.ndarray, np.ndarray]:
     """The frame's head pose as ((3, 3) rotation about the rig's pivot, (3,) shift in px), in
     `dtype`. frame.scale is the camera's (render.camera): it scales the whole person, not the head."""
-    rot = _rotation(frame.yaw_deg, frame.pitch_deg, frame.roll_deg).astype(dtype)
+    rot = _rotation(float(frame.yaw_deg), float(frame.pitch_deg), float(frame.roll_deg)).astype(dtype)
     return rot, np.array([frame.tx, frame.ty, 0.0], dtype) * rig.face_height_px
 
 
