@@ -25,9 +25,9 @@ from facetalk.render.mouth import (
     LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING, LOWER_TEETH_PER_SIDE,
     LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING,
     PHOTO_TEETH_HIDDEN, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
-    TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BULGE, TONGUE_CELLS, TONGUE_DEEP, TONGUE_EDGE,
-    TONGUE_FOOT, TONGUE_GROOVE, TONGUE_GROOVE_BACK, TONGUE_LIGHT_IN, TONGUE_LIT, TONGUE_LIT_POWER, TONGUE_MOTTLE,
-    TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
+    TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BACK_DEPTH, TONGUE_BULGE, TONGUE_CELLS,
+    TONGUE_DEEP, TONGUE_EDGE, TONGUE_FOOT, TONGUE_GROOVE, TONGUE_GROOVE_BACK, TONGUE_LIGHT_IN, TONGUE_LIT,
+    TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
     UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
     _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height,
@@ -323,16 +323,23 @@ class ShadeReference:
         if len(at):
             color[at] = mix(color[at], self._tongue_surface_colour(
                 d_lower[at], front_px[at], opening[at], across[at], height[at], raised[at], toward_corners[at],
-                u[at], mouth_w), cover[at])
+                u[at], mouth_w, space=space[at]), cover[at])
         return color
 
     def _tongue_surface_colour(self, d_lower: np.ndarray, front_px: np.ndarray, opening: np.ndarray,
                                across: np.ndarray, height: np.ndarray, raised: np.ndarray,
-                               toward_corners: np.ndarray, u: np.ndarray, mouth_w: float) -> np.ndarray:
+                               toward_corners: np.ndarray, u: np.ndarray, mouth_w: float, *,
+                               space: np.ndarray) -> np.ndarray:
         """(N, 3) the tongue's colour at pixels it covers (see _tongue): `height` its top over the
-        lower lip there (px), `raised` how far its tip is raised there (0..1)."""
+        lower lip there (px), `raised` how far its tip is raised there (0..1), `space` the gap
+        between the rows there (px)."""
         # 0 at its front (as far as it shows over the lower teeth) .. 1 at its top edge.
-        back = np.clip((d_lower - front_px) / np.maximum(height - front_px, 1.0), 0, 1)
+        # ... over at least TONGUE_BACK_DEPTH[0] where the rows are narrowly apart (`space` px):
+        # through a narrow gap only its lit front shows.
+        least, narrow_to, none_from = TONGUE_BACK_DEPTH
+        narrow = np.clip((none_from * mouth_w - space) / ((none_from - narrow_to) * mouth_w), 0, 1)
+        depth = np.maximum(least * mouth_w * narrow, 1.0)
+        back = np.clip((d_lower - front_px) / np.maximum(height - front_px, depth), 0, 1)
         # A wide opening lets light further onto it; its back, turning down toward the throat,
         # stays dark whatever the opening.
         light_in = np.clip((opening - TONGUE_LIGHT_IN[0] * mouth_w) / (TONGUE_LIGHT_IN[1] * mouth_w), 0, 1)

@@ -2428,3 +2428,24 @@ def test_a_pass_touching_the_photos_teeth_softens_them_by_how_far_it_moves_them(
     mouth_module._unlay_repainted(laid, color=color, as_laid=as_laid)
     assert laid[1] > 0.5, laid  # 0 before
     np.testing.assert_allclose(laid, [1.0, 1.0 - 4.0 / mouth_module.UNLAY_LEVELS, 1.0 - 8.0 / mouth_module.UNLAY_LEVELS, 0.0])
+
+
+def test_the_dark_under_photographed_teeth_follows_the_gap_between_the_rows(analysis):
+    """Smile with teeth (judge23 item 7): a narrow gap below the photo's upper teeth shows the
+    tongue's lit front, its dark back only as the gap grows, not a crescent as wide and as dark at
+    any gap. 10 px of the photo's teeth, mid-mouth, mouth 100 px wide: at a gap of 13 px the
+    tongue's back (luma under half the gap's lightest) took 6 px down to 47 before
+    (TONGUE_BACK_DEPTH), now 4 px down to 56; a wide gap keeps its dark cavity."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w, run = 100.0, 10.0
+    dark, least = {}, {}
+    for gap in (10.0, 13.0, 16.0, 35.0):
+        opening = run + gap
+        d = np.arange(run + 0.5, opening, 1.0)
+        n = len(d)
+        luma = painter._shade(d, opening - d, np.full(n, opening), np.full(n, 0.52), mouth_w,
+                              photo_teeth=(np.full(n, run), np.zeros(n))) @ LUMA
+        dark[gap], least[gap] = int((luma < 0.5 * luma.max()).sum()), float(luma.min())
+    assert dark[13.0] <= 0.35 * 13.0 and least[13.0] > 52.0, (dark, least)
+    assert least[10.0] > least[13.0] > least[16.0] > least[35.0] and least[35.0] < 20.0, least
+    assert dark[10.0] <= dark[13.0] <= dark[16.0] < dark[35.0], dark
