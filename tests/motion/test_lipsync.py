@@ -598,20 +598,28 @@ def test_music_press_stretches_a_half_heard_closure_only_under_music():
     assert np.array_equal(MusicPress()(rows, frames, loudness=None), rows)
 
 
+def _speech_and_bilabials(espeak, text: str, *, rate: int) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """espeak-ng's `text` at `rate` words a minute after 0.5 s of silence, at SR, and its /p b m/
+    phones' (start_s, end_s) in that audio (stop closures refined as the lip corpus does)."""
+    from scipy import signal
+
+    from training.build_lip_corpus import ESPEAK_SR, refine_stop_closures
+
+    raw, phones = espeak.synth(text, voice="en-us+m3", rate=rate, pitch=50, pitch_range=60)
+    phones = refine_stop_closures(raw, ESPEAK_SR, phones)
+    speech = np.concatenate([np.zeros(SR // 2, np.float32), signal.resample_poly(raw, 320, 441).astype(np.float32)])
+    return speech, [(a + 0.5, b + 0.5) for p, a, b in phones if ipa_symbols(p) and ipa_symbols(p)[0][0] in "pbm"]
+
+
 def test_under_music_more_bilabials_shut_and_clean_speech_is_untouched(model, espeak):
     """The benchmark's English sentence (espeak-ng's phone times) over four pieces of synthetic
     chords and drums at 0 dB: with MusicPress more /p b m/ shut (lip gap < 0.05 within the phone
     +-20 ms) than with the pass off; the same sentence alone gives the same frames either way."""
-    from scipy import signal
+    from training.build_lip_corpus import _add_at_snr, _music
 
-    from training.build_lip_corpus import ESPEAK_SR, _add_at_snr, _music, refine_stop_closures
-
-    text = ("Maybe my brother Bob will bring the paper map back before the meeting. "
-            "People sometimes applaud a bumpy performance.")
-    raw, phones = espeak.synth(text, voice="en-us+m3", rate=165, pitch=50, pitch_range=60)
-    phones = refine_stop_closures(raw, ESPEAK_SR, phones)
-    speech = np.concatenate([np.zeros(SR // 2, np.float32), signal.resample_poly(raw, 320, 441).astype(np.float32)])
-    bilabials = [(a + 0.5, b + 0.5) for p, a, b in phones if ipa_symbols(p) and ipa_symbols(p)[0][0] in "pbm"]
+    speech, bilabials = _speech_and_bilabials(
+        espeak, "Maybe my brother Bob will bring the paper map back before the meeting. "
+        "People sometimes applaud a bumpy performance.", rate=165)
 
     def gap(audio, *, music_press: bool) -> np.ndarray:
         stream = model.stream(fps=100, sr=SR, lead_s=0.02)
@@ -1055,16 +1063,11 @@ def test_under_a_beat_rap_speed_bilabials_keep_the_press_the_network_gave(model,
     0 dB: with MusicAround more /p b m/ shut (lip gap < 0.05 within the phone +-20 ms) than with it
     off (123 against 121 of 174; over 30 beats of the benchmark's 1.6x clip 571 against 553), the press
     never lower; in pieces the stream gives the same frames, bit for bit."""
-    from scipy import signal
+    from training.build_lip_corpus import _add_at_snr, _music
 
-    from training.build_lip_corpus import ESPEAK_SR, _add_at_snr, _music, refine_stop_closures
-
-    text = ("Big beats bump in my mind, maps of the moment, people pump up, pop the bottle, "
-            "bring the bass back, boom, make my money move.")
-    raw, phones = espeak.synth(text, voice="en-us+m3", rate=260, pitch=50, pitch_range=60)
-    phones = refine_stop_closures(raw, ESPEAK_SR, phones)
-    speech = np.concatenate([np.zeros(SR // 2, np.float32), signal.resample_poly(raw, 320, 441).astype(np.float32)])
-    bilabials = [(a + 0.5, b + 0.5) for p, a, b in phones if ipa_symbols(p) and ipa_symbols(p)[0][0] in "pbm"]
+    speech, bilabials = _speech_and_bilabials(
+        espeak, "Big beats bump in my mind, maps of the moment, people pump up, pop the bottle, "
+        "bring the bass back, boom, make my money move.", rate=260)
 
     def mouth_of(audio, *, around: bool, chunk: int | None = None) -> MouthShape:
         stream = model.stream(fps=100, sr=SR, lead_s=0.02)
