@@ -1237,6 +1237,9 @@ RIM_REACH_PX = 2
 # on (_rim_pass): whole to 1 (the opening's edge, _edge_coverage, covers a pixel whole from there),
 # fading out by this, as the 0.7 px blur of the edge's coverage lets what is under it through.
 RIM_FADE_PX = 1.5
+# ... and only as far as the lip there has opened (`opened`, 0..1) over this: carried whole on a
+# lip barely parted, the opening's edge changed 32-42 levels in one step as the mouth began to open.
+RIM_CARRY_OPENS = 0.1
 # A dark line left along a parted lip's edge with lighter lip on both sides of it (_fill_valleys) is
 # looked for within RIM_FILL_SHARE of the lip's thickness (its red against the skin beyond is no
 # line) and RIM_MOST mouth widths, and lifted to within RIM_FILL_KEEP grey levels of its sides.
@@ -2156,7 +2159,7 @@ def _rim_pass(out, x0, y0, ids, triangles, lower, verts, rest_xy, delta, origin,
     `along` (`places` (K,)). A pixel of the cavity (`material` (F,)) at a distance d < 1.5 px
     from the closed (M, 2) inner lip `loop` is what the lip's triangle on the nearest segment
     (`loop_tris` (M,)) makes the line's nearest point, the (H, W, 3) float `photo` warped and
-    cleared, at min(1, (1.5 - d) / 0.5) over what it was."""
+    cleared, at min(1, (1.5 - d) / 0.5) times min(1, its opened / RIM_CARRY_OPENS) over what it was."""
     dh, dw, last = delta.shape[1], delta.shape[2], places.shape[0] - 2
     maps = _rest_maps(triangles, lower, verts, rest_xy)
     near, nearest = _near_field(loop, x0, y0, ids.shape[0], ids.shape[1])
@@ -2189,6 +2192,8 @@ def _rim_pass(out, x0, y0, ids, triangles, lower, verts, rest_xy, delta, origin,
             if weight <= 0.0 and not carried:
                 continue
             weight = max(weight, 0.0)
+            if carried:  # the carry comes in as the lip there opens, not all at once with the mouth
+                share *= min(weight / RIM_CARRY_OPENS, 1.0)
             lip, ix, iy = lower[t], int(x), int(y)
             fx, fy = x - ix, y - iy
             for ch in range(3):
