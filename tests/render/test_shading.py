@@ -217,15 +217,15 @@ def test_frown_lines_between_the_brows_are_creases_not_a_bright_bar(analysis):
 
 def test_creases_keep_the_skins_hue_on_colour_skin_and_on_a_print(analysis):
     """A crease deepens the skin's own colour (crease_tint): on the bundled photo red darkens least
-    and blue most, on a grey print every channel alike, and on a sepia print the crease keeps the
-    print's hue (a fixed warm tint read as red stains there)."""
+    and blue most, on a grey print every channel alike (SHADOW_LUMA each), and on a sepia print the
+    crease keeps the print's hue (a fixed warm tint read as red stains there)."""
     from facetalk.face.landmarks import FACE_OVAL
-    from facetalk.render.shading import SHADOW_TINT, crease_tint
+    from facetalk.render.shading import SHADOW_LUMA, SHADOW_TINT, crease_tint
 
     oval = analysis.landmarks_px[list(FACE_OVAL), :2]
     assert np.allclose(crease_tint(analysis.image, oval), SHADOW_TINT, atol=0.01)
     grey = np.repeat(analysis.image.astype(np.float32).mean(axis=2, keepdims=True), 3, axis=2)
-    assert np.allclose(crease_tint(grey.astype(np.uint8), oval), 1.0, atol=0.01)
+    assert np.allclose(crease_tint(grey.astype(np.uint8), oval), SHADOW_LUMA, atol=0.01)
     sepia = np.clip(grey * (1.1, 1.0, 0.8), 0, 255).astype(np.uint8)
     frame = MotionFrame(t_s=0, smile=1.0)
     out = sepia.copy()
@@ -275,6 +275,42 @@ def test_a_fold_on_pale_even_skin_is_the_skins_own_colour_darker_not_grey():
     ratio = out[deep].astype(float).mean(axis=1) / skin[deep].astype(float).mean(axis=1)
     assert np.corrcoef(out[deep].astype(float).mean(axis=1), skin[deep].astype(float).mean(axis=1))[0, 1] > 0.5
     assert ratio.std() < 0.05
+
+
+def test_a_crease_darkens_pink_and_pale_skin_alike():
+    """Rev24c A: the chroma raise changed how dark a crease is (per unit of depth the skin's luma
+    fell 1.04 on 11's pink skin, 0.97 on 12's pale one, 0.95 on a sepia print). The tint is scaled
+    so the skin's luma falls SHADOW_LUMA per unit on every skin (as on a grey print), and the raise
+    on pink skin stays short of rouge (its CIELAB chroma up at most a fifth)."""
+    from facetalk.imaging import LUMA
+    from facetalk.render.shading import _Fold, crease_tint
+
+    square = np.array([[0.0, 0.0], [119.0, 0.0], [119.0, 119.0], [0.0, 119.0]])
+    line = np.array([[20.0, 20.0], [60.0, 60.0], [100.0, 100.0]], np.float32)
+    falls, deep = [], None
+    for rgb in ((160.0, 160.0, 160.0), (207.0, 139.0, 142.0), (219.0, 184.0, 165.0), (143.0, 131.0, 114.0)):
+        skin = np.full((120, 120, 3), rgb, np.uint8)
+        out = skin.copy()
+        FoldShader(photo=PhotoExpression(), tint=crease_tint(skin, square))._crease(out, _Fold(line, 0.5, 5.0, None))
+        fall = 1.0 - (out.astype(np.float32) @ LUMA) / float(np.float32(rgb) @ LUMA)
+        deep = fall > 0.05 if deep is None else deep  # the same pixels on each skin: the grey one's crease
+        falls.append(fall[deep].mean())  # a grey print's, 11's, 12's, 09's
+        if rgb[0] == 207.0:  # 11's pink: chroma 27.5 -> 30.9 (34.2 at d022cd6)
+            assert _lab_chroma(out[deep]) < 1.2 * _lab_chroma(skin[deep])
+    assert max(falls) / min(falls) < 1.02  # d022cd6: 1.09 (11 0.176, 09 0.161)
+
+
+def test_the_crease_tint_does_not_move_with_the_photos_exposure(analysis):
+    """Rev24c B: the skin's mean colour took only pixels brighter than 40 levels, so on dark skin
+    or a dim photo it came from the highlights alone (04 at 0.3 brightness: blue 1.50 -> 1.26).
+    Cut relative to the oval's own luma, the bundled photo at 0.3 brightness gets the same tint
+    (within 0.03; 0.063 on blue before)."""
+    from facetalk.face.landmarks import FACE_OVAL
+    from facetalk.render.shading import crease_tint
+
+    oval = analysis.landmarks_px[list(FACE_OVAL), :2]
+    dim = (analysis.image.astype(np.float32) * 0.3).astype(np.uint8)
+    assert np.abs(crease_tint(dim, oval) - crease_tint(analysis.image, oval)).max() < 0.03
 
 
 def test_lowered_brows_shade_the_lids_lightly(analysis):

@@ -33,6 +33,7 @@ from numba import njit, types
 from numba.extending import intrinsic
 
 from facetalk.face import landmarks as lm
+from facetalk.imaging import LUMA
 from facetalk.motion.emotion import sneer_held
 from facetalk.motion.frame import MotionFrame
 from facetalk.params import PhotoExpression
@@ -55,15 +56,24 @@ NOSE_WRINKLE_SCALE = 0.5
 # skin bunches; each 0.011 eye spans wide.
 NOSE_CREASES = ((0.0, 0.08, -0.012, 1.0), (0.45, 0.065, 0.0, 0.8), (1.0, 0.09, 0.012, 1.0))
 DIMPLE_OUT = 0.07  # the dimpler's crease, in eye spans outside the mouth corner
-SHADOW_TINT = np.array([0.69, 1.03, 1.41], np.float32)  # how much of R, G, B a crease darkens
-# ... on the bundled photo's skin, and on a photo whose face is too dark to read (crease_tint). A
-# crease deepens the skin's own colour: darker, and its chroma raised along the skin's own hue by
+SHADOW_TINT = np.array([0.77, 0.99, 1.21], np.float32)  # how much of R, G, B a crease darkens
+# ... on the bundled photo's skin, and where too little of the face oval is lit to read (crease_tint).
+# A crease deepens the skin's own colour: darker, and its chroma raised along the skin's own hue by
 # SHADOW_CHROMA of the darkening (warmer on skin, browner on a sepia print, neutral on a grey one).
 # The fixed warm tint before (0.75, 1, 1.1), ramped off on prints by the spread of red and blue
 # over brightness, took 12's pale even skin (spread 0.03) for a print: its smile's folds darkened
-# every channel alike and read as grey-green bands beside pink skin (judge23 item 6).
-SHADOW_CHROMA = 2.0
+# every channel alike and read as grey-green bands beside pink skin (judge23 item 6). 1.4: at 2
+# the raise read as rouged magenta bands on 11's pink skin and a yellow-orange band on 12's.
+SHADOW_CHROMA = 1.4
 SHADOW_TINT_REACH = 0.5
+# How much the skin's luma darkens per unit of a crease's depth, on every photo: the old warm
+# tint's LUMA . (0.75, 1, 1.1). Held for the skin's colour m, LUMA . (m x tint) / LUMA . m, what the
+# crease's pixels show (LUMA . tint alone weighs a dim blue channel as a bright one); unscaled, the
+# raise darkened 11's pink skin 1.04 per unit and 08's sepia 0.95.
+SHADOW_LUMA = 0.937
+# The skin's colour is the face oval's mean over its pixels brighter than this percentile of their
+# luma (hair, shadow, the mouth are not the skin's colour): relative, so a dim photo keeps its mean.
+SKIN_PERCENTILE = 20.0
 # Each brow's lower edge (inner end to outer) and the upper lid margin's points under it (subject's
 # right, left); BROW_SHADOW: how dark a fully lowered brow's shade on the lid is at its middle.
 # 0.2 (0.4 before): the darker shade moved dlib's identity distance under anger most of anything
@@ -351,24 +361,30 @@ class FoldShader:
 
 def crease_tint(image: np.ndarray, oval_xy: np.ndarray) -> np.ndarray:
     """(3,) float32 how much of R, G, B a crease darkens on the (H, W, 3) uint8 photo `image`, per
-    unit of darkening: a crease multiplies the skin's mean colour m inside the face oval `oval_xy`
-    (N, 2) px toward m less SHADOW_CHROMA x the darkening x m's grey (its channels' mean), so the
-    shade keeps m's hue and raises its chroma: 1 - w + w x grey / m_c. 1 for each on a grey print;
-    SHADOW_TINT where too little of the face is lit to read."""
+    unit of darkening. The skin's colour m is the mean inside the face oval `oval_xy` (N, 2) px over
+    its pixels at or above SKIN_PERCENTILE of their luma. Channel c darkens by 1 + w (g / m_c - 1), g
+    m's channels' mean, w SHADOW_CHROMA (less where a channel would stray over SHADOW_TINT_REACH
+    from 1): m moves away from grey, its chroma raised along its own hue. Then all three are
+    scaled so that m's luma darkens SHADOW_LUMA per unit, the same on every photo (on a grey
+    print, SHADOW_LUMA each). SHADOW_TINT where the oval holds too few lit pixels to read."""
     import cv2
 
     inside = np.zeros(image.shape[:2], np.uint8)
     cv2.fillPoly(inside, [np.round(oval_xy).astype(np.int32)], 1)
     skin = image[inside > 0].astype(np.float32)
-    lit = skin.mean(axis=1) > 40.0  # dark pixels (hair, shadow, the mouth) are not the skin's colour
+    luma = skin @ LUMA
+    if len(luma) < 64:
+        return SHADOW_TINT.copy()
+    lit = (luma >= np.percentile(luma, SKIN_PERCENTILE)) & (luma > 0)  # >=: even skin is all at the cut
     if lit.sum() < 64:
         return SHADOW_TINT.copy()
     mean = skin[lit].mean(axis=0)
-    stray = np.abs(mean.mean() / np.maximum(mean, 1.0) - 1.0).max()  # each channel's grey/m_c - 1, at most
+    toward_grey = mean.mean() / np.maximum(mean, 1.0) - 1.0  # each channel's g / m_c - 1
     # On very saturated skin the full raise darkened blue twice as much as the mean (02, 07):
-    # the raise is cut to keep every channel within SHADOW_TINT_REACH of the mean (the hue still kept).
-    chroma = min(SHADOW_CHROMA, SHADOW_TINT_REACH / max(float(stray), 1e-6))
-    return (1.0 + chroma * (mean.mean() / np.maximum(mean, 1.0) - 1.0)).astype(np.float32)
+    # the raise is cut to keep every channel within SHADOW_TINT_REACH of the mean.
+    chroma = min(SHADOW_CHROMA, SHADOW_TINT_REACH / max(float(np.abs(toward_grey).max()), 1e-6))
+    tint = 1.0 + chroma * toward_grey
+    return (tint * SHADOW_LUMA * float(mean @ LUMA) / float((mean * tint) @ LUMA)).astype(np.float32)
 
 
 def _smirk_on(frame: MotionFrame, side: int) -> float:
