@@ -71,7 +71,7 @@ SHADOW_TINT_REACH = 0.5
 # crease's pixels show (LUMA . tint alone weighs a dim blue channel as a bright one); unscaled, the
 # raise darkened 11's pink skin 1.04 per unit and 08's sepia 0.95.
 SHADOW_LUMA = 0.937
-# The skin's colour is the face oval's mean over its pixels brighter than this percentile of their
+# The skin's colour is the face oval's mean over its pixels at or above this percentile of their
 # luma (hair, shadow, the mouth are not the skin's colour): relative, so a dim photo keeps its mean.
 SKIN_PERCENTILE = 20.0
 # Each brow's lower edge (inner end to outer) and the upper lid margin's points under it (subject's
