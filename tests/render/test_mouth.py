@@ -2461,6 +2461,31 @@ def test_the_compiled_unlay_pass_is_numpys_unlay_to_the_bit():
     assert laid.dtype == np.float32 and np.array_equal(laid, expect), int((laid != expect).sum())
 
 
+def test_the_near_field_is_every_pixels_distance_to_every_segment():
+    """_near_field, which measures each segment over only the pixels about it, is the brute-force
+    distance from every pixel to every segment of a closed loop (capped at RIM_FADE_PX, -1
+    beyond), with its nearest segment, on random wobbly loops."""
+    rng = np.random.default_rng(3)
+    fade = mouth_module.RIM_FADE_PX
+    for _ in range(20):
+        m = int(rng.integers(6, 24))
+        angle = np.sort(rng.uniform(0.0, 2.0 * np.pi, m))
+        radius = rng.uniform(3.0, 12.0, m)
+        loop = np.column_stack([20.0 + radius * 1.8 * np.cos(angle), 15.0 + radius * np.sin(angle)])
+        x0, y0, h, w = int(rng.integers(0, 4)), int(rng.integers(0, 4)), 30, 40
+        near, nearest = mouth_module._near_field(loop, x0, y0, h, w)
+        px = np.stack(np.meshgrid(np.arange(w) + x0, np.arange(h) + y0), axis=-1).reshape(-1, 1, 2).astype(float)
+        a, e = loop, np.roll(loop, -1, axis=0) - loop
+        f = np.clip(((px - a) * e).sum(-1) / np.maximum((e * e).sum(-1), 1e-12), 0.0, 1.0)
+        d = np.linalg.norm(px - (a + f[..., None] * e), axis=-1)  # (h w, M)
+        best = d.min(axis=1)
+        within = best < fade
+        np.testing.assert_allclose(near.ravel(), np.minimum(best, fade), atol=1e-12)
+        assert np.all(nearest.ravel()[~within] == -1)
+        picked = d[np.arange(len(d)), np.maximum(nearest.ravel(), 0)]
+        np.testing.assert_allclose(picked[within], best[within], atol=1e-12)  # a nearest (ties either)
+
+
 def test_the_dark_under_photographed_teeth_follows_the_gap_between_the_rows(analysis):
     """Smile with teeth (judge23 item 7): a narrow gap below the photo's upper teeth shows the
     tongue's lit front, its dark back only as the gap grows, not a crescent as wide and as dark at

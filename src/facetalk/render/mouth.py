@@ -1234,8 +1234,10 @@ RIM_STRETCH = 1.3
 # many px (a square window).
 RIM_REACH_PX = 2
 # How far (px) into the opening from the inner lip line its edge pixels are the cleared lip carried
-# on (_rim_pass): whole to 1 (the opening's edge, _edge_coverage, covers a pixel whole from there),
-# fading out by this, as the 0.7 px blur of the edge's coverage lets what is under it through.
+# on (_rim_pass): whole to RIM_FULL_PX (the opening's edge, _edge_coverage, covers a pixel whole
+# from there), fading out by RIM_FADE_PX, as the 0.7 px blur of the edge's coverage lets what is
+# under it through.
+RIM_FULL_PX = 1.0
 RIM_FADE_PX = 1.5
 # ... and only as far as the lip there has opened (`opened`, 0..1) over this: carried whole on a
 # lip barely parted, the opening's edge changed 32-42 levels in one step as the mouth began to open.
@@ -2156,10 +2158,11 @@ def _rim_pass(out, x0, y0, ids, triangles, lower, verts, rest_xy, delta, origin,
     is warped from the photo's point its barycentric weights in the posed `verts` (V, 3) give over
     `rest_xy` (V, 2) (the raster keeps weights for the cavity's triangles only); there it takes
     that lip's (2, h', w', 3) `delta` (box at `origin`), times `opened` (K,) at its place along
-    `along` (`places` (K,)). A pixel of the cavity (`material` (F,)) at a distance d < 1.5 px
+    `along` (`places` (K,)). A pixel of the cavity (`material` (F,)) at a distance d < RIM_FADE_PX
     from the closed (M, 2) inner lip `loop` is what the lip's triangle on the nearest segment
     (`loop_tris` (M,)) makes the line's nearest point, the (H, W, 3) float `photo` warped and
-    cleared, at min(1, (1.5 - d) / 0.5) times min(1, its opened / RIM_CARRY_OPENS) over what it was."""
+    cleared, at min(1, (RIM_FADE_PX - d) / (RIM_FADE_PX - RIM_FULL_PX)) times min(1, its opened /
+    RIM_CARRY_OPENS) over what it was."""
     dh, dw, last = delta.shape[1], delta.shape[2], places.shape[0] - 2
     maps = _rest_maps(triangles, lower, verts, rest_xy)
     near, nearest = _near_field(loop, x0, y0, ids.shape[0], ids.shape[1])
@@ -2175,7 +2178,7 @@ def _rim_pass(out, x0, y0, ids, triangles, lower, verts, rest_xy, delta, origin,
                 t = loop_tris[nearest[by, bx]]
                 if t < 0 or lower[t] < 0:
                     continue
-                share = min((RIM_FADE_PX - near[by, bx]) / (RIM_FADE_PX - 1.0), 1.0)
+                share = min((RIM_FADE_PX - near[by, bx]) / (RIM_FADE_PX - RIM_FULL_PX), 1.0)
                 qx, qy = _foot(loop, nearest[by, bx], qx, qy)  # the lip as at its edge, not beyond it
             m = maps[t]
             sx = m[0] + m[1] * qx + m[2] * qy
