@@ -155,6 +155,40 @@ class _Rims:
     rest_xy: np.ndarray
 
 
+@dataclass(frozen=True, eq=False)
+class _LipLines:
+    """Where the cavity meets the lips, in the rig's ids (MouthPainter's set-up, _lip_lines)."""
+
+    strip: np.ndarray  # (F,) bool: cavity triangles whose every edge on the lips runs along one lip
+    strip_ids: np.ndarray  # their ids
+    # (C, 3) the corner triangles (the rest of the cavity: they meet both lips at the corner
+    # vertex, t 0.5) as (corner, other, other) vertex ids: both edges from the corner run along a
+    # lip (_edge_coverage measures a pixel's depth inside from them).
+    corner_tris: np.ndarray
+    corner_of: np.ndarray  # (F + 1,) each triangle's row there (-1: none; one more for the raster's -1)
+    loop_ids: np.ndarray  # (M,) the inner lip line as one closed loop of vertex ids, the corners once
+    loop_tris: np.ndarray  # (M,) each segment's (loop[i] to loop[i + 1]) triangle on the lip (-1: none)
+
+
+def _lip_lines(rig: FaceRig) -> _LipLines:
+    """The cavity's strip and corner triangles and the inner lip line's loop (_LipLines) of `rig`."""
+    corners = [lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]]
+    cavity = rig.material == MATERIAL_CAVITY
+    strip = cavity & ~np.isin(rig.triangles, corners).any(axis=1)
+    corner_ids = np.nonzero(cavity & ~strip)[0]
+    corner_tris = np.array([sorted(rig.triangles[k], key=lambda v: v not in corners) for k in corner_ids],
+                           np.int64).reshape(-1, 3)
+    corner_of = np.full(len(rig.triangles) + 1, -1, np.int64)
+    corner_of[corner_ids] = np.arange(len(corner_ids))
+    loop_ids = np.r_[lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER[-2:0:-1]]
+    loop_tris = np.full(len(loop_ids), -1, np.int64)
+    for i, ends in enumerate(zip(loop_ids, np.roll(loop_ids, -1))):
+        on_it = np.nonzero(~cavity & (np.isin(rig.triangles, ends).sum(axis=1) == 2))[0]
+        loop_tris[i] = on_it[0] if len(on_it) else -1
+    return _LipLines(strip=strip, strip_ids=np.nonzero(strip)[0], corner_tris=corner_tris, corner_of=corner_of,
+                     loop_ids=loop_ids, loop_tris=loop_tris)
+
+
 class MouthPainter:
     """Composites the mouth interior into rendered frames of one photo."""
 
@@ -164,26 +198,9 @@ class MouthPainter:
         self.rig = rig
         self._material = material_lookup(rig.material)
         self._verts = np.unique(rig.triangles[rig.material == MATERIAL_CAVITY])
-        # Cavity triangles whose every edge on the lips runs along one lip (t 0 or 1 there); the
-        # two at the corners meet both lips at the corner vertex (t 0.5).
-        corners = [lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]]
-        self._strip = (rig.material == MATERIAL_CAVITY) & ~np.isin(rig.triangles, corners).any(axis=1)
-        self._strip_ids = np.nonzero(self._strip)[0]
-        # The corner triangles, each as (corner, other, other) vertex ids: both its edges from the
-        # corner run along a lip (_edge_coverage measures a pixel's depth inside from them).
-        # _corner_of: each triangle's row there (-1: none; one more for the raster's -1).
-        corner_ids = np.nonzero((rig.material == MATERIAL_CAVITY) & ~self._strip)[0]
-        self._corner_tris = np.array([sorted(rig.triangles[k], key=lambda v: v not in corners)
-                                      for k in corner_ids], np.int64).reshape(-1, 3)
-        self._corner_of = np.full(len(rig.triangles) + 1, -1, np.int64)
-        self._corner_of[corner_ids] = np.arange(len(corner_ids))
-        # The inner lip line as one closed loop of vertex ids, the corners once (_clear_rims), and
-        # each of its segments' (loop[i] to loop[i + 1]) triangle on the lip (-1: none).
-        self._loop_ids = np.r_[lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER[-2:0:-1]]
-        self._loop_tris = np.full(len(self._loop_ids), -1, np.int64)
-        for i, ends in enumerate(zip(self._loop_ids, np.roll(self._loop_ids, -1))):
-            on_it = np.nonzero((rig.material != MATERIAL_CAVITY) & (np.isin(rig.triangles, ends).sum(axis=1) == 2))[0]
-            self._loop_tris[i] = on_it[0] if len(on_it) else -1
+        lips = _lip_lines(rig)
+        self._strip, self._strip_ids, self._corner_tris = lips.strip, lips.strip_ids, lips.corner_tris
+        self._corner_of, self._loop_ids, self._loop_tris = lips.corner_of, lips.loop_ids, lips.loop_tris
         rest = rig.rest_xyz[:, :2]
         self._rest_gap = np.linalg.norm(rest - rest[rig.cavity_partner], axis=1)
         # Each inner-lip vertex's upper- and lower-lip anchor in the photo: itself or its partner.
