@@ -816,11 +816,10 @@ def test_shut_lash_line_stays_darker_than_a_lid_in_deep_shadow():
     assert abs(dark[0] / dark[2] - lid.lash_rgb[0] / lid.lash_rgb[2]) < 0.25
 
 
-def test_the_iris_edge_on_a_lid_is_anti_aliased_not_stair_stepped():
-    """Where a slanted lid margin crosses the iris, each pixel takes the iris by how much of it the
-    eye opening covers (judge23 item 8: the raster's whole-pixel mask drew stair steps). A black
-    iris on a white frame, the opening's upper margin a line sloping 1 px in 5: along it, every
-    column's rim pixel is as dark as the share of it under the line (the old mask: 0 or 255)."""
+def _slanted_eye():
+    """A rig whose right eye opening spans x 10..70 between an upper margin sloping 1 px in 5
+    (y = 20 + (x - 10) / 5) and a level lower one (y = 60), rasterized (tri_id (80, 80), 1 the eye);
+    a black opaque iris sprite over it. Returns (painter, rest vertices, tri_id, margin y (80, 80))."""
     from types import SimpleNamespace
 
     from facetalk.face.appearance import EyeSprite
@@ -841,11 +840,36 @@ def test_the_iris_edge_on_a_lid_is_anti_aliased_not_stair_stepped():
     yy, xx = np.mgrid[0:80, 0:80]
     margin = 20.0 + (xx - 10.0) / 5.0
     tri_id = np.where((yy >= margin) & (yy <= 60) & (xx >= 10) & (xx <= 70), 1, 0).astype(np.int32)
+    return IrisPainter(rig, (sprite,)), rest, tri_id, margin
+
+
+def test_the_iris_edge_on_a_lid_is_anti_aliased_not_stair_stepped():
+    """Where a slanted lid margin crosses the iris, each pixel takes the iris by how much of it the
+    eye opening covers (judge23 item 8: the raster's whole-pixel mask drew stair steps). A black
+    iris on a white frame, the opening's upper margin a line sloping 1 px in 5: along it, every
+    column's rim pixel is as dark as the share of it under the line (the old mask: 0 or 255)."""
+    painter, rest, tri_id, margin = _slanted_eye()
     out = np.full((80, 80, 3), 255, np.uint8)
-    IrisPainter(rig, (sprite,)).paint(out, rest, tri_id)
+    painter.paint(out, rest, tri_id)
     errors = []
     for x in range(25, 56):  # inside the sprite, away from the corners
         exact = np.clip(np.arange(80) - margin[0, x] + 0.5, 0.0, 1.0)  # the share under the line
         errors.append(np.abs(out[:40, x, 0] / 255.0 - (1.0 - exact[:40])).max())
     # Its centre's distance to the line is that share within 0.01 on this slope.
     assert max(errors) < 0.1
+
+
+def test_no_iris_lands_on_what_covers_the_eye():
+    """A turned head's nose covers part of the eye opening: its pixels inside the opening's outline
+    are not the eye's and take no iris, not even beside the pixels that are (rev24c: 04 at yaw 30,
+    gaze left, drew a dark iris blob on the nose's edge, 115-150 levels). The opening's left half
+    (x < 40) is nose here; the old painter drew the whole iris on its edge column (x 39)."""
+    painter, rest, tri_id, margin = _slanted_eye()
+    tri_id[:, :40] = 0
+    out = np.full((80, 80, 3), 255, np.uint8)
+    painter.paint(out, rest, tri_id)
+    yy, xx = np.mgrid[0:80, 0:80]
+    nose = (yy >= margin) & (yy <= 60) & (xx >= 10) & (xx < 40)
+    assert nose.sum() > 500
+    assert out[nose].min() == 255
+    assert out[35:59, 40:60].max() == 0  # the iris is still drawn on the eye beside it

@@ -90,8 +90,8 @@ def _draw_iris(out, tri_id, material, eye_material, rgba, offset, bounds, centre
     """Lays the premultiplied (h, w, 4) float32 sprite `rgba` over the (H, W, 3) uint8 `out`, in
     place, in the box [x0, x1) x [y0, y1), weighted by how much of a pixel the eye opening's
     `outline` (k, 2) covers (_opening_cover), on the pixels the eye-opening triangles won and their
-    4-neighbours (the opening's anti-aliased rim; other pixels are not the eye's: a nose or frame
-    in front). Sprite sampling in the arithmetic IrisPainter's numpy had (sampling.bilinear's
+    4-neighbours whose centre lies outside the outline (the opening's anti-aliased rim; other
+    pixels are not the eye's: a nose or frame in front). Sprite sampling in the arithmetic IrisPainter's numpy had (sampling.bilinear's
     float64 weights, float32 elsewhere)."""
     one, half, top = np.float32(1.0), np.float32(0.5), np.float32(255.0)
     h, w = tri_id.shape
@@ -107,7 +107,9 @@ def _draw_iris(out, tri_id, material, eye_material, rgba, offset, bounds, centre
             # A pixel with its 4 neighbours in the opening lies 0.5 px or more inside a (locally
             # straight) margin: wholly covered; only the rim's pixels need the distance.
             cover = one if own and near == 4 else np.float32(_opening_cover(np.float64(x), np.float64(y), outline))
-            if cover <= np.float32(0.0):
+            # A neighbour whose centre lies in the outline (cover 0.5 or more) is not the eye's only
+            # because something in front covers it (a nose at a turned head): no iris on it.
+            if cover <= np.float32(0.0) or (not own and cover >= half):
                 continue
             sx = offset[0] + (np.float32(x) - centre[0]) / scale
             sy = offset[1] + (np.float32(y) - centre[1]) / scale
