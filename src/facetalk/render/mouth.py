@@ -1259,6 +1259,9 @@ RIM_FADE_PX = 1.5
 # ... and only as far as the lip there has opened (`opened`, 0..1) over this: carried whole on a
 # lip barely parted, the opening's edge changed 32-42 levels in one step as the mouth began to open.
 RIM_CARRY_OPENS = 0.1
+# Where two segments of the inner lip line are nearly as near (a corner, where the upper and lower
+# lip meet), the lip carried goes half way to the second's as its distance comes within this (px).
+RIM_SEAM_PX = 1.0
 # A dark line left along a parted lip's edge with lighter lip on both sides of it (_fill_valleys) is
 # looked for within RIM_FILL_SHARE of the lip's thickness (its red against the skin beyond is no
 # line) and RIM_MOST mouth widths, and lifted to within RIM_FILL_KEEP grey levels of its sides.
@@ -2175,54 +2178,101 @@ def _rim_pass(out, x0, y0, ids, triangles, lower, verts, rest_xy, delta, origin,
     is warped from the photo's point its barycentric weights in the posed `verts` (V, 3) give over
     `rest_xy` (V, 2) (the raster keeps weights for the cavity's triangles only); there it takes
     that lip's (2, h', w', 3) `delta` (box at `origin`), times `opened` (K,) at its place along
-    `along` (`places` (K,)). A pixel of the cavity (`material` (F,)) at a distance d < RIM_FADE_PX
-    from the closed (M, 2) inner lip `loop` is what the lip's triangle on the nearest segment
-    (`loop_tris` (M,)) makes the line's nearest point, the (H, W, 3) float `photo` warped and
-    cleared, at min(1, (RIM_FADE_PX - d) / (RIM_FADE_PX - RIM_FULL_PX)) times min(1, its opened /
-    RIM_CARRY_OPENS) over what it was."""
-    dh, dw, last = delta.shape[1], delta.shape[2], places.shape[0] - 2
-    maps = _rest_maps(triangles, lower, verts, rest_xy)
+    `along` (`places` (K,)). A pixel of the cavity (`material` (F,)) within RIM_FADE_PX of the
+    closed (M, 2) inner lip `loop` takes the lip on its nearest segments (`loop_tris` (M,), the
+    (H, W, 3) float `photo`) carried over it (_carry)."""
+    dh, dw = delta.shape[1], delta.shape[2]
+    mapped = lower >= 0
+    for i in range(loop_tris.shape[0]):  # a lip with no clearing still carries its photo on
+        if loop_tris[i] >= 0:
+            mapped[loop_tris[i]] = True
+    maps = _rest_maps(triangles, mapped, verts, rest_xy)
     near, nearest = _near_field(loop, x0, y0, ids.shape[0], ids.shape[1])
     for by in range(ids.shape[0]):
         for bx in range(ids.shape[1]):
-            t, share, qx, qy = ids[by, bx], 1.0, float(x0 + bx), float(y0 + by)
+            t, qx, qy = ids[by, bx], float(x0 + bx), float(y0 + by)
             if t < 0:
                 continue
-            carried = lower[t] < 0
-            if carried:
-                if material[t] != MATERIAL_CAVITY or near[by, bx] >= RIM_FADE_PX:
-                    continue
-                t = loop_tris[nearest[by, bx]]
-                if t < 0 or lower[t] < 0:
-                    continue
-                share = min((RIM_FADE_PX - near[by, bx]) / (RIM_FADE_PX - RIM_FULL_PX), 1.0)
-                qx, qy = _foot(loop, nearest[by, bx], qx, qy)  # the lip as at its edge, not beyond it
+            if lower[t] < 0:
+                if material[t] == MATERIAL_CAVITY and near[0, by, bx] < RIM_FADE_PX:
+                    _carry(out, x0 + bx, y0 + by, near[:, by, bx], nearest[:, by, bx], loop, loop_tris, maps,
+                           lower, delta, origin, along, places, opened, photo)
+                continue
             m = maps[t]
             sx = m[0] + m[1] * qx + m[2] * qy
             sy = m[3] + m[4] * qx + m[5] * qy
             x, y = sx - origin[0], sy - origin[1]
             if x < 0.0 or y < 0.0 or x >= dw - 1 or y >= dh - 1:
                 continue
-            place = sx * along[0] + sy * along[1]
-            k = 0  # np.interp's, by hand: numba's cost as much as the rest of the pixel
-            while k < last and place > places[k + 1]:
-                k += 1
-            f = min(max((place - places[k]) / max(places[k + 1] - places[k], 1e-9), 0.0), 1.0)
-            weight = opened[k] + f * (opened[k + 1] - opened[k])
-            if weight <= 0.0 and not carried:
+            weight = _opened_at(sx * along[0] + sy * along[1], places, opened)
+            if weight <= 0.0:
                 continue
-            weight = max(weight, 0.0)
-            if carried:  # the carry comes in as the lip there opens, not all at once with the mouth
-                share *= min(weight / RIM_CARRY_OPENS, 1.0)
             lip, ix, iy = lower[t], int(x), int(y)
             fx, fy = x - ix, y - iy
             for ch in range(3):
                 v = ((delta[lip, iy, ix, ch] * (1.0 - fx) + delta[lip, iy, ix + 1, ch] * fx) * (1.0 - fy)
                      + (delta[lip, iy + 1, ix, ch] * (1.0 - fx) + delta[lip, iy + 1, ix + 1, ch] * fx) * fy)
                 now = float(out[y0 + by, x0 + bx, ch])
-                if carried:  # the lip's warp, carried on over the opening's edge
-                    now += (_bilinear(photo, sx, sy, ch) - now) * share
-                out[y0 + by, x0 + bx, ch] = np.uint8(min(max(now + weight * share * v + 0.5, 0.0), 255.0))
+                out[y0 + by, x0 + bx, ch] = np.uint8(min(max(now + weight * v + 0.5, 0.0), 255.0))
+
+
+@njit(cache=True, nogil=True)
+def _opened_at(place, places, opened):
+    """How far (0..1) the lips have opened at `place` along the mouth: `opened` (K,) at `places`
+    (K,), interpolated (np.interp's, by hand: numba's cost as much as the rest of a pixel)."""
+    k, last = 0, places.shape[0] - 2
+    while k < last and place > places[k + 1]:
+        k += 1
+    f = min(max((place - places[k]) / max(places[k + 1] - places[k], 1e-9), 0.0), 1.0)
+    return max(opened[k] + f * (opened[k + 1] - opened[k]), 0.0)
+
+
+@njit(cache=True, nogil=True)
+def _lip_at_edge(seg, px, py, loop, loop_tris, maps, lower, delta, origin, along, places, opened, photo):
+    """(4,) the lip on the closed (M, 2) `loop`'s segment `seg` carried to (px, py): the (H, W, 3)
+    float `photo` warped from the line's point nearest it, cleared as far as it has opened (a lip
+    with no clearing: warped from (px, py) itself, as the raster shows it when it hands the pixel to
+    that lip; from the line, 03's corner stepped 22-25 levels at each handoff), and that opening
+    (0..1); all -1 where no lip is on it."""
+    lip_at = np.full(4, -1.0)
+    t = loop_tris[seg]
+    if t < 0:
+        return lip_at
+    qx, qy = px, py  # an uncleared lip as its own warp, as the raster hands the pixel to it
+    if lower[t] >= 0:
+        qx, qy = _foot(loop, seg, px, py)  # a cleared lip as at its edge, not beyond it
+    m = maps[t]
+    sx, sy = m[0] + m[1] * qx + m[2] * qy, m[3] + m[4] * qx + m[5] * qy
+    lip_at[3] = _opened_at(sx * along[0] + sy * along[1], places, opened)
+    x, y = sx - origin[0], sy - origin[1]
+    cleared = lower[t] >= 0 and 0.0 <= x <= delta.shape[2] - 1.001 and 0.0 <= y <= delta.shape[1] - 1.001
+    for ch in range(3):
+        v = _bilinear(delta[lower[t]], x, y, ch) if cleared else 0.0
+        lip_at[ch] = _bilinear(photo, sx, sy, ch) + lip_at[3] * v
+    return lip_at
+
+
+@njit(cache=True, nogil=True)
+def _carry(out, px, py, near, nearest, loop, loop_tris, maps, lower, delta, origin, along, places, opened, photo):
+    """_rim_pass's opening pixel (px, py) of `out`, `near` (2,) px from the inner lip `loop`'s
+    `nearest` (2,) segments: the lip on the nearest carried over it (_lip_at_edge), at min(1,
+    (RIM_FADE_PX - d) / (RIM_FADE_PX - RIM_FULL_PX)) times min(1, its opening / RIM_CARRY_OPENS); toward
+    the second nearest as far as it is as near (half way where both are, none RIM_SEAM_PX
+    further): at a corner the upper and lower lip's edges meet, and the lip carried switched
+    between them, a step of up to 43 levels as the jaw moved."""
+    lip_at = _lip_at_edge(nearest[0], px, py, loop, loop_tris, maps, lower, delta, origin, along, places, opened,
+                          photo)
+    if lip_at[3] < 0.0:
+        return
+    if nearest[1] >= 0 and near[1] - near[0] < RIM_SEAM_PX:
+        other = _lip_at_edge(nearest[1], px, py, loop, loop_tris, maps, lower, delta, origin, along, places,
+                             opened, photo)
+        if other[3] >= 0.0:
+            lip_at += 0.5 * (1.0 - (near[1] - near[0]) / RIM_SEAM_PX) * (other - lip_at)
+    share = min((RIM_FADE_PX - near[0]) / (RIM_FADE_PX - RIM_FULL_PX), 1.0) * min(lip_at[3] / RIM_CARRY_OPENS, 1.0)
+    for ch in range(3):
+        now = float(out[py, px, ch])
+        out[py, px, ch] = np.uint8(min(max(now + (lip_at[ch] - now) * share + 0.5, 0.0), 255.0))
 
 
 @njit(cache=True, nogil=True)
@@ -2265,37 +2315,46 @@ def _foot(loop, i, px, py):
 
 @njit(cache=True, nogil=True)
 def _near_field(loop, x0, y0, h, w):
-    """(h, w) each pixel's distance (px, capped at RIM_FADE_PX) from the closed (M, 2) `loop`, over
-    the box at (x0, y0), and the nearest segment (segment i: loop point i to i + 1; -1: none that
-    near). Each segment measures only the pixels about it (every pixel measuring every segment
-    cost 0.5-1.2 ms a frame)."""
-    near = np.full((h, w), RIM_FADE_PX)
-    nearest = np.full((h, w), -1, np.int64)
+    """(2, h, w) each pixel's distance (px) from the closed (M, 2) `loop`'s nearest segment and its
+    second nearest, over the box at (x0, y0), and (2, h, w) those segments (segment i: loop point i
+    to i + 1; -1: none within RIM_FADE_PX for the nearest, RIM_FADE_PX + RIM_SEAM_PX for the
+    second; the distance then capped there). Each segment measures only the pixels about it
+    (every pixel measuring every segment cost 0.5-1.2 ms a frame)."""
+    reach = RIM_FADE_PX + RIM_SEAM_PX
+    near = np.full((2, h, w), reach)
+    nearest = np.full((2, h, w), -1, np.int64)
     m = loop.shape[0]
     for i in range(m):
         ax, ay = loop[i, 0], loop[i, 1]
         ex, ey = loop[(i + 1) % m, 0] - ax, loop[(i + 1) % m, 1] - ay
         length2 = max(ex * ex + ey * ey, 1e-12)
-        for by in range(max(int(math.ceil(min(ay, ay + ey) - RIM_FADE_PX - y0)), 0),
-                        min(int(max(ay, ay + ey) + RIM_FADE_PX - y0) + 1, h)):
-            for bx in range(max(int(math.ceil(min(ax, ax + ex) - RIM_FADE_PX - x0)), 0),
-                            min(int(max(ax, ax + ex) + RIM_FADE_PX - x0) + 1, w)):
+        for by in range(max(int(math.ceil(min(ay, ay + ey) - reach - y0)), 0),
+                        min(int(max(ay, ay + ey) + reach - y0) + 1, h)):
+            for bx in range(max(int(math.ceil(min(ax, ax + ex) - reach - x0)), 0),
+                            min(int(max(ax, ax + ex) + reach - x0) + 1, w)):
                 px, py = x0 + bx - ax, y0 + by - ay
                 f = min(max((px * ex + py * ey) / length2, 0.0), 1.0)
                 d = math.hypot(px - f * ex, py - f * ey)
-                if d < near[by, bx]:
-                    near[by, bx], nearest[by, bx] = d, i
+                if d < near[0, by, bx]:
+                    near[1, by, bx], nearest[1, by, bx] = near[0, by, bx], nearest[0, by, bx]
+                    near[0, by, bx], nearest[0, by, bx] = d, i
+                elif d < near[1, by, bx]:
+                    near[1, by, bx], nearest[1, by, bx] = d, i
+    for by in range(h):
+        for bx in range(w):
+            if near[0, by, bx] >= RIM_FADE_PX:
+                near[0, by, bx], nearest[0, by, bx] = RIM_FADE_PX, -1
     return near, nearest
 
 
 @njit(cache=True, nogil=True)
-def _rest_maps(triangles, lower, verts, rest_xy):
-    """(F, 6) for each triangle `lower` marks (>= 0) the affine map from the frame (x, y) to the
+def _rest_maps(triangles, mapped, verts, rest_xy):
+    """(F, 6) for each triangle `mapped` (F,) marks the affine map from the frame (x, y) to the
     photo's rest place (sx = m0 + m1 x + m2 y, sy = m3 + m4 x + m5 y): its barycentric
     interpolation between the posed `verts` (V, 3) and `rest_xy` (V, 2); zero for the others."""
     maps = np.zeros((triangles.shape[0], 6))
     for t in range(triangles.shape[0]):
-        if lower[t] < 0:
+        if not mapped[t]:
             continue
         a, b, c = triangles[t, 0], triangles[t, 1], triangles[t, 2]
         e1x, e1y = verts[b, 0] - verts[a, 0], verts[b, 1] - verts[a, 1]
@@ -2310,6 +2369,7 @@ def _rest_maps(triangles, lower, verts, rest_xy):
             maps[t, 3 * k] = rest_xy[a, k] - gx * verts[a, 0] - gy * verts[a, 1]
             maps[t, 3 * k + 1], maps[t, 3 * k + 2] = gx, gy
     return maps
+
 
 def _run_from_start(flags: np.ndarray, *, within: float) -> float:
     """How far (0..1 of the samples) the first run of True reaches, if it starts in the first
