@@ -13,7 +13,7 @@ from facetalk.imaging import LUMA
 from facetalk.face.rig import smoothstep
 # The lid's constants are the product's: tuning one moves both paths alike.
 from facetalk.render.eyes import (
-    COVER_A, COVER_B, DETAIL_BELOW, DETAIL_SIGMA, DETAIL_STRETCH, EYEBALL_SHADE, EYEBALL_SHADE_FALL, LASH_FAN,
+    COVER_A, COVER_B, DETAIL_BELOW, DETAIL_STRETCH, EYEBALL_SHADE, EYEBALL_SHADE_FALL, LASH_FAN,
     LASH_CLUMP_WIDTH, LASH_CONTRAST, LASH_FRINGE, LASH_INNER_SHORT, LASH_PART_SHUT, LASH_RAGGED, LASH_SHADE_ABOVE,
     LASH_STRAND_DARK, LASH_STRAND_PX,
     LID_BULGE, LID_FADE, LID_LIT_CORNERS, LID_LIT_FROM, LID_SIDE_FADE, LOWER_LID_BAND,
@@ -178,17 +178,17 @@ class ReferenceLidPainter:
         import cv2
 
         top, edge, lid_top, meet, bottom = curves
-        sigma_px, lid_luma = DETAIL_SIGMA * eye.width, float(np.median(lid.colour_profile @ LUMA))
+        lid_luma = float(np.median(lid.colour_profile @ LUMA))
         # The upper lid skin as photographed: row i is (lash band + i) px above the open margin,
         # found in the frame where the mesh has moved it.
         base = (lid.lash_band + 0.03) * eye.width
         heights = base + np.arange(max(int(np.max(reach_px) - base), 2))
         rows_b = top - heights[:, None] + (edge - top) * np.interp(heights, *lift)[:, None]
-        upper = _skin_detail(_strip(frame, eye, grid, rows_b), sigma_px=sigma_px, lid_luma=lid_luma)
+        upper = _skin_detail(_strip(frame, eye, grid, rows_b), eye_width_px=eye.width, lid_luma=lid_luma)
         # The lower lid band mirrors the skin below it.
         low_edge = bottom + LOWER_LID_BAND * eye.width + 2.0
         rows_b = low_edge + np.arange(max(int(DETAIL_BELOW * eye.width), 2))[:, None]
-        lower = _skin_detail(_strip(frame, eye, grid, rows_b), sigma_px=sigma_px, lid_luma=lid_luma)
+        lower = _skin_detail(_strip(frame, eye, grid, rows_b), eye_width_px=eye.width, lid_luma=lid_luma)
         # Laid from the closing edge up, stretched as far as the lid is taller than the band.
         col = (np.clip(a, 0.0, 1.0) * (len(grid) - 1)).astype(np.float32)
         stretch = np.clip((np.minimum(edge, meet) - lid_top) / np.maximum(reach_px - base, 1.0), 1.0, DETAIL_STRETCH)

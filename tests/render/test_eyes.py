@@ -408,16 +408,17 @@ def _numpy_lift(eye, xy, open_xy):
     return heights, np.minimum.accumulate(np.concatenate([[1.0], share[order], [0.0]]))
 
 
-def _numpy_skin_detail(strip, sigma_px, lid_luma):
+def _numpy_skin_detail(strip, eye_width_px, lid_luma):
     """The numpy _skin_detail the compiled one replaced."""
     import cv2
 
     from facetalk.imaging import LUMA
     from facetalk.render.eyes import DETAIL_ALONG, DETAIL_CLIP, DETAIL_DARKEST, DETAIL_GAIN, DETAIL_OUTLIER, DETAIL_SIGMA
 
+    sigma_px = DETAIL_SIGMA * eye_width_px
     blur = cv2.GaussianBlur(strip, (0, 0), sigma_px, borderType=cv2.BORDER_REFLECT)
     detail = strip - blur
-    along = 2 * int(0.5 * DETAIL_ALONG / DETAIL_SIGMA * sigma_px) + 1
+    along = 2 * int(0.5 * DETAIL_ALONG * eye_width_px) + 1
     detail -= cv2.blur(detail, (along, 1), borderType=cv2.BORDER_REFLECT)
     luma = detail @ LUMA
     typical = 1.4826 * float(np.median(np.abs(luma)))
@@ -434,7 +435,7 @@ def _numpy_detail_strips(frame, eye, lift, grid, top, edge, low_edge, base_px, r
     """The numpy LidPainter._detail_strips the compiled one replaced."""
     import cv2
 
-    from facetalk.render.eyes import DETAIL_BELOW, DETAIL_SIGMA
+    from facetalk.render.eyes import DETAIL_BELOW
 
     heights = base_px + np.arange(max(int(reach_px - base_px), 2))
     upper_rows = top - heights[:, None] + (edge - top) * np.interp(heights, *lift)[:, None]
@@ -444,9 +445,8 @@ def _numpy_detail_strips(frame, eye, lift, grid, top, edge, low_edge, base_px, r
     xy = xy.reshape(*rows_b.shape, 2).astype(np.float32)
     strips = cv2.remap(frame, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR,
                        borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
-    sigma_px = DETAIL_SIGMA * eye.width
-    return (_numpy_skin_detail(strips[:len(heights)], sigma_px, lid_luma),
-            _numpy_skin_detail(strips[len(heights):], sigma_px, lid_luma))
+    return (_numpy_skin_detail(strips[:len(heights)], eye.width, lid_luma),
+            _numpy_skin_detail(strips[len(heights):], eye.width, lid_luma))
 
 
 def test_compiled_eye_geometry_and_detail_strips_match_numpy_bit_for_bit(renderer, analysis, monkeypatch):

@@ -460,18 +460,18 @@ def _detail_and_skin(detail, luma, blur_luma, clipped, limit, outlier, darkest, 
     return out
 
 
-def _skin_detail(strip: np.ndarray, *, sigma_px: float, lid_luma: float) -> np.ndarray:
-    """(rows, cols, 4): a strip of skin's detail (RGB, less its mean along the eye over DETAIL_ALONG,
-    its lines softened) and how much of it is lid skin (0..1), by DETAIL_OUTLIER, DETAIL_CLIP and
+def _skin_detail(strip: np.ndarray, *, eye_width_px: float, lid_luma: float) -> np.ndarray:
+    """(rows, cols, 4): a strip of skin's detail (RGB, less its blur at DETAIL_SIGMA and its mean along
+    the eye over DETAIL_ALONG, both x the eye's width `eye_width_px`, its lines softened) and how much of it is lid skin (0..1), by DETAIL_OUTLIER, DETAIL_CLIP and
     DETAIL_DARKEST. The BLAS products and np.tanh stay numpy's (their bits depend on the library);
     the rest is compiled (_abs_median, _detail_and_skin: numpy's small-array overhead was most of
     the cost)."""
     import cv2
 
+    sigma_px = DETAIL_SIGMA * eye_width_px
     blur = cv2.GaussianBlur(strip, (0, 0), sigma_px, borderType=cv2.BORDER_REFLECT)
     detail = strip - blur
-    # Less its mean along the eye (DETAIL_ALONG eye widths; sigma_px is DETAIL_SIGMA of them).
-    along = 2 * int(0.5 * DETAIL_ALONG / DETAIL_SIGMA * sigma_px) + 1
+    along = 2 * int(0.5 * DETAIL_ALONG * eye_width_px) + 1
     detail -= cv2.blur(detail, (along, 1), borderType=cv2.BORDER_REFLECT)
     luma = detail @ LUMA
     typical = 1.4826 * _abs_median(luma)
@@ -1052,9 +1052,8 @@ class LidPainter:
         rows_b = _detail_rows(top, edge, low_edge, float(base_px), np.asarray(lift[0], np.float64),
                               np.asarray(lift[1], np.float64), n_upper, n_lower)
         strips = _strip(frame, eye, grid, rows_b)  # one remap for both strips
-        sigma_px = DETAIL_SIGMA * eye.width
-        return (_skin_detail(strips[:n_upper], sigma_px=sigma_px, lid_luma=lid_luma),
-                _skin_detail(strips[n_upper:], sigma_px=sigma_px, lid_luma=lid_luma))
+        return (_skin_detail(strips[:n_upper], eye_width_px=eye.width, lid_luma=lid_luma),
+                _skin_detail(strips[n_upper:], eye_width_px=eye.width, lid_luma=lid_luma))
 
 
 @lru_cache(maxsize=1)
