@@ -816,10 +816,11 @@ def test_shut_lash_line_stays_darker_than_a_lid_in_deep_shadow():
     assert abs(dark[0] / dark[2] - lid.lash_rgb[0] / lid.lash_rgb[2]) < 0.25
 
 
-def _slanted_eye():
-    """A rig whose right eye opening spans x 10..70 between an upper margin sloping 1 px in 5
-    (y = 20 + (x - 10) / 5) and a level lower one (y = 60), rasterized (tri_id (80, 80), 1 the eye);
-    a black opaque iris sprite over it. Returns (painter, rest vertices, tri_id, margin y (80, 80))."""
+def _slanted_eye(*, top_y: float = 20.0, top_rise: float = 12.0, bottom_y: float = 60.0):
+    """A rig whose right eye opening spans x 10..70 between an upper margin rising `top_rise` px
+    down from y = `top_y` (y = top_y + top_rise (x - 10) / 60) and a level lower one (y =
+    `bottom_y`), rasterized (tri_id (80, 80), 1 the eye); a black opaque iris sprite over it.
+    Returns (painter, rest vertices, tri_id, upper margin's y (80, 80))."""
     from types import SimpleNamespace
 
     from facetalk.face.appearance import EyeSprite
@@ -830,16 +831,16 @@ def _slanted_eye():
     rest = np.zeros((478, 3), np.float32)
     t = np.linspace(0.0, 1.0, len(upper))
     rest[list(upper), 0] = rest[list(lower), 0] = 10.0 + 60.0 * t
-    rest[list(upper), 1] = 20.0 + 12.0 * t  # the margin's line: y = 20 + x' / 5
-    rest[list(lower), 1] = 60.0
+    rest[list(upper), 1] = top_y + top_rise * t
+    rest[list(lower), 1] = bottom_y
     rest[lm.RIGHT_IRIS[0], :2] = (40.0, 40.0)
     rig = SimpleNamespace(material=np.array([MATERIAL_PHOTO, MATERIAL_EYE], np.uint8), rest_xyz=rest)
     sprite = EyeSprite(origin_xy=np.array([20.0, 10.0]), rgb=np.zeros((60, 40, 3), np.float32),
                        alpha=np.ones((60, 40), np.float32), centre_xy=np.array([40.0, 40.0]),
                        centre_index=lm.RIGHT_IRIS[0], corner_indices=(upper[0], upper[-1]))
     yy, xx = np.mgrid[0:80, 0:80]
-    margin = 20.0 + (xx - 10.0) / 5.0
-    tri_id = np.where((yy >= margin) & (yy <= 60) & (xx >= 10) & (xx <= 70), 1, 0).astype(np.int32)
+    margin = top_y + top_rise * (xx - 10.0) / 60.0
+    tri_id = np.where((yy >= margin) & (yy <= bottom_y) & (xx >= 10) & (xx <= 70), 1, 0).astype(np.int32)
     return IrisPainter(rig, (sprite,)), rest, tri_id, margin
 
 
@@ -873,3 +874,18 @@ def test_no_iris_lands_on_what_covers_the_eye():
     assert nose.sum() > 500
     assert out[nose].min() == 255
     assert out[35:59, 40:60].max() == 0  # the iris is still drawn on the eye beside it
+
+
+@pytest.mark.parametrize("top_y, height", [(39.8, 0.4), (39.75, 0.3), (39.6, 0.8)])
+def test_a_near_shut_slit_lays_only_as_much_iris_as_it_is_tall(top_y, height):
+    """A slit under a pixel tall covers a pixel only by its height: 0.5 plus the distance to the
+    nearer margin (the old cover) took 0.7 of the pixel where a 0.4 px slit is centred on it. Each
+    column of a black iris under a level slit is darkened by the slit's height, each pixel by the
+    share of it between the margins."""
+    painter, rest, tri_id, _ = _slanted_eye(top_y=top_y, top_rise=0.0, bottom_y=top_y + height)
+    out = np.full((80, 80, 3), 255, np.uint8)
+    painter.paint(out, rest, tri_id)
+    rows = np.arange(80.0)[:, None]
+    exact = np.clip(np.minimum(rows + 0.5, top_y + height) - np.maximum(rows - 0.5, top_y), 0.0, 1.0)
+    dark = 1.0 - out[:, 25:56, 0] / 255.0  # inside the sprite, away from the corners
+    assert np.abs(dark - exact).max() < 0.02

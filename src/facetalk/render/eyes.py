@@ -32,12 +32,15 @@ class IrisPainter:
         self._rest_width = [float(np.linalg.norm(rest[e.corner_indices[0]] - rest[e.corner_indices[1]])) for e in eyes]
         # Each eye opening's outline (the rig's eye-fill contour: upper margin, then the lower one
         # back), so the iris's edge on the lids is drawn by how much of a pixel the opening covers.
-        self._outlines = [np.array(_opening_outline(e.corner_indices), np.int64) for e in eyes]
+        outlines = [_opening_outline(e.corner_indices) for e in eyes]
+        self._outlines = [np.array(outline, np.int64) for outline, _ in outlines]
+        self._n_upper = [n_upper for _, n_upper in outlines]
 
     def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray) -> None:
         """Draws both irises into `out` (H, W, 3) uint8 in place for this frame's (V, 3) vertices."""
         h, w = tri_id.shape
-        for eye, rgba, rest_width, outline in zip(self._eyes, self._rgba, self._rest_width, self._outlines):
+        for eye, rgba, rest_width, outline, n_upper in zip(self._eyes, self._rgba, self._rest_width, self._outlines,
+                                                           self._n_upper):
             centre = verts[eye.centre_index, :2]
             scale = float(np.linalg.norm(verts[eye.corner_indices[0], :2] - verts[eye.corner_indices[1], :2])) / rest_width
             # Where the sprite patch lands in this frame.
@@ -54,25 +57,29 @@ class IrisPainter:
             offset = eye.centre_xy - eye.origin_xy
             bounds = np.array([rgba.shape[1] - 1.001, rgba.shape[0] - 1.001], np.result_type(offset, np.float32))
             _draw_iris(out, tri_id, self._material, np.uint8(MATERIAL_EYE), rgba, offset, bounds, centre,
-                       np.float32(scale), x0, y0, x1, y1, rim)
+                       np.float32(scale), x0, y0, x1, y1, rim, n_upper)
 
 
-def _opening_outline(corners: tuple[int, int]) -> tuple[int, ...]:
+def _opening_outline(corners: tuple[int, int]) -> tuple[tuple[int, ...], int]:
     """The landmark outline of the eye opening with these corner landmarks, as face.rig fills it
-    (MATERIAL_EYE): its upper margin corner to corner, then its lower margin back."""
+    (MATERIAL_EYE): its upper margin corner to corner, then its lower margin back; and how many
+    of its landmarks are the upper margin's."""
     for upper, lower in ((lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER), (lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)):
         if (upper[0], upper[-1]) == tuple(corners):
-            return tuple(upper) + tuple(lower[-2:0:-1])
+            return tuple(upper) + tuple(lower[-2:0:-1]), len(upper)
     raise ValueError(f"no eye opening has the corners {corners}")
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _opening_cover(px, py, outline):
-    """How much of the pixel centred at (px, py) the eye opening covers, 0..1: 0.5 plus its centre's
-    signed distance (px, positive inside) to the (k, 2) `outline` polygon, so the iris's edge on the
-    lids is anti-aliased like the lid painter's closing edge, not the raster's whole-pixel steps."""
+def _opening_cover(px, py, outline, n_upper):
+    """(cover, inside): how much of the pixel centred at (px, py) the eye opening covers, 0..1, and
+    whether its centre lies in the (k, 2) `outline` polygon (or on it), whose first `n_upper` points
+    are the upper margin. Cover is 0.5 plus the centre's signed distance (px, positive inside) to the nearer
+    margin, so the iris's edge on the lids is anti-aliased like the lid painter's closing edge, not
+    the raster's whole-pixel steps; less what lies beyond the other margin where that is under 0.5
+    px away too (a near-shut slit under a pixel tall covers only its height)."""
     k = outline.shape[0]
-    nearest, inside = 1e30, False
+    upper, lower, inside = 1e30, 1e30, False
     for i in range(k):
         ax, ay = outline[i, 0], outline[i, 1]
         bx, by = outline[(i + 1) % k, 0], outline[(i + 1) % k, 1]
@@ -80,19 +87,29 @@ def _opening_cover(px, py, outline):
             inside = not inside
         ex, ey = bx - ax, by - ay
         t = min(max(((px - ax) * ex + (py - ay) * ey) / max(ex * ex + ey * ey, 1e-12), 0.0), 1.0)
-        nearest = min(nearest, (px - ax - t * ex) ** 2 + (py - ay - t * ey) ** 2)
-    distance = np.sqrt(nearest)
-    return _clip01(0.5 + (distance if inside else -distance))
+        squared = (px - ax - t * ex) ** 2 + (py - ay - t * ey) ** 2
+        if i < n_upper - 1:
+            upper = min(upper, squared)
+        else:
+            lower = min(lower, squared)
+    near, far = np.sqrt(min(upper, lower)), np.sqrt(max(upper, lower))
+    cover = _clip01(0.5 + (near if inside else -near))
+    # Between two parallel margins a pixel's cover is clip(0.5 + near) + clip(0.5 + far) - 1.
+    if far < 0.5:
+        cover = max(cover - (0.5 - far), 0.0)
+    return cover, inside or near == 0.0
 
 
 @njit(cache=True, nogil=True)
-def _draw_iris(out, tri_id, material, eye_material, rgba, offset, bounds, centre, scale, x0, y0, x1, y1, outline):
+def _draw_iris(out, tri_id, material, eye_material, rgba, offset, bounds, centre, scale, x0, y0, x1, y1, outline,
+               n_upper):
     """Lays the premultiplied (h, w, 4) float32 sprite `rgba` over the (H, W, 3) uint8 `out`, in
     place, in the box [x0, x1) x [y0, y1), weighted by how much of a pixel the eye opening's
-    `outline` (k, 2) covers (_opening_cover), on the pixels the eye-opening triangles won and their
-    4-neighbours whose centre lies outside the outline (the opening's anti-aliased rim; other
-    pixels are not the eye's: a nose or frame in front). Sprite sampling in the arithmetic IrisPainter's numpy had (sampling.bilinear's
-    float64 weights, float32 elsewhere)."""
+    `outline` (k, 2; its first `n_upper` points the upper margin) covers (_opening_cover), on the
+    pixels the eye-opening triangles won and their 4-neighbours whose centre lies outside the
+    outline (the opening's anti-aliased rim; other pixels are not the eye's: a nose or frame in
+    front). Sprite sampling in the arithmetic IrisPainter's numpy had (sampling.bilinear's float64
+    weights, float32 elsewhere)."""
     one, half, top = np.float32(1.0), np.float32(0.5), np.float32(255.0)
     h, w = tri_id.shape
     for y in range(y0, y1):
@@ -106,10 +123,13 @@ def _draw_iris(out, tri_id, material, eye_material, rgba, offset, bounds, centre
                 continue
             # A pixel with its 4 neighbours in the opening lies 0.5 px or more inside a (locally
             # straight) margin: wholly covered; only the rim's pixels need the distance.
-            cover = one if own and near == 4 else np.float32(_opening_cover(np.float64(x), np.float64(y), outline))
-            # A neighbour whose centre lies in the outline (cover 0.5 or more) is not the eye's only
-            # because something in front covers it (a nose at a turned head): no iris on it.
-            if cover <= np.float32(0.0) or (not own and cover >= half):
+            cover, inside = one, True
+            if not (own and near == 4):
+                exact, inside = _opening_cover(np.float64(x), np.float64(y), outline, n_upper)
+                cover = np.float32(exact)
+            # A neighbour whose centre lies in the outline is not the eye's only because something
+            # in front covers it (a nose at a turned head): no iris on it.
+            if cover <= np.float32(0.0) or (not own and inside):
                 continue
             sx = offset[0] + (np.float32(x) - centre[0]) / scale
             sy = offset[1] + (np.float32(y) - centre[1]) / scale
