@@ -1874,6 +1874,24 @@ def test_a_dark_line_left_inside_a_parted_lip_is_filled(analysis):
     assert np.median(_lip_valleys(renderer, out, reach=6)) < 8.0  # 24 before
 
 
+def test_the_lower_lips_edge_shows_no_dots_of_a_line_above_its_landmarks(analysis):
+    """A photo's dark line where its lips met lying above the lower lip's inner landmarks (07: its
+    core 2 px above) was left uncleared by the lower lip's band (from half a px above): its edge
+    pixels, warped onto it, read as dark dots along the opening over the teeth."""
+    from facetalk.motion.frame import MotionFrame
+
+    lip = (200, 110, 105)
+    renderer = _rim_photo(analysis, lip=lip, dark=(70, 30, 30), band=(-2.0, 0.5))
+    for jaw, most in ((0.15, 40.0), (0.6, 32.0)):  # HEAD 48.5, 38.0; now 34.5, 26.3
+        out = renderer.render(MotionFrame(t_s=0, jaw_open=jaw)).astype(float) @ LUMA
+        hole = renderer.cavity_mask()
+        cols = np.nonzero(hole.any(axis=0))[0]
+        edges = [np.nonzero(hole[:, x])[0].max() for x in range(int(np.percentile(cols, 20)),
+                                                                  int(np.percentile(cols, 80)))]
+        darkest = min(out[y:y + 3, x].min() for x, y in zip(range(int(np.percentile(cols, 20)), 10**6), edges))
+        assert float(np.array(lip) @ LUMA) - darkest < most, (jaw, darkest)
+
+
 def test_a_lip_darkening_toward_its_edge_beside_the_photos_teeth_keeps_its_shading(analysis):
     """A lower lip darkening steadily toward the opening (too gently within its first third to
     read as a line to clear), beside the bundled photo's bright teeth: it has no valley, and the

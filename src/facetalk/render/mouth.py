@@ -341,7 +341,12 @@ class MouthPainter:
             a = p @ along
             s = sign * (p @ down - np.interp(a, places, lines))  # px into the lip from its inner line
             width, far = np.interp(a, places, w[order]), np.interp(a, places, fill[order])
-            at = np.nonzero((a >= places[0]) & (a <= places[-1]) & (s >= -0.5)
+            # The lower lip's band starts 1.5 px above its line: a photo's dark line where the lips
+            # met can lie there (07, its core 2 px above), and its edge pixels, warped onto it
+            # uncleared, read as dark dots along the opening. The upper lip's stays at half a px
+            # (both at 1.5 stepped 07's jaw sweep 45 -> 47 levels).
+            start = -1.5 if k == 1 else -0.5
+            at = np.nonzero((a >= places[0]) & (a <= places[-1]) & (s >= start)
                             & (s < np.maximum(np.where(width > 0, width + 1.0, 0.0), far)))[0]
             foot = p[at] - s[at, None] * (sign * down)  # on the inner line
             own = self.image[yy.ravel()[at], xx.ravel()[at]]
