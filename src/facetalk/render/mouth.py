@@ -2006,7 +2006,6 @@ def _roll_pass(color, alpha, at, d_upper, cover, shade_from, anchor, down, image
     skip, band, to_rest, turn0, turn1, edge_px, hue, darken, shadow, shadow_px, shadow_light, reach_px = params
     # The falloff less what is left of it at the reach, so it ends at nothing, not in a 4% step.
     tail = math.exp(-reach_px / shadow_px)
-    h, w = image.shape[0], image.shape[1]
     for j in range(at.shape[0]):
         i = at[j]
         c = max(cover[i], 1e-6)
@@ -2025,15 +2024,11 @@ def _roll_pass(color, alpha, at, d_upper, cover, shade_from, anchor, down, image
         lit = np.zeros(3)
         if weight > 0.0:
             depth = skip + min(c * to_rest, max(band - skip, 0.5)) * f
-            x = min(max(anchor[j, 0] - depth * down[0], 0.0), w - 1.001)
-            y = min(max(anchor[j, 1] - depth * down[1], 0.0), h - 1.001)
-            x0, y0 = int(x), int(y)
-            fx, fy = x - x0, y - y0
+            x, y = anchor[j, 0] - depth * down[0], anchor[j, 1] - depth * down[1]  # clamped by _bilinear
             g = min(max((f - turn0) / (turn1 - turn0), 0.0), 1.0)
             turned = g * g * (3.0 - 2.0 * g)
             for k in range(3):
-                v = ((image[y0, x0, k] * (1.0 - fx) + image[y0, x0 + 1, k] * fx) * (1.0 - fy)
-                     + (image[y0 + 1, x0, k] * (1.0 - fx) + image[y0 + 1, x0 + 1, k] * fx) * fy)
+                v = _bilinear(image, x, y, k)
                 lit[k] = (v + (wet_rgb[k] - v) * hue * turned) * (1.0 - darken * turned)
         if total <= 1e-6:  # nothing here: its colour stays (zeroed, it darkened the photo's sharp teeth beside)
             continue
@@ -2212,11 +2207,8 @@ def _rim_pass(out, x0, y0, ids, triangles, lower, verts, rest_xy, delta, origin,
             weight = _opened_at(sx * along[0] + sy * along[1], places, opened)
             if weight <= 0.0:
                 continue
-            lip, ix, iy = lower[t], int(x), int(y)
-            fx, fy = x - ix, y - iy
             for ch in range(3):
-                v = ((delta[lip, iy, ix, ch] * (1.0 - fx) + delta[lip, iy, ix + 1, ch] * fx) * (1.0 - fy)
-                     + (delta[lip, iy + 1, ix, ch] * (1.0 - fx) + delta[lip, iy + 1, ix + 1, ch] * fx) * fy)
+                v = _bilinear(delta[lower[t]], x, y, ch)
                 now = float(out[y0 + by, x0 + bx, ch])
                 out[y0 + by, x0 + bx, ch] = np.uint8(min(max(now + weight * v + 0.5, 0.0), 255.0))
 
