@@ -183,6 +183,38 @@ def test_open_jaw_does_not_fold_the_skin_under_the_lower_lip(analysis, face):
     assert np.all(np.sign(opened[chin]) == np.sign(rest[chin]))
 
 
+@pytest.mark.parametrize("name", ["bearded_old_photo", "painting"])
+def test_open_jaw_keeps_a_quarter_of_each_triangle_under_the_lower_lip(name):
+    """Every triangle with a corner in the skin under the lower lip (between the mouth corners, down
+    to the chin) keeps JAW_FOLD_KEEP of its rest area at jaw 1, beside the mouth's middle too. The
+    bearded old photo's (out/portraits' 09) lip outline lies a px or two above that skin; the lens
+    dropped the lip past it (43-91-106 at -0.78 of its area), and the fold's edge, crossing a pixel's
+    centre, stepped a held wide-open jaw by 25 levels."""
+    from pathlib import Path
+
+    from facetalk.face.lips import CORNER_RINGS, LOWER_RINGS, UPPER_RINGS
+    from facetalk.face.rig import JAW_FOLD_KEEP
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    pts = np.load(Path(__file__).resolve().parent / "data" / f"{name}_landmarks.npz")["landmarks_px"]
+    rig = build_rig(pts)
+    lips = set(lm.LIPS_OUTER_UPPER + lm.LIPS_OUTER_LOWER + lm.LIPS_INNER_UPPER + lm.LIPS_INNER_LOWER)
+    lips |= {i for ring in UPPER_RINGS + LOWER_RINGS + CORNER_RINGS for i in ring}
+    xy = pts[:, :2]
+    outline = xy[list(lm.LIPS_OUTER_LOWER)][np.argsort(xy[list(lm.LIPS_OUTER_LOWER), 0])]
+    corners_x = np.sort(xy[list(lm.MOUTH_CORNERS), 0])
+    under = np.array([i not in lips for i in range(lm.N_LANDMARKS)]) & (xy[:, 0] > corners_x[0]) \
+        & (xy[:, 0] < corners_x[1]) & (xy[:, 1] > np.interp(xy[:, 0], outline[:, 0], outline[:, 1])) \
+        & (xy[:, 1] < xy[152, 1])
+    tris = rig.triangles[rig.material != MATERIAL_CAVITY]
+    tris = tris[np.any(np.isin(tris, np.nonzero(under)[0]), axis=1)]
+    assert len(tris) > 40
+    share = _signed_areas(posed_vertices(rig, MotionFrame(t_s=0, jaw_open=1.0))[:, :2], tris) \
+        / _signed_areas(rig.rest_xyz[:, :2], tris)
+    assert share.min() > JAW_FOLD_KEEP - 0.005, tris[share.argmin()]
+
+
 def test_frames_hold_the_skin_under_them_when_the_brows_rise(analysis):
     """With spectacle frames (a rim band just over the eyes), brow_raise no longer lifts the skin
     at and under the frames' top edge (it is filled in under the rigid frames, and would show above

@@ -170,6 +170,10 @@ LIP_PRESS_OUTER = 0.45
 # is 0.39 of its middle (0.61-0.65 before, a box with rounded ends); at 1 (0.28) dlib read a
 # smiling photo's open-mouthed frames 0.03-0.05 further from the person (tests/render/test_realism).
 JAW_OPENING_POWER = 0.75
+# The skin under the lower lip drops at least so far that each triangle there keeps this share of
+# its rest area at jaw_open 1 (_unfolded), raised over at most this many passes down the chin.
+JAW_FOLD_KEEP = 0.25
+JAW_FOLD_PASSES = 8
 
 # Share of the eye opening the upper lid travels with vertical gaze at gaze_y = +-1.
 LID_GAZE_FOLLOW = 0.3
@@ -549,7 +553,7 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
     `photo_smile`: the photo's own smile 0..1 (where the frown pulls from: _frown)."""
     basis = np.zeros((len(EXPRESSION_NAMES), len(topo.rest), 3))
     k = {name: i for i, name in enumerate(EXPRESSION_NAMES)}
-    _jaw_basis(basis[k["jaw_open"]], pts, meas, lips, photo_smile=photo_smile)
+    _jaw_basis(basis[k["jaw_open"]], pts, meas, lips, photo_smile=photo_smile, triangles=topo.triangles)
     _corner_bases(basis, k, pts, meas, lips)
     _brow_bases(basis, k, pts, topo, meas, lips)
     # blinks and gaze, per eye.
@@ -754,10 +758,12 @@ def _jaw_weight(pts: np.ndarray, meas: _Measures, lips: _Lips) -> np.ndarray:
     return jaw_w
 
 
-def _jaw_basis(out: np.ndarray, pts: np.ndarray, meas: _Measures, lips: _Lips, *, photo_smile: float = 0.0) -> None:
+def _jaw_basis(out: np.ndarray, pts: np.ndarray, meas: _Measures, lips: _Lips, *, photo_smile: float = 0.0,
+               triangles: list[tuple[int, int, int]]) -> None:
     """jaw_open into `out` (V, 3): the lower face drops (and recedes a little); the upper lip stays
     but beside the corners, which drop JAW_CORNER_SHARE of the jaw with the skin about them (less
-    by `photo_smile`, the photo's own smile 0..1: CORNER_SKIN_REACH)."""
+    by `photo_smile`, the photo's own smile 0..1: CORNER_SKIN_REACH); the skin under the lower lip
+    no less than keeps the mesh's `triangles` unfolded (_unfolded)."""
     u, ipd = meas.u, meas.ipd
     jaw_w = _jaw_weight(pts, meas, lips)
     # The lips part as a lens, not a box: the lower lip drops with the jaw along a profile that
@@ -784,8 +790,39 @@ def _jaw_basis(out: np.ndarray, pts: np.ndarray, meas: _Measures, lips: _Lips, *
     jaw_w[lips.upper] = JAW_CORNER_SHARE * (1.0 - lens[lips.upper])
     jaw_w[lips.corners] = JAW_CORNER_SHARE
     jaw_drop = 0.38 * ipd
+    jaw_w = _unfolded(jaw_w, meas=meas, triangles=np.array(triangles), drop_px=jaw_drop,
+                      skin=(under_mouth > 0) & ~lips.upper & ~lips.lower)
     out[:, :2] = meas.frame.to_image(np.zeros_like(u), jaw_drop * jaw_w)
     out[:, 2] = 0.15 * jaw_drop * jaw_w
+
+
+def _unfolded(jaw_w: np.ndarray, *, meas: _Measures, triangles: np.ndarray, skin: np.ndarray,
+              drop_px: float) -> np.ndarray:
+    """(V,) `jaw_w` raised where the jaw, dropping each vertex `drop_px` * its weight down the face,
+    would fold a triangle ((F, 3) vertex indices) with a corner in `skin` (V,) bool (the skin under
+    the lower lip): the skin corner whose drop unfolds it most drops just far enough for the
+    triangle to keep JAW_FOLD_KEEP of its rest area. The lip is carried by the lens's weights, the
+    skin under it by the chin's: where a photo's landmarks put the lip's outline a px or two above
+    the skin under it (a beard: out/portraits' 09), the lip crossed it, the triangles between folded
+    over, and a fold's edge crossing a pixel's centre steps it (09's held jaw by 25 levels)."""
+    u, v = meas.u[triangles], meas.v[triangles]  # (F, 3)
+    rest = 0.5 * ((u[:, 1] - u[:, 0]) * (v[:, 2] - v[:, 0]) - (u[:, 2] - u[:, 0]) * (v[:, 1] - v[:, 0]))
+    # The area's rate with each corner's drop: half the other two corners' spread across the face.
+    rate = 0.5 * (np.roll(u, -2, axis=1) - np.roll(u, -1, axis=1))
+    gain = np.where(skin[triangles], rate * np.sign(rest)[:, None], 0.0)
+    rows = np.arange(len(triangles))
+    best = np.argmax(gain, axis=1)
+    moves = gain[rows, best] > 0.0  # some skin corner's further drop unfolds it
+    tris, rest, rate, best = triangles[moves], rest[moves], rate[moves], best[moves]
+    corner, corner_rate = tris[np.arange(len(tris)), best], rate[np.arange(len(tris)), best]
+    w = jaw_w.copy()
+    for _ in range(JAW_FOLD_PASSES):  # a lowered corner can fold the triangles under it in turn
+        by_others = np.sum(rate * drop_px * w[tris], axis=1) - corner_rate * drop_px * w[corner]
+        need = np.clip(((JAW_FOLD_KEEP - 1.0) * rest - by_others) / corner_rate / drop_px, 0.0, 1.0)
+        if not np.any(need > w[corner]):
+            break
+        np.maximum.at(w, corner, need)
+    return w
 
 
 def _lip_and_jaw_action_units(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, meas: _Measures,
