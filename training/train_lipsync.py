@@ -1,7 +1,7 @@
 """Trains the lip-sync model on the corpus of build_lip_corpus.py and exports it to ONNX.
 
   nice -n 10 .venv/bin/python training/train_lipsync.py [--corpus out/lip_corpus] [--epochs 40]
-      [--out src/facetalk/data/lipsync.onnx]
+      [--out src/facetalk/data/lipsync.onnx] [--init MODEL.onnx --epochs 5 --lr 2e-4]
 
 Needs the `train` extra (PyTorch, CPU). The network is a causal dilated temporal conv net over
 the frames of facetalk.audio.mel: its output at frame j + LOOKAHEAD_FRAMES is the mouth at
@@ -105,6 +105,36 @@ class Streaming(nn.Module):
         return self.net.step(frames, state)
 
 
+def load_onnx_net(path: Path) -> LipNet:
+    """The LipNet whose exported graph (export()) is the ONNX file at `path`, for --init: the
+    standardisation buffers and biases by name; the weights by the order the graph multiplies by
+    them (the input layer, each block's dilated conv then its 1x1, the output layer), since the
+    exporter renames the MatMul ones and stores them (in, out), nn.Linear's transposed."""
+    import onnx
+    from onnx import numpy_helper
+
+    model = onnx.load(str(path))
+    arrays = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
+    meta = {p.key: p.value for p in model.metadata_props}
+    if int(meta.get("lookahead_frames", -1)) != LOOKAHEAD_FRAMES:
+        raise ValueError(f"{path}: lookahead_frames {meta.get('lookahead_frames')}, this net's is {LOOKAHEAD_FRAMES}")
+    weights = []  # (out, in), in the graph's order
+    for node in model.graph.node:
+        if node.op_type in ("Gemm", "MatMul") and node.input[1] in arrays:
+            w = arrays[node.input[1]]
+            trans_b = any(a.name == "transB" and a.i for a in node.attribute)
+            weights.append(w if trans_b else w.T)
+    state = {k[len("net."):]: torch.from_numpy(v.copy()) for k, v in arrays.items() if k.startswith("net.")}
+    net = LipNet(np.zeros(N_FEATURES), np.ones(N_FEATURES), n_outputs=len(state["out.bias"]),
+                 channels=len(state["inp.bias"]))
+    keys = ["inp.weight"] + [f"{kind}.{i}.weight" for i in range(len(net.dilations)) for kind in ("dconv", "pw")]
+    if len(weights) != len(keys) + 1 or net.receptive_field != int(meta.get("receptive_field", -1)):
+        raise ValueError(f"{path}: not a LipNet of dilations {net.dilations}")
+    state.update((k, torch.from_numpy(np.array(w, np.float32))) for k, w in zip(keys + ["out.weight"], weights))
+    net.load_state_dict(state)  # strict: every parameter and buffer, each of its shape
+    return net
+
+
 def load(corpus: Path, split: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     data = np.load(corpus / f"{split}.npz")
     return data["feats"], data["targets"], data["offsets"]
@@ -149,7 +179,7 @@ class Schedule:
 
 
 def load_corpus(path: Path, *, voice_level: bool = False, music_press_weight: float = 1.0,
-                music_voice_weight: float = 1.0) -> Corpus:
+                music_voice_weight: float = 1.0, press_weight_needs: tuple[str, ...] = ("music",)) -> Corpus:
     feats, targets, offsets = load(path, "train")
     v_feats, v_targets, v_offsets = load(path, "valid")
     if voice_level:
@@ -158,19 +188,21 @@ def load_corpus(path: Path, *, voice_level: bool = False, music_press_weight: fl
     items = (json.loads((path / "train.json").read_text())["items"]
              if music_press_weight != 1.0 or music_voice_weight != 1.0 else None)
     press_weight, voice_weight = (np.ones(len(feats), np.float32) if weight == 1.0
-                                  else music_frame_weights(items=items, offsets=offsets, weight=weight)
-                                  for weight in (music_press_weight, music_voice_weight))
+                                  else music_frame_weights(items=items, offsets=offsets, weight=weight, needs=needs)
+                                  for weight, needs in ((music_press_weight, press_weight_needs),
+                                                        (music_voice_weight, ("music",))))
     return Corpus(feats=feats, targets=targets, v_feats=v_feats, v_targets=v_targets, v_offsets=v_offsets,
                   press_weight=press_weight, voice_weight=voice_weight)
 
 
-def music_frame_weights(*, items: list[dict], offsets: np.ndarray, weight: float) -> np.ndarray:
-    """(frames,) `weight` on the frames of the items whose augmentation (build_lip_corpus's
-    `music<snr>dB` entries) carries music, 1 elsewhere."""
+def music_frame_weights(*, items: list[dict], offsets: np.ndarray, weight: float,
+                        needs: tuple[str, ...] = ("music",)) -> np.ndarray:
+    """(frames,) `weight` on the frames of the items whose augmentation carries every kind in
+    `needs` (build_lip_corpus's entries: `music<snr>dB`, `tempo<factor>`), 1 elsewhere."""
     if len(items) != len(offsets) - 1:
         raise ValueError(f"{len(items)} items for {len(offsets) - 1} utterances in the corpus")
-    per_item = np.array([weight if any(a.startswith("music") for a in item["augmentation"]) else 1.0
-                         for item in items], np.float32)
+    per_item = np.array([weight if all(any(a.startswith(kind) for a in item["augmentation"]) for kind in needs)
+                         else 1.0 for item in items], np.float32)
     return np.repeat(per_item, np.diff(offsets))
 
 
@@ -271,8 +303,12 @@ def main() -> None:
     ap.add_argument("--music-press-weight", type=float, default=1.0,
                     help="multiplies the press's shortfall loss on items whose augmentation carries music "
                          "(1: off, the committed recipe)")
+    ap.add_argument("--fast-music-only", action="store_true",
+                    help="--music-press-weight only on items whose augmentation carries time compression too")
     ap.add_argument("--music-voice-weight", type=float, default=1.0,
                     help="multiplies the voice_level loss on items whose augmentation carries music (1: off)")
+    ap.add_argument("--init", metavar="MODEL.onnx",
+                    help="start from this exported model's weights (a fine-tune; --lr and --epochs then small)")
     args = ap.parse_args()
     if args.music_voice_weight != 1.0 and not args.voice_level:
         ap.error("--music-voice-weight weighs the voice_level output, which only --voice-level trains")
@@ -280,9 +316,16 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     rng = np.random.default_rng(args.seed)
     corpus = load_corpus(Path(args.corpus), voice_level=args.voice_level, music_press_weight=args.music_press_weight,
-                         music_voice_weight=args.music_voice_weight)
+                         music_voice_weight=args.music_voice_weight,
+                         press_weight_needs=("music", "tempo") if args.fast_music_only else ("music",))
     silence = log_mel(np.zeros(1600, np.float32))[0]
-    net = LipNet(corpus.feats.mean(axis=0), corpus.feats.std(axis=0) + 1e-3, n_outputs=corpus.targets.shape[1])
+    if args.init:  # a fine-tune: the given model's weights and standardisation, not the corpus's
+        net = load_onnx_net(Path(args.init))
+        if net.out.out_features != corpus.targets.shape[1]:
+            ap.error(f"--init {args.init} has {net.out.out_features} outputs, the corpus {corpus.targets.shape[1]}"
+                     " (--voice-level adds voice_level)")
+    else:
+        net = LipNet(corpus.feats.mean(axis=0), corpus.feats.std(axis=0) + 1e-3, n_outputs=corpus.targets.shape[1])
     n_params = sum(p.numel() for p in net.parameters())
     print(f"{len(corpus.feats) / 360000:.2f} h of training frames, {n_params} parameters, "
           f"receptive field {net.receptive_field} frames", flush=True)

@@ -1,4 +1,4 @@
-"""The lip model's training loss (training/train_lipsync.py): --music-press-weight."""
+"""The lip model's training (training/train_lipsync.py): --music-press-weight (--fast-music-only), --init."""
 
 import json
 
@@ -17,6 +17,14 @@ def test_music_press_weight_lands_on_the_frames_of_items_with_music():
     assert weights.tolist() == [4, 4, 4, 1, 1, 4, 4, 4, 4, 1]
     with pytest.raises(ValueError):
         train.music_frame_weights(items=items[:3], offsets=offsets, weight=4.0)
+
+
+def test_fast_music_only_weights_the_items_with_music_and_time_compression():
+    items = [{"augmentation": ["noise25dB", "music3dB", "gain-12dB"]}, {"augmentation": ["tempo1.5"]},
+             {"augmentation": ["tempo1.62", "music-3dB", "gain-5dB"]}]
+    weights = train.music_frame_weights(items=items, offsets=np.array([0, 2, 3, 5]), weight=4.0,
+                                        needs=("music", "tempo"))
+    assert weights.tolist() == [1, 1, 1, 4, 4]
 
 
 def test_the_weight_multiplies_only_the_press_shortfall():
@@ -79,3 +87,27 @@ def test_music_voice_weight_without_the_voice_level_output_is_refused_in_one_lin
                             capture_output=True, text=True, timeout=120, cwd=root)
     assert result.returncode == 2
     assert "--voice-level" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_init_loads_the_committed_onnx_model_into_the_torch_net():
+    """--init: the torch net built from the committed ONNX file gives that file's outputs and next
+    state (onnxruntime, 60 frames of random features from a zero state, then 7 more from its state)."""
+    from pathlib import Path
+
+    import onnxruntime as ort
+
+    path = Path(train.__file__).resolve().parents[1] / "src/facetalk/data/lipsync.onnx"
+    net = train.load_onnx_net(path).eval()
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    rng = np.random.default_rng(3)
+    state = np.zeros((sum(net.history), net.channels), np.float32)
+    for n in (60, 7):
+        frames = (net.mean.numpy() + 3 * rng.normal(size=(n, 43)) / net.inv_std.numpy()).astype(np.float32)
+        want, want_state = session.run(None, {"frames": frames, "state": state})
+        with torch.no_grad():
+            got, got_state = net.step(torch.from_numpy(frames), torch.from_numpy(state))
+        assert got.shape == (n, 6)
+        assert np.abs(got.numpy() - want).max() < 1e-5
+        assert np.abs(got_state.numpy() - want_state).max() < 1e-5
+        state = want_state
+    assert float(np.abs(want).max()) > 0.1  # the outputs compared are not all at rest
