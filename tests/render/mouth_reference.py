@@ -30,7 +30,7 @@ from facetalk.render.mouth import (
     TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
     UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
-    _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height,
+    EDGES_UPPER, _biting_edge_at, _palate_at, _teeth_edges, _texel, _tongue_texture, _tooth_edges, lens_height,
 )
 
 
@@ -87,7 +87,10 @@ class ShadeReference:
         color, laid = color.copy(), np.zeros(len(color), np.float32)
         to_rest = self._rest_mouth_w / mouth_w
         wide = float(_lower_teeth_show(np.array([peak_opening]), mouth_w)[0])
-        for d_lip, length, anchor_xy, sign in ((d_upper, runs[0], self._anchor_xy, 1.0),
+        edges = _teeth_edges()[EDGES_UPPER]
+        shape = np.array([_biting_edge_at(uu, edges) for uu in np.asarray(u, np.float32)])
+        upper_run = runs[0] * shape if self._own_teeth else runs[0]
+        for d_lip, length, anchor_xy, sign in ((d_upper, upper_run, self._anchor_xy, 1.0),
                                                (d_lower, runs[1], self._lower_anchor_xy, -1.0)):
             d_rest = d_lip * to_rest
             own = np.nonzero(d_rest < length)[0]
@@ -267,14 +270,12 @@ class ShadeReference:
     def _soft_palate(self, color: np.ndarray, below_teeth: np.ndarray, across: np.ndarray, mouth_w: float, *,
                      shows: float) -> None:
         """Lays over the (N, 3) cavity `color`, in place, what a wide-open mouth shows at its back
-        (`shows` 0..1 of it, as the opening grows): the soft palate's arch hanging behind the
-        upper teeth, highest mid-mouth and dropping toward the sides, the uvula down its middle,
-        and under the arch the throat, darker than anything else: without them the cavity was one
-        even dark from the teeth to the tongue. `below_teeth`: (N,) px below the upper teeth;
+        (`shows` 0..1 of it, as the opening grows): the throat's shade, deepening smoothly below
+        the upper teeth and fading toward the cheeks (no drawn arch or uvula: seen from the front
+        the palate barely shows); without it the cavity was one even dark from the teeth to the
+        tongue. `below_teeth`: (N,) px below the upper teeth;
         `across`: 0 mid-mouth .. 1 at the corners."""
-        # The palate's own colour, in the dim light that reaches it (a tongue-red drop read as a blot).
-        tissue = 0.5 * (self._tongue_back_rgb + self.throat_rgb)
-        _palate_pass(color, below_teeth, across, float(mouth_w), shows, tissue)
+        _palate_pass(color, below_teeth, across, float(mouth_w), shows)
 
     def _tongue(self, color: np.ndarray, d_lower: np.ndarray, front_px: np.ndarray, rows_gap: np.ndarray,
                 opening: np.ndarray, across: np.ndarray, mouth_w: float, *, tongue_tip: float, across2: np.ndarray,
@@ -421,15 +422,12 @@ def _texture_at(texture, u, v, where, mottle_k, speckle_k, mottle, speckle):
 
 
 @njit(cache=True, nogil=True)
-def _palate_pass(color, below, across, mouth_w, shows, tissue):
+def _palate_pass(color, below, across, mouth_w, shows):
     """MouthPainter._soft_palate's per-pixel part, in place on the (N, 3) `color` (one compiled
-    pass: numpy's took as long as the rest of the cavity): under the arch's free edge (ARCH_TOP
-    below the teeth mid-mouth, ARCH_DROP lower ARCH_HALF_WIDTH out) the throat keeps 1 -
-    THROAT_DARK of the light (fading out over the arch's outer ARCH_FADE), soft-edged and lit a
-    little along the edge, whose fold catches the light; down the middle the uvula, a narrow drop
-    fuller at its tip, lit down its middle."""
+    pass: numpy's took as long as the rest of the cavity): the throat's shade, THROAT_DARK of the
+    light deep mid-mouth, deepening with depth and fading toward the cheeks (_palate_at)."""
     for i in range(color.shape[0]):
-        _palate_at(color[i], below[i], across[i], mouth_w, shows, tissue)
+        _palate_at(color[i], below[i], across[i], mouth_w, shows)
 
 
 def _tongue_foot(height: np.ndarray, radius_px: float) -> np.ndarray:

@@ -1122,34 +1122,33 @@ def test_the_interior_is_shaded_by_straight_distances_from_the_lips(analysis, mo
     assert np.nanmax(bends) < 0.05, np.nanmax(bends)
 
 
-def test_a_wide_open_mouth_shows_the_soft_palate_uvula_and_throat(analysis):
-    """Wide open, the back of the mouth is not one even dark: mid-mouth the uvula hangs from the
-    soft palate's arch, lighter than the throat either side of it, and the throat under the arch is
-    darker than the palate above it; a mouth open less shows none of it (its cavity as before)."""
+def test_a_wide_open_mouth_darkens_into_the_throat_with_no_drawn_arch_or_uvula(analysis):
+    """Wide open, the back of the mouth is not one even dark: it darkens with depth into the throat,
+    mid-mouth (under 0.55 of the light a mouth open less has there). Seen from the front the palate
+    barely shows, so nothing is drawn there: the throat's shade (wide over plain, per pixel) changes
+    smoothly (under 0.08 a px at a mouth 100 px wide), never lightens with depth mid-mouth (the
+    arch's lit fold), never lightens toward the midline (the uvula's stripe), and within 0.05 mouth
+    widths of the teeth a row's middle is at most 0.1 darker than 0.2 mouth widths off it (the
+    arch's top hung 0.03 under the teeth mid-mouth, dropping to the sides: a black "W" over a pink
+    stripe on every widest vowel, judge24 item 5; 0.6 darker there, 1.8 a px at the uvula's edge,
+    lit 0.35 over the row above along the fold). A mouth open less shows none of it (its cavity as
+    before)."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     mouth_w = 100.0
-    across = np.array([0.0, 0.25, 0.0])
-    below = np.array([0.09, 0.09, 0.01]) * mouth_w  # the uvula, the throat beside it, the palate
-    lower = np.full(3, 0.25 * mouth_w)
-    wide = _cavity(painter, below, lower, across, mouth_w, peak_opening=0.55 * mouth_w) @ LUMA
-    assert wide[0] > 1.5 * wide[1] and wide[2] > 2.0 * wide[1], wide
-    narrow = _cavity(painter, below, lower, across, mouth_w, peak_opening=0.25 * mouth_w) @ LUMA
+    depth, across = np.meshgrid(np.linspace(0.0, 0.3, 121) * mouth_w, np.linspace(0.0, 0.8, 81), indexing="ij")
+    below, across = depth.ravel(), across.ravel()
+    lower = np.full(below.shape, 0.25 * mouth_w)
     plain = _cavity(painter, below, lower, across, mouth_w) @ LUMA
-    assert np.allclose(narrow, plain) and narrow[0] <= narrow[1], narrow
-
-
-def test_the_throat_has_no_step_where_the_soft_palates_arch_ends(analysis):
-    """Across the mouth at every depth the cavity's light changes smoothly: the throat's shade
-    under the arch fades out before the arch ends (it stopped there: a step of up to 20 grey
-    levels, squared-off ends to the dark band)."""
-    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
-    mouth_w = 100.0
-    across = np.linspace(0.3, 0.7, 161)
-    for depth in (0.1, 0.2, 0.25, 0.3):
-        below = np.full_like(across, depth * mouth_w)
-        luma = _cavity(painter, below, np.full_like(across, 0.3 * mouth_w), across, mouth_w,
-                       peak_opening=0.6 * mouth_w) @ LUMA
-        assert np.abs(np.diff(luma)).max() < 2.0, (depth, np.abs(np.diff(luma)).max())  # was 18-19
+    shade = (_cavity(painter, below, lower, across, mouth_w, peak_opening=0.55 * mouth_w) @ LUMA / plain)
+    shade = shade.reshape(depth.shape)  # (depth 0.25 px apart, across 0.01 apart: 0.5 px)
+    assert shade[-1, 0] < 0.55, shade[-1, 0]
+    steps = max(np.abs(np.diff(shade, axis=0)).max() / 0.25, np.abs(np.diff(shade, axis=1)).max() / 0.5)
+    assert steps < 0.08, steps
+    assert np.diff(shade[:, 0]).max() <= 1e-9 and np.diff(shade, axis=1).min() >= -1e-9
+    near = depth[:, 0] <= 0.05 * mouth_w
+    assert (shade[near, 40] - shade[near, 0]).max() < 0.1, (shade[near, 40] - shade[near, 0]).max()
+    narrow = _cavity(painter, below[:5], lower[:5], across[:5], mouth_w, peak_opening=0.25 * mouth_w)
+    assert np.allclose(narrow, _cavity(painter, below[:5], lower[:5], across[:5], mouth_w))
 
 
 def test_a_held_wide_jaw_does_not_shimmer(analysis):
@@ -1378,35 +1377,6 @@ def test_a_soft_photos_opening_has_an_edge_as_soft_as_the_photos(analysis):
         row = out[30, :, 0].astype(float)
         widths[name] = int(((row > 0.1 * 255) & (row < 0.9 * 255)).sum())
     assert widths["soft"] >= 1.7 * widths["photo"], widths
-
-
-def test_the_uvula_hangs_long_and_narrow_into_the_throats_shade(analysis):
-    """The uvula is a drop hanging from the arch, longer than wide, round in section (lit down its
-    middle) and darker toward its tip, with only the throat under its tip: an evenly lit, short
-    and wide one read as a pale blob on the dark throat (12, 13 wide open), and its side's soft
-    edge left a pale streak down the midline under it."""
-    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
-    mouth_w = 100.0
-
-    def luma(below, across):
-        below, across = np.broadcast_arrays(np.atleast_1d(np.asarray(below, float)),
-                                            np.atleast_1d(np.asarray(across, float)))
-        return _cavity(painter, below.copy(), np.full(below.shape, 0.25 * mouth_w), across.copy(), mouth_w,
-                       peak_opening=0.55 * mouth_w) @ LUMA
-
-    depth = np.linspace(0.06, 0.3, 241) * mouth_w  # px below the teeth, 0.1 px apart, under the arch
-    throat = luma(depth, 0.12)  # beside it, under the arch's edge from 0.045 down
-    lit = luma(depth, 0.0) > 1.3 * throat
-    hangs = np.argmin(lit)  # the first row past its tip
-    assert hangs > 0 and not lit[hangs:].any()
-    assert np.all(luma(depth[hangs + 20:], 0.0) < 1.15 * throat[hangs + 20:])  # 2 px on: no streak under it
-    length, mid = depth[hangs] - depth[0], 0.5 * (depth[0] + depth[hangs])
-    across = np.linspace(0.0, 0.2, 201)  # 0.5 mouth widths per unit: 0.1 px apart
-    half_w = 0.5 * mouth_w * across[np.argmin(luma(mid, across) > 1.3 * luma(mid, 0.12))]
-    assert length > 1.8 * (2 * half_w), (length, half_w)
-    root, tip = depth[0], depth[hangs] - 0.2 * length
-    assert luma(tip, 0.0)[0] < 0.85 * luma(root, 0.0)[0]
-    assert luma(mid, 0.8 * half_w / (0.5 * mouth_w))[0] < 0.85 * luma(mid, 0.0)[0]  # round: its sides darker
 
 
 def test_a_broad_smiles_lower_teeth_show_as_far_as_a_half_open_jaws(analysis):
@@ -2314,7 +2284,7 @@ def test_shade_passes_equal_the_numpy_specification_to_the_bit(analysis, tongue_
     paint's dtypes: float32 distances, openings and u, float64 photo runs (some past the synthetic
     teeth's half height, the photo's own upper row), a float32 or float64 lower_show (paint hands
     either), raised and lowered lips, stretched pixels, the tongue's tip raised or resting, a wide
-    opening (soft palate, uvula), at small to frame-filling mouth widths (the teeth's and the
+    opening (the throat's shade), at small to frame-filling mouth widths (the teeth's and the
     tongue's px thresholds move with it). A single float's dtype off fails it (checked: the tongue's
     toward_corners taken with 0.45 in float64 differs in 302-705 of the 4,000 pixels)."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
@@ -2355,6 +2325,33 @@ def test_cavity_gather_equals_numpy_lookups():
     assert np.array_equal(ys, want_ys) and np.array_equal(xs, want_xs)
     assert np.array_equal(tri_index, ids[want_ys, want_xs]) and np.array_equal(tris, triangles[tri_index])
     assert weights.dtype == np.float32 and np.array_equal(weights, np.column_stack([b, 1.0 - b.sum(axis=1)]))
+
+
+def test_the_photos_upper_teeth_end_in_a_curved_uneven_biting_edge(analysis):
+    """A photo's own upper row, laid from the lip to a run that is the same share of the opening
+    all along it (here one run everywhere), ends in a biting edge's shape, not a straight cut
+    (judge24 item 6: 12's toothy grin and /i/, 01 and 11 wide open): longer mid-mouth than toward
+    the corners (a smile arc, over 1.07x its length 0.6 of the way out; was 1.0) and uneven tooth by
+    tooth (the edge off a quadratic through it by 0.4 px or more at a 10 px run; was 0)."""
+    from facetalk.face import landmarks as lm
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    assert painter._own_teeth
+    mouth_w, run_px, step = painter._rest_mouth_w, 10.0, 0.05
+    u_row = np.linspace(0.2, 0.8, 241, dtype=np.float32)
+    depth = np.arange(0.0, 1.5 * run_px, step, dtype=np.float32)
+    u, d_upper = (a.ravel() for a in np.meshgrid(u_row, depth, indexing="ij"))
+    n = len(u)
+    ids = np.full(n, lm.LIPS_INNER_UPPER[len(lm.LIPS_INNER_UPPER) // 2])
+    laid = painter._lay_photo_interior(np.zeros((n, 3)), lambda per_vertex, only=slice(None): per_vertex[ids][only],
+                                       d_upper=d_upper, d_lower=np.full(n, 60.0, np.float32),
+                                       runs=(np.full(n, run_px), np.zeros(n)), lower_show=np.zeros(n),
+                                       mouth_w=mouth_w, u=u, peak_opening=0.1 * mouth_w)
+    edge = laid.reshape(len(u_row), len(depth)).sum(axis=1) * step  # px the row reaches, per place
+    across = np.abs(2.0 * u_row - 1.0)
+    assert edge[across < 0.02].mean() > 1.07 * edge[np.abs(across - 0.6) < 0.02].mean(), edge
+    uneven = edge - np.polyval(np.polyfit(across, edge, 2), across)
+    assert np.abs(uneven).max() > 0.4, np.abs(uneven).max()
 
 
 @pytest.mark.parametrize("lower_f32", [True, False])

