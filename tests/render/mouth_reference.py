@@ -30,7 +30,7 @@ from facetalk.render.mouth import (
     TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
     UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
-    EDGES_UPPER, _biting_edge_at, _palate_at, _teeth_edges, _texel, _tongue_texture, _tooth_edges, lens_height,
+    _biting_edge_table, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height,
 )
 
 
@@ -87,8 +87,8 @@ class ShadeReference:
         color, laid = color.copy(), np.zeros(len(color), np.float32)
         to_rest = self._rest_mouth_w / mouth_w
         wide = float(_lower_teeth_show(np.array([peak_opening]), mouth_w)[0])
-        edges = _teeth_edges()[EDGES_UPPER]
-        shape = np.array([_biting_edge_at(uu, edges) for uu in np.asarray(u, np.float32)])
+        table = _biting_edge_table()
+        shape = np.array([_edge_at(uu, table) for uu in np.asarray(u, np.float32)])
         upper_run = runs[0] * shape if self._own_teeth else runs[0]
         for d_lip, length, anchor_xy, sign in ((d_upper, upper_run, self._anchor_xy, 1.0),
                                                (d_lower, runs[1], self._lower_anchor_xy, -1.0)):
