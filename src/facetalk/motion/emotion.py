@@ -102,7 +102,7 @@ RECIPES: dict[str, Recipe] = {
     # (render.shading) keep their depth and carry the rest. The corners down only a little (-0.15;
     # -0.4 before) on a closed mouth: with sad's downturned arch there, disgust read as sad at 2x
     # (out/portraits' 07 and 13), and dlib's identity distance fell 0.433 -> 0.385 and 0.266 -> 0.241
-    # at -0.15. On a smiling photo its frown grows (FROWN_ON_SMILE_BY_EMOTION), as before.
+    # at -0.15. On a smiling photo it stays -0.15, the smile undone 0.8 (UNDO_SHARE).
     # The brows down a little (-0.2; -0.35 before): AU9 is not anger's AU4, the nose wrinkle and the
     # lip carry it; disgust's identity distance over the unseen seven 0.323 -> 0.317 (Coelho 0.383
     # -> 0.352; out/emo5/abl9).
@@ -144,13 +144,20 @@ RECIPES: dict[str, Recipe] = {
 # identity distance on smiling photos (0.50-0.57 at strength 1); sad and angry, which close the
 # lips, start from half of it or a little more and bring the corners the rest of the way with
 # their own frown (below). Emotions that keep teeth showing undo all of it: on a half-undone
-# smile fear, disgust and surprise read as a grin. Sad at 0.4 and angry at 0.6 (0.5 and 0.8
+# smile fear and surprise read as a grin (disgust too, before it shut the teeth: CLOSES_A_SMILE). Sad at 0.4 and angry at 0.6 (0.5 and 0.8
 # before): on the toothy photos the mouth's undo and closure were most of sad's identity distance
 # (the bundled one 0.47, 0.26 with the mouth left alone); sad's own frown still ends the corners
 # below a neutral mouth's. Anger's pressed lips with their inner line at a neutral mouth's height
 # showed the closed lips' full middle bulging over the corners at 2x, sad's pout (out/s12's
 # unseen sheet: 03, 11, the bundled one); 0.6 leaves them a level thin line (out/emo2).
-UNDO_SHARE = {"sad": 0.4, "angry": 0.6}
+# Disgust at 0.8 (all of it before), its own frown not grown on a smile (FROWN_ON_SMILE_BY_EMOTION):
+# the smile's lift left (0.2 x SMILE_CORNER_LIFT) and disgust's frown (0.15 x FROWN_CORNER_DROP)
+# cancel, the shut lips' corners level with a neutral mouth's. With all of the smile undone and the
+# frown grown to -0.2 they ended 0.04 mouth widths below it, and the lips, shut over the smile's
+# teeth, drew a thin arch drooping into the corners (the "M" of judge24's sheet, issue 12; the
+# bundled photo and out/portraits' 12 at 2x), sad's mouth; dlib's identity distance 0.448 -> 0.417
+# on the bundled photo, 0.411 -> 0.401 on 12, 0.431 -> 0.420 on 11 (out/emo15/tr_d3).
+UNDO_SHARE = {"sad": 0.4, "angry": 0.6, "disgusted": 0.8}
 UNDO_SHARE_DEFAULT = 1.0
 # On a smiling photo an emotion's own frown is scaled down by this share of the photo's smile:
 # with the whole smile undone, a full frown on top bends lips the smile stretched thin into a
@@ -160,11 +167,9 @@ UNDO_SHARE_DEFAULT = 1.0
 # lips stay level instead of taking sad's arch (out/portraits' 03, 12 and 13 at 2x). (Fear has no
 # frown of its own now: its mouth opens from the smile's teeth under the rolled upper lip,
 # SMILE_OPENING_BY_EMOTION, and neither Obama's nor the bundled smile reads happy under it.)
-# Disgust's corners are drawn down (AU15): at 0.75 they stayed level under the photo's lifted
-# cheeks, a smile. Disgust's share is negative:
-# its small frown grows on a smiling photo, to the -0.2 it had on a full smile before (-0.4 at
-# 0.5), where less left the undone smile's lifted cheeks over a level mouth; on a closed neutral
-# mouth its corners drop little, so it does not take sad's arch.
+# Disgust keeps its own small frown (-0.15) on a smiling photo, whose smile it undoes 0.8
+# (UNDO_SHARE): the corners level with a neutral mouth's. (Grown to -0.2 on a full smile before,
+# with all of the smile undone: the shut lips' thin downturned arch, sad's mouth.)
 # Angry keeps all its own frown (-0.15) on a smiling photo (none of it before): its thin lips,
 # level, kept the smile's curve under the photo's lifted cheeks and read pleasant at 2x (Obama,
 # out/portraits' 03: the expression classifier's happy 0.74 -> 0.40; out/emo8/a3), for dlib's
@@ -175,7 +180,7 @@ FROWN_ON_SMILE = 0.75
 # the deeper frown and full closure were a sixth of sad's identity distance on the toothy photos
 # (dlib, out/emo5/abl6: the bundled one 0.445 -> 0.409, Obama 0.373 -> 0.345, the man in glasses
 # 0.408 -> 0.360).
-FROWN_ON_SMILE_BY_EMOTION = {"sad": 0.6, "angry": 0.0, "disgusted": -1.0 / 3.0}
+FROWN_ON_SMILE_BY_EMOTION = {"sad": 0.6, "angry": 0.0, "disgusted": 0.0}
 # A happy face smiles broader than a smiling photo does: its target smile grows by this share of
 # the photo's own smile (on a neutral photo, nothing), so happy still reads on a broad smile.
 BROADER_THAN_PHOTO = {"happy": 0.35}
