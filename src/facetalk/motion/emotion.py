@@ -152,11 +152,12 @@ RECIPES: dict[str, Recipe] = {
 # unseen sheet: 03, 11, the bundled one); 0.6 leaves them a level thin line (out/emo2).
 # Disgust at 0.8 (all of it before), its own frown not grown on a smile (FROWN_ON_SMILE_BY_EMOTION):
 # the smile's lift left (0.2 x SMILE_CORNER_LIFT) and disgust's frown (0.15 x FROWN_CORNER_DROP)
-# cancel, the shut lips' corners level with a neutral mouth's. With all of the smile undone and the
-# frown grown to -0.2 they ended 0.04 mouth widths below it, and the lips, shut over the smile's
-# teeth, drew a thin arch drooping into the corners (the "M" of judge24's sheet, issue 12; the
-# bundled photo and out/portraits' 12 at 2x), sad's mouth; dlib's identity distance 0.448 -> 0.417
-# on the bundled photo, 0.411 -> 0.401 on 12, 0.431 -> 0.420 on 11 (out/emo15/tr_d3).
+# about cancel at the corners. With all of the smile undone and the frown grown to -0.2, the lips
+# shut over the smile's teeth drew a thin arch drooping into the corners (the "M" of judge24's
+# sheet, issue 12; the bundled photo and out/portraits' 12 at 2x), sad's mouth: the corners 0.156
+# mouth widths under the shut line's middle on the bundled photo, 0.096 now (a neutral mouth 0.02;
+# the raised upper lip and the frown's chin raiser lift the middle). dlib's identity distance
+# 0.448 -> 0.417 on the bundled photo, 0.411 -> 0.401 on 12, 0.431 -> 0.420 on 11 (out/emo15/tr_d3).
 UNDO_SHARE = {"sad": 0.4, "angry": 0.6, "disgusted": 0.8}
 UNDO_SHARE_DEFAULT = 1.0
 # On a smiling photo an emotion's own frown is scaled down by this share of the photo's smile:
@@ -168,8 +169,8 @@ UNDO_SHARE_DEFAULT = 1.0
 # frown of its own now: its mouth opens from the smile's teeth under the rolled upper lip,
 # SMILE_OPENING_BY_EMOTION, and neither Obama's nor the bundled smile reads happy under it.)
 # Disgust keeps its own small frown (-0.15) on a smiling photo, whose smile it undoes 0.8
-# (UNDO_SHARE): the corners level with a neutral mouth's. (Grown to -0.2 on a full smile before,
-# with all of the smile undone: the shut lips' thin downturned arch, sad's mouth.)
+# (UNDO_SHARE): the two about cancel at the corners. (Grown to -0.2 on a full smile before, with
+# all of the smile undone: the shut lips' thin downturned arch, sad's mouth.)
 # Angry keeps all its own frown (-0.15) on a smiling photo (none of it before): its thin lips,
 # level, kept the smile's curve under the photo's lifted cheeks and read pleasant at 2x (Obama,
 # out/portraits' 03: the expression classifier's happy 0.74 -> 0.40; out/emo8/a3), for dlib's
