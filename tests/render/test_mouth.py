@@ -2555,3 +2555,86 @@ def test_the_dark_under_photographed_teeth_follows_the_gap_between_the_rows(anal
     assert dark[13.0] <= 0.35 * 13.0 and least[13.0] > 52.0, (dark, least)
     assert least[10.0] > least[13.0] > least[16.0] > least[35.0] and least[35.0] < 20.0, least
     assert dark[10.0] <= dark[13.0] <= dark[16.0] < dark[35.0], dark
+
+
+def _faded_bearded(analysis) -> np.ndarray:
+    """The photo as a faded print (its black lifted to luma ~55, its range squeezed) with hair
+    hanging over both lips: vertical strands from 0.3 mouth widths above the mouth to its bottom."""
+    from facetalk.face import landmarks as lm
+
+    rest = analysis.rig.rest_xyz[:, :2]
+    outer = rest[list(lm.LIPS_OUTER_UPPER) + list(lm.LIPS_OUTER_LOWER)]
+    x0, x1 = int(outer[:, 0].min()) - 4, int(outer[:, 0].max()) + 5
+    y1 = int(outer[:, 1].max()) + 2
+    image = analysis.image.copy()
+    image[y1 - int(0.3 * (x1 - x0)) - (y1 - int(outer[:, 1].min())):y1, x0:x1] = \
+        np.where((np.arange(x0, x1) % 3 == 0)[None, :, None], 230, 150).astype(np.uint8)
+    return (55.0 + image.astype(float) * (150.0 / 255.0)).astype(np.uint8)
+
+
+def test_a_faded_bearded_mouth_opens_within_the_prints_tones_as_one_lens(analysis):
+    """On a faded print whose lips are hidden by a moustache (08: the widest vowel a black dumbbell
+    in the beard), the opening's darkest stays within the print's own tones (its black, the mean of
+    its darkest 0.5%: FADED_BLACK lifts the mouth's all the way to it; 0.6 of it before, luma 33
+    under a black of 55), and the hair's shade over the opening (HAIR_SHADE) leaves one dark lens:
+    its height along the mouth falls from the middle to the corners (on 08 the tongue's and the
+    upper teeth's light, lit as on a bare mouth, split it into two lobes; on this print, whose
+    own teeth are laid instead, the height rose and fell before too: the darkness fails there)."""
+    from dataclasses import replace
+
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer
+
+    image = _faded_bearded(analysis)
+    renderer = Renderer(replace(analysis, image=image, appearance=replace(analysis.appearance, texture=image)))
+    painter = renderer._mouth
+    assert painter._strands > 0.9
+    seen = {}
+    composite = painter._composite
+
+    def record(out, box, ys, xs, color, alpha, **kwargs):
+        seen.update(box=box, ys=ys, xs=xs, color=color.copy(), alpha=alpha.copy())
+        composite(out, box, ys, xs, color, alpha, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(painter, "_composite", record)
+        frame = renderer.render(MotionFrame(t_s=0, jaw_open=1.0)).astype(float) @ LUMA
+    luma = image.reshape(-1, 3).astype(float) @ LUMA
+    black = float(luma[luma <= np.percentile(luma, 0.5)].mean())
+    inside = seen["alpha"] > 0.5
+    darkest = float((seen["color"][inside] @ LUMA).min())
+    assert black - 0.5 <= darkest < black + 25.0, (darkest, black)
+    # The dark's height along the mouth (mid-way from the opening's darkest to the hair's level).
+    x0, y0, x1, y1 = seen["box"]
+    ys, xs = seen["ys"][inside] + y0, seen["xs"][inside] + x0
+    lit = frame[ys, xs]
+    dark = lit < 0.5 * (np.percentile(lit, 5) + float(np.median(frame[y0:y1, x0:x1])))
+    rest = analysis.rig.rest_xyz[:, :2]
+    left, right = rest[lm.LIPS_INNER_UPPER[0], 0], rest[lm.LIPS_INNER_UPPER[-1], 0]
+    bins = np.clip(((xs - left) / (right - left) * 8).astype(int), 0, 7)
+    height = np.bincount(bins[dark], minlength=8) / ((right - left) / 8)
+    assert np.all(np.diff(height[:4]) >= -0.5) and np.all(np.diff(height[4:]) <= 0.5), height
+
+
+def test_hair_over_the_lips_shades_the_mouths_inside(analysis):
+    """A moustache over the lips overhangs the opening: the light reaching the cavity, the tongue
+    and the synthetic teeth keeps 1 - HAIR_SHADE x strands of itself over the print's black. Lit
+    as a bare mouth (as before: the same tones with and without the hair), 08's light grey
+    tongue mound and upper teeth split its widest vowel's dark into two lobes, a dumbbell."""
+    from facetalk.render.mouth import HAIR_SHADE
+
+    painter = MouthPainter(analysis.rig, _faded_bearded(analysis), analysis.appearance.grain)
+    strands = painter._strands
+    assert strands > 0.9
+    mouth_w, opening = 80.0, 0.5 * 80.0
+    u = np.linspace(0.05, 0.95, 91)
+    none = np.zeros_like(u)
+    light = {}
+    for hair in (0.0, strands):
+        painter._strands = hair
+        rgb = np.vstack([painter._shade(np.full_like(u, opening - d), np.full_like(u, d), np.full_like(u, opening), u,
+                                        mouth_w, photo_teeth=(none, none)) for d in np.linspace(0, opening, 41)])
+        light[hair] = rgb @ LUMA - float(painter._black_rgb @ LUMA)
+    assert light[0.0].max() > 60.0  # the bare mouth's teeth and tongue
+    np.testing.assert_allclose(light[strands], (1.0 - HAIR_SHADE * strands) * light[0.0], rtol=1e-6, atol=1e-6)

@@ -118,6 +118,10 @@ HIDDEN_LIP_SHARE = 0.4
 HIDDEN_LIP_SHADE = 0.75
 DRAPE_SHARE = 0.9
 DRAPE_REACH = 0.1
+# Such hair overhangs the opening: the light reaching the mouth's inside (its cavity, throat, tongue
+# and synthetic teeth, _shade_colours) keeps 1 - HAIR_SHADE x strands of itself. Lit as a bare mouth,
+# 08's light grey tongue mound and upper teeth split its widest vowel's dark into two lobes.
+HAIR_SHADE = 0.6
 
 
 @dataclass(frozen=True, eq=False)
@@ -291,10 +295,12 @@ class MouthPainter:
         self._wet_lip_rgb = np.clip(lip_luma + ROLL_WET_CHROMA * (self._lip_rgb - lip_luma), 0.0, 255.0)
         # The photo's black (its darkest 0.5%): a faded print's is a brown-grey, and a mouth drawn
         # far darker than anything else in it reads as a hole cut into the print, its teeth ringed
-        # in black. The mouth's own black goes BLACK_SHARE of the way to it.
+        # in black. The mouth's own black goes BLACK_SHARE of the way to it, all of it on a faded
+        # print (FADED_BLACK).
         pixels = image.reshape(-1, 3).astype(np.float64)
         luma = pixels @ LUMA
-        self._black_rgb = BLACK_SHARE * pixels[luma <= np.percentile(luma, 0.5)].mean(axis=0)
+        black = pixels[luma <= np.percentile(luma, 0.5)].mean(axis=0)
+        self._black_rgb = black * (BLACK_SHARE + (1.0 - BLACK_SHARE) * float(smoothstep(black @ LUMA, *FADED_BLACK)))
         # Light bounced off the lips and the mouth's inside: the lips' hue.
         self._shade_tint = np.maximum(lip, 1.0) / max(float(lip @ LUMA), 1.0)
         # Throat and tongue are redder than the lips in a colour photo; in a grey or faded print
@@ -1075,6 +1081,8 @@ class MouthPainter:
         rgb[RGB_THROAT], rgb[RGB_TONGUE], rgb[RGB_TONGUE_BACK] = self.throat_rgb, self.tongue_rgb, self._tongue_back_rgb
         rgb[RGB_TEETH], rgb[RGB_SHADE_TINT], rgb[RGB_BLACK] = self.teeth_rgb, self._shade_tint, self._black_rgb
         rgb[RGB_BLACK_SCALE] = 1.0 - self._black_rgb / 255.0
+        if self._strands > 0.0:  # a moustache over the lips overhangs the opening (HAIR_SHADE)
+            rgb[[RGB_THROAT, RGB_TONGUE, RGB_TONGUE_BACK, RGB_TEETH]] *= 1.0 - HAIR_SHADE * self._strands
         return rgb
 
 
@@ -1109,7 +1117,11 @@ TONGUE_BACK_RGB = np.array([150.0, 50.0, 52.0])
 
 # How far the mouth's black is lifted toward the photo's (a mouth's inside is among the darkest
 # things in a picture, but not a hole in it): most photos' black is 0-12, a faded print's ~55.
+# A print whose black is lifted (from the first luma to the second of FADED_BLACK) holds no deeper
+# tone at all: its mouth's black goes all the way to the print's (08's and 09's widest vowel went
+# down to luma ~31 under their black of 52, a hole cut into the print).
 BLACK_SHARE = 0.6
+FADED_BLACK = (12.0, 40.0)
 
 # Lips closing over the photo's own opening darken what shows between them toward the seam's
 # colour, from none where they are SLIT_DARK_GAP mouth widths apart to SLIT_DARKEST where they
