@@ -2638,3 +2638,32 @@ def test_hair_over_the_lips_shades_the_mouths_inside(analysis):
         light[hair] = rgb @ LUMA - float(painter._black_rgb @ LUMA)
     assert light[0.0].max() > 60.0  # the bare mouth's teeth and tongue
     np.testing.assert_allclose(light[strands], (1.0 - HAIR_SHADE * strands) * light[0.0], rtol=1e-6, atol=1e-6)
+
+
+def test_a_pressed_seam_fades_out_along_the_segment_to_a_corner_the_photo_shows_shut(analysis):
+    """12's /p b m/: the seam's last segment runs to the inner corner, which the photo shows shut
+    (strength 0) and which lies below the pressed lips' line; drawn whole at the segment's mean
+    strength it was a half-dark tail bent down past the line. It fades toward the corner instead."""
+    from facetalk.face import landmarks as lm
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    verts = analysis.rig.rest_xyz.astype(np.float32).copy()
+    upper, lower = list(lm.LIPS_INNER_UPPER), list(lm.LIPS_INNER_LOWER)
+    verts[lower, :2] = verts[upper, :2]  # pressed: every pair meets (gap 0)
+    corner, beside = lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[1]
+    verts[corner, :2] = verts[beside, :2] + np.array([-9.0, 4.0])  # the corner 4 px under the line, 9 px out
+    assert painter._seam_rest_gap[1] > 6.0 and painter._seam_rest_gap[0] == 0.0  # full strength beside, 0 at it
+    out = np.full(analysis.image.shape, 200, np.uint8)
+    painter._paint_seam(out, verts)
+    dark = 200.0 - out.astype(float) @ LUMA
+
+    def darkest_near(share: float) -> float:
+        x, y = verts[beside, :2] + share * (verts[corner, :2] - verts[beside, :2])
+        return float(dark[int(round(y)) - 1:int(round(y)) + 2, int(round(x)) - 1:int(round(x)) + 2].max())
+
+    # Toward the corner the line fades: at 0.9 of the way under 0.7 of its darkness beside it, at
+    # the corner under half (49.4 -> 31.1, 21.6 levels); the mean-strength segment kept 44.3 (0.9)
+    # all the way to the corner. (Its first half stays at the 0.6 cap of the line's alpha.)
+    profile = [darkest_near(s) for s in (0.0, 0.7, 0.9, 1.0)]
+    assert profile[2] < 0.7 * profile[0] and profile[3] < 0.5 * profile[0], profile
+    assert profile[1] > profile[2] > profile[3], profile
