@@ -1019,7 +1019,7 @@ class MouthPainter:
             cv2.line(segment, (ax - (lx << shift), ay - (ly << shift)), (bx - (lx << shift), by - (ly << shift)),
                      1.0, 2, cv2.LINE_AA, shift)
             view = alpha[ly:hy, lx:hx]
-            np.maximum(view, segment * share, out=view)
+            np.maximum(view, segment * np.float64(share), out=view)  # as the old float64 strengths multiplied
         alpha = np.minimum(cv2.GaussianBlur(alpha, (0, 0), self._softness) * 1.1, 0.6)
         region = out[y0:y1, x0:x1].astype(np.float32)
         region += (0.5 * (self.throat_rgb + self._lip_rgb) - region) * alpha[..., None]
