@@ -20,7 +20,7 @@ from facetalk.render.sampling import mix
 from facetalk.render.mouth import (
     ARCH_FACE_TURN, BLADE_SHOULDER, BLADE_SIDES, CAVITY_LIGHT_FLOOR, CAVITY_LIGHT_NEAR_LOWER,
     CAVITY_LIGHT_UNDER_TEETH, CAVITY_NEAR_LOWER, CAVITY_UNDER_TEETH, CHEEK_LIGHT, CHEEK_SPAN,
-    CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, CORNER_LOWER_SHARE, CORNER_SHADE, FLOOR_SHADE, INCISAL_FROM,
+    CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, CORNER_LOWER_SHARE, CORNER_ROUND, CORNER_SHADE, FLOOR_SHADE, INCISAL_FROM,
     INCISAL_KEEP, INCISAL_SHADE, LENS_FULL, LENS_OPENING, LENS_REACH, LIP_SHADOW_REACH, LOWER_GAP_SHARE,
     LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING, LOWER_TEETH_PER_SIDE,
     LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING,
@@ -117,7 +117,10 @@ class ShadeReference:
             side |= d_upper < arch + 0.5
         side = np.nonzero(side)[0]
         du, dl = d_upper[side], d_lower[side]
-        cut = (du + dl - peak_opening * lens_height(across[side])) * opens
+        # _lens_cut: the lips' faces ease in over +-soft px of the rig's opening's excess over the lens
+        excess, soft = du + dl - peak_opening * lens_height(across[side]), np.float32(CORNER_ROUND * peak_opening)
+        ramp = np.where(excess >= soft, excess, (excess + soft) * (excess + soft) / (np.float32(4.0) * soft))
+        cut = np.where(excess <= -soft, 0.0, ramp) * opens
         low_reach, up_reach = CORNER_LOWER_SHARE * cut, (1.0 - CORNER_LOWER_SHARE) * cut
         arched_at, over_arch = np.zeros(len(side)), np.zeros(len(side), bool)
         if arch is not None:

@@ -271,6 +271,12 @@ class MouthPainter:
         opening = _polygon_mask(shape, inner)
         lips = _polygon_mask(shape, outer) & ~opening
         lip = np.median(image[lips], axis=0) if lips.any() else np.array([150.0, 80.0, 80.0])
+        if lips.any():  # the lip's own shadow (_lay_corner_faces)
+            lip_luma = image[lips].astype(np.float64) @ LUMA
+            self._lip_shadow_rgb = np.median(image[lips][lip_luma <= np.percentile(lip_luma, CORNER_SHADOW_PERCENTILE)],
+                                             axis=0).astype(np.float64)
+        else:
+            self._lip_shadow_rgb = 0.8 * lip
         face = _polygon_mask(shape, pts[list(lm.FACE_OVAL)]) & ~lips
         skin = np.median(image[face], axis=0) if face.any() else np.array([190.0, 145.0, 125.0])
         skin_luma = float(skin @ LUMA)
@@ -857,9 +863,12 @@ class MouthPainter:
         anchor = np.where(lower[:, None], anchors[:, 2:], anchors[:, :2])
         lip = sample_points(self.image, anchor + (np.where(lower, depth, -depth))[:, None] * self._down)
         lip = lip + (self._lip_rgb - lip) * (CORNER_LIP_HUE * inward)[:, None]
+        # Turned from the light, toward the photo's own lip shadow: never darker or more
+        # saturated than the photo's lip gets, so no drawn rim.
+        lip = lip + (self._lip_shadow_rgb - lip) * (CORNER_SHADOW * inward)[:, None]
         # Never lighter than the lip beside it (arched faces aside: they continue the lip above).
         darker = self._outline_share(interp, px, lower=lower, lip=lip, cleared=cleared)
-        shade = (1.0 - CORNER_DARKEN * inward) * (darker + (1.0 - darker) * arched)
+        shade = darker + (1.0 - darker) * arched
         color[px] = mix(color[px], lip * shade[:, None], cover)
 
     def _across(self, verts: np.ndarray, px: np.ndarray, py: np.ndarray) -> np.ndarray:
@@ -1242,12 +1251,21 @@ THROAT_SPAN = (0.25, 0.5)
 # The lips' inner faces at an open mouth's corners (MouthPainter._taper_corners): the lower lip's
 # share of them, how deep into the photo's lip (mouth widths) their texture is read before it
 # folds back, the share of that depth skipped toward the opening (the photo's soft edge), how far
-# their colour turns to the lips' own hue there, and how much of the light they lose there.
+# their colour turns to the lips' own hue there, and how far to the photo's own lip shadow (the
+# median of its lip's darkest CORNER_SHADOW_PERCENTILE percent). Darkened to 0.45 of their light
+# instead, they were a drawn rim round the widest vowel, darker and more saturated than anything
+# on the photo's lip (12: mauve, 07: dark red; judge24 item 4).
 CORNER_LOWER_SHARE = 0.5
 CORNER_LIP_DEPTH = 0.035
 CORNER_EDGE_SKIP = 0.4
 CORNER_LIP_HUE = 0.5
-CORNER_DARKEN = 0.55
+CORNER_SHADOW = 1.0
+CORNER_SHADOW_PERCENTILE = 15.0
+# Where the rig's opening (its straight segments between landmarks) crosses the lens the lips' faces
+# begin to cover it, and the outline turned there at once: the shoulders of a kite or a hexagon
+# (judge24 items 4, 9). The cover eases in over +-CORNER_ROUND of the opening's peak of the rig's
+# excess over the lens (a quadratic ramp, _lens_cut), so the outline curves from one into the other.
+CORNER_ROUND = 0.1
 # The upper lip set lower over a wide-open toothy mouth's arch is half turned in at the rig's edge
 # and wholly at its new one, by this share of a corner face's hue and shade (_face_depth).
 ARCH_FACE_TURN = 0.7
@@ -1597,7 +1615,7 @@ def _corner_cover(d_upper, d_lower, lens, arch, peak, opens, has_arch, own_teeth
     k = 0
     for j in range(n):
         du, dl = d_upper[j], d_lower[j]
-        cut = (du + dl - np.float32(peak) * lens[j]) * np.float32(opens)
+        cut = _lens_cut(du + dl - np.float32(peak) * lens[j], np.float32(CORNER_ROUND * peak)) * np.float32(opens)
         low, up = np.float32(CORNER_LOWER_SHARE) * cut, np.float32(1.0 - CORNER_LOWER_SHARE) * cut
         arched, over = zero, False
         if has_arch:
@@ -1616,6 +1634,18 @@ def _corner_cover(d_upper, d_lower, lens, arch, peak, opens, has_arch, own_teeth
         out[2, k] = arched
         k += 1
     return at[:k], lower[:k], out[0, :k].copy(), depth[:k].copy(), out[1, :k].copy(), out[2, :k].copy()
+
+
+@njit(cache=True, nogil=True)
+def _lens_cut(excess, soft):
+    """float32 px the lips' faces cover of an opening `excess` px higher than the lens (float32;
+    < 0: lower), easing in over +-`soft` px: 0 below -soft, the excess above soft, and between
+    them (excess + soft)² / (4 soft), whose slope runs 0..1 (max(excess, 0) turned at once)."""
+    if excess <= -soft:
+        return np.float32(0.0)
+    if excess >= soft:
+        return excess
+    return (excess + soft) * (excess + soft) / (np.float32(4.0) * soft)
 
 
 @njit(cache=True, nogil=True)
