@@ -124,11 +124,17 @@ ARKIT_UNSUPPORTED = ("MouthClose", "TongueOut")
 class PhotoExpression:
     """The photo's own expression, in the units of the expression parameters: `smile` 0..1 (how
     far its mouth corners are raised, as the `smile` coefficient would raise them from a neutral
-    mouth), `lips_apart` 0..1 (how far its lips are parted, as in a smile with teeth). Emotions
-    are rendered relative to a neutral face: they undo this first (motion.emotion.blend)."""
+    mouth), `lips_apart` 0..1 (how far its lips are parted, as in a smile with teeth),
+    `corner_lift` (how high its mouth corners sit above the line through the lips' middle, in
+    mouth widths, as the photo shows them: a neutral mouth's are about face.expression.
+    NEUTRAL_CORNER_LIFT; None where not measured, read as all of `smile`'s lift). A smile can be
+    read from the mouth's width where its corners hardly show lifted (a face seen from below):
+    `corner_lift` says how far undoing it should bring them down. Emotions are rendered relative
+    to a neutral face: they undo this first (motion.emotion.blend)."""
 
     smile: float = 0.0
     lips_apart: float = 0.0
+    corner_lift: float | None = None
 
 
 def face_index(name: str) -> int:

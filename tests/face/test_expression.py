@@ -1,6 +1,7 @@
 """The photo's own expression, from its landmarks."""
 
 import numpy as np
+import pytest
 
 from facetalk.face import landmarks as lm
 from facetalk.face.expression import estimate_expression
@@ -36,7 +37,7 @@ def test_undoing_the_photos_smile_leaves_a_neutral_mouth(analysis):
 
     photo = analysis.expression
     offsets = np.zeros(len(FACE_NAMES))
-    emotion._undo_smile(offsets, photo.smile)
+    emotion._undo_smile(offsets, photo.smile, shown=emotion.corner_share(photo))
     posed = posed_vertices(analysis.rig, MotionFrame(t_s=0.0).with_face(offsets))[:lm.N_LANDMARKS]
     assert photo.smile > 0.8 and estimate_expression(posed).smile < 0.1
     corners = list(lm.MOUTH_CORNERS)
@@ -72,3 +73,60 @@ def test_a_wide_mouth_showing_its_teeth_smiles_with_its_corners_level(analysis):
     grimace = pts.copy()
     grimace[list(lm.MOUTH_CORNERS), 1] += 0.5 * SMILE_CORNER_LIFT * width
     assert estimate_expression(grimace).smile == 0.0
+
+
+def _level_corners(analysis) -> np.ndarray:
+    """The bundled portrait's (478, 3) landmarks with the mouth corners a quarter of a smile's lift
+    above a neutral mouth's (a wide toothy mouth seen from below, as out/portraits' 12)."""
+    from facetalk.face.expression import NEUTRAL_CORNER_LIFT
+
+    pts = analysis.landmarks_px.astype(np.float64).copy()
+    width = np.linalg.norm(pts[lm.MOUTH_CORNERS[0], :2] - pts[lm.MOUTH_CORNERS[1], :2])
+    mid = len(lm.LIPS_INNER_UPPER) // 2
+    centre_y = 0.5 * (pts[lm.LIPS_INNER_UPPER[mid], 1] + pts[lm.LIPS_INNER_LOWER[mid], 1])
+    for corner in lm.MOUTH_CORNERS:
+        pts[corner, 1] = centre_y - (NEUTRAL_CORNER_LIFT + 0.25 * SMILE_CORNER_LIFT) * width
+    return pts
+
+
+def test_undoing_a_smile_whose_corners_show_level_leaves_them_where_a_neutral_mouth_has_them(analysis):
+    """A smile read from the mouth's width shows its corners nearly level (out/portraits' 12: 0.044
+    mouth widths above a neutral mouth's, a full smile's lift 0.17). The undo brings them down by
+    the lift the photo shows (PhotoExpression.corner_lift), not by the whole smile's: taken down
+    the whole lift, they ended about 0.1 mouth widths under a neutral mouth's (every emotion that
+    shuts the lips arched into a frown on 12). The smile's width is still taken back."""
+    from facetalk.face.expression import NEUTRAL_CORNER_LIFT
+    from facetalk.face.rig import build_rig
+    from facetalk.motion import emotion
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.params import FACE_NAMES
+    from facetalk.render.renderer import posed_vertices
+
+    pts = _level_corners(analysis)
+    photo = estimate_expression(pts)
+    assert photo.smile > 0.8 and photo.lips_apart > 0.8
+    assert photo.corner_lift == pytest.approx(NEUTRAL_CORNER_LIFT + 0.25 * SMILE_CORNER_LIFT, abs=1e-3)
+    assert emotion.corner_share(photo) == pytest.approx(0.25 / photo.smile, abs=0.01)
+    rig = build_rig(pts)
+    offsets = np.zeros(len(FACE_NAMES))
+    emotion._undo_smile(offsets, photo.smile, shown=emotion.corner_share(photo))
+    posed = posed_vertices(rig, MotionFrame(t_s=0.0).with_face(offsets))[:lm.N_LANDMARKS].astype(np.float64)
+    assert abs(estimate_expression(posed).corner_lift - NEUTRAL_CORNER_LIFT) < 0.015
+    corners = list(lm.MOUTH_CORNERS)
+    width = np.linalg.norm(np.diff(posed[corners, :2], axis=0))
+    assert 0.75 < width / np.linalg.norm(np.diff(pts[corners, :2], axis=0)) < 0.9
+
+
+def test_a_photo_expression_saved_before_the_corner_lift_undoes_all_of_its_smile():
+    """An expression pickled before PhotoExpression had `corner_lift` (a server's saved analysis)
+    unpickles without it: the class default None, read as corners showing the whole smile."""
+    import pickle
+
+    from facetalk.motion import emotion
+    from facetalk.params import PhotoExpression
+
+    old = PhotoExpression.__new__(PhotoExpression)
+    old.__dict__.update(smile=1.0, lips_apart=1.0)  # the state an old pickle restores
+    old = pickle.loads(pickle.dumps(old))
+    assert old.corner_lift is None and emotion.corner_share(old) == 1.0
+    assert emotion.corner_share(PhotoExpression(smile=1.0, lips_apart=1.0, corner_lift=0.024)) < 0.3

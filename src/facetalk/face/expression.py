@@ -42,4 +42,4 @@ def estimate_expression(landmarks_px: np.ndarray) -> PhotoExpression:
     wide = (width / float(np.linalg.norm(left_eye - right_eye)) - NEUTRAL_WIDTH) / (SMILE_WIDTH - NEUTRAL_WIDTH)
     lifted = (lift - NEUTRAL_CORNER_LIFT) / SMILE_CORNER_LIFT
     wide *= apart * np.clip(lifted / WIDTH_NEEDS_LIFT, 0.0, 1.0)
-    return PhotoExpression(smile=float(np.clip(max(lifted, wide), 0.0, 1.0)), lips_apart=apart)
+    return PhotoExpression(smile=float(np.clip(max(lifted, wide), 0.0, 1.0)), lips_apart=apart, corner_lift=lift)

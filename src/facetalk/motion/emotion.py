@@ -27,6 +27,7 @@ from types import MappingProxyType
 import numpy as np
 
 from facetalk.config import EMOTIONS
+from facetalk.face.expression import NEUTRAL_CORNER_LIFT
 from facetalk.face.rig import (EYE_SQUINT, FROWN_CORNER_DROP, FROWN_CORNER_OUT, SMILE_CORNER_LIFT, SMILE_CORNER_OUT,
                                SMILE_SQUINT, SPREAD_CORNER_OUT, SQUINT_UNDONE)
 from facetalk.params import FACE_NAMES, PhotoExpression, face_index
@@ -278,9 +279,22 @@ ONLY_A_SMILES_PARTING = frozenset({"contempt"})
 SNEER_HELD = (0.42, 0.5)
 # Undoing one unit of the photo's smile: smile < 0 is the frown (corners down and a little out),
 # not the smile mirrored, so the corners are brought down by the frown and back in by lip_spread
-# < 0 as far as the smile had lifted and widened them (face.rig's shapes, in mouth widths).
+# < 0 as far as the smile had lifted and widened them (face.rig's shapes, in mouth widths). The
+# corners come down only as far as the photo shows them lifted (corner_share): a smile read from
+# the mouth's width with its corners nearly level (a face seen from below, out/portraits' 12:
+# 0.044 mouth widths above a neutral mouth's, a full smile's 0.17) was taken down the whole 0.17,
+# and every emotion shutting its lips arched into a frown there (sad, angry and disgust 0.07-0.13
+# mouth widths under a neutral mouth's corners, against 0.01-0.08 on the bundled photo: out/emo15).
 UNDO_SMILE = {"smile": -SMILE_CORNER_LIFT / FROWN_CORNER_DROP,
               "lip_spread": -(SMILE_CORNER_OUT + FROWN_CORNER_OUT * SMILE_CORNER_LIFT / FROWN_CORNER_DROP) / SPREAD_CORNER_OUT}
+
+
+def corner_share(photo: PhotoExpression) -> float:
+    """0..1: the share of the photo's smile its corners show lifted (PhotoExpression.corner_lift
+    above a neutral mouth's, over the smile's SMILE_CORNER_LIFT; 1 where the lift is unknown)."""
+    if photo.corner_lift is None or photo.smile <= 0.0:
+        return 1.0
+    return min(max((photo.corner_lift - NEUTRAL_CORNER_LIFT) / (SMILE_CORNER_LIFT * photo.smile), 0.0), 1.0)
 
 
 def sneer_held(upper_lip_raise: float) -> float:
@@ -337,15 +351,15 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
         on_speech = 0.0 if name in ONLY_A_SMILES_PARTING else CLOSES_LIPS.get(name, 0.0)
         closes += w * (CLOSES_A_SMILE.get(name, CLOSES_LIPS.get(name, 0.0)) * toothy
                        + on_speech * (photo.lips_apart - toothy))
-    if undo > 0.0:
-        _undo_smile(offsets, undo)
-    _lower_lids_under_frown(offsets, weights=weights, photo_smile=photo.smile)
+    hidden = _undo_smile(offsets, undo, shown=corner_share(photo)) if undo > 0.0 else 0.0
+    _lower_lids_under_frown(offsets, weights=weights, photo_smile=photo.smile, hidden_frown=hidden)
     posture = tuple(sum(w * POSTURE_DEG[name][i] for w, name in zip(weights, EMOTIONS)) for i in range(2))
     liveliness = 1.0 + sum(w * (LIVELINESS[name] - 1.0) for w, name in zip(weights, EMOTIONS))
     return Blend(offsets=offsets, lids=lids, posture_deg=posture, liveliness=liveliness, closes_lips=closes)
 
 
-def _lower_lids_under_frown(offsets: np.ndarray, *, weights: tuple[float, ...], photo_smile: float) -> None:
+def _lower_lids_under_frown(offsets: np.ndarray, *, weights: tuple[float, ...], photo_smile: float,
+                            hidden_frown: float = 0.0) -> None:
     """Adjusts the eye_squint offset in `offsets` (face parameters) for the lower lids' drop the
     rig ties to a frown on a smiling photo (face.rig.SQUINT_UNDONE: per unit of frown, the squint
     the photo's smile raised). Anger's share of it is given back as its tensed lids (KEEPS_SQUINT,
@@ -353,8 +367,11 @@ def _lower_lids_under_frown(offsets: np.ndarray, *, weights: tuple[float, ...], 
     UNDOES_SQUINT less the weight of smiling emotions in the mix (the rest taken with eye_squint
     < 0); and the drop stops at the photo's whole squint: it is linear in the frown, and a frown
     past 1 (disgust on a full smile reaches 1.05, the range 2) sank the lids below their rest line,
-    white under the iris reading as fear."""
-    frown = max(-offsets[face_index("smile")], 0.0)
+    white under the iris reading as fear. `hidden_frown`: the frown the smile's undo left out
+    where the photo's corners show less than its smile (_undo_smile); the lids drop as if it were
+    there, the smile's squint being there whatever the corners show."""
+    rig_frown = max(-offsets[face_index("smile")], 0.0)
+    frown = rig_frown + hidden_frown
     # A smiling emotion in the mix keeps the photo's smile, and with it as much of its squint.
     smiling = sum(w for w, name in zip(weights, EMOTIONS) if RECIPES[name].face.get("smile", 0.0) > 0.0)
     floor = max(sum(w * UNDOES_SQUINT.get(name, 0.0) for w, name in zip(weights, EMOTIONS)) - smiling, 0.0)
@@ -368,21 +385,26 @@ def _lower_lids_under_frown(offsets: np.ndarray, *, weights: tuple[float, ...], 
     # The rig drops the lids by `frown` squints; they end `dropped` down, no less than the floor
     # and no more than the whole squint, the difference given back (or taken) with eye_squint.
     dropped = min(max((1.0 - kept) * frown, floor), 1.0)
-    offsets[face_index("eye_squint")] += (frown - dropped) * per_frown
+    offsets[face_index("eye_squint")] += (rig_frown - dropped) * per_frown
 
 
-def _undo_smile(offsets: np.ndarray, photo_smile: float) -> None:
+def _undo_smile(offsets: np.ndarray, photo_smile: float, *, shown: float = 1.0) -> float:
     """Takes `photo_smile` units of the photo's own smile off the target smile in `offsets` ((P,),
-    in place).
+    in place); returns the frown left out (smile units) where the corners show less (below).
 
     Where the target smiles at least as much, the smile shape itself is taken off (exactly);
     the rest of the photo's smile is taken off with the frown and lip_spread (UNDO_SMILE), and a
-    target frown then comes on top."""
+    target frown then comes on top. The frown brings the corners down only by the `shown` share
+    of the rest (corner_share: what the photo's corners show of its smile); lip_spread takes back
+    all of the smile's width, and the frown's own push outward."""
     smile, spread = face_index("smile"), face_index("lip_spread")
     target = offsets[smile]
     if target >= photo_smile:
         offsets[smile] = target - photo_smile
-        return
+        return 0.0
     rest = photo_smile - max(target, 0.0)
-    offsets[smile] = min(target, 0.0) + UNDO_SMILE["smile"] * rest
-    offsets[spread] += UNDO_SMILE["lip_spread"] * rest
+    hidden = -UNDO_SMILE["smile"] * (1.0 - shown) * rest  # frown units left out, >= 0
+    offsets[smile] = min(target, 0.0) + UNDO_SMILE["smile"] * rest + hidden
+    # The frown left out does not push the corners out either: less to take back in.
+    offsets[spread] += UNDO_SMILE["lip_spread"] * rest + FROWN_CORNER_OUT / SPREAD_CORNER_OUT * hidden
+    return hidden
