@@ -668,3 +668,24 @@ def test_a_frown_past_a_whole_smile_takes_back_no_more_than_the_smiles_squint(an
     emotion._lower_lids_under_frown(kept, weights=angry, photo_smile=photo_smile)
     assert kept[face_index("eye_squint")] == pytest.approx(
         2.0 * photo_smile * rig_module.SQUINT_UNDONE * rig_module.SMILE_SQUINT / rig_module.EYE_SQUINT)
+
+
+def test_emotions_that_shut_a_smile_bring_its_corners_down_as_far_as_the_photo_shows_them():
+    """A smile read from the mouth's width with its corners a quarter of a smile's lift above a
+    neutral mouth's (a face seen from below: out/portraits' 12): sad, angry and disgust, which shut
+    the lips, frown its undo only by that quarter (taken down the whole lift, the shut line arched
+    into a frown: 12's corners 0.07-0.13 mouth widths under a neutral mouth's). Fear, surprise and
+    contempt, which leave the teeth or a smirk, take the whole lift down (the corners left up read
+    as the photo's grin)."""
+    from facetalk.face.rig import SMILE_CORNER_LIFT
+
+    level = PhotoExpression(smile=1.0, lips_apart=1.0, corner_lift=NEUTRAL_CORNER_LIFT + 0.25 * SMILE_CORNER_LIFT)
+    whole = PhotoExpression(smile=1.0, lips_apart=1.0)
+    for name in EMOTIONS:
+        weights = tuple(float(e == name) for e in EMOTIONS)
+        on_level, on_whole = emotion.blend(weights, photo=level), emotion.blend(weights, photo=whole)
+        left_out = 0.0
+        if name in ("sad", "angry", "disgusted"):
+            left_out = -0.75 * emotion.UNDO_SHARE[name] * emotion.UNDO_SMILE["smile"]
+        assert on_level.offset("smile") - on_whole.offset("smile") == pytest.approx(left_out), name
+    assert emotion.corner_share(level) == pytest.approx(0.25)

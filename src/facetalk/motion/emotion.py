@@ -285,6 +285,11 @@ SNEER_HELD = (0.42, 0.5)
 # 0.044 mouth widths above a neutral mouth's, a full smile's 0.17) was taken down the whole 0.17,
 # and every emotion shutting its lips arched into a frown there (sad, angry and disgust 0.07-0.13
 # mouth widths under a neutral mouth's corners, against 0.01-0.08 on the bundled photo: out/emo15).
+# Only for the emotions that shut the smile's lips (CORNERS_AS_SHOWN), where that arch was: with
+# the teeth left showing (fear, surprise) or a smirk on top (contempt) the corners left up read as
+# the photo's grin (the expression classifier: 12's fear and surprise read happy 0.79 and 0.48,
+# sad with the whole lift undone; Obama's fear happy 0.43 -> 0.74; out/emo16/fer_new).
+CORNERS_AS_SHOWN = frozenset({"sad", "angry", "disgusted"})
 UNDO_SMILE = {"smile": -SMILE_CORNER_LIFT / FROWN_CORNER_DROP,
               "lip_spread": -(SMILE_CORNER_OUT + FROWN_CORNER_OUT * SMILE_CORNER_LIFT / FROWN_CORNER_DROP) / SPREAD_CORNER_OUT}
 
@@ -329,7 +334,7 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
     already shows toward its own mouth opening (but those in OPENS_ANEW, which open from them),
     and may shut the photo's parted lips."""
     offsets = np.zeros(len(FACE_NAMES))
-    lids = closes = undo = 0.0
+    lids = closes = undo = shown = 0.0
     for w, name in zip(weights, EMOTIONS):
         if name == "neutral" or w == 0.0:
             continue
@@ -348,10 +353,12 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
                     value *= 1.0 - FROWN_ON_SMILE_BY_EMOTION.get(name, FROWN_ON_SMILE) * photo.smile
             offsets[face_index(param)] += w * value
         undo += w * UNDO_SHARE.get(name, UNDO_SHARE_DEFAULT) * photo.smile
+        shown += w * UNDO_SHARE.get(name, UNDO_SHARE_DEFAULT) * photo.smile * (
+            corner_share(photo) if name in CORNERS_AS_SHOWN else 1.0)
         on_speech = 0.0 if name in ONLY_A_SMILES_PARTING else CLOSES_LIPS.get(name, 0.0)
         closes += w * (CLOSES_A_SMILE.get(name, CLOSES_LIPS.get(name, 0.0)) * toothy
                        + on_speech * (photo.lips_apart - toothy))
-    hidden = _undo_smile(offsets, undo, shown=corner_share(photo)) if undo > 0.0 else 0.0
+    hidden = _undo_smile(offsets, undo, shown=shown / undo) if undo > 0.0 else 0.0
     _lower_lids_under_frown(offsets, weights=weights, photo_smile=photo.smile, hidden_frown=hidden)
     posture = tuple(sum(w * POSTURE_DEG[name][i] for w, name in zip(weights, EMOTIONS)) for i in range(2))
     liveliness = 1.0 + sum(w * (LIVELINESS[name] - 1.0) for w, name in zip(weights, EMOTIONS))
