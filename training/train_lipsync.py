@@ -48,6 +48,10 @@ VOICE_WEIGHT = 1.0
 # the frames of items whose augmentation carries music (round 8: under music 0-8 dB louder than the
 # voice the network presses less, and a retrain on more of that music pressed less still).
 SHORTFALL_WEIGHT = 2.0
+# --music-false-press-weight: the press's excess over its target, on the frames whose target press is
+# under this (no bilabial: /t d k s/, vowels), weighted like the shortfall times that weight on the same
+# items (round 15's fine-tune shut /t d k s/ under beats 69 -> 125 of 240 while it learned the bilabials).
+FALSE_PRESS_TARGET = 0.05
 
 
 class LipNet(nn.Module):
@@ -166,6 +170,7 @@ class Corpus:
     v_offsets: np.ndarray
     press_weight: np.ndarray  # (frames,) multiplies the press's shortfall loss; ones by default
     voice_weight: np.ndarray  # (frames,) multiplies the voice_level loss; ones by default
+    false_press_weight: np.ndarray  # (frames,) weighs the press's excess where none is due; zeros by default
 
 
 @dataclass(frozen=True)
@@ -179,30 +184,35 @@ class Schedule:
 
 
 def load_corpus(path: Path, *, voice_level: bool = False, music_press_weight: float = 1.0,
-                music_voice_weight: float = 1.0, press_weight_needs: tuple[str, ...] = ("music",)) -> Corpus:
+                music_voice_weight: float = 1.0, press_weight_needs: tuple[str, ...] = ("music",),
+                music_false_press_weight: float = 0.0) -> Corpus:
     feats, targets, offsets = load(path, "train")
     v_feats, v_targets, v_offsets = load(path, "valid")
     if voice_level:
         targets = np.concatenate([targets, _ahead_max(np.load(path / "train.npz")["voice_level"])[:, None]], axis=1)
     # The items' augmentations are read once, and only where a weight needs them.
     items = (json.loads((path / "train.json").read_text())["items"]
-             if music_press_weight != 1.0 or music_voice_weight != 1.0 else None)
+             if music_press_weight != 1.0 or music_voice_weight != 1.0 or music_false_press_weight else None)
     press_weight, voice_weight = (np.ones(len(feats), np.float32) if weight == 1.0
                                   else music_frame_weights(items=items, offsets=offsets, weight=weight, needs=needs)
                                   for weight, needs in ((music_press_weight, press_weight_needs),
                                                         (music_voice_weight, ("music",))))
-    return Corpus(feats=feats, targets=targets, v_feats=v_feats, v_targets=v_targets, v_offsets=v_offsets,
-                  press_weight=press_weight, voice_weight=voice_weight)
+    # The false press is weighed on the press weight's items only, and nowhere else.
+    false_press_weight = (np.zeros(len(feats), np.float32) if not music_false_press_weight
+                          else music_frame_weights(items=items, offsets=offsets, weight=music_false_press_weight,
+                                                   needs=press_weight_needs, elsewhere=0.0))
+    return Corpus(feats=feats, targets=targets, v_feats=v_feats, v_offsets=v_offsets, v_targets=v_targets,
+                  press_weight=press_weight, voice_weight=voice_weight, false_press_weight=false_press_weight)
 
 
 def music_frame_weights(*, items: list[dict], offsets: np.ndarray, weight: float,
-                        needs: tuple[str, ...] = ("music",)) -> np.ndarray:
+                        needs: tuple[str, ...] = ("music",), elsewhere: float = 1.0) -> np.ndarray:
     """(frames,) `weight` on the frames of the items whose augmentation carries every kind in
-    `needs` (build_lip_corpus's entries: `music<snr>dB`, `tempo<factor>`), 1 elsewhere."""
+    `needs` (build_lip_corpus's entries: `music<snr>dB`, `tempo<factor>`), `elsewhere` on the rest."""
     if len(items) != len(offsets) - 1:
         raise ValueError(f"{len(items)} items for {len(offsets) - 1} utterances in the corpus")
     per_item = np.array([weight if all(any(a.startswith(kind) for a in item["augmentation"]) for kind in needs)
-                         else 1.0 for item in items], np.float32)
+                         else elsewhere for item in items], np.float32)
     return np.repeat(per_item, np.diff(offsets))
 
 
@@ -215,8 +225,8 @@ def _ahead_max(level: np.ndarray) -> np.ndarray:
 def random_crops(*, net: LipNet, x_all: torch.Tensor, y_all: torch.Tensor, w_all: torch.Tensor, schedule: Schedule,
                  rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """A batch of crops of the stream: inputs carry the receptive field's worth of past frames and
-    LOOKAHEAD_FRAMES of future ones; targets and the loss weights `w_all` (frames, 2: the press's
-    shortfall's, the voice level's) are the crop's own frames."""
+    LOOKAHEAD_FRAMES of future ones; targets and the loss weights `w_all` (frames, 3: the press's
+    shortfall's, the voice level's, the false press's) are the crop's own frames."""
     span = net.receptive_field - 1 + schedule.crop + LOOKAHEAD_FRAMES
     starts = rng.integers(0, len(x_all) - span, size=schedule.batch)
     idx = torch.from_numpy(starts[:, None] + np.arange(span)[None, :])
@@ -228,10 +238,11 @@ def random_crops(*, net: LipNet, x_all: torch.Tensor, y_all: torch.Tensor, w_all
 
 
 def crop_loss(*, pred: torch.Tensor, y: torch.Tensor, press_weight: torch.Tensor | None = None,
-              voice_weight: torch.Tensor | None = None) -> torch.Tensor:
+              voice_weight: torch.Tensor | None = None, false_press_weight: torch.Tensor | None = None) -> torch.Tensor:
     """Weighted error of the predicted mouth `pred` against the targets `y`, both (B, T, len(PARAMS)),
     or both with the voice level after them; `press_weight` (B, T) multiplies the press's shortfall,
-    `voice_weight` (B, T) the voice level's error."""
+    `voice_weight` (B, T) the voice level's error, `false_press_weight` (B, T) adds the press's excess
+    over a target under FALSE_PRESS_TARGET."""
     voice = 0.0
     if y.shape[-1] > len(PARAMS):
         voice_err = (pred[..., len(PARAMS):] - y[..., len(PARAMS):]) ** 2
@@ -247,6 +258,9 @@ def crop_loss(*, pred: torch.Tensor, y: torch.Tensor, press_weight: torch.Tensor
     under_press = torch.relu(y[..., PRESS] - pred[..., PRESS]) ** 2
     if press_weight is not None:
         under_press = under_press * press_weight
+    if false_press_weight is not None:
+        over_press = torch.relu(pred[..., PRESS] - y[..., PRESS]) ** 2 * (y[..., PRESS] < FALSE_PRESS_TARGET)
+        under_press = under_press + over_press * false_press_weight
     rest = (y.abs().sum(dim=2, keepdim=True) < 0.02).float()
     moving_at_rest = (pred * rest) ** 2
     return (err + 2.0 * d_err + 2.0 * gap.mean() + SHORTFALL_WEIGHT * under_press.mean() + 4.0 * moving_at_rest.mean()
@@ -261,14 +275,15 @@ def train(*, net: LipNet, corpus: Corpus, silence: np.ndarray, schedule: Schedul
     opt = torch.optim.AdamW(net.parameters(), lr=schedule.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * min(s / total, 1.0))))
     x_all, y_all = torch.from_numpy(corpus.feats), torch.from_numpy(corpus.targets)
-    w_all = torch.from_numpy(np.stack([corpus.press_weight, corpus.voice_weight], axis=1))
+    w_all = torch.from_numpy(np.stack([corpus.press_weight, corpus.voice_weight, corpus.false_press_weight], axis=1))
     started = time.time()
     for epoch in range(schedule.epochs):
         net.train()
         running = 0.0
         for _ in range(steps_per_epoch):
             x, y, w = random_crops(net=net, x_all=x_all, y_all=y_all, w_all=w_all, schedule=schedule, rng=rng)
-            loss = crop_loss(pred=net(x)[:, LOOKAHEAD_FRAMES:], y=y, press_weight=w[..., 0], voice_weight=w[..., 1])
+            loss = crop_loss(pred=net(x)[:, LOOKAHEAD_FRAMES:], y=y, press_weight=w[..., 0], voice_weight=w[..., 1],
+                             false_press_weight=w[..., 2])
             running += optimizer_step(net=net, loss=loss, opt=opt, sched=sched)
         net.eval()
         corr = jaw_correlation(net, corpus.v_feats, corpus.v_targets, corpus.v_offsets, silence)
@@ -305,6 +320,9 @@ def main() -> None:
                          "(1: off, the committed recipe)")
     ap.add_argument("--fast-music-only", action="store_true",
                     help="--music-press-weight only on items whose augmentation carries time compression too")
+    ap.add_argument("--music-false-press-weight", type=float, default=0.0,
+                    help="weighs the press's excess over a target of no press (/t d k s/, vowels) on the items "
+                         "--music-press-weight weighs (0: off, the committed recipe)")
     ap.add_argument("--music-voice-weight", type=float, default=1.0,
                     help="multiplies the voice_level loss on items whose augmentation carries music (1: off)")
     ap.add_argument("--init", metavar="MODEL.onnx",
@@ -317,7 +335,8 @@ def main() -> None:
     rng = np.random.default_rng(args.seed)
     corpus = load_corpus(Path(args.corpus), voice_level=args.voice_level, music_press_weight=args.music_press_weight,
                          music_voice_weight=args.music_voice_weight,
-                         press_weight_needs=("music", "tempo") if args.fast_music_only else ("music",))
+                         press_weight_needs=("music", "tempo") if args.fast_music_only else ("music",),
+                         music_false_press_weight=args.music_false_press_weight)
     silence = log_mel(np.zeros(1600, np.float32))[0]
     if args.init:  # a fine-tune: the given model's weights and standardisation, not the corpus's
         net = load_onnx_net(Path(args.init))

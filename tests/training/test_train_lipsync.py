@@ -1,4 +1,5 @@
-"""The lip model's training (training/train_lipsync.py): --music-press-weight (--fast-music-only), --init."""
+"""The lip model's training (training/train_lipsync.py): --music-press-weight (--fast-music-only),
+--music-false-press-weight, --init."""
 
 import json
 
@@ -56,6 +57,34 @@ def test_load_corpus_reads_the_items_music_from_train_json(tmp_path):
     assert train.load_corpus(tmp_path).press_weight.tolist() == [1] * 6
     weighted = train.load_corpus(tmp_path, music_press_weight=2.5).press_weight
     assert weighted.tolist() == [2.5, 2.5, 1, 1, 1, 1]
+
+
+def test_the_false_press_weight_charges_only_a_press_where_none_is_due():
+    """A press of 0.6 where the target is none (a /t/, a vowel) costs SHORTFALL_WEIGHT x weight x 0.6^2
+    more on weighted frames; the same excess over a bilabial's partial target (0.3), a press short
+    of its target, and frames of weight 0 cost nothing more."""
+    y = torch.zeros(1, 4, len(train.PARAMS))
+    y[0, :, train.PRESS] = torch.tensor([0.0, 0.3, 1.0, 0.0])
+    pred = y.clone()
+    pred[0, :, train.PRESS] = torch.tensor([0.6, 0.9, 0.5, 0.6])
+    weight = torch.tensor([[3.0, 3.0, 3.0, 0.0]])
+    extra = float(train.crop_loss(pred=pred, y=y, false_press_weight=weight) - train.crop_loss(pred=pred, y=y))
+    assert extra == pytest.approx(train.SHORTFALL_WEIGHT * 3.0 * 0.6 ** 2 / 4, rel=1e-5)
+
+
+def test_the_false_press_weight_lands_only_on_the_fast_music_items(tmp_path):
+    feats = np.zeros((6, 43), np.float32)
+    targets = np.zeros((6, len(train.PARAMS)), np.float32)
+    for split in ("train", "valid"):
+        np.savez(tmp_path / f"{split}.npz", feats=feats, targets=targets, voice_level=np.zeros(6, np.float32),
+                 offsets=np.array([0, 2, 3, 6]))
+    items = [{"augmentation": ["tempo1.50", "music-3dB"]}, {"augmentation": ["music0dB"]},
+             {"augmentation": ["tempo1.50"]}]
+    (tmp_path / "train.json").write_text(json.dumps({"items": items}))
+    assert train.load_corpus(tmp_path).false_press_weight.tolist() == [0] * 6
+    corpus = train.load_corpus(tmp_path, music_false_press_weight=3.0, press_weight_needs=("music", "tempo"))
+    assert corpus.false_press_weight.tolist() == [3, 3, 0, 0, 0, 0]
+    assert corpus.press_weight.tolist() == [1] * 6
 
 
 def test_music_voice_weight_multiplies_only_the_voice_levels_error(tmp_path):
