@@ -174,6 +174,10 @@ JAW_OPENING_POWER = 0.75
 # its rest area at jaw_open 1 (_unfolded), raised over at most this many passes down the chin.
 JAW_FOLD_KEEP = 0.25
 JAW_FOLD_PASSES = 8
+# A triangle joining the lower lip to the skin beside it (_unfold_seam) keeps at least this share:
+# those are slivers at rest (10's 43-91-146: 3.6 px^2), and one kept to a quarter, its photo laid
+# 4 times thinner, stepped a held wide-open jaw 11 levels where its edge crossed a pixel's centre.
+JAW_SEAM_KEEP = 0.5
 
 # Share of the eye opening the upper lid travels with vertical gaze at gaze_y = +-1.
 LID_GAZE_FOLLOW = 0.3
@@ -790,21 +794,30 @@ def _jaw_basis(out: np.ndarray, pts: np.ndarray, meas: _Measures, lips: _Lips, *
     jaw_w[lips.upper] = JAW_CORNER_SHARE * (1.0 - lens[lips.upper])
     jaw_w[lips.corners] = JAW_CORNER_SHARE
     jaw_drop = 0.38 * ipd
+    lower_lip = lips.lower.copy()
+    lower_lip[lips.corners] = False  # the corners carry the upper lip too
     jaw_w = _unfolded(jaw_w, meas=meas, triangles=np.array(triangles), drop_px=jaw_drop,
-                      skin=(under_mouth > 0) & ~lips.upper & ~lips.lower)
+                      skin=(under_mouth > 0) & ~lips.upper & ~lips.lower, lip=lower_lip,
+                      beside_lip=lips.is_face & ~lips.upper & ~lips.lower)
     out[:, :2] = meas.frame.to_image(np.zeros_like(u), jaw_drop * jaw_w)
     out[:, 2] = 0.15 * jaw_drop * jaw_w
 
 
-def _unfolded(jaw_w: np.ndarray, *, meas: _Measures, triangles: np.ndarray, skin: np.ndarray,
-              drop_px: float) -> np.ndarray:
-    """(V,) `jaw_w` raised where the jaw, dropping each vertex `drop_px` * its weight down the face,
+def _unfolded(jaw_w: np.ndarray, *, meas: _Measures, triangles: np.ndarray, skin: np.ndarray, lip: np.ndarray,
+              beside_lip: np.ndarray, drop_px: float) -> np.ndarray:
+    """(V,) `jaw_w` changed where the jaw, dropping each vertex `drop_px` * its weight down the face,
     would fold a triangle ((F, 3) vertex indices) with a corner in `skin` (V,) bool (the skin under
     the lower lip): the skin corner whose drop unfolds it most drops just far enough for the
     triangle to keep JAW_FOLD_KEEP of its rest area. The lip is carried by the lens's weights, the
     skin under it by the chin's: where a photo's landmarks put the lip's outline a px or two above
     the skin under it (a beard: out/portraits' 09), the lip crossed it, the triangles between folded
-    over, and a fold's edge crossing a pixel's centre steps it (09's held jaw by 25 levels)."""
+    over, and a fold's edge crossing a pixel's centre steps it (09's held jaw by 25 levels).
+    A triangle joining the lower lip (`lip`, (V,) bool, its corners left out: they carry the upper
+    lip) to skin beside it (`beside_lip`) that no skin corner unfolds (beside the mouth corners the
+    skin lies above the lip's line, and the lens's slope there drops one lip vertex past another:
+    10's 43-91-146 kept -0.71 of its area) gets the one weight change that keeps JAW_SEAM_KEEP and
+    is smallest and thins no other triangle there: a skin corner's further drop, or a lip vertex's,
+    either way (_unfold_seam)."""
     u, v = meas.u[triangles], meas.v[triangles]  # (F, 3)
     rest = 0.5 * ((u[:, 1] - u[:, 0]) * (v[:, 2] - v[:, 0]) - (u[:, 2] - u[:, 0]) * (v[:, 1] - v[:, 0]))
     # The area's rate with each corner's drop: half the other two corners' spread across the face.
@@ -813,16 +826,50 @@ def _unfolded(jaw_w: np.ndarray, *, meas: _Measures, triangles: np.ndarray, skin
     rows = np.arange(len(triangles))
     best = np.argmax(gain, axis=1)
     moves = gain[rows, best] > 0.0  # some skin corner's further drop unfolds it
+    seam = np.nonzero(~moves & np.any(lip[triangles], axis=1) & np.any(beside_lip[triangles], axis=1)
+                      & (rest != 0.0))[0]
+    all_tris, all_rest, all_rate = triangles, rest, rate
     tris, rest, rate, best = triangles[moves], rest[moves], rate[moves], best[moves]
     corner, corner_rate = tris[np.arange(len(tris)), best], rate[np.arange(len(tris)), best]
     w = jaw_w.copy()
     for _ in range(JAW_FOLD_PASSES):  # a lowered corner can fold the triangles under it in turn
         by_others = np.sum(rate * drop_px * w[tris], axis=1) - corner_rate * drop_px * w[corner]
         need = np.clip(((JAW_FOLD_KEEP - 1.0) * rest - by_others) / corner_rate / drop_px, 0.0, 1.0)
-        if not np.any(need > w[corner]):
-            break
+        raised = np.any(need > w[corner])
         np.maximum.at(w, corner, need)
+        if not (_unfold_seam(w, triangles=all_tris, rest=all_rest, rate=all_rate, seam=seam, drop_px=drop_px,
+                             lip=lip, beside_lip=beside_lip) or raised):
+            break
     return w
+
+
+def _unfold_seam(w: np.ndarray, *, triangles: np.ndarray, rest: np.ndarray, rate: np.ndarray, seam: np.ndarray,
+                 drop_px: float, lip: np.ndarray, beside_lip: np.ndarray) -> bool:
+    """In place on (V,) jaw weights `w`: each `seam` triangle (indices into `triangles` (F, 3), with
+    their (F,) rest areas and (F, 3) area rates per px of drop, _unfolded's) that would keep under
+    JAW_SEAM_KEEP of its area at jaw 1 gets the smallest single weight change that keeps it, of a
+    `lip` corner either way or a `beside_lip` corner further down, that leaves every other triangle
+    at that corner no thinner than JAW_SEAM_KEEP or than it was (the cheapest change alone see-sawed:
+    10's lip vertex 375 rose for 273-321-375 and folded 273-291-375). Whether any weight changed."""
+    share = lambda at: (rest[at] + np.sum(rate[at] * drop_px * w[triangles[at]], axis=1)) / rest[at]  # noqa: E731
+    changed = False
+    for f in seam[share(seam) < JAW_SEAM_KEEP - 1e-9]:
+        tri, now = triangles[f], share(np.array([f]))[0]
+        if now >= JAW_SEAM_KEEP - 1e-9:  # a change made for an earlier one kept it already
+            continue
+        need = w[tri] + (JAW_SEAM_KEEP - now) * rest[f] / (rate[f] * drop_px)
+        for k in np.argsort(np.abs(need - w[tri])):
+            v, to = tri[k], need[k]
+            if not (np.isfinite(to) and 0.0 <= to <= 1.0 and (lip[v] or (beside_lip[v] and to > w[v]))):
+                continue
+            at = np.nonzero(np.any(triangles == v, axis=1) & (rest != 0.0))[0]
+            before, was = share(at), w[v]
+            w[v] = to
+            if np.all(share(at) >= np.minimum(before, JAW_SEAM_KEEP) - 1e-9):
+                changed = True
+                break
+            w[v] = was
+    return changed
 
 
 def _lip_and_jaw_action_units(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, meas: _Measures,
