@@ -1382,12 +1382,14 @@ PHOTO_TEETH_HIDDEN = (0.55, 0.85)
 # its run from the lip, as measured mid-mouth there, is EDGE_ARC shorter from EDGE_SPAN of the way
 # to a corner (a smile arc: 1 - EDGE_ARC min(x / EDGE_SPAN, 1)^2), and EDGE_TEETH of each tooth's shortfall
 # from the central incisor's length is taken off it, at the synthetic row's places: a tooth is
-# TOOTH_LENGTH long mid-tooth (laterals shorter), rounding off (TIP_POWER: the canine to a cusp)
-# to EDGE_TOOTH_CORNER of the central incisor's length at its sides, the same for every tooth, so
-# the edge has no step between teeth (one of 0.5 px flipped a pixel 47 levels as a jaw opened).
+# TOOTH_LENGTH long mid-tooth (laterals shorter), easing off as a cosine wave, flat mid-tooth and
+# at its sides, to EDGE_TOOTH_CORNER of the central incisor's length at its sides, the same for
+# every tooth, so the edge has no step between teeth (one of 0.5 px flipped a pixel 47 levels as a
+# jaw opened). The synthetic teeth's tips (TIP_POWER, EDGE_TEETH 0.3) cut a dark spike up between
+# every two teeth into the photo's own (12's and 01's widest vowel: pinking shears at 3x).
 EDGE_ARC = 0.15
 EDGE_SPAN = 0.7
-EDGE_TEETH = 0.3
+EDGE_TEETH = 0.15
 EDGE_TOOTH_CORNER = 0.6
 
 # The share of a wide gap between the rows that the resting tongue fills (a narrow one it fills
@@ -1547,7 +1549,7 @@ def _biting_edge_at(uu, edges):
     row's `edges` (_teeth_edges)."""
     across = abs(np.float32(2.0) * uu - np.float32(1.0))
     rank, f = _along_at(across, uu, edges)
-    corner = abs(2.0 * f - 1.0) ** TIP_POWER[rank]
+    corner = 0.5 + 0.5 * math.cos(2.0 * math.pi * f)  # 1 at a tooth's sides, 0 mid-tooth
     tooth = TOOTH_LENGTH[rank] / TOOTH_LENGTH[0] * (1.0 - corner) + EDGE_TOOTH_CORNER * corner
     arc = 1.0 - EDGE_ARC * min(np.float64(across) / EDGE_SPAN, 1.0) ** 2
     return arc * (1.0 - EDGE_TEETH * (1.0 - tooth))
