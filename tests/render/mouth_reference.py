@@ -267,11 +267,11 @@ class ShadeReference:
         color = self.throat_rgb * (light * (1.0 - THROAT_SHADE * throat))[:, None]
         shows = 0.0 if peak_opening is None else float(smoothstep(np.array(peak_opening / mouth_w), *PALATE_OPENING))
         if shows > 0.0:
-            self._soft_palate(color, below_teeth, across, mouth_w, shows=shows)
+            self._throat_shade(color, below_teeth, across, mouth_w, shows=shows)
         return color
 
-    def _soft_palate(self, color: np.ndarray, below_teeth: np.ndarray, across: np.ndarray, mouth_w: float, *,
-                     shows: float) -> None:
+    def _throat_shade(self, color: np.ndarray, below_teeth: np.ndarray, across: np.ndarray, mouth_w: float, *,
+                      shows: float) -> None:
         """Lays over the (N, 3) cavity `color`, in place, what a wide-open mouth shows at its back
         (`shows` 0..1 of it, as the opening grows): the throat's shade, deepening smoothly below
         the upper teeth and fading toward the cheeks (no drawn arch or uvula: seen from the front
@@ -426,7 +426,7 @@ def _texture_at(texture, u, v, where, mottle_k, speckle_k, mottle, speckle):
 
 @njit(cache=True, nogil=True)
 def _palate_pass(color, below, across, mouth_w, shows):
-    """MouthPainter._soft_palate's per-pixel part, in place on the (N, 3) `color` (one compiled
+    """ShadeReference._throat_shade's per-pixel part, in place on the (N, 3) `color` (one compiled
     pass: numpy's took as long as the rest of the cavity): the throat's shade, THROAT_DARK of the
     light deep mid-mouth, deepening with depth and fading toward the cheeks (_palate_at)."""
     for i in range(color.shape[0]):

@@ -6,8 +6,8 @@ between its lips is split by jaw: its upper teeth stay hung from the upper lip a
 photographed distance, its lower teeth from the lower lip (synthetic upper teeth stay on the
 skull: a lip drawn down covers them; a lip rolled down, mouth_roll_upper, covers the photo's
 own in proportion). Around them, back to front: a dark
-cavity graded by how far light reaches in (opened wide: the soft palate's arch, the uvula and the
-throat under them), a tongue resting low (its tip raised for t d n l),
+cavity graded by how far light reaches in (opened wide: the throat's shade deepening below the
+upper teeth, no palate drawn), a tongue resting low (its tip raised for t d n l),
 the lower incisors' tips over the lower lip, and synthetic upper teeth if the photo shows none,
 so teeth move with their jaws. Colours come from the photo (lip colour, skin brightness, teeth).
 """
@@ -1741,8 +1741,8 @@ N_TH = 6
 # `rgb` (N_RGB, 3): MouthPainter's colours (_shade_colours).
 RGB_THROAT, RGB_TONGUE, RGB_TONGUE_BACK, RGB_TEETH, RGB_SHADE_TINT, RGB_BLACK, RGB_BLACK_SCALE = range(7)
 N_RGB = 7
-# `scalars` (N_SC,): mouth width (px), peak opening (px), tongue tip raised 0..1, the soft palate's
-# share shown, 1 where lower_show's values are float32; `edges` (2, 9): the upper and lower row's.
+# `scalars` (N_SC,): mouth width (px), peak opening (px), tongue tip raised 0..1, the throat's
+# shade's share shown (_palate_at), 1 where lower_show's values are float32; `edges` (2, 9): the upper and lower row's.
 SC_MOUTH_W, SC_PEAK, SC_TONGUE_TIP, SC_PALATE, SC_SHOW32 = range(5)
 N_SC = 5
 EDGES_UPPER, EDGES_LOWER = 0, 1
@@ -1811,7 +1811,7 @@ def _along_at(across, uu, edges):
 
 @njit(cache=True, nogil=True)
 def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
-    """_shade's second stage: the cavity (_cavity, _soft_palate) into `out` (N, 3) and the
+    """_shade's second stage: the cavity (_cavity, the throat's shade _palate_at) into `out` (N, 3) and the
     tongue's shape into `tongue` (N_TG, N): its height over the lower lip (px), cover, raised tip,
     and for its colour `back`, `light_in` and `over` (_tongue_surface_colour's). `ex`: _shade's
     first numpy stage (under_teeth, near_lower, throat, exp(-wide))."""
