@@ -6,7 +6,7 @@ import pytest
 from facetalk.render import mouth as mouth_module
 from facetalk.render.mouth import (
     EDGES_UPPER, EX_UPPER_GAP, EX_UPPER_TIP, N_ROWS, RGB_BLACK, RGB_BLACK_SCALE, ROW_UPPER_F, ROW_UPPER_RANK,
-    SYNTHETIC_UPPER_TEETH_MW, TH_LOWER_COVER, TH_UPPER_COVER, TH_UPPER_SHADE, MouthPainter, _along_at,
+    SYNTHETIC_UPPER_TEETH_MW, TH_LOWER_COVER, TH_UPPER_COVER, TH_UPPER_SHADE, TIP_DROP, MouthPainter, _along_at,
     _shade_exponentials, _teeth_edges, _tooth_length_at, lens_opens,
 )
 from tests.render.mouth_reference import ShadeReference, _teeth_along, _tooth_length
@@ -35,7 +35,7 @@ def _tooth_length_compiled(rank: np.ndarray, f: np.ndarray) -> np.ndarray:
     rows[ROW_UPPER_RANK], rows[ROW_UPPER_F], reach[1] = rank, f, True
     zeros = np.zeros(len(f), np.float32)
     ex = _shade_exponentials(zeros, zeros, zeros, rows, reach, 100.0)
-    return np.array([_tooth_length_at(int(r), ex[EX_UPPER_TIP, i]) for i, r in enumerate(rank)])
+    return np.array([_tooth_length_at(int(r), ex[EX_UPPER_TIP, i], TIP_DROP[int(r)]) for i, r in enumerate(rank)])
 
 
 def _upper_tooth_shade(painter: MouthPainter, u: np.ndarray, d_upper: np.ndarray, mouth_w: float) -> np.ndarray:

@@ -1550,7 +1550,9 @@ def _biting_edge_at(uu, edges):
     across = abs(np.float32(2.0) * uu - np.float32(1.0))
     rank, f = _along_at(across, uu, edges)
     corner = 0.5 + 0.5 * math.cos(2.0 * math.pi * f)  # 1 at a tooth's sides, 0 mid-tooth
-    tooth = TOOTH_LENGTH[rank] / TOOTH_LENGTH[0] * (1.0 - corner) + EDGE_TOOTH_CORNER * corner
+    # EDGE_TOOTH_CORNER of the central incisor's length at the sides, whatever the tooth.
+    tooth = _tooth_length_at(rank, corner, 1.0 - EDGE_TOOTH_CORNER * TOOTH_LENGTH[0] / TOOTH_LENGTH[rank]) \
+        / TOOTH_LENGTH[0]
     arc = 1.0 - EDGE_ARC * min(np.float64(across) / EDGE_SPAN, 1.0) ** 2
     return arc * (1.0 - EDGE_TEETH * (1.0 - tooth))
 
@@ -1562,10 +1564,19 @@ EDGE_TABLE_N = 2049  # _biting_edge_table's samples along the mouth (a central i
 def _biting_edge_table() -> np.ndarray:
     """(EDGE_TABLE_N,) float64 _biting_edge_at at evenly spaced u 0..1 (_edge_at reads it): per
     pixel a table costs a twentieth of the pow and tooth search (+0.15 ms a frame on 11)."""
-    u = np.linspace(0.0, 1.0, EDGE_TABLE_N).astype(np.float32)
-    table = np.array([_biting_edge_at(uu, _teeth_edges()[EDGES_UPPER]) for uu in u])
+    table = _biting_edge_samples(np.linspace(0.0, 1.0, EDGE_TABLE_N).astype(np.float32), _teeth_edges()[EDGES_UPPER])
     table.flags.writeable = False
     return table
+
+
+@njit(cache=True, nogil=True)
+def _biting_edge_samples(u, edges):
+    """(n,) float64 _biting_edge_at at each of the (n,) float32 `u` (one compiled pass: the table's
+    2,049 calls from Python cost as much as the rest of a photo's mouth set-up)."""
+    out = np.empty(u.shape[0])
+    for i in range(u.shape[0]):
+        out[i] = _biting_edge_at(u[i], edges)
+    return out
 
 
 @njit(cache=True, nogil=True)
@@ -1943,7 +1954,7 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex):
 def _upper_tooth_at(teeth, i, across, side, du, upper_h, lift, rows, ex):
     """_upper_teeth at pixel i where they may reach: cover, shade, light, incisal into teeth[TH_UPPER_*, TH_INCISAL]."""
     rank, f = rows[ROW_UPPER_RANK, i], rows[ROW_UPPER_F, i]
-    length = _tooth_length_at(int(rank), ex[EX_UPPER_TIP, i])
+    length = _tooth_length_at(int(rank), ex[EX_UPPER_TIP, i], TIP_DROP[int(rank)])
     tip = upper_h * length * (1.0 + 0.06 * math.sin(3.1 * rank + 2.3 * side)
                               + 0.05 * (2.0 * f - 1.0) * math.sin(1.9 * rank + 0.7 * side)) + np.float64(lift)
     teeth[TH_UPPER_COVER, i] = min(max((tip - np.float64(du)) / 1.0, 0.0), 1.0) \
@@ -1958,11 +1969,13 @@ def _upper_tooth_at(teeth, i, across, side, du, upper_h, lift, rows, ex):
 
 
 @njit(cache=True, nogil=True)
-def _tooth_length_at(rank, tip_power):
-    """A tooth's length as a share of the central incisor's at one pixel: the incisors' edges
-    straight with rounded corners, the canine's a cusp, the premolars' rounded. `rank` 0 = central
-    incisor; `tip_power`: |2f - 1| ** TIP_POWER[rank] at `f` 0..1 across it."""
-    return TOOTH_LENGTH[rank] * (1.0 - TIP_DROP[rank] * tip_power)
+def _tooth_length_at(rank, tip_power, drop):
+    """A tooth's length as a share of the central incisor's at one pixel, `drop` of its length
+    shorter at its sides (TIP_DROP[rank] for the synthetic teeth: the incisors' edges straight with
+    rounded corners, the canine's a cusp, the premolars' rounded). `rank` 0 = central incisor;
+    `tip_power` 0 mid-tooth .. 1 at its sides (the synthetic teeth's |2f - 1| ** TIP_POWER[rank] at
+    `f` 0..1 across it)."""
+    return TOOTH_LENGTH[rank] * (1.0 - drop * tip_power)
 
 
 @njit(cache=True, nogil=True)
