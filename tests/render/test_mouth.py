@@ -2338,7 +2338,7 @@ def test_the_photos_upper_teeth_end_in_a_curved_uneven_biting_edge(analysis):
     (judge24 item 6: 12's toothy grin and /i/, 01 and 11 wide open): longer mid-mouth than toward
     the corners (a smile arc: the central incisors over 1.1x its length 0.6 of the way out; was
     1.0) and uneven tooth by tooth, gently (the edge off a quadratic through it by 0.2 px or more
-    at a 10 px run: 0.31, a cosine wave; was 0, and 0.5 with the tips' sharp notches), and
+    at a 10 px run: 0.31, a cosine wave; was 0, and 1.02 with the tips' sharp notches), and
     continuous."""
     from facetalk.face import landmarks as lm
 
