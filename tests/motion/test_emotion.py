@@ -6,6 +6,7 @@ import pytest
 from facetalk.config import EMOTIONS
 from facetalk.face import landmarks as lm
 from facetalk.face.expression import NEUTRAL_CORNER_LIFT
+from facetalk.face.rig import SMILE_CORNER_LIFT
 from facetalk.motion import emotion
 from facetalk.motion.frame import MotionFrame
 from facetalk.params import PhotoExpression
@@ -193,12 +194,14 @@ def test_disgust_wrinkles_the_nose_visibly(analysis, monkeypatch):
         assert darker >= 13.0, (landmark, darker)
 
 
-def test_disgust_on_a_closed_neutral_mouth_drops_the_corners_little_not_into_sads_arch():
+def test_disgust_on_a_closed_neutral_mouth_drops_the_corners_little_not_into_sads_arch(analysis):
     """On a neutral closed mouth (the bearded old photo, out/portraits' 09) disgust's corners come
     down less than 0.3 of sad's drop (0.19 of it; half of it before, -0.4 of a frown: on
     out/portraits' 07 and 13 disgust's mouth was sad's downturned arch at 2x); its upper lip and
-    nose carry it. On a full toothy smile its frown stays -0.15 (FROWN_ON_SMILE_BY_EMOTION; grown
-    to -0.2 before), 0.8 of the smile undone (UNDO_SHARE)."""
+    nose carry it. On a full toothy smile whose corners show all of it (the bundled photo) the
+    smile it leaves (UNDO_SHARE) and its own frown, not grown there (FROWN_ON_SMILE_BY_EMOTION),
+    about cancel: the corners come down by the smile's lift, within 0.01 mouth widths (0.179 vs
+    0.17; with all of it undone and the frown grown to -0.2 before, 0.227)."""
     from pathlib import Path
 
     from facetalk.face.expression import estimate_expression
@@ -215,12 +218,12 @@ def test_disgust_on_a_closed_neutral_mouth_drops_the_corners_little_not_into_sad
         return float(moved - rest) / rig.mouth_width_px
 
     assert 0.0 < drop("disgusted") < 0.3 * drop("sad")
-    disgust = tuple(float(e == "disgusted") for e in EMOTIONS)
-    assert emotion.blend(disgust, photo=PhotoExpression(smile=0.0)).offset("smile") == pytest.approx(-0.15)
-    # On a full smile blend() first takes 0.8 of the photo's smile off with the frown (UNDO_SMILE per
-    # unit of it); what is left beyond that is disgust's own frown, not grown.
-    on_smile = emotion.blend(disgust, photo=PhotoExpression(smile=1.0, lips_apart=1.0)).offset("smile")
-    assert on_smile - 0.8 * emotion.UNDO_SMILE["smile"] == pytest.approx(-0.15)
+    smiling = analysis.expression
+    assert smiling.smile == 1.0 and emotion.corner_share(smiling) == 1.0
+    mood = emotion.blend(tuple(float(e == "disgusted") for e in EMOTIONS), photo=smiling)
+    rest = posed_vertices(analysis.rig, MotionFrame(t_s=0))[list(lm.MOUTH_CORNERS), 1].mean()
+    moved = posed_vertices(analysis.rig, MotionFrame(t_s=0).with_face(mood.offsets))[list(lm.MOUTH_CORNERS), 1].mean()
+    assert float(moved - rest) / analysis.rig.mouth_width_px == pytest.approx(SMILE_CORNER_LIFT, abs=0.01)
 
 
 def test_happy_parts_a_closed_mouth_on_the_teeth_without_a_laugh():
@@ -677,8 +680,6 @@ def test_emotions_that_shut_a_smile_bring_its_corners_down_as_far_as_the_photo_s
     into a frown: 12's corners 0.07-0.13 mouth widths under a neutral mouth's). Fear, surprise and
     contempt, which leave the teeth or a smirk, take the whole lift down (the corners left up read
     as the photo's grin)."""
-    from facetalk.face.rig import SMILE_CORNER_LIFT
-
     level = PhotoExpression(smile=1.0, lips_apart=1.0, corner_lift=NEUTRAL_CORNER_LIFT + 0.25 * SMILE_CORNER_LIFT)
     whole = PhotoExpression(smile=1.0, lips_apart=1.0)
     for name in EMOTIONS:

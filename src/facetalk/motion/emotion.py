@@ -9,8 +9,8 @@ AU1+2+5+20+26 (brows up, level rather than sad's slant, eyes wide, lips stretche
 ears, jaw a little open; on a toothy photo the mouth opens from the smile's teeth under the upper
 lip rolled down over them),
 contempt = unilateral AU14 (one corner up). They are targets on a neutral face: the photo's own
-smile and parted lips are undone first (blend; for sad and angry about half the smile, their own
-frown doing the rest: UNDO_SHARE), so an emotion holds on whatever the photo shows.
+smile and parted lips are undone first (blend; sad, angry and disgust undo only part of the smile,
+their own frown doing the rest: UNDO_SHARE), so an emotion holds on whatever the photo shows.
 They are added to what the lips and the prosody produce, so speech stays in sync. Values are at
 strength 1: unmistakable to an expression classifier trained on real photos where it can be
 (benchmarks/bench_expression_classifier.py), without caricature, and no stronger than that: every
@@ -157,8 +157,9 @@ RECIPES: dict[str, Recipe] = {
 # shut over the smile's teeth drew a thin arch drooping into the corners (the "M" of judge24's
 # sheet, issue 12; the bundled photo and out/portraits' 12 at 2x), sad's mouth: the corners 0.156
 # mouth widths under the shut line's middle on the bundled photo, 0.096 now (a neutral mouth 0.02;
-# the raised upper lip and the frown's chin raiser lift the middle). dlib's identity distance
-# 0.448 -> 0.417 on the bundled photo, 0.411 -> 0.401 on 12, 0.431 -> 0.420 on 11 (out/emo15/tr_d3).
+# the corners make the arch: with upper_lip_raise or nose_sneer off it stayed, out/emo15).
+# dlib's identity distance 0.448 -> 0.417 on the bundled photo, 0.411 -> 0.401 on 12, 0.431 ->
+# 0.420 on 11 (out/emo15/tr_d3).
 UNDO_SHARE = {"sad": 0.4, "angry": 0.6, "disgusted": 0.8}
 UNDO_SHARE_DEFAULT = 1.0
 # On a smiling photo an emotion's own frown is scaled down by this share of the photo's smile:
@@ -373,8 +374,8 @@ def _lower_lids_under_frown(offsets: np.ndarray, *, weights: tuple[float, ...], 
     ramped in over the photo's smile: KEEPS_SQUINT_RAMP); sad's drop is at least its weight times
     UNDOES_SQUINT less the weight of smiling emotions in the mix (the rest taken with eye_squint
     < 0); and the drop stops at the photo's whole squint: it is linear in the frown, and a frown
-    past 1 (disgust on a full smile reaches 1.05, the range 2) sank the lids below their rest line,
-    white under the iris reading as fear. `hidden_frown`: the frown the smile's undo left out
+    past 1 (disgust's on a full smile reached 1.05 before ef0c7f2, 0.83 now; the range 2) sank
+    the lids below their rest line, white under the iris reading as fear. `hidden_frown`: the frown the smile's undo left out
     where the photo's corners show less than its smile (_undo_smile); the lids drop as if it were
     there, the smile's squint being there whatever the corners show."""
     rig_frown = max(-offsets[face_index("smile")], 0.0)
