@@ -611,6 +611,14 @@ def _speech_and_bilabials(espeak, text: str, *, rate: int) -> tuple[np.ndarray, 
     return speech, [(a + 0.5, b + 0.5) for p, a, b in phones if ipa_symbols(p) and ipa_symbols(p)[0][0] in "pbm"]
 
 
+def _shut(gap: np.ndarray, spans: list[tuple[float, float]]) -> int:
+    """How many of the (start, end) spans, in seconds, see the 100 fps lip gap shut (under the
+    benchmark's SHUT_GAP) within the span +-20 ms."""
+    from bench_lipsync import SHUT_GAP
+
+    return sum(gap[int(a * 100) - 2:int(b * 100) + 3].min() < SHUT_GAP for a, b in spans)
+
+
 def test_under_music_more_bilabials_shut_and_clean_speech_is_untouched(model, espeak):
     """The benchmark's English sentence (espeak-ng's phone times) over four pieces of synthetic
     chords and drums at 0 dB: with MusicPress more /p b m/ shut (lip gap < 0.05 within the phone
@@ -633,7 +641,7 @@ def test_under_music_more_bilabials_shut_and_clean_speech_is_untouched(model, es
         mixed = _add_at_snr(speech, _music(len(speech), np.random.default_rng(seed), SR), 0.0).astype(np.float32)
         for on in shut:
             g = gap(mixed, music_press=on)
-            shut[on] += sum(g[int(a * 100) - 2:int(b * 100) + 3].min() < 0.05 for a, b in bilabials)
+            shut[on] += _shut(g, bilabials)
     assert len(bilabials) == 24 and shut[True] >= shut[False] + 3  # 76 and 72 of 96
     assert np.array_equal(gap(speech, music_press=True), gap(speech, music_press=False))
 
@@ -797,9 +805,8 @@ def sentence_over_music():
 
 def test_under_music_the_voices_level_follows_the_voice_better_with_the_voice_level_net(model, sentence_over_music):
     """The lip model's voice_level under music 6 dB louder than the voice follows the clean
-    sentence's (its own estimate without the music) at r 0.54-0.74 over voiced frames (0.45-0.72
-    before round 15's fine-tune); blended with the bundled voice-level net where music makes up the
-    sound, at 0.61-0.80, higher on each piece."""
+    sentence's (its own estimate without the music) at r 0.45-0.72 over voiced frames; blended with
+    the bundled voice-level net where music makes up the sound, at 0.61-0.81, higher on each piece."""
     from facetalk.audio.mel import VOICING, log_mel
     from facetalk.motion.lipsync import VoiceUnderMusic
 
@@ -815,8 +822,8 @@ def test_under_music_the_voices_level_follows_the_voice_better_with_the_voice_le
     clean_frames, clean, _ = levels(speech)
     voiced = clean_frames[:, VOICING] > 0.5
     r = np.array([[np.corrcoef(x[voiced], clean[voiced])[0, 1] for x in levels(mixed)[1:]] for mixed in mixes])
-    # r own 0.60 0.74 0.54, blended 0.61 0.80 0.61 (round 14's model: own 0.53 0.72 0.45, blended 0.62 0.81 0.61)
-    assert np.all(r[:, 1] > r[:, 0] + 0.01) and r[:, 1].mean() > r[:, 0].mean() + 0.04, r
+    # r own 0.53 0.72 0.45, blended 0.62 0.81 0.61
+    assert np.all(r[:, 1] > r[:, 0] + 0.06) and r[:, 1].mean() > r[:, 0].mean() + 0.09, r
 
 
 def test_the_blend_is_the_lip_models_where_the_voice_is_the_sound_the_nets_raised_under_music():
@@ -1062,13 +1069,12 @@ def test_music_around_is_the_nets_music_share_over_the_last_100_ms_whatever_the_
 def test_under_a_beat_rap_speed_bilabials_keep_the_press_the_network_gave(model, espeak):
     """The benchmark's rap sentence at espeak-ng's rate 260 over six pieces of chords and drums at
     0 dB: with MusicAround more /p b m/ shut (lip gap < 0.05 within the phone +-20 ms) than with it
-    off (141 against 124 of 174; 123 against 121 with round 14's model), the press never lower; in
-    pieces the stream gives the same frames, bit for bit."""
+    off (123 against 121 of 174; over 30 beats of the benchmark's 1.6x clip 571 against 553), the press
+    never lower; in pieces the stream gives the same frames, bit for bit."""
+    from bench_lipsync import RAP
     from training.build_lip_corpus import _add_at_snr, _music
 
-    speech, bilabials = _speech_and_bilabials(
-        espeak, "Big beats bump in my mind, maps of the moment, people pump up, pop the bottle, "
-        "bring the bass back, boom, make my money move.", rate=260)
+    speech, bilabials = _speech_and_bilabials(espeak, RAP[2], rate=260)
 
     def mouth_of(audio, *, around: bool, chunk: int | None = None) -> MouthShape:
         stream = model.stream(fps=100, sr=SR, lead_s=0.02)
@@ -1084,34 +1090,9 @@ def test_under_a_beat_rap_speed_bilabials_keep_the_press_the_network_gave(model,
         shapes = {on: mouth_of(mixed, around=on) for on in shut}
         assert np.all(shapes[True].lip_press >= shapes[False].lip_press)
         for on, shape in shapes.items():
-            gap = shape.jaw_open * (1 - shape.lip_press)
-            shut[on] += sum(gap[int(a * 100) - 2:int(b * 100) + 3].min() < 0.05 for a, b in bilabials)
+            shut[on] += _shut(shape.jaw_open * (1 - shape.lip_press), bilabials)
     assert len(bilabials) == 29 and shut[True] >= shut[False] + 2, shut
     for chunk in (320, 555):
         pieces = mouth_of(mixed, around=True, chunk=chunk)
         for name in PARAMS:
             assert np.array_equal(getattr(pieces, name), getattr(shapes[True], name)), (chunk, name)
-
-
-def test_the_network_presses_rap_speed_bilabials_over_a_beat(model, espeak):
-    """Round 15's fine-tune: the network's own press (before any pass) on the benchmark's rap sentence
-    at espeak-ng's rate 260 over six pieces of chords and drums at 0 dB reaches 0.7 (where MusicAround's
-    press is sure) within the phone +-20 ms on 147 of 174 /p b m/ (round 14's model 112), and clean
-    it still reaches 0.85 on 28 of 29 (both)."""
-    from facetalk.audio.mel import log_mel
-    from training.build_lip_corpus import _add_at_snr, _music
-
-    speech, bilabials = _speech_and_bilabials(
-        espeak, "Big beats bump in my mind, maps of the moment, people pump up, pop the bottle, "
-        "bring the bass back, boom, make my money move.", rate=260)
-    silence = log_mel(np.zeros(1, np.float32), sr=SR)[0]
-
-    def press_peaks(audio: np.ndarray) -> np.ndarray:
-        press = model.run(log_mel(audio, sr=SR), model.initial_state(silence))[0][model.lookahead_frames:, PRESS]
-        return np.array([press[int(a * 100) - 2:int(b * 100) + 3].max() for a, b in bilabials])
-
-    over_beats = np.concatenate([
-        press_peaks(_add_at_snr(speech, _music(len(speech), np.random.default_rng(seed), SR), 0.0).astype(np.float32))
-        for seed in range(6)])
-    assert len(bilabials) == 29 and np.sum(over_beats >= 0.7) >= 135, np.sum(over_beats >= 0.7)
-    assert np.sum(press_peaks(speech) >= 0.85) >= 28
