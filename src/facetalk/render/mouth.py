@@ -90,17 +90,37 @@ def moustache_strands(image: np.ndarray, upper_lip_xy: np.ndarray) -> float:
     0.15 of its width high) is hair hanging down: its fine detail runs across more than down
     (vertical strands; a bare or shaven lip's runs along the lip line). On the 14 test portraits
     the ratio is 0.54-1.01 but for 08's white moustache (1.46) and the engraving's (1.25)."""
+    width = float(np.ptp(upper_lip_xy[:, 0]))
+    if width < 8:
+        return 0.0
+    return _strands_in(image, np.vstack([upper_lip_xy, (upper_lip_xy - [0.0, 0.15 * width])[::-1]]))
+
+
+def lip_strands(image: np.ndarray, outer_upper_xy: np.ndarray, inner_upper_xy: np.ndarray) -> float:
+    """0..1 how far the upper lip itself (between `outer_upper_xy` and `inner_upper_xy`: (K, 2) px,
+    corner to corner) is hidden by hair hanging over it, as moustache_strands measures the band
+    above it: a moustache that leaves the lip bare leaves the mouth's inside lit. On the 14 test
+    portraits the ratio is 0.31-0.88 but for 08's white moustache (1.58); 0.24 for the bundled
+    photo with stripes drawn above its lip only."""
+    if float(np.ptp(outer_upper_xy[:, 0])) < 8:
+        return 0.0
+    return _strands_in(image, np.vstack([outer_upper_xy, inner_upper_xy[::-1]]))
+
+
+def _strands_in(image: np.ndarray, poly: np.ndarray) -> float:
+    """0..1 how far the pixels inside `poly` ((K, 2) px) are hair hanging down: their fine detail
+    runs across more than down, from the first to the second of STRANDS_RATIO."""
     import cv2
 
-    width = float(np.ptp(upper_lip_xy[:, 0]))
-    poly = np.vstack([upper_lip_xy, (upper_lip_xy - [0.0, 0.15 * width])[::-1]])
     box = pixel_box(poly, pad=4, shape=image.shape[:2])
-    if box is None or width < 8:
+    if box is None:
         return 0.0
     x0, y0, x1, y1 = box
     luma = np.ascontiguousarray(image[y0:y1, x0:x1], dtype=np.float32) @ LUMA
     detail = luma - cv2.GaussianBlur(luma, (0, 0), 2.0)
     inside = _polygon_mask(luma.shape, poly - [x0, y0])
+    if not inside.any():
+        return 0.0
     across = np.abs(cv2.Sobel(detail, cv2.CV_32F, 1, 0))[inside].mean()
     down = np.abs(cv2.Sobel(detail, cv2.CV_32F, 0, 1))[inside].mean()
     return float(np.clip((across / max(down, 1e-3) - STRANDS_RATIO[0]) / (STRANDS_RATIO[1] - STRANDS_RATIO[0]), 0.0, 1.0))
@@ -118,9 +138,11 @@ HIDDEN_LIP_SHARE = 0.4
 HIDDEN_LIP_SHADE = 0.75
 DRAPE_SHARE = 0.9
 DRAPE_REACH = 0.1
-# Such hair overhangs the opening: the light reaching the mouth's inside (its cavity, throat, tongue
-# and synthetic teeth, _shade_colours) keeps 1 - HAIR_SHADE x strands of itself. Lit as a bare mouth,
-# 08's light grey tongue mound and upper teeth split its widest vowel's dark into two lobes.
+# Hair hiding the upper lip itself (lip_strands) overhangs the opening: the light reaching the
+# mouth's inside (its cavity, throat, tongue and synthetic teeth, _shade_colours; never a photo's
+# own teeth, photographed in that shade already) keeps 1 - HAIR_SHADE x its strands of itself. Lit
+# as a bare mouth, 08's light grey tongue mound and upper teeth split its widest vowel's dark into
+# two lobes. A moustache above a bare lip leaves the opening lit.
 HAIR_SHADE = 0.6
 
 
@@ -321,6 +343,8 @@ class MouthPainter:
             (1.0 - share) * lip / lip_luma + share * rgb / float(rgb @ LUMA))
         self.tongue_rgb = lip * 0.75 + colour * (own(TONGUE_RGB, 0.7, 0.78) - lip * 0.75)
         self._tongue_back_rgb = lip * 0.5 + colour * (own(TONGUE_BACK_RGB, 0.7, 0.45) - lip * 0.5)
+        self._lip_hair = lip_strands(image, pts[list(lm.LIPS_OUTER_UPPER)], pts[list(lm.LIPS_INNER_UPPER)])
+        self._shade_rgb = self._shade_colours()
 
     def _measure_rims(self) -> _Rims | None:
         """The photo's line along each lip's inner edge (_rim_widths) and what clearing it adds to
@@ -1075,7 +1099,7 @@ class MouthPainter:
         _shade_rows(u, opening, d_upper, d_lower, runs, show, lift, np.ascontiguousarray(stretched, np.bool_), scalars,
                     _teeth_edges(), rows, reach)
         ex = _shade_exponentials(u, d_upper, d_lower, rows, reach, mouth_w)
-        out, tongue, rgb = np.empty((len(u), 3)), np.empty((N_TG, len(u))), self._shade_colours()
+        out, tongue, rgb = np.empty((len(u), 3)), np.empty((N_TG, len(u))), self._shade_rgb
         _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue)
         ex2 = _tongue_exponentials(u, tongue, ex, mouth_w)
         teeth = np.empty((N_TH, len(u)))
@@ -1089,13 +1113,15 @@ class MouthPainter:
         return out
 
     def _shade_colours(self) -> np.ndarray:
-        """(N_RGB, 3) float64 the colours _shade's compiled passes take, by their RGB_* rows."""
+        """(N_RGB, 3) float64 the colours _shade's compiled passes take, by their RGB_* rows (once
+        per photo: _colors keeps them as _shade_rgb)."""
         rgb = np.empty((N_RGB, 3))
         rgb[RGB_THROAT], rgb[RGB_TONGUE], rgb[RGB_TONGUE_BACK] = self.throat_rgb, self.tongue_rgb, self._tongue_back_rgb
         rgb[RGB_TEETH], rgb[RGB_SHADE_TINT], rgb[RGB_BLACK] = self.teeth_rgb, self._shade_tint, self._black_rgb
         rgb[RGB_BLACK_SCALE] = 1.0 - self._black_rgb / 255.0
-        if self._strands > 0.0:  # a moustache over the lips overhangs the opening (HAIR_SHADE)
-            rgb[[RGB_THROAT, RGB_TONGUE, RGB_TONGUE_BACK, RGB_TEETH]] *= 1.0 - HAIR_SHADE * self._strands
+        if self._lip_hair > 0.0:  # a moustache over the lip overhangs the opening (HAIR_SHADE)
+            lit = [RGB_THROAT, RGB_TONGUE, RGB_TONGUE_BACK] + ([] if self._own_teeth else [RGB_TEETH])
+            rgb[lit] *= 1.0 - HAIR_SHADE * self._lip_hair
         return rgb
 
 
