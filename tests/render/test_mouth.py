@@ -2777,3 +2777,24 @@ def test_a_pressed_seam_fades_out_along_the_segment_to_a_corner_the_photo_shows_
     profile = [darkest_near(s) for s in (0.0, 0.7, 0.9, 1.0)]
     assert profile[2] < 0.7 * profile[0] and profile[3] < 0.5 * profile[0], profile
     assert profile[1] > profile[2] > profile[3], profile
+
+
+def test_a_faded_print_on_a_black_mat_keeps_the_prints_black_in_its_mouth(analysis):
+    """The print's black is read about the head (BLACK_ABOUT_FACE), so a faded print scanned on a
+    black mat (a 30 px border of 0, outside the box: 22% of the photo) opens its mouth within the
+    print's tones as without the mat; read over the whole photo its black was the mat's, and the
+    mouth's darkest went from the print's ~55 down to 0."""
+    print_ = (55.0 + analysis.image.astype(float) * (150.0 / 255.0)).astype(np.uint8)
+    matted = print_.copy()
+    matted[:30], matted[-30:], matted[:, :30], matted[:, -30:] = 0, 0, 0, 0
+    mouth_w, opening = 80.0, 0.5 * 80.0
+    u = np.linspace(0.05, 0.95, 91)
+    none = np.zeros_like(u)
+    luma = {}
+    for name, image in (("print", print_), ("matted", matted)):
+        painter = MouthPainter(analysis.rig, image, analysis.appearance.grain)
+        luma[name] = np.vstack([painter._shade(np.full_like(u, opening - d), np.full_like(u, d), np.full_like(u, opening),
+                                               u, mouth_w, photo_teeth=(none, none))
+                                for d in np.linspace(0, opening, 41)]) @ LUMA
+    assert luma["print"].min() > 50.0, luma["print"].min()
+    np.testing.assert_allclose(luma["matted"], luma["print"], atol=0.5)

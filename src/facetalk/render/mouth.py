@@ -324,11 +324,14 @@ class MouthPainter:
         # The photo's black (its darkest 0.5%): a faded print's is a brown-grey, and a mouth drawn
         # far darker than anything else in it reads as a hole cut into the print, its teeth ringed
         # in black. The mouth's own black goes BLACK_SHARE of the way to it, all of it on a faded
-        # print (FADED_BLACK).
-        pixels = image.reshape(-1, 3).astype(np.float64)
-        luma = pixels @ LUMA
-        black = pixels[luma <= np.percentile(luma, 0.5)].mean(axis=0)
-        self._black_rgb = black * (BLACK_SHARE + (1.0 - BLACK_SHARE) * float(smoothstep(black @ LUMA, *FADED_BLACK)))
+        # print (FADED_BLACK). Whether the print is faded is read about the head (BLACK_ABOUT_FACE),
+        # so a black mat or border it was scanned on does not hide it; a print that is not takes
+        # the whole photo's black.
+        oval = pts[list(lm.FACE_OVAL)]
+        x0, y0, x1, y1 = pixel_box(oval, pad=int(BLACK_ABOUT_FACE * np.ptp(oval[:, 0])), shape=shape)
+        whole, framed = _darkest_rgb(image), _darkest_rgb(image[y0:y1, x0:x1])
+        faded = float(smoothstep(framed @ LUMA, *FADED_BLACK))
+        self._black_rgb = (whole + faded * (framed - whole)) * (BLACK_SHARE + (1.0 - BLACK_SHARE) * faded)
         # Light bounced off the lips and the mouth's inside: the lips' hue.
         self._shade_tint = np.maximum(lip, 1.0) / max(float(lip @ LUMA), 1.0)
         # Throat and tongue are redder than the lips in a colour photo; in a grey or faded print
@@ -1164,6 +1167,16 @@ TONGUE_BACK_RGB = np.array([150.0, 50.0, 52.0])
 # down to luma ~31 under their black of 52, a hole cut into the print).
 BLACK_SHARE = 0.6
 FADED_BLACK = (12.0, 40.0)
+# The box the print's black is read in: the face oval's, this many face widths about it (the
+# oval's own box alone holds a dark-skinned face's skin and eyes only: 03 19, 04 22).
+BLACK_ABOUT_FACE = 0.5
+
+
+def _darkest_rgb(image: np.ndarray) -> np.ndarray:
+    """(3,) float64 the mean colour of the darkest 0.5% (by luma) of `image` (H, W, 3)."""
+    pixels = image.reshape(-1, 3).astype(np.float64)
+    luma = pixels @ LUMA
+    return pixels[luma <= np.percentile(luma, 0.5)].mean(axis=0)
 
 # Lips closing over the photo's own opening darken what shows between them toward the seam's
 # colour, from none where they are SLIT_DARK_GAP mouth widths apart to SLIT_DARKEST where they
