@@ -97,30 +97,6 @@ def test_half_a_smile_undone_smooths_the_photos_fold_nearly_away(analysis):
     assert out[y - 2:y + 3, x - 2:x + 3].astype(float).std() < 0.4 * before
 
 
-def test_a_smile_undone_by_less_frown_than_its_width_still_smooths_its_whole_fold(analysis):
-    """Sad and angry on a smile read from the mouth's width whose corners show a quarter of its
-    lift (a face seen from below, out/portraits' 12) frown the undo only by that quarter
-    (motion.emotion.corner_share), yet undo the whole smile's width: its nasolabial fold is
-    smoothed as on a photo whose corners show all of it (0.99 and 0.99; by the frown alone 0.61
-    and 0.42). Fear, which takes the whole lift down anyway, smooths exactly as much as there."""
-    from facetalk.config import EMOTIONS
-    from facetalk.face.expression import NEUTRAL_CORNER_LIFT
-    from facetalk.face.rig import SMILE_CORNER_LIFT
-    from facetalk.motion import emotion
-
-    level = PhotoExpression(smile=1.0, lips_apart=1.0, corner_lift=NEUTRAL_CORNER_LIFT + 0.25 * SMILE_CORNER_LIFT)
-    whole = PhotoExpression(smile=1.0, lips_apart=1.0)
-
-    def smoothing(photo: PhotoExpression, name: str) -> float:
-        frame = MotionFrame(t_s=0).with_face(emotion.blend(tuple(float(e == name) for e in EMOTIONS), photo=photo).offsets)
-        xy = posed_vertices(analysis.rig, frame)[:, :2]
-        return min(-FoldShader(photo=photo)._folds(xy, frame)[0].depth, 1.0)  # _smooth's weight
-
-    for name in ("sad", "angry"):
-        assert smoothing(level, name) >= smoothing(whole, name) > 0.95, name
-    assert smoothing(level, "fearful") == smoothing(whole, "fearful")
-
-
 def test_the_upper_lip_raiser_keeps_the_fold_a_smile_undone_would_smooth(analysis):
     """Disgust on a smiling photo undoes the smile but raises the upper lip, whose raiser deepens
     the nasolabial furrow: the fold is creased there, not smoothed away."""

@@ -34,7 +34,7 @@ from numba.extending import intrinsic
 
 from facetalk.face import landmarks as lm
 from facetalk.imaging import LUMA
-from facetalk.motion.emotion import UNDO_SMILE, corner_share, sneer_held
+from facetalk.motion.emotion import sneer_held
 from facetalk.motion.frame import MotionFrame
 from facetalk.params import PhotoExpression
 from facetalk.render.sampling import pixel_box
@@ -153,12 +153,6 @@ class FoldShader:
         """`photo`: the photo's own expression (a smile it shows is smoothed when undone); `tint`:
         (3,) float32, how much of R, G, B a crease darkens (crease_tint)."""
         self._photo = photo
-        # The undo's frown brings the corners down only by the share of the smile they show
-        # (motion.emotion.corner_share), but the smile's folds go with the whole smile undone: a
-        # frown is read as that share of the undo, up to the photo's whole smile (a whole undo's
-        # frown, UNDO_SMILE) or the frown itself where it is more.
-        self._corner_share = max(corner_share(photo), 1e-6)  # corners showing none of it: all
-        self._whole_frown = -UNDO_SMILE["smile"] * photo.smile
         self._tint = np.asarray(tint, np.float32)
         # The chin's dents' compiled pass, loaded now (the renderer's warm-up frame has no chin raiser),
         # for a box of the frame (not contiguous).
@@ -188,9 +182,7 @@ class FoldShader:
             # Undoing the photo's own smile fold, unless the upper lip's raiser holds the furrow
             # (disgust on a smiling photo: smoothed, its sneer lost the fold that makes it read).
             held = sneer_held(frame.upper_lip_raise)
-            frown = -min(frame.smile, 0.0)
-            undone = min(frown / self._corner_share, max(self._whole_frown, frown))
-            undo = -undone * self._photo.smile * (1.0 - held)
+            undo = min(frame.smile, 0.0) * self._photo.smile * (1.0 - held)
             depth = 0.24 * min(drive, 1.0) + UNDO_FOLD * undo
             if not _drawn(depth):
                 folds.append(_Fold(_NO_LINE, depth, 0.024 * span, None))
