@@ -125,6 +125,18 @@ def test_signals_clean_up(portrait_path, tmp_path, sig):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_stop_before_a_writer_is_entered_leaves_no_partial_file(tmp_path):
+    """A signal can land after a writer's open() and before the `with` that would delete its file
+    (seen under load: SIGTERM left `.m.PID-XXXXXX.partial.jsonl`); the stop handler deletes it."""
+    from facetalk.cli import _stopped
+    from facetalk.io.motion import MotionWriter
+
+    MotionWriter(tmp_path / "m.jsonl")  # opened, never entered: as if the signal came right then
+    assert [p.name.endswith(".partial.jsonl") for p in tmp_path.iterdir()] == [True]
+    assert _stopped(KeyboardInterrupt(), command="render") == 130
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_name_too_long_for_the_file_system(portrait_path, wav, tmp_path):
     """Refused before rendering: the check writes the writer's own temporary name, which is longer."""
     out = tmp_path / ("a" * 245 + ".mp4")  # fits (249 of 255 bytes); the temporary name never does

@@ -528,7 +528,11 @@ def _silence_native_stderr() -> None:
 
 
 def _stopped(stop: BaseException, *, command: str) -> int:
-    """The one line and exit status for Ctrl-C (130) or SIGTERM/SIGHUP (128 + its number)."""
+    """The one line and exit status for Ctrl-C (130) or SIGTERM/SIGHUP (128 + its number); any
+    temporary file a writer had opened but not yet guarded is deleted too."""
+    from facetalk.io._files import remove_partials
+
+    remove_partials()
     what = "interrupted" if isinstance(stop, KeyboardInterrupt) else f"stopped by {stop.name}"
     kept = "the clips already finished are kept" if command == "batch" else "no output written"
     print(f"facetalk: {what}; {kept}", file=sys.stderr)

@@ -28,10 +28,29 @@ def input_file(path: str | os.PathLike[str], *, what: str) -> Path:
     return path
 
 
+# Every temporary name handed out and maybe still on disk: a signal can land between a writer's
+# open() and the `with` that would delete its file (MotionWriter's __init__ opens it), so the
+# command's stop handler deletes whatever is left (remove_partials). Pruned of names no longer on
+# disk once it grows, so a long-running server does not collect them.
+_PARTIALS: set[Path] = set()
+_PARTIALS_PRUNE_AT = 64
+
+
 def partial_path(path: Path) -> Path:
     """Hidden sibling of `path` to write into before renaming: same directory, so os.replace is
     atomic, and unique to this process and call, so two renders to one path never share it."""
-    return path.with_name(f".{path.stem}.{os.getpid()}-{secrets.token_hex(3)}.partial{path.suffix}")
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}-{secrets.token_hex(3)}.partial{path.suffix}")
+    if len(_PARTIALS) >= _PARTIALS_PRUNE_AT:
+        _PARTIALS.difference_update([p for p in _PARTIALS if not p.exists()])
+    _PARTIALS.add(tmp)
+    return tmp
+
+
+def remove_partials() -> None:
+    """Deletes every temporary file partial_path named that is still on disk (a stopped command's)."""
+    for tmp in list(_PARTIALS):
+        tmp.unlink(missing_ok=True)
+        _PARTIALS.discard(tmp)
 
 
 def output_file(path: str | os.PathLike[str], *, what: str) -> Path:
