@@ -2798,3 +2798,29 @@ def test_a_faded_print_on_a_black_mat_keeps_the_prints_black_in_its_mouth(analys
                                 for d in np.linspace(0, opening, 41)]) @ LUMA
     assert luma["print"].min() > 50.0, luma["print"].min()
     np.testing.assert_allclose(luma["matted"], luma["print"], atol=0.5)
+
+
+def test_a_pressed_seam_running_off_the_frame_is_drawn_where_it_lies_inside(analysis):
+    """A mouth at the frame's edge (tight framing, a turned head): the pressed lips' line half
+    outside the frame is drawn on its inside half, as cv2 clipped the one whole-line buffer before
+    the seam was drawn in pieces; each piece's box clamped on one side only had a negative size
+    past the frame's far edge and numpy raised."""
+    from facetalk.face import landmarks as lm
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    rest = analysis.rig.rest_xyz.astype(np.float32)
+    upper, lower = list(lm.LIPS_INNER_UPPER), list(lm.LIPS_INNER_LOWER)
+    w = analysis.image.shape[1]
+    xs = rest[upper, 0]
+    drawn = {}
+    for side, dx in (("whole", 0.0), ("right", w - 0.5 * (xs.min() + xs.max())), ("left", -0.5 * (xs.min() + xs.max()))):
+        verts = rest.copy()
+        verts[lower, :2] = verts[upper, :2]  # pressed
+        verts[:, 0] += dx  # the line's middle on the frame's edge
+        out = np.full(analysis.image.shape, 200, np.uint8)
+        painter._paint_seam(out, verts)
+        drawn[side] = int((out != 200).any(axis=2).sum())
+    # Each half of the line inside the frame is drawn: a good share of the whole line's pixels.
+    assert drawn["whole"] > 100, drawn
+    assert 0.3 * drawn["whole"] < drawn["right"] < 0.8 * drawn["whole"], drawn
+    assert 0.3 * drawn["whole"] < drawn["left"] < 0.8 * drawn["whole"], drawn

@@ -1048,9 +1048,12 @@ class MouthPainter:
         pts = np.round((line - (x0, y0)) * (1 << shift)).astype(np.int32)
         for ax, ay, bx, by, share in _seam_pieces(pts, strength):
             # Drawn in the piece's own box (its 2 px anti-aliased line lies within 3 px of its
-            # ends): a buffer the whole line's size a piece cost 0.18 ms a pressed frame.
-            lx, ly = max(min(ax, bx) >> shift, 3) - 3, max(min(ay, by) >> shift, 3) - 3
-            hx, hy = min((max(ax, bx) >> shift) + 4, alpha.shape[1]), min((max(ay, by) >> shift) + 4, alpha.shape[0])
+            # ends; a buffer the whole line's size a piece cost 0.18 ms a pressed frame), clamped
+            # to the frame's box on both sides: a piece off the frame has none.
+            lx, hx = _clamped_span(min(ax, bx) >> shift, max(ax, bx) >> shift, alpha.shape[1])
+            ly, hy = _clamped_span(min(ay, by) >> shift, max(ay, by) >> shift, alpha.shape[0])
+            if hx <= lx or hy <= ly:
+                continue
             segment = np.zeros((hy - ly, hx - lx), np.float32)
             cv2.line(segment, (ax - (lx << shift), ay - (ly << shift)), (bx - (lx << shift), by - (ly << shift)),
                      1.0, 2, cv2.LINE_AA, shift)
@@ -2099,6 +2102,13 @@ def _weigh_corners(weights, tris, values, out):
         for c in range(values.shape[1]):
             out[n, c] = (weights[n, 0] * values[tris[n, 0], c] + weights[n, 1] * values[tris[n, 1], c]
                          + weights[n, 2] * values[tris[n, 2], c])
+
+
+def _clamped_span(lo: int, hi: int, size: int) -> tuple[int, int]:
+    """[lo - 3, hi + 4) px, a seam piece's box along one axis (its 2 px anti-aliased line from
+    `lo` to `hi` px), clamped to [0, `size`) on both sides (_paint_seam): empty when the piece lies
+    off the frame (one clamped on one side only had a negative size, and numpy raised)."""
+    return min(max(lo - 3, 0), size), min(max(hi + 4, 0), size)
 
 
 def _seam_pieces(pts: np.ndarray, strength: np.ndarray) -> list[tuple[int, int, int, int, float]]:
