@@ -2824,3 +2824,14 @@ def test_a_pressed_seam_running_off_the_frame_is_drawn_where_it_lies_inside(anal
     assert drawn["whole"] > 100, drawn
     assert 0.3 * drawn["whole"] < drawn["right"] < 0.8 * drawn["whole"], drawn
     assert 0.3 * drawn["whole"] < drawn["left"] < 0.8 * drawn["whole"], drawn
+
+
+def test_a_seam_segment_is_drawn_in_as_many_pieces_as_its_strengths_differ_by():
+    """A segment from full strength to a corner the photo shows shut (1 -> 0) fades in
+    SEAM_FADE_PIECES pieces; one between nearly equal strengths (the bundled photo's 1 -> 0.95) is
+    one piece: four pieces of nearly one darkness cost +51% of _paint_seam a pressed frame."""
+    from facetalk.render.mouth import SEAM_FADE_PIECES, _seam_pieces
+
+    pts = np.array([[0, 0], [160, 0]])
+    counts = {pair: len(_seam_pieces(pts, np.array(pair))) for pair in ((1.0, 0.0), (1.0, 0.95), (1.0, 1.0), (0.6, 0.2))}
+    assert counts == {(1.0, 0.0): SEAM_FADE_PIECES, (1.0, 0.95): 1, (1.0, 1.0): 1, (0.6, 0.2): 2}, counts

@@ -1046,12 +1046,13 @@ class MouthPainter:
         alpha = np.zeros((y1 - y0, x1 - x0))  # float64: the float32 line times the float64 strengths
         shift = 4  # cv2 draws at 1/16 px
         pts = np.round((line - (x0, y0)) * (1 << shift)).astype(np.int32)
+        h, w = alpha.shape
         for ax, ay, bx, by, share in _seam_pieces(pts, strength):
             # Drawn in the piece's own box (its 2 px anti-aliased line lies within 3 px of its
             # ends; a buffer the whole line's size a piece cost 0.18 ms a pressed frame), clamped
             # to the frame's box on both sides: a piece off the frame has none.
-            lx, hx = _clamped_span(min(ax, bx) >> shift, max(ax, bx) >> shift, alpha.shape[1])
-            ly, hy = _clamped_span(min(ay, by) >> shift, max(ay, by) >> shift, alpha.shape[0])
+            lx, hx = min(max((min(ax, bx) >> shift) - 3, 0), w), min(max((max(ax, bx) >> shift) + 4, 0), w)
+            ly, hy = min(max((min(ay, by) >> shift) - 3, 0), h), min(max((max(ay, by) >> shift) + 4, 0), h)
             if hx <= lx or hy <= ly:
                 continue
             segment = np.zeros((hy - ly, hx - lx), np.float32)
@@ -1136,8 +1137,9 @@ class MouthPainter:
 # which stay (_lip_lift): past the longest incisor's length, so a lip drawn down over them can hide
 # the row (0.04 before: the lowered lip of fear still bared 0.06 mouth widths of teeth, a grin).
 LIP_LOWERED_MAX = 0.12
-# A seam segment between unequal strengths is drawn in this many pieces, each at its own share of
-# the way from one strength to the other (_paint_seam).
+# A seam segment between strengths 0 and 1 is drawn in this many pieces, each at its own share of
+# the way from one strength to the other, one between equal ones, and in between by their
+# difference (_seam_pieces).
 SEAM_FADE_PIECES = 4
 # The synthetic upper teeth's height below the lip's place on the skull, in mouth widths (_shade,
 # _stretched_lower_teeth).
@@ -2104,19 +2106,13 @@ def _weigh_corners(weights, tris, values, out):
                          + weights[n, 2] * values[tris[n, 2], c])
 
 
-def _clamped_span(lo: int, hi: int, size: int) -> tuple[int, int]:
-    """[lo - 3, hi + 4) px, a seam piece's box along one axis (its 2 px anti-aliased line from
-    `lo` to `hi` px), clamped to [0, `size`) on both sides (_paint_seam): empty when the piece lies
-    off the frame (one clamped on one side only had a negative size, and numpy raised)."""
-    return min(max(lo - 3, 0), size), min(max(hi + 4, 0), size)
-
-
 def _seam_pieces(pts: np.ndarray, strength: np.ndarray) -> list[tuple[int, int, int, int, float]]:
     """(ax, ay, bx, by, strength) pieces of the pressed lips' line through `pts` ((K, 2) int
     fixed-point px, as cv2 draws them) with (K,) `strength` at its points (MouthPainter._paint_seam):
-    a segment between equal strengths is one piece at their mean; between unequal ones it is
-    SEAM_FADE_PIECES pieces, each at its own share of the way from one to the other. Drawn whole
-    at their mean, the segment to a corner the photo shows shut (strength 0) was a half-dark tail
+    a segment between equal strengths is one piece at their mean; between unequal ones it is up to
+    SEAM_FADE_PIECES pieces, as many as their difference needs (all of them from 0 to 1; 0.95 to
+    1 is one: four pieces of nearly one darkness cost +51% a pressed frame), each at its own share
+    of the way from one to the other. Drawn whole at their mean, the segment to a corner the photo shows shut (strength 0) was a half-dark tail
     past the pressed lips' line, bent down to where the photo's inner corner lies (12: 4 px under
     it over the last 9 px, whisker-like at 2x). Segments of no strength are left out. Plain ints
     and floats: numpy's calls on 2-vectors cost 0.1 ms a pressed frame."""
@@ -2125,7 +2121,7 @@ def _seam_pieces(pts: np.ndarray, strength: np.ndarray) -> list[tuple[int, int, 
     for (x0, y0), (x1, y1), s0, s1 in zip(points, points[1:], weights, weights[1:]):
         if s0 + s1 <= 0.0:
             continue  # its segment would raise nothing
-        n = SEAM_FADE_PIECES if abs(s0 - s1) > 0.01 else 1
+        n = 1 + round((SEAM_FADE_PIECES - 1) * abs(s0 - s1))
         ends = [(x0 + round((x1 - x0) * (j / n)), y0 + round((y1 - y0) * (j / n))) for j in range(n + 1)]
         pieces += [(*ends[j], *ends[j + 1], ((n - j - 0.5) * s0 + (j + 0.5) * s1) / n) for j in range(n)]
     return pieces
