@@ -1242,7 +1242,7 @@ def test_the_lips_inner_faces_at_the_corners_keep_the_lips_hue(analysis):
     the lightness it would have read whole, on its way to the lip's shadow (wholly before: a pale
     band round the corners)."""
     from facetalk.face import landmarks as lm
-    from facetalk.render.mouth import CORNER_LOWER_SHARE, CORNER_SHADOW, lens_height
+    from facetalk.render.mouth import CORNER_LIP_HUE, CORNER_LOWER_SHARE, CORNER_SHADOW, lens_height
 
     rest = analysis.rig.rest_xyz[:, :2]
     h, w = analysis.image.shape[:2]
@@ -1265,13 +1265,17 @@ def test_the_lips_inner_faces_at_the_corners_keep_the_lips_hue(analysis):
         _taper(painter, color, ids, d_upper=np.array([0.45 * peak - 0.9 * reach]), d_lower=np.array([0.9 * reach]),
                u=np.array([0.125]), peak_opening=peak, mouth_w=mouth_w)
         lumas.append(float(color[0] @ LUMA))
-        shadow = float(painter._lip_shadow_rgb @ LUMA)
-    # How far the face has gone to the lip's shadow there (0.9 of the way to the lens's edge).
-    toward = CORNER_SHADOW * 0.9 ** 2 * (3.0 - 2.0 * 0.9)
+        shadow, lip = float(painter._lip_shadow_rgb @ LUMA), float(painter._lip_rgb @ LUMA)
+    # How far the face has turned in there (0.9 of the way to the lens's edge), and the gain that
+    # takes its light toward the lip's shadow.
+    inward = 0.9 ** 2 * (3.0 - 2.0 * 0.9)
+    gain = 1.0 + CORNER_SHADOW * inward * (shadow / lip - 1.0)
     plain, paled = lumas
-    # Read whole, the band would be 250 on its way to the shadow.
-    whole = 250 + toward * (shadow - 250)
-    assert plain < paled < whole - 0.1 * (1.0 - toward) * (250 - shadow), (plain, paled, whole)
+    # Read whole, the band would be 250 darkened by the gain; pulled to the lips' hue it is at
+    # least a quarter of the pull's way to the lip's luma under that (its hue, not just its light).
+    whole = 250 * gain
+    pulled = CORNER_LIP_HUE * inward * (250 - lip) * gain
+    assert plain < paled < whole - 0.25 * pulled, (plain, paled, whole, pulled)
 
 
 def test_a_broad_smile_shows_the_lower_teeth_tips_over_the_lower_lip(analysis):

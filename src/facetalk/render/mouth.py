@@ -294,8 +294,9 @@ class MouthPainter:
         lips = _polygon_mask(shape, outer) & ~opening
         lip = np.median(image[lips], axis=0) if lips.any() else np.array([150.0, 80.0, 80.0])
         if lips.any():  # the lip's own shadow (_lay_corner_faces)
-            lip_luma = image[lips].astype(np.float64) @ LUMA
-            self._lip_shadow_rgb = np.median(image[lips][lip_luma <= np.percentile(lip_luma, CORNER_SHADOW_PERCENTILE)],
+            lip_px = image[lips]
+            lip_luma = lip_px.astype(np.float64) @ LUMA
+            self._lip_shadow_rgb = np.median(lip_px[lip_luma <= np.percentile(lip_luma, CORNER_SHADOW_PERCENTILE)],
                                              axis=0).astype(np.float64)
         else:
             self._lip_shadow_rgb = 0.8 * lip
@@ -891,8 +892,11 @@ class MouthPainter:
         lip = sample_points(self.image, anchor + (np.where(lower, depth, -depth))[:, None] * self._down)
         lip = lip + (self._lip_rgb - lip) * (CORNER_LIP_HUE * inward)[:, None]
         # Turned from the light, toward the photo's own lip shadow: never darker or more
-        # saturated than the photo's lip gets, so no drawn rim.
-        lip = lip + (self._lip_shadow_rgb - lip) * (CORNER_SHADOW * inward)[:, None]
+        # saturated than the photo's lip gets, so no drawn rim. Only its light goes (the lip's
+        # median to the shadow's, a gain on each pixel): the shadow's colour laid whole was a
+        # flat pale wedge with no texture (12's widest vowel).
+        gain = float(self._lip_shadow_rgb @ LUMA) / max(float(self._lip_rgb @ LUMA), 1.0) - 1.0
+        lip = lip * (1.0 + gain * CORNER_SHADOW * inward)[:, None]
         # Never lighter than the lip beside it (arched faces aside: they continue the lip above).
         darker = self._outline_share(interp, px, lower=lower, lip=lip, cleared=cleared)
         shade = darker + (1.0 - darker) * arched
@@ -2112,10 +2116,11 @@ def _seam_pieces(pts: np.ndarray, strength: np.ndarray) -> list[tuple[int, int, 
     a segment between equal strengths is one piece at their mean; between unequal ones it is up to
     SEAM_FADE_PIECES pieces, as many as their difference needs (all of them from 0 to 1; 0.95 to
     1 is one: four pieces of nearly one darkness cost +51% a pressed frame), each at its own share
-    of the way from one to the other. Drawn whole at their mean, the segment to a corner the photo shows shut (strength 0) was a half-dark tail
-    past the pressed lips' line, bent down to where the photo's inner corner lies (12: 4 px under
-    it over the last 9 px, whisker-like at 2x). Segments of no strength are left out. Plain ints
-    and floats: numpy's calls on 2-vectors cost 0.1 ms a pressed frame."""
+    of the way from one to the other. Drawn whole at their mean, the segment to a corner the photo
+    shows shut (strength 0) was a half-dark tail past the pressed lips' line, bent down to where
+    the photo's inner corner lies (12: 4 px under it over the last 9 px, whisker-like at 2x).
+    Segments of no strength are left out. Plain ints and floats: numpy's calls on 2-vectors cost
+    0.1 ms a pressed frame."""
     points, weights = pts.tolist(), strength.tolist()
     pieces = []
     for (x0, y0), (x1, y1), s0, s1 in zip(points, points[1:], weights, weights[1:]):
