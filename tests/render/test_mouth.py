@@ -2506,7 +2506,7 @@ def test_the_lips_faces_into_the_opening_are_no_darker_or_more_saturated_than_th
     its outline to the lens's edge is at least 0.95 of the shadow's luma (0.61 of it before)
     and no more saturated than it."""
     from facetalk.face import landmarks as lm
-    from facetalk.render.mouth import CORNER_LOWER_SHARE, _chroma, _polygon_mask, lens_height
+    from facetalk.render.mouth import CORNER_LOWER_SHARE, CORNER_SHADOW_PERCENTILE, _chroma, _polygon_mask, lens_height
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     rest = analysis.rig.rest_xyz[:, :2]
@@ -2514,7 +2514,7 @@ def test_the_lips_faces_into_the_opening_are_no_darker_or_more_saturated_than_th
     inner = rest[list(lm.LIPS_INNER_UPPER) + list(lm.LIPS_INNER_LOWER[-2:0:-1])]
     lips = analysis.image[_polygon_mask(analysis.image.shape[:2], outer)
                           & ~_polygon_mask(analysis.image.shape[:2], inner)].astype(float)
-    shadow = np.median(lips[lips @ LUMA <= np.percentile(lips @ LUMA, 15.0)], axis=0)
+    shadow = np.median(lips[lips @ LUMA <= np.percentile(lips @ LUMA, CORNER_SHADOW_PERCENTILE)], axis=0)
     mouth_w = painter._rest_mouth_w
     peak = 0.6 * mouth_w
     reach = CORNER_LOWER_SHARE * (0.45 - float(lens_height(np.array(0.75)))) * peak
