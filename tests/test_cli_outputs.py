@@ -131,10 +131,23 @@ def test_a_stop_before_a_writer_is_entered_leaves_no_partial_file(tmp_path):
     from facetalk.cli import _stopped
     from facetalk.io.motion import MotionWriter
 
-    MotionWriter(tmp_path / "m.jsonl")  # opened, never entered: as if the signal came right then
+    writer = MotionWriter(tmp_path / "m.jsonl")  # opened, never entered: as if the signal came right then
     assert [p.name.endswith(".partial.jsonl") for p in tmp_path.iterdir()] == [True]
     assert _stopped(KeyboardInterrupt(), command="render") == 130
+    writer._file.close()  # the file is gone; only this process's handle is left
     assert list(tmp_path.iterdir()) == []
+
+
+def test_temporary_names_are_pruned_of_files_gone_but_not_of_names_just_handed_out(tmp_path):
+    """A long-running server hands out a temporary name per file it writes: the list of names a
+    stop would delete stays bounded, and a name handed out but not yet created stays on it."""
+    from facetalk.io import _files
+
+    names = [_files.partial_path(tmp_path / f"v{i}.mp4") for i in range(3 * _files._PARTIALS_PRUNE_AT)]
+    assert len(_files._PARTIALS) <= _files._PARTIALS_PRUNE_AT
+    assert names[-1] in _files._PARTIALS  # not created yet, still to be deleted on a stop
+    _files.remove_partials()
+    assert not _files._PARTIALS
 
 
 def test_a_name_too_long_for_the_file_system(portrait_path, wav, tmp_path):

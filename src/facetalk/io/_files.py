@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,29 +29,36 @@ def input_file(path: str | os.PathLike[str], *, what: str) -> Path:
     return path
 
 
-# Every temporary name handed out and maybe still on disk: a signal can land between a writer's
-# open() and the `with` that would delete its file (MotionWriter's __init__ opens it), so the
-# command's stop handler deletes whatever is left (remove_partials). Pruned of names no longer on
-# disk once it grows, so a long-running server does not collect them.
-_PARTIALS: set[Path] = set()
+# Every temporary name handed out, oldest first, and maybe still on disk: a signal can land between
+# a writer's open() and the `with` that would delete its file (MotionWriter's __init__ opens it), so
+# the command's stop handler deletes whatever is left (remove_partials). Once it grows, the older
+# half is pruned of names no longer on disk (a name just handed out may not be created yet), so a
+# long-running server does not collect them. The server's render threads share it: a lock.
+_PARTIALS: dict[Path, None] = {}
 _PARTIALS_PRUNE_AT = 64
+_PARTIALS_LOCK = threading.Lock()
 
 
 def partial_path(path: Path) -> Path:
     """Hidden sibling of `path` to write into before renaming: same directory, so os.replace is
     atomic, and unique to this process and call, so two renders to one path never share it."""
     tmp = path.with_name(f".{path.stem}.{os.getpid()}-{secrets.token_hex(3)}.partial{path.suffix}")
-    if len(_PARTIALS) >= _PARTIALS_PRUNE_AT:
-        _PARTIALS.difference_update([p for p in _PARTIALS if not p.exists()])
-    _PARTIALS.add(tmp)
+    with _PARTIALS_LOCK:
+        if len(_PARTIALS) >= _PARTIALS_PRUNE_AT:
+            older = list(_PARTIALS)[: _PARTIALS_PRUNE_AT // 2]
+            for gone in [p for p in older if not p.exists()]:
+                del _PARTIALS[gone]
+        _PARTIALS[tmp] = None
     return tmp
 
 
 def remove_partials() -> None:
     """Deletes every temporary file partial_path named that is still on disk (a stopped command's)."""
-    for tmp in list(_PARTIALS):
+    with _PARTIALS_LOCK:
+        names = list(_PARTIALS)
+        _PARTIALS.clear()
+    for tmp in names:
         tmp.unlink(missing_ok=True)
-        _PARTIALS.discard(tmp)
 
 
 def output_file(path: str | os.PathLike[str], *, what: str) -> Path:
