@@ -2839,3 +2839,30 @@ def test_a_seam_segment_is_drawn_in_as_many_pieces_as_its_strengths_differ_by():
     pts = np.array([[0, 0], [160, 0]])
     counts = {pair: len(_seam_pieces(pts, np.array(pair))) for pair in ((1.0, 0.0), (1.0, 0.95), (1.0, 1.0), (0.6, 0.2))}
     assert counts == {(1.0, 0.0): SEAM_FADE_PIECES, (1.0, 0.95): 1, (1.0, 1.0): 1, (0.6, 0.2): 2}, counts
+
+
+def test_a_corner_face_takes_the_lip_shadow_without_going_under_it(analysis):
+    """Turned from the light, a corner face goes toward the photo's lip shadow, but no pixel goes
+    under the lower of its own light and the shadow's: one gain (shadow / lip median) on every
+    sampled pixel took those already darker than the median under the photo's lip shadow (07's
+    widest vowel 62 -> 44 luma under a lip p5 of 55: a drawn rim). Lighter pixels keep their order
+    (the texture). Samples: the lip's colour from 0.5 to 1.5 of its light."""
+    from facetalk.render.mouth import CORNER_LIP_HUE
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    scale = np.linspace(0.5, 1.5, 21)
+    samples = scale[:, None] * painter._lip_rgb
+    n = len(scale)
+    ids = np.full(n, _mid_upper_lip())
+    color = np.zeros((n, 3))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mouth_module, "sample_points", lambda image, points: samples.copy())
+        painter._lay_corner_faces(color, lambda per_vertex, only=slice(None): per_vertex[ids][only], np.arange(n),
+                                  lower=np.zeros(n, bool), depth=np.ones(n), inward=np.ones(n), arched=np.ones(n),
+                                  cover=np.ones(n), cleared=None)
+    shadow, lip = float(painter._lip_shadow_rgb @ LUMA), float(painter._lip_rgb @ LUMA)
+    own = (scale + (1.0 - scale) * CORNER_LIP_HUE) * lip  # after the pull to the lips' hue
+    got = color @ LUMA
+    assert shadow < 0.9 * lip, (shadow, lip)
+    assert np.all(got >= np.minimum(own, shadow) - 1e-6), (got, own, shadow)
+    assert np.all(np.diff(got) >= -1e-6) and got[-1] > shadow + 0.2 * (own[-1] - shadow), got

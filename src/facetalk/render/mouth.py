@@ -891,12 +891,15 @@ class MouthPainter:
         anchor = np.where(lower[:, None], anchors[:, 2:], anchors[:, :2])
         lip = sample_points(self.image, anchor + (np.where(lower, depth, -depth))[:, None] * self._down)
         lip = lip + (self._lip_rgb - lip) * (CORNER_LIP_HUE * inward)[:, None]
-        # Turned from the light, toward the photo's own lip shadow: never darker or more
-        # saturated than the photo's lip gets, so no drawn rim. Only its light goes (the lip's
+        # Turned from the light, toward the photo's own lip shadow. Only its light goes (the lip's
         # median to the shadow's, a gain on each pixel): the shadow's colour laid whole was a
-        # flat pale wedge with no texture (12's widest vowel).
-        gain = float(self._lip_shadow_rgb @ LUMA) / max(float(self._lip_rgb @ LUMA), 1.0) - 1.0
-        lip = lip * (1.0 + gain * CORNER_SHADOW * inward)[:, None]
+        # flat pale wedge with no texture (12's widest vowel). No pixel goes under the lower of
+        # its own light and the shadow's, so none is darker than the photo's lip gets (the one
+        # gain took 07's darker samples to 44 under a lip shadow of 55: a drawn rim again).
+        shadow = float(self._lip_shadow_rgb @ LUMA)
+        gain = 1.0 + (shadow / max(float(self._lip_rgb @ LUMA), 1.0) - 1.0) * CORNER_SHADOW * inward
+        floor = np.minimum(shadow / np.maximum(lip @ LUMA, 1.0), 1.0)
+        lip = lip * np.maximum(gain, floor)[:, None]
         # Never lighter than the lip beside it (arched faces aside: they continue the lip above).
         darker = self._outline_share(interp, px, lower=lower, lip=lip, cleared=cleared)
         shade = darker + (1.0 - darker) * arched
