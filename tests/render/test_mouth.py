@@ -2866,3 +2866,23 @@ def test_a_corner_face_takes_the_lip_shadow_without_going_under_it(analysis):
     assert shadow < 0.9 * lip, (shadow, lip)
     assert np.all(got >= np.minimum(own, shadow) - 1e-6), (got, own, shadow)
     assert np.all(np.diff(got) >= -1e-6) and got[-1] > shadow + 0.2 * (own[-1] - shadow), got
+
+
+def test_a_face_oval_off_the_image_reads_the_whole_photos_black(analysis):
+    """pixel_box gives None when the box about the face oval misses the image; the print's black
+    is then read over the whole photo (unpacking None raised a TypeError)."""
+    from facetalk.face import landmarks as lm
+    from facetalk.face.rig import smoothstep
+    from facetalk.render.mouth import BLACK_SHARE, FADED_BLACK, _darkest_rgb
+
+    original = mouth_module.pixel_box
+
+    def missing_oval(points, *, pad, shape):
+        return None if len(points) == len(lm.FACE_OVAL) and pad > 0 else original(points, pad=pad, shape=shape)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mouth_module, "pixel_box", missing_oval)
+        painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    whole = _darkest_rgb(analysis.image)
+    faded = float(smoothstep(whole @ LUMA, *FADED_BLACK))
+    np.testing.assert_allclose(painter._black_rgb, whole * (BLACK_SHARE + (1.0 - BLACK_SHARE) * faded))

@@ -329,7 +329,8 @@ class MouthPainter:
         # so a black mat or border it was scanned on does not hide it; a print that is not takes
         # the whole photo's black.
         oval = pts[list(lm.FACE_OVAL)]
-        x0, y0, x1, y1 = pixel_box(oval, pad=int(BLACK_ABOUT_FACE * np.ptp(oval[:, 0])), shape=shape)
+        box = pixel_box(oval, pad=int(BLACK_ABOUT_FACE * np.ptp(oval[:, 0])), shape=shape)
+        x0, y0, x1, y1 = box or (0, 0, shape[1], shape[0])  # an oval wholly off the image: all of it
         whole, framed = _darkest_rgb(image), _darkest_rgb(image[y0:y1, x0:x1])
         faded = float(smoothstep(framed @ LUMA, *FADED_BLACK))
         self._black_rgb = (whole + faded * (framed - whole)) * (BLACK_SHARE + (1.0 - BLACK_SHARE) * faded)
