@@ -11,7 +11,7 @@ coefficient (a linear blendshape basis, in pixels at coefficient 1).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 
 import numpy as np
@@ -843,6 +843,15 @@ def _unfolded(jaw_w: np.ndarray, *, meas: _Measures, triangles: np.ndarray, skin
     return w
 
 
+
+def _kept_share(at: np.ndarray, *, w: np.ndarray, triangles: np.ndarray, rest: np.ndarray, rate: np.ndarray,
+                drop_px: float) -> np.ndarray:
+    """(len(at),) the share of their rest area the triangles `at` (indices into `triangles`
+    (F, 3), with (F,) rest areas and (F, 3) area rates per px of drop) keep at jaw 1 under the
+    (V,) jaw weights `w`, the jaw dropping `drop_px`."""
+    return (rest[at] + np.sum(rate[at] * drop_px * w[triangles[at]], axis=1)) / rest[at]
+
+
 def _unfold_seam(w: np.ndarray, *, triangles: np.ndarray, rest: np.ndarray, rate: np.ndarray, seam: np.ndarray,
                  drop_px: float, lip: np.ndarray, beside_lip: np.ndarray) -> bool:
     """In place on (V,) jaw weights `w`: each `seam` triangle (indices into `triangles` (F, 3), with
@@ -851,7 +860,8 @@ def _unfold_seam(w: np.ndarray, *, triangles: np.ndarray, rest: np.ndarray, rate
     `lip` corner either way or a `beside_lip` corner further down, that leaves every other triangle
     at that corner no thinner than JAW_SEAM_KEEP or than it was (the cheapest change alone see-sawed:
     10's lip vertex 375 rose for 273-321-375 and folded 273-291-375). Whether any weight changed."""
-    share = lambda at: (rest[at] + np.sum(rate[at] * drop_px * w[triangles[at]], axis=1)) / rest[at]  # noqa: E731
+    # Reads `w` as it stands (changed in place below).
+    share = partial(_kept_share, w=w, triangles=triangles, rest=rest, rate=rate, drop_px=drop_px)
     changed = False
     for f in seam[share(seam) < JAW_SEAM_KEEP - 1e-9]:
         tri, now = triangles[f], share(np.array([f]))[0]

@@ -293,13 +293,7 @@ class MouthPainter:
         opening = _polygon_mask(shape, inner)
         lips = _polygon_mask(shape, outer) & ~opening
         lip = np.median(image[lips], axis=0) if lips.any() else np.array([150.0, 80.0, 80.0])
-        if lips.any():  # the lip's own shadow (_lay_corner_faces)
-            lip_px = image[lips]
-            lip_luma = lip_px.astype(np.float64) @ LUMA
-            self._lip_shadow_rgb = np.median(lip_px[lip_luma <= np.percentile(lip_luma, CORNER_SHADOW_PERCENTILE)],
-                                             axis=0).astype(np.float64)
-        else:
-            self._lip_shadow_rgb = 0.8 * lip
+        self._lip_shadow_rgb = _lip_shadow_rgb(image[lips]) if lips.any() else 0.8 * lip
         face = _polygon_mask(shape, pts[list(lm.FACE_OVAL)]) & ~lips
         skin = np.median(image[face], axis=0) if face.any() else np.array([190.0, 145.0, 125.0])
         skin_luma = float(skin @ LUMA)
@@ -322,18 +316,7 @@ class MouthPainter:
         # brightness (a rolled lip darkened toward the plain lip colour read as a grey band).
         lip_luma = float(self._lip_rgb @ LUMA)
         self._wet_lip_rgb = np.clip(lip_luma + ROLL_WET_CHROMA * (self._lip_rgb - lip_luma), 0.0, 255.0)
-        # The photo's black (its darkest 0.5%): a faded print's is a brown-grey, and a mouth drawn
-        # far darker than anything else in it reads as a hole cut into the print, its teeth ringed
-        # in black. The mouth's own black goes BLACK_SHARE of the way to it, all of it on a faded
-        # print (FADED_BLACK). Whether the print is faded is read about the head (BLACK_ABOUT_FACE),
-        # so a black mat or border it was scanned on does not hide it; a print that is not takes
-        # the whole photo's black.
-        oval = pts[list(lm.FACE_OVAL)]
-        box = pixel_box(oval, pad=int(BLACK_ABOUT_FACE * np.ptp(oval[:, 0])), shape=shape)
-        x0, y0, x1, y1 = box or (0, 0, shape[1], shape[0])  # an oval wholly off the image: all of it
-        whole, framed = _darkest_rgb(image), _darkest_rgb(image[y0:y1, x0:x1])
-        faded = float(smoothstep(framed @ LUMA, *FADED_BLACK))
-        self._black_rgb = (whole + faded * (framed - whole)) * (BLACK_SHARE + (1.0 - BLACK_SHARE) * faded)
+        self._black_rgb = _print_black(image, pts[list(lm.FACE_OVAL)])
         # Light bounced off the lips and the mouth's inside: the lips' hue.
         self._shade_tint = np.maximum(lip, 1.0) / max(float(lip @ LUMA), 1.0)
         # Throat and tongue are redder than the lips in a colour photo; in a grey or faded print
@@ -1185,6 +1168,30 @@ FADED_BLACK = (12.0, 40.0)
 BLACK_ABOUT_FACE = 0.5
 
 
+
+def _lip_shadow_rgb(lip_rgb: np.ndarray) -> np.ndarray:
+    """(3,) float64 the lip's own shadow (_lay_corner_faces): the median of the photo's (N, 3) lip
+    pixels `lip_rgb` at or under their CORNER_SHADOW_PERCENTILE percentile of luma."""
+    luma = lip_rgb.astype(np.float64) @ LUMA
+    return np.median(lip_rgb[luma <= np.percentile(luma, CORNER_SHADOW_PERCENTILE)], axis=0).astype(np.float64)
+
+
+def _print_black(image: np.ndarray, oval_xy: np.ndarray) -> np.ndarray:
+    """(3,) the mouth's black in the (H, W, 3) `image`, the face's outline at (K, 2) `oval_xy` px.
+    The photo's black (its darkest 0.5%): a faded print's is a brown-grey, and a mouth drawn far
+    darker than anything else in it reads as a hole cut into the print, its teeth ringed in black.
+    The mouth's own black goes BLACK_SHARE of the way to it, all of it on a faded print
+    (FADED_BLACK). Whether the print is faded is read about the head (BLACK_ABOUT_FACE), so a black
+    mat or border it was scanned on does not hide it; a print that is not takes the whole photo's
+    black."""
+    h, w = image.shape[:2]
+    box = pixel_box(oval_xy, pad=int(BLACK_ABOUT_FACE * np.ptp(oval_xy[:, 0])), shape=(h, w))
+    x0, y0, x1, y1 = box or (0, 0, w, h)  # an oval wholly off the image: all of it
+    whole, framed = _darkest_rgb(image), _darkest_rgb(image[y0:y1, x0:x1])
+    faded = float(smoothstep(framed @ LUMA, *FADED_BLACK))
+    return (whole + faded * (framed - whole)) * (BLACK_SHARE + (1.0 - BLACK_SHARE) * faded)
+
+
 def _darkest_rgb(image: np.ndarray) -> np.ndarray:
     """(3,) float64 the mean colour of the darkest 0.5% (by luma) of `image` (H, W, 3)."""
     pixels = image.reshape(-1, 3).astype(np.float64)
@@ -1602,8 +1609,9 @@ def _biting_edge_at(uu, edges):
     across = abs(np.float32(2.0) * uu - np.float32(1.0))
     rank, f = _along_at(across, uu, edges)
     corner = 0.5 + 0.5 * math.cos(2.0 * math.pi * f)  # 1 at a tooth's sides, 0 mid-tooth
-    # EDGE_TOOTH_CORNER of the central incisor's length at the sides, whatever the tooth.
-    tooth = _tooth_length_at(rank, corner, 1.0 - EDGE_TOOTH_CORNER * TOOTH_LENGTH[0] / TOOTH_LENGTH[rank]) \
+    # EDGE_TOOTH_CORNER of the central incisor's length at the sides, whatever the tooth (the
+    # synthetic teeth's sides are _tooth_length_at's, TIP_DROP of each tooth's own length).
+    tooth = (TOOTH_LENGTH[rank] + (EDGE_TOOTH_CORNER * TOOTH_LENGTH[0] - TOOTH_LENGTH[rank]) * corner) \
         / TOOTH_LENGTH[0]
     arc = 1.0 - EDGE_ARC * min(np.float64(across) / EDGE_SPAN, 1.0) ** 2
     return arc * (1.0 - EDGE_TEETH * (1.0 - tooth))
