@@ -877,9 +877,9 @@ class MouthPainter:
         lip = lip + (self._lip_rgb - lip) * (CORNER_LIP_HUE * inward)[:, None]
         # Turned from the light, toward the photo's own lip shadow. Only its light goes (the lip's
         # median to the shadow's, a gain on each pixel): the shadow's colour laid whole was a
-        # flat pale wedge with no texture (12's widest vowel). No pixel goes under the lower of
-        # its own light and the shadow's, so none is darker than the photo's lip gets (the one
-        # gain took 07's darker samples to 44 under a lip shadow of 55: a drawn rim again).
+        # flat pale wedge with no texture (12's widest vowel). The gain takes no pixel under the
+        # lower of its own light and the shadow's (one gain took 07's darker samples to 44, under
+        # its lip's darkest 5% at 55: a drawn rim again); only the outline clamp below goes darker.
         shadow = float(self._lip_shadow_rgb @ LUMA)
         gain = 1.0 + (shadow / max(float(self._lip_rgb @ LUMA), 1.0) - 1.0) * CORNER_SHADOW * inward
         floor = np.minimum(shadow / np.maximum(lip @ LUMA, 1.0), 1.0)
