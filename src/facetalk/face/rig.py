@@ -828,20 +828,20 @@ def _unfolded(jaw_w: np.ndarray, *, meas: _Measures, triangles: np.ndarray, skin
     moves = gain[rows, best] > 0.0  # some skin corner's further drop unfolds it
     seam = np.nonzero(~moves & np.any(lip[triangles], axis=1) & np.any(beside_lip[triangles], axis=1)
                       & (rest != 0.0))[0]
-    all_tris, all_rest, all_rate = triangles, rest, rate
-    tris, rest, rate, best = triangles[moves], rest[moves], rate[moves], best[moves]
-    corner, corner_rate = tris[np.arange(len(tris)), best], rate[np.arange(len(tris)), best]
+    # The triangles a skin corner's drop unfolds, and that corner of each.
+    fold_tris, fold_rest, fold_rate, fold_best = triangles[moves], rest[moves], rate[moves], best[moves]
+    each = np.arange(len(fold_tris))
+    corner, corner_rate = fold_tris[each, fold_best], fold_rate[each, fold_best]
     w = jaw_w.copy()
     for _ in range(JAW_FOLD_PASSES):  # a lowered corner can fold the triangles under it in turn
-        by_others = np.sum(rate * drop_px * w[tris], axis=1) - corner_rate * drop_px * w[corner]
-        need = np.clip(((JAW_FOLD_KEEP - 1.0) * rest - by_others) / corner_rate / drop_px, 0.0, 1.0)
+        by_others = np.sum(fold_rate * drop_px * w[fold_tris], axis=1) - corner_rate * drop_px * w[corner]
+        need = np.clip(((JAW_FOLD_KEEP - 1.0) * fold_rest - by_others) / corner_rate / drop_px, 0.0, 1.0)
         raised = np.any(need > w[corner])
         np.maximum.at(w, corner, need)
-        if not (_unfold_seam(w, triangles=all_tris, rest=all_rest, rate=all_rate, seam=seam, drop_px=drop_px,
+        if not (_unfold_seam(w, triangles=triangles, rest=rest, rate=rate, seam=seam, drop_px=drop_px,
                              lip=lip, beside_lip=beside_lip) or raised):
             break
     return w
-
 
 
 def _kept_share(at: np.ndarray, *, w: np.ndarray, triangles: np.ndarray, rest: np.ndarray, rate: np.ndarray,

@@ -1168,7 +1168,6 @@ FADED_BLACK = (12.0, 40.0)
 BLACK_ABOUT_FACE = 0.5
 
 
-
 def _lip_shadow_rgb(lip_rgb: np.ndarray) -> np.ndarray:
     """(3,) float64 the lip's own shadow (_lay_corner_faces): the median of the photo's (N, 3) lip
     pixels `lip_rgb` at or under their CORNER_SHADOW_PERCENTILE percentile of luma."""
@@ -1197,6 +1196,7 @@ def _darkest_rgb(image: np.ndarray) -> np.ndarray:
     pixels = image.reshape(-1, 3).astype(np.float64)
     luma = pixels @ LUMA
     return pixels[luma <= np.percentile(luma, 0.5)].mean(axis=0)
+
 
 # Lips closing over the photo's own opening darken what shows between them toward the seam's
 # colour, from none where they are SLIT_DARK_GAP mouth widths apart to SLIT_DARKEST where they
