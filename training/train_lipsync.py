@@ -29,9 +29,9 @@ import torch
 from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: `training` is not installed
-from facetalk.audio.mel import N_FEATURES, log_mel  # noqa: E402
+from facetalk.audio.mel import FRAME_RATE, N_FEATURES, log_mel  # noqa: E402
 from facetalk.motion.lipsync import VOICE_LEVEL  # noqa: E402
-from training.articulation import PARAMS  # noqa: E402
+from training.articulation import PARAMS, ipa_symbols  # noqa: E402
 
 LOOKAHEAD_FRAMES = 2
 CHANNELS = 80
@@ -52,6 +52,9 @@ SHORTFALL_WEIGHT = 2.0
 # under this (no bilabial: /t d k s/, vowels), weighted like the shortfall times that weight on the same
 # items (round 15's fine-tune shut /t d k s/ under beats 69 -> 125 of 240 while it learned the bilabials).
 FALSE_PRESS_TARGET = 0.05
+# --false-press-phones narrows that charge to the frames inside the named phones (by their first IPA
+# letter), e.g. the closure-like consonants a beat's hit is pressed on: the vowels around a bilabial,
+# where the press's onset and release fall, stay free.
 
 
 class LipNet(nn.Module):
@@ -185,7 +188,7 @@ class Schedule:
 
 def load_corpus(path: Path, *, voice_level: bool = False, music_press_weight: float = 1.0,
                 music_voice_weight: float = 1.0, press_weight_needs: tuple[str, ...] = ("music",),
-                music_false_press_weight: float = 0.0) -> Corpus:
+                music_false_press_weight: float = 0.0, false_press_phones: frozenset[str] = frozenset()) -> Corpus:
     feats, targets, offsets = load(path, "train")
     v_feats, v_targets, v_offsets = load(path, "valid")
     if voice_level:
@@ -197,10 +200,13 @@ def load_corpus(path: Path, *, voice_level: bool = False, music_press_weight: fl
                                   else music_frame_weights(items=items, offsets=offsets, weight=weight, needs=needs)
                                   for weight, needs in ((music_press_weight, press_weight_needs),
                                                         (music_voice_weight, ("music",))))
-    # The false press is weighed on the press weight's items only, and nowhere else.
+    # The false press is weighed on the press weight's items only (and their named phones), nowhere else.
     false_press_weight = (np.zeros(len(feats), np.float32) if not music_false_press_weight
                           else music_frame_weights(items=items, offsets=offsets, weight=music_false_press_weight,
                                                    needs=press_weight_needs, elsewhere=0.0))
+    if music_false_press_weight and false_press_phones:
+        false_press_weight = false_press_weight * phone_frame_mask(items=items, offsets=offsets,
+                                                                   letters=false_press_phones)
     return Corpus(feats=feats, targets=targets, v_feats=v_feats, v_offsets=v_offsets, v_targets=v_targets,
                   press_weight=press_weight, voice_weight=voice_weight, false_press_weight=false_press_weight)
 
@@ -214,6 +220,22 @@ def music_frame_weights(*, items: list[dict], offsets: np.ndarray, weight: float
     per_item = np.array([weight if all(any(a.startswith(kind) for a in item["augmentation"]) for kind in needs)
                          else elsewhere for item in items], np.float32)
     return np.repeat(per_item, np.diff(offsets))
+
+
+def phone_frame_mask(*, items: list[dict], offsets: np.ndarray, letters: frozenset[str]) -> np.ndarray:
+    """(frames,) 1 on the frames (frame j of an item at j / FRAME_RATE s, as build_lip_corpus times its
+    targets) inside the items' phones whose first IPA letter is in `letters`, 0 elsewhere."""
+    if len(items) != len(offsets) - 1:
+        raise ValueError(f"{len(items)} items for {len(offsets) - 1} utterances in the corpus")
+    mask = np.zeros(offsets[-1], np.float32)
+    for item, first, end in zip(items, offsets[:-1], offsets[1:]):
+        times_s = np.arange(end - first) / FRAME_RATE
+        for name, start_s, end_s in item["phones"]:
+            symbols = ipa_symbols(name)
+            if symbols and symbols[0][0] in letters:
+                a, b = np.searchsorted(times_s, [start_s, end_s])
+                mask[first + a:first + b] = 1.0
+    return mask
 
 
 def _ahead_max(level: np.ndarray) -> np.ndarray:
@@ -323,6 +345,9 @@ def main() -> None:
     ap.add_argument("--music-false-press-weight", type=float, default=0.0,
                     help="weighs the press's excess over a target of no press (/t d k s/, vowels) on the items "
                          "--music-press-weight weighs (0: off, the committed recipe)")
+    ap.add_argument("--false-press-phones", nargs="+", default=[], metavar="LETTER",
+                    help="--music-false-press-weight only inside phones whose first IPA letter is one of these "
+                         "(e.g. t d k s n l ɡ g); all such frames by default")
     ap.add_argument("--music-voice-weight", type=float, default=1.0,
                     help="multiplies the voice_level loss on items whose augmentation carries music (1: off)")
     ap.add_argument("--init", metavar="MODEL.onnx",
@@ -330,13 +355,16 @@ def main() -> None:
     args = ap.parse_args()
     if args.music_voice_weight != 1.0 and not args.voice_level:
         ap.error("--music-voice-weight weighs the voice_level output, which only --voice-level trains")
+    if args.false_press_phones and not args.music_false_press_weight:
+        ap.error("--false-press-phones narrows --music-false-press-weight, which is 0")
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     rng = np.random.default_rng(args.seed)
     corpus = load_corpus(Path(args.corpus), voice_level=args.voice_level, music_press_weight=args.music_press_weight,
                          music_voice_weight=args.music_voice_weight,
                          press_weight_needs=("music", "tempo") if args.fast_music_only else ("music",),
-                         music_false_press_weight=args.music_false_press_weight)
+                         music_false_press_weight=args.music_false_press_weight,
+                         false_press_phones=frozenset(args.false_press_phones))
     silence = log_mel(np.zeros(1600, np.float32))[0]
     if args.init:  # a fine-tune: the given model's weights and standardisation, not the corpus's
         net = load_onnx_net(Path(args.init))

@@ -1,5 +1,5 @@
 """The lip model's training (training/train_lipsync.py): --music-press-weight (--fast-music-only),
---music-false-press-weight, --init."""
+--music-false-press-weight (--false-press-phones), --init."""
 
 import json
 
@@ -85,6 +85,38 @@ def test_the_false_press_weight_lands_only_on_the_fast_music_items(tmp_path):
     corpus = train.load_corpus(tmp_path, music_false_press_weight=3.0, press_weight_needs=("music", "tempo"))
     assert corpus.false_press_weight.tolist() == [3, 3, 0, 0, 0, 0]
     assert corpus.press_weight.tolist() == [1] * 6
+
+
+def test_false_press_phones_narrow_the_charge_to_the_named_phones_frames(tmp_path):
+    """--false-press-phones t k: the charge stays on the fast-music item's frames (j / 100 s) inside a /t/
+    (espeak's dental t̪ too, by its first IPA letter) or /kʰ/; the /a/ and the /m/ between, and the other
+    items, get none."""
+    feats = np.zeros((9, 43), np.float32)
+    targets = np.zeros((9, len(train.PARAMS)), np.float32)
+    for split in ("train", "valid"):
+        np.savez(tmp_path / f"{split}.npz", feats=feats, targets=targets, voice_level=np.zeros(9, np.float32),
+                 offsets=np.array([0, 7, 9]))
+    phones = [["t\u032a", 0.0, 0.015], ["a", 0.015, 0.03], ["m", 0.03, 0.05], ["k\u02b0", 0.05, 0.07]]
+    items = [{"augmentation": ["tempo1.50", "music-3dB"], "phones": phones},
+             {"augmentation": ["music0dB"], "phones": [["t", 0.0, 0.02]]}]
+    (tmp_path / "train.json").write_text(json.dumps({"items": items}))
+    corpus = train.load_corpus(tmp_path, music_false_press_weight=3.0, press_weight_needs=("music", "tempo"),
+                               false_press_phones=frozenset("tk"))
+    assert corpus.false_press_weight.tolist() == [3, 3, 0, 0, 0, 3, 3, 0, 0]
+    everywhere = train.load_corpus(tmp_path, music_false_press_weight=3.0, press_weight_needs=("music", "tempo"))
+    assert everywhere.false_press_weight.tolist() == [3] * 7 + [0, 0]
+
+
+def test_false_press_phones_without_a_false_press_weight_is_refused_in_one_line():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, str(root / "training" / "train_lipsync.py"), "--false-press-phones", "t"],
+                            capture_output=True, text=True, timeout=120, cwd=root)
+    assert result.returncode == 2
+    assert "--music-false-press-weight" in result.stderr.splitlines()[-1] and "Traceback" not in result.stderr
 
 
 def test_music_voice_weight_multiplies_only_the_voice_levels_error(tmp_path):
