@@ -616,6 +616,7 @@ def test_teeth_and_tongue_keep_their_own_hues():
     lips give a pink-red tongue, not a mauve one (more blue than green: a smear of lip colour)."""
     from pathlib import Path
 
+    from facetalk.face import landmarks as lm
     from facetalk.face.rig import build_rig
 
     landmarks = np.load(Path(__file__).resolve().parents[1] / "face" / "data" / "painting_landmarks.npz")["landmarks_px"]
@@ -623,8 +624,39 @@ def test_teeth_and_tongue_keep_their_own_hues():
     grain = np.zeros((512, 512, 3), np.float32)
     grey = MouthPainter(rig, np.full((512, 512, 3), 120, np.uint8), grain)
     assert np.ptp(grey.teeth_rgb) / grey.teeth_rgb.mean() < 0.01
-    mauve = MouthPainter(rig, np.tile(np.array([202, 111, 122], np.uint8), (512, 512, 1)), grain)
+    # Mauve lips in a colour picture (stripes of skin, blue and green about them): an image all
+    # mauve is a mauve-toned print, whose mouth keeps to its tint (_photo_gamut).
+    stripes = np.array([[200, 150, 130], [90, 120, 170], [110, 150, 90]], np.uint8)[(np.arange(512) // 8) % 3]
+    image = np.tile(stripes[None], (512, 1, 1))
+    x0, y0 = np.floor(landmarks[list(lm.LIPS_OUTER_UPPER + lm.LIPS_OUTER_LOWER), :2].min(axis=0)).astype(int) - 10
+    x1, y1 = np.ceil(landmarks[list(lm.LIPS_OUTER_UPPER + lm.LIPS_OUTER_LOWER), :2].max(axis=0)).astype(int) + 10
+    image[y0:y1, x0:x1] = (202, 111, 122)
+    mauve = MouthPainter(rig, image, grain)
     assert mauve.tongue_rgb[0] > 1.6 * mauve.tongue_rgb[1] and mauve.tongue_rgb[2] <= mauve.tongue_rgb[1]
+
+
+def test_a_sepia_photos_mouth_has_no_colour_the_photo_has_not(analysis):
+    """A sepia print's lips pass as colourful (09's chroma 0.26): its tongue, throat and teeth were
+    the only pink in it (09's widest vowel). Each now has the colour of some of the photo's own
+    pixels (chromaticity rgb/luma within 0.02 of it: 0.22% of them for the three held to the
+    photo's range); on the old code none for the throat, tongue and its back (the nearest 0.23,
+    0.30, 0.56 away). The colour photo's mouth is not held to anything."""
+    sepia = np.clip(analysis.image.astype(float) @ np.array([[0.393, 0.769, 0.189], [0.349, 0.686, 0.168],
+                                                            [0.272, 0.534, 0.131]]).T, 0, 255).astype(np.uint8)
+    painter = MouthPainter(analysis.rig, sepia, analysis.appearance.grain)
+    pixels = sepia.reshape(-1, 3).astype(float)
+    pixels = pixels[pixels @ LUMA >= 20]
+    photo = pixels / (pixels @ LUMA)[:, None]
+    for name in ("throat_rgb", "tongue_rgb", "_tongue_back_rgb", "teeth_rgb"):
+        rgb = getattr(painter, name)
+        near = np.linalg.norm(photo - rgb / (rgb @ LUMA), axis=1)
+        assert (near < 0.02).mean() > 0.0005, (name, float(near.min()))
+    from facetalk.face.landmarks import FACE_OVAL
+    from facetalk.render.mouth import _photo_gamut
+
+    oval = analysis.rig.rest_xyz[list(FACE_OVAL), :2]
+    assert _photo_gamut(sepia, oval).held == 1.0
+    assert _photo_gamut(analysis.image, oval).held == 0.0
 
 
 def test_the_interior_carries_the_photos_grain_at_its_level(analysis):

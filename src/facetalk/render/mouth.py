@@ -331,6 +331,13 @@ class MouthPainter:
             (1.0 - share) * lip / lip_luma + share * rgb / float(rgb @ LUMA))
         self.tongue_rgb = lip * 0.75 + colour * (own(TONGUE_RGB, 0.7, 0.78) - lip * 0.75)
         self._tongue_back_rgb = lip * 0.5 + colour * (own(TONGUE_BACK_RGB, 0.7, 0.45) - lip * 0.5)
+        # No colour the photo has none of: a sepia print's lips pass as colourful (09: chroma 0.26),
+        # and its red tongue read pink-lilac on the sepia (_photo_gamut).
+        gamut = _photo_gamut(image, pts[list(lm.FACE_OVAL)])
+        self.throat_rgb, self.tongue_rgb, self._tongue_back_rgb = (
+            gamut.limit(rgb) for rgb in (self.throat_rgb, self.tongue_rgb, self._tongue_back_rgb))
+        if not self._own_teeth:
+            self.teeth_rgb = gamut.limit(self.teeth_rgb)
         self._lip_hair = lip_strands(image, pts[list(lm.LIPS_OUTER_UPPER)], pts[list(lm.LIPS_INNER_UPPER)])
         self._shade_rgb = self._shade_colours()
 
@@ -1175,6 +1182,69 @@ def _lip_shadow_rgb(lip_rgb: np.ndarray) -> np.ndarray:
     return np.median(lip_rgb[luma <= np.percentile(luma, CORNER_SHADOW_PERCENTILE)], axis=0).astype(np.float64)
 
 
+# The photo's own colours (_photo_gamut): its pixels about the face (BLACK_ABOUT_FACE's box, every
+# GAMUT_STEP-th row and column) at least GAMUT_MIN_LUMA bright (a near-black pixel's hue is its
+# noise), each principal axis of their chromaticity between these percentiles. The mouth's
+# colours are held to them as far as the photo is one tint (a grey, sepia or faded print): fully
+# when the spread (sd) across its main hue line is under the first of MONOCHROME_SPREAD, not at
+# all over the second (08 0.012, 09 0.016, a sepia-toned colour photo 0.007-0.013; colour photos
+# and paintings 0.055-0.35), so a colour photo's red mouth stays as it was, bit for bit.
+GAMUT_STEP = 2
+GAMUT_MIN_LUMA = 20.0
+GAMUT_PERCENTILES = (0.5, 99.5)
+MONOCHROME_SPREAD = (0.025, 0.04)
+
+
+@dataclass(frozen=True, eq=False)
+class _Gamut:
+    """The photo's colours as chromaticity (rgb / luma - 1, a vector in the plane of zero luma):
+    their (3,) `mean`, (2, 3) principal `axes` and the (2,) `low`..`high` range along each;
+    `held` 0..1 how far the mouth keeps to them (MONOCHROME_SPREAD)."""
+    mean: np.ndarray
+    axes: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    held: float
+
+    def limit(self, rgb: np.ndarray) -> np.ndarray:
+        """The (3,) colour `rgb` at its luma, its chromaticity clipped into the range as far as
+        `held`: itself, bit for bit, on a colour photo or where the photo shows such a colour;
+        on a sepia print a red tongue becomes a sepia one, on a grey one grey."""
+        luma = float(rgb @ LUMA)
+        if self.held <= 0.0 or luma < 1.0:
+            return rgb
+        at = (rgb / luma - 1.0 - self.mean) @ self.axes.T
+        kept = np.clip(at, self.low, self.high)
+        if np.array_equal(kept, at):
+            return rgb
+        return np.clip(rgb + self.held * (luma * (1.0 + self.mean + kept @ self.axes) - rgb), 0.0, 255.0)
+
+
+def _about_face(shape: tuple[int, int], oval_xy: np.ndarray) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1) the box of the face's outline (K, 2) `oval_xy` px, BLACK_ABOUT_FACE face
+    widths about it, in an image of `shape` (H, W) (all of it for an oval wholly off the image)."""
+    box = pixel_box(oval_xy, pad=int(BLACK_ABOUT_FACE * np.ptp(oval_xy[:, 0])), shape=shape)
+    return box or (0, 0, shape[1], shape[0])
+
+
+def _photo_gamut(image: np.ndarray, oval_xy: np.ndarray) -> _Gamut:
+    """The colours the (H, W, 3) `image` shows about the face at (K, 2) `oval_xy` px (GAMUT_*)."""
+    x0, y0, x1, y1 = _about_face(image.shape[:2], oval_xy)
+    pixels = image[y0:y1:GAMUT_STEP, x0:x1:GAMUT_STEP].reshape(-1, 3).astype(np.float64)
+    luma = pixels @ LUMA
+    pixels, luma = pixels[luma >= GAMUT_MIN_LUMA], luma[luma >= GAMUT_MIN_LUMA]
+    if len(pixels) < 2:  # a black photo: no colour at all
+        return _Gamut(mean=np.zeros(3), axes=np.eye(3)[:2], low=np.zeros(2), high=np.zeros(2), held=1.0)
+    chroma = pixels / luma[:, None] - 1.0
+    mean = chroma.mean(axis=0)
+    spread, axes = np.linalg.eigh(np.cov(chroma - mean, rowvar=False))  # ascending
+    axes = axes[:, ::-1][:, :2].T  # the two widest
+    at = (chroma - mean) @ axes.T
+    low, high = np.percentile(at, GAMUT_PERCENTILES, axis=0)
+    across = math.sqrt(max(float(spread[-2]), 0.0))
+    return _Gamut(mean=mean, axes=axes, low=low, high=high, held=1.0 - float(smoothstep(across, *MONOCHROME_SPREAD)))
+
+
 def _print_black(image: np.ndarray, oval_xy: np.ndarray) -> np.ndarray:
     """(3,) the mouth's black in the (H, W, 3) `image`, the face's outline at (K, 2) `oval_xy` px.
     The photo's black (its darkest 0.5%): a faded print's is a brown-grey, and a mouth drawn far
@@ -1183,9 +1253,7 @@ def _print_black(image: np.ndarray, oval_xy: np.ndarray) -> np.ndarray:
     (FADED_BLACK). Whether the print is faded is read about the head (BLACK_ABOUT_FACE), so a black
     mat or border it was scanned on does not hide it; a print that is not takes the whole photo's
     black."""
-    h, w = image.shape[:2]
-    box = pixel_box(oval_xy, pad=int(BLACK_ABOUT_FACE * np.ptp(oval_xy[:, 0])), shape=(h, w))
-    x0, y0, x1, y1 = box or (0, 0, w, h)  # an oval wholly off the image: all of it
+    x0, y0, x1, y1 = _about_face(image.shape[:2], oval_xy)
     whole, framed = _darkest_rgb(image), _darkest_rgb(image[y0:y1, x0:x1])
     faded = float(smoothstep(framed @ LUMA, *FADED_BLACK))
     return (whole + faded * (framed - whole)) * (BLACK_SHARE + (1.0 - BLACK_SHARE) * faded)
