@@ -1580,6 +1580,21 @@ def test_a_lower_lip_hidden_by_a_moustache_shows_under_the_opening(analysis):
             assert not luma.any()
 
 
+def test_a_lower_lip_hidden_by_hair_is_drawn_lip_toned_not_in_the_hairs_colour(analysis):
+    """Hair over both lips (08's white moustache): the photo's "lip" colour is the hair's, and the
+    lower lip drawn under the opening was the hair in shade, a grey band lost in the beard (chroma
+    0.0 under grey strands). It is lip-toned skin now (the skin's colour x LIP_OVER_SKIN): chroma
+    0.41 on the bundled photo's skin. A bare lip keeps its own."""
+    hairy = MouthPainter(analysis.rig, _moustache(analysis, over_lips=True), analysis.appearance.grain)
+    bare = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w, u, d_lower = 60.0, np.array([0.5]), np.array([0.5])
+    color = np.zeros((1, 3))
+    hairy._lower_lip_under_hair(color, d_lower=d_lower, u=u, mouth_w=mouth_w, peak_opening=0.3 * mouth_w)
+    chroma = float(np.ptp(color[0]) / (color[0] @ LUMA))
+    assert hairy._lip_hair == 1.0 and chroma > 0.2, chroma
+    assert bare._lip_hair == 0.0 and bare._hidden_lip_rgb is bare._lip_rgb
+
+
 def test_a_narrow_opening_under_a_moustache_has_the_lower_lip_under_it(analysis):
     """/o/ under hanging hair (08's white moustache: its peak 0.3 mouth widths, most of it under the
     drape) was a dark slot: the hidden lower lip grew in with the lens, 0.26 of its height at a

@@ -136,6 +136,10 @@ STRANDS_RATIO = (1.1, 1.4)
 HIDDEN_LIP_HEIGHT = 0.1
 HIDDEN_LIP_SHARE = 0.4
 HIDDEN_LIP_SHADE = 0.75
+# A lip's colour over the skin's (median lip over median face, per channel): the median of the eight
+# colour photos showing their lips (bundled, 01, 03, 04, 07, 11, 12, 13: R 0.85-1.02, G 0.69-0.92,
+# B 0.80-1.01), for a lip hair hides (_hidden_lip_rgb).
+LIP_OVER_SKIN = np.array([0.95, 0.78, 0.85])
 DRAPE_SHARE = 0.9
 DRAPE_REACH = 0.1
 # Hair hiding the upper lip itself (lip_strands) overhangs the opening: the light reaching the
@@ -339,6 +343,11 @@ class MouthPainter:
         if not self._own_teeth:
             self.teeth_rgb = gamut.limit(self.teeth_rgb)
         self._lip_hair = lip_strands(image, pts[list(lm.LIPS_OUTER_UPPER)], pts[list(lm.LIPS_INNER_UPPER)])
+        # Where hair hides the lips the photo's "lip" is the hair (08's white moustache): the lower
+        # lip drawn under the opening (_lower_lip_under_hair) is lip-toned skin there instead.
+        self._hidden_lip_rgb = self._lip_rgb
+        if self._lip_hair > 0.0:
+            self._hidden_lip_rgb = self._lip_rgb + self._lip_hair * (gamut.limit(skin * LIP_OVER_SKIN) - self._lip_rgb)
         self._shade_rgb = self._shade_colours()
 
     def _measure_rims(self) -> _Rims | None:
@@ -700,8 +709,8 @@ class MouthPainter:
         along the mouth): under hanging hair the rig's lower lip is the hair's texture, and the
         opening was a dark slot cut into it with no lip under it (08's white moustache). A band
         HIDDEN_LIP_HEIGHT mouth widths high mid-mouth, thinning to the corners, as much as the lip
-        is hair (moustache_strands), in the lips' colour in their shade (the mouth's light on its
-        wet top edge), at most HIDDEN_LIP_SHARE of the opening's peak high: a narrow opening, /o/,
+        is hair (moustache_strands), in the lips' colour (_hidden_lip_rgb) in their shade (the
+        mouth's light on its wet top edge), at most HIDDEN_LIP_SHARE of the opening's peak high: a narrow opening, /o/,
         is a dark gap over a lip too (grown in with the lens, it was a dark slot there)."""
         peak_height = min(HIDDEN_LIP_HEIGHT * mouth_w, HIDDEN_LIP_SHARE * peak_opening)
         height = peak_height * (1.0 - (2.0 * u - 1.0) ** 2)
@@ -710,7 +719,7 @@ class MouthPainter:
             return
         cover = self._strands * np.clip(height[at] - d_lower[at], 0.0, 1.0)
         top = np.exp(-np.maximum(height[at] - d_lower[at], 0.0) / max(0.25 * height[at].max(), 0.5))
-        lip = self._lip_rgb * (HIDDEN_LIP_SHADE + (1.0 - HIDDEN_LIP_SHADE) * 0.5 * top)[:, None]
+        lip = self._hidden_lip_rgb * (HIDDEN_LIP_SHADE + (1.0 - HIDDEN_LIP_SHADE) * 0.5 * top)[:, None]
         color[at] = mix(color[at], lip, cover)
 
     def _lower_teeth_shown(self, opening: np.ndarray, *, own_upper: np.ndarray, lift: np.ndarray | None,
