@@ -347,7 +347,8 @@ class MouthPainter:
         # lip drawn under the opening (_lower_lip_under_hair) is lip-toned skin there instead.
         self._hidden_lip_rgb = self._lip_rgb
         if self._lip_hair > 0.0:
-            self._hidden_lip_rgb = self._lip_rgb + self._lip_hair * (gamut.limit(skin * LIP_OVER_SKIN) - self._lip_rgb)
+            lip_toned = gamut.limit(skin * LIP_OVER_SKIN)
+            self._hidden_lip_rgb = self._lip_rgb + self._lip_hair * (lip_toned - self._lip_rgb)
         self._shade_rgb = self._shade_colours()
 
     def _measure_rims(self) -> _Rims | None:
@@ -710,8 +711,9 @@ class MouthPainter:
         opening was a dark slot cut into it with no lip under it (08's white moustache). A band
         HIDDEN_LIP_HEIGHT mouth widths high mid-mouth, thinning to the corners, as much as the lip
         is hair (moustache_strands), in the lips' colour (_hidden_lip_rgb) in their shade (the
-        mouth's light on its wet top edge), at most HIDDEN_LIP_SHARE of the opening's peak high: a narrow opening, /o/,
-        is a dark gap over a lip too (grown in with the lens, it was a dark slot there)."""
+        mouth's light on its wet top edge), at most HIDDEN_LIP_SHARE of the opening's peak high: a
+        narrow opening, /o/, is a dark gap over a lip too (grown in with the lens, it was a dark
+        slot there)."""
         peak_height = min(HIDDEN_LIP_HEIGHT * mouth_w, HIDDEN_LIP_SHARE * peak_opening)
         height = peak_height * (1.0 - (2.0 * u - 1.0) ** 2)
         at = np.nonzero(d_lower < height)[0]
@@ -1246,11 +1248,11 @@ def _photo_gamut(image: np.ndarray, oval_xy: np.ndarray) -> _Gamut:
         return _Gamut(mean=np.zeros(3), axes=np.eye(3)[:2], low=np.zeros(2), high=np.zeros(2), held=1.0)
     chroma = pixels / luma[:, None] - 1.0
     mean = chroma.mean(axis=0)
-    spread, axes = np.linalg.eigh(np.cov(chroma - mean, rowvar=False))  # ascending
+    variance, axes = np.linalg.eigh(np.cov(chroma - mean, rowvar=False))  # ascending
     axes = axes[:, ::-1][:, :2].T  # the two widest
     at = (chroma - mean) @ axes.T
     low, high = np.percentile(at, GAMUT_PERCENTILES, axis=0)
-    across = math.sqrt(max(float(spread[-2]), 0.0))
+    across = math.sqrt(max(float(variance[-2]), 0.0))  # sd across the main hue line
     return _Gamut(mean=mean, axes=axes, low=low, high=high, held=1.0 - float(smoothstep(across, *MONOCHROME_SPREAD)))
 
 
