@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from facetalk.face.appearance import FILL_A, FILL_B, LID_HUE_ACROSS, LID_HUE_LEAST, LID_HUE_SAT, LidSkin
+from facetalk.face.appearance import LID_HUE_ACROSS, LID_HUE_LEAST, LID_HUE_SAT, LidSkin
 from facetalk.imaging import LUMA
 from facetalk.face.rig import smoothstep
 # The lid's constants are the product's: tuning one moves both paths alike.
@@ -50,18 +50,6 @@ def _cover_at(cover: np.ndarray, a: np.ndarray, b_widths: np.ndarray) -> np.ndar
     fv, fu = v - i, u - j
     return (cover[i, j] * (1.0 - fu) + cover[i, j + 1] * fu) * (1.0 - fv) \
         + (cover[i + 1, j] * (1.0 - fu) + cover[i + 1, j + 1] * fu) * fv
-
-
-def _fill_at(fill: np.ndarray, a: np.ndarray, b_widths: np.ndarray) -> np.ndarray:
-    """(..., 3) a LidSkin.fill grid read bilinearly at eye positions `a`, `b_widths` (eye widths), its
-    edge held."""
-    rows, cols = fill.shape[:2]
-    u = np.clip((a - FILL_A[0]) / (FILL_A[1] - FILL_A[0]), 0.0, 1.0) * (cols - 1)
-    v = np.clip((b_widths - FILL_B[0]) / (FILL_B[1] - FILL_B[0]), 0.0, 1.0) * (rows - 1)
-    i, j = np.minimum(v.astype(int), rows - 2), np.minimum(u.astype(int), cols - 2)
-    fv, fu = (v - i)[..., None], (u - j)[..., None]
-    return (fill[i, j] * (1.0 - fu) + fill[i, j + 1] * fu) * (1.0 - fv) \
-        + (fill[i + 1, j] * (1.0 - fu) + fill[i + 1, j + 1] * fu) * fv
 
 
 def _skin_near(out: np.ndarray, points: np.ndarray, lid_colour: np.ndarray, *, on_frame: np.ndarray,
@@ -157,12 +145,6 @@ class ReferenceLidPainter:
         hue = hue + (below / np.maximum(below.mean(axis=1), 1.0)[:, None] - hue) * shade[:, None]
         lid_rgb = hue * (below.mean(axis=1) / np.maximum(hue.mean(axis=1), 1e-3))[:, None]
         above, below, lid_rgb = (_along(a, grid, c) for c in (above, below, lid_rgb))
-        if lid.fill is not None:
-            # The photo's skin round the eye, continued over it, at the lower lid's grey level mid-eye
-            # and at its own toward the corners.
-            fill = _fill_at(np.asarray(lid.fill, np.float64), a, b / eye.width)
-            mid = 1.0 - smoothstep((2.0 * np.clip(a, 0.0, 1.0) - 1.0) ** 2, 0.0, 1.0)
-            lid_rgb = fill + ((lid_rgb.mean(axis=-1) - fill.mean(axis=-1)) * mid)[..., None]
         top_fade = np.maximum(LID_FADE * (np.interp(a, *eye.upper_open) - lid_top + lowered) - lowered, 0.0)
         skin, lid_alpha = self._lid_layer(a, b, lid_top, top_fade=top_fade, edge=edge, closure=closure, above=above,
                                           below=lid_rgb)

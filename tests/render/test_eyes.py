@@ -619,7 +619,7 @@ def test_eyeball_shadow_leaves_the_lids_soft_edge_alone():
 
     def painted(upper_alpha, shadow):
         pixel = np.array([240, 235, 230], np.uint8)
-        _blend(pixel, v, 0.5, 9.8, upper_alpha, 0.0, 0.0, shadow, tex, 0.0, lash_rgb, 1.0, skin, under, v[16:19])
+        _blend(pixel, v, 0.5, 9.8, upper_alpha, 0.0, 0.0, shadow, tex, 0.0, lash_rgb, 1.0, skin, under)
         return pixel.astype(float)
 
     assert np.array_equal(painted(1.0, 0.35), painted(1.0, 0.0))
@@ -889,40 +889,3 @@ def test_a_near_shut_slit_lays_only_as_much_iris_as_it_is_tall(top_y, height):
     exact = np.clip(np.minimum(rows + 0.5, top_y + height) - np.maximum(rows - 0.5, top_y), 0.0, 1.0)
     dark = 1.0 - out[:, 25:56, 0] / 255.0  # inside the sprite, away from the corners
     assert np.abs(dark - exact).max() < 0.02
-
-
-def test_a_shut_lid_meets_the_skin_beside_the_eye_at_its_sides():
-    """The shut lid's base colour is the photo's skin round the eye continued over it (LidSkin.fill):
-    in socket shade that lightens toward the cheek, the lid's sides (a 0.08-0.12) keep the shade of
-    the skin just beside the eye's corner, row by row: within 16 levels, 12 on average (the lid lit
-    at the lower lid's light out to its side fade was 22-52 lighter: a patch with vertical sides).
-    Mid-eye it is still lit like the lower lid, so dlib reads a shut eye."""
-    import cv2
-
-    from facetalk.face.appearance import lid_fill
-
-    yy = np.mgrid[:200, :300][0].astype(np.float64)
-    plane = np.clip(90.0 + 4.0 * (yy - 80.0), 90.0, 200.0)
-    frame = np.dstack([plane, 0.8 * plane, 0.7 * plane])
-    pts = np.zeros((lm.N_LANDMARKS, 3))
-    upper, lower = np.array(lm.LEFT_EYE_UPPER), np.array(lm.LEFT_EYE_LOWER)
-    x = np.linspace(100, 160, len(upper))
-    pts[upper, 0], pts[upper, 1] = x, 100 - 10 * np.sin(np.linspace(0, np.pi, len(upper)))
-    pts[lower, 0], pts[lower, 1] = x, 100 + 6 * np.sin(np.linspace(0, np.pi, len(lower)))
-    opening = np.round(np.concatenate([pts[upper, :2], pts[lower[::-1], :2]])).astype(np.int32)
-    cv2.fillPoly(frame, [opening], (235.0, 235.0, 230.0))
-    frame = np.clip(frame + 0.5, 0, 255).astype(np.uint8)
-    shut = pts.copy()
-    shut[upper[1:-1], 1] = pts[lower[1:-1], 1]
-    chains = dict(upper=tuple(int(i) for i in upper), lower=tuple(int(i) for i in lower))
-    fill = lid_fill(frame, pts[:, :2], **chains, down=1.0, lash_band=0.05, skin=frame[120, 130].astype(float),
-                    skin_luma=150.0)
-    lid = LidSkin(**chains, colour_profile=np.tile(frame[88, 130].astype(np.float32), (8, 1)),
-                  lash_rgb=np.array([50.0, 40.0, 35.0], np.float32), down_sign=1.0, lash_band=0.05, fill=fill)
-    out = frame.copy()
-    LidPainter((lid,), np.zeros((200, 300, 3), np.float32)).paint(out, shut, pts)
-    rows = slice(84, 92)  # the lid's upper half at its side, above the open eye's corner
-    side = out[rows, 105:108].astype(float).mean(axis=1)
-    beside = frame[rows, 94:99].astype(float).mean(axis=1)
-    assert np.abs(side - beside).max() < 16.0 and np.abs(side - beside).mean() < 12.0
-    assert out[rows, 128:133, 0].mean() > 185.0  # mid-eye: the lower lid's light (~200), not the socket's 106-130

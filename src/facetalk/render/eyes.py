@@ -16,8 +16,7 @@ import numpy as np
 from numba import njit
 
 from facetalk.face import landmarks as lm
-from facetalk.face.appearance import (FILL_A, FILL_B, LID_HUE_ACROSS, LID_HUE_LEAST, LID_HUE_SAT, EyeSprite,
-                                      LidSkin)
+from facetalk.face.appearance import LID_HUE_ACROSS, LID_HUE_LEAST, LID_HUE_SAT, EyeSprite, LidSkin
 from facetalk.imaging import LUMA, sample_points
 from facetalk.face.rig import MATERIAL_EYE, FaceRig, smoothstep
 from facetalk.render.sampling import bilinear, material_lookup, pixel_box
@@ -262,11 +261,6 @@ SHADE_HUE_SPAN = 0.2
 # lash line under it read as an open eye's upper rim to dlib); it is lighter mid-lid by up to
 # LID_BULGE, and darkens toward its rounded margin: the lash line's shade reaches LASH_SHADE_ABOVE
 # times as far up the lid as below the lashes' roots.
-# The lit colour is the photo's skin round the eye continued over it (face.appearance.lid_fill, a
-# membrane from the skin ring outside the opening), shifted in grey to the lower lid's grey level
-# mid-eye and less so toward the corners (_lid_lit), where it meets the skin beside the eye as it is:
-# a lid lit at the lower lid's grey out to its side fade, in a hue of three samples, read as a grey
-# patch with vertical sides (judge25: Obama's blink apex, Coelho's half blink).
 LID_LIT_FROM = 0.4
 LID_LIT_CORNERS = 0.3
 LID_BULGE = 0.08
@@ -656,40 +650,6 @@ def _lash_at(a, below, closure, lash, blur_px, strands, width):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _fill_at(fill, a, b_widths, out3):
-    """LidSkin.fill (rows, cols, 3) read bilinearly at eye position a, b (eye widths) into `out3`,
-    its edge held."""
-    rows, cols = fill.shape[0], fill.shape[1]
-    u = _clip01((a - FILL_A[0]) / (FILL_A[1] - FILL_A[0])) * (cols - 1)
-    v = _clip01((b_widths - FILL_B[0]) / (FILL_B[1] - FILL_B[0])) * (rows - 1)
-    i, j = min(int(v), rows - 2), min(int(u), cols - 2)
-    fv, fu = v - i, u - j
-    for c in range(3):
-        out3[c] = (fill[i, j, c] * (1.0 - fu) + fill[i, j + 1, c] * fu) * (1.0 - fv) \
-            + (fill[i + 1, j, c] * (1.0 - fu) + fill[i + 1, j + 1, c] * fu) * fv
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _lid_lit(fill, a, b_widths, level, out3):
-    """The upper lid's lit colour at eye position a, b (eye widths) into `out3`: the photo's skin
-    round the eye continued over it (LidSkin.fill; an empty (1, 1, 3) fill: `level` itself), lit to
-    the grey level of `level` (3,) (the lower lid's, so dlib still reads a shut eye) mid-eye, to its
-    own toward the corners (as smoothstep(across^2), across -1..1 corner to corner), where the lid meets the
-    skin beside the eye."""
-    if fill.shape[0] < 2:
-        for c in range(3):
-            out3[c] = level[c]
-        return
-    _fill_at(fill, a, b_widths, out3)
-    across = 2.0 * _clip01(a) - 1.0
-    # A grey shift, not a gain: a gain would saturate a painting's warm fill into an orange glow.
-    shift = ((level[0] + level[1] + level[2]) - (out3[0] + out3[1] + out3[2])) / 3.0 \
-        * (1.0 - _step(across * across, 0.0, 1.0))
-    for c in range(3):
-        out3[c] += shift
-
-
-@njit(cache=True, nogil=True, inline="always")
 def _upper_lid_alpha(a, b, lid_top, top_fade, edge, closure):
     """The upper lid's opacity at one pixel: from `lid_top`, fading in over `top_fade` px, down to
     the closing edge `edge` (px along b), fading out at the corners and while the lid barely moves."""
@@ -741,14 +701,13 @@ def _lower_lid_alpha(a, b, meet, bottom, band, rising):
 
 @njit(cache=True, nogil=True, inline="always")
 def _blend(pixel, v, a, b, upper_alpha, lower_alpha, lash_alpha, shadow, tex, grain, lash_rgb, lash_luma, skin,
-           under, lit):
+           under):
     """Composites the lid's `shadow` on the eyeball, the upper lid over it (its soft edge is lid,
     not shaded eyeball), the lower lid (shaded by the upper one) and the lash line over one (3,)
     uint8 pixel, each step rounded to float32 as numpy's float32 frame was (`lash_luma`: the line
-    colour's luma, at least 1, the same for the whole lid; `lit` (3,) the upper lid's lit colour here;
-    `skin`, `under`: (3,) scratch)."""
+    colour's luma, at least 1, the same for the whole lid; `skin`, `under`: (3,) scratch)."""
     if upper_alpha > 0.0:
-        _upper_lid_colour(a, b, v[0], v[1], v[10:13], lit, skin)
+        _upper_lid_colour(a, b, v[0], v[1], v[10:13], v[16:19], skin)
     dark = 1.0 - LOWER_LID_SHADE * np.exp(-max(b - v[2], 0.0) / LOWER_LID_SHADE_PX) if lower_alpha > 0.0 else 1.0
     for c in range(3):
         t = tex[c] + grain
@@ -915,19 +874,17 @@ def _lit_colour(above, below, profile, out):
 
 @njit(cache=True, nogil=True)
 def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lower, grain, lash_rgb, strands,
-                   lash, blur_px, fill):
+                   lash, blur_px):
     """Paints one eye's lids and lash line into `region` (h, w, 3) uint8, the frame's box at
     (x0, y0): `axes` = (origin x, y, along x, y, down x, y, width) of the eye; `curves` as
     _N_CURVES at `grid`; (open_a, open_b) the open upper margin's chain; `upper`, `lower` the
-    detail strips (rows, len(grid), 4); `grain` (h, w) float32; `lash` the line's thickness; `fill`
-    the photo's LidSkin.fill, the upper lid's lit colour (an empty one: the curves' lit colour)."""
+    detail strips (rows, len(grid), 4); `grain` (h, w) float32; `lash` the line's thickness."""
     n = grid.shape[0]
     slopes = (curves[:, 1:] - curves[:, :-1]) / (grid[1:] - grid[:-1])
     open_slopes = ((open_b[1:] - open_b[:-1]) / (open_a[1:] - open_a[:-1])).reshape(1, -1)
     open_b2 = open_b.reshape(1, -1)
     v, top_open, tex, skin, under = np.empty(_N_CURVES), np.empty(1), np.zeros(3, np.float32), np.empty(3), \
         np.empty(3, np.float32)
-    lit = np.empty(3)
     # Beyond these px from the closing edge the lash line is under _LASH_NEGLIGIBLE.
     reach = np.sqrt(2.0 * np.log(1.0 / _LASH_NEGLIGIBLE)) * LASH_SHADE_ABOVE * np.hypot(0.5 * lash, blur_px)
     lash_lo, lash_hi = -reach - 0.15 * lash, max(reach, LASH_FRINGE * LASH_LENGTHS[1] * lash)
@@ -961,10 +918,8 @@ def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lo
                     _sample_detail(lower, col, np.float32(abs(b - v[9])), tex)
                 else:
                     _sample_detail(upper, col, np.float32((v[1] - b) / v[8]), tex)
-                if upper_alpha > 0.0:
-                    _lid_lit(fill, a, b / axes[6], v[16:19], lit)
             _blend(region[y, x], v, a, b, upper_alpha, lower_alpha, lash_alpha, shadow, tex, grain[y, x], lash_rgb,
-                   lash_luma, skin, under, lit)
+                   lash_luma, skin, under)
 
 
 def frame_cover(frames: np.ndarray, rest_xy: np.ndarray, lid: LidSkin) -> np.ndarray:
@@ -1027,10 +982,9 @@ class LidPainter:
 
     Per eye and frame, from a little above where the upper lid margin would be with the eye open
     (never far into the brow) down to where it is now, the eye is covered with lid skin: its
-    colour runs down each column from the skin the frame shows just above it to its lit colour, the
-    photo's skin round the eye continued over it (LidSkin.fill) at the lower lid's light mid-eye (so
-    it continues the skin all round and no outline of the open eye or of the patch remains, whatever
-    shadow the socket casts), shaded as a lid curving over the eyeball,
+    colour runs down each column from the skin the frame shows just above it to the lower lid's
+    skin below the eye (so it continues the skin all round and no outline of the open eye or of
+    the patch remains, whatever shadow the socket casts), shaded as a lid curving over the eyeball,
     carrying the photo's own lid skin detail (see DETAIL_SIGMA) and grain. The lower lid rises to
     meet it and its open-eye rim is repainted as skin. A lash line follows the closing edge, its
     lashes hanging toward the cheek. So a shut eye shows skin and lashes, never a squeezed strip of
@@ -1060,7 +1014,6 @@ class LidPainter:
                                   rng.uniform(-LASH_JITTER, LASH_JITTER, N_LASHES + 1),
                                   rng.uniform(-1.0, 1.0, N_LASHES + 1)])
         self._lid_luma = [float(np.median(lid.colour_profile @ LUMA)) for lid in lids]
-        self._fills = [np.zeros((1, 1, 3)) if lid.fill is None else np.asarray(lid.fill, np.float64) for lid in lids]
         self._brows = [_BROW_UNDER.get(lid.upper, ()) for lid in lids]
         self._profiles: dict[tuple[int, int], np.ndarray] = {}
         if warm_up:
@@ -1095,8 +1048,7 @@ class LidPainter:
                                            base_px=base, reach_px=reach * float(np.max(taper)),
                                            lid_luma=self._lid_luma[index])
         _paint_lid_box(out[y0:y1, x0:x1], x0, y0, axes, grid, curves, open_chain[0], open_chain[1], upper, lower,
-                       self._grain[y0:y1, x0:x1, 0], lid.lash_rgb, self._strands, lash, float(lid.edge_sigma_px),
-                       self._fills[index])
+                       self._grain[y0:y1, x0:x1, 0], lid.lash_rgb, self._strands, lash, float(lid.edge_sigma_px))
 
     def _profile(self, index: int, n: int) -> np.ndarray:
         """(n, 3) float64: lid `index`'s colour profile at n points along the eye (cached: it only
