@@ -1570,8 +1570,8 @@ EDGE_TEETH = 0.15
 EDGE_TOOTH_CORNER = 0.6
 
 # The share of a wide gap between the rows that the resting tongue fills (a narrow one it fills
-# almost wholly).
-TONGUE_SHARE_WIDE = 0.38
+# almost wholly). At 0.38 the widest vowel was a dark hole over a low band of tongue (judge25 item 5).
+TONGUE_SHARE_WIDE = 0.45
 
 # Up to this gap between the rows (mouth widths; fading out over as much again) the tongue shows
 # behind the teeth, at this share of its colour.
