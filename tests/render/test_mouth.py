@@ -3,11 +3,12 @@
 import numpy as np
 import pytest
 
+from facetalk.face.landmarks import FACE_OVAL
 from facetalk.render import mouth as mouth_module
 from facetalk.render.mouth import (
     EDGES_UPPER, EX_UPPER_GAP, EX_UPPER_TIP, N_ROWS, RGB_BLACK, RGB_BLACK_SCALE, ROW_UPPER_F, ROW_UPPER_RANK,
     SYNTHETIC_UPPER_TEETH_MW, TH_LOWER_COVER, TH_UPPER_COVER, TH_UPPER_SHADE, TIP_DROP, MouthPainter, _along_at,
-    _shade_exponentials, _teeth_edges, _tooth_length_at, lens_opens,
+    _photo_gamut, _shade_exponentials, _teeth_edges, _tooth_length_at, lens_opens,
 )
 from tests.render.mouth_reference import ShadeReference, _teeth_along, _tooth_length
 
@@ -652,12 +653,23 @@ def test_a_sepia_photos_mouth_has_no_colour_the_photo_has_not(analysis):
         rgb = getattr(painter, name)
         near = np.linalg.norm(photo - rgb / (rgb @ LUMA), axis=1)
         assert (near < 0.02).mean() > 0.0005, (name, float(near.min()))
-    from facetalk.face.landmarks import FACE_OVAL
-    from facetalk.render.mouth import _photo_gamut
-
     oval = analysis.rig.rest_xyz[list(FACE_OVAL), :2]
     assert _photo_gamut(sepia, oval).held == 1.0
     assert _photo_gamut(analysis.image, oval).held == 0.0
+
+
+def test_only_a_one_tint_photo_has_its_mouth_held_to_its_colours(analysis):
+    """The bundled photo's colour at a share of its saturation (spread across its main hue line
+    0.048 x the share): a colour photo only partly desaturated, at 0.6 (0.029), keeps its red mouth
+    (held 0.80 with MONOCHROME_SPREAD 0.025-0.04: its tongue went grey-mauve under pink lips); one
+    nearly grey, at 0.45 (0.022), is held part way (0.65; 1.0 before); at 0.3 (0.015, about 09's)
+    wholly."""
+    oval = analysis.rig.rest_xyz[list(FACE_OVAL), :2]
+    image = analysis.image.astype(float)
+    grey = (image @ LUMA)[..., None]
+    held = {share: _photo_gamut(np.clip(grey + share * (image - grey), 0, 255).astype(np.uint8), oval).held
+            for share in (0.6, 0.45, 0.3)}
+    assert held[0.6] == 0.0 and 0.2 < held[0.45] < 0.9 and held[0.3] == 1.0, held
 
 
 def test_the_interior_carries_the_photos_grain_at_its_level(analysis):

@@ -1216,12 +1216,15 @@ def _lip_shadow_rgb(lip_rgb: np.ndarray) -> np.ndarray:
 # noise), each principal axis of their chromaticity between these percentiles. The mouth's
 # colours are held to them as far as the photo is one tint (a grey, sepia or faded print): fully
 # when the spread (sd) across its main hue line is under the first of MONOCHROME_SPREAD, not at
-# all over the second (08 0.012, 09 0.016, a sepia-toned colour photo 0.007-0.013; colour photos
-# and paintings 0.055-0.35), so a colour photo's red mouth stays as it was, bit for bit.
+# all over the second. Measured (out/fixprint/held.py): 08 0.013, 09 0.015, the 14 photos grey,
+# sepia- or split-toned 0-0.013; untouched colour photos and paintings 0.048-0.33 (bundled 0.048,
+# 01 0.051, 06 0.054), at 0.6 of their saturation 0.029-0.20, graded teal-orange at 0.7 0.033-0.28:
+# their red mouth stays as it was, bit for bit. At half saturation bundled 0.024 and 01 0.026
+# are held 0.30 and 0.12.
 GAMUT_STEP = 2
 GAMUT_MIN_LUMA = 20.0
 GAMUT_PERCENTILES = (0.5, 99.5)
-MONOCHROME_SPREAD = (0.025, 0.04)
+MONOCHROME_SPREAD = (0.018, 0.028)
 
 
 @dataclass(frozen=True, eq=False)
