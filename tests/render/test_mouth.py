@@ -643,8 +643,7 @@ def test_a_sepia_photos_mouth_has_no_colour_the_photo_has_not(analysis):
     pixels (chromaticity rgb/luma within 0.02 of it: 0.22% of them for the three held to the
     photo's range); on the old code none for the throat, tongue and its back (the nearest 0.23,
     0.30, 0.56 away). The colour photo's mouth is not held to anything."""
-    sepia = np.clip(analysis.image.astype(float) @ np.array([[0.393, 0.769, 0.189], [0.349, 0.686, 0.168],
-                                                            [0.272, 0.534, 0.131]]).T, 0, 255).astype(np.uint8)
+    sepia = _sepia(analysis.image)
     painter = MouthPainter(analysis.rig, sepia, analysis.appearance.grain)
     pixels = sepia.reshape(-1, 3).astype(float)
     pixels = pixels[pixels @ LUMA >= 20]
@@ -656,6 +655,12 @@ def test_a_sepia_photos_mouth_has_no_colour_the_photo_has_not(analysis):
     oval = analysis.rig.rest_xyz[list(FACE_OVAL), :2]
     assert _photo_gamut(sepia, oval).held == 1.0
     assert _photo_gamut(analysis.image, oval).held == 0.0
+
+
+def _sepia(image: np.ndarray) -> np.ndarray:
+    """The (H, W, 3) uint8 `image` sepia-toned (the classic sepia matrix)."""
+    toned = image.astype(float) @ np.array([[0.393, 0.769, 0.189], [0.349, 0.686, 0.168], [0.272, 0.534, 0.131]]).T
+    return np.clip(toned, 0, 255).astype(np.uint8)
 
 
 def test_only_a_one_tint_photo_has_its_mouth_held_to_its_colours(analysis):
@@ -670,6 +675,24 @@ def test_only_a_one_tint_photo_has_its_mouth_held_to_its_colours(analysis):
     held = {share: _photo_gamut(np.clip(grey + share * (image - grey), 0, 255).astype(np.uint8), oval).held
             for share in (0.6, 0.45, 0.3)}
     assert held[0.6] == 0.0 and 0.2 < held[0.45] < 0.9 and held[0.3] == 1.0, held
+
+
+def test_a_lip_hidden_by_hair_keeps_to_a_one_tint_photos_colours_and_the_lips_light(analysis):
+    """Hair over both lips of the sepia-toned bundled photo: the lower lip drawn under the opening
+    (_hidden_lip_rgb) is lip-toned skin, its chromaticity within the range the photo shows along
+    each principal axis (a red lip on a sepia print lay 0.05 outside it unheld), at the photo's
+    lip's luma or the lip-toned skin's, the lighter (08's band went from its hair's luma 160 to
+    the skin's 120 and read as part of the hole)."""
+    image = _sepia(_moustache(analysis, over_lips=True))
+    painter = MouthPainter(analysis.rig, image, analysis.appearance.grain)
+    gamut = _photo_gamut(image, analysis.rig.rest_xyz[list(FACE_OVAL), :2])
+    rgb = painter._hidden_lip_rgb
+    at = (rgb / (rgb @ LUMA) - 1.0 - gamut.mean) @ gamut.axes.T
+    assert painter._lip_hair > 0.3 and gamut.held == 1.0  # sepia strands: 0.48
+    assert (at >= gamut.low - 1e-6).all() and (at <= gamut.high + 1e-6).all(), (at, gamut.low, gamut.high)
+    skin = mouth_module._polygon_mask(image.shape[:2], analysis.rig.rest_xyz[list(FACE_OVAL), :2])
+    toned = float(np.median(image[skin], axis=0) * mouth_module.LIP_OVER_SKIN @ LUMA)
+    assert rgb @ LUMA >= max(float(painter._lip_rgb @ LUMA), toned) - 0.5, (rgb @ LUMA, painter._lip_rgb @ LUMA, toned)
 
 
 def test_the_interior_carries_the_photos_grain_at_its_level(analysis):
@@ -1606,6 +1629,33 @@ def test_a_lower_lip_hidden_by_hair_is_drawn_lip_toned_not_in_the_hairs_colour(a
     chroma = float(np.ptp(color[0]) / (color[0] @ LUMA))
     assert hairy._lip_hair == 1.0 and chroma > 0.2, chroma
     assert bare._lip_hair == 0.0 and bare._hidden_lip_rgb is bare._lip_rgb
+
+
+def test_a_lower_lip_hidden_by_hair_stands_out_of_the_opening_in_a_faded_print(analysis):
+    """The widest vowel on a faded print (the bundled photo lifted to 55..240) with hair over both
+    lips: the lower lip drawn under the opening is lit like the photo's lip, well above the
+    opening's dark (mid-band luma 126 over the opening's 70 a band-height above it; 111 when it
+    took the skin's darker light, as 08's band did, reading as the hole's bottom), with a light
+    wet top edge over it (its lightest row 134 over the mid-band's 126: 112 over 111 before)."""
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.mouth import HIDDEN_LIP_HEIGHT, HIDDEN_LIP_SHARE
+    from facetalk.render.renderer import Renderer, posed_vertices
+
+    renderer = Renderer(analysis)
+    faded = (55.0 + _moustache(analysis, over_lips=True).astype(float) * (185.0 / 255.0)).astype(np.uint8)
+    renderer._mouth = MouthPainter(analysis.rig, faded, analysis.appearance.grain, softness_px=renderer._mouth._softness)
+    frame = MotionFrame(t_s=0, jaw_open=1.0)
+    out = renderer.render(frame).astype(float)
+    verts = posed_vertices(analysis.rig, frame)[:, :2]
+    mouth_w = float(np.linalg.norm(verts[lm.LIPS_OUTER_UPPER[0]] - verts[lm.LIPS_OUTER_UPPER[-1]]))
+    mid = len(lm.LIPS_INNER_UPPER) // 2
+    (x, top), (_, bottom) = verts[lm.LIPS_INNER_UPPER[mid]], verts[lm.LIPS_INNER_LOWER[mid]]
+    height = min(HIDDEN_LIP_HEIGHT * mouth_w, HIDDEN_LIP_SHARE * (bottom - top))
+    column = out[:, int(round(x)) - 1:int(round(x)) + 2].mean(axis=1) @ LUMA
+    band, opening = column[int(round(bottom - 0.5 * height))], column[int(round(bottom - 2.0 * height))]
+    wet = column[int(round(bottom - height)):int(round(bottom - 0.5 * height))].max()
+    assert band > opening + 50.0 and wet > band + 5.0, (band, opening, wet)
 
 
 def test_a_narrow_opening_under_a_moustache_has_the_lower_lip_under_it(analysis):

@@ -132,7 +132,7 @@ def _strands_in(image: np.ndarray, poly: np.ndarray) -> float:
 STRANDS_RATIO = (1.1, 1.4)
 # The lower lip such hair hid, drawn along the bottom of the opening (_lower_lip_under_hair): this
 # high mid-mouth (mouth widths) and at most this share of the opening's peak, at this share of the
-# lips' light (its top edge lit half way back).
+# lips' light (its wet top edge in full light).
 HIDDEN_LIP_HEIGHT = 0.1
 HIDDEN_LIP_SHARE = 0.4
 HIDDEN_LIP_SHADE = 0.75
@@ -343,12 +343,9 @@ class MouthPainter:
         if not self._own_teeth:
             self.teeth_rgb = gamut.limit(self.teeth_rgb)
         self._lip_hair = lip_strands(image, pts[list(lm.LIPS_OUTER_UPPER)], pts[list(lm.LIPS_INNER_UPPER)])
-        # Where hair hides the lips the photo's "lip" is the hair (08's white moustache): the lower
-        # lip drawn under the opening (_lower_lip_under_hair) is lip-toned skin there instead.
         self._hidden_lip_rgb = self._lip_rgb
         if self._lip_hair > 0.0:
-            lip_toned = gamut.limit(skin * LIP_OVER_SKIN)
-            self._hidden_lip_rgb = self._lip_rgb + self._lip_hair * (lip_toned - self._lip_rgb)
+            self._hidden_lip_rgb = _hidden_lip_rgb(lip=self._lip_rgb, skin=skin, hair=self._lip_hair, gamut=gamut)
         self._shade_rgb = self._shade_colours()
 
     def _measure_rims(self) -> _Rims | None:
@@ -710,8 +707,8 @@ class MouthPainter:
         along the mouth): under hanging hair the rig's lower lip is the hair's texture, and the
         opening was a dark slot cut into it with no lip under it (08's white moustache). A band
         HIDDEN_LIP_HEIGHT mouth widths high mid-mouth, thinning to the corners, as much as the lip
-        is hair (moustache_strands), in the lips' colour (_hidden_lip_rgb) in their shade (the
-        mouth's light on its wet top edge), at most HIDDEN_LIP_SHARE of the opening's peak high: a
+        is hair (moustache_strands), in the lips' colour (_hidden_lip_rgb) in their shade (full
+        light on its wet top edge), at most HIDDEN_LIP_SHARE of the opening's peak high: a
         narrow opening, /o/, is a dark gap over a lip too (grown in with the lens, it was a dark
         slot there)."""
         peak_height = min(HIDDEN_LIP_HEIGHT * mouth_w, HIDDEN_LIP_SHARE * peak_opening)
@@ -720,8 +717,10 @@ class MouthPainter:
         if not len(at):
             return
         cover = self._strands * np.clip(height[at] - d_lower[at], 0.0, 1.0)
-        top = np.exp(-np.maximum(height[at] - d_lower[at], 0.0) / max(0.25 * height[at].max(), 0.5))
-        lip = self._hidden_lip_rgb * (HIDDEN_LIP_SHADE + (1.0 - HIDDEN_LIP_SHADE) * 0.5 * top)[:, None]
+        # Its wet top edge in full light (the first whole pixel under the edge, fading over a pixel):
+        # a light line between the opening and the band, which else read as the hole's bottom.
+        top = np.exp(-np.maximum(height[at] - d_lower[at] - 1.0, 0.0))
+        lip = self._hidden_lip_rgb * (HIDDEN_LIP_SHADE + (1.0 - HIDDEN_LIP_SHADE) * top)[:, None]
         color[at] = mix(color[at], lip, cover)
 
     def _lower_teeth_shown(self, opening: np.ndarray, *, own_upper: np.ndarray, lift: np.ndarray | None,
@@ -1250,6 +1249,18 @@ class _Gamut:
         if np.array_equal(kept, at):
             return rgb
         return np.clip(rgb + self.held * (luma * (1.0 + self.mean + kept @ self.axes) - rgb), 0.0, 255.0)
+
+
+def _hidden_lip_rgb(*, lip: np.ndarray, skin: np.ndarray, hair: float, gamut: _Gamut) -> np.ndarray:
+    """(3,) the lower lip hair hid (_lower_lip_under_hair): where hair covers the lips (`hair`
+    0..1, lip_strands) the photo's `lip` rgb is the hair's (08's white moustache), a band in the
+    hair's hue lost in the beard. Its hue goes to lip-toned `skin` (x LIP_OVER_SKIN, held to the
+    photo's colours), its brightness stays the photo's lip's or that lip-toned skin's, the
+    lighter: darkened to the skin's, 08's band read as part of the dark opening above it."""
+    toned = skin * LIP_OVER_SKIN
+    luma = max(float(lip @ LUMA), float(toned @ LUMA))
+    toned = gamut.limit(toned * (luma / max(float(toned @ LUMA), 1.0)))
+    return lip + hair * (toned - lip)
 
 
 def _about_face(shape: tuple[int, int], oval_xy: np.ndarray) -> tuple[int, int, int, int]:
