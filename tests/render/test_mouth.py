@@ -1644,7 +1644,8 @@ def test_a_lower_lip_hidden_by_hair_stands_out_of_the_opening_in_a_faded_print(a
 
     renderer = Renderer(analysis)
     faded = (55.0 + _moustache(analysis, over_lips=True).astype(float) * (185.0 / 255.0)).astype(np.uint8)
-    renderer._mouth = MouthPainter(analysis.rig, faded, analysis.appearance.grain, softness_px=renderer._mouth._softness)
+    soft = renderer._mouth._softness
+    renderer._mouth = MouthPainter(analysis.rig, faded, analysis.appearance.grain, softness_px=soft)
     frame = MotionFrame(t_s=0, jaw_open=1.0)
     out = renderer.render(frame).astype(float)
     verts = posed_vertices(analysis.rig, frame)[:, :2]

@@ -323,23 +323,9 @@ class MouthPainter:
         self._black_rgb = _print_black(image, pts[list(lm.FACE_OVAL)])
         # Light bounced off the lips and the mouth's inside: the lips' hue.
         self._shade_tint = np.maximum(lip, 1.0) / max(float(lip @ LUMA), 1.0)
-        # Throat and tongue are redder than the lips in a colour photo; in a grey or faded print
-        # (lips barely colourful: chroma under 0.22) a red mouth would be the only colour in it,
-        # so they keep the lips' own hue there. A strongly tinted sepia still gets a red mouth.
-        colour = float(np.clip((_chroma(lip) - 0.22) / 0.12, 0.0, 1.0))
-        self.throat_rgb = lip * (0.336 + colour * (np.array([0.42, 0.3, 0.3]) - 0.336)) + 6.0
-        # A tongue is pink-red whatever the lips' tint (mauve lips gave a mauve smear between the
-        # rows): mostly its own hue, at the lips' brightness; its back, toward the throat, deeper.
-        lip_luma = max(float(lip @ LUMA), 1.0)
-        own = lambda rgb, share, scale: scale * lip_luma * (  # noqa: E731
-            (1.0 - share) * lip / lip_luma + share * rgb / float(rgb @ LUMA))
-        self.tongue_rgb = lip * 0.75 + colour * (own(TONGUE_RGB, 0.7, 0.78) - lip * 0.75)
-        self._tongue_back_rgb = lip * 0.5 + colour * (own(TONGUE_BACK_RGB, 0.7, 0.45) - lip * 0.5)
-        # No colour the photo has none of: a sepia print's lips pass as colourful (09: chroma 0.26),
-        # and its red tongue read pink-lilac on the sepia (_photo_gamut).
         gamut = _photo_gamut(image, pts[list(lm.FACE_OVAL)])
-        self.throat_rgb, self.tongue_rgb, self._tongue_back_rgb = (
-            gamut.limit(rgb) for rgb in (self.throat_rgb, self.tongue_rgb, self._tongue_back_rgb))
+        inside = _interior_colours(lip=lip, gamut=gamut)
+        self.throat_rgb, self.tongue_rgb, self._tongue_back_rgb = inside.throat_rgb, inside.tongue_rgb, inside.back_rgb
         if not self._own_teeth:
             self.teeth_rgb = gamut.limit(self.teeth_rgb)
         self._lip_hair = lip_strands(image, pts[list(lm.LIPS_OUTER_UPPER)], pts[list(lm.LIPS_INNER_UPPER)])
@@ -1249,6 +1235,33 @@ class _Gamut:
         if np.array_equal(kept, at):
             return rgb
         return np.clip(rgb + self.held * (luma * (1.0 + self.mean + kept @ self.axes) - rgb), 0.0, 255.0)
+
+
+@dataclass(frozen=True, eq=False)
+class _Interior:
+    """The mouth's inside as (3,) rgb: `throat_rgb`, `tongue_rgb` and the tongue's `back_rgb`."""
+    throat_rgb: np.ndarray
+    tongue_rgb: np.ndarray
+    back_rgb: np.ndarray
+
+
+def _interior_colours(*, lip: np.ndarray, gamut: _Gamut) -> _Interior:
+    """Throat and tongue from the (3,) median `lip` rgb, held to the photo's colours (`gamut`).
+    Two checks, as each misses what the other sees: dull lips (chroma under 0.22: a grey or faded
+    print's, or a colour photo's pale ones) keep the mouth in their own hue, a red mouth being the
+    only colour there; the gamut holds it to the hues a one-tint photo shows at all, which its lips
+    can pass (09's sepia: chroma 0.26, its red tongue read pink-lilac) and a colour photo's spread
+    never does (held 0: its mouth bit for bit as the lips' chroma made it)."""
+    colour = float(np.clip((_chroma(lip) - 0.22) / 0.12, 0.0, 1.0))
+    throat = lip * (0.336 + colour * (np.array([0.42, 0.3, 0.3]) - 0.336)) + 6.0
+    # A tongue is pink-red whatever the lips' tint (mauve lips gave a mauve smear between the
+    # rows): mostly its own hue, at the lips' brightness; its back, toward the throat, deeper.
+    lip_luma = max(float(lip @ LUMA), 1.0)
+    own = lambda rgb, share, scale: scale * lip_luma * (  # noqa: E731
+        (1.0 - share) * lip / lip_luma + share * rgb / float(rgb @ LUMA))
+    tongue = lip * 0.75 + colour * (own(TONGUE_RGB, 0.7, 0.78) - lip * 0.75)
+    back = lip * 0.5 + colour * (own(TONGUE_BACK_RGB, 0.7, 0.45) - lip * 0.5)
+    return _Interior(throat_rgb=gamut.limit(throat), tongue_rgb=gamut.limit(tongue), back_rgb=gamut.limit(back))
 
 
 def _hidden_lip_rgb(*, lip: np.ndarray, skin: np.ndarray, hair: float, gamut: _Gamut) -> np.ndarray:
