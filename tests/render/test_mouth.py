@@ -1634,7 +1634,7 @@ def test_a_lower_lip_hidden_by_hair_is_drawn_lip_toned_not_in_the_hairs_colour(a
 def test_a_lower_lip_hidden_by_hair_stands_out_of_the_opening_in_a_faded_print(analysis):
     """The widest vowel on a faded print (the bundled photo lifted to 55..240) with hair over both
     lips: the lower lip drawn under the opening is lit like the photo's lip, well above the
-    opening's dark (mid-band luma 126 over the opening's 70 a band-height above it; 111 when it
+    opening's dark (mid-band luma 126 over the tongue's 79 a band-height above it; 111 when it
     took the skin's darker light, as 08's band did, reading as the hole's bottom), with a light
     wet top edge over it (its lightest row 134 over the mid-band's 126: 112 over 111 before)."""
     from facetalk.face import landmarks as lm
@@ -1656,7 +1656,7 @@ def test_a_lower_lip_hidden_by_hair_stands_out_of_the_opening_in_a_faded_print(a
     column = out[:, int(round(x)) - 1:int(round(x)) + 2].mean(axis=1) @ LUMA
     band, opening = column[int(round(bottom - 0.5 * height))], column[int(round(bottom - 2.0 * height))]
     wet = column[int(round(bottom - height)):int(round(bottom - 0.5 * height))].max()
-    assert band > opening + 50.0 and wet > band + 5.0, (band, opening, wet)
+    assert band > opening + 40.0 and wet > band + 5.0, (band, opening, wet)
 
 
 def test_a_narrow_opening_under_a_moustache_has_the_lower_lip_under_it(analysis):
