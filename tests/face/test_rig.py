@@ -653,3 +653,30 @@ def test_undoing_a_smile_lowers_the_lower_lids_its_squint_raised(analysis):
             assert drop.mean() > 0.02 * rig.ipd_px and drop.min() > 0.0
         else:
             assert np.abs(drop).max() < 1e-3 * rig.ipd_px
+
+
+
+def test_a_press_moves_the_skin_about_each_mouth_corner_with_the_corner():
+    """lip_press = 1 on the toothy smile's parted lips (out/portraits' 12), whose outer mouth
+    corners the mouth line puts in the lower lip: each outer corner comes down nearly as its inner
+    corner does, and the skin 0.05 mouth widths outside it nearly as far. The outer corners rose
+    0.054 and 0.037 mouth widths while the inner ones came down 0.060 and 0.041, the skin beside
+    them stayed, and the commissure turned up past the shut line's ends (a dark tick read as a
+    smile)."""
+    from pathlib import Path
+
+    from scipy.interpolate import LinearNDInterpolator
+
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    rig = build_rig(np.load(Path(__file__).resolve().parent / "data" / "toothy_smile_landmarks.npz")["landmarks_px"])
+    rest, mouth_w = rig.rest_xyz[:, :2], rig.mouth_width_px
+    down = (posed_vertices(rig, MotionFrame(t_s=0, lip_press=1.0))[:, 1] - rig.rest_xyz[:, 1]) / mouth_w
+    skin_down = LinearNDInterpolator(rest[:lm.N_LANDMARKS], down[:lm.N_LANDMARKS])
+    for inner, outer in zip((lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]), lm.MOUTH_CORNERS):
+        away = (rest[outer] - rest[inner]) / np.linalg.norm(rest[outer] - rest[inner])
+        beside = float(skin_down(rest[outer] + 0.05 * mouth_w * away)[0])
+        assert down[inner] > 0.035  # the lips are parted: the corners have a way to go
+        assert 0.85 * down[inner] < down[outer] <= down[inner]
+        assert 0.7 * down[outer] < beside <= down[outer]

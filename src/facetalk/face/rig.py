@@ -165,6 +165,14 @@ CORNER_SKIN_REACH = (0.05, 0.3)
 # at rest, ~4 px closed).
 LIP_PRESS_MIDDLE = 0.5
 LIP_PRESS_OUTER = 0.45
+# A press moves the outer mouth corners with the upper lip, as the inner ones; where the mouth line
+# put an outer corner in the lower lip, the skin and lip about it (a Gaussian of this many mouth
+# widths; none below PRESS_CORNER_FLOOR) blend toward the corner's move. Left in the lower lip, the outer
+# corner rose while the inner came down, and the commissure turned up past the shut line's ends, a
+# dark tick read as a smile (out/portraits' 12 sad P(happy) 0.19; out/shutline/NOTES.md). The
+# corner moved alone hung a dark wedge under each end on /p b m/ (out/shutline/pbm_old_v2_v1.png).
+PRESS_CORNER_SIGMA = 0.08
+PRESS_CORNER_FLOOR = 0.01
 # The open mouth's height across it, from its inner corners (x = -1, 1): (1 - x^2)^power of the
 # middle's; 0.5 is an ellipse, 1 a lens with tight corners. 0.75: beside the corners the opening
 # is 0.39 of its middle (0.61-0.65 before, a box with rounded ends); at 1 (0.28) dlib read a
@@ -205,9 +213,10 @@ class FaceRig:
     cavity_t: (V,) 0 on the upper inner lip, 1 on the lower, 0.5 at the corners.
     cavity_partner: (V,) int32 index of the facing inner-lip vertex (itself elsewhere).
     cavity_u: (V,) position along the inner lips, 0 at the subject's right corner .. 1 at the left.
-    press_vertex, press_upper, press_lower: (M,) int32 — lip vertices moved by lip_press, and the
-        inner-lip pair whose gap each closes; press_weight: (M,) signed share of that gap
-        (+ toward the lower lip for upper-lip vertices, - for lower-lip ones).
+    press_vertex, press_upper, press_lower: (M,) int32 — vertices moved by lip_press (the lips',
+        and the skin's about the outer corners), and the inner-lip pair whose gap each closes;
+        press_weight: (M,) signed share of that gap (+ toward the lower lip for upper-lip vertices,
+        - for lower-lip ones).
     face_height_px, ipd_px, mouth_width_px: face measures in pixels.
     """
 
@@ -1046,18 +1055,46 @@ def _cavity(n_vertices: int) -> _Cavity:
 def _lip_press(meas: _Measures, lips: _Lips) -> _Press:
     """lip_press: each lip vertex closes a share of the gap of its nearest inner-lip pair: half
     on the inner contour (the lips meet), LIP_PRESS_MIDDLE on the ring behind it, LIP_PRESS_OUTER
-    at the outer contour."""
+    at the outer contour. The outer corners close theirs as the upper lip, as the inner corners
+    do; where one lay in the lower lip, the skin and lip about it blend toward its share
+    (PRESS_CORNER_SIGMA)."""
     u = meas.u
     pairs = [(a, b) for a, b in zip(lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER) if a != b]
     pair_u = np.array([0.5 * (u[a] + u[b]) for a, b in pairs])
-    lip_ids = np.nonzero(lips.upper | lips.lower)[0]
-    nearest = np.abs(u[lip_ids, None] - pair_u[None]).argmin(axis=1)
+    lip = lips.upper | lips.lower
     outer = set(lm.LIPS_OUTER_UPPER) | set(lm.LIPS_OUTER_LOWER)
     inner = set(lm.LIPS_INNER_UPPER) | set(lm.LIPS_INNER_LOWER)
-    share = np.array([0.5 if i in inner else LIP_PRESS_OUTER if i in outer else LIP_PRESS_MIDDLE for i in lip_ids])
-    press_weight = np.where(lips.upper[lip_ids], share, -share)
-    return _Press(vertex=lip_ids.astype(np.int32), upper=np.array([pairs[i][0] for i in nearest], np.int32),
-                  lower=np.array([pairs[i][1] for i in nearest], np.int32), weight=press_weight.astype(np.float32))
+    nearest = np.abs(u[:, None] - pair_u[None]).argmin(axis=1)  # (V,) pair index
+    share = np.zeros(len(u))
+    for i in np.nonzero(lip)[0]:
+        share[i] = 0.5 if i in inner else LIP_PRESS_OUTER if i in outer else LIP_PRESS_MIDDLE
+    share = np.where(lips.upper, share, -share)
+    corners = np.array(lm.MOUTH_CORNERS)
+    follow, side = _corner_follow(meas, inner=list(inner))
+    # Only about a corner the mouth line put in the lower lip: elsewhere the corner already moves
+    # with the upper lip, and its skin stays as before (following it there, 03 disgusted and 11 sad
+    # read happier to the expression classifier and the bundled photo's identity fell 0.01).
+    follow = np.where(share[corners][side] < 0, follow, 0.0)
+    weight = share + follow * (LIP_PRESS_OUTER - share)
+    # Skin takes its corner's pair (the corner's own nearest, as for every lip vertex).
+    pair = np.where(lip, nearest, nearest[corners][side])
+    ids = np.nonzero(lip | (weight != 0))[0]
+    return _Press(vertex=ids.astype(np.int32), upper=np.array([pairs[p][0] for p in pair[ids]], np.int32),
+                  lower=np.array([pairs[p][1] for p in pair[ids]], np.int32), weight=weight[ids].astype(np.float32))
+
+
+def _corner_follow(meas: _Measures, *, inner: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(V,) 0..1 how far each vertex follows its side's outer mouth corner's press (a Gaussian of
+    PRESS_CORNER_SIGMA mouth widths about it, 0 on the inner lips and below PRESS_CORNER_FLOOR),
+    and (V,) int the side: 0 the subject's right corner, 1 the left."""
+    u, v = meas.u, meas.v
+    sigma = PRESS_CORNER_SIGMA * meas.mouth_w
+    g = np.stack([np.exp(-((u - u[c]) ** 2 + (v - v[c]) ** 2) / (2.0 * sigma ** 2)) for c in lm.MOUTH_CORNERS])
+    side = g.argmax(axis=0)
+    follow = g.max(axis=0)
+    follow[inner] = 0.0
+    follow[follow < PRESS_CORNER_FLOOR] = 0.0
+    return follow, side
 
 
 def _lid_raiser(pts: np.ndarray, meas: _Measures, upper: tuple[int, ...], lower: tuple[int, ...]) -> np.ndarray:
