@@ -28,8 +28,8 @@ from facetalk.render.mouth import (
     TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BACK_DEPTH, TONGUE_BULGE, TONGUE_CELLS,
     TONGUE_DEEP, TONGUE_EDGE, TONGUE_FOOT, TONGUE_GROOVE, TONGUE_GROOVE_BACK, TONGUE_LIGHT_IN, TONGUE_LIT,
     TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
-    TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
-    UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, RGB_PENUMBRA, MouthPainter, _lower_teeth_show,
+    TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
+    UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
     _biting_edge_table, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height,
 )
 
@@ -90,12 +90,12 @@ class ShadeReference:
         table = _biting_edge_table()
         shape = np.array([_edge_at(uu, table) for uu in np.asarray(u, np.float32)])
         upper_run = runs[0] * shape if self._own_teeth else runs[0]
-        if self._own_teeth:  # the teeth's penumbra (_teeth_penumbra) under their shaped edge, laid over
+        if self._own_teeth:  # the teeth's penumbra (_photo_penumbra) under their shaped edge, laid over
             near = np.flatnonzero(d_upper * to_rest < runs[0] + PENUMBRA_REACH * TEETH_PENUMBRA[1] * mouth_w * to_rest)
             below = d_upper[near] - upper_run[near] / to_rest
             penumbra = TEETH_PENUMBRA[0] * np.exp(-np.maximum(below, 0.0) / (TEETH_PENUMBRA[1] * mouth_w)) \
                 * np.clip(1.0 + below / PENUMBRA_INSIDE_PX, 0.0, 1.0)
-            color[near] = mix(color[near], self._shade_rgb[RGB_PENUMBRA], penumbra)
+            color[near] = mix(color[near], self._penumbra_rgb(), penumbra)
         for d_lip, length, anchor_xy, sign in ((d_upper, upper_run, self._anchor_xy, 1.0),
                                                (d_lower, runs[1], self._lower_anchor_xy, -1.0)):
             d_rest = d_lip * to_rest
@@ -392,6 +392,11 @@ class ShadeReference:
         light = NARROW_TONGUE_LIGHT * (1.0 - 0.5 * across2) * (0.8 + 0.4 * down)
         return mix(color, self.tongue_rgb * light[:, None], narrow)
 
+    def _penumbra_rgb(self) -> np.ndarray:
+        """(3,) the upper teeth in shade, their penumbra's colour: TEETH_PENUMBRA_LIGHT of their
+        light, warmed as _in_shade warms them (a photo with no moustache over the lip: HAIR_SHADE)."""
+        return self.teeth_rgb * TEETH_PENUMBRA_LIGHT * self._shade_tint ** (1.0 - TEETH_PENUMBRA_LIGHT)
+
     def _teeth_penumbra(self, color: np.ndarray, below_teeth: np.ndarray, mouth_w: float, *,
                         synthetic: np.ndarray) -> np.ndarray:
         """Just under the synthetic upper teeth's edge (`below_teeth` px; `synthetic` (N,) bool where
@@ -401,7 +406,7 @@ class ShadeReference:
         reach = PENUMBRA_REACH * TEETH_PENUMBRA[1] * mouth_w  # and none that far down
         penumbra = TEETH_PENUMBRA[0] * np.where(synthetic & (below_teeth < reach), np.exp(
             -np.maximum(below_teeth, 0.0) / (TEETH_PENUMBRA[1] * mouth_w)), 0.0)
-        return mix(color, self._shade_rgb[RGB_PENUMBRA], penumbra)
+        return mix(color, self._penumbra_rgb(), penumbra)
 
     def _tooth_colour(self, f: np.ndarray, gap: np.ndarray, d_lip: np.ndarray, height: float,
                       corner_shade: np.ndarray, mouth_w: float, *, lip_shadow: float = UPPER_LIP_SHADOW) -> np.ndarray:
