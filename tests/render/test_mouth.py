@@ -25,7 +25,7 @@ def _teeth_along_compiled(u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
                                                                   edges)
     reach = np.zeros((2, len(u32)), bool)
     reach[1] = True
-    ex = _shade_exponentials(u32, np.zeros_like(u32), np.zeros_like(u32), rows, reach, 100.0)
+    ex = _shade_exponentials(u32, np.zeros_like(u32), np.zeros_like(u32), rows, reach, 100.0, synthetic=reach[1])
     return rows[ROW_UPPER_RANK].astype(int), rows[ROW_UPPER_F], ex[EX_UPPER_GAP]
 
 
@@ -35,7 +35,7 @@ def _tooth_length_compiled(rank: np.ndarray, f: np.ndarray) -> np.ndarray:
     rows, reach = np.zeros((N_ROWS, len(f))), np.zeros((2, len(f)), bool)
     rows[ROW_UPPER_RANK], rows[ROW_UPPER_F], reach[1] = rank, f, True
     zeros = np.zeros(len(f), np.float32)
-    ex = _shade_exponentials(zeros, zeros, zeros, rows, reach, 100.0)
+    ex = _shade_exponentials(zeros, zeros, zeros, rows, reach, 100.0, synthetic=reach[1])
     return np.array([_tooth_length_at(int(r), ex[EX_UPPER_TIP, i], TIP_DROP[int(r)]) for i, r in enumerate(rank)])
 
 
@@ -291,7 +291,8 @@ def test_a_parted_smile_shows_the_tongue_between_the_rows(analysis):
 
 def test_the_resting_tongue_has_a_groove_and_a_wet_front(analysis):
     """Wide open (0.5 mouth widths), the tongue's surface: a median groove (darker mid-mouth than
-    either side), and its front, lit and moist, lighter than its back, which turns a deeper red."""
+    either side), and its front, lit and moist, lighter than its back, which turns a deeper red:
+    only near its top, a wide opening lighting the rest of it (TONGUE_LIT_POWER)."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     luma = np.array([0.299, 0.587, 0.114])
     mouth_w, opening = 80.0, 0.5 * 80.0
@@ -304,10 +305,15 @@ def test_the_resting_tongue_has_a_groove_and_a_wet_front(analysis):
 
     back = row(0.14 * mouth_w) @ luma
     assert back[30] < back[24] - 4 and back[30] < back[36] - 4  # the groove, mid-mouth
-    # Near its top (0.22 mouth widths over the lip, 0.94 of its height; 0.2 while it filled 0.38 of
-    # a wide gap, not 0.45) it is still tongue (the cavity, luma 32, before), dimmer than its
-    # front and clearly redder ((R - B) / luma up by 0.09; 0.06 before, a darker cavity).
-    front, rear = row(0.07 * mouth_w)[22], row(0.22 * mouth_w)[22]
+    # Its top, the steepest drop in luma up from the lip (to the cavity), measured: a sample at a
+    # fixed height moved off the tongue whenever its share of the gap or its rim changed.
+    d = np.arange(0.1 * mouth_w, 0.35 * mouth_w, 0.25)
+    up = np.array([row(x)[22] @ luma for x in d])
+    top = d[np.argmax(up[:-1] - up[1:])]
+    assert 0.2 * mouth_w < top < 0.28 * mouth_w  # 0.2375 mouth widths
+    # At 0.9 of its height still tongue (luma 70), dimmer than its front and clearly redder
+    # ((R - B) / luma up by 0.086).
+    front, rear = row(0.07 * mouth_w)[22], row(0.9 * top)[22]
     assert front @ luma > rear @ luma + 20 and rear @ luma > 50
     redness = lambda rgb: (rgb[0] - rgb[2]) / (rgb @ luma)  # noqa: E731
     assert redness(rear) > redness(front) + 0.08

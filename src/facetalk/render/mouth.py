@@ -1114,7 +1114,7 @@ class MouthPainter:
         _shade_rows(u, opening, d_upper, d_lower, runs, show, lift, np.ascontiguousarray(stretched, np.bool_), scalars,
                     _teeth_edges(), rows, reach)
         ex = _shade_exponentials(u, d_upper, d_lower, rows, reach, mouth_w,
-                                 runs[0] < 0.5 * (SYNTHETIC_UPPER_TEETH_MW * mouth_w))
+                                 synthetic=runs[0] < 0.5 * (SYNTHETIC_UPPER_TEETH_MW * mouth_w))
         out, tongue, rgb = np.empty((len(u), 3)), np.empty((N_TG, len(u))), self._shade_rgb
         _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue)
         ex2 = _tongue_exponentials(u, tongue, ex, mouth_w)
@@ -1376,9 +1376,9 @@ TONGUE_SHOWS = 0.04
 TONGUE_EDGE = 0.02
 TONGUE_LIGHT_IN = (0.2, 0.3)
 TONGUE_LIT = (0.95, 0.65, 0.05)
-# (TONGUE_LIT_POWER[1] 0.4 before: a wide opening's tongue faded from the lower teeth into the
-# dark as a band; lit nearly to its top it stands as a body against the throat. A narrow gap's
-# power is unchanged: its tongue is seen behind the teeth, in their shade.)
+# A wide opening lets the light onto the tongue nearly to its top (TONGUE_LIT_POWER[1]): it stands
+# as a body against the throat, not a band fading from the lower teeth into the dark. A narrow
+# gap's tongue is seen behind the teeth, in their shade (TONGUE_LIT_POWER[0]).
 TONGUE_LIT_POWER = (1.2, 1.8)
 TONGUE_GROOVE = (0.14, 0.07)
 TONGUE_GROOVE_BACK = (0.2, 0.5)
@@ -1595,7 +1595,8 @@ EDGE_TEETH = 0.15
 EDGE_TOOTH_CORNER = 0.6
 
 # The share of a wide gap between the rows that the resting tongue fills (a narrow one it fills
-# almost wholly). At 0.38 the widest vowel was a dark hole over a low band of tongue (judge25 item 5).
+# almost wholly): a wide-open mouth shows the tongue's lit body under a smaller dark hole, not a
+# low band of tongue under a dark hole.
 TONGUE_SHARE_WIDE = 0.45
 
 # Up to this gap between the rows (mouth widths; fading out over as much again) the tongue shows
@@ -2799,7 +2800,7 @@ def _rows_split(luma: np.ndarray) -> float | None:
 
 
 def _shade_exponentials(u: np.ndarray, d_upper: np.ndarray, d_lower: np.ndarray, rows: np.ndarray,
-                        reach: np.ndarray, mouth_w: float, synthetic: np.ndarray | bool = True) -> np.ndarray:
+                        reach: np.ndarray, mouth_w: float, *, synthetic: np.ndarray) -> np.ndarray:
     """(N_EX, N) float64 (float32 values where numpy's are) the exponentials and powers the numpy
     reference takes of each pixel's (N,) float32 `u`, `d_upper`, `d_lower` (px) and of _shade_rows' `rows`,
     by the same numpy expressions (rows by their EX_* indices): the cavity's under_teeth,
