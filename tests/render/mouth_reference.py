@@ -197,7 +197,7 @@ class ShadeReference:
         color = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
                              across2=across2, toward_corners=toward_corners, peak_opening=peak, u=u)
         color = self._behind_teeth(color, rows_gap, d_upper - upper_px, across2, mouth_w)
-        color = self._teeth_penumbra(color, d_upper - upper_px, mouth_w, synthetic=~own_upper)
+        color = self._teeth_penumbra(color, d_upper - upper_px, across, mouth_w, synthetic=~own_upper)
         side = np.where(u < 0.5, 1.0, 2.0)  # which side of the midline, to tell mirrored teeth apart
         rounded = depth_shade ** 1.5
         color = self._lower_teeth(color, u, across, side, rounded, d_lower, lower_h, lower_show, mouth_w)
@@ -397,15 +397,17 @@ class ShadeReference:
         light, warmed as _in_shade warms them (a photo with no moustache over the lip: HAIR_SHADE)."""
         return self.teeth_rgb * TEETH_PENUMBRA_LIGHT * self._shade_tint ** (1.0 - TEETH_PENUMBRA_LIGHT)
 
-    def _teeth_penumbra(self, color: np.ndarray, below_teeth: np.ndarray, mouth_w: float, *,
+    def _teeth_penumbra(self, color: np.ndarray, below_teeth: np.ndarray, across: np.ndarray, mouth_w: float, *,
                         synthetic: np.ndarray) -> np.ndarray:
         """Just under the synthetic upper teeth's edge (`below_teeth` px; `synthetic` (N,) bool where
         they are drawn, not the photo's) the dark takes up to TEETH_PENUMBRA[0] of the teeth's colour
         in shade (their translucent edge and shadowed backs), falling off by e per TEETH_PENUMBRA[1]
-        mouth widths: no cut from ivory to black."""
+        mouth widths: no cut from ivory to black. It fades out with the teeth (UPPER_TEETH_FADE)
+        toward the corners (`across` 0..1), where no tooth is drawn to cast it."""
         reach = PENUMBRA_REACH * TEETH_PENUMBRA[1] * mouth_w  # and none that far down
         penumbra = TEETH_PENUMBRA[0] * np.where(synthetic & (below_teeth < reach), np.exp(
-            -np.maximum(below_teeth, 0.0) / (TEETH_PENUMBRA[1] * mouth_w)), 0.0)
+            -np.maximum(below_teeth, 0.0) / (TEETH_PENUMBRA[1] * mouth_w)), 0.0) \
+            * (1.0 - smoothstep(across, *UPPER_TEETH_FADE))
         return mix(color, self._penumbra_rgb(), penumbra)
 
     def _tooth_colour(self, f: np.ndarray, gap: np.ndarray, d_lip: np.ndarray, height: float,

@@ -3058,6 +3058,19 @@ def test_the_cavity_darkens_into_its_corners(analysis):
     assert luma[1] > luma[0] and luma[2] < 0.8 * luma[1], luma
 
 
+def test_the_upper_teeths_penumbra_fades_with_them_into_the_corners(analysis):
+    """Open vowel, synthetic teeth (10 px tall, mouth 100 px wide): 0.95 of the way to a corner,
+    where no tooth is drawn (UPPER_TEETH_FADE), no penumbra either: down from the lip the cavity
+    darkens without a step where the teeth's nominal line ends (a step of 10.7 levels a px with
+    the penumbra at full strength above that line: flat 74, then 74 67 56 49; 1.5 on the
+    bundled photo's painter now)."""
+    closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
+    painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
+    d = np.arange(0.5, 20.0, 1.0)
+    luma = _shade_luma(painter, d, np.full(len(d), 0.5 + 0.5 * 0.95), opening=40.0, mouth_w=100.0)
+    assert np.abs(np.diff(luma)).max() < 4.0, luma
+
+
 def test_a_smiles_gap_under_the_photos_teeth_is_a_soft_shadow_not_a_crescent(analysis):
     """Smile with teeth over a photo showing its upper teeth, a dark gap and its lower tips: under
     the photo's own upper teeth (laid sharp) the gap takes their penumbra (_photo_penumbra), so

@@ -2144,7 +2144,8 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
         penumbra = TEETH_PENUMBRA[0] * ex[EX_PENUMBRA, i]
         for c in range(3):
             out[i, c] += (rgb[RGB_TONGUE, c] * light - out[i, c]) * narrow
-        if penumbra > 0.0:  # under synthetic teeth only
+        if penumbra > 0.0:  # under synthetic teeth only, fading out with them into the corners
+            penumbra *= np.float64(one - _smooth32(across, UPPER_TEETH_FADE[0], UPPER_TEETH_FADE[1]))
             for c in range(3):
                 out[i, c] += (rgb[RGB_PENUMBRA, c] - out[i, c]) * penumbra
         teeth[TH_LOWER_COVER, i] = teeth[TH_UPPER_COVER, i] = 0.0
