@@ -24,13 +24,13 @@ from facetalk.render.mouth import (
     INCISAL_KEEP, INCISAL_SHADE, LENS_FULL, LENS_OPENING, LENS_REACH, LIP_SHADOW_REACH, LOWER_GAP_SHARE,
     LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING, LOWER_TEETH_PER_SIDE,
     LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING,
-    PENUMBRA_INSIDE_PX, PENUMBRA_REACH, PHOTO_TEETH_HIDDEN, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
+    PENUMBRA_REACH, PHOTO_TEETH_HIDDEN, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
     TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BACK_DEPTH, TONGUE_BULGE, TONGUE_CELLS,
     TONGUE_DEEP, TONGUE_EDGE, TONGUE_FOOT, TONGUE_GROOVE, TONGUE_GROOVE_BACK, TONGUE_LIGHT_IN, TONGUE_LIT,
     TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
     UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
-    _biting_edge_table, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height,
+    _biting_edge_table, _biting_envelope_table, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height,
 )
 
 
@@ -90,11 +90,12 @@ class ShadeReference:
         table = _biting_edge_table()
         shape = np.array([_edge_at(uu, table) for uu in np.asarray(u, np.float32)])
         upper_run = runs[0] * shape if self._own_teeth else runs[0]
-        if self._own_teeth:  # the teeth's penumbra (_photo_penumbra) under their shaped edge, laid over
+        if self._own_teeth:  # the teeth's penumbra (_photo_penumbra) from their tips' line down, laid over
+            envelope = _biting_envelope_table()
+            tips = runs[0] * np.array([_edge_at(uu, envelope) for uu in np.asarray(u, np.float32)])
             near = np.flatnonzero(d_upper * to_rest < runs[0] + PENUMBRA_REACH * TEETH_PENUMBRA[1] * mouth_w * to_rest)
-            below = d_upper[near] - upper_run[near] / to_rest
-            penumbra = TEETH_PENUMBRA[0] * np.exp(-np.maximum(below, 0.0) / (TEETH_PENUMBRA[1] * mouth_w)) \
-                * np.clip(1.0 + below / PENUMBRA_INSIDE_PX, 0.0, 1.0)
+            below = d_upper[near] - tips[near] / to_rest
+            penumbra = TEETH_PENUMBRA[0] * np.where(below >= 0.0, np.exp(-below / (TEETH_PENUMBRA[1] * mouth_w)), 0.0)
             color[near] = mix(color[near], self._penumbra_rgb(), penumbra)
         for d_lip, length, anchor_xy, sign in ((d_upper, upper_run, self._anchor_xy, 1.0),
                                                (d_lower, runs[1], self._lower_anchor_xy, -1.0)):

@@ -787,13 +787,16 @@ class MouthPainter:
         """The photo's own upper teeth's penumbra (TEETH_PENUMBRA) over the (N, 3) `color`, in place,
         before they are laid over it, at the pixels (N,) `down_upper` px below the upper lip whose
         row's (N,) `run` (rest px, _lay_photo_interior's) ends in its biting edge (_shaped_run). It
-        fades in over the last PENUMBRA_INSIDE_PX above the edge, which the teeth's own soft end
-        covers, and nowhere further up (their back teeth giving way to the dark mouth,
-        PHOTO_TEETH_HIDDEN, stay dark); PENUMBRA_REACH falloffs below it, it is nothing."""
+        starts at full strength on the line through the tips of that edge's teeth
+        (_biting_envelope_table), not on the edge itself: the notches between the tips keep the
+        dark behind the teeth, as a photo's own teeth show it (the penumbra filled them with grey
+        ivory, merging the tips and smearing their edge: issue 13, 12's /i/). Nowhere above
+        that line (their back teeth giving way to the dark mouth, PHOTO_TEETH_HIDDEN, stay dark);
+        PENUMBRA_REACH falloffs below it, it is nothing."""
         to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
-        at, below, falloff = _below_edge(down_upper * to_rest, down_upper, run, u, to_rest, _biting_edge_table(),
-                                         _shortest_edge(), TEETH_PENUMBRA[1] * mouth_w)
-        _mix_penumbra(color, at, below, np.exp(falloff, out=falloff), self._shade_rgb[RGB_PENUMBRA])
+        at, falloff = _below_edge(down_upper * to_rest, down_upper, run, u, to_rest, _biting_envelope_table(),
+                                  _shortest_envelope(), TEETH_PENUMBRA[1] * mouth_w)
+        _mix_penumbra(color, at, np.exp(falloff, out=falloff), self._shade_rgb[RGB_PENUMBRA])
 
     def _arched_top(self, verts: np.ndarray, u: np.ndarray, *, d_upper: np.ndarray, alpha: np.ndarray,
                     peak_opening: float, mouth_w: float, widened: float) -> tuple[np.ndarray, np.ndarray]:
@@ -1431,11 +1434,11 @@ INCISAL_FROM = (0.75, 1.0)
 # (TEETH_PENUMBRA_LIGHT of their light, warmed as _in_shade warms it), falling off by e per
 # TEETH_PENUMBRA[1] mouth widths below the edge: their translucent edge and shadowed backs. Cut at
 # once from ivory to a maroon-black, a smile's gap was a dark drawn crescent (judge25 item 8).
-# Under the photo's own teeth it fades in over the last PENUMBRA_INSIDE_PX px above their edge
-# (_photo_penumbra); past PENUMBRA_REACH falloffs it is nothing (0.6 e^-8: under 0.05 levels).
+# Under the photo's own teeth it starts at their tips' line (_biting_envelope_table), so the notches
+# between the tips stay the dark behind them (_photo_penumbra); past PENUMBRA_REACH falloffs it is
+# nothing (0.6 e^-8: under 0.05 levels).
 TEETH_PENUMBRA = (0.6, 0.02)
 TEETH_PENUMBRA_LIGHT = 0.45
-PENUMBRA_INSIDE_PX = 2.0
 PENUMBRA_REACH = 8.0
 
 # The back of a wide-open mouth (_palate_at), in mouth widths unless said: it shows as the
@@ -1773,44 +1776,58 @@ def _biting_edge_table() -> np.ndarray:
     return table
 
 
+@lru_cache(maxsize=1)
+def _biting_envelope_table() -> np.ndarray:
+    """(EDGE_TABLE_N,) float64 the line through the tips of the upper row's biting edge
+    (_biting_edge_table's local maxima, straight from tip to tip; the edge itself beyond the
+    outermost tips), never above the edge: each notch between two tips lies above it."""
+    edge = _biting_edge_table()
+    tips = np.flatnonzero((edge[1:-1] >= edge[:-2]) & (edge[1:-1] >= edge[2:])) + 1
+    table = edge.copy()
+    inner = np.arange(tips[0], tips[-1] + 1)
+    table[inner] = np.maximum(np.interp(inner, tips, edge[tips]), edge[inner])
+    table.flags.writeable = False
+    return table
+
+
 @njit(cache=True, nogil=True)
 def _below_edge(d_rest, down_upper, run, u, to_rest, table, shortest, falloff):
-    """_photo_penumbra's pixels, how far (px, posed) each lies below the row's biting edge and the
-    exponent of its falloff (-max(below, 0) / `falloff` px, posed: TEETH_PENUMBRA[1] mouth widths),
-    (n,) int64, float64, float64: the (N,) pixels `d_rest` rest px (`down_upper` posed px) under
-    the lip within PENUMBRA_REACH falloffs past the (N,) `run` (rest px) and less than
-    PENUMBRA_INSIDE_PX above its edge (its `run` times _edge_at over `table` at `u`; `shortest`
-    the least of that share, which rules out the teeth's inside at one comparison). One pass:
-    numpy's over every pixel and the edge's pixels cost 0.18 ms a frame on 11; the exp is left to
-    numpy, whose last bit the compiled exp does not match in 1 of 20 (the reference's bit test)."""
-    at, below, exponent = np.empty(d_rest.shape[0], np.int64), np.empty(d_rest.shape[0]), np.empty(d_rest.shape[0])
+    """_photo_penumbra's pixels and the exponent of each one's falloff (-below / `falloff` px,
+    posed: TEETH_PENUMBRA[1] mouth widths), (n,) int64, float64: the (N,) pixels `d_rest` rest px
+    (`down_upper` posed px) under the lip, within PENUMBRA_REACH falloffs past the (N,) `run`
+    (rest px) and `below` >= 0 px (posed) under the line its `run` times _edge_at over `table` at
+    `u` draws (`shortest` the least of that share, which rules out the teeth's inside at one
+    comparison). One pass: numpy's over every pixel and the edge's pixels cost 0.18 ms a frame on
+    11; the exp is left to numpy, whose last bit the compiled exp does not match in 1 of 20 (the
+    reference's bit test)."""
+    at, exponent = np.empty(d_rest.shape[0], np.int64), np.empty(d_rest.shape[0])
     n, reach = 0, PENUMBRA_REACH * falloff
     for i in range(d_rest.shape[0]):
         d = np.float64(d_rest[i])
-        if d >= run[i] + reach * to_rest or d <= shortest * run[i] - (PENUMBRA_INSIDE_PX + 0.5) * to_rest:
+        if d >= run[i] + reach * to_rest or d <= shortest * run[i] - 0.5 * to_rest:
             continue
         b = np.float64(down_upper[i]) - run[i] * _edge_at(u[i], table) / to_rest
-        if b > -PENUMBRA_INSIDE_PX:
-            at[n], below[n], exponent[n] = i, b, -max(b, 0.0) / falloff
+        if b >= 0.0:
+            at[n], exponent[n] = i, -b / falloff
             n += 1
-    return at[:n], below[:n], exponent[:n]
+    return at[:n], exponent[:n]
 
 
 @njit(cache=True, nogil=True)
-def _mix_penumbra(color, at, below, falloff, rgb):
+def _mix_penumbra(color, at, falloff, rgb):
     """Mix in place the (N, 3) `color` at pixels (n,) `at` toward the (3,) `rgb` by TEETH_PENUMBRA[0]
-    times their (n,) `falloff` (its exp, 0..1), faded in over the PENUMBRA_INSIDE_PX above the edge
-    ((n,) `below` px, _below_edge's): numpy's clip and products over them cost ~0.03 ms a frame."""
+    times their (n,) `falloff` (its exp, 0..1): numpy's products over them cost ~0.03 ms a frame."""
     for j in range(at.shape[0]):
-        k = TEETH_PENUMBRA[0] * falloff[j] * min(max(1.0 + below[j] / PENUMBRA_INSIDE_PX, 0.0), 1.0)
+        k = TEETH_PENUMBRA[0] * falloff[j]
         for c in range(3):
             color[at[j], c] = color[at[j], c] + (rgb[c] - color[at[j], c]) * k
 
 
 @lru_cache(maxsize=1)
-def _shortest_edge() -> float:
-    """The least share of its run the upper row's biting edge keeps (_biting_edge_table's minimum)."""
-    return float(_biting_edge_table().min())
+def _shortest_envelope() -> float:
+    """The least share of its run the line through the upper row's tips keeps
+    (_biting_envelope_table's minimum)."""
+    return float(_biting_envelope_table().min())
 
 
 @njit(cache=True, nogil=True)
