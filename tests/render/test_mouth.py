@@ -663,6 +663,45 @@ def test_a_sepia_photos_mouth_has_no_colour_the_photo_has_not(analysis):
     assert _photo_gamut(analysis.image, oval).held == 0.0
 
 
+def _warm_lit(image: np.ndarray) -> np.ndarray:
+    """The (H, W, 3) uint8 `image` under a warm light (blue 0.6, green 0.82 of red's): its skin's
+    blue over green falls from 0.84 to 0.62, about 07's (0.74) and 02's (0.73)."""
+    return np.clip(image.astype(float) * np.array([1.0, 0.82, 0.6]), 0, 255).astype(np.uint8)
+
+
+def test_a_warm_faces_open_mouth_is_no_bluer_than_its_lips(analysis):
+    """The bundled photo under a warm light, wide open (mouth 100 px, opening 40, synthetic teeth
+    10 px), down the middle from under the teeth to over the lower ones: every pixel of the
+    cavity and tongue at least 12 levels bright has its blue over green at most 1.06 of the lips'
+    (the tongue's wet sheen takes the teeth's colour), the darkest third of them at most 0.9 of
+    it: a warm dark, red-brown into near-black. On the old code the throat (the lips' hue scaled
+    red) and the tongue (a fixed pink) read slate-grey and mauve on 07 and 02: 1.04-1.28 of the
+    lips', the darkest third 1.10; now 0.85-1.04, 0.89."""
+    warm = _warm_lit(analysis.image)
+    painter = MouthPainter(analysis.rig, warm, analysis.appearance.grain)
+    d = np.arange(12.5, 34.0, 0.5)
+    none = np.zeros(len(d))
+    rgb = painter._shade(d, 40.0 - d, np.full(len(d), 40.0), np.full(len(d), 0.5), 100.0,
+                         photo_teeth=(none, none), peak_opening=40.0)
+    seen = rgb[rgb @ LUMA >= 12.0]
+    ratio = seen[:, 2] / seen[:, 1] / (painter._lip_rgb[2] / painter._lip_rgb[1])
+    darkest = ratio[np.argsort(seen @ LUMA)[:len(seen) // 3]]
+    assert len(seen) > 30 and ratio.max() <= 1.06 and darkest.mean() <= 0.9, (ratio.round(3), darkest.mean())
+
+
+def test_a_one_tint_photos_mouth_is_not_warmed(analysis):
+    """Only a colour photo's mouth is warmed (_warmed): on the sepia-toned bundled photo its
+    colours (throat, tongue, the tongue's back, the black, the teeth) are bit for bit those made
+    with no warming at all; on the warm-lit one they are not."""
+    names = ("throat_rgb", "tongue_rgb", "_tongue_back_rgb", "_black_rgb", "teeth_rgb", "_shade_rgb")
+    for image, same in ((_sepia(analysis.image), True), (_warm_lit(analysis.image), False)):
+        lit = MouthPainter(analysis.rig, image, analysis.appearance.grain)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(mouth_module, "_warmed", lambda rgb, **_: rgb)
+            unlit = MouthPainter(analysis.rig, image, analysis.appearance.grain)
+        assert all(np.array_equal(getattr(lit, n), getattr(unlit, n)) for n in names) == same
+
+
 def _sepia(image: np.ndarray) -> np.ndarray:
     """The (H, W, 3) uint8 `image` sepia-toned (the classic sepia matrix)."""
     toned = image.astype(float) @ np.array([[0.393, 0.769, 0.189], [0.349, 0.686, 0.168], [0.272, 0.534, 0.131]]).T

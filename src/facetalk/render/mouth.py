@@ -320,11 +320,13 @@ class MouthPainter:
         # brightness (a rolled lip darkened toward the plain lip colour read as a grey band).
         lip_luma = float(self._lip_rgb @ LUMA)
         self._wet_lip_rgb = np.clip(lip_luma + ROLL_WET_CHROMA * (self._lip_rgb - lip_luma), 0.0, 255.0)
-        self._black_rgb = _print_black(image, pts[list(lm.FACE_OVAL)])
+        gamut = _photo_gamut(image, pts[list(lm.FACE_OVAL)])
+        warm = _lip_colour(lip) * (1.0 - gamut.held)  # how far the mouth is warmed (_warmed)
         # Light bounced off the lips and the mouth's inside: the lips' hue.
         self._shade_tint = np.maximum(lip, 1.0) / max(float(lip @ LUMA), 1.0)
-        gamut = _photo_gamut(image, pts[list(lm.FACE_OVAL)])
         inside = _interior_colours(lip=lip, gamut=gamut)
+        self._black_rgb = _warmed_black(_print_black(image, pts[list(lm.FACE_OVAL)]), throat=inside.throat_rgb,
+                                        share=warm)
         self.throat_rgb, self.tongue_rgb, self._tongue_back_rgb = inside.throat_rgb, inside.tongue_rgb, inside.back_rgb
         if not self._own_teeth:
             self.teeth_rgb = gamut.limit(self.teeth_rgb)
@@ -1177,6 +1179,10 @@ BLADE_SHOULDER = 0.5
 IVORY = np.array([236.0, 230.0, 214.0])
 TONGUE_RGB = np.array([190.0, 95.0, 90.0])
 TONGUE_BACK_RGB = np.array([150.0, 50.0, 52.0])
+# A mouth's warm dark (_warmed): the throat's blue over green at most THROAT_WARMTH times the
+# lips' (a real mouth's dark, the darkest tenth of 01's, 03's and 13's photographed openings:
+# 0.63, 0.90, 0.85 times; out/warm/rel.py), the tongue's at most the lips'.
+THROAT_WARMTH = 0.85
 
 # How far the mouth's black is lifted toward the photo's (a mouth's inside is among the darkest
 # things in a picture, but not a hole in it): most photos' black is 0-12, a faded print's ~55.
@@ -1246,14 +1252,20 @@ class _Interior:
     back_rgb: np.ndarray
 
 
+def _lip_colour(lip: np.ndarray) -> float:
+    """0..1 how far the (3,) median `lip` rgb is a red mouth's (chroma 0.22 to 0.34): 0 for dull
+    lips (a grey or faded print's, or a colour photo's pale ones)."""
+    return float(np.clip((_chroma(lip) - 0.22) / 0.12, 0.0, 1.0))
+
+
 def _interior_colours(*, lip: np.ndarray, gamut: _Gamut) -> _Interior:
     """Throat and tongue from the (3,) median `lip` rgb, held to the photo's colours (`gamut`).
-    Two checks, as each misses what the other sees: dull lips (chroma under 0.22: a grey or faded
-    print's, or a colour photo's pale ones) keep the mouth in their own hue, a red mouth being the
-    only colour there; the gamut holds it to the hues a one-tint photo shows at all, which its lips
-    can pass (09's sepia: chroma 0.26, its red tongue read pink-lilac) and a colour photo's spread
-    never does (held 0: its mouth bit for bit as the lips' chroma made it)."""
-    colour = float(np.clip((_chroma(lip) - 0.22) / 0.12, 0.0, 1.0))
+    Two checks, as each misses what the other sees: dull lips (_lip_colour 0) keep the mouth in
+    their own hue, a red mouth being the only colour there; the gamut holds it to the hues a
+    one-tint photo shows at all, which its lips can pass (09's sepia: chroma 0.26, its red tongue
+    read pink-lilac) and a colour photo's spread never does (held 0: not held). None is bluer than
+    the lips (_warmed)."""
+    colour = _lip_colour(lip)
     throat = lip * (0.336 + colour * (np.array([0.42, 0.3, 0.3]) - 0.336)) + 6.0
     # A tongue is pink-red whatever the lips' tint (mauve lips gave a mauve smear between the
     # rows): mostly its own hue, at the lips' brightness; its back, toward the throat, deeper.
@@ -1262,7 +1274,38 @@ def _interior_colours(*, lip: np.ndarray, gamut: _Gamut) -> _Interior:
         (1.0 - share) * lip / lip_luma + share * rgb / float(rgb @ LUMA))
     tongue = lip * 0.75 + colour * (own(TONGUE_RGB, 0.7, 0.78) - lip * 0.75)
     back = lip * 0.5 + colour * (own(TONGUE_BACK_RGB, 0.7, 0.45) - lip * 0.5)
-    return _Interior(throat_rgb=gamut.limit(throat), tongue_rgb=gamut.limit(tongue), back_rgb=gamut.limit(back))
+    throat, tongue, back = (gamut.limit(_warmed(rgb, lip=lip, warmth=warmth, share=colour * (1.0 - gamut.held)))
+                            for rgb, warmth in ((throat, THROAT_WARMTH), (tongue, 1.0), (back, 1.0)))
+    return _Interior(throat_rgb=throat, tongue_rgb=tongue, back_rgb=back)
+
+
+def _warmed(rgb: np.ndarray, *, lip: np.ndarray, warmth: float, share: float) -> np.ndarray:
+    """(3,) the mouth's inside `rgb` with its blue over its green at most `warmth` times the (3,)
+    median `lip` rgb's, `share` 0..1 of the way there, at its luma: the light inside a mouth has
+    come off the lips and skin, and a mouth's dark is warmer still (THROAT_WARMTH). The lips' hue
+    scaled red (the throat) and a fixed pink (the tongue) were bluer than that on a warm face
+    (07's throat 1.04, tongue 1.11, its back 1.17 times the lips'; 02's 1.04, 1.15, 1.21): a
+    slate-grey or mauve hole. Only its blue moves (the skin's own chromaticity as the light, its
+    red with it, turned a pink face's mouth scarlet: 13's dark red over green 3.2-3.5, its own
+    photographed opening's 1.8).
+    `rgb` itself, bit for bit, where it is no bluer or `share` is 0 (a one-tint photo, dull lips)."""
+    over = float(rgb[2]) / max(float(rgb[1]), 1e-6) / (warmth * float(lip[2]) / max(float(lip[1]), 1.0))
+    if share <= 0.0 or over <= 1.0:
+        return rgb
+    luma = float(rgb @ LUMA)
+    lit = rgb * np.array([1.0, 1.0, over ** -share])
+    return np.clip(lit * (luma / max(float(lit @ LUMA), 1e-6)), 0.0, 255.0)
+
+
+def _warmed_black(black: np.ndarray, *, throat: np.ndarray, share: float) -> np.ndarray:
+    """(3,) the mouth's black (_print_black's `black` rgb) at its luma in the (3,) `throat`'s hue,
+    `share` 0..1 of the way (_warmed's): a colour photo's darkest pixels are its suit's or
+    backdrop's (11's blue-black [2 0 7] laid a violet cast on the mouth's deepest dark); a print's
+    black, where `share` is 0, stays its own."""
+    if share <= 0.0:
+        return black
+    toned = float(black @ LUMA) * throat / max(float(throat @ LUMA), 1e-6)
+    return np.clip(black + share * (toned - black), 0.0, 255.0)
 
 
 def _hidden_lip_rgb(*, lip: np.ndarray, skin: np.ndarray, hair: float, gamut: _Gamut) -> np.ndarray:
