@@ -478,24 +478,92 @@ def test_contempt_raises_one_corner_clearly_above_the_other_and_draws_it_back():
         assert moved[left, 0] / rig.mouth_width_px > 0.05, name  # the image's right: outward
 
 
-def test_a_press_closes_parted_lips_by_moving_them_not_stretching_them(analysis):
-    """On a photo with parted lips (the bundled smile), lip_press = 1 brings the lips together
-    while the upper lip keeps nearly its height (inner contour to outer, mid-mouth): it grew
-    1.79x when the ring behind the inner contour closed a third of the gap and the outer contour a
-    sixth, a stretched rim that magnified the photo's blurred lip edge into a band."""
-    from facetalk.face import landmarks as lm
+def test_a_press_closes_parted_lips_by_moving_them_not_stretching_their_rim(analysis):
+    """On a photo with parted lips (the bundled smile), lip_press = 1 brings the lips together,
+    and the upper lip's rim (inner contour to the ring behind it) stretches no more than the lip as
+    a whole (it fills out evenly, rig.CLOSED_LIP_IPD): with the ring closing a third of the gap and
+    the outer contour a sixth the rim stretched 2-3x, magnifying the photo's blurred lip edge into a
+    band."""
+    from facetalk.face.lips import UPPER_RINGS
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.renderer import posed_vertices
 
     rig = analysis.rig
     rest, shut = rig.rest_xyz[:, :2], posed_vertices(rig, MotionFrame(t_s=0, lip_press=1.0))[:, :2]
-    inner, outer = np.array(lm.LIPS_INNER_UPPER[2:-2]), np.array(lm.LIPS_OUTER_UPPER)
+    columns = range(2, len(lm.LIPS_INNER_UPPER) - 2)
+    inner, outer = [lm.LIPS_INNER_UPPER[c] for c in columns], [lm.LIPS_OUTER_UPPER[c] for c in columns]
+    ring = [UPPER_RINGS[0][c - 1] for c in columns]
 
-    def heights(v):
-        return np.array([np.linalg.norm(v[outer] - v[i], axis=1).min() for i in inner])
+    def stretch(a, b):
+        return np.linalg.norm(shut[a] - shut[b], axis=1) / np.linalg.norm(rest[a] - rest[b], axis=1)
 
     assert np.all(np.linalg.norm(shut[list(lm.LIPS_INNER_UPPER)] - shut[list(lm.LIPS_INNER_LOWER)], axis=1) < 1.0)
-    assert (heights(shut) / heights(rest)).max() < 1.4
+    assert np.all(stretch(inner, ring) < 1.1 * stretch(inner, outer))
+
+
+def _toothy_rig(**kwargs):
+    from pathlib import Path
+
+    pts = np.load(Path(__file__).resolve().parent / "data" / "toothy_smile_landmarks.npz")["landmarks_px"]
+    return build_rig(pts, **kwargs)
+
+
+def test_a_press_fills_out_a_toothy_smiles_thin_lips():
+    """lip_press = 1 on the toothy smile (out/portraits' 12: its lips 0.05 and 0.09 eye distances
+    thick at mid-mouth, stretched over the teeth) closes them with each lip filled out toward a
+    closed mouth's (rig.CLOSED_LIP_IPD), not pressed into a thin line at the photo's thickness
+    (0.061 and 0.099 before), and the skin over the upper lip stretches less (1.57x before from
+    the nose's base, 164, to the lip's top, 0)."""
+    from facetalk.face import rig as rig_module
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    rig = _toothy_rig()
+    rest, shut = rig.rest_xyz[:, :2], posed_vertices(rig, MotionFrame(t_s=0, lip_press=1.0))[:, :2]
+    mid = len(lm.LIPS_INNER_UPPER) // 2
+    up_in, up_out = lm.LIPS_INNER_UPPER[mid], lm.LIPS_OUTER_UPPER[mid]
+    low_in, low_out = lm.LIPS_INNER_LOWER[mid], lm.LIPS_OUTER_LOWER[mid]
+    assert np.linalg.norm(shut[up_in] - shut[low_in]) < 1.0
+    for (a, b), want in zip(((up_out, up_in), (low_in, low_out)), rig_module.CLOSED_LIP_IPD):
+        before = (rest[b, 1] - rest[a, 1]) / rig.ipd_px
+        after = (shut[b, 1] - shut[a, 1]) / rig.ipd_px
+        assert before < 0.8 * want  # thin in the photo
+        assert 0.9 * want < after < 1.15 * want
+    assert (shut[up_out, 1] - shut[164, 1]) / (rest[up_out, 1] - rest[164, 1]) < 1.35
+
+
+def test_a_press_lifts_the_skin_under_the_lower_lip_with_it():
+    """On the toothy smile the lower lip's outer contour rises 4 px under a press (0.04 eye distances);
+    the skin under it rises with it, less and less down to the chin's bottom (which stays), so the
+    strip just under the lip (17 to 200) stretches little (1.35x before, its photo drawn out into
+    vertical streaks)."""
+    from facetalk.face import rig as rig_module
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    rig = _toothy_rig()
+    rest, shut = rig.rest_xyz[:, :2], posed_vertices(rig, MotionFrame(t_s=0, lip_press=1.0))[:, :2]
+    rise = rest[:, 1] - shut[:, 1]
+    assert rise[17] > 0.03 * rig.ipd_px
+    assert rise[17] > rise[200] > rise[199] > 0.0
+    assert abs(rise[rig_module.CHIN_BOTTOM]) < 1e-3
+    assert (shut[200, 1] - shut[17, 1]) / (rest[200, 1] - rest[17, 1]) < 1.15
+
+
+def test_a_closed_mouths_press_neither_fills_nor_lifts(monkeypatch):
+    """On a closed mouth (the bearded old photo) the press is what it was without the lip fill and
+    the chin's follow: only a parted photo's lips have a gap to fill."""
+    from pathlib import Path
+
+    from facetalk.face import rig as rig_module
+
+    pts = np.load(Path(__file__).resolve().parent / "data" / "bearded_old_photo_landmarks.npz")["landmarks_px"]
+    rig = build_rig(pts)
+    monkeypatch.setattr(rig_module, "_lip_fill", lambda meas, lips, **kw: np.zeros(len(meas.u)))
+    monkeypatch.setattr(rig_module, "_chin_follow", lambda meas, lips, **kw: np.zeros(len(meas.u)))
+    plain = build_rig(pts)
+    np.testing.assert_array_equal(rig.press_vertex, plain.press_vertex)
+    np.testing.assert_array_equal(rig.press_weight, plain.press_weight)
 
 
 def test_the_frown_pulls_from_the_modiolus_outside_a_neutral_mouths_corner(analysis):

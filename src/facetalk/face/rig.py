@@ -173,6 +173,28 @@ LIP_PRESS_OUTER = 0.45
 # corner moved alone hung a dark wedge under each end on /p b m/ (out/shutline/pbm_old_v2_v1.png).
 PRESS_CORNER_SIGMA = 0.08
 PRESS_CORNER_FLOOR = 0.01
+# A smile that bares the teeth stretches the lips thin over them (out/portraits' 12: the upper lip
+# 0.05 eye distances at mid-mouth, the lower 0.09), and pressed shut at that thickness they drew a
+# thin dark line with hardly a lip; a closed mouth's lips are 0.06-0.14 eye distances (upper) and
+# 0.10-0.20 (lower) on the closed-mouth portraits (02, 04-07). Where a parted photo's lip is thinner
+# than CLOSED_LIP_IPD (upper, lower; eye distances at mid-mouth, tapering to the corners as
+# (1 - x^2)^0.5), the press moves its outer contour less than its inner, so the lip fills out into
+# the gap instead of the skin beyond it stretching over it (11's chin: vertical streaks): by at most
+# LIP_FILL_STRETCH - 1 of the lip's own thickness (its photo's edges stretch with it) and at most
+# its outer contour's share of the gap (the contour never moves away from the other lip). 0.1 and
+# 0.14 (about 6 and 9 mm at a 63 mm eye distance): 12's lips close 0.115 and 0.154 thick at
+# mid-mouth (0.061 and 0.100 before), the bundled photo's and 01's 0.112 and 0.151 (0.073-0.080
+# and 0.124-0.129 before; out/closed/probe.py).
+CLOSED_LIP_IPD = (0.1, 0.14)
+LIP_FILL_STRETCH = 2.0
+# Filled only on a parted photo: from the inner lips' gap at mid-mouth of face.lips' MIN_OPENING
+# mouth widths (a closed mouth's landmarks lie 0-0.03 apart), fully from twice that.
+LIP_FILL_FROM = 0.03
+# The skin under the lower lip follows its outer contour's press, fading linearly to none at the
+# chin's bottom (landmark CHIN_BOTTOM) and toward the mouth corners as 1 - x^2: the lower lip
+# rising alone stretched the strip of skin just under it by the whole of its move, its photo drawn
+# out into vertical streaks (11: 36 px of teeth to close).
+CHIN_BOTTOM = 152
 # The open mouth's height across it, from its inner corners (x = -1, 1): (1 - x^2)^power of the
 # middle's; 0.5 is an ellipse, 1 a lens with tight corners. 0.75: beside the corners the opening
 # is 0.39 of its middle (0.61-0.65 before, a box with rounded ends); at 1 (0.28) dlib read a
@@ -1055,9 +1077,10 @@ def _cavity(n_vertices: int) -> _Cavity:
 def _lip_press(meas: _Measures, lips: _Lips) -> _Press:
     """lip_press: each lip vertex closes a share of the gap of its nearest inner-lip pair: half
     on the inner contour (the lips meet), LIP_PRESS_MIDDLE on the ring behind it, LIP_PRESS_OUTER
-    at the outer contour. The outer corners close theirs as the upper lip, as the inner corners
-    do; where one lay in the lower lip, the skin and lip about it blend toward its share
-    (PRESS_CORNER_SIGMA)."""
+    at the outer contour, less by the lip's fill on a parted photo (_lip_fill), the skin under
+    the lower lip following it (_chin_follow). The outer corners close theirs as the upper lip, as
+    the inner corners do; where one lay in the lower lip, the skin and lip about it blend toward its
+    share (PRESS_CORNER_SIGMA)."""
     u = meas.u
     pairs = [(a, b) for a, b in zip(lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER) if a != b]
     pair_u = np.array([0.5 * (u[a] + u[b]) for a, b in pairs])
@@ -1068,7 +1091,13 @@ def _lip_press(meas: _Measures, lips: _Lips) -> _Press:
     share = np.zeros(len(u))
     for i in np.nonzero(lip)[0]:
         share[i] = 0.5 if i in inner else LIP_PRESS_OUTER if i in outer else LIP_PRESS_MIDDLE
+    mid = len(lm.LIPS_INNER_UPPER) // 2
+    gap_w = (meas.v[lm.LIPS_INNER_LOWER[mid]] - meas.v[lm.LIPS_INNER_UPPER[mid]]) / meas.mouth_w
+    parted = float(smoothstep(np.array(gap_w), LIP_FILL_FROM, 2.0 * LIP_FILL_FROM))
+    share -= parted * _lip_fill(meas, lips, pairs=pairs, nearest=nearest)
     share = np.where(lips.upper, share, -share)
+    chin = parted * _chin_follow(meas, lips, share=share)
+    share += chin
     corners = np.array(lm.MOUTH_CORNERS)
     follow, side = _corner_follow(meas, inner=list(inner))
     # Only about a corner the mouth line put in the lower lip: elsewhere the corner already moves
@@ -1077,10 +1106,47 @@ def _lip_press(meas: _Measures, lips: _Lips) -> _Press:
     follow = np.where(share[corners][side] < 0, follow, 0.0)
     weight = share + follow * (LIP_PRESS_OUTER - share)
     # Skin takes its corner's pair (the corner's own nearest, as for every lip vertex).
-    pair = np.where(lip, nearest, nearest[corners][side])
+    pair = np.where(lip | (chin != 0), nearest, nearest[corners][side])
     ids = np.nonzero(lip | (weight != 0))[0]
     return _Press(vertex=ids.astype(np.int32), upper=np.array([pairs[p][0] for p in pair[ids]], np.int32),
                   lower=np.array([pairs[p][1] for p in pair[ids]], np.int32), weight=weight[ids].astype(np.float32))
+
+
+def _lip_fill(meas: _Measures, lips: _Lips, *, pairs: list[tuple[int, int]], nearest: np.ndarray) -> np.ndarray:
+    """(V,) share of its pair's gap by which each lip vertex's press falls short (0 off the lips):
+    none on the inner contour, rising linearly in the vertex's place across its lip (face frame v)
+    to its pair's fill at the outer contour (CLOSED_LIP_IPD). `pairs`: the inner-lip (upper,
+    lower) vertex pairs off the corners; `nearest`: (V,) each vertex's pair index."""
+    u, v = meas.u, meas.v
+    fill = np.zeros(len(u))
+    for inner, outer, mask, want_ipd, sign in (
+            (lm.LIPS_INNER_UPPER, lm.LIPS_OUTER_UPPER, lips.upper, CLOSED_LIP_IPD[0], -1.0),
+            (lm.LIPS_INNER_LOWER, lm.LIPS_OUTER_LOWER, lips.lower, CLOSED_LIP_IPD[1], 1.0)):
+        inner_v = _interp_along(u, u[list(inner)], v[list(inner)])  # (V,) the contours at each vertex's u
+        outer_v = _interp_along(u, u[list(outer)], v[list(outer)])
+        thickness = sign * (outer_v - inner_v)  # (V,) px across the lip
+        gap = np.array([v[b] - v[a] for a, b in pairs])[nearest]  # (V,) px between the inner lips
+        x = np.minimum(np.abs(u) / (0.5 * meas.mouth_w), 1.0)
+        want = want_ipd * meas.ipd * np.sqrt(1.0 - x * x)
+        grow = np.clip(want - thickness, 0.0, (LIP_FILL_STRETCH - 1.0) * np.maximum(thickness, 0.0))
+        at_outer = np.minimum(grow / np.maximum(gap, 1e-6), LIP_PRESS_OUTER) * (gap > 0)
+        across = np.clip(sign * (v - inner_v) / np.maximum(thickness, 1e-6), 0.0, 1.0)
+        fill = np.where(mask, across * at_outer, fill)
+    return fill
+
+
+def _chin_follow(meas: _Measures, lips: _Lips, *, share: np.ndarray) -> np.ndarray:
+    """(V,) signed press share of the face skin under the lower lip: the lower lip's outer
+    contour's (from `share`, (V,) the lips' signed shares, along the mouth), fading linearly to
+    none at CHIN_BOTTOM and toward the mouth corners as 1 - x^2 (x: -1..1 corner to corner)."""
+    u, v = meas.u, meas.v
+    outer = list(lm.LIPS_OUTER_LOWER)
+    below = v - _interp_along(u, u[outer], v[outer])  # (V,) px under the lower lip's outer contour
+    reach = v[CHIN_BOTTOM] - v[lm.LIPS_OUTER_LOWER[len(outer) // 2]]
+    x = np.minimum(np.abs(u) / (0.5 * meas.mouth_w), 1.0)
+    fade = np.clip(1.0 - below / max(reach, 1e-6), 0.0, 1.0) * (1.0 - x * x)
+    skin = lips.is_face & ~(lips.upper | lips.lower) & (below > 0)
+    return np.where(skin, _interp_along(u, u[outer], share[outer]) * fade, 0.0)
 
 
 def _corner_follow(meas: _Measures, *, inner: list[int]) -> tuple[np.ndarray, np.ndarray]:
