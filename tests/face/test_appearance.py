@@ -195,3 +195,36 @@ def test_a_nearly_black_colour_has_no_hue_to_compare():
     assert _hue_cosine(blue, blue * 2) > 0.99
     # under 4 grey levels the chroma (over the colour's own level) is noise: (0, 0, 1) is no blue
     assert _hue_cosine(np.array([0.0, 0.0, 1.0]), blue) == 0.0
+
+
+def test_the_lid_fill_continues_the_skin_round_the_eye_over_it():
+    """lid_fill: over the eye opening, its lash band and the dark lashes above it, the skin round the
+    eye continued as a membrane. On skin that is a plane (a linear ramp, lighter toward the cheek and
+    the inner corner), the harmonic fill is that plane: within 2 levels of it where the photo has
+    sclera, iris or lashes. The photo's eye region differs from it by over 60 there."""
+    import cv2
+
+    from facetalk.face.appearance import FILL_A, FILL_B, FILL_GRID, lid_fill
+
+    h, w = 120, 160
+    yy, xx = np.mgrid[:h, :w].astype(np.float64)
+    plane = 90.0 + 1.2 * (yy - 30.0) + 0.3 * (xx - 50.0)  # 54..198 over the grid's span
+    image = np.dstack([plane, 0.8 * plane, 0.65 * plane])
+    eye, pts = _synthetic_eye()
+    upper, lower = lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER
+    opening = np.all(eye != (180, 140, 120), axis=2)
+    image[opening] = eye[opening]
+    lash_band = 3.0 / 60.0
+    cv2.polylines(image, [np.round(pts[list(upper), :2] - (0, 2)).astype(np.int32)], False, (30.0, 25.0, 20.0), 3)
+    image = np.clip(image, 0, 255).astype(np.uint8)
+    fill, _ = lid_fill(image, pts[:, :2], upper=upper, lower=lower, down=1.0, lash_band=lash_band,
+                    skin=np.array([180.0, 144.0, 117.0]), skin_luma=150.0)
+    assert fill.shape == (*FILL_GRID, 3)
+    b, a = np.meshgrid(np.linspace(*FILL_B, FILL_GRID[0]), np.linspace(*FILL_A, FILL_GRID[1]), indexing="ij")
+    x, y = 50.0 + 60.0 * a, 60.0 + 60.0 * b  # the eye's axes: corners (50, 60) and (110, 60)
+    inside = (a > 0.2) & (a < 0.8) & (b > -0.2) & (b < 0.15)
+    truth = 90.0 + 1.2 * (y - 30.0) + 0.3 * (x - 50.0)
+    assert np.abs(fill[inside, 0] - truth[inside]).max() < 2.0
+    assert np.abs(fill[inside, 2] - 0.65 * truth[inside]).max() < 2.0
+    photo = image[np.round(y[inside]).astype(int), np.round(x[inside]).astype(int), 0]
+    assert np.abs(photo - truth[inside]).max() > 60.0

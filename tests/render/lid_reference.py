@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from facetalk.face.appearance import LID_HUE_ACROSS, LID_HUE_LEAST, LID_HUE_SAT, LidSkin
+from facetalk.face.appearance import FILL_A, FILL_B, LID_HUE_ACROSS, LID_HUE_LEAST, LID_HUE_SAT, LidSkin
 from facetalk.imaging import LUMA
 from facetalk.face.rig import smoothstep
 # The lid's constants are the product's: tuning one moves both paths alike.
@@ -18,12 +18,12 @@ from facetalk.render.eyes import (
     LASH_STRAND_DARK, LASH_STRAND_PX,
     LID_BULGE, LID_FADE, LID_LIT_CORNERS, LID_LIT_FROM, LID_SIDE_FADE, LOWER_LID_BAND,
     LOWER_LID_RISE, LOWER_LID_SHADE, LOWER_LID_SHADE_PX, N_LASHES, SMOOTH_SAMPLES, TOP_DARKEST,
-    SHADE_HUE_FROM, SHADE_HUE_SPAN, SKIN_HUE_RAMP,
+    SHADE_HUE_FROM, SHADE_HUE_SPAN, SKIN_HUE_RAMP, TOP_FILL_DARKEST, TOP_FILL_RAMP,
 )
 # The per-eye geometry and the skin detail strips are the product's too: the reference is the
 # per-pixel part the compiled path replaced.
 from facetalk.render.eyes import (
-    LID_LEAST, _BROW_UNDER, _along, _lid_lift, _skin_detail, _strip, brow_ceiling, lid_extent,
+    LID_LEAST, _BROW_UNDER, _along, _lid_lift, _skin_detail, _strip, brow_ceiling, hair_ceiling, lid_extent,
 )
 from facetalk.render.eyes import _EyeAxes as _ProductAxes
 from facetalk.render.sampling import bilinear
@@ -50,6 +50,21 @@ def _cover_at(cover: np.ndarray, a: np.ndarray, b_widths: np.ndarray) -> np.ndar
     fv, fu = v - i, u - j
     return (cover[i, j] * (1.0 - fu) + cover[i, j + 1] * fu) * (1.0 - fv) \
         + (cover[i + 1, j] * (1.0 - fu) + cover[i + 1, j + 1] * fu) * fv
+
+
+def _fill_at(fill: np.ndarray | None, a: np.ndarray, b_widths: np.ndarray) -> np.ndarray:
+    """(N, 3) a LidSkin.fill grid read bilinearly at eye positions `a`, `b_widths` (N,) (eye widths),
+    its edge held; zeros where the lid has none."""
+    if fill is None:
+        return np.zeros((len(a), 3))
+    fill = np.asarray(fill, np.float64)
+    rows, cols = fill.shape[:2]
+    u = np.clip((a - FILL_A[0]) / (FILL_A[1] - FILL_A[0]), 0.0, 1.0) * (cols - 1)
+    v = np.clip((b_widths - FILL_B[0]) / (FILL_B[1] - FILL_B[0]), 0.0, 1.0) * (rows - 1)
+    i, j = np.minimum(v.astype(int), rows - 2), np.minimum(u.astype(int), cols - 2)
+    fv, fu = (v - i)[:, None], (u - j)[:, None]
+    return (fill[i, j] * (1.0 - fu) + fill[i, j + 1] * fu) * (1.0 - fv) \
+        + (fill[i + 1, j] * (1.0 - fu) + fill[i + 1, j + 1] * fu) * fv
 
 
 def _skin_near(out: np.ndarray, points: np.ndarray, lid_colour: np.ndarray, *, on_frame: np.ndarray,
@@ -116,8 +131,8 @@ class ReferenceLidPainter:
         taper = np.sqrt(np.clip((bottom - top) / max(eye.opening_px(), 1e-3), 0.0, 1.0))
         reached = top - reach * taper * smoothstep(closure, 0.0, 0.5)
         # Never into the brow, yet over the lash band; lowered, only its fade is shorter.
-        lid_top = np.maximum(reached, np.minimum(brow_ceiling(eye, brow_xy=brow_xy, grid=grid),
-                                                 top - (lid.lash_band + LID_LEAST) * eye.width * taper))
+        ceiling = np.maximum(brow_ceiling(eye, brow_xy=brow_xy, grid=grid), hair_ceiling(eye, lid, grid=grid))
+        lid_top = np.maximum(reached, np.minimum(ceiling, top - (lid.lash_band + LID_LEAST) * eye.width * taper))
         lowered = lid_top - reached
         # The lower lid joins in late in a blink (not in a downward look): its risen margin and band.
         rising = smoothstep(closure, 0.2, 0.9)
@@ -136,14 +151,26 @@ class ReferenceLidPainter:
         texture = self._texture(out, eye, lid, lift, a=a, b=b, grid=grid, curves=lid_curves, reach_px=reach * taper,
                                 edge_px=edge, meet_px=meet, box=box)
         above, below = (_smooth(c, radius=SMOOTH_SAMPLES) for c in (above, below))
+        # Brow hairs above the lid's top are not skin to continue down it: drawn to the photo's skin
+        # (the curves at `grid`: lid_curves, before the per-pixel lid_top and edge).
+        top_px, edge_px = lid_curves[2], np.minimum(lid_curves[1], lid_curves[3])
+        if lid.fill is not None:
+            fill_top = _fill_at(lid.fill, grid, (top_px - 1.5) / eye.width)
+            fill_top = profile * (fill_top.sum(axis=1) / np.maximum(profile.sum(axis=1), 1.0))[:, None]
+            pull = np.clip((TOP_FILL_DARKEST * (fill_top @ LUMA) - above @ LUMA)
+                           / (TOP_FILL_RAMP * np.maximum(fill_top @ LUMA, 1.0)), 0.0, 1.0) \
+                * (1.0 - _cover_at(cover, grid, (top_px - 1.5) / cover_width))
+            above = above + (fill_top - above) * pull[:, None]
         # The upper lid: at the lower lid's grey level, in the hue two of three skin samples (above
         # the lid, below it, the photo's lid profile) agree on.
         hue = np.median(np.stack([c / np.maximum(c.mean(axis=1), 1.0)[:, None] for c in (above, below, profile)]),
                         axis=0)
         grey_lid = np.maximum(profile.mean(axis=1), 1.0)
-        shade = np.clip((SHADE_HUE_FROM * grey_lid - below.mean(axis=1)) / (SHADE_HUE_SPAN * grey_lid), 0.0, 1.0)
+        # ... lit no darker than the photo's skin round the eye continued over it, at mid-lid.
+        grey = np.maximum(below.mean(axis=1), _fill_at(lid.fill, grid, 0.5 * (top_px + edge_px) / eye.width).mean(axis=1))
+        shade = np.clip((SHADE_HUE_FROM * grey_lid - grey) / (SHADE_HUE_SPAN * grey_lid), 0.0, 1.0)
         hue = hue + (below / np.maximum(below.mean(axis=1), 1.0)[:, None] - hue) * shade[:, None]
-        lid_rgb = hue * (below.mean(axis=1) / np.maximum(hue.mean(axis=1), 1e-3))[:, None]
+        lid_rgb = hue * (grey / np.maximum(hue.mean(axis=1), 1e-3))[:, None]
         above, below, lid_rgb = (_along(a, grid, c) for c in (above, below, lid_rgb))
         top_fade = np.maximum(LID_FADE * (np.interp(a, *eye.upper_open) - lid_top + lowered) - lowered, 0.0)
         skin, lid_alpha = self._lid_layer(a, b, lid_top, top_fade=top_fade, edge=edge, closure=closure, above=above,

@@ -60,6 +60,24 @@ LASH_BAND_MAX = 0.07  # ipd: the photo's lash band is looked for this far above 
 # half), and what it draws there, the outline's colours carried inward and smoothed, is about as
 # sharp at half size; only the few pixels a moving head uncovers by the outline ever show.
 PLATE_SHRINK = 2
+# A shut lid's base colour is the skin round the eye continued over where the eye was: a membrane
+# (Laplace) fill, matching the surrounding skin at its border by construction. Read on a grid over
+# the eye's a in FILL_A, b in FILL_B (eye widths from the corner-to-corner line, toward the cheek),
+# FILL_GRID (rows, columns), from the photo blurred at FILL_SIGMA eye widths. Filled (unknown): the
+# opening and the lash band, grown FILL_PAD eye widths (the corners' caruncle and shadow), and any
+# sample darker than FILL_DARKEST x the lid skin (lashes, brow hairs, spectacle frames) or of
+# another hue (_skin_hued: glare, a tinted rim), with its neighbours.
+FILL_A = (-0.4, 1.4)
+FILL_B = (-0.75, 0.5)
+FILL_GRID = (41, 57)
+FILL_SIGMA = 0.025
+FILL_PAD = 0.05
+FILL_DARKEST = 0.55
+# A brow over a lid is hair (a dark or off-hue sample) above at least BROW_SKIN_ROWS samples of lid
+# skin over the lash band (_brow_gap); dark from the lash band up, it is a deep socket's shade.
+BROW_SKIN_ROWS = 2
+BROW_FOUND = 0.6
+BROW_SMOOTH = 0.2
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,7 +91,11 @@ class LidSkin:
     far above the open margin the photo's dark lash band (lashes, liner, the lid's own shadow)
     reaches, as a share of the eye's width; edge_sigma_px: how soft the photo draws the lid
     margin (the Gaussian blur, in pixels, of its sharpest edge there), so a drawn lash line is as
-    soft as the photo's own.
+    soft as the photo's own. fill: (FILL_GRID, 3) float32 RGB, the skin round the eye continued over its
+    opening and lash band (lid_fill), on the eye's (a, b) grid FILL_A x FILL_B (eye widths); None (a
+    hand-made lid): render.eyes keeps its per-column lit colour. brow_gap: (FILL_GRID[1],) float32, per
+    column of that grid, how far (eye widths) above the open upper margin the brow's hairs begin
+    (lid_fill); None: no limit but the brow's landmarks.
     """
 
     upper: tuple[int, ...]
@@ -83,6 +105,8 @@ class LidSkin:
     down_sign: float
     lash_band: float
     edge_sigma_px: float = 1.0
+    fill: np.ndarray | None = None
+    brow_gap: np.ndarray | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -264,9 +288,116 @@ def read_lid_skin(image: np.ndarray, pts: np.ndarray, upper: tuple[int, ...], lo
     lash_rgb = _lash_colour(band(0.0, 0.04, 4).reshape(-1, 3), overall)
     mid = (a > 0.3) & (a < 0.7)
     band_px = _lash_band_px(image, base[mid], up=up, ipd=ipd, skin_luma=float(np.median(profile[mid] @ LUMA)))
+    lid_luma = float(np.median(profile @ LUMA))
+    fill, brow_gap = lid_fill(image, xy, upper=upper, lower=lower, down=down, lash_band=float(band_px / width),
+                    skin=cheek, skin_luma=lid_luma)
     return LidSkin(edge_sigma_px=_edge_sigma(image, base[mid], up, ipd), upper=tuple(upper), lower=tuple(lower),
                    colour_profile=profile.reshape(N_LID_PROFILE, 4, 3).mean(axis=1).astype(np.float32),
-                   lash_rgb=lash_rgb.astype(np.float32), down_sign=down, lash_band=float(band_px / width))
+                   lash_rgb=lash_rgb.astype(np.float32), down_sign=down, lash_band=float(band_px / width),
+                   fill=fill, brow_gap=brow_gap)
+
+
+def _membrane(rgb: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """(rows, cols, 3): `rgb` where `known` (rows, cols) bool, and elsewhere the harmonic (Laplace)
+    fill from it: each unknown sample the mean of its neighbours on the grid (none beyond its edge)."""
+    import scipy.sparse
+    import scipy.sparse.linalg
+
+    unknown = np.flatnonzero(~known.ravel())
+    if len(unknown) == 0 or not known.any():
+        return rgb
+    rows, cols = known.shape
+    index = -np.ones(known.size, int)
+    index[unknown] = np.arange(len(unknown))
+    flat = rgb.reshape(-1, 3).astype(np.float64)
+    out = flat.copy()
+    i, j = np.divmod(unknown, cols)
+    r_i, r_j, r_v, rhs = [], [], [], np.zeros((len(unknown), 3))
+    count = np.zeros(len(unknown))
+    for di, dj in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+        ni, nj = i + di, j + dj
+        inside = (ni >= 0) & (ni < rows) & (nj >= 0) & (nj < cols)
+        count += inside
+        k = np.flatnonzero(inside)
+        neighbour = ni[k] * cols + nj[k]
+        free = index[neighbour]
+        r_i.append(k[free >= 0]), r_j.append(free[free >= 0]), r_v.append(-np.ones(int((free >= 0).sum())))
+        np.add.at(rhs, k[free < 0], flat[neighbour[free < 0]])
+    system = scipy.sparse.csr_matrix((np.concatenate([count, *r_v]),
+                                      (np.concatenate([np.arange(len(unknown)), *r_i]),
+                                       np.concatenate([np.arange(len(unknown)), *r_j]))),
+                                     shape=(len(unknown), len(unknown)))
+    out[unknown] = scipy.sparse.linalg.spsolve(system.tocsc(), rhs)
+    return out.reshape(rgb.shape)
+
+
+def lid_fill(image: np.ndarray, xy: np.ndarray, *, upper: tuple[int, ...], lower: tuple[int, ...], down: float,
+             lash_band: float, skin: np.ndarray, skin_luma: float) -> tuple[np.ndarray, np.ndarray]:
+    """((FILL_GRID, 3) float32, (FILL_GRID[1],) float32): the photo's skin round one eye continued
+    over the eye (see FILL_A), and per column of that grid how far above the open upper margin (eye
+    widths) the brow's hairs begin (_brow_gap). `xy` (V, 2) the
+    landmarks, `lash_band` the photo's lash band (eye widths), `skin` (3,) the face's skin colour (its
+    hue) and `skin_luma` the lid skin's luma."""
+    import cv2
+
+    c0, c1 = xy[upper[0]], xy[upper[-1]]
+    width = float(np.linalg.norm(c1 - c0))
+    along = (c1 - c0) / width
+    normal = down * np.array([-along[1], along[0]])  # toward the cheek, as render.eyes._EyeAxes's
+    b, a = np.meshgrid(np.linspace(*FILL_B, FILL_GRID[0]), np.linspace(*FILL_A, FILL_GRID[1]), indexing="ij")
+    points = c0 + (a * width)[..., None] * along + (b * width)[..., None] * normal
+    # Blurred only round the grid (the whole photo's blur was most of the cost).
+    sigma = max(FILL_SIGMA * width, 0.5)
+    x0, y0 = np.maximum(np.floor(points.reshape(-1, 2).min(axis=0) - 3 * sigma - 1), 0).astype(int)
+    x1, y1 = np.minimum(np.ceil(points.reshape(-1, 2).max(axis=0) + 3 * sigma + 2),
+                        (image.shape[1], image.shape[0])).astype(int)
+    blurred = cv2.GaussianBlur(image[y0:y1, x0:x1].astype(np.float32), (0, 0), sigma)
+    rgb = sample_points(blurred, points.reshape(-1, 2) - (x0, y0)).reshape(*FILL_GRID, 3)
+
+    def margin(chain: tuple[int, ...]) -> np.ndarray:
+        rel = xy[list(chain)] - c0
+        ca, cb = rel @ along / width, rel @ normal / width
+        order = np.argsort(ca)
+        return np.interp(a, ca[order], cb[order])
+
+    opening = (a >= 0.0) & (a <= 1.0) & (b >= margin(upper) - lash_band) & (b <= margin(lower))
+    grow = 2 * int(np.ceil(FILL_PAD / ((FILL_B[1] - FILL_B[0]) / (FILL_GRID[0] - 1)))) + 1
+    hole = cv2.dilate(opening.astype(np.uint8), np.ones((grow, grow), np.uint8)) > 0
+    wild = (rgb @ LUMA < FILL_DARKEST * skin_luma) | ~_skin_hued(rgb, skin)
+    # Grown a sample: hairs' blurred edges, half skin, pass both tests and left a brow's grey outline.
+    wild = cv2.dilate(wild.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    gap = _brow_gap(wild, b[:, 0], a[0], margin(upper)[0], lash_band=lash_band)
+    return _membrane(rgb, ~(hole | wild)).astype(np.float32), gap
+
+
+def _brow_gap(wild: np.ndarray, rows_b: np.ndarray, cols_a: np.ndarray, margin_b: np.ndarray, *,
+              lash_band: float) -> np.ndarray:
+    """(cols,) float32: per column of the fill's grid, how far (eye widths) above the open upper
+    margin `margin_b` (cols,) the brow's hairs begin: the first `wild` (rows, cols) bool sample (hair,
+    or as dark) above at least BROW_SKIN_ROWS samples of lid skin, searched up from FILL_PAD over the
+    lash band (`lash_band`, eye widths; what is dark next to it, a crease or a deep socket's shade,
+    is passed over); `rows_b` (rows,) and `cols_a` (cols,) the grid's b (eye widths, up negative)
+    and a. Found over under BROW_FOUND of the eye (a deep-set eye's socket dark up to the brow): the
+    grid's height everywhere (no limit); else interpolated between the columns found and smoothed
+    over BROW_SMOOTH eye widths, so the lid's top never steps."""
+    none = FILL_B[1] - FILL_B[0]
+    gap = np.full(wild.shape[1], none, np.float32)
+    for j in range(wild.shape[1]):
+        i = int(np.searchsorted(rows_b, margin_b[j] - lash_band - FILL_PAD)) - 1
+        while i >= 0 and wild[i, j]:  # the lash band's shade continued
+            i -= 1
+        skin = 0
+        while i >= 0 and not wild[i, j]:
+            skin, i = skin + 1, i - 1
+        if i >= 0 and skin >= BROW_SKIN_ROWS:
+            gap[j] = margin_b[j] - rows_b[i]
+    found = gap < none
+    eye = (cols_a >= 0.0) & (cols_a <= 1.0)
+    if found[eye].mean() < BROW_FOUND:
+        return np.full(wild.shape[1], none, np.float32)
+    gap = np.interp(cols_a, cols_a[found], gap[found])
+    half = int(round(BROW_SMOOTH / 2 / (cols_a[1] - cols_a[0])))
+    return np.convolve(np.pad(gap, half, mode="edge"), np.ones(2 * half + 1) / (2 * half + 1), "valid").astype(np.float32)
 
 
 # A lash line keeps its own hue when that is within this cosine of the lid skin's (_lash_colour).

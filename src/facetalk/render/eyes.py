@@ -16,7 +16,8 @@ import numpy as np
 from numba import njit
 
 from facetalk.face import landmarks as lm
-from facetalk.face.appearance import LID_HUE_ACROSS, LID_HUE_LEAST, LID_HUE_SAT, EyeSprite, LidSkin
+from facetalk.face.appearance import (FILL_A, FILL_B, LID_HUE_ACROSS, LID_HUE_LEAST, LID_HUE_SAT, EyeSprite,
+                                      LidSkin)
 from facetalk.imaging import LUMA, sample_points
 from facetalk.face.rig import MATERIAL_EYE, FaceRig, smoothstep
 from facetalk.render.sampling import bilinear, material_lookup, pixel_box
@@ -241,6 +242,14 @@ SMOOTH_SAMPLES = 4
 # Above a shut lid only a spectacle frame or lashes (darker than this x the lid) are not lid skin:
 # a deep-set eye's socket shadow is, and the lid must continue it, not show a lighter patch.
 TOP_DARKEST = 0.3
+# Where the brow sits close over the eye, the skin just above the shut lid's top is the brow's lower
+# edge: continued down the lid, it drew a grey-brown smear under the brow (Obama's blink apex read as a
+# grey rectangle). So a sample there darker than TOP_FILL_DARKEST x the photo's skin at that place
+# (LidSkin.fill: the skin round the eye continued under its brow hairs, lashes and opening) is drawn
+# toward that skin, wholly TOP_FILL_RAMP x it darker. A socket's shade is skin, in the fill too, so a
+# deep-set lid still continues it.
+TOP_FILL_DARKEST = 0.8
+TOP_FILL_RAMP = 0.25
 # Nor is the hue of a sample of another hue than the lid skin's (_off_hue): spectacle glare, greyer
 # than skin, or a frame's tinted rim. The test is face.appearance's for the photo's lid skin
 # (_skin_hued: LID_HUE_SAT, LID_HUE_ACROSS, LID_HUE_LEAST), softened here: past its bounds a sample
@@ -804,9 +813,60 @@ def _skin_at(frame, axes, grid, rows_b, profile, darkest, cover, cover_width, ou
             out[c, i] = total
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _fill_at(fill, a, b_widths, out3):
+    """LidSkin.fill (rows, cols, 3) read bilinearly at eye position a, b (eye widths) into `out3`,
+    its edge held."""
+    rows, cols = fill.shape[0], fill.shape[1]
+    u = _clip01((a - FILL_A[0]) / (FILL_A[1] - FILL_A[0])) * (cols - 1)
+    v = _clip01((b_widths - FILL_B[0]) / (FILL_B[1] - FILL_B[0])) * (rows - 1)
+    i, j = min(int(v), rows - 2), min(int(u), cols - 2)
+    fv, fu = v - i, u - j
+    for c in range(3):
+        out3[c] = (fill[i, j, c] * (1.0 - fu) + fill[i, j + 1, c] * fu) * (1.0 - fv) \
+            + (fill[i + 1, j, c] * (1.0 - fu) + fill[i + 1, j + 1, c] * fu) * fv
+
+
+@njit(cache=True, nogil=True)
+def _toward_fill(colours, grid, rows_b, profile, fill, cover, cover_width, width):
+    """Draws the skin samples `colours` (3, n), at eye positions (`grid`, `rows_b` (n,) px along b;
+    `width` px the eye's), toward the photo's skin there (`fill`, LidSkin.fill (rows, cols, 3)) in
+    place, where darker than TOP_FILL_DARKEST x it (see there), at the fill's grey level in the lid
+    `profile`'s hue ((n, 3): the fill may carry a tinted spectacle rim's orange); not where a frame was
+    (`cover`, frame_cover's grid, its b in `cover_width` px): _skin_at gave those the lid's colour,
+    and the fill does not know frames. An empty (1, 1, 3) fill (a hand-made lid): left as they are."""
+    if fill.shape[0] < 2:
+        return
+    rgb = np.empty(3)
+    for i in range(grid.shape[0]):
+        _fill_at(fill, grid[i], rows_b[i] / width, rgb)
+        tone = (rgb[0] + rgb[1] + rgb[2]) / max(profile[i, 0] + profile[i, 1] + profile[i, 2], 1.0)
+        for c in range(3):
+            rgb[c] = profile[i, c] * tone
+        fill_luma = rgb[0] * LUMA[0] + rgb[1] * LUMA[1] + rgb[2] * LUMA[2]
+        luma = colours[0, i] * LUMA[0] + colours[1, i] * LUMA[1] + colours[2, i] * LUMA[2]
+        pull = _clip01((TOP_FILL_DARKEST * fill_luma - luma) / (TOP_FILL_RAMP * max(fill_luma, 1.0))) \
+            * (1.0 - _grid_at(cover, grid[i], rows_b[i] / cover_width))
+        for c in range(3):
+            colours[c, i] += (rgb[c] - colours[c, i]) * pull
+
+
+@njit(cache=True, nogil=True)
+def _fill_along(fill, grid, b_widths):
+    """(3, n): LidSkin.fill at eye positions (`grid`, `b_widths`) (n,) (eye widths); zeros for an
+    empty (1, 1, 3) fill (a hand-made lid)."""
+    out = np.zeros((3, grid.shape[0]))
+    if fill.shape[0] >= 2:
+        rgb = np.empty(3)
+        for i in range(grid.shape[0]):
+            _fill_at(fill, grid[i], b_widths[i], rgb)
+            out[0, i], out[1, i], out[2, i] = rgb[0], rgb[1], rgb[2]
+    return out
+
+
 @njit(cache=True, nogil=True)
 def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, axes, opening_px, reach_px, base_px,
-                   ceiling, least_px, cover, cover_width):
+                   ceiling, least_px, cover, cover_width, fill):
     """(curves, open margin, closing edge, taper) at `grid`: the shut lid's per-column curves
     (_N_CURVES rows, see there; the skin colours read from `frame`), the margins (px along b) and
     how much of the lid's reach a column gets (0..1, less toward the corners). For the eye at `axes`
@@ -814,7 +874,8 @@ def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, a
     (n, 3) at `grid`, the shut lid's `reach_px` above the open margin and the upper detail strip's
     start `base_px` above it; the lid's top stays below `ceiling` (n,) (px along b: BROW_OVERLAP over
     the brow's lower edge) wherever that leaves it `least_px` above the open margin (the lash band
-    covered); `cover` the eye's frame_cover grid, its b in `cover_width` px."""
+    covered); `cover` the eye's frame_cover grid, its b in `cover_width` px; `fill` the photo's
+    LidSkin.fill (an empty (1, 1, 3) one for a hand-made lid)."""
     top, edge = _interp_each(grid, open_chain[0], open_chain[1]), _interp_each(grid, upper_chain[0], upper_chain[1])
     bottom = _interp_each(grid, lower_chain[0], lower_chain[1])
     curves, taper = np.empty((_N_CURVES, grid.shape[0])), np.empty(grid.shape[0])
@@ -835,24 +896,31 @@ def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, a
         curves[5, i], curves[6, i], curves[7, i], curves[8, i] = closure, rising, lid_top - reached, stretch
         curves[9, i] = bottom[i] + LOWER_LID_BAND * axes[6] + 2.0
     _skin_at(frame, axes, grid, curves[0] - 1.5, profile, TOP_DARKEST, cover, cover_width, curves[10:13])
+    _toward_fill(curves[10:13], grid, curves[0] - 1.5, profile, fill, cover, cover_width, axes[6])
     _skin_at(frame, axes, grid, curves[3] + curves[4] + 2.0, profile, 0.45, cover, cover_width,
              curves[13:16])
-    _lit_colour(curves[10:13], curves[13:16], profile, curves[16:19])
+    _lit_colour(curves[10:13], curves[13:16], profile, _fill_along(fill, grid, 0.5 * (curves[0] + curves[1]) / axes[6]),
+                curves[16:19])
     return curves, top, edge, taper
 
 
 @njit(cache=True, nogil=True)
-def _lit_colour(above, below, profile, out):
+def _lit_colour(above, below, profile, skin, out):
     """The shut upper lid's lit colour along the eye into `out` (3, n): at the grey level (the mean of
     its channels, as dlib reads a colour) of the skin below the lower lid (`below` (3, n); lit, so
-    dlib still reads the eye as shut, as before the lid took a hue of its own), in the hue two of
+    dlib still reads the eye as shut, as before the lid took a hue of its own) or, where lighter, of
+    the photo's skin round the eye continued over it at mid-lid (`skin` (3, n), LidSkin.fill; zeros:
+    none): under-eye skin in shade lit the lid as a darker patch than the skin all round it (Obama's
+    blink apex), and never darker than before, the lid's corners read to dlib as no open eye's rim
+    (a lid at the fill's own level, darker toward the socket there, lost Coelho a blink), in the hue two of
     three skin samples around the lid agree on (per channel, the median of their colours over their
     grey level): the skin above the lid's top (`above` (3, n)),
     below the lower lid, and the photo's own lid skin (`profile` (n, 3)). The lower lid's hue alone
     tinted every shut lid with a tear trough's mauve or a lit cheek's orange; the profile's alone
     took spectacle glare for skin (a grey patch on Hopper's lid). A lid lit darker than
     SHADE_HUE_FROM x the profile takes the shaded skin's hue below it (see there): Hopper's outer
-    lid corners, grey before, are warm, yet still darker than the rest of her lid."""
+    lid corners, grey before, are warm, yet still darker than the rest of her lid (lit lighter by the
+    fill, it does not: shade's red at the fill's brightness drew a bright red patch there)."""
     hue = np.empty(3)
     for i in range(out.shape[1]):
         grey_above = max((above[0, i] + above[1, i] + above[2, i]) / 3.0, 1.0)
@@ -863,11 +931,12 @@ def _lit_colour(above, below, profile, out):
             hue[c] = max(min(x, y), min(max(x, y), z))  # the median of three
         # Skin in shade is redder than lit skin: a lid lit as dark as a shadowed under-eye takes that
         # skin's hue, not the lit profile's (greyish brown there: Hopper's lid corners).
-        shade = _clip01((SHADE_HUE_FROM * grey_lid - grey_below) / (SHADE_HUE_SPAN * grey_lid))
+        grey = max(grey_below, (skin[0, i] + skin[1, i] + skin[2, i]) / 3.0)
+        shade = _clip01((SHADE_HUE_FROM * grey_lid - grey) / (SHADE_HUE_SPAN * grey_lid))
         if shade > 0.0:
             for c in range(3):
                 hue[c] += (below[c, i] / max(grey_below, 1.0) - hue[c]) * shade
-        scale = grey_below / max((hue[0] + hue[1] + hue[2]) / 3.0, 1e-3)
+        scale = grey / max((hue[0] + hue[1] + hue[2]) / 3.0, 1e-3)
         for c in range(3):
             out[c, i] = hue[c] * scale
 
@@ -965,6 +1034,17 @@ def brow_ceiling(eye: _EyeAxes, *, brow_xy: np.ndarray, grid: np.ndarray) -> np.
     return np.interp(grid, a[order], b[order]) - BROW_OVERLAP * eye.width
 
 
+def hair_ceiling(eye: _EyeAxes, lid: LidSkin, *, grid: np.ndarray) -> np.ndarray:
+    """(len(grid),) float64: how high (px along b, up negative) the shut lid may reach at `grid`: up to
+    where the photo's hairs over the open upper margin begin (LidSkin.brow_gap, eye widths, the brow
+    or a crease as dark), so a lid under a brow close over the eye leaves the brow whole (reaching
+    into it, it drew a box of lid colour over the brow's lower half: Obama). None read: no limit."""
+    if lid.brow_gap is None:
+        return np.full(len(grid), -np.inf)
+    gap = np.interp(grid, np.linspace(*FILL_A, len(lid.brow_gap)), np.asarray(lid.brow_gap, np.float64))
+    return np.interp(grid, *eye.upper_open) - gap * eye.width
+
+
 def lid_extent(eye: _EyeAxes, lid: LidSkin, *, opening_px: float,
                shape: tuple[int, ...]) -> tuple[float, float, tuple[int, int, int, int] | None]:
     """A lid's lash line width (px), how far above the open margin its skin reaches (px), and the
@@ -1014,6 +1094,7 @@ class LidPainter:
                                   rng.uniform(-LASH_JITTER, LASH_JITTER, N_LASHES + 1),
                                   rng.uniform(-1.0, 1.0, N_LASHES + 1)])
         self._lid_luma = [float(np.median(lid.colour_profile @ LUMA)) for lid in lids]
+        self._fills = [np.zeros((1, 1, 3)) if lid.fill is None else np.asarray(lid.fill, np.float64) for lid in lids]
         self._brows = [_BROW_UNDER.get(lid.upper, ()) for lid in lids]
         self._profiles: dict[tuple[int, int], np.ndarray] = {}
         if warm_up:
@@ -1039,11 +1120,13 @@ class LidPainter:
         base = (lid.lash_band + 0.03) * eye.width
         # float64, as np.interp took the (float32) chains.
         open_chain, upper_chain, lower_chain = (np.array(c, np.float64) for c in (eye.upper_open, eye.upper, eye.lower))
-        ceiling = brow_ceiling(eye, brow_xy=xy[list(self._brows[index])], grid=grid)
+        ceiling = np.maximum(brow_ceiling(eye, brow_xy=xy[list(self._brows[index])], grid=grid),
+                             hair_ceiling(eye, lid, grid=grid))
         curves, top, edge, taper = _column_curves(grid, open_chain, upper_chain, lower_chain,
                                                   self._profile(index, len(grid)), out, axes, opening, reach, base,
                                                   ceiling, (lid.lash_band + LID_LEAST) * eye.width,
-                                                  self._covers[index], self._cover_widths[index])
+                                                  self._covers[index], self._cover_widths[index],
+                                                  self._fills[index])
         upper, lower = self._detail_strips(out, eye, lift, grid=grid, top=top, edge=edge, low_edge=curves[9],
                                            base_px=base, reach_px=reach * float(np.max(taper)),
                                            lid_luma=self._lid_luma[index])
