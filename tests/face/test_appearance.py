@@ -228,3 +228,37 @@ def test_the_lid_fill_continues_the_skin_round_the_eye_over_it():
     assert np.abs(fill[inside, 2] - 0.65 * truth[inside]).max() < 2.0
     photo = image[np.round(y[inside]).astype(int), np.round(x[inside]).astype(int), 0]
     assert np.abs(photo - truth[inside]).max() > 60.0
+
+
+def _eye_under_a_brow(*, socket: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """_synthetic_eye's eye (60 px wide, its open upper margin `top` (x) px) under a brow of dark
+    hairs from 12 to 22 px (0.2 to 0.37 eye widths) above that margin, over lid skin or (`socket`)
+    over a deep socket's shade dark from the margin up to the brow: (image, landmarks, top (160,))."""
+    image, pts = _synthetic_eye()
+    upper = list(lm.LEFT_EYE_UPPER)
+    xs = np.arange(image.shape[1])
+    top = np.interp(xs, pts[upper, 0], pts[upper, 1])
+    rows = np.arange(image.shape[0])[:, None]
+    image[(rows >= top - 22) & (rows < top - 12)] = (50, 40, 35)
+    if socket:
+        image[(rows >= top - 12) & (rows < top - 1) & (xs >= 50) & (xs <= 110)] = (75, 55, 45)
+    return image, pts, top
+
+
+def test_the_brow_gap_is_where_a_low_brows_hairs_begin_over_lid_skin():
+    """lid_fill's brow_gap: over lid skin between the lash band and the brow, the brow's hairs begin
+    0.2 eye widths over the open margin (12 px of a 60 px eye; read within the fill grid's 0.03
+    step and its one-sample growth of hairs); dark from the margin up to the brow (a deep-set eye's
+    socket shade, which the lid must cover to read as shut) reads none."""
+    from facetalk.face.appearance import FILL_A, FILL_GRID, lid_fill
+
+    a = np.linspace(*FILL_A, FILL_GRID[1])
+    mid = (a > 0.2) & (a < 0.8)
+    gaps = {}
+    for socket in (False, True):
+        image, pts, _ = _eye_under_a_brow(socket=socket)
+        _, gaps[socket] = lid_fill(image, pts[:, :2], upper=lm.LEFT_EYE_UPPER, lower=lm.LEFT_EYE_LOWER, down=1.0,
+                                   lash_band=0.05, skin=np.array([180.0, 140.0, 120.0]), skin_luma=150.0)
+    assert gaps[False].shape == (FILL_GRID[1],)
+    assert np.all(np.abs(gaps[False][mid] - 0.2) < 0.05)
+    assert gaps[True] is None

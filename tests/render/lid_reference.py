@@ -67,6 +67,34 @@ def _fill_at(fill: np.ndarray | None, a: np.ndarray, b_widths: np.ndarray) -> np
         + (fill[i + 1, j] * (1.0 - fu) + fill[i + 1, j + 1] * fu) * fv
 
 
+def _toward_skin(above: np.ndarray, lid: LidSkin, *, grid: np.ndarray, rows_b: np.ndarray, width: float,
+                 profile: np.ndarray, on_frame: np.ndarray) -> np.ndarray:
+    """(N, 3) skin samples `above` the lid's top (at `grid`, `rows_b` px, of an eye `width` px wide):
+    brow hairs are not skin to continue down the lid, so where one is darker than TOP_FILL_DARKEST x
+    the photo's skin there (LidSkin.fill, at its grey level in the `profile`'s hue), it is drawn to
+    that, not where a spectacle frame was (`on_frame` (N,) 0..1); only under a brow read over lid skin."""
+    if lid.fill is None or lid.brow_gap is None:
+        return above
+    skin = _fill_at(lid.fill, grid, rows_b / width)
+    skin = profile * (skin.sum(axis=1) / np.maximum(profile.sum(axis=1), 1.0))[:, None]
+    pull = np.clip((TOP_FILL_DARKEST * (skin @ LUMA) - above @ LUMA) / (TOP_FILL_RAMP * np.maximum(skin @ LUMA, 1.0)),
+                   0.0, 1.0) * (1.0 - on_frame)
+    return above + (skin - above) * pull[:, None]
+
+
+def _lit_rgb(above: np.ndarray, below: np.ndarray, profile: np.ndarray, *, mid_lid: np.ndarray) -> np.ndarray:
+    """(N, 3) the upper lid's lit colour along the eye: at the grey level of the skin `below` the lower
+    lid or, where lighter, of the photo's skin round the eye continued over it at mid-lid (`mid_lid`,
+    zeros: none), in the hue two of three skin samples (`above` the lid, below it, the photo's lid
+    `profile`) agree on; as dark as skin in shade, in the hue of the shaded skin below."""
+    hue = np.median(np.stack([c / np.maximum(c.mean(axis=1), 1.0)[:, None] for c in (above, below, profile)]), axis=0)
+    grey_lid = np.maximum(profile.mean(axis=1), 1.0)
+    grey = np.maximum(below.mean(axis=1), mid_lid.mean(axis=1))
+    shade = np.clip((SHADE_HUE_FROM * grey_lid - grey) / (SHADE_HUE_SPAN * grey_lid), 0.0, 1.0)
+    hue = hue + (below / np.maximum(below.mean(axis=1), 1.0)[:, None] - hue) * shade[:, None]
+    return hue * (grey / np.maximum(hue.mean(axis=1), 1e-3))[:, None]
+
+
 def _skin_near(out: np.ndarray, points: np.ndarray, lid_colour: np.ndarray, *, on_frame: np.ndarray,
                darkest: float = 0.45) -> np.ndarray:
     """(N, 3) colours of the frame at `points`; where lashes or a spectacle frame make one darker
@@ -151,26 +179,12 @@ class ReferenceLidPainter:
         texture = self._texture(out, eye, lid, lift, a=a, b=b, grid=grid, curves=lid_curves, reach_px=reach * taper,
                                 edge_px=edge, meet_px=meet, box=box)
         above, below = (_smooth(c, radius=SMOOTH_SAMPLES) for c in (above, below))
-        # Brow hairs above the lid's top are not skin to continue down it: drawn to the photo's skin
-        # (the curves at `grid`: lid_curves, before the per-pixel lid_top and edge).
+        # The curves at `grid` (lid_curves), before the per-pixel lid_top and edge.
         top_px, edge_px = lid_curves[2], np.minimum(lid_curves[1], lid_curves[3])
-        if lid.fill is not None:
-            fill_top = _fill_at(lid.fill, grid, (top_px - 1.5) / eye.width)
-            fill_top = profile * (fill_top.sum(axis=1) / np.maximum(profile.sum(axis=1), 1.0))[:, None]
-            pull = np.clip((TOP_FILL_DARKEST * (fill_top @ LUMA) - above @ LUMA)
-                           / (TOP_FILL_RAMP * np.maximum(fill_top @ LUMA, 1.0)), 0.0, 1.0) \
-                * (1.0 - _cover_at(cover, grid, (top_px - 1.5) / cover_width))
-            above = above + (fill_top - above) * pull[:, None]
-        # The upper lid: at the lower lid's grey level, in the hue two of three skin samples (above
-        # the lid, below it, the photo's lid profile) agree on.
-        hue = np.median(np.stack([c / np.maximum(c.mean(axis=1), 1.0)[:, None] for c in (above, below, profile)]),
-                        axis=0)
-        grey_lid = np.maximum(profile.mean(axis=1), 1.0)
-        # ... lit no darker than the photo's skin round the eye continued over it, at mid-lid.
-        grey = np.maximum(below.mean(axis=1), _fill_at(lid.fill, grid, 0.5 * (top_px + edge_px) / eye.width).mean(axis=1))
-        shade = np.clip((SHADE_HUE_FROM * grey_lid - grey) / (SHADE_HUE_SPAN * grey_lid), 0.0, 1.0)
-        hue = hue + (below / np.maximum(below.mean(axis=1), 1.0)[:, None] - hue) * shade[:, None]
-        lid_rgb = hue * (grey / np.maximum(hue.mean(axis=1), 1e-3))[:, None]
+        above = _toward_skin(above, lid, grid=grid, rows_b=top_px - 1.5, width=eye.width, profile=profile,
+                             on_frame=_cover_at(cover, grid, (top_px - 1.5) / cover_width))
+        lid_rgb = _lit_rgb(above, below, profile,
+                           mid_lid=_fill_at(lid.fill, grid, 0.5 * (top_px + edge_px) / eye.width))
         above, below, lid_rgb = (_along(a, grid, c) for c in (above, below, lid_rgb))
         top_fade = np.maximum(LID_FADE * (np.interp(a, *eye.upper_open) - lid_top + lowered) - lowered, 0.0)
         skin, lid_alpha = self._lid_layer(a, b, lid_top, top_fade=top_fade, edge=edge, closure=closure, above=above,

@@ -95,7 +95,9 @@ class LidSkin:
     opening and lash band (lid_fill), on the eye's (a, b) grid FILL_A x FILL_B (eye widths); None (a
     hand-made lid): render.eyes keeps its per-column lit colour. brow_gap: (FILL_GRID[1],) float32, per
     column of that grid, how far (eye widths) above the open upper margin the brow's hairs begin
-    (lid_fill); None: no limit but the brow's landmarks.
+    (lid_fill); None: none read over lid skin (a deep-set eye's socket dark up to the brow, or a
+    hand-made lid): no limit but the brow's landmarks, and the skin above the lid is not drawn to
+    the fill.
     """
 
     upper: tuple[int, ...]
@@ -332,10 +334,10 @@ def _membrane(rgb: np.ndarray, known: np.ndarray) -> np.ndarray:
 
 
 def lid_fill(image: np.ndarray, xy: np.ndarray, *, upper: tuple[int, ...], lower: tuple[int, ...], down: float,
-             lash_band: float, skin: np.ndarray, skin_luma: float) -> tuple[np.ndarray, np.ndarray]:
-    """((FILL_GRID, 3) float32, (FILL_GRID[1],) float32): the photo's skin round one eye continued
-    over the eye (see FILL_A), and per column of that grid how far above the open upper margin (eye
-    widths) the brow's hairs begin (_brow_gap). `xy` (V, 2) the
+             lash_band: float, skin: np.ndarray, skin_luma: float) -> tuple[np.ndarray, np.ndarray | None]:
+    """((FILL_GRID, 3) float32, (FILL_GRID[1],) float32 or None): the photo's skin round one eye
+    continued over the eye (see FILL_A), and per column of that grid how far above the open upper
+    margin (eye widths) the brow's hairs begin (_brow_gap; None: no brow over lid skin). `xy` (V, 2) the
     landmarks, `lash_band` the photo's lash band (eye widths), `skin` (3,) the face's skin colour (its
     hue) and `skin_luma` the lid skin's luma."""
     import cv2
@@ -371,15 +373,15 @@ def lid_fill(image: np.ndarray, xy: np.ndarray, *, upper: tuple[int, ...], lower
 
 
 def _brow_gap(wild: np.ndarray, rows_b: np.ndarray, cols_a: np.ndarray, margin_b: np.ndarray, *,
-              lash_band: float) -> np.ndarray:
+              lash_band: float) -> np.ndarray | None:
     """(cols,) float32: per column of the fill's grid, how far (eye widths) above the open upper
     margin `margin_b` (cols,) the brow's hairs begin: the first `wild` (rows, cols) bool sample (hair,
     or as dark) above at least BROW_SKIN_ROWS samples of lid skin, searched up from FILL_PAD over the
     lash band (`lash_band`, eye widths; what is dark next to it, a crease or a deep socket's shade,
     is passed over); `rows_b` (rows,) and `cols_a` (cols,) the grid's b (eye widths, up negative)
-    and a. Found over under BROW_FOUND of the eye (a deep-set eye's socket dark up to the brow): the
-    grid's height everywhere (no limit); else interpolated between the columns found and smoothed
-    over BROW_SMOOTH eye widths, so the lid's top never steps."""
+    and a. Found over under BROW_FOUND of the eye (a deep-set eye's socket dark up to the brow):
+    None; else interpolated between the columns found and smoothed over BROW_SMOOTH eye widths, so
+    the lid's top never steps."""
     none = FILL_B[1] - FILL_B[0]
     gap = np.full(wild.shape[1], none, np.float32)
     for j in range(wild.shape[1]):
@@ -394,10 +396,11 @@ def _brow_gap(wild: np.ndarray, rows_b: np.ndarray, cols_a: np.ndarray, margin_b
     found = gap < none
     eye = (cols_a >= 0.0) & (cols_a <= 1.0)
     if found[eye].mean() < BROW_FOUND:
-        return np.full(wild.shape[1], none, np.float32)
+        return None
     gap = np.interp(cols_a, cols_a[found], gap[found])
     half = int(round(BROW_SMOOTH / 2 / (cols_a[1] - cols_a[0])))
-    return np.convolve(np.pad(gap, half, mode="edge"), np.ones(2 * half + 1) / (2 * half + 1), "valid").astype(np.float32)
+    box = np.ones(2 * half + 1) / (2 * half + 1)
+    return np.convolve(np.pad(gap, half, mode="edge"), box, "valid").astype(np.float32)
 
 
 # A lash line keeps its own hue when that is within this cosine of the lid skin's (_lash_colour).

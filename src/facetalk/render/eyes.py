@@ -246,8 +246,10 @@ TOP_DARKEST = 0.3
 # edge: continued down the lid, it drew a grey-brown smear under the brow (Obama's blink apex read as a
 # grey rectangle). So a sample there darker than TOP_FILL_DARKEST x the photo's skin at that place
 # (LidSkin.fill: the skin round the eye continued under its brow hairs, lashes and opening) is drawn
-# toward that skin, wholly TOP_FILL_RAMP x it darker. A socket's shade is skin, in the fill too, so a
-# deep-set lid still continues it.
+# toward that skin, wholly TOP_FILL_RAMP x it darker; only under a brow read over lid skin
+# (LidSkin.brow_gap): a deep-set eye's socket shade, dark up to the brow, is left out of the fill as
+# hair is, and a lid lighter than it at its top drew an edge that dlib read as an open eye's rim
+# (Coelho lost a blink).
 TOP_FILL_DARKEST = 0.8
 TOP_FILL_RAMP = 0.25
 # Nor is the hue of a sample of another hue than the lid skin's (_off_hue): spectacle glare, greyer
@@ -866,7 +868,7 @@ def _fill_along(fill, grid, b_widths):
 
 @njit(cache=True, nogil=True)
 def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, axes, opening_px, reach_px, base_px,
-                   ceiling, least_px, cover, cover_width, fill):
+                   ceiling, least_px, cover, cover_width, fill, top_fill):
     """(curves, open margin, closing edge, taper) at `grid`: the shut lid's per-column curves
     (_N_CURVES rows, see there; the skin colours read from `frame`), the margins (px along b) and
     how much of the lid's reach a column gets (0..1, less toward the corners). For the eye at `axes`
@@ -875,7 +877,8 @@ def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, a
     start `base_px` above it; the lid's top stays below `ceiling` (n,) (px along b: BROW_OVERLAP over
     the brow's lower edge) wherever that leaves it `least_px` above the open margin (the lash band
     covered); `cover` the eye's frame_cover grid, its b in `cover_width` px; `fill` the photo's
-    LidSkin.fill (an empty (1, 1, 3) one for a hand-made lid)."""
+    LidSkin.fill (an empty (1, 1, 3) one for a hand-made lid), `top_fill` the same or, where no brow
+    was read over the lid skin, an empty one (see TOP_FILL_DARKEST)."""
     top, edge = _interp_each(grid, open_chain[0], open_chain[1]), _interp_each(grid, upper_chain[0], upper_chain[1])
     bottom = _interp_each(grid, lower_chain[0], lower_chain[1])
     curves, taper = np.empty((_N_CURVES, grid.shape[0])), np.empty(grid.shape[0])
@@ -896,7 +899,7 @@ def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, a
         curves[5, i], curves[6, i], curves[7, i], curves[8, i] = closure, rising, lid_top - reached, stretch
         curves[9, i] = bottom[i] + LOWER_LID_BAND * axes[6] + 2.0
     _skin_at(frame, axes, grid, curves[0] - 1.5, profile, TOP_DARKEST, cover, cover_width, curves[10:13])
-    _toward_fill(curves[10:13], grid, curves[0] - 1.5, profile, fill, cover, cover_width, axes[6])
+    _toward_fill(curves[10:13], grid, curves[0] - 1.5, profile, top_fill, cover, cover_width, axes[6])
     _skin_at(frame, axes, grid, curves[3] + curves[4] + 2.0, profile, 0.45, cover, cover_width,
              curves[13:16])
     _lit_colour(curves[10:13], curves[13:16], profile, _fill_along(fill, grid, 0.5 * (curves[0] + curves[1]) / axes[6]),
@@ -1095,6 +1098,8 @@ class LidPainter:
                                   rng.uniform(-1.0, 1.0, N_LASHES + 1)])
         self._lid_luma = [float(np.median(lid.colour_profile @ LUMA)) for lid in lids]
         self._fills = [np.zeros((1, 1, 3)) if lid.fill is None else np.asarray(lid.fill, np.float64) for lid in lids]
+        self._top_fills = [fill if lid.brow_gap is not None else np.zeros((1, 1, 3))
+                           for fill, lid in zip(self._fills, lids)]
         self._brows = [_BROW_UNDER.get(lid.upper, ()) for lid in lids]
         self._profiles: dict[tuple[int, int], np.ndarray] = {}
         if warm_up:
@@ -1126,7 +1131,7 @@ class LidPainter:
                                                   self._profile(index, len(grid)), out, axes, opening, reach, base,
                                                   ceiling, (lid.lash_band + LID_LEAST) * eye.width,
                                                   self._covers[index], self._cover_widths[index],
-                                                  self._fills[index])
+                                                  self._fills[index], self._top_fills[index])
         upper, lower = self._detail_strips(out, eye, lift, grid=grid, top=top, edge=edge, low_edge=curves[9],
                                            base_px=base, reach_px=reach * float(np.max(taper)),
                                            lid_luma=self._lid_luma[index])
