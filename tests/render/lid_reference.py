@@ -82,14 +82,13 @@ def _toward_skin(above: np.ndarray, lid: LidSkin, *, grid: np.ndarray, rows_b: n
     return above + (skin - above) * pull[:, None]
 
 
-def _lit_rgb(above: np.ndarray, below: np.ndarray, profile: np.ndarray, *, mid_lid: np.ndarray) -> np.ndarray:
+def _lit_rgb(above: np.ndarray, below: np.ndarray, profile: np.ndarray) -> np.ndarray:
     """(N, 3) the upper lid's lit colour along the eye: at the grey level of the skin `below` the lower
-    lid or, where lighter, of the photo's skin round the eye continued over it at mid-lid (`mid_lid`,
-    zeros: none), in the hue two of three skin samples (`above` the lid, below it, the photo's lid
-    `profile`) agree on; as dark as skin in shade, in the hue of the shaded skin below."""
+    lid, in the hue two of three skin samples (`above` the lid, below it, the photo's lid `profile`)
+    agree on; as dark as skin in shade, in the hue of the shaded skin below."""
     hue = np.median(np.stack([c / np.maximum(c.mean(axis=1), 1.0)[:, None] for c in (above, below, profile)]), axis=0)
     grey_lid = np.maximum(profile.mean(axis=1), 1.0)
-    grey = np.maximum(below.mean(axis=1), mid_lid.mean(axis=1))
+    grey = below.mean(axis=1)
     shade = np.clip((SHADE_HUE_FROM * grey_lid - grey) / (SHADE_HUE_SPAN * grey_lid), 0.0, 1.0)
     hue = hue + (below / np.maximum(below.mean(axis=1), 1.0)[:, None] - hue) * shade[:, None]
     return hue * (grey / np.maximum(hue.mean(axis=1), 1e-3))[:, None]
@@ -180,11 +179,10 @@ class ReferenceLidPainter:
                                 edge_px=edge, meet_px=meet, box=box)
         above, below = (_smooth(c, radius=SMOOTH_SAMPLES) for c in (above, below))
         # The curves at `grid` (lid_curves), before the per-pixel lid_top and edge.
-        top_px, edge_px = lid_curves[2], np.minimum(lid_curves[1], lid_curves[3])
+        top_px = lid_curves[2]
         above = _toward_skin(above, lid, grid=grid, rows_b=top_px - 1.5, width=eye.width, profile=profile,
                              on_frame=_cover_at(cover, grid, (top_px - 1.5) / cover_width))
-        lid_rgb = _lit_rgb(above, below, profile,
-                           mid_lid=_fill_at(lid.fill, grid, 0.5 * (top_px + edge_px) / eye.width))
+        lid_rgb = _lit_rgb(above, below, profile)
         above, below, lid_rgb = (_along(a, grid, c) for c in (above, below, lid_rgb))
         top_fade = np.maximum(LID_FADE * (np.interp(a, *eye.upper_open) - lid_top + lowered) - lowered, 0.0)
         skin, lid_alpha = self._lid_layer(a, b, lid_top, top_fade=top_fade, edge=edge, closure=closure, above=above,

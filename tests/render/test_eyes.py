@@ -941,21 +941,3 @@ def test_the_skin_above_a_shut_lid_is_the_photos_skin_not_a_brows_hairs():
         _toward_fill(out, grid, rows_b, profile, fill_, cover, 50.0, 50.0)
         assert np.array_equal(out, samples)
 
-
-def test_a_shut_lid_is_lit_no_darker_than_the_skin_round_the_eye():
-    """_lit_colour: the lit colour's grey level is the skin's below the lower lid, or where the
-    photo's skin round the eye continued over it is lighter (under-eye skin in shade made the lid a
-    darker patch: Obama), that skin's; never darker than below's. A lid so lit takes no shaded
-    under-eye's red (which the fill's brightness made a red patch on Hopper)."""
-    from facetalk.render.eyes import _lit_colour
-
-    above = np.tile(np.array([[180.0], [140.0], [120.0]]), (1, 3))
-    profile = np.tile(np.array([180.0, 140.0, 120.0]), (3, 1))
-    below = np.tile(np.array([[120.0], [60.0], [40.0]]), (1, 3))  # red skin in shade, grey 73
-    skin = np.array([[0.0, 200.0, 60.0], [0.0, 150.0, 45.0], [0.0, 130.0, 40.0]])  # none, lighter, darker
-    out = np.empty((3, 3))
-    _lit_colour(above, below, profile, skin, out)
-    assert np.allclose(out.mean(axis=0), [73.333, 160.0, 73.333], atol=1e-3)
-    # Lit by the fill, the lid is in the hue above and the profile agree on (R / G 1.29), not the shade's (2.0).
-    assert abs(out[0, 1] / out[1, 1] - 180.0 / 140.0) < 0.01
-    assert out[0, 0] / out[1, 0] > 1.5  # as dark as the shade: its hue, as before

@@ -854,21 +854,8 @@ def _toward_fill(colours, grid, rows_b, profile, fill, cover, cover_width, width
 
 
 @njit(cache=True, nogil=True)
-def _fill_along(fill, grid, b_widths):
-    """(3, n): LidSkin.fill at eye positions (`grid`, `b_widths`) (n,) (eye widths); zeros for an
-    empty (1, 1, 3) fill (a hand-made lid)."""
-    out = np.zeros((3, grid.shape[0]))
-    if fill.shape[0] >= 2:
-        rgb = np.empty(3)
-        for i in range(grid.shape[0]):
-            _fill_at(fill, grid[i], b_widths[i], rgb)
-            out[0, i], out[1, i], out[2, i] = rgb[0], rgb[1], rgb[2]
-    return out
-
-
-@njit(cache=True, nogil=True)
 def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, axes, opening_px, reach_px, base_px,
-                   ceiling, least_px, cover, cover_width, fill, top_fill):
+                   ceiling, least_px, cover, cover_width, fill):
     """(curves, open margin, closing edge, taper) at `grid`: the shut lid's per-column curves
     (_N_CURVES rows, see there; the skin colours read from `frame`), the margins (px along b) and
     how much of the lid's reach a column gets (0..1, less toward the corners). For the eye at `axes`
@@ -877,8 +864,8 @@ def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, a
     start `base_px` above it; the lid's top stays below `ceiling` (n,) (px along b: BROW_OVERLAP over
     the brow's lower edge) wherever that leaves it `least_px` above the open margin (the lash band
     covered); `cover` the eye's frame_cover grid, its b in `cover_width` px; `fill` the photo's
-    LidSkin.fill (an empty (1, 1, 3) one for a hand-made lid), `top_fill` the same or, where no brow
-    was read over the lid skin, an empty one (see TOP_FILL_DARKEST)."""
+    LidSkin.fill where a brow was read over the lid skin, else an empty (1, 1, 3) one (see
+    TOP_FILL_DARKEST)."""
     top, edge = _interp_each(grid, open_chain[0], open_chain[1]), _interp_each(grid, upper_chain[0], upper_chain[1])
     bottom = _interp_each(grid, lower_chain[0], lower_chain[1])
     curves, taper = np.empty((_N_CURVES, grid.shape[0])), np.empty(grid.shape[0])
@@ -899,31 +886,25 @@ def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, a
         curves[5, i], curves[6, i], curves[7, i], curves[8, i] = closure, rising, lid_top - reached, stretch
         curves[9, i] = bottom[i] + LOWER_LID_BAND * axes[6] + 2.0
     _skin_at(frame, axes, grid, curves[0] - 1.5, profile, TOP_DARKEST, cover, cover_width, curves[10:13])
-    _toward_fill(curves[10:13], grid, curves[0] - 1.5, profile, top_fill, cover, cover_width, axes[6])
+    _toward_fill(curves[10:13], grid, curves[0] - 1.5, profile, fill, cover, cover_width, axes[6])
     _skin_at(frame, axes, grid, curves[3] + curves[4] + 2.0, profile, 0.45, cover, cover_width,
              curves[13:16])
-    _lit_colour(curves[10:13], curves[13:16], profile, _fill_along(fill, grid, 0.5 * (curves[0] + curves[1]) / axes[6]),
-                curves[16:19])
+    _lit_colour(curves[10:13], curves[13:16], profile, curves[16:19])
     return curves, top, edge, taper
 
 
 @njit(cache=True, nogil=True)
-def _lit_colour(above, below, profile, skin, out):
+def _lit_colour(above, below, profile, out):
     """The shut upper lid's lit colour along the eye into `out` (3, n): at the grey level (the mean of
     its channels, as dlib reads a colour) of the skin below the lower lid (`below` (3, n); lit, so
-    dlib still reads the eye as shut, as before the lid took a hue of its own) or, where lighter, of
-    the photo's skin round the eye continued over it at mid-lid (`skin` (3, n), LidSkin.fill; zeros:
-    none): under-eye skin in shade lit the lid as a darker patch than the skin all round it (Obama's
-    blink apex), and never darker than before, the lid's corners read to dlib as no open eye's rim
-    (a lid at the fill's own level, darker toward the socket there, lost Coelho a blink), in the hue two of
+    dlib still reads the eye as shut, as before the lid took a hue of its own), in the hue two of
     three skin samples around the lid agree on (per channel, the median of their colours over their
     grey level): the skin above the lid's top (`above` (3, n)),
     below the lower lid, and the photo's own lid skin (`profile` (n, 3)). The lower lid's hue alone
     tinted every shut lid with a tear trough's mauve or a lit cheek's orange; the profile's alone
     took spectacle glare for skin (a grey patch on Hopper's lid). A lid lit darker than
     SHADE_HUE_FROM x the profile takes the shaded skin's hue below it (see there): Hopper's outer
-    lid corners, grey before, are warm, yet still darker than the rest of her lid (lit lighter by the
-    fill, it does not: shade's red at the fill's brightness drew a bright red patch there)."""
+    lid corners, grey before, are warm, yet still darker than the rest of her lid."""
     hue = np.empty(3)
     for i in range(out.shape[1]):
         grey_above = max((above[0, i] + above[1, i] + above[2, i]) / 3.0, 1.0)
@@ -934,12 +915,11 @@ def _lit_colour(above, below, profile, skin, out):
             hue[c] = max(min(x, y), min(max(x, y), z))  # the median of three
         # Skin in shade is redder than lit skin: a lid lit as dark as a shadowed under-eye takes that
         # skin's hue, not the lit profile's (greyish brown there: Hopper's lid corners).
-        grey = max(grey_below, (skin[0, i] + skin[1, i] + skin[2, i]) / 3.0)
-        shade = _clip01((SHADE_HUE_FROM * grey_lid - grey) / (SHADE_HUE_SPAN * grey_lid))
+        shade = _clip01((SHADE_HUE_FROM * grey_lid - grey_below) / (SHADE_HUE_SPAN * grey_lid))
         if shade > 0.0:
             for c in range(3):
                 hue[c] += (below[c, i] / max(grey_below, 1.0) - hue[c]) * shade
-        scale = grey / max((hue[0] + hue[1] + hue[2]) / 3.0, 1e-3)
+        scale = grey_below / max((hue[0] + hue[1] + hue[2]) / 3.0, 1e-3)
         for c in range(3):
             out[c, i] = hue[c] * scale
 
@@ -1097,9 +1077,9 @@ class LidPainter:
                                   rng.uniform(-LASH_JITTER, LASH_JITTER, N_LASHES + 1),
                                   rng.uniform(-1.0, 1.0, N_LASHES + 1)])
         self._lid_luma = [float(np.median(lid.colour_profile @ LUMA)) for lid in lids]
-        self._fills = [np.zeros((1, 1, 3)) if lid.fill is None else np.asarray(lid.fill, np.float64) for lid in lids]
-        self._top_fills = [fill if lid.brow_gap is not None else np.zeros((1, 1, 3))
-                           for fill, lid in zip(self._fills, lids)]
+        # The photo's skin round the eye, to draw the skin above a lid to where a brow was read over it.
+        self._fills = [np.asarray(lid.fill, np.float64) if lid.fill is not None and lid.brow_gap is not None
+                       else np.zeros((1, 1, 3)) for lid in lids]
         self._brows = [_BROW_UNDER.get(lid.upper, ()) for lid in lids]
         self._profiles: dict[tuple[int, int], np.ndarray] = {}
         if warm_up:
@@ -1131,7 +1111,7 @@ class LidPainter:
                                                   self._profile(index, len(grid)), out, axes, opening, reach, base,
                                                   ceiling, (lid.lash_band + LID_LEAST) * eye.width,
                                                   self._covers[index], self._cover_widths[index],
-                                                  self._fills[index], self._top_fills[index])
+                                                  self._fills[index])
         upper, lower = self._detail_strips(out, eye, lift, grid=grid, top=top, edge=edge, low_edge=curves[9],
                                            base_px=base, reach_px=reach * float(np.max(taper)),
                                            lid_luma=self._lid_luma[index])
