@@ -20,7 +20,7 @@ from facetalk.render.sampling import mix
 from facetalk.render.mouth import (
     ARCH_FACE_TURN, BLADE_SHOULDER, BLADE_SIDES, CAVITY_LIGHT_FLOOR, CAVITY_LIGHT_NEAR_LOWER,
     CAVITY_CORNER_DARK, CAVITY_CORNERS, CAVITY_LIGHT_UNDER_TEETH, CAVITY_NEAR_LOWER, CAVITY_UNDER_TEETH, CHEEK_LIGHT, CHEEK_SPAN,
-    CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, CORNER_LOWER_SHARE, CORNER_ROUND, CORNER_SHADE, FLOOR_SHADE, INCISAL_FROM,
+    CORNER_CURL_PX, CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, CORNER_LOWER_SHARE, CORNER_ROUND, CORNER_SHADE, FLOOR_SHADE, INCISAL_FROM,
     INCISAL_KEEP, INCISAL_SHADE, LENS_FULL, LENS_OPENING, LENS_REACH, LIP_SHADOW_REACH, LOWER_GAP_SHARE,
     LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING, LOWER_TEETH_PER_SIDE,
     LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING,
@@ -58,6 +58,9 @@ class ShadeReference:
         the lips' own hue (CORNER_LIP_HUE: stray pale or grey pixels halved) and darkens: wet
         and turned from the light."""
         inward = smoothstep(d / np.maximum(reach, 1e-6), 0.0, 1.0)
+        # Turned from the light only over the last CORNER_CURL_PX before the opening, where it curls in.
+        curl = np.minimum(reach, CORNER_CURL_PX)
+        turn = smoothstep((d - (reach - curl)) / np.maximum(curl, 1e-6), 0.0, 1.0)
         fold = CORNER_LIP_DEPTH * self._rest_mouth_w
         skip = max(1.0, CORNER_EDGE_SKIP * fold)
         into = d * (self._rest_mouth_w / max(mouth_w, 1e-6))
@@ -76,7 +79,7 @@ class ShadeReference:
         if over_arch is not None:
             lowered = np.where(over_arch, lowered, 0.5 + np.minimum(reach, fold) * (1.0 - d / np.maximum(reach, 1e-6)))
             turned = np.where(over_arch, turned, 0.0)
-        return depth + arched * (lowered - depth), inward * (1.0 - arched) + arched * turned
+        return depth + arched * (lowered - depth), turn * (1.0 - arched) + arched * turned
 
     def lay_photo_interior(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,
                            runs: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray, mouth_w: float,

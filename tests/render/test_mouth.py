@@ -1756,6 +1756,24 @@ def test_rounded_lips_fill_the_lens_out_toward_an_oval(analysis):
 
 
 
+def test_a_corner_face_turns_from_the_light_only_where_it_curls_in():
+    """A lip's face over the opening's corner (_face_depth) darkens only over its last
+    CORNER_CURL_PX before the opening: turned from the light across all of a wide one (the rig's
+    opening far outside the lens), it was a band 4-8 px wide, darker and greyer than the lip,
+    between the lip and the mouth (13, 07 at 2x)."""
+    from facetalk.render.mouth import CORNER_CURL_PX, _face_depth
+
+    reach = np.float32(8.0)
+
+    def turned(d: float) -> float:
+        return float(_face_depth(np.float32(d), reach, np.float32(0.0), False, 1.0, 100.0)[1])
+
+    assert turned(float(reach) - CORNER_CURL_PX - 0.5) == 0.0 and turned(0.5 * float(reach)) == 0.0
+    assert turned(float(reach) - 0.05) > 0.99 and 0.0 < turned(float(reach) - 0.5 * CORNER_CURL_PX) < 1.0
+    # A face narrower than that turns across its whole reach, as before.
+    assert 0.0 < float(_face_depth(np.float32(0.5), np.float32(1.0), np.float32(0.0), False, 1.0, 100.0)[1]) < 1.0
+
+
 def test_a_wide_open_toothy_mouth_arches_its_top_and_its_teeth_follow(analysis, monkeypatch):
     """A toothy photo's level upper lip and biting edge gave its widest vowel a straight top: the
     upper lip's inner face comes down over the opening toward its corners (none mid-mouth), as

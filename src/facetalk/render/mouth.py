@@ -1509,6 +1509,7 @@ CORNER_EDGE_SKIP = 0.4
 CORNER_LIP_HUE = 0.5
 CORNER_SHADOW = 1.0
 CORNER_SHADOW_PERCENTILE = 15.0
+CORNER_CURL_PX = 2.5  # px before the opening over which a face turns from the light (_face_depth)
 # Where the rig's opening (its straight segments between landmarks) crosses the lens the lips' faces
 # begin to cover it, and the outline turned there at once: the shoulders of a kite or a hexagon
 # (judge24 items 4, 9). The cover eases in over +-CORNER_ROUND of the opening's peak of the rig's
@@ -1985,6 +1986,11 @@ def _face_depth(d, reach, arched, over_arch, to_rest, rest_w):
     one = np.float32(1.0)
     q = d / max(reach, np.float32(1e-6))
     inward = _smooth32(q, 0.0, 1.0)
+    # The lip turns from the light only where it curls in, its last CORNER_CURL_PX before the
+    # opening: turning over the whole face, a wide one (the rig's opening far outside the lens)
+    # was a band 4-8 px wide, darker and greyer than the lip, between it and the mouth.
+    curl = min(reach, np.float32(CORNER_CURL_PX))
+    turn = _smooth32((d - (reach - curl)) / max(curl, np.float32(1e-6)), 0.0, 1.0)
     fold = CORNER_LIP_DEPTH * rest_w
     skip = max(1.0, CORNER_EDGE_SKIP * fold)
     into = d * np.float32(to_rest)
@@ -1999,7 +2005,7 @@ def _face_depth(d, reach, arched, over_arch, to_rest, rest_w):
         lowered = np.float64(np.float32(0.5) + min(reach, np.float32(fold)) * (one - q))
         turned = np.float32(0.0)
     wide = np.float64(depth)
-    return wide + np.float64(arched) * (lowered - wide), inward * (one - arched) + arched * turned
+    return wide + np.float64(arched) * (lowered - wide), turn * (one - arched) + arched * turned
 
 
 @njit(cache=True, nogil=True)
