@@ -81,8 +81,8 @@ def _taper(painter: MouthPainter, color: np.ndarray, ids: np.ndarray, *, u: np.n
            mouth_w: float, **kwargs) -> None:
     """painter._taper_corners on the (N, 3) `color`, its pixels read at the vertices `ids` (N,),
     `u` (N,) along the mouth taken as across it (|2u - 1|), the lens as open as paint takes it."""
-    across = np.abs(2.0 * np.asarray(u, np.float32) - 1.0)
-    painter._taper_corners(color, lambda per_vertex, only=slice(None): per_vertex[ids][only], across=across,
+    painter._taper_corners(color, lambda per_vertex, only=slice(None): per_vertex[ids][only],
+                           along=2.0 * np.asarray(u, np.float32) - 1.0,
                            opens=lens_opens(peak_opening, mouth_w), peak_opening=peak_opening, mouth_w=mouth_w,
                            **kwargs)
 
@@ -1728,22 +1728,23 @@ def test_a_narrow_opening_under_a_moustache_has_the_lower_lip_under_it(analysis)
     assert luma[1] == 0.0, luma
 
 
-def test_rounded_lips_fill_the_lens_out_toward_an_oval(analysis):
-    """With the lips drawn in (/o/ /u/: 0.8 of the photo's width) the opening's ends are an
-    ellipse's, not the lens's: 0.15 of the way along the mouth, an opening 0.6 of the peak high is
-    left whole, where lips at their own width cover its top and bottom (the rig's fuller rounded
-    opening was cut back to the lens there, a box with kinks at its lower corners)."""
+def test_rounded_lips_open_an_oval_drawn_in_from_the_corners(analysis):
+    """With the lips drawn in (/o/ /u/: 0.8 of the photo's width) the opening is an oval the
+    pursed lips close in from the corners (ROUND_REACH): 0.7 of the way to a corner, where lips
+    at their own width leave the middle of an opening 0.6 of the peak high open, they meet over
+    all of it (it was left whole: the rig's /o/, as wide as the lips, a slot); 0.35 of the way an
+    opening 0.7 of the peak high is still whole."""
     from facetalk.face import landmarks as lm
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     mouth_w = painter._rest_mouth_w
     peak = 0.5 * mouth_w
-    d_upper = np.array([0.02, 0.3, 0.58]) * peak
     ids = np.full(3, lm.LIPS_INNER_UPPER[1])
 
-    def covered(widened: float) -> np.ndarray:
+    def covered(widened: float, *, across: float = 0.7, height: float = 0.6) -> np.ndarray:
         color = np.zeros((3, 3))
-        _taper(painter, color, ids, d_upper=d_upper, d_lower=0.6 * peak - d_upper, u=np.full(3, 0.15),
+        d_upper = np.array([0.1, 0.5, 0.9]) * height * peak
+        _taper(painter, color, ids, d_upper=d_upper, d_lower=height * peak - d_upper, u=np.full(3, 0.5 - 0.5 * across),
                peak_opening=peak, mouth_w=mouth_w, widened=widened)
         return color @ LUMA > 0
 
@@ -1752,8 +1753,58 @@ def test_rounded_lips_fill_the_lens_out_toward_an_oval(analysis):
     assert painter._round_free == 0.0
     assert (covered(0.8) == covered(1.0)).all() and covered(1.0)[[0, 2]].all() and not covered(1.0)[1]
     painter._round_free = 1.0  # as on a closed, unsmiling mouth
-    assert not covered(0.8).any()
+    assert covered(0.8).all()
+    assert not covered(0.8, across=0.35, height=0.7).any() and not covered(1.0, across=0.35, height=0.7).any()
 
+
+def _largest_turn_deg(x: np.ndarray, y: np.ndarray, *, chord: float, where) -> float:
+    """The largest turn (degrees) between successive chords `chord` px long along the curve
+    (x, y) px, at the chords' starts x where `where(x)` holds."""
+    s = np.r_[0.0, np.cumsum(np.hypot(np.diff(x), np.diff(y)))]
+    t = np.arange(0.0, s[-1], chord)
+    px, py = np.interp(t, s, x), np.interp(t, s, y)
+    heading = np.arctan2(np.diff(py), np.diff(px))
+    return float(np.degrees(np.abs(np.diff(heading)))[where(px[1:-1])].max())
+
+
+def test_the_open_mouths_outline_is_round_not_a_hexagon(analysis):
+    """The rig's inner lips are straight segments between landmarks, and the opening they left
+    (cut to the lens only toward its ends) was a hexagon at 2x: straight runs meeting at
+    shoulders (13's widest vowel), /o/ an octagonal slot. Each lip's edge as drawn
+    (_rounded_outline: the rig's less its face's reach) turns by under 12 degrees between chords
+    0.04 mouth widths long wherever the opening is over 0.3 of its peak, and by under 0.65 of the
+    rig's own largest turn, the opening keeping 0.9 of its peak (the bundled photo: widest vowel,
+    /l/ and /o/)."""
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.mouth import OUTLINE_GRID
+    from facetalk.render.renderer import posed_vertices
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    for params in (dict(jaw_open=1.0), dict(jaw_open=0.4, lip_spread=0.1), dict(jaw_open=0.38, lip_spread=-0.75)):
+        verts = posed_vertices(analysis.rig, MotionFrame(t_s=0, **params))
+        mouth_w = float(np.linalg.norm(verts[lm.MOUTH_CORNERS[0], :2] - verts[lm.MOUTH_CORNERS[1], :2]))
+        peak = float(np.linalg.norm(verts[list(lm.LIPS_INNER_LOWER), :2] - verts[list(lm.LIPS_INNER_UPPER), :2],
+                                    axis=1).max())
+        outline = painter._rounded_outline(verts, peak_opening=peak, opens=lens_opens(peak, mouth_w),
+                                           widened=painter._widened(verts, None))
+        left, right = verts[painter._lip_ids[0], :2], verts[painter._lip_ids[-1], :2]
+        half = float(np.linalg.norm(right - left)) / 2
+        axis = (right - left) / (2 * half)
+        down = np.array([-axis[1], axis[0]])
+        rig = [np.interp(OUTLINE_GRID, np.maximum.accumulate((verts[ids, :2] - (left + right) / 2) @ axis / half),
+                         sign * ((verts[ids, :2] - (left + right) / 2) @ down))
+               for ids, sign in ((painter._lip_ids, -1.0), (painter._lower_ids, 1.0))]
+        drawn = (rig[0] - outline.upper, rig[1] - outline.lower)
+        x = OUTLINE_GRID * half
+
+        def open_wide(at: np.ndarray) -> np.ndarray:
+            return np.interp(at, x, drawn[0] + drawn[1]) > 0.3 * peak
+
+        assert (drawn[0] + drawn[1]).max() > 0.9 * peak, params
+        rig_turn = max(_largest_turn_deg(x, y, chord=0.04 * mouth_w, where=open_wide) for y in rig)
+        turn = max(_largest_turn_deg(x, y, chord=0.04 * mouth_w, where=open_wide) for y in drawn)
+        assert turn < 12.0 and turn < 0.65 * rig_turn, (params, turn, rig_turn)
 
 
 def test_a_corner_face_turns_from_the_light_only_where_it_curls_in():
@@ -2619,9 +2670,9 @@ def test_corner_faces_pass_equals_numpy_steps_to_the_bit(analysis, arched, own_t
     want = ShadeReference(painter).taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, across=across,
                                                  peak_opening=peak, mouth_w=mouth_w, arch=arch, cleared=cleared)
     assert int((want != color).any(axis=1).sum()) > 500
-    painter._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, across=across,
-                           opens=lens_opens(peak, mouth_w), peak_opening=peak, mouth_w=mouth_w, arch=arch,
-                           cleared=cleared)
+    painter._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower,
+                           along=painter._across(rest, px, py, signed=True), opens=lens_opens(peak, mouth_w),
+                           peak_opening=peak, mouth_w=mouth_w, arch=arch, cleared=cleared)
     assert np.array_equal(color, want), int((color != want).any(axis=1).sum())
 
 
@@ -2659,6 +2710,7 @@ def test_the_opening_curves_into_the_lens_where_the_lips_faces_begin_to_cover_it
     d_lower = np.tile(d, n)
     d_upper = np.repeat(rig, m) - d_lower
     at, lower, cover, *_ = _corner_cover(d_upper, d_lower, np.repeat(lens, m), np.zeros(n * m, np.float32),
+                                         np.zeros(n * m, np.float32), np.zeros(81), np.zeros(81),
                                          peak, 1.0, False, False, 1.0, mouth_w)
     covered = np.zeros(n * m)
     covered[at[lower]] = cover[lower]

@@ -186,6 +186,15 @@ class _Rims:
 
 
 @dataclass(frozen=True, eq=False)
+class _Outline:
+    """How far (px) the upper and lower lips' inner faces come in over the opening at least
+    (MouthPainter._rounded_outline): float64 (G,) each at OUTLINE_GRID's places across the mouth."""
+
+    upper: np.ndarray
+    lower: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
 class _LipLines:
     """Where the cavity meets the lips, in the rig's ids (MouthPainter's set-up, _lip_lines)."""
 
@@ -554,11 +563,11 @@ class MouthPainter:
                                         lowered=None if lift is None else np.minimum(lift, 0.0), arch=arch)
         as_laid = color.copy() if laid.any() else None  # what the passes after it move, they unlay
         opens = lens_opens(peak, mouth_w)  # the lens (_taper_corners) and the roll's clamp measure across the mouth
-        across = self._across(verts, xs + x0, ys + y0) if opens > 0.0 or roll_upper > 0.0 else None
+        along = self._across(verts, xs + x0, ys + y0, signed=True) if opens > 0.0 or roll_upper > 0.0 else None
         alpha = self._roll_cover(color, alpha, interp, d_upper=d_upper - arch, own_upper=runs[0], mouth_w=mouth_w,
-                                 roll=roll_upper, across=across, cleared=cleared)
+                                 roll=roll_upper, across=None if along is None else np.abs(along), cleared=cleared)
         if opens > 0.0:  # a nearly shut mouth has no lens
-            self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, across=across, opens=opens,
+            self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, along=along, opens=opens, verts=verts,
                                 peak_opening=peak, mouth_w=mouth_w, arch=arch, widened=widened, cleared=cleared)
         self._under_hair(color, out, xs + x0, ys + y0, d_upper=d_upper, d_lower=d_lower, u=u, mouth_w=mouth_w,
                          peak_opening=peak)
@@ -849,33 +858,44 @@ class MouthPainter:
         return (opens * np.maximum(want - np.interp(u, self._lip_u, sag), 0.0)).astype(np.float32)
 
     def _taper_corners(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,
-                       across: np.ndarray, opens: float, peak_opening: float, mouth_w: float,
+                       along: np.ndarray, opens: float, peak_opening: float, mouth_w: float,
                        arch: np.ndarray | None = None, widened: float = 1.0,
-                       cleared: np.ndarray | None = None) -> None:
+                       cleared: np.ndarray | None = None, verts: np.ndarray | None = None) -> None:
         """Covers, in the (N, 3) interior `color` in place, the opening's corners with lip: the rig's
         11 points a lip join a corner to its neighbour with one straight, steep segment, so the
         opening stood with blunt, near-vertical ends. An open mouth is a lens tapering into its
-        corners, where the lips' inner faces meet: its height at a place `across` the mouth ((N,)
-        0 mid-mouth .. 1 at the inner corners, _across) is at most `peak_opening` x lens_height,
+        corners, where the lips' inner faces meet: its height at a place `along` the mouth ((N,)
+        -1 .. 1 inner corner to inner corner, _across's signed) is at most `peak_opening` x lens_height,
         faded in by `opens` (lens_opens, > 0), and what lies beyond is the lips' inner face (the
         lower lip taking CORNER_LOWER_SHARE of it): the photo's own lip, mirrored across its edge
         (folded back within CORNER_LIP_DEPTH mouth widths of it, so a thin lip never reaches the
         skin beyond), shading into the mouth toward the lens's edge. `d_upper`, `d_lower`: (N,)
         px from the two inner lips; `interp`: paint's per-vertex lookup at the pixels. `arch`: (N,)
         px the upper lip's face comes down at least (_upper_arch), mid-mouth too; `widened`: the
-        lips' width over the photo's (_widened; rounded lips fill the lens out toward an oval);
+        lips' width over the photo's (_widened; rounded lips open an oval, _lens_shape);
         `cleared`: (V,) 0..1 how far the photo's lip line is cleared at each inner-lip vertex this
-        frame (_clear_rims; None: not at all)."""
-        side = across > LENS_FULL * LENS_REACH  # mid-mouth the lens is the gap
+        frame (_clear_rims; None: not at all); `verts`: the (V, 3) posed vertices, from which each
+        lip's face comes in further where the outline is rounded (_rounded_outline; None: only as
+        far as the lens asks)."""
+        power, reach = self._lens_shape(widened)
+        full, across = LENS_FULL * reach, np.abs(along)
+        outline = None if verts is None else self._rounded_outline(verts, peak_opening=peak_opening, opens=opens,
+                                                                     widened=widened)
+        side = across > full  # mid-mouth the lens is the gap
         if arch is not None:
             side |= d_upper < arch + 0.5
+        if outline is not None:  # mid-mouth, as far as either lip's face reaches there
+            mid = np.abs(OUTLINE_GRID) <= full + float(OUTLINE_GRID[1] - OUTLINE_GRID[0])
+            side |= (d_upper < outline.upper[mid].max() + 0.5) | (d_lower < outline.lower[mid].max() + 0.5)
         side = np.nonzero(side)[0]
-        # Rounded lips (the mouth narrower than the photo's) open an oval: the lens's ends fill out.
-        power = LENS_POWER * (1.0 - ROUND_LENS * self._rounded(widened))
-        lens = lens_height(across[side], power=power)
+        lens = lens_height(across[side], power=power, reach=reach)
+        none = np.zeros(len(side), np.float32)
         at, lower, cover, depth, inward, arched = _corner_cover(
             np.asarray(d_upper, np.float32)[side], np.asarray(d_lower, np.float32)[side], lens,
-            np.zeros(len(side), np.float32) if arch is None else np.asarray(arch, np.float32)[side],
+            none if arch is None else np.asarray(arch, np.float32)[side],
+            none if outline is None else np.asarray(along, np.float32)[side],
+            _NO_OUTLINE if outline is None else outline.upper,
+            _NO_OUTLINE if outline is None else outline.lower,
             float(peak_opening), opens, arch is not None, bool(self._own_teeth),
             self._rest_mouth_w / max(mouth_w, 1e-6), self._rest_mouth_w)
         if not len(at):
@@ -884,6 +904,46 @@ class MouthPainter:
             inward, arched = inward.astype(np.float64), arched.astype(np.float64)
         self._lay_corner_faces(color, interp, side[at], lower=lower, depth=depth, inward=inward, arched=arched,
                                cover=cover, cleared=cleared)
+
+    def _lens_shape(self, widened: float) -> tuple[float, float]:
+        """lens_height's (power, reach) for lips `widened` (_widened's ratio): rounded lips (the
+        mouth narrower than the photo's) open an oval, its ends filled out (ROUND_LENS) and drawn in
+        from the corners (ROUND_REACH), where the pursed lips meet."""
+        rounded = self._rounded(widened)
+        return LENS_POWER * (1.0 - ROUND_LENS * rounded), LENS_REACH * (1.0 - ROUND_REACH * rounded)
+
+    def _rounded_outline(self, verts: np.ndarray, *, peak_opening: float, opens: float, widened: float) -> _Outline:
+        """How far (px) each lip's inner face comes in over the opening across the mouth (at
+        OUTLINE_GRID's places, -1..1 from one inner corner to the other), so its outline is a round
+        curve: each lip's edge in the (V, 3) posed `verts`, cut to the lens (lens_height, its
+        excess split as _corner_cover splits it), then smoothed (_outline_kernel). The rig's inner
+        lips are straight segments between landmarks, and the opening they leave, cut to the lens
+        only at its ends, was a hexagon (straight top and sides, shoulders at the landmarks: 13's
+        widest vowel); /o/ an octagonal slot. Faded in by `opens` (lens_opens); `widened` as
+        _lens_shape takes it."""
+        left, right = verts[self._lip_ids[0], :2].astype(np.float64), verts[self._lip_ids[-1], :2].astype(np.float64)
+        half = max(0.5 * float(np.hypot(*(right - left))), 1e-6)
+        axis = (right - left) / (2.0 * half)
+        down = np.array([-axis[1], axis[0]])
+        centre = 0.5 * (left + right)
+        upper, lower = verts[self._lip_ids, :2] - centre, verts[self._lower_ids, :2] - centre
+        if float((lower - upper).sum(axis=0) @ down) < 0.0:  # a mirrored face: the lower lip is below
+            down = -down
+        heights = np.array([np.interp(OUTLINE_GRID, np.maximum.accumulate(pts @ axis / half), sign * (pts @ down))
+                            for pts, sign in ((upper, -1.0), (lower, 1.0))])
+        power, reach = self._lens_shape(widened)
+        lens = peak_opening * lens_height(np.abs(OUTLINE_GRID), power=power, reach=reach)
+        excess, soft = heights[0] + heights[1] - lens, CORNER_ROUND * peak_opening
+        cut = opens * np.where(excess >= soft, excess, np.clip(excess + soft, 0.0, None) ** 2 / (4.0 * max(soft, 1e-6)))
+        cut[np.abs(OUTLINE_GRID) <= LENS_FULL * reach] = 0.0  # mid-mouth the lens is the gap (_taper_corners)
+        edge = heights - np.array([[1.0 - CORNER_LOWER_SHARE], [CORNER_LOWER_SHARE]]) * cut
+        # Smoothed once and taken only where that lies inside the edge (the rig's opening is never
+        # widened mid-mouth), then again, so the joins where it meets the edge (at the opening's
+        # ends, where the edge turns the other way) are rounded too; never outside the rig.
+        kernel = _outline_kernel()
+        smooth = np.minimum(edge, edge @ kernel.T) @ kernel.T
+        need = np.maximum(heights - edge - opens * (smooth - edge), 0.0)
+        return _Outline(upper=need[0], lower=need[1])
 
     def _lay_corner_faces(self, color: np.ndarray, interp, px: np.ndarray, *, lower: np.ndarray,
                           depth: np.ndarray, inward: np.ndarray, arched: np.ndarray, cover: np.ndarray,
@@ -911,9 +971,10 @@ class MouthPainter:
         shade = darker + (1.0 - darker) * arched
         color[px] = mix(color[px], lip * shade[:, None], cover)
 
-    def _across(self, verts: np.ndarray, px: np.ndarray, py: np.ndarray) -> np.ndarray:
+    def _across(self, verts: np.ndarray, px: np.ndarray, py: np.ndarray, *, signed: bool = False) -> np.ndarray:
         """(N,) float32 where the frame pixels (px, py) lie across the mouth: 0 mid-mouth .. 1 at the
-        inner corners of the (V, 3) posed `verts`, along the line between them. Not the raster's u:
+        inner corners of the (V, 3) posed `verts`, along the line between them (`signed`: -1 at the
+        first inner corner, LIPS_INNER_UPPER's first, .. 1 at the last). Not the raster's u:
         wide open, the lower lip's first vertices drop nearly straight down from the corners (the
         bundled photo at jaw 1: the second and third, u 0.1 and 0.2, 4 and 9 px from a corner of a
         69 px mouth, 0.87 and 0.75 across), and the lens cut by u left the rig's steep straight
@@ -921,7 +982,8 @@ class MouthPainter:
         left = verts[self._lip_ids[0], :2].astype(np.float64)
         span = verts[self._lip_ids[-1], :2] - left
         s = ((px - left[0]) * span[0] + (py - left[1]) * span[1]) / max(float(span @ span), 1e-6)
-        return np.abs(2.0 * s - 1.0).astype(np.float32)
+        along = 2.0 * s - 1.0
+        return (along if signed else np.abs(along)).astype(np.float32)
 
     def _outline_share(self, interp, px: np.ndarray, *, lower: np.ndarray, lip: np.ndarray,
                        cleared: np.ndarray | None) -> np.ndarray:
@@ -1619,6 +1681,50 @@ LENS_OPENING = (0.08, 0.14)
 # was cut back to the lens, a box with kinks at its lower corners).
 ROUND_NARROWER = 0.2
 ROUND_LENS = 0.5
+# ... and the lens closes ROUND_REACH nearer mid-mouth: pursed lips meet beside a round opening (the
+# rig's /o/ opened as wide as the lips, a slot).
+ROUND_REACH = 0.3
+# The open mouth's outline (MouthPainter._rounded_outline): each lip's edge, cut to the lens, is
+# smoothed on OUTLINE_GRID's places from one inner corner (-1) to the other (1) by a local
+# quadratic fit, Gaussian-weighted OUTLINE_SMOOTH half-widths of the mouth wide, the edge
+# reflected odd about each corner so it still closes there with the lip's own slope. A quadratic
+# fit leaves an edge already round as it is and rounds off the rig's straight runs and shoulders:
+# a Gaussian's mean takes a curved edge in by its curve wherever it is (/i/'s bowl of a lower lip
+# on the bundled photo came up 2.4 px mid-mouth, over its lower teeth). On the bundled photo's
+# widest vowel (out/outline/NOTES.md) 0.45 leaves the edges' largest turns 3.8 and 11.5 degrees
+# (the rig's 13.6, 20.0) and 0.97 of the peak; 0.6 took 0.11 of the peak and most of /i/'s lower
+# teeth (23 px shown of 88).
+OUTLINE_SMOOTH = 0.45
+OUTLINE_GRID = np.linspace(-1.0, 1.0, 81)
+_NO_OUTLINE = np.zeros(len(OUTLINE_GRID))  # no lip's face comes in (_corner_cover)
+
+
+@lru_cache(maxsize=1)
+def _outline_kernel() -> np.ndarray:
+    """(G, G) float64 over OUTLINE_GRID's G places: a lip edge's heights there to their smoothing,
+    at each place the value of the quadratic fitted to the heights about it (Gaussian-weighted,
+    OUTLINE_SMOOTH), the edge continued past each corner as minus its mirror image
+    (h(-1 - d) = -h(-1 + d)), so the smoothed edge still meets the corner at 0."""
+    step = float(OUTLINE_GRID[1] - OUTLINE_GRID[0])
+    reach = int(np.ceil(3.0 * OUTLINE_SMOOTH / step))
+    offsets = np.arange(-reach, reach + 1)
+    x = offsets * step
+    gauss = np.exp(-0.5 * (x / OUTLINE_SMOOTH) ** 2)
+    design = np.stack([np.ones_like(x), x, x * x], axis=1)  # the fit's value at 0 is its constant term
+    weights = np.linalg.solve(design.T @ (gauss[:, None] * design), design.T * gauss)[0]
+    last = len(OUTLINE_GRID) - 1
+    kernel = np.zeros((last + 1, last + 1))
+    for i in range(last + 1):
+        for k, w in zip(i + offsets, weights):
+            if k < 0:  # past the first corner: minus the mirror image about it
+                kernel[i, -k] -= w
+            elif k > last:
+                kernel[i, 2 * last - k] -= w
+            else:
+                kernel[i, k] += w
+    return kernel
+
+
 # Rounded lips cover the synthetic upper teeth by this many mouth widths more (of their
 # SYNTHETIC_UPPER_TEETH_MW).
 ROUND_TEETH_COVER = 0.05
@@ -1918,10 +2024,13 @@ def _lay_samples(color, laid, own, samples, weight):
 
 
 @njit(cache=True, nogil=True)
-def _corner_cover(d_upper, d_lower, lens, arch, peak, opens, has_arch, own_teeth, to_rest, rest_w):
+def _corner_cover(d_upper, d_lower, lens, arch, along, need_upper, need_lower, peak, opens, has_arch, own_teeth,
+                  to_rest, rest_w):
     """_taper_corners' per-pixel steps (and _face_depth's), one compiled pass in numpy's
     float32, over the pixels beside the lens (float32 (M,) `d_upper`, `d_lower` px, `lens`:
-    lens_height there, `arch` px: _upper_arch's, or zeros unless `has_arch`); `peak`: peak_opening
+    lens_height there, `arch` px: _upper_arch's, or zeros unless `has_arch`; `along` their places
+    -1..1 across the mouth where `need_upper`, `need_lower` (G,) px, each lip's face comes in at
+    least at OUTLINE_GRID's places, are read: _rounded_outline's); `peak`: peak_opening
     px, `opens` 0..1, `own_teeth`: the photo shows its own, `to_rest`: rest / posed mouth width,
     `rest_w`: rest mouth width px. Returns the (n,) int64 pixels (of the M) a lip's face covers,
     (n,) bool which are the lower lip's, (n,) float32 cover, float64 depth px, float32 inward and
@@ -1935,6 +2044,11 @@ def _corner_cover(d_upper, d_lower, lens, arch, peak, opens, has_arch, own_teeth
         du, dl = d_upper[j], d_lower[j]
         cut = _lens_cut(du + dl - np.float32(peak) * lens[j], np.float32(CORNER_ROUND * peak)) * np.float32(opens)
         low, up = np.float32(CORNER_LOWER_SHARE) * cut, np.float32(1.0 - CORNER_LOWER_SHARE) * cut
+        pos = min(max((along[j] + 1.0) * 0.5 * (need_upper.shape[0] - 1), 0.0), need_upper.shape[0] - 1.0)
+        i = min(int(pos), need_upper.shape[0] - 2)
+        f = pos - i
+        low = max(low, np.float32(need_lower[i] + f * (need_lower[i + 1] - need_lower[i])))
+        up = max(up, np.float32(need_upper[i] + f * (need_upper[i + 1] - need_upper[i])))
         arched, over = zero, False
         if has_arch:
             a = arch[j]
@@ -2822,13 +2936,13 @@ def lens_opens(peak_opening: float, mouth_w: float) -> float:
     return float(smoothstep(np.array(peak_opening / mouth_w), *LENS_OPENING))
 
 
-def lens_height(across: np.ndarray, *, power: float = LENS_POWER) -> np.ndarray:
+def lens_height(across: np.ndarray, *, power: float = LENS_POWER, reach: float = LENS_REACH) -> np.ndarray:
     """(N,) the open mouth's greatest height at `across` (0 mid-mouth .. 1 at its inner corners)
-    as a share of its peak: full to LENS_FULL of LENS_REACH, then cos(pi/2 s) ** `power`, s 0..1
-    the way on to LENS_REACH, where it closes (power 1: to a point; 0.5: an ellipse's ends). Its
+    as a share of its peak: full to LENS_FULL of `reach`, then cos(pi/2 s) ** `power`, s 0..1
+    the way on to `reach`, where it closes (power 1: to a point; 0.5: an ellipse's ends). Its
     slope is 0 where it leaves the full height, so the outline turns there smoothly."""
-    full = LENS_FULL * LENS_REACH
-    s = np.clip((np.asarray(across) - full) / (LENS_REACH - full), 0.0, 1.0)
+    full = LENS_FULL * reach
+    s = np.clip((np.asarray(across) - full) / (reach - full), 0.0, 1.0)
     return np.maximum(np.cos(0.5 * np.pi * s), 0.0) ** power  # cos(pi/2) in float32 is -4e-8
 
 
