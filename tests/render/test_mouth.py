@@ -2710,7 +2710,7 @@ def test_the_opening_curves_into_the_lens_where_the_lips_faces_begin_to_cover_it
     d_lower = np.tile(d, n)
     d_upper = np.repeat(rig, m) - d_lower
     at, lower, cover, *_ = _corner_cover(d_upper, d_lower, np.repeat(lens, m), np.zeros(n * m, np.float32),
-                                         np.zeros(n * m, np.float32), np.zeros(81), np.zeros(81),
+                                         np.zeros(n * m, np.float32), np.zeros(61), np.zeros(61),
                                          peak, 1.0, False, False, 1.0, mouth_w)
     covered = np.zeros(n * m)
     covered[at[lower]] = cover[lower]

@@ -921,28 +921,9 @@ class MouthPainter:
         only at its ends, was a hexagon (straight top and sides, shoulders at the landmarks: 13's
         widest vowel); /o/ an octagonal slot. Faded in by `opens` (lens_opens); `widened` as
         _lens_shape takes it."""
-        left, right = verts[self._lip_ids[0], :2].astype(np.float64), verts[self._lip_ids[-1], :2].astype(np.float64)
-        half = max(0.5 * float(np.hypot(*(right - left))), 1e-6)
-        axis = (right - left) / (2.0 * half)
-        down = np.array([-axis[1], axis[0]])
-        centre = 0.5 * (left + right)
-        upper, lower = verts[self._lip_ids, :2] - centre, verts[self._lower_ids, :2] - centre
-        if float((lower - upper).sum(axis=0) @ down) < 0.0:  # a mirrored face: the lower lip is below
-            down = -down
-        heights = np.array([np.interp(OUTLINE_GRID, np.maximum.accumulate(pts @ axis / half), sign * (pts @ down))
-                            for pts, sign in ((upper, -1.0), (lower, 1.0))])
         power, reach = self._lens_shape(widened)
-        lens = peak_opening * lens_height(np.abs(OUTLINE_GRID), power=power, reach=reach)
-        excess, soft = heights[0] + heights[1] - lens, CORNER_ROUND * peak_opening
-        cut = opens * np.where(excess >= soft, excess, np.clip(excess + soft, 0.0, None) ** 2 / (4.0 * max(soft, 1e-6)))
-        cut[np.abs(OUTLINE_GRID) <= LENS_FULL * reach] = 0.0  # mid-mouth the lens is the gap (_taper_corners)
-        edge = heights - np.array([[1.0 - CORNER_LOWER_SHARE], [CORNER_LOWER_SHARE]]) * cut
-        # Smoothed once and taken only where that lies inside the edge (the rig's opening is never
-        # widened mid-mouth), then again, so the joins where it meets the edge (at the opening's
-        # ends, where the edge turns the other way) are rounded too; never outside the rig.
-        kernel = _outline_kernel()
-        smooth = np.minimum(edge, edge @ kernel.T) @ kernel.T
-        need = np.maximum(heights - edge - opens * (smooth - edge), 0.0)
+        need = _outline_need(_lip_heights(verts, self._lip_ids, self._lower_ids, OUTLINE_GRID), OUTLINE_GRID,
+                             _outline_kernel(), float(peak_opening), power, reach, float(opens))
         return _Outline(upper=need[0], lower=need[1])
 
     def _lay_corner_faces(self, color: np.ndarray, interp, px: np.ndarray, *, lower: np.ndarray,
@@ -1695,7 +1676,7 @@ ROUND_REACH = 0.3
 # (the rig's 13.6, 20.0) and 0.97 of the peak; 0.6 took 0.11 of the peak and most of /i/'s lower
 # teeth (23 px shown of 88).
 OUTLINE_SMOOTH = 0.45
-OUTLINE_GRID = np.linspace(-1.0, 1.0, 81)
+OUTLINE_GRID = np.linspace(-1.0, 1.0, 61)
 _NO_OUTLINE = np.zeros(len(OUTLINE_GRID))  # no lip's face comes in (_corner_cover)
 
 
@@ -2021,6 +2002,83 @@ def _lay_samples(color, laid, own, samples, weight):
         for c in range(3):
             color[i, c] = color[i, c] + (np.float64(samples[j, c]) - color[i, c]) * weight[j]
         laid[i] = np.float32(max(np.float64(laid[i]), weight[j]))
+
+
+@njit(cache=True, nogil=True)
+def _lip_heights(verts, upper_ids, lower_ids, grid):
+    """(2, G) float64 px the lips' inner edges (the (V, 3) posed `verts` at `upper_ids`,
+    `lower_ids`, (K,) each, corner to corner) stand above (upper) and below (lower) the line
+    between the inner corners, at the (G,) `grid`'s places -1..1 along it (np.interp's, the
+    places kept non-decreasing, the ends held)."""
+    g, k = grid.shape[0], upper_ids.shape[0]
+    x0, y0 = np.float64(verts[upper_ids[0], 0]), np.float64(verts[upper_ids[0], 1])
+    dx, dy = np.float64(verts[upper_ids[k - 1], 0]) - x0, np.float64(verts[upper_ids[k - 1], 1]) - y0
+    half = max(0.5 * np.sqrt(dx * dx + dy * dy), 1e-6)
+    ax, ay = dx / (2.0 * half), dy / (2.0 * half)
+    places, heights = np.empty((2, k)), np.empty((2, k))
+    turn = 0.0  # the lower lip's side of the line: the face's down, whichever way it is mirrored
+    for lip in range(2):
+        ids = upper_ids if lip == 0 else lower_ids
+        for m in range(k):
+            px, py = np.float64(verts[ids[m], 0]) - x0 - 0.5 * dx, np.float64(verts[ids[m], 1]) - y0 - 0.5 * dy
+            places[lip, m] = (px * ax + py * ay) / half
+            if m > 0:
+                places[lip, m] = max(places[lip, m], places[lip, m - 1])
+            heights[lip, m] = py * ax - px * ay
+            turn += heights[lip, m] if lip == 1 else -heights[lip, m]
+    sign = 1.0 if turn >= 0.0 else -1.0
+    rig = np.empty((2, g))
+    for lip in range(2):
+        j = 0
+        for i in range(g):
+            x = grid[i]
+            if x <= places[lip, 0]:
+                rig[lip, i] = heights[lip, 0]
+            elif x >= places[lip, k - 1]:
+                rig[lip, i] = heights[lip, k - 1]
+            else:
+                while places[lip, j + 1] < x:
+                    j += 1
+                span = places[lip, j + 1] - places[lip, j]
+                share = (x - places[lip, j]) / span if span > 0.0 else 1.0
+                rig[lip, i] = heights[lip, j] + share * (heights[lip, j + 1] - heights[lip, j])
+            rig[lip, i] *= sign if lip == 1 else -sign
+    return rig
+
+
+@njit(cache=True, nogil=True)
+def _outline_need(rig, grid, kernel, peak, power, reach, opens):
+    """MouthPainter._rounded_outline's steps, one compiled pass (as numpy's few dozen small calls
+    it cost 0.05 ms a frame): the lips' edges, (2, G) `rig` px (_lip_heights) at the (G,) `grid`'s
+    places (OUTLINE_GRID), cut to the lens (lens_height with `power`, `reach`, times `peak` px;
+    CORNER_ROUND soft; none within LENS_FULL of the reach) by `opens`, smoothed twice by the
+    (G, G) `kernel` (_outline_kernel), the first taken only inside the edge. Returns (2, G)
+    float64 px each lip's face comes in at least, >= 0."""
+    g = grid.shape[0]
+    full, soft = LENS_FULL * reach, CORNER_ROUND * peak
+    edge = np.empty((2, g))
+    for i in range(g):
+        s = min(max((abs(grid[i]) - full) / (reach - full), 0.0), 1.0)
+        excess = rig[0, i] + rig[1, i] - peak * max(np.cos(0.5 * np.pi * s), 0.0) ** power
+        cut = 0.0
+        if abs(grid[i]) > full:  # mid-mouth the lens is the gap (_taper_corners)
+            cut = excess if excess >= soft else max(excess + soft, 0.0) ** 2 / (4.0 * max(soft, 1e-6))
+        edge[0, i] = rig[0, i] - (1.0 - CORNER_LOWER_SHARE) * opens * cut
+        edge[1, i] = rig[1, i] - CORNER_LOWER_SHARE * opens * cut
+    inner = np.empty((2, g))
+    need = np.empty((2, g))
+    for lip in range(2):
+        for i in range(g):
+            smooth = 0.0
+            for m in range(g):
+                smooth += kernel[i, m] * edge[lip, m]
+            inner[lip, i] = min(edge[lip, i], smooth)
+        for i in range(g):
+            smooth = 0.0
+            for m in range(g):
+                smooth += kernel[i, m] * inner[lip, m]
+            need[lip, i] = max(rig[lip, i] - edge[lip, i] - opens * (smooth - edge[lip, i]), 0.0)
+    return need
 
 
 @njit(cache=True, nogil=True)
