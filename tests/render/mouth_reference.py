@@ -30,7 +30,7 @@ from facetalk.render.mouth import (
     TONGUE_DEEP, TONGUE_EDGE, TONGUE_FOOT, TONGUE_GROOVE, TONGUE_GROOVE_BACK, TONGUE_LIGHT_IN, TONGUE_LIT,
     TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
-    UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
+    SLOT_GAP, SLOT_LIFT, SLOT_OPENING, SLOT_SHADE, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
     _biting_edge_table, _biting_envelope_table, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height,
 )
 
@@ -183,7 +183,8 @@ class ShadeReference:
         lower_px = photo_teeth[1] * (1.0 - lower_show)
         rows_gap = opening - upper_px - lower_px
         peak = float(opening.max()) if peak_opening is None else peak_opening
-        color = self._cavity(d_upper - upper_px, d_lower, across, mouth_w, peak_opening=peak)
+        narrow = _slot(opening, lift, mouth_w, synthetic=~own_upper)
+        color = self._cavity(d_upper - upper_px, d_lower, across, mouth_w, peak_opening=peak, narrow=narrow)
         # Lower teeth: only their tips show, over the lower lip, when the jaw is well open (more of
         # them the wider it opens); the lip hides them toward the corners. Narrower than the upper
         # incisors, so more to the arch.
@@ -202,11 +203,11 @@ class ShadeReference:
         color = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
                              across2=across2, toward_corners=toward_corners, peak_opening=peak, u=u)
         color = self._behind_teeth(color, rows_gap, d_upper - upper_px, across2, mouth_w)
-        color = self._teeth_penumbra(color, d_upper - upper_px, across, mouth_w, synthetic=~own_upper)
+        color = self._teeth_penumbra(color, d_upper - upper_px, across, mouth_w, synthetic=~own_upper, narrow=narrow)
         side = np.where(u < 0.5, 1.0, 2.0)  # which side of the midline, to tell mirrored teeth apart
         rounded = depth_shade ** 1.5
         color = self._lower_teeth(color, u, across, side, rounded, d_lower, lower_h, lower_show, mouth_w)
-        color = self._upper_teeth(color, u, across, side, rounded, d_upper, upper_h, lift, own_upper, mouth_w)
+        color = self._upper_teeth(color, u, across, side, rounded, d_upper, upper_h, lift, own_upper, mouth_w, narrow=narrow)
         # Into the photo's tonal range, as its print or screen would lay it.
         return self._black_rgb + color * (1.0 - self._black_rgb / 255.0)
 
@@ -238,21 +239,24 @@ class ShadeReference:
 
     def _upper_teeth(self, color: np.ndarray, u: np.ndarray, across: np.ndarray, side: np.ndarray,
                      rounded: np.ndarray, d_upper: np.ndarray, upper_h: float, lift: np.ndarray,
-                     own_upper: np.ndarray, mouth_w: float) -> np.ndarray:
+                     own_upper: np.ndarray, mouth_w: float, *, narrow: np.ndarray) -> np.ndarray:
         """Synthetic upper teeth where the photo shows none of its own (see _shade): under the
         upper lip, one by one along the arch, in its shadow at the top. No two teeth quite alike
         (fixed per tooth, not mirrored): a few percent longer or shorter, the biting edge a little
         tilted, lighter or darker. Fixed to the skull, not the lip: `lift` (px) more of them shows
-        where the lip stands raised above its place. Worked out only where they can reach."""
+        where the lip stands raised above its place. Worked out only where they can reach. In a
+        narrow slot (`narrow` 0..1, _slot) they lie in the lip's shade, their gaps fainter in it."""
         at = np.nonzero(~own_upper & (across < 0.9) & (d_upper < 1.12 * upper_h + 1.0 + lift))[0]
         if not len(at):
             return color
         u, across, side, d_upper = u[at], across[at], side[at], d_upper[at]
         rank, f, gap = _teeth_along(u)
+        gap = gap * (1.0 - SLOT_GAP * narrow[at])
         tip = upper_h * _tooth_length(rank, f) * (1.0 + 0.06 * np.sin(3.1 * rank + 2.3 * side)
                                                   + 0.05 * (2.0 * f - 1.0) * np.sin(1.9 * rank + 0.7 * side)) + lift[at]
         upper = np.clip((tip - d_upper) / 1.0, 0, 1) * (1.0 - smoothstep(across, *UPPER_TEETH_FADE))
-        teeth = self._tooth_colour(f, gap, d_upper, upper_h, rounded[at], mouth_w)
+        teeth = self._tooth_colour(f, gap, d_upper, upper_h, rounded[at] * (1.0 - SLOT_SHADE[0] * narrow[at])[:, None],
+                                   mouth_w)
         teeth *= (1.0 + 0.035 * np.sin(2.3 * rank + 1.7 * side))[:, None]
         # The translucent biting edge shows the dark mouth behind it: darker, and warm like it.
         incisal = INCISAL_SHADE * smoothstep(d_upper / np.maximum(tip, 1e-6), *INCISAL_FROM)
@@ -261,7 +265,7 @@ class ShadeReference:
         return color
 
     def _cavity(self, below_teeth: np.ndarray, d_lower: np.ndarray, across: np.ndarray, mouth_w: float, *,
-                peak_opening: float | None = None) -> np.ndarray:
+                peak_opening: float | None = None, narrow: np.ndarray | float = 0.0) -> np.ndarray:
         """(N, 3) the mouth's inside behind teeth and tongue, from each pixel's distance (px) below
         the upper teeth and above the lower lip. Light comes in through the opening only, so it
         darkens with depth: lightest just under the upper teeth (their backs and the palate,
@@ -278,7 +282,8 @@ class ShadeReference:
         throat = np.exp(-(across / THROAT_WIDTH) ** 2) * (1.0 - under_teeth)
         # Into the corners the cheeks' walls turn from the light.
         walls = 1.0 - np.float32(CAVITY_CORNER_DARK) * smoothstep(across, *CAVITY_CORNERS)
-        color = self.throat_rgb * (light * (1.0 - THROAT_SHADE * throat) * walls)[:, None]
+        # A narrow slot (`narrow` 0..1, _slot) lets little of the light in.
+        color = self.throat_rgb * (light * (1.0 - THROAT_SHADE * throat) * walls * (1.0 - SLOT_SHADE[1] * narrow))[:, None]
         shows = 0.0 if peak_opening is None else float(smoothstep(np.array(peak_opening / mouth_w), *PALATE_OPENING))
         if shows > 0.0:
             self._throat_shade(color, below_teeth, across, mouth_w, shows=shows)
@@ -403,17 +408,18 @@ class ShadeReference:
         return self.teeth_rgb * TEETH_PENUMBRA_LIGHT * self._shade_tint ** (1.0 - TEETH_PENUMBRA_LIGHT)
 
     def _teeth_penumbra(self, color: np.ndarray, below_teeth: np.ndarray, across: np.ndarray, mouth_w: float, *,
-                        synthetic: np.ndarray) -> np.ndarray:
+                        synthetic: np.ndarray, narrow: np.ndarray) -> np.ndarray:
         """Just under the synthetic upper teeth's edge (`below_teeth` px; `synthetic` (N,) bool where
         they are drawn, not the photo's) the dark takes up to TEETH_PENUMBRA[0] of the teeth's colour
         in shade (their translucent edge and shadowed backs), falling off by e per TEETH_PENUMBRA[1]
         mouth widths: no cut from ivory to black. It fades out with the teeth (UPPER_TEETH_FADE)
-        toward the corners (`across` 0..1), where no tooth is drawn to cast it."""
+        toward the corners (`across` 0..1), where no tooth is drawn to cast it. In a narrow slot
+        (`narrow` 0..1, _slot) the teeth it comes from lie in the lip's shade."""
         reach = PENUMBRA_REACH * TEETH_PENUMBRA[1] * mouth_w  # and none that far down
         penumbra = TEETH_PENUMBRA[0] * np.where(synthetic & (below_teeth < reach), np.exp(
             -np.maximum(below_teeth, 0.0) / (TEETH_PENUMBRA[1] * mouth_w)), 0.0) \
             * (1.0 - smoothstep(across, *UPPER_TEETH_FADE))
-        return mix(color, self._penumbra_rgb(), penumbra)
+        return mix(color, self._penumbra_rgb() * (1.0 - SLOT_SHADE[0] * narrow)[:, None], penumbra)
 
     def _tooth_colour(self, f: np.ndarray, gap: np.ndarray, d_lip: np.ndarray, height: float,
                       corner_shade: np.ndarray, mouth_w: float, *, lip_shadow: float = UPPER_LIP_SHADOW) -> np.ndarray:
@@ -437,6 +443,17 @@ class ShadeReference:
         comes off the lips and the inside of the mouth, so shaded teeth turn warmer as they darken
         (a plain darkened ivory reads grey-blue next to the skin); a grey photo stays grey."""
         return self.teeth_rgb * shade * self._shade_tint ** (1.0 - np.clip(shade, 0.0, 1.0))
+
+
+def _slot(opening: np.ndarray, lift: np.ndarray, mouth_w: float, *, synthetic: np.ndarray) -> np.ndarray:
+    """(N,) float64 0..1 how narrow a slot under the upper lip's overhang the mouth is at each pixel:
+    the less it is open there (`opening` px, taken as float32 as paint's), the less light gets in,
+    unless the lip is raised off the teeth (`lift` px) or the photo's own teeth show there (not
+    `synthetic`: lit as the photo has them)."""
+    open_mw = np.asarray(opening, np.float32) / np.float32(mouth_w)
+    lift_mw = np.asarray(lift, np.float32) / np.float32(mouth_w)
+    narrow = (1.0 - smoothstep(open_mw, *SLOT_OPENING)) * (1.0 - smoothstep(lift_mw, 0.0, SLOT_LIFT))
+    return np.where(synthetic, narrow, 0.0).astype(np.float64)
 
 
 def _tongue_surface(u: np.ndarray, d_lower: np.ndarray, mouth_w: float,

@@ -4,10 +4,11 @@ import numpy as np
 import pytest
 
 from facetalk.face.landmarks import FACE_OVAL
+from facetalk.face.rig import smoothstep
 from facetalk.render import mouth as mouth_module
 from facetalk.render.mouth import (
     EDGES_UPPER, EX_UPPER_GAP, EX_UPPER_TIP, N_ROWS, RGB_BLACK, RGB_BLACK_SCALE, ROW_UPPER_F, ROW_UPPER_RANK,
-    SYNTHETIC_UPPER_TEETH_MW, TH_LOWER_COVER, TH_UPPER_COVER, TH_UPPER_SHADE, TIP_DROP, MouthPainter, _along_at,
+    SLOT_OPENING, SYNTHETIC_UPPER_TEETH_MW, TH_LOWER_COVER, TH_UPPER_COVER, TH_UPPER_SHADE, TIP_DROP, MouthPainter, _along_at,
     _photo_gamut, _shade_exponentials, _teeth_edges, _tooth_length_at, lens_opens,
 )
 from tests.render.mouth_reference import ShadeReference, _teeth_along, _tooth_length
@@ -39,9 +40,11 @@ def _tooth_length_compiled(rank: np.ndarray, f: np.ndarray) -> np.ndarray:
     return np.array([_tooth_length_at(int(r), ex[EX_UPPER_TIP, i], TIP_DROP[int(r)]) for i, r in enumerate(rank)])
 
 
-def _upper_tooth_shade(painter: MouthPainter, u: np.ndarray, d_upper: np.ndarray, mouth_w: float) -> np.ndarray:
+def _upper_tooth_shade(painter: MouthPainter, u: np.ndarray, d_upper: np.ndarray, mouth_w: float, *,
+                       opening_mw: float = 0.3, lift_mw: float = 0.0) -> np.ndarray:
     """(N,) the synthetic upper teeth's light (1 lit, before _in_shade's warmth) at `u`, `d_upper`
-    px below the lip, as _shade's compiled _shade_front works it out."""
+    px below the lip, as _shade's compiled _shade_front works it out, the mouth open `opening_mw`
+    mouth widths there and the upper lip raised `lift_mw` (mouth widths) off its place."""
     seen, original = [], mouth_module._shade_teeth
 
     def record(teeth, tint_lower, tint_upper, rgb, out):
@@ -50,9 +53,9 @@ def _upper_tooth_shade(painter: MouthPainter, u: np.ndarray, d_upper: np.ndarray
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(mouth_module, "_shade_teeth", record)
-        opening = np.full(len(u), 0.3 * mouth_w)
+        opening = np.full(len(u), opening_mw * mouth_w)
         painter._shade(d_upper, opening - d_upper, opening, u, mouth_w,
-                       photo_teeth=(np.zeros(len(u)), np.zeros(len(u))))
+                       photo_teeth=(np.zeros(len(u)), np.zeros(len(u))), lip_lift=np.full(len(u), lift_mw * mouth_w))
     return seen[0]
 
 
@@ -103,7 +106,9 @@ def _cavity(painter: MouthPainter, below: np.ndarray, d_lower: np.ndarray, acros
         patch.setattr(mouth_module, "_shade_back", record)
         painter._shade(below + upper_h, d_lower, below + upper_h + d_lower, 0.5 + 0.5 * across, mouth_w,
                        photo_teeth=(np.zeros(n), np.zeros(n)), peak_opening=peak_opening or 0.0)
-    reference = ShadeReference(painter)._cavity(below, d_lower, across, mouth_w, peak_opening=peak_opening)
+    opening_mw = (below + upper_h + d_lower) / mouth_w  # a narrow slot lets less light in (SLOT_*)
+    reference = ShadeReference(painter)._cavity(below, d_lower, across, mouth_w, peak_opening=peak_opening,
+                                                narrow=1.0 - smoothstep(opening_mw, *SLOT_OPENING))
     assert np.allclose(seen[0], reference, rtol=1e-4, atol=1e-3), np.abs(seen[0] - reference).max()
     return seen[0]
 
@@ -466,6 +471,46 @@ def test_gaps_between_teeth_open_toward_their_tips(analysis):
     light = _upper_tooth_shade(painter, u, d_lip, mouth_w)
     assert light[1] < 0.85 * light[0], light
     assert light[3] > 0.9 * light[2], light
+
+
+def test_a_narrow_slots_synthetic_teeth_lie_in_the_lips_shade(analysis):
+    """A mouth open a few mm (fear's, /i/, /l/) is a slot under the upper lip's overhang: its
+    synthetic upper teeth are dimmer than a wide-open mouth's, the more so where the slot narrows
+    toward the corners, and the gaps between them, seen in that shade, no darker notches than
+    before (lit as in a wide-open mouth, 07's were a row of white bricks). A lip raised off them (a
+    smile) bares them to the light again."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w = 100.0
+    height = SYNTHETIC_UPPER_TEETH_MW * mouth_w
+    edge = _teeth_edges()[EDGES_UPPER][1]  # between the central and the lateral incisor
+    u = 0.5 + 0.5 * np.array([0.5 * edge, edge])  # mid-tooth, the gap
+    d_lip = np.full(2, 0.9 * height)
+
+    def light(opening_mw: float, lift_mw: float = 0.0) -> np.ndarray:
+        return _upper_tooth_shade(painter, u, d_lip, mouth_w, opening_mw=opening_mw, lift_mw=lift_mw)
+
+    wide, slot, closing = light(0.45), light(0.15), light(0.07)
+    assert slot[0] < 0.85 * wide[0] and closing[0] < 0.8 * slot[0], (wide, slot, closing)
+    # The gap's notch: its light under the tooth's, shallower in the slot's shade.
+    assert 1.0 - closing[1] / closing[0] < 0.75 * (1.0 - wide[1] / wide[0]), (wide, closing)
+    assert np.allclose(light(0.07, lift_mw=0.06), light(0.45, lift_mw=0.06)), "a smile's teeth stay lit"
+
+
+def test_a_narrow_slots_cavity_takes_less_light(analysis):
+    """Behind the teeth a slot open a few mm lets in less light than the same place in a wider
+    opening (its light by depth under the teeth and over the lower lip, the reference's _cavity
+    fully lit), the less the narrower it is there: darkest where it closes toward the corners, not
+    one grey-mauve tone end to end. Open wide, it is lit in full."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w = 100.0
+    upper_h = SYNTHETIC_UPPER_TEETH_MW * mouth_w
+    openings = np.array([0.45, 0.15, 0.08]) * mouth_w
+    below = np.full(3, 1.0)
+    d_lower = openings - upper_h - below
+    across = np.full(3, 0.2)
+    lit = ShadeReference(painter)._cavity(below, d_lower, across, mouth_w) @ LUMA
+    share = (_cavity(painter, below, d_lower, across, mouth_w) @ LUMA) / lit
+    assert share[0] > 0.99 and share[1] < 0.8 and share[2] < 0.75 * share[1], share
 
 
 def _mid_upper_lip() -> int:

@@ -1161,8 +1161,9 @@ class MouthPainter:
         rows, reach = np.empty((N_ROWS, len(u))), np.empty((2, len(u)), np.bool_)
         _shade_rows(u, opening, d_upper, d_lower, runs, show, lift, np.ascontiguousarray(stretched, np.bool_), scalars,
                     _teeth_edges(), rows, reach)
-        ex = _shade_exponentials(u, d_upper, d_lower, rows, reach, mouth_w,
-                                 synthetic=runs[0] < 0.5 * (SYNTHETIC_UPPER_TEETH_MW * mouth_w))
+        synthetic = runs[0] < 0.5 * (SYNTHETIC_UPPER_TEETH_MW * mouth_w)
+        ex = _shade_exponentials(u, d_upper, d_lower, rows, reach, mouth_w, synthetic=synthetic)
+        ex[EX_SLOT] = np.where(synthetic, _slot_narrow(opening, lift, mouth_w), 0.0)
         out, tongue, rgb = np.empty((len(u), 3)), np.empty((N_TG, len(u))), self._shade_rgb
         _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue)
         ex2 = _tongue_exponentials(u, tongue, ex, mouth_w)
@@ -1526,6 +1527,19 @@ INCISAL_FROM = (0.75, 1.0)
 TEETH_PENUMBRA = (0.6, 0.02)
 TEETH_PENUMBRA_LIGHT = 0.45
 PENUMBRA_REACH = 8.0
+# A mouth open a few mm is a slot under the lip's overhang: little light gets in, so the synthetic
+# upper teeth, their penumbra and the cavity behind them dim (and _in_shade warms the teeth) as the
+# local opening narrows below the second of SLOT_OPENING (mouth widths; fully from the first): lit
+# mid-mouth where the slot is tallest, dark toward the corners where it closes. An upper lip raised
+# off the teeth (a smile) no longer overhangs them: none of it from a lift of SLOT_LIFT (mouth
+# widths) up; nor where the photo's own teeth show, lit as the photo has them. At most
+# SLOT_SHADE[0] darker on the teeth and their penumbra, SLOT_SHADE[1] in the cavity; the gaps
+# between the teeth, seen in that shade, at most SLOT_GAP fainter. Lit as in a wide-open mouth,
+# 07's fear mouth was a row of white bricks over a flat grey-mauve slot (issue 13).
+SLOT_OPENING = (0.06, 0.3)
+SLOT_LIFT = 0.05
+SLOT_SHADE = (0.5, 0.6)
+SLOT_GAP = 0.5
 
 # The back of a wide-open mouth (_palate_at), in mouth widths unless said: it shows as the
 # opening's peak grows over PALATE_OPENING. Seen from the front the palate is barely visible: what
@@ -2219,7 +2233,8 @@ EX_UNDER_TEETH, EX_NEAR_LOWER, EX_THROAT, EX_SHARE, EX_GROOVE, EX_BULGE, EX_SHEE
 EX_LOWER_EDGE, EX_LOWER_GAP, EX_LOWER_CONVEX, EX_LOWER_SHADOW = range(8, 12)
 EX_UPPER_TIP, EX_UPPER_GAP, EX_UPPER_CONVEX, EX_UPPER_SHADOW = range(12, 16)
 EX_PENUMBRA = 16  # the synthetic upper teeth's penumbra falloff (TEETH_PENUMBRA), 0 elsewhere
-N_EX = 17
+EX_SLOT = 17  # how narrow a slot the opening is there, 0..1 (_slot_narrow)
+N_EX = 18
 # _tongue_exponentials' `ex2` (N_EX2, N): the tongue's lit falloff and deep red by `back`, its rim,
 # sheen and raised tip's light.
 EX2_LIT, EX2_DEEP, EX2_RIM, EX2_SHEEN, EX2_TIP_LIGHT = range(5)
@@ -2325,6 +2340,7 @@ def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
         if across > np.float32(CAVITY_CORNERS[0]):  # the walls into the corners (1 short of them)
             walls = _smooth32(across, CAVITY_CORNERS[0], CAVITY_CORNERS[1])
             k *= np.float64(one - np.float32(CAVITY_CORNER_DARK) * walls)
+        k *= 1.0 - SLOT_SHADE[1] * ex[EX_SLOT, i]
         for c in range(3):
             out[i, c] = rgb[RGB_THROAT, c] * k
         if palate > 0.0:
@@ -2384,8 +2400,9 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
             out[i, c] += (rgb[RGB_TONGUE, c] * light - out[i, c]) * narrow
         if penumbra > 0.0:  # under synthetic teeth only, fading out with them into the corners
             penumbra *= np.float64(one - _smooth32(across, UPPER_TEETH_FADE[0], UPPER_TEETH_FADE[1]))
+            slot = 1.0 - SLOT_SHADE[0] * ex[EX_SLOT, i]
             for c in range(3):
-                out[i, c] += (rgb[RGB_PENUMBRA, c] - out[i, c]) * penumbra
+                out[i, c] += (rgb[RGB_PENUMBRA, c] * slot - out[i, c]) * penumbra
         teeth[TH_LOWER_COVER, i] = teeth[TH_UPPER_COVER, i] = 0.0
         if reach[0, i]:
             _lower_tooth_at(teeth, i, across, side, d_lower[i], rows[ROW_LOWER_H, i], lower_show[i], rows, ex)
@@ -2455,9 +2472,11 @@ def _upper_tooth_at(teeth, i, across, side, du, upper_h, lift, rows, ex):
         * np.float64(np.float32(1.0) - _smooth32(across, UPPER_TEETH_FADE[0], UPPER_TEETH_FADE[1]))
     shadow = np.float32(1.0) - np.float32(UPPER_LIP_SHADOW) * np.float32(ex[EX_UPPER_SHADOW, i])
     along = min(max(du / np.float32(upper_h), np.float32(0.0)), np.float32(1.0))
-    teeth[TH_UPPER_SHADE, i] = _tooth_shade(ex[EX_UPPER_CONVEX, i], ex[EX_UPPER_GAP, i], shadow,
+    gap = ex[EX_UPPER_GAP, i] * (1.0 - SLOT_GAP * ex[EX_SLOT, i])
+    teeth[TH_UPPER_SHADE, i] = _tooth_shade(ex[EX_UPPER_CONVEX, i], gap, shadow,
                                             np.float64(np.float32(1.0) - np.float32(TOOTH_EDGE_DARK) * along),
-                               np.float64(np.float32(0.1) + np.float32(0.5) * (along * along)), ex[EX_ROUNDED, i])
+                               np.float64(np.float32(0.1) + np.float32(0.5) * (along * along)),
+                                            ex[EX_ROUNDED, i] * (1.0 - SLOT_SHADE[0] * ex[EX_SLOT, i]))
     teeth[TH_UPPER_LIGHT, i] = 1.0 + 0.035 * math.sin(2.3 * rank + 1.7 * side)
     teeth[TH_INCISAL, i] = INCISAL_SHADE * _smooth64(np.float64(du) / max(tip, 1e-6), INCISAL_FROM[0], INCISAL_FROM[1])
 
@@ -3074,6 +3093,14 @@ def _shade_exponentials(u: np.ndarray, d_upper: np.ndarray, d_lower: np.ndarray,
     ex[EX_UPPER_CONVEX, up] = np.abs(2.0 * f - 1.0) ** 3
     ex[EX_UPPER_SHADOW, up] = np.exp(-d_upper[up] / (LIP_SHADOW_REACH * mouth_w))
     return ex
+
+
+def _slot_narrow(opening: np.ndarray, lift: np.ndarray, mouth_w: float) -> np.ndarray:
+    """(N,) float64 0..1 how narrow a slot under the lip's overhang the mouth is at each pixel
+    (SLOT_OPENING, SLOT_LIFT): from the (N,) float32 local `opening` and the upper lip's `lift` (px)."""
+    open_mw, lift_mw = opening / np.float32(mouth_w), lift / np.float32(mouth_w)
+    narrow = (1.0 - smoothstep(open_mw, *SLOT_OPENING)) * (1.0 - smoothstep(lift_mw, 0.0, SLOT_LIFT))
+    return narrow.astype(np.float64)
 
 
 def _tongue_exponentials(u: np.ndarray, tongue: np.ndarray, ex: np.ndarray, mouth_w: float) -> np.ndarray:
