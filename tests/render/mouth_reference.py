@@ -30,7 +30,7 @@ from facetalk.render.mouth import (
     TONGUE_DEEP, TONGUE_EDGE, TONGUE_FOOT, TONGUE_GROOVE, TONGUE_GROOVE_BACK, TONGUE_LIGHT_IN, TONGUE_LIT,
     TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
-    SLOT_GAP, SLOT_LIFT, SLOT_OPENING, SLOT_SHADE, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
+    SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
     _biting_edge_table, _biting_envelope_table, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height,
 )
 
@@ -203,7 +203,7 @@ class ShadeReference:
         color = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
                              across2=across2, toward_corners=toward_corners, peak_opening=peak, u=u)
         color = self._behind_teeth(color, rows_gap, d_upper - upper_px, across2, mouth_w)
-        color = self._teeth_penumbra(color, d_upper - upper_px, across, mouth_w, synthetic=~own_upper, narrow=narrow)
+        color = self._teeth_penumbra(color, d_upper - upper_px, across, mouth_w, synthetic=~own_upper, narrow=narrow, u=u)
         side = np.where(u < 0.5, 1.0, 2.0)  # which side of the midline, to tell mirrored teeth apart
         rounded = depth_shade ** 1.5
         color = self._lower_teeth(color, u, across, side, rounded, d_lower, lower_h, lower_show, mouth_w)
@@ -255,8 +255,7 @@ class ShadeReference:
         tip = upper_h * _tooth_length(rank, f) * (1.0 + 0.06 * np.sin(3.1 * rank + 2.3 * side)
                                                   + 0.05 * (2.0 * f - 1.0) * np.sin(1.9 * rank + 0.7 * side)) + lift[at]
         upper = np.clip((tip - d_upper) / 1.0, 0, 1) * (1.0 - smoothstep(across, *UPPER_TEETH_FADE))
-        teeth = self._tooth_colour(f, gap, d_upper, upper_h, rounded[at] * (1.0 - SLOT_SHADE[0] * narrow[at])[:, None],
-                                   mouth_w)
+        teeth = self._tooth_colour(f, gap, d_upper, upper_h, rounded[at] * _slot_light(narrow[at], u)[:, None], mouth_w)
         teeth *= (1.0 + 0.035 * np.sin(2.3 * rank + 1.7 * side))[:, None]
         # The translucent biting edge shows the dark mouth behind it: darker, and warm like it.
         incisal = INCISAL_SHADE * smoothstep(d_upper / np.maximum(tip, 1e-6), *INCISAL_FROM)
@@ -408,18 +407,18 @@ class ShadeReference:
         return self.teeth_rgb * TEETH_PENUMBRA_LIGHT * self._shade_tint ** (1.0 - TEETH_PENUMBRA_LIGHT)
 
     def _teeth_penumbra(self, color: np.ndarray, below_teeth: np.ndarray, across: np.ndarray, mouth_w: float, *,
-                        synthetic: np.ndarray, narrow: np.ndarray) -> np.ndarray:
+                        synthetic: np.ndarray, narrow: np.ndarray, u: np.ndarray) -> np.ndarray:
         """Just under the synthetic upper teeth's edge (`below_teeth` px; `synthetic` (N,) bool where
         they are drawn, not the photo's) the dark takes up to TEETH_PENUMBRA[0] of the teeth's colour
         in shade (their translucent edge and shadowed backs), falling off by e per TEETH_PENUMBRA[1]
         mouth widths: no cut from ivory to black. It fades out with the teeth (UPPER_TEETH_FADE)
         toward the corners (`across` 0..1), where no tooth is drawn to cast it. In a narrow slot
-        (`narrow` 0..1, _slot) the teeth it comes from lie in the lip's shade."""
+        (`narrow` 0..1, _slot) the teeth it comes from lie in the lip's shade (_slot_light at `u`)."""
         reach = PENUMBRA_REACH * TEETH_PENUMBRA[1] * mouth_w  # and none that far down
         penumbra = TEETH_PENUMBRA[0] * np.where(synthetic & (below_teeth < reach), np.exp(
             -np.maximum(below_teeth, 0.0) / (TEETH_PENUMBRA[1] * mouth_w)), 0.0) \
             * (1.0 - smoothstep(across, *UPPER_TEETH_FADE))
-        return mix(color, self._penumbra_rgb() * (1.0 - SLOT_SHADE[0] * narrow)[:, None], penumbra)
+        return mix(color, self._penumbra_rgb() * _slot_light(narrow, u)[:, None], penumbra)
 
     def _tooth_colour(self, f: np.ndarray, gap: np.ndarray, d_lip: np.ndarray, height: float,
                       corner_shade: np.ndarray, mouth_w: float, *, lip_shadow: float = UPPER_LIP_SHADOW) -> np.ndarray:
@@ -454,6 +453,14 @@ def _slot(opening: np.ndarray, lift: np.ndarray, mouth_w: float, *, synthetic: n
     lift_mw = np.asarray(lift, np.float32) / np.float32(mouth_w)
     narrow = (1.0 - smoothstep(open_mw, *SLOT_OPENING)) * (1.0 - smoothstep(lift_mw, 0.0, SLOT_LIFT))
     return np.where(synthetic, narrow, 0.0).astype(np.float64)
+
+
+def _slot_light(narrow: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """(N,) the synthetic upper teeth's light (1 lit) in a slot `narrow` deep (_slot) at `u` along
+    the mouth: the light comes in straight mid-mouth, so SLOT_MID of SLOT_SHADE[0] darker there,
+    all of it at the corners."""
+    across = np.abs(2.0 * np.asarray(u).astype(np.float64) - 1.0)
+    return 1.0 - SLOT_SHADE[0] * narrow * (SLOT_MID + (1.0 - SLOT_MID) * across)
 
 
 def _tongue_surface(u: np.ndarray, d_lower: np.ndarray, mouth_w: float,

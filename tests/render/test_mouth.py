@@ -475,24 +475,27 @@ def test_gaps_between_teeth_open_toward_their_tips(analysis):
 
 def test_a_narrow_slots_synthetic_teeth_lie_in_the_lips_shade(analysis):
     """A mouth open a few mm (fear's, /i/, /l/) is a slot under the upper lip's overhang: its
-    synthetic upper teeth are dimmer than a wide-open mouth's, the more so where the slot narrows
-    toward the corners, and the gaps between them, seen in that shade, no darker notches than
-    before (lit as in a wide-open mouth, 07's were a row of white bricks). A lip raised off them (a
-    smile) bares them to the light again."""
+    synthetic upper teeth are dimmer than a wide-open mouth's, the narrower the more, lit
+    mid-mouth where the light comes in straight and darker toward the corners, and the gaps
+    between them, seen in that shade, shallower notches (lit as in a wide-open mouth, 07's were a
+    row of white bricks, one tone end to end). A lip raised off them (a smile) bares them to the
+    light again."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     mouth_w = 100.0
     height = SYNTHETIC_UPPER_TEETH_MW * mouth_w
-    edge = _teeth_edges()[EDGES_UPPER][1]  # between the central and the lateral incisor
-    u = 0.5 + 0.5 * np.array([0.5 * edge, edge])  # mid-tooth, the gap
-    d_lip = np.full(2, 0.9 * height)
+    edges = _teeth_edges()[EDGES_UPPER]
+    # Mid central incisor, the gap beside it, mid canine.
+    u = 0.5 + 0.5 * np.array([0.5 * edges[1], edges[1], 0.5 * (edges[2] + edges[3])])
+    d_lip = np.full(3, 0.6 * height)
 
     def light(opening_mw: float, lift_mw: float = 0.0) -> np.ndarray:
         return _upper_tooth_shade(painter, u, d_lip, mouth_w, opening_mw=opening_mw, lift_mw=lift_mw)
 
     wide, slot, closing = light(0.45), light(0.15), light(0.07)
-    assert slot[0] < 0.85 * wide[0] and closing[0] < 0.8 * slot[0], (wide, slot, closing)
+    assert 0.7 * wide[0] < closing[0] < slot[0] < 0.95 * wide[0], (wide, slot, closing)
+    assert closing[2] / wide[2] < closing[0] / wide[0] - 0.1, (wide, closing)  # darker toward the corners
     # The gap's notch: its light under the tooth's, shallower in the slot's shade.
-    assert 1.0 - closing[1] / closing[0] < 0.75 * (1.0 - wide[1] / wide[0]), (wide, closing)
+    assert 1.0 - closing[1] / closing[0] < 0.9 * (1.0 - wide[1] / wide[0]), (wide, closing)
     assert np.allclose(light(0.07, lift_mw=0.06), light(0.45, lift_mw=0.06)), "a smile's teeth stay lit"
 
 

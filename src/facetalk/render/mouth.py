@@ -1161,9 +1161,8 @@ class MouthPainter:
         rows, reach = np.empty((N_ROWS, len(u))), np.empty((2, len(u)), np.bool_)
         _shade_rows(u, opening, d_upper, d_lower, runs, show, lift, np.ascontiguousarray(stretched, np.bool_), scalars,
                     _teeth_edges(), rows, reach)
-        synthetic = runs[0] < 0.5 * (SYNTHETIC_UPPER_TEETH_MW * mouth_w)
-        ex = _shade_exponentials(u, d_upper, d_lower, rows, reach, mouth_w, synthetic=synthetic)
-        ex[EX_SLOT] = np.where(synthetic, _slot_narrow(opening, lift, mouth_w), 0.0)
+        ex = _shade_exponentials(u, d_upper, d_lower, rows, reach, mouth_w,
+                                 synthetic=runs[0] < 0.5 * (SYNTHETIC_UPPER_TEETH_MW * mouth_w))
         out, tongue, rgb = np.empty((len(u), 3)), np.empty((N_TG, len(u))), self._shade_rgb
         _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue)
         ex2 = _tongue_exponentials(u, tongue, ex, mouth_w)
@@ -1529,16 +1528,18 @@ TEETH_PENUMBRA_LIGHT = 0.45
 PENUMBRA_REACH = 8.0
 # A mouth open a few mm is a slot under the lip's overhang: little light gets in, so the synthetic
 # upper teeth, their penumbra and the cavity behind them dim (and _in_shade warms the teeth) as the
-# local opening narrows below the second of SLOT_OPENING (mouth widths; fully from the first): lit
-# mid-mouth where the slot is tallest, dark toward the corners where it closes. An upper lip raised
-# off the teeth (a smile) no longer overhangs them: none of it from a lift of SLOT_LIFT (mouth
-# widths) up; nor where the photo's own teeth show, lit as the photo has them. At most
-# SLOT_SHADE[0] darker on the teeth and their penumbra, SLOT_SHADE[1] in the cavity; the gaps
-# between the teeth, seen in that shade, at most SLOT_GAP fainter. Lit as in a wide-open mouth,
-# 07's fear mouth was a row of white bricks over a flat grey-mauve slot (issue 13).
+# local opening narrows below the second of SLOT_OPENING (mouth widths; fully from the first). An
+# upper lip raised off the teeth (a smile) no longer overhangs them: none of it from a lift of
+# SLOT_LIFT (mouth widths) up; nor where the photo's own teeth show, lit as the photo has them.
+# At most SLOT_SHADE[0] darker on the teeth and their penumbra at the corners, SLOT_MID of that
+# mid-mouth, where the light comes in straight (lit mid-mouth, dark toward the corners: all of it
+# everywhere, /i/'s teeth sank into the dark); SLOT_SHADE[1] in the cavity; the gaps between the
+# teeth, seen in that shade, at most SLOT_GAP fainter. Lit as in a wide-open mouth, 07's fear
+# mouth was a row of white bricks over a flat grey-mauve slot (issue 13).
 SLOT_OPENING = (0.06, 0.3)
 SLOT_LIFT = 0.05
-SLOT_SHADE = (0.5, 0.6)
+SLOT_SHADE = (0.6, 0.6)
+SLOT_MID = 0.4
 SLOT_GAP = 0.5
 
 # The back of a wide-open mouth (_palate_at), in mouth widths unless said: it shows as the
@@ -2225,7 +2226,8 @@ def _smooth64(x, edge0, edge1):
 # lower teeth's height, the tongue's lit front, its `wide`, each row's place across a tooth and rank.
 ROW_UPPER_PX, ROW_LOWER_PX, ROW_GAP, ROW_BELOW_TEETH, ROW_LOWER_H, ROW_FRONT_PX, ROW_WIDE = range(7)
 ROW_LOWER_F, ROW_UPPER_F, ROW_LOWER_RANK, ROW_UPPER_RANK = range(7, 11)
-N_ROWS = 11
+ROW_SLOT, ROW_SLOT_TEETH = 11, 12  # how narrow a slot it is 0..1, the synthetic upper teeth's light in it (_slot_at)
+N_ROWS = 13
 # _shade_exponentials' `ex` (N_EX, N): the cavity's falloffs and the tongue's exp(-wide); the tongue's
 # groove, bulge and sheen falloffs across (_tongue_exponentials); the teeth's corner shade; the lower
 # then the upper teeth's edge (|2f - 1| ** 8, the upper's tip power), gap, |2f - 1| ** 3, lip shadow.
@@ -2233,8 +2235,7 @@ EX_UNDER_TEETH, EX_NEAR_LOWER, EX_THROAT, EX_SHARE, EX_GROOVE, EX_BULGE, EX_SHEE
 EX_LOWER_EDGE, EX_LOWER_GAP, EX_LOWER_CONVEX, EX_LOWER_SHADOW = range(8, 12)
 EX_UPPER_TIP, EX_UPPER_GAP, EX_UPPER_CONVEX, EX_UPPER_SHADOW = range(12, 16)
 EX_PENUMBRA = 16  # the synthetic upper teeth's penumbra falloff (TEETH_PENUMBRA), 0 elsewhere
-EX_SLOT = 17  # how narrow a slot the opening is there, 0..1 (_slot_narrow)
-N_EX = 18
+N_EX = 17
 # _tongue_exponentials' `ex2` (N_EX2, N): the tongue's lit falloff and deep red by `back`, its rim,
 # sheen and raised tip's light.
 EX2_LIT, EX2_DEEP, EX2_RIM, EX2_SHEEN, EX2_TIP_LIGHT = range(5)
@@ -2264,7 +2265,7 @@ EDGES_UPPER, EDGES_LOWER = 0, 1
 def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretched, scalars, edges, rows, reach):
     """_shade's first stage: per pixel into `rows` (N_ROWS, N) float64 the upper and lower rows'
     px (upper_px, lower_px), rows_gap, below_teeth, lower_h, front_px, the tongue's `wide`, the
-    lower and upper teeth's f and rank (_teeth_along), by their ROW_* indices. Float32 (N,) `u`,
+    lower and upper teeth's f and rank (_teeth_along), the slot (_slot_at), by their ROW_* indices. Float32 (N,) `u`,
     `opening`, `d_upper`, `lift` px; (2, N) float64 `runs` px; (N,) float64 `lower_show` (its
     values float32 where scalars[SC_SHOW32] is 1); (N,) bool `stretched`; `scalars` (N_SC,): see
     SC_*; `edges` (2, 9) the upper and lower teeth's (_teeth_edges). Into `reach` (2, N) bool where the
@@ -2286,9 +2287,24 @@ def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretched,
         rows[ROW_WIDE, i] = max(max(rows[ROW_GAP, i], 0.0) - TONGUE_ROOM[0] * mouth_w, 0.0) / (TONGUE_ROOM[1] * mouth_w)
         rows[ROW_LOWER_RANK, i], rows[ROW_LOWER_F, i] = _along_at(across, u[i], edges[EDGES_LOWER])
         rows[ROW_UPPER_RANK, i], rows[ROW_UPPER_F, i] = _along_at(across, u[i], edges[EDGES_UPPER])
+        _slot_at(rows, i, opening[i], lift[i], u[i], runs[0, i] < 0.5 * upper_h, mouth_w)
         reach[0, i] = ls > 0 and across < np.float32(0.6) and np.float64(d_lower[i]) < 1.1 * rows[ROW_LOWER_H, i] + 1.2
         reach[1, i] = runs[0, i] < 0.5 * upper_h and across < np.float32(0.9) \
             and d_upper[i] < np.float32(1.12 * upper_h + 1.0) + lift[i]
+
+
+@njit(cache=True, nogil=True)
+def _slot_at(rows, i, op, lift, uu, synthetic, mouth_w):
+    """Into rows[ROW_SLOT, i] how narrow a slot under the lip's overhang the mouth is at pixel i,
+    0..1 (SLOT_OPENING by the float32 opening `op` px, SLOT_LIFT by the lip's `lift` px; 0 where
+    the photo's own teeth show, not `synthetic`), in float32 as numpy takes it; into
+    rows[ROW_SLOT_TEETH, i] the synthetic upper teeth's light in it at `uu` along the mouth (SLOT_MID
+    of SLOT_SHADE[0] darker mid-mouth, all of it at the corners)."""
+    one, w = np.float32(1.0), np.float32(mouth_w)
+    narrow = (one - _smooth32(op / w, SLOT_OPENING[0], SLOT_OPENING[1])) * (one - _smooth32(lift / w, 0.0, SLOT_LIFT))
+    rows[ROW_SLOT, i] = np.float64(narrow) if synthetic else 0.0
+    across = abs(2.0 * np.float64(uu) - 1.0)
+    rows[ROW_SLOT_TEETH, i] = 1.0 - SLOT_SHADE[0] * rows[ROW_SLOT, i] * (SLOT_MID + (1.0 - SLOT_MID) * across)
 
 
 @njit(cache=True, nogil=True)
@@ -2340,7 +2356,7 @@ def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
         if across > np.float32(CAVITY_CORNERS[0]):  # the walls into the corners (1 short of them)
             walls = _smooth32(across, CAVITY_CORNERS[0], CAVITY_CORNERS[1])
             k *= np.float64(one - np.float32(CAVITY_CORNER_DARK) * walls)
-        k *= 1.0 - SLOT_SHADE[1] * ex[EX_SLOT, i]
+        k *= 1.0 - SLOT_SHADE[1] * rows[ROW_SLOT, i]
         for c in range(3):
             out[i, c] = rgb[RGB_THROAT, c] * k
         if palate > 0.0:
@@ -2400,9 +2416,8 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
             out[i, c] += (rgb[RGB_TONGUE, c] * light - out[i, c]) * narrow
         if penumbra > 0.0:  # under synthetic teeth only, fading out with them into the corners
             penumbra *= np.float64(one - _smooth32(across, UPPER_TEETH_FADE[0], UPPER_TEETH_FADE[1]))
-            slot = 1.0 - SLOT_SHADE[0] * ex[EX_SLOT, i]
             for c in range(3):
-                out[i, c] += (rgb[RGB_PENUMBRA, c] * slot - out[i, c]) * penumbra
+                out[i, c] += (rgb[RGB_PENUMBRA, c] * rows[ROW_SLOT_TEETH, i] - out[i, c]) * penumbra
         teeth[TH_LOWER_COVER, i] = teeth[TH_UPPER_COVER, i] = 0.0
         if reach[0, i]:
             _lower_tooth_at(teeth, i, across, side, d_lower[i], rows[ROW_LOWER_H, i], lower_show[i], rows, ex)
@@ -2472,11 +2487,11 @@ def _upper_tooth_at(teeth, i, across, side, du, upper_h, lift, rows, ex):
         * np.float64(np.float32(1.0) - _smooth32(across, UPPER_TEETH_FADE[0], UPPER_TEETH_FADE[1]))
     shadow = np.float32(1.0) - np.float32(UPPER_LIP_SHADOW) * np.float32(ex[EX_UPPER_SHADOW, i])
     along = min(max(du / np.float32(upper_h), np.float32(0.0)), np.float32(1.0))
-    gap = ex[EX_UPPER_GAP, i] * (1.0 - SLOT_GAP * ex[EX_SLOT, i])
+    gap = ex[EX_UPPER_GAP, i] * (1.0 - SLOT_GAP * rows[ROW_SLOT, i])
     teeth[TH_UPPER_SHADE, i] = _tooth_shade(ex[EX_UPPER_CONVEX, i], gap, shadow,
                                             np.float64(np.float32(1.0) - np.float32(TOOTH_EDGE_DARK) * along),
                                np.float64(np.float32(0.1) + np.float32(0.5) * (along * along)),
-                                            ex[EX_ROUNDED, i] * (1.0 - SLOT_SHADE[0] * ex[EX_SLOT, i]))
+                                            ex[EX_ROUNDED, i] * rows[ROW_SLOT_TEETH, i])
     teeth[TH_UPPER_LIGHT, i] = 1.0 + 0.035 * math.sin(2.3 * rank + 1.7 * side)
     teeth[TH_INCISAL, i] = INCISAL_SHADE * _smooth64(np.float64(du) / max(tip, 1e-6), INCISAL_FROM[0], INCISAL_FROM[1])
 
@@ -3093,14 +3108,6 @@ def _shade_exponentials(u: np.ndarray, d_upper: np.ndarray, d_lower: np.ndarray,
     ex[EX_UPPER_CONVEX, up] = np.abs(2.0 * f - 1.0) ** 3
     ex[EX_UPPER_SHADOW, up] = np.exp(-d_upper[up] / (LIP_SHADOW_REACH * mouth_w))
     return ex
-
-
-def _slot_narrow(opening: np.ndarray, lift: np.ndarray, mouth_w: float) -> np.ndarray:
-    """(N,) float64 0..1 how narrow a slot under the lip's overhang the mouth is at each pixel
-    (SLOT_OPENING, SLOT_LIFT): from the (N,) float32 local `opening` and the upper lip's `lift` (px)."""
-    open_mw, lift_mw = opening / np.float32(mouth_w), lift / np.float32(mouth_w)
-    narrow = (1.0 - smoothstep(open_mw, *SLOT_OPENING)) * (1.0 - smoothstep(lift_mw, 0.0, SLOT_LIFT))
-    return narrow.astype(np.float64)
 
 
 def _tongue_exponentials(u: np.ndarray, tongue: np.ndarray, ex: np.ndarray, mouth_w: float) -> np.ndarray:
