@@ -280,6 +280,8 @@ class MouthPainter:
         self._noise = luminance_grain(image, grain, box=pixel_box(rest[list(lm.FACE_OVAL)], pad=0, shape=image.shape[:2]))
         self._strands = moustache_strands(image, rest[list(lm.LIPS_OUTER_UPPER)])
         self._rims = self._measure_rims()
+        # (h, w, 6) float32: _Rims.delta's two lips side by side, read in one pass (_rim_delta)
+        self._rim_both = None if self._rims is None else np.ascontiguousarray(np.concatenate(self._rims.delta, axis=2))
         self._outline_luma = self._outline_levels(None)
         # The same, the photo's lip line cleared (_Rims): parted, that is the lip drawn beside them.
         self._outline_cleared = self._outline_luma if self._rims is None else self._outline_levels(self._rims)
@@ -931,26 +933,45 @@ class MouthPainter:
                           cleared: np.ndarray | None) -> None:
         """Lays the lips' inner faces over the (M,) corner pixels `px` of the (N, 3) `color`, in
         place (_taper_corners, once its geometry is known): each the photo's lip on its side
-        (`lower` (M,) bool) read `depth` (M,) px past the edge, taking the lips' hue and darkening
-        as far as it is turned `inward` (M,) 0..1, `arched` (M,) 0..1 continuing the lip above, laid
-        at `cover` (M,) 0..1; `cleared` as _taper_corners takes it."""
-        anchors = interp(self._both_anchors_xy, px)
-        anchor = np.where(lower[:, None], anchors[:, 2:], anchors[:, :2])
-        lip = sample_points(self.image, anchor + (np.where(lower, depth, -depth))[:, None] * self._down)
-        lip = lip + (self._lip_rgb - lip) * (CORNER_LIP_HUE * inward)[:, None]
-        # Turned from the light, toward the photo's own lip shadow. Only its light goes (the lip's
-        # median to the shadow's, a gain on each pixel): the shadow's colour laid whole was a
-        # flat pale wedge with no texture (12's widest vowel). The gain takes no pixel under the
-        # lower of its own light and the shadow's (one gain took 07's darker samples to 44, under
-        # its lip's darkest 5% at 55: a drawn rim again); only the outline clamp below goes darker.
-        shadow = float(self._lip_shadow_rgb @ LUMA)
-        gain = 1.0 + (shadow / max(float(self._lip_rgb @ LUMA), 1.0) - 1.0) * CORNER_SHADOW * inward
-        floor = np.minimum(shadow / np.maximum(lip @ LUMA, 1.0), 1.0)
-        lip = lip * np.maximum(gain, floor)[:, None]
-        # Never lighter than the lip beside it (arched faces aside: they continue the lip above).
-        darker = self._outline_share(interp, px, lower=lower, lip=lip, cleared=cleared)
-        shade = darker + (1.0 - darker) * arched
-        color[px] = mix(color[px], lip * shade[:, None], cover)
+        (`lower` (M,) bool) read `depth` (M,) px past the edge, as drawn beside it (its line
+        cleared as far as `cleared` (V,) 0..1 says: _clear_rims; None: not at all), taking the
+        lips' hue and darkening as far as it is turned `inward` (M,) 0..1, `arched` (M,) 0..1
+        continuing the lip above, laid at `cover` (M,) 0..1 (_lay_faces)."""
+        # One interpolation for all that is read per vertex: both anchors, the outline's levels
+        # (as _outline_share reads them) and the clearing.
+        at = interp(self._face_table(cleared), px)
+        anchor = np.where(lower[:, None], at[:, 2:4], at[:, :2])
+        points = anchor + (np.where(lower, depth, -depth))[:, None] * self._down
+        lip = sample_points(self.image, points)
+        # The lip as drawn beside the face: read as photographed, a face mirrored the photo's dark
+        # line along the lip's edge in where _clear_rims had cleared it beside the face, a dark band
+        # along the rig's outline; on /o/, where the pursed lips' wide faces close the opening's
+        # sides, a second outline inside the first (07: faces 48-65 luma beside a lip of 70-78).
+        delta = self._rim_delta(points) if cleared is not None and self._rims is not None else None
+        _lay_faces(color, px, lip, np.zeros((1, 6), np.float32) if delta is None else delta,
+                   np.ascontiguousarray(at[:, 6]) if delta is not None else np.zeros(1, np.float32), lower,
+                   np.ascontiguousarray(at[:, 4:6]),
+                   np.asarray(inward, np.float64), np.asarray(arched, np.float64), np.asarray(cover, np.float64),
+                   self._lip_rgb.astype(np.float64), float(self._lip_shadow_rgb @ LUMA),
+                   float(self._lip_rgb @ LUMA))
+
+    def _face_table(self, cleared: np.ndarray | None) -> np.ndarray:
+        """(V, 7) float32 per vertex, for _lay_corner_faces: its upper- and lower-lip anchors
+        (x, y each), the upper and lower lip's luma at the rig's outline as drawn (the photo's line
+        cleared as far as `cleared` (V,) says: None, not at all) and that clearing."""
+        table = np.empty((len(self._anchor_xy), 7), np.float32)
+        table[:, :4] = self._both_anchors_xy
+        if cleared is None:
+            table[:, 4:6], table[:, 6] = self._outline_luma, 0.0
+        else:
+            table[:, 4:6] = self._outline_luma + cleared[:, None] * (self._outline_cleared - self._outline_luma)
+            table[:, 6] = cleared
+        return table
+
+    def _rim_delta(self, points_xy: np.ndarray) -> np.ndarray:
+        """(M, 6) float32 what clearing the photo's lip line (_Rims.delta) adds to the photo at the
+        (M, 2) frame places `points_xy`: the upper lip's clearing, then the lower's."""
+        return sample_points(self._rim_both, points_xy - np.array(self._rims.origin, np.float64))
 
     def _across(self, verts: np.ndarray, px: np.ndarray, py: np.ndarray, *, signed: bool = False) -> np.ndarray:
         """(N,) float32 where the frame pixels (px, py) lie across the mouth: 0 mid-mouth .. 1 at the
@@ -2139,6 +2160,39 @@ def _corner_cover(d_upper, d_lower, lens, arch, along, need_upper, need_lower, p
         out[2, k] = arched
         k += 1
     return at[:k], lower[:k], out[0, :k].copy(), depth[:k].copy(), out[1, :k].copy(), out[2, :k].copy()
+
+
+@njit(cache=True, nogil=True)
+def _lay_faces(color, px, lip, delta, clear, lower, outline, inward, arched, cover, lip_rgb, shadow, lip_luma):
+    """_lay_corner_faces' colour steps, one compiled pass over the (M,) corner pixels `px` of the
+    (N, 3) `color`, in place: each (M, 3) float32 `lip` sample plus its `clear` (M,) share of
+    `delta` (M, 6), what clearing the photo's upper and lower lip line adds there (one row of
+    zeros and `clear` one zero: none), takes the lips' hue `lip_rgb` (3,) and darkens as far as it is turned `inward`
+    (M,), toward the lip shadow's luma `shadow` (a gain, `lip_luma` the lips' own). Only its
+    light goes (the lip's median to the shadow's): the shadow's colour laid whole was a flat pale
+    wedge with no texture (12's widest vowel). The gain takes no pixel under the lower of its own
+    light and the shadow's (one gain took 07's darker samples to 44, under its lip's darkest 5% at
+    55: a drawn rim again). Then it is held no lighter than the lip at the rig's outline beside it
+    (`outline` (M, 2) luma, the upper lip's and the lower's; `lower` (M,) which): a dark lip edge
+    (03's, 12's, 13's lip-over-teeth line) followed by the lighter lip read further in, then the
+    face darkening into the mouth, stood as two dark lines down the opening's sides with a pale
+    band between. `arched` (M,) faces continue the lip above and go unheld as far; laid at
+    `cover` (M,)."""
+    cleared = delta.shape[0] == px.shape[0]
+    gain_k = (shadow / max(lip_luma, 1.0) - 1.0) * CORNER_SHADOW
+    for k in range(px.shape[0]):
+        rgb = np.empty(3)
+        for c in range(3):
+            rgb[c] = lip[k, c] + clear[k] * delta[k, 3 * lower[k] + c] if cleared else lip[k, c]
+            rgb[c] += (lip_rgb[c] - rgb[c]) * (CORNER_LIP_HUE * inward[k])
+        luma = rgb[0] * LUMA[0] + rgb[1] * LUMA[1] + rgb[2] * LUMA[2]
+        gain = max(1.0 + gain_k * inward[k], min(shadow / max(luma, 1.0), 1.0))
+        edge = outline[k, 1] if lower[k] else outline[k, 0]
+        darker = min(edge / max(luma * gain, 1.0), 1.0)
+        shade = gain * (darker + (1.0 - darker) * arched[k])
+        i = px[k]
+        for c in range(3):
+            color[i, c] += (rgb[c] * shade - color[i, c]) * cover[k]
 
 
 @njit(cache=True, nogil=True)
