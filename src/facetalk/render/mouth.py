@@ -940,19 +940,15 @@ class MouthPainter:
         # One interpolation for all that is read per vertex: both anchors, the outline's levels
         # (as _outline_share reads them) and the clearing.
         at = interp(self._face_table(cleared), px)
-        anchor = np.where(lower[:, None], at[:, 2:4], at[:, :2])
-        points = anchor + (np.where(lower, depth, -depth))[:, None] * self._down
+        points = _face_points(at, lower, np.asarray(depth, np.float64), self._down.astype(np.float64))
         lip = sample_points(self.image, points)
         # The lip as drawn beside the face: read as photographed, a face mirrored the photo's dark
         # line along the lip's edge in where _clear_rims had cleared it beside the face, a dark band
         # along the rig's outline; on /o/, where the pursed lips' wide faces close the opening's
         # sides, a second outline inside the first (07: faces 48-65 luma beside a lip of 70-78).
         delta = self._rim_delta(points) if cleared is not None and self._rims is not None else None
-        _lay_faces(color, px, lip, np.zeros((1, 6), np.float32) if delta is None else delta,
-                   np.ascontiguousarray(at[:, 6]) if delta is not None else np.zeros(1, np.float32), lower,
-                   np.ascontiguousarray(at[:, 4:6]),
-                   np.asarray(inward, np.float64), np.asarray(arched, np.float64), np.asarray(cover, np.float64),
-                   self._lip_rgb.astype(np.float64), float(self._lip_shadow_rgb @ LUMA),
+        _lay_faces(color, px, lip, np.zeros((1, 6), np.float32) if delta is None else delta, at, lower,
+                   inward, arched, cover, self._lip_rgb.astype(np.float64), float(self._lip_shadow_rgb @ LUMA),
                    float(self._lip_rgb @ LUMA))
 
     def _face_table(self, cleared: np.ndarray | None) -> np.ndarray:
@@ -2163,36 +2159,53 @@ def _corner_cover(d_upper, d_lower, lens, arch, along, need_upper, need_lower, p
 
 
 @njit(cache=True, nogil=True)
-def _lay_faces(color, px, lip, delta, clear, lower, outline, inward, arched, cover, lip_rgb, shadow, lip_luma):
+def _face_points(at, lower, depth, down):
+    """(M, 2) float64 frame places where _lay_corner_faces reads each face's lip: its anchor on its
+    lip's inner edge (`at` (M, 7), _face_table's columns at the pixels: 0-1 the upper lip's, 2-3
+    the lower's; `lower` (M,) bool which) `depth` (M,) px into that lip along the face's (2,) `down`."""
+    points = np.empty((at.shape[0], 2))
+    for k in range(at.shape[0]):
+        col, step = (2, depth[k]) if lower[k] else (0, -depth[k])
+        for c in range(2):
+            points[k, c] = np.float64(at[k, col + c]) + step * down[c]
+    return points
+
+
+@njit(cache=True, nogil=True)
+def _lay_faces(color, px, lip, delta, at, lower, inward, arched, cover, lip_rgb, shadow, lip_luma):
     """_lay_corner_faces' colour steps, one compiled pass over the (M,) corner pixels `px` of the
-    (N, 3) `color`, in place: each (M, 3) float32 `lip` sample plus its `clear` (M,) share of
-    `delta` (M, 6), what clearing the photo's upper and lower lip line adds there (one row of
-    zeros and `clear` one zero: none), takes the lips' hue `lip_rgb` (3,) and darkens as far as it is turned `inward`
-    (M,), toward the lip shadow's luma `shadow` (a gain, `lip_luma` the lips' own). Only its
-    light goes (the lip's median to the shadow's): the shadow's colour laid whole was a flat pale
-    wedge with no texture (12's widest vowel). The gain takes no pixel under the lower of its own
-    light and the shadow's (one gain took 07's darker samples to 44, under its lip's darkest 5% at
-    55: a drawn rim again). Then it is held no lighter than the lip at the rig's outline beside it
-    (`outline` (M, 2) luma, the upper lip's and the lower's; `lower` (M,) which): a dark lip edge
-    (03's, 12's, 13's lip-over-teeth line) followed by the lighter lip read further in, then the
-    face darkening into the mouth, stood as two dark lines down the opening's sides with a pale
-    band between. `arched` (M,) faces continue the lip above and go unheld as far; laid at
-    `cover` (M,)."""
+    (N, 3) `color`, in place: each (M, 3) float32 `lip` sample plus its share (`at` (M, 7),
+    _face_table's columns at the pixels: the last) of `delta` (M, 6), what clearing the photo's
+    upper and lower lip line adds there (one row of zeros: none), takes the lips' hue `lip_rgb`
+    (3,) and darkens as far as it is turned `inward` (M,), toward the lip shadow's luma `shadow`
+    (a gain, `lip_luma` the lips' own). Only its light goes (the lip's median to the shadow's):
+    the shadow's colour laid whole was a flat pale wedge with no texture (12's widest vowel). The
+    gain takes no pixel under the lower of its own light and the shadow's (one gain took 07's
+    darker samples to 44, under its lip's darkest 5% at 55: a drawn rim again). Then it is held
+    no lighter than the lip at the rig's outline beside it (`at`'s columns 4 and 5, the upper
+    lip's luma and the lower's; `lower` (M,) bool which): a dark lip edge (03's, 12's, 13's
+    lip-over-teeth line) followed by the lighter lip read further in, then the face darkening
+    into the mouth, stood as two dark lines down the opening's sides with a pale band between.
+    `arched` (M,) faces continue the lip above and go unheld as far; laid at `cover` (M,)."""
     cleared = delta.shape[0] == px.shape[0]
     gain_k = (shadow / max(lip_luma, 1.0) - 1.0) * CORNER_SHADOW
     for k in range(px.shape[0]):
-        rgb = np.empty(3)
-        for c in range(3):
-            rgb[c] = lip[k, c] + clear[k] * delta[k, 3 * lower[k] + c] if cleared else lip[k, c]
-            rgb[c] += (lip_rgb[c] - rgb[c]) * (CORNER_LIP_HUE * inward[k])
-        luma = rgb[0] * LUMA[0] + rgb[1] * LUMA[1] + rgb[2] * LUMA[2]
+        hue = CORNER_LIP_HUE * np.float64(inward[k])
+        side = 3 * np.int64(lower[k])
+        share = np.float64(at[k, 6]) if cleared else 0.0
+        r = lip[k, 0] + share * delta[k if cleared else 0, side]
+        g = lip[k, 1] + share * delta[k if cleared else 0, side + 1]
+        b = lip[k, 2] + share * delta[k if cleared else 0, side + 2]
+        r, g, b = r + (lip_rgb[0] - r) * hue, g + (lip_rgb[1] - g) * hue, b + (lip_rgb[2] - b) * hue
+        luma = r * LUMA[0] + g * LUMA[1] + b * LUMA[2]
         gain = max(1.0 + gain_k * inward[k], min(shadow / max(luma, 1.0), 1.0))
-        edge = outline[k, 1] if lower[k] else outline[k, 0]
+        edge = at[k, 5] if lower[k] else at[k, 4]
         darker = min(edge / max(luma * gain, 1.0), 1.0)
         shade = gain * (darker + (1.0 - darker) * arched[k])
-        i = px[k]
-        for c in range(3):
-            color[i, c] += (rgb[c] * shade - color[i, c]) * cover[k]
+        i, a = px[k], cover[k]
+        color[i, 0] += (r * shade - color[i, 0]) * a
+        color[i, 1] += (g * shade - color[i, 1]) * a
+        color[i, 2] += (b * shade - color[i, 2]) * a
 
 
 @njit(cache=True, nogil=True)
