@@ -750,6 +750,17 @@ def test_a_one_tint_photos_mouth_is_not_warmed(analysis):
         assert all(np.array_equal(getattr(lit, n), getattr(unlit, n)) for n in names) == same
 
 
+def test_a_photo_with_no_blue_builds_a_mouth(analysis):
+    """Lips with no blue at all (the bundled photo's blue channel emptied, as in a red duotone)
+    allow no blue inside the mouth (_warmed): the painter builds, its colours finite and in range."""
+    image = analysis.image.copy()
+    image[..., 2] = 0
+    painter = MouthPainter(analysis.rig, image, analysis.appearance.grain)
+    for name in ("throat_rgb", "tongue_rgb", "_tongue_back_rgb", "_black_rgb"):
+        rgb = getattr(painter, name)
+        assert np.all(np.isfinite(rgb)) and rgb.min() >= 0.0 and rgb.max() <= 255.0, (name, rgb)
+
+
 def _sepia(image: np.ndarray) -> np.ndarray:
     """The (H, W, 3) uint8 `image` sepia-toned (the classic sepia matrix)."""
     toned = image.astype(float) @ np.array([[0.393, 0.769, 0.189], [0.349, 0.686, 0.168], [0.272, 0.534, 0.131]]).T

@@ -1349,8 +1349,12 @@ def _warmed(rgb: np.ndarray, *, lip: np.ndarray, warmth: float, share: float) ->
     red with it, turned a pink face's mouth scarlet: 13's dark red over green 3.2-3.5, its own
     photographed opening's 1.8).
     `rgb` itself, bit for bit, where it is no bluer or `share` is 0 (a one-tint photo, dull lips)."""
-    over = float(rgb[2]) / max(float(rgb[1]), 1e-6) / (warmth * float(lip[2]) / max(float(lip[1]), 1.0))
-    if share <= 0.0 or over <= 1.0:
+    if share <= 0.0:
+        return rgb
+    # Lips with no blue at all (a red duotone) allow none: any blue in `rgb` is over.
+    allowed = max(warmth * float(lip[2]) / max(float(lip[1]), 1.0), 1e-6)
+    over = float(rgb[2]) / max(float(rgb[1]), 1e-6) / allowed
+    if over <= 1.0:
         return rgb
     luma = float(rgb @ LUMA)
     lit = rgb * np.array([1.0, 1.0, over ** -share])
