@@ -335,7 +335,7 @@ class MouthPainter:
         warm = _lip_colour(lip) * (1.0 - gamut.held)  # how far the mouth is warmed (_warmed)
         # Light bounced off the lips and the mouth's inside: the lips' hue.
         self._shade_tint = np.maximum(lip, 1.0) / max(float(lip @ LUMA), 1.0)
-        inside = _interior_colours(lip=lip, gamut=gamut)
+        inside = _interior_colours(lip=lip, gamut=gamut, warm=warm)
         self._black_rgb = _warmed_black(_print_black(image, pts[list(lm.FACE_OVAL)]), throat=inside.throat_rgb,
                                         share=warm)
         self.throat_rgb, self.tongue_rgb, self._tongue_back_rgb = inside.throat_rgb, inside.tongue_rgb, inside.back_rgb
@@ -1318,13 +1318,13 @@ def _lip_colour(lip: np.ndarray) -> float:
     return float(np.clip((_chroma(lip) - 0.22) / 0.12, 0.0, 1.0))
 
 
-def _interior_colours(*, lip: np.ndarray, gamut: _Gamut) -> _Interior:
+def _interior_colours(*, lip: np.ndarray, gamut: _Gamut, warm: float) -> _Interior:
     """Throat and tongue from the (3,) median `lip` rgb, held to the photo's colours (`gamut`).
     Two checks, as each misses what the other sees: dull lips (_lip_colour 0) keep the mouth in
     their own hue, a red mouth being the only colour there; the gamut holds it to the hues a
     one-tint photo shows at all, which its lips can pass (09's sepia: chroma 0.26, its red tongue
     read pink-lilac) and a colour photo's spread never does (held 0: not held). None is bluer than
-    the lips (_warmed)."""
+    the lips, `warm` 0..1 of the way (_warmed's `share`)."""
     colour = _lip_colour(lip)
     throat = lip * (0.336 + colour * (np.array([0.42, 0.3, 0.3]) - 0.336)) + 6.0
     # A tongue is pink-red whatever the lips' tint (mauve lips gave a mauve smear between the
@@ -1334,7 +1334,7 @@ def _interior_colours(*, lip: np.ndarray, gamut: _Gamut) -> _Interior:
         (1.0 - share) * lip / lip_luma + share * rgb / float(rgb @ LUMA))
     tongue = lip * 0.75 + colour * (own(TONGUE_RGB, 0.7, 0.78) - lip * 0.75)
     back = lip * 0.5 + colour * (own(TONGUE_BACK_RGB, 0.7, 0.45) - lip * 0.5)
-    throat, tongue, back = (gamut.limit(_warmed(rgb, lip=lip, warmth=warmth, share=colour * (1.0 - gamut.held)))
+    throat, tongue, back = (gamut.limit(_warmed(rgb, lip=lip, warmth=warmth, share=warm))
                             for rgb, warmth in ((throat, THROAT_WARMTH), (tongue, 1.0), (back, 1.0)))
     return _Interior(throat_rgb=throat, tongue_rgb=tongue, back_rgb=back)
 
