@@ -740,12 +740,15 @@ def test_a_warm_faces_open_mouth_is_no_bluer_than_its_lips(analysis):
 def test_a_one_tint_photos_mouth_is_not_warmed(analysis):
     """Only a colour photo's mouth is warmed (_warmed): on the sepia-toned bundled photo its
     colours (throat, tongue, the tongue's back, the black, the teeth) are bit for bit those made
-    with no warming at all; on the warm-lit one they are not."""
+    with no warming at all; on the warm-lit one they are not. The print is lifted off black first,
+    so that its black has a hue (sepia) the warming could move."""
     names = ("throat_rgb", "tongue_rgb", "_tongue_back_rgb", "_black_rgb", "teeth_rgb", "_shade_rgb")
-    for image, same in ((_sepia(analysis.image), True), (_warm_lit(analysis.image), False)):
+    sepia = _sepia((25.0 + 0.9 * analysis.image).astype(np.uint8))
+    for image, same in ((sepia, True), (_warm_lit(analysis.image), False)):
         lit = MouthPainter(analysis.rig, image, analysis.appearance.grain)
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(mouth_module, "_warmed", lambda rgb, **_: rgb)
+            patch.setattr(mouth_module, "_warmed_black", lambda black, **_: black)
             unlit = MouthPainter(analysis.rig, image, analysis.appearance.grain)
         assert all(np.array_equal(getattr(lit, n), getattr(unlit, n)) for n in names) == same
 
