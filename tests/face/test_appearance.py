@@ -230,16 +230,19 @@ def test_the_lid_fill_continues_the_skin_round_the_eye_over_it():
     assert np.abs(photo - truth[inside]).max() > 60.0
 
 
-def _eye_under_a_brow(*, socket: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _eye_under_a_brow(*, socket: bool, band: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """_synthetic_eye's eye (60 px wide, its open upper margin `top` (x) px) under a brow of dark
     hairs from 12 to 22 px (0.2 to 0.37 eye widths) above that margin, over lid skin or (`socket`)
-    over a deep socket's shade dark from the margin up to the brow: (image, landmarks, top (160,))."""
+    over a deep socket's shade dark from the margin up to the brow; with `band`, a dark band (a
+    fringe, a hat's brim) 30 to 36 px above the margin: (image, landmarks, top (160,))."""
     image, pts = _synthetic_eye()
     upper = list(lm.LEFT_EYE_UPPER)
     xs = np.arange(image.shape[1])
     top = np.interp(xs, pts[upper, 0], pts[upper, 1])
     rows = np.arange(image.shape[0])[:, None]
     image[(rows >= top - 22) & (rows < top - 12)] = (50, 40, 35)
+    if band:
+        image[(rows >= top - 36) & (rows < top - 30)] = (50, 40, 35)
     if socket:
         image[(rows >= top - 12) & (rows < top - 1) & (xs >= 50) & (xs <= 110)] = (75, 55, 45)
     return image, pts, top
@@ -249,16 +252,17 @@ def test_the_brow_gap_is_where_a_low_brows_hairs_begin_over_lid_skin():
     """lid_fill's brow_gap: over lid skin between the lash band and the brow, the brow's hairs begin
     0.2 eye widths over the open margin (12 px of a 60 px eye; read within the fill grid's 0.03
     step and its one-sample growth of hairs); dark from the margin up to the brow (a deep-set eye's
-    socket shade, which the lid must cover to read as shut) reads none."""
+    socket shade, which the lid must cover to read as shut) reads none, whatever dark lies above the
+    brow (a fringe, a hat's brim: skin between it and the brow does not make the brow lid skin)."""
     from facetalk.face.appearance import FILL_A, FILL_GRID, lid_fill
 
     a = np.linspace(*FILL_A, FILL_GRID[1])
     mid = (a > 0.2) & (a < 0.8)
     gaps = {}
-    for socket in (False, True):
-        image, pts, _ = _eye_under_a_brow(socket=socket)
-        _, gaps[socket] = lid_fill(image, pts[:, :2], upper=lm.LEFT_EYE_UPPER, lower=lm.LEFT_EYE_LOWER, down=1.0,
+    for socket, band in ((False, False), (True, False), (True, True)):
+        image, pts, _ = _eye_under_a_brow(socket=socket, band=band)
+        _, gaps[socket, band] = lid_fill(image, pts[:, :2], upper=lm.LEFT_EYE_UPPER, lower=lm.LEFT_EYE_LOWER, down=1.0,
                                    lash_band=0.05, skin=np.array([180.0, 140.0, 120.0]), skin_luma=150.0)
-    assert gaps[False].shape == (FILL_GRID[1],)
-    assert np.all(np.abs(gaps[False][mid] - 0.2) < 0.05)
-    assert gaps[True] is None
+    assert gaps[False, False].shape == (FILL_GRID[1],)
+    assert np.all(np.abs(gaps[False, False][mid] - 0.2) < 0.05)
+    assert gaps[True, False] is None and gaps[True, True] is None

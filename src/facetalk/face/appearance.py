@@ -76,6 +76,9 @@ FILL_DARKEST = 0.55
 # A brow over a lid is hair (a dark or off-hue sample) above at least BROW_SKIN_ROWS samples of lid
 # skin over the lash band (_brow_gap); dark from the lash band up, it is a deep socket's shade.
 BROW_SKIN_ROWS = 2
+# Eye widths: a dark run up from the lash band longer than this is a socket's shade, not a crease,
+# and a column with one reads no brow (_brow_gap) - past it, a fringe or a hat's brim would pass for one.
+BROW_CREASE = 0.1
 BROW_FOUND = 0.6
 BROW_SMOOTH = 0.2
 
@@ -377,17 +380,20 @@ def _brow_gap(wild: np.ndarray, rows_b: np.ndarray, cols_a: np.ndarray, margin_b
     """(cols,) float32: per column of the fill's grid, how far (eye widths) above the open upper
     margin `margin_b` (cols,) the brow's hairs begin: the first `wild` (rows, cols) bool sample (hair,
     or as dark) above at least BROW_SKIN_ROWS samples of lid skin, searched up from FILL_PAD over the
-    lash band (`lash_band`, eye widths; what is dark next to it, a crease or a deep socket's shade,
-    is passed over); `rows_b` (rows,) and `cols_a` (cols,) the grid's b (eye widths, up negative)
-    and a. Found over under BROW_FOUND of the eye (a deep-set eye's socket dark up to the brow):
-    None; else interpolated between the columns found and smoothed over BROW_SMOOTH eye widths, so
-    the lid's top never steps."""
+    lash band (`lash_band`, eye widths; a crease dark next to it, up to BROW_CREASE, is passed over,
+    a longer dark run leaves the column unread); `rows_b` (rows,) and `cols_a` (cols,) the grid's b
+    (eye widths, up negative) and a. Found over under BROW_FOUND of the eye (a deep-set eye's socket
+    dark up to the brow): None; else interpolated between the columns found and smoothed over
+    BROW_SMOOTH eye widths, so the lid's top never steps."""
     none = FILL_B[1] - FILL_B[0]
+    step = float(rows_b[1] - rows_b[0])
     gap = np.full(wild.shape[1], none, np.float32)
     for j in range(wild.shape[1]):
-        i = int(np.searchsorted(rows_b, margin_b[j] - lash_band - FILL_PAD)) - 1
+        i = start = int(np.searchsorted(rows_b, margin_b[j] - lash_band - FILL_PAD)) - 1
         while i >= 0 and wild[i, j]:  # the lash band's shade continued
             i -= 1
+        if (start - i) * step > BROW_CREASE:
+            continue
         skin = 0
         while i >= 0 and not wild[i, j]:
             skin, i = skin + 1, i - 1
