@@ -95,8 +95,10 @@ class LidSkin:
     reaches, as a share of the eye's width; edge_sigma_px: how soft the photo draws the lid
     margin (the Gaussian blur, in pixels, of its sharpest edge there), so a drawn lash line is as
     soft as the photo's own. fill: (FILL_GRID, 3) float32 RGB, the skin round the eye continued over its
-    opening and lash band (lid_fill), on the eye's (a, b) grid FILL_A x FILL_B (eye widths); None (a
-    hand-made lid): render.eyes keeps its per-column lit colour. brow_gap: (FILL_GRID[1],) float32, per
+    opening and lash band (lid_fill), on the eye's (a, b) grid FILL_A x FILL_B (eye widths): the grey
+    level render.eyes draws the skin just above a shut lid toward where it is darker, only under a
+    brow read over lid skin (brow_gap); None (a hand-made lid): the skin above a shut lid is never
+    drawn to it. brow_gap: (FILL_GRID[1],) float32, per
     column of that grid, how far (eye widths) above the open upper margin the brow's hairs begin
     (lid_fill); None: none read over lid skin (a deep-set eye's socket dark up to the brow, or a
     hand-made lid): no limit but the brow's landmarks, and the skin above the lid is not drawn to
