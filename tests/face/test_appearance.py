@@ -201,7 +201,9 @@ def test_the_lid_fill_continues_the_skin_round_the_eye_over_it():
     """lid_fill: over the eye opening, its lash band and the dark lashes above it, the skin round the
     eye continued as a membrane. On skin that is a plane (a linear ramp, lighter toward the cheek and
     the inner corner), the harmonic fill is that plane: within 2 levels of it where the photo has
-    sclera, iris or lashes. The photo's eye region differs from it by over 60 there."""
+    sclera, iris or lashes. The photo's eye region differs from it by over 60 there. (The plane's
+    top, darker than FILL_DARKEST x the lid, reads as a brow over lid skin: a fill is made only
+    under one.)"""
     import cv2
 
     from facetalk.face.appearance import FILL_A, FILL_B, FILL_GRID, lid_fill
@@ -217,8 +219,9 @@ def test_the_lid_fill_continues_the_skin_round_the_eye_over_it():
     lash_band = 3.0 / 60.0
     cv2.polylines(image, [np.round(pts[list(upper), :2] - (0, 2)).astype(np.int32)], False, (30.0, 25.0, 20.0), 3)
     image = np.clip(image, 0, 255).astype(np.uint8)
-    fill, _ = lid_fill(image, pts[:, :2], upper=upper, lower=lower, down=1.0, lash_band=lash_band,
-                    skin=np.array([180.0, 144.0, 117.0]), skin_luma=150.0)
+    fill, gap = lid_fill(image, pts[:, :2], upper=upper, lower=lower, down=1.0, lash_band=lash_band,
+                         skin=np.array([180.0, 144.0, 117.0]), skin_luma=150.0)
+    assert gap is not None
     assert fill.shape == (*FILL_GRID, 3)
     b, a = np.meshgrid(np.linspace(*FILL_B, FILL_GRID[0]), np.linspace(*FILL_A, FILL_GRID[1]), indexing="ij")
     x, y = 50.0 + 60.0 * a, 60.0 + 60.0 * b  # the eye's axes: corners (50, 60) and (110, 60)
@@ -253,16 +256,19 @@ def test_the_brow_gap_is_where_a_low_brows_hairs_begin_over_lid_skin():
     0.2 eye widths over the open margin (12 px of a 60 px eye; read within the fill grid's 0.03
     step and its one-sample growth of hairs); dark from the margin up to the brow (a deep-set eye's
     socket shade, which the lid must cover to read as shut) reads none, whatever dark lies above the
-    brow (a fringe, a hat's brim: skin between it and the brow does not make the brow lid skin)."""
+    brow (a fringe, a hat's brim: skin between it and the brow does not make the brow lid skin),
+    and then no fill is made (it is used only under a brow read over lid skin)."""
     from facetalk.face.appearance import FILL_A, FILL_GRID, lid_fill
 
     a = np.linspace(*FILL_A, FILL_GRID[1])
     mid = (a > 0.2) & (a < 0.8)
-    gaps = {}
+    gaps, fills = {}, {}
     for socket, band in ((False, False), (True, False), (True, True)):
         image, pts, _ = _eye_under_a_brow(socket=socket, band=band)
-        _, gaps[socket, band] = lid_fill(image, pts[:, :2], upper=lm.LEFT_EYE_UPPER, lower=lm.LEFT_EYE_LOWER, down=1.0,
-                                   lash_band=0.05, skin=np.array([180.0, 140.0, 120.0]), skin_luma=150.0)
+        fills[socket, band], gaps[socket, band] = lid_fill(
+            image, pts[:, :2], upper=lm.LEFT_EYE_UPPER, lower=lm.LEFT_EYE_LOWER, down=1.0, lash_band=0.05,
+            skin=np.array([180.0, 140.0, 120.0]), skin_luma=150.0)
     assert gaps[False, False].shape == (FILL_GRID[1],)
     assert np.all(np.abs(gaps[False, False][mid] - 0.2) < 0.05)
     assert gaps[True, False] is None and gaps[True, True] is None
+    assert fills[False, False].shape == (FILL_GRID[0], FILL_GRID[1], 3) and fills[True, False] is None

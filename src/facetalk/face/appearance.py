@@ -94,15 +94,13 @@ class LidSkin:
     far above the open margin the photo's dark lash band (lashes, liner, the lid's own shadow)
     reaches, as a share of the eye's width; edge_sigma_px: how soft the photo draws the lid
     margin (the Gaussian blur, in pixels, of its sharpest edge there), so a drawn lash line is as
-    soft as the photo's own. fill: (FILL_GRID, 3) float32 RGB, the skin round the eye continued over its
-    opening and lash band (lid_fill), on the eye's (a, b) grid FILL_A x FILL_B (eye widths): the grey
-    level render.eyes draws the skin just above a shut lid toward where it is darker, only under a
-    brow read over lid skin (brow_gap); None (a hand-made lid): the skin above a shut lid is never
-    drawn to it. brow_gap: (FILL_GRID[1],) float32, per
-    column of that grid, how far (eye widths) above the open upper margin the brow's hairs begin
-    (lid_fill); None: none read over lid skin (a deep-set eye's socket dark up to the brow, or a
-    hand-made lid): no limit but the brow's landmarks, and the skin above the lid is not drawn to
-    the fill.
+    soft as the photo's own. fill: (FILL_GRID, 3) float32 RGB, the skin round the eye continued
+    over its opening and lash band (lid_fill), on the eye's (a, b) grid FILL_A x FILL_B (eye
+    widths): the grey level render.eyes draws the skin just above a shut lid toward where it is
+    darker; None (no brow read, or a hand-made lid): the skin above a shut lid is never drawn to
+    it. brow_gap: (FILL_GRID[1],) float32, per column of that grid, how far (eye widths) above the
+    open upper margin the brow's hairs begin (lid_fill); None: none read over lid skin (a deep-set
+    eye's socket dark up to the brow, or a hand-made lid): no limit but the brow's landmarks.
     """
 
     upper: tuple[int, ...]
@@ -339,10 +337,11 @@ def _membrane(rgb: np.ndarray, known: np.ndarray) -> np.ndarray:
 
 
 def lid_fill(image: np.ndarray, xy: np.ndarray, *, upper: tuple[int, ...], lower: tuple[int, ...], down: float,
-             lash_band: float, skin: np.ndarray, skin_luma: float) -> tuple[np.ndarray, np.ndarray | None]:
-    """((FILL_GRID, 3) float32, (FILL_GRID[1],) float32 or None): the photo's skin round one eye
-    continued over the eye (see FILL_A), and per column of that grid how far above the open upper
-    margin (eye widths) the brow's hairs begin (_brow_gap; None: no brow over lid skin). `xy` (V, 2) the
+             lash_band: float, skin: np.ndarray, skin_luma: float) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """((FILL_GRID, 3) float32, (FILL_GRID[1],) float32), or (None, None) where no brow is read over
+    lid skin (the fill is used only under one, and its sparse solve is most of the cost): the photo's
+    skin round one eye continued over the eye (see FILL_A), and per column of that grid how far above
+    the open upper margin (eye widths) the brow's hairs begin (_brow_gap). `xy` (V, 2) the
     landmarks, `lash_band` the photo's lash band (eye widths), `skin` (3,) the face's skin colour (its
     hue) and `skin_luma` the lid skin's luma."""
     import cv2
@@ -367,13 +366,15 @@ def lid_fill(image: np.ndarray, xy: np.ndarray, *, upper: tuple[int, ...], lower
         order = np.argsort(ca)
         return np.interp(a, ca[order], cb[order])
 
-    opening = (a >= 0.0) & (a <= 1.0) & (b >= margin(upper) - lash_band) & (b <= margin(lower))
-    grow = 2 * int(np.ceil(FILL_PAD / ((FILL_B[1] - FILL_B[0]) / (FILL_GRID[0] - 1)))) + 1
-    hole = cv2.dilate(opening.astype(np.uint8), np.ones((grow, grow), np.uint8)) > 0
     wild = (rgb @ LUMA < FILL_DARKEST * skin_luma) | ~_skin_hued(rgb, skin)
     # Grown a sample: hairs' blurred edges, half skin, pass both tests and left a brow's grey outline.
     wild = cv2.dilate(wild.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     gap = _brow_gap(wild, b[:, 0], a[0], margin(upper)[0], lash_band=lash_band)
+    if gap is None:
+        return None, None
+    opening = (a >= 0.0) & (a <= 1.0) & (b >= margin(upper) - lash_band) & (b <= margin(lower))
+    grow = 2 * int(np.ceil(FILL_PAD / ((FILL_B[1] - FILL_B[0]) / (FILL_GRID[0] - 1)))) + 1
+    hole = cv2.dilate(opening.astype(np.uint8), np.ones((grow, grow), np.uint8)) > 0
     return _membrane(rgb, ~(hole | wild)).astype(np.float32), gap
 
 
