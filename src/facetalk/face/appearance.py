@@ -295,7 +295,7 @@ def read_lid_skin(image: np.ndarray, pts: np.ndarray, upper: tuple[int, ...], lo
     band_px = _lash_band_px(image, base[mid], up=up, ipd=ipd, skin_luma=float(np.median(profile[mid] @ LUMA)))
     lid_luma = float(np.median(profile @ LUMA))
     fill, brow_gap = lid_fill(image, xy, upper=upper, lower=lower, down=down, lash_band=float(band_px / width),
-                    skin=cheek, skin_luma=lid_luma)
+                              skin=cheek, skin_luma=lid_luma)
     return LidSkin(edge_sigma_px=_edge_sigma(image, base[mid], up, ipd), upper=tuple(upper), lower=tuple(lower),
                    colour_profile=profile.reshape(N_LID_PROFILE, 4, 3).mean(axis=1).astype(np.float32),
                    lash_rgb=lash_rgb.astype(np.float32), down_sign=down, lash_band=float(band_px / width),
@@ -369,7 +369,7 @@ def lid_fill(image: np.ndarray, xy: np.ndarray, *, upper: tuple[int, ...], lower
     wild = (rgb @ LUMA < FILL_DARKEST * skin_luma) | ~_skin_hued(rgb, skin)
     # Grown a sample: hairs' blurred edges, half skin, pass both tests and left a brow's grey outline.
     wild = cv2.dilate(wild.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    gap = _brow_gap(wild, b[:, 0], a[0], margin(upper)[0], lash_band=lash_band)
+    gap = _brow_gap(wild, rows_b=b[:, 0], cols_a=a[0], margin_b=margin(upper)[0], lash_band=lash_band)
     if gap is None:
         return None, None
     opening = (a >= 0.0) & (a <= 1.0) & (b >= margin(upper) - lash_band) & (b <= margin(lower))
@@ -378,7 +378,7 @@ def lid_fill(image: np.ndarray, xy: np.ndarray, *, upper: tuple[int, ...], lower
     return _membrane(rgb, ~(hole | wild)).astype(np.float32), gap
 
 
-def _brow_gap(wild: np.ndarray, rows_b: np.ndarray, cols_a: np.ndarray, margin_b: np.ndarray, *,
+def _brow_gap(wild: np.ndarray, *, rows_b: np.ndarray, cols_a: np.ndarray, margin_b: np.ndarray,
               lash_band: float) -> np.ndarray | None:
     """(cols,) float32: per column of the fill's grid, how far (eye widths) above the open upper
     margin `margin_b` (cols,) the brow's hairs begin: the first `wild` (rows, cols) bool sample (hair,
