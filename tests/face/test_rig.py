@@ -537,7 +537,6 @@ def test_a_press_lifts_the_skin_under_the_lower_lip_with_it():
     the skin under it rises with it, less and less down to the chin's bottom (which stays), so the
     strip just under the lip (17 to 200) stretches little (1.35x before, its photo drawn out into
     vertical streaks)."""
-    from facetalk.face import rig as rig_module
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.renderer import posed_vertices
 
@@ -546,7 +545,7 @@ def test_a_press_lifts_the_skin_under_the_lower_lip_with_it():
     rise = rest[:, 1] - shut[:, 1]
     assert rise[17] > 0.03 * rig.ipd_px
     assert rise[17] > rise[200] > rise[199] > 0.0
-    assert abs(rise[rig_module.CHIN_BOTTOM]) < 1e-3
+    assert abs(rise[lm.CHIN_BOTTOM]) < 1e-3
     assert (shut[200, 1] - shut[17, 1]) / (rest[200, 1] - rest[17, 1]) < 1.15
 
 

@@ -29,6 +29,7 @@ LEFT_IRIS = (473, 474, 475, 476, 477)
 RIGHT_BROW = (70, 63, 105, 66, 107, 55, 65, 52, 53, 46)
 LEFT_BROW = (300, 293, 334, 296, 336, 285, 295, 282, 283, 276)
 MOUTH_CORNERS = (61, 291)  # subject's right, left
+CHIN_BOTTOM = 152  # the chin's lowest point, on FACE_OVAL
 
 
 def eye_centres(pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -190,11 +190,6 @@ LIP_FILL_STRETCH = 2.0
 # Filled only on a parted photo: from the inner lips' gap at mid-mouth of face.lips' MIN_OPENING
 # mouth widths (a closed mouth's landmarks lie 0-0.03 apart), fully from twice that.
 LIP_FILL_FROM = 0.03
-# The skin under the lower lip follows its outer contour's press, fading linearly to none at the
-# chin's bottom (landmark CHIN_BOTTOM) and toward the mouth corners as 1 - x^2: the lower lip
-# rising alone stretched the strip of skin just under it by the whole of its move, its photo drawn
-# out into vertical streaks (11: 36 px of teeth to close).
-CHIN_BOTTOM = 152
 # The open mouth's height across it, from its inner corners (x = -1, 1): (1 - x^2)^power of the
 # middle's; 0.5 is an ellipse, 1 a lens with tight corners. 0.75: beside the corners the opening
 # is 0.39 of its middle (0.61-0.65 before, a box with rounded ends); at 1 (0.28) dlib read a
@@ -363,7 +358,7 @@ def _shoulder_drop(person_alpha: np.ndarray | None, pts: np.ndarray, face_h: flo
     the first row where the matte is 1.4 face widths wide; 0.1-0.5 face heights, 0.45 if unknown."""
     if person_alpha is None:
         return 0.45 * face_h
-    chin_y = pts[152, 1]
+    chin_y = pts[lm.CHIN_BOTTOM, 1]
     face_w = np.ptp(pts[list(lm.FACE_OVAL), 0])
     rows = person_alpha[int(chin_y):int(chin_y + 0.5 * face_h)] > 0.5
     wide = np.nonzero(rows.sum(axis=1) > 1.4 * face_w)[0]
@@ -786,7 +781,7 @@ def _jaw_weight(pts: np.ndarray, meas: _Measures, lips: _Lips) -> np.ndarray:
     """(V,) how much of the jaw's movement each vertex follows: the lower face, and below the chin
     the skin of the neck, which stretches with the jaw, fading toward the collar."""
     u, v, ipd, face_h, is_face = meas.u, meas.v, meas.ipd, meas.face_h, lips.is_face
-    chin_v = meas.frame.uv(pts[[152], :2])[1][0]
+    chin_v = meas.frame.uv(pts[[lm.CHIN_BOTTOM], :2])[1][0]
     jaw_w = smoothstep(v, -0.15 * ipd, 0.35 * ipd) * (1.0 - smoothstep(np.abs(u), 0.5 * ipd, 1.25 * ipd))
     jaw_w[~is_face] = (1.0 - smoothstep(v[~is_face], chin_v, chin_v + 0.3 * face_h)) * (v[~is_face] > chin_v - 0.05 * face_h) \
         * (1.0 - smoothstep(np.abs(u[~is_face]), 0.5 * ipd, 1.0 * ipd)) * 0.6
@@ -1138,11 +1133,13 @@ def _lip_fill(meas: _Measures, lips: _Lips, *, pairs: list[tuple[int, int]], nea
 def _chin_follow(meas: _Measures, lips: _Lips, *, share: np.ndarray) -> np.ndarray:
     """(V,) signed press share of the face skin under the lower lip: the lower lip's outer
     contour's (from `share`, (V,) the lips' signed shares, along the mouth), fading linearly to
-    none at CHIN_BOTTOM and toward the mouth corners as 1 - x^2 (x: -1..1 corner to corner)."""
+    none at lm.CHIN_BOTTOM and toward the mouth corners as 1 - x^2 (x: -1..1 corner to corner): the
+    lower lip rising alone would stretch the strip of skin just under it by the whole of its move,
+    its photo drawn out into vertical streaks."""
     u, v = meas.u, meas.v
     outer = list(lm.LIPS_OUTER_LOWER)
     below = v - _interp_along(u, u[outer], v[outer])  # (V,) px under the lower lip's outer contour
-    reach = v[CHIN_BOTTOM] - v[lm.LIPS_OUTER_LOWER[len(outer) // 2]]
+    reach = v[lm.CHIN_BOTTOM] - v[lm.LIPS_OUTER_LOWER[len(outer) // 2]]
     x = np.minimum(np.abs(u) / (0.5 * meas.mouth_w), 1.0)
     fade = np.clip(1.0 - below / max(reach, 1e-6), 0.0, 1.0) * (1.0 - x * x)
     skin = lips.is_face & ~(lips.upper | lips.lower) & (below > 0)
