@@ -99,7 +99,8 @@ class ShadeReference:
             tips = runs[0] * np.array([_edge_at(uu, envelope) for uu in np.asarray(u, np.float32)])
             near = np.flatnonzero(d_upper * to_rest < runs[0] + PENUMBRA_REACH * TEETH_PENUMBRA[1] * mouth_w * to_rest)
             below = d_upper[near] - tips[near] / to_rest
-            penumbra = TEETH_PENUMBRA[0] * np.where(below >= 0.0, np.exp(-below / (TEETH_PENUMBRA[1] * mouth_w)), 0.0)
+            penumbra = TEETH_PENUMBRA[0] * np.exp(-np.maximum(below, 0.0) / (TEETH_PENUMBRA[1] * mouth_w)) \
+                * np.clip(below + 0.5, 0.0, 1.0)  # the tips' line's pixels blended by how much lies under it
             color[near] = mix(color[near], self._penumbra_rgb(), penumbra)
         for d_lip, length, anchor_xy, sign in ((d_upper, upper_run, self._anchor_xy, 1.0),
                                                (d_lower, runs[1], self._lower_anchor_xy, -1.0)):

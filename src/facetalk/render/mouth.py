@@ -801,15 +801,16 @@ class MouthPainter:
         before they are laid over it, at the pixels (N,) `down_upper` px below the upper lip whose
         row's (N,) `run` (rest px, _lay_photo_interior's) ends in its biting edge (_shaped_run). It
         starts at full strength on the line through the tips of that edge's teeth
-        (_biting_envelope_table), not on the edge itself: the notches between the tips keep the
+        (_biting_envelope_table; the pixels on the line blended by how much of each lies under it,
+        so a sloping line draws no staircase), not on the edge itself: the notches between the tips keep the
         dark behind the teeth, as a photo's own teeth show it (the penumbra filled them with grey
         ivory, merging the tips and smearing their edge: issue 13, 12's /i/). Nowhere above
         that line (their back teeth giving way to the dark mouth, PHOTO_TEETH_HIDDEN, stay dark);
         PENUMBRA_REACH falloffs below it, it is nothing."""
         to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
-        at, falloff = _below_edge(down_upper * to_rest, down_upper, run, u, to_rest, _biting_envelope_table(),
-                                  _shortest_envelope(), TEETH_PENUMBRA[1] * mouth_w)
-        _mix_penumbra(color, at, np.exp(falloff, out=falloff), self._shade_rgb[RGB_PENUMBRA])
+        at, falloff, cover = _below_edge(down_upper * to_rest, down_upper, run, u, to_rest, _biting_envelope_table(),
+                                         _shortest_envelope(), TEETH_PENUMBRA[1] * mouth_w)
+        _mix_penumbra(color, at, np.exp(falloff, out=falloff), cover, self._shade_rgb[RGB_PENUMBRA])
 
     def _arched_top(self, verts: np.ndarray, u: np.ndarray, *, d_upper: np.ndarray, alpha: np.ndarray,
                     peak_opening: float, mouth_w: float, widened: float) -> tuple[np.ndarray, np.ndarray]:
@@ -1959,33 +1960,34 @@ def _biting_envelope_table() -> np.ndarray:
 
 @njit(cache=True, nogil=True)
 def _below_edge(d_rest, down_upper, run, u, to_rest, table, shortest, falloff):
-    """_photo_penumbra's pixels and the exponent of each one's falloff (-below / `falloff` px,
-    posed: TEETH_PENUMBRA[1] mouth widths), (n,) int64, float64: the (N,) pixels `d_rest` rest px
-    (`down_upper` posed px) under the lip, within PENUMBRA_REACH falloffs past the (N,) `run`
-    (rest px) and `below` >= 0 px (posed) under the line its `run` times _edge_at over `table` at
-    `u` draws (`shortest` the least of that share, which rules out the teeth's inside at one
-    comparison). One pass: numpy's over every pixel and the edge's pixels cost 0.18 ms a frame on
-    11; the exp is left to numpy, whose last bit the compiled exp does not match in 1 of 20 (the
-    reference's bit test)."""
-    at, exponent = np.empty(d_rest.shape[0], np.int64), np.empty(d_rest.shape[0])
+    """_photo_penumbra's pixels, the exponent of each one's falloff (-below / `falloff` px, posed:
+    TEETH_PENUMBRA[1] mouth widths; 0 above the line) and how much of it lies under the line
+    (below + 0.5, 0..1: the line's pixels blended, not stepped), (n,) int64, float64, float64: the
+    (N,) pixels `d_rest` rest px (`down_upper` posed px) under the lip, within PENUMBRA_REACH
+    falloffs past the (N,) `run` (rest px) and `below` >= -0.5 px (posed) under the line its `run`
+    times _edge_at over `table` at `u` draws (`shortest` the least of that share, which rules out
+    the teeth's inside at one comparison). One pass: numpy's over every pixel and the edge's pixels
+    cost 0.18 ms a frame on 11; the exp is left to numpy, whose last bit the compiled exp does not
+    match in 1 of 20 (the reference's bit test)."""
+    at, exponent, cover = np.empty(d_rest.shape[0], np.int64), np.empty(d_rest.shape[0]), np.empty(d_rest.shape[0])
     n, reach = 0, PENUMBRA_REACH * falloff
     for i in range(d_rest.shape[0]):
         d = np.float64(d_rest[i])
-        if d >= run[i] + reach * to_rest or d <= shortest * run[i] - 0.5 * to_rest:
+        if d >= run[i] + reach * to_rest or d <= shortest * run[i] - to_rest:
             continue
         b = np.float64(down_upper[i]) - run[i] * _edge_at(u[i], table) / to_rest
-        if b >= 0.0:
-            at[n], exponent[n] = i, -b / falloff
+        if b > -0.5:
+            at[n], exponent[n], cover[n] = i, -max(b, 0.0) / falloff, min(b + 0.5, 1.0)
             n += 1
-    return at[:n], exponent[:n]
+    return at[:n], exponent[:n], cover[:n]
 
 
 @njit(cache=True, nogil=True)
-def _mix_penumbra(color, at, falloff, rgb):
+def _mix_penumbra(color, at, falloff, cover, rgb):
     """Mix in place the (N, 3) `color` at pixels (n,) `at` toward the (3,) `rgb` by TEETH_PENUMBRA[0]
-    times their (n,) `falloff` (its exp, 0..1): numpy's products over them cost ~0.03 ms a frame."""
+    times their (n,) `falloff` (its exp, 0..1) times their (n,) `cover` (0..1)."""
     for j in range(at.shape[0]):
-        k = TEETH_PENUMBRA[0] * falloff[j]
+        k = TEETH_PENUMBRA[0] * falloff[j] * cover[j]
         for c in range(3):
             color[at[j], c] = color[at[j], c] + (rgb[c] - color[at[j], c]) * k
 
