@@ -243,13 +243,12 @@ SMOOTH_SAMPLES = 4
 # a deep-set eye's socket shadow is, and the lid must continue it, not show a lighter patch.
 TOP_DARKEST = 0.3
 # Where the brow sits close over the eye, the skin just above the shut lid's top is the brow's lower
-# edge: continued down the lid, it drew a grey-brown smear under the brow (Obama's blink apex read as a
-# grey rectangle). So a sample there darker than TOP_FILL_DARKEST x the photo's skin at that place
+# edge: continued down the lid, it would draw a grey-brown smear under the brow, a grey box at the
+# blink's apex. So a sample there darker than TOP_FILL_DARKEST x the photo's skin at that place
 # (LidSkin.fill: the skin round the eye continued under its brow hairs, lashes and opening) is drawn
 # toward that skin, wholly TOP_FILL_RAMP x it darker; only under a brow read over lid skin
 # (LidSkin.brow_gap): a deep-set eye's socket shade, dark up to the brow, is left out of the fill as
-# hair is, and a lid lighter than it at its top drew an edge that dlib read as an open eye's rim
-# (Coelho lost a blink).
+# hair is, and a lid lighter than that shade at its top draws an edge dlib reads as an open eye's rim.
 TOP_FILL_DARKEST = 0.8
 TOP_FILL_RAMP = 0.25
 # Nor is the hue of a sample of another hue than the lid skin's (_off_hue): spectacle glare, greyer

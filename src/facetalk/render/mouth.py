@@ -802,9 +802,9 @@ class MouthPainter:
         row's (N,) `run` (rest px, _lay_photo_interior's) ends in its biting edge (_shaped_run). It
         starts at full strength on the line through the tips of that edge's teeth
         (_biting_envelope_table; the pixels on the line blended by how much of each lies under it,
-        so a sloping line draws no staircase), not on the edge itself: the notches between the tips keep the
-        dark behind the teeth, as a photo's own teeth show it (the penumbra filled them with grey
-        ivory, merging the tips and smearing their edge: issue 13, 12's /i/). Nowhere above
+        so a sloping line draws no staircase), not on the edge itself: the notches between the tips
+        keep the dark behind the teeth, as a photo's own teeth show it (a penumbra in the notches
+        would fill them with grey ivory, merging the tips into one smeared edge). Nowhere above
         that line (their back teeth giving way to the dark mouth, PHOTO_TEETH_HIDDEN, stay dark);
         PENUMBRA_REACH falloffs below it, it is nothing."""
         to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
@@ -1343,12 +1343,10 @@ def _interior_colours(*, lip: np.ndarray, gamut: _Gamut, warm: float) -> _Interi
 def _warmed(rgb: np.ndarray, *, lip: np.ndarray, warmth: float, share: float) -> np.ndarray:
     """(3,) the mouth's inside `rgb` with its blue over its green at most `warmth` times the (3,)
     median `lip` rgb's, `share` 0..1 of the way there, at its luma: the light inside a mouth has
-    come off the lips and skin, and a mouth's dark is warmer still (THROAT_WARMTH). The lips' hue
-    scaled red (the throat) and a fixed pink (the tongue) were bluer than that on a warm face
-    (07's throat 1.04, tongue 1.11, its back 1.17 times the lips'; 02's 1.04, 1.15, 1.21): a
-    slate-grey or mauve hole. Only its blue moves (the skin's own chromaticity as the light, its
-    red with it, turned a pink face's mouth scarlet: 13's dark red over green 3.2-3.5, its own
-    photographed opening's 1.8).
+    come off the lips and skin, and a mouth's dark is warmer still (THROAT_WARMTH): the lips' hue
+    scaled red (the throat) and a fixed pink (the tongue) can be bluer than that on a warm face, a
+    slate-grey or mauve hole. Only its blue moves: the skin's own chromaticity as the light, its red
+    moved with it, would turn a pink face's mouth scarlet.
     `rgb` itself, bit for bit, where it is no bluer or `share` is 0 (a one-tint photo, dull lips)."""
     if share <= 0.0:
         return rgb
@@ -1966,9 +1964,9 @@ def _below_edge(d_rest, down_upper, run, u, to_rest, table, shortest, falloff):
     (N,) pixels `d_rest` rest px (`down_upper` posed px) under the lip, within PENUMBRA_REACH
     falloffs past the (N,) `run` (rest px) and `below` >= -0.5 px (posed) under the line its `run`
     times _edge_at over `table` at `u` draws (`shortest` the least of that share, which rules out
-    the teeth's inside at one comparison). One pass: numpy's over every pixel and the edge's pixels
-    cost 0.18 ms a frame on 11; the exp is left to numpy, whose last bit the compiled exp does not
-    match in 1 of 20 (the reference's bit test)."""
+    the teeth's inside at one comparison). One compiled pass, as it runs over every cavity pixel
+    each frame; the exp is left to numpy, whose last bit the compiled exp does not match in 1 of 20
+    (the reference's bit test)."""
     at, exponent, cover = np.empty(d_rest.shape[0], np.int64), np.empty(d_rest.shape[0]), np.empty(d_rest.shape[0])
     n, reach = 0, PENUMBRA_REACH * falloff
     for i in range(d_rest.shape[0]):
