@@ -1615,6 +1615,52 @@ def test_a_moustache_hangs_over_the_top_of_the_opening(analysis):
     assert luma[:3].max() > 60 and np.all(luma[int(0.1 * mouth_w) + 1:] == 0)
 
 
+def test_a_moustaches_strands_run_on_over_the_whole_opening(analysis):
+    """Below the drape's reach the opening under hanging hair is still seen through the strands:
+    under a light strand the interior is lighter than under the dark between two (08's fear mouth
+    was an even-toned dark slash cut into its white moustache)."""
+    from facetalk.face import landmarks as lm
+
+    lip = analysis.rig.rest_xyz[list(lm.LIPS_OUTER_UPPER), :2]
+    hairy = analysis.image.copy()
+    x0, x1 = int(lip[:, 0].min()), int(lip[:, 0].max())
+    y1 = int(lip[:, 1].max())
+    hairy[y1 - int(0.3 * (x1 - x0)):y1, x0:x1] = np.where((np.arange(x0, x1) % 3 == 0)[None, :, None], 230,
+                                                          120).astype(np.uint8)
+    painter = MouthPainter(analysis.rig, hairy, analysis.appearance.grain)
+    mid = (x0 + x1) // 2
+    light_x = mid - mid % 3  # a light strand's column, and a dark one's beside it
+    n = 20
+    d_upper = np.tile(np.arange(n, dtype=np.float32), 2)
+    px = np.repeat([light_x, light_x + 1], n) + d_upper * painter._down[0]  # straight down the face
+    py = y1 + d_upper * painter._down[1]
+    color = np.full((2 * n, 3), 60.0, np.float32)
+    mouth_w = 60.0
+    painter._drape(color, hairy.copy(), px, py, d_upper=d_upper, mouth_w=mouth_w)
+    deep = np.arange(n) > mouth_module.DRAPE_REACH * mouth_w + 1
+    luma = color @ LUMA
+    assert np.all(luma[:n][deep] > luma[n:][deep] + 20), (luma[:n][deep], luma[n:][deep])
+
+
+def test_the_openings_edge_is_softer_on_a_one_tint_print(analysis):
+    """The opening's edge on a sepia print of the bundled photo is blurred wider than on the colour
+    photo (its lips are faint; at the photo's own softness 09's and 10's small openings were
+    lozenges with hard edges); the colour photo's at its own softness."""
+    def edge_px(image: np.ndarray) -> tuple[float, float]:
+        painter = MouthPainter(analysis.rig, image, np.zeros_like(analysis.appearance.grain))
+        out = np.full((40, 40, 3), 200, np.uint8)
+        ys, xs = np.mgrid[20:30, 5:35]
+        ys, xs = ys.ravel(), xs.ravel()
+        painter._composite(out, (0, 0, 40, 40), ys, xs, np.full((len(ys), 3), 20.0), np.ones(len(ys)))
+        column = out[:, 20] @ LUMA
+        step = 200.0 - column.min()  # px from 10% to 90% of the step, both edges
+        return float(np.sum((column > column.min() + 0.1 * step) & (column < 200.0 - 0.1 * step))), painter._softness
+
+    colour, colour_soft = edge_px(analysis.image)
+    sepia, sepia_soft = edge_px(_sepia(analysis.image))
+    assert abs(sepia_soft - colour_soft) < 0.2 and sepia >= 1.5 * colour, (colour, sepia, colour_soft, sepia_soft)
+
+
 def test_a_lowered_upper_lip_covers_the_upper_teeth(analysis):
     """The synthetic upper teeth stay on the skull when the upper lip is drawn down: the lip's
     lowering is read up to 0.12 mouth widths (held to 0.04 before: 0.06 of them bared under a
@@ -1743,7 +1789,9 @@ def test_a_lower_lip_hidden_by_hair_stands_out_of_the_opening_in_a_faded_print(a
     lips: the lower lip drawn under the opening is lit like the photo's lip, well above the
     opening's dark (mid-band luma 126 over the tongue's 79 a band-height above it; 111 when it
     took the skin's darker light, as 08's band did, reading as the hole's bottom), with a light
-    wet top edge over it (its lightest row 134 over the mid-band's 126: 112 over 111 before)."""
+    wet top edge over it (its lightest row 134 over the mid-band's 126: 112 over 111 before; 133.5
+    over 129.6 with the opening's edge blurred as a print's under hair is, OPEN_SOFTEN: a crisp
+    light line there drew a rim under 08's opening)."""
     from facetalk.face import landmarks as lm
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.mouth import HIDDEN_LIP_HEIGHT, HIDDEN_LIP_SHARE
@@ -1763,7 +1811,7 @@ def test_a_lower_lip_hidden_by_hair_stands_out_of_the_opening_in_a_faded_print(a
     column = out[:, int(round(x)) - 1:int(round(x)) + 2].mean(axis=1) @ LUMA
     band, opening = column[int(round(bottom - 0.5 * height))], column[int(round(bottom - 2.0 * height))]
     wet = column[int(round(bottom - height)):int(round(bottom - 0.5 * height))].max()
-    assert band > opening + 40.0 and wet > band + 5.0, (band, opening, wet)
+    assert band > opening + 40.0 and wet > band + 2.0, (band, opening, wet)
 
 
 def test_a_narrow_opening_under_a_moustache_has_the_lower_lip_under_it(analysis):

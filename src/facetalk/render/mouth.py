@@ -142,6 +142,15 @@ HIDDEN_LIP_SHADE = 0.75
 LIP_OVER_SKIN = np.array([0.95, 0.78, 0.85])
 DRAPE_SHARE = 0.9
 DRAPE_REACH = 0.1
+# Under hanging hair a small opening is a darkening seen through the strands, not a hole cut in
+# them: the strands' light and dark (the frame's hair just above the upper lip, continued down,
+# relative to its mean) modulate the interior's light by STRAND_DETAIL x strands all the way
+# down (_drape). On such a photo, and on a one-tint print (a faded photo, an engraving: _Gamut.held),
+# whose lips are faint, the opening's edge is blurred (1 + OPEN_SOFTEN x the larger of the two) x
+# the photo's softness (_composite): at the photo's own softness 08's fear mouth was an even-toned
+# slash cut into the moustache, and 10's a dark lozenge outlined by its lower lip's white band.
+STRAND_DETAIL = 0.8
+OPEN_SOFTEN = 1.0
 # Hair hiding the upper lip itself (lip_strands) overhangs the opening: the light reaching the
 # mouth's inside (its cavity, throat, tongue and synthetic teeth, _shade_colours; never a photo's
 # own teeth, photographed in that shade already) keeps 1 - HAIR_SHADE x its strands of itself. Lit
@@ -264,6 +273,7 @@ class MouthPainter:
         # _rounding: not at all on a full smile), since emotions undo a photo's smile by narrowing.
         self._round_free = 1.0 - min(max(estimate_expression(rig.rest_xyz[:lm.N_LANDMARKS]).smile, 0.0), 1.0)
         self.image = image.astype(np.float32)
+        self._strands = moustache_strands(image, rest[list(lm.LIPS_OUTER_UPPER)])
         self._colors(image)
         self._own_upper, self._own_lower, self._lower_guessed = self._photo_teeth_runs(image)
         self._own_upper_most = float(self._own_upper.max())
@@ -272,13 +282,14 @@ class MouthPainter:
         # softer than its upscale factor alone says, and a crisp opening reads as cut into it.
         face = pixel_box(rest[list(lm.FACE_OVAL)], pad=0, shape=image.shape[:2])
         self._softness = float(np.clip(max(softness_px, photo_blur_px(image, box=face)), 0.5, 2.0))
+        # _composite's edge: softer under hair and on a one-tint print (OPEN_SOFTEN).
+        self._open_softness = self._softness * (1.0 + OPEN_SOFTEN * max(self._strands, self._held))
         # Facing inner-lip pairs from corner to corner (the corners themselves are shared).
         self._seam_pairs = np.array(list(zip(lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER)), np.int32)
         self._seam_rest_gap = np.linalg.norm(rest[self._seam_pairs[:, 1]] - rest[self._seam_pairs[:, 0]], axis=1)
         self._seam_rest_apart = (rest[self._seam_pairs[:, 1]] - rest[self._seam_pairs[:, 0]]).astype(np.float64) \
             @ self._down
         self._noise = luminance_grain(image, grain, box=pixel_box(rest[list(lm.FACE_OVAL)], pad=0, shape=image.shape[:2]))
-        self._strands = moustache_strands(image, rest[list(lm.LIPS_OUTER_UPPER)])
         self._rims = self._measure_rims()
         # (h, w, 6) float32: _Rims.delta's two lips side by side, read in one pass (_rim_delta)
         self._rim_both = None if self._rims is None else np.ascontiguousarray(np.concatenate(self._rims.delta, axis=2))
@@ -332,6 +343,7 @@ class MouthPainter:
         lip_luma = float(self._lip_rgb @ LUMA)
         self._wet_lip_rgb = np.clip(lip_luma + ROLL_WET_CHROMA * (self._lip_rgb - lip_luma), 0.0, 255.0)
         gamut = _photo_gamut(image, pts[list(lm.FACE_OVAL)])
+        self._held = gamut.held  # how far the photo is one tint (_open_softness)
         warm = _lip_colour(lip) * (1.0 - gamut.held)  # how far the mouth is warmed (_warmed)
         # Light bounced off the lips and the mouth's inside: the lips' hue.
         self._shade_tint = np.maximum(lip, 1.0) / max(float(lip @ LUMA), 1.0)
@@ -686,18 +698,22 @@ class MouthPainter:
                d_upper: np.ndarray, mouth_w: float) -> None:
         """Lets a moustache's strands hang over the top of the opening, in place on the (N, 3)
         `color` at pixels (px, py) of `out` (the warped frame), `d_upper` (N,) px below the upper
-        lip: the frame's own hair, DRAPE_REACH mouth widths above, continued straight down and
-        fading out by that depth (the white moustache of 08 ended in a clean dark slot under it)."""
+        lip: the frame's own hair, DRAPE_REACH mouth widths above the lip's edge, continued straight
+        down and fading out by that depth (the white moustache of 08 ended in a clean dark slot under
+        it); below, the strands' light and dark still modulate the interior's light (STRAND_DETAIL)."""
         reach = DRAPE_REACH * mouth_w
-        near = np.nonzero(d_upper < reach)[0]
-        if not len(near):
-            return
-        src = np.column_stack([px[near], py[near]]) - reach * self._down
+        # Each pixel's strand: the hair `reach` above the upper lip's edge over it.
+        src = np.column_stack([px, py]) - (d_upper + reach)[:, None] * self._down
         x0, y0 = np.maximum(np.floor(src.min(axis=0)).astype(int) - 1, 0)
         x1, y1 = np.maximum(np.ceil(src.max(axis=0)).astype(int) + 2, (x0 + 1, y0 + 1))  # never an empty box
         hair = sample_points(out[y0:y1, x0:x1], src - (x0, y0))
+        luma = hair @ LUMA
+        light = 1.0 + STRAND_DETAIL * self._strands * (luma / max(float(luma.mean()), 1.0) - 1.0)
+        # About the photo's black, so a dark strand never takes the opening below the print's darkest.
+        color[:] = self._black_rgb + (color - self._black_rgb) * np.clip(light, 0.0, 2.0)[:, None]
+        near = d_upper < reach
         weight = self._strands * DRAPE_SHARE * (1.0 - d_upper[near] / reach) ** 2
-        color[near] = mix(color[near], hair, weight)
+        color[near] = mix(color[near], hair[near], weight)
 
     def _lower_lip_under_hair(self, color: np.ndarray, *, d_lower: np.ndarray, u: np.ndarray, mouth_w: float,
                               peak_opening: float) -> None:
@@ -1064,8 +1080,8 @@ class MouthPainter:
         # Soft, anti-aliased inner-lip edge: blur premultiplied colour and coverage alike. The grain
         # goes on after: the photo's is measured on its softened detail, and blurred with the rest
         # it fell to a third of that (teeth too clean on a painting's brushwork).
-        a = cv2.GaussianBlur(a, (0, 0), self._softness)
-        premul = cv2.GaussianBlur(premul, (0, 0), self._softness)
+        a = cv2.GaussianBlur(a, (0, 0), self._open_softness)
+        premul = cv2.GaussianBlur(premul, (0, 0), self._open_softness)
         # An owned pixel's share is its own coverage: one the lip's edge leaves barely in the raster
         # is the lip as warped, and owned whole it stepped 17-29 levels as the raster took it in.
         share = np.zeros(len(ys)) if owned is None else np.where(owned, alpha, 0.0).astype(np.float64)
