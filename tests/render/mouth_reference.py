@@ -18,7 +18,8 @@ from facetalk.imaging import sample_points
 from facetalk.render.sampling import mix
 # The interior's constants and per-pixel kernels are the product's: tuning one moves both paths alike.
 from facetalk.render.mouth import (
-    ARCH_FACE_TURN, BLADE_SHOULDER, BLADE_SIDES, CAVITY_LIGHT_FLOOR, CAVITY_LIGHT_NEAR_LOWER,
+    ARCH_FACE_TURN, BLADE_SHOULDER, BLADE_SIDES, SMILE_LOWER_TEETH, SMILE_ROWS_CLOSE, SMILE_ROWS_GAP,
+    CAVITY_LIGHT_FLOOR, CAVITY_LIGHT_NEAR_LOWER,
     CAVITY_CORNER_DARK, CAVITY_CORNERS, CAVITY_LIGHT_UNDER_TEETH, CAVITY_NEAR_LOWER, CAVITY_UNDER_TEETH, CHEEK_LIGHT, CHEEK_SPAN,
     CORNER_CURL_PX, CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, CORNER_LOWER_SHARE, CORNER_ROUND, CORNER_SHADE, FLOOR_SHADE,
     INCISAL_FROM,
@@ -155,7 +156,7 @@ class ShadeReference:
               mouth_w: float, *, photo_teeth: tuple[np.ndarray, np.ndarray],
               lower_show: np.ndarray | None = None, tongue_tip: float = 0.0,
               lip_lift: np.ndarray | None = None, peak_opening: float | None = None,
-              stretched: np.ndarray | None = None) -> np.ndarray:
+              stretched: np.ndarray | None = None, smiling: float = 0.0) -> np.ndarray:
         """(N, 3) interior colour from each pixel's distance (px) to the upper and lower inner lip.
         `photo_teeth`: how far (px) the photo's own opening goes with the upper and the lower jaw
         there; synthetic upper teeth are drawn only where the photo shows little of its own (its
@@ -167,7 +168,8 @@ class ShadeReference:
         `peak_opening`: the opening's height (px) at its widest (paint: the lips' largest gap, so
         the tongue's arch does not change with which pixels get painted; by default the largest of
         `opening`, for callers shading a whole opening);
-        `stretched`: (N,) bool, paint's _lower_teeth_shown (by default `lower_show` beyond the opening's).
+        `stretched`: (N,) bool, paint's _lower_teeth_shown (by default `lower_show` beyond the opening's);
+        `smiling` 0..1: a smile's stretched lower row rises under the upper (MouthPainter._smiling).
         Back to front: the cavity, the tongue, the lower teeth, the upper teeth."""
         lower_show = _lower_teeth_show(opening, mouth_w) if lower_show is None else lower_show
         across = np.abs(2.0 * u - 1.0)  # 0 mid-mouth .. 1 at the corners
@@ -199,6 +201,12 @@ class ShadeReference:
         least, grows = LOWER_TEETH_HEIGHT
         lower_h = (least + grows * np.where(stretched, np.maximum(wide, 0.5 * lower_show), wide)) * mouth_w
         lower_h = np.where(stretched, np.minimum(lower_h, np.maximum(least * mouth_w, 0.7 * rows_gap)), lower_h)
+        # The stretch bares them up to a thin line under the upper row, as tall as a lower crown.
+        tall = np.minimum(np.maximum(rows_gap - SMILE_ROWS_GAP * mouth_w, least * mouth_w), SMILE_LOWER_TEETH * mouth_w)
+        close = 1.0 - smoothstep(rows_gap, SMILE_ROWS_CLOSE[0] * mouth_w, SMILE_ROWS_CLOSE[1] * mouth_w)
+        if smiling > 0.0:
+            rise = np.asarray(lower_show, np.float64) * smiling * close * tall
+            lower_h = np.where(stretched, np.maximum(lower_h, rise), lower_h)
         # The tongue's tip rests behind them: its lit front starts about at their tips.
         front_px = np.maximum(lower_px, lower_h * lower_show)
         color = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
@@ -228,7 +236,9 @@ class ShadeReference:
         rank, f, _ = _teeth_along(u, widths=LOWER_TOOTH_WIDTHS, per_side=LOWER_TEETH_PER_SIDE)
         sink = (1.0 - smoothstep(across, *LOWER_TEETH_SINK)) * (1.0 + LOWER_SINK_JITTER[0] * np.sin(
             LOWER_SINK_JITTER[1] * rank + LOWER_SINK_JITTER[2] * side))
-        lower = np.clip((lower_h * sink * (1.0 - 0.2 * np.abs(2.0 * f - 1.0) ** 8) - d_lower) / 1.2, 0, 1) \
+        # Corners rounded no deeper than the tallest ordinary tips' (a smile's row is taller).
+        rounding = np.minimum(1.0, (LOWER_TEETH_HEIGHT[0] + LOWER_TEETH_HEIGHT[1]) * mouth_w / lower_h)
+        lower = np.clip((lower_h * sink * (1.0 - 0.2 * np.abs(2.0 * f - 1.0) ** 8 * rounding) - d_lower) / 1.2, 0, 1) \
             * lower_show[at]
         gap = 0.75 * np.exp(-(np.minimum(f, 1.0 - f) / LOWER_TOOTH_GAP) ** 2)
         # Their tips catch the light from above; only their base, at the lip, is in its shadow

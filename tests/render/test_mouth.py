@@ -1484,6 +1484,83 @@ def test_a_broad_smile_shows_the_lower_teeth_tips_over_the_lower_lip(analysis):
     assert tips[1.0][0] < tips[1.3][0] - 0.2 * teeth, tips
 
 
+def test_a_smiles_lower_teeth_rise_close_under_the_upper_row(analysis):
+    """In a smile (`smiling` 1) the stretched lower row rises to a thin line under the upper one
+    (SMILE_ROWS_GAP), tooth-lit where the gap between the rows showed, and still sinks behind the
+    lip toward the corners (the buccal corridors dark); not smiling, the same stretched opening
+    keeps that gap over the short tips (fear's and /i/'s lips are drawn wide too). Before, a
+    smile's gap showed from the upper row down to tips at most 0.065 mouth widths tall."""
+    from facetalk.render.mouth import SMILE_ROWS_GAP, _lower_teeth_show
+
+    closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
+    painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
+    teeth = float(painter.teeth_rgb @ LUMA)
+    mouth_w = 1.3 * painter._rest_mouth_w
+    n = 80
+    opening = np.full(n, 0.24 * mouth_w)  # the synthetic upper row 0.1 tall: the rows 0.14 apart
+    d_lower = np.linspace(0.0, opening[0], n)
+    none = np.zeros(n)
+    show = painter._stretched_lower_teeth(_lower_teeth_show(opening, mouth_w), opening=opening,
+                                          own_upper=none, lift=none, mouth_w=mouth_w)
+    assert show.min() == 1.0
+
+    def luma(u: float, smiling: float) -> np.ndarray:
+        return painter._shade(opening - d_lower, d_lower, opening, np.full(n, u), mouth_w, photo_teeth=(none, none),
+                              lower_show=show, lip_lift=none, smiling=smiling) @ LUMA
+
+    old_gap = (d_lower > 0.075 * mouth_w) & (d_lower < 0.11 * mouth_w)  # over tips 0.065 tall
+    below_row = (d_lower > 0.1 * mouth_w) & (d_lower < 0.14 * mouth_w)  # the upper row ends at 0.14
+    for u in (0.47, 0.52):  # the central lower incisors
+        smiling, level = luma(u, 1.0), luma(u, 0.0)
+        # Tooth-lit where, not smiling, the gap between the rows shows the tongue dim behind it.
+        assert smiling[old_gap].min() > 0.6 * teeth, (u, smiling[old_gap].min() / teeth)
+        assert smiling[old_gap].mean() > level[old_gap].mean() + 0.15 * teeth, (u, level[old_gap].mean() / teeth)
+        dark = (smiling < 0.45 * teeth) & below_row
+        assert dark.sum() * (d_lower[1] - d_lower[0]) < SMILE_ROWS_GAP * mouth_w + 2.0, (u, dark.sum())
+    # Toward the corners the lip hides the lower row: dark there between the rows.
+    corner = luma(0.86, 1.0)
+    assert corner[old_gap].min() < 0.45 * teeth
+
+
+def test_a_smile_raises_the_corners_fear_and_speech_do_not(analysis):
+    """MouthPainter._smiling, which lets a smile's lower row rise, is full on the sheet's "smile,
+    teeth" (corners raised over the upper lip's middle) and none on fear's stretched mouth, /i/,
+    the widest vowel or at rest."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    smiling = {name: painter._smiling(posed_vertices(analysis.rig, MotionFrame(t_s=0, **params))) for name, params in (
+        ("smile", dict(smile=1.0, upper_lip_raise=0.5, jaw_open=0.15, lip_spread=0.4)),
+        ("fear", dict(jaw_open=0.3, lip_spread=0.7, lower_lip_depress=0.9, mouth_roll_upper=0.8,
+                      smile=-0.1 - analysis.expression.smile)),
+        ("/i/", dict(jaw_open=0.2, lip_spread=0.75)), ("widest", dict(jaw_open=1.0)), ("rest", {}))}
+    assert smiling["smile"] > 0.9 and all(smiling[k] == 0.0 for k in ("fear", "/i/", "widest", "rest")), smiling
+
+
+def test_the_bundled_smile_shows_no_dark_band_under_its_own_teeth(analysis):
+    """The sheet's "smile, teeth" on the bundled portrait, which smiles with its own teeth: down
+    the middle of the mouth, under the photo's upper teeth, no dark band (luma under half the
+    teeth's) taller than a thin line between the rows, as in the photo's own smile (none there);
+    before, 0.058 mouth widths (out/smile/measure.py)."""
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer, posed_vertices
+
+    frame = MotionFrame(t_s=0, smile=1.0, upper_lip_raise=0.5, jaw_open=0.15, lip_spread=0.4)
+    out = Renderer(analysis).render(frame).astype(float) @ LUMA
+    verts = posed_vertices(analysis.rig, frame)
+    mouth_w = float(np.linalg.norm(verts[lm.MOUTH_CORNERS[0], :2] - verts[lm.MOUTH_CORNERS[1], :2]))
+    (x, top), (_, bottom) = verts[lm.LIPS_INNER_UPPER[5], :2], verts[lm.LIPS_INNER_LOWER[5], :2]
+    column = out[int(np.ceil(top)):int(np.floor(bottom)) + 1, int(round(x)) - 1:int(round(x)) + 2].mean(axis=1)
+    teeth = np.percentile(column, 95)
+    assert teeth > 180  # the photo's own teeth, lit
+    lit = np.flatnonzero(column > 0.75 * teeth)
+    under = column[lit[0]:]  # from the upper teeth down to the lower lip
+    dark = under < 0.5 * teeth
+    assert dark.sum() < 0.03 * mouth_w, (dark.sum(), 0.03 * mouth_w)
+
+
 def test_beside_a_raised_tongue_tip_its_sides_rise_part_way(analysis):
     """For t d n l the tongue's body rises behind the raised tip: beside the blade (0.4 of the way
     to a corner) its sides stand higher than at rest, lighting a fifth or more of the column under
@@ -2651,18 +2728,20 @@ def test_a_guessed_lower_row_takes_the_openings_tips_not_a_broad_smiles(analysis
     assert np.array_equal(stretched, [False, True, True])
 
 
-@pytest.mark.parametrize("tongue_tip, lower_f32, lifted, mouth_w", [
-    (0.0, True, False, 120.0), (0.7, False, True, 120.0), (0.3, True, True, 120.0),
-    (0.5, True, True, 23.7), (0.0, False, False, 61.3), (0.7, True, True, 287.9)])
-def test_shade_passes_equal_the_numpy_specification_to_the_bit(analysis, tongue_tip, lower_f32, lifted, mouth_w):
+@pytest.mark.parametrize("tongue_tip, lower_f32, lifted, mouth_w, smiling", [
+    (0.0, True, False, 120.0, 1.0), (0.7, False, True, 120.0, 0.0), (0.3, True, True, 120.0, 0.6),
+    (0.5, True, True, 23.7, 1.0), (0.0, False, False, 61.3, 0.3), (0.7, True, True, 287.9, 0.0)])
+def test_shade_passes_equal_the_numpy_specification_to_the_bit(analysis, tongue_tip, lower_f32, lifted, mouth_w,
+                                                               smiling):
     """_shade's compiled passes give the numpy reference's (tests/render/mouth_reference.py)
     colours to the last bit over random pixels in
     paint's dtypes: float32 distances, openings and u, float64 photo runs (some past the synthetic
     teeth's half height, the photo's own upper row), a float32 or float64 lower_show (paint hands
     either), raised and lowered lips, stretched pixels, the tongue's tip raised or resting, a wide
-    opening (the throat's shade), at small to frame-filling mouth widths (the teeth's and the
-    tongue's px thresholds move with it). A single float's dtype off fails it (checked: the tongue's
-    toward_corners taken with 0.45 in float64 differs in 302-705 of the 4,000 pixels)."""
+    opening (the throat's shade), a smile's lower row raised or not, at small to frame-filling mouth
+    widths (the teeth's and the tongue's px thresholds move with it). A single float's dtype off
+    fails it (checked: the tongue's toward_corners taken with 0.45 in float64 differs in 302-705 of
+    the 4,000 pixels)."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     rng = np.random.default_rng(3)
     n = 4000
@@ -2671,7 +2750,7 @@ def test_shade_passes_equal_the_numpy_specification_to_the_bit(analysis, tongue_
     u = rng.random(n).astype(np.float32)
     runs = (rng.random(n) * 0.15 * mouth_w * (rng.random(n) < 0.4), rng.random(n) * 0.05 * mouth_w)
     show = rng.random(n) * (rng.random(n) < 0.7)
-    kwargs = dict(photo_teeth=runs, tongue_tip=tongue_tip, peak_opening=0.55 * mouth_w,
+    kwargs = dict(photo_teeth=runs, tongue_tip=tongue_tip, peak_opening=0.55 * mouth_w, smiling=smiling,
                   lower_show=show.astype(np.float32) if lower_f32 else show, stretched=rng.random(n) < 0.3,
                   lip_lift=((rng.random(n) - 0.6) * 0.1 * mouth_w).astype(np.float32) if lifted else None)
     args = (t * opening, (1.0 - t) * opening, opening, u, mouth_w)

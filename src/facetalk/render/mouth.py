@@ -47,6 +47,15 @@ def _face_down(xy: np.ndarray) -> np.ndarray:
     return np.array([-eye_line[1], eye_line[0]]) / max(math.hypot(*eye_line), 1e-6)
 
 
+def _corner_rise(xy: np.ndarray, *, down: np.ndarray) -> float:
+    """How far (mouth widths) the mouth's corners stand above the upper inner lip's middle along the
+    face's (2,) `down`, for (V, 2) vertex or landmark positions: a smile raises them, an open jaw
+    and a stretched or rolled lip do not."""
+    corners = (xy[lm.MOUTH_CORNERS[0]] + xy[lm.MOUTH_CORNERS[1]]).astype(np.float64) / 2.0
+    width = float(np.linalg.norm(xy[lm.MOUTH_CORNERS[0]] - xy[lm.MOUTH_CORNERS[1]]))
+    return float((xy[lm.LIPS_INNER_UPPER[5]] - corners) @ down) / max(width, 1e-6)
+
+
 def _polygon_mask(shape: tuple[int, int], polygon_xy: np.ndarray) -> np.ndarray:
     import cv2
 
@@ -269,6 +278,7 @@ class MouthPainter:
         self._outline_xy = np.stack([anchor_xy + sign * 0.5 * self._down for anchor_xy, sign in
                                      ((self._anchor_xy, -1.0), (self._lower_anchor_xy, 1.0))], axis=1)
         self._rest_mouth_w = float(np.linalg.norm(rest[lm.MOUTH_CORNERS[0]] - rest[lm.MOUTH_CORNERS[1]]))
+        self._rest_rise = _corner_rise(rest, down=self._down64)
         # Lips narrower than the photo's are rounded only as far as the rig rounds them (face.rig's
         # _rounding: not at all on a full smile), since emotions undo a photo's smile by narrowing.
         self._round_free = 1.0 - min(max(estimate_expression(rig.rest_xyz[:lm.N_LANDMARKS]).smile, 0.0), 1.0)
@@ -569,7 +579,8 @@ class MouthPainter:
         show, stretched = self._lower_teeth_shown(opening, own_upper=runs[0], lift=lift, mouth_w=mouth_w)
         show, show32 = _as_float64(show)  # once a frame, for _shade and _lay_photo_interior
         color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs,
-                            lower_show=show, show32=show32, lip_lift=lift, peak_opening=peak, stretched=stretched)
+                            lower_show=show, show32=show32, lip_lift=lift, peak_opening=peak, stretched=stretched,
+                            smiling=self._smiling(verts))
         arch, alpha = self._arched_top(verts, u, d_upper=d_upper, alpha=alpha, peak_opening=peak, mouth_w=mouth_w,
                                        widened=widened)
         laid = self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
@@ -587,6 +598,12 @@ class MouthPainter:
                          peak_opening=peak)
         _unlay_repainted(laid, color=color, as_laid=as_laid)
         self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha, owned=owned, sharp=laid)
+
+    def _smiling(self, verts: np.ndarray) -> float:
+        """0..1 how far this frame's (V, 3) vertices raise the mouth's corners in a smile over the
+        photo's (SMILE_RISE), along the posed face's own down."""
+        rise = _corner_rise(verts[:, :2], down=_face_down(verts[:, :2])) - self._rest_rise  # as the head turns
+        return float(smoothstep(np.array(rise), *SMILE_RISE))
 
     def _under_hair(self, color: np.ndarray, out: np.ndarray, xs: np.ndarray, ys: np.ndarray, *,
                     d_upper: np.ndarray, d_lower: np.ndarray, u: np.ndarray, mouth_w: float,
@@ -1158,7 +1175,8 @@ class MouthPainter:
     def _shade(self, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, u: np.ndarray,
                mouth_w: float, *, photo_teeth: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray | None = None,
                show32: bool | None = None, tongue_tip: float = 0.0, lip_lift: np.ndarray | None = None,
-               peak_opening: float | None = None, stretched: np.ndarray | None = None) -> np.ndarray:
+               peak_opening: float | None = None, stretched: np.ndarray | None = None,
+               smiling: float = 0.0) -> np.ndarray:
         """(N, 3) float64 interior colour from each pixel's distance (px) to the upper and lower inner lip.
         `photo_teeth`: how far (px) the photo's own opening goes with the upper and the lower jaw
         there; synthetic upper teeth are drawn only where the photo shows little of its own (its
@@ -1172,7 +1190,8 @@ class MouthPainter:
         `peak_opening`: the opening's height (px) at its widest (paint: the lips' largest gap, so
         the tongue's arch does not change with which pixels get painted; by default the largest of
         `opening`, for callers shading a whole opening);
-        `stretched`: (N,) bool, paint's _lower_teeth_shown (by default `lower_show` beyond the opening's).
+        `stretched`: (N,) bool, paint's _lower_teeth_shown (by default `lower_show` beyond the opening's);
+        `smiling`: 0..1 _smiling's, a smile's stretched lower row rising under the upper (_lower_height).
         Back to front: the cavity, the tongue, the lower teeth, the upper teeth, in four compiled
         passes (_shade_rows, _shade_back, _shade_front, _shade_teeth) between which numpy takes the
         exponentials and powers, each over the pixels that need it (numpy's SIMD ones differ from
@@ -1191,6 +1210,7 @@ class MouthPainter:
         scalars[SC_PALATE] = float(smoothstep(np.array(peak / mouth_w), *PALATE_OPENING))
         show, was32 = _as_float64(np.asarray(lower_show))
         scalars[SC_SHOW32] = float(was32 if show32 is None else show32)
+        scalars[SC_SMILING] = smiling
         runs = np.array(photo_teeth, np.float64)
         rows, reach = np.empty((N_ROWS, len(u))), np.empty((2, len(u)), np.bool_)
         _shade_rows(u, opening, d_upper, d_lower, runs, show, lift, np.ascontiguousarray(stretched, np.bool_), scalars,
@@ -2342,7 +2362,8 @@ N_RGB = 8
 # `scalars` (N_SC,): mouth width (px), peak opening (px), tongue tip raised 0..1, the throat's
 # shade's share shown (_palate_at), 1 where lower_show's values are float32; `edges` (2, 9): the upper and lower row's.
 SC_MOUTH_W, SC_PEAK, SC_TONGUE_TIP, SC_PALATE, SC_SHOW32 = range(5)
-N_SC = 5
+SC_SMILING = 5  # 0..1 how far the corners stand raised in a smile (MouthPainter._smiling)
+N_SC = 6
 EDGES_UPPER, EDGES_LOWER = 0, 1
 # The stages' docstrings name the steps they take by the numpy reference's functions
 # (tests/render/mouth_reference.py: _cavity, _tongue, _lower_teeth, _tooth_colour, _in_shade...).
@@ -2369,7 +2390,8 @@ def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretched,
         rows[ROW_LOWER_PX, i] = runs[1, i] * (np.float64(one - np.float32(ls)) if show32 else 1.0 - ls)
         rows[ROW_GAP, i] = np.float64(opening[i]) - rows[ROW_UPPER_PX, i] - rows[ROW_LOWER_PX, i]
         rows[ROW_BELOW_TEETH, i] = np.float64(d_upper[i]) - rows[ROW_UPPER_PX, i]
-        rows[ROW_LOWER_H, i] = _lower_height(opening[i], ls, stretched[i], rows[ROW_GAP, i], mouth_w, show32)
+        rows[ROW_LOWER_H, i] = _lower_height(opening[i], ls, stretched[i], rows[ROW_GAP, i], mouth_w, show32,
+                                             scalars[SC_SMILING])
         rows[ROW_FRONT_PX, i] = max(rows[ROW_LOWER_PX, i], rows[ROW_LOWER_H, i] * ls)
         rows[ROW_WIDE, i] = max(max(rows[ROW_GAP, i], 0.0) - TONGUE_ROOM[0] * mouth_w, 0.0) / (TONGUE_ROOM[1] * mouth_w)
         rows[ROW_LOWER_RANK, i], rows[ROW_LOWER_F, i] = _along_at(across, u[i], edges[EDGES_LOWER])
@@ -2395,8 +2417,9 @@ def _slot_at(rows, i, op, lift, uu, synthetic, mouth_w):
 
 
 @njit(cache=True, nogil=True)
-def _lower_height(op, ls, stretched, rows_gap, mouth_w, show32):
-    """_shade's lower_h (px) at one pixel: float32 arithmetic while lower_show is float32, as numpy's."""
+def _lower_height(op, ls, stretched, rows_gap, mouth_w, show32, smiling):
+    """_shade's lower_h (px) at one pixel: float32 arithmetic while lower_show is float32, as numpy's;
+    a smile's (`smiling` 0..1) stretched row up under the upper one (SMILE_LOWER_TEETH)."""
     wide = min(max((op - np.float32(LOWER_TEETH_OPENING[0] * mouth_w)) / np.float32(LOWER_TEETH_OPENING[1] * mouth_w),
                    np.float32(0.0)), np.float32(1.0))
     if show32:
@@ -2408,6 +2431,11 @@ def _lower_height(op, ls, stretched, rows_gap, mouth_w, show32):
         lower_h = (LOWER_TEETH_HEIGHT[0] + LOWER_TEETH_HEIGHT[1] * x) * mouth_w
     if stretched:
         lower_h = min(lower_h, max(LOWER_TEETH_HEIGHT[0] * mouth_w, 0.7 * rows_gap))
+    if stretched and smiling > 0.0:
+        tall = min(max(rows_gap - SMILE_ROWS_GAP * mouth_w, LOWER_TEETH_HEIGHT[0] * mouth_w),
+                   SMILE_LOWER_TEETH * mouth_w)
+        close = 1.0 - _smooth64(rows_gap, SMILE_ROWS_CLOSE[0] * mouth_w, SMILE_ROWS_CLOSE[1] * mouth_w)
+        lower_h = max(lower_h, np.float64(ls) * smiling * close * tall)
     return lower_h
 
 
@@ -2507,7 +2535,8 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
                 out[i, c] += (rgb[RGB_PENUMBRA, c] * rows[ROW_SLOT_TEETH, i] - out[i, c]) * penumbra
         teeth[TH_LOWER_COVER, i] = teeth[TH_UPPER_COVER, i] = 0.0
         if reach[0, i]:
-            _lower_tooth_at(teeth, i, across, side, d_lower[i], rows[ROW_LOWER_H, i], lower_show[i], rows, ex)
+            _lower_tooth_at(teeth, i, across, side, d_lower[i], rows[ROW_LOWER_H, i], lower_show[i], rows, ex,
+                            mouth_w)
         if reach[1, i]:
             _upper_tooth_at(teeth, i, across, side, d_upper[i], upper_h, lift[i], rows, ex)
 
@@ -2549,12 +2578,15 @@ def _tooth_shade(f_pow3, gap, shadow, along_edge, parting, corner):
 
 
 @njit(cache=True, nogil=True)
-def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex):
+def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w):
     """_lower_teeth at pixel i where they may show: its cover and shade into teeth[TH_LOWER_COVER, TH_LOWER_SHADE]."""
     rank = rows[ROW_LOWER_RANK, i]
     sink = np.float64(np.float32(1.0) - _smooth32(across, LOWER_TEETH_SINK[0], LOWER_TEETH_SINK[1])) \
         * (1.0 + LOWER_SINK_JITTER[0] * math.sin(LOWER_SINK_JITTER[1] * rank + LOWER_SINK_JITTER[2] * side))
-    shown = (lower_h * sink * (1.0 - 0.2 * ex[EX_LOWER_EDGE, i]) - np.float64(dl)) / 1.2
+    # Corners rounded no deeper than the tallest ordinary tips' (a smile's taller row, rounded by
+    # its own height, had notches cut between the incisors); 1.0 exactly at ordinary heights.
+    rounding = min(1.0, (LOWER_TEETH_HEIGHT[0] + LOWER_TEETH_HEIGHT[1]) * mouth_w / lower_h)
+    shown = (lower_h * sink * (1.0 - 0.2 * ex[EX_LOWER_EDGE, i] * rounding) - np.float64(dl)) / 1.2
     teeth[TH_LOWER_COVER, i] = min(max(shown, 0.0), 1.0) * ls
     gap = LOWER_GAP_SHARE * (0.75 * ex[EX_LOWER_GAP, i])
     shadow = np.float32(1.0) - np.float32(LOWER_LIP_SHADOW) * np.float32(ex[EX_LOWER_SHADOW, i])
@@ -3138,6 +3170,25 @@ def _lower_teeth_show(opening: np.ndarray, mouth_w: float) -> np.ndarray:
 # synthetic tips shaded by the lip, and a dark crescent came back over it.
 SPREAD_LOWER_TEETH = (1.18, 1.28)
 SPREAD_GAP = (0.025, 0.06)
+# In a smile the stretched lower row rises to SMILE_ROWS_GAP (mouth widths) under the upper row's
+# line, up to SMILE_LOWER_TEETH tall (a lower incisor's crown, ~9 mm of a ~50 mm mouth, less the lip
+# over its root), by how far the stretch bares it (_lower_height): a real broad smile shows the lower
+# teeth close under the upper ones, a thin irregular line between the rows (LOWER_SINK_JITTER), dark
+# only where the lip hides them toward the corners (LOWER_TEETH_SINK). Capped at 0.065 mouth widths,
+# the sheet's "smile, teeth" on the photos smiling with their own teeth (bundled, 01, 03, 12) left
+# a dark band 0.02-0.08 mouth widths tall mid-mouth, corner to corner, where their own smiles have
+# none (issue 13; out/smile/measure.py). Only while the rows stand close (up to the first of
+# SMILE_ROWS_CLOSE, none from the second): a jaw dropped further parts them, the tongue showing
+# between (test_a_parted_smile_shows_the_tongue_between_the_rows).
+SMILE_ROWS_GAP = 0.02
+SMILE_LOWER_TEETH = 0.12
+SMILE_ROWS_CLOSE = (0.14, 0.19)
+# A smile's, not any stretched mouth's: fear's (AU20) and /i/'s lips are drawn wide too, and a lower
+# row risen under fear's rolled-down upper lip is a grin. _smiling is 0 until the corners stand
+# raised over the upper inner lip's middle (along the face's down, mouth widths) more than the
+# photo's, full by SMILE_RISE[1] more: the sheet's "smile, teeth" raises them 0.025-0.072, its fear,
+# /i/, /f/ and widest vowel lower them, on all 14 portraits (out/smile/rise.py).
+SMILE_RISE = (0.0, 0.025)
 
 
 # Where a block of touching teeth is split between the jaws when its biting edge shows no dark
