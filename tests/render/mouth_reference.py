@@ -203,7 +203,9 @@ class ShadeReference:
         lower_h = np.where(stretched, np.minimum(lower_h, np.maximum(least * mouth_w, 0.7 * rows_gap)), lower_h)
         # The stretch bares them up to a thin line under the upper row, as tall as a lower crown.
         tall = np.minimum(np.maximum(rows_gap - SMILE_ROWS_GAP * mouth_w, least * mouth_w), SMILE_LOWER_TEETH * mouth_w)
-        close = 1.0 - smoothstep(rows_gap, SMILE_ROWS_CLOSE[0] * mouth_w, SMILE_ROWS_CLOSE[1] * mouth_w)
+        # while the rows stand close where the opening peaks (the peak opening less the rows here)
+        close = 1.0 - smoothstep(peak - upper_px - lower_px, SMILE_ROWS_CLOSE[0] * mouth_w,
+                                 SMILE_ROWS_CLOSE[1] * mouth_w)
         if smiling > 0.0:
             rise = np.asarray(lower_show, np.float64) * smiling * close * tall
             lower_h = np.where(stretched, np.maximum(lower_h, rise), lower_h)

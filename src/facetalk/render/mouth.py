@@ -2390,8 +2390,9 @@ def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretched,
         rows[ROW_LOWER_PX, i] = runs[1, i] * (np.float64(one - np.float32(ls)) if show32 else 1.0 - ls)
         rows[ROW_GAP, i] = np.float64(opening[i]) - rows[ROW_UPPER_PX, i] - rows[ROW_LOWER_PX, i]
         rows[ROW_BELOW_TEETH, i] = np.float64(d_upper[i]) - rows[ROW_UPPER_PX, i]
+        peak_gap = scalars[SC_PEAK] - rows[ROW_UPPER_PX, i] - rows[ROW_LOWER_PX, i]
         rows[ROW_LOWER_H, i] = _lower_height(opening[i], ls, stretched[i], rows[ROW_GAP, i], mouth_w, show32,
-                                             scalars[SC_SMILING])
+                                             scalars[SC_SMILING], peak_gap)
         rows[ROW_FRONT_PX, i] = max(rows[ROW_LOWER_PX, i], rows[ROW_LOWER_H, i] * ls)
         rows[ROW_WIDE, i] = max(max(rows[ROW_GAP, i], 0.0) - TONGUE_ROOM[0] * mouth_w, 0.0) / (TONGUE_ROOM[1] * mouth_w)
         rows[ROW_LOWER_RANK, i], rows[ROW_LOWER_F, i] = _along_at(across, u[i], edges[EDGES_LOWER])
@@ -2417,9 +2418,10 @@ def _slot_at(rows, i, op, lift, uu, synthetic, mouth_w):
 
 
 @njit(cache=True, nogil=True)
-def _lower_height(op, ls, stretched, rows_gap, mouth_w, show32, smiling):
+def _lower_height(op, ls, stretched, rows_gap, mouth_w, show32, smiling, peak_gap):
     """_shade's lower_h (px) at one pixel: float32 arithmetic while lower_show is float32, as numpy's;
-    a smile's (`smiling` 0..1) stretched row up under the upper one (SMILE_LOWER_TEETH)."""
+    a smile's (`smiling` 0..1) stretched row up under the upper one (SMILE_LOWER_TEETH) while the
+    rows stand close at the opening's peak (`peak_gap` px: the peak opening less the rows here)."""
     wide = min(max((op - np.float32(LOWER_TEETH_OPENING[0] * mouth_w)) / np.float32(LOWER_TEETH_OPENING[1] * mouth_w),
                    np.float32(0.0)), np.float32(1.0))
     if show32:
@@ -2434,7 +2436,7 @@ def _lower_height(op, ls, stretched, rows_gap, mouth_w, show32, smiling):
     if stretched and smiling > 0.0:
         tall = min(max(rows_gap - SMILE_ROWS_GAP * mouth_w, LOWER_TEETH_HEIGHT[0] * mouth_w),
                    SMILE_LOWER_TEETH * mouth_w)
-        close = 1.0 - _smooth64(rows_gap, SMILE_ROWS_CLOSE[0] * mouth_w, SMILE_ROWS_CLOSE[1] * mouth_w)
+        close = 1.0 - _smooth64(peak_gap, SMILE_ROWS_CLOSE[0] * mouth_w, SMILE_ROWS_CLOSE[1] * mouth_w)
         lower_h = max(lower_h, np.float64(ls) * smiling * close * tall)
     return lower_h
 
@@ -3178,8 +3180,9 @@ SPREAD_GAP = (0.025, 0.06)
 # the sheet's "smile, teeth" on the photos smiling with their own teeth (bundled, 01, 03, 12) left
 # a dark band 0.02-0.08 mouth widths tall mid-mouth, corner to corner, where their own smiles have
 # none (issue 13; out/smile/measure.py). Only while the rows stand close (up to the first of
-# SMILE_ROWS_CLOSE, none from the second): a jaw dropped further parts them, the tongue showing
-# between (test_a_parted_smile_shows_the_tongue_between_the_rows).
+# SMILE_ROWS_CLOSE, none from the second) where the opening peaks, so the row's height follows the
+# lip along the mouth (taken per pixel, 13's mid-mouth, parted most, sank in a V): a jaw dropped
+# further parts them, the tongue showing between (test_a_parted_smile_shows_the_tongue_between_the_rows).
 SMILE_ROWS_GAP = 0.02
 SMILE_LOWER_TEETH = 0.12
 SMILE_ROWS_CLOSE = (0.14, 0.19)
