@@ -31,7 +31,8 @@ from facetalk.render.mouth import (
     TONGUE_DEEP, TONGUE_EDGE, TONGUE_FOOT, TONGUE_GROOVE, TONGUE_GROOVE_BACK, TONGUE_LIGHT_IN, TONGUE_LIT,
     TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
-    SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
+    SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_GAP_FAINT,
+    SMILE_LOWER_RISEN, SMILE_LOWER_WARM, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
     _biting_edge_table, _biting_envelope_table, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height,
 )
 
@@ -240,13 +241,24 @@ class ShadeReference:
             LOWER_SINK_JITTER[1] * rank + LOWER_SINK_JITTER[2] * side))
         # Corners rounded no deeper than the tallest ordinary tips' (a smile's row is taller).
         rounding = np.minimum(1.0, (LOWER_TEETH_HEIGHT[0] + LOWER_TEETH_HEIGHT[1]) * mouth_w / lower_h)
-        lower = np.clip((lower_h * sink * (1.0 - 0.2 * np.abs(2.0 * f - 1.0) ** 8 * rounding) - d_lower) / 1.2, 0, 1) \
-            * lower_show[at]
+        # Risen in a smile: mostly behind the lip, tips uneven and soft-edged, gaps faint, the row
+        # in the upper row's and the lip's shadow, darker into the lip and toward the corners.
+        risen = smoothstep(lower_h / mouth_w, *SMILE_LOWER_RISEN)
+        jitter, tilt = SMILE_TIP_JITTER[:3], SMILE_TIP_JITTER[3]
+        uneven = 1.0 + risen * (jitter[0] * np.sin(jitter[1] * rank + jitter[2] * side)
+                                + tilt * (2.0 * f - 1.0) * np.sin(1.7 * rank + 2.1 * side))
+        soft = 1.2 + risen * SMILE_TIP_SOFT * mouth_w
+        lower = np.clip((lower_h * sink * uneven * (1.0 - 0.2 * np.abs(2.0 * f - 1.0) ** 8 * rounding) - d_lower)
+                        / soft, 0, 1) * lower_show[at]
         gap = 0.75 * np.exp(-(np.minimum(f, 1.0 - f) / LOWER_TOOTH_GAP) ** 2)
+        along = np.clip(d_lower / lower_h, 0, 1)
+        dim = (1.0 - SMILE_LOWER_DIM[0] * risen) * (1.0 - SMILE_LOWER_DIM[1] * risen * (1.0 - along)) \
+            * (1.0 - SMILE_LOWER_DIM[2] * risen * smoothstep(across.astype(np.float64), *SMILE_LOWER_CORNERS))
         # Their tips catch the light from above; only their base, at the lip, is in its shadow
         # (half the upper lip's reach: the mouth width passed is halved).
-        lower_colour = self._tooth_colour(f, LOWER_GAP_SHARE * gap, d_lower, lower_h, rounded[at], 0.5 * mouth_w,
-                                          lip_shadow=LOWER_LIP_SHADOW)
+        lower_colour = self._tooth_colour(f, LOWER_GAP_SHARE * gap * (1.0 - SMILE_LOWER_GAP_FAINT * risen), d_lower,
+                                          lower_h, rounded[at], 0.5 * mouth_w, lip_shadow=LOWER_LIP_SHADOW, dim=dim,
+                                          warm=SMILE_LOWER_WARM * risen)
         color[at] = mix(color[at], lower_colour, lower)
         return color
 
@@ -434,7 +446,8 @@ class ShadeReference:
         return mix(color, self._penumbra_rgb() * _slot_light(narrow, u)[:, None], penumbra)
 
     def _tooth_colour(self, f: np.ndarray, gap: np.ndarray, d_lip: np.ndarray, height: float,
-                      corner_shade: np.ndarray, mouth_w: float, *, lip_shadow: float = UPPER_LIP_SHADOW) -> np.ndarray:
+                      corner_shade: np.ndarray, mouth_w: float, *, lip_shadow: float = UPPER_LIP_SHADOW,
+                      dim: np.ndarray | float = 1.0, warm: np.ndarray | None = None) -> np.ndarray:
         """(N, 3) teeth colour: each tooth rounded (lighter mid-tooth), dark gaps between teeth,
         darker toward the corners (by the (N, 1) `corner_shade`) and, by `lip_shadow` at most, in
         the shadow of the lip over it."""
@@ -447,14 +460,17 @@ class ShadeReference:
         # Neighbours touch near the gum and part toward their tips: the gap is a faint line at the
         # lip that opens into a dark notch at the biting edge.
         parting = 0.1 + 0.5 * along ** 2
-        shade = (convex * (1.0 - parting * gap) * shadow * edge)[:, None] * corner_shade
-        return self._in_shade(shade)
+        shade = (convex * (1.0 - parting * gap) * shadow * edge)[:, None] * corner_shade * np.reshape(dim, (-1, 1))
+        return self._in_shade(shade, warm=warm)
 
-    def _in_shade(self, shade: np.ndarray) -> np.ndarray:
+    def _in_shade(self, shade: np.ndarray, *, warm: np.ndarray | None = None) -> np.ndarray:
         """(N, 3) teeth colour at (N, 1) brightness `shade` (1 lit): the light in a mouth's shadow
         comes off the lips and the inside of the mouth, so shaded teeth turn warmer as they darken
         (a plain darkened ivory reads grey-blue next to the skin); a grey photo stays grey."""
-        return self.teeth_rgb * shade * self._shade_tint ** (1.0 - np.clip(shade, 0.0, 1.0))
+        dark = 1.0 - np.clip(shade, 0.0, 1.0)
+        if warm is not None:  # a smile's risen lower row, warmer still (SMILE_LOWER_WARM)
+            dark = dark * (1.0 + warm[:, None])
+        return self.teeth_rgb * shade * self._shade_tint ** dark
 
 
 def _slot(opening: np.ndarray, lift: np.ndarray, mouth_w: float, *, synthetic: np.ndarray) -> np.ndarray:

@@ -1486,7 +1486,8 @@ def test_a_broad_smile_shows_the_lower_teeth_tips_over_the_lower_lip(analysis):
 
 def test_a_smiles_lower_teeth_rise_close_under_the_upper_row(analysis):
     """In a smile (`smiling` 1) the stretched lower row rises to a thin line under the upper one
-    (SMILE_ROWS_GAP), tooth-lit where the gap between the rows showed, and still sinks behind the
+    (SMILE_ROWS_GAP), teeth in shade where the gap between the rows showed (darker than lit teeth,
+    darkest down into the lip: SMILE_LOWER_DIM), and still sinks behind the
     lip toward the corners (the buccal corridors dark); not smiling, the same stretched opening
     keeps that gap over the short tips (fear's and /i/'s lips are drawn wide too). Before, a
     smile's gap showed from the upper row down to tips at most 0.065 mouth widths tall."""
@@ -1512,9 +1513,13 @@ def test_a_smiles_lower_teeth_rise_close_under_the_upper_row(analysis):
     below_row = (d_lower > 0.1 * mouth_w) & (d_lower < 0.14 * mouth_w)  # the upper row ends at 0.14
     for u in (0.47, 0.52):  # the central lower incisors
         smiling, level = luma(u, 1.0), luma(u, 0.0)
-        # Tooth-lit where, not smiling, the gap between the rows shows the tongue dim behind it.
-        assert smiling[old_gap].min() > 0.6 * teeth, (u, smiling[old_gap].min() / teeth)
-        assert smiling[old_gap].mean() > level[old_gap].mean() + 0.15 * teeth, (u, level[old_gap].mean() / teeth)
+        # Teeth where, not smiling, the gap between the rows shows the tongue dim behind it, but in
+        # the upper row's and the lip's shadow: darker than lit teeth, darkest down at the lip.
+        assert smiling[old_gap].mean() > level[old_gap].mean() + 0.1 * teeth, (u, level[old_gap].mean() / teeth)
+        assert 0.45 * teeth < smiling[old_gap].min() and smiling[old_gap].max() < 0.9 * teeth, \
+            (u, smiling[old_gap].min() / teeth, smiling[old_gap].max() / teeth)
+        at_lip = (d_lower > 0.01 * mouth_w) & (d_lower < 0.03 * mouth_w)
+        assert smiling[at_lip].mean() < smiling[old_gap].mean() - 0.05 * teeth, (u, smiling[at_lip].mean() / teeth)
         dark = (smiling < 0.45 * teeth) & below_row
         assert dark.sum() * (d_lower[1] - d_lower[0]) < SMILE_ROWS_GAP * mouth_w + 2.0, (u, dark.sum())
     # Toward the corners the lip hides the lower row: dark there between the rows.

@@ -1226,7 +1226,10 @@ class MouthPainter:
         tint = np.empty((2, len(u), 3))
         for row, (cover, shade) in enumerate(((TH_LOWER_COVER, TH_LOWER_SHADE), (TH_UPPER_COVER, TH_UPPER_SHADE))):
             at = np.flatnonzero(teeth[cover] > 0.0)  # _in_shade's warmth where the teeth cover
-            tint[row, at] = self._shade_tint ** (1.0 - np.clip(teeth[shade, at], 0.0, 1.0))[:, None]
+            dark = 1.0 - np.clip(teeth[shade, at], 0.0, 1.0)
+            if row == 0 and SMILE_LOWER_WARM and smiling > 0.0:  # a smile's risen lower row only
+                dark *= 1.0 + teeth[TH_LOWER_WARM, at]
+            tint[row, at] = self._shade_tint ** dark[:, None]
         _shade_teeth(teeth, tint[0], tint[1], rgb, out)
         return out
 
@@ -2352,9 +2355,10 @@ N_EX2 = 5
 TG_HEIGHT, TG_COVER, TG_RAISED, TG_BACK, TG_LIGHT_IN, TG_OVER = range(6)
 N_TG = 6
 # _shade_front's `teeth` (N_TH, N): the lower teeth's cover and shade, the upper's cover, shade,
-# light and incisal share.
+# light and incisal share, the lower row's extra warmth.
 TH_LOWER_COVER, TH_LOWER_SHADE, TH_UPPER_COVER, TH_UPPER_SHADE, TH_UPPER_LIGHT, TH_INCISAL = range(6)
-N_TH = 6
+TH_LOWER_WARM = 6  # a smile's risen lower row: how much warmer _in_shade makes its shade (SMILE_LOWER_WARM)
+N_TH = 7
 # `rgb` (N_RGB, 3): MouthPainter's colours (_shade_colours).
 RGB_THROAT, RGB_TONGUE, RGB_TONGUE_BACK, RGB_TEETH, RGB_SHADE_TINT, RGB_BLACK, RGB_BLACK_SCALE = range(7)
 RGB_PENUMBRA = 7  # the teeth in shade (TEETH_PENUMBRA_LIGHT)
@@ -2535,7 +2539,7 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
             penumbra *= np.float64(one - _smooth32(across, UPPER_TEETH_FADE[0], UPPER_TEETH_FADE[1]))
             for c in range(3):
                 out[i, c] += (rgb[RGB_PENUMBRA, c] * rows[ROW_SLOT_TEETH, i] - out[i, c]) * penumbra
-        teeth[TH_LOWER_COVER, i] = teeth[TH_UPPER_COVER, i] = 0.0
+        teeth[TH_LOWER_COVER, i] = teeth[TH_UPPER_COVER, i] = teeth[TH_LOWER_WARM, i] = 0.0
         if reach[0, i]:
             _lower_tooth_at(teeth, i, across, side, d_lower[i], rows[ROW_LOWER_H, i], lower_show[i], rows, ex,
                             mouth_w)
@@ -2588,13 +2592,32 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w):
     # Corners rounded no deeper than the tallest ordinary tips' (a smile's taller row, rounded by
     # its own height, had notches cut between the incisors); 1.0 exactly at ordinary heights.
     rounding = min(1.0, (LOWER_TEETH_HEIGHT[0] + LOWER_TEETH_HEIGHT[1]) * mouth_w / lower_h)
-    shown = (lower_h * sink * (1.0 - 0.2 * ex[EX_LOWER_EDGE, i] * rounding) - np.float64(dl)) / 1.2
+    risen = _smooth64(lower_h / mouth_w, SMILE_LOWER_RISEN[0], SMILE_LOWER_RISEN[1])
+    uneven, soft = 1.0, 1.2
+    if risen > 0.0:  # a smile's risen row only (its sines cost on every lower-teeth pixel)
+        f = rows[ROW_LOWER_F, i]
+        uneven = 1.0 + risen * (SMILE_TIP_JITTER[0] * math.sin(SMILE_TIP_JITTER[1] * rank + SMILE_TIP_JITTER[2] * side)
+                                + SMILE_TIP_JITTER[3] * (2.0 * f - 1.0) * math.sin(1.7 * rank + 2.1 * side))
+        soft = 1.2 + risen * SMILE_TIP_SOFT * mouth_w
+    shown = (lower_h * sink * uneven * (1.0 - 0.2 * ex[EX_LOWER_EDGE, i] * rounding) - np.float64(dl)) / soft
     teeth[TH_LOWER_COVER, i] = min(max(shown, 0.0), 1.0) * ls
-    gap = LOWER_GAP_SHARE * (0.75 * ex[EX_LOWER_GAP, i])
+    gap = LOWER_GAP_SHARE * (0.75 * ex[EX_LOWER_GAP, i]) * (1.0 - SMILE_LOWER_GAP_FAINT * risen)
     shadow = np.float32(1.0) - np.float32(LOWER_LIP_SHADOW) * np.float32(ex[EX_LOWER_SHADOW, i])
     along = min(max(np.float64(dl) / lower_h, 0.0), 1.0)
     teeth[TH_LOWER_SHADE, i] = _tooth_shade(ex[EX_LOWER_CONVEX, i], gap, shadow, 1.0 - TOOTH_EDGE_DARK * along,
                                             0.1 + 0.5 * along * along, ex[EX_ROUNDED, i])
+    if risen > 0.0:
+        teeth[TH_LOWER_SHADE, i] *= _risen_dim(risen, along, np.float64(across))
+        teeth[TH_LOWER_WARM, i] = SMILE_LOWER_WARM * risen
+
+
+@njit(cache=True, nogil=True)
+def _risen_dim(risen, along, across):
+    """A smile's risen lower row's shade factor (1 at ordinary heights, `risen` 0): in the upper
+    row's and the lip's shadow, darker down into the lip (`along` 0 at it .. 1 at the tips) and
+    toward the corners (`across` 0 mid-mouth .. 1)."""
+    return (1.0 - SMILE_LOWER_DIM[0] * risen) * (1.0 - SMILE_LOWER_DIM[1] * risen * (1.0 - along)) \
+        * (1.0 - SMILE_LOWER_DIM[2] * risen * _smooth64(across, SMILE_LOWER_CORNERS[0], SMILE_LOWER_CORNERS[1]))
 
 
 @njit(cache=True, nogil=True)
@@ -3175,7 +3198,7 @@ SPREAD_GAP = (0.025, 0.06)
 # In a smile the stretched lower row rises to SMILE_ROWS_GAP (mouth widths) under the upper row's
 # line, up to SMILE_LOWER_TEETH tall (a lower incisor's crown, ~9 mm of a ~50 mm mouth, less the lip
 # over its root), by how far the stretch bares it (_lower_height): a real broad smile shows the lower
-# teeth close under the upper ones, a thin irregular line between the rows (LOWER_SINK_JITTER), dark
+# teeth close under the upper ones, a thin dark irregular line between the rows (LOWER_SINK_JITTER), dark
 # only where the lip hides them toward the corners (LOWER_TEETH_SINK). Capped at 0.065 mouth widths,
 # the sheet's "smile, teeth" on the photos smiling with their own teeth (bundled, 01, 03, 12) left
 # a dark band 0.02-0.08 mouth widths tall mid-mouth, corner to corner, where their own smiles have
@@ -3183,9 +3206,24 @@ SPREAD_GAP = (0.025, 0.06)
 # SMILE_ROWS_CLOSE, none from the second) where the opening peaks, so the row's height follows the
 # lip along the mouth (taken per pixel, 13's mid-mouth, parted most, sank in a V): a jaw dropped
 # further parts them, the tongue showing between (test_a_parted_smile_shows_the_tongue_between_the_rows).
-SMILE_ROWS_GAP = 0.02
+SMILE_ROWS_GAP = 0.04
 SMILE_LOWER_TEETH = 0.12
 SMILE_ROWS_CLOSE = (0.14, 0.19)
+# Risen (its height from the first to the second, mouth widths, past the tallest ordinary tips)
+# the lower row is mostly behind the lower lip, in its and the upper row's shadow (SMILE_LOWER_DIM:
+# darker overall, down into the lip, toward the corners over SMILE_LOWER_CORNERS across), its tips
+# uneven (SMILE_TIP_JITTER: amplitude, rank's and side's phase, tilt across each tooth) and soft
+# (SMILE_TIP_SOFT mouth widths), its gaps SMILE_LOWER_GAP_FAINT fainter, warmer in shade
+# (SMILE_LOWER_WARM more of _in_shade's warmth: the light there comes off the lips and the mouth).
+# Lit like the short tips, a risen row reads as a flat pale block with regular dark lines and
+# straight corners (issue 13; out/smile2/NOTES.md).
+SMILE_LOWER_RISEN = (0.07, 0.1)
+SMILE_LOWER_DIM = (0.0, 0.6, 0.5)
+SMILE_LOWER_CORNERS = (0.05, 0.45)
+SMILE_TIP_JITTER = (0.1, 3.3, 1.9, 0.08)
+SMILE_TIP_SOFT = 0.015
+SMILE_LOWER_GAP_FAINT = 0.3
+SMILE_LOWER_WARM = 1.0
 # A smile's, not any stretched mouth's: fear's (AU20) and /i/'s lips are drawn wide too, and a lower
 # row risen under fear's rolled-down upper lip is a grin. _smiling is 0 until the corners stand
 # raised over the upper inner lip's middle (along the face's down, mouth widths) more than the
