@@ -16,6 +16,9 @@ detects on it, on the frame alone, as a user running dlib would: detected_figure
 - eye opening (eye aspect ratio; surprised > neutral > happy);
 - corner slant: how much higher the subject's left mouth corner sits than the right, across the
   eye line (contempt's one-sided smirk, the one emotion the other figures do not see: >= +0.03);
+  dlib misses the corner on the far side of a turned head: Biden's (04, nose 0.16 eye distances
+  toward his left) reads +0.008 where the rig raises it +0.261 and MediaPipe's mesh reads +0.18
+  (the same smirk on his near corner: dlib -0.064);
 - identity (on the last held frame alone: an embedding a frame costs more than landmarks):
   dlib's face-embedding distance from the render to the photo itself (the issue: <= 0.3
   on average at strength 1; under ~0.6 dlib calls it the same person);
