@@ -3491,3 +3491,35 @@ def test_the_photos_own_tooth_tips_keep_the_dark_notches_between_them(analysis, 
     span = (laid <= 0.0) & (np.abs(depth[None, :] - line[:, None]) < 1.0) & between[:, None]
     jump = np.abs(np.diff(share, axis=1))[span[:, 1:] & span[:, :-1]]
     assert jump.max() < 0.1, jump.max()
+
+
+def _lip_edge_photo(profile: tuple[tuple[float, float], ...], *, cavity: float = 75.0) -> np.ndarray:
+    """(60, 100, 3) float32 grey photo of an upper lip over a mouth: rows above y = 30 (the inner
+    lip line) take the luma of the last (from_s px, luma) step of `profile` that starts at or before
+    their distance s = 30 - y into the lip; `cavity` below the line."""
+    s = 30.0 - np.arange(60, dtype=np.float64)
+    luma = np.full(60, cavity)
+    for start, level in profile:
+        luma[s >= start] = level
+    return np.repeat(np.repeat(luma[:, None, None], 100, axis=1), 3, axis=2).astype(np.float32)
+
+
+def test_a_deep_shadow_along_a_thin_lips_edge_is_read_as_its_line_not_the_lip():
+    # 13's upper lip: a 6 px lip, its first 2.5 px a shadow 80 levels darker than the lip beyond
+    # (measured 3 px wide, RIM_WHOLE_LIP of the lip), which is lighter than the photo's lip colour.
+    inner = np.column_stack([np.linspace(20.0, 80.0, 7), np.full(7, 30.0)])
+    outer = inner - np.array([0.0, 6.0])
+    up = np.array([0.0, -1.0])
+    shadow = _lip_edge_photo(((0.0, 40.0), (2.5, 120.0), (6.0, 160.0)))
+
+    def widths(image: np.ndarray, lip_luma: float | None) -> np.ndarray:
+        return mouth_module._rim_widths(image, inner, outer, up, mouth_w=100.0, lip_luma=lip_luma)
+
+    found = widths(shadow, 110.0)
+    assert np.all(found[1:-1] > 1.0), found  # cleared, up to RIM_CAP of the lip
+    assert np.all(found <= mouth_module.RIM_CAP * 6.0 + 1e-9), found
+    # The same line is the lip itself: on a one-tint print (ink), where the lip beyond is darker
+    # than the photo's lip colour, and where it is a thin lip's red only 40 levels under the skin.
+    assert not widths(shadow, None).any()
+    assert not widths(shadow, 130.0).any()
+    assert not widths(_lip_edge_photo(((0.0, 90.0), (2.5, 130.0))), 80.0).any()

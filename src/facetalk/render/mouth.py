@@ -378,8 +378,9 @@ class MouthPainter:
         along = np.array([-down[1], down[0]])
         lips = [(np.array(inner), np.array(outer), sign) for inner, outer, sign in
                 ((lm.LIPS_INNER_UPPER, lm.LIPS_OUTER_UPPER, -1.0), (lm.LIPS_INNER_LOWER, lm.LIPS_OUTER_LOWER, 1.0))]
-        widths = [_rim_widths(self.image, rest[inner], rest[outer], sign * down, mouth_w=self._rest_mouth_w)
-                  for inner, outer, sign in lips]
+        lip_luma = None if self._held > RIM_HELD_MOST else float(self._lip_rgb @ LUMA)
+        widths = [_rim_widths(self.image, rest[inner], rest[outer], sign * down, mouth_w=self._rest_mouth_w,
+                              lip_luma=lip_luma) for inner, outer, sign in lips]
         # How far into each lip a dark line left beside the cleared band is filled (_fill_valleys).
         fills = [np.minimum(RIM_FILL_SHARE * np.linalg.norm(rest[outer] - rest[inner], axis=1),
                             RIM_MOST * self._rest_mouth_w) for inner, outer, _ in lips]
@@ -1639,7 +1640,8 @@ ARCH_FACE_TURN = 0.7
 # MouthPainter._clear_rims): looked for within RIM_FIND px of the inner lip line, darker than the
 # lip beyond it (within RIM_LOOK of its thickness) by RIM_CONTRAST grey levels, and ending where the
 # luma has come RIM_RISE of the way up; none where it measures RIM_WHOLE_LIP of the lip's thickness
-# or RIM_MOST mouth widths (the whole lip), at most RIM_CAP of the thickness; the lip read past it
+# or RIM_MOST mouth widths (the whole lip) unless RIM_DEEP levels deep (a shadow; not on a photo
+# RIM_HELD_MOST one tint), at most RIM_CAP of the thickness; the lip read past it
 # RIM_MARGIN px further; cleared as the opening grows over RIM_OPENS mouth widths, over pixels
 # within RIM_STRETCH times its reach of the opening.
 RIM_FIND = 3.0
@@ -1647,6 +1649,8 @@ RIM_LOOK = 0.3
 RIM_CONTRAST = 12.0
 RIM_RISE = 0.6
 RIM_WHOLE_LIP = 0.5
+RIM_DEEP = 60.0
+RIM_HELD_MOST = 0.5
 RIM_MOST = 0.06
 RIM_CAP = 0.3
 RIM_MARGIN = 1.0
@@ -2863,7 +2867,7 @@ def _rolled_reach(most_px: float, *, roll: float, mouth_w: float) -> float:
 
 
 def _rim_widths(image: np.ndarray, inner_xy: np.ndarray, outer_xy: np.ndarray, into: np.ndarray, *,
-                mouth_w: float) -> np.ndarray:
+                mouth_w: float, lip_luma: float | None) -> np.ndarray:
     """(K,) px: how far the photo's dark line along one lip's inner edge (where the lips meet, or
     the shadow at a parted lip's edge) reaches into the lip at each of its K inner-lip points
     (`inner_xy`, `outer_xy` (K, 2) its inner and outer outline, `into` (2,) unit vector into the
@@ -2872,8 +2876,11 @@ def _rim_widths(image: np.ndarray, inner_xy: np.ndarray, outer_xy: np.ndarray, i
     lip's thickness beyond it (the lip's own shading further in stays). None where the edge is
     no darker than the lip by RIM_CONTRAST; none where the line measures as wide as
     RIM_WHOLE_LIP of the lip or RIM_MOST mouth widths (a thin lip's whole red reads as its line:
-    cleared, the upper lip vanished on Biden's and Grace Hopper's); at most RIM_CAP of the lip's
-    thickness; steadied by its neighbours' (a median of three)."""
+    cleared, the upper lip vanished on Biden's and Grace Hopper's), unless, away from the corners,
+    it is RIM_DEEP grey levels darker than the lip beyond it and that lip is at least as light as
+    the photo's lip colour (`lip_luma`; None on a one-tint print, whose ink lines are no shadow): a
+    shadow over a thin lip's edge, not its red (13's along its upper lip); at most RIM_CAP of the
+    lip's thickness; steadied by its neighbours' (a median of three)."""
     thick = np.linalg.norm(outer_xy - inner_xy, axis=1)
     s = np.arange(-RIM_FIND, 0.5 * float(thick.max()) + RIM_FIND + 0.5, 0.5)
     points = inner_xy[:, None, :] + s[None, :, None] * into
@@ -2889,7 +2896,9 @@ def _rim_widths(image: np.ndarray, inner_xy: np.ndarray, outer_xy: np.ndarray, i
             continue
         up = np.nonzero((s >= max(s[dark_at], 0.0)) & (luma[k] >= dark + RIM_RISE * (lit - dark)))[0]
         width = float(s[up[0]]) if len(up) else np.inf
-        if width >= min(RIM_WHOLE_LIP * thick[k], RIM_MOST * mouth_w):
+        shadow = (lip_luma is not None and 0 < k < len(inner_xy) - 1 and lit - dark >= RIM_DEEP
+                  and lit >= lip_luma)
+        if width >= RIM_MOST * mouth_w or (width >= RIM_WHOLE_LIP * thick[k] and not shadow):
             continue
         widths[k] = min(width, RIM_CAP * thick[k])
     padded = np.pad(widths, 1, mode="edge")
