@@ -2599,7 +2599,7 @@ def test_a_slight_roll_changes_the_frame_by_under_a_level(analysis):
     painter.paint = lambda *a, **k: paint(*a, **{**k, "roll_upper": roll["upper"]})
     for jaw in (0.1, 0.3):
         frames = {}
-        for roll["upper"] in (0.0, 1e-3, 5e-3):
+        for roll["upper"] in (0.0, 1e-4, 5e-4, 1e-3, 5e-3):  # 1e-4, 5e-4 at jaw 0.1: a cover reaching no pixel
             frames[roll["upper"]] = renderer.render(MotionFrame(t_s=0, jaw_open=jaw)).astype(float) @ LUMA
         for a, b in ((0.0, 1e-3), (1e-3, 5e-3)):
             step = np.abs(frames[b] - frames[a])

@@ -704,8 +704,8 @@ class MouthPainter:
         alpha = alpha.astype(np.float64)  # a copy, raised where the lip and its shadow lie
         _roll_pass(color, alpha, at, d_upper, cover, shade_from, interp(self._anchor_xy, at).astype(np.float64),
                    self._down64, self.image, self._wet_lip_rgb, self._lip_rgb, params)
-        if across is not None:
-            lip = at[d_upper[at] < cover[at]]  # the rolled lip itself, not its shadow below
+        lip = at[d_upper[at] < cover[at]]  # the rolled lip itself, not its shadow below
+        if across is not None and len(lip):  # a slight roll's cover can reach no pixel: only its shadow
             side = smoothstep(across[lip], LENS_FULL * LENS_REACH, LENS_REACH)
             side *= np.minimum(cover[lip] / 0.5, 1.0)  # as the lip grows in (_roll_pass): a slight roll is no clamp
             darker = self._outline_share(interp, lip, lower=np.zeros(len(lip), bool), lip=color[lip], cleared=cleared)
@@ -2725,6 +2725,8 @@ def _barycentric(weights: np.ndarray, tris: np.ndarray, per_vertex: np.ndarray) 
     if weights.dtype != np.float32 or per_vertex.dtype != np.float32 or per_vertex.ndim > 2:
         return np.einsum("nk,nk...->n...", weights, per_vertex[tris])
     out = np.empty((len(weights),) + per_vertex.shape[1:], np.float32)
+    if not len(weights):  # reshape(0, -1) cannot infer the channels
+        return out
     _weigh_corners(weights, tris, per_vertex.reshape(len(per_vertex), -1), out.reshape(len(weights), -1))
     return out
 
