@@ -21,7 +21,7 @@ from facetalk.render.mouth import (
     ARCH_FACE_TURN, BLADE_SHOULDER, BLADE_SIDES, SMILE_LOWER_TEETH, SMILE_ROWS_CLOSE, SMILE_ROWS_GAP,
     CAVITY_LIGHT_FLOOR, CAVITY_LIGHT_NEAR_LOWER,
     CAVITY_CORNER_DARK, CAVITY_CORNERS, CAVITY_LIGHT_UNDER_TEETH, CAVITY_NEAR_LOWER, CAVITY_UNDER_TEETH, CHEEK_LIGHT, CHEEK_SPAN,
-    CORNER_CURL_PX, CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, CORNER_LOWER_SHARE, CORNER_ROUND, CORNER_SHADE, FLOOR_SHADE,
+    CORNER_CURL, CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, CORNER_LOWER_SHARE, CORNER_ROUND, CORNER_SHADE, FLOOR_SHADE,
     INCISAL_FROM,
     INCISAL_KEEP, INCISAL_SHADE, LENS_FULL, LENS_OPENING, LENS_REACH, LIP_SHADOW_REACH, LOWER_GAP_SHARE,
     LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING, LOWER_TEETH_PER_SIDE,
@@ -59,10 +59,11 @@ class ShadeReference:
         toward the opening it reads past the photo's soft edge (CORNER_EDGE_SKIP of the fold: a
         toothy photo's pale rim, mirrored, was a pale band), folded back within the lip, takes
         the lips' own hue (CORNER_LIP_HUE: stray pale or grey pixels halved) and darkens: wet
-        and turned from the light."""
+        and turned from the light, both over its last CORNER_CURL mouth widths."""
         inward = smoothstep(d / np.maximum(reach, 1e-6), 0.0, 1.0)
-        # Turned from the light only over the last CORNER_CURL_PX before the opening, where it curls in.
-        curl = np.minimum(reach, CORNER_CURL_PX)
+        # Turned from the light (and toward the lips' hue) only over the last CORNER_CURL mouth widths
+        # before the opening, where it curls in.
+        curl = np.minimum(reach, np.float32(CORNER_CURL * self._rest_mouth_w / (self._rest_mouth_w / max(mouth_w, 1e-6))))
         turn = smoothstep((d - (reach - curl)) / np.maximum(curl, 1e-6), 0.0, 1.0)
         fold = CORNER_LIP_DEPTH * self._rest_mouth_w
         skip = max(1.0, CORNER_EDGE_SKIP * fold)

@@ -2001,18 +2001,21 @@ def test_the_open_mouths_outline_is_round_not_a_hexagon(analysis):
 
 def test_a_corner_face_turns_from_the_light_only_where_it_curls_in():
     """A lip's face over the opening's corner (_face_depth) darkens only over its last
-    CORNER_CURL_PX before the opening: turned from the light across all of a wide one (the rig's
-    opening far outside the lens), it was a band 4-8 px wide, darker and greyer than the lip,
-    between the lip and the mouth (13, 07 at 2x)."""
-    from facetalk.render.mouth import CORNER_CURL_PX, _face_depth
+    CORNER_CURL mouth widths before the opening: turned from the light across all of a wide one (the
+    rig's opening far outside the lens), it was a band 4-8 px wide, darker and greyer than the lip,
+    between the lip and the mouth (13, 07 at 2x). The curl is a share of the mouth's width: a mouth
+    twice as wide (or posed twice as wide) turns over twice the px."""
+    from facetalk.render.mouth import CORNER_CURL, _face_depth
 
-    reach = np.float32(8.0)
+    reach = np.float32(16.0)
+    for rest_w, to_rest in ((100.0, 1.0), (200.0, 1.0), (100.0, 0.5)):
+        curl = CORNER_CURL * rest_w / to_rest  # px
 
-    def turned(d: float) -> float:
-        return float(_face_depth(np.float32(d), reach, np.float32(0.0), False, 1.0, 100.0)[1])
+        def turned(d: float) -> float:
+            return float(_face_depth(np.float32(d), reach, np.float32(0.0), False, to_rest, rest_w)[1])
 
-    assert turned(float(reach) - CORNER_CURL_PX - 0.5) == 0.0 and turned(0.5 * float(reach)) == 0.0
-    assert turned(float(reach) - 0.05) > 0.99 and 0.0 < turned(float(reach) - 0.5 * CORNER_CURL_PX) < 1.0
+        assert turned(float(reach) - curl - 0.5) == 0.0 and turned(0.5 * float(reach)) == 0.0, rest_w / to_rest
+        assert turned(float(reach) - 0.05) > 0.99 and 0.0 < turned(float(reach) - 0.5 * curl) < 1.0, rest_w / to_rest
     # A face narrower than that turns across its whole reach, as before.
     assert 0.0 < float(_face_depth(np.float32(0.5), np.float32(1.0), np.float32(0.0), False, 1.0, 100.0)[1]) < 1.0
 

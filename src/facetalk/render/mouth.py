@@ -1627,7 +1627,10 @@ CORNER_EDGE_SKIP = 0.4
 CORNER_LIP_HUE = 0.5
 CORNER_SHADOW = 1.0
 CORNER_SHADOW_PERCENTILE = 15.0
-CORNER_CURL_PX = 2.5  # px before the opening over which a face turns from the light (_face_depth)
+# Mouth widths before the opening over which a face turns from the light and takes the lips' hue
+# (_face_depth): 2.5 px on the bundled photo's 68.9 px mouth; a share, so a large face or a 1024
+# render curls over as much of its lip as a small one.
+CORNER_CURL = 0.0363
 # Where the rig's opening (its straight segments between landmarks) crosses the lens the lips' faces
 # begin to cover it, and the outline turned there at once: the shoulders of a kite or a hexagon
 # (judge24 items 4, 9). The cover eases in over +-CORNER_ROUND of the opening's peak of the rig's
@@ -2277,9 +2280,10 @@ def _face_depth(d, reach, arched, over_arch, to_rest, rest_w):
     At the rig's outline the face continues the lip drawn beside it (its texture read half a px
     in, its own shade: a darker face there drew a second, jagged outline along the chord); toward
     the opening it reads past the photo's soft edge (CORNER_EDGE_SKIP of the fold: a toothy
-    photo's pale rim, mirrored, was a pale band), folded back within the lip, takes the lips' own
-    hue (CORNER_LIP_HUE: stray pale or grey pixels halved) and darkens: wet and turned from the
-    light. The upper lip set lower over the arch continues the lip above it down (mirrored, from
+    photo's pale rim, mirrored, was a pale band), folded back within the lip, and over its last
+    CORNER_CURL mouth widths takes the lips' own hue (CORNER_LIP_HUE: stray pale or grey pixels
+    halved) and darkens: wet and turned from the light. The turn returned drives both, the hue
+    pull and the shade (_lay_faces), so neither reaches further from the opening than the curl. The upper lip set lower over the arch continues the lip above it down (mirrored, from
     past the photo's soft edge over its teeth), turned in, more toward its new edge
     (ARCH_FACE_TURN): read back up from that edge, the photo's pale lip-over-teeth edge came down
     with it, a pale wedge at the upper corners (12, 03 wide open). Elsewhere the lip is read back
@@ -2287,10 +2291,10 @@ def _face_depth(d, reach, arched, over_arch, to_rest, rest_w):
     one = np.float32(1.0)
     q = d / max(reach, np.float32(1e-6))
     inward = _smooth32(q, 0.0, 1.0)
-    # The lip turns from the light only where it curls in, its last CORNER_CURL_PX before the
-    # opening: turning over the whole face, a wide one (the rig's opening far outside the lens)
+    # The lip turns from the light only where it curls in, its last CORNER_CURL mouth widths before
+    # the opening: turning over the whole face, a wide one (the rig's opening far outside the lens)
     # was a band 4-8 px wide, darker and greyer than the lip, between it and the mouth.
-    curl = min(reach, np.float32(CORNER_CURL_PX))
+    curl = min(reach, np.float32(CORNER_CURL * rest_w / to_rest))
     turn = _smooth32((d - (reach - curl)) / max(curl, np.float32(1e-6)), 0.0, 1.0)
     fold = CORNER_LIP_DEPTH * rest_w
     skip = max(1.0, CORNER_EDGE_SKIP * fold)
