@@ -87,7 +87,7 @@ def _taper(painter: MouthPainter, color: np.ndarray, ids: np.ndarray, *, u: np.n
     painter._taper_corners(color, lambda per_vertex, only=slice(None): per_vertex[ids][only],
                            along=2.0 * np.asarray(u, np.float32) - 1.0,
                            opens=lens_opens(peak_opening, mouth_w), peak_opening=peak_opening, mouth_w=mouth_w,
-                           **kwargs)
+                           **{"verts": None, **kwargs})
 
 
 def _cavity(painter: MouthPainter, below: np.ndarray, d_lower: np.ndarray, across: np.ndarray, mouth_w: float, *,
@@ -2905,7 +2905,7 @@ def test_corner_faces_pass_equals_numpy_steps_to_the_bit(analysis, arched, own_t
     assert int((want != color).any(axis=1).sum()) > 500
     painter._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower,
                            along=painter._across(rest, px, py, signed=True), opens=lens_opens(peak, mouth_w),
-                           peak_opening=peak, mouth_w=mouth_w, arch=arch, cleared=cleared)
+                           peak_opening=peak, mouth_w=mouth_w, arch=arch, cleared=cleared, verts=None)
     assert np.array_equal(color, want), int((color != want).any(axis=1).sum())
 
 

@@ -269,6 +269,8 @@ class MouthPainter:
         self._lip_ids = np.array(lm.LIPS_INNER_UPPER)  # the upper inner lip (_lip_lift, _lip_span)
         self._lip_u = rig.cavity_u[self._lip_ids].astype(np.float64)  # their places along the mouth (_upper_arch)
         self._lower_ids = np.array(lm.LIPS_INNER_LOWER)
+        if len(self._lower_ids) != len(self._lip_ids):  # _lip_heights walks both lips with one count
+            raise ValueError(f"inner lips of {len(self._lip_ids)} and {len(self._lower_ids)} points")
         self._lower_anchor_xy = rest[rig.cavity_partner[upper]]
         self._both_anchors_xy = np.ascontiguousarray(np.hstack([self._anchor_xy, self._lower_anchor_xy]))
         self._down = _face_down(rest)
@@ -897,7 +899,7 @@ class MouthPainter:
     def _taper_corners(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,
                        along: np.ndarray, opens: float, peak_opening: float, mouth_w: float,
                        arch: np.ndarray | None = None, widened: float = 1.0,
-                       cleared: np.ndarray | None = None, verts: np.ndarray | None = None) -> None:
+                       cleared: np.ndarray | None = None, verts: np.ndarray | None) -> None:
         """Covers, in the (N, 3) interior `color` in place, the opening's corners with lip: the rig's
         11 points a lip join a corner to its neighbour with one straight, steep segment, so the
         opening stood with blunt, near-vertical ends. An open mouth is a lens tapering into its
@@ -975,16 +977,15 @@ class MouthPainter:
         # One interpolation for all that is read per vertex: both anchors, the outline's levels
         # (as _outline_share reads them) and the clearing.
         at = interp(self._face_table(cleared), px)
-        points = _face_points(at, lower, np.asarray(depth, np.float64), self._down.astype(np.float64))
+        points = _face_points(at, lower, np.asarray(depth, np.float64), self._down64)
         lip = sample_points(self.image, points)
-        # The lip as drawn beside the face: read as photographed, a face mirrored the photo's dark
-        # line along the lip's edge in where _clear_rims had cleared it beside the face, a dark band
-        # along the rig's outline; on /o/, where the pursed lips' wide faces close the opening's
-        # sides, a second outline inside the first (07: faces 48-65 luma beside a lip of 70-78).
+        # The lip as drawn beside the face: clearing adds back what the photo's dark line along the
+        # lip's edge took where _clear_rims cleared it beside the face, so the face mirrors no dark
+        # band along the rig's outline (on /o/, a second outline inside the first).
         delta = self._rim_delta(points) if cleared is not None and self._rims is not None else None
-        _lay_faces(color, px, lip, np.zeros((1, 6), np.float32) if delta is None else delta, at, lower,
-                   inward, arched, cover, self._lip_rgb.astype(np.float64), float(self._lip_shadow_rgb @ LUMA),
-                   float(self._lip_rgb @ LUMA))
+        _lay_faces(color, px, lip, np.zeros((1, 6), np.float32) if delta is None else delta, delta is not None,
+                   at, lower, inward, arched, cover, self._lip_rgb.astype(np.float64),
+                   float(self._lip_shadow_rgb @ LUMA), float(self._lip_rgb @ LUMA))
 
     def _face_table(self, cleared: np.ndarray | None) -> np.ndarray:
         """(V, 7) float32 per vertex, for _lay_corner_faces: its upper- and lower-lip anchors
@@ -1001,7 +1002,7 @@ class MouthPainter:
 
     def _rim_delta(self, points_xy: np.ndarray) -> np.ndarray:
         """(M, 6) float32 what clearing the photo's lip line (_Rims.delta) adds to the photo at the
-        (M, 2) frame places `points_xy`: the upper lip's clearing, then the lower's."""
+        (M, 2) photo (rest) places `points_xy`: the upper lip's clearing, then the lower's."""
         return sample_points(self._rim_both, points_xy - np.array(self._rims.origin, np.float64))
 
     def _across(self, verts: np.ndarray, px: np.ndarray, py: np.ndarray, *, signed: bool = False) -> np.ndarray:
@@ -2089,7 +2090,7 @@ def _lay_samples(color, laid, own, samples, weight):
 @njit(cache=True, nogil=True)
 def _lip_heights(verts, upper_ids, lower_ids, grid):
     """(2, G) float64 px the lips' inner edges (the (V, 3) posed `verts` at `upper_ids`,
-    `lower_ids`, (K,) each, corner to corner) stand above (upper) and below (lower) the line
+    `lower_ids`, (K,) each, the same K, corner to corner) stand above (upper) and below (lower) the line
     between the inner corners, at the (G,) `grid`'s places -1..1 along it (np.interp's, the
     places kept non-decreasing, the ends held)."""
     g, k = grid.shape[0], upper_ids.shape[0]
@@ -2210,7 +2211,7 @@ def _corner_cover(d_upper, d_lower, lens, arch, along, need_upper, need_lower, p
 
 @njit(cache=True, nogil=True)
 def _face_points(at, lower, depth, down):
-    """(M, 2) float64 frame places where _lay_corner_faces reads each face's lip: its anchor on its
+    """(M, 2) float64 photo (rest) places where _lay_corner_faces reads each face's lip: its anchor on its
     lip's inner edge (`at` (M, 7), _face_table's columns at the pixels: 0-1 the upper lip's, 2-3
     the lower's; `lower` (M,) bool which) `depth` (M,) px into that lip along the face's (2,) `down`."""
     points = np.empty((at.shape[0], 2))
@@ -2222,11 +2223,11 @@ def _face_points(at, lower, depth, down):
 
 
 @njit(cache=True, nogil=True)
-def _lay_faces(color, px, lip, delta, at, lower, inward, arched, cover, lip_rgb, shadow, lip_luma):
+def _lay_faces(color, px, lip, delta, has_delta, at, lower, inward, arched, cover, lip_rgb, shadow, lip_luma):
     """_lay_corner_faces' colour steps, one compiled pass over the (M,) corner pixels `px` of the
     (N, 3) `color`, in place: each (M, 3) float32 `lip` sample plus its share (`at` (M, 7),
     _face_table's columns at the pixels: the last) of `delta` (M, 6), what clearing the photo's
-    upper and lower lip line adds there (one row of zeros: none), takes the lips' hue `lip_rgb`
+    upper and lower lip line adds there (`has_delta` False: none, `delta` unread), takes the lips' hue `lip_rgb`
     (3,) and darkens as far as it is turned `inward` (M,), toward the lip shadow's luma `shadow`
     (a gain, `lip_luma` the lips' own). Only its light goes (the lip's median to the shadow's):
     the shadow's colour laid whole was a flat pale wedge with no texture (12's widest vowel). The
@@ -2237,15 +2238,15 @@ def _lay_faces(color, px, lip, delta, at, lower, inward, arched, cover, lip_rgb,
     lip-over-teeth line) followed by the lighter lip read further in, then the face darkening
     into the mouth, stood as two dark lines down the opening's sides with a pale band between.
     `arched` (M,) faces continue the lip above and go unheld as far; laid at `cover` (M,)."""
-    cleared = delta.shape[0] == px.shape[0]
     gain_k = (shadow / max(lip_luma, 1.0) - 1.0) * CORNER_SHADOW
     for k in range(px.shape[0]):
         hue = CORNER_LIP_HUE * np.float64(inward[k])
         side = 3 * np.int64(lower[k])
-        share = np.float64(at[k, 6]) if cleared else 0.0
-        r = lip[k, 0] + share * delta[k if cleared else 0, side]
-        g = lip[k, 1] + share * delta[k if cleared else 0, side + 1]
-        b = lip[k, 2] + share * delta[k if cleared else 0, side + 2]
+        share = np.float64(at[k, 6]) if has_delta else 0.0
+        row = k if has_delta else 0
+        r = lip[k, 0] + share * delta[row, side]
+        g = lip[k, 1] + share * delta[row, side + 1]
+        b = lip[k, 2] + share * delta[row, side + 2]
         r, g, b = r + (lip_rgb[0] - r) * hue, g + (lip_rgb[1] - g) * hue, b + (lip_rgb[2] - b) * hue
         luma = r * LUMA[0] + g * LUMA[1] + b * LUMA[2]
         gain = max(1.0 + gain_k * inward[k], min(shadow / max(luma, 1.0), 1.0))
