@@ -1999,6 +1999,47 @@ def test_the_open_mouths_outline_is_round_not_a_hexagon(analysis):
         assert turn < 12.0 and turn < 0.65 * rig_turn, (params, turn, rig_turn)
 
 
+def test_the_compiled_outline_passes_match_their_numpy_form(analysis):
+    """_lip_heights and _outline_need (one compiled pass each) give what the numpy form of
+    _rounded_outline gave (np.interp of each lip's places along the corners' line, the lens's
+    excess cut soft and split between the lips, smoothed twice by _outline_kernel), to 1e-9 px,
+    on the bundled photo's widest vowel, /l/ and /o/, and on its mirror image."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.mouth import (CORNER_LOWER_SHARE, CORNER_ROUND, LENS_FULL, OUTLINE_GRID, _lip_heights,
+                                       _outline_kernel, _outline_need, lens_height)
+    from facetalk.render.renderer import posed_vertices
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    kernel = _outline_kernel()
+    for params in (dict(jaw_open=1.0), dict(jaw_open=0.4, lip_spread=0.1), dict(jaw_open=0.38, lip_spread=-0.75)):
+        for mirror in (1.0, -1.0):
+            verts = posed_vertices(analysis.rig, MotionFrame(t_s=0, **params)).copy()
+            verts[:, 0] *= mirror
+            left, right = verts[painter._lip_ids[0], :2].astype(np.float64), verts[painter._lip_ids[-1], :2]
+            half = max(0.5 * float(np.hypot(*(right - left))), 1e-6)
+            axis = (right - left) / (2.0 * half)
+            down = np.array([-axis[1], axis[0]])
+            centre = 0.5 * (left + right)
+            upper, lower = verts[painter._lip_ids, :2] - centre, verts[painter._lower_ids, :2] - centre
+            if float((lower - upper).sum(axis=0) @ down) < 0.0:
+                down = -down
+            heights = np.array([np.interp(OUTLINE_GRID, np.maximum.accumulate(pts @ axis / half), sign * (pts @ down))
+                                for pts, sign in ((upper, -1.0), (lower, 1.0))])
+            rig = _lip_heights(verts, painter._lip_ids, painter._lower_ids, OUTLINE_GRID)
+            assert np.abs(rig - heights).max() < 1e-9, (params, mirror, np.abs(rig - heights).max())
+            peak, opens = 0.3 * half, 0.8
+            power, reach = painter._lens_shape(1.0)
+            excess = heights[0] + heights[1] - peak * lens_height(np.abs(OUTLINE_GRID), power=power, reach=reach)
+            soft = CORNER_ROUND * peak
+            cut = opens * np.where(excess >= soft, excess, np.clip(excess + soft, 0.0, None) ** 2 / (4.0 * soft))
+            cut[np.abs(OUTLINE_GRID) <= LENS_FULL * reach] = 0.0
+            edge = heights - np.array([[1.0 - CORNER_LOWER_SHARE], [CORNER_LOWER_SHARE]]) * cut
+            smooth = np.minimum(edge, edge @ kernel.T) @ kernel.T
+            want = np.maximum(heights - edge - opens * (smooth - edge), 0.0)
+            need = _outline_need(rig, OUTLINE_GRID, kernel, peak, power, reach, opens)
+            assert want.max() > 1.0 and np.abs(need - want).max() < 1e-9, (params, mirror, np.abs(need - want).max())
+
+
 def test_a_corner_face_turns_from_the_light_only_where_it_curls_in():
     """A lip's face over the opening's corner (_face_depth) darkens only over its last
     CORNER_CURL mouth widths before the opening: turned from the light across all of a wide one (the
