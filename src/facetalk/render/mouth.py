@@ -1596,7 +1596,10 @@ PENUMBRA_REACH = 8.0
 # mid-mouth, where the light comes in straight (lit mid-mouth, dark toward the corners: all of it
 # everywhere, /i/'s teeth sank into the dark); SLOT_SHADE[1] in the cavity; the gaps between the
 # teeth, seen in that shade, at most SLOT_GAP fainter. Lit as in a wide-open mouth, 07's fear
-# mouth was a row of white bricks over a flat grey-mauve slot (issue 13).
+# mouth was a row of white bricks over a flat grey-mauve slot (issue 13). The opening is local, so
+# the corners of any opening dim too where they narrow: on the widest vowel and /o/ of 02, 04-10 the
+# opening's outer sixths lose at most 1.6 levels on average, 9 at a pixel (out/fix27b/corners.py),
+# the tips of the corners a little darker, as a slot's are.
 SLOT_OPENING = (0.06, 0.3)
 SLOT_LIFT = 0.05
 SLOT_SHADE = (0.6, 0.6)
