@@ -24,6 +24,7 @@ from facetalk.render.mouth import (
     CORNER_CURL, CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, CORNER_LOWER_SHARE, CORNER_ROUND, CORNER_SHADE, FLOOR_SHADE,
     INCISAL_FROM,
     INCISAL_KEEP, INCISAL_SHADE, LENS_FULL, LENS_OPENING, LENS_REACH, LIP_SHADOW_REACH, LOWER_GAP_SHARE,
+    LOWER_GAP_WEDGE, LOWER_PARTING, LOWER_TOOTH_CONVEX,
     LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING, LOWER_TEETH_PER_SIDE,
     LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING,
     PENUMBRA_REACH, PHOTO_TEETH_HIDDEN, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
@@ -251,15 +252,18 @@ class ShadeReference:
         soft = 1.2 + risen * SMILE_TIP_SOFT * mouth_w
         lower = np.clip((lower_h * sink * uneven * (1.0 - 0.2 * np.abs(2.0 * f - 1.0) ** 8 * rounding) - d_lower)
                         / soft, 0, 1) * lower_show[at]
-        gap = 0.75 * np.exp(-(np.minimum(f, 1.0 - f) / LOWER_TOOTH_GAP) ** 2)
         along = np.clip(d_lower / lower_h, 0, 1)
+        # A soft wedge: touching at the lip, parting (wider, darker) toward the tips.
+        gap = 0.75 * np.exp(-(np.minimum(f, 1.0 - f)
+                              / (LOWER_TOOTH_GAP * (LOWER_GAP_WEDGE[0] + LOWER_GAP_WEDGE[1] * along))) ** 2)
         dim = (1.0 - SMILE_LOWER_DIM[0] * risen) * (1.0 - SMILE_LOWER_DIM[1] * risen * (1.0 - along)) \
             * (1.0 - SMILE_LOWER_DIM[2] * risen * smoothstep(across.astype(np.float64), *SMILE_LOWER_CORNERS))
         # Their tips catch the light from above; only their base, at the lip, is in its shadow
         # (half the upper lip's reach: the mouth width passed is halved).
         lower_colour = self._tooth_colour(f, LOWER_GAP_SHARE * gap * (1.0 - SMILE_LOWER_GAP_FAINT * risen), d_lower,
                                           lower_h, rounded[at], 0.5 * mouth_w, lip_shadow=LOWER_LIP_SHADOW, dim=dim,
-                                          warm=SMILE_LOWER_WARM * risen)
+                                          warm=SMILE_LOWER_WARM * risen, convex_k=LOWER_TOOTH_CONVEX,
+                                          parting=LOWER_PARTING * (along * along * along))
         color[at] = mix(color[at], lower_colour, lower)
         return color
 
@@ -448,19 +452,21 @@ class ShadeReference:
 
     def _tooth_colour(self, f: np.ndarray, gap: np.ndarray, d_lip: np.ndarray, height: float,
                       corner_shade: np.ndarray, mouth_w: float, *, lip_shadow: float = UPPER_LIP_SHADOW,
-                      dim: np.ndarray | float = 1.0, warm: np.ndarray | None = None) -> np.ndarray:
+                      dim: np.ndarray | float = 1.0, warm: np.ndarray | None = None,
+                      convex_k: float = TOOTH_CONVEX, parting: np.ndarray | None = None) -> np.ndarray:
         """(N, 3) teeth colour: each tooth rounded (lighter mid-tooth), dark gaps between teeth,
         darker toward the corners (by the (N, 1) `corner_shade`) and, by `lip_shadow` at most, in
-        the shadow of the lip over it."""
+        the shadow of the lip over it; its sides `convex_k` darker; `parting` (N,) how dark the gap
+        is by height (the upper row's by default)."""
         # Rounded across: flat-lit over most of its face, turning away into shade at its sides, so
         # the gap is where two shaded sides meet (a flat tooth beside a dark line read as a block).
-        convex = 1.0 - TOOTH_CONVEX * np.abs(2.0 * f - 1.0) ** 3
+        convex = 1.0 - convex_k * np.abs(2.0 * f - 1.0) ** 3
         shadow = 1.0 - lip_shadow * np.exp(-d_lip / (LIP_SHADOW_REACH * mouth_w))
         along = np.clip(d_lip / height, 0, 1)  # 0 at the lip .. 1 at the tip
         edge = 1.0 - TOOTH_EDGE_DARK * along
         # Neighbours touch near the gum and part toward their tips: the gap is a faint line at the
         # lip that opens into a dark notch at the biting edge.
-        parting = 0.1 + 0.5 * along ** 2
+        parting = 0.1 + 0.5 * along ** 2 if parting is None else parting
         shade = (convex * (1.0 - parting * gap) * shadow * edge)[:, None] * corner_shade * np.reshape(dim, (-1, 1))
         return self._in_shade(shade, warm=warm)
 
