@@ -1042,7 +1042,7 @@ def test_lower_teeth_gaps_are_soft_wedges_toward_the_tips(analysis):
     light as the upper row's drew a dark line down every gap, full height, a picket fence (judge27
     item 3: 0.15-0.22 darker than mid-tooth at every height on 12, 13, 03 and the bundled photo;
     here 0.22 over the lip, and 99 of the 181 samples 5% darker than mid-tooth at either height,
-    not a notch widening toward the tips; now 0.06, and 13 then 75)."""
+    not a notch widening toward the tips; now 0.03, and 0 then 65)."""
     closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
     painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
     mouth_w, opening = 100.0, 45.0

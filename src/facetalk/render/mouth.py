@@ -1576,7 +1576,7 @@ LOWER_GAP_SHARE = 0.55
 # picket fence, judge27 item 3), and neighbours touch down to the lip and part only toward their
 # tips: the gap darkens by LOWER_PARTING * along ** 3 (along 0 at the lip .. 1 at the tip) and
 # widens from the first to the first plus the second of LOWER_TOOTH_GAP there, a soft wedge.
-LOWER_TOOTH_CONVEX = 0.07
+LOWER_TOOTH_CONVEX = 0.04
 LOWER_PARTING = 0.45
 LOWER_GAP_WEDGE = (0.7, 1.3)
 UPPER_LIP_SHADOW = 0.35
