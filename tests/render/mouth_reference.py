@@ -191,27 +191,8 @@ class ShadeReference:
         peak = float(opening.max()) if peak_opening is None else peak_opening
         narrow = _slot(opening, lift, mouth_w, synthetic=~own_upper)
         color = self._cavity(d_upper - upper_px, d_lower, across, mouth_w, peak_opening=peak, narrow=narrow)
-        # Lower teeth: only their tips show, over the lower lip, when the jaw is well open (more of
-        # them the wider it opens); the lip hides them toward the corners. Narrower than the upper
-        # incisors, so more to the arch.
-        wide = np.clip((opening - LOWER_TEETH_OPENING[0] * mouth_w) / (LOWER_TEETH_OPENING[1] * mouth_w), 0, 1)
-        # A broad smile's lower lip, stretched down off the lower teeth, bares their tips as far as
-        # a jaw half open does, within most of the gap between the rows: at 0.035 mouth widths the
-        # bundled smile's lower row was a faint line under the dark gap. Other openings keep the
-        # tips the opening gives, a guessed lower row's too (taken as stretched, 12's /i/ at jaw
-        # 0.12 was an even row of tall pale blocks).
-        stretched = lower_show > _lower_teeth_show(opening, mouth_w) if stretched is None else stretched
-        least, grows = LOWER_TEETH_HEIGHT
-        lower_h = (least + grows * np.where(stretched, np.maximum(wide, 0.5 * lower_show), wide)) * mouth_w
-        lower_h = np.where(stretched, np.minimum(lower_h, np.maximum(least * mouth_w, 0.7 * rows_gap)), lower_h)
-        # The stretch bares them up to a thin line under the upper row, as tall as a lower crown.
-        tall = np.minimum(np.maximum(rows_gap - SMILE_ROWS_GAP * mouth_w, least * mouth_w), SMILE_LOWER_TEETH * mouth_w)
-        # while the rows stand close where the opening peaks (the peak opening less the rows here)
-        close = 1.0 - smoothstep(peak - upper_px - lower_px, SMILE_ROWS_CLOSE[0] * mouth_w,
-                                 SMILE_ROWS_CLOSE[1] * mouth_w)
-        if smiling > 0.0:
-            rise = np.asarray(lower_show, np.float64) * smiling * close * tall
-            lower_h = np.where(stretched, np.maximum(lower_h, rise), lower_h)
+        lower_h = _lower_row_height(opening, lower_show, stretched, rows_gap, peak - upper_px - lower_px, mouth_w,
+                                    smiling=smiling)
         # The tongue's tip rests behind them: its lit front starts about at their tips.
         front_px = np.maximum(lower_px, lower_h * lower_show)
         color = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
@@ -568,3 +549,31 @@ def _tooth_length(rank: np.ndarray, f: np.ndarray) -> np.ndarray:
     """(N,) tooth length as a share of the central incisor's, at `f` 0..1 across it: the
     incisors' edges straight with rounded corners, the canine's a cusp, the premolars' rounded."""
     return TOOTH_LENGTH[rank] * (1.0 - TIP_DROP[rank] * np.abs(2.0 * f - 1.0) ** TIP_POWER[rank])
+
+
+def _lower_row_height(opening: np.ndarray, lower_show: np.ndarray, stretched: np.ndarray | None, rows_gap: np.ndarray,
+                      peak_gap: np.ndarray, mouth_w: float, *, smiling: float) -> np.ndarray:
+    """(N,) px: how tall the lower teeth stand at each pixel (`rows_gap`: the gap between the rows
+    there; `peak_gap`: that gap where the opening peaks; `smiling` 0..1: MouthPainter._smiling)."""
+    # Lower teeth: only their tips show, over the lower lip, when the jaw is well open (more of
+    # them the wider it opens); the lip hides them toward the corners. Narrower than the upper
+    # incisors, so more to the arch.
+    wide = np.clip((opening - LOWER_TEETH_OPENING[0] * mouth_w) / (LOWER_TEETH_OPENING[1] * mouth_w), 0, 1)
+    # A broad smile's lower lip, stretched down off the lower teeth, bares their tips as far as
+    # a jaw half open does, within most of the gap between the rows: at 0.035 mouth widths the
+    # bundled smile's lower row was a faint line under the dark gap. Other openings keep the
+    # tips the opening gives, a guessed lower row's too (taken as stretched, 12's /i/ at jaw
+    # 0.12 was an even row of tall pale blocks).
+    stretched = lower_show > _lower_teeth_show(opening, mouth_w) if stretched is None else stretched
+    least, grows = LOWER_TEETH_HEIGHT
+    lower_h = (least + grows * np.where(stretched, np.maximum(wide, 0.5 * lower_show), wide)) * mouth_w
+    lower_h = np.where(stretched, np.minimum(lower_h, np.maximum(least * mouth_w, 0.7 * rows_gap)), lower_h)
+    # The stretch bares them up to a thin line under the upper row, as tall as a lower crown.
+    tall = np.minimum(np.maximum(rows_gap - SMILE_ROWS_GAP * mouth_w, least * mouth_w), SMILE_LOWER_TEETH * mouth_w)
+    # while the rows stand close where the opening peaks (the peak opening less the rows here)
+    close = 1.0 - smoothstep(peak_gap, SMILE_ROWS_CLOSE[0] * mouth_w,
+                             SMILE_ROWS_CLOSE[1] * mouth_w)
+    if smiling > 0.0:
+        rise = np.asarray(lower_show, np.float64) * smiling * close * tall
+        lower_h = np.where(stretched, np.maximum(lower_h, rise), lower_h)
+    return lower_h

@@ -542,11 +542,10 @@ class MouthPainter:
 
     def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray, *,
               tongue_tip: float = 0.0, lip_on_skull_xy: np.ndarray | None = None, roll_upper: float = 0.0) -> None:
-        """Draws the interior into `out` (H, W, 3) uint8 in place, given this frame's (V, 3) vertices,
-        how far the tongue tip is raised (MotionFrame.tongue_tip), where the head's pose alone
-        carries the upper inner lip (LIPS_INNER_UPPER, (11, 2) px: render.renderer.head_posed; by
-        default its rest places, a head not turned), where the upper teeth are, and how far the
-        upper lip is rolled down over them (MotionFrame.mouth_roll_upper, 0..1: _roll_cover)."""
+        """Draws the interior into `out` (H, W, 3) uint8 in place, given this frame's (V, 3) vertices, how
+        far the tongue tip is raised (MotionFrame.tongue_tip), where the head's pose alone carries the
+        upper inner lip (LIPS_INNER_UPPER, (11, 2) px: render.renderer.head_posed; by default its rest
+        places), and how far the upper lip rolls over the upper teeth (MotionFrame.mouth_roll_upper)."""
         self._paint_seam(out, verts)
         cavity = self._cavity_pixels(verts, tri_id, bary)
         if cavity is None:
