@@ -2876,12 +2876,8 @@ def test_the_photos_upper_teeth_end_in_a_curved_uneven_biting_edge(analysis):
     continuous."""
     from facetalk.face import landmarks as lm
 
-    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
-    assert painter._own_teeth
-    mouth_w, run_px, step = painter._rest_mouth_w, 10.0, 0.05
-    u_row = np.linspace(0.2, 0.8, 241, dtype=np.float32)
-    depth = np.arange(0.0, 1.5 * run_px, step, dtype=np.float32)
-    u, d_upper = (a.ravel() for a in np.meshgrid(u_row, depth, indexing="ij"))
+    run_px, step = 10.0, 0.05
+    painter, mouth_w, u_row, depth, u, d_upper = _own_teeth_grid(analysis, run_px=run_px, n_u=241, reach=1.5, step=step)
     n = len(u)
     ids = np.full(n, lm.LIPS_INNER_UPPER[len(lm.LIPS_INNER_UPPER) // 2])
     laid = painter._lay_photo_interior(np.zeros((n, 3)), lambda per_vertex, only=slice(None): per_vertex[ids][only],
@@ -3533,12 +3529,8 @@ def test_the_photos_own_tooth_tips_keep_the_dark_notches_between_them(analysis, 
     from facetalk.face import landmarks as lm
     from facetalk.render.mouth import RGB_PENUMBRA, TEETH_PENUMBRA
 
-    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
-    assert painter._own_teeth
-    mouth_w, run_px, step = painter._rest_mouth_w, 30.0, 0.05
-    u_row = np.linspace(0.2, 0.8, 481, dtype=np.float32)
-    depth = np.arange(0.0, 1.3 * run_px, step, dtype=np.float32)
-    u, d_upper = (a.ravel() for a in np.meshgrid(u_row, depth, indexing="ij"))
+    run_px, step = 30.0, 0.05
+    painter, mouth_w, u_row, depth, u, d_upper = _own_teeth_grid(analysis, run_px=run_px, n_u=481, reach=1.3, step=step)
     n, cavity = len(u), np.array([40.0, 18.0, 20.0])
     ids = np.full(n, lm.LIPS_INNER_UPPER[len(lm.LIPS_INNER_UPPER) // 2])
 
@@ -3602,3 +3594,16 @@ def test_a_deep_shadow_along_a_thin_lips_edge_is_read_as_its_line_not_the_lip():
     assert not widths(shadow, None).any()
     assert not widths(shadow, 130.0).any()
     assert not widths(_lip_edge_photo(((0.0, 90.0), (2.5, 130.0))), 80.0).any()
+
+
+def _own_teeth_grid(analysis, *, run_px: float, n_u: int, reach: float, step: float = 0.05):
+    """The bundled photo's painter (it shows its own upper teeth) and a grid of cavity places
+    under its upper lip: (painter, rest mouth width px, the (n_u,) places 0.2..0.8 along the mouth,
+    the (D,) px from the lip down to `reach` x `run_px`, `step` px apart, and the grid's (N,) u and
+    d_upper, place-major), float32."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    assert painter._own_teeth
+    u_row = np.linspace(0.2, 0.8, n_u, dtype=np.float32)
+    depth = np.arange(0.0, reach * run_px, step, dtype=np.float32)
+    u, d_upper = (a.ravel() for a in np.meshgrid(u_row, depth, indexing="ij"))
+    return painter, painter._rest_mouth_w, u_row, depth, u, d_upper
