@@ -173,6 +173,12 @@ def test_shut_lid_is_shaded_as_convex():
     assert alpha[0] < alpha[10] == 1.0
 
 
+def _open_margin_top(open_pts: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    """(len(xs),) px: the open left eye's upper margin (LEFT_EYE_UPPER of the (V, 3) `open_pts`)
+    at the columns `xs`, where the tests lay bands of lid, crease or brow a set height above it."""
+    return np.interp(xs, open_pts[list(lm.LEFT_EYE_UPPER), 0], open_pts[list(lm.LEFT_EYE_UPPER), 1])
+
+
 def _textured_eye(detail_px: float):
     """A 60 px wide eye in skin carrying a fixed texture of `detail_px` grey levels (none if 0):
     (frame, lid skin, open and shut (V, 3) vertices). Skin vertices above the lid stay put."""
@@ -225,7 +231,7 @@ def test_shut_lid_carries_the_photos_skin_detail():
     # Over the eyeball (the opening's upper 60%, middle half of the eye) against the photo's skin
     # above the lid.
     xs = np.arange(115, 146)
-    top = np.interp(xs, open_pts[list(lm.LEFT_EYE_UPPER), 0], open_pts[list(lm.LEFT_EYE_UPPER), 1])
+    top = _open_margin_top(open_pts, xs)
     low = np.interp(xs, open_pts[list(lm.LEFT_EYE_LOWER), 0], open_pts[list(lm.LEFT_EYE_LOWER), 1])
     lid_px = [(y, x) for x, t, b in zip(xs, top, low) for y in range(int(np.ceil(t)) + 1, int(t + 0.6 * (b - t)))]
     band_px = [(y, x) for x, t in zip(xs, top) for y in range(int(t - 22), int(t - 6))]
@@ -364,7 +370,7 @@ def test_shut_lid_covers_the_crease_shadow_above_the_open_eye():
     grain = np.zeros((200, 300, 3), np.float32)
     frame, lid, open_pts, shut_pts = _textured_eye(0.0)
     xs = np.arange(118, 143)
-    top = np.interp(xs, open_pts[list(lm.LEFT_EYE_UPPER), 0], open_pts[list(lm.LEFT_EYE_UPPER), 1])
+    top = _open_margin_top(open_pts, xs)
     # A dark crease 0.2-0.3 eye widths (12-18 px) above the open margin.
     band = [(y, x) for x, t in zip(xs, top) for y in range(int(np.ceil(t - 18)), int(t - 12))]
     ys, bx = np.array(band).T
@@ -541,7 +547,7 @@ def test_shut_lid_stops_at_the_brow():
     grain = np.zeros((200, 300, 3), np.float32)
     frame, lid, open_pts, shut_pts = _textured_eye(0.0)
     xs = np.arange(112, 149)
-    top = np.interp(xs, open_pts[list(lm.LEFT_EYE_UPPER), 0], open_pts[list(lm.LEFT_EYE_UPPER), 1])
+    top = _open_margin_top(open_pts, xs)
     # Brow hairs from 0.4 eye widths (24 px) above the open margin up; its lower landmarks on them.
     hairs = [(y, x) for x, t in zip(xs, top) for y in range(int(t - 36), int(t - 24))]
     ys, bx = np.array(hairs).T
@@ -903,7 +909,7 @@ def test_a_shut_lid_leaves_a_low_brow_whole():
     grain = np.zeros((200, 300, 3), np.float32)
     frame, lid, open_pts, shut_pts = _textured_eye(0.0)
     xs = np.arange(112, 149)
-    top = np.interp(xs, open_pts[list(lm.LEFT_EYE_UPPER), 0], open_pts[list(lm.LEFT_EYE_UPPER), 1])
+    top = _open_margin_top(open_pts, xs)
     hairs = [(y, x) for x, t in zip(xs, top) for y in range(int(t - 22), int(t - 12))]
     ys, bx = np.array(hairs).T
     frame[ys, bx] = (60, 45, 40)
