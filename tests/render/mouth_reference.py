@@ -27,7 +27,7 @@ from facetalk.render.mouth import (
     LOWER_GAP_WEDGE, LOWER_PARTING, LOWER_TOOTH_CONVEX,
     LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING, LOWER_TEETH_PER_SIDE,
     LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING,
-    PENUMBRA_REACH, PHOTO_TEETH_HIDDEN, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
+    OWN_ROW_SHOWS, PENUMBRA_REACH, PHOTO_TEETH_HIDDEN, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
     TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BACK_DEPTH, TONGUE_BULGE, TONGUE_CELLS,
     TONGUE_DEEP, TONGUE_EDGE, TONGUE_FOOT, TONGUE_GROOVE, TONGUE_GROOVE_BACK, TONGUE_LIGHT_IN, TONGUE_LIT,
     TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
@@ -182,7 +182,7 @@ class ShadeReference:
         # How far the rows stand apart: the opening less the upper teeth (the photo's or synthetic
         # ones) and the photo's lower row while it shows.
         upper_h = SYNTHETIC_UPPER_TEETH_MW * mouth_w
-        own_upper = photo_teeth[0] >= 0.5 * upper_h
+        own_upper = photo_teeth[0] >= OWN_ROW_SHOWS * upper_h
         lift = np.zeros_like(opening) if lip_lift is None else lip_lift
         # A lowered lip covers the part of the photo's opening hung from it as it does synthetic teeth.
         upper_px = np.where(own_upper, np.maximum(photo_teeth[0] + np.minimum(lift, 0.0), 0.0), upper_h + lift)

@@ -783,7 +783,7 @@ class MouthPainter:
             return show
         upper_h = SYNTHETIC_UPPER_TEETH_MW * mouth_w
         lift = np.zeros_like(opening) if lift is None else lift
-        upper_px = np.where(own_upper >= 0.5 * upper_h, np.maximum(own_upper + np.minimum(lift, 0.0), 0.0),
+        upper_px = np.where(own_upper >= OWN_ROW_SHOWS * upper_h, np.maximum(own_upper + np.minimum(lift, 0.0), 0.0),
                             upper_h + lift)
         gap = (opening - upper_px - SPREAD_GAP[0] * mouth_w) / ((SPREAD_GAP[1] - SPREAD_GAP[0]) * mouth_w)
         return np.maximum(show, min(spread, 1.0) * np.clip(gap, 0.0, 1.0))
@@ -1217,7 +1217,7 @@ class MouthPainter:
         _shade_rows(u, opening, d_upper, d_lower, runs, show, lift, np.ascontiguousarray(stretched, np.bool_), scalars,
                     _teeth_edges(), rows, reach)
         ex = _shade_exponentials(u, d_upper, d_lower, rows, reach, mouth_w,
-                                 synthetic=runs[0] < 0.5 * (SYNTHETIC_UPPER_TEETH_MW * mouth_w))
+                                 synthetic=runs[0] < OWN_ROW_SHOWS * (SYNTHETIC_UPPER_TEETH_MW * mouth_w))
         out, tongue, rgb = np.empty((len(u), 3)), np.empty((N_TG, len(u))), self._shade_rgb
         _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue)
         ex2 = _tongue_exponentials(u, tongue, ex, mouth_w)
@@ -1260,6 +1260,9 @@ SEAM_FADE_PIECES = 4
 # The synthetic upper teeth's height below the lip's place on the skull, in mouth widths (_shade,
 # _stretched_lower_teeth).
 SYNTHETIC_UPPER_TEETH_MW = 0.10
+# Where the photo's own upper row runs at least this share of the synthetic row's height, its own
+# teeth are drawn there, not the synthetic ones (_shade_rows, _lower_teeth_shown, _shade).
+OWN_ROW_SHOWS = 0.5
 
 # How far below the upper lip a raised tongue tip reaches, in mouth widths: just under the edge
 # of the upper incisors (0.10), so it shows against their back.
@@ -2406,10 +2409,11 @@ def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretched,
     upper_h = SYNTHETIC_UPPER_TEETH_MW * mouth_w
     for i in range(u.shape[0]):
         ls, across = lower_show[i], abs(np.float32(2.0) * u[i] - one)
-        if runs[0, i] >= 0.5 * upper_h:
-            rows[ROW_UPPER_PX, i] = max(runs[0, i] + np.float64(min(lift[i], np.float32(0.0))), 0.0)
-        else:
+        synthetic = runs[0, i] < OWN_ROW_SHOWS * upper_h
+        if synthetic:
             rows[ROW_UPPER_PX, i] = np.float64(np.float32(upper_h) + lift[i])
+        else:
+            rows[ROW_UPPER_PX, i] = max(runs[0, i] + np.float64(min(lift[i], np.float32(0.0))), 0.0)
         rows[ROW_LOWER_PX, i] = runs[1, i] * (np.float64(one - np.float32(ls)) if show32 else 1.0 - ls)
         rows[ROW_GAP, i] = np.float64(opening[i]) - rows[ROW_UPPER_PX, i] - rows[ROW_LOWER_PX, i]
         rows[ROW_BELOW_TEETH, i] = np.float64(d_upper[i]) - rows[ROW_UPPER_PX, i]
@@ -2420,9 +2424,9 @@ def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretched,
         rows[ROW_WIDE, i] = max(max(rows[ROW_GAP, i], 0.0) - TONGUE_ROOM[0] * mouth_w, 0.0) / (TONGUE_ROOM[1] * mouth_w)
         rows[ROW_LOWER_RANK, i], rows[ROW_LOWER_F, i] = _along_at(across, u[i], edges[EDGES_LOWER])
         rows[ROW_UPPER_RANK, i], rows[ROW_UPPER_F, i] = _along_at(across, u[i], edges[EDGES_UPPER])
-        _slot_at(rows, i, opening[i], lift[i], u[i], runs[0, i] < 0.5 * upper_h, mouth_w)
+        _slot_at(rows, i, opening[i], lift[i], u[i], synthetic, mouth_w)
         reach[0, i] = ls > 0 and across < np.float32(0.6) and np.float64(d_lower[i]) < 1.1 * rows[ROW_LOWER_H, i] + 1.2
-        reach[1, i] = runs[0, i] < 0.5 * upper_h and across < np.float32(0.9) \
+        reach[1, i] = synthetic and across < np.float32(0.9) \
             and d_upper[i] < np.float32(1.12 * upper_h + 1.0) + lift[i]
 
 
