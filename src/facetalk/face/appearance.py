@@ -369,10 +369,11 @@ def lid_fill(image: np.ndarray, xy: np.ndarray, *, upper: tuple[int, ...], lower
     wild = (rgb @ LUMA < FILL_DARKEST * skin_luma) | ~_skin_hued(rgb, skin)
     # Grown a sample: hairs' blurred edges, half skin, pass both tests and left a brow's grey outline.
     wild = cv2.dilate(wild.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    gap = _brow_gap(wild, rows_b=b[:, 0], cols_a=a[0], margin_b=margin(upper)[0], lash_band=lash_band)
+    upper_b = margin(upper)
+    gap = _brow_gap(wild, rows_b=b[:, 0], cols_a=a[0], margin_b=upper_b[0], lash_band=lash_band)
     if gap is None:
         return None, None
-    opening = (a >= 0.0) & (a <= 1.0) & (b >= margin(upper) - lash_band) & (b <= margin(lower))
+    opening = (a >= 0.0) & (a <= 1.0) & (b >= upper_b - lash_band) & (b <= margin(lower))
     grow = 2 * int(np.ceil(FILL_PAD / ((FILL_B[1] - FILL_B[0]) / (FILL_GRID[0] - 1)))) + 1
     hole = cv2.dilate(opening.astype(np.uint8), np.ones((grow, grow), np.uint8)) > 0
     return _membrane(rgb, ~(hole | wild)).astype(np.float32), gap
