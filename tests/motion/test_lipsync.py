@@ -1096,3 +1096,52 @@ def test_under_a_beat_rap_speed_bilabials_keep_the_press_the_network_gave(model,
         pieces = mouth_of(mixed, around=True, chunk=chunk)
         for name in PARAMS:
             assert np.array_equal(getattr(pieces, name), getattr(shapes[True], name)), (chunk, name)
+
+
+def test_a_closure_between_two_frames_reads_shows_on_the_later_frame(model, espeak, monkeypatch):
+    """At 25 fps a frame reads one 10 ms row of the runtime's outputs in four. The benchmark's rap
+    sentence at espeak-ng's rate 260, clean and over three pieces of chords and drums at 0 dB: every
+    closure the 100 fps stream shows (lip gap < 0.04 on a row) shows on a 25 fps frame, the one reading
+    its last row, the next or the one before it (< 0.05); with LipSync.SHOWN_GAP 0 (frames read their own row only) some
+    do not. A frame differs only by a higher press, only where its own gap was open, and in pieces the
+    stream gives the same frames."""
+    from bench_lipsync import RAP
+    from training.build_lip_corpus import _add_at_snr, _music
+
+    from facetalk.motion.lipsync import LipSync
+
+    speech, _ = _speech_and_bilabials(espeak, RAP[2], rate=260)
+    clips = [speech] + [_add_at_snr(speech, _music(len(speech), np.random.default_rng(seed), SR), 0.0)
+                        .astype(np.float32) for seed in range(3)]
+
+    def gap_of(shape: MouthShape) -> np.ndarray:
+        return shape.jaw_open * (1 - shape.lip_press)
+
+    def unshown(fine: np.ndarray, coarse: np.ndarray) -> int:
+        """Runs of fine (100 fps) closures that no coarse (25 fps) frame from the last read before the
+        run to the first at or after its end shows (frame i reads fine frame 4i's row)."""
+        shut = np.flatnonzero(fine < 0.04)
+        runs = np.split(shut, np.flatnonzero(np.diff(shut) > 1) + 1) if len(shut) else []
+        return sum(not np.any(coarse[run[0] // 4:-(-run[-1] // 4) + 1] < 0.05) for run in runs)
+
+    shapes = [mouth(model, clip, fps=25, lead_s=0.02) for clip in clips]
+    missed = [unshown(gap_of(mouth(model, clip, fps=100, lead_s=0.02)), gap_of(shape))
+              for clip, shape in zip(clips, shapes)]
+    assert sum(missed) == 0, missed
+    monkeypatch.setattr(LipSync, "SHOWN_GAP", 0.0)
+    before = [mouth(model, clip, fps=25, lead_s=0.02) for clip in clips]
+    missed_before = [unshown(gap_of(mouth(model, clip, fps=100, lead_s=0.02)), gap_of(shape))
+                     for clip, shape in zip(clips, before)]
+    assert sum(missed_before) >= 3, missed_before
+    n_raised = 0
+    for new, old in zip(shapes, before):
+        raised = new.lip_press > old.lip_press
+        assert np.array_equal(new.jaw_open, old.jaw_open) and np.all(new.lip_press >= old.lip_press)
+        assert np.all(gap_of(old)[raised] >= 0.04)
+        n_raised += np.count_nonzero(raised)
+    assert n_raised >= 3
+    monkeypatch.undo()
+    for chunk in (320, 555):
+        pieces = mouth(model, clips[1], fps=25, lead_s=0.02, chunk=chunk)
+        for name in PARAMS:
+            assert np.array_equal(getattr(pieces, name), getattr(shapes[1], name)), (chunk, name)
