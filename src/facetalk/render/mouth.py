@@ -721,18 +721,17 @@ class MouthPainter:
         down and fading out by that depth (the white moustache of 08 ended in a clean dark slot under
         it); below, the strands' light and dark still modulate the interior's light (STRAND_DETAIL)."""
         reach = DRAPE_REACH * mouth_w
-        # Each pixel's strand: the hair `reach` above the upper lip's edge over it.
-        src = np.column_stack([px, py]) - (d_upper + reach)[:, None] * self._down
-        x0, y0 = np.maximum(np.floor(src.min(axis=0)).astype(int) - 1, 0)
-        x1, y1 = np.maximum(np.ceil(src.max(axis=0)).astype(int) + 2, (x0 + 1, y0 + 1))  # never an empty box
-        hair = sample_points(out[y0:y1, x0:x1], src - (x0, y0))
+        # Each pixel's strand: the hair `reach` above the upper lip's edge over it (compiled: the
+        # numpy form's dozen small passes over every opening pixel cost more than the sampling).
+        src = np.empty((len(px), 2), np.float32)
+        x0, y0, x1, y1 = _strand_sources(px, py, d_upper, np.float32(reach), np.asarray(self._down, np.float64), src)
+        hair = sample_points(out[y0:y1, x0:x1], src)
         luma = hair @ LUMA
-        light = 1.0 + STRAND_DETAIL * self._strands * (luma / max(float(luma.mean()), 1.0) - 1.0)
+        mean = np.float32(max(float(luma.mean()), 1.0))
         # About the photo's black, so a dark strand never takes the opening below the print's darkest.
-        color[:] = self._black_rgb + (color - self._black_rgb) * np.clip(light, 0.0, 2.0)[:, None]
-        near = d_upper < reach
-        weight = self._strands * DRAPE_SHARE * (1.0 - d_upper[near] / reach) ** 2
-        color[near] = mix(color[near], hair[near], weight)
+        _hang_strands(color, hair, luma, d_upper, np.asarray(self._black_rgb, np.float64), mean=mean,
+                      detail=np.float32(STRAND_DETAIL * self._strands), reach=np.float32(reach),
+                      share=np.float32(self._strands * DRAPE_SHARE))
 
     def _lower_lip_under_hair(self, color: np.ndarray, *, d_lower: np.ndarray, u: np.ndarray, mouth_w: float,
                               peak_opening: float) -> None:
@@ -2689,6 +2688,51 @@ def _shade_teeth(teeth, tint_lower, tint_upper, rgb, out):
                 t = t + (INCISAL_KEEP * t + (1.0 - INCISAL_KEEP) * rgb[RGB_THROAT, c] - t) * teeth[TH_INCISAL, i]
                 out[i, c] += (t - out[i, c]) * teeth[TH_UPPER_COVER, i]
             out[i, c] = rgb[RGB_BLACK, c] + out[i, c] * rgb[RGB_BLACK_SCALE, c]
+
+
+@njit(cache=True, nogil=True)
+def _strand_sources(px, py, d_upper, reach, down, src):
+    """MouthPainter._drape's strands: into the (N, 2) float32 `src`, where each of the N pixels
+    (px, py) finds its hair, `reach` + `d_upper` (float32 px) up the face's (2,) `down`, as (x, y)
+    in the box returned, (x0, y0, x1, y1) px: a pixel beyond them all, never empty. In float64 as
+    numpy takes them (d_upper + reach in float32); the box is known after a first pass."""
+    lo = np.array([np.inf, np.inf])
+    hi = np.array([-np.inf, -np.inf])
+    up = np.empty(2)
+    for i in range(px.shape[0]):
+        back = np.float64(d_upper[i] + reach)
+        up[0] = np.float64(px[i]) - back * down[0]
+        up[1] = np.float64(py[i]) - back * down[1]
+        for k in range(2):
+            lo[k] = min(lo[k], up[k])
+            hi[k] = max(hi[k], up[k])
+    x0, y0 = max(int(np.floor(lo[0])) - 1, 0), max(int(np.floor(lo[1])) - 1, 0)
+    x1, y1 = max(int(np.ceil(hi[0])) + 2, x0 + 1), max(int(np.ceil(hi[1])) + 2, y0 + 1)
+    for i in range(px.shape[0]):
+        back = np.float64(d_upper[i] + reach)
+        src[i, 0] = np.float32(np.float64(px[i]) - back * down[0] - x0)
+        src[i, 1] = np.float32(np.float64(py[i]) - back * down[1] - y0)
+    return x0, y0, x1, y1
+
+
+@njit(cache=True, nogil=True)
+def _hang_strands(color, hair, luma, d_upper, black, mean, detail, reach, share):
+    """MouthPainter._drape's blend, in place on the (N, 3) float64 `color`: each pixel's light
+    scaled about the (3,) `black` by its strand's float32 `luma` over their `mean` (STRAND_DETAIL
+    x strands = `detail`, clipped to 0..2), then, within `reach` px of the upper lip (`d_upper`),
+    its (N, 3) float32 `hair` mixed in by `share` x (1 - d_upper / reach)^2; in float32 where
+    numpy takes it so."""
+    one = np.float32(1.0)
+    for i in range(color.shape[0]):
+        light = one + detail * (luma[i] / mean - one)
+        light64 = np.float64(min(max(light, np.float32(0.0)), np.float32(2.0)))
+        for c in range(3):
+            color[i, c] = black[c] + (color[i, c] - black[c]) * light64
+        if d_upper[i] < reach:
+            fade = one - d_upper[i] / reach
+            weight = np.float64(share * (fade * fade))
+            for c in range(3):
+                color[i, c] = color[i, c] + (np.float64(hair[i, c]) - color[i, c]) * weight
 
 
 @njit(cache=True, nogil=True)
