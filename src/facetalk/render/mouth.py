@@ -1091,9 +1091,8 @@ class MouthPainter:
         x0, y0, x1, y1 = box
         region = (y1 - y0, x1 - x0)
         a = np.zeros(region, np.float32)
-        a[ys, xs] = alpha
         premul = np.zeros(region + (3,), np.float32)
-        premul[ys, xs] = color * alpha[:, None]
+        _premultiply(ys, xs, alpha, color, a, premul)
         # Soft, anti-aliased inner-lip edge: blur premultiplied colour and coverage alike. The grain
         # goes on after: the photo's is measured on its softened detail, and blurred with the rest
         # it fell to a third of that (teeth too clean on a painting's brushwork).
@@ -2733,6 +2732,17 @@ def _hang_strands(color, hair, luma, d_upper, black, mean, detail, reach, share)
             weight = np.float64(share * (fade * fade))
             for c in range(3):
                 color[i, c] = color[i, c] + (np.float64(hair[i, c]) - color[i, c]) * weight
+
+
+@njit(cache=True, nogil=True)
+def _premultiply(ys, xs, alpha, color, cover, premul):
+    """MouthPainter._composite's layers, in place on the zeroed (h, w) `cover` and (h, w, 3)
+    `premul` (float32): each of the N pixels (ys, xs) its (N,) `alpha` and (N, 3) `color` x alpha,
+    the product in the wider of the two types, as numpy forms it (a scatter of each cost ~10 us)."""
+    for i in range(ys.shape[0]):
+        cover[ys[i], xs[i]] = alpha[i]
+        for c in range(3):
+            premul[ys[i], xs[i], c] = color[i, c] * alpha[i]
 
 
 @njit(cache=True, nogil=True)
