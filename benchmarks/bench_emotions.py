@@ -9,7 +9,9 @@ eyes on the camera), and dlib's 68 landmarks on the last half second give, relat
 render of the same photo, in eye distances (the median over the frames, one frame's landmarks
 jitter by up to ~0.04; read in the neutral render's face box on each frame and on its mirror
 image, and the two averaged: held_figures; `--reading detected` reads each frame in the box dlib
-detects on it, on the frame alone, as a user running dlib would: detected_figures):
+detects on it, on the frame alone, as a user running dlib would: detected_figures). The neutral
+render is the commanded neutral (`--emotion neutral`): on a smiling photo, its smile undone and its
+teeth shut, not the default render (no emotion), which keeps the photo's smile:
 
 - mouth-corner height (issue: happy >= +0.03, sad <= -0.03);
 - brow height over the eyes (surprised >= +0.04, angry <= -0.02);

@@ -49,7 +49,7 @@ def test_controls_reach_the_motion(portrait_path, wav, tmp_path):
 
 
 @pytest.mark.parametrize("args, needle", [
-    (["--emotion", "joyful"], "emotion must be one of neutral, happy"),
+    (["--emotion", "joyful"], "emotion must be one of none, neutral, happy"),
     (["--distance", "5"], "distance must be 0.5..2, not 5"),
     (["--gaze", "up"], "gaze must be 'camera', 'free' or 'yaw,pitch'"),
     (["--animate", "lips,tail"], "animate takes a comma-separated list"),

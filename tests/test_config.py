@@ -11,13 +11,13 @@ def test_defaults_are_simple_types_with_help():
     for f in dataclasses.fields(Controls):
         assert type(f.default) in (str, float, int, bool), f.name
         assert f.metadata["help"], f.name
-    assert Controls().gaze == "camera" and Controls().distance == 1.0 and Controls().emotion == "neutral"
+    assert Controls().gaze == "camera" and Controls().distance == 1.0 and Controls().emotion == "none"
     assert json.loads(Config().to_json())["controls"]["animate_lips"] is True
 
 
 @pytest.mark.parametrize("values, message", [
     ({"distance": 3.0}, "distance must be 0.5..2, not 3"),
-    ({"emotion": "joy"}, "emotion must be one of neutral, happy"),
+    ({"emotion": "joy"}, "emotion must be one of none, neutral, happy"),
     ({"emotion_strength": -0.1}, "emotion_strength must be 0..1"),
     ({"expressiveness": 2.5}, "expressiveness must be 0..2"),
     ({"head_motion": "a lot"}, "head_motion must be a number"),

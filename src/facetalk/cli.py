@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from facetalk import __version__
-from facetalk.config import COMPONENTS, EMOTIONS, Config, Controls
+from facetalk.config import COMPONENTS, EMOTIONS, NO_EMOTION, Config, Controls
 from facetalk.errors import FacetalkError, InputError
 
 _VERIFY_ERROR = 2  # verify's status is for scripts: 1 means "no watermark", so any failure is 2
@@ -87,7 +87,8 @@ def _add_render(sub) -> None:
     r.add_argument("--distance", type=float, metavar="X",
                    help=f"head distance, 0.5 (twice as near) .. 2 (twice as far) (default: {_DEFAULTS.controls.distance:g})")
     r.add_argument("--emotion", metavar="NAME",
-                   help=f"expression over the speech: {', '.join(EMOTIONS)} (default: {_DEFAULTS.controls.emotion})")
+                   help=f"expression over the speech: {', '.join(EMOTIONS)}, or {NO_EMOTION}: the photo's own "
+                   f"(default: {_DEFAULTS.controls.emotion}; neutral undoes a smiling photo's smile)")
     r.add_argument("--emotion-strength", type=float, metavar="X",
                    help=f"0..1 (default: {_DEFAULTS.controls.emotion_strength:g})")
     r.add_argument("--expressiveness", type=float, metavar="X",

@@ -55,6 +55,9 @@ class MotionConfig:
 
 
 EMOTIONS = ("neutral", "happy", "sad", "angry", "surprised", "disgusted", "fearful", "contempt")
+# The emotion control's default: no emotion commanded, the photo's own expression as it is (a
+# smiling photo keeps its smile). "neutral" is commanded: a neutral face, the photo's smile undone.
+NO_EMOTION = "none"
 COMPONENTS = ("lips", "eyes", "head", "face")  # what animate_<component> switches on and off
 GAZE_LIMITS_DEG = (30.0, 20.0)  # |yaw|, |pitch| a held gaze may ask for: the eyes' range in the rig
 
@@ -76,7 +79,9 @@ class Controls:
     mouth_gain: float = _control(1.0, "scales how far the jaw opens", min=0.0, max=2.0)
     expressiveness: float = _control(1.0, "how much brows, smile and eyes move with the voice; 0 keeps them still",
                                      min=0.0, max=2.0)
-    emotion: str = _control("neutral", "expression added on top of the speech", choices=EMOTIONS)
+    emotion: str = _control(NO_EMOTION, "expression added on top of the speech; 'none' keeps the photo's own, "
+                            "'neutral' is a neutral face (a smiling photo's smile undone)",
+                            choices=(NO_EMOTION, *EMOTIONS))
     emotion_strength: float = _control(1.0, "how strongly the emotion shows", min=0.0, max=1.0)
     gaze: str = _control("camera", "'camera': eyes hold on the camera; 'free': glances away, and looks away "
                          "to think in pauses; 'yaw,pitch': degrees to hold (yaw + toward the image's right, "

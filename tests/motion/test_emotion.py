@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from facetalk.config import EMOTIONS
+from facetalk.config import EMOTIONS, NO_EMOTION
 from facetalk.face import landmarks as lm
 from facetalk.face.expression import NEUTRAL_CORNER_LIFT
 from facetalk.face.rig import SMILE_CORNER_LIFT
@@ -32,25 +32,42 @@ def _mouth(analysis, name: str) -> tuple[float, np.ndarray]:
     return float((centre - 0.5 * (left + right)) @ down) / width, gaps
 
 
-def test_sad_on_a_toothy_smile_turns_the_corners_down_without_an_arch(analysis):
-    """Sad undoes half the photo's smile and its own frown does the rest: the corners end below a
-    neutral mouth's height (-0.02 mouth widths), not in a trace of the smile, and not in the
-    arch that undoing all of a broad smile and frowning on top bent the lips into (-0.128). Its
-    lips shut most of the way: a line of the teeth at most (0.031 mouth widths)."""
+def test_sad_on_a_toothy_smile_turns_the_corners_down_below_the_commanded_neutral(analysis):
+    """Sad undoes 0.4 of the photo's smile and its own whole frown does the rest: the corners end
+    below the commanded neutral's (the whole smile undone, its lips shut: -0.050 mouth widths
+    under the lips' middle), -0.132; with its frown scaled down on a smile (0.6 of the photo's
+    smile before) they ended above it, -0.030, and dlib read sad's corners level with neutral's on
+    the toothy photos (out/emo29/s1). Its lips shut most of the way: a line of the teeth at most."""
     assert analysis.expression.smile > 0.8 and analysis.expression.lips_apart > 0.8
     lift, gaps = _mouth(analysis, "sad")
-    assert NEUTRAL_CORNER_LIFT - 0.08 < lift < NEUTRAL_CORNER_LIFT - 0.005
+    neutral, _ = _mouth(analysis, "neutral")
+    assert neutral - 0.12 < lift < neutral - 0.05
     assert gaps.max() < 0.04  # the lips (nearly) closed over the teeth
 
 
-def test_sad_on_a_toothy_smile_undoes_no_more_of_it_than_its_frown_needs(analysis):
-    """The undone smile was most of sad's identity distance on toothy photos (dlib, the bundled
-    one: 0.47 with it, 0.26 with the mouth left alone): sad undoes 0.4 of the smile, its corners
-    ending just below a neutral mouth's (0.010 mouth widths under it; 0.043 with more of its own
-    frown and its lips shut fully, 0.063 with half undone before): the bundled one's identity
-    distance 0.445 -> 0.409, Obama's 0.373 -> 0.345, the man in glasses' 0.408 -> 0.360 (dlib)."""
-    lift, _ = _mouth(analysis, "sad")
-    assert lift > NEUTRAL_CORNER_LIFT - 0.02
+def test_a_commanded_neutral_undoes_a_toothy_smile_and_no_emotion_keeps_it(analysis):
+    """Neutral, commanded, is a neutral face (issue 12 point 3): on the bundled toothy smile the
+    corners come down into a neutral mouth's range and the lips shut over the teeth (0.8 of the
+    smile's parting, as sad's). No emotion (the control's default) leaves the photo's smile."""
+    photo_lift, photo_gaps = _mouth(analysis, NO_EMOTION)
+    lift, gaps = _mouth(analysis, "neutral")
+    assert photo_lift > NEUTRAL_CORNER_LIFT + 0.5 * SMILE_CORNER_LIFT and photo_gaps.max() > 0.1
+    assert -0.06 < lift < 0.01  # face.expression: neutral, closed mouths -0.06..+0.01 (this one -0.050)
+    assert gaps.max() < 0.25 * photo_gaps.max()
+
+
+def test_a_commanded_neutral_leaves_a_neutral_or_talking_photo_as_it_is():
+    """Neutral undoes only a smile: on a photo with no smile, closed or parted in speech (Pedersen,
+    out/portraits' 13), it changes nothing; its lips are its own, not an expression."""
+    neutral = tuple(float(e == "neutral") for e in EMOTIONS)
+    for photo in (PhotoExpression(), PhotoExpression(smile=0.0, lips_apart=1.0)):
+        mood = emotion.blend(neutral, photo=photo)
+        assert not mood.offsets.any() and mood.closes_lips == 0.0 and mood.lids == 0.0
+    # Half a smile, half undone at strength 0.5; no emotion, nothing undone.
+    half = emotion.blend(tuple(0.5 * w for w in neutral), photo=PhotoExpression(smile=0.6, lips_apart=0.0))
+    whole = emotion.blend(neutral, photo=PhotoExpression(smile=0.6, lips_apart=0.0))
+    assert whole.offset("smile") < 0.0 and half.offset("smile") == pytest.approx(0.5 * whole.offset("smile"))
+    assert not emotion.blend((0.0,) * len(EMOTIONS), photo=PhotoExpression(smile=0.6)).offsets.any()
 
 
 def test_angry_on_a_toothy_smile_tightens_the_lips_level_and_narrow_not_into_sads_pout(analysis):
@@ -109,7 +126,7 @@ def test_fear_on_a_toothy_smile_opens_from_the_teeth_under_a_rolled_upper_lip(an
     angry shared one closed mouth on the toothy photos (out/portraits' 01, 03, 11, 12 at 2x)."""
     from facetalk.params import PhotoExpression
 
-    _, photo_gaps = _mouth(analysis, "neutral")
+    _, photo_gaps = _mouth(analysis, NO_EMOTION)
     _, gaps = _mouth(analysis, "fearful")
     assert gaps.max() > 1.2 * photo_gaps.max()
     assert _width(analysis, "fearful") > _width(analysis, "sad") + 0.02  # stretched (0.97 of the photo's width, sad 0.94)
@@ -169,7 +186,7 @@ def test_contempt_on_a_toothy_smile_leaves_a_sliver_of_the_teeth_not_a_shut_mout
     man in glasses 0.444, Pedersen 0.448; then 0.379 and 0.395), and at 0.55 still the most of it
     on toothy smiles (the man in glasses 0.379 -> 0.357, Obama 0.247 -> 0.230 at 0.4); the
     smirk's slant carries it."""
-    _, photo_gaps = _mouth(analysis, "neutral")
+    _, photo_gaps = _mouth(analysis, NO_EMOTION)
     _, gaps = _mouth(analysis, "contempt")
     assert 0.095 < gaps.max() < 0.13 < photo_gaps.max()
 
@@ -456,7 +473,7 @@ def test_fears_corners_are_drawn_sideways_not_down_like_sads():
             upper = p[lm.LIPS_INNER_UPPER[len(lm.LIPS_INNER_UPPER) // 2]]
             return float(p[list(lm.MOUTH_CORNERS), 1].mean() - upper[1]) / rig.mouth_width_px
 
-        rest = below_upper_lip("neutral")
+        rest = below_upper_lip(NO_EMOTION)
         assert below_upper_lip("fearful") - rest < 0.7 * (below_upper_lip("sad") - rest), name
 
 
@@ -497,7 +514,7 @@ def test_fears_brows_rise_level_and_its_lips_stretch_toward_the_ears():
             mood = emotion.blend(tuple(float(e == emotion_name) for e in EMOTIONS), photo=photo)
             return posed_vertices(rig, MotionFrame(t_s=0).with_face(mood.offsets))[:, :2].astype(np.float64)
 
-        rest, fear, sad = posed("neutral"), posed("fearful"), posed("sad")
+        rest, fear, sad = posed(NO_EMOTION), posed("fearful"), posed("sad")
         fear_lift_px, sad_lift_px = rest[:, 1] - fear[:, 1], rest[:, 1] - sad[:, 1]
         assert 0.0 < fear_lift_px[inner_ends].mean() < sad_lift_px[inner_ends].mean(), name
         assert fear_lift_px[inner_ends].mean() < 1.5 * fear_lift_px[outer_ends].mean(), name
@@ -561,11 +578,11 @@ def test_sad_lowers_a_smiling_photos_squinted_lower_lids_and_anger_keeps_them_te
 
 
 def test_sad_takes_back_a_smiling_photos_whole_squint_however_little_it_frowns(analysis, monkeypatch):
-    """Sad's frown on the bundled toothy smile is about 0.66 (UNDO_SHARE, FROWN_ON_SMILE_BY_EMOTION)
-    and the rig drops the lower lids by the squint per unit of it: a third of the smile's raised
-    lids stayed. UNDOES_SQUINT takes the rest with eye_squint < 0: beyond the frown's own pull on
-    them, the lower lids come down the whole squint (SMILE_SQUINT times the photo's smile; 0.66 of
-    it before), no further; at half strength half of it, as far as its frown drops them."""
+    """The rig drops the lower lids by the squint per unit of frown. Sad's frown on the bundled
+    toothy smile is past a whole one (1.14: UNDO_SHARE and its own; 0.66 with it scaled down on a
+    smile, when a third of the smile's raised lids stayed): the lower lids come down the whole
+    squint (SMILE_SQUINT times the photo's smile), no further; at half strength at least half of it
+    (UNDOES_SQUINT), as far as its frown drops them."""
     from facetalk.face import rig as rig_module
     from facetalk.params import FACE_NAMES, face_index
 
@@ -578,7 +595,7 @@ def test_sad_takes_back_a_smiling_photos_whole_squint_however_little_it_frowns(a
 
     rig = rig_module.build_rig(analysis.landmarks_px)
     sad = emotion.blend(tuple(float(e == "sad") for e in EMOTIONS), photo=photo).offsets
-    assert 0.5 < -sad[face_index("smile")] < 0.8
+    assert -sad[face_index("smile")] > 1.0
     whole = np.zeros(len(FACE_NAMES))  # the smile's squint alone, taken back whole
     whole[face_index("eye_squint")] = -photo.smile * rig_module.SMILE_SQUINT / rig_module.EYE_SQUINT
     squint = (lid_rows(rig, whole) - lid_rows(rig, np.zeros(len(FACE_NAMES)))).mean()
@@ -608,18 +625,26 @@ def test_anger_gives_back_no_squint_on_a_photo_that_barely_smiles():
 
 def test_a_mix_that_still_smiles_keeps_the_photos_squint():
     """Sad's floor on the lids' drop (UNDOES_SQUINT) is net of the smiling emotions mixed with it:
-    happy 0.7 + sad 0.3 on a broad smile still smiles past the photo and kept 0.21 less squint than
-    happy alone; more sad than happy keeps only the difference as a floor."""
+    happy 0.8 + sad 0.2 on a broad smile still smiles past the photo and kept 0.21 less squint than
+    happy alone; more sad than happy keeps only the difference as a floor. (Happy 0.7 + sad 0.3
+    smiles less than the photo since sad keeps its whole frown on a smiling photo.)"""
     def mix(**weights):
         return tuple(weights.get(e, 0.0) for e in EMOTIONS)
     photo = PhotoExpression(smile=1.0, lips_apart=1.0)
     happy = emotion.blend(mix(happy=1.0), photo=photo).offset("eye_squint")
-    mostly_happy = emotion.blend(mix(happy=0.7, sad=0.3), photo=photo)
+    mostly_happy = emotion.blend(mix(happy=0.8, sad=0.2), photo=photo)
     assert mostly_happy.offset("smile") > 0.0
     assert mostly_happy.offset("eye_squint") >= happy - 0.05
-    mostly_sad = emotion.blend(mix(happy=0.3, sad=0.7), photo=photo).offset("eye_squint")
-    sad = emotion.blend(mix(sad=1.0), photo=photo).offset("eye_squint")
-    assert sad < mostly_sad < happy
+    from facetalk.face import rig as rig_module
+
+    def lids_dropped(mood) -> float:
+        """The lower lids' net drop, in whole squints: the rig's per unit of frown, less eye_squint."""
+        per_frown = photo.smile * rig_module.SQUINT_UNDONE * rig_module.SMILE_SQUINT / rig_module.EYE_SQUINT
+        return max(-mood.offset("smile"), 0.0) - mood.offset("eye_squint") / per_frown
+
+    mostly_sad = lids_dropped(emotion.blend(mix(happy=0.3, sad=0.7), photo=photo))
+    sad = lids_dropped(emotion.blend(mix(sad=1.0), photo=photo))
+    assert sad == pytest.approx(1.0) and sad > mostly_sad > lids_dropped(emotion.blend(mix(happy=1.0), photo=photo))
 
 
 def test_anger_keeps_the_squint_by_a_ramp_over_the_photos_smile_not_a_switch():
@@ -677,7 +702,8 @@ def test_emotions_that_shut_a_smile_bring_its_corners_down_as_far_as_the_photo_s
     """A smile read from the mouth's width with its corners a quarter of a smile's lift above a
     neutral mouth's (a face seen from below: out/portraits' 12): sad, angry and disgust, which shut
     the lips, frown its undo only by that quarter (taken down the whole lift, the shut line arched
-    into a frown: 12's corners 0.07-0.13 mouth widths under a neutral mouth's). Fear, surprise and
+    into a frown: 12's corners 0.07-0.13 mouth widths under a neutral mouth's); so does a commanded
+    neutral, which shuts them too. Fear, surprise and
     contempt, which leave the teeth or a smirk, take the whole lift down (the corners left up read
     as the photo's grin)."""
     level = PhotoExpression(smile=1.0, lips_apart=1.0, corner_lift=NEUTRAL_CORNER_LIFT + 0.25 * SMILE_CORNER_LIFT)
@@ -686,7 +712,7 @@ def test_emotions_that_shut_a_smile_bring_its_corners_down_as_far_as_the_photo_s
         weights = tuple(float(e == name) for e in EMOTIONS)
         on_level, on_whole = emotion.blend(weights, photo=level), emotion.blend(weights, photo=whole)
         left_out = 0.0
-        if name in ("sad", "angry", "disgusted"):
-            left_out = -0.75 * emotion.UNDO_SHARE[name] * emotion.UNDO_SMILE["smile"]
+        if name in ("sad", "angry", "disgusted", "neutral"):
+            left_out = -0.75 * emotion.UNDO_SHARE.get(name, emotion.UNDO_SHARE_DEFAULT) * emotion.UNDO_SMILE["smile"]
         assert on_level.offset("smile") - on_whole.offset("smile") == pytest.approx(left_out), name
     assert emotion.corner_share(level) == pytest.approx(0.25)

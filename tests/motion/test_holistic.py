@@ -309,10 +309,10 @@ def test_emotions_undo_the_photos_own_smile():
     weights = {name: tuple(float(n == name) for n in EMOTIONS) for name in EMOTIONS}
     # Sad: the photo's smile taken off with the frown and the corners drawn in, then its own frown.
     sad = emotion.blend(weights["sad"], photo=smiling)
-    # (its own frown scaled down on a smiling photo, whose smile the undoing already took down;
-    # sad takes off only UNDO_SHARE of the photo's smile)
+    # (its own frown whole on a smiling photo, FROWN_ON_SMILE_BY_EMOTION 0; sad takes off only
+    # UNDO_SHARE of the photo's smile)
     own_frown = emotion.RECIPES["sad"].face["smile"] * (1.0 - emotion.FROWN_ON_SMILE_BY_EMOTION["sad"] * 0.9)
-    assert emotion.RECIPES["sad"].face["smile"] < own_frown < 0.0
+    assert own_frown == emotion.RECIPES["sad"].face["smile"] < 0.0
     undone = emotion.UNDO_SHARE["sad"] * 0.9
     assert 0.0 < undone < 0.9
     assert sad.offset("smile") == pytest.approx(own_frown + undone * emotion.UNDO_SMILE["smile"])
@@ -336,8 +336,9 @@ def test_emotions_undo_the_photos_own_smile():
     assert surprised.offset("smile") == pytest.approx(0.9 * emotion.UNDO_SMILE["smile"])
     assert surprised.offset("lip_spread") == pytest.approx(
         emotion.RECIPES["surprised"].face["lip_spread"] + 0.9 * emotion.UNDO_SMILE["lip_spread"])
-    calm = emotion.blend(weights["neutral"], photo=smiling)
-    assert not calm.offsets.any() and calm.lids == 0.0 and calm.closes_lips == 0.0
+    # No emotion commanded (every weight 0): the photo as it is.
+    as_photo = emotion.blend(tuple(0.0 for _ in EMOTIONS), photo=smiling)
+    assert not as_photo.offsets.any() and as_photo.lids == 0.0 and as_photo.closes_lips == 0.0
     # A photo with a neutral mouth: offsets as in the table.
     sad_on_neutral = emotion.blend(weights["sad"])
     assert sad_on_neutral.lids == emotion.RECIPES["sad"].lids

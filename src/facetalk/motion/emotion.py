@@ -11,6 +11,9 @@ lip rolled down over them),
 contempt = unilateral AU14 (one corner up). They are targets on a neutral face: the photo's own
 smile and parted lips are undone first (blend; sad, angry and disgust undo only part of the smile,
 their own frown doing the rest: UNDO_SHARE), so an emotion holds on whatever the photo shows.
+Neutral, commanded, is that neutral face (a smiling photo's smile undone, its teeth shut); with no
+emotion commanded (the control's default, config.NO_EMOTION: every weight 0) the photo's own
+expression stays as it is.
 They are added to what the lips and the prosody produce, so speech stays in sync. Values are at
 strength 1: unmistakable to an expression classifier trained on real photos where it can be
 (benchmarks/bench_expression_classifier.py), without caricature, and no stronger than that: every
@@ -50,6 +53,7 @@ class Recipe:
 
 # Each emotion's action units at strength 1 on a neutral face.
 RECIPES: dict[str, Recipe] = {
+    # Nothing of its own: commanded, it only undoes the photo's smile (blend).
     "neutral": Recipe({}),
     # AU6+12+25: corners up and out, cheeks up (the smile's own lower-lid squint), lips apart on the
     # teeth, not a laugh's open mouth: with the jaw at 0.3 and the upper lip at 0.6 the lips stood
@@ -164,12 +168,12 @@ UNDO_SHARE = {"sad": 0.4, "angry": 0.6, "disgusted": 0.8}
 UNDO_SHARE_DEFAULT = 1.0
 # On a smiling photo an emotion's own frown is scaled down by this share of the photo's smile:
 # with the whole smile undone, a full frown on top bends lips the smile stretched thin into a
-# caricature's arch. Sad, half undone, keeps more of its own, so the corners still end below a
-# neutral mouth's (0.010 mouth widths under it on the bundled photo), not in a trace of the photo's
-# smile. Angry undoes 0.6 of the smile and adds none of its own frown on a full one: its pressed
-# lips stay level instead of taking sad's arch (out/portraits' 03, 12 and 13 at 2x). (Fear has no
-# frown of its own now: its mouth opens from the smile's teeth under the rolled upper lip,
-# SMILE_OPENING_BY_EMOTION, and neither Obama's nor the bundled smile reads happy under it.)
+# caricature's arch. Sad, 0.4 undone, keeps all of its own, so the corners end below the commanded
+# neutral's (the whole smile undone), not in a trace of the photo's smile. Angry undoes 0.6 of the
+# smile and adds none of its own frown on a full one: its pressed lips stay level instead of taking
+# sad's arch (out/portraits' 03, 12 and 13 at 2x). (Fear has no frown of its own now: its mouth
+# opens from the smile's teeth under the rolled upper lip, SMILE_OPENING_BY_EMOTION, and neither
+# Obama's nor the bundled smile reads happy under it.)
 # Disgust keeps its own small frown (-0.15) on a smiling photo, whose smile it undoes 0.8
 # (UNDO_SHARE): the two about cancel at the corners. (Grown to -0.2 on a full smile before, with
 # all of the smile undone: the shut lips' thin downturned arch, sad's mouth.)
@@ -178,12 +182,15 @@ UNDO_SHARE_DEFAULT = 1.0
 # out/portraits' 03: the expression classifier's happy 0.74 -> 0.40; out/emo8/a3), for dlib's
 # identity distance 0.017 more there and on the bundled photo.
 FROWN_ON_SMILE = 0.75
-# Sad at 0.6 (0.45 before), its lips shut 0.8 (CLOSES_LIPS): the corners still end below a neutral
-# mouth's (0.010 mouth widths under it on the bundled smile, 0.043 before) under the worried brows;
-# the deeper frown and full closure were a sixth of sad's identity distance on the toothy photos
-# (dlib, out/emo5/abl6: the bundled one 0.445 -> 0.409, Obama 0.373 -> 0.345, the man in glasses
-# 0.408 -> 0.360).
-FROWN_ON_SMILE_BY_EMOTION = {"sad": 0.6, "angry": 0.0, "disgusted": 0.0}
+# Sad keeps all its own frown too (0.6 before): against the commanded neutral (the smile undone,
+# its lips shut), sad at 0.6 undid less of the smile than neutral does, its corners above neutral's
+# on the toothy photos (dlib, in eye distances: the bundled photo +0.001, 01 +0.011, 11 +0.024;
+# the rig -0.030 mouth widths under the lips' middle, neutral -0.050) and the classifier read it as
+# happy (0.73, 0.65 and 0.16). With all of it (-0.132 in the rig): -0.052, -0.055, -0.040, 12
+# -0.057 (Obama +0.010: dlib's corner stays on the lower lip's shadow end), happy 0.02-0.05, at
+# 0.3 -0.022 on the bundled photo, at 0.15 -0.031. dlib's identity distance of sad on the five
+# toothy photos 0.370 -> 0.455 (out/emo29/s1, s2; the commanded neutral's is 0.27-0.44 there).
+FROWN_ON_SMILE_BY_EMOTION = {"sad": 0.0, "angry": 0.0, "disgusted": 0.0}
 # A happy face smiles broader than a smiling photo does: its target smile grows by this share of
 # the photo's own smile (on a neutral photo, nothing), so happy still reads on a broad smile.
 BROADER_THAN_PHOTO = {"happy": 0.35}
@@ -217,7 +224,11 @@ LIVELINESS: dict[str, float] = {
 # teeth showed under a lowered lip, a grin), it shared sad's and anger's closed mouth there.
 # Sad most of the way (0.8; 1.0 before): a line of the teeth, 0.03 mouth widths, between lips
 # whose corners are down reads as sad at 2x, and costs less identity (FROWN_ON_SMILE_BY_EMOTION).
-CLOSES_LIPS = {"sad": 0.8, "angry": 0.6, "contempt": 0.4, "disgusted": 0.6}
+# Neutral (commanded: the default "none" leaves the photo as it is) shuts a smile's parting as sad
+# does, 0.8: with the smile undone and the lips left apart, the smile's teeth showed between
+# narrowed lips (out/portraits' 11, 12 at 2x) and the expression classifier read the bundled photo
+# and Obama as happy 0.58 and 0.97; shut, 0.50 and 0.51, neutral 0.45 and 0.49 (out/emo29/p1).
+CLOSES_LIPS = {"sad": 0.8, "angry": 0.6, "contempt": 0.4, "disgusted": 0.6, "neutral": 0.8}
 # ... and a smile's parting (its share: the lesser of the photo's smile and parting), where it
 # differs. Disgust most of the way (0.8; 0.6 before), its lip then raised anew: less of the smile's
 # teeth, which read as a grin (the man in glasses, out/portraits' 11: the classifier's happy 0.69
@@ -264,8 +275,8 @@ OPENS_ANEW = frozenset({"disgusted"})
 KEEPS_SQUINT = frozenset({"angry"})
 KEEPS_SQUINT_RAMP = (0.25, 0.5)
 # Emotions that take back at least this share of a smiling photo's squint, however little of the
-# smile their own frown undoes: sad's frown on a broad smile is 0.66 (UNDO_SHARE, FROWN_ON_SMILE_BY_
-# EMOTION), and a third of the smile's raised lower lids stayed, smiling eyes over a sad mouth
+# smile their own frown undoes: sad's frown on a broad smile was 0.66 (UNDO_SHARE, FROWN_ON_SMILE_BY_
+# EMOTION at 0.6), and a third of the smile's raised lower lids stayed, smiling eyes over a sad mouth
 # (the bundled photo and the mohawk's toothy smile, out/portraits' 12, at 2x). At strength w the
 # share is w times this; it stops at the whole squint (the eye as the photo's neutral would be).
 UNDOES_SQUINT = {"sad": 1.0}
@@ -273,7 +284,8 @@ UNDOES_SQUINT = {"sad": 1.0}
 # smile bares, not a talking photo's parted lips, whose closure was a quarter of its identity
 # distance there; its smile's slant carries it (Pedersen, out/portraits' 13: identity 0.395 ->
 # 0.306, slant +0.127 -> +0.128).
-ONLY_A_SMILES_PARTING = frozenset({"contempt"})
+# Neutral likewise: lips parted in speech are the photo's own, not an expression to undo.
+ONLY_A_SMILES_PARTING = frozenset({"contempt", "neutral"})
 # An upper lip raised this far (upper_lip_raise, from .. to) is an emotion's sneer, held: a pause's
 # closure gives way to it (motion.holistic) and a smiling photo's nasolabial fold stays creased
 # under it (render.shading). Disgust raises it 0.5, happy 0.4; speech alone, under 0.06.
@@ -290,7 +302,9 @@ SNEER_HELD = (0.42, 0.5)
 # the teeth left showing (fear, surprise) or a smirk on top (contempt) the corners left up read as
 # the photo's grin (the expression classifier: 12's fear and surprise read happy 0.79 and 0.48,
 # sad with the whole lift undone; Obama's fear happy 0.43 -> 0.74; out/emo16/fer_new).
-CORNERS_AS_SHOWN = frozenset({"sad", "angry", "disgusted"})
+# Neutral shuts the smile's lips too: with the whole lift undone 12's and Obama's corners arched
+# below their shut line (out/emo29/p1, column C).
+CORNERS_AS_SHOWN = frozenset({"sad", "angry", "disgusted", "neutral"})
 UNDO_SMILE = {"smile": -SMILE_CORNER_LIFT / FROWN_CORNER_DROP,
               "lip_spread": -(SMILE_CORNER_OUT + FROWN_CORNER_OUT * SMILE_CORNER_LIFT / FROWN_CORNER_DROP) / SPREAD_CORNER_OUT}
 
@@ -327,7 +341,8 @@ class Blend:
 
 
 def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpression()) -> Blend:
-    """The mix of EMOTIONS with these weights (each times its strength; the rest is neutral).
+    """The mix of EMOTIONS with these weights (each times its strength; the rest is the photo's
+    own expression, as with every weight 0: no emotion commanded).
 
     Emotions are targets on a neutral face, not offsets on the photo's expression: each first
     undoes the photo's own smile, all of it or UNDO_SHARE of it (sad on a broad smile turns the
@@ -337,7 +352,7 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
     offsets = np.zeros(len(FACE_NAMES))
     lids = closes = undo = shown = 0.0
     for w, name in zip(weights, EMOTIONS):
-        if name == "neutral" or w == 0.0:
+        if w == 0.0:
             continue
         toothy = min(photo.lips_apart, photo.smile)  # the smile's share of the parting
         recipe = RECIPES[name]
@@ -388,7 +403,7 @@ def _lower_lids_under_frown(offsets: np.ndarray, *, weights: tuple[float, ...], 
     per_frown = SQUINT_UNDONE * photo_smile * SMILE_SQUINT / EYE_SQUINT  # eye_squint units
     lo, hi = KEEPS_SQUINT_RAMP
     ramp = min(max((photo_smile - lo) / (hi - lo), 0.0), 1.0)
-    active = sum(w for w, name in zip(weights, EMOTIONS) if name != "neutral")
+    active = sum(weights)
     kept = ramp * sum(w for w, name in zip(weights, EMOTIONS) if name in KEEPS_SQUINT) / max(active, 1e-9)
     # The rig drops the lids by `frown` squints; they end `dropped` down, no less than the floor
     # and no more than the whole squint, the difference given back (or taken) with eye_squint.

@@ -27,8 +27,8 @@ class Animated:
 
 @dataclass(frozen=True)
 class ControlState:
-    """Controls at one instant, as numbers. emotion: weights over EMOTIONS (sum 1), already
-    times emotion_strength."""
+    """Controls at one instant, as numbers. emotion: weights over EMOTIONS (sum 1; all 0 with no
+    emotion commanded, config.NO_EMOTION), already times emotion_strength."""
 
     head_motion: float
     blink_rate_per_min: float
