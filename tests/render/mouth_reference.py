@@ -26,8 +26,8 @@ from facetalk.render.mouth import (
     INCISAL_KEEP, INCISAL_SHADE, LENS_FULL, LENS_OPENING, LENS_REACH, LIP_SHADOW_REACH, LOWER_GAP_SHARE,
     LOWER_GAP_WEDGE, LOWER_PARTING, LOWER_TOOTH_CONVEX,
     LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING, LOWER_TEETH_PER_SIDE,
-    LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING,
-    OWN_ROW_SHOWS, PENUMBRA_REACH, PHOTO_TEETH_HIDDEN, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
+    LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, NARROW_DEEP, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING,
+    OWN_ROW_SHOWS, PENUMBRA_REACH, PENUMBRA_WARMTH, PHOTO_TEETH_HIDDEN, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
     TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BACK_DEPTH, TONGUE_BULGE, TONGUE_CELLS,
     TONGUE_DEEP, TONGUE_EDGE, TONGUE_FOOT, TONGUE_GROOVE, TONGUE_GROOVE_BACK, TONGUE_LIGHT_IN, TONGUE_LIT,
     TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
@@ -195,9 +195,9 @@ class ShadeReference:
                                     smiling=smiling)
         # The tongue's tip rests behind them: its lit front starts about at their tips.
         front_px = np.maximum(lower_px, lower_h * lower_show)
-        color = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
-                             across2=across2, toward_corners=toward_corners, peak_opening=peak, u=u)
-        color = self._behind_teeth(color, rows_gap, d_upper - upper_px, across2, mouth_w)
+        color, tip = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
+                                  across2=across2, toward_corners=toward_corners, peak_opening=peak, u=u)
+        color = self._behind_teeth(color, rows_gap, d_upper - upper_px, across2, mouth_w, tip=tip)
         color = self._teeth_penumbra(color, d_upper - upper_px, across, mouth_w, synthetic=~own_upper, narrow=narrow, u=u)
         side = np.where(u < 0.5, 1.0, 2.0)  # which side of the midline, to tell mirrored teeth apart
         rounded = depth_shade ** 1.5
@@ -311,8 +311,9 @@ class ShadeReference:
 
     def _tongue(self, color: np.ndarray, d_lower: np.ndarray, front_px: np.ndarray, rows_gap: np.ndarray,
                 opening: np.ndarray, across: np.ndarray, mouth_w: float, *, tongue_tip: float, across2: np.ndarray,
-                toward_corners: np.ndarray, peak_opening: float, u: np.ndarray) -> np.ndarray:
-        """The tongue over the cavity. Resting it lies on the mouth's floor behind the lower teeth:
+                toward_corners: np.ndarray, peak_opening: float, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The colour with the tongue over the cavity, and (N,) how much of each pixel is its raised tip
+        (raised times cover). Resting, the tongue lies on the mouth's floor behind the lower teeth:
         seen over them it fills most of a narrow gap between the rows (a smile) and less of a wide
         one (its back drops away as the jaw opens), in a mound clear of the corners. Lit from the
         opening: its front light with a moist sheen along its front and sides, a median groove,
@@ -357,7 +358,7 @@ class ShadeReference:
             color[at] = mix(color[at], self._tongue_surface_colour(
                 d_lower[at], front_px[at], opening[at], across[at], height[at], raised[at], toward_corners[at],
                 u[at], mouth_w, space=space[at]), cover[at])
-        return color
+        return color, raised * cover
 
     def _tongue_surface_colour(self, d_lower: np.ndarray, front_px: np.ndarray, opening: np.ndarray,
                                across: np.ndarray, height: np.ndarray, raised: np.ndarray,
@@ -372,7 +373,8 @@ class ShadeReference:
         least, narrow_to, none_from = TONGUE_BACK_DEPTH
         narrow = np.clip((none_from * mouth_w - space) / ((none_from - narrow_to) * mouth_w), 0, 1)
         depth = np.maximum(least * mouth_w * narrow, 1.0)
-        back = np.clip((d_lower - front_px) / np.maximum(height - front_px, depth), 0, 1)
+        # A raised tip is the tongue's front turned up toward the light, lit as its front is.
+        back = np.clip((d_lower - front_px) / np.maximum(height - front_px, depth), 0, 1) * (1.0 - raised)
         # A wide opening lets light further onto it; its back, turning down toward the throat,
         # stays dark whatever the opening.
         light_in = np.clip((opening - TONGUE_LIGHT_IN[0] * mouth_w) / (TONGUE_LIGHT_IN[1] * mouth_w), 0, 1)
@@ -401,21 +403,26 @@ class ShadeReference:
         return shaded + (sheen * speckle + TONGUE_TIP_LIGHT[2] * tip_light)[:, None] * (self.teeth_rgb - shaded)
 
     def _behind_teeth(self, color: np.ndarray, rows_gap: np.ndarray, below_teeth: np.ndarray, across2: np.ndarray,
-                      mouth_w: float) -> np.ndarray:
+                      mouth_w: float, *, tip: np.ndarray) -> np.ndarray:
         """With the rows barely apart (a smile, /i/), the tongue fills the mouth just behind the
         teeth: the gap between them (`rows_gap`, px) shows it dimly lit, not a black band, and
         darker under the upper teeth (`below_teeth` px below them), which shade it, than toward
-        the lower row (one flat colour before). `across2`: the square of the pixels' distance
-        from mid-mouth (0..1 at the corners)."""
+        the lower row, and NARROW_DEEP of the way to its deep red back. `across2`: the square of the
+        pixels' distance from mid-mouth (0..1 at the corners); `tip` (N,) where its raised tip
+        covers (_tongue's), which keeps its own lit colour."""
         narrow = 1.0 - np.clip((rows_gap - NARROW_GAP * mouth_w) / (NARROW_GAP * mouth_w), 0, 1)
+        narrow *= 1.0 - tip  # a raised tip (`tip`: raised times cover) shows its own lit surface
         down = np.clip(below_teeth / np.maximum(rows_gap, 1.0), 0, 1)
         light = NARROW_TONGUE_LIGHT * (1.0 - 0.5 * across2) * (0.8 + 0.4 * down)
-        return mix(color, self.tongue_rgb * light[:, None], narrow)
+        deep = self.tongue_rgb + (self._tongue_back_rgb - self.tongue_rgb) * NARROW_DEEP
+        return mix(color, deep * light[:, None], narrow)
 
     def _penumbra_rgb(self) -> np.ndarray:
         """(3,) the upper teeth in shade, their penumbra's colour: TEETH_PENUMBRA_LIGHT of their
-        light, warmed as _in_shade warms them (a photo with no moustache over the lip: HAIR_SHADE)."""
-        return self.teeth_rgb * TEETH_PENUMBRA_LIGHT * self._shade_tint ** (1.0 - TEETH_PENUMBRA_LIGHT)
+        light, warmed PENUMBRA_WARMTH times as far as _in_shade warms them (a photo with no moustache
+        over the lip: HAIR_SHADE)."""
+        warmth = PENUMBRA_WARMTH * (1.0 - TEETH_PENUMBRA_LIGHT)
+        return self.teeth_rgb * TEETH_PENUMBRA_LIGHT * self._shade_tint ** warmth
 
     def _teeth_penumbra(self, color: np.ndarray, below_teeth: np.ndarray, across: np.ndarray, mouth_w: float, *,
                         synthetic: np.ndarray, narrow: np.ndarray, u: np.ndarray) -> np.ndarray:

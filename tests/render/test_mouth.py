@@ -1212,6 +1212,41 @@ def test_the_tongue_behind_rows_barely_apart_is_shaded_by_the_upper_teeth(analys
     assert luma[1] > 1.17 * luma[0], luma
 
 
+def _narrow_column(painter, *, tongue_tip: float, u: float) -> np.ndarray:
+    """(N, 3) _shade down one column of a narrow opening (an /l/ with the jaw barely down: 16 px at
+    a 100 px mouth, 10 px of synthetic upper teeth, 6 px to the lower lip) from 10.5 px under the
+    upper lip (just under the teeth's edge) to the lower lip, at `u` along the mouth."""
+    mouth_w, opening = 100.0, 16.0
+    d = np.arange(10.5, 15.6, 1.0)
+    return painter._shade(d, opening - d, np.full(len(d), opening), np.full(len(d), u), mouth_w,
+                          photo_teeth=(np.zeros(len(d)), np.zeros(len(d))), tongue_tip=tongue_tip)
+
+
+def test_a_raised_tongue_tip_shows_through_a_narrow_opening(analysis):
+    """/l/ with the rows close (07's and 02's lip models): mid-mouth just under the upper teeth the
+    raised tip is the lit front of the tongue, lighter and redder than the tongue resting there in
+    the teeth's shade (a narrow gap showed the same dim tongue whether the tip was raised or not);
+    toward the corners, beside the blade, nothing changes."""
+    closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
+    painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
+    rest, tip = (_narrow_column(painter, tongue_tip=t, u=0.5)[:3] for t in (0.0, 0.85))
+    assert (tip @ LUMA).mean() > (rest @ LUMA).mean() + 15, (tip, rest)
+    assert (tip[:, 0] - tip[:, 1]).mean() > (rest[:, 0] - rest[:, 1]).mean() + 10
+    beside = (_narrow_column(painter, tongue_tip=t, u=0.85) for t in (0.85, 0.0))
+    assert np.array_equal(*beside)
+
+
+def test_the_tongue_behind_a_narrow_gap_is_a_deep_red(analysis):
+    """Seen between rows barely apart, in the teeth's shade, the tongue is redder over green than
+    its lit front colour (toward its back's deep red, NARROW_DEEP): dimmed in its front's own hue it
+    read as a grey-brown band between the orange-red lips of a warm face."""
+    closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
+    painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
+    column = _narrow_column(painter, tongue_tip=0.0, u=0.6)[3:]  # below the teeth's penumbra
+    tongue = painter.tongue_rgb
+    assert (column[:, 0] / column[:, 1]).min() > 1.07 * tongue[0] / tongue[1], (column, tongue)
+
+
 def test_the_face_down_axis_turns_with_the_face(analysis):
     """The mouth's one down axis (the photo's teeth hang along it, the lip's rise is read along
     it) is square to the eye line and follows a rolled face."""

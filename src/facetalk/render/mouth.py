@@ -1239,7 +1239,8 @@ class MouthPainter:
         rgb[RGB_THROAT], rgb[RGB_TONGUE], rgb[RGB_TONGUE_BACK] = self.throat_rgb, self.tongue_rgb, self._tongue_back_rgb
         rgb[RGB_TEETH], rgb[RGB_SHADE_TINT], rgb[RGB_BLACK] = self.teeth_rgb, self._shade_tint, self._black_rgb
         rgb[RGB_BLACK_SCALE] = 1.0 - self._black_rgb / 255.0
-        rgb[RGB_PENUMBRA] = self.teeth_rgb * TEETH_PENUMBRA_LIGHT * self._shade_tint ** (1.0 - TEETH_PENUMBRA_LIGHT)
+        rgb[RGB_PENUMBRA] = self.teeth_rgb * TEETH_PENUMBRA_LIGHT \
+            * self._shade_tint ** (PENUMBRA_WARMTH * (1.0 - TEETH_PENUMBRA_LIGHT))
         if self._lip_hair > 0.0:  # a moustache over the lip overhangs the opening (HAIR_SHADE)
             lit = [RGB_THROAT, RGB_TONGUE, RGB_TONGUE_BACK, RGB_PENUMBRA] + ([] if self._own_teeth else [RGB_TEETH])
             rgb[lit] *= 1.0 - HAIR_SHADE * self._lip_hair
@@ -1594,6 +1595,10 @@ INCISAL_FROM = (0.75, 1.0)
 # nothing (0.6 e^-8: under 0.05 levels).
 TEETH_PENUMBRA = (0.6, 0.02)
 TEETH_PENUMBRA_LIGHT = 0.45
+# Their shadowed backs see the light off the mouth's red walls and tongue: warmed PENUMBRA_WARMTH
+# times as far as _in_shade warms teeth in that shade (warmed only as far as the teeth, the band
+# under them in a narrow /l/ or fear mouth was their beige dimmed: taupe between 07's red lips).
+PENUMBRA_WARMTH = 2.0
 PENUMBRA_REACH = 8.0
 # A mouth open a few mm is a slot under the lip's overhang: little light gets in, so the synthetic
 # upper teeth, their penumbra and the cavity behind them dim (and _in_shade warms the teeth) as the
@@ -1827,9 +1832,13 @@ EDGE_TOOTH_CORNER = 0.6
 TONGUE_SHARE_WIDE = 0.45
 
 # Up to this gap between the rows (mouth widths; fading out over as much again) the tongue shows
-# behind the teeth, at this share of its colour.
+# behind the teeth, at this share of its colour, and NARROW_DEEP of the way to its deep red back:
+# in the teeth's shade it is a warm dark (its lit front's colour dimmed read as a grey-brown or
+# slate band between orange-red lips on 07 and 02 at /l/ and in fear). Its raised tip (t d n l)
+# keeps its own lit colour there, the front of the tongue turned up to the light.
 NARROW_GAP = 0.06
 NARROW_TONGUE_LIGHT = 0.7
+NARROW_DEEP = 0.6
 
 # The translucent biting edge of an upper incisor: this much of the tooth's own colour, the rest
 # the dark mouth's seen through it.
@@ -2381,7 +2390,7 @@ TH_LOWER_WARM = 6  # a smile's risen lower row: how much warmer _in_shade makes 
 N_TH = 7
 # `rgb` (N_RGB, 3): MouthPainter's colours (_shade_colours).
 RGB_THROAT, RGB_TONGUE, RGB_TONGUE_BACK, RGB_TEETH, RGB_SHADE_TINT, RGB_BLACK, RGB_BLACK_SCALE = range(7)
-RGB_PENUMBRA = 7  # the teeth in shade (TEETH_PENUMBRA_LIGHT)
+RGB_PENUMBRA = 7  # the teeth in shade (TEETH_PENUMBRA_LIGHT, PENUMBRA_WARMTH)
 N_RGB = 8
 # `scalars` (N_SC,): mouth width (px), peak opening (px), tongue tip raised 0..1, the throat's
 # shade's share shown (_palate_at), 1 where lower_show's values are float32; `edges` (2, 9): the upper and lower row's.
@@ -2527,7 +2536,10 @@ def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
         narrow = min(max((TONGUE_BACK_DEPTH[2] * mouth_w - space)
                          / ((TONGUE_BACK_DEPTH[2] - TONGUE_BACK_DEPTH[1]) * mouth_w), 0.0), 1.0)
         back_px = max(TONGUE_BACK_DEPTH[0] * mouth_w * narrow, 1.0)
-        tongue[TG_BACK, i] = min(max((np.float64(dl) - front) / max(height - front, back_px), 0.0), 1.0)
+        # A raised tip is the tongue's front turned up toward the light, lit as its front is (as its
+        # back, the part a narrow gap shows of it was as dim as the tongue behind the teeth).
+        tongue[TG_BACK, i] = min(max((np.float64(dl) - front) / max(height - front, back_px), 0.0), 1.0) \
+            * np.float64(one - raised)
         light_in = (op - np.float32(TONGUE_LIGHT_IN[0] * mouth_w)) / np.float32(TONGUE_LIGHT_IN[1] * mouth_w)
         tongue[TG_LIGHT_IN, i] = min(max(light_in, np.float32(0.0)), one)
         tongue[TG_OVER, i] = max(height - np.float64(dl), 0.0)
@@ -2551,11 +2563,13 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
             _tongue_colour_at(out[i], i, d_lower[i], across, across2, tongue, ex, ex2, u[i], mouth_w, rgb, texture)
         rows_gap = rows[ROW_GAP, i]
         narrow = 1.0 - min(max((rows_gap - NARROW_GAP * mouth_w) / (NARROW_GAP * mouth_w), 0.0), 1.0)
+        narrow *= 1.0 - tongue[TG_RAISED, i] * tongue[TG_COVER, i]  # a raised tip shows lit (NARROW_DEEP)
         down = min(max(rows[ROW_BELOW_TEETH, i] / max(rows_gap, 1.0), 0.0), 1.0)
         light = np.float64(np.float32(NARROW_TONGUE_LIGHT) * (one - np.float32(0.5) * across2)) * (0.8 + 0.4 * down)
         penumbra = TEETH_PENUMBRA[0] * ex[EX_PENUMBRA, i]
         for c in range(3):
-            out[i, c] += (rgb[RGB_TONGUE, c] * light - out[i, c]) * narrow
+            deep = rgb[RGB_TONGUE, c] + (rgb[RGB_TONGUE_BACK, c] - rgb[RGB_TONGUE, c]) * NARROW_DEEP
+            out[i, c] += (deep * light - out[i, c]) * narrow
         if penumbra > 0.0:  # under synthetic teeth only, fading out with them into the corners
             penumbra *= np.float64(one - _smooth32(across, UPPER_TEETH_FADE[0], UPPER_TEETH_FADE[1]))
             for c in range(3):
