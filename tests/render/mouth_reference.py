@@ -313,8 +313,8 @@ class ShadeReference:
                 opening: np.ndarray, across: np.ndarray, mouth_w: float, *, tongue_tip: float, across2: np.ndarray,
                 toward_corners: np.ndarray, peak_opening: float, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The colour with the tongue over the cavity, and (N,) how much of each pixel is its raised tip
-        (raised times cover). Resting, the tongue lies on the mouth's floor behind the lower teeth:
-        seen over them it fills most of a narrow gap between the rows (a smile) and less of a wide
+        (raised times its tip light, _tongue_surface_colour's, times cover). Resting, the tongue
+        lies on the mouth's floor behind the lower teeth: seen over them it fills most of a narrow gap between the rows (a smile) and less of a wide
         one (its back drops away as the jaw opens), in a mound clear of the corners. Lit from the
         opening: its front light with a moist sheen along its front and sides, a median groove,
         darker and redder toward its back. For t d n l and th its tip rises to the back of the upper teeth: a narrow
@@ -358,7 +358,10 @@ class ShadeReference:
             color[at] = mix(color[at], self._tongue_surface_colour(
                 d_lower[at], front_px[at], opening[at], across[at], height[at], raised[at], toward_corners[at],
                 u[at], mouth_w, space=space[at]), cover[at])
-        return color, raised * cover
+        tip = np.zeros_like(cover)
+        tip[at] = raised[at] * np.exp(-np.maximum(height[at] - d_lower[at], 0.0) / (TONGUE_TIP_LIGHT[0] * mouth_w)) \
+            * cover[at]
+        return color, tip
 
     def _tongue_surface_colour(self, d_lower: np.ndarray, front_px: np.ndarray, opening: np.ndarray,
                                across: np.ndarray, height: np.ndarray, raised: np.ndarray,
@@ -373,15 +376,16 @@ class ShadeReference:
         least, narrow_to, none_from = TONGUE_BACK_DEPTH
         narrow = np.clip((none_from * mouth_w - space) / ((none_from - narrow_to) * mouth_w), 0, 1)
         depth = np.maximum(least * mouth_w * narrow, 1.0)
-        # A raised tip is the tongue's front turned up toward the light, lit as its front is.
-        back = np.clip((d_lower - front_px) / np.maximum(height - front_px, depth), 0, 1) * (1.0 - raised)
+        back = np.clip((d_lower - front_px) / np.maximum(height - front_px, depth), 0, 1)
         # A wide opening lets light further onto it; its back, turning down toward the throat,
         # stays dark whatever the opening.
         light_in = np.clip((opening - TONGUE_LIGHT_IN[0] * mouth_w) / (TONGUE_LIGHT_IN[1] * mouth_w), 0, 1)
         # Rounded across: its sides, where the arch meets the floor, turn from the light.
         side = np.minimum(across ** 2 / np.float32(TONGUE_ARCH_WIDTH ** 2), 1.0)
+        # A raised tip is lit as its front is at its top, fading by tip_light below.
+        tip_light = raised * np.exp(-np.maximum(height - d_lower, 0.0) / (TONGUE_TIP_LIGHT[0] * mouth_w))
         lit = (TONGUE_LIT[0] - (TONGUE_LIT[1] - TONGUE_LIT[2] * light_in)
-               * back ** (TONGUE_LIT_POWER[0] + TONGUE_LIT_POWER[1] * light_in)) * toward_corners \
+               * back ** (TONGUE_LIT_POWER[0] + TONGUE_LIT_POWER[1] * light_in) * (1.0 - tip_light)) * toward_corners \
             * (1.0 - np.float32(TONGUE_SIDE_SHADE) * (side * side))
         # Its two halves bulge either side of the groove down its middle.
         groove = (1.0 - TONGUE_GROOVE[0] * np.exp(-(across / TONGUE_GROOVE[1]) ** 2)
@@ -393,7 +397,6 @@ class ShadeReference:
         sheen = (TONGUE_SHEEN[0] * np.exp(-((back - TONGUE_SHEEN[1]) / TONGUE_SHEEN[2]) ** 2)
                  * np.exp(-(across / TONGUE_SHEEN[3]) ** 2) + TONGUE_RIM_SHEEN * rim) \
             * (1.0 - raised) * (TONGUE_SHEEN_LIGHT[0] + TONGUE_SHEEN_LIGHT[1] * light_in)
-        tip_light = raised * np.exp(-np.maximum(height - d_lower, 0.0) / (TONGUE_TIP_LIGHT[0] * mouth_w))
         mottle, speckle = _tongue_surface(u, d_lower, mouth_w, np.ones(len(u), bool))
         shade = (lit * groove * mottle + TONGUE_TIP_LIGHT[1] * tip_light)[:, None]
         # Toward its back it turns a deeper red.
@@ -411,7 +414,7 @@ class ShadeReference:
         pixels' distance from mid-mouth (0..1 at the corners); `tip` (N,) where its raised tip
         covers (_tongue's), which keeps its own lit colour."""
         narrow = 1.0 - np.clip((rows_gap - NARROW_GAP * mouth_w) / (NARROW_GAP * mouth_w), 0, 1)
-        narrow *= 1.0 - tip  # a raised tip (`tip`: raised times cover) shows its own lit surface
+        narrow *= 1.0 - tip  # a raised tip (`tip`: _tongue's) shows its own lit surface
         down = np.clip(below_teeth / np.maximum(rows_gap, 1.0), 0, 1)
         light = NARROW_TONGUE_LIGHT * (1.0 - 0.5 * across2) * (0.8 + 0.4 * down)
         deep = self.tongue_rgb + (self._tongue_back_rgb - self.tongue_rgb) * NARROW_DEEP

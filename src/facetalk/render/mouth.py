@@ -1539,7 +1539,9 @@ TONGUE_RIM_SIDES = (0.2, 0.5)
 TONGUE_RIM_SHEEN = 0.12
 TONGUE_SHEEN = (0.16, 0.3, 0.15, 0.35)
 TONGUE_SHEEN_LIGHT = (0.6, 0.4)
-TONGUE_TIP_LIGHT = (0.06, 0.35, 0.1)
+# The tip's light reaches 0.09 mouth widths below its top: through a narrow /l/ the tip's top is
+# behind the teeth, and at 0.06 its light was spent there (a faint tip on 07 and 02).
+TONGUE_TIP_LIGHT = (0.09, 0.35, 0.1)
 TONGUE_DEEP = (0.6, 1.5)
 # A rounded body, not a flat band: its sides turn from the light, up to TONGUE_SIDE_SHADE darker
 # where its arch meets the floor (by the square of (across / TONGUE_ARCH_WIDTH) squared).
@@ -1835,7 +1837,9 @@ TONGUE_SHARE_WIDE = 0.45
 # behind the teeth, at this share of its colour, and NARROW_DEEP of the way to its deep red back:
 # in the teeth's shade it is a warm dark (its lit front's colour dimmed read as a grey-brown or
 # slate band between orange-red lips on 07 and 02 at /l/ and in fear). Its raised tip (t d n l)
-# keeps its own lit colour there, the front of the tongue turned up to the light.
+# keeps its own lit colour there by its tip light (TONGUE_TIP_LIGHT's reach below its top): the
+# front of the tongue turned up to the light, a lobe rounded by the blade's sides (BLADE_SIDES),
+# not a lit panel cut square down to the lower teeth.
 NARROW_GAP = 0.06
 NARROW_TONGUE_LIGHT = 0.7
 NARROW_DEEP = 0.6
@@ -2536,10 +2540,7 @@ def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
         narrow = min(max((TONGUE_BACK_DEPTH[2] * mouth_w - space)
                          / ((TONGUE_BACK_DEPTH[2] - TONGUE_BACK_DEPTH[1]) * mouth_w), 0.0), 1.0)
         back_px = max(TONGUE_BACK_DEPTH[0] * mouth_w * narrow, 1.0)
-        # A raised tip is the tongue's front turned up toward the light, lit as its front is (as its
-        # back, the part a narrow gap shows of it was as dim as the tongue behind the teeth).
-        tongue[TG_BACK, i] = min(max((np.float64(dl) - front) / max(height - front, back_px), 0.0), 1.0) \
-            * np.float64(one - raised)
+        tongue[TG_BACK, i] = min(max((np.float64(dl) - front) / max(height - front, back_px), 0.0), 1.0)
         light_in = (op - np.float32(TONGUE_LIGHT_IN[0] * mouth_w)) / np.float32(TONGUE_LIGHT_IN[1] * mouth_w)
         tongue[TG_LIGHT_IN, i] = min(max(light_in, np.float32(0.0)), one)
         tongue[TG_OVER, i] = max(height - np.float64(dl), 0.0)
@@ -2563,7 +2564,8 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
             _tongue_colour_at(out[i], i, d_lower[i], across, across2, tongue, ex, ex2, u[i], mouth_w, rgb, texture)
         rows_gap = rows[ROW_GAP, i]
         narrow = 1.0 - min(max((rows_gap - NARROW_GAP * mouth_w) / (NARROW_GAP * mouth_w), 0.0), 1.0)
-        narrow *= 1.0 - tongue[TG_RAISED, i] * tongue[TG_COVER, i]  # a raised tip shows lit (NARROW_DEEP)
+        if tongue[TG_COVER, i] > 0.0:  # a raised tip shows lit (NARROW_DEEP), a lobe under the teeth
+            narrow *= 1.0 - tongue[TG_RAISED, i] * ex2[EX2_TIP_LIGHT, i] * tongue[TG_COVER, i]
         down = min(max(rows[ROW_BELOW_TEETH, i] / max(rows_gap, 1.0), 0.0), 1.0)
         light = np.float64(np.float32(NARROW_TONGUE_LIGHT) * (one - np.float32(0.5) * across2)) * (0.8 + 0.4 * down)
         penumbra = TEETH_PENUMBRA[0] * ex[EX_PENUMBRA, i]
@@ -2591,7 +2593,10 @@ def _tongue_colour_at(col, i, dl, across, across2, tongue, ex, ex2, uu, mouth_w,
     toward_corners = one - np.float32(CORNER_SHADE) * across2
     side = min(across2 / np.float32(TONGUE_ARCH_WIDTH ** 2), one)
     dims = np.float64(np.float32(TONGUE_LIT[1]) - np.float32(TONGUE_LIT[2]) * light_in)
-    lit = (TONGUE_LIT[0] - dims * ex2[EX2_LIT, i]) * np.float64(toward_corners) \
+    tip_light = np.float64(raised) * ex2[EX2_TIP_LIGHT, i]
+    # A raised tip is the tongue's front turned up to the light: lit as its front is at its top,
+    # fading by tip_light into the tongue's own shading below, a lobe rounded by the blade's sides.
+    lit = (TONGUE_LIT[0] - dims * ex2[EX2_LIT, i] * (1.0 - tip_light)) * np.float64(toward_corners) \
         * np.float64(one - np.float32(TONGUE_SIDE_SHADE) * (side * side))
     groove = (1.0 - np.float64(np.float32(TONGUE_GROOVE[0]) * np.float32(ex[EX_GROOVE, i]))
               * _smooth64(back, TONGUE_GROOVE_BACK[0], TONGUE_GROOVE_BACK[1])) \
@@ -2600,7 +2605,6 @@ def _tongue_colour_at(col, i, dl, across, across2, tongue, ex, ex2, uu, mouth_w,
     sheen = (TONGUE_SHEEN[0] * ex2[EX2_SHEEN, i] * ex[EX_SHEEN_ACROSS, i] + TONGUE_RIM_SHEEN * rim) \
         * np.float64(one - raised) \
         * np.float64(np.float32(TONGUE_SHEEN_LIGHT[0]) + np.float32(TONGUE_SHEEN_LIGHT[1]) * light_in)
-    tip_light = np.float64(raised) * ex2[EX2_TIP_LIGHT, i]
     mottle, speckle = _texel(texture, np.float64(uu), np.float64(dl) * (TONGUE_CELLS / mouth_w), TONGUE_MOTTLE,
                              TONGUE_SPECKLE)
     shade = lit * groove * mottle + TONGUE_TIP_LIGHT[1] * tip_light
