@@ -959,8 +959,12 @@ class MouthPainter:
         widest vowel); /o/ an octagonal slot. Faded in by `opens` (lens_opens); `widened` as
         _lens_shape takes it."""
         power, reach = self._lens_shape(widened)
+        # Rounded lips' smoothing is the mirrored one (_mirrored_outline_kernel), whole from OUTLINE_POUT on.
+        kernel, pout = _outline_kernel(), float(smoothstep(np.array(self._rounded(widened)), 0.0, OUTLINE_POUT))
+        if pout > 0.0:
+            kernel = kernel + pout * (_mirrored_outline_kernel() - kernel)
         need = _outline_need(_lip_heights(verts, self._lip_ids, self._lower_ids, OUTLINE_GRID), OUTLINE_GRID,
-                             _outline_kernel(), float(peak_opening), power, reach, float(opens))
+                             kernel, float(peak_opening), power, reach, float(opens), 1.0 - pout)
         return _Outline(upper=need[0], lower=need[1])
 
     def _lay_corner_faces(self, color: np.ndarray, interp, px: np.ndarray, *, lower: np.ndarray,
@@ -1766,31 +1770,62 @@ ROUND_LENS = 0.5
 # rig's /o/ opened as wide as the lips, a slot).
 ROUND_REACH = 0.3
 # The open mouth's outline (MouthPainter._rounded_outline): each lip's edge, cut to the lens, is
-# smoothed on OUTLINE_GRID's places from one inner corner (-1) to the other (1) by a local
-# quadratic fit, Gaussian-weighted OUTLINE_SMOOTH half-widths of the mouth wide, the edge
-# reflected odd about each corner so it still closes there with the lip's own slope. A quadratic
-# fit leaves an edge already round as it is and rounds off the rig's straight runs and shoulders:
-# a Gaussian's mean takes a curved edge in by its curve wherever it is (/i/'s bowl of a lower lip
-# on the bundled photo came up 2.4 px mid-mouth, over its lower teeth). On the bundled photo's
-# widest vowel (out/outline/NOTES.md) 0.45 leaves the edges' largest turns 3.8 and 11.5 degrees
-# (the rig's 13.6, 20.0) and 0.97 of the peak; 0.6 took 0.11 of the peak and most of /i/'s lower
-# teeth (23 px shown of 88).
-OUTLINE_SMOOTH = 0.45
+# smoothed on OUTLINE_GRID's places from one inner corner (-1) to the other (1) by a local fit,
+# Gaussian-weighted OUTLINE_SMOOTH half-widths of the mouth wide, of the lens's base curve times a
+# quadratic (_outline_kernel), then scaled down whole so it lies inside the lens-cut edge wherever
+# it stands over OUTLINE_HELD of its height. A quadratic fit leaves an edge already round as it is
+# and rounds off the rig's straight runs and shoulders (a Gaussian's mean took /i/'s bowl of a lower
+# lip on the bundled photo up 2.4 px mid-mouth, over its lower teeth). The edge mirrored odd about
+# each corner instead (as rounded lips still take it: _mirrored_outline_kernel, OUTLINE_SMOOTH_POUT,
+# whole once _rounded reaches OUTLINE_POUT) left the fit no bend at the corners: straight sloping
+# sides meeting a flat bottom on the toothy photos' widest vowel (judge27; out/rim29/NOTES.md).
+# Clipped to the edge place by place rather than scaled, the rig's shoulders came back as kinks,
+# and scaled inside the rig alone, the lens then cut the ends at an angle (02, 04).
+OUTLINE_SMOOTH = 0.6
+OUTLINE_SMOOTH_POUT = 0.45
+OUTLINE_POUT = 0.5
+OUTLINE_HELD = 0.3
 OUTLINE_GRID = np.linspace(-1.0, 1.0, 61)
 _NO_OUTLINE = np.zeros(len(OUTLINE_GRID))  # no lip's face comes in (_corner_cover)
 
 
 @lru_cache(maxsize=1)
 def _outline_kernel() -> np.ndarray:
-    """(G, G) float64 over OUTLINE_GRID's G places: a lip edge's heights there to their smoothing,
-    at each place the value of the quadratic fitted to the heights about it (Gaussian-weighted,
-    OUTLINE_SMOOTH), the edge continued past each corner as minus its mirror image
-    (h(-1 - d) = -h(-1 + d)), so the smoothed edge still meets the corner at 0."""
+    """(G, G) float64 over OUTLINE_GRID's G places x: a lip edge's heights there to their smoothing,
+    at each place inside LENS_REACH the lens's base curve 1 - (x / LENS_REACH)² times the
+    quadratic fitted to the heights about it over those places, divided by that curve
+    (Gaussian-weighted, OUTLINE_SMOOTH); 0 outside it. The base curve bends all the way into the
+    corners: the edge continued past each corner as minus its mirror image (h(-1 - d) = -h(-1 + d))
+    left the fit no bend there, and the lips' edges ran straight from the corners (a polygon with
+    straight sloping sides, 12's and 11's widest vowel)."""
     step = float(OUTLINE_GRID[1] - OUTLINE_GRID[0])
     reach = int(np.ceil(3.0 * OUTLINE_SMOOTH / step))
+    base = np.maximum(1.0 - (OUTLINE_GRID / LENS_REACH) ** 2, 0.0)
+    last = len(OUTLINE_GRID) - 1
+    kernel = np.zeros((last + 1, last + 1))
+    for i in np.nonzero(base > 0.0)[0]:
+        near = np.arange(max(i - reach, 0), min(i + reach, last) + 1)
+        near = near[base[near] > 0.0]
+        x = OUTLINE_GRID[near] - OUTLINE_GRID[i]
+        gauss = np.exp(-0.5 * (x / OUTLINE_SMOOTH) ** 2)
+        design = base[near, None] * np.stack([np.ones_like(x), x, x * x], axis=1)
+        # the fit's value at x = 0: its constant term times the base curve there
+        kernel[i, near] = base[i] * np.linalg.solve(design.T @ (gauss[:, None] * design), design.T * gauss)[0]
+    return kernel
+
+
+@lru_cache(maxsize=1)
+def _mirrored_outline_kernel() -> np.ndarray:
+    """(G, G) float64 over OUTLINE_GRID's G places, rounded lips' (/o/) smoothing: at each place the
+    value of the quadratic fitted to the heights about it (Gaussian-weighted, OUTLINE_SMOOTH_POUT_POUT),
+    the edge continued past each corner as minus its mirror image (h(-1 - d) = -h(-1 + d)), so the
+    smoothed edge still meets the corner at 0. The lens closes the corners of /o/ well inside the
+    grid's (ROUND_REACH), and _outline_kernel's base curve there drew a diamond or a box."""
+    step = float(OUTLINE_GRID[1] - OUTLINE_GRID[0])
+    reach = int(np.ceil(3.0 * OUTLINE_SMOOTH_POUT / step))
     offsets = np.arange(-reach, reach + 1)
     x = offsets * step
-    gauss = np.exp(-0.5 * (x / OUTLINE_SMOOTH) ** 2)
+    gauss = np.exp(-0.5 * (x / OUTLINE_SMOOTH_POUT) ** 2)
     design = np.stack([np.ones_like(x), x, x * x], axis=1)  # the fit's value at 0 is its constant term
     weights = np.linalg.solve(design.T @ (gauss[:, None] * design), design.T * gauss)[0]
     last = len(OUTLINE_GRID) - 1
@@ -2154,12 +2189,13 @@ def _lip_heights(verts, upper_ids, lower_ids, grid):
 
 
 @njit(cache=True, nogil=True)
-def _outline_need(rig, grid, kernel, peak, power, reach, opens):
+def _outline_need(rig, grid, kernel, peak, power, reach, opens, hold):
     """MouthPainter._rounded_outline's steps, one compiled pass (as numpy's few dozen small calls
     it cost 0.05 ms a frame): the lips' edges, (2, G) `rig` px (_lip_heights) at the (G,) `grid`'s
     places (OUTLINE_GRID), cut to the lens (lens_height with `power`, `reach`, times `peak` px;
     CORNER_ROUND soft; none within LENS_FULL of the reach) by `opens`, smoothed twice by the
-    (G, G) `kernel` (_outline_kernel), the first taken only inside the edge. Returns (2, G)
+    (G, G) `kernel` (_outline_kernel), the first taken only inside the edge, the second scaled
+    to lie inside it (OUTLINE_HELD) as far as `hold` 0..1 says. Returns (2, G)
     float64 px each lip's face comes in at least, >= 0."""
     g = grid.shape[0]
     full, soft = LENS_FULL * reach, CORNER_ROUND * peak
@@ -2180,11 +2216,19 @@ def _outline_need(rig, grid, kernel, peak, power, reach, opens):
             for m in range(g):
                 smooth += kernel[i, m] * edge[lip, m]
             inner[lip, i] = min(edge[lip, i], smooth)
+        drawn = np.zeros(g)
         for i in range(g):
-            smooth = 0.0
             for m in range(g):
-                smooth += kernel[i, m] * inner[lip, m]
-            need[lip, i] = max(rig[lip, i] - edge[lip, i] - opens * (smooth - edge[lip, i]), 0.0)
+                drawn[i] += kernel[i, m] * inner[lip, m]
+        # Held inside the lens-cut edge whole, by one scale (where it stands over OUTLINE_HELD of its
+        # height): clipped to it place by place, the rig's shoulders came back as kinks.
+        most, scale = drawn.max(), 1.0
+        for i in range(g):
+            if drawn[i] > OUTLINE_HELD * most and drawn[i] > 0.0:
+                scale = min(scale, max(edge[lip, i], 0.0) / drawn[i])
+        held = 1.0 - hold * (1.0 - scale)
+        for i in range(g):
+            need[lip, i] = max(rig[lip, i] - edge[lip, i] - opens * (held * drawn[i] - edge[lip, i]), 0.0)
     return need
 
 
