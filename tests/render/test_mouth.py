@@ -2106,11 +2106,11 @@ def test_the_compiled_outline_passes_match_their_numpy_form(analysis):
     """_lip_heights and _outline_need (one compiled pass each) give what the numpy form of
     _rounded_outline gave (np.interp of each lip's places along the corners' line, the lens's
     excess cut soft and split between the lips, smoothed twice by _outline_kernel, scaled inside
-    the edge where over OUTLINE_HELD of its height, as far as `hold` says), to 1e-9 px,
+    the edge where over OUTLINE_HELD of its height, weighed in, as far as `hold` says), to 1e-9 px,
     on the bundled photo's widest vowel, /l/ and /o/, and on its mirror image."""
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.mouth import (CORNER_LOWER_SHARE, CORNER_ROUND, LENS_FULL, OUTLINE_GRID, OUTLINE_HELD,
-                                       _lip_heights, _outline_kernel, _outline_need, lens_height)
+                                       OUTLINE_HELD_LIP, _lip_heights, _outline_kernel, _outline_need, lens_height)
     from facetalk.render.renderer import posed_vertices
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
@@ -2139,8 +2139,10 @@ def test_the_compiled_outline_passes_match_their_numpy_form(analysis):
                 cut[np.abs(OUTLINE_GRID) <= LENS_FULL * reach] = 0.0
                 edge = heights - np.array([[1.0 - CORNER_LOWER_SHARE], [CORNER_LOWER_SHARE]]) * cut
                 smooth = np.minimum(edge, edge @ kernel.T) @ kernel.T
-                over = (smooth > OUTLINE_HELD * smooth.max(axis=1, keepdims=True)) & (smooth > 0.0)
-                scale = np.array([min([1.0, *(np.maximum(edge[k], 0.0) / smooth[k])[over[k]]]) for k in range(2)])
+                share = smooth / np.maximum(smooth.max(axis=1, keepdims=True), OUTLINE_HELD_LIP * peak)
+                weight = np.clip((share - OUTLINE_HELD[0]) / (OUTLINE_HELD[1] - OUTLINE_HELD[0]), 0.0, 1.0)
+                ratio = np.minimum(np.maximum(edge, 0.0) / np.where(smooth > 0.0, smooth, 1.0), 1.0)
+                scale = np.where(smooth > 0.0, 1.0 - weight * (1.0 - ratio), 1.0).min(axis=1, initial=1.0)
                 scaled |= bool((scale < 1.0).any())
                 held = 1.0 - hold * (1.0 - scale[:, None])
                 want = np.maximum(heights - edge - opens * (held * smooth - edge), 0.0)

@@ -1773,7 +1773,7 @@ ROUND_REACH = 0.3
 # smoothed on OUTLINE_GRID's places from one inner corner (-1) to the other (1) by a local fit,
 # Gaussian-weighted OUTLINE_SMOOTH half-widths of the mouth wide, of the lens's base curve times a
 # quadratic (_outline_kernel), then scaled down whole so it lies inside the lens-cut edge wherever
-# it stands over OUTLINE_HELD of its height. A quadratic fit leaves an edge already round as it is
+# it stands over OUTLINE_HELD of its height (weighed in from the first share to the second). A quadratic fit leaves an edge already round as it is
 # and rounds off the rig's straight runs and shoulders (a Gaussian's mean took /i/'s bowl of a lower
 # lip on the bundled photo up 2.4 px mid-mouth, over its lower teeth). The edge mirrored odd about
 # each corner instead (as rounded lips still take it: _mirrored_outline_kernel, OUTLINE_SMOOTH_POUT,
@@ -1784,7 +1784,8 @@ ROUND_REACH = 0.3
 OUTLINE_SMOOTH = 0.6
 OUTLINE_SMOOTH_POUT = 0.45
 OUTLINE_POUT = 0.5
-OUTLINE_HELD = 0.3
+OUTLINE_HELD = (0.2, 0.4)
+OUTLINE_HELD_LIP = 0.25
 OUTLINE_GRID = np.linspace(-1.0, 1.0, 61)
 _NO_OUTLINE = np.zeros(len(OUTLINE_GRID))  # no lip's face comes in (_corner_cover)
 
@@ -2221,11 +2222,15 @@ def _outline_need(rig, grid, kernel, peak, power, reach, opens, hold):
             for m in range(g):
                 drawn[i] += kernel[i, m] * inner[lip, m]
         # Held inside the lens-cut edge whole, by one scale (where it stands over OUTLINE_HELD of its
-        # height): clipped to it place by place, the rig's shoulders came back as kinks.
-        most, scale = drawn.max(), 1.0
+        # height, weighed in over that range so the scale moves smoothly as places come in; a lip
+        # standing under OUTLINE_HELD_LIP of the peak is held as if that tall, so a smile's upper lip
+        # at the corners' line, its own height about 0, does not jump 1 px): clipped to it place by
+        # place, the rig's shoulders came back as kinks.
+        most, scale = max(drawn.max(), OUTLINE_HELD_LIP * peak), 1.0
         for i in range(g):
-            if drawn[i] > OUTLINE_HELD * most and drawn[i] > 0.0:
-                scale = min(scale, max(edge[lip, i], 0.0) / drawn[i])
+            if drawn[i] > 0.0:
+                weight = min(max((drawn[i] / most - OUTLINE_HELD[0]) / (OUTLINE_HELD[1] - OUTLINE_HELD[0]), 0.0), 1.0)
+                scale = min(scale, 1.0 - weight * (1.0 - min(max(edge[lip, i], 0.0) / drawn[i], 1.0)))
         held = 1.0 - hold * (1.0 - scale)
         for i in range(g):
             need[lip, i] = max(rig[lip, i] - edge[lip, i] - opens * (held * drawn[i] - edge[lip, i]), 0.0)
