@@ -3415,6 +3415,41 @@ def test_a_faded_print_on_a_black_mat_keeps_the_prints_black_in_its_mouth(analys
     np.testing.assert_allclose(luma["matted"], luma["print"], atol=0.5)
 
 
+def test_a_pressed_seam_smooths_the_lips_raster_edge_along_it(analysis):
+    """Pressed, the two lips' warped textures meet on the line at the mesh's raster edge: a dark
+    upper lip (the photo's mouth corner) over a light lower one steps a whole pixel row at a time
+    where the line slopes, a staircase (01's right corner at 2x). The seam blurs across the line
+    first, so along it no neighbouring pixels differ by a step's worth."""
+    from facetalk.face import landmarks as lm
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    verts = analysis.rig.rest_xyz.astype(np.float32).copy()
+    upper, lower = list(lm.LIPS_INNER_UPPER), list(lm.LIPS_INNER_LOWER)
+    verts[lower, :2] = verts[upper, :2]  # pressed: every pair meets (gap 0)
+    line = verts[upper, :2].astype(float)
+    assert (painter._seam_rest_gap[2:-2] > 6.0).all()  # full strength over the span measured
+    h, w = analysis.image.shape[:2]
+    ys, xs = np.mgrid[0:h, 0:w]
+    # Above the line (by pixel centre) dark, below it light: the raster's hard edge.
+    above = ys < np.interp(xs, line[:, 0], line[:, 1])
+    out = np.repeat(np.where(above, 90, 210)[..., None], 3, axis=2).astype(np.uint8)
+    painter._paint_seam(out, verts)
+    luma = out.astype(float) @ LUMA
+    span = np.arange(int(np.ceil(line[2, 0])), int(np.floor(line[-3, 0])))
+    on_line = np.interp(span, line[:, 0], line[:, 1])
+
+    def along(off: float) -> np.ndarray:
+        """Luma along the line `off` px under it, linearly between rows: a smooth ramp stays smooth."""
+        y = on_line + off
+        row = np.floor(y).astype(int)
+        return luma[row, span] * (row + 1 - y) + luma[row + 1, span] * (y - row)
+
+    step = max(np.abs(np.diff(along(off))).max() for off in (-0.5, 0.0, 0.5))
+    # A row's step is 120 levels; under the seam's 0.6 cover alone 44 showed between neighbours
+    # on the line, blurred across first 6.
+    assert step < 15.0, step
+
+
 def test_a_pressed_seam_running_off_the_frame_is_drawn_where_it_lies_inside(analysis):
     """A mouth at the frame's edge (tight framing, a turned head): the pressed lips' line half
     outside the frame is drawn on its inside half, as cv2 clipped the one whole-line buffer before

@@ -1170,8 +1170,14 @@ class MouthPainter:
                      1.0, 2, cv2.LINE_AA, shift)
             view = alpha[ly:hy, lx:hx]
             np.maximum(view, segment * np.float64(share), out=view)  # as the old float64 strengths multiplied
-        alpha = np.minimum(cv2.GaussianBlur(alpha, (0, 0), self._softness) * 1.1, 0.6)
+        near = cv2.GaussianBlur(alpha, (0, 0), self._softness) * 1.1
+        alpha = np.minimum(near, 0.6)
         region = out[y0:y1, x0:x1].astype(np.float32)
+        # On the line the two lips' warped textures meet at the mesh's raster edge, unsmoothed:
+        # where the photo's upper lip ends in its mouth's dark corner, a staircase of whole pixels
+        # that the seam's 0.6 cover left showing (01's right corner). Blurred across it first.
+        soft = np.minimum(near, 1.0)[..., None]
+        region += (cv2.GaussianBlur(region, (0, 0), SEAM_BLEND_PX) - region) * soft
         region += (0.5 * (self.throat_rgb + self._lip_rgb) - region) * alpha[..., None]
         out[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
 
@@ -1260,6 +1266,10 @@ LIP_LOWERED_MAX = 0.12
 # the way from one strength to the other, one between equal ones, and in between by their
 # difference (_seam_pieces).
 SEAM_FADE_PIECES = 4
+# The Gaussian sigma (px) of the blur across the pressed lips' line, laid by the line's own cover
+# under its darkening (_paint_seam): wide enough to turn a one-pixel step of the lips' raster edge
+# into a ramp, narrow enough to keep the lips' texture beside the line.
+SEAM_BLEND_PX = 1.0
 # The synthetic upper teeth's height below the lip's place on the skull, in mouth widths (_shade,
 # _stretched_lower_teeth).
 SYNTHETIC_UPPER_TEETH_MW = 0.10
