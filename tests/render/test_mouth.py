@@ -3176,6 +3176,43 @@ def test_wide_open_the_opening_ends_where_the_lens_closes_across_the_mouth(analy
     assert seen["covered"][beyond].all(), (int((~seen["covered"][beyond]).sum()), across[~seen["covered"]].max())
 
 
+def test_a_corner_face_hides_the_photos_opening_under_it(analysis):
+    """At /i/ the rig's corners open little past the photo's own opening, so the new opening there
+    is only partly faded in; a lip's inner face laid over a corner was laid only that far, and the
+    photo's opening under it showed through (on a toothy smile its shaded grey teeth: a grey-lilac
+    wedge at 11's and 12's corners). With what lies under the opening painted blue, the faces'
+    pixels the fade had half laid (0.3-0.9, away from the lip line's anti-aliased edge) take up
+    little of it: median blue +62 levels when laid at the fade, +30 now (the softened edge's
+    neighbours)."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer
+
+    renderer = Renderer(analysis)
+    painter, seen = renderer._mouth, {}
+    taper, composite = painter._taper_corners, painter._composite
+
+    def spy_taper(color, interp, **kwargs):
+        before, fade = color.copy(), kwargs["alpha"] / np.maximum(kwargs["edge"], 1e-6)
+        taper(color, interp, **kwargs)
+        seen["faces"] = (color != before).any(axis=1) & (kwargs["edge"] >= 1.0) & (fade > 0.3) & (fade < 0.9)
+
+    def spy_composite(out, box, ys, xs, *args, **kwargs):
+        if seen.get("blue"):
+            out[ys + box[1], xs + box[0]] = (0, 0, 255)
+        seen["yx"] = (ys + box[1], xs + box[0])
+        return composite(out, box, ys, xs, *args, **kwargs)
+
+    painter._taper_corners, painter._composite = spy_taper, spy_composite
+    frame = MotionFrame(t_s=0, jaw_open=0.2, lip_spread=0.75)
+    plain = renderer.render(frame).astype(float)
+    seen["blue"] = True
+    blue = renderer.render(frame).astype(float)
+    y, x = seen["yx"][0][seen["faces"]], seen["yx"][1][seen["faces"]]
+    assert len(y) > 40, len(y)  # the bundled photo's /i/ corners: 80 such pixels
+    shift = blue[y, x, 2] - plain[y, x, 2]
+    assert np.median(shift) < 45.0, np.median(shift)
+
+
 def test_a_pass_touching_the_photos_teeth_softens_them_by_how_far_it_moves_them():
     """The photo's teeth stay sharp (`laid`) under the passes after them by how little those moved
     them: any change at all unlaid a pixel, and a corner's first touch of 4 levels stepped 12's jaw

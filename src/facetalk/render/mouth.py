@@ -552,7 +552,6 @@ class MouthPainter:
             return
         (x0, y0, x1, y1), ys, xs = cavity.box, cavity.ys, cavity.xs
         tri_index, tris, weights = cavity.tri_index, cavity.tris, cavity.weights
-
         def interp(per_vertex: np.ndarray, only: np.ndarray | slice = slice(None)) -> np.ndarray:
             return _barycentric(weights[only], tris[only], per_vertex)
 
@@ -572,7 +571,7 @@ class MouthPainter:
         ys, xs, tris, weights, opening, alpha = ys[keep], xs[keep], tris[keep], weights[keep], opening[keep], alpha[keep]
         t, u = interp(self.rig.cavity_t), interp(self.rig.cavity_u)
         owned = alpha >= 1.0  # wholly new opening: nothing of the photo's own shows under it
-        alpha *= self._edge_coverage(verts, tri_index[keep], t, px=xs + x0, py=ys + y0)
+        alpha *= (edge := self._edge_coverage(verts, tri_index[keep], t, px=xs + x0, py=ys + y0))
         opening, t = self._lip_span(verts, xs + x0, ys + y0, u)
         d_upper, d_lower = t * opening, (1.0 - t) * opening
         runs = interp(self._own_upper), interp(self._own_lower)
@@ -595,7 +594,8 @@ class MouthPainter:
                                  roll=roll_upper, across=None if along is None else np.abs(along), cleared=cleared)
         if opens > 0.0:  # a nearly shut mouth has no lens
             self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, along=along, opens=opens, verts=verts,
-                                peak_opening=peak, mouth_w=mouth_w, arch=arch, widened=widened, cleared=cleared)
+                                peak_opening=peak, mouth_w=mouth_w, arch=arch, widened=widened, cleared=cleared,
+                                alpha=alpha, edge=edge)
         self._under_hair(color, out, xs + x0, ys + y0, d_upper=d_upper, d_lower=d_lower, u=u, mouth_w=mouth_w,
                          peak_opening=peak)
         _unlay_repainted(laid, color=color, as_laid=as_laid)
@@ -897,7 +897,8 @@ class MouthPainter:
     def _taper_corners(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,
                        along: np.ndarray, opens: float, peak_opening: float, mouth_w: float,
                        arch: np.ndarray | None = None, widened: float = 1.0,
-                       cleared: np.ndarray | None = None, verts: np.ndarray | None) -> None:
+                       cleared: np.ndarray | None = None, verts: np.ndarray | None,
+                       alpha: np.ndarray | None = None, edge: np.ndarray | None = None) -> None:
         """Covers, in the (N, 3) interior `color` in place, the opening's corners with lip: the rig's
         11 points a lip join a corner to its neighbour with one straight, steep segment, so the
         opening stood with blunt, near-vertical ends. An open mouth is a lens tapering into its
@@ -913,7 +914,9 @@ class MouthPainter:
         `cleared`: (V,) 0..1 how far the photo's lip line is cleared at each inner-lip vertex this
         frame (_clear_rims; None: not at all); `verts`: the (V, 3) posed vertices, from which each
         lip's face comes in further where the outline is rounded (_rounded_outline; None: only as
-        far as the lens asks)."""
+        far as the lens asks). `alpha`: (N,) the pixels' coverage (paint's), raised in place to the
+        faces' cover within `edge` (N,) 0..1, the inner lip line's anti-aliased edge (_edge_coverage);
+        None: left as it is."""
         power, reach = self._lens_shape(widened)
         full, across = LENS_FULL * reach, np.abs(along)
         outline = None if verts is None else self._rounded_outline(verts, peak_opening=peak_opening, opens=opens,
@@ -941,6 +944,15 @@ class MouthPainter:
             inward, arched = inward.astype(np.float64), arched.astype(np.float64)
         self._lay_corner_faces(color, interp, side[at], lower=lower, depth=depth, inward=inward, arched=arched,
                                cover=cover, cleared=cleared)
+        if alpha is not None:
+            # A face is lip wherever it covers, not only as far as the new opening fades in (the
+            # alpha it had): where the rig's corners open little past the photo's own opening, the
+            # photo's opening under it showed through a third of the way, on a toothy smile its
+            # shaded grey teeth: a grey-lilac wedge along the inner lip at 11's and 12's /i/ corners.
+            # Whole from CORNER_FACE_OVER of that fade, so a pixel the opening first takes in
+            # changes smoothly.
+            px = side[at]
+            alpha[px] = np.maximum(alpha[px], cover * np.minimum(alpha[px] / CORNER_FACE_OVER, edge[px]))
 
     def _lens_shape(self, widened: float) -> tuple[float, float]:
         """lens_height's (power, reach) for lips `widened` (_widened's ratio): rounded lips (the
@@ -1664,6 +1676,10 @@ CORNER_SHADOW_PERCENTILE = 15.0
 # (_face_depth): 2.5 px on the bundled photo's 68.9 px mouth; a share, so a large face or a 1024
 # render curls over as much of its lip as a small one.
 CORNER_CURL = 0.0363
+# The share of the new opening's fade-in (paint's alpha) past which a lip's corner face covers
+# what lies under it whole (_taper_corners); below it, in proportion, so a pixel changes smoothly
+# as the opening first takes it in.
+CORNER_FACE_OVER = 0.3
 # Where the rig's opening (its straight segments between landmarks) crosses the lens the lips' faces
 # begin to cover it, and the outline turned there at once: the shoulders of a kite or a hexagon
 # (judge24 items 4, 9). The cover eases in over +-CORNER_ROUND of the opening's peak of the rig's
