@@ -933,6 +933,8 @@ class LipSync:
         self._next = 0  # next video frame
         # Mel rows from one video frame's read to the next's (25 fps: 4); 1: every row is read.
         self._rows_between = max(1, int(np.ceil(FRAME_RATE / fps - 1e-9)))
+        # (mel row, lip gap) of the last frame emitted, as its own rows showed it: None before the first.
+        self._last_read: tuple[float, float] | None = None
 
     def push(self, samples: np.ndarray) -> MouthShape:
         if self._frontend is None:
@@ -1052,7 +1054,7 @@ class LipSync:
         lo = np.floor(t).astype(np.int64)
         w = (t - lo)[:, None].astype(np.float32)
         raw = (1 - w) * self._output(lo) + w * self._output(lo + 1)
-        raw[:, PRESS_INDEX] = self._closure_between(raw, t=t, lo=lo)
+        raw[:, PRESS_INDEX] = self._closure_between(raw, t=t)
         # Later frames read no earlier output than this one's, nor the rows between them.
         keep = self._rows_between
         drop = max(0, min(int(lo[-1]) - keep - self._first_output, len(self._outputs) - 1))
@@ -1060,30 +1062,45 @@ class LipSync:
         self._first_output += drop
         return _shape(raw, self.jaw_gain)
 
-    def _closure_between(self, raw: np.ndarray, *, t: np.ndarray, lo: np.ndarray) -> np.ndarray:
-        """(F,) lip_press of F frames read at mel rows `t` (F,) (lo: floor(t)) as outputs `raw` (F, len(PARAMS)):
+    def _closure_between(self, raw: np.ndarray, *, t: np.ndarray) -> np.ndarray:
+        """(F,) lip_press of F frames read at mel rows `t` (F,) as outputs `raw` (F, len(PARAMS)):
         raised where a row between the previous frame's read and this one's shut the lips (lip gap
         jaw * (1 - press) under SHOWN_GAP) and neither frame shows it, so the frame shows that row's gap.
 
         A frame reads one mel row in 100 / fps (25 fps: 4, 50 fps: 2), so a 10-30 ms closure between
-        two reads was never shown: rap-speed English over 30 beats at 0 dB, 582 of 870 /p b m/ shut on
-        some 10 ms row, 571 on a 50 fps frame, 551 at 25 fps (the model card's round 18). A closure a
-        frame shows is not held over to the next. The previous read is taken as its lower row (exact
-        where fps divides 100); a frame reads no row past its own, so this adds no look-ahead."""
+        two reads is never shown otherwise (the model card's round 18 counts them). A closure the previous
+        frame shows by its own read (its two rows blended, as _emit blends them; the stream keeps its
+        read time and gap in _last_read) is not held over to the next. The rows between are those after
+        the previous frame's lower row and before this frame's time (a row this frame blends in under its
+        upper one counts). A frame reads no row past its own, so this adds no look-ahead."""
         press = raw[:, PRESS_INDEX].copy()
+        own = raw[:, (JAW_INDEX, PRESS_INDEX)].tolist()
         if self._rows_between < 2 or not len(self._outputs):
+            self._last_read = (float(t[-1]), _pair_gap(*own[-1]))
             return press
         # Plain Python: a live stream brings one frame at a time, where numpy's per-call overhead is the cost.
         rows = self._outputs[:, (JAW_INDEX, PRESS_INDEX)].tolist()
-        own = raw[:, (JAW_INDEX, PRESS_INDEX)].tolist()
-        step = FRAME_RATE / self.fps
-        for f, (frame_t, frame_lo) in enumerate(zip(t.tolist(), lo.tolist())):
-            prev = math.floor(frame_t - step)  # the previous frame's row
-            between = min((self._row_gap(rows, j) for j in range(prev + 1, frame_lo)), default=math.inf)
-            if (between < self.SHOWN_GAP and _pair_gap(*own[f]) >= self.SHOWN_GAP
-                    and self._row_gap(rows, prev) >= self.SHOWN_GAP):
+        last_t, last_gap = self._last_read or self._read_before(rows, t=float(t[0]))
+        for f, frame_t in enumerate(t.tolist()):
+            between = min((self._row_gap(rows, j) for j in range(math.floor(last_t) + 1, math.ceil(frame_t))),
+                          default=math.inf)
+            frame_gap = _pair_gap(*own[f])
+            if between < self.SHOWN_GAP <= min(frame_gap, last_gap):
                 press[f] = max(press[f], 1.0 - between / max(own[f][0], 1e-6))
+            last_t, last_gap = frame_t, frame_gap
+        self._last_read = (last_t, last_gap)
         return press
+
+    def _read_before(self, rows: list[list[float]], *, t: float) -> tuple[float, float]:
+        """(read time in mel rows, lip gap) of the frame one frame step before a stream's first frame read
+        at mel row t, from `rows` (jaw, press) of _outputs: its two rows blended as _emit blends them."""
+        before = t - FRAME_RATE / self.fps
+        lo = math.floor(before)
+        if lo < 0:
+            return before, 0.0  # rest before the stream
+        w = before - lo
+        (jaw0, press0), (jaw1, press1) = (rows[min(max(j - self._first_output, 0), len(rows) - 1)] for j in (lo, lo + 1))
+        return before, _pair_gap((1 - w) * jaw0 + w * jaw1, (1 - w) * press0 + w * press1)
 
     def _row_gap(self, rows: list[list[float]], j: int) -> float:
         """The lip gap of mel row j, from `rows` (jaw, press) of _outputs: rest (0) before the stream."""
