@@ -1098,50 +1098,82 @@ def test_under_a_beat_rap_speed_bilabials_keep_the_press_the_network_gave(model,
             assert np.array_equal(getattr(pieces, name), getattr(shapes[True], name)), (chunk, name)
 
 
-def test_a_closure_between_two_frames_reads_shows_on_the_later_frame(model, espeak, monkeypatch):
-    """At 25 fps a frame reads one 10 ms row of the runtime's outputs in four. The benchmark's rap
-    sentence at espeak-ng's rate 260, clean and over three pieces of chords and drums at 0 dB: every
-    closure the 100 fps stream shows (lip gap < 0.04 on a row) shows on a 25 fps frame, the one reading
-    its last row, the next or the one before it (< 0.05); with LipSync.SHOWN_GAP 0 (frames read their own row only) some
-    do not. A frame differs only by a higher press, only where its own gap was open, and in pieces the
-    stream gives the same frames."""
+@pytest.fixture(scope="module")
+def rap_clips(espeak):
+    """The benchmark's rap sentence at espeak-ng's rate 260, clean and over three pieces of chords and
+    drums at 0 dB."""
     from bench_lipsync import RAP
     from training.build_lip_corpus import _add_at_snr, _music
 
-    from facetalk.motion.lipsync import LipSync
-
     speech, _ = _speech_and_bilabials(espeak, RAP[2], rate=260)
-    clips = [speech] + [_add_at_snr(speech, _music(len(speech), np.random.default_rng(seed), SR), 0.0)
-                        .astype(np.float32) for seed in range(3)]
+    return [speech] + [_add_at_snr(speech, _music(len(speech), np.random.default_rng(seed), SR), 0.0)
+                       .astype(np.float32) for seed in range(3)]
+
+
+def _traced(model, audio: np.ndarray, *, fps: int, monkeypatch) -> tuple[MouthShape, np.ndarray, np.ndarray]:
+    """The stream's mouth for `audio` at fps (lead 0.02 s), with each frame's read time t (F,) in mel rows
+    and its raw lip gap jaw * (1 - press) (F,) as LipSync._closure_between returns it."""
+    from facetalk.motion.lipsync import JAW_INDEX, LipSync
+
+    shown = LipSync._closure_between
+    reads, gaps = [], []
+
+    def spy(self, raw, *, t):
+        press = shown(self, raw, t=t)
+        reads.append(t.copy())
+        gaps.append(np.clip(raw[:, JAW_INDEX], 0, 1) * (1 - np.clip(press, 0, 1)))
+        return press
+
+    with monkeypatch.context() as patch:
+        patch.setattr(LipSync, "_closure_between", spy)
+        shape = mouth(model, audio, fps=fps, lead_s=0.02)
+    return shape, np.concatenate(reads), np.concatenate(gaps)
+
+
+@pytest.mark.parametrize("fps", [25, 24, 30])
+def test_a_closure_between_two_frames_reads_shows_on_the_later_frame(model, rap_clips, fps, monkeypatch):
+    """A frame reads one 10 ms row of the runtime's outputs in 100 / fps. On the rap clips every closure
+    the 100 fps stream shows (lip gap < 0.04 on a row) shows on a frame from the last read before it to
+    the first after it (< 0.05); with LipSync.SHOWN_GAP 0 (frames read their own rows only) some do not.
+    A frame differs only by a higher press, only where its own gap and the previous frame's were open
+    (a closure a frame shows is not shown again), and then shows the smallest gap of the 100 fps rows
+    after the previous frame's lower row and before its own read. In pieces the stream gives the same frames."""
+    from facetalk.motion.lipsync import LipSync
 
     def gap_of(shape: MouthShape) -> np.ndarray:
         return shape.jaw_open * (1 - shape.lip_press)
 
     def unshown(fine: np.ndarray, coarse: np.ndarray) -> int:
-        """Runs of fine (100 fps) closures that no coarse (25 fps) frame from the last read before the
-        run to the first at or after its end shows (frame i reads fine frame 4i's row)."""
+        """Runs of fine (100 fps) closures that no coarse frame from the last read before the run to the
+        first at or after its end shows (frame i reads fine frame i * 100 / fps's row); a run after the
+        last frame's read has no frame to show it."""
+        step = 100 / fps
         shut = np.flatnonzero(fine < 0.04)
         runs = np.split(shut, np.flatnonzero(np.diff(shut) > 1) + 1) if len(shut) else []
-        return sum(not np.any(coarse[run[0] // 4:-(-run[-1] // 4) + 1] < 0.05) for run in runs)
+        spans = [(int(run[0] // step), math.ceil(run[-1] / step) + 1) for run in runs]
+        return sum(not np.any(coarse[a:b] < 0.05) for a, b in spans if b <= len(coarse))
 
-    shapes = [mouth(model, clip, fps=25, lead_s=0.02) for clip in clips]
-    missed = [unshown(gap_of(mouth(model, clip, fps=100, lead_s=0.02)), gap_of(shape))
-              for clip, shape in zip(clips, shapes)]
+    traced = [_traced(model, clip, fps=fps, monkeypatch=monkeypatch) for clip in rap_clips]
+    fine = [_traced(model, clip, fps=100, monkeypatch=monkeypatch) for clip in rap_clips]
+    missed = [unshown(gap_of(f[0]), gap_of(c[0])) for f, c in zip(fine, traced)]
     assert sum(missed) == 0, missed
     monkeypatch.setattr(LipSync, "SHOWN_GAP", 0.0)
-    before = [mouth(model, clip, fps=25, lead_s=0.02) for clip in clips]
-    missed_before = [unshown(gap_of(mouth(model, clip, fps=100, lead_s=0.02)), gap_of(shape))
-                     for clip, shape in zip(clips, before)]
-    assert sum(missed_before) >= 3, missed_before
+    before = [mouth(model, clip, fps=fps, lead_s=0.02) for clip in rap_clips]
+    missed_before = [unshown(gap_of(f[0]), gap_of(shape)) for f, shape in zip(fine, before)]
+    assert sum(missed_before) >= 2, missed_before
     n_raised = 0
-    for new, old in zip(shapes, before):
-        raised = new.lip_press > old.lip_press
+    for (new, t, raw_gap), old, (_, fine_t, fine_gap) in zip(traced, before, fine):
+        raised = np.flatnonzero(new.lip_press > old.lip_press)
         assert np.array_equal(new.jaw_open, old.jaw_open) and np.all(new.lip_press >= old.lip_press)
-        assert np.all(gap_of(old)[raised] >= 0.04)
-        n_raised += np.count_nonzero(raised)
+        assert np.all(gap_of(old)[raised] >= 0.04) and np.all(gap_of(old)[raised - 1] >= 0.03)
+        row_gap = dict(zip(fine_t.tolist(), fine_gap.tolist()))  # at 100 fps a frame reads one whole row
+        for i in raised:
+            rows = range(math.floor(t[i - 1]) + 1, math.ceil(t[i]))
+            assert raw_gap[i] == pytest.approx(min(row_gap[float(r)] for r in rows), abs=1e-3), (i, t[i])
+        n_raised += len(raised)
     assert n_raised >= 3
     monkeypatch.undo()
     for chunk in (320, 555):
-        pieces = mouth(model, clips[1], fps=25, lead_s=0.02, chunk=chunk)
+        pieces = mouth(model, rap_clips[1], fps=fps, lead_s=0.02, chunk=chunk)
         for name in PARAMS:
-            assert np.array_equal(getattr(pieces, name), getattr(shapes[1], name)), (chunk, name)
+            assert np.array_equal(getattr(pieces, name), getattr(traced[1][0], name)), (chunk, name)
