@@ -21,7 +21,7 @@ from facetalk.render.mouth import (
     ARCH_FACE_TURN, BLADE_SHOULDER, BLADE_SIDES, SMILE_LOWER_TEETH, SMILE_ROWS_CLOSE, SMILE_ROWS_GAP,
     CAVITY_LIGHT_FLOOR, CAVITY_LIGHT_NEAR_LOWER,
     CAVITY_CORNER_DARK, CAVITY_CORNERS, CAVITY_LIGHT_UNDER_TEETH, CAVITY_NEAR_LOWER, CAVITY_UNDER_TEETH, CHEEK_LIGHT, CHEEK_SPAN,
-    CORNER_CURL, CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, CORNER_LOWER_SHARE, CORNER_ROUND, CORNER_SHADE, FLOOR_SHADE,
+    CORNER_CURL, CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, DRAPE_REACH, DRAPE_SHARE, LUMA, STRAND_DETAIL, CORNER_LOWER_SHARE, CORNER_ROUND, CORNER_SHADE, FLOOR_SHADE,
     INCISAL_FROM,
     INCISAL_KEEP, INCISAL_SHADE, LENS_FULL, LENS_OPENING, LENS_REACH, LIP_SHADOW_REACH, LOWER_GAP_SHARE,
     LOWER_GAP_WEDGE, LOWER_PARTING, LOWER_TOOTH_CONVEX,
@@ -587,3 +587,20 @@ def _lower_row_height(opening: np.ndarray, lower_show: np.ndarray, stretched: np
         rise = np.asarray(lower_show, np.float64) * smiling * close * tall
         lower_h = np.where(stretched, np.maximum(lower_h, rise), lower_h)
     return lower_h
+
+
+def drape_reference(painter, color: np.ndarray, out: np.ndarray, px: np.ndarray, py: np.ndarray, *,
+                    d_upper: np.ndarray, mouth_w: float) -> None:
+    """MouthPainter._drape in numpy, as it was before its compiled _strand_sources and _hang_strands
+    (05661fd), in place on the (N, 3) float64 `color`: the compiled form must equal it to the bit."""
+    reach = DRAPE_REACH * mouth_w
+    src = np.column_stack([px, py]) - (d_upper + reach)[:, None] * painter._down
+    x0, y0 = np.maximum(np.floor(src.min(axis=0)).astype(int) - 1, 0)
+    x1, y1 = np.maximum(np.ceil(src.max(axis=0)).astype(int) + 2, (x0 + 1, y0 + 1))
+    hair = sample_points(out[y0:y1, x0:x1], src - (x0, y0))
+    luma = hair @ LUMA
+    light = 1.0 + STRAND_DETAIL * painter._strands * (luma / max(float(luma.mean()), 1.0) - 1.0)
+    color[:] = painter._black_rgb + (color - painter._black_rgb) * np.clip(light, 0.0, 2.0)[:, None]
+    near = d_upper < reach
+    weight = painter._strands * DRAPE_SHARE * (1.0 - d_upper[near] / reach) ** 2
+    color[near] = mix(color[near], hair[near], weight)

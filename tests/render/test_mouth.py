@@ -11,7 +11,7 @@ from facetalk.render.mouth import (
     SLOT_OPENING, SYNTHETIC_UPPER_TEETH_MW, TH_LOWER_COVER, TH_UPPER_COVER, TH_UPPER_SHADE, TIP_DROP, MouthPainter, _along_at,
     _photo_gamut, _shade_exponentials, _teeth_edges, _tooth_length_at, lens_opens,
 )
-from tests.render.mouth_reference import ShadeReference, _teeth_along, _tooth_length
+from tests.render.mouth_reference import ShadeReference, _teeth_along, _tooth_length, drape_reference
 
 LUMA = np.array([0.299, 0.587, 0.114])
 
@@ -1761,6 +1761,35 @@ def test_a_moustache_hangs_over_the_top_of_the_opening(analysis):
     painter._drape(color, out, px, py, d_upper=d_upper, mouth_w=mouth_w)
     luma = color @ LUMA
     assert luma[:3].max() > 60 and np.all(luma[int(0.1 * mouth_w) + 1:] == 0)
+
+
+def test_the_compiled_drape_matches_its_numpy_form(analysis):
+    """MouthPainter._drape (compiled: _strand_sources, _hang_strands) gives the numpy form's colours
+    (mouth_reference.drape_reference) to the bit on a hairy upper lip: an opening's pixels below it,
+    float64 colour and int64 pixels as paint passes them, some within the drape's reach, some below."""
+    from facetalk.face import landmarks as lm
+
+    lip = analysis.rig.rest_xyz[list(lm.LIPS_OUTER_UPPER), :2]
+    hairy = analysis.image.copy()
+    x0, x1 = int(lip[:, 0].min()), int(lip[:, 0].max())
+    y1 = int(lip[:, 1].max())
+    strands = np.random.default_rng(3).integers(60, 240, size=(1, x1 - x0, 3))
+    hairy[y1 - int(0.3 * (x1 - x0)):y1, x0:x1] = np.where((np.arange(x0, x1) % 3 == 0)[None, :, None], strands,
+                                                          90).astype(np.uint8)
+    painter = MouthPainter(analysis.rig, hairy, analysis.appearance.grain)
+    assert painter._strands > 0.9
+    ys, xs = np.mgrid[y1:y1 + 14, x0 + 4:x1 - 4]
+    px, py = xs.ravel().astype(np.int64), ys.ravel().astype(np.int64)
+    d_upper = ((py - y1) + 0.37 * np.sin(px)).astype(np.float32)
+    mouth_w = float(x1 - x0)
+    color = np.random.default_rng(4).uniform(10.0, 200.0, (len(px), 3))
+    out = hairy.astype(np.float32)
+    compiled, numpy_form = color.copy(), color.copy()
+    painter._drape(compiled, out, px, py, d_upper=d_upper, mouth_w=mouth_w)
+    drape_reference(painter, numpy_form, out, px, py, d_upper=d_upper, mouth_w=mouth_w)
+    assert (d_upper < mouth_module.DRAPE_REACH * mouth_w).any() and (d_upper > mouth_module.DRAPE_REACH * mouth_w).any()
+    assert not np.array_equal(compiled, color)
+    assert np.array_equal(compiled, numpy_form), np.abs(compiled - numpy_form).max()
 
 
 def test_a_moustaches_strands_run_on_over_the_whole_opening(analysis):
