@@ -1072,7 +1072,8 @@ class LipSync:
         frame shows by its own read (its two rows blended, as _emit blends them; the stream keeps its
         read time and gap in _last_read) is not held over to the next. The rows between are those after
         the previous frame's lower row and before this frame's time (a row this frame blends in under its
-        upper one counts). A frame reads no row past its own, so this adds no look-ahead."""
+        upper one counts). Over a wide jaw of the frame's own the raise fades as PressYield's sure press
+        does (_wide_jaw_keep). A frame reads no row past its own, so this adds no look-ahead."""
         press = raw[:, PRESS_INDEX].copy()
         own = raw[:, (JAW_INDEX, PRESS_INDEX)].tolist()
         if self._rows_between < 2 or not len(self._outputs):
@@ -1086,7 +1087,7 @@ class LipSync:
                           default=math.inf)
             frame_gap = _pair_gap(*own[f])
             if between < self.SHOWN_GAP <= min(frame_gap, last_gap):
-                press[f] = max(press[f], 1.0 - between / max(own[f][0], 1e-6))
+                press[f] = max(press[f], _wide_jaw_keep(own[f][0]) * (1.0 - between / max(own[f][0], 1e-6)))
             last_t, last_gap = frame_t, frame_gap
         self._last_read = (last_t, last_gap)
         return press
@@ -1105,6 +1106,14 @@ class LipSync:
     def _row_gap(self, rows: list[list[float]], j: int) -> float:
         """The lip gap of mel row j, from `rows` (jaw, press) of _outputs: rest (0) before the stream."""
         return 0.0 if j < 0 else _pair_gap(*rows[min(max(j - self._first_output, 0), len(rows) - 1)])
+
+
+def _wide_jaw_keep(jaw: float) -> float:
+    """The share 0..1 of a closure shown on a frame whose own jaw_open is `jaw`: PressYield's fade of a
+    sure press over a wide jaw (all from SURE_JAW_FROM, none from SURE_JAW_TO), since lips shut over a
+    wide jaw are the artifact it removes."""
+    lo, hi = PressYield.SURE_JAW_FROM, PressYield.SURE_JAW_TO
+    return min(max((hi - jaw) / (hi - lo), 0.0), 1.0)
 
 
 def _pair_gap(jaw: float, press: float) -> float:
