@@ -1757,7 +1757,7 @@ def test_a_moustache_hangs_over_the_top_of_the_opening(analysis):
     px = np.full(n, (x0 + x1) // 2, np.int64)
     py = np.arange(n) + y1  # straight down from the lip (the face is upright)
     d_upper = np.arange(n, dtype=np.float32)
-    color = np.zeros((n, 3), np.float32)
+    color = np.zeros((n, 3))  # float64, as paint passes it
     painter._drape(color, out, px, py, d_upper=d_upper, mouth_w=mouth_w)
     luma = color @ LUMA
     assert luma[:3].max() > 60 and np.all(luma[int(0.1 * mouth_w) + 1:] == 0)
@@ -1811,7 +1811,7 @@ def test_a_moustaches_strands_run_on_over_the_whole_opening(analysis):
     d_upper = np.tile(np.arange(n, dtype=np.float32), 2)
     px = np.repeat([light_x, light_x + 1], n) + d_upper * painter._down[0]  # straight down the face
     py = y1 + d_upper * painter._down[1]
-    color = np.full((2 * n, 3), 60.0, np.float32)
+    color = np.full((2 * n, 3), 60.0)  # float64, as paint passes it
     mouth_w = 60.0
     painter._drape(color, hairy.copy(), px, py, d_upper=d_upper, mouth_w=mouth_w)
     deep = np.arange(n) > mouth_module.DRAPE_REACH * mouth_w + 1

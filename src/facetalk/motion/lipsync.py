@@ -1104,8 +1104,12 @@ class LipSync:
         return before, _pair_gap((1 - w) * jaw0 + w * jaw1, (1 - w) * press0 + w * press1)
 
     def _row_gap(self, rows: list[list[float]], j: int) -> float:
-        """The lip gap of mel row j, from `rows` (jaw, press) of _outputs: rest (0) before the stream."""
-        return 0.0 if j < 0 else _pair_gap(*rows[min(max(j - self._first_output, 0), len(rows) - 1)])
+        """The lip gap of mel row j, from `rows` (jaw, press) of _outputs: rest (0) before the stream.
+        A row between two reads is always kept (_emit drops only rows before the last read)."""
+        if j < 0:
+            return 0.0
+        assert 0 <= j - self._first_output < len(rows), (j, self._first_output, len(rows))
+        return _pair_gap(*rows[j - self._first_output])
 
 
 def _wide_jaw_keep(jaw: float) -> float:

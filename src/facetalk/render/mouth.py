@@ -362,6 +362,7 @@ class MouthPainter:
         inside = _interior_colours(lip=lip, gamut=gamut, warm=warm)
         self._black_rgb = _warmed_black(_print_black(image, pts[list(lm.FACE_OVAL)]), throat=inside.throat_rgb,
                                         share=warm)
+        self._black_rgb64 = np.asarray(self._black_rgb, np.float64)  # for the compiled drape (_hang_strands)
         self.throat_rgb, self.tongue_rgb, self._tongue_back_rgb = inside.throat_rgb, inside.tongue_rgb, inside.back_rgb
         if not self._own_teeth:
             self.teeth_rgb = gamut.limit(self.teeth_rgb)
@@ -724,12 +725,12 @@ class MouthPainter:
         # Each pixel's strand: the hair `reach` above the upper lip's edge over it (compiled: the
         # numpy form's dozen small passes over every opening pixel cost more than the sampling).
         src = np.empty((len(px), 2), np.float32)
-        x0, y0, x1, y1 = _strand_sources(px, py, d_upper, np.float32(reach), np.asarray(self._down, np.float64), src)
+        x0, y0, x1, y1 = _strand_sources(px, py, d_upper, np.float32(reach), self._down64, src)
         hair = sample_points(out[y0:y1, x0:x1], src)
         luma = hair @ LUMA
         mean = np.float32(max(float(luma.mean()), 1.0))
         # About the photo's black, so a dark strand never takes the opening below the print's darkest.
-        _hang_strands(color, hair, luma, d_upper, np.asarray(self._black_rgb, np.float64), mean=mean,
+        _hang_strands(color, hair, luma, d_upper, self._black_rgb64, mean=mean,
                       detail=np.float32(STRAND_DETAIL * self._strands), reach=np.float32(reach),
                       share=np.float32(self._strands * DRAPE_SHARE))
 
@@ -2787,7 +2788,8 @@ def _strand_sources(px, py, d_upper, reach, down, src):
     """MouthPainter._drape's strands: into the (N, 2) float32 `src`, where each of the N pixels
     (px, py) finds its hair, `reach` + `d_upper` (float32 px) up the face's (2,) `down`, as (x, y)
     in the box returned, (x0, y0, x1, y1) px: a pixel beyond them all, never empty. In float64 as
-    numpy takes them (d_upper + reach in float32); the box is known after a first pass."""
+    numpy takes them (d_upper + reach in float32); the box is known after a first pass. N must be
+    at least 1 (the box of none is infinite; _composite calls it on an opening's pixels only)."""
     lo = np.array([np.inf, np.inf])
     hi = np.array([-np.inf, -np.inf])
     up = np.empty(2)
