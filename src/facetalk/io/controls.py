@@ -2,7 +2,7 @@
 
 The file is a list of keyframes, each a time in seconds and the controls it sets:
 
-    [{"t_s": 0, "emotion": "neutral"},
+    [{"t_s": 0, "emotion": "none"},
      {"t_s": 3.5, "emotion": "happy", "emotion_strength": 0.8, "gaze": "free"},
      {"t_s": 8, "distance": 1.3, "animate_head": false}]
 
