@@ -216,9 +216,9 @@ def test_disgust_on_a_closed_neutral_mouth_drops_the_corners_little_not_into_sad
     down less than 0.3 of sad's drop (0.19 of it; half of it before, -0.4 of a frown: on
     out/portraits' 07 and 13 disgust's mouth was sad's downturned arch at 2x); its upper lip and
     nose carry it. On a full toothy smile whose corners show all of it (the bundled photo) the
-    smile it leaves (UNDO_SHARE) and its own frown, not grown there (FROWN_ON_SMILE_BY_EMOTION),
-    about cancel: the corners come down by the smile's lift, within 0.01 mouth widths (0.179 vs
-    0.17; with all of it undone and the frown grown to -0.2 before, 0.227)."""
+    smile it leaves (UNDO_SHARE) and its own frown, as on a neutral photo, about cancel: the
+    corners come down by the smile's lift, within 0.01 mouth widths (0.179 vs 0.17; with all of
+    it undone and the frown grown to -0.2 before, 0.227)."""
     from pathlib import Path
 
     from facetalk.face.expression import estimate_expression

@@ -155,7 +155,7 @@ RECIPES: dict[str, Recipe] = {
 # below a neutral mouth's. Anger's pressed lips with their inner line at a neutral mouth's height
 # showed the closed lips' full middle bulging over the corners at 2x, sad's pout (out/s12's
 # unseen sheet: 03, 11, the bundled one); 0.6 leaves them a level thin line (out/emo2).
-# Disgust at 0.8 (all of it before), its own frown not grown on a smile (FROWN_ON_SMILE_BY_EMOTION):
+# Disgust at 0.8 (all of it before), its own frown as on a neutral photo:
 # the smile's lift left (0.2 x SMILE_CORNER_LIFT) and disgust's frown (0.15 x FROWN_CORNER_DROP)
 # about cancel at the corners. With all of the smile undone and the frown grown to -0.2, the lips
 # shut over the smile's teeth drew a thin arch drooping into the corners (the "M" of judge24's
@@ -166,31 +166,22 @@ RECIPES: dict[str, Recipe] = {
 # 0.420 on 11 (out/emo15/tr_d3).
 UNDO_SHARE = {"sad": 0.4, "angry": 0.6, "disgusted": 0.8}
 UNDO_SHARE_DEFAULT = 1.0
-# On a smiling photo an emotion's own frown is scaled down by this share of the photo's smile:
-# with the whole smile undone, a full frown on top bends lips the smile stretched thin into a
-# caricature's arch. Sad, 0.4 undone, keeps all of its own, so the corners end below the commanded
-# neutral's (the whole smile undone), not in a trace of the photo's smile. Angry undoes 0.6 of the
-# smile and adds none of its own frown on a full one: its pressed lips stay level instead of taking
-# sad's arch (out/portraits' 03, 12 and 13 at 2x). (Fear has no frown of its own now: its mouth
-# opens from the smile's teeth under the rolled upper lip, SMILE_OPENING_BY_EMOTION, and neither
-# Obama's nor the bundled smile reads happy under it.)
-# Disgust keeps its own small frown (-0.15) on a smiling photo, whose smile it undoes 0.8
-# (UNDO_SHARE): the two about cancel at the corners. (Grown to -0.2 on a full smile before, with
-# all of the smile undone: the shut lips' thin downturned arch, sad's mouth.)
-# Angry keeps all its own frown (-0.15) on a smiling photo (none of it before): its thin lips,
-# level, kept the smile's curve under the photo's lifted cheeks and read pleasant at 2x (Obama,
-# out/portraits' 03: the expression classifier's happy 0.74 -> 0.40; out/emo8/a3), for dlib's
-# identity distance 0.017 more there and on the bundled photo.
-FROWN_ON_SMILE = 0.75
-# Sad keeps all its own frown too (0.6 before): against the commanded neutral (the smile undone,
-# its lips shut), sad at 0.6 undid less of the smile than neutral does, its corners above neutral's
-# on the toothy photos (dlib, in eye distances: the bundled photo +0.001, 01 +0.011, 11 +0.024;
-# the rig -0.030 mouth widths under the lips' middle, neutral -0.050) and the classifier read it as
-# happy (0.73, 0.65 and 0.16). With all of it (-0.132 in the rig): -0.052, -0.055, -0.040, 12
-# -0.057 (Obama +0.010: dlib's corner stays on the lower lip's shadow end), happy 0.02-0.05, at
-# 0.3 -0.022 on the bundled photo, at 0.15 -0.031. dlib's identity distance of sad on the five
-# toothy photos 0.370 -> 0.455 (out/emo29/s1, s2; the commanded neutral's is 0.27-0.44 there).
-FROWN_ON_SMILE_BY_EMOTION = {"sad": 0.0, "angry": 0.0, "disgusted": 0.0}
+# An emotion's own frown is not scaled down on a smiling photo; the smile it leaves (UNDO_SHARE)
+# already softens it. Sad undoes 0.4 of the smile and needs all of its frown to end its corners
+# below the commanded neutral's (the whole smile undone), not in a trace of the photo's smile: with
+# its frown cut by 0.6 of the photo's smile (-0.030 mouth widths under the lips' middle in the rig, neutral -0.050) its
+# corners sat above neutral's on the toothy photos (dlib, in eye distances: the bundled photo
+# +0.001, 01 +0.011, 11 +0.024) and the classifier read it as happy (0.73, 0.65 and 0.16); with all
+# of it (-0.132 in the rig): -0.052, -0.055, -0.040, 12 -0.057 (Obama +0.010: dlib's corner stays
+# on the lower lip's shadow end), happy 0.02-0.05. The cost: dlib's identity distance of sad on
+# the five toothy photos 0.370 -> 0.455 (out/emo29/s1, s2; the commanded neutral's is 0.27-0.44
+# there). Angry's thin lips without its frown, level, kept the smile's curve under
+# the photo's lifted cheeks and read pleasant at 2x (Obama, out/portraits' 03: the expression
+# classifier's happy 0.74 with none of it, 0.40 with all; out/emo8/a3), for dlib's identity distance 0.017
+# more there and on the bundled photo. Disgust's small frown (-0.15) and the 0.2 of the smile it
+# leaves about cancel at the corners. (Fear has no frown of its own: its mouth opens from the
+# smile's teeth under the rolled upper lip, SMILE_OPENING_BY_EMOTION, and neither Obama's nor the
+# bundled smile reads happy under it.)
 # A happy face smiles broader than a smiling photo does: its target smile grows by this share of
 # the photo's own smile (on a neutral photo, nothing), so happy still reads on a broad smile.
 BROADER_THAN_PHOTO = {"happy": 0.35}
@@ -223,7 +214,7 @@ LIVELINESS: dict[str, float] = {
 # rolled down over them (SMILE_OPENING_BY_EMOTION). Shut 0.8 to a tense sliver before (its upper
 # teeth showed under a lowered lip, a grin), it shared sad's and anger's closed mouth there.
 # Sad most of the way (0.8; 1.0 before): a line of the teeth, 0.03 mouth widths, between lips
-# whose corners are down reads as sad at 2x, and costs less identity (FROWN_ON_SMILE_BY_EMOTION).
+# whose corners are down reads as sad at 2x.
 # Neutral (commanded: the default "none" leaves the photo as it is) shuts a smile's parting as sad
 # does, 0.8: with the smile undone and the lips left apart, the smile's teeth showed between
 # narrowed lips (out/portraits' 11, 12 at 2x) and the expression classifier read the bundled photo
@@ -275,10 +266,12 @@ OPENS_ANEW = frozenset({"disgusted"})
 KEEPS_SQUINT = frozenset({"angry"})
 KEEPS_SQUINT_RAMP = (0.25, 0.5)
 # Emotions that take back at least this share of a smiling photo's squint, however little of the
-# smile their own frown undoes: sad's frown on a broad smile was 0.66 (UNDO_SHARE, FROWN_ON_SMILE_BY_
-# EMOTION at 0.6), and a third of the smile's raised lower lids stayed, smiling eyes over a sad mouth
-# (the bundled photo and the mohawk's toothy smile, out/portraits' 12, at 2x). At strength w the
-# share is w times this; it stops at the whole squint (the eye as the photo's neutral would be).
+# smile their own frown undoes: a frown of 0.66 squints on a broad smile left a third of the
+# smile's raised lower lids, smiling eyes over a sad mouth (the bundled photo and the mohawk's
+# toothy smile, out/portraits' 12, at 2x). Sad's own frown alone already reaches about the whole
+# squint (0.97-1.14 times its strength for photo smiles 0.5-1); the floor holds where less of it
+# reaches the rig, in mixes. At strength w the share is w times this; it stops at the whole squint
+# (the eye as the photo's neutral would be).
 UNDOES_SQUINT = {"sad": 1.0}
 # Emotions for which only a smile's parted lips are shut (CLOSES_LIPS): contempt shuts the teeth a
 # smile bares, not a talking photo's parted lips, whose closure was a quarter of its identity
@@ -365,8 +358,6 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
                 value = max(value - there, 0.0)
             if param == "smile":
                 value += BROADER_THAN_PHOTO.get(name, 0.0) * photo.smile
-                if value < 0.0:
-                    value *= 1.0 - FROWN_ON_SMILE_BY_EMOTION.get(name, FROWN_ON_SMILE) * photo.smile
             offsets[face_index(param)] += w * value
         undo += w * UNDO_SHARE.get(name, UNDO_SHARE_DEFAULT) * photo.smile
         shown += w * UNDO_SHARE.get(name, UNDO_SHARE_DEFAULT) * photo.smile * (
