@@ -35,9 +35,9 @@ def _mouth(analysis, name: str) -> tuple[float, np.ndarray]:
 def test_sad_on_a_toothy_smile_turns_the_corners_down_below_the_commanded_neutral(analysis):
     """Sad undoes 0.4 of the photo's smile and its own whole frown does the rest: the corners end
     below the commanded neutral's (the whole smile undone, its lips shut: -0.050 mouth widths
-    under the lips' middle), -0.132; with its frown scaled down on a smile (0.6 of the photo's
-    smile before) they ended above it, -0.030, and dlib read sad's corners level with neutral's on
-    the toothy photos (out/emo29/s1). Its lips shut most of the way: a line of the teeth at most."""
+    under the lips' middle), -0.132; a frown cut by 0.6 of the photo's smile ends them above it,
+    -0.030, and dlib reads sad's corners level with neutral's on the toothy photos
+    (out/emo29/s1). Its lips shut most of the way: a line of the teeth at most."""
     assert analysis.expression.smile > 0.8 and analysis.expression.lips_apart > 0.8
     lift, gaps = _mouth(analysis, "sad")
     neutral, _ = _mouth(analysis, "neutral")
@@ -579,10 +579,9 @@ def test_sad_lowers_a_smiling_photos_squinted_lower_lids_and_anger_keeps_them_te
 
 def test_sad_takes_back_a_smiling_photos_whole_squint_however_little_it_frowns(analysis, monkeypatch):
     """The rig drops the lower lids by the squint per unit of frown. Sad's frown on the bundled
-    toothy smile is past a whole one (1.14: UNDO_SHARE and its own; 0.66 with it scaled down on a
-    smile, when a third of the smile's raised lids stayed): the lower lids come down the whole
-    squint (SMILE_SQUINT times the photo's smile), no further; at half strength at least half of it
-    (UNDOES_SQUINT), as far as its frown drops them."""
+    toothy smile is past a whole one (1.14: UNDO_SHARE and its own): the lower lids come down the
+    whole squint (SMILE_SQUINT times the photo's smile), no further; at half strength at least
+    half of it (the floor, UNDOES_SQUINT), or as far as its frown drops them if that is more."""
     from facetalk.face import rig as rig_module
     from facetalk.params import FACE_NAMES, face_index
 
@@ -627,7 +626,7 @@ def test_a_mix_that_still_smiles_keeps_the_photos_squint():
     """Sad's floor on the lids' drop (UNDOES_SQUINT) is net of the smiling emotions mixed with it:
     happy 0.8 + sad 0.2 on a broad smile still smiles past the photo and kept 0.21 less squint than
     happy alone; more sad than happy keeps only the difference as a floor. (Happy 0.7 + sad 0.3
-    smiles less than the photo since sad keeps its whole frown on a smiling photo.)"""
+    smiles less than the photo: sad's whole frown outweighs happy's smile there.)"""
     def mix(**weights):
         return tuple(weights.get(e, 0.0) for e in EMOTIONS)
     photo = PhotoExpression(smile=1.0, lips_apart=1.0)
