@@ -130,3 +130,12 @@ def test_json_nesting_check_is_linear():
     assert nesting_depth('"' + '\\"' * 500_000) == 0
     assert nesting_depth('{"a": "[[[\\"]]", "b": [[1], {"c": [2]}]}') == 4
     assert time.monotonic() - start < 5.0
+
+
+@pytest.mark.parametrize("emotion", ["none", "neutral"])
+def test_no_emotion_and_neutral_survive_a_save_and_load(emotion):
+    """A saved config keeps `none` (the photo's own expression) and `neutral` (a neutral face)
+    apart: each loads back as itself."""
+    config = dataclasses.replace(Config(), controls=dataclasses.replace(Config().controls, emotion=emotion))
+    assert json.loads(config.to_json())["controls"]["emotion"] == emotion
+    assert Config.from_json(config.to_json()).controls.emotion == emotion

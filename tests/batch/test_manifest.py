@@ -102,3 +102,12 @@ def test_controls_file_and_its_errors(folder):
     manifest = read_manifest(path)
     assert json.loads(manifest.rows[0].controls.timeline) == [{"t_s": 1, "emotion": "sad"}]
     assert "keyframe 1" in _problems(manifest)[3] and "glum" in _problems(manifest)[3]
+
+
+def test_a_cell_with_no_emotion_keeps_the_photos_expression(folder):
+    """`none` in a manifest's emotion cell is no emotion; `neutral` stays a commanded neutral."""
+    path = folder / "m.csv"
+    path.write_text("image,audio,emotion\nada.jpg,hello.wav,none\nada.jpg,hello.wav,neutral\n")
+    manifest = read_manifest(path)
+    assert not manifest.problems
+    assert [row.controls.emotion for row in manifest.rows] == ["none", "neutral"]

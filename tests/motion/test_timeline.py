@@ -31,3 +31,16 @@ def test_without_a_timeline_the_state_is_constant():
     track = ControlTimeline(Controls(emotion="sad", gaze="free"))
     assert track.at(0.0) is track.at(7.5)
     assert track.at(0.0).gaze_free == 1.0 and track.at(0.0).emotion[EMOTIONS.index("sad")] == 1.0
+
+
+def test_a_keyframe_with_no_emotion_glides_back_to_the_photo():
+    """`none` in a keyframe: every weight glides to 0 (the photo's own expression), a partial sum
+    on the way; a later `neutral` glides in as a commanded emotion of its own."""
+    timeline = json.dumps([{"t_s": 1.0, "emotion": "none"}, {"t_s": 3.0, "emotion": "neutral"}])
+    track = ControlTimeline(Controls(timeline=timeline, emotion="happy", emotion_strength=0.8))
+    happy, neutral = EMOTIONS.index("happy"), EMOTIONS.index("neutral")
+    assert track.at(0.0).emotion[happy] == pytest.approx(0.8)
+    assert sum(track.at(0.5).emotion) == pytest.approx(0.4)  # smoothstep's middle, toward none
+    assert track.at(1.0).emotion == (0.0,) * len(EMOTIONS)
+    assert track.at(2.0).emotion[neutral] == pytest.approx(0.4) and sum(track.at(2.0).emotion) == pytest.approx(0.4)
+    assert track.at(3.0).emotion[neutral] == pytest.approx(0.8)

@@ -59,3 +59,11 @@ def test_bad_values_name_the_field(monkeypatch, data, words):
     with pytest.raises(ValueError, match=None) as err:
         controls_from_json(data)
     assert words in str(err.value)
+
+
+def test_no_emotion_and_a_commanded_neutral_are_distinct_choices():
+    """A request's `none` is the default (the photo's own expression); `neutral` is an emotion."""
+    assert controls_from_json({"emotion": "none"}) == Controls() == Controls(emotion="none")
+    assert controls_from_json({"emotion": "neutral"}) == Controls(emotion="neutral") != Controls()
+    choices = {c["name"]: c.get("choices") for c in controls_schema()}["emotion"]
+    assert choices[:2] == ("none", "neutral") and "contempt" in choices

@@ -27,8 +27,9 @@ class Animated:
 
 @dataclass(frozen=True)
 class ControlState:
-    """Controls at one instant, as numbers. emotion: weights over EMOTIONS (sum 1; all 0 with no
-    emotion commanded, config.NO_EMOTION), already times emotion_strength."""
+    """Controls at one instant, as numbers. emotion: weights over EMOTIONS (one-hot times
+    emotion_strength; all 0 for `none`, config.NO_EMOTION; gliding between two emotions they sum
+    to the strength, gliding to or from `none` to a part of it)."""
 
     head_motion: float
     blink_rate_per_min: float

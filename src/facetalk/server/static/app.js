@@ -19,7 +19,7 @@ const stats = (window.facetalk = {
 const SPECS = {
   gaze: { label: "Gaze" },
   distance: { label: "Head distance", min: 0.5, max: 2, step: 0.05 },
-  emotion: { label: "Emotion", choices: ["none", "neutral", "happy", "sad", "angry", "surprised"] },
+  emotion: { label: "Emotion", choices: ["none", "neutral", "happy", "sad", "angry", "surprised", "disgusted", "fearful", "contempt"] },
   emotion_strength: { label: "Emotion strength", min: 0, max: 1, step: 0.05 },
   head_motion: { label: "Head motion", min: 0, max: 3, step: 0.05 },
   blink_rate_per_min: { label: "Blinks per minute", min: 0, max: 60, step: 1 },
