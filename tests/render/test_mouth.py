@@ -2044,6 +2044,30 @@ def test_rounded_lips_open_an_oval_drawn_in_from_the_corners(analysis):
     assert not covered(0.8, across=0.35, height=0.7).any() and not covered(1.0, across=0.35, height=0.7).any()
 
 
+def _outline_against_rig(painter, rig, frame):
+    """The drawn outline (_rounded_outline) of `frame`, and the rig's own upper and lower lip edges on
+    OUTLINE_GRID (px, measured down from and across the corners' line), half the corners' distance,
+    the peak opening and the mouth width (px)."""
+    from facetalk.face import landmarks as lm
+    from facetalk.render.mouth import OUTLINE_GRID
+    from facetalk.render.renderer import posed_vertices
+
+    verts = posed_vertices(rig, frame)
+    mouth_w = float(np.linalg.norm(verts[lm.MOUTH_CORNERS[0], :2] - verts[lm.MOUTH_CORNERS[1], :2]))
+    peak = float(np.linalg.norm(verts[list(lm.LIPS_INNER_LOWER), :2] - verts[list(lm.LIPS_INNER_UPPER), :2],
+                                axis=1).max())
+    outline = painter._rounded_outline(verts, peak_opening=peak, opens=lens_opens(peak, mouth_w),
+                                       widened=painter._widened(verts, None))
+    left, right = verts[painter._lip_ids[0], :2], verts[painter._lip_ids[-1], :2]
+    half = float(np.linalg.norm(right - left)) / 2
+    axis = (right - left) / (2 * half)
+    down = np.array([-axis[1], axis[0]])
+    edges = [np.interp(OUTLINE_GRID, np.maximum.accumulate((verts[ids, :2] - (left + right) / 2) @ axis / half),
+                       sign * ((verts[ids, :2] - (left + right) / 2) @ down))
+             for ids, sign in ((painter._lip_ids, -1.0), (painter._lower_ids, 1.0))]
+    return outline, edges, half, peak, mouth_w
+
+
 def _largest_turn_deg(x: np.ndarray, y: np.ndarray, *, chord: float, where) -> float:
     """The largest turn (degrees) between successive chords `chord` px long along the curve
     (x, y) px, at the chords' starts x where `where(x)` holds."""
@@ -2062,26 +2086,12 @@ def test_the_open_mouths_outline_is_round_not_a_hexagon(analysis):
     0.04 mouth widths long wherever the opening is over 0.3 of its peak, and by under 0.65 of the
     rig's own largest turn, the opening keeping 0.9 of its peak (the bundled photo: widest vowel,
     /l/ and /o/)."""
-    from facetalk.face import landmarks as lm
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.mouth import OUTLINE_GRID
-    from facetalk.render.renderer import posed_vertices
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     for params in (dict(jaw_open=1.0), dict(jaw_open=0.4, lip_spread=0.1), dict(jaw_open=0.38, lip_spread=-0.75)):
-        verts = posed_vertices(analysis.rig, MotionFrame(t_s=0, **params))
-        mouth_w = float(np.linalg.norm(verts[lm.MOUTH_CORNERS[0], :2] - verts[lm.MOUTH_CORNERS[1], :2]))
-        peak = float(np.linalg.norm(verts[list(lm.LIPS_INNER_LOWER), :2] - verts[list(lm.LIPS_INNER_UPPER), :2],
-                                    axis=1).max())
-        outline = painter._rounded_outline(verts, peak_opening=peak, opens=lens_opens(peak, mouth_w),
-                                           widened=painter._widened(verts, None))
-        left, right = verts[painter._lip_ids[0], :2], verts[painter._lip_ids[-1], :2]
-        half = float(np.linalg.norm(right - left)) / 2
-        axis = (right - left) / (2 * half)
-        down = np.array([-axis[1], axis[0]])
-        rig = [np.interp(OUTLINE_GRID, np.maximum.accumulate((verts[ids, :2] - (left + right) / 2) @ axis / half),
-                         sign * ((verts[ids, :2] - (left + right) / 2) @ down))
-               for ids, sign in ((painter._lip_ids, -1.0), (painter._lower_ids, 1.0))]
+        outline, rig, half, peak, mouth_w = _outline_against_rig(painter, analysis.rig, MotionFrame(t_s=0, **params))
         drawn = (rig[0] - outline.upper, rig[1] - outline.lower)
         x = OUTLINE_GRID * half
 
@@ -2100,25 +2110,11 @@ def test_the_widest_vowels_sides_bend_into_the_corners(analysis):
     and the bundled photo's widest vowel at 2x, judge27). As drawn (_rounded_outline) each lip's
     edge bows out from its chord between 0.35 and 0.75 of the way to either corner by over 1.5% of
     the chord (the upper lip's 0.13% and 0.53% mirrored, 2.1% and 2.9% now), and lies inside the rig's."""
-    from facetalk.face import landmarks as lm
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.mouth import OUTLINE_GRID
-    from facetalk.render.renderer import posed_vertices
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
-    verts = posed_vertices(analysis.rig, MotionFrame(t_s=0, jaw_open=1.0))
-    mouth_w = float(np.linalg.norm(verts[lm.MOUTH_CORNERS[0], :2] - verts[lm.MOUTH_CORNERS[1], :2]))
-    peak = float(np.linalg.norm(verts[list(lm.LIPS_INNER_LOWER), :2] - verts[list(lm.LIPS_INNER_UPPER), :2],
-                                axis=1).max())
-    outline = painter._rounded_outline(verts, peak_opening=peak, opens=lens_opens(peak, mouth_w),
-                                       widened=painter._widened(verts, None))
-    left, right = verts[painter._lip_ids[0], :2], verts[painter._lip_ids[-1], :2]
-    half = float(np.linalg.norm(right - left)) / 2
-    axis = (right - left) / (2 * half)
-    down = np.array([-axis[1], axis[0]])
-    rig = [np.interp(OUTLINE_GRID, np.maximum.accumulate((verts[ids, :2] - (left + right) / 2) @ axis / half),
-                     sign * ((verts[ids, :2] - (left + right) / 2) @ down))
-           for ids, sign in ((painter._lip_ids, -1.0), (painter._lower_ids, 1.0))]
+    outline, rig, half, _, _ = _outline_against_rig(painter, analysis.rig, MotionFrame(t_s=0, jaw_open=1.0))
     bows = []
     for lip, need in enumerate((outline.upper, outline.lower)):
         drawn = rig[lip] - need
