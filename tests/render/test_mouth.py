@@ -2109,16 +2109,31 @@ def test_the_widest_vowels_sides_bend_into_the_corners(analysis):
     corners to the shoulders, a polygon with straight sloping sides meeting a flat bottom (12's, 11's
     and the bundled photo's widest vowel at 2x, judge27). As drawn (_rounded_outline) each lip's
     edge bows out from its chord between 0.35 and 0.75 of the way to either corner by over 1.5% of
-    the chord (the upper lip's 0.13% and 0.53% mirrored, 2.1% and 2.9% now), and lies inside the rig's."""
+    the chord (the upper lip's 0.13% and 0.53% mirrored, 2.1% and 2.9% now), and lies inside the
+    lens-cut edge (to 1e-6 px) wherever it stands over OUTLINE_HELD[1] of its height (the hold is
+    whole at the widest vowel: not rounded)."""
     from facetalk.motion.frame import MotionFrame
-    from facetalk.render.mouth import OUTLINE_GRID
+    from facetalk.render.mouth import (CORNER_LOWER_SHARE, CORNER_ROUND, LENS_FULL, OUTLINE_GRID, OUTLINE_HELD,
+                                       OUTLINE_HELD_LIP, lens_height)
+    from facetalk.render.renderer import posed_vertices
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
-    outline, rig, half, _, _ = _outline_against_rig(painter, analysis.rig, MotionFrame(t_s=0, jaw_open=1.0))
+    frame = MotionFrame(t_s=0, jaw_open=1.0)
+    outline, rig, half, peak, mouth_w = _outline_against_rig(painter, analysis.rig, frame)
+    widened = painter._widened(posed_vertices(analysis.rig, frame), None)
+    assert painter._rounded(widened) <= 0.0  # so _rounded_outline's hold is 1
+    power, reach = painter._lens_shape(widened)
+    excess = rig[0] + rig[1] - peak * lens_height(np.abs(OUTLINE_GRID), power=power, reach=reach)
+    soft = CORNER_ROUND * peak
+    cut = lens_opens(peak, mouth_w) * np.where(excess >= soft, excess,
+                                               np.clip(excess + soft, 0.0, None) ** 2 / (4 * soft))
+    cut[np.abs(OUTLINE_GRID) <= LENS_FULL * reach] = 0.0
+    edge = np.array(rig) - np.array([[1.0 - CORNER_LOWER_SHARE], [CORNER_LOWER_SHARE]]) * cut
     bows = []
     for lip, need in enumerate((outline.upper, outline.lower)):
         drawn = rig[lip] - need
-        assert (drawn <= rig[lip] + 1e-9).all()
+        held = drawn / max(drawn.max(), OUTLINE_HELD_LIP * peak) >= OUTLINE_HELD[1]
+        assert held.sum() > 10 and (drawn[held] <= edge[lip][held] + 1e-6).all(), (lip, (drawn - edge[lip])[held].max())
         for side in (-1.0, 1.0):
             x = np.linspace(0.35, 0.75, 41) * side
             y = np.interp(x, OUTLINE_GRID, drawn)
