@@ -3216,17 +3216,21 @@ def test_wide_open_the_opening_ends_where_the_lens_closes_across_the_mouth(analy
     assert seen["covered"][beyond].all(), (int((~seen["covered"][beyond]).sum()), across[~seen["covered"]].max())
 
 
-def test_a_corner_face_hides_the_photos_opening_under_it(analysis):
+@pytest.mark.parametrize("whole_over", [None, 1e12])
+def test_a_corner_face_hides_the_photos_opening_under_it(analysis, monkeypatch, whole_over):
     """At /i/ the rig's corners open little past the photo's own opening, so the new opening there
-    is only partly faded in; a lip's inner face laid over a corner was laid only that far, and the
-    photo's opening under it showed through (on a toothy smile its shaded grey teeth: a grey-lilac
-    wedge at 11's and 12's corners). With what lies under the opening painted blue, the faces'
-    pixels the fade had half laid (0.3-0.9, away from the lip line's anti-aliased edge) take up
-    little of it: median blue +62 levels when laid at the fade, +30 now (the softened edge's
-    neighbours)."""
+    is only partly faded in; a lip's inner face laid only that far let the photo's opening under
+    it show through (on a toothy smile its shaded grey teeth: a grey-lilac wedge at 11's and 12's
+    corners). With what lies under the opening painted blue, the faces' pixels the fade half laid
+    (0.3-0.9, away from the lip line's anti-aliased edge) take up little of it: median blue +30
+    levels (the softened edge's neighbours), under 45. With CORNER_FACE_OVER set huge (`whole_over`
+    1e12: the faces laid only as far as the fade) the median is over 45 (61), so the check fails
+    without the faces' own cover."""
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.renderer import Renderer
 
+    if whole_over is not None:
+        monkeypatch.setattr(mouth_module, "CORNER_FACE_OVER", whole_over)
     renderer = Renderer(analysis)
     painter, seen = renderer._mouth, {}
     taper, composite = painter._taper_corners, painter._composite
@@ -3250,7 +3254,7 @@ def test_a_corner_face_hides_the_photos_opening_under_it(analysis):
     y, x = seen["yx"][0][seen["faces"]], seen["yx"][1][seen["faces"]]
     assert len(y) > 40, len(y)  # the bundled photo's /i/ corners: 80 such pixels
     shift = blue[y, x, 2] - plain[y, x, 2]
-    assert np.median(shift) < 45.0, np.median(shift)
+    assert (np.median(shift) < 45.0) == (whole_over is None), np.median(shift)
 
 
 def test_a_pass_touching_the_photos_teeth_softens_them_by_how_far_it_moves_them():
