@@ -3197,8 +3197,9 @@ def test_wide_open_the_opening_ends_where_the_lens_closes_across_the_mouth(analy
 
     def spy_taper(color, interp, **kwargs):
         before = color.copy()
-        taper(color, interp, **kwargs)
+        faces = taper(color, interp, **kwargs)
         seen["covered"] = (color != before).any(axis=1)
+        return faces
 
     def spy_composite(out, box, ys, xs, *args, **kwargs):
         seen["xy"] = np.column_stack([xs + box[0], ys + box[1]]).astype(float)
@@ -3233,12 +3234,13 @@ def test_a_corner_face_hides_the_photos_opening_under_it(analysis, monkeypatch, 
         monkeypatch.setattr(mouth_module, "CORNER_FACE_OVER", whole_over)
     renderer = Renderer(analysis)
     painter, seen = renderer._mouth, {}
-    taper, composite = painter._taper_corners, painter._composite
+    faces_cover, composite = mouth_module._faces_cover, painter._composite
 
-    def spy_taper(color, interp, **kwargs):
-        before, fade = color.copy(), kwargs["alpha"] / np.maximum(kwargs["edge"], 1e-6)
-        taper(color, interp, **kwargs)
-        seen["faces"] = (color != before).any(axis=1) & (kwargs["edge"] >= 1.0) & (fade > 0.3) & (fade < 0.9)
+    def spy_cover(alpha, *, edge, faces):
+        fade, laid = alpha / np.maximum(edge, 1e-6), np.zeros(len(alpha), bool)
+        laid[faces[0]] = True
+        seen["faces"] = laid & (edge >= 1.0) & (fade > 0.3) & (fade < 0.9)
+        return faces_cover(alpha, edge=edge, faces=faces)
 
     def spy_composite(out, box, ys, xs, *args, **kwargs):
         if seen.get("blue"):
@@ -3246,7 +3248,8 @@ def test_a_corner_face_hides_the_photos_opening_under_it(analysis, monkeypatch, 
         seen["yx"] = (ys + box[1], xs + box[0])
         return composite(out, box, ys, xs, *args, **kwargs)
 
-    painter._taper_corners, painter._composite = spy_taper, spy_composite
+    monkeypatch.setattr(mouth_module, "_faces_cover", spy_cover)
+    painter._composite = spy_composite
     frame = MotionFrame(t_s=0, jaw_open=0.2, lip_spread=0.75)
     plain = renderer.render(frame).astype(float)
     seen["blue"] = True

@@ -553,17 +553,13 @@ class MouthPainter:
             return
         (x0, y0, x1, y1), ys, xs = cavity.box, cavity.ys, cavity.xs
         tri_index, tris, weights = cavity.tri_index, cavity.tris, cavity.weights
+
         def interp(per_vertex: np.ndarray, only: np.ndarray | slice = slice(None)) -> np.ndarray:
             return _barycentric(weights[only], tris[only], per_vertex)
 
-        gap = np.linalg.norm(verts[:, :2] - verts[self.rig.cavity_partner, :2], axis=1)
-        opening, rest_opening = interp(gap), interp(self._rest_gap)
-        mouth_w = float(np.linalg.norm(verts[lm.MOUTH_CORNERS[0], :2] - verts[lm.MOUTH_CORNERS[1], :2]))
-        # The photo's own opening stays as photographed; only the new opening, fading in, is shaded.
-        alpha = np.clip((opening - rest_opening - 0.5) / (0.04 * mouth_w), 0.0, 1.0)
+        opening, rest_opening, alpha, mouth_w, peak = self._new_opening(verts, interp)
         self._shade_slit(out, (x0, y0), ys, xs, opening=opening, rest_opening=rest_opening, mouth_w=mouth_w)
         cleared = self._clear_rims(out, verts, tri_id, mouth_w=mouth_w)
-        peak = float(gap[self._verts].max())
         keep = alpha > 0
         if roll_upper > 0.0 and self._own_teeth:  # a lip rolled down covers a photo's own teeth too
             keep |= self._roll_reach(interp, opening, mouth_w=mouth_w, peak_opening=peak, roll=roll_upper)
@@ -572,7 +568,8 @@ class MouthPainter:
         ys, xs, tris, weights, opening, alpha = ys[keep], xs[keep], tris[keep], weights[keep], opening[keep], alpha[keep]
         t, u = interp(self.rig.cavity_t), interp(self.rig.cavity_u)
         owned = alpha >= 1.0  # wholly new opening: nothing of the photo's own shows under it
-        alpha *= (edge := self._edge_coverage(verts, tri_index[keep], t, px=xs + x0, py=ys + y0))
+        edge = self._edge_coverage(verts, tri_index[keep], t, px=xs + x0, py=ys + y0)
+        alpha *= edge
         opening, t = self._lip_span(verts, xs + x0, ys + y0, u)
         d_upper, d_lower = t * opening, (1.0 - t) * opening
         runs = interp(self._own_upper), interp(self._own_lower)
@@ -594,13 +591,25 @@ class MouthPainter:
         alpha = self._roll_cover(color, alpha, interp, d_upper=d_upper - arch, own_upper=runs[0], mouth_w=mouth_w,
                                  roll=roll_upper, across=None if along is None else np.abs(along), cleared=cleared)
         if opens > 0.0:  # a nearly shut mouth has no lens
-            self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, along=along, opens=opens, verts=verts,
-                                peak_opening=peak, mouth_w=mouth_w, arch=arch, widened=widened, cleared=cleared,
-                                alpha=alpha, edge=edge)
+            faces = self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, along=along, opens=opens,
+                                        verts=verts, peak_opening=peak, mouth_w=mouth_w, arch=arch, widened=widened,
+                                        cleared=cleared)
+            alpha = _faces_cover(alpha, edge=edge, faces=faces)
         self._under_hair(color, out, xs + x0, ys + y0, d_upper=d_upper, d_lower=d_lower, u=u, mouth_w=mouth_w,
                          peak_opening=peak)
         _unlay_repainted(laid, color=color, as_laid=as_laid)
         self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha, owned=owned, sharp=laid)
+
+    def _new_opening(self, verts: np.ndarray, interp) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float]:
+        """For paint, at the cavity's pixels (`interp`: paint's per-vertex lookup) of this frame's
+        (V, 3) `verts`: the (N,) opening px, the photo's own (N,) rest opening px, (N,) 0..1 how far
+        the new opening fades in, the mouth's width px and the peak opening px (at the inner lips)."""
+        gap = np.linalg.norm(verts[:, :2] - verts[self.rig.cavity_partner, :2], axis=1)
+        opening, rest_opening = interp(gap), interp(self._rest_gap)
+        mouth_w = float(np.linalg.norm(verts[lm.MOUTH_CORNERS[0], :2] - verts[lm.MOUTH_CORNERS[1], :2]))
+        # The photo's own opening stays as photographed; only the new opening, fading in, is shaded.
+        alpha = np.clip((opening - rest_opening - 0.5) / (0.04 * mouth_w), 0.0, 1.0)
+        return opening, rest_opening, alpha, mouth_w, float(gap[self._verts].max())
 
     def _smiling(self, verts: np.ndarray) -> float:
         """0..1 how far this frame's (V, 3) vertices raise the mouth's corners in a smile over the
@@ -898,8 +907,8 @@ class MouthPainter:
     def _taper_corners(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,
                        along: np.ndarray, opens: float, peak_opening: float, mouth_w: float,
                        arch: np.ndarray | None = None, widened: float = 1.0,
-                       cleared: np.ndarray | None = None, verts: np.ndarray | None,
-                       alpha: np.ndarray | None = None, edge: np.ndarray | None = None) -> None:
+                       cleared: np.ndarray | None = None,
+                       verts: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """Covers, in the (N, 3) interior `color` in place, the opening's corners with lip: the rig's
         11 points a lip join a corner to its neighbour with one straight, steep segment, so the
         opening stood with blunt, near-vertical ends. An open mouth is a lens tapering into its
@@ -915,9 +924,8 @@ class MouthPainter:
         `cleared`: (V,) 0..1 how far the photo's lip line is cleared at each inner-lip vertex this
         frame (_clear_rims; None: not at all); `verts`: the (V, 3) posed vertices, from which each
         lip's face comes in further where the outline is rounded (_rounded_outline; None: only as
-        far as the lens asks). `alpha`: (N,) the pixels' coverage (paint's), raised in place to the
-        faces' cover within `edge` (N,) 0..1, the inner lip line's anti-aliased edge (_edge_coverage);
-        None: left as it is."""
+        far as the lens asks). Returns the faces' (n,) int64 pixels (of the N) and their (n,)
+        float32 cover 0..1 (for _faces_cover)."""
         power, reach = self._lens_shape(widened)
         full, across = LENS_FULL * reach, np.abs(along)
         outline = None if verts is None else self._rounded_outline(verts, peak_opening=peak_opening, opens=opens,
@@ -940,20 +948,12 @@ class MouthPainter:
             float(peak_opening), opens, arch is not None, bool(self._own_teeth),
             self._rest_mouth_w / max(mouth_w, 1e-6), self._rest_mouth_w)
         if not len(at):
-            return
+            return at, cover
         if arch is None:  # numpy's float64 zeros for arched made these float64 (the same values)
             inward, arched = inward.astype(np.float64), arched.astype(np.float64)
         self._lay_corner_faces(color, interp, side[at], lower=lower, depth=depth, inward=inward, arched=arched,
                                cover=cover, cleared=cleared)
-        if alpha is not None:
-            # A face is lip wherever it covers, not only as far as the new opening fades in (the
-            # alpha it had): where the rig's corners open little past the photo's own opening, the
-            # photo's opening under it showed through a third of the way, on a toothy smile its
-            # shaded grey teeth: a grey-lilac wedge along the inner lip at 11's and 12's /i/ corners.
-            # Whole from CORNER_FACE_OVER of that fade, so a pixel the opening first takes in
-            # changes smoothly.
-            px = side[at]
-            alpha[px] = np.maximum(alpha[px], cover * np.minimum(alpha[px] / CORNER_FACE_OVER, edge[px]))
+        return side[at], cover
 
     def _lens_shape(self, widened: float) -> tuple[float, float]:
         """lens_height's (power, reach) for lips `widened` (_widened's ratio): rounded lips (the
@@ -2886,6 +2886,22 @@ def _lay_over(out, x0, y0, cover, premul, noise, ys, xs, owned, color, sharp, re
             for c in range(3):
                 v = under[c] * (1.0 - a) + premul[y, x, c] + grain + 0.5
                 out[y0 + y, x0 + x, c] = np.uint8(min(max(v, 0.0), 255.0))
+
+
+def _faces_cover(alpha: np.ndarray, *, edge: np.ndarray, faces: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """paint's (N,) coverage `alpha` raised, at the lips' corner faces' (n,) pixels with their (n,)
+    cover 0..1 (`faces`: _taper_corners'), to that cover within `edge` (N,) 0..1, the inner lip
+    line's anti-aliased edge (_edge_coverage). A face is lip wherever it covers, not only as far as
+    the new opening fades in: where the rig's corners open little past the photo's own opening, the
+    photo's opening under it showed through a third of the way, on a toothy smile its shaded grey
+    teeth (a grey-lilac wedge along the inner lip at 11's and 12's /i/ corners). Whole from
+    CORNER_FACE_OVER of that fade, so a pixel the opening first takes in changes smoothly.
+    Returns a new (N,) array of `alpha`'s dtype."""
+    px, cover = faces
+    raised = alpha.copy()
+    raised[px] = np.maximum(alpha[px], cover * np.minimum(alpha[px] / CORNER_FACE_OVER, edge[px]))
+    return raised
+
 
 def _barycentric(weights: np.ndarray, tris: np.ndarray, per_vertex: np.ndarray) -> np.ndarray:
     """(N,) or (N, C): per-vertex values (V,) or (V, C) interpolated at N pixels, each with its
