@@ -1800,9 +1800,10 @@ ROUND_REACH = 0.3
 # smoothed on OUTLINE_GRID's places from one inner corner (-1) to the other (1) by a local fit,
 # Gaussian-weighted OUTLINE_SMOOTH half-widths of the mouth wide, of the lens's base curve times a
 # quadratic (_outline_kernel), then scaled down whole so it lies inside the lens-cut edge wherever
-# it stands over OUTLINE_HELD of its height (weighed in from the first share to the second). A quadratic fit leaves an edge already round as it is
-# and rounds off the rig's straight runs and shoulders (a Gaussian's mean took /i/'s bowl of a lower
-# lip on the bundled photo up 2.4 px mid-mouth, over its lower teeth). The edge mirrored odd about
+# it stands over OUTLINE_HELD of its height (weighed in from the first share to the second). A
+# quadratic fit leaves an edge already round as it is and rounds off the rig's straight runs and
+# shoulders (a Gaussian's mean took /i/'s bowl of a lower lip on the bundled photo up 2.4 px
+# mid-mouth, over its lower teeth). The edge mirrored odd about
 # each corner instead (as rounded lips still take it: _mirrored_outline_kernel, OUTLINE_SMOOTH_POUT,
 # whole once _rounded reaches OUTLINE_POUT) left the fit no bend at the corners: straight sloping
 # sides meeting a flat bottom on the toothy photos' widest vowel (judge27; out/rim29/NOTES.md).
@@ -1820,9 +1821,9 @@ _NO_OUTLINE = np.zeros(len(OUTLINE_GRID))  # no lip's face comes in (_corner_cov
 @lru_cache(maxsize=1)
 def _outline_kernel() -> np.ndarray:
     """(G, G) float64 over OUTLINE_GRID's G places x: a lip edge's heights there to their smoothing,
-    at each place inside LENS_REACH the lens's base curve 1 - (x / LENS_REACH)² times the
-    quadratic fitted to the heights about it over those places, divided by that curve
-    (Gaussian-weighted, OUTLINE_SMOOTH); 0 outside it. The base curve bends all the way into the
+    at each place inside LENS_REACH the weighted least-squares fit (Gaussian-weighted, OUTLINE_SMOOTH)
+    of base(x)·(a + b·x + c·x²) to the heights about it over those places, base(x) the lens's base
+    curve 1 - (x / LENS_REACH)² and x measured from the place; its value base(0)·a. 0 outside it. The base curve bends all the way into the
     corners: the edge continued past each corner as minus its mirror image (h(-1 - d) = -h(-1 + d))
     left the fit no bend there, and the lips' edges ran straight from the corners (a polygon with
     straight sloping sides, 12's and 11's widest vowel)."""
@@ -1845,7 +1846,7 @@ def _outline_kernel() -> np.ndarray:
 @lru_cache(maxsize=1)
 def _mirrored_outline_kernel() -> np.ndarray:
     """(G, G) float64 over OUTLINE_GRID's G places, rounded lips' (/o/) smoothing: at each place the
-    value of the quadratic fitted to the heights about it (Gaussian-weighted, OUTLINE_SMOOTH_POUT_POUT),
+    value of the quadratic fitted to the heights about it (Gaussian-weighted, OUTLINE_SMOOTH_POUT),
     the edge continued past each corner as minus its mirror image (h(-1 - d) = -h(-1 + d)), so the
     smoothed edge still meets the corner at 0. The lens closes the corners of /o/ well inside the
     grid's (ROUND_REACH), and _outline_kernel's base curve there drew a diamond or a box."""
