@@ -1821,9 +1821,10 @@ _NO_OUTLINE = np.zeros(len(OUTLINE_GRID))  # no lip's face comes in (_corner_cov
 @lru_cache(maxsize=1)
 def _outline_kernel() -> np.ndarray:
     """(G, G) float64 over OUTLINE_GRID's G places x: a lip edge's heights there to their smoothing,
-    at each place inside LENS_REACH the weighted least-squares fit (Gaussian-weighted, OUTLINE_SMOOTH)
-    of base(x)·(a + b·x + c·x²) to the heights about it over those places, base(x) the lens's base
-    curve 1 - (x / LENS_REACH)² and x measured from the place; its value base(0)·a. 0 outside it. The base curve bends all the way into the
+    at each place p inside LENS_REACH the weighted least-squares fit (Gaussian-weighted in x - p,
+    OUTLINE_SMOOTH) of base(x)·(a + b·(x - p) + c·(x - p)²) to the heights about it over those
+    places, base(x) the lens's base curve 1 - (x / LENS_REACH)²; its value there base(p)·a. 0
+    outside it. The base curve bends all the way into the
     corners: the edge continued past each corner as minus its mirror image (h(-1 - d) = -h(-1 + d))
     left the fit no bend there, and the lips' edges ran straight from the corners (a polygon with
     straight sloping sides, 12's and 11's widest vowel)."""
