@@ -109,6 +109,25 @@ def test_frown_and_brow_lowerer_are_their_own_shapes(analysis):
     assert abs(raised[upper_lid, 1]) < 0.1 * abs(raised[inner_r, 1])
 
 
+def test_brow_lowerer_pulls_the_heads_down_and_in_not_the_tails(analysis):
+    """brow_raise < 0 (AU4): the corrugator and depressors pull the brows' heads down and toward the
+    nose; the tails come down far less, so the lowered brows slope down to the nose (a V), not a
+    level drop (which read as worry under open lids)."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    rig = analysis.rig
+    rest, ipd = rig.rest_xyz[:, :2], rig.ipd_px
+    lowered = posed_vertices(rig, MotionFrame(t_s=0, brow_raise=-1.0))[:, :2] - rest
+    for head, tail, inward in ((107, 70, 1.0), (336, 300, -1.0)):  # (inner, outer upper brow point, toward the nose)
+        assert lowered[tail, 1] > 0  # the tail still comes down a little
+        assert lowered[tail, 1] < 0.35 * lowered[head, 1], (head, lowered[head], lowered[tail])
+        assert inward * lowered[head, 0] > 0.4 * lowered[head, 1], (head, lowered[head])
+    # Pulled together, the heads narrow the gap between them by about a quarter of an eye distance
+    # (0.24 on this photo; 0.14 when they came down evenly, which read as worry, not anger).
+    assert (lowered[107, 0] - lowered[336, 0]) > 0.18 * ipd
+
+
 def test_nose_wrinkler_and_lid_tightener(analysis):
     """nose_sneer (AU9) lifts the nose wings, not the eyes; eye_squint (AU7) raises the lower lids
     into the opening and leaves the upper lids."""
@@ -303,13 +322,16 @@ def test_brows_move_the_lid_skin_not_the_eye(analysis, face):
     lid_height = (pts[list(lm.RIGHT_EYE_UPPER[1:-1] + lm.LEFT_EYE_UPPER[1:-1]), 1].mean() - pts[lower_edges, 1].mean()) / ipd
     full = min(BROW_LIFT, LIFT_PER_LID * lid_height)
     # The inner raise is capped by LIFT_PER_LID too (0.048 eye distances on the bundled photo), the
-    # lowerer by BROW_FOLD_SLOPE (0.037 there).
-    for coefficient, brow_moves in (("brow_raise", -0.8 * full), ("brow_inner_raise", -0.04), ("brow_raise", 0.03)):
+    # lowerer by BROW_FOLD_SLOPE; the lowerer moves the brows' heads most (their inner halves'
+    # lower edges: 0.037 there), the tails far less (_medial_taper).
+    heads = list(lm.RIGHT_BROW[5:8] + lm.LEFT_BROW[5:8])
+    for coefficient, brow_moves, edges in (("brow_raise", -0.8 * full, lower_edges), ("brow_inner_raise", -0.04, lower_edges),
+                                           ("brow_raise", 0.03, heads)):
         value = -1.0 if brow_moves > 0 else 1.0
         posed = posed_vertices(rig, MotionFrame(t_s=0, **{coefficient: value}))[:, :2]
         moved = posed - rest
         assert np.abs(moved[eyes]).max() < 1e-3 * ipd, (coefficient, value)
-        lift = moved[lower_edges, 1].mean() / ipd
+        lift = moved[edges, 1].mean() / ipd
         assert (lift < brow_moves) if brow_moves < 0 else (lift > brow_moves), (coefficient, value, lift)
         ratio = _signed_areas(posed, lid) / area
         assert ratio.min() > 0.0 and ratio.max() < 3.0, (coefficient, value, ratio.min(), ratio.max())

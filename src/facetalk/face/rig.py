@@ -72,10 +72,15 @@ FROWN_CHIN_RAISE = 0.04
 # dlib's identity distance (disgust on the bundled smile 0.48 -> 0.54 at 0.07 out).
 FROWN_MODIOLUS_OUT = 0.12
 # The brow lowerer (brow_raise < 0, AU4), in eye distances: the whole brow's drop, the inner
-# ends' extra drop and their pull toward each other.
+# ends' extra drop and their pull toward each other. The corrugator and the depressors pull the
+# brows' heads down and in toward the nose, so the whole-brow drop falls from its full value at
+# the inner ends to BROW_TAIL_SHARE of it at the tails: the lowered brows slope down toward the
+# nose (the V that reads as anger). Dropped evenly (inner 0.10, together 0.07, tails whole), the
+# brows came down level and, under lids widened for the glare, read as worried (out/emo29 at 2x).
 BROW_DROP = 0.11
-BROW_INNER_DROP = 0.10
-BROW_DRAW_TOGETHER = 0.07
+BROW_INNER_DROP = 0.16
+BROW_DRAW_TOGETHER = 0.12
+BROW_TAIL_SHARE = 0.3
 # The inner ends of the brows (right, left), which the lowerer and the inner raise move most.
 INNER_BROW_POINTS = (107, 66, 55, 65, 336, 296, 285, 295)
 # How far brow_raise = 1 lifts the brows (AU1+2), in eye distances.
@@ -710,7 +715,7 @@ def _nose_wrinkler(pts: np.ndarray, meas: _Measures, lips: _Lips) -> np.ndarray:
 def _brow_lowerer(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips,
                   raised_dv: np.ndarray) -> np.ndarray:
     """(V, 3) brow_raise = -1: the corrugator and depressors (AU4). The brows come down, their
-    inner ends most, and draw together toward the nose. `raised_dv`: (V,) px each vertex moves
+    inner ends most and their tails least (_medial_taper), and draw together toward the nose. `raised_dv`: (V,) px each vertex moves
     up the face at blink = -1 (the lids raised), both eyes."""
     rest, u, ipd, frame, is_face = topo.rest, meas.u, meas.ipd, meas.frame, lips.is_face
     brows = pts[list(lm.RIGHT_BROW + lm.LEFT_BROW), :2]
@@ -720,6 +725,7 @@ def _brow_lowerer(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips
     d_inner = np.min(np.linalg.norm(rest[:, None, :2] - inner_ends[None], axis=2), axis=1)
     w_inner = np.exp(-(d_inner / (0.25 * ipd)) ** 2) * is_face
     centre_u = frame.uv(inner_ends)[0].mean()
+    w_brow = w_brow * _medial_taper(pts, u - centre_u, centre_u=centre_u, frame=frame)
     # The lowered skin is spread over the lid as the widest glare leaves it (blink = -WIDE_BLINK):
     # anger raises the lid margin while the brows come down, and spread over the lid at rest both
     # squeezed one band of skin over the lash line until its triangles flipped.
@@ -735,6 +741,17 @@ def _brow_lowerer(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips
     out = np.zeros((len(u), 3))
     out[:, :2] = frame.to_image(du, dv)
     return out
+
+
+def _medial_taper(pts: np.ndarray, du: np.ndarray, *, centre_u: float, frame: _FaceFrame) -> np.ndarray:
+    """(V,) share of the whole-brow drop at each vertex: 1 inward of the brows' heads, falling
+    linearly to BROW_TAIL_SHARE at their tails (and beyond). `du`: (V,) px from the face's midline
+    (the brows' heads' centre, `centre_u`) along the face frame's u axis."""
+    heads_u = np.abs(frame.uv(pts[list(INNER_BROW_POINTS), :2])[0] - centre_u).mean()
+    tails_u = np.abs(frame.uv(pts[[lm.RIGHT_BROW[0], lm.RIGHT_BROW[-1], lm.LEFT_BROW[0], lm.LEFT_BROW[-1]], :2])[0]
+                     - centre_u).mean()
+    along = np.clip((np.abs(du) - heads_u) / max(tails_u - heads_u, 1e-6), 0.0, 1.0)
+    return 1.0 - (1.0 - BROW_TAIL_SHARE) * along
 
 
 def _lid_to_brow(pts: np.ndarray, meas: _Measures, *, hold: float, whole_from: float = BROW_HAIR_FROM,

@@ -85,8 +85,12 @@ RECIPES: dict[str, Recipe] = {
     # middle up, so the pressed line is level, not the curve of the smile a toothy photo's shut lips
     # keep (read as happy: the bundled photo 0.51 -> 0.33, Obama 0.41 -> 0.38; out/emo10/t_b), and
     # dimples the chin; dlib's identity distance 0.005 more over six portraits.
-    "angry": Recipe({"brow_raise": -0.6, "eye_squint": 0.5, "smile": -0.15, "mouth_shrug_lower": 0.4,
-                     "mouth_roll_upper": 0.6, "mouth_roll_lower": 0.6, "lip_spread": -0.25}, lids=-0.15),
+    # The brows at -0.65, the lower lids tightened 0.8 and the upper lids as photographed (-0.6, 0.5
+    # and -0.15 before): with the rig's brows lowered into a V, widened lids under them made a
+    # worried stare; AU5's glare shows as the lids held open under the lowered brows, not raised.
+    # The mouth a little narrower (-0.35) for AU23's tightened lips (out/anger29/NOTES.md).
+    "angry": Recipe({"brow_raise": -0.65, "eye_squint": 0.8, "smile": -0.15, "mouth_shrug_lower": 0.4,
+                     "mouth_roll_upper": 0.6, "mouth_roll_lower": 0.6, "lip_spread": -0.35}, lids=0.0),
     # AU1+2+5+26: brows up, eyes wide, jaw dropped, lips relaxed into an oval. The jaw at 0.65 and the
     # brows at 0.9 (0.8 and 1.0 before) moved dlib's identity distance least for the surprise they
     # keep (bench_emotions: 0.343 -> 0.320 over five portraits); the lids a little wider (-0.3 before)
