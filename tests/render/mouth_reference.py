@@ -33,7 +33,7 @@ from facetalk.render.mouth import (
     TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
     SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_GAP_FAINT,
-    SMILE_LOWER_RISEN, SMILE_LOWER_WARM, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
+    SMILE_LOWER_RISEN, SMILE_LOWER_WARM, LOWER_TIP_LIGHT, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
     _biting_edge_table, _biting_envelope_table, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height,
 )
 
@@ -244,7 +244,7 @@ class ShadeReference:
         lower_colour = self._tooth_colour(f, LOWER_GAP_SHARE * gap * (1.0 - SMILE_LOWER_GAP_FAINT * risen), d_lower,
                                           lower_h, rounded[at], 0.5 * mouth_w, lip_shadow=LOWER_LIP_SHADOW, dim=dim,
                                           warm=SMILE_LOWER_WARM * risen, convex_k=LOWER_TOOTH_CONVEX,
-                                          parting=LOWER_PARTING * (along * along * along))
+                                          parting=LOWER_PARTING * (along * along * along), tip_light=LOWER_TIP_LIGHT * (1.0 - risen))
         color[at] = mix(color[at], lower_colour, lower)
         return color
 
@@ -444,17 +444,19 @@ class ShadeReference:
     def _tooth_colour(self, f: np.ndarray, gap: np.ndarray, d_lip: np.ndarray, height: float,
                       corner_shade: np.ndarray, mouth_w: float, *, lip_shadow: float = UPPER_LIP_SHADOW,
                       dim: np.ndarray | float = 1.0, warm: np.ndarray | None = None,
-                      convex_k: float = TOOTH_CONVEX, parting: np.ndarray | None = None) -> np.ndarray:
+                      convex_k: float = TOOTH_CONVEX, parting: np.ndarray | None = None,
+                      tip_light: float | None = None) -> np.ndarray:
         """(N, 3) teeth colour: each tooth rounded (lighter mid-tooth), dark gaps between teeth,
         darker toward the corners (by the (N, 1) `corner_shade`) and, by `lip_shadow` at most, in
         the shadow of the lip over it; its sides `convex_k` darker; `parting` (N,) how dark the gap
-        is by height (the upper row's by default)."""
+        is by height (the upper row's by default); `tip_light`: the lower row's edges lighter by
+        that times along ** 2, facing the light (by default darker by TOOTH_EDGE_DARK * along)."""
         # Rounded across: flat-lit over most of its face, turning away into shade at its sides, so
         # the gap is where two shaded sides meet (a flat tooth beside a dark line read as a block).
         convex = 1.0 - convex_k * np.abs(2.0 * f - 1.0) ** 3
         shadow = 1.0 - lip_shadow * np.exp(-d_lip / (LIP_SHADOW_REACH * mouth_w))
         along = np.clip(d_lip / height, 0, 1)  # 0 at the lip .. 1 at the tip
-        edge = 1.0 - TOOTH_EDGE_DARK * along
+        edge = 1.0 - TOOTH_EDGE_DARK * along if tip_light is None else 1.0 + tip_light * (along * along)
         # Neighbours touch near the gum and part toward their tips: the gap is a faint line at the
         # lip that opens into a dark notch at the biting edge.
         parting = 0.1 + 0.5 * along ** 2 if parting is None else parting

@@ -1612,6 +1612,11 @@ LOWER_GAP_SHARE = 0.55
 LOWER_TOOTH_CONVEX = 0.04
 LOWER_PARTING = 0.45
 LOWER_GAP_WEDGE = (0.7, 1.3)
+# The lower row's biting edges face up, into the light from the opening: lighter by up to
+# LOWER_TIP_LIGHT * along ** 2 toward the tips, none on a smile's risen row (SMILE_LOWER_RISEN),
+# whose tips stand in the upper row's shade (the upper row's TOOTH_EDGE_DARK darkening drew them
+# a flat grey band under the photo's own upper teeth, judge29 and judge27: 12, 13, 03, bundled).
+LOWER_TIP_LIGHT = 0.2
 UPPER_LIP_SHADOW = 0.35
 LOWER_LIP_SHADOW = 0.3
 TOOTH_EDGE_DARK = 0.08
@@ -2743,7 +2748,8 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w):
     gap = LOWER_GAP_SHARE * (0.75 * ex[EX_LOWER_GAP, i]) * (1.0 - SMILE_LOWER_GAP_FAINT * risen)
     shadow = np.float32(1.0) - np.float32(LOWER_LIP_SHADOW) * np.float32(ex[EX_LOWER_SHADOW, i])
     along = min(max(np.float64(dl) / lower_h, 0.0), 1.0)
-    teeth[TH_LOWER_SHADE, i] = _tooth_shade(ex[EX_LOWER_CONVEX, i], gap, shadow, 1.0 - TOOTH_EDGE_DARK * along,
+    tip_light = LOWER_TIP_LIGHT * (1.0 - risen)  # a smile's risen tips stand in the upper row's shade
+    teeth[TH_LOWER_SHADE, i] = _tooth_shade(ex[EX_LOWER_CONVEX, i], gap, shadow, 1.0 + tip_light * (along * along),
                                             LOWER_PARTING * (along * along * along), ex[EX_ROUNDED, i],
                                             LOWER_TOOTH_CONVEX)
     if risen > 0.0:
@@ -3437,13 +3443,16 @@ SMILE_ROWS_CLOSE = (0.14, 0.19)
 # (SMILE_LOWER_WARM more of _in_shade's warmth: the light there comes off the lips and the mouth).
 # Lit like the short tips, a risen row reads as a flat pale block with regular dark lines and
 # straight corners (issue 13; out/smile2/NOTES.md).
+# Darkened by 0.6 into the lip and twice as warm, the row read as a grey-mauve band under a
+# photo's own upper teeth, its median 0.59-0.73 of their luma on the bundled photo, 01, 03 and 12
+# (judge29, judge27); 0.63-0.79 now (out/teeth29/lower_teeth.py).
 SMILE_LOWER_RISEN = (0.07, 0.1)
-SMILE_LOWER_DIM = (0.0, 0.6, 0.5)
+SMILE_LOWER_DIM = (0.0, 0.5, 0.5)
 SMILE_LOWER_CORNERS = (0.05, 0.45)
 SMILE_TIP_JITTER = (0.1, 3.3, 1.9, 0.08)
 SMILE_TIP_SOFT = 0.015
 SMILE_LOWER_GAP_FAINT = 0.3
-SMILE_LOWER_WARM = 1.0
+SMILE_LOWER_WARM = 0.5
 # A smile's, not any stretched mouth's: fear's (AU20) and /i/'s lips are drawn wide too, and a lower
 # row risen under fear's rolled-down upper lip is a grin. _smiling is 0 until the corners stand
 # raised over the upper inner lip's middle (along the face's down, mouth widths) more than the
