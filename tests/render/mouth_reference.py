@@ -59,7 +59,7 @@ class ShadeReference:
         px in, its own shade: a darker face there drew a second, jagged outline along the chord);
         toward the opening it reads past the photo's soft edge (CORNER_EDGE_SKIP of the fold: a
         toothy photo's pale rim, mirrored, was a pale band), folded back within the lip, takes
-        the lips' own hue (CORNER_LIP_HUE: stray pale or grey pixels mostly pulled in) and darkens: wet
+        the lips' own hue (CORNER_LIP_HUE: stray pale or grey pixels halved) and darkens: wet
         and turned from the light, both over its last CORNER_CURL mouth widths."""
         inward = smoothstep(d / np.maximum(reach, 1e-6), 0.0, 1.0)
         # Turned from the light (and toward the lips' hue) only over the last CORNER_CURL mouth widths

@@ -3174,12 +3174,10 @@ def test_the_lips_faces_into_the_opening_are_no_darker_or_more_saturated_than_th
     photo's own lip shadow (the median of its lip's darkest 15%): darkened to 0.45 of their light
     they were a drawn rim round the widest vowel, darker and more saturated than anything on the
     lip (12 mauve, 07 dark red; judge24 item 4). On the bundled photo, the lower lip's face from
-    its outline to the lens's edge is at least 0.95 of the shadow's luma (0.61 of it before),
-    less the wet face's fall-off at the opening (CORNER_WET_DARK), and no more saturated than the
-    shadow or the wet inner face's colour."""
+    its outline to the lens's edge is at least 0.95 of the shadow's luma (0.61 of it before)
+    and no more saturated than it."""
     from facetalk.face import landmarks as lm
-    from facetalk.render.mouth import (CORNER_LOWER_SHARE, CORNER_SHADOW_PERCENTILE, CORNER_WET_DARK, _chroma,
-                                       _polygon_mask, lens_height)
+    from facetalk.render.mouth import CORNER_LOWER_SHARE, CORNER_SHADOW_PERCENTILE, _chroma, _polygon_mask, lens_height
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     rest = analysis.rig.rest_xyz[:, :2]
@@ -3197,11 +3195,8 @@ def test_the_lips_faces_into_the_opening_are_no_darker_or_more_saturated_than_th
     _taper(painter, color, np.full(n, lm.LIPS_INNER_UPPER[2]), d_upper=0.45 * peak - d_lower, d_lower=d_lower,
            u=np.full(n, 0.125), peak_opening=peak, mouth_w=mouth_w)
     assert (color.sum(axis=1) > 0).all()
-    # The wet face's own fall-off at the opening (CORNER_WET_DARK) goes under the shadow, no further.
-    floor = 0.95 * (1.0 - CORNER_WET_DARK) * float(shadow @ LUMA)
-    assert (color @ LUMA).min() >= floor, ((color @ LUMA).min(), floor)
-    wet = float(_chroma(painter._wet_lip_rgb))
-    assert _chroma(color).max() <= max(float(_chroma(shadow)), wet) + 0.02, (_chroma(color).max(), _chroma(shadow), wet)
+    assert (color @ LUMA).min() >= 0.95 * float(shadow @ LUMA), ((color @ LUMA).min(), shadow @ LUMA)
+    assert _chroma(color).max() <= float(_chroma(shadow)) + 0.02, (_chroma(color).max(), _chroma(shadow))
 
 
 def test_wide_open_the_opening_ends_where_the_lens_closes_across_the_mouth(analysis):
@@ -3603,9 +3598,8 @@ def test_a_corner_face_takes_the_lip_shadow_without_going_under_it(analysis):
     under the lower of its own light and the shadow's: one gain (shadow / lip median) on every
     sampled pixel took those already darker than the median under the photo's lip shadow (07's
     widest vowel 62 -> 44 luma under a lip p5 of 55: a drawn rim). Lighter pixels keep their order
-    (the texture). Samples: the lip's colour from 0.5 to 1.5 of its light; wholly turned, each
-    then falls CORNER_WET_DARK further into the dark (the wet face at the opening), taken out here."""
-    from facetalk.render.mouth import CORNER_LIP_HUE, CORNER_WET_DARK
+    (the texture). Samples: the lip's colour from 0.5 to 1.5 of its light."""
+    from facetalk.render.mouth import CORNER_LIP_HUE
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     scale = np.linspace(0.5, 1.5, 21)
@@ -3620,36 +3614,10 @@ def test_a_corner_face_takes_the_lip_shadow_without_going_under_it(analysis):
                                   cover=np.ones(n), cleared=None)
     shadow, lip = float(painter._lip_shadow_rgb @ LUMA), float(painter._lip_rgb @ LUMA)
     own = (scale + (1.0 - scale) * CORNER_LIP_HUE) * lip  # after the pull to the lips' hue
-    got = color @ LUMA / (1.0 - CORNER_WET_DARK)
+    got = color @ LUMA
     assert shadow < 0.9 * lip, (shadow, lip)
     assert np.all(got >= np.minimum(own, shadow) - 1e-6), (got, own, shadow)
     assert np.all(np.diff(got) >= -1e-6) and got[-1] > shadow + 0.2 * (own[-1] - shadow), got
-
-
-def test_a_corner_face_grades_darker_and_redder_into_the_opening(analysis):
-    """A lip's face over the opening's corners is the wet inner lip: read as the lip's own colour,
-    it keeps it where not turned and, wholly turned in at the opening, falls under the photo's lip
-    shadow and takes the wet face's redder hue (more chroma than the lip). Held at the shadow and
-    the plain lip's hue, the faces were a pale grey-pink band of even width framing the widest
-    vowel, lighter at the opening than the lip beside it (12, 01, 11, the bundled photo; judge27)."""
-    from facetalk.render.mouth import _chroma
-
-    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
-    inward = np.linspace(0.0, 1.0, 11)
-    n = len(inward)
-    ids = np.full(n, _mid_upper_lip())
-    color = np.zeros((n, 3))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(mouth_module, "sample_points", lambda image, points: np.tile(painter._lip_rgb, (n, 1)))
-        painter._lay_corner_faces(color, lambda per_vertex, only=slice(None): per_vertex[ids][only], np.arange(n),
-                                  lower=np.zeros(n, bool), depth=np.ones(n), inward=inward, arched=np.ones(n),
-                                  cover=np.ones(n), cleared=None)
-    luma, lip = color @ LUMA, float(painter._lip_rgb @ LUMA)
-    shadow = float(painter._lip_shadow_rgb @ LUMA)
-    np.testing.assert_allclose(color[0], painter._lip_rgb, atol=1e-6)
-    assert np.all(np.diff(luma) < 0), luma  # darker all the way in: no light edge at the opening
-    assert luma[-1] < 0.8 * shadow, (luma[-1], shadow, lip)
-    assert _chroma(color[-1]) > _chroma(painter._lip_rgb) + 0.05, (_chroma(color[-1]), _chroma(painter._lip_rgb))
 
 
 def test_a_face_oval_off_the_image_reads_the_whole_photos_black(analysis):

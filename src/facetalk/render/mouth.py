@@ -951,9 +951,8 @@ class MouthPainter:
             return at, cover
         if arch is None:  # numpy's float64 zeros for arched made these float64 (the same values)
             inward, arched = inward.astype(np.float64), arched.astype(np.float64)
-        wet = float(smoothstep(np.array(peak_opening / max(mouth_w, 1e-6)), *CORNER_WET_OPENING))
         self._lay_corner_faces(color, interp, side[at], lower=lower, depth=depth, inward=inward, arched=arched,
-                               cover=cover, cleared=cleared, wet=wet)
+                               cover=cover, cleared=cleared)
         return side[at], cover
 
     def _lens_shape(self, widened: float) -> tuple[float, float]:
@@ -983,14 +982,13 @@ class MouthPainter:
 
     def _lay_corner_faces(self, color: np.ndarray, interp, px: np.ndarray, *, lower: np.ndarray,
                           depth: np.ndarray, inward: np.ndarray, arched: np.ndarray, cover: np.ndarray,
-                          cleared: np.ndarray | None, wet: float = 1.0) -> None:
+                          cleared: np.ndarray | None) -> None:
         """Lays the lips' inner faces over the (M,) corner pixels `px` of the (N, 3) `color`, in
         place (_taper_corners, once its geometry is known): each the photo's lip on its side
         (`lower` (M,) bool) read `depth` (M,) px past the edge, as drawn beside it (its line
         cleared as far as `cleared` (V,) 0..1 says: _clear_rims; None: not at all), taking the
         lips' hue and darkening as far as it is turned `inward` (M,) 0..1, `arched` (M,) 0..1
-        continuing the lip above, laid at `cover` (M,) 0..1, the wet face's fall into the dark at
-        the opening at `wet` 0..1 of CORNER_WET_DARK (_lay_faces)."""
+        continuing the lip above, laid at `cover` (M,) 0..1 (_lay_faces)."""
         # One interpolation for all that is read per vertex: both anchors, the outline's levels
         # (as _outline_share reads them) and the clearing.
         at = interp(self._face_table(cleared), px)
@@ -1002,8 +1000,7 @@ class MouthPainter:
         delta = self._rim_delta(points) if cleared is not None and self._rims is not None else None
         _lay_faces(color, px, lip, np.zeros((1, 6), np.float32) if delta is None else delta, delta is not None,
                    at, lower, inward, arched, cover, self._lip_rgb.astype(np.float64),
-                   self._wet_lip_rgb.astype(np.float64), float(self._lip_shadow_rgb @ LUMA),
-                   float(self._lip_rgb @ LUMA), CORNER_WET_DARK * wet)
+                   float(self._lip_shadow_rgb @ LUMA), float(self._lip_rgb @ LUMA))
 
     def _face_table(self, cleared: np.ndarray | None) -> np.ndarray:
         """(V, 7) float32 per vertex, for _lay_corner_faces: its upper- and lower-lip anchors
@@ -1678,7 +1675,7 @@ THROAT_SPAN = (0.25, 0.5)
 CORNER_LOWER_SHARE = 0.5
 CORNER_LIP_DEPTH = 0.035
 CORNER_EDGE_SKIP = 0.4
-CORNER_LIP_HUE = 0.8
+CORNER_LIP_HUE = 0.5
 CORNER_SHADOW = 1.0
 CORNER_SHADOW_PERCENTILE = 15.0
 # Mouth widths before the opening over which a face turns from the light and takes the lips' hue
@@ -1689,11 +1686,6 @@ CORNER_CURL = 0.0363
 # what lies under it whole (_taper_corners); below it, in proportion, so a pixel changes smoothly
 # as the opening first takes it in.
 CORNER_FACE_OVER = 0.3
-# How far under the lip's shadow a wholly turned face's light falls at the opening (_lay_faces),
-# faded in over these peak openings (mouth widths): a wide vowel's wet inner lip shows; at a slight
-# or spread opening (/i/) its corners are a pixel or two, and there a darker face read as a crescent.
-CORNER_WET_DARK = 0.5
-CORNER_WET_OPENING = (0.15, 0.3)
 # Where the rig's opening (its straight segments between landmarks) crosses the lens the lips' faces
 # begin to cover it, and the outline turned there at once: the shoulders of a kite or a hexagon
 # (judge24 items 4, 9). The cover eases in over +-CORNER_ROUND of the opening's peak of the rig's
@@ -2340,16 +2332,12 @@ def _face_points(at, lower, depth, down):
 
 
 @njit(cache=True, nogil=True)
-def _lay_faces(color, px, lip, delta, has_delta, at, lower, inward, arched, cover, lip_rgb, wet_rgb, shadow, lip_luma,
-               wet_dark):
+def _lay_faces(color, px, lip, delta, has_delta, at, lower, inward, arched, cover, lip_rgb, shadow, lip_luma):
     """_lay_corner_faces' colour steps, one compiled pass over the (M,) corner pixels `px` of the
     (N, 3) `color`, in place: each (M, 3) float32 `lip` sample plus its share (`at` (M, 7),
     _face_table's columns at the pixels: the last) of `delta` (M, 6), what clearing the photo's
-    upper and lower lip line adds there (`has_delta` False: none, `delta` unread), takes the lips'
-    hue, from `lip_rgb` (3,) toward the wet inner face's redder `wet_rgb` (3,) as far as it is
-    turned `inward` (M,) (the mucosa: in the plain lip's hue the turned faces were a pale grey-pink
-    rim of even width framing the widest vowel, 12, 11, 01, the bundled photo; judge27, judge29),
-    and darkens as far as it is turned, toward the lip shadow's luma `shadow`
+    upper and lower lip line adds there (`has_delta` False: none, `delta` unread), takes the lips' hue `lip_rgb`
+    (3,) and darkens as far as it is turned `inward` (M,), toward the lip shadow's luma `shadow`
     (a gain, `lip_luma` the lips' own). Only its light goes (the lip's median to the shadow's):
     the shadow's colour laid whole was a flat pale wedge with no texture (12's widest vowel). The
     gain takes no pixel under the lower of its own light and the shadow's (one gain took 07's
@@ -2358,29 +2346,22 @@ def _lay_faces(color, px, lip, delta, has_delta, at, lower, inward, arched, cove
     lip's luma and the lower's; `lower` (M,) bool which): a dark lip edge (03's, 12's, 13's
     lip-over-teeth line) followed by the lighter lip read further in, then the face darkening
     into the mouth, stood as two dark lines down the opening's sides with a pale band between.
-    `arched` (M,) faces continue the lip above and go unheld as far; laid at `cover` (M,). Turned
-    wholly, a face then falls `wet_dark` (0..1) of its light further into the dark."""
+    `arched` (M,) faces continue the lip above and go unheld as far; laid at `cover` (M,)."""
     gain_k = (shadow / max(lip_luma, 1.0) - 1.0) * CORNER_SHADOW
     for k in range(px.shape[0]):
-        turned = np.float64(inward[k])
-        hue = CORNER_LIP_HUE * turned
-        tr = lip_rgb[0] + (wet_rgb[0] - lip_rgb[0]) * turned
-        tg = lip_rgb[1] + (wet_rgb[1] - lip_rgb[1]) * turned
-        tb = lip_rgb[2] + (wet_rgb[2] - lip_rgb[2]) * turned
+        hue = CORNER_LIP_HUE * np.float64(inward[k])
         side = 3 * np.int64(lower[k])
         share = np.float64(at[k, 6]) if has_delta else 0.0
         row = k if has_delta else 0
         r = lip[k, 0] + share * delta[row, side]
         g = lip[k, 1] + share * delta[row, side + 1]
         b = lip[k, 2] + share * delta[row, side + 2]
-        r, g, b = r + (tr - r) * hue, g + (tg - g) * hue, b + (tb - b) * hue
+        r, g, b = r + (lip_rgb[0] - r) * hue, g + (lip_rgb[1] - g) * hue, b + (lip_rgb[2] - b) * hue
         luma = r * LUMA[0] + g * LUMA[1] + b * LUMA[2]
         gain = max(1.0 + gain_k * inward[k], min(shadow / max(luma, 1.0), 1.0))
         edge = at[k, 5] if lower[k] else at[k, 4]
         darker = min(edge / max(luma * gain, 1.0), 1.0)
-        # The wet face falls off into the dark past the lip's shadow, most at the opening, so it
-        # grades into the mouth with no light edge (held at the shadow, a pale rim framed it).
-        shade = gain * (darker + (1.0 - darker) * arched[k]) * (1.0 - wet_dark * turned * turned)
+        shade = gain * (darker + (1.0 - darker) * arched[k])
         i, a = px[k], cover[k]
         color[i, 0] += (r * shade - color[i, 0]) * a
         color[i, 1] += (g * shade - color[i, 1]) * a
