@@ -2704,7 +2704,8 @@ def _tongue_colour_at(col, i, dl, across, across2, tongue, ex, ex2, uu, mouth_w,
 def _tooth_shade(f_pow3, gap, shadow, along_edge, parting, corner, convex):
     """_tooth_colour's shade (1 lit) before _in_shade, from |2f - 1| ** 3 `f_pow3` (its sides
     `convex` darker: TOOTH_CONVEX or LOWER_TOOTH_CONVEX), the float32 lip `shadow`, and the edge
-    (1 - 0.08 along) and parting factors in along's dtype."""
+    factor `along_edge` (the upper row 1 - TOOTH_EDGE_DARK * along, darker toward its biting edge;
+    the lower 1 + LOWER_TIP_LIGHT * along², its tips lit) and parting factor in along's dtype."""
     return (1.0 - convex * f_pow3) * (1.0 - parting * gap) * np.float64(shadow) * along_edge * np.float64(corner)
 
 
