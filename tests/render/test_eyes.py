@@ -179,6 +179,13 @@ def _open_margin_top(open_pts: np.ndarray, xs: np.ndarray) -> np.ndarray:
     return np.interp(xs, open_pts[list(lm.LEFT_EYE_UPPER), 0], open_pts[list(lm.LEFT_EYE_UPPER), 1])
 
 
+def _rows_above_margin(xs: np.ndarray, top: np.ndarray, *, far_px: float,
+                       near_px: float) -> tuple[np.ndarray, np.ndarray]:
+    """(ys, xs) int arrays of the pixels from `far_px` to `near_px` above the open upper margin
+    `top` (_open_margin_top) at each of the columns `xs` (rows int(t - far_px) .. int(t - near_px) - 1)."""
+    return np.array([(y, x) for x, t in zip(xs, top) for y in range(int(t - far_px), int(t - near_px))]).T
+
+
 def _textured_eye(detail_px: float):
     """A 60 px wide eye in skin carrying a fixed texture of `detail_px` grey levels (none if 0):
     (frame, lid skin, open and shut (V, 3) vertices). Skin vertices above the lid stay put."""
@@ -234,9 +241,9 @@ def test_shut_lid_carries_the_photos_skin_detail():
     top = _open_margin_top(open_pts, xs)
     low = np.interp(xs, open_pts[list(lm.LEFT_EYE_LOWER), 0], open_pts[list(lm.LEFT_EYE_LOWER), 1])
     lid_px = [(y, x) for x, t, b in zip(xs, top, low) for y in range(int(np.ceil(t)) + 1, int(t + 0.6 * (b - t)))]
-    band_px = [(y, x) for x, t in zip(xs, top) for y in range(int(t - 22), int(t - 6))]
+    band_px = _rows_above_margin(xs, top, far_px=22, near_px=6)
     on_lid = _fine_detail(out, *np.array(lid_px).T)
-    photo = _fine_detail(frame, *np.array(band_px).T)
+    photo = _fine_detail(frame, *band_px)
     # 0.6 of the photo's own contrast (its wildest lines left out or softened: repeated down a lid,
     # a crease would draw folds that read as an open eye). At a third of it (finer than 1 px, taken
     # once), judge23 saw every shut lid as a smooth pasted patch (0.36 here).
@@ -549,8 +556,7 @@ def test_shut_lid_stops_at_the_brow():
     xs = np.arange(112, 149)
     top = _open_margin_top(open_pts, xs)
     # Brow hairs from 0.4 eye widths (24 px) above the open margin up; its lower landmarks on them.
-    hairs = [(y, x) for x, t in zip(xs, top) for y in range(int(t - 36), int(t - 24))]
-    ys, bx = np.array(hairs).T
+    ys, bx = _rows_above_margin(xs, top, far_px=36, near_px=24)
     frame[ys, bx] = (60, 45, 40) + 25.0 * (bx % 3 == 0)[:, None]  # hairs, so smoothing shows
     crease = [(y, x) for x, t in zip(xs, top) for y in range(int(np.ceil(t - 14)), int(t - 10))]
     cy, cx = np.array(crease).T
@@ -910,8 +916,7 @@ def test_a_shut_lid_leaves_a_low_brow_whole():
     frame, lid, open_pts, shut_pts = _textured_eye(0.0)
     xs = np.arange(112, 149)
     top = _open_margin_top(open_pts, xs)
-    hairs = [(y, x) for x, t in zip(xs, top) for y in range(int(t - 22), int(t - 12))]
-    ys, bx = np.array(hairs).T
+    ys, bx = _rows_above_margin(xs, top, far_px=22, near_px=12)
     frame[ys, bx] = (60, 45, 40)
     fill, gap = lid_fill(frame, open_pts[:, :2], upper=lid.upper, lower=lid.lower, down=1.0, lash_band=lid.lash_band,
                          skin=np.array([200.0, 160.0, 140.0]), skin_luma=170.0)
