@@ -390,6 +390,12 @@ class PressYield:
     MUSIC_SURE_FROM = 0.7  # ... and a press sure from here ...
     MUSIC_SURE_TO = 0.8    # ... whole from here
 
+    @classmethod
+    def sure_jaw_keep(cls, jaw: np.ndarray | float) -> np.ndarray | float:
+        """The share 0..1 of a sure press kept over a `jaw` jaw_open (an array or one value): all
+        up to SURE_JAW_FROM, none from SURE_JAW_TO."""
+        return np.clip((cls.SURE_JAW_TO - jaw) / (cls.SURE_JAW_TO - cls.SURE_JAW_FROM), 0.0, 1.0)
+
     def __call__(self, outputs: np.ndarray, *, voiced: np.ndarray | float = 0.0,
                  music: np.ndarray | float = 0.0) -> np.ndarray:
         """(T, len(PARAMS)) outputs -> the same with lip_press scaled down where the jaw is open;
@@ -411,8 +417,7 @@ class PressYield:
             sure_to = self.SURE_TO + (self.MUSIC_SURE_TO - self.SURE_TO) * music
             sure = np.where(music > 0, (press - sure_from) / (sure_to - sure_from), sure)
         shut = (jaw_to - outputs[:, JAW_INDEX]) / (jaw_to - jaw_from)
-        sure = sure * np.clip(
-            (self.SURE_JAW_TO - outputs[:, JAW_INDEX]) / (self.SURE_JAW_TO - self.SURE_JAW_FROM), 0.0, 1.0)
+        sure = sure * self.sure_jaw_keep(outputs[:, JAW_INDEX])
         yielded[:, PRESS_INDEX] = press * np.clip(np.maximum(shut, sure), 0.0, 1.0)
         return yielded
 
@@ -1073,7 +1078,7 @@ class LipSync:
         read time and gap in _last_read) is not held over to the next. The rows between are those after
         the previous frame's lower row and before this frame's time (a row this frame blends in under its
         upper one counts). Over a wide jaw of the frame's own the raise fades as PressYield's sure press
-        does (_wide_jaw_keep). A frame reads no row past its own, so this adds no look-ahead."""
+        does (PressYield.sure_jaw_keep). A frame reads no row past its own, so this adds no look-ahead."""
         press = raw[:, PRESS_INDEX].copy()
         own = raw[:, (JAW_INDEX, PRESS_INDEX)].tolist()
         if self._rows_between < 2 or not len(self._outputs):
@@ -1087,7 +1092,9 @@ class LipSync:
                           default=math.inf)
             frame_gap = _pair_gap(*own[f])
             if between < self.SHOWN_GAP <= min(frame_gap, last_gap):
-                press[f] = max(press[f], _wide_jaw_keep(own[f][0]) * (1.0 - between / max(own[f][0], 1e-6)))
+                # Lips shut over a wide jaw are the artifact PressYield's jaw fade removes.
+                keep = float(PressYield.sure_jaw_keep(own[f][0]))
+                press[f] = max(press[f], keep * (1.0 - between / max(own[f][0], 1e-6)))
             last_t, last_gap = frame_t, frame_gap
         self._last_read = (last_t, last_gap)
         return press
@@ -1110,14 +1117,6 @@ class LipSync:
             return 0.0
         assert 0 <= j - self._first_output < len(rows), (j, self._first_output, len(rows))
         return _pair_gap(*rows[j - self._first_output])
-
-
-def _wide_jaw_keep(jaw: float) -> float:
-    """The share 0..1 of a closure shown on a frame whose own jaw_open is `jaw`: PressYield's fade of a
-    sure press over a wide jaw (all from SURE_JAW_FROM, none from SURE_JAW_TO), since lips shut over a
-    wide jaw are the artifact it removes."""
-    lo, hi = PressYield.SURE_JAW_FROM, PressYield.SURE_JAW_TO
-    return min(max((hi - jaw) / (hi - lo), 0.0), 1.0)
 
 
 def _pair_gap(jaw: float, press: float) -> float:
