@@ -2589,6 +2589,33 @@ def test_a_corner_face_is_never_lighter_than_the_lip_edge_beside_it(analysis):
     assert (color[covered] @ LUMA).max() <= edge_luma + 1.0, color[covered] @ LUMA
 
 
+def test_a_corner_face_held_to_a_dark_lip_edge_takes_its_colour(analysis):
+    """Held down to a dark lip edge beside it, a corner face took only that edge's light: the lit
+    lip scaled down was a dull grey-brown, slate beside the deep red-brown line it was held to
+    (the bundled photo's and 01's widest vowel, upper right corner: C*ab 13.5 against the lip's
+    21.6). Held, it moves toward the edge's own colour as far as the hold took its light; its
+    light stays the edge's."""
+    image, yy, top = _photo_and_upper_lip_rows(analysis)
+    lip_rgb, edge_rgb = np.array([200.0, 150.0, 140.0]), np.array([110.0, 40.0, 20.0])
+    image[(yy <= top + 0.5) & (yy > top - 12)] = lip_rgb  # a pale lip
+    image[(yy <= top + 0.5) & (yy > top - 2.0)] = edge_rgb  # its edge in deep, saturated shadow
+    painter = MouthPainter(analysis.rig, image, analysis.appearance.grain)
+    mouth_w = painter._rest_mouth_w
+    d_upper = np.linspace(0.0, 6.0, 25)
+    n = len(d_upper)
+    color = np.zeros((n, 3))
+    ids = np.full(n, _mid_upper_lip())
+    _taper(painter, color, ids, d_upper=d_upper, d_lower=np.full(n, 40.0), u=np.full(n, 0.04),
+           peak_opening=0.5 * mouth_w, mouth_w=mouth_w)
+    edge_luma, lip_luma = float(edge_rgb @ LUMA), float(lip_rgb @ LUMA)
+    luma = color @ LUMA
+    held = (luma > 0) & (luma < 0.6 * lip_luma)  # well under the lip read there: the hold's doing
+    assert held.sum() >= 5, luma
+    assert luma[held].max() <= edge_luma + 1.0, luma[held]
+    warmth = (color[held, 0] - color[held, 2]) / luma[held]  # (R - B) / luma: 0.37 the lip's, 1.53 the edge's
+    assert warmth.min() > 0.5 * float((edge_rgb[0] - edge_rgb[2]) / edge_luma), warmth  # 0.37 before, 1.08 now
+
+
 def test_a_corner_face_is_clamped_to_the_lip_edge_as_drawn_once_its_line_is_cleared(analysis):
     """Parted, the photo's dark line along its upper lip is cleared (_clear_rims): the lip drawn
     beside a corner face is the lip, not that line. Clamped to the photo's line as it was, a thin

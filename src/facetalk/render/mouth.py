@@ -305,15 +305,16 @@ class MouthPainter:
         self._rims = self._measure_rims()
         # (h, w, 6) float32: _Rims.delta's two lips side by side, read in one pass (_rim_delta)
         self._rim_both = None if self._rims is None else np.ascontiguousarray(np.concatenate(self._rims.delta, axis=2))
-        self._outline_luma = self._outline_levels(None)
+        self._outline_luma, self._outline_rgb = self._outline_levels(None)
         # The same, the photo's lip line cleared (_Rims): parted, that is the lip drawn beside them.
-        self._outline_cleared = self._outline_luma if self._rims is None else self._outline_levels(self._rims)
+        self._outline_cleared, self._outline_rgb_cleared = self._outline_levels(self._rims)
 
-    def _outline_levels(self, rims: _Rims | None) -> np.ndarray:
-        """(V, 2) float32 luma of the lip at the rig's outline (`_outline_xy`: half a px into the
-        upper and the lower lip), the photo's line along its inner edge cleared as `rims` clears it
-        (None: as photographed): the median over LEVEL_ALONG_PX's places along the lip about each,
-        so a grainy photo's speck is not taken for the lip's level."""
+    def _outline_levels(self, rims: _Rims | None) -> tuple[np.ndarray, np.ndarray]:
+        """(V, 2) float32 luma and (V, 2, 3) float32 RGB of the lip at the rig's outline
+        (`_outline_xy`: half a px into the upper and the lower lip), the photo's line along its
+        inner edge cleared as `rims` clears it (None: as photographed): medians over
+        LEVEL_ALONG_PX's places along the lip about each, so a grainy photo's speck is not taken
+        for the lip's level."""
         along = np.array([-self._down[1], self._down[0]])
         points = self._outline_xy[None] + LEVEL_ALONG_PX[:, None, None, None] * along  # (S, V, 2, 2)
         rgb = sample_points(self.image, points.reshape(-1, 2)).reshape(points.shape[:-1] + (3,))
@@ -321,7 +322,7 @@ class MouthPainter:
             for k in (0, 1):
                 rgb[:, :, k] += sample_points(rims.delta[k], points[:, :, k].reshape(-1, 2)
                                               - np.array(rims.origin)).reshape(rgb[:, :, k].shape)
-        return np.median(rgb @ LUMA, axis=0).astype(np.float32)
+        return np.median(rgb @ LUMA, axis=0).astype(np.float32), np.median(rgb, axis=0).astype(np.float32)
 
     def _colors(self, image: np.ndarray) -> None:
         pts = self.rig.rest_xyz[:, :2]
@@ -1003,16 +1004,19 @@ class MouthPainter:
                    float(self._lip_shadow_rgb @ LUMA), float(self._lip_rgb @ LUMA))
 
     def _face_table(self, cleared: np.ndarray | None) -> np.ndarray:
-        """(V, 7) float32 per vertex, for _lay_corner_faces: its upper- and lower-lip anchors
+        """(V, 13) float32 per vertex, for _lay_corner_faces: its upper- and lower-lip anchors
         (x, y each), the upper and lower lip's luma at the rig's outline as drawn (the photo's line
-        cleared as far as `cleared` (V,) says: None, not at all) and that clearing."""
-        table = np.empty((len(self._anchor_xy), 7), np.float32)
+        cleared as far as `cleared` (V,) says: None, not at all), that clearing, then the upper
+        and the lower lip's RGB at the outline as drawn."""
+        table = np.empty((len(self._anchor_xy), 13), np.float32)
         table[:, :4] = self._both_anchors_xy
+        luma, rgb = self._outline_luma, self._outline_rgb.reshape(-1, 6)
         if cleared is None:
-            table[:, 4:6], table[:, 6] = self._outline_luma, 0.0
+            table[:, 4:6], table[:, 6], table[:, 7:] = luma, 0.0, rgb
         else:
-            table[:, 4:6] = self._outline_luma + cleared[:, None] * (self._outline_cleared - self._outline_luma)
+            table[:, 4:6] = luma + cleared[:, None] * (self._outline_cleared - luma)
             table[:, 6] = cleared
+            table[:, 7:] = rgb + cleared[:, None] * (self._outline_rgb_cleared.reshape(-1, 6) - rgb)
         return table
 
     def _rim_delta(self, points_xy: np.ndarray) -> np.ndarray:
@@ -2321,7 +2325,7 @@ def _corner_cover(d_upper, d_lower, lens, arch, along, need_upper, need_lower, p
 @njit(cache=True, nogil=True)
 def _face_points(at, lower, depth, down):
     """(M, 2) float64 photo (rest) places where _lay_corner_faces reads each face's lip: its anchor on its
-    lip's inner edge (`at` (M, 7), _face_table's columns at the pixels: 0-1 the upper lip's, 2-3
+    lip's inner edge (`at` (M, 13), _face_table's columns at the pixels: 0-1 the upper lip's, 2-3
     the lower's; `lower` (M,) bool which) `depth` (M,) px into that lip along the face's (2,) `down`."""
     points = np.empty((at.shape[0], 2))
     for k in range(at.shape[0]):
@@ -2334,8 +2338,8 @@ def _face_points(at, lower, depth, down):
 @njit(cache=True, nogil=True)
 def _lay_faces(color, px, lip, delta, has_delta, at, lower, inward, arched, cover, lip_rgb, shadow, lip_luma):
     """_lay_corner_faces' colour steps, one compiled pass over the (M,) corner pixels `px` of the
-    (N, 3) `color`, in place: each (M, 3) float32 `lip` sample plus its share (`at` (M, 7),
-    _face_table's columns at the pixels: the last) of `delta` (M, 6), what clearing the photo's
+    (N, 3) `color`, in place: each (M, 3) float32 `lip` sample plus its share (`at` (M, 13),
+    _face_table's columns at the pixels: column 6) of `delta` (M, 6), what clearing the photo's
     upper and lower lip line adds there (`has_delta` False: none, `delta` unread), takes the lips' hue `lip_rgb`
     (3,) and darkens as far as it is turned `inward` (M,), toward the lip shadow's luma `shadow`
     (a gain, `lip_luma` the lips' own). Only its light goes (the lip's median to the shadow's):
@@ -2345,8 +2349,9 @@ def _lay_faces(color, px, lip, delta, has_delta, at, lower, inward, arched, cove
     no lighter than the lip at the rig's outline beside it (`at`'s columns 4 and 5, the upper
     lip's luma and the lower's; `lower` (M,) bool which): a dark lip edge (03's, 12's, 13's
     lip-over-teeth line) followed by the lighter lip read further in, then the face darkening
-    into the mouth, stood as two dark lines down the opening's sides with a pale band between.
-    `arched` (M,) faces continue the lip above and go unheld as far; laid at `cover` (M,)."""
+    into the mouth, stood as two dark lines down the opening's sides with a pale band between;
+    held, it takes that lip's colour as far (_held_hue, columns 7-12). `arched` (M,) faces
+    continue the lip above and go unheld as far; laid at `cover` (M,)."""
     gain_k = (shadow / max(lip_luma, 1.0) - 1.0) * CORNER_SHADOW
     for k in range(px.shape[0]):
         hue = CORNER_LIP_HUE * np.float64(inward[k])
@@ -2362,10 +2367,34 @@ def _lay_faces(color, px, lip, delta, has_delta, at, lower, inward, arched, cove
         edge = at[k, 5] if lower[k] else at[k, 4]
         darker = min(edge / max(luma * gain, 1.0), 1.0)
         shade = gain * (darker + (1.0 - darker) * arched[k])
+        r, g, b = r * shade, g * shade, b * shade
+        held = (1.0 - darker) * (1.0 - arched[k])  # the share of its light the hold took
+        if held > 0.0:
+            r, g, b = _held_hue(r, g, b, at[k], 7 + 3 * np.int64(lower[k]), held)
         i, a = px[k], cover[k]
-        color[i, 0] += (r * shade - color[i, 0]) * a
-        color[i, 1] += (g * shade - color[i, 1]) * a
-        color[i, 2] += (b * shade - color[i, 2]) * a
+        color[i, 0] += (r - color[i, 0]) * a
+        color[i, 1] += (g - color[i, 1]) * a
+        color[i, 2] += (b - color[i, 2]) * a
+
+
+@njit(cache=True, nogil=True)
+def _held_hue(r, g, b, row, col, held):
+    """A corner face's colour (r, g, b) as _lay_faces holds it down to the lip at the outline
+    beside it, moved by `held` (0..1, the share of its light the hold took) toward that lip's own
+    colour (`row`'s columns col..col+2, _face_table's) at the face's light, as far as that colour
+    stands further from grey: wholly once twice as far, not at all at as far or less, so a face
+    is never made greyer and the move grows from nothing. A lip in shadow is deeper and redder
+    than its lit part: the lit lip scaled down to the dark line's light was a dull grey-brown,
+    slate beside the saturated line it was held to (the bundled photo's and 01's widest vowel,
+    upper right corner)."""
+    lo, go, bo = np.float64(row[col]), np.float64(row[col + 1]), np.float64(row[col + 2])
+    luma = r * LUMA[0] + g * LUMA[1] + b * LUMA[2]
+    scale = luma / max(lo * LUMA[0] + go * LUMA[1] + bo * LUMA[2], 1.0)
+    lo, go, bo = lo * scale, go * scale, bo * scale
+    own = math.sqrt((r - luma) ** 2 + (g - luma) ** 2 + (b - luma) ** 2)
+    edge = math.sqrt((lo - luma) ** 2 + (go - luma) ** 2 + (bo - luma) ** 2)
+    k = held * min(max((edge - own) / max(own, 1.0), 0.0), 1.0)
+    return r + (lo - r) * k, g + (go - g) * k, b + (bo - b) * k
 
 
 @njit(cache=True, nogil=True)
