@@ -32,8 +32,8 @@ from facetalk.render.mouth import (
     TONGUE_DEEP, TONGUE_EDGE, TONGUE_FOOT, TONGUE_GROOVE, TONGUE_GROOVE_BACK, TONGUE_LIGHT_IN, TONGUE_LIT,
     TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
-    SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_GAP_FAINT,
-    SMILE_LOWER_RISEN, SMILE_LOWER_WARM, LOWER_TIP_LIGHT, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
+    SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_PARTING, SMILE_LOWER_CONVEX, SMILE_TOOTH_SHADE,
+    SMILE_LOWER_RISEN, SMILE_LOWER_WARM, LOWER_TIP_LIGHT, LOWER_TEETH_CEILING, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
     _biting_edge_table, _biting_envelope_table, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height,
 )
 
@@ -238,13 +238,19 @@ class ShadeReference:
         gap = 0.75 * np.exp(-(np.minimum(f, 1.0 - f)
                               / (LOWER_TOOTH_GAP * (LOWER_GAP_WEDGE[0] + LOWER_GAP_WEDGE[1] * along))) ** 2)
         dim = (1.0 - SMILE_LOWER_DIM[0] * risen) * (1.0 - SMILE_LOWER_DIM[1] * risen * (1.0 - along)) \
-            * (1.0 - SMILE_LOWER_DIM[2] * risen * smoothstep(across.astype(np.float64), *SMILE_LOWER_CORNERS))
+            * (1.0 - SMILE_LOWER_DIM[2] * risen * smoothstep(across.astype(np.float64), *SMILE_LOWER_CORNERS)) \
+            * (1.0 - SMILE_TOOTH_SHADE[0] * risen
+               * (0.5 + 0.5 * np.sin(SMILE_TOOTH_SHADE[1] * rank + SMILE_TOOTH_SHADE[2] * side + SMILE_TOOTH_SHADE[3])))
         # Their tips catch the light from above; only their base, at the lip, is in its shadow
         # (half the upper lip's reach: the mouth width passed is halved).
-        lower_colour = self._tooth_colour(f, LOWER_GAP_SHARE * gap * (1.0 - SMILE_LOWER_GAP_FAINT * risen), d_lower,
+        # Risen, its teeth stand apart full height and rounder.
+        lower_colour = self._tooth_colour(f, LOWER_GAP_SHARE * gap, d_lower,
                                           lower_h, rounded[at], 0.5 * mouth_w, lip_shadow=LOWER_LIP_SHADOW, dim=dim,
-                                          warm=SMILE_LOWER_WARM * risen, convex_k=LOWER_TOOTH_CONVEX,
-                                          parting=LOWER_PARTING * (along * along * along), tip_light=LOWER_TIP_LIGHT * (1.0 - risen))
+                                          warm=SMILE_LOWER_WARM * risen,
+                                          convex_k=LOWER_TOOTH_CONVEX + SMILE_LOWER_CONVEX * risen,
+                                          parting=LOWER_PARTING * (along * along * along) + SMILE_LOWER_PARTING * risen,
+                                          tip_light=LOWER_TIP_LIGHT * (1.0 - risen),
+                                          ceiling=max(LOWER_TEETH_CEILING / self.teeth_rgb.max(), 1.0))
         color[at] = mix(color[at], lower_colour, lower)
         return color
 
@@ -445,12 +451,13 @@ class ShadeReference:
                       corner_shade: np.ndarray, mouth_w: float, *, lip_shadow: float = UPPER_LIP_SHADOW,
                       dim: np.ndarray | float = 1.0, warm: np.ndarray | None = None,
                       convex_k: float = TOOTH_CONVEX, parting: np.ndarray | None = None,
-                      tip_light: float | None = None) -> np.ndarray:
+                      tip_light: np.ndarray | None = None, ceiling: float = np.inf) -> np.ndarray:
         """(N, 3) teeth colour: each tooth rounded (lighter mid-tooth), dark gaps between teeth,
         darker toward the corners (by the (N, 1) `corner_shade`) and, by `lip_shadow` at most, in
         the shadow of the lip over it; its sides `convex_k` darker; `parting` (N,) how dark the gap
         is by height (the upper row's by default); `tip_light`: the lower row's edges lighter by
-        that times along ** 2, facing the light (by default darker by TOOTH_EDGE_DARK * along)."""
+        that times along ** 2, facing the light (by default darker by TOOTH_EDGE_DARK * along);
+        `ceiling`: the most the shade may be (the lower row's LOWER_TEETH_CEILING)."""
         # Rounded across: flat-lit over most of its face, turning away into shade at its sides, so
         # the gap is where two shaded sides meet (a flat tooth beside a dark line read as a block).
         convex = 1.0 - convex_k * np.abs(2.0 * f - 1.0) ** 3
@@ -460,7 +467,8 @@ class ShadeReference:
         # Neighbours touch near the gum and part toward their tips: the gap is a faint line at the
         # lip that opens into a dark notch at the biting edge.
         parting = 0.1 + 0.5 * along ** 2 if parting is None else parting
-        shade = (convex * (1.0 - parting * gap) * shadow * edge)[:, None] * corner_shade * np.reshape(dim, (-1, 1))
+        shade = np.minimum((convex * (1.0 - parting * gap) * shadow * edge)[:, None] * corner_shade
+                           * np.reshape(dim, (-1, 1)), ceiling)
         return self._in_shade(shade, warm=warm)
 
     def _in_shade(self, shade: np.ndarray, *, warm: np.ndarray | None = None) -> np.ndarray:

@@ -1252,6 +1252,8 @@ class MouthPainter:
         tint = np.empty((2, len(u), 3))
         for row, (cover, shade) in enumerate(((TH_LOWER_COVER, TH_LOWER_SHADE), (TH_UPPER_COVER, TH_UPPER_SHADE))):
             at = np.flatnonzero(teeth[cover] > 0.0)  # _in_shade's warmth where the teeth cover
+            if row == 0:
+                teeth[shade, at] = np.minimum(teeth[shade, at], max(LOWER_TEETH_CEILING / rgb[RGB_TEETH].max(), 1.0))
             dark = 1.0 - np.clip(teeth[shade, at], 0.0, 1.0)
             if row == 0 and SMILE_LOWER_WARM and smiling > 0.0:  # a smile's risen lower row only
                 dark *= 1.0 + teeth[TH_LOWER_WARM, at]
@@ -1618,6 +1620,10 @@ LOWER_GAP_WEDGE = (0.7, 1.3)
 # whose tips stand in the upper row's shade (the upper row's TOOTH_EDGE_DARK darkening drew them
 # a flat grey band under the photo's own upper teeth, judge29 and judge27: 12, 13, 03, bundled).
 LOWER_TIP_LIGHT = 0.2
+# Lit, the lower row's brightest channel stays under LOWER_TEETH_CEILING (levels), or the teeth
+# colour's own where that is lighter (never darkened below it): its tips up to 1.2x the photo's
+# own teeth clipped to white on light teeth (11's smile: 278 of 255).
+LOWER_TEETH_CEILING = 245.0
 UPPER_LIP_SHADOW = 0.35
 LOWER_LIP_SHADOW = 0.3
 TOOTH_EDGE_DARK = 0.08
@@ -2756,25 +2762,28 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w):
         soft = 1.2 + risen * SMILE_TIP_SOFT * mouth_w
     shown = (lower_h * sink * uneven * (1.0 - 0.2 * ex[EX_LOWER_EDGE, i] * rounding) - np.float64(dl)) / soft
     teeth[TH_LOWER_COVER, i] = min(max(shown, 0.0), 1.0) * ls
-    gap = LOWER_GAP_SHARE * (0.75 * ex[EX_LOWER_GAP, i]) * (1.0 - SMILE_LOWER_GAP_FAINT * risen)
+    gap = LOWER_GAP_SHARE * (0.75 * ex[EX_LOWER_GAP, i])
     shadow = np.float32(1.0) - np.float32(LOWER_LIP_SHADOW) * np.float32(ex[EX_LOWER_SHADOW, i])
     along = min(max(np.float64(dl) / lower_h, 0.0), 1.0)
     tip_light = LOWER_TIP_LIGHT * (1.0 - risen)  # a smile's risen tips stand in the upper row's shade
     teeth[TH_LOWER_SHADE, i] = _tooth_shade(ex[EX_LOWER_CONVEX, i], gap, shadow, 1.0 + tip_light * (along * along),
-                                            LOWER_PARTING * (along * along * along), ex[EX_ROUNDED, i],
-                                            LOWER_TOOTH_CONVEX)
+                                            LOWER_PARTING * (along * along * along) + SMILE_LOWER_PARTING * risen,
+                                            ex[EX_ROUNDED, i], LOWER_TOOTH_CONVEX + SMILE_LOWER_CONVEX * risen)
     if risen > 0.0:
-        teeth[TH_LOWER_SHADE, i] *= _risen_dim(risen, along, np.float64(across))
+        teeth[TH_LOWER_SHADE, i] *= _risen_dim(risen, along, np.float64(across), rank, side)
         teeth[TH_LOWER_WARM, i] = SMILE_LOWER_WARM * risen
 
 
 @njit(cache=True, nogil=True)
-def _risen_dim(risen, along, across):
+def _risen_dim(risen, along, across, rank, side):
     """A smile's risen lower row's shade factor (1 at ordinary heights, `risen` 0): in the upper
     row's and the lip's shadow, darker down into the lip (`along` 0 at it .. 1 at the tips) and
-    toward the corners (`across` 0 mid-mouth .. 1)."""
+    toward the corners (`across` 0 mid-mouth .. 1), each tooth (its `rank` from the midline, on
+    its `side` 1 or 2) up to SMILE_TOOTH_SHADE darker than its neighbours."""
+    tooth = 0.5 + 0.5 * math.sin(SMILE_TOOTH_SHADE[1] * rank + SMILE_TOOTH_SHADE[2] * side + SMILE_TOOTH_SHADE[3])
     return (1.0 - SMILE_LOWER_DIM[0] * risen) * (1.0 - SMILE_LOWER_DIM[1] * risen * (1.0 - along)) \
-        * (1.0 - SMILE_LOWER_DIM[2] * risen * _smooth64(across, SMILE_LOWER_CORNERS[0], SMILE_LOWER_CORNERS[1]))
+        * (1.0 - SMILE_LOWER_DIM[2] * risen * _smooth64(across, SMILE_LOWER_CORNERS[0], SMILE_LOWER_CORNERS[1])) \
+        * (1.0 - SMILE_TOOTH_SHADE[0] * risen * tooth)
 
 
 @njit(cache=True, nogil=True)
@@ -3450,19 +3459,27 @@ SMILE_ROWS_CLOSE = (0.14, 0.19)
 # the lower row is mostly behind the lower lip, in its and the upper row's shadow (SMILE_LOWER_DIM:
 # darker overall, down into the lip, toward the corners over SMILE_LOWER_CORNERS across), its tips
 # uneven (SMILE_TIP_JITTER: amplitude, rank's and side's phase, tilt across each tooth) and soft
-# (SMILE_TIP_SOFT mouth widths), its gaps SMILE_LOWER_GAP_FAINT fainter, warmer in shade
-# (SMILE_LOWER_WARM more of _in_shade's warmth: the light there comes off the lips and the mouth).
+# (SMILE_TIP_SOFT mouth widths), warmer in shade (SMILE_LOWER_WARM more of _in_shade's warmth: the
+# light there comes off the lips and the mouth). Bared, its incisors stand apart: each gap
+# SMILE_LOWER_PARTING dark full height (over the short tips' parting toward their tips), each
+# tooth's sides SMILE_LOWER_CONVEX more turned away, and each tooth up to SMILE_TOOTH_SHADE[0]
+# darker than its neighbours (rank's and side's phase, then a phase that leaves the central
+# incisors nearly lit). With its gaps 0.3 fainter than the short tips' the row read as a flat
+# beige-grey band with no teeth in it (judge29b: 03, 01, 12; gap 0.01-0.02 darker than mid-tooth
+# at a third and half its height, 0.26-0.28 now: test_a_smiles_risen_lower_row_shows_each_tooth_apart).
 # Lit like the short tips, a risen row reads as a flat pale block with regular dark lines and
 # straight corners (issue 13; out/smile2/NOTES.md).
 # Darkened by 0.6 into the lip and twice as warm, the row read as a grey-mauve band under a
 # photo's own upper teeth, its median 0.59-0.73 of their luma on the bundled photo, 01, 03 and 12
-# (judge29, judge27); 0.63-0.79 now (out/teeth29/lower_teeth.py).
+# (judge29, judge27); 0.63-0.79 after teeth29, 0.4 into the lip now (out/teeth30/NOTES.md).
 SMILE_LOWER_RISEN = (0.07, 0.1)
-SMILE_LOWER_DIM = (0.0, 0.5, 0.5)
+SMILE_LOWER_DIM = (0.0, 0.4, 0.5)
 SMILE_LOWER_CORNERS = (0.05, 0.45)
 SMILE_TIP_JITTER = (0.1, 3.3, 1.9, 0.08)
 SMILE_TIP_SOFT = 0.015
-SMILE_LOWER_GAP_FAINT = 0.3
+SMILE_LOWER_PARTING = 0.35
+SMILE_LOWER_CONVEX = 0.12
+SMILE_TOOTH_SHADE = (0.08, 2.3, 1.05, -2.62)
 SMILE_LOWER_WARM = 0.5
 # A smile's, not any stretched mouth's: fear's (AU20) and /i/'s lips are drawn wide too, and a lower
 # row risen under fear's rolled-down upper lip is a grin. _smiling is 0 until the corners stand
