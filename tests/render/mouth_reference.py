@@ -457,18 +457,18 @@ class ShadeReference:
         the shadow of the lip over it; its sides `convex_k` darker; `parting` (N,) how dark the gap
         is by height (the upper row's by default); `tip_light`: the lower row's edges lighter by
         that times along ** 2, facing the light (by default darker by TOOTH_EDGE_DARK * along);
-        `ceiling`: the most the shade may be (the lower row's LOWER_TEETH_CEILING)."""
+        `ceiling`: the most the lower row's edge light may be (LOWER_TEETH_CEILING)."""
         # Rounded across: flat-lit over most of its face, turning away into shade at its sides, so
         # the gap is where two shaded sides meet (a flat tooth beside a dark line read as a block).
         convex = 1.0 - convex_k * np.abs(2.0 * f - 1.0) ** 3
         shadow = 1.0 - lip_shadow * np.exp(-d_lip / (LIP_SHADOW_REACH * mouth_w))
         along = np.clip(d_lip / height, 0, 1)  # 0 at the lip .. 1 at the tip
-        edge = 1.0 - TOOTH_EDGE_DARK * along if tip_light is None else 1.0 + tip_light * (along * along)
+        edge = (1.0 - TOOTH_EDGE_DARK * along if tip_light is None
+                else np.minimum(1.0 + tip_light * (along * along), ceiling))
         # Neighbours touch near the gum and part toward their tips: the gap is a faint line at the
         # lip that opens into a dark notch at the biting edge.
         parting = 0.1 + 0.5 * along ** 2 if parting is None else parting
-        shade = np.minimum((convex * (1.0 - parting * gap) * shadow * edge)[:, None] * corner_shade
-                           * np.reshape(dim, (-1, 1)), ceiling)
+        shade = (convex * (1.0 - parting * gap) * shadow * edge)[:, None] * corner_shade * np.reshape(dim, (-1, 1))
         return self._in_shade(shade, warm=warm)
 
     def _in_shade(self, shade: np.ndarray, *, warm: np.ndarray | None = None) -> np.ndarray:

@@ -1237,6 +1237,7 @@ class MouthPainter:
         show, was32 = _as_float64(np.asarray(lower_show))
         scalars[SC_SHOW32] = float(was32 if show32 is None else show32)
         scalars[SC_SMILING] = smiling
+        scalars[SC_LOWER_CEILING] = max(LOWER_TEETH_CEILING / float(self._shade_rgb[RGB_TEETH].max()), 1.0)
         runs = np.array(photo_teeth, np.float64)
         rows, reach = np.empty((N_ROWS, len(u))), np.empty((2, len(u)), np.bool_)
         _shade_rows(u, opening, d_upper, d_lower, runs, show, lift, np.ascontiguousarray(stretched, np.bool_), scalars,
@@ -1252,8 +1253,6 @@ class MouthPainter:
         tint = np.empty((2, len(u), 3))
         for row, (cover, shade) in enumerate(((TH_LOWER_COVER, TH_LOWER_SHADE), (TH_UPPER_COVER, TH_UPPER_SHADE))):
             at = np.flatnonzero(teeth[cover] > 0.0)  # _in_shade's warmth where the teeth cover
-            if row == 0:
-                teeth[shade, at] = np.minimum(teeth[shade, at], max(LOWER_TEETH_CEILING / rgb[RGB_TEETH].max(), 1.0))
             dark = 1.0 - np.clip(teeth[shade, at], 0.0, 1.0)
             if row == 0 and SMILE_LOWER_WARM and smiling > 0.0:  # a smile's risen lower row only
                 dark *= 1.0 + teeth[TH_LOWER_WARM, at]
@@ -1621,8 +1620,9 @@ LOWER_GAP_WEDGE = (0.7, 1.3)
 # a flat grey band under the photo's own upper teeth, judge29 and judge27: 12, 13, 03, bundled).
 LOWER_TIP_LIGHT = 0.2
 # Lit, the lower row's brightest channel stays under LOWER_TEETH_CEILING (levels), or the teeth
-# colour's own where that is lighter (never darkened below it): its tips up to 1.2x the photo's
-# own teeth clipped to white on light teeth (11's smile: 278 of 255).
+# colour's own where that is lighter (never darkened below it): the tips' light is capped there
+# (SC_LOWER_CEILING), so their gaps still darken under it. Up to 1.2x the photo's own teeth, they
+# clipped to white on light teeth (11's smile: 278 of 255).
 LOWER_TEETH_CEILING = 245.0
 UPPER_LIP_SHADOW = 0.35
 LOWER_LIP_SHADOW = 0.3
@@ -2520,7 +2520,8 @@ N_RGB = 8
 # shade's share shown (_palate_at), 1 where lower_show's values are float32; `edges` (2, 9): the upper and lower row's.
 SC_MOUTH_W, SC_PEAK, SC_TONGUE_TIP, SC_PALATE, SC_SHOW32 = range(5)
 SC_SMILING = 5  # 0..1 how far the corners stand raised in a smile (MouthPainter._smiling)
-N_SC = 6
+SC_LOWER_CEILING = 6  # the most the lower row's light may be (LOWER_TEETH_CEILING)
+N_SC = 7
 EDGES_UPPER, EDGES_LOWER = 0, 1
 # The stages' docstrings name the steps they take by the numpy reference's functions
 # (tests/render/mouth_reference.py: _cavity, _tongue, _lower_teeth, _tooth_colour, _in_shade...).
@@ -2699,7 +2700,7 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
         teeth[TH_LOWER_COVER, i] = teeth[TH_UPPER_COVER, i] = teeth[TH_LOWER_WARM, i] = 0.0
         if reach[0, i]:
             _lower_tooth_at(teeth, i, across, side, d_lower[i], rows[ROW_LOWER_H, i], lower_show[i], rows, ex,
-                            mouth_w)
+                            mouth_w, scalars[SC_LOWER_CEILING])
         if reach[1, i]:
             _upper_tooth_at(teeth, i, across, side, d_upper[i], upper_h, lift[i], rows, ex)
 
@@ -2740,13 +2741,15 @@ def _tooth_shade(f_pow3, gap, shadow, along_edge, parting, corner, convex):
     """_tooth_colour's shade (1 lit) before _in_shade, from |2f - 1| ** 3 `f_pow3` (its sides
     `convex` darker: TOOTH_CONVEX or LOWER_TOOTH_CONVEX), the float32 lip `shadow`, and the edge
     factor `along_edge` (the upper row 1 - TOOTH_EDGE_DARK * along, darker toward its biting edge;
-    the lower 1 + LOWER_TIP_LIGHT * along², its tips lit) and parting factor in along's dtype."""
+    the lower 1 + LOWER_TIP_LIGHT * along², its tips lit, at most LOWER_TEETH_CEILING's) and parting
+    factor in along's dtype."""
     return (1.0 - convex * f_pow3) * (1.0 - parting * gap) * np.float64(shadow) * along_edge * np.float64(corner)
 
 
 @njit(cache=True, nogil=True)
-def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w):
-    """_lower_teeth at pixel i where they may show: its cover and shade into teeth[TH_LOWER_COVER, TH_LOWER_SHADE]."""
+def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, ceiling):
+    """_lower_teeth at pixel i where they may show: its cover and shade into teeth[TH_LOWER_COVER, TH_LOWER_SHADE],
+    its tips' light at most `ceiling` (LOWER_TEETH_CEILING over the teeth colour's brightest channel, at least 1)."""
     rank = rows[ROW_LOWER_RANK, i]
     sink = np.float64(np.float32(1.0) - _smooth32(across, LOWER_TEETH_SINK[0], LOWER_TEETH_SINK[1])) \
         * (1.0 + LOWER_SINK_JITTER[0] * math.sin(LOWER_SINK_JITTER[1] * rank + LOWER_SINK_JITTER[2] * side))
@@ -2766,7 +2769,8 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w):
     shadow = np.float32(1.0) - np.float32(LOWER_LIP_SHADOW) * np.float32(ex[EX_LOWER_SHADOW, i])
     along = min(max(np.float64(dl) / lower_h, 0.0), 1.0)
     tip_light = LOWER_TIP_LIGHT * (1.0 - risen)  # a smile's risen tips stand in the upper row's shade
-    teeth[TH_LOWER_SHADE, i] = _tooth_shade(ex[EX_LOWER_CONVEX, i], gap, shadow, 1.0 + tip_light * (along * along),
+    edge = min(1.0 + tip_light * (along * along), ceiling)  # lit tips, never past the ceiling: gaps still darken
+    teeth[TH_LOWER_SHADE, i] = _tooth_shade(ex[EX_LOWER_CONVEX, i], gap, shadow, edge,
                                             LOWER_PARTING * (along * along * along) + SMILE_LOWER_PARTING * risen,
                                             ex[EX_ROUNDED, i], LOWER_TOOTH_CONVEX + SMILE_LOWER_CONVEX * risen)
     if risen > 0.0:
