@@ -1080,7 +1080,8 @@ def test_lower_teeth_tips_catch_the_light(analysis):
 def test_light_teeths_lit_lower_tips_stay_under_white(analysis):
     """On a photo whose own teeth are nearly white, the lower row's lit tips (LOWER_TIP_LIGHT, up
     to 1.2x the teeth's colour) stay under LOWER_TEETH_CEILING in every channel, still lighter
-    than mid-tooth: uncapped they clipped to a white strip (11's smile: 278 of 255; here 271 before, 245 now)."""
+    than mid-tooth: uncapped they clipped to a white strip (11's smile: 278 of 255; here 271
+    before, at most 245 now)."""
     from facetalk.render.mouth import LOWER_TEETH_CEILING
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
