@@ -717,8 +717,10 @@ def _brow_lowerer(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips
     """(V, 3) brow_raise = -1: the corrugator and depressors (AU4). The brows come down, their
     inner ends most and their tails least (_medial_taper), and draw together toward the nose.
     `raised_dv`: (V,) px each vertex moves up the face at blink = -1 (the lids raised), both eyes.
-    The taper's head and tail places are the two brows' mean, so on a turned face one brow's head
-    can drop less than the other's (the bundled photo: 0.019 and 0.043 eye distances)."""
+    Each brow's head drops as far as the lid skin under it can take (`fits`), so a brow over a
+    shorter lid drops less: on the bundled photo the subject's left head 0.019 eye distances, the
+    right 0.043 (lid to brow 0.054 and 0.080). The taper's places are the two brows' mean; it is 1
+    at both heads there and on a three-quarter view (out/portraits' 07), so it plays no part in that."""
     rest, u, ipd, frame, is_face = topo.rest, meas.u, meas.ipd, meas.frame, lips.is_face
     brows = pts[list(lm.RIGHT_BROW + lm.LEFT_BROW), :2]
     d_brow = np.min(np.linalg.norm(rest[:, None, :2] - brows[None], axis=2), axis=1)
