@@ -23,7 +23,8 @@ from facetalk.render.mouth import (
     CAVITY_CORNER_DARK, CAVITY_CORNERS, CAVITY_LIGHT_UNDER_TEETH, CAVITY_NEAR_LOWER, CAVITY_UNDER_TEETH, CHEEK_LIGHT, CHEEK_SPAN,
     CORNER_CURL, CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, DRAPE_REACH, DRAPE_SHARE, LUMA, STRAND_DETAIL, CORNER_LOWER_SHARE, CORNER_ROUND, CORNER_SHADE, FLOOR_SHADE,
     INCISAL_FROM,
-    INCISAL_KEEP, INCISAL_SHADE, LENS_FULL, LENS_OPENING, LENS_REACH, LIP_SHADOW_REACH, LOWER_GAP_SHARE,
+    INCISAL_KEEP, INCISAL_SHADE, LENS_FULL, LENS_OPENING, LENS_REACH, LENS_REACH_WIDE, LENS_WIDE_OPENING,
+    LIP_SHADOW_REACH, LOWER_GAP_SHARE,
     LOWER_GAP_WEDGE, LOWER_PARTING, LOWER_TOOTH_CONVEX,
     LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING, LOWER_TEETH_PER_SIDE,
     LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, NARROW_DEEP, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING,
@@ -128,13 +129,17 @@ class ShadeReference:
         pixels' place across the mouth (_across)."""
         color = color.copy()
         opens = float(smoothstep(np.array(peak_opening / mouth_w), *LENS_OPENING))
-        side = across > LENS_FULL * LENS_REACH
+        # _lens_shape's reach, the lips unrounded: on toward LENS_REACH_WIDE as the mouth opens wide
+        wide = float(smoothstep(np.array(peak_opening / mouth_w), *LENS_WIDE_OPENING))
+        lens_reach = LENS_REACH + wide * (LENS_REACH_WIDE - LENS_REACH)
+        side = across > LENS_FULL * lens_reach
         if arch is not None:
             side |= d_upper < arch + 0.5
         side = np.nonzero(side)[0]
         du, dl = d_upper[side], d_lower[side]
         # _lens_cut: the lips' faces ease in over +-soft px of the rig's opening's excess over the lens
-        excess, soft = du + dl - peak_opening * lens_height(across[side]), np.float32(CORNER_ROUND * peak_opening)
+        excess, soft = (du + dl - peak_opening * lens_height(across[side], reach=lens_reach),
+                        np.float32(CORNER_ROUND * peak_opening))
         ramp = np.where(excess >= soft, excess, (excess + soft) * (excess + soft) / (np.float32(4.0) * soft))
         cut = np.where(excess <= -soft, 0.0, ramp) * opens
         low_reach, up_reach = CORNER_LOWER_SHARE * cut, (1.0 - CORNER_LOWER_SHARE) * cut

@@ -9,7 +9,7 @@ from facetalk.render import mouth as mouth_module
 from facetalk.render.mouth import (
     EDGES_UPPER, EX_UPPER_GAP, EX_UPPER_TIP, N_ROWS, RGB_BLACK, RGB_BLACK_SCALE, ROW_UPPER_F, ROW_UPPER_RANK,
     SLOT_OPENING, SYNTHETIC_UPPER_TEETH_MW, TH_LOWER_COVER, TH_UPPER_COVER, TH_UPPER_SHADE, TIP_DROP, MouthPainter, _along_at,
-    _photo_gamut, _shade_exponentials, _teeth_edges, _tooth_length_at, lens_opens,
+    _photo_gamut, _shade_exponentials, _teeth_edges, _tooth_length_at, lens_opens, lens_wide,
 )
 from tests.render.mouth_reference import ShadeReference, _teeth_along, _tooth_length, drape_reference
 
@@ -922,17 +922,19 @@ def test_photo_back_teeth_give_way_to_the_dark_mouth_when_wide_open(analysis):
 
 
 def test_the_opening_tapers_into_its_corners_between_the_lips_inner_faces(analysis):
-    """Wide open, the opening is a lens: near a corner (0.05 of the way along the mouth), where
-    the rig's straight corner segment leaves it 0.45 of its peak height, the lips' inner faces
-    (the photo's lip, shaded) meet; 0.15 of the way along (0.7 of the peak high) its edges are
-    those faces and the middle of its gap the interior, as is the whole height mid-mouth (the
-    rig's opening stood with blunt, near-vertical ends)."""
+    """Wide open, the opening is a lens: near a corner (past the lens's closing point, half way on
+    from LENS_REACH_WIDE to the corner), where the rig's straight corner segment leaves it 0.45 of its
+    peak height, the lips' inner faces (the photo's lip, shaded) meet; 0.15 of the way along (0.7
+    of the peak high) its edges are those faces and the middle of its gap the interior, as is the
+    whole height mid-mouth (the rig's opening stood with blunt, near-vertical ends)."""
     from facetalk.face import landmarks as lm
+    from facetalk.render.mouth import LENS_REACH_WIDE
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     mouth_w = painter._rest_mouth_w
     peak = 0.6 * mouth_w
-    u = np.array([0.05, 0.05, 0.05, 0.15, 0.15, 0.15, 0.5, 0.5])
+    near = 0.25 * (1.0 - LENS_REACH_WIDE)  # u half way from the lens's closing point to the corner
+    u = np.array([near, near, near, 0.15, 0.15, 0.15, 0.5, 0.5])
     gap = np.array([0.45, 0.45, 0.45, 0.7, 0.7, 0.7, 1.0, 1.0]) * peak
     d_lower = np.array([1.0, gap[0] - 1.0, 0.5 * gap[0], 1.0, gap[3] - 1.0, 0.5 * gap[3], 1.0, peak - 1.0])
     ids = np.full(len(u), lm.LIPS_INNER_UPPER[1])  # every pixel read at one inner-lip pair: only u and depths vary
@@ -949,9 +951,10 @@ def test_the_top_of_the_opening_comes_down_into_its_corners(analysis):
     """A toothy photo's upper lip and the teeth under it run level to the corners: wide open, the
     opening's top is brought down into the corners by the upper lip's inner face as far as its
     bottom is brought up (a trapezoid with a straight top before, the lower lip taking 0.7 of the
-    lens's cut): 0.15 of the way along, at 0.7 of the peak's height, the upper lip covers
-    the top 0.1 of the peak's height (0.07 before)."""
+    lens's cut): 0.82 of the lens's reach across (where it stands 0.41 of its peak), at 0.7 of
+    the peak's height, the upper lip covers the top 0.1 of the peak's height (0.07 before)."""
     from facetalk.face import landmarks as lm
+    from facetalk.render.mouth import LENS_REACH_WIDE
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     mouth_w = painter._rest_mouth_w
@@ -960,8 +963,8 @@ def test_the_top_of_the_opening_comes_down_into_its_corners(analysis):
     d_upper = np.array([0.02, 0.06, 0.1]) * peak
     ids = np.full(3, lm.LIPS_INNER_UPPER[1])
     color = np.zeros((3, 3))
-    _taper(painter, color, ids, d_upper=d_upper, d_lower=gap - d_upper, u=np.full(3, 0.15), peak_opening=peak,
-           mouth_w=mouth_w)
+    _taper(painter, color, ids, d_upper=d_upper, d_lower=gap - d_upper, u=np.full(3, 0.5 - 0.41 * LENS_REACH_WIDE),
+           peak_opening=peak, mouth_w=mouth_w)
     assert (color @ LUMA > 0.2 * float(painter._lip_rgb @ LUMA)).all(), color @ LUMA
 
 
@@ -1549,7 +1552,7 @@ def test_the_lips_inner_faces_at_the_corners_keep_the_lips_hue(analysis):
     the lightness it would have read whole, on its way to the lip's shadow (wholly before: a pale
     band round the corners)."""
     from facetalk.face import landmarks as lm
-    from facetalk.render.mouth import CORNER_LIP_HUE, CORNER_LOWER_SHARE, CORNER_SHADOW, lens_height
+    from facetalk.render.mouth import CORNER_LIP_HUE, CORNER_LOWER_SHARE, CORNER_SHADOW, LENS_REACH_WIDE, lens_height
 
     rest = analysis.rig.rest_xyz[:, :2]
     h, w = analysis.image.shape[:2]
@@ -1567,10 +1570,12 @@ def test_the_lips_inner_faces_at_the_corners_keep_the_lips_hue(analysis):
         peak = 0.6 * mouth_w
         ids = np.full(1, lm.LIPS_INNER_UPPER[2])
         color = np.zeros((1, 3))
-        # Near the lens's edge (toward the opening) on the lower lip's face, 0.125 of the way along.
-        reach = CORNER_LOWER_SHARE * (0.45 - float(lens_height(np.array(0.75)))) * peak
+        # Near the lens's edge (toward the opening) on the lower lip's face, 0.88 of the lens's
+        # reach across (where it stands 0.28 of its peak).
+        across = 0.88 * LENS_REACH_WIDE
+        reach = CORNER_LOWER_SHARE * (0.45 - float(lens_height(np.array(across), reach=LENS_REACH_WIDE))) * peak
         _taper(painter, color, ids, d_upper=np.array([0.45 * peak - 0.9 * reach]), d_lower=np.array([0.9 * reach]),
-               u=np.array([0.125]), peak_opening=peak, mouth_w=mouth_w)
+               u=np.array([0.5 - 0.5 * across]), peak_opening=peak, mouth_w=mouth_w)
         lumas.append(float(color[0] @ LUMA))
         shadow, lip = float(painter._lip_shadow_rgb @ LUMA), float(painter._lip_rgb @ LUMA)
     # How far the face has turned in there (0.9 of the way to the lens's edge), and the gain that
@@ -2089,18 +2094,19 @@ def test_a_narrow_opening_under_a_moustache_has_the_lower_lip_under_it(analysis)
 
 def test_rounded_lips_open_an_oval_drawn_in_from_the_corners(analysis):
     """With the lips drawn in (/o/ /u/: 0.8 of the photo's width) the opening is an oval the
-    pursed lips close in from the corners (ROUND_REACH): 0.7 of the way to a corner, where lips
-    at their own width leave the middle of an opening 0.6 of the peak high open, they meet over
-    all of it (it was left whole: the rig's /o/, as wide as the lips, a slot); 0.35 of the way an
-    opening 0.7 of the peak high is still whole."""
+    pursed lips close in from the corners (ROUND_REACH): 0.82 of the lens's reach toward a
+    corner, where lips at their own width leave the middle of an opening 0.6 of the peak high
+    open, they meet over all of it (it was left whole: the rig's /o/, as wide as the lips, a
+    slot); 0.35 of the way an opening 0.7 of the peak high is still whole."""
     from facetalk.face import landmarks as lm
+    from facetalk.render.mouth import LENS_REACH_WIDE
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     mouth_w = painter._rest_mouth_w
     peak = 0.5 * mouth_w
     ids = np.full(3, lm.LIPS_INNER_UPPER[1])
 
-    def covered(widened: float, *, across: float = 0.7, height: float = 0.6) -> np.ndarray:
+    def covered(widened: float, *, across: float = 0.82 * LENS_REACH_WIDE, height: float = 0.6) -> np.ndarray:
         color = np.zeros((3, 3))
         d_upper = np.array([0.1, 0.5, 0.9]) * height * peak
         _taper(painter, color, ids, d_upper=d_upper, d_lower=height * peak - d_upper, u=np.full(3, 0.5 - 0.5 * across),
@@ -2129,7 +2135,7 @@ def _outline_against_rig(painter, rig, frame):
     peak = float(np.linalg.norm(verts[list(lm.LIPS_INNER_LOWER), :2] - verts[list(lm.LIPS_INNER_UPPER), :2],
                                 axis=1).max())
     outline = painter._rounded_outline(verts, peak_opening=peak, opens=lens_opens(peak, mouth_w),
-                                       widened=painter._widened(verts, None))
+                                       widened=painter._widened(verts, None), wide=lens_wide(peak, mouth_w))
     left, right = verts[painter._lip_ids[0], :2], verts[painter._lip_ids[-1], :2]
     half = float(np.linalg.norm(right - left)) / 2
     axis = (right - left) / (2 * half)
@@ -2194,7 +2200,7 @@ def test_the_widest_vowels_sides_bend_into_the_corners(analysis):
     outline, rig, half, peak, mouth_w = _outline_against_rig(painter, analysis.rig, frame)
     widened = painter._widened(posed_vertices(analysis.rig, frame), None)
     assert painter._rounded(widened) <= 0.0  # so _rounded_outline's hold is 1
-    power, reach = painter._lens_shape(widened)
+    power, reach = painter._lens_shape(widened, wide=lens_wide(peak, mouth_w))
     excess = rig[0] + rig[1] - peak * lens_height(np.abs(OUTLINE_GRID), power=power, reach=reach)
     soft = CORNER_ROUND * peak
     cut = lens_opens(peak, mouth_w) * np.where(excess >= soft, excess,
@@ -2222,11 +2228,12 @@ def test_the_compiled_outline_passes_match_their_numpy_form(analysis):
     on the bundled photo's widest vowel, /l/ and /o/, and on its mirror image."""
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.mouth import (CORNER_LOWER_SHARE, CORNER_ROUND, LENS_FULL, OUTLINE_GRID, OUTLINE_HELD,
-                                       OUTLINE_HELD_LIP, _lip_heights, _outline_kernel, _outline_need, lens_height)
+                                       OUTLINE_HELD_LIP, LENS_REACH, _lip_heights, _outline_kernel, _outline_need,
+                                       lens_height)
     from facetalk.render.renderer import posed_vertices
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
-    kernel, scaled = _outline_kernel(), False
+    kernel, scaled = _outline_kernel(LENS_REACH), False
     for params in (dict(jaw_open=1.0), dict(jaw_open=0.4, lip_spread=0.1), dict(jaw_open=0.38, lip_spread=-0.75)):
         for mirror in (1.0, -1.0):
             verts = posed_vertices(analysis.rig, MotionFrame(t_s=0, **params)).copy()
@@ -2244,7 +2251,7 @@ def test_the_compiled_outline_passes_match_their_numpy_form(analysis):
             rig = _lip_heights(verts, painter._lip_ids, painter._lower_ids, OUTLINE_GRID)
             assert np.abs(rig - heights).max() < 1e-9, (params, mirror, np.abs(rig - heights).max())
             for peak, opens, hold in ((0.3 * half, 0.8, 1.0), (0.9 * half, 1.0, 1.0), (0.9 * half, 1.0, 0.4)):
-                power, reach = painter._lens_shape(1.0)
+                power, reach = painter._lens_shape(1.0, wide=0.0)
                 excess = heights[0] + heights[1] - peak * lens_height(np.abs(OUTLINE_GRID), power=power, reach=reach)
                 soft = CORNER_ROUND * peak
                 cut = opens * np.where(excess >= soft, excess, np.clip(excess + soft, 0.0, None) ** 2 / (4.0 * soft))
@@ -3256,7 +3263,8 @@ def test_the_lips_faces_into_the_opening_are_no_darker_or_more_saturated_than_th
     its outline to the lens's edge is at least 0.95 of the shadow's luma (0.61 of it before)
     and no more saturated than it."""
     from facetalk.face import landmarks as lm
-    from facetalk.render.mouth import CORNER_LOWER_SHARE, CORNER_SHADOW_PERCENTILE, _chroma, _polygon_mask, lens_height
+    from facetalk.render.mouth import (CORNER_LOWER_SHARE, CORNER_SHADOW_PERCENTILE, LENS_REACH_WIDE, _chroma,
+                                       _polygon_mask, lens_height)
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     rest = analysis.rig.rest_xyz[:, :2]
@@ -3267,12 +3275,13 @@ def test_the_lips_faces_into_the_opening_are_no_darker_or_more_saturated_than_th
     shadow = np.median(lips[lips @ LUMA <= np.percentile(lips @ LUMA, CORNER_SHADOW_PERCENTILE)], axis=0)
     mouth_w = painter._rest_mouth_w
     peak = 0.6 * mouth_w
-    reach = CORNER_LOWER_SHARE * (0.45 - float(lens_height(np.array(0.75)))) * peak
+    across = 0.88 * LENS_REACH_WIDE  # where the lens stands 0.28 of its peak
+    reach = CORNER_LOWER_SHARE * (0.45 - float(lens_height(np.array(across), reach=LENS_REACH_WIDE))) * peak
     d_lower = np.linspace(0.0, reach - 0.5, 12)  # wholly covered (from black)
     n = len(d_lower)
     color = np.zeros((n, 3))
     _taper(painter, color, np.full(n, lm.LIPS_INNER_UPPER[2]), d_upper=0.45 * peak - d_lower, d_lower=d_lower,
-           u=np.full(n, 0.125), peak_opening=peak, mouth_w=mouth_w)
+           u=np.full(n, 0.5 - 0.5 * across), peak_opening=peak, mouth_w=mouth_w)
     assert (color.sum(axis=1) > 0).all()
     assert (color @ LUMA).min() >= 0.95 * float(shadow @ LUMA), ((color @ LUMA).min(), shadow @ LUMA)
     assert _chroma(color).max() <= float(_chroma(shadow)) + 0.02, (_chroma(color).max(), _chroma(shadow))
@@ -3287,7 +3296,7 @@ def test_wide_open_the_opening_ends_where_the_lens_closes_across_the_mouth(analy
     and none beyond it stays open."""
     from facetalk.face import landmarks as lm
     from facetalk.motion.frame import MotionFrame
-    from facetalk.render.mouth import LENS_REACH
+    from facetalk.render.mouth import LENS_REACH_WIDE
     from facetalk.render.renderer import Renderer, posed_vertices
 
     renderer = Renderer(analysis)
@@ -3310,10 +3319,62 @@ def test_wide_open_the_opening_ends_where_the_lens_closes_across_the_mouth(analy
     verts = posed_vertices(analysis.rig, frame)[:, :2].astype(float)
     left, right = verts[lm.LIPS_INNER_UPPER[0]], verts[lm.LIPS_INNER_UPPER[-1]]
     across = np.abs(2.0 * ((seen["xy"] - left) @ (right - left)) / ((right - left) @ (right - left)) - 1.0)
-    beyond = across > LENS_REACH
-    assert beyond.sum() > 20  # the rig's opening reaches past the lens's ends
+    beyond = across > LENS_REACH_WIDE
+    assert beyond.sum() > 5  # the rig's opening reaches past the lens's ends (8 px)
     assert seen["covered"].sum() > 300, int(seen["covered"].sum())
     assert seen["covered"][beyond].all(), (int((~seen["covered"][beyond]).sum()), across[~seen["covered"]].max())
+
+
+def _dark_span(renderer, analysis, frame, monkeypatch) -> tuple[float, np.ndarray]:
+    """The share of the line between the (posed) inner corners that `frame`'s opening spans, left
+    uncovered by the lips' faces (paint's composite cover less the faces' cover, over half), and
+    the rendered frame."""
+    from facetalk.face import landmarks as lm
+    from facetalk.render.renderer import posed_vertices
+
+    painter, seen = renderer._mouth, {}
+    faces_cover, composite = mouth_module._faces_cover, painter._composite
+
+    def spy_cover(alpha, *, edge, faces):
+        seen["faces"] = faces
+        return faces_cover(alpha, edge=edge, faces=faces)
+
+    def spy_composite(out, box, ys, xs, color, alpha, **kwargs):
+        seen["xy"] = np.column_stack([xs + box[0], ys + box[1]]).astype(float)
+        seen["alpha"] = np.asarray(alpha, float).copy()
+        return composite(out, box, ys, xs, color, alpha, **kwargs)
+
+    monkeypatch.setattr(mouth_module, "_faces_cover", spy_cover)
+    monkeypatch.setattr(painter, "_composite", spy_composite)
+    image = renderer.render(frame)
+    cover = np.zeros(len(seen["alpha"]))
+    cover[seen["faces"][0]] = seen["faces"][1]
+    dark = seen["xy"][seen["alpha"] * (1.0 - cover) > 0.5]
+    verts = posed_vertices(analysis.rig, frame)[:, :2].astype(float)
+    left, right = verts[lm.LIPS_INNER_UPPER[0]], verts[lm.LIPS_INNER_UPPER[-1]]
+    along = (dark - left) @ (right - left) / float(np.linalg.norm(right - left))
+    return float(np.ptp(along)) / float(np.linalg.norm(right - left)), image
+
+
+def test_wide_open_the_dark_runs_nearly_to_the_inner_corners(analysis, monkeypatch):
+    """Wide open (jaw 1) the lens runs on to LENS_REACH_WIDE of the way to the inner corners:
+    closed at LENS_REACH, it left a wedge of the lips' pale inner faces between the dark and each
+    corner, and the dark, framed by faces widening into the corners, read as a pale gasket with
+    pointed ends (12's widest vowel, judge29b). On the bundled photo the opening the faces leave
+    spans 0.87 of the line between the inner corners (0.80 closed at LENS_REACH); over 0.85 here.
+    /i/ (its peak under LENS_WIDE_OPENING) keeps LENS_REACH: its frame is the same with
+    LENS_REACH_WIDE set to LENS_REACH."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.mouth import LENS_REACH
+    from facetalk.render.renderer import Renderer
+
+    span, _ = _dark_span(Renderer(analysis), analysis, MotionFrame(t_s=0, jaw_open=1.0), monkeypatch)
+    assert span > 0.85, span
+    spread = MotionFrame(t_s=0, jaw_open=0.2, lip_spread=0.75)
+    _, wide = _dark_span(Renderer(analysis), analysis, spread, monkeypatch)
+    monkeypatch.setattr(mouth_module, "LENS_REACH_WIDE", LENS_REACH)
+    _, narrow = _dark_span(Renderer(analysis), analysis, spread, monkeypatch)
+    assert np.array_equal(wide, narrow)
 
 
 @pytest.mark.parametrize("whole_over", [None, 1e12])

@@ -927,10 +927,11 @@ class MouthPainter:
         lip's face comes in further where the outline is rounded (_rounded_outline; None: only as
         far as the lens asks). Returns the faces' (n,) int64 pixels (of the N) and their (n,)
         float32 cover 0..1 (for _faces_cover)."""
-        power, reach = self._lens_shape(widened)
+        wide = lens_wide(peak_opening, mouth_w)
+        power, reach = self._lens_shape(widened, wide=wide)
         full, across = LENS_FULL * reach, np.abs(along)
         outline = None if verts is None else self._rounded_outline(verts, peak_opening=peak_opening, opens=opens,
-                                                                     widened=widened)
+                                                                     widened=widened, wide=wide)
         side = across > full  # mid-mouth the lens is the gap
         if arch is not None:
             side |= d_upper < arch + 0.5
@@ -956,25 +957,37 @@ class MouthPainter:
                                cover=cover, cleared=cleared)
         return side[at], cover
 
-    def _lens_shape(self, widened: float) -> tuple[float, float]:
-        """lens_height's (power, reach) for lips `widened` (_widened's ratio): rounded lips (the
-        mouth narrower than the photo's) open an oval, its ends filled out (ROUND_LENS) and drawn in
-        from the corners (ROUND_REACH), where the pursed lips meet."""
+    def _lens_shape(self, widened: float, *, wide: float) -> tuple[float, float]:
+        """lens_height's (power, reach) for lips `widened` (_widened's ratio) at an opening `wide`
+        (lens_wide's 0..1): rounded lips (the mouth narrower than the photo's) open an oval, its
+        ends filled out (ROUND_LENS) and drawn in from the corners (ROUND_REACH), where the pursed
+        lips meet; a wide-open mouth's runs on toward its corners (_lens_stretch)."""
         rounded = self._rounded(widened)
-        return LENS_POWER * (1.0 - ROUND_LENS * rounded), LENS_REACH * (1.0 - ROUND_REACH * rounded)
+        reach = LENS_REACH + self._lens_stretch(widened, wide=wide) * (LENS_REACH_WIDE - LENS_REACH)
+        return LENS_POWER * (1.0 - ROUND_LENS * rounded), reach * (1.0 - ROUND_REACH * rounded)
 
-    def _rounded_outline(self, verts: np.ndarray, *, peak_opening: float, opens: float, widened: float) -> _Outline:
+    def _lens_stretch(self, widened: float, *, wide: float) -> float:
+        """0..1 how far the lens's reach runs on from LENS_REACH to LENS_REACH_WIDE: as far as the
+        opening is `wide` (lens_wide's) and the lips `widened` (_widened's) are not rounded."""
+        return wide * (1.0 - self._rounded(widened))
+
+    def _rounded_outline(self, verts: np.ndarray, *, peak_opening: float, opens: float, widened: float,
+                         wide: float) -> _Outline:
         """How far (px) each lip's inner face comes in over the opening across the mouth (at
         OUTLINE_GRID's places, -1..1 from one inner corner to the other), so its outline is a round
         curve: each lip's edge in the (V, 3) posed `verts`, cut to the lens (lens_height, its
         excess split as _corner_cover splits it), then smoothed (_outline_kernel). The rig's inner
         lips are straight segments between landmarks, and the opening they leave, cut to the lens
         only at its ends, was a hexagon (straight top and sides, shoulders at the landmarks: 13's
-        widest vowel); /o/ an octagonal slot. Faded in by `opens` (lens_opens); `widened` as
-        _lens_shape takes it."""
-        power, reach = self._lens_shape(widened)
+        widest vowel); /o/ an octagonal slot. Faded in by `opens` (lens_opens); `widened` and
+        `wide` as _lens_shape takes them."""
+        power, reach = self._lens_shape(widened, wide=wide)
+        # The fit's base curve closes where the lens does (between its two reaches, the two fits mixed).
+        kernel, stretch = _outline_kernel(LENS_REACH), self._lens_stretch(widened, wide=wide)
+        if stretch > 0.0:
+            kernel = kernel + stretch * (_outline_kernel(LENS_REACH_WIDE) - kernel)
         # Rounded lips' smoothing is the mirrored one (_mirrored_outline_kernel), whole from OUTLINE_POUT on.
-        kernel, pout = _outline_kernel(), float(smoothstep(np.array(self._rounded(widened)), 0.0, OUTLINE_POUT))
+        pout = float(smoothstep(np.array(self._rounded(widened)), 0.0, OUTLINE_POUT))
         if pout > 0.0:
             kernel = kernel + pout * (_mirrored_outline_kernel() - kernel)
         need = _outline_need(_lip_heights(verts, self._lip_ids, self._lower_ids, OUTLINE_GRID), OUTLINE_GRID,
@@ -1755,9 +1768,16 @@ RIM_FILL_KEEP = 3.0
 # 0.25 px step on a 100 px mouth opened 45 px) and closed along near-straight sides: a hexagon.
 # The quarter cosine from 0.35 on leaves about the same area (0.56 of the peak 0.75 of the way,
 # 0.58 before) with no kink. It fades in as the opening's peak grows over LENS_OPENING (mouth
-# widths).
+# widths). A wide-open mouth's lens runs on to LENS_REACH_WIDE, as its peak grows over
+# LENS_WIDE_OPENING (mouth widths; lens_wide): the lips' corners part with the jaw. Closed at
+# LENS_REACH there, it left a wedge of the lips' pale inner faces between the dark and each inner
+# corner (9 px on 12's widest vowel, whose inner corners stand at its outer ones), and the dark,
+# framed by faces widening into the corners, read as a pale gasket with pointed ends (judge29b).
+# /i/ and a smile (peak 0.2-0.33 mouth widths) keep LENS_REACH.
 LENS_POWER = 1.0
 LENS_REACH = 0.85
+LENS_REACH_WIDE = 0.95
+LENS_WIDE_OPENING = (0.3, 0.45)
 # The open mouth's top is an arch (MouthPainter._upper_arch): the upper lip's inner edge drops this
 # share of the opening's peak from mid-mouth to the lens's inner corners. 0.3 reads as an arch at
 # 2x (0.15 barely): dlib's identity over speech, the issue's bar (an average <= 0.3), rose at most
@@ -1835,19 +1855,20 @@ OUTLINE_GRID = np.linspace(-1.0, 1.0, 61)
 _NO_OUTLINE = np.zeros(len(OUTLINE_GRID))  # no lip's face comes in (_corner_cover)
 
 
-@lru_cache(maxsize=1)
-def _outline_kernel() -> np.ndarray:
+@lru_cache(maxsize=2)
+def _outline_kernel(lens_reach: float) -> np.ndarray:
     """(G, G) float64 over OUTLINE_GRID's G places x: a lip edge's heights there to their smoothing,
-    at each place p inside LENS_REACH the weighted least-squares fit (Gaussian-weighted in x - p,
-    OUTLINE_SMOOTH) of base(x)·(a + b·(x - p) + c·(x - p)²) to the heights about it over those
-    places, base(x) the lens's base curve 1 - (x / LENS_REACH)²; its value there base(p)·a. 0
+    at each place p inside the lens's reach `lens_reach` (0..1 of the way to the corners) the
+    weighted least-squares fit (Gaussian-weighted in x - p, OUTLINE_SMOOTH) of
+    base(x)·(a + b·(x - p) + c·(x - p)²) to the heights about it over those places, base(x) the
+    lens's base curve 1 - (x / lens_reach)²; its value there base(p)·a. 0
     outside it. The base curve bends all the way into the
     corners: the edge continued past each corner as minus its mirror image (h(-1 - d) = -h(-1 + d))
     left the fit no bend there, and the lips' edges ran straight from the corners (a polygon with
     straight sloping sides, 12's and 11's widest vowel)."""
     step = float(OUTLINE_GRID[1] - OUTLINE_GRID[0])
     reach = int(np.ceil(3.0 * OUTLINE_SMOOTH / step))
-    base = np.maximum(1.0 - (OUTLINE_GRID / LENS_REACH) ** 2, 0.0)
+    base = np.maximum(1.0 - (OUTLINE_GRID / lens_reach) ** 2, 0.0)
     last = len(OUTLINE_GRID) - 1
     kernel = np.zeros((last + 1, last + 1))
     for i in np.nonzero(base > 0.0)[0]:
@@ -3420,6 +3441,13 @@ def lens_opens(peak_opening: float, mouth_w: float) -> float:
     its widest, the mouth `mouth_w` px wide: a nearly shut mouth's corners are a pixel or two, so
     it fades in over LENS_OPENING mouth widths of the peak."""
     return float(smoothstep(np.array(peak_opening / mouth_w), *LENS_OPENING))
+
+
+def lens_wide(peak_opening: float, mouth_w: float) -> float:
+    """0..1 how far a mouth opened `peak_opening` px at its widest, `mouth_w` px wide, is wide open:
+    its lens's reach runs on toward LENS_REACH_WIDE (MouthPainter._lens_shape) as its peak grows
+    over LENS_WIDE_OPENING mouth widths."""
+    return float(smoothstep(np.array(peak_opening / max(mouth_w, 1e-6)), *LENS_WIDE_OPENING))
 
 
 def lens_height(across: np.ndarray, *, power: float = LENS_POWER, reach: float = LENS_REACH) -> np.ndarray:
