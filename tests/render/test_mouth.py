@@ -3292,8 +3292,9 @@ def test_wide_open_the_opening_ends_where_the_lens_closes_across_the_mouth(analy
     the corners: its pixels 0.1-0.2 along the rig's u lie within a few px of a corner. The lens
     cut by u left the rig's steep straight segments as the opening's lower sides (a trapezoid):
     248 of its 1,770 px covered by the lips' faces, 3 of them open beyond the lens's closing point
-    (12: 7, 11: 12, 13: 8). Measured along the line between the inner corners, the faces cover 328
-    and none beyond it stays open."""
+    (12: 7, 11: 12, 13: 8). Measured along the line between the inner corners, the faces cover 271
+    (over 300 with the arch's lip down whole at LENS_REACH, short of the wide-open lens's corners) and
+    none beyond it stays open."""
     from facetalk.face import landmarks as lm
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.mouth import LENS_REACH_WIDE
@@ -3321,7 +3322,7 @@ def test_wide_open_the_opening_ends_where_the_lens_closes_across_the_mouth(analy
     across = np.abs(2.0 * ((seen["xy"] - left) @ (right - left)) / ((right - left) @ (right - left)) - 1.0)
     beyond = across > LENS_REACH_WIDE
     assert beyond.sum() > 5  # the rig's opening reaches past the lens's ends (8 px)
-    assert seen["covered"].sum() > 300, int(seen["covered"].sum())
+    assert seen["covered"].sum() > 200, int(seen["covered"].sum())
     assert seen["covered"][beyond].all(), (int((~seen["covered"][beyond]).sum()), across[~seen["covered"]].max())
 
 

@@ -898,7 +898,10 @@ class MouthPainter:
         down = _face_down(verts[:, :2])
         depth = verts[self._lip_ids, :2].astype(np.float64) @ down
         sag = depth - depth[len(depth) // 2]  # the middle vertex (13) is mid-mouth
-        across = np.minimum(np.abs(2.0 * u - 1.0) / LENS_REACH, 1.0)
+        # Down whole where the lens closes: held at LENS_REACH on a wide-open mouth, the lip stood
+        # down over the lens's last tenth, a wedge of its face over each upper corner (11, 01, 03).
+        stretch = self._lens_stretch(widened, wide=lens_wide(peak_opening, mouth_w))
+        across = np.minimum(np.abs(2.0 * u - 1.0) / (LENS_REACH + stretch * (LENS_REACH_WIDE - LENS_REACH)), 1.0)
         want = LIP_ARCH_SAG * peak_opening * across * across
         # The whole drop eases in, the rig's own lip line's share too: a smile's lip lifted toward
         # the corners (sag < 0) was set down by all its lift at the first trace of an opening
