@@ -1776,11 +1776,13 @@ RIM_FILL_KEEP = 3.0
 # LENS_REACH there, it left a wedge of the lips' pale inner faces between the dark and each inner
 # corner (9 px on 12's widest vowel, whose inner corners stand at its outer ones), and the dark,
 # framed by faces widening into the corners, read as a pale gasket with pointed ends (judge29b).
-# /i/ and a smile (peak 0.2-0.33 mouth widths) keep LENS_REACH.
+# /i/ and a smile (peak 0.2-0.33 mouth widths) keep LENS_REACH. Over 0.3-0.45 the tip crossed
+# 11's own corner teeth ~0.3 px a jaw step of 0.005, and a tooth pixel the faces left stepped 76
+# levels as it was laid sharp again (_unlay_repainted); over 0.3-0.6, 39 at most (27 before).
 LENS_POWER = 1.0
 LENS_REACH = 0.85
 LENS_REACH_WIDE = 0.95
-LENS_WIDE_OPENING = (0.3, 0.45)
+LENS_WIDE_OPENING = (0.3, 0.6)
 # The open mouth's top is an arch (MouthPainter._upper_arch): the upper lip's inner edge drops this
 # share of the opening's peak from mid-mouth to the lens's inner corners. 0.3 reads as an arch at
 # 2x (0.15 barely): dlib's identity over speech, the issue's bar (an average <= 0.3), rose at most
