@@ -1776,9 +1776,10 @@ RIM_FILL_KEEP = 3.0
 # LENS_REACH there, it left a wedge of the lips' pale inner faces between the dark and each inner
 # corner (9 px on 12's widest vowel, whose inner corners stand at its outer ones), and the dark,
 # framed by faces widening into the corners, read as a pale gasket with pointed ends (judge29b).
-# /i/ and a smile (peak 0.2-0.33 mouth widths) keep LENS_REACH. Over 0.3-0.45 the tip crossed
-# 11's own corner teeth ~0.3 px a jaw step of 0.005, and a tooth pixel the faces left stepped 76
-# levels as it was laid sharp again (_unlay_repainted); over 0.3-0.6, 39 at most (27 before).
+# /i/ and a smile (peak 0.09-0.33 mouth widths) keep LENS_REACH (13's /i/, at 0.33, nearly). Over
+# 0.3-0.45 the tip crossed 11's own corner teeth ~0.3 px a jaw step of 0.005, and a tooth pixel the
+# faces left stepped 76 levels as it was laid sharp again (_unlay_repainted); over 0.3-0.6, 39 at
+# most (27 with the lens at LENS_REACH).
 LENS_POWER = 1.0
 LENS_REACH = 0.85
 LENS_REACH_WIDE = 0.95
