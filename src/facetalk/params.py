@@ -65,7 +65,8 @@ EXPRESSION = (
     Parameter("gaze_y", -1.0, 1.0, "eyes", "-1 up .. +1 down",
               arkit=_both("EyeLookDown"), arkit_negative=_both("EyeLookUp")),
     Parameter("nose_sneer", 0.0, 1.0, "nose",
-              "0 .. 1 the nose wrinkler (AU9): nose wings and the cheeks beside them up, the upper lip a little",
+              "0 .. 1 the nose wrinkler (AU9): nose wings and the cheeks beside them up, the upper lip "
+              "squared up beside its middle",
               arkit=_both("NoseSneer")),
     Parameter("eye_squint", 0.0, 1.0, "eyes",
               "0 .. 1 the lid tightener (AU7): the lower lids rise into the eye opening, beyond a smile's own squint"),

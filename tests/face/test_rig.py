@@ -663,6 +663,25 @@ def test_the_upper_lip_raiser_leaves_the_lower_lip_of_an_arched_mouth():
     assert basis[upper[mid], 1] < -0.1  # up the image
 
 
+def test_the_nose_wrinkler_squares_the_upper_lip_off_the_teeth_beside_its_middle():
+    """nose_sneer (AU9, with AU10's levator) lifts the upper lip's sides, halfway to each corner,
+    more than its middle, and leaves the lower lip: the squared upper lip of disgust over the upper
+    teeth. Lifted at its middle alone (0.047 mouth widths there, 0.012-0.019 at the sides), the lip
+    rose into a sniff on a closed mouth (the bearded old photo's, as Biden's)."""
+    from pathlib import Path
+
+    pts = np.load(Path(__file__).resolve().parent / "data" / "bearded_old_photo_landmarks.npz")["landmarks_px"]
+    rig = build_rig(pts)
+    basis = rig.expression_basis[EXPRESSION_NAMES.index("nose_sneer")] / rig.mouth_width_px
+    upper = lm.LIPS_INNER_UPPER
+    mid, quarter = len(upper) // 2, len(upper) // 4
+    middle_up = -basis[upper[mid], 1]
+    sides_up = -basis[[upper[mid - quarter - 1], upper[mid + quarter + 1]], 1]
+    assert (sides_up > 1.5 * middle_up).all()
+    assert (sides_up > 0.1).all()  # a visible band of teeth at disgust's 0.5 on a 50 px mouth
+    assert np.abs(basis[list(lm.LIPS_INNER_LOWER[1:-1])]).max() < 0.01
+
+
 def test_the_skin_beside_a_mouth_corner_drops_with_it(analysis):
     """On a face that does not smile (the bearded old photo, out/portraits' 09), the skin within
     0.12 mouth widths of a mouth corner drops with the jaw at least 0.85 as far as the corner: left

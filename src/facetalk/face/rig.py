@@ -142,6 +142,12 @@ SQUINT_UNDONE = 1.0
 NOSE_WINGS = (129, 358)
 NOSE_ROOT = 168
 NOSE_WING_LIFT = 0.07
+# How far nose_sneer = 1 lifts the upper lip's sides (halfway from its middle to each corner), in
+# mouth widths: the levator pulling with the wings squares the upper lip and bares the upper teeth
+# beside its middle (AU9+10), where upper_lip_raise lifts the middle. Without it disgust's lip rose
+# only at the middle, a sniff (Biden, Coelho and Pedersen at 2x, out/disg30/v1); at 0.2 Pedersen's
+# upper lip curled into an M.
+NOSE_SNEER_LIP_SIDES = 0.16
 CHEEKS = (205, 425)  # MediaPipe points mid-cheek (subject's right, left): where cheek_puff bulges most
 
 # Share of the jaw's drop the mouth corners follow.
@@ -693,10 +699,12 @@ def _frown(pts: np.ndarray, meas: _Measures, lips: _Lips, *, photo_smile: float 
 
 def _nose_wrinkler(pts: np.ndarray, meas: _Measures, lips: _Lips) -> np.ndarray:
     """(V, 3) nose_sneer = 1: the nose wrinkler (AU9). The nose wings and the cheeks beside them
-    rise, the skin of the nose's root bunches down toward them, and the upper lip's middle lifts
-    a little with the wings."""
+    rise, the skin of the nose's root bunches down toward them, the upper lip's middle lifts a
+    little with the wings and its sides more (NOSE_SNEER_LIP_SIDES), squared off the upper teeth."""
     # Lengths in eye distances: the pull about each wing reaches 0.16 and draws it 0.015 in; the
-    # root's skin comes 0.025 down over 0.12; the upper lip's middle rises 0.03.
+    # root's skin comes 0.025 down over 0.12; the upper lip's middle rises 0.03. The sides' lift
+    # (sin squared across the mouth: 0 at the middle and the corners, 1 halfway) takes the skin
+    # above the lip along, not the lower lip.
     u, v, ipd, frame, is_face = meas.u, meas.v, meas.ipd, meas.frame, lips.is_face
     du, dv = np.zeros_like(u), np.zeros_like(u)
     for wing in NOSE_WINGS:
@@ -707,6 +715,8 @@ def _nose_wrinkler(pts: np.ndarray, meas: _Measures, lips: _Lips) -> np.ndarray:
     root_u, root_v = frame.uv(pts[[NOSE_ROOT], :2])
     dv += 0.025 * ipd * _near(u, v, root_u, root_v, 0.12 * ipd) * is_face
     dv -= 0.03 * ipd * _mid_mouth(u, meas.mouth_w) * lips.upper
+    sides = np.sin(np.clip(u / meas.mouth_w, -0.5, 0.5) * 2.0 * np.pi) ** 2
+    dv -= NOSE_SNEER_LIP_SIDES * meas.mouth_w * sides * _over_upper_lip(v, meas.mouth_w, lips)
     out = np.zeros((len(u), 3))
     out[:, :2] = frame.to_image(du, dv)
     return out
