@@ -18,9 +18,9 @@ teeth shut, not the default render (no emotion), which keeps the photo's smile:
 - eye opening (eye aspect ratio; surprised > neutral > happy);
 - corner slant: how much higher the subject's left mouth corner sits than the right, across the
   eye line (contempt's one-sided smirk, the one emotion the other figures do not see: >= +0.03);
-  dlib misses the corner on the far side of a turned head: Biden's (04, nose 0.16 eye distances
-  toward his left) reads +0.008 where the rig raises it +0.261 and MediaPipe's mesh reads +0.18
-  (the same smirk on his near corner: dlib -0.064);
+  for contempt, toward the corner its smirk is on (motion.emotion.smirk_side: the one facing the
+  camera on a turned head, so the right one on Biden's, 04, whose nose points 0.16 eye distances
+  toward his left; on his far left corner dlib read +0.008 where the rig raised it +0.261);
 - identity (on the last held frame alone: an embedding a frame costs more than landmarks):
   dlib's face-embedding distance from the render to the photo itself (the issue: <= 0.3
   on average at strength 1; under ~0.6 dlib calls it the same person);
@@ -43,6 +43,7 @@ import numpy as np
 from facetalk.config import EMOTIONS, Controls
 from evaluation.dlib_face import LEFT_EYE, MOUTH_CORNERS, RIGHT_EYE, DlibFace, FaceMeasure
 from facetalk.io import load_image, save_image
+from facetalk.motion.emotion import smirk_side
 from facetalk.pipeline import Animator
 
 from evaluation.body_scale import body_scale
@@ -97,8 +98,8 @@ def figures(face: FaceMeasure) -> np.ndarray:
 def emotion_table(animator: Animator, dlib: DlibFace, photo: np.ndarray, *,
                   reading: str = "box") -> tuple[dict[str, np.ndarray], list[np.ndarray]]:
     """Per emotion, (corner lift, brow height, eye opening, corner slant) minus neutral's and the
-    identity distance to the photo; and the frames. `reading`: "box" (held_figures) or "detected"
-    (detected_figures)."""
+    identity distance to the photo (contempt's slant toward its smirk's side); and the frames.
+    `reading`: "box" (held_figures) or "detected" (detected_figures)."""
     rows, images, base, box = {}, [], None, None
     photo_face = dlib.measure(photo)
     identity = dlib.embedding(photo, photo_face) if photo_face is not None else None
@@ -116,6 +117,7 @@ def emotion_table(animator: Animator, dlib: DlibFace, photo: np.ndarray, *,
         base = values if emotion == "neutral" else base
         distance = np.nan if face is None or identity is None else float(np.linalg.norm(dlib.embedding(frames[-1], face) - identity))
         rows[emotion] = np.append(values - base, distance)
+    rows["contempt"][3] *= smirk_side(animator.analysis.expression)
     return rows, images
 
 

@@ -130,12 +130,16 @@ class PhotoExpression:
     mouth widths, as the photo shows them: a neutral mouth's are about face.expression.
     NEUTRAL_CORNER_LIFT; None where not measured, read as all of `smile`'s lift). A smile can be
     read from the mouth's width where its corners hardly show lifted (a face seen from below):
-    `corner_lift` says how far undoing it should bring them down. Emotions are rendered relative
-    to a neutral face: they undo this first (motion.emotion.blend)."""
+    `corner_lift` says how far undoing it should bring them down. `turn`: how far the head is
+    turned, the nose tip's offset from the eyes' midpoint along the eye line in eye distances,
+    + toward the subject's left (that cheek turned away from the camera); 0 in expressions saved
+    before it. Emotions are rendered relative to a neutral face: they undo this first
+    (motion.emotion.blend)."""
 
     smile: float = 0.0
     lips_apart: float = 0.0
     corner_lift: float | None = None
+    turn: float = 0.0
 
 
 def face_index(name: str) -> int:

@@ -130,3 +130,21 @@ def test_a_photo_expression_saved_before_the_corner_lift_undoes_all_of_its_smile
     old = pickle.loads(pickle.dumps(old))
     assert old.corner_lift is None and emotion.corner_share(old) == 1.0
     assert emotion.corner_share(PhotoExpression(smile=1.0, lips_apart=1.0, corner_lift=0.024)) < 0.3
+
+
+def test_the_heads_turn_is_the_nose_tips_offset_along_the_eye_line(analysis):
+    """PhotoExpression.turn: the nose tip's offset from the eyes' midpoint along the eye line, in
+    eye distances, + toward the subject's left. A nose tip moved 0.2 eye distances toward the
+    subject's left eye reads 0.2 more; the bearded old photo (out/portraits' 09), turned toward
+    the subject's right, reads under -0.1."""
+    from pathlib import Path
+
+    from facetalk.face.expression import NOSE_TIP
+
+    pts = analysis.landmarks_px.astype(np.float64).copy()
+    right, left = lm.eye_centres(pts)
+    before = estimate_expression(pts).turn
+    pts[NOSE_TIP, :2] += 0.2 * (left - right)
+    assert estimate_expression(pts).turn == pytest.approx(before + 0.2, abs=1e-9)
+    bearded = np.load(Path(__file__).resolve().parent / "data" / "bearded_old_photo_landmarks.npz")["landmarks_px"]
+    assert estimate_expression(bearded).turn < -0.1

@@ -451,6 +451,25 @@ def test_contempt_shuts_a_smiles_teeth_but_not_a_talking_photos_parted_lips():
     assert talking.closes_lips == 0.0 and grin.closes_lips > 0.3
 
 
+def test_contempts_smirk_goes_on_the_corner_facing_the_camera():
+    """On a head turned past NEAR_SIDE_TURN toward the subject's left (Biden's, out/portraits' 04:
+    +0.16) contempt's smirk lifts the right corner, the one facing the camera (on the far one dlib
+    read no slant); otherwise, and on an expression saved before `turn`, the left one."""
+    import pickle
+
+    contempt = tuple(float(e == "contempt") for e in EMOTIONS)
+
+    def smirk(photo: PhotoExpression) -> float:
+        return emotion.blend(contempt, photo=photo).offset("smirk")
+
+    assert smirk(PhotoExpression(turn=emotion.NEAR_SIDE_TURN + 0.06)) == -1.0
+    for turn in (0.0, emotion.NEAR_SIDE_TURN - 0.02, -0.135):
+        assert smirk(PhotoExpression(turn=turn)) == 1.0
+    old = PhotoExpression.__new__(PhotoExpression)
+    old.__dict__.update(smile=0.0, lips_apart=0.0, corner_lift=None)  # the state an old pickle restores
+    assert smirk(pickle.loads(pickle.dumps(old))) == 1.0
+
+
 def test_fears_corners_are_drawn_sideways_not_down_like_sads():
     """Fear's lips are stretched sideways (AU20), its corners drawn down with its parted jaw but
     not into sad's downturned mouth (AU15): on closed neutral mouths (the bearded old photo and the

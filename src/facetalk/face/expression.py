@@ -23,6 +23,8 @@ LIPS_CLOSED, LIPS_APART = 0.03, 0.15
 # corners down and the teeth bared is a grimace, not a smile.
 NEUTRAL_WIDTH, SMILE_WIDTH = 0.88, 1.0
 WIDTH_NEEDS_LIFT = 0.15
+# MediaPipe's point on the nose tip: its offset from the eyes' midpoint is the head's turn.
+NOSE_TIP = 1
 
 
 def estimate_expression(landmarks_px: np.ndarray) -> PhotoExpression:
@@ -39,7 +41,10 @@ def estimate_expression(landmarks_px: np.ndarray) -> PhotoExpression:
     gap = float(np.linalg.norm(lower - upper)) / width
     apart = float(np.clip((gap - LIPS_CLOSED) / (LIPS_APART - LIPS_CLOSED), 0.0, 1.0))
     right_eye, left_eye = lm.eye_centres(pts)
-    wide = (width / float(np.linalg.norm(left_eye - right_eye)) - NEUTRAL_WIDTH) / (SMILE_WIDTH - NEUTRAL_WIDTH)
+    eye_d = float(np.linalg.norm(left_eye - right_eye))
+    turn = float((pts[NOSE_TIP] - 0.5 * (right_eye + left_eye)) @ (left_eye - right_eye)) / eye_d ** 2
+    wide = (width / eye_d - NEUTRAL_WIDTH) / (SMILE_WIDTH - NEUTRAL_WIDTH)
     lifted = (lift - NEUTRAL_CORNER_LIFT) / SMILE_CORNER_LIFT
     wide *= apart * np.clip(lifted / WIDTH_NEEDS_LIFT, 0.0, 1.0)
-    return PhotoExpression(smile=float(np.clip(max(lifted, wide), 0.0, 1.0)), lips_apart=apart, corner_lift=lift)
+    return PhotoExpression(smile=float(np.clip(max(lifted, wide), 0.0, 1.0)), lips_apart=apart, corner_lift=lift,
+                           turn=turn)
