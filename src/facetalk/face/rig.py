@@ -716,7 +716,10 @@ def _nose_wrinkler(pts: np.ndarray, meas: _Measures, lips: _Lips) -> np.ndarray:
     dv += 0.025 * ipd * _near(u, v, root_u, root_v, 0.12 * ipd) * is_face
     dv -= 0.03 * ipd * _mid_mouth(u, meas.mouth_w) * lips.upper
     sides = np.sin(np.clip(u / meas.mouth_w, -0.5, 0.5) * 2.0 * np.pi) ** 2
-    dv -= NOSE_SNEER_LIP_SIDES * meas.mouth_w * sides * _over_upper_lip(v, meas.mouth_w, lips)
+    # The skin's share fades out from 0.3 to 0.7 mouth widths above the corners (under the nose):
+    # _over_upper_lip's exponential tail alone reached the brows' heads.
+    under_nose = np.clip((v + 0.7 * meas.mouth_w) / (0.4 * meas.mouth_w), 0.0, 1.0)
+    dv -= NOSE_SNEER_LIP_SIDES * meas.mouth_w * sides * _over_upper_lip(v, meas.mouth_w, lips) * under_nose
     out = np.zeros((len(u), 3))
     out[:, :2] = frame.to_image(du, dv)
     return out
