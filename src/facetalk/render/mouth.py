@@ -1252,8 +1252,7 @@ class MouthPainter:
         scalars[SC_PALATE] = float(smoothstep(np.array(peak / mouth_w), *PALATE_OPENING))
         show, was32 = _as_float64(np.asarray(lower_show))
         scalars[SC_SHOW32] = float(was32 if show32 is None else show32)
-        scalars[SC_SMILING] = smiling
-        scalars[SC_LOWER_CEILING] = max(LOWER_TEETH_CEILING / float(self._shade_rgb[RGB_TEETH].max()), 1.0)
+        scalars[SC_SMILING], scalars[SC_LOWER_CEILING] = smiling, self._lower_ceiling()
         runs = np.array(photo_teeth, np.float64)
         rows, reach = np.empty((N_ROWS, len(u))), np.empty((2, len(u)), np.bool_)
         _shade_rows(u, opening, d_upper, d_lower, runs, show, lift, np.ascontiguousarray(stretched, np.bool_), scalars,
@@ -1275,6 +1274,11 @@ class MouthPainter:
             tint[row, at] = self._shade_tint ** dark[:, None]
         _shade_teeth(teeth, tint[0], tint[1], rgb, out)
         return out
+
+    def _lower_ceiling(self) -> float:
+        """The most the lower row's tips are lit, as a factor on the teeth colour _shade paints
+        (_shade_rgb's RGB_TEETH): LOWER_TEETH_CEILING levels over its brightest channel, at least 1."""
+        return max(LOWER_TEETH_CEILING / float(self._shade_rgb[RGB_TEETH].max()), 1.0)
 
     def _shade_colours(self) -> np.ndarray:
         """(N_RGB, 3) float64 the colours _shade's compiled passes take, by their RGB_* rows (once
