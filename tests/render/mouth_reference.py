@@ -469,7 +469,7 @@ class ShadeReference:
         shadow = 1.0 - lip_shadow * np.exp(-d_lip / (LIP_SHADOW_REACH * mouth_w))
         along = np.clip(d_lip / height, 0, 1)  # 0 at the lip .. 1 at the tip
         edge = (1.0 - TOOTH_EDGE_DARK * along if tip_light is None
-                else np.minimum(1.0 + tip_light * (along * along), ceiling))
+                else 1.0 + np.minimum(tip_light, ceiling - 1.0) * (along * along))
         # Neighbours touch near the gum and part toward their tips: the gap is a faint line at the
         # lip that opens into a dark notch at the biting edge.
         parting = 0.1 + 0.5 * along ** 2 if parting is None else parting

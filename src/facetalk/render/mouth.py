@@ -1640,8 +1640,8 @@ LOWER_GAP_WEDGE = (0.7, 1.3)
 # a flat grey band under the photo's own upper teeth, judge29 and judge27: 12, 13, 03, bundled).
 LOWER_TIP_LIGHT = 0.2
 # Lit, the lower row's brightest channel stays under LOWER_TEETH_CEILING (levels), or the teeth
-# colour's own where that is lighter (never darkened below it): the tips' light is capped there
-# (SC_LOWER_CEILING), so their gaps still darken under it. Up to 1.2x the photo's own teeth, they
+# colour's own where that is lighter (never darkened below it): the tips' light ramps up to it at
+# most (SC_LOWER_CEILING), so their gaps still darken under it. Up to 1.2x the photo's own teeth, they
 # clipped to white on light teeth (11's smile: 278 of 255).
 LOWER_TEETH_CEILING = 245.0
 UPPER_LIP_SHADOW = 0.35
@@ -2800,7 +2800,9 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
     shadow = np.float32(1.0) - np.float32(LOWER_LIP_SHADOW) * np.float32(ex[EX_LOWER_SHADOW, i])
     along = min(max(np.float64(dl) / lower_h, 0.0), 1.0)
     tip_light = LOWER_TIP_LIGHT * (1.0 - risen)  # a smile's risen tips stand in the upper row's shade
-    edge = min(1.0 + tip_light * (along * along), ceiling)  # lit tips, never past the ceiling: gaps still darken
+    # Lit tips reach the ceiling at the tip itself, by a shallower ramp: the light still rises all the
+    # way up (a cut at the ceiling left each tooth's outer part flat) and the gaps still darken under it.
+    edge = 1.0 + min(tip_light, ceiling - 1.0) * (along * along)
     teeth[TH_LOWER_SHADE, i] = _tooth_shade(ex[EX_LOWER_CONVEX, i], gap, shadow, edge,
                                             LOWER_PARTING * (along * along * along) + SMILE_LOWER_PARTING * risen,
                                             ex[EX_ROUNDED, i], LOWER_TOOTH_CONVEX + SMILE_LOWER_CONVEX * risen)
