@@ -1099,6 +1099,28 @@ def test_light_teeths_lit_lower_tips_stay_under_white(analysis):
     assert rgb.max() <= LOWER_TEETH_CEILING + 1e-9 and at(0.9) > at(0.3), (rgb.max(), at(0.3), at(0.9))
 
 
+def test_the_lower_rows_ceiling_leaves_its_tips_gaps_as_dark(analysis):
+    """Where LOWER_TEETH_CEILING holds light teeth (240, 236, 228) down, the gap between the lower
+    central incisors near their tips (4 and 4.5 px over the lip of a 45 px opening) is as dark
+    against mid-tooth as on teeth 0.8x as light, which it leaves alone: within 0.005 (0.074 and
+    0.308 on both). A ceiling on the whole shade flattened the gaps with the lit tips (0.053 and 0.274)."""
+    from facetalk.render.mouth import LOWER_TIP_LIGHT
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w, opening, n = 100.0, 45.0, 241
+    u = (0.5 + np.linspace(-0.12, 0.12, n)).astype(np.float32)
+    off = np.abs(u - 0.5)
+    contrast = []
+    for teeth in ((240.0, 236.0, 228.0), (192.0, 188.8, 182.4)):
+        painter.teeth_rgb = np.array(teeth)
+        painter._shade_rgb = painter._shade_colours()
+        assert (painter._lower_ceiling() < 1.0 + LOWER_TIP_LIGHT) == (teeth[0] > 200.0)  # only the light ones held
+        for d in (4.0, 4.5):
+            luma = _lower_row_alone(painter, u, np.full(n, d, np.float32), opening, mouth_w) @ LUMA
+            contrast.append(1.0 - float(luma[off < 0.004].min()) / float(np.median(luma[(off > 0.04) & (off < 0.07)])))
+    assert np.allclose(contrast[:2], contrast[2:], atol=0.005, rtol=0.0), contrast
+
+
 def test_a_smiles_risen_lower_row_shows_each_tooth_apart(analysis):
     """A smile's risen lower row (its teeth bared close under the upper row) shows its incisors one
     by one: at a third and at half of its height, the gap between the central incisors is at
