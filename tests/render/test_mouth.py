@@ -60,9 +60,10 @@ def _upper_tooth_shade(painter: MouthPainter, u: np.ndarray, d_upper: np.ndarray
 
 
 def _lower_row_alone(painter: MouthPainter, u: np.ndarray, d_lower: np.ndarray, opening: float,
-                     mouth_w: float) -> np.ndarray:
+                     mouth_w: float, *, lower_show: np.ndarray | None = None, smiling: float = 0.0) -> np.ndarray:
     """(N, 3) the synthetic lower teeth alone over black at `u`, `d_lower` px over the lower lip of
-    an `opening` px tall (lower_show 1), as _shade's compiled _shade_teeth lays them."""
+    an `opening` px tall (`lower_show` (N,), 1 by default; `smiling` 0..1 as _shade takes it), as
+    _shade's compiled _shade_teeth lays them."""
     seen, original = [], mouth_module._shade_teeth
 
     def lower_only(teeth, tint_lower, tint_upper, rgb, out):
@@ -76,7 +77,8 @@ def _lower_row_alone(painter: MouthPainter, u: np.ndarray, d_lower: np.ndarray, 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(mouth_module, "_shade_teeth", lower_only)
         painter._shade(np.full(n, opening) - d_lower, d_lower, np.full(n, opening), u, mouth_w,
-                       photo_teeth=(np.zeros(n), np.zeros(n)), lower_show=np.ones(n))
+                       photo_teeth=(np.zeros(n), np.zeros(n)), lower_show=np.ones(n) if lower_show is None else lower_show,
+                       lip_lift=np.zeros(n), smiling=smiling)
     return seen[0]
 
 
@@ -1148,6 +1150,40 @@ def test_a_smiles_risen_lower_row_shows_each_tooth_apart(analysis):
         tooth = float(np.median(luma[(off > 0.04) & (off < 0.07)]))
         contrast.append(1.0 - gap / tooth)
     assert min(contrast) > 0.12, contrast
+
+
+def test_a_smiles_risen_lower_teeth_are_each_shaded_and_rounded(analysis):
+    """A smile's risen lower incisors, alone over black at a third and at half their height: the
+    two central ones differ in light by more than 0.01 of their mean (SMILE_TOOTH_SHADE: 0.020
+    now, alike without it, as they are unrisen), and each turns into shade toward its sides, at
+    0.6 of the way from its middle more than 0.06 darker than mid-tooth (SMILE_LOWER_CONVEX:
+    0.070 now, 0.045 without it, 0.013 unrisen): a row of alike flat teeth read as a painted band."""
+    from facetalk.render.mouth import LOWER_TEETH_PER_SIDE, LOWER_TOOTH_WIDTHS, _lower_teeth_show
+
+    closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
+    painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
+    mouth_w = 1.3 * painter._rest_mouth_w
+    n = 241
+    opening = np.full(n, 0.24 * mouth_w)  # the rows 0.14 apart: the lower row risen 0.1 tall
+    none = np.zeros(n)
+    show = painter._stretched_lower_teeth(_lower_teeth_show(opening, mouth_w), opening=opening,
+                                          own_upper=none, lift=none, mouth_w=mouth_w)
+    u = (0.5 + np.linspace(-0.12, 0.12, n)).astype(np.float32)
+    rank, f, _ = _teeth_along(u.astype(np.float64), widths=LOWER_TOOTH_WIDTHS, per_side=LOWER_TEETH_PER_SIDE)
+    central = rank == 0
+
+    def measured(*, height: float, smiling: float) -> tuple[float, float]:
+        d_lower = np.full(n, height * 0.1 * mouth_w, np.float32)
+        luma = _lower_row_alone(painter, u, d_lower, 0.24 * mouth_w, mouth_w, lower_show=show, smiling=smiling) @ LUMA
+        left, right = (float(np.median(luma[central & half & (np.abs(f - 0.5) < 0.1)])) for half in (u < 0.5, u > 0.5))
+        mid = float(luma[central & (np.abs(f - 0.5) < 0.02)].mean())
+        sides = float(luma[central & (np.abs(np.abs(2.0 * f - 1.0) - 0.6) < 0.04)].mean())
+        return abs(left - right) / (0.5 * (left + right)), 1.0 - sides / mid
+
+    risen = [measured(height=height, smiling=1.0) for height in (0.33, 0.5)]
+    unrisen = measured(height=0.33, smiling=0.0)
+    assert min(apart for apart, _ in risen) > 0.01 and unrisen[0] < 0.002, (risen, unrisen)
+    assert min(side for _, side in risen) > 0.06 and unrisen[1] < 0.03, (risen, unrisen)
 
 
 def test_synthetic_teeth_are_as_light_as_photographed_ones(analysis):
