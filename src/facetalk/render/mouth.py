@@ -3518,7 +3518,7 @@ SMILE_ROWS_CLOSE = (0.14, 0.19)
 # straight corners (issue 13; out/smile2/NOTES.md).
 # Darkened by 0.6 into the lip and twice as warm, the row read as a grey-mauve band under a
 # photo's own upper teeth, its median 0.59-0.73 of their luma on the bundled photo, 01, 03 and 12
-# (judge29, judge27); 0.63-0.79 after teeth29, 0.4 into the lip now (out/teeth30/NOTES.md).
+# (judge29, judge27); at SMILE_LOWER_DIM[1] 0.4 it stands at 0.64-0.79 (out/teeth30/NOTES.md).
 SMILE_LOWER_RISEN = (0.07, 0.1)
 SMILE_LOWER_DIM = (0.0, 0.4, 0.5)
 SMILE_LOWER_CORNERS = (0.05, 0.45)
