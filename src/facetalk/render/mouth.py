@@ -2816,7 +2816,7 @@ def _risen_dim(risen, along, across, rank, side):
     """A smile's risen lower row's shade factor (1 at ordinary heights, `risen` 0): in the upper
     row's and the lip's shadow, darker down into the lip (`along` 0 at it .. 1 at the tips) and
     toward the corners (`across` 0 mid-mouth .. 1), each tooth (its `rank` from the midline, on
-    its `side` 1 or 2) up to SMILE_TOOTH_SHADE darker than its neighbours."""
+    its `side` 1 or 2) up to SMILE_TOOTH_SHADE[0] darker than its neighbours."""
     tooth = 0.5 + 0.5 * math.sin(SMILE_TOOTH_SHADE[1] * rank + SMILE_TOOTH_SHADE[2] * side + SMILE_TOOTH_SHADE[3])
     return (1.0 - SMILE_LOWER_DIM[0] * risen) * (1.0 - SMILE_LOWER_DIM[1] * risen * (1.0 - along)) \
         * (1.0 - SMILE_LOWER_DIM[2] * risen * _smooth64(across, SMILE_LOWER_CORNERS[0], SMILE_LOWER_CORNERS[1])) \
