@@ -34,7 +34,7 @@ from facetalk.render.mouth import (
     TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
     SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_PARTING, SMILE_LOWER_CONVEX, SMILE_TOOTH_SHADE,
-    SMILE_LOWER_RISEN, SMILE_LOWER_WARM, LOWER_TIP_LIGHT, LOWER_TEETH_CEILING, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
+    SMILE_LOWER_RISEN, SMILE_LOWER_WARM, LOWER_TIP_LIGHT, LOWER_TEETH_CEILING, RGB_TEETH, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
     _biting_edge_table, _biting_envelope_table, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height,
 )
 
@@ -248,14 +248,15 @@ class ShadeReference:
                * (0.5 + 0.5 * np.sin(SMILE_TOOTH_SHADE[1] * rank + SMILE_TOOTH_SHADE[2] * side + SMILE_TOOTH_SHADE[3])))
         # Their tips catch the light from above; only their base, at the lip, is in its shadow
         # (half the upper lip's reach: the mouth width passed is halved).
-        # Risen, its teeth stand apart full height and rounder.
+        # Risen, its teeth stand apart full height and rounder. The ceiling is over the teeth colour
+        # _shade paints (_shade_rgb's: a moustache darkens synthetic teeth, which _in_shade here leaves out).
         lower_colour = self._tooth_colour(f, LOWER_GAP_SHARE * gap, d_lower,
                                           lower_h, rounded[at], 0.5 * mouth_w, lip_shadow=LOWER_LIP_SHADOW, dim=dim,
                                           warm=SMILE_LOWER_WARM * risen,
                                           convex_k=LOWER_TOOTH_CONVEX + SMILE_LOWER_CONVEX * risen,
                                           parting=LOWER_PARTING * (along * along * along) + SMILE_LOWER_PARTING * risen,
                                           tip_light=LOWER_TIP_LIGHT * (1.0 - risen),
-                                          ceiling=max(LOWER_TEETH_CEILING / self.teeth_rgb.max(), 1.0))
+                                          ceiling=max(LOWER_TEETH_CEILING / self._shade_rgb[RGB_TEETH].max(), 1.0))
         color[at] = mix(color[at], lower_colour, lower)
         return color
 
