@@ -2729,6 +2729,20 @@ def test_a_corner_face_held_to_a_dark_lip_edge_takes_its_colour(analysis):
     assert warmth.min() > 0.5 * float((edge_rgb[0] - edge_rgb[2]) / edge_luma), warmth  # 0.37 before, 1.08 now
 
 
+def test_a_held_corner_face_takes_a_saturated_edges_colour_no_further_than_white():
+    """_held_hue moves a face toward its lip edge's colour at the face's light; a face 2.5x as
+    light as a deep red edge (120, 20, 10), wholly held, would take (300, 50, 25). It stays in
+    0..255 and still turns redder than it was."""
+    from facetalk.render.mouth import _held_hue
+
+    row = np.zeros(13)
+    row[7:10] = (120.0, 20.0, 10.0)
+    face = np.array([150.0, 110.0, 100.0])
+    held = np.array(_held_hue(*face, row, 7, 1.0))
+    assert held.max() <= 255.0 and held.min() >= 0.0, held
+    assert held[0] - held[2] > face[0] - face[2], held
+
+
 def test_a_corner_face_is_clamped_to_the_lip_edge_as_drawn_once_its_line_is_cleared(analysis):
     """Parted, the photo's dark line along its upper lip is cleared (_clear_rims): the lip drawn
     beside a corner face is the lip, not that line. Clamped to the photo's line as it was, a thin

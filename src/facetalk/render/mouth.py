@@ -2426,7 +2426,9 @@ def _held_hue(r, g, b, row, col, held):
     upper right corner)."""
     lo, go, bo = np.float64(row[col]), np.float64(row[col + 1]), np.float64(row[col + 2])
     luma = r * LUMA[0] + g * LUMA[1] + b * LUMA[2]
-    scale = luma / max(lo * LUMA[0] + go * LUMA[1] + bo * LUMA[2], 1.0)
+    # At the face's light, but no channel past 255: a face lighter than a saturated edge (a partly
+    # arched one) scaled it past white in its strongest channel.
+    scale = min(luma / max(lo * LUMA[0] + go * LUMA[1] + bo * LUMA[2], 1.0), 255.0 / max(lo, go, bo, 1.0))
     lo, go, bo = lo * scale, go * scale, bo * scale
     own = math.sqrt((r - luma) ** 2 + (g - luma) ** 2 + (b - luma) ** 2)
     edge = math.sqrt((lo - luma) ** 2 + (go - luma) ** 2 + (bo - luma) ** 2)
