@@ -898,10 +898,11 @@ class MouthPainter:
         down = _face_down(verts[:, :2])
         depth = verts[self._lip_ids, :2].astype(np.float64) @ down
         sag = depth - depth[len(depth) // 2]  # the middle vertex (13) is mid-mouth
-        # Down whole where the lens closes: held at LENS_REACH on a wide-open mouth, the lip stood
-        # down over the lens's last tenth, a wedge of its face over each upper corner (11, 01, 03).
-        stretch = self._lens_stretch(widened, wide=lens_wide(peak_opening, mouth_w))
-        across = np.minimum(np.abs(2.0 * u - 1.0) / (LENS_REACH + stretch * (LENS_REACH_WIDE - LENS_REACH)), 1.0)
+        # Down whole where the lens closes, so no wedge of the lip's face is left over the upper
+        # corners of a wide-open mouth: at the unrounded lens's reach (_lens_reach), taken along
+        # the rig's u (the lens takes the inner corners' line and draws rounded lips' in further).
+        across = np.minimum(np.abs(2.0 * u - 1.0) / self._lens_reach(widened, wide=lens_wide(peak_opening, mouth_w)),
+                            1.0)
         want = LIP_ARCH_SAG * peak_opening * across * across
         # The whole drop eases in, the rig's own lip line's share too: a smile's lip lifted toward
         # the corners (sag < 0) was set down by all its lift at the first trace of an opening
@@ -966,8 +967,14 @@ class MouthPainter:
         ends filled out (ROUND_LENS) and drawn in from the corners (ROUND_REACH), where the pursed
         lips meet; a wide-open mouth's runs on toward its corners (_lens_stretch)."""
         rounded = self._rounded(widened)
-        reach = LENS_REACH + self._lens_stretch(widened, wide=wide) * (LENS_REACH_WIDE - LENS_REACH)
+        reach = self._lens_reach(widened, wide=wide)
         return LENS_POWER * (1.0 - ROUND_LENS * rounded), reach * (1.0 - ROUND_REACH * rounded)
+
+    def _lens_reach(self, widened: float, *, wide: float) -> float:
+        """The lens's reach (0..1 of the way to the inner corners) before rounded lips draw it in
+        (ROUND_REACH, _lens_shape): LENS_REACH, run on toward LENS_REACH_WIDE by _lens_stretch, for
+        lips `widened` (_widened's ratio) at an opening `wide` (lens_wide's 0..1)."""
+        return LENS_REACH + self._lens_stretch(widened, wide=wide) * (LENS_REACH_WIDE - LENS_REACH)
 
     def _lens_stretch(self, widened: float, *, wide: float) -> float:
         """0..1 how far the lens's reach runs on from LENS_REACH to LENS_REACH_WIDE: as far as the
