@@ -2291,7 +2291,7 @@ def test_the_compiled_outline_passes_match_their_numpy_form(analysis):
     from facetalk.render.renderer import posed_vertices
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
-    kernel, scaled = _outline_kernel(LENS_REACH), False
+    kernel, scaled = _outline_kernel(lens_reach=LENS_REACH), False
     for params in (dict(jaw_open=1.0), dict(jaw_open=0.4, lip_spread=0.1), dict(jaw_open=0.38, lip_spread=-0.75)):
         for mirror in (1.0, -1.0):
             verts = posed_vertices(analysis.rig, MotionFrame(t_s=0, **params)).copy()

@@ -1875,7 +1875,7 @@ _NO_OUTLINE = np.zeros(len(OUTLINE_GRID))  # no lip's face comes in (_corner_cov
 
 
 @lru_cache(maxsize=2)
-def _outline_kernel(lens_reach: float) -> np.ndarray:
+def _outline_kernel(*, lens_reach: float) -> np.ndarray:
     """(G, G) float64 over OUTLINE_GRID's G places x: a lip edge's heights there to their smoothing,
     at each place p inside the lens's reach `lens_reach` (0..1 of the way to the corners) the
     weighted least-squares fit (Gaussian-weighted in x - p, OUTLINE_SMOOTH) of
