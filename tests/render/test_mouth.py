@@ -3096,6 +3096,39 @@ def test_the_upper_lip_eases_into_its_arch_as_the_jaw_opens(analysis):
         assert (np.abs(after - before).max(axis=2) > 20).sum() <= 10
 
 
+def test_the_upper_lips_arch_drops_as_far_as_the_wide_open_lens_reaches(analysis, monkeypatch):
+    """The arch (_upper_arch) is down whole where the unrounded lens closes (_lens_reach): on a
+    wide-open mouth (peak 0.6 mouth widths, lens_wide 1) it is still dropping between LENS_REACH
+    and LENS_REACH_WIDE; whole at LENS_REACH, its lip stood level over the lens's last tenth, a
+    wedge of its face over each upper corner. Rounded lips (their lens held at LENS_REACH,
+    _lens_stretch) and an opening short of LENS_WIDE_OPENING keep it whole from LENS_REACH on.
+    The rig's lip is set level here, so the arch is the drop alone."""
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.mouth import LENS_REACH, LENS_REACH_WIDE, LENS_WIDE_OPENING, _face_down, lens_wide
+    from facetalk.render.renderer import posed_vertices
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    monkeypatch.setattr(painter, "_round_free", 1.0)  # the bundled photo's smile would half-free /o/
+    verts = posed_vertices(analysis.rig, MotionFrame(t_s=0, jaw_open=1.0)).copy()
+    down = _face_down(verts[:, :2])  # from the eyes: levelling the lip leaves it as it is
+    depth = verts[painter._lip_ids, :2].astype(np.float64) @ down
+    verts[painter._lip_ids, :2] -= (depth - depth[len(depth) // 2])[:, None] * down
+    mouth_w = float(np.linalg.norm(verts[lm.MOUTH_CORNERS[0], :2] - verts[lm.MOUTH_CORNERS[1], :2]))
+    between = 0.5 * (LENS_REACH + LENS_REACH_WIDE)
+    u = 0.5 - 0.5 * np.array([between, LENS_REACH_WIDE, 1.0])  # |2u - 1| at those three places
+
+    def arch(peak_mw: float, widened: float) -> np.ndarray:
+        return painter._upper_arch(verts, u, peak_opening=peak_mw * mouth_w, mouth_w=mouth_w, widened=widened)
+
+    assert lens_wide(0.6 * mouth_w, mouth_w) == 1.0
+    wide_open = arch(0.6, 1.0)
+    assert wide_open[0] < wide_open[1] - 0.01 * mouth_w and abs(wide_open[1] - wide_open[2]) < 1e-3, wide_open
+    assert painter._rounded(0.7) == 1.0
+    for held in (arch(0.6, 0.7), arch(LENS_WIDE_OPENING[0], 1.0)):  # float32 levelling leaves ~1e-5 px
+        assert held[0] > 0.0 and np.allclose(held, held[0], rtol=0.0, atol=1e-3), held
+
+
 def test_a_guessed_lower_row_takes_the_openings_tips_not_a_broad_smiles(analysis):
     """A guessed lower row (_lower_guessed) shows the synthetic tips at every opening, but only a
     broad smile's stretched lip takes the smile's taller tips (_shade's `stretched`): taken as
