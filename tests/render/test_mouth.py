@@ -3483,6 +3483,26 @@ def test_wide_open_the_dark_runs_nearly_to_the_inner_corners(analysis, monkeypat
     assert np.array_equal(wide, narrow)
 
 
+def test_the_wide_open_lens_reach_grows_slowly_with_the_opening(analysis):
+    """The lens's reach (_lens_reach) runs on from LENS_REACH to LENS_REACH_WIDE over
+    LENS_WIDE_OPENING slowly enough that its tip crosses a photo's own corner teeth a fraction of a
+    pixel a jaw step: faster, a tooth pixel the corner faces left is laid sharp again
+    (_unlay_repainted) in one step, a sparkle at the corners over a jaw ramp (11's stepped 76
+    levels with the reach grown over 0.3-0.45 mouth widths of peak, 39 over 0.3-0.6:
+    out/rim30/NOTES.md). Its steepest growth over a fine sweep of the peak is at most 0.5 of the
+    way to the corners a mouth width of peak (lens_wide's smoothstep peaks at 1.5 / the range's
+    width; 1.0 over 0.3-0.45)."""
+    from facetalk.render.mouth import LENS_REACH, LENS_REACH_WIDE, lens_wide
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w = 100.0
+    peak_mw = np.linspace(0.0, 1.0, 20001)
+    reach = np.array([painter._lens_reach(1.0, wide=lens_wide(p * mouth_w, mouth_w)) for p in peak_mw])
+    assert reach[0] == LENS_REACH and reach[-1] == LENS_REACH_WIDE
+    steepest = float(np.max(np.diff(reach) / np.diff(peak_mw)))
+    assert 0.3 < steepest <= 0.5 + 1e-6, steepest
+
+
 @pytest.mark.parametrize("whole_over", [None, 1e12])
 def test_a_corner_face_hides_the_photos_opening_under_it(analysis, monkeypatch, whole_over):
     """At /i/ the rig's corners open little past the photo's own opening, so the new opening there
