@@ -1785,14 +1785,14 @@ RIM_FILL_KEEP = 3.0
 # The quarter cosine from 0.35 on leaves about the same area (0.56 of the peak 0.75 of the way,
 # 0.58 before) with no kink. It fades in as the opening's peak grows over LENS_OPENING (mouth
 # widths). A wide-open mouth's lens runs on to LENS_REACH_WIDE, as its peak grows over
-# LENS_WIDE_OPENING (mouth widths; lens_wide): the lips' corners part with the jaw. Closed at
-# LENS_REACH there, it left a wedge of the lips' pale inner faces between the dark and each inner
-# corner (9 px on 12's widest vowel, whose inner corners stand at its outer ones), and the dark,
-# framed by faces widening into the corners, read as a pale gasket with pointed ends (judge29b).
-# /i/ and a smile (peak 0.09-0.33 mouth widths) keep LENS_REACH (13's /i/, at 0.33, nearly). Over
-# 0.3-0.45 the tip crossed 11's own corner teeth ~0.3 px a jaw step of 0.005, and a tooth pixel the
-# faces left stepped 76 levels as it was laid sharp again (_unlay_repainted); over 0.3-0.6, 39 at
-# most (27 with the lens at LENS_REACH).
+# LENS_WIDE_OPENING (mouth widths; lens_wide): the lips' corners part with the jaw, and a lens
+# closing at LENS_REACH leaves a wedge of the lips' pale inner faces between the dark and each
+# inner corner, the dark framed as a pale gasket with pointed ends (12's widest vowel, judge29b).
+# The faces still widen toward the corners, less (out/rim30/table_a4.txt). /i/ and a smile (peak
+# 0.09-0.33 mouth widths) keep LENS_REACH (13's /i/, at 0.33, nearly). The range is 0.3 mouth
+# widths wide so the tip crosses 11's own corner teeth about 0.15 px a jaw step of 0.005: faster,
+# a tooth pixel the faces left is laid sharp again in one step (_unlay_repainted), a sparkle at
+# the corners (its size over a jaw ramp: out/rim30/NOTES.md, Flicker).
 LENS_POWER = 1.0
 LENS_REACH = 0.85
 LENS_REACH_WIDE = 0.95
