@@ -2283,15 +2283,18 @@ def test_the_compiled_outline_passes_match_their_numpy_form(analysis):
     _rounded_outline gave (np.interp of each lip's places along the corners' line, the lens's
     excess cut soft and split between the lips, smoothed twice by _outline_kernel, scaled inside
     the edge where over OUTLINE_HELD of its height, weighed in, as far as `hold` says), to 1e-9 px,
-    on the bundled photo's widest vowel, /l/ and /o/, and on its mirror image."""
+    on the bundled photo's widest vowel, /l/ and /o/, and on its mirror image, with the lens at
+    LENS_REACH, wide open (`wide` 1: the fits for LENS_REACH and LENS_REACH_WIDE mixed, as
+    _rounded_outline mixes them) and half way; _rounded_outline itself gives the same."""
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.mouth import (CORNER_LOWER_SHARE, CORNER_ROUND, LENS_FULL, OUTLINE_GRID, OUTLINE_HELD,
-                                       OUTLINE_HELD_LIP, LENS_REACH, _lip_heights, _outline_kernel, _outline_need,
-                                       lens_height)
+                                       OUTLINE_HELD_LIP, LENS_REACH, LENS_REACH_WIDE, _lip_heights, _outline_kernel,
+                                       _outline_need, lens_height)
     from facetalk.render.renderer import posed_vertices
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
-    kernel, scaled = _outline_kernel(lens_reach=LENS_REACH), False
+    narrow, scaled = _outline_kernel(lens_reach=LENS_REACH), False
+    assert not np.array_equal(narrow, _outline_kernel(lens_reach=LENS_REACH_WIDE))
     for params in (dict(jaw_open=1.0), dict(jaw_open=0.4, lip_spread=0.1), dict(jaw_open=0.38, lip_spread=-0.75)):
         for mirror in (1.0, -1.0):
             verts = posed_vertices(analysis.rig, MotionFrame(t_s=0, **params)).copy()
@@ -2308,8 +2311,11 @@ def test_the_compiled_outline_passes_match_their_numpy_form(analysis):
                                 for pts, sign in ((upper, -1.0), (lower, 1.0))])
             rig = _lip_heights(verts, painter._lip_ids, painter._lower_ids, OUTLINE_GRID)
             assert np.abs(rig - heights).max() < 1e-9, (params, mirror, np.abs(rig - heights).max())
-            for peak, opens, hold in ((0.3 * half, 0.8, 1.0), (0.9 * half, 1.0, 1.0), (0.9 * half, 1.0, 0.4)):
-                power, reach = painter._lens_shape(1.0, wide=0.0)
+            for peak, opens, hold, wide in ((0.3 * half, 0.8, 1.0, 0.0), (0.9 * half, 1.0, 1.0, 0.0),
+                                            (0.9 * half, 1.0, 0.4, 0.0), (0.9 * half, 1.0, 1.0, 1.0),
+                                            (0.9 * half, 1.0, 0.4, 1.0), (0.6 * half, 1.0, 1.0, 0.5)):
+                kernel = narrow + wide * (_outline_kernel(lens_reach=LENS_REACH_WIDE) - narrow)
+                power, reach = painter._lens_shape(1.0, wide=wide)
                 excess = heights[0] + heights[1] - peak * lens_height(np.abs(OUTLINE_GRID), power=power, reach=reach)
                 soft = CORNER_ROUND * peak
                 cut = opens * np.where(excess >= soft, excess, np.clip(excess + soft, 0.0, None) ** 2 / (4.0 * soft))
@@ -2325,6 +2331,9 @@ def test_the_compiled_outline_passes_match_their_numpy_form(analysis):
                 want = np.maximum(heights - edge - opens * (held * smooth - edge), 0.0)
                 need = _outline_need(rig, OUTLINE_GRID, kernel, peak, power, reach, opens, hold)
                 assert want.max() > 1.0 and np.abs(need - want).max() < 1e-9, (params, mirror, np.abs(need - want).max())
+                if hold == 1.0:  # lips as wide as the photo's: _rounded_outline holds them whole
+                    drawn = painter._rounded_outline(verts, peak_opening=peak, opens=opens, widened=1.0, wide=wide)
+                    assert np.abs(np.array([drawn.upper, drawn.lower]) - want).max() < 1e-9, (params, mirror, wide)
     assert scaled  # the scale inside the edge is exercised
 
 
@@ -3397,12 +3406,14 @@ def test_wide_open_the_opening_ends_where_the_lens_closes_across_the_mouth(analy
     the corners: its pixels 0.1-0.2 along the rig's u lie within a few px of a corner. The lens
     cut by u left the rig's steep straight segments as the opening's lower sides (a trapezoid):
     248 of its 1,770 px covered by the lips' faces, 3 of them open beyond the lens's closing point
-    (12: 7, 11: 12, 13: 8). Measured along the line between the inner corners, the faces cover 271
+    (12: 7, 11: 12, 13: 8). Measured along the line between the inner corners, the faces cover 267
     (over 300 with the arch's lip down whole at LENS_REACH, short of the wide-open lens's corners) and
-    none beyond it stays open."""
+    none of the 14 px beyond the frame's own lens's reach (_lens_shape; lens_wide 0.92, 0.942 of the
+    way) stays open; nor at jaw 0.6, the lens part way to LENS_REACH_WIDE (lens_wide 0.24, 0.874):
+    316 covered, none of the 41 beyond."""
     from facetalk.face import landmarks as lm
     from facetalk.motion.frame import MotionFrame
-    from facetalk.render.mouth import LENS_REACH_WIDE
+    from facetalk.render.mouth import LENS_REACH, LENS_REACH_WIDE, lens_wide
     from facetalk.render.renderer import Renderer, posed_vertices
 
     renderer = Renderer(analysis)
@@ -3413,6 +3424,8 @@ def test_wide_open_the_opening_ends_where_the_lens_closes_across_the_mouth(analy
         before = color.copy()
         faces = taper(color, interp, **kwargs)
         seen["covered"] = (color != before).any(axis=1)
+        seen["wide"] = lens_wide(kwargs["peak_opening"], kwargs["mouth_w"])
+        seen["reach"] = painter._lens_shape(kwargs["widened"], wide=seen["wide"])[1]
         return faces
 
     def spy_composite(out, box, ys, xs, *args, **kwargs):
@@ -3420,15 +3433,19 @@ def test_wide_open_the_opening_ends_where_the_lens_closes_across_the_mouth(analy
         return composite(out, box, ys, xs, *args, **kwargs)
 
     painter._taper_corners, painter._composite = spy_taper, spy_composite
-    frame = MotionFrame(t_s=0, jaw_open=1.0)
-    renderer.render(frame)
-    verts = posed_vertices(analysis.rig, frame)[:, :2].astype(float)
-    left, right = verts[lm.LIPS_INNER_UPPER[0]], verts[lm.LIPS_INNER_UPPER[-1]]
-    across = np.abs(2.0 * ((seen["xy"] - left) @ (right - left)) / ((right - left) @ (right - left)) - 1.0)
-    beyond = across > LENS_REACH_WIDE
-    assert beyond.sum() > 5  # the rig's opening reaches past the lens's ends (8 px)
-    assert seen["covered"].sum() > 200, int(seen["covered"].sum())
-    assert seen["covered"][beyond].all(), (int((~seen["covered"][beyond]).sum()), across[~seen["covered"]].max())
+    for jaw, least_beyond in ((1.0, 10), (0.6, 20)):
+        frame = MotionFrame(t_s=0, jaw_open=jaw)
+        renderer.render(frame)
+        if jaw < 1.0:  # part way: the reach, and the outline's fit with it, mixed
+            assert 0.0 < seen["wide"] < 1.0, (jaw, seen["wide"])
+            assert LENS_REACH < seen["reach"] < LENS_REACH_WIDE, (jaw, seen["reach"])
+        verts = posed_vertices(analysis.rig, frame)[:, :2].astype(float)
+        left, right = verts[lm.LIPS_INNER_UPPER[0]], verts[lm.LIPS_INNER_UPPER[-1]]
+        across = np.abs(2.0 * ((seen["xy"] - left) @ (right - left)) / ((right - left) @ (right - left)) - 1.0)
+        beyond = across > seen["reach"]
+        assert beyond.sum() > least_beyond, (jaw, int(beyond.sum()))  # the rig's opening reaches past the lens's ends
+        assert seen["covered"].sum() > 200, (jaw, int(seen["covered"].sum()))
+        assert seen["covered"][beyond].all(), (jaw, int((~seen["covered"][beyond]).sum()))
 
 
 def _dark_span(renderer, analysis, frame, monkeypatch) -> tuple[float, np.ndarray]:
