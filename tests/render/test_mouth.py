@@ -953,7 +953,7 @@ def test_the_top_of_the_opening_comes_down_into_its_corners(analysis):
     """A toothy photo's upper lip and the teeth under it run level to the corners: wide open, the
     opening's top is brought down into the corners by the upper lip's inner face as far as its
     bottom is brought up (a trapezoid with a straight top before, the lower lip taking 0.7 of the
-    lens's cut): 0.82 of the lens's reach across (where it stands 0.41 of its peak), at 0.7 of
+    lens's cut): 0.82 of the lens's reach across (where it stands 0.42 of its peak), at 0.7 of
     the peak's height, the upper lip covers the top 0.1 of the peak's height (0.07 before)."""
     from facetalk.face import landmarks as lm
     from facetalk.render.mouth import LENS_REACH_WIDE
@@ -965,8 +965,8 @@ def test_the_top_of_the_opening_comes_down_into_its_corners(analysis):
     d_upper = np.array([0.02, 0.06, 0.1]) * peak
     ids = np.full(3, lm.LIPS_INNER_UPPER[1])
     color = np.zeros((3, 3))
-    _taper(painter, color, ids, d_upper=d_upper, d_lower=gap - d_upper, u=np.full(3, 0.5 - 0.41 * LENS_REACH_WIDE),
-           peak_opening=peak, mouth_w=mouth_w)
+    _taper(painter, color, ids, d_upper=d_upper, d_lower=gap - d_upper,
+           u=np.full(3, 0.5 - 0.5 * 0.82 * LENS_REACH_WIDE), peak_opening=peak, mouth_w=mouth_w)
     assert (color @ LUMA > 0.2 * float(painter._lip_rgb @ LUMA)).all(), color @ LUMA
 
 
@@ -2157,14 +2157,14 @@ def test_rounded_lips_open_an_oval_drawn_in_from_the_corners(analysis):
     open, they meet over all of it (it was left whole: the rig's /o/, as wide as the lips, a
     slot); 0.35 of the way an opening 0.7 of the peak high is still whole."""
     from facetalk.face import landmarks as lm
-    from facetalk.render.mouth import LENS_REACH_WIDE
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     mouth_w = painter._rest_mouth_w
     peak = 0.5 * mouth_w
     ids = np.full(3, lm.LIPS_INNER_UPPER[1])
+    reach = painter._lens_shape(1.0, wide=lens_wide(peak, mouth_w))[1]  # lips at their own width
 
-    def covered(widened: float, *, across: float = 0.82 * LENS_REACH_WIDE, height: float = 0.6) -> np.ndarray:
+    def covered(widened: float, *, across: float = 0.82 * reach, height: float = 0.6) -> np.ndarray:
         color = np.zeros((3, 3))
         d_upper = np.array([0.1, 0.5, 0.9]) * height * peak
         _taper(painter, color, ids, d_upper=d_upper, d_lower=height * peak - d_upper, u=np.full(3, 0.5 - 0.5 * across),
