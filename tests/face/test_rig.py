@@ -663,23 +663,66 @@ def test_the_upper_lip_raiser_leaves_the_lower_lip_of_an_arched_mouth():
     assert basis[upper[mid], 1] < -0.1  # up the image
 
 
-def test_the_nose_wrinkler_squares_the_upper_lip_off_the_teeth_beside_its_middle():
-    """nose_sneer (AU9, with AU10's levator) lifts the upper lip's sides, halfway to each corner,
-    more than its middle, and leaves the lower lip: the squared upper lip of disgust over the upper
-    teeth. Lifted at its middle alone (0.047 mouth widths there, 0.012-0.019 at the sides), the lip
-    rose into a sniff on a closed mouth (the bearded old photo's, as Biden's)."""
+def test_disgusts_upper_lip_rises_squared_and_highest_at_its_middle():
+    """Disgust's upper lip (its recipe's nose_sneer and upper_lip_raise, AU9+10), halfway to each
+    corner, rises at least 0.6 as far as at its middle, which stays highest: AU10's squared lip, not
+    an M dipping at the middle; and 1.5 times as far there as with nose_sneer lifting the middle
+    alone (0.52 of the middle's lift: a sniff). The lower lip stays."""
     from pathlib import Path
 
+    from facetalk.face import rig as rig_module
+    from facetalk.motion.emotion import RECIPES
+
+    recipe = RECIPES["disgusted"].face
+    upper = list(lm.LIPS_INNER_UPPER)
+    data = Path(__file__).resolve().parent / "data"
+    for name in ("bearded_old_photo", "toothy_smile", "painting", "fez_engraving"):
+        pts = np.load(data / f"{name}_landmarks.npz")["landmarks_px"]
+        frame = rig_module._FaceFrame(pts, pts[list(lm.MOUTH_CORNERS), :2].mean(axis=0))
+        mouth_w = float(np.linalg.norm(pts[lm.MOUTH_CORNERS[0], :2] - pts[lm.MOUTH_CORNERS[1], :2]))
+        u = frame.uv(pts[upper, :2])[0] / mouth_w  # rising from corner to corner
+
+        def lift(rig) -> tuple[np.ndarray, float, np.ndarray]:
+            """Lift (mouth widths) halfway to each corner, at the middle; the lower lip's basis."""
+            basis = sum(recipe[k] * rig.expression_basis[EXPRESSION_NAMES.index(k)]
+                        for k in ("nose_sneer", "upper_lip_raise")) / rig.mouth_width_px
+            up = -basis[upper, 1]
+            return np.interp([-0.25, 0.25], u, up), np.interp(0.0, u, up), basis[list(lm.LIPS_INNER_LOWER[1:-1])]
+
+        (sides, middle, lower), (sniff_sides, _, _) = lift(build_rig(pts)), lift(_without_lip_sides(pts))
+        assert (middle >= sides).all(), name
+        assert (sides >= 0.6 * middle).all(), name
+        assert (sides >= 1.5 * sniff_sides).all(), name
+        assert np.abs(lower).max() < 0.01
+
+
+def _without_lip_sides(pts: np.ndarray):
+    """build_rig(pts) with nose_sneer lifting the upper lip's middle alone (NOSE_SNEER_LIP_SIDES 0)."""
+    from facetalk.face import rig as rig_module
+
+    kept = rig_module.NOSE_SNEER_LIP_SIDES
+    rig_module.NOSE_SNEER_LIP_SIDES = 0.0
+    try:
+        return build_rig(pts)
+    finally:
+        rig_module.NOSE_SNEER_LIP_SIDES = kept
+
+
+def test_the_nose_wrinklers_lip_lift_stays_off_the_face_above_the_nose():
+    """The upper lip's lift under nose_sneer (NOSE_SNEER_LIP_SIDES) moves nothing more than 0.7
+    mouth widths above the corners: its skin's exponential tail would reach the brows' heads."""
+    from pathlib import Path
+
+    from facetalk.face import rig as rig_module
+
     pts = np.load(Path(__file__).resolve().parent / "data" / "bearded_old_photo_landmarks.npz")["landmarks_px"]
-    rig = build_rig(pts)
-    basis = rig.expression_basis[EXPRESSION_NAMES.index("nose_sneer")] / rig.mouth_width_px
-    upper = lm.LIPS_INNER_UPPER
-    mid, quarter = len(upper) // 2, len(upper) // 4
-    middle_up = -basis[upper[mid], 1]
-    sides_up = -basis[[upper[mid - quarter - 1], upper[mid + quarter + 1]], 1]
-    assert (sides_up > 1.5 * middle_up).all()
-    assert (sides_up > 0.1).all()  # a visible band of teeth at disgust's 0.5 on a 50 px mouth
-    assert np.abs(basis[list(lm.LIPS_INNER_LOWER[1:-1])]).max() < 0.01
+    k = EXPRESSION_NAMES.index("nose_sneer")
+    rig, without = build_rig(pts), _without_lip_sides(pts)
+    frame = rig_module._FaceFrame(pts, pts[list(lm.MOUTH_CORNERS), :2].mean(axis=0))
+    v = frame.uv(rig.rest_xyz[:, :2])[1] / rig.mouth_width_px
+    moved = np.abs(rig.expression_basis[k] - without.expression_basis[k]).max(axis=1) > 0
+    assert moved[v > -0.3].any()
+    np.testing.assert_array_equal(rig.expression_basis[k][v < -0.7], without.expression_basis[k][v < -0.7])
 
 
 def test_the_skin_beside_a_mouth_corner_drops_with_it(analysis):

@@ -142,12 +142,12 @@ SQUINT_UNDONE = 1.0
 NOSE_WINGS = (129, 358)
 NOSE_ROOT = 168
 NOSE_WING_LIFT = 0.07
-# How far nose_sneer = 1 lifts the upper lip's sides (halfway from its middle to each corner), in
-# mouth widths: the levator pulling with the wings squares the upper lip and bares the upper teeth
-# beside its middle (AU9+10), where upper_lip_raise lifts the middle. Without it disgust's lip rose
-# only at the middle, a sniff (Biden, Coelho and Pedersen at 2x, out/disg30/v1); at 0.2 Pedersen's
-# upper lip curled into an M.
-NOSE_SNEER_LIP_SIDES = 0.16
+# How far nose_sneer = 1 lifts the upper lip within 0.3 mouth widths of its middle, in mouth
+# widths, fading to 0 at the corners: the levator pulling with the wings squares the upper lip off
+# the upper teeth (AU9+10), and the middle, lifted by this, its own 0.03 eye distances and
+# upper_lip_raise, stays highest, as AU10's (a lift sparing the middle curls a thin lip into an M).
+# More shuts a toothy smile's lips (disgust: CLOSES_A_SMILE) into a taller arch, sad's mouth.
+NOSE_SNEER_LIP_SIDES = 0.06
 CHEEKS = (205, 425)  # MediaPipe points mid-cheek (subject's right, left): where cheek_puff bulges most
 
 # Share of the jaw's drop the mouth corners follow.
@@ -700,11 +700,12 @@ def _frown(pts: np.ndarray, meas: _Measures, lips: _Lips, *, photo_smile: float 
 def _nose_wrinkler(pts: np.ndarray, meas: _Measures, lips: _Lips) -> np.ndarray:
     """(V, 3) nose_sneer = 1: the nose wrinkler (AU9). The nose wings and the cheeks beside them
     rise, the skin of the nose's root bunches down toward them, the upper lip's middle lifts a
-    little with the wings and its sides more (NOSE_SNEER_LIP_SIDES), squared off the upper teeth."""
+    little with the wings, and the whole upper lip with it (NOSE_SNEER_LIP_SIDES), squared off the
+    upper teeth."""
     # Lengths in eye distances: the pull about each wing reaches 0.16 and draws it 0.015 in; the
-    # root's skin comes 0.025 down over 0.12; the upper lip's middle rises 0.03. The sides' lift
-    # (sin squared across the mouth: 0 at the middle and the corners, 1 halfway) takes the skin
-    # above the lip along, not the lower lip.
+    # root's skin comes 0.025 down over 0.12; the upper lip's middle rises 0.03. The lip's lift (1
+    # within 0.3 mouth widths of the middle, falling as a square to 0 at the corners, which stay)
+    # takes the skin above the lip along, not the lower lip.
     u, v, ipd, frame, is_face = meas.u, meas.v, meas.ipd, meas.frame, lips.is_face
     du, dv = np.zeros_like(u), np.zeros_like(u)
     for wing in NOSE_WINGS:
@@ -715,11 +716,11 @@ def _nose_wrinkler(pts: np.ndarray, meas: _Measures, lips: _Lips) -> np.ndarray:
     root_u, root_v = frame.uv(pts[[NOSE_ROOT], :2])
     dv += 0.025 * ipd * _near(u, v, root_u, root_v, 0.12 * ipd) * is_face
     dv -= 0.03 * ipd * _mid_mouth(u, meas.mouth_w) * lips.upper
-    sides = np.sin(np.clip(u / meas.mouth_w, -0.5, 0.5) * 2.0 * np.pi) ** 2
+    across = np.clip((0.5 - np.abs(u / meas.mouth_w)) / 0.2, 0.0, 1.0) ** 2
     # The skin's share fades out from 0.3 to 0.7 mouth widths above the corners (under the nose):
-    # _over_upper_lip's exponential tail alone reached the brows' heads.
+    # _over_upper_lip's exponential tail alone would reach the brows' heads.
     under_nose = np.clip((v + 0.7 * meas.mouth_w) / (0.4 * meas.mouth_w), 0.0, 1.0)
-    dv -= NOSE_SNEER_LIP_SIDES * meas.mouth_w * sides * _over_upper_lip(v, meas.mouth_w, lips) * under_nose
+    dv -= NOSE_SNEER_LIP_SIDES * meas.mouth_w * across * _over_upper_lip(v, meas.mouth_w, lips) * under_nose
     out = np.zeros((len(u), 3))
     out[:, :2] = frame.to_image(du, dv)
     return out
