@@ -452,9 +452,9 @@ def test_contempt_shuts_a_smiles_teeth_but_not_a_talking_photos_parted_lips():
 
 
 def test_contempts_smirk_goes_on_the_corner_facing_the_camera():
-    """On a head turned past NEAR_SIDE_TURN toward the subject's left (Biden's, out/portraits' 04:
-    +0.16) contempt's smirk lifts the right corner, the one facing the camera (on the far one dlib
-    read no slant); otherwise, and on an expression saved before `turn`, the left one."""
+    """On a head turned past NEAR_SIDE_TURN_EYE_D toward the subject's left (Biden's, out/portraits'
+    04: +0.151) contempt's smirk lifts the right corner, the one facing the camera; otherwise (the
+    bearded old photo's -0.111 the other way), and on an expression saved before `turn`, the left one."""
     import pickle
 
     contempt = tuple(float(e == "contempt") for e in EMOTIONS)
@@ -462,8 +462,8 @@ def test_contempts_smirk_goes_on_the_corner_facing_the_camera():
     def smirk(photo: PhotoExpression) -> float:
         return emotion.blend(contempt, photo=photo).offset("smirk")
 
-    assert smirk(PhotoExpression(turn=emotion.NEAR_SIDE_TURN + 0.06)) == -1.0
-    for turn in (0.0, emotion.NEAR_SIDE_TURN - 0.02, -0.135):
+    assert smirk(PhotoExpression(turn=0.151)) == -1.0
+    for turn in (0.0, emotion.NEAR_SIDE_TURN_EYE_D - 0.02, -0.111):
         assert smirk(PhotoExpression(turn=turn)) == 1.0
     old = PhotoExpression.__new__(PhotoExpression)
     old.__dict__.update(smile=0.0, lips_apart=0.0, corner_lift=None)  # the state an old pickle restores

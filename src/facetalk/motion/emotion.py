@@ -148,15 +148,14 @@ RECIPES: dict[str, Recipe] = {
     # distance (dlib: the man in glasses 0.444 -> 0.379, Pedersen 0.448 -> 0.395, Obama 0.334 ->
     # 0.247 without it and with the lips shut 0.55, not 0.7); the smirk's slant is kept.
     # The smirk on the subject's left corner, or on the side facing the camera where the head is
-    # turned (NEAR_SIDE_TURN).
+    # turned (NEAR_SIDE_TURN_EYE_D).
     "contempt": Recipe({"smirk": 1.0, "eye_squint": 0.1}),
 }
-# A head turned further than this (PhotoExpression.turn, eye distances) takes a one-sided smirk on
-# the corner facing the camera: on the far side of Biden's (out/portraits' 04, turn +0.16) the
-# corner rose 18 px in the rig but foreshortened toward the cheek's edge, and dlib read the slant
-# +0.008 against neutral (out/contempt/NOTES.md); on the near side -0.064. A head this turned the
-# other way has its left corner near already (the bearded old photo, -0.135).
-NEAR_SIDE_TURN = 0.1
+# A head turned further than this (PhotoExpression.turn, eye distances) toward the subject's left
+# takes a one-sided smirk on the corner facing the camera: a far corner's lift foreshortens toward
+# the cheek's edge and hardly reads (Biden's, out/portraits' 04, turn +0.151). A head turned the
+# other way has its left corner near already (the bearded old photo, -0.111).
+NEAR_SIDE_TURN_EYE_D = 0.1
 # How much of a smiling photo's smile each emotion undoes (the rest stays in the photo's own lip
 # shape). Undoing all of a broad toothy smile drags its stretched lips and teeth down with the
 # corners (the photo's teeth pulled into fangs, an arched mouth) and is most of what moved dlib's
@@ -373,7 +372,7 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
             if param == "smile":
                 value += BROADER_THAN_PHOTO.get(name, 0.0) * photo.smile
             if param == "smirk":
-                value *= smirk_side(photo)
+                value *= smirk_side(photo=photo)
             offsets[face_index(param)] += w * value
         undo += w * UNDO_SHARE.get(name, UNDO_SHARE_DEFAULT) * photo.smile
         shown += w * UNDO_SHARE.get(name, UNDO_SHARE_DEFAULT) * photo.smile * (
@@ -388,11 +387,11 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
     return Blend(offsets=offsets, lids=lids, posture_deg=posture, liveliness=liveliness, closes_lips=closes)
 
 
-def smirk_side(photo: PhotoExpression) -> float:
+def smirk_side(*, photo: PhotoExpression) -> float:
     """+1 where a one-sided smirk goes on the subject's left corner (params: smirk > 0), -1 on
-    the right: the corner facing the camera on a head turned past NEAR_SIDE_TURN toward the
+    the right: the corner facing the camera on a head turned past NEAR_SIDE_TURN_EYE_D toward the
     subject's left, the left corner otherwise."""
-    return -1.0 if photo.turn > NEAR_SIDE_TURN else 1.0
+    return -1.0 if photo.turn > NEAR_SIDE_TURN_EYE_D else 1.0
 
 
 def _lower_lids_under_frown(offsets: np.ndarray, *, weights: tuple[float, ...], photo_smile: float,
