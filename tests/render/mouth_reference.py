@@ -33,7 +33,7 @@ from facetalk.render.mouth import (
     TONGUE_DEEP, TONGUE_EDGE, TONGUE_FOOT, TONGUE_GROOVE, TONGUE_GROOVE_BACK, TONGUE_LIGHT_IN, TONGUE_LIT,
     TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
-    SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_PARTING, SMILE_LOWER_CONVEX, SMILE_TOOTH_SHADE,
+    SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_PARTING, SMILE_LOWER_NARROW, SMILE_LOWER_CONVEX, SMILE_TOOTH_SHADE,
     SMILE_LOWER_RISEN, SMILE_LOWER_WARM, LOWER_TIP_LIGHT, LOWER_TEETH_CEILING, RGB_TEETH, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
     _biting_edge_table, _biting_envelope_table, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height,
 )
@@ -224,7 +224,9 @@ class ShadeReference:
         if not len(at):
             return color
         u, across, side, d_lower, lower_h = u[at], across[at], side[at], d_lower[at], lower_h[at]
-        rank, f, _ = _teeth_along(u, widths=LOWER_TOOTH_WIDTHS, per_side=LOWER_TEETH_PER_SIDE)
+        # Risen, its incisors narrower than the upper centrals.
+        rank, f, _ = _teeth_along(u, widths=LOWER_TOOTH_WIDTHS, per_side=LOWER_TEETH_PER_SIDE,
+                                  narrow=1.0 + SMILE_LOWER_NARROW[0] * smoothstep(lower_h / mouth_w, *SMILE_LOWER_NARROW[1:]))
         sink = (1.0 - smoothstep(across, *LOWER_TEETH_SINK)) * (1.0 + LOWER_SINK_JITTER[0] * np.sin(
             LOWER_SINK_JITTER[1] * rank + LOWER_SINK_JITTER[2] * side))
         # Corners rounded no deeper than the tallest ordinary tips' (a smile's row is taller).
@@ -253,8 +255,8 @@ class ShadeReference:
         lower_colour = self._tooth_colour(f, LOWER_GAP_SHARE * gap, d_lower,
                                           lower_h, rounded[at], 0.5 * mouth_w, lip_shadow=LOWER_LIP_SHADOW, dim=dim,
                                           warm=SMILE_LOWER_WARM * risen,
-                                          convex_k=LOWER_TOOTH_CONVEX + SMILE_LOWER_CONVEX * risen,
-                                          parting=LOWER_PARTING * (along * along * along) + SMILE_LOWER_PARTING * risen,
+                                          convex_k=LOWER_TOOTH_CONVEX + SMILE_LOWER_CONVEX * risen * along,
+                                          parting=LOWER_PARTING * (along * along * along) + SMILE_LOWER_PARTING * risen * along,
                                           tip_light=LOWER_TIP_LIGHT * (1.0 - risen),
                                           ceiling=max(LOWER_TEETH_CEILING / self._shade_rgb[RGB_TEETH].max(), 1.0))
         color[at] = mix(color[at], lower_colour, lower)
@@ -553,7 +555,8 @@ def _tongue_foot(height: np.ndarray, radius_px: float) -> np.ndarray:
 
 
 def _teeth_along(u: np.ndarray, *, widths: np.ndarray | None = None,
-                 per_side: float = TEETH_PER_SIDE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                 per_side: float = TEETH_PER_SIDE,
+                 narrow: np.ndarray | float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Which tooth each cavity pixel's position along the mouth (u 0..1) falls on, as seen from
     the front: `widths` are the teeth's apparent widths from the midline out (UPPER_TOOTH_WIDTHS
     by default), and `per_side` of them span the row from the midline to a corner. Returns (rank
@@ -561,6 +564,8 @@ def _teeth_along(u: np.ndarray, *, widths: np.ndarray | None = None,
     widths = UPPER_TOOTH_WIDTHS if widths is None else widths
     edges = _tooth_edges(widths, per_side)
     x = np.abs(2.0 * u - 1.0)
+    if narrow is not None:  # each tooth 1 / `narrow` as wide (a smile's risen lower row)
+        x = x.astype(np.float64) * narrow
     rank = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, len(widths) - 1)
     out = (x - edges[rank]) / (edges[rank + 1] - edges[rank])
     # Left to right across each tooth on both sides of the midline.

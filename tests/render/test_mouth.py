@@ -1123,42 +1123,53 @@ def test_the_lower_rows_ceiling_leaves_its_tips_gaps_as_dark(analysis):
     assert np.allclose(contrast[:2], contrast[2:], atol=0.005, rtol=0.0), contrast
 
 
-def test_a_smiles_risen_lower_row_shows_each_tooth_apart(analysis):
+def test_a_smiles_risen_lower_row_shows_narrow_incisors_parted_at_their_tips(analysis):
     """A smile's risen lower row (its teeth bared close under the upper row) shows its incisors one
-    by one: at a third and at half of its height, the gap between the central incisors is at
-    least 0.12 darker than mid-tooth. With gaps as faint as the short tips' (parting only toward
-    the tips) the row read as a flat band with no teeth in it (judge29b: 03, 01, 12); here 0.006
-    and 0.018 before, 0.26 and 0.28 now."""
+    by one, as lower incisors are: each narrower than 0.085 mouth widths (about 5.4 mm of a smile
+    about 65 mm wide; 0.066 now, 0.110 before: as wide as a photo's upper centrals, a row of square
+    blocks, judge30), and parted by a wedge: the gap between the central ones at 0.85 of the row's
+    height more than 0.12 darker than mid-tooth (0.31 now), at 0.15 (down by the lip, where they
+    touch) under 0.4 of that (0.08 now; 0.26 before against 0.22 at the tips, dark full height: a
+    picket fence)."""
     from facetalk.render.mouth import _lower_teeth_show
 
     closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
     painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
     mouth_w = 1.3 * painter._rest_mouth_w
-    n = 241
+    n = 481
     opening = np.full(n, 0.24 * mouth_w)  # the rows 0.14 apart: the lower row risen 0.1 tall
     none = np.zeros(n)
     show = painter._stretched_lower_teeth(_lower_teeth_show(opening, mouth_w), opening=opening,
                                           own_upper=none, lift=none, mouth_w=mouth_w)
-    u = (0.5 + np.linspace(-0.12, 0.12, n)).astype(np.float32)  # the central incisors, 0.104 wide
-    contrast = []
-    for height in (0.33, 0.5):
+    u = (0.5 + np.linspace(-0.12, 0.12, n)).astype(np.float32)
+    off = np.abs(u - 0.5)
+
+    def luma(height: float) -> np.ndarray:
         d_lower = np.full(n, height * 0.1 * mouth_w)
-        luma = painter._shade(opening - d_lower, d_lower, opening, u, mouth_w, photo_teeth=(none, none),
+        return painter._shade(opening - d_lower, d_lower, opening, u, mouth_w, photo_teeth=(none, none),
                               lower_show=show, lip_lift=none, smiling=1.0) @ LUMA
-        off = np.abs(u - 0.5)
-        gap = float(luma[off < 0.004].min())
-        tooth = float(np.median(luma[(off > 0.04) & (off < 0.07)]))
-        contrast.append(1.0 - gap / tooth)
-    assert min(contrast) > 0.12, contrast
+
+    tips = luma(0.85)
+    beyond = (u > 0.5) & (off > 0.03)  # the next gap out from the midline's, right of it
+    width = float(off[beyond][np.argmin(tips[beyond])])
+    assert width < 0.085, width
+    mid = np.abs(off - 0.5 * width) < 0.1 * width
+
+    def contrast(row: np.ndarray) -> float:
+        return 1.0 - float(row[off < 0.002].min()) / float(np.median(row[mid]))
+
+    at_tips, by_lip = contrast(tips), contrast(luma(0.15))
+    assert at_tips > 0.12 and by_lip < 0.4 * at_tips, (at_tips, by_lip)
 
 
 def test_a_smiles_risen_lower_teeth_are_each_shaded_and_rounded(analysis):
-    """A smile's risen lower incisors, alone over black at a third and at half their height: the
+    """A smile's risen lower incisors, alone over black at 0.6 and 0.65 of their height: the
     two central ones differ in light by more than 0.01 of their mean (SMILE_TOOTH_SHADE: 0.020
     now, alike without it, as they are unrisen), and each turns into shade toward its sides, at
-    0.6 of the way from its middle more than 0.06 darker than mid-tooth (SMILE_LOWER_CONVEX:
-    0.070 now, 0.045 without it, 0.013 unrisen): a row of alike flat teeth read as a painted band."""
-    from facetalk.render.mouth import LOWER_TEETH_PER_SIDE, LOWER_TOOTH_WIDTHS, _lower_teeth_show
+    0.6 of the way from its middle more than 0.027 darker than mid-tooth (SMILE_LOWER_CONVEX, more
+    toward the tips: 0.034-0.038 now, 0.018-0.021 without it, 0.011 unrisen at a third of their
+    height): a row of alike flat teeth read as a painted band."""
+    from facetalk.render.mouth import LOWER_TEETH_PER_SIDE, LOWER_TOOTH_WIDTHS, SMILE_LOWER_NARROW, _lower_teeth_show
 
     closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
     painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
@@ -1169,7 +1180,8 @@ def test_a_smiles_risen_lower_teeth_are_each_shaded_and_rounded(analysis):
     show = painter._stretched_lower_teeth(_lower_teeth_show(opening, mouth_w), opening=opening,
                                           own_upper=none, lift=none, mouth_w=mouth_w)
     u = (0.5 + np.linspace(-0.12, 0.12, n)).astype(np.float32)
-    rank, f, _ = _teeth_along(u.astype(np.float64), widths=LOWER_TOOTH_WIDTHS, per_side=LOWER_TEETH_PER_SIDE)
+    rank, f, _ = _teeth_along(u.astype(np.float64), widths=LOWER_TOOTH_WIDTHS, per_side=LOWER_TEETH_PER_SIDE,
+                              narrow=1.0 + SMILE_LOWER_NARROW[0])  # risen 0.1 tall: its incisors narrowed whole
     central = rank == 0
 
     def measured(*, height: float, smiling: float) -> tuple[float, float]:
@@ -1180,10 +1192,10 @@ def test_a_smiles_risen_lower_teeth_are_each_shaded_and_rounded(analysis):
         sides = float(luma[central & (np.abs(np.abs(2.0 * f - 1.0) - 0.6) < 0.04)].mean())
         return abs(left - right) / (0.5 * (left + right)), 1.0 - sides / mid
 
-    risen = [measured(height=height, smiling=1.0) for height in (0.33, 0.5)]
+    risen = [measured(height=height, smiling=1.0) for height in (0.6, 0.65)]
     unrisen = measured(height=0.33, smiling=0.0)
     assert min(apart for apart, _ in risen) > 0.01 and unrisen[0] < 0.002, (risen, unrisen)
-    assert min(side for _, side in risen) > 0.06 and unrisen[1] < 0.03, (risen, unrisen)
+    assert min(side for _, side in risen) > 0.027 and unrisen[1] < 0.015, (risen, unrisen)
 
 
 def test_synthetic_teeth_are_as_light_as_photographed_ones(analysis):
@@ -1709,7 +1721,7 @@ def test_a_smiles_lower_teeth_rise_close_under_the_upper_row(analysis):
     old_gap = (d_lower > 0.075 * mouth_w) & (d_lower < 0.11 * mouth_w)  # over tips 0.065 tall
     below_row = (d_lower > 0.1 * mouth_w) & (d_lower < 0.14 * mouth_w)  # the upper row ends at 0.14
     lightest = []
-    for u in (0.47, 0.52):  # the central lower incisors
+    for u in (0.467, 0.533):  # the central lower incisors' middles
         smiling, level = luma(u, 1.0), luma(u, 0.0)
         # Teeth where, not smiling, the gap between the rows shows the tongue dim behind it, but in
         # the upper row's and the lip's shadow: darker than lit teeth, darkest down at the lip.
@@ -1717,8 +1729,10 @@ def test_a_smiles_lower_teeth_rise_close_under_the_upper_row(analysis):
         assert 0.45 * teeth < smiling[old_gap].min() and smiling[old_gap].max() < 0.96 * teeth, \
             (u, smiling[old_gap].min() / teeth, smiling[old_gap].max() / teeth)
         lightest.append(smiling[old_gap].max() / teeth)
-        at_lip = (d_lower > 0.01 * mouth_w) & (d_lower < 0.03 * mouth_w)
-        assert smiling[at_lip].mean() < smiling[old_gap].mean() - 0.05 * teeth, (u, smiling[at_lip].mean() / teeth)
+        # Its middle, clear of the tips' uneven soft edges (SMILE_TIP_JITTER), is lighter than at the lip.
+        at_lip, middle = ((d_lower > lo * mouth_w) & (d_lower < hi * mouth_w) for lo, hi in ((0.01, 0.03), (0.05, 0.08)))
+        assert smiling[at_lip].mean() < smiling[middle].mean() - 0.05 * teeth, \
+            (u, smiling[at_lip].mean() / teeth, smiling[middle].mean() / teeth)
         dark = (smiling < 0.45 * teeth) & below_row
         assert dark.sum() * (d_lower[1] - d_lower[0]) < SMILE_ROWS_GAP * mouth_w + 2.0, (u, dark.sum())
     # In shade, yet lit enough to read as enamel (darkened toward its tips as the upper row is, 0.87).

@@ -2596,7 +2596,10 @@ def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretched,
                                              scalars[SC_SMILING], peak_gap)
         rows[ROW_FRONT_PX, i] = max(rows[ROW_LOWER_PX, i], rows[ROW_LOWER_H, i] * ls)
         rows[ROW_WIDE, i] = max(max(rows[ROW_GAP, i], 0.0) - TONGUE_ROOM[0] * mouth_w, 0.0) / (TONGUE_ROOM[1] * mouth_w)
-        rows[ROW_LOWER_RANK, i], rows[ROW_LOWER_F, i] = _along_at(across, u[i], edges[EDGES_LOWER])
+        # A smile's risen row shows its incisors narrower than the upper centrals (SMILE_LOWER_NARROW).
+        narrow = 1.0 + SMILE_LOWER_NARROW[0] * _smooth64(rows[ROW_LOWER_H, i] / mouth_w, SMILE_LOWER_NARROW[1],
+                                                         SMILE_LOWER_NARROW[2])
+        rows[ROW_LOWER_RANK, i], rows[ROW_LOWER_F, i] = _along_at(np.float64(across) * narrow, u[i], edges[EDGES_LOWER])
         rows[ROW_UPPER_RANK, i], rows[ROW_UPPER_F, i] = _along_at(across, u[i], edges[EDGES_UPPER])
         _slot_at(rows, i, opening[i], lift[i], u[i], synthetic, mouth_w)
         reach[0, i] = ls > 0 and across < np.float32(0.6) and np.float64(d_lower[i]) < 1.1 * rows[ROW_LOWER_H, i] + 1.2
@@ -2815,8 +2818,8 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
     # way up (a cut at the ceiling left each tooth's outer part flat) and the gaps still darken under it.
     edge = 1.0 + min(tip_light, ceiling - 1.0) * (along * along)
     teeth[TH_LOWER_SHADE, i] = _tooth_shade(ex[EX_LOWER_CONVEX, i], gap, shadow, edge,
-                                            LOWER_PARTING * (along * along * along) + SMILE_LOWER_PARTING * risen,
-                                            ex[EX_ROUNDED, i], LOWER_TOOTH_CONVEX + SMILE_LOWER_CONVEX * risen)
+                                            LOWER_PARTING * (along * along * along) + SMILE_LOWER_PARTING * risen * along,
+                                            ex[EX_ROUNDED, i], LOWER_TOOTH_CONVEX + SMILE_LOWER_CONVEX * risen * along)
     if risen > 0.0:
         teeth[TH_LOWER_SHADE, i] *= _risen_dim(risen, along, np.float64(across), rank, side)
         teeth[TH_LOWER_WARM, i] = SMILE_LOWER_WARM * risen
@@ -3517,28 +3520,31 @@ SMILE_ROWS_CLOSE = (0.14, 0.19)
 # the lower row is mostly behind the lower lip, in its and the upper row's shadow (SMILE_LOWER_DIM:
 # darker overall, down into the lip, toward the corners over SMILE_LOWER_CORNERS across), its tips
 # uneven (SMILE_TIP_JITTER: amplitude, rank's and side's phase, tilt across each tooth) and soft
-# (SMILE_TIP_SOFT mouth widths), warmer in shade (SMILE_LOWER_WARM more of _in_shade's warmth: the
-# light there comes off the lips and the mouth). Bared, its incisors stand apart: each gap
-# SMILE_LOWER_PARTING dark full height (over the short tips' parting toward their tips), each
-# tooth's sides SMILE_LOWER_CONVEX more turned away, and each tooth up to SMILE_TOOTH_SHADE[0]
-# darker than its neighbours (rank's and side's phase, then a phase that leaves the central
-# incisors nearly lit). With its gaps 0.3 fainter than the short tips' the row read as a flat
-# beige-grey band with no teeth in it (judge29b: 03, 01, 12; gap 0.01-0.02 darker than mid-tooth
-# at a third and half its height, 0.26-0.28 now: test_a_smiles_risen_lower_row_shows_each_tooth_apart).
+# (SMILE_TIP_SOFT mouth widths), SMILE_LOWER_WARM more of _in_shade's warmth (none: the same enamel
+# as the upper row, only shaded). Bared, its incisors show as lower incisors are, narrower than the
+# upper centrals (SMILE_LOWER_NARROW: 1 + its first as many teeth across the same span, grown in as
+# the row stands from the second to the third mouth widths tall), parted by a wedge: each gap
+# SMILE_LOWER_PARTING * along dark (0 where they touch at the lip .. 1 at the tips, over the short
+# tips' parting), each tooth's sides SMILE_LOWER_CONVEX * along more turned away toward its rounded
+# tips, and each tooth up to SMILE_TOOTH_SHADE[0] darker than its neighbours (rank's and side's
+# phase, then a phase that leaves the central incisors nearly lit).
+# With its gaps 0.3 fainter than the short tips' the row read as a flat beige-grey band with no
+# teeth in it (judge29b: 03, 01, 12). Dark full height, as wide as the upper centrals, 0.4 darker
+# into the lip and half again as warm, it read as a fence of square grey-beige blocks (judge30: 03,
+# 12), its median 0.64-0.80 of the photo's own teeth's luma (bundled, 01, 03, 12), 0.68-0.80 now
+# (out/teeth30b/NOTES.md; test_a_smiles_risen_lower_row_shows_narrow_incisors_parted_at_their_tips).
 # Lit like the short tips, a risen row reads as a flat pale block with regular dark lines and
 # straight corners (issue 13; out/smile2/NOTES.md).
-# Darkened by 0.6 into the lip and twice as warm, the row read as a grey-mauve band under a
-# photo's own upper teeth, its median 0.59-0.73 of their luma on the bundled photo, 01, 03 and 12
-# (judge29, judge27); at SMILE_LOWER_DIM[1] 0.4 it stands at 0.64-0.79 (out/teeth30/NOTES.md).
 SMILE_LOWER_RISEN = (0.07, 0.1)
-SMILE_LOWER_DIM = (0.0, 0.4, 0.5)
+SMILE_LOWER_DIM = (0.01, 0.3, 0.4)
 SMILE_LOWER_CORNERS = (0.05, 0.45)
 SMILE_TIP_JITTER = (0.1, 3.3, 1.9, 0.08)
 SMILE_TIP_SOFT = 0.015
 SMILE_LOWER_PARTING = 0.35
+SMILE_LOWER_NARROW = (0.6, 0.065, 0.08)
 SMILE_LOWER_CONVEX = 0.12
 SMILE_TOOTH_SHADE = (0.08, 2.3, 1.05, -2.62)
-SMILE_LOWER_WARM = 0.5
+SMILE_LOWER_WARM = 0.0
 # A smile's, not any stretched mouth's: fear's (AU20) and /i/'s lips are drawn wide too, and a lower
 # row risen under fear's rolled-down upper lip is a grin. _smiling is 0 until the corners stand
 # raised over the upper inner lip's middle (along the face's down, mouth widths) more than the
