@@ -2596,9 +2596,12 @@ def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretched,
                                              scalars[SC_SMILING], peak_gap)
         rows[ROW_FRONT_PX, i] = max(rows[ROW_LOWER_PX, i], rows[ROW_LOWER_H, i] * ls)
         rows[ROW_WIDE, i] = max(max(rows[ROW_GAP, i], 0.0) - TONGUE_ROOM[0] * mouth_w, 0.0) / (TONGUE_ROOM[1] * mouth_w)
-        # A smile's risen row shows its incisors narrower than the upper centrals (SMILE_LOWER_NARROW).
-        narrow = 1.0 + SMILE_LOWER_NARROW[0] * _smooth64(rows[ROW_LOWER_H, i] / mouth_w, SMILE_LOWER_NARROW[1],
-                                                         SMILE_LOWER_NARROW[2])
+        # A smile's risen row shows its incisors narrower than the upper centrals (SMILE_LOWER_NARROW;
+        # 1 exactly up to its first height, every shape but a smile: the smoothstep costs per pixel).
+        narrow = 1.0
+        if rows[ROW_LOWER_H, i] > SMILE_LOWER_NARROW[1] * mouth_w:
+            narrow += SMILE_LOWER_NARROW[0] * _smooth64(rows[ROW_LOWER_H, i] / mouth_w, SMILE_LOWER_NARROW[1],
+                                                        SMILE_LOWER_NARROW[2])
         rows[ROW_LOWER_RANK, i], rows[ROW_LOWER_F, i] = _along_at(np.float64(across) * narrow, u[i], edges[EDGES_LOWER])
         rows[ROW_UPPER_RANK, i], rows[ROW_UPPER_F, i] = _along_at(across, u[i], edges[EDGES_UPPER])
         _slot_at(rows, i, opening[i], lift[i], u[i], synthetic, mouth_w)
