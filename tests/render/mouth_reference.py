@@ -206,14 +206,15 @@ class ShadeReference:
         color = self._teeth_penumbra(color, d_upper - upper_px, across, mouth_w, synthetic=~own_upper, narrow=narrow, u=u)
         side = np.where(u < 0.5, 1.0, 2.0)  # which side of the midline, to tell mirrored teeth apart
         rounded = depth_shade ** 1.5
-        color = self._lower_teeth(color, u, across, side, rounded, d_lower, lower_h, lower_show, mouth_w)
+        color = self._lower_teeth(color, u, across, side, rounded, d_lower, lower_h, lower_show, mouth_w,
+                                  smiling=smiling)
         color = self._upper_teeth(color, u, across, side, rounded, d_upper, upper_h, lift, own_upper, mouth_w, narrow=narrow)
         # Into the photo's tonal range, as its print or screen would lay it.
         return self._black_rgb + color * (1.0 - self._black_rgb / 255.0)
 
     def _lower_teeth(self, color: np.ndarray, u: np.ndarray, across: np.ndarray, side: np.ndarray,
                      rounded: np.ndarray, d_lower: np.ndarray, lower_h: np.ndarray, lower_show: np.ndarray,
-                     mouth_w: float) -> np.ndarray:
+                     mouth_w: float, *, smiling: float) -> np.ndarray:
         """The lower incisors' tips over the lower lip (see _shade; `rounded`: (N, 1) shade toward the
         corners). Their biting edges are nearly straight, only the corners rounded, a few percent
         longer or shorter each (fixed per tooth). Toward the corners the lower lip rises over them:
@@ -224,9 +225,9 @@ class ShadeReference:
         if not len(at):
             return color
         u, across, side, d_lower, lower_h = u[at], across[at], side[at], d_lower[at], lower_h[at]
-        # Risen, its incisors narrower than the upper centrals.
+        # In a smile (`smiling` 0..1), its incisors narrower than the upper centrals.
         rank, f, _ = _teeth_along(u, widths=LOWER_TOOTH_WIDTHS, per_side=LOWER_TEETH_PER_SIDE,
-                                  narrow=1.0 + SMILE_LOWER_NARROW[0] * smoothstep(lower_h / mouth_w, *SMILE_LOWER_NARROW[1:]))
+                                  narrow=1.0 + SMILE_LOWER_NARROW * smiling)
         sink = (1.0 - smoothstep(across, *LOWER_TEETH_SINK)) * (1.0 + LOWER_SINK_JITTER[0] * np.sin(
             LOWER_SINK_JITTER[1] * rank + LOWER_SINK_JITTER[2] * side))
         # Corners rounded no deeper than the tallest ordinary tips' (a smile's row is taller).

@@ -1181,7 +1181,7 @@ def test_a_smiles_risen_lower_teeth_are_each_shaded_and_rounded(analysis):
                                           own_upper=none, lift=none, mouth_w=mouth_w)
     u = (0.5 + np.linspace(-0.12, 0.12, n)).astype(np.float32)
     rank, f, _ = _teeth_along(u.astype(np.float64), widths=LOWER_TOOTH_WIDTHS, per_side=LOWER_TEETH_PER_SIDE,
-                              narrow=1.0 + SMILE_LOWER_NARROW[0])  # risen 0.1 tall: its incisors narrowed whole
+                              narrow=1.0 + SMILE_LOWER_NARROW)  # smiling 1: its incisors narrowed whole
     central = rank == 0
 
     def measured(*, height: float, smiling: float) -> tuple[float, float]:

@@ -2596,12 +2596,10 @@ def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretched,
                                              scalars[SC_SMILING], peak_gap)
         rows[ROW_FRONT_PX, i] = max(rows[ROW_LOWER_PX, i], rows[ROW_LOWER_H, i] * ls)
         rows[ROW_WIDE, i] = max(max(rows[ROW_GAP, i], 0.0) - TONGUE_ROOM[0] * mouth_w, 0.0) / (TONGUE_ROOM[1] * mouth_w)
-        # A smile's risen row shows its incisors narrower than the upper centrals (SMILE_LOWER_NARROW;
-        # 1 exactly up to its first height, every shape but a smile: the smoothstep costs per pixel).
-        narrow = 1.0
-        if rows[ROW_LOWER_H, i] > SMILE_LOWER_NARROW[1] * mouth_w:
-            narrow += SMILE_LOWER_NARROW[0] * _smooth64(rows[ROW_LOWER_H, i] / mouth_w, SMILE_LOWER_NARROW[1],
-                                                        SMILE_LOWER_NARROW[2])
+        # A smile shows the lower incisors narrower than the upper centrals (SMILE_LOWER_NARROW), by
+        # the frame's `smiling`, not the row's height: that follows the jaw's every twitch, and the
+        # gaps slid with it.
+        narrow = 1.0 + SMILE_LOWER_NARROW * scalars[SC_SMILING]
         rows[ROW_LOWER_RANK, i], rows[ROW_LOWER_F, i] = _along_at(np.float64(across) * narrow, u[i], edges[EDGES_LOWER])
         rows[ROW_UPPER_RANK, i], rows[ROW_UPPER_F, i] = _along_at(across, u[i], edges[EDGES_UPPER])
         _slot_at(rows, i, opening[i], lift[i], u[i], synthetic, mouth_w)
@@ -3525,8 +3523,8 @@ SMILE_ROWS_CLOSE = (0.14, 0.19)
 # uneven (SMILE_TIP_JITTER: amplitude, rank's and side's phase, tilt across each tooth) and soft
 # (SMILE_TIP_SOFT mouth widths), SMILE_LOWER_WARM more of _in_shade's warmth (none: the same enamel
 # as the upper row, only shaded). Bared, its incisors show as lower incisors are, narrower than the
-# upper centrals (SMILE_LOWER_NARROW: 1 + its first as many teeth across the same span, grown in as
-# the row stands from the second to the third mouth widths tall), parted by a wedge: each gap
+# upper centrals (SMILE_LOWER_NARROW: 1 + it as many teeth across the same span, by _smiling: a
+# smile's short tips too), parted by a wedge: each gap
 # SMILE_LOWER_PARTING * along dark (0 where they touch at the lip .. 1 at the tips, over the short
 # tips' parting), each tooth's sides SMILE_LOWER_CONVEX * along more turned away toward its rounded
 # tips, and each tooth up to SMILE_TOOTH_SHADE[0] darker than its neighbours (rank's and side's
@@ -3544,7 +3542,7 @@ SMILE_LOWER_CORNERS = (0.05, 0.45)
 SMILE_TIP_JITTER = (0.1, 3.3, 1.9, 0.08)
 SMILE_TIP_SOFT = 0.015
 SMILE_LOWER_PARTING = 0.35
-SMILE_LOWER_NARROW = (0.6, 0.065, 0.08)
+SMILE_LOWER_NARROW = 0.6
 SMILE_LOWER_CONVEX = 0.12
 SMILE_TOOTH_SHADE = (0.08, 2.3, 1.05, -2.62)
 SMILE_LOWER_WARM = 0.0
