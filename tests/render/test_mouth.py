@@ -1123,6 +1123,23 @@ def test_the_lower_rows_ceiling_leaves_its_tips_gaps_as_dark(analysis):
     assert np.allclose(contrast[:2], contrast[2:], atol=0.005, rtol=0.0), contrast
 
 
+def _risen_row(analysis, *, n: int):
+    """A painter over the bundled photo with its opening painted shut (synthetic teeth), and a
+    smile's risen lower row over the central incisors: the rows 0.14 mouth widths apart, the lower
+    one risen 0.1 tall. Returns (painter, mouth_w, opening (n,), lower_show (n,), u (n,) float32)."""
+    from facetalk.render.mouth import _lower_teeth_show
+
+    closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
+    painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
+    mouth_w = 1.3 * painter._rest_mouth_w
+    opening = np.full(n, 0.24 * mouth_w)
+    none = np.zeros(n)
+    show = painter._stretched_lower_teeth(_lower_teeth_show(opening, mouth_w), opening=opening,
+                                          own_upper=none, lift=none, mouth_w=mouth_w)
+    u = (0.5 + np.linspace(-0.12, 0.12, n)).astype(np.float32)
+    return painter, mouth_w, opening, show, u
+
+
 def test_a_smiles_risen_lower_row_shows_narrow_incisors_parted_at_their_tips(analysis):
     """A smile's risen lower row (its teeth bared close under the upper row) shows its incisors one
     by one, as lower incisors are: each narrower than 0.085 mouth widths (about 5.4 mm of a smile
@@ -1131,17 +1148,9 @@ def test_a_smiles_risen_lower_row_shows_narrow_incisors_parted_at_their_tips(ana
     height more than 0.12 darker than mid-tooth (0.31 now), at 0.15 (down by the lip, where they
     touch) under 0.4 of that (0.08 now; 0.26 before against 0.22 at the tips, dark full height: a
     picket fence)."""
-    from facetalk.render.mouth import _lower_teeth_show
-
-    closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
-    painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
-    mouth_w = 1.3 * painter._rest_mouth_w
-    n = 481
-    opening = np.full(n, 0.24 * mouth_w)  # the rows 0.14 apart: the lower row risen 0.1 tall
-    none = np.zeros(n)
-    show = painter._stretched_lower_teeth(_lower_teeth_show(opening, mouth_w), opening=opening,
-                                          own_upper=none, lift=none, mouth_w=mouth_w)
-    u = (0.5 + np.linspace(-0.12, 0.12, n)).astype(np.float32)
+    painter, mouth_w, opening, show, u = _risen_row(analysis, n=481)
+    none = np.zeros(u.size)
+    n = u.size
     off = np.abs(u - 0.5)
 
     def luma(height: float) -> np.ndarray:
@@ -1169,17 +1178,10 @@ def test_a_smiles_risen_lower_teeth_are_each_shaded_and_rounded(analysis):
     0.6 of the way from its middle more than 0.027 darker than mid-tooth (SMILE_LOWER_CONVEX, more
     toward the tips: 0.034-0.038 now, 0.018-0.021 without it, 0.011 unrisen at a third of their
     height): a row of alike flat teeth read as a painted band."""
-    from facetalk.render.mouth import LOWER_TEETH_PER_SIDE, LOWER_TOOTH_WIDTHS, SMILE_LOWER_NARROW, _lower_teeth_show
+    from facetalk.render.mouth import LOWER_TEETH_PER_SIDE, LOWER_TOOTH_WIDTHS, SMILE_LOWER_NARROW
 
-    closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
-    painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
-    mouth_w = 1.3 * painter._rest_mouth_w
-    n = 241
-    opening = np.full(n, 0.24 * mouth_w)  # the rows 0.14 apart: the lower row risen 0.1 tall
-    none = np.zeros(n)
-    show = painter._stretched_lower_teeth(_lower_teeth_show(opening, mouth_w), opening=opening,
-                                          own_upper=none, lift=none, mouth_w=mouth_w)
-    u = (0.5 + np.linspace(-0.12, 0.12, n)).astype(np.float32)
+    painter, mouth_w, _, show, u = _risen_row(analysis, n=241)
+    n = u.size
     rank, f, _ = _teeth_along(u.astype(np.float64), widths=LOWER_TOOTH_WIDTHS, per_side=LOWER_TEETH_PER_SIDE,
                               narrow=1.0 + SMILE_LOWER_NARROW)  # smiling 1: its incisors narrowed whole
     central = rank == 0
@@ -2701,6 +2703,21 @@ def test_fill_valleys_lifts_a_line_between_lighter_sides_and_leaves_a_slope():
     assert empty.shape == (0, 3)  # a ValueError before
 
 
+def _upper_corner_faces(analysis, image: np.ndarray) -> np.ndarray:
+    """The upper lip's corner faces _taper lays over `image` at 0.04 of the mouth from a corner,
+    0..6 px down from the lip's edge (the lower lip far off, the mouth half a width open): (25, 3)
+    colours, 0 where no face is laid."""
+    painter = MouthPainter(analysis.rig, image, analysis.appearance.grain)
+    mouth_w = painter._rest_mouth_w
+    d_upper = np.linspace(0.0, 6.0, 25)
+    n = len(d_upper)
+    color = np.zeros((n, 3))
+    ids = np.full(n, _mid_upper_lip())
+    _taper(painter, color, ids, d_upper=d_upper, d_lower=np.full(n, 40.0), u=np.full(n, 0.04),
+           peak_opening=0.5 * mouth_w, mouth_w=mouth_w)
+    return color
+
+
 def test_a_corner_face_is_never_lighter_than_the_lip_edge_beside_it(analysis):
     """The lips' inner faces at an open mouth's corners read the photo's lip further in than its
     edge. Where the photo's lip edge is a dark line (a toothy photo's lip-over-teeth shadow: 03,
@@ -2711,14 +2728,7 @@ def test_a_corner_face_is_never_lighter_than_the_lip_edge_beside_it(analysis):
     image, yy, top = _photo_and_upper_lip_rows(analysis)
     image[(yy <= top + 0.5) & (yy > top - 12)] = (200, 120, 110)  # the lip
     image[(yy <= top + 0.5) & (yy > top - 2.0)] = (70, 40, 38)  # its dark edge
-    painter = MouthPainter(analysis.rig, image, analysis.appearance.grain)
-    mouth_w = painter._rest_mouth_w
-    d_upper = np.linspace(0.0, 6.0, 25)
-    n = len(d_upper)
-    color = np.zeros((n, 3))
-    ids = np.full(n, _mid_upper_lip())
-    _taper(painter, color, ids, d_upper=d_upper, d_lower=np.full(n, 40.0), u=np.full(n, 0.04),
-           peak_opening=0.5 * mouth_w, mouth_w=mouth_w)
+    color = _upper_corner_faces(analysis, image)
     covered = color.sum(axis=1) > 0
     assert covered.sum() >= 5, color
     edge_luma = float(np.array([70.0, 40.0, 38.0]) @ LUMA)
@@ -2735,14 +2745,7 @@ def test_a_corner_face_held_to_a_dark_lip_edge_takes_its_colour(analysis):
     lip_rgb, edge_rgb = np.array([200.0, 150.0, 140.0]), np.array([110.0, 40.0, 20.0])
     image[(yy <= top + 0.5) & (yy > top - 12)] = lip_rgb  # a pale lip
     image[(yy <= top + 0.5) & (yy > top - 2.0)] = edge_rgb  # its edge in deep, saturated shadow
-    painter = MouthPainter(analysis.rig, image, analysis.appearance.grain)
-    mouth_w = painter._rest_mouth_w
-    d_upper = np.linspace(0.0, 6.0, 25)
-    n = len(d_upper)
-    color = np.zeros((n, 3))
-    ids = np.full(n, _mid_upper_lip())
-    _taper(painter, color, ids, d_upper=d_upper, d_lower=np.full(n, 40.0), u=np.full(n, 0.04),
-           peak_opening=0.5 * mouth_w, mouth_w=mouth_w)
+    color = _upper_corner_faces(analysis, image)
     edge_luma, lip_luma = float(edge_rgb @ LUMA), float(lip_rgb @ LUMA)
     luma = color @ LUMA
     held = (luma > 0) & (luma < 0.6 * lip_luma)  # well under the lip read there: the hold's doing
