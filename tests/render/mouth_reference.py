@@ -33,7 +33,7 @@ from facetalk.render.mouth import (
     TONGUE_DEEP, TONGUE_EDGE, TONGUE_FOOT, TONGUE_GROOVE, TONGUE_GROOVE_BACK, TONGUE_LIGHT_IN, TONGUE_LIT,
     TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
-    SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_PARTING, SMILE_LOWER_NARROW, SMILE_LOWER_CONVEX, SMILE_TOOTH_SHADE,
+    SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_PARTING, LOWER_TEETH_NARROW, SMILE_LOWER_CONVEX, SMILE_TOOTH_SHADE,
     SMILE_LOWER_RISEN, SMILE_LOWER_WARM, LOWER_TIP_LIGHT, LOWER_TEETH_CEILING, RGB_TEETH, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
     _biting_edge_table, _biting_envelope_table, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height,
 )
@@ -225,9 +225,9 @@ class ShadeReference:
         if not len(at):
             return color
         u, across, side, d_lower, lower_h = u[at], across[at], side[at], d_lower[at], lower_h[at]
-        # In a smile (`smiling` 0..1), its incisors narrower than the upper centrals.
+        # Under the photo's own upper teeth, narrower than LOWER_TOOTH_WIDTHS (in every shape).
         rank, f, _ = _teeth_along(u, widths=LOWER_TOOTH_WIDTHS, per_side=LOWER_TEETH_PER_SIDE,
-                                  narrow=1.0 + SMILE_LOWER_NARROW * smiling)
+                                  narrow=1.0 + LOWER_TEETH_NARROW * float(self._own_teeth))
         sink = (1.0 - smoothstep(across, *LOWER_TEETH_SINK)) * (1.0 + LOWER_SINK_JITTER[0] * np.sin(
             LOWER_SINK_JITTER[1] * rank + LOWER_SINK_JITTER[2] * side))
         # Corners rounded no deeper than the tallest ordinary tips' (a smile's row is taller).

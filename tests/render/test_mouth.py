@@ -1140,35 +1140,65 @@ def _risen_row(analysis, *, n: int):
     return painter, mouth_w, opening, show, u
 
 
-def test_a_smiles_risen_lower_row_shows_narrow_incisors_parted_at_their_tips(analysis):
-    """A smile's risen lower row (its teeth bared close under the upper row) shows its incisors one
-    by one, as lower incisors are: each narrower than 0.085 mouth widths (about 5.4 mm of a smile
-    about 65 mm wide; 0.066 now, 0.110 before: as wide as a photo's upper centrals, a row of square
-    blocks, judge30), and parted by a wedge: the gap between the central ones at 0.85 of the row's
-    height more than 0.12 darker than mid-tooth (0.31 now), at 0.15 (down by the lip, where they
-    touch) under 0.4 of that (0.08 now; 0.26 before against 0.22 at the tips, dark full height: a
-    picket fence)."""
-    painter, mouth_w, opening, show, u = _risen_row(analysis, n=481)
+def _lower_central_and_tips(painter, mouth_w: float, opening: np.ndarray, show: np.ndarray,
+                            u: np.ndarray) -> tuple[float, float, float]:
+    """A smile's risen lower row under synthetic upper teeth (_risen_row): (the lower central
+    incisor's width in mouth widths, from the midline's gap to the next one out at 0.85 of the row's
+    height; how much darker than mid-tooth the midline's gap is there, and at 0.15)."""
     none = np.zeros(u.size)
-    n = u.size
     off = np.abs(u - 0.5)
 
     def luma(height: float) -> np.ndarray:
-        d_lower = np.full(n, height * 0.1 * mouth_w)
+        d_lower = np.full(u.size, height * 0.1 * mouth_w)
         return painter._shade(opening - d_lower, d_lower, opening, u, mouth_w, photo_teeth=(none, none),
                               lower_show=show, lip_lift=none, smiling=1.0) @ LUMA
 
     tips = luma(0.85)
     beyond = (u > 0.5) & (off > 0.03)  # the next gap out from the midline's, right of it
     width = float(off[beyond][np.argmin(tips[beyond])])
-    assert width < 0.085, width
     mid = np.abs(off - 0.5 * width) < 0.1 * width
 
     def contrast(row: np.ndarray) -> float:
         return 1.0 - float(row[off < 0.002].min()) / float(np.median(row[mid]))
 
-    at_tips, by_lip = contrast(tips), contrast(luma(0.15))
+    return width, contrast(tips), contrast(luma(0.15))
+
+
+def test_a_smiles_risen_lower_row_shows_incisors_parted_at_their_tips(analysis):
+    """A smile's risen lower row (its teeth bared close under the upper row) shows its incisors one
+    by one, parted by a wedge: the gap between the central ones at 0.85 of the row's height more
+    than 0.12 darker than mid-tooth (0.29 now), at 0.15 (down by the lip, where they touch) under
+    0.4 of that (0.08 now; dark full height it read as a picket fence)."""
+    painter, mouth_w, opening, show, u = _risen_row(analysis, n=481)
+    painter._own_teeth = True  # under a photo's own upper row: the narrow incisors teeth30b tuned
+    _, at_tips, by_lip = _lower_central_and_tips(painter, mouth_w, opening, show, u)
     assert at_tips > 0.12 and by_lip < 0.4 * at_tips, (at_tips, by_lip)
+
+
+def test_the_lower_central_incisor_is_0_55_to_0_75_of_the_upper_central(analysis):
+    """The lower central incisor, measured in a smile's risen row, is 0.55-0.75 as wide as the upper
+    central shown over it, as lower incisors are: under synthetic upper teeth (their central
+    _teeth_edges' first edge / 2 = 0.155 mouth widths) and under a photo's own (03's centrals about
+    0.11 mouth widths, out/teeth30b). As wide as the upper centrals the row read as a fence of
+    square blocks (judge30); narrowed under synthetic ones too, 0.42 of them."""
+    from facetalk.render.mouth import _teeth_edges
+
+    painter, mouth_w, opening, show, u = _risen_row(analysis, n=481)
+    ratios = []
+    for own, upper_central in ((False, float(_teeth_edges()[0][1]) / 2.0), (True, 0.11)):
+        painter._own_teeth = own
+        width, _, _ = _lower_central_and_tips(painter, mouth_w, opening, show, u)
+        ratios.append(width / upper_central)
+    assert all(0.55 <= r <= 0.75 for r in ratios), ratios
+
+
+def test_the_narrowed_lower_row_outlasts_its_sink_behind_the_lip():
+    """The lower row's LOWER_TOOTH_WIDTHS, each 1/(1 + LOWER_TEETH_NARROW) as wide, reach further
+    across than the lip hides them (LOWER_TEETH_SINK's end): past the last edge _along_at clamps
+    the rank and the teeth's shapes run away."""
+    from facetalk.render.mouth import LOWER_TEETH_NARROW, LOWER_TEETH_SINK, _teeth_edges
+
+    assert _teeth_edges()[1][-1] / (1.0 + LOWER_TEETH_NARROW) > LOWER_TEETH_SINK[1]
 
 
 def test_a_smiles_risen_lower_teeth_are_each_shaded_and_rounded(analysis):
@@ -1178,12 +1208,13 @@ def test_a_smiles_risen_lower_teeth_are_each_shaded_and_rounded(analysis):
     0.6 of the way from its middle more than 0.027 darker than mid-tooth (SMILE_LOWER_CONVEX, more
     toward the tips: 0.034-0.038 now, 0.018-0.021 without it, 0.011 unrisen at a third of their
     height): a row of alike flat teeth read as a painted band."""
-    from facetalk.render.mouth import LOWER_TEETH_PER_SIDE, LOWER_TOOTH_WIDTHS, SMILE_LOWER_NARROW
+    from facetalk.render.mouth import LOWER_TEETH_PER_SIDE, LOWER_TOOTH_WIDTHS, LOWER_TEETH_NARROW
 
     painter, mouth_w, _, show, u = _risen_row(analysis, n=241)
+    painter._own_teeth = True  # under a photo's own upper row: narrowed as _teeth_along's here
     n = u.size
     rank, f, _ = _teeth_along(u.astype(np.float64), widths=LOWER_TOOTH_WIDTHS, per_side=LOWER_TEETH_PER_SIDE,
-                              narrow=1.0 + SMILE_LOWER_NARROW)  # smiling 1: its incisors narrowed whole
+                              narrow=1.0 + LOWER_TEETH_NARROW)  # as under a photo's own upper row
     central = rank == 0
 
     def measured(*, height: float, smiling: float) -> tuple[float, float]:
@@ -3173,21 +3204,23 @@ def test_a_guessed_lower_row_takes_the_openings_tips_not_a_broad_smiles(analysis
     assert np.array_equal(stretched, [False, True, True])
 
 
-@pytest.mark.parametrize("tongue_tip, lower_f32, lifted, mouth_w, smiling", [
-    (0.0, True, False, 120.0, 1.0), (0.7, False, True, 120.0, 0.0), (0.3, True, True, 120.0, 0.6),
-    (0.5, True, True, 23.7, 1.0), (0.0, False, False, 61.3, 0.3), (0.7, True, True, 287.9, 0.0)])
+@pytest.mark.parametrize("tongue_tip, lower_f32, lifted, mouth_w, smiling, own", [
+    (0.0, True, False, 120.0, 1.0, True), (0.7, False, True, 120.0, 0.0, True), (0.3, True, True, 120.0, 0.6, False),
+    (0.5, True, True, 23.7, 1.0, False), (0.0, False, False, 61.3, 0.3, True), (0.7, True, True, 287.9, 0.0, False)])
 def test_shade_passes_equal_the_numpy_specification_to_the_bit(analysis, tongue_tip, lower_f32, lifted, mouth_w,
-                                                               smiling):
+                                                               smiling, own):
     """_shade's compiled passes give the numpy reference's (tests/render/mouth_reference.py)
     colours to the last bit over random pixels in
     paint's dtypes: float32 distances, openings and u, float64 photo runs (some past the synthetic
     teeth's half height, the photo's own upper row), a float32 or float64 lower_show (paint hands
     either), raised and lowered lips, stretched pixels, the tongue's tip raised or resting, a wide
-    opening (the throat's shade), a smile's lower row raised or not, at small to frame-filling mouth
+    opening (the throat's shade), a smile's lower row raised or not, narrowed (a photo's own upper
+    teeth) or not, at small to frame-filling mouth
     widths (the teeth's and the tongue's px thresholds move with it). A single float's dtype off
     fails it (checked: the tongue's toward_corners taken with 0.45 in float64 differs in 302-705 of
     the 4,000 pixels)."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    painter._own_teeth = own  # the lower row narrowed under the photo's own upper teeth or not
     rng = np.random.default_rng(3)
     n = 4000
     opening = (rng.random(n) * 0.6 * mouth_w).astype(np.float32)

@@ -1261,7 +1261,7 @@ class MouthPainter:
         scalars[SC_PALATE] = float(smoothstep(np.array(peak / mouth_w), *PALATE_OPENING))
         show, was32 = _as_float64(np.asarray(lower_show))
         scalars[SC_SHOW32] = float(was32 if show32 is None else show32)
-        scalars[SC_SMILING], scalars[SC_LOWER_CEILING] = smiling, self._lower_ceiling()
+        scalars[[SC_SMILING, SC_LOWER_CEILING, SC_LOWER_NARROW]] = smiling, self._lower_ceiling(), self._lower_narrow()
         runs = np.array(photo_teeth, np.float64)
         rows, reach = np.empty((N_ROWS, len(u))), np.empty((2, len(u)), np.bool_)
         _shade_rows(u, opening, d_upper, d_lower, runs, show, lift, np.ascontiguousarray(stretched, np.bool_), scalars,
@@ -1283,6 +1283,12 @@ class MouthPainter:
             tint[row, at] = self._shade_tint ** dark[:, None]
         _shade_teeth(teeth, tint[0], tint[1], rgb, out)
         return out
+
+    def _lower_narrow(self) -> float:
+        """How many times narrower the synthetic lower teeth are drawn than LOWER_TOOTH_WIDTHS, in
+        every shape: 1 + LOWER_TEETH_NARROW under the photo's own upper teeth (a photo's upper
+        centrals are narrower than the synthetic ones), 1 under synthetic ones."""
+        return 1.0 + LOWER_TEETH_NARROW * float(self._own_teeth)
 
     def _lower_ceiling(self) -> float:
         """The most the lower row's tips are lit, as a factor on the teeth colour _shade paints
@@ -2552,7 +2558,7 @@ N_TG = 6
 # _shade_front's `teeth` (N_TH, N): the lower teeth's cover and shade, the upper's cover, shade,
 # light and incisal share, the lower row's extra warmth.
 TH_LOWER_COVER, TH_LOWER_SHADE, TH_UPPER_COVER, TH_UPPER_SHADE, TH_UPPER_LIGHT, TH_INCISAL = range(6)
-TH_LOWER_WARM = 6  # a smile's risen lower row: how much warmer _in_shade makes its shade (SMILE_LOWER_WARM)
+TH_LOWER_WARM = 6  # a smile's risen lower row: how much warmer _in_shade makes its shade (SMILE_LOWER_WARM, kept at 0)
 N_TH = 7
 # `rgb` (N_RGB, 3): MouthPainter's colours (_shade_colours).
 RGB_THROAT, RGB_TONGUE, RGB_TONGUE_BACK, RGB_TEETH, RGB_SHADE_TINT, RGB_BLACK, RGB_BLACK_SCALE = range(7)
@@ -2563,7 +2569,8 @@ N_RGB = 8
 SC_MOUTH_W, SC_PEAK, SC_TONGUE_TIP, SC_PALATE, SC_SHOW32 = range(5)
 SC_SMILING = 5  # 0..1 how far the corners stand raised in a smile (MouthPainter._smiling)
 SC_LOWER_CEILING = 6  # the most the lower row's light may be (LOWER_TEETH_CEILING)
-N_SC = 7
+SC_LOWER_NARROW = 7  # the lower teeth's narrowing against the upper row, fixed per photo (MouthPainter._lower_narrow)
+N_SC = 8
 EDGES_UPPER, EDGES_LOWER = 0, 1
 # The stages' docstrings name the steps they take by the numpy reference's functions
 # (tests/render/mouth_reference.py: _cavity, _tongue, _lower_teeth, _tooth_colour, _in_shade...).
@@ -2596,11 +2603,10 @@ def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretched,
                                              scalars[SC_SMILING], peak_gap)
         rows[ROW_FRONT_PX, i] = max(rows[ROW_LOWER_PX, i], rows[ROW_LOWER_H, i] * ls)
         rows[ROW_WIDE, i] = max(max(rows[ROW_GAP, i], 0.0) - TONGUE_ROOM[0] * mouth_w, 0.0) / (TONGUE_ROOM[1] * mouth_w)
-        # A smile shows the lower incisors narrower than the upper centrals (SMILE_LOWER_NARROW), by
-        # the frame's `smiling`, not the row's height: that follows the jaw's every twitch, and the
-        # gaps slid with it.
-        narrow = 1.0 + SMILE_LOWER_NARROW * scalars[SC_SMILING]
-        rows[ROW_LOWER_RANK, i], rows[ROW_LOWER_F, i] = _along_at(np.float64(across) * narrow, u[i], edges[EDGES_LOWER])
+        # Per photo, not per frame (_lower_narrow): a narrowing that followed the smile or the row's
+        # height slid the gaps with the corners' and the jaw's every twitch.
+        rows[ROW_LOWER_RANK, i], rows[ROW_LOWER_F, i] = _along_at(np.float64(across) * scalars[SC_LOWER_NARROW],
+                                                                  u[i], edges[EDGES_LOWER])
         rows[ROW_UPPER_RANK, i], rows[ROW_UPPER_F, i] = _along_at(across, u[i], edges[EDGES_UPPER])
         _slot_at(rows, i, opening[i], lift[i], u[i], synthetic, mouth_w)
         reach[0, i] = ls > 0 and across < np.float32(0.6) and np.float64(d_lower[i]) < 1.1 * rows[ROW_LOWER_H, i] + 1.2
@@ -2648,7 +2654,8 @@ def _lower_height(op, ls, stretched, rows_gap, mouth_w, show32, smiling, peak_ga
 
 @njit(cache=True, nogil=True)
 def _along_at(across, uu, edges):
-    """_teeth_along at one pixel (`across` = |2u - 1|, float32): (rank, f) over a row's `edges`."""
+    """_teeth_along at one pixel (`across` = |2u - 1| float64, for the lower row times its
+    narrowing): (rank, f) over a row's `edges`."""
     k = 0
     while k < edges.shape[0] and edges[k] <= across:
         k += 1
@@ -3521,19 +3528,18 @@ SMILE_ROWS_CLOSE = (0.14, 0.19)
 # the lower row is mostly behind the lower lip, in its and the upper row's shadow (SMILE_LOWER_DIM:
 # darker overall, down into the lip, toward the corners over SMILE_LOWER_CORNERS across), its tips
 # uneven (SMILE_TIP_JITTER: amplitude, rank's and side's phase, tilt across each tooth) and soft
-# (SMILE_TIP_SOFT mouth widths), SMILE_LOWER_WARM more of _in_shade's warmth (none: the same enamel
-# as the upper row, only shaded). Bared, its incisors show as lower incisors are, narrower than the
-# upper centrals (SMILE_LOWER_NARROW: 1 + it as many teeth across the same span, by _smiling: a
-# smile's short tips too), parted by a wedge: each gap
-# SMILE_LOWER_PARTING * along dark (0 where they touch at the lip .. 1 at the tips, over the short
-# tips' parting), each tooth's sides SMILE_LOWER_CONVEX * along more turned away toward its rounded
-# tips, and each tooth up to SMILE_TOOTH_SHADE[0] darker than its neighbours (rank's and side's
-# phase, then a phase that leaves the central incisors nearly lit).
-# With its gaps 0.3 fainter than the short tips' the row read as a flat beige-grey band with no
-# teeth in it (judge29b: 03, 01, 12). Dark full height, as wide as the upper centrals, 0.4 darker
-# into the lip and half again as warm, it read as a fence of square grey-beige blocks (judge30: 03,
-# 12), its median 0.64-0.80 of the photo's own teeth's luma (bundled, 01, 03, 12), 0.68-0.80 now
-# (out/teeth30b/NOTES.md; test_a_smiles_risen_lower_row_shows_narrow_incisors_parted_at_their_tips).
+# (SMILE_TIP_SOFT mouth widths), SMILE_LOWER_WARM more of _in_shade's warmth (a tuning handle kept
+# at 0: the same enamel as the upper row, only shaded). Bared, its incisors show as lower incisors
+# are, parted by a wedge: each gap SMILE_LOWER_PARTING * along dark (0 where they touch at the lip
+# .. 1 at the tips, over the short tips' parting), each tooth's sides SMILE_LOWER_CONVEX * along
+# more turned away toward its rounded tips, and each tooth up to SMILE_TOOTH_SHADE[0] darker than
+# its neighbours (rank's and side's phase, then a phase that leaves the central incisors nearly lit).
+# Dark full height, as wide as the upper centrals, it read as a fence of square blocks (judge30);
+# with its gaps faint, as a flat band with no teeth in it (judge29b).
+# Lower incisors are narrower than the upper centrals in every shape: under a photo's own upper
+# teeth (narrower than the synthetic ones) each lower tooth is 1/(1 + LOWER_TEETH_NARROW) as wide
+# (MouthPainter._lower_narrow), fixed per photo so that the gaps do not slide as the corners move
+# (test_the_lower_central_incisor_is_0_55_to_0_75_of_the_upper_central).
 # Lit like the short tips, a risen row reads as a flat pale block with regular dark lines and
 # straight corners (issue 13; out/smile2/NOTES.md).
 SMILE_LOWER_RISEN = (0.07, 0.1)
@@ -3542,7 +3548,7 @@ SMILE_LOWER_CORNERS = (0.05, 0.45)
 SMILE_TIP_JITTER = (0.1, 3.3, 1.9, 0.08)
 SMILE_TIP_SOFT = 0.015
 SMILE_LOWER_PARTING = 0.35
-SMILE_LOWER_NARROW = 0.6
+LOWER_TEETH_NARROW = 0.6
 SMILE_LOWER_CONVEX = 0.12
 SMILE_TOOTH_SHADE = (0.08, 2.3, 1.05, -2.62)
 SMILE_LOWER_WARM = 0.0
