@@ -2433,8 +2433,9 @@ def _lay_faces(color, px, lip, delta, has_delta, at, lower, inward, arched, cove
 def _held_hue(r, g, b, row, col, held):
     """A corner face's colour (r, g, b) as _lay_faces holds it down to the lip at the outline
     beside it, moved by `held` (0..1, the share of its light the hold took) toward that lip's own
-    colour (`row`'s columns col..col+2, _face_table's) at the face's light, as far as that colour
-    stands further from grey: wholly once twice as far, not at all at as far or less, so a face
+    colour (`row`'s columns col..col+2, _face_table's) at the face's light, at most white (no
+    channel past 255: then darker than the face), as far as that colour stands further from the
+    face's luma grey: wholly once twice as far, not at all at as far or less, so a face
     is never made greyer and the move grows from nothing. A lip in shadow is deeper and redder
     than its lit part: the lit lip scaled down to the dark line's light was a dull grey-brown,
     slate beside the saturated line it was held to (the bundled photo's and 01's widest vowel,
