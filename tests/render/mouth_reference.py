@@ -606,8 +606,8 @@ def _lower_row_height(opening: np.ndarray, lower_show: np.ndarray, stretched: np
     close = 1.0 - smoothstep(peak_gap, SMILE_ROWS_CLOSE[0] * mouth_w,
                              SMILE_ROWS_CLOSE[1] * mouth_w)
     if smiling > 0.0:
-        rise = np.asarray(lower_show, np.float64) * smiling * close * tall
-        lower_h = np.where(stretched, np.maximum(lower_h, rise), lower_h)
+        rise = np.asarray(lower_show, np.float64) * close * tall
+        lower_h = np.where(stretched, np.maximum(lower_h, rise - (1.0 - smiling) * (rise - lower_h)), lower_h)
     return lower_h
 
 

@@ -1791,6 +1791,34 @@ def test_a_smile_raises_the_corners_fear_and_speech_do_not(analysis):
     assert smiling["smile"] > 0.9 and all(smiling[k] == 0.0 for k in ("fear", "/i/", "widest", "rest")), smiling
 
 
+def test_a_smiles_lower_row_grows_evenly_with_the_corner_lift(analysis, monkeypatch):
+    """Along _smiling's ramp the risen lower row grows from its own height, so a corner lift of
+    0.005 mouth widths (a speaking mouth's jitter is ~0.001) moves it by at most 0.025 mouth widths;
+    from 0 it stood at its own height to halfway along the ramp, then rose the whole 0.12 (0.036
+    per step), and a partial smile's row swung in and out with the corners. Saturated, exactly the
+    full smile's row; at no lift, the row's own height."""
+    from facetalk.render.mouth import SMILE_LOWER_TEETH, _lower_height
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    verts = analysis.rig.rest_xyz
+    mouth_w, lift = 100.0, {"mw": 0.0}
+    monkeypatch.setattr(mouth_module, "_corner_rise", lambda xy, *, down: painter._rest_rise + lift["mw"])
+
+    def height(lift_mw: float) -> float:
+        lift["mw"] = lift_mw
+        # rows 0.2 apart, close where the opening peaks, an opening that gives the shortest stretched row
+        return _lower_height(np.float32(20.0), np.float32(1.0), True, 20.0, mouth_w, False,
+                             painter._smiling(verts), 0.0)
+
+    lifts = np.arange(-0.01, 0.04, 0.0005)
+    h = np.array([height(x) for x in lifts])
+    own, full = h[0], h[-1]
+    assert full == SMILE_LOWER_TEETH * mouth_w and own < 0.6 * full, (own, full)
+    assert np.all(np.diff(h) >= 0.0)
+    steps = h[10:] - h[:-10]  # 0.005 mouth widths of lift apart
+    assert steps.max() < 0.025 * mouth_w, steps.max()
+
+
 def test_the_bundled_smile_shows_no_dark_band_under_its_own_teeth(analysis):
     """The sheet's "smile, teeth" on the bundled portrait, which smiles with its own teeth: down
     the middle of the mouth, under the photo's upper teeth, no dark band (luma under half the

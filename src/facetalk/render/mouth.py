@@ -2649,7 +2649,10 @@ def _lower_height(op, ls, stretched, rows_gap, mouth_w, show32, smiling, peak_ga
         tall = min(max(rows_gap - SMILE_ROWS_GAP * mouth_w, LOWER_TEETH_HEIGHT[0] * mouth_w),
                    SMILE_LOWER_TEETH * mouth_w)
         close = 1.0 - _smooth64(peak_gap, SMILE_ROWS_CLOSE[0] * mouth_w, SMILE_ROWS_CLOSE[1] * mouth_w)
-        lower_h = max(lower_h, np.float64(ls) * smiling * close * tall)
+        risen = np.float64(ls) * close * tall
+        # From the row's own height, not from 0: a partial smile's row grows all the way along the
+        # ramp (the whole of it, exactly `risen`, at 1), by less per corner lift (SMILE_RISE).
+        lower_h = max(lower_h, risen - (1.0 - smiling) * (risen - lower_h))
     return lower_h
 
 
