@@ -34,7 +34,7 @@ from facetalk.render.mouth import (
     TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
     SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_PARTING, LOWER_TEETH_NARROW, SMILE_LOWER_CONVEX, SMILE_TOOTH_SHADE,
-    SMILE_LOWER_RISEN, SMILE_LOWER_WARM, LOWER_TIP_LIGHT, LOWER_TEETH_CEILING, RGB_TEETH, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
+    SMILE_LOWER_RISEN, SMILE_GAP_DARK, SMILE_GAP_LIGHT, SMILE_LOWER_WARM, LOWER_TIP_LIGHT, LOWER_TEETH_CEILING, RGB_TEETH, RGB_THROAT, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
     _biting_edge_table, _biting_envelope_table, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height,
 )
 
@@ -243,8 +243,9 @@ class ShadeReference:
                         / soft, 0, 1) * lower_show[at]
         along = np.clip(d_lower / lower_h, 0, 1)
         # A soft wedge: touching at the lip, parting (wider, darker) toward the tips.
-        gap = 0.75 * np.exp(-(np.minimum(f, 1.0 - f)
-                              / (LOWER_TOOTH_GAP * (LOWER_GAP_WEDGE[0] + LOWER_GAP_WEDGE[1] * along))) ** 2)
+        wedge = np.exp(-(np.minimum(f, 1.0 - f)
+                         / (LOWER_TOOTH_GAP * (LOWER_GAP_WEDGE[0] + LOWER_GAP_WEDGE[1] * along))) ** 2)
+        gap = 0.75 * wedge
         dim = (1.0 - SMILE_LOWER_DIM[0] * risen) * (1.0 - SMILE_LOWER_DIM[1] * risen * (1.0 - along)) \
             * (1.0 - SMILE_LOWER_DIM[2] * risen * smoothstep(across.astype(np.float64), *SMILE_LOWER_CORNERS)) \
             * (1.0 - SMILE_TOOTH_SHADE[0] * risen
@@ -257,10 +258,16 @@ class ShadeReference:
                                           lower_h, rounded[at], 0.5 * mouth_w, lip_shadow=LOWER_LIP_SHADOW, dim=dim,
                                           warm=SMILE_LOWER_WARM * risen,
                                           convex_k=LOWER_TOOTH_CONVEX + SMILE_LOWER_CONVEX * risen * along,
-                                          parting=LOWER_PARTING * (along * along * along) + SMILE_LOWER_PARTING * risen * along,
+                                          parting=LOWER_PARTING * (along * along * along),
                                           tip_light=LOWER_TIP_LIGHT * (1.0 - risen),
                                           ceiling=max(LOWER_TEETH_CEILING / self._shade_rgb[RGB_TEETH].max(), 1.0))
         color[at] = mix(color[at], lower_colour, lower)
+        # Risen, its gaps show the dark behind: parted over the teeth toward the tips, and bare
+        # between the tips up to the tallest tip's height.
+        row_top = lower_h * sink * (1.0 + risen * SMILE_TIP_JITTER[0])
+        bare = np.clip((row_top - d_lower) / soft, 0, 1) * lower_show[at] - lower
+        notch = risen * wedge * (SMILE_GAP_DARK * np.maximum(bare, 0.0) + SMILE_LOWER_PARTING * along * lower)
+        color[at] = mix(color[at], self._shade_rgb[RGB_THROAT] * SMILE_GAP_LIGHT, notch)
         return color
 
     def _upper_teeth(self, color: np.ndarray, u: np.ndarray, across: np.ndarray, side: np.ndarray,

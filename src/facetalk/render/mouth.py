@@ -2560,7 +2560,8 @@ N_TG = 6
 # light and incisal share, the lower row's extra warmth.
 TH_LOWER_COVER, TH_LOWER_SHADE, TH_UPPER_COVER, TH_UPPER_SHADE, TH_UPPER_LIGHT, TH_INCISAL = range(6)
 TH_LOWER_WARM = 6  # a smile's risen lower row: how much warmer _in_shade makes its shade (SMILE_LOWER_WARM, kept at 0)
-N_TH = 7
+TH_LOWER_NOTCH = 7  # a smile's risen lower row: its gaps' share of the dark behind (SMILE_GAP_DARK)
+N_TH = 8
 # `rgb` (N_RGB, 3): MouthPainter's colours (_shade_colours).
 RGB_THROAT, RGB_TONGUE, RGB_TONGUE_BACK, RGB_TEETH, RGB_SHADE_TINT, RGB_BLACK, RGB_BLACK_SCALE = range(7)
 RGB_PENUMBRA = 7  # the teeth in shade (TEETH_PENUMBRA_LIGHT, PENUMBRA_WARMTH)
@@ -2754,7 +2755,7 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
             penumbra *= np.float64(one - _smooth32(across, UPPER_TEETH_FADE[0], UPPER_TEETH_FADE[1]))
             for c in range(3):
                 out[i, c] += (rgb[RGB_PENUMBRA, c] * rows[ROW_SLOT_TEETH, i] - out[i, c]) * penumbra
-        teeth[TH_LOWER_COVER, i] = teeth[TH_UPPER_COVER, i] = teeth[TH_LOWER_WARM, i] = 0.0
+        teeth[TH_LOWER_COVER, i] = teeth[TH_UPPER_COVER, i] = teeth[TH_LOWER_WARM, i] = teeth[TH_LOWER_NOTCH, i] = 0.0
         if reach[0, i]:
             _lower_tooth_at(teeth, i, across, side, d_lower[i], rows[ROW_LOWER_H, i], lower_show[i], rows, ex,
                             mouth_w, scalars[SC_LOWER_CEILING])
@@ -2830,10 +2831,16 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
     # way up (a cut at the ceiling left each tooth's outer part flat) and the gaps still darken under it.
     edge = 1.0 + min(tip_light, ceiling - 1.0) * (along * along)
     teeth[TH_LOWER_SHADE, i] = _tooth_shade(ex[EX_LOWER_CONVEX, i], gap, shadow, edge,
-                                            LOWER_PARTING * (along * along * along) + SMILE_LOWER_PARTING * risen * along,
+                                            LOWER_PARTING * (along * along * along),
                                             ex[EX_ROUNDED, i], LOWER_TOOTH_CONVEX + SMILE_LOWER_CONVEX * risen * along)
     if risen > 0.0:
         teeth[TH_LOWER_SHADE, i] *= _risen_dim(risen, along, np.float64(across), rank, side)
+        # Its gaps show the dark behind: parted over the teeth toward the tips, and bare between
+        # the rounded, tilted tips up to the tallest tip's height (darkened teeth turn pink-brown in _in_shade's warmth).
+        row_top = lower_h * sink * (1.0 + risen * SMILE_TIP_JITTER[0])
+        bare = min(max((row_top - np.float64(dl)) / soft, 0.0), 1.0) * ls - teeth[TH_LOWER_COVER, i]
+        teeth[TH_LOWER_NOTCH, i] = risen * ex[EX_LOWER_GAP, i] * (SMILE_GAP_DARK * max(bare, 0.0)
+                                                                  + SMILE_LOWER_PARTING * along * teeth[TH_LOWER_COVER, i])
         teeth[TH_LOWER_WARM, i] = SMILE_LOWER_WARM * risen
 
 
@@ -2888,6 +2895,8 @@ def _shade_teeth(teeth, tint_lower, tint_upper, rgb, out):
             if teeth[TH_LOWER_COVER, i] > 0.0:
                 t = rgb[RGB_TEETH, c] * teeth[TH_LOWER_SHADE, i] * tint_lower[i, c]
                 out[i, c] += (t - out[i, c]) * teeth[TH_LOWER_COVER, i]
+            if teeth[TH_LOWER_NOTCH, i] > 0.0:
+                out[i, c] += (rgb[RGB_THROAT, c] * SMILE_GAP_LIGHT - out[i, c]) * teeth[TH_LOWER_NOTCH, i]
             if teeth[TH_UPPER_COVER, i] > 0.0:
                 t = rgb[RGB_TEETH, c] * teeth[TH_UPPER_SHADE, i] * tint_upper[i, c] * teeth[TH_UPPER_LIGHT, i]
                 t = t + (INCISAL_KEEP * t + (1.0 - INCISAL_KEEP) * rgb[RGB_THROAT, c] - t) * teeth[TH_INCISAL, i]
@@ -3534,10 +3543,17 @@ SMILE_ROWS_CLOSE = (0.14, 0.19)
 # uneven (SMILE_TIP_JITTER: amplitude, rank's and side's phase, tilt across each tooth) and soft
 # (SMILE_TIP_SOFT mouth widths), SMILE_LOWER_WARM more of _in_shade's warmth (a tuning handle kept
 # at 0: the same enamel as the upper row, only shaded). Bared, its incisors show as lower incisors
-# are, parted by a wedge: each gap SMILE_LOWER_PARTING * along dark (0 where they touch at the lip
-# .. 1 at the tips, over the short tips' parting), each tooth's sides SMILE_LOWER_CONVEX * along
-# more turned away toward its rounded tips, and each tooth up to SMILE_TOOTH_SHADE[0] darker than
-# its neighbours (rank's and side's phase, then a phase that leaves the central incisors nearly lit).
+# are, parted by a wedge: each gap SMILE_LOWER_PARTING * along of the way to the dark behind (0
+# where they touch at the lip .. 1 at the tips, over the short tips' parting), each tooth's sides
+# SMILE_LOWER_CONVEX * along more turned away toward its rounded tips, and each tooth up to
+# SMILE_TOOTH_SHADE[0] darker than its neighbours (rank's and side's phase, then a phase that
+# leaves the central incisors nearly lit). Between its tips, up to the tallest tip's height, the
+# dark behind shows too (SMILE_GAP_DARK of the bare share); both by the wedge's profile, toward the
+# throat colour at SMILE_GAP_LIGHT. Parted by darkening the teeth, and bare between the tips over
+# the band between the rows, the gaps turned that band's brick pink (_in_shade warms dark teeth)
+# and read as notches cut in a band: real gaps show the dark behind (judge30b). Darker into the lip
+# than SMILE_LOWER_DIM's 0.12 (0.3, and 0.01 overall), the row read as tan-grey, about 60 levels
+# below the photo's upper teeth on 03 (judge30b).
 # Dark full height, as wide as the upper centrals, it read as a fence of square blocks (judge30);
 # with its gaps faint, as a flat band with no teeth in it (judge29b).
 # Lower incisors are narrower than the upper centrals in every shape: under a photo's own upper
@@ -3547,15 +3563,17 @@ SMILE_ROWS_CLOSE = (0.14, 0.19)
 # Lit like the short tips, a risen row reads as a flat pale block with regular dark lines and
 # straight corners (issue 13; out/smile2/NOTES.md).
 SMILE_LOWER_RISEN = (0.07, 0.1)
-SMILE_LOWER_DIM = (0.01, 0.3, 0.4)
+SMILE_LOWER_DIM = (0.0, 0.12, 0.3)
 SMILE_LOWER_CORNERS = (0.05, 0.45)
-SMILE_TIP_JITTER = (0.1, 3.3, 1.9, 0.08)
+SMILE_TIP_JITTER = (0.16, 3.3, 1.9, 0.08)
 SMILE_TIP_SOFT = 0.015
-SMILE_LOWER_PARTING = 0.35
+SMILE_LOWER_PARTING = 0.7
 LOWER_TEETH_NARROW = 0.6
 SMILE_LOWER_CONVEX = 0.12
 SMILE_TOOTH_SHADE = (0.08, 2.3, 1.05, -2.62)
 SMILE_LOWER_WARM = 0.0
+SMILE_GAP_DARK = 1.0
+SMILE_GAP_LIGHT = 0.6
 # A smile's, not any stretched mouth's: fear's (AU20) and /i/'s lips are drawn wide too, and a lower
 # row risen under fear's rolled-down upper lip is a grin. _smiling is 0 until the corners stand
 # raised over the upper inner lip's middle (along the face's down, mouth widths) more than the
