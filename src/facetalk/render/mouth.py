@@ -2560,7 +2560,7 @@ N_TG = 6
 # light and incisal share, the lower row's extra warmth.
 TH_LOWER_COVER, TH_LOWER_SHADE, TH_UPPER_COVER, TH_UPPER_SHADE, TH_UPPER_LIGHT, TH_INCISAL = range(6)
 TH_LOWER_WARM = 6  # a smile's risen lower row: how much warmer _in_shade makes its shade (SMILE_LOWER_WARM, kept at 0)
-TH_LOWER_NOTCH = 7  # a smile's risen lower row: its gaps' share of the dark behind (SMILE_GAP_DARK)
+TH_LOWER_NOTCH = 7  # a smile's risen lower row: its gaps' share of the dark behind (SMILE_LOWER_PARTING, SMILE_GAP_DARK)
 N_TH = 8
 # `rgb` (N_RGB, 3): MouthPainter's colours (_shade_colours).
 RGB_THROAT, RGB_TONGUE, RGB_TONGUE_BACK, RGB_TEETH, RGB_SHADE_TINT, RGB_BLACK, RGB_BLACK_SCALE = range(7)
@@ -2806,8 +2806,9 @@ def _tooth_shade(f_pow3, gap, shadow, along_edge, parting, corner, convex):
 
 @njit(cache=True, nogil=True)
 def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, ceiling):
-    """_lower_teeth at pixel i where they may show: its cover and shade into teeth[TH_LOWER_COVER, TH_LOWER_SHADE],
-    its tips' light at most `ceiling` (LOWER_TEETH_CEILING over the teeth colour's brightest channel, at least 1)."""
+    """_lower_teeth at pixel i where they may show: its cover and shade into teeth[TH_LOWER_COVER, TH_LOWER_SHADE]
+    (a smile's risen row also its gaps' share of the dark behind, TH_LOWER_NOTCH), its tips' light at most
+    `ceiling` (LOWER_TEETH_CEILING over the teeth colour's brightest channel, at least 1)."""
     rank = rows[ROW_LOWER_RANK, i]
     sink = np.float64(np.float32(1.0) - _smooth32(across, LOWER_TEETH_SINK[0], LOWER_TEETH_SINK[1])) \
         * (1.0 + LOWER_SINK_JITTER[0] * math.sin(LOWER_SINK_JITTER[1] * rank + LOWER_SINK_JITTER[2] * side))
