@@ -2837,7 +2837,9 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
     if risen > 0.0:
         teeth[TH_LOWER_SHADE, i] *= _risen_dim(risen, along, np.float64(across), rank, side)
         # Its gaps show the dark behind: parted over the teeth toward the tips, and bare between
-        # the rounded, tilted tips up to the tallest tip's height (darkened teeth turn pink-brown in _in_shade's warmth).
+        # the rounded tips up to their jitter's height (SMILE_TIP_JITTER[0]; a tilted tip's raised
+        # corner, SMILE_TIP_JITTER[3], may stand over it undarkened). Darkened teeth would turn
+        # pink-brown in _in_shade's warmth, so the gaps mix toward the throat's colour instead.
         row_top = lower_h * sink * (1.0 + risen * SMILE_TIP_JITTER[0])
         bare = min(max((row_top - np.float64(dl)) / soft, 0.0), 1.0) * ls - teeth[TH_LOWER_COVER, i]
         teeth[TH_LOWER_NOTCH, i] = risen * ex[EX_LOWER_GAP, i] * (SMILE_GAP_DARK * max(bare, 0.0)
@@ -3550,11 +3552,11 @@ SMILE_ROWS_CLOSE = (0.14, 0.19)
 # SMILE_TOOTH_SHADE[0] darker than its neighbours (rank's and side's phase, then a phase that
 # leaves the central incisors nearly lit). Between its tips, up to the tallest tip's height, the
 # dark behind shows too (SMILE_GAP_DARK of the bare share); both by the wedge's profile, toward the
-# throat colour at SMILE_GAP_LIGHT. Parted by darkening the teeth, and bare between the tips over
-# the band between the rows, the gaps turned that band's brick pink (_in_shade warms dark teeth)
-# and read as notches cut in a band: real gaps show the dark behind (judge30b). Darker into the lip
-# than SMILE_LOWER_DIM's 0.12 (0.3, and 0.01 overall), the row read as tan-grey, about 60 levels
-# below the photo's upper teeth on 03 (judge30b).
+# throat colour at SMILE_GAP_LIGHT: a darker red-brown, the throat's own hue (red/green 1.44 on 03,
+# as warm as the teeth's shade beside it), not a neutral black. Lighter gaps, the band between the
+# rows showing through, read as notches cut in a band (judge30b). Much darker into the lip than
+# SMILE_LOWER_DIM's (SMILE_LOWER_DIM[0], overall, is a handle kept at 0), the row read as tan-grey,
+# about 60 levels below the photo's upper teeth (judge30b).
 # Dark full height, as wide as the upper centrals, it read as a fence of square blocks (judge30);
 # with its gaps faint, as a flat band with no teeth in it (judge29b).
 # Lower incisors are narrower than the upper centrals in every shape: under a photo's own upper
