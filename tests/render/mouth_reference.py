@@ -164,7 +164,7 @@ class ShadeReference:
               mouth_w: float, *, photo_teeth: tuple[np.ndarray, np.ndarray],
               lower_show: np.ndarray | None = None, tongue_tip: float = 0.0,
               lip_lift: np.ndarray | None = None, peak_opening: float | None = None,
-              stretched: np.ndarray | None = None, smiling: float = 0.0) -> np.ndarray:
+              stretch: np.ndarray | None = None, smiling: float = 0.0) -> np.ndarray:
         """(N, 3) interior colour from each pixel's distance (px) to the upper and lower inner lip.
         `photo_teeth`: how far (px) the photo's own opening goes with the upper and the lower jaw
         there; synthetic upper teeth are drawn only where the photo shows little of its own (its
@@ -176,7 +176,7 @@ class ShadeReference:
         `peak_opening`: the opening's height (px) at its widest (paint: the lips' largest gap, so
         the tongue's arch does not change with which pixels get painted; by default the largest of
         `opening`, for callers shading a whole opening);
-        `stretched`: (N,) bool, paint's _lower_teeth_shown (by default `lower_show` beyond the opening's);
+        `stretch`: (N,) 0..1, paint's _lower_teeth_shown (by default 1 where `lower_show` is beyond the opening's);
         `smiling` 0..1: a smile's stretched lower row rises under the upper (MouthPainter._smiling).
         Back to front: the cavity, the tongue, the lower teeth, the upper teeth."""
         lower_show = _lower_teeth_show(opening, mouth_w) if lower_show is None else lower_show
@@ -196,7 +196,7 @@ class ShadeReference:
         peak = float(opening.max()) if peak_opening is None else peak_opening
         narrow = _slot(opening, lift, mouth_w, synthetic=~own_upper)
         color = self._cavity(d_upper - upper_px, d_lower, across, mouth_w, peak_opening=peak, narrow=narrow)
-        lower_h = _lower_row_height(opening, lower_show, stretched, rows_gap, peak - upper_px - lower_px, mouth_w,
+        lower_h = _lower_row_height(opening, lower_show, stretch, rows_gap, peak - upper_px - lower_px, mouth_w,
                                     smiling=smiling)
         # The tongue's tip rests behind them: its lit front starts about at their tips.
         front_px = np.maximum(lower_px, lower_h * lower_show)
@@ -590,10 +590,24 @@ def _tooth_length(rank: np.ndarray, f: np.ndarray) -> np.ndarray:
     return TOOTH_LENGTH[rank] * (1.0 - TIP_DROP[rank] * np.abs(2.0 * f - 1.0) ** TIP_POWER[rank])
 
 
-def _lower_row_height(opening: np.ndarray, lower_show: np.ndarray, stretched: np.ndarray | None, rows_gap: np.ndarray,
+def _lower_row_height(opening: np.ndarray, lower_show: np.ndarray, stretch: np.ndarray | None, rows_gap: np.ndarray,
                       peak_gap: np.ndarray, mouth_w: float, *, smiling: float) -> np.ndarray:
     """(N,) px: how tall the lower teeth stand at each pixel (`rows_gap`: the gap between the rows
-    there; `peak_gap`: that gap where the opening peaks; `smiling` 0..1: MouthPainter._smiling)."""
+    there; `peak_gap`: that gap where the opening peaks; `smiling` 0..1: MouthPainter._smiling):
+    the ordinary tips' height and the stretched row's mixed by `stretch` 0..1 (by default 1 where
+    `lower_show` is beyond the opening's), each end exactly its own."""
+    stretch = lower_show > _lower_teeth_show(opening, mouth_w) if stretch is None else stretch
+    stretch = np.asarray(stretch, np.float64)
+    plain = _lower_row_height_at(opening, lower_show, np.zeros(len(opening), bool), rows_gap, peak_gap, mouth_w,
+                                 smiling=smiling)
+    full = _lower_row_height_at(opening, lower_show, np.ones(len(opening), bool), rows_gap, peak_gap, mouth_w,
+                                smiling=smiling)
+    return np.where(stretch >= 1.0, full, np.where(stretch <= 0.0, plain, plain + stretch * (full - plain)))
+
+
+def _lower_row_height_at(opening: np.ndarray, lower_show: np.ndarray, stretched: np.ndarray, rows_gap: np.ndarray,
+                         peak_gap: np.ndarray, mouth_w: float, *, smiling: float) -> np.ndarray:
+    """_lower_row_height for (N,) bool `stretched`: the stretched row's height or the ordinary tips'."""
     # Lower teeth: only their tips show, over the lower lip, when the jaw is well open (more of
     # them the wider it opens); the lip hides them toward the corners. Narrower than the upper
     # incisors, so more to the arch.
@@ -603,7 +617,6 @@ def _lower_row_height(opening: np.ndarray, lower_show: np.ndarray, stretched: np
     # bundled smile's lower row was a faint line under the dark gap. Other openings keep the
     # tips the opening gives, a guessed lower row's too (taken as stretched, 12's /i/ at jaw
     # 0.12 was an even row of tall pale blocks).
-    stretched = lower_show > _lower_teeth_show(opening, mouth_w) if stretched is None else stretched
     least, grows = LOWER_TEETH_HEIGHT
     lower_h = (least + grows * np.where(stretched, np.maximum(wide, 0.5 * lower_show), wide)) * mouth_w
     lower_h = np.where(stretched, np.minimum(lower_h, np.maximum(least * mouth_w, 0.7 * rows_gap)), lower_h)

@@ -1844,7 +1844,7 @@ def test_a_smiles_lower_row_grows_evenly_with_the_corner_lift(analysis, monkeypa
     def height(lift_mw: float) -> float:
         lift["mw"] = lift_mw
         # rows 0.2 apart, close where the opening peaks, an opening that gives the shortest stretched row
-        return _lower_height(np.float32(20.0), np.float32(1.0), True, 20.0, mouth_w, False,
+        return _lower_height(np.float32(20.0), np.float32(1.0), 1.0, 20.0, mouth_w, False,
                              painter._smiling(verts), 0.0)
 
     lifts = np.arange(-0.01, 0.04, 0.0005)
@@ -3253,7 +3253,7 @@ def test_the_upper_lips_arch_drops_as_far_as_the_wide_open_lens_reaches(analysis
 
 def test_a_guessed_lower_row_takes_the_openings_tips_not_a_broad_smiles(analysis):
     """A guessed lower row (_lower_guessed) shows the synthetic tips at every opening, but only a
-    broad smile's stretched lip takes the smile's taller tips (_shade's `stretched`): taken as
+    broad smile's stretched lip takes the smile's taller tips (_shade's `stretch`): taken as
     stretched at every opening, 12's /i/ at jaw 0.12 was an even row of tall pale blocks."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     assert painter._lower_guessed
@@ -3266,7 +3266,31 @@ def test_a_guessed_lower_row_takes_the_openings_tips_not_a_broad_smiles(analysis
     # the rows stand apart (SPREAD_GAP, past the synthetic upper teeth).
     wide = np.array([0.06, 0.2, 0.25]) * 1.3 * mouth_w
     show, stretched = painter._lower_teeth_shown(wide, own_upper=upper, lift=None, mouth_w=1.3 * mouth_w)
-    assert np.array_equal(stretched, [False, True, True])
+    assert np.array_equal(stretched > 0.0, [False, True, True])
+
+
+def test_a_partial_smiles_lower_row_grows_with_the_stretch_not_in_a_step(analysis):
+    """As a smile draws the lips wider (SPREAD_LOWER_TEETH) the stretch bares the lower teeth past
+    what a well open jaw shows, and the row grows from the opening's tips toward the stretched
+    one's height (_lower_teeth_shown's 0..1 `stretch`): a per-pixel flag jumped each pixel it
+    reached to the stretched height, and 03's and 12's partial smiles flickered ~100 / ~50 levels
+    as pixels flipped. Over a fine widening at an opening of 0.25 mouth widths, no 0.001 of the
+    rest width moves the row more than 0.01 mouth widths (the flag: 0.05); fully wide, the row is
+    the stretched one whole."""
+    from facetalk.render.mouth import SYNTHETIC_UPPER_TEETH_MW, _lower_height
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    heights, weights = [], []
+    for mouth_w in np.arange(1.18, 1.2801, 0.001) * painter._rest_mouth_w:
+        opening = np.array([0.25 * mouth_w])
+        show, stretch = painter._lower_teeth_shown(opening, own_upper=np.zeros(1), lift=None, mouth_w=mouth_w,
+                                                  smiling=0.7)
+        weights.append(stretch[0])
+        heights.append(_lower_height(np.float32(opening[0]), show[0], stretch[0],
+                                     opening[0] - SYNTHETIC_UPPER_TEETH_MW * mouth_w, mouth_w, False, 0.7, 0.0) / mouth_w)
+    assert weights[0] == 0.0 and weights[-1] == 1.0
+    assert np.abs(np.diff(heights)).max() <= 0.01, np.abs(np.diff(heights)).max()
+    assert heights[-1] > heights[0] + 0.04  # the stretched row, well above the opening's tips
 
 
 @pytest.mark.parametrize("tongue_tip, lower_f32, lifted, mouth_w, smiling, own", [
@@ -3294,7 +3318,7 @@ def test_shade_passes_equal_the_numpy_specification_to_the_bit(analysis, tongue_
     runs = (rng.random(n) * 0.15 * mouth_w * (rng.random(n) < 0.4), rng.random(n) * 0.05 * mouth_w)
     show = rng.random(n) * (rng.random(n) < 0.7)
     kwargs = dict(photo_teeth=runs, tongue_tip=tongue_tip, peak_opening=0.55 * mouth_w, smiling=smiling,
-                  lower_show=show.astype(np.float32) if lower_f32 else show, stretched=rng.random(n) < 0.3,
+                  lower_show=show.astype(np.float32) if lower_f32 else show, stretch=np.clip(rng.random(n) * 2.0 - 1.2, 0.0, 1.0),
                   lip_lift=((rng.random(n) - 0.6) * 0.1 * mouth_w).astype(np.float32) if lifted else None)
     args = (t * opening, (1.0 - t) * opening, opening, u, mouth_w)
     fast, spec = painter._shade(*args, **kwargs), ShadeReference(painter).shade(*args, **kwargs)

@@ -576,11 +576,12 @@ class MouthPainter:
         runs = interp(self._own_upper), interp(self._own_lower)
         widened = self._widened(verts, lip_on_skull_xy)
         lift = self._teeth_lift(interp, verts, mouth_w=mouth_w, lip_on_skull_xy=lip_on_skull_xy, widened=widened)
-        show, stretched = self._lower_teeth_shown(opening, own_upper=runs[0], lift=lift, mouth_w=mouth_w)
+        smiling = self._smiling(verts)
+        show, stretch = self._lower_teeth_shown(opening, own_upper=runs[0], lift=lift, mouth_w=mouth_w, smiling=smiling)
         show, show32 = _as_float64(show)  # once a frame, for _shade and _lay_photo_interior
         color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs,
-                            lower_show=show, show32=show32, lip_lift=lift, peak_opening=peak, stretched=stretched,
-                            smiling=self._smiling(verts))
+                            lower_show=show, show32=show32, lip_lift=lift, peak_opening=peak, stretch=stretch,
+                            smiling=smiling)
         arch, alpha = self._arched_top(verts, u, d_upper=d_upper, alpha=alpha, peak_opening=peak, mouth_w=mouth_w,
                                        widened=widened)
         laid = self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
@@ -768,17 +769,22 @@ class MouthPainter:
         color[at] = mix(color[at], lip, cover)
 
     def _lower_teeth_shown(self, opening: np.ndarray, *, own_upper: np.ndarray, lift: np.ndarray | None,
-                           mouth_w: float) -> tuple[np.ndarray, np.ndarray]:
+                           mouth_w: float, smiling: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
         """(N,) how far the synthetic lower teeth show at the pixels (`opening`, `own_upper`, `lift`
-        px as _stretched_lower_teeth's) and (N,) bool whether a broad smile's stretched lip bares
-        them beyond what the opening alone shows (_shade's taller tips). A guessed lower share
+        px as _stretched_lower_teeth's) and (N,) float64 0..1 how far a broad smile's stretched lip
+        bares them beyond what the opening alone shows (_shade's taller tips). Part way up a smile
+        (`smiling` 0..1, _smiling's) that weight grows with the excess over STRETCH_RAMP * 4s(1 - s),
+        so a pixel the stretch reaches grows into the taller tips rather than jumping to them (03's
+        and 12's partial smiles flickered ~100 / ~50 levels as pixels flipped between the two); a
+        held full smile (1) and an unsmiling mouth (0: fear, /i/) take every pixel it reaches whole. A guessed lower share
         (`_lower_guessed`) is the upper row's biting edge as often as lower teeth: hung from the
         parting lower lip it rode on it as an even pale band (12's /i/), so the synthetic tips show
         there at every opening, as tall as the opening (and a smile's stretch) makes them."""
         ordinary = _lower_teeth_show(opening, mouth_w)
         show = self._stretched_lower_teeth(ordinary, opening=opening, own_upper=own_upper, lift=lift, mouth_w=mouth_w)
-        stretched = show > ordinary
-        return (np.ones_like(opening) if self._lower_guessed else show), stretched
+        ramp = STRETCH_RAMP * 4.0 * smiling * (1.0 - smiling)
+        stretch = np.clip((show - ordinary) * (1.0 / ramp), 0.0, 1.0) if ramp > 0.0 else (show > ordinary) * 1.0
+        return (np.ones_like(opening) if self._lower_guessed else show), stretch
 
     def _stretched_lower_teeth(self, show: np.ndarray, *, opening: np.ndarray, own_upper: np.ndarray,
                                lift: np.ndarray | None, mouth_w: float) -> np.ndarray:
@@ -1226,7 +1232,7 @@ class MouthPainter:
     def _shade(self, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, u: np.ndarray,
                mouth_w: float, *, photo_teeth: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray | None = None,
                show32: bool | None = None, tongue_tip: float = 0.0, lip_lift: np.ndarray | None = None,
-               peak_opening: float | None = None, stretched: np.ndarray | None = None,
+               peak_opening: float | None = None, stretch: np.ndarray | None = None,
                smiling: float = 0.0) -> np.ndarray:
         """(N, 3) float64 interior colour from each pixel's distance (px) to the upper and lower inner lip.
         `photo_teeth`: how far (px) the photo's own opening goes with the upper and the lower jaw
@@ -1241,7 +1247,7 @@ class MouthPainter:
         `peak_opening`: the opening's height (px) at its widest (paint: the lips' largest gap, so
         the tongue's arch does not change with which pixels get painted; by default the largest of
         `opening`, for callers shading a whole opening);
-        `stretched`: (N,) bool, paint's _lower_teeth_shown (by default `lower_show` beyond the opening's);
+        `stretch`: (N,) 0..1, paint's _lower_teeth_shown (by default 1 where `lower_show` is beyond the opening's);
         `smiling`: 0..1 _smiling's, a smile's stretched lower row rising under the upper (_lower_height).
         Back to front: the cavity, the tongue, the lower teeth, the upper teeth, in four compiled
         passes (_shade_rows, _shade_back, _shade_front, _shade_teeth) between which numpy takes the
@@ -1253,7 +1259,7 @@ class MouthPainter:
         (paint's)."""
         d_upper, d_lower, opening, u = (np.asarray(a, np.float32) for a in (d_upper, d_lower, opening, u))
         lower_show = _lower_teeth_show(opening, mouth_w) if lower_show is None else lower_show
-        stretched = lower_show > _lower_teeth_show(opening, mouth_w) if stretched is None else stretched
+        stretch = lower_show > _lower_teeth_show(opening, mouth_w) if stretch is None else stretch
         peak = float(opening.max()) if peak_opening is None else peak_opening
         lift = np.zeros(len(u), np.float32) if lip_lift is None else np.asarray(lip_lift, np.float32)
         scalars = np.empty(N_SC)
@@ -1264,7 +1270,7 @@ class MouthPainter:
         scalars[[SC_SMILING, SC_LOWER_CEILING, SC_LOWER_NARROW]] = smiling, self._lower_ceiling(), self._lower_narrow()
         runs = np.array(photo_teeth, np.float64)
         rows, reach = np.empty((N_ROWS, len(u))), np.empty((2, len(u)), np.bool_)
-        _shade_rows(u, opening, d_upper, d_lower, runs, show, lift, np.ascontiguousarray(stretched, np.bool_), scalars,
+        _shade_rows(u, opening, d_upper, d_lower, runs, show, lift, np.ascontiguousarray(stretch, np.float64), scalars,
                     _teeth_edges(), rows, reach)
         ex = _shade_exponentials(u, d_upper, d_lower, rows, reach, mouth_w,
                                  synthetic=runs[0] < OWN_ROW_SHOWS * (SYNTHETIC_UPPER_TEETH_MW * mouth_w))
@@ -2579,12 +2585,12 @@ EDGES_UPPER, EDGES_LOWER = 0, 1
 
 
 @njit(cache=True, nogil=True)
-def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretched, scalars, edges, rows, reach):
+def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretch, scalars, edges, rows, reach):
     """_shade's first stage: per pixel into `rows` (N_ROWS, N) float64 the upper and lower rows'
     px (upper_px, lower_px), rows_gap, below_teeth, lower_h, front_px, the tongue's `wide`, the
     lower and upper teeth's f and rank (_teeth_along), the slot (_slot_at), by their ROW_* indices. Float32 (N,) `u`,
     `opening`, `d_upper`, `lift` px; (2, N) float64 `runs` px; (N,) float64 `lower_show` (its
-    values float32 where scalars[SC_SHOW32] is 1); (N,) bool `stretched`; `scalars` (N_SC,): see
+    values float32 where scalars[SC_SHOW32] is 1); (N,) float64 0..1 `stretch`; `scalars` (N_SC,): see
     SC_*; `edges` (2, 9) the upper and lower teeth's (_teeth_edges). Into `reach` (2, N) bool where the
     lower and the upper teeth may show (_lower_teeth's and _upper_teeth's pixels)."""
     mouth_w, show32 = scalars[SC_MOUTH_W], scalars[SC_SHOW32] > 0.0
@@ -2601,7 +2607,7 @@ def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretched,
         rows[ROW_GAP, i] = np.float64(opening[i]) - rows[ROW_UPPER_PX, i] - rows[ROW_LOWER_PX, i]
         rows[ROW_BELOW_TEETH, i] = np.float64(d_upper[i]) - rows[ROW_UPPER_PX, i]
         peak_gap = scalars[SC_PEAK] - rows[ROW_UPPER_PX, i] - rows[ROW_LOWER_PX, i]
-        rows[ROW_LOWER_H, i] = _lower_height(opening[i], ls, stretched[i], rows[ROW_GAP, i], mouth_w, show32,
+        rows[ROW_LOWER_H, i] = _lower_height(opening[i], ls, stretch[i], rows[ROW_GAP, i], mouth_w, show32,
                                              scalars[SC_SMILING], peak_gap)
         rows[ROW_FRONT_PX, i] = max(rows[ROW_LOWER_PX, i], rows[ROW_LOWER_H, i] * ls)
         rows[ROW_WIDE, i] = max(max(rows[ROW_GAP, i], 0.0) - TONGUE_ROOM[0] * mouth_w, 0.0) / (TONGUE_ROOM[1] * mouth_w)
@@ -2631,10 +2637,22 @@ def _slot_at(rows, i, op, lift, uu, synthetic, mouth_w):
 
 
 @njit(cache=True, nogil=True)
-def _lower_height(op, ls, stretched, rows_gap, mouth_w, show32, smiling, peak_gap):
-    """_shade's lower_h (px) at one pixel: float32 arithmetic while lower_show is float32, as numpy's;
-    a smile's (`smiling` 0..1) stretched row up under the upper one (SMILE_LOWER_TEETH) while the
-    rows stand close at the opening's peak (`peak_gap` px: the peak opening less the rows here)."""
+def _lower_height(op, ls, stretch, rows_gap, mouth_w, show32, smiling, peak_gap):
+    """_shade's lower_h (px) at one pixel: the ordinary tips' height and the stretched row's
+    (_lower_height_at) mixed by `stretch` 0..1 (_lower_teeth_shown's), each end exactly its own."""
+    plain = _lower_height_at(op, ls, False, rows_gap, mouth_w, show32, smiling, peak_gap)
+    if stretch <= 0.0:
+        return plain
+    full = _lower_height_at(op, ls, True, rows_gap, mouth_w, show32, smiling, peak_gap)
+    return full if stretch >= 1.0 else plain + stretch * (full - plain)
+
+
+@njit(cache=True, nogil=True)
+def _lower_height_at(op, ls, stretched, rows_gap, mouth_w, show32, smiling, peak_gap):
+    """_lower_height for the ordinary (`stretched` False) or the stretched row: float32 arithmetic
+    while lower_show is float32, as numpy's; a smile's (`smiling` 0..1) stretched row up under the
+    upper one (SMILE_LOWER_TEETH) while the rows stand close at the opening's peak (`peak_gap` px:
+    the peak opening less the rows here)."""
     wide = min(max((op - np.float32(LOWER_TEETH_OPENING[0] * mouth_w)) / np.float32(LOWER_TEETH_OPENING[1] * mouth_w),
                    np.float32(0.0)), np.float32(1.0))
     if show32:
@@ -3526,6 +3544,9 @@ def _lower_teeth_show(opening: np.ndarray, mouth_w: float) -> np.ndarray:
 # synthetic tips shaded by the lip, and a dark crescent came back over it.
 SPREAD_LOWER_TEETH = (1.18, 1.28)
 SPREAD_GAP = (0.025, 0.06)
+# How far (of the lower teeth's show) the stretch bares them beyond the opening's own before the
+# taller stretched tips stand whole, at half a smile (_lower_teeth_shown; narrower toward either end).
+STRETCH_RAMP = 0.5
 # In a smile the stretched lower row rises to SMILE_ROWS_GAP (mouth widths) under the upper row's
 # line, up to SMILE_LOWER_TEETH tall (a lower incisor's crown, ~9 mm of a ~50 mm mouth, less the lip
 # over its root), by how far the stretch bares it (_lower_height): a real broad smile shows the lower
