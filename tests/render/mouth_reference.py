@@ -34,7 +34,7 @@ from facetalk.render.mouth import (
     TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
     SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_PARTING, LOWER_TEETH_NARROW, SMILE_LOWER_CONVEX, SMILE_TOOTH_SHADE,
-    SMILE_LOWER_RISEN, SMILE_GAP_DARK, SMILE_GAP_LIGHT, SMILE_LOWER_WARM, LOWER_TIP_LIGHT, LOWER_TEETH_CEILING, RGB_TEETH, RGB_THROAT, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
+    SMILE_LOWER_RISEN, SMILE_GAP_DARK, SMILE_GAP_LIGHT, LOWER_TIP_LIGHT, LOWER_TEETH_CEILING, RGB_TEETH, RGB_THROAT, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
     _biting_edge_table, _biting_envelope_table, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height,
 )
 
@@ -256,7 +256,6 @@ class ShadeReference:
         # _shade paints (_shade_rgb's: a moustache darkens synthetic teeth, which _in_shade here leaves out).
         lower_colour = self._tooth_colour(f, LOWER_GAP_SHARE * gap, d_lower,
                                           lower_h, rounded[at], 0.5 * mouth_w, lip_shadow=LOWER_LIP_SHADOW, dim=dim,
-                                          warm=SMILE_LOWER_WARM * risen,
                                           convex_k=LOWER_TOOTH_CONVEX + SMILE_LOWER_CONVEX * risen * along,
                                           parting=LOWER_PARTING * (along * along * along),
                                           tip_light=LOWER_TIP_LIGHT * (1.0 - risen),
@@ -465,7 +464,7 @@ class ShadeReference:
 
     def _tooth_colour(self, f: np.ndarray, gap: np.ndarray, d_lip: np.ndarray, height: float,
                       corner_shade: np.ndarray, mouth_w: float, *, lip_shadow: float = UPPER_LIP_SHADOW,
-                      dim: np.ndarray | float = 1.0, warm: np.ndarray | None = None,
+                      dim: np.ndarray | float = 1.0,
                       convex_k: float = TOOTH_CONVEX, parting: np.ndarray | None = None,
                       tip_light: np.ndarray | None = None, ceiling: float = np.inf) -> np.ndarray:
         """(N, 3) teeth colour: each tooth rounded (lighter mid-tooth), dark gaps between teeth,
@@ -485,15 +484,13 @@ class ShadeReference:
         # lip that opens into a dark notch at the biting edge.
         parting = 0.1 + 0.5 * along ** 2 if parting is None else parting
         shade = (convex * (1.0 - parting * gap) * shadow * edge)[:, None] * corner_shade * np.reshape(dim, (-1, 1))
-        return self._in_shade(shade, warm=warm)
+        return self._in_shade(shade)
 
-    def _in_shade(self, shade: np.ndarray, *, warm: np.ndarray | None = None) -> np.ndarray:
+    def _in_shade(self, shade: np.ndarray) -> np.ndarray:
         """(N, 3) teeth colour at (N, 1) brightness `shade` (1 lit): the light in a mouth's shadow
         comes off the lips and the inside of the mouth, so shaded teeth turn warmer as they darken
         (a plain darkened ivory reads grey-blue next to the skin); a grey photo stays grey."""
         dark = 1.0 - np.clip(shade, 0.0, 1.0)
-        if warm is not None:  # a smile's risen lower row, warmer still (SMILE_LOWER_WARM)
-            dark = dark * (1.0 + warm[:, None])
         return self.teeth_rgb * shade * self._shade_tint ** dark
 
 

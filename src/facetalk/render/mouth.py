@@ -1284,8 +1284,6 @@ class MouthPainter:
         for row, (cover, shade) in enumerate(((TH_LOWER_COVER, TH_LOWER_SHADE), (TH_UPPER_COVER, TH_UPPER_SHADE))):
             at = np.flatnonzero(teeth[cover] > 0.0)  # _in_shade's warmth where the teeth cover
             dark = 1.0 - np.clip(teeth[shade, at], 0.0, 1.0)
-            if row == 0 and SMILE_LOWER_WARM and smiling > 0.0:  # a smile's risen lower row only
-                dark *= 1.0 + teeth[TH_LOWER_WARM, at]
             tint[row, at] = self._shade_tint ** dark[:, None]
         _shade_teeth(teeth, tint[0], tint[1], rgb, out)
         return out
@@ -2563,11 +2561,10 @@ N_EX2 = 5
 TG_HEIGHT, TG_COVER, TG_RAISED, TG_BACK, TG_LIGHT_IN, TG_OVER = range(6)
 N_TG = 6
 # _shade_front's `teeth` (N_TH, N): the lower teeth's cover and shade, the upper's cover, shade,
-# light and incisal share, the lower row's extra warmth.
+# light and incisal share.
 TH_LOWER_COVER, TH_LOWER_SHADE, TH_UPPER_COVER, TH_UPPER_SHADE, TH_UPPER_LIGHT, TH_INCISAL = range(6)
-TH_LOWER_WARM = 6  # a smile's risen lower row: how much warmer _in_shade makes its shade (SMILE_LOWER_WARM, kept at 0)
-TH_LOWER_NOTCH = 7  # a smile's risen lower row: its gaps' share of the dark behind (SMILE_LOWER_PARTING, SMILE_GAP_DARK)
-N_TH = 8
+TH_LOWER_NOTCH = 6  # a smile's risen lower row: its gaps' share of the dark behind (SMILE_LOWER_PARTING, SMILE_GAP_DARK)
+N_TH = 7
 # `rgb` (N_RGB, 3): MouthPainter's colours (_shade_colours).
 RGB_THROAT, RGB_TONGUE, RGB_TONGUE_BACK, RGB_TEETH, RGB_SHADE_TINT, RGB_BLACK, RGB_BLACK_SCALE = range(7)
 RGB_PENUMBRA = 7  # the teeth in shade (TEETH_PENUMBRA_LIGHT, PENUMBRA_WARMTH)
@@ -2773,7 +2770,7 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
             penumbra *= np.float64(one - _smooth32(across, UPPER_TEETH_FADE[0], UPPER_TEETH_FADE[1]))
             for c in range(3):
                 out[i, c] += (rgb[RGB_PENUMBRA, c] * rows[ROW_SLOT_TEETH, i] - out[i, c]) * penumbra
-        teeth[TH_LOWER_COVER, i] = teeth[TH_UPPER_COVER, i] = teeth[TH_LOWER_WARM, i] = teeth[TH_LOWER_NOTCH, i] = 0.0
+        teeth[TH_LOWER_COVER, i] = teeth[TH_UPPER_COVER, i] = teeth[TH_LOWER_NOTCH, i] = 0.0
         if reach[0, i]:
             _lower_tooth_at(teeth, i, across, side, d_lower[i], rows[ROW_LOWER_H, i], lower_show[i], rows, ex,
                             mouth_w, scalars[SC_LOWER_CEILING])
@@ -2862,7 +2859,6 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
         bare = min(max((row_top - np.float64(dl)) / soft, 0.0), 1.0) * ls - teeth[TH_LOWER_COVER, i]
         teeth[TH_LOWER_NOTCH, i] = risen * ex[EX_LOWER_GAP, i] * (SMILE_GAP_DARK * max(bare, 0.0)
                                                                   + SMILE_LOWER_PARTING * along * teeth[TH_LOWER_COVER, i])
-        teeth[TH_LOWER_WARM, i] = SMILE_LOWER_WARM * risen
 
 
 @njit(cache=True, nogil=True)
@@ -3565,8 +3561,8 @@ SMILE_ROWS_CLOSE = (0.14, 0.19)
 # the lower row is mostly behind the lower lip, in its and the upper row's shadow (SMILE_LOWER_DIM:
 # darker overall, down into the lip, toward the corners over SMILE_LOWER_CORNERS across), its tips
 # uneven (SMILE_TIP_JITTER: amplitude, rank's and side's phase, tilt across each tooth) and soft
-# (SMILE_TIP_SOFT mouth widths), SMILE_LOWER_WARM more of _in_shade's warmth (a tuning handle kept
-# at 0: the same enamel as the upper row, only shaded). Bared, its incisors show as lower incisors
+# (SMILE_TIP_SOFT mouth widths), the same enamel as the upper row, only shaded (no warmth of its
+# own over _in_shade's: warmer, it read duller than the teeth above). Bared, its incisors show as lower incisors
 # are, parted by a wedge: each gap SMILE_LOWER_PARTING * along of the way to the dark behind (0
 # where they touch at the lip .. 1 at the tips, over the short tips' parting), each tooth's sides
 # SMILE_LOWER_CONVEX * along more turned away toward its rounded tips, and each tooth up to
@@ -3595,7 +3591,6 @@ SMILE_LOWER_PARTING = 0.7
 LOWER_TEETH_NARROW = 0.6
 SMILE_LOWER_CONVEX = 0.12
 SMILE_TOOTH_SHADE = (0.08, 2.3, 1.05, -2.62)
-SMILE_LOWER_WARM = 0.0
 SMILE_GAP_DARK = 1.0
 SMILE_GAP_LIGHT = 0.6
 # A smile's, not any stretched mouth's: fear's (AU20) and /i/'s lips are drawn wide too, and a lower
