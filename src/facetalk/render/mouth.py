@@ -1004,8 +1004,7 @@ class MouthPainter:
         if stretch > 0.0:
             kernel = kernel + stretch * (_outline_kernel(lens_reach=LENS_REACH_WIDE) - kernel)
         # Rounded lips' smoothing is the mirrored one (_mirrored_outline_kernel), whole from OUTLINE_POUT on.
-        pout = min(max(self._rounded(widened) / OUTLINE_POUT, 0.0), 1.0)  # smoothstep, in plain floats
-        pout = pout * pout * (3.0 - 2.0 * pout)
+        pout = _smooth64(self._rounded(widened), 0.0, OUTLINE_POUT)  # one number: not numpy's smoothstep (~5 us)
         if pout > 0.0:
             kernel = kernel + pout * (_mirrored_outline_kernel() - kernel)
         need = _outline_need(_lip_heights(verts, self._lip_ids, self._lower_ids, OUTLINE_GRID), OUTLINE_GRID,
@@ -3511,10 +3510,8 @@ def lens_wide(peak_opening: float, mouth_w: float) -> float:
     """0..1 how far a mouth opened `peak_opening` px at its widest, `mouth_w` px wide, is wide open:
     its lens's reach runs on toward LENS_REACH_WIDE (MouthPainter._lens_shape) as its peak grows
     over LENS_WIDE_OPENING mouth widths."""
-    # smoothstep's cubic in plain floats: numpy's clip on one number cost ~5 us of a frame
-    t = min(max((peak_opening / max(mouth_w, 1e-6) - LENS_WIDE_OPENING[0])
-                / (LENS_WIDE_OPENING[1] - LENS_WIDE_OPENING[0]), 0.0), 1.0)
-    return t * t * (3.0 - 2.0 * t)
+    # one number: the compiled scalar smoothstep, not numpy's (its clip on one number cost ~5 us)
+    return _smooth64(peak_opening / max(mouth_w, 1e-6), LENS_WIDE_OPENING[0], LENS_WIDE_OPENING[1])
 
 
 def lens_height(across: np.ndarray, *, power: float = LENS_POWER, reach: float = LENS_REACH) -> np.ndarray:
