@@ -3610,7 +3610,7 @@ def _dark_span(renderer, analysis, frame, monkeypatch) -> tuple[float, np.ndarra
     monkeypatch.setattr(painter, "_composite", spy_composite)
     image = renderer.render(frame)
     cover = np.zeros(len(seen["alpha"]))
-    cover[seen["faces"][0]] = seen["faces"][1]
+    cover[seen["faces"].px] = seen["faces"].cover
     dark = seen["xy"][seen["alpha"] * (1.0 - cover) > 0.5]
     verts = posed_vertices(analysis.rig, frame)[:, :2].astype(float)
     left, right = verts[lm.LIPS_INNER_UPPER[0]], verts[lm.LIPS_INNER_UPPER[-1]]
@@ -3641,11 +3641,11 @@ def test_wide_open_the_dark_runs_nearly_to_the_inner_corners(analysis, monkeypat
 
 def test_the_wide_open_lens_reach_grows_slowly_with_the_opening(analysis):
     """The lens's reach (_lens_reach) runs on from LENS_REACH to LENS_REACH_WIDE over
-    LENS_WIDE_OPENING slowly enough that its tip crosses a photo's own corner teeth a fraction of a
-    pixel a jaw step: faster, a tooth pixel the corner faces left is laid sharp again
-    (_unlay_repainted) in one step, a sparkle at the corners over a jaw ramp (11's stepped 76
-    levels with the reach grown over 0.3-0.45 mouth widths of peak, 39 over 0.3-0.6:
-    out/rim30/NOTES.md). Its steepest growth over a fine sweep of the peak is at most 0.5 of the
+    LENS_WIDE_OPENING slowly enough that the corner faces slide over a photo's own corner teeth a
+    fraction of a pixel a jaw step (while the colour they moved unlaid those teeth, _unlay_repainted,
+    11's corners stepped 76 levels a jaw step with the reach grown over 0.3-0.45 mouth widths of
+    peak, 39 over 0.3-0.6: out/rim30/NOTES.md; 22 since their distance from the faces unlays them,
+    _unlay_near_faces, out/tip31/NOTES.md). Its steepest growth over a fine sweep of the peak is at most 0.5 of the
     way to the corners a mouth width of peak (lens_wide's smoothstep peaks at 1.5 / the range's
     width; 1.0 over 0.3-0.45)."""
     from facetalk.render.mouth import LENS_REACH, LENS_REACH_WIDE, lens_wide
@@ -3680,7 +3680,7 @@ def test_a_corner_face_hides_the_photos_opening_under_it(analysis, monkeypatch, 
 
     def spy_cover(alpha, *, edge, faces):
         fade, laid = alpha / np.maximum(edge, 1e-6), np.zeros(len(alpha), bool)
-        laid[faces[0]] = True
+        laid[faces.px] = True
         seen["faces"] = laid & (edge >= 1.0) & (fade > 0.3) & (fade < 0.9)
         return faces_cover(alpha, edge=edge, faces=faces)
 
@@ -3729,6 +3729,72 @@ def test_the_compiled_unlay_pass_is_numpys_unlay_to_the_bit():
     expect *= np.maximum(1.0 - np.abs(color - as_laid).max(axis=1) / mouth_module.UNLAY_LEVELS, 0.0)
     mouth_module._unlay_pass(laid, color, as_laid, mouth_module.UNLAY_LEVELS)
     assert laid.dtype == np.float32 and np.array_equal(laid, expect), int((laid != expect).sum())
+
+
+def test_the_faces_distance_unlays_the_photos_teeth_only_toward_the_lens_ends():
+    """_unlay_repainted's faces' pass (_unlay_near_faces): a laid pixel half a px past a face's
+    edge (its cover 0, the colour unmoved) keeps 0.5 / FACES_UNLAY_PX of its sharp share where the
+    lens has closed to FACES_UNLAY_LENS of its height or less, all of it at the lens's full height
+    (mid-mouth: the frames there as before), part way between; a pixel the face covers keeps none
+    there, one FACES_UNLAY_PX px clear of its cover keeps all."""
+    from facetalk.render.mouth import FACES_UNLAY_LENS, FACES_UNLAY_PX, _Faces
+
+    lens = np.array([1.0, 0.5 * (1.0 + FACES_UNLAY_LENS), FACES_UNLAY_LENS, 0.2, 0.2, 0.2], np.float32)
+    beyond = np.array([1.0, 1.0, 1.0, 1.0, 0.4, 0.5 + FACES_UNLAY_PX], np.float32)
+    laid = np.ones(6, np.float32)
+    as_laid = np.full((6, 3), 200.0)
+    none = np.zeros(0, np.int64)
+    mouth_module._unlay_repainted(laid, color=as_laid.copy(), as_laid=as_laid,
+                                  faces=_Faces(px=none, cover=np.zeros(0, np.float32), near=np.arange(6),
+                                               beyond=beyond, lens=lens))
+    part = 0.5 / FACES_UNLAY_PX
+    np.testing.assert_allclose(laid, [1.0, 1.0 - 0.5 * (1.0 - part), part, part, 0.0, 1.0], rtol=1e-6)
+
+
+def test_the_photos_teeth_toward_the_corners_sharpen_by_degrees_as_a_face_leaves_them(analysis):
+    """Over a jaw ramp the lips' corner faces slide off the photo's own teeth toward the corners
+    a fraction of a px a step; the share of each tooth pixel kept sharp (`laid`, after
+    _unlay_repainted) goes with its distance from the face's edge (_unlay_near_faces), not with
+    the colour the face moved there, which cleared it whole at a cover of a few hundredths and
+    laid it sharp again in one step (11's corner teeth stepped 39-44 levels a jaw step,
+    out/tip31/NOTES.md). On the bundled photo, jaw 0.3 -> 0.9 in steps of 0.004, at the pixels
+    beyond 0.6 of the way to the inner corners: no step over 0.1 (the colour's rule: 187, the
+    largest 0.21; by the distance, the largest 0.07)."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer
+
+    renderer = Renderer(analysis)
+    painter, seen = renderer._mouth, {}
+    taper, composite, unlay = painter._taper_corners, painter._composite, mouth_module._unlay_repainted
+
+    def spy_taper(color, interp, **kwargs):
+        seen["along"] = np.asarray(kwargs["along"]).copy()
+        return taper(color, interp, **kwargs)
+
+    def spy_unlay(laid, **kwargs):
+        unlay(laid, **kwargs)
+        seen["laid"] = laid.copy()
+
+    def spy_composite(out, box, ys, xs, *args, **kwargs):
+        seen["yx"] = (ys + box[1], xs + box[0])
+        return composite(out, box, ys, xs, *args, **kwargs)
+
+    steps, before = [], None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mouth_module, "_unlay_repainted", spy_unlay)
+        painter._taper_corners, painter._composite = spy_taper, spy_composite
+        for jaw in np.arange(0.3, 0.9 + 1e-9, 0.004):
+            seen.clear()
+            renderer.render(MotionFrame(t_s=0, jaw_open=float(jaw)))
+            corner = np.abs(seen["along"]) > 0.6
+            now = dict(zip(zip(seen["yx"][0][corner].tolist(), seen["yx"][1][corner].tolist()),
+                           seen["laid"][corner].tolist()))
+            if before is not None:
+                steps += [abs(share - before[px]) for px, share in now.items() if px in before]
+            before = now
+    steps = np.array(steps)
+    assert len(steps) > 10_000, len(steps)  # the corners' pixels, each frame's and the next's: 48,929
+    assert steps.max() < 0.1, (steps.max(), int((steps > 0.1).sum()))
 
 
 def test_the_near_field_is_every_pixels_distance_to_every_segment():

@@ -204,6 +204,20 @@ class _Rims:
 
 
 @dataclass(frozen=True, eq=False)
+class _Faces:
+    """The lips' corner faces of one frame (MouthPainter._taper_corners): the (n,) int64 cavity
+    pixels they cover and their (n,) float32 cover 0..1; the (m,) int64 pixels beside the lens
+    where they were reckoned (`near`), the (m,) float32 px each lies beyond the nearer face's
+    reach (< 0: inside it) and the (m,) lens_height there (_unlay_near_faces)."""
+
+    px: np.ndarray
+    cover: np.ndarray
+    near: np.ndarray
+    beyond: np.ndarray
+    lens: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
 class _Outline:
     """How far (px) the upper and lower lips' inner faces come in over the opening at least
     (MouthPainter._rounded_outline): float64 (G,) each at OUTLINE_GRID's places across the mouth."""
@@ -592,6 +606,7 @@ class MouthPainter:
         along = self._across(verts, xs + x0, ys + y0, signed=True) if opens > 0.0 or roll_upper > 0.0 else None
         alpha = self._roll_cover(color, alpha, interp, d_upper=d_upper - arch, own_upper=runs[0], mouth_w=mouth_w,
                                  roll=roll_upper, across=None if along is None else np.abs(along), cleared=cleared)
+        faces = None
         if opens > 0.0:  # a nearly shut mouth has no lens
             faces = self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, along=along, opens=opens,
                                         verts=verts, peak_opening=peak, mouth_w=mouth_w, arch=arch, widened=widened,
@@ -599,7 +614,7 @@ class MouthPainter:
             alpha = _faces_cover(alpha, edge=edge, faces=faces)
         self._under_hair(color, out, xs + x0, ys + y0, d_upper=d_upper, d_lower=d_lower, u=u, mouth_w=mouth_w,
                          peak_opening=peak)
-        _unlay_repainted(laid, color=color, as_laid=as_laid)
+        _unlay_repainted(laid, color=color, as_laid=as_laid, faces=faces)
         self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha, owned=owned, sharp=laid)
 
     def _new_opening(self, verts: np.ndarray, interp) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float]:
@@ -920,7 +935,7 @@ class MouthPainter:
                        along: np.ndarray, opens: float, peak_opening: float, mouth_w: float,
                        arch: np.ndarray | None = None, widened: float = 1.0,
                        cleared: np.ndarray | None = None,
-                       verts: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+                       verts: np.ndarray | None) -> _Faces:
         """Covers, in the (N, 3) interior `color` in place, the opening's corners with lip: the rig's
         11 points a lip join a corner to its neighbour with one straight, steep segment, so the
         opening stood with blunt, near-vertical ends. An open mouth is a lens tapering into its
@@ -936,8 +951,7 @@ class MouthPainter:
         `cleared`: (V,) 0..1 how far the photo's lip line is cleared at each inner-lip vertex this
         frame (_clear_rims; None: not at all); `verts`: the (V, 3) posed vertices, from which each
         lip's face comes in further where the outline is rounded (_rounded_outline; None: only as
-        far as the lens asks). Returns the faces' (n,) int64 pixels (of the N) and their (n,)
-        float32 cover 0..1 (for _faces_cover)."""
+        far as the lens asks). Returns the faces (_Faces: for _faces_cover and _unlay_repainted)."""
         wide = lens_wide(peak_opening, mouth_w)
         power, reach = self._lens_shape(widened, wide=wide)
         full, across = LENS_FULL * reach, np.abs(along)
@@ -952,7 +966,7 @@ class MouthPainter:
         side = np.nonzero(side)[0]
         lens = lens_height(across[side], power=power, reach=reach)
         none = np.zeros(len(side), np.float32)
-        at, lower, cover, depth, inward, arched = _corner_cover(
+        at, lower, cover, depth, inward, arched, beyond = _corner_cover(
             np.asarray(d_upper, np.float32)[side], np.asarray(d_lower, np.float32)[side], lens,
             none if arch is None else np.asarray(arch, np.float32)[side],
             none if outline is None else np.asarray(along, np.float32)[side],
@@ -961,12 +975,12 @@ class MouthPainter:
             float(peak_opening), opens, arch is not None, bool(self._own_teeth),
             self._rest_mouth_w / max(mouth_w, 1e-6), self._rest_mouth_w)
         if not len(at):
-            return at, cover
+            return _Faces(px=at, cover=cover, near=side, beyond=beyond, lens=lens)
         if arch is None:  # numpy's float64 zeros for arched made these float64 (the same values)
             inward, arched = inward.astype(np.float64), arched.astype(np.float64)
         self._lay_corner_faces(color, interp, side[at], lower=lower, depth=depth, inward=inward, arched=arched,
                                cover=cover, cleared=cleared)
-        return side[at], cover
+        return _Faces(px=side[at], cover=cover, near=side, beyond=beyond, lens=lens)
 
     def _lens_shape(self, widened: float, *, wide: float) -> tuple[float, float]:
         """lens_height's (power, reach) for lips `widened` (_widened's ratio) at an opening `wide`
@@ -1799,9 +1813,9 @@ RIM_FILL_KEEP = 3.0
 # inner corner, the dark framed as a pale gasket with pointed ends (12's widest vowel, judge29b).
 # The faces still widen toward the corners, less (out/rim30/table_a4.txt). /i/ and a smile (peak
 # 0.09-0.33 mouth widths) keep LENS_REACH (13's /i/, at 0.33, nearly). The range is 0.3 mouth
-# widths wide so the tip crosses 11's own corner teeth about 0.15 px a jaw step of 0.005: faster,
-# a tooth pixel the faces left is laid sharp again in one step (_unlay_repainted), a sparkle at
-# the corners (its size over a jaw ramp: out/rim30/NOTES.md, Flicker).
+# widths wide so the faces' edge slides over 11's own corner teeth a fraction of a px a jaw step
+# of 0.005, each tooth pixel it leaves laid sharp again by its distance from it (_unlay_near_faces;
+# the steps over a jaw ramp: out/rim30/NOTES.md, Flicker, out/tip31/NOTES.md).
 LENS_POWER = 1.0
 LENS_REACH = 0.85
 LENS_REACH_WIDE = 0.95
@@ -2343,10 +2357,11 @@ def _corner_cover(d_upper, d_lower, lens, arch, along, need_upper, need_lower, p
     px, `opens` 0..1, `own_teeth`: the photo shows its own, `to_rest`: rest / posed mouth width,
     `rest_w`: rest mouth width px. Returns the (n,) int64 pixels (of the M) a lip's face covers,
     (n,) bool which are the lower lip's, (n,) float32 cover, float64 depth px, float32 inward and
-    arched."""
+    arched, and (M,) float32 px each of the M lies beyond the nearer face's reach (< 0 inside it)."""
     zero, one = np.float32(0.0), np.float32(1.0)
     n = d_upper.shape[0]
     at, lower, depth = np.empty(n, np.int64), np.empty(n, np.bool_), np.empty(n)
+    beyond = np.empty(n, np.float32)
     out = np.empty((3, n), np.float32)
     k = 0
     for j in range(n):
@@ -2366,6 +2381,7 @@ def _corner_cover(d_upper, d_lower, lens, arch, along, need_upper, need_lower, p
             over = a > np.float32(0.5) and own_teeth
         is_lower = dl - low < du - up
         d, reach = (dl, low) if is_lower else (du, up)
+        beyond[j] = d - reach
         if not reach - d > np.float32(-0.5):
             continue
         arched = zero if is_lower else arched
@@ -2374,7 +2390,7 @@ def _corner_cover(d_upper, d_lower, lens, arch, along, need_upper, need_lower, p
         depth[k], out[1, k] = _face_depth(d, reach, arched, over, to_rest, rest_w)
         out[2, k] = arched
         k += 1
-    return at[:k], lower[:k], out[0, :k].copy(), depth[:k].copy(), out[1, :k].copy(), out[2, :k].copy()
+    return at[:k], lower[:k], out[0, :k].copy(), depth[:k].copy(), out[1, :k].copy(), out[2, :k].copy(), beyond
 
 
 @njit(cache=True, nogil=True)
@@ -3025,7 +3041,7 @@ def _lay_over(out, x0, y0, cover, premul, noise, ys, xs, owned, color, sharp, re
                 out[y0 + y, x0 + x, c] = np.uint8(min(max(v, 0.0), 255.0))
 
 
-def _faces_cover(alpha: np.ndarray, *, edge: np.ndarray, faces: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+def _faces_cover(alpha: np.ndarray, *, edge: np.ndarray, faces: _Faces) -> np.ndarray:
     """paint's (N,) coverage `alpha` raised, at the lips' corner faces' (n,) pixels with their (n,)
     cover 0..1 (`faces`: _taper_corners'), to that cover within `edge` (N,) 0..1, the inner lip
     line's anti-aliased edge (_edge_coverage). A face is lip wherever it covers, not only as far as
@@ -3034,7 +3050,7 @@ def _faces_cover(alpha: np.ndarray, *, edge: np.ndarray, faces: tuple[np.ndarray
     teeth (a grey-lilac wedge along the inner lip at 11's and 12's /i/ corners). Whole from
     CORNER_FACE_OVER of that fade, so a pixel the opening first takes in changes smoothly.
     Returns a new (N,) array of `alpha`'s dtype."""
-    px, cover = faces
+    px, cover = faces.px, faces.cover
     raised = alpha.copy()
     raised[px] = np.maximum(alpha[px], cover * np.minimum(alpha[px] / CORNER_FACE_OVER, edge[px]))
     return raised
@@ -3700,9 +3716,20 @@ def _as_float64(values: np.ndarray) -> tuple[np.ndarray, bool]:
 # A laid pixel the passes after it moved this many grey levels in all (_unlay_repainted) is no longer
 # the photo's (8 left 12's jaw sweep 28 levels and 31 pixel-steps over 20; this, 27 and 3).
 UNLAY_LEVELS = 16.0
+# Toward the corners (where the lens has closed to FACES_UNLAY_LENS of its height, fading in from
+# its full height) a laid pixel is kept sharp by its distance from the corner faces' edge, whole
+# FACES_UNLAY_PX px beyond it (_unlay_near_faces). By the colour the faces moved alone, a few
+# hundredths of cover cleared it whole: over a jaw ramp each tooth pixel the lower lip's face slid
+# off at 11's corners went from blurred to sharp in one step, 39-44 levels (22 and 20 now, what is
+# left the back teeth's hand-over, PHOTO_TEETH_HIDDEN); at 1 px, 562 steps of the sharp share over
+# 0.1 on 11 (jaw 0.2-1, 0.004 steps; 2271 by the colour alone), at 2, 54, at 3, 50
+# (out/tip31/NOTES.md). Mid-mouth, where nothing slid, the frames are as they were.
+FACES_UNLAY_PX = 2.0
+FACES_UNLAY_LENS = 0.7
 
 
-def _unlay_repainted(laid: np.ndarray, *, color: np.ndarray, as_laid: np.ndarray | None) -> None:
+def _unlay_repainted(laid: np.ndarray, *, color: np.ndarray, as_laid: np.ndarray | None,
+                     faces: _Faces | None = None) -> None:
     """Lowers `laid` (N,) in place by how far the passes after the photo's teeth were laid (a
     rolled lip, a corner's face, hair) moved `color` (N, 3) from `as_laid` (N, 3), to none at
     UNLAY_LEVELS: what they paint is synthetic and is softened with the rest (kept sharp it stood
@@ -3710,9 +3737,13 @@ def _unlay_repainted(laid: np.ndarray, *, color: np.ndarray, as_laid: np.ndarray
     pixel at once, and its blurred colour, mixing in the dark beside it, stepped 45 levels (12,
     jaw 0.956 -> 0.96). Once, from what was laid to what is left: unlaid by the rolled lip on its
     own (at 8 levels) and again by the passes after it, a roll of 0.005 stepped the bundled photo
-    2.9 luma at jaw 0.3 where the lens (_taper_corners) then painted the same colour at any roll."""
+    2.9 luma at jaw 0.3 where the lens (_taper_corners) then painted the same colour at any roll.
+    Toward the corners, by the `faces`' (_taper_corners'; None: none) distance too
+    (_unlay_near_faces, FACES_UNLAY_PX), so a face sliding off the teeth leaves them sharp by degrees."""
     if as_laid is not None:
         _unlay_pass(laid, color, as_laid, UNLAY_LEVELS)
+        if faces is not None:
+            _unlay_near_faces(laid, faces.near, faces.beyond, faces.lens, FACES_UNLAY_PX, FACES_UNLAY_LENS)
 
 
 @njit(cache=True, nogil=True)
@@ -3728,3 +3759,21 @@ def _unlay_pass(laid, color, as_laid, levels):
                 moved = max(moved, abs(color[i, c] - as_laid[i, c]))
             if moved > 0.0:
                 laid[i] = np.float32(laid[i] * max(1.0 - moved / levels, 0.0))
+
+
+@njit(cache=True, nogil=True)
+def _unlay_near_faces(laid, near, beyond, lens, ramp_px, lens_from):
+    """_unlay_repainted's faces' pass: `laid` (N,) float32 at the (m,) pixels `near` times how far
+    each lies beyond the nearer corner face's edge (`beyond` (m,) px past its reach; its cover
+    fades out over the first half px) over `ramp_px` px: none while the face covers it at all,
+    whole from ramp_px on; as far as the lens there (`lens` (m,), lens_height's) has closed from
+    its full height (nothing mid-mouth) to `lens_from` (whole toward the corners). The product
+    rounded to float32 once, as _unlay_pass rounds it."""
+    for j in range(near.shape[0]):
+        i = near[j]
+        if laid[i] > 0.0 and lens[j] < 1.0:
+            ends = min((1.0 - np.float64(lens[j])) / (1.0 - lens_from), 1.0)
+            ramp = min(max((np.float64(beyond[j]) - 0.5) / ramp_px, 0.0), 1.0)
+            keep = 1.0 - ends * (1.0 - ramp)
+            if keep < 1.0:
+                laid[i] = np.float32(laid[i] * keep)
