@@ -23,7 +23,7 @@ from facetalk.render.mouth import (
     CAVITY_CORNER_DARK, CAVITY_CORNERS, CAVITY_LIGHT_UNDER_TEETH, CAVITY_NEAR_LOWER, CAVITY_UNDER_TEETH, CHEEK_LIGHT, CHEEK_SPAN,
     CORNER_CURL, CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, DRAPE_REACH, DRAPE_SHARE, LUMA, STRAND_DETAIL, CORNER_LOWER_SHARE, CORNER_ROUND, CORNER_SHADE, FLOOR_SHADE,
     INCISAL_FROM,
-    INCISAL_KEEP, INCISAL_SHADE, LENS_FULL, LENS_OPENING, LENS_WIDE_OPENING,
+    INCISAL_KEEP, INCISAL_SHADE, LENS_FULL, LENS_OPENING, LENS_POWER, LENS_POWER_WIDE, LENS_WIDE_OPENING,
     LIP_SHADOW_REACH, LOWER_GAP_SHARE,
     LOWER_GAP_WEDGE, LOWER_PARTING, LOWER_TOOTH_CONVEX,
     LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING, LOWER_TEETH_PER_SIDE,
@@ -129,16 +129,18 @@ class ShadeReference:
         pixels' place across the mouth (_across)."""
         color = color.copy()
         opens = float(smoothstep(np.array(peak_opening / mouth_w), *LENS_OPENING))
-        # _lens_shape's reach, the lips unrounded: on toward LENS_REACH_WIDE as the mouth opens wide
+        # _lens_shape's reach and power, the lips unrounded: on toward LENS_REACH_WIDE and
+        # LENS_POWER_WIDE as the mouth opens wide
         wide = float(smoothstep(np.array(peak_opening / mouth_w), *LENS_WIDE_OPENING))
         lens_reach = self._lens_reach(1.0, wide=wide)
+        lens_power = LENS_POWER + wide * (LENS_POWER_WIDE - LENS_POWER)
         side = across > LENS_FULL * lens_reach
         if arch is not None:
             side |= d_upper < arch + 0.5
         side = np.nonzero(side)[0]
         du, dl = d_upper[side], d_lower[side]
         # _lens_cut: the lips' faces ease in over +-soft px of the rig's opening's excess over the lens
-        excess, soft = (du + dl - peak_opening * lens_height(across[side], reach=lens_reach),
+        excess, soft = (du + dl - peak_opening * lens_height(across[side], power=lens_power, reach=lens_reach),
                         np.float32(CORNER_ROUND * peak_opening))
         ramp = np.where(excess >= soft, excess, (excess + soft) * (excess + soft) / (np.float32(4.0) * soft))
         cut = np.where(excess <= -soft, 0.0, ramp) * opens

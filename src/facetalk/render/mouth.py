@@ -986,10 +986,12 @@ class MouthPainter:
         """lens_height's (power, reach) for lips `widened` (_widened's ratio) at an opening `wide`
         (lens_wide's 0..1): rounded lips (the mouth narrower than the photo's) open an oval, its
         ends filled out (ROUND_LENS) and drawn in from the corners (ROUND_REACH), where the pursed
-        lips meet; a wide-open mouth's runs on toward its corners (_lens_stretch)."""
+        lips meet; a wide-open mouth's runs on toward its corners and fills out its ends
+        (LENS_POWER_WIDE), both by _lens_stretch."""
         rounded = self._rounded(widened)
         reach = self._lens_reach(widened, wide=wide)
-        return LENS_POWER * (1.0 - ROUND_LENS * rounded), reach * (1.0 - ROUND_REACH * rounded)
+        power = LENS_POWER + self._lens_stretch(widened, wide=wide) * (LENS_POWER_WIDE - LENS_POWER)
+        return power * (1.0 - ROUND_LENS * rounded), reach * (1.0 - ROUND_REACH * rounded)
 
     def _lens_reach(self, widened: float, *, wide: float) -> float:
         """The lens's reach (0..1 of the way to the inner corners) before rounded lips draw it in
@@ -1817,6 +1819,12 @@ RIM_FILL_KEEP = 3.0
 # of 0.005, each tooth pixel it leaves laid sharp again by its distance from it (_unlay_near_faces;
 # the steps over a jaw ramp: out/rim30/NOTES.md, Flicker, out/tip31/NOTES.md).
 LENS_POWER = 1.0
+# A wide-open mouth's lens (as far as _lens_stretch says) takes this power instead: the lips' inner
+# edges bend all the way into the corners (an oval's ends, 0.5 a circle's), where power 1's
+# quarter-cosine tail, straight over its last ~40 %, ran the opening's sides (and the tongue's
+# flanks, which follow the opening) straight into the corners: a hexagon or a funnel at 2x (12's,
+# 13's widest vowel, judge30b item 1; out/cavity31/NOTES.md).
+LENS_POWER_WIDE = 0.6
 LENS_REACH = 0.85
 LENS_REACH_WIDE = 0.95
 LENS_WIDE_OPENING = (0.3, 0.6)
