@@ -23,7 +23,8 @@ from facetalk.render.mouth import (
     CAVITY_CORNER_DARK, CAVITY_CORNERS, CAVITY_LIGHT_UNDER_TEETH, CAVITY_NEAR_LOWER, CAVITY_UNDER_TEETH, CHEEK_LIGHT, CHEEK_SPAN,
     CORNER_CURL, CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, DRAPE_REACH, DRAPE_SHARE, LUMA, STRAND_DETAIL, CORNER_LOWER_SHARE, CORNER_ROUND, CORNER_SHADE, FLOOR_SHADE,
     INCISAL_FROM,
-    INCISAL_KEEP, INCISAL_SHADE, LENS_FULL, LENS_OPENING, LENS_POWER, LENS_POWER_WIDE, LENS_WIDE_OPENING,
+    INCISAL_KEEP, INCISAL_SHADE, LENS_FULL, LENS_OPENING, LENS_POWER, LENS_POWER_STRETCH, LENS_POWER_WIDE,
+    LENS_WIDE_OPENING,
     LIP_SHADOW_REACH, LOWER_GAP_SHARE,
     LOWER_GAP_WEDGE, LOWER_PARTING, LOWER_TOOTH_CONVEX,
     LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING, LOWER_TEETH_PER_SIDE,
@@ -129,11 +130,11 @@ class ShadeReference:
         pixels' place across the mouth (_across)."""
         color = color.copy()
         opens = float(smoothstep(np.array(peak_opening / mouth_w), *LENS_OPENING))
-        # _lens_shape's reach and power, the lips unrounded: on toward LENS_REACH_WIDE and
-        # LENS_POWER_WIDE as the mouth opens wide
+        # _lens_shape's reach and power, the lips unrounded: on toward LENS_REACH_WIDE as the mouth
+        # opens wide, and toward LENS_POWER_WIDE as that share goes over LENS_POWER_STRETCH
         wide = float(smoothstep(np.array(peak_opening / mouth_w), *LENS_WIDE_OPENING))
         lens_reach = self._lens_reach(1.0, wide=wide)
-        lens_power = LENS_POWER + wide * (LENS_POWER_WIDE - LENS_POWER)
+        lens_power = LENS_POWER + float(smoothstep(np.array(wide), *LENS_POWER_STRETCH)) * (LENS_POWER_WIDE - LENS_POWER)
         side = across > LENS_FULL * lens_reach
         if arch is not None:
             side |= d_upper < arch + 0.5

@@ -2272,7 +2272,7 @@ def test_rounded_lips_open_an_oval_drawn_in_from_the_corners(analysis):
     """With the lips drawn in (/o/ /u/: 0.8 of the photo's width) the opening is an oval the
     pursed lips close in from the corners (ROUND_REACH): 0.82 of the lens's reach toward a
     corner, where lips at their own width leave the middle of an opening 0.75 of the peak high
-    open (the lens's ends filled out part way to LENS_POWER_WIDE, as it opens that wide), they
+    open (the lens's ends filled out part way toward LENS_POWER_WIDE, as it opens that wide), they
     meet over all of it (it was left whole: the rig's /o/, as wide as the lips, a
     slot); 0.35 of the way an opening 0.7 of the peak high is still whole."""
     from facetalk.face import landmarks as lm
@@ -3634,7 +3634,8 @@ def test_wide_open_the_openings_sides_bend_into_its_corners(analysis, monkeypatc
     (12's widest vowel, judge30b item 1; out/cavity31/NOTES.md). 0.85 of the way to a corner,
     where power 1 stands 0.25 of the peak and LENS_POWER_WIDE 0.44, a rig's gap 0.38 of the peak
     tall is left open 1 px inside either lip (the interior, untouched); at power 1 both lips'
-    faces come in over it. /i/ (its peak under LENS_WIDE_OPENING) keeps power 1."""
+    faces come in over it. /i/ (its peak under LENS_WIDE_OPENING) and an opening half way into
+    it (under LENS_POWER_STRETCH's first share) keep power 1."""
     from facetalk.face import landmarks as lm
     from facetalk.render.mouth import LENS_POWER
 
@@ -3652,6 +3653,7 @@ def test_wide_open_the_openings_sides_bend_into_its_corners(analysis, monkeypatc
 
     assert (laid(0.6 * mouth_w) == 0.0).all()
     assert painter._lens_shape(1.0, wide=0.0)[0] == LENS_POWER
+    assert painter._lens_shape(1.0, wide=0.5)[0] == LENS_POWER
     monkeypatch.setattr(mouth_module, "LENS_POWER_WIDE", LENS_POWER)
     assert (laid(0.6 * mouth_w) > 0.0).all()
 

@@ -986,11 +986,12 @@ class MouthPainter:
         """lens_height's (power, reach) for lips `widened` (_widened's ratio) at an opening `wide`
         (lens_wide's 0..1): rounded lips (the mouth narrower than the photo's) open an oval, its
         ends filled out (ROUND_LENS) and drawn in from the corners (ROUND_REACH), where the pursed
-        lips meet; a wide-open mouth's runs on toward its corners and fills out its ends
-        (LENS_POWER_WIDE), both by _lens_stretch."""
+        lips meet; a wide-open mouth's runs on toward its corners (by _lens_stretch) and, the
+        widest, fills out its ends (LENS_POWER_WIDE, LENS_POWER_STRETCH)."""
         rounded = self._rounded(widened)
         reach = self._lens_reach(widened, wide=wide)
-        power = LENS_POWER + self._lens_stretch(widened, wide=wide) * (LENS_POWER_WIDE - LENS_POWER)
+        fill = _smooth64(self._lens_stretch(widened, wide=wide), LENS_POWER_STRETCH[0], LENS_POWER_STRETCH[1])
+        power = LENS_POWER + fill * (LENS_POWER_WIDE - LENS_POWER)
         return power * (1.0 - ROUND_LENS * rounded), reach * (1.0 - ROUND_REACH * rounded)
 
     def _lens_reach(self, widened: float, *, wide: float) -> float:
@@ -1823,8 +1824,12 @@ LENS_POWER = 1.0
 # edges bend all the way into the corners (an oval's ends, 0.5 a circle's), where power 1's
 # quarter-cosine tail, straight over its last ~40 %, ran the opening's sides (and the tongue's
 # flanks, which follow the opening) straight into the corners: a hexagon or a funnel at 2x (12's,
-# 13's widest vowel, judge30b item 1; out/cavity31/NOTES.md).
+# 13's widest vowel, judge30b item 1; out/cavity31/NOTES.md). Only the widest openings: it comes in
+# as _lens_stretch goes over LENS_POWER_STRETCH (a smoothstep), so /o/ and /l/ on the smiling
+# photos (stretch up to 0.3-0.6) and the widest vowel of 02 and 04 (0.4-0.5), already lenses, keep
+# power 1: at 0.6 there their ends stood blunt, /o/ a rounded box (12).
 LENS_POWER_WIDE = 0.6
+LENS_POWER_STRETCH = (0.5, 1.0)
 LENS_REACH = 0.85
 LENS_REACH_WIDE = 0.95
 LENS_WIDE_OPENING = (0.3, 0.6)
