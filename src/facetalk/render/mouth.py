@@ -1820,8 +1820,8 @@ RIM_FILL_KEEP = 3.0
 # of 0.005, each tooth pixel it leaves laid sharp again by its distance from it (_unlay_near_faces;
 # the steps over a jaw ramp: out/rim30/NOTES.md, Flicker, out/tip31/NOTES.md).
 LENS_POWER = 1.0
-# A wide-open mouth's lens (as far as _lens_stretch says) takes this power instead: the lips' inner
-# edges bend all the way into the corners (an oval's ends, 0.5 a circle's), where power 1's
+# The widest-open mouth's lens takes this power instead: the lips' inner edges bend all the way
+# into the corners (toward an ellipse's ends, lens_height's power 0.5), where power 1's
 # quarter-cosine tail, straight over its last ~40 %, ran the opening's sides (and the tongue's
 # flanks, which follow the opening) straight into the corners: a hexagon or a funnel at 2x (12's,
 # 13's widest vowel, judge30b item 1; out/cavity31/NOTES.md). Only the widest openings: it comes in
