@@ -28,6 +28,7 @@ from facetalk.render.mouth import (
     LIP_SHADOW_REACH, LOWER_GAP_SHARE,
     LOWER_GAP_WEDGE, LOWER_PARTING, LOWER_TOOTH_CONVEX,
     LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING, LOWER_TEETH_PER_SIDE,
+    NEAR_LOWER_TEETH, NEAR_ROWS_CLOSE, NEAR_SHARE_RAMP, NEAR_SINK, NEAR_SLIT_MIN, TIPS_SLIT_DARK, TIPS_SLIT_OPEN, TIPS_SLIT_RISEN,
     LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, NARROW_DEEP, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING,
     OWN_ROW_SHOWS, PENUMBRA_REACH, PENUMBRA_WARMTH, PHOTO_TEETH_HIDDEN, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
     TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BACK_DEPTH, TONGUE_BULGE, TONGUE_CELLS,
@@ -199,40 +200,47 @@ class ShadeReference:
         peak = float(opening.max()) if peak_opening is None else peak_opening
         narrow = _slot(opening, lift, mouth_w, synthetic=~own_upper)
         color = self._cavity(d_upper - upper_px, d_lower, across, mouth_w, peak_opening=peak, narrow=narrow)
-        lower_h = _lower_row_height(opening, lower_show, stretch, rows_gap, peak - upper_px - lower_px, mouth_w,
-                                    smiling=smiling)
+        peak_gap = peak - upper_px - lower_px
+        lower_h = _lower_row_height(opening, lower_show, stretch, rows_gap, peak_gap, mouth_w, smiling=smiling)
+        lower_h, shut = _near_shut_row(lower_h, lower_show, rows_gap, float(peak_gap[np.argmax(opening)]), mouth_w)
         # The tongue's tip rests behind them: its lit front starts about at their tips.
         front_px = np.maximum(lower_px, lower_h * lower_show)
         color, tip = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
                                   across2=across2, toward_corners=toward_corners, peak_opening=peak, u=u)
-        color = self._behind_teeth(color, rows_gap, d_upper - upper_px, across2, mouth_w, tip=tip)
+        tips_gap, slit_light = _tips_slit(np.maximum(smoothstep(lower_h / mouth_w, *TIPS_SLIT_RISEN), shut), rows_gap,
+                                          front_px, lower_px, mouth_w)
+        color = self._behind_teeth(color, rows_gap, d_upper - upper_px, across2, mouth_w, tip=tip, tips_gap=tips_gap,
+                                   slit_light=slit_light)
         color = self._teeth_penumbra(color, d_upper - upper_px, across, mouth_w, synthetic=~own_upper, narrow=narrow, u=u)
         side = np.where(u < 0.5, 1.0, 2.0)  # which side of the midline, to tell mirrored teeth apart
         rounded = depth_shade ** 1.5
         color = self._lower_teeth(color, u, across, side, rounded, d_lower, lower_h, lower_show, mouth_w,
-                                  smiling=smiling)
+                                  smiling=smiling, near=shut)
         color = self._upper_teeth(color, u, across, side, rounded, d_upper, upper_h, lift, own_upper, mouth_w, narrow=narrow)
         # Into the photo's tonal range, as its print or screen would lay it.
         return self._black_rgb + color * (1.0 - self._black_rgb / 255.0)
 
     def _lower_teeth(self, color: np.ndarray, u: np.ndarray, across: np.ndarray, side: np.ndarray,
                      rounded: np.ndarray, d_lower: np.ndarray, lower_h: np.ndarray, lower_show: np.ndarray,
-                     mouth_w: float, *, smiling: float) -> np.ndarray:
+                     mouth_w: float, *, smiling: float, near: np.ndarray | None = None) -> np.ndarray:
         """The lower incisors' tips over the lower lip (see _shade; `rounded`: (N, 1) shade toward the
         corners). Their biting edges are nearly straight, only the corners rounded, a few percent
         longer or shorter each (fixed per tooth). Toward the corners the lower lip rises over them:
         they sink behind it (faded out in place they showed as a row of blocks round the whole lip).
         Packed close, a narrow gap between them, darker at the tips. Worked out only where they
-        can show (a tenth of the opening or less)."""
-        at = np.nonzero((lower_show > 0) & (across < 0.6) & (d_lower < 1.1 * lower_h + 1.2))[0]
+        can show (a tenth of the opening or less). A nearly shut jaw's row (`near` (N,) 0..1, how far
+        it stands past the ordinary one) sinks only further out (NEAR_SINK) and reaches that much further."""
+        near = np.zeros(len(u)) if near is None else near
+        reach = np.float64(np.float32(0.6)) + near * (NEAR_SINK[1] - 0.6)
+        at = np.nonzero((lower_show > 0) & (across < reach) & (d_lower < 1.1 * lower_h + 1.2))[0]
+        near = near[at]
         if not len(at):
             return color
         u, across, side, d_lower, lower_h = u[at], across[at], side[at], d_lower[at], lower_h[at]
         # Under the photo's own upper teeth, narrower than LOWER_TOOTH_WIDTHS (in every shape).
         rank, f, _ = _teeth_along(u, widths=LOWER_TOOTH_WIDTHS, per_side=LOWER_TEETH_PER_SIDE,
                                   narrow=1.0 + LOWER_TEETH_NARROW * float(self._own_teeth))
-        sink = (1.0 - smoothstep(across, *LOWER_TEETH_SINK)) * (1.0 + LOWER_SINK_JITTER[0] * np.sin(
-            LOWER_SINK_JITTER[1] * rank + LOWER_SINK_JITTER[2] * side))
+        sink = _lower_sink(across, rank, side, near)
         # Corners rounded no deeper than the tallest ordinary tips' (a smile's row is taller).
         rounding = np.minimum(1.0, (LOWER_TEETH_HEIGHT[0] + LOWER_TEETH_HEIGHT[1]) * mouth_w / lower_h)
         # Risen in a smile: mostly behind the lip, tips uneven and soft-edged, gaps faint, the row
@@ -430,17 +438,18 @@ class ShadeReference:
         return shaded + (sheen * speckle + TONGUE_TIP_LIGHT[2] * tip_light)[:, None] * (self.teeth_rgb - shaded)
 
     def _behind_teeth(self, color: np.ndarray, rows_gap: np.ndarray, below_teeth: np.ndarray, across2: np.ndarray,
-                      mouth_w: float, *, tip: np.ndarray) -> np.ndarray:
+                      mouth_w: float, *, tip: np.ndarray, tips_gap: np.ndarray, slit_light: np.ndarray) -> np.ndarray:
         """With the rows barely apart (a smile, /i/), the tongue fills the mouth just behind the
         teeth: the gap between them (`rows_gap`, px) shows it dimly lit, not a black band, and
         darker under the upper teeth (`below_teeth` px below them), which shade it, than toward
         the lower row, and NARROW_DEEP of the way to its deep red back. `across2`: the square of the
         pixels' distance from mid-mouth (0..1 at the corners); `tip` (N,) where its raised tip
-        covers (_tongue's), which keeps its own lit colour."""
-        narrow = 1.0 - np.clip((rows_gap - NARROW_GAP * mouth_w) / (NARROW_GAP * mouth_w), 0, 1)
+        covers (_tongue's), which keeps its own lit colour; `tips_gap` (px) the slit between the rows'
+        tips (rows_gap where the lower row is not risen), `slit_light` the light let in through it."""
+        narrow = 1.0 - np.clip((tips_gap - NARROW_GAP * mouth_w) / (NARROW_GAP * mouth_w), 0, 1)
         narrow *= 1.0 - tip  # a raised tip (`tip`: _tongue's) shows its own lit surface
         down = np.clip(below_teeth / np.maximum(rows_gap, 1.0), 0, 1)
-        light = NARROW_TONGUE_LIGHT * (1.0 - 0.5 * across2) * (0.8 + 0.4 * down)
+        light = NARROW_TONGUE_LIGHT * (1.0 - 0.5 * across2) * (0.8 + 0.4 * down) * slit_light
         deep = self.tongue_rgb + (self._tongue_back_rgb - self.tongue_rgb) * NARROW_DEEP
         return mix(color, deep * light[:, None], narrow)
 
@@ -588,6 +597,39 @@ def _tooth_length(rank: np.ndarray, f: np.ndarray) -> np.ndarray:
     """(N,) tooth length as a share of the central incisor's, at `f` 0..1 across it: the
     incisors' edges straight with rounded corners, the canine's a cusp, the premolars' rounded."""
     return TOOTH_LENGTH[rank] * (1.0 - TIP_DROP[rank] * np.abs(2.0 * f - 1.0) ** TIP_POWER[rank])
+
+
+def _near_shut_row(lower_h: np.ndarray, lower_show: np.ndarray, rows_gap: np.ndarray, peak_gap: float,
+                   mouth_w: float) -> tuple[np.ndarray, np.ndarray]:
+    """A jaw nearly shut, by the rows' gap where the opening peaks (`peak_gap` px): the lower
+    incisors NEAR_LOWER_TEETH over the lip, their tips at most NEAR_SLIT_MIN under the upper row
+    (`rows_gap` px from the lip). (N,) px the row's height, at least `lower_h`; (N,) 0..1 how far it
+    stands past the ordinary row (`lower_h`), by which it sinks only further out (_lower_sink)."""
+    near = float(1.0 - smoothstep(np.float64(peak_gap), NEAR_ROWS_CLOSE[0] * mouth_w, NEAR_ROWS_CLOSE[1] * mouth_w))
+    if near <= 0.0:
+        return lower_h, np.zeros(len(lower_h))
+    show = np.asarray(lower_show, np.float64)
+    shut = np.clip((show * near * NEAR_LOWER_TEETH - lower_h / mouth_w) / NEAR_SHARE_RAMP, 0.0, 1.0)
+    tall = np.minimum(np.maximum(rows_gap - NEAR_SLIT_MIN * mouth_w, LOWER_TEETH_HEIGHT[0] * mouth_w),
+                      NEAR_LOWER_TEETH * mouth_w)
+    return np.maximum(lower_h, show * near * tall), shut
+
+
+def _tips_slit(raised: np.ndarray, rows_gap: np.ndarray, front_px: np.ndarray, lower_px: np.ndarray,
+               mouth_w: float) -> tuple[np.ndarray, np.ndarray]:
+    """A risen row's tips (`raised` (N,) 0..1: past TIPS_SLIT_RISEN, or by a nearly shut jaw) close
+    the gap between the rows to a slit, the tongue seen through it: (N,) px that slit (`rows_gap`
+    where the row is not risen) and (N,) the light let in through it (1 there)."""
+    tips_gap = rows_gap - raised * np.maximum(front_px - lower_px, 0.0)
+    return tips_gap, 1.0 - TIPS_SLIT_DARK * raised * (1.0 - np.clip(tips_gap / (TIPS_SLIT_OPEN * mouth_w), 0, 1))
+
+
+def _lower_sink(across: np.ndarray, rank: np.ndarray, side: np.ndarray, near: np.ndarray) -> np.ndarray:
+    """The lower teeth's sink behind the lip toward the corners (LOWER_TEETH_SINK; a nearly shut
+    jaw's row, `near` 0..1, only further out: NEAR_SINK), a few percent uneven per tooth."""
+    sink = (1.0 - smoothstep(across, *LOWER_TEETH_SINK)).astype(np.float64)
+    sink += near * ((1.0 - smoothstep(across, *NEAR_SINK)).astype(np.float64) - sink)
+    return sink * (1.0 + LOWER_SINK_JITTER[0] * np.sin(LOWER_SINK_JITTER[1] * rank + LOWER_SINK_JITTER[2] * side))
 
 
 def _lower_row_height(opening: np.ndarray, lower_show: np.ndarray, stretch: np.ndarray | None, rows_gap: np.ndarray,

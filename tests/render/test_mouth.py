@@ -1145,8 +1145,9 @@ def _risen_row(analysis, *, n: int):
 def _lower_central_and_tips(painter, mouth_w: float, opening: np.ndarray, show: np.ndarray,
                             u: np.ndarray) -> tuple[float, float, float]:
     """A smile's risen lower row under synthetic upper teeth (_risen_row): (the lower central
-    incisor's width in mouth widths, from the midline's gap to the next one out at 0.85 of the row's
-    height; how much darker than mid-tooth the midline's gap is there, and at 0.15)."""
+    incisor's width in mouth widths, from the midline's gap to the next one out at 0.7 of the row's
+    height, under its shortest tip (at 0.85 the slit between the rows, in shade, shows over a
+    shorter tooth: TIPS_SLIT_*); how much darker than mid-tooth the midline's gap is at 0.85, and at 0.15)."""
     none = np.zeros(u.size)
     off = np.abs(u - 0.5)
 
@@ -1157,7 +1158,7 @@ def _lower_central_and_tips(painter, mouth_w: float, opening: np.ndarray, show: 
 
     tips = luma(0.85)
     beyond = (u > 0.5) & (off > 0.03)  # the next gap out from the midline's, right of it
-    width = float(off[beyond][np.argmin(tips[beyond])])
+    width = float(off[beyond][np.argmin(luma(0.7)[beyond])])
     mid = np.abs(off - 0.5 * width) < 0.1 * width
 
     def contrast(row: np.ndarray) -> float:
@@ -1749,7 +1750,9 @@ def test_a_smiles_lower_teeth_rise_close_under_the_upper_row(analysis):
     smile's gap showed from the upper row down to tips at most 0.065 mouth widths tall. Its
     lightest lies between 0.96 of lit teeth and lit teeth: darker, it read as a grey-mauve band
     under a photo's own teeth (judge29, judge27), and under 0.96 as a tan-grey row 60 levels below
-    the upper teeth (judge30b)."""
+    the upper teeth (judge30b). Its body is compared over the ordinary tips and under its shortest
+    central's tip (the right central's ends at ~0.075 mouth widths): above that the slit between the
+    rows' tips is dark (TIPS_SLIT_*), where the lit tongue showed before."""
     from facetalk.render.mouth import SMILE_ROWS_GAP, _lower_teeth_show
 
     closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
@@ -1769,15 +1772,16 @@ def test_a_smiles_lower_teeth_rise_close_under_the_upper_row(analysis):
                               lower_show=show, lip_lift=none, smiling=smiling) @ LUMA
 
     old_gap = (d_lower > 0.075 * mouth_w) & (d_lower < 0.11 * mouth_w)  # over tips 0.065 tall
+    body = (d_lower > 0.066 * mouth_w) & (d_lower < 0.074 * mouth_w)  # and under the risen row's shortest tip
     below_row = (d_lower > 0.1 * mouth_w) & (d_lower < 0.14 * mouth_w)  # the upper row ends at 0.14
     lightest = []
     for u in (0.467, 0.533):  # the central lower incisors' middles
         smiling, level = luma(u, 1.0), luma(u, 0.0)
         # Teeth where, not smiling, the gap between the rows shows the tongue dim behind it, but in
         # the upper row's and the lip's shadow: darker than lit teeth, darkest down at the lip.
-        assert smiling[old_gap].mean() > level[old_gap].mean() + 0.1 * teeth, (u, level[old_gap].mean() / teeth)
-        assert 0.45 * teeth < smiling[old_gap].min() and smiling[old_gap].max() < teeth, \
-            (u, smiling[old_gap].min() / teeth, smiling[old_gap].max() / teeth)
+        assert smiling[body].mean() > level[body].mean() + 0.1 * teeth, (u, level[body].mean() / teeth)
+        assert 0.45 * teeth < smiling[body].min() and smiling[old_gap].max() < teeth, \
+            (u, smiling[body].min() / teeth, smiling[old_gap].max() / teeth)
         lightest.append(smiling[old_gap].max() / teeth)
         # Its middle, clear of the tips' uneven soft edges (SMILE_TIP_JITTER), is lighter than at the lip.
         at_lip, middle = ((d_lower > lo * mouth_w) & (d_lower < hi * mouth_w) for lo, hi in ((0.01, 0.03), (0.05, 0.08)))
@@ -1863,8 +1867,11 @@ def test_a_smiles_lower_row_grows_evenly_with_the_corner_lift(analysis, monkeypa
 def test_the_bundled_smile_shows_no_dark_band_under_its_own_teeth(analysis):
     """The sheet's "smile, teeth" on the bundled portrait, which smiles with its own teeth: down
     the middle of the mouth, under the photo's upper teeth, no dark band (luma under half the
-    teeth's) taller than a thin line between the rows, as in the photo's own smile (none there);
-    before, 0.058 mouth widths (out/smile/measure.py)."""
+    teeth's) taller than the thin line between the rows (SMILE_ROWS_GAP, the slit between the
+    rows' tips, in shade: TIPS_SLIT_*; 1 px for its soft edges), as in the photo's own smile (none
+    there); before, 0.058 mouth widths (out/smile/measure.py). Under 0.03 mouth widths passed while
+    that slit showed the lit tongue, a brick-pink crescent (judge30b)."""
+    from facetalk.render.mouth import SMILE_ROWS_GAP
     from facetalk.face import landmarks as lm
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.renderer import Renderer, posed_vertices
@@ -1880,7 +1887,70 @@ def test_the_bundled_smile_shows_no_dark_band_under_its_own_teeth(analysis):
     lit = np.flatnonzero(column > 0.75 * teeth)
     under = column[lit[0]:]  # from the upper teeth down to the lower lip
     dark = under < 0.5 * teeth
-    assert dark.sum() < 0.03 * mouth_w, (dark.sum(), 0.03 * mouth_w)
+    assert dark.sum() < SMILE_ROWS_GAP * mouth_w + 1.0, (dark.sum(), SMILE_ROWS_GAP * mouth_w + 1.0)
+
+
+
+def test_a_nearly_shut_jaw_shows_the_lower_incisors_under_a_thin_slit(analysis):
+    """/i/ (jaw 0.2, lips spread) on the bundled portrait, which shows its own upper teeth: down the
+    middle of the mouth, under the photo's upper teeth, the gap between the rows is a slit (luma
+    under half the teeth's) at most 0.045 mouth widths tall (NEAR_LOWER_TEETH leaves 0.025, and its
+    soft edges), and under it the lower incisors show lit (over 0.6 of the teeth's luma) taller than
+    the slit and at least 0.045 mouth widths tall. Before,
+    0.035-tall tips under a slot of even thickness (here 3 px lit under 3 px dark, 5 px under 0.55
+    of the teeth; 0.1 mouth widths on 03 and 12): a drawn slot over a pale line (judge30b). Toward
+    the corners (0.3 of the way from mid-mouth) the slit is no taller than mid-mouth's plus 2 px:
+    it thins as the lip rises there (LOWER_TEETH_SINK's 0.15-0.6 across opened a dark wedge)."""
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer, posed_vertices
+
+    frame = MotionFrame(t_s=0, jaw_open=0.2, lip_spread=0.75)
+    out = Renderer(analysis).render(frame).astype(float) @ LUMA
+    verts = posed_vertices(analysis.rig, frame)
+    mouth_w = float(np.linalg.norm(verts[lm.MOUTH_CORNERS[0], :2] - verts[lm.MOUTH_CORNERS[1], :2]))
+
+    def runs(at: int) -> tuple[int, int, float]:
+        """(dark px, lit lower-teeth px, teeth luma) down the opening's column between the inner lips' points `at`."""
+        (x, top), (_, bottom) = verts[lm.LIPS_INNER_UPPER[at], :2], verts[lm.LIPS_INNER_LOWER[at], :2]
+        column = out[int(np.ceil(top)):int(np.floor(bottom)) + 1, int(round(x)) - 1:int(round(x)) + 2].mean(axis=1)
+        teeth = np.percentile(column, 95)
+        lit = np.flatnonzero(column > 0.75 * teeth)
+        dark = np.flatnonzero(column < 0.5 * teeth)
+        below = column[dark[-1] + 1:] if len(dark) else column[lit[0]:]
+        return len(dark), int((below > 0.6 * teeth).sum()), teeth
+
+    mid_dark, mid_lower, teeth = runs(5)
+    assert teeth > 180  # the photo's own teeth, lit
+    assert mid_dark <= 0.045 * mouth_w, (mid_dark, 0.045 * mouth_w)
+    assert mid_lower >= 0.045 * mouth_w and mid_lower > mid_dark, (mid_lower, mid_dark, 0.045 * mouth_w)
+    for at in (3, 7):  # 0.3 of the way toward either corner
+        assert runs(at)[0] <= mid_dark + 2, (at, runs(at)[0], mid_dark)
+
+
+def test_the_slit_between_a_smiles_rows_shows_the_tongue_in_shade(analysis):
+    """A smile's risen lower row (the rows 0.14 mouth widths apart, `smiling` 1) leaves a slit
+    between the rows' tips (SMILE_ROWS_GAP): through it the tongue is in the teeth's shade, under
+    0.4 of lit teeth mid-mouth, and the less lit the narrower the slit. Measured from the lower lip,
+    the tongue there stood lit, 0.5 of lit teeth: an even brick-pink crescent from corner to corner
+    (judge30b)."""
+    from facetalk.render.mouth import _lower_teeth_show
+
+    closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
+    painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
+    teeth = float(painter.teeth_rgb @ LUMA)
+    mouth_w = 1.3 * painter._rest_mouth_w
+    n = 120
+    opening = np.full(n, 0.24 * mouth_w)  # the synthetic upper row 0.1 tall: the rows 0.14 apart
+    d_lower = np.linspace(0.0, opening[0], n)
+    none = np.zeros(n)
+    show = painter._stretched_lower_teeth(_lower_teeth_show(opening, mouth_w), opening=opening,
+                                          own_upper=none, lift=none, mouth_w=mouth_w)
+    slit = (d_lower > 0.125 * mouth_w) & (d_lower < 0.136 * mouth_w)  # under the upper row, over the soft tips
+    for u in (0.467, 0.5):
+        luma = painter._shade(opening - d_lower, d_lower, opening, np.full(n, u), mouth_w, photo_teeth=(none, none),
+                              lower_show=show, lip_lift=none, smiling=1.0) @ LUMA
+        assert luma[slit].max() < 0.4 * teeth, (u, luma[slit].max() / teeth)
 
 
 def test_beside_a_raised_tongue_tip_its_sides_rise_part_way(analysis):

@@ -2001,6 +2001,18 @@ TONGUE_SHARE_WIDE = 0.45
 NARROW_GAP = 0.06
 NARROW_TONGUE_LIGHT = 0.7
 NARROW_DEEP = 0.6
+# A lower row risen close under the upper one (a smile's, a nearly shut jaw's: past the tallest
+# ordinary tips' 0.065 mouth widths, from the first to the second of TIPS_SLIT_RISEN: a ramp as wide
+# as a partial smile's row moves, 03's and 12's flickered with (0.065, 0.075)) leaves a slit
+# between the rows' tips, not between the upper row and the lip: the tongue behind is seen only
+# through it, in the teeth's shade (NARROW_GAP's blend by the slit's height), and the narrower the
+# slit the less light reaches it (TIPS_SLIT_DARK of NARROW_TONGUE_LIGHT gone at a shut slit, none
+# gone from TIPS_SLIT_OPEN mouth widths: a smile's 0.04 slit keeps under half its light). Measured
+# from the lip, the tongue between a risen row and the upper one was lit whole: an even
+# brick-pink crescent from corner to corner between the rows (judge30b).
+TIPS_SLIT_RISEN = (0.065, 0.1)
+TIPS_SLIT_DARK = 0.8
+TIPS_SLIT_OPEN = 0.12
 
 # The translucent biting edge of an upper incisor: this much of the tooth's own colour, the rest
 # the dark mouth's seen through it.
@@ -2571,7 +2583,8 @@ def _smooth64(x, edge0, edge1):
 ROW_UPPER_PX, ROW_LOWER_PX, ROW_GAP, ROW_BELOW_TEETH, ROW_LOWER_H, ROW_FRONT_PX, ROW_WIDE = range(7)
 ROW_LOWER_F, ROW_UPPER_F, ROW_LOWER_RANK, ROW_UPPER_RANK = range(7, 11)
 ROW_SLOT, ROW_SLOT_TEETH = 11, 12  # how narrow a slot it is 0..1, the synthetic upper teeth's light in it (_slot_at)
-N_ROWS = 13
+ROW_NEAR = 13  # 0..1 how far a nearly shut jaw's lower row stands past the ordinary one's (NEAR_SHARE_RAMP)
+N_ROWS = 14
 # _shade_exponentials' `ex` (N_EX, N): the cavity's falloffs and the tongue's exp(-wide); the tongue's
 # groove, bulge and sheen falloffs across (_tongue_exponentials); the teeth's corner shade; the lower
 # then the upper teeth's edge (|2f - 1| ** 8, the upper's tip power), gap, |2f - 1| ** 3, lip shadow.
@@ -2617,10 +2630,12 @@ def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretch, s
     `opening`, `d_upper`, `lift` px; (2, N) float64 `runs` px; (N,) float64 `lower_show` (its
     values float32 where scalars[SC_SHOW32] is 1); (N,) float64 0..1 `stretch`; `scalars` (N_SC,): see
     SC_*; `edges` (2, 9) the upper and lower teeth's (_teeth_edges). Into `reach` (2, N) bool where the
-    lower and the upper teeth may show (_lower_teeth's and _upper_teeth's pixels)."""
+    lower and the upper teeth may show (_lower_teeth's and _upper_teeth's pixels). How nearly shut
+    the jaw is (_near_shut) is taken from the rows where the opening peaks, in a first pass."""
     mouth_w, show32 = scalars[SC_MOUTH_W], scalars[SC_SHOW32] > 0.0
     one = np.float32(1.0)
     upper_h = SYNTHETIC_UPPER_TEETH_MW * mouth_w
+    peak_at = 0
     for i in range(u.shape[0]):
         ls, across = lower_show[i], abs(np.float32(2.0) * u[i] - one)
         synthetic = runs[0, i] < OWN_ROW_SHOWS * upper_h
@@ -2631,20 +2646,46 @@ def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretch, s
         rows[ROW_LOWER_PX, i] = runs[1, i] * (np.float64(one - np.float32(ls)) if show32 else 1.0 - ls)
         rows[ROW_GAP, i] = np.float64(opening[i]) - rows[ROW_UPPER_PX, i] - rows[ROW_LOWER_PX, i]
         rows[ROW_BELOW_TEETH, i] = np.float64(d_upper[i]) - rows[ROW_UPPER_PX, i]
-        peak_gap = scalars[SC_PEAK] - rows[ROW_UPPER_PX, i] - rows[ROW_LOWER_PX, i]
-        rows[ROW_LOWER_H, i] = _lower_height(opening[i], ls, stretch[i], rows[ROW_GAP, i], mouth_w, show32,
-                                             scalars[SC_SMILING], peak_gap)
-        rows[ROW_FRONT_PX, i] = max(rows[ROW_LOWER_PX, i], rows[ROW_LOWER_H, i] * ls)
-        rows[ROW_WIDE, i] = max(max(rows[ROW_GAP, i], 0.0) - TONGUE_ROOM[0] * mouth_w, 0.0) / (TONGUE_ROOM[1] * mouth_w)
         # Per photo, not per frame (_lower_narrow): a narrowing that followed the smile or the row's
         # height slid the gaps with the corners' and the jaw's every twitch.
         rows[ROW_LOWER_RANK, i], rows[ROW_LOWER_F, i] = _along_at(np.float64(across) * scalars[SC_LOWER_NARROW],
                                                                   u[i], edges[EDGES_LOWER])
         rows[ROW_UPPER_RANK, i], rows[ROW_UPPER_F, i] = _along_at(across, u[i], edges[EDGES_UPPER])
         _slot_at(rows, i, opening[i], lift[i], u[i], synthetic, mouth_w)
-        reach[0, i] = ls > 0 and across < np.float32(0.6) and np.float64(d_lower[i]) < 1.1 * rows[ROW_LOWER_H, i] + 1.2
-        reach[1, i] = synthetic and across < np.float32(0.9) \
+        peak_at = i if opening[i] > opening[peak_at] else peak_at
+    near = _near_shut(scalars[SC_PEAK] - rows[ROW_UPPER_PX, peak_at] - rows[ROW_LOWER_PX, peak_at], mouth_w)
+    for i in range(u.shape[0]):
+        ls, across = lower_show[i], abs(np.float32(2.0) * u[i] - one)
+        peak_gap = scalars[SC_PEAK] - rows[ROW_UPPER_PX, i] - rows[ROW_LOWER_PX, i]
+        rows[ROW_LOWER_H, i] = _lower_height(opening[i], ls, stretch[i], rows[ROW_GAP, i], mouth_w, show32,
+                                             scalars[SC_SMILING], peak_gap)
+        rows[ROW_NEAR, i] = 0.0
+        if near > 0.0:
+            rows[ROW_NEAR, i] = min(max((np.float64(ls) * near * NEAR_LOWER_TEETH - rows[ROW_LOWER_H, i] / mouth_w)
+                                        / NEAR_SHARE_RAMP, 0.0), 1.0)
+            rows[ROW_LOWER_H, i] = _near_shut_height(rows[ROW_LOWER_H, i], ls, rows[ROW_GAP, i], near, mouth_w)
+        rows[ROW_FRONT_PX, i] = max(rows[ROW_LOWER_PX, i], rows[ROW_LOWER_H, i] * ls)
+        rows[ROW_WIDE, i] = max(max(rows[ROW_GAP, i], 0.0) - TONGUE_ROOM[0] * mouth_w, 0.0) / (TONGUE_ROOM[1] * mouth_w)
+        reach[0, i] = ls > 0 and across < np.float32(0.6) + rows[ROW_NEAR, i] * (NEAR_SINK[1] - 0.6) \
+            and np.float64(d_lower[i]) < 1.1 * rows[ROW_LOWER_H, i] + 1.2
+        reach[1, i] = runs[0, i] < OWN_ROW_SHOWS * upper_h and across < np.float32(0.9) \
             and d_upper[i] < np.float32(1.12 * upper_h + 1.0) + lift[i]
+
+
+@njit(cache=True, nogil=True)
+def _near_shut(peak_gap, mouth_w):
+    """0..1 how nearly shut the jaw is, per frame: by the rows' gap (px) where the opening peaks
+    (NEAR_ROWS_CLOSE)."""
+    return 1.0 - _smooth64(peak_gap, NEAR_ROWS_CLOSE[0] * mouth_w, NEAR_ROWS_CLOSE[1] * mouth_w)
+
+
+@njit(cache=True, nogil=True)
+def _near_shut_height(lower_h, ls, rows_gap, near, mouth_w):
+    """A nearly shut jaw's lower row (px) at one pixel: at least NEAR_LOWER_TEETH tall by `near`
+    0..1 (_near_shut) and lower_show `ls`, its tips no closer than NEAR_SLIT_MIN under the upper row
+    (`rows_gap` px from the lip here; further, they pass behind it)."""
+    tall = min(max(rows_gap - NEAR_SLIT_MIN * mouth_w, LOWER_TEETH_HEIGHT[0] * mouth_w), NEAR_LOWER_TEETH * mouth_w)
+    return max(lower_h, np.float64(ls) * near * tall)
 
 
 @njit(cache=True, nogil=True)
@@ -2778,6 +2819,7 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
     mouth_w = scalars[SC_MOUTH_W]
     upper_h = SYNTHETIC_UPPER_TEETH_MW * mouth_w
     one = np.float32(1.0)
+    sines = _lower_tooth_sines()
     for i in range(u.shape[0]):
         across = abs(np.float32(2.0) * u[i] - one)
         across2 = across * across
@@ -2785,11 +2827,13 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
         if tongue[TG_COVER, i] > 0.0:
             _tongue_colour_at(out[i], i, d_lower[i], across, across2, tongue, ex, ex2, u[i], mouth_w, rgb, texture)
         rows_gap = rows[ROW_GAP, i]
-        narrow = 1.0 - min(max((rows_gap - NARROW_GAP * mouth_w) / (NARROW_GAP * mouth_w), 0.0), 1.0)
+        tips_gap, slit = _slit_at(rows, i, mouth_w)
+        narrow = 1.0 - min(max((tips_gap - NARROW_GAP * mouth_w) / (NARROW_GAP * mouth_w), 0.0), 1.0)
         if tongue[TG_COVER, i] > 0.0:  # a raised tip shows lit (NARROW_DEEP), a lobe under the teeth
             narrow *= 1.0 - tongue[TG_RAISED, i] * ex2[EX2_TIP_LIGHT, i] * tongue[TG_COVER, i]
         down = min(max(rows[ROW_BELOW_TEETH, i] / max(rows_gap, 1.0), 0.0), 1.0)
-        light = np.float64(np.float32(NARROW_TONGUE_LIGHT) * (one - np.float32(0.5) * across2)) * (0.8 + 0.4 * down)
+        light = np.float64(np.float32(NARROW_TONGUE_LIGHT) * (one - np.float32(0.5) * across2)) * (0.8 + 0.4 * down) \
+            * slit
         penumbra = TEETH_PENUMBRA[0] * ex[EX_PENUMBRA, i]
         for c in range(3):
             deep = rgb[RGB_TONGUE, c] + (rgb[RGB_TONGUE_BACK, c] - rgb[RGB_TONGUE, c]) * NARROW_DEEP
@@ -2801,9 +2845,24 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
         teeth[TH_LOWER_COVER, i] = teeth[TH_UPPER_COVER, i] = teeth[TH_LOWER_NOTCH, i] = 0.0
         if reach[0, i]:
             _lower_tooth_at(teeth, i, across, side, d_lower[i], rows[ROW_LOWER_H, i], lower_show[i], rows, ex,
-                            mouth_w, scalars[SC_LOWER_CEILING])
+                            mouth_w, scalars[SC_LOWER_CEILING], sines)
         if reach[1, i]:
             _upper_tooth_at(teeth, i, across, side, d_upper[i], upper_h, lift[i], rows, ex)
+
+
+@njit(cache=True, nogil=True)
+def _slit_at(rows, i, mouth_w):
+    """(px, 0..1) at pixel i: the gap between the rows' tips (the lower row's height over the lower
+    lip taken off rows_gap as far as it stands risen past the ordinary tips, TIPS_SLIT_RISEN, or
+    raised by a nearly shut jaw, ROW_NEAR) and the light let in behind it (1 - TIPS_SLIT_DARK * that
+    share * how far short of TIPS_SLIT_OPEN that gap is; exactly rows_gap and 1 where the row is not risen)."""
+    gap, lower_h = rows[ROW_GAP, i], rows[ROW_LOWER_H, i]
+    if lower_h <= TIPS_SLIT_RISEN[0] * mouth_w and rows[ROW_NEAR, i] <= 0.0:
+        return gap, 1.0
+    raised = max(_smooth64(lower_h / mouth_w, TIPS_SLIT_RISEN[0], TIPS_SLIT_RISEN[1]), rows[ROW_NEAR, i])
+    tips = gap - raised * max(rows[ROW_FRONT_PX, i] - rows[ROW_LOWER_PX, i], 0.0)
+    shut = 1.0 - min(max(tips / (TIPS_SLIT_OPEN * mouth_w), 0.0), 1.0)
+    return tips, 1.0 - TIPS_SLIT_DARK * raised * shut
 
 
 @njit(cache=True, nogil=True)
@@ -2848,13 +2907,18 @@ def _tooth_shade(f_pow3, gap, shadow, along_edge, parting, corner, convex):
 
 
 @njit(cache=True, nogil=True)
-def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, ceiling):
+def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, ceiling, sines):
     """_lower_teeth at pixel i where they may show: its cover and shade into teeth[TH_LOWER_COVER, TH_LOWER_SHADE]
     (a smile's risen row also its gaps' share of the dark behind, TH_LOWER_NOTCH), its tips' light at most
-    `ceiling` (LOWER_TEETH_CEILING over the teeth colour's brightest channel, at least 1)."""
-    rank = rows[ROW_LOWER_RANK, i]
-    sink = np.float64(np.float32(1.0) - _smooth32(across, LOWER_TEETH_SINK[0], LOWER_TEETH_SINK[1])) \
-        * (1.0 + LOWER_SINK_JITTER[0] * math.sin(LOWER_SINK_JITTER[1] * rank + LOWER_SINK_JITTER[2] * side))
+    `ceiling` (LOWER_TEETH_CEILING over the teeth colour's brightest channel, at least 1); a nearly
+    shut jaw's row (rows[ROW_NEAR, i]) sinks behind the lip only further out (NEAR_SINK). `sines`:
+    _lower_tooth_sines'."""
+    rank, near = rows[ROW_LOWER_RANK, i], rows[ROW_NEAR, i]
+    sink = np.float64(np.float32(1.0) - _smooth32(across, LOWER_TEETH_SINK[0], LOWER_TEETH_SINK[1]))
+    if near > 0.0:
+        sink += near * (np.float64(np.float32(1.0) - _smooth32(across, NEAR_SINK[0], NEAR_SINK[1])) - sink)
+    tooth_sin = sines[int(rank), int(side) - 1]  # this tooth's (_lower_tooth_sines)
+    sink *= 1.0 + LOWER_SINK_JITTER[0] * tooth_sin[0]
     # Corners rounded no deeper than the tallest ordinary tips' (a smile's taller row, rounded by
     # its own height, had notches cut between the incisors); 1.0 exactly at ordinary heights.
     rounding = min(1.0, (LOWER_TEETH_HEIGHT[0] + LOWER_TEETH_HEIGHT[1]) * mouth_w / lower_h)
@@ -2862,8 +2926,7 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
     uneven, soft = 1.0, 1.2
     if risen > 0.0:  # a smile's risen row only (its sines cost on every lower-teeth pixel)
         f = rows[ROW_LOWER_F, i]
-        uneven = 1.0 + risen * (SMILE_TIP_JITTER[0] * math.sin(SMILE_TIP_JITTER[1] * rank + SMILE_TIP_JITTER[2] * side)
-                                + SMILE_TIP_JITTER[3] * (2.0 * f - 1.0) * math.sin(1.7 * rank + 2.1 * side))
+        uneven = 1.0 + risen * (SMILE_TIP_JITTER[0] * tooth_sin[1] + SMILE_TIP_JITTER[3] * (2.0 * f - 1.0) * tooth_sin[2])
         soft = 1.2 + risen * SMILE_TIP_SOFT * mouth_w
     shown = (lower_h * sink * uneven * (1.0 - 0.2 * ex[EX_LOWER_EDGE, i] * rounding) - np.float64(dl)) / soft
     teeth[TH_LOWER_COVER, i] = min(max(shown, 0.0), 1.0) * ls
@@ -2878,7 +2941,7 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
                                             LOWER_PARTING * (along * along * along),
                                             ex[EX_ROUNDED, i], LOWER_TOOTH_CONVEX + SMILE_LOWER_CONVEX * risen * along)
     if risen > 0.0:
-        teeth[TH_LOWER_SHADE, i] *= _risen_dim(risen, along, np.float64(across), rank, side)
+        teeth[TH_LOWER_SHADE, i] *= _risen_dim(risen, along, np.float64(across), tooth_sin[3])
         # Its gaps show the dark behind: parted over the teeth toward the tips, and bare between
         # the rounded tips up to their jitter's height (SMILE_TIP_JITTER[0]; a tilted tip's raised
         # corner, SMILE_TIP_JITTER[3], may stand over it undarkened). Darkened teeth would turn
@@ -2890,12 +2953,29 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
 
 
 @njit(cache=True, nogil=True)
-def _risen_dim(risen, along, across, rank, side):
+def _lower_tooth_sines():
+    """(7, 2, 4) float64 per lower tooth (its rank from the midline, its side 1 or 2 less 1) the
+    sines _lower_tooth_at takes of them: LOWER_SINK_JITTER's, SMILE_TIP_JITTER's, the tip's tilt's
+    and SMILE_TOOTH_SHADE's phase (once a frame, not per pixel: a nearly shut jaw's row paints
+    ~900 lower-teeth pixels on 12's /i/)."""
+    out = np.empty((TOOTH_LENGTH.shape[0], 2, 4))
+    for k in range(out.shape[0]):
+        for j in range(2):
+            rank, side = np.float64(k), np.float64(j + 1)
+            out[k, j, 0] = math.sin(LOWER_SINK_JITTER[1] * rank + LOWER_SINK_JITTER[2] * side)
+            out[k, j, 1] = math.sin(SMILE_TIP_JITTER[1] * rank + SMILE_TIP_JITTER[2] * side)
+            out[k, j, 2] = math.sin(1.7 * rank + 2.1 * side)
+            out[k, j, 3] = math.sin(SMILE_TOOTH_SHADE[1] * rank + SMILE_TOOTH_SHADE[2] * side + SMILE_TOOTH_SHADE[3])
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _risen_dim(risen, along, across, tooth_sin):
     """A smile's risen lower row's shade factor (1 at ordinary heights, `risen` 0): in the upper
     row's and the lip's shadow, darker down into the lip (`along` 0 at it .. 1 at the tips) and
-    toward the corners (`across` 0 mid-mouth .. 1), each tooth (its `rank` from the midline, on
-    its `side` 1 or 2) up to SMILE_TOOTH_SHADE[0] darker than its neighbours."""
-    tooth = 0.5 + 0.5 * math.sin(SMILE_TOOTH_SHADE[1] * rank + SMILE_TOOTH_SHADE[2] * side + SMILE_TOOTH_SHADE[3])
+    toward the corners (`across` 0 mid-mouth .. 1), each tooth up to SMILE_TOOTH_SHADE[0] darker than
+    its neighbours by its `tooth_sin` (_lower_tooth_sines' fourth)."""
+    tooth = 0.5 + 0.5 * tooth_sin
     return (1.0 - SMILE_LOWER_DIM[0] * risen) * (1.0 - SMILE_LOWER_DIM[1] * risen * (1.0 - along)) \
         * (1.0 - SMILE_LOWER_DIM[2] * risen * _smooth64(across, SMILE_LOWER_CORNERS[0], SMILE_LOWER_CORNERS[1])) \
         * (1.0 - SMILE_TOOTH_SHADE[0] * risen * tooth)
@@ -3583,6 +3663,27 @@ STRETCH_RAMP = 0.5
 SMILE_ROWS_GAP = 0.04
 SMILE_LOWER_TEETH = 0.12
 SMILE_ROWS_CLOSE = (0.14, 0.19)
+# A jaw nearly shut (/i/, /e/, /s/: the rows' gap where the opening peaks under the first of
+# NEAR_ROWS_CLOSE, mouth widths, none from the second; taken once a frame, _near_shut) shows the
+# lower incisors NEAR_LOWER_TEETH over the lip, smile or not, their tips up to NEAR_SLIT_MIN under
+# the upper row (a shorter gap and they pass behind it): the rows nearly meet, the lower tips show
+# as teeth (SMILE_LOWER_RISEN's shading) and the gap between the rows is a slit (TIPS_SLIT_*),
+# uneven with the tips, that thins toward the corners as the lip rises there; the row sinks
+# behind the lip only from the first to the second of NEAR_SINK across (LOWER_TEETH_SINK's
+# 0.15-0.6 opened a dark wedge there). A fixed height, not one that follows the upper row: the
+# tips move with the jaw (a row held under the upper one slid up as the jaw opened). The later sink
+# (and reach) is taken by how far that row stands past the ordinary one (over NEAR_SHARE_RAMP mouth
+# widths), so rows it does not raise (fear's) keep theirs.
+# Ordinary 0.035 mouth-width tips under the photo's own upper row left /i/ on 03 and 12 a slot of
+# even thickness, ~0.1 mouth widths, over a pale line (judge30b). The ramp is wide so the height
+# eases in with the jaw; fear's rows (0.13-0.15 apart on the toothy photos) get at most ~0.3 of
+# it, below their own tips' height, /l/ (0.18-0.19) none, nor photos whose lower teeth do not show
+# (lower_show 0: the synthetic rows of closed-mouth photos).
+NEAR_ROWS_CLOSE = (0.1, 0.16)
+NEAR_LOWER_TEETH = 0.075
+NEAR_SLIT_MIN = 0.01
+NEAR_SINK = (0.35, 0.75)
+NEAR_SHARE_RAMP = 0.035
 # Risen (its height from the first to the second, mouth widths, past the tallest ordinary tips)
 # the lower row is mostly behind the lower lip, in its and the upper row's shadow (SMILE_LOWER_DIM:
 # darker overall, down into the lip, toward the corners over SMILE_LOWER_CORNERS across), its tips
