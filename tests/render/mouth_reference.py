@@ -208,7 +208,7 @@ class ShadeReference:
         color, tip = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
                                   across2=across2, toward_corners=toward_corners, peak_opening=peak, u=u)
         tips_gap, slit_light = _tips_slit(np.maximum(smoothstep(lower_h / mouth_w, *TIPS_SLIT_RISEN), shut), rows_gap,
-                                          front_px, lower_px, mouth_w)
+                                          front_px, lower_px, mouth_w, across=across)
         color = self._behind_teeth(color, rows_gap, d_upper - upper_px, across2, mouth_w, tip=tip, tips_gap=tips_gap,
                                    slit_light=slit_light)
         color = self._teeth_penumbra(color, d_upper - upper_px, across, mouth_w, synthetic=~own_upper, narrow=narrow, u=u)
@@ -616,12 +616,14 @@ def _near_shut_row(lower_h: np.ndarray, lower_show: np.ndarray, rows_gap: np.nda
 
 
 def _tips_slit(raised: np.ndarray, rows_gap: np.ndarray, front_px: np.ndarray, lower_px: np.ndarray,
-               mouth_w: float) -> tuple[np.ndarray, np.ndarray]:
+               mouth_w: float, *, across: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A risen row's tips (`raised` (N,) 0..1: past TIPS_SLIT_RISEN, or by a nearly shut jaw) close
     the gap between the rows to a slit, the tongue seen through it: (N,) px that slit (`rows_gap`
-    where the row is not risen) and (N,) the light let in through it (1 there)."""
+    where the row is not risen) and (N,) the light let in through it (1 there), darkest mid-mouth
+    (`across` 0), where the mouth behind is deepest."""
     tips_gap = rows_gap - raised * np.maximum(front_px - lower_px, 0.0)
-    return tips_gap, 1.0 - TIPS_SLIT_DARK * raised * (1.0 - np.clip(tips_gap / (TIPS_SLIT_OPEN * mouth_w), 0, 1))
+    return tips_gap, 1.0 - TIPS_SLIT_DARK * raised * (1.0 - np.clip(tips_gap / (TIPS_SLIT_OPEN * mouth_w), 0, 1)) \
+        * (1.0 - across.astype(np.float64))
 
 
 def _lower_sink(across: np.ndarray, rank: np.ndarray, side: np.ndarray, near: np.ndarray) -> np.ndarray:

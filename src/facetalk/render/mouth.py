@@ -2007,7 +2007,9 @@ NARROW_DEEP = 0.6
 # between the rows' tips, not between the upper row and the lip: the tongue behind is seen only
 # through it, in the teeth's shade (NARROW_GAP's blend by the slit's height), and the narrower the
 # slit the less light reaches it (TIPS_SLIT_DARK of NARROW_TONGUE_LIGHT gone at a shut slit, none
-# gone from TIPS_SLIT_OPEN mouth widths: a smile's 0.04 slit keeps under half its light). Measured
+# gone from TIPS_SLIT_OPEN mouth widths: a smile's 0.04 slit keeps under half its light), most
+# mid-mouth where the mouth behind is deepest, none at the corners (dimmed alike along the mouth,
+# 12's /i/ slit was a near-black stroke from corner to corner). Measured
 # from the lip, the tongue between a risen row and the upper one was lit whole: an even
 # brick-pink crescent from corner to corner between the rows (judge30b).
 TIPS_SLIT_RISEN = (0.065, 0.1)
@@ -2827,7 +2829,7 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
         if tongue[TG_COVER, i] > 0.0:
             _tongue_colour_at(out[i], i, d_lower[i], across, across2, tongue, ex, ex2, u[i], mouth_w, rgb, texture)
         rows_gap = rows[ROW_GAP, i]
-        tips_gap, slit = _slit_at(rows, i, mouth_w)
+        tips_gap, slit = _slit_at(rows, i, mouth_w, across)
         narrow = 1.0 - min(max((tips_gap - NARROW_GAP * mouth_w) / (NARROW_GAP * mouth_w), 0.0), 1.0)
         if tongue[TG_COVER, i] > 0.0:  # a raised tip shows lit (NARROW_DEEP), a lobe under the teeth
             narrow *= 1.0 - tongue[TG_RAISED, i] * ex2[EX2_TIP_LIGHT, i] * tongue[TG_COVER, i]
@@ -2851,18 +2853,19 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
 
 
 @njit(cache=True, nogil=True)
-def _slit_at(rows, i, mouth_w):
+def _slit_at(rows, i, mouth_w, across):
     """(px, 0..1) at pixel i: the gap between the rows' tips (the lower row's height over the lower
     lip taken off rows_gap as far as it stands risen past the ordinary tips, TIPS_SLIT_RISEN, or
     raised by a nearly shut jaw, ROW_NEAR) and the light let in behind it (1 - TIPS_SLIT_DARK * that
-    share * how far short of TIPS_SLIT_OPEN that gap is; exactly rows_gap and 1 where the row is not risen)."""
+    share * how far short of TIPS_SLIT_OPEN that gap is * (1 - float32 `across`): darkest mid-mouth,
+    where the mouth behind is deepest; exactly rows_gap and 1 where the row is not risen)."""
     gap, lower_h = rows[ROW_GAP, i], rows[ROW_LOWER_H, i]
     if lower_h <= TIPS_SLIT_RISEN[0] * mouth_w and rows[ROW_NEAR, i] <= 0.0:
         return gap, 1.0
     raised = max(_smooth64(lower_h / mouth_w, TIPS_SLIT_RISEN[0], TIPS_SLIT_RISEN[1]), rows[ROW_NEAR, i])
     tips = gap - raised * max(rows[ROW_FRONT_PX, i] - rows[ROW_LOWER_PX, i], 0.0)
     shut = 1.0 - min(max(tips / (TIPS_SLIT_OPEN * mouth_w), 0.0), 1.0)
-    return tips, 1.0 - TIPS_SLIT_DARK * raised * shut
+    return tips, 1.0 - TIPS_SLIT_DARK * raised * shut * (1.0 - np.float64(across))
 
 
 @njit(cache=True, nogil=True)
