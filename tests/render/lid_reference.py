@@ -15,7 +15,7 @@ from facetalk.face.rig import smoothstep
 from facetalk.render.eyes import (
     COVER_A, COVER_B, DETAIL_BELOW, DETAIL_STRETCH, EYEBALL_SHADE, EYEBALL_SHADE_FALL, LASH_FAN,
     LASH_CLUMP_WIDTH, LASH_CONTRAST, LASH_FRINGE, LASH_INNER_SHORT, LASH_PART_SHUT, LASH_RAGGED, LASH_SHADE_ABOVE,
-    LASH_STRAND_DARK, LASH_STRAND_PX,
+    LASH_STRAND_DARK, LASH_STRAND_PX, LASH_INNER_FAINT, LASH_INNER_FROM,
     LID_BULGE, LID_FADE, LID_LIT_CORNERS, LID_LIT_FROM, LID_SIDE_FADE, LOWER_LID_BAND,
     LOWER_LID_RISE, LOWER_LID_SHADE, LOWER_LID_SHADE_PX, N_LASHES, SMOOTH_SAMPLES, TOP_DARKEST,
     SHADE_HUE_FROM, SHADE_HUE_SPAN, SKIN_HUE_RAMP, TOP_FILL_DARKEST, TOP_FILL_RAMP,
@@ -265,8 +265,8 @@ class ReferenceLidPainter:
         """(h, w) opacity of the lash line along the closing edge (`below` = px below it) of an eye
         `width` px wide (a = 0 at the outer corner, 1 at the inner): thinner toward the corners, its
         lower edge ragged with the lashes' clumps and shorter toward the inner corner, its lashes hanging
-        below it as strands (fixed darkness, length, root offset and clump each) fanning out toward
-        the corners, blurred as the photo draws its edges (`blur_px`, a Gaussian sigma: a soft photo
+        below it as strands (fixed darkness, length, root offset and clump each), fainter toward the
+        inner corner and fanning out toward the corners, blurred as the photo draws its edges (`blur_px`, a Gaussian sigma: a soft photo
         gets a wider, fainter line, never a crisp stroke)."""
         darkness, length, offset, clumps = self._strands
         clump = np.interp(np.clip(a, 0.0, 1.0) * N_LASHES, np.arange(N_LASHES + 1), darkness)
@@ -298,5 +298,6 @@ class ReferenceLidPainter:
             strand = LASH_STRAND_DARK * darkness[k] * np.sqrt(reach) \
                 * np.exp(-0.5 * (d / np.hypot(LASH_STRAND_PX, blur_px)) ** 2)
             fringe = np.maximum(fringe, np.where(valid, strand, 0.0))
+        fringe *= 1.0 - (1.0 - LASH_INNER_FAINT) * smoothstep(a, LASH_INNER_FROM, 1.0)
         return np.clip(np.maximum(line, fringe), 0.0, 0.95) * smoothstep(closure, 0.05, 0.4) \
             * smoothstep(a, -0.02, 0.08) * smoothstep(1.0 - a, -0.02, 0.08)

@@ -531,6 +531,24 @@ def test_shut_lash_line_is_ragged_and_shorter_toward_the_inner_corner():
     assert abs(_line_alpha(0.8, -0.7, even) - _line_alpha(0.2, -0.7, even)) < 0.02
 
 
+def test_shut_lashes_fade_toward_the_inner_corner_as_the_photos_lash_line_does():
+    """A shut lid's lashes hang thick over the middle and outer part of the eye and grow short and
+    faint toward the inner corner, as the open eye's own upper lash line does (0.1-0.4 as deep at
+    a = 0.8-0.9 as mid-eye on the test portraits), not an even comb to the corner; the line's core,
+    the lid margin, stays as dark either side of mid-eye."""
+    from facetalk.render.eyes import N_LASHES
+
+    # Every strand alike (darkest, longest, evenly rooted): only the position along the eye differs.
+    strands = np.stack([np.ones(N_LASHES + 1), np.full(N_LASHES + 1, 2.0), np.zeros(N_LASHES + 1),
+                        np.ones(N_LASHES + 1)])
+    span = np.linspace(-0.5, 0.5, 21) / N_LASHES  # one lash spacing
+    for below in (2.0, 3.0):  # under the core: the fringe and the strands
+        outer, inner = (np.mean([_line_alpha(a, below, strands) for a in centre + span]) for centre in (0.15, 0.85))
+        assert inner < 0.7 * outer  # main: 0.97-1.0 x (the core's shorter tail only)
+    for a in (0.15, 0.3):
+        assert abs(_line_alpha(a, -0.7, strands) - _line_alpha(1.0 - a, -0.7, strands)) < 0.01
+
+
 def test_shut_lid_grows_out_of_the_sockets_shade_as_a_dome():
     """A shut lid's light is a dome: it grows out of the socket's shade at the lid's top with no
     outline (no steep first rows), and toward the corners it keeps the socket's shade further down
