@@ -266,8 +266,8 @@ class ReferenceLidPainter:
         `width` px wide (a = 0 at the outer corner, 1 at the inner): thinner toward the corners, its
         lower edge ragged with the lashes' clumps and shorter toward the inner corner, its lashes hanging
         below it as strands (fixed darkness, length, root offset and clump each), fainter toward the
-        inner corner and fanning out toward the corners, blurred as the photo draws its edges (`blur_px`, a Gaussian sigma: a soft photo
-        gets a wider, fainter line, never a crisp stroke)."""
+        inner corner and fanning out toward the corners, blurred as the photo draws its edges
+        (`blur_px`, a Gaussian sigma: a soft photo gets a wider, fainter line, never a crisp stroke)."""
         darkness, length, offset, clumps = self._strands
         clump = np.interp(np.clip(a, 0.0, 1.0) * N_LASHES, np.arange(N_LASHES + 1), darkness)
         thick = lash * (0.35 + 0.65 * np.sin(np.pi * np.clip(a, 0.0, 1.0))) \

@@ -204,10 +204,10 @@ LASH_RAGGED = 0.45
 # LASH_INNER_FAINT of their darkness from a = LASH_INNER_FROM on: the photo's own open upper lash
 # line is there 0.1-0.4 as deep (under the lid skin's luma) as mid-eye on the test portraits, where
 # an even fringe to the corner read as a ruled comb (out/lash31/measure_main.txt). The line's core
-# (the lid margin) is left whole: faded as well (the same ramp), dlib's shut/open eye aspect ratio
-# on still renders rose on Coelho's and Pedersen's portraits (0.457 -> 0.481, 0.388 -> 0.480) and
-# the eyes "showing" at full closure on the Morisot in mauve and the faded print (1.8 -> 2.4%,
-# 1.4 -> 2.3%), the bench_blinks figure that must stay under 2%.
+# (the lid margin) is left whole: with the core faded by the same ramp, dlib's shut/open eye aspect
+# ratio on still renders rose on Coelho's and Pedersen's portraits (0.457 -> 0.481, 0.388 -> 0.480)
+# and the eye "showing" at full closure on the Morisot in mauve and the faded print went over
+# bench_blinks' 2% bar (1.8 -> 2.4%, 1.4 -> 2.3%).
 LASH_INNER_FAINT = 0.35
 LASH_INNER_FROM = 0.6
 # A shut upper lid is painted from this far above the open margin (eye widths, less toward the
