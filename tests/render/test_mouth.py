@@ -2447,7 +2447,8 @@ def test_the_widest_vowels_sides_bend_into_the_corners(analysis):
     outline, rig, half, peak, mouth_w = _outline_against_rig(painter, analysis.rig, frame)
     widened = painter._widened(posed_vertices(analysis.rig, frame), None)
     assert painter._rounded(widened) <= 0.0  # so _rounded_outline's hold is 1
-    power, reach = painter._lens_shape(widened, wide=lens_wide(peak, mouth_w))
+    power, reach, full = painter._lens_shape(widened, wide=lens_wide(peak, mouth_w))
+    assert full == LENS_FULL  # not rounded
     excess = rig[0] + rig[1] - peak * lens_height(np.abs(OUTLINE_GRID), power=power, reach=reach)
     soft = CORNER_ROUND * peak
     cut = lens_opens(peak, mouth_w) * np.where(excess >= soft, excess,
@@ -2474,7 +2475,8 @@ def test_the_compiled_outline_passes_match_their_numpy_form(analysis):
     the edge where over OUTLINE_HELD of its height, weighed in, as far as `hold` says), to 1e-9 px,
     on the bundled photo's widest vowel, /l/ and /o/, and on its mirror image, with the lens at
     LENS_REACH, wide open (`wide` 1: the fits for LENS_REACH and LENS_REACH_WIDE mixed, as
-    _rounded_outline mixes them) and half way; _rounded_outline itself gives the same."""
+    _rounded_outline mixes them) and half way; _rounded_outline itself gives the same. The same with
+    the lens's full height held over none of the mouth (rounded lips': _lens_shape's `full` 0)."""
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.mouth import (CORNER_LOWER_SHARE, CORNER_ROUND, LENS_FULL, OUTLINE_GRID, OUTLINE_HELD,
                                        OUTLINE_HELD_LIP, LENS_REACH, LENS_REACH_WIDE, _lip_heights, _outline_kernel,
@@ -2503,26 +2505,29 @@ def test_the_compiled_outline_passes_match_their_numpy_form(analysis):
             for peak, opens, hold, wide in ((0.3 * half, 0.8, 1.0, 0.0), (0.9 * half, 1.0, 1.0, 0.0),
                                             (0.9 * half, 1.0, 0.4, 0.0), (0.9 * half, 1.0, 1.0, 1.0),
                                             (0.9 * half, 1.0, 0.4, 1.0), (0.6 * half, 1.0, 1.0, 0.5)):
-                kernel = narrow + wide * (_outline_kernel(lens_reach=LENS_REACH_WIDE) - narrow)
-                power, reach = painter._lens_shape(1.0, wide=wide)
-                excess = heights[0] + heights[1] - peak * lens_height(np.abs(OUTLINE_GRID), power=power, reach=reach)
-                soft = CORNER_ROUND * peak
-                cut = opens * np.where(excess >= soft, excess, np.clip(excess + soft, 0.0, None) ** 2 / (4.0 * soft))
-                cut[np.abs(OUTLINE_GRID) <= LENS_FULL * reach] = 0.0
-                edge = heights - np.array([[1.0 - CORNER_LOWER_SHARE], [CORNER_LOWER_SHARE]]) * cut
-                smooth = np.minimum(edge, edge @ kernel.T) @ kernel.T
-                share = smooth / np.maximum(smooth.max(axis=1, keepdims=True), OUTLINE_HELD_LIP * peak)
-                weight = np.clip((share - OUTLINE_HELD[0]) / (OUTLINE_HELD[1] - OUTLINE_HELD[0]), 0.0, 1.0)
-                ratio = np.minimum(np.maximum(edge, 0.0) / np.where(smooth > 0.0, smooth, 1.0), 1.0)
-                scale = np.where(smooth > 0.0, 1.0 - weight * (1.0 - ratio), 1.0).min(axis=1, initial=1.0)
-                scaled |= bool((scale < 1.0).any())
-                held = 1.0 - hold * (1.0 - scale[:, None])
-                want = np.maximum(heights - edge - opens * (held * smooth - edge), 0.0)
-                need = _outline_need(rig, OUTLINE_GRID, kernel, peak, power, reach, opens, hold)
-                assert want.max() > 1.0 and np.abs(need - want).max() < 1e-9, (params, mirror, np.abs(need - want).max())
-                if hold == 1.0:  # lips as wide as the photo's: _rounded_outline holds them whole
-                    drawn = painter._rounded_outline(verts, peak_opening=peak, opens=opens, widened=1.0, wide=wide)
-                    assert np.abs(np.array([drawn.upper, drawn.lower]) - want).max() < 1e-9, (params, mirror, wide)
+                for full in (LENS_FULL, 0.0):
+                    kernel = narrow + wide * (_outline_kernel(lens_reach=LENS_REACH_WIDE) - narrow)
+                    power, reach, unrounded = painter._lens_shape(1.0, wide=wide)
+                    assert unrounded == LENS_FULL
+                    excess = heights[0] + heights[1] - peak * lens_height(np.abs(OUTLINE_GRID), power=power, reach=reach,
+                                                                          full=full)
+                    soft = CORNER_ROUND * peak
+                    cut = opens * np.where(excess >= soft, excess, np.clip(excess + soft, 0.0, None) ** 2 / (4.0 * soft))
+                    cut[np.abs(OUTLINE_GRID) <= full * reach] = 0.0
+                    edge = heights - np.array([[1.0 - CORNER_LOWER_SHARE], [CORNER_LOWER_SHARE]]) * cut
+                    smooth = np.minimum(edge, edge @ kernel.T) @ kernel.T
+                    share = smooth / np.maximum(smooth.max(axis=1, keepdims=True), OUTLINE_HELD_LIP * peak)
+                    weight = np.clip((share - OUTLINE_HELD[0]) / (OUTLINE_HELD[1] - OUTLINE_HELD[0]), 0.0, 1.0)
+                    ratio = np.minimum(np.maximum(edge, 0.0) / np.where(smooth > 0.0, smooth, 1.0), 1.0)
+                    scale = np.where(smooth > 0.0, 1.0 - weight * (1.0 - ratio), 1.0).min(axis=1, initial=1.0)
+                    scaled |= bool((scale < 1.0).any())
+                    held = 1.0 - hold * (1.0 - scale[:, None])
+                    want = np.maximum(heights - edge - opens * (held * smooth - edge), 0.0)
+                    need = _outline_need(rig, OUTLINE_GRID, kernel, peak, power, reach, full, opens, hold)
+                    assert want.max() > 1.0 and np.abs(need - want).max() < 1e-9, (params, mirror, np.abs(need - want).max())
+                    if hold == 1.0 and full == LENS_FULL:  # lips as wide as the photo's: _rounded_outline holds them whole
+                        drawn = painter._rounded_outline(verts, peak_opening=peak, opens=opens, widened=1.0, wide=wide)
+                        assert np.abs(np.array([drawn.upper, drawn.lower]) - want).max() < 1e-9, (params, mirror, wide)
     assert scaled  # the scale inside the edge is exercised
 
 
@@ -3552,6 +3557,44 @@ def test_the_lens_outline_turns_smoothly_where_it_leaves_its_full_height():
         heading = np.arctan2(np.diff(y), np.diff(x))
         assert np.degrees(np.abs(np.diff(heading))).max() < 2.0, power
     assert lens_height(np.array([0.0, LENS_REACH]))[1] < 1e-6  # it still closes at LENS_REACH
+
+
+def test_rounded_lips_open_an_oval_whose_sides_curve_all_the_way_round(analysis):
+    """Fully rounded lips' lens (/o/ /u/: _lens_shape at ROUND_NARROWER narrower than the photo's),
+    drawn as a closed outline on a 100 px mouth opened 55 px (13's /o/ is about as tall as wide),
+    turns by over 1.5 degrees between every two successive 3 px chords, and no run of it lies
+    within 1 px of one straight line for 0.25 mouth widths: an oval (or a rounded diamond). Held
+    at full height over LENS_FULL of its reach, with power 0.5's ends, it was a rounded box: a
+    flat top and bottom (no turn at all) and straight vertical sides, its longest straight run
+    0.30 mouth widths (13's /o/ at 2x, out/s31/m13z.png)."""
+    from facetalk.render.mouth import ROUND_NARROWER, lens_height
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    painter._round_free = 1.0  # as on a photo not smiling
+    mouth_w, peak = 100.0, 55.0
+    widened = 1.0 - ROUND_NARROWER
+    assert painter._rounded(widened) > 0.999
+    shape = dict(zip(("power", "reach", "full"), painter._lens_shape(widened, wide=lens_wide(peak, mouth_w))))
+    across = np.linspace(0.0, shape["reach"], 20001)
+    x, y = across * mouth_w / 2, 0.5 * peak * lens_height(across, **shape)
+    # the closed outline (both lips, both halves), resampled every 0.5 px along it
+    xs, ys = np.concatenate([x, x[::-1], -x, -x[::-1]]), np.concatenate([y, -y[::-1], -y, y[::-1]])
+    along = np.concatenate([[0.0], np.cumsum(np.hypot(np.diff(xs), np.diff(ys)))])
+    at = np.arange(0.0, along[-1], 0.5)
+    pts = np.column_stack([np.interp(at, along, xs), np.interp(at, along, ys)])
+    chord = pts[6:] - pts[:-6]  # 3 px
+    heading = np.arctan2(chord[:, 1], chord[:, 0])
+    turn = np.degrees(np.abs(np.angle(np.exp(1j * (heading[6:] - heading[:-6])))))
+    assert turn.min() > 1.5, turn.min()
+    longest = 0.0
+    for i in range(len(pts)):
+        for j in range(i + 2, len(pts)):
+            d = pts[j] - pts[i]
+            off = np.abs((pts[i:j + 1] - pts[i]) @ np.array([d[1], -d[0]])) / np.hypot(*d)
+            if off.max() > 1.0:
+                break
+            longest = max(longest, float(np.hypot(*d)))
+    assert longest < 0.25 * mouth_w, longest / mouth_w
 
 
 def test_the_opening_curves_into_the_lens_where_the_lips_faces_begin_to_cover_it():
