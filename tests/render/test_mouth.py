@@ -1632,7 +1632,7 @@ def test_the_lip_is_carried_over_all_of_the_openings_edge(analysis):
         patch.setattr(mouth_module, "_rim_pass", lambda *args: seen.append(args) or original(*args))
         Renderer(analysis).render(MotionFrame(t_s=0, jaw_open=0.5))
     out, x0, y0, ids, _, lower, *rest = seen[-1]
-    material, loop, loop_tris = rest[-4], rest[-3], rest[-2]
+    material, loop, loop_tris = rest[-5], rest[-4], rest[-3]
     black = np.zeros_like(out)
     original(black, x0, y0, ids, seen[-1][4], lower, *rest)  # what the pass lays, over black
     near, nearest = mouth_module._near_field(loop, x0, y0, ids.shape[0], ids.shape[1])
@@ -1641,6 +1641,42 @@ def test_the_lip_is_carried_over_all_of_the_openings_edge(analysis):
     assert np.any(lower[loop_tris[loop_tris >= 0]] < 0)  # segments whose lip has no clearing
     laid = black[y0:y0 + ids.shape[0], x0:x0 + ids.shape[1]].max(axis=-1) > 0
     assert edge.sum() > 100 and np.all(laid[edge]), (int(edge.sum()), int((edge & ~laid).sum()))
+
+
+def test_a_pixel_the_edge_between_the_two_lips_crosses_keeps_its_clearing():
+    """Beyond the inner corners an upper lip's triangle shares an edge with a lower lip's, and
+    the two lips' clearings (_Rims.delta) differ there (by up to 95 levels on 07, 52 on the bundled
+    photo: out/enter31/seamgap.py): each row of 07's corners that edge crossed as the jaw opened
+    stepped up to 43 levels at once (152 pixel-steps over 20 levels over jaw 0.2-1 step 0.004, 21
+    now: out/enter31/NOTES.md). Two triangles sharing a vertical edge, the upper lip's clearing
+    +40 levels and the lower's none, the edge moved across a pixel 0.02 px a step: the pixel's
+    clearing changes at most 2 levels a step, from none (1.5 px inside the lower lip's side) to
+    40 (1.5 px inside the upper's). Taking its own lip's alone it stepped 40 at the edge."""
+    from facetalk.render.mouth import RIM_SEAM_PX
+
+    size = 21
+    triangles = np.array([[0, 1, 2], [0, 1, 3]])
+    lower = np.array([0, 1], np.int8)
+    rest_xy = np.array([[10.0, -5.0], [10.0, 25.0], [-5.0, 10.0], [25.0, 10.0]])
+    delta = np.zeros((2, size, size, 3), np.float32)
+    delta[0] = 40.0  # clearing the upper lip adds 40, the lower lip's nothing
+    seams = mouth_module._lip_seams(triangles, lower)
+    assert seams[0, 0].tolist() == seams[1, 0].tolist() == [0, 1] and (seams[:, 1] < 0).all()
+    far = np.array([[100.0, 100.0], [101.0, 100.0], [100.0, 101.0]])  # no cavity here: nothing carried
+    added = []
+    for shift in np.arange(-1.5, 1.5001, 0.02):
+        verts = np.column_stack([rest_xy + np.array([shift, 0.0]), np.zeros(4)])
+        xx = np.arange(size, dtype=float)
+        ids = np.full((size, size), -1, np.int64)
+        ids[8:13] = np.where(xx < 10.0 + shift, 0, 1)
+        out = np.full((size, size, 3), 100, np.uint8)
+        mouth_module._rim_pass(out, 0, 0, ids, triangles, lower, verts, rest_xy, delta, np.zeros(2),
+                               np.array([1.0, 0.0]), np.array([-100.0, 100.0]), np.ones(2), np.zeros(2, np.int64),
+                               far, np.full(3, -1, np.int64), np.zeros((size, size, 3)), seams)
+        added.append(int(out[10, 10, 0]) - 100)
+    assert RIM_SEAM_PX <= 1.5  # the shifts run the edge past the blend on both sides
+    assert added[0] == 0 and added[-1] == 40, (added[0], added[-1])  # the lower lip's side, then the upper's
+    assert np.abs(np.diff(added)).max() <= 2, np.abs(np.diff(added)).max()
 
 
 def test_the_opening_lets_nothing_of_the_photo_under_it_through_at_its_rim(analysis):

@@ -191,7 +191,8 @@ class _Rims:
     lip's points' positions along it, sorted, with order (K,) their indices in that order; lower
     (F,) int8 for each of the rig's triangles its lip (0 upper, 1 lower; -1 for those clearing does
     not reach); reach px, how far into a lip the delta goes; rest_xy (V, 2) float64 the rig's rest
-    places."""
+    places; seams (F, 2, 2) int64 for each lip's triangle the (vertex, vertex) edges, up to two, it
+    shares with a triangle of the other lip (beyond the inner corners, where the lips meet; -1: none)."""
 
     origin: tuple[int, int]
     delta: np.ndarray
@@ -201,6 +202,7 @@ class _Rims:
     lower: np.ndarray
     reach: float
     rest_xy: np.ndarray
+    seams: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -444,7 +446,7 @@ class MouthPainter:
         lower[self.rig.material == MATERIAL_CAVITY] = -1  # the opening is the painter's own
         return _Rims(origin=(x0, y0), delta=delta.reshape(2, y1 - y0, x1 - x0, 3), along=along,
                      places=(rest[lips[0][0]] @ along)[order], order=order, lower=lower, reach=reach,
-                     rest_xy=rest)
+                     rest_xy=rest, seams=_lip_seams(self.rig.triangles, lower))
 
     @staticmethod
     def _touches(triangles: np.ndarray, rest: np.ndarray, delta: np.ndarray, origin: tuple[int, int]) -> np.ndarray:
@@ -490,7 +492,7 @@ class MouthPainter:
         loop = verts[self._loop_ids, :2].astype(np.float64)
         _rim_pass(out, x0, y0, tri_id[y0:y1, x0:x1], self.rig.triangles, rims.lower, verts, rims.rest_xy, rims.delta,
                   np.array(rims.origin, np.float64), rims.along, rims.places, opened[rims.order],
-                  self.rig.material, loop, self._loop_tris, self.image)
+                  self.rig.material, loop, self._loop_tris, self.image, rims.seams)
         per_vertex = np.zeros(len(verts), np.float32)
         per_vertex[self._seam_pairs] = opened[:, None]
         return per_vertex
@@ -1795,6 +1797,8 @@ RIM_FADE_PX = 1.5
 RIM_CARRY_OPENS = 0.1
 # Where two segments of the inner lip line are nearly as near (a corner, where the upper and lower
 # lip meet), the lip carried goes half way to the second's as its distance comes within this (px).
+# So too on the lips beyond the inner corners: a pixel within this of the edge an upper lip's
+# triangle shares with a lower lip's takes the other lip's clearing up to half way (_rim_pass).
 RIM_SEAM_PX = 1.0
 # A dark line left along a parted lip's edge with lighter lip on both sides of it (_fill_valleys) is
 # looked for within RIM_FILL_SHARE of the lip's thickness (its red against the skin beyond is no
@@ -3412,7 +3416,7 @@ def _fill_valleys(image: np.ndarray, feet: np.ndarray, *, into: np.ndarray, s: n
 
 @njit(cache=True, nogil=True)
 def _rim_pass(out, x0, y0, ids, triangles, lower, verts, rest_xy, delta, origin, along, places, opened, material,
-              loop, loop_tris, photo):
+              loop, loop_tris, photo, seams):
     """MouthPainter._clear_rims' pass, in place on the (H, W, 3) uint8 `out` over the box at (x0,
     y0) the shape of `ids` (h, w), the triangles (`triangles` (F, 3)) that won its pixels: each
     pixel of a triangle on a lip (`lower` (F,): 0 upper, 1 lower, -1 none that clearing reaches)
@@ -3421,7 +3425,10 @@ def _rim_pass(out, x0, y0, ids, triangles, lower, verts, rest_xy, delta, origin,
     that lip's (2, h', w', 3) `delta` (box at `origin`), times `opened` (K,) at its place along
     `along` (`places` (K,)). A pixel of the cavity (`material` (F,)) within RIM_FADE_PX of the
     closed (M, 2) inner lip `loop` takes the lip on its nearest segments (`loop_tris` (M,), the
-    (H, W, 3) float `photo`) carried over it (_carry)."""
+    (H, W, 3) float `photo`) carried over it (_carry). Near an edge a lip's triangle shares with the
+    other lip's (`seams` (F, 2, 2), _lip_seams) it takes the other's delta too (_seam_share): the
+    two lips' clearings differ there by up to 60 levels, and each row of 07's corners the edge
+    crossed as the jaw opened stepped that much at once."""
     dh, dw = delta.shape[1], delta.shape[2]
     mapped = lower >= 0
     for i in range(loop_tris.shape[0]):  # a lip with no clearing still carries its photo on
@@ -3448,10 +3455,49 @@ def _rim_pass(out, x0, y0, ids, triangles, lower, verts, rest_xy, delta, origin,
             weight = _opened_at(sx * along[0] + sy * along[1], places, opened)
             if weight <= 0.0:
                 continue
+            other = _seam_share(seams[t], verts, qx, qy)
             for ch in range(3):
                 v = _bilinear(delta[lower[t]], x, y, ch)
+                if other > 0.0:  # the source point is the same for both lips' triangles on their edge
+                    v += other * (_bilinear(delta[1 - lower[t]], x, y, ch) - v)
                 now = float(out[y0 + by, x0 + bx, ch])
                 out[y0 + by, x0 + bx, ch] = np.uint8(min(max(now + weight * v + 0.5, 0.0), 255.0))
+
+
+@njit(cache=True, nogil=True)
+def _seam_share(edges, verts, px, py):
+    """0..0.5 the share of the other lip's clearing at the pixel (px, py) of a lip's triangle whose
+    (2, 2) `edges` (vertex ids in the posed `verts` (V, 3); -1: none) it shares with the other
+    lip's triangles: half at such an edge, none from RIM_SEAM_PX away, so a pixel the edge crosses
+    has the same clearing on both sides of it."""
+    near = RIM_SEAM_PX
+    for e in range(2):
+        a, b = edges[e, 0], edges[e, 1]
+        if a < 0:
+            continue
+        ax, ay = verts[a, 0], verts[a, 1]
+        ex, ey = verts[b, 0] - ax, verts[b, 1] - ay
+        f = min(max(((px - ax) * ex + (py - ay) * ey) / max(ex * ex + ey * ey, 1e-12), 0.0), 1.0)
+        near = min(near, math.hypot(px - ax - f * ex, py - ay - f * ey))
+    return 0.5 * (1.0 - near / RIM_SEAM_PX)
+
+
+def _lip_seams(triangles: np.ndarray, lower: np.ndarray) -> np.ndarray:
+    """(F, 2, 2) int64: for each of the (F, 3) `triangles` on a lip (`lower` (F,) 0 upper, 1 lower,
+    -1 none), the (vertex, vertex) edges, up to two, it shares with a triangle of the other lip; -1
+    where none (mid-mouth the opening lies between them)."""
+    seams = np.full((len(triangles), 2, 2), -1, np.int64)
+    owner: dict[tuple[int, int], int] = {}
+    for t in np.nonzero(lower >= 0)[0]:
+        for a, b in ((0, 1), (1, 2), (2, 0)):
+            edge = tuple(sorted((int(triangles[t, a]), int(triangles[t, b]))))
+            u = owner.setdefault(edge, int(t))
+            if u == t or lower[u] == lower[t]:
+                continue
+            for k in (t, u):
+                row = 0 if seams[k, 0, 0] < 0 else 1
+                seams[k, row] = edge
+    return seams
 
 
 @njit(cache=True, nogil=True)
