@@ -191,8 +191,8 @@ class _Rims:
     lip's points' positions along it, sorted, with order (K,) their indices in that order; lower
     (F,) int8 for each of the rig's triangles its lip (0 upper, 1 lower; -1 for those clearing does
     not reach); reach px, how far into a lip the delta goes; rest_xy (V, 2) float64 the rig's rest
-    places; seams (F, 2, 2) int64 for each lip's triangle the (vertex, vertex) edges, up to two, it
-    shares with a triangle of the other lip (beyond the inner corners, where the lips meet; -1: none)."""
+    places; seams (E, 2) int64 the (vertex, vertex) edges an upper lip's triangle shares with a
+    lower lip's (beyond the inner corners, where the lips meet)."""
 
     origin: tuple[int, int]
     delta: np.ndarray
@@ -3425,10 +3425,11 @@ def _rim_pass(out, x0, y0, ids, triangles, lower, verts, rest_xy, delta, origin,
     that lip's (2, h', w', 3) `delta` (box at `origin`), times `opened` (K,) at its place along
     `along` (`places` (K,)). A pixel of the cavity (`material` (F,)) within RIM_FADE_PX of the
     closed (M, 2) inner lip `loop` takes the lip on its nearest segments (`loop_tris` (M,), the
-    (H, W, 3) float `photo`) carried over it (_carry). Near an edge a lip's triangle shares with the
-    other lip's (`seams` (F, 2, 2), _lip_seams) it takes the other's delta too (_seam_share): the
-    two lips' clearings differ there by up to 60 levels, and each row of 07's corners the edge
-    crossed as the jaw opened stepped that much at once."""
+    (H, W, 3) float `photo`) carried over it (_carry). Near an edge an upper lip's triangle shares
+    with a lower lip's (`seams` (E, 2), _lip_seams) a lip pixel, of whichever triangle, takes the
+    other lip's delta too (_seam_share, by its place alone): the two lips' clearings differ there
+    by up to 95 levels, and each row of 07's corners the edge crossed as the jaw opened stepped up
+    to 43 levels at once."""
     dh, dw = delta.shape[1], delta.shape[2]
     mapped = lower >= 0
     for i in range(loop_tris.shape[0]):  # a lip with no clearing still carries its photo on
@@ -3436,6 +3437,7 @@ def _rim_pass(out, x0, y0, ids, triangles, lower, verts, rest_xy, delta, origin,
             mapped[loop_tris[i]] = True
     maps = _rest_maps(triangles, mapped, verts, rest_xy)
     near, nearest = _near_field(loop, x0, y0, ids.shape[0], ids.shape[1])
+    about = _seams_box(seams, verts)
     for by in range(ids.shape[0]):
         for bx in range(ids.shape[1]):
             t, qx, qy = ids[by, bx], float(x0 + bx), float(y0 + by)
@@ -3455,7 +3457,9 @@ def _rim_pass(out, x0, y0, ids, triangles, lower, verts, rest_xy, delta, origin,
             weight = _opened_at(sx * along[0] + sy * along[1], places, opened)
             if weight <= 0.0:
                 continue
-            other = _seam_share(seams[t], verts, qx, qy)
+            other = 0.0
+            if about[0] <= qx <= about[2] and about[1] <= qy <= about[3]:
+                other = _seam_share(seams, verts, qx, qy)
             for ch in range(3):
                 v = _bilinear(delta[lower[t]], x, y, ch)
                 if other > 0.0:  # the source point is the same for both lips' triangles on their edge
@@ -3465,39 +3469,50 @@ def _rim_pass(out, x0, y0, ids, triangles, lower, verts, rest_xy, delta, origin,
 
 
 @njit(cache=True, nogil=True)
+def _seams_box(edges, verts):
+    """(4,) x0, y0, x1, y1 px about the (E, 2) `edges` of the posed `verts` (V, 3), RIM_SEAM_PX
+    wider, outside which _seam_share is 0 (an empty box for none)."""
+    box = np.array([np.inf, np.inf, -np.inf, -np.inf])
+    for e in range(edges.shape[0]):
+        for k in range(2):
+            x, y = verts[edges[e, k], 0], verts[edges[e, k], 1]
+            box[0], box[1] = min(box[0], x - RIM_SEAM_PX), min(box[1], y - RIM_SEAM_PX)
+            box[2], box[3] = max(box[2], x + RIM_SEAM_PX), max(box[3], y + RIM_SEAM_PX)
+    return box
+
+
+@njit(cache=True, nogil=True)
 def _seam_share(edges, verts, px, py):
-    """0..0.5 the share of the other lip's clearing at the pixel (px, py) of a lip's triangle whose
-    (2, 2) `edges` (vertex ids in the posed `verts` (V, 3); -1: none) it shares with the other
-    lip's triangles: half at such an edge, none from RIM_SEAM_PX away, so a pixel the edge crosses
-    has the same clearing on both sides of it."""
+    """0..0.5 the share of the other lip's clearing at a lip's pixel (px, py), by its distance from
+    the nearest of the (E, 2) `edges` (vertex ids in the posed `verts` (V, 3)) where the two lips'
+    triangles meet: half on such an edge, none from RIM_SEAM_PX away. A function of the place
+    alone, so a pixel any triangle edge crosses keeps its clearing (per triangle, a pixel leaving a
+    seam triangle for its own lip's next one dropped the share at once: 33 levels on 07)."""
     near = RIM_SEAM_PX
-    for e in range(2):
+    for e in range(edges.shape[0]):
         a, b = edges[e, 0], edges[e, 1]
-        if a < 0:
+        ax, ay, bx, by = verts[a, 0], verts[a, 1], verts[b, 0], verts[b, 1]
+        if (px < min(ax, bx) - near or px > max(ax, bx) + near
+                or py < min(ay, by) - near or py > max(ay, by) + near):  # most lip pixels: far off
             continue
-        ax, ay = verts[a, 0], verts[a, 1]
-        ex, ey = verts[b, 0] - ax, verts[b, 1] - ay
+        ex, ey = bx - ax, by - ay
         f = min(max(((px - ax) * ex + (py - ay) * ey) / max(ex * ex + ey * ey, 1e-12), 0.0), 1.0)
         near = min(near, math.hypot(px - ax - f * ex, py - ay - f * ey))
     return 0.5 * (1.0 - near / RIM_SEAM_PX)
 
 
 def _lip_seams(triangles: np.ndarray, lower: np.ndarray) -> np.ndarray:
-    """(F, 2, 2) int64: for each of the (F, 3) `triangles` on a lip (`lower` (F,) 0 upper, 1 lower,
-    -1 none), the (vertex, vertex) edges, up to two, it shares with a triangle of the other lip; -1
-    where none (mid-mouth the opening lies between them)."""
-    seams = np.full((len(triangles), 2, 2), -1, np.int64)
-    owner: dict[tuple[int, int], int] = {}
+    """(E, 2) int64 the (vertex, vertex) edges that one of the (F, 3) `triangles` on the upper lip
+    shares with one on the lower (`lower` (F,) 0 upper, 1 lower, -1 none): beyond the inner
+    corners; mid-mouth the opening lies between them."""
+    lip_of: dict[tuple[int, int], int] = {}
+    seams = []
     for t in np.nonzero(lower >= 0)[0]:
         for a, b in ((0, 1), (1, 2), (2, 0)):
             edge = tuple(sorted((int(triangles[t, a]), int(triangles[t, b]))))
-            u = owner.setdefault(edge, int(t))
-            if u == t or lower[u] == lower[t]:
-                continue
-            for k in (t, u):
-                row = 0 if seams[k, 0, 0] < 0 else 1
-                seams[k, row] = edge
-    return seams
+            if lip_of.setdefault(edge, int(lower[t])) != lower[t]:
+                seams.append(edge)
+    return np.array(seams, np.int64).reshape(-1, 2)
 
 
 @njit(cache=True, nogil=True)
