@@ -3836,12 +3836,11 @@ def test_wide_open_the_dark_runs_nearly_to_the_inner_corners(analysis, monkeypat
 def test_the_wide_open_lens_reach_grows_slowly_with_the_opening(analysis):
     """The lens's reach (_lens_reach) runs on from LENS_REACH to LENS_REACH_WIDE over
     LENS_WIDE_OPENING slowly enough that the corner faces slide over a photo's own corner teeth a
-    fraction of a pixel a jaw step (while the colour they moved unlaid those teeth, _unlay_repainted,
-    11's corners stepped 76 levels a jaw step with the reach grown over 0.3-0.45 mouth widths of
-    peak, 39 over 0.3-0.6: out/rim30/NOTES.md; 22 since their distance from the faces unlays them,
-    _unlay_near_faces, out/tip31/NOTES.md). Its steepest growth over a fine sweep of the peak is at most 0.5 of the
-    way to the corners a mouth width of peak (lens_wide's smoothstep peaks at 1.5 / the range's
-    width; 1.0 over 0.3-0.45)."""
+    fraction of a pixel a jaw step (with the reach grown over 0.3-0.45 mouth widths of peak, the
+    teeth the faces left at 11's corners stepped 76 levels a jaw step, over 0.3-0.6 39, while the
+    colour moved alone unlaid them: out/rim30/NOTES.md, out/tip31/NOTES.md). Its steepest growth
+    over a fine sweep of the peak is at most 0.5 of the way to the corners a mouth width of peak
+    (lens_wide's smoothstep peaks at 1.5 / the range's width; 1.0 over 0.3-0.45)."""
     from facetalk.render.mouth import LENS_REACH, LENS_REACH_WIDE, lens_wide
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
@@ -3904,7 +3903,7 @@ def test_a_pass_touching_the_photos_teeth_softens_them_by_how_far_it_moves_them(
     laid = np.ones(4, np.float32)
     as_laid = np.full((4, 3), 200.0)
     color = as_laid + np.array([0.0, 4.0, 8.0, 40.0])[:, None]
-    mouth_module._unlay_repainted(laid, color=color, as_laid=as_laid)
+    mouth_module._unlay_repainted(laid, color=color, as_laid=as_laid, faces=None)
     assert laid[1] > 0.5, laid  # 0 before
     np.testing.assert_allclose(laid, [1.0, 1.0 - 4.0 / mouth_module.UNLAY_LEVELS, 1.0 - 8.0 / mouth_module.UNLAY_LEVELS, 0.0])
 
@@ -3926,23 +3925,39 @@ def test_the_compiled_unlay_pass_is_numpys_unlay_to_the_bit():
 
 
 def test_the_faces_distance_unlays_the_photos_teeth_only_toward_the_lens_ends():
-    """_unlay_repainted's faces' pass (_unlay_near_faces): a laid pixel half a px past a face's
-    edge (its cover 0, the colour unmoved) keeps 0.5 / FACES_UNLAY_PX of its sharp share where the
-    lens has closed to FACES_UNLAY_LENS of its height or less, all of it at the lens's full height
-    (mid-mouth: the frames there as before), part way between; a pixel the face covers keeps none
-    there, one FACES_UNLAY_PX px clear of its cover keeps all."""
-    from facetalk.render.mouth import FACES_UNLAY_LENS, FACES_UNLAY_PX, _Faces
+    """_unlay_repainted's faces' pass (_unlay_near_faces), after the colour's rule and times it, at
+    the pixels `near` only (each laid[near[j]] by its j-th distance and lens height): a laid pixel
+    half a px past a face's edge (its cover 0) keeps 0.5 / FACES_UNLAY_PX of its sharp share where
+    the lens has closed to FACES_UNLAY_LENS of its height or less, all of it at the lens's full
+    height (mid-mouth: the colour's rule alone), part way between; a pixel the face covers keeps
+    none there, one FACES_UNLAY_PX px clear of its cover keeps all; a lens half faded in (`opens`
+    0.5) unlays half as much. Bit for bit the float64 product rounded to float32 once."""
+    from facetalk.render.mouth import FACES_UNLAY_LENS, FACES_UNLAY_PX, UNLAY_LEVELS, _Faces
 
-    lens = np.array([1.0, 0.5 * (1.0 + FACES_UNLAY_LENS), FACES_UNLAY_LENS, 0.2, 0.2, 0.2], np.float32)
-    beyond = np.array([1.0, 1.0, 1.0, 1.0, 0.4, 0.5 + FACES_UNLAY_PX], np.float32)
-    laid = np.ones(6, np.float32)
-    as_laid = np.full((6, 3), 200.0)
-    none = np.zeros(0, np.int64)
-    mouth_module._unlay_repainted(laid, color=as_laid.copy(), as_laid=as_laid,
-                                  faces=_Faces(px=none, cover=np.zeros(0, np.float32), near=np.arange(6),
-                                               beyond=beyond, lens=lens))
+    near = np.array([7, 2, 9, 0, 5, 3])
+    lens_height = np.array([1.0, 0.5 * (1.0 + FACES_UNLAY_LENS), FACES_UNLAY_LENS, 0.2, 0.2, 0.2], np.float32)
+    beyond_px = np.array([1.0, 1.0, 1.0, 1.0, 0.4, 0.5 + FACES_UNLAY_PX], np.float32)
+    as_laid = np.full((10, 3), 200.0)
+    color = as_laid.copy()
+    color[9, 1] += 0.5 * UNLAY_LEVELS  # its colour moved too: the two rules multiply
     part = 0.5 / FACES_UNLAY_PX
-    np.testing.assert_allclose(laid, [1.0, 1.0 - 0.5 * (1.0 - part), part, part, 0.0, 1.0], rtol=1e-6)
+    by_faces = np.array([1.0, 1.0 - 0.5 * (1.0 - part), part, part, 0.0, 1.0])  # at near, with opens 1
+    ends = np.minimum((1.0 - lens_height.astype(np.float64)) / (1.0 - FACES_UNLAY_LENS), 1.0)
+    ramp = np.clip((beyond_px.astype(np.float64) - 0.5) / FACES_UNLAY_PX, 0.0, 1.0)
+    for opens in (1.0, 0.5):
+        laid = np.ones(10, np.float32)
+        faces = _Faces(px=np.zeros(0, np.int64), cover=np.zeros(0, np.float32), near=near, beyond_px=beyond_px,
+                       lens_height=lens_height, opens=opens)
+        mouth_module._unlay_repainted(laid, color=color, as_laid=as_laid, faces=faces)
+        by_colour = np.ones(10, np.float32)
+        by_colour[9] = 0.5
+        meant = by_colour.astype(np.float64)
+        meant[near] *= 1.0 - opens * (1.0 - by_faces)
+        np.testing.assert_allclose(laid, meant, rtol=1e-6, atol=1e-7)
+        exact = by_colour.copy()
+        exact[near] = (by_colour[near] * (1.0 - opens * ends * (1.0 - ramp))).astype(np.float32)
+        assert laid.dtype == np.float32 and np.array_equal(laid, exact), (laid, exact)
+        assert np.all(laid[[1, 4, 6, 8]] == 1.0)  # not near a face: as the colour's rule left them
 
 
 def test_the_photos_teeth_toward_the_corners_sharpen_by_degrees_as_a_face_leaves_them(analysis):

@@ -208,15 +208,17 @@ class _Rims:
 @dataclass(frozen=True, eq=False)
 class _Faces:
     """The lips' corner faces of one frame (MouthPainter._taper_corners): the (n,) int64 cavity
-    pixels they cover and their (n,) float32 cover 0..1; the (m,) int64 pixels beside the lens
-    where they were reckoned (`near`), the (m,) float32 px each lies beyond the nearer face's
-    reach (< 0: inside it) and the (m,) lens_height there (_unlay_near_faces)."""
+    pixels they cover and their (n,) float32 cover 0..1; for _unlay_near_faces, the (m,) int64
+    pixels beside the lens where they were reckoned (`near`), the (m,) float32 px each lies beyond
+    the nearer face's reach (< 0: inside it), the (m,) lens_height there and the lens's 0..1
+    fade-in (`opens`, lens_opens)."""
 
     px: np.ndarray
     cover: np.ndarray
     near: np.ndarray
-    beyond: np.ndarray
-    lens: np.ndarray
+    beyond_px: np.ndarray
+    lens_height: np.ndarray
+    opens: float
 
 
 @dataclass(frozen=True, eq=False)
@@ -977,12 +979,12 @@ class MouthPainter:
             float(peak_opening), opens, arch is not None, bool(self._own_teeth),
             self._rest_mouth_w / max(mouth_w, 1e-6), self._rest_mouth_w)
         if not len(at):
-            return _Faces(px=at, cover=cover, near=side, beyond=beyond, lens=lens)
+            return _Faces(px=at, cover=cover, near=side, beyond_px=beyond, lens_height=lens, opens=opens)
         if arch is None:  # numpy's float64 zeros for arched made these float64 (the same values)
             inward, arched = inward.astype(np.float64), arched.astype(np.float64)
         self._lay_corner_faces(color, interp, side[at], lower=lower, depth=depth, inward=inward, arched=arched,
                                cover=cover, cleared=cleared)
-        return _Faces(px=side[at], cover=cover, near=side, beyond=beyond, lens=lens)
+        return _Faces(px=side[at], cover=cover, near=side, beyond_px=beyond, lens_height=lens, opens=opens)
 
     def _lens_shape(self, widened: float, *, wide: float) -> tuple[float, float, float]:
         """lens_height's (power, reach, full) for lips `widened` (_widened's ratio) at an opening
@@ -3916,7 +3918,7 @@ FACES_UNLAY_LENS = 0.7
 
 
 def _unlay_repainted(laid: np.ndarray, *, color: np.ndarray, as_laid: np.ndarray | None,
-                     faces: _Faces | None = None) -> None:
+                     faces: _Faces | None) -> None:
     """Lowers `laid` (N,) in place by how far the passes after the photo's teeth were laid (a
     rolled lip, a corner's face, hair) moved `color` (N, 3) from `as_laid` (N, 3), to none at
     UNLAY_LEVELS: what they paint is synthetic and is softened with the rest (kept sharp it stood
@@ -3925,12 +3927,14 @@ def _unlay_repainted(laid: np.ndarray, *, color: np.ndarray, as_laid: np.ndarray
     jaw 0.956 -> 0.96). Once, from what was laid to what is left: unlaid by the rolled lip on its
     own (at 8 levels) and again by the passes after it, a roll of 0.005 stepped the bundled photo
     2.9 luma at jaw 0.3 where the lens (_taper_corners) then painted the same colour at any roll.
-    Toward the corners, by the `faces`' (_taper_corners'; None: none) distance too
-    (_unlay_near_faces, FACES_UNLAY_PX), so a face sliding off the teeth leaves them sharp by degrees."""
+    Toward the corners, by the `faces`' (_taper_corners'; None: none, a nearly shut mouth) distance
+    too (_unlay_near_faces, FACES_UNLAY_PX), so a face sliding off the teeth leaves them sharp by
+    degrees."""
     if as_laid is not None:
         _unlay_pass(laid, color, as_laid, UNLAY_LEVELS)
         if faces is not None:
-            _unlay_near_faces(laid, faces.near, faces.beyond, faces.lens, FACES_UNLAY_PX, FACES_UNLAY_LENS)
+            _unlay_near_faces(laid, faces.near, faces.beyond_px, faces.lens_height, faces.opens, FACES_UNLAY_PX,
+                              FACES_UNLAY_LENS)
 
 
 @njit(cache=True, nogil=True)
@@ -3949,18 +3953,19 @@ def _unlay_pass(laid, color, as_laid, levels):
 
 
 @njit(cache=True, nogil=True)
-def _unlay_near_faces(laid, near, beyond, lens, ramp_px, lens_from):
+def _unlay_near_faces(laid, near, beyond_px, lens_height, opens, ramp_px, lens_from):
     """_unlay_repainted's faces' pass: `laid` (N,) float32 at the (m,) pixels `near` times how far
-    each lies beyond the nearer corner face's edge (`beyond` (m,) px past its reach; its cover
+    each lies beyond the nearer corner face's edge (`beyond_px` (m,) px past its reach; its cover
     fades out over the first half px) over `ramp_px` px: none while the face covers it at all,
-    whole from ramp_px on; as far as the lens there (`lens` (m,), lens_height's) has closed from
-    its full height (nothing mid-mouth) to `lens_from` (whole toward the corners). The product
-    rounded to float32 once, as _unlay_pass rounds it."""
+    whole from ramp_px on; as far as the lens there (`lens_height` (m,)) has closed from its full
+    height (nothing mid-mouth) to `lens_from` (whole toward the corners), times `opens` (0..1, the
+    lens's fade-in: a lens first drawn unlays nothing at once). The product rounded to float32
+    once, as _unlay_pass rounds it."""
     for j in range(near.shape[0]):
         i = near[j]
-        if laid[i] > 0.0 and lens[j] < 1.0:
-            ends = min((1.0 - np.float64(lens[j])) / (1.0 - lens_from), 1.0)
-            ramp = min(max((np.float64(beyond[j]) - 0.5) / ramp_px, 0.0), 1.0)
+        if laid[i] > 0.0 and lens_height[j] < 1.0:
+            ends = opens * min((1.0 - np.float64(lens_height[j])) / (1.0 - lens_from), 1.0)
+            ramp = min(max((np.float64(beyond_px[j]) - 0.5) / ramp_px, 0.0), 1.0)
             keep = 1.0 - ends * (1.0 - ramp)
             if keep < 1.0:
                 laid[i] = np.float32(laid[i] * keep)
