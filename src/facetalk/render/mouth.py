@@ -210,8 +210,9 @@ class _Faces:
     """The lips' corner faces of one frame (MouthPainter._taper_corners): the (n,) int64 cavity
     pixels they cover and their (n,) float32 cover 0..1; for _unlay_near_faces, the (m,) int64
     pixels beside the lens where they were reckoned (`near`), the (m,) float32 px each lies beyond
-    the nearer face's reach (< 0: inside it), the (m,) lens_height there and the lens's 0..1
-    fade-in (`opens`, lens_opens)."""
+    the nearer face's reach (< 0: inside it), the (m,) lens_height there at power 1 (the lens's
+    place along the mouth, whatever power shapes it this frame) and the lens's 0..1 fade-in
+    (`opens`, lens_opens)."""
 
     px: np.ndarray
     cover: np.ndarray
@@ -978,13 +979,15 @@ class MouthPainter:
             _NO_OUTLINE if outline is None else outline.lower,
             float(peak_opening), opens, arch is not None, bool(self._own_teeth),
             self._rest_mouth_w / max(mouth_w, 1e-6), self._rest_mouth_w)
+        # the unlaying goes by the lens's place, not by the power that fills out its ends this frame
+        place = lens if power == 1.0 else lens_height(across[side], power=1.0, reach=reach)
         if not len(at):
-            return _Faces(px=at, cover=cover, near=side, beyond_px=beyond, lens_height=lens, opens=opens)
+            return _Faces(px=at, cover=cover, near=side, beyond_px=beyond, lens_height=place, opens=opens)
         if arch is None:  # numpy's float64 zeros for arched made these float64 (the same values)
             inward, arched = inward.astype(np.float64), arched.astype(np.float64)
         self._lay_corner_faces(color, interp, side[at], lower=lower, depth=depth, inward=inward, arched=arched,
                                cover=cover, cleared=cleared)
-        return _Faces(px=side[at], cover=cover, near=side, beyond_px=beyond, lens_height=lens, opens=opens)
+        return _Faces(px=side[at], cover=cover, near=side, beyond_px=beyond, lens_height=place, opens=opens)
 
     def _lens_shape(self, widened: float, *, wide: float) -> tuple[float, float, float]:
         """lens_height's (power, reach, full) for lips `widened` (_widened's ratio) at an opening
@@ -1824,9 +1827,9 @@ RIM_FILL_KEEP = 3.0
 # inner corner, the dark framed as a pale gasket with pointed ends (12's widest vowel, judge29b).
 # The faces still widen toward the corners, less (out/rim30/table_a4.txt). /i/ and a smile (peak
 # 0.09-0.33 mouth widths) keep LENS_REACH (13's /i/, at 0.33, nearly). The range is 0.3 mouth
-# widths wide so the faces' edge slides over 11's own corner teeth a fraction of a px a jaw step
-# of 0.005, each tooth pixel it leaves laid sharp again by its distance from it (_unlay_near_faces;
-# the steps over a jaw ramp: out/rim30/NOTES.md, Flicker, out/tip31/NOTES.md).
+# widths wide so the faces' edge slides over a photo's own corner teeth (11's) a fraction of a px
+# a jaw step of 0.005, and the teeth it leaves sharpen by degrees with their distance from it
+# (_unlay_near_faces; the steps over a jaw ramp: out/rim30/NOTES.md, Flicker, out/tip31/NOTES.md).
 LENS_POWER = 1.0
 # The widest-open mouth's lens takes this power instead: the lips' inner edges bend all the way
 # into the corners (toward an ellipse's ends, lens_height's power 0.5), where power 1's
@@ -3905,14 +3908,14 @@ def _as_float64(values: np.ndarray) -> tuple[np.ndarray, bool]:
 # A laid pixel the passes after it moved this many grey levels in all (_unlay_repainted) is no longer
 # the photo's (8 left 12's jaw sweep 28 levels and 31 pixel-steps over 20; this, 27 and 3).
 UNLAY_LEVELS = 16.0
-# Toward the corners (where the lens has closed to FACES_UNLAY_LENS of its height, fading in from
-# its full height) a laid pixel is kept sharp by its distance from the corner faces' edge, whole
-# FACES_UNLAY_PX px beyond it (_unlay_near_faces). By the colour the faces moved alone, a few
-# hundredths of cover cleared it whole: over a jaw ramp each tooth pixel the lower lip's face slid
-# off at 11's corners went from blurred to sharp in one step, 39-44 levels (22 and 20 now, what is
-# left the back teeth's hand-over, PHOTO_TEETH_HIDDEN); at 1 px, 562 steps of the sharp share over
-# 0.1 on 11 (jaw 0.2-1, 0.004 steps; 2271 by the colour alone), at 2, 54, at 3, 50
-# (out/tip31/NOTES.md). Mid-mouth, where nothing slid, the frames are as they were.
+# Toward the corners (where the lens at power 1 has closed to FACES_UNLAY_LENS of its height,
+# fading in from its full height) a laid pixel is kept sharp by its distance from the corner faces'
+# edge as well, whole FACES_UNLAY_PX px beyond it (_unlay_near_faces): by the colour the faces
+# moved alone, a few hundredths of cover cleared it whole, so each tooth pixel a face slid off over
+# a jaw ramp went from blurred to sharp in one step (11's corners). Gated by the lens's place, not
+# its height this frame, so a power that fills out the widest lens's ends (LENS_POWER_WIDE) does
+# not narrow it. Mid-mouth, where nothing slides, it leaves the colour's rule alone. The figures
+# that chose 2 px and 0.7: out/tip31/NOTES.md, out/fix31a/NOTES.md.
 FACES_UNLAY_PX = 2.0
 FACES_UNLAY_LENS = 0.7
 
