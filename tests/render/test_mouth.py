@@ -3966,9 +3966,9 @@ def test_the_photos_teeth_toward_the_corners_sharpen_by_degrees_as_a_face_leaves
     _unlay_repainted) goes with its distance from the face's edge (_unlay_near_faces), not with
     the colour the face moved there, which cleared it whole at a cover of a few hundredths and
     laid it sharp again in one step (11's corner teeth stepped 39-44 levels a jaw step,
-    out/tip31/NOTES.md). On the bundled photo, jaw 0.3 -> 0.9 in steps of 0.004, at the pixels
-    beyond 0.6 of the way to the inner corners: no step over 0.1 (the colour's rule: 187, the
-    largest 0.21; by the distance, the largest 0.07)."""
+    out/tip31/NOTES.md). On the bundled photo, jaw 0.3 -> 0.9 in steps of 0.008, at the pixels
+    beyond 0.6 of the way to the inner corners: no step over 0.2 (by the colour's rule alone,
+    7c92ddf: 582 over 0.1, the largest 0.41; by the distance, the largest 0.12; out/fix31a/NOTES.md)."""
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.renderer import Renderer
 
@@ -3992,7 +3992,7 @@ def test_the_photos_teeth_toward_the_corners_sharpen_by_degrees_as_a_face_leaves
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(mouth_module, "_unlay_repainted", spy_unlay)
         painter._taper_corners, painter._composite = spy_taper, spy_composite
-        for jaw in np.arange(0.3, 0.9 + 1e-9, 0.004):
+        for jaw in np.arange(0.3, 0.9 + 1e-9, 0.008):
             seen.clear()
             renderer.render(MotionFrame(t_s=0, jaw_open=float(jaw)))
             corner = np.abs(seen["along"]) > 0.6
@@ -4002,8 +4002,8 @@ def test_the_photos_teeth_toward_the_corners_sharpen_by_degrees_as_a_face_leaves
                 steps += [abs(share - before[px]) for px, share in now.items() if px in before]
             before = now
     steps = np.array(steps)
-    assert len(steps) > 10_000, len(steps)  # the corners' pixels, each frame's and the next's: 48,929
-    assert steps.max() < 0.1, (steps.max(), int((steps > 0.1).sum()))
+    assert len(steps) > 10_000, len(steps)  # the corners' pixels, each frame's and the next's: 24,368
+    assert steps.max() < 0.2, (steps.max(), int((steps > 0.1).sum()))
 
 
 def test_the_near_field_is_every_pixels_distance_to_every_segment():
