@@ -3962,8 +3962,8 @@ def _unlay_near_faces(laid, near, beyond_px, lens_height, opens, ramp_px, lens_f
     fades out over the first half px) over `ramp_px` px: none while the face covers it at all,
     whole from ramp_px on; as far as the lens there (`lens_height` (m,)) has closed from its full
     height (nothing mid-mouth) to `lens_from` (whole toward the corners), times `opens` (0..1, the
-    lens's fade-in: a lens first drawn unlays nothing at once). The product rounded to float32
-    once, as _unlay_pass rounds it."""
+    lens's fade-in, so a lens fading in unlays by degrees). The product rounded to float32 once,
+    as _unlay_pass rounds it."""
     for j in range(near.shape[0]):
         i = near[j]
         if laid[i] > 0.0 and lens_height[j] < 1.0:
