@@ -142,7 +142,7 @@ def to_lab(image: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(image.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
 
 
-def _median(lab: np.ndarray, mask: np.ndarray) -> np.ndarray | None:
+def _median(*, lab: np.ndarray, mask: np.ndarray) -> np.ndarray | None:
     return np.median(lab[mask], axis=0) if mask.any() else None
 
 
@@ -163,13 +163,15 @@ def eye_colours(*, opened_lab: np.ndarray, shut_lab: np.ndarray, inside: np.ndar
     if line.any():
         lum = shut_lab[..., 0][line]
         lash = np.median(shut_lab[line][lum <= np.percentile(lum, LASH_DARK_QUANTILE)], axis=0)
-    return EyeColours(iris=_median(opened_lab, inside & iris_disc), sclera=_median(opened_lab, bright),
-                      lid_above=_median(opened_lab, lid_above), lid_below=_median(opened_lab, lid_below),
-                      lid_shut_above=_median(shut_lab, lid_above), lid_shut_below=_median(shut_lab, lid_below),
-                      lash=lash)
+    return EyeColours(iris=_median(lab=opened_lab, mask=inside & iris_disc),
+                      sclera=_median(lab=opened_lab, mask=bright),
+                      lid_above=_median(lab=opened_lab, mask=lid_above),
+                      lid_below=_median(lab=opened_lab, mask=lid_below),
+                      lid_shut_above=_median(lab=shut_lab, mask=lid_above),
+                      lid_shut_below=_median(lab=shut_lab, mask=lid_below), lash=lash)
 
 
-def _distance_to_blends(lab: np.ndarray, refs: list[np.ndarray]) -> np.ndarray:
+def _distance_to_blends(*, lab: np.ndarray, refs: list[np.ndarray]) -> np.ndarray:
     """(N,) Lab distance from each of (N, 3) Lab pixels to the nearest blend of two of the (3,) Lab
     colours (the segment between them)."""
     best = np.full(lab.shape[0], np.inf, np.float32)
@@ -202,10 +204,10 @@ def iris_or_sclera(*, lab: np.ndarray, colours: EyeColours) -> np.ndarray:
     if not eye or not lid:
         return np.zeros(lab.shape[0], bool)
     nearest_eye = np.min([np.linalg.norm(lab - c, axis=1) for c in eye], axis=0)
-    return nearest_eye < _distance_to_blends(lab, lid)
+    return nearest_eye < _distance_to_blends(lab=lab, refs=lid)
 
 
-def _polygon_mask(shape: tuple[int, ...], points: np.ndarray) -> np.ndarray:
+def _polygon_mask(*, shape: tuple[int, ...], points: np.ndarray) -> np.ndarray:
     mask = np.zeros(shape[:2], np.uint8)
     cv2.fillPoly(mask, [np.round(points).astype(np.int32)], 1)
     return mask
@@ -216,14 +218,14 @@ def eye_masks(*, shape: tuple[int, ...], eye_px: np.ndarray, shut_eye_px: np.nda
     """(inside, iris disc, lid band above, lid band below, shut lash line) (H, W) bool masks for one
     eye from dlib's (6, 2) px eye polygons, open and shut (None: no lash line), and the mesh's (5, 2)
     px iris (centre, then the ring)."""
-    polygon = _polygon_mask(shape, eye_px)
+    polygon = _polygon_mask(shape=shape, points=eye_px)
     inside = cv2.erode(polygon, np.ones((3, 3), np.uint8)).astype(bool)
     radius = LIMBUS_MARGIN * np.linalg.norm(iris_px[1:] - iris_px[0], axis=1).mean()
     disc = np.zeros(shape[:2], np.uint8)
     cv2.circle(disc, tuple(int(v) for v in np.round(iris_px[0])), max(int(round(radius)), 1), 1, -1)
     grown = cv2.dilate(polygon, np.ones((2 * LID_BAND_GAP_PX + 1,) * 2, np.uint8)).astype(bool)
     shift = np.array([0.0, LID_BAND_SHIFT * np.linalg.norm(eye_px[3] - eye_px[0])])
-    above, below = (_polygon_mask(shape, eye_px + sign * shift).astype(bool) & ~grown for sign in (-1, 1))
+    above, below = (_polygon_mask(shape=shape, points=eye_px + sign * shift).astype(bool) & ~grown for sign in (-1, 1))
     lash = np.zeros(shape[:2], np.uint8)
     if shut_eye_px is not None:
         cv2.polylines(lash, [np.round(shut_eye_px).astype(np.int32)], True, 1, 3)
