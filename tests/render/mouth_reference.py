@@ -28,7 +28,7 @@ from facetalk.render.mouth import (
     LIP_SHADOW_REACH, LOWER_GAP_SHARE,
     LOWER_GAP_WEDGE, LOWER_PARTING, LOWER_TOOTH_CONVEX,
     LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING, LOWER_TEETH_PER_SIDE,
-    NEAR_LOWER_TEETH, NEAR_ROWS_CLOSE, NEAR_SHARE_RAMP, NEAR_SINK, NEAR_SLIT_MIN, TIPS_SLIT_DARK, TIPS_SLIT_OPEN, TIPS_SLIT_RISEN,
+    NEAR_LOWER_TEETH, NEAR_ROLLED, NEAR_WIDENED, NEAR_SHARE_RAMP, NEAR_SINK, NEAR_SLIT_MIN, TIPS_SLIT_DARK, TIPS_SLIT_OPEN, TIPS_SLIT_RISEN,
     LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, NARROW_DEEP, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING,
     OWN_ROW_SHOWS, PENUMBRA_REACH, PENUMBRA_WARMTH, PHOTO_TEETH_HIDDEN, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
     TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BACK_DEPTH, TONGUE_BULGE, TONGUE_CELLS,
@@ -168,7 +168,8 @@ class ShadeReference:
               mouth_w: float, *, photo_teeth: tuple[np.ndarray, np.ndarray],
               lower_show: np.ndarray | None = None, tongue_tip: float = 0.0,
               lip_lift: np.ndarray | None = None, peak_opening: float | None = None,
-              stretch: np.ndarray | None = None, smiling: float = 0.0) -> np.ndarray:
+              stretch: np.ndarray | None = None, smiling: float = 0.0, widened: float = 1.0,
+              rolled: float = 0.0) -> np.ndarray:
         """(N, 3) interior colour from each pixel's distance (px) to the upper and lower inner lip.
         `photo_teeth`: how far (px) the photo's own opening goes with the upper and the lower jaw
         there; synthetic upper teeth are drawn only where the photo shows little of its own (its
@@ -181,7 +182,9 @@ class ShadeReference:
         the tongue's arch does not change with which pixels get painted; by default the largest of
         `opening`, for callers shading a whole opening);
         `stretch`: (N,) 0..1, paint's _lower_teeth_shown (by default 1 where `lower_show` is beyond the opening's);
-        `smiling` 0..1: a smile's stretched lower row rises under the upper (MouthPainter._smiling).
+        `smiling` 0..1: a smile's stretched lower row rises under the upper (MouthPainter._smiling);
+        `widened`: the lips' width ratio (MouthPainter._widened), whose spread raises the lower row
+        (_near_shut_row), unless the upper lip is `rolled` 0..1 over the teeth.
         Back to front: the cavity, the tongue, the lower teeth, the upper teeth."""
         lower_show = _lower_teeth_show(opening, mouth_w) if lower_show is None else lower_show
         across = np.abs(2.0 * u - 1.0)  # 0 mid-mouth .. 1 at the corners
@@ -202,7 +205,8 @@ class ShadeReference:
         color = self._cavity(d_upper - upper_px, d_lower, across, mouth_w, peak_opening=peak, narrow=narrow)
         peak_gap = peak - upper_px - lower_px
         lower_h = _lower_row_height(opening, lower_show, stretch, rows_gap, peak_gap, mouth_w, smiling=smiling)
-        lower_h, shut = _near_shut_row(lower_h, lower_show, rows_gap, float(peak_gap[np.argmax(opening)]), mouth_w)
+        lower_h, shut = _near_shut_row(lower_h, lower_show, rows_gap, mouth_w, widened=widened, smiling=smiling,
+                                       rolled=rolled)
         # The tongue's tip rests behind them: its lit front starts about at their tips.
         front_px = np.maximum(lower_px, lower_h * lower_show)
         color, tip = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
@@ -599,13 +603,15 @@ def _tooth_length(rank: np.ndarray, f: np.ndarray) -> np.ndarray:
     return TOOTH_LENGTH[rank] * (1.0 - TIP_DROP[rank] * np.abs(2.0 * f - 1.0) ** TIP_POWER[rank])
 
 
-def _near_shut_row(lower_h: np.ndarray, lower_show: np.ndarray, rows_gap: np.ndarray, peak_gap: float,
-                   mouth_w: float) -> tuple[np.ndarray, np.ndarray]:
-    """A jaw nearly shut, by the rows' gap where the opening peaks (`peak_gap` px): the lower
-    incisors NEAR_LOWER_TEETH over the lip, their tips at most NEAR_SLIT_MIN under the upper row
-    (`rows_gap` px from the lip). (N,) px the row's height, at least `lower_h`; (N,) 0..1 how far it
-    stands past the ordinary row (`lower_h`), by which it sinks only further out (_lower_sink)."""
-    near = float(1.0 - smoothstep(np.float64(peak_gap), NEAR_ROWS_CLOSE[0] * mouth_w, NEAR_ROWS_CLOSE[1] * mouth_w))
+def _near_shut_row(lower_h: np.ndarray, lower_show: np.ndarray, rows_gap: np.ndarray, mouth_w: float, *,
+                   widened: float, smiling: float, rolled: float) -> tuple[np.ndarray, np.ndarray]:
+    """Lips spread (`widened`: the lips' width ratio, over NEAR_WIDENED; none while `smiling` 0..1 nor
+    with the upper lip `rolled` over the teeth, by NEAR_ROLLED):
+    the lower incisors NEAR_LOWER_TEETH over the lip, their tips at most NEAR_SLIT_MIN under the
+    upper row (`rows_gap` px from the lip). (N,) px the row's height, at least `lower_h`; (N,) 0..1
+    how far it stands past the ordinary row (`lower_h`), by which it sinks only further out (_lower_sink)."""
+    near = float(smoothstep(np.float64(widened), *NEAR_WIDENED)) * (1.0 - smiling)
+    near *= 1.0 - min(rolled / NEAR_ROLLED, 1.0)
     if near <= 0.0:
         return lower_h, np.zeros(len(lower_h))
     show = np.asarray(lower_show, np.float64)

@@ -1969,6 +1969,34 @@ def test_a_nearly_shut_jaw_shows_the_lower_incisors_under_a_thin_slit(analysis):
         assert runs(at)[0] <= mid_dark + 2, (at, runs(at)[0], mid_dark)
 
 
+def test_a_spread_mouths_lower_row_rides_its_jaw(analysis, monkeypatch):
+    """The lower incisors and the lower lip both ride the mandible: with the lips held spread (/i/,
+    lip_spread 0.75) and the jaw moving from 0.18 to 0.3, the lower row's height over the lip
+    mid-mouth (ROW_LOWER_H x lower_show, px) changes by under 0.1 px per 0.01 of jaw. Raised by how
+    nearly shut the jaw was (the rows' gap where the opening peaks), the row sank ~1.2-2.8x as fast
+    as the lip: up to 0.48 px a step here, 0.69 on 12 (rev31b; out/fix31b/rowslide.py)."""
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer, posed_vertices
+
+    fronts, original = [], mouth_module._shade_rows
+
+    def record(u, opening, d_upper, d_lower, runs, lower_show, lift, stretch, scalars, edges, rows, reach):
+        original(u, opening, d_upper, d_lower, runs, lower_show, lift, stretch, scalars, edges, rows, reach)
+        mid = np.abs(u - 0.5) < 0.02
+        fronts.append(float(np.median((rows[mouth_module.ROW_LOWER_H] * lower_show)[mid])))
+
+    renderer = Renderer(analysis)  # (which shades a frame of its own)
+    monkeypatch.setattr(mouth_module, "_shade_rows", record)
+    for jaw in np.arange(0.18, 0.3001, 0.01):
+        renderer.render(MotionFrame(t_s=0, jaw_open=float(jaw), lip_spread=0.75))
+    frame = MotionFrame(t_s=0, jaw_open=0.18, lip_spread=0.75)
+    verts = posed_vertices(analysis.rig, frame)
+    mouth_w = float(np.linalg.norm(verts[lm.MOUTH_CORNERS[0], :2] - verts[lm.MOUTH_CORNERS[1], :2]))
+    assert len(fronts) == 13 and min(fronts) > 0.06 * mouth_w  # the raised row (NEAR_LOWER_TEETH), every frame
+    assert np.abs(np.diff(fronts)).max() < 0.1, np.round(fronts, 2)
+
+
 def test_the_slit_between_a_smiles_rows_shows_the_tongue_in_shade(analysis):
     """A smile's risen lower row (the rows 0.14 mouth widths apart, `smiling` 1) leaves a slit
     between the rows' tips (SMILE_ROWS_GAP): through it the tongue is in the teeth's shade, under
@@ -3417,19 +3445,20 @@ def test_a_partial_smiles_lower_row_grows_with_the_stretch_not_in_a_step(analysi
     assert heights[-1] > heights[0] + 0.04  # the stretched row, well above the opening's tips
 
 
-@pytest.mark.parametrize("tongue_tip, lower_f32, lifted, mouth_w, smiling, own", [
-    (0.0, True, False, 120.0, 1.0, True), (0.7, False, True, 120.0, 0.0, True), (0.3, True, True, 120.0, 0.6, False),
-    (0.5, True, True, 23.7, 1.0, False), (0.0, False, False, 61.3, 0.3, True), (0.7, True, True, 287.9, 0.0, False)])
+@pytest.mark.parametrize("tongue_tip, lower_f32, lifted, mouth_w, smiling, own, widened, rolled", [
+    (0.0, True, False, 120.0, 1.0, True, 1.3, 0.0), (0.7, False, True, 120.0, 0.0, True, 1.19, 0.0),
+    (0.3, True, True, 120.0, 0.6, False, 1.13, 0.0), (0.5, True, True, 23.7, 1.0, False, 1.0, 0.0),
+    (0.0, False, False, 61.3, 0.3, True, 1.11, 0.02), (0.7, True, True, 287.9, 0.0, False, 1.2, 0.03)])
 def test_shade_passes_equal_the_numpy_specification_to_the_bit(analysis, tongue_tip, lower_f32, lifted, mouth_w,
-                                                               smiling, own):
+                                                               smiling, own, widened, rolled):
     """_shade's compiled passes give the numpy reference's (tests/render/mouth_reference.py)
     colours to the last bit over random pixels in
     paint's dtypes: float32 distances, openings and u, float64 photo runs (some past the synthetic
     teeth's half height, the photo's own upper row), a float32 or float64 lower_show (paint hands
     either), raised and lowered lips, stretched pixels, the tongue's tip raised or resting, a wide
     opening (the throat's shade), a smile's lower row raised or not, narrowed (a photo's own upper
-    teeth) or not, at small to frame-filling mouth
-    widths (the teeth's and the tongue's px thresholds move with it). A single float's dtype off
+    teeth) or not, the lips spread (the raised row, NEAR_*) or not, the upper lip rolled part way,
+    at small to frame-filling mouth widths (the teeth's and the tongue's px thresholds move with it). A single float's dtype off
     fails it (checked: the tongue's toward_corners taken with 0.45 in float64 differs in 302-705 of
     the 4,000 pixels)."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
@@ -3442,7 +3471,8 @@ def test_shade_passes_equal_the_numpy_specification_to_the_bit(analysis, tongue_
     runs = (rng.random(n) * 0.15 * mouth_w * (rng.random(n) < 0.4), rng.random(n) * 0.05 * mouth_w)
     show = rng.random(n) * (rng.random(n) < 0.7)
     kwargs = dict(photo_teeth=runs, tongue_tip=tongue_tip, peak_opening=0.55 * mouth_w, smiling=smiling,
-                  lower_show=show.astype(np.float32) if lower_f32 else show, stretch=np.clip(rng.random(n) * 2.0 - 1.2, 0.0, 1.0),
+                  widened=widened, rolled=rolled, lower_show=show.astype(np.float32) if lower_f32 else show,
+                  stretch=np.clip(rng.random(n) * 2.0 - 1.2, 0.0, 1.0),
                   lip_lift=((rng.random(n) - 0.6) * 0.1 * mouth_w).astype(np.float32) if lifted else None)
     args = (t * opening, (1.0 - t) * opening, opening, u, mouth_w)
     fast, spec = painter._shade(*args, **kwargs), ShadeReference(painter).shade(*args, **kwargs)

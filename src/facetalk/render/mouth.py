@@ -600,7 +600,7 @@ class MouthPainter:
         show, show32 = _as_float64(show)  # once a frame, for _shade and _lay_photo_interior
         color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs,
                             lower_show=show, show32=show32, lip_lift=lift, peak_opening=peak, stretch=stretch,
-                            smiling=smiling)
+                            smiling=smiling, widened=widened, rolled=roll_upper)
         arch, alpha = self._arched_top(verts, u, d_upper=d_upper, alpha=alpha, peak_opening=peak, mouth_w=mouth_w,
                                        widened=widened)
         laid = self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
@@ -1258,7 +1258,7 @@ class MouthPainter:
                mouth_w: float, *, photo_teeth: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray | None = None,
                show32: bool | None = None, tongue_tip: float = 0.0, lip_lift: np.ndarray | None = None,
                peak_opening: float | None = None, stretch: np.ndarray | None = None,
-               smiling: float = 0.0) -> np.ndarray:
+               smiling: float = 0.0, widened: float = 1.0, rolled: float = 0.0) -> np.ndarray:
         """(N, 3) float64 interior colour from each pixel's distance (px) to the upper and lower inner lip.
         `photo_teeth`: how far (px) the photo's own opening goes with the upper and the lower jaw
         there; synthetic upper teeth are drawn only where the photo shows little of its own (its
@@ -1273,7 +1273,9 @@ class MouthPainter:
         the tongue's arch does not change with which pixels get painted; by default the largest of
         `opening`, for callers shading a whole opening);
         `stretch`: (N,) 0..1, paint's _lower_teeth_shown (by default 1 where `lower_show` is beyond the opening's);
-        `smiling`: 0..1 _smiling's, a smile's stretched lower row rising under the upper (_lower_height).
+        `smiling`: 0..1 _smiling's, a smile's stretched lower row rising under the upper (_lower_height);
+        `widened`: _widened's ratio of the lips' width, whose spread (/i/) raises the lower row
+        (NEAR_WIDENED, not while smiling nor with the upper lip `rolled` 0..1 over the teeth, fear's).
         Back to front: the cavity, the tongue, the lower teeth, the upper teeth, in four compiled
         passes (_shade_rows, _shade_back, _shade_front, _shade_teeth) between which numpy takes the
         exponentials and powers, each over the pixels that need it (numpy's SIMD ones differ from
@@ -1293,6 +1295,7 @@ class MouthPainter:
         show, was32 = _as_float64(np.asarray(lower_show))
         scalars[SC_SHOW32] = float(was32 if show32 is None else show32)
         scalars[[SC_SMILING, SC_LOWER_CEILING, SC_LOWER_NARROW]] = smiling, self._lower_ceiling(), self._lower_narrow()
+        scalars[SC_NEAR] = _near_share(widened, smiling=smiling, rolled=rolled)
         runs = np.array(photo_teeth, np.float64)
         rows, reach = np.empty((N_ROWS, len(u))), np.empty((2, len(u)), np.bool_)
         _shade_rows(u, opening, d_upper, d_lower, runs, show, lift, np.ascontiguousarray(stretch, np.float64), scalars,
@@ -2602,7 +2605,7 @@ def _smooth64(x, edge0, edge1):
 ROW_UPPER_PX, ROW_LOWER_PX, ROW_GAP, ROW_BELOW_TEETH, ROW_LOWER_H, ROW_FRONT_PX, ROW_WIDE = range(7)
 ROW_LOWER_F, ROW_UPPER_F, ROW_LOWER_RANK, ROW_UPPER_RANK = range(7, 11)
 ROW_SLOT, ROW_SLOT_TEETH = 11, 12  # how narrow a slot it is 0..1, the synthetic upper teeth's light in it (_slot_at)
-ROW_NEAR = 13  # 0..1 how far a nearly shut jaw's lower row stands past the ordinary one's (NEAR_SHARE_RAMP)
+ROW_NEAR = 13  # 0..1 how far a spread mouth's raised lower row stands past the ordinary one's (NEAR_SHARE_RAMP)
 N_ROWS = 14
 # _shade_exponentials' `ex` (N_EX, N): the cavity's falloffs and the tongue's exp(-wide); the tongue's
 # groove, bulge and sheen falloffs across (_tongue_exponentials); the teeth's corner shade; the lower
@@ -2635,7 +2638,8 @@ SC_MOUTH_W, SC_PEAK, SC_TONGUE_TIP, SC_PALATE, SC_SHOW32 = range(5)
 SC_SMILING = 5  # 0..1 how far the corners stand raised in a smile (MouthPainter._smiling)
 SC_LOWER_CEILING = 6  # the most the lower row's light may be (LOWER_TEETH_CEILING)
 SC_LOWER_NARROW = 7  # the lower teeth's narrowing against the upper row, fixed per photo (MouthPainter._lower_narrow)
-N_SC = 8
+SC_NEAR = 8  # 0..1 how far the lips' spread raises the lower row (_near_share)
+N_SC = 9
 EDGES_UPPER, EDGES_LOWER = 0, 1
 # The stages' docstrings name the steps they take by the numpy reference's functions
 # (tests/render/mouth_reference.py: _cavity, _tongue, _lower_teeth, _tooth_colour, _in_shade...).
@@ -2649,12 +2653,11 @@ def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretch, s
     `opening`, `d_upper`, `lift` px; (2, N) float64 `runs` px; (N,) float64 `lower_show` (its
     values float32 where scalars[SC_SHOW32] is 1); (N,) float64 0..1 `stretch`; `scalars` (N_SC,): see
     SC_*; `edges` (2, 9) the upper and lower teeth's (_teeth_edges). Into `reach` (2, N) bool where the
-    lower and the upper teeth may show (_lower_teeth's and _upper_teeth's pixels). How nearly shut
-    the jaw is (_near_shut) is taken from the rows where the opening peaks, in a first pass."""
+    lower and the upper teeth may show (_lower_teeth's and _upper_teeth's pixels)."""
     mouth_w, show32 = scalars[SC_MOUTH_W], scalars[SC_SHOW32] > 0.0
     one = np.float32(1.0)
     upper_h = SYNTHETIC_UPPER_TEETH_MW * mouth_w
-    peak_at = 0
+    near = scalars[SC_NEAR]
     for i in range(u.shape[0]):
         ls, across = lower_show[i], abs(np.float32(2.0) * u[i] - one)
         synthetic = runs[0, i] < OWN_ROW_SHOWS * upper_h
@@ -2671,10 +2674,6 @@ def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretch, s
                                                                   u[i], edges[EDGES_LOWER])
         rows[ROW_UPPER_RANK, i], rows[ROW_UPPER_F, i] = _along_at(across, u[i], edges[EDGES_UPPER])
         _slot_at(rows, i, opening[i], lift[i], u[i], synthetic, mouth_w)
-        peak_at = i if opening[i] > opening[peak_at] else peak_at
-    near = _near_shut(scalars[SC_PEAK] - rows[ROW_UPPER_PX, peak_at] - rows[ROW_LOWER_PX, peak_at], mouth_w)
-    for i in range(u.shape[0]):
-        ls, across = lower_show[i], abs(np.float32(2.0) * u[i] - one)
         peak_gap = scalars[SC_PEAK] - rows[ROW_UPPER_PX, i] - rows[ROW_LOWER_PX, i]
         rows[ROW_LOWER_H, i] = _lower_height(opening[i], ls, stretch[i], rows[ROW_GAP, i], mouth_w, show32,
                                              scalars[SC_SMILING], peak_gap)
@@ -2691,18 +2690,22 @@ def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretch, s
             and d_upper[i] < np.float32(1.12 * upper_h + 1.0) + lift[i]
 
 
-@njit(cache=True, nogil=True)
-def _near_shut(peak_gap, mouth_w):
-    """0..1 how nearly shut the jaw is, per frame: by the rows' gap (px) where the opening peaks
-    (NEAR_ROWS_CLOSE)."""
-    return 1.0 - _smooth64(peak_gap, NEAR_ROWS_CLOSE[0] * mouth_w, NEAR_ROWS_CLOSE[1] * mouth_w)
+def _near_share(widened: float, *, smiling: float, rolled: float) -> float:
+    """0..1, once a frame: how far the lips' spread (`widened`: _widened's width ratio, over
+    NEAR_WIDENED) raises the lower row (NEAR_LOWER_TEETH), none while smiling (`smiling` 0..1,
+    _smiling's: a smile's row is SMILE_*'s) nor with the upper lip rolled over the teeth (`rolled`
+    0..1, MotionFrame.mouth_roll_upper, gone by NEAR_ROLLED). Plain floats: rig.smoothstep on one
+    number costs microseconds."""
+    t = min(max((widened - NEAR_WIDENED[0]) / (NEAR_WIDENED[1] - NEAR_WIDENED[0]), 0.0), 1.0)
+    return t * t * (3.0 - 2.0 * t) * (1.0 - smiling) * (1.0 - min(rolled / NEAR_ROLLED, 1.0))
 
 
 @njit(cache=True, nogil=True)
 def _near_shut_height(lower_h, ls, rows_gap, near, mouth_w):
-    """A nearly shut jaw's lower row (px) at one pixel: at least NEAR_LOWER_TEETH tall by `near`
-    0..1 (_near_shut) and lower_show `ls`, its tips no closer than NEAR_SLIT_MIN under the upper row
-    (`rows_gap` px from the lip here; further, they pass behind it)."""
+    """A spread mouth's lower row (px) at one pixel: the larger of the ordinary row's `lower_h`
+    and `ls` (lower_show) x `near` (0..1, _near_share) x a row NEAR_LOWER_TEETH mouth widths tall,
+    cut to NEAR_SLIT_MIN under the upper row (`rows_gap` px from the lip here) but no shorter than
+    LOWER_TEETH_HEIGHT[0] (where the rows stand closer its tips pass behind the upper row)."""
     tall = min(max(rows_gap - NEAR_SLIT_MIN * mouth_w, LOWER_TEETH_HEIGHT[0] * mouth_w), NEAR_LOWER_TEETH * mouth_w)
     return max(lower_h, np.float64(ls) * near * tall)
 
@@ -2873,7 +2876,7 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
 def _slit_at(rows, i, mouth_w, across):
     """(px, 0..1) at pixel i: the gap between the rows' tips (the lower row's height over the lower
     lip taken off rows_gap as far as it stands risen past the ordinary tips, TIPS_SLIT_RISEN, or
-    raised by a nearly shut jaw, ROW_NEAR) and the light let in behind it (1 - TIPS_SLIT_DARK * that
+    raised by the lips' spread, ROW_NEAR) and the light let in behind it (1 - TIPS_SLIT_DARK * that
     share * how far short of TIPS_SLIT_OPEN that gap is * (1 - float32 `across`): darkest mid-mouth,
     where the mouth behind is deepest; exactly rows_gap and 1 where the row is not risen)."""
     gap, lower_h = rows[ROW_GAP, i], rows[ROW_LOWER_H, i]
@@ -3741,23 +3744,26 @@ STRETCH_RAMP = 0.5
 SMILE_ROWS_GAP = 0.04
 SMILE_LOWER_TEETH = 0.12
 SMILE_ROWS_CLOSE = (0.14, 0.19)
-# A jaw nearly shut (/i/, /e/, /s/: the rows' gap where the opening peaks under the first of
-# NEAR_ROWS_CLOSE, mouth widths, none from the second; taken once a frame, _near_shut) shows the
-# lower incisors NEAR_LOWER_TEETH over the lip, smile or not, their tips up to NEAR_SLIT_MIN under
-# the upper row (a shorter gap and they pass behind it): the rows nearly meet, the lower tips show
-# as teeth (SMILE_LOWER_RISEN's shading) and the gap between the rows is a slit (TIPS_SLIT_*),
-# uneven with the tips, that thins toward the corners as the lip rises there; the row sinks
-# behind the lip only from the first to the second of NEAR_SINK across (LOWER_TEETH_SINK's
-# 0.15-0.6 opened a dark wedge there). A fixed height, not one that follows the upper row: the
-# tips move with the jaw (a row held under the upper one slid up as the jaw opened). The later sink
-# (and reach) is taken by how far that row stands past the ordinary one (over NEAR_SHARE_RAMP mouth
-# widths), so rows it does not raise (fear's) keep theirs.
+# Lips spread (/i/, /e/: _widened's ratio from the first of NEAR_WIDENED, fully at the second;
+# once a frame, _near_share, none while smiling) show the lower incisors NEAR_LOWER_TEETH over the
+# lip, their tips up to NEAR_SLIT_MIN under the upper row (a shorter gap and they pass behind it):
+# the rows nearly meet, the lower tips show as teeth (SMILE_LOWER_RISEN's shading) and the gap
+# between the rows is a slit (TIPS_SLIT_*), uneven with the tips, that thins toward the corners as
+# the lip rises there; the row sinks behind the lip only from the first to the second of NEAR_SINK
+# across (LOWER_TEETH_SINK's 0.15-0.6 opened a dark wedge there). The share follows the spread,
+# not the jaw: the incisors and the lower lip both ride the mandible, so while the spread is held
+# the row's height over the lip stays put as the jaw moves, save where NEAR_SLIT_MIN holds its tips
+# under the upper row (the upper row covering them). The later sink (and reach) is taken by how far
+# that row stands past the ordinary one (over NEAR_SHARE_RAMP mouth widths), so rows it does not
+# raise keep theirs. The widest vowel (1.0), /l/ (1.025), /o/ (0.81) and fear (~1.02 on most
+# photos) stay under NEAR_WIDENED[0]; /i/ spreads to 1.18-1.20 (rev31b's widened2.py). Fear's
+# upper lip rolled down over the upper teeth (mouth_roll_upper, NEAR_ROLLED) takes the raised row
+# away: spread as wide as /i/ on 13 (its fear rolls 0.08), it bared both rows, a grin.
 # Ordinary 0.035 mouth-width tips under the photo's own upper row left /i/ on 03 and 12 a slot of
-# even thickness, ~0.1 mouth widths, over a pale line (judge30b). The ramp is wide so the height
-# eases in with the jaw; fear's rows (0.13-0.15 apart on the toothy photos) get at most ~0.3 of
-# it, below their own tips' height, /l/ (0.18-0.19) none, nor photos whose lower teeth do not show
-# (lower_show 0: the synthetic rows of closed-mouth photos).
-NEAR_ROWS_CLOSE = (0.1, 0.16)
+# even thickness, ~0.1 mouth widths, over a pale line (judge30b). Photos whose lower teeth do not
+# show (lower_show 0: the synthetic rows of closed-mouth photos) get none of it.
+NEAR_WIDENED = (1.08, 1.16)
+NEAR_ROLLED = 0.05
 NEAR_LOWER_TEETH = 0.075
 NEAR_SLIT_MIN = 0.01
 NEAR_SINK = (0.35, 0.75)
