@@ -1934,14 +1934,15 @@ def test_the_bundled_smile_shows_no_dark_band_under_its_own_teeth(analysis):
 
 def test_a_nearly_shut_jaw_shows_the_lower_incisors_under_a_thin_slit(analysis):
     """/i/ (jaw 0.2, lips spread) on the bundled portrait, which shows its own upper teeth: down the
-    middle of the mouth, under the photo's upper teeth, the gap between the rows is a slit (luma
-    under half the teeth's) at most 0.045 mouth widths tall (NEAR_LOWER_TEETH leaves 0.025, and its
-    soft edges), and under it the lower incisors show lit (over 0.6 of the teeth's luma) taller than
-    the slit and at least 0.045 mouth widths tall. Before,
-    0.035-tall tips under a slot of even thickness (here 3 px lit under 3 px dark, 5 px under 0.55
-    of the teeth; 0.1 mouth widths on 03 and 12): a drawn slot over a pale line (judge30b). Toward
-    the corners (0.3 of the way from mid-mouth) the slit is no taller than mid-mouth's plus 2 px:
-    it thins as the lip rises there (LOWER_TEETH_SINK's 0.15-0.6 across opened a dark wedge)."""
+    middle of the mouth, under the photo's upper teeth, the gap between the rows is a slit, with
+    its soft edges (luma under 0.55 of the teeth's) at most 0.045 mouth widths tall
+    (NEAR_LOWER_TEETH leaves 0.025), and under it the lower incisors show lit (over 0.6 of the
+    teeth's luma) taller than its core (under half the teeth's) and at least 0.045 mouth widths
+    tall. Before, 0.035-tall tips under a slot of even thickness (here 3 px lit under 3 px dark, 5
+    px under 0.55 of the teeth; 0.1 mouth widths on 03 and 12): a drawn slot over a pale line
+    (judge30b). Toward the corners (0.3 of the way from mid-mouth) the slit is no taller than
+    mid-mouth's, as the lip rises there, with 0.04 mouth widths of lit tips under it (before: 4 px
+    dark over 1 px of tips on one side; LOWER_TEETH_SINK's 0.15-0.6 across opened a dark wedge)."""
     from facetalk.face import landmarks as lm
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.renderer import Renderer, posed_vertices
@@ -1959,14 +1960,15 @@ def test_a_nearly_shut_jaw_shows_the_lower_incisors_under_a_thin_slit(analysis):
         lit = np.flatnonzero(column > 0.75 * teeth)
         dark = np.flatnonzero(column < 0.5 * teeth)
         below = column[dark[-1] + 1:] if len(dark) else column[lit[0]:]
-        return len(dark), int((below > 0.6 * teeth).sum()), teeth
+        return len(dark), int((below > 0.6 * teeth).sum()), teeth, int((column < 0.55 * teeth).sum())
 
-    mid_dark, mid_lower, teeth = runs(5)
+    mid_dark, mid_lower, teeth, mid_slit = runs(5)
     assert teeth > 180  # the photo's own teeth, lit
-    assert mid_dark <= 0.045 * mouth_w, (mid_dark, 0.045 * mouth_w)
+    assert mid_slit <= 0.045 * mouth_w, (mid_slit, 0.045 * mouth_w)
     assert mid_lower >= 0.045 * mouth_w and mid_lower > mid_dark, (mid_lower, mid_dark, 0.045 * mouth_w)
     for at in (3, 7):  # 0.3 of the way toward either corner
-        assert runs(at)[0] <= mid_dark + 2, (at, runs(at)[0], mid_dark)
+        dark, lower = runs(at)[:2]
+        assert dark <= mid_dark and lower >= 0.04 * mouth_w, (at, dark, lower, mid_dark)
 
 
 def test_a_spread_mouths_lower_row_rides_its_jaw(analysis, monkeypatch):
