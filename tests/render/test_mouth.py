@@ -3820,10 +3820,12 @@ def test_wide_open_the_openings_sides_bend_into_its_corners(analysis, monkeypatc
     (12's widest vowel, judge30b item 1; out/cavity31/NOTES.md). 0.85 of the way to a corner,
     where power 1 stands 0.25 of the peak and LENS_POWER_WIDE 0.44, a rig's gap 0.38 of the peak
     tall is left open 1 px inside either lip (the interior, untouched); at power 1 both lips'
-    faces come in over it. /i/ (its peak under LENS_WIDE_OPENING) and an opening half way into
-    it (under LENS_POWER_STRETCH's first share) keep power 1."""
+    faces come in over it. /i/ (its peak under LENS_WIDE_OPENING) and openings up to half way into
+    it (LENS_POWER_STRETCH's first share: /o/'s 0.29, 02's and 04's widest vowel's 0.43) keep power
+    1; three quarters of the way it is part way to LENS_POWER_WIDE (a knee at 0.75 or over would
+    leave it at 1), the widest all of it."""
     from facetalk.face import landmarks as lm
-    from facetalk.render.mouth import LENS_POWER
+    from facetalk.render.mouth import LENS_POWER, LENS_POWER_WIDE
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     mouth_w = painter._rest_mouth_w
@@ -3839,7 +3841,10 @@ def test_wide_open_the_openings_sides_bend_into_its_corners(analysis, monkeypatc
 
     assert (laid(0.6 * mouth_w) == 0.0).all()
     assert painter._lens_shape(1.0, wide=0.0)[0] == LENS_POWER
-    assert painter._lens_shape(1.0, wide=0.5)[0] == LENS_POWER
+    for wide in (0.29, 0.43, 0.5):
+        assert painter._lens_shape(1.0, wide=wide)[0] == LENS_POWER, wide
+    assert LENS_POWER_WIDE < painter._lens_shape(1.0, wide=0.75)[0] < LENS_POWER
+    assert painter._lens_shape(1.0, wide=1.0)[0] == LENS_POWER_WIDE
     monkeypatch.setattr(mouth_module, "LENS_POWER_WIDE", LENS_POWER)
     assert (laid(0.6 * mouth_w) > 0.0).all()
 

@@ -1010,8 +1010,11 @@ class MouthPainter:
         return LENS_REACH + self._lens_stretch(widened, wide=wide) * (LENS_REACH_WIDE - LENS_REACH)
 
     def _lens_stretch(self, widened: float, *, wide: float) -> float:
-        """0..1 how far the lens's reach runs on from LENS_REACH to LENS_REACH_WIDE: as far as the
-        opening is `wide` (lens_wide's) and the lips `widened` (_widened's) are not rounded."""
+        """0..1 how far a wide-open lens stretches: its reach runs on from LENS_REACH to
+        LENS_REACH_WIDE by it (_lens_reach), and over LENS_POWER_STRETCH its ends fill out toward
+        LENS_POWER_WIDE (_lens_shape). As far as the opening is `wide` (lens_wide's; /i/'s is 0)
+        and the lips `widened` (_widened's) are not rounded; a smile's lips are not rounded, so a
+        wide-open smile stretches as far as any wide opening."""
         return 0.0 if wide <= 0.0 else wide * (1.0 - self._rounded(widened))
 
     def _rounded_outline(self, verts: np.ndarray, *, peak_opening: float, opens: float, widened: float,
