@@ -2024,9 +2024,10 @@ TONGUE_SHARE_WIDE = 0.45
 NARROW_GAP = 0.06
 NARROW_TONGUE_LIGHT = 0.7
 NARROW_DEEP = 0.6
-# A lower row risen close under the upper one (a smile's, a nearly shut jaw's: past the tallest
+# A lower row risen close under the upper one (a smile's, a spread mouth's (NEAR_*): past the tallest
 # ordinary tips' 0.065 mouth widths, from the first to the second of TIPS_SLIT_RISEN: a ramp as wide
-# as a partial smile's row moves, 03's and 12's flickered with (0.065, 0.075)) leaves a slit
+# as a partial smile's row moves, as a narrower one flickers that row (the bundled one, 01:
+# out/islot31/NOTES.md)) leaves a slit
 # between the rows' tips, not between the upper row and the lip: the tongue behind is seen only
 # through it, in the teeth's shade (NARROW_GAP's blend by the slit's height), and the narrower the
 # slit the less light reaches it (TIPS_SLIT_DARK of NARROW_TONGUE_LIGHT gone at a shut slit, none
