@@ -1277,8 +1277,7 @@ class MouthPainter:
         `opening`, for callers shading a whole opening);
         `stretch`: (N,) 0..1, paint's _lower_teeth_shown (by default 1 where `lower_show` is beyond the opening's);
         `smiling`: 0..1 _smiling's, a smile's stretched lower row rising under the upper (_lower_height);
-        `widened`: _widened's ratio of the lips' width, whose spread (/i/) raises the lower row
-        (NEAR_WIDENED, not while smiling nor with the upper lip `rolled` 0..1 over the teeth, fear's).
+        `widened` (_widened's) and `rolled` (0..1, fear's mouth_roll_upper): _near_share's.
         Back to front: the cavity, the tongue, the lower teeth, the upper teeth, in four compiled
         passes (_shade_rows, _shade_back, _shade_front, _shade_teeth) between which numpy takes the
         exponentials and powers, each over the pixels that need it (numpy's SIMD ones differ from
