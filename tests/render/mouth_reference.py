@@ -142,7 +142,8 @@ class ShadeReference:
         side = np.nonzero(side)[0]
         du, dl = d_upper[side], d_lower[side]
         # _lens_cut: the lips' faces ease in over +-soft px of the rig's opening's excess over the lens
-        excess, soft = (du + dl - peak_opening * lens_height(across[side], power=lens_power, reach=lens_reach),
+        excess, soft = (du + dl - peak_opening * lens_height(across[side], power=lens_power, reach=lens_reach,
+                                                                         full_share=LENS_FULL),
                         np.float32(CORNER_ROUND * peak_opening))
         ramp = np.where(excess >= soft, excess, (excess + soft) * (excess + soft) / (np.float32(4.0) * soft))
         cut = np.where(excess <= -soft, 0.0, ramp) * opens

@@ -1711,7 +1711,7 @@ def test_the_lips_inner_faces_at_the_corners_keep_the_lips_hue(analysis):
     the lightness it would have read whole, on its way to the lip's shadow (wholly before: a pale
     band round the corners)."""
     from facetalk.face import landmarks as lm
-    from facetalk.render.mouth import (CORNER_LIP_HUE, CORNER_LOWER_SHARE, CORNER_SHADOW, LENS_POWER_WIDE,
+    from facetalk.render.mouth import (CORNER_LIP_HUE, CORNER_LOWER_SHARE, CORNER_SHADOW, LENS_FULL, LENS_POWER_WIDE,
                                        LENS_REACH_WIDE, lens_height)
 
     rest = analysis.rig.rest_xyz[:, :2]
@@ -1734,7 +1734,7 @@ def test_the_lips_inner_faces_at_the_corners_keep_the_lips_hue(analysis):
         # reach across (where the wide lens, LENS_POWER_WIDE, stands 0.28 of its peak).
         across = 0.95 * LENS_REACH_WIDE
         reach = CORNER_LOWER_SHARE * (0.45 - float(lens_height(np.array(across), power=LENS_POWER_WIDE,
-                                                                reach=LENS_REACH_WIDE))) * peak
+                                                                reach=LENS_REACH_WIDE, full_share=LENS_FULL))) * peak
         _taper(painter, color, ids, d_upper=np.array([0.45 * peak - 0.9 * reach]), d_lower=np.array([0.9 * reach]),
                u=np.array([0.5 - 0.5 * across]), peak_opening=peak, mouth_w=mouth_w)
         lumas.append(float(color[0] @ LUMA))
@@ -2520,7 +2520,7 @@ def test_the_widest_vowels_sides_bend_into_the_corners(analysis):
     assert painter._rounded(widened) <= 0.0  # so _rounded_outline's hold is 1
     power, reach, full = painter._lens_shape(widened, wide=lens_wide(peak, mouth_w))
     assert full == LENS_FULL  # not rounded
-    excess = rig[0] + rig[1] - peak * lens_height(np.abs(OUTLINE_GRID), power=power, reach=reach)
+    excess = rig[0] + rig[1] - peak * lens_height(np.abs(OUTLINE_GRID), power=power, reach=reach, full_share=full)
     soft = CORNER_ROUND * peak
     cut = lens_opens(peak, mouth_w) * np.where(excess >= soft, excess,
                                                np.clip(excess + soft, 0.0, None) ** 2 / (4 * soft))
@@ -2539,19 +2539,40 @@ def test_the_widest_vowels_sides_bend_into_the_corners(analysis):
     assert min(bows) > 0.015, bows
 
 
+def _outline_need_numpy(heights, kernel, *, peak, power, reach, full_share, opens, hold):
+    """The numpy form of _outline_need, for (2, G) lip `heights` px at OUTLINE_GRID's places: the
+    lens's excess (lens_height with `power`, `reach`, `full_share`, times `peak` px) cut soft
+    (CORNER_ROUND) and split between the lips by `opens`, smoothed twice by the (G, G) `kernel`,
+    scaled inside the edge where over OUTLINE_HELD of its height, weighed in, as far as `hold`
+    says. Returns the (2, G) px each lip's face comes in and whether the scale went under 1."""
+    from facetalk.render.mouth import (CORNER_LOWER_SHARE, CORNER_ROUND, OUTLINE_GRID, OUTLINE_HELD, OUTLINE_HELD_LIP,
+                                       lens_height)
+
+    lens = lens_height(np.abs(OUTLINE_GRID), power=power, reach=reach, full_share=full_share)
+    excess, soft = heights[0] + heights[1] - peak * lens, CORNER_ROUND * peak
+    cut = opens * np.where(excess >= soft, excess, np.clip(excess + soft, 0.0, None) ** 2 / (4.0 * soft))
+    cut[np.abs(OUTLINE_GRID) <= full_share * reach] = 0.0
+    edge = heights - np.array([[1.0 - CORNER_LOWER_SHARE], [CORNER_LOWER_SHARE]]) * cut
+    smooth = np.minimum(edge, edge @ kernel.T) @ kernel.T
+    share = smooth / np.maximum(smooth.max(axis=1, keepdims=True), OUTLINE_HELD_LIP * peak)
+    weight = np.clip((share - OUTLINE_HELD[0]) / (OUTLINE_HELD[1] - OUTLINE_HELD[0]), 0.0, 1.0)
+    ratio = np.minimum(np.maximum(edge, 0.0) / np.where(smooth > 0.0, smooth, 1.0), 1.0)
+    scale = np.where(smooth > 0.0, 1.0 - weight * (1.0 - ratio), 1.0).min(axis=1, initial=1.0)
+    held = 1.0 - hold * (1.0 - scale[:, None])
+    return np.maximum(heights - edge - opens * (held * smooth - edge), 0.0), bool((scale < 1.0).any())
+
+
 def test_the_compiled_outline_passes_match_their_numpy_form(analysis):
     """_lip_heights and _outline_need (one compiled pass each) give what the numpy form of
-    _rounded_outline gave (np.interp of each lip's places along the corners' line, the lens's
-    excess cut soft and split between the lips, smoothed twice by _outline_kernel, scaled inside
-    the edge where over OUTLINE_HELD of its height, weighed in, as far as `hold` says), to 1e-9 px,
-    on the bundled photo's widest vowel, /l/ and /o/, and on its mirror image, with the lens at
-    LENS_REACH, wide open (`wide` 1: the fits for LENS_REACH and LENS_REACH_WIDE mixed, as
-    _rounded_outline mixes them) and half way; _rounded_outline itself gives the same. The same with
-    the lens's full height held over none of the mouth (rounded lips': _lens_shape's `full` 0)."""
+    _rounded_outline gives (np.interp of each lip's places along the corners' line, then
+    _outline_need_numpy), to 1e-9 px, on the bundled photo's widest vowel, /l/ and /o/, and on its
+    mirror image, with the lens at LENS_REACH, wide open (`wide` 1: the fits for LENS_REACH and
+    LENS_REACH_WIDE mixed, as _rounded_outline mixes them) and half way; _rounded_outline itself
+    gives the same. The same with the lens's full height held over none of the mouth (rounded
+    lips': _lens_shape's `full_share` 0)."""
     from facetalk.motion.frame import MotionFrame
-    from facetalk.render.mouth import (CORNER_LOWER_SHARE, CORNER_ROUND, LENS_FULL, OUTLINE_GRID, OUTLINE_HELD,
-                                       OUTLINE_HELD_LIP, LENS_REACH, LENS_REACH_WIDE, _lip_heights, _outline_kernel,
-                                       _outline_need, lens_height)
+    from facetalk.render.mouth import (LENS_FULL, OUTLINE_GRID, LENS_REACH, LENS_REACH_WIDE, _lip_heights,
+                                       _outline_kernel, _outline_need)
     from facetalk.render.renderer import posed_vertices
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
@@ -2576,27 +2597,16 @@ def test_the_compiled_outline_passes_match_their_numpy_form(analysis):
             for peak, opens, hold, wide in ((0.3 * half, 0.8, 1.0, 0.0), (0.9 * half, 1.0, 1.0, 0.0),
                                             (0.9 * half, 1.0, 0.4, 0.0), (0.9 * half, 1.0, 1.0, 1.0),
                                             (0.9 * half, 1.0, 0.4, 1.0), (0.6 * half, 1.0, 1.0, 0.5)):
-                for full in (LENS_FULL, 0.0):
-                    kernel = narrow + wide * (_outline_kernel(lens_reach=LENS_REACH_WIDE) - narrow)
-                    power, reach, unrounded = painter._lens_shape(1.0, wide=wide)
-                    assert unrounded == LENS_FULL
-                    excess = heights[0] + heights[1] - peak * lens_height(np.abs(OUTLINE_GRID), power=power, reach=reach,
-                                                                          full=full)
-                    soft = CORNER_ROUND * peak
-                    cut = opens * np.where(excess >= soft, excess, np.clip(excess + soft, 0.0, None) ** 2 / (4.0 * soft))
-                    cut[np.abs(OUTLINE_GRID) <= full * reach] = 0.0
-                    edge = heights - np.array([[1.0 - CORNER_LOWER_SHARE], [CORNER_LOWER_SHARE]]) * cut
-                    smooth = np.minimum(edge, edge @ kernel.T) @ kernel.T
-                    share = smooth / np.maximum(smooth.max(axis=1, keepdims=True), OUTLINE_HELD_LIP * peak)
-                    weight = np.clip((share - OUTLINE_HELD[0]) / (OUTLINE_HELD[1] - OUTLINE_HELD[0]), 0.0, 1.0)
-                    ratio = np.minimum(np.maximum(edge, 0.0) / np.where(smooth > 0.0, smooth, 1.0), 1.0)
-                    scale = np.where(smooth > 0.0, 1.0 - weight * (1.0 - ratio), 1.0).min(axis=1, initial=1.0)
-                    scaled |= bool((scale < 1.0).any())
-                    held = 1.0 - hold * (1.0 - scale[:, None])
-                    want = np.maximum(heights - edge - opens * (held * smooth - edge), 0.0)
-                    need = _outline_need(rig, OUTLINE_GRID, kernel, peak, power, reach, full, opens, hold)
+                kernel = narrow + wide * (_outline_kernel(lens_reach=LENS_REACH_WIDE) - narrow)
+                power, reach, unrounded = painter._lens_shape(1.0, wide=wide)
+                assert unrounded == LENS_FULL
+                for full_share in (LENS_FULL, 0.0):
+                    want, scaled_here = _outline_need_numpy(heights, kernel, peak=peak, power=power, reach=reach,
+                                                            full_share=full_share, opens=opens, hold=hold)
+                    scaled |= scaled_here
+                    need = _outline_need(rig, OUTLINE_GRID, kernel, peak, power, reach, full_share, opens, hold)
                     assert want.max() > 1.0 and np.abs(need - want).max() < 1e-9, (params, mirror, np.abs(need - want).max())
-                    if hold == 1.0 and full == LENS_FULL:  # lips as wide as the photo's: _rounded_outline holds them whole
+                    if hold == 1.0 and full_share == LENS_FULL:  # lips as wide as the photo's: _rounded_outline holds them whole
                         drawn = painter._rounded_outline(verts, peak_opening=peak, opens=opens, widened=1.0, wide=wide)
                         assert np.abs(np.array([drawn.upper, drawn.lower]) - want).max() < 1e-9, (params, mirror, wide)
     assert scaled  # the scale inside the edge is exercised
@@ -2701,13 +2711,13 @@ def test_the_resting_tongues_foot_rounds_into_the_lower_lip(analysis):
     over the lip (0.5 px), a little past where its flank came down (0.56 of the way to a corner),
     it is still tongue (0.41 of its luma mid-mouth before: the dark floor's sharp V at the
     opening's lower corners, 12 and 03), while 6 px over the lip there stays dark floor."""
-    from facetalk.render.mouth import lens_height
+    from facetalk.render.mouth import LENS_FULL, lens_height
 
     closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
     painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
     mouth_w, peak = 100.0, 45.0
     across = np.array([0.0, 0.56])
-    u, opening, none = 0.5 + 0.5 * across, peak * lens_height(across), np.zeros(2)
+    u, opening, none = 0.5 + 0.5 * across, peak * lens_height(across, full_share=LENS_FULL), np.zeros(2)
 
     def luma(d_lower: float) -> np.ndarray:
         d = np.full(2, d_lower)
@@ -3616,20 +3626,26 @@ def test_corner_faces_pass_equals_numpy_steps_to_the_bit(analysis, arched, own_t
     assert np.array_equal(color, want), int((color != want).any(axis=1).sum())
 
 
-def test_the_lens_outline_turns_smoothly_where_it_leaves_its_full_height():
+def test_the_lens_outline_turns_smoothly_where_it_leaves_its_full_height(analysis):
     """The lens's top (lens_height, half of a 45 px opening on a 100 px mouth), sampled every 0.25
-    px from mid-mouth to near its closing point, turns by under 2 degrees between samples, rounded
-    or not: full to half way and then (1 - across²) it met its full height at an angle, a turn of
-    35 degrees at one sample (across 0.425), the kink of a hexagon."""
-    from facetalk.render.mouth import LENS_REACH, ROUND_LENS, lens_height
+    px from mid-mouth to near its closing point, turns by under 2 degrees between samples, with
+    the (power, reach, full_share) _lens_shape gives lips as wide as the photo's and fully rounded
+    ones (ROUND_NARROWER narrower, on a photo not smiling): full to half way and then
+    (1 - across²) the lens would meet its full height at an angle, a turn of 35 degrees at one
+    sample (across 0.425), the kink of a hexagon."""
+    from facetalk.render.mouth import LENS_FULL, ROUND_NARROWER, lens_height
 
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    painter._round_free = 1.0  # as on a photo not smiling
     mouth_w, peak = 100.0, 45.0
-    x = np.arange(0.0, 0.97 * LENS_REACH * mouth_w / 2, 0.25)
-    for power in (1.0, 1.0 - ROUND_LENS):
-        y = 0.5 * peak * lens_height(x / (mouth_w / 2), power=power)
+    shapes = [painter._lens_shape(widened, wide=lens_wide(peak, mouth_w)) for widened in (1.0, 1.0 - ROUND_NARROWER)]
+    assert shapes[0][2] == LENS_FULL and shapes[1][2] < 1e-9 and shapes[1][0] < 1.0  # the two lenses drawn
+    for power, reach, full_share in shapes:
+        x = np.arange(0.0, 0.97 * reach * mouth_w / 2, 0.25)
+        y = 0.5 * peak * lens_height(x / (mouth_w / 2), power=power, reach=reach, full_share=full_share)
         heading = np.arctan2(np.diff(y), np.diff(x))
-        assert np.degrees(np.abs(np.diff(heading))).max() < 2.0, power
-    assert lens_height(np.array([0.0, LENS_REACH]))[1] < 1e-6  # it still closes at LENS_REACH
+        assert np.degrees(np.abs(np.diff(heading))).max() < 2.0, (power, full_share)
+        assert lens_height(np.array([0.0, reach]), power=power, reach=reach, full_share=full_share)[1] < 1e-6  # closed
 
 
 def test_rounded_lips_open_an_oval_whose_sides_curve_all_the_way_round(analysis):
@@ -3647,9 +3663,9 @@ def test_rounded_lips_open_an_oval_whose_sides_curve_all_the_way_round(analysis)
     mouth_w, peak = 100.0, 55.0
     widened = 1.0 - ROUND_NARROWER
     assert painter._rounded(widened) > 0.999
-    shape = dict(zip(("power", "reach", "full"), painter._lens_shape(widened, wide=lens_wide(peak, mouth_w))))
-    across = np.linspace(0.0, shape["reach"], 20001)
-    x, y = across * mouth_w / 2, 0.5 * peak * lens_height(across, **shape)
+    power, reach, full_share = painter._lens_shape(widened, wide=lens_wide(peak, mouth_w))
+    across = np.linspace(0.0, reach, 20001)
+    x, y = across * mouth_w / 2, 0.5 * peak * lens_height(across, power=power, reach=reach, full_share=full_share)
     # the closed outline (both lips, both halves), resampled every 0.5 px along it
     xs, ys = np.concatenate([x, x[::-1], -x, -x[::-1]]), np.concatenate([y, -y[::-1], -y, y[::-1]])
     along = np.concatenate([[0.0], np.cumsum(np.hypot(np.diff(xs), np.diff(ys)))])
@@ -3670,6 +3686,49 @@ def test_rounded_lips_open_an_oval_whose_sides_curve_all_the_way_round(analysis)
     assert longest < 0.25 * mouth_w, longest / mouth_w
 
 
+def test_rounded_lips_lay_their_faces_and_unlay_by_a_lens_with_no_full_height_held(analysis, monkeypatch):
+    """The painter draws what _lens_shape gives rounded lips: on the bundled photo's /o/ with the
+    lips fully rounded (_round_free 1, lip_spread -1), the lens _taper_corners hands _corner_cover
+    is lens_height with the frame's (power, reach, full_share), full_share 0, so it stands under its
+    full height everywhere off mid-mouth (held over LENS_FULL, it is 1 out to 0.35 of the reach);
+    the lens's place the faces' unlaying goes by (_Faces.lens_height, at power 1) has the same
+    reach and full_share."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render import mouth
+    from facetalk.render.renderer import Renderer
+
+    renderer = Renderer(analysis)
+    painter, seen = renderer._mouth, {}
+    painter._round_free = 1.0  # as on a photo not smiling
+    taper, cover = painter._taper_corners, mouth._corner_cover
+
+    def spy_taper(color, interp, **kwargs):
+        seen["faces"] = taper(color, interp, **kwargs)
+        seen["across"] = np.abs(kwargs["along"])
+        wide = lens_wide(kwargs["peak_opening"], kwargs["mouth_w"])
+        seen["shape"] = painter._lens_shape(kwargs["widened"], wide=wide)
+        seen["rounded"] = painter._rounded(kwargs["widened"])
+        return seen["faces"]
+
+    def spy_cover(d_upper, d_lower, lens, *args):
+        seen["lens"] = np.array(lens)
+        return cover(d_upper, d_lower, lens, *args)
+
+    painter._taper_corners = spy_taper
+    monkeypatch.setattr(mouth, "_corner_cover", spy_cover)
+    renderer.render(MotionFrame(t_s=0, jaw_open=0.38, lip_spread=-1.0))
+    power, reach, full_share = seen["shape"]
+    assert seen["rounded"] > 0.999 and full_share < 1e-9 and power < 1.0
+    faces = seen["faces"]
+    across = seen["across"][faces.near]
+    lens = mouth.lens_height(across, power=power, reach=reach, full_share=full_share)
+    place = mouth.lens_height(across, power=1.0, reach=reach, full_share=full_share)
+    assert np.array_equal(seen["lens"], lens) and np.array_equal(faces.lens_height, place)
+    mid = (across > 0.02 * reach) & (across < 0.1 * reach)
+    assert mid.sum() > 20, int(mid.sum())
+    assert seen["lens"][mid].max() < 1.0 and faces.lens_height[mid].max() < 1.0
+
+
 def test_the_opening_curves_into_the_lens_where_the_lips_faces_begin_to_cover_it():
     """Where the rig's opening (a straight segment between landmarks, here closing linearly from
     the peak at 0.3 across to nothing at the corner) first stands higher than the lens, the lips'
@@ -3677,12 +3736,12 @@ def test_the_opening_curves_into_the_lens_where_the_lips_faces_begin_to_cover_it
     turned there in one step: 11.2 degrees between outline samples 0.25 px apart on a 100 px
     mouth opened 45 px, the shoulder of a kite (judge24 items 4, 9). Eased in, it turns by under
     3 degrees between samples, and where the rig's opening is well over the lens the lens holds."""
-    from facetalk.render.mouth import CORNER_LOWER_SHARE, CORNER_ROUND, _corner_cover, lens_height
+    from facetalk.render.mouth import CORNER_LOWER_SHARE, CORNER_ROUND, LENS_FULL, _corner_cover, lens_height
 
     mouth_w, peak = 100.0, 45.0
     across = np.arange(0.3, 0.84, 0.005, dtype=np.float32)  # 0.25 px apart along the mouth
     rig = (peak * np.clip((1.0 - across) / 0.7, 0.0, 1.0)).astype(np.float32)
-    lens = lens_height(across).astype(np.float32)
+    lens = lens_height(across, full_share=LENS_FULL).astype(np.float32)
     d = np.arange(0.0, 6.0, 0.01, dtype=np.float32)  # px from the lower lip, on its side of the middle
     n, m = len(across), len(d)
     d_lower = np.tile(d, n)
@@ -3710,8 +3769,8 @@ def test_the_lips_faces_into_the_opening_are_no_darker_or_more_saturated_than_th
     its outline to the lens's edge is at least 0.95 of the shadow's luma (0.61 of it before)
     and no more saturated than it."""
     from facetalk.face import landmarks as lm
-    from facetalk.render.mouth import (CORNER_LOWER_SHARE, CORNER_SHADOW_PERCENTILE, LENS_POWER_WIDE, LENS_REACH_WIDE,
-                                       _chroma, _polygon_mask, lens_height)
+    from facetalk.render.mouth import (CORNER_LOWER_SHARE, CORNER_SHADOW_PERCENTILE, LENS_FULL, LENS_POWER_WIDE,
+                                       LENS_REACH_WIDE, _chroma, _polygon_mask, lens_height)
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     rest = analysis.rig.rest_xyz[:, :2]
@@ -3724,7 +3783,7 @@ def test_the_lips_faces_into_the_opening_are_no_darker_or_more_saturated_than_th
     peak = 0.6 * mouth_w
     across = 0.95 * LENS_REACH_WIDE  # where the wide lens (LENS_POWER_WIDE) stands 0.28 of its peak
     reach = CORNER_LOWER_SHARE * (0.45 - float(lens_height(np.array(across), power=LENS_POWER_WIDE,
-                                                           reach=LENS_REACH_WIDE))) * peak
+                                                           reach=LENS_REACH_WIDE, full_share=LENS_FULL))) * peak
     d_lower = np.linspace(0.0, reach - 0.5, 12)  # wholly covered (from black)
     n = len(d_lower)
     color = np.zeros((n, 3))

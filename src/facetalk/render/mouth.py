@@ -958,18 +958,18 @@ class MouthPainter:
         lip's face comes in further where the outline is rounded (_rounded_outline; None: only as
         far as the lens asks). Returns the faces (_Faces: for _faces_cover and _unlay_repainted)."""
         wide = lens_wide(peak_opening, mouth_w)
-        power, reach, held = self._lens_shape(widened, wide=wide)
-        full, across = held * reach, np.abs(along)
+        power, reach, full_share = self._lens_shape(widened, wide=wide)
+        full_across, across = full_share * reach, np.abs(along)
         outline = None if verts is None else self._rounded_outline(verts, peak_opening=peak_opening, opens=opens,
                                                                      widened=widened, wide=wide)
-        side = across > full  # mid-mouth the lens is the gap
+        side = across > full_across  # mid-mouth the lens is the gap
         if arch is not None:
             side |= d_upper < arch + 0.5
         if outline is not None:  # mid-mouth, as far as either lip's face reaches there
-            mid = np.abs(OUTLINE_GRID) <= full + float(OUTLINE_GRID[1] - OUTLINE_GRID[0])
+            mid = np.abs(OUTLINE_GRID) <= full_across + float(OUTLINE_GRID[1] - OUTLINE_GRID[0])
             side |= (d_upper < outline.upper[mid].max() + 0.5) | (d_lower < outline.lower[mid].max() + 0.5)
         side = np.nonzero(side)[0]
-        lens = lens_height(across[side], power=power, reach=reach, full=held)
+        lens = lens_height(across[side], power=power, reach=reach, full_share=full_share)
         none = np.zeros(len(side), np.float32)
         at, lower, cover, depth, inward, arched, beyond = _corner_cover(
             np.asarray(d_upper, np.float32)[side], np.asarray(d_lower, np.float32)[side], lens,
@@ -979,8 +979,9 @@ class MouthPainter:
             _NO_OUTLINE if outline is None else outline.lower,
             float(peak_opening), opens, arch is not None, bool(self._own_teeth),
             self._rest_mouth_w / max(mouth_w, 1e-6), self._rest_mouth_w)
-        # the unlaying goes by the lens's place, not by the power that fills out its ends this frame
-        place = lens if power == 1.0 else lens_height(across[side], power=1.0, reach=reach)
+        # the unlaying goes by the lens's place (its reach and full height, rounded lips' too), not
+        # by the power that fills out its ends this frame
+        place = lens if power == 1.0 else lens_height(across[side], power=1.0, reach=reach, full_share=full_share)
         if not len(at):
             return _Faces(px=at, cover=cover, near=side, beyond_px=beyond, lens_height=place, opens=opens)
         if arch is None:  # numpy's float64 zeros for arched made these float64 (the same values)
@@ -990,10 +991,10 @@ class MouthPainter:
         return _Faces(px=side[at], cover=cover, near=side, beyond_px=beyond, lens_height=place, opens=opens)
 
     def _lens_shape(self, widened: float, *, wide: float) -> tuple[float, float, float]:
-        """lens_height's (power, reach, full) for lips `widened` (_widened's ratio) at an opening
+        """lens_height's (power, reach, full_share) for lips `widened` (_widened's ratio) at an opening
         `wide` (lens_wide's 0..1): rounded lips (the mouth narrower than the photo's) open an oval,
         its ends filled out (ROUND_LENS), drawn in from the corners (ROUND_REACH), where the pursed
-        lips meet, and curving from mid-mouth on (ROUND_FULL); a wide-open mouth's runs on toward
+        lips meet, and curving from mid-mouth on (ROUND_LENS_FULL); a wide-open mouth's runs on toward
         its corners (by _lens_stretch) and, the widest, fills out its ends (LENS_POWER_WIDE,
         LENS_POWER_STRETCH)."""
         rounded = self._rounded(widened)
@@ -1001,7 +1002,7 @@ class MouthPainter:
         fill = _smooth64(self._lens_stretch(widened, wide=wide), LENS_POWER_STRETCH[0], LENS_POWER_STRETCH[1])
         power = LENS_POWER + fill * (LENS_POWER_WIDE - LENS_POWER)
         return (power * (1.0 - ROUND_LENS * rounded), reach * (1.0 - ROUND_REACH * rounded),
-                LENS_FULL * (1.0 - ROUND_FULL * rounded))
+                LENS_FULL * (1.0 - ROUND_LENS_FULL * rounded))
 
     def _lens_reach(self, widened: float, *, wide: float) -> float:
         """The lens's reach (0..1 of the way to the inner corners) before rounded lips draw it in
@@ -1027,7 +1028,7 @@ class MouthPainter:
         only at its ends, was a hexagon (straight top and sides, shoulders at the landmarks: 13's
         widest vowel); /o/ an octagonal slot. Faded in by `opens` (lens_opens); `widened` and
         `wide` as _lens_shape takes them."""
-        power, reach, full = self._lens_shape(widened, wide=wide)
+        power, reach, full_share = self._lens_shape(widened, wide=wide)
         # The fit's base curve closes where the lens does (between its two reaches, the two fits mixed).
         kernel, stretch = _outline_kernel(lens_reach=LENS_REACH), self._lens_stretch(widened, wide=wide)
         if stretch > 0.0:
@@ -1037,7 +1038,7 @@ class MouthPainter:
         if pout > 0.0:
             kernel = kernel + pout * (_mirrored_outline_kernel() - kernel)
         need = _outline_need(_lip_heights(verts, self._lip_ids, self._lower_ids, OUTLINE_GRID), OUTLINE_GRID,
-                             kernel, float(peak_opening), power, reach, full, float(opens), 1.0 - pout)
+                             kernel, float(peak_opening), power, reach, full_share, float(opens), 1.0 - pout)
         return _Outline(upper=need[0], lower=need[1])
 
     def _lay_corner_faces(self, color: np.ndarray, interp, px: np.ndarray, *, lower: np.ndarray,
@@ -1895,19 +1896,21 @@ LIP_ARCH_WIDENED = (1.05, 1.15)
 LENS_FULL = 0.35
 LENS_OPENING = (0.08, 0.14)
 # A mouth this much narrower than the photo's (lip_spread -1: 0.76 of its width) has rounded lips,
-# and the lens's LENS_POWER falls by ROUND_LENS toward an ellipse's ends (the rig's fuller opening
-# was cut back to the lens, a box with kinks at its lower corners); to 0.7, not 0.5: with no full
-# height held (ROUND_FULL) power 0.5's ends still ran nearly straight down into the lips' meeting
-# points (13's /o/: its sides' longest straight run 0.23 mouth widths at 0.5, 0.20 at 0.7).
+# and the lens's LENS_POWER falls by ROUND_LENS toward an ellipse's ends, so the rig's fuller
+# opening, cut to the lens, has no kinks at its lower corners; to 0.7, not 0.5: with no full height
+# held (ROUND_LENS_FULL), power 0.5's ends run nearly straight down into the lips' meeting points
+# (13's /o/: its sides' longest straight run 0.23 mouth widths at 0.5, 0.20 at 0.7).
 ROUND_NARROWER = 0.2
 ROUND_LENS = 0.3
 # ... and the lens closes ROUND_REACH nearer mid-mouth: pursed lips meet beside a round opening (the
 # rig's /o/ opened as wide as the lips, a slot).
 ROUND_REACH = 0.3
-# ... and its full height holds over (1 - ROUND_FULL) of LENS_FULL only: held to LENS_FULL, pursed
-# lips' opening stood flat over the middle third of the mouth and power 0.5's ends came straight
-# down to it, a rounded box with straight vertical sides (13's /o/ at 2x, m13z).
-ROUND_FULL = 1.0
+# ... and its full height holds over (1 - ROUND_LENS_FULL) of LENS_FULL only (a share of LENS_FULL;
+# face/rig.py's ROUND_FULL is the rounded lips' parting, in mouth widths): held over LENS_FULL of
+# the reach (0.21 of the way to the inner corners on /o/), pursed lips' opening stands flat over
+# the middle fifth of the mouth, and power 0.5's ends come straight down to it, a rounded box with
+# straight vertical sides (13's /o/ at 2x, out/s31/m13z.png).
+ROUND_LENS_FULL = 1.0
 # The open mouth's outline (MouthPainter._rounded_outline): each lip's edge, cut to the lens, is
 # smoothed on OUTLINE_GRID's places from one inner corner (-1) to the other (1) by a local fit,
 # Gaussian-weighted OUTLINE_SMOOTH half-widths of the mouth wide, of the lens's base curve times a
@@ -2349,22 +2352,22 @@ def _lip_heights(verts, upper_ids, lower_ids, grid):
 
 
 @njit(cache=True, nogil=True)
-def _outline_need(rig, grid, kernel, peak, power, reach, full, opens, hold):
+def _outline_need(rig, grid, kernel, peak, power, reach, full_share, opens, hold):
     """MouthPainter._rounded_outline's steps, one compiled pass (as numpy's few dozen small calls
     it cost 0.05 ms a frame): the lips' edges, (2, G) `rig` px (_lip_heights) at the (G,) `grid`'s
-    places (OUTLINE_GRID), cut to the lens (lens_height with `power`, `reach`, `full`, times `peak`
-    px; CORNER_ROUND soft; none within `full` of the reach) by `opens`, smoothed twice by the
+    places (OUTLINE_GRID), cut to the lens (lens_height with `power`, `reach`, `full_share`, times
+    `peak` px; CORNER_ROUND soft; none within `full_share` of the reach) by `opens`, smoothed twice by the
     (G, G) `kernel` (_outline_kernel), the first taken only inside the edge, the second scaled
     to lie inside it (OUTLINE_HELD) as far as `hold` 0..1 says. Returns (2, G)
     float64 px each lip's face comes in at least, >= 0."""
     g = grid.shape[0]
-    full, soft = full * reach, CORNER_ROUND * peak
+    full_across, soft = full_share * reach, CORNER_ROUND * peak
     edge = np.empty((2, g))
     for i in range(g):
-        s = min(max((abs(grid[i]) - full) / (reach - full), 0.0), 1.0)
+        s = min(max((abs(grid[i]) - full_across) / (reach - full_across), 0.0), 1.0)
         excess = rig[0, i] + rig[1, i] - peak * max(np.cos(0.5 * np.pi * s), 0.0) ** power
         cut = 0.0
-        if abs(grid[i]) > full:  # mid-mouth the lens is the gap (_taper_corners)
+        if abs(grid[i]) > full_across:  # mid-mouth the lens is the gap (_taper_corners)
             cut = excess if excess >= soft else max(excess + soft, 0.0) ** 2 / (4.0 * max(soft, 1e-6))
         edge[0, i] = rig[0, i] - (1.0 - CORNER_LOWER_SHARE) * opens * cut
         edge[1, i] = rig[1, i] - CORNER_LOWER_SHARE * opens * cut
@@ -3706,14 +3709,15 @@ def lens_wide(peak_opening: float, mouth_w: float) -> float:
     return _smooth64(peak_opening / max(mouth_w, 1e-6), LENS_WIDE_OPENING[0], LENS_WIDE_OPENING[1])
 
 
-def lens_height(across: np.ndarray, *, power: float = LENS_POWER, reach: float = LENS_REACH,
-                full: float = LENS_FULL) -> np.ndarray:
+def lens_height(across: np.ndarray, *, full_share: float, power: float = LENS_POWER,
+                reach: float = LENS_REACH) -> np.ndarray:
     """(N,) the open mouth's greatest height at `across` (0 mid-mouth .. 1 at its inner corners)
-    as a share of its peak: full to `full` of `reach`, then cos(pi/2 s) ** `power`, s 0..1
-    the way on to `reach`, where it closes (power 1: to a point; 0.5: an ellipse's ends). Its
-    slope is 0 where it leaves the full height, so the outline turns there smoothly."""
-    full = full * reach
-    s = np.clip((np.asarray(across) - full) / (reach - full), 0.0, 1.0)
+    as a share of its peak: full to `full_share` of `reach` (LENS_FULL; rounded lips' less:
+    MouthPainter._lens_shape, so a caller names it), then cos(pi/2 s) ** `power`, s 0..1 the way
+    on to `reach`, where it closes (power 1: to a point; 0.5: an ellipse's ends). Its slope is 0
+    where it leaves the full height, so the outline turns there smoothly."""
+    full_across = full_share * reach
+    s = np.clip((np.asarray(across) - full_across) / (reach - full_across), 0.0, 1.0)
     return np.maximum(np.cos(0.5 * np.pi * s), 0.0) ** power  # cos(pi/2) in float32 is -4e-8
 
 
