@@ -202,8 +202,9 @@ LASH_CLUMP_WIDTH = 0.35
 LASH_RAGGED = 0.45
 # The lashes under the line (its soft fringe and strands) grow faint toward the inner corner, to
 # LASH_INNER_FAINT of their darkness from a = LASH_INNER_FROM on: the photo's own open upper lash
-# line is there 0.1-0.4 as deep (under the lid skin's luma) as mid-eye on the test portraits, where
-# an even fringe to the corner read as a ruled comb (out/lash31/measure_main.txt). The line's core
+# line is there 0.0-0.4 as deep (under the lid skin's luma) as mid-eye on 13 of 14 measured eyes
+# (02's at x = 313, 1.2, does not fade; out/lash31/measure_main.txt, a = 0.8-0.9 over 0.2-0.5), where
+# an even fringe to the corner reads as a ruled comb. The line's core
 # (the lid margin) is left whole: with the core faded by the same ramp, dlib's shut/open eye aspect
 # ratio on still renders rose on Coelho's and Pedersen's portraits (0.457 -> 0.481, 0.388 -> 0.480)
 # and the eye "showing" at full closure on the Morisot in mauve and the faded print went over
