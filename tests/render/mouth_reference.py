@@ -28,7 +28,7 @@ from facetalk.render.mouth import (
     LIP_SHADOW_REACH, LOWER_GAP_SHARE,
     LOWER_GAP_WEDGE, LOWER_PARTING, LOWER_TOOTH_CONVEX,
     LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING, LOWER_TEETH_PER_SIDE,
-    NEAR_LOWER_TEETH, NEAR_ROLLED, NEAR_WIDENED, NEAR_SHARE_RAMP, NEAR_SINK, NEAR_SLIT_MIN, TIPS_SLIT_DARK, TIPS_SLIT_OPEN, TIPS_SLIT_RISEN,
+    NEAR_JAG, LOWER_GAP_VARY, NEAR_LOWER_TEETH, NEAR_ROLLED, NEAR_WIDENED, NEAR_SHARE_RAMP, NEAR_SINK, NEAR_SLIT_MIN, TIPS_SLIT_DARK, TIPS_SLIT_OPEN, TIPS_SLIT_RISEN,
     LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, NARROW_DEEP, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING,
     OWN_ROW_SHOWS, PENUMBRA_REACH, PENUMBRA_WARMTH, PHOTO_TEETH_HIDDEN, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
     TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BACK_DEPTH, TONGUE_BULGE, TONGUE_CELLS,
@@ -252,8 +252,12 @@ class ShadeReference:
         # in the upper row's and the lip's shadow, darker into the lip and toward the corners.
         risen = smoothstep(lower_h / mouth_w, *SMILE_LOWER_RISEN)
         jitter, tilt = SMILE_TIP_JITTER[:3], SMILE_TIP_JITTER[3]
-        uneven = 1.0 + risen * (jitter[0] * np.sin(jitter[1] * rank + jitter[2] * side)
-                                + tilt * (2.0 * f - 1.0) * np.sin(1.7 * rank + 2.1 * side))
+        # A nearly shut jaw's tips NEAR_JAG as uneven; each tooth's side of its gaps LOWER_GAP_VARY
+        # wider or fainter by the tilt's sine.
+        jag = np.maximum(risen, NEAR_JAG * near)
+        uneven = 1.0 + jag * (jitter[0] * np.sin(jitter[1] * rank + jitter[2] * side)
+                              + tilt * (2.0 * f - 1.0) * np.sin(1.7 * rank + 2.1 * side))
+        gap_vary = 1.0 + LOWER_GAP_VARY * np.maximum(risen, near) * np.sin(1.7 * rank + 2.1 * side)
         soft = 1.2 + risen * SMILE_TIP_SOFT * mouth_w
         lower = np.clip((lower_h * sink * uneven * (1.0 - 0.2 * np.abs(2.0 * f - 1.0) ** 8 * rounding) - d_lower)
                         / soft, 0, 1) * lower_show[at]
@@ -261,7 +265,7 @@ class ShadeReference:
         # A soft wedge: touching at the lip, parting (wider, darker) toward the tips.
         wedge = np.exp(-(np.minimum(f, 1.0 - f)
                          / (LOWER_TOOTH_GAP * (LOWER_GAP_WEDGE[0] + LOWER_GAP_WEDGE[1] * along))) ** 2)
-        gap = 0.75 * wedge
+        gap = 0.75 * wedge * gap_vary
         dim = (1.0 - SMILE_LOWER_DIM[0] * risen) * (1.0 - SMILE_LOWER_DIM[1] * risen * (1.0 - along)) \
             * (1.0 - SMILE_LOWER_DIM[2] * risen * smoothstep(across.astype(np.float64), *SMILE_LOWER_CORNERS)) \
             * (1.0 - SMILE_TOOTH_SHADE[0] * risen
@@ -275,13 +279,14 @@ class ShadeReference:
                                           convex_k=LOWER_TOOTH_CONVEX + SMILE_LOWER_CONVEX * risen * along,
                                           parting=LOWER_PARTING * (along * along * along),
                                           tip_light=LOWER_TIP_LIGHT * (1.0 - risen),
-                                          ceiling=max(LOWER_TEETH_CEILING / self._shade_rgb[RGB_TEETH].max(), 1.0))
+                                          ceiling=max(LOWER_TEETH_CEILING / self._shade_rgb[RGB_TEETH].max(), 1.0),
+                                          lower=True)
         color[at] = mix(color[at], lower_colour, lower)
         # Risen, its gaps show the dark behind: parted over the teeth toward the tips, and bare
         # between the tips up to the tallest tip's height.
         row_top = lower_h * sink * (1.0 + risen * SMILE_TIP_JITTER[0])
         bare = np.clip((row_top - d_lower) / soft, 0, 1) * lower_show[at] - lower
-        notch = risen * wedge * (SMILE_GAP_DARK * np.maximum(bare, 0.0) + SMILE_LOWER_PARTING * along * lower)
+        notch = risen * wedge * gap_vary * (SMILE_GAP_DARK * np.maximum(bare, 0.0) + SMILE_LOWER_PARTING * along * lower)
         color[at] = mix(color[at], self._shade_rgb[RGB_THROAT] * SMILE_GAP_LIGHT, notch)
         return color
 
@@ -483,12 +488,13 @@ class ShadeReference:
                       corner_shade: np.ndarray, mouth_w: float, *, lip_shadow: float = UPPER_LIP_SHADOW,
                       dim: np.ndarray | float = 1.0,
                       convex_k: float = TOOTH_CONVEX, parting: np.ndarray | None = None,
-                      tip_light: np.ndarray | None = None, ceiling: float = np.inf) -> np.ndarray:
+                      tip_light: np.ndarray | None = None, ceiling: float = np.inf, lower: bool = False) -> np.ndarray:
         """(N, 3) teeth colour: each tooth rounded (lighter mid-tooth), dark gaps between teeth,
         darker toward the corners (by the (N, 1) `corner_shade`) and, by `lip_shadow` at most, in
         the shadow of the lip over it; its sides `convex_k` darker; `parting` (N,) how dark the gap
         is by height (the upper row's by default); `tip_light`: the lower row's edges lighter by
         that times along ** 2, facing the light (by default darker by TOOTH_EDGE_DARK * along);
+        `lower`: the lower row, in the photo's lit teeth's hue (_lower_tint) rather than _in_shade's;
         `ceiling`: the most the lower row's edge light may be (LOWER_TEETH_CEILING)."""
         # Rounded across: flat-lit over most of its face, turning away into shade at its sides, so
         # the gap is where two shaded sides meet (a flat tooth beside a dark line read as a block).
@@ -501,7 +507,8 @@ class ShadeReference:
         # lip that opens into a dark notch at the biting edge.
         parting = 0.1 + 0.5 * along ** 2 if parting is None else parting
         shade = (convex * (1.0 - parting * gap) * shadow * edge)[:, None] * corner_shade * np.reshape(dim, (-1, 1))
-        return self._in_shade(shade)
+        # The lower row: the photo's lit teeth's hue, unwarmed (_lit_teeth_tint).
+        return self.teeth_rgb * shade * self._lower_tint if lower else self._in_shade(shade)
 
     def _in_shade(self, shade: np.ndarray) -> np.ndarray:
         """(N, 3) teeth colour at (N, 1) brightness `shade` (1 lit): the light in a mouth's shadow

@@ -638,7 +638,9 @@ def test_a_closed_mouth_shows_no_teeth_of_its_own():
 def test_rows_barely_apart_show_the_tongue_behind_them(analysis):
     """/i/ on the bundled portrait: the rows are a few pixels apart, and the tongue fills the mouth
     just behind them. The gap shows it dimly lit and red, not a black band (the darkest point
-    mid-mouth read luma 37, a sixth of the teeth, before)."""
+    mid-mouth read luma 37, a sixth of the teeth, before). Red by 25 levels: the lower row's edge
+    beside it is in the photo's teeth's own hue, not warmed toward the lips (_lit_teeth_tint: its
+    darkest point's red over blue 29.7-36 now)."""
     from facetalk.motion.frame import MotionFrame
 
     frame = MotionFrame(t_s=0, jaw_open=0.2, lip_spread=0.75)
@@ -646,7 +648,7 @@ def test_rows_barely_apart_show_the_tongue_behind_them(analysis):
     for _, _, _, column in columns:
         column = column[:-1]  # the rows strictly between the inner lips
         darkest = column[np.argmin(column @ LUMA)]
-        assert darkest @ LUMA > 0.3 * teeth and darkest[0] - darkest[2] > 30
+        assert darkest @ LUMA > 0.3 * teeth and darkest[0] - darkest[2] > 25
 
 
 def test_a_faded_print_keeps_its_mouth_within_its_own_tones(analysis):
@@ -1064,6 +1066,26 @@ def test_lower_teeth_gaps_are_soft_wedges_toward_the_tips(analysis):
         contrast.append(1.0 - float(luma.min()) / tooth)
         width.append(int(np.count_nonzero(luma < 0.95 * tooth)))
     assert contrast[0] < 0.08 and contrast[1] > 2.0 * contrast[0] and width[1] > width[0], (contrast, width)
+
+
+def test_the_lower_teeth_take_the_hue_of_the_photos_lit_teeth(analysis):
+    """The synthetic lower row under a photo's own teeth is in the hue and chroma of the photo's
+    lit teeth (each channel over luma within 0.01 of theirs), darker only: here a cool white upper
+    quarter of the opening over warmer, shaded teeth (Lab b* -4 and 12). Warmed toward the lips as the upper row's shade is (_in_shade), and
+    from the median of all the teeth pixels, the lower row was taupe or lilac beside the photo's
+    white teeth (judge31: 03's 202,185,171 against 228,241,247; 4-16 a* pinker on six portraits)."""
+    lit, shaded = (232, 240, 246), (205, 182, 165)
+    photo = _photo_with_opening(analysis, ((0.0, 0.25, lit), (0.25, 0.75, shaded), (0.75, 1.0, (90, 40, 40))))
+    painter = MouthPainter(analysis.rig, photo, analysis.appearance.grain)
+    assert painter._own_teeth
+    mouth_w, opening = 100.0, 45.0
+    mid_u = np.full(201, 0.5 + 0.5 * 0.05, np.float32)  # mid-tooth of a central incisor
+    d = np.linspace(0.0, 0.1 * mouth_w, 201).astype(np.float32)
+    rgb = _lower_row_alone(painter, mid_u, d, opening, mouth_w)
+    shown = rgb[rgb @ LUMA > 0.5 * float(painter.teeth_rgb @ LUMA)]
+    drift = np.abs(shown / (shown @ LUMA)[:, None] - np.array(lit) / (np.array(lit) @ LUMA))
+    assert len(shown) > 20 and drift.max() < 0.01, (len(shown), drift.max(axis=0))
+    assert (shown @ LUMA < np.array(lit) @ LUMA).all()
 
 
 def test_lower_teeth_tips_catch_the_light(analysis):
@@ -2691,12 +2713,17 @@ def test_a_rolled_upper_lip_covers_a_photos_own_upper_teeth_in_proportion(analys
     paint, roll = painter.paint, {"upper": 0.0}
     painter.paint = lambda *a, **k: paint(*a, **{**k, "roll_upper": roll["upper"]})
     teeth_luma = float(painter.teeth_rgb @ LUMA)
+    # The opening's upper half, column by column: the synthetic lower row, which no roll covers,
+    # is as pale and unsaturated as the upper one (in the photo's teeth's hue).
+    cavity = renderer.cavity_mask()
+    y = np.arange(cavity.shape[0])[:, None]
+    upper_half = y < 0.5 * (np.where(cavity, y, cavity.shape[0]).min(axis=0) + np.where(cavity, y, -1).max(axis=0))
     counts, frames = [], []
     for roll["upper"] in (0.0, 0.5, 1.0, 0.8):
         out = renderer.render(frame).astype(float)
         frames.append(out)
         chroma = (out.max(axis=2) - out.min(axis=2)) / np.maximum(out @ LUMA, 1.0)
-        teeth = (out @ LUMA > 0.8 * teeth_luma) & (chroma < 0.25) & renderer.cavity_mask()
+        teeth = (out @ LUMA > 0.8 * teeth_luma) & (chroma < 0.25) & cavity & upper_half
         counts.append(int(teeth.sum()))
     assert np.array_equal(frames[3], as_rendered)
     assert counts[0] > 150 and 0.2 * counts[0] < counts[1] < 0.75 * counts[0] and counts[2] < 0.15 * counts[0], counts

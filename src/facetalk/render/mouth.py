@@ -369,6 +369,8 @@ class MouthPainter:
         self._own_teeth = own is not None
         if own is not None:
             self.teeth_rgb = own
+        self._lower_tint = _lit_teeth_tint(image[opening], skin_luma=skin_luma, teeth_rgb=self.teeth_rgb) \
+            if own is not None else np.ones(3)
         self._lip_rgb = lip.astype(np.float64)
         # A lip's wet inner face, curled into view (_roll_cover): redder than its outer red, at its
         # brightness (a rolled lip darkened toward the plain lip colour read as a grey band).
@@ -1312,10 +1314,9 @@ class MouthPainter:
         _shade_front(d_upper, d_lower, u, reach, show, lift, rows, tongue, ex, ex2, scalars, rgb, _tongue_texture(),
                      out, teeth)
         tint = np.empty((2, len(u), 3))
-        for row, (cover, shade) in enumerate(((TH_LOWER_COVER, TH_LOWER_SHADE), (TH_UPPER_COVER, TH_UPPER_SHADE))):
-            at = np.flatnonzero(teeth[cover] > 0.0)  # _in_shade's warmth where the teeth cover
-            dark = 1.0 - np.clip(teeth[shade, at], 0.0, 1.0)
-            tint[row, at] = self._shade_tint ** dark[:, None]
+        tint[0] = self._lower_tint  # the lower row: the photo's lit teeth's hue, unwarmed (_lit_teeth_tint)
+        at = np.flatnonzero(teeth[TH_UPPER_COVER] > 0.0)  # _in_shade's warmth where the upper teeth cover
+        tint[1, at] = self._shade_tint ** (1.0 - np.clip(teeth[TH_UPPER_SHADE, at], 0.0, 1.0))[:, None]
         _shade_teeth(teeth, tint[0], tint[1], rgb, out)
         return out
 
@@ -1694,6 +1695,14 @@ LOWER_TIP_LIGHT = 0.2
 # most (SC_LOWER_CEILING), so their gaps still darken under it. Up to 1.2x the photo's own teeth, they
 # clipped to white on light teeth (11's smile: 278 of 255).
 LOWER_TEETH_CEILING = 245.0
+# The synthetic lower row takes the hue and chroma of the photo's lit teeth (the brightest
+# LOWER_TEETH_LIT share of the pixels _photo_teeth takes) at the teeth colour's luma, darkened by its
+# shade alone: the lower teeth stand in the upper row's and the lip's shadow, but in the mouth's
+# light the photo's own upper teeth are seen in. Warmed toward the lips as _in_shade warms the
+# upper row, they were 4-16 Lab a* pinker than the photo's teeth and read as taupe or lilac beside
+# them (judge31; out/lowtint31/NOTES.md); the photo's median teeth colour holds its shaded, pinker
+# pixels too (03: a* 0.5, b* 7.4 against its lit quarter's -1.5, 3.3).
+LOWER_TEETH_LIT = 0.25
 UPPER_LIP_SHADOW = 0.35
 LOWER_LIP_SHADOW = 0.3
 TOOTH_EDGE_DARK = 0.08
@@ -2925,6 +2934,20 @@ def _tongue_colour_at(col, i, dl, across, across2, tongue, ex, ex2, uu, mouth_w,
         col[c] += (shaded + k * (rgb[RGB_TEETH, c] - shaded) - col[c]) * cover
 
 
+def _lit_teeth_tint(rgb: np.ndarray, *, skin_luma: float, teeth_rgb: np.ndarray) -> np.ndarray:
+    """(3,) per-channel factor on `teeth_rgb` (3,) that gives it the hue and chroma of the photo's lit
+    teeth at its own luma: the median of the brightest LOWER_TEETH_LIT share of the (K, 3) opening
+    pixels `rgb` that MouthPainter._photo_teeth takes as teeth (as light as the skin, `skin_luma`,
+    or lighter, unsaturated); ones if there are too few."""
+    luma = rgb @ LUMA
+    teeth = (luma >= 0.85 * skin_luma) & (_chroma(rgb) <= 0.35)
+    if teeth.sum() < 20:
+        return np.ones(3)
+    lit = rgb[teeth][luma[teeth] >= np.quantile(luma[teeth], 1.0 - LOWER_TEETH_LIT)]
+    hue = np.median(lit, axis=0).astype(np.float64)
+    return hue * (float(teeth_rgb @ LUMA) / max(float(hue @ LUMA), 1.0)) / np.maximum(teeth_rgb, 1.0)
+
+
 @njit(cache=True, nogil=True)
 def _tooth_shade(f_pow3, gap, shadow, along_edge, parting, corner, convex):
     """_tooth_colour's shade (1 lit) before _in_shade, from |2f - 1| ** 3 `f_pow3` (its sides
@@ -2953,13 +2976,17 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
     rounding = min(1.0, (LOWER_TEETH_HEIGHT[0] + LOWER_TEETH_HEIGHT[1]) * mouth_w / lower_h)
     risen = _smooth64(lower_h / mouth_w, SMILE_LOWER_RISEN[0], SMILE_LOWER_RISEN[1])
     uneven, soft = 1.0, 1.2
-    if risen > 0.0:  # a smile's risen row only (its sines cost on every lower-teeth pixel)
+    jag = max(risen, NEAR_JAG * near)  # how far the tips are uneven: a risen row's, a nearly shut jaw's
+    if jag > 0.0:
         f = rows[ROW_LOWER_F, i]
-        uneven = 1.0 + risen * (SMILE_TIP_JITTER[0] * tooth_sin[1] + SMILE_TIP_JITTER[3] * (2.0 * f - 1.0) * tooth_sin[2])
+        uneven = 1.0 + jag * (SMILE_TIP_JITTER[0] * tooth_sin[1] + SMILE_TIP_JITTER[3] * (2.0 * f - 1.0) * tooth_sin[2])
         soft = 1.2 + risen * SMILE_TIP_SOFT * mouth_w
     shown = (lower_h * sink * uneven * (1.0 - 0.2 * ex[EX_LOWER_EDGE, i] * rounding) - np.float64(dl)) / soft
     teeth[TH_LOWER_COVER, i] = min(max(shown, 0.0), 1.0) * ls
-    gap = LOWER_GAP_SHARE * (0.75 * ex[EX_LOWER_GAP, i])
+    # Each tooth's side of its gaps wider or fainter than its neighbour's (LOWER_GAP_VARY): even, the
+    # gaps of a shown row read as a comb.
+    gap_vary = 1.0 + LOWER_GAP_VARY * max(risen, near) * tooth_sin[2]
+    gap = LOWER_GAP_SHARE * (0.75 * ex[EX_LOWER_GAP, i] * gap_vary)
     shadow = np.float32(1.0) - np.float32(LOWER_LIP_SHADOW) * np.float32(ex[EX_LOWER_SHADOW, i])
     along = min(max(np.float64(dl) / lower_h, 0.0), 1.0)
     tip_light = LOWER_TIP_LIGHT * (1.0 - risen)  # a smile's risen tips stand in the upper row's shade
@@ -2977,7 +3004,7 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
         # pink-brown in _in_shade's warmth, so the gaps mix toward the throat's colour instead.
         row_top = lower_h * sink * (1.0 + risen * SMILE_TIP_JITTER[0])
         bare = min(max((row_top - np.float64(dl)) / soft, 0.0), 1.0) * ls - teeth[TH_LOWER_COVER, i]
-        teeth[TH_LOWER_NOTCH, i] = risen * ex[EX_LOWER_GAP, i] * (SMILE_GAP_DARK * max(bare, 0.0)
+        teeth[TH_LOWER_NOTCH, i] = risen * ex[EX_LOWER_GAP, i] * gap_vary * (SMILE_GAP_DARK * max(bare, 0.0)
                                                                   + SMILE_LOWER_PARTING * along * teeth[TH_LOWER_COVER, i])
 
 
@@ -3775,12 +3802,17 @@ NEAR_LOWER_TEETH = 0.075
 NEAR_SLIT_MIN = 0.01
 NEAR_SINK = (0.35, 0.75)
 NEAR_SHARE_RAMP = 0.035
+# A nearly shut jaw's row has its tips NEAR_JAG as uneven as a risen one's (SMILE_TIP_JITTER), and
+# both have each tooth's side of its gaps up to LOWER_GAP_VARY wider or fainter than the next one's
+# (the tilt's sine): level tips over evenly dark gaps read as a comb (judge31).
+NEAR_JAG = 0.5
+LOWER_GAP_VARY = 0.4
 # Risen (its height from the first to the second, mouth widths, past the tallest ordinary tips)
 # the lower row is mostly behind the lower lip, in its and the upper row's shadow (SMILE_LOWER_DIM:
 # darker overall, down into the lip, toward the corners over SMILE_LOWER_CORNERS across), its tips
 # uneven (SMILE_TIP_JITTER: amplitude, rank's and side's phase, tilt across each tooth) and soft
-# (SMILE_TIP_SOFT mouth widths), the same enamel as the upper row, only shaded (no warmth of its
-# own over _in_shade's: warmer, it read duller than the teeth above). Bared, its incisors show as lower incisors
+# (SMILE_TIP_SOFT mouth widths), the same enamel as the upper row, only shaded (in the photo's lit
+# teeth's hue, LOWER_TEETH_LIT: warmer, it read duller than the teeth above). Bared, its incisors show as lower incisors
 # are, parted by a wedge: each gap SMILE_LOWER_PARTING * along of the way to the dark behind (0
 # where they touch at the lip .. 1 at the tips, over the short tips' parting), each tooth's sides
 # SMILE_LOWER_CONVEX * along more turned away toward its rounded tips, and each tooth up to
@@ -3791,7 +3823,10 @@ NEAR_SHARE_RAMP = 0.035
 # as warm as the teeth's shade beside it), not a neutral black. Lighter gaps, the band between the
 # rows showing through, read as notches cut in a band (judge30b). Much darker into the lip than
 # SMILE_LOWER_DIM's (SMILE_LOWER_DIM[0], overall, is a handle kept at 0), the row read as tan-grey,
-# about 60 levels below the photo's upper teeth (judge30b).
+# about 60 levels below the photo's upper teeth (judge30b); at 0.12 into the lip and 0.3 toward the
+# corners it stood at 0.75 of 03's teeth luma, 0.79 now (out/lowtint31). The tips' phases leave
+# no tooth both the tallest and the lightest (with LOWER_SINK_JITTER's, the left central incisor
+# was, on every photo: judge31), nor the heights alternating tall, short, tall.
 # Dark full height, as wide as the upper centrals, it read as a fence of square blocks (judge30);
 # with its gaps faint, as a flat band with no teeth in it (judge29b).
 # Lower incisors are narrower than the upper centrals in every shape: under a photo's own upper
@@ -3801,9 +3836,9 @@ NEAR_SHARE_RAMP = 0.035
 # Lit like the short tips, a risen row reads as a flat pale block with regular dark lines and
 # straight corners (issue 13; out/smile2/NOTES.md).
 SMILE_LOWER_RISEN = (0.07, 0.1)
-SMILE_LOWER_DIM = (0.0, 0.12, 0.3)
+SMILE_LOWER_DIM = (0.0, 0.05, 0.2)
 SMILE_LOWER_CORNERS = (0.05, 0.45)
-SMILE_TIP_JITTER = (0.16, 3.3, 1.9, 0.08)
+SMILE_TIP_JITTER = (0.16, 4.7, 3.1, 0.08)
 SMILE_TIP_SOFT = 0.015
 SMILE_LOWER_PARTING = 0.7
 LOWER_TEETH_NARROW = 0.6
