@@ -279,7 +279,7 @@ class ShadeReference:
                                           convex_k=LOWER_TOOTH_CONVEX + SMILE_LOWER_CONVEX * risen * along,
                                           parting=LOWER_PARTING * (along * along * along),
                                           tip_light=LOWER_TIP_LIGHT * (1.0 - risen),
-                                          ceiling=max(LOWER_TEETH_CEILING / self._shade_rgb[RGB_TEETH].max(), 1.0),
+                                          ceiling=max(LOWER_TEETH_CEILING / (self._shade_rgb[RGB_TEETH] * self._lower_tint).max(), 1.0),
                                           lower=True)
         color[at] = mix(color[at], lower_colour, lower)
         # Risen, its gaps show the dark behind: parted over the teeth toward the tips, and bare

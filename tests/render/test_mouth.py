@@ -1115,6 +1115,7 @@ def test_light_teeths_lit_lower_tips_stay_under_white(analysis):
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     painter.teeth_rgb = np.array([240.0, 236.0, 228.0])
+    painter._lower_tint = np.ones(3)  # the lower row in this teeth colour, not the photo's lit teeth
     painter._shade_rgb = painter._shade_colours()
     mouth_w, opening = 100.0, 45.0
     d = np.linspace(0.0, 0.1 * mouth_w, 201).astype(np.float32)
@@ -1139,6 +1140,7 @@ def test_the_lower_rows_ceiling_leaves_its_tips_gaps_as_dark(analysis):
     contrast = []
     for teeth in ((240.0, 236.0, 228.0), (192.0, 188.8, 182.4)):
         painter.teeth_rgb = np.array(teeth)
+        painter._lower_tint = np.ones(3)  # the lower row in this teeth colour, not the photo's lit teeth
         painter._shade_rgb = painter._shade_colours()
         assert (painter._lower_ceiling() < 1.0 + LOWER_TIP_LIGHT) == (teeth[0] > 200.0)  # only the light ones held
         for d in (4.0, 4.5):

@@ -1328,8 +1328,9 @@ class MouthPainter:
 
     def _lower_ceiling(self) -> float:
         """The most the lower row's tips are lit, as a factor on the teeth colour _shade paints
-        (_shade_rgb's RGB_TEETH): LOWER_TEETH_CEILING levels over its brightest channel, at least 1."""
-        return max(LOWER_TEETH_CEILING / float(self._shade_rgb[RGB_TEETH].max()), 1.0)
+        (_shade_rgb's RGB_TEETH) in the lower row's hue (_lower_tint): LOWER_TEETH_CEILING levels over
+        its brightest channel, at least 1."""
+        return max(LOWER_TEETH_CEILING / float((self._shade_rgb[RGB_TEETH] * self._lower_tint).max()), 1.0)
 
     def _shade_colours(self) -> np.ndarray:
         """(N_RGB, 3) float64 the colours _shade's compiled passes take, by their RGB_* rows (once
@@ -1695,10 +1696,10 @@ LOWER_TIP_LIGHT = 0.2
 # most (SC_LOWER_CEILING), so their gaps still darken under it. Up to 1.2x the photo's own teeth, they
 # clipped to white on light teeth (11's smile: 278 of 255).
 LOWER_TEETH_CEILING = 245.0
-# The synthetic lower row takes the hue and chroma of the photo's lit teeth (the brightest
-# LOWER_TEETH_LIT share of the pixels _photo_teeth takes) at the teeth colour's luma, darkened by its
-# shade alone: the lower teeth stand in the upper row's and the lip's shadow, but in the mouth's
-# light the photo's own upper teeth are seen in. Warmed toward the lips as _in_shade warms the
+# The synthetic lower row is the photo's lit teeth (the brightest LOWER_TEETH_LIT share of the
+# pixels _photo_teeth takes), darkened by its shade alone: the lower teeth stand in the upper row's
+# and the lip's shadow, but in the light the photo's own upper teeth are seen in (from the median
+# teeth colour, 0.75-0.86 of it, they were 0.7 of the upper row's lit teeth). Warmed toward the lips as _in_shade warms the
 # upper row, they were 4-16 Lab a* pinker than the photo's teeth and read as taupe or lilac beside
 # them (judge31; out/lowtint31/NOTES.md); the photo's median teeth colour holds its shaded, pinker
 # pixels too (03: a* 0.5, b* 7.4 against its lit quarter's -1.5, 3.3).
@@ -2935,17 +2936,17 @@ def _tongue_colour_at(col, i, dl, across, across2, tongue, ex, ex2, uu, mouth_w,
 
 
 def _lit_teeth_tint(rgb: np.ndarray, *, skin_luma: float, teeth_rgb: np.ndarray) -> np.ndarray:
-    """(3,) per-channel factor on `teeth_rgb` (3,) that gives it the hue and chroma of the photo's lit
-    teeth at its own luma: the median of the brightest LOWER_TEETH_LIT share of the (K, 3) opening
-    pixels `rgb` that MouthPainter._photo_teeth takes as teeth (as light as the skin, `skin_luma`,
-    or lighter, unsaturated); ones if there are too few."""
+    """(3,) per-channel factor on `teeth_rgb` (3,) that makes it the photo's lit teeth: the median
+    of the brightest LOWER_TEETH_LIT share of the (K, 3) opening pixels `rgb` that
+    MouthPainter._photo_teeth takes as teeth (as light as the skin, `skin_luma`, or lighter,
+    unsaturated), its brightest channel at most LOWER_TEETH_CEILING; ones if there are too few."""
     luma = rgb @ LUMA
     teeth = (luma >= 0.85 * skin_luma) & (_chroma(rgb) <= 0.35)
     if teeth.sum() < 20:
         return np.ones(3)
     lit = rgb[teeth][luma[teeth] >= np.quantile(luma[teeth], 1.0 - LOWER_TEETH_LIT)]
     hue = np.median(lit, axis=0).astype(np.float64)
-    return hue * (float(teeth_rgb @ LUMA) / max(float(hue @ LUMA), 1.0)) / np.maximum(teeth_rgb, 1.0)
+    return hue * min(LOWER_TEETH_CEILING / max(float(hue.max()), 1.0), 1.0) / np.maximum(teeth_rgb, 1.0)
 
 
 @njit(cache=True, nogil=True)
