@@ -494,7 +494,7 @@ class ShadeReference:
         the shadow of the lip over it; its sides `convex_k` darker; `parting` (N,) how dark the gap
         is by height (the upper row's by default); `tip_light`: the lower row's edges lighter by
         that times along ** 2, facing the light (by default darker by TOOTH_EDGE_DARK * along);
-        `lower`: the lower row, in the photo's lit teeth's hue (_lower_tint) rather than _in_shade's;
+        `lower`: the lower row, under a photo's own teeth in its lit teeth's colour (_lower_tint), not _in_shade's;
         `ceiling`: the most the lower row's edge light may be (LOWER_TEETH_CEILING)."""
         # Rounded across: flat-lit over most of its face, turning away into shade at its sides, so
         # the gap is where two shaded sides meet (a flat tooth beside a dark line read as a block).
@@ -507,8 +507,8 @@ class ShadeReference:
         # lip that opens into a dark notch at the biting edge.
         parting = 0.1 + 0.5 * along ** 2 if parting is None else parting
         shade = (convex * (1.0 - parting * gap) * shadow * edge)[:, None] * corner_shade * np.reshape(dim, (-1, 1))
-        # The lower row: the photo's lit teeth's hue, unwarmed (_lit_teeth_tint).
-        return self.teeth_rgb * shade * self._lower_tint if lower else self._in_shade(shade)
+        # The lower row under a photo's own teeth: its lit teeth, unwarmed (_lit_teeth_tint).
+        return self.teeth_rgb * shade * self._lower_tint if lower and self._own_teeth else self._in_shade(shade)
 
     def _in_shade(self, shade: np.ndarray) -> np.ndarray:
         """(N, 3) teeth colour at (N, 1) brightness `shade` (1 lit): the light in a mouth's shadow

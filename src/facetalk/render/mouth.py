@@ -370,7 +370,7 @@ class MouthPainter:
         if own is not None:
             self.teeth_rgb = own
         self._lower_tint = _lit_teeth_tint(image[opening], skin_luma=skin_luma, teeth_rgb=self.teeth_rgb) \
-            if own is not None else np.ones(3)
+            if own is not None else np.ones(3)  # (_shade warms a synthetic-teeth photo's lower row instead)
         self._lip_rgb = lip.astype(np.float64)
         # A lip's wet inner face, curled into view (_roll_cover): redder than its outer red, at its
         # brightness (a rolled lip darkened toward the plain lip colour read as a grey band).
@@ -1314,9 +1314,16 @@ class MouthPainter:
         _shade_front(d_upper, d_lower, u, reach, show, lift, rows, tongue, ex, ex2, scalars, rgb, _tongue_texture(),
                      out, teeth)
         tint = np.empty((2, len(u), 3))
-        tint[0] = self._lower_tint  # the lower row: the photo's lit teeth's hue, unwarmed (_lit_teeth_tint)
-        at = np.flatnonzero(teeth[TH_UPPER_COVER] > 0.0)  # _in_shade's warmth where the upper teeth cover
-        tint[1, at] = self._shade_tint ** (1.0 - np.clip(teeth[TH_UPPER_SHADE, at], 0.0, 1.0))[:, None]
+        # Under a photo's own teeth the lower row is its lit teeth, unwarmed (_lit_teeth_tint); else
+        # both rows take _in_shade's warmth where they cover.
+        if self._own_teeth:
+            tint[0] = self._lower_tint
+        for row, (cover, shade) in enumerate(((TH_LOWER_COVER, TH_LOWER_SHADE), (TH_UPPER_COVER, TH_UPPER_SHADE))):
+            if row == 0 and self._own_teeth:
+                continue
+            at = np.flatnonzero(teeth[cover] > 0.0)
+            dark = 1.0 - np.clip(teeth[shade, at], 0.0, 1.0)
+            tint[row, at] = self._shade_tint ** dark[:, None]
         _shade_teeth(teeth, tint[0], tint[1], rgb, out)
         return out
 
