@@ -1313,9 +1313,16 @@ class MouthPainter:
         teeth = np.empty((N_TH, len(u)))
         _shade_front(d_upper, d_lower, u, reach, show, lift, rows, tongue, ex, ex2, scalars, rgb, _tongue_texture(),
                      out, teeth)
-        tint = np.empty((2, len(u), 3))
-        # Under a photo's own teeth the lower row is its lit teeth, unwarmed (_lit_teeth_tint); else
-        # both rows take _in_shade's warmth where they cover.
+        tint = self._teeth_tints(teeth)
+        _shade_teeth(teeth, tint[0], tint[1], rgb, out)
+        return out
+
+    def _teeth_tints(self, teeth: np.ndarray) -> np.ndarray:
+        """(2, N, 3) per-channel factors on the teeth colour for the lower then the upper row at
+        _shade_front's (N_TH, N) `teeth` (set only where that row covers): _in_shade's warmth toward
+        the lips as a row darkens; under a photo's own teeth, the lower row is its lit teeth,
+        unwarmed (_lit_teeth_tint)."""
+        tint = np.empty((2, teeth.shape[1], 3))
         if self._own_teeth:
             tint[0] = self._lower_tint
         for row, (cover, shade) in enumerate(((TH_LOWER_COVER, TH_LOWER_SHADE), (TH_UPPER_COVER, TH_UPPER_SHADE))):
@@ -1324,8 +1331,7 @@ class MouthPainter:
             at = np.flatnonzero(teeth[cover] > 0.0)
             dark = 1.0 - np.clip(teeth[shade, at], 0.0, 1.0)
             tint[row, at] = self._shade_tint ** dark[:, None]
-        _shade_teeth(teeth, tint[0], tint[1], rgb, out)
-        return out
+        return tint
 
     def _lower_narrow(self) -> float:
         """How many times narrower the synthetic lower teeth are drawn than LOWER_TOOTH_WIDTHS, in
