@@ -41,6 +41,15 @@ from facetalk.render.mouth import (
 )
 
 
+def _risen_dim(risen, along, across, rank, side):
+    """The risen row's shade (SMILE_LOWER_DIM): darker down into the lip and toward the corners, and
+    tooth by tooth (SMILE_TOOTH_SHADE); 1 where the row has not risen."""
+    return (1.0 - SMILE_LOWER_DIM[0] * risen) * (1.0 - SMILE_LOWER_DIM[1] * risen * (1.0 - along)) \
+        * (1.0 - SMILE_LOWER_DIM[2] * risen * smoothstep(across.astype(np.float64), *SMILE_LOWER_CORNERS)) \
+        * (1.0 - SMILE_TOOTH_SHADE[0] * risen
+           * (0.5 + 0.5 * np.sin(SMILE_TOOTH_SHADE[1] * rank + SMILE_TOOTH_SHADE[2] * side + SMILE_TOOTH_SHADE[3])))
+
+
 class ShadeReference:
     """MouthPainter._shade's steps in numpy over a built `painter` (its colours: throat_rgb,
     tongue_rgb, teeth_rgb, _tongue_back_rgb, _shade_tint, _black_rgb)."""
@@ -266,14 +275,9 @@ class ShadeReference:
         wedge = np.exp(-(np.minimum(f, 1.0 - f)
                          / (LOWER_TOOTH_GAP * (LOWER_GAP_WEDGE[0] + LOWER_GAP_WEDGE[1] * along))) ** 2)
         gap = 0.75 * wedge * gap_vary
-        dim = (1.0 - SMILE_LOWER_DIM[0] * risen) * (1.0 - SMILE_LOWER_DIM[1] * risen * (1.0 - along)) \
-            * (1.0 - SMILE_LOWER_DIM[2] * risen * smoothstep(across.astype(np.float64), *SMILE_LOWER_CORNERS)) \
-            * (1.0 - SMILE_TOOTH_SHADE[0] * risen
-               * (0.5 + 0.5 * np.sin(SMILE_TOOTH_SHADE[1] * rank + SMILE_TOOTH_SHADE[2] * side + SMILE_TOOTH_SHADE[3])))
-        # Their tips catch the light from above; only their base, at the lip, is in its shadow
-        # (half the upper lip's reach: the mouth width passed is halved).
-        # Risen, its teeth stand apart full height and rounder. The ceiling is over the teeth colour
-        # _shade paints (_shade_rgb's: a moustache darkens synthetic teeth, which _in_shade here leaves out).
+        dim = _risen_dim(risen, along, across, rank, side)
+        # Tips lit from above, only the base in the lip's shadow (half the upper lip's reach); risen, full
+        # height and rounder; the ceiling over _shade_rgb's teeth (a moustache darkens synthetic teeth).
         lower_colour = self._tooth_colour(f, LOWER_GAP_SHARE * gap, d_lower,
                                           lower_h, rounded[at], 0.5 * mouth_w, lip_shadow=LOWER_LIP_SHADOW, dim=dim,
                                           convex_k=LOWER_TOOTH_CONVEX + SMILE_LOWER_CONVEX * risen * along,
