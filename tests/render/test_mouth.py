@@ -1806,6 +1806,14 @@ def test_a_broad_smile_shows_the_lower_teeth_tips_over_the_lower_lip(analysis):
     assert tips[1.0][0] < tips[1.3][0] - 0.2 * teeth, tips
 
 
+def _rows_apart(analysis, *, n: int):
+    """_risen_row's painter and opening with (painter, lit teeth's luma, mouth_w, opening,
+    d_lower (n,) across the opening, zeros, the stretched lower teeth's show)."""
+    painter, mouth_w, opening, show, _ = _risen_row(analysis, n=n)
+    return (painter, float(painter.teeth_rgb @ LUMA), mouth_w, opening, np.linspace(0.0, opening[0], n), np.zeros(n),
+            show)
+
+
 def test_a_smiles_lower_teeth_rise_close_under_the_upper_row(analysis):
     """In a smile (`smiling` 1) the stretched lower row rises to a thin line under the upper one
     (SMILE_ROWS_GAP), teeth in shade where the gap between the rows showed (darker than lit teeth,
@@ -1818,18 +1826,10 @@ def test_a_smiles_lower_teeth_rise_close_under_the_upper_row(analysis):
     the upper teeth (judge30b). Its body is compared over the ordinary tips and under its shortest
     central's tip (the right central's ends at ~0.075 mouth widths): above that the slit between the
     rows' tips is dark (TIPS_SLIT_*), where the lit tongue showed before."""
-    from facetalk.render.mouth import SMILE_ROWS_GAP, _lower_teeth_show
+    from facetalk.render.mouth import SMILE_ROWS_GAP
 
-    closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
-    painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
-    teeth = float(painter.teeth_rgb @ LUMA)
-    mouth_w = 1.3 * painter._rest_mouth_w
     n = 80
-    opening = np.full(n, 0.24 * mouth_w)  # the synthetic upper row 0.1 tall: the rows 0.14 apart
-    d_lower = np.linspace(0.0, opening[0], n)
-    none = np.zeros(n)
-    show = painter._stretched_lower_teeth(_lower_teeth_show(opening, mouth_w), opening=opening,
-                                          own_upper=none, lift=none, mouth_w=mouth_w)
+    painter, teeth, mouth_w, opening, d_lower, none, show = _rows_apart(analysis, n=n)
     assert show.min() == 1.0
 
     def luma(u: float, smiling: float) -> np.ndarray:
@@ -2029,18 +2029,8 @@ def test_the_slit_between_a_smiles_rows_shows_the_tongue_in_shade(analysis):
     0.4 of lit teeth mid-mouth, and the less lit the narrower the slit. Measured from the lower lip,
     the tongue there stood lit, 0.5 of lit teeth: an even brick-pink crescent from corner to corner
     (judge30b)."""
-    from facetalk.render.mouth import _lower_teeth_show
-
-    closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
-    painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
-    teeth = float(painter.teeth_rgb @ LUMA)
-    mouth_w = 1.3 * painter._rest_mouth_w
     n = 120
-    opening = np.full(n, 0.24 * mouth_w)  # the synthetic upper row 0.1 tall: the rows 0.14 apart
-    d_lower = np.linspace(0.0, opening[0], n)
-    none = np.zeros(n)
-    show = painter._stretched_lower_teeth(_lower_teeth_show(opening, mouth_w), opening=opening,
-                                          own_upper=none, lift=none, mouth_w=mouth_w)
+    painter, teeth, mouth_w, opening, d_lower, none, show = _rows_apart(analysis, n=n)
     slit = (d_lower > 0.125 * mouth_w) & (d_lower < 0.136 * mouth_w)  # under the upper row, over the soft tips
     for u in (0.467, 0.5):
         luma = painter._shade(opening - d_lower, d_lower, opening, np.full(n, u), mouth_w, photo_teeth=(none, none),
