@@ -213,11 +213,22 @@ def _polygon_mask(*, shape: tuple[int, ...], points: np.ndarray) -> np.ndarray:
     return mask
 
 
+@dataclass(frozen=True, eq=False)
+class EyeMasks:
+    """One eye's (H, W) bool masks: the open polygon's inside, the iris disc, the lid bands above and
+    below the opening, and the shut lash line (empty where dlib found no shut eye)."""
+
+    inside: np.ndarray
+    iris_disc: np.ndarray
+    lid_above: np.ndarray
+    lid_below: np.ndarray
+    lash_line: np.ndarray
+
+
 def eye_masks(*, shape: tuple[int, ...], eye_px: np.ndarray, shut_eye_px: np.ndarray | None,
-              iris_px: np.ndarray) -> tuple[np.ndarray, ...]:
-    """(inside, iris disc, lid band above, lid band below, shut lash line) (H, W) bool masks for one
-    eye from dlib's (6, 2) px eye polygons, open and shut (None: no lash line), and the mesh's (5, 2)
-    px iris (centre, then the ring)."""
+              iris_px: np.ndarray) -> EyeMasks:
+    """EyeMasks for one eye from dlib's (6, 2) px eye polygons, open and shut (None: no lash line),
+    and the mesh's (5, 2) px iris (centre, then the ring)."""
     polygon = _polygon_mask(shape=shape, points=eye_px)
     inside = cv2.erode(polygon, np.ones((3, 3), np.uint8)).astype(bool)
     radius = LIMBUS_MARGIN * np.linalg.norm(iris_px[1:] - iris_px[0], axis=1).mean()
@@ -229,7 +240,8 @@ def eye_masks(*, shape: tuple[int, ...], eye_px: np.ndarray, shut_eye_px: np.nda
     lash = np.zeros(shape[:2], np.uint8)
     if shut_eye_px is not None:
         cv2.polylines(lash, [np.round(shut_eye_px).astype(np.int32)], True, 1, 3)
-    return inside, disc.astype(bool), above, below, lash.astype(bool)
+    return EyeMasks(inside=inside, iris_disc=disc.astype(bool), lid_above=above, lid_below=below,
+                    lash_line=lash.astype(bool))
 
 
 @dataclass(frozen=True, eq=False)
@@ -242,16 +254,16 @@ class IrisSclera:
     counted: np.ndarray
 
 
-def iris_sclera_showing(*, opened: np.ndarray, shut: np.ndarray, eyes: list[tuple[np.ndarray, ...]]) -> IrisSclera:
+def iris_sclera_showing(*, opened: np.ndarray, shut: np.ndarray, eyes: list[EyeMasks]) -> IrisSclera:
     """IrisSclera from (H, W, 3) uint8 RGB frames, open and shut, and per eye its eye_masks."""
     opened_lab, shut_lab = to_lab(opened), to_lab(shut)
     counted = np.zeros(opened.shape[:2], bool)
     total = np.zeros(opened.shape[:2], bool)
-    for inside, disc, above, below, lash in eyes:
-        colours = eye_colours(opened_lab=opened_lab, shut_lab=shut_lab, inside=inside, iris_disc=disc,
-                              lid_above=above, lid_below=below, lash_line=lash)
-        counted[inside] |= iris_or_sclera(lab=shut_lab[inside], colours=colours)
-        total |= inside
+    for eye in eyes:
+        colours = eye_colours(opened_lab=opened_lab, shut_lab=shut_lab, inside=eye.inside, iris_disc=eye.iris_disc,
+                              lid_above=eye.lid_above, lid_below=eye.lid_below, lash_line=eye.lash_line)
+        counted[eye.inside] |= iris_or_sclera(lab=shut_lab[eye.inside], colours=colours)
+        total |= eye.inside
     return IrisSclera(share=float(counted[total].mean()) if total.any() else float("nan"), counted=counted)
 
 
@@ -281,7 +293,7 @@ def eye_showing(animator: Animator, dlib_face: DlibFace) -> Showing | None:
                           lash_line=lash_line.astype(bool))
 
 
-def iris_sclera_at_closure(animator: Animator, dlib_face: DlibFace) -> IrisSclera | None:
+def iris_sclera_at_closure(*, animator: Animator, dlib_face: DlibFace) -> IrisSclera | None:
     """The issue's figure at full closure (both blinks = 1, still): dlib's eye polygons on the
     neutral render, the face mesh's irises of the photo. None where dlib finds no face."""
     opened = animator.render_motion(MotionFrame(t_s=0))
@@ -309,10 +321,10 @@ def portraits(args: argparse.Namespace) -> list[tuple[str, np.ndarray]]:
     return found
 
 
-def still_figures(animator: Animator, dlib_face: DlibFace) -> str:
+def still_figures(*, animator: Animator, dlib_face: DlibFace) -> str:
     """The two figures at full closure, as printed."""
     showing = eye_showing(animator, dlib_face) or Showing(np.nan, np.nan, np.nan)
-    issue = iris_sclera_at_closure(animator, dlib_face)
+    issue = iris_sclera_at_closure(animator=animator, dlib_face=dlib_face)
     return (f"at full closure eye showing {showing.eye:.1%} (the photo's own at most {showing.photo:.1%}, "
             f"lash line counted as eye {showing.with_lash_line:.1%}), iris or sclera by colour "
             f"{issue.share if issue is not None else np.nan:.1%}")
@@ -342,12 +354,12 @@ def main() -> None:
             print(f"{name:>28}: skipped (dlib finds no face in the photo)")
             continue
         if args.still_only:
-            print(f"{name:>28}: {still_figures(animator, dlib_face)}", flush=True)
+            print(f"{name:>28}: {still_figures(animator=animator, dlib_face=dlib_face)}", flush=True)
             continue
         n, seen, depth, identity = blink_recovery(animator, audio, dlib_face)
         totals += (n, seen)
         print(f"{name:>28}: blinks seen {seen}/{n} ({seen / max(n, 1):.0%}, EAR at blinks {depth:.2f} x median); "
-              f"{still_figures(animator, dlib_face)}; identity distance {identity:.3f}", flush=True)
+              f"{still_figures(animator=animator, dlib_face=dlib_face)}; identity distance {identity:.3f}", flush=True)
         save_image(out / f"closeup-{name.split()[0]}.png", closeup_sheet(animator))
     if not args.still_only:
         print(f"all portraits: blinks seen {totals[1]}/{totals[0]} ({totals[1] / max(totals[0], 1):.0%}); "

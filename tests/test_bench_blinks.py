@@ -45,7 +45,7 @@ def test_iris_or_sclera_counts_an_open_eye_and_not_a_shut_lid():
     import cv2
 
     opened, masks = _synthetic_eye()
-    inside = masks[0]
+    inside = masks.inside
     assert bench.iris_sclera_showing(opened=opened, shut=opened, eyes=[masks]).share > 0.9
     shut = np.full_like(opened, (200, 150, 125))
     shut[::2] -= np.uint8(12)  # the lid's grain and shade: darker than the band, still skin

@@ -1995,6 +1995,22 @@ def test_a_nearly_shut_jaw_shows_the_lower_incisors_under_a_thin_slit(analysis):
         assert dark <= mid_dark and lower >= 0.04 * mouth_w, (at, dark, lower, mid_dark)
 
 
+def test_the_spread_rows_share_is_taken_away_by_a_smile_and_by_a_rolled_upper_lip():
+    """/i/'s raised lower row (_near_share) follows the lips' spread alone: full past NEAR_WIDENED,
+    none short of it; a smile's row is SMILE_*'s, so none while smiling; fear's upper lip rolled over
+    the teeth (13's fear rolls 0.08, spread as wide as /i/) takes it away, else both rows show bared
+    (a grin), and half way it is half."""
+    from facetalk.render.mouth import NEAR_ROLLED, NEAR_WIDENED, _near_share
+
+    spread = NEAR_WIDENED[1] + 0.04
+    assert _near_share(spread, smiling=0.0, rolled=0.0) == 1.0
+    assert _near_share(NEAR_WIDENED[0] - 0.01, smiling=0.0, rolled=0.0) == 0.0
+    assert _near_share(spread, smiling=1.0, rolled=0.0) == 0.0
+    assert _near_share(spread, smiling=0.5, rolled=0.0) == 0.5
+    assert _near_share(spread, smiling=0.0, rolled=0.08) == 0.0
+    assert _near_share(spread, smiling=0.0, rolled=0.5 * NEAR_ROLLED) == 0.5
+
+
 def test_a_spread_mouths_lower_row_rides_its_jaw(analysis, monkeypatch):
     """The lower incisors and the lower lip both ride the mandible: with the lips held spread (/i/,
     lip_spread 0.75) and the jaw moving from 0.18 to 0.3, the lower row's height over the lip
