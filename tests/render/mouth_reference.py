@@ -194,7 +194,7 @@ class ShadeReference:
         `stretch`: (N,) 0..1, paint's _lower_teeth_shown (by default 1 where `lower_show` is beyond the opening's);
         `smiling` 0..1: a smile's stretched lower row rises under the upper (MouthPainter._smiling);
         `widened`: the lips' width ratio (MouthPainter._widened), whose spread raises the lower row
-        (_near_shut_row), unless the upper lip is `rolled` 0..1 over the teeth.
+        (_spread_row), unless the upper lip is `rolled` 0..1 over the teeth.
         Back to front: the cavity, the tongue, the lower teeth, the upper teeth."""
         lower_show = _lower_teeth_show(opening, mouth_w) if lower_show is None else lower_show
         across = np.abs(2.0 * u - 1.0)  # 0 mid-mouth .. 1 at the corners
@@ -215,7 +215,7 @@ class ShadeReference:
         color = self._cavity(d_upper - upper_px, d_lower, across, mouth_w, peak_opening=peak, narrow=narrow)
         peak_gap = peak - upper_px - lower_px
         lower_h = _lower_row_height(opening, lower_show, stretch, rows_gap, peak_gap, mouth_w, smiling=smiling)
-        lower_h, shut = _near_shut_row(lower_h, lower_show, rows_gap, mouth_w, widened=widened, smiling=smiling,
+        lower_h, shut = _spread_row(lower_h, lower_show, rows_gap, mouth_w, widened=widened, smiling=smiling,
                                        rolled=rolled)
         # The tongue's tip rests behind them: its lit front starts about at their tips.
         front_px = np.maximum(lower_px, lower_h * lower_show)
@@ -242,7 +242,7 @@ class ShadeReference:
         longer or shorter each (fixed per tooth). Toward the corners the lower lip rises over them:
         they sink behind it (faded out in place they showed as a row of blocks round the whole lip).
         Packed close, a narrow gap between them, darker at the tips. Worked out only where they
-        can show (a tenth of the opening or less). A nearly shut jaw's row (`near` (N,) 0..1, how far
+        can show (a tenth of the opening or less). A spread mouth's row (`near` (N,) 0..1, how far
         it stands past the ordinary one) sinks only further out (NEAR_SINK) and reaches that much further."""
         near = np.zeros(len(u)) if near is None else near
         reach = np.float64(np.float32(0.6)) + near * (NEAR_SINK[1] - 0.6)
@@ -261,7 +261,7 @@ class ShadeReference:
         # in the upper row's and the lip's shadow, darker into the lip and toward the corners.
         risen = smoothstep(lower_h / mouth_w, *SMILE_LOWER_RISEN)
         jitter, tilt = SMILE_TIP_JITTER[:3], SMILE_TIP_JITTER[3]
-        # A nearly shut jaw's tips NEAR_JAG as uneven; each tooth's side of its gaps LOWER_GAP_VARY
+        # A spread mouth's tips NEAR_JAG as uneven; each tooth's side of its gaps LOWER_GAP_VARY
         # wider or fainter by the tilt's sine.
         jag = np.maximum(risen, NEAR_JAG * near)
         uneven = 1.0 + jag * (jitter[0] * np.sin(jitter[1] * rank + jitter[2] * side)
@@ -615,7 +615,7 @@ def _tooth_length(rank: np.ndarray, f: np.ndarray) -> np.ndarray:
     return TOOTH_LENGTH[rank] * (1.0 - TIP_DROP[rank] * np.abs(2.0 * f - 1.0) ** TIP_POWER[rank])
 
 
-def _near_shut_row(lower_h: np.ndarray, lower_show: np.ndarray, rows_gap: np.ndarray, mouth_w: float, *,
+def _spread_row(lower_h: np.ndarray, lower_show: np.ndarray, rows_gap: np.ndarray, mouth_w: float, *,
                    widened: float, smiling: float, rolled: float) -> tuple[np.ndarray, np.ndarray]:
     """Lips spread (`widened`: the lips' width ratio, over NEAR_WIDENED; none while `smiling` 0..1 nor
     with the upper lip `rolled` over the teeth, by NEAR_ROLLED):
@@ -635,7 +635,7 @@ def _near_shut_row(lower_h: np.ndarray, lower_show: np.ndarray, rows_gap: np.nda
 
 def _tips_slit(raised: np.ndarray, rows_gap: np.ndarray, front_px: np.ndarray, lower_px: np.ndarray,
                mouth_w: float, *, across: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A risen row's tips (`raised` (N,) 0..1: past TIPS_SLIT_RISEN, or by a nearly shut jaw) close
+    """A risen row's tips (`raised` (N,) 0..1: past TIPS_SLIT_RISEN, or by a spread mouth) close
     the gap between the rows to a slit, the tongue seen through it: (N,) px that slit (`rows_gap`
     where the row is not risen) and (N,) the light let in through it (1 there), darkest mid-mouth
     (`across` 0), where the mouth behind is deepest."""
@@ -645,8 +645,8 @@ def _tips_slit(raised: np.ndarray, rows_gap: np.ndarray, front_px: np.ndarray, l
 
 
 def _lower_sink(across: np.ndarray, rank: np.ndarray, side: np.ndarray, near: np.ndarray) -> np.ndarray:
-    """The lower teeth's sink behind the lip toward the corners (LOWER_TEETH_SINK; a nearly shut
-    jaw's row, `near` 0..1, only further out: NEAR_SINK), a few percent uneven per tooth."""
+    """The lower teeth's sink behind the lip toward the corners (LOWER_TEETH_SINK; a spread
+    mouth's row, `near` 0..1, only further out: NEAR_SINK), a few percent uneven per tooth."""
     sink = (1.0 - smoothstep(across, *LOWER_TEETH_SINK)).astype(np.float64)
     sink += near * ((1.0 - smoothstep(across, *NEAR_SINK)).astype(np.float64) - sink)
     return sink * (1.0 + LOWER_SINK_JITTER[0] * np.sin(LOWER_SINK_JITTER[1] * rank + LOWER_SINK_JITTER[2] * side))

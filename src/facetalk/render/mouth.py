@@ -2710,7 +2710,7 @@ def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretch, s
         if near > 0.0:
             rows[ROW_NEAR, i] = min(max((np.float64(ls) * near * NEAR_LOWER_TEETH - rows[ROW_LOWER_H, i] / mouth_w)
                                         / NEAR_SHARE_RAMP, 0.0), 1.0)
-            rows[ROW_LOWER_H, i] = _near_shut_height(rows[ROW_LOWER_H, i], ls, rows[ROW_GAP, i], near, mouth_w)
+            rows[ROW_LOWER_H, i] = _spread_row_height(rows[ROW_LOWER_H, i], ls, rows[ROW_GAP, i], near, mouth_w)
         rows[ROW_FRONT_PX, i] = max(rows[ROW_LOWER_PX, i], rows[ROW_LOWER_H, i] * ls)
         rows[ROW_WIDE, i] = max(max(rows[ROW_GAP, i], 0.0) - TONGUE_ROOM[0] * mouth_w, 0.0) / (TONGUE_ROOM[1] * mouth_w)
         reach[0, i] = ls > 0 and across < np.float32(0.6) + rows[ROW_NEAR, i] * (NEAR_SINK[1] - 0.6) \
@@ -2730,7 +2730,7 @@ def _near_share(widened: float, *, smiling: float, rolled: float) -> float:
 
 
 @njit(cache=True, nogil=True)
-def _near_shut_height(lower_h, ls, rows_gap, near, mouth_w):
+def _spread_row_height(lower_h, ls, rows_gap, near, mouth_w):
     """A spread mouth's lower row (px) at one pixel: the larger of the ordinary row's `lower_h`
     and `ls` (lower_show) x `near` (0..1, _near_share) x a row NEAR_LOWER_TEETH mouth widths tall,
     cut to NEAR_SLIT_MIN under the upper row (`rows_gap` px from the lip here) but no shorter than
@@ -2976,8 +2976,8 @@ def _tooth_shade(f_pow3, gap, shadow, along_edge, parting, corner, convex):
 def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, ceiling, sines):
     """_lower_teeth at pixel i where they may show: its cover and shade into teeth[TH_LOWER_COVER, TH_LOWER_SHADE]
     (a smile's risen row also its gaps' share of the dark behind, TH_LOWER_NOTCH), its tips' light at most
-    `ceiling` (LOWER_TEETH_CEILING over the teeth colour's brightest channel, at least 1); a nearly
-    shut jaw's row (rows[ROW_NEAR, i]) sinks behind the lip only further out (NEAR_SINK). `sines`:
+    `ceiling` (LOWER_TEETH_CEILING over the teeth colour's brightest channel, at least 1); a spread
+    mouth's row (rows[ROW_NEAR, i]) sinks behind the lip only further out (NEAR_SINK). `sines`:
     _lower_tooth_sines'."""
     rank, near = rows[ROW_LOWER_RANK, i], rows[ROW_NEAR, i]
     sink = np.float64(np.float32(1.0) - _smooth32(across, LOWER_TEETH_SINK[0], LOWER_TEETH_SINK[1]))
@@ -2990,7 +2990,7 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
     rounding = min(1.0, (LOWER_TEETH_HEIGHT[0] + LOWER_TEETH_HEIGHT[1]) * mouth_w / lower_h)
     risen = _smooth64(lower_h / mouth_w, SMILE_LOWER_RISEN[0], SMILE_LOWER_RISEN[1])
     uneven, soft = 1.0, 1.2
-    jag = max(risen, NEAR_JAG * near)  # how far the tips are uneven: a risen row's, a nearly shut jaw's
+    jag = max(risen, NEAR_JAG * near)  # how far the tips are uneven: a risen row's, a spread mouth's
     if jag > 0.0:
         f = rows[ROW_LOWER_F, i]
         uneven = 1.0 + jag * (SMILE_TIP_JITTER[0] * tooth_sin[1] + SMILE_TIP_JITTER[3] * (2.0 * f - 1.0) * tooth_sin[2])
@@ -3026,7 +3026,7 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
 def _lower_tooth_sines():
     """(7, 2, 4) float64 per lower tooth (its rank from the midline, its side 1 or 2 less 1) the
     sines _lower_tooth_at takes of them: LOWER_SINK_JITTER's, SMILE_TIP_JITTER's, the tip's tilt's
-    and SMILE_TOOTH_SHADE's phase (once a frame, not per pixel: a nearly shut jaw's row paints
+    and SMILE_TOOTH_SHADE's phase (once a frame, not per pixel: a spread mouth's row paints
     ~900 lower-teeth pixels on 12's /i/)."""
     out = np.empty((TOOTH_LENGTH.shape[0], 2, 4))
     for k in range(out.shape[0]):
@@ -3084,7 +3084,8 @@ def _tooth_length_at(rank, tip_power, drop):
 @njit(cache=True, nogil=True)
 def _shade_teeth(teeth, tint_lower, tint_upper, rgb, out):
     """_shade's last stage, over `out` (N, 3) in place: the lower then the upper teeth
-    (`teeth`: _shade_front's; `tint_*` (N, 3) their _in_shade warmth), then the photo's black."""
+    (`teeth`: _shade_front's; `tint_*` (N, 3) per-channel factors, _teeth_tints': _in_shade's
+    warmth, or under a photo's own teeth the lower row's lit-teeth colour), then the photo's black."""
     for i in range(out.shape[0]):
         for c in range(3):
             if teeth[TH_LOWER_COVER, i] > 0.0:
@@ -3816,7 +3817,7 @@ NEAR_LOWER_TEETH = 0.075
 NEAR_SLIT_MIN = 0.01
 NEAR_SINK = (0.35, 0.75)
 NEAR_SHARE_RAMP = 0.035
-# A nearly shut jaw's row has its tips NEAR_JAG as uneven as a risen one's (SMILE_TIP_JITTER), and
+# A spread mouth's row (/i/) has its tips NEAR_JAG as uneven as a risen one's (SMILE_TIP_JITTER), and
 # both have each tooth's side of its gaps up to LOWER_GAP_VARY wider or fainter than the next one's
 # (the tilt's sine): level tips over evenly dark gaps read as a comb (judge31).
 NEAR_JAG = 0.5
@@ -3838,7 +3839,8 @@ LOWER_GAP_VARY = 0.4
 # rows showing through, read as notches cut in a band (judge30b). Much darker into the lip than
 # SMILE_LOWER_DIM's (SMILE_LOWER_DIM[0], overall, is a handle kept at 0), the row read as tan-grey,
 # about 60 levels below the photo's upper teeth (judge30b); at 0.12 into the lip and 0.3 toward the
-# corners it stood at 0.75 of 03's teeth luma, 0.79 now (out/lowtint31). The tips' phases leave
+# corners it stood at 0.75 of 03's teeth luma; lit as the photo's lit teeth (LOWER_TEETH_LIT) at
+# (0, 0.05, 0.2), 0.86 (out/lowtint31). The tips' phases leave
 # no tooth both the tallest and the lightest (with LOWER_SINK_JITTER's, the left central incisor
 # was, on every photo: judge31), nor the heights alternating tall, short, tall.
 # Dark full height, as wide as the upper centrals, it read as a fence of square blocks (judge30);
