@@ -284,7 +284,7 @@ class ShadeReference:
                                           parting=LOWER_PARTING * (along * along * along),
                                           tip_light=LOWER_TIP_LIGHT * (1.0 - risen),
                                           ceiling=max(LOWER_TEETH_CEILING / (self._shade_rgb[RGB_TEETH] * self._lower_tint).max(), 1.0),
-                                          lower=True)
+                                          lower=True, ordinary=1.0 - (1.0 - self._lower_ordinary) * (1.0 - np.maximum(risen, near)))
         color[at] = mix(color[at], lower_colour, lower)
         # Risen, its gaps show the dark behind: parted over the teeth toward the tips, and bare
         # between the tips up to the tallest tip's height.
@@ -492,14 +492,16 @@ class ShadeReference:
                       corner_shade: np.ndarray, mouth_w: float, *, lip_shadow: float = UPPER_LIP_SHADOW,
                       dim: np.ndarray | float = 1.0,
                       convex_k: float = TOOTH_CONVEX, parting: np.ndarray | None = None,
-                      tip_light: np.ndarray | None = None, ceiling: float = np.inf, lower: bool = False) -> np.ndarray:
+                      tip_light: np.ndarray | None = None, ceiling: float = np.inf, lower: bool = False,
+                      ordinary: np.ndarray | float = 1.0) -> np.ndarray:
         """(N, 3) teeth colour: each tooth rounded (lighter mid-tooth), dark gaps between teeth,
         darker toward the corners (by the (N, 1) `corner_shade`) and, by `lip_shadow` at most, in
         the shadow of the lip over it; its sides `convex_k` darker; `parting` (N,) how dark the gap
         is by height (the upper row's by default); `tip_light`: the lower row's edges lighter by
         that times along ** 2, facing the light (by default darker by TOOTH_EDGE_DARK * along);
         `lower`: the lower row, under a photo's own teeth in its lit teeth's colour (_lower_tint), not _in_shade's;
-        `ceiling`: the most the lower row's edge light may be (LOWER_TEETH_CEILING)."""
+        `ceiling`: the most the lower row's edge light may be (LOWER_TEETH_CEILING); `ordinary`: the
+        lower row's light where it is neither risen nor nearly shut (MouthPainter._lower_ordinary)."""
         # Rounded across: flat-lit over most of its face, turning away into shade at its sides, so
         # the gap is where two shaded sides meet (a flat tooth beside a dark line read as a block).
         convex = 1.0 - convex_k * np.abs(2.0 * f - 1.0) ** 3
@@ -510,7 +512,8 @@ class ShadeReference:
         # Neighbours touch near the gum and part toward their tips: the gap is a faint line at the
         # lip that opens into a dark notch at the biting edge.
         parting = 0.1 + 0.5 * along ** 2 if parting is None else parting
-        shade = (convex * (1.0 - parting * gap) * shadow * edge)[:, None] * corner_shade * np.reshape(dim, (-1, 1))
+        shade = (convex * (1.0 - parting * gap) * shadow * edge)[:, None] * corner_shade * np.reshape(dim, (-1, 1)) \
+            * np.reshape(ordinary, (-1, 1))
         # The lower row under a photo's own teeth: its lit teeth, unwarmed (_lit_teeth_tint).
         return self.teeth_rgb * shade * self._lower_tint if lower and self._own_teeth else self._in_shade(shade)
 

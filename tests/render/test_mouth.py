@@ -1088,6 +1088,28 @@ def test_the_lower_teeth_take_the_hue_of_the_photos_lit_teeth(analysis):
     assert (shown @ LUMA < np.array(lit) @ LUMA).all()
 
 
+def test_an_ordinary_lower_row_stands_in_shade_at_the_median_teeths_light(analysis):
+    """The ordinary (not risen, not nearly shut) lower row takes the photo's lit teeth's hue but
+    only the light of its median teeth colour: deep under the lower lip's edge, it stands in shade.
+    At the lit teeth's own light it was as light as the upper row's brightest teeth (judge31b: 11's
+    thin row in the widest vowel, /o/ and the smile a bright cream crescent against its magenta mouth);
+    here the lit quarter is 1.2x the median's luma."""
+    from facetalk.render.mouth import LOWER_TIP_LIGHT
+
+    lit, shaded = (232, 240, 246), (205, 182, 165)
+    photo = _photo_with_opening(analysis, ((0.0, 0.25, lit), (0.25, 0.75, shaded), (0.75, 1.0, (90, 40, 40))))
+    painter = MouthPainter(analysis.rig, photo, analysis.appearance.grain)
+    assert painter._own_teeth
+    mouth_w, opening = 100.0, 45.0
+    mid_u = np.full(201, 0.5 + 0.5 * 0.05, np.float32)  # mid-tooth of a central incisor
+    d = np.linspace(0.0, 0.1 * mouth_w, 201).astype(np.float32)
+    luma = _lower_row_alone(painter, mid_u, d, opening, mouth_w) @ LUMA
+    median = float(painter.teeth_rgb @ LUMA)
+    assert np.array(lit) @ LUMA > 1.1 * median
+    shown = luma[luma > 0.5 * median]
+    assert len(shown) > 20 and shown.max() <= (1.0 + LOWER_TIP_LIGHT) * median, (shown.max() / median)
+
+
 def test_lower_teeth_tips_catch_the_light(analysis):
     """Mid-tooth, a lower incisor is lighter at its biting edge than halfway down to the lip: the
     edge faces up into the light from the opening (LOWER_TIP_LIGHT). Darkened toward the tip like

@@ -371,6 +371,11 @@ class MouthPainter:
             self.teeth_rgb = own
         self._lower_tint = _lit_teeth_tint(image[opening], skin_luma=skin_luma, teeth_rgb=self.teeth_rgb) \
             if own is not None else np.ones(3)  # (_shade warms a synthetic-teeth photo's lower row instead)
+        # An ordinary (not risen, not nearly shut) lower row stands deep under the lip's edge, in
+        # shade: the lit teeth's hue at the median teeth colour's luma, not the lit teeth's (11's thin
+        # row lit so read as a bright cream crescent, judge31b).
+        self._lower_ordinary = min(float(self.teeth_rgb @ LUMA) / max(float((self.teeth_rgb * self._lower_tint) @ LUMA), 1e-6),
+                                   1.0)
         self._lip_rgb = lip.astype(np.float64)
         # A lip's wet inner face, curled into view (_roll_cover): redder than its outer red, at its
         # brightness (a rolled lip darkened toward the plain lip colour read as a grey band).
@@ -1301,6 +1306,7 @@ class MouthPainter:
         scalars[SC_SHOW32] = float(was32 if show32 is None else show32)
         scalars[[SC_SMILING, SC_LOWER_CEILING, SC_LOWER_NARROW]] = smiling, self._lower_ceiling(), self._lower_narrow()
         scalars[SC_NEAR] = _near_share(widened, smiling=smiling, rolled=rolled)
+        scalars[SC_LOWER_ORDINARY] = self._lower_ordinary
         runs = np.array(photo_teeth, np.float64)
         rows, reach = np.empty((N_ROWS, len(u))), np.empty((2, len(u)), np.bool_)
         _shade_rows(u, opening, d_upper, d_lower, runs, show, lift, np.ascontiguousarray(stretch, np.float64), scalars,
@@ -2668,7 +2674,8 @@ SC_SMILING = 5  # 0..1 how far the corners stand raised in a smile (MouthPainter
 SC_LOWER_CEILING = 6  # the most the lower row's light may be (LOWER_TEETH_CEILING)
 SC_LOWER_NARROW = 7  # the lower teeth's narrowing against the upper row, fixed per photo (MouthPainter._lower_narrow)
 SC_NEAR = 8  # 0..1 how far the lips' spread raises the lower row (_near_share)
-N_SC = 9
+SC_LOWER_ORDINARY = 9  # the ordinary lower row's light, fixed per photo (MouthPainter._lower_ordinary)
+N_SC = 10
 EDGES_UPPER, EDGES_LOWER = 0, 1
 # The stages' docstrings name the steps they take by the numpy reference's functions
 # (tests/render/mouth_reference.py: _cavity, _tongue, _lower_teeth, _tooth_colour, _in_shade...).
@@ -2896,7 +2903,7 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
         teeth[TH_LOWER_COVER, i] = teeth[TH_UPPER_COVER, i] = teeth[TH_LOWER_NOTCH, i] = 0.0
         if reach[0, i]:
             _lower_tooth_at(teeth, i, across, side, d_lower[i], rows[ROW_LOWER_H, i], lower_show[i], rows, ex,
-                            mouth_w, scalars[SC_LOWER_CEILING], sines)
+                            mouth_w, scalars[SC_LOWER_CEILING], sines, scalars[SC_LOWER_ORDINARY])
         if reach[1, i]:
             _upper_tooth_at(teeth, i, across, side, d_upper[i], upper_h, lift[i], rows, ex)
 
@@ -2973,12 +2980,13 @@ def _tooth_shade(f_pow3, gap, shadow, along_edge, parting, corner, convex):
 
 
 @njit(cache=True, nogil=True)
-def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, ceiling, sines):
+def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, ceiling, sines, ordinary):
     """_lower_teeth at pixel i where they may show: its cover and shade into teeth[TH_LOWER_COVER, TH_LOWER_SHADE]
     (a smile's risen row also its gaps' share of the dark behind, TH_LOWER_NOTCH), its tips' light at most
     `ceiling` (LOWER_TEETH_CEILING over the teeth colour's brightest channel, at least 1); a spread
     mouth's row (rows[ROW_NEAR, i]) sinks behind the lip only further out (NEAR_SINK). `sines`:
-    _lower_tooth_sines'."""
+    _lower_tooth_sines'; `ordinary`: the ordinary row's light (MouthPainter._lower_ordinary), none of
+    it on a risen or spread mouth's row."""
     rank, near = rows[ROW_LOWER_RANK, i], rows[ROW_NEAR, i]
     sink = np.float64(np.float32(1.0) - _smooth32(across, LOWER_TEETH_SINK[0], LOWER_TEETH_SINK[1]))
     if near > 0.0:
@@ -3020,6 +3028,8 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
         bare = min(max((row_top - np.float64(dl)) / soft, 0.0), 1.0) * ls - teeth[TH_LOWER_COVER, i]
         teeth[TH_LOWER_NOTCH, i] = risen * ex[EX_LOWER_GAP, i] * gap_vary * (SMILE_GAP_DARK * max(bare, 0.0)
                                                                   + SMILE_LOWER_PARTING * along * teeth[TH_LOWER_COVER, i])
+    # Neither risen nor nearly shut: deep under the lip's edge, in shade (MouthPainter._lower_ordinary).
+    teeth[TH_LOWER_SHADE, i] *= 1.0 - (1.0 - ordinary) * (1.0 - max(risen, near))
 
 
 @njit(cache=True, nogil=True)
