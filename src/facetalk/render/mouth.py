@@ -1723,6 +1723,11 @@ LOWER_TEETH_CEILING = 245.0
 # them (judge31; out/lowtint31/NOTES.md); the photo's median teeth colour holds its shaded, pinker
 # pixels too (03: a* 0.5, b* 7.4 against its lit quarter's -1.5, 3.3).
 LOWER_TEETH_LIT = 0.25
+# A lower row a 1/LOWER_RAISED_LIT share of the way risen (SMILE_LOWER_RISEN) or nearly shut (NEAR_*)
+# is lit as the photo's lit teeth; an ordinary one stands in shade at the median teeth colour's light
+# (MouthPainter._lower_ordinary). Ramped over the whole rise, 12's partly risen smile row greyed
+# (0.84 -> 0.80 of the upper row's luma; 0.82 at 4, 0.83 at 10: its corners stand unrisen).
+LOWER_RAISED_LIT = 10.0
 UPPER_LIP_SHADOW = 0.35
 LOWER_LIP_SHADOW = 0.3
 TOOTH_EDGE_DARK = 0.08
@@ -3029,7 +3034,7 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
         teeth[TH_LOWER_NOTCH, i] = risen * ex[EX_LOWER_GAP, i] * gap_vary * (SMILE_GAP_DARK * max(bare, 0.0)
                                                                   + SMILE_LOWER_PARTING * along * teeth[TH_LOWER_COVER, i])
     # Neither risen nor nearly shut: deep under the lip's edge, in shade (MouthPainter._lower_ordinary).
-    teeth[TH_LOWER_SHADE, i] *= 1.0 - (1.0 - ordinary) * (1.0 - max(risen, near))
+    teeth[TH_LOWER_SHADE, i] *= 1.0 - (1.0 - ordinary) * (1.0 - min(LOWER_RAISED_LIT * max(risen, near), 1.0))
 
 
 @njit(cache=True, nogil=True)
