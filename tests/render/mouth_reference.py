@@ -502,7 +502,7 @@ class ShadeReference:
         that times along ** 2, facing the light (by default darker by TOOTH_EDGE_DARK * along);
         `lower`: the lower row, under a photo's own teeth in its lit teeth's colour (_lower_tint), not _in_shade's;
         `ceiling`: the most the lower row's edge light may be (LOWER_TEETH_CEILING); `ordinary`: the
-        lower row's light where it is neither risen nor nearly shut (MouthPainter._lower_ordinary)."""
+        lower row's light where it is neither risen nor a spread mouth's (MouthPainter._lower_ordinary)."""
         # Rounded across: flat-lit over most of its face, turning away into shade at its sides, so
         # the gap is where two shaded sides meet (a flat tooth beside a dark line read as a block).
         convex = 1.0 - convex_k * np.abs(2.0 * f - 1.0) ** 3

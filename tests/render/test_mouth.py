@@ -1089,7 +1089,7 @@ def test_the_lower_teeth_take_the_hue_of_the_photos_lit_teeth(analysis):
 
 
 def test_an_ordinary_lower_row_stands_in_shade_at_the_median_teeths_light(analysis):
-    """The ordinary (not risen, not nearly shut) lower row takes the photo's lit teeth's hue but
+    """The ordinary (not risen, not a spread mouth's) lower row takes the photo's lit teeth's hue but
     only the light of its median teeth colour: deep under the lower lip's edge, it stands in shade.
     At the lit teeth's own light it was as light as the upper row's brightest teeth (judge31b: 11's
     thin row in the widest vowel, /o/ and the smile a bright cream crescent against its magenta mouth);
@@ -1108,6 +1108,19 @@ def test_an_ordinary_lower_row_stands_in_shade_at_the_median_teeths_light(analys
     assert np.array(lit) @ LUMA > 1.1 * median
     shown = luma[luma > 0.5 * median]
     assert len(shown) > 20 and shown.max() <= (1.0 + LOWER_TIP_LIGHT) * median, (shown.max() / median)
+
+
+def test_the_lower_rows_colour_is_the_photos_lit_teeth_in_hue_and_light(analysis):
+    """Under a photo's own teeth the lower row's colour (teeth_rgb x _lower_tint) is its lit teeth's,
+    light included (a risen or spread mouth's row is lit so; the ordinary one then dims by
+    _lower_ordinary, under 1): at the median teeth colour's light with the lit hue, 01's and the
+    bundled one's rows read as a grey band (judge31)."""
+    lit, shaded = (232, 240, 246), (205, 182, 165)
+    photo = _photo_with_opening(analysis, ((0.0, 0.25, lit), (0.25, 0.75, shaded), (0.75, 1.0, (90, 40, 40))))
+    painter = MouthPainter(analysis.rig, photo, analysis.appearance.grain)
+    assert painter._own_teeth and np.array(lit) @ LUMA > 1.1 * float(painter.teeth_rgb @ LUMA)
+    np.testing.assert_allclose(painter.teeth_rgb * painter._lower_tint, lit, atol=1.0)
+    assert 0.7 < painter._lower_ordinary < 1.0
 
 
 def test_lower_teeth_tips_catch_the_light(analysis):

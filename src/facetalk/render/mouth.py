@@ -371,7 +371,7 @@ class MouthPainter:
             self.teeth_rgb = own
         self._lower_tint = _lit_teeth_tint(image[opening], skin_luma=skin_luma, teeth_rgb=self.teeth_rgb) \
             if own is not None else np.ones(3)  # (_shade warms a synthetic-teeth photo's lower row instead)
-        # An ordinary (not risen, not nearly shut) lower row stands deep under the lip's edge, in
+        # An ordinary (not risen, not a spread mouth's) lower row stands deep under the lip's edge, in
         # shade: the lit teeth's hue at the median teeth colour's luma, not the lit teeth's (11's thin
         # row lit so read as a bright cream crescent, judge31b).
         self._lower_ordinary = min(float(self.teeth_rgb @ LUMA) / max(float((self.teeth_rgb * self._lower_tint) @ LUMA), 1e-6),
@@ -1723,7 +1723,7 @@ LOWER_TEETH_CEILING = 245.0
 # them (judge31; out/lowtint31/NOTES.md); the photo's median teeth colour holds its shaded, pinker
 # pixels too (03: a* 0.5, b* 7.4 against its lit quarter's -1.5, 3.3).
 LOWER_TEETH_LIT = 0.25
-# A lower row a 1/LOWER_RAISED_LIT share of the way risen (SMILE_LOWER_RISEN) or nearly shut (NEAR_*)
+# A lower row a 1/LOWER_RAISED_LIT share of the way risen (SMILE_LOWER_RISEN) or spread (NEAR_*)
 # is lit as the photo's lit teeth; an ordinary one stands in shade at the median teeth colour's light
 # (MouthPainter._lower_ordinary). Ramped over the whole rise, 12's partly risen smile row greyed
 # (0.84 -> 0.80 of the upper row's luma; 0.82 at 4, 0.83 at 10: its corners stand unrisen).
@@ -3033,7 +3033,7 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
         bare = min(max((row_top - np.float64(dl)) / soft, 0.0), 1.0) * ls - teeth[TH_LOWER_COVER, i]
         teeth[TH_LOWER_NOTCH, i] = risen * ex[EX_LOWER_GAP, i] * gap_vary * (SMILE_GAP_DARK * max(bare, 0.0)
                                                                   + SMILE_LOWER_PARTING * along * teeth[TH_LOWER_COVER, i])
-    # Neither risen nor nearly shut: deep under the lip's edge, in shade (MouthPainter._lower_ordinary).
+    # Neither risen nor a spread mouth's: deep under the lip's edge, in shade (MouthPainter._lower_ordinary).
     teeth[TH_LOWER_SHADE, i] *= 1.0 - (1.0 - ordinary) * (1.0 - min(LOWER_RAISED_LIT * max(risen, near), 1.0))
 
 
