@@ -1123,6 +1123,20 @@ def test_the_lower_rows_colour_is_the_photos_lit_teeth_in_hue_and_light(analysis
     assert 0.7 < painter._lower_ordinary < 1.0
 
 
+def test_no_risen_lower_tooth_is_both_the_tallest_and_the_lightest():
+    """A risen row's teeth (the four each side of the midline a smile shows) differ in height
+    (LOWER_SINK_JITTER x SMILE_TIP_JITTER) and in shade (SMILE_TOOTH_SHADE) by phases fixed per
+    tooth: no one tooth is both the tallest and the lightest (with LOWER_SINK_JITTER's phase alone the
+    left central incisor was, on every photo: judge31's one bright tall tooth)."""
+    from facetalk.render.mouth import LOWER_SINK_JITTER, SMILE_TIP_JITTER, SMILE_TOOTH_SHADE, _lower_tooth_sines
+
+    sines = _lower_tooth_sines()[:4]
+    height = ((1.0 + LOWER_SINK_JITTER[0] * sines[..., 0]) * (1.0 + SMILE_TIP_JITTER[0] * sines[..., 1])).ravel()
+    light = (1.0 - SMILE_TOOTH_SHADE[0] * (0.5 + 0.5 * sines[..., 3])).ravel()
+    assert height[light.argmax()] < height.max() - 0.01, (height, light)
+    assert light[height.argmax()] < light.max() - 0.005, (height, light)
+
+
 def test_lower_teeth_tips_catch_the_light(analysis):
     """Mid-tooth, a lower incisor is lighter at its biting edge than halfway down to the lip: the
     edge faces up into the light from the opening (LOWER_TIP_LIGHT). Darkened toward the tip like
