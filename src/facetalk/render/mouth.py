@@ -369,7 +369,7 @@ class MouthPainter:
         self._own_teeth = own is not None
         if own is not None:
             self.teeth_rgb = own
-        self._lower_tint = _lit_teeth_tint(image[opening], skin_luma=skin_luma, teeth_rgb=self.teeth_rgb) \
+        self._lower_tint = _lit_teeth_tint(_teeth_pixels(image[opening], skin_luma=skin_luma), teeth_rgb=self.teeth_rgb) \
             if own is not None else np.ones(3)  # (_shade warms a synthetic-teeth photo's lower row instead)
         # An ordinary (not risen, not a spread mouth's) lower row stands deep under the lip's edge, in
         # shade: the lit teeth's hue at the median teeth colour's luma, not the lit teeth's (11's thin
@@ -564,9 +564,8 @@ class MouthPainter:
         """The colour of the teeth a photo shows between its lips: pixels there about as light as
         the skin or lighter and far less saturated than lips; None if there are too few (a closed
         mouth's lips and shadow)."""
-        luma = rgb @ LUMA
-        teeth = (luma >= 0.85 * skin_luma) & (_chroma(rgb) <= 0.35)
-        return np.median(rgb[teeth], axis=0).astype(np.float64) if teeth.sum() >= 20 else None
+        teeth = _teeth_pixels(rgb, skin_luma=skin_luma)
+        return None if teeth is None else np.median(teeth, axis=0).astype(np.float64)
 
     def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray, *,
               tongue_tip: float = 0.0, lip_on_skull_xy: np.ndarray | None = None, roll_upper: float = 0.0) -> None:
@@ -1716,7 +1715,7 @@ LOWER_TIP_LIGHT = 0.2
 # clipped to white on light teeth (11's smile: 278 of 255).
 LOWER_TEETH_CEILING = 245.0
 # The synthetic lower row is the photo's lit teeth (the brightest LOWER_TEETH_LIT share of the
-# pixels _photo_teeth takes), darkened by its shade alone: the lower teeth stand in the upper row's
+# pixels, _teeth_pixels), darkened by its shade alone: the lower teeth stand in the upper row's
 # and the lip's shadow, but in the light the photo's own upper teeth are seen in (from the median
 # teeth colour, 0.75-0.86 of it, they were 0.7 of the upper row's lit teeth). Warmed toward the lips as _in_shade warms the
 # upper row, they were 4-16 Lab a* pinker than the photo's teeth and read as taupe or lilac beside
@@ -2960,16 +2959,21 @@ def _tongue_colour_at(col, i, dl, across, across2, tongue, ex, ex2, uu, mouth_w,
         col[c] += (shaded + k * (rgb[RGB_TEETH, c] - shaded) - col[c]) * cover
 
 
-def _lit_teeth_tint(rgb: np.ndarray, *, skin_luma: float, teeth_rgb: np.ndarray) -> np.ndarray:
-    """(3,) per-channel factor on `teeth_rgb` (3,) that makes it the photo's lit teeth: the median
-    of the brightest LOWER_TEETH_LIT share of the (K, 3) opening pixels `rgb` that
-    MouthPainter._photo_teeth takes as teeth (as light as the skin, `skin_luma`, or lighter,
-    unsaturated), its brightest channel at most LOWER_TEETH_CEILING; ones if there are too few."""
+def _teeth_pixels(rgb: np.ndarray, *, skin_luma: float) -> np.ndarray | None:
+    """The (K, 3) pixels of the (N, 3) opening pixels `rgb` a photo shows as teeth: about as light as
+    the skin (`skin_luma`) or lighter and far less saturated than lips; None if there are fewer than
+    20 (a closed mouth's lips and shadow)."""
     luma = rgb @ LUMA
     teeth = (luma >= 0.85 * skin_luma) & (_chroma(rgb) <= 0.35)
-    if teeth.sum() < 20:
-        return np.ones(3)
-    lit = rgb[teeth][luma[teeth] >= np.quantile(luma[teeth], 1.0 - LOWER_TEETH_LIT)]
+    return rgb[teeth] if teeth.sum() >= 20 else None
+
+
+def _lit_teeth_tint(teeth: np.ndarray, *, teeth_rgb: np.ndarray) -> np.ndarray:
+    """(3,) per-channel factor on `teeth_rgb` (3,) that makes it the photo's lit teeth: the median
+    of the brightest LOWER_TEETH_LIT share of its (K, 3) teeth pixels (_teeth_pixels'), its
+    brightest channel at most LOWER_TEETH_CEILING."""
+    luma = teeth @ LUMA
+    lit = teeth[luma >= np.quantile(luma, 1.0 - LOWER_TEETH_LIT)]
     hue = np.median(lit, axis=0).astype(np.float64)
     return hue * min(LOWER_TEETH_CEILING / max(float(hue.max()), 1.0), 1.0) / np.maximum(teeth_rgb, 1.0)
 
