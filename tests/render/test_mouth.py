@@ -1068,20 +1068,35 @@ def test_lower_teeth_gaps_are_soft_wedges_toward_the_tips(analysis):
     assert contrast[0] < 0.08 and contrast[1] > 2.0 * contrast[0] and width[1] > width[0], (contrast, width)
 
 
+# A photo's own teeth: a cool white lit quarter of the opening over warmer, shaded teeth.
+LIT_TEETH = (232, 240, 246)
+
+
+def _two_tone_teeth_painter(analysis) -> MouthPainter:
+    """A painter over the bundled photo with its opening painted as teeth lit LIT_TEETH in its upper
+    quarter, shaded (205, 182, 165) below, and dark red lips."""
+    bands = ((0.0, 0.25, LIT_TEETH), (0.25, 0.75, (205, 182, 165)), (0.75, 1.0, (90, 40, 40)))
+    return MouthPainter(analysis.rig, _photo_with_opening(analysis, bands), analysis.appearance.grain)
+
+
+def _central_lower_row(painter: MouthPainter) -> tuple[np.ndarray, np.ndarray]:
+    """(d (201,) px over the lower lip, (201, 3) the lower row alone there) mid-tooth of a central
+    incisor, the mouth 100 px wide, 45 px open."""
+    mid_u = np.full(201, 0.5 + 0.5 * 0.05, np.float32)
+    d = np.linspace(0.0, 10.0, 201).astype(np.float32)
+    return d, _lower_row_alone(painter, mid_u, d, 45.0, 100.0)
+
+
 def test_the_lower_teeth_take_the_hue_of_the_photos_lit_teeth(analysis):
     """The synthetic lower row under a photo's own teeth is in the hue and chroma of the photo's
     lit teeth (each channel over luma within 0.01 of theirs), darker only: here a cool white upper
     quarter of the opening over warmer, shaded teeth (Lab b* -4 and 12). Warmed toward the lips as the upper row's shade is (_in_shade), and
     from the median of all the teeth pixels, the lower row was taupe or lilac beside the photo's
     white teeth (judge31: 03's 202,185,171 against 228,241,247; 4-16 a* pinker on six portraits)."""
-    lit, shaded = (232, 240, 246), (205, 182, 165)
-    photo = _photo_with_opening(analysis, ((0.0, 0.25, lit), (0.25, 0.75, shaded), (0.75, 1.0, (90, 40, 40))))
-    painter = MouthPainter(analysis.rig, photo, analysis.appearance.grain)
+    lit = LIT_TEETH
+    painter = _two_tone_teeth_painter(analysis)
     assert painter._own_teeth
-    mouth_w, opening = 100.0, 45.0
-    mid_u = np.full(201, 0.5 + 0.5 * 0.05, np.float32)  # mid-tooth of a central incisor
-    d = np.linspace(0.0, 0.1 * mouth_w, 201).astype(np.float32)
-    rgb = _lower_row_alone(painter, mid_u, d, opening, mouth_w)
+    _, rgb = _central_lower_row(painter)
     shown = rgb[rgb @ LUMA > 0.5 * float(painter.teeth_rgb @ LUMA)]
     drift = np.abs(shown / (shown @ LUMA)[:, None] - np.array(lit) / (np.array(lit) @ LUMA))
     assert len(shown) > 20 and drift.max() < 0.01, (len(shown), drift.max(axis=0))
@@ -1096,14 +1111,11 @@ def test_an_ordinary_lower_row_stands_in_shade_at_the_median_teeths_light(analys
     here the lit quarter is 1.2x the median's luma."""
     from facetalk.render.mouth import LOWER_TIP_LIGHT
 
-    lit, shaded = (232, 240, 246), (205, 182, 165)
-    photo = _photo_with_opening(analysis, ((0.0, 0.25, lit), (0.25, 0.75, shaded), (0.75, 1.0, (90, 40, 40))))
-    painter = MouthPainter(analysis.rig, photo, analysis.appearance.grain)
+    lit = LIT_TEETH
+    painter = _two_tone_teeth_painter(analysis)
     assert painter._own_teeth
-    mouth_w, opening = 100.0, 45.0
-    mid_u = np.full(201, 0.5 + 0.5 * 0.05, np.float32)  # mid-tooth of a central incisor
-    d = np.linspace(0.0, 0.1 * mouth_w, 201).astype(np.float32)
-    luma = _lower_row_alone(painter, mid_u, d, opening, mouth_w) @ LUMA
+    d, rgb = _central_lower_row(painter)
+    luma = rgb @ LUMA
     median = float(painter.teeth_rgb @ LUMA)
     assert np.array(lit) @ LUMA > 1.1 * median
     shown = luma[luma > 0.5 * median]
@@ -1115,9 +1127,8 @@ def test_the_lower_rows_colour_is_the_photos_lit_teeth_in_hue_and_light(analysis
     light included (a risen or spread mouth's row is lit so; the ordinary one then dims by
     _lower_ordinary, under 1): at the median teeth colour's light with the lit hue, 01's and the
     bundled one's rows read as a grey band (judge31)."""
-    lit, shaded = (232, 240, 246), (205, 182, 165)
-    photo = _photo_with_opening(analysis, ((0.0, 0.25, lit), (0.25, 0.75, shaded), (0.75, 1.0, (90, 40, 40))))
-    painter = MouthPainter(analysis.rig, photo, analysis.appearance.grain)
+    lit = LIT_TEETH
+    painter = _two_tone_teeth_painter(analysis)
     assert painter._own_teeth and np.array(lit) @ LUMA > 1.1 * float(painter.teeth_rgb @ LUMA)
     np.testing.assert_allclose(painter.teeth_rgb * painter._lower_tint, lit, atol=1.0)
     assert 0.7 < painter._lower_ordinary < 1.0
@@ -1145,10 +1156,8 @@ def test_lower_teeth_tips_catch_the_light(analysis):
     luma at 0.5 before, 1.11 now."""
     closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
     painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
-    mouth_w, opening = 100.0, 45.0
-    mid_u = np.full(201, 0.5 + 0.5 * 0.05, np.float32)  # mid-tooth of a central incisor
-    d = np.linspace(0.0, 0.1 * mouth_w, 201).astype(np.float32)
-    luma = _lower_row_alone(painter, mid_u, d, opening, mouth_w) @ LUMA
+    d, rgb = _central_lower_row(painter)
+    luma = rgb @ LUMA
     shown = np.nonzero(luma > 0.5 * float(painter.teeth_rgb @ LUMA))[0]
     tips = float(d[shown.max()])
     at = lambda share: float(np.interp(share * tips, d, luma))  # noqa: E731
