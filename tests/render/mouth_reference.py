@@ -371,19 +371,19 @@ class ShadeReference:
         space = np.maximum(rows_gap, 0.0)
         wide = np.maximum(space - TONGUE_ROOM[0] * mouth_w, 0.0) / (TONGUE_ROOM[1] * mouth_w)
         share = TONGUE_SHARE_WIDE + (1.0 - TONGUE_SHARE_WIDE) * np.exp(-wide)
-        # Its top, seen from the front, is an arch over the floor: highest mid-mouth, dropping
-        # toward the corners faster than the lower lip rises there (the lip's rise, taken off a
-        # wide opening's tongue, is about TONGUE_ARCH_DROP of the opening lost toward the corners),
-        # down to the floor TONGUE_ARCH_WIDTH of the way out: a mound with the dark floor of the
-        # mouth either side of it. Measured from the lower lip alone its top ran parallel to the
-        # lip (a flat floor); as a low dome to 0.9 of the way out it still closed a dark box.
-        rise = TONGUE_ARCH_DROP * (1.0 - share) / (1.0 - TONGUE_SHARE_WIDE) * np.maximum(peak_opening - opening, 0.0)
-        # Rounded over the top, meeting the floor at a slant: x (3 - x) / 2 of the arch's square
-        # profile x (a square root stood it up at the sides like a wall; a power 0.7 reads alike
-        # and costs three times as much).
+        # Its top, seen from the front, is an arch over the floor: highest mid-mouth, a parabola
+        # down to the floor TONGUE_ARCH_WIDTH of the way out, a mound with the dark floor of the
+        # mouth either side of it. Its height is the share of the gap at the opening's peak
+        # (this pixel's gap plus the opening `lost` here), less the lower lip's rise toward the
+        # corners (about TONGUE_ARCH_DROP of the opening lost). Measured from the lower lip alone
+        # its top ran parallel to the lip (a flat floor); as a low dome to 0.9 of the way out it
+        # closed a dark box; from this pixel's gap, with 0.9 of the opening lost taken off, and
+        # as x (3 - x) / 2 of the parabola (flat over the top, steep at the ends), it came down
+        # the opening's straight lens tail in straight flanks (a tent on 13, a trapezoid on 12).
+        # (A square root stood it up at the sides like a wall.)
+        lost = (1.0 - share) / (1.0 - TONGUE_SHARE_WIDE) * np.maximum(peak_opening - opening, 0.0)
         dome = np.maximum(1.0 - across2 / TONGUE_ARCH_WIDTH ** 2, 0.0)
-        dome *= 1.5 - 0.5 * dome
-        height = (front_px + share * space) * dome - rise  # above the lower lip
+        height = (front_px + share * (space + lost)) * dome - TONGUE_ARCH_DROP * lost  # above the lower lip
         # The raised tip is a rounded blade, its sides falling steeply but smoothly to the resting
         # tongue between BLADE_SIDES of the way to the corners (a parabola reaching 0.42 stood as a
         # wide wedge; an ellipse to 0.32, vertical at its sides, left a square dark box either side).

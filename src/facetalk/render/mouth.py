@@ -1599,12 +1599,14 @@ def _darkest_rgb(image: np.ndarray) -> np.ndarray:
 SLIT_DARK_GAP = 0.12
 SLIT_DARKEST = 0.85
 
-# The resting tongue's arch seen from the front (_shade_back): it meets the floor this
-# far out toward the corners (0..1), and it drops this share of the opening lost toward them.
-TONGUE_ARCH_WIDTH = 0.71
-TONGUE_ARCH_DROP = 0.9
+# The resting tongue's arch seen from the front (_shade_back): a parabola over the floor meeting
+# it this far out toward the corners (0..1), its height over the lower lip less this share of the
+# opening lost toward them (about the lower lip's own rise there, 0.55-0.95 of it over 12, 13,
+# 03, 11, 01, bundled; out/tongue32): a mound whose top bends evenly all the way to its ends.
+TONGUE_ARCH_WIDTH = 0.62
+TONGUE_ARCH_DROP = 0.6
 # Its foot meets the lower lip in a curve of about this radius (mouth widths; _shade_back).
-TONGUE_FOOT = 0.14
+TONGUE_FOOT = 0.07
 
 # The cavity's light (_shade_back): what the cheeks' inner walls catch toward the
 # corners (0.7 before: pale side panels), how much of the floor's light beside the tongue their
@@ -2843,11 +2845,12 @@ def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
             _palate_at(out[i], rows[ROW_BELOW_TEETH, i], across, mouth_w, palate)
         space = max(rows[ROW_GAP, i], 0.0)
         share = TONGUE_SHARE_WIDE + (1.0 - TONGUE_SHARE_WIDE) * ex[EX_SHARE, i]
-        rise = TONGUE_ARCH_DROP * (1.0 - share) / (1.0 - TONGUE_SHARE_WIDE) \
-            * np.float64(max(np.float32(peak) - op, np.float32(0.0)))
+        # The mound's height is the peak's gap's share (`space` + `lost`), not this pixel's: taken
+        # from the local gap, it fell with the opening's straight lens tail, and with the lip's
+        # rise taken off 0.9 of the opening lost, the top ran down in straight flanks (a tent).
+        lost = (1.0 - share) / (1.0 - TONGUE_SHARE_WIDE) * np.float64(max(np.float32(peak) - op, np.float32(0.0)))
         dome = max(one - across * across / np.float32(TONGUE_ARCH_WIDTH ** 2), np.float32(0.0))
-        dome = dome * (np.float32(1.5) - np.float32(0.5) * dome)
-        height = (rows[ROW_FRONT_PX, i] + share * space) * np.float64(dome) - rise
+        height = (rows[ROW_FRONT_PX, i] + share * (space + lost)) * np.float64(dome) - TONGUE_ARCH_DROP * lost
         raised = np.float32(0.0)
         if tongue_tip > 0.0:
             raised = np.float32(tongue_tip) * (one - _smooth32(across, BLADE_SIDES[0], BLADE_SIDES[1]))
