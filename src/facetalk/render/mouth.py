@@ -1601,7 +1601,7 @@ SLIT_DARKEST = 0.85
 
 # The resting tongue's arch seen from the front (_shade_back): a parabola over the floor meeting
 # it this far out toward the corners (0..1), its height over the lower lip less this share of the
-# opening lost toward them (about the lower lip's own rise there, 0.55-0.95 of it over 12, 13,
+# opening lost toward them (about the lower lip's own rise there, 0.53-1.0 of it over 12, 13,
 # 03, 11, 01, bundled; out/tongue32): a mound whose top bends evenly all the way to its ends.
 TONGUE_ARCH_WIDTH = 0.62
 TONGUE_ARCH_DROP = 0.6
