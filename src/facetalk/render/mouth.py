@@ -2733,7 +2733,8 @@ EDGES_UPPER, EDGES_LOWER = 0, 1
 def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretch, scalars, edges, rows, reach):
     """_shade's first stage: per pixel into `rows` (N_ROWS, N) float64 the upper and lower rows'
     px (upper_px, lower_px), rows_gap, below_teeth, lower_h, front_px, the tongue's `wide`, the
-    lower and upper teeth's f and rank (_teeth_along), the slot (_slot_at), by their ROW_* indices. Float32 (N,) `u`,
+    lower and upper teeth's f and rank (_teeth_along; 0 where `reach` has not that row), the slot
+    (_slot_at), by their ROW_* indices. Float32 (N,) `u`,
     `opening`, `d_upper`, `lift` px; (2, N) float64 `runs` px; (N,) float64 `lower_show` (its
     values float32 where scalars[SC_SHOW32] is 1); (N,) float64 0..1 `stretch`; `scalars` (N_SC,): see
     SC_*; `edges` (2, 9) the upper and lower teeth's (_teeth_edges). Into `reach` (2, N) bool where the
@@ -2752,11 +2753,6 @@ def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretch, s
         rows[ROW_LOWER_PX, i] = runs[1, i] * (np.float64(one - np.float32(ls)) if show32 else 1.0 - ls)
         rows[ROW_GAP, i] = np.float64(opening[i]) - rows[ROW_UPPER_PX, i] - rows[ROW_LOWER_PX, i]
         rows[ROW_BELOW_TEETH, i] = np.float64(d_upper[i]) - rows[ROW_UPPER_PX, i]
-        # Per photo, not per frame (_lower_narrow): a narrowing that followed the smile or the row's
-        # height slid the gaps with the corners' and the jaw's every twitch.
-        rows[ROW_LOWER_RANK, i], rows[ROW_LOWER_F, i] = _along_at(np.float64(across) * scalars[SC_LOWER_NARROW],
-                                                                  u[i], edges[EDGES_LOWER])
-        rows[ROW_UPPER_RANK, i], rows[ROW_UPPER_F, i] = _along_at(across, u[i], edges[EDGES_UPPER])
         _slot_at(rows, i, opening[i], lift[i], u[i], synthetic, mouth_w)
         peak_gap = scalars[SC_PEAK] - rows[ROW_UPPER_PX, i] - rows[ROW_LOWER_PX, i]
         rows[ROW_LOWER_H, i] = _lower_height(opening[i], ls, stretch[i], rows[ROW_GAP, i], mouth_w, show32,
@@ -2772,6 +2768,16 @@ def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretch, s
             and np.float64(d_lower[i]) < 1.1 * rows[ROW_LOWER_H, i] + 1.2
         reach[1, i] = runs[0, i] < OWN_ROW_SHOWS * upper_h and across < np.float32(0.9) \
             and d_upper[i] < np.float32(1.12 * upper_h + 1.0) + lift[i]
+        # Only where that row may show (nothing else reads them; 0 elsewhere): the two searches over
+        # every pixel were a quarter of this stage's time.
+        # Per photo, not per frame (_lower_narrow): a narrowing that followed the smile or the row's
+        # height slid the gaps with the corners' and the jaw's every twitch.
+        rows[ROW_LOWER_RANK, i] = rows[ROW_LOWER_F, i] = rows[ROW_UPPER_RANK, i] = rows[ROW_UPPER_F, i] = 0.0
+        if reach[0, i]:
+            rows[ROW_LOWER_RANK, i], rows[ROW_LOWER_F, i] = _along_at(np.float64(across) * scalars[SC_LOWER_NARROW],
+                                                                      u[i], edges[EDGES_LOWER])
+        if reach[1, i]:
+            rows[ROW_UPPER_RANK, i], rows[ROW_UPPER_F, i] = _along_at(across, u[i], edges[EDGES_UPPER])
 
 
 def _near_share(widened: float, *, smiling: float, rolled: float) -> float:
@@ -2801,9 +2807,12 @@ def _slot_at(rows, i, op, lift, uu, synthetic, mouth_w):
     the photo's own teeth show, not `synthetic`), in float32 as numpy takes it; into
     rows[ROW_SLOT_TEETH, i] the synthetic upper teeth's light in it at `uu` along the mouth (SLOT_MID
     of SLOT_SHADE[0] darker mid-mouth, all of it at the corners)."""
+    if not synthetic:  # what the lines below give there (1 - 0 x the rest is exactly 1), taken for free
+        rows[ROW_SLOT, i], rows[ROW_SLOT_TEETH, i] = 0.0, 1.0
+        return
     one, w = np.float32(1.0), np.float32(mouth_w)
     narrow = (one - _smooth32(op / w, SLOT_OPENING[0], SLOT_OPENING[1])) * (one - _smooth32(lift / w, 0.0, SLOT_LIFT))
-    rows[ROW_SLOT, i] = np.float64(narrow) if synthetic else 0.0
+    rows[ROW_SLOT, i] = np.float64(narrow)
     across = abs(2.0 * np.float64(uu) - 1.0)
     rows[ROW_SLOT_TEETH, i] = 1.0 - SLOT_SHADE[0] * rows[ROW_SLOT, i] * (SLOT_MID + (1.0 - SLOT_MID) * across)
 
