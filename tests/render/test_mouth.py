@@ -3642,6 +3642,47 @@ def test_shade_passes_equal_the_numpy_specification_to_the_bit(analysis, tongue_
     assert np.array_equal(fast, spec), int((fast != spec).any(axis=1).sum())
 
 
+@pytest.mark.parametrize("own", [False, True])
+def test_shade_rows_looks_up_each_rows_teeth_where_that_row_reaches_as_the_reference_does(analysis, monkeypatch, own):
+    """_shade_rows takes a row's tooth (rank, f) only where that row may show (its `reach`) and there
+    it is the reference's _teeth_along to the bit (the lower row narrowed as _lower_narrow says); it
+    is 0 elsewhere, where nothing reads it. Where the photo's own upper teeth show (not synthetic)
+    there is no slot (ROW_SLOT 0, the teeth's light ROW_SLOT_TEETH 1), as the full formula gives:
+    both are taken for free there (out/ifast32/NOTES.md). Paint's float32 inputs, random pixels."""
+    from facetalk.render.mouth import (
+        LOWER_TEETH_PER_SIDE, LOWER_TOOTH_WIDTHS, OWN_ROW_SHOWS, ROW_LOWER_F, ROW_LOWER_RANK, ROW_SLOT, ROW_SLOT_TEETH,
+        TEETH_PER_SIDE, UPPER_TOOTH_WIDTHS,
+    )
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    painter._own_teeth = own
+    rng, n, mouth_w = np.random.default_rng(5), 4000, 120.0
+    opening = (rng.random(n) * 0.6 * mouth_w).astype(np.float32)
+    t, u = rng.random(n).astype(np.float32), rng.random(n).astype(np.float32)
+    runs = (rng.random(n) * 0.15 * mouth_w * (rng.random(n) < 0.4), rng.random(n) * 0.05 * mouth_w)
+    seen, original = {}, mouth_module._shade_rows
+
+    def record(*args):
+        original(*args)
+        seen["rows"], seen["reach"] = args[-2].copy(), args[-1].copy()
+
+    monkeypatch.setattr(mouth_module, "_shade_rows", record)
+    painter._shade(t * opening, (1.0 - t) * opening, opening, u, mouth_w, photo_teeth=runs,
+                   lower_show=rng.random(n) * (rng.random(n) < 0.7), peak_opening=0.55 * mouth_w, widened=1.2)
+    rows, reach = seen["rows"], seen["reach"]
+    for reaches, rank_row, f_row, teeth in (
+            (reach[0], ROW_LOWER_RANK, ROW_LOWER_F, _teeth_along(u, widths=LOWER_TOOTH_WIDTHS, per_side=LOWER_TEETH_PER_SIDE,
+                                                                   narrow=painter._lower_narrow())),
+            (reach[1], ROW_UPPER_RANK, ROW_UPPER_F, _teeth_along(u, widths=UPPER_TOOTH_WIDTHS, per_side=TEETH_PER_SIDE))):
+        assert 100 < reaches.sum() < n - 100  # both kinds of pixel
+        assert np.array_equal(rows[rank_row, reaches], teeth[0][reaches])
+        assert np.array_equal(rows[f_row, reaches], teeth[1][reaches])
+        assert not rows[[rank_row, f_row]][:, ~reaches].any()
+    own_row = runs[0] >= OWN_ROW_SHOWS * (SYNTHETIC_UPPER_TEETH_MW * mouth_w)
+    assert own_row.sum() > 100 and (rows[ROW_SLOT, ~own_row] > 0.0).sum() > 100
+    assert not rows[ROW_SLOT, own_row].any() and (rows[ROW_SLOT_TEETH, own_row] == 1.0).all()
+
+
 def test_cavity_gather_equals_numpy_lookups():
     """_cavity_gather finds the cavity pixels of a box row by row with their triangles, vertices and
     float32 weights exactly as numpy's lookups did (material of each triangle id, -1 none)."""
