@@ -3995,7 +3995,7 @@ def _shade_exponentials(u: np.ndarray, d_upper: np.ndarray, d_lower: np.ndarray,
     # Under synthetic teeth only (a photo's own end where _lay_photo_interior lays them:
     # _photo_penumbra), and none PENUMBRA_REACH falloffs down: exps over every pixel cost 0.1 ms.
     below, ex[EX_PENUMBRA] = rows[ROW_BELOW_TEETH], 0.0
-    if np.any(synthetic):
+    if np.count_nonzero(synthetic):  # (np.any's reduction costs ~2 us more a frame)
         at = np.flatnonzero(synthetic & (below < PENUMBRA_REACH * TEETH_PENUMBRA[1] * mouth_w))
         ex[EX_PENUMBRA, at] = np.exp(-np.maximum(below[at], 0.0) / (TEETH_PENUMBRA[1] * mouth_w))
     low, up = np.flatnonzero(reach[0]), np.flatnonzero(reach[1])
