@@ -3061,12 +3061,18 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
     # its own height, had notches cut between the incisors); 1.0 exactly at ordinary heights.
     rounding = min(1.0, (LOWER_TEETH_HEIGHT[0] + LOWER_TEETH_HEIGHT[1]) * mouth_w / lower_h)
     risen = _smooth64(lower_h / mouth_w, SMILE_LOWER_RISEN[0], SMILE_LOWER_RISEN[1])
-    uneven, soft = 1.0, 1.2
+    uneven, soft, rounded = 1.0, 1.2, ex[EX_ROUNDED, i]
     jag = max(risen, NEAR_JAG * near)  # how far the tips are uneven: a risen row's, a spread mouth's
+    raised = max(risen, near)
     if jag > 0.0:
         f = rows[ROW_LOWER_F, i]
         uneven = 1.0 + jag * (SMILE_TIP_JITTER[0] * tooth_sin[1] + SMILE_TIP_JITTER[3] * (2.0 * f - 1.0) * tooth_sin[2])
         soft = 1.2 + risen * SMILE_TIP_SOFT * mouth_w
+    if raised > 0.0:
+        # Bared, each incisor's worn edge rounds down into its sides (the dark behind shows in a V
+        # between two tips) and its face turns away from its crest (LOWER_TOOTH_ROUND), not a flat block.
+        uneven *= 1.0 - raised * LOWER_TIP_ROUND * ex[EX_LOWER_CONVEX, i]
+        rounded *= _lower_tooth_crest(rows[ROW_LOWER_F, i], raised, near, tooth_sin[0])
     shown = (lower_h * sink * uneven * (1.0 - 0.2 * ex[EX_LOWER_EDGE, i] * rounding) - np.float64(dl)) / soft
     teeth[TH_LOWER_COVER, i] = min(max(shown, 0.0), 1.0) * ls
     # Each tooth's side of its gaps wider or fainter than its neighbour's (LOWER_GAP_VARY): even, the
@@ -3081,7 +3087,7 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
     edge = 1.0 + min(tip_light, ceiling - 1.0) * (along * along)
     teeth[TH_LOWER_SHADE, i] = _tooth_shade(ex[EX_LOWER_CONVEX, i], gap, shadow, edge,
                                             LOWER_PARTING * (along * along * along),
-                                            ex[EX_ROUNDED, i], LOWER_TOOTH_CONVEX + SMILE_LOWER_CONVEX * risen * along)
+                                            rounded, LOWER_TOOTH_CONVEX + SMILE_LOWER_CONVEX * risen * along)
     if risen > 0.0:
         teeth[TH_LOWER_SHADE, i] *= _risen_dim(risen, along, np.float64(across), tooth_sin[3])
         # Its gaps show the dark behind: parted over the teeth toward the tips, and bare between
@@ -3091,9 +3097,23 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
         row_top = lower_h * sink * (1.0 + risen * SMILE_TIP_JITTER[0])
         bare = min(max((row_top - np.float64(dl)) / soft, 0.0), 1.0) * ls - teeth[TH_LOWER_COVER, i]
         teeth[TH_LOWER_NOTCH, i] = risen * ex[EX_LOWER_GAP, i] * gap_vary * (SMILE_GAP_DARK * max(bare, 0.0)
-                                                                  + SMILE_LOWER_PARTING * along * teeth[TH_LOWER_COVER, i])
+                                                                  + SMILE_LOWER_PARTING * (along * along * along)
+                                                                  * teeth[TH_LOWER_COVER, i])
     # Neither risen nor a spread mouth's: deep under the lip's edge, in shade (MouthPainter._lower_ordinary).
     teeth[TH_LOWER_SHADE, i] *= 1.0 - (1.0 - ordinary) * (1.0 - min(LOWER_RAISED_LIT * max(risen, near), 1.0))
+
+
+@njit(cache=True, nogil=True)
+def _lower_tooth_crest(f, raised, near, tooth_sin):
+    """A bared lower tooth's light factor at `f` (0..1 across the tooth), by `raised` (0..1, a
+    risen or spread mouth's row; 1 exactly at 0): LOWER_TOOTH_ROUND[1] over 1 on its crest (and
+    LOWER_TOOTH_ROUND[2] x `near` more, a spread mouth's row, 0..1, lit from the opening), its face
+    turning away toward both sides by LOWER_TOOTH_ROUND[0] x the square of the way out, the crest
+    LOWER_TOOTH_SKEW x `tooth_sin` (its _lower_tooth_sines' first) off the middle, so that no two
+    teeth are lit alike."""
+    crest = 0.5 + LOWER_TOOTH_SKEW * tooth_sin
+    x = (f - crest) / crest if f < crest else (f - crest) / (1.0 - crest)
+    return 1.0 + raised * (LOWER_TOOTH_ROUND[1] - LOWER_TOOTH_ROUND[0] * x * x) + near * LOWER_TOOTH_ROUND[2]
 
 
 @njit(cache=True, nogil=True)
@@ -3909,14 +3929,27 @@ NEAR_SHARE_RAMP = 0.035
 # (the tilt's sine): level tips over evenly dark gaps read as a comb (judge31).
 NEAR_JAG = 0.5
 LOWER_GAP_VARY = 0.4
+# A bared lower row (risen or spread) at 2x is seen tooth by tooth: each incisor's face convex across
+# its width, its light falling off as the square of the way out from its crest by up to
+# LOWER_TOOTH_ROUND[0] at its sides, the crest LOWER_TOOTH_ROUND[1] over the lit teeth (their colour
+# is a median over lit, rounded teeth: without it the row's median fell from 0.87 to 0.80 of the
+# upper row's light on 03's /i/), a spread mouth's row (lit from the opening, its tips too,
+# LOWER_TIP_LIGHT) LOWER_TOOTH_ROUND[2] more, and LOWER_TOOTH_SKEW off the middle tooth by tooth; its worn biting
+# edge LOWER_TIP_ROUND of the row's height lower at its sides (|2f - 1| ** 3), so two tips meet in a
+# V of the dark behind. Flat-lit with square tips over straight gaps, the row read as piano keys in
+# the smile and as a band with comb ticks in /i/ (judge31).
+LOWER_TOOTH_ROUND = (0.16, 0.06, 0.025)
+LOWER_TOOTH_SKEW = 0.12
+LOWER_TIP_ROUND = 0.18
 # Risen (its height from the first to the second, mouth widths, past the tallest ordinary tips)
 # the lower row is mostly behind the lower lip, in its and the upper row's shadow (SMILE_LOWER_DIM:
 # darker overall, down into the lip, toward the corners over SMILE_LOWER_CORNERS across), its tips
 # uneven (SMILE_TIP_JITTER: amplitude, rank's and side's phase, tilt across each tooth) and soft
 # (SMILE_TIP_SOFT mouth widths), the same enamel as the upper row, only shaded (in the photo's lit
 # teeth's hue, LOWER_TEETH_LIT: warmer, it read duller than the teeth above). Bared, its incisors show as lower incisors
-# are, parted by a wedge: each gap SMILE_LOWER_PARTING * along of the way to the dark behind (0
-# where they touch at the lip .. 1 at the tips, over the short tips' parting), each tooth's sides
+# are, parted by a wedge: each gap SMILE_LOWER_PARTING * along ** 3 of the way to the dark behind (0
+# where they touch at the lip .. 1 at the tips, over the short tips' parting; as along, a dark line
+# ran two thirds of the way down every gap, piano keys), each tooth's sides
 # SMILE_LOWER_CONVEX * along more turned away toward its rounded tips, and each tooth up to
 # SMILE_TOOTH_SHADE[0] darker than its neighbours (rank's and side's phase, then a phase that
 # leaves the central incisors nearly lit). Between its tips, up to the tallest tip's height, the
