@@ -28,7 +28,8 @@ from facetalk.render.mouth import (
     LIP_SHADOW_REACH, LOWER_GAP_SHARE,
     LOWER_GAP_WEDGE, LOWER_PARTING, LOWER_TOOTH_CONVEX,
     LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING, LOWER_TEETH_PER_SIDE,
-    NEAR_JAG, LOWER_GAP_VARY, LOWER_TIP_ROUND, LOWER_TOOTH_ROUND, LOWER_TOOTH_SKEW, NEAR_LOWER_TEETH, NEAR_ROLLED, NEAR_WIDENED, NEAR_SHARE_RAMP, NEAR_SINK, NEAR_SLIT_MIN, TIPS_SLIT_DARK, TIPS_SLIT_OPEN, TIPS_SLIT_RISEN,
+    LOWER_TIP_ROUND, LOWER_TOOTH_ROUND, LOWER_TOOTH_SKEW,
+    NEAR_JAG, LOWER_GAP_VARY, NEAR_LOWER_TEETH, NEAR_ROLLED, NEAR_WIDENED, NEAR_SHARE_RAMP, NEAR_SINK, NEAR_SLIT_MIN, TIPS_SLIT_DARK, TIPS_SLIT_OPEN, TIPS_SLIT_RISEN,
     LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, NARROW_DEEP, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING,
     OWN_ROW_SHOWS, PENUMBRA_REACH, PENUMBRA_WARMTH, PHOTO_TEETH_HIDDEN, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
     TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BACK_DEPTH, TONGUE_BULGE, TONGUE_CELLS,
@@ -274,7 +275,8 @@ class ShadeReference:
         uneven = uneven * (1.0 - raised * LOWER_TIP_ROUND * np.abs(2.0 * f - 1.0) ** 3)
         crest = 0.5 + LOWER_TOOTH_SKEW * np.sin(LOWER_SINK_JITTER[1] * rank + LOWER_SINK_JITTER[2] * side)
         x = np.where(f < crest, (f - crest) / crest, (f - crest) / (1.0 - crest))
-        rounded = rounded[at] * (1.0 + raised * (LOWER_TOOTH_ROUND[1] - LOWER_TOOTH_ROUND[0] * x * x) + near * LOWER_TOOTH_ROUND[2])[:, None]
+        crest_light = 1.0 + raised * (LOWER_TOOTH_ROUND[1] - LOWER_TOOTH_ROUND[0] * x * x) + near * LOWER_TOOTH_ROUND[2]
+        rounded = rounded[at] * crest_light[:, None]
         lower = np.clip((lower_h * sink * uneven * (1.0 - 0.2 * np.abs(2.0 * f - 1.0) ** 8 * rounding) - d_lower)
                         / soft, 0, 1) * lower_show[at]
         along = np.clip(d_lower / lower_h, 0, 1)
@@ -298,7 +300,8 @@ class ShadeReference:
         # between the tips up to the tallest tip's height.
         row_top = lower_h * sink * (1.0 + risen * SMILE_TIP_JITTER[0])
         bare = np.clip((row_top - d_lower) / soft, 0, 1) * lower_show[at] - lower
-        notch = risen * wedge * gap_vary * (SMILE_GAP_DARK * np.maximum(bare, 0.0) + SMILE_LOWER_PARTING * (along * along * along) * lower)
+        notch = risen * wedge * gap_vary * (SMILE_GAP_DARK * np.maximum(bare, 0.0)
+                                            + SMILE_LOWER_PARTING * (along * along * along) * lower)
         color[at] = mix(color[at], self._shade_rgb[RGB_THROAT] * SMILE_GAP_LIGHT, notch)
         return color
 
