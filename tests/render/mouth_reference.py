@@ -272,9 +272,9 @@ class ShadeReference:
         # Bared (risen or spread), each tooth's worn edge rounds into its sides, its face convex
         # across it about a crest off its middle (_lower_tooth_crest).
         raised = np.maximum(risen, near)
-        uneven = uneven * (1.0 - raised * LOWER_TIP_ROUND * np.abs(2.0 * f - 1.0) ** 3)
+        uneven = uneven * (1.0 - raised * LOWER_TIP_ROUND * np.minimum(np.abs(2.0 * f - 1.0) ** 3, 1.0))
         crest = 0.5 + LOWER_TOOTH_SKEW * np.sin(LOWER_SINK_JITTER[1] * rank + LOWER_SINK_JITTER[2] * side)
-        x = np.where(f < crest, (f - crest) / crest, (f - crest) / (1.0 - crest))
+        x = np.where(f < crest, np.maximum((f - crest) / crest, -1.0), np.minimum((f - crest) / (1.0 - crest), 1.0))
         crest_light = 1.0 + raised * (LOWER_TOOTH_ROUND[1] - LOWER_TOOTH_ROUND[0] * x * x) + near * LOWER_TOOTH_ROUND[2]
         rounded = rounded[at] * crest_light[:, None]
         lower = np.clip((lower_h * sink * uneven * (1.0 - 0.2 * np.abs(2.0 * f - 1.0) ** 8 * rounding) - d_lower)
