@@ -38,7 +38,7 @@ from facetalk.render.mouth import (
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
     SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_PARTING, LOWER_TEETH_NARROW, SMILE_LOWER_CONVEX, SMILE_TOOTH_SHADE,
     SMILE_LOWER_RISEN, SMILE_GAP_DARK, SMILE_GAP_LIGHT, LOWER_TIP_LIGHT, LOWER_TEETH_CEILING, RGB_TEETH, RGB_THROAT, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
-    _biting_edge_table, _biting_envelope_table, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height,
+    _biting_edge_table, _biting_envelope_table, _edge_at, _lower_tooth_widths, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height,
 )
 
 
@@ -253,8 +253,7 @@ class ShadeReference:
             return color
         u, across, side, d_lower, lower_h = u[at], across[at], side[at], d_lower[at], lower_h[at]
         # Under the photo's own upper teeth, narrower than LOWER_TOOTH_WIDTHS (in every shape).
-        rank, f, _ = _teeth_along(u, widths=LOWER_TOOTH_WIDTHS, per_side=LOWER_TEETH_PER_SIDE,
-                                  narrow=1.0 + LOWER_TEETH_NARROW * float(self._own_teeth))
+        rank, f = _lower_teeth_along(u, narrow=1.0 + LOWER_TEETH_NARROW * float(self._own_teeth))
         sink = _lower_sink(across, rank, side, near)
         # Corners rounded no deeper than the tallest ordinary tips' (a smile's row is taller).
         rounding = np.minimum(1.0, (LOWER_TEETH_HEIGHT[0] + LOWER_TEETH_HEIGHT[1]) * mouth_w / lower_h)
@@ -621,6 +620,14 @@ def _teeth_along(u: np.ndarray, *, widths: np.ndarray | None = None,
     # narrows both alike.
     gap = np.exp(-(np.minimum(f, 1.0 - f) / UPPER_TOOTH_GAP) ** 2)
     return np.minimum(rank, len(TOOTH_LENGTH) - 1), f, gap
+
+
+def _lower_teeth_along(u: np.ndarray, *, narrow: float) -> tuple[np.ndarray, np.ndarray]:
+    """_teeth_along over the lower row (each tooth 1 / `narrow` as wide), its teeth's widths each side
+    of the midline its own (_lower_tooth_widths): (rank, f)."""
+    right = _teeth_along(u, widths=_lower_tooth_widths(side=2), per_side=LOWER_TEETH_PER_SIDE, narrow=narrow)
+    left = _teeth_along(u, widths=_lower_tooth_widths(side=1), per_side=LOWER_TEETH_PER_SIDE, narrow=narrow)
+    return np.where(u < 0.5, left[0], right[0]), np.where(u < 0.5, left[1], right[1])
 
 
 def _tooth_length(rank: np.ndarray, f: np.ndarray) -> np.ndarray:

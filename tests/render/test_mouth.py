@@ -1362,12 +1362,12 @@ def test_a_bared_lower_incisor_is_lit_on_its_crest_and_its_edge_rounds_into_its_
     fifth of the way in from either side is on average under 0.97 of its height mid-tooth
     (LOWER_TIP_ROUND: 0.95 now, 0.99 before; one side tilted up, SMILE_TIP_JITTER). Nearly flat-lit
     and square-tipped, the row read as piano keys (judge31)."""
-    from facetalk.render.mouth import LOWER_TEETH_PER_SIDE, LOWER_TOOTH_WIDTHS, LOWER_TEETH_NARROW
+    from facetalk.render.mouth import LOWER_TEETH_NARROW
+    from tests.render.mouth_reference import _lower_teeth_along
 
     painter, mouth_w, _, show, u = _risen_row(analysis, n=241)
-    painter._own_teeth = True  # narrowed as under a photo's own upper row, as _teeth_along's here
-    rank, f, _ = _teeth_along(u.astype(np.float64), widths=LOWER_TOOTH_WIDTHS, per_side=LOWER_TEETH_PER_SIDE,
-                              narrow=1.0 + LOWER_TEETH_NARROW)
+    painter._own_teeth = True  # narrowed as under a photo's own upper row, as _lower_teeth_along's here
+    rank, f = _lower_teeth_along(u.astype(np.float64), narrow=1.0 + LOWER_TEETH_NARROW)
     central = rank == 0
     n, opening = u.size, 0.24 * mouth_w
     luma = _lower_row_alone(painter, u, np.full(n, 0.05 * mouth_w, np.float32), opening, mouth_w,
@@ -1387,6 +1387,19 @@ def test_a_bared_lower_incisor_is_lit_on_its_crest_and_its_edge_rounds_into_its_
                                   lower_show=np.full(d.size, float(np.interp(u_at, u, show))), smiling=1.0) @ LUMA
         tops.append(float(d[np.nonzero(column > 0.5 * float(column.max()))[0].max()]))
     assert min(turned) > 0.11 and 0.5 * (tops[1] + tops[2]) < 0.97 * tops[0], (turned, tops)
+
+
+def test_the_lower_teeth_are_not_alike_in_width_each_side_of_the_midline():
+    """The lower row's teeth each side of the midline differ in width (LOWER_WIDTH_JITTER, fixed per
+    tooth): the four incisors and canines' widths differ from their mirror image's by more than 5% on
+    average, and no side's incisors are evenly spaced (their widths' spread over their mean > 0.04).
+    Alike on both sides, a bared row's gaps stood evenly spaced, a comb (judge31)."""
+    from facetalk.render.mouth import EDGES_LOWER, EDGES_LOWER_LEFT, _teeth_edges
+
+    right, left = (np.diff(_teeth_edges()[row])[:4] for row in (EDGES_LOWER, EDGES_LOWER_LEFT))
+    apart = np.abs(right - left) / (0.5 * (right + left))
+    incisors = [w[:2].std() / w[:2].mean() for w in (right, left)]
+    assert apart.mean() > 0.05 and min(incisors) > 0.04, (apart, incisors)
 
 
 def test_a_smiles_risen_lower_teeth_are_each_shaded_and_rounded(analysis):
@@ -3681,14 +3694,15 @@ def test_shade_passes_equal_the_numpy_specification_to_the_bit(analysis, tongue_
 @pytest.mark.parametrize("own", [False, True])
 def test_shade_rows_looks_up_each_rows_teeth_where_that_row_reaches_as_the_reference_does(analysis, monkeypatch, own):
     """_shade_rows takes a row's tooth (rank, f) only where that row may show (its `reach`) and there
-    it is the reference's _teeth_along to the bit (the lower row narrowed as _lower_narrow says); it
+    it is the reference's _teeth_along to the bit (the lower row narrowed as _lower_narrow says, each
+    side of the midline in its own widths: _lower_teeth_along); it
     is 0 elsewhere, where nothing reads it. Where the photo's own upper teeth show (not synthetic)
     there is no slot (ROW_SLOT 0, the teeth's light ROW_SLOT_TEETH 1), as the full formula gives:
     both are taken for free there (out/ifast32/NOTES.md). Paint's float32 inputs, random pixels."""
     from facetalk.render.mouth import (
-        LOWER_TEETH_PER_SIDE, LOWER_TOOTH_WIDTHS, OWN_ROW_SHOWS, ROW_LOWER_F, ROW_LOWER_RANK, ROW_SLOT, ROW_SLOT_TEETH,
-        TEETH_PER_SIDE, UPPER_TOOTH_WIDTHS,
+        OWN_ROW_SHOWS, ROW_LOWER_F, ROW_LOWER_RANK, ROW_SLOT, ROW_SLOT_TEETH, TEETH_PER_SIDE, UPPER_TOOTH_WIDTHS,
     )
+    from tests.render.mouth_reference import _lower_teeth_along
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     painter._own_teeth = own
@@ -3707,8 +3721,7 @@ def test_shade_rows_looks_up_each_rows_teeth_where_that_row_reaches_as_the_refer
                    lower_show=rng.random(n) * (rng.random(n) < 0.7), peak_opening=0.55 * mouth_w, widened=1.2)
     rows, reach = seen["rows"], seen["reach"]
     for reaches, rank_row, f_row, teeth in (
-            (reach[0], ROW_LOWER_RANK, ROW_LOWER_F, _teeth_along(u, widths=LOWER_TOOTH_WIDTHS, per_side=LOWER_TEETH_PER_SIDE,
-                                                                   narrow=painter._lower_narrow())),
+            (reach[0], ROW_LOWER_RANK, ROW_LOWER_F, _lower_teeth_along(u, narrow=painter._lower_narrow())),
             (reach[1], ROW_UPPER_RANK, ROW_UPPER_F, _teeth_along(u, widths=UPPER_TOOTH_WIDTHS, per_side=TEETH_PER_SIDE))):
         assert 100 < reaches.sum() < n - 100  # both kinds of pixel
         assert np.array_equal(rows[rank_row, reaches], teeth[0][reaches])

@@ -2136,6 +2136,10 @@ LOWER_TEETH_PER_SIDE = 7.0
 # narrow, the canine and premolars turning away.
 UPPER_TOOTH_WIDTHS = np.array([1.0, 0.68, 0.56, 0.44, 0.38, 0.34, 0.3, 0.3])
 LOWER_TOOTH_WIDTHS = np.array([1.0, 1.0, 0.8, 0.62, 0.52, 0.46, 0.42, 0.4])
+# Each lower tooth up to LOWER_WIDTH_JITTER[0] wider or narrower than LOWER_TOOTH_WIDTHS (its rank's and
+# side's phase, fixed per tooth): alike on both sides, the gaps of a bared row stood evenly spaced, a
+# comb (judge31); the phases keep the right central incisor 0.55-0.75 of the upper central.
+LOWER_WIDTH_JITTER = (0.12, 2.9, 3.665)
 TOOTH_LENGTH = np.array([1.0, 0.88, 0.95, 0.8, 0.72, 0.66, 0.6])
 # The shape of each one's tip, from the midline out: how much shorter it is at its sides, and how
 # flat across (a high power: a straight edge with rounded corners; near 1: a point). All alike
@@ -2717,7 +2721,8 @@ RGB_THROAT, RGB_TONGUE, RGB_TONGUE_BACK, RGB_TEETH, RGB_SHADE_TINT, RGB_BLACK, R
 RGB_PENUMBRA = 7  # the teeth in shade (TEETH_PENUMBRA_LIGHT, PENUMBRA_WARMTH)
 N_RGB = 8
 # `scalars` (N_SC,): mouth width (px), peak opening (px), tongue tip raised 0..1, the throat's
-# shade's share shown (_palate_at), 1 where lower_show's values are float32; `edges` (2, 9): the upper and lower row's.
+# shade's share shown (_palate_at), 1 where lower_show's values are float32; `edges` (3, 9): the upper
+# row's, the lower row's right and left of the midline.
 SC_MOUTH_W, SC_PEAK, SC_TONGUE_TIP, SC_PALATE, SC_SHOW32 = range(5)
 SC_SMILING = 5  # 0..1 how far the corners stand raised in a smile (MouthPainter._smiling)
 SC_LOWER_CEILING = 6  # the most the lower row's light may be (LOWER_TEETH_CEILING)
@@ -2725,7 +2730,7 @@ SC_LOWER_NARROW = 7  # the lower teeth's narrowing against the upper row, fixed 
 SC_NEAR = 8  # 0..1 how far the lips' spread raises the lower row (_near_share)
 SC_LOWER_ORDINARY = 9  # the ordinary lower row's light, fixed per photo (MouthPainter._lower_ordinary)
 N_SC = 10
-EDGES_UPPER, EDGES_LOWER = 0, 1
+EDGES_UPPER, EDGES_LOWER, EDGES_LOWER_LEFT = 0, 1, 2  # _teeth_edges' rows: the lower row's right, left of the midline
 # The stages' docstrings name the steps they take by the numpy reference's functions
 # (tests/render/mouth_reference.py: _cavity, _tongue, _lower_teeth, _tooth_colour, _in_shade...).
 
@@ -2738,7 +2743,7 @@ def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretch, s
     (_slot_at), by their ROW_* indices. Float32 (N,) `u`,
     `opening`, `d_upper`, `lift` px; (2, N) float64 `runs` px; (N,) float64 `lower_show` (its
     values float32 where scalars[SC_SHOW32] is 1); (N,) float64 0..1 `stretch`; `scalars` (N_SC,): see
-    SC_*; `edges` (2, 9) the upper and lower teeth's (_teeth_edges). Into `reach` (2, N) bool where the
+    SC_*; `edges` (3, 9) the upper and lower teeth's (_teeth_edges'). Into `reach` (2, N) bool where the
     lower and the upper teeth may show (_lower_teeth's and _upper_teeth's pixels)."""
     mouth_w, show32 = scalars[SC_MOUTH_W], scalars[SC_SHOW32] > 0.0
     one = np.float32(1.0)
@@ -2775,8 +2780,9 @@ def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretch, s
         # height slid the gaps with the corners' and the jaw's every twitch.
         rows[ROW_LOWER_RANK, i] = rows[ROW_LOWER_F, i] = rows[ROW_UPPER_RANK, i] = rows[ROW_UPPER_F, i] = 0.0
         if reach[0, i]:
+            lower_edges = edges[EDGES_LOWER if u[i] >= 0.5 else EDGES_LOWER_LEFT]  # each side's own widths
             rows[ROW_LOWER_RANK, i], rows[ROW_LOWER_F, i] = _along_at(np.float64(across) * scalars[SC_LOWER_NARROW],
-                                                                      u[i], edges[EDGES_LOWER])
+                                                                      u[i], lower_edges)
         if reach[1, i]:
             rows[ROW_UPPER_RANK, i], rows[ROW_UPPER_F, i] = _along_at(across, u[i], edges[EDGES_UPPER])
 
@@ -4082,11 +4088,22 @@ def _tooth_edges(widths: np.ndarray, per_side: float) -> np.ndarray:
     return edges
 
 
+def _lower_tooth_widths(*, side: int) -> np.ndarray:
+    """(8,) float64 the lower teeth's widths from the midline out on `side` (1 left of the midline,
+    u < 0.5; 2 right): LOWER_TOOTH_WIDTHS, each up to LOWER_WIDTH_JITTER[0] wider or narrower by its
+    rank's and side's phase."""
+    rank = np.arange(len(LOWER_TOOTH_WIDTHS), dtype=np.float64)
+    return LOWER_TOOTH_WIDTHS * (1.0 + LOWER_WIDTH_JITTER[0]
+                                 * np.sin(LOWER_WIDTH_JITTER[1] * rank + LOWER_WIDTH_JITTER[2] * side))
+
+
 @lru_cache(maxsize=1)
 def _teeth_edges() -> np.ndarray:
-    """(2, 9) float64 the upper and the lower row's _tooth_edges (_shade)."""
+    """(3, 9) float64 the upper row's _tooth_edges, the lower row's right of the midline and left
+    of it (_lower_tooth_widths: EDGES_UPPER, EDGES_LOWER, EDGES_LOWER_LEFT; _shade)."""
     return np.stack([_tooth_edges(UPPER_TOOTH_WIDTHS, TEETH_PER_SIDE),
-                     _tooth_edges(LOWER_TOOTH_WIDTHS, LOWER_TEETH_PER_SIDE)])
+                     _tooth_edges(_lower_tooth_widths(side=2), LOWER_TEETH_PER_SIDE),
+                     _tooth_edges(_lower_tooth_widths(side=1), LOWER_TEETH_PER_SIDE)])
 
 
 def _as_float64(values: np.ndarray) -> tuple[np.ndarray, bool]:
