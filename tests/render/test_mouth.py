@@ -4907,3 +4907,43 @@ def test_a_wide_open_mouths_upper_biting_edge_rises_toward_the_corners(analysis)
     across = np.abs(2.0 * u_row - 1.0)
     mid, side = edge[across < 0.05].mean(), edge[np.abs(across - 0.5) < 0.03].mean()
     assert side < mid - 0.02 * peak, (mid, side, peak)
+
+
+
+
+def test_a_wide_open_mouths_back_teeth_run_on_into_the_corners(analysis):
+    """The arching lip takes the photo's upper row short, its edge rising toward the corners
+    (_teeth_rise); taken short all the way, the row ended under the arched lip's face by 0.75-0.8
+    of the way to a corner (0-0.9 px of a 10 px run left there on the bundled photo), and the
+    widest vowel's dark climbed past the last tooth to the lip, meeting it at an angle: a
+    bat-wing's upper corners (12, 03, 11; judge31). The shortening fades out toward the corners
+    (EDGE_RISE_END): wide open, the row runs on over 0.4 of its run below the arched lip there
+    (5.5-6.9 px), its back teeth fading into the dark (PHOTO_TEETH_HIDDEN) rather than ending."""
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    run_px, step = 10.0, 0.05
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    u_row = np.linspace(0.02, 0.98, 193, dtype=np.float32)
+    depth = np.arange(0.0, 3.0 * run_px, step, dtype=np.float32)
+    u, d_upper = (a.ravel() for a in np.meshgrid(u_row, depth, indexing="ij"))
+    verts = posed_vertices(analysis.rig, MotionFrame(t_s=0, jaw_open=1.0))
+    mouth_w = float(np.linalg.norm(verts[lm.MOUTH_CORNERS[0], :2] - verts[lm.MOUTH_CORNERS[1], :2]))
+    gap = verts[list(lm.LIPS_INNER_LOWER), :2] - verts[list(lm.LIPS_INNER_UPPER), :2]
+    peak = float(np.linalg.norm(gap, axis=1).max())
+    arch = painter._upper_arch(verts, u, peak_opening=peak, mouth_w=mouth_w, widened=painter._widened(verts, None))
+    n = len(u)
+    ids = np.full(n, lm.LIPS_INNER_UPPER[len(lm.LIPS_INNER_UPPER) // 2])
+    laid = painter._lay_photo_interior(np.zeros((n, 3)), lambda per_vertex, only=slice(None): per_vertex[ids][only],
+                                       d_upper=d_upper, d_lower=np.full(n, 3.0 * peak, np.float32),
+                                       runs=(np.full(n, run_px * painter._rest_mouth_w / mouth_w), np.zeros(n)),
+                                       lower_show=np.zeros(n), mouth_w=mouth_w, u=u, peak_opening=peak,
+                                       arch=arch, verts=verts).reshape(len(u_row), len(depth))
+    shown = laid > 0.0
+    last = depth[len(depth) - 1 - np.argmax(shown[:, ::-1], axis=1)]  # px below the rig's lip of the row's last pixel
+    below_arch = np.where(shown.any(axis=1), last - arch.reshape(len(u_row), len(depth))[:, 0], 0.0)
+    across = np.abs(2.0 * u_row - 1.0)
+    for side in (u_row < 0.5, u_row > 0.5):
+        at = side & (across > 0.74) & (across < 0.81)
+        assert at.sum() >= 3 and below_arch[at].min() > 0.4 * run_px, below_arch[at]
