@@ -3,12 +3,16 @@ voices (build_lip_corpus.plan, the same seed: espeak-ng in 14 languages, the Ast
 sung vowels), most of them over music 10 dB louder to 6 dB quieter than the voice, the music drawn from
 more kinds than the lip corpus's chords and drums: bass lines, pads, a steady beat, and mixes of them.
 
-  nice -n 15 .venv/bin/python training/build_voice_mixes.py --out out/vmix [--jobs 2]
+  nice -n 15 .venv/bin/python training/build_voice_mixes.py --out out/vmix [--jobs 2] [--split valid] [--every K]
 
-Writes train.npz (feats, voice_level, offsets) and train.json (items, each with its `augmentation`, whose
-`music<snr>dB` entry train_voice_level's --music-weight reads); validation stays the lip corpus's
-(train_voice_level.py --valid-corpus). No phone timings: the target is the voice's own level, so the human
-prompts need no aligner. Held out as in the lip corpus: its validation voices, prompts and singers.
+Writes train.npz (feats, voice_level, voice_mel, offsets) and train.json (items, each with its
+`augmentation`, whose `music<snr>dB` entry train_voice_level's --music-weight reads). voice_mel (frames,
+N_MELS) is the voice's own log-mel spectrum, the voice before mixing at the mix's gain through the same
+front end (log_mel's first N_MELS columns): the target of train_voice_level's --bands head. `--split valid`
+writes valid.npz / valid.json from the lip corpus's held-out voices, prompts and singers, mixed the same way
+(train_voice_level.py --valid-corpus reads either it or a lip corpus's validation split); `--every K` keeps
+every K-th job (a subset, for a loaded machine). No phone timings: the targets are the voice's own level and
+spectrum, so the human prompts need no aligner.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import numpy as np
 from scipy import signal
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: `training` is not installed
-from facetalk.audio.mel import FRAME_RATE, log_mel  # noqa: E402
+from facetalk.audio.mel import FRAME_RATE, N_MELS, log_mel  # noqa: E402
 from facetalk.io import load_audio  # noqa: E402
 from training.build_lip_corpus import (  # noqa: E402
     ESPEAK_SR, MINUTES_PER_LANG, SR, Espeak, _add_at_snr, _music, augment_parts, pad, plan, sung_vowel, voice_levels)
@@ -133,16 +137,18 @@ def make_item(job: dict) -> dict:
         audio, _ = sung_vowel(job["vowel"], rng, formant_scale=job["singer"])
     mixed, voice, applied = mix_item(audio, rng)
     feats = log_mel(mixed, sr=SR).astype(np.float32)
+    voice_feats = log_mel(voice, sr=SR)[: len(feats)]
     meta = {k: job[k] for k in ("source", "lang", "voice")}
     meta.update(augmentation=applied, duration_s=len(mixed) / SR)
-    return {"feats": feats, "voice_level": voice_levels(voice)[: len(feats)], "meta": meta}
+    return {"feats": feats, "voice_level": voice_levels(voice)[: len(feats)],
+            "voice_mel": voice_feats[:, :N_MELS].astype(np.float32), "meta": meta}
 
 
-def jobs_of(seed: int) -> list[dict]:
-    """The lip corpus's training jobs (plan at its default MINUTES_PER_LANG): its espeak items, its human
-    prompts once per HUMAN_COPIES (plan lists the augmented copy twice), SUNG_ITEMS of its sung vowels,
+def jobs_of(seed: int, *, split: str = "train") -> list[dict]:
+    """The lip corpus's jobs of `split` (plan at its default MINUTES_PER_LANG): its espeak items, its human
+    prompts once per HUMAN_COPIES (plan lists the augmented copy twice), up to SUNG_ITEMS of its sung vowels,
     evenly spaced."""
-    train = plan(MINUTES_PER_LANG, np.random.default_rng(seed))["train"]
+    train = plan(MINUTES_PER_LANG, np.random.default_rng(seed))[split]
     speech = [j for j in train if j["source"] == "espeak"]
     prompts = {j["path"]: j for j in train if j["source"] == "human"}
     human = [dict(j, copy=c) for j in prompts.values() for c in range(HUMAN_COPIES)]
@@ -157,22 +163,31 @@ def main() -> None:
     ap.add_argument("--out", required=True)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0, help="build_lip_corpus's plan seed (its items)")
+    ap.add_argument("--split", default="train", choices=["train", "valid"])
+    ap.add_argument("--every", type=int, default=1, help="keep every K-th job (a documented subset)")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    jobs, t0 = jobs_of(args.seed), time.time()
-    feats, levels, metas = [], [], []
+    jobs, t0 = jobs_of(args.seed, split=args.split)[::args.every], time.time()
+    items = []
     with multiprocessing.Pool(args.jobs) as pool:
         for i, item in enumerate(pool.imap(make_item, jobs, chunksize=4)):
-            feats.append(item["feats"])
-            levels.append(item["voice_level"])
-            metas.append(item["meta"])
+            items.append(item)
             if i % 500 == 0:
                 print(f"{i}/{len(jobs)} items, {time.time() - t0:.0f} s", flush=True)
-    offsets = np.concatenate([[0], np.cumsum([len(f) for f in feats])])
-    np.savez(out / "train.npz", feats=np.concatenate(feats), voice_level=np.concatenate(levels), offsets=offsets)
-    (out / "train.json").write_text(json.dumps({"items": metas}, ensure_ascii=False))
-    print(f"{len(metas)} items, {offsets[-1] / FRAME_RATE / 3600:.2f} h in {time.time() - t0:.0f} s")
+    offsets = write_split(out, split=args.split, items=items)
+    print(f"{len(items)} items, {offsets[-1] / FRAME_RATE / 3600:.2f} h in {time.time() - t0:.0f} s")
+
+
+def write_split(out: Path, *, split: str, items: list[dict]) -> np.ndarray:
+    """Writes `split`.npz (feats (frames, N_FEATURES), voice_level (frames,), voice_mel (frames, N_MELS),
+    offsets (items + 1,)) and `split`.json from make_item's items; returns the offsets."""
+    offsets = np.concatenate([[0], np.cumsum([len(item["feats"]) for item in items])])
+    np.savez(out / f"{split}.npz", feats=np.concatenate([item["feats"] for item in items]),
+             voice_level=np.concatenate([item["voice_level"] for item in items]),
+             voice_mel=np.concatenate([item["voice_mel"] for item in items]), offsets=offsets)
+    (out / f"{split}.json").write_text(json.dumps({"items": [item["meta"] for item in items]}, ensure_ascii=False))
+    return offsets
 
 
 if __name__ == "__main__":
