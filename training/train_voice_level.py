@@ -33,7 +33,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: `training` is not installed
-from facetalk.audio.mel import N_FEATURES, N_MELS, log_mel  # noqa: E402
+from facetalk.audio.mel import N_MELS, log_mel  # noqa: E402
 from facetalk.motion.lipsync import VOICE_LEVEL  # noqa: E402
 from training.train_lipsync import (  # noqa: E402
     LOOKAHEAD_FRAMES, LipNet, _ahead_max, export_streaming, music_frame_weights, optimizer_step)
@@ -109,7 +109,9 @@ class VoiceCorpus:
     weight: np.ndarray
     v_feats: np.ndarray
     v_level: np.ndarray
-    m_feats: np.ndarray  # the first VALID_MUSIC_ITEMS validation items over music (MUSIC_VALID_SNR_DB)
+    # a lip corpus's first VALID_MUSIC_ITEMS validation items mixed over music (MUSIC_VALID_SNR_DB), or
+    # build_voice_mixes' own validation items over music
+    m_feats: np.ndarray
     m_level: np.ndarray
     mel: np.ndarray | None = None  # (frames, N_MELS) the voice's own bands, with --bands
     band_mask: np.ndarray | None = None  # (frames,) float32 1 where band_frame_mask keeps the frame
