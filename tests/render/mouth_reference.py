@@ -293,7 +293,7 @@ class ShadeReference:
                                           tip_light=LOWER_TIP_LIGHT * (1.0 - risen),
                                           ceiling=max(LOWER_TEETH_CEILING / (self._shade_rgb[RGB_TEETH] * self._lower_tint).max(), 1.0),
                                           lower=True, ordinary=1.0 - (1.0 - self._lower_ordinary)
-                                          * (1.0 - np.minimum(LOWER_RAISED_LIT * np.maximum(risen, near), 1.0)))
+                                          * (1.0 - np.minimum(np.maximum(LOWER_RAISED_LIT * risen, near), 1.0)))
         color[at] = mix(color[at], lower_colour, lower)
         # Risen, its gaps show the dark behind: parted over the teeth toward the tips, and bare
         # between the tips up to the tallest tip's height.

@@ -60,10 +60,11 @@ def _upper_tooth_shade(painter: MouthPainter, u: np.ndarray, d_upper: np.ndarray
 
 
 def _lower_row_alone(painter: MouthPainter, u: np.ndarray, d_lower: np.ndarray, opening: float,
-                     mouth_w: float, *, lower_show: np.ndarray | None = None, smiling: float = 0.0) -> np.ndarray:
+                     mouth_w: float, *, lower_show: np.ndarray | None = None, smiling: float = 0.0,
+                     widened: float = 1.0) -> np.ndarray:
     """(N, 3) the synthetic lower teeth alone over black at `u`, `d_lower` px over the lower lip of
-    an `opening` px tall (`lower_show` (N,), 1 by default; `smiling` 0..1 as _shade takes it), as
-    _shade's compiled _shade_teeth lays them."""
+    an `opening` px tall (`lower_show` (N,), 1 by default; `smiling` 0..1 and `widened` as _shade
+    takes them), as _shade's compiled _shade_teeth lays them."""
     seen, original = [], mouth_module._shade_teeth
 
     def lower_only(teeth, tint_lower, tint_upper, rgb, out):
@@ -78,7 +79,7 @@ def _lower_row_alone(painter: MouthPainter, u: np.ndarray, d_lower: np.ndarray, 
         patch.setattr(mouth_module, "_shade_teeth", lower_only)
         painter._shade(np.full(n, opening) - d_lower, d_lower, np.full(n, opening), u, mouth_w,
                        photo_teeth=(np.zeros(n), np.zeros(n)), lower_show=np.ones(n) if lower_show is None else lower_show,
-                       lip_lift=np.zeros(n), smiling=smiling)
+                       lip_lift=np.zeros(n), smiling=smiling, widened=widened)
     return seen[0]
 
 
@@ -1176,6 +1177,27 @@ def test_an_ordinary_lower_row_stands_in_shade_at_the_median_teeths_light(analys
     assert np.array(lit) @ LUMA > 1.1 * median
     shown = luma[luma > 0.5 * median]
     assert len(shown) > 20 and shown.max() <= (1.0 + LOWER_TIP_LIGHT) * median, (shown.max() / median)
+
+
+def test_a_spread_rows_light_comes_in_with_the_row_not_before_it(analysis):
+    """A smile fading on an open jaw with the lips spread wide (`smiling` 0.4 -> 0 by 0.01, so
+    _near_share 0.6 -> 1): the spread row stands past the ordinary one from near 0.63 (ROW_NEAR),
+    and the lower row's light comes in with it, at most 4 luma levels per 0.01 step, over 30 levels
+    in all (the ordinary row's shade to the lit teeth's). Lit from a tenth of ROW_NEAR, it switched
+    on within ~5 such steps, 8-10 levels each: in a wide-open fading smile (smile 0.8, jaw 0.71 ->
+    0.72) 122 px of 03's mouth changed by over 20 levels in one 0.01 step of jaw (76 on 12, 43 on
+    01; out/fix32a/sweep.py). Measured 1-2 px over the lip, inside the ordinary row."""
+    from facetalk.render.mouth import NEAR_WIDENED
+
+    painter = _two_tone_teeth_painter(analysis)
+    mid_u = np.full(201, 0.5 + 0.5 * 0.05, np.float32)
+    d = np.linspace(0.0, 10.0, 201).astype(np.float32)
+    inside = (d >= 1.0) & (d < 2.0)
+    light = [float((_lower_row_alone(painter, mid_u, d, 30.0, 100.0, smiling=float(smiling),
+                                     widened=NEAR_WIDENED[1] + 0.04) @ LUMA)[inside].mean())
+             for smiling in np.arange(0.4, -0.001, -0.01)]
+    assert light[-1] - light[0] > 30.0, (light[0], light[-1])
+    assert np.abs(np.diff(light)).max() <= 4.0, np.round(np.diff(light), 2)
 
 
 def test_the_lower_rows_colour_is_the_photos_lit_teeth_in_hue_and_light(analysis):

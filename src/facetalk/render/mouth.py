@@ -1761,10 +1761,13 @@ LOWER_TEETH_CEILING = 245.0
 # them (judge31; out/lowtint31/NOTES.md); the photo's median teeth colour holds its shaded, pinker
 # pixels too (03: a* 0.5, b* 7.4 against its lit quarter's -1.5, 3.3).
 LOWER_TEETH_LIT = 0.25
-# A lower row a 1/LOWER_RAISED_LIT share of the way risen (SMILE_LOWER_RISEN) or spread (NEAR_*)
-# is lit as the photo's lit teeth; an ordinary one stands in shade at the median teeth colour's light
+# A lower row a 1/LOWER_RAISED_LIT share of the way risen (SMILE_LOWER_RISEN) is lit as the photo's
+# lit teeth; an ordinary one stands in shade at the median teeth colour's light
 # (MouthPainter._lower_ordinary). Ramped over the whole rise, 12's partly risen smile row greyed
-# (0.84 -> 0.80 of the upper row's luma; 0.82 at 4, 0.83 at 10: its corners stand unrisen).
+# (0.84 -> 0.80 of the upper row's luma; 0.82 at 4, 0.83 at 10: its corners stand unrisen). A
+# spread mouth's row (ROW_NEAR, NEAR_*) takes the light over its whole ramp instead: a fading smile
+# opened wide lets ROW_NEAR in at ~0.1 a 0.01 step of jaw, and at 10 x that the light switched on
+# in one step (out/fix32a/NOTES.md).
 LOWER_RAISED_LIT = 10.0
 UPPER_LIP_SHADOW = 0.35
 LOWER_LIP_SHADOW = 0.3
@@ -3116,7 +3119,8 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
                                                                   + SMILE_LOWER_PARTING * (along * along * along)
                                                                   * teeth[TH_LOWER_COVER, i])
     # Neither risen nor a spread mouth's: deep under the lip's edge, in shade (MouthPainter._lower_ordinary).
-    teeth[TH_LOWER_SHADE, i] *= 1.0 - (1.0 - ordinary) * (1.0 - min(LOWER_RAISED_LIT * max(risen, near), 1.0))
+    # A risen row is lit from a tenth of its rise, a spread one over its whole ROW_NEAR (LOWER_RAISED_LIT).
+    teeth[TH_LOWER_SHADE, i] *= 1.0 - (1.0 - ordinary) * (1.0 - min(max(LOWER_RAISED_LIT * risen, near), 1.0))
 
 
 @njit(cache=True, nogil=True)
