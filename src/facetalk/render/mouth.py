@@ -444,8 +444,10 @@ class MouthPainter:
                 _cleared_read(self.image, foot, into=sign * down, s=s[at], width=width[at]) - own)
             beside = np.clip(a[at][None] + LEVEL_ALONG_PX[:, None], places[0], places[-1])  # (S, N) along the line
             feet = beside[..., None] * along + np.interp(beside, places, lines)[..., None] * down
-            delta[k, at] = _fill_valleys(self.image, feet, into=sign * down, s=s[at], width=width[at], far=far[at],
-                                         cleared=cleared) - own
+            filled = _fill_valleys(self.image, feet, into=sign * down, s=s[at], width=width[at], far=far[at],
+                                   cleared=cleared)
+            delta[k, at] = _wet_edge(self.image, filled, foot=foot, into=sign * down, s=s[at], width=width[at],
+                                     far=far[at]) - own
         order = np.argsort(rest[lips[0][0]] @ along)
         # Which lip each triangle belongs to: its middle's side of the line midway between the two
         # (a point's own side sent a pixel warped from just past a lip's edge to the other lip's).
@@ -1891,6 +1893,17 @@ RIM_SEAM_PX = 1.0
 # line) and RIM_MOST mouth widths, and lifted to within RIM_FILL_KEEP grey levels of its sides.
 RIM_FILL_SHARE = 0.5
 RIM_FILL_KEEP = 3.0
+# A parted lip's inner margin is the wet inner lip turning in (_wet_edge): at the inner line
+# WET_EDGE_DARK darker and WET_EDGE_CHROMA times as far from grey in its own hue (toward the wet
+# lip's colour, _wet_lip_rgb, an edge pixel lighter than the lip's median went less red: 07's
+# highlit lip stepped 21-25 levels a jaw step of 0.005 as the clearing came in), fading out past the
+# photo's line over WET_EDGE_SHARE of the clearing's band (narrower where the lip is thinner).
+# The lip read past the photo's line, cleared, is first held no lighter than the lip just past
+# it: on a thin lip it read the skin (12's flank: 187 against the lip's 178), a pale band with the
+# lip beyond it as a darker line outside, a gasket round the widest vowel's opening (judge31).
+WET_EDGE_DARK = 0.2
+WET_EDGE_CHROMA = 1.4
+WET_EDGE_SHARE = 0.9
 # The lens (lens_height): full height to LENS_FULL of LENS_REACH, then tapering as a quarter
 # cosine ** LENS_POWER, closed LENS_REACH of the way to the inner corners; its top comes down into
 # them as far as its bottom rises (CORNER_LOWER_SHARE a half). On a toothy photo the upper lip's
@@ -3522,6 +3535,26 @@ def _rim_widths(image: np.ndarray, inner_xy: np.ndarray, outer_xy: np.ndarray, i
         widths[k] = min(width, RIM_CAP * thick[k])
     padded = np.pad(widths, 1, mode="edge")
     return np.median(np.stack([padded[:-2], padded[1:-1], padded[2:]]), axis=0)
+
+
+def _wet_edge(image: np.ndarray, lip: np.ndarray, *, foot: np.ndarray, into: np.ndarray, s: np.ndarray,
+              width: np.ndarray, far: np.ndarray) -> np.ndarray:
+    """(N, 3) a parted lip's inner margin as the wet inner lip turning in toward the opening: the
+    (N, 3) `lip` pixels (cleared and filled, _fill_valleys) `s` px in from their `foot` (N, 2) on
+    the inner line (`into`: (2,) unit vector into the lip) of the (H, W, 3) float32 `image`, where
+    cleared (the photo's line `width` (N,) px wide) held no lighter than the lip just past that
+    line, then its own hue WET_EDGE_CHROMA times as far from grey and WET_EDGE_DARK darker at the line,
+    fading out past the photo's line over WET_EDGE_SHARE of the clearing's band (to its line's
+    width + 1 px or `far` (N,) px, the fill's reach, the further; so nothing steps where it ends)."""
+    end = np.maximum(np.where(width > 0, width + 1.0, 0.0), far)
+    beside = _cleared_read(image, foot, into=into, s=width, width=width) @ LUMA  # RIM_MARGIN past the line
+    luma = np.maximum(lip @ LUMA, 1.0)
+    over = _cleared_weight(s=s, width=width) * (1.0 - np.minimum(beside / luma, 1.0))
+    held = lip * (1.0 - over)[:, None]
+    turned = np.clip(1.0 - s / np.maximum(np.minimum(width + WET_EDGE_SHARE * end, end), 1e-6), 0.0, 1.0)
+    grey = (held @ LUMA)[:, None]
+    wet = np.clip(grey + WET_EDGE_CHROMA * (held - grey), 0.0, 255.0)  # its own hue: a glint stays a glint
+    return (held + turned[:, None] * (wet - held)) * (1.0 - WET_EDGE_DARK * turned)[:, None]
 
 
 def _cleared_weight(*, s: np.ndarray, width: np.ndarray) -> np.ndarray:
