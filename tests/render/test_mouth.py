@@ -1830,13 +1830,15 @@ def test_a_mouth_beginning_to_open_changes_its_edge_smoothly(analysis):
 def test_the_lip_is_carried_over_all_of_the_openings_edge(analysis):
     """_rim_pass carries the lip over every pixel of the opening within a px of the inner lip line
     whose nearest segment has a lip triangle, cleared or not (where that triangle had no clearing
-    it was skipped: 26 of 144 such pixels on this photo at jaw 0.5, 4 of 20 segments)."""
+    it was skipped: 26 of 144 such pixels on this photo at jaw 0.5, 4 of 20 segments). The wet
+    inner lip's grade (_wet_edge) left out, which gives every lip along the opening a clearing."""
     from facetalk.face.rig import MATERIAL_CAVITY
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.renderer import Renderer
 
     seen, original = [], mouth_module._rim_pass
     with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mouth_module, "_wet_edge", lambda image, lip, **_: lip)
         patch.setattr(mouth_module, "_rim_pass", lambda *args: seen.append(args) or original(*args))
         Renderer(analysis).render(MotionFrame(t_s=0, jaw_open=0.5))
     out, x0, y0, ids, _, lower, *rest = seen[-1]
@@ -3150,7 +3152,7 @@ def test_wet_edge_keeps_a_cleared_margin_no_lighter_than_the_lip_past_the_line()
     into, width = np.array([0.0, 1.0]), np.full(len(s), 2.0)
     cleared = _cleared_read(image, foot, into=into, s=s, width=width)
     assert float(cleared[0] @ LUMA) > float(image[int(1 + 2 + RIM_MARGIN), 5] @ LUMA) + 10.0  # what it holds down
-    got = _wet_edge(image, cleared, foot=foot, into=into, s=s, width=width, far=np.full(len(s), 3.0))
+    got = _wet_edge(image, cleared, foot=foot, into=into, s=s, width=width, far=np.full(len(s), 3.0), hair=0.0)
     luma = got @ LUMA
     beside = float(image[int(1 + 2 + RIM_MARGIN), 5] @ LUMA)
     assert luma.max() <= beside + 1e-3, (luma, beside)
@@ -3309,15 +3311,19 @@ def test_a_held_corner_face_takes_a_saturated_edges_colour_no_further_than_white
     assert held[0] - held[2] > face[0] - face[2], held
 
 
-def test_a_corner_face_is_clamped_to_the_lip_edge_as_drawn_once_its_line_is_cleared(analysis):
+def test_a_corner_face_is_clamped_to_the_lip_edge_as_drawn_once_its_line_is_cleared(analysis, monkeypatch):
     """Parted, the photo's dark line along its upper lip is cleared (_clear_rims): the lip drawn
     beside a corner face is the lip, not that line. Clamped to the photo's line as it was, a thin
     lip's faces darkened into a seam no longer drawn beside them (02, 04, 06, 07 at jaw 0.5).
-    Rendered through the painter, the upper faces come out as with no upper clamp at all."""
+    Rendered through the painter, the upper faces come out as with no upper clamp at all. (The wet
+    inner lip's grade, _wet_edge, darker at the line by design, is left out: this is the clearing.)"""
     from dataclasses import replace
 
     from facetalk.motion.frame import MotionFrame
+    from facetalk.render import mouth
     from facetalk.render.renderer import Renderer
+
+    monkeypatch.setattr(mouth, "_wet_edge", lambda image, lip, **_: lip)
 
     image, yy, top = _photo_and_upper_lip_rows(analysis)
     image[(yy <= top + 0.5) & (yy > top - 12)] = (200, 120, 110)  # the lip
@@ -3340,13 +3346,15 @@ def test_a_corner_face_is_clamped_to_the_lip_edge_as_drawn_once_its_line_is_clea
     assert off.max() <= 6.0 and (off > 2).sum() <= 40, (off.max(), (off > 2).sum())
 
 
-def test_a_corner_face_reads_the_lip_as_cleared_beside_it(analysis):
+def test_a_corner_face_reads_the_lip_as_cleared_beside_it(analysis, monkeypatch):
     """A corner face continues the lip drawn beside it: where _clear_rims clears the photo's dark
     line along a parted lip's inner edge, the face reads the lip so cleared. Read as photographed
     it mirrored that line in along the rig's outline, inside the lip: on /o/, where the pursed
     lips' faces close the opening's sides, a dark band and a second outline inside the first
     (07: those faces 48-65 luma beside its upper lip's 70-78). As photographed (nothing cleared)
-    the face keeps the line."""
+    the face keeps the line. (The wet inner lip's grade, _wet_edge, is left out: this is the
+    clearing.)"""
+    monkeypatch.setattr(mouth_module, "_wet_edge", lambda image, lip, **_: lip)
     image, yy, top = _photo_and_upper_lip_rows(analysis)
     image[(yy <= top + 0.5) & (yy > top - 12)] = (200, 120, 110)  # the lip
     image[(yy <= top + 0.5) & (yy > top - 1.0)] = (70, 40, 38)  # its dark edge, narrow enough to clear

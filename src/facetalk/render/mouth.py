@@ -447,7 +447,7 @@ class MouthPainter:
             filled = _fill_valleys(self.image, feet, into=sign * down, s=s[at], width=width[at], far=far[at],
                                    cleared=cleared)
             delta[k, at] = _wet_edge(self.image, filled, foot=foot, into=sign * down, s=s[at], width=width[at],
-                                     far=far[at]) - own
+                                     far=far[at], hair=self._lip_hair) - own
         order = np.argsort(rest[lips[0][0]] @ along)
         # Which lip each triangle belongs to: its middle's side of the line midway between the two
         # (a point's own side sent a pixel warped from just past a lip's edge to the other lip's).
@@ -3538,20 +3538,22 @@ def _rim_widths(image: np.ndarray, inner_xy: np.ndarray, outer_xy: np.ndarray, i
 
 
 def _wet_edge(image: np.ndarray, lip: np.ndarray, *, foot: np.ndarray, into: np.ndarray, s: np.ndarray,
-              width: np.ndarray, far: np.ndarray) -> np.ndarray:
+              width: np.ndarray, far: np.ndarray, hair: float) -> np.ndarray:
     """(N, 3) a parted lip's inner margin as the wet inner lip turning in toward the opening: the
     (N, 3) `lip` pixels (cleared and filled, _fill_valleys) `s` px in from their `foot` (N, 2) on
     the inner line (`into`: (2,) unit vector into the lip) of the (H, W, 3) float32 `image`, where
     cleared (the photo's line `width` (N,) px wide) held no lighter than the lip just past that
     line, then its own hue WET_EDGE_CHROMA times as far from grey and WET_EDGE_DARK darker at the line,
     fading out past the photo's line over WET_EDGE_SHARE of the clearing's band (to its line's
-    width + 1 px or `far` (N,) px, the fill's reach, the further; so nothing steps where it ends)."""
+    width + 1 px or `far` (N,) px, the fill's reach, the further; so nothing steps where it ends);
+    none as far as a moustache hides the lips (`hair` 0..1, lip_strands): no wet lip shows there."""
     end = np.maximum(np.where(width > 0, width + 1.0, 0.0), far)
     beside = _cleared_read(image, foot, into=into, s=width, width=width) @ LUMA  # RIM_MARGIN past the line
     luma = np.maximum(lip @ LUMA, 1.0)
     over = _cleared_weight(s=s, width=width) * (1.0 - np.minimum(beside / luma, 1.0))
     held = lip * (1.0 - over)[:, None]
-    turned = np.clip(1.0 - s / np.maximum(np.minimum(width + WET_EDGE_SHARE * end, end), 1e-6), 0.0, 1.0)
+    turned = np.clip(1.0 - s / np.maximum(np.minimum(width + WET_EDGE_SHARE * end, end), 1e-6), 0.0, 1.0) \
+        * (1.0 - hair)
     grey = (held @ LUMA)[:, None]
     wet = np.clip(grey + WET_EDGE_CHROMA * (held - grey), 0.0, 255.0)  # its own hue: a glint stays a glint
     return (held + turned[:, None] * (wet - held)) * (1.0 - WET_EDGE_DARK * turned)[:, None]
