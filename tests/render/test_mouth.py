@@ -1838,7 +1838,7 @@ def test_the_lip_is_carried_over_all_of_the_openings_edge(analysis):
 
     seen, original = [], mouth_module._rim_pass
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(mouth_module, "_wet_edge", lambda image, lip, **_: lip)
+        patch.setattr(mouth_module, "_wet_edge", lambda lip, **_: lip)
         patch.setattr(mouth_module, "_rim_pass", lambda *args: seen.append(args) or original(*args))
         Renderer(analysis).render(MotionFrame(t_s=0, jaw_open=0.5))
     out, x0, y0, ids, _, lower, *rest = seen[-1]
@@ -3109,7 +3109,6 @@ def test_a_dark_line_left_inside_a_parted_lip_is_filled(analysis):
     assert np.median(_lip_valleys(renderer, out, reach=6)) < 8.0  # 24 before
 
 
-
 def test_a_parted_lips_inner_margin_turns_darker_and_redder_into_the_opening(analysis):
     """The parted lower lip's margin along the opening is the wet inner lip turning in: darker and
     redder than the lip a few px further in, graded, not the lip's own colour carried to the
@@ -3137,28 +3136,28 @@ def test_a_parted_lips_inner_margin_turns_darker_and_redder_into_the_opening(ana
     assert np.median(redder) > 0.02, np.median(redder)
 
 
-def test_wet_edge_keeps_a_cleared_margin_no_lighter_than_the_lip_past_the_line():
-    """_wet_edge on one thin lip's profile: the photo's line (2 px) cleared with the lip read past
-    it reaches the skin beyond a thin lip (200 against the lip's 170): held to the lip just past
-    the line, then darker toward the inner line and lighter inward, up to the lip where the
-    band ends."""
-    from facetalk.render.mouth import RIM_MARGIN, _cleared_read, _wet_edge
+def test_wet_edge_darkens_and_reddens_toward_the_line_and_fades_out_by_the_bands_end():
+    """_wet_edge on one lip's profile: darkest and reddest at the inner line, lighter inward without
+    a step, the lip as it was from where the band ends (WET_EDGE_PX past the photo's line, or the
+    band's end); a grey-blue pixel (a tooth read into the band) is darkened, not made bluer; under
+    a moustache nothing changes."""
+    from facetalk.render.mouth import WET_EDGE_DARK, WET_EDGE_PX, _wet_edge
 
-    column = [120, 60, 60, 170, 170, 170, 200, 200, 200, 200, 200, 200]  # inner line at row 1
-    image = np.repeat(np.array(column, np.float32)[:, None, None], 12, axis=1).repeat(3, axis=2)
-    image[..., 1:] *= 0.6  # a red lip
-    s = np.arange(0.0, 4.0, 0.5)
-    foot = np.column_stack([np.full(len(s), 5.0), np.ones(len(s))])
-    into, width = np.array([0.0, 1.0]), np.full(len(s), 2.0)
-    cleared = _cleared_read(image, foot, into=into, s=s, width=width)
-    assert float(cleared[0] @ LUMA) > float(image[int(1 + 2 + RIM_MARGIN), 5] @ LUMA) + 10.0  # what it holds down
-    got = _wet_edge(image, cleared, foot=foot, into=into, s=s, width=width, far=np.full(len(s), 3.0), hair=0.0)
-    luma = got @ LUMA
-    beside = float(image[int(1 + 2 + RIM_MARGIN), 5] @ LUMA)
-    assert luma.max() <= beside + 1e-3, (luma, beside)
-    assert np.all(np.diff(luma) >= -1e-3), luma  # darkest at the line, no pale band
-    assert luma[0] < 0.85 * beside, luma
-    assert abs(luma[-1] - float(cleared[-1] @ LUMA)) < 1e-3  # nothing left changed where the band ends
+    s = np.arange(-1.0, 8.0, 0.5)
+    lip = np.tile(np.array([[200.0, 110.0, 105.0]]), (len(s), 1))
+    width, far = np.full(len(s), 1.0), np.full(len(s), 6.0)
+    got = _wet_edge(lip, s=s, width=width, far=far, hair=0.0)
+    luma, chroma = got @ LUMA, (got[:, 0] - got[:, 2]) / (got @ LUMA)
+    own = float(lip[0] @ LUMA)
+    assert np.all(np.diff(luma) >= -1e-6), luma
+    assert luma[s <= 0].max() <= (1.0 - WET_EDGE_DARK) * own + 1e-3, luma
+    assert chroma[0] > (lip[0, 0] - lip[0, 2]) / own + 0.1, chroma
+    np.testing.assert_allclose(got[s >= 1.0 + WET_EDGE_PX], lip[s >= 1.0 + WET_EDGE_PX])
+    tooth = np.array([[170.0, 175.0, 190.0]])
+    dim = _wet_edge(tooth, s=np.zeros(1), width=np.ones(1), far=np.full(1, 6.0), hair=0.0)[0]
+    assert dim[2] - dim[0] <= (tooth[0, 2] - tooth[0, 0]) * (1.0 - WET_EDGE_DARK) + 1e-3, dim
+    np.testing.assert_allclose(_wet_edge(lip, s=s, width=width, far=far, hair=1.0), lip)
+
 
 def test_the_lower_lips_edge_shows_no_dots_of_a_line_above_its_landmarks(analysis, monkeypatch):
     """A photo's dark line where its lips met lying above the lower lip's inner landmarks (07: its
@@ -3323,7 +3322,7 @@ def test_a_corner_face_is_clamped_to_the_lip_edge_as_drawn_once_its_line_is_clea
     from facetalk.render import mouth
     from facetalk.render.renderer import Renderer
 
-    monkeypatch.setattr(mouth, "_wet_edge", lambda image, lip, **_: lip)
+    monkeypatch.setattr(mouth, "_wet_edge", lambda lip, **_: lip)
 
     image, yy, top = _photo_and_upper_lip_rows(analysis)
     image[(yy <= top + 0.5) & (yy > top - 12)] = (200, 120, 110)  # the lip
@@ -3354,7 +3353,7 @@ def test_a_corner_face_reads_the_lip_as_cleared_beside_it(analysis, monkeypatch)
     (07: those faces 48-65 luma beside its upper lip's 70-78). As photographed (nothing cleared)
     the face keeps the line. (The wet inner lip's grade, _wet_edge, is left out: this is the
     clearing.)"""
-    monkeypatch.setattr(mouth_module, "_wet_edge", lambda image, lip, **_: lip)
+    monkeypatch.setattr(mouth_module, "_wet_edge", lambda lip, **_: lip)
     image, yy, top = _photo_and_upper_lip_rows(analysis)
     image[(yy <= top + 0.5) & (yy > top - 12)] = (200, 120, 110)  # the lip
     image[(yy <= top + 0.5) & (yy > top - 1.0)] = (70, 40, 38)  # its dark edge, narrow enough to clear

@@ -446,8 +446,7 @@ class MouthPainter:
             feet = beside[..., None] * along + np.interp(beside, places, lines)[..., None] * down
             filled = _fill_valleys(self.image, feet, into=sign * down, s=s[at], width=width[at], far=far[at],
                                    cleared=cleared)
-            delta[k, at] = _wet_edge(self.image, filled, foot=foot, into=sign * down, s=s[at], width=width[at],
-                                     far=far[at], hair=self._lip_hair) - own
+            delta[k, at] = _wet_edge(filled, s=s[at], width=width[at], far=far[at], hair=self._lip_hair) - own
         order = np.argsort(rest[lips[0][0]] @ along)
         # Which lip each triangle belongs to: its middle's side of the line midway between the two
         # (a point's own side sent a pixel warped from just past a lip's edge to the other lip's).
@@ -1894,16 +1893,21 @@ RIM_SEAM_PX = 1.0
 RIM_FILL_SHARE = 0.5
 RIM_FILL_KEEP = 3.0
 # A parted lip's inner margin is the wet inner lip turning in (_wet_edge): at the inner line
-# WET_EDGE_DARK darker and WET_EDGE_CHROMA times as far from grey in its own hue (toward the wet
-# lip's colour, _wet_lip_rgb, an edge pixel lighter than the lip's median went less red: 07's
-# highlit lip stepped 21-25 levels a jaw step of 0.005 as the clearing came in), fading out past the
-# photo's line over WET_EDGE_SHARE of the clearing's band (narrower where the lip is thinner).
-# The lip read past the photo's line, cleared, is first held no lighter than the lip just past
-# it: on a thin lip it read the skin (12's flank: 187 against the lip's 178), a pale band with the
-# lip beyond it as a darker line outside, a gasket round the widest vowel's opening (judge31).
+# WET_EDGE_DARK darker and WET_EDGE_CHROMA times as far from grey in its own hue, fading out past
+# the photo's line over WET_EDGE_SHARE of the clearing's band (narrower where the lip is thinner),
+# at most WET_EDGE_PX. The margin, cleared, read paler than the lip beyond it (12's flank: 187
+# against the lip's 178, the read past the line reaching the skin), a pale band with the lip as
+# a darker line outside: a gasket round the widest vowel's opening (judge31). Toward the wet lip's
+# median colour (_wet_lip_rgb), a lip pixel lighter than it went less red (07's highlit lip
+# stepped 21-25 levels a jaw step of 0.005 as the clearing came in); only a pixel as red as
+# WET_EDGE_RED ((R - B) / luma) is deepened whole (a grey-blue tooth pixel in 11's lower lip's band
+# went blue); wider (4-5 px over 07's full lip) it read as a dark smudge under /i/'s slit; held
+# no lighter than the photo just past its line, the line's soft tail, a darker blob mid-lip (07, 11).
 WET_EDGE_DARK = 0.2
 WET_EDGE_CHROMA = 1.4
 WET_EDGE_SHARE = 0.9
+WET_EDGE_PX = 2.0
+WET_EDGE_RED = 0.1
 # The lens (lens_height): full height to LENS_FULL of LENS_REACH, then tapering as a quarter
 # cosine ** LENS_POWER, closed LENS_REACH of the way to the inner corners; its top comes down into
 # them as far as its bottom rises (CORNER_LOWER_SHARE a half). On a toothy photo the upper lip's
@@ -3537,26 +3541,21 @@ def _rim_widths(image: np.ndarray, inner_xy: np.ndarray, outer_xy: np.ndarray, i
     return np.median(np.stack([padded[:-2], padded[1:-1], padded[2:]]), axis=0)
 
 
-def _wet_edge(image: np.ndarray, lip: np.ndarray, *, foot: np.ndarray, into: np.ndarray, s: np.ndarray,
-              width: np.ndarray, far: np.ndarray, hair: float) -> np.ndarray:
+def _wet_edge(lip: np.ndarray, *, s: np.ndarray, width: np.ndarray, far: np.ndarray, hair: float) -> np.ndarray:
     """(N, 3) a parted lip's inner margin as the wet inner lip turning in toward the opening: the
-    (N, 3) `lip` pixels (cleared and filled, _fill_valleys) `s` px in from their `foot` (N, 2) on
-    the inner line (`into`: (2,) unit vector into the lip) of the (H, W, 3) float32 `image`, where
-    cleared (the photo's line `width` (N,) px wide) held no lighter than the lip just past that
-    line, then its own hue WET_EDGE_CHROMA times as far from grey and WET_EDGE_DARK darker at the line,
-    fading out past the photo's line over WET_EDGE_SHARE of the clearing's band (to its line's
-    width + 1 px or `far` (N,) px, the fill's reach, the further; so nothing steps where it ends);
-    none as far as a moustache hides the lips (`hair` 0..1, lip_strands): no wet lip shows there."""
+    (N, 3) `lip` pixels (cleared and filled, _fill_valleys) `s` px in from their inner line,
+    WET_EDGE_DARK darker at the line and a red pixel (WET_EDGE_RED) WET_EDGE_CHROMA times as far
+    from grey in its own hue, fading out past the photo's line (`width` (N,) px) over
+    WET_EDGE_SHARE of the clearing's band (to that line's width + 1 px or `far` (N,) px, the fill's
+    reach, the further; so nothing steps where it ends), at most WET_EDGE_PX; none as far as a
+    moustache hides the lips (`hair` 0..1, lip_strands): no wet lip shows there."""
     end = np.maximum(np.where(width > 0, width + 1.0, 0.0), far)
-    beside = _cleared_read(image, foot, into=into, s=width, width=width) @ LUMA  # RIM_MARGIN past the line
-    luma = np.maximum(lip @ LUMA, 1.0)
-    over = _cleared_weight(s=s, width=width) * (1.0 - np.minimum(beside / luma, 1.0))
-    held = lip * (1.0 - over)[:, None]
-    turned = np.clip(1.0 - s / np.maximum(np.minimum(width + WET_EDGE_SHARE * end, end), 1e-6), 0.0, 1.0) \
-        * (1.0 - hair)
-    grey = (held @ LUMA)[:, None]
-    wet = np.clip(grey + WET_EDGE_CHROMA * (held - grey), 0.0, 255.0)  # its own hue: a glint stays a glint
-    return (held + turned[:, None] * (wet - held)) * (1.0 - WET_EDGE_DARK * turned)[:, None]
+    reach = np.minimum(width + np.minimum(WET_EDGE_SHARE * end, WET_EDGE_PX), end)
+    turned = np.clip(1.0 - s / np.maximum(reach, 1e-6), 0.0, 1.0) * (1.0 - hair)
+    grey = (lip @ LUMA)[:, None]
+    red = np.clip((lip[:, :1] - lip[:, 2:]) / np.maximum(grey, 1.0) / WET_EDGE_RED, 0.0, 1.0)
+    wet = np.clip(grey + (1.0 + (WET_EDGE_CHROMA - 1.0) * red) * (lip - grey), 0.0, 255.0)  # its own hue
+    return (lip + turned[:, None] * (wet - lip)) * (1.0 - WET_EDGE_DARK * turned)[:, None]
 
 
 def _cleared_weight(*, s: np.ndarray, width: np.ndarray) -> np.ndarray:
