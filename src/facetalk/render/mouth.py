@@ -897,18 +897,14 @@ class MouthPainter:
         px times across^2. The teeth sit on the skull, not on the lip: hung from the arching lip
         their edge dropped with it as far as EDGE_ARC lifted it, a straight line under the upper
         teeth (12, 03, 11 wide open); the real edge follows the dental arch, rising toward the
-        corners (the canines and premolars further back, seen from a little above). The shortening
-        fades out over EDGE_RISE_END, so the row's back teeth run on under the lip into the corners."""
+        corners (the canines and premolars further back, seen from a little above)."""
         down = _face_down(verts[:, :2])
         depth = verts[self._lip_ids, :2].astype(np.float64) @ down
         drop = np.interp(u, self._lip_u, depth - depth[len(depth) // 2] - self._rest_lip_sag)
         if arch is not None:
             drop += arch
         across = np.abs(2.0 * np.asarray(u, np.float64) - 1.0)
-        rise = EDGE_DROP_SHARE * np.maximum(drop, 0.0) + EDGE_RISE * peak_opening * across * across
-        # toward the corners the back teeth, in shade (PHOTO_TEETH_HIDDEN), run on under the lip into
-        # them (EDGE_RISE_END), so the dark meets no corner where the row stops
-        return opens * (1.0 - smoothstep(across, *EDGE_RISE_END)) * rise
+        return opens * (EDGE_DROP_SHARE * np.maximum(drop, 0.0) + EDGE_RISE * peak_opening * across * across)
 
     def _photo_penumbra(self, color: np.ndarray, down_upper: np.ndarray, u: np.ndarray, run: np.ndarray, *,
                         mouth_w: float) -> None:
@@ -2112,12 +2108,6 @@ EDGE_TOOTH_CORNER = 0.6
 # with dark wings climbing to the lip at the upper corners.
 EDGE_RISE = 0.3
 EDGE_DROP_SHARE = 0.25
-# ... and that shortening fades out from EDGE_RISE_END[0] to EDGE_RISE_END[1] of the way to a
-# corner (a smoothstep), so the row's back teeth, faded into the dark by PHOTO_TEETH_HIDDEN, run on
-# under the lip into the corner. Shortened all the way, the row stopped short of the corners and
-# the dark climbed past its last tooth to the lip, meeting it at an angle: a bat-wing's upper
-# corners (12, 03, 11's widest vowel; out/corner32/NOTES.md).
-EDGE_RISE_END = (0.5, 0.9)
 
 # The share of a wide gap between the rows that the resting tongue fills (a narrow one it fills
 # almost wholly): a wide-open mouth shows the tongue's lit body under a smaller dark hole, not a
