@@ -611,8 +611,8 @@ class MouthPainter:
         arch, alpha = self._arched_top(verts, u, d_upper=d_upper, alpha=alpha, peak_opening=peak, mouth_w=mouth_w,
                                        widened=widened)
         laid = self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
-                                        show32=show32, mouth_w=mouth_w, u=u, peak_opening=peak, verts=verts,
-                                        lowered=None if lift is None else np.minimum(lift, 0.0), arch=arch, widened=widened)
+                                        show32=show32, mouth_w=mouth_w, u=u, peak_opening=peak,
+                                        lowered=None if lift is None else np.minimum(lift, 0.0), arch=arch, verts=verts)
         as_laid = color.copy() if laid.any() else None  # what the passes after it move, they unlay
         opens = lens_opens(peak, mouth_w)  # the lens (_taper_corners) and the roll's clamp measure across the mouth
         along = self._across(verts, xs + x0, ys + y0, signed=True) if opens > 0.0 or roll_upper > 0.0 else None
@@ -835,7 +835,7 @@ class MouthPainter:
                             runs: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray, mouth_w: float,
                             u: np.ndarray, peak_opening: float, show32: bool | None = None,
                             lowered: np.ndarray | None = None, arch: np.ndarray | None = None,
-                            verts: np.ndarray | None = None, widened: float = 1.0) -> np.ndarray:
+                            verts: np.ndarray | None = None) -> np.ndarray:
         """Lays over the (N, 3) interior `color`, in place, the photo's own interior at its
         photographed distance from the lip whose jaw it goes with: `d_upper`, `d_lower` (N,) px
         from the two lips, `runs` how far (px) the photo's opening goes with each jaw there
@@ -851,9 +851,8 @@ class MouthPainter:
         (_lip_lift); it covers that much of the upper row, which stays. `arch` (N,) px: how far the
         upper lip's inner face comes down over the opening there (_upper_arch); the photo's own
         upper teeth hang from it. That row's run ends in a biting edge's shape (_shaped_run), not a
-        straight cut, and with the frame's (V, 3) `verts` it is shortened as the lip arches
-        (_arch_opens, `widened`: _widened's width ratio; _teeth_rise), so the edge stays nearer the
-        skull, rising toward the corners, under the arching lip.
+        straight cut, and with the frame's (V, 3) `verts` it is shortened as the jaw opens wide
+        (_teeth_rise), so the edge stays on the skull, rising toward the corners, under the arching lip.
         Returns (N,) float32 0..1 how much of each pixel is the photo's own (_composite keeps it sharp)."""
         to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
         laid = np.zeros(len(color), np.float32)
@@ -864,9 +863,8 @@ class MouthPainter:
         show, was32 = _as_float64(np.asarray(lower_show))
         show32, u = was32 if show32 is None else show32, np.asarray(u, np.float32)
         upper_run = np.asarray(runs[0], np.float64)
-        opens = _arch_opens(peak_opening=peak_opening, mouth_w=mouth_w, widened=widened) if verts is not None else 0.0
-        if self._own_teeth and opens > 0.0:
-            rise = self._teeth_rise(verts, u, arch=arch, peak_opening=peak_opening, opens=opens)
+        if self._own_teeth and verts is not None and wide > 0.0:
+            rise = self._teeth_rise(verts, u, arch=arch, peak_opening=peak_opening, wide=wide)
             upper_run = np.maximum(upper_run - rise * to_rest, 0.0)
         if self._own_teeth:
             penumbra_run = upper_run
@@ -889,8 +887,8 @@ class MouthPainter:
         return depth - depth[len(depth) // 2]
 
     def _teeth_rise(self, verts: np.ndarray, u: np.ndarray, *, arch: np.ndarray | None, peak_opening: float,
-                    opens: float) -> np.ndarray:
-        """(N,) float64 px by which an arching open mouth (`opens` 0..1, _arch_opens') takes the
+                    wide: float) -> np.ndarray:
+        """(N,) float64 px by which a wide-open mouth (`wide` 0..1, _lay_photo_interior's) takes the
         photo's upper teeth's run short at the cavity pixels (`u` along the mouth): the upper lip's
         drop below its photographed shape (the frame's (V, 3) `verts`: the rig's sag from mid-mouth
         over the photo's, plus the (N,) `arch` px, _upper_arch) and EDGE_RISE of the `peak_opening`
@@ -904,7 +902,7 @@ class MouthPainter:
         if arch is not None:
             drop += arch
         across = np.abs(2.0 * np.asarray(u, np.float64) - 1.0)
-        return opens * (EDGE_DROP_SHARE * np.maximum(drop, 0.0) + EDGE_RISE * peak_opening * across * across)
+        return wide * (EDGE_DROP_SHARE * np.maximum(drop, 0.0) + EDGE_RISE * peak_opening * across * across)
 
     def _photo_penumbra(self, color: np.ndarray, down_upper: np.ndarray, u: np.ndarray, run: np.ndarray, *,
                         mouth_w: float) -> None:
@@ -958,7 +956,8 @@ class MouthPainter:
         jaw, already sags about as far and is left as it is. Only an open vowel's mouth arches
         (its peak over LIP_ARCH_OPENING mouth widths, the lips no wider than LIP_ARCH_WIDENED of the
         photo's, `widened`: _widened's): /i/ and a broad smile keep their flat, wide top."""
-        opens = _arch_opens(peak_opening=peak_opening, mouth_w=mouth_w, widened=widened)
+        opens = float(smoothstep(np.array(peak_opening / mouth_w), *LIP_ARCH_OPENING)
+                      * (1.0 - smoothstep(np.array(widened), *LIP_ARCH_WIDENED)))
         if opens <= 0.0:
             return np.zeros(len(u), np.float32)
         down = _face_down(verts[:, :2])
@@ -2098,7 +2097,7 @@ EDGE_ARC = 0.15
 EDGE_SPAN = 0.7
 EDGE_TEETH = 0.15
 EDGE_TOOTH_CORNER = 0.6
-# As the upper lip arches (_arch_opens: an open vowel, not a smile or /i/) the photo's upper row, hung from the lip,
+# As the jaw opens wide (_lower_teeth_show of the peak) the photo's upper row, hung from the lip,
 # is taken short by EDGE_DROP_SHARE of the lip's drop below its photographed shape (the arch and the
 # rig's own sag), so the lip comes down over it rather than carrying it, and its biting edge rises
 # EDGE_RISE of the opening's peak times across^2 toward the corners: the dental arch's canines and
@@ -3899,19 +3898,6 @@ def lens_height(across: np.ndarray, *, full_share: float, power: float = LENS_PO
     full_across = full_share * reach
     s = np.clip((np.asarray(across) - full_across) / (reach - full_across), 0.0, 1.0)
     return np.maximum(np.cos(0.5 * np.pi * s), 0.0) ** power  # cos(pi/2) in float32 is -4e-8
-
-
-def _arch_opens(*, peak_opening: float, mouth_w: float, widened: float) -> float:
-    """0..1 how far an open mouth's upper lip arches (MouthPainter._upper_arch) and its photo's
-    upper teeth stay on the skull under it (_teeth_rise): its peak over LIP_ARCH_OPENING mouth widths
-    (px `peak_opening` over `mouth_w`), the lips no wider than LIP_ARCH_WIDENED of the photo's
-    (`widened`: _widened's ratio), so /i/ and a broad smile keep their flat, wide top."""
-    # plain floats (smoothstep's own steps, the same doubles): numpy's on one number cost ~10 us a frame
-    def step(x: float, edge0: float, edge1: float) -> float:
-        t = min(max((x - edge0) / (edge1 - edge0), 0.0), 1.0)
-        return t * t * (3.0 - 2.0 * t)
-
-    return step(peak_opening / mouth_w, *LIP_ARCH_OPENING) * (1.0 - step(widened, *LIP_ARCH_WIDENED))
 
 
 def _lower_teeth_show(opening: np.ndarray, mouth_w: float) -> np.ndarray:
