@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 import numpy as np
 from numba import njit
@@ -612,7 +612,7 @@ class MouthPainter:
                                        widened=widened)
         laid = self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
                                         show32=show32, mouth_w=mouth_w, u=u, peak_opening=peak,
-                                        lowered=None if lift is None else np.minimum(lift, 0.0), arch=arch, verts=verts)
+                                        lowered=None if lift is None else np.minimum(lift, 0.0), arch=arch)
         as_laid = color.copy() if laid.any() else None  # what the passes after it move, they unlay
         opens = lens_opens(peak, mouth_w)  # the lens (_taper_corners) and the roll's clamp measure across the mouth
         along = self._across(verts, xs + x0, ys + y0, signed=True) if opens > 0.0 or roll_upper > 0.0 else None
@@ -834,8 +834,7 @@ class MouthPainter:
     def _lay_photo_interior(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,
                             runs: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray, mouth_w: float,
                             u: np.ndarray, peak_opening: float, show32: bool | None = None,
-                            lowered: np.ndarray | None = None, arch: np.ndarray | None = None,
-                            verts: np.ndarray | None = None) -> np.ndarray:
+                            lowered: np.ndarray | None = None, arch: np.ndarray | None = None) -> np.ndarray:
         """Lays over the (N, 3) interior `color`, in place, the photo's own interior at its
         photographed distance from the lip whose jaw it goes with: `d_upper`, `d_lower` (N,) px
         from the two lips, `runs` how far (px) the photo's opening goes with each jaw there
@@ -850,9 +849,8 @@ class MouthPainter:
         `lowered` (N,) px, <= 0: how far the upper lip stands below its place on the skull
         (_lip_lift); it covers that much of the upper row, which stays. `arch` (N,) px: how far the
         upper lip's inner face comes down over the opening there (_upper_arch); the photo's own
-        upper teeth hang from it. That row's run ends in a biting edge's shape (_shaped_run), not a
-        straight cut, and with the frame's (V, 3) `verts` it is shortened as the jaw opens wide
-        (_teeth_rise), so the edge stays on the skull, rising toward the corners, under the arching lip.
+        upper teeth hang from it, so their biting edge arches with it. That row's run ends in a
+        biting edge's shape (_shaped_run), not a straight cut.
         Returns (N,) float32 0..1 how much of each pixel is the photo's own (_composite keeps it sharp)."""
         to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
         laid = np.zeros(len(color), np.float32)
@@ -863,14 +861,10 @@ class MouthPainter:
         show, was32 = _as_float64(np.asarray(lower_show))
         show32, u = was32 if show32 is None else show32, np.asarray(u, np.float32)
         upper_run = np.asarray(runs[0], np.float64)
-        if self._own_teeth and verts is not None and wide > 0.0:
-            rise = self._teeth_rise(verts, u, arch=arch, peak_opening=peak_opening, wide=wide)
-            upper_run = np.maximum(upper_run - rise * to_rest, 0.0)
         if self._own_teeth:
-            penumbra_run = upper_run
             upper_run = _shaped_run(upper_run, np.asarray(down_upper, np.float32), u, to_rest,
                                     _biting_edge_table())
-            self._photo_penumbra(color, down_upper, u, penumbra_run, mouth_w=mouth_w)
+            self._photo_penumbra(color, down_upper, u, np.asarray(runs[0], np.float64), mouth_w=mouth_w)
         for d_lip, length, anchor_xy, sign in ((down_upper, upper_run, self._anchor_xy, 1.0),
                                                (d_lower, runs[1], self._lower_anchor_xy, -1.0)):
             own, weight, offset = _photo_reach(np.asarray(d_lip, np.float32), np.asarray(length, np.float64), show, u,
@@ -878,31 +872,6 @@ class MouthPainter:
             if len(own):
                 _lay_samples(color, laid, own, sample_points(self.image, interp(anchor_xy, own) + offset), weight)
         return laid
-
-    @cached_property
-    def _rest_lip_sag(self) -> np.ndarray:
-        """(L,) float64 px each upper inner-lip vertex stands below the middle one in the photo,
-        along its down (_teeth_rise's rest shape: the photo's teeth hang from that line)."""
-        depth = self.rig.rest_xyz[self._lip_ids, :2].astype(np.float64) @ self._down64
-        return depth - depth[len(depth) // 2]
-
-    def _teeth_rise(self, verts: np.ndarray, u: np.ndarray, *, arch: np.ndarray | None, peak_opening: float,
-                    wide: float) -> np.ndarray:
-        """(N,) float64 px by which a wide-open mouth (`wide` 0..1, _lay_photo_interior's) takes the
-        photo's upper teeth's run short at the cavity pixels (`u` along the mouth): the upper lip's
-        drop below its photographed shape (the frame's (V, 3) `verts`: the rig's sag from mid-mouth
-        over the photo's, plus the (N,) `arch` px, _upper_arch) and EDGE_RISE of the `peak_opening`
-        px times across^2. The teeth sit on the skull, not on the lip: hung from the arching lip
-        their edge dropped with it as far as EDGE_ARC lifted it, a straight line under the upper
-        teeth (12, 03, 11 wide open); the real edge follows the dental arch, rising toward the
-        corners (the canines and premolars further back, seen from a little above)."""
-        down = _face_down(verts[:, :2])
-        depth = verts[self._lip_ids, :2].astype(np.float64) @ down
-        drop = np.interp(u, self._lip_u, depth - depth[len(depth) // 2] - self._rest_lip_sag)
-        if arch is not None:
-            drop += arch
-        across = np.abs(2.0 * np.asarray(u, np.float64) - 1.0)
-        return wide * (EDGE_DROP_SHARE * np.maximum(drop, 0.0) + EDGE_RISE * peak_opening * across * across)
 
     def _photo_penumbra(self, color: np.ndarray, down_upper: np.ndarray, u: np.ndarray, run: np.ndarray, *,
                         mouth_w: float) -> None:
@@ -2097,16 +2066,6 @@ EDGE_ARC = 0.15
 EDGE_SPAN = 0.7
 EDGE_TEETH = 0.15
 EDGE_TOOTH_CORNER = 0.6
-# As the jaw opens wide (_lower_teeth_show of the peak) the photo's upper row, hung from the lip,
-# is taken short by EDGE_DROP_SHARE of the lip's drop below its photographed shape (the arch and the
-# rig's own sag), so the lip comes down over it rather than carrying it, and its biting edge rises
-# EDGE_RISE of the opening's peak times across^2 toward the corners: the dental arch's canines and
-# premolars, further back (MouthPainter._teeth_rise). At 0.3 / 0.25 the widest vowel's dark top
-# curves up toward the corners on 12, 03, 11 (sag +0.02..+0.04 of the opening's height; it was
-# -0.03..0, a straight line under the teeth); a whole drop (1.0) left the teeth a thin crescent
-# with dark wings climbing to the lip at the upper corners.
-EDGE_RISE = 0.3
-EDGE_DROP_SHARE = 0.25
 
 # The share of a wide gap between the rows that the resting tongue fills (a narrow one it fills
 # almost wholly): a wide-open mouth shows the tongue's lit body under a smaller dark hole, not a
