@@ -246,36 +246,26 @@ class ShadeReference:
         can show (a tenth of the opening or less). A spread mouth's row (`near` (N,) 0..1, how far
         it stands past the ordinary one) sinks only further out (NEAR_SINK) and reaches that much further."""
         near = np.zeros(len(u)) if near is None else near
-        reach = np.float64(np.float32(0.6)) + near * (NEAR_SINK[1] - 0.6)
-        at = np.nonzero((lower_show > 0) & (across < reach) & (d_lower < 1.1 * lower_h + 1.2))[0]
+        # Under the photo's own upper teeth, narrower than LOWER_TOOTH_WIDTHS (in every shape).
+        narrow = 1.0 + LOWER_TEETH_NARROW * float(self._own_teeth)
+        at = np.nonzero((lower_show > 0) & _lower_reach(u, across, near, narrow=narrow)
+                        & (d_lower < 1.1 * lower_h + 1.2))[0]
         near = near[at]
         if not len(at):
             return color
         u, across, side, d_lower, lower_h = u[at], across[at], side[at], d_lower[at], lower_h[at]
-        # Under the photo's own upper teeth, narrower than LOWER_TOOTH_WIDTHS (in every shape).
-        rank, f = _lower_teeth_along(u, narrow=1.0 + LOWER_TEETH_NARROW * float(self._own_teeth))
+        rank, f = _lower_teeth_along(u, narrow=narrow)
         sink = _lower_sink(across, rank, side, near)
         # Corners rounded no deeper than the tallest ordinary tips' (a smile's row is taller).
         rounding = np.minimum(1.0, (LOWER_TEETH_HEIGHT[0] + LOWER_TEETH_HEIGHT[1]) * mouth_w / lower_h)
         # Risen in a smile: mostly behind the lip, tips uneven and soft-edged, gaps faint, the row
         # in the upper row's and the lip's shadow, darker into the lip and toward the corners.
         risen = smoothstep(lower_h / mouth_w, *SMILE_LOWER_RISEN)
-        jitter, tilt = SMILE_TIP_JITTER[:3], SMILE_TIP_JITTER[3]
-        # A spread mouth's tips NEAR_JAG as uneven; each tooth's side of its gaps LOWER_GAP_VARY
-        # wider or fainter by the tilt's sine.
-        jag = np.maximum(risen, NEAR_JAG * near)
-        uneven = 1.0 + jag * (jitter[0] * np.sin(jitter[1] * rank + jitter[2] * side)
-                              + tilt * (2.0 * f - 1.0) * np.sin(1.7 * rank + 2.1 * side))
+        uneven, crest_light = _lower_tips(f, rank, side, risen=risen, near=near)
+        rounded = rounded[at] * crest_light[:, None]
+        # Each tooth's side of its gaps LOWER_GAP_VARY wider or fainter by the tilt's sine.
         gap_vary = 1.0 + LOWER_GAP_VARY * np.maximum(risen, near) * np.sin(1.7 * rank + 2.1 * side)
         soft = 1.2 + risen * SMILE_TIP_SOFT * mouth_w
-        # Bared (risen or spread), each tooth's worn edge rounds into its sides, its face convex
-        # across it about a crest off its middle (_lower_tooth_crest).
-        raised = np.maximum(risen, near)
-        uneven = uneven * (1.0 - raised * LOWER_TIP_ROUND * np.minimum(np.abs(2.0 * f - 1.0) ** 3, 1.0))
-        crest = 0.5 + LOWER_TOOTH_SKEW * np.sin(LOWER_SINK_JITTER[1] * rank + LOWER_SINK_JITTER[2] * side)
-        x = np.where(f < crest, np.maximum((f - crest) / crest, -1.0), np.minimum((f - crest) / (1.0 - crest), 1.0))
-        crest_light = 1.0 + raised * (LOWER_TOOTH_ROUND[1] - LOWER_TOOTH_ROUND[0] * x * x) + near * LOWER_TOOTH_ROUND[2]
-        rounded = rounded[at] * crest_light[:, None]
         lower = np.clip((lower_h * sink * uneven * (1.0 - 0.2 * np.abs(2.0 * f - 1.0) ** 8 * rounding) - d_lower)
                         / soft, 0, 1) * lower_show[at]
         along = np.clip(d_lower / lower_h, 0, 1)
@@ -620,6 +610,31 @@ def _teeth_along(u: np.ndarray, *, widths: np.ndarray | None = None,
     # narrows both alike.
     gap = np.exp(-(np.minimum(f, 1.0 - f) / UPPER_TOOTH_GAP) ** 2)
     return np.minimum(rank, len(TOOTH_LENGTH) - 1), f, gap
+
+
+def _lower_reach(u: np.ndarray, across: np.ndarray, near: np.ndarray, *, narrow: float) -> np.ndarray:
+    """(N,) bool how far across the lower row may show: to LOWER_TEETH_SINK's end, a spread mouth's
+    (`near` (N,) 0..1) toward NEAR_SINK's, and no further than its side's last edge (each tooth
+    1 / `narrow` as wide)."""
+    last = [_tooth_edges(_lower_tooth_widths(side=side), LOWER_TEETH_PER_SIDE)[-1] for side in (1, 2)]
+    within = across.astype(np.float64) * narrow < np.where(u < 0.5, last[0], last[1])
+    return (across < np.float64(np.float32(0.6)) + near * (NEAR_SINK[1] - 0.6)) & within
+
+
+def _lower_tips(f: np.ndarray, rank: np.ndarray, side: np.ndarray, *, risen: np.ndarray,
+                near: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The lower row's (N,) (tips' height factor, light factor) at `f` across tooth `rank` on `side`:
+    a smile's risen row's (`risen` 0..1) tips uneven, a spread mouth's (`near` 0..1) NEAR_JAG as
+    uneven; bared (risen or spread), each tooth's worn edge rounds into its sides (LOWER_TIP_ROUND),
+    its face convex across it about a crest off its middle (LOWER_TOOTH_ROUND; _lower_tooth_crest)."""
+    jitter, tilt = SMILE_TIP_JITTER[:3], SMILE_TIP_JITTER[3]
+    uneven = 1.0 + np.maximum(risen, NEAR_JAG * near) * (jitter[0] * np.sin(jitter[1] * rank + jitter[2] * side)
+                                                        + tilt * (2.0 * f - 1.0) * np.sin(1.7 * rank + 2.1 * side))
+    raised = np.maximum(risen, near)
+    tips = uneven * (1.0 - raised * LOWER_TIP_ROUND * np.minimum(np.abs(2.0 * f - 1.0) ** 3, 1.0))
+    crest = 0.5 + LOWER_TOOTH_SKEW * np.sin(LOWER_SINK_JITTER[1] * rank + LOWER_SINK_JITTER[2] * side)
+    x = np.where(f < crest, np.maximum((f - crest) / crest, -1.0), np.minimum((f - crest) / (1.0 - crest), 1.0))
+    return tips, 1.0 + raised * (LOWER_TOOTH_ROUND[1] - LOWER_TOOTH_ROUND[0] * x * x) + near * LOWER_TOOTH_ROUND[2]
 
 
 def _lower_teeth_along(u: np.ndarray, *, narrow: float) -> tuple[np.ndarray, np.ndarray]:

@@ -1367,13 +1367,44 @@ def test_the_lower_central_incisor_is_0_55_to_0_75_of_the_upper_central(analysis
     assert all(0.55 <= r <= 0.75 for r in ratios), ratios
 
 
-def test_the_narrowed_lower_row_outlasts_its_sink_behind_the_lip():
-    """The lower row's LOWER_TOOTH_WIDTHS, each 1/(1 + LOWER_TEETH_NARROW) as wide, reach further
-    across than the lip hides them (LOWER_TEETH_SINK's end): past the last edge _along_at clamps
-    the rank and the teeth's shapes run away."""
-    from facetalk.render.mouth import LOWER_TEETH_NARROW, LOWER_TEETH_SINK, _teeth_edges
+def test_the_narrowed_lower_row_outlasts_its_sink_and_a_spread_row_stops_at_its_last_edge(analysis, monkeypatch):
+    """Under a photo's own upper row the lower teeth are 1/(1 + LOWER_TEETH_NARROW) as wide: on both
+    sides of the midline (_teeth_edges' EDGES_LOWER, EDGES_LOWER_LEFT) the row reaches further
+    across than the ordinary row's sink behind the lip (LOWER_TEETH_SINK's end), but short of a
+    spread mouth's (NEAR_SINK's end). A spread row is drawn out to its last edge and no further:
+    wherever it may show (_shade_rows' reach) each tooth's f stays within 0..1 (past the last edge
+    it ran to -1.6..2.2, the tips' terms blowing up), and on each side it reaches to within a pixel
+    of 1000 of that edge."""
+    from facetalk.render.mouth import (
+        EDGES_LOWER, EDGES_LOWER_LEFT, LOWER_TEETH_NARROW, LOWER_TEETH_SINK, NEAR_SINK, ROW_LOWER_F, ROW_NEAR,
+        _teeth_edges,
+    )
 
-    assert _teeth_edges()[1][-1] / (1.0 + LOWER_TEETH_NARROW) > LOWER_TEETH_SINK[1]
+    narrow = 1.0 + LOWER_TEETH_NARROW
+    last = {side: float(_teeth_edges()[row][-1]) / narrow for side, row in (("left", EDGES_LOWER_LEFT),
+                                                                            ("right", EDGES_LOWER))}
+    assert all(LOWER_TEETH_SINK[1] < edge < NEAR_SINK[1] for edge in last.values()), last
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    painter._own_teeth = True
+    n, mouth_w = 2001, 120.0
+    u = np.linspace(0.0, 1.0, n).astype(np.float32)
+    opening = np.full(n, 0.3 * mouth_w, np.float32)
+    seen, original = {}, mouth_module._shade_rows
+
+    def record(*args):
+        original(*args)
+        seen["rows"], seen["reach"] = args[-2].copy(), args[-1].copy()
+
+    monkeypatch.setattr(mouth_module, "_shade_rows", record)
+    painter._shade(opening - 1.0, np.ones(n, np.float32), opening, u, mouth_w,
+                   photo_teeth=(np.full(n, 0.1 * mouth_w), np.zeros(n)), lower_show=np.ones(n), widened=1.3)
+    rows, reach = seen["rows"], seen["reach"][0]
+    # A spread mouth's row, sinking only so far out that it would reach past its last edges.
+    assert 0.6 + rows[ROW_NEAR, reach].min() * (NEAR_SINK[1] - 0.6) > max(last.values()) + 0.01
+    f, across = rows[ROW_LOWER_F, reach], np.abs(2.0 * u[reach].astype(np.float64) - 1.0)
+    assert f.min() >= 0.0 and f.max() <= 1.0, (f.min(), f.max())
+    for side, half in (("left", u[reach] < 0.5), ("right", u[reach] > 0.5)):
+        assert last[side] - 1e-3 < across[half].max() < last[side], (side, across[half].max(), last[side])
 
 
 def test_a_bared_lower_incisor_is_lit_on_its_crest_and_its_edge_rounds_into_its_sides(analysis):
