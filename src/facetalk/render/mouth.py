@@ -2114,9 +2114,10 @@ LOWER_TEETH_PER_SIDE = 7.0
 # narrow, the canine and premolars turning away.
 UPPER_TOOTH_WIDTHS = np.array([1.0, 0.68, 0.56, 0.44, 0.38, 0.34, 0.3, 0.3])
 LOWER_TOOTH_WIDTHS = np.array([1.0, 1.0, 0.8, 0.62, 0.52, 0.46, 0.42, 0.4])
-# Each lower tooth up to LOWER_WIDTH_JITTER[0] wider or narrower than LOWER_TOOTH_WIDTHS (its rank's and
-# side's phase, fixed per tooth): alike on both sides, the gaps of a bared row stood evenly spaced, a
-# comb (judge31); the phases keep the right central incisor 0.55-0.75 of the upper central.
+# Each lower tooth of every lower row (ordinary, risen, spread) up to LOWER_WIDTH_JITTER[0] wider or
+# narrower than LOWER_TOOTH_WIDTHS (its rank's and side's phase, fixed per tooth): alike on both sides,
+# the gaps of a bared row stood evenly spaced, a comb (judge31). With these phases the two central
+# incisors are 0.55-0.74 of the upper central (left the narrower).
 LOWER_WIDTH_JITTER = (0.12, 2.9, 3.665)
 TOOTH_LENGTH = np.array([1.0, 0.88, 0.95, 0.8, 0.72, 0.66, 0.6])
 # The shape of each one's tip, from the midline out: how much shorter it is at its sides, and how
