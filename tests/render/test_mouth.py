@@ -1015,10 +1015,10 @@ def test_the_resting_tongue_is_an_arch_not_a_flat_floor(analysis):
         assert (lip[side] - top) < (lip[0] - tops[0]) - 0.04 * opening, (tops, lip)
 
 
-def _visible_tongue_top(analysis, monkeypatch, frame) -> np.ndarray:
-    """(n, 2) the resting tongue's top edge in `frame` as painted, (x, y) px per column it shows in:
-    the first row down where its cover (_shade_back's) passes 0.5 inside the opening (alpha > 0.5),
-    to a tenth of a px by the cover's step there."""
+def _visible_tongue_top(*, analysis, monkeypatch, frame) -> np.ndarray:
+    """(n, 2) the resting tongue's top edge in the MotionFrame `frame` as painted, (x, y) px per
+    column it shows in: the first row down where its cover (_shade_back's) passes 0.5 inside the
+    opening (alpha > 0.5), to a tenth of a px by the cover's step there."""
     from facetalk.render.mouth import TG_COVER
     from facetalk.render.renderer import Renderer
 
@@ -1063,7 +1063,7 @@ def test_the_resting_tongues_top_is_a_mound_not_straight_flanks(analysis, monkey
     the corners, so it ran down the opening's straight lens tail in straight flanks, a tent on 13)."""
     from facetalk.motion.frame import MotionFrame
 
-    top = _visible_tongue_top(analysis, monkeypatch, MotionFrame(t_s=0, jaw_open=1.0))
+    top = _visible_tongue_top(analysis=analysis, monkeypatch=monkeypatch, frame=MotionFrame(t_s=0, jaw_open=1.0))
     width = top[-1, 0] - top[0, 0] + 1.0
     peak = int(np.argmin(top[:, 1]))
     assert len(top) > 20 and 5 < peak < len(top) - 5, top
