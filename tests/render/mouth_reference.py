@@ -631,7 +631,7 @@ def _lower_tips(f: np.ndarray, rank: np.ndarray, side: np.ndarray, *, risen: np.
     uneven = 1.0 + np.maximum(risen, NEAR_JAG * near) * (jitter[0] * np.sin(jitter[1] * rank + jitter[2] * side)
                                                         + tilt * (2.0 * f - 1.0) * np.sin(1.7 * rank + 2.1 * side))
     raised = np.maximum(risen, near)
-    tips = uneven * (1.0 - raised * LOWER_TIP_ROUND * np.minimum(np.abs(2.0 * f - 1.0) ** 3, 1.0))
+    tips = uneven * (1.0 - raised * LOWER_TIP_ROUND * np.abs(2.0 * f - 1.0) ** 3)
     crest = 0.5 + LOWER_TOOTH_SKEW * np.sin(LOWER_SINK_JITTER[1] * rank + LOWER_SINK_JITTER[2] * side)
     x = np.where(f < crest, np.maximum((f - crest) / crest, -1.0), np.minimum((f - crest) / (1.0 - crest), 1.0))
     return tips, 1.0 + raised * (LOWER_TOOTH_ROUND[1] - LOWER_TOOTH_ROUND[0] * x * x) + near * LOWER_TOOTH_ROUND[2]

@@ -3058,7 +3058,7 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
     if raised > 0.0:
         # Bared, each incisor's worn edge rounds down into its sides (the dark behind shows in a V
         # between two tips) and its face turns away from its crest (LOWER_TOOTH_ROUND), not a flat block.
-        uneven *= 1.0 - raised * LOWER_TIP_ROUND * min(ex[EX_LOWER_CONVEX, i], 1.0)  # f past the last edge: as at it
+        uneven *= 1.0 - raised * LOWER_TIP_ROUND * ex[EX_LOWER_CONVEX, i]
         rounded *= _lower_tooth_crest(rows[ROW_LOWER_F, i], raised, near, tooth_sin[0])
     shown = (lower_h * sink * uneven * (1.0 - 0.2 * ex[EX_LOWER_EDGE, i] * rounding) - np.float64(dl)) / soft
     teeth[TH_LOWER_COVER, i] = min(max(shown, 0.0), 1.0) * ls
