@@ -2749,12 +2749,8 @@ def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretch, s
             rows[ROW_LOWER_H, i] = _spread_row_height(rows[ROW_LOWER_H, i], ls, rows[ROW_GAP, i], near, mouth_w)
         rows[ROW_FRONT_PX, i] = max(rows[ROW_LOWER_PX, i], rows[ROW_LOWER_H, i] * ls)
         rows[ROW_WIDE, i] = max(max(rows[ROW_GAP, i], 0.0) - TONGUE_ROOM[0] * mouth_w, 0.0) / (TONGUE_ROOM[1] * mouth_w)
-        lower_edges = edges[EDGES_LOWER if u[i] >= 0.5 else EDGES_LOWER_LEFT]  # each side's own widths
-        narrowed = np.float64(across) * scalars[SC_LOWER_NARROW]
-        # No further than the narrowed row's last edge (f past 0..1 beyond it): a spread mouth's reach
-        # (NEAR_SINK[1]) lies past it under a photo's own upper row.
         reach[0, i] = ls > 0 and across < np.float32(0.6) + rows[ROW_NEAR, i] * (NEAR_SINK[1] - 0.6) \
-            and narrowed < lower_edges[-1] and np.float64(d_lower[i]) < 1.1 * rows[ROW_LOWER_H, i] + 1.2
+            and np.float64(d_lower[i]) < 1.1 * rows[ROW_LOWER_H, i] + 1.2
         reach[1, i] = runs[0, i] < OWN_ROW_SHOWS * upper_h and across < np.float32(0.9) \
             and d_upper[i] < np.float32(1.12 * upper_h + 1.0) + lift[i]
         # Only where that row may show (nothing else reads them; 0 elsewhere): the two searches over
@@ -2763,7 +2759,13 @@ def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretch, s
         # height slid the gaps with the corners' and the jaw's every twitch.
         rows[ROW_LOWER_RANK, i] = rows[ROW_LOWER_F, i] = rows[ROW_UPPER_RANK, i] = rows[ROW_UPPER_F, i] = 0.0
         if reach[0, i]:
-            rows[ROW_LOWER_RANK, i], rows[ROW_LOWER_F, i] = _along_at(narrowed, u[i], lower_edges)
+            lower_edges = edges[EDGES_LOWER if u[i] >= 0.5 else EDGES_LOWER_LEFT]  # each side's own widths
+            narrowed = np.float64(across) * scalars[SC_LOWER_NARROW]
+            # No further than the narrowed row's last edge (f past 0..1 beyond it): a spread mouth's
+            # reach (NEAR_SINK[1]) lies past it under a photo's own upper row.
+            reach[0, i] = narrowed < lower_edges[-1]
+            if reach[0, i]:
+                rows[ROW_LOWER_RANK, i], rows[ROW_LOWER_F, i] = _along_at(narrowed, u[i], lower_edges)
         if reach[1, i]:
             rows[ROW_UPPER_RANK, i], rows[ROW_UPPER_F, i] = _along_at(across, u[i], edges[EDGES_UPPER])
 
