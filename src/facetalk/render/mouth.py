@@ -3900,7 +3900,8 @@ SMILE_ROWS_CLOSE = (0.14, 0.19)
 # the rows nearly meet, the lower tips show as teeth (SMILE_LOWER_RISEN's shading) and the gap
 # between the rows is a slit (TIPS_SLIT_*), uneven with the tips, that thins toward the corners as
 # the lip rises there; the row sinks behind the lip only from the first to the second of NEAR_SINK
-# across (LOWER_TEETH_SINK's 0.15-0.6 opened a dark wedge there). The share follows the spread,
+# across (LOWER_TEETH_SINK's 0.15-0.6 opened a dark wedge there), and no further out than its last
+# tooth's edge (narrowed under a photo's own upper row, 0.67-0.68 across: _shade_rows). The share follows the spread,
 # not the jaw: the incisors and the lower lip both ride the mandible, so while the spread is held
 # the row's height over the lip stays put as the jaw moves, save where NEAR_SLIT_MIN holds its tips
 # under the upper row (the upper row covering them). The later sink (and reach) is taken by how far
