@@ -1379,8 +1379,8 @@ def test_the_narrowed_lower_row_outlasts_its_sink_and_a_spread_row_stops_at_its_
     across than the ordinary row's sink behind the lip (LOWER_TEETH_SINK's end), but short of a
     spread mouth's (NEAR_SINK's end). A spread row is drawn out to its last edge and no further:
     wherever it may show (_shade_rows' reach) each tooth's f stays within 0..1 (past the last edge
-    it ran to -1.6..2.2, the tips' terms blowing up), and on each side it reaches to within a pixel
-    of 1000 of that edge."""
+    it ran to -1.6..2.2, the tips' terms blowing up), and on each side it reaches to within 0.001
+    across (one step of the 2001 pixels) of that edge."""
     from facetalk.render.mouth import (
         EDGES_LOWER, EDGES_LOWER_LEFT, LOWER_TEETH_NARROW, LOWER_TEETH_SINK, NEAR_SINK, ROW_LOWER_F, ROW_NEAR,
         _teeth_edges,
