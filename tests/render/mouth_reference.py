@@ -29,7 +29,7 @@ from facetalk.render.mouth import (
     LOWER_GAP_WEDGE, LOWER_PARTING, LOWER_TOOTH_CONVEX,
     LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING, LOWER_TEETH_PER_SIDE,
     LOWER_TIP_ROUND, LOWER_TOOTH_ROUND, LOWER_TOOTH_SKEW,
-    NEAR_JAG, LOWER_GAP_VARY, NEAR_LOWER_TEETH, NEAR_ROLLED, NEAR_WIDENED, NEAR_SHARE_RAMP, NEAR_SINK, NEAR_SLIT_MIN, TIPS_SLIT_DARK, TIPS_SLIT_OPEN, TIPS_SLIT_RISEN,
+    NEAR_JAG, LOWER_GAP_VARY, NEAR_LOWER_TEETH, NEAR_ROLLED, NEAR_WIDENED, NEAR_SHARE_RAMP, NEAR_SINK, NEAR_SLIT_MIN, TIPS_SLIT_DARK, TIPS_SLIT_GREY, TIPS_SLIT_OPEN, TIPS_SLIT_RISEN, RGB_PENUMBRA,
     LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, NARROW_DEEP, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING,
     OWN_ROW_SHOWS, PENUMBRA_REACH, PENUMBRA_WARMTH, PHOTO_TEETH_HIDDEN, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
     TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BACK_DEPTH, TONGUE_BULGE, TONGUE_CELLS,
@@ -222,10 +222,10 @@ class ShadeReference:
         front_px = np.maximum(lower_px, lower_h * lower_show)
         color, tip = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
                                   across2=across2, toward_corners=toward_corners, peak_opening=peak, u=u)
-        tips_gap, slit_light = _tips_slit(np.maximum(smoothstep(lower_h / mouth_w, *TIPS_SLIT_RISEN), shut), rows_gap,
+        tips_gap, slit_light, slit_grey = _tips_slit(np.maximum(smoothstep(lower_h / mouth_w, *TIPS_SLIT_RISEN), shut), rows_gap,
                                           front_px, lower_px, mouth_w, across=across)
         color = self._behind_teeth(color, rows_gap, d_upper - upper_px, across2, mouth_w, tip=tip, tips_gap=tips_gap,
-                                   slit_light=slit_light)
+                                   slit_light=slit_light, slit_grey=slit_grey)
         color = self._teeth_penumbra(color, d_upper - upper_px, across, mouth_w, synthetic=~own_upper, narrow=narrow, u=u)
         side = np.where(u < 0.5, 1.0, 2.0)  # which side of the midline, to tell mirrored teeth apart
         rounded = depth_shade ** 1.5
@@ -452,20 +452,23 @@ class ShadeReference:
         return shaded + (sheen * speckle + TONGUE_TIP_LIGHT[2] * tip_light)[:, None] * (self.teeth_rgb - shaded)
 
     def _behind_teeth(self, color: np.ndarray, rows_gap: np.ndarray, below_teeth: np.ndarray, across2: np.ndarray,
-                      mouth_w: float, *, tip: np.ndarray, tips_gap: np.ndarray, slit_light: np.ndarray) -> np.ndarray:
+                      mouth_w: float, *, tip: np.ndarray, tips_gap: np.ndarray, slit_light: np.ndarray,
+                      slit_grey: np.ndarray) -> np.ndarray:
         """With the rows barely apart (a smile, /i/), the tongue fills the mouth just behind the
         teeth: the gap between them (`rows_gap`, px) shows it dimly lit, not a black band, and
         darker under the upper teeth (`below_teeth` px below them), which shade it, than toward
         the lower row, and NARROW_DEEP of the way to its deep red back. `across2`: the square of the
         pixels' distance from mid-mouth (0..1 at the corners); `tip` (N,) where its raised tip
         covers (_tongue's), which keeps its own lit colour; `tips_gap` (px) the slit between the rows'
-        tips (rows_gap where the lower row is not risen), `slit_light` the light let in through it."""
+        tips (rows_gap where the lower row is not risen), `slit_light` the light let in through it,
+        `slit_grey` how far a shallow slit is the teeth's own shade instead (_tips_slit's)."""
         narrow = 1.0 - np.clip((tips_gap - NARROW_GAP * mouth_w) / (NARROW_GAP * mouth_w), 0, 1)
         narrow *= 1.0 - tip  # a raised tip (`tip`: _tongue's) shows its own lit surface
         down = np.clip(below_teeth / np.maximum(rows_gap, 1.0), 0, 1)
         light = NARROW_TONGUE_LIGHT * (1.0 - 0.5 * across2) * (0.8 + 0.4 * down) * slit_light
         deep = self.tongue_rgb + (self._tongue_back_rgb - self.tongue_rgb) * NARROW_DEEP
-        return mix(color, deep * light[:, None], narrow)
+        seen = deep * light[:, None]
+        return mix(color, seen + slit_grey[:, None] * (self._shade_rgb[RGB_PENUMBRA] - seen), narrow)
 
     def _penumbra_rgb(self) -> np.ndarray:
         """(3,) the upper teeth in shade, their penumbra's colour: TEETH_PENUMBRA_LIGHT of their
@@ -674,10 +677,12 @@ def _tips_slit(raised: np.ndarray, rows_gap: np.ndarray, front_px: np.ndarray, l
     """A risen row's tips (`raised` (N,) 0..1: past TIPS_SLIT_RISEN, or by a spread mouth) close
     the gap between the rows to a slit, the tongue seen through it: (N,) px that slit (`rows_gap`
     where the row is not risen) and (N,) the light let in through it (1 there), darkest mid-mouth
-    (`across` 0), where the mouth behind is deepest."""
+    (`across` 0), where the mouth behind is deepest, and (N,) how far a shallow slit is the teeth's
+    own shade instead (TIPS_SLIT_GREY; 0 there)."""
     tips_gap = rows_gap - raised * np.maximum(front_px - lower_px, 0.0)
+    grey = raised * (1.0 - np.clip(tips_gap / (TIPS_SLIT_GREY * mouth_w), 0, 1))
     return tips_gap, 1.0 - TIPS_SLIT_DARK * raised * (1.0 - np.clip(tips_gap / (TIPS_SLIT_OPEN * mouth_w), 0, 1)) \
-        * (1.0 - across.astype(np.float64))
+        * (1.0 - across.astype(np.float64)), grey
 
 
 def _lower_sink(across: np.ndarray, rank: np.ndarray, side: np.ndarray, near: np.ndarray) -> np.ndarray:

@@ -2221,6 +2221,33 @@ def test_a_nearly_shut_jaw_shows_the_lower_incisors_under_a_thin_slit(analysis):
         assert dark <= mid_dark and lower >= 0.04 * mouth_w, (at, dark, lower, mid_dark)
 
 
+def test_a_spread_mouths_slit_greys_where_the_rows_nearly_meet(analysis):
+    """/i/ (jaw 0.2, lips spread) on the bundled portrait: the slit between the photo's upper teeth
+    and the raised lower row is the teeth's shade where the rows nearly meet (TIPS_SLIT_GREY), its
+    darkest pixel over 0.45 of the teeth's luma 0.3 of the way toward either corner, where the lip's
+    rise shuts it, and darkest mid-mouth, where it is deepest. Before, a near-black stroke of even
+    width ran from corner to corner (0.41 of the teeth there; judge32)."""
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer, posed_vertices
+
+    frame = MotionFrame(t_s=0, jaw_open=0.2, lip_spread=0.75)
+    out = Renderer(analysis).render(frame).astype(float) @ LUMA
+    verts = posed_vertices(analysis.rig, frame)
+
+    def darkest(at: int) -> float:
+        """The slit's darkest luma over the teeth's, down the column between the inner lips' points `at`."""
+        (x, top), (_, bottom) = verts[lm.LIPS_INNER_UPPER[at], :2], verts[lm.LIPS_INNER_LOWER[at], :2]
+        column = out[int(np.ceil(top)):int(np.floor(bottom)) + 1, int(round(x)) - 1:int(round(x)) + 2].mean(axis=1)
+        teeth = np.percentile(column, 95)
+        below_upper = column[np.flatnonzero(column > 0.75 * teeth)[0]:]
+        return float(below_upper.min() / teeth)
+
+    mid = darkest(5)
+    for at in (3, 7):
+        assert darkest(at) > 0.45 and darkest(at) > mid, (at, darkest(at), mid)
+
+
 def test_the_spread_rows_share_is_taken_away_by_a_smile_and_by_a_rolled_upper_lip():
     """/i/'s raised lower row (_near_share) follows the lips' spread alone: full past NEAR_WIDENED,
     none short of it; a smile's row is SMILE_*'s, so none while smiling; fear's upper lip rolled over

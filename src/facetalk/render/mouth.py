@@ -2097,6 +2097,12 @@ NARROW_DEEP = 0.6
 TIPS_SLIT_RISEN = (0.065, 0.1)
 TIPS_SLIT_DARK = 0.8
 TIPS_SLIT_OPEN = 0.12
+# Where the rows' tips nearly meet, the slit between them is no dark stroke but the teeth's own
+# translucent edges and their shade (RGB_PENUMBRA), all of it at a shut slit, none from TIPS_SLIT_GREY
+# mouth widths: only where the slit is deep does the dark behind show (an even near-black line from
+# corner to corner read as drawn, judge32). The slit's height here follows the lip's rise toward the
+# corners, so it greys out there.
+TIPS_SLIT_GREY = 0.05
 
 # The translucent biting edge of an upper incisor: this much of the tooth's own colour, the rest
 # the dark mouth's seen through it.
@@ -2933,7 +2939,7 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
         if tongue[TG_COVER, i] > 0.0:
             _tongue_colour_at(out[i], i, d_lower[i], across, across2, tongue, ex, ex2, u[i], mouth_w, rgb, texture)
         rows_gap = rows[ROW_GAP, i]
-        tips_gap, slit = _slit_at(rows, i, mouth_w, across)
+        tips_gap, slit, grey = _slit_at(rows, i, mouth_w, across)
         narrow = 1.0 - min(max((tips_gap - NARROW_GAP * mouth_w) / (NARROW_GAP * mouth_w), 0.0), 1.0)
         if tongue[TG_COVER, i] > 0.0:  # a raised tip shows lit (NARROW_DEEP), a lobe under the teeth
             narrow *= 1.0 - tongue[TG_RAISED, i] * ex2[EX2_TIP_LIGHT, i] * tongue[TG_COVER, i]
@@ -2943,7 +2949,8 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
         penumbra = TEETH_PENUMBRA[0] * ex[EX_PENUMBRA, i]
         for c in range(3):
             deep = rgb[RGB_TONGUE, c] + (rgb[RGB_TONGUE_BACK, c] - rgb[RGB_TONGUE, c]) * NARROW_DEEP
-            out[i, c] += (deep * light - out[i, c]) * narrow
+            seen = deep * light
+            out[i, c] += (seen + grey * (rgb[RGB_PENUMBRA, c] - seen) - out[i, c]) * narrow
         if penumbra > 0.0:  # under synthetic teeth only, fading out with them into the corners
             penumbra *= np.float64(one - _smooth32(across, UPPER_TEETH_FADE[0], UPPER_TEETH_FADE[1]))
             for c in range(3):
@@ -2962,14 +2969,16 @@ def _slit_at(rows, i, mouth_w, across):
     lip taken off rows_gap as far as it stands risen past the ordinary tips, TIPS_SLIT_RISEN, or
     raised by the lips' spread, ROW_NEAR) and the light let in behind it (1 - TIPS_SLIT_DARK * that
     share * how far short of TIPS_SLIT_OPEN that gap is * (1 - float32 `across`): darkest mid-mouth,
-    where the mouth behind is deepest; exactly rows_gap and 1 where the row is not risen)."""
+    where the mouth behind is deepest; exactly rows_gap and 1 where the row is not risen), and how far
+    that slit is the teeth's own shade instead, 0..1 (TIPS_SLIT_GREY; 0 where the row is not risen)."""
     gap, lower_h = rows[ROW_GAP, i], rows[ROW_LOWER_H, i]
     if lower_h <= TIPS_SLIT_RISEN[0] * mouth_w and rows[ROW_NEAR, i] <= 0.0:
-        return gap, 1.0
+        return gap, 1.0, 0.0
     raised = max(_smooth64(lower_h / mouth_w, TIPS_SLIT_RISEN[0], TIPS_SLIT_RISEN[1]), rows[ROW_NEAR, i])
     tips = gap - raised * max(rows[ROW_FRONT_PX, i] - rows[ROW_LOWER_PX, i], 0.0)
     shut = 1.0 - min(max(tips / (TIPS_SLIT_OPEN * mouth_w), 0.0), 1.0)
-    return tips, 1.0 - TIPS_SLIT_DARK * raised * shut * (1.0 - np.float64(across))
+    grey = raised * (1.0 - min(max(tips / (TIPS_SLIT_GREY * mouth_w), 0.0), 1.0))
+    return tips, 1.0 - TIPS_SLIT_DARK * raised * shut * (1.0 - np.float64(across)), grey
 
 
 @njit(cache=True, nogil=True)
