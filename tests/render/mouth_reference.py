@@ -180,7 +180,7 @@ class ShadeReference:
               lower_show: np.ndarray | None = None, tongue_tip: float = 0.0,
               lip_lift: np.ndarray | None = None, peak_opening: float | None = None,
               stretch: np.ndarray | None = None, smiling: float = 0.0, widened: float = 1.0,
-              rolled: float = 0.0) -> np.ndarray:
+              rolled: float = 0.0, tongue_centre: float = 0.5) -> np.ndarray:
         """(N, 3) interior colour from each pixel's distance (px) to the upper and lower inner lip.
         `photo_teeth`: how far (px) the photo's own opening goes with the upper and the lower jaw
         there; synthetic upper teeth are drawn only where the photo shows little of its own (its
@@ -195,7 +195,8 @@ class ShadeReference:
         `stretch`: (N,) 0..1, paint's _lower_teeth_shown (by default 1 where `lower_show` is beyond the opening's);
         `smiling` 0..1: a smile's stretched lower row rises under the upper (MouthPainter._smiling);
         `widened`: the lips' width ratio (MouthPainter._widened), whose spread raises the lower row
-        (_spread_row), unless the upper lip is `rolled` 0..1 over the teeth.
+        (_spread_row), unless the upper lip is `rolled` 0..1 over the teeth; `tongue_centre`: 0..1
+        along `u` where the tongue's arch stands highest (paint: MouthPainter._tongue_centre).
         Back to front: the cavity, the tongue, the lower teeth, the upper teeth."""
         lower_show = _lower_teeth_show(opening, mouth_w) if lower_show is None else lower_show
         across = np.abs(2.0 * u - 1.0)  # 0 mid-mouth .. 1 at the corners
@@ -221,7 +222,8 @@ class ShadeReference:
         # The tongue's tip rests behind them: its lit front starts about at their tips.
         front_px = np.maximum(lower_px, lower_h * lower_show)
         color, tip = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
-                                  across2=across2, toward_corners=toward_corners, peak_opening=peak, u=u)
+                                  across2=across2, toward_corners=toward_corners, peak_opening=peak, u=u,
+                                  centre=tongue_centre)
         tips_gap, slit_light, slit_grey = _tips_slit(np.maximum(smoothstep(lower_h / mouth_w, *TIPS_SLIT_RISEN), shut), rows_gap,
                                           front_px, lower_px, mouth_w, across=across)
         color = self._behind_teeth(color, rows_gap, d_upper - upper_px, across2, mouth_w, tip=tip, tips_gap=tips_gap,
@@ -357,7 +359,8 @@ class ShadeReference:
 
     def _tongue(self, color: np.ndarray, d_lower: np.ndarray, front_px: np.ndarray, rows_gap: np.ndarray,
                 opening: np.ndarray, across: np.ndarray, mouth_w: float, *, tongue_tip: float, across2: np.ndarray,
-                toward_corners: np.ndarray, peak_opening: float, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                toward_corners: np.ndarray, peak_opening: float, u: np.ndarray,
+                centre: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
         """The colour with the tongue over the cavity, and (N,) how much of each pixel is its raised tip
         (raised times its tip light, _tongue_surface_colour's, times cover). Resting, the tongue
         lies on the mouth's floor behind the lower teeth: seen over them it fills most of a narrow gap between the rows (a smile) and less of a wide
@@ -366,7 +369,8 @@ class ShadeReference:
         darker and redder toward its back. For t d n l and th its tip rises to the back of the upper teeth: a narrow
         rounded blade mid-mouth, lit at its edge. `across2`: across ** 2; `toward_corners`:
         1 - 0.45 across2 (_shade has them); `peak_opening`: the opening's height at its widest (px);
-        `u`: the pixels' place along the mouth, where its surface texture lies (_tongue_surface)."""
+        `u`: the pixels' place along the mouth, where its surface texture lies (_tongue_surface);
+        `centre`: 0..1 along `u` where the arch stands highest, where the jaw drops furthest."""
         space = np.maximum(rows_gap, 0.0)
         wide = np.maximum(space - TONGUE_ROOM[0] * mouth_w, 0.0) / (TONGUE_ROOM[1] * mouth_w)
         share = TONGUE_SHARE_WIDE + (1.0 - TONGUE_SHARE_WIDE) * np.exp(-wide)
@@ -381,7 +385,12 @@ class ShadeReference:
         # the opening's straight lens tail in straight flanks (a tent on 13, a trapezoid on 12).
         # (A square root stood it up at the sides like a wall.)
         lost = (1.0 - share) / (1.0 - TONGUE_SHARE_WIDE) * np.maximum(peak_opening - opening, 0.0)
-        dome = np.maximum(1.0 - across2 / TONGUE_ARCH_WIDTH ** 2, 0.0)
+        # Highest where the jaw drops furthest (`centre`; off the middle on a turned or crooked mouth),
+        # each side's parabola reaching the floor TONGUE_ARCH_WIDTH of its own way to its corner.
+        top = np.float32(2.0 * centre - 1.0)
+        off = (2.0 * u - 1.0) - top
+        arch = np.abs(off) / np.where(off > 0.0, 1.0 - top, 1.0 + top)
+        dome = np.maximum(1.0 - arch * arch / TONGUE_ARCH_WIDTH ** 2, 0.0)
         height = (front_px + share * (space + lost)) * dome - TONGUE_ARCH_DROP * lost  # above the lower lip
         # The raised tip is a rounded blade, its sides falling steeply but smoothly to the resting
         # tongue between BLADE_SIDES of the way to the corners (a parabola reaching 0.42 stood as a

@@ -5020,3 +5020,45 @@ def _own_teeth_grid(analysis, *, run_px: float, n_u: int, reach: float, step: fl
     depth = np.arange(0.0, reach * run_px, step, dtype=np.float32)
     u, d_upper = (a.ravel() for a in np.meshgrid(u_row, depth, indexing="ij"))
     return painter, painter._rest_mouth_w, u_row, depth, u, d_upper
+
+
+def test_the_resting_tongue_stands_highest_where_the_jaw_drops_furthest(analysis, monkeypatch):
+    """On a turned or crooked mouth (07) the opening is widest off the middle between the corners:
+    the tongue's arch stands highest there (`tongue_centre`), not halfway between the corners, where
+    its parabola and its drop toward the corners (least at the widest point) peaked apart and summed
+    to a flat top (07's top within 1 px of its highest over 0.46 of its width; 0.29 here)."""
+    from facetalk.render.mouth import LENS_FULL, TG_HEIGHT, lens_height
+
+    closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
+    painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
+    mouth_w, peak, widest = 100.0, 45.0, 0.62
+    u = np.linspace(0.2, 0.85, 131)
+    way = np.where(u < widest, (widest - u) / widest, (u - widest) / (1.0 - widest))  # 0 widest .. 1 a corner
+    opening, none, seen = peak * lens_height(way, full_share=LENS_FULL), np.zeros(len(u)), {}
+    shade_back = mouth_module._shade_back
+
+    def record_back(*args):
+        shade_back(*args)
+        seen["height"] = args[-1][TG_HEIGHT].copy()
+
+    monkeypatch.setattr(mouth_module, "_shade_back", record_back)
+    painter._shade(opening - 1.0, np.ones(len(u)), opening, u, mouth_w, photo_teeth=(none, none), lower_show=none,
+                   peak_opening=peak, tongue_centre=widest)
+    assert abs(u[np.argmax(seen["height"])] - widest) < 0.02, u[np.argmax(seen["height"])]
+
+
+def test_the_tongues_centre_is_where_the_lips_part_furthest(analysis):
+    """MouthPainter._tongue_centre: 0.5 where the lips part evenly about the middle, and toward
+    the side where they part further (the lips' gap along cavity_u peaking at 0.65)."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    rig, ids = analysis.rig, painter._verts
+    u, t = rig.cavity_u.astype(np.float64), rig.cavity_t.astype(np.float64)
+
+    def centre(widest: float) -> float:
+        verts = np.zeros((len(u), 3))
+        gap = 40.0 * np.maximum(1.0 - ((u - widest) / 0.5) ** 2, 0.05)
+        verts[:, 0], verts[:, 1] = 100.0 * u, t * gap
+        return painter._tongue_centre(verts)
+
+    even, off = centre(0.5), centre(0.65)
+    assert abs(even - 0.5) < 0.03 and off > even + 0.08, (even, off)

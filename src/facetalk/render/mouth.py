@@ -585,6 +585,7 @@ class MouthPainter:
             return _barycentric(weights[only], tris[only], per_vertex)
 
         opening, rest_opening, alpha, mouth_w, peak = self._new_opening(verts, interp)
+        tongue_centre = self._tongue_centre(verts)
         self._shade_slit(out, (x0, y0), ys, xs, opening=opening, rest_opening=rest_opening, mouth_w=mouth_w)
         cleared = self._clear_rims(out, verts, tri_id, mouth_w=mouth_w)
         keep = alpha > 0
@@ -607,7 +608,7 @@ class MouthPainter:
         show, show32 = _as_float64(show)  # once a frame, for _shade and _lay_photo_interior
         color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs,
                             lower_show=show, show32=show32, lip_lift=lift, peak_opening=peak, stretch=stretch,
-                            smiling=smiling, widened=widened, rolled=roll_upper)
+                            smiling=smiling, widened=widened, rolled=roll_upper, tongue_centre=tongue_centre)
         arch, alpha = self._arched_top(verts, u, d_upper=d_upper, alpha=alpha, peak_opening=peak, mouth_w=mouth_w,
                                        widened=widened)
         laid = self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
@@ -639,6 +640,15 @@ class MouthPainter:
         # The photo's own opening stays as photographed; only the new opening, fading in, is shaded.
         alpha = np.clip((opening - rest_opening - 0.5) / (0.04 * mouth_w), 0.0, 1.0)
         return opening, rest_opening, alpha, mouth_w, float(gap[self._verts].max())
+
+    def _tongue_centre(self, verts: np.ndarray) -> float:
+        """0..1 along the mouth (cavity_u) where this frame's (V, 3) `verts` open the jaw furthest:
+        the centre of the lips' gaps at the cavity's vertices, each weighted by how far it stands
+        over TONGUE_CENTRE_SPAN of the largest (so it moves smoothly with the jaw); 0.5 if shut."""
+        gap = np.linalg.norm(verts[self._verts, :2] - verts[self.rig.cavity_partner[self._verts], :2], axis=1)
+        weight = np.maximum(gap - TONGUE_CENTRE_SPAN * gap.max(), 0.0)
+        total = float(weight.sum())
+        return float(weight @ self.rig.cavity_u[self._verts]) / total if total > 0.0 else 0.5
 
     def _smiling(self, verts: np.ndarray) -> float:
         """0..1 how far this frame's (V, 3) vertices raise the mouth's corners in a smile over the
@@ -1269,7 +1279,8 @@ class MouthPainter:
                mouth_w: float, *, photo_teeth: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray | None = None,
                show32: bool | None = None, tongue_tip: float = 0.0, lip_lift: np.ndarray | None = None,
                peak_opening: float | None = None, stretch: np.ndarray | None = None,
-               smiling: float = 0.0, widened: float = 1.0, rolled: float = 0.0) -> np.ndarray:
+               smiling: float = 0.0, widened: float = 1.0, rolled: float = 0.0,
+               tongue_centre: float = 0.5) -> np.ndarray:
         """(N, 3) float64 interior colour from each pixel's distance (px) to the upper and lower inner lip.
         `photo_teeth`: how far (px) the photo's own opening goes with the upper and the lower jaw
         there; synthetic upper teeth are drawn only where the photo shows little of its own (its
@@ -1285,7 +1296,8 @@ class MouthPainter:
         `opening`, for callers shading a whole opening);
         `stretch`: (N,) 0..1, paint's _lower_teeth_shown (by default 1 where `lower_show` is beyond the opening's);
         `smiling`: 0..1 _smiling's, a smile's stretched lower row rising under the upper (_lower_height);
-        `widened` (_widened's) and `rolled` (0..1, fear's mouth_roll_upper): _near_share's.
+        `widened` (_widened's) and `rolled` (0..1, fear's mouth_roll_upper): _near_share's;
+        `tongue_centre`: 0..1 along `u` where the tongue's arch stands highest (paint: _tongue_centre).
         Back to front: the cavity, the tongue, the lower teeth, the upper teeth, in four compiled
         passes (_shade_rows, _shade_back, _shade_front, _shade_teeth) between which numpy takes the
         exponentials and powers, each over the pixels that need it (numpy's SIMD ones differ from
@@ -1307,6 +1319,7 @@ class MouthPainter:
         scalars[[SC_SMILING, SC_LOWER_CEILING, SC_LOWER_NARROW]] = smiling, self._lower_ceiling(), self._lower_narrow()
         scalars[SC_NEAR] = _near_share(widened, smiling=smiling, rolled=rolled)
         scalars[SC_LOWER_ORDINARY] = self._lower_ordinary
+        scalars[SC_TONGUE_CENTRE] = tongue_centre
         runs = np.array(photo_teeth, np.float64)
         rows, reach = np.empty((N_ROWS, len(u))), np.empty((2, len(u)), np.bool_)
         _shade_rows(u, opening, d_upper, d_lower, runs, show, lift, np.ascontiguousarray(stretch, np.float64), scalars,
@@ -1609,6 +1622,11 @@ TONGUE_ARCH_WIDTH = 0.62
 TONGUE_ARCH_DROP = 0.6
 # Its foot meets the lower lip in a curve of about this radius (mouth widths; _shade_back).
 TONGUE_FOOT = 0.07
+# The arch stands highest where the jaw drops furthest, not halfway between the corners: at the
+# centre of the lips' gaps over those within this share of the largest (MouthPainter._tongue_centre),
+# off the middle on a turned or crooked mouth (07: 0.56). Centred between the corners there, its
+# parabola and its drop (smallest at the widest point) peaked apart and summed to a flat top.
+TONGUE_CENTRE_SPAN = 0.8
 
 # The cavity's light (_shade_back): what the cheeks' inner walls catch toward the
 # corners (0.7 before: pale side panels), how much of the floor's light beside the tongue their
@@ -2714,7 +2732,8 @@ SC_LOWER_CEILING = 6  # the most the lower row's light may be (LOWER_TEETH_CEILI
 SC_LOWER_NARROW = 7  # the lower teeth's narrowing against the upper row, fixed per photo (MouthPainter._lower_narrow)
 SC_NEAR = 8  # 0..1 how far the lips' spread raises the lower row (_near_share)
 SC_LOWER_ORDINARY = 9  # the ordinary lower row's light, fixed per photo (MouthPainter._lower_ordinary)
-N_SC = 10
+SC_TONGUE_CENTRE = 10  # 0..1 along the mouth where the tongue's arch stands highest (MouthPainter._tongue_centre)
+N_SC = 11
 EDGES_UPPER, EDGES_LOWER, EDGES_LOWER_LEFT = 0, 1, 2  # _teeth_edges' rows: the lower row's right, left of the midline
 # The stages' docstrings name the steps they take by the numpy reference's functions
 # (tests/render/mouth_reference.py: _cavity, _tongue, _lower_teeth, _tooth_colour, _in_shade...).
@@ -2873,6 +2892,7 @@ def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
     mouth_w, peak, tongue_tip, palate = (scalars[SC_MOUTH_W], scalars[SC_PEAK], scalars[SC_TONGUE_TIP],
                                           scalars[SC_PALATE])
     one = np.float32(1.0)
+    centre = np.float32(2.0 * scalars[SC_TONGUE_CENTRE] - 1.0)  # the arch's top, -1..1 corner to corner
     for i in range(u.shape[0]):
         dl, op, across = d_lower[i], opening[i], abs(np.float32(2.0) * u[i] - one)
         cheeks = _smooth32(across, CHEEK_SPAN[0], CHEEK_SPAN[1])
@@ -2896,7 +2916,9 @@ def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
         # from the local gap, it fell with the opening's straight lens tail, and with the lip's
         # rise taken off 0.9 of the opening lost, the top ran down in straight flanks (a tent).
         lost = (1.0 - share) / (1.0 - TONGUE_SHARE_WIDE) * np.float64(max(np.float32(peak) - op, np.float32(0.0)))
-        dome = max(one - across * across / np.float32(TONGUE_ARCH_WIDTH ** 2), np.float32(0.0))
+        off = np.float32(2.0) * u[i] - one - centre  # each side's way from the arch's top to its corner
+        arch = abs(off) / (one - centre if off > np.float32(0.0) else one + centre)
+        dome = max(one - arch * arch / np.float32(TONGUE_ARCH_WIDTH ** 2), np.float32(0.0))
         height = (rows[ROW_FRONT_PX, i] + share * (space + lost)) * np.float64(dome) - TONGUE_ARCH_DROP * lost
         raised = np.float32(0.0)
         if tongue_tip > 0.0:
