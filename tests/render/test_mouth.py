@@ -5026,7 +5026,8 @@ def test_the_resting_tongue_stands_highest_where_the_jaw_drops_furthest(analysis
     """On a turned or crooked mouth (07) the opening is widest off the middle between the corners:
     the tongue's arch stands highest there (`tongue_centre`), not halfway between the corners, where
     its parabola and its drop toward the corners (least at the widest point) peaked apart and summed
-    to a flat top (07's top within 1 px of its highest over 0.46 of its width; 0.29 here)."""
+    to a flat top (07's top within 1 px of its highest over 0.36 of its width, 0.28 from its widest
+    point; out/tongue07/probe.py)."""
     from facetalk.render.mouth import LENS_FULL, TG_HEIGHT, lens_height
 
     closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
