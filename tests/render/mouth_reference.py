@@ -385,8 +385,7 @@ class ShadeReference:
         # the opening's straight lens tail in straight flanks (a tent on 13, a trapezoid on 12).
         # (A square root stood it up at the sides like a wall.)
         lost = (1.0 - share) / (1.0 - TONGUE_SHARE_WIDE) * np.maximum(peak_opening - opening, 0.0)
-        # Highest where the jaw drops furthest (`centre`; off the middle on a turned or crooked mouth),
-        # each side's parabola reaching the floor TONGUE_ARCH_WIDTH of its own way to its corner.
+        # Highest at `centre`, each side's parabola meeting the floor TONGUE_ARCH_WIDTH of its own way out.
         top = np.float32(2.0 * centre - 1.0)
         off = (2.0 * u - 1.0) - top
         arch = np.abs(off) / np.where(off > 0.0, 1.0 - top, 1.0 + top)
