@@ -22,6 +22,7 @@ import json
 import multiprocessing
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -119,10 +120,21 @@ def mix_item(audio: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, n
             applied)
 
 
+@dataclass(frozen=True)
+class VoiceItem:
+    """One mixed voice: feats (frames, N_FEATURES) of the mix, voice_level (frames,) and voice_mel
+    (frames, N_MELS) of the voice alone at the mix's gain, and meta, train.json's entry (source, lang, voice,
+    augmentation, duration_s)."""
+    feats: np.ndarray
+    voice_level: np.ndarray
+    voice_mel: np.ndarray
+    meta: dict
+
+
 _worker: dict = {}
 
 
-def make_item(job: dict) -> dict:
+def make_item(job: dict) -> VoiceItem:
     """One job of plan()'s, voice only (no phones), mixed by mix_item with the job's own seed."""
     rng = np.random.default_rng(job["seed"] + job.get("copy", 0))
     if job["source"] == "espeak":
@@ -140,8 +152,8 @@ def make_item(job: dict) -> dict:
     voice_feats = log_mel(voice, sr=SR)[: len(feats)]
     meta = {k: job[k] for k in ("source", "lang", "voice")}
     meta.update(augmentation=applied, duration_s=len(mixed) / SR)
-    return {"feats": feats, "voice_level": voice_levels(voice)[: len(feats)],
-            "voice_mel": voice_feats[:, :N_MELS].astype(np.float32), "meta": meta}
+    return VoiceItem(feats=feats, voice_level=voice_levels(voice)[: len(feats)],
+                     voice_mel=voice_feats[:, :N_MELS].astype(np.float32), meta=meta)
 
 
 def jobs_of(seed: int, *, split: str = "train") -> list[dict]:
@@ -179,14 +191,14 @@ def main() -> None:
     print(f"{len(items)} items, {offsets[-1] / FRAME_RATE / 3600:.2f} h in {time.time() - t0:.0f} s")
 
 
-def write_split(out: Path, *, split: str, items: list[dict]) -> np.ndarray:
+def write_split(out: Path, *, split: str, items: list[VoiceItem]) -> np.ndarray:
     """Writes `split`.npz (feats (frames, N_FEATURES), voice_level (frames,), voice_mel (frames, N_MELS),
     offsets (items + 1,)) and `split`.json from make_item's items; returns the offsets."""
-    offsets = np.concatenate([[0], np.cumsum([len(item["feats"]) for item in items])])
-    np.savez(out / f"{split}.npz", feats=np.concatenate([item["feats"] for item in items]),
-             voice_level=np.concatenate([item["voice_level"] for item in items]),
-             voice_mel=np.concatenate([item["voice_mel"] for item in items]), offsets=offsets)
-    (out / f"{split}.json").write_text(json.dumps({"items": [item["meta"] for item in items]}, ensure_ascii=False))
+    offsets = np.concatenate([[0], np.cumsum([len(item.feats) for item in items])])
+    np.savez(out / f"{split}.npz", feats=np.concatenate([item.feats for item in items]),
+             voice_level=np.concatenate([item.voice_level for item in items]),
+             voice_mel=np.concatenate([item.voice_mel for item in items]), offsets=offsets)
+    (out / f"{split}.json").write_text(json.dumps({"items": [item.meta for item in items]}, ensure_ascii=False))
     return offsets
 
 

@@ -87,32 +87,33 @@ def test_an_item_carries_the_voices_own_bands_at_the_mixs_gain_whatever_the_musi
     monkeypatch.setattr(mixes, "VOICE_KINDS_SHARE", 0.0)
     monkeypatch.setattr(mixes, "MUSIC_SHARE", 0.0)
     clean = mixes.make_item(_sung_job())
-    assert clean["voice_mel"].shape == (len(clean["feats"]), N_MELS)
+    assert clean.voice_mel.shape == (len(clean.feats), N_MELS)
     # no music: the mix is the voice, so its bands are the mix's own
-    np.testing.assert_array_equal(clean["voice_mel"], clean["feats"][:, :N_MELS])
+    np.testing.assert_array_equal(clean.voice_mel, clean.feats[:, :N_MELS])
     monkeypatch.setattr(mixes, "MUSIC_SHARE", 1.0)
     monkeypatch.setattr(mixes, "MIX_SNR_DB", (-6.0, -6.0))
     music = mixes.make_item(_sung_job())
-    assert music["meta"]["augmentation"][0].startswith("music-6dB")
-    loud = clean["voice_mel"] > -12  # well over the front end's floor (natural log power)
+    assert music.meta["augmentation"][0].startswith("music-6dB")
+    loud = clean.voice_mel > -12  # well over the front end's floor (natural log power)
     # the target is the same voice: only the mix's gain (drawn after the music) shifts every band alike
-    shift = music["voice_mel"][loud] - clean["voice_mel"][loud]
+    shift = music.voice_mel[loud] - clean.voice_mel[loud]
     assert np.abs(shift - np.median(shift)).max() < 0.05
     # while the mix's bands carry the music: louder than the voice's by more than the gain
-    assert np.mean(music["feats"][:, :N_MELS][loud] - music["voice_mel"][loud]) > 0.5
+    assert np.mean(music.feats[:, :N_MELS][loud] - music.voice_mel[loud]) > 0.5
 
 
 def test_write_split_keeps_every_items_frames_in_order_beside_their_bands(tmp_path):
     from facetalk.audio.mel import N_FEATURES, N_MELS
 
     rng = np.random.default_rng(0)
-    items = [{"feats": rng.normal(size=(n, N_FEATURES)).astype(np.float32), "voice_level": np.full(n, k, np.float32),
-              "voice_mel": np.full((n, N_MELS), -k, np.float32), "meta": {"augmentation": [f"item{k}"]}}
+    items = [mixes.VoiceItem(feats=rng.normal(size=(n, N_FEATURES)).astype(np.float32),
+                             voice_level=np.full(n, k, np.float32), voice_mel=np.full((n, N_MELS), -k, np.float32),
+                             meta={"augmentation": [f"item{k}"]})
              for k, n in ((1, 3), (2, 5))]
     offsets = mixes.write_split(tmp_path, split="valid", items=items)
     data = np.load(tmp_path / "valid.npz")
     assert offsets.tolist() == data["offsets"].tolist() == [0, 3, 8]
     assert data["voice_mel"].shape == (8, N_MELS) and data["feats"].shape == (8, N_FEATURES)
     assert data["voice_mel"][3:, 0].tolist() == [-2] * 5 and data["voice_level"][:3].tolist() == [1] * 3
-    np.testing.assert_array_equal(data["feats"][3:], items[1]["feats"])
+    np.testing.assert_array_equal(data["feats"][3:], items[1].feats)
     assert "item2" in (tmp_path / "valid.json").read_text()
