@@ -86,7 +86,8 @@ class BandStreaming(torch.nn.Module):
         super().__init__()
         self.net = net
 
-    def forward(self, frames: torch.Tensor, state: torch.Tensor):
+    def forward(self, frames: torch.Tensor, state: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """VoiceNet.step_bands: frames (T, N_FEATURES), state -> level (T, 1), next state, bands (T, N_MELS)."""
         return self.net.step_bands(frames, state)
 
 
@@ -118,6 +119,25 @@ class VoiceCorpus:
     b_feats: np.ndarray | None = None  # held-out mixes over music and their voices' bands, one stream
     b_mel: np.ndarray | None = None
     b_mask: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class CropTensors:
+    """VoiceCorpus's training frames as tensors, which crop_loss indexes: feats (frames, N_FEATURES),
+    level (frames,), weight (frames,) and, with a band head, mel (frames, N_MELS) and band_mask (frames,)."""
+
+    feats: torch.Tensor
+    level: torch.Tensor
+    weight: torch.Tensor
+    mel: torch.Tensor | None = None
+    band_mask: torch.Tensor | None = None
+
+    @classmethod
+    def of(cls, corpus: VoiceCorpus, *, bands: bool) -> CropTensors:
+        """corpus's arrays as tensors sharing their memory; mel and band_mask only with bands."""
+        extra = dict(mel=torch.from_numpy(corpus.mel), band_mask=torch.from_numpy(corpus.band_mask)) if bands else {}
+        return cls(feats=torch.from_numpy(corpus.feats), level=torch.from_numpy(corpus.level),
+                   weight=torch.from_numpy(corpus.weight), **extra)
 
 
 VALID_MUSIC_ITEMS = 80
@@ -190,13 +210,13 @@ def validation_r(net: VoiceNet, corpus: VoiceCorpus, silence: np.ndarray) -> tup
     the same over music), each split run as one stream after silence."""
     rs = []
     for feats, level in ((corpus.v_feats, corpus.v_level), (corpus.m_feats, corpus.m_level)):
-        pred = _stream(net, feats, silence)[0]
+        pred = _stream(net, feats=feats, silence=silence)[0]
         voiced = level > VOICED_LEVEL
         rs.append(float(np.corrcoef(pred[voiced], level[voiced])[0, 1]))
     return rs[0], rs[1]
 
 
-def _stream(net: VoiceNet, feats: np.ndarray, silence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _stream(net: VoiceNet, *, feats: np.ndarray, silence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """feats (T, N_FEATURES) run as one stream after silence -> level (T,) and bands (T, N_MELS) or
     (T, 0) without a band head, each aligned with its frame (the look-ahead's outputs dropped)."""
     pad = np.repeat(silence[None], net.receptive_field - 1, 0)
@@ -209,7 +229,7 @@ def _stream(net: VoiceNet, feats: np.ndarray, silence: np.ndarray) -> tuple[np.n
     return level[0, LOOKAHEAD_FRAMES:, 0].numpy(), bands[0, LOOKAHEAD_FRAMES:].numpy()
 
 
-def band_r(estimate: np.ndarray, voice_mel: np.ndarray, mask: np.ndarray) -> np.ndarray:
+def band_r(estimate: np.ndarray, *, voice_mel: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """(N_MELS,) per band, Pearson r of estimate with voice_mel (both (T, N_MELS)) over the frames where
     mask (T,) is set; NaN for a band constant there."""
     keep = mask > 0
@@ -218,7 +238,8 @@ def band_r(estimate: np.ndarray, voice_mel: np.ndarray, mask: np.ndarray) -> np.
         return (e * v).sum(axis=0) / np.sqrt((e * e).sum(axis=0) * (v * v).sum(axis=0))
 
 
-def band_loss(pred: torch.Tensor, target: torch.Tensor, mask: torch.Tensor, inv_std: torch.Tensor) -> torch.Tensor:
+def band_loss(pred: torch.Tensor, *, target: torch.Tensor, mask: torch.Tensor,
+              inv_std: torch.Tensor) -> torch.Tensor:
     """Mean squared error per band of pred against target (both (B, T, N_MELS), natural log power), each
     band in units of inv_std (N_MELS,) (the input's spread: bands count alike), over the frames where
     mask (B, T) is 1 (weights allowed); 0 where none is."""
@@ -257,23 +278,24 @@ def pattern_loss(pred: torch.Tensor, target: torch.Tensor, *, min_frames: int = 
     return (1.0 - r[rows]).mean()
 
 
-def crop_loss(*, net: VoiceNet, tensors: dict[str, torch.Tensor], idx: torch.Tensor, own: torch.Tensor,
+def crop_loss(*, net: VoiceNet, tensors: CropTensors, idx: torch.Tensor, own: torch.Tensor,
               weights: LossWeights) -> torch.Tensor:
     """The loss on crops: idx (B, span) input frames, own (B, crop) the frames their outputs estimate;
-    tensors: the corpus as tensors (feats, level, weight and, with a band head, mel and band_mask)."""
-    x = tensors["feats"][idx]
+    tensors: the training corpus as tensors."""
+    x = tensors.feats[idx]
     if net.bands:
         level, bands = net.forward_bands(x)
         level, bands = level[:, LOOKAHEAD_FRAMES:, 0], bands[:, LOOKAHEAD_FRAMES:]
     else:
         level = net(x)[:, LOOKAHEAD_FRAMES:, 0]
-    target = tensors["level"][own]
-    loss = level_loss(level, target, tensors["weight"][own], under_weight=weights.under)
+    target = tensors.level[own]
+    loss = level_loss(level, target, tensors.weight[own], under_weight=weights.under)
     if weights.pattern:
         loss = loss + weights.pattern * pattern_loss(level, target)
     if net.bands:
-        mask = tensors["band_mask"][own] * tensors["weight"][own]
-        loss = loss + weights.bands * band_loss(bands, tensors["mel"][own], mask, net.inv_std[:N_MELS])
+        mask = tensors.band_mask[own] * tensors.weight[own]
+        loss = loss + weights.bands * band_loss(bands, target=tensors.mel[own], mask=mask,
+                                                inv_std=net.inv_std[:N_MELS])
     return loss
 
 
@@ -285,10 +307,7 @@ def train(*, net: VoiceNet, corpus: VoiceCorpus, silence: np.ndarray, epochs: in
     total = steps * epochs
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * min(s / total, 1.0))))
-    tensors = {"feats": torch.from_numpy(corpus.feats), "level": torch.from_numpy(corpus.level),
-               "weight": torch.from_numpy(corpus.weight)}
-    if net.bands:
-        tensors.update(mel=torch.from_numpy(corpus.mel), band_mask=torch.from_numpy(corpus.band_mask))
+    tensors = CropTensors.of(corpus, bands=net.bands)
     span = net.receptive_field - 1 + crop + LOOKAHEAD_FRAMES
     # Output i of the net ends at input frame first + i: it estimates frame first + i - LOOKAHEAD_FRAMES.
     first = net.receptive_field - 1
@@ -306,7 +325,8 @@ def train(*, net: VoiceNet, corpus: VoiceCorpus, silence: np.ndarray, epochs: in
         line = (f"epoch {epoch + 1}/{epochs}: loss {running / steps:.5f}, valid voice r {r_all:.3f}, "
                 f"under music {r_music:.3f}")
         if net.bands:
-            rb = band_r(_stream(net, corpus.b_feats, silence)[1], corpus.b_mel, corpus.b_mask)
+            rb = band_r(_stream(net, feats=corpus.b_feats, silence=silence)[1], voice_mel=corpus.b_mel,
+                        mask=corpus.b_mask)
             line += f", bands r mean {np.nanmean(rb):.3f} least {np.nanmin(rb):.3f}"
         print(f"{line}, {time.time() - started:.0f} s", flush=True)
 
@@ -319,7 +339,7 @@ def export(net: VoiceNet, path: Path, silence: np.ndarray) -> None:
                                ("receptive_field", net.receptive_field)))
 
 
-def export_bands(net: VoiceNet, path: Path, silence: np.ndarray) -> None:
+def export_bands(net: VoiceNet, *, path: Path, silence: np.ndarray) -> None:
     """The band graph: (frames (T, N_FEATURES), state) -> (voice (T, 1), next_state, voice_bands (T, N_MELS)),
     with export's metadata plus `bands` (N_MELS)."""
     import onnx
@@ -375,7 +395,7 @@ def main() -> None:
     print(f"{len(corpus.feats) / 360000:.2f} h of training frames, {sum(p.numel() for p in net.parameters())} "
           f"parameters, receptive field {net.receptive_field} frames", flush=True)
     if args.bands:
-        rb = band_r(corpus.b_feats[:, :N_MELS], corpus.b_mel, corpus.b_mask)
+        rb = band_r(corpus.b_feats[:, :N_MELS], voice_mel=corpus.b_mel, mask=corpus.b_mask)
         print(f"the mix's own bands against the voice's under music: r mean {np.nanmean(rb):.3f} "
               f"least {np.nanmin(rb):.3f}", flush=True)
     t0 = time.time()
@@ -383,7 +403,7 @@ def main() -> None:
           rng=rng, weights=LossWeights(under=args.under_weight, pattern=args.pattern_weight, bands=args.bands_weight))
     export(net, Path(args.out), silence)
     if args.bands:
-        export_bands(net, Path(args.out).with_suffix(".bands.onnx"), silence)
+        export_bands(net, path=Path(args.out).with_suffix(".bands.onnx"), silence=silence)
         torch.save(net.state_dict(), Path(args.out).with_suffix(".pt"))
     print(f"wrote {args.out} ({Path(args.out).stat().st_size / 1e6:.2f} MB) in {time.time() - t0:.0f} s")
 

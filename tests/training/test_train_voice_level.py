@@ -222,7 +222,7 @@ def test_a_band_net_exports_the_runtimes_level_graph_and_a_band_graph_beside_it(
     net = _band_net(2)
     silence = np.zeros(N_FEATURES, np.float32)
     train.export(net, tmp_path / "v.onnx", silence)
-    train.export_bands(net, tmp_path / "v.bands.onnx", silence)
+    train.export_bands(net, path=tmp_path / "v.bands.onnx", silence=silence)
     frames = np.random.default_rng(0).normal(size=(9, N_FEATURES)).astype(np.float32)
     state = np.zeros((sum(net.history), net.channels), np.float32)
     level, _ = VoiceLevelNet(tmp_path / "v.onnx").run(frames, state)  # the runtime loads and runs it
@@ -255,11 +255,11 @@ def test_band_loss_counts_masked_frames_only_and_every_band_in_its_own_spread():
     inv_std = torch.full((N_MELS,), 0.5)
     mask = torch.tensor([[1.0, 1.0, 0.0]])
     # ((2 * 0.5) ** 2 on frame 0 + 0 on frame 1) / 2 frames
-    assert train.band_loss(pred, target, mask, inv_std).item() == pytest.approx(0.5)
-    assert train.band_loss(pred, target, torch.zeros(1, 3), inv_std).item() == 0.0
+    assert train.band_loss(pred, target=target, mask=mask, inv_std=inv_std).item() == pytest.approx(0.5)
+    assert train.band_loss(pred, target=target, mask=torch.zeros(1, 3), inv_std=inv_std).item() == 0.0
     inv_std[:N_MELS // 2] = 1.0  # a band with a narrower spread costs more for the same error
     want = ((2 * 1.0) ** 2 + (2 * 0.5) ** 2) / 2 / 2  # frame 0's mean over the bands, over 2 frames
-    assert train.band_loss(pred, target, mask, inv_std).item() == pytest.approx(want)
+    assert train.band_loss(pred, target=target, mask=mask, inv_std=inv_std).item() == pytest.approx(want)
 
 
 def _mix_corpus(path, *, frames: int = 6, bands: bool = True) -> None:
