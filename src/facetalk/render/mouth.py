@@ -185,8 +185,11 @@ class _Cavity:
 @dataclass(frozen=True, eq=False)
 class _Rims:
     """The photo's dark line along its lips' inner edges, cleared (MouthPainter._clear_rims): delta
-    (2, h, w, 3) float32, what clearing it adds to the photo over the box at origin (x0, y0), the
-    upper lip's and the lower's (zero outside the line; apart, as the lips meet along it); along
+    (2, h, w, 3) float32, what the rim pass adds to the photo over the box at origin (x0, y0), the
+    upper lip's and the lower's (apart, as the lips meet along it): the line cleared, a dark line
+    left beside it lifted (_fill_valleys) and the margin shaded as the wet inner lip (_wet_edge);
+    zero outside its band, which runs from 0.5 px before the inner line (1.5 px on the lower lip)
+    to the line's width + 1 px or the fill's reach into the lip, the further; along
     (2,) the unit vector along the mouth (square to the face's down) and places (K,) the upper inner
     lip's points' positions along it, sorted, with order (K,) their indices in that order; lower
     (F,) int8 for each of the rig's triangles its lip (0 upper, 1 lower; -1 for those clearing does
@@ -400,9 +403,12 @@ class MouthPainter:
         self._shade_rgb = self._shade_colours()
 
     def _measure_rims(self) -> _Rims | None:
-        """The photo's line along each lip's inner edge (_rim_widths) and what clearing it adds to
+        """The photo's line along each lip's inner edge (_rim_widths) and what the rim pass adds to
         the photo (_Rims): within its width of the inner lip line, the lip read past it, mirrored
-        (RIM_MARGIN px further), fading back to the photo over a pixel beyond; None if it has none."""
+        (RIM_MARGIN px further), fading back to the photo over a pixel beyond; a dark line left
+        beside that lifted (_fill_valleys, up to RIM_FILL_SHARE of the lip's thickness); then the
+        margin shaded as the wet inner lip (_wet_edge), from 1.5 px before the line on the lower
+        lip (0.5 px on the upper) to at most WET_EDGE_PX past the photo's line; None if it has none."""
         rest = self.rig.rest_xyz[:, :2].astype(np.float64)
         down = self._down
         along = np.array([-down[1], down[0]])
@@ -1749,8 +1755,8 @@ LOWER_TEETH_LIT = 0.25
 # (MouthPainter._lower_ordinary). Ramped over the whole rise, 12's partly risen smile row greyed
 # (0.84 -> 0.80 of the upper row's luma; 0.82 at 4, 0.83 at 10: its corners stand unrisen). A
 # spread mouth's row (ROW_NEAR, NEAR_*) takes the light over its whole ramp instead: a fading smile
-# opened wide lets ROW_NEAR in at ~0.1 a 0.01 step of jaw, and at 10 x that the light switched on
-# in one step (out/fix32a/NOTES.md).
+# opened wide lets ROW_NEAR in at ~0.1 a 0.01 step of jaw, and lit at 10 x that it would light in
+# one step (out/fix32a/NOTES.md).
 LOWER_RAISED_LIT = 10.0
 UPPER_LIP_SHADOW = 0.35
 LOWER_LIP_SHADOW = 0.3
@@ -1874,17 +1880,14 @@ RIM_SEAM_PX = 1.0
 # line) and RIM_MOST mouth widths, and lifted to within RIM_FILL_KEEP grey levels of its sides.
 RIM_FILL_SHARE = 0.5
 RIM_FILL_KEEP = 3.0
-# A parted lip's inner margin is the wet inner lip turning in (_wet_edge): at the inner line
-# WET_EDGE_DARK darker and WET_EDGE_CHROMA times as far from grey in its own hue, fading out past
-# the photo's line over WET_EDGE_SHARE of the clearing's band (narrower where the lip is thinner),
-# at most WET_EDGE_PX. The margin, cleared, read paler than the lip beyond it (12's flank: 187
-# against the lip's 178, the read past the line reaching the skin), a pale band with the lip as
-# a darker line outside: a gasket round the widest vowel's opening (judge31). Toward the wet lip's
-# median colour (_wet_lip_rgb), a lip pixel lighter than it went less red (07's highlit lip
-# stepped 21-25 levels a jaw step of 0.005 as the clearing came in); only a pixel as red as
-# WET_EDGE_RED ((R - B) / luma) is deepened whole (a grey-blue tooth pixel in 11's lower lip's band
-# went blue); wider (4-5 px over 07's full lip) it read as a dark smudge under /i/'s slit; held
-# no lighter than the photo just past its line, the line's soft tail, a darker blob mid-lip (07, 11).
+# A parted lip's inner margin is the wet inner lip turning in (_wet_edge), not a pale band: the
+# cleared margin reads the lip past the photo's line, on a thin lip the skin (12's flank: 187
+# against the lip's 178), which stood paler than the lip beyond it, a gasket round the widest
+# vowel's opening (judge31). At the inner line it is WET_EDGE_DARK darker and WET_EDGE_CHROMA times
+# as far from grey in its own hue; it fades out past the photo's line over WET_EDGE_SHARE of the
+# clearing's band (narrower where the lip is thinner), at most WET_EDGE_PX, as wider it reads as a
+# dark smudge under /i/'s slit. Only a pixel as red as WET_EDGE_RED ((R - B) / luma) is deepened
+# whole: a grey-blue tooth pixel in a lip's band (11's) would go blue.
 WET_EDGE_DARK = 0.2
 WET_EDGE_CHROMA = 1.4
 WET_EDGE_SHARE = 0.9
