@@ -3225,6 +3225,21 @@ def test_wet_edge_darkens_and_reddens_toward_the_line_and_fades_out_by_the_bands
     np.testing.assert_allclose(_wet_edge(lip, s=s, width=width, far=far, hair=1.0), lip)
 
 
+def test_wet_edge_on_a_band_too_thin_to_reach_a_pixel_in_is_as_faint_before_the_line():
+    """Where the band reaches under a pixel into the lip (a very thin lip, a tiny face) the grade
+    before the line (the lower lip's band starts 1.5 px before it) is as faint as the band: no hard
+    strip at the full WET_EDGE_DARK."""
+    from facetalk.render.mouth import WET_EDGE_DARK, _wet_edge
+
+    s = np.array([-1.5, -1.0, -0.5, 0.0, 0.1])
+    lip = np.tile(np.array([[200.0, 110.0, 105.0]]), (len(s), 1))
+    own = float(lip[0] @ LUMA)
+    for far in (0.1, 0.3, 0.6):
+        got = _wet_edge(lip, s=s, width=np.zeros(len(s)), far=np.full(len(s), far), hair=0.0) @ LUMA
+        assert got.min() >= own * (1.0 - WET_EDGE_DARK * far) - 1e-3, (far, got)
+        assert got.min() < own - 1e-3, (far, got)  # still graded, not switched off
+
+
 def test_the_lower_lips_edge_shows_no_dots_of_a_line_above_its_landmarks(analysis, monkeypatch):
     """A photo's dark line where its lips met lying above the lower lip's inner landmarks (07: its
     core 2 px above) was left uncleared by the lower lip's band (from half a px above): its edge

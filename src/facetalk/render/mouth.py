@@ -3538,7 +3538,10 @@ def _wet_edge(lip: np.ndarray, *, s: np.ndarray, width: np.ndarray, far: np.ndar
     moustache hides the lips (`hair` 0..1, lip_strands): no wet lip shows there."""
     end = np.maximum(np.where(width > 0, width + 1.0, 0.0), far)
     reach = np.minimum(width + np.minimum(WET_EDGE_SHARE * end, WET_EDGE_PX), end)
-    turned = np.clip(1.0 - s / np.maximum(reach, 1e-6), 0.0, 1.0) * (1.0 - hair)
+    # Before the line (s < 0) as at it, in full only where the band reaches a pixel in: on a
+    # thinner one the lower lip's 1.5 px before the line would stand as a hard dark strip.
+    turned = (np.clip(1.0 - np.maximum(s, 0.0) / np.maximum(reach, 1e-6), 0.0, 1.0) * np.minimum(reach, 1.0)
+              * (1.0 - hair))
     grey = (lip @ LUMA)[:, None]
     red = np.clip((lip[:, :1] - lip[:, 2:]) / np.maximum(grey, 1.0) / WET_EDGE_RED, 0.0, 1.0)
     wet = np.clip(grey + (1.0 + (WET_EDGE_CHROMA - 1.0) * red) * (lip - grey), 0.0, 255.0)  # its own hue
