@@ -196,8 +196,7 @@ class ShadeReference:
         `smiling` 0..1: a smile's stretched lower row rises under the upper (MouthPainter._smiling);
         `widened`: the lips' width ratio (MouthPainter._widened), whose spread raises the lower row
         (_spread_row), unless the upper lip is `rolled` 0..1 over the teeth; `tongue_centre`: 0..1
-        along `u` where the tongue's arch stands highest (paint: MouthPainter._tongue_centre).
-        Back to front: the cavity, the tongue, the lower teeth, the upper teeth."""
+        along `u` where the tongue's arch peaks. Back to front: cavity, tongue, lower, upper teeth."""
         lower_show = _lower_teeth_show(opening, mouth_w) if lower_show is None else lower_show
         across = np.abs(2.0 * u - 1.0)  # 0 mid-mouth .. 1 at the corners
         across2 = across ** 2

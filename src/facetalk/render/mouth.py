@@ -403,12 +403,10 @@ class MouthPainter:
         self._shade_rgb = self._shade_colours()
 
     def _measure_rims(self) -> _Rims | None:
-        """The photo's line along each lip's inner edge (_rim_widths) and what the rim pass adds to
-        the photo (_Rims): within its width of the inner lip line, the lip read past it, mirrored
-        (RIM_MARGIN px further), fading back to the photo over a pixel beyond; a dark line left
-        beside that lifted (_fill_valleys, up to RIM_FILL_SHARE of the lip's thickness); then the
-        margin shaded as the wet inner lip (_wet_edge), from 1.5 px before the line on the lower
-        lip (0.5 px on the upper) to at most WET_EDGE_PX past the photo's line; None if it has none."""
+        """What the rim pass adds to the photo (_Rims), None if nothing: within the photo's line's
+        width (_rim_widths) the lip read past it (RIM_MARGIN px further), fading back over a pixel;
+        a dark line beside that lifted (_fill_valleys); the margin shaded as the wet inner lip
+        (_wet_edge) from 1.5 px before the line (lower lip; upper 0.5) to WET_EDGE_PX past it."""
         rest = self.rig.rest_xyz[:, :2].astype(np.float64)
         down = self._down
         along = np.array([-down[1], down[0]])
@@ -576,10 +574,9 @@ class MouthPainter:
 
     def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray, *,
               tongue_tip: float = 0.0, lip_on_skull_xy: np.ndarray | None = None, roll_upper: float = 0.0) -> None:
-        """Draws the interior into `out` (H, W, 3) uint8 in place, given this frame's (V, 3) vertices, how
-        far the tongue tip is raised (MotionFrame.tongue_tip), where the head's pose alone carries the
-        upper inner lip (LIPS_INNER_UPPER, (11, 2) px: render.renderer.head_posed; by default its rest
-        places), and how far the upper lip rolls over the upper teeth (MotionFrame.mouth_roll_upper)."""
+        """Draws the interior into `out` (H, W, 3) uint8 in place from this frame's (V, 3) vertices, the tongue
+        tip's rise (MotionFrame.tongue_tip), where the head's pose alone carries the upper inner lip ((11, 2) px,
+        render.renderer.head_posed; by default at rest) and the upper lip's roll (MotionFrame.mouth_roll_upper)."""
         self._paint_seam(out, verts)
         cavity = self._cavity_pixels(verts, tri_id, bary)
         if cavity is None:
@@ -591,7 +588,6 @@ class MouthPainter:
             return _barycentric(weights[only], tris[only], per_vertex)
 
         opening, rest_opening, alpha, mouth_w, peak = self._new_opening(verts, interp)
-        tongue_centre = self._tongue_centre(verts)
         self._shade_slit(out, (x0, y0), ys, xs, opening=opening, rest_opening=rest_opening, mouth_w=mouth_w)
         cleared = self._clear_rims(out, verts, tri_id, mouth_w=mouth_w)
         keep = alpha > 0
@@ -614,7 +610,8 @@ class MouthPainter:
         show, show32 = _as_float64(show)  # once a frame, for _shade and _lay_photo_interior
         color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs,
                             lower_show=show, show32=show32, lip_lift=lift, peak_opening=peak, stretch=stretch,
-                            smiling=smiling, widened=widened, rolled=roll_upper, tongue_centre=tongue_centre)
+                            smiling=smiling, widened=widened, rolled=roll_upper,
+                            tongue_centre=self._tongue_centre(verts))
         arch, alpha = self._arched_top(verts, u, d_upper=d_upper, alpha=alpha, peak_opening=peak, mouth_w=mouth_w,
                                        widened=widened)
         laid = self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
