@@ -5074,7 +5074,7 @@ def test_the_tongues_centre_is_where_the_lips_part_furthest(analysis):
         verts = np.zeros((len(u), 3))
         gap = 40.0 * np.maximum(1.0 - ((u - widest) / 0.5) ** 2, 0.05)
         verts[:, 0], verts[:, 1] = 100.0 * u, t * gap
-        return painter._tongue_centre(verts)
+        return painter._tongue_centre(np.linalg.norm(verts[:, :2] - verts[rig.cavity_partner, :2], axis=1))
 
     even, off = centre(0.5), centre(0.65)
     assert abs(even - 0.5) < 0.03 and off > even + 0.08, (even, off)

@@ -587,7 +587,7 @@ class MouthPainter:
         def interp(per_vertex: np.ndarray, only: np.ndarray | slice = slice(None)) -> np.ndarray:
             return _barycentric(weights[only], tris[only], per_vertex)
 
-        opening, rest_opening, alpha, mouth_w, peak = self._new_opening(verts, interp)
+        opening, rest_opening, alpha, mouth_w, peak, tongue_centre = self._new_opening(verts, interp)
         self._shade_slit(out, (x0, y0), ys, xs, opening=opening, rest_opening=rest_opening, mouth_w=mouth_w)
         cleared = self._clear_rims(out, verts, tri_id, mouth_w=mouth_w)
         keep = alpha > 0
@@ -610,8 +610,7 @@ class MouthPainter:
         show, show32 = _as_float64(show)  # once a frame, for _shade and _lay_photo_interior
         color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs,
                             lower_show=show, show32=show32, lip_lift=lift, peak_opening=peak, stretch=stretch,
-                            smiling=smiling, widened=widened, rolled=roll_upper,
-                            tongue_centre=self._tongue_centre(verts))
+                            smiling=smiling, widened=widened, rolled=roll_upper, tongue_centre=tongue_centre)
         arch, alpha = self._arched_top(verts, u, d_upper=d_upper, alpha=alpha, peak_opening=peak, mouth_w=mouth_w,
                                        widened=widened)
         laid = self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
@@ -633,22 +632,24 @@ class MouthPainter:
         _unlay_repainted(laid, color=color, as_laid=as_laid, faces=faces)
         self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha, owned=owned, sharp=laid)
 
-    def _new_opening(self, verts: np.ndarray, interp) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float]:
+    def _new_opening(self, verts: np.ndarray, interp) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float, float]:
         """For paint, at the cavity's pixels (`interp`: paint's per-vertex lookup) of this frame's
         (V, 3) `verts`: the (N,) opening px, the photo's own (N,) rest opening px, (N,) 0..1 how far
-        the new opening fades in, the mouth's width px and the peak opening px (at the inner lips)."""
+        the new opening fades in, the mouth's width px, the peak opening px (at the inner lips) and
+        where along the mouth it opens furthest (_tongue_centre)."""
         gap = np.linalg.norm(verts[:, :2] - verts[self.rig.cavity_partner, :2], axis=1)
         opening, rest_opening = interp(gap), interp(self._rest_gap)
         mouth_w = float(np.linalg.norm(verts[lm.MOUTH_CORNERS[0], :2] - verts[lm.MOUTH_CORNERS[1], :2]))
         # The photo's own opening stays as photographed; only the new opening, fading in, is shaded.
         alpha = np.clip((opening - rest_opening - 0.5) / (0.04 * mouth_w), 0.0, 1.0)
-        return opening, rest_opening, alpha, mouth_w, float(gap[self._verts].max())
+        return opening, rest_opening, alpha, mouth_w, float(gap[self._verts].max()), self._tongue_centre(gap)
 
-    def _tongue_centre(self, verts: np.ndarray) -> float:
-        """0..1 along the mouth (cavity_u) where this frame's (V, 3) `verts` open the jaw furthest:
-        the centre of the lips' gaps at the cavity's vertices, each weighted by how far it stands
-        over TONGUE_CENTRE_SPAN of the largest (so it moves smoothly with the jaw); 0.5 if shut."""
-        gap = np.linalg.norm(verts[self._verts, :2] - verts[self.rig.cavity_partner[self._verts], :2], axis=1)
+    def _tongue_centre(self, gap: np.ndarray) -> float:
+        """0..1 along the mouth (cavity_u) where the jaw opens furthest, from (V,) `gap` px, each
+        vertex's lips' gap (_new_opening's): the centre of the cavity's vertices, each weighted by how
+        far its gap stands over TONGUE_CENTRE_SPAN of the largest (so it moves smoothly with the jaw);
+        0.5 if shut."""
+        gap = gap[self._verts]
         weight = np.maximum(gap - TONGUE_CENTRE_SPAN * gap.max(), 0.0)
         total = float(weight.sum())
         return float(weight @ self.rig.cavity_u[self._verts]) / total if total > 0.0 else 0.5
