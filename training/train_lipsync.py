@@ -407,6 +407,11 @@ def export_streaming(net: LipNet, path: Path, *, silence: np.ndarray, output_nam
     torch.onnx.export(stream, (frames, state), str(path), dynamo=False, opset_version=17,
                       input_names=["frames", "state"], output_names=[output_name, "next_state"],
                       dynamic_axes={"frames": {0: "time"}, output_name: {0: "time"}})
+    write_metadata(path, metadata)
+
+
+def write_metadata(path: Path, metadata: tuple[tuple[str, object], ...]) -> None:
+    """Adds the (key, value) pairs to the ONNX file at `path` as its metadata, values as text (the runtime reads them)."""
     import onnx
 
     model = onnx.load(str(path))

@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: 
 from facetalk.audio.mel import N_MELS, log_mel  # noqa: E402
 from facetalk.motion.lipsync import VOICE_LEVEL  # noqa: E402
 from training.train_lipsync import (  # noqa: E402
-    LOOKAHEAD_FRAMES, LipNet, _ahead_max, export_streaming, music_frame_weights, optimizer_step)
+    LOOKAHEAD_FRAMES, LipNet, _ahead_max, export_streaming, music_frame_weights, optimizer_step, write_metadata)
 
 CHANNELS = 64
 DILATIONS = (1, 2, 4, 8, 16, 32, 1, 2)  # receptive field 1 + 2 * 66 = 133 frames: 1.32 s of past
@@ -334,27 +334,23 @@ def train(*, net: VoiceNet, corpus: VoiceCorpus, silence: np.ndarray, epochs: in
 def export(net: VoiceNet, path: Path, silence: np.ndarray) -> None:
     """The streaming graph, checked against the trained net, with the metadata the runtime reads: the
     level only, whether or not the net has a band head."""
-    export_streaming(net, path, silence=silence, output_name="voice",
-                     metadata=(("lookahead_frames", LOOKAHEAD_FRAMES), ("outputs", VOICE_LEVEL),
-                               ("receptive_field", net.receptive_field)))
+    export_streaming(net, path, silence=silence, output_name="voice", metadata=_metadata(net))
+
+
+def _metadata(net: VoiceNet) -> tuple[tuple[str, object], ...]:
+    """What the runtime reads from a voice-level graph's metadata."""
+    return (("lookahead_frames", LOOKAHEAD_FRAMES), ("outputs", VOICE_LEVEL), ("receptive_field", net.receptive_field))
 
 
 def export_bands(net: VoiceNet, *, path: Path, silence: np.ndarray) -> None:
     """The band graph: (frames (T, N_FEATURES), state) -> (voice (T, 1), next_state, voice_bands (T, N_MELS)),
     with export's metadata plus `bands` (N_MELS)."""
-    import onnx
-
     frames = torch.from_numpy(np.repeat(silence[None], 5, 0).astype(np.float32))
     state = torch.zeros(sum(net.history), net.channels)
     torch.onnx.export(BandStreaming(net.eval()).eval(), (frames, state), str(path), dynamo=False, opset_version=17,
                       input_names=["frames", "state"], output_names=["voice", "next_state", "voice_bands"],
                       dynamic_axes={"frames": {0: "time"}, "voice": {0: "time"}, "voice_bands": {0: "time"}})
-    model = onnx.load(str(path))
-    for key, value in (("lookahead_frames", LOOKAHEAD_FRAMES), ("outputs", VOICE_LEVEL),
-                       ("receptive_field", net.receptive_field), ("bands", N_MELS)):
-        entry = model.metadata_props.add()
-        entry.key, entry.value = key, str(value)
-    onnx.save(model, str(path))
+    write_metadata(path, _metadata(net) + (("bands", N_MELS),))
 
 
 def _args() -> argparse.Namespace:
