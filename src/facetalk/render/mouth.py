@@ -441,7 +441,7 @@ class MouthPainter:
             # (both at 1.5 stepped 07's jaw sweep 45 -> 47 levels).
             start = -1.5 if k == 1 else -0.5
             at = np.nonzero((a >= places[0]) & (a <= places[-1]) & (s >= start)
-                            & (s < np.maximum(np.where(width > 0, width + 1.0, 0.0), far)))[0]
+                            & (s < _rim_band_end(width=width, far=far)))[0]
             foot = p[at] - s[at, None] * (sign * down)  # on the inner line
             own = self.image[yy.ravel()[at], xx.ravel()[at]]
             cleared = own + _cleared_weight(s=s[at], width=width[at])[:, None] * (
@@ -3526,6 +3526,12 @@ def _rim_widths(image: np.ndarray, inner_xy: np.ndarray, outer_xy: np.ndarray, i
     return np.median(np.stack([padded[:-2], padded[1:-1], padded[2:]]), axis=0)
 
 
+def _rim_band_end(*, width: np.ndarray, far: np.ndarray) -> np.ndarray:
+    """(N,) px into a lip where the rim pass's band ends (_measure_rims): a pixel past the photo's
+    line (`width` px; none where 0) or the fill's reach (`far` px), the further."""
+    return np.maximum(np.where(width > 0, width + 1.0, 0.0), far)
+
+
 def _wet_edge(lip: np.ndarray, *, s: np.ndarray, width: np.ndarray, far: np.ndarray, hair: float) -> np.ndarray:
     """(N, 3) a parted lip's inner margin as the wet inner lip turning in toward the opening: the
     (N, 3) `lip` pixels (cleared and filled, _fill_valleys) `s` px in from their inner line,
@@ -3534,7 +3540,7 @@ def _wet_edge(lip: np.ndarray, *, s: np.ndarray, width: np.ndarray, far: np.ndar
     WET_EDGE_SHARE of the clearing's band (to that line's width + 1 px or `far` (N,) px, the fill's
     reach, the further; so nothing steps where it ends), at most WET_EDGE_PX; none as far as a
     moustache hides the lips (`hair` 0..1, lip_strands): no wet lip shows there."""
-    end = np.maximum(np.where(width > 0, width + 1.0, 0.0), far)
+    end = _rim_band_end(width=width, far=far)
     reach = np.minimum(width + np.minimum(WET_EDGE_SHARE * end, WET_EDGE_PX), end)
     # Before the line (s < 0) as at it, in full only where the band reaches a pixel in: on a
     # thinner one the lower lip's 1.5 px before the line would stand as a hard dark strip.
