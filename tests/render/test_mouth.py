@@ -2873,7 +2873,7 @@ def _outline_need_numpy(heights, kernel, *, peak, power, reach, full_share, open
 
 def _oval_floor_numpy(heights, need, edge, *, share, soft):
     """The numpy form of _oval_floor for (2, G) lip `heights`, `need` and lens-cut `edge` px at
-    OUTLINE_GRID's places: the tips where the drawn opening first stands open from either end
+    OUTLINE_GRID's places: the tips where the drawn opening's run about its highest place ends
     (linearly between places) over OUTLINE_OVAL_TIP x `soft` px, each lip's half ellipse through them times its drawn height, scaled
     inside the edge where the ellipse stands over OUTLINE_OVAL_HELD (weighed in), eased into the
     edge and the drawn edge up to it by quadratic ramps `soft` px wide, raised to by `share` (faded
@@ -2886,13 +2886,16 @@ def _oval_floor_numpy(heights, need, edge, *, share, soft):
 
     drawn = heights - need
     total, tips, least = drawn[0] + drawn[1], [], OUTLINE_OVAL_TIP * soft
-    for order in (np.arange(len(total)), np.arange(len(total))[::-1]):
-        first = order[np.argmax(total[order] > least)]
-        if first == order[0]:
-            tips.append(OUTLINE_GRID[first])
-        else:
-            before = first - 1 if order[0] == 0 else first + 1
-            tips.append(np.interp(least, [total[before], total[first]], [OUTLINE_GRID[before], OUTLINE_GRID[first]]))
+    top = int(np.argmax(total))
+    if total[top] <= least:
+        return need.copy()
+    shut = np.flatnonzero(total <= least)  # the open run is the one holding the highest place
+    for beyond in (shut[shut < top][-1:], shut[shut > top][:1]):
+        if not len(beyond):  # open at the corner itself
+            tips.append(OUTLINE_GRID[0] if not tips else OUTLINE_GRID[-1])
+            continue
+        last = beyond[0] + (1 if beyond[0] < top else -1)
+        tips.append(np.interp(least, [total[beyond[0]], total[last]], [OUTLINE_GRID[beyond[0]], OUTLINE_GRID[last]]))
     oval = np.sqrt(np.clip(1.0 - ((OUTLINE_GRID - 0.5 * (tips[0] + tips[1])) / (0.5 * (tips[1] - tips[0]))) ** 2,
                            0.0, None))
     weight = np.clip((oval - OUTLINE_OVAL_HELD[0]) / (OUTLINE_OVAL_HELD[1] - OUTLINE_OVAL_HELD[0]), 0.0, 1.0)
@@ -2951,11 +2954,11 @@ def test_the_compiled_outline_passes_match_their_numpy_form(analysis):
                     want, scaled_here = _outline_need_numpy(heights, kernel, peak=peak, power=power, reach=reach,
                                                             full_share=full_share, opens=opens, hold=hold)
                     scaled |= scaled_here
-                    need = _outline_need(rig, OUTLINE_GRID, kernel, peak, power, reach, full_share, opens, hold)
+                    edge = _lens_cut_edge(rig, OUTLINE_GRID, peak, power, reach, full_share, opens)
+                    need = _outline_need(rig, edge, OUTLINE_GRID, kernel, peak, opens, hold)
                     assert want.max() > 1.0 and np.abs(need - want).max() < 1e-9, (params, mirror, np.abs(need - want).max())
                     if hold == 1.0 and full_share == LENS_FULL:  # lips as wide as the photo's: _rounded_outline holds them whole
                         if wide > 0.0:  # and a wide-open mouth's bows out toward an oval (stretch = wide: not rounded)
-                            edge = _lens_cut_edge(rig, OUTLINE_GRID, peak, power, reach, full_share, opens)
                             want = _oval_floor_numpy(heights, want, edge, share=wide, soft=OUTLINE_OVAL_SOFT * peak)
                             bowed |= bool((want < need - 0.5).any())
                         drawn = painter._rounded_outline(verts, peak_opening=peak, opens=opens, widened=1.0, wide=wide)
@@ -5146,3 +5149,19 @@ def test_the_tongues_centre_is_where_the_lips_part_furthest(analysis):
 
     even, off = centre(0.5), centre(0.65)
     assert abs(even - 0.5) < 0.03 and off > even + 0.08, (even, off)
+
+
+def test_the_openings_tips_are_where_its_own_run_ends_not_a_bump_near_a_corner():
+    """_drawn_tips walks out from the opening's highest place: a separate bump past `least` near a
+    corner (a lip's stray place) does not move the tip there, and the tips fall between the last
+    open place and the first shut one, where the height crosses `least`."""
+    from facetalk.render.mouth import OUTLINE_GRID, _drawn_tips
+
+    total = np.clip(10.0 * (1.0 - (OUTLINE_GRID / 0.6) ** 2), 0.0, None)
+    tips = _drawn_tips(total, OUTLINE_GRID, 1.0)
+    assert -0.6 < tips[0] < -0.5 and 0.5 < tips[1] < 0.6 and abs(tips[0] + tips[1]) < 1e-12
+    bumped = total.copy()
+    bumped[2] = 1.5  # a stray bump 0.93 of the way to the left corner
+    assert np.array_equal(_drawn_tips(bumped, OUTLINE_GRID, 1.0), tips)
+    assert np.array_equal(_drawn_tips(np.full_like(total, 0.5), OUTLINE_GRID, 1.0), np.zeros(2))
+    assert np.array_equal(_drawn_tips(np.full_like(total, 2.0), OUTLINE_GRID, 1.0), OUTLINE_GRID[[0, -1]])

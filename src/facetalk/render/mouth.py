@@ -1047,8 +1047,9 @@ class MouthPainter:
         excess split as _corner_cover splits it), then smoothed (_outline_kernel). The rig's inner
         lips are straight segments between landmarks, and the opening they leave, cut to the lens
         only at its ends, was a hexagon (straight top and sides, shoulders at the landmarks: 13's
-        widest vowel); /o/ an octagonal slot. Faded in by `opens` (lens_opens); `widened` and
-        `wide` as _lens_shape takes them."""
+        widest vowel); /o/ an octagonal slot. As far as the lens stretches (_lens_stretch), each
+        lip's drawn edge then rises toward the half ellipse through the opening's tips (_oval_floor).
+        Faded in by `opens` (lens_opens); `widened` and `wide` as _lens_shape takes them."""
         power, reach, full_share = self._lens_shape(widened, wide=wide)
         # The fit's base curve closes where the lens does (between its two reaches, the two fits mixed).
         kernel, stretch = _outline_kernel(lens_reach=LENS_REACH), self._lens_stretch(widened, wide=wide)
@@ -1059,10 +1060,9 @@ class MouthPainter:
         if pout > 0.0:
             kernel = kernel + pout * (_mirrored_outline_kernel() - kernel)
         rig = _lip_heights(verts, self._lip_ids, self._lower_ids, OUTLINE_GRID)
-        need = _outline_need(rig, OUTLINE_GRID, kernel, float(peak_opening), power, reach, full_share, float(opens),
-                             1.0 - pout)
+        edge = _lens_cut_edge(rig, OUTLINE_GRID, float(peak_opening), power, reach, full_share, float(opens))
+        need = _outline_need(rig, edge, OUTLINE_GRID, kernel, float(peak_opening), float(opens), 1.0 - pout)
         if stretch > 0.0:  # a wide-open mouth's edges bow out toward an oval's (OUTLINE_OVAL_HELD)
-            edge = _lens_cut_edge(rig, OUTLINE_GRID, float(peak_opening), power, reach, full_share, float(opens))
             need = _oval_floor(rig, need, edge, OUTLINE_GRID, stretch, OUTLINE_OVAL_SOFT * float(peak_opening))
         return _Outline(upper=need[0], lower=need[1])
 
@@ -2015,13 +2015,12 @@ OUTLINE_GRID = np.linspace(-1.0, 1.0, 61)
 # height times the half ellipse through the opening's two tips (where the drawn lips meet), scaled
 # whole to lie inside the lens-cut edge where the ellipse stands over OUTLINE_OVAL_HELD of its
 # height (weighed in from the first share to the second) and clipped to that edge nearer the tips
-# (_oval_floor), by _lens_stretch. The fit (_outline_kernel) only moved the rig's polygon in: the
-# widest vowel's lower lip ran from each tip in one straight diagonal (the rig's segment from its
-# corner to the next landmark, 0.2 of the way in) into the tongue, ending in a knife-sharp wedge
-# (judge32b's first fault: 12, 13, 03 at 2x).
-OUTLINE_OVAL_HELD = (0.4, 0.6)
-OUTLINE_OVAL_SOFT = 0.03
-OUTLINE_OVAL_TIP = 0.5
+# (_oval_floor), by _lens_stretch. The rig's lower inner lip is one straight segment from its corner
+# to the next landmark, 0.2 of the way in, which the fit (_outline_kernel) keeps nearly straight: a
+# diagonal from each tip into the tongue, the tip a sharp wedge at 2x.
+OUTLINE_OVAL_HELD = (0.4, 0.6)  # shares of the ellipse's height over which the scale is weighed in
+OUTLINE_OVAL_SOFT = 0.03  # the ramps' width, a share of the peak opening (px = this x peak)
+OUTLINE_OVAL_TIP = 0.5  # a tip is where the opening stands this share of the ramps' width open
 _NO_OUTLINE = np.zeros(len(OUTLINE_GRID))  # no lip's face comes in (_corner_cover)
 
 
@@ -2474,26 +2473,25 @@ def _lens_cut_edge(rig, grid, peak, power, reach, full_share, opens):
 
 @njit(cache=True, nogil=True)
 def _drawn_tips(total, grid, least):
-    """The places (-1..1 on the (G,) `grid`) where the opening, (G,) `total` px high, first stands
-    over `least` px from either end (linearly between places); (0, 0) if nowhere. Over a height,
-    not over 0: the drawn opening is 0 whole over the corners, and a last place a rounding error over
-    it moved a tip by a place."""
+    """The places (-1..1 on the (G,) `grid`) where the opening, (G,) `total` px high, stands over
+    `least` px on either side of its highest place, walking out from there (linearly between places);
+    (0, 0) if nowhere. Out from the middle, so a separate bump near a corner cannot make a tip; over a
+    height, not over 0, so a corner place a rounding error over 0 cannot either."""
     g = grid.shape[0]
+    top = int(np.argmax(total))
+    if total[top] <= least:
+        return np.zeros(2)
     tips = np.zeros(2)
     for end in range(2):
-        first, steps = -1, 0
-        for k in range(g):
-            i = k if end == 0 else g - 1 - k
-            if total[i] > least:
-                first, steps = i, k
-                break
-        if first < 0:
-            return np.zeros(2)
-        if steps == 0:  # open at the corner itself
-            tips[end] = grid[first]
+        step = -1 if end == 0 else 1
+        last = top
+        while 0 <= last + step < g and total[last + step] > least:
+            last += step
+        beyond = last + step
+        if beyond < 0 or beyond >= g:  # open at the corner itself
+            tips[end] = grid[last]
         else:
-            before = first - 1 if end == 0 else first + 1
-            tips[end] = grid[before] + (grid[first] - grid[before]) * (least - total[before]) / (total[first] - total[before])
+            tips[end] = grid[beyond] + (grid[last] - grid[beyond]) * (least - total[beyond]) / (total[last] - total[beyond])
     return tips
 
 
@@ -2517,7 +2515,7 @@ def _soft_rise(z, soft):
 def _oval_floor(rig, need, edge, grid, share, soft):
     """(2, G) px each lip's face comes in (`need`, _outline_need's, at the (G,) `grid`'s places) once
     its drawn edge (`rig` less `need`) is raised by `share` 0..1 toward the floor OUTLINE_OVAL_HELD
-    says: the lip's height times the half ellipse through the opening's tips (_drawn_tips: where it
+    sets the scale of: the lip's height times the half ellipse through the opening's tips (_drawn_tips: where it
     stands OUTLINE_OVAL_TIP x `soft` px open), scaled
     whole inside `edge` (_lens_cut_edge) where the ellipse stands over OUTLINE_OVAL_HELD of its
     height, eased into `edge` and the drawn edge up to it by quadratic ramps `soft` px wide (no
@@ -2545,7 +2543,7 @@ def _oval_floor(rig, need, edge, grid, share, soft):
                 ratio = min(max(edge[lip, i], 0.0) / (height * oval[i]), 1.0)
                 scale = min(scale, 1.0 - weight * (1.0 - ratio))
         # faded in over the lip's first `soft` px of height, so a lip rising off the line gains it smoothly
-        lift = share * min(height / soft, 1.0)
+        lift = share * min(height / max(soft, 1e-6), 1.0)
         for i in range(g):
             # the floor meets the edge, and the drawn edge the floor, round (quadratic ramps soft)
             floor = _soft_min(scale * height * oval[i], edge[lip, i], soft)
@@ -2554,16 +2552,14 @@ def _oval_floor(rig, need, edge, grid, share, soft):
 
 
 @njit(cache=True, nogil=True)
-def _outline_need(rig, grid, kernel, peak, power, reach, full_share, opens, hold):
+def _outline_need(rig, edge, grid, kernel, peak, opens, hold):
     """MouthPainter._rounded_outline's steps, one compiled pass (as numpy's few dozen small calls
     it cost 0.05 ms a frame): the lips' edges, (2, G) `rig` px (_lip_heights) at the (G,) `grid`'s
-    places (OUTLINE_GRID), cut to the lens (lens_height with `power`, `reach`, `full_share`, times
-    `peak` px; CORNER_ROUND soft; none within `full_share` of the reach) by `opens`, smoothed twice by the
-    (G, G) `kernel` (_outline_kernel), the first taken only inside the edge, the second scaled
-    to lie inside it (OUTLINE_HELD) as far as `hold` 0..1 says. Returns (2, G)
-    float64 px each lip's face comes in at least, >= 0."""
+    places (OUTLINE_GRID), cut to the lens by `opens` (the (2, G) `edge` px, _lens_cut_edge's for a
+    `peak` px opening), smoothed twice by the (G, G) `kernel` (_outline_kernel), the first taken only
+    inside the edge, the second scaled to lie inside it (OUTLINE_HELD) as far as `hold` 0..1 says.
+    Returns (2, G) float64 px each lip's face comes in at least, >= 0."""
     g = grid.shape[0]
-    edge = _lens_cut_edge(rig, grid, peak, power, reach, full_share, opens)
     inner = np.empty((2, g))
     need = np.empty((2, g))
     for lip in range(2):
