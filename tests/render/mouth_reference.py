@@ -38,7 +38,7 @@ from facetalk.render.mouth import (
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
     SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_PARTING, LOWER_TEETH_NARROW, SMILE_LOWER_CONVEX, SMILE_TOOTH_SHADE,
     SMILE_LOWER_RISEN, SMILE_GAP_DARK, SMILE_GAP_LIGHT, LOWER_TIP_LIGHT, LOWER_TEETH_CEILING, RGB_TEETH, RGB_THROAT, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
-    _biting_edge_table, _biting_envelope_table, _edge_at, _lower_tooth_widths, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height,
+    _biting_edge_table, _biting_envelope_table, _cavity_tone, _cavity_tone_at, _edge_at, _lower_tooth_widths, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height,
 )
 
 
@@ -330,7 +330,8 @@ class ShadeReference:
         lip mid-mouth; the throat, mid-mouth, darkest: a dark hollow, not a band of one darkness
         from corner to corner. The cheeks' inner walls catch only a little of it (CHEEK_LIGHT),
         and the floor beside the tongue, toward the corners, lies in their shadow: walls lit 1.8x
-        the throat stood as pale panels either side of a dark box."""
+        the throat stood as pale panels either side of a dark box. Its tone follows its light
+        (_cavity_tone_at): a warm near-black where little reaches, the tongue's deep red where it does."""
         under_teeth = np.exp(-np.maximum(below_teeth, 0.0) / (CAVITY_UNDER_TEETH * mouth_w))
         cheeks = smoothstep(across, *CHEEK_SPAN)
         near_lower = np.exp(-d_lower / (CAVITY_NEAR_LOWER * mouth_w)) * (1.0 - FLOOR_SHADE * cheeks)
@@ -344,6 +345,7 @@ class ShadeReference:
         shows = 0.0 if peak_opening is None else float(smoothstep(np.array(peak_opening / mouth_w), *PALATE_OPENING))
         if shows > 0.0:
             self._throat_shade(color, below_teeth, across, mouth_w, shows=shows)
+        _tone_pass(color, np.asarray(self.throat_rgb, np.float64), np.asarray(self._tongue_back_rgb, np.float64))
         return color
 
     def _throat_shade(self, color: np.ndarray, below_teeth: np.ndarray, across: np.ndarray, mouth_w: float, *,
@@ -581,6 +583,16 @@ def _palate_pass(color, below, across, mouth_w, shows):
     light deep mid-mouth, deepening with depth and fading toward the cheeks (_palate_at)."""
     for i in range(color.shape[0]):
         _palate_at(color[i], below[i], across[i], mouth_w, shows)
+
+
+@njit(cache=True, nogil=True)
+def _tone_pass(color, throat, back):
+    """ShadeReference._cavity's last per-pixel part, in place on the (N, 3) `color`: its tone
+    follows its light, a warm near-black where little reaches, the tongue's deep red where it
+    does (_cavity_tone_at)."""
+    tone = _cavity_tone(throat, back)
+    for i in range(color.shape[0]):
+        _cavity_tone_at(color[i], tone)
 
 
 def _tongue_foot(height: np.ndarray, radius_px: float) -> np.ndarray:

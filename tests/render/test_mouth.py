@@ -7,7 +7,7 @@ from facetalk.face.landmarks import FACE_OVAL
 from facetalk.face.rig import smoothstep
 from facetalk.render import mouth as mouth_module
 from facetalk.render.mouth import (
-    EDGES_UPPER, EX_UPPER_GAP, EX_UPPER_TIP, N_ROWS, RGB_BLACK, RGB_BLACK_SCALE, ROW_UPPER_F, ROW_UPPER_RANK,
+    CAVITY_CORNERS, EDGES_UPPER, EX_UPPER_GAP, EX_UPPER_TIP, N_ROWS, RGB_BLACK, RGB_BLACK_SCALE, RGB_THROAT, ROW_UPPER_F, ROW_UPPER_RANK,
     SLOT_OPENING, SYNTHETIC_UPPER_TEETH_MW, TH_LOWER_COVER, TH_UPPER_COVER, TH_UPPER_SHADE, TIP_DROP, MouthPainter, _along_at,
     _photo_gamut, _shade_exponentials, _teeth_edges, _tooth_length_at, lens_opens, lens_wide,
 )
@@ -883,6 +883,22 @@ def test_the_cavity_is_a_dark_hollow_between_lit_walls(analysis):
     # Just under the upper teeth (the palate's front, lit) it is lighter than deep mid-mouth.
     near = _cavity(painter, np.zeros(1), deep[:1], across[:1], mouth_w) @ LUMA
     assert near[0] > 2.0 * luma[0]
+
+
+def test_the_cavitys_tone_follows_its_light(analysis):
+    """The inside of a wide-open mouth is not one colour scaled by its light (an even maroon or
+    brown fill): deep mid-mouth, where little light reaches, it is a near-black with under 0.6 of
+    the chroma of the lit palate's front just under the upper teeth, and where lit it is redder
+    than the throat's own hue (less green to its red: the tongue's deep red)."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w = 100.0
+    below, d_lower = np.array([0.0, 0.2 * mouth_w]), np.full(2, 0.2 * mouth_w)
+    lit, deep = _cavity(painter, below, d_lower, np.zeros(2), mouth_w, peak_opening=0.45 * mouth_w)
+    chroma = [float(np.ptp(rgb) / (rgb @ LUMA)) for rgb in (lit, deep)]
+    assert deep @ LUMA < 0.4 * (lit @ LUMA), (lit, deep)
+    assert chroma[1] < 0.6 * chroma[0], chroma
+    throat = painter._shade_rgb[RGB_THROAT]
+    assert lit[1] / lit[0] < 0.9 * throat[1] / throat[0], (lit, throat)
 
 
 def test_the_resting_tongue_is_a_mound_with_the_dark_floor_beside_it(analysis):
@@ -1814,12 +1830,16 @@ def test_a_wide_open_mouth_darkens_into_the_throat_with_no_drawn_arch_or_uvula(a
     below, across = depth.ravel(), across.ravel()
     lower = np.full(below.shape, 0.25 * mouth_w)
     plain = _cavity(painter, below, lower, across, mouth_w) @ LUMA
-    shade = (_cavity(painter, below, lower, across, mouth_w, peak_opening=0.55 * mouth_w) @ LUMA / plain)
-    shade = shade.reshape(depth.shape)  # (depth 0.25 px apart, across 0.01 apart: 0.5 px)
+    wide = (_cavity(painter, below, lower, across, mouth_w, peak_opening=0.55 * mouth_w) @ LUMA).reshape(depth.shape)
+    shade = wide / plain.reshape(depth.shape)  # (depth 0.25 px apart, across 0.01 apart: 0.5 px)
     assert shade[-1, 0] < 0.55, shade[-1, 0]
     steps = max(np.abs(np.diff(shade, axis=0)).max() / 0.25, np.abs(np.diff(shade, axis=1)).max() / 0.5)
     assert steps < 0.08, steps
-    assert np.diff(shade[:, 0]).max() <= 1e-9 and np.diff(shade, axis=1).min() >= -1e-9
+    # What shows (its luma: the cavity's tone follows its light, not in proportion to it, so the
+    # shade's ratio drifts by 1e-3 as the plain mouth's darkens) never lightens with depth
+    # mid-mouth, nor toward the midline short of where the walls turn into the corners.
+    walls = across.reshape(depth.shape)[0] <= CAVITY_CORNERS[0]
+    assert np.diff(wide[:, 0]).max() <= 1e-9 and np.diff(wide[:, walls], axis=1).min() >= -1e-9
     near = depth[:, 0] <= 0.05 * mouth_w
     assert (shade[near, 40] - shade[near, 0]).max() < 0.1, (shade[near, 40] - shade[near, 0]).max()
     # The deepest mid-mouth pixels, where a wide mouth's shade is darkest (at depth 0 the shade's

@@ -1660,6 +1660,14 @@ THROAT_SHADE = 0.6
 # 1 - CAVITY_CORNER_DARK of it from the first to the second of CAVITY_CORNERS toward a corner.
 CAVITY_CORNER_DARK = 0.5
 CAVITY_CORNERS = (0.7, 1.0)
+# The cavity's tone follows its light (_cavity_tone_at): from the first to the second of
+# CAVITY_TONE_LIGHT (its light over the throat colour's) it goes from the deep tone, at
+# CAVITY_DEEP_LIGHT of the light and CAVITY_DEEP_CHROMA of the chroma (a warm near-black), to the
+# lit one in the tongue's deep red.
+CAVITY_TONE_LIGHT = (0.1, 1.0)
+CAVITY_DEEP_LIGHT = 0.75
+CAVITY_DEEP_CHROMA = 0.45
+CAVITY_LIT_RED = 0.6
 # Tongue and teeth darken toward the corners: 1 - CORNER_SHADE across² (across 0..1).
 CORNER_SHADE = 0.45
 # The tongue (_shade_back, _tongue_colour_at, _tongue_exponentials; mouth widths where lengths):
@@ -2221,6 +2229,45 @@ def _palate_at(rgb, b, x, mouth_w, shows):
     light = 1.0 - shows * THROAT_DARK * deep * (1.0 - _smooth64(np.float64(x), THROAT_SPAN[0], THROAT_SPAN[1]))
     for c in range(3):
         rgb[c] *= light
+
+
+@njit(cache=True, nogil=True)
+def _cavity_tone(throat, back):
+    """(8,) what _cavity_tone_at needs of the (3,) `throat` rgb and the tongue's (3,) `back` rgb, taken
+    once a frame: the throat's hue (rgb over luma, less 1), the way to the back's (times
+    CAVITY_LIT_RED), the throat's blue over its green and 1 over its luma (0 for a black throat)."""
+    tone = np.zeros(8)
+    luma_t = throat[0] * LUMA[0] + throat[1] * LUMA[1] + throat[2] * LUMA[2]
+    luma_b = back[0] * LUMA[0] + back[1] * LUMA[1] + back[2] * LUMA[2]
+    if luma_t <= 1.0 or luma_b <= 1.0:
+        return tone
+    for c in range(3):
+        tone[c] = throat[c] / luma_t - 1.0
+        tone[3 + c] = CAVITY_LIT_RED * (back[c] / luma_b - throat[c] / luma_t)
+    tone[6], tone[7] = throat[2] / max(throat[1], 1e-6), 1.0 / luma_t
+    return tone
+
+
+@njit(cache=True, nogil=True)
+def _cavity_tone_at(rgb, tone):
+    """The cavity's colour at one pixel, in place on its (3,) `rgb` (the throat's colour times the
+    light reaching it; `tone`: _cavity_tone's): its hue and darkness follow that light. Where little
+    comes in (the throat, the walls turned into the corners) it darkens further (CAVITY_DEEP_LIGHT)
+    and goes toward a near-black in the throat's hue, CAVITY_DEEP_CHROMA of its chroma; where the
+    light reaches (under the upper teeth, the cheeks' inner walls, the floor by the lip) it keeps
+    its light and takes the tongue's deep red for the throat's hue: one hue scaled by the light read
+    as an even maroon or brown fill. By the light over the throat colour's (CAVITY_TONE_LIGHT)."""
+    if tone[7] <= 0.0:
+        return
+    luma = rgb[0] * LUMA[0] + rgb[1] * LUMA[1] + rgb[2] * LUMA[2]
+    lit = _smooth64(luma * tone[7], CAVITY_TONE_LIGHT[0], CAVITY_TONE_LIGHT[1])
+    chroma = CAVITY_DEEP_CHROMA + (1.0 - CAVITY_DEEP_CHROMA) * lit
+    dark = luma * (CAVITY_DEEP_LIGHT + (1.0 - CAVITY_DEEP_LIGHT) * lit)
+    for c in range(3):  # 1 + hue is a share of luma, at least 0: so is 1 + chroma * hue (chroma <= 1)
+        rgb[c] = dark * (1.0 + chroma * (tone[c] + lit * tone[3 + c]))
+    # Toward grey (or the tongue's pinker red) its blue would rise over its green past the throat's
+    # (a slate or mauve dark on a warm face, _warmed): held to the throat's, a warm dark.
+    rgb[2] = min(rgb[2], rgb[1] * tone[6])
 
 
 @njit(cache=True, nogil=True)
@@ -2989,14 +3036,15 @@ def _along_at(across, uu, edges):
 
 @njit(cache=True, nogil=True)
 def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
-    """_shade's second stage: the cavity (_cavity, the throat's shade _palate_at) into `out` (N, 3) and the
-    tongue's shape into `tongue` (N_TG, N): its height over the lower lip (px), cover, raised tip,
-    and for its colour `back`, `light_in` and `over` (_tongue_surface_colour's). `ex`: _shade's
+    """_shade's second stage: the cavity (_cavity, the throat's shade _palate_at, its tone
+    _cavity_tone_at) into `out` (N, 3) and the tongue's shape into `tongue` (N_TG, N): its height
+    over the lower lip (px), cover, raised tip, and for its colour `back`, `light_in` and `over` (_tongue_surface_colour's). `ex`: _shade's
     first numpy stage (under_teeth, near_lower, throat, exp(-wide))."""
     mouth_w, peak, tongue_tip, palate = (scalars[SC_MOUTH_W], scalars[SC_PEAK], scalars[SC_TONGUE_TIP],
                                           scalars[SC_PALATE])
     one = np.float32(1.0)
     centre = np.float32(2.0 * scalars[SC_TONGUE_CENTRE] - 1.0)  # the arch's top, -1..1 corner to corner
+    tone = _cavity_tone(rgb[RGB_THROAT], rgb[RGB_TONGUE_BACK])
     for i in range(u.shape[0]):
         dl, op, across = d_lower[i], opening[i], abs(np.float32(2.0) * u[i] - one)
         cheeks = _smooth32(across, CHEEK_SPAN[0], CHEEK_SPAN[1])
@@ -3014,6 +3062,7 @@ def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
             out[i, c] = rgb[RGB_THROAT, c] * k
         if palate > 0.0:
             _palate_at(out[i], rows[ROW_BELOW_TEETH, i], across, mouth_w, palate)
+        _cavity_tone_at(out[i], tone)
         space = max(rows[ROW_GAP, i], 0.0)
         share = TONGUE_SHARE_WIDE + (1.0 - TONGUE_SHARE_WIDE) * ex[EX_SHARE, i]
         # The mound's height is the peak's gap's share (`space` + `lost`), not this pixel's: taken
