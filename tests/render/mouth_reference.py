@@ -592,7 +592,7 @@ def _tone_pass(color, throat, back):
     does (_cavity_tone_at)."""
     tone = _cavity_tone(throat, back)
     for i in range(color.shape[0]):
-        _cavity_tone_at(color[i], tone)
+        _cavity_tone_at(color, i, tone)
 
 
 def _tongue_foot(height: np.ndarray, radius_px: float) -> np.ndarray:

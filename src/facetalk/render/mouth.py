@@ -2233,10 +2233,11 @@ def _palate_at(rgb, b, x, mouth_w, shows):
 
 @njit(cache=True, nogil=True)
 def _cavity_tone(throat, back):
-    """(8,) what _cavity_tone_at needs of the (3,) `throat` rgb and the tongue's (3,) `back` rgb, taken
+    """(11,) what _cavity_tone_at needs of the (3,) `throat` rgb and the tongue's (3,) `back` rgb, taken
     once a frame: the throat's hue (rgb over luma, less 1), the way to the back's (times
-    CAVITY_LIT_RED), the throat's blue over its green and 1 over its luma (0 for a black throat)."""
-    tone = np.zeros(8)
+    CAVITY_LIT_RED), the throat's blue over its green, its luma and LUMA over its luma (all 0 for a
+    black throat: nothing changes)."""
+    tone = np.zeros(11)
     luma_t = throat[0] * LUMA[0] + throat[1] * LUMA[1] + throat[2] * LUMA[2]
     luma_b = back[0] * LUMA[0] + back[1] * LUMA[1] + back[2] * LUMA[2]
     if luma_t <= 1.0 or luma_b <= 1.0:
@@ -2244,13 +2245,14 @@ def _cavity_tone(throat, back):
     for c in range(3):
         tone[c] = throat[c] / luma_t - 1.0
         tone[3 + c] = CAVITY_LIT_RED * (back[c] / luma_b - throat[c] / luma_t)
-    tone[6], tone[7] = throat[2] / max(throat[1], 1e-6), 1.0 / luma_t
+        tone[8 + c] = LUMA[c] / luma_t
+    tone[6], tone[7] = throat[2] / max(throat[1], 1e-6), luma_t
     return tone
 
 
 @njit(cache=True, nogil=True)
-def _cavity_tone_at(rgb, tone):
-    """The cavity's colour at one pixel, in place on its (3,) `rgb` (the throat's colour times the
+def _cavity_tone_at(out, i, tone):
+    """The cavity's colour at pixel `i` of the (N, 3) `out`, in place (the throat's colour times the
     light reaching it; `tone`: _cavity_tone's): its hue and darkness follow that light. Where little
     comes in (the throat, the walls turned into the corners) it darkens further (CAVITY_DEEP_LIGHT)
     and goes toward a near-black in the throat's hue, CAVITY_DEEP_CHROMA of its chroma; where the
@@ -2259,15 +2261,16 @@ def _cavity_tone_at(rgb, tone):
     as an even maroon or brown fill. By the light over the throat colour's (CAVITY_TONE_LIGHT)."""
     if tone[7] <= 0.0:
         return
-    luma = rgb[0] * LUMA[0] + rgb[1] * LUMA[1] + rgb[2] * LUMA[2]
-    lit = _smooth64(luma * tone[7], CAVITY_TONE_LIGHT[0], CAVITY_TONE_LIGHT[1])
+    light = out[i, 0] * tone[8] + out[i, 1] * tone[9] + out[i, 2] * tone[10]
+    t = min(max((light - CAVITY_TONE_LIGHT[0]) * (1.0 / (CAVITY_TONE_LIGHT[1] - CAVITY_TONE_LIGHT[0])), 0.0), 1.0)
+    lit = t * t * (3.0 - 2.0 * t)
     chroma = CAVITY_DEEP_CHROMA + (1.0 - CAVITY_DEEP_CHROMA) * lit
-    dark = luma * (CAVITY_DEEP_LIGHT + (1.0 - CAVITY_DEEP_LIGHT) * lit)
+    dark = light * tone[7] * (CAVITY_DEEP_LIGHT + (1.0 - CAVITY_DEEP_LIGHT) * lit)
     for c in range(3):  # 1 + hue is a share of luma, at least 0: so is 1 + chroma * hue (chroma <= 1)
-        rgb[c] = dark * (1.0 + chroma * (tone[c] + lit * tone[3 + c]))
+        out[i, c] = dark * (1.0 + chroma * (tone[c] + lit * tone[3 + c]))
     # Toward grey (or the tongue's pinker red) its blue would rise over its green past the throat's
     # (a slate or mauve dark on a warm face, _warmed): held to the throat's, a warm dark.
-    rgb[2] = min(rgb[2], rgb[1] * tone[6])
+    out[i, 2] = min(out[i, 2], out[i, 1] * tone[6])
 
 
 @njit(cache=True, nogil=True)
@@ -3062,7 +3065,7 @@ def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
             out[i, c] = rgb[RGB_THROAT, c] * k
         if palate > 0.0:
             _palate_at(out[i], rows[ROW_BELOW_TEETH, i], across, mouth_w, palate)
-        _cavity_tone_at(out[i], tone)
+        _cavity_tone_at(out, i, tone)
         space = max(rows[ROW_GAP, i], 0.0)
         share = TONGUE_SHARE_WIDE + (1.0 - TONGUE_SHARE_WIDE) * ex[EX_SHARE, i]
         # The mound's height is the peak's gap's share (`space` + `lost`), not this pixel's: taken
