@@ -29,7 +29,7 @@ from facetalk.render.mouth import (
     LOWER_GAP_WEDGE, LOWER_PARTING, LOWER_TOOTH_CONVEX,
     LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING, LOWER_TEETH_PER_SIDE,
     LOWER_TIP_ROUND, LOWER_TOOTH_ROUND, LOWER_TOOTH_SKEW,
-    NEAR_JAG, LOWER_GAP_VARY, NEAR_LOWER_TEETH, NEAR_ROLLED, NEAR_WIDENED, NEAR_SHARE_RAMP, NEAR_SINK, NEAR_SLIT_MIN, TIPS_SLIT_DARK, TIPS_SLIT_GREY, TIPS_SLIT_OPEN, TIPS_SLIT_RISEN, RGB_PENUMBRA,
+    NEAR_JAG, LOWER_GAP_VARY, NEAR_LOWER_TEETH, NEAR_ROLLED, NEAR_WIDENED, NEAR_SHARE_RAMP, NEAR_SINK, NEAR_SLIT_MIN, NEAR_SLIT_SIDES, NEAR_SLIT_WIDEN, TIPS_SLIT_DARK, TIPS_SLIT_MID, TIPS_SLIT_CANINES, TIPS_SLIT_GREY, TIPS_SLIT_OPEN, TIPS_SLIT_RISEN, RGB_PENUMBRA,
     LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, NARROW_DEEP, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING,
     OWN_ROW_SHOWS, PENUMBRA_REACH, PENUMBRA_WARMTH, PHOTO_TEETH_HIDDEN, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
     TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BACK_DEPTH, TONGUE_BULGE, TONGUE_CELLS,
@@ -217,7 +217,7 @@ class ShadeReference:
         peak_gap = peak - upper_px - lower_px
         lower_h = _lower_row_height(opening, lower_show, stretch, rows_gap, peak_gap, mouth_w, smiling=smiling)
         lower_h, shut = _spread_row(lower_h, lower_show, rows_gap, mouth_w, widened=widened, smiling=smiling,
-                                       rolled=rolled)
+                                       rolled=rolled, across=across)
         # The tongue's tip rests behind them: its lit front starts about at their tips.
         front_px = np.maximum(lower_px, lower_h * lower_show)
         color, tip = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
@@ -674,11 +674,13 @@ def _tooth_length(rank: np.ndarray, f: np.ndarray) -> np.ndarray:
 
 
 def _spread_row(lower_h: np.ndarray, lower_show: np.ndarray, rows_gap: np.ndarray, mouth_w: float, *,
-                   widened: float, smiling: float, rolled: float) -> tuple[np.ndarray, np.ndarray]:
+                   widened: float, smiling: float, rolled: float,
+                   across: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Lips spread (`widened`: the lips' width ratio, over NEAR_WIDENED; none while `smiling` 0..1 nor
     with the upper lip `rolled` over the teeth, by NEAR_ROLLED):
-    the lower incisors NEAR_LOWER_TEETH over the lip, their tips at most NEAR_SLIT_MIN under the
-    upper row (`rows_gap` px from the lip). (N,) px the row's height, at least `lower_h`; (N,) 0..1
+    the lower incisors NEAR_LOWER_TEETH over the lip, their tips at
+    most NEAR_SLIT_MIN under the upper row (`rows_gap` px from the lip; NEAR_SLIT_SIDES more by the
+    canines, over NEAR_SLIT_WIDEN of (N,) `across`). (N,) px the row's height, at least `lower_h`; (N,) 0..1
     how far it stands past the ordinary row (`lower_h`), by which it sinks only further out (_lower_sink)."""
     near = float(smoothstep(np.float64(widened), *NEAR_WIDENED)) * (1.0 - smiling)
     near *= 1.0 - min(rolled / NEAR_ROLLED, 1.0)
@@ -686,7 +688,9 @@ def _spread_row(lower_h: np.ndarray, lower_show: np.ndarray, rows_gap: np.ndarra
         return lower_h, np.zeros(len(lower_h))
     show = np.asarray(lower_show, np.float64)
     shut = np.clip((show * near * NEAR_LOWER_TEETH - lower_h / mouth_w) / NEAR_SHARE_RAMP, 0.0, 1.0)
-    tall = np.minimum(np.maximum(rows_gap - NEAR_SLIT_MIN * mouth_w, LOWER_TEETH_HEIGHT[0] * mouth_w),
+    sides = smoothstep(across.astype(np.float64), *NEAR_SLIT_WIDEN)
+    tall = np.minimum(np.maximum(rows_gap - (NEAR_SLIT_MIN + NEAR_SLIT_SIDES * sides) * mouth_w,
+                                 LOWER_TEETH_HEIGHT[0] * mouth_w),
                       NEAR_LOWER_TEETH * mouth_w)
     return np.maximum(lower_h, show * near * tall), shut
 
@@ -695,13 +699,14 @@ def _tips_slit(raised: np.ndarray, rows_gap: np.ndarray, front_px: np.ndarray, l
                mouth_w: float, *, across: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A risen row's tips (`raised` (N,) 0..1: past TIPS_SLIT_RISEN, or by a spread mouth) close
     the gap between the rows to a slit, the tongue seen through it: (N,) px that slit (`rows_gap`
-    where the row is not risen) and (N,) the light let in through it (1 there), darkest mid-mouth
-    (`across` 0), where the mouth behind is deepest, and (N,) how far a shallow slit is the teeth's
+    where the row is not risen) and (N,) the light let in through it (1 there), least dimmed between
+    the centrals (TIPS_SLIT_MID), most from the canines out (TIPS_SLIT_CANINES of `across`), and (N,) how far a shallow slit is the teeth's
     own shade instead (TIPS_SLIT_GREY; 0 there)."""
     tips_gap = rows_gap - raised * np.maximum(front_px - lower_px, 0.0)
     grey = raised * (1.0 - np.clip(tips_gap / (TIPS_SLIT_GREY * mouth_w), 0, 1))
-    return tips_gap, 1.0 - TIPS_SLIT_DARK * raised * (1.0 - np.clip(tips_gap / (TIPS_SLIT_OPEN * mouth_w), 0, 1)) \
-        * (1.0 - across.astype(np.float64)), grey
+    dark = TIPS_SLIT_DARK * (TIPS_SLIT_MID + (1.0 - TIPS_SLIT_MID) * smoothstep(across.astype(np.float64),
+                                                                                 *TIPS_SLIT_CANINES))
+    return tips_gap, 1.0 - dark * raised * (1.0 - np.clip(tips_gap / (TIPS_SLIT_OPEN * mouth_w), 0, 1)), grey
 
 
 def _lower_sink(across: np.ndarray, rank: np.ndarray, side: np.ndarray, near: np.ndarray) -> np.ndarray:

@@ -2130,14 +2130,18 @@ NARROW_DEEP = 0.6
 # between the rows' tips, not between the upper row and the lip: the tongue behind is seen only
 # through it, in the teeth's shade (NARROW_GAP's blend by the slit's height), and the narrower the
 # slit the less light reaches it (TIPS_SLIT_DARK of NARROW_TONGUE_LIGHT gone at a shut slit, none
-# gone from TIPS_SLIT_OPEN mouth widths: a smile's 0.04 slit keeps under half its light), most
-# mid-mouth where the mouth behind is deepest, none at the corners (dimmed alike along the mouth,
-# 12's /i/ slit was a near-black stroke from corner to corner). Measured
+# gone from TIPS_SLIT_OPEN mouth widths: a smile's 0.04 slit keeps under half its light), least
+# between the centrals (TIPS_SLIT_MID below). Measured
 # from the lip, the tongue between a risen row and the upper one was lit whole: an even
 # brick-pink crescent from corner to corner between the rows (judge30b).
 TIPS_SLIT_RISEN = (0.065, 0.1)
 TIPS_SLIT_DARK = 0.8
 TIPS_SLIT_OPEN = 0.12
+# The slit's dimming is TIPS_SLIT_MID of TIPS_SLIT_DARK between the centrals, where the teeth's
+# translucent edges fill it, all of it from the canines out (TIPS_SLIT_CANINES across), where the
+# dark of the mouth shows past them (one tone along it read as a drawn band: judge32b).
+TIPS_SLIT_MID = 0.3
+TIPS_SLIT_CANINES = (0.1, 0.5)
 # Where the rows' tips nearly meet, the slit between them is no dark stroke but the teeth's own
 # translucent edges and their shade (RGB_PENUMBRA), all of it at a shut slit, none from TIPS_SLIT_GREY
 # mouth widths: only where the slit is deep does the dark behind show (an even near-black line from
@@ -2925,7 +2929,8 @@ def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretch, s
         if near > 0.0:
             rows[ROW_NEAR, i] = min(max((np.float64(ls) * near * NEAR_LOWER_TEETH - rows[ROW_LOWER_H, i] / mouth_w)
                                         / NEAR_SHARE_RAMP, 0.0), 1.0)
-            rows[ROW_LOWER_H, i] = _spread_row_height(rows[ROW_LOWER_H, i], ls, rows[ROW_GAP, i], near, mouth_w)
+            rows[ROW_LOWER_H, i] = _spread_row_height(rows[ROW_LOWER_H, i], ls, rows[ROW_GAP, i], near, mouth_w,
+                                                      np.float64(across))
         rows[ROW_FRONT_PX, i] = max(rows[ROW_LOWER_PX, i], rows[ROW_LOWER_H, i] * ls)
         rows[ROW_WIDE, i] = max(max(rows[ROW_GAP, i], 0.0) - TONGUE_ROOM[0] * mouth_w, 0.0) / (TONGUE_ROOM[1] * mouth_w)
         reach[0, i] = ls > 0 and across < np.float32(0.6) + rows[ROW_NEAR, i] * (NEAR_SINK[1] - 0.6) \
@@ -2960,12 +2965,15 @@ def _near_share(widened: float, *, smiling: float, rolled: float) -> float:
 
 
 @njit(cache=True, nogil=True)
-def _spread_row_height(lower_h, ls, rows_gap, near, mouth_w):
+def _spread_row_height(lower_h, ls, rows_gap, near, mouth_w, across):
     """A spread mouth's lower row (px) at one pixel: the larger of the ordinary row's `lower_h`
-    and `ls` (lower_show) x `near` (0..1, _near_share) x a row NEAR_LOWER_TEETH mouth widths tall,
-    cut to NEAR_SLIT_MIN under the upper row (`rows_gap` px from the lip here) but no shorter than
-    LOWER_TEETH_HEIGHT[0] (where the rows stand closer its tips pass behind the upper row)."""
-    tall = min(max(rows_gap - NEAR_SLIT_MIN * mouth_w, LOWER_TEETH_HEIGHT[0] * mouth_w), NEAR_LOWER_TEETH * mouth_w)
+    and `ls` (lower_show) x `near` (0..1, _near_share) x a row up to NEAR_LOWER_TEETH mouth widths
+    tall, cut to NEAR_SLIT_MIN under the upper row (`rows_gap` px from the lip here; NEAR_SLIT_SIDES
+    more by the canines, over NEAR_SLIT_WIDEN of `across`) but no shorter than
+    LOWER_TEETH_HEIGHT[0] (where the rows stand closer its tips pass behind the upper row).
+    `across`: float64 0..1, mid-mouth to the corners."""
+    slit = NEAR_SLIT_MIN + NEAR_SLIT_SIDES * _smooth64(across, NEAR_SLIT_WIDEN[0], NEAR_SLIT_WIDEN[1])
+    tall = min(max(rows_gap - slit * mouth_w, LOWER_TEETH_HEIGHT[0] * mouth_w), NEAR_LOWER_TEETH * mouth_w)
     return max(lower_h, np.float64(ls) * near * tall)
 
 
@@ -3146,8 +3154,9 @@ def _slit_at(rows, i, mouth_w, across):
     """(px, 0..1) at pixel i: the gap between the rows' tips (the lower row's height over the lower
     lip taken off rows_gap as far as it stands risen past the ordinary tips, TIPS_SLIT_RISEN, or
     raised by the lips' spread, ROW_NEAR) and the light let in behind it (1 - TIPS_SLIT_DARK * that
-    share * how far short of TIPS_SLIT_OPEN that gap is * (1 - float32 `across`): darkest mid-mouth,
-    where the mouth behind is deepest; exactly rows_gap and 1 where the row is not risen), and how far
+    share * how far short of TIPS_SLIT_OPEN that gap is, TIPS_SLIT_MID of it between the centrals
+    and all of it from the canines out, float32 `across` over TIPS_SLIT_CANINES; exactly rows_gap
+    and 1 where the row is not risen), and how far
     that slit is the teeth's own shade instead, 0..1 (TIPS_SLIT_GREY; 0 where the row is not risen)."""
     gap, lower_h = rows[ROW_GAP, i], rows[ROW_LOWER_H, i]
     if lower_h <= TIPS_SLIT_RISEN[0] * mouth_w and rows[ROW_NEAR, i] <= 0.0:
@@ -3156,7 +3165,8 @@ def _slit_at(rows, i, mouth_w, across):
     tips = gap - raised * max(rows[ROW_FRONT_PX, i] - rows[ROW_LOWER_PX, i], 0.0)
     shut = 1.0 - min(max(tips / (TIPS_SLIT_OPEN * mouth_w), 0.0), 1.0)
     grey = raised * (1.0 - min(max(tips / (TIPS_SLIT_GREY * mouth_w), 0.0), 1.0))
-    return tips, 1.0 - TIPS_SLIT_DARK * raised * shut * (1.0 - np.float64(across)), grey
+    dark = TIPS_SLIT_DARK * (TIPS_SLIT_MID + (1.0 - TIPS_SLIT_MID) * _smooth64(np.float64(across), *TIPS_SLIT_CANINES))
+    return tips, 1.0 - dark * raised * shut, grey
 
 
 @njit(cache=True, nogil=True)
@@ -4113,6 +4123,14 @@ NEAR_WIDENED = (1.08, 1.16)
 NEAR_ROLLED = 0.05
 NEAR_LOWER_TEETH = 0.075
 NEAR_SLIT_MIN = 0.01
+# At /i/ the rows nearly touch between the centrals (the upper edges over the lower) and part toward
+# the canines, where the dark of the mouth shows: there the tips stay NEAR_SLIT_SIDES further under
+# the upper row, over NEAR_SLIT_WIDEN across. NEAR_SLIT_MIN alone along the mouth left a slit widest
+# mid-mouth and shut toward the corners as the lip rises there: an even band (judge32b). (A taller
+# row mid-mouth would shut the slit there on 13 and 11 too, whose rows stand 0.12-0.15 apart, but
+# held under the upper row it grows as the jaw opens, where it should ride the jaw.)
+NEAR_SLIT_SIDES = 0.035
+NEAR_SLIT_WIDEN = (0.15, 0.55)
 NEAR_SINK = (0.35, 0.75)
 NEAR_SHARE_RAMP = 0.035
 # A spread mouth's row (/i/) has its tips NEAR_JAG as uneven as a risen one's (SMILE_TIP_JITTER), and
