@@ -2130,24 +2130,20 @@ NARROW_DEEP = 0.6
 # between the rows' tips, not between the upper row and the lip: the tongue behind is seen only
 # through it, in the teeth's shade (NARROW_GAP's blend by the slit's height), and the narrower the
 # slit the less light reaches it (TIPS_SLIT_DARK of NARROW_TONGUE_LIGHT gone at a shut slit, none
-# gone from TIPS_SLIT_OPEN mouth widths: a smile's 0.04 slit keeps under half its light), least
-# between the centrals (TIPS_SLIT_MID below). Measured
+# gone from TIPS_SLIT_OPEN mouth widths: a smile's 0.04 slit keeps under half its light). Measured
 # from the lip, the tongue between a risen row and the upper one was lit whole: an even
 # brick-pink crescent from corner to corner between the rows (judge30b).
 TIPS_SLIT_RISEN = (0.065, 0.1)
 TIPS_SLIT_DARK = 0.8
 TIPS_SLIT_OPEN = 0.12
-# The slit's dimming is TIPS_SLIT_MID of TIPS_SLIT_DARK between the centrals, where the teeth's
-# translucent edges fill it, all of it from the canines out (TIPS_SLIT_CANINES across), where the
-# dark of the mouth shows past them (one tone along it read as a drawn band: judge32b).
-TIPS_SLIT_MID = 0.3
-TIPS_SLIT_CANINES = (0.1, 0.5)
 # Where the rows' tips nearly meet, the slit between them is no dark stroke but the teeth's own
 # translucent edges and their shade (RGB_PENUMBRA), all of it at a shut slit, none from TIPS_SLIT_GREY
-# mouth widths: only where the slit is deep does the dark behind show (an even near-black line from
-# corner to corner read as drawn, judge32). The slit's height here follows the lip's rise toward the
-# corners, so it greys out there.
-TIPS_SLIT_GREY = 0.05
+# mouth widths, the first between the centrals, the second from the canines out (TIPS_SLIT_CANINES
+# across): only where the slit is deep, and most by the canines, does the dark behind show (an even
+# near-black line from corner to corner read as drawn, judge32; a slit of one tone along the mouth,
+# darkest mid-mouth, as a drawn band, judge32b).
+TIPS_SLIT_GREY = (0.07, 0.035)
+TIPS_SLIT_CANINES = (0.1, 0.5)
 
 # The translucent biting edge of an upper incisor: this much of the tooth's own colour, the rest
 # the dark mouth's seen through it.
@@ -2924,7 +2920,7 @@ def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretch, s
         _slot_at(rows, i, opening[i], lift[i], u[i], synthetic, mouth_w)
         peak_gap = scalars[SC_PEAK] - rows[ROW_UPPER_PX, i] - rows[ROW_LOWER_PX, i]
         rows[ROW_LOWER_H, i] = _lower_height(opening[i], ls, stretch[i], rows[ROW_GAP, i], mouth_w, show32,
-                                             scalars[SC_SMILING], peak_gap)
+                                             scalars[SC_SMILING], peak_gap, np.float64(across))
         rows[ROW_NEAR, i] = 0.0
         if near > 0.0:
             rows[ROW_NEAR, i] = min(max((np.float64(ls) * near * NEAR_LOWER_TEETH - rows[ROW_LOWER_H, i] / mouth_w)
@@ -2995,22 +2991,23 @@ def _slot_at(rows, i, op, lift, uu, synthetic, mouth_w):
 
 
 @njit(cache=True, nogil=True)
-def _lower_height(op, ls, stretch, rows_gap, mouth_w, show32, smiling, peak_gap):
+def _lower_height(op, ls, stretch, rows_gap, mouth_w, show32, smiling, peak_gap, across):
     """_shade's lower_h (px) at one pixel: the ordinary tips' height and the stretched row's
     (_lower_height_at) mixed by `stretch` 0..1 (_lower_teeth_shown's), each end exactly its own."""
-    plain = _lower_height_at(op, ls, False, rows_gap, mouth_w, show32, smiling, peak_gap)
+    plain = _lower_height_at(op, ls, False, rows_gap, mouth_w, show32, smiling, peak_gap, across)
     if stretch <= 0.0:
         return plain
-    full = _lower_height_at(op, ls, True, rows_gap, mouth_w, show32, smiling, peak_gap)
+    full = _lower_height_at(op, ls, True, rows_gap, mouth_w, show32, smiling, peak_gap, across)
     return full if stretch >= 1.0 else plain + stretch * (full - plain)
 
 
 @njit(cache=True, nogil=True)
-def _lower_height_at(op, ls, stretched, rows_gap, mouth_w, show32, smiling, peak_gap):
+def _lower_height_at(op, ls, stretched, rows_gap, mouth_w, show32, smiling, peak_gap, across):
     """_lower_height for the ordinary (`stretched` False) or the stretched row: float32 arithmetic
     while lower_show is float32, as numpy's; a smile's (`smiling` 0..1) stretched row up under the
-    upper one (SMILE_LOWER_TEETH) while the rows stand close at the opening's peak (`peak_gap` px:
-    the peak opening less the rows here)."""
+    upper one (SMILE_LOWER_TEETH, SMILE_ROWS_GAP under it between the centrals, SMILE_ROWS_GAP_SIDES
+    by the canines: float64 `across` 0..1 over NEAR_SLIT_WIDEN) while the rows stand close at the
+    opening's peak (`peak_gap` px: the peak opening less the rows here)."""
     wide = min(max((op - np.float32(LOWER_TEETH_OPENING[0] * mouth_w)) / np.float32(LOWER_TEETH_OPENING[1] * mouth_w),
                    np.float32(0.0)), np.float32(1.0))
     if show32:
@@ -3023,8 +3020,9 @@ def _lower_height_at(op, ls, stretched, rows_gap, mouth_w, show32, smiling, peak
     if stretched:
         lower_h = min(lower_h, max(LOWER_TEETH_HEIGHT[0] * mouth_w, 0.7 * rows_gap))
     if stretched and smiling > 0.0:
-        tall = min(max(rows_gap - SMILE_ROWS_GAP * mouth_w, LOWER_TEETH_HEIGHT[0] * mouth_w),
-                   SMILE_LOWER_TEETH * mouth_w)
+        slit = SMILE_ROWS_GAP + (SMILE_ROWS_GAP_SIDES - SMILE_ROWS_GAP) * _smooth64(across, NEAR_SLIT_WIDEN[0],
+                                                                                   NEAR_SLIT_WIDEN[1])
+        tall = min(max(rows_gap - slit * mouth_w, LOWER_TEETH_HEIGHT[0] * mouth_w), SMILE_LOWER_TEETH * mouth_w)
         close = 1.0 - _smooth64(peak_gap, SMILE_ROWS_CLOSE[0] * mouth_w, SMILE_ROWS_CLOSE[1] * mouth_w)
         risen = np.float64(ls) * close * tall
         # From the row's own height, not from 0: a partial smile's row grows all the way along the
@@ -3154,19 +3152,20 @@ def _slit_at(rows, i, mouth_w, across):
     """(px, 0..1) at pixel i: the gap between the rows' tips (the lower row's height over the lower
     lip taken off rows_gap as far as it stands risen past the ordinary tips, TIPS_SLIT_RISEN, or
     raised by the lips' spread, ROW_NEAR) and the light let in behind it (1 - TIPS_SLIT_DARK * that
-    share * how far short of TIPS_SLIT_OPEN that gap is, TIPS_SLIT_MID of it between the centrals
-    and all of it from the canines out, float32 `across` over TIPS_SLIT_CANINES; exactly rows_gap
-    and 1 where the row is not risen), and how far
-    that slit is the teeth's own shade instead, 0..1 (TIPS_SLIT_GREY; 0 where the row is not risen)."""
+    share * how far short of TIPS_SLIT_OPEN that gap is; exactly rows_gap and 1 where the row is
+    not risen), and how far that slit is the teeth's own shade instead, 0..1 (TIPS_SLIT_GREY, its
+    first between the centrals, its second from the canines out: float32 `across` over
+    TIPS_SLIT_CANINES; 0 where the row is not risen)."""
     gap, lower_h = rows[ROW_GAP, i], rows[ROW_LOWER_H, i]
     if lower_h <= TIPS_SLIT_RISEN[0] * mouth_w and rows[ROW_NEAR, i] <= 0.0:
         return gap, 1.0, 0.0
     raised = max(_smooth64(lower_h / mouth_w, TIPS_SLIT_RISEN[0], TIPS_SLIT_RISEN[1]), rows[ROW_NEAR, i])
     tips = gap - raised * max(rows[ROW_FRONT_PX, i] - rows[ROW_LOWER_PX, i], 0.0)
     shut = 1.0 - min(max(tips / (TIPS_SLIT_OPEN * mouth_w), 0.0), 1.0)
-    grey = raised * (1.0 - min(max(tips / (TIPS_SLIT_GREY * mouth_w), 0.0), 1.0))
-    dark = TIPS_SLIT_DARK * (TIPS_SLIT_MID + (1.0 - TIPS_SLIT_MID) * _smooth64(np.float64(across), *TIPS_SLIT_CANINES))
-    return tips, 1.0 - dark * raised * shut, grey
+    sides = _smooth64(np.float64(across), *TIPS_SLIT_CANINES)
+    reach = TIPS_SLIT_GREY[0] + (TIPS_SLIT_GREY[1] - TIPS_SLIT_GREY[0]) * sides
+    grey = raised * (1.0 - min(max(tips / (reach * mouth_w), 0.0), 1.0))
+    return tips, 1.0 - TIPS_SLIT_DARK * raised * shut, grey
 
 
 @njit(cache=True, nogil=True)
@@ -4098,6 +4097,10 @@ STRETCH_RAMP = 0.5
 # lip along the mouth (taken per pixel, 13's mid-mouth, parted most, sank in a V): a jaw dropped
 # further parts them, the tongue showing between (test_a_parted_smile_shows_the_tongue_between_the_rows).
 SMILE_ROWS_GAP = 0.04
+# Toward the canines the rows part further, to SMILE_ROWS_GAP_SIDES, as at /i/ (NEAR_SLIT_WIDEN):
+# one gap along the mouth read as an even crescent (judge32b). (Nearer between the centrals, the
+# row rose further there with the smile: a partial smile's p99 flicker 24.5 -> 28-32 on 03.)
+SMILE_ROWS_GAP_SIDES = 0.055
 SMILE_LOWER_TEETH = 0.12
 SMILE_ROWS_CLOSE = (0.14, 0.19)
 # Lips spread (/i/, /e/: _widened's ratio from the first of NEAR_WIDENED, fully at the second;
