@@ -214,9 +214,8 @@ class ShadeReference:
         peak = float(opening.max()) if peak_opening is None else peak_opening
         narrow = _slot(opening, lift, mouth_w, synthetic=~own_upper)
         color = self._cavity(d_upper - upper_px, d_lower, across, mouth_w, peak_opening=peak, narrow=narrow)
-        peak_gap = peak - upper_px - lower_px
-        lower_h = _lower_row_height(opening, lower_show, stretch, rows_gap, peak_gap, mouth_w, smiling=smiling,
-                                    across=across)
+        lower_h = _lower_row_height(opening, lower_show, stretch, rows_gap, peak - upper_px - lower_px, mouth_w,
+                                    smiling=smiling, across=across)
         lower_h, shut = _spread_row(lower_h, lower_show, rows_gap, mouth_w, widened=widened, smiling=smiling,
                                        rolled=rolled, across=across)
         # The tongue's tip rests behind them: its lit front starts about at their tips.
