@@ -30,7 +30,7 @@ from facetalk.render.mouth import (
     LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING, LOWER_TEETH_PER_SIDE,
     LOWER_TIP_ROUND, LOWER_TOOTH_ROUND, LOWER_TOOTH_SKEW,
     NEAR_JAG, LOWER_GAP_VARY, NEAR_LOWER_TEETH, NEAR_ROLLED, NEAR_WIDENED, NEAR_SHARE_RAMP, NEAR_SINK, NEAR_SLIT_MIN, NEAR_SLIT_SIDES, NEAR_SLIT_WIDEN, TIPS_SLIT_DARK, TIPS_SLIT_CANINES, TIPS_SLIT_GREY, TIPS_SLIT_OPEN, TIPS_SLIT_RISEN, RGB_PENUMBRA,
-    LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, NARROW_DEEP, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING,
+    LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, LOWER_CENTRAL_JITTER, LOWER_WIDTH_JITTER, NARROW_DEEP, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING,
     OWN_ROW_SHOWS, PENUMBRA_REACH, PENUMBRA_WARMTH, PHOTO_TEETH_HIDDEN, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
     TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BACK_DEPTH, TONGUE_BULGE, TONGUE_CELLS,
     TONGUE_DEEP, TONGUE_EDGE, TONGUE_FOOT, TONGUE_GROOVE, TONGUE_GROOVE_BACK, TONGUE_LIGHT_IN, TONGUE_LIT,
@@ -38,7 +38,7 @@ from facetalk.render.mouth import (
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
     SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_PARTING, LOWER_TEETH_NARROW, SMILE_LOWER_CONVEX, SMILE_TOOTH_SHADE,
     SMILE_LOWER_RISEN, SMILE_GAP_DARK, SMILE_GAP_LIGHT, LOWER_TIP_LIGHT, LOWER_TEETH_CEILING, RGB_TEETH, RGB_THROAT, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
-    _biting_edge_table, _biting_envelope_table, _cavity_tone, _cavity_tone_at, _edge_at, _lower_tooth_widths, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height,
+    _biting_edge_table, _biting_envelope_table, _cavity_tone, _cavity_tone_at, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height,
 )
 
 
@@ -634,11 +634,20 @@ def _teeth_along(u: np.ndarray, *, widths: np.ndarray | None = None,
     return np.minimum(rank, len(TOOTH_LENGTH) - 1), f, gap
 
 
+def _lower_widths(side: int) -> np.ndarray:
+    """(8,) the lower teeth's widths from the midline out on `side` (1 left, 2 right): each
+    LOWER_TOOTH_WIDTHS x (1 + LOWER_WIDTH_JITTER[0] sin(phase of rank and side)), the central
+    incisor's jitter LOWER_CENTRAL_JITTER as large."""
+    rank = np.arange(len(LOWER_TOOTH_WIDTHS), dtype=np.float64)
+    amount = np.where(rank == 0, LOWER_WIDTH_JITTER[0] * LOWER_CENTRAL_JITTER, LOWER_WIDTH_JITTER[0])
+    return LOWER_TOOTH_WIDTHS * (1.0 + amount * np.sin(LOWER_WIDTH_JITTER[1] * rank + LOWER_WIDTH_JITTER[2] * side))
+
+
 def _lower_reach(u: np.ndarray, across: np.ndarray, near: np.ndarray, *, narrow: float) -> np.ndarray:
     """(N,) bool how far across the lower row may show: to LOWER_TEETH_SINK's end, a spread mouth's
     (`near` (N,) 0..1) toward NEAR_SINK's, and no further than its side's last edge (each tooth
     1 / `narrow` as wide)."""
-    last = [_tooth_edges(_lower_tooth_widths(side=side), LOWER_TEETH_PER_SIDE)[-1] for side in (1, 2)]
+    last = [_tooth_edges(_lower_widths(side), LOWER_TEETH_PER_SIDE)[-1] for side in (1, 2)]
     within = across.astype(np.float64) * narrow < np.where(u < 0.5, last[0], last[1])
     return (across < np.float64(np.float32(0.6)) + near * (NEAR_SINK[1] - 0.6)) & within
 
@@ -661,9 +670,9 @@ def _lower_tips(f: np.ndarray, rank: np.ndarray, side: np.ndarray, *, risen: np.
 
 def _lower_teeth_along(u: np.ndarray, *, narrow: float) -> tuple[np.ndarray, np.ndarray]:
     """_teeth_along over the lower row (each tooth 1 / `narrow` as wide), its teeth's widths each side
-    of the midline its own (_lower_tooth_widths): (rank, f)."""
-    right = _teeth_along(u, widths=_lower_tooth_widths(side=2), per_side=LOWER_TEETH_PER_SIDE, narrow=narrow)
-    left = _teeth_along(u, widths=_lower_tooth_widths(side=1), per_side=LOWER_TEETH_PER_SIDE, narrow=narrow)
+    of the midline its own (_lower_widths): (rank, f)."""
+    right = _teeth_along(u, widths=_lower_widths(2), per_side=LOWER_TEETH_PER_SIDE, narrow=narrow)
+    left = _teeth_along(u, widths=_lower_widths(1), per_side=LOWER_TEETH_PER_SIDE, narrow=narrow)
     return np.where(u < 0.5, left[0], right[0]), np.where(u < 0.5, left[1], right[1])
 
 

@@ -2163,9 +2163,13 @@ UPPER_TOOTH_WIDTHS = np.array([1.0, 0.68, 0.56, 0.44, 0.38, 0.34, 0.3, 0.3])
 LOWER_TOOTH_WIDTHS = np.array([1.0, 1.0, 0.8, 0.62, 0.52, 0.46, 0.42, 0.4])
 # Each lower tooth of every lower row (ordinary, risen, spread) up to LOWER_WIDTH_JITTER[0] wider or
 # narrower than LOWER_TOOTH_WIDTHS (its rank's and side's phase, fixed per tooth): alike on both sides,
-# the gaps of a bared row stood evenly spaced, a comb (judge31). With these phases the two central
-# incisors are 0.55-0.74 of the upper central (left the narrower).
-LOWER_WIDTH_JITTER = (0.12, 2.9, 3.665)
+# the gaps of a bared row stood evenly spaced, a comb (judge31). The two central incisors are near
+# twins, as real ones are (LOWER_CENTRAL_JITTER of that: with the whole of it they stood 16% apart,
+# judge32b); the laterals and canines carry the unevenness, these phases making each lateral about
+# 10% wider or narrower than its central and its mirror image 20% apart. The centrals are 0.59-0.67
+# of the upper central (test_both_lower_central_incisors_are_0_54_to_0_75_of_the_upper_central).
+LOWER_WIDTH_JITTER = (0.12, 2.15, 3.0)
+LOWER_CENTRAL_JITTER = 0.1
 TOOTH_LENGTH = np.array([1.0, 0.88, 0.95, 0.8, 0.72, 0.66, 0.6])
 # The shape of each one's tip, from the midline out: how much shorter it is at its sides, and how
 # flat across (a high power: a straight edge with rounded corners; near 1: a point). All alike
@@ -4297,10 +4301,10 @@ def _tooth_edges(widths: np.ndarray, per_side: float) -> np.ndarray:
 def _lower_tooth_widths(*, side: int) -> np.ndarray:
     """(8,) float64 the lower teeth's widths from the midline out on `side` (1 left of the midline,
     u < 0.5; 2 right): LOWER_TOOTH_WIDTHS, each up to LOWER_WIDTH_JITTER[0] wider or narrower by its
-    rank's and side's phase."""
+    rank's and side's phase (the central incisor LOWER_CENTRAL_JITTER of that)."""
     rank = np.arange(len(LOWER_TOOTH_WIDTHS), dtype=np.float64)
-    return LOWER_TOOTH_WIDTHS * (1.0 + LOWER_WIDTH_JITTER[0]
-                                 * np.sin(LOWER_WIDTH_JITTER[1] * rank + LOWER_WIDTH_JITTER[2] * side))
+    jitter = LOWER_WIDTH_JITTER[0] * np.where(rank == 0.0, LOWER_CENTRAL_JITTER, 1.0)
+    return LOWER_TOOTH_WIDTHS * (1.0 + jitter * np.sin(LOWER_WIDTH_JITTER[1] * rank + LOWER_WIDTH_JITTER[2] * side))
 
 
 @lru_cache(maxsize=1)
