@@ -30,7 +30,7 @@ from facetalk.render.mouth import (
     LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING, LOWER_TEETH_PER_SIDE,
     LOWER_TIP_ROUND, LOWER_TOOTH_ROUND, LOWER_TOOTH_SKEW,
     NEAR_JAG, LOWER_GAP_VARY, NEAR_LOWER_TEETH, NEAR_ROLLED, NEAR_WIDENED, NEAR_SHARE_RAMP, NEAR_SINK, NEAR_SLIT_MIN, NEAR_SLIT_SIDES, NEAR_SLIT_WIDEN, TIPS_SLIT_DARK, TIPS_SLIT_CANINES, TIPS_SLIT_GREY, TIPS_SLIT_OPEN, TIPS_SLIT_RISEN, RGB_PENUMBRA,
-    LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, LOWER_CENTRAL_JITTER, LOWER_WIDTH_JITTER, NARROW_DEEP, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING,
+    LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, LOWER_CENTRAL_JITTER, LOWER_WIDTH_JITTER, NARROW_DEEP, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING, LOWER_SHADE_WARM, LOWER_WARM_CHROMA,
     OWN_ROW_SHOWS, PENUMBRA_REACH, PENUMBRA_WARMTH, PHOTO_TEETH_HIDDEN, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
     TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BACK_DEPTH, TONGUE_BULGE, TONGUE_CELLS,
     TONGUE_DEEP, TONGUE_EDGE, TONGUE_FOOT, TONGUE_GROOVE, TONGUE_GROOVE_BACK, TONGUE_LIGHT_IN, TONGUE_LIT,
@@ -526,8 +526,12 @@ class ShadeReference:
         parting = 0.1 + 0.5 * along ** 2 if parting is None else parting
         shade = (convex * (1.0 - parting * gap) * shadow * edge)[:, None] * corner_shade * np.reshape(dim, (-1, 1)) \
             * np.reshape(ordinary, (-1, 1))
-        # The lower row under a photo's own teeth: its lit teeth, unwarmed (_lit_teeth_tint).
-        return self.teeth_rgb * shade * self._lower_tint if lower and self._own_teeth else self._in_shade(shade)
+        # The lower row under a photo's own teeth: its lit teeth (_lit_teeth_tint), yellower in shade.
+        if lower and self._own_teeth:
+            warm = LOWER_SHADE_WARM ** min(float(np.ptp(self.teeth_rgb) / max(self.teeth_rgb @ LUMA, 1.0)) / LOWER_WARM_CHROMA,
+                                           1.0)  # none on a grey photo
+            return self.teeth_rgb * shade * (self._lower_tint * warm ** (1.0 - np.clip(shade, 0.0, 1.0)))
+        return self._in_shade(shade)
 
     def _in_shade(self, shade: np.ndarray) -> np.ndarray:
         """(N, 3) teeth colour at (N, 1) brightness `shade` (1 lit): the light in a mouth's shadow

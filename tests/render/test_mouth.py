@@ -1161,19 +1161,49 @@ def _central_lower_row(painter: MouthPainter) -> tuple[np.ndarray, np.ndarray]:
 
 
 def test_the_lower_teeth_take_the_hue_of_the_photos_lit_teeth(analysis):
-    """The synthetic lower row under a photo's own teeth is in the hue and chroma of the photo's
-    lit teeth (each channel over luma within 0.01 of theirs), darker only: here a cool white upper
-    quarter of the opening over warmer, shaded teeth (Lab b* -4 and 12). Warmed toward the lips as the upper row's shade is (_in_shade), and
-    from the median of all the teeth pixels, the lower row was taupe or lilac beside the photo's
-    white teeth (judge31: 03's 202,185,171 against 228,241,247; 4-16 a* pinker on six portraits)."""
-    lit = LIT_TEETH
+    """The synthetic lower row under a photo's own teeth is in the hue family of the photo's lit teeth,
+    darker only: here a cool white upper quarter of the opening over warmer, shaded teeth (Lab b* -4
+    and 12), no pixel more than 1.5 Lab a* redder than the lit teeth and its green over luma within
+    0.01 of theirs (warmed toward the lips as the upper row's shade is (_in_shade), and from the
+    median of all the teeth pixels, the lower row was taupe or lilac beside the photo's white teeth,
+    judge31: 03's 202,185,171 against 228,241,247; 4-16 a* pinker on six portraits). Its blue may
+    fall as it darkens (LOWER_SHADE_WARM; the next test)."""
+    import cv2
+
+    lit = np.array(LIT_TEETH, np.float64)
     painter = _two_tone_teeth_painter(analysis)
     assert painter._own_teeth
     _, rgb = _central_lower_row(painter)
     shown = rgb[rgb @ LUMA > 0.5 * float(painter.teeth_rgb @ LUMA)]
-    drift = np.abs(shown / (shown @ LUMA)[:, None] - np.array(lit) / (np.array(lit) @ LUMA))
-    assert len(shown) > 20 and drift.max() < 0.01, (len(shown), drift.max(axis=0))
-    assert (shown @ LUMA < np.array(lit) @ LUMA).all()
+    a_star = cv2.cvtColor((np.vstack([shown, lit])[None] / 255.0).astype(np.float32), cv2.COLOR_RGB2LAB)[0, :, 1]
+    redder = a_star[:-1] - a_star[-1]
+    green = np.abs(shown[:, 1] / (shown @ LUMA) - lit[1] / (lit @ LUMA))
+    assert len(shown) > 20 and redder.max() < 1.5 and green.max() < 0.01, (len(shown), redder.max(), green.max())
+    assert (shown @ LUMA < lit @ LUMA).all()
+
+
+def test_a_shaded_lower_tooth_turns_yellower_not_greyer(analysis):
+    """Under a photo's own teeth, the lower row's shaded part is yellower than its lit part and than
+    the photo's lit teeth, in the warm family of the upper row: over the cool white lit teeth
+    (LIT_TEETH, Lab b* -3.8), the darker half of a central incisor's pixels is more than 3 Lab b* over
+    them (+1.2 darkened at their hue), and its blue over luma more than 0.01 under the
+    lighter half's (0 darkened at their hue) (LOWER_SHADE_WARM: its
+    enamel thins toward the gum and the dentin shows). Darkened at the lit teeth's own hue the row read
+    cool blue-grey under 01's, 03's and the bundled photo's warm ivory teeth (judge32b; b* -4 .. +1)."""
+    import cv2
+
+    painter = _two_tone_teeth_painter(analysis)
+    _, rgb = _central_lower_row(painter)
+    shown = rgb[rgb @ LUMA > 0.5 * float(painter.teeth_rgb @ LUMA)]
+    luma = shown @ LUMA
+    darker, lighter = shown[luma < np.median(luma)], shown[luma >= np.median(luma)]
+
+    def b_star(colours: np.ndarray) -> float:
+        return float(cv2.cvtColor((colours[None] / 255.0).astype(np.float32), cv2.COLOR_RGB2LAB)[0, :, 2].mean())
+
+    blue = [float(np.mean(part[:, 2] / (part @ LUMA))) for part in (darker, lighter)]
+    lit_b = b_star(np.array([LIT_TEETH], np.float64))
+    assert b_star(darker) > lit_b + 3.0 and blue[1] - blue[0] > 0.01, (b_star(darker), lit_b, blue)
 
 
 def test_an_ordinary_lower_row_stands_in_shade_at_the_median_teeths_light(analysis):
@@ -1220,11 +1250,17 @@ def test_the_lower_rows_colour_is_the_photos_lit_teeth_in_hue_and_light(analysis
     """Under a photo's own teeth the lower row's colour (teeth_rgb x _lower_tint) is its lit teeth's,
     light included (a risen or spread mouth's row is lit so; the ordinary one then dims by
     _lower_ordinary, under 1): at the median teeth colour's light with the lit hue, 01's and the
-    bundled one's rows read as a grey band (judge31)."""
-    lit = LIT_TEETH
+    bundled one's rows read as a grey band (judge31). Its luma within a level of theirs, its red over
+    green within 0.005, its blue lower (half way, geometrically, to the yellower median teeth
+    colour's blue over luma, LOWER_LIT_YELLOW: here 246 -> 229.5, the median's 210; blue-grey it read cool under
+    ivory upper teeth, judge32b) but no lower than the median's would be at that light."""
+    lit = np.array(LIT_TEETH, np.float64)
     painter = _two_tone_teeth_painter(analysis)
-    assert painter._own_teeth and np.array(lit) @ LUMA > 1.1 * float(painter.teeth_rgb @ LUMA)
-    np.testing.assert_allclose(painter.teeth_rgb * painter._lower_tint, lit, atol=1.0)
+    assert painter._own_teeth and lit @ LUMA > 1.1 * float(painter.teeth_rgb @ LUMA)
+    lower, median = painter.teeth_rgb * painter._lower_tint, painter.teeth_rgb
+    floor = median[2] / float(median @ LUMA) * float(lit @ LUMA)
+    assert abs(float(lower @ LUMA) - float(lit @ LUMA)) < 1.0 and abs(lower[0] / lower[1] - lit[0] / lit[1]) < 0.005, lower
+    assert floor + 5.0 < lower[2] < lit[2] - 5.0, (lower, floor)
     assert 0.7 < painter._lower_ordinary < 1.0
 
 

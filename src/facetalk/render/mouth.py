@@ -1347,12 +1347,14 @@ class MouthPainter:
     def _teeth_tints(self, teeth: np.ndarray) -> np.ndarray:
         """(2, N, 3) per-channel factors on the teeth colour for the lower then the upper row at
         _shade_front's (N_TH, N) `teeth` (set only where that row covers): _in_shade's warmth toward
-        the lips as a row darkens; under a photo's own teeth, the lower row is its lit teeth,
-        unwarmed (_lit_teeth_tint)."""
+        the lips as a row darkens; under a photo's own teeth, the lower row is its lit teeth
+        (_lit_teeth_tint), turning yellower, not pinker, as it darkens (LOWER_SHADE_WARM)."""
         tint = np.empty((2, teeth.shape[1], 3))
         if self._own_teeth:  # channel by channel: a (3,) broadcast over (N, 3) took three times as long
             for c in range(3):
                 tint[0, :, c] = self._lower_tint[c]
+            at = np.flatnonzero(teeth[TH_LOWER_COVER] > 0.0)
+            tint[0, at] *= self._lower_warm() ** (1.0 - np.clip(teeth[TH_LOWER_SHADE, at], 0.0, 1.0))[:, None]
         for row, (cover, shade) in enumerate(((TH_LOWER_COVER, TH_LOWER_SHADE), (TH_UPPER_COVER, TH_UPPER_SHADE))):
             if row == 0 and self._own_teeth:
                 continue
@@ -1360,6 +1362,12 @@ class MouthPainter:
             dark = 1.0 - np.clip(teeth[shade, at], 0.0, 1.0)
             tint[row, at] = self._shade_tint ** dark[:, None]
         return tint
+
+    def _lower_warm(self) -> np.ndarray:
+        """(3,) per-channel factor (unit luma) a lower tooth fully in shade turns by under a photo's
+        own teeth: LOWER_SHADE_WARM as far as the photo's teeth colour has any colour (chroma up to
+        LOWER_WARM_CHROMA): a grey photo's stay grey."""
+        return LOWER_SHADE_WARM ** min(float(_chroma(self.teeth_rgb)) / LOWER_WARM_CHROMA, 1.0)
 
     def _lower_narrow(self) -> float:
         """How many times narrower the synthetic lower teeth are drawn than LOWER_TOOTH_WIDTHS, in
@@ -1760,6 +1768,19 @@ LOWER_TEETH_CEILING = 245.0
 # them (judge31; out/lowtint31/NOTES.md); the photo's median teeth colour holds its shaded, pinker
 # pixels too (03: a* 0.5, b* 7.4 against its lit quarter's -1.5, 3.3).
 LOWER_TEETH_LIT = 0.25
+# ... its blue over luma this share of the way (geometric) to the median teeth colour's where that
+# is yellower: the brightest quarter holds the cool highlights, and the lit lower row (03, 01, the
+# bundled one) read blue-grey under the photo's ivory upper teeth (judge32b). Not its red: the
+# median holds the shaded, pinker pixels too (lowtint31).
+LOWER_LIT_YELLOW = 0.5
+# Under a photo's own teeth, a lower tooth in shade turns this per-channel factor (unit luma) to the
+# power of its darkness (1 - shade) warmer: its enamel thins toward the gum and the dentin shows
+# through it. Darkened at the lit teeth's own hue the row read cool blue-grey under the photo's warm
+# ivory upper teeth, and its darker laterals grey-green beside creamier centrals (judge32b; its
+# (b*-a*) 2-8 Lab under the upper row's, out/lowrow33/NOTES.md). Red rises with the yellow: blue
+# alone falling (1.05, 1.02, 0.765) kept Lab a* falling as it darkened, toward olive.
+LOWER_SHADE_WARM = np.array([1.085, 0.995, 0.804])
+LOWER_WARM_CHROMA = 0.06
 # A lower row a 1/LOWER_RAISED_LIT share of the way risen (SMILE_LOWER_RISEN) is lit as the photo's
 # lit teeth; an ordinary one stands in shade at the median teeth colour's light
 # (MouthPainter._lower_ordinary). Ramped over the whole rise, 12's partly risen smile row greyed
@@ -3214,11 +3235,16 @@ def _teeth_pixels(rgb: np.ndarray, *, skin_luma: float) -> np.ndarray | None:
 
 def _lit_teeth_tint(teeth: np.ndarray, *, teeth_rgb: np.ndarray) -> np.ndarray:
     """(3,) per-channel factor on `teeth_rgb` (3,) that makes it the photo's lit teeth: the median
-    of the brightest LOWER_TEETH_LIT share of its (K, 3) teeth pixels (_teeth_pixels'), its
-    brightest channel at most LOWER_TEETH_CEILING."""
+    of the brightest LOWER_TEETH_LIT share of its (K, 3) teeth pixels (_teeth_pixels'), its blue
+    over luma LOWER_LIT_YELLOW of the way (geometrically) to `teeth_rgb`'s where that is yellower,
+    at its own luma, its brightest channel at most LOWER_TEETH_CEILING."""
     luma = teeth @ LUMA
     lit = teeth[luma >= np.quantile(luma, 1.0 - LOWER_TEETH_LIT)]
     hue = np.median(lit, axis=0).astype(np.float64)
+    light = float(hue @ LUMA)
+    yellow = (float(teeth_rgb[2]) / max(float(teeth_rgb @ LUMA), 1.0)) / max(hue[2] / max(light, 1.0), 1e-6)
+    hue[2] *= min(yellow, 1.0) ** LOWER_LIT_YELLOW
+    hue *= light / max(float(hue @ LUMA), 1.0)
     return hue * min(LOWER_TEETH_CEILING / max(float(hue.max()), 1.0), 1.0) / np.maximum(teeth_rgb, 1.0)
 
 
