@@ -4166,10 +4166,11 @@ NEAR_SLIT_SIDES = 0.035
 NEAR_SLIT_WIDEN = (0.15, 0.55)
 NEAR_SINK = (0.35, 0.75)
 NEAR_SHARE_RAMP = 0.035
-# A spread mouth's row (/i/) has its tips NEAR_JAG as uneven as a risen one's (SMILE_TIP_JITTER), and
-# both have each tooth's side of its gaps up to LOWER_GAP_VARY wider or fainter than the next one's
-# (the tilt's sine): level tips over evenly dark gaps read as a comb (judge31).
-NEAR_JAG = 0.5
+# A spread mouth's row (/i/) has its tips NEAR_JAG as uneven in height and tilt as a risen one's
+# (SMILE_TIP_JITTER; at 0.5 its teeth read alike, judge32b), and both have each tooth's side of its
+# gaps up to LOWER_GAP_VARY wider or fainter than the next one's (the tilt's sine): level tips over
+# evenly dark gaps read as a comb (judge31).
+NEAR_JAG = 0.8
 LOWER_GAP_VARY = 0.4
 # A bared lower row (risen or spread) at 2x is seen tooth by tooth: each incisor's face convex across
 # its width, its light falling off as the square of the way out from its crest by up to
@@ -4178,11 +4179,12 @@ LOWER_GAP_VARY = 0.4
 # upper row's light on 03's /i/), a spread mouth's row (lit from the opening, its tips too,
 # LOWER_TIP_LIGHT) LOWER_TOOTH_ROUND[2] more, and LOWER_TOOTH_SKEW off the middle tooth by tooth; its worn biting
 # edge LOWER_TIP_ROUND of the row's height lower at its sides (|2f - 1| ** 3), so two tips meet in a
-# V of the dark behind. Flat-lit with square tips over straight gaps, the row read as piano keys in
-# the smile and as a band with comb ticks in /i/ (judge31).
+# narrow V of the dark behind. Flat-lit with square tips over straight gaps, the row read as piano
+# keys in the smile and as a band with comb ticks in /i/ (judge31); rounded by 0.18, as separate
+# rounded pegs, corn kernels (judge32b): real ones touch, notched only near the biting edge.
 LOWER_TOOTH_ROUND = (0.16, 0.06, 0.025)
 LOWER_TOOTH_SKEW = 0.12
-LOWER_TIP_ROUND = 0.18
+LOWER_TIP_ROUND = 0.1
 # Risen (its height from the first to the second, mouth widths, past the tallest ordinary tips)
 # the lower row is mostly behind the lower lip, in its and the upper row's shadow (SMILE_LOWER_DIM:
 # darker overall, down into the lip, toward the corners over SMILE_LOWER_CORNERS across), its tips
