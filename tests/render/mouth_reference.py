@@ -38,7 +38,7 @@ from facetalk.render.mouth import (
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
     SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_PARTING, LOWER_TEETH_NARROW, SMILE_LOWER_CONVEX, SMILE_TOOTH_SHADE,
     SMILE_LOWER_RISEN, SMILE_GAP_DARK, SMILE_GAP_LIGHT, LOWER_TIP_LIGHT, LOWER_TEETH_CEILING, RGB_TEETH, RGB_THROAT, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
-    _biting_edge_table, _biting_envelope_table, _cavity_tone, _cavity_tone_at, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height,
+    _biting_edge_table, _biting_envelope_table, _cavity_tone, _cavity_tone_at, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height, UPPER_NOTCH, UPPER_PARTING,
 )
 
 
@@ -313,7 +313,13 @@ class ShadeReference:
         tip = upper_h * _tooth_length(rank, f) * (1.0 + 0.06 * np.sin(3.1 * rank + 2.3 * side)
                                                   + 0.05 * (2.0 * f - 1.0) * np.sin(1.9 * rank + 0.7 * side)) + lift[at]
         upper = np.clip((tip - d_upper) / 1.0, 0, 1) * (1.0 - smoothstep(across, *UPPER_TEETH_FADE))
-        teeth = self._tooth_colour(f, gap, d_upper, upper_h, rounded[at] * _slot_light(narrow[at], u)[:, None], mouth_w)
+        # The gap darkens as a notch up from the tooth's own biting edge; the sides turn away flat
+        # where they meet (UPPER_PARTING, UPPER_NOTCH).
+        notch = np.clip(1.0 - (tip - d_upper) / (UPPER_NOTCH * upper_h), 0.0, 1.0)
+        x = np.abs(2.0 * f - 1.0)
+        x2 = x * x
+        teeth = self._tooth_colour(f, gap, d_upper, upper_h, rounded[at] * _slot_light(narrow[at], u)[:, None], mouth_w,
+                                   parting=UPPER_PARTING[0] + UPPER_PARTING[1] * (notch * notch), sides=x2 * (2.0 - x2))
         teeth *= (1.0 + 0.035 * np.sin(2.3 * rank + 1.7 * side))[:, None]
         # The translucent biting edge shows the dark mouth behind it: darker, and warm like it.
         incisal = INCISAL_SHADE * smoothstep(d_upper / np.maximum(tip, 1e-6), *INCISAL_FROM)
@@ -505,7 +511,7 @@ class ShadeReference:
                       dim: np.ndarray | float = 1.0,
                       convex_k: float = TOOTH_CONVEX, parting: np.ndarray | None = None,
                       tip_light: np.ndarray | None = None, ceiling: float = np.inf, lower: bool = False,
-                      ordinary: np.ndarray | float = 1.0) -> np.ndarray:
+                      ordinary: np.ndarray | float = 1.0, sides: np.ndarray | None = None) -> np.ndarray:
         """(N, 3) teeth colour: each tooth rounded (lighter mid-tooth), dark gaps between teeth,
         darker toward the corners (by the (N, 1) `corner_shade`) and, by `lip_shadow` at most, in
         the shadow of the lip over it; its sides `convex_k` darker; `parting` (N,) how dark the gap
@@ -513,10 +519,11 @@ class ShadeReference:
         that times along ** 2, facing the light (by default darker by TOOTH_EDGE_DARK * along);
         `lower`: the lower row, under a photo's own teeth in its lit teeth's colour (_lower_tint), not _in_shade's;
         `ceiling`: the most the lower row's edge light may be (LOWER_TEETH_CEILING); `ordinary`: the
-        lower row's light where it is neither risen nor a spread mouth's (MouthPainter._lower_ordinary)."""
+        lower row's light where it is neither risen nor a spread mouth's (MouthPainter._lower_ordinary);
+        `sides` (N,) how far each pixel's side turns away, 0..1 (by default |2f - 1| ** 3)."""
         # Rounded across: flat-lit over most of its face, turning away into shade at its sides, so
         # the gap is where two shaded sides meet (a flat tooth beside a dark line read as a block).
-        convex = 1.0 - convex_k * np.abs(2.0 * f - 1.0) ** 3
+        convex = 1.0 - convex_k * (np.abs(2.0 * f - 1.0) ** 3 if sides is None else sides)
         shadow = 1.0 - lip_shadow * np.exp(-d_lip / (LIP_SHADOW_REACH * mouth_w))
         along = np.clip(d_lip / height, 0, 1)  # 0 at the lip .. 1 at the tip
         edge = (1.0 - TOOTH_EDGE_DARK * along if tip_light is None

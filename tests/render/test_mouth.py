@@ -463,17 +463,33 @@ def test_inner_lip_edge_is_anti_aliased(analysis):
 
 def test_gaps_between_teeth_open_toward_their_tips(analysis):
     """Neighbouring teeth touch near the gum and part toward the biting edge: the gap between
-    them is darker at the tip than at the lip; mid-tooth the colour barely changes."""
+    them is darker just above its teeth's tips (the central incisor's corner ends at 0.65 of its
+    length) than near the lip; mid-tooth the colour barely changes."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     mouth_w = 80.0
     height = SYNTHETIC_UPPER_TEETH_MW * mouth_w
-    # Three quarters of the way down and at the tip (within the reach of the tallest tooth).
-    d_lip = np.array([0.75, 1.18, 0.75, 1.18]) * height
+    d_lip = np.array([0.2, 0.6, 0.2, 0.6]) * height
     edge = _teeth_edges()[EDGES_UPPER][1]  # between the central and the lateral incisor
     u = 0.5 + 0.5 * np.array([edge, edge, 0.5 * edge, 0.5 * edge])  # the gap, mid-tooth
     light = _upper_tooth_shade(painter, u, d_lip, mouth_w)
-    assert light[1] < 0.85 * light[0], light
+    assert light[1] < 0.7 * light[0], light
     assert light[3] > 0.9 * light[2], light
+
+
+def test_an_upper_gap_is_a_notch_at_the_biting_edge_not_a_line_to_the_gum(analysis):
+    """Upper teeth touch toward the gum: there the gap between the central and the lateral incisor is
+    only the soft valley where their rounded sides meet, within 10% of the light a tenth of a tooth in
+    from it; near the tips it is the dark behind, a notch over 30% darker than that flank. (A gap
+    ruled from lip to edge read as piano keys: judge32b on 07, 05, 06.)"""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w = 80.0
+    height = SYNTHETIC_UPPER_TEETH_MW * mouth_w
+    edges = _teeth_edges()[EDGES_UPPER]
+    flank = edges[1] - 0.1 * (edges[1] - edges[0])  # a tenth of the central incisor in from the gap
+    u = 0.5 + 0.5 * np.array([edges[1], flank, edges[1], flank])
+    light = _upper_tooth_shade(painter, u, np.array([0.15, 0.15, 0.6, 0.6]) * height, mouth_w)
+    assert light[0] > 0.9 * light[1], light
+    assert light[2] < 0.7 * light[3], light
 
 
 def test_a_narrow_slots_synthetic_teeth_lie_in_the_lips_shade(analysis):

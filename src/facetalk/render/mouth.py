@@ -1735,6 +1735,14 @@ LOWER_TOOTH_GAP = 0.055
 UPPER_TOOTH_GAP = 0.05
 LIP_SHADOW_REACH = 0.03
 TOOTH_CONVEX = 0.22
+# An upper tooth's gap is the dark behind only near its biting edge, where neighbours part: it
+# darkens by UPPER_PARTING[0] + UPPER_PARTING[1] * notch ** 2, notch 0 from UPPER_NOTCH of a central
+# incisor's length above that tooth's own edge .. 1 at it; up toward the gum, where the teeth touch,
+# only the first. Each side turns away as TOOTH_CONVEX * x ** 2 * (2 - x ** 2) (x = |2f - 1|), flat
+# where two sides meet, so their valley is soft. At 0.1 + 0.5 * along ** 2 and TOOTH_CONVEX * x ** 3
+# a drawn row's gaps were dark lines from lip to edge, piano keys (judge32b on 07, 05, 06).
+UPPER_PARTING = (0.03, 0.6)
+UPPER_NOTCH = 0.45
 # The lower tips show from an opening of the first (mouth widths) and grow to full over the second;
 # each sinks behind the lip a little more or less (amplitude, then its rank's and side's phase);
 # their gaps are this share as dark as the upper row's; the lips' shadow darkens the upper and the
@@ -3373,9 +3381,10 @@ def _upper_tooth_at(teeth, i, across, side, du, upper_h, lift, rows, ex):
     shadow = np.float32(1.0) - np.float32(UPPER_LIP_SHADOW) * np.float32(ex[EX_UPPER_SHADOW, i])
     along = min(max(du / np.float32(upper_h), np.float32(0.0)), np.float32(1.0))
     gap = ex[EX_UPPER_GAP, i] * (1.0 - SLOT_GAP * rows[ROW_SLOT, i])
+    notch = min(max(1.0 - (tip - np.float64(du)) / (UPPER_NOTCH * upper_h), 0.0), 1.0)
     teeth[TH_UPPER_SHADE, i] = _tooth_shade(ex[EX_UPPER_CONVEX, i], gap, shadow,
                                             np.float64(np.float32(1.0) - np.float32(TOOTH_EDGE_DARK) * along),
-                               np.float64(np.float32(0.1) + np.float32(0.5) * (along * along)),
+                                            UPPER_PARTING[0] + UPPER_PARTING[1] * (notch * notch),
                                             ex[EX_ROUNDED, i] * rows[ROW_SLOT_TEETH, i], TOOTH_CONVEX)
     teeth[TH_UPPER_LIGHT, i] = 1.0 + 0.035 * math.sin(2.3 * rank + 1.7 * side)
     teeth[TH_INCISAL, i] = INCISAL_SHADE * _smooth64(np.float64(du) / max(tip, 1e-6), INCISAL_FROM[0], INCISAL_FROM[1])
@@ -4294,7 +4303,8 @@ def _shade_exponentials(u: np.ndarray, d_upper: np.ndarray, d_lower: np.ndarray,
     f_off = np.abs(2.0 * f - 1.0)
     ex[EX_UPPER_TIP, up] = f_off ** TIP_POWER[rows[ROW_UPPER_RANK, up].astype(np.intp)]
     ex[EX_UPPER_GAP, up] = np.exp(-(np.minimum(f, 1.0 - f) / UPPER_TOOTH_GAP) ** 2)
-    ex[EX_UPPER_CONVEX, up] = f_off ** 3
+    f_off2 = f_off * f_off
+    ex[EX_UPPER_CONVEX, up] = f_off2 * (2.0 - f_off2)
     ex[EX_UPPER_SHADOW, up] = np.exp(-d_upper[up] / (LIP_SHADOW_REACH * mouth_w))
     return ex
 
