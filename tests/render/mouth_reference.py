@@ -23,7 +23,7 @@ from facetalk.render.mouth import (
     CAVITY_CORNER_DARK, CAVITY_CORNERS, CAVITY_LIGHT_UNDER_TEETH, CAVITY_NEAR_LOWER, CAVITY_UNDER_TEETH, CHEEK_LIGHT, CHEEK_SPAN,
     CORNER_CURL, CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, DRAPE_REACH, DRAPE_SHARE, LUMA, STRAND_DETAIL, CORNER_LOWER_SHARE, CORNER_ROUND, CORNER_SHADE, FLOOR_SHADE,
     INCISAL_FROM,
-    INCISAL_KEEP, INCISAL_SHADE, LENS_FULL, LENS_OPENING, LENS_POWER, LENS_POWER_STRETCH, LENS_POWER_WIDE,
+    INCISAL_COOL, INCISAL_KEEP, INCISAL_SHADE, INCISAL_UNEVEN, LENS_FULL, LENS_OPENING, LENS_POWER, LENS_POWER_STRETCH, LENS_POWER_WIDE,
     LENS_WIDE_OPENING,
     LIP_SHADOW_REACH, LOWER_GAP_SHARE,
     LOWER_GAP_WEDGE, LOWER_PARTING, LOWER_TOOTH_CONVEX,
@@ -322,8 +322,12 @@ class ShadeReference:
                                    parting=UPPER_PARTING[0] + UPPER_PARTING[1] * (notch * notch), sides=x2 * (2.0 - x2))
         teeth *= (1.0 + 0.035 * np.sin(2.3 * rank + 1.7 * side))[:, None]
         # The translucent biting edge shows the dark mouth behind it: darker, and warm like it.
-        incisal = INCISAL_SHADE * smoothstep(d_upper / np.maximum(tip, 1e-6), *INCISAL_FROM)
-        teeth = mix(teeth, INCISAL_KEEP * teeth + (1.0 - INCISAL_KEEP) * self.throat_rgb, incisal)
+        x = 2.0 * f - 1.0
+        start = INCISAL_FROM[0] - INCISAL_UNEVEN[0] * (0.5 + 0.5 * np.sin(INCISAL_UNEVEN[1] * rank
+                                                                          + INCISAL_UNEVEN[2] * side)) \
+            - INCISAL_UNEVEN[3] * (x * x)
+        incisal = INCISAL_SHADE * smoothstep(d_upper / np.maximum(tip, 1e-6), start, INCISAL_FROM[1])
+        teeth = mix(teeth, INCISAL_KEEP * teeth * INCISAL_COOL + (1.0 - INCISAL_KEEP) * self.throat_rgb, incisal)
         color[at] = mix(color[at], teeth, upper)
         return color
 

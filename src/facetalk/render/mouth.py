@@ -1726,8 +1726,8 @@ TONGUE_BACK_DEPTH = (0.12, 0.15, 0.2)
 # first to the second of LOWER_TEETH_SINK toward the corners, and the upper row fades out over
 # UPPER_TEETH_FADE; the gap between two teeth (a share of each tooth's width); the lip's shadow
 # on them (mouth widths); each tooth's light: its sides TOOTH_CONVEX darker, its biting edge
-# TOOTH_EDGE_DARK, the translucent edge up to INCISAL_SHADE the mouth's colour from the first to
-# the second of INCISAL_FROM of its length.
+# TOOTH_EDGE_DARK, the translucent edge up to INCISAL_SHADE the mouth's colour from the first (less
+# INCISAL_UNEVEN's) to the second of INCISAL_FROM of its length.
 LOWER_TEETH_HEIGHT = (0.035, 0.03)
 LOWER_TEETH_SINK = (0.15, 0.6)
 UPPER_TEETH_FADE = (0.75, 0.9)
@@ -1800,7 +1800,7 @@ LOWER_RAISED_LIT = 10.0
 UPPER_LIP_SHADOW = 0.35
 LOWER_LIP_SHADOW = 0.3
 TOOTH_EDGE_DARK = 0.08
-INCISAL_SHADE = 0.35
+INCISAL_SHADE = 0.55
 INCISAL_FROM = (0.75, 1.0)
 # The upper teeth's edge does not cut straight into the dark: just under it the cavity, the
 # tongue or the gap of a smile takes up to TEETH_PENUMBRA[0] of the teeth's own colour in shade
@@ -2177,6 +2177,12 @@ TIPS_SLIT_CANINES = (0.1, 0.5)
 # The translucent biting edge of an upper incisor: this much of the tooth's own colour, the rest
 # the dark mouth's seen through it.
 INCISAL_KEEP = 0.7
+# Enamel scatters blue: what it keeps of the tooth's colour there is this much cooler (per channel).
+# Its band starts up to INCISAL_UNEVEN[0] of the tooth's length higher by the tooth (the sine of its
+# rank and side at these phases) and INCISAL_UNEVEN[3] higher at its rounded sides: an even band at
+# one height along the row drew a pale tile's rim.
+INCISAL_COOL = np.array([0.9, 0.96, 1.08])
+INCISAL_UNEVEN = (0.15, 2.1, 1.3, 0.1)
 
 # Teeth along the arch: the visible row (corner to corner) spans this many teeth a side, and each
 # tooth's length relative to a central incisor, from the midline out (incisors, canine, premolars).
@@ -3387,7 +3393,19 @@ def _upper_tooth_at(teeth, i, across, side, du, upper_h, lift, rows, ex):
                                             UPPER_PARTING[0] + UPPER_PARTING[1] * (notch * notch),
                                             ex[EX_ROUNDED, i] * rows[ROW_SLOT_TEETH, i], TOOTH_CONVEX)
     teeth[TH_UPPER_LIGHT, i] = 1.0 + 0.035 * math.sin(2.3 * rank + 1.7 * side)
-    teeth[TH_INCISAL, i] = INCISAL_SHADE * _smooth64(np.float64(du) / max(tip, 1e-6), INCISAL_FROM[0], INCISAL_FROM[1])
+    teeth[TH_INCISAL, i] = INCISAL_SHADE * _smooth64(np.float64(du) / max(tip, 1e-6), _incisal_from(rank, side, f),
+                                                     INCISAL_FROM[1])
+
+
+@njit(cache=True, nogil=True)
+def _incisal_from(rank, side, f):
+    """Where (a share of its length, float64) the translucent biting edge of the upper tooth of
+    `rank` on `side` (1 or 2) begins at `f` 0..1 across it: INCISAL_FROM[0], up to INCISAL_UNEVEN[0]
+    higher by the tooth (fixed per tooth) and INCISAL_UNEVEN[3] higher at its rounded sides."""
+    x = 2.0 * f - 1.0
+    return INCISAL_FROM[0] - INCISAL_UNEVEN[0] * (0.5 + 0.5 * math.sin(INCISAL_UNEVEN[1] * rank
+                                                                        + INCISAL_UNEVEN[2] * side)) \
+        - INCISAL_UNEVEN[3] * (x * x)
 
 
 @njit(cache=True, nogil=True)
@@ -3414,7 +3432,8 @@ def _shade_teeth(teeth, tint_lower, tint_upper, rgb, out):
                 out[i, c] += (rgb[RGB_THROAT, c] * SMILE_GAP_LIGHT - out[i, c]) * teeth[TH_LOWER_NOTCH, i]
             if teeth[TH_UPPER_COVER, i] > 0.0:
                 t = rgb[RGB_TEETH, c] * teeth[TH_UPPER_SHADE, i] * tint_upper[i, c] * teeth[TH_UPPER_LIGHT, i]
-                t = t + (INCISAL_KEEP * t + (1.0 - INCISAL_KEEP) * rgb[RGB_THROAT, c] - t) * teeth[TH_INCISAL, i]
+                t = t + (INCISAL_KEEP * t * INCISAL_COOL[c] + (1.0 - INCISAL_KEEP) * rgb[RGB_THROAT, c] - t) \
+                    * teeth[TH_INCISAL, i]
                 out[i, c] += (t - out[i, c]) * teeth[TH_UPPER_COVER, i]
             out[i, c] = rgb[RGB_BLACK, c] + out[i, c] * rgb[RGB_BLACK_SCALE, c]
 
