@@ -478,9 +478,9 @@ def test_gaps_between_teeth_open_toward_their_tips(analysis):
 
 def test_an_upper_gap_is_a_notch_at_the_biting_edge_not_a_line_to_the_gum(analysis):
     """Upper teeth touch toward the gum: there the gap between the central and the lateral incisor is
-    only the soft valley where their rounded sides meet, within 10% of the light a tenth of a tooth in
-    from it; near the tips it is the dark behind, a notch over 30% darker than that flank. (A gap
-    ruled from lip to edge read as piano keys: judge32b on 07, 05, 06.)"""
+    the soft valley where their rounded sides meet and a faint contact line, within 15% of the light a
+    tenth of a tooth in from it (0.77 when a gap was ruled from lip to edge: piano keys, judge32b on
+    07, 05, 06); near the tips it is the dark behind, a notch over 30% darker than that flank."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     mouth_w = 80.0
     height = SYNTHETIC_UPPER_TEETH_MW * mouth_w
@@ -488,7 +488,7 @@ def test_an_upper_gap_is_a_notch_at_the_biting_edge_not_a_line_to_the_gum(analys
     flank = edges[1] - 0.1 * (edges[1] - edges[0])  # a tenth of the central incisor in from the gap
     u = 0.5 + 0.5 * np.array([edges[1], flank, edges[1], flank])
     light = _upper_tooth_shade(painter, u, np.array([0.15, 0.15, 0.6, 0.6]) * height, mouth_w)
-    assert light[0] > 0.9 * light[1], light
+    assert light[0] > 0.85 * light[1], light
     assert light[2] < 0.7 * light[3], light
 
 

@@ -1738,10 +1738,12 @@ TOOTH_CONVEX = 0.22
 # An upper tooth's gap is the dark behind only near its biting edge, where neighbours part: it
 # darkens by UPPER_PARTING[0] + UPPER_PARTING[1] * notch ** 2, notch 0 from UPPER_NOTCH of a central
 # incisor's length above that tooth's own edge .. 1 at it; up toward the gum, where the teeth touch,
-# only the first. Each side turns away as TOOTH_CONVEX * x ** 2 * (2 - x ** 2) (x = |2f - 1|), flat
-# where two sides meet, so their valley is soft. At 0.1 + 0.5 * along ** 2 and TOOTH_CONVEX * x ** 3
-# a drawn row's gaps were dark lines from lip to edge, piano keys (judge32b on 07, 05, 06).
-UPPER_PARTING = (0.03, 0.6)
+# only the first, a faint contact line. Each side turns away as TOOTH_CONVEX * x ** 2 * (2 - x ** 2)
+# (x = |2f - 1|), flat where two sides meet, so their valley is soft. Darkening from the lip down
+# (0.1 + 0.5 * along ** 2) with sides turning as x ** 3 (a crease where two met), a drawn row's gaps
+# were dark lines from lip to edge, piano keys (judge32b on 07, 05, 06); at UPPER_PARTING[0] 0.03 the
+# smile's row was one band with its teeth barely told apart (out/tile33/zd4_smile.png).
+UPPER_PARTING = (0.1, 0.55)
 UPPER_NOTCH = 0.45
 # The lower tips show from an opening of the first (mouth widths) and grow to full over the second;
 # each sinks behind the lip a little more or less (amplitude, then its rank's and side's phase);
