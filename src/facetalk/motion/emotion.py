@@ -162,12 +162,17 @@ NEAR_SIDE_TURN_EYE_D = 0.1
 # identity distance on smiling photos (0.50-0.57 at strength 1); sad and angry, which close the
 # lips, start from half of it or a little more and bring the corners the rest of the way with
 # their own frown (below). Emotions that keep teeth showing undo all of it: on a half-undone
-# smile fear and surprise read as a grin (disgust too, before it shut the teeth: CLOSES_A_SMILE). Sad at 0.4 and angry at 0.6 (0.5 and 0.8
+# smile fear and surprise read as a grin (disgust too, before it shut the teeth: CLOSES_A_SMILE). Sad at 0.4 (0.5
 # before): on the toothy photos the mouth's undo and closure were most of sad's identity distance
 # (the bundled one 0.47, 0.26 with the mouth left alone); sad's own frown still ends the corners
-# below a neutral mouth's. Anger's pressed lips with their inner line at a neutral mouth's height
-# showed the closed lips' full middle bulging over the corners at 2x, sad's pout (out/s12's
-# unseen sheet: 03, 11, the bundled one); 0.6 leaves them a level thin line (out/emo2).
+# below a neutral mouth's. Angry at 0.9: at 0.6 the smile it left stayed in the mouth under the
+# photo's lifted cheeks, a pleasant face with a frown line at 2x, and the offline classifier read
+# it more happy than the commanded neutral (P(happy) 0.6 -> 0.9: the bundled photo 0.47 -> 0.07,
+# out/portraits' 01 0.38 -> 0.06, Obama 0.72 -> 0.65, neutral 0.51). All of it (1.0) leaves
+# Obama's 0.45, but dlib then reads the bundled photo's angry brows lowered only -0.0196 eye
+# distances (bench_emotions' bar -0.02; -0.0218 at 0.9); the cost at 0.9 is dlib's identity
+# distance on the toothy smiles (bundled 0.400 -> 0.438, 01 0.412 -> 0.459; out/undo33), and
+# there the shut lips arch a little over the corners at 2x: displeased, no longer smiling.
 # Disgust at 0.8 (all of it before), its own frown as on a neutral photo:
 # the smile's lift left (0.2 x SMILE_CORNER_LIFT) and disgust's frown (0.15 x FROWN_CORNER_DROP)
 # about cancel at the corners. With all of the smile undone and the frown grown to -0.2, the lips
@@ -177,7 +182,7 @@ NEAR_SIDE_TURN_EYE_D = 0.1
 # the corners make the arch: with upper_lip_raise or nose_sneer off it stayed, out/emo15).
 # dlib's identity distance 0.448 -> 0.417 on the bundled photo, 0.411 -> 0.401 on 12, 0.431 ->
 # 0.420 on 11 (out/emo15/tr_d3).
-UNDO_SHARE = {"sad": 0.4, "angry": 0.6, "disgusted": 0.8}
+UNDO_SHARE = {"sad": 0.4, "angry": 0.9, "disgusted": 0.8}
 UNDO_SHARE_DEFAULT = 1.0
 # An emotion's own frown is not scaled down on a smiling photo; the smile it leaves (UNDO_SHARE)
 # already softens it. Sad undoes 0.4 of the smile and needs all of its frown to end its corners
