@@ -7,7 +7,7 @@ from facetalk.face.landmarks import FACE_OVAL
 from facetalk.face.rig import smoothstep
 from facetalk.render import mouth as mouth_module
 from facetalk.render.mouth import (
-    CAVITY_CORNERS, EDGES_UPPER, EX_UPPER_GAP, EX_UPPER_TIP, N_ROWS, RGB_BLACK, RGB_BLACK_SCALE, RGB_THROAT, ROW_UPPER_F, ROW_UPPER_RANK,
+    EDGES_UPPER, EX_UPPER_GAP, EX_UPPER_TIP, N_ROWS, RGB_BLACK, RGB_BLACK_SCALE, RGB_THROAT, ROW_UPPER_F, ROW_UPPER_RANK,
     SLOT_OPENING, SYNTHETIC_UPPER_TEETH_MW, TH_LOWER_COVER, TH_UPPER_COVER, TH_UPPER_SHADE, TIP_DROP, MouthPainter, _along_at,
     _photo_gamut, _shade_exponentials, _teeth_edges, _tooth_length_at, lens_opens, lens_wide,
 )
@@ -1882,8 +1882,8 @@ def test_a_wide_open_mouth_darkens_into_the_throat_with_no_drawn_arch_or_uvula(a
     mid-mouth (under 0.55 of the light a mouth open less has there). Seen from the front the palate
     barely shows, so nothing is drawn there: the throat's shade (wide over plain, per pixel) changes
     smoothly (under 0.08 a px at a mouth 100 px wide), never lightens with depth mid-mouth (the
-    arch's lit fold), never lightens toward the midline (the uvula's stripe), and within 0.05 mouth
-    widths of the teeth a row's middle is at most 0.1 darker than 0.2 mouth widths off it (the
+    arch's lit fold) nor toward the midline (the uvula's stripe) by over 2e-3 a step, and within
+    0.05 mouth widths of the teeth a row's middle is at most 0.1 darker than 0.2 mouth widths off it (the
     arch's top hung 0.03 under the teeth mid-mouth, dropping to the sides: a black "W" over a pink
     stripe on every widest vowel, judge24 item 5; 0.6 darker there, 1.8 a px at the uvula's edge,
     lit 0.35 over the row above along the fold). A mouth open less shows none of it (its cavity as
@@ -1899,11 +1899,10 @@ def test_a_wide_open_mouth_darkens_into_the_throat_with_no_drawn_arch_or_uvula(a
     assert shade[-1, 0] < 0.55, shade[-1, 0]
     steps = max(np.abs(np.diff(shade, axis=0)).max() / 0.25, np.abs(np.diff(shade, axis=1)).max() / 0.5)
     assert steps < 0.08, steps
-    # What shows (its luma: the cavity's tone follows its light, not in proportion to it, so the
-    # shade's ratio drifts by 1e-3 as the plain mouth's darkens) never lightens with depth
-    # mid-mouth, nor toward the midline short of where the walls turn into the corners.
-    walls = across.reshape(depth.shape)[0] <= CAVITY_CORNERS[0]
-    assert np.diff(wide[:, 0]).max() <= 1e-9 and np.diff(wide[:, walls], axis=1).min() >= -1e-9
+    # 2e-3 allows for the cavity's tone, which follows the light but not in proportion to it (the
+    # ratio drifts by under 1e-3 a step as the plain mouth darkens); the arch's fold was 0.35.
+    lighter_deeper, lighter_inward = np.diff(shade[:, 0]).max(), -np.diff(shade, axis=1).min()
+    assert lighter_deeper <= 2e-3 and lighter_inward <= 2e-3, (lighter_deeper, lighter_inward)
     near = depth[:, 0] <= 0.05 * mouth_w
     assert (shade[near, 40] - shade[near, 0]).max() < 0.1, (shade[near, 40] - shade[near, 0]).max()
     # The deepest mid-mouth pixels, where a wide mouth's shade is darkest (at depth 0 the shade's
