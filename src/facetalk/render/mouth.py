@@ -2272,22 +2272,27 @@ def _palate_at(rgb, b, x, mouth_w, shows):
         rgb[c] *= light
 
 
+# _cavity_tone's `tone` (N_TONE,), index-coded like `rows` below: the throat's hue (rgb over luma,
+# less 1) and the way to the tongue's back's hue (CAVITY_LIT_RED of it), each r, g, b from its index;
+# the throat's blue over its green; its luma; LUMA over that luma, r, g, b from TONE_WEIGHTS.
+TONE_HUE, TONE_TO_BACK, TONE_BLUE_OVER_GREEN, TONE_LUMA, TONE_WEIGHTS = 0, 3, 6, 7, 8
+N_TONE = 11
+
+
 @njit(cache=True, nogil=True)
 def _cavity_tone(throat, back):
-    """(11,) what _cavity_tone_at needs of the (3,) `throat` rgb and the tongue's (3,) `back` rgb, taken
-    once a frame: the throat's hue (rgb over luma, less 1), the way to the back's (times
-    CAVITY_LIT_RED), the throat's blue over its green, its luma and LUMA over its luma (all 0 for a
-    black throat: nothing changes)."""
-    tone = np.zeros(11)
+    """(N_TONE,) what _cavity_tone_at needs of the (3,) `throat` rgb and the tongue's (3,) `back` rgb,
+    taken once a frame (TONE_*; all 0 for a black throat: nothing changes)."""
+    tone = np.zeros(N_TONE)
     luma_t = throat[0] * LUMA[0] + throat[1] * LUMA[1] + throat[2] * LUMA[2]
     luma_b = back[0] * LUMA[0] + back[1] * LUMA[1] + back[2] * LUMA[2]
     if luma_t <= 1.0 or luma_b <= 1.0:
         return tone
     for c in range(3):
-        tone[c] = throat[c] / luma_t - 1.0
-        tone[3 + c] = CAVITY_LIT_RED * (back[c] / luma_b - throat[c] / luma_t)
-        tone[8 + c] = LUMA[c] / luma_t
-    tone[6], tone[7] = throat[2] / max(throat[1], 1e-6), luma_t
+        tone[TONE_HUE + c] = throat[c] / luma_t - 1.0
+        tone[TONE_TO_BACK + c] = CAVITY_LIT_RED * (back[c] / luma_b - throat[c] / luma_t)
+        tone[TONE_WEIGHTS + c] = LUMA[c] / luma_t
+    tone[TONE_BLUE_OVER_GREEN], tone[TONE_LUMA] = throat[2] / max(throat[1], 1e-6), luma_t
     return tone
 
 
@@ -2300,18 +2305,21 @@ def _cavity_tone_at(out, i, tone):
     light reaches (under the upper teeth, the cheeks' inner walls, the floor by the lip) it keeps
     its light and takes the tongue's deep red for the throat's hue: one hue scaled by the light read
     as an even maroon or brown fill. By the light over the throat colour's (CAVITY_TONE_LIGHT)."""
-    if tone[7] <= 0.0:
+    if tone[TONE_LUMA] <= 0.0:
         return
-    light = out[i, 0] * tone[8] + out[i, 1] * tone[9] + out[i, 2] * tone[10]
+    w = TONE_WEIGHTS
+    light = out[i, 0] * tone[w] + out[i, 1] * tone[w + 1] + out[i, 2] * tone[w + 2]
+    # _smooth64 inline, but times the span's reciprocal (a compile-time constant) instead of over
+    # the span: no division on each cavity pixel of each frame.
     t = min(max((light - CAVITY_TONE_LIGHT[0]) * (1.0 / (CAVITY_TONE_LIGHT[1] - CAVITY_TONE_LIGHT[0])), 0.0), 1.0)
     lit = t * t * (3.0 - 2.0 * t)
     chroma = CAVITY_DEEP_CHROMA + (1.0 - CAVITY_DEEP_CHROMA) * lit
-    dark = light * tone[7] * (CAVITY_DEEP_LIGHT + (1.0 - CAVITY_DEEP_LIGHT) * lit)
+    dark = light * tone[TONE_LUMA] * (CAVITY_DEEP_LIGHT + (1.0 - CAVITY_DEEP_LIGHT) * lit)
     for c in range(3):  # 1 + hue is a share of luma, at least 0: so is 1 + chroma * hue (chroma <= 1)
-        out[i, c] = dark * (1.0 + chroma * (tone[c] + lit * tone[3 + c]))
+        out[i, c] = dark * (1.0 + chroma * (tone[TONE_HUE + c] + lit * tone[TONE_TO_BACK + c]))
     # Toward grey (or the tongue's pinker red) its blue would rise over its green past the throat's
     # (a slate or mauve dark on a warm face, _warmed): held to the throat's, a warm dark.
-    out[i, 2] = min(out[i, 2], out[i, 1] * tone[6])
+    out[i, 2] = min(out[i, 2], out[i, 1] * tone[TONE_BLUE_OVER_GREEN])
 
 
 @njit(cache=True, nogil=True)
