@@ -19,7 +19,7 @@ from facetalk.render.sampling import mix
 # The interior's constants and per-pixel kernels are the product's: tuning one moves both paths alike.
 from facetalk.render.mouth import (
     LOWER_RAISED_LIT, ARCH_FACE_TURN, BLADE_SHOULDER, BLADE_SIDES, SMILE_LOWER_TEETH, SMILE_ROWS_CLOSE, SMILE_ROWS_GAP, SMILE_ROWS_GAP_SIDES,
-    CAVITY_LIGHT_FLOOR, CAVITY_LIGHT_NEAR_LOWER,
+    CAVITY_LIGHT_FLOOR, CAVITY_LIGHT_NEAR_LOWER, CAVITY_DEEP_CHROMA, CAVITY_DEEP_LIGHT, CAVITY_LIT_RED, CAVITY_TONE_LIGHT,
     CAVITY_CORNER_DARK, CAVITY_CORNERS, CAVITY_LIGHT_UNDER_TEETH, CAVITY_NEAR_LOWER, CAVITY_UNDER_TEETH, CHEEK_LIGHT, CHEEK_SPAN,
     CORNER_CURL, CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, DRAPE_REACH, DRAPE_SHARE, LUMA, STRAND_DETAIL, CORNER_LOWER_SHARE, CORNER_ROUND, CORNER_SHADE, FLOOR_SHADE,
     INCISAL_FROM,
@@ -38,7 +38,7 @@ from facetalk.render.mouth import (
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
     SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_PARTING, LOWER_TEETH_NARROW, SMILE_LOWER_CONVEX, SMILE_TOOTH_SHADE,
     SMILE_LOWER_RISEN, SMILE_GAP_DARK, SMILE_GAP_LIGHT, LOWER_TIP_LIGHT, LOWER_TEETH_CEILING, RGB_TEETH, RGB_THROAT, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
-    _biting_edge_table, _biting_envelope_table, _cavity_tone, _cavity_tone_at, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height, UPPER_NOTCH, UPPER_PARTING,
+    _biting_edge_table, _biting_envelope_table, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height, UPPER_NOTCH, UPPER_PARTING,
 )
 
 
@@ -600,14 +600,25 @@ def _palate_pass(color, below, across, mouth_w, shows):
         _palate_at(color[i], below[i], across[i], mouth_w, shows)
 
 
-@njit(cache=True, nogil=True)
-def _tone_pass(color, throat, back):
-    """ShadeReference._cavity's last per-pixel part, in place on the (N, 3) `color`: its tone
-    follows its light, a warm near-black where little reaches, the tongue's deep red where it
-    does (_cavity_tone_at)."""
-    tone = _cavity_tone(throat, back)
-    for i in range(color.shape[0]):
-        _cavity_tone_at(color, i, tone)
+def _tone_pass(color: np.ndarray, throat: np.ndarray, back: np.ndarray) -> None:
+    """ShadeReference._cavity's last part, in place on the (N, 3) `color` (the (3,) `throat` rgb times
+    the light reaching each pixel; `back`: the tongue's (3,) back rgb): its tone follows its light,
+    by that light over the throat's (CAVITY_TONE_LIGHT), from CAVITY_DEEP_LIGHT of it and
+    CAVITY_DEEP_CHROMA of the throat's chroma (a warm near-black) to all of it in a hue CAVITY_LIT_RED
+    of the way to the back's (the tongue's deep red); blue held to the throat's blue over green."""
+    # luma summed in order, not by `@`: its rounding may differ from the product's
+    luma_t, luma_b = (rgb[0] * LUMA[0] + rgb[1] * LUMA[1] + rgb[2] * LUMA[2] for rgb in (throat, back))
+    if luma_t <= 1.0 or luma_b <= 1.0:  # a black throat or tongue: nothing to take a hue from
+        return
+    light = color[:, 0] * (LUMA[0] / luma_t) + color[:, 1] * (LUMA[1] / luma_t) + color[:, 2] * (LUMA[2] / luma_t)
+    # times the span's reciprocal, not over the span, as the product does: the same bits
+    t = np.clip((light - CAVITY_TONE_LIGHT[0]) * (1.0 / (CAVITY_TONE_LIGHT[1] - CAVITY_TONE_LIGHT[0])), 0.0, 1.0)
+    lit = t * t * (3.0 - 2.0 * t)
+    hue = (throat / luma_t - 1.0) + lit[:, None] * (CAVITY_LIT_RED * (back / luma_b - throat / luma_t))
+    chroma = CAVITY_DEEP_CHROMA + (1.0 - CAVITY_DEEP_CHROMA) * lit
+    dark = light * luma_t * (CAVITY_DEEP_LIGHT + (1.0 - CAVITY_DEEP_LIGHT) * lit)
+    color[:] = dark[:, None] * (1.0 + chroma[:, None] * hue)
+    color[:, 2] = np.minimum(color[:, 2], color[:, 1] * (throat[2] / max(throat[1], 1e-6)))
 
 
 def _tongue_foot(height: np.ndarray, radius_px: float) -> np.ndarray:
