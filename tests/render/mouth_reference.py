@@ -18,7 +18,7 @@ from facetalk.imaging import sample_points
 from facetalk.render.sampling import mix
 # The interior's constants and per-pixel kernels are the product's: tuning one moves both paths alike.
 from facetalk.render.mouth import (
-    LOWER_RAISED_LIT, ARCH_FACE_TURN, BLADE_SHOULDER, BLADE_SIDES, SMILE_LOWER_TEETH, SMILE_ROWS_CLOSE, SMILE_ROWS_GAP, SMILE_ROWS_GAP_SIDES,
+    LOWER_RAISED_LIT, ARCH_FACE_TURN, BLADE_SHOULDER, BLADE_SIDES, SMILE_LOWER_TEETH, SMILE_ROWS_CLOSE, SMILE_ROWS_GAP,
     CAVITY_LIGHT_FLOOR, CAVITY_LIGHT_NEAR_LOWER, CAVITY_DEEP_CHROMA, CAVITY_DEEP_LIGHT, CAVITY_LIT_RED, CAVITY_TONE_LIGHT,
     CAVITY_CORNER_DARK, CAVITY_CORNERS, CAVITY_LIGHT_UNDER_TEETH, CAVITY_NEAR_LOWER, CAVITY_UNDER_TEETH, CHEEK_LIGHT, CHEEK_SPAN,
     CORNER_CURL, CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, DRAPE_REACH, DRAPE_SHARE, LUMA, STRAND_DETAIL, CORNER_LOWER_SHARE, CORNER_ROUND, CORNER_SHADE, FLOOR_SHADE,
@@ -215,7 +215,7 @@ class ShadeReference:
         narrow = _slot(opening, lift, mouth_w, synthetic=~own_upper)
         color = self._cavity(d_upper - upper_px, d_lower, across, mouth_w, peak_opening=peak, narrow=narrow)
         lower_h = _lower_row_height(opening, lower_show, stretch, rows_gap, peak - upper_px - lower_px, mouth_w,
-                                    smiling=smiling, across=across)
+                                    smiling=smiling)
         lower_h, shut = _spread_row(lower_h, lower_show, rows_gap, mouth_w, widened=widened, smiling=smiling,
                                        rolled=rolled, across=across)
         # The tongue's tip rests behind them: its lit front starts about at their tips.
@@ -754,23 +754,22 @@ def _lower_sink(across: np.ndarray, rank: np.ndarray, side: np.ndarray, near: np
 
 
 def _lower_row_height(opening: np.ndarray, lower_show: np.ndarray, stretch: np.ndarray | None, rows_gap: np.ndarray,
-                      peak_gap: np.ndarray, mouth_w: float, *, smiling: float, across: np.ndarray) -> np.ndarray:
+                      peak_gap: np.ndarray, mouth_w: float, *, smiling: float) -> np.ndarray:
     """(N,) px: how tall the lower teeth stand at each pixel (`rows_gap`: the gap between the rows
-    there; `peak_gap`: that gap where the opening peaks; `smiling` 0..1: MouthPainter._smiling;
-    `across` (N,) 0..1 mid-mouth to the corners):
+    there; `peak_gap`: that gap where the opening peaks; `smiling` 0..1: MouthPainter._smiling):
     the ordinary tips' height and the stretched row's mixed by `stretch` 0..1 (by default 1 where
     `lower_show` is beyond the opening's), each end exactly its own."""
     stretch = lower_show > _lower_teeth_show(opening, mouth_w) if stretch is None else stretch
     stretch = np.asarray(stretch, np.float64)
     plain = _lower_row_height_at(opening, lower_show, np.zeros(len(opening), bool), rows_gap, peak_gap, mouth_w,
-                                 smiling=smiling, across=across)
+                                 smiling=smiling)
     full = _lower_row_height_at(opening, lower_show, np.ones(len(opening), bool), rows_gap, peak_gap, mouth_w,
-                                smiling=smiling, across=across)
+                                smiling=smiling)
     return np.where(stretch >= 1.0, full, np.where(stretch <= 0.0, plain, plain + stretch * (full - plain)))
 
 
 def _lower_row_height_at(opening: np.ndarray, lower_show: np.ndarray, stretched: np.ndarray, rows_gap: np.ndarray,
-                         peak_gap: np.ndarray, mouth_w: float, *, smiling: float, across: np.ndarray) -> np.ndarray:
+                         peak_gap: np.ndarray, mouth_w: float, *, smiling: float) -> np.ndarray:
     """_lower_row_height for (N,) bool `stretched`: the stretched row's height or the ordinary tips'."""
     # Lower teeth: only their tips show, over the lower lip, when the jaw is well open (more of
     # them the wider it opens); the lip hides them toward the corners. Narrower than the upper
@@ -784,11 +783,8 @@ def _lower_row_height_at(opening: np.ndarray, lower_show: np.ndarray, stretched:
     least, grows = LOWER_TEETH_HEIGHT
     lower_h = (least + grows * np.where(stretched, np.maximum(wide, 0.5 * lower_show), wide)) * mouth_w
     lower_h = np.where(stretched, np.minimum(lower_h, np.maximum(least * mouth_w, 0.7 * rows_gap)), lower_h)
-    # The stretch bares them up to a thin line under the upper row, as tall as a lower crown, the
-    # line wider by the canines.
-    slit = SMILE_ROWS_GAP + (SMILE_ROWS_GAP_SIDES - SMILE_ROWS_GAP) * smoothstep(across.astype(np.float64),
-                                                                                 *NEAR_SLIT_WIDEN)
-    tall = np.minimum(np.maximum(rows_gap - slit * mouth_w, least * mouth_w), SMILE_LOWER_TEETH * mouth_w)
+    # The stretch bares them up to a thin line under the upper row, as tall as a lower crown.
+    tall = np.minimum(np.maximum(rows_gap - SMILE_ROWS_GAP * mouth_w, least * mouth_w), SMILE_LOWER_TEETH * mouth_w)
     # while the rows stand close where the opening peaks (the peak opening less the rows here)
     close = 1.0 - smoothstep(peak_gap, SMILE_ROWS_CLOSE[0] * mouth_w,
                              SMILE_ROWS_CLOSE[1] * mouth_w)

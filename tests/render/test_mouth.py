@@ -2226,8 +2226,8 @@ def test_a_smiles_lower_row_grows_evenly_with_the_corner_lift(analysis, monkeypa
     def height(lift_mw: float) -> float:
         lift["mw"] = lift_mw
         # rows 0.2 apart, close where the opening peaks, an opening that gives the shortest stretched row
-        return _lower_height(np.float32(20.0), np.float32(1.0), 1.0, 20.0, mouth_w, False,
-                             painter._smiling(verts), 0.0, 0.0)
+        return _lower_height(op=np.float32(20.0), ls=np.float32(1.0), stretch=1.0, rows_gap=20.0, mouth_w=mouth_w,
+                             show32=False, smiling=painter._smiling(verts), peak_gap=0.0)
 
     lifts = np.arange(-0.01, 0.04, 0.0005)
     h = np.array([height(x) for x in lifts])
@@ -3978,9 +3978,9 @@ def test_a_partial_smiles_lower_row_grows_with_the_stretch_not_in_a_step(analysi
         show, stretch = painter._lower_teeth_shown(opening, own_upper=np.zeros(1), lift=None, mouth_w=mouth_w,
                                                   smiling=0.7)
         weights.append(stretch[0])
-        heights.append(_lower_height(np.float32(opening[0]), show[0], stretch[0],
-                                     opening[0] - SYNTHETIC_UPPER_TEETH_MW * mouth_w, mouth_w, False, 0.7, 0.0,
-                                     0.0) / mouth_w)
+        heights.append(_lower_height(op=np.float32(opening[0]), ls=show[0], stretch=stretch[0],
+                                     rows_gap=opening[0] - SYNTHETIC_UPPER_TEETH_MW * mouth_w, mouth_w=mouth_w,
+                                     show32=False, smiling=0.7, peak_gap=0.0) / mouth_w)
     assert weights[0] == 0.0 and weights[-1] == 1.0
     assert np.abs(np.diff(heights)).max() <= 0.01, np.abs(np.diff(heights)).max()
     assert heights[-1] > heights[0] + 0.04  # the stretched row, well above the opening's tips

@@ -2969,7 +2969,7 @@ def _shade_rows(u, opening, d_upper, d_lower, runs, lower_show, lift, stretch, s
         _slot_at(rows, i, opening[i], lift[i], u[i], synthetic, mouth_w)
         peak_gap = scalars[SC_PEAK] - rows[ROW_UPPER_PX, i] - rows[ROW_LOWER_PX, i]
         rows[ROW_LOWER_H, i] = _lower_height(opening[i], ls, stretch[i], rows[ROW_GAP, i], mouth_w, show32,
-                                             scalars[SC_SMILING], peak_gap, np.float64(across))
+                                             scalars[SC_SMILING], peak_gap)
         rows[ROW_NEAR, i] = 0.0
         if near > 0.0:
             rows[ROW_NEAR, i] = min(max((np.float64(ls) * near * NEAR_LOWER_TEETH - rows[ROW_LOWER_H, i] / mouth_w)
@@ -3040,23 +3040,22 @@ def _slot_at(rows, i, op, lift, uu, synthetic, mouth_w):
 
 
 @njit(cache=True, nogil=True)
-def _lower_height(op, ls, stretch, rows_gap, mouth_w, show32, smiling, peak_gap, across):
+def _lower_height(op, ls, stretch, rows_gap, mouth_w, show32, smiling, peak_gap):
     """_shade's lower_h (px) at one pixel: the ordinary tips' height and the stretched row's
     (_lower_height_at) mixed by `stretch` 0..1 (_lower_teeth_shown's), each end exactly its own."""
-    plain = _lower_height_at(op, ls, False, rows_gap, mouth_w, show32, smiling, peak_gap, across)
+    plain = _lower_height_at(op, ls, False, rows_gap, mouth_w, show32, smiling, peak_gap)
     if stretch <= 0.0:
         return plain
-    full = _lower_height_at(op, ls, True, rows_gap, mouth_w, show32, smiling, peak_gap, across)
+    full = _lower_height_at(op, ls, True, rows_gap, mouth_w, show32, smiling, peak_gap)
     return full if stretch >= 1.0 else plain + stretch * (full - plain)
 
 
 @njit(cache=True, nogil=True)
-def _lower_height_at(op, ls, stretched, rows_gap, mouth_w, show32, smiling, peak_gap, across):
+def _lower_height_at(op, ls, stretched, rows_gap, mouth_w, show32, smiling, peak_gap):
     """_lower_height for the ordinary (`stretched` False) or the stretched row: float32 arithmetic
     while lower_show is float32, as numpy's; a smile's (`smiling` 0..1) stretched row up under the
-    upper one (SMILE_LOWER_TEETH, SMILE_ROWS_GAP under it between the centrals, SMILE_ROWS_GAP_SIDES
-    by the canines: float64 `across` 0..1 over NEAR_SLIT_WIDEN) while the rows stand close at the
-    opening's peak (`peak_gap` px: the peak opening less the rows here)."""
+    upper one (SMILE_LOWER_TEETH) while the rows stand close at the opening's peak (`peak_gap` px:
+    the peak opening less the rows here)."""
     wide = min(max((op - np.float32(LOWER_TEETH_OPENING[0] * mouth_w)) / np.float32(LOWER_TEETH_OPENING[1] * mouth_w),
                    np.float32(0.0)), np.float32(1.0))
     if show32:
@@ -3069,9 +3068,8 @@ def _lower_height_at(op, ls, stretched, rows_gap, mouth_w, show32, smiling, peak
     if stretched:
         lower_h = min(lower_h, max(LOWER_TEETH_HEIGHT[0] * mouth_w, 0.7 * rows_gap))
     if stretched and smiling > 0.0:
-        slit = SMILE_ROWS_GAP + (SMILE_ROWS_GAP_SIDES - SMILE_ROWS_GAP) * _smooth64(across, NEAR_SLIT_WIDEN[0],
-                                                                                   NEAR_SLIT_WIDEN[1])
-        tall = min(max(rows_gap - slit * mouth_w, LOWER_TEETH_HEIGHT[0] * mouth_w), SMILE_LOWER_TEETH * mouth_w)
+        tall = min(max(rows_gap - SMILE_ROWS_GAP * mouth_w, LOWER_TEETH_HEIGHT[0] * mouth_w),
+                   SMILE_LOWER_TEETH * mouth_w)
         close = 1.0 - _smooth64(peak_gap, SMILE_ROWS_CLOSE[0] * mouth_w, SMILE_ROWS_CLOSE[1] * mouth_w)
         risen = np.float64(ls) * close * tall
         # From the row's own height, not from 0: a partial smile's row grows all the way along the
@@ -4165,10 +4163,6 @@ STRETCH_RAMP = 0.5
 # lip along the mouth (taken per pixel, 13's mid-mouth, parted most, sank in a V): a jaw dropped
 # further parts them, the tongue showing between (test_a_parted_smile_shows_the_tongue_between_the_rows).
 SMILE_ROWS_GAP = 0.04
-# Toward the canines the rows part further, to SMILE_ROWS_GAP_SIDES, as at /i/ (NEAR_SLIT_WIDEN):
-# one gap along the mouth read as an even crescent (judge32b). (Nearer between the centrals, the
-# row rose further there with the smile: a partial smile's p99 flicker 24.5 -> 28-32 on 03.)
-SMILE_ROWS_GAP_SIDES = 0.055
 SMILE_LOWER_TEETH = 0.12
 SMILE_ROWS_CLOSE = (0.14, 0.19)
 # Lips spread (/i/, /e/: _widened's ratio from the first of NEAR_WIDENED, fully at the second;
