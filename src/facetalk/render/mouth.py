@@ -4162,6 +4162,7 @@ STRETCH_RAMP = 0.5
 # SMILE_ROWS_CLOSE, none from the second) where the opening peaks, so the row's height follows the
 # lip along the mouth (taken per pixel, 13's mid-mouth, parted most, sank in a V): a jaw dropped
 # further parts them, the tongue showing between (test_a_parted_smile_shows_the_tongue_between_the_rows).
+# Not nearer: a partial smile's row, rising further, flickers more (out/slit33/NOTES.md).
 SMILE_ROWS_GAP = 0.04
 SMILE_LOWER_TEETH = 0.12
 SMILE_ROWS_CLOSE = (0.14, 0.19)
@@ -4191,9 +4192,9 @@ NEAR_SLIT_MIN = 0.01
 # At /i/ the rows nearly touch between the centrals (the upper edges over the lower) and part toward
 # the canines, where the dark of the mouth shows: there the tips stay NEAR_SLIT_SIDES further under
 # the upper row, over NEAR_SLIT_WIDEN across. NEAR_SLIT_MIN alone along the mouth left a slit widest
-# mid-mouth and shut toward the corners as the lip rises there: an even band (judge32b). (A taller
-# row mid-mouth would shut the slit there on 13 and 11 too, whose rows stand 0.12-0.15 apart, but
-# held under the upper row it grows as the jaw opens, where it should ride the jaw.)
+# mid-mouth and shut toward the corners as the lip rises there: an even band (judge32b). The row is
+# not raised further mid-mouth to shut the wider slits (13's, 11's): held under the upper row it
+# would grow as the jaw opens, where it should ride the jaw.
 NEAR_SLIT_SIDES = 0.035
 NEAR_SLIT_WIDEN = (0.15, 0.55)
 NEAR_SINK = (0.35, 0.75)
