@@ -23,7 +23,7 @@ from facetalk.render.mouth import (
     CAVITY_CORNER_DARK, CAVITY_CORNERS, CAVITY_LIGHT_UNDER_TEETH, CAVITY_NEAR_LOWER, CAVITY_UNDER_TEETH, CHEEK_LIGHT, CHEEK_SPAN,
     CORNER_CURL, CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, DRAPE_REACH, DRAPE_SHARE, LUMA, STRAND_DETAIL, CORNER_LOWER_SHARE, CORNER_ROUND, CORNER_SHADE, FLOOR_SHADE,
     INCISAL_FROM,
-    INCISAL_COOL, INCISAL_KEEP, INCISAL_SHADE, INCISAL_UNEVEN, LENS_FULL, LENS_OPENING, LENS_POWER, LENS_POWER_STRETCH, LENS_POWER_WIDE,
+    INCISAL_COOL, INCISAL_KEEP, INCISAL_SHADE, INCISAL_SIDES, INCISAL_UNEVEN, LENS_FULL, LENS_OPENING, LENS_POWER, LENS_POWER_STRETCH, LENS_POWER_WIDE,
     LENS_WIDE_OPENING,
     LIP_SHADOW_REACH, LOWER_GAP_SHARE,
     LOWER_GAP_WEDGE, LOWER_PARTING, LOWER_TOOTH_CONVEX,
@@ -325,7 +325,7 @@ class ShadeReference:
         x = 2.0 * f - 1.0
         start = INCISAL_FROM[0] - INCISAL_UNEVEN[0] * (0.5 + 0.5 * np.sin(INCISAL_UNEVEN[1] * rank
                                                                           + INCISAL_UNEVEN[2] * side)) \
-            - INCISAL_UNEVEN[3] * (x * x)
+            - INCISAL_SIDES * (x * x)
         incisal = INCISAL_SHADE * smoothstep(d_upper / np.maximum(tip, 1e-6), start, INCISAL_FROM[1])
         teeth = mix(teeth, INCISAL_KEEP * teeth * INCISAL_COOL + (1.0 - INCISAL_KEEP) * self.throat_rgb, incisal)
         color[at] = mix(color[at], teeth, upper)
@@ -513,14 +513,15 @@ class ShadeReference:
     def _tooth_colour(self, f: np.ndarray, gap: np.ndarray, d_lip: np.ndarray, height: float,
                       corner_shade: np.ndarray, mouth_w: float, *, lip_shadow: float = UPPER_LIP_SHADOW,
                       dim: np.ndarray | float = 1.0,
-                      convex_k: float = TOOTH_CONVEX, parting: np.ndarray | None = None,
+                      parting: np.ndarray, convex_k: float = TOOTH_CONVEX,
                       tip_light: np.ndarray | None = None, ceiling: float = np.inf, lower: bool = False,
                       ordinary: np.ndarray | float = 1.0, sides: np.ndarray | None = None) -> np.ndarray:
         """(N, 3) teeth colour: each tooth rounded (lighter mid-tooth), dark gaps between teeth,
         darker toward the corners (by the (N, 1) `corner_shade`) and, by `lip_shadow` at most, in
         the shadow of the lip over it; its sides `convex_k` darker; `parting` (N,) how dark the gap
-        is by height (the upper row's by default); `tip_light`: the lower row's edges lighter by
-        that times along ** 2, facing the light (by default darker by TOOTH_EDGE_DARK * along);
+        is by height (the upper row's a notch at its biting edge, the lower's along³); `tip_light`:
+        the lower row's edges lighter by that times along ** 2, facing the light (by default darker
+        by TOOTH_EDGE_DARK * along);
         `lower`: the lower row, under a photo's own teeth in its lit teeth's colour (_lower_tint), not _in_shade's;
         `ceiling`: the most the lower row's edge light may be (LOWER_TEETH_CEILING); `ordinary`: the
         lower row's light where it is neither risen nor a spread mouth's (MouthPainter._lower_ordinary);
@@ -532,9 +533,6 @@ class ShadeReference:
         along = np.clip(d_lip / height, 0, 1)  # 0 at the lip .. 1 at the tip
         edge = (1.0 - TOOTH_EDGE_DARK * along if tip_light is None
                 else 1.0 + np.minimum(tip_light, ceiling - 1.0) * (along * along))
-        # Neighbours touch near the gum and part toward their tips: the gap is a faint line at the
-        # lip that opens into a dark notch at the biting edge.
-        parting = 0.1 + 0.5 * along ** 2 if parting is None else parting
         shade = (convex * (1.0 - parting * gap) * shadow * edge)[:, None] * corner_shade * np.reshape(dim, (-1, 1)) \
             * np.reshape(ordinary, (-1, 1))
         # The lower row under a photo's own teeth: its lit teeth (_lit_teeth_tint), yellower in shade.
@@ -660,7 +658,7 @@ def _teeth_along(u: np.ndarray, *, widths: np.ndarray | None = None,
     return np.minimum(rank, len(TOOTH_LENGTH) - 1), f, gap
 
 
-def _lower_widths(side: int) -> np.ndarray:
+def _lower_widths(*, side: int) -> np.ndarray:
     """(8,) the lower teeth's widths from the midline out on `side` (1 left, 2 right): each
     LOWER_TOOTH_WIDTHS x (1 + LOWER_WIDTH_JITTER[0] sin(phase of rank and side)), the central
     incisor's jitter LOWER_CENTRAL_JITTER as large."""
@@ -673,7 +671,7 @@ def _lower_reach(u: np.ndarray, across: np.ndarray, near: np.ndarray, *, narrow:
     """(N,) bool how far across the lower row may show: to LOWER_TEETH_SINK's end, a spread mouth's
     (`near` (N,) 0..1) toward NEAR_SINK's, and no further than its side's last edge (each tooth
     1 / `narrow` as wide)."""
-    last = [_tooth_edges(_lower_widths(side), LOWER_TEETH_PER_SIDE)[-1] for side in (1, 2)]
+    last = [_tooth_edges(_lower_widths(side=side), LOWER_TEETH_PER_SIDE)[-1] for side in (1, 2)]
     within = across.astype(np.float64) * narrow < np.where(u < 0.5, last[0], last[1])
     return (across < np.float64(np.float32(0.6)) + near * (NEAR_SINK[1] - 0.6)) & within
 
@@ -697,8 +695,8 @@ def _lower_tips(f: np.ndarray, rank: np.ndarray, side: np.ndarray, *, risen: np.
 def _lower_teeth_along(u: np.ndarray, *, narrow: float) -> tuple[np.ndarray, np.ndarray]:
     """_teeth_along over the lower row (each tooth 1 / `narrow` as wide), its teeth's widths each side
     of the midline its own (_lower_widths): (rank, f)."""
-    right = _teeth_along(u, widths=_lower_widths(2), per_side=LOWER_TEETH_PER_SIDE, narrow=narrow)
-    left = _teeth_along(u, widths=_lower_widths(1), per_side=LOWER_TEETH_PER_SIDE, narrow=narrow)
+    right = _teeth_along(u, widths=_lower_widths(side=2), per_side=LOWER_TEETH_PER_SIDE, narrow=narrow)
+    left = _teeth_along(u, widths=_lower_widths(side=1), per_side=LOWER_TEETH_PER_SIDE, narrow=narrow)
     return np.where(u < 0.5, left[0], right[0]), np.where(u < 0.5, left[1], right[1])
 
 

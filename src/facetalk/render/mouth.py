@@ -1726,8 +1726,9 @@ TONGUE_BACK_DEPTH = (0.12, 0.15, 0.2)
 # first to the second of LOWER_TEETH_SINK toward the corners, and the upper row fades out over
 # UPPER_TEETH_FADE; the gap between two teeth (a share of each tooth's width); the lip's shadow
 # on them (mouth widths); each tooth's light: its sides TOOTH_CONVEX darker, its biting edge
-# TOOTH_EDGE_DARK, the translucent edge up to INCISAL_SHADE the mouth's colour from the first (less
-# INCISAL_UNEVEN's) to the second of INCISAL_FROM of its length.
+# TOOTH_EDGE_DARK, the translucent edge up to INCISAL_SHADE of the way to INCISAL_KEEP of its own
+# colour over the mouth's, from the first (less INCISAL_UNEVEN's and INCISAL_SIDES') to the second
+# of INCISAL_FROM of its length.
 LOWER_TEETH_HEIGHT = (0.035, 0.03)
 LOWER_TEETH_SINK = (0.15, 0.6)
 UPPER_TEETH_FADE = (0.75, 0.9)
@@ -2179,12 +2180,14 @@ TIPS_SLIT_CANINES = (0.1, 0.5)
 # The translucent biting edge of an upper incisor: this much of the tooth's own colour, the rest
 # the dark mouth's seen through it.
 INCISAL_KEEP = 0.7
-# Enamel scatters blue: what it keeps of the tooth's colour there is this much cooler (per channel).
+# Enamel scatters blue: what it keeps of the tooth's colour there is this much cooler (per channel;
+# luma 0.956, so about 4% darker too).
 # Its band starts up to INCISAL_UNEVEN[0] of the tooth's length higher by the tooth (the sine of its
-# rank and side at these phases) and INCISAL_UNEVEN[3] higher at its rounded sides: an even band at
-# one height along the row drew a pale tile's rim.
+# rank and side at the phases INCISAL_UNEVEN[1:]) and INCISAL_SIDES higher at its rounded sides: an
+# even band at one height along the row draws a pale tile's rim.
 INCISAL_COOL = np.array([0.9, 0.96, 1.08])
-INCISAL_UNEVEN = (0.15, 2.1, 1.3, 0.1)
+INCISAL_UNEVEN = (0.15, 2.1, 1.3)
+INCISAL_SIDES = 0.1
 
 # Teeth along the arch: the visible row (corner to corner) spans this many teeth a side, and each
 # tooth's length relative to a central incisor, from the midline out (incisors, canine, premolars).
@@ -3271,13 +3274,14 @@ def _lit_teeth_tint(teeth: np.ndarray, *, teeth_rgb: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
-def _tooth_shade(f_pow3, gap, shadow, along_edge, parting, corner, convex):
-    """_tooth_colour's shade (1 lit) before _in_shade, from |2f - 1| ** 3 `f_pow3` (its sides
-    `convex` darker: TOOTH_CONVEX or LOWER_TOOTH_CONVEX), the float32 lip `shadow`, and the edge
-    factor `along_edge` (the upper row 1 - TOOTH_EDGE_DARK * along, darker toward its biting edge;
-    the lower 1 + LOWER_TIP_LIGHT * along², its tips lit, at most LOWER_TEETH_CEILING's) and parting
-    factor in along's dtype."""
-    return (1.0 - convex * f_pow3) * (1.0 - parting * gap) * np.float64(shadow) * along_edge * np.float64(corner)
+def _tooth_shade(sides, gap, shadow, along_edge, parting, corner, convex):
+    """_tooth_colour's shade (1 lit) before _in_shade, from how far each pixel's side turns away,
+    `sides` 0 mid-tooth .. 1 at its edges (x = |2f - 1|: the upper row's x²(2 - x²), the lower's
+    x³), darkening it by `convex` at most (TOOTH_CONVEX or LOWER_TOOTH_CONVEX), the float32 lip
+    `shadow`, and the edge factor `along_edge` (the upper row 1 - TOOTH_EDGE_DARK * along, darker
+    toward its biting edge; the lower 1 + LOWER_TIP_LIGHT * along², its tips lit, at most
+    LOWER_TEETH_CEILING's) and parting factor in along's dtype."""
+    return (1.0 - convex * sides) * (1.0 - parting * gap) * np.float64(shadow) * along_edge * np.float64(corner)
 
 
 @njit(cache=True, nogil=True)
@@ -3409,11 +3413,11 @@ def _upper_tooth_at(teeth, i, across, side, du, upper_h, lift, rows, ex):
 def _incisal_from(rank, side, f):
     """Where (a share of its length, float64) the translucent biting edge of the upper tooth of
     `rank` on `side` (1 or 2) begins at `f` 0..1 across it: INCISAL_FROM[0], up to INCISAL_UNEVEN[0]
-    higher by the tooth (fixed per tooth) and INCISAL_UNEVEN[3] higher at its rounded sides."""
+    higher by the tooth (fixed per tooth) and INCISAL_SIDES higher at its rounded sides."""
     x = 2.0 * f - 1.0
     return INCISAL_FROM[0] - INCISAL_UNEVEN[0] * (0.5 + 0.5 * math.sin(INCISAL_UNEVEN[1] * rank
                                                                         + INCISAL_UNEVEN[2] * side)) \
-        - INCISAL_UNEVEN[3] * (x * x)
+        - INCISAL_SIDES * (x * x)
 
 
 @njit(cache=True, nogil=True)
@@ -4200,7 +4204,7 @@ NEAR_SLIT_WIDEN = (0.15, 0.55)
 NEAR_SINK = (0.35, 0.75)
 NEAR_SHARE_RAMP = 0.035
 # A spread mouth's row (/i/) has its tips NEAR_JAG as uneven in height and tilt as a risen one's
-# (SMILE_TIP_JITTER; at 0.5 its teeth read alike, judge32b), and both have each tooth's side of its
+# (SMILE_TIP_JITTER; much less and its teeth read alike, judge32b), and both have each tooth's side of its
 # gaps up to LOWER_GAP_VARY wider or fainter than the next one's (the tilt's sine): level tips over
 # evenly dark gaps read as a comb (judge31).
 NEAR_JAG = 0.8
@@ -4213,7 +4217,7 @@ LOWER_GAP_VARY = 0.4
 # LOWER_TIP_LIGHT) LOWER_TOOTH_ROUND[2] more, and LOWER_TOOTH_SKEW off the middle tooth by tooth; its worn biting
 # edge LOWER_TIP_ROUND of the row's height lower at its sides (|2f - 1| ** 3), so two tips meet in a
 # narrow V of the dark behind. Flat-lit with square tips over straight gaps, the row read as piano
-# keys in the smile and as a band with comb ticks in /i/ (judge31); rounded by 0.18, as separate
+# keys in the smile and as a band with comb ticks in /i/ (judge31); rounded much more, as separate
 # rounded pegs, corn kernels (judge32b): real ones touch, notched only near the biting edge.
 LOWER_TOOTH_ROUND = (0.16, 0.06, 0.025)
 LOWER_TOOTH_SKEW = 0.12
