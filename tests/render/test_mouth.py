@@ -478,18 +478,67 @@ def test_gaps_between_teeth_open_toward_their_tips(analysis):
 
 def test_an_upper_gap_is_a_notch_at_the_biting_edge_not_a_line_to_the_gum(analysis):
     """Upper teeth touch toward the gum: there the gap between the central and the lateral incisor is
-    the soft valley where their rounded sides meet and a faint contact line, within 15% of the light a
-    tenth of a tooth in from it (0.77 when a gap was ruled from lip to edge: piano keys, judge32b on
-    07, 05, 06); near the tips it is the dark behind, a notch over 30% darker than that flank."""
+    the soft valley where their rounded sides meet and a faint contact line, over 0.68 of the light
+    of the central's own middle at the same height (UPPER_PARTING[0]: 0.69 now; 0.659 when a gap was
+    ruled from lip to edge, piano keys, judge32b on 07, 05, 06) and within 15% of a tenth of a tooth
+    in from it; near the tips it is the dark behind, a notch over 30% darker than that flank."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     mouth_w = 80.0
     height = SYNTHETIC_UPPER_TEETH_MW * mouth_w
     edges = _teeth_edges()[EDGES_UPPER]
     flank = edges[1] - 0.1 * (edges[1] - edges[0])  # a tenth of the central incisor in from the gap
-    u = 0.5 + 0.5 * np.array([edges[1], flank, edges[1], flank])
-    light = _upper_tooth_shade(painter, u, np.array([0.15, 0.15, 0.6, 0.6]) * height, mouth_w)
-    assert light[0] > 0.85 * light[1], light
-    assert light[2] < 0.7 * light[3], light
+    middle = 0.5 * (edges[0] + edges[1])
+    u = 0.5 + 0.5 * np.array([edges[1], flank, middle, edges[1], flank])
+    light = _upper_tooth_shade(painter, u, np.array([0.15, 0.15, 0.15, 0.6, 0.6]) * height, mouth_w)
+    assert light[0] > 0.68 * light[2] and light[0] > 0.85 * light[1], light
+    assert light[3] < 0.7 * light[4], light
+
+
+def _upper_row_alone(painter: MouthPainter, u: np.ndarray, d_upper: np.ndarray, mouth_w: float) -> tuple[np.ndarray, np.ndarray]:
+    """The synthetic upper teeth alone over black at `u`, `d_upper` px below the lip of a mouth open
+    0.3 mouth widths, as _shade's compiled _shade_teeth lays them: (_shade_front's (N_TH, N) teeth,
+    the (N, 3) colour)."""
+    seen, original = [], mouth_module._shade_teeth
+
+    def upper_only(teeth, tint_lower, tint_upper, rgb, out):
+        teeth[TH_LOWER_COVER], out[:] = 0.0, 0.0
+        rgb = rgb.copy()
+        rgb[RGB_BLACK], rgb[RGB_BLACK_SCALE] = 0.0, 1.0
+        original(teeth, tint_lower, tint_upper, rgb, out)
+        seen.append((teeth.copy(), out.copy()))
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mouth_module, "_shade_teeth", upper_only)
+        opening = np.full(len(u), 0.3 * mouth_w)
+        painter._shade(d_upper, opening - d_upper, opening, u, mouth_w,
+                       photo_teeth=(np.zeros(len(u)), np.zeros(len(u))), lip_lift=np.zeros(len(u)))
+    return seen[0]
+
+
+def test_an_upper_tooths_translucent_edge_starts_unevenly_and_is_cooler(analysis):
+    """The translucent biting edge (TH_INCISAL) of the synthetic upper teeth starts at a different
+    share of each tooth's length (INCISAL_UNEVEN: 0.60-0.75 mid-tooth on the centrals and laterals
+    each side, over 0.1 apart; 0 apart as one even band, a pale tile's rim) and higher at a tooth's
+    rounded sides (INCISAL_SIDES: 0.05 higher 0.15 of the way in); there the colour laid turns
+    bluer over its luma toward the tip (INCISAL_COOL: 1.04x mid-tooth's at 0.95 of the central's
+    length; 0.99 if the edge kept the tooth's own hue over the warm mouth's)."""
+    from facetalk.render.mouth import TH_INCISAL
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w = 200.0
+    d = np.linspace(0.0, 1.3 * SYNTHETIC_UPPER_TEETH_MW * mouth_w, 2601)
+    e = _teeth_edges()[EDGES_UPPER]
+    starts, cooler = [], []
+    for at in (0.5 * (e[0] + e[1]), -0.5 * (e[0] + e[1]), 0.5 * (e[1] + e[2]), -0.5 * (e[1] + e[2]),
+               e[0] + 0.15 * (e[1] - e[0])):  # mid-tooth on four teeth, then the first's side
+        teeth, rgb = _upper_row_alone(painter, np.full(d.size, 0.5 + 0.5 * at, np.float32), d.astype(np.float32), mouth_w)
+        cover = teeth[TH_UPPER_COVER]
+        tip = float(np.interp(0.5, cover[::-1], d[::-1])) + 0.5  # cover is 1 down to a px above its tip
+        starts.append(float(d[np.nonzero((teeth[TH_INCISAL] <= 0.0) & (cover > 0.0))[0].max()]) / tip)
+        blue = rgb[:, 2] / np.maximum(rgb @ LUMA, 1e-9)
+        cooler.append(float(np.interp(0.95 * tip, d, blue)) / float(np.interp(0.5 * tip, d, blue)))
+    assert max(starts[:4]) - min(starts[:4]) > 0.1 and starts[4] < starts[0] - 0.03, starts
+    assert cooler[0] > 1.02, cooler
 
 
 def test_a_narrow_slots_synthetic_teeth_lie_in_the_lips_shade(analysis):

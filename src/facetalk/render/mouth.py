@@ -1740,11 +1740,11 @@ TOOTH_CONVEX = 0.22
 # darkens by UPPER_PARTING[0] + UPPER_PARTING[1] * notch ** 2, notch 0 from UPPER_NOTCH of a central
 # incisor's length above that tooth's own edge .. 1 at it; up toward the gum, where the teeth touch,
 # only the first, a faint contact line. Each side turns away as TOOTH_CONVEX * x ** 2 * (2 - x ** 2)
-# (x = |2f - 1|), flat where two sides meet, so their valley is soft. Darkening from the lip down
-# (0.1 + 0.5 * along ** 2) with sides turning as x ** 3 (a crease where two met), a drawn row's gaps
-# were dark lines from lip to edge, piano keys (judge32b on 07, 05, 06); at UPPER_PARTING[0] 0.03 the
-# smile's row was one band with its teeth barely told apart (out/tile33/zd4_smile.png).
-UPPER_PARTING = (0.1, 0.55)
+# (x = |2f - 1|), flat where two sides meet, so their valley is soft. A gap darkening from the lip
+# down, or a crease where two sides meet, draws dark lines from lip to edge, piano keys (judge32b on
+# 07, 05, 06); with hardly any contact line a smile's row reads as one band, its teeth barely told
+# apart (out/tile33/zd4_smile.png).
+UPPER_PARTING = (0.07, 0.55)
 UPPER_NOTCH = 0.45
 # The lower tips show from an opening of the first (mouth widths) and grow to full over the second;
 # each sinks behind the lip a little more or less (amplitude, then its rank's and side's phase);
