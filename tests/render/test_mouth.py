@@ -65,22 +65,30 @@ def _lower_row_alone(painter: MouthPainter, u: np.ndarray, d_lower: np.ndarray, 
     """(N, 3) the synthetic lower teeth alone over black at `u`, `d_lower` px over the lower lip of
     an `opening` px tall (`lower_show` (N,), 1 by default; `smiling` 0..1 and `widened` as _shade
     takes them), as _shade's compiled _shade_teeth lays them."""
-    seen, original = [], mouth_module._shade_teeth
-
-    def lower_only(teeth, tint_lower, tint_upper, rgb, out):
-        teeth[TH_UPPER_COVER], out[:] = 0.0, 0.0
-        rgb = rgb.copy()
-        rgb[RGB_BLACK], rgb[RGB_BLACK_SCALE] = 0.0, 1.0
-        original(teeth, tint_lower, tint_upper, rgb, out)
-        seen.append(out.copy())
-
+    seen, lower_only = _one_row_of_teeth(hide=TH_UPPER_COVER)
     n = len(u)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(mouth_module, "_shade_teeth", lower_only)
         painter._shade(np.full(n, opening) - d_lower, d_lower, np.full(n, opening), u, mouth_w,
                        photo_teeth=(np.zeros(n), np.zeros(n)), lower_show=np.ones(n) if lower_show is None else lower_show,
                        lip_lift=np.zeros(n), smiling=smiling, widened=widened)
-    return seen[0]
+    return seen[0][1]
+
+
+def _one_row_of_teeth(*, hide: int):
+    """A stand-in for the compiled _shade_teeth that lays one row alone over black (the other's
+    cover, `hide` (TH_UPPER_COVER or TH_LOWER_COVER), taken to 0), and the list it appends each
+    call's (_shade_front's (N_TH, N) teeth, the (N, 3) colour) to."""
+    seen, original = [], mouth_module._shade_teeth
+
+    def one_row(teeth, tint_lower, tint_upper, rgb, out):
+        teeth[hide], out[:] = 0.0, 0.0
+        rgb = rgb.copy()
+        rgb[RGB_BLACK], rgb[RGB_BLACK_SCALE] = 0.0, 1.0
+        original(teeth, tint_lower, tint_upper, rgb, out)
+        seen.append((teeth.copy(), out.copy()))
+
+    return seen, one_row
 
 
 def _taper(painter: MouthPainter, color: np.ndarray, ids: np.ndarray, *, u: np.ndarray, peak_opening: float,
@@ -498,15 +506,7 @@ def _upper_row_alone(painter: MouthPainter, u: np.ndarray, d_upper: np.ndarray, 
     """The synthetic upper teeth alone over black at `u`, `d_upper` px below the lip of a mouth open
     0.3 mouth widths, as _shade's compiled _shade_teeth lays them: (_shade_front's (N_TH, N) teeth,
     the (N, 3) colour)."""
-    seen, original = [], mouth_module._shade_teeth
-
-    def upper_only(teeth, tint_lower, tint_upper, rgb, out):
-        teeth[TH_LOWER_COVER], out[:] = 0.0, 0.0
-        rgb = rgb.copy()
-        rgb[RGB_BLACK], rgb[RGB_BLACK_SCALE] = 0.0, 1.0
-        original(teeth, tint_lower, tint_upper, rgb, out)
-        seen.append((teeth.copy(), out.copy()))
-
+    seen, upper_only = _one_row_of_teeth(hide=TH_LOWER_COVER)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(mouth_module, "_shade_teeth", upper_only)
         opening = np.full(len(u), 0.3 * mouth_w)
