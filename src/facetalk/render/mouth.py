@@ -3194,7 +3194,8 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
         teeth[TH_LOWER_COVER, i] = teeth[TH_UPPER_COVER, i] = teeth[TH_LOWER_NOTCH, i] = 0.0
         if reach[0, i]:
             _lower_tooth_at(teeth, i, across, side, d_lower[i], rows[ROW_LOWER_H, i], lower_show[i], rows, ex,
-                            mouth_w, scalars[SC_LOWER_CEILING], sines, scalars[SC_LOWER_ORDINARY])
+                            mouth_w, scalars[SC_LOWER_CEILING], sines, scalars[SC_LOWER_ORDINARY],
+                            scalars[SC_SMILING])
         if reach[1, i]:
             _upper_tooth_at(teeth, i, across, side, d_upper[i], upper_h, lift[i], rows, ex)
 
@@ -3287,13 +3288,14 @@ def _tooth_shade(sides, gap, shadow, along_edge, parting, corner, convex):
 
 
 @njit(cache=True, nogil=True)
-def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, ceiling, sines, ordinary):
+def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, ceiling, sines, ordinary, smiling):
     """_lower_teeth at pixel i where they may show: its cover and shade into teeth[TH_LOWER_COVER, TH_LOWER_SHADE]
     (a smile's risen row also its gaps' share of the dark behind, TH_LOWER_NOTCH), its tips' light at most
     `ceiling` (LOWER_TEETH_CEILING over the teeth colour's brightest channel, at least 1); a spread
     mouth's row (rows[ROW_NEAR, i]) sinks behind the lip only further out (NEAR_SINK). `sines`:
     _lower_tooth_sines'; `ordinary`: the ordinary row's light (MouthPainter._lower_ordinary), none of
-    it on a risen or spread mouth's row."""
+    it on a risen or spread mouth's row. `smiling` 0..1 (MouthPainter._smiling): a smile bares even a
+    row that has not risen (SMILE_BARED)."""
     rank, near = rows[ROW_LOWER_RANK, i], rows[ROW_NEAR, i]
     sink = np.float64(np.float32(1.0) - _smooth32(across, LOWER_TEETH_SINK[0], LOWER_TEETH_SINK[1]))
     if near > 0.0:
@@ -3305,8 +3307,10 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
     rounding = min(1.0, (LOWER_TEETH_HEIGHT[0] + LOWER_TEETH_HEIGHT[1]) * mouth_w / lower_h)
     risen = _smooth64(lower_h / mouth_w, SMILE_LOWER_RISEN[0], SMILE_LOWER_RISEN[1])
     uneven, soft, rounded = 1.0, 1.2, ex[EX_ROUNDED, i]
-    jag = max(risen, NEAR_JAG * near)  # how far the tips are uneven: a risen row's, a spread mouth's
-    raised = max(risen, near)
+    # How far the row is bared: a risen row's, a spread mouth's, a smile's (SMILE_BARED); the tips
+    # as uneven (NEAR_JAG of it for a spread mouth's).
+    raised = max(risen, near, SMILE_BARED * smiling)
+    jag = max(risen, NEAR_JAG * near, SMILE_BARED * smiling)
     if jag > 0.0:
         f = rows[ROW_LOWER_F, i]
         uneven = 1.0 + jag * (SMILE_TIP_JITTER[0] * tooth_sin[1] + SMILE_TIP_JITTER[3] * (2.0 * f - 1.0) * tooth_sin[2])
@@ -3315,7 +3319,9 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
         # Bared, each incisor's worn edge rounds down into its sides (the dark behind shows in a V
         # between two tips) and its face turns away from its crest (LOWER_TOOTH_ROUND), not a flat block.
         uneven *= 1.0 - raised * LOWER_TIP_ROUND * ex[EX_LOWER_CONVEX, i]
-        rounded *= _lower_tooth_crest(rows[ROW_LOWER_F, i], raised, near, tooth_sin[0])
+        # Lit from the opening as a spread mouth's (LOWER_TOOTH_ROUND[2]): a smile's row where not risen.
+        rounded *= _lower_tooth_crest(rows[ROW_LOWER_F, i], raised, max(near, SMILE_BARED * smiling * (1.0 - risen)),
+                                      tooth_sin[0])
     shown = (lower_h * sink * uneven * (1.0 - 0.2 * ex[EX_LOWER_EDGE, i] * rounding) - np.float64(dl)) / soft
     teeth[TH_LOWER_COVER, i] = min(max(shown, 0.0), 1.0) * ls
     # Each tooth's side of its gaps wider or fainter than its neighbour's (LOWER_GAP_VARY): even, the
@@ -3351,7 +3357,8 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
 def _lower_tooth_crest(f, raised, near, tooth_sin):
     """A bared lower tooth's light factor at `f` (0..1 across the tooth), by `raised` (0..1, a
     risen or spread mouth's row; 1 exactly at 0): LOWER_TOOTH_ROUND[1] over 1 on its crest (and
-    LOWER_TOOTH_ROUND[2] x `near` more, a spread mouth's row, 0..1, lit from the opening), its face
+    LOWER_TOOTH_ROUND[2] x `near` more, 0..1, a row lit from the opening: a spread mouth's, a smile's
+    where not risen), its face
     turning away toward both sides by LOWER_TOOTH_ROUND[0] x the square of the way out, the crest
     LOWER_TOOTH_SKEW x `tooth_sin` (its _lower_tooth_sines' first) off the middle, so that no two
     teeth are lit alike."""
@@ -4224,6 +4231,13 @@ LOWER_GAP_VARY = 0.4
 LOWER_TOOTH_ROUND = (0.16, 0.06, 0.025)
 LOWER_TOOTH_SKEW = 0.12
 LOWER_TIP_ROUND = 0.1
+# A smile bares its lower row whether or not it rises (SMILE_LOWER_RISEN): where the rows stand too
+# far apart to rise (11's, 0.12-0.15 mouth widths), its ordinary-height row is seen tooth by tooth
+# all the same, uneven tips, convex faces, V notches between them, its crests lit from the opening as
+# a spread mouth's (LOWER_TOOTH_ROUND[2]; without it 13's row fell 0.013 of the upper row's light,
+# its brightest tips rounded off). Shaded as a bared row only once risen, its teeth read as one
+# smooth band, a mouthguard (judge32b on 11).
+SMILE_BARED = 1.0
 # Risen (its height from the first to the second, mouth widths, past the tallest ordinary tips)
 # the lower row is mostly behind the lower lip, in its and the upper row's shadow (SMILE_LOWER_DIM:
 # darker overall, down into the lip, toward the corners over SMILE_LOWER_CORNERS across), its tips
