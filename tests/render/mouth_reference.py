@@ -262,11 +262,12 @@ class ShadeReference:
         # Risen in a smile: mostly behind the lip, tips uneven and soft-edged, gaps faint, the row
         # in the upper row's and the lip's shadow, darker into the lip and toward the corners.
         risen = smoothstep(lower_h / mouth_w, *SMILE_LOWER_RISEN)
-        uneven, crest_light = _lower_tips(f, rank, side, risen=risen, near=near, smiled=SMILE_BARED * smiling)
+        smiled = _smile_bared(lower_h, smiling, mouth_w)
+        uneven, crest_light = _lower_tips(f, rank, side, risen=risen, near=near, smiled=smiled)
         rounded = rounded[at] * crest_light[:, None]
         # Each tooth's side of its gaps LOWER_GAP_VARY wider or fainter by the tilt's sine.
         gap_vary = 1.0 + LOWER_GAP_VARY * np.maximum(risen, near) * np.sin(1.7 * rank + 2.1 * side)
-        soft = 1.2 + risen * SMILE_TIP_SOFT * mouth_w
+        soft = 1.2 + np.maximum(risen, smiled) * SMILE_TIP_SOFT * mouth_w
         lower = np.clip((lower_h * sink * uneven * (1.0 - 0.2 * np.abs(2.0 * f - 1.0) ** 8 * rounding) - d_lower)
                         / soft, 0, 1) * lower_show[at]
         along = np.clip(d_lower / lower_h, 0, 1)
@@ -676,11 +677,20 @@ def _lower_reach(u: np.ndarray, across: np.ndarray, near: np.ndarray, *, narrow:
     return (across < np.float64(np.float32(0.6)) + near * (NEAR_SINK[1] - 0.6)) & within
 
 
+def _smile_bared(lower_h: np.ndarray, smiling: float, mouth_w: float) -> float:
+    """How far a smile (`smiling` over SMILE_BARED's first two) bares a lower row that rises nowhere:
+    none once its tallest (`lower_h` (N,) px where it may show) stands SMILE_BARED[2] mouth widths
+    over the ordinary tips (LOWER_TEETH_HEIGHT's sum)."""
+    ordinary = LOWER_TEETH_HEIGHT[0] + LOWER_TEETH_HEIGHT[1]
+    rises = float(smoothstep(np.float64(lower_h.max() / mouth_w), ordinary, ordinary + SMILE_BARED[2]))
+    return float(smoothstep(np.float64(smiling), SMILE_BARED[0], SMILE_BARED[1])) * (1.0 - rises)
+
+
 def _lower_tips(f: np.ndarray, rank: np.ndarray, side: np.ndarray, *, risen: np.ndarray,
                 near: np.ndarray, smiled: float) -> tuple[np.ndarray, np.ndarray]:
     """The lower row's (N,) (tips' height factor, light factor) at `f` across tooth `rank` on `side`:
     a smile's risen row's (`risen` 0..1) tips uneven, a spread mouth's (`near` 0..1) NEAR_JAG as
-    uneven, a smile's row risen or not (`smiled` 0..1, SMILE_BARED x smiling) as uneven; bared (risen,
+    uneven, a smile's row risen or not (`smiled` 0..1, SMILE_BARED's ramp of smiling) as uneven; bared (risen,
     spread or smiled), each tooth's worn edge rounds into its sides (LOWER_TIP_ROUND), its face
     convex across it about a crest off its middle (LOWER_TOOTH_ROUND; _lower_tooth_crest)."""
     jitter, tilt = SMILE_TIP_JITTER[:3], SMILE_TIP_JITTER[3]

@@ -3168,6 +3168,7 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
     upper_h = SYNTHETIC_UPPER_TEETH_MW * mouth_w
     one = np.float32(1.0)
     sines = _lower_tooth_sines()
+    smiled = _smile_bared(rows, reach, scalars[SC_SMILING], mouth_w)
     for i in range(u.shape[0]):
         across = abs(np.float32(2.0) * u[i] - one)
         across2 = across * across
@@ -3194,8 +3195,7 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
         teeth[TH_LOWER_COVER, i] = teeth[TH_UPPER_COVER, i] = teeth[TH_LOWER_NOTCH, i] = 0.0
         if reach[0, i]:
             _lower_tooth_at(teeth, i, across, side, d_lower[i], rows[ROW_LOWER_H, i], lower_show[i], rows, ex,
-                            mouth_w, scalars[SC_LOWER_CEILING], sines, scalars[SC_LOWER_ORDINARY],
-                            scalars[SC_SMILING])
+                            mouth_w, scalars[SC_LOWER_CEILING], sines, scalars[SC_LOWER_ORDINARY], smiled)
         if reach[1, i]:
             _upper_tooth_at(teeth, i, across, side, d_upper[i], upper_h, lift[i], rows, ex)
 
@@ -3288,14 +3288,14 @@ def _tooth_shade(sides, gap, shadow, along_edge, parting, corner, convex):
 
 
 @njit(cache=True, nogil=True)
-def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, ceiling, sines, ordinary, smiling):
+def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, ceiling, sines, ordinary, smiled):
     """_lower_teeth at pixel i where they may show: its cover and shade into teeth[TH_LOWER_COVER, TH_LOWER_SHADE]
     (a smile's risen row also its gaps' share of the dark behind, TH_LOWER_NOTCH), its tips' light at most
     `ceiling` (LOWER_TEETH_CEILING over the teeth colour's brightest channel, at least 1); a spread
     mouth's row (rows[ROW_NEAR, i]) sinks behind the lip only further out (NEAR_SINK). `sines`:
     _lower_tooth_sines'; `ordinary`: the ordinary row's light (MouthPainter._lower_ordinary), none of
-    it on a risen or spread mouth's row. `smiling` 0..1 (MouthPainter._smiling): a smile bares even a
-    row that has not risen (SMILE_BARED)."""
+    it on a risen or spread mouth's row. `smiled` 0..1 (_smile_bared): how far a smile bares a row
+    that rises nowhere."""
     rank, near = rows[ROW_LOWER_RANK, i], rows[ROW_NEAR, i]
     sink = np.float64(np.float32(1.0) - _smooth32(across, LOWER_TEETH_SINK[0], LOWER_TEETH_SINK[1]))
     if near > 0.0:
@@ -3309,18 +3309,18 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
     uneven, soft, rounded = 1.0, 1.2, ex[EX_ROUNDED, i]
     # How far the row is bared: a risen row's, a spread mouth's, a smile's (SMILE_BARED); the tips
     # as uneven (NEAR_JAG of it for a spread mouth's).
-    raised = max(risen, near, SMILE_BARED * smiling)
-    jag = max(risen, NEAR_JAG * near, SMILE_BARED * smiling)
+    raised = max(risen, near, smiled)
+    jag = max(risen, NEAR_JAG * near, smiled)
     if jag > 0.0:
         f = rows[ROW_LOWER_F, i]
         uneven = 1.0 + jag * (SMILE_TIP_JITTER[0] * tooth_sin[1] + SMILE_TIP_JITTER[3] * (2.0 * f - 1.0) * tooth_sin[2])
-        soft = 1.2 + risen * SMILE_TIP_SOFT * mouth_w
+        soft = 1.2 + max(risen, smiled) * SMILE_TIP_SOFT * mouth_w  # a bared row's tips soft as a risen one's
     if raised > 0.0:
         # Bared, each incisor's worn edge rounds down into its sides (the dark behind shows in a V
         # between two tips) and its face turns away from its crest (LOWER_TOOTH_ROUND), not a flat block.
         uneven *= 1.0 - raised * LOWER_TIP_ROUND * ex[EX_LOWER_CONVEX, i]
         # Lit from the opening as a spread mouth's (LOWER_TOOTH_ROUND[2]): a smile's row where not risen.
-        rounded *= _lower_tooth_crest(rows[ROW_LOWER_F, i], raised, max(near, SMILE_BARED * smiling * (1.0 - risen)),
+        rounded *= _lower_tooth_crest(rows[ROW_LOWER_F, i], raised, max(near, smiled * (1.0 - risen)),
                                       tooth_sin[0])
     shown = (lower_h * sink * uneven * (1.0 - 0.2 * ex[EX_LOWER_EDGE, i] * rounding) - np.float64(dl)) / soft
     teeth[TH_LOWER_COVER, i] = min(max(shown, 0.0), 1.0) * ls
@@ -3351,6 +3351,21 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
     # Neither risen nor a spread mouth's: deep under the lip's edge, in shade (MouthPainter._lower_ordinary).
     # A risen row is lit from a tenth of its rise, a spread one over its whole ROW_NEAR (LOWER_RAISED_LIT).
     teeth[TH_LOWER_SHADE, i] *= 1.0 - (1.0 - ordinary) * (1.0 - min(max(LOWER_RAISED_LIT * risen, near), 1.0))
+
+
+@njit(cache=True, nogil=True)
+def _smile_bared(rows, reach, smiling, mouth_w):
+    """0..1 once a frame: how far a smile (`smiling` 0..1, over SMILE_BARED) bares a lower row that
+    rises nowhere: none once its tallest pixel where it may show (`reach`[0], rows[ROW_LOWER_H] px)
+    stands past the ordinary tips' height (LOWER_TEETH_HEIGHT's sum) by SMILE_BARED[2] mouth widths,
+    where the risen row's own shading takes over."""
+    tallest = 0.0
+    for i in range(reach.shape[1]):
+        if reach[0, i]:
+            tallest = max(tallest, rows[ROW_LOWER_H, i])
+    ordinary = LOWER_TEETH_HEIGHT[0] + LOWER_TEETH_HEIGHT[1]
+    rises = _smooth64(tallest / mouth_w, ordinary, ordinary + SMILE_BARED[2])
+    return _smooth64(smiling, SMILE_BARED[0], SMILE_BARED[1]) * (1.0 - rises)
 
 
 @njit(cache=True, nogil=True)
@@ -4236,8 +4251,12 @@ LOWER_TIP_ROUND = 0.1
 # all the same, uneven tips, convex faces, V notches between them, its crests lit from the opening as
 # a spread mouth's (LOWER_TOOTH_ROUND[2]; without it 13's row fell 0.013 of the upper row's light,
 # its brightest tips rounded off). Shaded as a bared row only once risen, its teeth read as one
-# smooth band, a mouthguard (judge32b on 11).
-SMILE_BARED = 1.0
+# smooth band, a mouthguard (judge32b on 11). Fully from the second of SMILE_BARED's `smiling`
+# (from none at the first): a held partial smile's `smiling` wavers by up to 0.13 a frame (03 at 0.7:
+# 0.61-0.74). Only a row that rises nowhere (none once its tallest pixel stands SMILE_BARED[2] mouth
+# widths over the ordinary tips, _smile_bared): a partly risen row's unrisen corners bared too
+# flickered in a held partial smile (p99 23 -> 29-34 levels a step on 03 and 12).
+SMILE_BARED = (0.1, 0.35, 0.005)
 # Risen (its height from the first to the second, mouth widths, past the tallest ordinary tips)
 # the lower row is mostly behind the lower lip, in its and the upper row's shadow (SMILE_LOWER_DIM:
 # darker overall, down into the lip, toward the corners over SMILE_LOWER_CORNERS across), its tips
