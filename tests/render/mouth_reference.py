@@ -267,7 +267,7 @@ class ShadeReference:
         rounded = rounded[at] * crest_light[:, None]
         # Each tooth's side of its gaps LOWER_GAP_VARY wider or fainter by the tilt's sine.
         gap_vary = 1.0 + LOWER_GAP_VARY * np.maximum(risen, near) * np.sin(1.7 * rank + 2.1 * side)
-        soft = 1.2 + np.maximum(risen, smiled) * SMILE_TIP_SOFT * mouth_w
+        soft = 1.2 + np.maximum(risen, SMILE_BARED[3] * smiled) * SMILE_TIP_SOFT * mouth_w
         lower = np.clip((lower_h * sink * uneven * (1.0 - 0.2 * np.abs(2.0 * f - 1.0) ** 8 * rounding) - d_lower)
                         / soft, 0, 1) * lower_show[at]
         along = np.clip(d_lower / lower_h, 0, 1)

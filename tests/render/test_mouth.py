@@ -1474,10 +1474,10 @@ def test_a_smiles_unrisen_lower_row_is_still_seen_tooth_by_tooth(analysis):
     """A smile whose rows stand too far apart for its lower row to rise (an opening of 0.5 mouth
     widths: the row stays at its ordinary height, under SMILE_LOWER_RISEN's first) bares that row
     all the same (SMILE_BARED): at half its height its light varies tooth by tooth (each face convex
-    about its crest, soft-tipped), (p90 - p10) / median of the row's luma there over 0.15 (0.53 now;
+    about its crest, soft-tipped), (p90 - p10) / median of the row's luma there over 0.15 (0.44 now;
     0.06 with no smile, as with one before SMILE_BARED: a smooth band, judge32b's "mouthguard" on 11),
     and its tips stand uneven, their heights over the middle 0.3 of the mouth spread over more than 0.5
-    of the tallest (0.74 now; 0.40 with no smile)."""
+    of the tallest (0.62 now; 0.40 with no smile)."""
     from facetalk.render.mouth import SMILE_LOWER_RISEN
 
     closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))

@@ -3314,7 +3314,7 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
     if jag > 0.0:
         f = rows[ROW_LOWER_F, i]
         uneven = 1.0 + jag * (SMILE_TIP_JITTER[0] * tooth_sin[1] + SMILE_TIP_JITTER[3] * (2.0 * f - 1.0) * tooth_sin[2])
-        soft = 1.2 + max(risen, smiled) * SMILE_TIP_SOFT * mouth_w  # a bared row's tips soft as a risen one's
+        soft = 1.2 + max(risen, SMILE_BARED[3] * smiled) * SMILE_TIP_SOFT * mouth_w
     if raised > 0.0:
         # Bared, each incisor's worn edge rounds down into its sides (the dark behind shows in a V
         # between two tips) and its face turns away from its crest (LOWER_TOOTH_ROUND), not a flat block.
@@ -4248,15 +4248,17 @@ LOWER_TOOTH_SKEW = 0.12
 LOWER_TIP_ROUND = 0.1
 # A smile bares its lower row whether or not it rises (SMILE_LOWER_RISEN): where the rows stand too
 # far apart to rise (11's, 0.12-0.15 mouth widths), its ordinary-height row is seen tooth by tooth
-# all the same, uneven tips, convex faces, V notches between them, its crests lit from the opening as
-# a spread mouth's (LOWER_TOOTH_ROUND[2]; without it 13's row fell 0.013 of the upper row's light,
-# its brightest tips rounded off). Shaded as a bared row only once risen, its teeth read as one
+# all the same, uneven tips, convex faces, V notches between them. Shaded as a bared row only once risen, its teeth read as one
 # smooth band, a mouthguard (judge32b on 11). Fully from the second of SMILE_BARED's `smiling`
 # (from none at the first): a held partial smile's `smiling` wavers by up to 0.13 a frame (03 at 0.7:
 # 0.61-0.74). Only a row that rises nowhere (none once its tallest pixel stands SMILE_BARED[2] mouth
 # widths over the ordinary tips, _smile_bared): a partly risen row's unrisen corners bared too
-# flickered in a held partial smile (p99 23 -> 29-34 levels a step on 03 and 12).
-SMILE_BARED = (0.1, 0.35, 0.005)
+# flickered in a held partial smile (p99 23 -> 29-34 levels a step on 03 and 12), as did its tips
+# at the ordinary row's sharp edge: they are SMILE_BARED[3] as soft as a risen row's (SMILE_TIP_SOFT;
+# as soft, the row's fully covered pixels fell to the darker ones by the lip, 13's 0.83 -> 0.74 of
+# the upper row's light; 0.805 at half as soft; lit from the opening twice as much, 0.814, a fading
+# smile's lower row lit too early: test_a_spread_rows_light_comes_in_with_the_row_not_before_it).
+SMILE_BARED = (0.1, 0.35, 0.005, 0.5)
 # Risen (its height from the first to the second, mouth widths, past the tallest ordinary tips)
 # the lower row is mostly behind the lower lip, in its and the upper row's shadow (SMILE_LOWER_DIM:
 # darker overall, down into the lip, toward the corners over SMILE_LOWER_CORNERS across), its tips
