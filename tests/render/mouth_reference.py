@@ -28,7 +28,7 @@ from facetalk.render.mouth import (
     LIP_SHADOW_REACH, LOWER_GAP_SHARE,
     LOWER_GAP_WEDGE, LOWER_PARTING, LOWER_TOOTH_CONVEX,
     LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING, LOWER_TEETH_PER_SIDE,
-    LOWER_TIP_ROUND, LOWER_TOOTH_ROUND, LOWER_TOOTH_SKEW, SMILE_BARED,
+    LOWER_TIP_ROUND, LOWER_TOOTH_ROUND, LOWER_TOOTH_SKEW, SMILE_BARED, SMILE_BARED_SOFT,
     NEAR_JAG, LOWER_GAP_VARY, NEAR_LOWER_TEETH, NEAR_ROLLED, NEAR_WIDENED, NEAR_SHARE_RAMP, NEAR_SINK, NEAR_SLIT_MIN, NEAR_SLIT_SIDES, NEAR_SLIT_WIDEN, TIPS_SLIT_DARK, TIPS_SLIT_CANINES, TIPS_SLIT_GREY, TIPS_SLIT_OPEN, TIPS_SLIT_RISEN, RGB_PENUMBRA,
     LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, LOWER_CENTRAL_JITTER, LOWER_WIDTH_JITTER, NARROW_DEEP, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING, LOWER_SHADE_WARM, LOWER_WARM_CHROMA,
     OWN_ROW_SHOWS, PENUMBRA_REACH, PENUMBRA_WARMTH, PHOTO_TEETH_HIDDEN, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
@@ -267,7 +267,7 @@ class ShadeReference:
         rounded = rounded[at] * crest_light[:, None]
         # Each tooth's side of its gaps LOWER_GAP_VARY wider or fainter by the tilt's sine.
         gap_vary = 1.0 + LOWER_GAP_VARY * np.maximum(risen, near) * np.sin(1.7 * rank + 2.1 * side)
-        soft = 1.2 + np.maximum(risen, SMILE_BARED[3] * smiled) * SMILE_TIP_SOFT * mouth_w
+        soft = 1.2 + np.maximum(risen, SMILE_BARED_SOFT * smiled) * SMILE_TIP_SOFT * mouth_w
         lower = np.clip((lower_h * sink * uneven * (1.0 - 0.2 * np.abs(2.0 * f - 1.0) ** 8 * rounding) - d_lower)
                         / soft, 0, 1) * lower_show[at]
         along = np.clip(d_lower / lower_h, 0, 1)
@@ -678,11 +678,9 @@ def _lower_reach(u: np.ndarray, across: np.ndarray, near: np.ndarray, *, narrow:
 
 
 def _smile_bared(lower_h: np.ndarray, smiling: float, mouth_w: float) -> float:
-    """How far a smile (`smiling` over SMILE_BARED's first two) bares a lower row that rises nowhere:
-    none once its tallest (`lower_h` (N,) px where it may show) stands SMILE_BARED[2] mouth widths
-    over the ordinary tips (LOWER_TEETH_HEIGHT's sum)."""
-    ordinary = LOWER_TEETH_HEIGHT[0] + LOWER_TEETH_HEIGHT[1]
-    rises = float(smoothstep(np.float64(lower_h.max() / mouth_w), ordinary, ordinary + SMILE_BARED[2]))
+    """How far a smile (`smiling` over SMILE_BARED) bares a lower row that rises nowhere: fading out
+    as its tallest (`lower_h` (N,) px where it may show) rises (SMILE_LOWER_RISEN, mouth widths)."""
+    rises = float(smoothstep(np.float64(lower_h.max() / mouth_w), *SMILE_LOWER_RISEN))
     return float(smoothstep(np.float64(smiling), SMILE_BARED[0], SMILE_BARED[1])) * (1.0 - rises)
 
 

@@ -1497,6 +1497,31 @@ def test_a_smiles_unrisen_lower_row_is_still_seen_tooth_by_tooth(analysis):
         p10, p50, p90 = np.percentile(half, [10, 50, 90])
         found[smiling] = ((p90 - p10) / p50, float(np.ptp(tips)) / tips.max())
     assert found[1.0][0] > 0.15 and found[1.0][1] > 0.5, found
+    assert found[0.0][0] < 0.1, found
+
+
+def test_a_smiles_bared_row_hands_over_to_the_risen_rows_shading_without_a_gap():
+    """_smile_bared: none under SMILE_BARED's first `smiling`, the whole share from its second on a
+    row at its ordinary height, none on a row risen whole (its tallest pixel past SMILE_LOWER_RISEN's
+    second); and as the row rises through SMILE_LOWER_RISEN the tallest pixel's bared share, max(risen
+    there, the smile's), never falls under a half: a cut-off before the risen shading came in left a
+    row 0.07-0.08 mouth widths tall a smooth band, and a rising row stepped bared -> band -> risen."""
+    from facetalk.face.rig import smoothstep as smooth
+    from facetalk.render.mouth import ROW_LOWER_H, SMILE_BARED, SMILE_LOWER_RISEN, _smile_bared
+
+    mouth_w, n = 150.0, 8
+    reach = np.ones((1, n), dtype=np.bool_)
+
+    def bared(tallest_mw: float, smiling: float) -> float:
+        rows = np.zeros((ROW_LOWER_H + 1, n))
+        rows[ROW_LOWER_H] = np.linspace(0.5, 1.0, n) * tallest_mw * mouth_w
+        return _smile_bared(rows, reach, smiling, mouth_w)
+
+    assert bared(0.05, 0.5 * SMILE_BARED[0]) == 0.0 and bared(0.05, SMILE_BARED[1]) == 1.0
+    assert bared(SMILE_LOWER_RISEN[1] + 0.01, 1.0) == 0.0
+    for tallest in np.linspace(0.06, 0.11, 51):
+        risen = float(smooth(np.float64(tallest), *SMILE_LOWER_RISEN))
+        assert max(risen, bared(tallest, 1.0)) >= 0.5 - 1e-9, tallest
 
 
 def test_both_lower_central_incisors_are_0_54_to_0_75_of_the_upper_central(analysis):

@@ -3306,22 +3306,8 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
     # its own height, had notches cut between the incisors); 1.0 exactly at ordinary heights.
     rounding = min(1.0, (LOWER_TEETH_HEIGHT[0] + LOWER_TEETH_HEIGHT[1]) * mouth_w / lower_h)
     risen = _smooth64(lower_h / mouth_w, SMILE_LOWER_RISEN[0], SMILE_LOWER_RISEN[1])
-    uneven, soft, rounded = 1.0, 1.2, ex[EX_ROUNDED, i]
-    # How far the row is bared: a risen row's, a spread mouth's, a smile's (SMILE_BARED); the tips
-    # as uneven (NEAR_JAG of it for a spread mouth's).
-    raised = max(risen, near, smiled)
-    jag = max(risen, NEAR_JAG * near, smiled)
-    if jag > 0.0:
-        f = rows[ROW_LOWER_F, i]
-        uneven = 1.0 + jag * (SMILE_TIP_JITTER[0] * tooth_sin[1] + SMILE_TIP_JITTER[3] * (2.0 * f - 1.0) * tooth_sin[2])
-        soft = 1.2 + max(risen, SMILE_BARED[3] * smiled) * SMILE_TIP_SOFT * mouth_w
-    if raised > 0.0:
-        # Bared, each incisor's worn edge rounds down into its sides (the dark behind shows in a V
-        # between two tips) and its face turns away from its crest (LOWER_TOOTH_ROUND), not a flat block.
-        uneven *= 1.0 - raised * LOWER_TIP_ROUND * ex[EX_LOWER_CONVEX, i]
-        # Lit from the opening as a spread mouth's (LOWER_TOOTH_ROUND[2]): a smile's row where not risen.
-        rounded *= _lower_tooth_crest(rows[ROW_LOWER_F, i], raised, max(near, smiled * (1.0 - risen)),
-                                      tooth_sin[0])
+    uneven, soft, rounded = _bared_tips(risen, near, smiled, rows[ROW_LOWER_F, i], tooth_sin,
+                                        ex[EX_LOWER_CONVEX, i], ex[EX_ROUNDED, i], mouth_w)
     shown = (lower_h * sink * uneven * (1.0 - 0.2 * ex[EX_LOWER_EDGE, i] * rounding) - np.float64(dl)) / soft
     teeth[TH_LOWER_COVER, i] = min(max(shown, 0.0), 1.0) * ls
     # Each tooth's side of its gaps wider or fainter than its neighbour's (LOWER_GAP_VARY): even, the
@@ -3354,17 +3340,36 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
 
 
 @njit(cache=True, nogil=True)
+def _bared_tips(risen, near, smiled, f, tooth_sin, convex, rounded, mouth_w):
+    """A lower tooth's tips at its place `f` 0..1 across it, as far as its row is bared: a risen
+    row's (`risen`), a spread mouth's (`near`), a smile's (`smiled`, _smile_bared). Returns the tip
+    height's factor (uneven: NEAR_JAG of it for a spread mouth's; rounded down into a V at its sides,
+    LOWER_TIP_ROUND of the row's `convex`), the edge's softness (px) and `rounded` times the face's
+    turn from its crest (_lower_tooth_crest; not a flat block). `tooth_sin`: _lower_tooth_sines'."""
+    uneven, soft = 1.0, 1.2
+    raised = max(risen, near, smiled)
+    jag = max(risen, NEAR_JAG * near, smiled)
+    if jag > 0.0:
+        uneven = 1.0 + jag * (SMILE_TIP_JITTER[0] * tooth_sin[1] + SMILE_TIP_JITTER[3] * (2.0 * f - 1.0) * tooth_sin[2])
+        soft = 1.2 + max(risen, SMILE_BARED_SOFT * smiled) * SMILE_TIP_SOFT * mouth_w
+    if raised > 0.0:
+        uneven *= 1.0 - raised * LOWER_TIP_ROUND * convex
+        # Lit from the opening as a spread mouth's (LOWER_TOOTH_ROUND[2]): a smile's row where not risen.
+        rounded *= _lower_tooth_crest(f, raised, max(near, smiled * (1.0 - risen)), tooth_sin[0])
+    return uneven, soft, rounded
+
+
+@njit(cache=True, nogil=True)
 def _smile_bared(rows, reach, smiling, mouth_w):
     """0..1 once a frame: how far a smile (`smiling` 0..1, over SMILE_BARED) bares a lower row that
-    rises nowhere: none once its tallest pixel where it may show (`reach`[0], rows[ROW_LOWER_H] px)
-    stands past the ordinary tips' height (LOWER_TEETH_HEIGHT's sum) by SMILE_BARED[2] mouth widths,
-    where the risen row's own shading takes over."""
+    rises nowhere, fading out as its tallest pixel where it may show (`reach`[0], rows[ROW_LOWER_H]
+    px) rises (SMILE_LOWER_RISEN, mouth widths), so there the risen row's own bared shading takes
+    over: at the tallest pixel max(risen, this) never falls under half the smile's share."""
     tallest = 0.0
     for i in range(reach.shape[1]):
         if reach[0, i]:
             tallest = max(tallest, rows[ROW_LOWER_H, i])
-    ordinary = LOWER_TEETH_HEIGHT[0] + LOWER_TEETH_HEIGHT[1]
-    rises = _smooth64(tallest / mouth_w, ordinary, ordinary + SMILE_BARED[2])
+    rises = _smooth64(tallest / mouth_w, SMILE_LOWER_RISEN[0], SMILE_LOWER_RISEN[1])
     return _smooth64(smiling, SMILE_BARED[0], SMILE_BARED[1]) * (1.0 - rises)
 
 
@@ -4246,19 +4251,16 @@ LOWER_GAP_VARY = 0.4
 LOWER_TOOTH_ROUND = (0.16, 0.06, 0.025)
 LOWER_TOOTH_SKEW = 0.12
 LOWER_TIP_ROUND = 0.1
-# A smile bares its lower row whether or not it rises (SMILE_LOWER_RISEN): where the rows stand too
-# far apart to rise (11's, 0.12-0.15 mouth widths), its ordinary-height row is seen tooth by tooth
-# all the same, uneven tips, convex faces, V notches between them. Shaded as a bared row only once risen, its teeth read as one
-# smooth band, a mouthguard (judge32b on 11). Fully from the second of SMILE_BARED's `smiling`
-# (from none at the first): a held partial smile's `smiling` wavers by up to 0.13 a frame (03 at 0.7:
-# 0.61-0.74). Only a row that rises nowhere (none once its tallest pixel stands SMILE_BARED[2] mouth
-# widths over the ordinary tips, _smile_bared): a partly risen row's unrisen corners bared too
-# flickered in a held partial smile (p99 23 -> 29-34 levels a step on 03 and 12), as did its tips
-# at the ordinary row's sharp edge: they are SMILE_BARED[3] as soft as a risen row's (SMILE_TIP_SOFT;
-# as soft, the row's fully covered pixels fell to the darker ones by the lip, 13's 0.83 -> 0.74 of
-# the upper row's light; 0.805 at half as soft; lit from the opening twice as much, 0.814, a fading
-# smile's lower row lit too early: test_a_spread_rows_light_comes_in_with_the_row_not_before_it).
-SMILE_BARED = (0.1, 0.35, 0.005, 0.5)
+# A smile bares a lower row that does not rise (SMILE_LOWER_RISEN): where the rows stand too far
+# apart to rise (11's, 0.12-0.15 mouth widths), its ordinary-height row is seen tooth by tooth all
+# the same, uneven tips, convex faces, V notches between them; shaded as a bared row only once
+# risen, its teeth read as one smooth band, a mouthguard. Bared over SMILE_BARED's range of
+# `smiling` (a held partial smile's `smiling` wavers by up to 0.13 a frame), and only as far as
+# the row rises nowhere (_smile_bared): a partly risen row's unrisen corners bared too flickered in
+# a held partial smile. Its tips SMILE_BARED_SOFT as soft as a risen row's (SMILE_TIP_SOFT): as soft,
+# the row's fully covered pixels fall to the darker ones by the lip.
+SMILE_BARED = (0.1, 0.35)
+SMILE_BARED_SOFT = 0.5
 # Risen (its height from the first to the second, mouth widths, past the tallest ordinary tips)
 # the lower row is mostly behind the lower lip, in its and the upper row's shadow (SMILE_LOWER_DIM:
 # darker overall, down into the lip, toward the corners over SMILE_LOWER_CORNERS across), its tips
