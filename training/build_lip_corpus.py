@@ -580,7 +580,12 @@ def voice_levels(voice: np.ndarray) -> np.ndarray:
     """(n,) float32: per mel frame, the loudness of the voice alone (motion.lipsync.voice_level of
     its ENERGY): the lip model's extra target, so that its stress pass can read the voice's
     loudness under music rather than the mix's."""
-    return voice_level(log_mel(voice, sr=SR)[:, ENERGY]).astype(np.float32)
+    return voice_levels_of_mel(log_mel(voice, sr=SR))
+
+
+def voice_levels_of_mel(voice_mel: np.ndarray) -> np.ndarray:
+    """voice_levels from the voice's own (n, N_FEATURES) log_mel, for a caller that needs that too."""
+    return voice_level(voice_mel[:, ENERGY]).astype(np.float32)
 
 
 def pad(audio: np.ndarray, phones, rng: np.random.Generator):

@@ -32,7 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: 
 from facetalk.audio.mel import FRAME_RATE, N_MELS, log_mel  # noqa: E402
 from facetalk.io import load_audio  # noqa: E402
 from training.build_lip_corpus import (  # noqa: E402
-    ESPEAK_SR, MINUTES_PER_LANG, SR, Espeak, _add_at_snr, _music, augment_parts, pad, plan, sung_vowel, voice_levels)
+    ESPEAK_SR, MINUTES_PER_LANG, SR, Espeak, _add_at_snr, _music, augment_parts, pad, plan, sung_vowel,
+    voice_levels_of_mel)
 
 MIX_SNR_DB = (-10.0, 6.0)   # speech-to-music: the issue's -6 dB with room on both sides
 MUSIC_SHARE = 0.8           # items over music; the rest clean or with the other degradations only
@@ -149,11 +150,11 @@ def make_item(job: dict) -> VoiceItem:
         audio, _ = sung_vowel(job["vowel"], rng, formant_scale=job["singer"])
     mixed, voice, applied = mix_item(audio, rng)
     feats = log_mel(mixed, sr=SR).astype(np.float32)
-    voice_feats = log_mel(voice, sr=SR)[: len(feats)]
+    voice_feats = log_mel(voice, sr=SR)  # once, for both targets
     meta = {k: job[k] for k in ("source", "lang", "voice")}
     meta.update(augmentation=applied, duration_s=len(mixed) / SR)
-    return VoiceItem(feats=feats, voice_level=voice_levels(voice)[: len(feats)],
-                     voice_mel=voice_feats[:, :N_MELS].astype(np.float32), meta=meta)
+    return VoiceItem(feats=feats, voice_level=voice_levels_of_mel(voice_feats)[: len(feats)],
+                     voice_mel=voice_feats[: len(feats), :N_MELS].astype(np.float32), meta=meta)
 
 
 def jobs_of(seed: int, *, split: str = "train") -> list[dict]:
