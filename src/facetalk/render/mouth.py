@@ -2633,20 +2633,20 @@ def _oval_floor(rig, need, edge, grid, share, soft):
     out = need.copy()
     if semi <= 0.0:
         return out
-    oval = np.empty(g)
+    oval, weight = np.empty(g), np.empty(g)
     for i in range(g):
         x = (grid[i] - centre) / semi
         oval[i] = np.sqrt(max(1.0 - x * x, 0.0))
+        weight[i] = min(max((oval[i] - OUTLINE_OVAL_HELD[0]) / (OUTLINE_OVAL_HELD[1] - OUTLINE_OVAL_HELD[0]), 0.0), 1.0)
     for lip in range(2):
         height = max(drawn[lip].max(), 0.0)
         if height <= 0.0:  # a lip at or past the corners' line (a smile's upper): no floor
             continue
         scale = 1.0  # whole, so the floor keeps the ellipse's shape where it stands tall
         for i in range(g):
-            weight = min(max((oval[i] - OUTLINE_OVAL_HELD[0]) / (OUTLINE_OVAL_HELD[1] - OUTLINE_OVAL_HELD[0]), 0.0), 1.0)
-            if weight > 0.0:
+            if weight[i] > 0.0:
                 ratio = min(max(edge[lip, i], 0.0) / (height * oval[i]), 1.0)
-                scale = min(scale, 1.0 - weight * (1.0 - ratio))
+                scale = min(scale, 1.0 - weight[i] * (1.0 - ratio))
         # faded in over the lip's first `soft` px of height, so a lip rising off the line gains it smoothly
         lift = share * min(height / max(soft, 1e-6), 1.0)
         for i in range(g):
