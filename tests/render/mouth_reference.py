@@ -18,12 +18,13 @@ from facetalk.imaging import sample_points
 from facetalk.render.sampling import mix
 # The interior's constants and per-pixel kernels are the product's: tuning one moves both paths alike.
 from facetalk.render.mouth import (
+    UPPER_SHADE_WARMTH, UPPER_TOOTH_TABLE, UT_INCISAL, UT_LIGHT, UT_LONGER, UT_TILT,
     LOWER_RAISED_LIT, ARCH_FACE_TURN, BLADE_SHOULDER, BLADE_SIDES, SMILE_LOWER_TEETH, SMILE_ROWS_CLOSE, SMILE_ROWS_GAP,
     CAVITY_LIGHT_FLOOR, CAVITY_LIGHT_NEAR_LOWER, CAVITY_DEEP_CHROMA, CAVITY_DEEP_LIGHT, CAVITY_LIT_RED, CAVITY_TONE_LIGHT,
     CAVITY_CORNER_DARK, CAVITY_CORNERS, CAVITY_LIGHT_UNDER_TEETH, CAVITY_NEAR_LOWER, CAVITY_UNDER_TEETH, CHEEK_LIGHT, CHEEK_SPAN,
     CORNER_CURL, CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, DRAPE_REACH, DRAPE_SHARE, LUMA, STRAND_DETAIL, CORNER_LOWER_SHARE, CORNER_ROUND, CORNER_SHADE, FLOOR_SHADE,
     INCISAL_FROM,
-    INCISAL_COOL, INCISAL_KEEP, INCISAL_SHADE, INCISAL_SIDES, INCISAL_UNEVEN, LENS_FULL, LENS_OPENING, LENS_POWER, LENS_POWER_STRETCH, LENS_POWER_WIDE,
+    INCISAL_COOL, INCISAL_KEEP, INCISAL_SHADE, INCISAL_SIDES, LENS_FULL, LENS_OPENING, LENS_POWER, LENS_POWER_STRETCH, LENS_POWER_WIDE,
     LENS_WIDE_OPENING,
     LIP_SHADOW_REACH, LOWER_GAP_SHARE,
     LOWER_GAP_WEDGE, LOWER_PARTING, LOWER_TOOTH_CONVEX,
@@ -311,8 +312,9 @@ class ShadeReference:
         u, across, side, d_upper = u[at], across[at], side[at], d_upper[at]
         rank, f, gap = _teeth_along(u)
         gap = gap * (1.0 - SLOT_GAP * narrow[at])
-        tip = upper_h * _tooth_length(rank, f) * (1.0 + 0.06 * np.sin(3.1 * rank + 2.3 * side)
-                                                  + 0.05 * (2.0 * f - 1.0) * np.sin(1.9 * rank + 0.7 * side)) + lift[at]
+        tooth = (side.astype(np.intp) - 1, rank)  # its values fixed per tooth (UPPER_TOOTH_TABLE)
+        tip = upper_h * _tooth_length(rank, f) * (1.0 + UPPER_TOOTH_TABLE[UT_LONGER][tooth]
+                                                  + (2.0 * f - 1.0) * UPPER_TOOTH_TABLE[UT_TILT][tooth]) + lift[at]
         upper = np.clip((tip - d_upper) / 1.0, 0, 1) * (1.0 - smoothstep(across, *UPPER_TEETH_FADE))
         # The gap darkens as a notch up from the tooth's own biting edge; the sides turn away flat
         # where they meet (UPPER_PARTING, UPPER_NOTCH).
@@ -320,13 +322,12 @@ class ShadeReference:
         x = np.abs(2.0 * f - 1.0)
         x2 = x * x
         teeth = self._tooth_colour(f, gap, d_upper, upper_h, rounded[at] * _slot_light(narrow[at], u)[:, None], mouth_w,
-                                   parting=UPPER_PARTING[0] + UPPER_PARTING[1] * (notch * notch), sides=x2 * (2.0 - x2))
-        teeth *= (1.0 + 0.035 * np.sin(2.3 * rank + 1.7 * side))[:, None]
+                                   parting=UPPER_PARTING[0] + UPPER_PARTING[1] * (notch * notch), sides=x2 * (2.0 - x2),
+                                   warmth=UPPER_SHADE_WARMTH)
+        teeth *= UPPER_TOOTH_TABLE[UT_LIGHT][tooth][:, None]
         # The translucent biting edge shows the dark mouth behind it: darker, and warm like it.
         x = 2.0 * f - 1.0
-        start = INCISAL_FROM[0] - INCISAL_UNEVEN[0] * (0.5 + 0.5 * np.sin(INCISAL_UNEVEN[1] * rank
-                                                                          + INCISAL_UNEVEN[2] * side)) \
-            - INCISAL_SIDES * (x * x)
+        start = UPPER_TOOTH_TABLE[UT_INCISAL][tooth] - INCISAL_SIDES * (x * x)
         incisal = INCISAL_SHADE * smoothstep(d_upper / np.maximum(tip, 1e-6), start, INCISAL_FROM[1])
         teeth = mix(teeth, INCISAL_KEEP * teeth * INCISAL_COOL + (1.0 - INCISAL_KEEP) * self.throat_rgb, incisal)
         color[at] = mix(color[at], teeth, upper)
@@ -516,7 +517,8 @@ class ShadeReference:
                       dim: np.ndarray | float = 1.0,
                       parting: np.ndarray, convex_k: float = TOOTH_CONVEX,
                       tip_light: np.ndarray | None = None, ceiling: float = np.inf, lower: bool = False,
-                      ordinary: np.ndarray | float = 1.0, sides: np.ndarray | None = None) -> np.ndarray:
+                      ordinary: np.ndarray | float = 1.0, sides: np.ndarray | None = None,
+                      warmth: float = 1.0) -> np.ndarray:
         """(N, 3) teeth colour: each tooth rounded (lighter mid-tooth), dark gaps between teeth,
         darker toward the corners (by the (N, 1) `corner_shade`) and, by `lip_shadow` at most, in
         the shadow of the lip over it; its sides `convex_k` darker; `parting` (N,) how dark the gap
@@ -526,7 +528,8 @@ class ShadeReference:
         `lower`: the lower row, under a photo's own teeth in its lit teeth's colour (_lower_tint), not _in_shade's;
         `ceiling`: the most the lower row's edge light may be (LOWER_TEETH_CEILING); `ordinary`: the
         lower row's light where it is neither risen nor a spread mouth's (MouthPainter._lower_ordinary);
-        `sides` (N,) how far each pixel's side turns away, 0..1 (by default |2f - 1| ** 3)."""
+        `sides` (N,) how far each pixel's side turns away, 0..1 (by default |2f - 1| ** 3); `warmth`
+        the share of _in_shade's warmth it takes (the synthetic upper row UPPER_SHADE_WARMTH)."""
         # Rounded across: flat-lit over most of its face, turning away into shade at its sides, so
         # the gap is where two shaded sides meet (a flat tooth beside a dark line read as a block).
         convex = 1.0 - convex_k * (np.abs(2.0 * f - 1.0) ** 3 if sides is None else sides)
@@ -541,13 +544,14 @@ class ShadeReference:
             warm = LOWER_SHADE_WARM ** min(float(np.ptp(self.teeth_rgb) / max(self.teeth_rgb @ LUMA, 1.0)) / LOWER_WARM_CHROMA,
                                            1.0)  # none on a grey photo
             return self.teeth_rgb * shade * (self._lower_tint * warm ** (1.0 - np.clip(shade, 0.0, 1.0)))
-        return self._in_shade(shade)
+        return self._in_shade(shade, warmth=warmth)
 
-    def _in_shade(self, shade: np.ndarray) -> np.ndarray:
+    def _in_shade(self, shade: np.ndarray, *, warmth: float = 1.0) -> np.ndarray:
         """(N, 3) teeth colour at (N, 1) brightness `shade` (1 lit): the light in a mouth's shadow
         comes off the lips and the inside of the mouth, so shaded teeth turn warmer as they darken
-        (a plain darkened ivory reads grey-blue next to the skin); a grey photo stays grey."""
-        dark = 1.0 - np.clip(shade, 0.0, 1.0)
+        (a plain darkened ivory reads grey-blue next to the skin); a grey photo stays grey. `warmth`:
+        the share of that warmth taken (its exponent's)."""
+        dark = (1.0 - np.clip(shade, 0.0, 1.0)) * warmth
         return self.teeth_rgb * shade * self._shade_tint ** dark
 
 

@@ -1362,7 +1362,7 @@ class MouthPainter:
                 continue
             at = np.flatnonzero(teeth[cover] > 0.0)
             dark = 1.0 - np.clip(teeth[shade, at], 0.0, 1.0)
-            tint[row, at] = self._shade_tint ** dark[:, None]
+            tint[row, at] = self._shade_tint ** (dark if row == 0 else dark * UPPER_SHADE_WARMTH)[:, None]
         return tint
 
     def _lower_warm(self) -> np.ndarray:
@@ -1803,6 +1803,11 @@ LOWER_WARM_CHROMA = 0.06
 # one step (out/fix32a/NOTES.md).
 LOWER_RAISED_LIT = 10.0
 UPPER_LIP_SHADOW = 0.35
+# How much of _in_shade's warmth the synthetic upper row takes as it darkens (its exponent's
+# share): teeth in the lip's shadow and turning away at their sides go grey-brown, not lip red. With
+# the whole of it their top under the lip and their sides drew a red frame round pale lozenges
+# (judge33 e: 07's and 02's widest vowel).
+UPPER_SHADE_WARMTH = 0.4
 LOWER_LIP_SHADOW = 0.3
 TOOTH_EDGE_DARK = 0.08
 INCISAL_SHADE = 0.55
@@ -2219,6 +2224,35 @@ TOOTH_LENGTH = np.array([1.0, 0.88, 0.95, 0.8, 0.72, 0.66, 0.6])
 # (0.35, 6), the canines were blocks like the incisors.
 TIP_DROP = np.array([0.35, 0.4, 0.45, 0.3, 0.3, 0.3, 0.3])
 TIP_POWER = np.array([6.0, 4.0, 1.4, 2.5, 2.5, 2.5, 2.5])
+# The synthetic upper teeth's light by rank from the midline out, as a factor on the row's: the
+# central incisors the lightest, each tooth out from them a little darker (turning from the light
+# and deeper in the lips' shade) on top of the corners' shade (CORNER_SHADE); equal lights read as
+# one band (judge33 e). Each tooth also up to UPPER_LIGHT_JITTER lighter or darker by its own phase.
+UPPER_RANK_LIGHT = np.array([1.0, 0.95, 0.9, 0.86, 0.83, 0.8, 0.8, 0.8])
+UPPER_LIGHT_JITTER = 0.02
+# What is fixed per synthetic upper tooth (side 0 left of the midline, 1 right; rank 0..7 from it
+# out), taken once here, not a sine per pixel: UT_LONGER its length's share longer (0.06 of a
+# sine), UT_TILT its biting edge's tilt (0.05 of one, times 2f - 1), UT_LIGHT its light
+# (UPPER_RANK_LIGHT, UPPER_LIGHT_JITTER), UT_INCISAL where its translucent edge begins (INCISAL_FROM[0],
+# up to INCISAL_UNEVEN[0] higher).
+UT_LONGER, UT_TILT, UT_LIGHT, UT_INCISAL = range(4)
+
+
+def _upper_tooth_table() -> np.ndarray:
+    """(4, 2, 8) float64 the UT_* values of each synthetic upper tooth by side (0, 1) and rank."""
+    table = np.empty((4, 2, len(UPPER_TOOTH_WIDTHS)))
+    for s in range(2):
+        for r in range(table.shape[2]):
+            rk, sd = float(r), s + 1.0
+            table[UT_LONGER, s, r] = 0.06 * math.sin(3.1 * rk + 2.3 * sd)
+            table[UT_TILT, s, r] = 0.05 * math.sin(1.9 * rk + 0.7 * sd)
+            table[UT_LIGHT, s, r] = UPPER_RANK_LIGHT[r] * (1.0 + UPPER_LIGHT_JITTER * math.sin(2.3 * rk + 1.7 * sd))
+            table[UT_INCISAL, s, r] = INCISAL_FROM[0] - INCISAL_UNEVEN[0] * (0.5 + 0.5 * math.sin(
+                INCISAL_UNEVEN[1] * rk + INCISAL_UNEVEN[2] * sd))
+    return table
+
+
+UPPER_TOOTH_TABLE = _upper_tooth_table()
 
 
 # A tongue's surface is not smooth: papillae mottle its colour and break its wet sheen into
@@ -3421,9 +3455,10 @@ def _risen_dim(risen, along, across, tooth_sin):
 def _upper_tooth_at(teeth, i, across, side, du, upper_h, lift, rows, ex):
     """_upper_teeth at pixel i where they may reach: cover, shade, light, incisal into teeth[TH_UPPER_*, TH_INCISAL]."""
     rank, f = rows[ROW_UPPER_RANK, i], rows[ROW_UPPER_F, i]
-    length = _tooth_length_at(int(rank), ex[EX_UPPER_TIP, i], TIP_DROP[int(rank)])
-    tip = upper_h * length * (1.0 + 0.06 * math.sin(3.1 * rank + 2.3 * side)
-                              + 0.05 * (2.0 * f - 1.0) * math.sin(1.9 * rank + 0.7 * side)) + np.float64(lift)
+    r, s = int(rank), int(side) - 1
+    length = _tooth_length_at(r, ex[EX_UPPER_TIP, i], TIP_DROP[r])
+    tip = upper_h * length * (1.0 + UPPER_TOOTH_TABLE[UT_LONGER, s, r]
+                              + (2.0 * f - 1.0) * UPPER_TOOTH_TABLE[UT_TILT, s, r]) + np.float64(lift)
     teeth[TH_UPPER_COVER, i] = min(max((tip - np.float64(du)) / 1.0, 0.0), 1.0) \
         * np.float64(np.float32(1.0) - _smooth32(across, UPPER_TEETH_FADE[0], UPPER_TEETH_FADE[1]))
     shadow = np.float32(1.0) - np.float32(UPPER_LIP_SHADOW) * np.float32(ex[EX_UPPER_SHADOW, i])
@@ -3434,20 +3469,19 @@ def _upper_tooth_at(teeth, i, across, side, du, upper_h, lift, rows, ex):
                                             np.float64(np.float32(1.0) - np.float32(TOOTH_EDGE_DARK) * along),
                                             UPPER_PARTING[0] + UPPER_PARTING[1] * (notch * notch),
                                             ex[EX_ROUNDED, i] * rows[ROW_SLOT_TEETH, i], TOOTH_CONVEX)
-    teeth[TH_UPPER_LIGHT, i] = 1.0 + 0.035 * math.sin(2.3 * rank + 1.7 * side)
-    teeth[TH_INCISAL, i] = INCISAL_SHADE * _smooth64(np.float64(du) / max(tip, 1e-6), _incisal_from(rank, side, f),
+    teeth[TH_UPPER_LIGHT, i] = UPPER_TOOTH_TABLE[UT_LIGHT, s, r]
+    teeth[TH_INCISAL, i] = INCISAL_SHADE * _smooth64(np.float64(du) / max(tip, 1e-6), _incisal_from(r, s, f),
                                                      INCISAL_FROM[1])
 
 
 @njit(cache=True, nogil=True)
 def _incisal_from(rank, side, f):
-    """Where (a share of its length, float64) the translucent biting edge of the upper tooth of
-    `rank` on `side` (1 or 2) begins at `f` 0..1 across it: INCISAL_FROM[0], up to INCISAL_UNEVEN[0]
-    higher by the tooth (fixed per tooth) and INCISAL_SIDES higher at its rounded sides."""
+    """Where (a share of its length, float64) the translucent biting edge of the upper tooth of int
+    `rank` on int `side` (0 left of the midline, 1 right) begins at `f` 0..1 across it: its tooth's
+    UPPER_TOOTH_TABLE[UT_INCISAL] (INCISAL_FROM[0] up to INCISAL_UNEVEN[0] higher), INCISAL_SIDES
+    higher at its rounded sides."""
     x = 2.0 * f - 1.0
-    return INCISAL_FROM[0] - INCISAL_UNEVEN[0] * (0.5 + 0.5 * math.sin(INCISAL_UNEVEN[1] * rank
-                                                                        + INCISAL_UNEVEN[2] * side)) \
-        - INCISAL_SIDES * (x * x)
+    return UPPER_TOOTH_TABLE[UT_INCISAL, side, rank] - INCISAL_SIDES * (x * x)
 
 
 @njit(cache=True, nogil=True)
