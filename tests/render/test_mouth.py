@@ -444,6 +444,28 @@ def test_shading_keeps_synthetic_teeth_warm(analysis):
     assert warmth(rgb).min() >= warmth(painter.teeth_rgb) - 0.02
 
 
+def test_an_opening_lips_sag_toward_its_corners_covers_half_as_much_of_the_synthetic_upper_teeth(analysis):
+    """The synthetic upper teeth stay on the skull and a lowered lip covers them (_teeth_lift), all
+    of an even lowering (fear's lip drawn down), but of an opening lip's sag toward its corners
+    (its lowering past its least lowered place) only UPPER_SAG_COVER: with all of it the wide
+    vowel's row was cut off from the centrals' outer halves out (judge33 e: short lozenges)."""
+    from facetalk.render.mouth import UPPER_SAG_COVER
+
+    painter = MouthPainter(analysis.rig, _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),)),
+                           analysis.appearance.grain)
+    assert not painter._own_teeth
+    rest, ids = analysis.rig.rest_xyz, painter._lip_ids
+    x = rest[ids, 0]
+    across = np.abs(2.0 * (x - x.min()) / np.ptp(x) - 1.0)
+    mouth_w = float(np.ptp(x))
+    for lowered, expect in ((np.full(len(ids), 4.0), np.full(len(ids), -4.0)),  # px down: even
+                            (1.0 + 6.0 * across ** 2, -(1.0 + UPPER_SAG_COVER * 6.0 * across ** 2))):  # a sag
+        verts = rest.copy()
+        verts[ids, 1] += lowered
+        lift = painter._teeth_lift(lambda v: v, verts, mouth_w=mouth_w, lip_on_skull_xy=None, widened=1.0)
+        np.testing.assert_allclose(lift[ids], expect, atol=0.05)  # (V,): the identity for interp
+
+
 def test_synthetic_upper_teeth_in_the_lips_shadow_stay_tooth_coloured_under_a_red_lip(analysis):
     """The synthetic upper row takes only UPPER_SHADE_WARMTH of _in_shade's warmth: under a strongly
     red lip (07's, shade tint (2.19, 0.51, 0.39)) its top in the lip's shadow turns grey-brown, not

@@ -696,6 +696,13 @@ class MouthPainter:
         if self._own_teeth:
             return None
         lift = self._lip_lift(verts, mouth_w, lip_on_skull_xy)
+        # An opening's upper lip sags toward the corners, drawn down with them by the jaw, further
+        # than it slides down over the teeth, which stand back there along the arch: they take
+        # UPPER_SAG_COVER of its lowering past its least lowered place (all of an even lowering).
+        # With all of it the wide vowel's row was cut off from the centrals' outer halves out
+        # (laterals 0.49 of the centrals' length on 07), short lozenges under the lip (judge33 e).
+        lowered = np.minimum(lift[self._lip_ids], np.float32(0.0))
+        lift[self._lip_ids] += np.float32(1.0 - UPPER_SAG_COVER) * (lowered.max() - lowered)
         # Rounded lips come forward over the teeth (/o/ /u/ show little of them): on a faded print
         # the teeth, as light as its white moustache, filled the top third of /o/'s opening and
         # left a dark slot.
@@ -1403,6 +1410,9 @@ class MouthPainter:
 # which stay (_lip_lift): past the longest incisor's length, so a lip drawn down over them can hide
 # the row (0.04 before: the lowered lip of fear still bared 0.06 mouth widths of teeth, a grin).
 LIP_LOWERED_MAX = 0.12
+# The share of an opening lip's sag toward its corners (below its least lowered place) that covers
+# the synthetic upper teeth (_teeth_lift).
+UPPER_SAG_COVER = 0.5
 # A seam segment between strengths 0 and 1 is drawn in this many pieces, each at its own share of
 # the way from one strength to the other, one between equal ones, and in between by their
 # difference (_seam_pieces).
