@@ -349,26 +349,28 @@ class ShadeReference:
         near_lower = np.exp(-d_lower / (CAVITY_NEAR_LOWER * mouth_w)) * (1.0 - FLOOR_SHADE * cheeks)
         light = CAVITY_LIGHT_FLOOR + CAVITY_LIGHT_UNDER_TEETH * under_teeth + CAVITY_LIGHT_NEAR_LOWER * near_lower \
             + CHEEK_LIGHT * cheeks * (1.0 - 0.5 * under_teeth)
-        throat = np.exp(-(across / THROAT_WIDTH) ** 2) * (1.0 - under_teeth)
+        # the throat's shade by the share of the way down to the lower lip (_way_down)
+        below = np.maximum(below_teeth, 0.0)
+        down = below / np.maximum(below + np.maximum(d_lower, 0.0), 1.0)
+        throat = np.exp(-(across / THROAT_WIDTH) ** 2) * down
         # Into the corners the cheeks' walls turn from the light.
         walls = 1.0 - np.float32(CAVITY_CORNER_DARK) * smoothstep(across, *CAVITY_CORNERS)
         # A narrow slot (`narrow` 0..1, _slot) lets little of the light in.
         color = self.throat_rgb * (light * (1.0 - THROAT_SHADE * throat) * walls * (1.0 - SLOT_SHADE[1] * narrow))[:, None]
         shows = 0.0 if peak_opening is None else float(smoothstep(np.array(peak_opening / mouth_w), *PALATE_OPENING))
         if shows > 0.0:
-            self._throat_shade(color, below_teeth, across, mouth_w, shows=shows)
+            self._throat_shade(color, down, across, shows=shows)
         _tone_pass(color, np.asarray(self.throat_rgb, np.float64), np.asarray(self._tongue_back_rgb, np.float64))
         return color
 
-    def _throat_shade(self, color: np.ndarray, below_teeth: np.ndarray, across: np.ndarray, mouth_w: float, *,
-                      shows: float) -> None:
+    def _throat_shade(self, color: np.ndarray, down: np.ndarray, across: np.ndarray, *, shows: float) -> None:
         """Lays over the (N, 3) cavity `color`, in place, what a wide-open mouth shows at its back
-        (`shows` 0..1 of it, as the opening grows): the throat's shade, deepening smoothly below
-        the upper teeth and fading toward the cheeks (no drawn arch or uvula: seen from the front
-        the palate barely shows); without it the cavity was one even dark from the teeth to the
-        tongue. `below_teeth`: (N,) px below the upper teeth;
-        `across`: 0 mid-mouth .. 1 at the corners."""
-        _palate_pass(color, below_teeth, across, float(mouth_w), shows)
+        (`shows` 0..1 of it, as the opening grows): the throat's shade, deepening smoothly with the
+        way down from the upper teeth to the lower lip (`down`, (N,) 0..1), beginning further down
+        toward the cheeks (the soft palate's arch) and fading there (no drawn arch's edge or uvula:
+        seen from the front the palate barely shows); without it the cavity was one even dark from
+        the teeth to the tongue. `across`: 0 mid-mouth .. 1 at the corners."""
+        _palate_pass(color, down, across, shows)
 
     def _tongue(self, color: np.ndarray, d_lower: np.ndarray, front_px: np.ndarray, rows_gap: np.ndarray,
                 opening: np.ndarray, across: np.ndarray, mouth_w: float, *, tongue_tip: float, across2: np.ndarray,
@@ -595,12 +597,12 @@ def _texture_at(texture, u, v, where, mottle_k, speckle_k, mottle, speckle):
 
 
 @njit(cache=True, nogil=True)
-def _palate_pass(color, below, across, mouth_w, shows):
+def _palate_pass(color, down, across, shows):
     """ShadeReference._throat_shade's per-pixel part, in place on the (N, 3) `color` (one compiled
     pass: numpy's took as long as the rest of the cavity): the throat's shade, THROAT_DARK of the
-    light deep mid-mouth, deepening with depth and fading toward the cheeks (_palate_at)."""
+    light deep mid-mouth, deepening with the way down and fading toward the cheeks (_palate_at)."""
     for i in range(color.shape[0]):
-        _palate_at(color[i], below[i], across[i], mouth_w, shows)
+        _palate_at(color[i], down[i], across[i], shows)
 
 
 def _tone_pass(color: np.ndarray, throat: np.ndarray, back: np.ndarray) -> None:

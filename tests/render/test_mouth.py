@@ -2080,6 +2080,33 @@ def test_a_wide_open_mouth_darkens_into_the_throat_with_no_drawn_arch_or_uvula(a
     assert np.allclose(narrow, _cavity(painter, below[deep], lower[deep], across[deep], mouth_w))
 
 
+def test_a_wide_open_mouths_throat_is_an_arch_not_a_band_along_the_upper_teeth(analysis):
+    """The throat's shade of a wide-open mouth does not lie at one distance under the upper teeth
+    across the mouth (every column darkening alike with px under them drew a black band tracking
+    the upper row's line corner to corner, judge33 b): toward the corners it begins further down
+    (the soft palate's arch over the throat), by at least 0.03 mouth widths 0.4 of the way there,
+    and it follows the way down to the lower lip: a shorter gap under the same teeth darkens at
+    fewer px under them."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w = 100.0
+    depth, across = np.meshgrid(np.linspace(0.0, 0.3, 121) * mouth_w, np.array([0.0, 0.4]), indexing="ij")
+
+    def half_depth(lower_mw: float) -> np.ndarray:
+        """(2,) px under the teeth where each column's shade (wide over plain) has fallen half its
+        way to its darkest."""
+        below, at = depth.ravel(), across.ravel()
+        lower = np.full(below.shape, lower_mw * mouth_w)
+        plain = (_cavity(painter, below, lower, at, mouth_w) @ LUMA).reshape(depth.shape)
+        wide = (_cavity(painter, below, lower, at, mouth_w, peak_opening=0.55 * mouth_w) @ LUMA).reshape(depth.shape)
+        shade = wide / plain
+        fall = (1.0 - shade) / (1.0 - shade.min(axis=0))
+        return np.array([depth[np.argmax(fall[:, k] >= 0.5), k] for k in range(2)])
+
+    tall, short = half_depth(0.25), half_depth(0.12)
+    assert tall[1] - tall[0] > 0.03 * mouth_w, tall
+    assert short[0] < tall[0] - 0.02 * mouth_w, (short, tall)
+
+
 def test_a_held_wide_jaw_does_not_shimmer(analysis):
     """A jaw held wide open, moving by +-0.0005, moves the opening's edge by a hundredth of a
     pixel: no pixel about the mouth may step more than 2 levels (pixels joining or leaving the

@@ -1671,7 +1671,8 @@ CAVITY_LIGHT_UNDER_TEETH = 0.8
 CAVITY_LIGHT_NEAR_LOWER = 0.35
 # The cavity's light falls off over these (mouth widths) below the upper teeth and above the
 # lower lip; the walls are lit from the first to the second of CHEEK_SPAN toward a corner; the
-# throat mid-mouth keeps 1 - THROAT_SHADE of it.
+# throat mid-mouth keeps 1 - THROAT_SHADE of it at the lower lip, less of that shade higher up by
+# the way down to it (_way_down).
 CAVITY_UNDER_TEETH = 0.14
 CAVITY_NEAR_LOWER = 0.06
 CHEEK_SPAN = (0.3, 0.9)
@@ -1859,14 +1860,20 @@ SLOT_GAP = 0.5
 # The back of a wide-open mouth (_palate_at), in mouth widths unless said: it shows as the
 # opening's peak grows over PALATE_OPENING. Seen from the front the palate is barely visible: what
 # shows over the tongue is the cavity under the upper teeth, darkening with depth into the throat,
-# which keeps 1 - THROAT_DARK of the cavity's light; the darkening grows (smoothstep) over
-# THROAT_DEPTH below the upper teeth, and is full out to THROAT_SPAN[0] of the way to a corner
-# (0..1), none from THROAT_SPAN[1]. A drawn arch (its free edge a curve 4 px soft, lit along its
-# fold) with a uvula down its middle read as a black "W" with a pink stripe (judge24 item 5).
+# which keeps 1 - THROAT_DARK of the cavity's light. The depth is the share of the way from the
+# upper teeth down to the lower lip (not px under the teeth): the darkening grows (smoothstep) over
+# THROAT_DEPTH of that way mid-mouth, and begins PALATE_ARCH x across² further down toward the
+# corners (the soft palate's arch over the throat), full out to THROAT_SPAN[0] of the way to a corner
+# (0..1), none from THROAT_SPAN[1]: a dark hollow low mid-mouth behind the tongue, its top an arch.
+# Over px under the teeth alone, every row of it lay at one distance under them: a black band
+# tracking the upper row's line corner to corner (judge33 b). A drawn arch (its free edge a curve
+# 4 px soft, lit along its fold) with a uvula down its middle read as a black "W" with a pink
+# stripe (judge24 item 5).
 PALATE_OPENING = (0.3, 0.45)
 THROAT_DARK = 0.6
-THROAT_DEPTH = (0.02, 0.15)
-THROAT_SPAN = (0.25, 0.5)
+THROAT_DEPTH = (0.1, 0.5)
+PALATE_ARCH = 1.5
+THROAT_SPAN = (0.25, 0.6)
 
 # The lips' inner faces at an open mouth's corners (MouthPainter._taper_corners): the lower lip's
 # share of them, how deep into the photo's lip (mouth widths) their texture is read before it
@@ -2310,13 +2317,24 @@ def _texel(texture, u, v, mottle_k, speckle_k):
 
 
 @njit(cache=True, nogil=True)
-def _palate_at(rgb, b, x, mouth_w, shows):
+def _way_down(b, d_lower):
+    """0..1 the share of the way from the upper teeth (`b` px under them) down to the lower lip
+    (`d_lower` px over it): the depth the throat's shade follows (_shade_back, _palate_at). By px
+    under the teeth, every row of the shade lay at one distance under them: a dark band along the
+    upper row's line (judge33 b)."""
+    b = max(b, 0.0)
+    return b / max(b + max(d_lower, 0.0), 1.0)
+
+
+@njit(cache=True, nogil=True)
+def _palate_at(rgb, down, x, shows):
     """The back of a wide-open mouth at one pixel (`shows` 0..1 of it, as the opening grows), over
-    its (3,) cavity colour `rgb` in place, `b` px below the upper teeth, `x` across (0 mid-mouth ..
-    1 at the corners): the throat's shade deepening smoothly with depth (THROAT_DEPTH) and fading
-    toward the cheeks (THROAT_SPAN), with no edge, fold or uvula drawn. Without it the cavity was
-    one even dark from the teeth to the tongue."""
-    deep = _smooth64(b / mouth_w, THROAT_DEPTH[0], THROAT_DEPTH[1])
+    its (3,) cavity colour `rgb` in place, `down` of the way from the upper teeth to the lower lip
+    (0..1), `x` across (0 mid-mouth .. 1 at the corners): the throat's shade deepening smoothly
+    with the way down (THROAT_DEPTH), later toward the cheeks (PALATE_ARCH) and fading there
+    (THROAT_SPAN), with no edge, fold or uvula drawn. Without it the cavity was one even dark
+    from the teeth to the tongue; by px under the teeth, a dark band along their line."""
+    deep = _smooth64(down - PALATE_ARCH * x * x, THROAT_DEPTH[0], THROAT_DEPTH[1])
     light = 1.0 - shows * THROAT_DARK * deep * (1.0 - _smooth64(np.float64(x), THROAT_SPAN[0], THROAT_SPAN[1]))
     for c in range(3):
         rgb[c] *= light
@@ -3159,7 +3177,8 @@ def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
         light = CAVITY_LIGHT_FLOOR + CAVITY_LIGHT_UNDER_TEETH * under_teeth \
             + np.float64(np.float32(CAVITY_LIGHT_NEAR_LOWER) * near_lower) \
             + np.float64(np.float32(CHEEK_LIGHT) * cheeks) * (1.0 - 0.5 * under_teeth)
-        k = light * (1.0 - THROAT_SHADE * (ex[EX_THROAT, i] * (1.0 - under_teeth)))
+        down = _way_down(rows[ROW_BELOW_TEETH, i], np.float64(dl))
+        k = light * (1.0 - THROAT_SHADE * (ex[EX_THROAT, i] * down))
         if across > np.float32(CAVITY_CORNERS[0]):  # the walls into the corners (1 short of them)
             walls = _smooth32(across, CAVITY_CORNERS[0], CAVITY_CORNERS[1])
             k *= np.float64(one - np.float32(CAVITY_CORNER_DARK) * walls)
@@ -3167,7 +3186,7 @@ def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
         for c in range(3):
             out[i, c] = rgb[RGB_THROAT, c] * k
         if palate > 0.0:
-            _palate_at(out[i], rows[ROW_BELOW_TEETH, i], across, mouth_w, palate)
+            _palate_at(out[i], down, across, palate)
         _cavity_tone_at(out, i, tone)
         space = max(rows[ROW_GAP, i], 0.0)
         share = TONGUE_SHARE_WIDE + (1.0 - TONGUE_SHARE_WIDE) * ex[EX_SHARE, i]
