@@ -29,7 +29,7 @@ from facetalk.render.mouth import (
     LIP_SHADOW_REACH, LOWER_GAP_SHARE,
     LOWER_GAP_WEDGE, LOWER_PARTING, LOWER_TOOTH_CONVEX,
     LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING, LOWER_TEETH_PER_SIDE,
-    LOWER_TIP_ROUND, LOWER_TOOTH_ROUND, LOWER_TOOTH_SKEW, SMILE_BARED, SMILE_BARED_SOFT,
+    LOWER_CONTACT_FADE, LOWER_TIP_ROUND, LOWER_TOOTH_ROUND, LOWER_TOOTH_SKEW, SMILE_BARED, SMILE_BARED_SOFT,
     NEAR_JAG, LOWER_GAP_VARY, NEAR_LOWER_TEETH, NEAR_ROLLED, NEAR_WIDENED, NEAR_SHARE_RAMP, NEAR_SINK, NEAR_SLIT_MIN, NEAR_SLIT_SIDES, NEAR_SLIT_WIDEN, TIPS_SLIT_DARK, TIPS_SLIT_CANINES, TIPS_SLIT_GREY, TIPS_SLIT_OPEN, TIPS_SLIT_RISEN, RGB_PENUMBRA,
     LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, LOWER_CENTRAL_JITTER, LOWER_WIDTH_JITTER, NARROW_DEEP, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING, LOWER_SHADE_WARM, LOWER_WARM_CHROMA,
     OWN_ROW_SHOWS, PENUMBRA_REACH, PENUMBRA_WARMTH, PHOTO_TEETH_HIDDEN, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
@@ -264,14 +264,14 @@ class ShadeReference:
         # in the upper row's and the lip's shadow, darker into the lip and toward the corners.
         risen = smoothstep(lower_h / mouth_w, *SMILE_LOWER_RISEN)
         smiled = _smile_bared(lower_h, smiling, mouth_w)
-        uneven, crest_light = _lower_tips(f, rank, side, risen=risen, near=near, smiled=smiled)
+        along = np.clip(d_lower / lower_h, 0, 1)
+        uneven, crest_light = _lower_tips(f, rank, side, risen=risen, near=near, smiled=smiled, along=along)
         rounded = rounded[at] * crest_light[:, None]
         # Each tooth's side of its gaps LOWER_GAP_VARY wider or fainter by the tilt's sine.
         gap_vary = 1.0 + LOWER_GAP_VARY * np.maximum(risen, near) * np.sin(1.7 * rank + 2.1 * side)
         soft = 1.2 + np.maximum(risen, SMILE_BARED_SOFT * smiled) * SMILE_TIP_SOFT * mouth_w
         lower = np.clip((lower_h * sink * uneven * (1.0 - 0.2 * np.abs(2.0 * f - 1.0) ** 8 * rounding) - d_lower)
                         / soft, 0, 1) * lower_show[at]
-        along = np.clip(d_lower / lower_h, 0, 1)
         # A soft wedge: touching at the lip, parting (wider, darker) toward the tips.
         wedge = np.exp(-(np.minimum(f, 1.0 - f)
                          / (LOWER_TOOTH_GAP * (LOWER_GAP_WEDGE[0] + LOWER_GAP_WEDGE[1] * along))) ** 2)
@@ -293,7 +293,7 @@ class ShadeReference:
         row_top = lower_h * sink * (1.0 + risen * SMILE_TIP_JITTER[0])
         bare = np.clip((row_top - d_lower) / soft, 0, 1) * lower_show[at] - lower
         notch = risen * wedge * gap_vary * (SMILE_GAP_DARK * np.maximum(bare, 0.0)
-                                            + SMILE_LOWER_PARTING * (along * along * along) * lower)
+                                            + SMILE_LOWER_PARTING * (along * along * along) ** 2 * lower)
         color[at] = mix(color[at], self._shade_rgb[RGB_THROAT] * SMILE_GAP_LIGHT, notch)
         return color
 
@@ -691,12 +691,13 @@ def _smile_bared(lower_h: np.ndarray, smiling: float, mouth_w: float) -> float:
 
 
 def _lower_tips(f: np.ndarray, rank: np.ndarray, side: np.ndarray, *, risen: np.ndarray,
-                near: np.ndarray, smiled: float) -> tuple[np.ndarray, np.ndarray]:
+                near: np.ndarray, smiled: float, along: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The lower row's (N,) (tips' height factor, light factor) at `f` across tooth `rank` on `side`:
     a smile's risen row's (`risen` 0..1) tips uneven, a spread mouth's (`near` 0..1) NEAR_JAG as
     uneven, a smile's row risen or not (`smiled` 0..1, SMILE_BARED's ramp of smiling) as uneven; bared (risen,
     spread or smiled), each tooth's worn edge rounds into its sides (LOWER_TIP_ROUND), its face
-    convex across it about a crest off its middle (LOWER_TOOTH_ROUND; _lower_tooth_crest)."""
+    convex across it about a crest off its middle (LOWER_TOOTH_ROUND; _lower_tooth_crest), that turn
+    LOWER_CONTACT_FADE less from the tips down to the lip (`along` (N,) 0 at the lip .. 1 at the tips)."""
     jitter, tilt = SMILE_TIP_JITTER[:3], SMILE_TIP_JITTER[3]
     uneven = 1.0 + np.maximum(np.maximum(risen, NEAR_JAG * near), smiled) * (jitter[0] * np.sin(jitter[1] * rank + jitter[2] * side)
                                                         + tilt * (2.0 * f - 1.0) * np.sin(1.7 * rank + 2.1 * side))
@@ -705,7 +706,8 @@ def _lower_tips(f: np.ndarray, rank: np.ndarray, side: np.ndarray, *, risen: np.
     crest = 0.5 + LOWER_TOOTH_SKEW * np.sin(LOWER_SINK_JITTER[1] * rank + LOWER_SINK_JITTER[2] * side)
     x = np.where(f < crest, np.maximum((f - crest) / crest, -1.0), np.minimum((f - crest) / (1.0 - crest), 1.0))
     lit_open = np.maximum(near, smiled * (1.0 - risen))  # a spread mouth's row, a smile's not risen
-    return tips, 1.0 + raised * (LOWER_TOOTH_ROUND[1] - LOWER_TOOTH_ROUND[0] * x * x) + lit_open * LOWER_TOOTH_ROUND[2]
+    turn = LOWER_TOOTH_ROUND[0] * (1.0 - LOWER_CONTACT_FADE * (1.0 - along))  # flush contacts at the lip
+    return tips, 1.0 + raised * (LOWER_TOOTH_ROUND[1] - turn * x * x) + lit_open * LOWER_TOOTH_ROUND[2]
 
 
 def _lower_teeth_along(u: np.ndarray, *, narrow: float) -> tuple[np.ndarray, np.ndarray]:

@@ -3370,8 +3370,9 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
     # its own height, had notches cut between the incisors); 1.0 exactly at ordinary heights.
     rounding = min(1.0, (LOWER_TEETH_HEIGHT[0] + LOWER_TEETH_HEIGHT[1]) * mouth_w / lower_h)
     risen = _smooth64(lower_h / mouth_w, SMILE_LOWER_RISEN[0], SMILE_LOWER_RISEN[1])
+    along = min(max(np.float64(dl) / lower_h, 0.0), 1.0)
     uneven, soft, rounded = _bared_tips(risen, near, smiled, rows[ROW_LOWER_F, i], tooth_sin,
-                                        ex[EX_LOWER_CONVEX, i], ex[EX_ROUNDED, i], mouth_w)
+                                        ex[EX_LOWER_CONVEX, i], ex[EX_ROUNDED, i], mouth_w, along)
     shown = (lower_h * sink * uneven * (1.0 - 0.2 * ex[EX_LOWER_EDGE, i] * rounding) - np.float64(dl)) / soft
     teeth[TH_LOWER_COVER, i] = min(max(shown, 0.0), 1.0) * ls
     # Each tooth's side of its gaps wider or fainter than its neighbour's (LOWER_GAP_VARY): even, the
@@ -3379,7 +3380,6 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
     gap_vary = 1.0 + LOWER_GAP_VARY * max(risen, near) * tooth_sin[2]
     gap = LOWER_GAP_SHARE * (0.75 * ex[EX_LOWER_GAP, i] * gap_vary)
     shadow = np.float32(1.0) - np.float32(LOWER_LIP_SHADOW) * np.float32(ex[EX_LOWER_SHADOW, i])
-    along = min(max(np.float64(dl) / lower_h, 0.0), 1.0)
     tip_light = LOWER_TIP_LIGHT * (1.0 - risen)  # a smile's risen tips stand in the upper row's shade
     # Lit tips reach the ceiling at the tip itself, by a shallower ramp: the light still rises all the
     # way up (a cut at the ceiling left each tooth's outer part flat) and the gaps still darken under it.
@@ -3395,8 +3395,9 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
         # pink-brown in _in_shade's warmth, so the gaps mix toward the throat's colour instead.
         row_top = lower_h * sink * (1.0 + risen * SMILE_TIP_JITTER[0])
         bare = min(max((row_top - np.float64(dl)) / soft, 0.0), 1.0) * ls - teeth[TH_LOWER_COVER, i]
+        tips = along * along * along
         teeth[TH_LOWER_NOTCH, i] = risen * ex[EX_LOWER_GAP, i] * gap_vary * (SMILE_GAP_DARK * max(bare, 0.0)
-                                                                  + SMILE_LOWER_PARTING * (along * along * along)
+                                                                  + SMILE_LOWER_PARTING * (tips * tips)
                                                                   * teeth[TH_LOWER_COVER, i])
     # Neither risen nor a spread mouth's: deep under the lip's edge, in shade (MouthPainter._lower_ordinary).
     # A risen row is lit from a tenth of its rise, a spread one over its whole ROW_NEAR (LOWER_RAISED_LIT).
@@ -3404,12 +3405,13 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
 
 
 @njit(cache=True, nogil=True)
-def _bared_tips(risen, near, smiled, f, tooth_sin, convex, rounded, mouth_w):
+def _bared_tips(risen, near, smiled, f, tooth_sin, convex, rounded, mouth_w, along):
     """A lower tooth's tips at its place `f` 0..1 across it, as far as its row is bared: a risen
     row's (`risen`), a spread mouth's (`near`), a smile's (`smiled`, _smile_bared). Returns the tip
     height's factor (uneven: NEAR_JAG of it for a spread mouth's; rounded down into a V at its sides,
     LOWER_TIP_ROUND of the row's `convex`), the edge's softness (px) and `rounded` times the face's
-    turn from its crest (_lower_tooth_crest; not a flat block). `tooth_sin`: _lower_tooth_sines'."""
+    turn from its crest (_lower_tooth_crest, at `along` 0 at the lip .. 1 at the tips; not a flat
+    block). `tooth_sin`: _lower_tooth_sines'."""
     uneven, soft = 1.0, 1.2
     raised = max(risen, near, smiled)
     jag = max(risen, NEAR_JAG * near, smiled)
@@ -3419,7 +3421,7 @@ def _bared_tips(risen, near, smiled, f, tooth_sin, convex, rounded, mouth_w):
     if raised > 0.0:
         uneven *= 1.0 - raised * LOWER_TIP_ROUND * convex
         # Lit from the opening as a spread mouth's (LOWER_TOOTH_ROUND[2]): a smile's row where not risen.
-        rounded *= _lower_tooth_crest(f, raised, max(near, smiled * (1.0 - risen)), tooth_sin[0])
+        rounded *= _lower_tooth_crest(f, raised, max(near, smiled * (1.0 - risen)), tooth_sin[0], along)
     return uneven, soft, rounded
 
 
@@ -3438,17 +3440,19 @@ def _smile_bared(rows, reach, smiling, mouth_w):
 
 
 @njit(cache=True, nogil=True)
-def _lower_tooth_crest(f, raised, near, tooth_sin):
+def _lower_tooth_crest(f, raised, near, tooth_sin, along):
     """A bared lower tooth's light factor at `f` (0..1 across the tooth), by `raised` (0..1, a
     risen or spread mouth's row; 1 exactly at 0): LOWER_TOOTH_ROUND[1] over 1 on its crest (and
     LOWER_TOOTH_ROUND[2] x `near` more, 0..1, a row lit from the opening: a spread mouth's, a smile's
     where not risen), its face
     turning away toward both sides by LOWER_TOOTH_ROUND[0] x the square of the way out, the crest
     LOWER_TOOTH_SKEW x `tooth_sin` (its _lower_tooth_sines' first) off the middle, so that no two
-    teeth are lit alike."""
+    teeth are lit alike; that turn LOWER_CONTACT_FADE less from the tips (`along` 1) down to the
+    lip (`along` 0), where touching neighbours meet flush."""
     crest = 0.5 + LOWER_TOOTH_SKEW * tooth_sin
     x = max((f - crest) / crest, -1.0) if f < crest else min((f - crest) / (1.0 - crest), 1.0)
-    return 1.0 + raised * (LOWER_TOOTH_ROUND[1] - LOWER_TOOTH_ROUND[0] * x * x) + near * LOWER_TOOTH_ROUND[2]
+    turn = LOWER_TOOTH_ROUND[0] * (1.0 - LOWER_CONTACT_FADE * (1.0 - along))
+    return 1.0 + raised * (LOWER_TOOTH_ROUND[1] - turn * x * x) + near * LOWER_TOOTH_ROUND[2]
 
 
 @njit(cache=True, nogil=True)
@@ -4315,6 +4319,12 @@ LOWER_GAP_VARY = 0.4
 # rounded pegs, corn kernels (judge32b): real ones touch, notched only near the biting edge.
 LOWER_TOOTH_ROUND = (0.16, 0.06, 0.025)
 LOWER_TOOTH_SKEW = 0.12
+# Both neighbours' sides turned away alike drew a dark line down every contact, full height: a
+# smile's row read as tiles split by dark lines from the tips to half way down (judge33). Lower
+# incisors touch; their contacts show as short notches at the tips, so the turn fades by
+# LOWER_CONTACT_FADE of it from the tips down to the lip, and a risen row's gaps part as along ** 6
+# (SMILE_LOWER_PARTING), not along ** 3.
+LOWER_CONTACT_FADE = 0.75
 LOWER_TIP_ROUND = 0.1
 # A smile bares a lower row that does not rise (SMILE_LOWER_RISEN): where the rows stand too far
 # apart to rise (11's, 0.12-0.15 mouth widths), its ordinary-height row is seen tooth by tooth all
@@ -4332,7 +4342,7 @@ SMILE_BARED_SOFT = 0.5
 # uneven (SMILE_TIP_JITTER: amplitude, rank's and side's phase, tilt across each tooth) and soft
 # (SMILE_TIP_SOFT mouth widths), the same enamel as the upper row, only shaded (in the photo's lit
 # teeth's hue, LOWER_TEETH_LIT: warmer, it read duller than the teeth above). Bared, its incisors show as lower incisors
-# are, parted by a wedge: each gap SMILE_LOWER_PARTING * along ** 3 of the way to the dark behind (0
+# are, parted by a wedge: each gap SMILE_LOWER_PARTING * along ** 6 of the way to the dark behind (0
 # where they touch at the lip .. 1 at the tips, over the short tips' parting; as along, a dark line
 # ran two thirds of the way down every gap, piano keys), each tooth's sides
 # SMILE_LOWER_CONVEX * along more turned away toward its rounded tips, and each tooth up to
