@@ -30,7 +30,7 @@ from facetalk.render.mouth import (
     LOWER_GAP_WEDGE, LOWER_PARTING, LOWER_TOOTH_CONVEX,
     LOWER_LIP_SHADOW, LOWER_SINK_JITTER, LOWER_TEETH_HEIGHT, LOWER_TEETH_OPENING, LOWER_TEETH_PER_SIDE,
     LOWER_CONTACT_FADE, LOWER_TIP_ROUND, LOWER_TOOTH_ROUND, LOWER_TOOTH_SKEW, SMILE_BARED, SMILE_BARED_SOFT,
-    NEAR_JAG, LOWER_GAP_VARY, NEAR_LOWER_TEETH, NEAR_ROLLED, NEAR_WIDENED, NEAR_SHARE_RAMP, NEAR_SINK, NEAR_SLIT_MIN, NEAR_SLIT_SIDES, NEAR_SLIT_WIDEN, TIPS_SLIT_DARK, TIPS_SLIT_CANINES, TIPS_SLIT_GREY, TIPS_SLIT_OPEN, TIPS_SLIT_RISEN, RGB_PENUMBRA,
+    NEAR_JAG, NEAR_CORNER_DIM, NEAR_CORNERS, LOWER_GAP_VARY, NEAR_LOWER_TEETH, NEAR_ROLLED, NEAR_WIDENED, NEAR_SHARE_RAMP, NEAR_SINK, NEAR_SLIT_MIN, NEAR_SLIT_SIDES, NEAR_SLIT_WIDEN, TIPS_SLIT_DARK, TIPS_SLIT_CANINES, TIPS_SLIT_GREY, TIPS_SLIT_OPEN, TIPS_SLIT_RISEN, RGB_PENUMBRA,
     LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, LOWER_CENTRAL_JITTER, LOWER_WIDTH_JITTER, NARROW_DEEP, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING, LOWER_SHADE_WARM, LOWER_WARM_CHROMA,
     OWN_ROW_SHOWS, PENUMBRA_REACH, PENUMBRA_WARMTH, PHOTO_TEETH_HIDDEN, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
     TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BACK_DEPTH, TONGUE_BULGE, TONGUE_CELLS,
@@ -43,13 +43,15 @@ from facetalk.render.mouth import (
 )
 
 
-def _risen_dim(risen, along, across, rank, side):
+def _risen_dim(risen, along, across, rank, side, near):
     """The risen row's shade (SMILE_LOWER_DIM): darker down into the lip and toward the corners, and
-    tooth by tooth (SMILE_TOOTH_SHADE); 1 where the row has not risen."""
+    tooth by tooth (SMILE_TOOTH_SHADE); a spread mouth's row (`near`) toward the corners
+    (NEAR_CORNER_DIM); 1 where the row has neither risen nor spread."""
     return (1.0 - SMILE_LOWER_DIM[0] * risen) * (1.0 - SMILE_LOWER_DIM[1] * risen * (1.0 - along)) \
         * (1.0 - SMILE_LOWER_DIM[2] * risen * smoothstep(across.astype(np.float64), *SMILE_LOWER_CORNERS)) \
         * (1.0 - SMILE_TOOTH_SHADE[0] * risen
-           * (0.5 + 0.5 * np.sin(SMILE_TOOTH_SHADE[1] * rank + SMILE_TOOTH_SHADE[2] * side + SMILE_TOOTH_SHADE[3])))
+           * (0.5 + 0.5 * np.sin(SMILE_TOOTH_SHADE[1] * rank + SMILE_TOOTH_SHADE[2] * side + SMILE_TOOTH_SHADE[3]))) \
+        * (1.0 - NEAR_CORNER_DIM * near * smoothstep(across.astype(np.float64), *NEAR_CORNERS))
 
 
 class ShadeReference:
@@ -276,7 +278,7 @@ class ShadeReference:
         wedge = np.exp(-(np.minimum(f, 1.0 - f)
                          / (LOWER_TOOTH_GAP * (LOWER_GAP_WEDGE[0] + LOWER_GAP_WEDGE[1] * along))) ** 2)
         gap = 0.75 * wedge * gap_vary
-        dim = _risen_dim(risen, along, across, rank, side)
+        dim = _risen_dim(risen, along, across, rank, side, near)
         # Tips lit from above, only the base in the lip's shadow (half the upper lip's reach); risen, full
         # height and rounder; the ceiling over _shade_rgb's teeth (a moustache darkens synthetic teeth).
         lower_colour = self._tooth_colour(f, LOWER_GAP_SHARE * gap, d_lower,

@@ -1644,6 +1644,20 @@ def _central_incisors_turn(painter, u: np.ndarray, f: np.ndarray, central: np.nd
     return turned
 
 
+def test_a_spread_mouths_lower_row_darkens_toward_the_corners():
+    """_risen_dim on a spread mouth's row (/i/: ROW_NEAR 1, not risen): mid-mouth as lit as before
+    (exactly 1), 0.7 of the way to a corner more than 0.1 darker (NEAR_CORNER_DIM 0.12 over
+    NEAR_CORNERS: 0.88 now), and a row neither spread nor risen untouched (exactly 1). Lit alike to
+    its last tooth, /i/'s row read as a line of even pegs (judge33)."""
+    from facetalk.render.mouth import _risen_dim
+
+    for along in (0.2, 0.9):
+        assert _risen_dim(0.0, along, 0.0, 0.5, 1.0) == 1.0
+        assert _risen_dim(0.0, along, 0.7, 0.5, 0.0) == 1.0
+        assert _risen_dim(0.0, along, 0.7, 0.5, 1.0) < 0.9
+        assert _risen_dim(0.0, along, 0.4, 0.5, 1.0) > _risen_dim(0.0, along, 0.7, 0.5, 1.0)
+
+
 def test_touching_lower_incisors_part_only_at_their_tips(analysis):
     """A smile's risen lower incisors touch: the turn of each central's face toward its neighbour
     (0.75 of the way from its crest to its side, against its lightest) is near the lip (0.02 mouth

@@ -3387,8 +3387,9 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
     teeth[TH_LOWER_SHADE, i] = _tooth_shade(ex[EX_LOWER_CONVEX, i], gap, shadow, edge,
                                             LOWER_PARTING * (along * along * along),
                                             rounded, LOWER_TOOTH_CONVEX + SMILE_LOWER_CONVEX * risen * along)
+    if risen > 0.0 or near > 0.0:
+        teeth[TH_LOWER_SHADE, i] *= _risen_dim(risen, along, np.float64(across), tooth_sin[3], near)
     if risen > 0.0:
-        teeth[TH_LOWER_SHADE, i] *= _risen_dim(risen, along, np.float64(across), tooth_sin[3])
         # Its gaps show the dark behind: parted over the teeth toward the tips, and bare between
         # the rounded tips up to their jitter's height (SMILE_TIP_JITTER[0]; a tilted tip's raised
         # corner, SMILE_TIP_JITTER[3], may stand over it undarkened). Darkened teeth would turn
@@ -3473,15 +3474,17 @@ def _lower_tooth_sines():
 
 
 @njit(cache=True, nogil=True)
-def _risen_dim(risen, along, across, tooth_sin):
+def _risen_dim(risen, along, across, tooth_sin, near):
     """A smile's risen lower row's shade factor (1 at ordinary heights, `risen` 0): in the upper
     row's and the lip's shadow, darker down into the lip (`along` 0 at it .. 1 at the tips) and
     toward the corners (`across` 0 mid-mouth .. 1), each tooth up to SMILE_TOOTH_SHADE[0] darker than
-    its neighbours by its `tooth_sin` (_lower_tooth_sines' fourth)."""
+    its neighbours by its `tooth_sin` (_lower_tooth_sines' fourth); a spread mouth's row (`near`
+    0..1, rows[ROW_NEAR]) NEAR_CORNER_DIM darker toward the corners (over NEAR_CORNERS across)."""
     tooth = 0.5 + 0.5 * tooth_sin
     return (1.0 - SMILE_LOWER_DIM[0] * risen) * (1.0 - SMILE_LOWER_DIM[1] * risen * (1.0 - along)) \
         * (1.0 - SMILE_LOWER_DIM[2] * risen * _smooth64(across, SMILE_LOWER_CORNERS[0], SMILE_LOWER_CORNERS[1])) \
-        * (1.0 - SMILE_TOOTH_SHADE[0] * risen * tooth)
+        * (1.0 - SMILE_TOOTH_SHADE[0] * risen * tooth) \
+        * (1.0 - NEAR_CORNER_DIM * near * _smooth64(across, NEAR_CORNERS[0], NEAR_CORNERS[1]))
 
 
 @njit(cache=True, nogil=True)
@@ -4307,6 +4310,12 @@ NEAR_SHARE_RAMP = 0.035
 # evenly dark gaps read as a comb (judge31).
 NEAR_JAG = 0.8
 LOWER_GAP_VARY = 0.4
+# A spread mouth's row lies deeper in the mouth toward the corners, out of the light from the
+# opening: NEAR_CORNER_DIM darker over NEAR_CORNERS across (lit alike to its last tooth, /i/'s
+# row read as a line of even pegs, judge33). Not 0.15 from 0.05: /i/'s row fell to 0.77-0.83 of
+# the upper row's light (out/lowrow33).
+NEAR_CORNER_DIM = 0.12
+NEAR_CORNERS = (0.15, 0.65)
 # A bared lower row (risen or spread) at 2x is seen tooth by tooth: each incisor's face convex across
 # its width, its light falling off as the square of the way out from its crest by up to
 # LOWER_TOOTH_ROUND[0] at its sides, the crest LOWER_TOOTH_ROUND[1] over the lit teeth (their colour
