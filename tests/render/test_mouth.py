@@ -442,13 +442,15 @@ def test_shading_keeps_synthetic_teeth_warm(analysis):
     above_edge = d_upper < INCISAL_FROM[0] * (1.0 - TIP_DROP.max()) * SYNTHETIC_UPPER_TEETH_MW * mouth_w
     assert warmth(rgb[above_edge]).min() >= warmth(painter.teeth_rgb) - 0.005
     assert warmth(rgb).min() >= warmth(painter.teeth_rgb) - 0.02
+    # ... and the top, in the lip's shadow, does take some warmth (with none it sits at the tone).
+    assert warmth(rgb[d_upper < 1.0]).mean() >= warmth(painter.teeth_rgb) + 0.03
 
 
 def test_an_opening_lips_sag_toward_its_corners_covers_half_as_much_of_the_synthetic_upper_teeth(analysis):
     """The synthetic upper teeth stay on the skull and a lowered lip covers them (_teeth_lift), all
-    of an even lowering (fear's lip drawn down), but of an opening lip's sag toward its corners
-    (its lowering past its least lowered place) only UPPER_SAG_COVER: with all of it the wide
-    vowel's row was cut off from the centrals' outer halves out (judge33 e: short lozenges)."""
+    of an even lowering (fear's lip drawn down) and of one deepest mid-mouth, but of an opening
+    lip's sag toward its corners (its lowering past the midline's) only UPPER_SAG_COVER: with all of
+    it the wide vowel's row was cut off from the centrals' outer halves out (short lozenges)."""
     from facetalk.render.mouth import UPPER_SAG_COVER
 
     painter = MouthPainter(analysis.rig, _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),)),
@@ -459,6 +461,7 @@ def test_an_opening_lips_sag_toward_its_corners_covers_half_as_much_of_the_synth
     across = np.abs(2.0 * (x - x.min()) / np.ptp(x) - 1.0)
     mouth_w = float(np.ptp(x))
     for lowered, expect in ((np.full(len(ids), 4.0), np.full(len(ids), -4.0)),  # px down: even
+                            (5.0 - 3.0 * across ** 2, -(5.0 - 3.0 * across ** 2)),  # deepest mid-mouth
                             (1.0 + 6.0 * across ** 2, -(1.0 + UPPER_SAG_COVER * 6.0 * across ** 2))):  # a sag
         verts = rest.copy()
         verts[ids, 1] += lowered

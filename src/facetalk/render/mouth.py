@@ -698,11 +698,12 @@ class MouthPainter:
         lift = self._lip_lift(verts, mouth_w, lip_on_skull_xy)
         # An opening's upper lip sags toward the corners, drawn down with them by the jaw, further
         # than it slides down over the teeth, which stand back there along the arch: they take
-        # UPPER_SAG_COVER of its lowering past its least lowered place (all of an even lowering).
-        # With all of it the wide vowel's row was cut off from the centrals' outer halves out
-        # (laterals 0.49 of the centrals' length on 07), short lozenges under the lip (judge33 e).
+        # UPPER_SAG_COVER of its lowering past the midline's (all of an even lowering, and all of
+        # one deepest mid-mouth, as fear's). With all of it the wide vowel's row was cut off from
+        # the centrals' outer halves out, short lozenges under the lip.
         lowered = np.minimum(lift[self._lip_ids], np.float32(0.0))
-        lift[self._lip_ids] += np.float32(1.0 - UPPER_SAG_COVER) * (lowered.max() - lowered)
+        at_midline = lowered[np.argmin(np.abs(self._lip_u - 0.5))]
+        lift[self._lip_ids] += np.float32(1.0 - UPPER_SAG_COVER) * np.maximum(at_midline - lowered, np.float32(0.0))
         # Rounded lips come forward over the teeth (/o/ /u/ show little of them): on a faded print
         # the teeth, as light as its white moustache, filled the top third of /o/'s opening and
         # left a dark slot.
@@ -1355,7 +1356,8 @@ class MouthPainter:
     def _teeth_tints(self, teeth: np.ndarray) -> np.ndarray:
         """(2, N, 3) per-channel factors on the teeth colour for the lower then the upper row at
         _shade_front's (N_TH, N) `teeth` (set only where that row covers): _in_shade's warmth toward
-        the lips as a row darkens; under a photo's own teeth, the lower row is its lit teeth
+        the lips as a row darkens (the synthetic upper row UPPER_SHADE_WARMTH of it: grey-brown in
+        the lip's shadow, not lip red); under a photo's own teeth, the lower row is its lit teeth
         (_lit_teeth_tint), turning yellower, not pinker, as it darkens (LOWER_SHADE_WARM)."""
         tint = np.empty((2, teeth.shape[1], 3))
         if self._own_teeth:  # channel by channel: a (3,) broadcast over (N, 3) took three times as long
@@ -1816,8 +1818,7 @@ LOWER_RAISED_LIT = 10.0
 UPPER_LIP_SHADOW = 0.35
 # How much of _in_shade's warmth the synthetic upper row takes as it darkens (its exponent's
 # share): teeth in the lip's shadow and turning away at their sides go grey-brown, not lip red. With
-# the whole of it their top under the lip and their sides drew a red frame round pale lozenges
-# (judge33 e: 07's and 02's widest vowel).
+# the whole of it their top under the lip and their sides drew a red frame round pale lozenges.
 UPPER_SHADE_WARMTH = 0.4
 LOWER_LIP_SHADOW = 0.3
 TOOTH_EDGE_DARK = 0.08
@@ -2245,9 +2246,9 @@ TIP_POWER = np.array([6.0, 4.0, 1.4, 2.5, 2.5, 2.5, 2.5])
 # central incisors the lightest, each tooth out from them a little darker (turning from the light
 # and deeper in the lips' shade) on top of the corners' shade (CORNER_SHADE); equal lights read as
 # one band (judge33 e). Each tooth also up to UPPER_LIGHT_JITTER lighter or darker by its own phase.
-UPPER_RANK_LIGHT = np.array([1.0, 0.95, 0.9, 0.86, 0.83, 0.8, 0.8, 0.8])
+UPPER_RANK_LIGHT = np.array([1.0, 0.95, 0.9, 0.86, 0.83, 0.8, 0.8])
 UPPER_LIGHT_JITTER = 0.02
-# What is fixed per synthetic upper tooth (side 0 left of the midline, 1 right; rank 0..7 from it
+# What is fixed per synthetic upper tooth (side 0 left of the midline, 1 right; rank 0..6 from it
 # out), taken once here, not a sine per pixel: UT_LONGER its length's share longer (0.06 of a
 # sine), UT_TILT its biting edge's tilt (0.05 of one, times 2f - 1), UT_LIGHT its light
 # (UPPER_RANK_LIGHT, UPPER_LIGHT_JITTER), UT_INCISAL where its translucent edge begins (INCISAL_FROM[0],
@@ -2256,8 +2257,9 @@ UT_LONGER, UT_TILT, UT_LIGHT, UT_INCISAL = range(4)
 
 
 def _upper_tooth_table() -> np.ndarray:
-    """(4, 2, 8) float64 the UT_* values of each synthetic upper tooth by side (0, 1) and rank."""
-    table = np.empty((4, 2, len(UPPER_TOOTH_WIDTHS)))
+    """(4, 2, R) float64 the UT_* values of each synthetic upper tooth by side (0, 1) and rank (R,
+    TOOTH_LENGTH's ranks: _along_at caps a rank there)."""
+    table = np.empty((4, 2, len(TOOTH_LENGTH)))
     for s in range(2):
         for r in range(table.shape[2]):
             rk, sd = float(r), s + 1.0
