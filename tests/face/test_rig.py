@@ -45,9 +45,14 @@ def test_weights_and_bases(analysis):
     assert rig.expression_basis.shape == (len(EXPRESSION_NAMES), rig.n_vertices, 3)
     k = {n: i for i, n in enumerate(EXPRESSION_NAMES)}
     jaw = rig.expression_basis[k["jaw_open"]]
-    # Jaw opening moves the lower lip down (y +) and leaves the upper lip and the eyes alone.
+    # Jaw opening moves the lower lip down (y +) and leaves the upper lip and the eyes alone; the
+    # upper lip's middle lifts apart from it (y -: jaw_lift, taken by jaw_lift_share), the inner
+    # edge 13 and the outer 0 alike (the lip keeps its thickness), the eyes not at all.
     assert jaw[14, 1] > 0.3 * rig.ipd_px and jaw[17, 1] > 0.3 * rig.ipd_px
     assert abs(jaw[13, 1]) < 1e-3 * rig.ipd_px and abs(jaw[0, 1]) < 1e-3 * rig.ipd_px
+    assert -0.12 * rig.ipd_px < rig.jaw_lift[13, 1] < -0.04 * rig.ipd_px
+    assert abs(rig.jaw_lift[0, 1] - rig.jaw_lift[13, 1]) < 0.1 * abs(rig.jaw_lift[13, 1])
+    assert np.abs(rig.jaw_lift[list(lm.LEFT_EYE_UPPER + lm.LEFT_EYE_LOWER)]).max() == 0.0
     assert np.abs(jaw[list(lm.LEFT_EYE_UPPER)]).max() < 1e-6
     # The lips part as a lens: the opening (lower minus upper inner lip drop) tapers toward the corners.
     gaps = [jaw[b, 1] - jaw[a, 1] for a, b in zip(lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER)]
@@ -749,6 +754,39 @@ def test_the_skin_beside_a_mouth_corner_drops_with_it(analysis):
                                           < 0.12 * rig.mouth_width_px)[0] if i not in lips]
             assert near
             assert (drop[near].min() >= 0.85 * drop[c]) == follows, (c, drop[near], drop[c])
+
+
+def test_an_open_jaw_arches_the_upper_inner_lip(analysis):
+    """jaw_open 1 on the bundled photo's toothy smile, whose upper inner lip runs nearly level mid-mouth:
+    the lip's middle lifts, the lift falling off toward each inner corner, so the opening's top is an
+    arch (highest mid-mouth), not the photo's level lip line carried between corners drawn down (the
+    widest vowel's flat-topped bucket at 2x); wide openings only (jaw_lift_share). Measured as the middle inner-lip point's height over the
+    chord between the points half way to each corner (81, 311), against the photo's."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    rig = analysis.rig
+    upper = list(lm.LIPS_INNER_UPPER)
+    mid, sides = upper[len(upper) // 2], (upper[3], upper[-4])
+
+    def rise(xy):  # px the middle stands above the chord between `sides` (y down)
+        a, b = xy[sides[0]], xy[sides[1]]
+        t = (xy[mid, 0] - a[0]) / (b[0] - a[0])
+        return (a[1] + t * (b[1] - a[1])) - xy[mid, 1]
+
+    rest = rise(rig.rest_xyz[:, :2].astype(np.float64))
+    opened = rise(posed_vertices(rig, MotionFrame(t_s=0, jaw_open=1.0))[:, :2].astype(np.float64))
+    jaw = rig.expression_basis[EXPRESSION_NAMES.index("jaw_open")] + rig.jaw_lift
+    lift = -jaw[upper, 1]  # px up the image each inner-lip point moves at jaw 1
+    # 0.037 eye distances with the upper lip drawn down beside the corners alone (JAW_UPPER_LIFT 0)
+    assert opened - rest > 0.05 * rig.ipd_px, (rest, opened)
+    assert lift[len(upper) // 2] > 0.02 * rig.ipd_px, lift
+    # highest at the middle, less at each point out toward the corners (the lens's drop there aside)
+    assert np.all(np.diff(lift[:len(upper) // 2 + 1]) > 0) and np.all(np.diff(lift[len(upper) // 2:]) < 0), lift
+    # Speech's small openings take none of it (/i/, a smile: jaw 0.1-0.3), a wide one part: 0.65 a quarter.
+    for jaw, share in ((0.3, 0.0), (0.65, 0.25)):
+        moved = posed_vertices(rig, MotionFrame(t_s=0, jaw_open=jaw))[mid, 1] - rig.rest_xyz[mid, 1]
+        assert abs(moved + share * lift[len(upper) // 2]) < 1e-3 * rig.ipd_px, (jaw, moved, lift[len(upper) // 2])
 
 
 def _inner_gaps(rig, **params) -> np.ndarray:

@@ -3345,7 +3345,12 @@ def test_a_wide_open_toothy_mouth_arches_its_top_and_its_teeth_follow(analysis, 
                                    widened=painter._widened(verts, None)), peak
 
     wide, peak = arch(jaw_open=1.0)
-    assert wide[0] == 0.0 and (wide[1:] > 0.05 * peak).all(), (wide, peak)
+    # The top arches: the rig's own sag (its upper lip's middle lifted, face.rig.JAW_UPPER_LIFT) and
+    # the faces' drop beyond it together bring the lip down toward the corners.
+    verts = posed_vertices(analysis.rig, MotionFrame(t_s=0, jaw_open=1.0))
+    depth = verts[painter._lip_ids, :2].astype(np.float64) @ mouth._face_down(verts[:, :2])
+    sag = np.interp(u, painter._lip_u, depth - depth[len(depth) // 2])
+    assert wide[0] == 0.0 and (wide[1:] + sag[1:] > 0.05 * peak).all(), (wide, sag, peak)
     assert not arch(jaw_open=0.2, lip_spread=0.75)[0].any()
     ids = np.full(2, lm.LIPS_INNER_UPPER[len(lm.LIPS_INNER_UPPER) // 2])
     laid = []
@@ -3825,9 +3830,10 @@ def test_a_corner_face_is_clamped_to_the_lip_edge_as_drawn_once_its_line_is_clea
     free = renderer.render(frame).astype(float)
     # Up to 2 levels while the lens was cut by u; cut across the mouth, the faces reach nearer the
     # corners, where the line is cleared less: 5 levels on 35 px; 6 on 11 px with the wide lens's
-    # fuller ends (LENS_POWER_WIDE).
+    # fuller ends (LENS_POWER_WIDE); 10 on 16 px with the upper lip's middle lifted (face.rig's
+    # JAW_UPPER_LIFT, 0.18 of it at jaw 0.6), the faces reaching further in beside it.
     off = np.abs(clamped - free).max(axis=2)
-    assert off.max() <= 6.0 and (off > 2).sum() <= 40, (off.max(), (off > 2).sum())
+    assert off.max() <= 10.0 and (off > 2).sum() <= 40, (off.max(), (off > 2).sum())
 
 
 def test_a_corner_face_reads_the_lip_as_cleared_beside_it(analysis, monkeypatch):
@@ -4641,7 +4647,8 @@ def test_wide_open_the_opening_ends_where_the_lens_closes_across_the_mouth(analy
         return composite(out, box, ys, xs, *args, **kwargs)
 
     painter._taper_corners, painter._composite = spy_taper, spy_composite
-    for jaw, least_beyond in ((1.0, 10), (0.6, 20)):
+    # (at jaw 1, 8 px beyond with the upper lip's middle lifted, face.rig.JAW_UPPER_LIFT; 14 before)
+    for jaw, least_beyond in ((1.0, 5), (0.6, 20)):
         frame = MotionFrame(t_s=0, jaw_open=jaw)
         renderer.render(frame)
         if jaw < 1.0:  # part way: the reach, and the outline's fit with it, mixed
@@ -4652,7 +4659,9 @@ def test_wide_open_the_opening_ends_where_the_lens_closes_across_the_mouth(analy
         across = np.abs(2.0 * ((seen["xy"] - left) @ (right - left)) / ((right - left) @ (right - left)) - 1.0)
         beyond = across > seen["reach"]
         assert beyond.sum() > least_beyond, (jaw, int(beyond.sum()))  # the rig's opening reaches past the lens's ends
-        assert seen["covered"].sum() > 200, (jaw, int(seen["covered"].sum()))
+        # 140 at jaw 1 (over 200 before the rig's upper lip lifted mid-mouth, face.rig.JAW_UPPER_LIFT:
+        # its own arch leaves the faces less to cover)
+        assert seen["covered"].sum() > 100, (jaw, int(seen["covered"].sum()))
         assert seen["covered"][beyond].all(), (jaw, int((~seen["covered"][beyond]).sum()))
 
 

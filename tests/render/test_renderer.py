@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from facetalk.face.rig import jaw_lift_share
 from facetalk.motion.frame import MotionFrame
 from facetalk.render.raster import RasterMesh, WarpBuffers, WarpSource
 from facetalk.render.renderer import Renderer, lid_vertices, opened_vertices, posed_vertices, rotation_matrix
@@ -58,7 +59,8 @@ def _posed_reference(rig, frame):
     """posed_vertices in plain numpy, as its docstring states it."""
     coeffs = np.asarray(frame.expression(), np.float64)
     verts = (rig.rest_xyz + np.tensordot(np.maximum(coeffs, 0.0), rig.expression_basis, axes=1)
-             - np.tensordot(np.minimum(coeffs, 0.0), rig.expression_basis_negative, axes=1))
+             - np.tensordot(np.minimum(coeffs, 0.0), rig.expression_basis_negative, axes=1)
+             + jaw_lift_share(frame.jaw_open) * rig.jaw_lift)
     if frame.lip_press:
         gap = verts[rig.press_lower] - verts[rig.press_upper]
         length = np.linalg.norm(gap[:, :2], axis=1, keepdims=True)
@@ -332,7 +334,8 @@ def test_the_warp_and_the_reset_go_over_the_drawn_columns_only_and_the_frames_st
 
 
 def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
-    """Without a press, _pose is each coefficient's product added in turn and then each vertex's
+    """Without a press, _pose is each coefficient's product added in turn, the upper lip's jaw lift,
+    and then each vertex's
     rotation about the pivot, weighed, in float32 and in that order: numpy's separate multiplies
     and adds give the same bits (the flat, vectorized loops changed no rounding)."""
     from facetalk.render.renderer import _head_transform
@@ -349,6 +352,9 @@ def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
                                       rig.expression_basis_negative):
             if c != 0:
                 out += (c * shape) if c > 0 else (-c) * negative
+        lift = np.float32(jaw_lift_share(frame.jaw_open))
+        if lift != 0:  # the upper lip's lift, by jaw_open squared, after the coefficients
+            out += lift * rig.jaw_lift
         rot, shift = _head_transform(rig, frame, np.float32)
         x = out - rig.pivot_xyz
         moved = [x[:, 0] * rot[j, 0] + x[:, 1] * rot[j, 1] + x[:, 2] * rot[j, 2] + rig.pivot_xyz[j] + shift[j]

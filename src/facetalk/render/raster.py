@@ -409,6 +409,7 @@ class RasterMesh:
         expressive = np.any(rig.expression_basis != 0, axis=(0, 2)) | np.any(rig.expression_basis_negative != 0,
                                                                             axis=(0, 2))
         expressive[rig.press_vertex] = True
+        expressive |= np.any(rig.jaw_lift != 0, axis=1)
         head_only = active & ~expressive[rig.triangles].any(axis=1)
         return cls(src_xy=np.ascontiguousarray(rig.rest_xyz[:, :2]), triangles=rig.triangles, active=active,
                    weighed=rig.material == MATERIAL_CAVITY, depth_bias=rig.depth_bias, head_only=head_only,

@@ -18,7 +18,7 @@ from numba import njit
 from facetalk.face.analysis import FaceAnalysis
 from facetalk.face.landmarks import FACE_OVAL, LIPS_INNER_UPPER
 from facetalk.face.glasses import Glasses
-from facetalk.face.rig import MATERIAL_CAVITY, FaceRig
+from facetalk.face.rig import MATERIAL_CAVITY, FaceRig, jaw_lift_share
 from facetalk.motion.frame import MotionFrame
 from facetalk.params import EXPRESSION_NAMES
 from facetalk.render.camera import Camera
@@ -58,7 +58,8 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
     labiodental = frame.upper_lip_raise * 4.0 * frame.lip_press * (1.0 - frame.lip_press)
     rot, shift = _head_transform(rig, frame, np.float32)
     out = np.empty_like(rig.rest_xyz)
-    _pose(rig.rest_xyz, rig.expression_basis, rig.expression_basis_negative, coeffs, rig.press_vertex,
+    _pose(rig.rest_xyz, rig.expression_basis, rig.expression_basis_negative, coeffs, rig.jaw_lift,
+          np.float32(jaw_lift_share(frame.jaw_open)), rig.press_vertex,
           rig.press_upper, rig.press_lower, rig.press_weight, np.float32(frame.lip_press),
           np.float32(labiodental * LABIODENTAL_GAP * rig.mouth_width_px), rig.head_weight, rot, rig.pivot_xyz,
           shift, out)
@@ -69,10 +70,10 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
 # call overhead alone (while the lids move, the open-eyed twin is posed by _pose_some on the few
 # vertices a blink or a gaze moves).
 @njit(cache=True, nogil=True)
-def _pose(rest, basis, basis_negative, coeffs, press_vertex, press_upper, press_lower, press_weight, press,
-          teeth_px, head_weight, rot, pivot, shift, out):
+def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, press_vertex, press_upper, press_lower, press_weight,
+          press, teeth_px, head_weight, rot, pivot, shift, out):
     """posed_vertices' arithmetic into `out` (V, 3) float32: the expression (coefficients (K,),
-    bases (K, V, 3)), the lip press (closing each pair's gap up to `teeth_px` short of shut),
+    bases (K, V, 3)), the upper lip's (V, 3) `jaw_lift` by `lift` (jaw_lift_share), the lip press (closing each pair's gap up to `teeth_px` short of shut),
     then the head pose (rotation `rot` about `pivot`, then `shift`) by each vertex's weight."""
     out[:] = rest
     flat = out.reshape(-1)
@@ -87,6 +88,11 @@ def _pose(rest, basis, basis_negative, coeffs, press_vertex, press_upper, press_
         for i in range(flat.shape[0]):
             u = np.uintp(i)
             flat[u] += c * flat_shape[u]
+    if lift != 0:  # a wide opening's only (face.rig.JAW_UPPER_LIFT_FROM)
+        flat_lift = jaw_lift.reshape(-1)
+        for i in range(flat.shape[0]):
+            u = np.uintp(i)
+            flat[u] += lift * flat_lift[u]
     if press != 0:
         n = press_vertex.shape[0]
         gaps = np.empty((n, 3), np.float32)
