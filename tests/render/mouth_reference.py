@@ -127,11 +127,14 @@ class ShadeReference:
             d_rest = d_lip * to_rest
             own = np.nonzero(d_rest < length)[0]
             weight = np.clip((length[own] - d_rest[own]) / 1.5, 0, 1)
-            if sign < 0:
-                weight *= 1.0 - lower_show[own]
+            along = sign * d_rest[own]
+            if sign < 0:  # the lower row cut to (1 - lower_show) of its run, whole, its tips sampled
+                keep = (1.0 - lower_show[own]).astype(np.float64)  # in lower_show's dtype, as the pass
+                weight = np.clip((length[own] * keep - d_rest[own]) / 1.5, 0, 1)
+                along = along - length[own] * (1.0 - keep)
             else:
                 weight *= 1.0 - wide * smoothstep(np.abs(2.0 * u[own] - 1.0), *PHOTO_TEETH_HIDDEN)
-            src = interp(anchor_xy, own) + sign * d_rest[own, None] * self._down
+            src = interp(anchor_xy, own) + along[:, None] * self._down
             color[own] = mix(color[own], sample_points(self.image, src), weight)
             laid[own] = np.maximum(laid[own], weight)
         return color, laid

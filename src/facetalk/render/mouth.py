@@ -863,7 +863,8 @@ class MouthPainter:
         from the two lips, `runs` how far (px) the photo's opening goes with each jaw there
         (paint's), `interp` paint's barycentric lookup of per-vertex values at the pixels. Its lower
         row hands over to the synthetic lower teeth (in its teeth's colour) as the jaw opens wide
-        (`lower_show`; `show32`: its values are float32's, as _shade's): the sliver of it a photo
+        (`lower_show`; `show32`: its values are float32's, as _shade's), shortening to its tips
+        (_photo_reach): the sliver of it a photo
         shows, stretched along a wide lower lip, reads as a grey band. Its upper row's back teeth
         give way to the dark mouth as the jaw opens wide (`u`: the pixels' place along the mouth,
         `peak_opening`: the opening's height at its widest, px): the stretched corners of a mouth
@@ -2427,9 +2428,13 @@ def _photo_reach(d_lip, length, lower_show, u, to_rest, wide, show32, sign, down
     """_lay_photo_interior's numpy steps for one lip in one compiled pass, in numpy's dtypes: the
     pixels (own (n,) int64) whose float32 `d_lip` px from the lip, in rest px (times `to_rest`,
     rest / posed mouth width, taken in float32), lie within the photo's (N,) float64 run `length`
-    from it, their (n,) float64 weight (the lower lip's, `sign` -1, less (N,) `lower_show`: float32
-    values where `show32`; the upper's less `wide` of PHOTO_TEETH_HIDDEN's smoothstep at float32
-    `u`), and (n, 2) their offset from the lip's anchor along (2,) `down` (`sign` times the rest px)."""
+    from it, their (n,) float64 weight (the upper's less `wide` of PHOTO_TEETH_HIDDEN's smoothstep at
+    float32 `u`), and (n, 2) their offset from the lip's anchor along (2,) `down` (`sign` times the
+    rest px). The lower lip's (`sign` -1) run is cut to (1 - (N,) `lower_show`) of it (float32 values
+    where `show32`), laid whole and sampled from its far end, the row's tips: the photo's lower row
+    is that tall in _shade_rows (ROW_LOWER_PX) and the rows' gap shaded above it; laid over its
+    whole run at (1 - lower_show) opacity, it drew a pale translucent band without teeth where the
+    synthetic row, shorter, did not reach (11's /i/, judge33 d)."""
     to_rest = np.float32(to_rest)
     one, n = np.float32(1.0), 0
     for i in range(d_lip.shape[0]):
@@ -2441,12 +2446,14 @@ def _photo_reach(d_lip, length, lower_show, u, to_rest, wide, show32, sign, down
         if not np.float64(d_rest) < length[i]:
             continue
         w = min(max((length[i] - np.float64(d_rest)) / 1.5, 0.0), 1.0)
-        if sign < 0.0:
-            w *= np.float64(one - np.float32(lower_show[i])) if show32 else 1.0 - lower_show[i]
+        along = np.float64(np.float32(sign) * d_rest)
+        if sign < 0.0:  # the row's tips, (1 - lower_show) of its run, whole: _shade_rows' ROW_LOWER_PX
+            keep = np.float64(one - np.float32(lower_show[i])) if show32 else 1.0 - lower_show[i]
+            w = min(max((length[i] * keep - np.float64(d_rest)) / 1.5, 0.0), 1.0)
+            along -= length[i] * (1.0 - keep)
         elif wide > 0.0:
             hidden = _smooth32(abs(np.float32(2.0) * u[i] - one), PHOTO_TEETH_HIDDEN[0], PHOTO_TEETH_HIDDEN[1])
             w *= np.float64(one - np.float32(wide) * hidden)
-        along = np.float64(np.float32(sign) * d_rest)
         own[k], weight[k], offset[k, 0], offset[k, 1] = i, w, along * down[0], along * down[1]
         k += 1
     return own, weight, offset
