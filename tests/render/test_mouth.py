@@ -4414,14 +4414,15 @@ def test_photo_interior_passes_equal_numpy_steps_to_the_bit(analysis, lower_f32)
 
 def test_a_handing_over_photo_lower_row_is_laid_whole_at_its_tips(analysis):
     """Part way through the hand-over to the synthetic lower teeth (lower_show 0.6), the photo's own
-    lower row is laid whole over (1 - 0.6) of its run from the lip and not at all beyond, and what
-    is laid there is the photo's row from 0.6 of its run up (its tips): laid at 0.4 opacity over its
-    whole run, it drew a pale translucent band with no teeth in it (11's /i/, judge33 d)."""
+    lower row is laid whole over the lower part of (1 - 0.6) of its run from the lip (fading out
+    over the upper LOWER_CUT_FADE of it) and not at all beyond, and what is laid there is the
+    photo's row from 0.6 of its run up (its tips): laid at 0.4 opacity over its whole run, it drew
+    a pale translucent band with no teeth in it (11's /i/, judge33 d)."""
     from facetalk.imaging import sample_points
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     mouth_w = painter._rest_mouth_w  # rest px = posed px
-    n, run, show = 400, 0.1 * mouth_w, 0.6
+    n, run, show = 400, 0.15 * mouth_w, 0.6
     ids = np.full(n, len(painter._anchor_xy) // 2)
     interp = lambda per_vertex, only=slice(None): per_vertex[ids][only]  # noqa: E731
     d_lower = np.linspace(0.0, 1.2 * run, n).astype(np.float32)
@@ -4431,7 +4432,7 @@ def test_a_handing_over_photo_lower_row_is_laid_whole_at_its_tips(analysis):
                                        runs=runs, lower_show=np.full(n, show), mouth_w=mouth_w,
                                        u=np.full(n, 0.5, np.float32), peak_opening=0.25 * mouth_w)
     kept = (1.0 - show) * run
-    whole, none = d_lower < kept - 1.5, d_lower >= kept
+    whole, none = d_lower < kept * (1.0 - mouth_module.LOWER_CUT_FADE), d_lower >= kept
     assert whole.sum() > 50 and none.sum() > 50
     assert np.all(laid[whole] == 1.0) and np.all(laid[none] == 0.0)
     tips = painter._lower_anchor_xy[ids[whole]] - (d_lower[whole, None] + show * run) * painter._down

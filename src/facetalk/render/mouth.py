@@ -2423,6 +2423,10 @@ def _cavity_gather(tri_id, bary, material, triangles, x0, y0, x1, y1):
     return ys, xs, tri_index, tris, weights
 
 
+# The share of a handing-over photo lower row's kept height (_photo_reach) over which it fades out at its top.
+LOWER_CUT_FADE = 0.5
+
+
 @njit(cache=True, nogil=True)
 def _photo_reach(d_lip, length, lower_show, u, to_rest, wide, show32, sign, down):
     """_lay_photo_interior's numpy steps for one lip in one compiled pass, in numpy's dtypes: the
@@ -2431,7 +2435,8 @@ def _photo_reach(d_lip, length, lower_show, u, to_rest, wide, show32, sign, down
     from it, their (n,) float64 weight (the upper's less `wide` of PHOTO_TEETH_HIDDEN's smoothstep at
     float32 `u`), and (n, 2) their offset from the lip's anchor along (2,) `down` (`sign` times the
     rest px). The lower lip's (`sign` -1) run is cut to (1 - (N,) `lower_show`) of it (float32 values
-    where `show32`), laid whole and sampled from its far end, the row's tips: the photo's lower row
+    where `show32`), laid whole but for its upper LOWER_CUT_FADE, which fades out, and sampled from
+    its far end, the row's tips: the photo's lower row
     is that tall in _shade_rows (ROW_LOWER_PX) and the rows' gap shaded above it; laid over its
     whole run at (1 - lower_show) opacity, it drew a pale translucent band without teeth where the
     synthetic row, shorter, did not reach (11's /i/, judge33 d)."""
@@ -2447,9 +2452,12 @@ def _photo_reach(d_lip, length, lower_show, u, to_rest, wide, show32, sign, down
             continue
         w = min(max((length[i] - np.float64(d_rest)) / 1.5, 0.0), 1.0)
         along = np.float64(np.float32(sign) * d_rest)
-        if sign < 0.0:  # the row's tips, (1 - lower_show) of its run, whole: _shade_rows' ROW_LOWER_PX
+        if sign < 0.0:  # the row's tips, (1 - lower_show) of its run: _shade_rows' ROW_LOWER_PX
             keep = np.float64(one - np.float32(lower_show[i])) if show32 else 1.0 - lower_show[i]
-            w = min(max((length[i] * keep - np.float64(d_rest)) / 1.5, 0.0), 1.0)
+            # fading out over its upper half (LOWER_CUT_FADE): a 1.5 px cut, a light edge moving
+            # with the jaw, changed ~100 px by > 20 levels a step of an /i/ jaw sweep on 11
+            kept = length[i] * keep
+            w = min(max((kept - np.float64(d_rest)) / max(1.5, LOWER_CUT_FADE * kept), 0.0), 1.0)
             along -= length[i] * (1.0 - keep)
         elif wide > 0.0:
             hidden = _smooth32(abs(np.float32(2.0) * u[i] - one), PHOTO_TEETH_HIDDEN[0], PHOTO_TEETH_HIDDEN[1])
