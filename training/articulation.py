@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from facetalk.audio.mel import FRAME_RATE  # the target frames' rate, as build_lip_corpus times them
 # The mouth parameters, in MotionFrame units (motion.frame), in model-output order.
 from facetalk.motion.lipsync import PARAMS  # noqa: F401 - the table's columns, as the runtime names them
 REST = (0.0, 0.0, 0.0, 0.0, 0.0)  # silence: the photo's own mouth
@@ -243,6 +244,29 @@ def blend(segments: list[Segment], times_s: np.ndarray, *, press_reach_share: fl
         den[lo:hi] += d
     out = np.where(den > 0, num / np.maximum(den, 1e-12), 0.0)
     return out.astype(np.float32)
+
+
+# cap_press_in_phones: the tongue's closures and narrowings, by their first IPA letter. At rap speed a
+# bilabial's press dominance (20 against their 0.6-0.8) reaches through a 25-40 ms /t d k s/ between two
+# bilabials and shuts it in the targets themselves (docs/models/lipsync.md, round 17).
+NONLABIAL_CONSONANTS = frozenset("tdnszkgɡl")
+
+
+def cap_press_in_phones(targets: np.ndarray, phones: list[tuple[str, float, float]], *, cap: float,
+                        letters: frozenset[str] = NONLABIAL_CONSONANTS) -> np.ndarray:
+    """(T, len(PARAMS)) targets (frame j at j / 100 s, as build_lip_corpus times them) with lip_press at
+    most `cap` on the frames inside the phones [(ipa, start_s, end_s)] whose first IPA letter is in
+    `letters`; a copy, every other value as it was. Such a phone's own press is 0: what the cap cuts is
+    a neighbouring closure's coarticulated press."""
+    out = np.array(targets, copy=True)
+    press = PARAMS.index("lip_press")
+    times_s = np.arange(len(out)) / FRAME_RATE
+    for name, start_s, end_s in phones:
+        symbols = ipa_symbols(name)
+        if symbols and symbols[0][0] in letters:
+            a, b = np.searchsorted(times_s, [start_s, end_s])
+            out[a:b, press] = np.minimum(out[a:b, press], cap)
+    return out
 
 
 # CMU/ARPAbet phones (pocketsphinx's en-us model) in IPA, for force-aligned human speech.

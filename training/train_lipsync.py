@@ -31,7 +31,7 @@ from torch import nn
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: `training` is not installed
 from facetalk.audio.mel import FRAME_RATE, N_FEATURES, log_mel  # noqa: E402
 from facetalk.motion.lipsync import VOICE_LEVEL  # noqa: E402
-from training.articulation import PARAMS, ipa_symbols  # noqa: E402
+from training.articulation import PARAMS, cap_press_in_phones, ipa_symbols  # noqa: E402
 
 LOOKAHEAD_FRAMES = 2
 CHANNELS = 80
@@ -55,6 +55,10 @@ FALSE_PRESS_TARGET = 0.05
 # --false-press-phones narrows that charge to the frames inside the named phones (by their first IPA
 # letter), e.g. the closure-like consonants a beat's hit is pressed on: the vowels around a bilabial,
 # where the press's onset and release fall, stay free.
+# --music-gap-weight: the lip gap's excess over its target (jaw * (1 - press) left open) on the frames inside
+# the bilabials of the items the press weight weighs is charged that many times in all: a jaw of 0.36 with a
+# press of 0.85 (gap 0.054, open by the runtime's SHUT_GAP 0.05) costs more than the press's shortfall says.
+BILABIALS = frozenset("pbm")
 
 
 class LipNet(nn.Module):
@@ -174,6 +178,7 @@ class Corpus:
     press_weight: np.ndarray  # (frames,) multiplies the press's shortfall loss; ones by default
     voice_weight: np.ndarray  # (frames,) multiplies the voice_level loss; ones by default
     false_press_weight: np.ndarray  # (frames,) weighs the press's excess where none is due; zeros by default
+    gap_weight: np.ndarray  # (frames,) weighs the lip gap's excess over its target, beside its error; zeros by default
 
 
 @dataclass(frozen=True)
@@ -188,14 +193,20 @@ class Schedule:
 
 def load_corpus(path: Path, *, voice_level: bool = False, music_press_weight: float = 1.0,
                 music_voice_weight: float = 1.0, press_weight_needs: tuple[str, ...] = ("music",),
-                music_false_press_weight: float = 0.0, false_press_phones: frozenset[str] = frozenset()) -> Corpus:
+                music_false_press_weight: float = 0.0, false_press_phones: frozenset[str] = frozenset(),
+                music_gap_weight: float = 1.0, press_cap: float | None = None) -> Corpus:
+    """The corpus at `path` with its loss weights; `press_cap`: the training targets' press at most that
+    inside the tongue's closures (articulation.cap_press_in_phones; None: the targets as built)."""
     feats, targets, offsets = load(path, "train")
     v_feats, v_targets, v_offsets = load(path, "valid")
+    # The items' augmentations and phones are read once, and only where a weight or the cap needs them.
+    items = (json.loads((path / "train.json").read_text())["items"]
+             if music_press_weight != 1.0 or music_voice_weight != 1.0 or music_false_press_weight
+             or music_gap_weight != 1.0 or press_cap is not None else None)
+    if press_cap is not None:
+        targets = capped_press_targets(targets=targets, items=items, offsets=offsets, cap=press_cap)
     if voice_level:
         targets = np.concatenate([targets, _ahead_max(np.load(path / "train.npz")["voice_level"])[:, None]], axis=1)
-    # The items' augmentations are read once, and only where a weight needs them.
-    items = (json.loads((path / "train.json").read_text())["items"]
-             if music_press_weight != 1.0 or music_voice_weight != 1.0 or music_false_press_weight else None)
     press_weight, voice_weight = (np.ones(len(feats), np.float32) if weight == 1.0
                                   else music_frame_weights(items=items, offsets=offsets, weight=weight, needs=needs)
                                   for weight, needs in ((music_press_weight, press_weight_needs),
@@ -207,8 +218,22 @@ def load_corpus(path: Path, *, voice_level: bool = False, music_press_weight: fl
     if music_false_press_weight and false_press_phones:
         false_press_weight = false_press_weight * phone_frame_mask(items=items, offsets=offsets,
                                                                    letters=false_press_phones)
+    gap_weight = (np.zeros(len(feats), np.float32) if music_gap_weight == 1.0
+                  else (music_gap_weight - 1.0) * phone_frame_mask(items=items, offsets=offsets, letters=BILABIALS)
+                  * music_frame_weights(items=items, offsets=offsets, weight=1.0, needs=press_weight_needs,
+                                        elsewhere=0.0))
     return Corpus(feats=feats, targets=targets, v_feats=v_feats, v_offsets=v_offsets, v_targets=v_targets,
-                  press_weight=press_weight, voice_weight=voice_weight, false_press_weight=false_press_weight)
+                  press_weight=press_weight, voice_weight=voice_weight, false_press_weight=false_press_weight,
+                  gap_weight=gap_weight.astype(np.float32))
+
+
+def capped_press_targets(*, targets: np.ndarray, items: list[dict], offsets: np.ndarray, cap: float) -> np.ndarray:
+    """(frames, len(PARAMS)) targets with each item's press capped at `cap` inside its tongue's closures
+    (articulation.cap_press_in_phones on the item's own frames and phones)."""
+    if len(items) != len(offsets) - 1:
+        raise ValueError(f"{len(items)} items for {len(offsets) - 1} utterances in the corpus")
+    return np.concatenate([cap_press_in_phones(targets[a:b], item["phones"], cap=cap)
+                           for item, a, b in zip(items, offsets[:-1], offsets[1:])]).astype(targets.dtype)
 
 
 def music_frame_weights(*, items: list[dict], offsets: np.ndarray, weight: float,
@@ -247,8 +272,8 @@ def _ahead_max(level: np.ndarray) -> np.ndarray:
 def random_crops(*, net: LipNet, x_all: torch.Tensor, y_all: torch.Tensor, w_all: torch.Tensor, schedule: Schedule,
                  rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """A batch of crops of the stream: inputs carry the receptive field's worth of past frames and
-    LOOKAHEAD_FRAMES of future ones; targets and the loss weights `w_all` (frames, 3: the press's
-    shortfall's, the voice level's, the false press's) are the crop's own frames."""
+    LOOKAHEAD_FRAMES of future ones; targets and the loss weights `w_all` (frames, 4: the press's
+    shortfall's, the voice level's, the false press's, the gap's excess's) are the crop's own frames."""
     span = net.receptive_field - 1 + schedule.crop + LOOKAHEAD_FRAMES
     starts = rng.integers(0, len(x_all) - span, size=schedule.batch)
     idx = torch.from_numpy(starts[:, None] + np.arange(span)[None, :])
@@ -260,11 +285,13 @@ def random_crops(*, net: LipNet, x_all: torch.Tensor, y_all: torch.Tensor, w_all
 
 
 def crop_loss(*, pred: torch.Tensor, y: torch.Tensor, press_weight: torch.Tensor | None = None,
-              voice_weight: torch.Tensor | None = None, false_press_weight: torch.Tensor | None = None) -> torch.Tensor:
+              voice_weight: torch.Tensor | None = None, false_press_weight: torch.Tensor | None = None,
+              gap_weight: torch.Tensor | None = None) -> torch.Tensor:
     """Weighted error of the predicted mouth `pred` against the targets `y`, both (B, T, len(PARAMS)),
     or both with the voice level after them; `press_weight` (B, T) multiplies the press's shortfall,
     `voice_weight` (B, T) the voice level's error, `false_press_weight` (B, T) adds the press's excess
-    over a target under FALSE_PRESS_TARGET."""
+    over a target under FALSE_PRESS_TARGET, `gap_weight` (B, T) the lip gap's excess over its target's
+    (on top of the gap's squared error, at the same factor)."""
     voice = 0.0
     if y.shape[-1] > len(PARAMS):
         voice_err = (pred[..., len(PARAMS):] - y[..., len(PARAMS):]) ** 2
@@ -276,7 +303,10 @@ def crop_loss(*, pred: torch.Tensor, y: torch.Tensor, press_weight: torch.Tensor
     # What shows is the lip gap, jaw * (1 - press): fit it directly. A bilabial left
     # open, or a mouth open in silence, looks worse than a closure on a /t/: both are
     # penalised more.
-    gap = (pred[..., JAW] * (1 - pred[..., PRESS]) - y[..., JAW] * (1 - y[..., PRESS])) ** 2
+    gap_excess = pred[..., JAW] * (1 - pred[..., PRESS]) - y[..., JAW] * (1 - y[..., PRESS])
+    gap = gap_excess ** 2
+    if gap_weight is not None:
+        gap = gap + torch.relu(gap_excess) ** 2 * gap_weight
     under_press = torch.relu(y[..., PRESS] - pred[..., PRESS]) ** 2
     if press_weight is not None:
         under_press = under_press * press_weight
@@ -297,7 +327,8 @@ def train(*, net: LipNet, corpus: Corpus, silence: np.ndarray, schedule: Schedul
     opt = torch.optim.AdamW(net.parameters(), lr=schedule.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * min(s / total, 1.0))))
     x_all, y_all = torch.from_numpy(corpus.feats), torch.from_numpy(corpus.targets)
-    w_all = torch.from_numpy(np.stack([corpus.press_weight, corpus.voice_weight, corpus.false_press_weight], axis=1))
+    w_all = torch.from_numpy(np.stack([corpus.press_weight, corpus.voice_weight, corpus.false_press_weight,
+                                       corpus.gap_weight], axis=1))
     started = time.time()
     for epoch in range(schedule.epochs):
         net.train()
@@ -305,7 +336,7 @@ def train(*, net: LipNet, corpus: Corpus, silence: np.ndarray, schedule: Schedul
         for _ in range(steps_per_epoch):
             x, y, w = random_crops(net=net, x_all=x_all, y_all=y_all, w_all=w_all, schedule=schedule, rng=rng)
             loss = crop_loss(pred=net(x)[:, LOOKAHEAD_FRAMES:], y=y, press_weight=w[..., 0], voice_weight=w[..., 1],
-                             false_press_weight=w[..., 2])
+                             false_press_weight=w[..., 2], gap_weight=w[..., 3])
             running += optimizer_step(net=net, loss=loss, opt=opt, sched=sched)
         net.eval()
         corr = jaw_correlation(net, corpus.v_feats, corpus.v_targets, corpus.v_offsets, silence)
@@ -325,7 +356,8 @@ def optimizer_step(*, net: nn.Module, loss: torch.Tensor, opt: torch.optim.Optim
     return loss.item()
 
 
-def main() -> None:
+def parser() -> argparse.ArgumentParser:
+    """The command line's options (main checks their combinations)."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", default="out/lip_corpus")
     ap.add_argument("--out", default="src/facetalk/data/lipsync.onnx")
@@ -350,8 +382,19 @@ def main() -> None:
                          "(e.g. t d k s n l ɡ g); all such frames by default")
     ap.add_argument("--music-voice-weight", type=float, default=1.0,
                     help="multiplies the voice_level loss on items whose augmentation carries music (1: off)")
+    ap.add_argument("--music-gap-weight", type=float, default=1.0,
+                    help="the lip gap's excess over its target on the bilabials' frames of the items "
+                         "--music-press-weight weighs, charged this many times in all (1: off, the committed recipe)")
+    ap.add_argument("--cap-nonlabial-press", type=float, default=None, metavar="CAP",
+                    help="the training targets' press at most CAP inside /t d n s z k g l/ (a neighbouring "
+                         "bilabial's coarticulation; articulation.cap_press_in_phones; default: as built)")
     ap.add_argument("--init", metavar="MODEL.onnx",
                     help="start from this exported model's weights (a fine-tune; --lr and --epochs then small)")
+    return ap
+
+
+def main() -> None:
+    ap = parser()
     args = ap.parse_args()
     if args.music_voice_weight != 1.0 and not args.voice_level:
         ap.error("--music-voice-weight weighs the voice_level output, which only --voice-level trains")
@@ -364,7 +407,8 @@ def main() -> None:
                          music_voice_weight=args.music_voice_weight,
                          press_weight_needs=("music", "tempo") if args.fast_music_only else ("music",),
                          music_false_press_weight=args.music_false_press_weight,
-                         false_press_phones=frozenset(args.false_press_phones))
+                         false_press_phones=frozenset(args.false_press_phones),
+                         music_gap_weight=args.music_gap_weight, press_cap=args.cap_nonlabial_press)
     silence = log_mel(np.zeros(1600, np.float32))[0]
     if args.init:  # a fine-tune: the given model's weights and standardisation, not the corpus's
         net = load_onnx_net(Path(args.init))

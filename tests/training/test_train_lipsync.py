@@ -172,3 +172,52 @@ def test_init_loads_the_committed_onnx_model_into_the_torch_net():
         assert np.abs(got_state.numpy() - want_state).max() < 1e-5
         state = want_state
     assert float(np.abs(want).max()) > 0.1  # the outputs compared are not all at rest
+
+
+def test_the_gap_weight_charges_only_a_gap_left_open_beyond_its_target():
+    """A lip gap 0.2 over its target (jaw 0.4, press 0.5 on a shut target) costs 2 x weight x 0.2^2 more on
+    weighted frames; a gap under its target, and frames of weight 0, cost nothing more."""
+    y = torch.zeros(1, 4, len(train.PARAMS))
+    y[0, :, train.JAW] = torch.tensor([0.4, 0.4, 0.4, 0.4])
+    y[0, :, train.PRESS] = torch.tensor([1.0, 0.0, 1.0, 1.0])
+    pred = y.clone()
+    pred[0, :, train.PRESS] = torch.tensor([0.5, 0.5, 0.5, 1.0])  # gaps 0.2 over, 0.2 under, 0.2 over, exact
+    weight = torch.tensor([[3.0, 3.0, 0.0, 3.0]])
+    extra = float(train.crop_loss(pred=pred, y=y, gap_weight=weight) - train.crop_loss(pred=pred, y=y))
+    assert extra == pytest.approx(2.0 * 3.0 * 0.2 ** 2 / 4, rel=1e-5)
+    assert train.crop_loss(pred=pred, y=y, gap_weight=torch.zeros(1, 4)) == train.crop_loss(pred=pred, y=y)
+
+
+def _corpus_with_phones(tmp_path, *, items, offsets, targets=None):
+    frames = int(offsets[-1])
+    targets = np.zeros((frames, len(train.PARAMS)), np.float32) if targets is None else targets
+    for split in ("train", "valid"):
+        np.savez(tmp_path / f"{split}.npz", feats=np.zeros((frames, 43), np.float32), targets=targets,
+                 voice_level=np.zeros(frames, np.float32), offsets=np.asarray(offsets))
+    (tmp_path / "train.json").write_text(json.dumps({"items": items}))
+
+
+def test_music_gap_weight_lands_on_the_bilabials_of_the_fast_music_items(tmp_path):
+    """--music-gap-weight 4: the excess is charged 3 more times (4 in all) inside the fast-music item's /m/ and
+    /b/ (frames j / 100 s), not on its /t/ or vowel, and nowhere on the item with music alone."""
+    phones = [["t", 0.0, 0.015], ["a", 0.015, 0.03], ["m", 0.03, 0.05], ["b", 0.05, 0.07]]
+    items = [{"augmentation": ["tempo1.50", "music-3dB"], "phones": phones},
+             {"augmentation": ["music0dB"], "phones": [["m", 0.0, 0.02]]}]
+    _corpus_with_phones(tmp_path, items=items, offsets=[0, 7, 9])
+    assert train.load_corpus(tmp_path).gap_weight.tolist() == [0] * 9
+    corpus = train.load_corpus(tmp_path, music_gap_weight=4.0, press_weight_needs=("music", "tempo"))
+    assert corpus.gap_weight.tolist() == [0, 0, 0, 3, 3, 3, 3, 0, 0]
+    assert corpus.press_weight.tolist() == [1] * 9 and corpus.false_press_weight.tolist() == [0] * 9
+
+
+def test_press_cap_lowers_the_training_targets_press_inside_the_tongues_closures_only(tmp_path):
+    """--cap-nonlabial-press 0.5: a press of 0.9 inside /t/ and /s/ (frames j / 100 s) drops to 0.5; inside
+    /m/ and the vowel it stays, as do the other parameters and the validation split."""
+    targets = np.full((7, len(train.PARAMS)), 0.9, np.float32)
+    phones = [["t", 0.0, 0.015], ["a", 0.015, 0.03], ["m", 0.03, 0.05], ["s", 0.05, 0.07]]
+    _corpus_with_phones(tmp_path, items=[{"augmentation": [], "phones": phones}], offsets=[0, 7], targets=targets)
+    corpus = train.load_corpus(tmp_path, press_cap=0.5)
+    assert corpus.targets[:, train.PRESS].tolist() == pytest.approx([0.5, 0.5, 0.9, 0.9, 0.9, 0.5, 0.5])
+    others = [k for k in range(len(train.PARAMS)) if k != train.PRESS]
+    assert (corpus.targets[:, others] == 0.9).all() and (corpus.v_targets == 0.9).all()
+    assert (train.load_corpus(tmp_path).targets == 0.9).all()
