@@ -805,8 +805,10 @@ def sentence_over_music():
 
 def test_under_music_the_voices_level_follows_the_voice_better_with_the_voice_level_net(model, sentence_over_music):
     """The lip model's voice_level under music 6 dB louder than the voice follows the clean
-    sentence's (its own estimate without the music) at r 0.45-0.72 over voiced frames; blended with
-    the bundled voice-level net where music makes up the sound, at 0.61-0.81, higher on each piece."""
+    sentence's (its own estimate without the music) at r 0.56-0.72 over voiced frames; blended with
+    the bundled voice-level net where music makes up the sound, at 0.61-0.80, higher on each piece.
+    (Round 14's lip model, before round 20's fine-tune on fast speech over beats, followed it at
+    0.45-0.72 on its own and 0.61-0.81 blended.)"""
     from facetalk.audio.mel import VOICING, log_mel
     from facetalk.motion.lipsync import VoiceUnderMusic
 
@@ -822,8 +824,8 @@ def test_under_music_the_voices_level_follows_the_voice_better_with_the_voice_le
     clean_frames, clean, _ = levels(speech)
     voiced = clean_frames[:, VOICING] > 0.5
     r = np.array([[np.corrcoef(x[voiced], clean[voiced])[0, 1] for x in levels(mixed)[1:]] for mixed in mixes])
-    # r own 0.53 0.72 0.45, blended 0.62 0.81 0.61
-    assert np.all(r[:, 1] > r[:, 0] + 0.06) and r[:, 1].mean() > r[:, 0].mean() + 0.09, r
+    # r own 0.612 0.722 0.556, blended 0.616 0.799 0.612
+    assert np.all(r[:, 1] > r[:, 0]) and r[:, 1].mean() > r[:, 0].mean() + 0.03 and r[:, 1].min() > 0.6, r
 
 
 def test_the_blend_is_the_lip_models_where_the_voice_is_the_sound_the_nets_raised_under_music():
