@@ -252,6 +252,20 @@ def blend(segments: list[Segment], times_s: np.ndarray, *, press_reach_share: fl
 NONLABIAL_CONSONANTS = frozenset("tdnszkgɡl")
 
 
+def phone_frames(phones: list[tuple[str, float, float]], *, n_frames: int,
+                 letters: frozenset[str]) -> np.ndarray:
+    """(n_frames,) bool: True on the frames (frame j at j / FRAME_RATE s, as build_lip_corpus times its
+    targets) inside the phones [(ipa, start_s, end_s)] whose first IPA letter is in `letters`."""
+    inside = np.zeros(n_frames, bool)
+    times_s = np.arange(n_frames) / FRAME_RATE
+    for name, start_s, end_s in phones:
+        symbols = ipa_symbols(name)
+        if symbols and symbols[0][0] in letters:
+            a, b = np.searchsorted(times_s, [start_s, end_s])
+            inside[a:b] = True
+    return inside
+
+
 def cap_press_in_phones(targets: np.ndarray, phones: list[tuple[str, float, float]], *, cap: float,
                         letters: frozenset[str] = NONLABIAL_CONSONANTS) -> np.ndarray:
     """(T, len(PARAMS)) targets (frame j at j / 100 s, as build_lip_corpus times them) with lip_press at
@@ -260,12 +274,8 @@ def cap_press_in_phones(targets: np.ndarray, phones: list[tuple[str, float, floa
     a neighbouring closure's coarticulated press."""
     out = np.array(targets, copy=True)
     press = PARAMS.index("lip_press")
-    times_s = np.arange(len(out)) / FRAME_RATE
-    for name, start_s, end_s in phones:
-        symbols = ipa_symbols(name)
-        if symbols and symbols[0][0] in letters:
-            a, b = np.searchsorted(times_s, [start_s, end_s])
-            out[a:b, press] = np.minimum(out[a:b, press], cap)
+    inside = phone_frames(phones, n_frames=len(out), letters=letters)
+    out[inside, press] = np.minimum(out[inside, press], cap)
     return out
 
 

@@ -31,7 +31,7 @@ from torch import nn
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: `training` is not installed
 from facetalk.audio.mel import FRAME_RATE, N_FEATURES, log_mel  # noqa: E402
 from facetalk.motion.lipsync import VOICE_LEVEL  # noqa: E402
-from training.articulation import PARAMS, cap_press_in_phones, ipa_symbols  # noqa: E402
+from training.articulation import PARAMS, cap_press_in_phones, phone_frames  # noqa: E402
 
 LOOKAHEAD_FRAMES = 2
 CHANNELS = 80
@@ -252,15 +252,9 @@ def phone_frame_mask(*, items: list[dict], offsets: np.ndarray, letters: frozens
     targets) inside the items' phones whose first IPA letter is in `letters`, 0 elsewhere."""
     if len(items) != len(offsets) - 1:
         raise ValueError(f"{len(items)} items for {len(offsets) - 1} utterances in the corpus")
-    mask = np.zeros(offsets[-1], np.float32)
-    for item, first, end in zip(items, offsets[:-1], offsets[1:]):
-        times_s = np.arange(end - first) / FRAME_RATE
-        for name, start_s, end_s in item["phones"]:
-            symbols = ipa_symbols(name)
-            if symbols and symbols[0][0] in letters:
-                a, b = np.searchsorted(times_s, [start_s, end_s])
-                mask[first + a:first + b] = 1.0
-    return mask
+    return np.concatenate([phone_frames(item["phones"], n_frames=end - first, letters=letters)
+                           for item, first, end in zip(items, offsets[:-1], offsets[1:])]
+                          + [np.zeros(0, bool)]).astype(np.float32)
 
 
 def _ahead_max(level: np.ndarray) -> np.ndarray:

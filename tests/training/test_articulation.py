@@ -1,4 +1,4 @@
-"""training/articulation.py: cap_press_in_phones (the tongue's closures kept open in the targets)."""
+"""training/articulation.py: phone_frames and cap_press_in_phones (the tongue's closures kept open in the targets)."""
 
 import numpy as np
 import pytest
@@ -34,3 +34,13 @@ def test_the_cap_reads_a_phones_first_ipa_letter():
     phones = [("t\u032a", 0.0, 0.03), ("k\u02b0", 0.03, 0.06), ("f", 0.06, 0.09)]
     capped = art.cap_press_in_phones(targets, phones, cap=0.3)
     assert capped[:, PRESS].tolist() == pytest.approx([0.3] * 6 + [1.0] * 3)
+
+
+def test_phone_frames_marks_the_frames_inside_the_named_phones_at_j_over_100_s():
+    """Frame j at j / 100 s: /t/ over 0-0.03 s holds frames 0-2, /m/ over 0.05-0.08 s frames 5-7 (0.08 is
+    the next phone's); /a/ and an unnamed letter hold none; frames past the last phone none."""
+    phones = [("t\u032a", 0.0, 0.03), ("a", 0.03, 0.05), ("m", 0.05, 0.08), ("f", 0.08, 0.1)]
+    inside = art.phone_frames(phones, n_frames=12, letters=frozenset("tm"))
+    assert inside.dtype == bool and inside.tolist() == [True] * 3 + [False] * 2 + [True] * 3 + [False] * 4
+    assert not art.phone_frames(phones, n_frames=12, letters=frozenset("sz")).any()
+    assert art.phone_frames(phones, n_frames=0, letters=frozenset("tm")).shape == (0,)
