@@ -394,6 +394,10 @@ def main() -> None:
         ap.error("--music-voice-weight weighs the voice_level output, which only --voice-level trains")
     if args.false_press_phones and not args.music_false_press_weight:
         ap.error("--false-press-phones narrows --music-false-press-weight, which is 0")
+    if args.music_gap_weight < 1.0:  # charged (W - 1) times on top of the loss: under 1 would reward a gap left open
+        ap.error(f"--music-gap-weight {args.music_gap_weight} is under 1 (1: off)")
+    if args.cap_nonlabial_press is not None and not 0.0 <= args.cap_nonlabial_press <= 1.0:
+        ap.error(f"--cap-nonlabial-press {args.cap_nonlabial_press} is outside 0..1, the press's range")
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     rng = np.random.default_rng(args.seed)

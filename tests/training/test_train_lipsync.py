@@ -221,3 +221,20 @@ def test_press_cap_lowers_the_training_targets_press_inside_the_tongues_closures
     others = [k for k in range(len(train.PARAMS)) if k != train.PRESS]
     assert (corpus.targets[:, others] == 0.9).all() and (corpus.v_targets == 0.9).all()
     assert (train.load_corpus(tmp_path).targets == 0.9).all()
+
+
+@pytest.mark.parametrize("flags, named", [(["--music-gap-weight", "0.5"], "--music-gap-weight"),
+                                          (["--cap-nonlabial-press", "-0.1"], "--cap-nonlabial-press"),
+                                          (["--cap-nonlabial-press", "1.5"], "--cap-nonlabial-press")])
+def test_a_gap_weight_under_1_or_a_press_cap_outside_0_to_1_is_refused_in_one_line(flags, named):
+    """A gap weight under 1 would charge (W - 1) < 0 times, rewarding a bilabial's gap left open; a press
+    cap outside the press's 0..1 caps nothing or everything. Refused before the corpus is read."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, str(root / "training" / "train_lipsync.py"), "--corpus",
+                             "/nonexistent", *flags], capture_output=True, text=True, timeout=120, cwd=root)
+    assert result.returncode == 2
+    assert named in result.stderr.splitlines()[-1] and "Traceback" not in result.stderr
