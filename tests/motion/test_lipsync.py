@@ -806,9 +806,9 @@ def sentence_over_music():
 def test_under_music_the_voices_level_follows_the_voice_better_with_the_voice_level_net(model, sentence_over_music):
     """The lip model's voice_level under music 6 dB louder than the voice follows the clean
     sentence's (its own estimate without the music) at r 0.56-0.72 over voiced frames; blended with
-    the bundled voice-level net where music makes up the sound, at 0.61-0.80, higher on each piece.
-    (Round 14's lip model, before round 20's fine-tune on fast speech over beats, followed it at
-    0.45-0.72 on its own and 0.61-0.81 blended.)"""
+    the bundled voice-level net where music makes up the sound, at 0.61-0.80. The net's job: lift the
+    pieces where the lip model's own estimate is under 0.6 by at least 0.04, and lose no more than
+    0.005 on the rest."""
     from facetalk.audio.mel import VOICING, log_mel
     from facetalk.motion.lipsync import VoiceUnderMusic
 
@@ -825,7 +825,10 @@ def test_under_music_the_voices_level_follows_the_voice_better_with_the_voice_le
     voiced = clean_frames[:, VOICING] > 0.5
     r = np.array([[np.corrcoef(x[voiced], clean[voiced])[0, 1] for x in levels(mixed)[1:]] for mixed in mixes])
     # r own 0.612 0.722 0.556, blended 0.616 0.799 0.612
-    assert np.all(r[:, 1] > r[:, 0]) and r[:, 1].mean() > r[:, 0].mean() + 0.03 and r[:, 1].min() > 0.6, r
+    gain = r[:, 1] - r[:, 0]
+    weak = r[:, 0] < 0.6
+    assert weak.any(), r  # a piece the net has to lift, else the test tests nothing
+    assert gain[weak].min() >= 0.04 and gain.min() > -0.005 and gain.mean() > 0.03 and r[:, 1].min() > 0.6, r
 
 
 def test_the_blend_is_the_lip_models_where_the_voice_is_the_sound_the_nets_raised_under_music():
