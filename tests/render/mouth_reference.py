@@ -43,10 +43,10 @@ from facetalk.render.mouth import (
 )
 
 
-def _risen_dim(risen, along, across, rank, side, near):
-    """The risen row's shade (SMILE_LOWER_DIM): darker down into the lip and toward the corners, and
-    tooth by tooth (SMILE_TOOTH_SHADE); a spread mouth's row (`near`) toward the corners
-    (NEAR_CORNER_DIM); 1 where the row has neither risen nor spread."""
+def _bared_row_dim(risen, along, across, rank, side, near):
+    """A bared lower row's shade (_bared_row_dim): a risen row's (SMILE_LOWER_DIM) darker down into
+    the lip and toward the corners, and tooth by tooth (SMILE_TOOTH_SHADE); a spread mouth's row
+    (`near`) toward the corners (NEAR_CORNER_DIM); 1 where the row has neither risen nor spread."""
     return (1.0 - SMILE_LOWER_DIM[0] * risen) * (1.0 - SMILE_LOWER_DIM[1] * risen * (1.0 - along)) \
         * (1.0 - SMILE_LOWER_DIM[2] * risen * smoothstep(across.astype(np.float64), *SMILE_LOWER_CORNERS)) \
         * (1.0 - SMILE_TOOTH_SHADE[0] * risen
@@ -282,7 +282,7 @@ class ShadeReference:
         wedge = np.exp(-(np.minimum(f, 1.0 - f)
                          / (LOWER_TOOTH_GAP * (LOWER_GAP_WEDGE[0] + LOWER_GAP_WEDGE[1] * along))) ** 2)
         gap = 0.75 * wedge * gap_vary
-        dim = _risen_dim(risen, along, across, rank, side, near)
+        dim = _bared_row_dim(risen, along, across, rank, side, near)
         # Tips lit from above, only the base in the lip's shadow (half the upper lip's reach); risen, full
         # height and rounder; the ceiling over _shade_rgb's teeth (a moustache darkens synthetic teeth).
         lower_colour = self._tooth_colour(f, LOWER_GAP_SHARE * gap, d_lower,

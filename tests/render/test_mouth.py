@@ -1673,7 +1673,7 @@ def test_a_spread_mouths_lower_row_darkens_toward_the_corners(analysis):
         """The teeth's mean luma (where they cover fully) far over near, NEAR_CORNER_DIM `dim`
         (None: as it is), the pixel code run as Python or compiled."""
         with pytest.MonkeyPatch.context() as patch:
-            for name in ("_shade_front", "_lower_tooth_at", "_risen_dim") if python else ():
+            for name in ("_shade_front", "_lower_tooth_at", "_bared_row_dim") if python else ():
                 patch.setattr(mouth_module, name, getattr(mouth_module, name).py_func)
             if dim is not None:
                 patch.setattr(mouth_module, "NEAR_CORNER_DIM", dim)

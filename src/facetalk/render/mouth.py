@@ -3403,7 +3403,7 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
                                             LOWER_PARTING * (along * along * along),
                                             rounded, LOWER_TOOTH_CONVEX + SMILE_LOWER_CONVEX * risen * along)
     if risen > 0.0 or near > 0.0:
-        teeth[TH_LOWER_SHADE, i] *= _risen_dim(risen, along, np.float64(across), tooth_sin[3], near)
+        teeth[TH_LOWER_SHADE, i] *= _bared_row_dim(risen, along, np.float64(across), tooth_sin[3], near)
     if risen > 0.0:
         # Its gaps show the dark behind: parted over the teeth toward the tips, and bare between
         # the rounded tips up to their jitter's height (SMILE_TIP_JITTER[0]; a tilted tip's raised
@@ -3489,12 +3489,13 @@ def _lower_tooth_sines():
 
 
 @njit(cache=True, nogil=True)
-def _risen_dim(risen, along, across, tooth_sin, near):
-    """A smile's risen lower row's shade factor (1 at ordinary heights, `risen` 0): in the upper
-    row's and the lip's shadow, darker down into the lip (`along` 0 at it .. 1 at the tips) and
-    toward the corners (`across` 0 mid-mouth .. 1), each tooth up to SMILE_TOOTH_SHADE[0] darker than
-    its neighbours by its `tooth_sin` (_lower_tooth_sines' fourth); a spread mouth's row (`near`
-    0..1, rows[ROW_NEAR]) NEAR_CORNER_DIM darker toward the corners (over NEAR_CORNERS across)."""
+def _bared_row_dim(risen, along, across, tooth_sin, near):
+    """A bared lower row's shade factor (1 where it has neither risen, `risen` 0, nor spread, `near`
+    0). A smile's risen row (`risen` 0..1) in the upper row's and the lip's shadow: darker down into
+    the lip (`along` 0 at it .. 1 at the tips) and toward the corners (`across` 0 mid-mouth .. 1),
+    each tooth up to SMILE_TOOTH_SHADE[0] darker than its neighbours by its `tooth_sin`
+    (_lower_tooth_sines' fourth); a spread mouth's row (`near` 0..1, rows[ROW_NEAR]) NEAR_CORNER_DIM
+    darker toward the corners (over NEAR_CORNERS across)."""
     tooth = 0.5 + 0.5 * tooth_sin
     return (1.0 - SMILE_LOWER_DIM[0] * risen) * (1.0 - SMILE_LOWER_DIM[1] * risen * (1.0 - along)) \
         * (1.0 - SMILE_LOWER_DIM[2] * risen * _smooth64(across, SMILE_LOWER_CORNERS[0], SMILE_LOWER_CORNERS[1])) \
