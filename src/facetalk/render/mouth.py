@@ -3174,6 +3174,29 @@ def _along_at(across, uu, edges):
 
 
 @njit(cache=True, nogil=True)
+def _cavity_light_at(i, dl, across, rows, ex):
+    """_shade_back's cavity at pixel i: (its light, a factor on the throat's colour; the way down
+    there, _way_down). Lit under the upper teeth, over the lower lip (`dl` px over it) and from the
+    cheeks toward the corners (`across` float32, 0 mid-mouth .. 1), shaded mid-mouth into the throat
+    by the way down (THROAT_SHADE), on the walls into the corners (CAVITY_CORNERS) and in a narrow
+    slot (SLOT_SHADE). `ex`: _shade's first numpy stage."""
+    one = np.float32(1.0)
+    cheeks = _smooth32(across, CHEEK_SPAN[0], CHEEK_SPAN[1])
+    near_lower = np.float32(ex[EX_NEAR_LOWER, i]) * (one - np.float32(FLOOR_SHADE) * cheeks)
+    under_teeth = ex[EX_UNDER_TEETH, i]
+    light = CAVITY_LIGHT_FLOOR + CAVITY_LIGHT_UNDER_TEETH * under_teeth \
+        + np.float64(np.float32(CAVITY_LIGHT_NEAR_LOWER) * near_lower) \
+        + np.float64(np.float32(CHEEK_LIGHT) * cheeks) * (1.0 - 0.5 * under_teeth)
+    down = _way_down(rows[ROW_BELOW_TEETH, i], np.float64(dl))
+    k = light * (1.0 - THROAT_SHADE * (ex[EX_THROAT, i] * down))
+    if across > np.float32(CAVITY_CORNERS[0]):  # the walls into the corners (1 short of them)
+        walls = _smooth32(across, CAVITY_CORNERS[0], CAVITY_CORNERS[1])
+        k *= np.float64(one - np.float32(CAVITY_CORNER_DARK) * walls)
+    k *= 1.0 - SLOT_SHADE[1] * rows[ROW_SLOT, i]
+    return k, down
+
+
+@njit(cache=True, nogil=True)
 def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
     """_shade's second stage: the cavity (_cavity, the throat's shade _palate_at, its tone
     _cavity_tone_at) into `out` (N, 3) and the tongue's shape into `tongue` (N_TG, N): its height
@@ -3186,18 +3209,7 @@ def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
     tone = _cavity_tone(rgb[RGB_THROAT], rgb[RGB_TONGUE_BACK])
     for i in range(u.shape[0]):
         dl, op, across = d_lower[i], opening[i], abs(np.float32(2.0) * u[i] - one)
-        cheeks = _smooth32(across, CHEEK_SPAN[0], CHEEK_SPAN[1])
-        near_lower = np.float32(ex[EX_NEAR_LOWER, i]) * (one - np.float32(FLOOR_SHADE) * cheeks)
-        under_teeth = ex[EX_UNDER_TEETH, i]
-        light = CAVITY_LIGHT_FLOOR + CAVITY_LIGHT_UNDER_TEETH * under_teeth \
-            + np.float64(np.float32(CAVITY_LIGHT_NEAR_LOWER) * near_lower) \
-            + np.float64(np.float32(CHEEK_LIGHT) * cheeks) * (1.0 - 0.5 * under_teeth)
-        down = _way_down(rows[ROW_BELOW_TEETH, i], np.float64(dl))
-        k = light * (1.0 - THROAT_SHADE * (ex[EX_THROAT, i] * down))
-        if across > np.float32(CAVITY_CORNERS[0]):  # the walls into the corners (1 short of them)
-            walls = _smooth32(across, CAVITY_CORNERS[0], CAVITY_CORNERS[1])
-            k *= np.float64(one - np.float32(CAVITY_CORNER_DARK) * walls)
-        k *= 1.0 - SLOT_SHADE[1] * rows[ROW_SLOT, i]
+        k, down = _cavity_light_at(i, dl, across, rows, ex)
         for c in range(3):
             out[i, c] = rgb[RGB_THROAT, c] * k
         if palate > 0.0:
