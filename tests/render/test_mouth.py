@@ -4482,17 +4482,19 @@ def test_photo_interior_passes_equal_numpy_steps_to_the_bit(analysis, lower_f32)
     assert np.array_equal(color, want) and np.array_equal(laid, want_laid)
 
 
-def test_a_handing_over_photo_lower_row_is_laid_whole_at_its_tips(analysis):
+@pytest.mark.parametrize("show", [0.0, 0.05, 0.6])
+def test_a_photo_lower_row_is_cut_to_its_kept_height_and_sampled_from_its_tips(analysis, show):
     """Part way through the hand-over to the synthetic lower teeth (lower_show 0.6), the photo's own
-    lower row is laid whole over the lower part of (1 - 0.6) of its run from the lip (fading out
-    over the upper LOWER_CUT_FADE of it) and not at all beyond, and what is laid there is the
-    photo's row from 0.6 of its run up (its tips): laid at 0.4 opacity over its whole run, it drew
-    a pale translucent band with no teeth in it (11's /i/, judge33 d)."""
+    lower row is laid whole over the lower part of (1 - 0.6) of its run from the lip, fades out
+    linearly over the upper LOWER_CUT_FADE of that, and is not laid beyond; what is laid there is
+    the photo's row from 0.6 of its run up (its tips). Laid at 0.4 opacity over its whole run, it
+    drew a pale translucent band with no teeth in it (11's /i/, judge33 d). A row not handing over
+    (lower_show 0) fades over the same share of its whole run: a 1.5 px edge there flickered."""
     from facetalk.imaging import sample_points
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     mouth_w = painter._rest_mouth_w  # rest px = posed px
-    n, run, show = 400, 0.15 * mouth_w, 0.6
+    n, run = 400, 0.15 * mouth_w
     ids = np.full(n, len(painter._anchor_xy) // 2)
     interp = lambda per_vertex, only=slice(None): per_vertex[ids][only]  # noqa: E731
     d_lower = np.linspace(0.0, 1.2 * run, n).astype(np.float32)
@@ -4502,9 +4504,13 @@ def test_a_handing_over_photo_lower_row_is_laid_whole_at_its_tips(analysis):
                                        runs=runs, lower_show=np.full(n, show), mouth_w=mouth_w,
                                        u=np.full(n, 0.5, np.float32), peak_opening=0.25 * mouth_w)
     kept = (1.0 - show) * run
-    whole, none = d_lower < kept * (1.0 - mouth_module.LOWER_CUT_FADE), d_lower >= kept
-    assert whole.sum() > 50 and none.sum() > 50
+    width = max(1.5, mouth_module.LOWER_CUT_FADE * kept)
+    whole, none = d_lower < kept - width, d_lower >= kept
+    fade = ~whole & ~none
+    assert whole.sum() > 50 and none.sum() > 50 and fade.sum() >= 3
     assert np.all(laid[whole] == 1.0) and np.all(laid[none] == 0.0)
+    assert np.allclose(laid[fade], np.clip((kept - d_lower[fade]) / width, 0.0, 1.0), atol=1e-5)
+    assert laid[fade].min() < 0.9 and laid[fade].max() > 0.1
     tips = painter._lower_anchor_xy[ids[whole]] - (d_lower[whole, None] + show * run) * painter._down
     assert np.abs(color[whole] - sample_points(painter.image, tips)).max() < 1e-6
 

@@ -864,12 +864,12 @@ class MouthPainter:
         (paint's), `interp` paint's barycentric lookup of per-vertex values at the pixels. Its lower
         row hands over to the synthetic lower teeth (in its teeth's colour) as the jaw opens wide
         (`lower_show`; `show32`: its values are float32's, as _shade's), shortening to its tips
-        (_photo_reach): the sliver of it a photo
-        shows, stretched along a wide lower lip, reads as a grey band. Its upper row's back teeth
-        give way to the dark mouth as the jaw opens wide (`u`: the pixels' place along the mouth,
-        `peak_opening`: the opening's height at its widest, px): the stretched corners of a mouth
-        open for /a/ cover them, and the photo's shadowed premolars hung from a corner's steep lip
-        edge stood as pale panels either side of the dark opening, squaring it into a box.
+        (_photo_reach): the sliver of it a photo shows, stretched along a wide lower lip, reads as
+        a grey band. Its upper row's back teeth give way to the dark mouth as the jaw opens wide
+        (`u`: the pixels' place along the mouth, `peak_opening`: the opening's height at its
+        widest, px): the stretched corners of a mouth open for /a/ cover them, and the photo's
+        shadowed premolars hung from a corner's steep lip edge stood as pale panels either side of
+        the dark opening, squaring it into a box.
         `lowered` (N,) px, <= 0: how far the upper lip stands below its place on the skull
         (_lip_lift); it covers that much of the upper row, which stays. `arch` (N,) px: how far the
         upper lip's inner face comes down over the opening there (_upper_arch); the photo's own
@@ -2421,7 +2421,8 @@ def _cavity_gather(tri_id, bary, material, triangles, x0, y0, x1, y1):
     return ys, xs, tri_index, tris, weights
 
 
-# The share of a handing-over photo lower row's kept height (_photo_reach) over which it fades out at its top.
+# The share of a photo lower row's kept height (_photo_reach) over which it fades out at its top, at every
+# lower_show: a row not handing over too, whose sharp top moved with the jaw (11's corners at /i/).
 LOWER_CUT_FADE = 0.5
 
 
@@ -2433,11 +2434,11 @@ def _photo_reach(d_lip, length, lower_show, u, to_rest, wide, show32, sign, down
     from it, their (n,) float64 weight (the upper's less `wide` of PHOTO_TEETH_HIDDEN's smoothstep at
     float32 `u`), and (n, 2) their offset from the lip's anchor along (2,) `down` (`sign` times the
     rest px). The lower lip's (`sign` -1) run is cut to (1 - (N,) `lower_show`) of it (float32 values
-    where `show32`), laid whole but for its upper LOWER_CUT_FADE, which fades out, and sampled from
-    its far end, the row's tips: the photo's lower row
-    is that tall in _shade_rows (ROW_LOWER_PX) and the rows' gap shaded above it; laid over its
-    whole run at (1 - lower_show) opacity, it drew a pale translucent band without teeth where the
-    synthetic row, shorter, did not reach (11's /i/, judge33 d)."""
+    where `show32`), laid whole but for its upper LOWER_CUT_FADE, which fades out (at `lower_show` 0
+    too), and sampled from its far end, the row's tips: the photo's lower row is that tall in
+    _shade_rows (ROW_LOWER_PX) and the rows' gap shaded above it, so a row laid translucent over
+    its whole run would be a pale band without teeth where the synthetic row, shorter, does not
+    reach (11's /i/, judge33 d)."""
     to_rest = np.float32(to_rest)
     one, n = np.float32(1.0), 0
     for i in range(d_lip.shape[0]):
@@ -2452,8 +2453,7 @@ def _photo_reach(d_lip, length, lower_show, u, to_rest, wide, show32, sign, down
         along = np.float64(np.float32(sign) * d_rest)
         if sign < 0.0:  # the row's tips, (1 - lower_show) of its run: _shade_rows' ROW_LOWER_PX
             keep = np.float64(one - np.float32(lower_show[i])) if show32 else 1.0 - lower_show[i]
-            # fading out over its upper half (LOWER_CUT_FADE): a 1.5 px cut, a light edge moving
-            # with the jaw, changed ~100 px by > 20 levels a step of an /i/ jaw sweep on 11
+            # a soft top: a sharp cut is a light edge that moves with the jaw (11's /i/ sweep flickers)
             kept = length[i] * keep
             w = min(max((kept - np.float64(d_rest)) / max(1.5, LOWER_CUT_FADE * kept), 0.0), 1.0)
             along -= length[i] * (1.0 - keep)
