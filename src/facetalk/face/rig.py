@@ -206,17 +206,21 @@ LIP_FILL_FROM = 0.03
 # is 0.39 of its middle (0.61-0.65 before, a box with rounded ends); at 1 (0.28) dlib read a
 # smiling photo's open-mouthed frames 0.03-0.05 further from the person (tests/render/test_realism).
 JAW_OPENING_POWER = 0.75
-# As the jaw opens wide, the upper lip's middle lifts JAW_UPPER_LIFT of the jaw's drop, the lift
-# falling off as (1 - x^2)^2 (x -1..1 from one inner corner to the other), and the skin over the lip
-# follows it up as _over_upper_lip fades (none 0.6 mouth widths up). Carried level between its
-# corners drawn down with the jaw, the photo's lip line (and a toothy photo's teeth under it) ran
-# flat across the widest vowel's top: a bucket or trapezoid at 2x (12's, 03's; judge33). 0.2 (about
-# 5 mm at a 63 mm eye distance) arches it (out/lip34/NOTES.md). Posing takes it by
-# ((jaw_open - JAW_UPPER_LIFT_FROM) / (1 - JAW_UPPER_LIFT_FROM))^2 (jaw_lift_share): none on /i/, a
-# smile or speech's small openings (jaw 0.1-0.3), whose slits and rows are measured to the pixel, and
-# little on /o/ (0.013 at jaw 0.38: taken linearly, its peak made a closed mouth's rounded opening 0.68
-# as tall half way to the corners as mid-mouth, 0.76-0.86 before); growing in with no kink.
+# As the jaw opens wide, the upper lip's inner edge lifts mid-mouth JAW_UPPER_LIFT of the jaw's drop,
+# along a parabola 1 - x^2 (x -1..1 from one inner corner to the other), the lip thinning: its share
+# falls to none at its outer border, so the border, the skin over it and the nose stay (_jaw_lift).
+# Carried level between its corners drawn down with the jaw, the photo's lip line ran flat across the
+# widest vowel's top: a bucket or trapezoid at 2x (12's, 03's; judge33). 0.2 (about 5 mm at a 63 mm
+# eye distance) arches it. A parabola turns evenly along the lip's few vertices: a steeper profile
+# ((1 - x^2)^2), or the border lifted with the edge, drew a thin mouth's lip (07's) into a tent at its
+# middle vertex (out/fix34b/NOTES.md). Posing takes it by ((jaw_open - JAW_UPPER_LIFT_FROM) /
+# (1 - JAW_UPPER_LIFT_FROM))^2 (jaw_lift_share): none on /i/, a smile or speech's small openings
+# (jaw 0.1-0.3), whose slits and rows are measured to the pixel, and little on /o/ (0.013 at jaw 0.38:
+# taken linearly, its lift made a closed mouth's rounded opening 0.68 as tall half way to the corners
+# as mid-mouth); growing in with no kink.
 JAW_UPPER_LIFT = 0.2
+# How far the chin drops at jaw_open 1, in eye distances.
+JAW_DROP = 0.38
 JAW_UPPER_LIFT_FROM = 0.3
 # The skin under the lower lip drops at least so far that each triangle there keeps this share of
 # its rest area at jaw_open 1 (_unfolded), raised over at most this many passes down the chin.
@@ -617,7 +621,7 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
     `photo_smile`: the photo's own smile 0..1 (where the frown pulls from: _frown)."""
     basis = np.zeros((len(EXPRESSION_NAMES), len(topo.rest), 3))
     k = {name: i for i, name in enumerate(EXPRESSION_NAMES)}
-    jaw_lift = _jaw_basis(basis[k["jaw_open"]], pts, meas, lips, photo_smile=photo_smile, triangles=topo.triangles)
+    _jaw_basis(basis[k["jaw_open"]], pts, meas, lips, photo_smile=photo_smile, triangles=topo.triangles)
     _corner_bases(basis, k, pts, meas, lips)
     _brow_bases(basis, k, pts, topo, meas, lips)
     # blinks and gaze, per eye.
@@ -640,7 +644,7 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
     # On a smiling photo the frown that undoes its smile takes the smile's squint with it: the
     # lower lids come down by the share a smile raised them (the eye_squint shape, reversed).
     negative[k["smile"]] -= SQUINT_UNDONE * photo_smile * (SMILE_SQUINT / EYE_SQUINT) * basis[k["eye_squint"]]
-    return _Basis(positive=basis, negative=negative, jaw_lift=jaw_lift)
+    return _Basis(positive=basis, negative=negative, jaw_lift=_jaw_lift(pts, meas, lips))
 
 
 def _rounding(meas: _Measures, lips: _Lips, spread: np.ndarray, *, photo_smile: float = 0.0) -> np.ndarray:
@@ -847,12 +851,11 @@ def _jaw_weight(pts: np.ndarray, meas: _Measures, lips: _Lips) -> np.ndarray:
 
 
 def _jaw_basis(out: np.ndarray, pts: np.ndarray, meas: _Measures, lips: _Lips, *, photo_smile: float = 0.0,
-               triangles: list[tuple[int, int, int]]) -> np.ndarray:
+               triangles: list[tuple[int, int, int]]) -> None:
     """jaw_open into `out` (V, 3): the lower face drops (and recedes a little); the upper lip stays
     but beside the corners, which drop JAW_CORNER_SHARE of the jaw with the skin about them (less
     by `photo_smile`, the photo's own smile 0..1: CORNER_SKIN_REACH); the skin under the lower lip
-    no less than keeps the mesh's `triangles` unfolded (_unfolded). Returns the (V, 3) lift of the
-    upper lip's middle at jaw 1 (JAW_UPPER_LIFT), which posing takes by jaw_lift_share."""
+    no less than keeps the mesh's `triangles` unfolded (_unfolded)."""
     u, ipd = meas.u, meas.ipd
     jaw_w = _jaw_weight(pts, meas, lips)
     # The lips part as a lens, not a box: the lower lip drops with the jaw along a profile that
@@ -860,8 +863,7 @@ def _jaw_basis(out: np.ndarray, pts: np.ndarray, meas: _Measures, lips: _Lips, *
     # near them the upper lip goes down with the corners, so the opening tapers to nothing there.
     # (Across the outer corners, the opening beside its inner corners was still 0.6 of its middle:
     # a box with rounded ends.)
-    corners_u = meas.frame.uv(pts[[lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]], :2])[0]
-    across = (u - 0.5 * float(corners_u[0] + corners_u[1])) / max(0.5 * float(abs(corners_u[1] - corners_u[0])), 1.0)
+    across = _inner_across(u, pts, meas)
     lens = np.clip(1.0 - across ** 2, 0.0, 1.0) ** JAW_OPENING_POWER
     lip_w = JAW_CORNER_SHARE + (1.0 - JAW_CORNER_SHARE) * lens
     # The skin under the lower lip goes down with it, handing over to the jaw's weight over 0.4
@@ -878,7 +880,7 @@ def _jaw_basis(out: np.ndarray, pts: np.ndarray, meas: _Measures, lips: _Lips, *
     jaw_w[lips.lower] = lip_w[lips.lower]
     jaw_w[lips.upper] = JAW_CORNER_SHARE * (1.0 - lens[lips.upper])
     jaw_w[lips.corners] = JAW_CORNER_SHARE
-    jaw_drop = 0.38 * ipd
+    jaw_drop = JAW_DROP * ipd
     lower_lip = lips.lower.copy()
     lower_lip[lips.corners] = False  # the corners carry the upper lip too
     jaw_w = _unfolded(jaw_w, meas=meas, triangles=np.array(triangles), drop_px=jaw_drop,
@@ -886,13 +888,27 @@ def _jaw_basis(out: np.ndarray, pts: np.ndarray, meas: _Measures, lips: _Lips, *
                       beside_lip=lips.is_face & ~lips.upper & ~lips.lower)
     out[:, :2] = meas.frame.to_image(np.zeros_like(u), jaw_drop * jaw_w)
     out[:, 2] = 0.15 * jaw_drop * jaw_w
-    # The upper lip's middle lifts (up the face), the skin over it with it, fading out 0.6 mouth widths up.
-    lift_w = -JAW_UPPER_LIFT * np.clip(1.0 - across ** 2, 0.0, 1.0) ** 2 \
-        * _over_upper_lip(meas.v, meas.mouth_w, lips) * (1.0 - smoothstep(-meas.v, 0.25 * meas.mouth_w, 0.6 * meas.mouth_w))
+
+
+def _inner_across(u: np.ndarray, pts: np.ndarray, meas: _Measures) -> np.ndarray:
+    """(V,) each vertex's place -1..1 between the opening's inner corners along the face (its `u`)."""
+    corners_u = meas.frame.uv(pts[[lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]], :2])[0]
+    return (u - 0.5 * float(corners_u[0] + corners_u[1])) / max(0.5 * float(abs(corners_u[1] - corners_u[0])), 1.0)
+
+
+def _jaw_lift(pts: np.ndarray, meas: _Measures, lips: _Lips) -> np.ndarray:
+    """(V, 3) px the upper lip's lift at jaw_open 1 (JAW_UPPER_LIFT, taken by jaw_lift_share): up the
+    face, in the image plane, by 1 - x^2 across the mouth (_inner_across) and by each lip vertex's place
+    from the lip's outer border (none) to its inner edge (all); nothing else moves."""
+    u, v = meas.u, meas.v
+    v_out = _interp_along(u, *meas.frame.uv(pts[list(lm.LIPS_OUTER_UPPER), :2]))
+    v_in = _interp_along(u, *meas.frame.uv(pts[list(lm.LIPS_INNER_UPPER), :2]))
+    inward = np.clip((v - v_out) / np.maximum(v_in - v_out, 1e-6), 0.0, 1.0)  # 0 outer border .. 1 inner edge
+    across = _inner_across(u, pts, meas)
+    lift_w = -JAW_UPPER_LIFT * np.clip(1.0 - across ** 2, 0.0, 1.0) * inward * lips.upper
     lift_w[lips.corners] = 0.0
-    lifted = np.zeros_like(out)
-    lifted[:, :2] = meas.frame.to_image(np.zeros_like(u), jaw_drop * lift_w)
-    lifted[:, 2] = 0.15 * jaw_drop * lift_w
+    lifted = np.zeros((len(u), 3))
+    lifted[:, :2] = meas.frame.to_image(np.zeros_like(u), JAW_DROP * meas.ipd * lift_w)
     return lifted
 
 
