@@ -3400,6 +3400,7 @@ def test_a_wide_open_toothy_mouth_arches_its_top_and_its_teeth_follow(analysis, 
     from facetalk.face import landmarks as lm
     from facetalk.motion.frame import MotionFrame
     from facetalk.render import mouth
+    from facetalk.render import renderer as renderer_module
     from facetalk.render.renderer import posed_vertices
 
     monkeypatch.setattr(mouth, "LIP_ARCH_SAG", 0.3)
@@ -3414,9 +3415,14 @@ def test_a_wide_open_toothy_mouth_arches_its_top_and_its_teeth_follow(analysis, 
         return painter._upper_arch(verts, u, peak_opening=peak, mouth_w=mouth_w,
                                    widened=painter._widened(verts, None)), peak
 
+    # The painter's own arch, on a rig whose upper lip is not lifted mid-mouth (face.rig.JAW_UPPER_LIFT
+    # arches it beyond this, leaving the painter little to add at jaw 1).
+    with monkeypatch.context() as m:
+        m.setattr(renderer_module, "jaw_lift_share", lambda jaw_open: 0.0)
+        level, level_peak = arch(jaw_open=1.0)
+    assert level[0] == 0.0 and (level[1:] > 0.05 * level_peak).all(), (level, level_peak)
+    # With it, the rig's own sag and the faces' drop beyond it together bring the lip down toward the corners.
     wide, peak = arch(jaw_open=1.0)
-    # The top arches: the rig's own sag (its upper lip's middle lifted, face.rig.JAW_UPPER_LIFT) and
-    # the faces' drop beyond it together bring the lip down toward the corners.
     verts = posed_vertices(analysis.rig, MotionFrame(t_s=0, jaw_open=1.0))
     depth = verts[painter._lip_ids, :2].astype(np.float64) @ mouth._face_down(verts[:, :2])
     sag = np.interp(u, painter._lip_u, depth - depth[len(depth) // 2])
@@ -3424,7 +3430,7 @@ def test_a_wide_open_toothy_mouth_arches_its_top_and_its_teeth_follow(analysis, 
     assert not arch(jaw_open=0.2, lip_spread=0.75)[0].any()
     ids = np.full(2, lm.LIPS_INNER_UPPER[len(lm.LIPS_INNER_UPPER) // 2])
     laid = []
-    for d_upper, lowered in ((np.full(2, 1.0), None), (np.full(2, 1.0) + wide[1], np.full(2, wide[1]))):
+    for d_upper, lowered in ((np.full(2, 1.0), None), (np.full(2, 4.0), np.full(2, 3.0))):  # an arch of 3 px
         color = np.zeros((2, 3))
         painter._lay_photo_interior(color, lambda per_vertex, only=slice(None): per_vertex[ids][only],
                                     d_upper=d_upper, d_lower=np.full(2, 30.0),
@@ -3434,6 +3440,41 @@ def test_a_wide_open_toothy_mouth_arches_its_top_and_its_teeth_follow(analysis, 
                                     arch=lowered)
         laid.append(color)
     assert (laid[0] @ LUMA > 60).all() and np.allclose(laid[0], laid[1], atol=1e-3), laid
+
+
+def test_a_photos_own_upper_teeth_stay_on_the_skull_as_a_wide_open_jaw_lifts_the_lip(analysis):
+    """A wide-open jaw lifts the upper inner lip mid-mouth (face.rig.JAW_UPPER_LIFT, 5.2 px here at
+    jaw 1); the bundled photo's own upper teeth stay where the skull has them, so their biting edge
+    (the top of the dark under them, mid-mouth) stays within 2 px of where it is with the lip not
+    lifted, and the lip uncovers more of them (hung from the lip, the edge rose 4-5 px here with it,
+    more mid-mouth than toward the corners: a reversed smile arc)."""
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer, posed_vertices
+
+    renderer = Renderer(analysis)
+    assert renderer._mouth._own_teeth
+    frame = MotionFrame(t_s=0, jaw_open=1.0)
+    upper = list(lm.LIPS_INNER_UPPER)
+
+    def edge_and_lip() -> tuple[np.ndarray, np.ndarray]:  # (5,) rows of the dark's top, of the lip, mid-mouth
+        img = renderer.render(frame).astype(float) @ LUMA
+        verts = posed_vertices(renderer.rig, frame)
+        cols = np.linspace(verts[upper[3], 0], verts[upper[-4], 0], 5)
+        lip = np.interp(cols, verts[upper, 0], verts[upper, 1])
+        edge = [int(y) + np.argmax(img[int(y):int(y) + 60, int(round(c))] < 60) for c, y in zip(cols, lip)]
+        return np.array(edge, float), lip
+
+    lifted, lip = edge_and_lip()
+    rig_lift, teeth_lift = renderer.rig.jaw_lift.copy(), renderer._mouth._jaw_raise_px.copy()
+    renderer.rig.jaw_lift[:] = 0.0
+    renderer._mouth._jaw_raise_px[:] = 0.0
+    try:
+        level, level_lip = edge_and_lip()
+    finally:
+        renderer.rig.jaw_lift[:], renderer._mouth._jaw_raise_px[:] = rig_lift, teeth_lift
+    assert (level_lip - lip)[2] > 4.0, (level_lip, lip)  # the lip does lift mid-mouth
+    assert np.abs(level - lifted).max() <= 2.0, (level, lifted)
 
 
 def test_a_rolled_upper_lip_covers_a_photos_own_upper_teeth_in_proportion(analysis):

@@ -289,6 +289,8 @@ class MouthPainter:
         self._anchor_xy = rest[upper]
         self._upper_of = upper  # each inner-lip vertex's upper-lip vertex (itself on the upper lip)
         self._lip_ids = np.array(lm.LIPS_INNER_UPPER)  # the upper inner lip (_lip_lift, _lip_span)
+        # (V,) px each vertex rises up the face at the full jaw lift (face.rig.JAW_UPPER_LIFT; _row_offset)
+        self._jaw_raise_px = -(rig.jaw_lift[:, :2].astype(np.float64) @ _face_down(rig.rest_xyz[:, :2])).astype(np.float32)
         self._lip_u = rig.cavity_u[self._lip_ids].astype(np.float64)  # their places along the mouth (_upper_arch)
         self._lower_ids = np.array(lm.LIPS_INNER_LOWER)
         if len(self._lower_ids) != len(self._lip_ids):  # _lip_heights walks both lips with one count
@@ -574,10 +576,12 @@ class MouthPainter:
         return None if teeth is None else np.median(teeth, axis=0).astype(np.float64)
 
     def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray, *,
-              tongue_tip: float = 0.0, lip_on_skull_xy: np.ndarray | None = None, roll_upper: float = 0.0) -> None:
+              tongue_tip: float = 0.0, lip_on_skull_xy: np.ndarray | None = None, roll_upper: float = 0.0,
+              jaw_lift: float = 0.0) -> None:
         """Draws the interior into `out` (H, W, 3) uint8 in place from this frame's (V, 3) vertices, the tongue
         tip's rise (MotionFrame.tongue_tip), where the head's pose alone carries the upper inner lip ((11, 2) px,
-        render.renderer.head_posed; by default at rest) and the upper lip's roll (MotionFrame.mouth_roll_upper)."""
+        render.renderer.head_posed; by default at rest), the upper lip's roll (MotionFrame.mouth_roll_upper) and
+        the share of the rig's jaw_lift posed (face.rig.jaw_lift_share)."""
         self._paint_seam(out, verts)
         cavity = self._cavity_pixels(verts, tri_id, bary)
         if cavity is None:
@@ -616,7 +620,8 @@ class MouthPainter:
                                        widened=widened)
         laid = self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
                                         show32=show32, mouth_w=mouth_w, u=u, peak_opening=peak,
-                                        lowered=None if lift is None else np.minimum(lift, 0.0), arch=arch)
+                                        lowered=self._row_offset(lift, interp, d_upper=d_upper, run=runs[0],
+                                                                 mouth_w=mouth_w, jaw_lift=jaw_lift), arch=arch)
         as_laid = color.copy() if laid.any() else None  # what the passes after it move, they unlay
         opens = lens_opens(peak, mouth_w)  # the lens (_taper_corners) and the roll's clamp measure across the mouth
         along = self._across(verts, xs + x0, ys + y0, signed=True) if opens > 0.0 or roll_upper > 0.0 else None
@@ -679,6 +684,23 @@ class MouthPainter:
         if not len(ys):
             return None
         return _Cavity(box=box, ys=ys, xs=xs, tri_index=tri_index, tris=tris, weights=weights)
+
+    def _row_offset(self, lift: np.ndarray | None, interp, *, d_upper: np.ndarray, run: np.ndarray, mouth_w: float,
+                    jaw_lift: float) -> np.ndarray | None:
+        """_lay_photo_interior's `lowered` (N,) px: the synthetic row's lowering (_teeth_lift's `lift`
+        < 0), or on a photo showing its own upper teeth how far the wide-open jaw's lift (`jaw_lift`:
+        face.rig.jaw_lift_share) raised the lip above them (> 0): the teeth stay on the skull, so
+        their biting edge stays where the photo has it (hung from the lip, it rose 6-9 px mid-mouth
+        and 0-2 at the ends at jaw 1: a reversed smile arc; out/fix34b/NOTES.md). The row's (N,)
+        `run` (rest px, paint's) is stretched over what the lip uncovers above it, the photo's shade
+        under the lip at its top (the run's top held while the rest moved was a grey band, 13's)."""
+        if lift is not None:
+            return np.minimum(lift, 0.0)
+        if jaw_lift <= 0.0 or not self._own_teeth:
+            return None
+        raised = interp(np.float32(jaw_lift) * self._jaw_raise_px[self._upper_of])
+        shown = raised + run * (max(mouth_w, 1e-6) / self._rest_mouth_w)  # posed px from the lip to the biting edge
+        return np.where(d_upper < shown, d_upper * raised / np.maximum(shown, 1e-6), raised)
 
     def _teeth_lift(self, interp, verts: np.ndarray, *, mouth_w: float,
                     lip_on_skull_xy: np.ndarray | None, widened: float) -> np.ndarray | None:

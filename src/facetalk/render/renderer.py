@@ -73,8 +73,9 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
 def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, press_vertex, press_upper, press_lower, press_weight,
           press, teeth_px, head_weight, rot, pivot, shift, out):
     """posed_vertices' arithmetic into `out` (V, 3) float32: the expression (coefficients (K,),
-    bases (K, V, 3)), the upper lip's (V, 3) `jaw_lift` by `lift` (jaw_lift_share), the lip press (closing each pair's gap up to `teeth_px` short of shut),
-    then the head pose (rotation `rot` about `pivot`, then `shift`) by each vertex's weight."""
+    bases (K, V, 3)), the upper lip's (V, 3) `jaw_lift` by `lift` (jaw_lift_share), the lip press
+    (closing each pair's gap up to `teeth_px` short of shut), then the head pose (rotation `rot`
+    about `pivot`, then `shift`) by each vertex's weight."""
     out[:] = rest
     flat = out.reshape(-1)
     for k in range(coeffs.shape[0]):
@@ -145,12 +146,13 @@ LID_COEFFICIENTS = tuple(EXPRESSION_NAMES.index(name) for name in ("blink_left",
 
 def lid_vertices(rig: FaceRig) -> np.ndarray | None:
     """(N,) int64 the vertices a blink or a gaze moves, where opened_vertices may repose them alone:
-    None where it may not (a lip-press vertex or partner among them, or a rest coordinate -0.0)."""
+    None where it may not (a lip-press vertex or partner among them, one the jaw's lift moves, which
+    _pose_some leaves out, or a rest coordinate -0.0)."""
     moved = np.zeros(len(rig.rest_xyz), bool)
     for k in LID_COEFFICIENTS:
         moved |= np.any(rig.expression_basis[k] != 0, axis=1) | np.any(rig.expression_basis_negative[k] != 0, axis=1)
     press = np.concatenate([rig.press_vertex, rig.press_upper, rig.press_lower])
-    if moved[press].any() or np.signbit(rig.rest_xyz[rig.rest_xyz == 0]).any():
+    if moved[press].any() or np.any(rig.jaw_lift[moved] != 0) or np.signbit(rig.rest_xyz[rig.rest_xyz == 0]).any():
         return None
     return np.nonzero(moved)[0]
 
@@ -349,7 +351,7 @@ class Renderer:
             self._lids.paint(out, verts, opened_vertices(self.rig, opened, verts, self._lid_verts))
         self._mouth.paint(out, verts, buf.tri_id, buf.bary, tongue_tip=frame.tongue_tip,
                           lip_on_skull_xy=head_posed(self.rig, frame, self._upper_lip_rest)[:, :2],
-                          roll_upper=frame.mouth_roll_upper)
+                          roll_upper=frame.mouth_roll_upper, jaw_lift=jaw_lift_share(frame.jaw_open))
         if self._glasses is not None:
             self._glasses.paint(out, frame)
         if frame.scale != 1.0:
