@@ -207,8 +207,9 @@ LIP_FILL_FROM = 0.03
 # smiling photo's open-mouthed frames 0.03-0.05 further from the person (tests/render/test_realism).
 JAW_OPENING_POWER = 0.75
 # As the jaw opens wide, the upper lip's inner edge lifts mid-mouth JAW_UPPER_LIFT of the jaw's drop,
-# along a parabola 1 - x^2 (x -1..1 from one inner corner to the other), the lip thinning: its share
-# falls to none at its outer border, so the border, the skin over it and the nose stay (_jaw_lift).
+# along a parabola 1 - x^2 (x -1..1 from one inner corner to the other), the lip thinning by up to
+# JAW_LIFT_THIN of its height toward its outer border, which rises only by the rest (a thin lip's, 12's,
+# whose inner edge lifted alone was a hairline mid-mouth); the skin over it and the nose stay (_jaw_lift).
 # Carried level between its corners drawn down with the jaw, the photo's lip line ran flat across the
 # widest vowel's top: a bucket or trapezoid at 2x (12's, 03's; judge33). 0.2 (about 5 mm at a 63 mm
 # eye distance) arches it. A parabola turns evenly along the lip's few vertices: a steeper profile
@@ -219,6 +220,7 @@ JAW_OPENING_POWER = 0.75
 # taken linearly, its lift made a closed mouth's rounded opening 0.68 as tall half way to the corners
 # as mid-mouth); growing in with no kink.
 JAW_UPPER_LIFT = 0.2
+JAW_LIFT_THIN = 0.5
 # How far the chin drops at jaw_open 1, in eye distances.
 JAW_DROP = 0.38
 JAW_UPPER_LIFT_FROM = 0.3
@@ -898,17 +900,20 @@ def _inner_across(u: np.ndarray, pts: np.ndarray, meas: _Measures) -> np.ndarray
 
 def _jaw_lift(pts: np.ndarray, meas: _Measures, lips: _Lips) -> np.ndarray:
     """(V, 3) px the upper lip's lift at jaw_open 1 (JAW_UPPER_LIFT, taken by jaw_lift_share): up the
-    face, in the image plane, by 1 - x^2 across the mouth (_inner_across) and by each lip vertex's place
-    from the lip's outer border (none) to its inner edge (all); nothing else moves."""
+    face, in the image plane, by 1 - x^2 across the mouth (_inner_across); between the lip's outer
+    border (what exceeds JAW_LIFT_THIN of the lip's height there) and its inner edge (all) by each lip
+    vertex's place; nothing else moves."""
     u, v = meas.u, meas.v
     v_out = _interp_along(u, *meas.frame.uv(pts[list(lm.LIPS_OUTER_UPPER), :2]))
     v_in = _interp_along(u, *meas.frame.uv(pts[list(lm.LIPS_INNER_UPPER), :2]))
     inward = np.clip((v - v_out) / np.maximum(v_in - v_out, 1e-6), 0.0, 1.0)  # 0 outer border .. 1 inner edge
-    across = _inner_across(u, pts, meas)
-    lift_w = -JAW_UPPER_LIFT * np.clip(1.0 - across ** 2, 0.0, 1.0) * inward * lips.upper
-    lift_w[lips.corners] = 0.0
+    edge_px = JAW_UPPER_LIFT * JAW_DROP * meas.ipd * np.clip(1.0 - _inner_across(u, pts, meas) ** 2, 0.0, 1.0)
+    # The lip thins by at most JAW_LIFT_THIN of its height; a thin lip's border rises with the rest.
+    border_px = np.maximum(edge_px - JAW_LIFT_THIN * np.maximum(v_in - v_out, 0.0), 0.0)
+    lift_px = -(border_px + (edge_px - border_px) * inward) * lips.upper
+    lift_px[lips.corners] = 0.0
     lifted = np.zeros((len(u), 3))
-    lifted[:, :2] = meas.frame.to_image(np.zeros_like(u), JAW_DROP * meas.ipd * lift_w)
+    lifted[:, :2] = meas.frame.to_image(np.zeros_like(u), lift_px)
     return lifted
 
 
