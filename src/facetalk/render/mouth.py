@@ -289,8 +289,7 @@ class MouthPainter:
         self._anchor_xy = rest[upper]
         self._upper_of = upper  # each inner-lip vertex's upper-lip vertex (itself on the upper lip)
         self._lip_ids = np.array(lm.LIPS_INNER_UPPER)  # the upper inner lip (_lip_lift, _lip_span)
-        # (V,) px each vertex rises up the face at the full jaw lift (face.rig.JAW_UPPER_LIFT; _row_offset)
-        self._jaw_raise_px = -(rig.jaw_lift[:, :2].astype(np.float64) @ _face_down(rig.rest_xyz[:, :2])).astype(np.float32)
+        self._jaw_raise_px = -(rig.jaw_lift[:, :2].astype(np.float64) @ _face_down(rest)).astype(np.float32)  # (V,) up
         self._lip_u = rig.cavity_u[self._lip_ids].astype(np.float64)  # their places along the mouth (_upper_arch)
         self._lower_ids = np.array(lm.LIPS_INNER_LOWER)
         if len(self._lower_ids) != len(self._lip_ids):  # _lip_heights walks both lips with one count
@@ -575,9 +574,8 @@ class MouthPainter:
         teeth = _teeth_pixels(rgb, skin_luma=skin_luma)
         return None if teeth is None else np.median(teeth, axis=0).astype(np.float64)
 
-    def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray, *,
-              tongue_tip: float = 0.0, lip_on_skull_xy: np.ndarray | None = None, roll_upper: float = 0.0,
-              jaw_lift: float = 0.0) -> None:
+    def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray, *, tongue_tip: float = 0.0,
+              lip_on_skull_xy: np.ndarray | None = None, roll_upper: float = 0.0, jaw_lift: float = 0.0) -> None:
         """Draws the interior into `out` (H, W, 3) uint8 in place from this frame's (V, 3) vertices, the tongue
         tip's rise (MotionFrame.tongue_tip), where the head's pose alone carries the upper inner lip ((11, 2) px,
         render.renderer.head_posed; by default at rest), the upper lip's roll (MotionFrame.mouth_roll_upper) and
@@ -618,10 +616,9 @@ class MouthPainter:
                             smiling=smiling, widened=widened, rolled=roll_upper, tongue_centre=tongue_centre)
         arch, alpha = self._arched_top(verts, u, d_upper=d_upper, alpha=alpha, peak_opening=peak, mouth_w=mouth_w,
                                        widened=widened)
+        lowered = self._row_offset(lift, interp, d_upper=d_upper, run=runs[0], mouth_w=mouth_w, jaw_lift=jaw_lift)
         laid = self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
-                                        show32=show32, mouth_w=mouth_w, u=u, peak_opening=peak,
-                                        lowered=self._row_offset(lift, interp, d_upper=d_upper, run=runs[0],
-                                                                 mouth_w=mouth_w, jaw_lift=jaw_lift), arch=arch)
+                                        show32=show32, mouth_w=mouth_w, u=u, peak_opening=peak, lowered=lowered, arch=arch)
         as_laid = color.copy() if laid.any() else None  # what the passes after it move, they unlay
         opens = lens_opens(peak, mouth_w)  # the lens (_taper_corners) and the roll's clamp measure across the mouth
         along = self._across(verts, xs + x0, ys + y0, signed=True) if opens > 0.0 or roll_upper > 0.0 else None
