@@ -889,8 +889,10 @@ class MouthPainter:
         widest, px): the stretched corners of a mouth open for /a/ cover them, and the photo's
         shadowed premolars hung from a corner's steep lip edge stood as pale panels either side of
         the dark opening, squaring it into a box.
-        `lowered` (N,) px, <= 0: how far the upper lip stands below its place on the skull
-        (_lip_lift); it covers that much of the upper row, which stays. `arch` (N,) px: how far the
+        `lowered` (N,) px (_row_offset): below 0, how far the upper lip stands below its place on
+        the skull (_lip_lift), covering that much of the upper row, which stays; above 0, on a photo
+        showing its own upper teeth, how far a wide-open jaw's lift raised the lip over them, their
+        row stretched to keep its biting edge where photographed. `arch` (N,) px: how far the
         upper lip's inner face comes down over the opening there (_upper_arch); the photo's own
         upper teeth hang from it, so their biting edge arches with it. That row's run ends in a
         biting edge's shape (_shaped_run), not a straight cut.
