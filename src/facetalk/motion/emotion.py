@@ -104,8 +104,10 @@ RECIPES: dict[str, Recipe] = {
     # seven (Coelho 0.345 -> 0.332, the painting 0.260 -> 0.249): what disgust's shut teeth on
     # toothy smiles cost (CLOSES_A_SMILE; out/emo9/unseen_c2.txt). At 0.85: Grace Hopper's brows
     # read +0.042 (+0.039 at 0.8, under the issue's +0.04), surprise's identity distance over the
-    # five 0.304 -> 0.294 (bench_emotions, out/s28/bench_emo*.log).
-    "surprised": Recipe({"brow_raise": 0.85, "jaw_open": 0.55, "lip_spread": -0.5}, lids=-0.35),
+    # five 0.304 -> 0.294 (bench_emotions, out/s28/bench_emo*.log). The jaw at 0.52: past jaw 0.3 the
+    # rig lifts the upper lip mid-mouth (face.rig.jaw_lift_share), which at 0.55 opened the bearded
+    # photo's closed lips 0.388 mouth widths where 0.52 keeps them at the 0.36 they opened before.
+    "surprised": Recipe({"brow_raise": 0.85, "jaw_open": 0.52, "lip_spread": -0.5}, lids=-0.35),
     # AU9+10+15: nose wrinkled, upper lip up off the upper teeth, brows down, corners down, lower
     # lids pushed up. No lower-lip depressor or stretch: the lips it shuts (CLOSES_LIPS) they only
     # pulled about, and they moved dlib's identity distance (0.26 -> 0.23 on the painting without).
