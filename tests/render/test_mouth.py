@@ -3430,14 +3430,14 @@ def test_a_wide_open_toothy_mouth_arches_its_top_and_its_teeth_follow(analysis, 
     assert not arch(jaw_open=0.2, lip_spread=0.75)[0].any()
     ids = np.full(2, lm.LIPS_INNER_UPPER[len(lm.LIPS_INNER_UPPER) // 2])
     laid = []
-    for d_upper, lowered in ((np.full(2, 1.0), None), (np.full(2, 4.0), np.full(2, 3.0))):  # an arch of 3 px
+    for d_upper, arch_px in ((np.full(2, 1.0), None), (np.full(2, 4.0), np.full(2, 3.0))):  # an arch of 3 px
         color = np.zeros((2, 3))
         painter._lay_photo_interior(color, lambda per_vertex, only=slice(None): per_vertex[ids][only],
                                     d_upper=d_upper, d_lower=np.full(2, 30.0),
                                     runs=(painter._own_upper[ids], painter._own_lower[ids]), lower_show=np.ones(2),
                                     mouth_w=painter._rest_mouth_w, u=np.full(2, 0.5),
                                     peak_opening=0.1 * painter._rest_mouth_w,
-                                    arch=lowered)
+                                    arch=arch_px)
         laid.append(color)
     assert (laid[0] @ LUMA > 60).all() and np.allclose(laid[0], laid[1], atol=1e-3), laid
 

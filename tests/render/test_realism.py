@@ -75,8 +75,7 @@ def test_identity_holds_in_strong_poses(animator, dlib_face):
     0.6 is its own same-person threshold). Each is held under 0.41: a render that stops looking
     like the person fails. The rolled, open-mouthed frame is the farthest: 0.381 with the open
     mouth's arched top (mouth.LIP_ARCH_SAG 0.3) alone, 0.403 with the rig's upper lip lifted
-    mid-mouth on a wide opening (face.rig.JAW_UPPER_LIFT 0.2; 0.395 with its outer border held
-    (the lip thinning by the whole lift, which left a thin lip a hairline; out/fix34b/ident.py)."""
+    mid-mouth on a wide opening (face.rig.JAW_UPPER_LIFT 0.2)."""
     photo = animator.analysis.image
     ref = dlib_face.embedding(photo, _measure(dlib_face, photo))
     frames = [MotionFrame(t_s=0, yaw_deg=12, jaw_open=0.5), MotionFrame(t_s=0, pitch_deg=-10, smile=0.5, blink_left=0.4),

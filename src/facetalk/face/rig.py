@@ -208,13 +208,12 @@ LIP_FILL_FROM = 0.03
 JAW_OPENING_POWER = 0.75
 # As the jaw opens wide, the upper lip's inner edge lifts mid-mouth JAW_UPPER_LIFT of the jaw's drop,
 # along a parabola 1 - x^2 (x -1..1 from one inner corner to the other), the lip thinning by up to
-# JAW_LIFT_THIN of its height toward its outer border, which rises only by the rest (a thin lip's, 12's,
-# whose inner edge lifted alone was a hairline mid-mouth); the skin over it and the nose stay (_jaw_lift).
-# Carried level between its corners drawn down with the jaw, the photo's lip line ran flat across the
-# widest vowel's top: a bucket or trapezoid at 2x (12's, 03's; judge33). 0.2 (about 5 mm at a 63 mm
-# eye distance) arches it. A parabola turns evenly along the lip's few vertices: a steeper profile
-# ((1 - x^2)^2), or the border lifted with the edge, drew a thin mouth's lip (07's) into a tent at its
-# middle vertex (out/fix34b/NOTES.md). Posing takes it by ((jaw_open - JAW_UPPER_LIFT_FROM) /
+# JAW_LIFT_THIN of its height (a share) toward its outer border, which rises by the rest, so a thin
+# lip keeps some height; the skin over it and the nose stay (_jaw_lift). Carried level between its
+# corners drawn down with the jaw, the photo's lip line ran flat across the widest vowel's top: a
+# bucket or trapezoid at 2x. 0.2 (about 5 mm at a 63 mm eye distance) arches it. A parabola turns
+# evenly along the lip's few vertices, where a steeper profile drew a thin lip into a tent at its
+# middle vertex. Posing takes it by ((jaw_open - JAW_UPPER_LIFT_FROM) /
 # (1 - JAW_UPPER_LIFT_FROM))^2 (jaw_lift_share): none on /i/, a smile or speech's small openings
 # (jaw 0.1-0.3), whose slits and rows are measured to the pixel, and little on /o/ (0.013 at jaw 0.38:
 # taken linearly, its lift made a closed mouth's rounded opening 0.68 as tall half way to the corners

@@ -685,18 +685,20 @@ class MouthPainter:
     def _row_offset(self, lift: np.ndarray | None, interp, *, d_upper: np.ndarray, run: np.ndarray, mouth_w: float,
                     jaw_lift: float) -> np.ndarray | None:
         """_lay_photo_interior's `lowered` (N,) px: the synthetic row's lowering (_teeth_lift's `lift`
-        < 0), or on a photo showing its own upper teeth how far the wide-open jaw's lift (`jaw_lift`:
-        face.rig.jaw_lift_share) raised the lip above them (> 0): the teeth stay on the skull, so
-        their biting edge stays where the photo has it (hung from the lip, it rose 6-9 px mid-mouth
-        and 0-2 at the ends at jaw 1: a reversed smile arc; out/fix34b/NOTES.md). The row's (N,)
-        `run` (rest px, paint's) is stretched over what the lip uncovers above it, the photo's shade
-        under the lip at its top (the run's top held while the rest moved was a grey band, 13's)."""
+        < 0), or on a photo showing its own upper teeth (> 0) how far the wide-open jaw's lift
+        (`jaw_lift`: face.rig.jaw_lift_share, in posed px) raised the lip above them at and below
+        their biting edge, and above it that raise's share d_upper / (raise + run) of the way up:
+        the teeth stay on the skull, so their biting edge stays where the photo has it (hung from the
+        lip, it rose mid-mouth: a reversed smile arc), and the row's (N,) `run` (rest px, paint's)
+        is stretched over what the lip uncovers above it, the photo's shade under the lip at its top
+        (the run's top held while the rest moved was a grey band)."""
         if lift is not None:
             return np.minimum(lift, 0.0)
         if jaw_lift <= 0.0 or not self._own_teeth:
             return None
-        raised = interp(np.float32(jaw_lift) * self._jaw_raise_px[self._upper_of])
-        shown = raised + run * (max(mouth_w, 1e-6) / self._rest_mouth_w)  # posed px from the lip to the biting edge
+        to_posed = max(mouth_w, 1e-6) / self._rest_mouth_w
+        raised = interp(np.float32(jaw_lift * to_posed) * self._jaw_raise_px[self._upper_of])
+        shown = raised + run * to_posed  # posed px from the lip to the biting edge
         return np.where(d_upper < shown, d_upper * raised / np.maximum(shown, 1e-6), raised)
 
     def _teeth_lift(self, interp, verts: np.ndarray, *, mouth_w: float,
