@@ -289,7 +289,6 @@ class MouthPainter:
         self._anchor_xy = rest[upper]
         self._upper_of = upper  # each inner-lip vertex's upper-lip vertex (itself on the upper lip)
         self._lip_ids = np.array(lm.LIPS_INNER_UPPER)  # the upper inner lip (_lip_lift, _lip_span)
-        self._jaw_raise_px = -(rig.jaw_lift[:, :2].astype(np.float64) @ _face_down(rest)).astype(np.float32)  # (V,) up
         self._lip_u = rig.cavity_u[self._lip_ids].astype(np.float64)  # their places along the mouth (_upper_arch)
         self._lower_ids = np.array(lm.LIPS_INNER_LOWER)
         if len(self._lower_ids) != len(self._lip_ids):  # _lip_heights walks both lips with one count
@@ -298,6 +297,7 @@ class MouthPainter:
         self._both_anchors_xy = np.ascontiguousarray(np.hstack([self._anchor_xy, self._lower_anchor_xy]))
         self._down = _face_down(rest)
         self._down64 = self._down.astype(np.float64)  # for the compiled passes (_roll_pass, _photo_reach)
+        self._jaw_raise_px = -(rig.jaw_lift[:, :2].astype(np.float64) @ self._down64).astype(np.float32)  # (V,) up
         # (V, 2, 2) places half a px into the upper and the lower lip from each inner-lip vertex's
         # anchors: the lip at the rig's outline beside a corner face (_taper_corners).
         self._outline_xy = np.stack([anchor_xy + sign * 0.5 * self._down for anchor_xy, sign in
