@@ -373,8 +373,9 @@ class ShadeReference:
 
     def _throat_shade(self, color: np.ndarray, down: np.ndarray, across: np.ndarray, *, shows: float) -> None:
         """Lays over the (N, 3) cavity `color`, in place, what a wide-open mouth shows at its back
-        (`shows` 0..1 of it, as the opening grows): the throat's shade, deepening smoothly with the
-        way down from the upper teeth to the lower lip (`down`, (N,) 0..1), beginning further down
+        (`shows` 0..1 of it, as the opening grows): the throat's shade, deepening smoothly with
+        depth (`down`, (N,) 0..1: px under the upper teeth over the opening's peak, or the column's own
+        gap where larger), beginning further down
         toward the cheeks (the soft palate's arch) and fading there (no drawn arch's edge or uvula:
         seen from the front the palate barely shows); without it the cavity was one even dark from
         the teeth to the tongue. `across`: 0 mid-mouth .. 1 at the corners."""
@@ -608,7 +609,8 @@ def _texture_at(texture, u, v, where, mottle_k, speckle_k, mottle, speckle):
 def _palate_pass(color, down, across, shows):
     """ShadeReference._throat_shade's per-pixel part, in place on the (N, 3) `color` (one compiled
     pass: numpy's took as long as the rest of the cavity): the throat's shade, THROAT_DARK of the
-    light deep mid-mouth, deepening with the way down and fading toward the cheeks (_palate_at)."""
+    light deep mid-mouth, deepening with depth (px under the teeth over the opening's peak) and fading
+    toward the cheeks (_palate_at)."""
     for i in range(color.shape[0]):
         _palate_at(color[i], down[i], across[i], shows)
 

@@ -2192,6 +2192,26 @@ def test_a_wide_open_mouths_throat_is_an_arch_not_a_band_along_the_upper_teeth(a
     assert half[1] - half[0] > 0.03 * mouth_w, half
 
 
+def test_a_plain_cavitys_throat_darkens_by_the_way_down_not_px_under_the_teeth(analysis):
+    """The throat's narrow shade mid-mouth (THROAT_SHADE, no palate shown) follows each column's
+    own way from the upper teeth down to the lower lip (_way_down): at the same px under the teeth
+    (0.08 and 0.1 mouth widths), a column 0.12 mouth widths tall is under 0.85 as light as one 0.25
+    tall. By px under the teeth alone the shorter column was as light or lighter (1.02-1.13), and
+    the shade lay at one distance under the upper row: a dark band along its line (judge33 b)."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w, probe = 100.0, np.array([0.08, 0.1]) * 100.0
+
+    def luma_at(gap_mw: float) -> np.ndarray:
+        """(2,) the plain cavity's luma mid-mouth at `probe` px under the teeth, in a column
+        `gap_mw` mouth widths from the upper teeth to the lower lip."""
+        below = np.linspace(0.0, gap_mw, 121) * mouth_w
+        luma = _cavity(painter, below, gap_mw * mouth_w - below, np.zeros(below.size), mouth_w) @ LUMA
+        return np.interp(probe, below, luma)
+
+    ratio = luma_at(0.12) / luma_at(0.25)
+    assert ratio.max() < 0.85, ratio
+
+
 def test_a_wide_open_mouths_throat_does_not_follow_the_tongues_top(analysis):
     """The tongue's top stands at a share of each column's gap from the upper teeth to the lower
     lip, so a wide mouth's throat shade (_palate_at) by that share (the way down each column) lay
@@ -3447,12 +3467,14 @@ def test_a_photos_own_upper_teeth_stay_on_the_skull_as_a_wide_open_jaw_lifts_the
     frame = MotionFrame(t_s=0, jaw_open=1.0)
     upper = list(lm.LIPS_INNER_UPPER)
 
-    def edge_and_lip() -> tuple[np.ndarray, np.ndarray]:  # (5,) rows of the dark's top, of the lip, mid-mouth
+    def edge_and_lip() -> tuple[np.ndarray, np.ndarray]:  # (5,) rows of the biting edge, of the lip, mid-mouth
         img = renderer.render(frame).astype(float) @ LUMA
         verts = posed_vertices(renderer.rig, frame)
         cols = np.linspace(verts[upper[3], 0], verts[upper[-4], 0], 5)
         lip = np.interp(cols, verts[upper, 0], verts[upper, 1])
-        edge = [int(y) + np.argmax(img[int(y):int(y) + 60, int(round(c))] < 60) for c, y in zip(cols, lip)]
+        # The biting edge is the steepest fall from tooth to cavity under the lip, not a fixed luma: how
+        # dark the cavity is just under the teeth is the cavity's shading, not where the teeth are.
+        edge = [int(y) + np.argmin(np.diff(img[int(y):int(y) + 60, int(round(c))])) for c, y in zip(cols, lip)]
         return np.array(edge, float), lip
 
     lifted, lip = edge_and_lip()

@@ -1690,9 +1690,10 @@ TONGUE_CENTRE_SPAN = 0.8
 CHEEK_LIGHT = 0.3
 FLOOR_SHADE = 0.6
 THROAT_WIDTH = 0.3
-# The cavity's light (the throat's colour times it): a floor everywhere (at 0.3 the dark ran along
-# the tongue's whole top to its flanks, judge34 b), what comes in just under the upper teeth, and
-# what lies on the floor by the lower lip mid-mouth.
+# The cavity's light (the throat's colour times it): a floor everywhere, high enough to light the
+# walls over the tongue's flanks so the dark stays a hollow mid-mouth rather than a crescent along
+# the tongue's top to the corners; what comes in just under the upper teeth; and what lies on the
+# floor by the lower lip mid-mouth.
 CAVITY_LIGHT_FLOOR = 0.42
 CAVITY_LIGHT_UNDER_TEETH = 0.8
 CAVITY_LIGHT_NEAR_LOWER = 0.35
@@ -2342,10 +2343,14 @@ def _texel(texture, u, v, mottle_k, speckle_k):
     return 1.0 + mottle_k * coarse, min(max(1.0 + speckle_k * fine, 0.0), 2.0)
 
 
+# _way_down's `peak` for a depth by the column's own gap alone (no scale for the frame).
+OWN_GAP = 0.0
+
+
 @njit(cache=True, nogil=True)
 def _way_down(b, d_lower, peak):
-    """0..1 the depth the throat's shade follows (_palate_at; `peak` 0 for THROAT_SHADE's narrow
-    term in _cavity_light_at, by its column's own way down): `b` px under the upper teeth over the
+    """0..1 the depth the throat's shade follows (_palate_at; `peak` OWN_GAP for THROAT_SHADE's
+    narrow term in _cavity_light_at, by its column's own way down): `b` px under the upper teeth over the
     opening's `peak` (px, one for the frame; this column's own gap, `b` + `d_lower`
     px over the lower lip, where that is larger). By each column's own gap the shade lay at one
     share of it, as the tongue's top does: a dark band along the tongue's top corner to corner
@@ -2358,8 +2363,8 @@ def _way_down(b, d_lower, peak):
 @njit(cache=True, nogil=True)
 def _palate_at(rgb, down, x, shows):
     """The back of a wide-open mouth at one pixel (`shows` 0..1 of it, as the opening grows), over
-    its (3,) cavity colour `rgb` in place, `down` of the way from the upper teeth to the lower lip
-    (0..1), `x` across (0 mid-mouth .. 1 at the corners): the throat's shade deepening smoothly
+    its (3,) cavity colour `rgb` in place, `down` its depth (0..1, _way_down: px under the upper
+    teeth over the opening's peak, or the column's own gap where that is larger), `x` across (0 mid-mouth .. 1 at the corners): the throat's shade deepening smoothly
     with the way down (THROAT_DEPTH), later toward the cheeks (PALATE_ARCH) and fading there
     (THROAT_SPAN), with no edge, fold or uvula drawn: without it the cavity is one even dark from
     the teeth to the tongue."""
@@ -3218,7 +3223,7 @@ def _cavity_light_at(i, dl, across, rows, ex, peak):
     # THROAT_SHADE, narrow across (EX_THROAT), by this column's own way down; the palate's wider
     # shade by px under the teeth over the opening's peak (_way_down).
     b = rows[ROW_BELOW_TEETH, i]
-    k = light * (1.0 - THROAT_SHADE * (ex[EX_THROAT, i] * _way_down(b, np.float64(dl), 0.0)))
+    k = light * (1.0 - THROAT_SHADE * (ex[EX_THROAT, i] * _way_down(b, np.float64(dl), OWN_GAP)))
     if across > np.float32(CAVITY_CORNERS[0]):  # the walls into the corners (1 short of them)
         walls = _smooth32(across, CAVITY_CORNERS[0], CAVITY_CORNERS[1])
         k *= np.float64(one - np.float32(CAVITY_CORNER_DARK) * walls)
