@@ -39,7 +39,7 @@ from facetalk.render.mouth import (
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
     SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_PARTING, LOWER_TEETH_NARROW, SMILE_LOWER_CONVEX, SMILE_TOOTH_SHADE,
     SMILE_LOWER_RISEN, SMILE_GAP_DARK, SMILE_GAP_LIGHT, LOWER_TIP_LIGHT, LOWER_TEETH_CEILING, RGB_TEETH, RGB_THROAT, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
-    _biting_edge_table, _biting_envelope_table, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height, UPPER_NOTCH, UPPER_PARTING,
+    _biting_edge_table, _biting_envelope_table, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height, UPPER_NOTCH, UPPER_PARTING, UPPER_EMBRASURE, UPPER_EMBRASURE_WIDE, UPPER_NECK,
 )
 
 
@@ -316,8 +316,7 @@ class ShadeReference:
         if not len(at):
             return color
         u, across, side, d_upper = u[at], across[at], side[at], d_upper[at]
-        rank, f, gap = _teeth_along(u)
-        gap = gap * (1.0 - SLOT_GAP * narrow[at])
+        rank, f, _ = _teeth_along(u)
         tooth = (side.astype(np.intp) - 1, rank)  # its values fixed per tooth (UPPER_TOOTH_TABLE)
         tip = upper_h * _tooth_length(rank, f) * (1.0 + UPPER_TOOTH_TABLE[UT_LONGER][tooth]
                                                   + (2.0 * f - 1.0) * UPPER_TOOTH_TABLE[UT_TILT][tooth]) + lift[at]
@@ -325,10 +324,16 @@ class ShadeReference:
         # The gap darkens as a notch up from the tooth's own biting edge; the sides turn away flat
         # where they meet (UPPER_PARTING, UPPER_NOTCH).
         notch = np.clip(1.0 - (tip - d_upper) / (UPPER_NOTCH * upper_h), 0.0, 1.0)
+        # Up toward the necks a raised lip bares, the gap widens and darkens into the embrasure
+        # (UPPER_EMBRASURE, UPPER_NECK).
+        neck = np.clip((lift[at].astype(np.float64) - d_upper) / (UPPER_NECK * upper_h), 0.0, 1.0)
+        gap = np.exp(-(np.minimum(f, 1.0 - f) / (UPPER_TOOTH_GAP * (1.0 + UPPER_EMBRASURE_WIDE * neck))) ** 2) \
+            * (1.0 - SLOT_GAP * narrow[at])
         x = np.abs(2.0 * f - 1.0)
         x2 = x * x
         teeth = self._tooth_colour(f, gap, d_upper, upper_h, rounded[at] * _slot_light(narrow[at], u)[:, None], mouth_w,
-                                   parting=UPPER_PARTING[0] + UPPER_PARTING[1] * (notch * notch), sides=x2 * (2.0 - x2),
+                                   parting=UPPER_PARTING[0] + UPPER_PARTING[1] * (notch * notch) + UPPER_EMBRASURE * neck,
+                                   sides=x2 * (2.0 - x2),
                                    warmth=UPPER_SHADE_WARMTH)
         teeth *= UPPER_TOOTH_TABLE[UT_LIGHT][tooth][:, None]
         # The translucent biting edge shows the dark mouth behind it: darker, and warm like it.

@@ -558,6 +558,32 @@ def test_an_upper_gap_is_a_notch_at_the_biting_edge_not_a_line_to_the_gum(analys
     assert light[3] < 0.7 * light[4], light
 
 
+def test_a_raised_lip_bares_the_synthetic_upper_teeths_necks_parted(analysis):
+    """A smile's lip raised 0.08 mouth widths off its place shows the teeth's upper half, above any
+    notch: there, toward their necks, the gap between the central and the lateral incisor opens into
+    the embrasure (UPPER_EMBRASURE, UPPER_NECK), under 0.55 of the light of the central's middle
+    just under the raised lip (0.72 with contact lines alone: the smile's strip was one grey band,
+    judge34) and wider (a tenth of a tooth in from it 10% darker than beside a lip at its place).
+    The wedge goes with the teeth, not the lip (the same at the same place on the skull under a lip
+    raised less), and is gone at the lip's place: there only the contact line, as under an unraised
+    lip (test_an_upper_gap_is_a_notch_at_the_biting_edge_not_a_line_to_the_gum)."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w = 100.0
+    edges = _teeth_edges()[EDGES_UPPER]
+    flank = edges[1] - 0.1 * (edges[1] - edges[0])
+    u = 0.5 + 0.5 * np.array([edges[1], flank, 0.5 * (edges[0] + edges[1])])  # the gap, its flank, mid-central
+
+    def ratios(lift_mw: float, d_mw: float) -> np.ndarray:
+        light = _upper_tooth_shade(painter, u, np.full(3, d_mw * mouth_w), mouth_w, opening_mw=0.3, lift_mw=lift_mw)
+        return light[:2] / light[2]
+
+    raised, at_place = ratios(0.08, 0.01), ratios(0.0, 0.01)
+    assert raised[0] < 0.55 and at_place[0] > 0.68, (raised, at_place)
+    assert raised[1] < 0.9 * at_place[1], (raised, at_place)
+    np.testing.assert_allclose(ratios(0.06, 0.02), ratios(0.08, 0.04), rtol=1e-4)  # fixed to the skull
+    assert ratios(0.08, 0.08)[0] > 0.68, ratios(0.08, 0.08)
+
+
 def _upper_row_alone(painter: MouthPainter, u: np.ndarray, d_upper: np.ndarray, mouth_w: float) -> tuple[np.ndarray, np.ndarray]:
     """The synthetic upper teeth alone over black at `u`, `d_upper` px below the lip of a mouth open
     0.3 mouth widths, as _shade's compiled _shade_teeth lays them: (_shade_front's (N_TH, N) teeth,
