@@ -203,9 +203,19 @@ LIP_FILL_STRETCH = 2.0
 LIP_FILL_FROM = 0.03
 # The open mouth's height across it, from its inner corners (x = -1, 1): (1 - x^2)^power of the
 # middle's; 0.5 is an ellipse, 1 a lens with tight corners. 0.75: beside the corners the opening
-# is 0.39 of its middle (0.61-0.65 before, a box with rounded ends); at 1 (0.28) dlib read a
+# was 0.39 of its middle with the lower lip on it too (0.61-0.65 at 0.5, a box with rounded ends;
+# the lower lip's own JAW_LOWER_OPENING_POWER makes it 0.50); at 1 (0.28) dlib read a
 # smiling photo's open-mouthed frames 0.03-0.05 further from the person (tests/render/test_realism).
 JAW_OPENING_POWER = 0.75
+# The lower lip drops along its own (1 - x^2)^power, fuller toward the corners than the opening's
+# (the upper lip's drop beside the corners keeps JAW_OPENING_POWER): a wide-open lower lip is a U,
+# curving up into the corners. At JAW_OPENING_POWER its first segment (inner corner to the
+# landmark 0.2 of the way in, 0.42 of the middle's drop on the bundled photo, 0.63 now) ran on in
+# one straight diagonal into the tongue, and the widest vowel's opening was a lemon with knife tips
+# (13, the bundled photo, 03, 07, judge34b); beside the corners the opening is 0.50 of its middle
+# (0.39 then). 0.5 (an ellipse's) bent it less at 2x; 0.35 drew 12's lower lip a bowl. It costs
+# the engraving 10's 43-91-146 beside its left corner a fold (_unfolded). Figures: out/outline35/NOTES.md.
+JAW_LOWER_OPENING_POWER = 0.4
 # As the jaw opens wide, the upper lip's inner edge lifts mid-mouth JAW_UPPER_LIFT of the jaw's drop,
 # along a parabola 1 - x^2 (x -1..1 from one inner corner to the other), the lip thinning by up to
 # JAW_LIFT_THIN of its height (a share) toward its outer border, which rises by the rest, so a thin
@@ -866,7 +876,8 @@ def _jaw_basis(out: np.ndarray, pts: np.ndarray, meas: _Measures, lips: _Lips, *
     # a box with rounded ends.)
     across = _inner_across(u, pts, meas)
     lens = np.clip(1.0 - across ** 2, 0.0, 1.0) ** JAW_OPENING_POWER
-    lip_w = JAW_CORNER_SHARE + (1.0 - JAW_CORNER_SHARE) * lens
+    lower_lens = np.clip(1.0 - across ** 2, 0.0, 1.0) ** JAW_LOWER_OPENING_POWER
+    lip_w = JAW_CORNER_SHARE + (1.0 - JAW_CORNER_SHARE) * lower_lens
     # The skin under the lower lip goes down with it, handing over to the jaw's weight over 0.4
     # eye distances: a steeper hand-over folds the mesh there (a seam across a beard).
     lip_v = _interp_along(u, *meas.frame.uv(pts[list(lm.LIPS_OUTER_LOWER), :2]))
