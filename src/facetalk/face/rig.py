@@ -217,19 +217,30 @@ JAW_OPENING_POWER = 0.75
 # the engraving 10's 43-91-146 beside its left corner a fold (_unfolded). Figures: out/outline35/NOTES.md.
 JAW_LOWER_OPENING_POWER = 0.4
 # As the jaw opens wide, the upper lip's inner edge lifts mid-mouth JAW_UPPER_LIFT of the jaw's drop,
-# along a parabola 1 - x^2 (x -1..1 from one inner corner to the other), the lip thinning by up to
-# JAW_LIFT_THIN of its height (a share) toward its outer border, which rises by the rest, so a thin
-# lip keeps some height; the skin over it and the nose stay (_jaw_lift). Carried level between its
-# corners drawn down with the jaw, the photo's lip line ran flat across the widest vowel's top: a
-# bucket or trapezoid at 2x. 0.2 (about 5 mm at a 63 mm eye distance) arches it. A parabola turns
-# evenly along the lip's few vertices, where a steeper profile drew a thin lip into a tent at its
-# middle vertex. Posing takes it by ((jaw_open - JAW_UPPER_LIFT_FROM) /
-# (1 - JAW_UPPER_LIFT_FROM))^2 (jaw_lift_share): none on /i/, a smile or speech's small openings
-# (jaw 0.1-0.3), whose slits and rows are measured to the pixel, and little on /o/ (0.013 at jaw 0.38:
-# taken linearly, its lift made a closed mouth's rounded opening 0.68 as tall half way to the corners
-# as mid-mouth); growing in with no kink.
+# along a parabola 1 - x^2 (x -1..1 from one corner to the other along each lip column, its border
+# and inner edge at one place: _lip_across); its outer border rises by all but what the lip thins,
+# JAW_LIFT_THIN_SHARE of the lift and at most JAW_LIFT_THIN of the lip's height there (shares), so
+# the lip keeps 0.7 of its height and the photo's thickness across it (thinned to half, with its
+# border rising by the rest only, the lip read as an even painted liner at 3-4x); the skin over it
+# and the nose stay (_jaw_lift). Carried level between its corners drawn down with the jaw, the
+# photo's lip line ran flat across the widest vowel's top: a bucket or trapezoid at 2x. 0.2 (about
+# 5 mm at a 63 mm eye distance) arches it. A parabola turns evenly along the lip's few vertices,
+# where a steeper profile drew a thin lip into a tent at its middle vertex. Posing takes it by
+# ((jaw_open - JAW_UPPER_LIFT_FROM) / (1 - JAW_UPPER_LIFT_FROM))^2 (jaw_lift_share): none on /i/, a
+# smile or speech's small openings (jaw 0.1-0.3), whose slits and rows are measured to the pixel,
+# and little on /o/ (0.013 at jaw 0.38: taken linearly, its lift made a closed mouth's rounded
+# opening 0.68 as tall half way to the corners as mid-mouth); growing in with no kink.
 JAW_UPPER_LIFT = 0.2
-JAW_LIFT_THIN = 0.5
+JAW_LIFT_THIN = 0.3
+JAW_LIFT_THIN_SHARE = 0.3
+# No triangle touching the lift keeps less than JAW_LIFT_KEEP of its area without it (a share), at
+# JAW_LIFT_CHECKS jaws from JAW_UPPER_LIFT_FROM to 1, over at most JAW_LIFT_PASSES passes; the inner
+# edge moves JAW_LIFT_EDGE_GIVE as far as the rest of the lip does (a share), keeping the arch
+# (_lift_unfolded).
+JAW_LIFT_KEEP = 0.5
+JAW_LIFT_CHECKS = 15
+JAW_LIFT_PASSES = 50
+JAW_LIFT_EDGE_GIVE = 0.05
 # How far the chin drops at jaw_open 1, in eye distances.
 JAW_DROP = 0.38
 JAW_UPPER_LIFT_FROM = 0.3
@@ -655,7 +666,8 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
     # On a smiling photo the frown that undoes its smile takes the smile's squint with it: the
     # lower lids come down by the share a smile raised them (the eye_squint shape, reversed).
     negative[k["smile"]] -= SQUINT_UNDONE * photo_smile * (SMILE_SQUINT / EYE_SQUINT) * basis[k["eye_squint"]]
-    return _Basis(positive=basis, negative=negative, jaw_lift=_jaw_lift(pts, meas, lips))
+    return _Basis(positive=basis, negative=negative, jaw_lift=_jaw_lift(
+        pts, meas, lips, triangles=np.array(topo.triangles), jaw_dv=basis[k["jaw_open"], :, :2] @ meas.frame.ey))
 
 
 def _rounding(meas: _Measures, lips: _Lips, spread: np.ndarray, *, photo_smile: float = 0.0) -> np.ndarray:
@@ -908,23 +920,73 @@ def _inner_across(u: np.ndarray, pts: np.ndarray, meas: _Measures) -> np.ndarray
     return (u - 0.5 * float(corners_u[0] + corners_u[1])) / max(0.5 * float(abs(corners_u[1] - corners_u[0])), 1.0)
 
 
-def _jaw_lift(pts: np.ndarray, meas: _Measures, lips: _Lips) -> np.ndarray:
+def _lip_across(u: np.ndarray, *, inward: np.ndarray, pts: np.ndarray, meas: _Measures) -> np.ndarray:
+    """(V,) each upper-lip vertex's place -1..1 across its lip column: between the mouth's outer corners
+    on the lip's outer border (`inward` 0) and the opening's inner corners on its inner edge (`inward`
+    1), blended by (V,) `inward` between, so a column's border and edge share one place (_jaw_lift)."""
+    outer_u = meas.frame.uv(pts[list(lm.MOUTH_CORNERS), :2])[0]
+    inner_u = meas.frame.uv(pts[[lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]], :2])[0]
+    ends_u = [(1.0 - inward) * float(o) + inward * float(i) for o, i in zip(outer_u, inner_u)]
+    return (u - 0.5 * (ends_u[0] + ends_u[1])) / np.maximum(0.5 * np.abs(ends_u[1] - ends_u[0]), 1.0)
+
+
+def _jaw_lift(pts: np.ndarray, meas: _Measures, lips: _Lips, *, triangles: np.ndarray,
+              jaw_dv: np.ndarray) -> np.ndarray:
     """(V, 3) px the upper lip's lift at jaw_open 1 (JAW_UPPER_LIFT, taken by jaw_lift_share): up the
-    face, in the image plane, by 1 - x^2 across the mouth (_inner_across); between the lip's outer
-    border (what exceeds JAW_LIFT_THIN of the lip's height there) and its inner edge (all) by each lip
-    vertex's place; nothing else moves."""
+    face, in the image plane, by 1 - x^2 across each lip column (_lip_across), the inner edge all of
+    it, the outer border all but what the lip thins (JAW_LIFT_THIN_SHARE of the lift, at most
+    JAW_LIFT_THIN of the lip's height there), the vertices between by their place; then kept from
+    folding any of the (F, 3) `triangles` as the jaw opens by (V,) `jaw_dv` px down the face at jaw_open
+    1 (_lift_unfolded). The corners, the skin and the nose stay."""
     u, v = meas.u, meas.v
     v_out = _interp_along(u, *meas.frame.uv(pts[list(lm.LIPS_OUTER_UPPER), :2]))
     v_in = _interp_along(u, *meas.frame.uv(pts[list(lm.LIPS_INNER_UPPER), :2]))
-    inward = np.clip((v - v_out) / np.maximum(v_in - v_out, 1e-6), 0.0, 1.0)  # 0 outer border .. 1 inner edge
-    edge_px = JAW_UPPER_LIFT * JAW_DROP * meas.ipd * np.clip(1.0 - _inner_across(u, pts, meas) ** 2, 0.0, 1.0)
-    # The lip thins by at most JAW_LIFT_THIN of its height; a thin lip's border rises with the rest.
-    border_px = np.maximum(edge_px - JAW_LIFT_THIN * np.maximum(v_in - v_out, 0.0), 0.0)
-    lift_px = -(border_px + (edge_px - border_px) * inward) * lips.upper
-    lift_px[lips.corners] = 0.0
+    height = np.maximum(v_in - v_out, 0.0)
+    inward = np.clip((v - v_out) / np.maximum(height, 1e-6), 0.0, 1.0)  # 0 outer border .. 1 inner edge
+    across = _lip_across(u, inward=inward, pts=pts, meas=meas)
+    edge_px = JAW_UPPER_LIFT * JAW_DROP * meas.ipd * np.clip(1.0 - across ** 2, 0.0, 1.0)
+    thin_px = np.minimum(JAW_LIFT_THIN_SHARE * edge_px, JAW_LIFT_THIN * height)
+    free = lips.upper & ~np.isin(np.arange(len(u)), lips.corners)
+    lift_px = np.where(free, edge_px - thin_px * (1.0 - inward), 0.0)
+    give = np.where(np.isin(np.arange(len(u)), lm.LIPS_INNER_UPPER), JAW_LIFT_EDGE_GIVE, 1.0)
+    lift_px = _lift_unfolded(lift_px, meas=meas, triangles=triangles, jaw_dv=jaw_dv, free=free, give=give)
     lifted = np.zeros((len(u), 3))
-    lifted[:, :2] = meas.frame.to_image(np.zeros_like(u), lift_px)
+    lifted[:, :2] = meas.frame.to_image(np.zeros_like(u), -lift_px)
     return lifted
+
+
+def _lift_unfolded(lift_px: np.ndarray, *, meas: _Measures, triangles: np.ndarray, jaw_dv: np.ndarray,
+                   free: np.ndarray, give: np.ndarray) -> np.ndarray:
+    """(V,) `lift_px` (px up the face at jaw_open 1) changed on the (V,) bool `free` vertices, each by
+    its (V,) `give` (a share: the inner edge gives least, keeping the arch), until no triangle of (F, 3)
+    `triangles` touching them keeps less than JAW_LIFT_KEEP of its area without the lift at any jaw
+    0..1 (the chin dropping each vertex `jaw_dv` px, the lift taken by jaw_lift_share). A lift that
+    differs between a sliver's vertices (the lip beside the corners is a px thick) turned it over."""
+    tri = triangles[free[triangles].any(axis=1)]
+    u, v = meas.u[tri], meas.v[tri]
+    du = np.stack([u[:, 2] - u[:, 1], u[:, 0] - u[:, 2], u[:, 1] - u[:, 0]], axis=1)  # d(2 area)/d(v_k)
+    jaws = np.linspace(JAW_UPPER_LIFT_FROM, 1.0, JAW_LIFT_CHECKS)
+    share = np.array([jaw_lift_share(j) for j in jaws])
+    # (J, T) twice the signed area at each jaw without the lift: v moves by jaw * jaw_dv.
+    area0 = np.einsum("tk,jtk->jt", du, v[None] + jaws[:, None, None] * jaw_dv[tri][None])
+    sign = np.where(area0 >= 0, 1.0, -1.0)
+    mobile = (free * give)[tri]  # (T, 3)
+    lift = lift_px.copy()
+    for _ in range(JAW_LIFT_PASSES):
+        moved = False
+        for t in range(len(tri)):
+            # The lift moves v by -share * lift: twice the area changes by -share * du . lift.
+            slack = sign[:, t] * (area0[:, t] - share * (du[t] @ lift[tri[t]])) - JAW_LIFT_KEEP * np.abs(area0[:, t])
+            j = int(np.argmin(slack))
+            grad = -sign[j, t] * share[j] * du[t]  # d slack / d lift at the triangle's vertices
+            step = mobile[t] * grad
+            if slack[j] >= -1e-9 or float(grad @ step) <= 0:
+                continue
+            lift[tri[t]] -= step * ((slack[j] - 1e-3) / float(grad @ step))  # a hair past, to settle
+            moved = True
+        if not moved:
+            break
+    return lift
 
 
 def _unfolded(jaw_w: np.ndarray, *, meas: _Measures, triangles: np.ndarray, skin: np.ndarray, lip: np.ndarray,
