@@ -3200,12 +3200,13 @@ def test_the_open_mouths_outline_is_round_not_a_hexagon(analysis):
     """The rig's inner lips are straight segments between landmarks, and the opening they left
     (cut to the lens only toward its ends) was a hexagon at 2x: straight runs meeting at
     shoulders (13's widest vowel), /o/ an octagonal slot. Each lip's edge as drawn
-    (_rounded_outline: the rig's less its face's reach) turns by under 12 degrees between chords
-    0.04 mouth widths long wherever the opening is over 0.3 of its peak, and by under 0.85 of the
-    rig's own largest turn, the opening keeping 0.9 of its peak (the bundled photo: widest vowel,
-    /l/ and /o/: 9.5, 9.6 and 10.2 degrees, 0.38, 0.81 and 0.64 of the rig's; the rig's lower lip
-    a U (face.rig.JAW_LOWER_OPENING_POWER) bends more near the corners, and is itself rounder:
-    9.2, 8.3 and 8.5 degrees, 0.45, 0.63 and 0.52 of the rig's, with the lower lip a lemon's)."""
+    (_rounded_outline: the rig's less its face's reach) turns by under 10.8 degrees between chords
+    0.04 mouth widths long wherever the opening is over 0.3 of its peak, the opening keeping 0.9 of
+    its peak (the bundled photo: widest vowel, /l/ and /o/: 9.5, 9.6 and 10.2 degrees, the rig's own
+    edges 25.0, 11.8 and 16.1). The lower lip's U (face.rig.JAW_LOWER_OPENING_POWER) bends near the
+    corners, which the drawn edge follows: 0.3-1.7 degrees more than with the lower lip a lemon's
+    (9.2, 8.3 and 8.5), /l/'s most against the rig's own turn (0.81 of it). The cap is absolute,
+    0.6 degrees over the worst, so that a drift toward 12 degrees fails."""
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.mouth import OUTLINE_GRID
 
@@ -3219,9 +3220,8 @@ def test_the_open_mouths_outline_is_round_not_a_hexagon(analysis):
             return np.interp(at, x, drawn[0] + drawn[1]) > 0.3 * peak
 
         assert (drawn[0] + drawn[1]).max() > 0.9 * peak, params
-        rig_turn = max(_largest_turn_deg(x, y, chord=0.04 * mouth_w, where=open_wide) for y in rig)
         turn = max(_largest_turn_deg(x, y, chord=0.04 * mouth_w, where=open_wide) for y in drawn)
-        assert turn < 12.0 and turn < 0.85 * rig_turn, (params, turn, rig_turn)
+        assert turn < 10.8, (params, turn)
 
 
 def test_the_widest_vowels_sides_bend_into_the_corners(analysis):
