@@ -201,20 +201,21 @@ LIP_FILL_STRETCH = 2.0
 # Filled only on a parted photo: from the inner lips' gap at mid-mouth of face.lips' MIN_OPENING
 # mouth widths (a closed mouth's landmarks lie 0-0.03 apart), fully from twice that.
 LIP_FILL_FROM = 0.03
-# The open mouth's height across it, from its inner corners (x = -1, 1): (1 - x^2)^power of the
-# middle's; 0.5 is an ellipse, 1 a lens with tight corners. 0.75: beside the corners the opening
-# was 0.39 of its middle with the lower lip on it too (0.61-0.65 at 0.5, a box with rounded ends;
-# the lower lip's own JAW_LOWER_OPENING_POWER makes it 0.50); at 1 (0.28) dlib read a
-# smiling photo's open-mouthed frames 0.03-0.05 further from the person (tests/render/test_realism).
+# The upper lip's drop beside the opening's inner corners (x = -1, 1 across it, 0 mid-mouth):
+# JAW_CORNER_SHARE * (1 - (1 - x^2)^power) of the jaw's, so the opening tapers to nothing at its
+# corners; with the lower lip's own JAW_LOWER_OPENING_POWER the opening's height is
+# (1 - s) * (1 - x^2)^0.4 + s * (1 - x^2)^power of the middle's (s = JAW_CORNER_SHARE), 0.50 of it
+# beside the corners. 0.5 (an ellipse's) on both lips left 0.61-0.65 there, a box with rounded
+# ends; 1 on both made dlib read a smiling photo's open-mouthed frames 0.03-0.05 further from the
+# person (tests/render/test_realism).
 JAW_OPENING_POWER = 0.75
-# The lower lip drops along its own (1 - x^2)^power, fuller toward the corners than the opening's
-# (the upper lip's drop beside the corners keeps JAW_OPENING_POWER): a wide-open lower lip is a U,
-# curving up into the corners. At JAW_OPENING_POWER its first segment (inner corner to the
-# landmark 0.2 of the way in, 0.42 of the middle's drop on the bundled photo, 0.63 now) ran on in
-# one straight diagonal into the tongue, and the widest vowel's opening was a lemon with knife tips
-# (13, the bundled photo, 03, 07, judge34b); beside the corners the opening is 0.50 of its middle
-# (0.39 then). 0.5 (an ellipse's) bent it less at 2x; 0.35 drew 12's lower lip a bowl. It costs
-# the engraving 10's 43-91-146 beside its left corner a fold (_unfolded). Figures: out/outline35/NOTES.md.
+# The lower lip drops along its own (1 - x^2)^power, fuller toward the corners than the upper lip's
+# side: a wide-open lower lip is a U, curving up into the corners (0.63 of the middle's drop at the
+# landmark 0.2 of the way in on the bundled photo). Dropped on JAW_OPENING_POWER, its first segment
+# ran in one straight diagonal into the tongue and the widest vowel's opening was a lemon with
+# knife tips (13, the bundled photo, 03, 07). 0.5 (an ellipse's) bent it less at 2x; 0.35 drew 12's
+# lower lip a bowl. It costs the engraving 10's 43-91-146 beside its left corner a fold
+# (_unfolded). Figures: out/outline35/NOTES.md.
 JAW_LOWER_OPENING_POWER = 0.4
 # As the jaw opens wide, the upper lip's inner edge lifts mid-mouth JAW_UPPER_LIFT of the jaw's drop,
 # along a parabola 1 - x^2 (x -1..1 from one corner to the other along each lip column, its border
@@ -890,7 +891,7 @@ def _jaw_basis(out: np.ndarray, pts: np.ndarray, meas: _Measures, lips: _Lips, *
     # (Across the outer corners, the opening beside its inner corners was still 0.6 of its middle:
     # a box with rounded ends.)
     across = _inner_across(u, pts, meas)
-    lens = np.clip(1.0 - across ** 2, 0.0, 1.0) ** JAW_OPENING_POWER
+    upper_lens = np.clip(1.0 - across ** 2, 0.0, 1.0) ** JAW_OPENING_POWER
     lower_lens = np.clip(1.0 - across ** 2, 0.0, 1.0) ** JAW_LOWER_OPENING_POWER
     lip_w = JAW_CORNER_SHARE + (1.0 - JAW_CORNER_SHARE) * lower_lens
     # The skin under the lower lip goes down with it, handing over to the jaw's weight over 0.4
@@ -905,7 +906,7 @@ def _jaw_basis(out: np.ndarray, pts: np.ndarray, meas: _Measures, lips: _Lips, *
     near = 1.0 - smoothstep(to_corner / meas.mouth_w, *CORNER_SKIN_REACH)
     jaw_w[skin] = np.maximum(jaw_w[skin], JAW_CORNER_SHARE * (1.0 - min(max(photo_smile, 0.0), 1.0)) * near)
     jaw_w[lips.lower] = lip_w[lips.lower]
-    jaw_w[lips.upper] = JAW_CORNER_SHARE * (1.0 - lens[lips.upper])
+    jaw_w[lips.upper] = JAW_CORNER_SHARE * (1.0 - upper_lens[lips.upper])
     jaw_w[lips.corners] = JAW_CORNER_SHARE
     jaw_drop = JAW_DROP * ipd
     lower_lip = lips.lower.copy()
