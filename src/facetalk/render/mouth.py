@@ -1794,8 +1794,9 @@ UPPER_NOTCH = 0.45
 # incisor's length (SYNTHETIC_UPPER_TEETH_MW) above it. Fixed to the skull with the teeth; a wedge
 # down from the raised lip, gone at the lip's place, not a line to the edge. A smile's strip (its
 # lip raised 0.08 mouth widths, the opening 0.05-0.1) shows only the teeth's upper half, above any
-# notch: with contact lines alone it was one grey band (judge34, out/strip35). The parting stays
-# under 1 (0.07 + 0.55 + this).
+# notch: with contact lines alone it was one grey band (judge34, out/strip35). The parting is
+# 0.07 + 0.55 notch^2 or + 0.5 neck: the two meet only on teeth shorter than UPPER_NOTCH of a
+# central (the shortest, rank 6's side, 0.39), within 0.06 of a central, so it stays under 0.63.
 UPPER_EMBRASURE = 0.5
 UPPER_EMBRASURE_WIDE = 1.5
 UPPER_NECK = 0.8
