@@ -27,7 +27,8 @@ def _teeth_along_compiled(u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
                                                                   edges)
     reach = np.zeros((2, len(u32)), bool)
     reach[1] = True
-    ex = _shade_exponentials(u32, np.zeros_like(u32), np.zeros_like(u32), rows, reach, 100.0, synthetic=reach[1])
+    ex = _shade_exponentials(u32, np.zeros_like(u32), np.zeros_like(u32), rows, reach, 100.0, synthetic=reach[1],
+                             lift=np.zeros_like(u32))
     return rows[ROW_UPPER_RANK].astype(int), rows[ROW_UPPER_F], ex[EX_UPPER_GAP]
 
 
@@ -37,7 +38,7 @@ def _tooth_length_compiled(rank: np.ndarray, f: np.ndarray) -> np.ndarray:
     rows, reach = np.zeros((N_ROWS, len(f))), np.zeros((2, len(f)), bool)
     rows[ROW_UPPER_RANK], rows[ROW_UPPER_F], reach[1] = rank, f, True
     zeros = np.zeros(len(f), np.float32)
-    ex = _shade_exponentials(zeros, zeros, zeros, rows, reach, 100.0, synthetic=reach[1])
+    ex = _shade_exponentials(zeros, zeros, zeros, rows, reach, 100.0, synthetic=reach[1], lift=zeros)
     return np.array([_tooth_length_at(int(r), ex[EX_UPPER_TIP, i], TIP_DROP[int(r)]) for i, r in enumerate(rank)])
 
 

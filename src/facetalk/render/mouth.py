@@ -4492,8 +4492,7 @@ def _rows_split(luma: np.ndarray) -> float | None:
 
 
 def _shade_exponentials(u: np.ndarray, d_upper: np.ndarray, d_lower: np.ndarray, rows: np.ndarray,
-                        reach: np.ndarray, mouth_w: float, *, synthetic: np.ndarray,
-                        lift: np.ndarray | None = None) -> np.ndarray:
+                        reach: np.ndarray, mouth_w: float, *, synthetic: np.ndarray, lift: np.ndarray) -> np.ndarray:
     """(N_EX, N) float64 (float32 values where numpy's are) the exponentials and powers the numpy
     reference takes of each pixel's (N,) float32 `u`, `d_upper`, `d_lower` (px) and of _shade_rows' `rows`,
     by the same numpy expressions (rows by their EX_* indices): the cavity's under_teeth,
@@ -4502,8 +4501,8 @@ def _shade_exponentials(u: np.ndarray, d_upper: np.ndarray, d_lower: np.ndarray,
     upper teeth are drawn, not the photo's), 0 elsewhere; where `reach` (2, N) has the teeth, their rounded
     corner shade, the lower teeth's |2f - 1| ** 8, gap, |2f - 1| ** 3 and lip shadow and the upper's
     tip power, gap, |2f - 1| ** 3, lip shadow and neck (EX_EMBRASURE, by the lip's (N,) float32
-    `lift` px off its place, _shade's; none by default) (numpy's powers over every pixel cost as
-    much as the rest of the stage)."""
+    `lift` px off its place, _shade's; required, so no caller drops the neck unawares) (numpy's
+    powers over every pixel cost as much as the rest of the stage)."""
     ex = np.empty((N_EX, len(u)))
     across = np.abs(2.0 * u - 1.0)
     ex[EX_UNDER_TEETH] = np.exp(-np.maximum(rows[ROW_BELOW_TEETH], 0.0) / (CAVITY_UNDER_TEETH * mouth_w))
@@ -4530,7 +4529,6 @@ def _shade_exponentials(u: np.ndarray, d_upper: np.ndarray, d_lower: np.ndarray,
     ex[EX_LOWER_SHADOW, low] = np.exp(-dl / (LIP_SHADOW_REACH * (0.5 * mouth_w)))
     if len(up) == 0:  # a photo's own upper row: no synthetic upper teeth
         return ex
-    lift = np.zeros(len(u), np.float32) if lift is None else lift
     f = rows[ROW_UPPER_F, up]
     f_off = np.abs(2.0 * f - 1.0)
     ex[EX_UPPER_TIP, up] = f_off ** TIP_POWER[rows[ROW_UPPER_RANK, up].astype(np.intp)]
