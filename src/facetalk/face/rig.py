@@ -1005,7 +1005,7 @@ def _unfolded(jaw_w: np.ndarray, *, meas: _Measures, triangles: np.ndarray, skin
     A triangle joining the lower lip (`lip`, (V,) bool, its corners left out: they carry the upper
     lip) to skin beside it (`beside_lip`) that no skin corner unfolds (beside the mouth corners the
     skin lies above the lip's line, and the lens's slope there drops one lip vertex past another:
-    10's 43-91-146 kept -0.71 of its area) gets the one weight change that keeps JAW_SEAM_KEEP and
+    10's 43-91-146 and 273-321-375) gets the one weight change that keeps JAW_SEAM_KEEP and
     is smallest and thins no other triangle there: a skin corner's further drop, or a lip vertex's,
     either way (_unfold_seam)."""
     u, v = meas.u[triangles], meas.v[triangles]  # (F, 3)
