@@ -3522,6 +3522,51 @@ def test_a_photos_own_upper_teeth_stay_on_the_skull_as_a_wide_open_jaw_lifts_the
     assert np.abs(level - lifted).max() <= 2.0, (level, lifted)
 
 
+def test_a_lifted_lip_uncovers_gum_over_a_photos_own_crowns_at_their_photographed_height(analysis):
+    """A wide-open jaw lifts the upper lip (face.rig.JAW_UPPER_LIFT) over a photo's own upper teeth,
+    which stay on the skull: below the seam where the bundled photo's crowns come clear of the lip's
+    shade they are laid at their photographed scale, each pixel the photo's own depth under its lip
+    line (stretched over what the lip uncovered, main's row sampled the crowns at 0.6-0.7 of it:
+    long smeared crowns, tall pink gum points), and what the lip uncovered is gum (_Gum's colours)
+    right under the lip. Read from a photo that is a ramp along the face's down (bilinear sampling
+    of a linear ramp is exact), so each laid colour says the depth it was sampled at."""
+    from facetalk.face import landmarks as lm
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    assert painter._own_teeth
+    gum = painter._gum  # from the photo itself, before the ramp replaces it
+    mid = lm.LIPS_INNER_UPPER[len(lm.LIPS_INNER_UPPER) // 2]
+    d_upper = np.arange(0.5, 20.0, 0.5).astype(np.float32)
+    n = len(d_upper)
+    ids = np.full(n, mid)
+
+    def interp(per_vertex, only=slice(None)):
+        return per_vertex[ids][only]
+
+    mouth_w = painter._rest_mouth_w
+    run = painter._own_upper[ids]
+    raised = painter._row_offset(None, interp, d_upper=d_upper, run=run, mouth_w=mouth_w, jaw_lift=1.0)
+    h, w = painter.image.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
+    anchor = painter._anchor_xy[mid]
+    depth_px = (xx - anchor[0]) * painter._down[0] + (yy - anchor[1]) * painter._down[1]
+    painter.image = np.repeat((100.0 + 4.0 * depth_px)[..., None], 3, axis=2).astype(np.float32)
+    color = np.zeros((n, 3))
+    painter._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=np.full(n, 40.0, np.float32),
+                                runs=(run, painter._own_lower[ids]), lower_show=np.ones(n), mouth_w=mouth_w,
+                                u=np.full(n, 0.5, np.float32), peak_opening=0.05 * mouth_w, lowered=raised)
+    sampled = (color[:, 0] - 100.0) / 4.0
+    r = float(raised[0])
+    assert r > 4.0, r  # the lip does lift mid-mouth
+    seam = gum.crown_top_px + mouth_module.GUM_SEAM_GAP * np.interp(0.5, np.linspace(0.0, 1.0, len(gum.scallop)),
+                                                                    gum.scallop)
+    below = (d_upper > r + seam + 0.5) & (d_upper < r + 0.7 * run[0])  # laid whole: clear of the biting edge
+    assert below.sum() >= 3, (r, gum.crown_top_px, run[0])
+    assert np.allclose(sampled[below], d_upper[below] - r, atol=0.05), np.c_[d_upper, sampled][below]
+    low, high = np.minimum(gum.rgb, gum.shade_rgb) - 2.0, np.maximum(gum.rgb, gum.shade_rgb) + 2.0
+    assert ((color[0] >= low) & (color[0] <= high)).all(), (color[0], gum.rgb, gum.shade_rgb)
+
+
 def test_a_rolled_upper_lip_covers_a_photos_own_upper_teeth_in_proportion(analysis):
     """Fear rolls the upper lip down over the upper teeth (mouth_roll_upper); the photo's own
     teeth hang from the lip, and on a toothy photo they showed whole under it, its smile's teeth

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 from numba import njit
@@ -166,6 +166,19 @@ OPEN_SOFTEN = 1.0
 # as a bare mouth, 08's light grey tongue mound and upper teeth split its widest vowel's dark into
 # two lobes. A moustache above a bare lip leaves the opening lit.
 HAIR_SHADE = 0.6
+
+
+@dataclass(frozen=True, eq=False)
+class _Gum:
+    """A toothy photo's gum under its upper lip (MouthPainter._gum): `crown_top_px` rest px under
+    the lip where its crowns come clear of the lip's shade, the (GUM_TABLE_N,) float64 rest px
+    `scallop` of its crowns along the mouth (_crown_scallop) and its largest, `widest_px`, the
+    gum's (3,) float64 `rgb` and, in the lifted lip's shade, `shade_rgb`."""
+    crown_top_px: float
+    scallop: np.ndarray
+    widest_px: float
+    rgb: np.ndarray
+    shade_rgb: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -686,20 +699,17 @@ class MouthPainter:
                     jaw_lift: float) -> np.ndarray | None:
         """_lay_photo_interior's `lowered` (N,) px: the synthetic row's lowering (_teeth_lift's `lift`
         < 0), or on a photo showing its own upper teeth (> 0) how far the wide-open jaw's lift
-        (`jaw_lift`: face.rig.jaw_lift_share, in posed px) raised the lip above them at and below
-        their biting edge, and above it that raise's share d_upper / (raise + run) of the way up:
-        the teeth stay on the skull, so their biting edge stays where the photo has it (hung from the
-        lip, it rose mid-mouth: a reversed smile arc), and the row's (N,) `run` (rest px, paint's)
-        is stretched over what the lip uncovers above it, the photo's shade under the lip at its top
-        (the run's top held while the rest moved was a grey band)."""
+        (`jaw_lift`: face.rig.jaw_lift_share, in posed px) raised the lip above them: the teeth stay
+        on the skull at their photographed height, so their biting edge stays where the photo has
+        it (hung from the lip, it rose mid-mouth: a reversed smile arc), and what the lip uncovers
+        above them is gum (_gum_offsets; stretched over it, the row's crowns were long smears and the
+        gum points between them tall pink spikes). `d_upper` and the row's `run` are unused."""
         if lift is not None:
             return np.minimum(lift, 0.0)
         if jaw_lift <= 0.0 or not self._own_teeth:
             return None
         to_posed = max(mouth_w, 1e-6) / self._rest_mouth_w
-        raised = interp(np.float32(jaw_lift * to_posed) * self._jaw_raise_px[self._upper_of])
-        shown = raised + run * to_posed  # posed px from the lip to the biting edge
-        return np.where(d_upper < shown, d_upper * raised / np.maximum(shown, 1e-6), raised)
+        return interp(np.float32(jaw_lift * to_posed) * self._jaw_raise_px[self._upper_of])
 
     def _teeth_lift(self, interp, verts: np.ndarray, *, mouth_w: float,
                     lip_on_skull_xy: np.ndarray | None, widened: float) -> np.ndarray | None:
@@ -893,8 +903,9 @@ class MouthPainter:
         the dark opening, squaring it into a box.
         `lowered` (N,) px (_row_offset): below 0, how far the upper lip stands below its place on
         the skull (_lip_lift), covering that much of the upper row, which stays; above 0, on a photo
-        showing its own upper teeth, how far a wide-open jaw's lift raised the lip over them, their
-        row stretched to keep its biting edge where photographed. `arch` (N,) px: how far the
+        showing its own upper teeth, how far a wide-open jaw's lift raised the lip over them: their
+        crowns stay where photographed, at the photo's scale, and what the lip uncovered above them
+        is their necks and gum (_gum_offsets). `arch` (N,) px: how far the
         upper lip's inner face comes down over the opening there (_upper_arch); the photo's own
         upper teeth hang from it, so their biting edge arches with it. That row's run ends in a
         biting edge's shape (_shaped_run), not a straight cut.
@@ -917,8 +928,87 @@ class MouthPainter:
             own, weight, offset = _photo_reach(np.asarray(d_lip, np.float32), np.asarray(length, np.float64), show, u,
                                                to_rest, wide, show32, sign, self._down64)
             if len(own):
+                gum = sign > 0.0 and lowered is not None and self._own_teeth
+                gummed = self._gum_offsets(own, offset, down_upper=down_upper, raised=lowered, run=runs[0], u=u,
+                                           mouth_w=mouth_w, wide=wide) if gum else None
                 _lay_samples(color, laid, own, sample_points(self.image, interp(anchor_xy, own) + offset), weight)
+                if gummed is not None:
+                    _gum_mix(color, laid, *gummed, self._gum.rgb, self._gum.shade_rgb)
         return laid
+
+    @cached_property
+    def _gum(self) -> _Gum:
+        """The photo's gum under its upper lip (_Gum), for _gum_offsets: where its upper crowns come
+        clear of the lip's shade (the five middle columns' median luma profile down from the lip:
+        GUM_CROWN_MARGIN past its first depth at GUM_CROWN_LUMA of its lightest; at most
+        GUM_CROWN_RUN of the row's run there), where its crowns stand along the mouth
+        (_crown_scallop), and the gum's colour: the lip's, GUM_SHADE of the way to its shadow
+        (_lip_shadow_rgb), and that shadow under the lip."""
+        rest = self.rig.rest_xyz[:, :2]
+        upper = list(lm.LIPS_INNER_UPPER)
+        mid = upper[len(upper) // 2 - 2:len(upper) // 2 + 3]
+        run = float(np.median(self._own_upper[mid]))
+        depth = np.arange(0.0, max(run, 1.0), 0.25)
+        luma = np.median([bilinear(self.image, rest[v] + depth[:, None] * self._down) @ LUMA for v in mid], axis=0)
+        clear = np.flatnonzero(luma >= GUM_CROWN_LUMA * float(luma.max()))
+        top = min(float(depth[clear[0]]) + GUM_CROWN_MARGIN if len(clear) else 0.0, GUM_CROWN_RUN * run)
+        gum = self._lip_rgb + GUM_SHADE * (self._lip_shadow_rgb - self._lip_rgb)
+        scallop = self._crown_scallop(top)
+        return _Gum(crown_top_px=top, scallop=scallop, widest_px=float(scallop.max()), rgb=gum.astype(np.float64),
+                    shade_rgb=np.asarray(self._lip_shadow_rgb, np.float64))
+
+    def _crown_scallop(self, top: float) -> np.ndarray:
+        """(GUM_TABLE_N,) float64 rest px at evenly spaced u 0..1 along the mouth: how far each
+        place is from the middle of one of the photo's upper crowns, as the crown's width times
+        1 - sin^GUM_ARCH of its way from one gap beside it to the other (0 mid-crown, the crown's
+        width at a gap: a gum margin's scallop). The gaps are the dark dips (GUM_GAP_DIP of the
+        teeth's luma under the lightest within GUM_GAP_MW of the mouth either side) in the photo's
+        row GUM_GAP_DEPTH of its run under the lip (`top` rest px at least), short of the
+        corners' PHOTO_TEETH_HIDDEN; beyond the outermost, crowns as wide as the nearest; with
+        fewer than two gaps, 0 (a level margin)."""
+        uu = np.linspace(0.0, 1.0, GUM_TABLE_N)
+        lip_xy = self._anchor_xy[self._lip_ids].astype(np.float64)
+        run = np.interp(uu, self._lip_u, self._own_upper[self._lip_ids])
+        at = np.stack([np.interp(uu, self._lip_u, lip_xy[:, k]) for k in range(2)], axis=1)
+        luma = bilinear(self.image, at + np.maximum(GUM_GAP_DEPTH * run, top)[:, None] * self._down) @ LUMA
+        reach = max(int(GUM_GAP_MW * (GUM_TABLE_N - 1)), 1)
+        light = np.lib.stride_tricks.sliding_window_view(np.pad(luma, reach, mode="edge"), 2 * reach + 1).max(axis=1)
+        dip = (light - luma >= GUM_GAP_DIP * float(self.teeth_rgb @ LUMA)) & (np.abs(2.0 * uu - 1.0) < PHOTO_TEETH_HIDDEN[0])
+        low = (luma[1:-1] <= luma[:-2]) & (luma[1:-1] < luma[2:])
+        gaps = np.flatnonzero(low & dip[1:-1]) + 1
+        scallop = np.zeros(GUM_TABLE_N)
+        if len(gaps) >= 2:  # beyond the outermost gaps, teeth as wide as the nearest
+            first, last = gaps[1] - gaps[0], gaps[-1] - gaps[-2]
+            gaps = np.concatenate([np.arange(gaps[0], -first, -first)[::-1], gaps[1:-1],
+                                   np.arange(gaps[-1], GUM_TABLE_N - 1 + last, last)])
+        for a, b in zip(gaps[:-1], gaps[1:]):
+            span = np.arange(max(a, 0), min(b, GUM_TABLE_N - 1) + 1)
+            scallop[span] = (1.0 - np.clip(np.sin(np.pi * (span - a) / (b - a)), 0.0, 1.0) ** GUM_ARCH) \
+                * (b - a) / (GUM_TABLE_N - 1) * self._rest_mouth_w
+        scallop.flags.writeable = False
+        return scallop
+
+    def _gum_offsets(self, own: np.ndarray, offset: np.ndarray, *, down_upper: np.ndarray, raised: np.ndarray,
+                     run: np.ndarray, u: np.ndarray, mouth_w: float, wide: float) -> tuple[np.ndarray, ...]:
+        """What a wide-open jaw's lifted lip uncovers above a photo's own upper teeth, which stay on
+        the skull, for _lay_photo_interior: the (n, 2) rest px `offset`s from the lip's anchor of its
+        upper row's pixels `own` (_photo_reach's), moved in place to the crown's samples, and
+        _gum_mix's pixels, gum (0..1), lip's shade on it and weight (_gum_pass). At the
+        pixels `down_upper` posed px under the photo's lip line (< 0 above it) where the lip was
+        `raised` (N,) posed px (_row_offset), the row's `run` (N,) rest px there (paint's). Above a
+        seam where its crowns come clear of the lip's shade (_Gum.crown_top_px; at most
+        GUM_CROWN_RUN of the run), lower by GUM_SEAM_GAP of the teeth's width at the gaps between
+        them (_crown_scallop: the photo's own gum points lie above it too), each crown goes on up
+        that top and GUM_NECK of the raise, the photo's crown mirrored over the seam (squeezed
+        into GUM_MIRROR of the crown under it: mirrored further, a short row's biting edge and the
+        lip under it showed); its top scalloped, lower by GUM_PAPILLA of the teeth's width at the
+        gaps, gum points; above it gum, soft-edged, in the lip's shade under the lip (GUM_SHADE_MW).
+        Sampled and laid by the raise's share of GUM_FULL_PX rest px, so a slight raise leaves the
+        photo's own row top; toward the corners its back teeth give way to the dark mouth as its row does
+        (PHOTO_TEETH_HIDDEN)."""
+        gum, to_posed = self._gum, mouth_w / self._rest_mouth_w
+        return _gum_pass(own, offset, down_upper, raised, run, u, gum.scallop, gum.crown_top_px, gum.widest_px,
+                         to_posed, mouth_w, wide, self._down64)
 
     def _photo_penumbra(self, color: np.ndarray, down_upper: np.ndarray, u: np.ndarray, run: np.ndarray, *,
                         mouth_w: float) -> None:
@@ -2188,6 +2278,32 @@ ROUND_TEETH_COVER = 0.05
 # Between these places along the mouth (0 mid-mouth .. 1 a corner) the photo's own upper teeth
 # give way to the dark mouth as the jaw opens wide (MouthPainter._lay_photo_interior).
 PHOTO_TEETH_HIDDEN = (0.55, 0.85)
+# What a wide-open jaw's lifted lip uncovers over a photo's own upper teeth (MouthPainter._gum,
+# _crown_scallop, _gum_offsets; out/teeth35/NOTES.md): their crowns come clear of the lip's shade
+# GUM_CROWN_MARGIN rest px past GUM_CROWN_LUMA of the lightest of the row's middle (at most
+# GUM_CROWN_RUN of its run); the gaps between them are found GUM_GAP_DEPTH of the run down, in a
+# GUM_TABLE_N table along the mouth. Above the seam there (lower by GUM_SEAM_GAP of a crown's
+# width at a gap) each crown goes on up, the photo's mirrored (squeezed into GUM_MIRROR of the crown
+# under the seam), GUM_NECK of the raise higher than the photo showed it, its top GUM_PAPILLA of
+# its width lower at the gaps, a scallop of GUM_ARCH; gum above, the lip's tone GUM_SHADE of the
+# way to its shadow, its shadow at the lip (falling off over GUM_SHADE_MW mouth widths), the margin
+# soft over GUM_SOFT_PX; laid whole from a raise of GUM_FULL_PX rest px.
+GUM_CROWN_LUMA = 0.95
+GUM_CROWN_RUN = 0.45
+GUM_CROWN_MARGIN = 1.0
+GUM_TABLE_N = 513
+GUM_GAP_DEPTH = 0.4
+GUM_GAP_MW = 0.04
+GUM_GAP_DIP = 0.04
+GUM_NECK = 0.3
+GUM_ARCH = 0.8
+GUM_PAPILLA = 0.4
+GUM_SEAM_GAP = 0.3
+GUM_MIRROR = 0.5
+GUM_SHADE = 0.15
+GUM_SHADE_MW = 0.03
+GUM_SOFT_PX = 1.5
+GUM_FULL_PX = 2.0
 # A photo's own upper row ends in a biting edge shaped like a real one (_biting_edge_at), not where a
 # mouth-wide share of the opening cuts it (a dead-straight line on a wide vowel, judge24 item 6):
 # its run from the lip, as measured mid-mouth there, is EDGE_ARC shorter from EDGE_SPAN of the way
@@ -2509,6 +2625,59 @@ def _photo_reach(d_lip, length, lower_show, u, to_rest, wide, show32, sign, down
         own[k], weight[k], offset[k, 0], offset[k, 1] = i, w, along * down[0], along * down[1]
         k += 1
     return own, weight, offset
+
+
+@njit(cache=True, nogil=True)
+def _gum_pass(own, offset, down_upper, raised, run, u, table, top_px, widest, to_posed, mouth_w, wide, down):
+    """MouthPainter._gum_offsets in one compiled pass over the upper row's pixels `own` (n,) int64 of
+    the (N,) float32 `down_upper`, `raised` (posed px), float64 `run` (rest px) and float32 `u` (the
+    (GUM_TABLE_N,) `table`: _Gum.scallop, its `top_px` crown_top_px and `widest` widest_px;
+    `to_posed` posed / rest px): the (n, 2) float64 `offset` (rest px along (2,) `down`) of those
+    above the seam moved, in place, to their crown's sample, and (m,) int64 those pixels, float64
+    how far each is gum (0..1), the lip's shade on it (0..1) and how far it is laid."""
+    n = own.shape[0]
+    at, is_gum, shade, weight = np.empty(n, np.int64), np.empty(n), np.empty(n), np.empty(n)
+    reach, k, last = (top_px + GUM_SEAM_GAP * widest) * to_posed, 0, table.shape[0] - 1
+    for j in range(n):
+        i = own[j]
+        r, du = np.float64(raised[i]), np.float64(down_upper[i])
+        if r <= 0.0 or du >= reach:
+            continue
+        top = min(top_px, GUM_CROWN_RUN * run[i])
+        x = min(max(np.float64(u[i]), 0.0), 1.0) * last
+        c = min(int(x), last - 1)
+        apart = table[c] + (table[c + 1] - table[c]) * (x - c)
+        seam = (top + GUM_SEAM_GAP * apart) * to_posed
+        if du >= seam:
+            continue
+        g = seam - du  # posed px above the seam
+        crown_px = (top + (GUM_SEAM_GAP - GUM_PAPILLA) * apart) * to_posed + GUM_NECK * r  # the crown's top above it
+        squeeze = min(GUM_MIRROR * max(run[i] - top, 0.0) * to_posed / max(crown_px, 1e-6), 1.0)
+        share = min(max(r / (GUM_FULL_PX * to_posed), 0.0), 1.0)
+        along = np.float64(down_upper[i] * np.float32(1.0 / to_posed))
+        along += ((seam + g * squeeze) / to_posed - along) * share
+        offset[j, 0], offset[j, 1] = along * down[0], along * down[1]
+        at[k] = i
+        is_gum[k] = min(max((g - crown_px) / GUM_SOFT_PX + 0.5, 0.0), 1.0)
+        shade[k] = math.exp(-max(du + r, 0.0) / (GUM_SHADE_MW * mouth_w))  # the lip's, under it
+        hidden = _smooth64(abs(2.0 * np.float64(u[i]) - 1.0), PHOTO_TEETH_HIDDEN[0], PHOTO_TEETH_HIDDEN[1])
+        weight[k] = share * (1.0 - wide * hidden)
+        k += 1
+    return at[:k], is_gum[:k], shade[:k], weight[:k]
+
+
+@njit(cache=True, nogil=True)
+def _gum_mix(color, laid, at, is_gum, shade, weight, gum_rgb, shade_rgb):
+    """MouthPainter._gum_offsets' gum, in place: the (N, 3) float64 `color` at pixels (n,) `at` goes
+    `is_gum` times `weight` of the way to the (3,) `gum_rgb`, itself `shade` of the way to
+    `shade_rgb`; the (N,) float32 `laid` takes the larger of it and `weight`."""
+    for j in range(at.shape[0]):
+        i = at[j]
+        k = is_gum[j] * weight[j]
+        for c in range(3):
+            pink = gum_rgb[c] + shade[j] * (shade_rgb[c] - gum_rgb[c])
+            color[i, c] = color[i, c] + (pink - color[i, c]) * k
+        laid[i] = np.float32(max(np.float64(laid[i]), weight[j]))
 
 
 @njit(cache=True, nogil=True)
