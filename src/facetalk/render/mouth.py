@@ -973,7 +973,8 @@ class MouthPainter:
         luma = bilinear(self.image, at + np.maximum(GUM_GAP_DEPTH * run, top)[:, None] * self._down) @ LUMA
         reach = max(int(GUM_GAP_MW * (GUM_TABLE_N - 1)), 1)
         light = np.lib.stride_tricks.sliding_window_view(np.pad(luma, reach, mode="edge"), 2 * reach + 1).max(axis=1)
-        dip = (light - luma >= GUM_GAP_DIP * float(self.teeth_rgb @ LUMA)) & (np.abs(2.0 * uu - 1.0) < PHOTO_TEETH_HIDDEN[0])
+        dip = (light - luma >= GUM_GAP_DIP * float(self.teeth_rgb @ LUMA)) \
+            & (np.abs(2.0 * uu - 1.0) < PHOTO_TEETH_HIDDEN[0])
         low = (luma[1:-1] <= luma[:-2]) & (luma[1:-1] < luma[2:])
         gaps = np.flatnonzero(low & dip[1:-1]) + 1
         scallop = np.zeros(GUM_TABLE_N)
