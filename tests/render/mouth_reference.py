@@ -22,7 +22,7 @@ from facetalk.render.mouth import (
     LOWER_RAISED_LIT, ARCH_FACE_TURN, BLADE_SHOULDER, BLADE_SIDES, SMILE_LOWER_TEETH, SMILE_ROWS_CLOSE, SMILE_ROWS_GAP,
     CAVITY_LIGHT_FLOOR, CAVITY_LIGHT_NEAR_LOWER, CAVITY_DEEP_CHROMA, CAVITY_DEEP_LIGHT, CAVITY_LIT_RED, CAVITY_TONE_LIGHT,
     CAVITY_CORNER_DARK, CAVITY_CORNERS, CAVITY_LIGHT_UNDER_TEETH, CAVITY_NEAR_LOWER, CAVITY_UNDER_TEETH, CHEEK_LIGHT, CHEEK_SPAN,
-    CORNER_CURL, CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, DRAPE_REACH, DRAPE_SHARE, LUMA, STRAND_DETAIL, CORNER_LOWER_SHARE, CORNER_ROUND, CORNER_SHADE, FLOOR_SHADE,
+    CAVITY_FLANKS, CAVITY_UNDER_TEETH_SIDES, CORNER_CURL, CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, DRAPE_REACH, DRAPE_SHARE, LUMA, STRAND_DETAIL, CORNER_LOWER_SHARE, CORNER_ROUND, CORNER_SHADE, FLOOR_SHADE,
     INCISAL_FROM,
     INCISAL_COOL, INCISAL_KEEP, INCISAL_SHADE, INCISAL_SIDES, LENS_FULL, LENS_OPENING, LENS_POWER, LENS_POWER_STRETCH, LENS_POWER_WIDE,
     LENS_WIDE_OPENING,
@@ -355,17 +355,18 @@ class ShadeReference:
         and the floor beside the tongue, toward the corners, lies in their shadow: walls lit 1.8x
         the throat stood as pale panels either side of a dark box. Its tone follows its light
         (_cavity_tone_at): a warm near-black where little reaches, the tongue's deep red where it does."""
-        under_teeth = np.exp(-np.maximum(below_teeth, 0.0) / (CAVITY_UNDER_TEETH * mouth_w))
+        sides = 1.0 + CAVITY_UNDER_TEETH_SIDES * across * across * (1.0 - smoothstep(across, *CAVITY_FLANKS))
+        under_teeth = np.exp(-np.maximum(below_teeth, 0.0) / (CAVITY_UNDER_TEETH * mouth_w * sides))
         cheeks = smoothstep(across, *CHEEK_SPAN)
         near_lower = np.exp(-d_lower / (CAVITY_NEAR_LOWER * mouth_w)) * (1.0 - FLOOR_SHADE * cheeks)
         light = CAVITY_LIGHT_FLOOR + CAVITY_LIGHT_UNDER_TEETH * under_teeth + CAVITY_LIGHT_NEAR_LOWER * near_lower \
             + CHEEK_LIGHT * cheeks * (1.0 - 0.5 * under_teeth)
-        # the throat's shade by this column's way down to the lower lip (_way_down)
+        # the throat's narrow shade and the palate's by px under the teeth over the opening's peak
+        # (this column's own gap where that is larger, or with no peak given; _way_down)
         below = np.maximum(below_teeth, 0.0)
         gap = below + np.maximum(d_lower, 0.0)
-        throat = np.exp(-(across / THROAT_WIDTH) ** 2) * (below / np.maximum(gap, 1.0))
-        # the palate's shade by px under the teeth over the opening's peak
         down = below / np.maximum(gap, max(0.0 if peak_opening is None else peak_opening, 1.0))
+        throat = np.exp(-(across / THROAT_WIDTH) ** 2) * down
         # Into the corners the cheeks' walls turn from the light.
         walls = 1.0 - np.float32(CAVITY_CORNER_DARK) * smoothstep(across, *CAVITY_CORNERS)
         # A narrow slot (`narrow` 0..1, _slot) lets little of the light in.

@@ -1789,10 +1789,15 @@ CAVITY_LIGHT_FLOOR = 0.42
 CAVITY_LIGHT_UNDER_TEETH = 0.8
 CAVITY_LIGHT_NEAR_LOWER = 0.35
 # The cavity's light falls off over these (mouth widths) below the upper teeth and above the
-# lower lip; the walls are lit from the first to the second of CHEEK_SPAN toward a corner; the
-# throat mid-mouth keeps 1 - THROAT_SHADE of it at the lower lip, less of that shade higher up by
-# the way down to it (_way_down).
+# lower lip, under the teeth 1 + CAVITY_UNDER_TEETH_SIDES x across² as far toward the sides (the
+# walls over the tongue's flanks stay lit down to it, so the dark is a hollow mid-mouth, not a
+# crescent along the tongue's top: 04, 12), that widening fading out over CAVITY_FLANKS past
+# the tongue's edge (TONGUE_ARCH_WIDTH) to the dark floor beside it; the walls are lit from the
+# first to the second of CHEEK_SPAN toward a corner; the throat mid-mouth keeps 1 - THROAT_SHADE
+# of it at the opening's peak under the teeth, less of that shade higher up (_way_down).
 CAVITY_UNDER_TEETH = 0.14
+CAVITY_UNDER_TEETH_SIDES = 3.0
+CAVITY_FLANKS = (0.5, 0.7)
 CAVITY_NEAR_LOWER = 0.06
 CHEEK_SPAN = (0.3, 0.9)
 THROAT_SHADE = 0.6
@@ -2057,6 +2062,10 @@ RIM_STRETCH = 1.3
 # Under the opening's soft rim the lip beside it is the mean of the pixels outside it within this
 # many px (a square window).
 RIM_REACH_PX = 2
+# The photo's grain laid over the mouth fades, in proportion, below this luma (levels) of what is
+# laid: at full strength in the cavity's dark (luma 3-30) it stood out as vertical streaks at 4x
+# (01, 07, 12, the bundled photo), where a photo's own shadows hold little grain.
+CAVITY_GRAIN_DARK = 48.0
 # How far (px) into the opening from the inner lip line its edge pixels are the cleared lip carried
 # on (_rim_pass): whole to RIM_FULL_PX (the opening's edge, _edge_coverage, covers a pixel whole
 # from there), fading out by RIM_FADE_PX, as the 0.7 px blur of the edge's coverage lets what is
@@ -2473,14 +2482,10 @@ def _texel(texture, u, v, mottle_k, speckle_k):
     return 1.0 + mottle_k * coarse, min(max(1.0 + speckle_k * fine, 0.0), 2.0)
 
 
-# _way_down's `peak` for a depth by the column's own gap alone (no scale for the frame).
-OWN_GAP = 0.0
-
-
 @njit(cache=True, nogil=True)
 def _way_down(b, d_lower, peak):
-    """0..1 the depth the throat's shade follows (_palate_at; `peak` OWN_GAP for THROAT_SHADE's
-    narrow term in _cavity_light_at, by its column's own way down): `b` px under the upper teeth over the
+    """0..1 the depth the throat's shades follow (THROAT_SHADE's narrow term in _cavity_light_at,
+    _palate_at): `b` px under the upper teeth over the
     opening's `peak` (px, one for the frame; this column's own gap, `b` + `d_lower`
     px over the lower lip, where that is larger). By each column's own gap the shade lay at one
     share of it, as the tongue's top does: a dark band along the tongue's top corner to corner
@@ -3404,15 +3409,16 @@ def _cavity_light_at(i, dl, across, rows, ex, peak):
     light = CAVITY_LIGHT_FLOOR + CAVITY_LIGHT_UNDER_TEETH * under_teeth \
         + np.float64(np.float32(CAVITY_LIGHT_NEAR_LOWER) * near_lower) \
         + np.float64(np.float32(CHEEK_LIGHT) * cheeks) * (1.0 - 0.5 * under_teeth)
-    # THROAT_SHADE, narrow across (EX_THROAT), by this column's own way down; the palate's wider
-    # shade by px under the teeth over the opening's peak (_way_down).
+    # THROAT_SHADE, narrow across (EX_THROAT), and the palate's wider shade, both by px under the
+    # teeth over the opening's peak (_way_down).
     b = rows[ROW_BELOW_TEETH, i]
-    k = light * (1.0 - THROAT_SHADE * (ex[EX_THROAT, i] * _way_down(b, np.float64(dl), OWN_GAP)))
+    down = _way_down(b, np.float64(dl), peak)
+    k = light * (1.0 - THROAT_SHADE * (ex[EX_THROAT, i] * down))
     if across > np.float32(CAVITY_CORNERS[0]):  # the walls into the corners (1 short of them)
         walls = _smooth32(across, CAVITY_CORNERS[0], CAVITY_CORNERS[1])
         k *= np.float64(one - np.float32(CAVITY_CORNER_DARK) * walls)
     k *= 1.0 - SLOT_SHADE[1] * rows[ROW_SLOT, i]
-    return k, _way_down(b, np.float64(dl), peak)
+    return k, down
 
 
 @njit(cache=True, nogil=True)
@@ -3859,7 +3865,8 @@ def _premultiply(ys, xs, alpha, color, cover, premul):
 def _lay_over(out, x0, y0, cover, premul, noise, ys, xs, owned, color, sharp, reach):
     """MouthPainter._composite's blend, in place on the (H, W, 3) uint8 `out`, over the box at
     (x0, y0) the shape of the (h, w) blurred coverage `cover`: premultiplied (h, w, 3) colour and
-    the (H, W, 1) grain at the coverage laid over what is there, where it covers anything (one
+    the (H, W, 1) grain at the coverage (less where that colour is dark: CAVITY_GRAIN_DARK)
+    laid over what is there, where it covers anything (one
     pass over the pixels it reaches: numpy's went over the whole box five times). Under the pixels
     (ys, xs) that the coverage leaves partly uncovered, what is there is taken to be, by their
     (N,) 0..1 `owned` share, the mean of the pixels within `reach` (a square) weighted by how
@@ -3897,7 +3904,10 @@ def _lay_over(out, x0, y0, cover, premul, noise, ys, xs, owned, color, sharp, re
                 if n > 0.0:
                     for c in range(3):
                         under[c] = under[c] * (1.0 - s) + total[c] / n * s
-            grain = noise[y0 + y, x0 + x, 0] * a
+            # The photo's grain at the coverage, fading under CAVITY_GRAIN_DARK levels of the laid
+            # colour's luma (premultiplied): a dark mouth's shadow holds little.
+            level = premul[y, x, 0] * 0.299 + premul[y, x, 1] * 0.587 + premul[y, x, 2] * 0.114
+            grain = noise[y0 + y, x0 + x, 0] * min(a, np.float32(level * (1.0 / CAVITY_GRAIN_DARK)))
             for c in range(3):
                 v = under[c] * (1.0 - a) + premul[y, x, c] + grain + 0.5
                 out[y0 + y, x0 + x, c] = np.uint8(min(max(v, 0.0), 255.0))
@@ -4675,7 +4685,8 @@ def _shade_exponentials(u: np.ndarray, d_upper: np.ndarray, d_lower: np.ndarray,
     powers over every pixel cost as much as the rest of the stage)."""
     ex = np.empty((N_EX, len(u)))
     across = np.abs(2.0 * u - 1.0)
-    ex[EX_UNDER_TEETH] = np.exp(-np.maximum(rows[ROW_BELOW_TEETH], 0.0) / (CAVITY_UNDER_TEETH * mouth_w))
+    sides = 1.0 + CAVITY_UNDER_TEETH_SIDES * across * across * (1.0 - smoothstep(across, *CAVITY_FLANKS))
+    ex[EX_UNDER_TEETH] = np.exp(-np.maximum(rows[ROW_BELOW_TEETH], 0.0) / (CAVITY_UNDER_TEETH * mouth_w * sides))
     ex[EX_NEAR_LOWER] = np.exp(-d_lower / (CAVITY_NEAR_LOWER * mouth_w))
     ex[EX_THROAT], ex[EX_SHARE] = np.exp(-(across / THROAT_WIDTH) ** 2), np.exp(-rows[ROW_WIDE])
     # Under synthetic teeth only (a photo's own end where _lay_photo_interior lays them:
