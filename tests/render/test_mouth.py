@@ -3093,9 +3093,14 @@ def test_a_lower_lip_hidden_by_hair_stands_out_of_the_opening_in_a_faded_print(a
     lips: the lower lip drawn under the opening is lit like the photo's lip, well above the
     opening's dark (mid-band luma 126 over the tongue's 79 a band-height above it; 111 when it
     took the skin's darker light, as 08's band did, reading as the hole's bottom), with a light
-    wet top edge over it (its lightest row 134 over the mid-band's 126: 112 over 111 before; 133.5
-    over 129.6 with the opening's edge blurred as a print's under hair is, OPEN_SOFTEN: a crisp
-    light line there drew a rim under 08's opening)."""
+    wet top edge over it (its lightest row over the mid-band, OPEN_SOFTEN blurring the opening's
+    edge as a print's under hair is: a crisp light line there drew a rim under 08's opening).
+    Rows are read by their height over the lower inner lip in each of the middle columns (+-0.12
+    mouth widths) and averaged: read in the middle column alone the mid-band's row took the lip's
+    light below it as the lip's line moved (the lower lip's U, face.rig JAW_LOWER_OPENING_POWER:
+    122.3 -> 125.6 there, 116.3 -> 119.5 with no wet edge, whose own lift stayed +6.0), against a
+    wet row of 125.7 on both. So read: wet 127.6 over the band's 125.3 (+2.3), +1.2 with the U;
+    with the wet edge left out -0.2 and -1.5 (out/fix35c/band_stats.py)."""
     from facetalk.face import landmarks as lm
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.mouth import HIDDEN_LIP_HEIGHT, HIDDEN_LIP_SHARE
@@ -3112,10 +3117,19 @@ def test_a_lower_lip_hidden_by_hair_stands_out_of_the_opening_in_a_faded_print(a
     mid = len(lm.LIPS_INNER_UPPER) // 2
     (x, top), (_, bottom) = verts[lm.LIPS_INNER_UPPER[mid]], verts[lm.LIPS_INNER_LOWER[mid]]
     height = min(HIDDEN_LIP_HEIGHT * mouth_w, HIDDEN_LIP_SHARE * (bottom - top))
-    column = out[:, int(round(x)) - 1:int(round(x)) + 2].mean(axis=1) @ LUMA
-    band, opening = column[int(round(bottom - 0.5 * height))], column[int(round(bottom - 2.0 * height))]
-    wet = column[int(round(bottom - height)):int(round(bottom - 0.5 * height))].max()
-    assert band > opening + 40.0 and wet > band + 2.0, (band, opening, wet)
+    xs = np.arange(int(round(x - 0.12 * mouth_w)), int(round(x + 0.12 * mouth_w)) + 1)
+    lower = verts[list(lm.LIPS_INNER_LOWER)]
+    order = np.argsort(lower[:, 0])
+    edge = np.interp(xs, lower[order, 0], lower[order, 1])  # (C,) the lower inner lip's row in each column
+    rows = np.arange(int(edge.min() - 3.0 * height), int(edge.max()) + 1)
+    over = np.rint(edge[None, :] - rows[:, None])  # (R, C) px each pixel lies over the lip's line
+    grid = (out @ LUMA)[rows][:, xs]
+    def over_lip(d: int) -> float:  # mean luma d px over the lower inner lip
+        return float(grid[over == d].mean())
+    mid_band = int(round(0.5 * height))
+    band, opening = over_lip(mid_band), over_lip(int(round(2.0 * height)))
+    wet = max(over_lip(d) for d in range(mid_band + 1, int(round(height)) + 1))
+    assert band > opening + 40.0 and wet > band + 0.5, (band, opening, wet)
 
 
 def test_a_narrow_opening_under_a_moustache_has_the_lower_lip_under_it(analysis):
