@@ -4052,9 +4052,12 @@ def test_a_corner_face_is_clamped_to_the_lip_edge_as_drawn_once_its_line_is_clea
     # Up to 2 levels while the lens was cut by u; cut across the mouth, the faces reach nearer the
     # corners, where the line is cleared less: 5 levels on 35 px; 6 on 11 px with the wide lens's
     # fuller ends (LENS_POWER_WIDE); 10 on 16 px with the upper lip's middle lifted (face.rig's
-    # JAW_UPPER_LIFT, 0.18 of it at jaw 0.6), the faces reaching further in beside it.
+    # JAW_UPPER_LIFT, 0.18 of it at jaw 0.6), the faces reaching further in beside it; 13 on 25 px
+    # with the lower lip dropped as a U (JAW_LOWER_OPENING_POWER: 9 on 17 px before), the same
+    # three columns beside the left inner corner held 4 levels further, 5 px at the right corner.
+    # Clamped to the line as photographed (nothing cleared) it is 110 on 301 px.
     off = np.abs(clamped - free).max(axis=2)
-    assert off.max() <= 10.0 and (off > 2).sum() <= 40, (off.max(), (off > 2).sum())
+    assert off.max() <= 14.0 and (off > 2).sum() <= 40, (off.max(), (off > 2).sum())
 
 
 def test_a_corner_face_reads_the_lip_as_cleared_beside_it(analysis, monkeypatch):
