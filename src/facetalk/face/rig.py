@@ -940,8 +940,9 @@ def _jaw_lift(pts: np.ndarray, meas: _Measures, lips: _Lips, *, triangles: np.nd
     face, in the image plane, by 1 - x^2 across each lip column (_lip_across), the inner edge all of
     it, the outer border all but what the lip thins (JAW_LIFT_THIN_SHARE of the lift, at most
     JAW_LIFT_THIN of the lip's height there), the vertices between by their place; then kept from
-    folding any of the (F, 3) `triangles` as the jaw opens by (V,) `jaw_dv` px down the face at jaw_open
-    1 (_lift_unfolded). The corners, the skin and the nose stay."""
+    folding the (F, 3) `triangles` as the jaw alone opens by (V,) `jaw_dv` px down the face at jaw_open
+    1 (_lift_unfolded; a frown, sneer or press posed with a wide jaw is not checked and can still fold
+    the skin over the lip). The corners, the skin and the nose stay."""
     u, v = meas.u, meas.v
     v_out = _interp_along(u, *meas.frame.uv(pts[list(lm.LIPS_OUTER_UPPER), :2]))
     v_in = _interp_along(u, *meas.frame.uv(pts[list(lm.LIPS_INNER_UPPER), :2]))
@@ -963,9 +964,10 @@ def _lift_unfolded(lift_px: np.ndarray, *, meas: _Measures, triangles: np.ndarra
                    free: np.ndarray, give: np.ndarray) -> np.ndarray:
     """(V,) `lift_px` (px up the face at jaw_open 1) changed on the (V,) bool `free` vertices, each by
     its (V,) `give` (a share: the inner edge gives least, keeping the arch), until no triangle of (F, 3)
-    `triangles` touching them keeps less than JAW_LIFT_KEEP of its area without the lift at any jaw
-    0..1 (the chin dropping each vertex `jaw_dv` px, the lift taken by jaw_lift_share). A lift that
-    differs between a sliver's vertices (the lip beside the corners is a px thick) turned it over."""
+    `triangles` touching them keeps less than JAW_LIFT_KEEP of its area without the lift at the
+    JAW_LIFT_CHECKS jaws from JAW_UPPER_LIFT_FROM to 1, the jaw alone (the chin dropping each vertex
+    `jaw_dv` px, the lift taken by jaw_lift_share). A lift that differs between a sliver's vertices
+    (the lip beside the corners is a px thick) turns it over."""
     tri = triangles[free[triangles].any(axis=1)]
     u, v = meas.u[tri], meas.v[tri]
     du = np.stack([u[:, 2] - u[:, 1], u[:, 0] - u[:, 2], u[:, 1] - u[:, 0]], axis=1)  # d(2 area)/d(v_k)
