@@ -8,7 +8,7 @@ from facetalk.face.rig import smoothstep
 from facetalk.render import mouth as mouth_module
 from facetalk.render.mouth import (
     EDGES_UPPER, EX_UPPER_GAP, EX_UPPER_TIP, INCISAL_FROM, N_ROWS, RGB_BLACK, RGB_BLACK_SCALE, RGB_THROAT, ROW_UPPER_F,
-    CAVITY_FLANKS, ROW_UPPER_RANK,
+    ROW_UPPER_RANK,
     SLOT_OPENING, SYNTHETIC_UPPER_TEETH_MW, TH_LOWER_COVER, TH_UPPER_COVER, TH_UPPER_SHADE, TIP_DROP, MouthPainter, _along_at,
     _photo_gamut, _shade_exponentials, _teeth_edges, _tooth_length_at, lens_opens, lens_wide,
 )
@@ -2194,13 +2194,14 @@ def test_a_wide_open_mouth_darkens_into_the_throat_with_no_drawn_arch_or_uvula(a
     assert steps < 0.08, steps
     # A drawn arch's lit fold or a uvula's stripe is light where the cavity otherwise only darkens:
     # deeper mid-mouth (its light falls off under the teeth) and inward short of the tongue's
-    # flanks (the cheeks' light and the under-teeth light's reach grow outward to CAVITY_FLANKS[0];
-    # past it that reach shrinks to the floor beside the tongue, and the walls into the corners
-    # turn from the light). Read on the wide cavity's own luma (levels): its throat shade and the
+    # flanks, 0.5 across (the cheeks' light and the under-teeth light's reach grow outward to
+    # there; past it that reach shrinks to the floor beside the tongue, and the walls into the
+    # corners turn from the light). A fixed 0.5, not CAVITY_FLANKS[0]: retuning the fade must not
+    # narrow what this guards. Read on the wide cavity's own luma (levels): its throat shade and the
     # plain one's go by different depths (px under the teeth over the peak, over the column's own
-    # gap), so their ratio drifts with depth where nothing is drawn. The arch's fold was 0.35 of the light.
+    # gap), so their ratio drifts with depth where nothing is drawn.
     luma = wide.reshape(depth.shape)
-    inner = across.reshape(depth.shape)[0] <= CAVITY_FLANKS[0]
+    inner = across.reshape(depth.shape)[0] <= 0.5
     lighter_deeper, lighter_inward = np.diff(luma[:, 0]).max(), -np.diff(luma[:, inner], axis=1).min()
     assert lighter_deeper <= 1e-3 and lighter_inward <= 1e-3, (lighter_deeper, lighter_inward)
     near = depth[:, 0] <= 0.05 * mouth_w
@@ -2233,26 +2234,52 @@ def test_a_wide_open_mouths_throat_is_an_arch_not_a_band_along_the_upper_teeth(a
 
 def test_a_cavitys_dark_lies_mid_mouth_not_at_one_distance_under_the_upper_teeth(analysis):
     """The cavity's dark is a hollow mid-mouth, not a band at one distance under the upper row
-    (every column darkening alike with px under the teeth drew a black band along its line,
-    judge33 b): in columns 0.3 mouth widths from the upper teeth to the lower lip, 0.1-0.2 mouth
-    widths under the teeth, the cavity 0.5 of the way to a corner is at least 1.25 times as light
-    as mid-mouth, on a mouth wide open (its peak 0.55 mouth widths) and on one open less (0.3)."""
+    (every column darkening alike with px under the teeth draws a black band along its line,
+    judge33 b). In columns 0.3 mouth widths from the upper teeth to the lower lip, 0.1-0.2 mouth
+    widths under the teeth, the cavity 0.5 of the way to a corner is at least 1.5 times as light as
+    mid-mouth on a mouth open 0.3 mouth widths at its peak (2 on one wide open, 0.55), and 0.15 mouth
+    widths under the teeth the cavity 0.35 of the way to a corner, where the cheeks' light
+    (CHEEK_SPAN) has barely begun, at least 1.4 times (2.3) as light as mid-mouth, in columns 0.3
+    and 0.45 tall: the cheeks' light cannot hide a band. A throat as wide as the mouth (THROAT_WIDTH
+    10) gives 1.30 and 1.17 at peak 0.3, no wider reach of the light under the teeth toward the sides
+    (CAVITY_UNDER_TEETH_SIDES 0) 1.42 and 1.26 (the 0.45 column)."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     mouth_w, gap_mw = 100.0, 0.3
     below = np.repeat(np.linspace(0.1, 0.2, 11) * mouth_w, 2)
     across = np.tile(np.array([0.0, 0.5]), 11)
-    for peak_mw in (0.55, 0.3):
+    for peak_mw, least in ((0.55, 2.0), (0.3, 1.5)):
         luma = (_cavity(painter, below, gap_mw * mouth_w - below, across, mouth_w,
                         peak_opening=peak_mw * mouth_w) @ LUMA).reshape(11, 2)
-        assert (luma[:, 1] / luma[:, 0]).min() > 1.25, (peak_mw, luma[:, 1] / luma[:, 0])
+        assert (luma[:, 1] / luma[:, 0]).min() > least, (peak_mw, luma[:, 1] / luma[:, 0])
+    row, at = np.full(2, 0.15 * mouth_w), np.array([0.0, 0.35])
+    for peak_mw, least in ((0.55, 2.3), (0.3, 1.4)):
+        for column_mw in (0.3, 0.45):
+            luma = _cavity(painter, row, column_mw * mouth_w - row, at, mouth_w, peak_opening=peak_mw * mouth_w) @ LUMA
+            assert luma[1] / luma[0] > least, (peak_mw, column_mw, luma)
+
+
+def test_the_walls_over_the_tongues_flanks_stay_lit_down_from_the_upper_teeth(analysis):
+    """The light under the upper teeth reaches further down toward the sides
+    (CAVITY_UNDER_TEETH_SIDES), so the walls over the tongue's flanks stay lit and the dark is a
+    hollow mid-mouth: 0.5 of the way to a corner, in a column 0.45 mouth widths tall, the cavity
+    0.15 and 0.2 mouth widths under the teeth keeps over 0.56 of its luma 0.02 under them, on a
+    mouth open 0.3 and 0.55 mouth widths at its peak (with the reach as narrow as mid-mouth's,
+    CAVITY_UNDER_TEETH_SIDES 0, 0.49)."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w, column_mw = 100.0, 0.45
+    below = np.array([0.02, 0.15, 0.2]) * mouth_w
+    for peak_mw in (0.3, 0.55):
+        luma = _cavity(painter, below, column_mw * mouth_w - below, np.full(3, 0.5), mouth_w,
+                       peak_opening=peak_mw * mouth_w) @ LUMA
+        assert (luma[1:] / luma[0]).min() > 0.56, (peak_mw, luma)
 
 
 def test_a_wide_open_mouths_cavity_is_as_dark_at_one_depth_in_short_and_tall_columns(analysis):
     """The tongue's top stands at a share of each column's gap from the upper teeth to the lower
     lip, so any shade by that share (each column's own way down) lay along the tongue's top
-    (judge34 b: a streaky band following it; rev35a: the narrow throat shade, THROAT_SHADE, still
-    did): the whole cavity, the palate's shade and the narrow one, goes by px under the teeth over
-    the opening's peak. Mid-mouth, at
+    (judge34 b: a streaky band following it, the narrow throat shade, THROAT_SHADE, as much as the
+    palate's): the whole cavity, the palate's shade and the narrow one, goes by px under the teeth
+    over the opening's peak. Mid-mouth, at
     0.06 and 0.1 mouth widths under the teeth, its luma in a column 0.3 mouth widths tall is within
     3% of one 0.45 tall, under an opening 0.55 mouth widths at its peak (by each column's own way
     down, 8% apart at 0.1)."""
