@@ -1791,13 +1791,14 @@ CAVITY_LIGHT_NEAR_LOWER = 0.35
 # The cavity's light falls off over these (mouth widths) below the upper teeth and above the
 # lower lip, under the teeth 1 + CAVITY_UNDER_TEETH_SIDES x across² as far toward the sides (the
 # walls over the tongue's flanks stay lit down to it, so the dark is a hollow mid-mouth, not a
-# crescent along the tongue's top: 04, 12), that widening fading out over CAVITY_FLANKS past
-# the tongue's edge (TONGUE_ARCH_WIDTH) to the dark floor beside it; the walls are lit from the
-# first to the second of CHEEK_SPAN toward a corner; the throat mid-mouth keeps 1 - THROAT_SHADE
-# of it at the opening's peak under the teeth, less of that shade higher up (_way_down).
+# crescent along the tongue's top), that widening fading out over CAVITY_FLANKS, from 0.12 inside
+# the tongue's edge (TONGUE_ARCH_WIDTH) to 0.08 past it, to the dark floor beside it; the walls
+# are lit from the first to the second of CHEEK_SPAN toward a corner; the throat mid-mouth keeps
+# 1 - THROAT_SHADE of it at the opening's peak under the teeth, less of that shade higher up
+# (_way_down).
 CAVITY_UNDER_TEETH = 0.14
 CAVITY_UNDER_TEETH_SIDES = 3.0
-CAVITY_FLANKS = (0.5, 0.7)
+CAVITY_FLANKS = (TONGUE_ARCH_WIDTH - 0.12, TONGUE_ARCH_WIDTH + 0.08)
 CAVITY_NEAR_LOWER = 0.06
 CHEEK_SPAN = (0.3, 0.9)
 THROAT_SHADE = 0.6
