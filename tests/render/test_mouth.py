@@ -1943,6 +1943,35 @@ def test_the_interiors_grain_is_luminance_only(analysis):
     assert painted.sum() > 300 and spread.max() <= 1, spread.max()
 
 
+def test_the_photos_grain_fades_on_the_cavitys_dark_only(analysis):
+    """The photo's grain over the cavity behind tongue and teeth fades in proportion under
+    CAVITY_GRAIN_DARK (48) levels of the laid luma (on a near-black it shows as streaks at 4x): grain
+    of a constant 8 levels moves a cavity of luma 12 by at most 8 x 12 / 48 + 0.5 (rounding) and at
+    least 1, one of luma 96 by the whole 8; dark lips (not the cavity) and the photo's own teeth
+    laid sharp over it keep it whole at luma 12 (a low-key photo's shadowed lips keep its grain)."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    ys, xs = np.mgrid[10:30, 10:30]
+    ys, xs = ys.ravel(), xs.ravel()
+    n, centre = len(ys), (slice(16, 24), slice(16, 24))  # whole cover, away from the blurred edge
+
+    def moved(level: float, **kw) -> np.ndarray:
+        """(8, 8) levels the grain moves the centre of a grey `level` square laid whole (`kw`: _composite's)."""
+        lumas = []
+        for grain in (0.0, 8.0):
+            painter._noise = np.full_like(painter._noise, grain)
+            out = np.zeros((40, 40, 3), np.uint8)
+            painter._composite(out, (0, 0, 40, 40), ys, xs, np.full((n, 3), level), np.ones(n), **kw)
+            lumas.append(out[centre].astype(float) @ LUMA)
+        return lumas[1] - lumas[0]
+
+    hollow = np.ones(n)
+    dark = moved(12.0, hollow=hollow)
+    assert dark.max() <= 8.0 * 12.0 / 48.0 + 0.5 and dark.min() >= 1.0, (dark.min(), dark.max())
+    assert np.allclose(moved(96.0, hollow=hollow), 8.0, atol=0.01)
+    assert np.allclose(moved(12.0), 8.0, atol=0.01)  # the lips
+    assert np.allclose(moved(12.0, hollow=hollow, sharp=np.ones(n, np.float32)), 8.0, atol=0.01)  # own teeth
+
+
 def test_the_interiors_grain_is_as_coarse_as_the_photos(analysis):
     """The grain drawn over the mouth is as coarse as the photo's own fine detail (neighbouring
     pixels of the bundled photo's face correlate 0.7 there), within 0.12, at the grain's

@@ -621,10 +621,10 @@ class MouthPainter:
         runs = interp(self._own_upper), interp(self._own_lower)
         widened = self._widened(verts, lip_on_skull_xy)
         lift = self._teeth_lift(interp, verts, mouth_w=mouth_w, lip_on_skull_xy=lip_on_skull_xy, widened=widened)
-        smiling = self._smiling(verts)
+        smiling, hollow = self._smiling(verts), np.empty(len(u))  # _shade's cavity share of each colour
         show, stretch = self._lower_teeth_shown(opening, own_upper=runs[0], lift=lift, mouth_w=mouth_w, smiling=smiling)
         show, show32 = _as_float64(show)  # once a frame, for _shade and _lay_photo_interior
-        color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs,
+        color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs, hollow=hollow,
                             lower_show=show, show32=show32, lip_lift=lift, peak_opening=peak, stretch=stretch,
                             smiling=smiling, widened=widened, rolled=roll_upper, tongue_centre=tongue_centre)
         arch, alpha = self._arched_top(verts, u, d_upper=d_upper, alpha=alpha, peak_opening=peak, mouth_w=mouth_w,
@@ -642,11 +642,11 @@ class MouthPainter:
             faces = self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, along=along, opens=opens,
                                         verts=verts, peak_opening=peak, mouth_w=mouth_w, arch=arch, widened=widened,
                                         cleared=cleared)
-            alpha = _faces_cover(alpha, edge=edge, faces=faces)
+            alpha, hollow[faces.px] = _faces_cover(alpha, edge=edge, faces=faces), hollow[faces.px] * (1.0 - faces.cover)
         self._under_hair(color, out, xs + x0, ys + y0, d_upper=d_upper, d_lower=d_lower, u=u, mouth_w=mouth_w,
                          peak_opening=peak)
         _unlay_repainted(laid, color=color, as_laid=as_laid, faces=faces)
-        self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha, owned=owned, sharp=laid)
+        self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha, owned=owned, sharp=laid, hollow=hollow)
 
     def _new_opening(self, verts: np.ndarray, interp) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float, float]:
         """For paint, at the cavity's pixels (`interp`: paint's per-vertex lookup) of this frame's
@@ -1307,7 +1307,7 @@ class MouthPainter:
 
     def _composite(self, out: np.ndarray, box: tuple[int, int, int, int], ys: np.ndarray, xs: np.ndarray,
                    color: np.ndarray, alpha: np.ndarray, *, owned: np.ndarray | None = None,
-                   sharp: np.ndarray | None = None) -> None:
+                   sharp: np.ndarray | None = None, hollow: np.ndarray | None = None) -> None:
         """Lays (N, 3) colours with (N,) coverage at pixels (ys, xs) of `box` over `out`, grained
         and softened like the photo. `owned`: (N,) bool, pixels wholly in the new opening, where
         what `out` holds is the photo's own opening stretched (a toothy photo's teeth): what of
@@ -1315,14 +1315,18 @@ class MouthPainter:
         them outside it), not that (it showed as a pale rim round the lips). `sharp`: (N,) 0..1 the
         share of each colour that is the photo's own (its teeth, laid by _lay_photo_interior), kept
         as sharp as the photo under the softened coverage: already as soft as the photo, softened
-        again they were a smear (11's teeth at /i/ and in a smile)."""
+        again they were a smear (11's teeth at /i/ and in a smile). `hollow`: (N,) 0..1 the share of
+        each colour that is the cavity behind tongue and teeth (_shade's), where the photo's grain
+        fades with the laid colour's luma (CAVITY_GRAIN_DARK); none of the photo's own teeth
+        (`sharp`) is; by default none at all (the grain whole)."""
         import cv2
 
         x0, y0, x1, y1 = box
         region = (y1 - y0, x1 - x0)
         a = np.zeros(region, np.float32)
-        premul = np.zeros(region + (3,), np.float32)
-        _premultiply(ys, xs, alpha, color, a, premul)
+        premul = np.zeros(region + (4,), np.float32)  # the colour, then the cavity's share: blurred alike
+        sharp = np.zeros(len(ys), np.float32) if sharp is None else np.ascontiguousarray(sharp, np.float32)
+        _premultiply(ys, xs, alpha, color, np.zeros(len(ys)) if hollow is None else hollow, sharp, a, premul)
         # Soft, anti-aliased inner-lip edge: blur premultiplied colour and coverage alike. The grain
         # goes on after: the photo's is measured on its softened detail, and blurred with the rest
         # it fell to a third of that (teeth too clean on a painting's brushwork).
@@ -1332,9 +1336,7 @@ class MouthPainter:
         # is the lip as warped, and owned whole it stepped 17-29 levels as the raster took it in.
         share = np.zeros(len(ys)) if owned is None else np.where(owned, alpha, 0.0).astype(np.float64)
         _lay_over(out, x0, y0, a, premul, self._noise, ys, xs, share,
-                  np.ascontiguousarray(color, np.float64),
-                  np.zeros(len(ys), np.float32) if sharp is None else np.ascontiguousarray(sharp, np.float32),
-                  RIM_REACH_PX)
+                  np.ascontiguousarray(color, np.float64), sharp, RIM_REACH_PX)
 
     def _edge_coverage(self, verts: np.ndarray, tri_index: np.ndarray, t: np.ndarray, *,
                        px: np.ndarray, py: np.ndarray) -> np.ndarray:
@@ -1412,32 +1414,28 @@ class MouthPainter:
                show32: bool | None = None, tongue_tip: float = 0.0, lip_lift: np.ndarray | None = None,
                peak_opening: float | None = None, stretch: np.ndarray | None = None,
                smiling: float = 0.0, widened: float = 1.0, rolled: float = 0.0,
-               tongue_centre: float = 0.5) -> np.ndarray:
+               tongue_centre: float = 0.5, hollow: np.ndarray | None = None) -> np.ndarray:
         """(N, 3) float64 interior colour from each pixel's distance (px) to the upper and lower inner lip.
-        `photo_teeth`: how far (px) the photo's own opening goes with the upper and the lower jaw
-        there; synthetic upper teeth are drawn only where the photo shows little of its own (its
-        lower row hands over to synthetic lower teeth as the jaw opens wide, in paint).
-        `tongue_tip` 0..1 raises the middle of the tongue's front to the upper teeth; `lower_show`:
-        _lower_teeth_show at the pixels' opening, if paint() has it already (`show32`: its values are
-        float32's, by default when its dtype is; paint passes it as float64, converted once);
-        `lip_lift`: how far (px) the upper lip stands above its place on the skull there
-        (_teeth_lift: _lip_lift less a rounded lip's cover), which shows that much more of the
-        synthetic upper teeth;
-        `peak_opening`: the opening's height (px) at its widest (paint: the lips' largest gap, so
-        the tongue's arch does not change with which pixels get painted; by default the largest of
-        `opening`, for callers shading a whole opening);
-        `stretch`: (N,) 0..1, paint's _lower_teeth_shown (by default 1 where `lower_show` is beyond the opening's);
-        `smiling`: 0..1 _smiling's, a smile's stretched lower row rising under the upper (_lower_height);
-        `widened` (_widened's) and `rolled` (0..1, fear's mouth_roll_upper): _near_share's;
-        `tongue_centre`: 0..1 along `u` where the tongue's arch stands highest (paint: _tongue_centre).
-        Back to front: the cavity, the tongue, the lower teeth, the upper teeth, in four compiled
-        passes (_shade_rows, _shade_back, _shade_front, _shade_teeth) between which numpy takes the
-        exponentials and powers, each over the pixels that need it (numpy's SIMD ones differ from
-        the C library's that a compiled pass calls in the last bit: 40% of float32 exps). Equal to
-        the bit to the numpy reference in tests/render/mouth_reference.py, which spells each step
-        out (numpy's ~60 array passes cost 2 ms a frame on a frame-filling face with every
-        blendshape). (N,) `d_upper`, `d_lower`, `opening`, `u` and `lip_lift` are taken as float32
-        (paint's)."""
+        `photo_teeth`: how far (px) the photo's own opening goes with the upper and the lower jaw there; synthetic
+        upper teeth are drawn only where the photo shows little of its own (its lower row hands over to synthetic
+        lower teeth as the jaw opens wide, in paint). `tongue_tip` 0..1 raises the middle of the tongue's front to the
+        upper teeth; `lower_show`: _lower_teeth_show at the pixels' opening, if paint() has it already (`show32`: its
+        values are float32's, by default when its dtype is; paint passes it as float64, converted once); `lip_lift`:
+        how far (px) the upper lip stands above its place on the skull there (_teeth_lift: _lip_lift less a rounded
+        lip's cover), which shows that much more of the synthetic upper teeth; `peak_opening`: the opening's height
+        (px) at its widest (paint: the lips' largest gap, so the tongue's arch does not change with which pixels get
+        painted; by default the largest of `opening`, for callers shading a whole opening); `stretch`: (N,) 0..1,
+        paint's _lower_teeth_shown (by default 1 where `lower_show` is beyond the opening's); `smiling`: 0..1
+        _smiling's, a smile's stretched lower row rising under the upper (_lower_height); `widened` (_widened's) and
+        `rolled` (0..1, fear's mouth_roll_upper): _near_share's; `tongue_centre`: 0..1 along `u` where the tongue's
+        arch stands highest (paint: _tongue_centre); `hollow`: (N,) float64 filled, if given, with each colour's share
+        that is the cavity behind tongue and teeth (_composite's). Back to front: the cavity, the tongue, the lower
+        teeth, the upper teeth, in four compiled passes (_shade_rows, _shade_back, _shade_front, _shade_teeth) between
+        which numpy takes the exponentials and powers, each over the pixels that need it (numpy's SIMD ones differ
+        from the C library's that a compiled pass calls in the last bit: 40% of float32 exps). Equal to the bit to the
+        numpy reference in tests/render/mouth_reference.py, which spells each step out (numpy's ~60 array passes cost
+        2 ms a frame on a frame-filling face with every blendshape). (N,) `d_upper`, `d_lower`, `opening`, `u` and
+        `lip_lift` are taken as float32 (paint's)."""
         d_upper, d_lower, opening, u = (np.asarray(a, np.float32) for a in (d_upper, d_lower, opening, u))
         lower_show = _lower_teeth_show(opening, mouth_w) if lower_show is None else lower_show
         stretch = lower_show > _lower_teeth_show(opening, mouth_w) if stretch is None else stretch
@@ -1466,6 +1464,8 @@ class MouthPainter:
                      out, teeth)
         tint = self._teeth_tints(teeth)
         _shade_teeth(teeth, tint[0], tint[1], rgb, out)
+        if hollow is not None:
+            hollow[:] = (1.0 - tongue[TG_COVER]) * (1.0 - teeth[TH_LOWER_COVER]) * (1.0 - teeth[TH_UPPER_COVER])
         return out
 
     def _teeth_tints(self, teeth: np.ndarray) -> np.ndarray:
@@ -2063,9 +2063,10 @@ RIM_STRETCH = 1.3
 # Under the opening's soft rim the lip beside it is the mean of the pixels outside it within this
 # many px (a square window).
 RIM_REACH_PX = 2
-# The photo's grain laid over the mouth fades, in proportion, below this luma (levels) of what is
-# laid: at full strength in the cavity's dark (luma 3-30) it stood out as vertical streaks at 4x
-# (01, 07, 12, the bundled photo), where a photo's own shadows hold little grain.
+# The photo's grain laid over the cavity behind tongue and teeth fades, in proportion, below this
+# luma (levels) of what is laid: on a near-black of 3-30 levels, grain of +-8 shows as vertical
+# streaks at 4x. Lips and teeth keep it whole however dark (a low-key or dark-skinned photo's
+# shadowed lips hold the photo's grain).
 CAVITY_GRAIN_DARK = 48.0
 # How far (px) into the opening from the inner lip line its edge pixels are the cleared lip carried
 # on (_rim_pass): whole to RIM_FULL_PX (the opening's edge, _edge_coverage, covers a pixel whole
@@ -3852,22 +3853,24 @@ def _hang_strands(color, hair, luma, d_upper, black, mean, detail, reach, share)
 
 
 @njit(cache=True, nogil=True)
-def _premultiply(ys, xs, alpha, color, cover, premul):
-    """MouthPainter._composite's layers, in place on the zeroed (h, w) `cover` and (h, w, 3)
+def _premultiply(ys, xs, alpha, color, hollow, sharp, cover, premul):
+    """MouthPainter._composite's layers, in place on the zeroed (h, w) `cover` and (h, w, 4)
     `premul` (float32): each of the N pixels (ys, xs) its (N,) `alpha` and (N, 3) `color` x alpha,
-    the product in the wider of the two types, as numpy forms it (a scatter of each cost ~10 us)."""
+    the product in the wider of the two types, as numpy forms it (a scatter of each cost ~10 us),
+    then the cavity's share, (N,) `hollow` x (1 - (N,) `sharp`) x alpha (numpy's scatter: 30 us)."""
     for i in range(ys.shape[0]):
         cover[ys[i], xs[i]] = alpha[i]
         for c in range(3):
             premul[ys[i], xs[i], c] = color[i, c] * alpha[i]
+        premul[ys[i], xs[i], 3] = hollow[i] * (1.0 - sharp[i]) * alpha[i]
 
 
 @njit(cache=True, nogil=True)
 def _lay_over(out, x0, y0, cover, premul, noise, ys, xs, owned, color, sharp, reach):
     """MouthPainter._composite's blend, in place on the (H, W, 3) uint8 `out`, over the box at
-    (x0, y0) the shape of the (h, w) blurred coverage `cover`: premultiplied (h, w, 3) colour and
-    the (H, W, 1) grain at the coverage (less where that colour is dark: CAVITY_GRAIN_DARK)
-    laid over what is there, where it covers anything (one
+    (x0, y0) the shape of the (h, w) blurred coverage `cover`: premultiplied (h, w, 4) colour and
+    the (H, W, 1) grain at the coverage (less where the cavity, `premul`'s fourth channel, is
+    dark: CAVITY_GRAIN_DARK) laid over what is there, where it covers anything (one
     pass over the pixels it reaches: numpy's went over the whole box five times). Under the pixels
     (ys, xs) that the coverage leaves partly uncovered, what is there is taken to be, by their
     (N,) 0..1 `owned` share, the mean of the pixels within `reach` (a square) weighted by how
@@ -3905,10 +3908,11 @@ def _lay_over(out, x0, y0, cover, premul, noise, ys, xs, owned, color, sharp, re
                 if n > 0.0:
                     for c in range(3):
                         under[c] = under[c] * (1.0 - s) + total[c] / n * s
-            # The photo's grain at the coverage, fading under CAVITY_GRAIN_DARK levels of the laid
-            # colour's luma (premultiplied): a dark mouth's shadow holds little.
-            level = premul[y, x, 0] * 0.299 + premul[y, x, 1] * 0.587 + premul[y, x, 2] * 0.114
-            grain = noise[y0 + y, x0 + x, 0] * min(a, np.float32(level * (1.0 / CAVITY_GRAIN_DARK)))
+            # The photo's grain at the coverage, fading by the cavity's share under
+            # CAVITY_GRAIN_DARK levels of the laid colour's luma (lips and teeth keep it whole).
+            level = premul[y, x, 0] * LUMA[0] + premul[y, x, 1] * LUMA[1] + premul[y, x, 2] * LUMA[2]
+            fade = premul[y, x, 3] * max(1.0 - level / (a * CAVITY_GRAIN_DARK), 0.0)
+            grain = noise[y0 + y, x0 + x, 0] * np.float32(a - fade)
             for c in range(3):
                 v = under[c] * (1.0 - a) + premul[y, x, c] + grain + 0.5
                 out[y0 + y, x0 + x, c] = np.uint8(min(max(v, 0.0), 255.0))
