@@ -4820,13 +4820,11 @@ def test_rounded_lips_open_an_oval_whose_sides_curve_all_the_way_round(analysis)
     assert longest < 0.25 * mouth_w, longest / mouth_w
 
 
-def test_rounded_lips_lay_their_faces_and_unlay_by_a_lens_with_no_full_height_held(analysis, monkeypatch):
+def test_rounded_lips_lay_their_faces_by_a_lens_with_no_full_height_held(analysis, monkeypatch):
     """The painter draws what _lens_shape gives rounded lips: on the bundled photo's /o/ with the
     lips fully rounded (_round_free 1, lip_spread -1), the lens _taper_corners hands _corner_cover
     is lens_height with the frame's (power, reach, full_share), full_share 0, so it stands under its
-    full height everywhere off mid-mouth (held over LENS_FULL, it is 1 out to 0.35 of the reach);
-    the lens's place the faces' unlaying goes by (_Faces.lens_height, at power 1) has the same
-    reach and full_share."""
+    full height everywhere off mid-mouth (held over LENS_FULL, it is 1 out to 0.35 of the reach)."""
     from facetalk.motion.frame import MotionFrame
     from facetalk.render import mouth
     from facetalk.render.renderer import Renderer
@@ -4856,11 +4854,10 @@ def test_rounded_lips_lay_their_faces_and_unlay_by_a_lens_with_no_full_height_he
     faces = seen["faces"]
     across = seen["across"][faces.near]
     lens = mouth.lens_height(across, power=power, reach=reach, full_share=full_share)
-    place = mouth.lens_height(across, power=1.0, reach=reach, full_share=full_share)
-    assert np.array_equal(seen["lens"], lens) and np.array_equal(faces.lens_height, place)
+    assert np.array_equal(seen["lens"], lens)
     mid = (across > 0.02 * reach) & (across < 0.1 * reach)
     assert mid.sum() > 20, int(mid.sum())
-    assert seen["lens"][mid].max() < 1.0 and faces.lens_height[mid].max() < 1.0
+    assert seen["lens"][mid].max() < 1.0
 
 
 def test_the_opening_curves_into_the_lens_where_the_lips_faces_begin_to_cover_it():
@@ -5157,30 +5154,26 @@ def test_the_compiled_unlay_pass_is_numpys_unlay_to_the_bit():
     assert laid.dtype == np.float32 and np.array_equal(laid, expect), int((laid != expect).sum())
 
 
-def test_the_faces_distance_unlays_the_photos_teeth_only_toward_the_lens_ends():
+def test_the_faces_distance_unlays_the_photos_teeth_beside_them():
     """_unlay_repainted's faces' pass (_unlay_near_faces), after the colour's rule and times it, at
-    the pixels `near` only (each laid[near[j]] by its j-th distance and lens height): a laid pixel
-    half a px past a face's edge (its cover 0) keeps 0.5 / FACES_UNLAY_PX of its sharp share where
-    the lens has closed to FACES_UNLAY_LENS of its height or less, all of it at the lens's full
-    height (mid-mouth: the colour's rule alone), part way between; a pixel the face covers keeps
-    none there, one FACES_UNLAY_PX px clear of its cover keeps all; a lens half faded in (`opens`
-    0.5) unlays half as much. Bit for bit the float64 product rounded to float32 once."""
-    from facetalk.render.mouth import FACES_UNLAY_LENS, FACES_UNLAY_PX, UNLAY_LEVELS, _Faces
+    the pixels `near` only (each laid[near[j]] by its j-th distance): a laid pixel half a px past a
+    face's edge (its cover 0) keeps none of its sharp share, one px past it 0.5 / FACES_UNLAY_PX,
+    one FACES_UNLAY_PX px clear of its cover all; a lens half faded in (`opens` 0.5) unlays half
+    as much. Bit for bit the float64 product rounded to float32 once."""
+    from facetalk.render.mouth import FACES_UNLAY_PX, UNLAY_LEVELS, _Faces
 
     near = np.array([7, 2, 9, 0, 5, 3])
-    lens_height = np.array([1.0, 0.5 * (1.0 + FACES_UNLAY_LENS), FACES_UNLAY_LENS, 0.2, 0.2, 0.2], np.float32)
-    beyond_px = np.array([1.0, 1.0, 1.0, 1.0, 0.4, 0.5 + FACES_UNLAY_PX], np.float32)
+    beyond_px = np.array([1.0, 0.5 + 0.5 * FACES_UNLAY_PX, 1.0, 0.2, 0.4, 0.5 + FACES_UNLAY_PX], np.float32)
     as_laid = np.full((10, 3), 200.0)
     color = as_laid.copy()
     color[9, 1] += 0.5 * UNLAY_LEVELS  # its colour moved too: the two rules multiply
     part = 0.5 / FACES_UNLAY_PX
-    by_faces = np.array([1.0, 1.0 - 0.5 * (1.0 - part), part, part, 0.0, 1.0])  # at near, with opens 1
-    ends = np.minimum((1.0 - lens_height.astype(np.float64)) / (1.0 - FACES_UNLAY_LENS), 1.0)
+    by_faces = np.array([part, 0.5, part, 0.0, 0.0, 1.0])  # at near, with opens 1
     ramp = np.clip((beyond_px.astype(np.float64) - 0.5) / FACES_UNLAY_PX, 0.0, 1.0)
     for opens in (1.0, 0.5):
         laid = np.ones(10, np.float32)
         faces = _Faces(px=np.zeros(0, np.int64), cover=np.zeros(0, np.float32), near=near, beyond_px=beyond_px,
-                       lens_height=lens_height, opens=opens)
+                       opens=opens)
         mouth_module._unlay_repainted(laid, color=color, as_laid=as_laid, faces=faces)
         by_colour = np.ones(10, np.float32)
         by_colour[9] = 0.5
@@ -5188,7 +5181,7 @@ def test_the_faces_distance_unlays_the_photos_teeth_only_toward_the_lens_ends():
         meant[near] *= 1.0 - opens * (1.0 - by_faces)
         np.testing.assert_allclose(laid, meant, rtol=1e-6, atol=1e-7)
         exact = by_colour.copy()
-        exact[near] = (by_colour[near] * (1.0 - opens * ends * (1.0 - ramp))).astype(np.float32)
+        exact[near] = (by_colour[near] * (1.0 - opens * (1.0 - ramp))).astype(np.float32)
         assert laid.dtype == np.float32 and np.array_equal(laid, exact), (laid, exact)
         assert np.all(laid[[1, 4, 6, 8]] == 1.0)  # not near a face: as the colour's rule left them
 

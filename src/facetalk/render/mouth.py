@@ -225,16 +225,14 @@ class _Rims:
 class _Faces:
     """The lips' corner faces of one frame (MouthPainter._taper_corners): the (n,) int64 cavity
     pixels they cover and their (n,) float32 cover 0..1; for _unlay_near_faces, the (m,) int64
-    pixels beside the lens where they were reckoned (`near`), the (m,) float32 px each lies beyond
-    the nearer face's reach (< 0: inside it), the (m,) lens_height there at power 1 (the lens's
-    place along the mouth, whatever power shapes it this frame) and the lens's 0..1 fade-in
-    (`opens`, lens_opens)."""
+    pixels beside the lens where they were reckoned (`near`, FACES_UNLAY_PX px past the faces'
+    reach too), the (m,) float32 px each lies beyond the nearer face's reach (< 0: inside it) and
+    the lens's 0..1 fade-in (`opens`, lens_opens)."""
 
     px: np.ndarray
     cover: np.ndarray
     near: np.ndarray
     beyond_px: np.ndarray
-    lens_height: np.ndarray
     opens: float
 
 
@@ -1108,12 +1106,15 @@ class MouthPainter:
         outline = None if verts is None else self._rounded_outline(verts, peak_opening=peak_opening, opens=opens,
                                                                      widened=widened, wide=wide)
         side = across > full_across  # mid-mouth the lens is the gap
-        if arch is not None:
-            side |= d_upper < arch + 0.5
-        if outline is not None:  # mid-mouth, as far as either lip's face reaches there
-            mid = np.abs(OUTLINE_GRID) <= full_across + float(OUTLINE_GRID[1] - OUTLINE_GRID[0])
-            side |= (d_upper < outline.upper[mid].max() + 0.5) | (d_lower < outline.lower[mid].max() + 0.5)
-        side = np.nonzero(side)[0]
+        # what the faces may cover, and beside it, for _unlay_near_faces' ramp, pixels they leave as they are
+        unlay = side.copy()
+        for past, grow in ((0.5, side), (0.5 + FACES_UNLAY_PX, unlay)):
+            if arch is not None:
+                grow |= d_upper < arch + past
+            if outline is not None:  # mid-mouth, as far as either lip's face reaches there
+                mid = np.abs(OUTLINE_GRID) <= full_across + float(OUTLINE_GRID[1] - OUTLINE_GRID[0])
+                grow |= (d_upper < outline.upper[mid].max() + past) | (d_lower < outline.lower[mid].max() + past)
+        paints, side = side, np.nonzero(unlay)[0]
         lens = lens_height(across[side], power=power, reach=reach, full_share=full_share)
         none = np.zeros(len(side), np.float32)
         at, lower, cover, depth, inward, arched, beyond = _corner_cover(
@@ -1124,16 +1125,16 @@ class MouthPainter:
             _NO_OUTLINE if outline is None else outline.lower,
             float(peak_opening), opens, arch is not None, bool(self._own_teeth),
             self._rest_mouth_w / max(mouth_w, 1e-6), self._rest_mouth_w)
-        # the unlaying goes by the lens's place (its reach and full height, rounded lips' too), not
-        # by the power that fills out its ends this frame
-        place = lens if power == 1.0 else lens_height(across[side], power=1.0, reach=reach, full_share=full_share)
+        kept = paints[side[at]]
+        at, lower, cover, depth, inward, arched = at[kept], lower[kept], cover[kept], depth[kept], inward[kept], \
+            arched[kept]
         if not len(at):
-            return _Faces(px=at, cover=cover, near=side, beyond_px=beyond, lens_height=place, opens=opens)
+            return _Faces(px=at, cover=cover, near=side, beyond_px=beyond, opens=opens)
         if arch is None:  # numpy's float64 zeros for arched made these float64 (the same values)
             inward, arched = inward.astype(np.float64), arched.astype(np.float64)
         self._lay_corner_faces(color, interp, side[at], lower=lower, depth=depth, inward=inward, arched=arched,
                                cover=cover, cleared=cleared)
-        return _Faces(px=side[at], cover=cover, near=side, beyond_px=beyond, lens_height=place, opens=opens)
+        return _Faces(px=side[at], cover=cover, near=side, beyond_px=beyond, opens=opens)
 
     def _lens_shape(self, widened: float, *, wide: float) -> tuple[float, float, float]:
         """lens_height's (power, reach, full_share) for lips `widened` (_widened's ratio) at an opening
@@ -4783,16 +4784,13 @@ def _as_float64(values: np.ndarray) -> tuple[np.ndarray, bool]:
 # A laid pixel the passes after it moved this many grey levels in all (_unlay_repainted) is no longer
 # the photo's (8 left 12's jaw sweep 28 levels and 31 pixel-steps over 20; this, 27 and 3).
 UNLAY_LEVELS = 16.0
-# Toward the corners (where the lens at power 1 has closed to FACES_UNLAY_LENS of its height,
-# fading in from its full height) a laid pixel is kept sharp by its distance from the corner faces'
-# edge as well, whole FACES_UNLAY_PX px beyond it (_unlay_near_faces): by the colour the faces
-# moved alone, a few hundredths of cover cleared it whole, so each tooth pixel a face slid off over
-# a jaw ramp went from blurred to sharp in one step (11's corners). Gated by the lens's place, not
-# its height this frame, so a power that fills out the widest lens's ends (LENS_POWER_WIDE) does
-# not narrow it. Mid-mouth, where nothing slides, it leaves the colour's rule alone. The figures
-# that chose 2 px and 0.7: out/tip31/NOTES.md, out/fix31a/NOTES.md.
+# A laid pixel is kept sharp by its distance from the lips' faces' edge as well, whole
+# FACES_UNLAY_PX px beyond it (_unlay_near_faces): by the colour the faces moved alone, a few
+# hundredths of cover cleared it whole, so each tooth pixel a face slid off over a jaw ramp went
+# from blurred to sharp in one step (11's corners; mid-mouth too, where a lifted lip's face slides
+# up off the photo's crowns: 12, 03, 11 up to 36 levels a 0.005 jaw step, out/fix35e/NOTES.md).
+# The figures that chose 2 px: out/tip31/NOTES.md, out/fix31a/NOTES.md.
 FACES_UNLAY_PX = 2.0
-FACES_UNLAY_LENS = 0.7
 
 
 def _unlay_repainted(laid: np.ndarray, *, color: np.ndarray, as_laid: np.ndarray | None,
@@ -4805,14 +4803,13 @@ def _unlay_repainted(laid: np.ndarray, *, color: np.ndarray, as_laid: np.ndarray
     jaw 0.956 -> 0.96). Once, from what was laid to what is left: unlaid by the rolled lip on its
     own (at 8 levels) and again by the passes after it, a roll of 0.005 stepped the bundled photo
     2.9 luma at jaw 0.3 where the lens (_taper_corners) then painted the same colour at any roll.
-    Toward the corners, by the `faces`' (_taper_corners'; None: none, a nearly shut mouth) distance
-    too (_unlay_near_faces, FACES_UNLAY_PX), so a face sliding off the teeth leaves them sharp by
-    degrees."""
+    Beside the lips' faces, by the `faces`' (_taper_corners'; None: none, a nearly shut mouth)
+    distance too (_unlay_near_faces, FACES_UNLAY_PX), so a face sliding off the teeth leaves them
+    sharp by degrees."""
     if as_laid is not None:
         _unlay_pass(laid, color, as_laid, UNLAY_LEVELS)
         if faces is not None:
-            _unlay_near_faces(laid, faces.near, faces.beyond_px, faces.lens_height, faces.opens, FACES_UNLAY_PX,
-                              FACES_UNLAY_LENS)
+            _unlay_near_faces(laid, faces.near, faces.beyond_px, faces.opens, FACES_UNLAY_PX)
 
 
 @njit(cache=True, nogil=True)
@@ -4831,19 +4828,16 @@ def _unlay_pass(laid, color, as_laid, levels):
 
 
 @njit(cache=True, nogil=True)
-def _unlay_near_faces(laid, near, beyond_px, lens_height, opens, ramp_px, lens_from):
+def _unlay_near_faces(laid, near, beyond_px, opens, ramp_px):
     """_unlay_repainted's faces' pass: `laid` (N,) float32 at the (m,) pixels `near` times how far
-    each lies beyond the nearer corner face's edge (`beyond_px` (m,) px past its reach; its cover
-    fades out over the first half px) over `ramp_px` px: none while the face covers it at all,
-    whole from ramp_px on; as far as the lens there (`lens_height` (m,)) has closed from its full
-    height (nothing mid-mouth) to `lens_from` (whole toward the corners), times `opens` (0..1, the
-    lens's fade-in, so a lens fading in unlays by degrees). The product rounded to float32 once,
-    as _unlay_pass rounds it."""
+    each lies beyond the nearer face's edge (`beyond_px` (m,) px past its reach; its cover fades
+    out over the first half px) over `ramp_px` px: none while the face covers it at all, whole
+    from ramp_px on; times `opens` (0..1, the lens's fade-in, so a lens fading in unlays by
+    degrees). The product rounded to float32 once, as _unlay_pass rounds it."""
     for j in range(near.shape[0]):
         i = near[j]
-        if laid[i] > 0.0 and lens_height[j] < 1.0:
-            ends = opens * min((1.0 - np.float64(lens_height[j])) / (1.0 - lens_from), 1.0)
+        if laid[i] > 0.0:
             ramp = min(max((np.float64(beyond_px[j]) - 0.5) / ramp_px, 0.0), 1.0)
-            keep = 1.0 - ends * (1.0 - ramp)
+            keep = 1.0 - opens * (1.0 - ramp)
             if keep < 1.0:
                 laid[i] = np.float32(laid[i] * keep)
