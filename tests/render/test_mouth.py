@@ -3621,7 +3621,7 @@ def test_a_lifted_lip_uncovers_gum_over_a_photos_own_crowns_at_their_photographe
 
     mouth_w = painter._rest_mouth_w
     run = painter._own_upper[ids]
-    raised = painter._row_offset(None, interp, d_upper=d_upper, run=run, mouth_w=mouth_w, jaw_lift=1.0)
+    raised = painter._row_offset(None, interp, mouth_w=mouth_w, jaw_lift=1.0)
     h, w = painter.image.shape[:2]
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
     anchor = painter._anchor_xy[mid]

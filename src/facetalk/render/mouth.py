@@ -627,7 +627,7 @@ class MouthPainter:
                             smiling=smiling, widened=widened, rolled=roll_upper, tongue_centre=tongue_centre)
         arch, alpha = self._arched_top(verts, u, d_upper=d_upper, alpha=alpha, peak_opening=peak, mouth_w=mouth_w,
                                        widened=widened)
-        lowered = self._row_offset(lift, interp, d_upper=d_upper, run=runs[0], mouth_w=mouth_w, jaw_lift=jaw_lift)
+        lowered = self._row_offset(lift, interp, mouth_w=mouth_w, jaw_lift=jaw_lift)
         laid = self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
                                         show32=show32, mouth_w=mouth_w, u=u, peak_opening=peak, lowered=lowered, arch=arch)
         as_laid = color.copy() if laid.any() else None  # what the passes after it move, they unlay
@@ -693,15 +693,14 @@ class MouthPainter:
             return None
         return _Cavity(box=box, ys=ys, xs=xs, tri_index=tri_index, tris=tris, weights=weights)
 
-    def _row_offset(self, lift: np.ndarray | None, interp, *, d_upper: np.ndarray, run: np.ndarray, mouth_w: float,
-                    jaw_lift: float) -> np.ndarray | None:
+    def _row_offset(self, lift: np.ndarray | None, interp, *, mouth_w: float, jaw_lift: float) -> np.ndarray | None:
         """_lay_photo_interior's `lowered` (N,) px: the synthetic row's lowering (_teeth_lift's `lift`
         < 0), or on a photo showing its own upper teeth (> 0) how far the wide-open jaw's lift
         (`jaw_lift`: face.rig.jaw_lift_share, in posed px) raised the lip above them: the teeth stay
         on the skull at their photographed height, so their biting edge stays where the photo has
         it (hung from the lip, it rose mid-mouth: a reversed smile arc), and what the lip uncovers
         above them is gum (_gum_offsets; stretched over it, the row's crowns were long smears and the
-        gum points between them tall pink spikes). `d_upper` and the row's `run` are unused."""
+        gum points between them tall pink spikes)."""
         if lift is not None:
             return np.minimum(lift, 0.0)
         if jaw_lift <= 0.0 or not self._own_teeth:
@@ -1005,7 +1004,7 @@ class MouthPainter:
         Sampled and laid by the raise's share of GUM_FULL_PX rest px, so a slight raise leaves the
         photo's own row top; toward the corners its back teeth give way to the dark mouth as its row does
         (PHOTO_TEETH_HIDDEN)."""
-        gum, to_posed = self._gum, mouth_w / self._rest_mouth_w
+        gum, to_posed = self._gum, max(mouth_w, 1e-6) / self._rest_mouth_w
         return _gum_pass(own, offset, down_upper, raised, run, u, gum.scallop, gum.crown_top_px, gum.widest_px,
                          to_posed, mouth_w, wide, self._down64)
 
@@ -2300,7 +2299,7 @@ PHOTO_TEETH_HIDDEN = (0.55, 0.85)
 # under the seam), GUM_NECK of the raise higher than the photo showed it, its top GUM_PAPILLA of
 # its width lower at the gaps, a scallop of GUM_ARCH; gum above, the lip's tone GUM_SHADE of the
 # way to its shadow, its shadow at the lip (falling off over GUM_SHADE_MW mouth widths), the margin
-# soft over GUM_SOFT_PX; laid whole from a raise of GUM_FULL_PX rest px.
+# soft over GUM_SOFT_PX rest px; laid whole from a raise of GUM_FULL_PX rest px.
 GUM_CROWN_LUMA = 0.95
 GUM_CROWN_RUN = 0.45
 GUM_CROWN_MARGIN = 1.0
@@ -2667,7 +2666,7 @@ def _gum_pass(own, offset, down_upper, raised, run, u, table, top_px, widest, to
         along += ((seam + g * squeeze) / to_posed - along) * share
         offset[j, 0], offset[j, 1] = along * down[0], along * down[1]
         at[k] = i
-        is_gum[k] = min(max((g - crown_px) / GUM_SOFT_PX + 0.5, 0.0), 1.0)
+        is_gum[k] = min(max((g - crown_px) / (GUM_SOFT_PX * to_posed) + 0.5, 0.0), 1.0)
         shade[k] = math.exp(-max(du + r, 0.0) / (GUM_SHADE_MW * mouth_w))  # the lip's, under it
         hidden = _smooth64(abs(2.0 * np.float64(u[i]) - 1.0), PHOTO_TEETH_HIDDEN[0], PHOTO_TEETH_HIDDEN[1])
         weight[k] = share * (1.0 - wide * hidden)
