@@ -3622,6 +3622,8 @@ def test_a_lifted_lip_uncovers_gum_over_a_photos_own_crowns_at_their_photographe
     mouth_w = painter._rest_mouth_w
     run = painter._own_upper[ids]
     raised = painter._row_offset(None, interp, mouth_w=mouth_w, jaw_lift=1.0)
+    places = np.linspace(0.0, 1.0, len(gum.scallop))
+    centre = float(places[np.argmin(np.where(np.abs(places - 0.5) < 0.1, gum.scallop, np.inf))])  # mid-crown
     h, w = painter.image.shape[:2]
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
     anchor = painter._anchor_xy[mid]
@@ -3630,12 +3632,11 @@ def test_a_lifted_lip_uncovers_gum_over_a_photos_own_crowns_at_their_photographe
     color = np.zeros((n, 3))
     painter._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=np.full(n, 40.0, np.float32),
                                 runs=(run, painter._own_lower[ids]), lower_show=np.ones(n), mouth_w=mouth_w,
-                                u=np.full(n, 0.5, np.float32), peak_opening=0.05 * mouth_w, lowered=raised)
+                                u=np.full(n, centre, np.float32), peak_opening=0.05 * mouth_w, lowered=raised)
     sampled = (color[:, 0] - 100.0) / 4.0
     r = float(raised[0])
     assert r > 4.0, r  # the lip does lift mid-mouth
-    seam = gum.crown_top_px + mouth_module.GUM_SEAM_GAP * np.interp(0.5, np.linspace(0.0, 1.0, len(gum.scallop)),
-                                                                    gum.scallop)
+    seam = gum.crown_top_px + mouth_module.GUM_SEAM_GAP * np.interp(centre, places, gum.scallop)
     below = (d_upper > r + seam + 0.5) & (d_upper < r + 0.7 * run[0])  # laid whole: clear of the biting edge
     assert below.sum() >= 3, (r, gum.crown_top_px, run[0])
     assert np.allclose(sampled[below], d_upper[below] - r, atol=0.05), np.c_[d_upper, sampled][below]

@@ -961,8 +961,10 @@ class MouthPainter:
         width at a gap: a gum margin's scallop). The gaps are the dark dips (GUM_GAP_DIP of the
         teeth's luma under the lightest within GUM_GAP_MW of the mouth either side) in the photo's
         row GUM_GAP_DEPTH of its run under the lip (`top` rest px at least), short of the
-        corners' PHOTO_TEETH_HIDDEN; beyond the outermost, crowns as wide as the nearest; with
-        fewer than two gaps, 0 (a level margin)."""
+        corners' PHOTO_TEETH_HIDDEN, none within GUM_GAP_MW of the mouth nor GUM_GAP_APART of the
+        median spacing of a deeper one (_apart: a noisy row's dips a few samples apart made sliver
+        crowns and a saw-tooth margin); beyond the outermost, crowns as wide as the nearest; at a
+        gap, the narrower crown's width; with fewer than two gaps, 0 (a level margin)."""
         uu = np.linspace(0.0, 1.0, GUM_TABLE_N)
         lip_xy = self._anchor_xy[self._lip_ids].astype(np.float64)
         run = np.interp(uu, self._lip_u, self._own_upper[self._lip_ids])
@@ -974,15 +976,19 @@ class MouthPainter:
             & (np.abs(2.0 * uu - 1.0) < PHOTO_TEETH_HIDDEN[0])
         low = (luma[1:-1] <= luma[:-2]) & (luma[1:-1] < luma[2:])
         gaps = np.flatnonzero(low & dip[1:-1]) + 1
-        scallop = np.zeros(GUM_TABLE_N)
+        gaps = _apart(gaps, depth=(light - luma)[gaps], spacing=reach)
+        if len(gaps) >= 3:
+            gaps = _apart(gaps, depth=(light - luma)[gaps], spacing=GUM_GAP_APART * float(np.median(np.diff(gaps))))
+        scallop = np.full(GUM_TABLE_N, np.inf)
         if len(gaps) >= 2:  # beyond the outermost gaps, teeth as wide as the nearest
             first, last = gaps[1] - gaps[0], gaps[-1] - gaps[-2]
             gaps = np.concatenate([np.arange(gaps[0], -first, -first)[::-1], gaps[1:-1],
                                    np.arange(gaps[-1], GUM_TABLE_N - 1 + last, last)])
-        for a, b in zip(gaps[:-1], gaps[1:]):
+        for a, b in zip(gaps[:-1], gaps[1:]):  # at a gap, the narrower crown's width
             span = np.arange(max(a, 0), min(b, GUM_TABLE_N - 1) + 1)
-            scallop[span] = (1.0 - np.clip(np.sin(np.pi * (span - a) / (b - a)), 0.0, 1.0) ** GUM_ARCH) \
-                * (b - a) / (GUM_TABLE_N - 1) * self._rest_mouth_w
+            scallop[span] = np.minimum(scallop[span], (1.0 - np.clip(np.sin(np.pi * (span - a) / (b - a)), 0.0, 1.0)
+                                                       ** GUM_ARCH) * (b - a) / (GUM_TABLE_N - 1) * self._rest_mouth_w)
+        scallop[np.isinf(scallop)] = 0.0
         scallop.flags.writeable = False
         return scallop
 
@@ -2294,12 +2300,13 @@ PHOTO_TEETH_HIDDEN = (0.55, 0.85)
 # _crown_scallop, _gum_offsets; out/teeth35/NOTES.md): their crowns come clear of the lip's shade
 # GUM_CROWN_MARGIN rest px past GUM_CROWN_LUMA of the lightest of the row's middle (at most
 # GUM_CROWN_RUN of its run); the gaps between them are found GUM_GAP_DEPTH of the run down, in a
-# GUM_TABLE_N table along the mouth. Above the seam there (lower by GUM_SEAM_GAP of a crown's
-# width at a gap) each crown goes on up, the photo's mirrored (squeezed into GUM_MIRROR of the crown
-# under the seam), GUM_NECK of the raise higher than the photo showed it, its top GUM_PAPILLA of
-# its width lower at the gaps, a scallop of GUM_ARCH; gum above, the lip's tone GUM_SHADE of the
-# way to its shadow, its shadow at the lip (falling off over GUM_SHADE_MW mouth widths), the margin
-# soft over GUM_SOFT_PX rest px; laid whole from a raise of GUM_FULL_PX rest px.
+# GUM_TABLE_N table along the mouth, GUM_GAP_APART of their median spacing apart at least. Above the
+# seam there (lower by GUM_SEAM_GAP of a crown's width at a gap) each crown goes on up, the photo's
+# mirrored (squeezed into GUM_MIRROR of the crown under the seam), GUM_NECK of the raise higher than
+# the photo showed it, its top GUM_PAPILLA of its width lower at the gaps, a scallop of GUM_ARCH;
+# gum above, the lip's tone GUM_SHADE of the way to its shadow, its shadow at the lip (falling off
+# over GUM_SHADE_MW mouth widths), the margin soft over GUM_SOFT_PX rest px; laid whole from a raise
+# of GUM_FULL_PX rest px.
 GUM_CROWN_LUMA = 0.95
 GUM_CROWN_RUN = 0.45
 GUM_CROWN_MARGIN = 1.0
@@ -2307,6 +2314,7 @@ GUM_TABLE_N = 513
 GUM_GAP_DEPTH = 0.4
 GUM_GAP_MW = 0.04
 GUM_GAP_DIP = 0.04
+GUM_GAP_APART = 0.6
 GUM_NECK = 0.3
 GUM_ARCH = 0.8
 GUM_PAPILLA = 0.4
@@ -2633,6 +2641,17 @@ def _photo_reach(d_lip, length, lower_show, u, to_rest, wide, show32, sign, down
         own[k], weight[k], offset[k, 0], offset[k, 1] = i, w, along * down[0], along * down[1]
         k += 1
     return own, weight, offset
+
+
+def _apart(gaps: np.ndarray, *, depth: np.ndarray, spacing: float) -> np.ndarray:
+    """The (k,) sorted table indices `gaps` (_crown_scallop's) thinned so that none lies within
+    `spacing` samples of a deeper one (`depth` (k,): each one's dip under the light beside it),
+    deepest first: a crown's texture or a noisy row found dips a few samples apart."""
+    kept: list[int] = []
+    for g in np.asarray(gaps)[np.argsort(-np.asarray(depth), kind="stable")]:
+        if all(abs(int(g) - k) >= spacing for k in kept):
+            kept.append(int(g))
+    return np.array(sorted(kept), np.int64)
 
 
 @njit(cache=True, nogil=True)
