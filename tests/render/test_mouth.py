@@ -3600,8 +3600,8 @@ def test_a_photos_own_upper_teeth_stay_on_the_skull_as_a_wide_open_jaw_lifts_the
 
 def test_a_lifted_lip_uncovers_gum_over_a_photos_own_crowns_at_their_photographed_height(analysis):
     """A wide-open jaw lifts the upper lip (face.rig.JAW_UPPER_LIFT) over a photo's own upper teeth,
-    which stay on the skull: below the seam where the bundled photo's crowns come clear of the lip's
-    shade they are laid at their photographed scale, each pixel the photo's own depth under its lip
+    which stay on the skull: below the seam (GUM_CROWN_RUN of the row's run under the lip) they
+    are laid at their photographed scale, each pixel the photo's own depth under its lip
     line (stretched over what the lip uncovered, main's row sampled the crowns at 0.6-0.7 of it:
     long smeared crowns, tall pink gum points), and what the lip uncovered is gum (_Gum's colours)
     right under the lip. Read from a photo that is a ramp along the face's down (bilinear sampling

@@ -171,7 +171,7 @@ HAIR_SHADE = 0.6
 @dataclass(frozen=True, eq=False)
 class _Gum:
     """A toothy photo's gum under its upper lip (MouthPainter._gum): `crown_top_px` rest px under
-    the lip where its crowns come clear of the lip's shade, the (GUM_TABLE_N,) float64 rest px
+    the lip of the seam its crowns' necks are mirrored over (GUM_CROWN_RUN of the run), the (GUM_TABLE_N,) float64 rest px
     `scallop` of its crowns along the mouth (_crown_scallop) and its largest, `widest_px`, the
     gum's (3,) float64 `rgb` and, in the lifted lip's shade, `shade_rgb`."""
     crown_top_px: float
@@ -935,20 +935,14 @@ class MouthPainter:
 
     @cached_property
     def _gum(self) -> _Gum:
-        """The photo's gum under its upper lip (_Gum), for _gum_offsets: where its upper crowns come
-        clear of the lip's shade (the five middle columns' median luma profile down from the lip:
-        GUM_CROWN_MARGIN past its first depth at GUM_CROWN_LUMA of its lightest; at most
-        GUM_CROWN_RUN of the row's run there), where its crowns stand along the mouth
-        (_crown_scallop), and the gum's colour: the lip's, GUM_SHADE of the way to its shadow
-        (_lip_shadow_rgb), and that shadow under the lip."""
-        rest = self.rig.rest_xyz[:, :2]
+        """The photo's gum under its upper lip (_Gum), for _gum_offsets: the seam its crowns' necks
+        are mirrored over, GUM_CROWN_RUN of the row's run under the lip (the five middle columns'
+        median run), where its crowns stand along the mouth (_crown_scallop), and the gum's colour:
+        the lip's, GUM_SHADE of the way to its shadow (_lip_shadow_rgb), and that shadow under the
+        lip."""
         upper = list(lm.LIPS_INNER_UPPER)
         mid = upper[len(upper) // 2 - 2:len(upper) // 2 + 3]
-        run = float(np.median(self._own_upper[mid]))
-        depth = np.arange(0.0, max(run, 1.0), 0.25)
-        luma = np.median([bilinear(self.image, rest[v] + depth[:, None] * self._down) @ LUMA for v in mid], axis=0)
-        clear = np.flatnonzero(luma >= GUM_CROWN_LUMA * float(luma.max()))
-        top = min(float(depth[clear[0]]) + GUM_CROWN_MARGIN if len(clear) else 0.0, GUM_CROWN_RUN * run)
+        top = GUM_CROWN_RUN * float(np.median(self._own_upper[mid]))
         gum = self._lip_rgb + GUM_SHADE * (self._lip_shadow_rgb - self._lip_rgb)
         scallop = self._crown_scallop(top)
         return _Gum(crown_top_px=top, scallop=scallop, widest_px=float(scallop.max()), rgb=gum.astype(np.float64),
@@ -1000,8 +994,8 @@ class MouthPainter:
         _gum_mix's pixels, gum (0..1), lip's shade on it and weight (_gum_pass). At the
         pixels `down_upper` posed px under the photo's lip line (< 0 above it) where the lip was
         `raised` (N,) posed px (_row_offset), the row's `run` (N,) rest px there (paint's). Above a
-        seam where its crowns come clear of the lip's shade (_Gum.crown_top_px; at most
-        GUM_CROWN_RUN of the run), lower by GUM_SEAM_GAP of the teeth's width at the gaps between
+        seam GUM_CROWN_RUN of the run under the lip (_Gum.crown_top_px mid-mouth; at most that of
+        the run there), lower by GUM_SEAM_GAP of the teeth's width at the gaps between
         them (_crown_scallop: the photo's own gum points lie above it too), each crown goes on up
         that top and GUM_NECK of the raise, the photo's crown mirrored over the seam (squeezed
         into GUM_MIRROR of the crown under it: mirrored further, a short row's biting edge and the
@@ -2297,19 +2291,17 @@ ROUND_TEETH_COVER = 0.05
 # give way to the dark mouth as the jaw opens wide (MouthPainter._lay_photo_interior).
 PHOTO_TEETH_HIDDEN = (0.55, 0.85)
 # What a wide-open jaw's lifted lip uncovers over a photo's own upper teeth (MouthPainter._gum,
-# _crown_scallop, _gum_offsets; out/teeth35/NOTES.md): their crowns come clear of the lip's shade
-# GUM_CROWN_MARGIN rest px past GUM_CROWN_LUMA of the lightest of the row's middle (at most
-# GUM_CROWN_RUN of its run); the gaps between them are found GUM_GAP_DEPTH of the run down, in a
-# GUM_TABLE_N table along the mouth, GUM_GAP_APART of their median spacing apart at least. Above the
-# seam there (lower by GUM_SEAM_GAP of a crown's width at a gap) each crown goes on up, the photo's
-# mirrored (squeezed into GUM_MIRROR of the crown under the seam), GUM_NECK of the raise higher than
-# the photo showed it, its top GUM_PAPILLA of its width lower at the gaps, a scallop of GUM_ARCH;
-# gum above, the lip's tone GUM_SHADE of the way to its shadow, its shadow at the lip (falling off
-# over GUM_SHADE_MW mouth widths), the margin soft over GUM_SOFT_PX rest px; laid whole from a raise
-# of GUM_FULL_PX rest px.
-GUM_CROWN_LUMA = 0.95
+# _crown_scallop, _gum_offsets; out/teeth35/NOTES.md): the seam their necks are mirrored over is
+# GUM_CROWN_RUN of the row's run under the lip (a luma profile's "crowns clear of the lip's shade"
+# never came in under this on the toothy photos: out/rev35d/REVIEW.md finding 2); the gaps between them are found
+# GUM_GAP_DEPTH of the run down, in a GUM_TABLE_N table along the mouth, GUM_GAP_APART of their
+# median spacing apart at least. Above the seam there (lower by GUM_SEAM_GAP of a crown's width at a
+# gap) each crown goes on up, the photo's mirrored (squeezed into GUM_MIRROR of the crown under the
+# seam), GUM_NECK of the raise higher than the photo showed it, its top GUM_PAPILLA of its width
+# lower at the gaps, a scallop of GUM_ARCH; gum above, the lip's tone GUM_SHADE of the way to its
+# shadow, its shadow at the lip (falling off over GUM_SHADE_MW mouth widths), the margin soft over
+# GUM_SOFT_PX rest px; laid whole from a raise of GUM_FULL_PX rest px.
 GUM_CROWN_RUN = 0.45
-GUM_CROWN_MARGIN = 1.0
 GUM_TABLE_N = 513
 GUM_GAP_DEPTH = 0.4
 GUM_GAP_MW = 0.04
