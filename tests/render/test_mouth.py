@@ -3598,6 +3598,37 @@ def test_a_photos_own_upper_teeth_stay_on_the_skull_as_a_wide_open_jaw_lifts_the
     assert np.abs(level - lifted).max() <= 2.0, (level, lifted)
 
 
+def test_the_gum_margin_scallops_between_the_crowns_a_photo_shows(analysis, monkeypatch):
+    """_crown_scallop reads the gaps between a photo's upper crowns from its row under the lip: a
+    row whose luma is bright with dark dips at u 0.3, 0.4 .. 0.7 (within PHOTO_TEETH_HIDDEN's
+    middle) gives 0 at the crown centres between them and the crown's width (0.1 of the rest mouth)
+    at each gap, crowns as wide on out to the corners; a shallower dip 3 samples beside a gap is
+    no gap (_apart); with one dip, no scallop (a level margin)."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    n, width = mouth_module.GUM_TABLE_N, 0.1 * painter._rest_mouth_w
+    uu = np.linspace(0.0, 1.0, n)
+    teeth = float(painter.teeth_rgb @ LUMA)
+
+    def row(gaps, noise=()):
+        luma = np.full(n, teeth)
+        for at, depth in [(g, 0.5) for g in gaps] + [(g, 0.3) for g in noise]:
+            luma -= depth * teeth * np.clip(1.0 - np.abs(uu - at) * (n - 1) / 4.0, 0.0, 1.0)
+        return lambda image, points: np.repeat(luma[:, None], 3, axis=1) / float(np.sum(LUMA))
+
+    gaps = (0.3, 0.4, 0.5, 0.6, 0.7)
+    monkeypatch.setattr(mouth_module, "bilinear", row(gaps, noise=(0.5 + 3.0 / (n - 1),)))
+    scallop = painter._crown_scallop(0.0)
+    at_gaps = [int(round(g * (n - 1))) for g in gaps]
+    centres = [int(round((g + 0.05) * (n - 1))) for g in gaps[:-1]]
+    assert np.allclose(scallop[at_gaps], width, rtol=0.03), scallop[at_gaps] / width
+    assert np.all(scallop[centres] < 0.02 * width), scallop[centres] / width
+    first, last = at_gaps[1] - at_gaps[0], at_gaps[-1] - at_gaps[-2]  # gaps carried on to the corners
+    outer = [at_gaps[0] - first, at_gaps[0] - 2 * first, at_gaps[-1] + last, at_gaps[-1] + 2 * last]
+    assert np.allclose(scallop[outer], width, rtol=0.03), scallop[outer] / width
+    monkeypatch.setattr(mouth_module, "bilinear", row((0.5,)))
+    assert not painter._crown_scallop(0.0).any()
+
+
 def test_a_lifted_lip_uncovers_gum_over_a_photos_own_crowns_at_their_photographed_height(analysis):
     """A wide-open jaw lifts the upper lip (face.rig.JAW_UPPER_LIFT) over a photo's own upper teeth,
     which stay on the skull: below the seam (GUM_CROWN_RUN of the row's run under the lip) they
