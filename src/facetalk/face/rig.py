@@ -221,8 +221,8 @@ JAW_LOWER_OPENING_POWER = 0.4
 # along a parabola 1 - x^2 (x -1..1 from one corner to the other along each lip column, its border
 # and inner edge at one place: _lip_across); its outer border rises by all but what the lip thins,
 # JAW_LIFT_THIN_SHARE of the lift and at most JAW_LIFT_THIN of the lip's height there (shares), so
-# the lip keeps 0.7 of its height and the photo's thickness across it (thinned to half, with its
-# border rising by the rest only, the lip read as an even painted liner at 3-4x); the skin over it
+# the lip keeps at least 0.7 of its height and the photo's thickness across it (a lip thinned
+# further reads as an even painted liner at 3-4x); the skin over it
 # and the nose stay (_jaw_lift). Carried level between its corners drawn down with the jaw, the
 # photo's lip line ran flat across the widest vowel's top: a bucket or trapezoid at 2x. 0.2 (about
 # 5 mm at a 63 mm eye distance) arches it. A parabola turns evenly along the lip's few vertices,
@@ -238,8 +238,8 @@ JAW_LIFT_THIN_SHARE = 0.3
 # JAW_FOLD_KEEP), at JAW_LIFT_CHECKS jaws from JAW_UPPER_LIFT_FROM to 1; each nudge aims JAW_LIFT_AIM
 # of the area past that, so the passes settle (a few hundred on the portraits, 10 ms), at most
 # JAW_LIFT_PASSES; the inner edge moves JAW_LIFT_EDGE_GIVE as far as the rest of the lip does (a
-# share), keeping the arch (_lift_unfolded). At 0.5 the skin over a thin lip held its border down
-# mid-mouth (01's by 1.4 px).
+# share), keeping the arch (_lift_unfolded). A larger share holds a thin lip's border down
+# mid-mouth under the skin above it.
 JAW_LIFT_KEEP = 0.25
 JAW_LIFT_AIM = 0.02
 JAW_LIFT_CHECKS = 15
