@@ -3617,7 +3617,7 @@ def test_the_gum_margin_scallops_between_the_crowns_a_photo_shows(analysis, monk
 
     gaps = (0.3, 0.4, 0.5, 0.6, 0.7)
     monkeypatch.setattr(mouth_module, "bilinear", row(gaps, noise=(0.5 + 3.0 / (n - 1),)))
-    scallop = painter._crown_scallop(0.0)
+    scallop, _ = painter._crown_scallop(0.0)
     at_gaps = [int(round(g * (n - 1))) for g in gaps]
     centres = [int(round((g + 0.05) * (n - 1))) for g in gaps[:-1]]
     assert np.allclose(scallop[at_gaps], width, rtol=0.03), scallop[at_gaps] / width
@@ -3626,7 +3626,39 @@ def test_the_gum_margin_scallops_between_the_crowns_a_photo_shows(analysis, monk
     outer = [at_gaps[0] - first, at_gaps[0] - 2 * first, at_gaps[-1] + last, at_gaps[-1] + 2 * last]
     assert np.allclose(scallop[outer], width, rtol=0.03), scallop[outer] / width
     monkeypatch.setattr(mouth_module, "bilinear", row((0.5,)))
-    assert not painter._crown_scallop(0.0).any()
+    assert not painter._crown_scallop(0.0)[0].any()
+
+
+def test_too_few_crowns_found_fall_back_to_a_level_margin_and_a_shaded_crown_is_not_mirrored(analysis, monkeypatch):
+    """_Gum from a photo's row under the lip: gaps every 0.1 of the mouth (crowns one central
+    incisor's share wide) keep their scallop and GUM_NECK; gaps 0.2 apart (too few found, crowns
+    wider than GUM_CROWN_MAX_MW) give a level margin and the crowns going on up GUM_NECK_LEVEL of
+    the raise; crowns at u 0.7-0.8 at half the row's luma (a back tooth in shade) are not lit, so
+    _gum_pass mirrors no crown there, the rest are."""
+    n = mouth_module.GUM_TABLE_N
+    uu = np.linspace(0.0, 1.0, n)
+
+    def gum(gaps, dark=None):
+        painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+        teeth = float(painter.teeth_rgb @ LUMA)
+        luma = np.full(n, teeth)
+        for at in gaps:
+            luma -= 0.5 * teeth * np.clip(1.0 - np.abs(uu - at) * (n - 1) / 4.0, 0.0, 1.0)
+        if dark is not None:
+            luma[(uu > dark[0]) & (uu < dark[1])] *= 0.5
+        monkeypatch.setattr(mouth_module, "bilinear",
+                            lambda image, points: np.repeat(luma[:, None], 3, axis=1) / float(np.sum(LUMA)))
+        return painter._gum
+
+    even = gum((0.3, 0.4, 0.5, 0.6, 0.7))
+    assert even.neck == mouth_module.GUM_NECK and even.scallop.max() > 0.0
+    assert even.lit[(uu > 0.25) & (uu < 0.75)].all()
+    sparse = gum((0.3, 0.5, 0.7))
+    assert sparse.neck == mouth_module.GUM_NECK_LEVEL > mouth_module.GUM_NECK
+    assert not sparse.scallop.any() and sparse.widest_px == 0.0
+    shaded = gum((0.3, 0.4, 0.5, 0.6, 0.7), dark=(0.7, 0.85))
+    assert not shaded.lit[(uu > 0.75) & (uu < 0.8)].any()  # its lightest within GUM_GAP_MW
+    assert shaded.lit[(uu > 0.25) & (uu < 0.65)].all()
 
 
 def test_a_lifted_lip_uncovers_gum_over_a_photos_own_crowns_at_their_photographed_height(analysis):

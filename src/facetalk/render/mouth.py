@@ -173,12 +173,17 @@ class _Gum:
     """A toothy photo's gum under its upper lip (MouthPainter._gum): `crown_top_px` rest px under
     the lip of the seam its crowns' necks are mirrored over (GUM_CROWN_RUN of the run), the (GUM_TABLE_N,) float64 rest px
     `scallop` of its crowns along the mouth (_crown_scallop) and its largest, `widest_px`, the
-    gum's (3,) float64 `rgb` and, in the lifted lip's shade, `shade_rgb`."""
+    gum's (3,) float64 `rgb` and, in the lifted lip's shade, `shade_rgb`; `neck`, how much of the
+    lip's raise the crowns go on up (GUM_NECK, GUM_NECK_LEVEL where the crowns found were
+    implausible), and the (GUM_TABLE_N,) bool `lit` places whose crown is mirrored up at all
+    (_lit_crowns)."""
     crown_top_px: float
     scallop: np.ndarray
     widest_px: float
     rgb: np.ndarray
     shade_rgb: np.ndarray
+    neck: float
+    lit: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -939,17 +944,23 @@ class MouthPainter:
         are mirrored over, GUM_CROWN_RUN of the row's run under the lip (the five middle columns'
         median run), where its crowns stand along the mouth (_crown_scallop), and the gum's colour:
         the lip's, GUM_SHADE of the way to its shadow (_lip_shadow_rgb), and that shadow under the
-        lip."""
+        lip. Where the gaps found make a crown wider than GUM_CROWN_MAX_MW of the mouth (too few
+        found: 13's grey-shaded row, three tombstones in a tall pink field), a level margin and the
+        crowns going on up GUM_NECK_LEVEL of the raise: more crown, a thin gum line."""
         upper = list(lm.LIPS_INNER_UPPER)
         mid = upper[len(upper) // 2 - 2:len(upper) // 2 + 3]
         top = GUM_CROWN_RUN * float(np.median(self._own_upper[mid]))
         gum = self._lip_rgb + GUM_SHADE * (self._lip_shadow_rgb - self._lip_rgb)
-        scallop = self._crown_scallop(top)
+        scallop, luma = self._crown_scallop(top)
+        neck = GUM_NECK
+        if scallop.max() > GUM_CROWN_MAX_MW * self._rest_mouth_w:
+            scallop, neck = np.zeros_like(scallop), GUM_NECK_LEVEL
+            scallop.flags.writeable = False
         return _Gum(crown_top_px=top, scallop=scallop, widest_px=float(scallop.max()), rgb=gum.astype(np.float64),
-                    shade_rgb=np.asarray(self._lip_shadow_rgb, np.float64))
+                    shade_rgb=np.asarray(self._lip_shadow_rgb, np.float64), neck=neck, lit=_lit_crowns(luma))
 
-    def _crown_scallop(self, top: float) -> np.ndarray:
-        """(GUM_TABLE_N,) float64 rest px at evenly spaced u 0..1 along the mouth: how far each
+    def _crown_scallop(self, top: float) -> tuple[np.ndarray, np.ndarray]:
+        """((GUM_TABLE_N,) float64 rest px at evenly spaced u 0..1 along the mouth: how far each
         place is from the middle of one of the photo's upper crowns, as the crown's width times
         1 - sin^GUM_ARCH of its way from one gap beside it to the other (0 mid-crown, the crown's
         width at a gap: a gum margin's scallop). The gaps are the dark dips (GUM_GAP_DIP of the
@@ -958,7 +969,8 @@ class MouthPainter:
         corners' PHOTO_TEETH_HIDDEN, none within GUM_GAP_MW of the mouth nor GUM_GAP_APART of the
         median spacing of a deeper one (_apart: a noisy row's dips a few samples apart made sliver
         crowns and a saw-tooth margin); beyond the outermost, crowns as wide as the nearest; at a
-        gap, the narrower crown's width; with fewer than two gaps, 0 (a level margin)."""
+        gap, the narrower crown's width; with fewer than two gaps, 0 (a level margin); (GUM_TABLE_N,)
+        float64 the lightest luma within GUM_GAP_MW of the mouth of that row, for _lit_crowns)."""
         uu = np.linspace(0.0, 1.0, GUM_TABLE_N)
         lip_xy = self._anchor_xy[self._lip_ids].astype(np.float64)
         run = np.interp(uu, self._lip_u, self._own_upper[self._lip_ids])
@@ -984,7 +996,7 @@ class MouthPainter:
                                                        ** GUM_ARCH) * (b - a) / (GUM_TABLE_N - 1) * self._rest_mouth_w)
         scallop[np.isinf(scallop)] = 0.0
         scallop.flags.writeable = False
-        return scallop
+        return scallop, light
 
     def _gum_offsets(self, own: np.ndarray, offset: np.ndarray, *, down_upper: np.ndarray, raised: np.ndarray,
                      run: np.ndarray, u: np.ndarray, mouth_w: float, wide: float) -> tuple[np.ndarray, ...]:
@@ -1006,7 +1018,7 @@ class MouthPainter:
         (PHOTO_TEETH_HIDDEN)."""
         gum, to_posed = self._gum, max(mouth_w, 1e-6) / self._rest_mouth_w
         return _gum_pass(own, offset, down_upper, raised, run, u, gum.scallop, gum.crown_top_px, gum.widest_px,
-                         to_posed, mouth_w, wide, self._down64)
+                         to_posed, mouth_w, wide, self._down64, gum.neck, gum.lit)
 
     def _photo_penumbra(self, color: np.ndarray, down_upper: np.ndarray, u: np.ndarray, run: np.ndarray, *,
                         mouth_w: float) -> None:
@@ -2308,6 +2320,15 @@ GUM_GAP_MW = 0.04
 GUM_GAP_DIP = 0.04
 GUM_GAP_APART = 0.6
 GUM_NECK = 0.3
+# Gaps found that make a crown wider than GUM_CROWN_MAX_MW of the mouth (1.6 central incisors'
+# share, ~0.083: EDGE_TABLE_N's) are too few to trust (13's grey-shaded row: three tombstone crowns
+# in a wide pink field); there the margin is level and the crowns go on up GUM_NECK_LEVEL of the
+# raise, a thin gum line over them. Where the photo's crown, its lightest within GUM_GAP_MW of the
+# mouth, is under GUM_LIT of the middle half's median (a back tooth in shade), nothing is mirrored up
+# (mirrored, 01's and the bundled photo's right end showed a brown crown): the dark gap stays.
+GUM_CROWN_MAX_MW = 0.133
+GUM_NECK_LEVEL = 0.8
+GUM_LIT = 0.7
 GUM_ARCH = 0.8
 GUM_PAPILLA = 0.4
 GUM_SEAM_GAP = 0.3
@@ -2635,6 +2656,16 @@ def _photo_reach(d_lip, length, lower_show, u, to_rest, wide, show32, sign, down
     return own, weight, offset
 
 
+def _lit_crowns(light: np.ndarray) -> np.ndarray:
+    """(GUM_TABLE_N,) bool, read-only: where the photo's crown is lit enough to mirror up over its
+    neck, its (GUM_TABLE_N,) `light` luma (_crown_scallop's) at least GUM_LIT of the middle half's
+    median."""
+    uu = np.linspace(0.0, 1.0, light.shape[0])
+    lit = light >= GUM_LIT * float(np.median(light[np.abs(2.0 * uu - 1.0) < 0.5]))
+    lit.flags.writeable = False
+    return lit
+
+
 def _apart(gaps: np.ndarray, *, depth: np.ndarray, spacing: float) -> np.ndarray:
     """The (k,) sorted table indices `gaps` (_crown_scallop's) thinned so that none lies within
     `spacing` samples of a deeper one (`depth` (k,): each one's dip under the light beside it),
@@ -2647,10 +2678,12 @@ def _apart(gaps: np.ndarray, *, depth: np.ndarray, spacing: float) -> np.ndarray
 
 
 @njit(cache=True, nogil=True)
-def _gum_pass(own, offset, down_upper, raised, run, u, table, top_px, widest, to_posed, mouth_w, wide, down):
+def _gum_pass(own, offset, down_upper, raised, run, u, table, top_px, widest, to_posed, mouth_w, wide, down,
+              neck, lit):
     """MouthPainter._gum_offsets in one compiled pass over the upper row's pixels `own` (n,) int64 of
     the (N,) float32 `down_upper`, `raised` (posed px), float64 `run` (rest px) and float32 `u` (the
-    (GUM_TABLE_N,) `table`: _Gum.scallop, its `top_px` crown_top_px and `widest` widest_px;
+    (GUM_TABLE_N,) `table`: _Gum.scallop, its `top_px` crown_top_px and `widest` widest_px, `neck`
+    and bool `lit` (the nearest sample's: False leaves the pixel as the photo's row lays it);
     `to_posed` posed / rest px): the (n, 2) float64 `offset` (rest px along (2,) `down`) of those
     above the seam moved, in place, to their crown's sample, and (m,) int64 those pixels, float64
     how far each is gum (0..1), the lip's shade on it (0..1) and how far it is laid."""
@@ -2670,12 +2703,15 @@ def _gum_pass(own, offset, down_upper, raised, run, u, table, top_px, widest, to
         if du >= seam:
             continue
         g = seam - du  # posed px above the seam
-        crown_px = (top + (GUM_SEAM_GAP - GUM_PAPILLA) * apart) * to_posed + GUM_NECK * r  # the crown's top above it
-        squeeze = min(GUM_MIRROR * max(run[i] - top, 0.0) * to_posed / max(crown_px, 1e-6), 1.0)
+        crown_px = (top + (GUM_SEAM_GAP - GUM_PAPILLA) * apart) * to_posed + neck * r  # the crown's top above it
+        shaded = not lit[int(x + 0.5)]  # the seam's own dark carried up, no crown mirrored, no gum
+        squeeze = 0.0 if shaded else min(GUM_MIRROR * max(run[i] - top, 0.0) * to_posed / max(crown_px, 1e-6), 1.0)
         share = min(max(r / (GUM_FULL_PX * to_posed), 0.0), 1.0)
         along = np.float64(down_upper[i] * np.float32(1.0 / to_posed))
         along += ((seam + g * squeeze) / to_posed - along) * share
         offset[j, 0], offset[j, 1] = along * down[0], along * down[1]
+        if shaded:
+            continue
         at[k] = i
         is_gum[k] = min(max((g - crown_px) / (GUM_SOFT_PX * to_posed) + 0.5, 0.0), 1.0)
         shade[k] = math.exp(-max(du + r, 0.0) / (GUM_SHADE_MW * mouth_w))  # the lip's, under it
