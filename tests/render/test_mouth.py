@@ -3602,8 +3602,9 @@ def test_the_gum_margin_scallops_between_the_crowns_a_photo_shows(analysis, monk
     """_crown_scallop reads the gaps between a photo's upper crowns from its row under the lip: a
     row whose luma is bright with dark dips at u 0.3, 0.4 .. 0.7 (within PHOTO_TEETH_HIDDEN's
     middle) gives 0 at the crown centres between them and the crown's width (0.1 of the rest mouth)
-    at each gap, crowns as wide on out to the corners; a shallower dip 3 samples beside a gap is
-    no gap (_apart); with one dip, no scallop (a level margin)."""
+    at each gap, crowns as wide on out to the corners; a shallower dip 9 samples beside a gap (its
+    own dip apart from the gap's) is no gap (_apart: without it, a sliver crown 0.18 of the width);
+    with one dip, no scallop (a level margin)."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     n, width = mouth_module.GUM_TABLE_N, 0.1 * painter._rest_mouth_w
     uu = np.linspace(0.0, 1.0, n)
@@ -3616,7 +3617,7 @@ def test_the_gum_margin_scallops_between_the_crowns_a_photo_shows(analysis, monk
         return lambda image, points: np.repeat(luma[:, None], 3, axis=1) / float(np.sum(LUMA))
 
     gaps = (0.3, 0.4, 0.5, 0.6, 0.7)
-    monkeypatch.setattr(mouth_module, "bilinear", row(gaps, noise=(0.5 + 3.0 / (n - 1),)))
+    monkeypatch.setattr(mouth_module, "bilinear", row(gaps, noise=(0.5 + 9.0 / (n - 1),)))
     scallop, _ = painter._crown_scallop(0.0)
     at_gaps = [int(round(g * (n - 1))) for g in gaps]
     centres = [int(round((g + 0.05) * (n - 1))) for g in gaps[:-1]]
@@ -3656,6 +3657,8 @@ def test_too_few_crowns_found_fall_back_to_a_level_margin_and_a_shaded_crown_is_
     sparse = gum((0.3, 0.5, 0.7))
     assert sparse.neck == mouth_module.GUM_NECK_LEVEL > mouth_module.GUM_NECK
     assert not sparse.scallop.any() and sparse.widest_px == 0.0
+    flat = gum(())  # no gap found at all (a blurred or low-contrast row): level too, not a pink field
+    assert flat.neck == mouth_module.GUM_NECK_LEVEL and not flat.scallop.any()
     shaded = gum((0.3, 0.4, 0.5, 0.6, 0.7), dark=(0.7, 0.85))
     assert not shaded.lit[(uu > 0.75) & (uu < 0.8)].any()  # its lightest within GUM_GAP_MW
     assert shaded.lit[(uu > 0.25) & (uu < 0.65)].all()

@@ -944,16 +944,17 @@ class MouthPainter:
         are mirrored over, GUM_CROWN_RUN of the row's run under the lip (the five middle columns'
         median run), where its crowns stand along the mouth (_crown_scallop), and the gum's colour:
         the lip's, GUM_SHADE of the way to its shadow (_lip_shadow_rgb), and that shadow under the
-        lip. Where the gaps found make a crown wider than GUM_CROWN_MAX_MW of the mouth (too few
-        found: 13's grey-shaded row, three tombstones in a tall pink field), a level margin and the
-        crowns going on up GUM_NECK_LEVEL of the raise: more crown, a thin gum line."""
+        lip. Where fewer than two gaps are found or they make a crown wider than GUM_CROWN_MAX_MW of
+        the mouth (too few found: 13's grey-shaded row, three tombstones in a tall pink field), a
+        level margin and the crowns going on up GUM_NECK_LEVEL of the raise: more crown, a thin gum
+        line."""
         upper = list(lm.LIPS_INNER_UPPER)
         mid = upper[len(upper) // 2 - 2:len(upper) // 2 + 3]
         top = GUM_CROWN_RUN * float(np.median(self._own_upper[mid]))
         gum = self._lip_rgb + GUM_SHADE * (self._lip_shadow_rgb - self._lip_rgb)
         scallop, luma = self._crown_scallop(top)
         neck = GUM_NECK
-        if scallop.max() > GUM_CROWN_MAX_MW * self._rest_mouth_w:
+        if not scallop.any() or scallop.max() > GUM_CROWN_MAX_MW * self._rest_mouth_w:
             scallop, neck = np.zeros_like(scallop), GUM_NECK_LEVEL
             scallop.flags.writeable = False
         return _Gum(crown_top_px=top, scallop=scallop, widest_px=float(scallop.max()), rgb=gum.astype(np.float64),
@@ -2683,7 +2684,8 @@ def _gum_pass(own, offset, down_upper, raised, run, u, table, top_px, widest, to
     """MouthPainter._gum_offsets in one compiled pass over the upper row's pixels `own` (n,) int64 of
     the (N,) float32 `down_upper`, `raised` (posed px), float64 `run` (rest px) and float32 `u` (the
     (GUM_TABLE_N,) `table`: _Gum.scallop, its `top_px` crown_top_px and `widest` widest_px, `neck`
-    and bool `lit` (the nearest sample's: False leaves the pixel as the photo's row lays it);
+    and bool `lit` (the nearest sample's: False moves the pixel to the seam's sample, no crown
+    mirrored and no gum laid);
     `to_posed` posed / rest px): the (n, 2) float64 `offset` (rest px along (2,) `down`) of those
     above the seam moved, in place, to their crown's sample, and (m,) int64 those pixels, float64
     how far each is gum (0..1), the lip's shade on it (0..1) and how far it is laid."""
