@@ -1120,12 +1120,14 @@ class MouthPainter:
         side = across > full_across  # mid-mouth the lens is the gap
         # what the faces may cover, and beside it, for _unlay_near_faces' ramp, pixels they leave as they are
         unlay = side.copy()
+        if outline is not None:  # mid-mouth, as far as either lip's face reaches there
+            mid = np.abs(OUTLINE_GRID) <= full_across + float(OUTLINE_GRID[1] - OUTLINE_GRID[0])
+            faces_reach = float(outline.upper[mid].max()), float(outline.lower[mid].max())
         for past, grow in ((0.5, side), (0.5 + FACES_UNLAY_PX, unlay)):
             if arch is not None:
                 grow |= d_upper < arch + past
-            if outline is not None:  # mid-mouth, as far as either lip's face reaches there
-                mid = np.abs(OUTLINE_GRID) <= full_across + float(OUTLINE_GRID[1] - OUTLINE_GRID[0])
-                grow |= (d_upper < outline.upper[mid].max() + past) | (d_lower < outline.lower[mid].max() + past)
+            if outline is not None:
+                grow |= (d_upper < faces_reach[0] + past) | (d_lower < faces_reach[1] + past)
         paints, side = side, np.nonzero(unlay)[0]
         lens = lens_height(across[side], power=power, reach=reach, full_share=full_share)
         none = np.zeros(len(side), np.float32)
