@@ -919,15 +919,16 @@ def _jaw_basis(out: np.ndarray, pts: np.ndarray, meas: _Measures, lips: _Lips, *
 
 
 def _inner_across(u: np.ndarray, pts: np.ndarray, meas: _Measures) -> np.ndarray:
-    """(V,) each vertex's place -1..1 between the opening's inner corners along the face (its `u`)."""
-    corners_u = meas.frame.uv(pts[[lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]], :2])[0]
-    return (u - 0.5 * float(corners_u[0] + corners_u[1])) / max(0.5 * float(abs(corners_u[1] - corners_u[0])), 1.0)
+    """(V,) each vertex's place -1..1 between the opening's inner corners along the face (its `u`):
+    _lip_across's on the inner edge."""
+    return _lip_across(u, inward=1.0, pts=pts, meas=meas)
 
 
-def _lip_across(u: np.ndarray, *, inward: np.ndarray, pts: np.ndarray, meas: _Measures) -> np.ndarray:
+def _lip_across(u: np.ndarray, *, inward: np.ndarray | float, pts: np.ndarray, meas: _Measures) -> np.ndarray:
     """(V,) each upper-lip vertex's place -1..1 across its lip column: between the mouth's outer corners
     on the lip's outer border (`inward` 0) and the opening's inner corners on its inner edge (`inward`
-    1), blended by (V,) `inward` between, so a column's border and edge share one place (_jaw_lift)."""
+    1), blended by (V,) `inward` (or one for all) between, so a column's border and edge share one
+    place (_jaw_lift)."""
     outer_u = meas.frame.uv(pts[list(lm.MOUTH_CORNERS), :2])[0]
     inner_u = meas.frame.uv(pts[[lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]], :2])[0]
     ends_u = [(1.0 - inward) * float(o) + inward * float(i) for o, i in zip(outer_u, inner_u)]
