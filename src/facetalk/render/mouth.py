@@ -1864,6 +1864,14 @@ TONGUE_SHEEN_LIGHT = (0.6, 0.4)
 # behind the teeth, and at 0.06 its light was spent there (a faint tip on 07 and 02).
 TONGUE_TIP_LIGHT = (0.09, 0.35, 0.1)
 TONGUE_DEEP = (0.6, 1.5)
+# Its top turns away from the opening down into the throat: it takes the cavity's colour behind it,
+# TONGUE_INTO[0] of it at its top edge, falling off by e over TONGUE_INTO[1] mouth widths down
+# from there and by its way up from its front (`back`) ** TONGUE_INTO[2], so a tongue that shows
+# little keeps its lower part lit (by mouth widths alone it went dark whole at a half-open jaw); a
+# raised tip's lit top keeps its own. Mid-mouth that is the throat's dark, so the tongue's back
+# darkens smoothly into it. Lit to its top edge it ended hard on the throat's near-black (04: 13
+# -> 24 -> 35 levels a px; judge35b's top giveaway).
+TONGUE_INTO = (0.9, 0.1, 1.0)
 # A rounded body, not a flat band: its sides turn from the light, up to TONGUE_SIDE_SHADE darker
 # where its arch meets the floor (by the square of (across / TONGUE_ARCH_WIDTH) squared).
 TONGUE_SIDE_SHADE = 0.35
@@ -3268,9 +3276,9 @@ EX_PENUMBRA = 16  # the synthetic upper teeth's penumbra falloff (TEETH_PENUMBRA
 EX_EMBRASURE = 17  # 0..1 how far up toward the synthetic upper teeth's necks a raised lip bares (UPPER_NECK)
 N_EX = 18
 # _tongue_exponentials' `ex2` (N_EX2, N): the tongue's lit falloff and deep red by `back`, its rim,
-# sheen and raised tip's light.
-EX2_LIT, EX2_DEEP, EX2_RIM, EX2_SHEEN, EX2_TIP_LIGHT = range(5)
-N_EX2 = 5
+# sheen, raised tip's light and how far its top takes the cavity's colour (TONGUE_INTO).
+EX2_LIT, EX2_DEEP, EX2_RIM, EX2_SHEEN, EX2_TIP_LIGHT, EX2_INTO = range(6)
+N_EX2 = 6
 # _shade_back's `tongue` (N_TG, N): its top over the lower lip (px), cover, raised tip, and for its
 # colour `back`, `light_in` and how far (px) its top stands over the pixel.
 TG_HEIGHT, TG_COVER, TG_RAISED, TG_BACK, TG_LIGHT_IN, TG_OVER = range(6)
@@ -3616,9 +3624,11 @@ def _tongue_colour_at(col, i, dl, across, across2, tongue, ex, ex2, uu, mouth_w,
     shade = lit * groove * mottle + TONGUE_TIP_LIGHT[1] * tip_light
     deep = TONGUE_DEEP[0] * ex2[EX2_DEEP, i] * np.float64(one - raised)
     k = sheen * speckle + TONGUE_TIP_LIGHT[2] * tip_light
+    into = TONGUE_INTO[0] * ex2[EX2_INTO, i] * (1.0 - tip_light)  # its top into the cavity behind it
     for c in range(3):
         shaded = (rgb[RGB_TONGUE, c] + (rgb[RGB_TONGUE_BACK, c] - rgb[RGB_TONGUE, c]) * deep) * shade
-        col[c] += (shaded + k * (rgb[RGB_TEETH, c] - shaded) - col[c]) * cover
+        surface = shaded + k * (rgb[RGB_TEETH, c] - shaded)
+        col[c] += (surface + (col[c] - surface) * into - col[c]) * cover
 
 
 def _teeth_pixels(rgb: np.ndarray, *, skin_luma: float) -> np.ndarray | None:
@@ -4795,6 +4805,7 @@ def _tongue_exponentials(u: np.ndarray, tongue: np.ndarray, ex: np.ndarray, mout
     ex2[EX2_RIM, at], ex2[EX2_SHEEN, at] = np.exp(-over / (TONGUE_RIM * mouth_w)), \
         np.exp(-((back - TONGUE_SHEEN[1]) / TONGUE_SHEEN[2]) ** 2)
     ex2[EX2_TIP_LIGHT, at] = np.exp(-over / (TONGUE_TIP_LIGHT[0] * mouth_w))
+    ex2[EX2_INTO, at] = np.exp(-over / (TONGUE_INTO[1] * mouth_w)) * back ** TONGUE_INTO[2]
     return ex2
 
 
