@@ -3639,7 +3639,7 @@ def test_the_gum_margin_scallops_between_the_crowns_a_photo_shows(analysis, monk
 
     gaps = (0.3, 0.4, 0.5, 0.6, 0.7)
     monkeypatch.setattr(mouth_module, "bilinear", row(gaps, noise=(0.5 + 9.0 / (n - 1),)))
-    scallop, _ = painter._crown_scallop(0.0)
+    scallop, *_ = painter._crown_scallop(0.0)
     at_gaps = [int(round(g * (n - 1))) for g in gaps]
     centres = [int(round((g + 0.05) * (n - 1))) for g in gaps[:-1]]
     assert np.allclose(scallop[at_gaps], width, rtol=0.03), scallop[at_gaps] / width
@@ -3651,14 +3651,16 @@ def test_the_gum_margin_scallops_between_the_crowns_a_photo_shows(analysis, monk
     assert not painter._crown_scallop(0.0)[0].any()
 
 
-def test_too_few_crowns_found_fall_back_to_a_level_margin_and_a_shaded_crown_is_not_mirrored(analysis, monkeypatch):
+def test_too_few_crowns_found_take_an_archs_gaps_and_a_shaded_crown_is_not_mirrored(analysis, monkeypatch):
     """_Gum from a photo's row under the lip: gaps every 0.1 of the mouth (crowns one central
-    incisor's share wide) keep their scallop and GUM_NECK; gaps 0.2 apart (too few found, crowns
-    wider than GUM_CROWN_MAX_MW) give a level margin and the crowns going on up GUM_NECK_LEVEL of
-    the raise; crowns at u 0.7-0.8 at half the row's luma (a back tooth in shade) are not lit, so
-    _gum_pass mirrors no crown there, the rest are."""
+    incisor's share wide) keep their scallop; a row with no gap found (blurred) or too few (crowns
+    wider than GUM_CROWN_MAX_MW: 13's and 11's rows, which came out tall streaky crowns under a level
+    margin) takes an arch's gaps (_arch_gaps): at the synthetic row's tooth edges, central incisors
+    widest, each moved to a dip the photo shows near it, and a scallop GUM_ARCH_GENTLE as deep;
+    crowns at u 0.7-0.8 at half the row's luma (a back tooth in shade) are not lit, the rest are."""
     n = mouth_module.GUM_TABLE_N
     uu = np.linspace(0.0, 1.0, n)
+    edges = mouth_module._tooth_edges(mouth_module.UPPER_TOOTH_WIDTHS, mouth_module.TEETH_PER_SIDE)
 
     def gum(gaps, dark=None):
         painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
@@ -3670,19 +3672,59 @@ def test_too_few_crowns_found_fall_back_to_a_level_margin_and_a_shaded_crown_is_
             luma[(uu > dark[0]) & (uu < dark[1])] *= 0.5
         monkeypatch.setattr(mouth_module, "bilinear",
                             lambda image, points: np.repeat(luma[:, None], 3, axis=1) / float(np.sum(LUMA)))
-        return painter._gum
+        return painter._gum, painter._rest_mouth_w
 
-    even = gum((0.3, 0.4, 0.5, 0.6, 0.7))
-    assert even.neck == mouth_module.GUM_NECK and even.scallop.max() > 0.0
-    assert even.lit[(uu > 0.25) & (uu < 0.75)].all()
-    sparse = gum((0.3, 0.5, 0.7))
-    assert sparse.neck == mouth_module.GUM_NECK_LEVEL > mouth_module.GUM_NECK
-    assert not sparse.scallop.any() and sparse.widest_px == 0.0
-    flat = gum(())  # no gap found at all (a blurred or low-contrast row): level too, not a pink field
-    assert flat.neck == mouth_module.GUM_NECK_LEVEL and not flat.scallop.any()
-    shaded = gum((0.3, 0.4, 0.5, 0.6, 0.7), dark=(0.7, 0.85))
+    def has(scallop, wanted):  # a gum point (the margin's peak; at a gap, or 1 sample into the wider crown) at each
+        peaks = np.flatnonzero((scallop[1:-1] >= scallop[:-2]) & (scallop[1:-1] > scallop[2:])) + 1
+        return all(np.abs(peaks - w).min() <= 1 for w in wanted)
+
+    even, _ = gum((0.3, 0.4, 0.5, 0.6, 0.7))
+    assert even.scallop.max() > 0.0 and has(even.scallop, np.array([0.4, 0.5, 0.6]) * (n - 1))
+    assert (even.lit[(uu > 0.25) & (uu < 0.75)] == 1.0).all()
+    flat, mouth_w = gum(())  # no gap found at all: the arch's own edges
+    arch = 0.5 * (n - 1) * edges[(edges > 0.0) & (edges < 0.9)]
+    expected = np.round(np.concatenate([0.5 * (n - 1) - arch, [0.5 * (n - 1)], 0.5 * (n - 1) + arch]))
+    assert has(flat.scallop, expected), expected
+    central = 0.5 * (n - 1) + 0.5 * arch[0]  # mid central incisor: crown; its sides: gum points
+    assert flat.scallop[int(central)] < 0.02 * flat.widest_px
+    assert np.isclose(flat.scallop[int(expected[len(arch)])], mouth_module.GUM_ARCH_GENTLE * edges[1] / 2 * mouth_w,
+                      rtol=0.05)  # the midline: a central incisor's width, gently
+    assert flat.widest_px <= mouth_module.GUM_ARCH_GENTLE * edges[1] / 2 * mouth_w * 1.05
+    near = 0.5 + 0.47 * edges[1]  # two dips, one crown 0.29 of the mouth wide: too few; the arch's central
+    sparse, _ = gum((1.0 - near, near))  # incisors' edges move to them, the rest stay
+    moved = [(1.0 - near) * (n - 1), near * (n - 1)]
+    inner = np.isin(expected, np.round(0.5 * (n - 1) + np.array([-1.0, 1.0]) * arch[0]))
+    assert has(sparse.scallop, moved) and not has(sparse.scallop, expected[inner])
+    assert has(sparse.scallop, expected[~inner])
+    shaded, _ = gum((0.3, 0.4, 0.5, 0.6, 0.7), dark=(0.7, 0.85))
     assert not shaded.lit[(uu > 0.75) & (uu < 0.8)].any()  # its lightest within GUM_GAP_MW
-    assert shaded.lit[(uu > 0.25) & (uu < 0.65)].all()
+    assert (shaded.lit[(uu > 0.25) & (uu < 0.65)] == 1.0).all()
+
+
+def test_over_a_shaded_crowns_neck_the_photos_row_gives_way_to_the_dark_mouth(analysis):
+    """_gum_offsets just under a lifted lip (5 px, past GUM_FULL_PX): where _Gum.lit is 0 (a back tooth in
+    shade, which mirrored up or carried up read as a brown decayed tooth at the row's end), the
+    photo's row is not laid above the seam (its weight lowered to 0, the dark mouth behind shows)
+    and no gum is laid; where lit, the row is laid whole and gummed; lit 0.5 halfway."""
+    from dataclasses import replace
+
+    from facetalk.face import landmarks as lm
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    assert painter._own_teeth
+    uu = np.linspace(0.0, 1.0, mouth_module.GUM_TABLE_N)
+    lit = np.where((uu > 0.6) & (uu < 0.7), 0.0, 1.0)
+    lit[np.argmin(np.abs(uu - 0.75))] = 0.5
+    painter.__dict__["_gum"] = replace(painter._gum, lit=lit)
+    u = np.array([0.4, 0.45, 0.5, 0.63, 0.65, 0.67, 0.75], np.float32)
+    n = len(u)
+    weight = np.ones(n)
+    run = np.full(n, float(np.median(painter._own_upper[list(lm.LIPS_INNER_UPPER)])))
+    at, is_gum, _, _ = painter._gum_offsets(np.arange(n), np.zeros((n, 2)), weight, down_upper=np.full(n, -4.5, np.float32),
+                                            raised=np.full(n, 5.0, np.float32), run=run, u=u,
+                                            mouth_w=painter._rest_mouth_w, wide=0.0)
+    assert np.array_equal(weight, [1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.5]), weight
+    assert set(at.tolist()) == {0, 1, 2, 6} and (is_gum > 0.5).all()
 
 
 def test_a_lifted_lip_uncovers_gum_over_a_photos_own_crowns_at_their_photographed_height(analysis):

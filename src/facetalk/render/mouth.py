@@ -173,16 +173,13 @@ class _Gum:
     """A toothy photo's gum under its upper lip (MouthPainter._gum): `crown_top_px` rest px under
     the lip of the seam its crowns' necks are mirrored over (GUM_CROWN_RUN of the run), the (GUM_TABLE_N,) float64 rest px
     `scallop` of its crowns along the mouth (_crown_scallop) and its largest, `widest_px`, the
-    gum's (3,) float64 `rgb` and, in the lifted lip's shade, `shade_rgb`; `neck`, how much of the
-    lip's raise the crowns go on up (GUM_NECK, GUM_NECK_LEVEL where the crowns found were
-    implausible), and the (GUM_TABLE_N,) bool `lit` places whose crown is mirrored up at all
-    (_lit_crowns)."""
+    gum's (3,) float64 `rgb` and, in the lifted lip's shade, `shade_rgb`, and the (GUM_TABLE_N,)
+    float64 0..1 `lit`: how far the crown is mirrored up (_lit_crowns)."""
     crown_top_px: float
     scallop: np.ndarray
     widest_px: float
     rgb: np.ndarray
     shade_rgb: np.ndarray
-    neck: float
     lit: np.ndarray
 
 
@@ -931,8 +928,8 @@ class MouthPainter:
                                                to_rest, wide, show32, sign, self._down64)
             if len(own):
                 gum = sign > 0.0 and lowered is not None and self._own_teeth
-                gummed = self._gum_offsets(own, offset, down_upper=down_upper, raised=lowered, run=runs[0], u=u,
-                                           mouth_w=mouth_w, wide=wide) if gum else None
+                gummed = self._gum_offsets(own, offset, weight, down_upper=down_upper, raised=lowered, run=runs[0],
+                                           u=u, mouth_w=mouth_w, wide=wide) if gum else None
                 _lay_samples(color, laid, own, sample_points(self.image, interp(anchor_xy, own) + offset), weight)
                 if gummed is not None:
                     _gum_mix(color, laid, *gummed, self._gum.rgb, self._gum.shade_rgb)
@@ -945,22 +942,21 @@ class MouthPainter:
         median run), where its crowns stand along the mouth (_crown_scallop), and the gum's colour:
         the lip's, GUM_SHADE of the way to its shadow (_lip_shadow_rgb), and that shadow under the
         lip. Where fewer than two gaps are found or they make a crown wider than GUM_CROWN_MAX_MW of
-        the mouth (too few found: 13's grey-shaded row, three tombstones in a tall pink field), a
-        level margin and the crowns going on up GUM_NECK_LEVEL of the raise: more crown, a thin gum
-        line."""
+        the mouth (too few found: 13's and 11's rows), an arch's gaps (_arch_gaps) and a scallop
+        GUM_ARCH_GENTLE as deep."""
         upper = list(lm.LIPS_INNER_UPPER)
         mid = upper[len(upper) // 2 - 2:len(upper) // 2 + 3]
         top = GUM_CROWN_RUN * float(np.median(self._own_upper[mid]))
         gum = self._lip_rgb + GUM_SHADE * (self._lip_shadow_rgb - self._lip_rgb)
-        scallop, luma = self._crown_scallop(top)
-        neck = GUM_NECK
+        scallop, luma, light = self._crown_scallop(top)
         if not scallop.any() or scallop.max() > GUM_CROWN_MAX_MW * self._rest_mouth_w:
-            scallop, neck = np.zeros_like(scallop), GUM_NECK_LEVEL
+            gaps = _arch_gaps(luma, light, dip=GUM_GAP_DIP * float(self.teeth_rgb @ LUMA))
+            scallop = GUM_ARCH_GENTLE * _scallop_of(gaps, mouth_w=self._rest_mouth_w)
             scallop.flags.writeable = False
         return _Gum(crown_top_px=top, scallop=scallop, widest_px=float(scallop.max()), rgb=gum.astype(np.float64),
-                    shade_rgb=np.asarray(self._lip_shadow_rgb, np.float64), neck=neck, lit=_lit_crowns(luma))
+                    shade_rgb=np.asarray(self._lip_shadow_rgb, np.float64), lit=_lit_crowns(light))
 
-    def _crown_scallop(self, top: float) -> tuple[np.ndarray, np.ndarray]:
+    def _crown_scallop(self, top: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """((GUM_TABLE_N,) float64 rest px at evenly spaced u 0..1 along the mouth: how far each
         place is from the middle of one of the photo's upper crowns, as the crown's width times
         1 - sin^GUM_ARCH of its way from one gap beside it to the other (0 mid-crown, the crown's
@@ -970,8 +966,9 @@ class MouthPainter:
         corners' PHOTO_TEETH_HIDDEN, none within GUM_GAP_MW of the mouth nor GUM_GAP_APART of the
         median spacing of a deeper one (_apart: a noisy row's dips a few samples apart made sliver
         crowns and a saw-tooth margin); beyond the outermost, crowns as wide as the nearest; at a
-        gap, the narrower crown's width; with fewer than two gaps, 0 (a level margin); (GUM_TABLE_N,)
-        float64 the lightest luma within GUM_GAP_MW of the mouth of that row, for _lit_crowns)."""
+        gap, the narrower crown's width (_scallop_of); with fewer than two gaps, 0 (a level margin);
+        (GUM_TABLE_N,) float64 that row's luma and its lightest within GUM_GAP_MW of the mouth, for
+        _arch_gaps and _lit_crowns)."""
         uu = np.linspace(0.0, 1.0, GUM_TABLE_N)
         lip_xy = self._anchor_xy[self._lip_ids].astype(np.float64)
         run = np.interp(uu, self._lip_u, self._own_upper[self._lip_ids])
@@ -986,24 +983,17 @@ class MouthPainter:
         gaps = _apart(gaps, depth=(light - luma)[gaps], spacing=reach)
         if len(gaps) >= 3:
             gaps = _apart(gaps, depth=(light - luma)[gaps], spacing=GUM_GAP_APART * float(np.median(np.diff(gaps))))
-        scallop = np.full(GUM_TABLE_N, np.inf)
-        if len(gaps) >= 2:  # beyond the outermost gaps, teeth as wide as the nearest
-            first, last = gaps[1] - gaps[0], gaps[-1] - gaps[-2]
-            gaps = np.concatenate([np.arange(gaps[0], -first, -first)[::-1], gaps[1:-1],
-                                   np.arange(gaps[-1], GUM_TABLE_N - 1 + last, last)])
-        for a, b in zip(gaps[:-1], gaps[1:]):  # at a gap, the narrower crown's width
-            span = np.arange(max(a, 0), min(b, GUM_TABLE_N - 1) + 1)
-            scallop[span] = np.minimum(scallop[span], (1.0 - np.clip(np.sin(np.pi * (span - a) / (b - a)), 0.0, 1.0)
-                                                       ** GUM_ARCH) * (b - a) / (GUM_TABLE_N - 1) * self._rest_mouth_w)
-        scallop[np.isinf(scallop)] = 0.0
+        scallop = _scallop_of(gaps, mouth_w=self._rest_mouth_w)
         scallop.flags.writeable = False
-        return scallop, light
+        return scallop, luma, light
 
-    def _gum_offsets(self, own: np.ndarray, offset: np.ndarray, *, down_upper: np.ndarray, raised: np.ndarray,
-                     run: np.ndarray, u: np.ndarray, mouth_w: float, wide: float) -> tuple[np.ndarray, ...]:
+    def _gum_offsets(self, own: np.ndarray, offset: np.ndarray, weight: np.ndarray, *, down_upper: np.ndarray,
+                     raised: np.ndarray, run: np.ndarray, u: np.ndarray, mouth_w: float,
+                     wide: float) -> tuple[np.ndarray, ...]:
         """What a wide-open jaw's lifted lip uncovers above a photo's own upper teeth, which stay on
         the skull, for _lay_photo_interior: the (n, 2) rest px `offset`s from the lip's anchor of its
-        upper row's pixels `own` (_photo_reach's), moved in place to the crown's samples, and
+        upper row's pixels `own` (_photo_reach's), moved in place to the crown's samples (their (n,)
+        `weight` lowered in place where the crown is in shade, _Gum.lit), and
         _gum_mix's pixels, gum (0..1), lip's shade on it and weight (_gum_pass). At the
         pixels `down_upper` posed px under the photo's lip line (< 0 above it) where the lip was
         `raised` (N,) posed px (_row_offset), the row's `run` (N,) rest px there (paint's). Above a
@@ -1018,8 +1008,8 @@ class MouthPainter:
         photo's own row top; toward the corners its back teeth give way to the dark mouth as its row does
         (PHOTO_TEETH_HIDDEN)."""
         gum, to_posed = self._gum, max(mouth_w, 1e-6) / self._rest_mouth_w
-        return _gum_pass(own, offset, down_upper, raised, run, u, gum.scallop, gum.crown_top_px, gum.widest_px,
-                         to_posed, mouth_w, wide, self._down64, gum.neck, gum.lit)
+        return _gum_pass(own, offset, weight, down_upper, raised, run, u, gum.scallop, gum.crown_top_px,
+                         gum.widest_px, to_posed, mouth_w, wide, self._down64, gum.lit)
 
     def _photo_penumbra(self, color: np.ndarray, down_upper: np.ndarray, u: np.ndarray, run: np.ndarray, *,
                         mouth_w: float) -> None:
@@ -2333,13 +2323,20 @@ GUM_GAP_APART = 0.6
 GUM_NECK = 0.3
 # Gaps found that make a crown wider than GUM_CROWN_MAX_MW of the mouth (1.6 central incisors'
 # share, ~0.083: EDGE_TABLE_N's) are too few to trust (13's grey-shaded row: three tombstone crowns
-# in a wide pink field); there the margin is level and the crowns go on up GUM_NECK_LEVEL of the
-# raise, a thin gum line over them. Where the photo's crown, its lightest within GUM_GAP_MW of the
-# mouth, is under GUM_LIT of the middle half's median (a back tooth in shade), nothing is mirrored up
-# (mirrored, 01's and the bundled photo's right end showed a brown crown): the dark gap stays.
+# in a wide pink field; with a level margin and the crowns stretched up to it instead, streaky
+# rows); there the gaps are an arch's (_arch_gaps: the synthetic row's tooth widths, each moved to a
+# dip the photo shows within GUM_ARCH_SNAP of its crown's width, the row smoothed over
+# GUM_ARCH_SMOOTH of the mouth) and the scallop GUM_ARCH_GENTLE as deep, so crowns of the
+# photographed height stand under a gently scalloped gum. Where the photo's crown, its lightest
+# within GUM_GAP_MW of the mouth, is under GUM_LIT of the middle half's median (a back tooth in
+# shade; a smooth step GUM_LIT_SOFT either side), nothing is mirrored up and the row gives way to the
+# dark mouth over its neck (01's and the bundled photo's right end showed a brown crown or column).
 GUM_CROWN_MAX_MW = 0.133
-GUM_NECK_LEVEL = 0.8
+GUM_ARCH_GENTLE = 0.5
+GUM_ARCH_SNAP = 0.3
+GUM_ARCH_SMOOTH = 0.006
 GUM_LIT = 0.7
+GUM_LIT_SOFT = 0.1
 GUM_ARCH = 0.8
 GUM_PAPILLA = 0.4
 GUM_SEAM_GAP = 0.3
@@ -2667,12 +2664,60 @@ def _photo_reach(d_lip, length, lower_show, u, to_rest, wide, show32, sign, down
     return own, weight, offset
 
 
+def _scallop_of(gaps: np.ndarray, *, mouth_w: float) -> np.ndarray:
+    """(GUM_TABLE_N,) float64 rest px (_crown_scallop's) from the sorted table indices `gaps` between
+    crowns in a rest mouth `mouth_w` px wide: each crown's width times 1 - sin^GUM_ARCH of its way
+    from one gap to the next, at a gap the narrower crown's; beyond the outermost, crowns as wide as
+    the nearest; with fewer than two gaps, 0."""
+    last = GUM_TABLE_N - 1
+    scallop = np.full(GUM_TABLE_N, np.inf)
+    if len(gaps) >= 2:
+        first, end = gaps[1] - gaps[0], gaps[-1] - gaps[-2]
+        gaps = np.concatenate([np.arange(gaps[0], -first, -first)[::-1], gaps[1:-1],
+                               np.arange(gaps[-1], last + end, end)])
+    for a, b in zip(gaps[:-1], gaps[1:]):
+        span = np.arange(max(a, 0), min(b, last) + 1)
+        scallop[span] = np.minimum(scallop[span], (1.0 - np.clip(np.sin(np.pi * (span - a) / (b - a)), 0.0, 1.0)
+                                                   ** GUM_ARCH) * (b - a) / last * mouth_w)
+    scallop[np.isinf(scallop)] = 0.0
+    return scallop
+
+
+def _arch_gaps(luma: np.ndarray, light: np.ndarray, *, dip: float) -> np.ndarray:
+    """(k,) sorted int64 table indices of the gaps between an upper arch's crowns where a photo's
+    row (_crown_scallop's (GUM_TABLE_N,) `luma` and its `light`) showed too few: the synthetic
+    row's edges (UPPER_TOOTH_WIDTHS, TEETH_PER_SIDE a side of the midline: central incisors widest,
+    each tooth out narrower), each moved to the row's darkest place within GUM_ARCH_SNAP of its
+    inner crown's width where that (smoothed over GUM_ARCH_SMOOTH of the mouth) is a dip, `dip`
+    under the light and not at the window's end, so the gum points fall between the photo's crowns where it shows them."""
+    last = luma.shape[0] - 1
+    edges = _tooth_edges(UPPER_TOOTH_WIDTHS, TEETH_PER_SIDE) * 0.5 * last
+    box = max(int(GUM_ARCH_SMOOTH * last), 1)
+    smooth = np.convolve(np.pad(luma, box, mode="edge"), np.full(2 * box + 1, 1.0 / (2 * box + 1)), "valid")
+    gaps = []
+    for side in (-1.0, 1.0):
+        for k in range(len(edges) - 1):
+            reach = GUM_ARCH_SNAP * (edges[1] if k == 0 else edges[k] - edges[k - 1])
+            at = 0.5 * last + side * edges[k]
+            if edges[k] > 0.5 * last:
+                continue
+            lo, hi = int(max(np.ceil(at - reach), 0)), int(min(np.floor(at + reach), last))
+            if lo > hi:
+                continue
+            near = lo + int(np.argmin(smooth[lo:hi + 1]))
+            dark = lo < near < hi and light[near] - smooth[near] >= dip  # a dip there, not the row's slope
+            gaps.append(near if dark else int(round(at)))
+    return np.unique(np.array(gaps, np.int64))
+
+
 def _lit_crowns(light: np.ndarray) -> np.ndarray:
-    """(GUM_TABLE_N,) bool, read-only: where the photo's crown is lit enough to mirror up over its
-    neck, its (GUM_TABLE_N,) `light` luma (_crown_scallop's) at least GUM_LIT of the middle half's
-    median."""
+    """(GUM_TABLE_N,) float64 0..1, read-only: how far the photo's crown is lit enough to mirror up
+    over its neck, its (GUM_TABLE_N,) `light` luma (_crown_scallop's) from GUM_LIT - GUM_LIT_SOFT
+    to GUM_LIT + GUM_LIT_SOFT of the middle half's median (a smooth step: a hard one switched a
+    crown to the dark mouth at one pixel)."""
     uu = np.linspace(0.0, 1.0, light.shape[0])
-    lit = light >= GUM_LIT * float(np.median(light[np.abs(2.0 * uu - 1.0) < 0.5]))
+    share = light / max(float(np.median(light[np.abs(2.0 * uu - 1.0) < 0.5])), 1e-6)
+    lit = np.asarray(smoothstep(share, GUM_LIT - GUM_LIT_SOFT, GUM_LIT + GUM_LIT_SOFT), np.float64)
     lit.flags.writeable = False
     return lit
 
@@ -2689,13 +2734,14 @@ def _apart(gaps: np.ndarray, *, depth: np.ndarray, spacing: float) -> np.ndarray
 
 
 @njit(cache=True, nogil=True)
-def _gum_pass(own, offset, down_upper, raised, run, u, table, top_px, widest, to_posed, mouth_w, wide, down,
-              neck, lit):
+def _gum_pass(own, offset, laid, down_upper, raised, run, u, table, top_px, widest, to_posed, mouth_w, wide, down,
+              lit):
     """MouthPainter._gum_offsets in one compiled pass over the upper row's pixels `own` (n,) int64 of
     the (N,) float32 `down_upper`, `raised` (posed px), float64 `run` (rest px) and float32 `u` (the
-    (GUM_TABLE_N,) `table`: _Gum.scallop, its `top_px` crown_top_px and `widest` widest_px, `neck`
-    and bool `lit` (the nearest sample's: False moves the pixel to the seam's sample, no crown
-    mirrored and no gum laid);
+    (GUM_TABLE_N,) `table`: _Gum.scallop, its `top_px` crown_top_px and `widest` widest_px, and
+    float64 `lit` (interpolated: 0 moves the pixel to the seam's sample, no crown mirrored,
+    and lowers its (n,) float64 `laid` weight, in place, by the raise's share, so the dark mouth
+    behind shows (soft over GUM_SOFT_PX above the seam), and lays no gum);
     `to_posed` posed / rest px): the (n, 2) float64 `offset` (rest px along (2,) `down`) of those
     above the seam moved, in place, to their crown's sample, and (m,) int64 those pixels, float64
     how far each is gum (0..1), the lip's shade on it (0..1) and how far it is laid."""
@@ -2715,20 +2761,23 @@ def _gum_pass(own, offset, down_upper, raised, run, u, table, top_px, widest, to
         if du >= seam:
             continue
         g = seam - du  # posed px above the seam
-        crown_px = (top + (GUM_SEAM_GAP - GUM_PAPILLA) * apart) * to_posed + neck * r  # the crown's top above it
-        shaded = not lit[int(x + 0.5)]  # the seam's own dark carried up, no crown mirrored, no gum
-        squeeze = 0.0 if shaded else min(GUM_MIRROR * max(run[i] - top, 0.0) * to_posed / max(crown_px, 1e-6), 1.0)
+        crown_px = (top + (GUM_SEAM_GAP - GUM_PAPILLA) * apart) * to_posed + GUM_NECK * r  # the crown's top above it
+        # a crown in shade: the seam's own dark carried up, no crown mirrored, and the row gives
+        # way to the dark mouth over its neck (a brown crown or column there read as a decayed tooth)
+        lit_k = lit[c] + (lit[c + 1] - lit[c]) * (x - c)
+        squeeze = lit_k * min(GUM_MIRROR * max(run[i] - top, 0.0) * to_posed / max(crown_px, 1e-6), 1.0)
         share = min(max(r / (GUM_FULL_PX * to_posed), 0.0), 1.0)
         along = np.float64(down_upper[i] * np.float32(1.0 / to_posed))
         along += ((seam + g * squeeze) / to_posed - along) * share
         offset[j, 0], offset[j, 1] = along * down[0], along * down[1]
-        if shaded:
+        laid[j] *= 1.0 - share * (1.0 - lit_k) * min(g / (GUM_SOFT_PX * to_posed), 1.0)  # soft at the seam
+        if lit_k <= 0.0:
             continue
         at[k] = i
         is_gum[k] = min(max((g - crown_px) / (GUM_SOFT_PX * to_posed) + 0.5, 0.0), 1.0)
         shade[k] = math.exp(-max(du + r, 0.0) / (GUM_SHADE_MW * mouth_w))  # the lip's, under it
         hidden = _smooth64(abs(2.0 * np.float64(u[i]) - 1.0), PHOTO_TEETH_HIDDEN[0], PHOTO_TEETH_HIDDEN[1])
-        weight[k] = share * (1.0 - wide * hidden)
+        weight[k] = share * (1.0 - wide * hidden) * lit_k
         k += 1
     return at[:k], is_gum[:k], shade[:k], weight[:k]
 
