@@ -2326,8 +2326,8 @@ GUM_NECK = 0.3
 # in a wide pink field; with a level margin and the crowns stretched up to it instead, streaky
 # rows); there the gaps are an arch's (_arch_gaps: the synthetic row's tooth widths, each moved to a
 # dip the photo shows within GUM_ARCH_SNAP of its crown's width, the row smoothed over
-# GUM_ARCH_SMOOTH of the mouth) and the scallop GUM_ARCH_GENTLE as deep, so crowns of the
-# photographed height stand under a gently scalloped gum. Where the photo's crown, its lightest
+# GUM_ARCH_SMOOTH of the mouth) and the scallop GUM_ARCH_GENTLE as deep, so crowns GUM_NECK of the
+# raise taller than photographed, as on every photo, stand under a gently scalloped gum. Where the photo's crown, its lightest
 # within GUM_GAP_MW of the mouth, is under GUM_LIT of the middle half's median (a back tooth in
 # shade; a smooth step GUM_LIT_SOFT either side), nothing is mirrored up and the row gives way to the
 # dark mouth over its neck (01's and the bundled photo's right end showed a brown crown or column).
