@@ -39,7 +39,7 @@ from facetalk.render.mouth import (
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
     SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_PARTING, LOWER_TEETH_NARROW, SMILE_LOWER_CONVEX, SMILE_TOOTH_SHADE,
     SMILE_LOWER_RISEN, SMILE_GAP_DARK, SMILE_GAP_LIGHT, LOWER_TIP_LIGHT, LOWER_TEETH_CEILING, RGB_TEETH, RGB_THROAT, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
-    _biting_edge_table, _biting_envelope_table, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height, UPPER_NOTCH, UPPER_PARTING, UPPER_EMBRASURE, UPPER_EMBRASURE_WIDE, UPPER_NECK,
+    _biting_edge_table, _biting_envelope_table, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height, UPPER_NOTCH, UPPER_PARTING, UPPER_EMBRASURE, UPPER_EMBRASURE_WIDE, UPPER_NECK, SMILE_ARC_SLIT, SMILE_ARC_LIFT,
 )
 
 
@@ -239,7 +239,8 @@ class ShadeReference:
         rounded = depth_shade ** 1.5
         color = self._lower_teeth(color, u, across, side, rounded, d_lower, lower_h, lower_show, mouth_w,
                                   smiling=smiling, near=shut)
-        color = self._upper_teeth(color, u, across, side, rounded, d_upper, upper_h, lift, own_upper, mouth_w, narrow=narrow)
+        color = self._upper_teeth(color, u, across, side, rounded, d_upper, upper_h, lift, own_upper, mouth_w, narrow=narrow,
+                                  d_lower=d_lower)
         # Into the photo's tonal range, as its print or screen would lay it.
         return self._black_rgb + color * (1.0 - self._black_rgb / 255.0)
 
@@ -305,13 +306,15 @@ class ShadeReference:
 
     def _upper_teeth(self, color: np.ndarray, u: np.ndarray, across: np.ndarray, side: np.ndarray,
                      rounded: np.ndarray, d_upper: np.ndarray, upper_h: float, lift: np.ndarray,
-                     own_upper: np.ndarray, mouth_w: float, *, narrow: np.ndarray) -> np.ndarray:
+                     own_upper: np.ndarray, mouth_w: float, *, narrow: np.ndarray, d_lower: np.ndarray) -> np.ndarray:
         """Synthetic upper teeth where the photo shows none of its own (see _shade): under the
         upper lip, one by one along the arch, in its shadow at the top. No two teeth quite alike
         (fixed per tooth, not mirrored): a few percent longer or shorter, the biting edge a little
         tilted, lighter or darker. Fixed to the skull, not the lip: `lift` (px) more of them shows
         where the lip stands raised above its place. Worked out only where they can reach. In a
-        narrow slot (`narrow` 0..1, _slot) they lie in the lip's shade, their gaps fainter in it."""
+        narrow slot (`narrow` 0..1, _slot) they lie in the lip's shade, their gaps fainter in it. A
+        raised lip's (a smile's) low opening has them end just above the lower lip (`d_lower` px), along
+        its curve, each shorter by the central's excess (SMILE_ARC_SLIT, SMILE_ARC_LIFT)."""
         at = np.nonzero(~own_upper & (across < 0.9) & (d_upper < 1.12 * upper_h + 1.0 + lift))[0]
         if not len(at):
             return color
@@ -320,6 +323,9 @@ class ShadeReference:
         tooth = (side.astype(np.intp) - 1, rank)  # its values fixed per tooth (UPPER_TOOTH_TABLE)
         tip = upper_h * _tooth_length(rank, f) * (1.0 + UPPER_TOOTH_TABLE[UT_LONGER][tooth]
                                                   + (2.0 * f - 1.0) * UPPER_TOOTH_TABLE[UT_TILT][tooth]) + lift[at]
+        lift64 = lift[at].astype(np.float64)
+        excess = upper_h + lift64 - ((d_upper + d_lower[at]).astype(np.float64) - SMILE_ARC_SLIT * mouth_w)
+        tip = tip - np.maximum(excess, 0.0) * smoothstep(lift64 / mouth_w, 0.0, SMILE_ARC_LIFT)
         upper = np.clip((tip - d_upper) / 1.0, 0, 1) * (1.0 - smoothstep(across, *UPPER_TEETH_FADE))
         # The gap darkens as a notch up from the tooth's own biting edge; the sides turn away flat
         # where they meet (UPPER_PARTING, UPPER_NOTCH).

@@ -610,6 +610,49 @@ def test_a_raised_lip_bares_the_synthetic_upper_teeths_necks_parted(analysis):
     assert ratios(0.08, 0.08)[0] > 0.68, ratios(0.08, 0.08)
 
 
+def test_a_smiles_upper_teeth_end_in_a_biting_edge_over_the_lower_lip_along_its_curve(analysis):
+    """A smile's lip raised 0.08 mouth widths over an opening of 0.06-0.08 (a closed-mouth photo's
+    smile) shows the synthetic upper teeth ending just above the lower lip (SMILE_ARC_SLIT), not
+    running on under it: under the central's edge a slit darker than the tooth 3 px above it, and the
+    edge moving with the lower lip (0.02 mouth widths lower opening, the edge that much higher: the
+    smile arc). Under a lip at its place (/i/) the teeth run on behind the lower lip as before."""
+    from facetalk.render.mouth import SMILE_ARC_SLIT
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w = 100.0
+    mid_central = 0.5 + 0.25 * _teeth_edges()[EDGES_UPPER][1]
+
+    def column(opening_mw: float, lift_mw: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        d = np.arange(0.0, opening_mw * mouth_w, 0.25, dtype=np.float32)
+        seen, original = [], mouth_module._shade_teeth
+
+        def record(teeth, tint_lower, tint_upper, rgb, out):
+            seen.append(teeth[TH_UPPER_COVER].copy())
+            original(teeth, tint_lower, tint_upper, rgb, out)
+
+        opening = np.full(d.size, opening_mw * mouth_w, np.float32)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(mouth_module, "_shade_teeth", record)
+            rgb = painter._shade(d, opening - d, opening, np.full(d.size, mid_central, np.float32), mouth_w,
+                                 photo_teeth=(np.zeros(d.size), np.zeros(d.size)),
+                                 lip_lift=np.full(d.size, lift_mw * mouth_w, np.float32))
+        return d, seen[0], rgb @ np.array([0.299, 0.587, 0.114])
+
+    edges = []
+    for opening_mw in (0.08, 0.06):
+        d, cover, luma = column(opening_mw, 0.08)
+        edge = d[np.flatnonzero(cover > 0.5)[-1]]
+        edges.append(edge)
+        room = opening_mw * mouth_w - edge
+        assert 0.5 * SMILE_ARC_SLIT * mouth_w < room < 2.0 * SMILE_ARC_SLIT * mouth_w, (opening_mw, edge)
+        slit = luma[np.argmin(np.abs(d - (edge + 1.0)))]
+        tooth = luma[np.argmin(np.abs(d - (edge - 3.0)))]
+        assert slit < 0.8 * tooth, (opening_mw, slit, tooth)
+    assert abs((edges[0] - edges[1]) - 0.02 * mouth_w) < 0.75, edges
+    d, cover, _ = column(0.08, 0.0)  # a lip at its place: the teeth run on behind the lower lip
+    assert cover[-1] > 0.99, cover[-4:]
+
+
 def _upper_row_alone(painter: MouthPainter, u: np.ndarray, d_upper: np.ndarray, mouth_w: float) -> tuple[np.ndarray, np.ndarray]:
     """The synthetic upper teeth alone over black at `u`, `d_upper` px below the lip of a mouth open
     0.3 mouth widths, as _shade's compiled _shade_teeth lays them: (_shade_front's (N_TH, N) teeth,
@@ -672,7 +715,9 @@ def test_a_narrow_slots_synthetic_teeth_lie_in_the_lips_shade(analysis):
     assert closing[2] / wide[2] < closing[0] / wide[0] - 0.1, (wide, closing)  # darker toward the corners
     # The gap's notch: its light under the tooth's, shallower in the slot's shade.
     assert 1.0 - closing[1] / closing[0] < 0.9 * (1.0 - wide[1] / wide[0]), (wide, closing)
-    assert np.allclose(light(0.07, lift_mw=0.06), light(0.45, lift_mw=0.06)), "a smile's teeth stay lit"
+    # A smile's teeth stay lit (mid-tooth: in the low opening its teeth end above the lower lip,
+    # SMILE_ARC_SLIT, so the gap's notch deepens toward that nearer edge).
+    assert np.allclose(light(0.07, lift_mw=0.06)[[0, 2]], light(0.45, lift_mw=0.06)[[0, 2]]), "a smile's teeth stay lit"
 
 
 def test_a_narrow_slots_cavity_takes_less_light(analysis):
