@@ -40,18 +40,20 @@ from facetalk.render.mouth import (
     SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_PARTING, LOWER_TEETH_NARROW, SMILE_LOWER_CONVEX, SMILE_TOOTH_SHADE,
     SMILE_LOWER_RISEN, SMILE_GAP_DARK, SMILE_GAP_LIGHT, LOWER_TIP_LIGHT, LOWER_TEETH_CEILING, RGB_TEETH, RGB_THROAT, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
     _biting_edge_table, _biting_envelope_table, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height, UPPER_NOTCH, UPPER_PARTING, UPPER_EMBRASURE, UPPER_EMBRASURE_WIDE, UPPER_NECK, SMILE_ARC_SLIT, SMILE_ARC_LIFT,
+    LOWER_PLAIN_SIDES, LOWER_PLAIN_SINK, LOWER_PLAIN_DIM, LOWER_PLAIN_JAG,
 )
 
 
-def _bared_row_dim(risen, along, across, rank, side, near):
+def _bared_row_dim(risen, along, across, rank, side, near, plain):
     """A bared lower row's shade (_bared_row_dim): a risen row's (SMILE_LOWER_DIM) darker down into
     the lip and toward the corners, and tooth by tooth (SMILE_TOOTH_SHADE); a spread mouth's row
-    (`near`) toward the corners (NEAR_CORNER_DIM); 1 where the row has neither risen nor spread."""
+    (`near`) toward the corners (NEAR_CORNER_DIM); a plain row (`plain`) toward them (LOWER_PLAIN_DIM)."""
     return (1.0 - SMILE_LOWER_DIM[0] * risen) * (1.0 - SMILE_LOWER_DIM[1] * risen * (1.0 - along)) \
         * (1.0 - SMILE_LOWER_DIM[2] * risen * smoothstep(across.astype(np.float64), *SMILE_LOWER_CORNERS)) \
         * (1.0 - SMILE_TOOTH_SHADE[0] * risen
            * (0.5 + 0.5 * np.sin(SMILE_TOOTH_SHADE[1] * rank + SMILE_TOOTH_SHADE[2] * side + SMILE_TOOTH_SHADE[3]))) \
-        * (1.0 - NEAR_CORNER_DIM * near * smoothstep(across.astype(np.float64), *NEAR_CORNERS))
+        * (1.0 - NEAR_CORNER_DIM * near * smoothstep(across.astype(np.float64), *NEAR_CORNERS)) \
+        * (1.0 - LOWER_PLAIN_DIM * plain * smoothstep(across.astype(np.float64), *LOWER_PLAIN_SIDES))
 
 
 class ShadeReference:
@@ -271,8 +273,10 @@ class ShadeReference:
         # in the upper row's and the lip's shadow, darker into the lip and toward the corners.
         risen = smoothstep(lower_h / mouth_w, *SMILE_LOWER_RISEN)
         smiled = _smile_bared(lower_h, smiling, mouth_w)
+        plain = 1.0 - np.maximum(np.maximum(risen, near), smiled)  # an open vowel's row (LOWER_PLAIN_*)
+        sink = sink * (1.0 - LOWER_PLAIN_SINK * plain * smoothstep(across.astype(np.float64), *LOWER_PLAIN_SIDES))
         along = np.clip(d_lower / lower_h, 0, 1)
-        uneven, crest_light = _lower_tips(f, rank, side, risen=risen, near=near, smiled=smiled, along=along)
+        uneven, crest_light = _lower_tips(f, rank, side, risen=risen, near=near, smiled=smiled, along=along, plain=plain)
         rounded = rounded[at] * crest_light[:, None]
         # Each tooth's side of its gaps LOWER_GAP_VARY wider or fainter by the tilt's sine.
         gap_vary = 1.0 + LOWER_GAP_VARY * np.maximum(risen, near) * np.sin(1.7 * rank + 2.1 * side)
@@ -283,7 +287,7 @@ class ShadeReference:
         wedge = np.exp(-(np.minimum(f, 1.0 - f)
                          / (LOWER_TOOTH_GAP * (LOWER_GAP_WEDGE[0] + LOWER_GAP_WEDGE[1] * along))) ** 2)
         gap = 0.75 * wedge * gap_vary
-        dim = _bared_row_dim(risen, along, across, rank, side, near)
+        dim = _bared_row_dim(risen, along, across, rank, side, near, plain)
         # Tips lit from above, only the base in the lip's shadow (half the upper lip's reach); risen, full
         # height and rounder; the ceiling over _shade_rgb's teeth (a moustache darkens synthetic teeth).
         lower_colour = self._tooth_colour(f, LOWER_GAP_SHARE * gap, d_lower,
@@ -718,15 +722,17 @@ def _smile_bared(lower_h: np.ndarray, smiling: float, mouth_w: float) -> float:
 
 
 def _lower_tips(f: np.ndarray, rank: np.ndarray, side: np.ndarray, *, risen: np.ndarray,
-                near: np.ndarray, smiled: float, along: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                near: np.ndarray, smiled: float, along: np.ndarray,
+                plain: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The lower row's (N,) (tips' height factor, light factor) at `f` across tooth `rank` on `side`:
     a smile's risen row's (`risen` 0..1) tips uneven, a spread mouth's (`near` 0..1) NEAR_JAG as
-    uneven, a smile's row risen or not (`smiled` 0..1, SMILE_BARED's ramp of smiling) as uneven; bared (risen,
+    uneven, a smile's row risen or not (`smiled` 0..1, SMILE_BARED's ramp of smiling) as uneven, a plain
+    row (`plain` 0..1) LOWER_PLAIN_JAG as uneven; bared (risen,
     spread or smiled), each tooth's worn edge rounds into its sides (LOWER_TIP_ROUND), its face
     convex across it about a crest off its middle (LOWER_TOOTH_ROUND; _lower_tooth_crest), that turn
     LOWER_CONTACT_FADE less from the tips down to the lip (`along` (N,) 0 at the lip .. 1 at the tips)."""
     jitter, tilt = SMILE_TIP_JITTER[:3], SMILE_TIP_JITTER[3]
-    uneven = 1.0 + np.maximum(np.maximum(risen, NEAR_JAG * near), smiled) * (jitter[0] * np.sin(jitter[1] * rank + jitter[2] * side)
+    uneven = 1.0 + np.maximum(np.maximum(np.maximum(risen, NEAR_JAG * near), smiled), LOWER_PLAIN_JAG * plain) * (jitter[0] * np.sin(jitter[1] * rank + jitter[2] * side)
                                                         + tilt * (2.0 * f - 1.0) * np.sin(1.7 * rank + 2.1 * side))
     raised = np.maximum(np.maximum(risen, near), smiled)
     tips = uneven * (1.0 - raised * LOWER_TIP_ROUND * np.abs(2.0 * f - 1.0) ** 3)

@@ -1935,6 +1935,16 @@ LOWER_GAP_SHARE = 0.55
 LOWER_TOOTH_CONVEX = 0.04
 LOWER_PARTING = 0.45
 LOWER_GAP_WEDGE = (0.7, 1.3)
+# A plain lower row (neither a smile's risen or bared row nor a spread mouth's: an open vowel's)
+# shows a few tips mid-mouth: over LOWER_PLAIN_SIDES (|2u - 1|) it sinks LOWER_PLAIN_SINK more
+# behind the lip and falls LOWER_PLAIN_DIM darker into the lip's and the cheeks' shade, and its
+# tips stand LOWER_PLAIN_JAG of a smile's unevenly (SMILE_TIP_JITTER). Sunk only by
+# LOWER_TEETH_SINK, evenly lit and level, the widest vowel's row read as one thin bright line
+# along the lower lip on every face (judge35b, cav_a).
+LOWER_PLAIN_SIDES = (0.12, 0.5)
+LOWER_PLAIN_SINK = 0.6
+LOWER_PLAIN_DIM = 0.5
+LOWER_PLAIN_JAG = 0.7
 # The lower row's biting edges face up, into the light from the opening: lighter by up to
 # LOWER_TIP_LIGHT * along ** 2 toward the tips, none on a smile's risen row (SMILE_LOWER_RISEN),
 # whose tips stand in the upper row's shade (the upper row's TOOTH_EDGE_DARK darkening drew them
@@ -3744,9 +3754,11 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
     # its own height, had notches cut between the incisors); 1.0 exactly at ordinary heights.
     rounding = min(1.0, (LOWER_TEETH_HEIGHT[0] + LOWER_TEETH_HEIGHT[1]) * mouth_w / lower_h)
     risen = _smooth64(lower_h / mouth_w, SMILE_LOWER_RISEN[0], SMILE_LOWER_RISEN[1])
+    plain = 1.0 - max(risen, near, smiled)  # neither risen, spread nor smiled: LOWER_PLAIN_*
+    sink *= 1.0 - LOWER_PLAIN_SINK * plain * _smooth64(np.float64(across), LOWER_PLAIN_SIDES[0], LOWER_PLAIN_SIDES[1])
     along = min(max(np.float64(dl) / lower_h, 0.0), 1.0)
     uneven, soft, rounded = _bared_tips(risen, near, smiled, rows[ROW_LOWER_F, i], tooth_sin,
-                                        ex[EX_LOWER_CONVEX, i], ex[EX_ROUNDED, i], mouth_w, along)
+                                        ex[EX_LOWER_CONVEX, i], ex[EX_ROUNDED, i], mouth_w, along, plain)
     shown = (lower_h * sink * uneven * (1.0 - 0.2 * ex[EX_LOWER_EDGE, i] * rounding) - np.float64(dl)) / soft
     teeth[TH_LOWER_COVER, i] = min(max(shown, 0.0), 1.0) * ls
     # Each tooth's side of its gaps wider or fainter than its neighbour's (LOWER_GAP_VARY): even, the
@@ -3761,8 +3773,7 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
     teeth[TH_LOWER_SHADE, i] = _tooth_shade(ex[EX_LOWER_CONVEX, i], gap, shadow, edge,
                                             LOWER_PARTING * (along * along * along),
                                             rounded, LOWER_TOOTH_CONVEX + SMILE_LOWER_CONVEX * risen * along)
-    if risen > 0.0 or near > 0.0:
-        teeth[TH_LOWER_SHADE, i] *= _bared_row_dim(risen, along, np.float64(across), tooth_sin[3], near)
+    teeth[TH_LOWER_SHADE, i] *= _bared_row_dim(risen, along, np.float64(across), tooth_sin[3], near, plain)
     if risen > 0.0:
         # Its gaps show the dark behind: parted over the teeth toward the tips, and bare between
         # the rounded tips up to their jitter's height (SMILE_TIP_JITTER[0]; a tilted tip's raised
@@ -3780,16 +3791,16 @@ def _lower_tooth_at(teeth, i, across, side, dl, lower_h, ls, rows, ex, mouth_w, 
 
 
 @njit(cache=True, nogil=True)
-def _bared_tips(risen, near, smiled, f, tooth_sin, convex, rounded, mouth_w, along):
+def _bared_tips(risen, near, smiled, f, tooth_sin, convex, rounded, mouth_w, along, plain):
     """A lower tooth's tips at its place `f` 0..1 across it, as far as its row is bared: a risen
-    row's (`risen`), a spread mouth's (`near`), a smile's (`smiled`, _smile_bared). Returns the tip
-    height's factor (uneven: NEAR_JAG of it for a spread mouth's; rounded down into a V at its sides,
-    LOWER_TIP_ROUND of the row's `convex`), the edge's softness (px) and `rounded` times the face's
+    row's (`risen`), a spread mouth's (`near`), a smile's (`smiled`, _smile_bared), a plain row's
+    (`plain`, LOWER_PLAIN_JAG). Returns the tip height's factor (uneven: NEAR_JAG of it for a spread
+    mouth's; rounded down into a V at its sides, LOWER_TIP_ROUND of the row's `convex`), the edge's softness (px) and `rounded` times the face's
     turn from its crest (_lower_tooth_crest, at `along` 0 at the lip .. 1 at the tips; not a flat
     block). `tooth_sin`: _lower_tooth_sines'."""
     uneven, soft = 1.0, 1.2
     raised = max(risen, near, smiled)
-    jag = max(risen, NEAR_JAG * near, smiled)
+    jag = max(risen, NEAR_JAG * near, smiled, LOWER_PLAIN_JAG * plain)
     if jag > 0.0:
         uneven = 1.0 + jag * (SMILE_TIP_JITTER[0] * tooth_sin[1] + SMILE_TIP_JITTER[3] * (2.0 * f - 1.0) * tooth_sin[2])
         soft = 1.2 + max(risen, SMILE_BARED_SOFT * smiled) * SMILE_TIP_SOFT * mouth_w
@@ -3848,18 +3859,20 @@ def _lower_tooth_sines():
 
 
 @njit(cache=True, nogil=True)
-def _bared_row_dim(risen, along, across, tooth_sin, near):
-    """A bared lower row's shade factor (1 where it has neither risen, `risen` 0, nor spread, `near`
+def _bared_row_dim(risen, along, across, tooth_sin, near, plain):
+    """A lower row's shade factor (1 mid-mouth where it has neither risen, `risen` 0, nor spread, `near`
     0). A smile's risen row (`risen` 0..1) in the upper row's and the lip's shadow: darker down into
     the lip (`along` 0 at it .. 1 at the tips) and toward the corners (`across` 0 mid-mouth .. 1),
     each tooth up to SMILE_TOOTH_SHADE[0] darker than its neighbours by its `tooth_sin`
     (_lower_tooth_sines' fourth); a spread mouth's row (`near` 0..1, rows[ROW_NEAR]) NEAR_CORNER_DIM
-    darker toward the corners (over NEAR_CORNERS across)."""
+    darker toward the corners (over NEAR_CORNERS across); a plain row (`plain` 0..1) LOWER_PLAIN_DIM
+    darker toward them (over LOWER_PLAIN_SIDES)."""
     tooth = 0.5 + 0.5 * tooth_sin
     return (1.0 - SMILE_LOWER_DIM[0] * risen) * (1.0 - SMILE_LOWER_DIM[1] * risen * (1.0 - along)) \
         * (1.0 - SMILE_LOWER_DIM[2] * risen * _smooth64(across, SMILE_LOWER_CORNERS[0], SMILE_LOWER_CORNERS[1])) \
         * (1.0 - SMILE_TOOTH_SHADE[0] * risen * tooth) \
-        * (1.0 - NEAR_CORNER_DIM * near * _smooth64(across, NEAR_CORNERS[0], NEAR_CORNERS[1]))
+        * (1.0 - NEAR_CORNER_DIM * near * _smooth64(across, NEAR_CORNERS[0], NEAR_CORNERS[1])) \
+        * (1.0 - LOWER_PLAIN_DIM * plain * _smooth64(across, LOWER_PLAIN_SIDES[0], LOWER_PLAIN_SIDES[1]))
 
 
 @njit(cache=True, nogil=True)
@@ -3889,16 +3902,6 @@ def _upper_tooth_at(teeth, i, across, side, du, dl, upper_h, lift, rows, ex, mou
 
 
 @njit(cache=True, nogil=True)
-def _incisal_from(rank, side, f):
-    """Where (a share of its length, float64) the translucent biting edge of the upper tooth of int
-    `rank` on int `side` (0 left of the midline, 1 right) begins at `f` 0..1 across it: its tooth's
-    UPPER_TOOTH_TABLE[UT_INCISAL] (INCISAL_FROM[0] up to INCISAL_UNEVEN[0] higher), INCISAL_SIDES
-    higher at its rounded sides."""
-    x = 2.0 * f - 1.0
-    return UPPER_TOOTH_TABLE[UT_INCISAL, side, rank] - INCISAL_SIDES * (x * x)
-
-
-@njit(cache=True, nogil=True)
 def _smile_arc(du, dl, upper_h, lift, mouth_w):
     """px (float64, >= 0) the synthetic upper teeth stand shorter at a pixel float32 `du` px below the
     upper lip and `dl` above the lower one, their central's tip (`upper_h` + the lip's float32 `lift`
@@ -3908,6 +3911,16 @@ def _smile_arc(du, dl, upper_h, lift, mouth_w):
     if excess <= 0.0:
         return 0.0
     return excess * _smooth64(np.float64(lift) / mouth_w, 0.0, SMILE_ARC_LIFT)
+
+
+@njit(cache=True, nogil=True)
+def _incisal_from(rank, side, f):
+    """Where (a share of its length, float64) the translucent biting edge of the upper tooth of int
+    `rank` on int `side` (0 left of the midline, 1 right) begins at `f` 0..1 across it: its tooth's
+    UPPER_TOOTH_TABLE[UT_INCISAL] (INCISAL_FROM[0] up to INCISAL_UNEVEN[0] higher), INCISAL_SIDES
+    higher at its rounded sides."""
+    x = 2.0 * f - 1.0
+    return UPPER_TOOTH_TABLE[UT_INCISAL, side, rank] - INCISAL_SIDES * (x * x)
 
 
 @njit(cache=True, nogil=True)
