@@ -937,3 +937,40 @@ def test_an_open_jaw_drops_the_lower_inner_lip_as_a_u(analysis):
     assert np.all(np.diff(below[:mid + 1]) > 0) and np.all(np.diff(below[mid:]) < 0), below
     # the outer lower lip's middle drops with the inner's middle
     assert abs(down[outer[len(outer) // 2]] - down[lower[mid]]) < 0.05 * down[lower[mid]], (down[outer], down[lower])
+
+
+@pytest.mark.parametrize("name", ["toothy_smile", "bearded_old_photo", "painting", "fez_engraving"])
+def test_a_wide_jaw_blunts_the_openings_inner_corners(name):
+    """At jaw_open 1 the opening's inner corners come in (JAW_CORNER_IN), so the first upper and lower
+    inner-lip segments meet at a blunt angle (over 140 deg; 117-139 held in place, a knife point at
+    2x), each corner JAW_CORNER_IN mouth widths in; /o/'s small opening (jaw 0.38) takes nearly none."""
+    import dataclasses
+    from pathlib import Path
+
+    from facetalk.face.rig import JAW_CORNER_IN
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    rig = build_rig(np.load(Path(__file__).resolve().parent / "data" / f"{name}_landmarks.npz")["landmarks_px"])
+    held = dataclasses.replace(rig, jaw_lift=np.zeros_like(rig.jaw_lift))
+    ends = ((lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[1], lm.LIPS_INNER_LOWER[1]),
+            (lm.LIPS_INNER_UPPER[-1], lm.LIPS_INNER_UPPER[-2], lm.LIPS_INNER_LOWER[-2]))
+
+    def angle(xy: np.ndarray) -> float:  # deg, the mean of both corners'
+        out = []
+        for c, up, lo in ends:
+            a, b = xy[up] - xy[c], xy[lo] - xy[c]
+            out.append(np.degrees(np.arccos(a @ b / np.linalg.norm(a) / np.linalg.norm(b))))
+        return float(np.mean(out))
+
+    def inner_w(r, frame) -> float:
+        xy = posed_vertices(r, frame)[:, :2].astype(np.float64)
+        return float(np.linalg.norm(xy[ends[1][0]] - xy[ends[0][0]]))
+
+    wide = MotionFrame(t_s=0, jaw_open=1.0)
+    assert angle(posed_vertices(rig, wide)[:, :2].astype(np.float64)) > 140.0
+    assert angle(posed_vertices(held, wide)[:, :2].astype(np.float64)) < 140.0
+    drawn_in = inner_w(held, wide) - inner_w(rig, wide)
+    assert abs(drawn_in - 2.0 * JAW_CORNER_IN * rig.mouth_width_px) < 0.1 * drawn_in
+    o = MotionFrame(t_s=0, jaw_open=0.38, lip_spread=-0.75)
+    assert abs(inner_w(rig, o) / inner_w(held, o) - 1.0) < 0.005

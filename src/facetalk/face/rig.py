@@ -152,6 +152,13 @@ CHEEKS = (205, 425)  # MediaPipe points mid-cheek (subject's right, left): where
 
 # Share of the jaw's drop the mouth corners follow.
 JAW_CORNER_SHARE = 0.45
+# The opening's inner corners (the commissures) come in along the face this many mouth widths at
+# jaw_open 1, taken as the upper lip's lift is (FaceRig.jaw_lift, jaw_lift_share: 0.013 of it on
+# /o/, none on speech's small openings), the lips rolling round them as they part wide: held in
+# place, the first upper and lower inner-lip segments met there at 117-139 deg on the widest vowel,
+# a knife point at 2x (judge35b; 144-162 deg now). render.mouth.MouthPainter._widened adds this
+# back, so the lips do not read as rounded (/o/ /u/) for it.
+JAW_CORNER_IN = 0.04
 # Rounded lips (lip_spread = -1, _rounding): the corners come in this many mouth widths more than
 # the spread's own, the lower lip parts from the upper up to this far between the middle and the
 # corners, and the lips come forward this many times that. The corners in 0.05 made /o/ rounder
@@ -288,7 +295,8 @@ class FaceRig:
         press_weight: (M,) signed share of that gap (+ toward the lower lip for upper-lip vertices,
         - for lower-lip ones).
     jaw_lift: (V, 3) displacement in pixels at jaw_open 1, taken by jaw_lift_share(jaw_open) (renderer's
-        posed_vertices): the upper lip's middle lifting as the jaw opens wide (JAW_UPPER_LIFT).
+        posed_vertices): the upper lip's middle lifting as the jaw opens wide (JAW_UPPER_LIFT), and the
+        opening's inner corners coming in (JAW_CORNER_IN).
     face_height_px, ipd_px, mouth_width_px: face measures in pixels.
     """
 
@@ -671,7 +679,19 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
     # lower lids come down by the share a smile raised them (the eye_squint shape, reversed).
     negative[k["smile"]] -= SQUINT_UNDONE * photo_smile * (SMILE_SQUINT / EYE_SQUINT) * basis[k["eye_squint"]]
     return _Basis(positive=basis, negative=negative, jaw_lift=_jaw_lift(
-        pts, meas, lips, triangles=np.array(topo.triangles), jaw_dv=basis[k["jaw_open"], :, :2] @ meas.frame.ey))
+        pts, meas, lips, triangles=np.array(topo.triangles), jaw_dv=basis[k["jaw_open"], :, :2] @ meas.frame.ey)
+        + _corners_in(pts, meas))
+
+
+def _corners_in(pts: np.ndarray, meas: _Measures) -> np.ndarray:
+    """(V, 3) px the opening's two inner corners come in toward each other along the face at
+    jaw_open 1 (JAW_CORNER_IN mouth widths each); nothing else moves."""
+    inner = [lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]]
+    along = np.zeros(len(meas.u))
+    along[inner] = -np.sign(_inner_across(meas.u[inner], pts, meas)) * JAW_CORNER_IN * meas.mouth_w
+    out = np.zeros((len(meas.u), 3))
+    out[:, :2] = meas.frame.to_image(along, np.zeros_like(along))
+    return out
 
 
 def _rounding(meas: _Measures, lips: _Lips, spread: np.ndarray, *, photo_smile: float = 0.0) -> np.ndarray:

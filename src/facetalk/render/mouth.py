@@ -320,6 +320,7 @@ class MouthPainter:
         # Lips narrower than the photo's are rounded only as far as the rig rounds them (face.rig's
         # _rounding: not at all on a full smile), since emotions undo a photo's smile by narrowing.
         self._round_free = 1.0 - min(max(estimate_expression(rig.rest_xyz[:lm.N_LANDMARKS]).smile, 0.0), 1.0)
+        self._jaw_in, self._rest_inner_w = self._jaw_corners_in()
         self.image = image.astype(np.float32)
         self._strands = moustache_strands(image, rest[list(lm.LIPS_OUTER_UPPER)])
         self._colors(image)
@@ -619,7 +620,7 @@ class MouthPainter:
         opening, t = self._lip_span(verts, xs + x0, ys + y0, u)
         d_upper, d_lower = t * opening, (1.0 - t) * opening
         runs = interp(self._own_upper), interp(self._own_lower)
-        widened = self._widened(verts, lip_on_skull_xy)
+        widened = self._widened(verts, lip_on_skull_xy, jaw_lift=jaw_lift)
         lift = self._teeth_lift(interp, verts, mouth_w=mouth_w, lip_on_skull_xy=lip_on_skull_xy, widened=widened)
         smiling, hollow = self._smiling(verts), np.empty(len(u))  # _shade's cavity share of each colour
         show, stretch = self._lower_teeth_shown(opening, own_upper=runs[0], lift=lift, mouth_w=mouth_w, smiling=smiling)
@@ -1043,13 +1044,25 @@ class MouthPainter:
         # plain floats: numpy's clip on one number cost ~5-9 us, and this runs ~6 times a frame
         return min(max((1.0 - widened) / ROUND_NARROWER, 0.0), 1.0) * self._round_free
 
-    def _widened(self, verts: np.ndarray, lip_on_skull_xy: np.ndarray | None) -> float:
+    def _widened(self, verts: np.ndarray, lip_on_skull_xy: np.ndarray | None, *, jaw_lift: float = 0.0) -> float:
         """The inner lips' width (corner to corner) in the (V, 3) posed `verts` over where the head's
         pose alone carries them (`lip_on_skull_xy`, paint's; None: their rest places): > 1 spread
-        (/i/, a smile), < 1 rounded (/o/ /u/), whichever way the head is turned."""
+        (/i/, a smile), < 1 rounded (/o/ /u/), whichever way the head is turned. What the rig's
+        jaw_lift at `jaw_lift` (face.rig.jaw_lift_share) draws the corners in (face.rig.JAW_CORNER_IN)
+        is added back: a wide opening's commissures come in, but the lips are not rounded by it."""
         skull = self.rig.rest_xyz[self._lip_ids, :2] if lip_on_skull_xy is None else lip_on_skull_xy
         now = verts[self._lip_ids[-1], :2] - verts[self._lip_ids[0], :2]
-        return float(math.hypot(*now) / max(math.hypot(*(skull[-1] - skull[0])), 1e-6))
+        skull_w = max(math.hypot(*(skull[-1] - skull[0])), 1e-6)
+        # the rig's draw-in is in rest px; the head's pose scales it as it scales the skull's width
+        return float((math.hypot(*now) + jaw_lift * self._jaw_in * skull_w / self._rest_inner_w) / skull_w)
+
+    def _jaw_corners_in(self) -> tuple[float, float]:
+        """(px the rig's whole jaw_lift brings the inner lips' corners closer together, their distance
+        at rest px)."""
+        rest = self.rig.rest_xyz[self._lip_ids[[0, -1]], :2].astype(np.float64)
+        moved = rest + self.rig.jaw_lift[self._lip_ids[[0, -1]], :2]
+        rest_w = max(float(np.linalg.norm(rest[1] - rest[0])), 1e-6)
+        return rest_w - float(np.linalg.norm(moved[1] - moved[0])), rest_w
 
     def _upper_arch(self, verts: np.ndarray, u: np.ndarray, *, peak_opening: float, mouth_w: float,
                     widened: float = 1.0) -> np.ndarray:
