@@ -834,6 +834,64 @@ def test_the_upper_lips_lift_folds_no_triangle_as_the_jaw_opens(name):
         assert not flipped.any(), (round(float(jaw), 2), tris[flipped].tolist(), with_lift[flipped], without[flipped])
 
 
+def _skin_over_the_lift_shrunk(rig, emotion: str) -> list:
+    """The (jaw, triangle, area, floor) of each triangle joining a lifted vertex to the skin above the
+    upper lip's outer border (image rows, the fixtures' faces upright) that keeps, with `emotion`'s
+    recipe at strength 1 and jaw_open 0.3..1 (by 0.05), less than JAW_LIFT_KEEP of its rest area or
+    of its area without the lift, whichever is less (px^2, rest orientation +; 1 % of its rest area
+    tolerated for float32)."""
+    import dataclasses
+
+    from facetalk.face.rig import JAW_LIFT_KEEP
+    from facetalk.motion.emotion import RECIPES
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    rest = rig.rest_xyz[:, :2].astype(np.float64)
+    border = list(lm.LIPS_OUTER_UPPER)
+    order = np.argsort(rest[border, 0])
+    border_y = np.interp(rest[:, 0], rest[border, 0][order], rest[border, 1][order])
+    lifted = np.any(rig.jaw_lift != 0, axis=1)
+    skin = ~lifted & (rest[:, 1] < border_y) & (rest[:, 0] > rest[border, 0].min()) & (rest[:, 0] < rest[border, 0].max())
+    skin[[*lm.MOUTH_CORNERS, lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]]] = False
+    tris = np.asarray(rig.triangles)
+    tris = tris[lifted[tris].any(axis=1) & skin[tris].any(axis=1)]
+    assert len(tris) >= 8  # the row over the border, corner to corner
+    at_rest = _signed_areas(rest, tris)
+    unlifted = dataclasses.replace(rig, jaw_lift=np.zeros_like(rig.jaw_lift))
+    face = {k: v for k, v in RECIPES[emotion].face.items() if k != "jaw_open"}
+    shrunk = []
+    for jaw in np.arange(0.3, 1.0 + 1e-9, 0.05):
+        frame = MotionFrame(t_s=0, jaw_open=float(jaw), **face)
+        area = np.sign(at_rest) * _signed_areas(posed_vertices(rig, frame)[:, :2].astype(np.float64), tris)
+        without = np.sign(at_rest) * _signed_areas(posed_vertices(unlifted, frame)[:, :2].astype(np.float64), tris)
+        floor = np.minimum(JAW_LIFT_KEEP * np.abs(at_rest), without) - 0.01 * np.abs(at_rest)
+        shrunk += [(round(float(jaw), 2), t, round(float(a), 2), round(float(f), 2))
+                   for t, a, f in zip(tris.tolist(), area, floor) if a < f]
+    return shrunk
+
+
+@pytest.mark.parametrize("emotion", ["sad", "disgusted"])
+@pytest.mark.parametrize("name", ["toothy_smile", "bearded_old_photo", "painting", "fez_engraving"])
+def test_the_lift_keeps_the_skin_over_the_lip_under_a_frown_or_sneer(name, emotion):
+    """A frown (sad) brings the skin over the upper lip down toward its border, a sneer (disgusted)
+    the border up toward that skin, and the lift then carried the border into it: a fold, the upper
+    lip a tent with the lip gone at its apex (out/portraits' 01 at jaw 0.8-1: 25 px^2 past it). The
+    skin over the border rises with it (rig.lift_guard), keeping each triangle between them a quarter
+    of its rest area or what it has without the lift, at every jaw 0.3..1."""
+    from pathlib import Path
+
+    rig = build_rig(np.load(Path(__file__).resolve().parent / "data" / f"{name}_landmarks.npz")["landmarks_px"])
+    assert not _skin_over_the_lift_shrunk(rig, emotion)
+
+
+@pytest.mark.parametrize("emotion", ["sad", "disgusted"])
+def test_the_lift_folds_no_skin_over_the_lip_on_the_bundled_photo(analysis, emotion):
+    """The bundled photo's frown (sad) with a wide jaw folded the skin over the lip's middle 8 px^2
+    past its border."""
+    assert not _skin_over_the_lift_shrunk(analysis.rig, emotion)
+
+
 def _inner_gaps(rig, **params) -> np.ndarray:
     """(11,) the gaps between facing inner-lip points, corner to corner, in the photo's mouth widths."""
     from facetalk.motion.frame import MotionFrame

@@ -273,6 +273,28 @@ EDGE_HOLD = 0.25
 
 
 @dataclass(frozen=True, eq=False)
+class LiftGuard:
+    """The skin row over the upper lip's border that rides up as far as the jaw's lift, posed with an
+    expression, would otherwise turn a triangle between them over (renderer's _pose): a frown or a
+    sneer brings that skin down toward the border or the border up toward it, and the lift, checked
+    at build against the jaw alone (_lift_unfolded), then carries the border past it.
+
+    triangles: (G, 3) int32 the mesh triangles joining a lifted vertex to that skin.
+    slot: (G, 3) int32 each corner's index into `vertex`, -1 for a corner that does not rise.
+    floor: (G,) float32 px^2 twice the area each keeps, signed as at rest (JAW_LIFT_KEEP of it), or
+        as much as it has posed with the lift left out where that is less.
+    vertex: (S,) int32 the skin vertices that may rise.
+    up: (2,) float32 the face's up in the image (unit), the way they rise (as the lift does).
+    """
+
+    triangles: np.ndarray
+    slot: np.ndarray
+    floor: np.ndarray
+    vertex: np.ndarray
+    up: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
 class FaceRig:
     """Mesh and motion bases for one cropped photo. Arrays are float32 unless noted.
 
@@ -297,6 +319,7 @@ class FaceRig:
     jaw_lift: (V, 3) displacement in pixels at jaw_open 1, taken by jaw_lift_share(jaw_open) (renderer's
         posed_vertices): the upper lip's middle lifting as the jaw opens wide (JAW_UPPER_LIFT), and the
         opening's inner corners coming in (JAW_CORNER_IN).
+    lift_guard: the skin over the lifted border that rises with it where it must (LiftGuard).
     face_height_px, ipd_px, mouth_width_px: face measures in pixels.
     """
 
@@ -317,6 +340,7 @@ class FaceRig:
     press_lower: np.ndarray
     press_weight: np.ndarray
     jaw_lift: np.ndarray
+    lift_guard: LiftGuard
     face_height_px: float
     ipd_px: float
     mouth_width_px: float
@@ -558,6 +582,7 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
         press_lower=press.lower,
         press_weight=press.weight,
         jaw_lift=basis.jaw_lift.astype(np.float32),
+        lift_guard=_lift_guard(meas, lips, triangles=tri_arr, jaw_lift=basis.jaw_lift),
         face_height_px=meas.face_h,
         ipd_px=meas.ipd,
         mouth_width_px=meas.mouth_w,
@@ -979,6 +1004,26 @@ def _jaw_lift(pts: np.ndarray, meas: _Measures, lips: _Lips, *, triangles: np.nd
     lifted = np.zeros((len(u), 3))
     lifted[:, :2] = meas.frame.to_image(np.zeros_like(u), -lift_px)
     return lifted
+
+
+def _lift_guard(meas: _Measures, lips: _Lips, *, triangles: np.ndarray, jaw_lift: np.ndarray) -> LiftGuard:
+    """The LiftGuard of (F, 3) `triangles` and the (V, 3) px `jaw_lift`: each triangle joining a lifted
+    vertex to face skin (not lip, not lifted) above the upper lip's outer border, that skin free to
+    rise, each keeping JAW_LIFT_KEEP of its rest area."""
+    lifted = np.any(jaw_lift != 0, axis=1)
+    pts_uv = np.stack([meas.u, meas.v], axis=1)
+    border_v = _interp_along(meas.u, pts_uv[list(lm.LIPS_OUTER_UPPER), 0], pts_uv[list(lm.LIPS_OUTER_UPPER), 1])
+    rises = lips.is_face & ~lips.upper & ~lips.lower & ~lifted & (meas.v < border_v)
+    rises[lips.corners] = False
+    tri = triangles[lifted[triangles].any(axis=1) & rises[triangles].any(axis=1)]
+    vertex = np.unique(tri[rises[tri]]).astype(np.int32)
+    slot = np.where(rises[tri], np.searchsorted(vertex, tri), -1).astype(np.int32)
+    xy = meas.frame.to_image(meas.u, meas.v)  # the rest place, about the face frame's origin
+    a, b, c = xy[tri[:, 0]], xy[tri[:, 1]], xy[tri[:, 2]]
+    area2 = (b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (c[:, 0] - a[:, 0]) * (b[:, 1] - a[:, 1])
+    up = meas.frame.to_image(np.zeros(1), -np.ones(1))[0]
+    return LiftGuard(triangles=tri.astype(np.int32), slot=slot, floor=(JAW_LIFT_KEEP * area2).astype(np.float32),
+                     vertex=vertex, up=up.astype(np.float32))
 
 
 def _lift_unfolded(lift_px: np.ndarray, *, meas: _Measures, triangles: np.ndarray, jaw_dv: np.ndarray,

@@ -410,6 +410,7 @@ class RasterMesh:
                                                                             axis=(0, 2))
         expressive[rig.press_vertex] = True
         expressive |= np.any(rig.jaw_lift != 0, axis=1)
+        expressive[rig.lift_guard.vertex] = True
         head_only = active & ~expressive[rig.triangles].any(axis=1)
         return cls(src_xy=np.ascontiguousarray(rig.rest_xyz[:, :2]), triangles=rig.triangles, active=active,
                    weighed=rig.material == MATERIAL_CAVITY, depth_bias=rig.depth_bias, head_only=head_only,

@@ -58,8 +58,10 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
     labiodental = frame.upper_lip_raise * 4.0 * frame.lip_press * (1.0 - frame.lip_press)
     rot, shift = _head_transform(rig, frame, np.float32)
     out = np.empty_like(rig.rest_xyz)
+    guard = rig.lift_guard
     _pose(rig.rest_xyz, rig.expression_basis, rig.expression_basis_negative, coeffs, rig.jaw_lift,
-          np.float32(jaw_lift_share(frame.jaw_open)), rig.press_vertex,
+          np.float32(jaw_lift_share(frame.jaw_open)), guard.triangles, guard.slot, guard.floor, guard.vertex,
+          guard.up, rig.press_vertex,
           rig.press_upper, rig.press_lower, rig.press_weight, np.float32(frame.lip_press),
           np.float32(labiodental * LABIODENTAL_GAP * rig.mouth_width_px), rig.head_weight, rot, rig.pivot_xyz,
           shift, out)
@@ -70,10 +72,12 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
 # call overhead alone (while the lids move, the open-eyed twin is posed by _pose_some on the few
 # vertices a blink or a gaze moves).
 @njit(cache=True, nogil=True)
-def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, press_vertex, press_upper, press_lower, press_weight,
-          press, teeth_px, head_weight, rot, pivot, shift, out):
+def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, guard_tri, guard_slot, guard_floor, guard_vertex,
+          guard_up, press_vertex, press_upper, press_lower, press_weight, press, teeth_px, head_weight, rot, pivot,
+          shift, out):
     """posed_vertices' arithmetic into `out` (V, 3) float32: the expression (coefficients (K,),
-    bases (K, V, 3)), the upper lip's (V, 3) `jaw_lift` by `lift` (jaw_lift_share), the lip press
+    bases (K, V, 3)), the upper lip's (V, 3) `jaw_lift` by `lift` (jaw_lift_share) with the skin over
+    it risen where it must (_guard_lift, the rig's LiftGuard as `guard_*`), the lip press
     (closing each pair's gap up to `teeth_px` short of shut), then the head pose (rotation `rot`
     about `pivot`, then `shift`) by each vertex's weight."""
     out[:] = rest
@@ -94,6 +98,7 @@ def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, press_vertex, pre
         for i in range(flat.shape[0]):
             u = np.uintp(i)
             flat[u] += lift * flat_lift[u]
+        _guard_lift(out, jaw_lift, lift, guard_tri, guard_slot, guard_floor, guard_vertex, guard_up)
     if press != 0:
         n = press_vertex.shape[0]
         gaps = np.empty((n, 3), np.float32)
@@ -117,6 +122,42 @@ def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, press_vertex, pre
         flat[3 * u] = a + weight * ((x * r00 + y * r01 + z * r02 + p0 + s0) - a)
         flat[3 * u + 1] = b + weight * ((x * r10 + y * r11 + z * r12 + p1 + s1) - b)
         flat[3 * u + 2] = c + weight * ((x * r20 + y * r21 + z * r22 + p2 + s2) - c)
+
+
+@njit(cache=True, nogil=True)
+def _guard_lift(out, jaw_lift, lift, tri, slot, floor, vertex, up):
+    """Raises the skin `vertex` (S,) in `out` (V, 3) along `up` (2,) just so far that each triangle of
+    (G, 3) `tri` keeps twice its area `floor` (G,), signed as at rest, or what it had with the (V, 3)
+    `jaw_lift` by `lift` left out where that is less (so the lift alone never folds it, and no frame
+    without a lift changes). Twice the area is linear in a corner's rise: each triangle takes the
+    rise its risers share, each vertex the largest its triangles ask."""
+    rise = np.zeros(vertex.shape[0], np.float64)
+    for g in range(tri.shape[0]):
+        i, j, k = tri[g, 0], tri[g, 1], tri[g, 2]
+        ax, ay, bx, by, cx, cy = out[i, 0], out[i, 1], out[j, 0], out[j, 1], out[k, 0], out[k, 1]
+        area2 = (bx - ax) * (cy - ay) - (cx - ax) * (by - ay)
+        ax, ay = ax - lift * jaw_lift[i, 0], ay - lift * jaw_lift[i, 1]
+        bx, by = bx - lift * jaw_lift[j, 0], by - lift * jaw_lift[j, 1]
+        cx, cy = cx - lift * jaw_lift[k, 0], cy - lift * jaw_lift[k, 1]
+        unlifted2 = (bx - ax) * (cy - ay) - (cx - ax) * (by - ay)
+        sign = 1.0 if floor[g] >= 0 else -1.0
+        deficit = min(sign * floor[g], sign * unlifted2) - sign * area2
+        if deficit <= 0:
+            continue
+        # d(twice the area)/d(rise) of each corner: the opposite edge crossed with `up`.
+        slope = 0.0
+        for m in range(3):
+            if slot[g, m] >= 0:
+                p, q = tri[g, (m + 1) % 3], tri[g, (m + 2) % 3]
+                slope += sign * ((out[q, 0] - out[p, 0]) * up[1] - (out[q, 1] - out[p, 1]) * up[0])
+        if slope <= 1e-6:
+            continue
+        for m in range(3):
+            if slot[g, m] >= 0:
+                rise[slot[g, m]] = max(rise[slot[g, m]], deficit / slope)
+    for s in range(vertex.shape[0]):
+        out[vertex[s], 0] += np.float32(rise[s] * up[0])
+        out[vertex[s], 1] += np.float32(rise[s] * up[1])
 
 
 @njit(cache=True, nogil=True)
@@ -146,13 +187,13 @@ LID_COEFFICIENTS = tuple(EXPRESSION_NAMES.index(name) for name in ("blink_left",
 
 def lid_vertices(rig: FaceRig) -> np.ndarray | None:
     """(N,) int64 the vertices a blink or a gaze moves, where opened_vertices may repose them alone:
-    None where it may not (a lip-press vertex or partner among them, one the jaw's lift moves, which
-    _pose_some leaves out, or a rest coordinate -0.0)."""
+    None where it may not (a lip-press vertex or partner among them, one the jaw's lift or its guard
+    moves, which _pose_some leaves out, or a rest coordinate -0.0)."""
     moved = np.zeros(len(rig.rest_xyz), bool)
     for k in LID_COEFFICIENTS:
         moved |= np.any(rig.expression_basis[k] != 0, axis=1) | np.any(rig.expression_basis_negative[k] != 0, axis=1)
     press = np.concatenate([rig.press_vertex, rig.press_upper, rig.press_lower])
-    if moved[press].any() or np.any(rig.jaw_lift[moved] != 0) or np.signbit(rig.rest_xyz[rig.rest_xyz == 0]).any():
+    if moved[press].any() or np.any(rig.jaw_lift[moved] != 0) or moved[rig.lift_guard.vertex].any() or np.signbit(rig.rest_xyz[rig.rest_xyz == 0]).any():
         return None
     return np.nonzero(moved)[0]
 
