@@ -61,6 +61,8 @@ def _posed_reference(rig, frame):
     verts = (rig.rest_xyz + np.tensordot(np.maximum(coeffs, 0.0), rig.expression_basis, axes=1)
              - np.tensordot(np.minimum(coeffs, 0.0), rig.expression_basis_negative, axes=1)
              + jaw_lift_share(frame.jaw_open) * rig.jaw_lift)
+    if jaw_lift_share(frame.jaw_open):
+        verts = _guarded_reference(rig, verts, np.float32(jaw_lift_share(frame.jaw_open)))
     if frame.lip_press:
         gap = verts[rig.press_lower] - verts[rig.press_upper]
         length = np.linalg.norm(gap[:, :2], axis=1, keepdims=True)
@@ -70,6 +72,35 @@ def _posed_reference(rig, frame):
     rot = rotation_matrix(frame.yaw_deg, frame.pitch_deg, frame.roll_deg)
     moved = (verts - rig.pivot_xyz) @ rot.T + rig.pivot_xyz + np.array([frame.tx, frame.ty, 0.0]) * rig.face_height_px
     return verts + rig.head_weight[:, None] * (moved - verts)
+
+
+def _guarded_reference(rig, verts, lift):
+    """(V, 3) `verts` (posed through the jaw's lift by `lift`) with the skin over the lifted border risen
+    as the rig's LiftGuard says, in numpy float64 (its docstrings' arithmetic, in _guard_lift's order),
+    added back in `verts`' dtype."""
+    guard = rig.lift_guard
+    xy = verts[:, :2].astype(np.float64)
+    unlifted = xy - np.float64(lift) * rig.jaw_lift[:, :2].astype(np.float64)
+    up = guard.up.astype(np.float64)
+
+    def twice_area(p):
+        a, b, c = (p[guard.triangles[:, m]] for m in range(3))
+        return (b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (c[:, 0] - a[:, 0]) * (b[:, 1] - a[:, 1])
+
+    sign = np.where(guard.floor >= 0, 1.0, -1.0)
+    deficit = np.minimum(sign * guard.floor.astype(np.float64), sign * twice_area(unlifted)) - sign * twice_area(xy)
+    slope = np.zeros(len(sign))
+    for m in range(3):
+        edge = xy[guard.triangles[:, (m + 2) % 3]] - xy[guard.triangles[:, (m + 1) % 3]]
+        slope = np.where(guard.slot[:, m] >= 0, slope + sign * (edge[:, 0] * up[1] - edge[:, 1] * up[0]), slope)
+    asks = np.where((deficit > 0) & (slope > 1e-6), deficit / np.where(slope > 1e-6, slope, 1.0), 0.0)
+    rise = np.zeros(len(guard.vertex))
+    for m in range(3):
+        risers = guard.slot[:, m] >= 0
+        np.maximum.at(rise, guard.slot[risers, m], asks[risers])
+    out = verts.copy()
+    out[guard.vertex, :2] += (rise[:, None] * up).astype(verts.dtype)
+    return out
 
 
 # Each a motion's first frame: a jaw, a head and a smile starting to move.
@@ -334,8 +365,8 @@ def test_the_warp_and_the_reset_go_over_the_drawn_columns_only_and_the_frames_st
 
 
 def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
-    """Without a press, _pose is each coefficient's product added in turn, the upper lip's jaw lift,
-    and then each vertex's
+    """Without a press, _pose is each coefficient's product added in turn, the upper lip's jaw lift
+    (and the skin over it risen where it must), and then each vertex's
     rotation about the pivot, weighed, in float32 and in that order: numpy's separate multiplies
     and adds give the same bits (the flat, vectorized loops changed no rounding)."""
     from facetalk.render.renderer import _head_transform
@@ -343,8 +374,12 @@ def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
     rig = analysis.rig
     rng = np.random.default_rng(8)
     names = [n for n in MotionFrame.__dataclass_fields__ if n not in ("t_s", "scale", "tongue_tip", "lip_press")]
-    for _ in range(6):
-        frame = MotionFrame(t_s=0.0, **{n: float(rng.uniform(-1, 1)) for n in names})
+    frames = [MotionFrame(t_s=0.0, **{n: float(rng.uniform(-1, 1)) for n in names}) for _ in range(6)]
+    # A sneer on a wide jaw: the skin over the lifted border rises (checked below).
+    frames.append(MotionFrame(t_s=0.0, jaw_open=1.0, nose_sneer=0.5, upper_lip_raise=0.5, smile=-0.15, yaw_deg=0.3,
+                              pitch_deg=-0.2, roll_deg=0.4, tx=0.01, ty=-0.01))
+    risen = 0
+    for frame in frames:
         frame = frame.with_(yaw_deg=20 * frame.yaw_deg, pitch_deg=20 * frame.pitch_deg, roll_deg=20 * frame.roll_deg,
                             tx=0.05 * frame.tx, ty=0.05 * frame.ty)
         out = rig.rest_xyz.copy()
@@ -355,6 +390,9 @@ def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
         lift = np.float32(jaw_lift_share(frame.jaw_open))
         if lift != 0:  # the upper lip's lift, by jaw_open squared, after the coefficients
             out += lift * rig.jaw_lift
+            guarded = _guarded_reference(rig, out, lift)  # the skin over the border risen where it must
+            risen += int(not np.array_equal(guarded, out))
+            out = guarded
         rot, shift = _head_transform(rig, frame, np.float32)
         x = out - rig.pivot_xyz
         moved = [x[:, 0] * rot[j, 0] + x[:, 1] * rot[j, 1] + x[:, 2] * rot[j, 2] + rig.pivot_xyz[j] + shift[j]
@@ -362,6 +400,7 @@ def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
         for j in range(3):
             out[:, j] += rig.head_weight * (moved[j] - out[:, j])
         assert np.array_equal(posed_vertices(rig, frame).view(np.uint32), out.view(np.uint32))
+    assert risen >= 1
 
 
 def test_the_open_eyed_twin_reposes_only_the_lids_and_is_the_whole_pose_to_the_bit(analysis):

@@ -132,16 +132,19 @@ def _guard_lift(out, jaw_lift, lift, tri, slot, floor, vertex, up):
     without a lift changes). Twice the area is linear in a corner's rise: each triangle takes the
     rise its risers share, each vertex the largest its triangles ask."""
     rise = np.zeros(vertex.shape[0], np.float64)
-    for g in range(tri.shape[0]):
+    lift64 = np.float64(lift)
+    for g in range(tri.shape[0]):  # in float64 throughout: tests/render's numpy reference gives its bits
         i, j, k = tri[g, 0], tri[g, 1], tri[g, 2]
-        ax, ay, bx, by, cx, cy = out[i, 0], out[i, 1], out[j, 0], out[j, 1], out[k, 0], out[k, 1]
+        ax, ay = np.float64(out[i, 0]), np.float64(out[i, 1])
+        bx, by = np.float64(out[j, 0]), np.float64(out[j, 1])
+        cx, cy = np.float64(out[k, 0]), np.float64(out[k, 1])
         area2 = (bx - ax) * (cy - ay) - (cx - ax) * (by - ay)
-        ax, ay = ax - lift * jaw_lift[i, 0], ay - lift * jaw_lift[i, 1]
-        bx, by = bx - lift * jaw_lift[j, 0], by - lift * jaw_lift[j, 1]
-        cx, cy = cx - lift * jaw_lift[k, 0], cy - lift * jaw_lift[k, 1]
+        ax, ay = ax - lift64 * jaw_lift[i, 0], ay - lift64 * jaw_lift[i, 1]
+        bx, by = bx - lift64 * jaw_lift[j, 0], by - lift64 * jaw_lift[j, 1]
+        cx, cy = cx - lift64 * jaw_lift[k, 0], cy - lift64 * jaw_lift[k, 1]
         unlifted2 = (bx - ax) * (cy - ay) - (cx - ax) * (by - ay)
         sign = 1.0 if floor[g] >= 0 else -1.0
-        deficit = min(sign * floor[g], sign * unlifted2) - sign * area2
+        deficit = min(sign * np.float64(floor[g]), sign * unlifted2) - sign * area2
         if deficit <= 0:
             continue
         # d(twice the area)/d(rise) of each corner: the opposite edge crossed with `up`.
@@ -149,7 +152,8 @@ def _guard_lift(out, jaw_lift, lift, tri, slot, floor, vertex, up):
         for m in range(3):
             if slot[g, m] >= 0:
                 p, q = tri[g, (m + 1) % 3], tri[g, (m + 2) % 3]
-                slope += sign * ((out[q, 0] - out[p, 0]) * up[1] - (out[q, 1] - out[p, 1]) * up[0])
+                slope += sign * ((np.float64(out[q, 0]) - np.float64(out[p, 0])) * up[1]
+                                 - (np.float64(out[q, 1]) - np.float64(out[p, 1])) * up[0])
         if slope <= 1e-6:
             continue
         for m in range(3):
