@@ -987,8 +987,8 @@ def _jaw_lift(pts: np.ndarray, meas: _Measures, lips: _Lips, *, triangles: np.nd
     it, the outer border all but what the lip thins (JAW_LIFT_THIN_SHARE of the lift, at most
     JAW_LIFT_THIN of the lip's height there), the vertices between by their place; then kept from
     folding the (F, 3) `triangles` as the jaw alone opens by (V,) `jaw_dv` px down the face at jaw_open
-    1 (_lift_unfolded; a frown, sneer or press posed with a wide jaw is not checked and can still fold
-    the skin over the lip). The corners, the skin and the nose stay."""
+    1 (_lift_unfolded; with a frown or sneer posed on it the skin over the border rises where it must:
+    LiftGuard). The corners, the skin and the nose stay."""
     u, v = meas.u, meas.v
     v_out = _interp_along(u, *meas.frame.uv(pts[list(lm.LIPS_OUTER_UPPER), :2]))
     v_in = _interp_along(u, *meas.frame.uv(pts[list(lm.LIPS_INNER_UPPER), :2]))
