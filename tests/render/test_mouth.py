@@ -340,9 +340,8 @@ def test_the_resting_tongue_has_a_groove_and_a_wet_front(analysis):
     up = np.array([row(x)[22] @ luma for x in d])
     top = d[np.argmin(up)]
     assert 0.2 * mouth_w < top < 0.28 * mouth_w  # 0.25 mouth widths
-    # At 0.7 of its height (short of where it turns into the throat) still tongue, dimmer than its
-    # front and redder ((R - B) / luma up by 0.048; 0.086 at 0.9 of it before its top took the
-    # throat's warm near-black).
+    # At 0.7 of its height, where it takes about a quarter of the cavity's colour behind it
+    # (TONGUE_INTO), still tongue, dimmer than its front and redder ((R - B) / luma up by 0.048).
     front, rear = row(0.07 * mouth_w)[22], row(0.7 * top)[22]
     assert front @ luma > rear @ luma + 20 and rear @ luma > 50
     redness = lambda rgb: (rgb[0] - rgb[2]) / (rgb @ luma)  # noqa: E731
@@ -353,7 +352,7 @@ def test_a_wide_open_mouth_darkens_down_to_the_tongues_top_and_rises_softly_into
     """Down mid-mouth from the upper teeth a wide-open mouth (0.5 mouth widths, mouth 80 px) only
     darkens to its darkest point (the throat's dark over the tongue's back), then the tongue rises
     out of it softly: at most 16 levels a px over the next 0.1 mouth widths (TONGUE_INTO; lit to its
-    top edge it rose 36 levels a px, a hard drawn edge on the throat's near-black, judge35b)."""
+    top edge it would rise 36 levels a px, a hard drawn edge on the throat's near-black)."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     mouth_w, opening, step = 80.0, 40.0, 0.25
     d = np.arange(opening, 0.0, -step)  # px over the lower lip, from the upper lip down
@@ -361,6 +360,7 @@ def test_a_wide_open_mouth_darkens_down_to_the_tongues_top_and_rises_softly_into
     luma = painter._shade(opening - d, d, np.full_like(d, opening), np.full_like(d, 0.46), mouth_w,
                           photo_teeth=(none, none)) @ LUMA
     darkest = int(np.argmin(luma))
+    assert darkest > 0, luma[:5]  # darker somewhere under the teeth than at the upper lip
     teeth = int(np.argmax(luma[:darkest]))  # the upper teeth's lit edge
     assert np.diff(luma[teeth:darkest + 1]).max() <= 1e-6, np.diff(luma[teeth:darkest + 1]).max()
     into = luma[darkest:darkest + int(0.1 * mouth_w / step) + 1]
