@@ -1867,13 +1867,14 @@ TONGUE_SHEEN_LIGHT = (0.6, 0.4)
 # behind the teeth, and at 0.06 its light was spent there (a faint tip on 07 and 02).
 TONGUE_TIP_LIGHT = (0.09, 0.35, 0.1)
 TONGUE_DEEP = (0.6, 1.5)
-# Its top turns away from the opening down into the throat: it takes the cavity's colour behind it,
-# TONGUE_INTO[0] of it at its top edge, falling off by e over TONGUE_INTO[1] mouth widths down
-# from there and by its way up from its front (`back`) ** TONGUE_INTO[2], so a tongue that shows
-# little keeps its lower part lit (by mouth widths alone it went dark whole at a half-open jaw); a
-# raised tip's lit top keeps its own. Mid-mouth that is the throat's dark, so the tongue's back
-# darkens smoothly into it. Lit to its top edge it ended hard on the throat's near-black (04: 13
-# -> 24 -> 35 levels a px; judge35b's top giveaway).
+# Its top turns away from the opening down into the throat: it takes the colour of the cavity
+# behind it, TONGUE_INTO[0] of it at its top edge, falling off by e over TONGUE_INTO[1] mouth widths
+# down from there and by its way up from its front (`back`) ** TONGUE_INTO[2], so a tongue that
+# shows little keeps its lower part lit (by mouth widths alone a short tongue at a half-open jaw
+# would go dark whole); a raised tip's lit top keeps its own. Wide open that colour is the throat's
+# dark, so mid-mouth the tongue's back darkens softly into it; at a half-open jaw, where its top is
+# in shade under a lit cavity, its top comes out a few levels lighter. Lit to its top edge, the
+# tongue would end hard on the throat's near-black.
 TONGUE_INTO = (0.9, 0.1, 1.0)
 # A rounded body, not a flat band: its sides turn from the light, up to TONGUE_SIDE_SHADE darker
 # where its arch meets the floor (by the square of (across / TONGUE_ARCH_WIDTH) squared).
