@@ -462,7 +462,7 @@ class ShadeReference:
     def _tongue_surface_colour(self, d_lower: np.ndarray, front_px: np.ndarray, opening: np.ndarray,
                                across: np.ndarray, height: np.ndarray, raised: np.ndarray,
                                toward_corners: np.ndarray, u: np.ndarray, mouth_w: float, *,
-                               space: np.ndarray) -> np.ndarray:
+                               space: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(N, 3) the tongue's colour at pixels it covers (see _tongue), and (N,) how far toward its
         top it takes the cavity's colour behind it (TONGUE_INTO): `height` its top over the
         lower lip there (px), `raised` how far its tip is raised there (0..1), `space` the gap
