@@ -418,12 +418,8 @@ class ShadeReference:
         # down to the floor TONGUE_ARCH_WIDTH of the way out, a mound with the dark floor of the
         # mouth either side of it. Its height is the share of the gap at the opening's peak
         # (this pixel's gap plus the opening `lost` here), less the lower lip's rise toward the
-        # corners (about TONGUE_ARCH_DROP of the opening lost). Measured from the lower lip alone
-        # its top ran parallel to the lip (a flat floor); as a low dome to 0.9 of the way out it
-        # closed a dark box; from this pixel's gap, with 0.9 of the opening lost taken off, and
-        # as x (3 - x) / 2 of the parabola (flat over the top, steep at the ends), it came down
-        # the opening's straight lens tail in straight flanks (a tent on 13, a trapezoid on 12).
-        # (A square root stood it up at the sides like a wall.)
+        # corners (about TONGUE_ARCH_DROP of the opening lost), so it neither runs parallel to the
+        # lip nor comes down the opening's lens tail in straight flanks.
         lost = (1.0 - share) / (1.0 - TONGUE_SHARE_WIDE) * np.maximum(peak_opening - opening, 0.0)
         # Highest at `centre`, each side's parabola meeting the floor TONGUE_ARCH_WIDTH of its own way out.
         top = np.float32(2.0 * centre - 1.0)
