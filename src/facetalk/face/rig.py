@@ -152,12 +152,11 @@ CHEEKS = (205, 425)  # MediaPipe points mid-cheek (subject's right, left): where
 
 # Share of the jaw's drop the mouth corners follow.
 JAW_CORNER_SHARE = 0.45
-# The opening's inner corners (the commissures) come in along the face this many mouth widths at
-# jaw_open 1, taken as the upper lip's lift is (FaceRig.jaw_lift, jaw_lift_share: 0.013 of it on
-# /o/, none on speech's small openings), the lips rolling round them as they part wide: held in
-# place, the first upper and lower inner-lip segments met there at 117-139 deg on the widest vowel,
-# a knife point at 2x (judge35b; 144-162 deg now). render.mouth.MouthPainter._widened adds this
-# back, so the lips do not read as rounded (/o/ /u/) for it.
+# The opening's inner corners (the commissures) come in along the face this many mouth widths each
+# at jaw_open 1, posed as the upper lip's lift is (FaceRig.jaw_lift, jaw_lift_share: none on
+# speech's small openings, 0.013 of it on /o/): the lips roll round the corners as they part wide,
+# so the first upper and lower inner-lip segments meet at a blunt angle, not a knife point.
+# render.mouth.MouthPainter._widened adds this back, so the lips are not read as rounded (/o/ /u/).
 JAW_CORNER_IN = 0.04
 # Rounded lips (lip_spread = -1, _rounding): the corners come in this many mouth widths more than
 # the spread's own, the lower lip parts from the upper up to this far between the middle and the
@@ -703,9 +702,9 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
     # On a smiling photo the frown that undoes its smile takes the smile's squint with it: the
     # lower lids come down by the share a smile raised them (the eye_squint shape, reversed).
     negative[k["smile"]] -= SQUINT_UNDONE * photo_smile * (SMILE_SQUINT / EYE_SQUINT) * basis[k["eye_squint"]]
-    return _Basis(positive=basis, negative=negative, jaw_lift=_jaw_lift(
-        pts, meas, lips, triangles=np.array(topo.triangles), jaw_dv=basis[k["jaw_open"], :, :2] @ meas.frame.ey)
-        + _corners_in(pts, meas))
+    jaw_dv = basis[k["jaw_open"], :, :2] @ meas.frame.ey
+    lifted = _jaw_lift(pts, meas, lips, triangles=np.array(topo.triangles), jaw_dv=jaw_dv)
+    return _Basis(positive=basis, negative=negative, jaw_lift=lifted + _corners_in(pts, meas))
 
 
 def _corners_in(pts: np.ndarray, meas: _Measures) -> np.ndarray:

@@ -335,9 +335,8 @@ class MouthPainter:
         self._open_softness = self._softness * (1.0 + OPEN_SOFTEN * max(self._strands, self._held))
         # Facing inner-lip pairs from corner to corner (the corners themselves are shared).
         self._seam_pairs = np.array(list(zip(lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER)), np.int32)
-        self._seam_rest_gap = np.linalg.norm(rest[self._seam_pairs[:, 1]] - rest[self._seam_pairs[:, 0]], axis=1)
-        self._seam_rest_apart = (rest[self._seam_pairs[:, 1]] - rest[self._seam_pairs[:, 0]]).astype(np.float64) \
-            @ self._down
+        seam = rest[self._seam_pairs[:, 1]] - rest[self._seam_pairs[:, 0]]
+        self._seam_rest_gap, self._seam_rest_apart = np.linalg.norm(seam, axis=1), seam.astype(np.float64) @ self._down
         self._noise = luminance_grain(image, grain, box=pixel_box(rest[list(lm.FACE_OVAL)], pad=0, shape=image.shape[:2]))
         self._rims = self._measure_rims()
         # (h, w, 6) float32: _Rims.delta's two lips side by side, read in one pass (_rim_delta)
@@ -1044,7 +1043,7 @@ class MouthPainter:
         # plain floats: numpy's clip on one number cost ~5-9 us, and this runs ~6 times a frame
         return min(max((1.0 - widened) / ROUND_NARROWER, 0.0), 1.0) * self._round_free
 
-    def _widened(self, verts: np.ndarray, lip_on_skull_xy: np.ndarray | None, *, jaw_lift: float = 0.0) -> float:
+    def _widened(self, verts: np.ndarray, lip_on_skull_xy: np.ndarray | None, *, jaw_lift: float) -> float:
         """The inner lips' width (corner to corner) in the (V, 3) posed `verts` over where the head's
         pose alone carries them (`lip_on_skull_xy`, paint's; None: their rest places): > 1 spread
         (/i/, a smile), < 1 rounded (/o/ /u/), whichever way the head is turned. What the rig's
