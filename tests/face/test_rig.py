@@ -1032,3 +1032,42 @@ def test_a_wide_jaw_blunts_the_openings_inner_corners(name):
     assert abs(drawn_in - 2.0 * JAW_CORNER_IN * rig.mouth_width_px) < 0.1 * drawn_in
     o = MotionFrame(t_s=0, jaw_open=0.38, lip_spread=-0.75)
     assert abs(inner_w(rig, o) / inner_w(held, o) - 1.0) < 0.005
+
+
+@pytest.mark.parametrize("name", ["toothy_smile", "bearded_old_photo", "painting", "fez_engraving"])
+def test_the_corners_draw_in_folds_no_triangle_at_them(name):
+    """The inner corners' draw-in (JAW_CORNER_IN) posed with jaw_sideways or lip_spread on a wide jaw,
+    where the opening is narrow at a corner, turned the corner's triangles over (toothy_smile's cavity
+    triangle 415-308-324 at jaw 1 with the jaw sideways): each triangle at an inner corner keeps a
+    quarter (JAW_LIFT_KEEP) of its area with the draw-in left out, signed as that is, over jaw 0.3-1 x
+    lip_spread -1, 0, 1 x jaw_sideways -1, 0, 1."""
+    import dataclasses
+    from pathlib import Path
+
+    from facetalk.face.rig import JAW_LIFT_KEEP
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    data = Path(__file__).resolve().parent / "data" / f"{name}_landmarks.npz"
+    rig = build_rig(np.load(data)["landmarks_px"])
+    corners = [lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]]
+    jaw_lift = rig.jaw_lift.copy()
+    jaw_lift[corners] = 0.0
+    held = dataclasses.replace(rig, jaw_lift=jaw_lift)
+    tri = np.asarray(rig.triangles)
+    tri = tri[np.isin(tri, corners).any(axis=1)]
+
+    def area2(r, frame) -> np.ndarray:
+        xy = posed_vertices(r, frame)[:, :2].astype(np.float64)
+        a, b, c = xy[tri[:, 0]], xy[tri[:, 1]], xy[tri[:, 2]]
+        return (b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (c[:, 0] - a[:, 0]) * (b[:, 1] - a[:, 1])
+
+    for jaw in np.linspace(0.3, 1.0, 8):
+        for spread in (-1.0, 0.0, 1.0):
+            for sideways in (-1.0, 0.0, 1.0):
+                frame = MotionFrame(t_s=0, jaw_open=float(jaw), lip_spread=spread, jaw_sideways=sideways)
+                without, posed = area2(held, frame), area2(rig, frame)
+                sign = np.where(without >= 0, 1.0, -1.0)
+                short = JAW_LIFT_KEEP * sign * without - sign * posed  # > 0: kept less than a quarter
+                assert short.max() < 0.01 * np.abs(without).max() + 0.02, \
+                    (jaw, spread, sideways, tri[np.argmax(short)], without[np.argmax(short)], posed[np.argmax(short)])

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from facetalk.face import landmarks as lm
 from facetalk.face.rig import jaw_lift_share
 from facetalk.motion.frame import MotionFrame
 from facetalk.render.raster import RasterMesh, WarpBuffers, WarpSource
@@ -77,7 +78,7 @@ def _posed_reference(rig, frame):
 def _guarded_reference(rig, verts, lift):
     """(V, 3) `verts` (posed through the jaw's lift by `lift`) with the skin over the lifted border risen
     as the rig's LiftGuard says, in numpy float64 (its docstrings' arithmetic, in _guard_lift's order),
-    added back in `verts`' dtype."""
+    added back in `verts`' dtype, then the inner corners' draw-in held back (_held_corners_reference)."""
     guard = rig.lift_guard
     xy = verts[:, :2].astype(np.float64)
     unlifted = xy - np.float64(lift) * rig.jaw_lift[:, :2].astype(np.float64)
@@ -100,6 +101,30 @@ def _guarded_reference(rig, verts, lift):
         np.maximum.at(rise, guard.slot[risers, m], asks[risers])
     out = verts.copy()
     out[guard.vertex, :2] += (rise[:, None] * up).astype(verts.dtype)
+    return _held_corners_reference(rig, out, lift)
+
+
+def _held_corners_reference(rig, verts, lift):
+    """(V, 3) `verts` with each inner corner's draw-in (its jaw_lift row, by `lift`) held back as far as
+    LiftGuard.corner_tri's triangles at it need to keep JAW_LIFT_KEEP of twice their area without it,
+    signed as that is (the renderer's _hold_corners' docstring, in numpy float64, its order)."""
+    from facetalk.face.rig import JAW_LIFT_KEEP
+
+    out = verts.copy()
+    tri = rig.lift_guard.corner_tri
+    for c in dict.fromkeys(tri[:, 0].tolist()):
+        d = np.float64(lift) * rig.jaw_lift[c, :2].astype(np.float64)
+        at = tri[tri[:, 0] == c]
+        p = out[:, :2].astype(np.float64)
+        a, b = p[at[:, 1]] - p[c], p[at[:, 2]] - p[c]
+        area2 = a[:, 0] * b[:, 1] - b[:, 0] * a[:, 1]
+        held2 = (a[:, 0] + d[0]) * (b[:, 1] + d[1]) - (b[:, 0] + d[0]) * (a[:, 1] + d[1])
+        sign = np.where(held2 >= 0, 1.0, -1.0)
+        lost = sign * (held2 - area2)
+        short = (sign * area2 < JAW_LIFT_KEEP * sign * held2) & (lost > 0)
+        keep = min([1.0] + list((1.0 - JAW_LIFT_KEEP) * sign[short] * held2[short] / lost[short]))
+        if keep < 1.0:
+            out[c, :2] -= ((1.0 - keep) * d).astype(np.float32)
     return out
 
 
@@ -366,7 +391,7 @@ def test_the_warp_and_the_reset_go_over_the_drawn_columns_only_and_the_frames_st
 
 def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
     """Without a press, _pose is each coefficient's product added in turn, the upper lip's jaw lift
-    (and the skin over it risen where it must), and then each vertex's
+    (and the skin over it risen, the inner corners' draw-in held back, where they must), and then each vertex's
     rotation about the pivot, weighed, in float32 and in that order: numpy's separate multiplies
     and adds give the same bits (the flat, vectorized loops changed no rounding)."""
     from facetalk.render.renderer import _head_transform
@@ -378,7 +403,10 @@ def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
     # A sneer on a wide jaw: the skin over the lifted border rises (checked below).
     frames.append(MotionFrame(t_s=0.0, jaw_open=1.0, nose_sneer=0.5, upper_lip_raise=0.5, smile=-0.15, yaw_deg=0.3,
                               pitch_deg=-0.2, roll_deg=0.4, tx=0.01, ty=-0.01))
-    risen = 0
+    # The jaw sideways on a wide jaw: an inner corner's draw-in is held back (checked below).
+    frames.append(MotionFrame(t_s=0.0, jaw_open=1.0, jaw_sideways=1.0, lip_spread=-1.0, yaw_deg=0.2))
+    corners = [lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]]
+    risen = held = 0
     for frame in frames:
         frame = frame.with_(yaw_deg=20 * frame.yaw_deg, pitch_deg=20 * frame.pitch_deg, roll_deg=20 * frame.roll_deg,
                             tx=0.05 * frame.tx, ty=0.05 * frame.ty)
@@ -392,6 +420,7 @@ def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
             out += lift * rig.jaw_lift
             guarded = _guarded_reference(rig, out, lift)  # the skin over the border risen where it must
             risen += int(not np.array_equal(guarded, out))
+            held += int(not np.array_equal(guarded[corners], out[corners]))  # the guard's rise spares them
             out = guarded
         rot, shift = _head_transform(rig, frame, np.float32)
         x = out - rig.pivot_xyz
@@ -400,7 +429,7 @@ def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
         for j in range(3):
             out[:, j] += rig.head_weight * (moved[j] - out[:, j])
         assert np.array_equal(posed_vertices(rig, frame).view(np.uint32), out.view(np.uint32))
-    assert risen >= 1
+    assert risen >= 1 and held >= 1
 
 
 def test_the_open_eyed_twin_reposes_only_the_lids_and_is_the_whole_pose_to_the_bit(analysis):

@@ -284,6 +284,10 @@ class LiftGuard:
         as much as it has posed with the lift left out where that is less.
     vertex: (S,) int32 the skin vertices that may rise.
     up: (2,) float32 the face's up in the image (unit), the way they rise (as the lift does).
+    corner_tri: (C, 3) int32 the triangles at the opening's two inner corners, the corner first: the
+        corner's draw-in (JAW_CORNER_IN, its jaw_lift row) is held back per frame as far as one of them
+        needs to keep JAW_LIFT_KEEP of its area without it, which a jaw_sideways or lip_spread posed
+        with a wide jaw (the opening narrow at a corner) would otherwise turn over.
     """
 
     triangles: np.ndarray
@@ -291,6 +295,7 @@ class LiftGuard:
     floor: np.ndarray
     vertex: np.ndarray
     up: np.ndarray
+    corner_tri: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -1022,7 +1027,17 @@ def _lift_guard(meas: _Measures, lips: _Lips, *, triangles: np.ndarray, jaw_lift
     area2 = (b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (c[:, 0] - a[:, 0]) * (b[:, 1] - a[:, 1])
     up = meas.frame.to_image(np.zeros(1), -np.ones(1))[0]
     return LiftGuard(triangles=tri.astype(np.int32), slot=slot, floor=(JAW_LIFT_KEEP * area2).astype(np.float32),
-                     vertex=vertex, up=up.astype(np.float32))
+                     vertex=vertex, up=up.astype(np.float32), corner_tri=_corner_triangles(triangles))
+
+
+def _corner_triangles(triangles: np.ndarray) -> np.ndarray:
+    """(C, 3) int32 the (F, 3) `triangles` at the opening's two inner corners, each turned so its corner
+    comes first (the winding kept)."""
+    out = []
+    for corner in (lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]):
+        for t in triangles[np.any(triangles == corner, axis=1)]:
+            out.append(np.roll(t, -int(np.nonzero(t == corner)[0][0])))
+    return np.array(out, np.int32).reshape(-1, 3)
 
 
 def _lift_unfolded(lift_px: np.ndarray, *, meas: _Measures, triangles: np.ndarray, jaw_dv: np.ndarray,

@@ -18,7 +18,7 @@ from numba import njit
 from facetalk.face.analysis import FaceAnalysis
 from facetalk.face.landmarks import FACE_OVAL, LIPS_INNER_UPPER
 from facetalk.face.glasses import Glasses
-from facetalk.face.rig import MATERIAL_CAVITY, FaceRig, jaw_lift_share
+from facetalk.face.rig import JAW_LIFT_KEEP, MATERIAL_CAVITY, FaceRig, jaw_lift_share
 from facetalk.motion.frame import MotionFrame
 from facetalk.params import EXPRESSION_NAMES
 from facetalk.render.camera import Camera
@@ -61,7 +61,7 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
     guard = rig.lift_guard
     _pose(rig.rest_xyz, rig.expression_basis, rig.expression_basis_negative, coeffs, rig.jaw_lift,
           np.float32(jaw_lift_share(frame.jaw_open)), guard.triangles, guard.slot, guard.floor, guard.vertex,
-          guard.up, rig.press_vertex,
+          guard.up, guard.corner_tri, rig.press_vertex,
           rig.press_upper, rig.press_lower, rig.press_weight, np.float32(frame.lip_press),
           np.float32(labiodental * LABIODENTAL_GAP * rig.mouth_width_px), rig.head_weight, rot, rig.pivot_xyz,
           shift, out)
@@ -73,11 +73,12 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
 # vertices a blink or a gaze moves).
 @njit(cache=True, nogil=True)
 def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, guard_tri, guard_slot, guard_floor, guard_vertex,
-          guard_up, press_vertex, press_upper, press_lower, press_weight, press, teeth_px, head_weight, rot, pivot,
-          shift, out):
+          guard_up, corner_tri, press_vertex, press_upper, press_lower, press_weight, press, teeth_px, head_weight,
+          rot, pivot, shift, out):
     """posed_vertices' arithmetic into `out` (V, 3) float32: the expression (coefficients (K,),
     bases (K, V, 3)), the upper lip's (V, 3) `jaw_lift` by `lift` (jaw_lift_share) with the skin over
-    it risen where it must (_guard_lift, the rig's LiftGuard as `guard_*`), the lip press
+    it risen where it must (_guard_lift, the rig's LiftGuard as `guard_*`) and the inner corners' draw-in
+    held back where it must (_hold_corners, LiftGuard.corner_tri as `corner_tri`), the lip press
     (closing each pair's gap up to `teeth_px` short of shut), then the head pose (rotation `rot`
     about `pivot`, then `shift`) by each vertex's weight."""
     out[:] = rest
@@ -99,6 +100,7 @@ def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, guard_tri, guard_
             u = np.uintp(i)
             flat[u] += lift * flat_lift[u]
         _guard_lift(out, jaw_lift, lift, guard_tri, guard_slot, guard_floor, guard_vertex, guard_up)
+        _hold_corners(out, jaw_lift, lift, corner_tri)
     if press != 0:
         n = press_vertex.shape[0]
         gaps = np.empty((n, 3), np.float32)
@@ -162,6 +164,33 @@ def _guard_lift(out, jaw_lift, lift, tri, slot, floor, vertex, up):
     for s in range(vertex.shape[0]):
         out[vertex[s], 0] += np.float32(rise[s] * up[0])
         out[vertex[s], 1] += np.float32(rise[s] * up[1])
+
+
+@njit(cache=True, nogil=True)
+def _hold_corners(out, jaw_lift, lift, tri):
+    """Moves each inner corner in `out` (V, 3) back along its (V, 3) `jaw_lift` row (the draw-in, by
+    `lift`) just so far that each triangle of (C, 3) `tri` at it (the corner first) keeps JAW_LIFT_KEEP
+    of twice its area with the draw-in left out, signed as that is: the corner alone moves, so twice
+    the area is linear in the share of the draw-in it keeps. No frame without a deficit changes."""
+    g = 0
+    while g < tri.shape[0]:
+        c = tri[g, 0]
+        keep = 1.0
+        dx, dy = np.float64(lift) * jaw_lift[c, 0], np.float64(lift) * jaw_lift[c, 1]
+        while g < tri.shape[0] and tri[g, 0] == c:  # the corner's triangles, in one run
+            cx, cy = np.float64(out[c, 0]), np.float64(out[c, 1])
+            ax, ay = np.float64(out[tri[g, 1], 0]) - cx, np.float64(out[tri[g, 1], 1]) - cy
+            bx, by = np.float64(out[tri[g, 2], 0]) - cx, np.float64(out[tri[g, 2], 1]) - cy
+            area2 = ax * by - bx * ay
+            held2 = (ax + dx) * (by + dy) - (bx + dx) * (ay + dy)
+            sign = 1.0 if held2 >= 0 else -1.0
+            lost = sign * (held2 - area2)
+            if sign * area2 < JAW_LIFT_KEEP * sign * held2 and lost > 0:
+                keep = min(keep, (1.0 - JAW_LIFT_KEEP) * sign * held2 / lost)
+            g += 1
+        if keep < 1.0:
+            out[c, 0] -= np.float32((1.0 - keep) * dx)
+            out[c, 1] -= np.float32((1.0 - keep) * dy)
 
 
 @njit(cache=True, nogil=True)
