@@ -391,7 +391,7 @@ def test_the_warp_and_the_reset_go_over_the_drawn_columns_only_and_the_frames_st
 
 def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
     """Without a press, _pose is each coefficient's product added in turn, the upper lip's jaw lift
-    (and the skin over it risen, the inner corners' draw-in held back, where they must), and then each vertex's
+    (and the skin over it risen, the inner corners' draw-in held back, where they must), then each vertex's
     rotation about the pivot, weighed, in float32 and in that order: numpy's separate multiplies
     and adds give the same bits (the flat, vectorized loops changed no rounding)."""
     from facetalk.render.renderer import _head_transform

@@ -336,7 +336,7 @@ class MouthPainter:
         # Facing inner-lip pairs from corner to corner (the corners themselves are shared).
         self._seam_pairs = np.array(list(zip(lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER)), np.int32)
         seam = rest[self._seam_pairs[:, 1]] - rest[self._seam_pairs[:, 0]]
-        self._seam_rest_gap, self._seam_rest_apart = np.linalg.norm(seam, axis=1), seam.astype(np.float64) @ self._down
+        self._seam_rest_gap, self._seam_rest_apart = np.linalg.norm(seam, axis=1), seam @ self._down64  # float64
         self._noise = luminance_grain(image, grain, box=pixel_box(rest[list(lm.FACE_OVAL)], pad=0, shape=image.shape[:2]))
         self._rims = self._measure_rims()
         # (h, w, 6) float32: _Rims.delta's two lips side by side, read in one pass (_rim_delta)
