@@ -3739,16 +3739,21 @@ def test_the_gum_margin_scallops_between_the_crowns_a_photo_shows(analysis, monk
     assert not painter._crown_scallop(0.0)[0].any()
 
 
-def test_too_few_crowns_found_take_an_archs_gaps_and_a_shaded_crown_is_not_mirrored(analysis, monkeypatch):
+def test_too_few_crowns_found_keep_those_found_and_an_arch_divides_the_wide_spans(analysis, monkeypatch):
     """_Gum from a photo's row under the lip: gaps every 0.1 of the mouth (crowns one central
-    incisor's share wide) keep their scallop; a row with no gap found (blurred) or too few (crowns
-    wider than GUM_CROWN_MAX_MW: 13's and 11's rows, which came out tall streaky crowns under a level
-    margin) takes an arch's gaps (_arch_gaps): at the synthetic row's tooth edges, central incisors
-    widest, each moved to a dip the photo shows near it, and a scallop GUM_ARCH_GENTLE as deep;
-    crowns at u 0.7-0.8 at half the row's luma (a back tooth in shade) are not lit, the rest are."""
+    incisor's share wide) keep their scallop. Where the gaps found leave a crown wider than
+    GUM_CROWN_MAX_MW (13's and 11's blurred rows) or none are found, the found ones are kept and
+    each wider span is divided as an arch divides it (_arch_gaps), a scallop GUM_ARCH_GENTLE as
+    deep: with no gap found, the arch's own edges out from the middle (central incisors
+    GUM_ARCH_CENTRAL_MW of the mouth), none closer than GUM_GAP_MW of the mouth; gaps found 0.08
+    apart right of the midline and one 0.25 left of it all kept, nothing added between them, the
+    span left of the midline divided into crowns no wider than GUM_CROWN_MAX_MW; one dip 11 samples off the middle: the midline there
+    and the central incisors' outer edges shifted with it. Crowns at u 0.7-0.8 at half the row's
+    luma (a back tooth in shade) are not lit, the rest are."""
     n = mouth_module.GUM_TABLE_N
     uu = np.linspace(0.0, 1.0, n)
-    edges = mouth_module._tooth_edges(mouth_module.UPPER_TOOTH_WIDTHS, mouth_module.TEETH_PER_SIDE)
+    arch = np.cumsum(mouth_module.UPPER_TOOTH_WIDTHS) * mouth_module.GUM_ARCH_CENTRAL_MW * (n - 1)
+    middle = 0.5 * (n - 1)
 
     def gum(gaps, dark=None):
         painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
@@ -3762,31 +3767,49 @@ def test_too_few_crowns_found_take_an_archs_gaps_and_a_shaded_crown_is_not_mirro
                             lambda image, points: np.repeat(luma[:, None], 3, axis=1) / float(np.sum(LUMA)))
         return painter._gum, painter._rest_mouth_w
 
-    def has(scallop, wanted):  # a gum point (the margin's peak; at a gap, or 1 sample into the wider crown) at each
-        peaks = np.flatnonzero((scallop[1:-1] >= scallop[:-2]) & (scallop[1:-1] > scallop[2:])) + 1
-        return len(peaks) > 0 and all(np.abs(peaks - w).min() <= 1 for w in wanted)
+    def peaks(scallop):  # the gum points: at a gap, or 1 sample into the wider crown
+        return np.flatnonzero((scallop[1:-1] >= scallop[:-2]) & (scallop[1:-1] > scallop[2:])) + 1
+
+    def has(scallop, wanted):
+        return all(np.abs(peaks(scallop) - w).min() <= 1 for w in wanted)
 
     even, _ = gum((0.3, 0.4, 0.5, 0.6, 0.7))
     assert even.scallop.max() > 0.0 and has(even.scallop, np.array([0.4, 0.5, 0.6]) * (n - 1))
     assert (even.lit[(uu > 0.25) & (uu < 0.75)] == 1.0).all()
     flat, mouth_w = gum(())  # no gap found at all: the arch's own edges
-    arch = 0.5 * (n - 1) * edges[(edges > 0.0) & (edges < 0.9)]
-    expected = np.round(np.concatenate([0.5 * (n - 1) - arch, [0.5 * (n - 1)], 0.5 * (n - 1) + arch]))
-    assert has(flat.scallop, expected), expected
-    central = 0.5 * (n - 1) + 0.5 * arch[0]  # mid central incisor: crown; its sides: gum points
-    assert flat.scallop[int(central)] < 0.02 * flat.widest_px
-    assert np.isclose(flat.scallop[int(expected[len(arch)])], mouth_module.GUM_ARCH_GENTLE * edges[1] / 2 * mouth_w,
-                      rtol=0.05)  # the midline: a central incisor's width, gently
-    assert flat.widest_px <= mouth_module.GUM_ARCH_GENTLE * edges[1] / 2 * mouth_w * 1.05
-    near = 0.5 + 0.47 * edges[1]  # two dips, one crown 0.29 of the mouth wide: too few; the arch's central
-    sparse, _ = gum((1.0 - near, near))  # incisors' edges move to them, the rest stay
-    moved = [(1.0 - near) * (n - 1), near * (n - 1)]
-    inner = np.isin(expected, np.round(0.5 * (n - 1) + np.array([-1.0, 1.0]) * arch[0]))
-    assert has(sparse.scallop, moved) and not has(sparse.scallop, expected[inner])
-    assert has(sparse.scallop, expected[~inner])
+    assert has(flat.scallop, np.round(middle + np.array([-1.0, 1.0])[:, None] * np.r_[0.0, arch[:3]]).ravel())
+    assert np.isclose(flat.scallop[int(middle)], mouth_module.GUM_ARCH_GENTLE * mouth_module.GUM_ARCH_CENTRAL_MW
+                      * mouth_w, rtol=0.05)  # the midline: a central incisor's width, gently
+    assert np.diff(peaks(flat.scallop)).min() >= mouth_module.GUM_GAP_MW * (n - 1) - 2  # no sliver crowns
+    found = (0.25, 0.5, 0.58, 0.66, 0.74)
+    kept, _ = gum(found)
+    inside = peaks(kept.scallop)[(peaks(kept.scallop) > 0.25 * (n - 1) + 1) & (peaks(kept.scallop) < middle - 1)]
+    assert has(kept.scallop, np.array(found) * (n - 1)), (peaks(kept.scallop), np.array(found) * (n - 1))
+    assert len(inside) and np.diff(np.r_[0.25 * (n - 1), inside, middle]).max() <= mouth_module.GUM_CROWN_MAX_MW * (n - 1)
+    right = peaks(kept.scallop)[(peaks(kept.scallop) > middle) & (peaks(kept.scallop) < 0.74 * (n - 1) + 2)]
+    assert all(np.abs(np.array(found) * (n - 1) - p).min() <= 1 for p in right), right  # nothing added there
+    off = 11.0 / (n - 1)
+    shifted, _ = gum((0.5 + off,))
+    assert has(shifted.scallop, np.round(middle + 11.0 + np.array([-arch[0], 0.0, arch[0]])))
     shaded, _ = gum((0.3, 0.4, 0.5, 0.6, 0.7), dark=(0.7, 0.85))
     assert not shaded.lit[(uu > 0.75) & (uu < 0.8)].any()  # its lightest within GUM_GAP_MW
     assert (shaded.lit[(uu > 0.25) & (uu < 0.65)] == 1.0).all()
+
+
+def test_an_archs_edge_moves_to_a_dip_near_it_only_where_the_crowns_keep_their_widths():
+    """_arch_snap moves each of an arch's nominal inner edges (table indices 100, 200, 300 between
+    crowns 100 wide) to the row's darkest place within GUM_ARCH_SNAP of the narrower crown beside
+    it where that is a dip: a dip 28 samples past the first takes it; a dip 28 short of the next,
+    which would leave the crown between them 44 wide (under GUM_ARCH_FIT[0] of its 100), does not;
+    a row sloping down through the third's window (its darkest at the window's end: the slope, no
+    dip) leaves that edge where it was."""
+    nominal = np.array([0.0, 100.0, 200.0, 300.0, 400.0])
+    row = np.ones(401)
+    for at in (128, 172):
+        row[at - 2:at + 3] = 0.5 + 0.1 * np.abs(np.arange(-2, 3))
+    row[250:351] = np.linspace(1.0, 0.6, 101)
+    snapped = mouth_module._arch_snap(nominal, row, 1.0 - row, dip=0.1)
+    assert snapped == [128, 200, 300], snapped
 
 
 def test_over_a_shaded_crowns_neck_the_photos_row_gives_way_to_the_dark_mouth(analysis):

@@ -172,7 +172,8 @@ HAIR_SHADE = 0.6
 class _Gum:
     """A toothy photo's gum under its upper lip (MouthPainter._gum): `crown_top_px` rest px under
     the lip of the seam its crowns' necks are mirrored over (GUM_CROWN_RUN of the run), the (GUM_TABLE_N,) float64 rest px
-    `scallop` of its crowns along the mouth (_crown_scallop) and its largest, `widest_px`, the
+    `scallop` of its crowns along the mouth (_crown_scallop; where _arch_gaps divides the row,
+    GUM_ARCH_GENTLE times each crown's width at its gaps) and its largest, `widest_px`, the
     gum's (3,) float64 `rgb` and, in the lifted lip's shade, `shade_rgb`, and the (GUM_TABLE_N,)
     float64 0..1 `lit`: how far the crown is mirrored up (_lit_crowns)."""
     crown_top_px: float
@@ -942,21 +943,21 @@ class MouthPainter:
         median run), where its crowns stand along the mouth (_crown_scallop), and the gum's colour:
         the lip's, GUM_SHADE of the way to its shadow (_lip_shadow_rgb), and that shadow under the
         lip. Where fewer than two gaps are found or they make a crown wider than GUM_CROWN_MAX_MW of
-        the mouth (too few found: 13's and 11's rows), an arch's gaps (_arch_gaps) and a scallop
-        GUM_ARCH_GENTLE as deep."""
+        the mouth (too few found: 13's and 11's rows), the found ones kept and each wider span divided
+        as an arch divides it (_arch_gaps), and a scallop GUM_ARCH_GENTLE as deep."""
         upper = list(lm.LIPS_INNER_UPPER)
         mid = upper[len(upper) // 2 - 2:len(upper) // 2 + 3]
         top = GUM_CROWN_RUN * float(np.median(self._own_upper[mid]))
         gum = self._lip_rgb + GUM_SHADE * (self._lip_shadow_rgb - self._lip_rgb)
-        scallop, luma, light = self._crown_scallop(top)
+        scallop, luma, light, found = self._crown_scallop(top)
         if not scallop.any() or scallop.max() > GUM_CROWN_MAX_MW * self._rest_mouth_w:
-            gaps = _arch_gaps(luma, light, dip=GUM_GAP_DIP * float(self.teeth_rgb @ LUMA))
+            gaps = _arch_gaps(found, luma, light, dip=GUM_GAP_DIP * float(self.teeth_rgb @ LUMA))
             scallop = GUM_ARCH_GENTLE * _scallop_of(gaps, mouth_w=self._rest_mouth_w)
             scallop.flags.writeable = False
         return _Gum(crown_top_px=top, scallop=scallop, widest_px=float(scallop.max()), rgb=gum.astype(np.float64),
                     shade_rgb=np.asarray(self._lip_shadow_rgb, np.float64), lit=_lit_crowns(light))
 
-    def _crown_scallop(self, top: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _crown_scallop(self, top: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """((GUM_TABLE_N,) float64 rest px at evenly spaced u 0..1 along the mouth: how far each
         place is from the middle of one of the photo's upper crowns, as the crown's width times
         1 - sin^GUM_ARCH of its way from one gap beside it to the other (0 mid-crown, the crown's
@@ -968,7 +969,7 @@ class MouthPainter:
         crowns and a saw-tooth margin); beyond the outermost, crowns as wide as the nearest; at a
         gap, the narrower crown's width (_scallop_of); with fewer than two gaps, 0 (a level margin);
         (GUM_TABLE_N,) float64 that row's luma and its lightest within GUM_GAP_MW of the mouth, for
-        _arch_gaps and _lit_crowns)."""
+        _arch_gaps and _lit_crowns, and (k,) int64 the gaps' table indices, for _arch_gaps)."""
         uu = np.linspace(0.0, 1.0, GUM_TABLE_N)
         lip_xy = self._anchor_xy[self._lip_ids].astype(np.float64)
         run = np.interp(uu, self._lip_u, self._own_upper[self._lip_ids])
@@ -985,7 +986,7 @@ class MouthPainter:
             gaps = _apart(gaps, depth=(light - luma)[gaps], spacing=GUM_GAP_APART * float(np.median(np.diff(gaps))))
         scallop = _scallop_of(gaps, mouth_w=self._rest_mouth_w)
         scallop.flags.writeable = False
-        return scallop, luma, light
+        return scallop, luma, light, gaps
 
     def _gum_offsets(self, own: np.ndarray, offset: np.ndarray, weight: np.ndarray, *, down_upper: np.ndarray,
                      raised: np.ndarray, run: np.ndarray, u: np.ndarray, mouth_w: float,
@@ -2354,19 +2355,21 @@ GUM_GAP_MW = 0.04
 GUM_GAP_DIP = 0.04
 GUM_GAP_APART = 0.6
 GUM_NECK = 0.3
-# Gaps found that make a crown wider than GUM_CROWN_MAX_MW of the mouth (1.6 central incisors'
-# share, ~0.083: EDGE_TABLE_N's) are too few to trust (13's grey-shaded row: three tombstone crowns
-# in a wide pink field; with a level margin and the crowns stretched up to it instead, streaky
-# rows); there the gaps are an arch's (_arch_gaps: the synthetic row's tooth widths, each moved to a
-# dip the photo shows within GUM_ARCH_SNAP of its crown's width, the row smoothed over
-# GUM_ARCH_SMOOTH of the mouth) and the scallop GUM_ARCH_GENTLE as deep, so crowns GUM_NECK of the
-# raise taller than photographed, as on every photo, stand under a gently scalloped gum. Where the photo's crown, its lightest
-# within GUM_GAP_MW of the mouth, is under GUM_LIT of the middle half's median (a back tooth in
-# shade; a smooth step GUM_LIT_SOFT either side), nothing is mirrored up and the row gives way to the
-# dark mouth over its neck (01's and the bundled photo's right end showed a brown crown or column).
-GUM_CROWN_MAX_MW = 0.133
+# The arch's central incisor is GUM_ARCH_CENTRAL_MW of the mouth (the gap finder's centrals on 12,
+# 03, 01 and the bundled photo measure 0.096-0.117). Gaps found that leave a crown wider than
+# GUM_CROWN_MAX_MW (1.2 such centrals) are too few to trust (13's and 11's blurred rows): the found
+# ones are kept and each span wider than that is divided as an arch divides it (_arch_gaps), each
+# new edge moved to a dip the photo shows within GUM_ARCH_SNAP of the narrower crown beside it (the
+# row smoothed over GUM_ARCH_SMOOTH of the mouth) where that leaves both crowns within GUM_ARCH_FIT
+# of their nominal widths; the scallop there is GUM_ARCH_GENTLE as deep. Where the photo's crown,
+# its lightest within GUM_GAP_MW of the mouth, is under GUM_LIT of the middle half's median (a back
+# tooth in shade; a smooth step GUM_LIT_SOFT either side), nothing is mirrored up and the row gives
+# way to the dark mouth over its neck (a brown crown or column there reads as a decayed tooth).
+GUM_ARCH_CENTRAL_MW = 0.111
+GUM_CROWN_MAX_MW = 1.2 * GUM_ARCH_CENTRAL_MW
 GUM_ARCH_GENTLE = 0.5
 GUM_ARCH_SNAP = 0.3
+GUM_ARCH_FIT = (0.6, 1.4)
 GUM_ARCH_SMOOTH = 0.006
 GUM_LIT = 0.7
 GUM_LIT_SOFT = 0.1
@@ -2716,31 +2719,85 @@ def _scallop_of(gaps: np.ndarray, *, mouth_w: float) -> np.ndarray:
     return scallop
 
 
-def _arch_gaps(luma: np.ndarray, light: np.ndarray, *, dip: float) -> np.ndarray:
-    """(k,) sorted int64 table indices of the gaps between an upper arch's crowns where a photo's
-    row (_crown_scallop's (GUM_TABLE_N,) `luma` and its `light`) showed too few: the synthetic
-    row's edges (UPPER_TOOTH_WIDTHS, TEETH_PER_SIDE a side of the midline: central incisors widest,
-    each tooth out narrower), each moved to the row's darkest place within GUM_ARCH_SNAP of its
-    inner crown's width where that (smoothed over GUM_ARCH_SMOOTH of the mouth) is a dip, `dip`
-    under the light and not at the window's end, so the gum points fall between the photo's crowns where it shows them."""
+def _arch_gaps(found: np.ndarray, luma: np.ndarray, light: np.ndarray, *, dip: float) -> np.ndarray:
+    """(k,) sorted int64 table indices of the gaps between a photo's upper crowns where the finder's
+    (k0,) `found` ones (_crown_scallop's, with its (GUM_TABLE_N,) `luma` row and `light`) leave a
+    crown wider than GUM_CROWN_MAX_MW of the mouth: the found gaps kept, the midline a gap (_arch_midline),
+    and each span wider than that between them (or out to the arch's ends) divided as an upper arch
+    divides it (UPPER_TOOTH_WIDTHS, central incisors GUM_ARCH_CENTRAL_MW of the mouth, measured out
+    from that midline; _arch_span), each new edge moved to a dip the photo shows near it (_arch_snap);
+    none within GUM_GAP_MW of the mouth of another (_apart: no sliver crowns)."""
     last = luma.shape[0] - 1
-    edges = _tooth_edges(UPPER_TOOTH_WIDTHS, TEETH_PER_SIDE) * 0.5 * last
     box = max(int(GUM_ARCH_SMOOTH * last), 1)
     smooth = np.convolve(np.pad(luma, box, mode="edge"), np.full(2 * box + 1, 1.0 / (2 * box + 1)), "valid")
-    gaps = []
-    for side in (-1.0, 1.0):
-        for k in range(len(edges) - 1):
-            reach = GUM_ARCH_SNAP * (edges[1] if k == 0 else edges[k] - edges[k - 1])
-            at = 0.5 * last + side * edges[k]
-            if edges[k] > 0.5 * last:
-                continue
-            lo, hi = int(max(np.ceil(at - reach), 0)), int(min(np.floor(at + reach), last))
-            if lo > hi:
-                continue
-            near = lo + int(np.argmin(smooth[lo:hi + 1]))
-            dark = lo < near < hi and light[near] - smooth[near] >= dip  # a dip there, not the row's slope
-            gaps.append(near if dark else int(round(at)))
-    return np.unique(np.array(gaps, np.int64))
+    depth = light - smooth
+    edges = np.concatenate([[0.0], np.cumsum(UPPER_TOOTH_WIDTHS)]) * GUM_ARCH_CENTRAL_MW * last
+    found = np.asarray(found, np.int64)
+    mid = _arch_midline(found, smooth, depth, central=float(edges[1]), dip=dip)
+    ends = (max(min(mid - edges[-1], found.min(initial=last)), 0.0),
+            min(max(mid + edges[-1], found.max(initial=0)), last))  # the arch's ends, or a found gap beyond
+    points = np.unique(np.concatenate([[ends[0]], found, [ends[1]]]).astype(np.float64))
+    side = np.searchsorted(points, mid)
+    gaps = found.tolist()
+    if points[side] != mid and points[side] - points[side - 1] > GUM_CROWN_MAX_MW * last:
+        points = np.insert(points, side, mid)
+        gaps.append(int(round(mid)))
+    anchors = len(gaps)
+    for a, b in zip(points[:-1], points[1:]):
+        if b - a > GUM_CROWN_MAX_MW * last:
+            gaps += _arch_snap(_arch_span(a, b, mid=mid, edges=edges), smooth, depth, dip=dip)
+    gaps = np.array(gaps, np.int64)
+    keep = np.where(np.arange(len(gaps)) < anchors, np.inf, depth[gaps])  # the found gaps first
+    return _apart(gaps, depth=keep, spacing=GUM_GAP_MW * last)
+
+
+def _arch_midline(found: np.ndarray, smooth: np.ndarray, depth: np.ndarray, *, central: float, dip: float) -> float:
+    """The table index of the midline between the central incisors, for _arch_gaps: a `found` (k,)
+    gap within GUM_ARCH_SNAP of a `central` incisor's width (table samples) of the row's middle,
+    else the (GUM_TABLE_N,) `smooth` row's darkest place there where that is a dip (`depth` `dip`
+    or more under the light, not at the window's end) and leaves no found gap within
+    GUM_ARCH_FIT[0] of a central incisor of it, else the middle."""
+    middle = 0.5 * (smooth.shape[0] - 1)
+    reach = GUM_ARCH_SNAP * central
+    if len(found) and np.abs(found - middle).min() <= reach:
+        return float(found[np.argmin(np.abs(found - middle))])
+    lo, hi = int(np.ceil(middle - reach)), int(np.floor(middle + reach))
+    near = lo + int(np.argmin(smooth[lo:hi + 1]))
+    clear = not len(found) or np.abs(found - near).min() >= GUM_ARCH_FIT[0] * central
+    return float(near) if lo < near < hi and depth[near] >= dip and clear else middle
+
+
+def _arch_span(a: float, b: float, *, mid: float, edges: np.ndarray) -> np.ndarray:
+    """(n + 1,) float64 table indices from `a` to `b` (its ends included): the span divided into
+    n crowns (the arch's count of teeth there, rounded, at least 2, at most one a GUM_GAP_MW of the
+    mouth) whose widths keep an upper arch's proportions there (the (9,) `edges`, table samples out
+    from the midline `mid`, each tooth's share of the span alike): the arch's edges scaled to the span."""
+    rank = np.arange(len(edges), dtype=np.float64)
+
+    def tooth(x):  # signed teeth from the midline at table index x
+        return np.sign(x - mid) * np.interp(np.abs(x - mid), edges, rank)
+
+    ta, tb = tooth(a), tooth(b)
+    t = np.linspace(ta, tb, max(min(int(round(tb - ta)), int((b - a) // (GUM_GAP_MW * (GUM_TABLE_N - 1)))), 2) + 1)
+    return mid + np.sign(t) * np.interp(np.abs(t), rank, edges)
+
+
+def _arch_snap(nominal: np.ndarray, smooth: np.ndarray, depth: np.ndarray, *, dip: float) -> list[int]:
+    """The inner edges of the (n + 1,) float64 `nominal` (_arch_span's, table indices), each moved
+    to the (GUM_TABLE_N,) `smooth` row's darkest place within GUM_ARCH_SNAP of the narrower crown
+    beside it where that is a dip (`depth` `dip` or more under the light, not at the window's end:
+    there it is the row's slope) and leaves the crowns either side within GUM_ARCH_FIT of their
+    nominal widths, so the gum points fall between the photo's crowns where it shows them."""
+    placed = [float(nominal[0])]
+    for k in range(1, len(nominal) - 1):
+        inner, outer = nominal[k] - nominal[k - 1], nominal[k + 1] - nominal[k]
+        reach = GUM_ARCH_SNAP * min(inner, outer)
+        lo, hi = max(int(np.ceil(nominal[k] - reach)), 0), min(int(np.floor(nominal[k] + reach)), len(smooth) - 1)
+        near = lo + int(np.argmin(smooth[lo:hi + 1]))
+        fits = (GUM_ARCH_FIT[0] * inner <= near - placed[-1] <= GUM_ARCH_FIT[1] * inner
+                and GUM_ARCH_FIT[0] * outer <= nominal[k + 1] - near <= GUM_ARCH_FIT[1] * outer)
+        placed.append(float(near) if lo < near < hi and depth[near] >= dip and fits else float(nominal[k]))
+    return [int(round(x)) for x in placed[1:]]
 
 
 def _lit_crowns(light: np.ndarray) -> np.ndarray:
