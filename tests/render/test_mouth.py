@@ -3816,26 +3816,36 @@ def test_over_a_shaded_crowns_neck_the_photos_row_gives_way_to_the_dark_mouth(an
     """_gum_offsets just under a lifted lip (5 px, past GUM_FULL_PX): where _Gum.lit is 0 (a back tooth in
     shade, which mirrored up or carried up read as a brown decayed tooth at the row's end), the
     photo's row is not laid above the seam (its weight lowered to 0, the dark mouth behind shows)
-    and no gum is laid; where lit, the row is laid whole and gummed; lit 0.5 halfway."""
+    and no gum is laid; where lit, the row is laid whole and gummed; halfway between a lit 0 and a
+    lit 1 table sample (interpolated, not the nearest), the row's weight and the gum's both 0.5;
+    over an unlit crown 0.75 GUM_SOFT_PX above the seam, the row's weight 1 - 0.75 (soft at the seam)."""
     from dataclasses import replace
 
     from facetalk.face import landmarks as lm
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     assert painter._own_teeth
-    uu = np.linspace(0.0, 1.0, mouth_module.GUM_TABLE_N)
+    last = mouth_module.GUM_TABLE_N - 1
+    uu = np.linspace(0.0, 1.0, last + 1)
     lit = np.where((uu > 0.6) & (uu < 0.7), 0.0, 1.0)
-    lit[np.argmin(np.abs(uu - 0.75))] = 0.5
-    painter.__dict__["_gum"] = replace(painter._gum, lit=lit)
-    u = np.array([0.4, 0.45, 0.5, 0.63, 0.65, 0.67, 0.75], np.float32)
+    half = int(0.75 * last)
+    lit[half] = 0.0  # u between samples half and half + 1 (lit 1): 0.5 by interpolation
+    gum = replace(painter._gum, lit=lit)
+    painter.__dict__["_gum"] = gum
+    u = np.array([0.4, 0.45, 0.5, 0.63, 0.65, 0.67, (half + 0.5) / last, 0.65], np.float32)
     n = len(u)
     weight = np.ones(n)
     run = np.full(n, float(np.median(painter._own_upper[list(lm.LIPS_INNER_UPPER)])))
-    at, is_gum, _, _ = painter._gum_offsets(np.arange(n), np.zeros((n, 2)), weight, down_upper=np.full(n, -4.5, np.float32),
-                                            raised=np.full(n, 5.0, np.float32), run=run, u=u,
-                                            mouth_w=painter._rest_mouth_w, wide=0.0)
-    assert np.array_equal(weight, [1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.5]), weight
+    top = min(gum.crown_top_px, mouth_module.GUM_CROWN_RUN * run[-1])
+    seam = top + mouth_module.GUM_SEAM_GAP * float(np.interp(u[-1], uu, gum.scallop))
+    down_upper = np.full(n, -4.5, np.float32)
+    down_upper[-1] = seam - 0.75 * mouth_module.GUM_SOFT_PX  # rest px = posed px: mouth_w is the rest one
+    at, is_gum, _, gummed = painter._gum_offsets(np.arange(n), np.zeros((n, 2)), weight, down_upper=down_upper,
+                                                 raised=np.full(n, 5.0, np.float32), run=run, u=u,
+                                                 mouth_w=painter._rest_mouth_w, wide=0.0)
+    assert np.allclose(weight, [1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.5, 0.25], atol=0.01), weight
     assert set(at.tolist()) == {0, 1, 2, 6} and (is_gum > 0.5).all()
+    assert np.allclose(gummed[at == 6], 0.5, atol=0.01) and np.allclose(gummed[at != 6], 1.0), gummed
 
 
 def test_a_lifted_lip_uncovers_gum_over_a_photos_own_crowns_at_their_photographed_height(analysis):
