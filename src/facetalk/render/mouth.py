@@ -2824,14 +2824,14 @@ def _apart(gaps: np.ndarray, *, depth: np.ndarray, spacing: float) -> np.ndarray
 
 
 @njit(cache=True, nogil=True)
-def _gum_pass(own, offset, laid, down_upper, raised, run, u, table, top_px, widest, to_posed, mouth_w, wide, down,
+def _gum_pass(own, offset, row_weight, down_upper, raised, run, u, table, top_px, widest, to_posed, mouth_w, wide, down,
               lit):
     """MouthPainter._gum_offsets in one compiled pass over the upper row's pixels `own` (n,) int64 of
     the (N,) float32 `down_upper`, `raised` (posed px), float64 `run` (rest px) and float32 `u` (the
     (GUM_TABLE_N,) `table`: _Gum.scallop, its `top_px` crown_top_px and `widest` widest_px, and
-    float64 `lit` (interpolated: 0 moves the pixel to the seam's sample, no crown mirrored,
-    and lowers its (n,) float64 `laid` weight, in place, by the raise's share, so the dark mouth
-    behind shows (soft over GUM_SOFT_PX above the seam), and lays no gum);
+    float64 `lit` (interpolated: 0 moves the pixel to the seam's sample, no crown mirrored, and
+    lowers the photo row's (n,) float64 `row_weight`, in place, by the raise's share, so the dark
+    mouth behind shows (soft over GUM_SOFT_PX above the seam), and lays no gum);
     `to_posed` posed / rest px): the (n, 2) float64 `offset` (rest px along (2,) `down`) of those
     above the seam moved, in place, to their crown's sample, and (m,) int64 those pixels, float64
     how far each is gum (0..1), the lip's shade on it (0..1) and how far it is laid."""
@@ -2860,7 +2860,7 @@ def _gum_pass(own, offset, laid, down_upper, raised, run, u, table, top_px, wide
         along = np.float64(down_upper[i] * np.float32(1.0 / to_posed))
         along += ((seam + g * squeeze) / to_posed - along) * share
         offset[j, 0], offset[j, 1] = along * down[0], along * down[1]
-        laid[j] *= 1.0 - share * (1.0 - lit_k) * min(g / (GUM_SOFT_PX * to_posed), 1.0)  # soft at the seam
+        row_weight[j] *= 1.0 - share * (1.0 - lit_k) * min(g / (GUM_SOFT_PX * to_posed), 1.0)  # soft at the seam
         if lit_k <= 0.0:
             continue
         at[k] = i
