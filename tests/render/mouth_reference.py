@@ -329,14 +329,18 @@ class ShadeReference:
                                                   + (2.0 * f - 1.0) * UPPER_TOOTH_TABLE[UT_TILT][tooth]) + lift[at]
         lift64 = lift[at].astype(np.float64)
         excess = upper_h + lift64 - ((d_upper + d_lower[at]).astype(np.float64) - SMILE_ARC_SLIT * mouth_w)
-        tip = tip - np.maximum(excess, 0.0) * smoothstep(lift64 / mouth_w, 0.0, SMILE_ARC_LIFT)
+        arc = np.maximum(excess, 0.0) * smoothstep(lift64 / mouth_w, 0.0, SMILE_ARC_LIFT)
+        tip = tip - arc
         upper = np.clip((tip - d_upper) / 1.0, 0, 1) * (1.0 - smoothstep(across, *UPPER_TEETH_FADE))
-        # The gap darkens as a notch up from the tooth's own biting edge; the sides turn away flat
-        # where they meet (UPPER_PARTING, UPPER_NOTCH).
-        notch = np.clip(1.0 - (tip - d_upper) / (UPPER_NOTCH * upper_h), 0.0, 1.0)
+        # The gap darkens as a notch up from the tooth's own biting edge, UPPER_NOTCH of the central's
+        # length as far as it shows (the smile arc shortens it); the sides turn away flat where they
+        # meet (UPPER_PARTING).
+        shown = np.where(arc > 0.0, np.maximum(np.minimum(upper_h, upper_h + lift64 - arc), 1.0), upper_h)
+        notch = np.clip(1.0 - (tip - d_upper) / (UPPER_NOTCH * shown), 0.0, 1.0)
         # Up toward the necks a raised lip bares, the gap widens and darkens into the embrasure
-        # (UPPER_EMBRASURE, UPPER_NECK).
-        neck = np.clip((lift[at].astype(np.float64) - d_upper) / (UPPER_NECK * upper_h), 0.0, 1.0)
+        # (UPPER_EMBRASURE, UPPER_NECK); what it bares squashed, as the teeth are, by the smile arc.
+        kept = 1.0 - arc / np.maximum(upper_h + lift64, upper_h)
+        neck = np.clip((lift64 * kept - d_upper) / (UPPER_NECK * upper_h * np.maximum(kept, 0.01)), 0.0, 1.0)
         gap = np.exp(-(np.minimum(f, 1.0 - f) / (UPPER_TOOTH_GAP * (1.0 + UPPER_EMBRASURE_WIDE * neck))) ** 2) \
             * (1.0 - SLOT_GAP * narrow[at])
         x = np.abs(2.0 * f - 1.0)

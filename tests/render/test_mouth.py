@@ -655,6 +655,31 @@ def test_a_smiles_upper_teeth_end_in_a_biting_edge_over_the_lower_lip_along_its_
     assert cover[-1] > 0.99, cover[-4:]
 
 
+def test_a_smiles_shortened_upper_teeth_touch_over_most_of_their_height_and_part_toward_the_edge(analysis):
+    """On a smile's strip (the lip raised 0.06 mouth widths over an opening of 0.07: the smile arc
+    leaves the central the opening less SMILE_ARC_SLIT, half its length) the notch and the
+    embrasure are measured against what shows: just inside a central beside its gap, 0.3 of the
+    way down the shown tooth, the gap keeps over half the tooth's light (the crowns touch; 0.29
+    measured against the full length: dark from the lip to the edge, each tooth a pill), and half
+    way down, by the rounded corner, it parts darker (under 0.85 of that)."""
+    from facetalk.render.mouth import SMILE_ARC_SLIT
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w, opening_mw = 100.0, 0.07
+    shown = (opening_mw - SMILE_ARC_SLIT) * mouth_w
+    edge = _teeth_edges()[EDGES_UPPER][1]
+    u = 0.5 + 0.5 * np.array([0.5 * edge, 0.97 * edge])  # mid central; inside it, beside its gap
+
+    def gap_share(d_shown: float) -> float:
+        light = _upper_tooth_shade(painter, u, np.full(2, d_shown * shown), mouth_w, opening_mw=opening_mw,
+                                   lift_mw=0.06)
+        return float(light[1] / light[0])
+
+    touching, parting = gap_share(0.3), gap_share(0.5)
+    assert touching > 0.5, touching
+    assert parting < 0.85 * touching, (touching, parting)
+
+
 def _upper_row_alone(painter: MouthPainter, u: np.ndarray, d_upper: np.ndarray, mouth_w: float) -> tuple[np.ndarray, np.ndarray]:
     """The synthetic upper teeth alone over black at `u`, `d_upper` px below the lip of a mouth open
     0.3 mouth widths, as _shade's compiled _shade_teeth lays them: (_shade_front's (N_TH, N) teeth,

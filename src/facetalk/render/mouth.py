@@ -1903,8 +1903,8 @@ LIP_SHADOW_REACH = 0.03
 TOOTH_CONVEX = 0.22
 # An upper tooth's gap is the dark behind only near its biting edge, where neighbours part: it
 # darkens by UPPER_PARTING[0] + UPPER_PARTING[1] * notch ** 2, notch 0 from UPPER_NOTCH of a central
-# incisor's length above that tooth's own edge .. 1 at it; up toward the gum, where the teeth touch,
-# only the first, a faint contact line. Each side turns away as TOOTH_CONVEX * x ** 2 * (2 - x ** 2)
+# incisor's length (as much of it as shows: _notch_length) above that tooth's own edge .. 1 at it;
+# up toward the gum, where the teeth touch, only the first, a faint contact line. Each side turns away as TOOTH_CONVEX * x ** 2 * (2 - x ** 2)
 # (x = |2f - 1|), flat where two sides meet, so their valley is soft. A gap darkening from the lip
 # down, or a crease where two sides meet, draws dark lines from lip to edge, piano keys (judge32b on
 # 07, 05, 06); with hardly any contact line a smile's row reads as one band, its teeth barely told
@@ -1915,7 +1915,8 @@ UPPER_NOTCH = 0.45
 # lip at its place: where a raised lip bares them (its lift, _teeth_lift) the gap darkens by
 # UPPER_EMBRASURE more and widens by UPPER_EMBRASURE_WIDE more (UPPER_TOOTH_GAP x 1 + this) times
 # how far above the lip's place on the skull the pixel lies, 0 there .. 1 UPPER_NECK of a central
-# incisor's length (SYNTHETIC_UPPER_TEETH_MW) above it. Fixed to the skull with the teeth; a wedge
+# incisor's length (SYNTHETIC_UPPER_TEETH_MW) above it (both heights squashed with the teeth where
+# the smile arc shortens them, _bared_kept). Fixed to the skull with the teeth; a wedge
 # down from the raised lip, gone at the lip's place, not a line to the edge. A smile's strip (its
 # lip raised 0.08 mouth widths, the opening 0.05-0.1) shows only the teeth's upper half, above any
 # notch: with contact lines alone it was one grey band (judge34, out/strip35). The parting is
@@ -3952,15 +3953,15 @@ def _upper_tooth_at(teeth, i, across, side, du, dl, upper_h, lift, rows, ex, mou
     rank, f = rows[ROW_UPPER_RANK, i], rows[ROW_UPPER_F, i]
     r, s = int(rank), int(side) - 1
     length = _tooth_length_at(r, ex[EX_UPPER_TIP, i], TIP_DROP[r])
+    arc = _smile_arc(du, dl, upper_h, lift, mouth_w)
     tip = upper_h * length * (1.0 + UPPER_TOOTH_TABLE[UT_LONGER, s, r]
-                              + (2.0 * f - 1.0) * UPPER_TOOTH_TABLE[UT_TILT, s, r]) + np.float64(lift) \
-        - _smile_arc(du, dl, upper_h, lift, mouth_w)
+                              + (2.0 * f - 1.0) * UPPER_TOOTH_TABLE[UT_TILT, s, r]) + np.float64(lift) - arc
     teeth[TH_UPPER_COVER, i] = min(max((tip - np.float64(du)) / 1.0, 0.0), 1.0) \
         * np.float64(np.float32(1.0) - _smooth32(across, UPPER_TEETH_FADE[0], UPPER_TEETH_FADE[1]))
     shadow = np.float32(1.0) - np.float32(UPPER_LIP_SHADOW) * np.float32(ex[EX_UPPER_SHADOW, i])
     along = min(max(du / np.float32(upper_h), np.float32(0.0)), np.float32(1.0))
     gap = ex[EX_UPPER_GAP, i] * (1.0 - SLOT_GAP * rows[ROW_SLOT, i])
-    notch = min(max(1.0 - (tip - np.float64(du)) / (UPPER_NOTCH * upper_h), 0.0), 1.0)
+    notch = min(max(1.0 - (tip - np.float64(du)) / (UPPER_NOTCH * _notch_length(upper_h, lift, arc)), 0.0), 1.0)
     teeth[TH_UPPER_SHADE, i] = _tooth_shade(ex[EX_UPPER_CONVEX, i], gap, shadow,
                                             np.float64(np.float32(1.0) - np.float32(TOOTH_EDGE_DARK) * along),
                                             UPPER_PARTING[0] + UPPER_PARTING[1] * (notch * notch)
@@ -3981,6 +3982,17 @@ def _smile_arc(du, dl, upper_h, lift, mouth_w):
     if excess <= 0.0:
         return 0.0
     return excess * _smooth64(np.float64(lift) / mouth_w, 0.0, SMILE_ARC_LIFT)
+
+
+@njit(cache=True, nogil=True)
+def _notch_length(upper_h, lift, arc):
+    """px (float64) the upper gaps' notch is measured against (UPPER_NOTCH of it): the central's length
+    `upper_h`, or as much of it as shows where the smile arc (`arc` px, _smile_arc) shortens the teeth
+    under a lip raised float32 `lift` px, at least 1 px. Against the full length a shortened tooth's
+    notch ran up nearly to the lip: its gaps dark top to bottom, each tooth a separate pill."""
+    if arc <= 0.0:
+        return upper_h
+    return max(min(upper_h, upper_h + np.float64(lift) - arc), 1.0)
 
 
 @njit(cache=True, nogil=True)
@@ -4893,6 +4905,18 @@ def _rows_split(luma: np.ndarray) -> float | None:
     return None
 
 
+def _bared_kept(d_upper: np.ndarray, d_lower: np.ndarray, lift64: np.ndarray, upper_h: float,
+                mouth_w: float) -> np.ndarray:
+    """(N,) float64 0..1 the share of the synthetic upper teeth's length the smile arc (_smile_arc) keeps
+    at pixels (N,) float32 `d_upper`, `d_lower` px from the lips under a lip raised `lift64` px (float64);
+    1 where it shortens nothing. The embrasure's wedge (the height the lip bares above its place and
+    UPPER_NECK's reach) shrinks by it with the tooth: unshrunk, it ran down the whole short tooth into
+    its notch, a dark bar from the lip to the edge; shrunk, the crowns touch between the two."""
+    excess = upper_h + lift64 - ((d_upper + d_lower).astype(np.float64) - SMILE_ARC_SLIT * mouth_w)
+    arc = np.maximum(excess, 0.0) * smoothstep(lift64 / mouth_w, 0.0, SMILE_ARC_LIFT)
+    return 1.0 - arc / np.maximum(upper_h + lift64, upper_h)
+
+
 def _shade_exponentials(u: np.ndarray, d_upper: np.ndarray, d_lower: np.ndarray, rows: np.ndarray,
                         reach: np.ndarray, mouth_w: float, *, synthetic: np.ndarray, lift: np.ndarray) -> np.ndarray:
     """(N_EX, N) float64 (float32 values where numpy's are) the exponentials and powers the numpy
@@ -4937,8 +4961,11 @@ def _shade_exponentials(u: np.ndarray, d_upper: np.ndarray, d_lower: np.ndarray,
     ex[EX_UPPER_TIP, up] = f_off ** TIP_POWER[rows[ROW_UPPER_RANK, up].astype(np.intp)]
     d = d_upper[up]
     ex[EX_UPPER_SHADOW, up] = np.exp(-d / (LIP_SHADOW_REACH * mouth_w))
-    # Up toward the necks a raised lip bares, the gap opens into the embrasure (UPPER_NECK).
-    neck = np.clip((lift[up].astype(np.float64) - d) / (UPPER_NECK * (SYNTHETIC_UPPER_TEETH_MW * mouth_w)), 0.0, 1.0)
+    # Up toward the necks a raised lip bares, the gap opens into the embrasure (UPPER_NECK); where the
+    # smile arc shortens the teeth, the wedge is squashed with them (_bared_kept).
+    lift64, upper_h = lift[up].astype(np.float64), SYNTHETIC_UPPER_TEETH_MW * mouth_w
+    kept = _bared_kept(d, d_lower[up], lift64, upper_h, mouth_w)
+    neck = np.clip((lift64 * kept - d) / (UPPER_NECK * upper_h * np.maximum(kept, 0.01)), 0.0, 1.0)
     ex[EX_EMBRASURE, up] = neck
     ex[EX_UPPER_GAP, up] = np.exp(-(np.minimum(f, 1.0 - f) / (UPPER_TOOTH_GAP * (1.0 + UPPER_EMBRASURE_WIDE * neck))) ** 2)
     f_off2 = f_off * f_off
