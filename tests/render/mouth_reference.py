@@ -210,7 +210,6 @@ class ShadeReference:
         across = np.abs(2.0 * u - 1.0)  # 0 mid-mouth .. 1 at the corners
         across2 = across ** 2
         toward_corners = 1.0 - CORNER_SHADE * across2
-        depth_shade = toward_corners[:, None]
         # How far the rows stand apart: the opening less the upper teeth (the photo's or synthetic
         # ones) and the photo's lower row while it shows.
         upper_h = SYNTHETIC_UPPER_TEETH_MW * mouth_w
@@ -238,11 +237,11 @@ class ShadeReference:
                                    slit_light=slit_light, slit_grey=slit_grey)
         color = self._teeth_penumbra(color, d_upper - upper_px, across, mouth_w, synthetic=~own_upper, narrow=narrow, u=u)
         side = np.where(u < 0.5, 1.0, 2.0)  # which side of the midline, to tell mirrored teeth apart
-        rounded = depth_shade ** 1.5
+        rounded = toward_corners[:, None] ** 1.5
         color = self._lower_teeth(color, u, across, side, rounded, d_lower, lower_h, lower_show, mouth_w,
                                   smiling=smiling, near=shut)
-        color = self._upper_teeth(color, u, across, side, rounded, d_upper, upper_h, lift, own_upper, mouth_w, narrow=narrow,
-                                  d_lower=d_lower)
+        color = self._upper_teeth(color, u, across, side, rounded, d_upper, upper_h, lift, own_upper, mouth_w,
+                                  narrow=narrow, d_lower=d_lower)
         # Into the photo's tonal range, as its print or screen would lay it.
         return self._black_rgb + color * (1.0 - self._black_rgb / 255.0)
 
@@ -261,12 +260,10 @@ class ShadeReference:
         narrow = 1.0 + LOWER_TEETH_NARROW * float(self._own_teeth)
         at = np.nonzero((lower_show > 0) & _lower_reach(u, across, near, narrow=narrow)
                         & (d_lower < 1.1 * lower_h + 1.2))[0]
-        near = near[at]
         if not len(at):
             return color
-        u, across, side, d_lower, lower_h = u[at], across[at], side[at], d_lower[at], lower_h[at]
+        u, across, side, d_lower, lower_h, near = u[at], across[at], side[at], d_lower[at], lower_h[at], near[at]
         rank, f = _lower_teeth_along(u, narrow=narrow)
-        sink = _lower_sink(across, rank, side, near)
         # Corners rounded no deeper than the tallest ordinary tips' (a smile's row is taller).
         rounding = np.minimum(1.0, (LOWER_TEETH_HEIGHT[0] + LOWER_TEETH_HEIGHT[1]) * mouth_w / lower_h)
         # Risen in a smile: mostly behind the lip, tips uneven and soft-edged, gaps faint, the row
@@ -274,9 +271,10 @@ class ShadeReference:
         risen = smoothstep(lower_h / mouth_w, *SMILE_LOWER_RISEN)
         smiled = _smile_bared(lower_h, smiling, mouth_w)
         plain = 1.0 - np.maximum(np.maximum(risen, near), smiled)  # an open vowel's row (LOWER_PLAIN_*)
-        sink = sink * (1.0 - LOWER_PLAIN_SINK * plain * smoothstep(across.astype(np.float64), *LOWER_PLAIN_SIDES))
+        sink = _lower_sink(across, rank, side, near, plain)
         along = np.clip(d_lower / lower_h, 0, 1)
-        uneven, crest_light = _lower_tips(f, rank, side, risen=risen, near=near, smiled=smiled, along=along, plain=plain)
+        uneven, crest_light = _lower_tips(f, rank, side, risen=risen, near=near, smiled=smiled, along=along,
+                                          plain=plain)
         rounded = rounded[at] * crest_light[:, None]
         # Each tooth's side of its gaps LOWER_GAP_VARY wider or fainter by the tilt's sine.
         gap_vary = 1.0 + LOWER_GAP_VARY * np.maximum(risen, near) * np.sin(1.7 * rank + 2.1 * side)
@@ -732,8 +730,9 @@ def _lower_tips(f: np.ndarray, rank: np.ndarray, side: np.ndarray, *, risen: np.
     convex across it about a crest off its middle (LOWER_TOOTH_ROUND; _lower_tooth_crest), that turn
     LOWER_CONTACT_FADE less from the tips down to the lip (`along` (N,) 0 at the lip .. 1 at the tips)."""
     jitter, tilt = SMILE_TIP_JITTER[:3], SMILE_TIP_JITTER[3]
-    uneven = 1.0 + np.maximum(np.maximum(np.maximum(risen, NEAR_JAG * near), smiled), LOWER_PLAIN_JAG * plain) * (jitter[0] * np.sin(jitter[1] * rank + jitter[2] * side)
-                                                        + tilt * (2.0 * f - 1.0) * np.sin(1.7 * rank + 2.1 * side))
+    jag = np.maximum(np.maximum(np.maximum(risen, NEAR_JAG * near), smiled), LOWER_PLAIN_JAG * plain)
+    uneven = 1.0 + jag * (jitter[0] * np.sin(jitter[1] * rank + jitter[2] * side)
+                          + tilt * (2.0 * f - 1.0) * np.sin(1.7 * rank + 2.1 * side))
     raised = np.maximum(np.maximum(risen, near), smiled)
     tips = uneven * (1.0 - raised * LOWER_TIP_ROUND * np.abs(2.0 * f - 1.0) ** 3)
     crest = 0.5 + LOWER_TOOTH_SKEW * np.sin(LOWER_SINK_JITTER[1] * rank + LOWER_SINK_JITTER[2] * side)
@@ -794,12 +793,15 @@ def _tips_slit(raised: np.ndarray, rows_gap: np.ndarray, front_px: np.ndarray, l
     return tips_gap, 1.0 - TIPS_SLIT_DARK * raised * shut, grey
 
 
-def _lower_sink(across: np.ndarray, rank: np.ndarray, side: np.ndarray, near: np.ndarray) -> np.ndarray:
+def _lower_sink(across: np.ndarray, rank: np.ndarray, side: np.ndarray, near: np.ndarray,
+                plain: np.ndarray) -> np.ndarray:
     """The lower teeth's sink behind the lip toward the corners (LOWER_TEETH_SINK; a spread
-    mouth's row, `near` 0..1, only further out: NEAR_SINK), a few percent uneven per tooth."""
+    mouth's row, `near` 0..1, only further out: NEAR_SINK), a few percent uneven per tooth; a plain
+    row (`plain` 0..1) LOWER_PLAIN_SINK more over LOWER_PLAIN_SIDES."""
     sink = (1.0 - smoothstep(across, *LOWER_TEETH_SINK)).astype(np.float64)
     sink += near * ((1.0 - smoothstep(across, *NEAR_SINK)).astype(np.float64) - sink)
-    return sink * (1.0 + LOWER_SINK_JITTER[0] * np.sin(LOWER_SINK_JITTER[1] * rank + LOWER_SINK_JITTER[2] * side))
+    sink = sink * (1.0 + LOWER_SINK_JITTER[0] * np.sin(LOWER_SINK_JITTER[1] * rank + LOWER_SINK_JITTER[2] * side))
+    return sink * (1.0 - LOWER_PLAIN_SINK * plain * smoothstep(across.astype(np.float64), *LOWER_PLAIN_SIDES))
 
 
 def _lower_row_height(opening: np.ndarray, lower_show: np.ndarray, stretch: np.ndarray | None, rows_gap: np.ndarray,

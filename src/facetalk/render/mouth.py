@@ -3866,9 +3866,9 @@ def _bared_tips(risen, near, smiled, f, tooth_sin, convex, rounded, mouth_w, alo
     """A lower tooth's tips at its place `f` 0..1 across it, as far as its row is bared: a risen
     row's (`risen`), a spread mouth's (`near`), a smile's (`smiled`, _smile_bared), a plain row's
     (`plain`, LOWER_PLAIN_JAG). Returns the tip height's factor (uneven: NEAR_JAG of it for a spread
-    mouth's; rounded down into a V at its sides, LOWER_TIP_ROUND of the row's `convex`), the edge's softness (px) and `rounded` times the face's
-    turn from its crest (_lower_tooth_crest, at `along` 0 at the lip .. 1 at the tips; not a flat
-    block). `tooth_sin`: _lower_tooth_sines'."""
+    mouth's; rounded down into a V at its sides, LOWER_TIP_ROUND of the row's `convex`), the edge's
+    softness (px) and `rounded` times the face's turn from its crest (_lower_tooth_crest, at `along`
+    0 at the lip .. 1 at the tips; not a flat block). `tooth_sin`: _lower_tooth_sines'."""
     uneven, soft = 1.0, 1.2
     raised = max(risen, near, smiled)
     jag = max(risen, NEAR_JAG * near, smiled, LOWER_PLAIN_JAG * plain)
