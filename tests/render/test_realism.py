@@ -73,12 +73,11 @@ def test_identity_holds_in_strong_poses(animator, dlib_face):
     close-up round: 0.273-0.332, 0.312 just before; 0.2994 before the tongue
     was first lit in 426182f; its distance grows with pose and an open mouth on real faces too;
     0.6 is its own same-person threshold). Each is held under 0.41: a render that stops looking
-    like the person fails. The rolled, open-mouthed frame is the farthest: 0.407 (with the rig's
-    upper lip lifted mid-mouth on a wide opening, face.rig.JAW_UPPER_LIFT), 0.404 with the lower
-    lip dropped on the upper lip's profile (face.rig.JAW_OPENING_POWER) rather than its own U
-    (JAW_LOWER_OPENING_POWER). Within 0.003 of the bound, where unrelated mouth changes move dlib's
-    reading by about 0.006: a tripwire more than a measure. (Not held here: the straight-on jaw 1
-    frame reads 0.425.)"""
+    like the person fails. The rolled, open-mouthed frame is the farthest: 0.399 (the four read
+    0.333 / 0.352 / 0.399 / 0.277 with the tongue's top turning into the throat, mouth.TONGUE_INTO;
+    0.407 without it). Within 0.011 of the bound, where unrelated mouth changes move dlib's reading
+    by about 0.006: a tripwire more than a measure. (Not held here: the straight-on jaw 1 frame
+    reads 0.431.)"""
     photo = animator.analysis.image
     ref = dlib_face.embedding(photo, _measure(dlib_face, photo))
     frames = [MotionFrame(t_s=0, yaw_deg=12, jaw_open=0.5), MotionFrame(t_s=0, pitch_deg=-10, smile=0.5, blink_left=0.4),
