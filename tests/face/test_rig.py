@@ -834,16 +834,17 @@ def test_the_upper_lips_lift_folds_no_triangle_as_the_jaw_opens(name):
         assert not flipped.any(), (round(float(jaw), 2), tris[flipped].tolist(), with_lift[flipped], without[flipped])
 
 
-def _skin_over_the_lift_shrunk(rig, emotion: str) -> list:
-    """The (jaw, triangle, area, floor) of each triangle joining a lifted vertex to the skin above the
-    upper lip's outer border (image rows, the fixtures' faces upright) that keeps, with `emotion`'s
-    recipe at strength 1 and jaw_open 0.3..1 (by 0.05), less than JAW_LIFT_KEEP of its rest area or
-    of its area without the lift, whichever is less (px^2, rest orientation +; 1 % of its rest area
-    tolerated for float32)."""
+def _skin_over_the_lift_shrunk(rig, face: dict) -> list:
+    """What the lift does to the skin above the upper lip's outer border (image rows, the faces
+    upright) with the `face` parameters (no jaw_open) at jaw_open 0.3..1 (by 0.05): the (jaw, triangle,
+    area, floor) of each triangle joining a lifted vertex to that skin that keeps less than
+    JAW_LIFT_KEEP of its rest area or of its area without the lift, whichever is less (px^2, rest
+    orientation +; 1 % of its rest area tolerated for float32), and the (jaw, triangle, area) of each
+    triangle touching that skin turned over against rest with the lift but not without it (the skin
+    risen into the nose's base as well as the border into the skin)."""
     import dataclasses
 
     from facetalk.face.rig import JAW_LIFT_KEEP
-    from facetalk.motion.emotion import RECIPES
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.renderer import posed_vertices
 
@@ -855,20 +856,37 @@ def _skin_over_the_lift_shrunk(rig, emotion: str) -> list:
     skin = ~lifted & (rest[:, 1] < border_y) & (rest[:, 0] > rest[border, 0].min()) & (rest[:, 0] < rest[border, 0].max())
     skin[[*lm.MOUTH_CORNERS, lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]]] = False
     tris = np.asarray(rig.triangles)
+    near = tris[skin[tris].any(axis=1)]
     tris = tris[lifted[tris].any(axis=1) & skin[tris].any(axis=1)]
     assert len(tris) >= 8  # the row over the border, corner to corner
-    at_rest = _signed_areas(rest, tris)
+    at_rest, near_at_rest = _signed_areas(rest, tris), _signed_areas(rest, near)
     unlifted = dataclasses.replace(rig, jaw_lift=np.zeros_like(rig.jaw_lift))
-    face = {k: v for k, v in RECIPES[emotion].face.items() if k != "jaw_open"}
-    shrunk = []
+    shrunk, flipped = [], []
     for jaw in np.arange(0.3, 1.0 + 1e-9, 0.05):
         frame = MotionFrame(t_s=0, jaw_open=float(jaw), **face)
-        area = np.sign(at_rest) * _signed_areas(posed_vertices(rig, frame)[:, :2].astype(np.float64), tris)
-        without = np.sign(at_rest) * _signed_areas(posed_vertices(unlifted, frame)[:, :2].astype(np.float64), tris)
+        posed = posed_vertices(rig, frame)[:, :2].astype(np.float64)
+        posed_unlifted = posed_vertices(unlifted, frame)[:, :2].astype(np.float64)
+        area = np.sign(at_rest) * _signed_areas(posed, tris)
+        without = np.sign(at_rest) * _signed_areas(posed_unlifted, tris)
         floor = np.minimum(JAW_LIFT_KEEP * np.abs(at_rest), without) - 0.01 * np.abs(at_rest)
         shrunk += [(round(float(jaw), 2), t, round(float(a), 2), round(float(f), 2))
                    for t, a, f in zip(tris.tolist(), area, floor) if a < f]
-    return shrunk
+        area = np.sign(near_at_rest) * _signed_areas(posed, near)
+        turned = (area < 0) & (np.sign(near_at_rest) * _signed_areas(posed_unlifted, near) >= 0)
+        flipped += [(round(float(jaw), 2), t, round(float(a), 2)) for t, a in zip(near[turned].tolist(), area[turned])]
+    return shrunk + flipped
+
+
+def _recipe(emotion: str, **speech) -> dict:
+    """`emotion`'s recipe at strength 1 without its jaw_open, with `speech`'s parameters over it."""
+    from facetalk.motion.emotion import RECIPES
+
+    return {**{k: v for k, v in RECIPES[emotion].face.items() if k != "jaw_open"}, **speech}
+
+
+# Speech's rounded lips under a sneer (the bundled photo's disgusted speech at jaw 1): the risen skin
+# over the border folded into the nose's base, (2, 164, 167) and (2, 164, 393) by 0.5 px^2.
+SNEER_SPEAKING = dict(smile=-0.85, upper_lip_raise=0.54, lip_spread=-0.8)
 
 
 @pytest.mark.parametrize("emotion", ["sad", "disgusted"])
@@ -878,18 +896,21 @@ def test_the_lift_keeps_the_skin_over_the_lip_under_a_frown_or_sneer(name, emoti
     the border up toward that skin, and the lift then carried the border into it: a fold, the upper
     lip a tent with the lip gone at its apex (out/portraits' 01 at jaw 0.8-1: 25 px^2 past it). The
     skin over the border rises with it (rig.lift_guard), keeping each triangle between them a quarter
-    of its rest area or what it has without the lift, at every jaw 0.3..1."""
+    of its rest area or what it has without the lift, at every jaw 0.3..1, and folding nothing above."""
     from pathlib import Path
 
     rig = build_rig(np.load(Path(__file__).resolve().parent / "data" / f"{name}_landmarks.npz")["landmarks_px"])
-    assert not _skin_over_the_lift_shrunk(rig, emotion)
+    assert not _skin_over_the_lift_shrunk(rig, _recipe(emotion))
+    assert not _skin_over_the_lift_shrunk(rig, _recipe(emotion, **SNEER_SPEAKING))
 
 
 @pytest.mark.parametrize("emotion", ["sad", "disgusted"])
 def test_the_lift_folds_no_skin_over_the_lip_on_the_bundled_photo(analysis, emotion):
     """The bundled photo's frown (sad) with a wide jaw folded the skin over the lip's middle 8 px^2
-    past its border."""
-    assert not _skin_over_the_lift_shrunk(analysis.rig, emotion)
+    past its border; with speech's rounded lips under a sneer, the skin risen over the border folded
+    into the nose's base."""
+    assert not _skin_over_the_lift_shrunk(analysis.rig, _recipe(emotion))
+    assert not _skin_over_the_lift_shrunk(analysis.rig, _recipe(emotion, **SNEER_SPEAKING))
 
 
 def _inner_gaps(rig, **params) -> np.ndarray:

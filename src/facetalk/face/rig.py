@@ -274,14 +274,19 @@ EDGE_HOLD = 0.25
 @dataclass(frozen=True, eq=False)
 class LiftGuard:
     """The skin row over the upper lip's border that rides up as far as the jaw's lift, posed with an
-    expression, would otherwise turn a triangle between them over (renderer's _pose): a frown or a
-    sneer brings that skin down toward the border or the border up toward it, and the lift, checked
-    at build against the jaw alone (_lift_unfolded), then carries the border past it.
+    expression, would otherwise turn a triangle between them over (renderer's _guard_lift): a frown or
+    a sneer brings that skin down toward the border or the border up toward it, and the lift, checked
+    at build against the jaw alone (_lift_unfolded), then carries the border past it. That skin rises
+    no further than keeps its triangles to the skin that stays (the nose's base) their floor too;
+    what it cannot give, the lift gives up on the border's vertices.
 
-    triangles: (G, 3) int32 the mesh triangles joining a lifted vertex to that skin.
-    slot: (G, 3) int32 each corner's index into `vertex`, -1 for a corner that does not rise.
-    floor: (G,) float32 px^2 twice the area each keeps, signed as at rest (JAW_LIFT_KEEP of it), or
-        as much as it has posed with the lift left out where that is less.
+    triangles: (T, 3) int32 mesh triangles: the first `guarded` join a lifted vertex to that skin (the
+        skin rises for them); the rest join that skin to vertices that neither rise nor lift (they cap
+        its rise).
+    slot: (T, 3) int32 each corner's index into `vertex`, -1 for a corner that does not rise.
+    floor: (T,) float32 px^2 JAW_LIFT_KEEP of twice each triangle's rest area, signed as at rest (per
+        frame a guarded triangle keeps the lesser of this and its area with the lift left out).
+    guarded: how many of `triangles` (the first) the skin rises for.
     vertex: (S,) int32 the skin vertices that may rise.
     up: (2,) float32 the face's up in the image (unit), the way they rise (as the lift does).
     corner_tri: (C, 3) int32 the triangles at the opening's two inner corners, the corner first: the
@@ -293,6 +298,7 @@ class LiftGuard:
     triangles: np.ndarray
     slot: np.ndarray
     floor: np.ndarray
+    guarded: int
     vertex: np.ndarray
     up: np.ndarray
     corner_tri: np.ndarray
@@ -1011,23 +1017,28 @@ def _jaw_lift(pts: np.ndarray, meas: _Measures, lips: _Lips, *, triangles: np.nd
 
 
 def _lift_guard(meas: _Measures, lips: _Lips, *, triangles: np.ndarray, jaw_lift: np.ndarray) -> LiftGuard:
-    """The LiftGuard of (F, 3) `triangles` and the (V, 3) px `jaw_lift`: each triangle joining a lifted
+    """The LiftGuard of (F, 3) `triangles` and the (V, 3) px `jaw_lift`: the triangles joining a lifted
     vertex to face skin (not lip, not lifted) above the upper lip's outer border, that skin free to
-    rise, each keeping JAW_LIFT_KEEP of its rest area."""
+    rise, then those joining that skin to vertices that neither rise nor lift; each floor
+    JAW_LIFT_KEEP of twice its rest area."""
     lifted = np.any(jaw_lift != 0, axis=1)
     pts_uv = np.stack([meas.u, meas.v], axis=1)
     border_v = _interp_along(meas.u, pts_uv[list(lm.LIPS_OUTER_UPPER), 0], pts_uv[list(lm.LIPS_OUTER_UPPER), 1])
     rises = lips.is_face & ~lips.upper & ~lips.lower & ~lifted & (meas.v < border_v)
     rises[lips.corners] = False
-    tri = triangles[lifted[triangles].any(axis=1) & rises[triangles].any(axis=1)]
-    vertex = np.unique(tri[rises[tri]]).astype(np.int32)
+    guarded = lifted[triangles].any(axis=1) & rises[triangles].any(axis=1)
+    vertex = np.unique(triangles[guarded][rises[triangles[guarded]]]).astype(np.int32)
+    rises = np.isin(np.arange(len(rises)), vertex)  # only the skin a guarded triangle lifts
+    capping = ~lifted[triangles].any(axis=1) & rises[triangles].any(axis=1)
+    tri = np.concatenate([triangles[guarded], triangles[capping]])
     slot = np.where(rises[tri], np.searchsorted(vertex, tri), -1).astype(np.int32)
     xy = meas.frame.to_image(meas.u, meas.v)  # the rest place, about the face frame's origin
     a, b, c = xy[tri[:, 0]], xy[tri[:, 1]], xy[tri[:, 2]]
     area2 = (b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (c[:, 0] - a[:, 0]) * (b[:, 1] - a[:, 1])
     up = meas.frame.to_image(np.zeros(1), -np.ones(1))[0]
     return LiftGuard(triangles=tri.astype(np.int32), slot=slot, floor=(JAW_LIFT_KEEP * area2).astype(np.float32),
-                     vertex=vertex, up=up.astype(np.float32), corner_tri=_corner_triangles(triangles))
+                     guarded=int(guarded.sum()), vertex=vertex, up=up.astype(np.float32),
+                     corner_tri=_corner_triangles(triangles))
 
 
 def _corner_triangles(triangles: np.ndarray) -> np.ndarray:

@@ -53,15 +53,17 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
     A coefficient's negative part has its own shape (the frown is not a smile mirrored). With the
     upper lip raised and the lips pressed only partly (f, v: press about 0.5), the lower lip meets
     the upper teeth, not the upper lip: the press leaves a gap the teeth show in. A full press
-    (p, b, m) shuts the lips whatever raises the upper lip (disgust)."""
+    (p, b, m) shuts the lips whatever raises the upper lip (disgust). The jaw's lift of the upper lip
+    comes after the expression and before the press, with the skin over the lip's border risen where
+    the lift would fold it (the rig's LiftGuard, _guard_lift)."""
     coeffs = np.asarray(frame.expression(), dtype=np.float32)
     labiodental = frame.upper_lip_raise * 4.0 * frame.lip_press * (1.0 - frame.lip_press)
     rot, shift = _head_transform(rig, frame, np.float32)
     out = np.empty_like(rig.rest_xyz)
     guard = rig.lift_guard
     _pose(rig.rest_xyz, rig.expression_basis, rig.expression_basis_negative, coeffs, rig.jaw_lift,
-          np.float32(jaw_lift_share(frame.jaw_open)), guard.triangles, guard.slot, guard.floor, guard.vertex,
-          guard.up, guard.corner_tri, rig.press_vertex,
+          np.float32(jaw_lift_share(frame.jaw_open)), guard.triangles, guard.slot, guard.floor, guard.guarded,
+          guard.vertex, guard.up, guard.corner_tri, rig.press_vertex,
           rig.press_upper, rig.press_lower, rig.press_weight, np.float32(frame.lip_press),
           np.float32(labiodental * LABIODENTAL_GAP * rig.mouth_width_px), rig.head_weight, rot, rig.pivot_xyz,
           shift, out)
@@ -72,13 +74,14 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
 # call overhead alone (while the lids move, the open-eyed twin is posed by _pose_some on the few
 # vertices a blink or a gaze moves).
 @njit(cache=True, nogil=True)
-def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, guard_tri, guard_slot, guard_floor, guard_vertex,
-          guard_up, corner_tri, press_vertex, press_upper, press_lower, press_weight, press, teeth_px, head_weight,
-          rot, pivot, shift, out):
+def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, guard_tri, guard_slot, guard_floor, guarded,
+          guard_vertex, guard_up, corner_tri, press_vertex, press_upper, press_lower, press_weight, press, teeth_px,
+          head_weight, rot, pivot, shift, out):
     """posed_vertices' arithmetic into `out` (V, 3) float32: the expression (coefficients (K,),
     bases (K, V, 3)), the upper lip's (V, 3) `jaw_lift` by `lift` (jaw_lift_share) with the skin over
-    it risen where it must (_guard_lift, the rig's LiftGuard as `guard_*`) and the inner corners' draw-in
-    held back where it must (_hold_corners, LiftGuard.corner_tri as `corner_tri`), the lip press
+    it risen where it must and the lift given up where that skin may not rise (_guard_lift, the rig's
+    LiftGuard as `guard_*` and `guarded`) and the inner corners' draw-in held back where it must
+    (_hold_corners, LiftGuard.corner_tri as `corner_tri`), the lip press
     (closing each pair's gap up to `teeth_px` short of shut), then the head pose (rotation `rot`
     about `pivot`, then `shift`) by each vertex's weight."""
     out[:] = rest
@@ -99,7 +102,7 @@ def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, guard_tri, guard_
         for i in range(flat.shape[0]):
             u = np.uintp(i)
             flat[u] += lift * flat_lift[u]
-        _guard_lift(out, jaw_lift, lift, guard_tri, guard_slot, guard_floor, guard_vertex, guard_up)
+        _guard_lift(out, jaw_lift, lift, guard_tri, guard_slot, guard_floor, guarded, guard_vertex, guard_up)
         _hold_corners(out, jaw_lift, lift, corner_tri)
     if press != 0:
         n = press_vertex.shape[0]
@@ -126,44 +129,132 @@ def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, guard_tri, guard_
         flat[3 * u + 2] = c + weight * ((x * r20 + y * r21 + z * r22 + p2 + s2) - c)
 
 
+# Passes of _guard_lift's rise: the second gives a triangle the rise a neighbour's larger ask took
+# from it (a riser whose own rise shrinks it).
+GUARD_PASSES = 2
+
+
 @njit(cache=True, nogil=True)
-def _guard_lift(out, jaw_lift, lift, tri, slot, floor, vertex, up):
-    """Raises the skin `vertex` (S,) in `out` (V, 3) along `up` (2,) just so far that each triangle of
-    (G, 3) `tri` keeps twice its area `floor` (G,), signed as at rest, or what it had with the (V, 3)
-    `jaw_lift` by `lift` left out where that is less (so the lift alone never folds it, and no frame
-    without a lift changes). Twice the area is linear in a corner's rise: each triangle takes the
-    rise its risers share, each vertex the largest its triangles ask."""
-    rise = np.zeros(vertex.shape[0], np.float64)
+def _guard_lift(out, jaw_lift, lift, tri, slot, floor, guarded, vertex, up):
+    """Raises the skin `vertex` (S,) in `out` (V, 3) along `up` (2,) so that each of the first `guarded`
+    triangles of (T, 3) `tri` keeps twice its area `floor` (T,), signed as at rest, or what it had with
+    the (V, 3) `jaw_lift` by `lift` left out where that is less (so the lift alone never folds it, and
+    no frame without a lift changes). Twice the area is linear in a corner's rise: in each of
+    GUARD_PASSES a triangle asks the rise its risers share (at most the lift's reach at its corners),
+    each vertex takes the largest ask, capped where it would take one of the other triangles (to the
+    skin that stays) below its floor (_guard_caps). What a capped rise leaves short, the lift gives up
+    over the whole lip (_guard_take_back). Arithmetic in float64 throughout: the
+    tests' numpy reference gives its bits."""
     lift64 = np.float64(lift)
-    for g in range(tri.shape[0]):  # in float64 throughout: tests/render's numpy reference gives its bits
+    target = np.empty(guarded, np.float64)
+    for g in range(guarded):
         i, j, k = tri[g, 0], tri[g, 1], tri[g, 2]
-        ax, ay = np.float64(out[i, 0]), np.float64(out[i, 1])
-        bx, by = np.float64(out[j, 0]), np.float64(out[j, 1])
-        cx, cy = np.float64(out[k, 0]), np.float64(out[k, 1])
-        area2 = (bx - ax) * (cy - ay) - (cx - ax) * (by - ay)
-        ax, ay = ax - lift64 * jaw_lift[i, 0], ay - lift64 * jaw_lift[i, 1]
-        bx, by = bx - lift64 * jaw_lift[j, 0], by - lift64 * jaw_lift[j, 1]
-        cx, cy = cx - lift64 * jaw_lift[k, 0], cy - lift64 * jaw_lift[k, 1]
-        unlifted2 = (bx - ax) * (cy - ay) - (cx - ax) * (by - ay)
         sign = 1.0 if floor[g] >= 0 else -1.0
-        deficit = min(sign * np.float64(floor[g]), sign * unlifted2) - sign * area2
+        unlifted2 = _twice_area(out, i, j, k, -lift64 * jaw_lift[i, 0], -lift64 * jaw_lift[i, 1],
+                                -lift64 * jaw_lift[j, 0], -lift64 * jaw_lift[j, 1],
+                                -lift64 * jaw_lift[k, 0], -lift64 * jaw_lift[k, 1])
+        target[g] = min(sign * np.float64(floor[g]), sign * unlifted2)
+    for _ in range(GUARD_PASSES):
+        rise = np.zeros(vertex.shape[0], np.float64)
+        for g in range(guarded):
+            sign = 1.0 if floor[g] >= 0 else -1.0
+            deficit = target[g] - sign * _twice_area(out, tri[g, 0], tri[g, 1], tri[g, 2], 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+            if deficit <= 0:
+                continue
+            slope, reach = 0.0, 0.0
+            for m in range(3):
+                v = tri[g, m]
+                if slot[g, m] >= 0:
+                    slope += _own_slope(out, tri, g, m, sign, np.float64(up[0]), np.float64(up[1]))
+                else:
+                    lx, ly = np.float64(jaw_lift[v, 0]), np.float64(jaw_lift[v, 1])
+                    reach = max(reach, lift64 * np.sqrt(lx ** 2 + ly ** 2))
+            if slope <= 0:
+                continue
+            for m in range(3):
+                if slot[g, m] >= 0:
+                    rise[slot[g, m]] = max(rise[slot[g, m]], min(deficit / slope, reach))
+        cap = _guard_caps(out, tri, slot, floor, guarded, vertex.shape[0], up)
+        for s in range(vertex.shape[0]):
+            r = min(rise[s], cap[s])
+            out[vertex[s], 0] += np.float32(r * up[0])
+            out[vertex[s], 1] += np.float32(r * up[1])
+    _guard_take_back(out, jaw_lift, lift64, tri, slot, floor, target, up)
+
+
+@njit(cache=True, nogil=True)
+def _twice_area(out, i, j, k, dxi, dyi, dxj, dyj, dxk, dyk):
+    """Twice the signed area, in float64, of the triangle (i, j, k) of `out` (V, 3) with each corner
+    moved by its (dx, dy) px."""
+    ax, ay = np.float64(out[i, 0]) + dxi, np.float64(out[i, 1]) + dyi
+    bx, by = np.float64(out[j, 0]) + dxj, np.float64(out[j, 1]) + dyj
+    cx, cy = np.float64(out[k, 0]) + dxk, np.float64(out[k, 1]) + dyk
+    return (bx - ax) * (cy - ay) - (cx - ax) * (by - ay)
+
+
+@njit(cache=True, nogil=True)
+def _own_slope(out, tri, g, m, sign, dx, dy):
+    """d(twice the area, signed by `sign`)/d(corner m moving along (dx, dy)) of (T, 3) `tri`'s row g in
+    `out` (V, 3): the opposite edge crossed with the move (float64)."""
+    p, q = tri[g, (m + 1) % 3], tri[g, (m + 2) % 3]
+    return sign * ((np.float64(out[q, 0]) - np.float64(out[p, 0])) * dy
+                   - (np.float64(out[q, 1]) - np.float64(out[p, 1])) * dx)
+
+
+@njit(cache=True, nogil=True)
+def _guard_caps(out, tri, slot, floor, guarded, n_vertex, up):
+    """(n_vertex,) float64 px the most each riser may rise now in `out` (V, 3) along `up` (2,): over the
+    triangles of (T, 3) `tri` after the first `guarded` (risers and skin that stays), the share of
+    what each has above its `floor` (twice its area, signed) over the sum of its shrinking risers'
+    slopes, so that all of them rising that far together keep it there (0 where it has nothing
+    above)."""
+    cap = np.full(n_vertex, np.inf)
+    for g in range(guarded, tri.shape[0]):
+        sign = 1.0 if floor[g] >= 0 else -1.0
+        shrink = 0.0
+        for m in range(3):
+            if slot[g, m] >= 0:
+                shrink += max(-_own_slope(out, tri, g, m, sign, np.float64(up[0]), np.float64(up[1])), 0.0)
+        if shrink <= 0:
+            continue
+        room = sign * _twice_area(out, tri[g, 0], tri[g, 1], tri[g, 2], 0.0, 0.0, 0.0, 0.0, 0.0, 0.0) \
+            - sign * np.float64(floor[g])
+        for m in range(3):
+            if slot[g, m] >= 0 and _own_slope(out, tri, g, m, sign, np.float64(up[0]), np.float64(up[1])) < 0:
+                cap[slot[g, m]] = min(cap[slot[g, m]], max(room, 0.0) / shrink)
+    return cap
+
+
+@njit(cache=True, nogil=True)
+def _guard_take_back(out, jaw_lift, lift64, tri, slot, floor, target, up):
+    """Gives up the share of the lift, along `up` (2,), over the whole lip in `out` (V, 3) that the
+    slope of the shortest of (T, 3) `tri`'s first len(`target`) triangles says makes up what it keeps
+    short of its (G,) `target` (twice its area, signed as `floor`); at most all of it. The whole lip
+    gives it up, not the short triangle's corners alone: the border coming down past the lip under
+    it folds the lip instead (the (V, 3) `jaw_lift` by `lift64`; the inner corners' draw-in, across
+    the face, stays)."""
+    up0, up1 = np.float64(up[0]), np.float64(up[1])
+    share = 0.0
+    for g in range(target.shape[0]):
+        sign = 1.0 if floor[g] >= 0 else -1.0
+        deficit = target[g] - sign * _twice_area(out, tri[g, 0], tri[g, 1], tri[g, 2], 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
         if deficit <= 0:
             continue
-        # d(twice the area)/d(rise) of each corner: the opposite edge crossed with `up`.
         slope = 0.0
         for m in range(3):
-            if slot[g, m] >= 0:
-                p, q = tri[g, (m + 1) % 3], tri[g, (m + 2) % 3]
-                slope += sign * ((np.float64(out[q, 0]) - np.float64(out[p, 0])) * up[1]
-                                 - (np.float64(out[q, 1]) - np.float64(out[p, 1])) * up[0])
-        if slope <= 1e-6:
-            continue
-        for m in range(3):
-            if slot[g, m] >= 0:
-                rise[slot[g, m]] = max(rise[slot[g, m]], deficit / slope)
-    for s in range(vertex.shape[0]):
-        out[vertex[s], 0] += np.float32(rise[s] * up[0])
-        out[vertex[s], 1] += np.float32(rise[s] * up[1])
+            v = tri[g, m]
+            if slot[g, m] < 0:
+                back = -lift64 * (np.float64(jaw_lift[v, 0]) * up0 + np.float64(jaw_lift[v, 1]) * up1)
+                slope += _own_slope(out, tri, g, m, sign, back * up0, back * up1)
+        if slope > 0:
+            share = max(share, min(deficit / slope, 1.0))
+    if share <= 0:
+        return
+    for v in range(out.shape[0]):
+        along = np.float64(jaw_lift[v, 0]) * up0 + np.float64(jaw_lift[v, 1]) * up1
+        if along != 0:
+            out[v, 0] -= np.float32(share * lift64 * along * up0)
+            out[v, 1] -= np.float32(share * lift64 * along * up1)
 
 
 @njit(cache=True, nogil=True)
@@ -226,7 +317,8 @@ def lid_vertices(rig: FaceRig) -> np.ndarray | None:
     for k in LID_COEFFICIENTS:
         moved |= np.any(rig.expression_basis[k] != 0, axis=1) | np.any(rig.expression_basis_negative[k] != 0, axis=1)
     press = np.concatenate([rig.press_vertex, rig.press_upper, rig.press_lower])
-    if moved[press].any() or np.any(rig.jaw_lift[moved] != 0) or moved[rig.lift_guard.vertex].any() or np.signbit(rig.rest_xyz[rig.rest_xyz == 0]).any():
+    if (moved[press].any() or np.any(rig.jaw_lift[moved] != 0) or moved[rig.lift_guard.vertex].any()
+            or np.signbit(rig.rest_xyz[rig.rest_xyz == 0]).any()):
         return None
     return np.nonzero(moved)[0]
 
