@@ -75,7 +75,7 @@ def test_identity_holds_in_strong_poses(animator, dlib_face):
     0.6 is its own same-person threshold). Each is held under 0.41: a render that stops looking
     like the person fails. The rolled, open-mouthed frame is the farthest: 0.399 (the four read
     0.333 / 0.352 / 0.399 / 0.277 with the tongue's top turning into the throat, mouth.TONGUE_INTO;
-    0.407 without it). Within 0.011 of the bound, where unrelated mouth changes move dlib's reading
+    0.406 without it, cavity36). Within 0.011 of the bound, where unrelated mouth changes move dlib's reading
     by about 0.006: a tripwire more than a measure. (Not held here: the straight-on jaw 1 frame
     reads 0.431.)"""
     photo = animator.analysis.image
