@@ -278,7 +278,7 @@ class LiftGuard:
     a sneer brings that skin down toward the border or the border up toward it, and the lift, checked
     at build against the jaw alone (_lift_unfolded), then carries the border past it. That skin rises
     no further than keeps its triangles to the skin that stays (the nose's base) their floor too;
-    what it cannot give, the lift gives up on the border's vertices.
+    what it cannot give, the whole lip gives up of its lift.
 
     triangles: (T, 3) int32 mesh triangles: the first `guarded` join a lifted vertex to that skin (the
         skin rises for them); the rest join that skin to vertices that neither rise nor lift (they cap

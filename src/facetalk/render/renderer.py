@@ -55,7 +55,8 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
     the upper teeth, not the upper lip: the press leaves a gap the teeth show in. A full press
     (p, b, m) shuts the lips whatever raises the upper lip (disgust). The jaw's lift of the upper lip
     comes after the expression and before the press, with the skin over the lip's border risen where
-    the lift would fold it (the rig's LiftGuard, _guard_lift)."""
+    the lift would fold it (the rig's LiftGuard, _guard_lift) and the inner corners' draw-in held back
+    where it would fold a triangle at them (_hold_corners)."""
     coeffs = np.asarray(frame.expression(), dtype=np.float32)
     labiodental = frame.upper_lip_raise * 4.0 * frame.lip_press * (1.0 - frame.lip_press)
     rot, shift = _head_transform(rig, frame, np.float32)
@@ -75,8 +76,8 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
 # vertices a blink or a gaze moves).
 @njit(cache=True, nogil=True)
 def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, guard_tri, guard_slot, guard_floor, guarded,
-          guard_vertex, guard_up, corner_tri, press_vertex, press_upper, press_lower, press_weight, press, teeth_px,
-          head_weight, rot, pivot, shift, out):
+          guard_vertex, guard_up, corner_tri, press_vertex, press_upper, press_lower, press_weight, press,
+          teeth_px, head_weight, rot, pivot, shift, out):
     """posed_vertices' arithmetic into `out` (V, 3) float32: the expression (coefficients (K,),
     bases (K, V, 3)), the upper lip's (V, 3) `jaw_lift` by `lift` (jaw_lift_share) with the skin over
     it risen where it must and the lift given up where that skin may not rise (_guard_lift, the rig's
