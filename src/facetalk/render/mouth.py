@@ -1904,8 +1904,9 @@ TOOTH_CONVEX = 0.22
 # An upper tooth's gap is the dark behind only near its biting edge, where neighbours part: it
 # darkens by UPPER_PARTING[0] + UPPER_PARTING[1] * notch ** 2, notch 0 from UPPER_NOTCH of a central
 # incisor's length (as much of it as shows: _notch_length) above that tooth's own edge .. 1 at it;
-# up toward the gum, where the teeth touch, only the first, a faint contact line. Each side turns away as TOOTH_CONVEX * x ** 2 * (2 - x ** 2)
-# (x = |2f - 1|), flat where two sides meet, so their valley is soft. A gap darkening from the lip
+# up toward the gum, where the teeth touch, only the first, a faint contact line. Each side turns
+# away as TOOTH_CONVEX * x ** 2 * (2 - x ** 2) (x = |2f - 1|), flat where two sides meet, so their
+# valley is soft. A gap darkening from the lip
 # down, or a crease where two sides meet, draws dark lines from lip to edge, piano keys (judge32b on
 # 07, 05, 06); with hardly any contact line a smile's row reads as one band, its teeth barely told
 # apart (out/tile33/zd4_smile.png).
