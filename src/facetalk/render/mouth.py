@@ -2274,6 +2274,13 @@ OUTLINE_GRID = np.linspace(-1.0, 1.0, 61)
 # diagonal from each tip into the tongue, the tip a sharp wedge at 2x.
 OUTLINE_OVAL_HELD = (0.4, 0.6)  # shares of the ellipse's height over which the scale is weighed in
 OUTLINE_OVAL_SOFT = 0.03  # the ramps' width, a share of the peak opening (px = this x peak)
+# ... and, by as much, each lip's edge standing beyond its own half ellipse (the lip's height times
+# the ellipse, unscaled) comes back toward it by OUTLINE_OVAL_PULL times the ellipse's height share
+# there (none at the tips). With the opening's corners drawn in (face.rig.JAW_CORNER_IN) the
+# smoothed lower lip kept its depth over a narrower span: steep sides meeting a flat floor, bent
+# 12.4 degrees between 0.04-mouth-width chords at the bundled photo's widest vowel (a bucket, 12
+# and 11); 0.5 brings it to 9.6 (out/fix36f/NOTES.md).
+OUTLINE_OVAL_PULL = 0.5
 OUTLINE_OVAL_TIP = 0.5  # a tip is where the opening stands this share of the ramps' width open
 _NO_OUTLINE = np.zeros(len(OUTLINE_GRID))  # no lip's face comes in (_corner_cover)
 
@@ -3125,7 +3132,9 @@ def _oval_floor(rig, need, edge, grid, share, soft):
     whole inside `edge` (_lens_cut_edge) where the ellipse stands over OUTLINE_OVAL_HELD of its
     height, eased into `edge` and the drawn edge up to it by quadratic ramps `soft` px wide (no
     kinks where one hands over to the other), the rise faded in over a lip's first `soft` px of
-    height. Never outside `edge` (so the rig): the floor lies inside it."""
+    height. Never outside `edge` (so the rig): the floor lies inside it. Where the drawn edge
+    stands beyond the lip's own half ellipse (its height times the ellipse), it comes back toward
+    it by OUTLINE_OVAL_PULL times the ellipse there, by the same share and ramp."""
     g = grid.shape[0]
     drawn = rig - need
     tips = _drawn_tips(drawn[0] + drawn[1], grid, OUTLINE_OVAL_TIP * soft)
@@ -3152,7 +3161,8 @@ def _oval_floor(rig, need, edge, grid, share, soft):
         for i in range(g):
             # the floor meets the edge, and the drawn edge the floor, round (quadratic ramps soft)
             floor = _soft_min(scale * height * oval[i], edge[lip, i], soft)
-            out[lip, i] = need[lip, i] - lift * _soft_rise(floor - drawn[lip, i], soft)
+            bulge = OUTLINE_OVAL_PULL * oval[i] * _soft_rise(drawn[lip, i] - height * oval[i], soft)
+            out[lip, i] = need[lip, i] - lift * (_soft_rise(floor - drawn[lip, i], soft) - bulge)
     return out
 
 
