@@ -110,7 +110,7 @@ def _taper(painter: MouthPainter, color: np.ndarray, ids: np.ndarray, *, u: np.n
     painter._taper_corners(color, lambda per_vertex, only=slice(None): per_vertex[ids][only],
                            along=2.0 * np.asarray(u, np.float32) - 1.0,
                            opens=lens_opens(peak_opening, mouth_w), peak_opening=peak_opening, mouth_w=mouth_w,
-                           **{"verts": None, **kwargs})
+                           **{"verts": None, "jaw_lift": 0.0, **kwargs})
 
 
 def _cavity(painter: MouthPainter, below: np.ndarray, d_lower: np.ndarray, across: np.ndarray, mouth_w: float, *,
@@ -3391,7 +3391,8 @@ def _outline_against_rig(painter, rig, frame):
                                 axis=1).max())
     widened = painter._widened(verts, None, jaw_lift=jaw_lift_share(frame.jaw_open))  # as paint's
     outline = painter._rounded_outline(verts, peak_opening=peak, opens=lens_opens(peak, mouth_w),
-                                       widened=widened, wide=lens_wide(peak, mouth_w))
+                                       widened=widened, wide=lens_wide(peak, mouth_w),
+                                       jaw_lift=jaw_lift_share(frame.jaw_open))
     left, right = verts[painter._lip_ids[0], :2], verts[painter._lip_ids[-1], :2]
     half = float(np.linalg.norm(right - left)) / 2
     axis = (right - left) / (2 * half)
@@ -3531,15 +3532,15 @@ def _outline_need_numpy(heights, kernel, *, peak, power, reach, full_share, open
     return np.maximum(heights - edge - opens * (held * smooth - edge), 0.0), bool((scale < 1.0).any())
 
 
-def _oval_floor_numpy(heights, need, edge, *, share, soft):
+def _oval_floor_numpy(heights, need, edge, *, share, soft, pull):
     """The numpy form of _oval_floor for (2, G) lip `heights`, `need` and lens-cut `edge` px at
     OUTLINE_GRID's places: the tips where the drawn opening's run about its highest place ends
     (linearly between places) over OUTLINE_OVAL_TIP x `soft` px, each lip's half ellipse through them times its drawn height, scaled
     inside the edge where the ellipse stands over OUTLINE_OVAL_HELD (weighed in), eased into the
     edge and the drawn edge up to it by quadratic ramps `soft` px wide, raised to by `share` (faded
     in over a lip's first `soft` px of height); beyond the lip's own half ellipse, brought back
-    toward it by OUTLINE_OVAL_PULL times the ellipse there."""
-    from facetalk.render.mouth import OUTLINE_GRID, OUTLINE_OVAL_HELD, OUTLINE_OVAL_PULL, OUTLINE_OVAL_TIP
+    toward it by `pull` times the ellipse there."""
+    from facetalk.render.mouth import OUTLINE_GRID, OUTLINE_OVAL_HELD, OUTLINE_OVAL_TIP
 
     def soft_min(a, b):
         gap = np.abs(a - b)
@@ -3572,7 +3573,7 @@ def _oval_floor_numpy(heights, need, edge, *, share, soft):
         ratio = np.minimum(np.maximum(edge[lip], 0.0) / np.where(weight > 0.0, height * oval, 1.0), 1.0)
         scale = min(1.0, (1.0 - weight * (1.0 - ratio)).min())
         rise = soft_rise(soft_min(scale * height * oval, edge[lip]) - drawn[lip])
-        bulge = OUTLINE_OVAL_PULL * oval * soft_rise(drawn[lip] - height * oval)
+        bulge = pull * oval * soft_rise(drawn[lip] - height * oval)
         out[lip] = need[lip] - share * min(height / soft, 1.0) * (rise - bulge)
     return out
 
@@ -3583,17 +3584,20 @@ def test_the_compiled_outline_passes_match_their_numpy_form(analysis):
     _outline_need_numpy), to 1e-9 px, on the bundled photo's widest vowel, /l/ and /o/, and on its
     mirror image, with the lens at LENS_REACH, wide open (`wide` 1: the fits for LENS_REACH and
     LENS_REACH_WIDE mixed, as _rounded_outline mixes them) and half way; _rounded_outline itself
-    gives the same. The same with the lens's full height held over none of the mouth (rounded
-    lips': _lens_shape's `full_share` 0)."""
+    gives the same (the oval's pull at the pose's jaw_lift share). The same with the lens's full
+    height held over none of the mouth (rounded lips': _lens_shape's `full_share` 0)."""
+    from facetalk.face.rig import jaw_lift_share
     from facetalk.motion.frame import MotionFrame
-    from facetalk.render.mouth import (LENS_FULL, OUTLINE_GRID, LENS_REACH, LENS_REACH_WIDE, OUTLINE_OVAL_SOFT,
-                                       _lens_cut_edge, _lip_heights, _outline_kernel, _outline_need)
+    from facetalk.render.mouth import (LENS_FULL, OUTLINE_GRID, LENS_REACH, LENS_REACH_WIDE, OUTLINE_OVAL_PULL,
+                                       OUTLINE_OVAL_SOFT, _lens_cut_edge, _lip_heights, _outline_kernel,
+                                       _outline_need)
     from facetalk.render.renderer import posed_vertices
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
-    narrow, scaled, bowed = _outline_kernel(lens_reach=LENS_REACH), False, False
+    narrow, scaled, bowed, pulled = _outline_kernel(lens_reach=LENS_REACH), False, False, False
     assert not np.array_equal(narrow, _outline_kernel(lens_reach=LENS_REACH_WIDE))
     for params in (dict(jaw_open=1.0), dict(jaw_open=0.4, lip_spread=0.1), dict(jaw_open=0.38, lip_spread=-0.75)):
+        jaw_lift = jaw_lift_share(params["jaw_open"])
         for mirror in (1.0, -1.0):
             verts = posed_vertices(analysis.rig, MotionFrame(t_s=0, **params)).copy()
             verts[:, 0] *= mirror
@@ -3611,7 +3615,8 @@ def test_the_compiled_outline_passes_match_their_numpy_form(analysis):
             assert np.abs(rig - heights).max() < 1e-9, (params, mirror, np.abs(rig - heights).max())
             for peak, opens, hold, wide in ((0.3 * half, 0.8, 1.0, 0.0), (0.9 * half, 1.0, 1.0, 0.0),
                                             (0.9 * half, 1.0, 0.4, 0.0), (0.9 * half, 1.0, 1.0, 1.0),
-                                            (0.9 * half, 1.0, 0.4, 1.0), (0.6 * half, 1.0, 1.0, 0.5)):
+                                            (0.9 * half, 1.0, 0.4, 1.0), (0.6 * half, 1.0, 1.0, 0.5),
+                                            (1.9 * half, 1.0, 1.0, 1.0)):
                 kernel = narrow + wide * (_outline_kernel(lens_reach=LENS_REACH_WIDE) - narrow)
                 power, reach, unrounded = painter._lens_shape(1.0, wide=wide)
                 assert unrounded == LENS_FULL
@@ -3624,11 +3629,16 @@ def test_the_compiled_outline_passes_match_their_numpy_form(analysis):
                     assert want.max() > 1.0 and np.abs(need - want).max() < 1e-9, (params, mirror, np.abs(need - want).max())
                     if hold == 1.0 and full_share == LENS_FULL:  # lips as wide as the photo's: _rounded_outline holds them whole
                         if wide > 0.0:  # and a wide-open mouth's bows out toward an oval (stretch = wide: not rounded)
-                            want = _oval_floor_numpy(heights, want, edge, share=wide, soft=OUTLINE_OVAL_SOFT * peak)
-                            bowed |= bool((want < need - 0.5).any())
-                        drawn = painter._rounded_outline(verts, peak_opening=peak, opens=opens, widened=1.0, wide=wide)
+                            floor = _oval_floor_numpy(heights, want, edge, share=wide, soft=OUTLINE_OVAL_SOFT * peak,
+                                                      pull=0.0)
+                            want = _oval_floor_numpy(heights, want, edge, share=wide, soft=OUTLINE_OVAL_SOFT * peak,
+                                                     pull=OUTLINE_OVAL_PULL * jaw_lift)
+                            bowed |= bool((floor < need - 0.5).any())
+                            pulled |= bool((want > floor + 0.1).any())
+                        drawn = painter._rounded_outline(verts, peak_opening=peak, opens=opens, widened=1.0, wide=wide,
+                                                         jaw_lift=jaw_lift)
                         assert np.abs(np.array([drawn.upper, drawn.lower]) - want).max() < 1e-9, (params, mirror, wide)
-    assert scaled and bowed  # the scale inside the edge and the oval floor are exercised
+    assert scaled and bowed and pulled  # the scale inside the edge, the oval floor and its pull are exercised
 
 
 def test_a_corner_face_turns_from_the_light_only_where_it_curls_in():
@@ -5042,7 +5052,8 @@ def test_corner_faces_pass_equals_numpy_steps_to_the_bit(analysis, arched, own_t
     assert int((want != color).any(axis=1).sum()) > 500
     painter._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower,
                            along=painter._across(rest, px, py, signed=True), opens=lens_opens(peak, mouth_w),
-                           peak_opening=peak, mouth_w=mouth_w, arch=arch, cleared=cleared, verts=None)
+                           peak_opening=peak, mouth_w=mouth_w, arch=arch, cleared=cleared, verts=None,
+                           jaw_lift=0.0)
     assert np.array_equal(color, want), int((color != want).any(axis=1).sum())
 
 

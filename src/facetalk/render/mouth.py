@@ -642,7 +642,7 @@ class MouthPainter:
         if opens > 0.0:  # a nearly shut mouth has no lens
             faces = self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, along=along, opens=opens,
                                         verts=verts, peak_opening=peak, mouth_w=mouth_w, arch=arch, widened=widened,
-                                        cleared=cleared)
+                                        cleared=cleared, jaw_lift=jaw_lift)
             alpha, hollow[faces.px] = _faces_cover(alpha, edge=edge, faces=faces), hollow[faces.px] * (1.0 - faces.cover)
         self._under_hair(color, out, xs + x0, ys + y0, d_upper=d_upper, d_lower=d_lower, u=u, mouth_w=mouth_w,
                          peak_opening=peak)
@@ -1098,7 +1098,7 @@ class MouthPainter:
                        along: np.ndarray, opens: float, peak_opening: float, mouth_w: float,
                        arch: np.ndarray | None = None, widened: float = 1.0,
                        cleared: np.ndarray | None = None,
-                       verts: np.ndarray | None) -> _Faces:
+                       verts: np.ndarray | None, jaw_lift: float) -> _Faces:
         """Covers, in the (N, 3) interior `color` in place, the opening's corners with lip: the rig's
         11 points a lip join a corner to its neighbour with one straight, steep segment, so the
         opening stood with blunt, near-vertical ends. An open mouth is a lens tapering into its
@@ -1113,13 +1113,13 @@ class MouthPainter:
         lips' width over the photo's (_widened; rounded lips open an oval, _lens_shape);
         `cleared`: (V,) 0..1 how far the photo's lip line is cleared at each inner-lip vertex this
         frame (_clear_rims; None: not at all); `verts`: the (V, 3) posed vertices, from which each
-        lip's face comes in further where the outline is rounded (_rounded_outline; None: only as
-        far as the lens asks). Returns the faces (_Faces: for _faces_cover and _unlay_repainted)."""
+        lip's face comes in further where the outline is rounded (_rounded_outline, with paint's
+        `jaw_lift` share; None: only as far as the lens asks). Returns the faces (_Faces: for _faces_cover and _unlay_repainted)."""
         wide = lens_wide(peak_opening, mouth_w)
         power, reach, full_share = self._lens_shape(widened, wide=wide)
         full_across, across = full_share * reach, np.abs(along)
         outline = None if verts is None else self._rounded_outline(verts, peak_opening=peak_opening, opens=opens,
-                                                                     widened=widened, wide=wide)
+                                                                     widened=widened, wide=wide, jaw_lift=jaw_lift)
         side = across > full_across  # mid-mouth the lens is the gap
         # what the faces may cover, and beside it, for _unlay_near_faces' ramp, pixels they leave as they are
         unlay = side.copy()
@@ -1182,7 +1182,7 @@ class MouthPainter:
         return 0.0 if wide <= 0.0 else wide * (1.0 - self._rounded(widened))
 
     def _rounded_outline(self, verts: np.ndarray, *, peak_opening: float, opens: float, widened: float,
-                         wide: float) -> _Outline:
+                         wide: float, jaw_lift: float) -> _Outline:
         """How far (px) each lip's inner face comes in over the opening across the mouth (at
         OUTLINE_GRID's places, -1..1 from one inner corner to the other), so its outline is a round
         curve: each lip's edge in the (V, 3) posed `verts`, cut to the lens (lens_height, its
@@ -1191,7 +1191,9 @@ class MouthPainter:
         only at its ends, was a hexagon (straight top and sides, shoulders at the landmarks: 13's
         widest vowel); /o/ an octagonal slot. As far as the lens stretches (_lens_stretch), each
         lip's drawn edge then rises toward the half ellipse through the opening's tips (_oval_floor).
-        Faded in by `opens` (lens_opens); `widened` and `wide` as _lens_shape takes them."""
+        Faded in by `opens` (lens_opens); `widened` and `wide` as _lens_shape takes them; `jaw_lift`
+        the rig's jaw_lift share (face.rig.jaw_lift_share), whose inner corners' draw-in the oval's
+        pull follows (OUTLINE_OVAL_PULL)."""
         power, reach, full_share = self._lens_shape(widened, wide=wide)
         # The fit's base curve closes where the lens does (between its two reaches, the two fits mixed).
         kernel, stretch = _outline_kernel(lens_reach=LENS_REACH), self._lens_stretch(widened, wide=wide)
@@ -1205,7 +1207,8 @@ class MouthPainter:
         edge = _lens_cut_edge(rig, OUTLINE_GRID, float(peak_opening), power, reach, full_share, float(opens))
         need = _outline_need(rig, edge, OUTLINE_GRID, kernel, float(peak_opening), float(opens), 1.0 - pout)
         if stretch > 0.0:  # a wide-open mouth's edges bow out toward an oval's (OUTLINE_OVAL_HELD)
-            need = _oval_floor(rig, need, edge, OUTLINE_GRID, stretch, OUTLINE_OVAL_SOFT * float(peak_opening))
+            need = _oval_floor(rig, need, edge, OUTLINE_GRID, stretch, OUTLINE_OVAL_SOFT * float(peak_opening),
+                               OUTLINE_OVAL_PULL * float(jaw_lift))
         return _Outline(upper=need[0], lower=need[1])
 
     def _lay_corner_faces(self, color: np.ndarray, interp, px: np.ndarray, *, lower: np.ndarray,
@@ -2275,12 +2278,11 @@ OUTLINE_GRID = np.linspace(-1.0, 1.0, 61)
 OUTLINE_OVAL_HELD = (0.4, 0.6)  # shares of the ellipse's height over which the scale is weighed in
 OUTLINE_OVAL_SOFT = 0.03  # the ramps' width, a share of the peak opening (px = this x peak)
 # ... and, by as much, each lip's edge standing beyond its own half ellipse (the lip's height times
-# the ellipse, unscaled) comes back toward it by OUTLINE_OVAL_PULL times the ellipse's height share
-# there (none at the tips). With the opening's corners drawn in (face.rig.JAW_CORNER_IN) the
-# smoothed lower lip kept its depth over a narrower span: steep sides meeting a flat floor, bent
-# 12.4 degrees between 0.04-mouth-width chords at the bundled photo's widest vowel (a bucket, 12
-# and 11); 0.5 brings it to 9.6 (out/fix36f/NOTES.md).
-OUTLINE_OVAL_PULL = 0.5
+# the ellipse, unscaled) comes back toward it by OUTLINE_OVAL_PULL times the rig's jaw_lift share
+# (face.rig.jaw_lift_share) times the ellipse's height share there (none at the tips). The jaw's
+# lift draws the opening's corners in (face.rig.JAW_CORNER_IN) and the smoothed lower lip keeps its
+# depth over the narrower span: steep sides meeting a flat floor, a bucket (12, 11).
+OUTLINE_OVAL_PULL = 0.7
 OUTLINE_OVAL_TIP = 0.5  # a tip is where the opening stands this share of the ramps' width open
 _NO_OUTLINE = np.zeros(len(OUTLINE_GRID))  # no lip's face comes in (_corner_cover)
 
@@ -3124,7 +3126,7 @@ def _soft_rise(z, soft):
 
 
 @njit(cache=True, nogil=True)
-def _oval_floor(rig, need, edge, grid, share, soft):
+def _oval_floor(rig, need, edge, grid, share, soft, pull):
     """(2, G) px each lip's face comes in (`need`, _outline_need's, at the (G,) `grid`'s places) once
     its drawn edge (`rig` less `need`) is raised by `share` 0..1 toward the floor OUTLINE_OVAL_HELD
     sets the scale of: the lip's height times the half ellipse through the opening's tips (_drawn_tips: where it
@@ -3134,7 +3136,7 @@ def _oval_floor(rig, need, edge, grid, share, soft):
     kinks where one hands over to the other), the rise faded in over a lip's first `soft` px of
     height. Never outside `edge` (so the rig): the floor lies inside it. Where the drawn edge
     stands beyond the lip's own half ellipse (its height times the ellipse), it comes back toward
-    it by OUTLINE_OVAL_PULL times the ellipse there, by the same share and ramp."""
+    it by `pull` 0..1 times the ellipse there, by the same share and ramp."""
     g = grid.shape[0]
     drawn = rig - need
     tips = _drawn_tips(drawn[0] + drawn[1], grid, OUTLINE_OVAL_TIP * soft)
@@ -3161,7 +3163,7 @@ def _oval_floor(rig, need, edge, grid, share, soft):
         for i in range(g):
             # the floor meets the edge, and the drawn edge the floor, round (quadratic ramps soft)
             floor = _soft_min(scale * height * oval[i], edge[lip, i], soft)
-            bulge = OUTLINE_OVAL_PULL * oval[i] * _soft_rise(drawn[lip, i] - height * oval[i], soft)
+            bulge = pull * oval[i] * _soft_rise(drawn[lip, i] - height * oval[i], soft)
             out[lip, i] = need[lip, i] - lift * (_soft_rise(floor - drawn[lip, i], soft) - bulge)
     return out
 
