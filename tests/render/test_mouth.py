@@ -3589,8 +3589,7 @@ def test_the_compiled_outline_passes_match_their_numpy_form(analysis):
     from facetalk.face.rig import jaw_lift_share
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.mouth import (LENS_FULL, OUTLINE_GRID, LENS_REACH, LENS_REACH_WIDE, OUTLINE_OVAL_PULL,
-                                       OUTLINE_OVAL_SOFT, _lens_cut_edge, _lip_heights, _outline_kernel,
-                                       _outline_need)
+                                       OUTLINE_OVAL_SOFT, _lens_cut_edge, _lip_heights, _outline_kernel, _outline_need)
     from facetalk.render.renderer import posed_vertices
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)

@@ -1114,7 +1114,8 @@ class MouthPainter:
         `cleared`: (V,) 0..1 how far the photo's lip line is cleared at each inner-lip vertex this
         frame (_clear_rims; None: not at all); `verts`: the (V, 3) posed vertices, from which each
         lip's face comes in further where the outline is rounded (_rounded_outline, with paint's
-        `jaw_lift` share; None: only as far as the lens asks). Returns the faces (_Faces: for _faces_cover and _unlay_repainted)."""
+        `jaw_lift` share; None: only as far as the lens asks). Returns the faces (_Faces: for
+        _faces_cover and _unlay_repainted)."""
         wide = lens_wide(peak_opening, mouth_w)
         power, reach, full_share = self._lens_shape(widened, wide=wide)
         full_across, across = full_share * reach, np.abs(along)
