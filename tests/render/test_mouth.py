@@ -3423,7 +3423,7 @@ def test_the_open_mouths_outline_is_round_not_a_hexagon(analysis):
     edges 25.0, 11.8 and 16.1). The lower lip's U (face.rig.JAW_LOWER_OPENING_POWER) bends near the
     corners, which the drawn edge follows: 0.3-1.7 degrees more than with the lower lip a lemon's
     (9.2, 8.3 and 8.5), /l/'s most against the rig's own turn (0.81 of it). The cap is absolute,
-    0.6 degrees over the worst, so that a drift toward 12 degrees fails. At jaw 0.9 and 1 the
+    0.5 degrees over the worst, so that a drift toward 12 degrees fails. At jaw 0.9 and 1 the
     opening's inner corners are drawn in (face.rig.JAW_CORNER_IN) and the lower lip keeps its depth
     over a narrower span; the oval's pull (OUTLINE_OVAL_PULL) keeps it round there too."""
     from facetalk.motion.frame import MotionFrame
@@ -3573,7 +3573,7 @@ def _oval_floor_numpy(heights, need, edge, *, share, soft, pull):
         ratio = np.minimum(np.maximum(edge[lip], 0.0) / np.where(weight > 0.0, height * oval, 1.0), 1.0)
         scale = min(1.0, (1.0 - weight * (1.0 - ratio)).min())
         rise = soft_rise(soft_min(scale * height * oval, edge[lip]) - drawn[lip])
-        bulge = pull * oval * soft_rise(drawn[lip] - height * oval)
+        bulge = (pull if lip == 1 else 0.0) * oval * soft_rise(drawn[lip] - height * oval)
         out[lip] = need[lip] - share * min(height / soft, 1.0) * (rise - bulge)
     return out
 

@@ -1193,8 +1193,8 @@ class MouthPainter:
         widest vowel); /o/ an octagonal slot. As far as the lens stretches (_lens_stretch), each
         lip's drawn edge then rises toward the half ellipse through the opening's tips (_oval_floor).
         Faded in by `opens` (lens_opens); `widened` and `wide` as _lens_shape takes them; `jaw_lift`
-        the rig's jaw_lift share (face.rig.jaw_lift_share), whose inner corners' draw-in the oval's
-        pull follows (OUTLINE_OVAL_PULL)."""
+        the pose's jaw_lift share (face.rig.jaw_lift_share, before the corners' hold), which draws the
+        inner corners in and which the oval's pull on the lower lip follows (OUTLINE_OVAL_PULL)."""
         power, reach, full_share = self._lens_shape(widened, wide=wide)
         # The fit's base curve closes where the lens does (between its two reaches, the two fits mixed).
         kernel, stretch = _outline_kernel(lens_reach=LENS_REACH), self._lens_stretch(widened, wide=wide)
@@ -2278,7 +2278,7 @@ OUTLINE_GRID = np.linspace(-1.0, 1.0, 61)
 # diagonal from each tip into the tongue, the tip a sharp wedge at 2x.
 OUTLINE_OVAL_HELD = (0.4, 0.6)  # shares of the ellipse's height over which the scale is weighed in
 OUTLINE_OVAL_SOFT = 0.03  # the ramps' width, a share of the peak opening (px = this x peak)
-# ... and, by as much, each lip's edge standing beyond its own half ellipse (the lip's height times
+# ... and, by as much, the lower lip's edge standing beyond its own half ellipse (its height times
 # the ellipse, unscaled) comes back toward it by OUTLINE_OVAL_PULL times the rig's jaw_lift share
 # (face.rig.jaw_lift_share) times the ellipse's height share there (none at the tips). The jaw's
 # lift draws the opening's corners in (face.rig.JAW_CORNER_IN) and the smoothed lower lip keeps its
@@ -3135,9 +3135,10 @@ def _oval_floor(rig, need, edge, grid, share, soft, pull):
     whole inside `edge` (_lens_cut_edge) where the ellipse stands over OUTLINE_OVAL_HELD of its
     height, eased into `edge` and the drawn edge up to it by quadratic ramps `soft` px wide (no
     kinks where one hands over to the other), the rise faded in over a lip's first `soft` px of
-    height. Never outside `edge` (so the rig): the floor lies inside it. Where the drawn edge
-    stands beyond the lip's own half ellipse (its height times the ellipse), it comes back toward
-    it by `pull` 0..1 times the ellipse there, by the same share and ramp."""
+    height. Never outside `edge` (so the rig): the floor lies inside it. Where the lower lip's drawn
+    edge stands beyond its own half ellipse (its height times the ellipse), it comes back toward it
+    by `pull` 0..1 times the ellipse there, by the same share and ramp (the upper lip's arch only
+    turned more under it)."""
     g = grid.shape[0]
     drawn = rig - need
     tips = _drawn_tips(drawn[0] + drawn[1], grid, OUTLINE_OVAL_TIP * soft)
@@ -3164,7 +3165,7 @@ def _oval_floor(rig, need, edge, grid, share, soft, pull):
         for i in range(g):
             # the floor meets the edge, and the drawn edge the floor, round (quadratic ramps soft)
             floor = _soft_min(scale * height * oval[i], edge[lip, i], soft)
-            bulge = pull * oval[i] * _soft_rise(drawn[lip, i] - height * oval[i], soft)
+            bulge = (pull if lip == 1 else 0.0) * oval[i] * _soft_rise(drawn[lip, i] - height * oval[i], soft)
             out[lip, i] = need[lip, i] - lift * (_soft_rise(floor - drawn[lip, i], soft) - bulge)
     return out
 
