@@ -1094,3 +1094,47 @@ def test_the_corners_draw_in_folds_no_triangle_at_them(name):
                 worst = int(np.argmax(short))
                 assert short[worst] < 0.01 * np.abs(without).max() + 0.02, \
                     (jaw, spread, sideways, tri[worst], without[worst], posed[worst])
+
+
+def _upper_lip_middle(rig) -> np.ndarray:
+    """(V,) bool: the face vertices in the upper lip (at rest between its outer and inner contours,
+    image rows, the face upright; 0.5 px either side) over the middle 60 % of the mouth."""
+    rest = rig.rest_xyz[:, :2].astype(np.float64)
+
+    def contour_y(idx):
+        order = np.argsort(rest[list(idx), 0])
+        return np.interp(rest[:, 0], rest[list(idx), 0][order], rest[list(idx), 1][order])
+
+    left, right = rest[list(lm.MOUTH_CORNERS), 0].min(), rest[list(lm.MOUTH_CORNERS), 0].max()
+    centre, half = 0.5 * (left + right), 0.3 * (right - left)
+    lip = (rest[:, 1] >= contour_y(lm.LIPS_OUTER_UPPER) - 0.5) & (rest[:, 1] <= contour_y(lm.LIPS_INNER_UPPER) + 0.5)
+    return lip & (np.abs(rest[:, 0] - centre) < half) & (np.arange(len(rest)) < lm.N_LANDMARKS)
+
+
+def test_the_chin_raiser_and_sads_frown_leave_a_toothy_smiles_upper_lip_whole(analysis):
+    """A toothy smile's middle sits below its corners' line, and the chin raiser (mouth_shrug_lower,
+    and the frown's AU17) took the upper lip's inner rows there for chin: they rose with the lower
+    lip while its border stayed, so sad at strength 1 turned the bundled photo's mid-lip triangles
+    over (11-37-72, 37-39-72: 30 px^2 with its corners' folds), the shut line a tent (out/tent37).
+    The chin raiser moves no upper-lip vertex, and sad (its lips pressed as at rest) keeps every
+    triangle of the upper lip's middle a quarter of its rest area."""
+    from facetalk.config import EMOTIONS
+    from facetalk.motion import emotion
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.params import FACE_NAMES, clip_face
+    from facetalk.render.renderer import posed_vertices
+
+    rig = analysis.rig
+    middle = _upper_lip_middle(rig)
+    assert middle.sum() >= 10
+    shrug = rig.expression_basis[EXPRESSION_NAMES.index("mouth_shrug_lower")]
+    assert np.abs(shrug[middle]).max() == 0.0
+    mood = emotion.blend(tuple(1.0 if name == "sad" else 0.0 for name in EMOTIONS), photo=analysis.expression)
+    values = mood.offsets.copy()
+    values[FACE_NAMES.index("lip_press")] += mood.closes_lips
+    posed = posed_vertices(rig, MotionFrame(t_s=0).with_face(clip_face(values)))[:, :2].astype(np.float64)
+    tris = np.asarray(rig.triangles)[middle[np.asarray(rig.triangles)].all(axis=1)]
+    assert len(tris) >= 8
+    rest = _signed_areas(rig.rest_xyz[:, :2].astype(np.float64), tris)
+    kept = np.sign(rest) * _signed_areas(posed, tris) / np.abs(rest)
+    assert kept.min() >= 0.25, (tris[kept < 0.25].tolist(), kept[kept < 0.25])
