@@ -431,9 +431,11 @@ def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
     frames = [MotionFrame(t_s=0.0, **{n: float(rng.uniform(-1, 1)) for n in names}) for _ in range(6)]
     # A frown or a sneer on the jaw's lift, and speech's rounded lips under the sneer: the skin over the
     # lifted border rises, and where it may rise no further the whole lip gives up some lift (both
-    # counted below); turned and shifted a little.
+    # counted below); turned and shifted a little. (Sad's frown no longer needs the rise on this photo
+    # since the chin raiser leaves the upper lip (face.rig._chin): the full sneer makes up the count.)
     faces = [dict(smile=-0.8, mouth_shrug_lower=0.5), dict(nose_sneer=0.5, upper_lip_raise=0.5, smile=-0.15),
-             dict(nose_sneer=0.5, upper_lip_raise=0.54, smile=-0.85, lip_spread=-0.8)]
+             dict(nose_sneer=0.5, upper_lip_raise=0.54, smile=-0.85, lip_spread=-0.8),
+             dict(nose_sneer=1.0, upper_lip_raise=1.0, smile=-0.5)]
     frames += [MotionFrame(t_s=0.0, jaw_open=float(jaw), yaw_deg=0.3, pitch_deg=-0.2, roll_deg=0.4, tx=0.01, ty=-0.01,
                            **face) for face in faces for jaw in np.arange(0.3, 1.0 + 1e-9, 0.1)]
     lifted = np.any(rig.jaw_lift != 0, axis=1)
