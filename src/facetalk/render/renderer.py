@@ -210,18 +210,21 @@ def _guard_caps(out, tri, slot, floor, guarded, n_vertex, up):
     slopes, so that all of them rising that far together keep it there (0 where it has nothing
     above)."""
     cap = np.full(n_vertex, np.inf)
+    slopes = np.zeros(3, np.float64)  # each riser's slope, taken once for the sum and the cap
     for g in range(guarded, tri.shape[0]):
         sign = 1.0 if floor[g] >= 0 else -1.0
         shrink = 0.0
         for m in range(3):
+            slopes[m] = 0.0
             if slot[g, m] >= 0:
-                shrink += max(-_own_slope(out, tri, g, m, sign, np.float64(up[0]), np.float64(up[1])), 0.0)
+                slopes[m] = _own_slope(out, tri, g, m, sign, np.float64(up[0]), np.float64(up[1]))
+            shrink += max(-slopes[m], 0.0)
         if shrink <= 0:
             continue
         room = sign * _twice_area(out, tri[g, 0], tri[g, 1], tri[g, 2], 0.0, 0.0, 0.0, 0.0, 0.0, 0.0) \
             - sign * np.float64(floor[g])
         for m in range(3):
-            if slot[g, m] >= 0 and _own_slope(out, tri, g, m, sign, np.float64(up[0]), np.float64(up[1])) < 0:
+            if slot[g, m] >= 0 and slopes[m] < 0:
                 cap[slot[g, m]] = min(cap[slot[g, m]], max(room, 0.0) / shrink)
     return cap
 
