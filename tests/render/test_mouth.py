@@ -3968,7 +3968,10 @@ def test_a_rolled_upper_lip_covers_a_photos_own_upper_teeth_in_proportion(analys
         teeth = (out @ LUMA > 0.8 * teeth_luma) & (chroma < 0.25) & cavity & upper_half
         counts.append(int(teeth.sum()))
     assert np.array_equal(frames[3], as_rendered)
-    assert counts[0] > 150 and 0.2 * counts[0] < counts[1] < 0.75 * counts[0] and counts[2] < 0.15 * counts[0], counts
+    # Half rolled, 0.15 of them still show (0.2 before the chin raiser left the upper lip, face.rig._chin:
+    # the frown's opening is no longer lifted at its top, [266, 74, 0, 0] -> [226, 39, 0, 0], the
+    # roll's cover the same, 192 -> 187 px, out of an upper half holding fewer of the teeth).
+    assert counts[0] > 150 and 0.15 * counts[0] < counts[1] < 0.75 * counts[0] and counts[2] < 0.15 * counts[0], counts
     # What covers them is lip: redder than the teeth were.
     changed = np.abs(frames[2] - frames[0]).max(axis=2) > 30
     red = frames[2][changed]
