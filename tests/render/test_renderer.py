@@ -144,9 +144,12 @@ def _held_corners_reference(rig, verts, lift):
         d = np.float64(lift) * rig.jaw_lift[c, :2].astype(np.float64)
         at = tri[tri[:, 0] == c]
         p = out[:, :2].astype(np.float64)
-        a, b = p[at[:, 1]] - p[c], p[at[:, 2]] - p[c]
-        area2 = a[:, 0] * b[:, 1] - b[:, 0] * a[:, 1]
-        held2 = (a[:, 0] + d[0]) * (b[:, 1] + d[1]) - (b[:, 0] + d[0]) * (a[:, 1] + d[1])
+
+        def twice_area(corner):  # (len(at),) with the corner at `corner` (2,), as _twice_area orders it
+            a, b = p[at[:, 1]] - corner, p[at[:, 2]] - corner
+            return a[:, 0] * b[:, 1] - b[:, 0] * a[:, 1]
+
+        area2, held2 = twice_area(p[c]), twice_area(p[c] - d)
         sign = np.where(held2 >= 0, 1.0, -1.0)
         lost = sign * (held2 - area2)
         short = (sign * area2 < JAW_LIFT_KEEP * sign * held2) & (lost > 0)

@@ -273,11 +273,8 @@ def _hold_corners(out, jaw_lift, lift, tri):
         keep = 1.0
         dx, dy = np.float64(lift) * jaw_lift[c, 0], np.float64(lift) * jaw_lift[c, 1]
         while g < tri.shape[0] and tri[g, 0] == c:  # the corner's triangles, in one run
-            cx, cy = np.float64(out[c, 0]), np.float64(out[c, 1])
-            ax, ay = np.float64(out[tri[g, 1], 0]) - cx, np.float64(out[tri[g, 1], 1]) - cy
-            bx, by = np.float64(out[tri[g, 2], 0]) - cx, np.float64(out[tri[g, 2], 1]) - cy
-            area2 = ax * by - bx * ay
-            held2 = (ax + dx) * (by + dy) - (bx + dx) * (ay + dy)
+            area2 = _twice_area(out, c, tri[g, 1], tri[g, 2], 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+            held2 = _twice_area(out, c, tri[g, 1], tri[g, 2], -dx, -dy, 0.0, 0.0, 0.0, 0.0)
             sign = 1.0 if held2 >= 0 else -1.0
             lost = sign * (held2 - area2)
             if sign * area2 < JAW_LIFT_KEEP * sign * held2 and lost > 0:
