@@ -6150,3 +6150,29 @@ def test_a_wide_jaws_corners_drawn_in_are_not_rounded_lips(analysis):
     rounded = painter._rounded(painter._widened(pursed, None, jaw_lift=1.0))
     assert rounded > 0.5
     assert abs(rounded - painter._rounded(painter._widened(unlifted, None, jaw_lift=0.0))) < 0.01
+
+
+def test_the_widest_vowels_lips_meet_in_shade_between_each_commissure_and_inner_corner(analysis):
+    """The jaw's lift draws the opening's inner corners in (face.rig.JAW_CORNER_IN) and left the
+    photo's own lip stretched between each commissure and inner corner beyond the opening's blunt
+    side: a pale wedge on a toothy smile (12, 11), the photo's dark corner drawn out into a line
+    (01, the bundled photo). There the lips meet in shade (_shade_corner_meet): on the line from
+    each commissure to its inner corner, 55-85 % of the way in, the widest vowel's pixels stand
+    within 0.1 of the lips' luma of the seam's (the throat's and lips' mean, as _shade_slit's; on
+    the bundled photo 9.9 levels off now, 29.1 darker at b6bd462, the lips' luma 170.6)."""
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer, posed_vertices
+
+    renderer = Renderer(analysis)
+    frame = MotionFrame(t_s=0, jaw_open=1.0)
+    out = renderer.render(frame).astype(np.float64) @ LUMA
+    xy = posed_vertices(renderer.rig, frame)[:, :2].astype(np.float64)
+    lumas = []
+    for commissure, inner in zip(lm.MOUTH_CORNERS, (lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1])):
+        for f in np.linspace(0.55, 0.85, 4):
+            x, y = np.round(xy[commissure] + f * (xy[inner] - xy[commissure])).astype(int)
+            lumas.append(out[y, x])
+    painter = renderer._mouth
+    lip, seam = float(painter._lip_rgb @ LUMA), float(0.5 * (painter.throat_rgb + painter._lip_rgb) @ LUMA)
+    assert abs(float(np.mean(lumas)) - seam) < 0.1 * lip, (lumas, seam, lip)

@@ -648,6 +648,7 @@ class MouthPainter:
                          peak_opening=peak)
         _unlay_repainted(laid, color=color, as_laid=as_laid, faces=faces)
         self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha, owned=owned, sharp=laid, hollow=hollow)
+        self._shade_corner_meet(out, verts, jaw_lift=jaw_lift)
 
     def _new_opening(self, verts: np.ndarray, interp) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float, float]:
         """For paint, at the cavity's pixels (`interp`: paint's per-vertex lookup) of this frame's
@@ -1301,6 +1302,48 @@ class MouthPainter:
         seam = 0.5 * (self.throat_rgb + self._lip_rgb)
         out[y, x] = np.clip(mix(out[y, x].astype(np.float64), seam, shade[dark]) + 0.5, 0, 255).astype(np.uint8)
 
+    def _shade_corner_meet(self, out: np.ndarray, verts: np.ndarray, *, jaw_lift: float) -> None:
+        """Shades, in `out` (H, W, 3) uint8 in place, the lips between each commissure and the inner
+        corner the jaw's lift draws in (face.rig.JAW_CORNER_IN, by the pose's `jaw_lift` share): the
+        triangles (commissure, the inner lips' first landmark above or below, inner corner) of the
+        (V, 3) posed `verts` go up to CORNER_MEET_SHADE of the way to the lips' seam in shade (as
+        _shade_slit's), along the line where the lips meet (commissure to inner corner), fading out
+        toward the lip's inner edge (from CORNER_MEET_CORE of the way there) and toward the commissure,
+        so the opening runs on into the corner as a tapering shade, not a blunt side."""
+        if jaw_lift <= 0.0:
+            return
+        xy = verts[:, :2].astype(np.float64)
+        h, w = out.shape[:2]
+        seam = 0.5 * (self.throat_rgb + self._lip_rgb)  # the lips' meeting in shade, as _shade_slit's
+        ends = ((lm.MOUTH_CORNERS[0], lm.LIPS_INNER_UPPER[0], (lm.LIPS_INNER_UPPER[1], lm.LIPS_INNER_LOWER[1])),
+                (lm.MOUTH_CORNERS[1], lm.LIPS_INNER_UPPER[-1], (lm.LIPS_INNER_UPPER[-2], lm.LIPS_INNER_LOWER[-2])))
+        for commissure, inner, sides in ends:
+            for side in sides:
+                tri = xy[[commissure, side, inner]]
+                x0, y0 = np.maximum(np.floor(tri.min(axis=0)).astype(int), 0)
+                x1, y1 = np.minimum(np.ceil(tri.max(axis=0)).astype(int) + 1, (w, h))
+                if x1 <= x0 or y1 <= y0:
+                    continue
+                ys, xs = np.mgrid[y0:y1, x0:x1]
+                (ax, ay), (bx, by), (cx, cy) = tri
+                det = (by - cy) * (ax - cx) + (cx - bx) * (ay - cy)
+                if abs(det) < 1e-6:
+                    continue
+                wa = ((by - cy) * (xs - cx) + (cx - bx) * (ys - cy)) / det
+                wb = ((cy - ay) * (xs - cx) + (ax - cx) * (ys - cy)) / det
+                wc = 1.0 - wa - wb  # the inner corner's weight
+                over = -CORNER_MEET_OVER_PX * math.hypot(bx - cx, by - cy) / abs(det)
+                # the meeting line itself (wb 0) is the upper triangle's, so it is not shaded twice
+                inside = (wa >= over) & ((wb > 0) | (side == sides[0])) & (wb >= 0) & (wc >= 0)
+                if not inside.any():
+                    continue
+                y, x, wb, wc = ys[inside], xs[inside], wb[inside], wc[inside]
+                # 0 on the line where the lips meet (commissure to inner corner), 1 on the lip's inner edge
+                off = wb / np.maximum(wb + wc, 1e-9)
+                shade = CORNER_MEET_SHADE * jaw_lift * (1.0 - smoothstep(off, CORNER_MEET_CORE, 1.0)) \
+                    * smoothstep(wb + wc, 0.0, 1.0)
+                out[y, x] = np.clip(mix(out[y, x].astype(np.float64), seam, shade) + 0.5, 0, 255).astype(np.uint8)
+
     def _lip_span(self, verts: np.ndarray, px: np.ndarray, py: np.ndarray,
                   u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(opening px, t 0..1 from the upper inner lip to the lower) at pixels (px, py), `u` along
@@ -1838,6 +1881,16 @@ CAVITY_DEEP_CHROMA = 0.45
 CAVITY_LIT_RED = 0.6
 # Tongue and teeth darken toward the corners: 1 - CORNER_SHADE across² (across 0..1).
 CORNER_SHADE = 0.45
+# The jaw's lift draws the opening's inner corners in (face.rig.JAW_CORNER_IN) and stretches the photo's
+# own lip between each commissure and inner corner into a wedge beyond the opening's blunt end: pale lip
+# on a toothy smile (12, 11), the photo's dark corner drawn out into a line on 01, 07 and the bundled
+# photo. There the lips' wet inner faces meet in shade (MouthPainter._shade_corner_meet): at most this
+# share of the way to the lips' seam (the throat's and lips' mean, _shade_slit's) on the line where they
+# meet, fading out from CORNER_MEET_CORE of the way to the lip's inner edge, and over the cavity's soft
+# edge CORNER_MEET_OVER_PX past it (it showed the pale lip through it, a light seam beside the shade).
+CORNER_MEET_SHADE = 0.85
+CORNER_MEET_CORE = 0.3
+CORNER_MEET_OVER_PX = 1.5
 # The tongue (_shade_back, _tongue_colour_at, _tongue_exponentials; mouth widths where lengths):
 # it fills less of the gap between the rows from TONGUE_ROOM[0] on (its share falls by e per
 # TONGUE_ROOM[1]), shows once the gap is TONGUE_SHOWS, its top edge soft over TONGUE_EDGE (at
