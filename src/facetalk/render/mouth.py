@@ -590,10 +590,9 @@ class MouthPainter:
 
     def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray, *, tongue_tip: float = 0.0,
               lip_on_skull_xy: np.ndarray | None = None, roll_upper: float = 0.0, jaw_lift: float = 0.0) -> None:
-        """Draws the interior into `out` (H, W, 3) uint8 in place from this frame's (V, 3) vertices, the tongue
-        tip's rise (MotionFrame.tongue_tip), where the head's pose alone carries the upper inner lip ((11, 2) px,
-        render.renderer.head_posed; by default at rest), the upper lip's roll (MotionFrame.mouth_roll_upper) and
-        the share of the rig's jaw_lift posed (face.rig.jaw_lift_share)."""
+        """Draws the interior into `out` (H, W, 3) uint8 in place from this frame's (V, 3) vertices: `tongue_tip`
+        MotionFrame's; `lip_on_skull_xy` where the head's pose alone carries the upper inner lip ((11, 2) px, renderer's
+        head_posed; None: at rest); `roll_upper` MotionFrame.mouth_roll_upper; `jaw_lift` face.rig.jaw_lift_share's."""
         self._paint_seam(out, verts)
         cavity = self._cavity_pixels(verts, tri_id, bary)
         if cavity is None:
