@@ -1312,36 +1312,13 @@ class MouthPainter:
         if jaw_lift <= 0.0:
             return
         xy = verts[:, :2].astype(np.float64)
-        h, w = out.shape[:2]
         seam = 0.5 * (self.throat_rgb + self._lip_rgb)  # the lips' meeting in shade, as _shade_slit's
         ends = ((lm.MOUTH_CORNERS[0], lm.LIPS_INNER_UPPER[0], (lm.LIPS_INNER_UPPER[1], lm.LIPS_INNER_LOWER[1])),
                 (lm.MOUTH_CORNERS[1], lm.LIPS_INNER_UPPER[-1], (lm.LIPS_INNER_UPPER[-2], lm.LIPS_INNER_LOWER[-2])))
         for commissure, inner, sides in ends:
             for side in sides:
-                tri = xy[[commissure, side, inner]]
-                x0, y0 = np.maximum(np.floor(tri.min(axis=0)).astype(int), 0)
-                x1, y1 = np.minimum(np.ceil(tri.max(axis=0)).astype(int) + 1, (w, h))
-                if x1 <= x0 or y1 <= y0:
-                    continue
-                ys, xs = np.mgrid[y0:y1, x0:x1]
-                (ax, ay), (bx, by), (cx, cy) = tri
-                det = (by - cy) * (ax - cx) + (cx - bx) * (ay - cy)
-                if abs(det) < 1e-6:
-                    continue
-                wa = ((by - cy) * (xs - cx) + (cx - bx) * (ys - cy)) / det
-                wb = ((cy - ay) * (xs - cx) + (ax - cx) * (ys - cy)) / det
-                wc = 1.0 - wa - wb  # the inner corner's weight
-                over = -CORNER_MEET_OVER_PX * math.hypot(bx - cx, by - cy) / abs(det)
-                # the meeting line itself (wb 0) is the upper triangle's, so it is not shaded twice
-                inside = (wa >= over) & ((wb > 0) | (side == sides[0])) & (wb >= 0) & (wc >= 0)
-                if not inside.any():
-                    continue
-                y, x, wb, wc = ys[inside], xs[inside], wb[inside], wc[inside]
-                # 0 on the line where the lips meet (commissure to inner corner), 1 on the lip's inner edge
-                off = wb / np.maximum(wb + wc, 1e-9)
-                shade = CORNER_MEET_SHADE * jaw_lift * (1.0 - smoothstep(off, CORNER_MEET_CORE, 1.0)) \
-                    * smoothstep(wb + wc, 0.0, 1.0)
-                out[y, x] = np.clip(mix(out[y, x].astype(np.float64), seam, shade) + 0.5, 0, 255).astype(np.uint8)
+                _shade_meet_triangle(out, xy[[commissure, side, inner]], seam, CORNER_MEET_SHADE * jaw_lift,
+                                     side == sides[0])
 
     def _lip_span(self, verts: np.ndarray, px: np.ndarray, py: np.ndarray,
                   u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -3455,6 +3432,35 @@ def _smooth32(x, edge0, edge1):
     """rig.smoothstep at one float32 `x`, in float32 as numpy takes it (the edges cast to it)."""
     t = min(max((x - np.float32(edge0)) / np.float32(edge1 - edge0), np.float32(0.0)), np.float32(1.0))
     return t * t * (np.float32(3.0) - np.float32(2.0) * t)
+
+
+@njit(cache=True, nogil=True)
+def _shade_meet_triangle(out, tri, seam, strength, on_line):
+    """MouthPainter._shade_corner_meet's pass over one (3, 2) float64 triangle `tri` (commissure, inner lip's
+    first landmark, inner corner) of `out` (H, W, 3) uint8, in place: each pixel inside it, or up to
+    CORNER_MEET_OVER_PX past its inner-lip edge, goes `strength` x (1 - smoothstep of how far it lies from
+    the meeting line toward the lip's edge, from CORNER_MEET_CORE) x (smoothstep of its way in from the
+    commissure) toward the (3,) `seam`; the meeting line's own pixels only where `on_line`."""
+    ax, ay, bx, by, cx, cy = tri[0, 0], tri[0, 1], tri[1, 0], tri[1, 1], tri[2, 0], tri[2, 1]
+    det = (by - cy) * (ax - cx) + (cx - bx) * (ay - cy)
+    if abs(det) < 1e-6:
+        return
+    over = -CORNER_MEET_OVER_PX * math.hypot(bx - cx, by - cy) / abs(det)
+    x0, y0 = max(int(math.floor(min(ax, bx, cx))), 0), max(int(math.floor(min(ay, by, cy))), 0)
+    x1 = min(int(math.ceil(max(ax, bx, cx))) + 1, out.shape[1])
+    y1 = min(int(math.ceil(max(ay, by, cy))) + 1, out.shape[0])
+    for y in range(y0, y1):
+        for x in range(x0, x1):
+            wa = ((by - cy) * (x - cx) + (cx - bx) * (y - cy)) / det
+            wb = ((cy - ay) * (x - cx) + (ax - cx) * (y - cy)) / det
+            wc = 1.0 - wa - wb  # the inner corner's weight
+            if wa < over or wb < 0.0 or wc < 0.0 or (wb == 0.0 and not on_line):
+                continue
+            off = wb / max(wb + wc, 1e-9)  # 0 on the line where the lips meet, 1 on the lip's inner edge
+            shade = strength * (1.0 - _smooth64(off, CORNER_MEET_CORE, 1.0)) * _smooth64(wb + wc, 0.0, 1.0)
+            for ch in range(3):
+                v = np.float64(out[y, x, ch])
+                out[y, x, ch] = np.uint8(min(max(v + (seam[ch] - v) * shade + 0.5, 0.0), 255.0))
 
 
 @njit(cache=True, nogil=True)
