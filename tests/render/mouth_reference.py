@@ -40,7 +40,7 @@ from facetalk.render.mouth import (
     SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_PARTING, LOWER_TEETH_NARROW, SMILE_LOWER_CONVEX, SMILE_TOOTH_SHADE,
     SMILE_LOWER_RISEN, SMILE_GAP_DARK, SMILE_GAP_LIGHT, LOWER_TIP_LIGHT, LOWER_TEETH_CEILING, RGB_TEETH, RGB_THROAT, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
     _biting_edge_table, _biting_envelope_table, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height, UPPER_NOTCH, UPPER_PARTING, UPPER_EMBRASURE, UPPER_EMBRASURE_WIDE, UPPER_NECK, SMILE_ARC_SLIT, SMILE_ARC_LIFT,
-    LOWER_PLAIN_SIDES, LOWER_PLAIN_SINK, LOWER_PLAIN_DIM, LOWER_PLAIN_JAG,
+    LOWER_PLAIN_SIDES, LOWER_PLAIN_SINK, LOWER_PLAIN_DIM, LOWER_PLAIN_JAG, LOWER_PLAIN_PARTING,
 )
 
 
@@ -284,14 +284,14 @@ class ShadeReference:
         # A soft wedge: touching at the lip, parting (wider, darker) toward the tips.
         wedge = np.exp(-(np.minimum(f, 1.0 - f)
                          / (LOWER_TOOTH_GAP * (LOWER_GAP_WEDGE[0] + LOWER_GAP_WEDGE[1] * along))) ** 2)
-        gap = 0.75 * wedge * gap_vary
+        gap = 0.75 * (wedge + plain * (1.0 - along) * (np.sqrt(np.sqrt(wedge)) - wedge)) * gap_vary  # LOWER_PLAIN_PARTING
         dim = _bared_row_dim(risen, along, across, rank, side, near, plain)
         # Tips lit from above, only the base in the lip's shadow (half the upper lip's reach); risen, full
         # height and rounder; the ceiling over _shade_rgb's teeth (a moustache darkens synthetic teeth).
         lower_colour = self._tooth_colour(f, LOWER_GAP_SHARE * gap, d_lower,
                                           lower_h, rounded, 0.5 * mouth_w, lip_shadow=LOWER_LIP_SHADOW, dim=dim,
                                           convex_k=LOWER_TOOTH_CONVEX + SMILE_LOWER_CONVEX * risen * along,
-                                          parting=LOWER_PARTING * (along * along * along),
+                                          parting=LOWER_PARTING * (along * along * along) + LOWER_PLAIN_PARTING * plain * (along * along),
                                           tip_light=LOWER_TIP_LIGHT * (1.0 - risen),
                                           ceiling=max(LOWER_TEETH_CEILING / (self._shade_rgb[RGB_TEETH] * self._lower_tint).max(), 1.0),
                                           lower=True, ordinary=1.0 - (1.0 - self._lower_ordinary)

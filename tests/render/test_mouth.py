@@ -1416,6 +1416,39 @@ def test_lower_teeth_gaps_are_soft_wedges_toward_the_tips(analysis):
     assert contrast[0] < 0.08 and contrast[1] > 2.0 * contrast[0] and width[1] > width[0], (contrast, width)
 
 
+def test_an_open_vowels_lower_row_is_parted_crown_by_crown(analysis):
+    """Wide open (a plain row: neither risen, spread nor a smile's), the lower incisors read as
+    separate small crowns, not a smooth white bar. Across the middle 0.3 of the mouth, sampled a
+    pixel apart as a frame is, at 0.6 of the central incisor's height over the lip a gap stands
+    12% or more under the lightest crown within 4 px either side, and the one between the central
+    incisors 20% or more there and 50% at 0.8 of the height (LOWER_PLAIN_PARTING), at a 100 px mouth
+    and a 60 px one. Parted at the tips alone (LOWER_PARTING * along ** 3), its wedge 0.04 of a
+    tooth wide at the lip, the row was a bar under its tips' notches (judge36): (gaps, midline at
+    0.6, at 0.8) (1, 0.071, 0.568) and (0, 0.064, 0.593); now (2, 0.281, 0.734) and (1, 0.248, 0.73)."""
+    closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
+    painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
+    found = {}
+    for mouth_w in (100.0, 60.0):
+        u = (0.5 + np.arange(-0.15 * mouth_w, 0.15 * mouth_w + 1.0) / mouth_w).astype(np.float32)
+        d = np.linspace(0.0, 0.1 * mouth_w, 201).astype(np.float32)
+        central = _lower_row_alone(painter, np.full(len(d), 0.5 + 0.5 * 0.05, np.float32), d, 0.45 * mouth_w,
+                                   mouth_w) @ LUMA
+        tips = float(d[np.nonzero(central > 0.5 * float(painter.teeth_rgb @ LUMA))[0].max()])
+        mid = np.abs(u - 0.5) < 1.5 / mouth_w  # the midline gap, within 1.5 px
+        found[mouth_w] = []
+        for share in (0.6, 0.8):
+            luma = _lower_row_alone(painter, u, np.full(len(u), share * tips, np.float32), 0.45 * mouth_w,
+                                    mouth_w) @ LUMA
+            crowns = np.array([luma[max(i - 4, 0):i + 5].max() for i in range(len(luma))])
+            depth = 1.0 - luma / np.maximum(crowns, 1e-6)
+            if share == 0.6:
+                inner = depth[1:-1]
+                found[mouth_w].append(int(((inner >= 0.12) & (inner >= depth[:-2]) & (inner > depth[2:])
+                                           & (luma[1:-1] > 0.25 * crowns.max())).sum()))
+            found[mouth_w].append(round(float(depth[mid].max()), 3))
+    assert all(gaps >= 1 and at_6 >= 0.2 and at_8 >= 0.5 for gaps, at_6, at_8 in found.values()), found
+
+
 # A photo's own teeth: a cool white lit quarter of the opening over warmer, shaded teeth.
 LIT_TEETH = (232, 240, 246)
 
@@ -1708,7 +1741,6 @@ def test_a_smiles_unrisen_lower_row_is_still_seen_tooth_by_tooth(analysis):
         p10, p50, p90 = np.percentile(half, [10, 50, 90])
         found[smiling] = ((p90 - p10) / p50, float(np.ptp(tips)) / tips.max())
     assert found[1.0][0] > 0.08 and found[1.0][1] > 0.5, found
-    assert found[0.0][0] < 0.06, found
 
 
 def test_a_smiles_bared_row_hands_over_to_the_risen_rows_shading_without_a_gap():
@@ -1986,7 +2018,7 @@ def test_a_smiles_risen_lower_teeth_are_each_shaded_and_rounded(analysis):
     risen = [measured(height=height, smiling=1.0) for height in (0.6, 0.65)]
     unrisen = measured(height=0.33, smiling=0.0)
     assert min(apart for apart, _ in risen) > 0.01 and unrisen[0] < 0.002, (risen, unrisen)
-    assert min(side for _, side in risen) > 0.027 and unrisen[1] < 0.015, (risen, unrisen)
+    assert min(side for _, side in risen) > 0.027 and unrisen[1] < 0.7 * min(side for _, side in risen), (risen, unrisen)
 
 
 def test_synthetic_teeth_are_as_light_as_photographed_ones(analysis):
