@@ -3494,7 +3494,8 @@ EX_LOWER_EDGE, EX_LOWER_GAP, EX_LOWER_CONVEX, EX_LOWER_SHADOW = range(8, 12)
 EX_UPPER_TIP, EX_UPPER_GAP, EX_UPPER_CONVEX, EX_UPPER_SHADOW = range(12, 16)
 EX_PENUMBRA = 16  # the synthetic upper teeth's penumbra falloff (TEETH_PENUMBRA), 0 elsewhere
 EX_EMBRASURE = 17  # 0..1 how far up toward the synthetic upper teeth's necks a raised lip bares (UPPER_NECK)
-N_EX = 18
+EX_SMILE_ARC = 18  # px the smile arc shortens the synthetic upper teeth (_smile_arc_px), worked out once
+N_EX = 19
 # _tongue_exponentials' `ex2` (N_EX2, N): the tongue's lit falloff and deep red by `back`, its rim,
 # sheen, raised tip's light and how far its top takes the cavity's colour (TONGUE_INTO).
 EX2_LIT, EX2_DEEP, EX2_RIM, EX2_SHEEN, EX2_TIP_LIGHT, EX2_INTO = range(6)
@@ -4036,7 +4037,7 @@ def _upper_tooth_at(teeth, i, across, side, du, dl, upper_h, lift, rows, ex, mou
     rank, f = rows[ROW_UPPER_RANK, i], rows[ROW_UPPER_F, i]
     r, s = int(rank), int(side) - 1
     length = _tooth_length_at(r, ex[EX_UPPER_TIP, i], TIP_DROP[r])
-    arc = _smile_arc(du, dl, upper_h, lift, mouth_w)
+    arc = ex[EX_SMILE_ARC, i]
     tip = upper_h * length * (1.0 + UPPER_TOOTH_TABLE[UT_LONGER, s, r]
                               + (2.0 * f - 1.0) * UPPER_TOOTH_TABLE[UT_TILT, s, r]) + np.float64(lift) - arc
     teeth[TH_UPPER_COVER, i] = min(max((tip - np.float64(du)) / 1.0, 0.0), 1.0) \
@@ -4056,21 +4057,9 @@ def _upper_tooth_at(teeth, i, across, side, du, dl, upper_h, lift, rows, ex, mou
 
 
 @njit(cache=True, nogil=True)
-def _smile_arc(du, dl, upper_h, lift, mouth_w):
-    """px (float64, >= 0) the synthetic upper teeth stand shorter at a pixel float32 `du` px below the
-    upper lip and `dl` above the lower one, their central's tip (`upper_h` + the lip's float32 `lift`
-    px) up to SMILE_ARC_SLIT mouth widths above the lower lip, as far as the lip is raised
-    (SMILE_ARC_LIFT): see SMILE_ARC_SLIT."""
-    excess = upper_h + np.float64(lift) - (np.float64(du + dl) - SMILE_ARC_SLIT * mouth_w)
-    if excess <= 0.0:
-        return 0.0
-    return excess * _smooth64(np.float64(lift) / mouth_w, 0.0, SMILE_ARC_LIFT)
-
-
-@njit(cache=True, nogil=True)
 def _notch_length(upper_h, lift, arc):
     """px (float64) the upper gaps' notch is measured against (UPPER_NOTCH of it): the central's length
-    `upper_h`, or as much of it as shows where the smile arc (`arc` px, _smile_arc) shortens the teeth
+    `upper_h`, or as much of it as shows where the smile arc (`arc` px, _smile_arc_px) shortens the teeth
     under a lip raised float32 `lift` px, at least 1 px. Against the full length a shortened tooth's
     notch ran up nearly to the lip: its gaps dark top to bottom, each tooth a separate pill."""
     if arc <= 0.0:
@@ -4988,16 +4977,15 @@ def _rows_split(luma: np.ndarray) -> float | None:
     return None
 
 
-def _bared_kept(d_upper: np.ndarray, d_lower: np.ndarray, lift64: np.ndarray, upper_h: float,
-                mouth_w: float) -> np.ndarray:
-    """(N,) float64 0..1 the share of the synthetic upper teeth's length the smile arc (_smile_arc) keeps
-    at pixels (N,) float32 `d_upper`, `d_lower` px from the lips under a lip raised `lift64` px (float64);
-    1 where it shortens nothing. The embrasure's wedge (the height the lip bares above its place and
-    UPPER_NECK's reach) shrinks by it with the tooth: unshrunk, it ran down the whole short tooth into
-    its notch, a dark bar from the lip to the edge; shrunk, the crowns touch between the two."""
+def _smile_arc_px(d_upper: np.ndarray, d_lower: np.ndarray, lift64: np.ndarray, upper_h: float,
+                  mouth_w: float) -> np.ndarray:
+    """(N,) float64 px (>= 0) the synthetic upper teeth stand shorter at pixels (N,) float32 `d_upper`
+    px below the upper lip and `d_lower` above the lower one, their central's tip (`upper_h` + the
+    lip's `lift64` px, float64) up to SMILE_ARC_SLIT mouth widths above the lower lip, as far as the
+    lip is raised (SMILE_ARC_LIFT): see SMILE_ARC_SLIT. Worked out once, here, for both the
+    embrasure's wedge (_shade_exponentials) and the compiled _upper_tooth_at (EX_SMILE_ARC)."""
     excess = upper_h + lift64 - ((d_upper + d_lower).astype(np.float64) - SMILE_ARC_SLIT * mouth_w)
-    arc = np.maximum(excess, 0.0) * smoothstep(lift64 / mouth_w, 0.0, SMILE_ARC_LIFT)
-    return 1.0 - arc / np.maximum(upper_h + lift64, upper_h)
+    return np.maximum(excess, 0.0) * smoothstep(lift64 / mouth_w, 0.0, SMILE_ARC_LIFT)
 
 
 def _shade_exponentials(u: np.ndarray, d_upper: np.ndarray, d_lower: np.ndarray, rows: np.ndarray,
@@ -5045,9 +5033,11 @@ def _shade_exponentials(u: np.ndarray, d_upper: np.ndarray, d_lower: np.ndarray,
     d = d_upper[up]
     ex[EX_UPPER_SHADOW, up] = np.exp(-d / (LIP_SHADOW_REACH * mouth_w))
     # Up toward the necks a raised lip bares, the gap opens into the embrasure (UPPER_NECK); where the
-    # smile arc shortens the teeth, the wedge is squashed with them (_bared_kept).
+    # smile arc shortens the teeth, the wedge is squashed with them: by the share of their length it
+    # keeps. Unshrunk, it ran down the whole short tooth into its notch, a dark bar from the lip to the edge.
     lift64, upper_h = lift[up].astype(np.float64), SYNTHETIC_UPPER_TEETH_MW * mouth_w
-    kept = _bared_kept(d, d_lower[up], lift64, upper_h, mouth_w)
+    ex[EX_SMILE_ARC, up] = _smile_arc_px(d, d_lower[up], lift64, upper_h, mouth_w)
+    kept = 1.0 - ex[EX_SMILE_ARC, up] / np.maximum(upper_h + lift64, upper_h)
     neck = np.clip((lift64 * kept - d) / (UPPER_NECK * upper_h * np.maximum(kept, 0.01)), 0.0, 1.0)
     ex[EX_EMBRASURE, up] = neck
     ex[EX_UPPER_GAP, up] = np.exp(-(np.minimum(f, 1.0 - f) / (UPPER_TOOTH_GAP * (1.0 + UPPER_EMBRASURE_WIDE * neck))) ** 2)
