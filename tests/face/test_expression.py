@@ -31,10 +31,12 @@ def test_undoing_the_photos_smile_leaves_a_neutral_mouth(analysis):
     """What every emotion but happy starts from on a smiling photo (motion.emotion): the corners
     come down to a neutral mouth's height over the lips' middle (within 0.02 mouth widths of
     NEUTRAL_CORNER_LIFT) and back in from the smile's width, the lips shut as the commanded neutral
-    shuts them. (Read with the teeth still showing, the upper lip's middle sits at their edge: the
-    undo read 0.013 of a smile there only while the chin raiser lifted that lip's inner rows,
-    0.116 since; shut, it reads none either way, its corners -0.050 mouth widths over the middle
-    then, -0.031 now: out/tent37/undo_smile.py.)"""
+    shuts them (its corners -0.050 mouth widths over the middle before the chin raiser left the
+    upper lip, face.rig._chin; -0.031 since). With the lips left apart, as speech parts them, the
+    undo still reads as a trace of a smile, under 0.15 (0.116 here; out/portraits' 11 0.30): the
+    frown lowers the corners but not the upper lip's middle, which stays at the smile's teeth's
+    edge. It read 0.013 only while the chin raiser lifted that lip's inner rows with the lower lip,
+    which folded the lip over itself mid-mouth (sad's tent): out/tent37/undo_smile.py."""
     from facetalk.config import EMOTIONS
     from facetalk.face.expression import NEUTRAL_CORNER_LIFT
     from facetalk.motion import emotion
@@ -53,6 +55,9 @@ def test_undoing_the_photos_smile_leaves_a_neutral_mouth(analysis):
     corners = list(lm.MOUTH_CORNERS)
     width = np.linalg.norm(np.diff(posed[corners, :2], axis=0))
     assert 0.75 < width / np.linalg.norm(np.diff(analysis.landmarks_px[corners, :2], axis=0)) < 0.9
+    offsets[FACE_NAMES.index("lip_press")] = 0.0
+    apart = estimate_expression(posed_vertices(analysis.rig, MotionFrame(t_s=0.0).with_face(offsets))[:lm.N_LANDMARKS])
+    assert apart.lips_apart > 0.5 and apart.smile < 0.15, apart
 
 
 def test_a_wide_mouth_showing_its_teeth_smiles_with_its_corners_level(analysis):
