@@ -3973,10 +3973,14 @@ def test_a_lifted_lip_uncovers_gum_over_a_photos_own_crowns_at_their_photographe
 def test_a_rolled_upper_lip_covers_a_photos_own_upper_teeth_in_proportion(analysis):
     """Fear rolls the upper lip down over the upper teeth (mouth_roll_upper); the photo's own
     teeth hang from the lip, and on a toothy photo they showed whole under it, its smile's teeth
-    (a grin). The rolled lip covers the top `roll` share of them with lip, as the renderer draws
-    the frame's own roll."""
+    (a grin). Column by column mid-mouth, the rolled lip moves the teeth's top edge down by the
+    `roll` share of the photo's own upper teeth's height (its longest run, scaled to the frame's
+    mouth width) and a little more where what is left is too thin to read as teeth
+    (render.mouth._rolled_cover): half rolled, by 0.35-0.75 of that height; fully rolled, none
+    show in the opening's upper half. The renderer draws the frame's own roll."""
     from facetalk.motion.frame import MotionFrame
-    from facetalk.render.renderer import Renderer
+    from facetalk.face import landmarks as lm
+    from facetalk.render.renderer import Renderer, posed_vertices
 
     renderer = Renderer(analysis)
     painter = renderer._mouth
@@ -3992,18 +3996,29 @@ def test_a_rolled_upper_lip_covers_a_photos_own_upper_teeth_in_proportion(analys
     cavity = renderer.cavity_mask()
     y = np.arange(cavity.shape[0])[:, None]
     upper_half = y < 0.5 * (np.where(cavity, y, cavity.shape[0]).min(axis=0) + np.where(cavity, y, -1).max(axis=0))
-    counts, frames = [], []
+    counts, frames, masks = [], [], []
     for roll["upper"] in (0.0, 0.5, 1.0, 0.8):
         out = renderer.render(frame).astype(float)
         frames.append(out)
         chroma = (out.max(axis=2) - out.min(axis=2)) / np.maximum(out @ LUMA, 1.0)
         teeth = (out @ LUMA > 0.8 * teeth_luma) & (chroma < 0.25) & cavity & upper_half
         counts.append(int(teeth.sum()))
+        masks.append(teeth)
     assert np.array_equal(frames[3], as_rendered)
-    # Half rolled, 0.15 of them still show (0.2 before the chin raiser left the upper lip, face.rig._chin:
-    # the frown's opening is no longer lifted at its top, [266, 74, 0, 0] -> [226, 39, 0, 0], the
-    # roll's cover the same, 192 -> 187 px, out of an upper half holding fewer of the teeth).
-    assert counts[0] > 150 and 0.15 * counts[0] < counts[1] < 0.75 * counts[0] and counts[2] < 0.15 * counts[0], counts
+    assert counts[0] > 150 and counts[2] < 0.15 * counts[0], counts
+    # The teeth's top edge per column, px below the opening's top; a column with none left counts
+    # as covered to the teeth's full height.
+    posed = posed_vertices(analysis.rig, frame)
+    mouth_w = float(np.linalg.norm(posed[lm.MOUTH_CORNERS[0], :2] - posed[lm.MOUTH_CORNERS[1], :2]))
+    height = painter._own_upper_most * mouth_w / painter._rest_mouth_w
+    xs = np.nonzero(cavity.any(axis=0))[0]
+    top = np.where(cavity, y, cavity.shape[0]).min(axis=0)
+    edges = [np.where(teeth.any(axis=0), np.argmax(teeth, axis=0) - top, height) for teeth in masks]
+    middle = np.zeros(cavity.shape[1], bool)
+    middle[int(np.percentile(xs, 30)):int(np.percentile(xs, 70)) + 1] = True
+    middle &= masks[0].any(axis=0)
+    cover = np.median(edges[1][middle] - edges[0][middle]) / height
+    assert middle.sum() >= 10 and 0.35 < cover < 0.75, (middle.sum(), cover, height)
     # What covers them is lip: redder than the teeth were.
     changed = np.abs(frames[2] - frames[0]).max(axis=2) > 30
     red = frames[2][changed]
