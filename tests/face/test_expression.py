@@ -36,7 +36,9 @@ def test_undoing_the_photos_smile_leaves_a_neutral_mouth(analysis):
     undo still reads as a trace of a smile, under 0.15 (0.116 here; out/portraits' 11 0.30): the
     frown lowers the corners but not the upper lip's middle, which stays at the smile's teeth's
     edge. It read 0.013 only while the chin raiser lifted that lip's inner rows with the lower lip,
-    which folded the lip over itself mid-mouth (sad's tent): out/tent37/undo_smile.py."""
+    which folded the lip over itself mid-mouth (sad's tent): out/tent37/undo_smile.py. Raising
+    either lip's middle 0.02 mouth widths per unit of the photo's smile reads 0.053 apart, but puts
+    the shut corners 0.020-0.022 off and brings back part of sad's peak (out/fix37e/NOTES.md)."""
     from facetalk.config import EMOTIONS
     from facetalk.face.expression import NEUTRAL_CORNER_LIFT
     from facetalk.motion import emotion
