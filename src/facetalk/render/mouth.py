@@ -160,11 +160,6 @@ DRAPE_REACH = 0.1
 # slash cut into the moustache, and 10's a dark lozenge outlined by its lower lip's white band.
 STRAND_DETAIL = 0.8
 OPEN_SOFTEN = 1.0
-# The synthetic upper teeth keep this share of their own colour under _composite's blurred coverage
-# (as the photo's own teeth keep all of theirs: `sharp`): blurred whole at the photo's softness (up
-# to 2 px, twice that under hair), the wide vowel's crowns on a closed-mouth photo read grey and
-# smeared, their gaps washed into them (judge36). What the passes after paint over them unlays it.
-CROWN_SHARP = 0.5
 # Hair hiding the upper lip itself (lip_strands) overhangs the opening: the light reaching the
 # mouth's inside (its cavity, throat, tongue and synthetic teeth, _shade_colours; never a photo's
 # own teeth, photographed in that shade already) keeps 1 - HAIR_SHADE x its strands of itself. Lit
@@ -626,18 +621,18 @@ class MouthPainter:
         runs = interp(self._own_upper), interp(self._own_lower)
         widened = self._widened(verts, lip_on_skull_xy, jaw_lift=jaw_lift)
         lift = self._teeth_lift(interp, verts, mouth_w=mouth_w, lip_on_skull_xy=lip_on_skull_xy, widened=widened)
-        smiling, hollow, crowns = self._smiling(verts), np.empty(len(u)), np.empty(len(u))  # _shade's shares
+        smiling, hollow = self._smiling(verts), np.empty(len(u))  # _shade's cavity share of each colour
         show, stretch = self._lower_teeth_shown(opening, own_upper=runs[0], lift=lift, mouth_w=mouth_w, smiling=smiling)
         show, show32 = _as_float64(show)  # once a frame, for _shade and _lay_photo_interior
         color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs, hollow=hollow,
-                            lower_show=show, show32=show32, lip_lift=lift, peak_opening=peak, stretch=stretch, crowns=crowns,
+                            lower_show=show, show32=show32, lip_lift=lift, peak_opening=peak, stretch=stretch,
                             smiling=smiling, widened=widened, rolled=roll_upper, tongue_centre=tongue_centre)
         arch, alpha = self._arched_top(verts, u, d_upper=d_upper, alpha=alpha, peak_opening=peak, mouth_w=mouth_w,
                                        widened=widened)
         lowered = self._row_offset(lift, interp, mouth_w=mouth_w, jaw_lift=jaw_lift)
         laid = self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
                                         show32=show32, mouth_w=mouth_w, u=u, peak_opening=peak, lowered=lowered, arch=arch)
-        as_laid = color.copy() if (laid := np.maximum(laid, CROWN_SHARP * crowns)).any() else None  # later: unlaid
+        as_laid = color.copy() if laid.any() else None  # what the passes after it move, they unlay
         opens = lens_opens(peak, mouth_w)  # the lens (_taper_corners) and the roll's clamp measure across the mouth
         along = self._across(verts, xs + x0, ys + y0, signed=True) if opens > 0.0 or roll_upper > 0.0 else None
         alpha = self._roll_cover(color, alpha, interp, d_upper=d_upper - arch, own_upper=runs[0], mouth_w=mouth_w,
@@ -1458,9 +1453,9 @@ class MouthPainter:
     def _shade(self, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, u: np.ndarray,
                mouth_w: float, *, photo_teeth: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray | None = None,
                show32: bool | None = None, tongue_tip: float = 0.0, lip_lift: np.ndarray | None = None,
-               peak_opening: float | None = None, stretch: np.ndarray | None = None, smiling: float = 0.0,
-               widened: float = 1.0, rolled: float = 0.0, tongue_centre: float = 0.5,
-               hollow: np.ndarray | None = None, crowns: np.ndarray | None = None) -> np.ndarray:
+               peak_opening: float | None = None, stretch: np.ndarray | None = None,
+               smiling: float = 0.0, widened: float = 1.0, rolled: float = 0.0,
+               tongue_centre: float = 0.5, hollow: np.ndarray | None = None) -> np.ndarray:
         """(N, 3) float64 interior colour from each pixel's distance (px) to the upper and lower inner lip.
         `photo_teeth`: how far (px) the photo's own opening goes with the upper and the lower jaw there; synthetic
         upper teeth are drawn only where the photo shows little of its own (its lower row hands over to synthetic
@@ -1474,14 +1469,14 @@ class MouthPainter:
         paint's _lower_teeth_shown (by default 1 where `lower_show` is beyond the opening's); `smiling`: 0..1
         _smiling's, a smile's stretched lower row rising under the upper (_lower_height); `widened` (_widened's) and
         `rolled` (0..1, fear's mouth_roll_upper): _near_share's; `tongue_centre`: 0..1 along `u` where the tongue's
-        arch stands highest (paint: _tongue_centre); `hollow`, `crowns`: (N,) float64 filled, if given, with each
-        colour's share that is the cavity behind tongue and teeth (_composite's), the synthetic upper teeth's cover.
-        Back to front: the cavity, the tongue, the lower teeth, the upper teeth, in four compiled passes (_shade_rows,
-        _shade_back, _shade_front, _shade_teeth) between which numpy takes the exponentials and powers, each over the
-        pixels that need it (numpy's SIMD ones differ from the C library's that a compiled pass calls in the last bit:
-        40% of float32 exps). Equal to the bit to the numpy reference in tests/render/mouth_reference.py, which spells
-        each step out (numpy's ~60 array passes cost 2 ms a frame on a frame-filling face with every blendshape). (N,)
-        `d_upper`, `d_lower`, `opening`, `u` and `lip_lift` are taken as float32 (paint's)."""
+        arch stands highest (paint: _tongue_centre); `hollow`: (N,) float64 filled, if given, with each colour's share
+        that is the cavity behind tongue and teeth (_composite's). Back to front: the cavity, the tongue, the lower
+        teeth, the upper teeth, in four compiled passes (_shade_rows, _shade_back, _shade_front, _shade_teeth) between
+        which numpy takes the exponentials and powers, each over the pixels that need it (numpy's SIMD ones differ
+        from the C library's that a compiled pass calls in the last bit: 40% of float32 exps). Equal to the bit to the
+        numpy reference in tests/render/mouth_reference.py, which spells each step out (numpy's ~60 array passes cost
+        2 ms a frame on a frame-filling face with every blendshape). (N,) `d_upper`, `d_lower`, `opening`, `u` and
+        `lip_lift` are taken as float32 (paint's)."""
         d_upper, d_lower, opening, u = (np.asarray(a, np.float32) for a in (d_upper, d_lower, opening, u))
         lower_show = _lower_teeth_show(opening, mouth_w) if lower_show is None else lower_show
         stretch = lower_show > _lower_teeth_show(opening, mouth_w) if stretch is None else stretch
@@ -1512,8 +1507,6 @@ class MouthPainter:
         _shade_teeth(teeth, tint[0], tint[1], rgb, out)
         if hollow is not None:
             hollow[:] = (1.0 - tongue[TG_COVER]) * (1.0 - teeth[TH_LOWER_COVER]) * (1.0 - teeth[TH_UPPER_COVER])
-        if crowns is not None:  # paint keeps CROWN_SHARP of it sharp
-            crowns[:] = teeth[TH_UPPER_COVER]
         return out
 
     def _teeth_tints(self, teeth: np.ndarray) -> np.ndarray:
