@@ -73,6 +73,27 @@ def _lower_row_alone(painter: MouthPainter, u: np.ndarray, d_lower: np.ndarray, 
                            widened=widened)[1]
 
 
+def _lower_row_alone_reference(painter: MouthPainter, u: np.ndarray, d_lower: np.ndarray, opening: float,
+                               mouth_w: float, *, lower_show: np.ndarray | None = None,
+                               smiling: float = 0.0) -> np.ndarray:
+    """_lower_row_alone as the numpy ShadeReference lays it (its _lower_teeth over black, its
+    shade's inputs as _lower_row_laid's): a test may patch tests.render.mouth_reference's constants
+    to see the row without one of its parts, which the compiled kernel (its constants frozen) can't."""
+    reference, seen = ShadeReference(painter), []
+    original = reference._lower_teeth
+
+    def alone(color, *args, **kwargs):
+        seen.append(original(np.zeros_like(color), *args, **kwargs))
+        return color
+
+    reference._lower_teeth = alone
+    n = len(u)
+    reference.shade(np.full(n, opening) - d_lower, d_lower, np.full(n, opening), u, mouth_w,
+                    photo_teeth=(np.zeros(n), np.zeros(n)), lower_show=np.ones(n) if lower_show is None else lower_show,
+                    lip_lift=np.zeros(n), smiling=smiling)
+    return seen[0]
+
+
 def _lower_row_laid(painter: MouthPainter, u: np.ndarray, d_lower: np.ndarray, opening: float,
                     mouth_w: float, *, lower_show: np.ndarray | None = None, smiling: float = 0.0,
                     widened: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
@@ -1713,15 +1734,20 @@ def test_a_smiles_risen_lower_gaps_show_the_dark_behind_at_the_tips(analysis):
     assert at_tips > 0.5, at_tips
 
 
-def test_a_smiles_unrisen_lower_row_is_still_seen_tooth_by_tooth(analysis):
+def test_a_smiles_unrisen_lower_row_is_still_seen_tooth_by_tooth(analysis, monkeypatch):
     """A smile whose rows stand too far apart for its lower row to rise (an opening of 0.5 mouth
     widths: the row stays at its ordinary height, under SMILE_LOWER_RISEN's first) bares that row
     all the same (SMILE_BARED): at half its height its light varies tooth by tooth (each face convex
-    about its crest, soft-tipped). Both rows are read over the middle 0.1 of the mouth, where a plain
-    row is lit alike (further out it falls into shade toward the corners, LOWER_PLAIN_*, which would
-    swamp the teeth's own variation): (p90 - p10) / median of the row's luma there is over 0.08 with
-    the smile and under 0.06 without it (a smooth band, a "mouthguard"). The smile's tips stand
-    uneven, their heights over the middle 0.3 of the mouth spread over more than 0.5 of the tallest."""
+    about its crest, soft-tipped). Read over the middle 0.1 of the mouth, where a plain row is lit
+    alike (further out it falls into shade toward the corners, LOWER_PLAIN_*, which would swamp the
+    teeth's own variation): (p90 - p10) / median of the row's luma there is over 0.08 with the smile
+    (0.105 now) and under 0.06 for the same smile unbared over a plain row that is not parted
+    (0.043: a smooth band, a "mouthguard"). An open vowel's plain row now parts crown by crown
+    (LOWER_PLAIN_PARTING: 0.169), so that foil is the numpy reference's with SMILE_BARED never
+    reached and LOWER_PLAIN_PARTING 0; the reference lays the smile's row as the kernel does, and a
+    bared row takes none of the plain parting. The smile's tips stand uneven, their heights over the
+    middle 0.3 of the mouth spread over more than 0.5 of the tallest (0.625)."""
+    import tests.render.mouth_reference as mouth_reference
     from facetalk.render.mouth import SMILE_LOWER_RISEN
 
     closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
@@ -1730,17 +1756,26 @@ def test_a_smiles_unrisen_lower_row_is_still_seen_tooth_by_tooth(analysis):
     u = np.tile((0.5 + np.linspace(-0.15, 0.15, n)).astype(np.float32), m)
     step = 0.1 * mouth_w / m  # px between the heights sampled over the lip
     d_lower = np.repeat(np.arange(m) * step, n).astype(np.float32)
+    args = (painter, u, d_lower, 0.5 * mouth_w, mouth_w)
+    smile = _lower_row_alone(*args, smiling=1.0)
+    assert np.allclose(_lower_row_alone_reference(*args, smiling=1.0), smile, rtol=0.0, atol=1e-3)
+    rows = {"smile": smile}
+    monkeypatch.setattr(mouth_reference, "LOWER_PLAIN_PARTING", 0.0)
+    rows["smile, plain row unparted"] = _lower_row_alone_reference(*args, smiling=1.0)
+    monkeypatch.setattr(mouth_reference, "SMILE_BARED", (2.0, 3.0))  # never reached: not bared
+    rows["unbared, unparted"] = _lower_row_alone_reference(*args, smiling=1.0)
     found = {}
-    for smiling in (0.0, 1.0):
-        luma = (_lower_row_alone(painter, u, d_lower, 0.5 * mouth_w, mouth_w, smiling=smiling) @ LUMA).reshape(m, n)
+    for name, row in rows.items():
+        luma = (row @ LUMA).reshape(m, n)
         lit = luma > 0.5 * luma.max()
         tips = np.array([np.flatnonzero(column).max() for column in lit.T])  # the tip's row per column
         assert tips.max() * step < SMILE_LOWER_RISEN[0] * mouth_w  # not risen: the ordinary row
         half = luma[tips.max() // 2]
         half = half[(half > 0) & (np.abs(u[:n] - 0.5) < 0.05)]
         p10, p50, p90 = np.percentile(half, [10, 50, 90])
-        found[smiling] = ((p90 - p10) / p50, float(np.ptp(tips)) / tips.max())
-    assert found[1.0][0] > 0.08 and found[1.0][1] > 0.5, found
+        found[name] = ((p90 - p10) / p50, float(np.ptp(tips)) / tips.max())
+    assert min(found["smile"][0], found["smile, plain row unparted"][0]) > 0.08 and found["smile"][1] > 0.5, found
+    assert found["unbared, unparted"][0] < 0.06, found
 
 
 def test_a_smiles_bared_row_hands_over_to_the_risen_rows_shading_without_a_gap():
@@ -1989,14 +2024,18 @@ def test_the_two_lower_central_incisors_are_near_twins():
     assert abs(right - left) / (0.5 * (right + left)) < 0.04, (right, left)
 
 
-def test_a_smiles_risen_lower_teeth_are_each_shaded_and_rounded(analysis):
+def test_a_smiles_risen_lower_teeth_are_each_shaded_and_rounded(analysis, monkeypatch):
     """A smile's risen lower incisors, alone over black at 0.6 and 0.65 of their height: the
-    two central ones differ in light by more than 0.01 of their mean (SMILE_TOOTH_SHADE: 0.020
-    now, 0.001 unrisen), and each turns into shade toward its sides, at 0.6 of the way from its
+    two central ones differ in light by more than 0.01 of their mean (SMILE_TOOTH_SHADE: 0.018
+    now, 0.0002 unrisen), and each turns into shade toward its sides, at 0.6 of the way from its
     middle more than 0.027 darker than mid-tooth (SMILE_LOWER_CONVEX, more toward the tips, and
-    the bared row's LOWER_TOOTH_ROUND: 0.082-0.084 now, 0.010 unrisen at a third of their height):
-    a row of alike flat teeth read as a painted band. Each tooth is labelled in its side's own
+    the bared row's LOWER_TOOTH_ROUND: 0.061-0.064 now), an unrisen plain row at a third of its
+    height under 0.015 there (0.014): a row of alike flat teeth read as a painted band. That foil
+    is the numpy reference's with LOWER_PLAIN_PARTING 0 (as the kernel lays it otherwise): the open
+    vowel's plain row now parts crown by crown, its gap reaching 0.6 of the way out (0.039 with it),
+    which measures the gap, not the tooth's rounding. Each tooth is labelled in its side's own
     widths (_lower_teeth_along, as _shade_rows does)."""
+    import tests.render.mouth_reference as mouth_reference
     from facetalk.render.mouth import LOWER_TEETH_NARROW
     from tests.render.mouth_reference import _lower_teeth_along
 
@@ -2007,18 +2046,24 @@ def test_a_smiles_risen_lower_teeth_are_each_shaded_and_rounded(analysis):
     rank, f = _lower_teeth_along(u.astype(np.float64), narrow=1.0 + LOWER_TEETH_NARROW)
     central = rank == 0
 
-    def measured(*, height: float, smiling: float) -> tuple[float, float]:
+    def laid(lay, *, height: float, smiling: float) -> np.ndarray:
         d_lower = np.full(n, height * 0.1 * mouth_w, np.float32)
-        luma = _lower_row_alone(painter, u, d_lower, 0.24 * mouth_w, mouth_w, lower_show=show, smiling=smiling) @ LUMA
+        return lay(painter, u, d_lower, 0.24 * mouth_w, mouth_w, lower_show=show, smiling=smiling)
+
+    def measured(row: np.ndarray) -> tuple[float, float]:
+        luma = row @ LUMA
         left, right = (float(np.median(luma[central & half & (np.abs(f - 0.5) < 0.1)])) for half in (u < 0.5, u > 0.5))
         mid = float(luma[central & (np.abs(f - 0.5) < 0.02)].mean())
         sides = float(luma[central & (np.abs(np.abs(2.0 * f - 1.0) - 0.6) < 0.04)].mean())
         return abs(left - right) / (0.5 * (left + right)), 1.0 - sides / mid
 
-    risen = [measured(height=height, smiling=1.0) for height in (0.6, 0.65)]
-    unrisen = measured(height=0.33, smiling=0.0)
+    risen = [measured(laid(_lower_row_alone, height=height, smiling=1.0)) for height in (0.6, 0.65)]
+    plain = laid(_lower_row_alone, height=0.33, smiling=0.0)
+    assert np.allclose(laid(_lower_row_alone_reference, height=0.33, smiling=0.0), plain, rtol=0.0, atol=1e-3)
+    monkeypatch.setattr(mouth_reference, "LOWER_PLAIN_PARTING", 0.0)
+    unrisen = measured(laid(_lower_row_alone_reference, height=0.33, smiling=0.0))
     assert min(apart for apart, _ in risen) > 0.01 and unrisen[0] < 0.002, (risen, unrisen)
-    assert min(side for _, side in risen) > 0.027 and unrisen[1] < 0.7 * min(side for _, side in risen), (risen, unrisen)
+    assert min(side for _, side in risen) > 0.027 and unrisen[1] < 0.015, (risen, unrisen)
 
 
 def test_synthetic_teeth_are_as_light_as_photographed_ones(analysis):
