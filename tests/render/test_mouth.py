@@ -4059,6 +4059,35 @@ def test_a_pink_place_in_the_photos_row_is_not_mirrored_up_as_a_crown():
     assert (lit[uu > 0.25] == 1.0).all() and (lit[uu < 0.2] == 0.0).all(), lit[::32]
 
 
+def test_a_photo_showing_its_whole_crowns_lifts_its_lip_less_at_a_wide_jaw(analysis, monkeypatch):
+    """MouthPainter.lip_lift_share: the bundled smile's crowns, 1.14 central widths long, keep all
+    of the rig's wide-jaw lip lift (the renderer poses the analysis' own rig); the same row 1.6x as
+    long (13's 1.72: the lip at the necks) keeps LIP_LIFT_OWN_KEEP of it. A renderer whose painter
+    says 0.35 poses the upper lip's middle 0.35 as high over the jaw's drop at jaw 1 (h/gum37 lifted
+    it whole: 13's band over the crowns 5.9 px, 0.31 of the crown), the inner corners' draw-in kept,
+    and the painter's raise over the photo's crowns is that share too."""
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer, posed_vertices
+
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    assert painter._own_teeth and painter.lip_lift_share == 1.0
+    long_row = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    long_row._own_upper = 1.6 * long_row._own_upper
+    assert long_row.lip_lift_share == pytest.approx(mouth_module.LIP_LIFT_OWN_KEEP)
+    assert Renderer(analysis).rig is analysis.rig
+    monkeypatch.setattr(MouthPainter, "lip_lift_share", property(lambda self: 0.35))
+    renderer = Renderer(analysis)
+    corners = [lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]]
+    np.testing.assert_array_equal(renderer.rig.jaw_lift[corners], analysis.rig.jaw_lift[corners])
+    mid = lm.LIPS_INNER_UPPER[len(lm.LIPS_INNER_UPPER) // 2]
+    frame = MotionFrame(t_s=0, jaw_open=1.0)
+    up = [float(posed_vertices(rig, frame)[mid, 1]) for rig in (analysis.rig, renderer.rig)]
+    lift = float(-analysis.rig.jaw_lift[mid, 1])
+    assert lift > 4.0 and up[1] - up[0] == pytest.approx(0.65 * lift, abs=0.1), (up, lift)
+    assert renderer._mouth._jaw_raise_px[mid] == pytest.approx(0.35 * painter._jaw_raise_px[mid], rel=1e-5)
+
+
 def test_a_rolled_upper_lip_covers_a_photos_own_upper_teeth_in_proportion(analysis):
     """Fear rolls the upper lip down over the upper teeth (mouth_roll_upper); the photo's own
     teeth hang from the lip, and on a toothy photo they showed whole under it, its smile's teeth

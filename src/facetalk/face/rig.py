@@ -10,7 +10,7 @@ coefficient (a linear blendshape basis, in pixels at coefficient 1).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from importlib import resources
 
@@ -371,6 +371,18 @@ def smoothstep(x: np.ndarray, edge0: float, edge1: float) -> np.ndarray:
     """0 below edge0, 1 above edge1, a smooth cubic in between (elementwise)."""
     t = np.clip((x - edge0) / (edge1 - edge0), 0.0, 1.0)
     return t * t * (3.0 - 2.0 * t)
+
+
+def with_lip_lift(rig: FaceRig, *, share: float) -> FaceRig:
+    """`rig` with its upper lip's lift at a wide jaw (FaceRig.jaw_lift) taken by `share` (0..1);
+    the inner corners' draw-in (JAW_CORNER_IN, their rows) as it was. The rig itself if share is 1."""
+    if share >= 1.0:
+        return rig
+    lift = rig.jaw_lift.copy()
+    free = np.ones(len(lift), bool)
+    free[[lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]]] = False
+    lift[free] *= np.float32(share)
+    return replace(rig, jaw_lift=lift)
 
 
 def jaw_lift_share(jaw_open: float) -> float:

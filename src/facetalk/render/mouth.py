@@ -937,6 +937,21 @@ class MouthPainter:
         return laid
 
     @cached_property
+    def lip_lift_share(self) -> float:
+        """0..1: how much of the rig's upper-lip lift at a wide jaw (face.rig.JAW_UPPER_LIFT) a photo
+        showing its own upper teeth takes: the longer its crowns show (the middle five columns' median
+        run under the lip, in GUM_ARCH_CENTRAL_MW widths), the more its lip already sits at their
+        necks and the less it rises over them (LIP_LIFT_OWN_SHOWN, down to LIP_LIFT_OWN_KEEP); 1
+        without them. Lifted whole over 13's full crowns (1.72), the lip bared a band 0.7 of the lift
+        tall (5.9 px) that read as a thick dark rim or pink felt at 2x."""
+        if not self._own_teeth:
+            return 1.0
+        upper = list(lm.LIPS_INNER_UPPER)
+        run = float(np.median(self._own_upper[upper[len(upper) // 2 - 2:len(upper) // 2 + 3]]))
+        shown = run / (GUM_ARCH_CENTRAL_MW * self._rest_mouth_w)
+        return 1.0 - (1.0 - LIP_LIFT_OWN_KEEP) * float(smoothstep(np.array(shown), *LIP_LIFT_OWN_SHOWN))
+
+    @cached_property
     def _gum(self) -> _Gum:
         """The photo's gum under its upper lip (_Gum), for _gum_offsets: the seam its crowns' necks
         are mirrored over, GUM_CROWN_RUN of the row's run under the lip (the five middle columns'
@@ -2404,6 +2419,12 @@ PHOTO_TEETH_HIDDEN = (0.55, 0.85)
 # shadow, its shadow at the lip (falling off over GUM_SHADE_MW mouth widths) and over the level of
 # the crowns' tops (the gum only in the papillae between the necks: the lip's inner face), the margin soft over
 # GUM_SOFT_PX rest px; laid whole from a raise of GUM_FULL_PX rest px.
+# A photo's own upper crowns shown from LIP_LIFT_OWN_SHOWN[0] central widths long (a smile's lip
+# short of their necks: 01 1.09, the bundled photo 1.14) to [1] (whole crowns to the neck: 13 1.72)
+# take the rig's wide-jaw lip lift from all of it down to LIP_LIFT_OWN_KEEP (MouthPainter.lip_lift_share):
+# a real lip at /a/ over teeth it already shows rises little. Some is kept: it arches the opening's top.
+LIP_LIFT_OWN_SHOWN = (1.15, 1.7)
+LIP_LIFT_OWN_KEEP = 0.35
 GUM_CROWN_RUN = 0.45
 GUM_TABLE_N = 513
 GUM_GAP_DEPTH = 0.4

@@ -18,7 +18,7 @@ from numba import njit
 from facetalk.face.analysis import FaceAnalysis
 from facetalk.face.landmarks import FACE_OVAL, LIPS_INNER_UPPER
 from facetalk.face.glasses import Glasses
-from facetalk.face.rig import JAW_LIFT_KEEP, MATERIAL_CAVITY, FaceRig, jaw_lift_share
+from facetalk.face.rig import JAW_LIFT_KEEP, MATERIAL_CAVITY, FaceRig, jaw_lift_share, with_lip_lift
 from facetalk.motion.frame import MotionFrame
 from facetalk.params import EXPRESSION_NAMES
 from facetalk.render.camera import Camera
@@ -440,8 +440,18 @@ class Renderer:
         image, app = analysis.image, analysis.appearance
         if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
             raise ValueError(f"expected an (H, W, 3) uint8 image, got {image.shape} {image.dtype}")
-        self.rig = analysis.rig
         self.height, self.width = image.shape[:2]
+        # Synthetic detail is softened like the photo was when the crop was enlarged to size.
+        upscale = image.shape[1] / analysis.crop.width
+        # The synthetic skin's grain (mouth, shut lids): luminance alone, as coarse as the photo's own.
+        grain = luminance_grain(image, app.grain, box=pixel_box(analysis.rig.rest_xyz[list(FACE_OVAL), :2], pad=0,
+                                                                 shape=image.shape[:2]))
+        self._mouth = MouthPainter(analysis.rig, image, grain, softness_px=0.5 * max(upscale, 1.0) + 0.2)
+        # A photo showing its own upper teeth whole lifts its lip less at a wide jaw (lip_lift_share):
+        # the rig everything below poses is that one.
+        self.rig = with_lip_lift(analysis.rig, share=self._mouth.lip_lift_share)
+        if self.rig is not analysis.rig:
+            self._mouth = MouthPainter(self.rig, image, grain, softness_px=0.5 * max(upscale, 1.0) + 0.2)
         self._texture = np.ascontiguousarray(app.texture)
         self._glasses = None
         if analysis.glasses is not None:
@@ -470,12 +480,6 @@ class Renderer:
         self._reach = StillReach.of(self._warp.kept & (self._alpha == 0)
                                     & np.all(self._background == self._still, axis=2))
         self._irises = IrisPainter(self.rig, app.eyes)
-        # Synthetic detail is softened like the photo was when the crop was enlarged to size.
-        upscale = image.shape[1] / analysis.crop.width
-        # The synthetic skin's grain (mouth, shut lids): luminance alone, as coarse as the photo's own.
-        grain = luminance_grain(image, app.grain, box=pixel_box(self.rig.rest_xyz[list(FACE_OVAL), :2], pad=0,
-                                                                 shape=image.shape[:2]))
-        self._mouth = MouthPainter(self.rig, image, grain, softness_px=0.5 * max(upscale, 1.0) + 0.2)
         # Where the head's pose alone carries the upper inner lip is where the mouth's upper teeth are.
         self._upper_lip_rest = self.rig.rest_xyz[list(LIPS_INNER_UPPER)]
         # The shut lids leave out the spectacle frames' pixels.
