@@ -4088,6 +4088,30 @@ def test_a_photo_showing_its_whole_crowns_lifts_its_lip_less_at_a_wide_jaw(analy
     assert renderer._mouth._jaw_raise_px[mid] == pytest.approx(0.35 * painter._jaw_raise_px[mid], rel=1e-5)
 
 
+def test_the_photos_row_gives_way_at_its_ends_where_it_is_no_lit_tooth():
+    """_photo_reach's upper row at a wide jaw (`wide` 1): toward its ends (PHOTO_TEETH_UNLIT) a place
+    the `lit` table calls no lit tooth (11's pale pink last crown in shade, u 0.17-0.23: a ghost
+    crown on h/gum37) gives way to the dark mouth under the seam too, as far as it is unlit; a lit
+    one there, and an unlit one mid-mouth, are laid as before."""
+    n = 5
+    d_lip, length = np.full(n, 2.0, np.float32), np.full(n, 10.0)
+    u = np.array([0.2, 0.2, 0.5, 0.5, 0.2], np.float32)
+    table = np.linspace(0.0, 1.0, mouth_module.GUM_TABLE_N)
+
+    def weights(lit: np.ndarray) -> np.ndarray:
+        _, w, _ = mouth_module._photo_reach(d_lip, length, np.zeros(n), u, 1.0, 1.0, False, 1.0,
+                                            np.array([0.0, 1.0]), lit)
+        return w
+
+    lit_all = weights(np.ones(mouth_module.GUM_TABLE_N))
+    dark = weights(np.where(np.abs(table - 0.2) < 0.05, 0.0, 1.0) * np.where(np.abs(table - 0.5) < 0.05, 0.0, 1.0))
+    half = weights(np.where(table < 0.3, 0.5, 1.0))
+    hidden = float(smoothstep(np.array(abs(2 * 0.2 - 1)), *mouth_module.PHOTO_TEETH_HIDDEN))
+    assert lit_all[0] == pytest.approx(1.0 - hidden, abs=1e-6) and lit_all[2] == 1.0
+    assert dark[0] == 0.0 and dark[2] == 1.0, dark
+    assert half[0] == pytest.approx(0.5, abs=1e-6), half
+
+
 def test_a_rolled_upper_lip_covers_a_photos_own_upper_teeth_in_proportion(analysis):
     """Fear rolls the upper lip down over the upper teeth (mouth_roll_upper); the photo's own
     teeth hang from the lip, and on a toothy photo they showed whole under it, its smile's teeth

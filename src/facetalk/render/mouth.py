@@ -919,6 +919,7 @@ class MouthPainter:
         show, was32 = _as_float64(np.asarray(lower_show))
         show32, u = was32 if show32 is None else show32, np.asarray(u, np.float32)
         upper_run = np.asarray(runs[0], np.float64)
+        lit = self._gum.lit if self._own_teeth else _ALL_LIT  # its crowns' ends in shade or lip-pink give way too
         if self._own_teeth:
             upper_run = _shaped_run(upper_run, np.asarray(down_upper, np.float32), u, to_rest,
                                     _biting_edge_table())
@@ -926,7 +927,7 @@ class MouthPainter:
         for d_lip, length, anchor_xy, sign in ((down_upper, upper_run, self._anchor_xy, 1.0),
                                                (d_lower, runs[1], self._lower_anchor_xy, -1.0)):
             own, weight, offset = _photo_reach(np.asarray(d_lip, np.float32), np.asarray(length, np.float64), show, u,
-                                               to_rest, wide, show32, sign, self._down64)
+                                               to_rest, wide, show32, sign, self._down64, lit)
             if len(own):
                 gum = sign > 0.0 and lowered is not None and self._own_teeth
                 gummed = self._gum_offsets(own, offset, weight, down_upper=down_upper, raised=lowered, run=runs[0],
@@ -2407,6 +2408,8 @@ ROUND_TEETH_COVER = 0.05
 # Between these places along the mouth (0 mid-mouth .. 1 a corner) the photo's own upper teeth
 # give way to the dark mouth as the jaw opens wide (MouthPainter._lay_photo_interior).
 PHOTO_TEETH_HIDDEN = (0.55, 0.85)
+# Between these places its crowns not lit (shade or lip-pink: _Gum.lit below 1) give way too, that far.
+PHOTO_TEETH_UNLIT = (0.3, 0.5)
 # What a wide-open jaw's lifted lip uncovers over a photo's own upper teeth (MouthPainter._gum,
 # _crown_scallop, _gum_offsets; out/teeth35/NOTES.md): the seam their necks are mirrored over is
 # GUM_CROWN_RUN of the row's run under the lip (a luma profile's "crowns clear of the lip's shade"
@@ -2427,6 +2430,8 @@ LIP_LIFT_OWN_SHOWN = (1.15, 1.7)
 LIP_LIFT_OWN_KEEP = 0.35
 GUM_CROWN_RUN = 0.45
 GUM_TABLE_N = 513
+_ALL_LIT = np.ones(GUM_TABLE_N)  # a photo without its own teeth: its row's ends give way as PHOTO_TEETH_HIDDEN says
+_ALL_LIT.flags.writeable = False
 GUM_GAP_DEPTH = 0.4
 GUM_GAP_MW = 0.04
 GUM_GAP_DIP = 0.04
@@ -2743,7 +2748,7 @@ LOWER_CUT_FADE = 0.5
 
 
 @njit(cache=True, nogil=True)
-def _photo_reach(d_lip, length, lower_show, u, to_rest, wide, show32, sign, down):
+def _photo_reach(d_lip, length, lower_show, u, to_rest, wide, show32, sign, down, lit):
     """_lay_photo_interior's numpy steps for one lip in one compiled pass, in numpy's dtypes: the
     pixels (own (n,) int64) whose float32 `d_lip` px from the lip, in rest px (times `to_rest`,
     rest / posed mouth width, taken in float32), lie within the photo's (N,) float64 run `length`
@@ -2754,7 +2759,9 @@ def _photo_reach(d_lip, length, lower_show, u, to_rest, wide, show32, sign, down
     too), and sampled from its far end, the row's tips: the photo's lower row is that tall in
     _shade_rows (ROW_LOWER_PX) and the rows' gap shaded above it, so a row laid translucent over
     its whole run would be a pale band without teeth where the synthetic row, shorter, does not
-    reach (11's /i/, judge33 d)."""
+    reach (11's /i/, judge33 d). The upper's toward its ends (PHOTO_TEETH_UNLIT) gives way as far
+    as its (GUM_TABLE_N,) float64 `lit` table (_Gum.lit, at `u`) says it is not a lit tooth: 11's
+    pale pink last crown in shade and the lip corner beside it stood as a ghost crown."""
     to_rest = np.float32(to_rest)
     one, n = np.float32(1.0), 0
     for i in range(d_lip.shape[0]):
@@ -2774,7 +2781,13 @@ def _photo_reach(d_lip, length, lower_show, u, to_rest, wide, show32, sign, down
             w = min(max((kept - np.float64(d_rest)) / max(1.5, LOWER_CUT_FADE * kept), 0.0), 1.0)
             along -= length[i] * (1.0 - keep)
         elif wide > 0.0:
-            hidden = _smooth32(abs(np.float32(2.0) * u[i] - one), PHOTO_TEETH_HIDDEN[0], PHOTO_TEETH_HIDDEN[1])
+            end = abs(np.float32(2.0) * u[i] - one)
+            hidden = _smooth32(end, PHOTO_TEETH_HIDDEN[0], PHOTO_TEETH_HIDDEN[1])
+            x = min(max(np.float64(u[i]), 0.0), 1.0) * (lit.shape[0] - 1)
+            c = min(int(x), lit.shape[0] - 2)
+            unlit = np.float32(1.0 - (lit[c] + (lit[c + 1] - lit[c]) * (x - c)))
+            if unlit > 0.0:
+                hidden = max(hidden, unlit * _smooth32(end, PHOTO_TEETH_UNLIT[0], PHOTO_TEETH_UNLIT[1]))
             w *= np.float64(one - np.float32(wide) * hidden)
         own[k], weight[k], offset[k, 0], offset[k, 1] = i, w, along * down[0], along * down[1]
         k += 1
