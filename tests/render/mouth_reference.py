@@ -32,7 +32,7 @@ from facetalk.render.mouth import (
     LOWER_CONTACT_FADE, LOWER_TIP_ROUND, LOWER_TOOTH_ROUND, LOWER_TOOTH_SKEW, SMILE_BARED, SMILE_BARED_SOFT,
     NEAR_JAG, NEAR_CORNER_DIM, NEAR_CORNERS, LOWER_GAP_VARY, NEAR_LOWER_TEETH, NEAR_ROLLED, NEAR_WIDENED, NEAR_SHARE_RAMP, NEAR_SINK, NEAR_SLIT_MIN, NEAR_SLIT_SIDES, NEAR_SLIT_WIDEN, TIPS_SLIT_DARK, TIPS_SLIT_CANINES, TIPS_SLIT_GREY, TIPS_SLIT_OPEN, TIPS_SLIT_RISEN, RGB_PENUMBRA,
     LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, LOWER_CENTRAL_JITTER, LOWER_WIDTH_JITTER, NARROW_DEEP, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING, LOWER_SHADE_WARM, LOWER_WARM_CHROMA,
-    OWN_ROW_SHOWS, PENUMBRA_REACH, PENUMBRA_WARMTH, PHOTO_TEETH_HIDDEN, LOWER_CUT_FADE, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
+    OWN_ROW_SHOWS, PENUMBRA_REACH, PENUMBRA_WARMTH, PHOTO_TEETH_HIDDEN, PHOTO_TEETH_UNLIT, GUM_TABLE_N, LOWER_CUT_FADE, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
     TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BACK_DEPTH, TONGUE_BULGE, TONGUE_CELLS,
     TONGUE_DEEP, TONGUE_EDGE, TONGUE_FOOT, TONGUE_GROOVE, TONGUE_GROOVE_BACK, TONGUE_LIGHT_IN, TONGUE_LIT,
     TONGUE_INTO, TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
@@ -135,8 +135,15 @@ class ShadeReference:
                 kept = length[own] * keep
                 weight = np.clip((kept - d_rest[own]) / np.maximum(1.5, LOWER_CUT_FADE * kept), 0, 1)
                 along = along - length[own] * (1.0 - keep)
-            else:
-                weight *= 1.0 - wide * smoothstep(np.abs(2.0 * u[own] - 1.0), *PHOTO_TEETH_HIDDEN)
+            else:  # the back teeth, and toward the ends the crowns not lit (_Gum.lit), give way
+                end = np.abs(2.0 * u[own] - 1.0)
+                lit = self._gum.lit if self._own_teeth else np.ones(GUM_TABLE_N)
+                x = np.clip(u[own].astype(np.float64), 0.0, 1.0) * (len(lit) - 1)
+                c = np.minimum(x.astype(np.int64), len(lit) - 2)
+                unlit = (1.0 - (lit[c] + (lit[c + 1] - lit[c]) * (x - c))).astype(np.float32)
+                hidden = smoothstep(end, *PHOTO_TEETH_HIDDEN)
+                hidden = np.where(unlit > 0.0, np.maximum(hidden, unlit * smoothstep(end, *PHOTO_TEETH_UNLIT)), hidden)
+                weight *= 1.0 - wide * hidden
             src = interp(anchor_xy, own) + along[:, None] * self._down
             color[own] = mix(color[own], sample_points(self.image, src), weight)
             laid[own] = np.maximum(laid[own], weight)
