@@ -4042,7 +4042,14 @@ def test_over_the_crowns_tops_a_lifted_lip_shows_its_shaded_inner_face_and_gum_o
                                                     raised=np.full(n, r, np.float32), run=painter._own_upper[np.full(n, mid)],
                                                     u=np.full(n, u0, np.float32), mouth_w=painter._rest_mouth_w, wide=0.0)
         assert len(at) and (shade[d[at] < -0.5 * r] >= 0.5).all(), where  # under the lip: its shade
-        pink[where] = float(((is_gum > 0.5) & (shade < 0.5)).sum() * step)
+        if where == "mid":  # over the crowns' level, past the soft edge: a gradient, not one flat shadow
+            level = float(d[at][is_gum > 0.5].max()) - mouth_module.GUM_SOFT_PX  # px under the photo's lip line
+            band = d[at] <= level
+            near_crowns, near_lip = shade[band & (d[at] > level - 1.0)], shade[band & (d[at] < -r + 1.0)]
+            assert near_crowns.mean() < near_lip.mean() - 0.1, (near_crowns, near_lip)  # 1 and 1 on h/gum37
+            assert (np.diff(shade[band][np.argsort(d[at][band])]) <= 1e-9).all()  # lightening toward the crowns
+            assert (near_crowns >= mouth_module.GUM_BAND_SHADE - 0.05).all(), near_crowns
+        pink[where] = float(((is_gum > 0.5) & (shade < 0.5 * mouth_module.GUM_BAND_SHADE)).sum() * step)
     widest = float(gum.scallop[near].max())
     assert pink["mid"] == 0.0, pink
     assert 0.0 < pink["gap"] <= mouth_module.GUM_PAPILLA * widest + mouth_module.GUM_SOFT_PX, (pink, widest)
@@ -4057,6 +4064,19 @@ def test_a_pink_place_in_the_photos_row_is_not_mirrored_up_as_a_crown():
     chroma = np.where(uu < 0.2, 0.5, 0.1)
     lit = mouth_module._lit_crowns(np.full(n, 200.0), chroma)
     assert (lit[uu > 0.25] == 1.0).all() and (lit[uu < 0.2] == 0.0).all(), lit[::32]
+
+
+def test_an_evenly_yellow_row_stays_lit_and_only_a_pinker_place_gives_way():
+    """_lit_crowns measures chroma over the row's middle half's median, as it does luma: a row as
+    light as its crowns throughout at chroma 0.4 (mildly yellowed or warm-lit teeth; h/gum37's
+    absolute GUM_LIT_CHROMA 0.3-0.42 blanked 12's tinted row, 0.84 of its middle unlit) stays lit 1
+    everywhere; the same row with a place 0.3 pinker (lip) at u under 0.2 gives way there."""
+    n = mouth_module.GUM_TABLE_N
+    uu = np.linspace(0.0, 1.0, n)
+    even = mouth_module._lit_crowns(np.full(n, 200.0), np.full(n, 0.4))
+    assert (even == 1.0).all(), even[::32]
+    lip = mouth_module._lit_crowns(np.full(n, 200.0), np.where(uu < 0.2, 0.7, 0.4))
+    assert (lip[uu > 0.25] == 1.0).all() and (lip[uu < 0.2] == 0.0).all(), lip[::32]
 
 
 def test_a_photo_showing_its_whole_crowns_lifts_its_lip_less_at_a_wide_jaw(analysis, monkeypatch):

@@ -995,9 +995,7 @@ class MouthPainter:
                          np.float64)
         luma = rgb @ LUMA
         reach = max(int(GUM_GAP_MW * (GUM_TABLE_N - 1)), 1)
-        light = np.lib.stride_tricks.sliding_window_view(np.pad(luma, reach, mode="edge"), 2 * reach + 1).max(axis=1)
-        chroma = np.lib.stride_tricks.sliding_window_view(np.pad(_chroma(rgb), reach, mode="edge"),
-                                                          2 * reach + 1).min(axis=1)
+        light, chroma = _window(luma, reach=reach, least=False), _window(_chroma(rgb), reach=reach, least=True)
         dip = (light - luma >= GUM_GAP_DIP * float(self.teeth_rgb @ LUMA)) \
             & (np.abs(2.0 * uu - 1.0) < PHOTO_TEETH_HIDDEN[0])
         low = (luma[1:-1] <= luma[:-2]) & (luma[1:-1] < luma[2:])
@@ -2420,7 +2418,8 @@ PHOTO_TEETH_UNLIT = (0.3, 0.5)
 # seam), GUM_NECK of the raise higher than the photo showed it, its top GUM_PAPILLA of its width
 # lower at the gaps, a scallop of GUM_ARCH; gum above, the lip's tone GUM_SHADE of the way to its
 # shadow, its shadow at the lip (falling off over GUM_SHADE_MW mouth widths) and over the level of
-# the crowns' tops (the gum only in the papillae between the necks: the lip's inner face), the margin soft over
+# the crowns' tops (the gum only in the papillae between the necks: the lip's inner face, GUM_BAND_SHADE
+# of its shade at that level deepening to all of it at the lip), the margin soft over
 # GUM_SOFT_PX rest px; laid whole from a raise of GUM_FULL_PX rest px.
 # A photo's own upper crowns shown from LIP_LIFT_OWN_SHOWN[0] central widths long (a smile's lip
 # short of their necks: 01 1.09, the bundled photo 1.14) to [1] (whole crowns to the neck: 13 1.72)
@@ -2455,16 +2454,21 @@ GUM_ARCH_FIT = (0.6, 1.4)
 GUM_ARCH_SMOOTH = 0.006
 GUM_LIT = 0.7
 GUM_LIT_SOFT = 0.1
-# A crown's chroma (the least within GUM_GAP_MW of the mouth) from which it is not mirrored up, to
-# where none of it is: a tooth is grey beside lip (the lit crowns of 12, 03, 01, 13 and the bundled
-# photo measure 0.00-0.30 so; 11's pale pink lip beside its last canine 0.41-0.54, its lip 0.66).
-GUM_LIT_CHROMA = (0.3, 0.42)
+# A crown's chroma (the least within GUM_GAP_MW of the mouth) over its row's middle half's median
+# from which it is not mirrored up, to where none of it is: a tooth is its row's colour beside lip
+# (11's middle median 0.16, its pale pink lip beside its last canine 0.41-0.54; relative, so an evenly
+# yellowed row, chroma 0.3-0.4 throughout, stays lit: absolute 0.3-0.42 blanked 12's, out/rev37d).
+GUM_LIT_CHROMA = (0.15, 0.25)
+# Only toward the row's ends (|2u - 1|, a smooth step), where lip lies beside the last crowns: mid-row a
+# tint's uneven take (13's central incisors 0.54 tinted, median 0.33) is no lip.
+GUM_LIT_CHROMA_ENDS = (0.3, 0.5)
 GUM_ARCH = 0.8
 GUM_PAPILLA = 0.4
 GUM_SEAM_GAP = 0.3
 GUM_MIRROR = 0.5
 GUM_SHADE = 0.15
 GUM_SHADE_MW = 0.03
+GUM_BAND_SHADE = 0.5
 GUM_SOFT_PX = 1.5
 GUM_FULL_PX = 2.0
 # A photo's own upper row ends in a biting edge shaped like a real one (_biting_edge_at), not where a
@@ -2894,17 +2898,28 @@ def _arch_snap(nominal: np.ndarray, smooth: np.ndarray, depth: np.ndarray, *, di
     return [int(round(x)) for x in placed[1:]]
 
 
+def _window(values: np.ndarray, *, reach: int, least: bool) -> np.ndarray:
+    """(K,) float64: the least (`least`) or the greatest of the (K,) `values` within `reach` samples
+    either side of each (the ends padded with their own value)."""
+    windows = np.lib.stride_tricks.sliding_window_view(np.pad(values, reach, mode="edge"), 2 * reach + 1)
+    return windows.min(axis=1) if least else windows.max(axis=1)
+
+
 def _lit_crowns(light: np.ndarray, chroma: np.ndarray) -> np.ndarray:
     """(GUM_TABLE_N,) float64 0..1, read-only: how far the photo's crown is lit enough to mirror up
     over its neck, its (GUM_TABLE_N,) `light` luma (_crown_scallop's) from GUM_LIT - GUM_LIT_SOFT
     to GUM_LIT + GUM_LIT_SOFT of the middle half's median (a smooth step: a hard one switched a
-    crown to the dark mouth at one pixel), and as far as it is a tooth's grey, not lip: its
-    (GUM_TABLE_N,) `chroma` (the least near it) under GUM_LIT_CHROMA (11's pale pink lip beside
-    its last canine, 0.7 of the crowns' luma, was mirrored up into a pink-white ghost crown)."""
+    crown to the dark mouth at one pixel), and as far as it is its row's tooth colour, not lip: its
+    (GUM_TABLE_N,) `chroma` (the least near it) under GUM_LIT_CHROMA over the middle half's median
+    (11's pale pink lip beside its last canine, 0.7 of the crowns' luma, was mirrored up into a
+    pink-white ghost crown; an absolute bound blanked an evenly yellowed row's crowns), toward the
+    row's ends only (GUM_LIT_CHROMA_ENDS)."""
     uu = np.linspace(0.0, 1.0, light.shape[0])
-    share = light / max(float(np.median(light[np.abs(2.0 * uu - 1.0) < 0.5])), 1e-6)
+    middle = np.abs(2.0 * uu - 1.0) < 0.5
+    share = light / max(float(np.median(light[middle])), 1e-6)
     lit = np.asarray(smoothstep(share, GUM_LIT - GUM_LIT_SOFT, GUM_LIT + GUM_LIT_SOFT), np.float64)
-    lit *= 1.0 - np.asarray(smoothstep(chroma, *GUM_LIT_CHROMA), np.float64)
+    pink = np.asarray(smoothstep(chroma - float(np.median(chroma[middle])), *GUM_LIT_CHROMA), np.float64)
+    lit *= 1.0 - pink * np.asarray(smoothstep(np.abs(2.0 * uu - 1.0), *GUM_LIT_CHROMA_ENDS), np.float64)
     lit.flags.writeable = False
     return lit
 
@@ -2963,8 +2978,11 @@ def _gum_pass(own, offset, row_weight, down_upper, raised, run, u, table, top_px
         at[k] = i
         is_gum[k] = min(max((g - crown_px) / (GUM_SOFT_PX * to_posed) + 0.5, 0.0), 1.0)
         # over the level of the crowns' tops (mid-crown's) the lip's inner face, in its shade: the
-        # gum only in the papillae between the necks (a level pink band read as felt, judge36 on 13)
+        # gum only in the papillae between the necks (a level pink band read as felt, judge36 on 13);
+        # the shade GUM_BAND_SHADE there deepening to all of it at the lip (one flat shadow read as a rim)
         inner = min(max((g - seam - GUM_NECK * r) / (GUM_SOFT_PX * to_posed) + 0.5, 0.0), 1.0)
+        band = min(max((g - seam - GUM_NECK * r) / max((1.0 - GUM_NECK) * r, 1e-6), 0.0), 1.0)
+        inner *= GUM_BAND_SHADE + (1.0 - GUM_BAND_SHADE) * band
         shade[k] = max(math.exp(-max(du + r, 0.0) / (GUM_SHADE_MW * mouth_w)), inner)  # the lip's, under it
         hidden = _smooth64(abs(2.0 * np.float64(u[i]) - 1.0), PHOTO_TEETH_HIDDEN[0], PHOTO_TEETH_HIDDEN[1])
         weight[k] = share * (1.0 - wide * hidden) * lit_k
