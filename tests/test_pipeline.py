@@ -263,3 +263,26 @@ def test_a_fake_lip_model_drives_the_mouth_through_the_whole_runtime(analysis, s
     assert jaw[t_s < end_s].max() > 0.3 and jaw[t_s > end_s + 0.3].max() < 0.05
     chunks = np.split(audio, [1234, 5000, 5001, 17000])
     assert list(Animator.from_analysis(analysis, lip_model=LoudnessLips()).motion(iter(chunks))) == motion
+
+
+def test_the_photos_lip_lift_is_fitted_once_with_its_analysis(portrait, fake_face_models, analysis, monkeypatch):
+    """Animator fits the analysis' wide-jaw lip lift to the photo's own crowns once, as it analyses
+    it (render.renderer.with_photo_lip_lift): `analysis.rig` is the rig drawn, each Renderer
+    (frame threads, stream sessions) draws it as it is, and the analysis pickled and made an
+    Animator again (as workers and from_analysis get it) is not fitted twice: the same frame."""
+    import pickle
+
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render import renderer as renderer_module
+
+    monkeypatch.setattr(renderer_module, "own_crowns_lift_share", lambda *, rig, image: 0.35)
+    animator = Animator(portrait, detector=fake_face_models.detector, segmenter=fake_face_models.segmenter)
+    mid = lm.LIPS_INNER_UPPER[len(lm.LIPS_INNER_UPPER) // 2]
+    lift = float(analysis.rig.jaw_lift[mid, 1])
+    assert lift < -4.0 and float(animator.analysis.rig.jaw_lift[mid, 1]) == pytest.approx(0.35 * lift, rel=1e-6)
+    assert animator._borrow_renderer().rig is animator.analysis.rig
+    again = Animator.from_analysis(pickle.loads(pickle.dumps(animator.analysis)))
+    np.testing.assert_array_equal(again.analysis.rig.jaw_lift, animator.analysis.rig.jaw_lift)
+    wide = MotionFrame(t_s=0, jaw_open=1.0)
+    np.testing.assert_array_equal(again.frame(0, wide).image, animator.frame(0, wide).image)

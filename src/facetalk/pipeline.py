@@ -2,7 +2,8 @@
 
 The pipeline, in the order a frame goes through it (each step is marked in the code):
 
-1. Analyse the photo, once (`Animator.__init__`: face.analysis.analyse_face; a Renderer).
+1. Analyse the photo, once (`Animator.__init__`: face.analysis.analyse_face, its lip lift fitted by
+   render.renderer.with_photo_lip_lift; a Renderer).
 2. Audio in chunks -> MotionFrames (`Animator.motion`, `StreamSession.push`: motion.generator).
 3. MotionFrame -> image (`Animator.frame`: render.renderer.Renderer.render; offline, `Animator.frames`
    may draw several at once: in worker processes (render.workers), or on threads, each with a
@@ -37,7 +38,7 @@ from facetalk.motion.frame import MotionFrame
 from facetalk.motion.generator import MotionGenerator
 from facetalk.motion.lipsync import LipSyncModel
 from facetalk.provenance import Payload, Watermarker, draw_label, metadata_tags
-from facetalk.render.renderer import Renderer
+from facetalk.render.renderer import Renderer, with_photo_lip_lift
 from facetalk.render.workers import frame_pool
 
 MIN_DURATION_S = 1.0  # shorter (even empty) audio still gives a 1 s clip of a living face
@@ -80,8 +81,11 @@ class Animator:
         and kept for later photos), `lip_model` drives the mouth (default: the bundled network,
         loaded once). An injected segmenter's `alpha` is called from two threads at once (the
         analysis builds the photo's surround on a second thread), so it must allow that."""
-        # 1. Analyse the photo once: find and frame the face, build its rig and appearance.
-        analysis = analyse_face(photo, framing=config.framing, source=source, detector=detector, segmenter=segmenter)
+        # 1. Analyse the photo once: find and frame the face, build its rig and appearance; its
+        # lip's lift at a wide jaw fitted to the photo's own crowns (with_photo_lip_lift), once
+        # here, so each Renderer (frame threads, stream sessions, workers) draws this rig.
+        analysis = with_photo_lip_lift(analyse_face(photo, framing=config.framing, source=source, detector=detector,
+                                                    segmenter=segmenter))
         self._set_up(analysis, config=config, label=label, lip_model=lip_model)
 
     @classmethod

@@ -4080,29 +4080,39 @@ def test_an_evenly_yellow_row_stays_lit_and_only_a_pinker_place_gives_way():
 
 
 def test_a_photo_showing_its_whole_crowns_lifts_its_lip_less_at_a_wide_jaw(analysis, monkeypatch):
-    """MouthPainter.lip_lift_share: the bundled smile's crowns, 1.14 central widths long, keep all
-    of the rig's wide-jaw lip lift (the renderer poses the analysis' own rig); the same row 1.6x as
-    long (13's 1.72: the lip at the necks) keeps LIP_LIFT_OWN_KEEP of it. A renderer whose painter
-    says 0.35 poses the upper lip's middle 0.35 as high over the jaw's drop at jaw 1 (h/gum37 lifted
-    it whole: 13's band over the crowns 5.9 px, 0.31 of the crown), the inner corners' draw-in kept,
-    and the painter's raise over the photo's crowns is that share too."""
+    """own_crowns_lift_share, a figure of the photo alone (the painter's own row's, from its rig and
+    image): the bundled smile's crowns, 1.14 central widths long, keep all of the rig's wide-jaw lip
+    lift (with_photo_lip_lift keeps the analysis itself); the same row 1.6x as long (13's 1.72: the
+    lip at the necks) keeps LIP_LIFT_OWN_KEEP of it. An analysis whose share is 0.35 is fitted once
+    (h/gum37b's Renderer built a second painter for it): its rig poses the upper lip's middle 0.35 as
+    high over the jaw's drop at jaw 1 (h/gum37 lifted it whole: 13's band over the crowns 5.9 px,
+    0.31 of the crown), the inner corners' draw-in kept; the Renderer draws that rig, and its
+    painter's raise over the photo's crowns is that share too. with_lip_lift clamps the share to 0..1."""
     from facetalk.face import landmarks as lm
+    from facetalk.face.rig import with_lip_lift
     from facetalk.motion.frame import MotionFrame
-    from facetalk.render.renderer import Renderer, posed_vertices
+    from facetalk.render import renderer as renderer_module
+    from facetalk.render.renderer import Renderer, posed_vertices, with_photo_lip_lift
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
-    assert painter._own_teeth and painter.lip_lift_share == 1.0
-    long_row = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
-    long_row._own_upper = 1.6 * long_row._own_upper
-    assert long_row.lip_lift_share == pytest.approx(mouth_module.LIP_LIFT_OWN_KEEP)
-    assert Renderer(analysis).rig is analysis.rig
-    monkeypatch.setattr(MouthPainter, "lip_lift_share", property(lambda self: 0.35))
-    renderer = Renderer(analysis)
+    share = mouth_module.own_crowns_lift_share(rig=analysis.rig, image=analysis.image)
+    assert painter._own_teeth and share == 1.0
+    assert share == mouth_module._lift_share_of(painter._own_upper, rest_mouth_w=painter._rest_mouth_w)
+    assert mouth_module._lift_share_of(1.6 * painter._own_upper, rest_mouth_w=painter._rest_mouth_w) \
+        == pytest.approx(mouth_module.LIP_LIFT_OWN_KEEP)
+    assert with_photo_lip_lift(analysis) is analysis and Renderer(analysis).rig is analysis.rig
+    assert with_lip_lift(analysis.rig, share=1.5) is analysis.rig
+    np.testing.assert_array_equal(with_lip_lift(analysis.rig, share=-0.5).jaw_lift,
+                                  with_lip_lift(analysis.rig, share=0.0).jaw_lift)
+    monkeypatch.setattr(renderer_module, "own_crowns_lift_share", lambda *, rig, image: 0.35)
+    fitted = with_photo_lip_lift(analysis)
+    renderer = Renderer(fitted)
+    assert renderer.rig is fitted.rig and fitted.image is analysis.image
     corners = [lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]]
-    np.testing.assert_array_equal(renderer.rig.jaw_lift[corners], analysis.rig.jaw_lift[corners])
+    np.testing.assert_array_equal(fitted.rig.jaw_lift[corners], analysis.rig.jaw_lift[corners])
     mid = lm.LIPS_INNER_UPPER[len(lm.LIPS_INNER_UPPER) // 2]
     frame = MotionFrame(t_s=0, jaw_open=1.0)
-    up = [float(posed_vertices(rig, frame)[mid, 1]) for rig in (analysis.rig, renderer.rig)]
+    up = [float(posed_vertices(rig, frame)[mid, 1]) for rig in (analysis.rig, fitted.rig)]
     lift = float(-analysis.rig.jaw_lift[mid, 1])
     assert lift > 4.0 and up[1] - up[0] == pytest.approx(0.65 * lift, abs=0.1), (up, lift)
     assert renderer._mouth._jaw_raise_px[mid] == pytest.approx(0.35 * painter._jaw_raise_px[mid], rel=1e-5)

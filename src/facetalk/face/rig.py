@@ -374,8 +374,9 @@ def smoothstep(x: np.ndarray, edge0: float, edge1: float) -> np.ndarray:
 
 
 def with_lip_lift(rig: FaceRig, *, share: float) -> FaceRig:
-    """`rig` with its upper lip's lift at a wide jaw (FaceRig.jaw_lift) taken by `share` (0..1);
-    the inner corners' draw-in (JAW_CORNER_IN, their rows) as it was. The rig itself if share is 1."""
+    """`rig` with its upper lip's lift at a wide jaw (FaceRig.jaw_lift) taken by `share`, clamped to
+    0..1; the inner corners' draw-in (JAW_CORNER_IN, their rows) as it was. The rig itself at 1."""
+    share = min(max(share, 0.0), 1.0)
     if share >= 1.0:
         return rig
     lift = rig.jaw_lift.copy()

@@ -363,15 +363,9 @@ class MouthPainter:
 
     def _colors(self, image: np.ndarray) -> None:
         pts = self.rig.rest_xyz[:, :2]
-        shape = image.shape[:2]
-        outer = pts[list(lm.LIPS_OUTER_UPPER) + list(lm.LIPS_OUTER_LOWER[-2:0:-1])]
-        inner = pts[list(lm.LIPS_INNER_UPPER) + list(lm.LIPS_INNER_LOWER[-2:0:-1])]
-        opening = _polygon_mask(shape, inner)
-        lips = _polygon_mask(shape, outer) & ~opening
-        lip = np.median(image[lips], axis=0) if lips.any() else np.array([150.0, 80.0, 80.0])
+        photo = _photo_mouth(image, pts, rest_mouth_w=self._rest_mouth_w)
+        opening, lips, lip, skin, own = photo.opening, photo.lips, photo.lip_rgb, photo.skin_rgb, photo.own_teeth_rgb
         self._lip_shadow_rgb = _lip_shadow_rgb(image[lips]) if lips.any() else 0.8 * lip
-        face = _polygon_mask(shape, pts[list(lm.FACE_OVAL)]) & ~lips
-        skin = np.median(image[face], axis=0) if face.any() else np.array([190.0, 145.0, 125.0])
         skin_luma = float(skin @ LUMA)
         # Teeth in the mouth's shade: a little lighter than the lit skin (TEETH_OVER_SKIN), never
         # paper-white, and warmed by the same light; ivory only as far as the photo has colour (a
@@ -379,11 +373,6 @@ class MouthPainter:
         ivory = 1.0 + (IVORY / float(IVORY @ LUMA) - 1.0) * min(float(_chroma(skin)) / 0.1, 1.0)
         hue = 0.6 * ivory + 0.4 * skin / max(skin_luma, 1.0)
         self.teeth_rgb = np.minimum(hue * float(np.clip(TEETH_OVER_SKIN * skin_luma, 120.0, 225.0)), 255.0)
-        # A closed mouth's lip line rasterizes to a few dozen pixels of pale lip; only a parted
-        # one (its opening's area at least that of a 0.03-mouth-width gap over two thirds of the
-        # mouth) can show teeth.
-        parted = _area(inner) >= 0.02 * self._rest_mouth_w ** 2 and opening.sum() >= 40
-        own = self._photo_teeth(image[opening], skin_luma=skin_luma) if parted else None
         self._own_teeth = own is not None
         if own is not None:
             self.teeth_rgb = own
@@ -529,46 +518,8 @@ class MouthPainter:
         return per_vertex
 
     def _photo_teeth_runs(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
-        """(V,) px of the photo's own opening that go with the upper jaw (from the upper inner lip
-        down) and with the lower jaw (from the lower one up), per inner-lip vertex. With teeth in
-        the photo: the share of the opening its upper teeth fill from the upper lip down, and its
-        lower teeth from the lower lip up (mouth-wide medians, so the split has no notches); what
-        lies between (the dark gap) is left to the synthetic interior, so the upper teeth no longer
-        drag the photo's lower lip edge up with them. With the rows together (one unbroken block
-        from lip to lip) the block is split where the upper row ends (_rows_split), so a jaw that
-        drops a little shows the lower teeth on the lower lip, not a dark crescent under the upper
-        ones. Without teeth, all of it hangs from the upper lip, as photographed. The third value:
-        whether the lower row's share is a guess (no dark line between the rows: paint hands it to
-        the synthetic lower teeth)."""
-        rest = self.rig.rest_xyz[:, :2]
-        pairs = [(a, b) for a, b in zip(lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER) if a != b]
-        gaps = np.array([np.linalg.norm(rest[b] - rest[a]) for a, b in pairs])
-        top, bottom, guessed = 1.0, 0.0, False
-        if self._own_teeth:
-            teeth_luma = float(self.teeth_rgb @ LUMA)
-            runs, profiles = [], []
-            for a, b in pairs[len(pairs) // 2 - 2:len(pairs) // 2 + 3]:  # the middle five
-                s = np.linspace(0.0, 1.0, 33)
-                rgb = bilinear(self.image, rest[a] + s[:, None] * (rest[b] - rest[a])).astype(np.float64)
-                profiles.append(rgb @ LUMA)
-                tooth = (rgb @ LUMA >= 0.6 * teeth_luma) & (_chroma(rgb) <= 0.4)
-                tooth = np.convolve(tooth.astype(float), np.ones(3) / 3, mode="same") >= 0.5
-                runs.append((_run_from_start(tooth, within=0.45), _run_from_start(tooth[::-1], within=0.45)))
-            top, bottom = np.median(np.array(runs), axis=0)
-            if top > 0.8 or top + bottom > 0.9:
-                # The rows touch: one block from lip to lip. The upper row ends at the biting
-                # edge's dark line if there is one, else UPPER_ROW_SHARE of the way down.
-                line = _rows_split(np.median(np.array(profiles), axis=0))
-                top, guessed = (UPPER_ROW_SHARE, True) if line is None else (line, False)
-                bottom = 1.0 - top
-            else:
-                # Lower teeth are shorter than upper ones: more than that is the upper row seen
-                # through (a photo showing its lower teeth alone keeps them).
-                bottom = min(bottom, 0.5 * top) if top > 0 else bottom
-        up, down = np.zeros(len(rest)), np.zeros(len(rest))
-        for (a, b), gap in zip(pairs, gaps):
-            up[[a, b]], down[[a, b]] = top * gap, bottom * gap
-        return up, down, guessed
+        """_teeth_runs of this painter's rig and photo (its own teeth's colour, if it shows them)."""
+        return _teeth_runs(self.rig, self.image, self.teeth_rgb if self._own_teeth else None)
 
     def _upper_lip_heights(self) -> np.ndarray:
         """(V,) rest px: the photo's upper lip's height at each inner-lip vertex (and its lower
@@ -936,21 +887,6 @@ class MouthPainter:
                 if gummed is not None:
                     _gum_mix(color, laid, *gummed, self._gum.rgb, self._gum.shade_rgb)
         return laid
-
-    @cached_property
-    def lip_lift_share(self) -> float:
-        """0..1: how much of the rig's upper-lip lift at a wide jaw (face.rig.JAW_UPPER_LIFT) a photo
-        showing its own upper teeth takes: the longer its crowns show (the middle five columns' median
-        run under the lip, in GUM_ARCH_CENTRAL_MW widths), the more its lip already sits at their
-        necks and the less it rises over them (LIP_LIFT_OWN_SHOWN, down to LIP_LIFT_OWN_KEEP); 1
-        without them. Lifted whole over 13's full crowns (1.72), the lip bared a band 0.7 of the lift
-        tall (5.9 px) that read as a thick dark rim or pink felt at 2x."""
-        if not self._own_teeth:
-            return 1.0
-        upper = list(lm.LIPS_INNER_UPPER)
-        run = float(np.median(self._own_upper[upper[len(upper) // 2 - 2:len(upper) // 2 + 3]]))
-        shown = run / (GUM_ARCH_CENTRAL_MW * self._rest_mouth_w)
-        return 1.0 - (1.0 - LIP_LIFT_OWN_KEEP) * float(smoothstep(np.array(shown), *LIP_LIFT_OWN_SHOWN))
 
     @cached_property
     def _gum(self) -> _Gum:
@@ -2423,9 +2359,13 @@ PHOTO_TEETH_UNLIT = (0.3, 0.5)
 # GUM_SOFT_PX rest px; laid whole from a raise of GUM_FULL_PX rest px.
 # A photo's own upper crowns shown from LIP_LIFT_OWN_SHOWN[0] central widths long (a smile's lip
 # short of their necks: 01 1.09, the bundled photo 1.14) to [1] (whole crowns to the neck: 13 1.72)
-# take the rig's wide-jaw lip lift from all of it down to LIP_LIFT_OWN_KEEP (MouthPainter.lip_lift_share):
+# take the rig's wide-jaw lip lift from all of it down to LIP_LIFT_OWN_KEEP (own_crowns_lift_share):
 # a real lip at /a/ over teeth it already shows rises little. Some is kept: it arches the opening's top.
+# The upper edge 1.7 was fitted to one face (13, 1.72): longer crowns are clamped to LIP_LIFT_OWN_KEEP.
+# The crowns' length is the median over LIP_LIFT_MIDDLE, the upper inner lip's middle five columns
+# (over the central and lateral incisors; nearer the corners the run follows the lip's curve too).
 LIP_LIFT_OWN_SHOWN = (1.15, 1.7)
+LIP_LIFT_MIDDLE = slice(len(lm.LIPS_INNER_UPPER) // 2 - 2, len(lm.LIPS_INNER_UPPER) // 2 + 3)
 LIP_LIFT_OWN_KEEP = 0.35
 GUM_CROWN_RUN = 0.45
 GUM_TABLE_N = 513
@@ -2787,9 +2727,7 @@ def _photo_reach(d_lip, length, lower_show, u, to_rest, wide, show32, sign, down
         elif wide > 0.0:
             end = abs(np.float32(2.0) * u[i] - one)
             hidden = _smooth32(end, PHOTO_TEETH_HIDDEN[0], PHOTO_TEETH_HIDDEN[1])
-            x = min(max(np.float64(u[i]), 0.0), 1.0) * (lit.shape[0] - 1)
-            c = min(int(x), lit.shape[0] - 2)
-            unlit = np.float32(1.0 - (lit[c] + (lit[c + 1] - lit[c]) * (x - c)))
+            unlit = np.float32(1.0 - _edge_at(u[i], lit))
             if unlit > 0.0:
                 hidden = max(hidden, unlit * _smooth32(end, PHOTO_TEETH_UNLIT[0], PHOTO_TEETH_UNLIT[1]))
             w *= np.float64(one - np.float32(wide) * hidden)
@@ -3920,6 +3858,105 @@ def _tongue_colour_at(col, i, dl, across, across2, tongue, ex, ex2, uu, mouth_w,
         shaded = (rgb[RGB_TONGUE, c] + (rgb[RGB_TONGUE_BACK, c] - rgb[RGB_TONGUE, c]) * deep) * shade
         surface = shaded + k * (rgb[RGB_TEETH, c] - shaded)
         col[c] += (surface + (col[c] - surface) * into - col[c]) * cover
+
+
+def _teeth_runs(rig: FaceRig, image: np.ndarray, teeth_rgb: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, bool]:
+    """(V,) px of the photo's own opening that go with the upper jaw (from the upper inner lip
+    down) and with the lower jaw (from the lower one up), per inner-lip vertex. With teeth in
+    the photo: the share of the opening its upper teeth fill from the upper lip down, and its
+    lower teeth from the lower lip up (mouth-wide medians, so the split has no notches); what
+    lies between (the dark gap) is left to the synthetic interior, so the upper teeth no longer
+    drag the photo's lower lip edge up with them. With the rows together (one unbroken block
+    from lip to lip) the block is split where the upper row ends (_rows_split), so a jaw that
+    drops a little shows the lower teeth on the lower lip, not a dark crescent under the upper
+    ones. Without teeth, all of it hangs from the upper lip, as photographed. The third value:
+    whether the lower row's share is a guess (no dark line between the rows: paint hands it to
+    the synthetic lower teeth). `image`: (H, W, 3) float32 RGB; `teeth_rgb`: the photo's own teeth's
+    colour (_photo_mouth), None without them."""
+    rest = rig.rest_xyz[:, :2]
+    pairs = [(a, b) for a, b in zip(lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER) if a != b]
+    gaps = np.array([np.linalg.norm(rest[b] - rest[a]) for a, b in pairs])
+    top, bottom, guessed = 1.0, 0.0, False
+    if teeth_rgb is not None:
+        teeth_luma = float(teeth_rgb @ LUMA)
+        runs, profiles = [], []
+        for a, b in pairs[len(pairs) // 2 - 2:len(pairs) // 2 + 3]:  # the middle five
+            s = np.linspace(0.0, 1.0, 33)
+            rgb = bilinear(image, rest[a] + s[:, None] * (rest[b] - rest[a])).astype(np.float64)
+            profiles.append(rgb @ LUMA)
+            tooth = (rgb @ LUMA >= 0.6 * teeth_luma) & (_chroma(rgb) <= 0.4)
+            tooth = np.convolve(tooth.astype(float), np.ones(3) / 3, mode="same") >= 0.5
+            runs.append((_run_from_start(tooth, within=0.45), _run_from_start(tooth[::-1], within=0.45)))
+        top, bottom = np.median(np.array(runs), axis=0)
+        if top > 0.8 or top + bottom > 0.9:
+            # The rows touch: one block from lip to lip. The upper row ends at the biting
+            # edge's dark line if there is one, else UPPER_ROW_SHARE of the way down.
+            line = _rows_split(np.median(np.array(profiles), axis=0))
+            top, guessed = (UPPER_ROW_SHARE, True) if line is None else (line, False)
+            bottom = 1.0 - top
+        else:
+            # Lower teeth are shorter than upper ones: more than that is the upper row seen
+            # through (a photo showing its lower teeth alone keeps them).
+            bottom = min(bottom, 0.5 * top) if top > 0 else bottom
+    up, down = np.zeros(len(rest)), np.zeros(len(rest))
+    for (a, b), gap in zip(pairs, gaps):
+        up[[a, b]], down[[a, b]] = top * gap, bottom * gap
+    return up, down, guessed
+
+
+@dataclass(frozen=True, eq=False)
+class _PhotoMouth:
+    """The photo's mouth at rest: `opening` and `lips` (H, W) bool masks (inside the inner lips;
+    between them and the outer ones), the lips' and the skin's median (3,) RGB, and its own teeth's
+    colour (_teeth_pixels' median), None where it shows none."""
+
+    opening: np.ndarray
+    lips: np.ndarray
+    lip_rgb: np.ndarray
+    skin_rgb: np.ndarray
+    own_teeth_rgb: np.ndarray | None
+
+
+def _photo_mouth(image: np.ndarray, rest_xy: np.ndarray, *, rest_mouth_w: float) -> _PhotoMouth:
+    """_PhotoMouth of an (H, W, 3) uint8 photo whose (V, 2) rest vertices (px) are `rest_xy`."""
+    shape = image.shape[:2]
+    outer = rest_xy[list(lm.LIPS_OUTER_UPPER) + list(lm.LIPS_OUTER_LOWER[-2:0:-1])]
+    inner = rest_xy[list(lm.LIPS_INNER_UPPER) + list(lm.LIPS_INNER_LOWER[-2:0:-1])]
+    opening = _polygon_mask(shape, inner)
+    lips = _polygon_mask(shape, outer) & ~opening
+    lip = np.median(image[lips], axis=0) if lips.any() else np.array([150.0, 80.0, 80.0])
+    face = _polygon_mask(shape, rest_xy[list(lm.FACE_OVAL)]) & ~lips
+    skin = np.median(image[face], axis=0) if face.any() else np.array([190.0, 145.0, 125.0])
+    # A closed mouth's lip line rasterizes to a few dozen pixels of pale lip; only a parted
+    # one (its opening's area at least that of a 0.03-mouth-width gap over two thirds of the
+    # mouth) can show teeth.
+    parted = _area(inner) >= 0.02 * rest_mouth_w ** 2 and opening.sum() >= 40
+    own = MouthPainter._photo_teeth(image[opening], skin_luma=float(skin @ LUMA)) if parted else None
+    return _PhotoMouth(opening=opening, lips=lips, lip_rgb=lip, skin_rgb=skin, own_teeth_rgb=own)
+
+
+def own_crowns_lift_share(*, rig: FaceRig, image: np.ndarray) -> float:
+    """0..1: how much of the rig's upper-lip lift at a wide jaw (face.rig.JAW_UPPER_LIFT) a photo
+    ((H, W, 3) uint8, `rig` its rest) showing its own upper teeth takes, a figure of the photo alone
+    (render.renderer.with_photo_lip_lift applies it once per analysis): the longer its crowns show
+    (LIP_LIFT_MIDDLE's median run under the lip, in GUM_ARCH_CENTRAL_MW widths), the more its lip
+    already sits at their necks and the less it rises over them (LIP_LIFT_OWN_SHOWN, down to
+    LIP_LIFT_OWN_KEEP); 1 without them. Lifted whole over 13's full crowns (1.72), the lip bared a
+    band 0.7 of the lift tall (5.9 px) that read as a thick dark rim or pink felt at 2x."""
+    rest = rig.rest_xyz[:, :2]
+    mouth_w = float(np.linalg.norm(rest[lm.MOUTH_CORNERS[0]] - rest[lm.MOUTH_CORNERS[1]]))
+    own = _photo_mouth(image, rest, rest_mouth_w=mouth_w).own_teeth_rgb
+    if own is None:
+        return 1.0
+    upper_run, _, _ = _teeth_runs(rig, image.astype(np.float32), own)
+    return _lift_share_of(upper_run, rest_mouth_w=mouth_w)
+
+
+def _lift_share_of(upper_run: np.ndarray, *, rest_mouth_w: float) -> float:
+    """own_crowns_lift_share from the (V,) px run of a photo's own upper teeth (_teeth_runs)."""
+    run = float(np.median(upper_run[list(lm.LIPS_INNER_UPPER)[LIP_LIFT_MIDDLE]]))
+    shown = run / (GUM_ARCH_CENTRAL_MW * rest_mouth_w)
+    return 1.0 - (1.0 - LIP_LIFT_OWN_KEEP) * float(smoothstep(np.array(shown), *LIP_LIFT_OWN_SHOWN))
 
 
 def _teeth_pixels(rgb: np.ndarray, *, skin_luma: float) -> np.ndarray | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+from dataclasses import replace
 
 import numpy as np
 from numba import njit
@@ -23,7 +24,7 @@ from facetalk.motion.frame import MotionFrame
 from facetalk.params import EXPRESSION_NAMES
 from facetalk.render.camera import Camera
 from facetalk.render.eyes import IrisPainter, LidPainter
-from facetalk.render.mouth import MouthPainter
+from facetalk.render.mouth import MouthPainter, own_crowns_lift_share
 from facetalk.render.raster import RasterMesh, StillReach, WarpBuffers, WarpSource
 from facetalk.render.shading import FoldShader, crease_tint
 from facetalk.render.sampling import luminance_grain, material_lookup, pixel_box
@@ -433,6 +434,18 @@ class GlassesLayer:
         region[:] = cv2.blendLinear(rgb, region, mask, 1.0 - mask)
 
 
+def with_photo_lip_lift(analysis: FaceAnalysis) -> FaceAnalysis:
+    """`analysis` with its rig's wide-jaw upper-lip lift taken by the photo's own crowns'
+    share (mouth.own_crowns_lift_share, face.rig.with_lip_lift): a photo showing its upper teeth
+    whole lifts its lip less. Applied once, where the pipeline analyses the photo (Animator), so
+    the analysis it keeps, pickles and hands to every Renderer, stream session and worker is
+    the rig that is drawn; the analysis itself where the share is 1. Not for an analysis made
+    by it (the share would be taken twice)."""
+    share = own_crowns_lift_share(rig=analysis.rig, image=analysis.image)
+    rig = with_lip_lift(analysis.rig, share=share)
+    return analysis if rig is analysis.rig else replace(analysis, rig=rig)
+
+
 class Renderer:
     """Renders MotionFrames of one analysed photo. Not thread-safe: it reuses its buffers."""
 
@@ -446,12 +459,9 @@ class Renderer:
         # The synthetic skin's grain (mouth, shut lids): luminance alone, as coarse as the photo's own.
         grain = luminance_grain(image, app.grain, box=pixel_box(analysis.rig.rest_xyz[list(FACE_OVAL), :2], pad=0,
                                                                  shape=image.shape[:2]))
-        self._mouth = MouthPainter(analysis.rig, image, grain, softness_px=0.5 * max(upscale, 1.0) + 0.2)
-        # A photo showing its own upper teeth whole lifts its lip less at a wide jaw (lip_lift_share):
-        # the rig everything below poses is that one.
-        self.rig = with_lip_lift(analysis.rig, share=self._mouth.lip_lift_share)
-        if self.rig is not analysis.rig:
-            self._mouth = MouthPainter(self.rig, image, grain, softness_px=0.5 * max(upscale, 1.0) + 0.2)
+        # The analysis' rig as it is (with_photo_lip_lift has fitted its lip lift to the photo's crowns).
+        self.rig = analysis.rig
+        self._mouth = MouthPainter(self.rig, image, grain, softness_px=0.5 * max(upscale, 1.0) + 0.2)
         self._texture = np.ascontiguousarray(app.texture)
         self._glasses = None
         if analysis.glasses is not None:
