@@ -2,8 +2,9 @@ import numpy as np
 import pytest
 
 from facetalk.face import landmarks as lm
-from facetalk.face.rig import JAW_LIFT_THIN, MATERIAL_CAVITY, build_rig, face_mesh_triangles
+from facetalk.face.rig import JAW_LIFT_THIN, MATERIAL_CAVITY, build_rig, face_mesh_triangles, with_lip_lift
 from facetalk.motion.frame import EXPRESSION_NAMES
+from facetalk.render.mouth import LIP_LIFT_OWN_KEEP
 
 
 def _signed_areas(xy, tris):
@@ -808,13 +809,16 @@ def test_an_open_jaw_arches_the_upper_inner_lip(analysis):
         assert abs(moved + share * lift[len(upper) // 2]) < 1e-3 * rig.ipd_px, (jaw, moved, lift[len(upper) // 2])
 
 
+@pytest.mark.parametrize("share", [1.0, LIP_LIFT_OWN_KEEP])
 @pytest.mark.parametrize("name", ["toothy_smile", "bearded_old_photo", "painting", "fez_engraving"])
-def test_the_upper_lips_lift_folds_no_triangle_as_the_jaw_opens(name):
+def test_the_upper_lips_lift_folds_no_triangle_as_the_jaw_opens(name, share):
     """At every jaw_open 0.3..1 (by 0.05) no triangle touching a lifted vertex is turned over by the
     lift (its orientation with rig.jaw_lift against without it, the jaw the same). Beside the corners
     the upper lip is a px thick: its inner edge, lifting by its own place across the mouth, rose
     past the border beside it (2.8 px against 0.5), folding 1-3 px^2 triangles at jaw 0.7-1, and a
-    fold's edge crossing a pixel's centre stepped a held wide-open jaw 6-9 levels."""
+    fold's edge crossing a pixel's centre stepped a held wide-open jaw 6-9 levels. The same with the
+    lift taken down to LIP_LIFT_OWN_KEEP (with_lip_lift, a photo showing its whole crowns: the middle
+    rows scaled, the corners' draw-in not)."""
     import dataclasses
     from pathlib import Path
 
@@ -822,6 +826,7 @@ def test_the_upper_lips_lift_folds_no_triangle_as_the_jaw_opens(name):
     from facetalk.render.renderer import posed_vertices
 
     rig = build_rig(np.load(Path(__file__).resolve().parent / "data" / f"{name}_landmarks.npz")["landmarks_px"])
+    rig = with_lip_lift(rig, share=share)
     unlifted = dataclasses.replace(rig, jaw_lift=np.zeros_like(rig.jaw_lift))
     lifted = np.any(rig.jaw_lift != 0, axis=1)
     tris = np.asarray(rig.triangles)[lifted[np.asarray(rig.triangles)].any(axis=1)]
@@ -1056,13 +1061,15 @@ def test_a_wide_jaw_blunts_the_openings_inner_corners(name):
     assert abs(inner_w(rig, o) / inner_w(held, o) - 1.0) < 0.005
 
 
+@pytest.mark.parametrize("share", [1.0, LIP_LIFT_OWN_KEEP])
 @pytest.mark.parametrize("name", ["toothy_smile", "bearded_old_photo", "painting", "fez_engraving"])
-def test_the_corners_draw_in_folds_no_triangle_at_them(name):
+def test_the_corners_draw_in_folds_no_triangle_at_them(name, share):
     """The inner corners' draw-in (JAW_CORNER_IN) posed with jaw_sideways or lip_spread on a wide jaw,
     where the opening is narrow at a corner, turned the corner's triangles over (toothy_smile's cavity
     triangle 415-308-324 at jaw 1 with the jaw sideways): each triangle at an inner corner keeps a
     quarter (JAW_LIFT_KEEP) of its area with the draw-in left out, signed as that is, over jaw 0.3-1 x
-    lip_spread -1, 0, 1 x jaw_sideways -1, 0, 1."""
+    lip_spread -1, 0, 1 x jaw_sideways -1, 0, 1; also with the lift taken down to LIP_LIFT_OWN_KEEP
+    (with_lip_lift: the middle lower beside corners drawn in as far)."""
     import dataclasses
     from pathlib import Path
 
@@ -1071,7 +1078,7 @@ def test_the_corners_draw_in_folds_no_triangle_at_them(name):
     from facetalk.render.renderer import posed_vertices
 
     data = Path(__file__).resolve().parent / "data" / f"{name}_landmarks.npz"
-    rig = build_rig(np.load(data)["landmarks_px"])
+    rig = with_lip_lift(build_rig(np.load(data)["landmarks_px"]), share=share)
     corners = [lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]]
     jaw_lift = rig.jaw_lift.copy()
     jaw_lift[corners] = 0.0
