@@ -2360,13 +2360,15 @@ PHOTO_TEETH_UNLIT = (0.3, 0.5)
 # A photo's own upper crowns shown from LIP_LIFT_OWN_SHOWN[0] central widths long (a smile's lip
 # short of their necks: 01 1.09, the bundled photo 1.14) to [1] (whole crowns to the neck: 13 1.72)
 # take the rig's wide-jaw lip lift from all of it down to LIP_LIFT_OWN_KEEP (own_crowns_lift_share):
-# a real lip at /a/ over teeth it already shows rises little. Some is kept: it arches the opening's top.
+# a real lip at /a/ over teeth it already shows rises little. Half is kept: it arches the opening's top
+# (at 0.35 13's widest vowel, jaw 1 + lip_spread 0.8, read as a flat-topped block of teeth, rev37f;
+# its band over the crowns mid-crown at jaw 1 2.10 -> 2.95 px, 5.90 with the whole lift).
 # The upper edge 1.7 was fitted to one face (13, 1.72): longer crowns are clamped to LIP_LIFT_OWN_KEEP.
 # The crowns' length is the median over LIP_LIFT_MIDDLE, the upper inner lip's middle five columns
 # (over the central and lateral incisors; nearer the corners the run follows the lip's curve too).
 LIP_LIFT_OWN_SHOWN = (1.15, 1.7)
 LIP_LIFT_MIDDLE = slice(len(lm.LIPS_INNER_UPPER) // 2 - 2, len(lm.LIPS_INNER_UPPER) // 2 + 3)
-LIP_LIFT_OWN_KEEP = 0.35
+LIP_LIFT_OWN_KEEP = 0.5
 GUM_CROWN_RUN = 0.45
 GUM_TABLE_N = 513
 _ALL_LIT = np.ones(GUM_TABLE_N)  # a photo without its own teeth: its row's ends give way as PHOTO_TEETH_HIDDEN says
