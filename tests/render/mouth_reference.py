@@ -867,3 +867,37 @@ def drape_reference(painter, color: np.ndarray, out: np.ndarray, px: np.ndarray,
     near = d_upper < reach
     weight = painter._strands * DRAPE_SHARE * (1.0 - d_upper[near] / reach) ** 2
     color[near] = mix(color[near], hair[near], weight)
+
+
+def shade_meet_triangle_reference(out: np.ndarray, tri: np.ndarray, seam: np.ndarray, strength: float,
+                                  on_line: bool) -> None:
+    """mouth._shade_meet_triangle in numpy (wedge37's 9feac02 form, with the opening's darken-only
+    band): `out` (H, W, 3) uint8 in place over the (3, 2) float64 triangle `tri` (commissure, inner
+    lip's first landmark, inner corner), toward the (3,) float64 `seam`, at most `strength`."""
+    from facetalk.render.mouth import CORNER_MEET_CORE, CORNER_MEET_OVER_PX
+    h, w = out.shape[:2]
+    x0, y0 = np.maximum(np.floor(tri.min(axis=0)).astype(int), 0)
+    x1, y1 = np.minimum(np.ceil(tri.max(axis=0)).astype(int) + 1, (w, h))
+    (ax, ay), (bx, by), (cx, cy) = tri
+    det = (by - cy) * (ax - cx) + (cx - bx) * (ay - cy)
+    if abs(det) < 1e-6 or x1 <= x0 or y1 <= y0:
+        return
+    ys, xs = np.mgrid[y0:y1, x0:x1]
+    wa = ((by - cy) * (xs - cx) + (cx - bx) * (ys - cy)) / det
+    wb = ((cy - ay) * (xs - cx) + (ax - cx) * (ys - cy)) / det
+    wc = 1.0 - wa - wb
+    over = -CORNER_MEET_OVER_PX * np.hypot(bx - cx, by - cy) / abs(det)
+    inside = (wa >= over) & (wb >= 0.0) & (wc >= 0.0) & ((wb != 0.0) | on_line)
+    y, x, wa, wb, wc = ys[inside], xs[inside], wa[inside], wb[inside], wc[inside]
+    off = wb / np.maximum(wb + wc, 1e-9)
+    shade = strength * (1.0 - smoothstep(off, CORNER_MEET_CORE, 1.0)) * smoothstep(wb + wc, 0.0, 1.0)
+    v = out[y, x].astype(np.float64)
+    luma = 0.299 * v[:, 0] + 0.587 * v[:, 1] + 0.114 * v[:, 2]
+    seam_luma = 0.299 * seam[0] + 0.587 * seam[1] + 0.114 * seam[2]
+    near = wa < -2.0 * over  # the opening's soft edge: the dark tip kept, a light seam fading out over it
+    dark, light = near & (luma <= seam_luma), near & (luma > seam_luma) & (wa < 0.0)
+    shade[dark] *= smoothstep(wa[dark], -over, -2.0 * over)
+    shade[light] *= smoothstep(wa[light], over, 0.0)
+    keep = shade > 0.0
+    mixed = v[keep] + (seam - v[keep]) * shade[keep][:, None] + 0.5
+    out[y[keep], x[keep]] = np.clip(mixed, 0.0, 255.0).astype(np.uint8)

@@ -6371,27 +6371,86 @@ def test_a_wide_jaws_corners_drawn_in_are_not_rounded_lips(analysis):
     assert abs(rounded - painter._rounded(painter._widened(unlifted, None, jaw_lift=0.0))) < 0.01
 
 
-def test_the_widest_vowels_lips_meet_in_shade_between_each_commissure_and_inner_corner(analysis):
-    """The jaw's lift draws the opening's inner corners in (face.rig.JAW_CORNER_IN) and left the
-    photo's own lip stretched between each commissure and inner corner beyond the opening's blunt
-    side: a pale wedge on a toothy smile (12, 11), the photo's dark corner drawn out into a line
-    (01, the bundled photo). There the lips meet in shade (_shade_corner_meet): on the line from
-    each commissure to its inner corner, 55-85 % of the way in, the widest vowel's pixels stand
-    within 0.1 of the lips' luma of the seam's (the throat's and lips' mean, as _shade_slit's; on
-    the bundled photo 9.9 levels off now, 29.1 darker at b6bd462, the lips' luma 170.6)."""
-    from facetalk.face import landmarks as lm
+def _widest_vowel_with_and_without_corner_meet(analysis, monkeypatch):
+    """The bundled photo's widest vowel (jaw 1) rendered with MouthPainter._shade_corner_meet and without
+    it: (luma (H, W) with, luma without, the renderer, its (V, 2) float64 posed xy)."""
     from facetalk.motion.frame import MotionFrame
+    from facetalk.render.mouth import MouthPainter
     from facetalk.render.renderer import Renderer, posed_vertices
 
     renderer = Renderer(analysis)
     frame = MotionFrame(t_s=0, jaw_open=1.0)
-    out = renderer.render(frame).astype(np.float64) @ LUMA
-    xy = posed_vertices(renderer.rig, frame)[:, :2].astype(np.float64)
-    lumas = []
-    for commissure, inner in zip(lm.MOUTH_CORNERS, (lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1])):
+    shaded = renderer.render(frame).astype(np.float64) @ LUMA
+    with monkeypatch.context() as patch:
+        patch.setattr(MouthPainter, "_shade_corner_meet", lambda self, out, verts, **_: None)
+        plain = renderer.render(frame).astype(np.float64) @ LUMA
+    return shaded, plain, renderer, posed_vertices(renderer.rig, frame)[:, :2].astype(np.float64)
+
+
+def test_the_corner_meet_never_lightens_the_widest_vowels_opening(analysis, monkeypatch):
+    """_shade_corner_meet mixes toward the seam's mid-tone (the throat's and lips' mean); over the
+    opening and its soft edge it only darkens, so the cavity's dark tip by each inner corner keeps its
+    depth: no pixel of the posed inner-lip polygon (filled as cv2 rasterises it, its rim pixels
+    included) gets over 2 levels lighter than without the pass (wedge37's full-strength band there
+    lifted 55 of them by > 8 levels, up to 56.8)."""
+    import cv2
+    from facetalk.face import landmarks as lm
+
+    shaded, plain, _, xy = _widest_vowel_with_and_without_corner_meet(analysis, monkeypatch)
+    inner = list(lm.LIPS_INNER_UPPER) + list(lm.LIPS_INNER_LOWER[::-1][1:-1])
+    opening = np.zeros(shaded.shape, np.uint8)
+    cv2.fillPoly(opening, [np.round(xy[inner]).astype(np.int32)], 1)
+    lifted = (shaded - plain)[opening == 1]
+    assert (np.abs(shaded - plain) > 0.5).sum() > 10  # the pass does act on this frame
+    assert lifted.max() <= 2.0, np.sort(lifted)[-10:]
+
+
+def test_the_widest_vowels_pale_corner_wedge_is_shaded_toward_the_seam(analysis, monkeypatch):
+    """A toothy smile's pale lip stretched between each commissure and its drawn-in inner corner (12, 11)
+    goes toward the seam's mid-tone: with the bundled photo's widest vowel's triangles (commissure, first
+    inner-lip landmarks, inner corner) painted a pale lip's colour (12's luma there, 175), the line from
+    each commissure to its inner corner, 55-85 % of the way in, ends over 10 levels darker (12 itself:
+    155.1 -> 132.7, out/wedge37/line_after.txt) and no darker than the seam."""
+    import cv2
+    from facetalk.face import landmarks as lm
+
+    _, plain, renderer, xy = _widest_vowel_with_and_without_corner_meet(analysis, monkeypatch)
+    painter = renderer._mouth
+    pale = np.zeros((*plain.shape, 3), np.uint8)
+    ends = ((lm.MOUTH_CORNERS[0], lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[1], lm.LIPS_INNER_LOWER[1]),
+            (lm.MOUTH_CORNERS[1], lm.LIPS_INNER_UPPER[-1], lm.LIPS_INNER_UPPER[-2], lm.LIPS_INNER_LOWER[-2]))
+    for commissure, inner, upper, lower in ends:
+        cv2.fillPoly(pale, [np.round(xy[[commissure, upper, inner, lower]]).astype(np.int32)], (200, 165, 160))
+    verts = np.zeros((len(xy), 3), np.float32)
+    verts[:, :2] = xy
+    shaded = pale.copy()
+    painter._shade_corner_meet(shaded, verts, jaw_lift=1.0)
+    seam = float(0.5 * (painter.throat_rgb + painter._lip_rgb) @ LUMA)
+    before, after = [], []
+    for commissure, inner, _, _ in ends:
         for f in np.linspace(0.55, 0.85, 4):
             x, y = np.round(xy[commissure] + f * (xy[inner] - xy[commissure])).astype(int)
-            lumas.append(out[y, x])
-    painter = renderer._mouth
-    lip, seam = float(painter._lip_rgb @ LUMA), float(0.5 * (painter.throat_rgb + painter._lip_rgb) @ LUMA)
-    assert abs(float(np.mean(lumas)) - seam) < 0.1 * lip, (lumas, seam, lip)
+            before.append(pale[y, x] @ LUMA)
+            after.append(shaded[y, x].astype(np.float64) @ LUMA)
+    assert np.mean(before) - np.mean(after) > 10.0, (before, after)
+    assert min(after) >= seam - 1.0, (after, seam)
+
+
+def test_the_corner_meet_kernel_equals_its_numpy_reference_to_the_bit():
+    """mouth._shade_meet_triangle (compiled) gives mouth_reference.shade_meet_triangle_reference's pixels to
+    the bit over 600 seeded random triangles (integer and fractional vertices, some off the image, both
+    values of on_line) on a random image, strengths 0..1 and seams dark to light."""
+    from facetalk.render.mouth import _shade_meet_triangle
+    from tests.render.mouth_reference import shade_meet_triangle_reference
+
+    rng = np.random.default_rng(37)
+    image = rng.integers(0, 256, (48, 56, 3), dtype=np.uint8)
+    for case in range(600):
+        tri = rng.uniform(-8.0, 62.0, (3, 2))
+        if case % 3 == 0:
+            tri = np.round(tri)
+        seam, strength, on_line = rng.uniform(20.0, 230.0, 3), float(rng.uniform(0.0, 1.0)), bool(case % 2)
+        compiled, reference = image.copy(), image.copy()
+        _shade_meet_triangle(compiled, tri, seam, strength, on_line)
+        shade_meet_triangle_reference(reference, tri, seam, strength, on_line)
+        assert np.array_equal(compiled, reference), (case, tri, np.argwhere(compiled != reference)[:5])

@@ -1259,23 +1259,30 @@ class MouthPainter:
         out[y, x] = np.clip(mix(out[y, x].astype(np.float64), seam, shade[dark]) + 0.5, 0, 255).astype(np.uint8)
 
     def _shade_corner_meet(self, out: np.ndarray, verts: np.ndarray, *, jaw_lift: float) -> None:
-        """Shades, in `out` (H, W, 3) uint8 in place, the lips between each commissure and the inner
-        corner the jaw's lift draws in (face.rig.JAW_CORNER_IN, by the pose's `jaw_lift` share): the
-        triangles (commissure, the inner lips' first landmark above or below, inner corner) of the
-        (V, 3) posed `verts` go up to CORNER_MEET_SHADE of the way to the lips' seam in shade (as
-        _shade_slit's), along the line where the lips meet (commissure to inner corner), fading out
-        toward the lip's inner edge (from CORNER_MEET_CORE of the way there) and toward the commissure,
-        so the opening runs on into the corner as a tapering shade, not a blunt side."""
+        """Mixes, in `out` (H, W, 3) uint8 in place, the lips between each commissure and the inner corner
+        the jaw's lift draws in (face.rig.JAW_CORNER_IN, by the pose's `jaw_lift` share) toward the seam's
+        mid-tone (the throat's and lips' mean, as _shade_slit's): in the triangles (commissure, the inner
+        lips' first landmark above or below, inner corner) of the (V, 3) posed `verts`, up to
+        CORNER_MEET_SHADE of the way on the commissure-to-inner-corner line, fading toward the lip's inner
+        edge (from CORNER_MEET_CORE of the way there) and toward the commissure. A pale stretched lip
+        (12, 11) darkens; a dark one away from the opening lifts. Within 2 CORNER_MEET_OVER_PX of the
+        opening's edge it only darkens (the cavity's dark tip keeps its depth), over the opening fading out
+        CORNER_MEET_OVER_PX past the edge; a corner that folds (_corner_unfolded) takes none."""
         if jaw_lift <= 0.0:
             return
         xy = verts[:, :2].astype(np.float64)
         seam = 0.5 * (self.throat_rgb + self._lip_rgb)  # the lips' meeting in shade, as _shade_slit's
-        ends = ((lm.MOUTH_CORNERS[0], lm.LIPS_INNER_UPPER[0], (lm.LIPS_INNER_UPPER[1], lm.LIPS_INNER_LOWER[1])),
-                (lm.MOUTH_CORNERS[1], lm.LIPS_INNER_UPPER[-1], (lm.LIPS_INNER_UPPER[-2], lm.LIPS_INNER_LOWER[-2])))
-        for commissure, inner, sides in ends:
+        ends = ((lm.MOUTH_CORNERS[0], lm.LIPS_INNER_UPPER[0], (lm.LIPS_INNER_UPPER[1], lm.LIPS_INNER_LOWER[1]),
+                 (lm.LIPS_OUTER_UPPER[1], lm.LIPS_OUTER_LOWER[1])),
+                (lm.MOUTH_CORNERS[1], lm.LIPS_INNER_UPPER[-1], (lm.LIPS_INNER_UPPER[-2], lm.LIPS_INNER_LOWER[-2]),
+                 (lm.LIPS_OUTER_UPPER[-2], lm.LIPS_OUTER_LOWER[-2])))
+        for (commissure, inner, sides, outer), other in zip(ends, lm.MOUTH_CORNERS[::-1]):
+            unfolded = _corner_unfolded(xy, commissure=commissure, inner=inner, sides=sides, outer=outer,
+                                        other=other)
             for side in sides:
-                _shade_meet_triangle(out, xy[[commissure, side, inner]], seam, CORNER_MEET_SHADE * jaw_lift,
-                                     side == sides[0])
+                if unfolded > 0.0:
+                    _shade_meet_triangle(out, xy[[commissure, side, inner]], seam,
+                                         CORNER_MEET_SHADE * jaw_lift * unfolded, side == sides[0])
 
     def _lip_span(self, verts: np.ndarray, px: np.ndarray, py: np.ndarray,
                   u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -1817,13 +1824,19 @@ CORNER_SHADE = 0.45
 # The jaw's lift draws the opening's inner corners in (face.rig.JAW_CORNER_IN) and stretches the photo's
 # own lip between each commissure and inner corner into a wedge beyond the opening's blunt end: pale lip
 # on a toothy smile (12, 11), the photo's dark corner drawn out into a line on 01, 07 and the bundled
-# photo. There the lips' wet inner faces meet in shade (MouthPainter._shade_corner_meet): at most this
-# share of the way to the lips' seam (the throat's and lips' mean, _shade_slit's) on the line where they
-# meet, fading out from CORNER_MEET_CORE of the way to the lip's inner edge, and over the cavity's soft
-# edge CORNER_MEET_OVER_PX past it (it showed the pale lip through it, a light seam beside the shade).
+# photo. MouthPainter._shade_corner_meet mixes it toward the lips' seam (the throat's and lips' mean,
+# _shade_slit's): at most CORNER_MEET_SHADE of the way on the line where the lips meet (by eye in wedge37,
+# not swept: under 1 so a trace of the lip's own texture stays), fading out from CORNER_MEET_CORE of the
+# way to the lip's inner edge (the core a third of the triangle, so the shade tapers as a crease, not a
+# filled triangle). Within 2 CORNER_MEET_OVER_PX of the opening's edge it only darkens (lifting the
+# cavity's dark tip toward the mid-tone greyed it, up to 57 levels on the bundled photo, fix37b); past the
+# edge it fades out over CORNER_MEET_OVER_PX (a light seam showed there). A corner takes none once a
+# sideways jaw folds it (_corner_unfolded: full from CORNER_MEET_UNFOLDED, the sine of the inner-lip
+# landmark's angle off the commissure-to-inner-corner line).
 CORNER_MEET_SHADE = 0.85
 CORNER_MEET_CORE = 0.3
 CORNER_MEET_OVER_PX = 1.5
+CORNER_MEET_UNFOLDED = 0.15
 # The tongue (_shade_back, _tongue_colour_at, _tongue_exponentials; mouth widths where lengths):
 # it fills less of the gap between the rows from TONGUE_ROOM[0] on (its share falls by e per
 # TONGUE_ROOM[1]), shows once the gap is TONGUE_SHOWS, its top edge soft over TONGUE_EDGE (at
@@ -3451,6 +3464,36 @@ def _smooth32(x, edge0, edge1):
     return t * t * (np.float32(3.0) - np.float32(2.0) * t)
 
 
+def _corner_unfolded(xy: np.ndarray, *, commissure: int, inner: int, sides: tuple[int, int],
+                     outer: tuple[int, int], other: int) -> float:
+    """0..1: how far one mouth corner of the (V, 2) float64 posed `xy` is from folding, for
+    _shade_corner_meet: the inner lips' first landmarks `sides` (upper, lower) stay on their own sides
+    of the line from the `commissure` to the `inner` corner (the signed sine of each one's angle
+    there, full from CORNER_MEET_UNFOLDED), and the inner corner inside the outer lips (by px off each
+    of the lines from the commissure to the outer lips' first landmarks `outer`) and inward of the
+    commissure (toward the `other` one), each full from 1 px. A sideways jaw crosses the inner corner
+    out over the outer lip or past the commissure (12, 13 from jaw_sideways 0.5 at jaw 1; 02, 05 at
+    0.8): shade there lies on skin, a grey smudge."""
+    # plain floats: a handful of points a frame, where numpy's per-call overhead cost ~60 us
+    (bx, by), (ix, iy), (ux, uy), (lx, ly), (ox, oy), (px, py), (wx, wy) = (
+        (float(xy[k, 0]), float(xy[k, 1])) for k in (commissure, inner, *sides, *outer, other))
+    rx, ry = ox - px, oy - py  # from the lower lip to the upper, whatever the head's roll
+
+    def sine(tx: float, ty: float, qx: float, qy: float) -> float:  # + where q lies on the line's upper-lip side
+        dx, dy, vx, vy = tx - bx, ty - by, qx - bx, qy - by
+        side = math.copysign(1.0, dx * ry - dy * rx)
+        return side * (dx * vy - dy * vx) / max(math.hypot(dx, dy) * math.hypot(vx, vy), 1e-9)
+
+    reach = math.hypot(ix - bx, iy - by)
+    shares = (_smooth64(sine(ix, iy, ux, uy), 0.0, CORNER_MEET_UNFOLDED),
+              _smooth64(-sine(ix, iy, lx, ly), 0.0, CORNER_MEET_UNFOLDED),
+              # the inner corner below the upper outer lip's first segment and above the lower's, in px
+              _smooth64(-sine(ox, oy, ix, iy) * reach, 0.0, 1.0), _smooth64(sine(px, py, ix, iy) * reach, 0.0, 1.0),
+              _smooth64(((ix - bx) * (wx - bx) + (iy - by) * (wy - by)) / max(math.hypot(wx - bx, wy - by), 1e-9),
+                        0.0, 1.0))
+    return min(shares)
+
+
 @njit(cache=True, nogil=True)
 def _shade_meet_triangle(out, tri, seam, strength, on_line):
     """MouthPainter._shade_corner_meet's pass over one (3, 2) float64 triangle `tri` (commissure, inner lip's
@@ -3463,6 +3506,7 @@ def _shade_meet_triangle(out, tri, seam, strength, on_line):
     if abs(det) < 1e-6:
         return
     over = -CORNER_MEET_OVER_PX * math.hypot(bx - cx, by - cy) / abs(det)
+    seam_luma = 0.299 * seam[0] + 0.587 * seam[1] + 0.114 * seam[2]
     x0, y0 = max(int(math.floor(min(ax, bx, cx))), 0), max(int(math.floor(min(ay, by, cy))), 0)
     x1 = min(int(math.ceil(max(ax, bx, cx))) + 1, out.shape[1])
     y1 = min(int(math.ceil(max(ay, by, cy))) + 1, out.shape[0])
@@ -3475,6 +3519,15 @@ def _shade_meet_triangle(out, tri, seam, strength, on_line):
                 continue
             off = wb / max(wb + wc, 1e-9)  # 0 on the line where the lips meet, 1 on the lip's inner edge
             shade = strength * (1.0 - _smooth64(off, CORNER_MEET_CORE, 1.0)) * _smooth64(wb + wc, 0.0, 1.0)
+            if wa < -2.0 * over:  # about the opening's soft edge (up to 2 CORNER_MEET_OVER_PX into the lip)
+                luma = 0.299 * np.float64(out[y, x, 0]) + 0.587 * np.float64(out[y, x, 1]) \
+                    + 0.114 * np.float64(out[y, x, 2])
+                if luma <= seam_luma:  # the cavity's dark tip (its soft edge too) is not lifted
+                    shade *= _smooth64(wa, -over, -2.0 * over)
+                elif wa < 0.0:  # a light seam over the opening darkens, fading out across the band
+                    shade *= _smooth64(wa, over, 0.0)
+                if shade <= 0.0:
+                    continue
             for ch in range(3):
                 v = np.float64(out[y, x, ch])
                 out[y, x, ch] = np.uint8(min(max(v + (seam[ch] - v) * shade + 0.5, 0.0), 255.0))
