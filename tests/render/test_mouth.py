@@ -6424,7 +6424,7 @@ def test_the_widest_vowels_pale_corner_wedge_is_shaded_toward_the_seam(analysis,
     verts = np.zeros((len(xy), 3), np.float32)
     verts[:, :2] = xy
     shaded = pale.copy()
-    painter._shade_corner_meet(shaded, verts, jaw_lift=1.0)
+    painter._shade_corner_meet(shaded, verts, corners_lift=(1.0, 1.0))
     seam = float(0.5 * (painter.throat_rgb + painter._lip_rgb) @ LUMA)
     before, after = [], []
     for commissure, inner, _, _ in ends:

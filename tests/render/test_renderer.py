@@ -505,3 +505,36 @@ def test_numpy_scalar_angles_render_as_floats(renderer):
     as_arrays = MotionFrame(t_s=0, yaw_deg=np.array(4.0), pitch_deg=np.array(-3.0), roll_deg=np.array(1.0))
     as_floats = MotionFrame(t_s=0, yaw_deg=4.0, pitch_deg=-3.0, roll_deg=1.0)
     assert np.array_equal(renderer.render(as_arrays), renderer.render(as_floats))
+
+
+@pytest.mark.parametrize("sideways, spread", [(0.0, 0.0), (0.8, 0.0), (-0.8, 0.0), (0.0, 1.0)])
+def test_posed_vertices_report_the_share_of_its_draw_in_each_inner_corner_keeps(analysis, sideways, spread):
+    """posed_vertices' `draw_in_kept` holds _hold_corners' share per inner corner (1 elsewhere): moving the
+    corner back by that share of its draw-in (its jaw_lift row by the frame's jaw_lift_share) leaves each
+    of LiftGuard.corner_tri's triangles at it at least JAW_LIFT_KEEP of its posed twice-area, exactly that
+    at the tightest where the corner was held (< 1). The mouth painter takes it for _widened and
+    _shade_corner_meet, so a held corner is not shaded or widened for a draw-in it did not make."""
+    from facetalk.face.rig import JAW_LIFT_KEEP, jaw_lift_share
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    rig = analysis.rig
+    frame = MotionFrame(t_s=0, jaw_open=1.0, jaw_sideways=sideways, lip_spread=spread)
+    kept = np.full(len(rig.rest_xyz), -1.0)
+    p = posed_vertices(rig, frame, draw_in_kept=kept)[:, :2].astype(np.float64)
+    tri = rig.lift_guard.corner_tri
+    corners = sorted(set(tri[:, 0].tolist()))
+    assert np.all(np.delete(kept, corners) == 1.0)
+    for c in corners:
+        at = tri[tri[:, 0] == c]
+        back = p[c] - kept[c] * jaw_lift_share(frame.jaw_open) * rig.jaw_lift[c, :2].astype(np.float64)
+
+        def twice_area(corner):
+            a, b = p[at[:, 1]] - corner, p[at[:, 2]] - corner
+            return a[:, 0] * b[:, 1] - b[:, 0] * a[:, 1]
+
+        ratio = twice_area(p[c]) / twice_area(back)
+        assert 0.0 < kept[c] <= 1.0
+        assert ratio.min() >= JAW_LIFT_KEEP - 1e-3, (c, kept[c], ratio)
+        if kept[c] < 1.0:
+            assert abs(ratio.min() - JAW_LIFT_KEEP) < 1e-3, (c, kept[c], ratio)

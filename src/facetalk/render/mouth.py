@@ -540,10 +540,12 @@ class MouthPainter:
         return None if teeth is None else np.median(teeth, axis=0).astype(np.float64)
 
     def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray, *, tongue_tip: float = 0.0,
-              lip_on_skull_xy: np.ndarray | None = None, roll_upper: float = 0.0, jaw_lift: float = 0.0) -> None:
+              lip_on_skull_xy: np.ndarray | None = None, roll_upper: float = 0.0, jaw_lift: float = 0.0,
+              corners_kept: tuple[float, float] = (1.0, 1.0)) -> None:
         """Draws the interior into `out` (H, W, 3) uint8 in place from this frame's (V, 3) vertices: `tongue_tip`
-        MotionFrame's; `lip_on_skull_xy` where the head's pose alone carries the upper inner lip ((11, 2) px, renderer's
-        head_posed; None: at rest); `roll_upper` MotionFrame.mouth_roll_upper; `jaw_lift` face.rig.jaw_lift_share's."""
+        MotionFrame's; `lip_on_skull_xy` (11, 2) px where the head's pose alone carries the upper inner lip (renderer's
+        head_posed; None: at rest); `roll_upper` MotionFrame.mouth_roll_upper; `jaw_lift` face.rig.jaw_lift_share's,
+        `corners_kept` the share of its draw-in each inner corner keeps (renderer._hold_corners; 1: none held)."""
         self._paint_seam(out, verts)
         cavity = self._cavity_pixels(verts, tri_id, bary)
         if cavity is None:
@@ -553,11 +555,9 @@ class MouthPainter:
 
         def interp(per_vertex: np.ndarray, only: np.ndarray | slice = slice(None)) -> np.ndarray:
             return _barycentric(weights[only], tris[only], per_vertex)
-
         opening, rest_opening, alpha, mouth_w, peak, tongue_centre = self._new_opening(verts, interp)
         self._shade_slit(out, (x0, y0), ys, xs, opening=opening, rest_opening=rest_opening, mouth_w=mouth_w)
-        cleared = self._clear_rims(out, verts, tri_id, mouth_w=mouth_w)
-        keep = alpha > 0
+        cleared, keep = self._clear_rims(out, verts, tri_id, mouth_w=mouth_w), alpha > 0
         if roll_upper > 0.0 and self._own_teeth:  # a lip rolled down covers a photo's own teeth too
             keep |= self._roll_reach(interp, opening, mouth_w=mouth_w, peak_opening=peak, roll=roll_upper)
         if not keep.any():
@@ -570,7 +570,7 @@ class MouthPainter:
         opening, t = self._lip_span(verts, xs + x0, ys + y0, u)
         d_upper, d_lower = t * opening, (1.0 - t) * opening
         runs = interp(self._own_upper), interp(self._own_lower)
-        widened = self._widened(verts, lip_on_skull_xy, jaw_lift=jaw_lift)
+        widened = self._widened(verts, lip_on_skull_xy, jaw_lift=jaw_lift * 0.5 * (corners_kept[0] + corners_kept[1]))
         lift = self._teeth_lift(interp, verts, mouth_w=mouth_w, lip_on_skull_xy=lip_on_skull_xy, widened=widened)
         smiling, hollow = self._smiling(verts), np.empty(len(u))  # _shade's cavity share of each colour
         show, stretch = self._lower_teeth_shown(opening, own_upper=runs[0], lift=lift, mouth_w=mouth_w, smiling=smiling)
@@ -598,7 +598,7 @@ class MouthPainter:
                          peak_opening=peak)
         _unlay_repainted(laid, color=color, as_laid=as_laid, faces=faces)
         self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha, owned=owned, sharp=laid, hollow=hollow)
-        self._shade_corner_meet(out, verts, jaw_lift=jaw_lift)
+        self._shade_corner_meet(out, verts, corners_lift=(jaw_lift * corners_kept[0], jaw_lift * corners_kept[1]))
 
     def _new_opening(self, verts: np.ndarray, interp) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float, float]:
         """For paint, at the cavity's pixels (`interp`: paint's per-vertex lookup) of this frame's
@@ -1006,7 +1006,8 @@ class MouthPainter:
         pose alone carries them (`lip_on_skull_xy`, paint's; None: their rest places): > 1 spread
         (/i/, a smile), < 1 rounded (/o/ /u/), whichever way the head is turned. What the rig's
         jaw_lift at `jaw_lift` (face.rig.jaw_lift_share) draws the corners in (face.rig.JAW_CORNER_IN)
-        is added back: a wide opening's commissures come in, but the lips are not rounded by it."""
+        is added back (paint passes the share the corners keep after renderer._hold_corners): a wide
+        opening's commissures come in, but the lips are not rounded by it."""
         skull = self.rig.rest_xyz[self._lip_ids, :2] if lip_on_skull_xy is None else lip_on_skull_xy
         now = verts[self._lip_ids[-1], :2] - verts[self._lip_ids[0], :2]
         skull_w = max(math.hypot(*(skull[-1] - skull[0])), 1e-6)
@@ -1258,17 +1259,18 @@ class MouthPainter:
         seam = 0.5 * (self.throat_rgb + self._lip_rgb)
         out[y, x] = np.clip(mix(out[y, x].astype(np.float64), seam, shade[dark]) + 0.5, 0, 255).astype(np.uint8)
 
-    def _shade_corner_meet(self, out: np.ndarray, verts: np.ndarray, *, jaw_lift: float) -> None:
+    def _shade_corner_meet(self, out: np.ndarray, verts: np.ndarray, *, corners_lift: tuple[float, float]) -> None:
         """Mixes, in `out` (H, W, 3) uint8 in place, the lips between each commissure and the inner corner
-        the jaw's lift draws in (face.rig.JAW_CORNER_IN, by the pose's `jaw_lift` share) toward the seam's
-        mid-tone (the throat's and lips' mean, as _shade_slit's): in the triangles (commissure, the inner
-        lips' first landmark above or below, inner corner) of the (V, 3) posed `verts`, up to
+        the jaw's lift draws in (face.rig.JAW_CORNER_IN, by the jaw_lift share each keeps after
+        renderer._hold_corners, `corners_lift`: LIPS_INNER_UPPER[0]'s, [-1]'s) toward the seam's mid-tone
+        (the throat's and lips' mean, as _shade_slit's): in the triangles (commissure, the inner lips'
+        first landmark above or below, inner corner) of the (V, 3) posed `verts`, up to
         CORNER_MEET_SHADE of the way on the commissure-to-inner-corner line, fading toward the lip's inner
         edge (from CORNER_MEET_CORE of the way there) and toward the commissure. A pale stretched lip
         (12, 11) darkens; a dark one away from the opening lifts. Within 2 CORNER_MEET_OVER_PX of the
         opening's edge it only darkens (the cavity's dark tip keeps its depth), over the opening fading out
         CORNER_MEET_OVER_PX past the edge; a corner that folds (_corner_unfolded) takes none."""
-        if jaw_lift <= 0.0:
+        if max(corners_lift) <= 0.0:
             return
         xy = verts[:, :2].astype(np.float64)
         seam = 0.5 * (self.throat_rgb + self._lip_rgb)  # the lips' meeting in shade, as _shade_slit's
@@ -1276,7 +1278,7 @@ class MouthPainter:
                  (lm.LIPS_OUTER_UPPER[1], lm.LIPS_OUTER_LOWER[1])),
                 (lm.MOUTH_CORNERS[1], lm.LIPS_INNER_UPPER[-1], (lm.LIPS_INNER_UPPER[-2], lm.LIPS_INNER_LOWER[-2]),
                  (lm.LIPS_OUTER_UPPER[-2], lm.LIPS_OUTER_LOWER[-2])))
-        for (commissure, inner, sides, outer), other in zip(ends, lm.MOUTH_CORNERS[::-1]):
+        for (commissure, inner, sides, outer), other, jaw_lift in zip(ends, lm.MOUTH_CORNERS[::-1], corners_lift):
             unfolded = _corner_unfolded(xy, commissure=commissure, inner=inner, sides=sides, outer=outer,
                                         other=other)
             for side in sides:

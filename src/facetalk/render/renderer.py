@@ -48,7 +48,11 @@ def rotation_matrix(yaw_deg: float, pitch_deg: float, roll_deg: float) -> np.nda
     return roll @ yaw @ pitch
 
 
-def posed_vertices(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
+# The opening's inner corners (the jaw's lift draws them in, face.rig.JAW_CORNER_IN): the mouth painter's order.
+INNER_CORNERS = (LIPS_INNER_UPPER[0], LIPS_INNER_UPPER[-1])
+
+
+def posed_vertices(rig: FaceRig, frame: MotionFrame, *, draw_in_kept: np.ndarray | None = None) -> np.ndarray:
     """(V, 3) vertex positions for one frame: expression first, then head pose blended by weight.
 
     A coefficient's negative part has its own shape (the frown is not a smile mirrored). With the
@@ -57,18 +61,21 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
     (p, b, m) shuts the lips whatever raises the upper lip (disgust). The jaw's lift of the upper lip
     comes after the expression and before the press, with the skin over the lip's border risen where
     the lift would fold it (the rig's LiftGuard, _guard_lift) and the inner corners' draw-in held back
-    where it would fold a triangle at them (_hold_corners)."""
+    where it would fold a triangle at them (_hold_corners): `draw_in_kept`, a (V,) float64 array if
+    given, takes the share of its draw-in each inner corner keeps (1 where none is held back)."""
     coeffs = np.asarray(frame.expression(), dtype=np.float32)
     labiodental = frame.upper_lip_raise * 4.0 * frame.lip_press * (1.0 - frame.lip_press)
     rot, shift = _head_transform(rig, frame, np.float32)
     out = np.empty_like(rig.rest_xyz)
+    kept = np.ones(len(out)) if draw_in_kept is None else draw_in_kept
+    kept[:] = 1.0
     guard = rig.lift_guard
     _pose(rig.rest_xyz, rig.expression_basis, rig.expression_basis_negative, coeffs, rig.jaw_lift,
           np.float32(jaw_lift_share(frame.jaw_open)), guard.triangles, guard.slot, guard.floor, guard.guarded,
           guard.vertex, guard.up, guard.corner_tri, rig.press_vertex,
           rig.press_upper, rig.press_lower, rig.press_weight, np.float32(frame.lip_press),
           np.float32(labiodental * LABIODENTAL_GAP * rig.mouth_width_px), rig.head_weight, rot, rig.pivot_xyz,
-          shift, out)
+          shift, out, kept)
     return out
 
 
@@ -78,12 +85,12 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
 @njit(cache=True, nogil=True)
 def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, guard_tri, guard_slot, guard_floor, guarded,
           guard_vertex, guard_up, corner_tri, press_vertex, press_upper, press_lower, press_weight, press,
-          teeth_px, head_weight, rot, pivot, shift, out):
+          teeth_px, head_weight, rot, pivot, shift, out, kept):
     """posed_vertices' arithmetic into `out` (V, 3) float32: the expression (coefficients (K,),
     bases (K, V, 3)), the upper lip's (V, 3) `jaw_lift` by `lift` (jaw_lift_share) with the skin over
     it risen where it must and the lift given up where that skin may not rise (_guard_lift, the rig's
     LiftGuard as `guard_*` and `guarded`) and the inner corners' draw-in held back where it must
-    (_hold_corners, LiftGuard.corner_tri as `corner_tri`), the lip press
+    (_hold_corners, LiftGuard.corner_tri as `corner_tri`; the share each keeps into (V,) `kept`), the lip press
     (closing each pair's gap up to `teeth_px` short of shut), then the head pose (rotation `rot`
     about `pivot`, then `shift`) by each vertex's weight."""
     out[:] = rest
@@ -105,7 +112,7 @@ def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, guard_tri, guard_
             u = np.uintp(i)
             flat[u] += lift * flat_lift[u]
         _guard_lift(out, jaw_lift, lift, guard_tri, guard_slot, guard_floor, guarded, guard_vertex, guard_up)
-        _hold_corners(out, jaw_lift, lift, corner_tri)
+        _hold_corners(out, jaw_lift, lift, corner_tri, kept)
     if press != 0:
         n = press_vertex.shape[0]
         gaps = np.empty((n, 3), np.float32)
@@ -263,11 +270,12 @@ def _guard_take_back(out, jaw_lift, lift64, tri, slot, floor, target, up):
 
 
 @njit(cache=True, nogil=True)
-def _hold_corners(out, jaw_lift, lift, tri):
+def _hold_corners(out, jaw_lift, lift, tri, kept):
     """Moves each inner corner in `out` (V, 3) back along its (V, 3) `jaw_lift` row (the draw-in, by
     `lift`) just so far that each triangle of (C, 3) `tri` at it (the corner first) keeps JAW_LIFT_KEEP
     of twice its area with the draw-in left out, signed as that is: the corner alone moves, so twice
-    the area is linear in the share of the draw-in it keeps. No frame without a deficit changes."""
+    the area is linear in the share of the draw-in it keeps (written to (V,) `kept` at the corner). No
+    frame without a deficit changes."""
     g = 0
     while g < tri.shape[0]:
         c = tri[g, 0]
@@ -281,6 +289,7 @@ def _hold_corners(out, jaw_lift, lift, tri):
             if sign * area2 < JAW_LIFT_KEEP * sign * held2 and lost > 0:
                 keep = min(keep, (1.0 - JAW_LIFT_KEEP) * sign * held2 / lost)
             g += 1
+        kept[c] = keep
         if keep < 1.0:
             out[c, 0] -= np.float32((1.0 - keep) * dx)
             out[c, 1] -= np.float32((1.0 - keep) * dy)
@@ -490,6 +499,7 @@ class Renderer:
         self._reach = StillReach.of(self._warp.kept & (self._alpha == 0)
                                     & np.all(self._background == self._still, axis=2))
         self._irises = IrisPainter(self.rig, app.eyes)
+        self._draw_in_kept = np.ones(len(self.rig.rest_xyz))  # posed_vertices' per frame: _hold_corners' shares
         # Where the head's pose alone carries the upper inner lip is where the mouth's upper teeth are.
         self._upper_lip_rest = self.rig.rest_xyz[list(LIPS_INNER_UPPER)]
         # The shut lids leave out the spectacle frames' pixels.
@@ -507,7 +517,8 @@ class Renderer:
 
     def render(self, frame: MotionFrame) -> np.ndarray:
         """(H, W, 3) uint8 RGB frame."""
-        verts = posed_vertices(self.rig, frame)
+        kept = self._draw_in_kept
+        verts = posed_vertices(self.rig, frame, draw_in_kept=kept)
         buf = self._buffers
         box = self._moving_box(verts)
         buf.reset()
@@ -532,7 +543,8 @@ class Renderer:
             self._lids.paint(out, verts, opened_vertices(self.rig, opened, verts, self._lid_verts))
         self._mouth.paint(out, verts, buf.tri_id, buf.bary, tongue_tip=frame.tongue_tip,
                           lip_on_skull_xy=head_posed(self.rig, frame, self._upper_lip_rest)[:, :2],
-                          roll_upper=frame.mouth_roll_upper, jaw_lift=jaw_lift_share(frame.jaw_open))
+                          roll_upper=frame.mouth_roll_upper, jaw_lift=jaw_lift_share(frame.jaw_open),
+                          corners_kept=(float(kept[INNER_CORNERS[0]]), float(kept[INNER_CORNERS[1]])))
         if self._glasses is not None:
             self._glasses.paint(out, frame)
         if frame.scale != 1.0:
