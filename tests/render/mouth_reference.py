@@ -1,7 +1,7 @@
 """The mouth interior's shading in numpy, as render.mouth drew it before its compiled passes
 (6133f3d): MouthPainter._shade's slow, readable reference, which it must equal to the bit
 (tests/render/test_mouth.py), so speed-ups are proven not to change what a mouth looks like. A
-change to the look changes both. Its constants and the per-pixel kernels it shares (_palate_at,
+change to the look changes both. Its constants and the per-pixel kernels it shares (_throat_at,
 _texel, the teeth's edges) are the product's. Not used by the product.
 
 ShadeReference(painter).shade(...) takes MouthPainter._shade's arguments; its steps (_cavity,
@@ -39,7 +39,7 @@ from facetalk.render.mouth import (
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
     SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_PARTING, LOWER_TEETH_NARROW, SMILE_LOWER_CONVEX, SMILE_TOOTH_SHADE,
     SMILE_LOWER_RISEN, SMILE_GAP_DARK, SMILE_GAP_LIGHT, LOWER_TIP_LIGHT, LOWER_TEETH_CEILING, RGB_TEETH, RGB_THROAT, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
-    _biting_edge_table, _biting_envelope_table, _edge_at, _palate_at, _texel, _tongue_texture, _tooth_edges, lens_height, UPPER_NOTCH, UPPER_PARTING, UPPER_EMBRASURE, UPPER_EMBRASURE_WIDE, UPPER_NECK, SMILE_ARC_SLIT, SMILE_ARC_LIFT,
+    _biting_edge_table, _biting_envelope_table, _cavity_tone, _edge_at, _throat_at, _texel, _wall_tone, TONE_LIT_BLUE, TONE_TO_BACK, _tongue_texture, _tooth_edges, lens_height, UPPER_NOTCH, UPPER_PARTING, UPPER_EMBRASURE, UPPER_EMBRASURE_WIDE, UPPER_NECK, SMILE_ARC_SLIT, SMILE_ARC_LIFT,
     LOWER_PLAIN_SIDES, LOWER_PLAIN_SINK, LOWER_PLAIN_DIM, LOWER_PLAIN_JAG, LOWER_PLAIN_PARTING,
 )
 
@@ -228,7 +228,12 @@ class ShadeReference:
         rows_gap = opening - upper_px - lower_px
         peak = float(opening.max()) if peak_opening is None else peak_opening
         narrow = _slot(opening, lift, mouth_w, synthetic=~own_upper)
-        color = self._cavity(d_upper - upper_px, d_lower, across, mouth_w, peak_opening=peak, narrow=narrow)
+        # each side's way from under the tongue's arch top to its corner, in float32 as _shade_back takes it
+        centre, one = np.float32(2.0 * tongue_centre - 1.0), np.float32(1.0)
+        off = np.float32(2.0) * np.asarray(u, np.float32) - one - centre
+        off = np.abs(off) / np.where(off > 0, one - centre, one + centre)
+        color = self._cavity(d_upper - upper_px, d_lower, across, mouth_w, peak_opening=peak, narrow=narrow,
+                             wide_at=(np.asarray(opening, np.float32), off, upper_px, lower_px))
         lower_h = _lower_row_height(opening, lower_show, stretch, rows_gap, peak - upper_px - lower_px, mouth_w,
                                     smiling=smiling)
         lower_h, shut = _spread_row(lower_h, lower_show, rows_gap, mouth_w, widened=widened, smiling=smiling,
@@ -364,7 +369,8 @@ class ShadeReference:
         return color
 
     def _cavity(self, below_teeth: np.ndarray, d_lower: np.ndarray, across: np.ndarray, mouth_w: float, *,
-                peak_opening: float | None = None, narrow: np.ndarray | float = 0.0) -> np.ndarray:
+                peak_opening: float | None = None, narrow: np.ndarray | float = 0.0,
+                wide_at: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
         """(N, 3) the mouth's inside behind teeth and tongue, from each pixel's distance (px) below
         the upper teeth and above the lower lip. Light comes in through the opening only, so it
         darkens with depth: lightest just under the upper teeth (their backs and the palate,
@@ -373,7 +379,12 @@ class ShadeReference:
         from corner to corner. The cheeks' inner walls catch only a little of it (CHEEK_LIGHT),
         and the floor beside the tongue, toward the corners, lies in their shadow: walls lit 1.8x
         the throat stood as pale panels either side of a dark box. Its tone follows its light
-        (_cavity_tone_at): a warm near-black where little reaches, the tongue's deep red where it does."""
+        (_cavity_tone_at): a warm near-black where little reaches, the tongue's deep red where it does.
+        Wide open (`peak_opening` over PALATE_OPENING) it goes over to lit pink-red walls around a
+        round throat low mid-mouth (_throat_at, _wall_tone), by `wide_at`: each pixel's (N,) float32
+        opening px, float32 way `off` from under the tongue's arch top to a corner and the upper and
+        lower rows' (N,) px (by default a column from synthetic upper teeth to the lower lip, the
+        arch's top mid-mouth)."""
         sides = 1.0 + CAVITY_UNDER_TEETH_SIDES * across * across * (1.0 - smoothstep(across, *CAVITY_FLANKS))
         under_teeth = np.exp(-np.maximum(below_teeth, 0.0) / (CAVITY_UNDER_TEETH * mouth_w * sides))
         cheeks = smoothstep(across, *CHEEK_SPAN)
@@ -389,22 +400,21 @@ class ShadeReference:
         # Into the corners the cheeks' walls turn from the light.
         walls = 1.0 - np.float32(CAVITY_CORNER_DARK) * smoothstep(across, *CAVITY_CORNERS)
         # A narrow slot (`narrow` 0..1, _slot) lets little of the light in.
-        color = self.throat_rgb * (light * (1.0 - THROAT_SHADE * throat) * walls * (1.0 - SLOT_SHADE[1] * narrow))[:, None]
+        k = light * (1.0 - THROAT_SHADE * throat) * walls * (1.0 - SLOT_SHADE[1] * narrow)
         shows = 0.0 if peak_opening is None else float(smoothstep(np.array(peak_opening / mouth_w), *PALATE_OPENING))
         if shows > 0.0:
-            self._throat_shade(color, down, across, shows=shows)
-        _tone_pass(color, np.asarray(self.throat_rgb, np.float64), np.asarray(self._tongue_back_rgb, np.float64))
+            if wide_at is None:
+                upper_h = float(np.float32(SYNTHETIC_UPPER_TEETH_MW * mouth_w))
+                wide_at = (below_teeth + upper_h + d_lower, across, np.full(len(k), upper_h), np.zeros(len(k)))
+            opening, off, upper_px, lower_px = (np.asarray(a, np.float64) for a in wide_at)
+            k = np.broadcast_to(k, below_teeth.shape).astype(np.float64)
+            dl = np.asarray(d_lower, np.float32).astype(np.float64)  # paint's float32, as _shade_back reads it
+            _throat_pass(k, np.asarray(below_teeth, np.float64), dl, opening, off,
+                         np.asarray(across, np.float64), upper_px, lower_px, float(peak_opening), float(mouth_w), shows)
+        color = self.throat_rgb * k[:, None]
+        _tone_pass(color, np.asarray(self.throat_rgb, np.float64), np.asarray(self._tongue_back_rgb, np.float64),
+                   tongue=np.asarray(self.tongue_rgb, np.float64), shows=shows)
         return color
-
-    def _throat_shade(self, color: np.ndarray, down: np.ndarray, across: np.ndarray, *, shows: float) -> None:
-        """Lays over the (N, 3) cavity `color`, in place, what a wide-open mouth shows at its back
-        (`shows` 0..1 of it, as the opening grows): the throat's shade, deepening smoothly with
-        depth (`down`, (N,) 0..1: px under the upper teeth over the opening's peak, or the column's own
-        gap where larger), beginning further down
-        toward the cheeks (the soft palate's arch) and fading there (no drawn arch's edge or uvula:
-        seen from the front the palate barely shows); without it the cavity was one even dark from
-        the teeth to the tongue. `across`: 0 mid-mouth .. 1 at the corners."""
-        _palate_pass(color, down, across, shows)
 
     def _tongue(self, color: np.ndarray, d_lower: np.ndarray, front_px: np.ndarray, rows_gap: np.ndarray,
                 opening: np.ndarray, across: np.ndarray, mouth_w: float, *, tongue_tip: float, across2: np.ndarray,
@@ -632,34 +642,40 @@ def _texture_at(texture, u, v, where, mottle_k, speckle_k, mottle, speckle):
 
 
 @njit(cache=True, nogil=True)
-def _palate_pass(color, down, across, shows):
-    """ShadeReference._throat_shade's per-pixel part, in place on the (N, 3) `color` (one compiled
-    pass: numpy's took as long as the rest of the cavity): the throat's shade, THROAT_DARK of the
-    light deep mid-mouth, deepening with depth (px under the teeth over the opening's peak) and fading
-    toward the cheeks (_palate_at)."""
-    for i in range(color.shape[0]):
-        _palate_at(color[i], down[i], across[i], shows)
+def _throat_pass(k, below, d_lower, opening, off, across, upper_px, lower_px, peak, mouth_w, shows):
+    """ShadeReference._cavity's wide-open part, in place on the (N,) light `k` (one compiled pass,
+    float64 (N,) arrays): each pixel's _throat_at, `shows` 0..1 of the way to a wide-open mouth's."""
+    for i in range(k.shape[0]):
+        k[i] = _throat_at(k[i], below[i], d_lower[i], opening[i], off[i], across[i], upper_px[i], lower_px[i], peak,
+                          mouth_w, shows)
 
 
-def _tone_pass(color: np.ndarray, throat: np.ndarray, back: np.ndarray) -> None:
+def _tone_pass(color: np.ndarray, throat: np.ndarray, back: np.ndarray, *, tongue: np.ndarray,
+               shows: float) -> None:
     """ShadeReference._cavity's last part, in place on the (N, 3) `color` (the (3,) `throat` rgb times
     the light reaching each pixel; `back`: the tongue's (3,) back rgb): its tone follows its light,
     by that light over the throat's (CAVITY_TONE_LIGHT), from CAVITY_DEEP_LIGHT of it and
     CAVITY_DEEP_CHROMA of the throat's chroma (a warm near-black) to all of it in a hue CAVITY_LIT_RED
-    of the way to the back's (the tongue's deep red); blue held to the throat's blue over green."""
+    of the way to the back's (the tongue's deep red), or wide open (`shows` 0..1) the lit walls' hue
+    and blue over green (_wall_tone, from the (3,) `tongue` rgb); blue held to the throat's blue over
+    green where dark."""
     # luma summed in order, not by `@`: its rounding may differ from the product's
     luma_t, luma_b = (rgb[0] * LUMA[0] + rgb[1] * LUMA[1] + rgb[2] * LUMA[2] for rgb in (throat, back))
     if luma_t <= 1.0 or luma_b <= 1.0:  # a black throat or tongue: nothing to take a hue from
         return
+    tone = _cavity_tone(throat, back)  # the per-frame hues (the product's kernels), wide open the walls'
+    if shows > 0.0:
+        _wall_tone(tone, throat, back, tongue, shows)
     light = color[:, 0] * (LUMA[0] / luma_t) + color[:, 1] * (LUMA[1] / luma_t) + color[:, 2] * (LUMA[2] / luma_t)
     # times the span's reciprocal, not over the span, as the product does: the same bits
     t = np.clip((light - CAVITY_TONE_LIGHT[0]) * (1.0 / (CAVITY_TONE_LIGHT[1] - CAVITY_TONE_LIGHT[0])), 0.0, 1.0)
     lit = t * t * (3.0 - 2.0 * t)
-    hue = (throat / luma_t - 1.0) + lit[:, None] * (CAVITY_LIT_RED * (back / luma_b - throat / luma_t))
+    hue = (throat / luma_t - 1.0) + lit[:, None] * tone[TONE_TO_BACK:TONE_TO_BACK + 3]
     chroma = CAVITY_DEEP_CHROMA + (1.0 - CAVITY_DEEP_CHROMA) * lit
     dark = light * luma_t * (CAVITY_DEEP_LIGHT + (1.0 - CAVITY_DEEP_LIGHT) * lit)
     color[:] = dark[:, None] * (1.0 + chroma[:, None] * hue)
-    color[:, 2] = np.minimum(color[:, 2], color[:, 1] * (throat[2] / max(throat[1], 1e-6)))
+    blue = throat[2] / max(throat[1], 1e-6)
+    color[:, 2] = np.minimum(color[:, 2], color[:, 1] * (blue + lit * (tone[TONE_LIT_BLUE] - blue)))
 
 
 def _tongue_foot(height: np.ndarray, radius_px: float) -> np.ndarray:

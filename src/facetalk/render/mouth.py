@@ -2055,22 +2055,11 @@ SLOT_SHADE = (0.6, 0.6)
 SLOT_MID = 0.4
 SLOT_GAP = 0.5
 
-# The back of a wide-open mouth (_palate_at), in mouth widths unless said: it shows as the
-# opening's peak grows over PALATE_OPENING. Seen from the front the palate is barely visible: what
-# shows over the tongue is the cavity under the upper teeth, darkening with depth into the throat,
-# which keeps 1 - THROAT_DARK of the cavity's light. The depth is px under the upper teeth over
-# the opening's peak (_way_down; by each column's own gap it lay along the tongue's top, judge34
-# b): the darkening grows (smoothstep) over THROAT_DEPTH of it mid-mouth, and begins PALATE_ARCH
-# x across² further down toward the corners (the soft palate's arch over the throat), full out to
-# THROAT_SPAN[0] of the way to a corner (0..1), none from THROAT_SPAN[1]: a dark hollow low
-# mid-mouth behind the tongue, its top an arch, not a black band at one distance under the upper
-# row along its line (judge33 b). A drawn arch (its free edge a curve 4 px soft, lit along its
-# fold) with a uvula down its middle read as a black "W" with a pink stripe (judge24 item 5).
+# A wide-open mouth's inside (_throat_at, _wall_tone) takes over from the cavity's light as the
+# opening's peak grows over PALATE_OPENING (mouth widths). Seen from the front the palate is barely
+# visible: no arch's edge, fold or uvula is drawn (a drawn arch with a uvula down its middle read as
+# a black "W" with a pink stripe, judge24 item 5).
 PALATE_OPENING = (0.3, 0.45)
-THROAT_DARK = 0.7
-THROAT_DEPTH = (0.05, 0.36)
-PALATE_ARCH = 0.6
-THROAT_SPAN = (0.25, 0.6)
 
 # The lips' inner faces at an open mouth's corners (MouthPainter._taper_corners): the lower lip's
 # share of them, how deep into the photo's lip (mouth widths) their texture is read before it
@@ -2598,36 +2587,66 @@ def _texel(texture, u, v, mottle_k, speckle_k):
 
 @njit(cache=True, nogil=True)
 def _way_down(b, d_lower, peak):
-    """0..1 the depth the throat's shades follow (THROAT_SHADE's narrow term in _cavity_light_at,
-    _palate_at): `b` px under the upper teeth over the
+    """0..1 the depth the throat's narrow shade follows (THROAT_SHADE in _cavity_light_at): `b` px
+    under the upper teeth over the
     opening's `peak` (px, one for the frame; this column's own gap, `b` + `d_lower`
     px over the lower lip, where that is larger). By each column's own gap the shade lay at one
     share of it, as the tongue's top does: a dark band along the tongue's top corner to corner
-    (judge34 b); by one scale for the mouth it is a hollow bounded across by THROAT_WIDTH and
-    THROAT_SPAN."""
+    (judge34 b); by one scale for the mouth it is a hollow bounded across by THROAT_WIDTH."""
     b = max(b, 0.0)
     return b / max(peak, b + max(d_lower, 0.0), 1.0)
 
 
+# A wide-open mouth's inside, in the mouth's own frame (_throat_at), fading in with the opening's
+# peak over PALATE_OPENING: lit pink-red walls (inner cheeks, palate, WALL_LIGHT times the throat
+# colour's light, in WALL_HUE's hue: _wall_tone) darkening with depth toward a round throat low
+# mid-mouth, not by px under the teeth or over the lip (judges 33-36: a dark frame following the
+# opening's outline, concentric with the lips, its legs down the tongue's flanks). The throat is
+# centred under the arch's top (the tongue's centre), THROAT_CENTRE of the gap from the upper
+# teeth to the lower lip at the peak down (each column's place measured from the upper lip there,
+# which stands UPPER_LIP_SHARE of the opening it loses lower than at the peak), its radii
+# THROAT_RADII of the peak across and down: THROAT_CORE of the light gone at its centre, WALL_DEPTH[0]
+# of it over WALL_DEPTH[1] times those radii (the walls darkening gradually into it); the floor
+# beside the tongue's flanks, WALL_FLOOR[2]-[3] of the way to a corner, loses WALL_FLOOR[0] of its
+# light within about WALL_FLOOR[1] of the peak over the lower lip (its flanks stand out against it);
+# the walls into the corners turn from the light as a narrower mouth's do (CAVITY_CORNERS).
+WALL_LIGHT = 1.7
+WALL_HUE = 0.5
+THROAT_CENTRE = 0.45
+THROAT_RADII = (0.24, 0.24)
+THROAT_CORE = 0.9
+WALL_DEPTH = (0.4, 2.0)
+WALL_FLOOR = (0.45, 0.15, 0.35, 0.65)
+UPPER_LIP_SHARE = 0.4
+
+
 @njit(cache=True, nogil=True)
-def _palate_at(rgb, down, x, shows):
-    """The back of a wide-open mouth at one pixel (`shows` 0..1 of it, as the opening grows), over
-    its (3,) cavity colour `rgb` in place, `down` its depth (0..1, _way_down: px under the upper
-    teeth over the opening's peak, or the column's own gap where that is larger), `x` across (0 mid-mouth .. 1 at the corners): the throat's shade deepening smoothly
-    with the way down (THROAT_DEPTH), later toward the cheeks (PALATE_ARCH) and fading there
-    (THROAT_SPAN), with no edge, fold or uvula drawn: without it the cavity is one even dark from
-    the teeth to the tongue."""
-    deep = _smooth64(down - PALATE_ARCH * x * x, THROAT_DEPTH[0], THROAT_DEPTH[1])
-    light = 1.0 - shows * THROAT_DARK * deep * (1.0 - _smooth64(np.float64(x), THROAT_SPAN[0], THROAT_SPAN[1]))
-    for c in range(3):
-        rgb[c] *= light
+def _throat_at(k, b, dl, op, off, across, upper_px, lower_px, peak, mouth_w, shows):
+    """The cavity's light at one pixel (a factor on the throat's colour, float64 throughout): `k`,
+    _cavity_light_at's, `shows` 0..1 of the way to a wide-open mouth's (WALL_LIGHT, THROAT_*,
+    WALL_*): `b` px under the upper teeth, `dl` over the lower lip, in a column `op` px open, `off`
+    0..1 from under the tongue's arch top to a corner, `across` 0..1 from mid-mouth, the rows
+    `upper_px` and `lower_px` long, under an opening `peak` px at its widest, `mouth_w` px wide."""
+    gap = max(peak - upper_px - lower_px, 1.0)
+    y = max(b, 0.0) + UPPER_LIP_SHARE * max(peak - op, 0.0)
+    dy = (y - THROAT_CENTRE * gap) / (THROAT_RADII[1] * peak)
+    dx = off * 0.5 * mouth_w / (THROAT_RADII[0] * peak)
+    r2 = dx * dx + dy * dy
+    wide = WALL_LIGHT * (1.0 - THROAT_CORE * math.exp(-r2)) \
+        * (1.0 - WALL_DEPTH[0] * math.exp(-r2 / (WALL_DEPTH[1] * WALL_DEPTH[1])))
+    if across > CAVITY_CORNERS[0]:
+        wide *= 1.0 - CAVITY_CORNER_DARK * _smooth64(across, CAVITY_CORNERS[0], CAVITY_CORNERS[1])
+    wide *= 1.0 - WALL_FLOOR[0] * math.exp(-max(dl, 0.0) / (WALL_FLOOR[1] * peak)) \
+        * _smooth64(across, WALL_FLOOR[2], WALL_FLOOR[3])
+    return k + shows * (wide - k)
 
 
 # _cavity_tone's `tone` (N_TONE,), index-coded like `rows` below: the throat's hue (rgb over luma,
 # less 1) and the way to the tongue's back's hue (CAVITY_LIT_RED of it), each r, g, b from its index;
 # the throat's blue over its green; its luma; LUMA over that luma, r, g, b from TONE_WEIGHTS.
 TONE_HUE, TONE_TO_BACK, TONE_BLUE_OVER_GREEN, TONE_LUMA, TONE_WEIGHTS = 0, 3, 6, 7, 8
-N_TONE = 11
+TONE_LIT_BLUE = 11
+N_TONE = 12
 
 
 @njit(cache=True, nogil=True)
@@ -2644,7 +2663,26 @@ def _cavity_tone(throat, back):
         tone[TONE_TO_BACK + c] = CAVITY_LIT_RED * (back[c] / luma_b - throat[c] / luma_t)
         tone[TONE_WEIGHTS + c] = LUMA[c] / luma_t
     tone[TONE_BLUE_OVER_GREEN], tone[TONE_LUMA] = throat[2] / max(throat[1], 1e-6), luma_t
+    tone[TONE_LIT_BLUE] = tone[TONE_BLUE_OVER_GREEN]
     return tone
+
+
+@njit(cache=True, nogil=True)
+def _wall_tone(tone, throat, back, tongue, shows):
+    """_cavity_tone's `tone` in place for a wide-open mouth (`shows` 0..1 of it, as the opening
+    grows): its lit walls' hue the inner cheeks' and palate's pink-red (WALL_HUE of the way from the
+    tongue's (3,) `back` rgb to its front, `tongue`) over the throat's (3,) `throat` rgb, their blue
+    over green theirs (the throat's warm cap left the lit walls brown)."""
+    luma_t = throat[0] * LUMA[0] + throat[1] * LUMA[1] + throat[2] * LUMA[2]
+    wall = np.empty(3)
+    for c in range(3):
+        wall[c] = back[c] + WALL_HUE * (tongue[c] - back[c])
+    luma_w = wall[0] * LUMA[0] + wall[1] * LUMA[1] + wall[2] * LUMA[2]
+    if tone[TONE_LUMA] <= 0.0 or luma_w <= 1.0:
+        return
+    for c in range(3):
+        tone[TONE_TO_BACK + c] += shows * ((wall[c] / luma_w - throat[c] / luma_t) - tone[TONE_TO_BACK + c])
+    tone[TONE_LIT_BLUE] += shows * (wall[2] / max(wall[1], 1e-6) - tone[TONE_LIT_BLUE])
 
 
 @njit(cache=True, nogil=True)
@@ -2670,7 +2708,8 @@ def _cavity_tone_at(out, i, tone):
         out[i, c] = dark * (1.0 + chroma * (tone[TONE_HUE + c] + lit * tone[TONE_TO_BACK + c]))
     # Toward grey (or the tongue's pinker red) its blue would rise over its green past the throat's
     # (a slate or mauve dark on a warm face, _warmed): held to the throat's, a warm dark.
-    out[i, 2] = min(out[i, 2], out[i, 1] * tone[TONE_BLUE_OVER_GREEN])
+    blue = tone[TONE_BLUE_OVER_GREEN]
+    out[i, 2] = min(out[i, 2], out[i, 1] * (blue + lit * (tone[TONE_LIT_BLUE] - blue)))
 
 
 @njit(cache=True, nogil=True)
@@ -3579,7 +3618,7 @@ RGB_THROAT, RGB_TONGUE, RGB_TONGUE_BACK, RGB_TEETH, RGB_SHADE_TINT, RGB_BLACK, R
 RGB_PENUMBRA = 7  # the teeth in shade (TEETH_PENUMBRA_LIGHT, PENUMBRA_WARMTH)
 N_RGB = 8
 # `scalars` (N_SC,): mouth width (px), peak opening (px), tongue tip raised 0..1, the throat's
-# shade's share shown (_palate_at), 1 where lower_show's values are float32; `edges` (3, 9): the upper
+# wide-open inside's share shown (_throat_at, _wall_tone), 1 where lower_show's values are float32; `edges` (3, 9): the upper
 # row's, the lower row's right and left of the midline.
 SC_MOUTH_W, SC_PEAK, SC_TONGUE_TIP, SC_PALATE, SC_SHOW32 = range(5)
 SC_SMILING = 5  # 0..1 how far the corners stand raised in a smile (MouthPainter._smiling)
@@ -3770,8 +3809,8 @@ def _cavity_light_at(i, dl, across, rows, ex, peak):
 
 @njit(cache=True, nogil=True)
 def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
-    """_shade's second stage: the cavity (_cavity, the throat's shade _palate_at, its tone
-    _cavity_tone_at) into `out` (N, 3) and the tongue's shape into `tongue` (N_TG, N): its height
+    """_shade's second stage: the cavity (_cavity, a wide-open mouth's _throat_at and _wall_tone, its
+    tone _cavity_tone_at) into `out` (N, 3) and the tongue's shape into `tongue` (N_TG, N): its height
     over the lower lip (px), cover, raised tip, and for its colour `back`, `light_in` and `over` (_tongue_surface_colour's). `ex`: _shade's
     first numpy stage (under_teeth, near_lower, throat, exp(-wide))."""
     mouth_w, peak, tongue_tip, palate = (scalars[SC_MOUTH_W], scalars[SC_PEAK], scalars[SC_TONGUE_TIP],
@@ -3779,13 +3818,18 @@ def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
     one = np.float32(1.0)
     centre = np.float32(2.0 * scalars[SC_TONGUE_CENTRE] - 1.0)  # the arch's top, -1..1 corner to corner
     tone = _cavity_tone(rgb[RGB_THROAT], rgb[RGB_TONGUE_BACK])
+    if palate > 0.0:
+        _wall_tone(tone, rgb[RGB_THROAT], rgb[RGB_TONGUE_BACK], rgb[RGB_TONGUE], palate)
     for i in range(u.shape[0]):
         dl, op, across = d_lower[i], opening[i], abs(np.float32(2.0) * u[i] - one)
-        k, down = _cavity_light_at(i, dl, across, rows, ex, peak)
+        k, _ = _cavity_light_at(i, dl, across, rows, ex, peak)
+        if palate > 0.0:
+            off = np.float32(2.0) * u[i] - one - centre  # from under the arch's top, each side to its corner
+            off = abs(off) / (one - centre if off > np.float32(0.0) else one + centre)
+            k = _throat_at(k, rows[ROW_BELOW_TEETH, i], np.float64(dl), np.float64(op), np.float64(off),
+                           np.float64(across), rows[ROW_UPPER_PX, i], rows[ROW_LOWER_PX, i], peak, mouth_w, palate)
         for c in range(3):
             out[i, c] = rgb[RGB_THROAT, c] * k
-        if palate > 0.0:
-            _palate_at(out[i], down, across, palate)
         _cavity_tone_at(out, i, tone)
         space = max(rows[ROW_GAP, i], 0.0)
         share = TONGUE_SHARE_WIDE + (1.0 - TONGUE_SHARE_WIDE) * ex[EX_SHARE, i]
