@@ -6454,3 +6454,42 @@ def test_the_corner_meet_kernel_equals_its_numpy_reference_to_the_bit():
         _shade_meet_triangle(compiled, tri, seam, strength, on_line)
         shade_meet_triangle_reference(reference, tri, seam, strength, on_line)
         assert np.array_equal(compiled, reference), (case, tri, np.argwhere(compiled != reference)[:5])
+
+
+def test_a_wide_open_mouths_dark_is_a_round_throat_mid_mouth_not_a_band_down_the_tongues_flanks(analysis,
+                                                                                                 monkeypatch):
+    """At the widest vowel the bare cavity (not tongue, teeth or the photo's own teeth, wholly in
+    the opening) has its dark core (under half the luma of its lit walls, the 90th percentile)
+    mid-mouth: under 0.1 of those pixels lie 0.35-0.7 of the way to a corner, where the tongue's
+    flanks are (cavity36's cavity 0.23 on the bundled portrait: the dark followed the tongue's top
+    down its flanks, an arch concentric with the lips, judges 33-36), and the lit walls stand at
+    least 80 levels (73 before; out/cavity37/banding.py measures the same on 14 faces)."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer
+
+    renderer = Renderer(analysis)
+    painter, seen = renderer._mouth, {}
+    shade, composite = painter._shade, painter._composite
+
+    def record_shade(d_upper, d_lower, opening, u, *args, **kwargs):
+        seen["u"] = np.asarray(u, float).copy()
+        return shade(d_upper, d_lower, opening, u, *args, **kwargs)
+
+    def record_composite(out, box, ys, xs, color, alpha, **kw):
+        sharp = np.zeros(len(ys)) if kw.get("sharp") is None else np.asarray(kw["sharp"], float)
+        seen.update(box=box, ys=ys.copy(), xs=xs.copy(), alpha=np.asarray(alpha, float).copy(),
+                    bare=np.asarray(kw["hollow"], float) * (1.0 - sharp))
+        return composite(out, box, ys, xs, color, alpha, **kw)
+
+    monkeypatch.setattr(painter, "_shade", record_shade)
+    monkeypatch.setattr(painter, "_composite", record_composite)
+    frame = renderer.render(MotionFrame(t_s=0, jaw_open=1.0))
+    x0, y0 = seen["box"][:2]
+    luma = frame[seen["ys"] + y0, seen["xs"] + x0].astype(float) @ LUMA
+    bare = (seen["bare"] >= 0.95) & (seen["alpha"] >= 0.99)
+    across = np.abs(2.0 * seen["u"] - 1.0)
+    walls = np.percentile(luma[bare], 90)
+    deep = bare & (across < 0.7) & (luma < 0.5 * walls)
+    assert bare.sum() > 300 and deep.sum() > 20, (bare.sum(), deep.sum())
+    assert (deep & (across > 0.35)).sum() / deep.sum() < 0.1, (deep & (across > 0.35)).sum() / deep.sum()
+    assert walls >= 80.0, walls
