@@ -210,9 +210,8 @@ class ShadeReference:
         `opening`, for callers shading a whole opening);
         `stretch`: (N,) 0..1, paint's _lower_teeth_shown (by default 1 where `lower_show` is beyond the opening's);
         `smiling` 0..1: a smile's stretched lower row rises under the upper (MouthPainter._smiling);
-        `widened`: the lips' width ratio (MouthPainter._widened), whose spread raises the lower row
-        (_spread_row), unless the upper lip is `rolled` 0..1 over the teeth; `tongue_centre`: 0..1
-        along `u` where the tongue's arch peaks. Back to front: cavity, tongue, lower, upper teeth."""
+        `widened`: the lips' width ratio (_widened) raising the lower row, unless `rolled` 0..1; `tongue_centre`:
+        0..1 along `u` where the tongue's arch and throat peak. Back to front: cavity, tongue, lower, upper teeth."""
         lower_show = _lower_teeth_show(opening, mouth_w) if lower_show is None else lower_show
         across = np.abs(2.0 * u - 1.0)  # 0 mid-mouth .. 1 at the corners
         across2 = across ** 2
@@ -228,12 +227,8 @@ class ShadeReference:
         rows_gap = opening - upper_px - lower_px
         peak = float(opening.max()) if peak_opening is None else peak_opening
         narrow = _slot(opening, lift, mouth_w, synthetic=~own_upper)
-        # each side's way from under the tongue's arch top to its corner, in float32 as _shade_back takes it
-        centre, one = np.float32(2.0 * tongue_centre - 1.0), np.float32(1.0)
-        off = np.float32(2.0) * np.asarray(u, np.float32) - one - centre
-        off = np.abs(off) / np.where(off > 0, one - centre, one + centre)
         color = self._cavity(d_upper - upper_px, d_lower, across, mouth_w, peak_opening=peak, narrow=narrow,
-                             wide_at=(np.asarray(opening, np.float32), off, upper_px, lower_px))
+                             wide_at=(np.asarray(opening, np.float32), _arch_off(u, tongue_centre), upper_px, lower_px))
         lower_h = _lower_row_height(opening, lower_show, stretch, rows_gap, peak - upper_px - lower_px, mouth_w,
                                     smiling=smiling)
         lower_h, shut = _spread_row(lower_h, lower_show, rows_gap, mouth_w, widened=widened, smiling=smiling,
@@ -641,6 +636,14 @@ def _texture_at(texture, u, v, where, mottle_k, speckle_k, mottle, speckle):
             mottle[i], speckle[i] = _texel(texture, u[i], v[i], mottle_k, speckle_k)
 
 
+def _arch_off(u: np.ndarray, tongue_centre: float) -> np.ndarray:
+    """(N,) float32 each pixel's way (0..1) from under the tongue's arch top (`tongue_centre` 0..1
+    along the mouth) to its side's corner, from its (N,) place `u`, in float32 as _shade_back takes it."""
+    centre, one = np.float32(2.0 * tongue_centre - 1.0), np.float32(1.0)
+    off = np.float32(2.0) * np.asarray(u, np.float32) - one - centre
+    return np.abs(off) / np.where(off > 0, one - centre, one + centre)
+
+
 @njit(cache=True, nogil=True)
 def _throat_pass(k, below, d_lower, opening, off, across, upper_px, lower_px, peak, mouth_w, shows):
     """ShadeReference._cavity's wide-open part, in place on the (N,) light `k` (one compiled pass,
@@ -675,7 +678,7 @@ def _tone_pass(color: np.ndarray, throat: np.ndarray, back: np.ndarray, *, tongu
     dark = light * luma_t * (CAVITY_DEEP_LIGHT + (1.0 - CAVITY_DEEP_LIGHT) * lit)
     color[:] = dark[:, None] * (1.0 + chroma[:, None] * hue)
     blue = throat[2] / max(throat[1], 1e-6)
-    color[:, 2] = np.minimum(color[:, 2], color[:, 1] * (blue + lit * (tone[TONE_LIT_BLUE] - blue)))
+    color[:, 2] = np.minimum(color[:, 2], color[:, 1] * (blue + lit * lit * (tone[TONE_LIT_BLUE] - blue)))
 
 
 def _tongue_foot(height: np.ndarray, radius_px: float) -> np.ndarray:

@@ -2611,7 +2611,7 @@ def _way_down(b, d_lower, peak):
 # light within about WALL_FLOOR[1] of the peak over the lower lip (its flanks stand out against it);
 # the walls into the corners turn from the light as a narrower mouth's do (CAVITY_CORNERS).
 WALL_LIGHT = 1.7
-WALL_HUE = 0.5
+WALL_HUE = 0.2
 THROAT_CENTRE = 0.45
 THROAT_RADII = (0.24, 0.24)
 THROAT_CORE = 0.9
@@ -2708,8 +2708,9 @@ def _cavity_tone_at(out, i, tone):
         out[i, c] = dark * (1.0 + chroma * (tone[TONE_HUE + c] + lit * tone[TONE_TO_BACK + c]))
     # Toward grey (or the tongue's pinker red) its blue would rise over its green past the throat's
     # (a slate or mauve dark on a warm face, _warmed): held to the throat's, a warm dark.
+    # Wide open, the lit walls take their own (pinker) blue over green, by lit²: the dark stays warm.
     blue = tone[TONE_BLUE_OVER_GREEN]
-    out[i, 2] = min(out[i, 2], out[i, 1] * (blue + lit * (tone[TONE_LIT_BLUE] - blue)))
+    out[i, 2] = min(out[i, 2], out[i, 1] * (blue + lit * lit * (tone[TONE_LIT_BLUE] - blue)))
 
 
 @njit(cache=True, nogil=True)
@@ -3617,8 +3618,9 @@ N_TH = 7
 RGB_THROAT, RGB_TONGUE, RGB_TONGUE_BACK, RGB_TEETH, RGB_SHADE_TINT, RGB_BLACK, RGB_BLACK_SCALE = range(7)
 RGB_PENUMBRA = 7  # the teeth in shade (TEETH_PENUMBRA_LIGHT, PENUMBRA_WARMTH)
 N_RGB = 8
-# `scalars` (N_SC,): mouth width (px), peak opening (px), tongue tip raised 0..1, the throat's
-# wide-open inside's share shown (_throat_at, _wall_tone), 1 where lower_show's values are float32; `edges` (3, 9): the upper
+# `scalars` (N_SC,): mouth width (px), peak opening (px), tongue tip raised 0..1, the
+# wide-open inside's share shown (_throat_at, _wall_tone), 1 where lower_show's values are float32;
+# `edges` (3, 9): the upper
 # row's, the lower row's right and left of the midline.
 SC_MOUTH_W, SC_PEAK, SC_TONGUE_TIP, SC_PALATE, SC_SHOW32 = range(5)
 SC_SMILING = 5  # 0..1 how far the corners stand raised in a smile (MouthPainter._smiling)
