@@ -39,7 +39,7 @@ from facetalk.render.mouth import (
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
     SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_PARTING, LOWER_TEETH_NARROW, SMILE_LOWER_CONVEX, SMILE_TOOTH_SHADE,
     SMILE_LOWER_RISEN, SMILE_GAP_DARK, SMILE_GAP_LIGHT, LOWER_TIP_LIGHT, LOWER_TEETH_CEILING, RGB_TEETH, RGB_THROAT, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
-    _biting_edge_table, _biting_envelope_table, _cavity_tone, _edge_at, _throat_at, _texel, _wall_tone, TONE_LIT_BLUE, TONE_TO_BACK, _tongue_texture, _tooth_edges, lens_height, UPPER_NOTCH, UPPER_PARTING, UPPER_EMBRASURE, UPPER_EMBRASURE_WIDE, UPPER_NECK, SMILE_ARC_SLIT, SMILE_ARC_LIFT,
+    _biting_edge_table, _biting_envelope_table, _cavity_tone, _edge_at, _throat_at, _texel, _wall_tone, TONE_BLUE_OVER_GREEN, TONE_DEEP_CHROMA, TONE_LIT_BLUE, TONE_TO_BACK, _tongue_texture, _tooth_edges, lens_height, UPPER_NOTCH, UPPER_PARTING, UPPER_EMBRASURE, UPPER_EMBRASURE_WIDE, UPPER_NECK, SMILE_ARC_SLIT, SMILE_ARC_LIFT,
     LOWER_PLAIN_SIDES, LOWER_PLAIN_SINK, LOWER_PLAIN_DIM, LOWER_PLAIN_JAG, LOWER_PLAIN_PARTING,
 )
 
@@ -674,11 +674,12 @@ def _tone_pass(color: np.ndarray, throat: np.ndarray, back: np.ndarray, *, tongu
     t = np.clip((light - CAVITY_TONE_LIGHT[0]) * (1.0 / (CAVITY_TONE_LIGHT[1] - CAVITY_TONE_LIGHT[0])), 0.0, 1.0)
     lit = t * t * (3.0 - 2.0 * t)
     hue = (throat / luma_t - 1.0) + lit[:, None] * tone[TONE_TO_BACK:TONE_TO_BACK + 3]
-    chroma = CAVITY_DEEP_CHROMA + (1.0 - CAVITY_DEEP_CHROMA) * lit
+    deep = tone[TONE_DEEP_CHROMA]  # CAVITY_DEEP_CHROMA, wide open less (WALL_DEEP_GREY)
+    chroma = deep + (1.0 - deep) * lit
     dark = light * luma_t * (CAVITY_DEEP_LIGHT + (1.0 - CAVITY_DEEP_LIGHT) * lit)
     color[:] = dark[:, None] * (1.0 + chroma[:, None] * hue)
-    blue = throat[2] / max(throat[1], 1e-6)
-    color[:, 2] = np.minimum(color[:, 2], color[:, 1] * (blue + lit * lit * (tone[TONE_LIT_BLUE] - blue)))
+    blue = tone[TONE_BLUE_OVER_GREEN]  # the throat's
+    color[:, 2] = np.minimum(color[:, 2], color[:, 1] * (blue + (lit * lit) * (lit * lit) * (tone[TONE_LIT_BLUE] - blue)))
 
 
 def _tongue_foot(height: np.ndarray, radius_px: float) -> np.ndarray:

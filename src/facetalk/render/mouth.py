@@ -2609,7 +2609,9 @@ def _way_down(b, d_lower, peak):
 # of it over WALL_DEPTH[1] times those radii (the walls darkening gradually into it); the floor
 # beside the tongue's flanks, WALL_FLOOR[2]-[3] of the way to a corner, loses WALL_FLOOR[0] of its
 # light within about WALL_FLOOR[1] of the peak over the lower lip (its flanks stand out against it);
-# the walls into the corners turn from the light as a narrower mouth's do (CAVITY_CORNERS).
+# the walls into the corners turn from the light as a narrower mouth's do (CAVITY_CORNERS). In its
+# tone (_wall_tone) the dark keeps WALL_DEEP_GREY less of its chroma (a deep throat is a greyer
+# near-black than the lit walls' red) and its blue over green the throat's where dark (by lit^4).
 WALL_LIGHT = 1.7
 WALL_HUE = 0.2
 THROAT_CENTRE = 0.45
@@ -2618,6 +2620,7 @@ THROAT_CORE = 0.9
 WALL_DEPTH = (0.4, 2.0)
 WALL_FLOOR = (0.45, 0.15, 0.35, 0.65)
 UPPER_LIP_SHARE = 0.4
+WALL_DEEP_GREY = 0.4
 
 
 @njit(cache=True, nogil=True)
@@ -2645,8 +2648,8 @@ def _throat_at(k, b, dl, op, off, across, upper_px, lower_px, peak, mouth_w, sho
 # less 1) and the way to the tongue's back's hue (CAVITY_LIT_RED of it), each r, g, b from its index;
 # the throat's blue over its green; its luma; LUMA over that luma, r, g, b from TONE_WEIGHTS.
 TONE_HUE, TONE_TO_BACK, TONE_BLUE_OVER_GREEN, TONE_LUMA, TONE_WEIGHTS = 0, 3, 6, 7, 8
-TONE_LIT_BLUE = 11
-N_TONE = 12
+TONE_LIT_BLUE, TONE_DEEP_CHROMA = 11, 12
+N_TONE = 13
 
 
 @njit(cache=True, nogil=True)
@@ -2663,7 +2666,7 @@ def _cavity_tone(throat, back):
         tone[TONE_TO_BACK + c] = CAVITY_LIT_RED * (back[c] / luma_b - throat[c] / luma_t)
         tone[TONE_WEIGHTS + c] = LUMA[c] / luma_t
     tone[TONE_BLUE_OVER_GREEN], tone[TONE_LUMA] = throat[2] / max(throat[1], 1e-6), luma_t
-    tone[TONE_LIT_BLUE] = tone[TONE_BLUE_OVER_GREEN]
+    tone[TONE_LIT_BLUE], tone[TONE_DEEP_CHROMA] = tone[TONE_BLUE_OVER_GREEN], CAVITY_DEEP_CHROMA
     return tone
 
 
@@ -2672,7 +2675,8 @@ def _wall_tone(tone, throat, back, tongue, shows):
     """_cavity_tone's `tone` in place for a wide-open mouth (`shows` 0..1 of it, as the opening
     grows): its lit walls' hue the inner cheeks' and palate's pink-red (WALL_HUE of the way from the
     tongue's (3,) `back` rgb to its front, `tongue`) over the throat's (3,) `throat` rgb, their blue
-    over green theirs (the throat's warm cap left the lit walls brown)."""
+    over green theirs (the throat's warm cap left the lit walls brown); the dark greyer
+    (WALL_DEEP_GREY)."""
     luma_t = throat[0] * LUMA[0] + throat[1] * LUMA[1] + throat[2] * LUMA[2]
     wall = np.empty(3)
     for c in range(3):
@@ -2683,6 +2687,7 @@ def _wall_tone(tone, throat, back, tongue, shows):
     for c in range(3):
         tone[TONE_TO_BACK + c] += shows * ((wall[c] / luma_w - throat[c] / luma_t) - tone[TONE_TO_BACK + c])
     tone[TONE_LIT_BLUE] += shows * (wall[2] / max(wall[1], 1e-6) - tone[TONE_LIT_BLUE])
+    tone[TONE_DEEP_CHROMA] = CAVITY_DEEP_CHROMA * (1.0 - shows * WALL_DEEP_GREY)
 
 
 @njit(cache=True, nogil=True)
@@ -2702,15 +2707,16 @@ def _cavity_tone_at(out, i, tone):
     # the span: no division on each cavity pixel of each frame.
     t = min(max((light - CAVITY_TONE_LIGHT[0]) * (1.0 / (CAVITY_TONE_LIGHT[1] - CAVITY_TONE_LIGHT[0])), 0.0), 1.0)
     lit = t * t * (3.0 - 2.0 * t)
-    chroma = CAVITY_DEEP_CHROMA + (1.0 - CAVITY_DEEP_CHROMA) * lit
+    deep = tone[TONE_DEEP_CHROMA]
+    chroma = deep + (1.0 - deep) * lit
     dark = light * tone[TONE_LUMA] * (CAVITY_DEEP_LIGHT + (1.0 - CAVITY_DEEP_LIGHT) * lit)
     for c in range(3):  # 1 + hue is a share of luma, at least 0: so is 1 + chroma * hue (chroma <= 1)
         out[i, c] = dark * (1.0 + chroma * (tone[TONE_HUE + c] + lit * tone[TONE_TO_BACK + c]))
     # Toward grey (or the tongue's pinker red) its blue would rise over its green past the throat's
     # (a slate or mauve dark on a warm face, _warmed): held to the throat's, a warm dark.
-    # Wide open, the lit walls take their own (pinker) blue over green, by lit²: the dark stays warm.
+    # Wide open, the lit walls take their own (pinker) blue over green, by lit^4: the dark stays warm.
     blue = tone[TONE_BLUE_OVER_GREEN]
-    out[i, 2] = min(out[i, 2], out[i, 1] * (blue + lit * lit * (tone[TONE_LIT_BLUE] - blue)))
+    out[i, 2] = min(out[i, 2], out[i, 1] * (blue + (lit * lit) * (lit * lit) * (tone[TONE_LIT_BLUE] - blue)))
 
 
 @njit(cache=True, nogil=True)
