@@ -39,7 +39,7 @@ from facetalk.render.mouth import (
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
     SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_PARTING, LOWER_TEETH_NARROW, SMILE_LOWER_CONVEX, SMILE_TOOTH_SHADE,
     SMILE_LOWER_RISEN, SMILE_GAP_DARK, SMILE_GAP_LIGHT, LOWER_TIP_LIGHT, LOWER_TEETH_CEILING, RGB_TEETH, RGB_THROAT, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
-    _biting_edge_table, _biting_envelope_table, _cavity_tone, _edge_at, _throat_at, _texel, _wall_tone, TONE_BLUE_OVER_GREEN, TONE_DEEP_CHROMA, TONE_LIT_BLUE, TONE_TO_BACK, _tongue_texture, _tooth_edges, lens_height, UPPER_NOTCH, UPPER_PARTING, UPPER_EMBRASURE, UPPER_EMBRASURE_WIDE, UPPER_NECK, SMILE_ARC_SLIT, SMILE_ARC_LIFT,
+    _biting_edge_table, _biting_envelope_table, _cavity_tone, _contact_at, _edge_at, _throat_at, _texel, _wall_tone, TONE_BLUE_OVER_GREEN, TONE_DEEP_CHROMA, TONE_LIT_BLUE, TONE_TO_BACK, _tongue_texture, _tooth_edges, lens_height, UPPER_NOTCH, UPPER_PARTING, UPPER_EMBRASURE, UPPER_EMBRASURE_WIDE, UPPER_NECK, SMILE_ARC_SLIT, SMILE_ARC_LIFT,
     LOWER_PLAIN_SIDES, LOWER_PLAIN_SINK, LOWER_PLAIN_DIM, LOWER_PLAIN_JAG, LOWER_PLAIN_PARTING,
 )
 
@@ -453,6 +453,7 @@ class ShadeReference:
             sides = tongue_tip * BLADE_SHOULDER * (1.0 - smoothstep(across, BLADE_SIDES[1], 0.6))
             height = (1.0 - raised) * (height + sides * (blade - height)) + raised * blade
         height = _tongue_foot(height, TONGUE_FOOT * mouth_w)
+        _contact_shadow(color, d_lower, height, across, mouth_w=mouth_w, peak_opening=peak_opening)
         shows = np.clip(space / (TONGUE_SHOWS * mouth_w), 0, 1)
         # Its top edge is where its surface turns away into the dark: soft, not a cut.
         cover = np.clip((height - d_lower) / max(1.5, TONGUE_EDGE * mouth_w), 0, 1) * shows
@@ -680,6 +681,27 @@ def _tone_pass(color: np.ndarray, throat: np.ndarray, back: np.ndarray, *, tongu
     color[:] = dark[:, None] * (1.0 + chroma[:, None] * hue)
     blue = tone[TONE_BLUE_OVER_GREEN]  # the throat's
     color[:, 2] = np.minimum(color[:, 2], color[:, 1] * (blue + (lit * lit) * (lit * lit) * (tone[TONE_LIT_BLUE] - blue)))
+
+
+def _contact_shadow(color: np.ndarray, d_lower: np.ndarray, height: np.ndarray, across: np.ndarray, *,
+                    mouth_w: float, peak_opening: float) -> None:
+    """The (N, 3) cavity `color` in place, wide open (PALATE_OPENING): the resting tongue's contact
+    shadow on the floor beside it, each pixel's _contact_at from `d_lower` (px over the lower lip),
+    the tongue's (N,) `height` over it (px) and `across` (0..1 from mid-mouth)."""
+    shows = float(smoothstep(np.array(peak_opening / mouth_w), *PALATE_OPENING))
+    if shows <= 0.0:
+        return
+    dl, off = (np.asarray(a, np.float32).astype(np.float64) for a in (d_lower, across))  # paint's float32
+    _contact_pass(color, dl, np.asarray(height, np.float64), off, float(mouth_w), shows)
+
+
+@njit(cache=True, nogil=True)
+def _contact_pass(color, d_lower, height, across, mouth_w, shows):
+    """_contact_shadow's per-pixel part (one compiled pass, float64 (N,) arrays, `color` (N, 3))."""
+    for i in range(color.shape[0]):
+        contact = _contact_at(d_lower[i], height[i], across[i], mouth_w, shows)
+        for c in range(3):
+            color[i, c] *= contact
 
 
 def _tongue_foot(height: np.ndarray, radius_px: float) -> np.ndarray:

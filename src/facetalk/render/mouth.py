@@ -1774,6 +1774,15 @@ TONGUE_ARCH_WIDTH = 0.62
 TONGUE_ARCH_DROP = 0.6
 # Its foot meets the lower lip in a curve of about this radius (mouth widths; _shade_back).
 TONGUE_FOOT = 0.07
+# Wide open (as the lit walls fade in, PALATE_OPENING), the floor where the resting tongue meets it
+# lies in the tongue's contact shadow (_contact_at): CONTACT_SHADOW[0] of its light gone at the
+# tongue's edge, falling off as a Gaussian over CONTACT_SHADOW[1] mouth widths above it and over
+# CONTACT_SHADOW[2] above the lower lip (the floor's trough, not the tongue's top mid-mouth), from
+# CONTACT_SIDES[0] to [1] of the way to a corner (the flanks and the floor beside them; the lit
+# walls' floor shade alone left the tongue's sides merging into them, and deepened enough to part
+# them it drew dark legs down its flanks: out/cavity37 pair-p7a).
+CONTACT_SHADOW = (0.8, 0.065, 0.12)
+CONTACT_SIDES = (0.35, 0.5)
 # The arch stands highest where the jaw drops furthest, not halfway between the corners: at the
 # centre of the lips' gaps over those within this share of the largest (MouthPainter._tongue_centre),
 # off the middle on a turned or crooked mouth (07: 0.56). Centred between the corners there, its
@@ -2618,7 +2627,7 @@ THROAT_CENTRE = 0.45
 THROAT_RADII = (0.24, 0.24)
 THROAT_CORE = 0.9
 WALL_DEPTH = (0.4, 2.0)
-WALL_FLOOR = (0.45, 0.15, 0.35, 0.65)
+WALL_FLOOR = (0.2, 0.15, 0.35, 0.65)
 UPPER_LIP_SHARE = 0.4
 WALL_DEEP_GREY = 0.4
 
@@ -3888,6 +3897,11 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
         across = abs(np.float32(2.0) * u[i] - one)
         across2 = across * across
         side = 1.0 if u[i] < 0.5 else 2.0
+        if scalars[SC_PALATE] > 0.0:  # wide open: the tongue's contact shadow on the cavity behind it
+            contact = _contact_at(np.float64(d_lower[i]), tongue[TG_HEIGHT, i], np.float64(across), mouth_w,
+                                  scalars[SC_PALATE])
+            for c in range(3):
+                out[i, c] *= contact
         if tongue[TG_COVER, i] > 0.0:
             _tongue_colour_at(out[i], i, d_lower[i], across, across2, tongue, ex, ex2, u[i], mouth_w, rgb, texture)
         rows_gap = rows[ROW_GAP, i]
@@ -3913,6 +3927,21 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
                             mouth_w, scalars[SC_LOWER_CEILING], sines, scalars[SC_LOWER_ORDINARY], smiled)
         if reach[1, i]:
             _upper_tooth_at(teeth, i, across, side, d_upper[i], d_lower[i], upper_h, lift[i], rows, ex, mouth_w)
+
+
+@njit(cache=True, nogil=True)
+def _contact_at(dl, height, across, mouth_w, shows):
+    """The factor (0..1) on the cavity's light at a pixel `dl` px over the lower lip, `across` 0..1
+    from mid-mouth, where the resting tongue stands `height` px over the lip (float64 throughout),
+    in a mouth `mouth_w` px wide `shows` 0..1 of the way to wide open: the tongue's contact shadow
+    on the floor beside it (CONTACT_SHADOW, CONTACT_SIDES)."""
+    over = max(dl - max(height, 0.0), 0.0) / (CONTACT_SHADOW[1] * mouth_w)
+    floor = max(dl, 0.0) / (CONTACT_SHADOW[2] * mouth_w)
+    # Under the tongue's soft edge (_tongue's cover) the shadow comes on as the edge does: full where
+    # the cover ends, so the foot's last px over the lip stay tongue, not the shadow mixed in.
+    rise = min(max((dl - height) / max(1.5, TONGUE_EDGE * mouth_w) + 1.0, 0.0), 1.0)
+    return 1.0 - shows * CONTACT_SHADOW[0] * rise * math.exp(-(over * over + floor * floor)) \
+        * _smooth64(across, CONTACT_SIDES[0], CONTACT_SIDES[1])
 
 
 @njit(cache=True, nogil=True)
