@@ -381,7 +381,7 @@ def with_lip_lift(rig: FaceRig, *, share: float) -> FaceRig:
         return rig
     lift = rig.jaw_lift.copy()
     free = np.ones(len(lift), bool)
-    free[[lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]]] = False
+    free[list(lm.INNER_MOUTH_CORNERS)] = False
     lift[free] *= np.float32(share)
     return replace(rig, jaw_lift=lift)
 
@@ -686,7 +686,7 @@ def _lip_regions(pts: np.ndarray, topo: _Topology, meas: _Measures) -> _Lips:
     upper_lip[list(lm.LIPS_INNER_UPPER)] = True
     lower_lip[list(lm.LIPS_INNER_UPPER)] = False
     return _Lips(upper=upper_lip, lower=lower_lip, is_face=np.arange(n) < topo.n_face,
-                 corners=[lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1], *lm.MOUTH_CORNERS])
+                 corners=[*lm.INNER_MOUTH_CORNERS, *lm.MOUTH_CORNERS])
 
 
 def _photo_smile(pts: np.ndarray) -> float:
@@ -734,7 +734,7 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
 def _corners_in(pts: np.ndarray, meas: _Measures) -> np.ndarray:
     """(V, 3) px the opening's two inner corners come in toward each other along the face at
     jaw_open 1 (JAW_CORNER_IN mouth widths each); nothing else moves."""
-    inner = [lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]]
+    inner = list(lm.INNER_MOUTH_CORNERS)
     along = np.zeros(len(meas.u))
     along[inner] = -np.sign(_inner_across(meas.u[inner], pts, meas)) * JAW_CORNER_IN * meas.mouth_w
     out = np.zeros((len(meas.u), 3))
@@ -1003,7 +1003,7 @@ def _lip_across(u: np.ndarray, *, inward: np.ndarray | float, pts: np.ndarray, m
     1), blended by (V,) `inward` (or one for all) between, so a column's border and edge share one
     place (_jaw_lift)."""
     outer_u = meas.frame.uv(pts[list(lm.MOUTH_CORNERS), :2])[0]
-    inner_u = meas.frame.uv(pts[[lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]], :2])[0]
+    inner_u = meas.frame.uv(pts[list(lm.INNER_MOUTH_CORNERS), :2])[0]
     ends_u = [(1.0 - inward) * float(o) + inward * float(i) for o, i in zip(outer_u, inner_u)]
     return (u - 0.5 * (ends_u[0] + ends_u[1])) / np.maximum(0.5 * np.abs(ends_u[1] - ends_u[0]), 1.0)
 
@@ -1063,7 +1063,7 @@ def _corner_triangles(triangles: np.ndarray) -> np.ndarray:
     """(C, 3) int32 the (F, 3) `triangles` at the opening's two inner corners, each turned so its corner
     comes first (the winding kept)."""
     out = []
-    for corner in (lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]):
+    for corner in lm.INNER_MOUTH_CORNERS:
         for t in triangles[np.any(triangles == corner, axis=1)]:
             out.append(np.roll(t, -int(np.nonzero(t == corner)[0][0])))
     return np.array(out, np.int32).reshape(-1, 3)

@@ -265,7 +265,7 @@ class _LipLines:
 
 def _lip_lines(rig: FaceRig) -> _LipLines:
     """The cavity's strip and corner triangles and the inner lip line's loop (_LipLines) of `rig`."""
-    corners = [lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]]
+    corners = list(lm.INNER_MOUTH_CORNERS)
     cavity = rig.material == MATERIAL_CAVITY
     strip = cavity & ~np.isin(rig.triangles, corners).any(axis=1)
     corner_ids = np.nonzero(cavity & ~strip)[0]

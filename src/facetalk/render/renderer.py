@@ -17,7 +17,7 @@ import numpy as np
 from numba import njit
 
 from facetalk.face.analysis import FaceAnalysis
-from facetalk.face.landmarks import FACE_OVAL, LIPS_INNER_UPPER
+from facetalk.face.landmarks import FACE_OVAL, INNER_MOUTH_CORNERS, LIPS_INNER_UPPER
 from facetalk.face.glasses import Glasses
 from facetalk.face.rig import JAW_LIFT_KEEP, MATERIAL_CAVITY, FaceRig, jaw_lift_share, with_lip_lift
 from facetalk.motion.frame import MotionFrame
@@ -46,10 +46,6 @@ def rotation_matrix(yaw_deg: float, pitch_deg: float, roll_deg: float) -> np.nda
     pitch = np.array([[1, 0, 0], [0, cp, -sp], [0, sp, cp]])
     roll = np.array([[cr, -sr, 0], [sr, cr, 0], [0, 0, 1]])
     return roll @ yaw @ pitch
-
-
-# The opening's inner corners (the jaw's lift draws them in, face.rig.JAW_CORNER_IN): the mouth painter's order.
-INNER_CORNERS = (LIPS_INNER_UPPER[0], LIPS_INNER_UPPER[-1])
 
 
 def posed_vertices(rig: FaceRig, frame: MotionFrame, *, draw_in_kept: np.ndarray | None = None) -> np.ndarray:
@@ -544,7 +540,7 @@ class Renderer:
         self._mouth.paint(out, verts, buf.tri_id, buf.bary, tongue_tip=frame.tongue_tip,
                           lip_on_skull_xy=head_posed(self.rig, frame, self._upper_lip_rest)[:, :2],
                           roll_upper=frame.mouth_roll_upper, jaw_lift=jaw_lift_share(frame.jaw_open),
-                          corners_kept=(float(kept[INNER_CORNERS[0]]), float(kept[INNER_CORNERS[1]])))
+                          corners_kept=(float(kept[INNER_MOUTH_CORNERS[0]]), float(kept[INNER_MOUTH_CORNERS[1]])))
         if self._glasses is not None:
             self._glasses.paint(out, frame)
         if frame.scale != 1.0:
