@@ -444,6 +444,7 @@ def _runtime_gap(model, audio: np.ndarray, n_frames: int, fps: int, *, passes: s
         stream._music_around = lambda frames, *, net: 0.0  # the press yield's music share: nothing reads it
         stream._voice_yield = _NoVoiceYield()
         stream._music = lambda outputs, frames, loudness=None: outputs
+        stream._voice_gate = lambda outputs, frames, loudness=None: outputs
         stream._release = lambda outputs: outputs
     if passes != "all":
         stream._stress = _LevelOnly(stream._stress)

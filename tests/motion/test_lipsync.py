@@ -598,6 +598,107 @@ def test_music_press_stretches_a_half_heard_closure_only_under_music():
     assert np.array_equal(MusicPress()(rows, frames, loudness=None), rows)
 
 
+def test_voice_gate_eases_the_mouth_to_rest_where_no_voice_sounds_and_reopens_at_once():
+    """The mix 14 dB or more over the voice's estimate (music alone): after HOLD_S (20 mel frames) the
+    outputs ease to rest with CLOSE_TAU_S, by at most one step of it a frame; a gap shorter than HOLD_S
+    changes nothing; the voice back opens the gate within two frames; the voice present (or no
+    estimate) keeps the bits; any chunking gives the same."""
+    from facetalk.audio.mel import ENERGY, N_FEATURES
+    from facetalk.motion.lipsync import VoiceGate
+
+    n = 120
+    rows = np.full((n, len(PARAMS)), 0.3, np.float32)
+    frames = np.zeros((n, N_FEATURES), np.float32)
+    frames[:, ENERGY] = -4.0
+    over = np.zeros(n)
+    over[10:15], over[30:90] = 20.0, 20.0  # dB over the voice: 50 ms of music alone, then 600 ms
+    loudness = -4.0 - over * math.log(10.0) / 10.0
+    gate = VoiceGate()
+    out = gate(rows, frames, loudness=loudness)
+    gains = gate.gains
+    assert np.array_equal(out[:49], rows[:49]) and np.all(gains[:49] == 1.0)  # held HOLD_S past frame 29
+    step = 1.0 - math.exp(-1.0 / (VoiceGate.CLOSE_TAU_S * 100))
+    falls = -np.diff(gains[48:90])
+    assert falls.min() >= 0.0 and falls.max() <= step + 1e-9  # eases, never snaps
+    assert gains[89] < 0.05 and out[89, JAW] < 0.01 and out[89, PRESS] < 0.01  # at rest
+    assert gains[90] == pytest.approx(gains[89] + VoiceGate.OPEN_STEP) and gains[91] == 1.0
+    assert np.array_equal(out[91:], rows[91:])
+    assert np.array_equal(VoiceGate()(rows, frames, loudness=None), rows)
+    chunked = VoiceGate()
+    pieces = np.concatenate([chunked(rows[i:i + 7], frames[i:i + 7], loudness=loudness[i:i + 7]) for i in range(0, n, 7)])
+    assert np.array_equal(pieces, out)
+
+
+def _ungated(model, audio: np.ndarray, *, fps: int = FPS) -> MouthShape:
+    """mouth() with the stream's voice gate taken out."""
+    stream = model.stream(fps=fps, sr=SR, lead_s=0.02)
+    stream._voice_gate = lambda outputs, frames, *, loudness: outputs
+    parts = [stream.push(audio), stream.flush()]
+    return MouthShape(**{n: np.concatenate([getattr(p, n) for p in parts]) for n in PARAMS})
+
+
+def _gap(shape: MouthShape) -> np.ndarray:
+    return shape.jaw_open * (1 - shape.lip_press)
+
+
+def test_music_alone_keeps_the_lips_at_rest(model):
+    """Over 3 s of each of twelve pieces of the lip corpus's chords and drums alone (-20 dBFS RMS) the
+    network opens the lips by more than 0.05 on 8.0% of frames (72 of 900); with the gate on 3.7%, the
+    rest where the voice's estimate itself hears a voice in the music. Mean lip gap 0.013 -> 0.0075."""
+    from training.build_lip_corpus import _music
+
+    gated, ungated = [], []
+    for seed in range(12):
+        music = _music(3 * SR, np.random.default_rng(seed), SR).astype(np.float32)
+        music *= 0.1 / np.sqrt(np.mean(music ** 2))
+        gated.append(_gap(mouth(model, music, lead_s=0.02)))
+        ungated.append(_gap(_ungated(model, music)))
+    gated, ungated = np.concatenate(gated), np.concatenate(ungated)
+    assert np.mean(ungated > 0.05) > 0.05  # the network does move the lips on music: else this tests nothing
+    assert np.mean(gated > 0.05) <= 0.5 * np.mean(ungated > 0.05) and np.mean(gated > 0.05) < 0.05
+    assert gated.mean() <= 0.7 * ungated.mean()
+
+
+def test_the_voice_gate_leaves_speech_alone(model, speech, sentence_over_music):
+    """Clean speech: the same bits as without the gate. Speech under music 6 dB louder: the lip gap
+    follows the clean sentence's envelope as well as without it (r 0.660 / 0.755 / 0.702 against
+    0.664 / 0.755 / 0.700 without: within 0.01 on each piece, 0.003 on average)."""
+    assert all(np.array_equal(getattr(mouth(model, speech, lead_s=0.02), n), getattr(_ungated(model, speech), n))
+               for n in PARAMS)
+    clean, mixes = sentence_over_music
+    rms = np.sqrt(np.convolve(clean ** 2, np.ones(SR // FPS) / (SR // FPS), "same"))[SR // FPS // 2::SR // FPS]
+    r = []
+    for mixed in mixes:
+        gated, ungated = _gap(mouth(model, mixed, lead_s=0.02)), _gap(_ungated(model, mixed))
+        n = min(len(rms), len(gated))
+        r.append([np.corrcoef(g[:n], rms[:n])[0, 1] for g in (gated, ungated)])
+    r = np.array(r)
+    assert np.all(r[:, 0] >= r[:, 1] - 0.01) and r[:, 0].mean() >= r[:, 1].mean() - 0.003, r
+
+
+def test_the_voice_gate_is_the_same_offline_live_and_fed(model, sentence_over_music):
+    """2.5 s of music alone (a piece over which the network opens the lips by up to 0.07 at 1.9-2.2 s),
+    then speech over it: pushed whole, in 20 ms chunks, and fed a shared front end's frames, bit for
+    bit, and the gate did act (the lips at rest over the music, 0.02 at most)."""
+    from facetalk.audio.mel import AudioFrontEnd
+    from training.build_lip_corpus import _add_at_snr, _music
+
+    clean, _ = sentence_over_music
+    speech = np.concatenate([np.zeros(2 * SR, np.float32), clean])
+    audio = _add_at_snr(speech, _music(len(speech), np.random.default_rng(1), SR), 0.0).astype(np.float32)
+    whole = mouth(model, audio, lead_s=0.02)
+    live = mouth(model, audio, chunk=SR // 50, lead_s=0.02)
+    stream, frontend = model.stream(fps=FPS, sr=SR, lead_s=0.02), AudioFrontEnd(sr=SR)
+    parts = [stream.feed(frontend.push(audio[i:i + 4001])) for i in range(0, len(audio), 4001)]
+    parts.append(stream.finish(frontend.flush(n_frames=stream.frames_needed(len(whole))), n_frames=len(whole)))
+    for name in PARAMS:
+        fed = np.concatenate([getattr(p, name) for p in parts])
+        assert np.array_equal(getattr(live, name), getattr(whole, name)) and np.array_equal(fed, getattr(whole, name)), name
+    music_alone = slice(int(0.4 * FPS), int(2.3 * FPS))  # after HOLD_S, short of the voice's onset at 2.5 s
+    assert _gap(_ungated(model, audio))[music_alone].max() > 0.06  # else the gate has nothing to do here
+    assert _gap(whole)[music_alone].max() <= 0.05
+
+
 def _speech_and_bilabials(espeak, text: str, *, rate: int) -> tuple[np.ndarray, list[tuple[float, float]]]:
     """espeak-ng's `text` at `rate` words a minute after 0.5 s of silence, at SR, and its /p b m/
     phones' (start_s, end_s) in that audio (stop closures refined as the lip corpus does)."""
