@@ -625,7 +625,8 @@ def test_voice_gate_eases_the_mouth_to_rest_where_no_voice_sounds_and_reopens_at
     assert np.array_equal(out[91:], rows[91:])
     assert np.array_equal(VoiceGate()(rows, frames, loudness=None), rows)
     chunked = VoiceGate()
-    pieces = np.concatenate([chunked(rows[i:i + 7], frames[i:i + 7], loudness=loudness[i:i + 7]) for i in range(0, n, 7)])
+    pieces = np.concatenate([chunked(rows[i:i + 7], frames[i:i + 7], loudness=loudness[i:i + 7])
+                             for i in range(0, n, 7)])
     assert np.array_equal(pieces, out)
 
 
@@ -693,7 +694,8 @@ def test_the_voice_gate_is_the_same_offline_live_and_fed(model, sentence_over_mu
     parts.append(stream.finish(frontend.flush(n_frames=stream.frames_needed(len(whole))), n_frames=len(whole)))
     for name in PARAMS:
         fed = np.concatenate([getattr(p, name) for p in parts])
-        assert np.array_equal(getattr(live, name), getattr(whole, name)) and np.array_equal(fed, getattr(whole, name)), name
+        assert np.array_equal(getattr(live, name), getattr(whole, name)), name
+        assert np.array_equal(fed, getattr(whole, name)), name
     music_alone = slice(int(0.4 * FPS), int(2.3 * FPS))  # after HOLD_S, short of the voice's onset at 2.5 s
     assert _gap(_ungated(model, audio))[music_alone].max() > 0.06  # else the gate has nothing to do here
     assert _gap(whole)[music_alone].max() <= 0.05
