@@ -416,6 +416,16 @@ class _NoVoiceYield:
         return outputs
 
 
+class _NoVoiceGate:
+    """A voice gate that acts nowhere (the network alone, for --stages): the pause closure, stubbed
+    too there, still reads its press_scale."""
+
+    press_scale = None
+
+    def __call__(self, outputs: np.ndarray, frames: np.ndarray, **_) -> np.ndarray:
+        return outputs
+
+
 class _LevelOnly:
     """A stress pass that scales nothing but keeps the voice's running level (VoiceYield reads it)."""
 
@@ -439,12 +449,12 @@ def _runtime_gap(model, audio: np.ndarray, n_frames: int, fps: int, *, passes: s
     if passes == "none":
         stream._hold = _NoHold()
         stream._gate = lambda outputs, frames: outputs
-        stream._pause = lambda outputs: outputs
+        stream._pause = lambda outputs, **_: outputs
         stream._yield = lambda outputs, **_: outputs
         stream._music_around = lambda frames, *, net: 0.0  # the press yield's music share: nothing reads it
         stream._voice_yield = _NoVoiceYield()
         stream._music = lambda outputs, frames, loudness=None: outputs
-        stream._voice_gate = lambda outputs, frames, loudness=None: outputs
+        stream._voice_gate = _NoVoiceGate()
         stream._release = lambda outputs: outputs
     if passes != "all":
         stream._stress = _LevelOnly(stream._stress)

@@ -522,6 +522,25 @@ def test_lips_close_in_pauses_between_phrases_and_return_to_the_photo_after(mode
     assert out[50, PRESS] == pytest.approx(relaxed[1]) and out[51, PRESS] == 0.0
 
 
+def test_the_pause_closure_neither_arms_nor_presses_where_the_voice_gate_hears_no_voice():
+    """A syllable's jaw with no voice (the gate's press_scale under 1: music opened it) does not
+    start a pause; the press a spoken syllable's pause adds scales with press_scale; a voice
+    throughout (press_scale 1) gives what no voice argument gives, bit for bit."""
+    from facetalk.motion.lipsync import PauseClosure
+
+    rows = np.zeros((120, len(PARAMS)), np.float32)
+    rows[0:8, JAW] = 0.4  # 80 ms: a syllable
+    voice = np.ones(len(rows))
+    assert np.array_equal(PauseClosure()(rows, voice=voice), PauseClosure()(rows))
+    voice[:8] = 0.9  # the syllable's jaw came with no voice (the gate half shut)
+    assert np.all(PauseClosure()(rows, voice=voice)[:, PRESS] == 0.0)
+    voice[:8] = 1.0
+    voice[40:] = 0.25  # a spoken syllable, then the voice gone: the pause's press with the gate
+    spoken, gated = PauseClosure()(rows), PauseClosure()(rows, voice=voice)
+    assert spoken[39, PRESS] == pytest.approx(PauseClosure.CLOSE) and gated[39, PRESS] == spoken[39, PRESS]
+    assert gated[40:, PRESS] == pytest.approx(0.25 * spoken[40:, PRESS])
+
+
 def test_lips_come_together_as_the_jaw_closes_within_speech():
     """Within a phrase, a consonant's nearly shut jaw brings the lips together in proportion (a
     smiling photo's parted lips showed its smile's gap on every /t s k/ as wide as on a close
@@ -630,10 +649,19 @@ def test_voice_gate_eases_the_mouth_to_rest_where_no_voice_sounds_and_reopens_at
     assert np.array_equal(pieces, out)
 
 
+class _NoVoiceGate:
+    """A voice gate that hears a voice throughout (the pause closure reads its press_scale)."""
+
+    press_scale = None
+
+    def __call__(self, outputs: np.ndarray, frames: np.ndarray, *, loudness) -> np.ndarray:
+        return outputs
+
+
 def _ungated(model, audio: np.ndarray, *, fps: int = FPS) -> MouthShape:
-    """mouth() with the stream's voice gate taken out."""
+    """mouth() with the stream's voice gate taken out (and so the pause closure's reading of it)."""
     stream = model.stream(fps=fps, sr=SR, lead_s=0.02)
-    stream._voice_gate = lambda outputs, frames, *, loudness: outputs
+    stream._voice_gate = _NoVoiceGate()
     parts = [stream.push(audio), stream.flush()]
     return MouthShape(**{n: np.concatenate([getattr(p, n) for p in parts]) for n in PARAMS})
 
@@ -642,22 +670,39 @@ def _gap(shape: MouthShape) -> np.ndarray:
     return shape.jaw_open * (1 - shape.lip_press)
 
 
-def test_music_alone_keeps_the_lips_at_rest(model):
-    """Over 3 s of each of twelve pieces of the lip corpus's chords and drums alone (-20 dBFS RMS) the
-    network opens the lips by more than 0.05 on 8.0% of frames (72 of 900); with the gate on 3.7%, the
-    rest where the voice's estimate itself hears a voice in the music. Mean lip gap 0.013 -> 0.0075."""
+@pytest.fixture(scope="module")
+def music_alone(model) -> tuple[MouthShape, MouthShape]:
+    """The mouth over 3 s of each of twelve pieces of the lip corpus's chords and drums alone (-20 dBFS
+    RMS), end to end: with the voice gate and without it."""
     from training.build_lip_corpus import _music
 
     gated, ungated = [], []
     for seed in range(12):
         music = _music(3 * SR, np.random.default_rng(seed), SR).astype(np.float32)
         music *= 0.1 / np.sqrt(np.mean(music ** 2))
-        gated.append(_gap(mouth(model, music, lead_s=0.02)))
-        ungated.append(_gap(_ungated(model, music)))
-    gated, ungated = np.concatenate(gated), np.concatenate(ungated)
+        gated.append(mouth(model, music, lead_s=0.02))
+        ungated.append(_ungated(model, music))
+    return tuple(MouthShape(**{n: np.concatenate([getattr(s, n) for s in shapes]) for n in PARAMS})
+                 for shapes in (gated, ungated))
+
+
+def test_music_alone_keeps_the_lips_at_rest(music_alone):
+    """Over the twelve pieces of music alone the network opens the lips by more than 0.05 on 8.0% of
+    frames (72 of 900); with the gate on 3.7%, the rest where the voice's estimate itself hears a voice
+    in the music. Mean lip gap 0.013 -> 0.0075."""
+    gated, ungated = (_gap(shape) for shape in music_alone)
     assert np.mean(ungated > 0.05) > 0.05  # the network does move the lips on music: else this tests nothing
     assert np.mean(gated > 0.05) <= 0.5 * np.mean(ungated > 0.05) and np.mean(gated > 0.05) < 0.05
     assert gated.mean() <= 0.7 * ungated.mean()
+
+
+def test_music_alone_does_not_press_the_lips_shut(music_alone):
+    """The pause closure armed by a jaw the music opened pressed the lips shut for up to 1.5 s (a
+    toothy smile's teeth hidden): over the twelve pieces of music alone lip_press > 0.5 on 334 of 900
+    frames without the gate and 134 with it before the closure read the gate; now 47."""
+    gated, ungated = (shape.lip_press for shape in music_alone)
+    assert np.mean(ungated > 0.5) > 0.2  # the music does arm the closure: else this tests nothing
+    assert np.mean(gated > 0.5) <= 0.25 * np.mean(ungated > 0.5)
 
 
 def test_the_voice_gate_leaves_speech_alone(model, speech, sentence_over_music):
