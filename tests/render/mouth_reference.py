@@ -918,8 +918,9 @@ def shade_meet_triangle_reference(out: np.ndarray, tri: np.ndarray, seam: np.nda
     lip's first landmark, inner corner), toward the (3,) float64 `seam`, at most `strength`."""
     from facetalk.render.mouth import CORNER_MEET_CORE, CORNER_MEET_OVER_PX
     h, w = out.shape[:2]
-    x0, y0 = np.maximum(np.floor(tri.min(axis=0)).astype(int), 0)
-    x1, y1 = np.minimum(np.ceil(tri.max(axis=0)).astype(int) + 1, (w, h))
+    pad = int(np.ceil(CORNER_MEET_OVER_PX))  # the band over the opening reaches past the triangle's box
+    x0, y0 = np.maximum(np.floor(tri.min(axis=0)).astype(int) - pad, 0)
+    x1, y1 = np.minimum(np.ceil(tri.max(axis=0)).astype(int) + 1 + pad, (w, h))
     (ax, ay), (bx, by), (cx, cy) = tri
     det = (by - cy) * (ax - cx) + (cx - bx) * (ay - cy)
     if abs(det) < 1e-6 or x1 <= x0 or y1 <= y0:

@@ -1781,7 +1781,7 @@ TONGUE_FOOT = 0.07
 # CONTACT_SIDES[0] to [1] of the way to a corner (the flanks and the floor beside them; the lit
 # walls' floor shade alone left the tongue's sides merging into them, and deepened enough to part
 # them it drew dark legs down its flanks: out/cavity37 pair-p7a).
-CONTACT_SHADOW = (0.8, 0.065, 0.12)
+CONTACT_SHADOW = (0.45, 0.14, 0.3)
 CONTACT_SIDES = (0.35, 0.5)
 # The arch stands highest where the jaw drops furthest, not halfway between the corners: at the
 # centre of the lips' gaps over those within this share of the largest (MouthPainter._tongue_centre),
@@ -1841,12 +1841,13 @@ CORNER_SHADE = 0.45
 # way to the lip's inner edge (the core a third of the triangle, so the shade tapers as a crease, not a
 # filled triangle). Within 2 CORNER_MEET_OVER_PX of the opening's edge it only darkens (lifting the
 # cavity's dark tip toward the mid-tone greyed it, up to 57 levels on the bundled photo, fix37b); past the
-# edge it fades out over CORNER_MEET_OVER_PX (a light seam showed there). A corner takes none once a
+# edge it fades out over CORNER_MEET_OVER_PX (a light seam showed there; at 1.5 px the lips' lighter inner
+# faces beyond its darkened seam stood as a pale hard-edged triangle on 08, oblot38). A corner takes none once a
 # sideways jaw folds it (_corner_unfolded: full from CORNER_MEET_UNFOLDED, the sine of the inner-lip
 # landmark's angle off the commissure-to-inner-corner line).
 CORNER_MEET_SHADE = 0.85
 CORNER_MEET_CORE = 0.3
-CORNER_MEET_OVER_PX = 1.5
+CORNER_MEET_OVER_PX = 3.0
 CORNER_MEET_UNFOLDED = 0.15
 # The tongue (_shade_back, _tongue_colour_at, _tongue_exponentials; mouth widths where lengths):
 # it fills less of the gap between the rows from TONGUE_ROOM[0] on (its share falls by e per
@@ -2630,6 +2631,16 @@ WALL_DEPTH = (0.4, 2.0)
 WALL_FLOOR = (0.2, 0.15, 0.35, 0.65)
 UPPER_LIP_SHARE = 0.4
 WALL_DEEP_GREY = 0.4
+# A short opening (/o/: its peak under THROAT_SHORT[1] mouth widths, fully from THROAT_SHORT[0]) lets
+# little light onto the walls: they keep 1 - THROAT_SHORT_DIM of WALL_LIGHT, the throat's radii grow by
+# THROAT_SHORT_GROW of themselves, its core takes THROAT_CORE_SHORT of the light and its centre lies
+# THROAT_CENTRE_SHORT of the gap down: mostly dark, darkest centre-low, soft. (The wide mouth's lit walls
+# around a core a few px across just under the central teeth read as a blot: judge37's /o/.)
+THROAT_SHORT = (0.4, 0.48)
+THROAT_SHORT_DIM = 0.35
+THROAT_SHORT_GROW = 0.5
+THROAT_CORE_SHORT = 0.7
+THROAT_CENTRE_SHORT = 0.6
 
 
 @njit(cache=True, nogil=True)
@@ -2640,11 +2651,14 @@ def _throat_at(k, b, dl, op, off, across, upper_px, lower_px, peak, mouth_w, sho
     0..1 from under the tongue's arch top to a corner, `across` 0..1 from mid-mouth, the rows
     `upper_px` and `lower_px` long, under an opening `peak` px at its widest, `mouth_w` px wide."""
     gap = max(peak - upper_px - lower_px, 1.0)
+    short = 1.0 - _smooth64(peak / mouth_w, THROAT_SHORT[0], THROAT_SHORT[1])
+    grow, centre = 1.0 + THROAT_SHORT_GROW * short, THROAT_CENTRE + short * (THROAT_CENTRE_SHORT - THROAT_CENTRE)
     y = max(b, 0.0) + UPPER_LIP_SHARE * max(peak - op, 0.0)
-    dy = (y - THROAT_CENTRE * gap) / (THROAT_RADII[1] * peak)
-    dx = off * 0.5 * mouth_w / (THROAT_RADII[0] * peak)
+    dy = (y - centre * gap) / (THROAT_RADII[1] * grow * peak)
+    dx = off * 0.5 * mouth_w / (THROAT_RADII[0] * grow * peak)
     r2 = dx * dx + dy * dy
-    wide = WALL_LIGHT * (1.0 - THROAT_CORE * math.exp(-r2)) \
+    wide = WALL_LIGHT * (1.0 - THROAT_SHORT_DIM * short) \
+        * (1.0 - (THROAT_CORE + short * (THROAT_CORE_SHORT - THROAT_CORE)) * math.exp(-r2)) \
         * (1.0 - WALL_DEPTH[0] * math.exp(-r2 / (WALL_DEPTH[1] * WALL_DEPTH[1])))
     if across > CAVITY_CORNERS[0]:
         wide *= 1.0 - CAVITY_CORNER_DARK * _smooth64(across, CAVITY_CORNERS[0], CAVITY_CORNERS[1])
@@ -3564,9 +3578,10 @@ def _shade_meet_triangle(out, tri, seam, strength, on_line):
         return
     over = -CORNER_MEET_OVER_PX * math.hypot(bx - cx, by - cy) / abs(det)
     seam_luma = 0.299 * seam[0] + 0.587 * seam[1] + 0.114 * seam[2]
-    x0, y0 = max(int(math.floor(min(ax, bx, cx))), 0), max(int(math.floor(min(ay, by, cy))), 0)
-    x1 = min(int(math.ceil(max(ax, bx, cx))) + 1, out.shape[1])
-    y1 = min(int(math.ceil(max(ay, by, cy))) + 1, out.shape[0])
+    pad = int(math.ceil(CORNER_MEET_OVER_PX))  # the band over the opening reaches past the triangle's box
+    x0, y0 = max(int(math.floor(min(ax, bx, cx))) - pad, 0), max(int(math.floor(min(ay, by, cy))) - pad, 0)
+    x1 = min(int(math.ceil(max(ax, bx, cx))) + 1 + pad, out.shape[1])
+    y1 = min(int(math.ceil(max(ay, by, cy))) + 1 + pad, out.shape[0])
     for y in range(y0, y1):
         for x in range(x0, x1):
             wa = ((by - cy) * (x - cx) + (cx - bx) * (y - cy)) / det
