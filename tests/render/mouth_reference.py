@@ -32,7 +32,7 @@ from facetalk.render.mouth import (
     LOWER_CONTACT_FADE, LOWER_TIP_ROUND, LOWER_TOOTH_ROUND, LOWER_TOOTH_SKEW, SMILE_BARED, SMILE_BARED_SOFT,
     NEAR_JAG, NEAR_CORNER_DIM, NEAR_CORNERS, LOWER_GAP_VARY, NEAR_LOWER_TEETH, NEAR_ROLLED, NEAR_WIDENED, NEAR_SHARE_RAMP, NEAR_SINK, NEAR_SLIT_MIN, NEAR_SLIT_SIDES, NEAR_SLIT_WIDEN, TIPS_SLIT_DARK, TIPS_SLIT_CANINES, TIPS_SLIT_GREY, TIPS_SLIT_OPEN, TIPS_SLIT_RISEN, RGB_PENUMBRA,
     LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, LOWER_CENTRAL_JITTER, LOWER_WIDTH_JITTER, NARROW_DEEP, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING, LOWER_SHADE_WARM, LOWER_WARM_CHROMA,
-    OWN_ROW_SHOWS, PENUMBRA_REACH, PENUMBRA_WARMTH, PHOTO_TEETH_HIDDEN, PHOTO_TEETH_UNLIT, GUM_TABLE_N, LOWER_CUT_FADE, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
+    OWN_ROW_SHOWS, PENUMBRA_REACH, PENUMBRA_WARMTH, PHOTO_TEETH_HIDDEN, PHOTO_TEETH_UNLIT, BUCCAL_SHADE, BUCCAL_BELOW, GUM_TABLE_N, LOWER_CUT_FADE, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
     TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BACK_DEPTH, TONGUE_BULGE, TONGUE_CELLS,
     TONGUE_DEEP, TONGUE_EDGE, TONGUE_FOOT, TONGUE_GROOVE, TONGUE_GROOVE_BACK, TONGUE_LIGHT_IN, TONGUE_LIT,
     TONGUE_INTO, TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
@@ -147,6 +147,12 @@ class ShadeReference:
             src = interp(anchor_xy, own) + along[:, None] * self._down
             color[own] = mix(color[own], sample_points(self.image, src), weight)
             laid[own] = np.maximum(laid[own], weight)
+        if wide > 0.0 and self._own_teeth:  # the buccal corridor over the row's end, fading out below it
+            grid = np.linspace(0.0, 1.0, GUM_TABLE_N)
+            below = np.asarray(d_upper, np.float64) * to_rest - runs[0]
+            near = 1.0 - smoothstep(below / (BUCCAL_BELOW * self._rest_mouth_w), 0.0, 1.0)
+            light = 1.0 - BUCCAL_SHADE * wide * np.interp(np.asarray(u, np.float32), grid, self._buccal) * near
+            color = color * light[:, None]
         return color, laid
 
     def taper_corners(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,

@@ -6513,3 +6513,50 @@ def test_a_short_round_openings_inside_is_mostly_dark_not_a_blot_under_the_teeth
     core, wall, top = luma[darkest, 0], luma[darkest, 50], luma[0, 0]
     assert depth[darkest, 0] / gap > 0.55, depth[darkest, 0] / gap
     assert wall < 4.0 * core and top < 4.0 * core, (core, wall, top)
+
+
+def test_the_upper_rows_end_goes_into_shade_with_the_mouth_beside_it(analysis):
+    """Wide open (jaw 1), where the photo's own upper row gives way toward its ends (_Gum.lit's step
+    at its last lit crown, PHOTO_TEETH_UNLIT), its last crown and the mouth beside it go into the
+    buccal corridor's shade together (_buccal_light): no pixel of that crown stands more than 16.5
+    levels of luma from the bare cavity next to it in its row (this photo 17.4 at f720e08, its last
+    crown cut against the lit wall, judge37), and the row's middle keeps its light."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer
+
+    seen, lay, composite = {}, MouthPainter._lay_photo_interior, MouthPainter._composite
+
+    def laying(self, color, interp, **kw):
+        laid = lay(self, color, interp, **kw)
+        seen.update(laid=laid.copy(), as_laid=color.copy(), u=np.asarray(kw["u"], float),
+                    below=np.asarray(kw["d_upper"], float) < np.asarray(kw["d_lower"], float))
+        return laid
+
+    def compositing(self, out, box, ys, xs, color, alpha, **kw):
+        seen.update(box=box, ys=ys.copy(), xs=xs.copy(), alpha=np.asarray(alpha, float).copy(),
+                    kept=np.abs(np.asarray(color) - seen["as_laid"]).max(axis=1) < 2.0,
+                    hollow=np.asarray(kw["hollow"], float) * (1.0 - (0.0 if kw.get("sharp") is None
+                                                                     else np.asarray(kw["sharp"], float))))
+        return composite(self, out, box, ys, xs, color, alpha, **kw)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(MouthPainter, "_lay_photo_interior", laying)
+        patch.setattr(MouthPainter, "_composite", compositing)
+        frame = np.asarray(Renderer(analysis).render(MotionFrame(t_s=0, jaw_open=1.0))).astype(float)
+    x0, y0, x1, y1 = seen["box"]
+
+    def grid(values: np.ndarray) -> np.ndarray:
+        out = np.zeros((y1 - y0, x1 - x0))
+        out[seen["ys"], seen["xs"]] = values
+        return out
+
+    luma = frame[y0:y1, x0:x1] @ LUMA
+    across = grid(np.abs(2.0 * seen["u"] - 1.0))
+    ok = grid((seen["alpha"] >= 0.99) & seen["kept"] & seen["below"]) > 0  # as laid, the opening's upper half
+    tooth = ok & (grid(seen["laid"]) >= 0.5)
+    bare = ok & (grid(seen["laid"]) <= 0.05) & (grid(seen["hollow"]) >= 0.95)
+    ends = (across[:, 1:] > 0.35) & ((tooth[:, 1:] & bare[:, :-1]) | (bare[:, 1:] & tooth[:, :-1]))
+    step = np.abs(np.diff(luma, axis=1))[ends]
+    assert step.size >= 4 and step.max() < 16.5, (step.size, step.max())
+    middle = tooth & (across < 0.2)
+    assert np.median(luma[middle]) > 150.0, np.median(luma[middle])
