@@ -922,7 +922,7 @@ def shade_meet_triangle_reference(out: np.ndarray, tri: np.ndarray, seam: np.nda
     """mouth._shade_meet_triangle in numpy (wedge37's 9feac02 form, with the opening's darken-only
     band): `out` (H, W, 3) uint8 in place over the (3, 2) float64 triangle `tri` (commissure, inner
     lip's first landmark, inner corner), toward the (3,) float64 `seam`, at most `strength`."""
-    from facetalk.render.mouth import CORNER_MEET_CORE, CORNER_MEET_OVER_PX
+    from facetalk.render.mouth import CORNER_MEET_BLEND, CORNER_MEET_CORE, CORNER_MEET_OVER_PX
     h, w = out.shape[:2]
     pad = int(np.ceil(CORNER_MEET_OVER_PX))  # the band over the opening reaches past the triangle's box
     x0, y0 = np.maximum(np.floor(tri.min(axis=0)).astype(int) - pad, 0)
@@ -944,9 +944,10 @@ def shade_meet_triangle_reference(out: np.ndarray, tri: np.ndarray, seam: np.nda
     luma = 0.299 * v[:, 0] + 0.587 * v[:, 1] + 0.114 * v[:, 2]
     seam_luma = 0.299 * seam[0] + 0.587 * seam[1] + 0.114 * seam[2]
     near = wa < -2.0 * over  # the opening's soft edge: the dark tip kept, a light seam fading out over it
-    dark, light = near & (luma <= seam_luma), near & (luma > seam_luma) & (wa < 0.0)
-    shade[dark] *= smoothstep(wa[dark], -over, -2.0 * over)
-    shade[light] *= smoothstep(wa[light], over, 0.0)
+    dark = smoothstep(wa[near], -over, -2.0 * over)
+    light = np.where(wa[near] < 0.0, smoothstep(wa[near], over, 0.0), 1.0)
+    shade[near] *= dark + (light - dark) * smoothstep(luma[near], seam_luma - CORNER_MEET_BLEND,
+                                                      seam_luma + CORNER_MEET_BLEND)
     keep = shade > 0.0
     mixed = v[keep] + (seam - v[keep]) * shade[keep][:, None] + 0.5
     out[y[keep], x[keep]] = np.clip(mixed, 0.0, 255.0).astype(np.uint8)

@@ -1879,6 +1879,10 @@ CORNER_SHADE = 0.45
 CORNER_MEET_SHADE = 0.85
 CORNER_MEET_CORE = 0.3
 CORNER_MEET_OVER_PX = 3.0
+# The two rules by the opening's edge meet over this many levels of luma either side of the seam's: a
+# switch at its luma toggled a pixel whose luma stood at it between frames of a held jaw, its hue stepping
+# (6 levels of blue on the bundled photo's upper corner, the walls shaded toward the corners, ends38).
+CORNER_MEET_BLEND = 8.0
 CORNER_MEET_UNFOLDED = 0.15
 # The tongue (_shade_back, _tongue_colour_at, _tongue_exponentials; mouth widths where lengths):
 # it fills less of the gap between the rows from TONGUE_ROOM[0] on (its share falls by e per
@@ -3634,10 +3638,12 @@ def _shade_meet_triangle(out, tri, seam, strength, on_line):
             if wa < -2.0 * over:  # about the opening's soft edge (up to 2 CORNER_MEET_OVER_PX into the lip)
                 luma = 0.299 * np.float64(out[y, x, 0]) + 0.587 * np.float64(out[y, x, 1]) \
                     + 0.114 * np.float64(out[y, x, 2])
-                if luma <= seam_luma:  # the cavity's dark tip (its soft edge too) is not lifted
-                    shade *= _smooth64(wa, -over, -2.0 * over)
-                elif wa < 0.0:  # a light seam over the opening darkens, fading out across the band
-                    shade *= _smooth64(wa, over, 0.0)
+                # the cavity's dark tip (its soft edge too) is not lifted; a light seam over the opening
+                # darkens, fading out across the band; between, by luma over CORNER_MEET_BLEND levels
+                dark = _smooth64(wa, -over, -2.0 * over)
+                light = _smooth64(wa, over, 0.0) if wa < 0.0 else 1.0
+                shade *= dark + (light - dark) * _smooth64(luma, seam_luma - CORNER_MEET_BLEND,
+                                                           seam_luma + CORNER_MEET_BLEND)
                 if shade <= 0.0:
                     continue
             for ch in range(3):
