@@ -6560,3 +6560,20 @@ def test_the_upper_rows_end_goes_into_shade_with_the_mouth_beside_it(analysis):
     assert step.size >= 4 and step.max() < 16.5, (step.size, step.max())
     middle = tooth & (across < 0.2)
     assert np.median(luma[middle]) > 150.0, np.median(luma[middle])
+
+
+def test_the_buccal_corridor_darkens_the_walls_toward_the_corners_not_the_floor(analysis):
+    """_buccal_light wide open: mid-mouth no shade; by the corners, over the upper row's height,
+    BUCCAL_SHADE of the light gone; down the wall less, fading out BUCCAL_BELOW mouth widths under
+    the row (the floor by the lower lip keeps its light); a jaw not yet wide (`wide` 0.5) half as much."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    w = painter._rest_mouth_w
+    u = np.array([0.5, 0.96, 0.04, 0.96, 0.96], np.float32)
+    d_upper = np.array([0.03, 0.03, 0.03, 0.05 + 0.5 * mouth_module.BUCCAL_BELOW, 0.06 + mouth_module.BUCCAL_BELOW]) * w
+    light = painter._buccal_light(u, d_upper, np.full(5, 0.05 * w), to_rest=1.0, wide=1.0)
+    shade = mouth_module.BUCCAL_SHADE
+    assert light[0] == 1.0 and light[4] == 1.0, light
+    assert light[1] == pytest.approx(1.0 - shade) and light[2] == pytest.approx(1.0 - shade), light
+    assert light[3] == pytest.approx(1.0 - 0.5 * shade), light
+    half = painter._buccal_light(u, d_upper, np.full(5, 0.05 * w), to_rest=1.0, wide=0.5)
+    assert half[1] == pytest.approx(1.0 - 0.5 * shade), half

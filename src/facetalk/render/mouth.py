@@ -896,8 +896,8 @@ class MouthPainter:
         (N,) `d_upper` posed px under the upper lip, under the photo's upper row (N,) `run` rest px long
         (`to_rest`: rest / posed px; `wide`: _lower_teeth_show's 0..1): BUCCAL_SHADE of it gone where the
         row gives way (_buccal), over the row's height and fading out over BUCCAL_BELOW rest mouth
-        widths below it (the shade beside the back teeth, not the walls down to the lower lip: darker
-        there, the opening's edge's raster steps about the corners showed, 6 levels on a held jaw)."""
+        widths below it: the cheeks' walls darken toward the corners, the floor by the lower lip keeps
+        its light (the tongue and its contact shadow)."""
         below = np.asarray(d_upper, np.float64) * to_rest - run
         near = 1.0 - smoothstep(below / (BUCCAL_BELOW * self._rest_mouth_w), 0.0, 1.0)
         return 1.0 - BUCCAL_SHADE * wide * np.interp(u, _GUM_U, self._buccal) * near
@@ -2398,9 +2398,10 @@ PHOTO_TEETH_UNLIT = (0.3, 0.5)
 # crowns go into it together, BUCCAL_SHADE of their light gone (MouthPainter._buccal). It comes in over
 # BUCCAL_LEAD (|2u - 1|) before the row gives way, so the last crowns darken into their end: the last lit
 # crown was cut where _Gum.lit steps, against the lit walls (judge37: bundled/01 36 levels at one px).
+# Down the walls it fades out over BUCCAL_BELOW mouth widths under the row (MouthPainter._buccal_light).
 BUCCAL_SHADE = 0.5
 BUCCAL_LEAD = 0.2
-BUCCAL_BELOW = 0.1
+BUCCAL_BELOW = 0.3
 # What a wide-open jaw's lifted lip uncovers over a photo's own upper teeth (MouthPainter._gum,
 # _crown_scallop, _gum_offsets; out/teeth35/NOTES.md): the seam their necks are mirrored over is
 # GUM_CROWN_RUN of the row's run under the lip (a luma profile's "crowns clear of the lip's shade"
