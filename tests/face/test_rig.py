@@ -1145,3 +1145,29 @@ def test_the_chin_raiser_and_sads_frown_leave_a_toothy_smiles_upper_lip_whole(an
     rest = _signed_areas(rig.rest_xyz[:, :2].astype(np.float64), tris)
     kept = np.sign(rest) * _signed_areas(posed, tris) / np.abs(rest)
     assert kept.min() >= 0.25, (tris[kept < 0.25].tolist(), kept[kept < 0.25])
+
+
+def test_the_lip_lift_share_is_set_not_taken_again():
+    """with_lip_lift sets the share of the upper lip's wide-jaw lift absolutely and records it on the
+    rig (FaceRig.lip_lift_share): applied twice it is the rig applied once (on main a second call
+    took the share again: 0.5 of 0.5 = 0.25 of the lift), a rig at one share taken to another is
+    the rig built and taken to that one, and back to 1 the lift is whole again; the inner corners'
+    draw-in never scales."""
+    from pathlib import Path
+
+    rig = build_rig(np.load(Path(__file__).resolve().parent / "data" / "toothy_smile_landmarks.npz")["landmarks_px"])
+    assert rig.lip_lift_share == 1.0
+    once = with_lip_lift(rig, share=0.5)
+    twice = with_lip_lift(once, share=0.5)
+    assert once.lip_lift_share == 0.5 and twice is once
+    free = np.ones(rig.n_vertices, bool)
+    free[list(lm.INNER_MOUTH_CORNERS)] = False
+    lifted = free & np.any(rig.jaw_lift != 0, axis=1)
+    assert lifted.sum() > 10
+    np.testing.assert_allclose(twice.jaw_lift[lifted], 0.5 * rig.jaw_lift[lifted], rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(with_lip_lift(once, share=0.8).jaw_lift, with_lip_lift(rig, share=0.8).jaw_lift,
+                               rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(with_lip_lift(once, share=1.0).jaw_lift, rig.jaw_lift, rtol=1e-6, atol=1e-6)
+    np.testing.assert_array_equal(twice.jaw_lift[~free], rig.jaw_lift[~free])
+    with pytest.raises(ValueError):
+        with_lip_lift(with_lip_lift(rig, share=0.0), share=0.5)

@@ -4105,6 +4105,7 @@ def test_a_photo_showing_its_whole_crowns_lifts_its_lip_less_at_a_wide_jaw(analy
                                   with_lip_lift(analysis.rig, share=0.0).jaw_lift)
     monkeypatch.setattr(renderer_module, "own_crowns_lift_share", lambda *, rig, image: 0.35)
     fitted = with_photo_lip_lift(analysis)
+    assert with_photo_lip_lift(fitted).rig is fitted.rig  # set, not taken twice (FaceRig.lip_lift_share)
     renderer = Renderer(fitted)
     assert renderer.rig is fitted.rig and fitted.image is analysis.image
     corners = [lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]]

@@ -331,6 +331,8 @@ class FaceRig:
         opening's inner corners coming in (JAW_CORNER_IN).
     lift_guard: the skin over the lifted border that rises with it where it must (LiftGuard).
     face_height_px, ipd_px, mouth_width_px: face measures in pixels.
+    lip_lift_share: the share (0..1) of the upper lip's lift that `jaw_lift` holds (with_lip_lift sets
+        it; 1 as built), so a second with_lip_lift sets the share rather than taking it twice.
     """
 
     rest_xyz: np.ndarray
@@ -354,6 +356,7 @@ class FaceRig:
     face_height_px: float
     ipd_px: float
     mouth_width_px: float
+    lip_lift_share: float = 1.0
 
     @property
     def n_vertices(self) -> int:
@@ -374,16 +377,21 @@ def smoothstep(x: np.ndarray, edge0: float, edge1: float) -> np.ndarray:
 
 
 def with_lip_lift(rig: FaceRig, *, share: float) -> FaceRig:
-    """`rig` with its upper lip's lift at a wide jaw (FaceRig.jaw_lift) taken by `share`, clamped to
-    0..1; the inner corners' draw-in (JAW_CORNER_IN, their rows) as it was. The rig itself at 1."""
-    share = min(max(share, 0.0), 1.0)
-    if share >= 1.0:
+    """`rig` with its upper lip's lift at a wide jaw (FaceRig.jaw_lift) at `share` of the lift as
+    built, clamped to 0..1: absolute, so applying it again (or to a rig already at a share) sets
+    the share rather than taking it twice (FaceRig.lip_lift_share records it); the inner corners'
+    draw-in (JAW_CORNER_IN, their rows) as it was. The rig itself where the share is already
+    that. A lift taken to 0 cannot be given back (ValueError)."""
+    share = min(max(float(share), 0.0), 1.0)
+    if share == rig.lip_lift_share:
         return rig
+    if rig.lip_lift_share <= 0.0:
+        raise ValueError("the rig's lip lift was taken to 0; rebuild it to give it back")
     lift = rig.jaw_lift.copy()
     free = np.ones(len(lift), bool)
     free[list(lm.INNER_MOUTH_CORNERS)] = False
-    lift[free] *= np.float32(share)
-    return replace(rig, jaw_lift=lift)
+    lift[free] *= np.float32(share / rig.lip_lift_share)
+    return replace(rig, jaw_lift=lift, lip_lift_share=share)
 
 
 def jaw_lift_share(jaw_open: float) -> float:

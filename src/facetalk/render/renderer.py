@@ -444,8 +444,8 @@ def with_photo_lip_lift(analysis: FaceAnalysis) -> FaceAnalysis:
     share (mouth.own_crowns_lift_share, face.rig.with_lip_lift): a photo showing its upper teeth
     whole lifts its lip less. Applied once, where the pipeline analyses the photo (Animator), so
     the analysis it keeps, pickles and hands to every Renderer, stream session and worker is
-    the rig that is drawn; the analysis itself where the share is 1. Not for an analysis made
-    by it (the share would be taken twice)."""
+    the rig that is drawn; the analysis itself where the rig is already at that share (so a
+    second call, on an analysis made by it, changes nothing)."""
     share = own_crowns_lift_share(rig=analysis.rig, image=analysis.image)
     rig = with_lip_lift(analysis.rig, share=share)
     return analysis if rig is analysis.rig else replace(analysis, rig=rig)
