@@ -1171,3 +1171,33 @@ def test_the_lip_lift_share_is_set_not_taken_again():
     np.testing.assert_array_equal(twice.jaw_lift[~free], rig.jaw_lift[~free])
     with pytest.raises(ValueError):
         with_lip_lift(with_lip_lift(rig, share=0.0), share=0.5)
+
+
+@pytest.mark.parametrize("name", ["bearded_old_photo", "painting", "toothy_smile"])
+def test_the_lower_lip_depressor_carries_the_skin_under_the_lips_border(name):
+    """lower_lip_depress (AU16, fear's 0.9) over lip_spread 0.8 at jaw_open 0..1 turns over no
+    triangle joining the lower lip's outer border to the skin under it that the same pose without
+    it leaves at a quarter of its rest area or more. The skin under the border was pulled from the
+    corners' line at half weight (0.2 of the lip's pull a px under it): the border crossed it,
+    e.g. 17-18-83 (the bearded photo at jaw 1: -1.05 of its rest area; out/portraits' 02 under
+    fear 59 px^2). The fez engraving's landmarks put the chin's first row above the lip's border
+    (18 over 17): left out."""
+    from pathlib import Path
+
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    rig = build_rig(np.load(Path(__file__).resolve().parent / "data" / f"{name}_landmarks.npz")["landmarks_px"])
+    lips = set(lm.LIPS_OUTER_LOWER) | set(lm.LIPS_INNER_LOWER)
+    border = set(lm.LIPS_OUTER_LOWER[1:-1])
+    tris = np.array([t for t in np.asarray(rig.triangles) if set(t) & border and not set(t) <= lips])
+    assert len(tris) >= 10
+    rest = _signed_areas(rig.rest_xyz[:, :2].astype(np.float64), tris)
+    worst = np.inf
+    for jaw in (0.0, 0.3, 0.5, 0.7, 1.0):
+        for depress in (0.5, 0.9, 1.0):
+            posed = posed_vertices(rig, MotionFrame(t_s=0, jaw_open=jaw, lip_spread=0.8, lower_lip_depress=depress))
+            plain = posed_vertices(rig, MotionFrame(t_s=0, jaw_open=jaw, lip_spread=0.8))
+            kept = _signed_areas(plain[:, :2].astype(np.float64), tris) / rest > 0.25
+            worst = min(worst, float((_signed_areas(posed[:, :2].astype(np.float64), tris) / rest)[kept].min()))
+    assert worst > 0.0, worst

@@ -150,6 +150,8 @@ NOSE_WING_LIFT = 0.07
 NOSE_SNEER_LIP_SIDES = 0.06
 CHEEKS = (205, 425)  # MediaPipe points mid-cheek (subject's right, left): where cheek_puff bulges most
 
+# Mouth widths under the lower lip's border over which lower_lip_depress's pull fades on the skin.
+DEPRESS_SKIN_REACH = 0.2
 # Share of the jaw's drop the mouth corners follow.
 JAW_CORNER_SHARE = 0.45
 # The opening's inner corners (the commissures) come in along the face this many mouth widths each
@@ -795,6 +797,19 @@ def _chin(v: np.ndarray, mouth_w: float, lips: _Lips) -> np.ndarray:
     return np.where(lips.lower, 1.0, chin)
 
 
+def _under_lower_lip(meas: _Measures, lips: _Lips) -> np.ndarray:
+    """(V,) 1 on the lower lip, and below its outer contour the skin fading over DEPRESS_SKIN_REACH
+    mouth widths (counted from that contour, so the skin at the lip's border moves as the lip
+    does); 0 on the upper lip. (Counted from the corners' line at half weight, the skin a px or two
+    under the border kept 0.2 of the lip's pull: fear's AU16 at a wide jaw drew the border over
+    it, folding 17-18-83 and its mirror, 02 59 px^2.)"""
+    u, v, mouth_w = meas.u, meas.v, meas.mouth_w
+    outer = list(lm.LIPS_OUTER_LOWER)
+    under = v - _interp_along(u, u[outer], v[outer])  # (V,) px under the lower lip's outer contour
+    skin = np.exp(-np.clip(under, 0, None) / (DEPRESS_SKIN_REACH * mouth_w)) * (v > 0) * lips.is_face * ~lips.upper
+    return np.where(lips.lower, 1.0, skin)
+
+
 def _over_upper_lip(v: np.ndarray, mouth_w: float, lips: _Lips) -> np.ndarray:
     """(V,) 1 on the upper lip, and above it the skin fading over 0.25 mouth widths; 0 on the lower
     lip. (Counted from the corners' line, the middle of a mouth arched above its corners (Biden's,
@@ -1255,9 +1270,9 @@ def _corner_bases(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, meas: _
                 dv += dv_amp * mouth_w * g
         basis[k[name], :, :2] = frame.to_image(du, dv)
     profile = _mid_mouth(u, mouth_w)
-    # lower_lip_depress: the lower lip pulls down at its centre, the chin skin follows a little.
-    below = np.where(lips.lower, 1.0, np.exp(-np.clip(v, 0, None) / (0.2 * mouth_w)) * (v > 0) * is_face * 0.5)
-    basis[k["lower_lip_depress"], :, :2] = frame.to_image(np.zeros_like(u), 0.10 * mouth_w * profile * below)
+    # lower_lip_depress: the lower lip pulls down at its centre, the chin skin under it along.
+    basis[k["lower_lip_depress"], :, :2] = frame.to_image(
+        np.zeros_like(u), 0.10 * mouth_w * profile * _under_lower_lip(meas, lips))
     basis[k["smirk"]] = _smirk(corner_uv[1], meas, lips)
     # upper_lip_raise: the upper lip lifts most at its centre; the skin above follows.
     above = _over_upper_lip(v, mouth_w, lips)
