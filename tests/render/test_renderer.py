@@ -64,12 +64,12 @@ def _posed_reference(rig, frame):
              + jaw_lift_share(frame.jaw_open) * rig.jaw_lift)
     if jaw_lift_share(frame.jaw_open):
         verts = _guarded_reference(rig, verts, np.float32(jaw_lift_share(frame.jaw_open)))
-    if frame.lip_press:
-        gap = verts[rig.press_lower] - verts[rig.press_upper]
-        length = np.linalg.norm(gap[:, :2], axis=1, keepdims=True)
-        teeth = frame.upper_lip_raise * 4 * frame.lip_press * (1 - frame.lip_press) * 0.1 * rig.mouth_width_px
-        closing = np.clip(1.0 - teeth / np.maximum(length, 1e-3), 0.0, 1.0)
-        verts[rig.press_vertex] += frame.lip_press * rig.press_weight[:, None] * gap * closing
+    gap = verts[rig.press_lower] - verts[rig.press_upper]
+    length = np.linalg.norm(gap[:, :2], axis=1, keepdims=True)
+    teeth = frame.upper_lip_raise * 4 * frame.lip_press * (1 - frame.lip_press) * 0.1 * rig.mouth_width_px
+    closing = np.clip(1.0 - teeth / np.maximum(length, 1e-3), 0.0, 1.0)
+    crossed = (gap[:, :2] @ rig.lift_guard.up > 0)[:, None]  # the lower inner lip above the upper: shut whole
+    verts[rig.press_vertex] += np.where(crossed, 1.0, frame.lip_press * closing) * rig.press_weight[:, None] * gap
     rot = rotation_matrix(frame.yaw_deg, frame.pitch_deg, frame.roll_deg)
     moved = (verts - rig.pivot_xyz) @ rot.T + rig.pivot_xyz + np.array([frame.tx, frame.ty, 0.0]) * rig.face_height_px
     return verts + rig.head_weight[:, None] * (moved - verts)
@@ -423,7 +423,7 @@ def test_the_warp_and_the_reset_go_over_the_drawn_columns_only_and_the_frames_st
 def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
     """Without a press, _pose is each coefficient's product added in turn, the upper lip's jaw lift
     (the skin over it risen where it must, in float64: _guarded_reference; the inner corners' draw-in
-    held back where it must), and then each vertex's
+    held back where it must), the lip pairs the expression crossed pressed shut, and then each vertex's
     rotation about the pivot, weighed, in float32 and in that order: numpy's separate multiplies
     and adds give the same bits (the flat, vectorized loops changed no rounding)."""
     from facetalk.render.renderer import _head_transform
@@ -451,7 +451,7 @@ def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
     corners = [lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]]
     lip = lifted.copy()
     lip[corners] = False  # the corners' rows carry the draw-in, which the hold moves
-    held = 0
+    held = shut = 0
     for frame in frames:
         frame = frame.with_(yaw_deg=20 * frame.yaw_deg, pitch_deg=20 * frame.pitch_deg, roll_deg=20 * frame.roll_deg,
                             tx=0.05 * frame.tx, ty=0.05 * frame.ty)
@@ -468,6 +468,10 @@ def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
             taken_back += int(not np.array_equal(guarded[lip], out[lip]))
             held += int(not np.array_equal(guarded[corners], out[corners]))
             out = guarded
+        gap = out[rig.press_lower] - out[rig.press_upper]  # a pair the expression crossed is shut whole
+        crossed = gap[:, 0] * rig.lift_guard.up[0] + gap[:, 1] * rig.lift_guard.up[1] > 0
+        shut += int(crossed.any())
+        out[rig.press_vertex[crossed]] += rig.press_weight[crossed, None] * gap[crossed]
         rot, shift = _head_transform(rig, frame, np.float32)
         x = out - rig.pivot_xyz
         moved = [x[:, 0] * rot[j, 0] + x[:, 1] * rot[j, 1] + x[:, 2] * rot[j, 2] + rig.pivot_xyz[j] + shift[j]
@@ -475,7 +479,7 @@ def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
         for j in range(3):
             out[:, j] += rig.head_weight * (moved[j] - out[:, j])
         assert np.array_equal(posed_vertices(rig, frame).view(np.uint32), out.view(np.uint32))
-    assert risen >= 10 and taken_back >= 1 and held >= 1, (risen, taken_back, held)
+    assert risen >= 10 and taken_back >= 1 and held >= 1 and shut >= 1, (risen, taken_back, held, shut)
 
 
 def test_the_open_eyed_twin_reposes_only_the_lids_and_is_the_whole_pose_to_the_bit(analysis):
@@ -538,3 +542,30 @@ def test_posed_vertices_report_the_share_of_its_draw_in_each_inner_corner_keeps(
         assert ratio.min() >= JAW_LIFT_KEEP - 1e-3, (c, kept[c], ratio)
         if kept[c] < 1.0:
             assert abs(ratio.min() - JAW_LIFT_KEEP) < 1e-3, (c, kept[c], ratio)
+
+
+@pytest.mark.parametrize("name", ["painting", "fez_engraving"])
+def test_a_chin_raiser_on_a_nearly_shut_mouth_meets_the_upper_lip_not_crosses_it(name):
+    """Sad (frown + chin raiser, AU15+17) at strength 1 over speech's /w/ (jaw_open 0.05, lip_spread
+    -1): its lower lip rises mid-mouth by more than the gap /w/ leaves, and on main the lower inner
+    lip crossed above the upper (out/portraits' 06, the painting's landmarks, by 0.036 mouth widths;
+    the fez engraving 0.018; 02 0.038). Now a crossed pair is pressed shut: no lower inner-lip vertex lies above its
+    partner along the face's up."""
+    from pathlib import Path
+
+    from facetalk.config import EMOTIONS
+    from facetalk.face.expression import estimate_expression
+    from facetalk.face.rig import build_rig
+    from facetalk.motion import emotion
+    from facetalk.params import FACE_NAMES, clip_face
+
+    pts = np.load(Path(__file__).resolve().parents[1] / "face" / "data" / f"{name}_landmarks.npz")["landmarks_px"]
+    rig = build_rig(pts)
+    mood = emotion.blend(tuple(float(e == "sad") for e in EMOTIONS), photo=estimate_expression(pts))
+    values = mood.offsets.copy()
+    values[FACE_NAMES.index("jaw_open")] += 0.05
+    values[FACE_NAMES.index("lip_spread")] -= 1.0
+    posed = posed_vertices(rig, MotionFrame(t_s=0).with_face(clip_face(values)))[:, :2].astype(np.float64)
+    up, lo = list(lm.LIPS_INNER_UPPER[1:-1]), list(lm.LIPS_INNER_LOWER[1:-1])
+    rise = (posed[lo] - posed[up]) @ rig.lift_guard.up.astype(np.float64)  # > 0: the lower lip above
+    assert rise.max() <= 1e-3 * rig.mouth_width_px, rise.max() / rig.mouth_width_px

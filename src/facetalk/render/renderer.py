@@ -58,7 +58,9 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame, *, draw_in_kept: np.ndarray
     comes after the expression and before the press, with the skin over the lip's border risen where
     the lift would fold it (the rig's LiftGuard, _guard_lift) and the inner corners' draw-in held back
     where it would fold a triangle at them (_hold_corners): `draw_in_kept`, a (V,) float64 array if
-    given, takes the share of its draw-in each inner corner keeps (1 where none is held back)."""
+    given, takes the share of its draw-in each inner corner keeps (1 where none is held back). Where
+    the expression carries a lower inner lip above its upper partner, that pair is pressed shut
+    (the lips meet, not cross), press or no press."""
     coeffs = np.asarray(frame.expression(), dtype=np.float32)
     labiodental = frame.upper_lip_raise * 4.0 * frame.lip_press * (1.0 - frame.lip_press)
     rot, shift = _head_transform(rig, frame, np.float32)
@@ -87,7 +89,8 @@ def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, guard_tri, guard_
     it risen where it must and the lift given up where that skin may not rise (_guard_lift, the rig's
     LiftGuard as `guard_*` and `guarded`) and the inner corners' draw-in held back where it must
     (_hold_corners, LiftGuard.corner_tri as `corner_tri`; the share each keeps into (V,) `kept`), the lip press
-    (closing each pair's gap up to `teeth_px` short of shut), then the head pose (rotation `rot`
+    (closing each pair's gap up to `teeth_px` short of shut; a crossed pair, its lower inner lip above
+    the upper along `guard_up`, shut whole at any press), then the head pose (rotation `rot`
     about `pivot`, then `shift`) by each vertex's weight."""
     out[:] = rest
     flat = out.reshape(-1)
@@ -109,13 +112,19 @@ def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, guard_tri, guard_
             flat[u] += lift * flat_lift[u]
         _guard_lift(out, jaw_lift, lift, guard_tri, guard_slot, guard_floor, guarded, guard_vertex, guard_up)
         _hold_corners(out, jaw_lift, lift, corner_tri, kept)
-    if press != 0:
-        n = press_vertex.shape[0]
-        gaps = np.empty((n, 3), np.float32)
-        for m in range(n):
+    # The press; and where the expression has carried a lower inner lip above its upper partner (a
+    # chin raiser under a rounded, nearly shut speech shape: sad's /w/), the lips meet instead of
+    # crossing: that pair pressed whole (its move is its gap, none at the moment they touch).
+    n = press_vertex.shape[0]
+    gaps = np.empty((n, 3), np.float32)
+    for m in range(n):
+        for j in range(3):
+            gaps[m, j] = out[press_lower[m], j] - out[press_upper[m], j]
+    for m in range(n):
+        if gaps[m, 0] * guard_up[0] + gaps[m, 1] * guard_up[1] > 0:  # crossed
             for j in range(3):
-                gaps[m, j] = out[press_lower[m], j] - out[press_upper[m], j]
-        for m in range(n):
+                out[press_vertex[m], j] += press_weight[m] * gaps[m, j]
+        elif press != 0:
             length = np.sqrt(gaps[m, 0] * gaps[m, 0] + gaps[m, 1] * gaps[m, 1])
             closing = min(max(np.float32(1.0) - teeth_px / max(length, np.float32(1e-3)), np.float32(0.0)),
                           np.float32(1.0))
