@@ -1201,3 +1201,29 @@ def test_the_lower_lip_depressor_carries_the_skin_under_the_lips_border(name):
             kept = _signed_areas(plain[:, :2].astype(np.float64), tris) / rest > 0.25
             worst = min(worst, float((_signed_areas(posed[:, :2].astype(np.float64), tris) / rest)[kept].min()))
     assert worst > 0.0, worst
+
+
+@pytest.mark.parametrize("name, most_px2", [("painting", 0.0), ("bearded_old_photo", 0.0), ("toothy_smile", 0.0),
+                                            ("fez_engraving", 3.0)])
+def test_a_smirk_turns_no_triangle_at_the_mouths_corners(name, most_px2):
+    """smirk +1 and -1 (contempt's one-sided AU12+14, either corner) at jaw_open 0 and 0.3: the
+    triangles about the outer mouth corners that the jaw alone leaves at a quarter of their rest
+    area or more are not turned over. Pulled by SMIRK_REACH all round, the corner was a tent's
+    peak and rose past the skin just out and below it: the painting's sliver 287-291-409 turned
+    over (3.5 px^2 at smirk 1; out/portraits' 07 71 px^2 under contempt 1). The fez engraving's
+    landmarks put its corners' neighbours nearly in line: it may keep under `most_px2` (4.6 before)."""
+    from pathlib import Path
+
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    rig = build_rig(np.load(Path(__file__).resolve().parent / "data" / f"{name}_landmarks.npz")["landmarks_px"])
+    tris = np.array([t for t in np.asarray(rig.triangles) if set(t) & set(lm.MOUTH_CORNERS)])
+    rest = _signed_areas(rig.rest_xyz[:, :2].astype(np.float64), tris)
+    for smirk in (1.0, -1.0):
+        for jaw in (0.0, 0.3):
+            posed = posed_vertices(rig, MotionFrame(t_s=0, jaw_open=jaw, smirk=smirk))[:, :2].astype(np.float64)
+            plain = posed_vertices(rig, MotionFrame(t_s=0, jaw_open=jaw))[:, :2].astype(np.float64)
+            kept = _signed_areas(plain, tris) / rest > 0.25
+            turned = np.clip(_signed_areas(posed, tris)[kept] * np.sign(rest[kept]), None, 0.0)
+            assert -0.5 * turned.sum() <= most_px2, (smirk, jaw, -0.5 * turned.sum())

@@ -5,7 +5,7 @@ from facetalk.face import landmarks as lm
 from facetalk.face.rig import jaw_lift_share
 from facetalk.motion.frame import MotionFrame
 from facetalk.render.raster import RasterMesh, WarpBuffers, WarpSource
-from facetalk.render.renderer import Renderer, lid_vertices, opened_vertices, posed_vertices, rotation_matrix
+from facetalk.render.renderer import CONTACT_MIDDLE, Renderer, lid_vertices, opened_vertices, posed_vertices, rotation_matrix
 from facetalk.render.sampling import pixel_box
 
 
@@ -68,7 +68,8 @@ def _posed_reference(rig, frame):
     length = np.linalg.norm(gap[:, :2], axis=1, keepdims=True)
     teeth = frame.upper_lip_raise * 4 * frame.lip_press * (1 - frame.lip_press) * 0.1 * rig.mouth_width_px
     closing = np.clip(1.0 - teeth / np.maximum(length, 1e-3), 0.0, 1.0)
-    crossed = (gap[:, :2] @ rig.lift_guard.up > 0)[:, None]  # the lower inner lip above the upper: shut whole
+    middle = np.abs(rig.cavity_u[rig.press_upper] - 0.5) < CONTACT_MIDDLE
+    crossed = ((gap[:, :2] @ rig.lift_guard.up > 0) & middle)[:, None]  # lower inner lip above the upper: shut
     verts[rig.press_vertex] += np.where(crossed, 1.0, frame.lip_press * closing) * rig.press_weight[:, None] * gap
     rot = rotation_matrix(frame.yaw_deg, frame.pitch_deg, frame.roll_deg)
     moved = (verts - rig.pivot_xyz) @ rot.T + rig.pivot_xyz + np.array([frame.tx, frame.ty, 0.0]) * rig.face_height_px
@@ -420,6 +421,16 @@ def test_the_warp_and_the_reset_go_over_the_drawn_columns_only_and_the_frames_st
     assert all(np.array_equal(a, b) for a, b in zip(rows, run()))
 
 
+def _shut_reference(rig, out):
+    """(`out` (V, 3) float32 with each inner-lip pair crossed mid-mouth shut whole, as _pose's _press
+    does without a press; whether any was)."""
+    gap = out[rig.press_lower] - out[rig.press_upper]
+    crossed = (gap[:, 0] * rig.lift_guard.up[0] + gap[:, 1] * rig.lift_guard.up[1] > 0) \
+        & (np.abs(rig.cavity_u[rig.press_upper] - np.float32(0.5)) < CONTACT_MIDDLE)
+    out[rig.press_vertex[crossed]] += rig.press_weight[crossed, None] * gap[crossed]
+    return out, bool(crossed.any())
+
+
 def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
     """Without a press, _pose is each coefficient's product added in turn, the upper lip's jaw lift
     (the skin over it risen where it must, in float64: _guarded_reference; the inner corners' draw-in
@@ -448,6 +459,8 @@ def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
     # Both bind on one frame: the lip's take-back, then the corners' hold (their order is pinned).
     frames.append(MotionFrame(t_s=0.0, jaw_open=1.0, jaw_sideways=1.0, lip_spread=-1.0, nose_sneer=1.0,
                               upper_lip_raise=1.0, yaw_deg=0.2))
+    frames.append(MotionFrame(t_s=0.0, smile=-1.0, mouth_shrug_lower=1.0, lip_spread=-1.0, mouth_roll_upper=1.0,
+                              mouth_roll_lower=1.0, yaw_deg=0.2))  # the lower lip 0.04 mw over the upper: shut
     corners = [lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]]
     lip = lifted.copy()
     lip[corners] = False  # the corners' rows carry the draw-in, which the hold moves
@@ -468,10 +481,8 @@ def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
             taken_back += int(not np.array_equal(guarded[lip], out[lip]))
             held += int(not np.array_equal(guarded[corners], out[corners]))
             out = guarded
-        gap = out[rig.press_lower] - out[rig.press_upper]  # a pair the expression crossed is shut whole
-        crossed = gap[:, 0] * rig.lift_guard.up[0] + gap[:, 1] * rig.lift_guard.up[1] > 0
-        shut += int(crossed.any())
-        out[rig.press_vertex[crossed]] += rig.press_weight[crossed, None] * gap[crossed]
+        out, crossed = _shut_reference(rig, out)  # a pair the expression crossed mid-mouth is shut whole
+        shut += int(crossed)
         rot, shift = _head_transform(rig, frame, np.float32)
         x = out - rig.pivot_xyz
         moved = [x[:, 0] * rot[j, 0] + x[:, 1] * rot[j, 1] + x[:, 2] * rot[j, 2] + rig.pivot_xyz[j] + shift[j]

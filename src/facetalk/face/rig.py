@@ -57,6 +57,10 @@ SPREAD_CORNER_OUT = 0.12
 SMIRK_CORNER_LIFT = 0.28
 SMIRK_CORNER_OUT = 0.12
 SMIRK_REACH = 0.22
+# The smirk's reach outward and below its corner (mouth widths): at SMIRK_REACH all round the corner
+# was the peak of a tent, rising 0.13 mouth widths past the skin just out and below it and turning
+# the sliver between them over (out/portraits' 07 287-291-409, 71 px^2 at contempt 1).
+SMIRK_REACH_OUT = 0.35
 # The frown (smile < 0, AU15+17), in mouth widths: how far the corners drop and move out, and how
 # far the lower lip's middle and the chin rise.
 FROWN_CORNER_DROP = 0.20
@@ -1287,7 +1291,12 @@ def _smirk(corner_uv: tuple[np.ndarray, np.ndarray], meas: _Measures, lips: _Lip
     u, v, mouth_w, is_face = meas.u, meas.v, meas.mouth_w, lips.is_face
     cu, cv = corner_uv
     side = np.sign(cu)
-    corner = _near(u, v, cu, cv, SMIRK_REACH * mouth_w) * is_face
+    # SMIRK_REACH toward the lips' middle and above (the lip line slants up into the corner),
+    # SMIRK_REACH_OUT outward and below (the cheek and the skin under the corner go up with it).
+    du, dv = u - cu, v - cv
+    reach_u = np.where(side * du > 0, SMIRK_REACH_OUT, SMIRK_REACH) * mouth_w
+    reach_v = np.where(dv > 0, SMIRK_REACH_OUT, SMIRK_REACH) * mouth_w
+    corner = np.exp(-0.5 * ((du / reach_u) ** 2 + (dv / reach_v) ** 2)) * is_face
     cheek = _near(u, v, cu + side * 0.15 * mouth_w, cv - 0.35 * mouth_w, 0.35 * mouth_w) * is_face
     out = np.zeros((len(u), 3))
     out[:, :2] = meas.frame.to_image(side * SMIRK_CORNER_OUT * mouth_w * corner,

@@ -59,8 +59,8 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame, *, draw_in_kept: np.ndarray
     the lift would fold it (the rig's LiftGuard, _guard_lift) and the inner corners' draw-in held back
     where it would fold a triangle at them (_hold_corners): `draw_in_kept`, a (V,) float64 array if
     given, takes the share of its draw-in each inner corner keeps (1 where none is held back). Where
-    the expression carries a lower inner lip above its upper partner, that pair is pressed shut
-    (the lips meet, not cross), press or no press."""
+    the expression carries a lower inner lip above its upper partner mid-mouth (CONTACT_MIDDLE),
+    that pair is pressed shut (the lips meet, not cross), press or no press."""
     coeffs = np.asarray(frame.expression(), dtype=np.float32)
     labiodental = frame.upper_lip_raise * 4.0 * frame.lip_press * (1.0 - frame.lip_press)
     rot, shift = _head_transform(rig, frame, np.float32)
@@ -70,11 +70,16 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame, *, draw_in_kept: np.ndarray
     guard = rig.lift_guard
     _pose(rig.rest_xyz, rig.expression_basis, rig.expression_basis_negative, coeffs, rig.jaw_lift,
           np.float32(jaw_lift_share(frame.jaw_open)), guard.triangles, guard.slot, guard.floor, guard.guarded,
-          guard.vertex, guard.up, guard.corner_tri, rig.press_vertex,
+          guard.vertex, guard.up, guard.corner_tri, rig.cavity_u, rig.press_vertex,
           rig.press_upper, rig.press_lower, rig.press_weight, np.float32(frame.lip_press),
           np.float32(labiodental * LABIODENTAL_GAP * rig.mouth_width_px), rig.head_weight, rot, rig.pivot_xyz,
           shift, out, kept)
     return out
+
+
+# Half the share of the inner lips' length (face.rig.FaceRig.cavity_u, 0..1 corner to corner) about
+# its middle where a crossed pair is pressed shut (_pose).
+CONTACT_MIDDLE = np.float32(0.3)
 
 
 # One compiled pass: the numpy version's two dozen small array operations cost ~0.2 ms a call in
@@ -82,15 +87,16 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame, *, draw_in_kept: np.ndarray
 # vertices a blink or a gaze moves).
 @njit(cache=True, nogil=True)
 def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, guard_tri, guard_slot, guard_floor, guarded,
-          guard_vertex, guard_up, corner_tri, press_vertex, press_upper, press_lower, press_weight, press,
+          guard_vertex, guard_up, corner_tri, cavity_u, press_vertex, press_upper, press_lower, press_weight, press,
           teeth_px, head_weight, rot, pivot, shift, out, kept):
     """posed_vertices' arithmetic into `out` (V, 3) float32: the expression (coefficients (K,),
     bases (K, V, 3)), the upper lip's (V, 3) `jaw_lift` by `lift` (jaw_lift_share) with the skin over
     it risen where it must and the lift given up where that skin may not rise (_guard_lift, the rig's
     LiftGuard as `guard_*` and `guarded`) and the inner corners' draw-in held back where it must
     (_hold_corners, LiftGuard.corner_tri as `corner_tri`; the share each keeps into (V,) `kept`), the lip press
-    (closing each pair's gap up to `teeth_px` short of shut; a crossed pair, its lower inner lip above
-    the upper along `guard_up`, shut whole at any press), then the head pose (rotation `rot`
+    (closing each pair's gap up to `teeth_px` short of shut; a crossed pair mid-mouth, its lower inner
+    lip above the upper along `guard_up`, `cavity_u` within CONTACT_MIDDLE of 0.5, shut whole at any
+    press), then the head pose (rotation `rot`
     about `pivot`, then `shift`) by each vertex's weight."""
     out[:] = rest
     flat = out.reshape(-1)
@@ -112,24 +118,7 @@ def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, guard_tri, guard_
             flat[u] += lift * flat_lift[u]
         _guard_lift(out, jaw_lift, lift, guard_tri, guard_slot, guard_floor, guarded, guard_vertex, guard_up)
         _hold_corners(out, jaw_lift, lift, corner_tri, kept)
-    # The press; and where the expression has carried a lower inner lip above its upper partner (a
-    # chin raiser under a rounded, nearly shut speech shape: sad's /w/), the lips meet instead of
-    # crossing: that pair pressed whole (its move is its gap, none at the moment they touch).
-    n = press_vertex.shape[0]
-    gaps = np.empty((n, 3), np.float32)
-    for m in range(n):
-        for j in range(3):
-            gaps[m, j] = out[press_lower[m], j] - out[press_upper[m], j]
-    for m in range(n):
-        if gaps[m, 0] * guard_up[0] + gaps[m, 1] * guard_up[1] > 0:  # crossed
-            for j in range(3):
-                out[press_vertex[m], j] += press_weight[m] * gaps[m, j]
-        elif press != 0:
-            length = np.sqrt(gaps[m, 0] * gaps[m, 0] + gaps[m, 1] * gaps[m, 1])
-            closing = min(max(np.float32(1.0) - teeth_px / max(length, np.float32(1e-3)), np.float32(0.0)),
-                          np.float32(1.0))
-            for j in range(3):
-                out[press_vertex[m], j] += press * press_weight[m] * gaps[m, j] * closing
+    _press(out, guard_up, cavity_u, press_vertex, press_upper, press_lower, press_weight, press, teeth_px)
     r00, r01, r02, r10, r11, r12, r20, r21, r22 = rot[0, 0], rot[0, 1], rot[0, 2], rot[1, 0], rot[1, 1], rot[1, 2], \
         rot[2, 0], rot[2, 1], rot[2, 2]
     p0, p1, p2, s0, s1, s2 = pivot[0], pivot[1], pivot[2], shift[0], shift[1], shift[2]
@@ -141,6 +130,34 @@ def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, guard_tri, guard_
         flat[3 * u] = a + weight * ((x * r00 + y * r01 + z * r02 + p0 + s0) - a)
         flat[3 * u + 1] = b + weight * ((x * r10 + y * r11 + z * r12 + p1 + s1) - b)
         flat[3 * u + 2] = c + weight * ((x * r20 + y * r21 + z * r22 + p2 + s2) - c)
+
+
+@njit(cache=True, nogil=True)
+def _press(out, up, cavity_u, press_vertex, press_upper, press_lower, press_weight, press, teeth_px):
+    """_pose's lip press on `out` (V, 3): each press vertex closes its pair's gap by `press`
+    (up to `teeth_px` short of shut); a crossed pair mid-mouth (its lower inner lip above the upper
+    along the face's `up`, (2,); cavity_u within CONTACT_MIDDLE of 0.5) is shut whole at any press."""
+    # The press; and where the expression has carried a lower inner lip above its upper partner
+    # mid-mouth (a chin raiser under a rounded, nearly shut speech shape: sad's /w/), the lips meet
+    # instead of crossing: that pair pressed whole (its move is its gap, none as they touch). Not
+    # toward the corners (CONTACT_MIDDLE), where a frown's crossed pairs shut whole drew the outer
+    # corners down further (bench_emotions: Grace Hopper's sad -0.043 -> -0.072, identity +0.03).
+    n = press_vertex.shape[0]
+    gaps = np.empty((n, 3), np.float32)
+    for m in range(n):
+        for j in range(3):
+            gaps[m, j] = out[press_lower[m], j] - out[press_upper[m], j]
+    for m in range(n):
+        middle = abs(cavity_u[press_upper[m]] - np.float32(0.5)) < CONTACT_MIDDLE
+        if middle and gaps[m, 0] * up[0] + gaps[m, 1] * up[1] > 0:  # crossed
+            for j in range(3):
+                out[press_vertex[m], j] += press_weight[m] * gaps[m, j]
+        elif press != 0:
+            length = np.sqrt(gaps[m, 0] * gaps[m, 0] + gaps[m, 1] * gaps[m, 1])
+            closing = min(max(np.float32(1.0) - teeth_px / max(length, np.float32(1e-3)), np.float32(0.0)),
+                          np.float32(1.0))
+            for j in range(3):
+                out[press_vertex[m], j] += press * press_weight[m] * gaps[m, j] * closing
 
 
 # Passes of _guard_lift's rise: the second gives a triangle the rise a neighbour's larger ask took
