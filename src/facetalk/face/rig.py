@@ -1292,10 +1292,12 @@ def _smirk(corner_uv: tuple[np.ndarray, np.ndarray], meas: _Measures, lips: _Lip
     cu, cv = corner_uv
     side = np.sign(cu)
     # SMIRK_REACH toward the lips' middle and above (the lip line slants up into the corner),
-    # SMIRK_REACH_OUT outward and below (the cheek and the skin under the corner go up with it).
+    # SMIRK_REACH_OUT outward, and below outside the corner (the cheek and the skin out and under
+    # the corner go up with it; under the lips it stays SMIRK_REACH, or the lips shut).
     du, dv = u - cu, v - cv
-    reach_u = np.where(side * du > 0, SMIRK_REACH_OUT, SMIRK_REACH) * mouth_w
-    reach_v = np.where(dv > 0, SMIRK_REACH_OUT, SMIRK_REACH) * mouth_w
+    outside = side * du > 0
+    reach_u = np.where(outside, SMIRK_REACH_OUT, SMIRK_REACH) * mouth_w
+    reach_v = np.where(outside & (dv > 0), SMIRK_REACH_OUT, SMIRK_REACH) * mouth_w
     corner = np.exp(-0.5 * ((du / reach_u) ** 2 + (dv / reach_v) ** 2)) * is_face
     cheek = _near(u, v, cu + side * 0.15 * mouth_w, cv - 0.35 * mouth_w, 0.35 * mouth_w) * is_face
     out = np.zeros((len(u), 3))
