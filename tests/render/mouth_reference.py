@@ -922,7 +922,7 @@ def shade_meet_triangle_reference(out: np.ndarray, tri: np.ndarray, seam: np.nda
     """mouth._shade_meet_triangle in numpy (wedge37's 9feac02 form, with the opening's darken-only
     band): `out` (H, W, 3) uint8 in place over the (3, 2) float64 triangle `tri` (commissure, inner
     lip's first landmark, inner corner), toward the (3,) float64 `seam`, at most `strength`."""
-    from facetalk.render.mouth import CORNER_MEET_BLEND, CORNER_MEET_CORE, CORNER_MEET_OVER_PX
+    from facetalk.render.mouth import CORNER_MEET_BLEND, CORNER_MEET_CORE, CORNER_MEET_KEEP_PX, CORNER_MEET_OVER_PX
     h, w = out.shape[:2]
     pad = int(np.ceil(CORNER_MEET_OVER_PX))  # the band over the opening reaches past the triangle's box
     x0, y0 = np.maximum(np.floor(tri.min(axis=0)).astype(int) - pad, 0)
@@ -935,7 +935,8 @@ def shade_meet_triangle_reference(out: np.ndarray, tri: np.ndarray, seam: np.nda
     wa = ((by - cy) * (xs - cx) + (cx - bx) * (ys - cy)) / det
     wb = ((cy - ay) * (xs - cx) + (ax - cx) * (ys - cy)) / det
     wc = 1.0 - wa - wb
-    over = -CORNER_MEET_OVER_PX * np.hypot(bx - cx, by - cy) / abs(det)
+    per_px = np.hypot(bx - cx, by - cy) / abs(det)
+    over, keep = -CORNER_MEET_OVER_PX * per_px, CORNER_MEET_KEEP_PX * per_px
     inside = (wa >= over) & (wb >= 0.0) & (wc >= 0.0) & ((wb != 0.0) | on_line)
     y, x, wa, wb, wc = ys[inside], xs[inside], wa[inside], wb[inside], wc[inside]
     off = wb / np.maximum(wb + wc, 1e-9)
@@ -943,8 +944,8 @@ def shade_meet_triangle_reference(out: np.ndarray, tri: np.ndarray, seam: np.nda
     v = out[y, x].astype(np.float64)
     luma = 0.299 * v[:, 0] + 0.587 * v[:, 1] + 0.114 * v[:, 2]
     seam_luma = 0.299 * seam[0] + 0.587 * seam[1] + 0.114 * seam[2]
-    near = wa < -2.0 * over  # the opening's soft edge: the dark tip kept, a light seam fading out over it
-    dark = smoothstep(wa[near], -over, -2.0 * over)
+    near = wa < keep  # the opening's soft edge: the dark tip kept, a light seam fading out over it
+    dark = smoothstep(wa[near], 0.5 * keep, keep)
     light = np.where(wa[near] < 0.0, smoothstep(wa[near], over, 0.0), 1.0)
     shade[near] *= dark + (light - dark) * smoothstep(luma[near], seam_luma - CORNER_MEET_BLEND,
                                                       seam_luma + CORNER_MEET_BLEND)

@@ -1298,7 +1298,7 @@ class MouthPainter:
         first landmark above or below, inner corner) of the (V, 3) posed `verts`, up to
         CORNER_MEET_SHADE of the way on the commissure-to-inner-corner line, fading toward the lip's inner
         edge (from CORNER_MEET_CORE of the way there) and toward the commissure. A pale stretched lip
-        (12, 11) darkens; a dark one away from the opening lifts. Within 2 CORNER_MEET_OVER_PX of the
+        (12, 11) darkens; a dark one away from the opening lifts. Within CORNER_MEET_KEEP_PX of the
         opening's edge it only darkens (the cavity's dark tip keeps its depth), over the opening fading out
         CORNER_MEET_OVER_PX past the edge; a corner that folds (_corner_unfolded) takes none."""
         if max(corners_lift) <= 0.0:
@@ -1870,15 +1870,17 @@ CORNER_SHADE = 0.45
 # _shade_slit's): at most CORNER_MEET_SHADE of the way on the line where the lips meet (by eye in wedge37,
 # not swept: under 1 so a trace of the lip's own texture stays), fading out from CORNER_MEET_CORE of the
 # way to the lip's inner edge (the core a third of the triangle, so the shade tapers as a crease, not a
-# filled triangle). Within 2 CORNER_MEET_OVER_PX of the opening's edge it only darkens (lifting the
-# cavity's dark tip toward the mid-tone greyed it, up to 57 levels on the bundled photo, fix37b); past the
-# edge it fades out over CORNER_MEET_OVER_PX (a light seam showed there; at 1.5 px the lips' lighter inner
+# filled triangle). Within CORNER_MEET_KEEP_PX of the opening's edge it only darkens (lifting the
+# cavity's dark tip toward the mid-tone greyed it, up to 57 levels on the bundled photo, fix37b; the
+# lift fades back in over its outer half); past the edge it fades out over CORNER_MEET_OVER_PX (a light seam showed there; at 1.5 px the lips' lighter inner
 # faces beyond its darkened seam stood as a pale hard-edged triangle on 08, oblot38). A corner takes none once a
 # sideways jaw folds it (_corner_unfolded: full from CORNER_MEET_UNFOLDED, the sine of the inner-lip
 # landmark's angle off the commissure-to-inner-corner line).
 CORNER_MEET_SHADE = 0.85
 CORNER_MEET_CORE = 0.3
 CORNER_MEET_OVER_PX = 3.0
+# fix37b's zone, kept at its 3 px when the band over the opening grew (it was 2 x the band's 1.5 px)
+CORNER_MEET_KEEP_PX = 3.0
 # The two rules by the opening's edge meet over this many levels of luma either side of the seam's: a
 # switch at its luma toggled a pixel whose luma stood at it between frames of a held jaw, its hue stepping
 # (6 levels of blue on the bundled photo's upper corner, the walls shaded toward the corners, ends38).
@@ -3621,7 +3623,8 @@ def _shade_meet_triangle(out, tri, seam, strength, on_line):
     det = (by - cy) * (ax - cx) + (cx - bx) * (ay - cy)
     if abs(det) < 1e-6:
         return
-    over = -CORNER_MEET_OVER_PX * math.hypot(bx - cx, by - cy) / abs(det)
+    per_px = math.hypot(bx - cx, by - cy) / abs(det)  # the inner-lip edge's barycentric weight per px
+    over, keep = -CORNER_MEET_OVER_PX * per_px, CORNER_MEET_KEEP_PX * per_px
     seam_luma = 0.299 * seam[0] + 0.587 * seam[1] + 0.114 * seam[2]
     pad = int(math.ceil(CORNER_MEET_OVER_PX))  # the band over the opening reaches past the triangle's box
     x0, y0 = max(int(math.floor(min(ax, bx, cx))) - pad, 0), max(int(math.floor(min(ay, by, cy))) - pad, 0)
@@ -3636,12 +3639,12 @@ def _shade_meet_triangle(out, tri, seam, strength, on_line):
                 continue
             off = wb / max(wb + wc, 1e-9)  # 0 on the line where the lips meet, 1 on the lip's inner edge
             shade = strength * (1.0 - _smooth64(off, CORNER_MEET_CORE, 1.0)) * _smooth64(wb + wc, 0.0, 1.0)
-            if wa < -2.0 * over:  # about the opening's soft edge (up to 2 CORNER_MEET_OVER_PX into the lip)
+            if wa < keep:  # about the opening's soft edge (up to CORNER_MEET_KEEP_PX into the lip)
                 luma = 0.299 * np.float64(out[y, x, 0]) + 0.587 * np.float64(out[y, x, 1]) \
                     + 0.114 * np.float64(out[y, x, 2])
                 # the cavity's dark tip (its soft edge too) is not lifted; a light seam over the opening
                 # darkens, fading out across the band; between, by luma over CORNER_MEET_BLEND levels
-                dark = _smooth64(wa, -over, -2.0 * over)
+                dark = _smooth64(wa, 0.5 * keep, keep)
                 light = _smooth64(wa, over, 0.0) if wa < 0.0 else 1.0
                 shade *= dark + (light - dark) * _smooth64(luma, seam_luma - CORNER_MEET_BLEND,
                                                            seam_luma + CORNER_MEET_BLEND)
