@@ -41,6 +41,7 @@ from facetalk.render.mouth import (
     SMILE_LOWER_RISEN, SMILE_GAP_DARK, SMILE_GAP_LIGHT, LOWER_TIP_LIGHT, LOWER_TEETH_CEILING, RGB_TEETH, RGB_THROAT, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
     _biting_edge_table, _biting_envelope_table, _cavity_tone, _contact_at, _edge_at, _throat_at, _texel, _wall_tone, TONE_BLUE_OVER_GREEN, TONE_DEEP_CHROMA, TONE_LIT_BLUE, TONE_TO_BACK, _tongue_texture, _tooth_edges, lens_height, UPPER_NOTCH, UPPER_PARTING, UPPER_EMBRASURE, UPPER_EMBRASURE_WIDE, UPPER_NECK, SMILE_ARC_SLIT, SMILE_ARC_LIFT,
     LOWER_PLAIN_SIDES, LOWER_PLAIN_SINK, LOWER_PLAIN_DIM, LOWER_PLAIN_JAG, LOWER_PLAIN_PARTING,
+    THROAT_ROUND, THROAT_SHORT,
 )
 
 
@@ -233,10 +234,10 @@ class ShadeReference:
         rows_gap = opening - upper_px - lower_px
         peak = float(opening.max()) if peak_opening is None else peak_opening
         narrow = _slot(opening, lift, mouth_w, synthetic=~own_upper)
+        wide_at = (np.asarray(opening, np.float32), _arch_off(u, tongue_centre), upper_px, lower_px)
         color = self._cavity(d_upper - upper_px, d_lower, across, mouth_w, peak_opening=peak, narrow=narrow,
-                             wide_at=(np.asarray(opening, np.float32), _arch_off(u, tongue_centre), upper_px, lower_px))
-        lower_h = _lower_row_height(opening, lower_show, stretch, rows_gap, peak - upper_px - lower_px, mouth_w,
-                                    smiling=smiling)
+                             wide_at=wide_at, widened=widened)
+        lower_h = _lower_row_height(opening, lower_show, stretch, rows_gap, peak - upper_px - lower_px, mouth_w, smiling=smiling)
         lower_h, shut = _spread_row(lower_h, lower_show, rows_gap, mouth_w, widened=widened, smiling=smiling,
                                        rolled=rolled, across=across)
         # The tongue's tip rests behind them: its lit front starts about at their tips.
@@ -371,7 +372,8 @@ class ShadeReference:
 
     def _cavity(self, below_teeth: np.ndarray, d_lower: np.ndarray, across: np.ndarray, mouth_w: float, *,
                 peak_opening: float | None = None, narrow: np.ndarray | float = 0.0,
-                wide_at: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+                wide_at: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None,
+                widened: float = 1.0) -> np.ndarray:
         """(N, 3) the mouth's inside behind teeth and tongue, from each pixel's distance (px) below
         the upper teeth and above the lower lip. Light comes in through the opening only, so it
         darkens with depth: lightest just under the upper teeth (their backs and the palate,
@@ -385,7 +387,7 @@ class ShadeReference:
         round throat low mid-mouth (_throat_at, _wall_tone), by `wide_at`: each pixel's (N,) float32
         opening px, float32 way `off` from under the tongue's arch top to a corner and the upper and
         lower rows' (N,) px (by default a column from synthetic upper teeth to the lower lip, the
-        arch's top mid-mouth)."""
+        arch's top mid-mouth); lips `widened` (_widened's ratio) round a short opening (THROAT_ROUND)."""
         sides = 1.0 + CAVITY_UNDER_TEETH_SIDES * across * across * (1.0 - smoothstep(across, *CAVITY_FLANKS))
         under_teeth = np.exp(-np.maximum(below_teeth, 0.0) / (CAVITY_UNDER_TEETH * mouth_w * sides))
         cheeks = smoothstep(across, *CHEEK_SPAN)
@@ -411,7 +413,8 @@ class ShadeReference:
             k = np.broadcast_to(k, below_teeth.shape).astype(np.float64)
             dl = np.asarray(d_lower, np.float32).astype(np.float64)  # paint's float32, as _shade_back reads it
             _throat_pass(k, np.asarray(below_teeth, np.float64), dl, opening, off,
-                         np.asarray(across, np.float64), upper_px, lower_px, float(peak_opening), float(mouth_w), shows)
+                         np.asarray(across, np.float64), upper_px, lower_px, float(peak_opening), float(mouth_w), shows,
+                         _short(float(peak_opening), float(mouth_w), widened))
         color = self.throat_rgb * k[:, None]
         _tone_pass(color, np.asarray(self.throat_rgb, np.float64), np.asarray(self._tongue_back_rgb, np.float64),
                    tongue=np.asarray(self.tongue_rgb, np.float64), shows=shows)
@@ -651,13 +654,21 @@ def _arch_off(u: np.ndarray, tongue_centre: float) -> np.ndarray:
     return np.abs(off) / np.where(off > 0, one - centre, one + centre)
 
 
+def _short(peak: float, mouth_w: float, widened: float) -> float:
+    """How far the opening is a short round one: lips narrowed over THROAT_ROUND, the peak over the
+    unrounded width (mouth_w / widened) under THROAT_SHORT (mouth._throat_short, spelt with smoothstep)."""
+    rounded = float(smoothstep(np.float64(1.0 - widened), *THROAT_ROUND))
+    return rounded * (1.0 - float(smoothstep(np.float64(peak * widened / max(mouth_w, 1e-6)), *THROAT_SHORT)))
+
+
 @njit(cache=True, nogil=True)
-def _throat_pass(k, below, d_lower, opening, off, across, upper_px, lower_px, peak, mouth_w, shows):
+def _throat_pass(k, below, d_lower, opening, off, across, upper_px, lower_px, peak, mouth_w, shows, short):
     """ShadeReference._cavity's wide-open part, in place on the (N,) light `k` (one compiled pass,
-    float64 (N,) arrays): each pixel's _throat_at, `shows` 0..1 of the way to a wide-open mouth's."""
+    float64 (N,) arrays): each pixel's _throat_at, `shows` 0..1 of the way to a wide-open mouth's,
+    `short` 0..1 a short round opening's."""
     for i in range(k.shape[0]):
         k[i] = _throat_at(k[i], below[i], d_lower[i], opening[i], off[i], across[i], upper_px[i], lower_px[i], peak,
-                          mouth_w, shows)
+                          mouth_w, shows, short)
 
 
 def _tone_pass(color: np.ndarray, throat: np.ndarray, back: np.ndarray, *, tongue: np.ndarray,

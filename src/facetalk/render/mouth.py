@@ -1488,6 +1488,7 @@ class MouthPainter:
         scalars[SC_NEAR] = _near_share(widened, smiling=smiling, rolled=rolled)
         scalars[SC_LOWER_ORDINARY] = self._lower_ordinary
         scalars[SC_TONGUE_CENTRE] = tongue_centre
+        scalars[SC_SHORT] = _throat_short(peak, mouth_w, widened)
         runs = np.array(photo_teeth, np.float64)
         rows, reach = np.empty((N_ROWS, len(u))), np.empty((2, len(u)), np.bool_)
         _shade_rows(u, opening, d_upper, d_lower, runs, show, lift, np.ascontiguousarray(stretch, np.float64), scalars,
@@ -2678,33 +2679,53 @@ WALL_DEPTH = (0.4, 2.0)
 WALL_FLOOR = (0.2, 0.15, 0.35, 0.65)
 UPPER_LIP_SHARE = 0.4
 WALL_DEEP_GREY = 0.4
-# A short opening (/o/: its peak under THROAT_SHORT[1] mouth widths, fully from THROAT_SHORT[0]) lets
-# little light onto the walls: they keep 1 - THROAT_SHORT_DIM of WALL_LIGHT, the throat's radii grow by
-# THROAT_SHORT_GROW of themselves, its core takes THROAT_CORE_SHORT of the light and its centre lies
-# THROAT_CENTRE_SHORT of the gap down: mostly dark, darkest centre-low, soft. (The wide mouth's lit walls
-# around a core a few px across just under the central teeth read as a blot: judge37's /o/.)
-THROAT_SHORT = (0.4, 0.48)
+# A short round opening (/o/ /u/: lips narrowed over THROAT_ROUND of their width, fully from its [1], their
+# peak under THROAT_SHORT[1] of the width they would have unrounded, fully from THROAT_SHORT[0]; _throat_short,
+# once a frame) lets little light onto the walls: they keep 1 - THROAT_SHORT_DIM of WALL_LIGHT mid-mouth, the
+# dim fading out toward the corners over THROAT_SHORT_SIDES across (the walls' corner darkening, CAVITY_CORNERS,
+# and the buccal shade darken them there already; dimmed there too the dark ran as a bar under the teeth
+# turning up into the upper corners, rev38o), the throat's radii grow by THROAT_SHORT_GROW of themselves, its core takes
+# THROAT_CORE_SHORT of the light and its centre lies THROAT_CENTRE_SHORT of the gap down: mostly dark, darkest
+# centre-low, soft. (The wide mouth's lit walls around a core a few px across just under the central teeth read
+# as a blot: judge37's /o/.) Keyed on rounding and the unrounded width, not the current width: a smile's spread
+# lips or a plain vowel at jaw 0.6 stood under 0.48 of the current width too and took /o/'s dark look, while
+# 11's /o/ (0.48 of its narrowed width) missed it (rev38o). It overlaps PALATE_OPENING's fade-in on purpose:
+# the walls' light comes in with the peak, /o/'s dim holds it down while the lips stay round.
+THROAT_ROUND = (0.03, 0.15)
+THROAT_SHORT = (0.45, 0.6)
 THROAT_SHORT_DIM = 0.35
 THROAT_SHORT_GROW = 0.5
+THROAT_SHORT_SIDES = (0.2, 0.9)
 THROAT_CORE_SHORT = 0.7
 THROAT_CENTRE_SHORT = 0.6
 
 
+def _throat_short(peak: float, mouth_w: float, widened: float) -> float:
+    """0..1 how far an opening `peak` px high in a mouth `mouth_w` px wide, its lips `widened`
+    (_widened's ratio) is a short round one (/o/ /u/; THROAT_ROUND, THROAT_SHORT): once a frame."""
+    t = min(max((1.0 - widened - THROAT_ROUND[0]) / (THROAT_ROUND[1] - THROAT_ROUND[0]), 0.0), 1.0)
+    # the peak over the width the lips would have unrounded (mouth_w / widened), which scales with the face
+    h = min(max((peak * widened / max(mouth_w, 1e-6) - THROAT_SHORT[0]) / (THROAT_SHORT[1] - THROAT_SHORT[0]),
+                0.0), 1.0)
+    return t * t * (3.0 - 2.0 * t) * (1.0 - h * h * (3.0 - 2.0 * h))
+
+
 @njit(cache=True, nogil=True)
-def _throat_at(k, b, dl, op, off, across, upper_px, lower_px, peak, mouth_w, shows):
+def _throat_at(k, b, dl, op, off, across, upper_px, lower_px, peak, mouth_w, shows, short):
     """The cavity's light at one pixel (a factor on the throat's colour, float64 throughout): `k`,
     _cavity_light_at's, `shows` 0..1 of the way to a wide-open mouth's (WALL_LIGHT, THROAT_*,
     WALL_*): `b` px under the upper teeth, `dl` over the lower lip, in a column `op` px open, `off`
     0..1 from under the tongue's arch top to a corner, `across` 0..1 from mid-mouth, the rows
-    `upper_px` and `lower_px` long, under an opening `peak` px at its widest, `mouth_w` px wide."""
+    `upper_px` and `lower_px` long, under an opening `peak` px at its widest, `mouth_w` px wide, `short`
+    0..1 a short round opening's (_throat_short's, per frame)."""
     gap = max(peak - upper_px - lower_px, 1.0)
-    short = 1.0 - _smooth64(peak / mouth_w, THROAT_SHORT[0], THROAT_SHORT[1])
     grow, centre = 1.0 + THROAT_SHORT_GROW * short, THROAT_CENTRE + short * (THROAT_CENTRE_SHORT - THROAT_CENTRE)
     y = max(b, 0.0) + UPPER_LIP_SHARE * max(peak - op, 0.0)
     dy = (y - centre * gap) / (THROAT_RADII[1] * grow * peak)
     dx = off * 0.5 * mouth_w / (THROAT_RADII[0] * grow * peak)
     r2 = dx * dx + dy * dy
-    wide = WALL_LIGHT * (1.0 - THROAT_SHORT_DIM * short) \
+    dim = THROAT_SHORT_DIM * short * (1.0 - _smooth64(across, THROAT_SHORT_SIDES[0], THROAT_SHORT_SIDES[1]))
+    wide = WALL_LIGHT * (1.0 - dim) \
         * (1.0 - (THROAT_CORE + short * (THROAT_CORE_SHORT - THROAT_CORE)) * math.exp(-r2)) \
         * (1.0 - WALL_DEPTH[0] * math.exp(-r2 / (WALL_DEPTH[1] * WALL_DEPTH[1])))
     if across > CAVITY_CORNERS[0]:
@@ -3709,7 +3730,8 @@ SC_LOWER_NARROW = 7  # the lower teeth's narrowing against the upper row, fixed 
 SC_NEAR = 8  # 0..1 how far the lips' spread raises the lower row (_near_share)
 SC_LOWER_ORDINARY = 9  # the ordinary lower row's light, fixed per photo (MouthPainter._lower_ordinary)
 SC_TONGUE_CENTRE = 10  # 0..1 along the mouth where the tongue's arch stands highest (MouthPainter._tongue_centre)
-N_SC = 11
+SC_SHORT = 11  # 0..1 how far the opening is a short round one (_throat_short)
+N_SC = 12
 EDGES_UPPER, EDGES_LOWER, EDGES_LOWER_LEFT = 0, 1, 2  # _teeth_edges' rows: the lower row's right, left of the midline
 # The stages' docstrings name the steps they take by the numpy reference's functions
 # (tests/render/mouth_reference.py: _cavity, _tongue, _lower_teeth, _tooth_colour, _in_shade...).
@@ -3909,7 +3931,8 @@ def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
             off = np.float32(2.0) * u[i] - one - centre  # from under the arch's top, each side to its corner
             off = abs(off) / (one - centre if off > np.float32(0.0) else one + centre)
             k = _throat_at(k, rows[ROW_BELOW_TEETH, i], np.float64(dl), np.float64(op), np.float64(off),
-                           np.float64(across), rows[ROW_UPPER_PX, i], rows[ROW_LOWER_PX, i], peak, mouth_w, palate)
+                           np.float64(across), rows[ROW_UPPER_PX, i], rows[ROW_LOWER_PX, i], peak, mouth_w, palate,
+                           scalars[SC_SHORT])
         for c in range(3):
             out[i, c] = rgb[RGB_THROAT, c] * k
         _cavity_tone_at(out, i, tone)
