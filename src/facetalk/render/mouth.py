@@ -2666,8 +2666,9 @@ def _way_down(b, d_lower, peak):
 # THROAT_RADII of the peak across and down: THROAT_CORE of the light gone at its centre, WALL_DEPTH[0]
 # of it over WALL_DEPTH[1] times those radii (the walls darkening gradually into it); the floor
 # beside the tongue's flanks, WALL_FLOOR[2]-[3] of the way to a corner, loses WALL_FLOOR[0] of its
-# light within about WALL_FLOOR[1] of the peak over the lower lip (its flanks stand out against it);
-# the walls into the corners turn from the light as a narrower mouth's do (CAVITY_CORNERS). In its
+# light within about WALL_FLOOR[1] of the peak over the lower lip (its flanks stand out against it; 0.2 -> 0.3
+# in fix38o: oblot38's softer contact shadow had lifted it, hidden at 0.45 mouth widths by /o/'s dim, which a
+# plain vowel there no longer takes); the walls into the corners turn from the light as a narrower mouth's do (CAVITY_CORNERS). In its
 # tone (_wall_tone) the dark keeps WALL_DEEP_GREY less of its chroma (a deep throat is a greyer
 # near-black than the lit walls' red) and its blue over green the throat's where dark (by lit^4).
 WALL_LIGHT = 1.7
@@ -2676,7 +2677,7 @@ THROAT_CENTRE = 0.45
 THROAT_RADII = (0.24, 0.24)
 THROAT_CORE = 0.9
 WALL_DEPTH = (0.4, 2.0)
-WALL_FLOOR = (0.2, 0.15, 0.35, 0.65)
+WALL_FLOOR = (0.3, 0.15, 0.35, 0.65)
 UPPER_LIP_SHARE = 0.4
 WALL_DEEP_GREY = 0.4
 # A short round opening (/o/ /u/: lips narrowed over THROAT_ROUND of their width, fully from its [1], their
