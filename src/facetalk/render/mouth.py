@@ -887,35 +887,40 @@ class MouthPainter:
                 if gummed is not None:
                     _gum_mix(color, laid, *gummed, self._gum.rgb, self._gum.shade_rgb)
         if wide > 0.0 and self._own_teeth:  # the buccal corridor over the row's end and the mouth beside it
-            color *= self._buccal_light(u, down_upper, np.asarray(runs[0], np.float64), to_rest=to_rest, wide=wide)[:, None]
+            color *= self._buccal_light(u, down_upper, np.asarray(runs[0], np.float64), to_rest=to_rest, wide=wide,
+                                        luma=color @ LUMA)[:, None]
         return laid
 
     def _buccal_light(self, u: np.ndarray, d_upper: np.ndarray, run: np.ndarray, *, to_rest: float,
-                      wide: float) -> np.ndarray:
+                      wide: float, luma: np.ndarray) -> np.ndarray:
         """(N,) float64 the light the buccal corridor leaves at pixels at (N,) float32 `u` along the mouth,
         (N,) `d_upper` posed px under the upper lip, under the photo's upper row (N,) `run` rest px long
-        (`to_rest`: rest / posed px; `wide`: _lower_teeth_show's 0..1): BUCCAL_SHADE of it gone where the
-        row gives way (_buccal), over the row's height and fading out over BUCCAL_BELOW rest mouth
+        (`to_rest`: rest / posed px; `wide`: _lower_teeth_show's 0..1, above 0 once the opening passes
+        0.2 mouth widths: /o/, /i/ and the smile too, as real corridors show in them): BUCCAL_SHADE of it
+        gone as far as _buccal says, over the row's height and fading out over BUCCAL_BELOW rest mouth
         widths below it: the cheeks' walls darken toward the corners, the floor by the lower lip keeps
-        its light (the tongue and its contact shadow)."""
+        its light (the tongue and its contact shadow). No pixel (its (N,) `luma` 0..255 before) is taken
+        under BUCCAL_DARKEST: a shade, not a black flank (13's /i/ walls 38.8 -> 19.0 at 0.5 of their light)."""
         below = np.asarray(d_upper, np.float64) * to_rest - run
         near = 1.0 - smoothstep(below / (BUCCAL_BELOW * self._rest_mouth_w), 0.0, 1.0)
-        return 1.0 - BUCCAL_SHADE * wide * np.interp(u, _GUM_U, self._buccal) * near
+        light = 1.0 - BUCCAL_SHADE * wide * np.interp(u, _GUM_U, self._buccal) * near
+        return np.maximum(light, np.minimum(BUCCAL_DARKEST / np.maximum(np.asarray(luma, np.float64), 1e-6), 1.0))
 
     @cached_property
     def _buccal(self) -> np.ndarray:
         """(GUM_TABLE_N,) float64 0..1 at _GUM_U along the mouth, read-only: how far each place lies in the
-        buccal corridor at a wide-open jaw, where the upper row gives way (PHOTO_TEETH_HIDDEN, and as far
-        as _Gum.lit calls it no lit tooth PHOTO_TEETH_UNLIT) brought in over BUCCAL_LEAD before it (each
-        place the largest of that give-way within the lead, less linearly with the way to it), smoothed:
-        one figure a photo, so the shade stands still as the jaw moves."""
-        end = np.abs(2.0 * _GUM_U - 1.0)
-        lit = self._gum.lit if self._own_teeth else _ALL_LIT
-        gives = np.maximum(smoothstep(end, *PHOTO_TEETH_HIDDEN), (1.0 - lit) * smoothstep(end, *PHOTO_TEETH_UNLIT))
+        buccal corridor, where the upper row gives way (_gives_way, as _photo_reach's) brought in over
+        BUCCAL_LEAD before it (each place the largest of that give-way within the lead, less linearly
+        with the way to it), smoothed, BUCCAL_FLOOR of it there deepening to all of it over
+        BUCCAL_CORNERS: the walls' middle beside the row's end keeps light that the corners lose (at
+        all of it from the give-way on, 01 and 13's walls were as dark mid-mouth as by the corners).
+        One figure a photo, so the shade stands still as the jaw moves."""
+        gives = _gives_way_table(np.asarray(self._gum.lit, np.float64))  # called only with the photo's own teeth
         reach = int(round(0.5 * BUCCAL_LEAD * (GUM_TABLE_N - 1)))  # |2u - 1| moves 2 per unit of u
         ramp = 1.0 - np.abs(np.arange(-reach, reach + 1)) / (reach + 1.0)
         windows = np.lib.stride_tricks.sliding_window_view(np.pad(gives, reach, mode="edge"), 2 * reach + 1)
-        buccal = np.asarray(smoothstep((windows * ramp).max(axis=1), 0.0, 1.0), np.float64)
+        deepening = BUCCAL_FLOOR + (1.0 - BUCCAL_FLOOR) * smoothstep(np.abs(2.0 * _GUM_U - 1.0), *BUCCAL_CORNERS)
+        buccal = np.asarray(smoothstep((windows * ramp).max(axis=1), 0.0, 1.0) * deepening, np.float64)
         buccal.flags.writeable = False
         return buccal
 
@@ -2397,14 +2402,22 @@ PHOTO_TEETH_HIDDEN = (0.55, 0.85)
 # Between these places its crowns not lit (shade or lip-pink: _Gum.lit below 1) give way too, that far.
 PHOTO_TEETH_UNLIT = (0.3, 0.5)
 # Where the upper row gives way (those two, by _Gum.lit) the mouth behind its end is the buccal corridor,
-# the cheeks' shade: as the jaw opens wide (as the row gives way) the interior there and the row's last
-# crowns go into it together, BUCCAL_SHADE of their light gone (MouthPainter._buccal). It comes in over
+# the cheeks' shade: as the opening passes 0.2 mouth widths (_lower_teeth_show: /o/, /i/, the smile too)
+# the interior there and the row's last crowns go into it together, BUCCAL_SHADE of their light gone
+# at most (MouthPainter._buccal). It comes in over
 # BUCCAL_LEAD (|2u - 1|) before the row gives way, so the last crowns darken into their end: the last lit
 # crown was cut where _Gum.lit steps, against the lit walls (judge37: bundled/01 36 levels at one px).
 # Down the walls it fades out over BUCCAL_BELOW mouth widths under the row (MouthPainter._buccal_light).
-BUCCAL_SHADE = 0.5
+BUCCAL_SHADE = 0.7
 BUCCAL_LEAD = 0.2
 BUCCAL_BELOW = 0.3
+# Along the mouth it deepens toward the corners: BUCCAL_FLOOR of it where the row gives way, all of it
+# over BUCCAL_CORNERS (|2u - 1|), so the walls' middle keeps light that the corners lose; it takes no
+# pixel under BUCCAL_DARKEST luma (at 0.5 of the light everywhere past the give-way 13's /i/ walls went
+# 38.8 -> 19.0, black flanks; out/fix38e/NOTES.md).
+BUCCAL_FLOOR = 0.7
+BUCCAL_CORNERS = (0.55, 0.9)
+BUCCAL_DARKEST = 30.0
 # What a wide-open jaw's lifted lip uncovers over a photo's own upper teeth (MouthPainter._gum,
 # _crown_scallop, _gum_offsets; out/teeth35/NOTES.md): the seam their necks are mirrored over is
 # GUM_CROWN_RUN of the row's run under the lip (a luma profile's "crowns clear of the lip's shade"
@@ -2881,14 +2894,35 @@ def _photo_reach(d_lip, length, lower_show, u, to_rest, wide, show32, sign, down
             along -= length[i] * (1.0 - keep)
         elif wide > 0.0:
             end = abs(np.float32(2.0) * u[i] - one)
-            hidden = _smooth32(end, PHOTO_TEETH_HIDDEN[0], PHOTO_TEETH_HIDDEN[1])
-            unlit = np.float32(1.0 - _edge_at(u[i], lit))
-            if unlit > 0.0:
-                hidden = max(hidden, unlit * _smooth32(end, PHOTO_TEETH_UNLIT[0], PHOTO_TEETH_UNLIT[1]))
+            hidden = _gives_way(end, np.float32(1.0 - _edge_at(u[i], lit)))
             w *= np.float64(one - np.float32(wide) * hidden)
         own[k], weight[k], offset[k, 0], offset[k, 1] = i, w, along * down[0], along * down[1]
         k += 1
     return own, weight, offset
+
+
+@njit(cache=True, nogil=True)
+def _gives_way(end, unlit):
+    """float32 0..1: how far the photo's own upper row gives way to the dark mouth at float32 `end`
+    (|2u - 1|) as the jaw opens wide: PHOTO_TEETH_HIDDEN, and where float32 `unlit` (1 - _Gum.lit) says
+    its crown is no lit tooth, PHOTO_TEETH_UNLIT that far. _photo_reach's per pixel and _buccal's table
+    both read it, so the shade stands where the row goes."""
+    hidden = _smooth32(end, PHOTO_TEETH_HIDDEN[0], PHOTO_TEETH_HIDDEN[1])
+    if unlit > 0.0:
+        hidden = max(hidden, unlit * _smooth32(end, PHOTO_TEETH_UNLIT[0], PHOTO_TEETH_UNLIT[1]))
+    return hidden
+
+
+@njit(cache=True, nogil=True)
+def _gives_way_table(lit):
+    """(GUM_TABLE_N,) float64 _gives_way at _GUM_U's places (float32, as _photo_reach takes its `u`)
+    from the (GUM_TABLE_N,) float64 `lit` table (_Gum.lit)."""
+    n = lit.shape[0]
+    out = np.empty(n)
+    for i in range(n):
+        u = np.float32(i / (n - 1))
+        out[i] = _gives_way(abs(np.float32(2.0) * u - np.float32(1.0)), np.float32(1.0 - _edge_at(u, lit)))
+    return out
 
 
 def _scallop_of(gaps: np.ndarray, *, mouth_w: float) -> np.ndarray:
