@@ -17,6 +17,8 @@ from importlib import resources
 import numpy as np
 
 from facetalk.face import landmarks as lm
+from facetalk.face.lips import CORNER_RINGS as LIP_CORNER_RINGS, LOWER_RINGS as LIP_LOWER_RINGS, \
+    UPPER_RINGS as LIP_UPPER_RINGS
 from facetalk.params import EXPRESSION_NAMES, WIDE_BLINK
 
 MATERIAL_PHOTO = 0
@@ -164,6 +166,12 @@ JAW_CORNER_SHARE = 0.45
 # so the first upper and lower inner-lip segments meet at a blunt angle, not a knife point.
 # render.mouth.MouthPainter._widened adds this back, so the lips are not read as rounded (/o/ /u/).
 JAW_CORNER_IN = 0.04
+# The lip about each inner corner comes in with it (_corners_in): its landmark rings by
+# exp(-0.5 (d / JAW_CORNER_IN_REACH)^2) of the corner's draw-in, d the mouth widths along the face
+# from the corner. Drawn in alone, the corner stretched the photo's own corner lip into its few
+# triangles (area x17-150 at jaw 1): 12's and 11's pale wedges, the dark line running on from the
+# bundled photo's, 01's and 07's corners (out/wedge37); with the lip x4-6 (07's sliver x47).
+JAW_CORNER_IN_REACH = 0.07
 # Rounded lips (lip_spread = -1, _rounding): the corners come in this many mouth widths more than
 # the spread's own, the lower lip parts from the upper up to this far between the middle and the
 # corners, and the lips come forward this many times that. The corners in 0.05 made /o/ rounder
@@ -383,21 +391,23 @@ def smoothstep(x: np.ndarray, edge0: float, edge1: float) -> np.ndarray:
 
 
 def with_lip_lift(rig: FaceRig, *, share: float) -> FaceRig:
-    """`rig` with its upper lip's lift at a wide jaw (FaceRig.jaw_lift) at `share` of the lift as
-    built, clamped to 0..1: absolute, so applying it again (or to a rig already at a share) sets
-    the share rather than taking it twice (FaceRig.lip_lift_share records it); the inner corners'
-    draw-in (JAW_CORNER_IN, their rows) as it was. The rig itself where the share is already
-    that. A lift taken to 0 cannot be given back (ValueError)."""
+    """`rig` with its upper lip's lift at a wide jaw (FaceRig.jaw_lift's part up the face,
+    LiftGuard.up) at `share` of the lift as built, clamped to 0..1: absolute, so applying it again
+    (or to a rig already at a share) sets the share rather than taking it twice
+    (FaceRig.lip_lift_share records it); the draw-in about the inner corners (JAW_CORNER_IN, along
+    the face) as it was. The rig itself where the share is already that. A lift taken to 0 cannot
+    be given back (ValueError)."""
     share = min(max(float(share), 0.0), 1.0)
     if share == rig.lip_lift_share:
         return rig
     if rig.lip_lift_share <= 0.0:
         raise ValueError("the rig's lip lift was taken to 0; rebuild it to give it back")
-    lift = rig.jaw_lift.copy()
+    lift = rig.jaw_lift.astype(np.float64)
+    up = rig.lift_guard.up.astype(np.float64)
     free = np.ones(len(lift), bool)
     free[list(lm.INNER_MOUTH_CORNERS)] = False
-    lift[free] *= np.float32(share / rig.lip_lift_share)
-    return replace(rig, jaw_lift=lift, lip_lift_share=share)
+    lift[free, :2] -= (1.0 - share / rig.lip_lift_share) * np.outer(lift[free, :2] @ up, up)
+    return replace(rig, jaw_lift=lift.astype(np.float32), lip_lift_share=share)
 
 
 def jaw_lift_share(jaw_open: float) -> float:
@@ -741,19 +751,70 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
     # lower lids come down by the share a smile raised them (the eye_squint shape, reversed).
     negative[k["smile"]] -= SQUINT_UNDONE * photo_smile * (SMILE_SQUINT / EYE_SQUINT) * basis[k["eye_squint"]]
     jaw_dv = basis[k["jaw_open"], :, :2] @ meas.frame.ey
-    lifted = _jaw_lift(pts, meas, lips, triangles=np.array(topo.triangles), jaw_dv=jaw_dv)
-    return _Basis(positive=basis, negative=negative, jaw_lift=lifted + _corners_in(pts, meas))
+    triangles = np.array(topo.triangles)
+    lifted = _jaw_lift(pts, meas, lips, triangles=triangles, jaw_dv=jaw_dv)
+    drawn_in = _corners_in(pts, meas, triangles=triangles, jaw_dv=jaw_dv, lift_dv=lifted[:, :2] @ meas.frame.ey)
+    return _Basis(positive=basis, negative=negative, jaw_lift=lifted + drawn_in)
 
 
-def _corners_in(pts: np.ndarray, meas: _Measures) -> np.ndarray:
+def _corners_in(pts: np.ndarray, meas: _Measures, *, triangles: np.ndarray, jaw_dv: np.ndarray,
+                lift_dv: np.ndarray) -> np.ndarray:
     """(V, 3) px the opening's two inner corners come in toward each other along the face at
-    jaw_open 1 (JAW_CORNER_IN mouth widths each); nothing else moves."""
+    jaw_open 1 (JAW_CORNER_IN mouth widths each), the lip's landmark rings about each with it by
+    JAW_CORNER_IN_REACH's falloff, evened out over the (F, 3) `triangles` it would turn over
+    (_draw_in_unfolded, with the jaw's (V,) `jaw_dv` and the lift's `lift_dv`, px down the face at
+    jaw 1); renderer._hold_corners holds them back together. The skin stays."""
     inner = list(lm.INNER_MOUTH_CORNERS)
-    along = np.zeros(len(meas.u))
-    along[inner] = -np.sign(_inner_across(meas.u[inner], pts, meas)) * JAW_CORNER_IN * meas.mouth_w
+    corner_u = meas.u[inner]
+    nearer = np.argmin(np.abs(meas.u[:, None] - corner_u[None, :]), axis=1)  # (V,) 0 / 1
+    d = np.abs(meas.u - corner_u[nearer]) / meas.mouth_w  # along the face: a lip column moves as one
+    share = np.exp(-0.5 * (d / JAW_CORNER_IN_REACH) ** 2)
+    ring = np.zeros(len(share), bool)
+    ring[[i for r in (*LIP_UPPER_RINGS, *LIP_LOWER_RINGS, *LIP_CORNER_RINGS) for i in r]] = True
+    ring[list(lm.LIPS_INNER_UPPER + lm.LIPS_INNER_LOWER + lm.LIPS_OUTER_UPPER + lm.LIPS_OUTER_LOWER)] = True
+    # The lip's landmark rings only (the lip mask's other vertices reach into the engraving's skin under
+    # its lip, whose slivers turned over), and not the lip's far side.
+    share = np.where(ring & (share > 0.01), share, 0.0)
+    share[inner] = 1.0
+    sign = -np.sign(_inner_across(corner_u, pts, meas))  # inward, per corner
+    full = sign[nearer] * JAW_CORNER_IN * meas.mouth_w
+    fixed = ~ring
+    fixed[inner] = True
+    share = _draw_in_unfolded(share, full_du=full, meas=meas, triangles=triangles, jaw_dv=jaw_dv,
+                              lift_dv=lift_dv, fixed=fixed)
+    along = share * full
     out = np.zeros((len(meas.u), 3))
     out[:, :2] = meas.frame.to_image(along, np.zeros_like(along))
     return out
+
+
+def _draw_in_unfolded(share: np.ndarray, *, full_du: np.ndarray, meas: _Measures, triangles: np.ndarray,
+                      jaw_dv: np.ndarray, lift_dv: np.ndarray, fixed: np.ndarray) -> np.ndarray:
+    """(V,) `share` of each vertex's full draw-in (`full_du`, px along the face at jaw 1) evened out,
+    but on the (V,) bool `fixed` vertices, over each of (F, 3) `triangles` that it turns over at one of
+    JAW_LIFT_CHECKS jaws from JAW_UPPER_LIFT_FROM to 1 (the jaw alone dropping each vertex `jaw_dv` px,
+    the lift `lift_dv` px down the face, both as _lift_unfolded takes them): a triangle's vertices
+    moved in alike keep its area. Drawn in by their own falloff, the lip's slivers beside the corners
+    (306-407-408, 321-405-406 on the fixtures) turned over."""
+    share = share.copy()
+    tri = triangles[(share > 0)[triangles].any(axis=1)]
+    jaws = np.linspace(JAW_UPPER_LIFT_FROM, 1.0, JAW_LIFT_CHECKS)
+    lift = np.array([jaw_lift_share(j) for j in jaws])[:, None, None]
+    v = meas.v[tri][None] + jaws[:, None, None] * jaw_dv[tri][None] + lift * lift_dv[tri][None]  # (J, T, 3)
+
+    def area2(u: np.ndarray) -> np.ndarray:  # (J, T) twice the signed area
+        return (u[..., 1] - u[..., 0]) * (v[..., 2] - v[..., 0]) - (u[..., 2] - u[..., 0]) * (v[..., 1] - v[..., 0])
+
+    ref = np.sign(area2(np.broadcast_to(meas.u[tri][None], v.shape)))
+    for _ in range(JAW_LIFT_PASSES):
+        turned = np.nonzero((np.sign(area2(meas.u[tri][None] + lift * (share * full_du)[tri][None])) != ref)
+                            .any(axis=0))[0]
+        if len(turned) == 0:
+            break
+        for t in turned:
+            ids = tri[t][~fixed[tri[t]]]
+            share[ids] = share[tri[t]].mean()
+    return share
 
 
 def _rounding(meas: _Measures, lips: _Lips, spread: np.ndarray, *, photo_smile: float = 0.0) -> np.ndarray:

@@ -117,7 +117,7 @@ def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, guard_tri, guard_
             u = np.uintp(i)
             flat[u] += lift * flat_lift[u]
         _guard_lift(out, jaw_lift, lift, guard_tri, guard_slot, guard_floor, guarded, guard_vertex, guard_up)
-        _hold_corners(out, jaw_lift, lift, corner_tri, kept)
+        _hold_corners(out, jaw_lift, lift, corner_tri, kept, guard_up)
     _press(out, guard_up, cavity_u, press_vertex, press_upper, press_lower, press_weight, press, teeth_px)
     r00, r01, r02, r10, r11, r12, r20, r21, r22 = rot[0, 0], rot[0, 1], rot[0, 2], rot[1, 0], rot[1, 1], rot[1, 2], \
         rot[2, 0], rot[2, 1], rot[2, 2]
@@ -292,20 +292,38 @@ def _guard_take_back(out, jaw_lift, lift64, tri, slot, floor, target, up):
 
 
 @njit(cache=True, nogil=True)
-def _hold_corners(out, jaw_lift, lift, tri, kept):
-    """Moves each inner corner in `out` (V, 3) back along its (V, 3) `jaw_lift` row (the draw-in, by
-    `lift`) just so far that each triangle of (C, 3) `tri` at it (the corner first) keeps JAW_LIFT_KEEP
-    of twice its area with the draw-in left out, signed as that is: the corner alone moves, so twice
-    the area is linear in the share of the draw-in it keeps (written to (V,) `kept` at the corner). No
-    frame without a deficit changes."""
+def _draw_in(jaw_lift, v, lift, up0, up1, rx, ry):
+    """(dx, dy) px vertex v's draw-in by `lift`: its (V, 3) `jaw_lift` row's part along the face (off the
+    face's up (up0, up1), which is the upper lip's lift), (0, 0) unless it points as a corner's row
+    (rx, ry) does: the lip about each inner corner comes in with it (face.rig._corners_in)."""
+    x, y = np.float64(jaw_lift[v, 0]), np.float64(jaw_lift[v, 1])
+    a = x * up0 + y * up1
+    x, y = lift * (x - a * up0), lift * (y - a * up1)
+    if x * rx + y * ry <= 0:
+        return 0.0, 0.0
+    return x, y
+
+
+@njit(cache=True, nogil=True)
+def _hold_corners(out, jaw_lift, lift, tri, kept, up):
+    """Moves each inner corner in `out` (V, 3) and the lip drawn in with it back along their draw-in
+    (_draw_in, by `lift`; `up` the face's (2,) up) just so far that each triangle of (C, 3) `tri` at it
+    (the corner first) keeps JAW_LIFT_KEEP of twice its area with the draw-in left out, signed as that
+    is: the draw-ins about a corner are parallel, so twice the area is linear in the share the corner
+    keeps (written to (V,) `kept` at the corner). No frame without a deficit changes."""
+    up0, up1, lift64 = np.float64(up[0]), np.float64(up[1]), np.float64(lift)
     g = 0
     while g < tri.shape[0]:
         c = tri[g, 0]
         keep = 1.0
-        dx, dy = np.float64(lift) * jaw_lift[c, 0], np.float64(lift) * jaw_lift[c, 1]
+        rx, ry = np.float64(jaw_lift[c, 0]), np.float64(jaw_lift[c, 1])
         while g < tri.shape[0] and tri[g, 0] == c:  # the corner's triangles, in one run
-            area2 = _twice_area(out, c, tri[g, 1], tri[g, 2], 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-            held2 = _twice_area(out, c, tri[g, 1], tri[g, 2], -dx, -dy, 0.0, 0.0, 0.0, 0.0)
+            i, j = tri[g, 1], tri[g, 2]
+            dcx, dcy = _draw_in(jaw_lift, c, lift64, up0, up1, rx, ry)
+            dix, diy = _draw_in(jaw_lift, i, lift64, up0, up1, rx, ry)
+            djx, djy = _draw_in(jaw_lift, j, lift64, up0, up1, rx, ry)
+            area2 = _twice_area(out, c, i, j, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+            held2 = _twice_area(out, c, i, j, -dcx, -dcy, -dix, -diy, -djx, -djy)
             sign = 1.0 if held2 >= 0 else -1.0
             lost = sign * (held2 - area2)
             if sign * area2 < JAW_LIFT_KEEP * sign * held2 and lost > 0:
@@ -313,8 +331,11 @@ def _hold_corners(out, jaw_lift, lift, tri, kept):
             g += 1
         kept[c] = keep
         if keep < 1.0:
-            out[c, 0] -= np.float32((1.0 - keep) * dx)
-            out[c, 1] -= np.float32((1.0 - keep) * dy)
+            for v in range(out.shape[0]):
+                dx, dy = _draw_in(jaw_lift, v, lift64, up0, up1, rx, ry)
+                if dx != 0.0 or dy != 0.0:
+                    out[v, 0] -= np.float32((1.0 - keep) * dx)
+                    out[v, 1] -= np.float32((1.0 - keep) * dy)
 
 
 @njit(cache=True, nogil=True)
