@@ -133,8 +133,17 @@ def _guarded_reference(rig, verts, lift):
     return _held_corners_reference(rig, out, lift)
 
 
+def _draw_ins(rig, lift, c):
+    """(V, 2) float64 each vertex's draw-in by `lift` with inner corner c's (renderer._draw_in): its
+    jaw_lift row's part off the face's up, 0 where it does not point as the corner's row does."""
+    up = rig.lift_guard.up.astype(np.float64)
+    row = rig.jaw_lift[:, :2].astype(np.float64)
+    d = np.float64(lift) * (row - np.outer(row @ up, up))
+    return np.where((d @ row[c] > 0)[:, None], d, 0.0)
+
+
 def _held_corners_reference(rig, verts, lift):
-    """(V, 3) `verts` with each inner corner's draw-in (its jaw_lift row, by `lift`) held back as far as
+    """(V, 3) `verts` with each inner corner's draw-in and its lip's (_draw_ins) held back as far as
     LiftGuard.corner_tri's triangles at it need to keep JAW_LIFT_KEEP of twice their area without it,
     signed as that is (the renderer's _hold_corners' docstring, in numpy float64, its order)."""
     from facetalk.face.rig import JAW_LIFT_KEEP
@@ -142,21 +151,22 @@ def _held_corners_reference(rig, verts, lift):
     out = verts.copy()
     tri = rig.lift_guard.corner_tri
     for c in dict.fromkeys(tri[:, 0].tolist()):
-        d = np.float64(lift) * rig.jaw_lift[c, :2].astype(np.float64)
+        d = _draw_ins(rig, lift, c)
         at = tri[tri[:, 0] == c]
         p = out[:, :2].astype(np.float64)
 
-        def twice_area(corner):  # (len(at),) with the corner at `corner` (2,), as _twice_area orders it
-            a, b = p[at[:, 1]] - corner, p[at[:, 2]] - corner
+        def twice_area(q):  # (len(at),) of the points (V, 2) `q`, as _twice_area orders it
+            a, b = q[at[:, 1]] - q[at[:, 0]], q[at[:, 2]] - q[at[:, 0]]
             return a[:, 0] * b[:, 1] - b[:, 0] * a[:, 1]
 
-        area2, held2 = twice_area(p[c]), twice_area(p[c] - d)
+        area2, held2 = twice_area(p), twice_area(p - d)
         sign = np.where(held2 >= 0, 1.0, -1.0)
         lost = sign * (held2 - area2)
         short = (sign * area2 < JAW_LIFT_KEEP * sign * held2) & (lost > 0)
         keep = min([1.0] + list((1.0 - JAW_LIFT_KEEP) * sign[short] * held2[short] / lost[short]))
         if keep < 1.0:
-            out[c, :2] -= ((1.0 - keep) * d).astype(np.float32)
+            moved = np.any(d != 0, axis=1)
+            out[moved, :2] -= ((1.0 - keep) * d[moved]).astype(np.float32)
     return out
 
 
@@ -456,6 +466,8 @@ def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
     risen = taken_back = 0
     # The jaw sideways on a wide jaw: an inner corner's draw-in is held back (checked below).
     frames.append(MotionFrame(t_s=0.0, jaw_open=1.0, jaw_sideways=1.0, lip_spread=-1.0, yaw_deg=0.2))
+    # (With the lip drawn in with the corners, the other way: the subject's left corner keeps 0.22.)
+    frames.append(MotionFrame(t_s=0.0, jaw_open=1.0, jaw_sideways=-1.0, lip_spread=-1.0, yaw_deg=0.2))
     # Both bind on one frame: the lip's take-back, then the corners' hold (their order is pinned).
     frames.append(MotionFrame(t_s=0.0, jaw_open=1.0, jaw_sideways=1.0, lip_spread=-1.0, nose_sneer=1.0,
                               upper_lip_raise=1.0, yaw_deg=0.2))
@@ -525,7 +537,7 @@ def test_numpy_scalar_angles_render_as_floats(renderer):
 @pytest.mark.parametrize("sideways, spread", [(0.0, 0.0), (0.8, 0.0), (-0.8, 0.0), (0.0, 1.0)])
 def test_posed_vertices_report_the_share_of_its_draw_in_each_inner_corner_keeps(analysis, sideways, spread):
     """posed_vertices' `draw_in_kept` holds _hold_corners' share per inner corner (1 elsewhere): moving the
-    corner back by that share of its draw-in (its jaw_lift row by the frame's jaw_lift_share) leaves each
+    corner and its lip back by that share of their draw-in (_draw_ins, by the frame's jaw_lift_share) leaves each
     of LiftGuard.corner_tri's triangles at it at least JAW_LIFT_KEEP of its posed twice-area, exactly that
     at the tightest where the corner was held (< 1). The mouth painter takes it for _widened and
     _shade_corner_meet, so a held corner is not shaded or widened for a draw-in it did not make."""
@@ -542,13 +554,13 @@ def test_posed_vertices_report_the_share_of_its_draw_in_each_inner_corner_keeps(
     assert np.all(np.delete(kept, corners) == 1.0)
     for c in corners:
         at = tri[tri[:, 0] == c]
-        back = p[c] - kept[c] * jaw_lift_share(frame.jaw_open) * rig.jaw_lift[c, :2].astype(np.float64)
+        back = p - kept[c] * _draw_ins(rig, jaw_lift_share(frame.jaw_open), c)
 
-        def twice_area(corner):
-            a, b = p[at[:, 1]] - corner, p[at[:, 2]] - corner
+        def twice_area(q):
+            a, b = q[at[:, 1]] - q[at[:, 0]], q[at[:, 2]] - q[at[:, 0]]
             return a[:, 0] * b[:, 1] - b[:, 0] * a[:, 1]
 
-        ratio = twice_area(p[c]) / twice_area(back)
+        ratio = twice_area(p) / twice_area(back)
         assert 0.0 < kept[c] <= 1.0
         assert ratio.min() >= JAW_LIFT_KEEP - 1e-3, (c, kept[c], ratio)
         if kept[c] < 1.0:

@@ -791,11 +791,12 @@ def _corners_in(pts: np.ndarray, meas: _Measures, *, triangles: np.ndarray, jaw_
 def _draw_in_unfolded(share: np.ndarray, *, full_du: np.ndarray, meas: _Measures, triangles: np.ndarray,
                       jaw_dv: np.ndarray, lift_dv: np.ndarray, fixed: np.ndarray) -> np.ndarray:
     """(V,) `share` of each vertex's full draw-in (`full_du`, px along the face at jaw 1) evened out,
-    but on the (V,) bool `fixed` vertices, over each of (F, 3) `triangles` that it turns over at one of
-    JAW_LIFT_CHECKS jaws from JAW_UPPER_LIFT_FROM to 1 (the jaw alone dropping each vertex `jaw_dv` px,
-    the lift `lift_dv` px down the face, both as _lift_unfolded takes them): a triangle's vertices
-    moved in alike keep its area. Drawn in by their own falloff, the lip's slivers beside the corners
-    (306-407-408, 321-405-406 on the fixtures) turned over."""
+    but on the (V,) bool `fixed` vertices, over each of (F, 3) `triangles` that keeps less than
+    JAW_LIFT_KEEP of its area without it at one of JAW_LIFT_CHECKS jaws from JAW_UPPER_LIFT_FROM to 1
+    (the jaw alone dropping each vertex `jaw_dv` px, the lift `lift_dv` px down the face, both as
+    _lift_unfolded takes them): a triangle's vertices moved in alike keep its area. Drawn in by their
+    own falloff, the lip's slivers beside the corners (306-407-408, 321-405-406 on the fixtures)
+    turned over, and one crossing a pixel's centre stepped a held wide jaw 4 levels."""
     share = share.copy()
     tri = triangles[(share > 0)[triangles].any(axis=1)]
     jaws = np.linspace(JAW_UPPER_LIFT_FROM, 1.0, JAW_LIFT_CHECKS)
@@ -805,10 +806,10 @@ def _draw_in_unfolded(share: np.ndarray, *, full_du: np.ndarray, meas: _Measures
     def area2(u: np.ndarray) -> np.ndarray:  # (J, T) twice the signed area
         return (u[..., 1] - u[..., 0]) * (v[..., 2] - v[..., 0]) - (u[..., 2] - u[..., 0]) * (v[..., 1] - v[..., 0])
 
-    ref = np.sign(area2(np.broadcast_to(meas.u[tri][None], v.shape)))
+    ref = area2(np.broadcast_to(meas.u[tri][None], v.shape))
     for _ in range(JAW_LIFT_PASSES):
-        turned = np.nonzero((np.sign(area2(meas.u[tri][None] + lift * (share * full_du)[tri][None])) != ref)
-                            .any(axis=0))[0]
+        kept = np.sign(ref) * area2(meas.u[tri][None] + lift * (share * full_du)[tri][None])
+        turned = np.nonzero((kept < JAW_LIFT_KEEP * np.abs(ref)).any(axis=0))[0]
         if len(turned) == 0:
             break
         for t in turned:
