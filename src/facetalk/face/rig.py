@@ -629,7 +629,7 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
         press_lower=press.lower,
         press_weight=press.weight,
         jaw_lift=basis.jaw_lift.astype(np.float32),
-        lift_guard=_lift_guard(meas, lips, triangles=tri_arr, jaw_lift=basis.jaw_lift),
+        lift_guard=_lift_guard(meas, lips, triangles=tri_arr, jaw_lift=_lift_and_corners(basis.jaw_lift, meas)),
         face_height_px=meas.face_h,
         ipd_px=meas.ipd,
         mouth_width_px=meas.mouth_w,
@@ -1121,6 +1121,18 @@ def _jaw_lift(pts: np.ndarray, meas: _Measures, lips: _Lips, *, triangles: np.nd
     lifted = np.zeros((len(u), 3))
     lifted[:, :2] = meas.frame.to_image(np.zeros_like(u), -lift_px)
     return lifted
+
+
+def _lift_and_corners(jaw_lift: np.ndarray, meas: _Measures) -> np.ndarray:
+    """(V, 3) `jaw_lift` without the draw-in of the lip about the inner corners (its part along the face,
+    but the corners'): LiftGuard's triangles are the lift's and the corners', as before the lip came in
+    with them."""
+    out = jaw_lift.copy()
+    free = np.ones(len(out), bool)
+    free[list(lm.INNER_MOUTH_CORNERS)] = False
+    out[free, :2] -= np.outer(out[free, :2] @ meas.frame.ex, meas.frame.ex)
+    out[np.abs(out) < 1e-9] = 0.0  # the lift's own rows: no along-face part left to count as lifted
+    return out
 
 
 def _lift_guard(meas: _Measures, lips: _Lips, *, triangles: np.ndarray, jaw_lift: np.ndarray) -> LiftGuard:
