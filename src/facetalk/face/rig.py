@@ -170,7 +170,7 @@ JAW_CORNER_IN = 0.04
 # exp(-0.5 (d / JAW_CORNER_IN_REACH)^2) of the corner's draw-in, d the mouth widths along the face
 # from the corner. Drawn in alone, the corner stretched the photo's own corner lip into its few
 # triangles (area x17-150 at jaw 1): 12's and 11's pale wedges, the dark line running on from the
-# bundled photo's, 01's and 07's corners (out/wedge37); with the lip x4-6 (07's sliver x47).
+# bundled photo's, 01's and 07's corners (out/wedge37); with the lip x6-10 (07's sliver x58, out/corner38).
 JAW_CORNER_IN_REACH = 0.07
 # Rounded lips (lip_spread = -1, _rounding): the corners come in this many mouth widths more than
 # the spread's own, the lower lip parts from the upper up to this far between the middle and the
