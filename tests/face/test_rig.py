@@ -1172,8 +1172,8 @@ def test_the_lip_lift_share_is_set_not_taken_again():
     """with_lip_lift sets the share of the upper lip's wide-jaw lift absolutely and records it on the
     rig (FaceRig.lip_lift_share): applied twice it is the rig applied once (on main a second call
     took the share again: 0.5 of 0.5 = 0.25 of the lift), a rig at one share taken to another is
-    the rig built and taken to that one, and back to 1 the lift is whole again; the inner corners'
-    draw-in never scales."""
+    the rig built and taken to that one, and back to 1 the lift is whole again; only its part up the
+    face (LiftGuard.up) scales, the lip's draw-in along the face and the inner corners' never."""
     from pathlib import Path
 
     rig = build_rig(np.load(Path(__file__).resolve().parent / "data" / "toothy_smile_landmarks.npz")["landmarks_px"])
@@ -1185,7 +1185,15 @@ def test_the_lip_lift_share_is_set_not_taken_again():
     free[list(lm.INNER_MOUTH_CORNERS)] = False
     lifted = free & np.any(rig.jaw_lift != 0, axis=1)
     assert lifted.sum() > 10
-    np.testing.assert_allclose(twice.jaw_lift[lifted], 0.5 * rig.jaw_lift[lifted], rtol=1e-6, atol=1e-6)
+    up = rig.lift_guard.up.astype(np.float64)  # only the lift's part up the face scales (corner38)
+
+    def parts(lift: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        rows = lift[lifted, :2].astype(np.float64)
+        return rows @ up, rows - np.outer(rows @ up, up)
+
+    (up_built, along_built), (up_twice, along_twice) = parts(rig.jaw_lift), parts(twice.jaw_lift)
+    np.testing.assert_allclose(up_twice, 0.5 * up_built, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(along_twice, along_built, rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(with_lip_lift(once, share=0.8).jaw_lift, with_lip_lift(rig, share=0.8).jaw_lift,
                                rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(with_lip_lift(once, share=1.0).jaw_lift, rig.jaw_lift, rtol=1e-6, atol=1e-6)
