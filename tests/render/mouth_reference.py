@@ -136,9 +136,9 @@ class ShadeReference:
                 kept = length[own] * keep
                 weight = np.clip((kept - d_rest[own]) / np.maximum(1.5, LOWER_CUT_FADE * kept), 0, 1)
                 along = along - length[own] * (1.0 - keep)
-            else:  # the back teeth, and toward the ends the crowns not lit (_Gum.lit), give way
+            else:  # the back teeth, and toward the ends the crowns not lit (_row_end_lit: _Gum.lit, its ends soft), give way
                 end = np.abs(2.0 * u[own] - 1.0)
-                lit = self._gum.lit if self._own_teeth else np.ones(GUM_TABLE_N)
+                lit = self._row_end_lit if self._own_teeth else np.ones(GUM_TABLE_N)
                 x = np.clip(u[own].astype(np.float64), 0.0, 1.0) * (len(lit) - 1)
                 c = np.minimum(x.astype(np.int64), len(lit) - 2)
                 unlit = (1.0 - (lit[c] + (lit[c + 1] - lit[c]) * (x - c))).astype(np.float32)

@@ -870,7 +870,7 @@ class MouthPainter:
         show, was32 = _as_float64(np.asarray(lower_show))
         show32, u = was32 if show32 is None else show32, np.asarray(u, np.float32)
         upper_run = np.asarray(runs[0], np.float64)
-        lit = self._gum.lit if self._own_teeth else _ALL_LIT  # its crowns' ends in shade or lip-pink give way too
+        lit = self._row_end_lit if self._own_teeth else _ALL_LIT  # its crowns' ends in shade or lip-pink give way too
         if self._own_teeth:
             upper_run = _shaped_run(upper_run, np.asarray(down_upper, np.float32), u, to_rest,
                                     _biting_edge_table())
@@ -905,6 +905,24 @@ class MouthPainter:
         near = 1.0 - smoothstep(below / (BUCCAL_BELOW * self._rest_mouth_w), 0.0, 1.0)
         light = 1.0 - BUCCAL_SHADE * wide * np.interp(u, _GUM_U, self._buccal) * near
         return np.maximum(light, np.minimum(BUCCAL_DARKEST / np.maximum(np.asarray(luma, np.float64), 1e-6), 1.0))
+
+    @cached_property
+    def _row_end_lit(self) -> np.ndarray:
+        """(GUM_TABLE_N,) float64 0..1 at _GUM_U, read-only: _Gum.lit with each end of the row (where the
+        lit crowns end for good, toward either corner) fading over ROW_END_FADE_PX rest px, for
+        _photo_reach's give-way and _gum_pass's crowns: lit stepped within a px there, so the last crown was cut at one
+        px against the shaded cavity (the bundled photo's 22.8 levels). Only the outward envelope
+        (each place the most lit toward its corner) is softened, so dips between crowns (their own
+        gaps) stay as found; one figure a photo."""
+        lit = self._gum.lit
+        mid = GUM_TABLE_N // 2
+        envelope = np.concatenate([np.maximum.accumulate(lit[:mid]), np.maximum.accumulate(lit[mid:][::-1])[::-1]])
+        reach = max(int(round(0.5 * ROW_END_FADE_PX / self._rest_mouth_w * (GUM_TABLE_N - 1))), 1)
+        tent = 1.0 - np.abs(np.arange(-reach, reach + 1)) / (reach + 1.0)
+        soft = np.convolve(np.pad(envelope, reach, mode="edge"), tent / tent.sum(), mode="valid")
+        out = np.clip(lit + soft - envelope, 0.0, 1.0)
+        out.flags.writeable = False
+        return out
 
     @cached_property
     def _buccal(self) -> np.ndarray:
@@ -985,7 +1003,7 @@ class MouthPainter:
         """What a wide-open jaw's lifted lip uncovers above a photo's own upper teeth, which stay on
         the skull, for _lay_photo_interior: the (n, 2) rest px `offset`s from the lip's anchor of its
         upper row's pixels `own` (_photo_reach's), moved in place to the crown's samples (their (n,)
-        `weight` lowered in place where the crown is in shade, _Gum.lit), and
+        `weight` lowered in place where the crown is in shade, _row_end_lit), and
         _gum_mix's pixels, gum (0..1), lip's shade on it and weight (_gum_pass). At the
         pixels `down_upper` posed px under the photo's lip line (< 0 above it) where the lip was
         `raised` (N,) posed px (_row_offset), the row's `run` (N,) rest px there (paint's). Above a
@@ -1003,7 +1021,7 @@ class MouthPainter:
         (PHOTO_TEETH_HIDDEN)."""
         gum, to_posed = self._gum, max(mouth_w, 1e-6) / self._rest_mouth_w
         return _gum_pass(own, offset, weight, down_upper, raised, run, u, gum.scallop, gum.crown_top_px,
-                         gum.widest_px, to_posed, mouth_w, wide, self._down64, gum.lit)
+                         gum.widest_px, to_posed, mouth_w, wide, self._down64, self._row_end_lit)
 
     def _photo_penumbra(self, color: np.ndarray, down_upper: np.ndarray, u: np.ndarray, run: np.ndarray, *,
                         mouth_w: float) -> None:
@@ -2408,6 +2426,9 @@ PHOTO_TEETH_UNLIT = (0.3, 0.5)
 # BUCCAL_LEAD (|2u - 1|) before the row gives way, so the last crowns darken into their end: the last lit
 # crown was cut where _Gum.lit steps, against the lit walls (judge37: bundled/01 36 levels at one px).
 # Down the walls it fades out over BUCCAL_BELOW mouth widths under the row (MouthPainter._buccal_light).
+# The upper row's ends (where its lit crowns end for good) fade over this many rest px
+# (MouthPainter._row_end_lit), not a one-px cut against the shaded cavity beside them.
+ROW_END_FADE_PX = 4.0
 BUCCAL_SHADE = 0.7
 BUCCAL_LEAD = 0.2
 BUCCAL_BELOW = 0.3
