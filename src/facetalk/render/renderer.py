@@ -95,8 +95,8 @@ def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, guard_tri, guard_
     LiftGuard as `guard_*` and `guarded`) and the inner corners' draw-in held back where it must
     (_hold_corners, LiftGuard.corner_tri as `corner_tri`; the share each keeps into (V,) `kept`), the lip press
     (closing each pair's gap up to `teeth_px` short of shut; a crossed pair mid-mouth, its lower inner
-    lip above the upper along `guard_up`, `cavity_u` within CONTACT_MIDDLE of 0.5, shut whole at any
-    press), then the head pose (rotation `rot`
+    lip above the upper along `guard_up`, `cavity_u` within CONTACT_MIDDLE of 0.5, shut along `up` at
+    any press), then the head pose (rotation `rot`
     about `pivot`, then `shift`) by each vertex's weight."""
     out[:] = rest
     flat = out.reshape(-1)
@@ -136,10 +136,12 @@ def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, guard_tri, guard_
 def _press(out, up, cavity_u, press_vertex, press_upper, press_lower, press_weight, press, teeth_px):
     """_pose's lip press on `out` (V, 3): each press vertex closes its pair's gap by `press`
     (up to `teeth_px` short of shut); a crossed pair mid-mouth (its lower inner lip above the upper
-    along the face's `up`, (2,); cavity_u within CONTACT_MIDDLE of 0.5) is shut whole at any press."""
+    along the face's `up`, (2,); cavity_u within CONTACT_MIDDLE of 0.5) is shut along `up` at any
+    press, sideways and depth left as they are. Photos whose landmark inner lips cross slightly at
+    rest (out/portraits' 02, 05, 10) are so shut on every frame, neutral too (0.06-0.33 px)."""
     # The press; and where the expression has carried a lower inner lip above its upper partner
     # mid-mouth (a chin raiser under a rounded, nearly shut speech shape: sad's /w/), the lips meet
-    # instead of crossing: that pair pressed whole (its move is its gap, none as they touch). Not
+    # instead of crossing: that pair pressed shut along up (its move is its rise, none as they touch). Not
     # toward the corners (CONTACT_MIDDLE), where a frown's crossed pairs shut whole drew the outer
     # corners down further (bench_emotions: Grace Hopper's sad -0.043 -> -0.072, identity +0.03).
     n = press_vertex.shape[0]
@@ -149,9 +151,12 @@ def _press(out, up, cavity_u, press_vertex, press_upper, press_lower, press_weig
             gaps[m, j] = out[press_lower[m], j] - out[press_upper[m], j]
     for m in range(n):
         middle = abs(cavity_u[press_upper[m]] - np.float32(0.5)) < CONTACT_MIDDLE
-        if middle and gaps[m, 0] * up[0] + gaps[m, 1] * up[1] > 0:  # crossed
-            for j in range(3):
-                out[press_vertex[m], j] += press_weight[m] * gaps[m, j]
+        rise = gaps[m, 0] * up[0] + gaps[m, 1] * up[1]
+        if middle and rise > 0:  # crossed
+            # Along `up` only: that part of the gap is 0 as the pair crosses, so the shut starts from
+            # nothing; the whole gap (sideways and depth too) moved the pair by them in one frame.
+            for j in range(2):
+                out[press_vertex[m], j] += press_weight[m] * rise * up[j]
         elif press != 0:
             length = np.sqrt(gaps[m, 0] * gaps[m, 0] + gaps[m, 1] * gaps[m, 1])
             closing = min(max(np.float32(1.0) - teeth_px / max(length, np.float32(1e-3)), np.float32(0.0)),
