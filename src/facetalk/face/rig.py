@@ -63,6 +63,9 @@ SMIRK_REACH = 0.22
 # was the peak of a tent, rising 0.13 mouth widths past the skin just out and below it and turning
 # the sliver between them over (out/portraits' 07 287-291-409, 71 px^2 at contempt 1).
 SMIRK_REACH_OUT = 0.35
+# Half the width (mouth widths) over which the smirk's reach below its corner goes from SMIRK_REACH
+# (under the lips) to SMIRK_REACH_OUT (outside them), about the corner's vertical (_smirk).
+SMIRK_REACH_BLEND = 0.05
 # The frown (smile < 0, AU15+17), in mouth widths: how far the corners drop and move out, and how
 # far the lower lip's middle and the chin rise.
 FROWN_CORNER_DROP = 0.20
@@ -1367,11 +1370,14 @@ def _smirk(corner_uv: tuple[np.ndarray, np.ndarray], meas: _Measures, lips: _Lip
     side = np.sign(cu)
     # SMIRK_REACH toward the lips' middle and above (the lip line slants up into the corner),
     # SMIRK_REACH_OUT outward, and below outside the corner (the cheek and the skin out and under
-    # the corner go up with it; under the lips it stays SMIRK_REACH, or the lips shut).
+    # the corner go up with it; under the lips it stays SMIRK_REACH, or the lips shut). Below, the
+    # two meet over SMIRK_REACH_BLEND either side of the corner's vertical: switched there, the weight
+    # stepped 0.035 -> 0.265 across it (out/portraits' 11 at smirk -1: 150 rose 9.7 px, 170 5 px away 1.4).
     du, dv = u - cu, v - cv
     outside = side * du > 0
     reach_u = np.where(outside, SMIRK_REACH_OUT, SMIRK_REACH) * mouth_w
-    reach_v = np.where(outside & (dv > 0), SMIRK_REACH_OUT, SMIRK_REACH) * mouth_w
+    below_out = smoothstep(side * du, -SMIRK_REACH_BLEND * mouth_w, SMIRK_REACH_BLEND * mouth_w) * (dv > 0)
+    reach_v = (SMIRK_REACH + (SMIRK_REACH_OUT - SMIRK_REACH) * below_out) * mouth_w
     corner = np.exp(-0.5 * ((du / reach_u) ** 2 + (dv / reach_v) ** 2)) * is_face
     cheek = _near(u, v, cu + side * 0.15 * mouth_w, cv - 0.35 * mouth_w, 0.35 * mouth_w) * is_face
     out = np.zeros((len(u), 3))
