@@ -78,8 +78,9 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame, *, draw_in_kept: np.ndarray
 
 
 # Half the share of the inner lips' length (face.rig.FaceRig.cavity_u, 0..1 corner to corner) about
-# its middle where a crossed pair is pressed shut (_pose).
-CONTACT_MIDDLE = np.float32(0.3)
+# its middle where a crossed pair is pressed shut (_pose): the middle five pairs (cavity_u 0.3-0.7 in
+# steps of 0.1), the bound between two steps so float rounding does not decide which count.
+CONTACT_MIDDLE = np.float32(0.25)
 
 
 # One compiled pass: the numpy version's two dozen small array operations cost ~0.2 ms a call in
