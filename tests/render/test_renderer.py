@@ -446,15 +446,9 @@ def _shut_reference(rig, out):
     return out, bool(crossed.any())
 
 
-def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
-    """Without a press, _pose is each coefficient's product added in turn, the upper lip's jaw lift
-    (the skin over it risen where it must, in float64: _guarded_reference; the inner corners' draw-in
-    held back where it must), the lip pairs the expression crossed pressed shut, and then each vertex's
-    rotation about the pivot, weighed, in float32 and in that order: numpy's separate multiplies
-    and adds give the same bits (the flat, vectorized loops changed no rounding)."""
-    from facetalk.render.renderer import _head_transform
-
-    rig = analysis.rig
+def _pose_bit_frames() -> list:
+    """The frames the compiled pose is checked on to the bit: random coefficients, then the cases
+    where each guard binds."""
     rng = np.random.default_rng(8)
     names = [n for n in MotionFrame.__dataclass_fields__ if n not in ("t_s", "scale", "tongue_tip", "lip_press")]
     frames = [MotionFrame(t_s=0.0, **{n: float(rng.uniform(-1, 1)) for n in names}) for _ in range(6)]
@@ -467,8 +461,6 @@ def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
              dict(nose_sneer=1.0, upper_lip_raise=1.0, smile=-0.5)]
     frames += [MotionFrame(t_s=0.0, jaw_open=float(jaw), yaw_deg=0.3, pitch_deg=-0.2, roll_deg=0.4, tx=0.01, ty=-0.01,
                            **face) for face in faces for jaw in np.arange(0.3, 1.0 + 1e-9, 0.1)]
-    lifted = np.any(rig.jaw_lift != 0, axis=1)
-    risen = taken_back = 0
     # The jaw sideways on a wide jaw: an inner corner's draw-in is held back (checked below).
     frames.append(MotionFrame(t_s=0.0, jaw_open=1.0, jaw_sideways=1.0, lip_spread=-1.0, yaw_deg=0.2))
     # (With the lip drawn in with the corners, the other way: the subject's left corner keeps 0.22.)
@@ -478,6 +470,21 @@ def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
                               upper_lip_raise=1.0, yaw_deg=0.2))
     frames.append(MotionFrame(t_s=0.0, smile=-1.0, mouth_shrug_lower=1.0, lip_spread=-1.0, mouth_roll_upper=1.0,
                               mouth_roll_lower=1.0, yaw_deg=0.2))  # the lower lip 0.04 mw over the upper: shut
+    return frames
+
+
+def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
+    """Without a press, _pose is each coefficient's product added in turn, the upper lip's jaw lift
+    (the skin over it risen where it must, in float64: _guarded_reference; the inner corners' draw-in
+    held back where it must), the lip pairs the expression crossed pressed shut, and then each vertex's
+    rotation about the pivot, weighed, in float32 and in that order: numpy's separate multiplies
+    and adds give the same bits (the flat, vectorized loops changed no rounding)."""
+    from facetalk.render.renderer import _head_transform
+
+    rig = analysis.rig
+    frames = _pose_bit_frames()
+    lifted = np.any(rig.jaw_lift != 0, axis=1)
+    risen = taken_back = 0
     corners = [lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]]
     lip = lifted.copy()
     lip[corners] = False  # the corners' rows carry the draw-in, which the hold moves
