@@ -862,8 +862,7 @@ def _chin(v: np.ndarray, mouth_w: float, lips: _Lips) -> np.ndarray:
     the upper lip's inner rows there were taken as chin and rose with the lower lip under sad's
     frown and chin raiser while its border stayed, folding the lip over itself mid-mouth: on
     out/portraits' 11 at sad 1, 0.5 and angry 0.5, 92-384 px^2, and the shut line a tent.)"""
-    chin = np.exp(-np.clip(v, 0, None) / (0.45 * mouth_w)) * (v > 0) * lips.is_face * ~lips.upper
-    return np.where(lips.lower, 1.0, chin)
+    return _fading_under_lower_lip(v, v, 0.45 * mouth_w, lips)
 
 
 def _under_lower_lip(meas: _Measures, lips: _Lips) -> np.ndarray:
@@ -872,10 +871,17 @@ def _under_lower_lip(meas: _Measures, lips: _Lips) -> np.ndarray:
     does); 0 on the upper lip. (Counted from the corners' line at half weight, the skin a px or two
     under the border kept 0.2 of the lip's pull: fear's AU16 at a wide jaw drew the border over
     it, folding 17-18-83 and its mirror, 02 59 px^2.)"""
-    u, v, mouth_w = meas.u, meas.v, meas.mouth_w
+    u, v = meas.u, meas.v
     outer = list(lm.LIPS_OUTER_LOWER)
     under = v - _interp_along(u, u[outer], v[outer])  # (V,) px under the lower lip's outer contour
-    skin = np.exp(-np.clip(under, 0, None) / (DEPRESS_SKIN_REACH * mouth_w)) * (v > 0) * lips.is_face * ~lips.upper
+    return _fading_under_lower_lip(under, v, DEPRESS_SKIN_REACH * meas.mouth_w, lips)
+
+
+def _fading_under_lower_lip(depth: np.ndarray, v: np.ndarray, reach_px: float, lips: _Lips) -> np.ndarray:
+    """(V,) 1 on the lower lip; the face's skin below the corners' line (`v` > 0) fading by
+    exp(-`depth` / `reach_px`) ((V,) px, 1 at or above 0); 0 on the upper lip (_chin and
+    _under_lower_lip: a toothy smile's upper lip lies below the corners' line)."""
+    skin = np.exp(-np.clip(depth, 0, None) / reach_px) * (v > 0) * lips.is_face * ~lips.upper
     return np.where(lips.lower, 1.0, skin)
 
 
