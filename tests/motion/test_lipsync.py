@@ -621,7 +621,8 @@ def test_voice_gate_eases_the_mouth_to_rest_where_no_voice_sounds_and_reopens_at
     """The mix 14 dB or more over the voice's estimate (music alone): after HOLD_S (20 mel frames) the
     outputs ease to rest with CLOSE_TAU_S, by at most one step of it a frame; a gap shorter than HOLD_S
     changes nothing; the voice back opens the gate within two frames; the voice present (or no
-    estimate) keeps the bits; any chunking gives the same."""
+    estimate) keeps the bits; any chunking gives the same. The gate starts shut (gate39): the voice
+    present from the start opens it by OPEN_STEP on frame 0 and fully on frame 1."""
     from facetalk.audio.mel import ENERGY, N_FEATURES
     from facetalk.motion.lipsync import VoiceGate
 
@@ -635,7 +636,8 @@ def test_voice_gate_eases_the_mouth_to_rest_where_no_voice_sounds_and_reopens_at
     gate = VoiceGate()
     out = gate(rows, frames, loudness=loudness)
     gains = gate.gains
-    assert np.array_equal(out[:49], rows[:49]) and np.all(gains[:49] == 1.0)  # held HOLD_S past frame 29
+    assert gains[0] == VoiceGate.OPEN_STEP  # shut before the first frame
+    assert np.array_equal(out[1:49], rows[1:49]) and np.all(gains[1:49] == 1.0)  # held HOLD_S past frame 29
     step = 1.0 - math.exp(-1.0 / (VoiceGate.CLOSE_TAU_S * 100))
     falls = -np.diff(gains[48:90])
     assert falls.min() >= 0.0 and falls.max() <= step + 1e-9  # eases, never snaps
@@ -649,12 +651,60 @@ def test_voice_gate_eases_the_mouth_to_rest_where_no_voice_sounds_and_reopens_at
     assert np.array_equal(pieces, out)
 
 
+def test_the_voice_gate_starts_shut_so_music_opening_a_clip_stays_at_rest():
+    """A stream's first frames: music alone from the start (the mix 20 dB over the voice's estimate) keeps the gate
+    shut, the outputs at rest, from frame 0 (it started open and held 1 for HOLD_S, then eased shut over about
+    CLOSE_TAU_S: ~300 ms of an instrumental intro ungated); the voice from the start opens it within two frames."""
+    from facetalk.audio.mel import ENERGY, N_FEATURES
+    from facetalk.motion.lipsync import VoiceGate
+
+    n = 40
+    rows = np.full((n, len(PARAMS)), 0.3, np.float32)
+    frames = np.zeros((n, N_FEATURES), np.float32)
+    frames[:, ENERGY] = -4.0
+    gate = VoiceGate()
+    out = gate(rows, frames, loudness=np.full(n, -4.0 - 20.0 * math.log(10.0) / 10.0))
+    assert np.all(gate.gains == 0.0) and np.all(out == 0.0)
+    gate = VoiceGate()
+    out = gate(rows, frames, loudness=np.full(n, -4.0))
+    assert gate.gains[0] == VoiceGate.OPEN_STEP and np.all(gate.gains[1:] == 1.0)
+    assert np.array_equal(out[1:], rows[1:])
+
+
+def test_quiet_input_reads_the_voice_as_if_loud_and_only_where_raised():
+    """QuietInput raises the frames so the running peak sits at REFERENCE_DB. A tone 10 dB over the reference is
+    not raised: once the second stream's state has come to be the shared net's (its state's span of frames) the
+    reading is the shared net's own (its state taken as is: no second run, the same bits) and counts nowhere. The
+    same tone 40 dB under the reference is raised the whole MAX_RAISE_DB, read by the second stream and counts
+    fully where the voice's estimate lies at its floor."""
+    from facetalk.audio.mel import ENERGY, AudioFrontEnd
+    from facetalk.motion.lipsync import VOICE_LEVEL_FLOOR, QuietInput, VoiceLevelNet, VoiceUnderMusic, voice_log_power
+
+    net = VoiceLevelNet()
+    silence = AudioFrontEnd(sr=SR).flush(n_frames=1).features[0]
+    tone = np.sin(2 * np.pi * 220 * np.arange(3 * SR) / SR).astype(np.float32)
+    for over_db in (10.0, -40.0):
+        front = AudioFrontEnd(sr=SR)
+        frames = front.push(10 ** ((QuietInput.REFERENCE_DB + over_db + 3.0) / 20) * tone).features[:290]
+        quiet, state = QuietInput(net, silence_frame=silence), net.initial_state(silence)
+        floor = np.full(len(frames), VOICE_LEVEL_FLOOR)
+        for part in (slice(0, 200), slice(200, 290)):
+            levels, state = net.run(frames[part], state)
+            reading = quiet(frames[part], loudness=floor[part], net=levels, net_state=state)
+        if over_db > 0:
+            assert quiet._state is state and np.all(reading.weight == 0.0)
+            plain = frames[200:, ENERGY] - voice_log_power(VoiceUnderMusic.raised(levels))
+            assert np.array_equal(reading.over, plain)
+        else:
+            assert quiet._state is not state and np.all(reading.weight == 1.0)
+
+
 class _NoVoiceGate:
     """A voice gate that hears a voice throughout (the pause closure reads its press_scale)."""
 
     press_scale = None
 
-    def __call__(self, outputs: np.ndarray, frames: np.ndarray, *, loudness) -> np.ndarray:
+    def __call__(self, outputs: np.ndarray, frames: np.ndarray, *, loudness, raised=None) -> np.ndarray:
         return outputs
 
 
@@ -703,6 +753,52 @@ def test_music_alone_does_not_press_the_lips_shut(music_alone):
     gated, ungated = (shape.lip_press for shape in music_alone)
     assert np.mean(ungated > 0.5) > 0.2  # the music does arm the closure: else this tests nothing
     assert np.mean(gated > 0.5) <= 0.25 * np.mean(ungated > 0.5)
+
+
+@pytest.fixture(scope="module")
+def quiet_music_alone(model) -> dict[int, tuple[MouthShape, MouthShape]]:
+    """music_alone's twelve pieces at -45 and -55 dBFS RMS: by level, the mouth with the voice gate and without it."""
+    from training.build_lip_corpus import _music
+
+    by_level = {}
+    for dbfs in (-45, -55):
+        gated, ungated = [], []
+        for seed in range(12):
+            music = _music(3 * SR, np.random.default_rng(seed), SR).astype(np.float32)
+            music *= 10 ** (dbfs / 20) / np.sqrt(np.mean(music ** 2))
+            gated.append(mouth(model, music, lead_s=0.02))
+            ungated.append(_ungated(model, music))
+        by_level[dbfs] = tuple(MouthShape(**{n: np.concatenate([getattr(s, n) for s in shapes]) for n in PARAMS})
+                               for shapes in (gated, ungated))
+    return by_level
+
+
+def test_quiet_music_alone_is_gated_as_loud_music_is(music_alone, quiet_music_alone):
+    """The voice's estimate has a floor near -60 dBFS, so the gate let quiet music through: over the twelve pieces at
+    -45 dBFS the lips opened past 0.05 on 57 of 900 frames and were pressed past 0.5 on 218, as without the gate
+    (at -55 dBFS 33 and 75). Read at a raised level (QuietInput) they are gated as at -20 dBFS (33 open, 47
+    pressed): -45 dBFS 27 / 50, -55 dBFS 16 / 26."""
+    loud_open, loud_pressed = np.mean(_gap(music_alone[0]) > 0.05), np.mean(music_alone[0].lip_press > 0.5)
+    for dbfs, (gated, ungated) in quiet_music_alone.items():
+        assert np.mean(_gap(ungated) > 0.05) > 0.03, dbfs  # the network does move the lips on quiet music too
+        assert np.mean(_gap(gated) > 0.05) <= 1.2 * loud_open, dbfs
+        assert np.mean(gated.lip_press > 0.5) <= 1.2 * loud_pressed, dbfs
+        assert np.mean(gated.lip_press > 0.5) <= 0.4 * np.mean(ungated.lip_press > 0.5), dbfs
+
+
+def test_a_clip_opening_on_speech_is_not_clipped_by_the_shut_gate(model, sentence_over_music):
+    """The gate starts shut; a clip opening straight on speech (the sentence with its leading silence cut), as is
+    and at -45 / -55 dBFS, keeps every bit of its mouth (the gate opens before the first frame shown), at 25 and
+    50 fps."""
+    clean, _ = sentence_over_music
+    start = int(np.argmax(np.abs(clean) > 0.02 * np.abs(clean).max()))
+    speech = clean[start:]
+    rms = np.sqrt(np.mean(speech[np.abs(speech) > 0.02 * np.abs(speech).max()] ** 2))
+    for gain in (1.0, 10 ** (-45 / 20) / rms, 10 ** (-55 / 20) / rms):
+        for fps in (25, 50):
+            audio = (gain * speech).astype(np.float32)
+            gated, ungated = mouth(model, audio, fps=fps, lead_s=0.02), _ungated(model, audio, fps=fps)
+            assert all(np.array_equal(getattr(gated, n), getattr(ungated, n)) for n in PARAMS), (gain, fps)
 
 
 def test_the_voice_gate_leaves_speech_alone(model, speech, sentence_over_music):

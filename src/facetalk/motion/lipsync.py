@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from facetalk.audio.clock import frame_centre, frames_covering
-from facetalk.audio.mel import (ENERGY, FRAME_RATE, N_FEATURES, PITCH, VOICING, AnalysisClock, AudioFrames,
+from facetalk.audio.mel import (ENERGY, FRAME_RATE, N_FEATURES, N_MELS, PITCH, VOICING, AnalysisClock, AudioFrames,
                                 AudioFrontEnd)
 from facetalk.params import BY_NAME
 
@@ -555,6 +555,80 @@ class MusicPress:
         return pressed
 
 
+@dataclass(frozen=True)
+class RaisedReading:
+    """The voice-level net's reading of the input raised toward a reference level (QuietInput), per mel frame:
+    over (T,) natural-log power the raised mix lies over the net's raised voice estimate; weight (T,) 0..1 how
+    far it counts (none where the input was not raised: there the voice gate reads as before)."""
+
+    over: np.ndarray
+    weight: np.ndarray
+
+
+class QuietInput:
+    """Reads quiet input as if it were loud: the voice-level net, a second stream of it, run on the same frames
+    with the log-mel energies and ENERGY raised so the input's running peak sits at REFERENCE_DB.
+
+    The voice's estimate has a floor near -60 dBFS, so over music at -45 dBFS the mix lay only 5-10 dB over it
+    (at -55 dBFS 0-2 dB) where music at -20 dBFS lies 20-30 dB over: VoiceGate's reading depended on the level,
+    not on what sounds. A gain on the audio only shifts the log-mel frame (VOICING and PITCH keep), so the raised
+    frames are what the net would hear of the same sound played louder, and its reading no longer depends on how
+    loud the input is. The running peak follows ENERGY at once upward and falls DECAY_DB_PER_S; the raise is
+    REFERENCE_DB - peak, 0..MAX_RAISE_DB. Where the input was not raised and the second stream's state is the
+    shared net's, the shared net's reading is taken as is (the same bits, no second run): input at the
+    reference keeps its gate bit for bit. The second stream starts as after a long silence raised MAX_RAISE_DB
+    (a stream's first frames then read as any later onset: from the shared net's silence state a clip opening
+    on quiet speech read 30-38 dB of "music" over its first three frames). Over twelve pieces of music alone
+    (3 s each, 25 fps, the stream's output) lips open past 0.05 / pressed past 0.5 of 900 frames: -45 dBFS
+    57 / 218 -> 27 / 50, -55 dBFS 33 / 75 -> 16 / 26, -35 dBFS 37 / 183 -> 32 / 95, -20 dBFS 33 / 47 as
+    before; speech at -45 / -55 dBFS and whispered keep every bit. About 0.2-0.6 ms more per 20 ms live
+    chunk where the second stream runs. Per mel frame, in order: any chunking gives the same.
+    """
+
+    REFERENCE_DB = -15.0   # dBFS (energy_db) of the running peak: speech and music at -20 dBFS RMS sit near it
+    MAX_RAISE_DB = 40.0    # near-silence is not raised into noise beyond this
+    DECAY_DB_PER_S = 3.0   # the peak holds over a phrase's pauses
+    RAMP_DB = 6.0          # the raised reading counts fully from this raise up (none at 0: the gate as before)
+    NEAR_FLOOR_DB = 6.0    # ... and where the voice's estimate lies within this of its floor, none from ...
+    OFF_FLOOR_DB = 12.0    # ... this over it (the estimate reads the level there: a speech onset's, 22-45 dB)
+
+    def __init__(self, net: VoiceLevelNet, *, silence_frame: np.ndarray) -> None:
+        self._net = net
+        db = 10.0 / math.log(10.0)  # natural-log power -> dB
+        # As after a long silence raised as far as it goes: a stream's start reads as any later onset.
+        raised_silence = silence_frame.copy()
+        raised_silence[:N_MELS] += self.MAX_RAISE_DB / db
+        raised_silence[ENERGY] += self.MAX_RAISE_DB / db
+        self._state = net.initial_state(raised_silence)
+        self._in_step = False  # the state is not the shared net's (until it is: then its reading is taken)
+        self._reference = (self.REFERENCE_DB - 10.0 * math.log10(2.0)) / db  # in ENERGY's units
+        self._max_raise, self._ramp = self.MAX_RAISE_DB / db, self.RAMP_DB / db
+        self._decay = self.DECAY_DB_PER_S / FRAME_RATE / db
+        self._near, self._off = self.NEAR_FLOOR_DB / db, self.OFF_FLOOR_DB / db
+        self._peak = -math.inf
+
+    def __call__(self, frames: np.ndarray, *, loudness: np.ndarray, net: np.ndarray,
+                 net_state: np.ndarray) -> RaisedReading:
+        """The (T, N_FEATURES) frames, the voice's log power (T,) the gate reads, the shared net's voice_level
+        (T,) for the frames and its state after them."""
+        raises = []  # plain Python: a live stream brings two frames at a time
+        for energy in frames[:, ENERGY].tolist():
+            self._peak = max(energy, self._peak - self._decay)
+            raises.append(min(self._max_raise, max(0.0, self._reference - self._peak)))
+        raise_ln = np.asarray(raises, np.float32)
+        if self._in_step and not raise_ln.any():
+            levels, self._state = net, net_state
+        else:
+            raised = frames.copy()
+            raised[:, :N_MELS] += raise_ln[:, None]
+            raised[:, ENERGY] += raise_ln
+            levels, self._state = self._net.run(raised, self._state)
+            self._in_step = bool(np.array_equal(self._state, net_state))
+        over = frames[:, ENERGY] + raise_ln - voice_log_power(VoiceUnderMusic.raised(levels))
+        near = np.clip((self._off - (loudness - VOICE_LEVEL_FLOOR)) / (self._off - self._near), 0.0, 1.0)
+        return RaisedReading(over=over, weight=np.clip(raise_ln / self._ramp, 0.0, 1.0) * near)
+
+
 class VoiceGate:
     """Eases the mouth to rest where no voice sounds under music or noise: a soft gate on the voice's
     presence, read from the voice's estimated log power the other passes read (the lip model's
@@ -573,12 +647,13 @@ class VoiceGate:
     over the benchmark's three pieces per clip and level, music alone opened the lips past 0.05 on
     4.2-10.4% of frames before, 0-6.2% with it (the rest where the voice's estimate itself hears a
     voice in the chords); no clean figure moved. PauseClosure, after it, scales the press it adds by
-    the same press_scale, so music alone does not press the lips shut either. The gate starts open (a
-    stream starts after silence): a clip that opens on music alone is ungated for its first HOLD_S
-    plus about CLOSE_TAU_S (~300 ms). It works from about -35 dBFS of music up: the voice's estimate
-    has a floor near -60 dBFS, so quieter music never lies 14 dB over it and is not gated (-45 dBFS:
-    as many frames open as without it). Per mel frame, in order: any chunking gives the same; a
-    model without voice_level leaves it off.
+    the same press_scale, so music alone does not press the lips shut either.
+    The estimate's floor near -60 dBFS hides quiet music (at -45 dBFS the mix lay only 5-10 dB over it):
+    where the input is quiet, the presence is also read at a raised level (QuietInput), the lower of the two
+    counting as far as RaisedReading.weight says. The gate starts shut (no voice heard yet): a clip opening on
+    music stays at rest, one opening on speech opens it in two mel frames, before the first frame shown (the
+    output fed with mel frame k is the mouth at k - lookahead_frames). Per mel frame, in order: any chunking
+    gives the same; a model without voice_level leaves it off.
     """
 
     PRESENT_UNDER = float(np.log(10 ** 0.8))  # the mix up to 8 dB over the voice: a voice sounds ...
@@ -589,9 +664,9 @@ class VoiceGate:
     PRESS_GAIN = 2.0  # lip_press eases with this x the gain: a closure stays shut until the jaw has half gone
 
     def __init__(self) -> None:
-        self._recent: deque[float] = deque([1.0], maxlen=round(self.HOLD_S * FRAME_RATE))  # silence before
+        self._recent: deque[float] = deque(maxlen=round(self.HOLD_S * FRAME_RATE))
         self._close = 1.0 - math.exp(-1.0 / (self.CLOSE_TAU_S * FRAME_RATE))
-        self._gain = 1.0
+        self._gain = 0.0  # shut until a voice is heard
         self.gains = np.ones(0)  # per frame of the last call
 
     @property
@@ -599,15 +674,31 @@ class VoiceGate:
         """(T,) of the last call: how much of a press may stay, min(1, PRESS_GAIN x gain)."""
         return np.minimum(1.0, self.PRESS_GAIN * self.gains)
 
-    def __call__(self, outputs: np.ndarray, frames: np.ndarray, *, loudness: np.ndarray | None) -> np.ndarray:
-        """(T, len(PARAMS)) outputs, the (T, N_FEATURES) frames fed with them and the voice's log power
-        (T,) (None: no estimate, nothing changes) -> outputs eased toward rest where no voice sounds."""
+    def __call__(self, outputs: np.ndarray, frames: np.ndarray, *, loudness: np.ndarray | None,
+                 raised: RaisedReading | None = None) -> np.ndarray:
+        """(T, len(PARAMS)) outputs, the (T, N_FEATURES) frames fed with them, the voice's log power (T,)
+        (None: no estimate, nothing changes) and the reading at a raised level (None: none) -> outputs eased
+        toward rest where no voice sounds."""
         if loudness is None or not len(outputs):
             self.gains = np.ones(len(outputs))
             return outputs
         presence = 1.0 - _share_over(frames[:, ENERGY], loudness, start=self.PRESENT_UNDER, stop=self.ABSENT_FROM)
-        gains = []  # plain Python: a live stream brings two frames at a time
-        for p in presence.tolist():
+        if raised is not None and raised.weight.any():
+            quiet = _share_over(raised.over, 0.0, start=self.PRESENT_UNDER, stop=self.ABSENT_FROM)
+            presence = np.minimum(presence, 1.0 - raised.weight * quiet)
+        self.gains = np.asarray(self._follow(presence.tolist()))
+        if self.gains.min() >= 1.0:  # the voice is present: the usual case keeps its bits
+            return outputs
+        gated = outputs.copy()
+        gated *= self.gains[:, None].astype(np.float32)
+        gated[:, PRESS_INDEX] = outputs[:, PRESS_INDEX] * self.press_scale.astype(np.float32)
+        return gated
+
+    def _follow(self, presence: list[float]) -> list[float]:
+        """The gain per frame: the most present of the last HOLD_S, opened by OPEN_STEP, eased shut.
+        Plain Python: a live stream brings two frames at a time."""
+        gains = []
+        for p in presence:
             self._recent.append(p)
             target = max(self._recent)
             if target >= self._gain:
@@ -615,13 +706,7 @@ class VoiceGate:
             else:
                 self._gain += self._close * (target - self._gain)
             gains.append(self._gain)
-        self.gains = np.asarray(gains)
-        if self.gains.min() >= 1.0:  # the voice is present: the usual case keeps its bits
-            return outputs
-        gated = outputs.copy()
-        gated *= self.gains[:, None].astype(np.float32)
-        gated[:, PRESS_INDEX] = outputs[:, PRESS_INDEX] * self.press_scale.astype(np.float32)
-        return gated
+        return gains
 
 
 class MusicAround:
@@ -992,6 +1077,7 @@ class LipSync:
         self._yield = PressYield()
         self._music = MusicPress()
         self._voice_gate = VoiceGate()
+        self._quiet_input = None if self._voice_net is None else QuietInput(self._voice_net, silence_frame=silence)
         self._pause = PauseClosure()
         self._release = ReleaseHold(lead_s=lead_s)
         # The output fed with mel frame k is the mouth at k - lookahead_frames: the loudness of
@@ -1090,7 +1176,9 @@ class LipSync:
                               music=self._music_around(frames, net=net))
             out = self._voice_yield(out, frames, loudness=loudness, levels=self._stress.levels)
             out = self._music(out, frames, loudness=loudness)
-            out = self._voice_gate(out, frames, loudness=loudness)
+            raised = None if net is None else self._quiet_input(frames, loudness=loudness, net=net,
+                                                                net_state=self._voice_state)
+            out = self._voice_gate(out, frames, loudness=loudness, raised=raised)
             # The output fed with frame k is the mouth at frame k - lookahead_frames: rest if
             # every frame from QUIET_BEFORE before that to k is digital silence.
             flags = np.concatenate([self._quiet, frames[:, ENERGY] < QUIET_LOG_POWER])
