@@ -842,6 +842,32 @@ def test_the_voice_gate_is_the_same_offline_live_and_fed(model, sentence_over_mu
     assert _gap(whole)[music_alone].max() <= 0.05
 
 
+def test_the_quiet_input_reading_is_the_same_offline_live_and_fed(model, sentence_over_music):
+    """The same music then speech over it played 35 dB quieter (about -55 dBFS), where the gate reads the second,
+    raised stream of the voice-level net (QuietInput): pushed whole, in 20 ms chunks, and fed a shared front end's
+    frames in 4001-sample pieces, bit for bit; and the gate did act (the lips over the music alone not as without it)."""
+    from facetalk.audio.mel import AudioFrontEnd
+    from training.build_lip_corpus import _add_at_snr, _music
+
+    clean, _ = sentence_over_music
+    speech = np.concatenate([np.zeros(2 * SR, np.float32), clean])
+    audio = _add_at_snr(speech, _music(len(speech), np.random.default_rng(1), SR), 0.0)
+    audio = (audio * 10 ** (-35 / 20)).astype(np.float32)
+    whole = mouth(model, audio, lead_s=0.02)
+    live = mouth(model, audio, chunk=SR // 50, lead_s=0.02)
+    stream, frontend = model.stream(fps=FPS, sr=SR, lead_s=0.02), AudioFrontEnd(sr=SR)
+    parts = [stream.feed(frontend.push(audio[i:i + 4001])) for i in range(0, len(audio), 4001)]
+    parts.append(stream.finish(frontend.flush(n_frames=stream.frames_needed(len(whole))), n_frames=len(whole)))
+    for name in PARAMS:
+        fed = np.concatenate([getattr(p, name) for p in parts])
+        assert np.array_equal(getattr(live, name), getattr(whole, name)), name
+        assert np.array_equal(fed, getattr(whole, name)), name
+    music_alone = slice(0, int(2.3 * FPS))
+    ungated = _ungated(model, audio)
+    assert not np.array_equal(ungated.lip_press[music_alone], whole.lip_press[music_alone]) or \
+        not np.array_equal(_gap(ungated)[music_alone], _gap(whole)[music_alone])
+
+
 def _speech_and_bilabials(espeak, text: str, *, rate: int) -> tuple[np.ndarray, list[tuple[float, float]]]:
     """espeak-ng's `text` at `rate` words a minute after 0.5 s of silence, at SR, and its /p b m/
     phones' (start_s, end_s) in that audio (stop closures refined as the lip corpus does)."""
