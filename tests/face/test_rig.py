@@ -1256,3 +1256,24 @@ def test_a_smirk_turns_no_triangle_at_the_mouths_corners(name, most_px2):
             kept = _signed_areas(plain, tris) / rest > 0.25
             turned = np.clip(_signed_areas(posed, tris)[kept] * np.sign(rest[kept]), None, 0.0)
             assert -0.5 * turned.sum() <= most_px2, (smirk, jaw, -0.5 * turned.sum())
+
+
+def test_a_press_turns_no_triangle_over_at_an_upper_lip_corner(analysis):
+    """lip_press on the bundled toothy smile, whose outer mouth corners lie in the upper lip: each
+    corner closes no more than the upper lip's outer contour beside it (filled out, so less than
+    LIP_PRESS_OUTER), and the triangles about the corners are not turned over, or barely. At
+    LIP_PRESS_OUTER the corner went down past its lip while the skin beside it stayed, turning the
+    slivers 57-61-185 and 287-291-409 over: 4.9, 10.7 and 14.9 px^2 at press 0.5, 0.8 and 1."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    rig = analysis.rig
+    ids = list(rig.press_vertex)
+    for corner, beside in zip(lm.MOUTH_CORNERS, (lm.LIPS_OUTER_UPPER[1], lm.LIPS_OUTER_UPPER[-2])):
+        assert 0.0 < rig.press_weight[ids.index(corner)] <= rig.press_weight[ids.index(beside)]
+    tris = np.array([t for t in np.asarray(rig.triangles) if set(t) & set(lm.MOUTH_CORNERS)])
+    rest = _signed_areas(rig.rest_xyz[:, :2].astype(np.float64), tris)
+    for press, most_px2 in ((0.5, 1.0), (0.8, 3.5), (1.0, 6.0)):
+        posed = posed_vertices(rig, MotionFrame(t_s=0, lip_press=press))[:, :2].astype(np.float64)
+        turned = np.clip(_signed_areas(posed, tris) * np.sign(rest), None, 0.0)
+        assert -0.5 * turned.sum() <= most_px2, (press, -0.5 * turned.sum())

@@ -1486,6 +1486,13 @@ def _lip_press(meas: _Measures, lips: _Lips) -> _Press:
     parted = float(smoothstep(np.array(gap_w), LIP_FILL_FROM, 2.0 * LIP_FILL_FROM))
     share -= parted * _lip_fill(meas, lips, pairs=pairs, nearest=nearest)
     share = np.where(lips.upper, share, -share)
+    # An outer corner in the upper lip closes as the upper lip's outer contour beside it, filled
+    # (_lip_fill): at LIP_PRESS_OUTER it went down past that neighbour while the skin beside it
+    # stayed, turning the slivers 57-61-185 and 287-291-409 over on a toothy smile's shut
+    # (out/emo39/corner_tri.py: the bundled photo's neutral -6.7 px^2, 11's disgusted -43.1).
+    for corner, beside in zip(lm.MOUTH_CORNERS, (lm.LIPS_OUTER_UPPER[1], lm.LIPS_OUTER_UPPER[-2])):
+        if share[corner] > 0:
+            share[corner] = min(share[corner], max(share[beside], 0.0))
     chin = parted * _chin_follow(meas, lips, share=share)
     share += chin
     corners = np.array(lm.MOUTH_CORNERS)
