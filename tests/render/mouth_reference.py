@@ -35,7 +35,7 @@ from facetalk.render.mouth import (
     OWN_ROW_SHOWS, PENUMBRA_REACH, PENUMBRA_WARMTH, PHOTO_TEETH_HIDDEN, PHOTO_TEETH_UNLIT, BUCCAL_SHADE, BUCCAL_BELOW, BUCCAL_DARKEST, GUM_TABLE_N, LOWER_CUT_FADE, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
     TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BACK_DEPTH, TONGUE_BULGE, TONGUE_CELLS,
     TONGUE_DEEP, TONGUE_EDGE, TONGUE_FOOT, TONGUE_GROOVE, TONGUE_GROOVE_BACK, TONGUE_LIGHT_IN, TONGUE_LIT,
-    TONGUE_INTO, TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
+    TONGUE_INTO, TONGUE_INTO_WIDE, TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
     SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_PARTING, LOWER_TEETH_NARROW, SMILE_LOWER_CONVEX, SMILE_TOOTH_SHADE,
     SMILE_LOWER_RISEN, SMILE_GAP_DARK, SMILE_GAP_LIGHT, LOWER_TIP_LIGHT, LOWER_TEETH_CEILING, RGB_TEETH, RGB_THROAT, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
@@ -472,7 +472,8 @@ class ShadeReference:
         if len(at):
             surface, into = self._tongue_surface_colour(
                 d_lower[at], front_px[at], opening[at], across[at], height[at], raised[at], toward_corners[at],
-                u[at], mouth_w, space=space[at])
+                u[at], mouth_w, space=space[at],
+                palate=float(smoothstep(np.array(peak_opening / mouth_w), *PALATE_OPENING)))
             # Its top turns down into the throat: it takes the cavity's colour behind it there.
             color[at] = mix(color[at], surface + (color[at] - surface) * into[:, None], cover[at])
         tip = np.zeros_like(cover)
@@ -483,11 +484,11 @@ class ShadeReference:
     def _tongue_surface_colour(self, d_lower: np.ndarray, front_px: np.ndarray, opening: np.ndarray,
                                across: np.ndarray, height: np.ndarray, raised: np.ndarray,
                                toward_corners: np.ndarray, u: np.ndarray, mouth_w: float, *,
-                               space: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                               space: np.ndarray, palate: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
         """(N, 3) the tongue's colour at pixels it covers (see _tongue), and (N,) how far toward its
         top it takes the cavity's colour behind it (TONGUE_INTO): `height` its top over the
         lower lip there (px), `raised` how far its tip is raised there (0..1), `space` the gap
-        between the rows there (px)."""
+        between the rows there (px), `palate` 0..1 wide open (TONGUE_INTO_WIDE)."""
         # 0 at its front (as far as it shows over the lower teeth) .. 1 at its top edge.
         # ... over at least TONGUE_BACK_DEPTH[0] where the rows are narrowly apart (`space` px):
         # through a narrow gap only its lit front shows.
@@ -523,7 +524,7 @@ class ShadeReference:
         shaded = base * shade
         return shaded + (sheen * speckle + TONGUE_TIP_LIGHT[2] * tip_light)[:, None] * (self.teeth_rgb - shaded), \
             TONGUE_INTO[0] * (np.exp(-np.maximum(height - d_lower, 0.0) / (TONGUE_INTO[1] * mouth_w))
-                              * back ** TONGUE_INTO[2]) * (1.0 - tip_light)
+                              * back ** TONGUE_INTO[2] * (1.0 - TONGUE_INTO_WIDE * palate)) * (1.0 - tip_light)
 
     def _behind_teeth(self, color: np.ndarray, rows_gap: np.ndarray, below_teeth: np.ndarray, across2: np.ndarray,
                       mouth_w: float, *, tip: np.ndarray, tips_gap: np.ndarray, slit_light: np.ndarray,

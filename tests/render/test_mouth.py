@@ -372,9 +372,11 @@ def test_the_resting_tongue_has_a_groove_and_a_wet_front(analysis):
 
 def test_a_wide_open_mouth_darkens_down_to_the_tongues_top_and_rises_softly_into_it(analysis):
     """Down mid-mouth from the upper teeth a wide-open mouth (0.5 mouth widths, mouth 80 px) only
-    darkens to its darkest point (the throat's dark over the tongue's back), then the tongue rises
-    out of it softly: at most 16 levels a px over the next 0.1 mouth widths (TONGUE_INTO; lit to its
-    top edge it would rise 36 levels a px, a hard drawn edge on the throat's near-black)."""
+    darkens to its darkest point (the oral space's dark over the tongue's back), then the tongue rises
+    out of it soft but defined, a horizon: at least a third of its rise over the next 0.1 mouth widths
+    within the first 0.03 (TONGUE_INTO_WIDE; at 926ef9b 0.24, its top fading into the dark over the
+    whole 0.1 read as no tongue top, judge38), at most 28 levels a px (lit to its top edge it would rise
+    36, a hard drawn edge on the near-black; 16 before cavity39, its top then 0.9 the dark's colour)."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     mouth_w, opening, step = 80.0, 40.0, 0.25
     d = np.arange(opening, 0.0, -step)  # px over the lower lip, from the upper lip down
@@ -387,7 +389,9 @@ def test_a_wide_open_mouth_darkens_down_to_the_tongues_top_and_rises_softly_into
     assert np.diff(luma[teeth:darkest + 1]).max() <= 1e-6, np.diff(luma[teeth:darkest + 1]).max()
     into = luma[darkest:darkest + int(0.1 * mouth_w / step) + 1]
     assert into[-1] > into[0] + 40, into  # it does rise into a lit tongue
-    assert np.diff(into).max() / step < 16.0, np.diff(into).max() / step
+    rise = into - into[0]
+    assert rise[int(0.03 * mouth_w / step)] > rise[-1] / 3.0, rise[int(0.03 * mouth_w / step)] / rise[-1]
+    assert np.diff(into).max() / step < 28.0, np.diff(into).max() / step
 
 
 def test_photo_teeth_in_one_row_are_split_between_the_jaws(analysis):
@@ -888,8 +892,9 @@ def test_wide_open_photo_teeth_hand_over_to_whole_lower_teeth(analysis):
     ys = np.round(np.interp(xs, lower[:, 0], lower[:, 1]) - 0.05 * mouth_w).astype(int)
     tongue_ys = np.round(np.interp(xs, lower[:, 0], lower[:, 1]) - 0.15 * mouth_w).astype(int)
     # The tongue behind them is lit like it (luma 105; 66 before it read as a tongue), the teeth
-    # over it lighter still.
-    assert np.median(out[ys, xs]) > np.median(out[tongue_ys, xs]) + 45
+    # over it lighter still (by 46.8 at 926ef9b, 43.8 since cavity39 lit the tongue's top wide open,
+    # TONGUE_INTO_WIDE: the bar 45 -> 40).
+    assert np.median(out[ys, xs]) > np.median(out[tongue_ys, xs]) + 40
 
 
 def test_a_closed_mouth_shows_no_teeth_of_its_own():
@@ -6459,14 +6464,17 @@ def test_the_corner_meet_kernel_equals_its_numpy_reference_to_the_bit():
         assert np.array_equal(compiled, reference), (case, tri, np.argwhere(compiled != reference)[:5])
 
 
-def test_a_wide_open_mouths_dark_is_a_round_throat_mid_mouth_not_a_band_down_the_tongues_flanks(analysis,
+def test_a_wide_open_mouths_dark_is_a_broad_band_over_the_tongue_not_a_blot_nor_down_its_flanks(analysis,
                                                                                                  monkeypatch):
     """At the widest vowel the bare cavity (not tongue, teeth or the photo's own teeth, wholly in
-    the opening) has its dark core (under half the luma of its lit walls, the 90th percentile)
-    mid-mouth: under 0.1 of those pixels lie 0.35-0.7 of the way to a corner, where the tongue's
-    flanks are (cavity36's cavity 0.23 on the bundled portrait: the dark followed the tongue's top
-    down its flanks, an arch concentric with the lips, judges 33-36), and the lit walls stand at
-    least 80 levels (73 before; out/cavity37/banding.py measures the same on 14 faces)."""
+    the opening) has its dark core (under half the luma of its lit walls, the 90th percentile) as a
+    broad band over the tongue (the oral space, THROAT_BROAD): at the row with the most of it, over
+    0.6 of the opening's width there (0.45 at 926ef9b, a blurred blot mid-mouth, judge38; 0.73 now), but
+    not down the tongue's flanks: under 0.15 of it lies 0.35 or more of the way to a corner in the
+    column's lower 0.35 (cavity36's dark followed the tongue's top down its flanks, an arch concentric
+    with the lips, judges 33-36; 0.08 now). The lit walls stand at least 60 levels (80 before cavity39,
+    where most of the cavity was lit wall: 80.2 at 926ef9b, 63.8 now that the band takes the middle;
+    out/cavity39/band_probe.py)."""
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.renderer import Renderer
 
@@ -6475,7 +6483,8 @@ def test_a_wide_open_mouths_dark_is_a_round_throat_mid_mouth_not_a_band_down_the
     shade, composite = painter._shade, painter._composite
 
     def record_shade(d_upper, d_lower, opening, u, *args, **kwargs):
-        seen["u"] = np.asarray(u, float).copy()
+        seen.update(u=np.asarray(u, float).copy(), d_upper=np.asarray(d_upper, float).copy(),
+                    d_lower=np.asarray(d_lower, float).copy())
         return shade(d_upper, d_lower, opening, u, *args, **kwargs)
 
     def record_composite(out, box, ys, xs, color, alpha, **kw):
@@ -6492,10 +6501,15 @@ def test_a_wide_open_mouths_dark_is_a_round_throat_mid_mouth_not_a_band_down_the
     bare = (seen["bare"] >= 0.95) & (seen["alpha"] >= 0.99)
     across = np.abs(2.0 * seen["u"] - 1.0)
     walls = np.percentile(luma[bare], 90)
-    deep = bare & (across < 0.7) & (luma < 0.5 * walls)
+    deep = bare & (luma < 0.5 * walls)
     assert bare.sum() > 300 and deep.sum() > 20, (bare.sum(), deep.sum())
-    assert (deep & (across > 0.35)).sum() / deep.sum() < 0.1, (deep & (across > 0.35)).sum() / deep.sum()
-    assert walls >= 80.0, walls
+    ys = seen["ys"]
+    row = np.bincount(ys[deep]).argmax()
+    band = deep[ys == row].sum() / (seen["alpha"][ys == row] >= 0.5).sum()
+    assert band > 0.6, band
+    low = seen["d_lower"] < 0.35 * (seen["d_upper"] + seen["d_lower"])
+    assert (deep & low & (across > 0.35)).sum() / deep.sum() < 0.15, (deep & low & (across > 0.35)).sum() / deep.sum()
+    assert walls >= 60.0, walls
 
 
 def test_a_short_round_openings_inside_is_mostly_dark_not_a_blot_under_the_teeth(analysis):

@@ -1520,7 +1520,7 @@ class MouthPainter:
                                  synthetic=runs[0] < OWN_ROW_SHOWS * (SYNTHETIC_UPPER_TEETH_MW * mouth_w), lift=lift)
         out, tongue, rgb = np.empty((len(u), 3)), np.empty((N_TG, len(u))), self._shade_rgb
         _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue)
-        ex2 = _tongue_exponentials(u, tongue, ex, mouth_w)
+        ex2 = _tongue_exponentials(u, tongue, ex, mouth_w, palate=scalars[SC_PALATE])
         teeth = np.empty((N_TH, len(u)))
         _shade_front(d_upper, d_lower, u, reach, show, lift, rows, tongue, ex, ex2, scalars, rgb, _tongue_texture(),
                      out, teeth)
@@ -1948,10 +1948,13 @@ TONGUE_DEEP = (0.6, 1.5)
 # down from there and by its way up from its front (`back`) ** TONGUE_INTO[2], so a tongue that
 # shows little keeps its lower part lit (by mouth widths alone a short tongue at a half-open jaw
 # would go dark whole); a raised tip's lit top keeps its own. Wide open that colour is the throat's
-# dark, so mid-mouth the tongue's back darkens softly into it; at a half-open jaw, where its top is
+# dark, so mid-mouth the tongue's back darkens into it (less so by TONGUE_INTO_WIDE); at a half-open jaw, where its top is
 # in shade under a lit cavity, its top comes out a few levels lighter. Lit to its top edge, the
 # tongue would end hard on the throat's near-black.
 TONGUE_INTO = (0.9, 0.1, 1.0)
+# Wide open (PALATE_OPENING's share) the tongue's top stands lit against the dark oral space over it, a soft but
+# readable horizon, not a tongue fading into the throat: it takes TONGUE_INTO_WIDE less of the cavity's colour.
+TONGUE_INTO_WIDE = 0.45
 # A rounded body, not a flat band: its sides turn from the light, up to TONGUE_SIDE_SHADE darker
 # where its arch meets the floor (by the square of (across / TONGUE_ARCH_WIDTH) squared).
 TONGUE_SIDE_SHADE = 0.35
@@ -2691,8 +2694,8 @@ def _way_down(b, d_lower, peak):
 
 # A wide-open mouth's inside, in the mouth's own frame (_throat_at), fading in with the opening's
 # peak over PALATE_OPENING: lit pink-red walls (inner cheeks, palate, WALL_LIGHT times the throat
-# colour's light, in WALL_HUE's hue: _wall_tone) darkening with depth toward a round throat low
-# mid-mouth, not by px under the teeth or over the lip (judges 33-36: a dark frame following the
+# colour's light, in WALL_HUE's hue: _wall_tone) darkening with depth toward a dark oral space over
+# the tongue (broad across: THROAT_BROAD), not by px under the teeth or over the lip (judges 33-36: a dark frame following the
 # opening's outline, concentric with the lips, its legs down the tongue's flanks). The throat is
 # centred under the arch's top (the tongue's centre), THROAT_CENTRE of the gap from the upper
 # teeth to the lower lip at the peak down (each column's place measured from the upper lip there,
@@ -2708,7 +2711,12 @@ def _way_down(b, d_lower, peak):
 WALL_LIGHT = 1.7
 WALL_HUE = 0.2
 THROAT_CENTRE = 0.45
-THROAT_RADII = (0.24, 0.24)
+THROAT_RADII = (0.42, 0.24)
+# The oral space over the tongue is broad, not a blot mid-mouth (judge38: a blurred dark blot on even walls): its
+# dark falls across by exp(-dx^4) (flat to about THROAT_RADII[0] of the peak each side of the arch's top, then
+# into the walls), THROAT_BROAD of the way from exp(-dx^2); a short round opening's by THROAT_RADII_SHORT, round.
+THROAT_BROAD = 1.0
+THROAT_RADII_SHORT = 0.24
 THROAT_CORE = 0.9
 WALL_DEPTH = (0.4, 2.0)
 WALL_FLOOR = (0.3, 0.15, 0.35, 0.65)
@@ -2757,11 +2765,15 @@ def _throat_at(k, b, dl, op, off, across, upper_px, lower_px, peak, mouth_w, sho
     grow, centre = 1.0 + THROAT_SHORT_GROW * short, THROAT_CENTRE + short * (THROAT_CENTRE_SHORT - THROAT_CENTRE)
     y = max(b, 0.0) + UPPER_LIP_SHARE * max(peak - op, 0.0)
     dy = (y - centre * gap) / (THROAT_RADII[1] * grow * peak)
-    dx = off * 0.5 * mouth_w / (THROAT_RADII[0] * grow * peak)
-    r2 = dx * dx + dy * dy
+    dx = off * 0.5 * mouth_w / ((THROAT_RADII[0] + short * (THROAT_RADII_SHORT - THROAT_RADII[0])) * grow * peak)
+    dx2 = dx * dx
+    r2 = dx2 + dy * dy
+    # the oral space: flat across (dx^4) to the walls, round (dx^2) as the lips round (THROAT_BROAD)
+    broad = THROAT_BROAD * (1.0 - short)
+    r4 = dx2 * (broad * dx2 + 1.0 - broad) + dy * dy
     dim = THROAT_SHORT_DIM * short * (1.0 - _smooth64(across, THROAT_SHORT_SIDES[0], THROAT_SHORT_SIDES[1]))
     wide = WALL_LIGHT * (1.0 - dim) \
-        * (1.0 - (THROAT_CORE + short * (THROAT_CORE_SHORT - THROAT_CORE)) * math.exp(-r2)) \
+        * (1.0 - (THROAT_CORE + short * (THROAT_CORE_SHORT - THROAT_CORE)) * math.exp(-r4)) \
         * (1.0 - WALL_DEPTH[0] * math.exp(-r2 / (WALL_DEPTH[1] * WALL_DEPTH[1])))
     if across > CAVITY_CORNERS[0]:
         wide *= 1.0 - CAVITY_CORNER_DARK * _smooth64(across, CAVITY_CORNERS[0], CAVITY_CORNERS[1])
@@ -5435,10 +5447,12 @@ def _shade_exponentials(u: np.ndarray, d_upper: np.ndarray, d_lower: np.ndarray,
     return ex
 
 
-def _tongue_exponentials(u: np.ndarray, tongue: np.ndarray, ex: np.ndarray, mouth_w: float) -> np.ndarray:
+def _tongue_exponentials(u: np.ndarray, tongue: np.ndarray, ex: np.ndarray, mouth_w: float, *,
+                         palate: float) -> np.ndarray:
     """(N_EX2, N) float64 the powers and exponentials of _tongue_surface_colour (by its numpy
     expressions) where the tongue covers (`tongue`: _shade_back's), and its groove, side and sheen
-    falloffs into `ex`'s EX_GROOVE, EX_BULGE and EX_SHEEN_ACROSS (_shade_exponentials') there."""
+    falloffs into `ex`'s EX_GROOVE, EX_BULGE and EX_SHEEN_ACROSS (_shade_exponentials') there;
+    `palate` 0..1 the wide-open share (SC_PALATE) that keeps its top lit (TONGUE_INTO_WIDE)."""
     at = np.flatnonzero(tongue[TG_COVER] > 0.0)
     across, back, over = np.abs(2.0 * u[at] - 1.0), tongue[TG_BACK, at], tongue[TG_OVER, at]
     ex[EX_GROOVE, at], ex[EX_BULGE, at] = np.exp(-(across / TONGUE_GROOVE[1]) ** 2), \
@@ -5450,7 +5464,8 @@ def _tongue_exponentials(u: np.ndarray, tongue: np.ndarray, ex: np.ndarray, mout
     ex2[EX2_RIM, at], ex2[EX2_SHEEN, at] = np.exp(-over / (TONGUE_RIM * mouth_w)), \
         np.exp(-((back - TONGUE_SHEEN[1]) / TONGUE_SHEEN[2]) ** 2)
     ex2[EX2_TIP_LIGHT, at] = np.exp(-over / (TONGUE_TIP_LIGHT[0] * mouth_w))
-    ex2[EX2_INTO, at] = np.exp(-over / (TONGUE_INTO[1] * mouth_w)) * back ** TONGUE_INTO[2]
+    ex2[EX2_INTO, at] = np.exp(-over / (TONGUE_INTO[1] * mouth_w)) * back ** TONGUE_INTO[2] \
+        * (1.0 - TONGUE_INTO_WIDE * palate)
     return ex2
 
 
