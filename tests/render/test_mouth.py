@@ -1085,9 +1085,11 @@ def test_a_lip_hidden_by_hair_keeps_to_a_one_tint_photos_colours_and_the_lips_li
 
 
 def test_the_interior_carries_the_photos_grain_at_its_level(analysis):
-    """Synthetic teeth and mouth get the photo's grain at the level measured on the photo's own
-    detail: it goes on after the softening blur, which took it to about a third (teeth too clean
-    on a painting's brushwork)."""
+    """Synthetic teeth get the photo's grain at the level measured on the photo's own detail: it
+    goes on after the softening blur, which took it to about a third (teeth too clean on a
+    painting's brushwork). The cavity keeps at most CAVITY_GRAIN_KEEP of it
+    (test_the_photos_grain_is_mostly_kept_off_the_cavity), so the teeth are found as the lit
+    pixels (luma over 150) of what the grain reaches."""
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.renderer import Renderer
 
@@ -1101,8 +1103,8 @@ def test_the_interior_carries_the_photos_grain_at_its_level(analysis):
         renderer._mouth = MouthPainter(analysis.rig, analysis.image, grain, softness_px=soft)
         renders.append(renderer.render(frame).astype(float))
     diff = renders[1] - renders[0]
-    inside = np.abs(diff).max(axis=2) > 0
-    assert inside.sum() > 300 and diff[inside].std() > 0.7 * 8.0
+    inside = (np.abs(diff).max(axis=2) > 0) & (renders[0] @ LUMA > 150.0)
+    assert inside.sum() > 300 and diff[inside].std() > 0.7 * 8.0, (inside.sum(), diff[inside].std())
 
 
 def test_no_two_synthetic_teeth_are_alike(analysis):
@@ -2154,12 +2156,16 @@ def test_the_interiors_grain_is_luminance_only(analysis):
     assert painted.sum() > 300 and spread.max() <= 1, spread.max()
 
 
-def test_the_photos_grain_fades_on_the_cavitys_dark_only(analysis):
-    """The photo's grain over the cavity behind tongue and teeth fades in proportion under
-    CAVITY_GRAIN_DARK (48) levels of the laid luma (on a near-black it shows as streaks at 4x): grain
-    of a constant 8 levels moves a cavity of luma 12 by at most 8 x 12 / 48 + 0.5 (rounding) and at
-    least 1, one of luma 96 by the whole 8; dark lips (not the cavity) and the photo's own teeth
-    laid sharp over it keep it whole at luma 12 (a low-key photo's shadowed lips keep its grain)."""
+def test_the_photos_grain_is_mostly_kept_off_the_cavity(analysis):
+    """The photo's grain over the cavity behind tongue and teeth is at most CAVITY_GRAIN_KEEP (0.3)
+    of it (a painting's brushwork drawn whole over the inside put the canvas in the mouth, judge38)
+    and fades in proportion under CAVITY_GRAIN_DARK (48) levels of the laid luma (on a near-black it
+    shows as streaks at 4x): grain of a constant 8 levels moves a cavity of luma 96 by 8 x 0.3 (+-0.5
+    rounding), one of luma 12 by at most a quarter of that + 0.5; dark lips (not the cavity) and the
+    photo's own teeth laid sharp over it keep it whole at luma 12 (a low-key photo's shadowed lips
+    keep its grain)."""
+    from facetalk.render.mouth import CAVITY_GRAIN_KEEP
+
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     ys, xs = np.mgrid[10:30, 10:30]
     ys, xs = ys.ravel(), xs.ravel()
@@ -2177,8 +2183,8 @@ def test_the_photos_grain_fades_on_the_cavitys_dark_only(analysis):
 
     hollow = np.ones(n)
     dark = moved(12.0, hollow=hollow)
-    assert dark.max() <= 8.0 * 12.0 / 48.0 + 0.5 and dark.min() >= 1.0, (dark.min(), dark.max())
-    assert np.allclose(moved(96.0, hollow=hollow), 8.0, atol=0.01)
+    assert dark.max() <= 8.0 * CAVITY_GRAIN_KEEP * 12.0 / 48.0 + 0.5, (dark.min(), dark.max())
+    assert np.allclose(moved(96.0, hollow=hollow), 8.0 * CAVITY_GRAIN_KEEP, atol=0.51)
     assert np.allclose(moved(12.0), 8.0, atol=0.01)  # the lips
     assert np.allclose(moved(12.0, hollow=hollow, sharp=np.ones(n, np.float32)), 8.0, atol=0.01)  # own teeth
 

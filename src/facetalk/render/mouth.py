@@ -2192,6 +2192,10 @@ RIM_REACH_PX = 2
 # streaks at 4x. Lips and teeth keep it whole however dark (a low-key or dark-skinned photo's
 # shadowed lips hold the photo's grain).
 CAVITY_GRAIN_DARK = 48.0
+# ... and at most this share of it however light: the grain is the photo's (a painting's brushwork,
+# a print's halftone), drawn over the cavity it put the canvas inside the mouth (05/06 at the widest
+# vowel, judge38); the cavity's own tone and the tongue's texture carry the inside.
+CAVITY_GRAIN_KEEP = 0.3
 # How far (px) into the opening from the inner lip line its edge pixels are the cleared lip carried
 # on (_rim_pass): whole to RIM_FULL_PX (the opening's edge, _edge_coverage, covers a pixel whole
 # from there), fading out by RIM_FADE_PX, as the 0.7 px blur of the edge's coverage lets what is
@@ -4571,8 +4575,8 @@ def _premultiply(ys, xs, alpha, color, hollow, sharp, cover, premul):
 def _lay_over(out, x0, y0, cover, premul, noise, ys, xs, owned, color, sharp, reach):
     """MouthPainter._composite's blend, in place on the (H, W, 3) uint8 `out`, over the box at
     (x0, y0) the shape of the (h, w) blurred coverage `cover`: premultiplied (h, w, 4) colour and
-    the (H, W, 1) grain at the coverage (less where the cavity, `premul`'s fourth channel, is
-    dark: CAVITY_GRAIN_DARK) laid over what is there, where it covers anything (one
+    the (H, W, 1) grain at the coverage (where the cavity, `premul`'s fourth channel, is, at most
+    CAVITY_GRAIN_KEEP of it, less where dark: CAVITY_GRAIN_DARK) laid over what is there, where it covers anything (one
     pass over the pixels it reaches: numpy's went over the whole box five times). Under the pixels
     (ys, xs) that the coverage leaves partly uncovered, what is there is taken to be, by their
     (N,) 0..1 `owned` share, the mean of the pixels within `reach` (a square) weighted by how
@@ -4610,10 +4614,10 @@ def _lay_over(out, x0, y0, cover, premul, noise, ys, xs, owned, color, sharp, re
                 if n > 0.0:
                     for c in range(3):
                         under[c] = under[c] * (1.0 - s) + total[c] / n * s
-            # The photo's grain at the coverage, fading by the cavity's share under
-            # CAVITY_GRAIN_DARK levels of the laid colour's luma (lips and teeth keep it whole).
+            # The photo's grain at the coverage: the cavity's share keeps CAVITY_GRAIN_KEEP of it,
+            # fading under CAVITY_GRAIN_DARK levels of the laid colour's luma (lips and teeth keep it whole).
             level = premul[y, x, 0] * LUMA[0] + premul[y, x, 1] * LUMA[1] + premul[y, x, 2] * LUMA[2]
-            fade = premul[y, x, 3] * max(1.0 - level / (a * CAVITY_GRAIN_DARK), 0.0)
+            fade = premul[y, x, 3] * (1.0 - CAVITY_GRAIN_KEEP * min(level / (a * CAVITY_GRAIN_DARK), 1.0))
             grain = noise[y0 + y, x0 + x, 0] * np.float32(a - fade)
             for c in range(3):
                 v = under[c] * (1.0 - a) + premul[y, x, c] + grain + 0.5
