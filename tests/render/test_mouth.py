@@ -4395,7 +4395,8 @@ def test_a_parted_lips_inner_margin_turns_darker_and_redder_into_the_opening(ana
     redder than the lip a few px further in, graded, not the lip's own colour carried to the
     edge. Cleared to the lip read past the photo's line, it was an even band as light as the lip
     or lighter, with the lip beyond it reading as a dark line outside: a pale gasket round the
-    widest vowel's opening (12, 13; judge31)."""
+    widest vowel's opening (12, 13; judge31). Only slightly darker (2+ levels): 8+ levels
+    (WET_EDGE_DARK 0.2) drew a dark line round the opening (judge38)."""
     from facetalk.motion.frame import MotionFrame
 
     lip, dark = (200, 110, 105), (70, 30, 30)
@@ -4413,7 +4414,7 @@ def test_a_parted_lips_inner_margin_turns_darker_and_redder_into_the_opening(ana
         inside.append(luma[4:].mean())
         redder.append(chroma[:2].mean() - chroma[4:].mean())
         assert np.all(np.diff(luma[1:5]) >= -1.0), (x, luma)  # graded: no pale band before the lip
-    assert np.median(np.array(inside) - np.array(margin)) >= 8.0, np.median(np.array(inside) - np.array(margin))
+    assert np.median(np.array(inside) - np.array(margin)) >= 2.0, np.median(np.array(inside) - np.array(margin))
     assert np.median(redder) > 0.02, np.median(redder)
 
 

@@ -2222,8 +2222,10 @@ RIM_FILL_KEEP = 3.0
 # as far from grey in its own hue; it fades out past the photo's line over WET_EDGE_SHARE of the
 # clearing's band (narrower where the lip is thinner), at most WET_EDGE_PX, as wider it reads as a
 # dark smudge under /i/'s slit. Only a pixel as red as WET_EDGE_RED ((R - B) / luma) is deepened
-# whole: a grey-blue tooth pixel in a lip's band (11's) would go blue.
-WET_EDGE_DARK = 0.2
+# whole: a grey-blue tooth pixel in a lip's band (11's) would go blue. At 0.2 darker the band was
+# the drawn dark line round the opening (judge38: 02, 04-07): the first 2 px of lip 15-36 levels
+# under the lip beyond, 9-25 with 0.05 (out/rim39/probe.py); none went paler than the lip.
+WET_EDGE_DARK = 0.05
 WET_EDGE_CHROMA = 1.4
 WET_EDGE_SHARE = 0.9
 WET_EDGE_PX = 2.0
