@@ -4729,9 +4729,10 @@ def test_synthetic_colour_over_the_photos_teeth_is_softened_like_the_rest(analys
     # Capped at the lip's height (_rolled_cover) the lip's soft lower edge lies on teeth it leaves,
     # kept sharp by how little the passes after them move them (_unlay_repainted): 13 of 476 px here,
     # up to 6 levels, with the corners' outline mirrored (main a4d261c); 15 px, up to 5, with it bent
-    # into the corners (_outline_kernel), the row of teeth along the lip's edge at y 236-240.
+    # into the corners (_outline_kernel), the row of teeth along the lip's edge at y 236-240; 3 px,
+    # up to 7, with the wet inner lip's darkening 0.2 -> 0.05 (rim39: the lip's edge lighter there).
     step = np.abs(kept - soft)[rolled].max(axis=1)
-    assert (step > 1.0).mean() < 0.04 and step.max() <= 6.0, ((step > 1.0).sum(), step.max())  # 40 before
+    assert (step > 1.0).mean() < 0.04 and step.max() <= 7.0, ((step > 1.0).sum(), step.max())  # 40 before
     sharp_left = np.abs(kept_half - renderer.render(half)).max(axis=2) > 3
     assert sharp_left.sum() > 20, int(sharp_left.sum())  # the teeth it leaves are still the photo's, sharp
 
