@@ -6681,3 +6681,69 @@ def test_the_buccal_table_deepens_from_the_rows_give_way_into_the_corners(analys
     assert np.allclose(table[end >= mouth_module.BUCCAL_CORNERS[1]], 1.0), table[end >= 0.9]
     half = len(table) // 2
     assert (np.diff(table[half:]) >= -1e-12).all() and (np.diff(table[:half + 1]) <= 1e-12).all()
+
+
+def _laid_row(painter, *, mouth_w: float, u: np.ndarray, d_upper: np.ndarray, run_px: float) -> tuple[np.ndarray, np.ndarray]:
+    """The photo's own upper row laid by _lay_photo_interior over a maroon-black cavity, run `run_px`
+    rest px, at the (N,) float32 places `u` and `d_upper` px under the lip: ((N, 3) colour, (N,) laid)."""
+    from facetalk.face import landmarks as lm
+
+    n = len(u)
+    ids = np.full(n, lm.LIPS_INNER_UPPER[len(lm.LIPS_INNER_UPPER) // 2])
+    color = np.tile(np.array([40.0, 18.0, 20.0]), (n, 1))
+    laid = painter._lay_photo_interior(color, lambda per_vertex, only=slice(None): per_vertex[ids][only],
+                                       d_upper=d_upper, d_lower=np.full(n, 3.0 * run_px, np.float32),
+                                       runs=(np.full(n, run_px), np.zeros(n)), lower_show=np.zeros(n),
+                                       mouth_w=mouth_w, u=u, peak_opening=0.1 * mouth_w)
+    return color, laid
+
+
+def test_the_photos_own_upper_edge_notches_at_its_own_crowns_gaps(analysis):
+    """The photo's own upper row's biting edge (_shaped_run over _edge_table) is a sequence of crown
+    edges with an incisal embrasure at each gap between the photo's own crowns (_Gum.gaps), not at
+    the synthetic row's places (which met the photo's crowns nowhere, a near-straight band under
+    them: judge38). At a 30 px run, over the row's middle (u 0.3..0.7): every gap found there has a
+    notch of the laid edge within 0.012 of u of it (a crown's width is ~0.1), at least 1.5 px above
+    the lower of its two tips, and the edge rises toward the ends (the smile arc: its ends at
+    0.2/0.8 at least 1.5 px higher than mid-mouth's tips)."""
+    run_px, step = 30.0, 0.05
+    painter, mouth_w, u_row, depth, u, d_upper = _own_teeth_grid(analysis, run_px=run_px, n_u=481, reach=1.1, step=step)
+    _, laid = _laid_row(painter, mouth_w=mouth_w, u=u, d_upper=d_upper, run_px=run_px)
+    reach = laid.reshape(len(u_row), len(depth)).sum(axis=1) * step  # the edge's depth per place, px
+    gaps = painter._gum.gaps / (len(painter._gum.scallop) - 1.0)
+    gaps = gaps[(gaps > 0.3) & (gaps < 0.7)]
+    assert len(gaps) >= 2, gaps
+    lows = np.flatnonzero((reach[1:-1] < reach[:-2]) & (reach[1:-1] <= reach[2:])) + 1
+    tips = np.flatnonzero((reach[1:-1] > reach[:-2]) & (reach[1:-1] >= reach[2:])) + 1
+    for gap in gaps:
+        near = lows[np.abs(u_row[lows] - gap) < 0.012]
+        assert len(near), (gap, u_row[lows])
+        low = near[np.argmin(reach[near])]
+        left, right = tips[tips < low], tips[tips > low]
+        assert len(left) and len(right), gap
+        depth_px = min(reach[left[-1]], reach[right[0]]) - reach[low]
+        assert depth_px >= 1.5, (gap, depth_px)
+    middle = reach[np.abs(u_row - 0.5) < 0.1].max()
+    assert middle - max(reach[0], reach[-1]) >= 1.5, (middle, reach[0], reach[-1])
+
+
+def test_the_photos_own_upper_crowns_darken_and_warm_under_the_lip(analysis):
+    """Each of the photo's own upper crowns is lit as a real incisor (_crown_light): laid from a flat
+    grey photo at a 30 px run, its px under the lip (1 px down) are at least 8% darker than
+    mid-crown and yellower (blue over red at least 0.05 lower), and its incisal edge (2 px above the
+    edge) bluer than mid-crown (blue over red at least 0.03 higher): laid as sampled, the row was one
+    flat band from lip to edge (judge38: 11 flat white, 13 a flat grey block)."""
+    run_px = 30.0
+    painter, mouth_w, *_ = _own_teeth_grid(analysis, run_px=run_px, n_u=2, reach=1.0)
+    keep = painter._edge_table  # the crowns found on the photo before it goes grey
+    painter.image = np.full_like(painter.image, 180)
+    at = np.float32(painter._rest_mouth_w / mouth_w)
+    edge = run_px * float(keep[len(keep) // 2]) / at
+    d_upper = np.array([1.0, 0.5 * edge, edge - 2.0], np.float32)
+    color, laid = _laid_row(painter, mouth_w=mouth_w, u=np.full(3, 0.5, np.float32), d_upper=d_upper, run_px=run_px)
+    assert (laid > 0.99).all(), laid
+    lip, mid, tip = color
+    luma = color @ np.array([0.299, 0.587, 0.114])
+    assert luma[0] < 0.92 * luma[1], luma
+    assert lip[2] / lip[0] < mid[2] / mid[0] - 0.05, color
+    assert tip[2] / tip[0] > mid[2] / mid[0] + 0.03, color
