@@ -935,9 +935,10 @@ class MouthPainter:
         the mouth (_shaped_run's): its crowns' edges with the embrasures between them at the photo's
         own gaps (_Gum.gaps, _crown_edge_table), or the synthetic row's (_biting_edge_table) where
         fewer than two are known. One table a photo, fixed along the mouth: the edge moves with the jaw."""
+        synthetic = _biting_edge_table()  # read either way: its kernel loads as the Animator is built
         gaps = self._gum.gaps
         if len(gaps) < 2:
-            return _biting_edge_table()
+            return synthetic
         return _crown_edge_table(np.asarray(gaps, np.float64) / (GUM_TABLE_N - 1))
 
     @cached_property
