@@ -602,6 +602,34 @@ def test_a_press_lifts_the_skin_under_the_lower_lip_with_it():
     assert (shut[200, 1] - shut[17, 1]) / (rest[200, 1] - rest[17, 1]) < 1.15
 
 
+def test_a_press_gives_back_an_upper_lip_raise_evenly_the_lip_moving_as_a_whole():
+    """Disgust's raised upper lip (upper_lip_raise and nose_sneer 0.5, AU10+9) over a full press on
+    the toothy smile: the press closes what the raise opens with the lip moving as a whole, so the
+    outer upper contour keeps the same share of its raise along the middle three landmarks as the
+    inner contour (0.5) does, within 0.08, and its lip its thickness. The filled press shares of the
+    photo's own gap (0.21-0.35 there) gave it back unevenly: the outer contour kept 0.69/0.79/0.69, a
+    wave along the lip (the philtrum's columns lower than its middle) and a lip 1.9-3.2 px thicker."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    rig = _toothy_rig()
+
+    def raised(press):  # (V,) px each vertex rises with the raise, at lip_press `press`
+        y = [posed_vertices(rig, MotionFrame(t_s=0, lip_press=press, upper_lip_raise=r, nose_sneer=r))[:, 1]
+             for r in (0.0, 0.5)]
+        return y[0] - y[1]
+
+    free, held = raised(0.0), raised(1.0)
+    mid = len(lm.LIPS_INNER_UPPER) // 2
+    outer = list(lm.LIPS_OUTER_UPPER[len(lm.LIPS_OUTER_UPPER) // 2 - 1:len(lm.LIPS_OUTER_UPPER) // 2 + 2])
+    inner = list(lm.LIPS_INNER_UPPER[mid - 1:mid + 2])
+    assert free[outer].min() > 0.05 * rig.ipd_px  # the raise lifts the lip's middle
+    kept_outer, kept_inner = held[outer] / free[outer], held[inner] / free[inner]
+    assert np.abs(kept_inner - 0.5).max() < 0.01  # the lips meet halfway
+    assert kept_outer.max() - kept_outer.min() < 0.05
+    assert np.abs(kept_outer - kept_inner).max() < 0.08
+
+
 def test_a_closed_mouths_press_neither_fills_nor_lifts(monkeypatch):
     """On a closed mouth (the bearded old photo) the press is what it was without the lip fill and
     the chin's follow: only a parted photo's lips have a gap to fill."""

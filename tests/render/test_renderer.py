@@ -73,7 +73,9 @@ def _posed_reference(rig, frame):
     crossed = ((rise > 0) & middle)[:, None]  # lower inner lip above the upper: shut along up, depth kept
     shut = np.zeros_like(gap)
     shut[:, :2] = rise[:, None] * rig.lift_guard.up
-    verts[rig.press_vertex] += np.where(crossed, shut, frame.lip_press * closing * gap) * rig.press_weight[:, None]
+    beyond = np.maximum(length * closing - rig.press_rest_px[:, None], 0.0) / np.maximum(length, 1e-3)
+    pressed = frame.lip_press * (closing * gap * rig.press_weight[:, None] + beyond * gap * rig.press_fill[:, None])
+    verts[rig.press_vertex] += np.where(crossed, shut * rig.press_weight[:, None], pressed)
     rot = rotation_matrix(frame.yaw_deg, frame.pitch_deg, frame.roll_deg)
     moved = (verts - rig.pivot_xyz) @ rot.T + rig.pivot_xyz + np.array([frame.tx, frame.ty, 0.0]) * rig.face_height_px
     return verts + rig.head_weight[:, None] * (moved - verts)

@@ -343,6 +343,9 @@ class FaceRig:
         and the skin's about the outer corners), and the inner-lip pair whose gap each closes;
         press_weight: (M,) signed share of that gap (+ toward the lower lip for upper-lip vertices,
         - for lower-lip ones).
+    press_fill, press_rest_px: (M,) float32 — the signed share of the pair's gap at rest (its length
+        `press_rest_px`, px) that the lip's fill holds back on a parted photo (0 elsewhere): a gap
+        longer than at rest closes its excess by press_weight + press_fill, the lip as a whole.
     jaw_lift: (V, 3) displacement in pixels at jaw_open 1, taken by jaw_lift_share(jaw_open) (renderer's
         posed_vertices): the upper lip's middle lifting as the jaw opens wide (JAW_UPPER_LIFT), and the
         opening's inner corners coming in (JAW_CORNER_IN).
@@ -368,6 +371,8 @@ class FaceRig:
     press_upper: np.ndarray
     press_lower: np.ndarray
     press_weight: np.ndarray
+    press_fill: np.ndarray
+    press_rest_px: np.ndarray
     jaw_lift: np.ndarray
     lift_guard: LiftGuard
     face_height_px: float
@@ -578,12 +583,16 @@ class _Cavity:
 @dataclass(frozen=True, eq=False)
 class _Press:
     """lip_press per lip vertex: vertex ids, the upper and lower inner-lip partners whose gap it
-    closes, and its signed share of the gap (int32 / float32)."""
+    closes, its signed share of the gap (int32 / float32), the signed share of the photo's own
+    gap its fill holds back (float32; weight + fill closes what an expression opens beyond it) and
+    that gap's length (rest_px, float32 px)."""
 
     vertex: np.ndarray
     upper: np.ndarray
     lower: np.ndarray
     weight: np.ndarray
+    fill: np.ndarray
+    rest_px: np.ndarray
 
 
 def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = None,
@@ -631,6 +640,8 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
         press_upper=press.upper,
         press_lower=press.lower,
         press_weight=press.weight,
+        press_fill=press.fill,
+        press_rest_px=press.rest_px,
         jaw_lift=basis.jaw_lift.astype(np.float32),
         lift_guard=_lift_guard(meas, lips, triangles=tri_arr, jaw_lift=_lift_and_corners(basis.jaw_lift, meas)),
         face_height_px=meas.face_h,
@@ -1470,22 +1481,42 @@ def _lip_press(meas: _Measures, lips: _Lips) -> _Press:
     at the outer contour, less by the lip's fill on a parted photo (_lip_fill), the skin under
     the lower lip following it (_chin_follow). The outer corners close theirs as the upper lip, as
     the inner corners do; where one lay in the lower lip, the skin and lip about it blend toward its
-    share (PRESS_CORNER_SIGMA)."""
+    share (PRESS_CORNER_SIGMA). The fill is a share of the photo's own gap (_Press.fill, rest_px):
+    what an expression opens beyond it closes by the unfilled shares, the lip moving as a whole."""
     u = meas.u
     pairs = [(a, b) for a, b in zip(lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER) if a != b]
     pair_u = np.array([0.5 * (u[a] + u[b]) for a, b in pairs])
-    lip = lips.upper | lips.lower
-    outer = set(lm.LIPS_OUTER_UPPER) | set(lm.LIPS_OUTER_LOWER)
-    inner = set(lm.LIPS_INNER_UPPER) | set(lm.LIPS_INNER_LOWER)
     nearest = np.abs(u[:, None] - pair_u[None]).argmin(axis=1)  # (V,) pair index
-    share = np.zeros(len(u))
-    for i in np.nonzero(lip)[0]:
-        share[i] = 0.5 if i in inner else LIP_PRESS_OUTER if i in outer else LIP_PRESS_MIDDLE
     mid = len(lm.LIPS_INNER_UPPER) // 2
     gap_w = (meas.v[lm.LIPS_INNER_LOWER[mid]] - meas.v[lm.LIPS_INNER_UPPER[mid]]) / meas.mouth_w
     parted = float(smoothstep(np.array(gap_w), LIP_FILL_FROM, 2.0 * LIP_FILL_FROM))
-    share -= parted * _lip_fill(meas, lips, pairs=pairs, nearest=nearest)
-    share = np.where(lips.upper, share, -share)
+    fill = parted * _lip_fill(meas, lips, pairs=pairs, nearest=nearest)
+    weight, skin = _press_shares(meas, lips, fill=fill, parted=parted, nearest=nearest)
+    whole, whole_skin = _press_shares(meas, lips, fill=np.zeros_like(fill), parted=parted, nearest=nearest)
+    corners = np.array(lm.MOUTH_CORNERS)
+    _, side = _corner_follow(meas, inner=list(set(lm.LIPS_INNER_UPPER) | set(lm.LIPS_INNER_LOWER)))
+    # Skin takes its corner's pair (the corner's own nearest, as for every lip vertex).
+    pair = np.where(lips.upper | lips.lower | skin | whole_skin, nearest, nearest[corners][side])
+    ids = np.nonzero(lips.upper | lips.lower | (weight != 0) | (whole != 0))[0]
+    upper = np.array([pairs[p][0] for p in pair[ids]], np.int32)
+    lower = np.array([pairs[p][1] for p in pair[ids]], np.int32)
+    rest_px = np.hypot(meas.u[lower] - meas.u[upper], meas.v[lower] - meas.v[upper])
+    return _Press(vertex=ids.astype(np.int32), upper=upper, lower=lower, weight=weight[ids].astype(np.float32),
+                  fill=(whole - weight)[ids].astype(np.float32), rest_px=rest_px.astype(np.float32))
+
+
+def _press_shares(meas: _Measures, lips: _Lips, *, fill: np.ndarray, parted: float,
+                  nearest: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(V,) signed press share of each vertex (+ upper lip, - lower) with (V,) `fill` held back
+    (_lip_fill's, 0 for the lip moving as a whole), and (V,) bool the skin under the lower lip that
+    follows it (_chin_follow, by `parted`); `nearest`: (V,) each vertex's inner-lip pair index."""
+    lip = lips.upper | lips.lower
+    outer = set(lm.LIPS_OUTER_UPPER) | set(lm.LIPS_OUTER_LOWER)
+    inner = set(lm.LIPS_INNER_UPPER) | set(lm.LIPS_INNER_LOWER)
+    share = np.zeros(len(meas.u))
+    for i in np.nonzero(lip)[0]:
+        share[i] = 0.5 if i in inner else LIP_PRESS_OUTER if i in outer else LIP_PRESS_MIDDLE
+    share = np.where(lips.upper, share - fill, -(share - fill))
     # An outer corner in the upper lip closes as the upper lip's outer contour beside it, filled
     # (_lip_fill): at LIP_PRESS_OUTER it went down past that neighbour while the skin beside it
     # stayed, turning the slivers 57-61-185 and 287-291-409 over on a toothy smile's shut
@@ -1501,12 +1532,7 @@ def _lip_press(meas: _Measures, lips: _Lips) -> _Press:
     # with the upper lip, and its skin stays as before (following it there, 03 disgusted and 11 sad
     # read happier to the expression classifier and the bundled photo's identity fell 0.01).
     follow = np.where(share[corners][side] < 0, follow, 0.0)
-    weight = share + follow * (LIP_PRESS_OUTER - share)
-    # Skin takes its corner's pair (the corner's own nearest, as for every lip vertex).
-    pair = np.where(lip | (chin != 0), nearest, nearest[corners][side])
-    ids = np.nonzero(lip | (weight != 0))[0]
-    return _Press(vertex=ids.astype(np.int32), upper=np.array([pairs[p][0] for p in pair[ids]], np.int32),
-                  lower=np.array([pairs[p][1] for p in pair[ids]], np.int32), weight=weight[ids].astype(np.float32))
+    return share + follow * (LIP_PRESS_OUTER - share), chin != 0
 
 
 def _lip_fill(meas: _Measures, lips: _Lips, *, pairs: list[tuple[int, int]], nearest: np.ndarray) -> np.ndarray:

@@ -71,7 +71,8 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame, *, draw_in_kept: np.ndarray
     _pose(rig.rest_xyz, rig.expression_basis, rig.expression_basis_negative, coeffs, rig.jaw_lift,
           np.float32(jaw_lift_share(frame.jaw_open)), guard.triangles, guard.slot, guard.floor, guard.guarded,
           guard.vertex, guard.up, guard.corner_tri, rig.cavity_u, rig.press_vertex,
-          rig.press_upper, rig.press_lower, rig.press_weight, np.float32(frame.lip_press),
+          rig.press_upper, rig.press_lower, rig.press_weight, rig.press_fill, rig.press_rest_px,
+          np.float32(frame.lip_press),
           np.float32(labiodental * LABIODENTAL_GAP * rig.mouth_width_px), rig.head_weight, rot, rig.pivot_xyz,
           shift, out, kept)
     return out
@@ -88,14 +89,15 @@ CONTACT_MIDDLE = np.float32(0.25)
 # vertices a blink or a gaze moves).
 @njit(cache=True, nogil=True)
 def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, guard_tri, guard_slot, guard_floor, guarded,
-          guard_vertex, guard_up, corner_tri, cavity_u, press_vertex, press_upper, press_lower, press_weight, press,
-          teeth_px, head_weight, rot, pivot, shift, out, kept):
+          guard_vertex, guard_up, corner_tri, cavity_u, press_vertex, press_upper, press_lower, press_weight,
+          press_fill, press_rest_px, press, teeth_px, head_weight, rot, pivot, shift, out, kept):
     """posed_vertices' arithmetic into `out` (V, 3) float32: the expression (coefficients (K,),
     bases (K, V, 3)), the upper lip's (V, 3) `jaw_lift` by `lift` (jaw_lift_share) with the skin over
     it risen where it must and the lift given up where that skin may not rise (_guard_lift, the rig's
     LiftGuard as `guard_*` and `guarded`) and the inner corners' draw-in held back where it must
     (_hold_corners, LiftGuard.corner_tri as `corner_tri`; the share each keeps into (V,) `kept`), the lip press
-    (closing each pair's gap up to `teeth_px` short of shut; a crossed pair mid-mouth, its lower inner
+    (closing each pair's gap up to `teeth_px` short of shut, by `press_weight` and, what is longer than
+    `press_rest_px`, by `press_fill` more; a crossed pair mid-mouth, its lower inner
     lip above the upper along `guard_up`, `cavity_u` within CONTACT_MIDDLE of 0.5, shut along `up` at
     any press), then the head pose (rotation `rot`
     about `pivot`, then `shift`) by each vertex's weight."""
@@ -119,7 +121,8 @@ def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, guard_tri, guard_
             flat[u] += lift * flat_lift[u]
         _guard_lift(out, jaw_lift, lift, guard_tri, guard_slot, guard_floor, guarded, guard_vertex, guard_up)
         _hold_corners(out, jaw_lift, lift, corner_tri, kept, guard_up)
-    _press(out, guard_up, cavity_u, press_vertex, press_upper, press_lower, press_weight, press, teeth_px)
+    _press(out, guard_up, cavity_u, press_vertex, press_upper, press_lower, press_weight, press_fill, press_rest_px,
+           press, teeth_px)
     r00, r01, r02, r10, r11, r12, r20, r21, r22 = rot[0, 0], rot[0, 1], rot[0, 2], rot[1, 0], rot[1, 1], rot[1, 2], \
         rot[2, 0], rot[2, 1], rot[2, 2]
     p0, p1, p2, s0, s1, s2 = pivot[0], pivot[1], pivot[2], shift[0], shift[1], shift[2]
@@ -134,12 +137,15 @@ def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, guard_tri, guard_
 
 
 @njit(cache=True, nogil=True)
-def _press(out, up, cavity_u, press_vertex, press_upper, press_lower, press_weight, press, teeth_px):
+def _press(out, up, cavity_u, press_vertex, press_upper, press_lower, press_weight, press_fill, press_rest_px,
+           press, teeth_px):
     """_pose's lip press on `out` (V, 3): each press vertex closes its pair's gap by `press`
-    (up to `teeth_px` short of shut); a crossed pair mid-mouth (its lower inner lip above the upper
-    along the face's `up`, (2,); cavity_u within CONTACT_MIDDLE of 0.5) is shut along `up` at any
-    press, sideways and depth left as they are. Photos whose landmark inner lips cross slightly at
-    rest (out/portraits' 02, 05, 10) are so shut on every frame, neutral too (0.06-0.33 px)."""
+    (up to `teeth_px` short of shut) times its `press_weight` (M,), and the gap's length beyond
+    `press_rest_px` (M,; the photo's own gap) by `press_fill` (M,) more; a crossed pair mid-mouth (its
+    lower inner lip above the upper along the face's `up`, (2,); cavity_u within CONTACT_MIDDLE of
+    0.5) is shut along `up` at any press, sideways and depth left as they are. Photos whose landmark
+    inner lips cross slightly at rest (out/portraits' 02, 05, 10) are so shut on every frame,
+    neutral too (0.06-0.33 px)."""
     # The press; and where the expression has carried a lower inner lip above its upper partner
     # mid-mouth (a chin raiser under a rounded, nearly shut speech shape: sad's /w/), the lips meet
     # instead of crossing: that pair pressed shut along up (its move is its rise, none as they touch). Not
@@ -162,8 +168,13 @@ def _press(out, up, cavity_u, press_vertex, press_upper, press_lower, press_weig
             length = np.sqrt(gaps[m, 0] * gaps[m, 0] + gaps[m, 1] * gaps[m, 1])
             closing = min(max(np.float32(1.0) - teeth_px / max(length, np.float32(1e-3)), np.float32(0.0)),
                           np.float32(1.0))
+            # A parted photo's lip fills out by a share of its own gap (face.rig._lip_fill), not of
+            # what an expression opens beyond it (disgust's raised upper lip): that closes with the lip
+            # moving as a whole, or the fill's uneven shares along the lip give the raise back unevenly.
+            beyond = max(length * closing - press_rest_px[m], np.float32(0.0)) / max(length, np.float32(1e-3))
             for j in range(3):
-                out[press_vertex[m], j] += press * press_weight[m] * gaps[m, j] * closing
+                out[press_vertex[m], j] += press * press_weight[m] * gaps[m, j] * closing \
+                    + press * press_fill[m] * gaps[m, j] * beyond
 
 
 # Passes of _guard_lift's rise: the second gives a triangle the rise a neighbour's larger ask took
