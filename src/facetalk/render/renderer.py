@@ -171,10 +171,12 @@ def _press(out, up, cavity_u, press_vertex, press_upper, press_lower, press_weig
             # A parted photo's lip fills out by a share of its own gap (face.rig._lip_fill), not of
             # what an expression opens beyond it (disgust's raised upper lip): that closes with the lip
             # moving as a whole, or the fill's uneven shares along the lip give the raise back unevenly.
-            beyond = max(length * closing - press_rest_px[m], np.float32(0.0)) / max(length, np.float32(1e-3))
             for j in range(3):
-                out[press_vertex[m], j] += press * press_weight[m] * gaps[m, j] * closing \
-                    + press * press_fill[m] * gaps[m, j] * beyond
+                out[press_vertex[m], j] += press * press_weight[m] * gaps[m, j] * closing
+            beyond = max(length * closing - press_rest_px[m], np.float32(0.0)) / max(length, np.float32(1e-3))
+            if press_fill[m] != 0 and beyond > 0:
+                for j in range(3):
+                    out[press_vertex[m], j] += press * press_fill[m] * gaps[m, j] * beyond
 
 
 # Passes of _guard_lift's rise: the second gives a triangle the rise a neighbour's larger ask took
