@@ -1491,8 +1491,8 @@ def _lip_press(meas: _Measures, lips: _Lips) -> _Press:
     gap_w = (meas.v[lm.LIPS_INNER_LOWER[mid]] - meas.v[lm.LIPS_INNER_UPPER[mid]]) / meas.mouth_w
     parted = float(smoothstep(np.array(gap_w), LIP_FILL_FROM, 2.0 * LIP_FILL_FROM))
     fill = parted * _lip_fill(meas, lips, pairs=pairs, nearest=nearest)
-    weight, skin = _press_shares(meas, lips, fill=fill, parted=parted, nearest=nearest)
-    whole, whole_skin = _press_shares(meas, lips, fill=np.zeros_like(fill), parted=parted, nearest=nearest)
+    weight, skin = _press_shares(meas, lips, fill=fill, parted=parted)
+    whole, whole_skin = _press_shares(meas, lips, fill=np.zeros_like(fill), parted=parted)
     corners = np.array(lm.MOUTH_CORNERS)
     _, side = _corner_follow(meas, inner=list(set(lm.LIPS_INNER_UPPER) | set(lm.LIPS_INNER_LOWER)))
     # Skin takes its corner's pair (the corner's own nearest, as for every lip vertex).
@@ -1505,11 +1505,10 @@ def _lip_press(meas: _Measures, lips: _Lips) -> _Press:
                   fill=(whole - weight)[ids].astype(np.float32), rest_px=rest_px.astype(np.float32))
 
 
-def _press_shares(meas: _Measures, lips: _Lips, *, fill: np.ndarray, parted: float,
-                  nearest: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _press_shares(meas: _Measures, lips: _Lips, *, fill: np.ndarray, parted: float) -> tuple[np.ndarray, np.ndarray]:
     """(V,) signed press share of each vertex (+ upper lip, - lower) with (V,) `fill` held back
     (_lip_fill's, 0 for the lip moving as a whole), and (V,) bool the skin under the lower lip that
-    follows it (_chin_follow, by `parted`); `nearest`: (V,) each vertex's inner-lip pair index."""
+    follows it (_chin_follow, by `parted`, 0..1 how far the photo's lips are apart)."""
     lip = lips.upper | lips.lower
     outer = set(lm.LIPS_OUTER_UPPER) | set(lm.LIPS_OUTER_LOWER)
     inner = set(lm.LIPS_INNER_UPPER) | set(lm.LIPS_INNER_LOWER)
