@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from facetalk.audio.mel import (ENERGY, N_FEATURES, N_MELS, PITCH, VOICING, AnalysisClock, AudioFrontEnd, energy_db,
-                                log_mel)
+                                energy_from_db, log_mel)
 
 SR = 16000
 
@@ -99,6 +99,15 @@ def test_energy_in_dbfs(amplitude, expected_db):
     sine = (amplitude * np.sin(2 * np.pi * 441.0 * t)).astype(np.float32)
     db = energy_db(log_mel(sine)[5:-5, ENERGY])
     np.testing.assert_allclose(db, expected_db, atol=0.1)
+
+
+def test_energy_from_db_inverts_energy_db():
+    """One conversion both ways: a -23 dBFS sine's ENERGY back from its dBFS, and dBFS back from ENERGY."""
+    t = np.arange(SR) / SR
+    energy = log_mel((0.1 * np.sin(2 * np.pi * 441.0 * t)).astype(np.float32))[5:-5, ENERGY]
+    np.testing.assert_allclose(energy_from_db(energy_db(energy)), energy, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(energy_db(energy_from_db(np.array([-60.0, -15.0, -3.01]))), [-60.0, -15.0, -3.01])
+    np.testing.assert_allclose(energy_from_db(-23.01), energy, atol=0.03)
 
 
 @pytest.mark.parametrize("sr", [0, 4000, 7999])

@@ -672,18 +672,19 @@ def test_the_voice_gate_starts_shut_so_music_opening_a_clip_stays_at_rest():
 
 
 def test_quiet_input_reads_the_voice_as_if_loud_and_only_where_raised():
-    """QuietInput raises the frames so the running peak sits at REFERENCE_DB. A tone 10 dB over the reference is
-    not raised: once the second stream's state has come to be the shared net's (its state's span of frames) the
-    reading is the shared net's own (its state taken as is: no second run, the same bits) and counts nowhere. The
-    same tone 40 dB under the reference is raised the whole MAX_RAISE_DB, read by the second stream and counts
-    fully where the voice's estimate lies at its floor."""
+    """QuietInput raises the frames so the running peak sits at REFERENCE_DB, counting a raise under UNRAISED_DB as
+    none. A tone 10 dB over the reference, and one 3 dB under it (input at normal level: the second net ran on all
+    of speech at -20 dBFS before the dead band), is not raised: once the second stream's state has come to be the
+    shared net's (its state's span of frames) the reading is the shared net's own, bit for bit, and counts nowhere.
+    The same tone 40 dB under the reference is raised the whole MAX_RAISE_DB, read by the second stream (another
+    reading) and counts fully where the voice's estimate lies at its floor."""
     from facetalk.audio.mel import ENERGY, AudioFrontEnd
     from facetalk.motion.lipsync import VOICE_LEVEL_FLOOR, QuietInput, VoiceLevelNet, VoiceUnderMusic, voice_log_power
 
     net = VoiceLevelNet()
     silence = AudioFrontEnd(sr=SR).flush(n_frames=1).features[0]
     tone = np.sin(2 * np.pi * 220 * np.arange(3 * SR) / SR).astype(np.float32)
-    for over_db in (10.0, -40.0):
+    for over_db in (10.0, -3.0, -40.0):
         front = AudioFrontEnd(sr=SR)
         frames = front.push(10 ** ((QuietInput.REFERENCE_DB + over_db + 3.0) / 20) * tone).features[:290]
         quiet, state = QuietInput(net, silence_frame=silence), net.initial_state(silence)
@@ -691,12 +692,11 @@ def test_quiet_input_reads_the_voice_as_if_loud_and_only_where_raised():
         for part in (slice(0, 200), slice(200, 290)):
             levels, state = net.run(frames[part], state)
             reading = quiet(frames[part], loudness=floor[part], net=levels, net_state=state)
-        if over_db > 0:
-            assert quiet._state is state and np.all(reading.weight == 0.0)
-            plain = frames[200:, ENERGY] - voice_log_power(VoiceUnderMusic.raised(levels))
-            assert np.array_equal(reading.over, plain)
+        plain = frames[200:, ENERGY] - voice_log_power(VoiceUnderMusic.raised(levels))
+        if over_db > -QuietInput.UNRAISED_DB:
+            assert np.array_equal(reading.over, plain) and np.all(reading.weight == 0.0), over_db
         else:
-            assert quiet._state is not state and np.all(reading.weight == 1.0)
+            assert not np.array_equal(reading.over, plain) and np.all(reading.weight == 1.0)
 
 
 class _NoVoiceGate:

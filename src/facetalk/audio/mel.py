@@ -38,6 +38,11 @@ def energy_db(energy: np.ndarray | float) -> np.ndarray | float:
     return 10.0 / math.log(10.0) * np.asarray(energy, np.float64) + 10.0 * math.log10(2.0)
 
 
+def energy_from_db(dbfs: np.ndarray | float) -> np.ndarray | float:
+    """energy_db's inverse: dBFS of RMS -> ENERGY (natural log of a frame's power)."""
+    return (np.asarray(dbfs, np.float64) - 10.0 * math.log10(2.0)) * math.log(10.0) / 10.0
+
+
 def _mel(hz):
     return 2595.0 * np.log10(1.0 + np.asarray(hz) / 700.0)
 
