@@ -699,6 +699,28 @@ def test_quiet_input_reads_the_voice_as_if_loud_and_only_where_raised():
             assert not np.array_equal(reading.over, plain) and np.all(reading.weight == 1.0)
 
 
+def test_a_word_after_a_long_pause_in_a_quiet_noisy_recording_opens_fully(model, sentence_over_music):
+    """The sentence at -45 dBFS with a 4 s pause in its middle, over pink noise at -75 dBFS: through the pause
+    QuietInput's peak falls and its raise grows. At 3 dB/s (12 dB by the word) the raised noise late in the
+    pause read as no voice, the gate eased and the word's first frames lost up to 0.023 of jaw (the human clip
+    at -45 dBFS over -80 dBFS noise: its first frame 0.118 -> 0.062); at DECAY_DB_PER_S 1.5 the mouth over the
+    word's first 0.3 s is the ungated one within 0.01."""
+    clean, _ = sentence_over_music
+    speech = clean[SR // 2:]  # its leading silence cut
+    speech = speech * (10 ** (-45 / 20) / np.sqrt(np.mean(speech[np.abs(speech) > 0.02 * np.abs(speech).max()] ** 2)))
+    half = len(speech) // 2
+    after = half + int(np.argmax(np.abs(speech[half:]) > 0.02 * np.abs(speech).max()))  # the word after the pause
+    audio = np.concatenate([speech[:half], np.zeros(4 * SR, np.float32), speech[half:]])
+    spec = np.fft.rfft(np.random.default_rng(3).standard_normal(len(audio)))
+    pink = np.fft.irfft(spec / np.sqrt(np.maximum(np.arange(len(spec)), 1)), len(audio))
+    audio = (audio + pink * 10 ** (-75 / 20) / np.sqrt(np.mean(pink ** 2))).astype(np.float32)
+    gated, ungated = mouth(model, audio, lead_s=0.02), _ungated(model, audio)
+    onset = round((after + 4 * SR) / SR * FPS)
+    around = slice(onset - 3, onset + 5)
+    assert ungated.jaw_open[around].max() > 0.5  # the word does open the mouth there
+    assert np.abs(gated.jaw_open[around] - ungated.jaw_open[around]).max() <= 0.01
+
+
 class _NoVoiceGate:
     """A voice gate that hears a voice throughout (the pause closure reads its press_scale)."""
 

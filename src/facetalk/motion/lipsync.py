@@ -580,12 +580,15 @@ class QuietInput:
     raised, and where the second stream's state has come to be the shared net's (its span, 1.32 s, of unraised
     frames) the shared net's reading is taken as is: no second run, the gate's bits as without it. Without the
     dead band the second stream ran on all of speech at -20 dBFS; now, in 20 ms live chunks, on 26% of English
-    at -20 dBFS and 22% of the human clip (their leading silence, raised, and the span after it). The second
+    at -20 dBFS and 5% of the human clip (their leading silence, raised, and the span after it). At 3 dB/s the
+    peak's fall raised a 4 s pause's noise floor 12 dB, where late in the pause it read as no voice: the gate
+    eased and a quiet recording's next word lost part of its first frames (the human clip at -45 dBFS over
+    -80 dBFS noise: jaw 0.118 -> 0.062); at 1.5 dB/s 6 dB, the word keeps its bits. The second
     stream starts as after a long silence raised MAX_RAISE_DB (a stream's first frames then read as any later
     onset: from the shared net's silence state a clip opening on quiet speech read 30-38 dB of "music" over its
     first three frames). Over twelve pieces of music alone (3 s each, 25 fps, the stream's output) lips open
-    past 0.05 / pressed past 0.5 of 900 frames: -45 dBFS 57 / 218 -> 27 / 50, -55 dBFS 33 / 75 -> 16 / 26,
-    -35 dBFS 37 / 183 -> 32 / 95, -20 dBFS 33 / 47 as before; -30 / -40 dBFS still press 81 / 86 (there the
+    past 0.05 / pressed past 0.5 of 900 frames: -45 dBFS 57 / 218 -> 27 / 50, -55 dBFS 33 / 75 -> 16 / 27,
+    -35 dBFS 37 / 183 -> 32 / 95, -20 dBFS 33 / 47 as before; -30 / -40 dBFS still press 81 / 81 (there the
     shared net's estimate of the music lies over NEAR_FLOOR_DB on the frames that open, so the raised reading
     counts less). Speech frames at -45 / -55 dBFS and whispered keep every bit (the shut gate zeroes only
     leading silence's small presses, up to 0.04). About 0.2-0.6 ms more per 20 ms live chunk where the second
@@ -594,7 +597,7 @@ class QuietInput:
 
     REFERENCE_DB = -15.0   # dBFS (energy_db) of the running peak: speech and music at -20 dBFS RMS sit near it
     MAX_RAISE_DB = 40.0    # near-silence is not raised into noise beyond this
-    DECAY_DB_PER_S = 3.0   # the peak holds over a phrase's pauses
+    DECAY_DB_PER_S = 1.5   # the peak holds over a phrase's pauses; 3 dB/s raised a 4 s pause's noise 12 dB, into "no voice"
     UNRAISED_DB = 5.0      # a raise under this counts as none: input peaking over -20 dBFS is read as it is
     RAMP_DB = 6.0          # the raised reading counts fully from this raise up (none at 0: the gate as before)
     NEAR_FLOOR_DB = 6.0    # ... and where the voice's estimate lies within this of its floor, none from ...
