@@ -29,6 +29,8 @@ LEFT_IRIS = (473, 474, 475, 476, 477)
 RIGHT_BROW = (70, 63, 105, 66, 107, 55, 65, 52, 53, 46)
 LEFT_BROW = (300, 293, 334, 296, 336, 285, 295, 282, 283, 276)
 MOUTH_CORNERS = (61, 291)  # subject's right, left
+# The outer upper-lip vertex beside each outer mouth corner, subject's right, left.
+MOUTH_CORNER_UPPER_NEIGHBOURS = (LIPS_OUTER_UPPER[1], LIPS_OUTER_UPPER[-2])
 # The opening's inner corners (the inner lip lines' ends), subject's right, left.
 INNER_MOUTH_CORNERS = (LIPS_INNER_UPPER[0], LIPS_INNER_UPPER[-1])
 CHIN_BOTTOM = 152  # the chin's lowest point, on FACE_OVAL

@@ -199,6 +199,9 @@ CORNER_SKIN_REACH = (0.05, 0.3)
 # at rest, ~4 px closed).
 LIP_PRESS_MIDDLE = 0.5
 LIP_PRESS_OUTER = 0.45
+# Jaws at which a press's outer corner is checked for turning its own triangles over (_corner_press):
+# a shut /p b m/ and the pressed speech shapes about it (out/rev39e/variants.py took 0-0.4).
+CORNER_PRESS_JAWS = (0.0, 0.4)
 # A press moves the outer mouth corners with the upper lip, as the inner ones; where the mouth line
 # put an outer corner in the lower lip, the skin and lip about it (a Gaussian of this many mouth
 # widths; none below PRESS_CORNER_FLOOR) blend toward the corner's move. Left in the lower lip, the outer
@@ -618,7 +621,10 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
         _hold_over_frames(basis, topo.rest[:, :2], frames_mask, meas.ipd)
     # 5. Mouth cavity attributes, and 6. which inner-lip pair each lip vertex closes on.
     cavity = _cavity(len(topo.rest))
-    press = _lip_press(meas, lips)
+    jaw_k = EXPRESSION_NAMES.index("jaw_open")
+    poses_xy = np.stack([topo.rest[:, :2] + j * basis.positive[jaw_k, :, :2] + jaw_lift_share(j) * basis.jaw_lift[:, :2]
+                         for j in CORNER_PRESS_JAWS])
+    press = _lip_press(meas, lips, poses_xy=poses_xy, triangles=np.array(topo.triangles, dtype=np.int64))
     # 7. Triangles that never move are left out of the per-frame rasterization.
     moving = (head.weight > 0) | np.any(basis.positive != 0, axis=(0, 2)) | np.any(basis.negative != 0, axis=(0, 2)) \
         | np.any(basis.jaw_lift != 0, axis=1)
@@ -1475,14 +1481,17 @@ def _cavity(n_vertices: int) -> _Cavity:
     return _Cavity(t=cavity_t, partner=cavity_partner, u=cavity_u)
 
 
-def _lip_press(meas: _Measures, lips: _Lips) -> _Press:
+def _lip_press(meas: _Measures, lips: _Lips, *, poses_xy: np.ndarray, triangles: np.ndarray) -> _Press:
     """lip_press: each lip vertex closes a share of the gap of its nearest inner-lip pair: half
     on the inner contour (the lips meet), LIP_PRESS_MIDDLE on the ring behind it, LIP_PRESS_OUTER
     at the outer contour, less by the lip's fill on a parted photo (_lip_fill), the skin under
     the lower lip following it (_chin_follow). The outer corners close theirs as the upper lip, as
-    the inner corners do; where one lay in the lower lip, the skin and lip about it blend toward its
-    share (PRESS_CORNER_SIGMA). The fill is a share of the photo's own gap (_Press.fill, rest_px):
-    what an expression opens beyond it closes by the unfilled shares, the lip moving as a whole."""
+    the inner corners do, where one lies in the upper lip no further than the outer upper-lip vertex
+    beside it (lm.MOUTH_CORNER_UPPER_NEIGHBOURS) unless that turns more of its own triangles over
+    (_corner_press, on (J, V, 2) `poses_xy` at CORNER_PRESS_JAWS, of (T, 3) `triangles`); where one
+    lay in the lower lip, the skin and lip about it blend toward its share (PRESS_CORNER_SIGMA). The
+    fill is a share of the photo's own gap (_Press.fill, rest_px): what an expression opens beyond it
+    closes by the unfilled shares, the lip moving as a whole."""
     u = meas.u
     pairs = [(a, b) for a, b in zip(lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER) if a != b]
     pair_u = np.array([0.5 * (u[a] + u[b]) for a, b in pairs])
@@ -1491,24 +1500,30 @@ def _lip_press(meas: _Measures, lips: _Lips) -> _Press:
     gap_w = (meas.v[lm.LIPS_INNER_LOWER[mid]] - meas.v[lm.LIPS_INNER_UPPER[mid]]) / meas.mouth_w
     parted = float(smoothstep(np.array(gap_w), LIP_FILL_FROM, 2.0 * LIP_FILL_FROM))
     fill = parted * _lip_fill(meas, lips, pairs=pairs, nearest=nearest)
-    weight, skin = _press_shares(meas, lips, fill=fill, parted=parted)
-    whole, whole_skin = _press_shares(meas, lips, fill=np.zeros_like(fill), parted=parted)
+    weight, skin, loose = _press_shares(meas, lips, fill=fill, parted=parted)
+    whole, whole_skin, whole_loose = _press_shares(meas, lips, fill=np.zeros_like(fill), parted=parted)
     corners = np.array(lm.MOUTH_CORNERS)
     _, side = _corner_follow(meas, inner=list(set(lm.LIPS_INNER_UPPER) | set(lm.LIPS_INNER_LOWER)))
     # Skin takes its corner's pair (the corner's own nearest, as for every lip vertex).
     pair = np.where(lips.upper | lips.lower | skin | whole_skin, nearest, nearest[corners][side])
+    pair_upper = np.array([pairs[p][0] for p in pair])
+    pair_lower = np.array([pairs[p][1] for p in pair])
+    for shares, unbound in ((weight, loose), (whole, whole_loose)):
+        _corner_press(shares, loose=unbound, upper=pair_upper, lower=pair_lower, poses_xy=poses_xy,
+                      triangles=triangles)
     ids = np.nonzero(lips.upper | lips.lower | (weight != 0) | (whole != 0))[0]
-    upper = np.array([pairs[p][0] for p in pair[ids]], np.int32)
-    lower = np.array([pairs[p][1] for p in pair[ids]], np.int32)
+    upper, lower = pair_upper[ids].astype(np.int32), pair_lower[ids].astype(np.int32)
     rest_px = np.hypot(meas.u[lower] - meas.u[upper], meas.v[lower] - meas.v[upper])
     return _Press(vertex=ids.astype(np.int32), upper=upper, lower=lower, weight=weight[ids].astype(np.float32),
                   fill=(whole - weight)[ids].astype(np.float32), rest_px=rest_px.astype(np.float32))
 
 
-def _press_shares(meas: _Measures, lips: _Lips, *, fill: np.ndarray, parted: float) -> tuple[np.ndarray, np.ndarray]:
+def _press_shares(meas: _Measures, lips: _Lips, *, fill: np.ndarray,
+                  parted: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(V,) signed press share of each vertex (+ upper lip, - lower) with (V,) `fill` held back
-    (_lip_fill's, 0 for the lip moving as a whole), and (V,) bool the skin under the lower lip that
-    follows it (_chin_follow, by `parted`, 0..1 how far the photo's lips are apart)."""
+    (_lip_fill's, 0 for the lip moving as a whole), (V,) bool the skin under the lower lip that
+    follows it (_chin_follow, by `parted`, 0..1 how far the photo's lips are apart), and (V,) the
+    lips' shares before the outer corners' bound (`loose`, for _corner_press)."""
     lip = lips.upper | lips.lower
     outer = set(lm.LIPS_OUTER_UPPER) | set(lm.LIPS_OUTER_LOWER)
     inner = set(lm.LIPS_INNER_UPPER) | set(lm.LIPS_INNER_LOWER)
@@ -1519,10 +1534,16 @@ def _press_shares(meas: _Measures, lips: _Lips, *, fill: np.ndarray, parted: flo
     # An outer corner in the upper lip closes as the upper lip's outer contour beside it, filled
     # (_lip_fill): at LIP_PRESS_OUTER it went down past that neighbour while the skin beside it
     # stayed, turning the slivers 57-61-185 and 287-291-409 over on a toothy smile's shut
-    # (out/emo39/corner_tri.py: the bundled photo's neutral -6.7 px^2, 11's disgusted -43.1).
-    for corner, beside in zip(lm.MOUTH_CORNERS, (lm.LIPS_OUTER_UPPER[1], lm.LIPS_OUTER_UPPER[-2])):
-        if share[corner] > 0:
-            share[corner] = min(share[corner], max(share[beside], 0.0))
+    # (out/emo39/corner_tri.py: the bundled photo's neutral -6.7 px^2, 11's disgusted -43.1). The
+    # lower of the two sides' neighbours bounds both, so a symmetric mouth closes symmetrically (each
+    # side's own: 0.265/0.185 on the bundled photo; the lower turned 6.0 px^2 less in the fold sweep,
+    # out/fix39e/sym_variants.py). A neighbour in the lower lip (share <= 0) bounds nothing: the
+    # corner would never close.
+    loose = share.copy()
+    beside = [share[b] for b in lm.MOUTH_CORNER_UPPER_NEIGHBOURS if share[b] > 0]
+    for corner in lm.MOUTH_CORNERS:
+        if share[corner] > 0 and beside:
+            share[corner] = min(share[corner], min(beside))
     chin = parted * _chin_follow(meas, lips, share=share)
     share += chin
     corners = np.array(lm.MOUTH_CORNERS)
@@ -1531,7 +1552,42 @@ def _press_shares(meas: _Measures, lips: _Lips, *, fill: np.ndarray, parted: flo
     # with the upper lip, and its skin stays as before (following it there, 03 disgusted and 11 sad
     # read happier to the expression classifier and the bundled photo's identity fell 0.01).
     follow = np.where(share[corners][side] < 0, follow, 0.0)
-    return share + follow * (LIP_PRESS_OUTER - share), chin != 0
+    return share + follow * (LIP_PRESS_OUTER - share), chin != 0, loose
+
+
+def _corner_press(weight: np.ndarray, *, loose: np.ndarray, upper: np.ndarray, lower: np.ndarray,
+                  poses_xy: np.ndarray, triangles: np.ndarray) -> None:
+    """Sets each outer mouth corner's (V,) press `weight`, in place, back to its unclamped `loose`
+    share where that turns less of the corner's own triangles (of (T, 3) `triangles`) over at a full
+    press: the px^2 whose signed area flips against the rest's, summed over the (J, V, 2) px
+    `poses_xy` (the jaw alone at CORNER_PRESS_JAWS; the first, jaw 0, is the rest), each vertex moved
+    by its weight of its pair's (`upper`, `lower`: (V,) vertex ids) gap. Where the skin and ring
+    beside a corner close further than its clamped share (03: 76 at 0.49 against the corner's 0.30),
+    the clamp turned 61-76-146 over on /p b m/ instead (out/rev39e/REVIEW.md)."""
+    for corner in lm.MOUTH_CORNERS:
+        if loose[corner] <= weight[corner]:
+            continue
+        tri = triangles[(triangles == corner).any(axis=1)]
+        ids = np.unique(tri)
+        rest = _area2(poses_xy[0], tri)
+        turned = []
+        for w in (weight[corner], loose[corner]):
+            ws = weight[ids].copy()
+            ws[ids == corner] = w
+            flipped = 0.0
+            for xy in poses_xy:
+                shut = xy.copy()
+                shut[ids] += ws[:, None] * (xy[lower[ids]] - xy[upper[ids]])
+                flipped += -0.5 * np.clip(np.sign(rest) * _area2(shut, tri), None, 0.0).sum()
+            turned.append(flipped)
+        if turned[1] < turned[0]:
+            weight[corner] = loose[corner]
+
+
+def _area2(xy: np.ndarray, tri: np.ndarray) -> np.ndarray:
+    """(T,) twice the signed area of each of (T, 3) `tri` over (V, 2) `xy`."""
+    a, b, c = xy[tri[:, 0]], xy[tri[:, 1]], xy[tri[:, 2]]
+    return (b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (c[:, 0] - a[:, 0])
 
 
 def _lip_fill(meas: _Measures, lips: _Lips, *, pairs: list[tuple[int, int]], nearest: np.ndarray) -> np.ndarray:
