@@ -347,8 +347,9 @@ class FaceRig:
         press_weight: (M,) signed share of that gap (+ toward the lower lip for upper-lip vertices,
         - for lower-lip ones).
     press_fill, press_rest_px: (M,) float32 — the signed share of the pair's gap at rest (its length
-        `press_rest_px`, px) that the lip's fill holds back on a parted photo (0 elsewhere): a gap
-        longer than at rest closes its excess by press_weight + press_fill, the lip as a whole.
+        `press_rest_px`, px) that the lip's fill holds back on a parted photo (0 elsewhere): what a
+        press closes (the length less the teeth's allowance) beyond the rest length closes by
+        press_weight + press_fill, the lip as a whole.
     jaw_lift: (V, 3) displacement in pixels at jaw_open 1, taken by jaw_lift_share(jaw_open) (renderer's
         posed_vertices): the upper lip's middle lifting as the jaw opens wide (JAW_UPPER_LIFT), and the
         opening's inner corners coming in (JAW_CORNER_IN).

@@ -96,8 +96,8 @@ def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, guard_tri, guard_
     it risen where it must and the lift given up where that skin may not rise (_guard_lift, the rig's
     LiftGuard as `guard_*` and `guarded`) and the inner corners' draw-in held back where it must
     (_hold_corners, LiftGuard.corner_tri as `corner_tri`; the share each keeps into (V,) `kept`), the lip press
-    (closing each pair's gap up to `teeth_px` short of shut, by `press_weight` and, what is longer than
-    `press_rest_px`, by `press_fill` more; a crossed pair mid-mouth, its lower inner
+    (closing each pair's gap up to `teeth_px` short of shut, by `press_weight` and, what it closes
+    beyond `press_rest_px`, by `press_fill` more; a crossed pair mid-mouth, its lower inner
     lip above the upper along `guard_up`, `cavity_u` within CONTACT_MIDDLE of 0.5, shut along `up` at
     any press), then the head pose (rotation `rot`
     about `pivot`, then `shift`) by each vertex's weight."""
@@ -140,8 +140,8 @@ def _pose(rest, basis, basis_negative, coeffs, jaw_lift, lift, guard_tri, guard_
 def _press(out, up, cavity_u, press_vertex, press_upper, press_lower, press_weight, press_fill, press_rest_px,
            press, teeth_px):
     """_pose's lip press on `out` (V, 3): each press vertex closes its pair's gap by `press`
-    (up to `teeth_px` short of shut) times its `press_weight` (M,), and the gap's length beyond
-    `press_rest_px` (M,; the photo's own gap) by `press_fill` (M,) more; a crossed pair mid-mouth (its
+    (up to `teeth_px` short of shut) times its `press_weight` (M,), and what it closes (the length
+    less `teeth_px`) beyond `press_rest_px` (M,; the photo's own gap) by `press_fill` (M,) more; a crossed pair mid-mouth (its
     lower inner lip above the upper along the face's `up`, (2,); cavity_u within CONTACT_MIDDLE of
     0.5) is shut along `up` at any press, sideways and depth left as they are. Photos whose landmark
     inner lips cross slightly at rest (out/portraits' 02, 05, 10) are so shut on every frame,
