@@ -3980,16 +3980,18 @@ def test_over_a_shaded_crowns_neck_the_photos_row_gives_way_to_the_dark_mouth(an
     assert np.allclose(gummed[at == 6], 0.5, atol=0.01) and np.allclose(gummed[at != 6], 1.0), gummed
 
 
-def test_a_lifted_lip_uncovers_gum_over_a_photos_own_crowns_at_their_photographed_height(analysis):
+def test_a_lifted_lip_uncovers_gum_over_a_photos_own_crowns_at_their_photographed_height(analysis, monkeypatch):
     """A wide-open jaw lifts the upper lip (face.rig.JAW_UPPER_LIFT) over a photo's own upper teeth,
     which stay on the skull: below the seam (GUM_CROWN_RUN of the row's run under the lip) they
     are laid at their photographed scale, each pixel the photo's own depth under its lip
     line (stretched over what the lip uncovered, main's row sampled the crowns at 0.6-0.7 of it:
     long smeared crowns, tall pink gum points), and what the lip uncovered is gum (_Gum's colours)
     right under the lip. Read from a photo that is a ramp along the face's down (bilinear sampling
-    of a linear ramp is exact), so each laid colour says the depth it was sampled at."""
+    of a linear ramp is exact), so each laid colour says the depth it was sampled at; the crowns'
+    light (_crown_light, 1/0.972 mid-crown since it keeps the row's mean) is held at 1 to read it."""
     from facetalk.face import landmarks as lm
 
+    monkeypatch.setattr(mouth_module, "_crown_light", lambda d_rest, run, *, held: np.ones((len(d_rest), 3)))
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     assert painter._own_teeth
     gum = painter._gum  # from the photo itself, before the ramp replaces it
@@ -6698,15 +6700,17 @@ def _laid_row(painter, *, mouth_w: float, u: np.ndarray, d_upper: np.ndarray, ru
     return color, laid
 
 
-def test_the_photos_own_upper_edge_notches_at_its_own_crowns_gaps(analysis):
+@pytest.mark.parametrize("run_px", [30.0, 12.0])
+def test_the_photos_own_upper_edge_notches_at_its_own_crowns_gaps(analysis, run_px):
     """The photo's own upper row's biting edge (_shaped_run over _edge_table) is a sequence of crown
     edges with an incisal embrasure at each gap between the photo's own crowns (_Gum.gaps), not at
     the synthetic row's places (which met the photo's crowns nowhere, a near-straight band under
-    them: judge38). At a 30 px run, over the row's middle (u 0.3..0.7): every gap found there has a
-    notch of the laid edge within 0.012 of u of it (a crown's width is ~0.1), at least 1.5 px above
-    the lower of its two tips, and the edge rises toward the ends (the smile arc: its ends at
-    0.2/0.8 at least 1.5 px higher than mid-mouth's tips)."""
-    run_px, step = 30.0, 0.05
+    them: judge38). At a 30 px run and at 12 px (a real wide vowel's: the bundled photo's, where
+    the notches are 0.6-1.5 px, rev39t), over the row's middle (u 0.3..0.7): every gap found there
+    has a notch of the laid edge within 0.012 of u of it (a crown's width is ~0.1), at least 0.05 of
+    the run (1.5 px at 30, 0.6 px at 12) above the lower of its two tips, and the edge rises toward
+    the ends (the smile arc: its ends at 0.2/0.8 at least as much higher than mid-mouth's tips)."""
+    step, bar = 0.05, 0.05 * run_px
     painter, mouth_w, u_row, depth, u, d_upper = _own_teeth_grid(analysis, run_px=run_px, n_u=481, reach=1.1, step=step)
     _, laid = _laid_row(painter, mouth_w=mouth_w, u=u, d_upper=d_upper, run_px=run_px)
     reach = laid.reshape(len(u_row), len(depth)).sum(axis=1) * step  # the edge's depth per place, px
@@ -6722,9 +6726,9 @@ def test_the_photos_own_upper_edge_notches_at_its_own_crowns_gaps(analysis):
         left, right = tips[tips < low], tips[tips > low]
         assert len(left) and len(right), gap
         depth_px = min(reach[left[-1]], reach[right[0]]) - reach[low]
-        assert depth_px >= 1.5, (gap, depth_px)
+        assert depth_px >= bar, (gap, depth_px)
     middle = reach[np.abs(u_row - 0.5) < 0.1].max()
-    assert middle - max(reach[0], reach[-1]) >= 1.5, (middle, reach[0], reach[-1])
+    assert middle - max(reach[0], reach[-1]) >= bar, (middle, reach[0], reach[-1])
 
 
 def test_the_photos_own_upper_crowns_darken_and_warm_under_the_lip(analysis):
@@ -6806,3 +6810,46 @@ def test_o_s_cavity_is_lit_round_its_rim_and_dark_in_its_core(analysis):
         assert np.array_equal(wide, _o_rim_and_core(analysis, jaw_open=1.0, lip_spread=0.0)[2])
     assert rim - core > 25.0, (rim, core, rim_off, core_off)
     assert abs(core - core_off) < 1.0, (core, core_off)  # the middle keeps its dark
+
+
+def test_the_photos_own_upper_crowns_light_keeps_the_photos_brightness(analysis):
+    """_crown_light moves light from under the lip and the edge to mid-crown, not away: laid from a
+    flat grey photo (180) at a 30 px run, the crown's mean luma from the lip to 2 px above its edge is
+    within 1.5 levels of the grey (as bare factors, 0.972 of it: 175, every row further under its
+    photo's teeth: rev39t), and its px under the lip still darker than mid-crown."""
+    run_px = 30.0
+    painter, mouth_w, *_ = _own_teeth_grid(analysis, run_px=run_px, n_u=2, reach=1.0)
+    keep = painter._edge_table
+    painter.image = np.full_like(painter.image, 180)
+    at = np.float32(painter._rest_mouth_w / mouth_w)
+    edge = run_px * float(keep[len(keep) // 2]) / at
+    d_upper = np.arange(0.25, edge - 2.0, 0.25, dtype=np.float32)
+    color, laid = _laid_row(painter, mouth_w=mouth_w, u=np.full(len(d_upper), 0.5, np.float32), d_upper=d_upper,
+                            run_px=run_px)
+    assert (laid > 0.99).all(), laid.min()
+    luma = color @ np.array([0.299, 0.587, 0.114])
+    assert abs(luma.mean() - 180.0) <= 1.5, luma.mean()
+    assert luma[:4].mean() < luma[len(luma) // 2] - 5.0, luma
+
+
+def test_a_narrow_mid_mouth_crown_is_merged_and_narrow_end_crowns_notch_less():
+    """_crown_edge_table over 01's found gaps (0.312 0.393 0.488 0.535 0.582 0.66: two 0.047 crowns
+    mid-mouth beside 0.08-0.10 ones, a dark spike inside a central incisor at /i/ and smile, rev39t)
+    has no embrasure at 0.535 (the edge there within 1% of its tips), the centrals are the crowns
+    beside the gap nearest u 0.5 (0.488: both 0.05 of the run longer than the next crowns out, not
+    two crowns left of it), and on 11's gaps (0.041-0.05 crowns at the ends) an end crown's notch
+    is shallower than a mid-mouth one's (min(1, narrower crown / median) of EDGE_NOTCH)."""
+    from facetalk.render.mouth import EDGE_NOTCH, EDGE_TABLE_N, _crown_edge_table
+
+    uu = np.linspace(0.0, 1.0, EDGE_TABLE_N)
+    at = lambda table, u: float(np.interp(u, uu, table))
+    table = _crown_edge_table(np.array([0.312, 0.393, 0.488, 0.535, 0.582, 0.66]), kept=np.ones(EDGE_TABLE_N))
+    assert at(table, 0.535) > 0.99 * max(at(table, 0.512), at(table, 0.558)), table[::64]
+    left, right = at(table, 0.44), at(table, 0.535)  # mid-crown of each central (0.393-0.488, 0.488-0.582)
+    assert abs(left - right) < 0.01 and min(left, right) > at(table, 0.352) + 0.03 and right > at(table, 0.621) + 0.03
+    gaps = np.array([0.137, 0.178, 0.227, 0.273, 0.33, 0.398, 0.508, 0.598, 0.672, 0.754, 0.805, 0.855, 0.91])
+    table = _crown_edge_table(gaps, kept=np.ones(EDGE_TABLE_N))
+    notch = lambda g, a, b: min(at(table, 0.5 * (a + g)), at(table, 0.5 * (g + b))) - at(table, g)
+    assert notch(0.178, 0.137, 0.227) < 0.85 * notch(0.598, 0.508, 0.672), (notch(0.178, 0.137, 0.227),
+                                                                             notch(0.598, 0.508, 0.672))
+    assert notch(0.598, 0.508, 0.672) > 0.5 * EDGE_NOTCH

@@ -934,12 +934,18 @@ class MouthPainter:
         """(EDGE_TABLE_N,) float64 read-only share of its run the photo's own upper row keeps along
         the mouth (_shaped_run's): its crowns' edges with the embrasures between them at the photo's
         own gaps (_Gum.gaps, _crown_edge_table), or the synthetic row's (_biting_edge_table) where
-        fewer than two are known. One table a photo, fixed along the mouth: the edge moves with the jaw."""
+        fewer than two are known. The crowns' shape fades out as the row gives way at its ends at a wide
+        jaw (PHOTO_TEETH_HIDDEN, _row_end_lit): at full depth there a notch's pixel at the fading end
+        popped 35 levels a frame in 01's slow jaw sweep. One table a photo, fixed along the mouth: the
+        edge moves with the jaw."""
         synthetic = _biting_edge_table()  # read either way: its kernel loads as the Animator is built
         gaps = self._gum.gaps
         if len(gaps) < 2:
             return synthetic
-        return _crown_edge_table(np.asarray(gaps, np.float64) / (GUM_TABLE_N - 1))
+        uu = np.linspace(0.0, 1.0, EDGE_TABLE_N)
+        end, unlit = np.abs(2.0 * uu - 1.0), 1.0 - np.interp(uu, _GUM_U, self._row_end_lit)
+        hidden = np.maximum(smoothstep(end, *PHOTO_TEETH_HIDDEN), unlit * smoothstep(end, *PHOTO_TEETH_UNLIT))
+        return _crown_edge_table(np.asarray(gaps, np.float64) / (GUM_TABLE_N - 1), kept=1.0 - hidden)
 
     @cached_property
     def _envelope_table(self) -> np.ndarray:
@@ -2586,14 +2592,23 @@ EDGE_TOOTH_CORNER = 0.6
 # (1 - sin(pi f)) ** EDGE_CROWN_ROUND of an incisal embrasure EDGE_NOTCH of the run deep at each gap
 # short of its tip, at its way f from one gap to the next (level at the notch's bottom: with a V there,
 # 1 - sin ** 0.7, the bundled photo's held wide jaw stepped 5 levels a frame, 4 level, at EDGE_SPAN
-# 0.55); the two crowns beside the
-# midline gap (the centrals) EDGE_LATERAL of the run longer than the rest. At the synthetic row's
-# places, which do not meet the photo's crowns, the edge was a near-straight band (EDGE_TEETH's
-# 0.15 of a tooth's shortfall, ~0.4 px a notch at a 20 px run) under crowns that ended elsewhere
-# (judge38: a flat white band with a straight lower edge on every face with teeth).
+# 0.55); the two crowns beside the midline's gap (the centrals) EDGE_LATERAL of the run longer than
+# the rest. EDGE_NOTCH 0.16: real incisal embrasures open about a sixth of a central's length, and it
+# keeps the notch under 1 px on a 6 px run (the /i/ rows) while a 10-20 px wide-vowel run shows 1-3 px.
+# At the synthetic row's places, which do not meet the photo's crowns, the edge was a near-straight
+# band (EDGE_TEETH's 0.15 of a tooth's shortfall, ~0.4 px a notch at a 20 px run) under crowns that
+# ended elsewhere (judge38: a flat white band with a straight lower edge on every face with teeth).
 EDGE_NOTCH = 0.16
 EDGE_CROWN_ROUND = 2.0
 EDGE_LATERAL = 0.05
+# A found gap that leaves a crown narrower than EDGE_MERGE of the median crown within EDGE_MERGE_SPAN of
+# the middle (|2u - 1|: the centrals and laterals, seen face on) is a shade or a crack, not an
+# embrasure: 01's gaps 0.488/0.535/0.582 put a full notch in a central incisor (0.047 wide beside
+# 0.08-0.10, a dark spike at /i/ and smile). Nearer the corners the crowns narrow as the arch turns
+# away, so they are kept, and every notch is as deep as min(1, its narrower crown / the median):
+# 11's and 13's 0.041-0.045 end crowns at full depth read as a saw.
+EDGE_MERGE = 0.65
+EDGE_MERGE_SPAN = 0.4
 # Down each of the photo's own upper crowns (its share f of the run from the lip to the edge) the
 # light changes as on real incisors: under the lip, in its shade and where the dentin shows through
 # thicker enamel, darker and yellower, per channel CROWN_CERVICAL_RGB at the lip easing out as
@@ -3299,27 +3314,53 @@ def _tips_envelope(edge: np.ndarray) -> np.ndarray:
     return table
 
 
-def _crown_edge_table(gaps_u: np.ndarray) -> np.ndarray:
+def _crown_edge_table(gaps_u: np.ndarray, *, kept: np.ndarray) -> np.ndarray:
     """(EDGE_TABLE_N,) float64 read-only share of its run the photo's upper row keeps at evenly spaced
-    u 0..1, its crowns between the sorted (k >= 2,) `gaps_u` (u of the gaps between them; beyond
-    the outermost, crowns as wide as the nearest): the smile arc (EDGE_ARC over EDGE_SPAN) times
-    1 - EDGE_NOTCH at a gap, rising as 1 - (1 - sin(pi f)) ** EDGE_CROWN_ROUND to its tip, the
-    crowns either side of the midline's gap (within 0.75 of a crown's width of it) EDGE_LATERAL
-    longer than the rest; at a gap both crowns meet at the embrasure's depth, so no step."""
-    first, end = gaps_u[1] - gaps_u[0], gaps_u[-1] - gaps_u[-2]
-    gaps = np.concatenate([np.arange(gaps_u[0], -first, -first)[::-1], gaps_u[1:-1],
-                           np.arange(gaps_u[-1], 1.0 + end, end)])
+    u 0..1, its crowns between the sorted (k >= 2,) `gaps_u` (u of the gaps between them, narrow
+    mid-mouth crowns merged: _merged_gaps; beyond the outermost, crowns as wide as the nearest): the
+    smile arc (EDGE_ARC over EDGE_SPAN) times 1 - EDGE_NOTCH at a gap (times min(1, the narrower crown
+    beside it / the median crown)), rising as 1 - (1 - sin(pi f)) ** EDGE_CROWN_ROUND to its tip, the
+    two crowns beside the gap nearest u 0.5 (the midline's) EDGE_LATERAL longer than the rest; the
+    crowns' shape times (EDGE_TABLE_N,) `kept` 0..1 (how much of the row stays where it gives way at
+    its ends), so a fading end is level; at a gap both crowns meet at the embrasure's depth, so no step."""
+    found = _merged_gaps(np.asarray(gaps_u, np.float64))
+    median = float(np.median(np.diff(found)))
+    first, end = found[1] - found[0], found[-1] - found[-2]
+    gaps = np.concatenate([np.arange(found[0], -first, -first)[::-1], found[1:-1],
+                           np.arange(found[-1], 1.0 + end, end)])
+    crown = np.diff(gaps)
+    narrower = np.minimum(np.concatenate([crown[:1], crown]), np.concatenate([crown, crown[-1:]]))
+    depth = EDGE_NOTCH * np.minimum(1.0, narrower / median)  # (len(gaps),) each embrasure's depth
     uu = np.linspace(0.0, 1.0, EDGE_TABLE_N)
     k = np.clip(np.searchsorted(gaps, uu, side="right") - 1, 0, len(gaps) - 2)
-    width = gaps[k + 1] - gaps[k]
-    f = np.clip((uu - gaps[k]) / width, 0.0, 1.0)
+    f = np.clip((uu - gaps[k]) / crown[k], 0.0, 1.0)
     notch = (1.0 - np.sin(np.pi * f)) ** EDGE_CROWN_ROUND  # 1 at a gap, 0 mid-crown, level at both
-    central = np.abs(0.5 * (gaps[k] + gaps[k + 1]) - 0.5) < 0.75 * width
-    short = np.where(central, 0.0, EDGE_LATERAL)
+    mid = found[np.argmin(np.abs(found - 0.5))]
+    short = np.where((gaps[k] == mid) | (gaps[k + 1] == mid), 0.0, EDGE_LATERAL)
     arc = 1.0 - EDGE_ARC * np.minimum(np.abs(2.0 * uu - 1.0) / EDGE_SPAN, 1.0) ** 2
-    table = arc * (1.0 - EDGE_NOTCH * notch - short * (1.0 - notch))
+    deep = depth[k] + (depth[k + 1] - depth[k]) * f  # each crown's ends at its two gaps' depths
+    table = arc * (1.0 - kept * (deep * notch + short * (1.0 - notch)))
     table.flags.writeable = False
     return table
+
+
+def _merged_gaps(gaps_u: np.ndarray) -> np.ndarray:
+    """(m <= k,) float64 the sorted (k >= 2,) `gaps_u` (u 0..1) less those that leave a crown narrower
+    than EDGE_MERGE of the median crown within EDGE_MERGE_SPAN of the middle: the narrowest first,
+    each merged with whichever neighbour makes the merged crown nearer the median (the outermost
+    gaps kept, so the row's found span stays)."""
+    gaps = gaps_u.copy()
+    median = float(np.median(np.diff(gaps)))
+    while len(gaps) > 2:
+        width, centre = np.diff(gaps), 0.5 * (gaps[:-1] + gaps[1:])
+        narrow = np.flatnonzero((width < EDGE_MERGE * median) & (np.abs(2.0 * centre - 1.0) < EDGE_MERGE_SPAN))
+        i = narrow[np.argmin(width[narrow])] if len(narrow) else -1
+        left = gaps[i + 1] - gaps[i - 1] if i > 0 else np.inf
+        right = gaps[i + 2] - gaps[i] if 0 <= i < len(gaps) - 2 else np.inf
+        if i < 0 or (left == np.inf and right == np.inf):
+            break
+        gaps = np.delete(gaps, i if abs(left - median) <= abs(right - median) else i + 1)
+    return gaps
 
 
 @njit(cache=True, nogil=True)
@@ -3391,13 +3432,24 @@ def _shaped_run(length, d_lip, u, to_rest, table):
 def _crown_light(d_rest: np.ndarray, run: np.ndarray, *, held: float) -> np.ndarray:
     """(n, 3) float64 per-channel factors on the photo's own upper crowns' samples at (n,) `d_rest` rest
     px under the lip, in a row `run` (n,) rest px long there (its shaped run): CROWN_CERVICAL_RGB at
-    the lip, CROWN_INCISAL_RGB at the edge, 1 between; `held` (_Gamut.held, 0..1) of the way to their
-    luma alike in every channel, so a grey or sepia print's teeth take no tint."""
-    f = np.clip(d_rest / np.maximum(run, 1e-6), 0.0, 1.0)[:, None]
+    the lip, CROWN_INCISAL_RGB at the edge, 1 between, over CROWN_LIGHT_MEAN (their luma's mean down a
+    crown, so the light moves from the lip and edge to mid-crown and the row keeps the photo's
+    brightness: as bare factors every row sat 4-8 levels further under its photo's teeth);
+    `held` (_Gamut.held, 0..1) of the way to their luma alike in every channel, so a grey or sepia
+    print's teeth take no tint."""
+    factor = _crown_factor(np.clip(d_rest / np.maximum(run, 1e-6), 0.0, 1.0)[:, None]) / CROWN_LIGHT_MEAN
+    return factor + held * ((factor @ LUMA)[:, None] - factor)
+
+
+def _crown_factor(f: np.ndarray) -> np.ndarray:
+    """(n, 3) float64 _crown_light's bare factors at (n, 1) `f` 0..1, the share of the run from the lip."""
     cervical = np.clip(1.0 - f / CROWN_CERVICAL_SPAN, 0.0, 1.0) ** 2
     incisal = smoothstep(f, *CROWN_INCISAL_FROM)
-    factor = 1.0 + cervical * (CROWN_CERVICAL_RGB - 1.0) + incisal * (CROWN_INCISAL_RGB - 1.0)
-    return factor + held * ((factor @ LUMA)[:, None] - factor)
+    return 1.0 + cervical * (CROWN_CERVICAL_RGB - 1.0) + incisal * (CROWN_INCISAL_RGB - 1.0)
+
+
+# _crown_factor's luma's mean down a crown (f 0..1, 0.972), which _crown_light divides out
+CROWN_LIGHT_MEAN = float(np.mean(_crown_factor(np.linspace(0.0, 1.0, 1001)[:, None]) @ LUMA))
 
 
 @njit(cache=True, nogil=True)
