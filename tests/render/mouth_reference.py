@@ -388,8 +388,8 @@ class ShadeReference:
         and the floor beside the tongue, toward the corners, lies in their shadow: walls lit 1.8x
         the throat stood as pale panels either side of a dark box. Its tone follows its light
         (_cavity_tone_at): a warm near-black where little reaches, the tongue's deep red where it does.
-        Wide open (`peak_opening` over PALATE_OPENING) it goes over to lit pink-red walls around a
-        round throat low mid-mouth (_throat_at, _wall_tone), by `wide_at`: each pixel's (N,) float32
+        Wide open (`peak_opening` over PALATE_OPENING) it goes over to lit pink-red walls beside a
+        broad dark oral space over the tongue (_throat_at, _wall_tone), by `wide_at`: each pixel's (N,) float32
         opening px, float32 way `off` from under the tongue's arch top to a corner and the upper and
         lower rows' (N,) px (by default a column from synthetic upper teeth to the lower lip, the
         arch's top mid-mouth); lips `widened` (_widened's ratio) round a short opening (THROAT_ROUND)."""

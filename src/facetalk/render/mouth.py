@@ -2788,13 +2788,14 @@ def _way_down(b, d_lower, peak):
 # A wide-open mouth's inside, in the mouth's own frame (_throat_at), fading in with the opening's
 # peak over PALATE_OPENING: lit pink-red walls (inner cheeks, palate, WALL_LIGHT times the throat
 # colour's light, in WALL_HUE's hue: _wall_tone) darkening with depth toward a dark oral space over
-# the tongue (broad across: THROAT_BROAD), not by px under the teeth or over the lip (judges 33-36: a dark frame following the
+# the tongue (broad across), not by px under the teeth or over the lip (judges 33-36: a dark frame following the
 # opening's outline, concentric with the lips, its legs down the tongue's flanks). The throat is
 # centred under the arch's top (the tongue's centre), THROAT_CENTRE of the gap from the upper
 # teeth to the lower lip at the peak down (each column's place measured from the upper lip there,
 # which stands UPPER_LIP_SHARE of the opening it loses lower than at the peak), its radii
 # THROAT_RADII of the peak across and down: THROAT_CORE of the light gone at its centre, WALL_DEPTH[0]
-# of it over WALL_DEPTH[1] times those radii (the walls darkening gradually into it); the floor
+# of it over WALL_DEPTH[1] times WALL_DEPTH_ACROSS and THROAT_RADII[1] (the walls darkening gradually into it, round
+# about the middle: on the band's broad radius it dimmed the walls too, rev39c); the floor
 # beside the tongue's flanks, WALL_FLOOR[2]-[3] of the way to a corner, loses WALL_FLOOR[0] of its
 # light within about WALL_FLOOR[1] of the peak over the lower lip (its flanks stand out against it; 0.2 -> 0.3
 # in fix38o: oblot38's softer contact shadow had lifted it, hidden at 0.45 mouth widths by /o/'s dim, which a
@@ -2806,12 +2807,16 @@ WALL_HUE = 0.2
 THROAT_CENTRE = 0.45
 THROAT_RADII = (0.42, 0.24)
 # The oral space over the tongue is broad, not a blot mid-mouth (judge38: a blurred dark blot on even walls): its
-# dark falls across by exp(-dx^4) (flat to about THROAT_RADII[0] of the peak each side of the arch's top, then
-# into the walls), THROAT_BROAD of the way from exp(-dx^2); a short round opening's by THROAT_RADII_SHORT, round.
-THROAT_BROAD = 1.0
+# dark falls across by exp(-dx^4) (at least 90% of it to about 0.24 of the peak each side of the arch's top, half
+# at about 0.9 x THROAT_RADII[0], 0.38, then the walls); a short round opening's by exp(-dx^2) over
+# THROAT_RADII_SHORT, blending in with `short`. Over the floor beside the tongue's flanks (THROAT_FLANKS[1]-[2]
+# across) the band's dark gives back THROAT_FLANKS[0] of itself within about THROAT_FLANKS[3] of the peak over the
+# lower lip: its ends ran down the flanks to the lip, an inverted U round a lit mound (rev39c; judges 33-36's legs).
 THROAT_RADII_SHORT = 0.24
+THROAT_FLANKS = (0.6, 0.3, 0.6, 0.2)
 THROAT_CORE = 0.9
 WALL_DEPTH = (0.4, 2.0)
+WALL_DEPTH_ACROSS = 0.24
 WALL_FLOOR = (0.3, 0.15, 0.35, 0.65)
 UPPER_LIP_SHARE = 0.4
 WALL_DEEP_GREY = 0.4
@@ -2867,16 +2872,20 @@ def _throat_at(k, b, dl, op, off, across, upper_px, lower_px, peak, mouth_w, sho
     grow, centre = 1.0 + THROAT_SHORT_GROW * short, THROAT_CENTRE + short * (THROAT_CENTRE_SHORT - THROAT_CENTRE)
     y = max(b, 0.0) + UPPER_LIP_SHARE * max(peak - op, 0.0)
     dy = (y - centre * gap) / (THROAT_RADII[1] * grow * peak)
-    dx = off * 0.5 * mouth_w / ((THROAT_RADII[0] + short * (THROAT_RADII_SHORT - THROAT_RADII[0])) * grow * peak)
+    reach = off * 0.5 * mouth_w / (grow * peak)
+    dx = reach / (THROAT_RADII[0] + short * (THROAT_RADII_SHORT - THROAT_RADII[0]))
     dx2 = dx * dx
-    r2 = dx2 + dy * dy
-    # the oral space: flat across (dx^4) to the walls, round (dx^2) as the lips round (THROAT_BROAD)
-    broad = THROAT_BROAD * (1.0 - short)
-    r4 = dx2 * (broad * dx2 + 1.0 - broad) + dy * dy
+    # the oral space: flat across (dx^4) to the walls, round (dx^2) as the lips round
+    broad = 1.0 - short
+    r4 = dx2 * (broad * dx2 + short) + dy * dy
+    # ... and its ends kept off the floor beside the tongue's flanks (THROAT_FLANKS)
+    flanks = 1.0 - THROAT_FLANKS[0] * broad * _smooth64(across, THROAT_FLANKS[1], THROAT_FLANKS[2]) \
+        * math.exp(-max(dl, 0.0) / (THROAT_FLANKS[3] * peak))
+    dw = reach / WALL_DEPTH_ACROSS
     dim = THROAT_SHORT_DIM * short * (1.0 - _smooth64(across, THROAT_SHORT_SIDES[0], THROAT_SHORT_SIDES[1]))
     wide = WALL_LIGHT * (1.0 - dim) \
-        * (1.0 - (THROAT_CORE + short * (THROAT_CORE_SHORT - THROAT_CORE)) * math.exp(-r4)) \
-        * (1.0 - WALL_DEPTH[0] * math.exp(-r2 / (WALL_DEPTH[1] * WALL_DEPTH[1])))
+        * (1.0 - (THROAT_CORE + short * (THROAT_CORE_SHORT - THROAT_CORE)) * math.exp(-r4) * flanks) \
+        * (1.0 - WALL_DEPTH[0] * math.exp(-(dw * dw + dy * dy) / (WALL_DEPTH[1] * WALL_DEPTH[1])))
     if across > CAVITY_CORNERS[0]:
         wide *= 1.0 - CAVITY_CORNER_DARK * _smooth64(across, CAVITY_CORNERS[0], CAVITY_CORNERS[1])
     wide *= 1.0 - WALL_FLOOR[0] * math.exp(-max(dl, 0.0) / (WALL_FLOOR[1] * peak)) \
