@@ -9,10 +9,10 @@ in the middle 60% of its columns, each column split in thirds from the upper lip
   bottom/middle: the bottom third's (tongue, lower teeth) over the middle third's;
   dark: the share of the opening darker than 12% of the skin;
   sides/middle: the middle third's mean luminance in the columns 10-25% of the way in from either
-    end of the opening over that in its middle 20% of columns (walls lit beside a dark middle: > 1;
-    about 1: those columns as dark as the middle, which the wide-open mouth's broad dark band over the
-    tongue gives by design since cavity39, 1.08-1.72 over the 14 portraits at fc582f9; well under 1: the sides
-    darker than the middle);
+    end of the opening over that in its middle 20% of columns (well over 1: lit walls round a dark
+    blot mid-mouth, 1.20-2.43 at 926ef9b; since cavity39 the wide mouth's dark is a broad band over the
+    tongue with lit walls only beside it, so 1.08-1.72 over the 14 portraits at fc582f9; about 1 or
+    under: the columns 10-25% in as dark as the middle or darker, the band reaching the corners);
   ms: the mouth painter's time for that frame (min of 20);
   flicker: held open (jaw_open 0.6) while the head turns slowly (0.24 deg a frame, 21 frames), the
     largest frame-to-frame step of the cavity's mean colour, gray levels (bench_realism's measure;
