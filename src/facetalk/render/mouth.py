@@ -446,9 +446,8 @@ class MouthPainter:
             # met can lie there (07, its core 2 px above), and its edge pixels, warped onto it
             # uncleared, read as dark dots along the opening. The upper lip's stays at half a px
             # (both at 1.5 stepped 07's jaw sweep 45 -> 47 levels).
-            start = -1.5 if k == 1 else -0.5
-            at = np.nonzero((a >= places[0]) & (a <= places[-1]) & (s >= start)
-                            & (s < _rim_band_end(width=width, far=far)))[0]
+            end = _rim_band_end(width=width, far=far)
+            at = np.nonzero((a >= places[0]) & (a <= places[-1]) & (s >= (-1.5 if k == 1 else -0.5)) & (s < end))[0]
             foot = p[at] - s[at, None] * (sign * down)  # on the inner line
             own = self.image[yy.ravel()[at], xx.ravel()[at]]
             cleared = own + _cleared_weight(s=s[at], width=width[at])[:, None] * (
@@ -457,7 +456,8 @@ class MouthPainter:
             feet = beside[..., None] * along + np.interp(beside, places, lines)[..., None] * down
             filled = _fill_valleys(self.image, feet, into=sign * down, s=s[at], width=width[at], far=far[at],
                                    cleared=cleared)
-            delta[k, at] = _wet_edge(filled, s=s[at], width=width[at], far=far[at], hair=self._lip_hair) - own
+            delta[k, at] = _wet_edge(filled, s=s[at], width=width[at], far=far[at], hair=self._lip_hair,
+                                     beyond=_lip_beyond(self.image, foot, into=sign * down, end=end[at])) - own
         order = np.argsort(rest[lips[0][0]] @ along)
         # Which lip each triangle belongs to: its middle's side of the line midway between the two
         # (a point's own side sent a pixel warped from just past a lip's edge to the other lip's).
@@ -1430,8 +1430,9 @@ class MouthPainter:
         share of each colour that is the photo's own (its teeth, laid by _lay_photo_interior), kept
         as sharp as the photo under the softened coverage: already as soft as the photo, softened
         again they were a smear (11's teeth at /i/ and in a smile). `hollow`: (N,) 0..1 the share of
-        each colour that is the cavity behind tongue and teeth (_shade's), where the photo's grain
-        fades with the laid colour's luma (CAVITY_GRAIN_DARK); none of the photo's own teeth
+        each colour that is the cavity behind tongue and teeth (_shade's), where at most
+        CAVITY_GRAIN_KEEP of the photo's grain is laid, fading with the laid colour's luma
+        (CAVITY_GRAIN_DARK); none of the photo's own teeth
         (`sharp`) is; by default none at all (the grain whole)."""
         import cv2
 
@@ -2247,7 +2248,9 @@ RIM_REACH_PX = 2
 CAVITY_GRAIN_DARK = 48.0
 # ... and at most this share of it however light: the grain is the photo's (a painting's brushwork,
 # a print's halftone), drawn over the cavity it put the canvas inside the mouth (05/06 at the widest
-# vowel, judge38); the cavity's own tone and the tongue's texture carry the inside.
+# vowel, judge38); the cavity's own tone and the tongue's texture carry the inside. 05's inside
+# high-frequency RMS at the widest vowel (out/rim39/probe.py): 10.5 with it whole, 9.6 at 0.3,
+# 8.4 with none; a dark cavity (luma 12) keeps about 0.6 level of grain.
 CAVITY_GRAIN_KEEP = 0.3
 # How far (px) into the opening from the inner lip line its edge pixels are the cleared lip carried
 # on (_rim_pass): whole to RIM_FULL_PX (the opening's edge, _edge_coverage, covers a pixel whole
@@ -2277,12 +2280,17 @@ RIM_FILL_KEEP = 3.0
 # dark smudge under /i/'s slit. Only a pixel as red as WET_EDGE_RED ((R - B) / luma) is deepened
 # whole: a grey-blue tooth pixel in a lip's band (11's) would go blue. At 0.2 darker the band was
 # the drawn dark line round the opening (judge38: 02, 04-07): the first 2 px of lip 15-36 levels
-# under the lip beyond, 9-25 with 0.05 (out/rim39/probe.py); none went paler than the lip.
+# under the lip beyond, 9-25 with 0.05 (out/rim39/probe.py). The chroma goes with the darkening:
+# 1.4 with 0.05 drew a red line instead (R - B over the lip beyond, median: 07's upper lip at /o/
+# +25, 05's lower +16-22; rev39r). The edge is no paler than the lip just past the band, the
+# mean over WET_EDGE_BEYOND_PX (_lip_beyond): lightened, the lip read past the photo's line stood
+# paler in runs of up to 17 of 64 points along the lip (05, 11, 13; rev39r's gasket.py).
 WET_EDGE_DARK = 0.05
-WET_EDGE_CHROMA = 1.4
+WET_EDGE_CHROMA = 1.0 + 2.0 * WET_EDGE_DARK
 WET_EDGE_SHARE = 0.9
 WET_EDGE_PX = 2.0
 WET_EDGE_RED = 0.1
+WET_EDGE_BEYOND_PX = 2.0
 # The lens (lens_height): full height to LENS_FULL of LENS_REACH, then tapering as a quarter
 # cosine ** LENS_POWER, closed LENS_REACH of the way to the inner corners; its top comes down into
 # them as far as its bottom rises (CORNER_LOWER_SHARE a half). On a toothy photo the upper lip's
@@ -4754,13 +4762,13 @@ def _lay_over(out, x0, y0, cover, premul, noise, ys, xs, owned, color, sharp, re
     """MouthPainter._composite's blend, in place on the (H, W, 3) uint8 `out`, over the box at
     (x0, y0) the shape of the (h, w) blurred coverage `cover`: premultiplied (h, w, 4) colour and
     the (H, W, 1) grain at the coverage (where the cavity, `premul`'s fourth channel, is, at most
-    CAVITY_GRAIN_KEEP of it, less where dark: CAVITY_GRAIN_DARK) laid over what is there, where it covers anything (one
-    pass over the pixels it reaches: numpy's went over the whole box five times). Under the pixels
-    (ys, xs) that the coverage leaves partly uncovered, what is there is taken to be, by their
-    (N,) 0..1 `owned` share, the mean of the pixels within `reach` (a square) weighted by how
-    little of each is owned, as they were (left as it is if none: it lies deeper in). At pixels
-    `sharp` (N,) > 0 that share of the blurred colour is the pixel's own (N, 3) `color` under the
-    blurred coverage: the photo's own teeth, kept sharp."""
+    CAVITY_GRAIN_KEEP of it, less where dark: CAVITY_GRAIN_DARK) laid over what is there, where it
+    covers anything (one pass over the pixels it reaches: numpy's went over the whole box five
+    times). Under the pixels (ys, xs) that the coverage leaves partly uncovered, what is there is
+    taken to be, by their (N,) 0..1 `owned` share, the mean of the pixels within `reach` (a square)
+    weighted by how little of each is owned, as they were (left as it is if none: it lies deeper
+    in). At pixels `sharp` (N,) > 0 that share of the blurred colour is the pixel's own (N, 3)
+    `color` under the blurred coverage: the photo's own teeth, kept sharp."""
     h, w = cover.shape
     for i in range(ys.shape[0]):
         k = sharp[i]
@@ -5013,14 +5021,27 @@ def _rim_band_end(*, width: np.ndarray, far: np.ndarray) -> np.ndarray:
     return np.maximum(np.where(width > 0, width + 1.0, 0.0), far)
 
 
-def _wet_edge(lip: np.ndarray, *, s: np.ndarray, width: np.ndarray, far: np.ndarray, hair: float) -> np.ndarray:
+def _lip_beyond(image: np.ndarray, foot: np.ndarray, *, into: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """(N,) the luma of the photo's lip just past the rim pass's band: the mean of the (H, W, 3)
+    `image` 0-WET_EDGE_BEYOND_PX px past its end (`end` (N,) px in from the `foot` (N, 2) on the
+    inner line, along `into`, a (2,) unit vector into the lip); what the margin may not stand
+    paler than (_wet_edge)."""
+    ds = np.linspace(0.0, WET_EDGE_BEYOND_PX, 3)
+    points = foot[:, None, :] + (end[:, None] + ds[None, :])[..., None] * into
+    luma = sample_points(image, points.reshape(-1, 2)).astype(np.float64) @ LUMA
+    return luma.reshape(len(foot), -1).mean(axis=1)
+
+
+def _wet_edge(lip: np.ndarray, *, s: np.ndarray, width: np.ndarray, far: np.ndarray, beyond: np.ndarray,
+              hair: float) -> np.ndarray:
     """(N, 3) a parted lip's inner margin as the wet inner lip turning in toward the opening: the
     (N, 3) `lip` pixels (cleared and filled, _fill_valleys) `s` px in from their inner line,
     WET_EDGE_DARK darker at the line and a red pixel (WET_EDGE_RED) WET_EDGE_CHROMA times as far
-    from grey in its own hue, fading out past the photo's line (`width` (N,) px) over
-    WET_EDGE_SHARE of the clearing's band (to that line's width + 1 px or `far` (N,) px, the fill's
-    reach, the further; so nothing steps where it ends), at most WET_EDGE_PX; none as far as a
-    moustache hides the lips (`hair` 0..1, lip_strands): no wet lip shows there."""
+    from grey in its own hue, and no paler than the lip past the band (`beyond` (N,) luma,
+    _lip_beyond), fading out past the photo's line (`width` (N,) px) over WET_EDGE_SHARE of the
+    clearing's band (to that line's width + 1 px or `far` (N,) px, the fill's reach, the further;
+    so nothing steps where it ends), at most WET_EDGE_PX; none as far as a moustache hides the
+    lips (`hair` 0..1, lip_strands): no wet lip shows there."""
     end = _rim_band_end(width=width, far=far)
     reach = np.minimum(width + np.minimum(WET_EDGE_SHARE * end, WET_EDGE_PX), end)
     # Before the line (s < 0) as at it, in full only where the band reaches a pixel in: on a
@@ -5030,7 +5051,13 @@ def _wet_edge(lip: np.ndarray, *, s: np.ndarray, width: np.ndarray, far: np.ndar
     grey = (lip @ LUMA)[:, None]
     red = np.clip((lip[:, :1] - lip[:, 2:]) / np.maximum(grey, 1.0) / WET_EDGE_RED, 0.0, 1.0)
     wet = np.clip(grey + (1.0 + (WET_EDGE_CHROMA - 1.0) * red) * (lip - grey), 0.0, 255.0)  # its own hue
-    return (lip + turned[:, None] * (wet - lip)) * (1.0 - WET_EDGE_DARK * turned)[:, None]
+    edge = (lip + turned[:, None] * (wet - lip)) * (1.0 - WET_EDGE_DARK * turned)[:, None]
+    # The lip read past the photo's line can be paler than the lip beyond the band (a highlight
+    # mirrored in): capped there over the whole band, letting go over its last px (no step where
+    # it ends), so no stretch of it stands pale.
+    over = np.minimum(beyond / np.maximum(edge @ LUMA, 1e-6), 1.0)
+    held = np.clip(end - s, 0.0, 1.0) * (1.0 - hair)
+    return edge * (1.0 + held * (over - 1.0))[:, None]
 
 
 def _cleared_weight(*, s: np.ndarray, width: np.ndarray) -> np.ndarray:
