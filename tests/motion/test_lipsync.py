@@ -840,16 +840,11 @@ def test_the_voice_gate_leaves_speech_alone(model, speech, sentence_over_music):
     assert np.all(r[:, 0] >= r[:, 1] - 0.01) and r[:, 0].mean() >= r[:, 1].mean() - 0.003, r
 
 
-def test_the_voice_gate_is_the_same_offline_live_and_fed(model, sentence_over_music):
-    """2.5 s of music alone (a piece over which the network opens the lips by up to 0.07 at 1.9-2.2 s),
-    then speech over it: pushed whole, in 20 ms chunks, and fed a shared front end's frames, bit for
-    bit, and the gate did act (the lips at rest over the music, 0.02 at most)."""
+def _same_offline_live_and_fed(model, audio: np.ndarray):
+    """The lip stream's output for (N,) float32 `audio` at SR, pushed whole; asserts the same bits in
+    20 ms live chunks and fed a shared front end's frames in 4001-sample pieces."""
     from facetalk.audio.mel import AudioFrontEnd
-    from training.build_lip_corpus import _add_at_snr, _music
 
-    clean, _ = sentence_over_music
-    speech = np.concatenate([np.zeros(2 * SR, np.float32), clean])
-    audio = _add_at_snr(speech, _music(len(speech), np.random.default_rng(1), SR), 0.0).astype(np.float32)
     whole = mouth(model, audio, lead_s=0.02)
     live = mouth(model, audio, chunk=SR // 50, lead_s=0.02)
     stream, frontend = model.stream(fps=FPS, sr=SR, lead_s=0.02), AudioFrontEnd(sr=SR)
@@ -859,6 +854,19 @@ def test_the_voice_gate_is_the_same_offline_live_and_fed(model, sentence_over_mu
         fed = np.concatenate([getattr(p, name) for p in parts])
         assert np.array_equal(getattr(live, name), getattr(whole, name)), name
         assert np.array_equal(fed, getattr(whole, name)), name
+    return whole
+
+
+def test_the_voice_gate_is_the_same_offline_live_and_fed(model, sentence_over_music):
+    """2.5 s of music alone (a piece over which the network opens the lips by up to 0.07 at 1.9-2.2 s),
+    then speech over it: pushed whole, in 20 ms chunks, and fed a shared front end's frames, bit for
+    bit, and the gate did act (the lips at rest over the music, 0.02 at most)."""
+    from training.build_lip_corpus import _add_at_snr, _music
+
+    clean, _ = sentence_over_music
+    speech = np.concatenate([np.zeros(2 * SR, np.float32), clean])
+    audio = _add_at_snr(speech, _music(len(speech), np.random.default_rng(1), SR), 0.0).astype(np.float32)
+    whole = _same_offline_live_and_fed(model, audio)
     music_alone = slice(int(0.4 * FPS), int(2.3 * FPS))  # after HOLD_S, short of the voice's onset at 2.5 s
     assert _gap(_ungated(model, audio))[music_alone].max() > 0.06  # else the gate has nothing to do here
     assert _gap(whole)[music_alone].max() <= 0.05
@@ -868,22 +876,13 @@ def test_the_quiet_input_reading_is_the_same_offline_live_and_fed(model, sentenc
     """The same music then speech over it played 35 dB quieter (about -55 dBFS), where the gate reads the second,
     raised stream of the voice-level net (QuietInput): pushed whole, in 20 ms chunks, and fed a shared front end's
     frames in 4001-sample pieces, bit for bit; and the gate did act (the lips over the music alone not as without it)."""
-    from facetalk.audio.mel import AudioFrontEnd
     from training.build_lip_corpus import _add_at_snr, _music
 
     clean, _ = sentence_over_music
     speech = np.concatenate([np.zeros(2 * SR, np.float32), clean])
     audio = _add_at_snr(speech, _music(len(speech), np.random.default_rng(1), SR), 0.0)
     audio = (audio * 10 ** (-35 / 20)).astype(np.float32)
-    whole = mouth(model, audio, lead_s=0.02)
-    live = mouth(model, audio, chunk=SR // 50, lead_s=0.02)
-    stream, frontend = model.stream(fps=FPS, sr=SR, lead_s=0.02), AudioFrontEnd(sr=SR)
-    parts = [stream.feed(frontend.push(audio[i:i + 4001])) for i in range(0, len(audio), 4001)]
-    parts.append(stream.finish(frontend.flush(n_frames=stream.frames_needed(len(whole))), n_frames=len(whole)))
-    for name in PARAMS:
-        fed = np.concatenate([getattr(p, name) for p in parts])
-        assert np.array_equal(getattr(live, name), getattr(whole, name)), name
-        assert np.array_equal(fed, getattr(whole, name)), name
+    whole = _same_offline_live_and_fed(model, audio)
     music_alone = slice(0, int(2.3 * FPS))
     ungated = _ungated(model, audio)
     assert not np.array_equal(ungated.lip_press[music_alone], whole.lip_press[music_alone]) or \
