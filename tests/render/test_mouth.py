@@ -6904,7 +6904,7 @@ def test_o_s_cavity_is_lit_round_its_rim_and_dark_in_its_core(analysis):
     rim, core, _ = _o_rim_and_core(analysis)
     wide = _o_rim_and_core(analysis, jaw_open=1.0, lip_spread=0.0)[2]
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(MouthPainter, "_rolled_in_rim", lambda self, *a, **k: None)
+        patch.setattr(MouthPainter, "_rolled_in_rim", lambda self, *a, **k: None, raising=False)  # at 7a2806e: the assertion fails
         rim_off, core_off, _ = _o_rim_and_core(analysis)
         assert np.array_equal(wide, _o_rim_and_core(analysis, jaw_open=1.0, lip_spread=0.0)[2])
     assert rim - core > 25.0, (rim, core, rim_off, core_off)
@@ -6952,3 +6952,18 @@ def test_a_narrow_mid_mouth_crown_is_merged_and_narrow_end_crowns_notch_less():
     assert notch(0.178, 0.137, 0.227) < 0.85 * notch(0.598, 0.508, 0.672), (notch(0.178, 0.137, 0.227),
                                                                              notch(0.598, 0.508, 0.672))
     assert notch(0.598, 0.508, 0.672) > 0.5 * EDGE_NOTCH
+
+
+def test_a_nearly_shut_rounded_mouths_slit_keeps_its_dark(analysis):
+    """_rolled_in_rim fades in as the jaw opens past the photo's own opening (O_RIM_OPENED): at jaw 0.05 with
+    the lips rounded (spread -0.75) the slit is no /o/, and lit as rim through and through its dark went muddy
+    (rev39o: 13's darkest 3% 34.9 -> 43.2, out/fix39o/bu_slit.py: 33.4 -> 40.2). On the bundled photo (opened
+    0.02) the frame is the one with the pass off to the bit (unfaded, as at 54184fd: 231 px up to 4 levels)."""
+    frames = []
+    for off in (False, True):
+        with pytest.MonkeyPatch.context() as patch:
+            if off:  # raising=False: the same frame where the pass does not exist
+                patch.setattr(MouthPainter, "_rolled_in_rim", lambda self, *a, **k: None, raising=False)
+            frames.append(_o_rim_and_core(analysis, jaw_open=0.05, lip_spread=-0.75)[2])
+    lit, off = frames
+    assert np.array_equal(lit, off), (np.abs(lit - off).max(), np.any(lit != off, axis=2).sum())

@@ -573,12 +573,12 @@ class MouthPainter:
         d_upper, d_lower, runs = t * opening, (1.0 - t) * opening, (interp(self._own_upper), interp(self._own_lower))
         widened = self._widened(verts, lip_on_skull_xy, jaw_lift=jaw_lift * 0.5 * (corners_kept[0] + corners_kept[1]))
         lift = self._teeth_lift(interp, verts, mouth_w=mouth_w, lip_on_skull_xy=lip_on_skull_xy, widened=widened)
-        smiling, hollow = self._smiling(verts), np.empty(len(u))  # _shade's cavity share of each colour
+        smiling, hollow, short = self._smiling(verts), np.empty(len(u)), _throat_short(peak, mouth_w, widened)
         show, stretch = self._lower_teeth_shown(opening, own_upper=runs[0], lift=lift, mouth_w=mouth_w, smiling=smiling)
         show, show32 = _as_float64(show)  # once a frame, for _shade and _lay_photo_interior
         color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs, hollow=hollow,
                             lower_show=show, show32=show32, lip_lift=lift, peak_opening=peak, stretch=stretch,
-                            smiling=smiling, widened=widened, rolled=roll_upper, tongue_centre=tongue_centre)
+                            smiling=smiling, widened=widened, rolled=roll_upper, tongue_centre=tongue_centre, short=short)
         arch, alpha = self._arched_top(verts, u, d_upper=d_upper, alpha=alpha, peak_opening=peak, mouth_w=mouth_w,
                                        widened=widened)
         lowered = self._row_offset(lift, interp, mouth_w=mouth_w, jaw_lift=jaw_lift)
@@ -595,7 +595,7 @@ class MouthPainter:
                                         verts=verts, peak_opening=peak, mouth_w=mouth_w, arch=arch, widened=widened,
                                         cleared=cleared, jaw_lift=jaw_lift)
             alpha, hollow[faces.px] = _faces_cover(alpha, edge=edge, faces=faces), hollow[faces.px] * (1.0 - faces.cover)
-            self._rolled_in_rim(color, faces, laid=laid, short=_throat_short(peak, mouth_w, widened), peak_opening=peak)
+            self._rolled_in_rim(color, faces, laid=laid, short=short, peak_opening=peak, mouth_w=mouth_w)
         self._under_hair(color, out, xs + x0, ys + y0, d_upper=d_upper, d_lower=d_lower, u=u, mouth_w=mouth_w,
                          peak_opening=peak)
         _unlay_repainted(laid, color=color, as_laid=as_laid, faces=faces)
@@ -1195,25 +1195,34 @@ class MouthPainter:
                                cover=cover, cleared=cleared)
         return _Faces(px=side[at], cover=cover, near=side, beyond_px=beyond, opens=opens)
 
+    @cached_property
+    def _rest_peak(self) -> float:
+        """The photo's own opening px at its widest (the cavity's vertices' largest rest gap)."""
+        return float(self._rest_gap[self._verts].max())
+
     def _rolled_in_rim(self, color: np.ndarray, faces: _Faces, *, laid: np.ndarray, short: float,
-                       peak_opening: float) -> None:
+                       peak_opening: float, mouth_w: float) -> None:
         """Lightens, in the (N, 3) interior `color` in place, a short round opening's (/o/; `short`,
         _throat_short's 0..1) cavity just inside the lips' faces (`faces`, _taper_corners'; their
         `beyond_px`, px past the nearer face's reach) toward the lip's colour in shade (O_RIM_TONE of its
         light, at most O_RIM_LUMA_MOST): O_RIM_LIGHT of the way at the faces' edge, falling off as a
         gaussian O_RIM_REACH of the `peak_opening` px wide (the core keeps its dark), the photo's own laid
-        pixels (`laid` (N,) 0..1) kept. A pursed mouth's inner lips roll in and catch light round the whole
-        opening, so its dark is a rounded core; cut straight from the pale face to the walls' dark, 13's /o/
-        was a flat cut-out, its dark's upper corners square where the teeth's straight edge met the round
-        hole (judge38). Only pixels it lightens change: pulled toward it, the lit tongue by the lower lip
+        pixels (`laid` (N,) 0..1) kept, all of it faded in as the jaw opens (O_RIM_OPENED: the peak opening's px
+        over the photo's own, per px of the mouth's width, `mouth_w` px). It reaches only the faces' `near` pixels:
+        the opening's ends and sides, mid-mouth only within 2.5 px of the faces. A pursed mouth's inner lips roll
+        in and catch light there, so its dark is a rounded core; cut straight from the pale face to the walls'
+        dark, 13's /o/ was a flat cut-out, its dark's upper corners square where the teeth's straight edge met
+        the round hole (judge38). Only pixels it lightens change: pulled toward it, the lit tongue by the lower lip
         stood as a grey line along it (bundled, 01)."""
-        if short <= 0.0 or not len(faces.near):
+        opened = (peak_opening - self._rest_peak) / max(mouth_w, 1.0)
+        fade = short * float(smoothstep(np.array(opened), *O_RIM_OPENED))
+        if fade <= 0.0 or not len(faces.near):
             return
         beyond = faces.beyond_px.astype(np.float64)
         past = beyond >= 0.0  # inside a face's reach the face's own colour is laid
         px = faces.near[past]
         reach = O_RIM_REACH * max(peak_opening, 1.0)
-        share = (O_RIM_LIGHT * short * faces.opens) * np.exp(-np.square(beyond[past] / reach)) * (1.0 - laid[px])
+        share = (O_RIM_LIGHT * fade * faces.opens) * np.exp(-np.square(beyond[past] / reach)) * (1.0 - laid[px])
         lip = self._lip_rgb * min(O_RIM_TONE, O_RIM_LUMA_MOST / max(float(self._lip_rgb @ LUMA), 1.0))
         mixed = color[px] + share[:, None] * (lip - color[px])
         lighter = mixed @ LUMA > color[px] @ LUMA  # only lit: the tongue by the lower lip, lighter, kept its light
@@ -1529,7 +1538,7 @@ class MouthPainter:
                show32: bool | None = None, tongue_tip: float = 0.0, lip_lift: np.ndarray | None = None,
                peak_opening: float | None = None, stretch: np.ndarray | None = None,
                smiling: float = 0.0, widened: float = 1.0, rolled: float = 0.0,
-               tongue_centre: float = 0.5, hollow: np.ndarray | None = None) -> np.ndarray:
+               tongue_centre: float = 0.5, hollow: np.ndarray | None = None, short: float | None = None) -> np.ndarray:
         """(N, 3) float64 interior colour from each pixel's distance (px) to the upper and lower inner lip.
         `photo_teeth`: how far (px) the photo's own opening goes with the upper and the lower jaw there; synthetic
         upper teeth are drawn only where the photo shows little of its own (its lower row hands over to synthetic
@@ -1544,7 +1553,8 @@ class MouthPainter:
         _smiling's, a smile's stretched lower row rising under the upper (_lower_height); `widened` (_widened's) and
         `rolled` (0..1, fear's mouth_roll_upper): _near_share's; `tongue_centre`: 0..1 along `u` where the tongue's
         arch stands highest (paint: _tongue_centre); `hollow`: (N,) float64 filled, if given, with each colour's share
-        that is the cavity behind tongue and teeth (_composite's). Back to front: the cavity, the tongue, the lower
+        that is the cavity behind tongue and teeth (_composite's); `short`: _throat_short's, if paint() has it already.
+        Back to front: the cavity, the tongue, the lower
         teeth, the upper teeth, in four compiled passes (_shade_rows, _shade_back, _shade_front, _shade_teeth) between
         which numpy takes the exponentials and powers, each over the pixels that need it (numpy's SIMD ones differ
         from the C library's that a compiled pass calls in the last bit: 40% of float32 exps). Equal to the bit to the
@@ -1565,7 +1575,7 @@ class MouthPainter:
         scalars[SC_NEAR] = _near_share(widened, smiling=smiling, rolled=rolled)
         scalars[SC_LOWER_ORDINARY] = self._lower_ordinary
         scalars[SC_TONGUE_CENTRE] = tongue_centre
-        scalars[SC_SHORT] = _throat_short(peak, mouth_w, widened)
+        scalars[SC_SHORT] = _throat_short(peak, mouth_w, widened) if short is None else short
         runs = np.array(photo_teeth, np.float64)
         rows, reach = np.empty((N_ROWS, len(u))), np.empty((2, len(u)), np.bool_)
         _shade_rows(u, opening, d_upper, d_lower, runs, show, lift, np.ascontiguousarray(stretch, np.float64), scalars,
@@ -2847,8 +2857,8 @@ THROAT_SHORT_GROW = 0.5
 THROAT_SHORT_SIDES = (0.2, 0.9)
 THROAT_CORE_SHORT = 0.7
 THROAT_CENTRE_SHORT = 0.6
-# A short round opening's rolled-in inner lips catch light round it (MouthPainter._rolled_in_rim): the cavity
-# just inside the faces goes O_RIM_LIGHT of the way to the lip's colour at O_RIM_TONE of its light, falling off
+# A short round opening's rolled-in inner lips catch light at its ends and sides (MouthPainter._rolled_in_rim,
+# over the faces' pixels: mid-mouth only within 2.5 px of them): the cavity just inside the faces goes O_RIM_LIGHT of the way to the lip's colour at O_RIM_TONE of its light, falling off
 # as a gaussian O_RIM_REACH of the peak opening wide, so /o/'s dark is a rounded core inside a lit rim, not a cut-out
 # (judge38: 13's /o/).
 O_RIM_LIGHT = 0.9
@@ -2856,6 +2866,9 @@ O_RIM_TONE = 0.75
 O_RIM_REACH = 0.16
 # at most this luma: a pale lip's (12, bundled: 170-175) at O_RIM_TONE stood as a pale ring inside the faces
 O_RIM_LUMA_MOST = 90.0
+# faded in over this opening past the photo's own, per px of the mouth's width: a nearly shut rounded mouth's slit
+# (13 at jaw 0.05: 0.05, 07: 0.10) kept its dark, not lit as rim through and through (rev39o); /o/ 0.18-0.28
+O_RIM_OPENED = (0.06, 0.16)
 
 
 def _throat_short(peak: float, mouth_w: float, widened: float) -> float:
