@@ -39,7 +39,7 @@ from facetalk.render.mouth import (
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
     SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_PARTING, LOWER_TEETH_NARROW, SMILE_LOWER_CONVEX, SMILE_TOOTH_SHADE,
     SMILE_LOWER_RISEN, SMILE_GAP_DARK, SMILE_GAP_LIGHT, LOWER_TIP_LIGHT, LOWER_TEETH_CEILING, RGB_TEETH, RGB_THROAT, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
-    _biting_edge_table, _crown_light, _cavity_tone, _contact_at, _edge_at, _throat_at, _texel, _wall_tone, TONE_BLUE_OVER_GREEN, TONE_DEEP_CHROMA, TONE_LIT_BLUE, TONE_TO_BACK, _tongue_texture, _tooth_edges, lens_height, UPPER_NOTCH, UPPER_PARTING, UPPER_EMBRASURE, UPPER_EMBRASURE_WIDE, UPPER_NECK, SMILE_ARC_SLIT, SMILE_ARC_LIFT,
+    _biting_edge_table, _notch_share, _crown_light, _cavity_tone, _contact_at, _edge_at, _throat_at, _texel, _wall_tone, TONE_BLUE_OVER_GREEN, TONE_DEEP_CHROMA, TONE_LIT_BLUE, TONE_TO_BACK, _tongue_texture, _tooth_edges, lens_height, UPPER_NOTCH, UPPER_PARTING, UPPER_EMBRASURE, UPPER_EMBRASURE_WIDE, UPPER_NECK, SMILE_ARC_SLIT, SMILE_ARC_LIFT,
     LOWER_PLAIN_SIDES, LOWER_PLAIN_SINK, LOWER_PLAIN_DIM, LOWER_PLAIN_JAG, LOWER_PLAIN_PARTING,
     THROAT_ROUND, THROAT_SHORT,
 )
@@ -116,10 +116,12 @@ class ShadeReference:
         wide = float(_lower_teeth_show(np.array([peak_opening]), mouth_w)[0])
         table = self._edge_table if self._own_teeth else _biting_edge_table()
         shape = np.array([_edge_at(uu, table) for uu in np.asarray(u, np.float32)])
-        upper_run = runs[0] * shape if self._own_teeth else runs[0]
+        envelope = self._envelope_table
+        tip = np.array([_edge_at(uu, envelope) for uu in np.asarray(u, np.float32)])
+        share = _notch_share(np.asarray(runs[0], np.float64), to_rest=to_rest, peak_opening=peak_opening)
+        upper_run = runs[0] * (tip - share * (tip - shape)) if self._own_teeth else runs[0]
         if self._own_teeth:  # the teeth's penumbra (_photo_penumbra) from their tips' line down, laid over
-            envelope = self._envelope_table
-            tips = runs[0] * np.array([_edge_at(uu, envelope) for uu in np.asarray(u, np.float32)])
+            tips = runs[0] * tip
             near = np.flatnonzero(d_upper * to_rest < runs[0] + PENUMBRA_REACH * TEETH_PENUMBRA[1] * mouth_w * to_rest)
             below = d_upper[near] - tips[near] / to_rest
             penumbra = TEETH_PENUMBRA[0] * np.exp(-np.maximum(below, 0.0) / (TEETH_PENUMBRA[1] * mouth_w)) \

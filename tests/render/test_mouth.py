@@ -5244,7 +5244,7 @@ def test_the_photos_upper_teeth_end_in_a_curved_uneven_biting_edge(analysis):
     laid = painter._lay_photo_interior(np.zeros((n, 3)), lambda per_vertex, only=slice(None): per_vertex[ids][only],
                                        d_upper=d_upper, d_lower=np.full(n, 60.0, np.float32),
                                        runs=(np.full(n, run_px), np.zeros(n)), lower_show=np.zeros(n),
-                                       mouth_w=mouth_w, u=u, peak_opening=0.1 * mouth_w)
+                                       mouth_w=mouth_w, u=u, peak_opening=WIDE_OPENING * run_px)
     edge = laid.reshape(len(u_row), len(depth)).sum(axis=1) * step  # px the row reaches, per place
     across = np.abs(2.0 * u_row - 1.0)
     assert edge[across < 0.2].max() > 1.1 * edge[np.abs(across - 0.6) < 0.02].mean(), edge
@@ -6311,6 +6311,8 @@ def test_the_photos_own_tooth_tips_keep_the_dark_notches_between_them(analysis, 
                                            mouth_w=mouth_w, u=u, peak_opening=0.1 * mouth_w)
         return color.reshape(len(u_row), len(depth), 3), laid.reshape(len(u_row), len(depth))
 
+    # the crowns' whole shape (as a widest vowel's opening leaves it) at this test's small opening
+    monkeypatch.setattr(mouth_module, "_notch_share", lambda run, **kwargs: 1.0)
     shaded, laid = lay()
     monkeypatch.setattr(MouthPainter, "_photo_penumbra", lambda self, *args, **kwargs: None)
     unshaded, _ = lay()
@@ -6784,9 +6786,16 @@ def test_the_buccal_table_deepens_from_the_rows_give_way_into_the_corners(analys
     assert (np.diff(table[half:]) >= -1e-12).all() and (np.diff(table[:half + 1]) <= 1e-12).all()
 
 
-def _laid_row(painter, *, mouth_w: float, u: np.ndarray, d_upper: np.ndarray, run_px: float) -> tuple[np.ndarray, np.ndarray]:
+# A widest vowel's opening over its row's run (_notch_share: 4.4-5.3 measured), so the crowns'
+# shape shows in full in the tests that read it
+WIDE_OPENING = 5.0
+
+
+def _laid_row(painter, *, mouth_w: float, u: np.ndarray, d_upper: np.ndarray, run_px: float,
+              opening: float = WIDE_OPENING) -> tuple[np.ndarray, np.ndarray]:
     """The photo's own upper row laid by _lay_photo_interior over a maroon-black cavity, run `run_px`
-    rest px, at the (N,) float32 places `u` and `d_upper` px under the lip: ((N, 3) colour, (N,) laid)."""
+    rest px, at the (N,) float32 places `u` and `d_upper` px under the lip, the opening's peak
+    `opening` x the run: ((N, 3) colour, (N,) laid)."""
     from facetalk.face import landmarks as lm
 
     n = len(u)
@@ -6795,7 +6804,7 @@ def _laid_row(painter, *, mouth_w: float, u: np.ndarray, d_upper: np.ndarray, ru
     laid = painter._lay_photo_interior(color, lambda per_vertex, only=slice(None): per_vertex[ids][only],
                                        d_upper=d_upper, d_lower=np.full(n, 3.0 * run_px, np.float32),
                                        runs=(np.full(n, run_px), np.zeros(n)), lower_show=np.zeros(n),
-                                       mouth_w=mouth_w, u=u, peak_opening=0.1 * mouth_w)
+                                       mouth_w=mouth_w, u=u, peak_opening=opening * run_px)
     return color, laid
 
 
@@ -6828,6 +6837,27 @@ def test_the_photos_own_upper_edge_notches_at_its_own_crowns_gaps(analysis, run_
         assert depth_px >= bar, (gap, depth_px)
     middle = reach[np.abs(u_row - 0.5) < 0.1].max()
     assert middle - max(reach[0], reach[-1]) >= bar, (middle, reach[0], reach[-1])
+
+
+def test_a_short_openings_upper_edge_notches_no_deeper_than_half_a_pixel(analysis):
+    """Where the opening is short for the row (an /o/'s: peak 3 x the run; 3.0-3.6 measured,
+    _notch_share), the photo's own crowns' notches are shallow and soft: at a 12 px run each notch
+    of the laid edge over u 0.3..0.7 lies at most EDGE_SHORT_NOTCH_PX + 0.1 px (the read's own
+    wobble) under the lower of its two tips, where the widest vowel's opening leaves them 0.6-1.9 px
+    (test above; judge39: 12 /o/'s battlement of dark spikes, bundled's and 01's white beads)."""
+    from facetalk.render.mouth import EDGE_SHORT_NOTCH_PX
+
+    run_px, step = 12.0, 0.05
+    painter, mouth_w, u_row, depth, u, d_upper = _own_teeth_grid(analysis, run_px=run_px, n_u=481, reach=1.1, step=step)
+    _, laid = _laid_row(painter, mouth_w=mouth_w, u=u, d_upper=d_upper, run_px=run_px, opening=3.0)
+    reach = laid.reshape(len(u_row), len(depth)).sum(axis=1) * step
+    middle = (u_row > 0.3) & (u_row < 0.7)
+    lows = np.flatnonzero((reach[1:-1] < reach[:-2]) & (reach[1:-1] <= reach[2:]) & middle[1:-1]) + 1
+    tips = np.flatnonzero((reach[1:-1] > reach[:-2]) & (reach[1:-1] >= reach[2:])) + 1
+    assert len(lows) >= 2, lows
+    deepest = max(min(reach[tips[tips < low]].max(initial=0.0), reach[tips[tips > low]].max(initial=0.0)) - reach[low]
+                  for low in lows)
+    assert deepest <= EDGE_SHORT_NOTCH_PX + 0.1, deepest
 
 
 def test_the_photos_own_upper_crowns_darken_and_warm_under_the_lip(analysis):
