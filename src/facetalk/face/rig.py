@@ -1501,10 +1501,11 @@ def _lip_press(meas: _Measures, lips: _Lips, *, poses_xy: np.ndarray, triangles:
     gap_w = (meas.v[lm.LIPS_INNER_LOWER[mid]] - meas.v[lm.LIPS_INNER_UPPER[mid]]) / meas.mouth_w
     parted = float(smoothstep(np.array(gap_w), LIP_FILL_FROM, 2.0 * LIP_FILL_FROM))
     fill = parted * _lip_fill(meas, lips, pairs=pairs, nearest=nearest)
-    weight, skin, loose = _press_shares(meas, lips, fill=fill, parted=parted)
-    whole, whole_skin, whole_loose = _press_shares(meas, lips, fill=np.zeros_like(fill), parted=parted)
+    follow, side = _corner_follow(meas, inner=list(set(lm.LIPS_INNER_UPPER) | set(lm.LIPS_INNER_LOWER)))
+    weight, skin, loose = _press_shares(meas, lips, fill=fill, parted=parted, follow=follow, side=side)
+    whole, whole_skin, whole_loose = _press_shares(meas, lips, fill=np.zeros_like(fill), parted=parted,
+                                                   follow=follow, side=side)
     corners = np.array(lm.MOUTH_CORNERS)
-    _, side = _corner_follow(meas, inner=list(set(lm.LIPS_INNER_UPPER) | set(lm.LIPS_INNER_LOWER)))
     # Skin takes its corner's pair (the corner's own nearest, as for every lip vertex).
     pair = np.where(lips.upper | lips.lower | skin | whole_skin, nearest, nearest[corners][side])
     pair_upper = np.array([pairs[p][0] for p in pair])
@@ -1519,12 +1520,13 @@ def _lip_press(meas: _Measures, lips: _Lips, *, poses_xy: np.ndarray, triangles:
                   fill=(whole - weight)[ids].astype(np.float32), rest_px=rest_px.astype(np.float32))
 
 
-def _press_shares(meas: _Measures, lips: _Lips, *, fill: np.ndarray,
-                  parted: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _press_shares(meas: _Measures, lips: _Lips, *, fill: np.ndarray, parted: float, follow: np.ndarray,
+                  side: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(V,) signed press share of each vertex (+ upper lip, - lower) with (V,) `fill` held back
     (_lip_fill's, 0 for the lip moving as a whole), (V,) bool the skin under the lower lip that
     follows it (_chin_follow, by `parted`, 0..1 how far the photo's lips are apart), and (V,) the
-    lips' shares before the outer corners' bound (`loose`, for _corner_press)."""
+    lips' shares before the outer corners' bound (`loose`, for _corner_press). `follow`, `side`:
+    _corner_follow's, off the inner lips."""
     lip = lips.upper | lips.lower
     outer = set(lm.LIPS_OUTER_UPPER) | set(lm.LIPS_OUTER_LOWER)
     inner = set(lm.LIPS_INNER_UPPER) | set(lm.LIPS_INNER_LOWER)
@@ -1548,7 +1550,6 @@ def _press_shares(meas: _Measures, lips: _Lips, *, fill: np.ndarray,
     chin = parted * _chin_follow(meas, lips, share=share)
     share += chin
     corners = np.array(lm.MOUTH_CORNERS)
-    follow, side = _corner_follow(meas, inner=list(inner))
     # Only about a corner the mouth line put in the lower lip: elsewhere the corner already moves
     # with the upper lip, and its skin stays as before (following it there, 03 disgusted and 11 sad
     # read happier to the expression classifier and the bundled photo's identity fell 0.01).
