@@ -559,7 +559,8 @@ class MusicPress:
 class RaisedReading:
     """The voice-level net's reading of the input raised toward a reference level (QuietInput), per mel frame:
     over (T,) natural-log power the raised mix lies over the net's raised voice estimate; weight (T,) 0..1 how
-    far it counts (none where the input was not raised: there the voice gate reads as before)."""
+    far it counts (none where the input was not raised, nor over a stream's first QuietInput.START_FRAMES: there
+    the voice gate reads as before)."""
 
     over: np.ndarray
     weight: np.ndarray
@@ -587,12 +588,16 @@ class QuietInput:
     stream starts as after a long silence raised MAX_RAISE_DB (a stream's first frames then read as any later
     onset: from the shared net's silence state a clip opening on quiet speech read 30-38 dB of "music" over its
     first three frames). Over twelve pieces of music alone (3 s each, 25 fps, the stream's output) lips open
-    past 0.05 / pressed past 0.5 of 900 frames: -45 dBFS 57 / 218 -> 27 / 50, -55 dBFS 33 / 75 -> 16 / 27,
-    -35 dBFS 37 / 183 -> 32 / 95, -20 dBFS 33 / 47 as before; -30 / -40 dBFS still press 81 / 81 (there the
-    shared net's estimate of the music lies over NEAR_FLOOR_DB on the frames that open, so the raised reading
-    counts less). Speech frames at -45 / -55 dBFS and whispered keep every bit (the shut gate zeroes only
-    leading silence's small presses, up to 0.04). About 0.2-0.6 ms more per 20 ms live chunk where the second
-    stream runs. Per mel frame, in order: any chunking gives the same.
+    past 0.05 / pressed past 0.5 of 900 frames: -45 dBFS 57 / 218 -> 26 / 48, -55 dBFS 33 / 75 -> 16 / 27,
+    -30 / -35 / -40 dBFS 24 / 55, 27 / 55, 35 / 52, -20 dBFS 33 / 47 as before. The reading counts by the
+    raise alone, but not over a stream's first START_FRAMES: there the second stream, having heard nothing yet,
+    read a clip's opening syllable 18-29 dB over its estimate (the shared net 0-4 dB) and the gate opened a
+    frame late (at lead_s 0 frame 0 lost up to 0.93 of press on Mandarin's first /m/). A factor that kept it
+    off where the shared net's estimate lay 6-12 dB over its floor (for those onsets) left -30 / -35 / -40 dBFS
+    music pressed on 81 / 95 / 81 frames; without it speech under quiet music is gated as when loud (r with
+    the envelope within 0.003 on average, 0.009 on one piece). Speech frames at -45 / -55 dBFS and whispered
+    keep every bit (the shut gate zeroes only leading silence's small presses, up to 0.04). About 0.2-0.6 ms
+    more per 20 ms live chunk where the second stream runs. Per mel frame, in order: any chunking gives the same.
     """
 
     REFERENCE_DB = -15.0   # dBFS (energy_db) of the running peak: speech and music at -20 dBFS RMS sit near it
@@ -600,8 +605,7 @@ class QuietInput:
     DECAY_DB_PER_S = 1.5   # the peak holds over a phrase's pauses; 3 dB/s raised a 4 s pause's noise 12 dB, into "no voice"
     UNRAISED_DB = 5.0      # a raise under this counts as none: input peaking over -20 dBFS is read as it is
     RAMP_DB = 6.0          # the raised reading counts fully from this raise up (none at 0: the gate as before)
-    NEAR_FLOOR_DB = 6.0    # ... and where the voice's estimate lies within this of its floor, none from ...
-    OFF_FLOOR_DB = 12.0    # ... this over it (the estimate reads the level there: a speech onset's, 22-45 dB)
+    START_FRAMES = 3       # mel frames at a stream's start it counts on none (its onset read 18-29 dB over the estimate)
 
     def __init__(self, net: VoiceLevelNet, *, silence_frame: np.ndarray) -> None:
         self._net = net
@@ -615,13 +619,11 @@ class QuietInput:
         self._reference = float(energy_from_db(self.REFERENCE_DB))
         self._max_raise, self._ramp, self._unraised = self.MAX_RAISE_DB / db, self.RAMP_DB / db, self.UNRAISED_DB / db
         self._decay = self.DECAY_DB_PER_S / FRAME_RATE / db
-        self._near, self._off = self.NEAR_FLOOR_DB / db, self.OFF_FLOOR_DB / db
         self._peak = -math.inf
+        self._heard = 0  # mel frames read
 
-    def __call__(self, frames: np.ndarray, *, loudness: np.ndarray, net: np.ndarray,
-                 net_state: np.ndarray) -> RaisedReading:
-        """The (T, N_FEATURES) frames, the voice's log power (T,) the gate reads, the shared net's voice_level
-        (T,) for the frames and its state after them."""
+    def __call__(self, frames: np.ndarray, *, net: np.ndarray, net_state: np.ndarray) -> RaisedReading:
+        """The (T, N_FEATURES) frames, the shared net's voice_level (T,) for the frames and its state after them."""
         raises = []  # plain Python: a live stream brings two frames at a time
         for energy in frames[:, ENERGY].tolist():
             self._peak = max(energy, self._peak - self._decay)
@@ -637,8 +639,10 @@ class QuietInput:
             levels, self._state = self._net.run(raised, self._state)
             self._in_step = bool(np.array_equal(self._state, net_state))
         over = frames[:, ENERGY] + raise_ln - voice_log_power(VoiceUnderMusic.raised(levels))
-        near = np.clip((self._off - (loudness - VOICE_LEVEL_FLOOR)) / (self._off - self._near), 0.0, 1.0)
-        return RaisedReading(over=over, weight=np.clip(raise_ln / self._ramp, 0.0, 1.0) * near)
+        weight = np.clip(raise_ln / self._ramp, 0.0, 1.0)
+        weight[:max(0, self.START_FRAMES - self._heard)] = 0.0
+        self._heard += len(frames)
+        return RaisedReading(over=over, weight=weight)
 
 
 class VoiceGate:
@@ -1188,8 +1192,7 @@ class LipSync:
                               music=self._music_around(frames, net=net))
             out = self._voice_yield(out, frames, loudness=loudness, levels=self._stress.levels)
             out = self._music(out, frames, loudness=loudness)
-            raised = None if net is None else self._quiet_input(frames, loudness=loudness, net=net,
-                                                                net_state=self._voice_state)
+            raised = None if net is None else self._quiet_input(frames, net=net, net_state=self._voice_state)
             out = self._voice_gate(out, frames, loudness=loudness, raised=raised)
             # The output fed with frame k is the mouth at frame k - lookahead_frames: rest if
             # every frame from QUIET_BEFORE before that to k is digital silence.
