@@ -560,44 +560,39 @@ class RaisedReading:
     """The voice-level net's reading of the input raised toward a reference level (QuietInput), per mel frame:
     over (T,) natural-log power the raised mix lies over the net's raised voice estimate; weight (T,) 0..1 how
     far it counts (none where the input was not raised, nor over a stream's first QuietInput.START_FRAMES: there
-    the voice gate reads as before)."""
+    the voice gate reads as before); unheld (T,) bool: those first frames where the input was raised, whose
+    presence opens the gate for themselves only and does not enter its hold."""
 
     over: np.ndarray
     weight: np.ndarray
+    unheld: np.ndarray
 
 
 class QuietInput:
     """Reads quiet input as if it were loud: the voice-level net, a second stream of it, run on the same frames
     with the log-mel energies and ENERGY raised so the input's running peak sits at REFERENCE_DB.
 
-    The voice's estimate has a floor near -60 dBFS, so over music at -45 dBFS the mix lay only 5-10 dB over it
-    (at -55 dBFS 0-2 dB) where music at -20 dBFS lies 20-30 dB over: VoiceGate's reading depended on the level,
-    not on what sounds. A gain on the audio shifts the log-mel frame (VOICING and PITCH keep), so the raised
-    frames are about what the net would hear of the same sound played louder, and its reading depends less on
-    how loud the input is. Approximately: the front end sets VOICING to 0 under about -70 dBFS and clips each
-    band's power at 1e-10, so a frame that quiet, raised, is not the louder recording's frame. The running peak
-    follows ENERGY at once upward and falls DECAY_DB_PER_S; the raise is REFERENCE_DB - peak up to MAX_RAISE_DB,
-    none under UNRAISED_DB: input peaking over about -20 dBFS (speech at -20 dBFS RMS peaks at -14..-17) is not
-    raised, and where the second stream's state has come to be the shared net's (its span, 1.32 s, of unraised
-    frames) the shared net's reading is taken as is: no second run, the gate's bits as without it. Without the
-    dead band the second stream ran on all of speech at -20 dBFS; now, in 20 ms live chunks, on 26% of English
-    at -20 dBFS and 5% of the human clip (their leading silence, raised, and the span after it). At 3 dB/s the
-    peak's fall raised a 4 s pause's noise floor 12 dB, where late in the pause it read as no voice: the gate
-    eased and a quiet recording's next word lost part of its first frames (the human clip at -45 dBFS over
-    -80 dBFS noise: jaw 0.118 -> 0.062); at 1.5 dB/s 6 dB, the word keeps its bits. The second
-    stream starts as after a long silence raised MAX_RAISE_DB (a stream's first frames then read as any later
-    onset: from the shared net's silence state a clip opening on quiet speech read 30-38 dB of "music" over its
-    first three frames). Over twelve pieces of music alone (3 s each, 25 fps, the stream's output) lips open
-    past 0.05 / pressed past 0.5 of 900 frames: -45 dBFS 57 / 218 -> 26 / 48, -55 dBFS 33 / 75 -> 16 / 27,
-    -30 / -35 / -40 dBFS 24 / 55, 27 / 55, 35 / 52, -20 dBFS 33 / 47 as before. The reading counts by the
-    raise alone, but not over a stream's first START_FRAMES: there the second stream, having heard nothing yet,
-    read a clip's opening syllable 18-29 dB over its estimate (the shared net 0-4 dB) and the gate opened a
-    frame late (at lead_s 0 frame 0 lost up to 0.93 of press on Mandarin's first /m/). A factor that kept it
-    off where the shared net's estimate lay 6-12 dB over its floor (for those onsets) left -30 / -35 / -40 dBFS
-    music pressed on 81 / 95 / 81 frames; without it speech under quiet music is gated as when loud (r with
-    the envelope within 0.003 on average, 0.009 on one piece). Speech frames at -45 / -55 dBFS and whispered
-    keep every bit (the shut gate zeroes only leading silence's small presses, up to 0.04). About 0.2-0.6 ms
-    more per 20 ms live chunk where the second stream runs. Per mel frame, in order: any chunking gives the same.
+    The voice's estimate has a floor near -60 dBFS, so over music at -45 dBFS the mix lies only 5-10 dB over it
+    (at -55 dBFS 0-2 dB) where music at -20 dBFS lies 20-30 dB over: unraised, VoiceGate's reading depends on the
+    level, not on what sounds. A gain on the audio shifts the log-mel frame (VOICING and PITCH keep), so the raised
+    frames are about what the net would hear of the same sound played louder. Approximately: the front end sets
+    VOICING to 0 under about -70 dBFS and clips each band's power at 1e-10, so a frame that quiet, raised, is not
+    the louder recording's frame. The running peak follows ENERGY at once upward and falls DECAY_DB_PER_S (a 4 s
+    pause's noise floor is raised 6 dB, not into "no voice"); the raise is REFERENCE_DB - peak up to
+    MAX_RAISE_DB, none under UNRAISED_DB: input peaking over about -20 dBFS (speech at -20 dBFS RMS peaks at
+    -14..-17) is not raised, and where the second stream's state has come to be the shared net's (its span,
+    1.32 s, of unraised frames) the shared net's reading is taken as is: no second run, the gate's bits as
+    without it. The second stream starts as after a long silence raised MAX_RAISE_DB. The reading counts by the
+    raise alone (RAMP_DB), but not over a stream's first START_FRAMES: there the second stream, having heard
+    nothing yet, reads a clip's opening syllable 18-29 dB over its estimate, so those frames are read as without
+    it and marked unheld: their presence opens the gate but holds it only VoiceGate.START_HOLD_S, not HOLD_S, so
+    quiet music opening a stream lets it ease shut from there (under 0.5 by mel row 14, not 21-29). Over twelve pieces of music
+    alone (3 s each, 25 fps, the stream's output) lips open past 0.05 / pressed past 0.5 of 900 frames:
+    -20 dBFS 33 / 47, -30 / -35 / -40 dBFS 24 / 55, 27 / 55, 35 / 52, -45 dBFS 26 / 48, -55 dBFS 16 / 27; speech
+    at -45 / -55 dBFS, whispered, and clips opening on speech keep every bit (the shut gate zeroes only leading
+    silence's small presses, up to 0.04); speech under quiet music is gated as when loud (r with the envelope
+    within 0.003 of ungated on average). About 0.2-0.6 ms more per 20 ms live chunk where the second stream runs.
+    Per mel frame, in order: any chunking gives the same.
     """
 
     REFERENCE_DB = -15.0   # dBFS (energy_db) of the running peak: speech and music at -20 dBFS RMS sit near it
@@ -640,9 +635,12 @@ class QuietInput:
             self._in_step = bool(np.array_equal(self._state, net_state))
         over = frames[:, ENERGY] + raise_ln - voice_log_power(VoiceUnderMusic.raised(levels))
         weight = np.clip(raise_ln / self._ramp, 0.0, 1.0)
-        weight[:max(0, self.START_FRAMES - self._heard)] = 0.0
+        unheld = np.zeros(len(frames), bool)
+        unheld[:max(0, self.START_FRAMES - self._heard)] = True
+        unheld &= weight > 0.0
+        weight[unheld] = 0.0
         self._heard += len(frames)
-        return RaisedReading(over=over, weight=weight)
+        return RaisedReading(over=over, weight=weight, unheld=unheld)
 
 
 class VoiceGate:
@@ -668,19 +666,24 @@ class VoiceGate:
     where the input is quiet, the presence is also read at a raised level (QuietInput), the lower of the two
     counting as far as RaisedReading.weight says. The gate starts shut (no voice heard yet): a clip opening on
     music stays at rest, one opening on speech opens it in two mel frames, before the first frame shown (the
-    output fed with mel frame k is the mouth at k - lookahead_frames). Per mel frame, in order: any chunking
-    gives the same; a model without voice_level leaves it off.
+    output fed with mel frame k is the mouth at k - lookahead_frames). Quiet music may open it over a stream's
+    first QuietInput.START_FRAMES (read without the raised reading); those frames hold it START_HOLD_S only (long
+    enough for a clip's onset the raised reading still misreads on rows 3-5), so it is back under 0.5 by about
+    mel row 14. Per mel frame, in order: any chunking gives the same; a model without
+    voice_level leaves it off.
     """
 
     PRESENT_UNDER = float(np.log(10 ** 0.8))  # the mix up to 8 dB over the voice: a voice sounds ...
     ABSENT_FROM = float(np.log(10 ** 1.4))    # ... none from 14 dB
     HOLD_S = 0.2
+    START_HOLD_S = 0.06  # a stream's unheld first frames hold this long: a clip's /h/ onset read absent on rows 3-5
     OPEN_STEP = 0.5
     CLOSE_TAU_S = 0.1
     PRESS_GAIN = 2.0  # lip_press eases with this x the gain: a closure stays shut until the jaw has half gone
 
     def __init__(self) -> None:
         self._recent: deque[float] = deque(maxlen=round(self.HOLD_S * FRAME_RATE))
+        self._opening: deque[float] = deque(maxlen=round(self.START_HOLD_S * FRAME_RATE))  # the unheld frames' hold
         self._close = 1.0 - math.exp(-1.0 / (self.CLOSE_TAU_S * FRAME_RATE))
         self._gain = 0.0  # shut until a voice is heard
         self.gains = np.ones(0)  # per frame of the last call
@@ -702,7 +705,8 @@ class VoiceGate:
         if raised is not None and raised.weight.any():
             quiet = _share_over(raised.over, 0.0, start=self.PRESENT_UNDER, stop=self.ABSENT_FROM)
             presence = np.minimum(presence, 1.0 - raised.weight * quiet)
-        self.gains = np.asarray(self._follow(presence.tolist()))
+        unheld = [False] * len(presence) if raised is None else raised.unheld.tolist()
+        self.gains = np.asarray(self._follow(presence.tolist(), unheld=unheld))
         if self.gains.min() >= 1.0:  # the voice is present: the usual case keeps its bits
             return outputs
         gated = outputs.copy()
@@ -710,13 +714,14 @@ class VoiceGate:
         gated[:, PRESS_INDEX] = outputs[:, PRESS_INDEX] * self.press_scale.astype(np.float32)
         return gated
 
-    def _follow(self, presence: list[float]) -> list[float]:
-        """The gain per frame: the most present of the last HOLD_S, opened by OPEN_STEP, eased shut.
-        Plain Python: a live stream brings two frames at a time."""
+    def _follow(self, presence: list[float], *, unheld: list[bool]) -> list[float]:
+        """The gain per frame: the most present of the last HOLD_S, opened by OPEN_STEP, eased shut; an unheld
+        frame's presence is held START_HOLD_S only. Plain Python: a live stream brings two frames at a time."""
         gains = []
-        for p in presence:
-            self._recent.append(p)
-            target = max(self._recent)
+        for p, alone in zip(presence, unheld):
+            self._recent.append(0.0 if alone else p)
+            self._opening.append(p if alone else 0.0)
+            target = max(max(self._recent), max(self._opening))
             if target >= self._gain:
                 self._gain = min(target, self._gain + self.OPEN_STEP)
             else:
