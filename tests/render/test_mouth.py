@@ -2189,6 +2189,64 @@ def test_the_photos_grain_is_mostly_kept_off_the_cavity(analysis):
     assert np.allclose(moved(12.0, hollow=hollow, sharp=np.ones(n, np.float32)), 8.0, atol=0.01)  # own teeth
 
 
+def test_a_prints_softer_edge_leaves_its_inside_as_sharp_as_the_photo(analysis):
+    """On a one-tint print the opening's edge is softer than the photo (OPEN_SOFTEN), but only the
+    edge: the colours inside it are blurred by the photo's own softness. Blurred whole by the
+    edge's, 08-10's tongue, band and teeth ran into one grey smear (judge39). 2 px stripes 60
+    levels apart laid whole: the centre within 1 level of the photo's softness alone (14
+    levels off on the old code), while the square's edge stays the softer one."""
+    painter = MouthPainter(analysis.rig, _sepia(analysis.image), np.zeros_like(analysis.appearance.grain))
+    assert painter._open_softness > 1.5 * painter._softness, (painter._open_softness, painter._softness)
+    ys, xs = np.mgrid[8:40, 8:40]
+    ys, xs = ys.ravel(), xs.ravel()
+    color = np.where(((xs // 2) % 2 == 0)[:, None], 60.0, 120.0) * np.ones((1, 3))
+
+    def laid(open_softness: float) -> np.ndarray:
+        painter._open_softness = open_softness
+        out = np.zeros((48, 48, 3), np.uint8)
+        painter._composite(out, (0, 0, 48, 48), ys, xs, color, np.ones(len(ys)))
+        return out.astype(float) @ LUMA
+
+    soft_edge, photo = laid(painter._open_softness), laid(painter._softness)
+    centre = (slice(16, 32), slice(16, 32))
+    assert np.abs(soft_edge[centre] - photo[centre]).max() <= 1.0, np.abs(soft_edge[centre] - photo[centre]).max()
+    assert np.ptp(soft_edge[centre][0]) > 20.0  # the stripes are still there
+    assert soft_edge[24, 6] > photo[24, 6] + 4.0, (soft_edge[24, 6], photo[24, 6])  # 2 px outside: the softer edge
+
+
+def test_a_prints_inside_carries_its_grain_whole_and_a_paintings_tongue_the_cavitys(analysis):
+    """The grain over the inside is one level: the tongue's share keeps what the cavity's does
+    (CAVITY_GRAIN_KEEP, judge39: 05/06's tongue held the canvas whole beside smooth walls), and on
+    a one-tint print that is all of it (08-10's inside a smooth smear in a grainy face): grain of
+    8 moves a luma-96 square laid with the tongue's share (_shade's `hollow` mid-mouth, low down
+    in a wide opening: 0 on the old code) by 8 x 0.3 on the colour photo, and one laid as cavity
+    by 8 on its sepia print (8 x 0.3 on the old code)."""
+    from facetalk.render.mouth import CAVITY_GRAIN_KEEP
+
+    mouth_w, opening = 100.0, 60.0
+    d = np.linspace(0.55, 0.9, 15) * opening  # mid-mouth, over the tongue's top toward the lower lip
+    u = np.full_like(d, 0.5)
+    shares = {}
+    for name, image in (("photo", analysis.image), ("print", _sepia(analysis.image))):
+        painter = MouthPainter(analysis.rig, image, analysis.appearance.grain)
+        hollow = np.empty(len(d))
+        painter._shade(d, opening - d, np.full_like(d, opening), u, mouth_w, photo_teeth=(np.zeros_like(d),) * 2,
+                       hollow=hollow)
+        ys, xs = np.mgrid[10:30, 10:30]
+        ys, xs = ys.ravel(), xs.ravel()
+        n, centre = len(ys), (slice(16, 24), slice(16, 24))
+        lumas = []
+        for grain in (0.0, 8.0):
+            painter._noise = np.full_like(painter._noise, grain)
+            out = np.zeros((40, 40, 3), np.uint8)
+            share = hollow.min() if name == "photo" else 1.0
+            painter._composite(out, (0, 0, 40, 40), ys, xs, np.full((n, 3), 96.0), np.ones(n), hollow=np.full(n, share))
+            lumas.append(out[centre].astype(float) @ LUMA)
+        shares[name] = float(np.median(lumas[1] - lumas[0]))
+    assert abs(shares["photo"] - 8.0 * CAVITY_GRAIN_KEEP) <= 0.51, shares
+    assert abs(shares["print"] - 8.0) <= 0.51, shares
+
+
 def test_the_interiors_grain_is_as_coarse_as_the_photos(analysis):
     """The grain drawn over the mouth is as coarse as the photo's own fine detail (neighbouring
     pixels of the bundled photo's face correlate 0.7 there), within 0.12, at the grain's

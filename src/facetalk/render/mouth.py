@@ -392,6 +392,9 @@ class MouthPainter:
         self._wet_lip_rgb = np.clip(lip_luma + ROLL_WET_CHROMA * (self._lip_rgb - lip_luma), 0.0, 255.0)
         gamut = _photo_gamut(image, pts[list(lm.FACE_OVAL)])
         self._held = gamut.held  # how far the photo is one tint (_open_softness)
+        # A print's grain (its paper, halftone, hatching) is on all it shows, the inside too: kept off
+        # it, 08-10's inside was a smooth grey smear in a grainy face (judge39).
+        self._grain_keep = CAVITY_GRAIN_KEEP + (1.0 - CAVITY_GRAIN_KEEP) * gamut.held
         warm = _lip_colour(lip) * (1.0 - gamut.held)  # how far the mouth is warmed (_warmed)
         # Light bounced off the lips and the mouth's inside: the lips' hue.
         self._shade_tint = np.maximum(lip, 1.0) / max(float(lip @ LUMA), 1.0)
@@ -1441,9 +1444,9 @@ class MouthPainter:
         share of each colour that is the photo's own (its teeth, laid by _lay_photo_interior), kept
         as sharp as the photo under the softened coverage: already as soft as the photo, softened
         again they were a smear (11's teeth at /i/ and in a smile). `hollow`: (N,) 0..1 the share of
-        each colour that is the cavity behind tongue and teeth (_shade's), where at most
-        CAVITY_GRAIN_KEEP of the photo's grain is laid, fading with the laid colour's luma
-        (CAVITY_GRAIN_DARK); none of the photo's own teeth
+        each colour that is the inside, cavity and tongue (_shade's), where at most self._grain_keep
+        (CAVITY_GRAIN_KEEP, all of it on a one-tint print) of the photo's grain is laid, fading with
+        the laid colour's luma (CAVITY_GRAIN_DARK); none of the photo's own teeth
         (`sharp`) is; by default none at all (the grain whole)."""
         import cv2
 
@@ -1456,13 +1459,12 @@ class MouthPainter:
         # Soft, anti-aliased inner-lip edge: blur premultiplied colour and coverage alike. The grain
         # goes on after: the photo's is measured on its softened detail, and blurred with the rest
         # it fell to a third of that (teeth too clean on a painting's brushwork).
-        a = cv2.GaussianBlur(a, (0, 0), self._open_softness)
-        premul = cv2.GaussianBlur(premul, (0, 0), self._open_softness)
+        a, premul = _softened(a, premul, edge_px=self._open_softness, inside_px=self._softness)
         # An owned pixel's share is its own coverage: one the lip's edge leaves barely in the raster
         # is the lip as warped, and owned whole it stepped 17-29 levels as the raster took it in.
         share = np.zeros(len(ys)) if owned is None else np.where(owned, alpha, 0.0).astype(np.float64)
         _lay_over(out, x0, y0, a, premul, self._noise, ys, xs, share,
-                  np.ascontiguousarray(color, np.float64), sharp, RIM_REACH_PX)
+                  np.ascontiguousarray(color, np.float64), sharp, RIM_REACH_PX, self._grain_keep)
 
     def _edge_coverage(self, verts: np.ndarray, tri_index: np.ndarray, t: np.ndarray, *,
                        px: np.ndarray, py: np.ndarray) -> np.ndarray:
@@ -1555,8 +1557,8 @@ class MouthPainter:
         _smiling's, a smile's stretched lower row rising under the upper (_lower_height); `widened` (_widened's) and
         `rolled` (0..1, fear's mouth_roll_upper): _near_share's; `tongue_centre`: 0..1 along `u` where the tongue's
         arch stands highest (paint: _tongue_centre); `hollow`: (N,) float64 filled, if given, with each colour's share
-        that is the cavity behind tongue and teeth (_composite's); `short`: _throat_short's, if paint() has it already.
-        Back to front: the cavity, the tongue, the lower
+        that is the inside, cavity and tongue, not teeth (_composite's); `short`: _throat_short's, if paint() has it
+        already. Back to front: the cavity, the tongue, the lower
         teeth, the upper teeth, in four compiled passes (_shade_rows, _shade_back, _shade_front, _shade_teeth) between
         which numpy takes the exponentials and powers, each over the pixels that need it (numpy's SIMD ones differ
         from the C library's that a compiled pass calls in the last bit: 40% of float32 exps). Equal to the bit to the
@@ -1593,7 +1595,7 @@ class MouthPainter:
         tint = self._teeth_tints(teeth)
         _shade_teeth(teeth, tint[0], tint[1], rgb, out)
         if hollow is not None:
-            hollow[:] = (1.0 - tongue[TG_COVER]) * (1.0 - teeth[TH_LOWER_COVER]) * (1.0 - teeth[TH_UPPER_COVER])
+            hollow[:] = (1.0 - teeth[TH_LOWER_COVER]) * (1.0 - teeth[TH_UPPER_COVER])
         return out
 
     def _teeth_tints(self, teeth: np.ndarray) -> np.ndarray:
@@ -2258,12 +2260,16 @@ RIM_REACH_PX = 2
 # streaks at 4x. Lips and teeth keep it whole however dark (a low-key or dark-skinned photo's
 # shadowed lips hold the photo's grain).
 CAVITY_GRAIN_DARK = 48.0
-# ... and at most this share of it however light: the grain is the photo's (a painting's brushwork,
-# a print's halftone), drawn over the cavity it put the canvas inside the mouth (05/06 at the widest
-# vowel, judge38); the cavity's own tone and the tongue's texture carry the inside. 05's inside
-# high-frequency RMS at the widest vowel (out/rim39/probe.py): 10.5 with it whole, 9.6 at 0.3,
-# 8.4 with none; a dark cavity (luma 12) keeps about 0.6 level of grain.
+# ... and at most this share of it however light: the grain is the photo's (a painting's brushwork),
+# drawn over the cavity it put the canvas inside the mouth (05/06 at the widest vowel, judge38);
+# the cavity's own tone and the tongue's texture carry the inside. The tongue takes the cavity's
+# share too (one level over the whole inside), a one-tint print all of it (MouthPainter._grain_keep).
+# 05's inside high-frequency RMS at the widest vowel (out/rim39/probe.py): 10.5 with it whole, 9.6
+# at 0.3, 8.4 with none; a dark cavity (luma 12) keeps about 0.6 level of grain.
 CAVITY_GRAIN_KEEP = 0.3
+# _softened: the edge's own (softer) blur of the colour weighs this share of its coverage against
+# the photo's softness's whole, so it takes over only where that leaves next to no coverage.
+SOFT_EDGE_SHARE = 0.05
 # How far (px) into the opening from the inner lip line its edge pixels are the cleared lip carried
 # on (_rim_pass): whole to RIM_FULL_PX (the opening's edge, _edge_coverage, covers a pixel whole
 # from there), fading out by RIM_FADE_PX, as the 0.7 px blur of the edge's coverage lets what is
@@ -4796,11 +4802,11 @@ def _premultiply(ys, xs, alpha, color, hollow, sharp, cover, premul):
 
 
 @njit(cache=True, nogil=True)
-def _lay_over(out, x0, y0, cover, premul, noise, ys, xs, owned, color, sharp, reach):
+def _lay_over(out, x0, y0, cover, premul, noise, ys, xs, owned, color, sharp, reach, keep):
     """MouthPainter._composite's blend, in place on the (H, W, 3) uint8 `out`, over the box at
     (x0, y0) the shape of the (h, w) blurred coverage `cover`: premultiplied (h, w, 4) colour and
     the (H, W, 1) grain at the coverage (where the cavity, `premul`'s fourth channel, is, at most
-    CAVITY_GRAIN_KEEP of it, less where dark: CAVITY_GRAIN_DARK) laid over what is there, where it
+    `keep` of it, less where dark: CAVITY_GRAIN_DARK) laid over what is there, where it
     covers anything (one pass over the pixels it reaches: numpy's went over the whole box five
     times). Under the pixels (ys, xs) that the coverage leaves partly uncovered, what is there is
     taken to be, by their (N,) 0..1 `owned` share, the mean of the pixels within `reach` (a square)
@@ -4838,14 +4844,35 @@ def _lay_over(out, x0, y0, cover, premul, noise, ys, xs, owned, color, sharp, re
                 if n > 0.0:
                     for c in range(3):
                         under[c] = under[c] * (1.0 - s) + total[c] / n * s
-            # The photo's grain at the coverage: the cavity's share keeps CAVITY_GRAIN_KEEP of it,
-            # fading under CAVITY_GRAIN_DARK levels of the laid colour's luma (lips and teeth keep it whole).
+            # The photo's grain at the coverage: the inside's share keeps `keep` of it, fading under
+            # CAVITY_GRAIN_DARK levels of the laid colour's luma (lips and teeth keep it whole).
             level = premul[y, x, 0] * LUMA[0] + premul[y, x, 1] * LUMA[1] + premul[y, x, 2] * LUMA[2]
-            fade = premul[y, x, 3] * (1.0 - CAVITY_GRAIN_KEEP * min(level / (a * CAVITY_GRAIN_DARK), 1.0))
+            fade = premul[y, x, 3] * (1.0 - keep * min(level / (a * CAVITY_GRAIN_DARK), 1.0))
             grain = noise[y0 + y, x0 + x, 0] * np.float32(a - fade)
             for c in range(3):
                 v = under[c] * (1.0 - a) + premul[y, x, c] + grain + 0.5
                 out[y0 + y, x0 + x, c] = np.uint8(min(max(v, 0.0), 255.0))
+
+
+def _softened(cover: np.ndarray, premul: np.ndarray, *, edge_px: float,
+              inside_px: float) -> tuple[np.ndarray, np.ndarray]:
+    """_composite's (h, w) coverage `cover` and (h, w, 4) premultiplied `premul` blurred: the
+    coverage (the opening's edge) by a Gaussian of `edge_px`, the colours inside it by the
+    photo's own softness `inside_px` (<= edge_px). Returns new (h, w), (h, w, 4) float32 arrays.
+    OPEN_SOFTEN's softer edge (a one-tint print, hair) is the edge's alone: blurring the whole
+    colour by it turned 08-10's tongue, band and teeth into one grey smear."""
+    import cv2
+
+    soft_cover = cv2.GaussianBlur(cover, (0, 0), edge_px)
+    soft = cv2.GaussianBlur(premul, (0, 0), edge_px)
+    if inside_px >= edge_px:
+        return soft_cover, soft
+    sharp_cover = cv2.GaussianBlur(cover, (0, 0), inside_px)
+    sharp = cv2.GaussianBlur(premul, (0, 0), inside_px)
+    # The colour where the photo's softness leaves any coverage, the edge's own blur beyond it
+    # (weighted by SOFT_EDGE_SHARE of its coverage, so one goes into the other smoothly).
+    colour = (sharp + SOFT_EDGE_SHARE * soft) / (sharp_cover + SOFT_EDGE_SHARE * soft_cover + 1e-6)[..., None]
+    return soft_cover, (colour * soft_cover[..., None]).astype(np.float32)
 
 
 def _faces_cover(alpha: np.ndarray, *, edge: np.ndarray, faces: _Faces) -> np.ndarray:
