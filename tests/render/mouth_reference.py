@@ -36,7 +36,7 @@ from facetalk.render.mouth import (
     TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BACK_DEPTH, TONGUE_BULGE, TONGUE_CELLS,
     TONGUE_DEEP, TONGUE_EDGE, TONGUE_FOOT, TONGUE_GROOVE, TONGUE_GROOVE_BACK, TONGUE_LIGHT_IN, TONGUE_LIT,
     TONGUE_INTO, TONGUE_INTO_WIDE, TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
-    TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
+    TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_FLANK, TONGUE_FLANK_SIDES, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
     SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_PARTING, LOWER_TEETH_NARROW, SMILE_LOWER_CONVEX, SMILE_TOOTH_SHADE,
     SMILE_LOWER_RISEN, SMILE_GAP_DARK, SMILE_GAP_LIGHT, LOWER_TIP_LIGHT, LOWER_TEETH_CEILING, RGB_TEETH, RGB_THROAT, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
     _biting_edge_table, _notch_share, _crown_light, _cavity_tone, _contact_at, _edge_at, _throat_at, _texel, _wall_tone, TONE_BLUE_OVER_GREEN, TONE_DEEP_CHROMA, TONE_LIT_BLUE, TONE_TO_BACK, _tongue_texture, _tooth_edges, lens_height, UPPER_NOTCH, UPPER_PARTING, UPPER_EMBRASURE, UPPER_EMBRASURE_WIDE, UPPER_NECK, SMILE_ARC_SLIT, SMILE_ARC_LIFT,
@@ -494,7 +494,7 @@ class ShadeReference:
         """(N, 3) the tongue's colour at pixels it covers (see _tongue), and (N,) how far toward its
         top it takes the cavity's colour behind it (TONGUE_INTO): `height` its top over the
         lower lip there (px), `raised` how far its tip is raised there (0..1), `space` the gap
-        between the rows there (px), `palate` 0..1 wide open (TONGUE_INTO_WIDE)."""
+        between the rows there (px), `palate` 0..1 wide open (TONGUE_INTO_WIDE, TONGUE_FLANK)."""
         # 0 at its front (as far as it shows over the lower teeth) .. 1 at its top edge.
         # ... over at least TONGUE_BACK_DEPTH[0] where the rows are narrowly apart (`space` px):
         # through a narrow gap only its lit front shows.
@@ -511,7 +511,10 @@ class ShadeReference:
         tip_light = raised * np.exp(-np.maximum(height - d_lower, 0.0) / (TONGUE_TIP_LIGHT[0] * mouth_w))
         lit = (TONGUE_LIT[0] - (TONGUE_LIT[1] - TONGUE_LIT[2] * light_in)
                * back ** (TONGUE_LIT_POWER[0] + TONGUE_LIT_POWER[1] * light_in) * (1.0 - tip_light)) * toward_corners \
-            * (1.0 - np.float32(TONGUE_SIDE_SHADE) * (side * side))
+            * (1.0 - np.float32(TONGUE_SIDE_SHADE) * (side * side)) \
+            * (1.0 - TONGUE_FLANK * palate
+               * np.sqrt(np.exp(-np.maximum(height - d_lower, 0.0) / (TONGUE_RIM * mouth_w)))
+               * smoothstep(across, *TONGUE_FLANK_SIDES))
         # Its two halves bulge either side of the groove down its middle.
         groove = (1.0 - TONGUE_GROOVE[0] * np.exp(-(across / TONGUE_GROOVE[1]) ** 2)
                   * smoothstep(back, *TONGUE_GROOVE_BACK)) \

@@ -1187,16 +1187,21 @@ def test_the_cavitys_tone_follows_its_light(analysis):
 def test_the_resting_tongue_is_a_mound_with_the_dark_floor_beside_it(analysis):
     """Wide open, the tongue resting low is a mound mid-mouth that meets the floor before the
     corners: just over the lower lip (0.04 mouth widths; no lower teeth drawn), 0.7 of the way to
-    a corner is dark floor, under 0.4 of the tongue's luma mid-mouth (0.6 before: a low dome
-    reaching 0.9 of the way out, whose flat top closed the dark cavity into a box)."""
+    a corner is floor, not tongue, in shade: under 0.45 of the tongue's luma mid-mouth (0.6 before:
+    a low dome reaching 0.9 of the way out, whose flat top closed the dark cavity into a box; under
+    0.4 while a near-black floor drew the tongue's edge, a dark horseshoe round it, judge39: 0.38
+    then, 0.41 since legs40). The tongue's flank (0.46) reads by its own edge against it, at least
+    1.3 times the floor's luma (1.5; its side rolls into shade, TONGUE_FLANK)."""
     closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
     painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
     mouth_w, opening = 100.0, 45.0
-    u = 0.5 + 0.5 * np.array([0.0, 0.7])
-    d, none = np.full(2, 0.04 * mouth_w), np.zeros(2)
-    luma = painter._shade(opening - d, d, np.full(2, opening), u, mouth_w, photo_teeth=(none, none),
-                          lower_show=none) @ LUMA
-    assert luma[1] < 0.4 * luma[0], luma
+    u = 0.5 + 0.5 * np.array([0.0, 0.7, 0.46])
+    d, none, hollow = np.full(3, 0.04 * mouth_w), np.zeros(3), np.zeros(3)
+    luma = painter._shade(opening - d, d, np.full(3, opening), u, mouth_w, photo_teeth=(none, none),
+                          lower_show=none, hollow=hollow) @ LUMA
+    assert hollow[0] < 0.01 and hollow[2] < 0.01 and hollow[1] > 0.99, hollow
+    assert luma[1] < 0.45 * luma[0], luma
+    assert luma[2] > 1.3 * luma[1], luma
 
 
 def test_photo_back_teeth_give_way_to_the_dark_mouth_when_wide_open(analysis):
@@ -4273,9 +4278,11 @@ def test_a_rolled_upper_lip_covers_a_photos_own_upper_teeth_in_proportion(analys
 def test_the_resting_tongues_foot_rounds_into_the_lower_lip(analysis):
     """Wide open, the resting tongue's flank meets the lower lip in a curve, not at an angle: just
     over the lip (0.5 px), a little past where its flank came down (0.52 of the way to a corner),
-    it is still tongue (0.66 of its luma mid-mouth; 0.46 with no foot, TONGUE_FOOT ~0: the dark
-    floor's sharp V at the opening's lower corners, 12 and 03), while 6 px over the lip there
-    stays dark floor."""
+    it is still tongue, over 0.55 of its luma mid-mouth (0.46 with no foot, TONGUE_FOOT ~0: the dark
+    floor's sharp V at the opening's lower corners, 12 and 03; 0.66 before its flank rolled into
+    shade, TONGUE_FLANK, 0.60 since legs40), while 6 px over the lip there is floor, not tongue, in
+    shade: under 0.6 of the tongue's luma at the lip mid-mouth (0.54; under 0.45 while a near-black
+    floor, 0.445, drew a dark horseshoe round the tongue, judge39) and darker than the foot below it."""
     from facetalk.render.mouth import LENS_FULL, lens_height
 
     closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
@@ -4284,14 +4291,14 @@ def test_the_resting_tongues_foot_rounds_into_the_lower_lip(analysis):
     across = np.array([0.0, 0.52])
     u, opening, none = 0.5 + 0.5 * across, peak * lens_height(across, full_share=LENS_FULL), np.zeros(2)
 
-    def luma(d_lower: float) -> np.ndarray:
-        d = np.full(2, d_lower)
+    def luma(d_lower: float) -> tuple[np.ndarray, np.ndarray]:
+        d, hollow = np.full(2, d_lower), np.zeros(2)
         return painter._shade(opening - d, d, opening, u, mouth_w, photo_teeth=(none, none), lower_show=none,
-                              peak_opening=peak) @ LUMA
+                              peak_opening=peak, hollow=hollow) @ LUMA, hollow
 
-    at_lip, above = luma(0.5), luma(6.0)
-    assert at_lip[1] > 0.6 * at_lip[0], at_lip
-    assert above[1] < 0.45 * at_lip[0], above
+    (at_lip, tongue), (above, floor) = luma(0.5), luma(6.0)
+    assert at_lip[1] > 0.55 * at_lip[0] and tongue[1] < 0.15, (at_lip, tongue)  # its soft edge: 0.09
+    assert above[1] < 0.6 * at_lip[0] and above[1] < at_lip[1] and floor[1] > 0.99, (above, floor)
 
 
 def test_a_rolled_upper_lip_is_the_lip_curling_in_not_a_second_lip(analysis):

@@ -1903,8 +1903,9 @@ TONGUE_FOOT = 0.07
 # CONTACT_SHADOW[2] above the lower lip (the floor's trough, not the tongue's top mid-mouth), from
 # CONTACT_SIDES[0] to [1] of the way to a corner (the flanks and the floor beside them; the lit
 # walls' floor shade alone left the tongue's sides merging into them, and deepened enough to part
-# them it drew dark legs down its flanks: out/cavity37 pair-p7a).
-CONTACT_SHADOW = (0.45, 0.14, 0.3)
+# them it drew dark legs down its flanks: out/cavity37 pair-p7a; 0.45 over 0.14 was the black beside its
+# foot on 04, judge39: its flank's own roll, TONGUE_FLANK, parts it from the floor now, legs40).
+CONTACT_SHADOW = (0.3, 0.1, 0.3)
 CONTACT_SIDES = (0.35, 0.5)
 # The arch stands highest where the jaw drops furthest, not halfway between the corners: at the
 # centre of the lips' gaps over those within this share of the largest (MouthPainter._tongue_centre),
@@ -2026,6 +2027,12 @@ TONGUE_INTO_WIDE = 0.45
 # A rounded body, not a flat band: its sides turn from the light, up to TONGUE_SIDE_SHADE darker
 # where its arch meets the floor (by the square of (across / TONGUE_ARCH_WIDTH) squared).
 TONGUE_SIDE_SHADE = 0.35
+# Wide open (PALATE_OPENING's share) its flanks roll down into shade: up to TONGUE_FLANK darker at its edge,
+# falling off by e over twice TONGUE_RIM's reach into it (the square root of its rim's exponential, no exp more
+# a pixel), from the first to the second of TONGUE_FLANK_SIDES toward a corner. Its side then reads by its own
+# form against a dim floor beside it, not by a near-black floor (judge39's dark horseshoe round the tongue; legs40).
+TONGUE_FLANK = 0.25
+TONGUE_FLANK_SIDES = (0.2, 0.45)
 # Through a narrow gap between the rows (a smile's, up to the second of TONGUE_BACK_DEPTH, mouth
 # widths; none from the third) its back darkens over at least the first from its front: only its
 # lit front shows there. Measured over the height it shows, the darkest back lay under the upper
@@ -2845,12 +2852,15 @@ THROAT_RADII = (0.42, 0.24)
 # THROAT_RADII_SHORT, blending in with `short`. Over the floor beside the tongue's flanks (THROAT_FLANKS[1]-[2]
 # across) the band's dark gives back THROAT_FLANKS[0] of itself within about THROAT_FLANKS[3] of the peak over the
 # lower lip: its ends ran down the flanks to the lip, an inverted U round a lit mound (rev39c; judges 33-36's legs).
+# The walls' depth darkening (WALL_DEPTH) gives back as much there: with the band's alone (0.6 within 0.2 of the
+# peak) a dark horseshoe still ran round the tongue to the lip on 04, 07, 12 (judge39; legs40). The floor there
+# stays in shade by WALL_FLOOR (0.3 over 0.15 of the peak before legs40), not near-black.
 THROAT_RADII_SHORT = 0.24
-THROAT_FLANKS = (0.6, 0.3, 0.6, 0.2)
+THROAT_FLANKS = (0.7, 0.3, 0.6, 0.3)
 THROAT_CORE = 0.9
 WALL_DEPTH = (0.4, 2.0)
 WALL_DEPTH_ACROSS = 0.24
-WALL_FLOOR = (0.3, 0.15, 0.35, 0.65)
+WALL_FLOOR = (0.45, 0.2, 0.35, 0.65)
 UPPER_LIP_SHARE = 0.4
 WALL_DEEP_GREY = 0.4
 # A short round opening (/o/ /u/: lips narrowed over THROAT_ROUND of their width, fully from its [1], their
@@ -2921,7 +2931,7 @@ def _throat_at(k, b, dl, op, off, across, upper_px, lower_px, peak, mouth_w, sho
     dim = THROAT_SHORT_DIM * short * (1.0 - _smooth64(across, THROAT_SHORT_SIDES[0], THROAT_SHORT_SIDES[1]))
     wide = WALL_LIGHT * (1.0 - dim) \
         * (1.0 - (THROAT_CORE + short * (THROAT_CORE_SHORT - THROAT_CORE)) * math.exp(-r4) * flanks) \
-        * (1.0 - WALL_DEPTH[0] * math.exp(-(dw * dw + dy * dy) / (WALL_DEPTH[1] * WALL_DEPTH[1])))
+        * (1.0 - WALL_DEPTH[0] * math.exp(-(dw * dw + dy * dy) / (WALL_DEPTH[1] * WALL_DEPTH[1])) * flanks)
     if across > CAVITY_CORNERS[0]:
         wide *= 1.0 - CAVITY_CORNER_DARK * _smooth64(across, CAVITY_CORNERS[0], CAVITY_CORNERS[1])
     wide *= 1.0 - WALL_FLOOR[0] * math.exp(-max(dl, 0.0) / (WALL_FLOOR[1] * peak)) \
@@ -4293,7 +4303,8 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
             for c in range(3):
                 out[i, c] *= contact
         if tongue[TG_COVER, i] > 0.0:
-            _tongue_colour_at(out[i], i, d_lower[i], across, across2, tongue, ex, ex2, u[i], mouth_w, rgb, texture)
+            _tongue_colour_at(out[i], i, d_lower[i], across, across2, tongue, ex, ex2, u[i], mouth_w, rgb, texture,
+                              scalars[SC_PALATE])
         rows_gap = rows[ROW_GAP, i]
         tips_gap, slit, grey = _slit_at(rows, i, mouth_w, across)
         narrow = 1.0 - min(max((tips_gap - NARROW_GAP * mouth_w) / (NARROW_GAP * mouth_w), 0.0), 1.0)
@@ -4356,8 +4367,9 @@ def _slit_at(rows, i, mouth_w, across):
 
 
 @njit(cache=True, nogil=True)
-def _tongue_colour_at(col, i, dl, across, across2, tongue, ex, ex2, uu, mouth_w, rgb, texture):
-    """_tongue_surface_colour at pixel i, laid over its `col` (3,) by the tongue's cover (_tongue)."""
+def _tongue_colour_at(col, i, dl, across, across2, tongue, ex, ex2, uu, mouth_w, rgb, texture, palate):
+    """_tongue_surface_colour at pixel i, laid over its `col` (3,) by the tongue's cover (_tongue),
+    `palate` 0..1 of the way to wide open (its flanks' roll, TONGUE_FLANK)."""
     one = np.float32(1.0)
     cover, raised, back = tongue[TG_COVER, i], np.float32(tongue[TG_RAISED, i]), tongue[TG_BACK, i]
     light_in = np.float32(tongue[TG_LIGHT_IN, i])
@@ -4368,7 +4380,9 @@ def _tongue_colour_at(col, i, dl, across, across2, tongue, ex, ex2, uu, mouth_w,
     # A raised tip is the tongue's front turned up to the light: lit as its front is at its top,
     # fading by tip_light into the tongue's own shading below, a lobe rounded by the blade's sides.
     lit = (TONGUE_LIT[0] - dims * ex2[EX2_LIT, i] * (1.0 - tip_light)) * np.float64(toward_corners) \
-        * np.float64(one - np.float32(TONGUE_SIDE_SHADE) * (side * side))
+        * np.float64(one - np.float32(TONGUE_SIDE_SHADE) * (side * side)) \
+        * (1.0 - TONGUE_FLANK * palate * math.sqrt(ex2[EX2_RIM, i])
+           * np.float64(_smooth32(across, TONGUE_FLANK_SIDES[0], TONGUE_FLANK_SIDES[1])))
     groove = (1.0 - np.float64(np.float32(TONGUE_GROOVE[0]) * np.float32(ex[EX_GROOVE, i]))
               * _smooth64(back, TONGUE_GROOVE_BACK[0], TONGUE_GROOVE_BACK[1])) \
         * np.float64(one + np.float32(TONGUE_BULGE[0]) * np.float32(ex[EX_BULGE, i]))
