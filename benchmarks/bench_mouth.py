@@ -11,7 +11,8 @@ in the middle 60% of its columns, each column split in thirds from the upper lip
   sides/middle: the middle third's mean luminance in the columns 10-25% of the way in from either
     end of the opening over that in its middle 20% of columns (well over 1: lit walls round a dark
     blot mid-mouth, 1.20-2.43 at 926ef9b; since cavity39 the wide mouth's dark is a broad band over the
-    tongue with lit walls only beside it, so 1.08-1.72 over the 14 portraits at fc582f9; about 1 or
+    tongue with lit walls only beside it, so 1.08-1.72 over the 14 portraits at fc582f9, 1.10-1.81 at
+    fa97d5a (the floor beside the tongue's flanks dim, not black); about 1 or
     under: the columns 10-25% in as dark as the middle or darker, the band reaching the corners);
   ms: the mouth painter's time for that frame (min of 20);
   flicker: held open (jaw_open 0.6) while the head turns slowly (0.24 deg a frame, 21 frames), the
