@@ -1167,21 +1167,34 @@ def test_the_cavity_is_a_dark_hollow_between_lit_walls(analysis):
 def test_the_cavitys_tone_follows_its_light(analysis):
     """The inside of a wide-open mouth is not one colour scaled by its light (an even maroon or
     brown fill): deep mid-mouth, where little light reaches, it is a near-black with under 0.6 of
-    the chroma of the lit palate's front just under the upper teeth, and where lit it is redder
-    than the throat's own hue (less green to its red: the tongue's deep red)."""
+    the chroma of the lit cheek wall beside it, and where lit it is redder than the throat's own
+    hue (less green to its red: the tongue's deep red). (The lit probe was the palate's front just
+    under the upper teeth; that space is in the row's shade now, ROW_SHADE.)"""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     mouth_w = 100.0
-    # The lit probe in the column at the peak: wide open a shorter column's top stands lower in the
-    # mouth's frame (_throat_at's UPPER_LIP_SHARE), at the throat's edge (one 0.2 mouth widths from
-    # the teeth to the lip, as before cavity37, is 0.98 of the throat's green over red there).
+    # The lit probe in the column at the peak, 0.6 of the way to a corner and 0.12 mouth widths under
+    # the teeth: the wall beside the oral space, clear of the row's shade.
     peak, upper_h = 0.45 * mouth_w, SYNTHETIC_UPPER_TEETH_MW * mouth_w
-    below, d_lower = np.array([0.0, 0.2 * mouth_w]), np.array([peak - upper_h, 0.2 * mouth_w])
-    lit, deep = _cavity(painter, below, d_lower, np.zeros(2), mouth_w, peak_opening=peak)
+    below, d_lower = np.array([0.12 * mouth_w, 0.2 * mouth_w]), np.array([peak - upper_h - 0.12 * mouth_w, 0.2 * mouth_w])
+    lit, deep = _cavity(painter, below, d_lower, np.array([0.6, 0.0]), mouth_w, peak_opening=peak)
     chroma = [float(np.ptp(rgb) / (rgb @ LUMA)) for rgb in (lit, deep)]
     assert deep @ LUMA < 0.4 * (lit @ LUMA), (lit, deep)
     assert chroma[1] < 0.6 * chroma[0], chroma
     throat = painter._shade_rgb[RGB_THROAT]
     assert lit[1] / lit[0] < 0.9 * throat[1] / throat[0], (lit, throat)
+
+
+def test_the_space_right_under_the_upper_row_is_in_its_shade(analysis):
+    """Wide open, the upper row casts the space right under it into shade (ROW_SHADE): mid-mouth, 1 px
+    under the teeth the cavity is under 0.5 of the lit cheek wall's luma (0.6 of the way to a corner,
+    0.12 mouth widths down), not a lit maroon strip between the crowns and the dark band (judge39's
+    stacked stripes: 0.69 of it before, 0.17 now)."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w = 100.0
+    peak, upper_h = 0.45 * mouth_w, SYNTHETIC_UPPER_TEETH_MW * mouth_w
+    below = np.array([1.0, 0.12 * mouth_w])
+    under, wall = _cavity(painter, below, peak - upper_h - below, np.array([0.0, 0.6]), mouth_w, peak_opening=peak)
+    assert under @ LUMA < 0.5 * (wall @ LUMA), (under @ LUMA / (wall @ LUMA), under, wall)
 
 
 def test_the_resting_tongue_is_a_mound_with_the_dark_floor_beside_it(analysis):
@@ -2496,7 +2509,8 @@ def test_a_wide_open_mouth_darkens_into_a_round_throat_with_no_drawn_arch_or_uvu
     drawn there: mid-mouth the luma has one minimum down the column (no lit fold of an arch), every
     row in its upper half lightens from mid-mouth out to 0.5 across (no uvula's stripe: 0.9 levels a
     0.5 px step at its edge; the walls' field here at most 0.05 darker a step), and the light
-    changes smoothly: under 0.15 of the walls' luma (just under the teeth) a px, where a drawn fold
+    changes smoothly: under 0.15 of the walls' luma (just under the teeth, 0.5 across: mid-mouth that
+    space is in the row's shade now, ROW_SHADE; 5.9 a px there against 74.1) a px, where a drawn fold
     or stripe steps most of it in one (the throat falls from the walls to its core over about 0.12
     mouth widths). A mouth open less shows none of it (its cavity as before)."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
@@ -2516,7 +2530,7 @@ def test_a_wide_open_mouth_darkens_into_a_round_throat_with_no_drawn_arch_or_uvu
     assert outward.min() >= -0.05, outward.min()
     px = (depth[1, 0] - depth[0, 0], 0.01 * mouth_w)  # a step down, a step across, in px
     steps = max(np.abs(np.diff(luma, axis=0)).max() / px[0], np.abs(np.diff(luma, axis=1)).max() / px[1])
-    assert steps < 0.15 * mid[0], (steps, mid[0])
+    assert steps < 0.15 * luma[0, 50], (steps, luma[0, 50])
     deep = np.array([darkest])
     narrow = _cavity(painter, below[::81][deep], (gap - below[::81])[deep], np.zeros(1), mouth_w,
                      peak_opening=0.25 * mouth_w)
@@ -6669,7 +6683,10 @@ def test_a_wide_open_mouths_dark_is_a_broad_band_over_the_tongue_not_a_blot_nor_
     way to a corner in the column's lower 0.35 (THROAT_FLANKS; the band's ends ran down the flanks to the lip,
     an inverted U round the tongue, judges 33-36 and rev39c: 0.078 at 44afde7, 0.049 now). The lit walls stand
     at least 66 levels (80.2 at 926ef9b, most of the cavity lit wall; 65.1 at 44afde7, the band's broad radius
-    dimming the walls through WALL_DEPTH; 70.5 with WALL_DEPTH_ACROSS). The same on the toothy smile's landmarks
+    dimming the walls through WALL_DEPTH; 70.5 with WALL_DEPTH_ACROSS; LOOSENED to 62 in stripes40: the space
+    right under the upper row is in its shade now, ROW_SHADE, so the brightest tenth of the cavity, which
+    it held, is darker: 64.7 on the bundled photo, 62.7 on the toothy landmarks (68.7 before), the walls beside
+    the band as lit as before). The same on the toothy smile's landmarks
     (12's mouth) with the bundled photo carried onto them: band 0.64, legs 0.099 -> 0.058, walls 63.8 -> 68.7
     (out/fix39c/NOTES.md)."""
     from pathlib import Path
@@ -6694,7 +6711,7 @@ def test_a_wide_open_mouths_dark_is_a_broad_band_over_the_tongue_not_a_blot_nor_
         row = np.bincount(ys[deep]).argmax()
         band = deep[ys == row].sum() / (alpha[ys == row] >= 0.5).sum()
         legs = (deep & low & (across > 0.35)).sum() / deep.sum()
-        assert band > 0.6 and legs < 0.07 and walls >= 66.0, (face is toothy, band, legs, walls)
+        assert band > 0.6 and legs < 0.07 and walls >= 62.0, (face is toothy, band, legs, walls)
 
 
 def test_a_short_round_openings_inside_is_mostly_dark_not_a_blot_under_the_teeth(analysis):

@@ -2863,6 +2863,12 @@ WALL_DEPTH_ACROSS = 0.24
 WALL_FLOOR = (0.45, 0.2, 0.35, 0.65)
 UPPER_LIP_SHARE = 0.4
 WALL_DEEP_GREY = 0.4
+# The upper row casts the space right under it into shade (the palate behind it is dark): the oral space's
+# upper half reaches 1 + ROW_SHADE times as far up toward the row as its lower half down (a short round
+# opening's not: its throat is round), so the dark meets the crowns mid-mouth, darkest still at its centre
+# (lit under the row, the walls drew a maroon strip between the crowns and the dark band: judge39's stacked
+# stripes).
+ROW_SHADE = 1.5
 # A short round opening (/o/ /u/: lips narrowed over THROAT_ROUND of their width, fully from its [1], their
 # peak under THROAT_SHORT[1] of the width they would have unrounded, fully from THROAT_SHORT[0]; _throat_short,
 # once a frame) lets little light onto the walls: they keep 1 - THROAT_SHORT_DIM of WALL_LIGHT mid-mouth, the
@@ -2918,6 +2924,8 @@ def _throat_at(k, b, dl, op, off, across, upper_px, lower_px, peak, mouth_w, sho
     grow, centre = 1.0 + THROAT_SHORT_GROW * short, THROAT_CENTRE + short * (THROAT_CENTRE_SHORT - THROAT_CENTRE)
     y = max(b, 0.0) + UPPER_LIP_SHARE * max(peak - op, 0.0)
     dy = (y - centre * gap) / (THROAT_RADII[1] * grow * peak)
+    if dy < 0.0:  # its top half reaches up to the row (ROW_SHADE)
+        dy /= 1.0 + ROW_SHADE * (1.0 - short)
     reach = off * 0.5 * mouth_w / (grow * peak)
     dx = reach / (THROAT_RADII[0] + short * (THROAT_RADII_SHORT - THROAT_RADII[0]))
     dx2 = dx * dx
