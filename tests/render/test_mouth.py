@@ -1188,7 +1188,7 @@ def test_the_space_right_under_the_upper_row_is_in_its_shade(analysis):
     """Wide open, the upper row casts the space right under it into shade (ROW_SHADE): mid-mouth, 1 px
     under the teeth the cavity is under 0.5 of the lit cheek wall's luma (0.6 of the way to a corner,
     0.12 mouth widths down), not a lit maroon strip between the crowns and the dark band (judge39's
-    stacked stripes: 0.69 of it before, 0.17 now)."""
+    stacked stripes: 0.69 of it before, 0.18 now)."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     mouth_w = 100.0
     peak, upper_h = 0.45 * mouth_w, SYNTHETIC_UPPER_TEETH_MW * mouth_w
