@@ -6448,6 +6448,30 @@ def test_a_deep_shadow_along_a_thin_lips_edge_is_read_as_its_line_not_the_lip():
     assert not widths(_lip_edge_photo(((0.0, 90.0), (2.5, 130.0))), 80.0).any()
 
 
+def test_a_deep_dark_pocket_beside_an_inner_corner_is_cleared_though_its_neighbours_have_no_line():
+    # 01's and the bundled photo's right corner: the photo's dark corner pocket (12-17 luma under a
+    # lip of 118-132) reaches 1.5-2 px into the upper lip at the point next to the inner corner,
+    # while the corner's own point measures none (its thin lip) and the point on the other side
+    # reads the opening's dark (width 0). The median of three dropped it and the warp drew it out
+    # as a dark dash on the upper lip past the opening's end (judge39).
+    inner = np.column_stack([np.linspace(20.0, 80.0, 7), np.full(7, 30.0)])
+    outer = inner - np.array([0.0, 6.0])
+    up = np.array([0.0, -1.0])
+
+    def widths(pocket: float, *, at_x: int = 70) -> np.ndarray:
+        image = _lip_edge_photo(((0.0, 140.0),))
+        image[29:31, at_x - 4:at_x + 5] = pocket  # s 0..1.5 px into the lip at one point only
+        return mouth_module._rim_widths(image, inner, outer, up, mouth_w=100.0, lip_luma=130.0)
+
+    deep = widths(15.0)  # the sixth point of seven, next to the corner
+    assert 1.0 <= deep[5] <= mouth_module.RIM_CAP * 6.0 + 1e-9, deep
+    assert not np.delete(deep, 5).any(), deep  # its neighbours still clear nothing
+    # A shallower one, 40 levels under the lip, may be grain: still steadied away by its neighbours;
+    # so is a deep one mid-lip (the fourth point), where its neighbours' lip does vote.
+    assert not widths(100.0).any()
+    assert not widths(15.0, at_x=50).any()
+
+
 def _own_teeth_grid(analysis, *, run_px: float, n_u: int, reach: float, step: float = 0.05):
     """The bundled photo's painter (it shows its own upper teeth) and a grid of cavity places
     under its upper lip: (painter, rest mouth width px, the (n_u,) places 0.2..0.8 along the mouth,
