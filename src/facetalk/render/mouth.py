@@ -424,7 +424,7 @@ class MouthPainter:
                 ((lm.LIPS_INNER_UPPER, lm.LIPS_OUTER_UPPER, -1.0), (lm.LIPS_INNER_LOWER, lm.LIPS_OUTER_LOWER, 1.0))]
         lip_luma = None if self._held > RIM_HELD_MOST else float(self._lip_rgb @ LUMA)
         widths = [_rim_widths(self.image, rest[inner], rest[outer], sign * down, mouth_w=self._rest_mouth_w,
-                              lip_luma=lip_luma) for inner, outer, sign in lips]
+                              lip_luma=lip_luma, corner_pocket=sign < 0) for inner, outer, sign in lips]
         # How far into each lip a dark line left beside the cleared band is filled (_fill_valleys).
         fills = [np.minimum(RIM_FILL_SHARE * np.linalg.norm(rest[outer] - rest[inner], axis=1),
                             RIM_MOST * self._rest_mouth_w) for inner, outer, _ in lips]
@@ -5064,7 +5064,7 @@ def _rolled_reach(most_px: float, *, roll: float, mouth_w: float) -> float:
 
 
 def _rim_widths(image: np.ndarray, inner_xy: np.ndarray, outer_xy: np.ndarray, into: np.ndarray, *,
-                mouth_w: float, lip_luma: float | None) -> np.ndarray:
+                mouth_w: float, lip_luma: float | None, corner_pocket: bool = False) -> np.ndarray:
     """(K,) px: how far the photo's dark line along one lip's inner edge (where the lips meet, or
     the shadow at a parted lip's edge) reaches into the lip at each of its K inner-lip points
     (`inner_xy`, `outer_xy` (K, 2) its inner and outer outline, `into` (2,) unit vector into the
@@ -5077,8 +5077,8 @@ def _rim_widths(image: np.ndarray, inner_xy: np.ndarray, outer_xy: np.ndarray, i
     it is RIM_DEEP grey levels darker than the lip beyond it and that lip is at least as light as
     the photo's lip colour (`lip_luma`; None on a one-tint print, whose ink lines are no shadow): a
     shadow over a thin lip's edge, not its red (13's along its upper lip); at most RIM_CAP of the
-    lip's thickness; steadied by its neighbours' (a median of three) unless, next to a corner,
-    RIM_DEEP deep."""
+    lip's thickness; steadied by its neighbours' (a median of three) unless, with `corner_pocket`
+    (the upper lip's), next to a corner and RIM_DEEP deep."""
     thick = np.linalg.norm(outer_xy - inner_xy, axis=1)
     s = np.arange(-RIM_FIND, 0.5 * float(thick.max()) + RIM_FIND + 0.5, 0.5)
     points = inner_xy[:, None, :] + s[None, :, None] * into
@@ -5106,7 +5106,10 @@ def _rim_widths(image: np.ndarray, inner_xy: np.ndarray, outer_xy: np.ndarray, i
     # a dark dash past the opening's end (01's, the bundled photo's right corner, judge39). There a
     # line RIM_DEEP deep, no grain speck, keeps its own width. Not further in: mid-lip it stood
     # 02's lower lip paler than the lip beyond at 11% of points, not 5% (out/lipline40/table_alldeep.txt).
+    # The pocket lies on the upper lip, over the smile line; on a lower lip it was the photo's
+    # dark beside a lip of its own shading.
     deep[2:-2] = False
+    deep &= corner_pocket
     return np.where(deep, np.maximum(steady, widths), steady)
 
 
