@@ -576,10 +576,10 @@ class MouthPainter:
         d_upper, d_lower, runs = t * opening, (1.0 - t) * opening, (interp(self._own_upper), interp(self._own_lower))
         widened = self._widened(verts, lip_on_skull_xy, jaw_lift=jaw_lift * 0.5 * (corners_kept[0] + corners_kept[1]))
         lift = self._teeth_lift(interp, verts, mouth_w=mouth_w, lip_on_skull_xy=lip_on_skull_xy, widened=widened)
-        smiling, hollow, short = self._smiling(verts), np.empty(len(u)), _throat_short(peak, mouth_w, widened)
+        smiling, inside, short = self._smiling(verts), np.empty(len(u)), _throat_short(peak, mouth_w, widened)
         show, stretch = self._lower_teeth_shown(opening, own_upper=runs[0], lift=lift, mouth_w=mouth_w, smiling=smiling)
         show, show32 = _as_float64(show)  # once a frame, for _shade and _lay_photo_interior
-        color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs, hollow=hollow,
+        color = self._shade(d_upper, d_lower, opening, u, mouth_w, tongue_tip=tongue_tip, photo_teeth=runs, inside=inside,
                             lower_show=show, show32=show32, lip_lift=lift, peak_opening=peak, stretch=stretch,
                             smiling=smiling, widened=widened, rolled=roll_upper, tongue_centre=tongue_centre, short=short)
         arch, alpha = self._arched_top(verts, u, d_upper=d_upper, alpha=alpha, peak_opening=peak, mouth_w=mouth_w,
@@ -597,12 +597,12 @@ class MouthPainter:
             faces = self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, along=along, opens=opens,
                                         verts=verts, peak_opening=peak, mouth_w=mouth_w, arch=arch, widened=widened,
                                         cleared=cleared, jaw_lift=jaw_lift)
-            alpha, hollow[faces.px] = _faces_cover(alpha, edge=edge, faces=faces), hollow[faces.px] * (1.0 - faces.cover)
+            alpha, inside[faces.px] = _faces_cover(alpha, edge=edge, faces=faces), inside[faces.px] * (1.0 - faces.cover)
             self._rolled_in_rim(color, faces, laid=laid, short=short, peak_opening=peak, mouth_w=mouth_w)
         self._under_hair(color, out, xs + x0, ys + y0, d_upper=d_upper, d_lower=d_lower, u=u, mouth_w=mouth_w,
                          peak_opening=peak)
         _unlay_repainted(laid, color=color, as_laid=as_laid, faces=faces)
-        self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha, owned=owned, sharp=laid, hollow=hollow)
+        self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha, owned=owned, sharp=laid, inside=inside)
         self._shade_corner_meet(out, verts, corners_lift=(jaw_lift * corners_kept[0], jaw_lift * corners_kept[1]))
 
     def _new_opening(self, verts: np.ndarray, interp) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float, float]:
@@ -1435,7 +1435,7 @@ class MouthPainter:
 
     def _composite(self, out: np.ndarray, box: tuple[int, int, int, int], ys: np.ndarray, xs: np.ndarray,
                    color: np.ndarray, alpha: np.ndarray, *, owned: np.ndarray | None = None,
-                   sharp: np.ndarray | None = None, hollow: np.ndarray | None = None) -> None:
+                   sharp: np.ndarray | None = None, inside: np.ndarray | None = None) -> None:
         """Lays (N, 3) colours with (N,) coverage at pixels (ys, xs) of `box` over `out`, grained
         and softened like the photo. `owned`: (N,) bool, pixels wholly in the new opening, where
         what `out` holds is the photo's own opening stretched (a toothy photo's teeth): what of
@@ -1443,7 +1443,7 @@ class MouthPainter:
         them outside it), not that (it showed as a pale rim round the lips). `sharp`: (N,) 0..1 the
         share of each colour that is the photo's own (its teeth, laid by _lay_photo_interior), kept
         as sharp as the photo under the softened coverage: already as soft as the photo, softened
-        again they were a smear (11's teeth at /i/ and in a smile). `hollow`: (N,) 0..1 the share of
+        again they were a smear (11's teeth at /i/ and in a smile). `inside`: (N,) 0..1 the share of
         each colour that is the inside, cavity and tongue (_shade's), where at most self._grain_keep
         (CAVITY_GRAIN_KEEP, all of it on a one-tint print) of the photo's grain is laid, fading with
         the laid colour's luma (CAVITY_GRAIN_DARK); none of the photo's own teeth
@@ -1453,9 +1453,9 @@ class MouthPainter:
         x0, y0, x1, y1 = box
         region = (y1 - y0, x1 - x0)
         a = np.zeros(region, np.float32)
-        premul = np.zeros(region + (4,), np.float32)  # the colour, then the cavity's share: blurred alike
+        premul = np.zeros(region + (4,), np.float32)  # the colour, then the inside's share: blurred alike
         sharp = np.zeros(len(ys), np.float32) if sharp is None else np.ascontiguousarray(sharp, np.float32)
-        _premultiply(ys, xs, alpha, color, np.zeros(len(ys)) if hollow is None else hollow, sharp, a, premul)
+        _premultiply(ys, xs, alpha, color, np.zeros(len(ys)) if inside is None else inside, sharp, a, premul)
         # Soft, anti-aliased inner-lip edge: blur premultiplied colour and coverage alike. The grain
         # goes on after: the photo's is measured on its softened detail, and blurred with the rest
         # it fell to a third of that (teeth too clean on a painting's brushwork).
@@ -1541,8 +1541,8 @@ class MouthPainter:
                mouth_w: float, *, photo_teeth: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray | None = None,
                show32: bool | None = None, tongue_tip: float = 0.0, lip_lift: np.ndarray | None = None,
                peak_opening: float | None = None, stretch: np.ndarray | None = None,
-               smiling: float = 0.0, widened: float = 1.0, rolled: float = 0.0,
-               tongue_centre: float = 0.5, hollow: np.ndarray | None = None, short: float | None = None) -> np.ndarray:
+               smiling: float = 0.0, widened: float = 1.0, rolled: float = 0.0, tongue_cover: np.ndarray | None = None,
+               tongue_centre: float = 0.5, inside: np.ndarray | None = None, short: float | None = None) -> np.ndarray:
         """(N, 3) float64 interior colour from each pixel's distance (px) to the upper and lower inner lip.
         `photo_teeth`: how far (px) the photo's own opening goes with the upper and the lower jaw there; synthetic
         upper teeth are drawn only where the photo shows little of its own (its lower row hands over to synthetic
@@ -1556,15 +1556,15 @@ class MouthPainter:
         paint's _lower_teeth_shown (by default 1 where `lower_show` is beyond the opening's); `smiling`: 0..1
         _smiling's, a smile's stretched lower row rising under the upper (_lower_height); `widened` (_widened's) and
         `rolled` (0..1, fear's mouth_roll_upper): _near_share's; `tongue_centre`: 0..1 along `u` where the tongue's
-        arch stands highest (paint: _tongue_centre); `hollow`: (N,) float64 filled, if given, with each colour's share
+        arch stands highest (paint: _tongue_centre); `inside`: (N,) float64 filled, if given, with each colour's share
         that is the inside, cavity and tongue, not teeth (_composite's); `short`: _throat_short's, if paint() has it
-        already. Back to front: the cavity, the tongue, the lower
-        teeth, the upper teeth, in four compiled passes (_shade_rows, _shade_back, _shade_front, _shade_teeth) between
-        which numpy takes the exponentials and powers, each over the pixels that need it (numpy's SIMD ones differ
-        from the C library's that a compiled pass calls in the last bit: 40% of float32 exps). Equal to the bit to the
-        numpy reference in tests/render/mouth_reference.py, which spells each step out (numpy's ~60 array passes cost
-        2 ms a frame on a frame-filling face with every blendshape). (N,) `d_upper`, `d_lower`, `opening`, `u` and
-        `lip_lift` are taken as float32 (paint's)."""
+        already; `tongue_cover`: (N,) float64 filled, if given, with the tongue's cover (what of `inside` is not bare
+        cavity). Back to front: the cavity, the tongue, the lower teeth, the upper teeth, in four compiled passes
+        (_shade_rows, _shade_back, _shade_front, _shade_teeth) between which numpy takes the exponentials and powers,
+        each over the pixels that need it (numpy's SIMD ones differ from the C library's that a compiled pass calls in
+        the last bit: 40% of float32 exps). Equal to the bit to the numpy reference in tests/render/mouth_reference.py,
+        which spells each step out (numpy's ~60 array passes cost 2 ms a frame on a frame-filling face with every
+        blendshape). (N,) `d_upper`, `d_lower`, `opening`, `u` and `lip_lift` are taken as float32 (paint's)."""
         d_upper, d_lower, opening, u = (np.asarray(a, np.float32) for a in (d_upper, d_lower, opening, u))
         lower_show = _lower_teeth_show(opening, mouth_w) if lower_show is None else lower_show
         stretch = lower_show > _lower_teeth_show(opening, mouth_w) if stretch is None else stretch
@@ -1594,8 +1594,7 @@ class MouthPainter:
                      out, teeth)
         tint = self._teeth_tints(teeth)
         _shade_teeth(teeth, tint[0], tint[1], rgb, out)
-        if hollow is not None:
-            hollow[:] = (1.0 - teeth[TH_LOWER_COVER]) * (1.0 - teeth[TH_UPPER_COVER])
+        _fill_shares(teeth, tongue, inside=inside, tongue_cover=tongue_cover)
         return out
 
     def _teeth_tints(self, teeth: np.ndarray) -> np.ndarray:
@@ -2262,7 +2261,7 @@ RIM_STRETCH = 1.3
 # Under the opening's soft rim the lip beside it is the mean of the pixels outside it within this
 # many px (a square window).
 RIM_REACH_PX = 2
-# The photo's grain laid over the cavity behind tongue and teeth fades, in proportion, below this
+# The photo's grain laid over the inside (cavity and tongue, not teeth) fades, in proportion, below this
 # luma (levels) of what is laid: on a near-black of 3-30 levels, grain of +-8 shows as vertical
 # streaks at 4x. Lips and teeth keep it whole however dark (a low-key or dark-skinned photo's
 # shadowed lips hold the photo's grain).
@@ -2275,7 +2274,10 @@ CAVITY_GRAIN_DARK = 48.0
 # at 0.3, 8.4 with none; a dark cavity (luma 12) keeps about 0.6 level of grain.
 CAVITY_GRAIN_KEEP = 0.3
 # _softened: the edge's own (softer) blur of the colour weighs this share of its coverage against
-# the photo's softness's whole, so it takes over only where that leaves next to no coverage.
+# the photo's softness's whole, so it takes over only where that leaves next to no coverage. The
+# largest share that keeps a print's inside within 1 level of the photo's softness alone (2 px
+# stripes 60 levels apart: 1 level off at 0.005-0.05, 2 at 0.1, 3 at 0.2, 5 at 0.5; the edge 1-3 px
+# outside the same at all of them; out/fix40m/probe_tests.py).
 SOFT_EDGE_SHARE = 0.05
 # How far (px) into the opening from the inner lip line its edge pixels are the cleared lip carried
 # on (_rim_pass): whole to RIM_FULL_PX (the opening's edge, _edge_coverage, covers a pixel whole
@@ -4810,24 +4812,35 @@ def _hang_strands(color, hair, luma, d_upper, black, mean, detail, reach, share)
                 color[i, c] = color[i, c] + (np.float64(hair[i, c]) - color[i, c]) * weight
 
 
+def _fill_shares(teeth: np.ndarray, tongue: np.ndarray, *, inside: np.ndarray | None,
+                 tongue_cover: np.ndarray | None) -> None:
+    """MouthPainter._shade's optional outputs, in place: (N,) `inside`, each colour's share that is cavity or
+    tongue, not the (N_TH, N) `teeth` (_shade_front's covers), and (N,) `tongue_cover`, the (N_TG, N) `tongue`'s."""
+    if inside is not None:
+        inside[:] = (1.0 - teeth[TH_LOWER_COVER]) * (1.0 - teeth[TH_UPPER_COVER])
+    if tongue_cover is not None:
+        tongue_cover[:] = tongue[TG_COVER]
+
+
 @njit(cache=True, nogil=True)
-def _premultiply(ys, xs, alpha, color, hollow, sharp, cover, premul):
+def _premultiply(ys, xs, alpha, color, inside, sharp, cover, premul):
     """MouthPainter._composite's layers, in place on the zeroed (h, w) `cover` and (h, w, 4)
     `premul` (float32): each of the N pixels (ys, xs) its (N,) `alpha` and (N, 3) `color` x alpha,
     the product in the wider of the two types, as numpy forms it (a scatter of each cost ~10 us),
-    then the cavity's share, (N,) `hollow` x (1 - (N,) `sharp`) x alpha (numpy's scatter: 30 us)."""
+    then the inside's share (cavity and tongue, _shade's), (N,) `inside` x (1 - (N,) `sharp`) x alpha
+    (numpy's scatter: 30 us)."""
     for i in range(ys.shape[0]):
         cover[ys[i], xs[i]] = alpha[i]
         for c in range(3):
             premul[ys[i], xs[i], c] = color[i, c] * alpha[i]
-        premul[ys[i], xs[i], 3] = hollow[i] * (1.0 - sharp[i]) * alpha[i]
+        premul[ys[i], xs[i], 3] = inside[i] * (1.0 - sharp[i]) * alpha[i]
 
 
 @njit(cache=True, nogil=True)
 def _lay_over(out, x0, y0, cover, premul, noise, ys, xs, owned, color, sharp, reach, keep):
     """MouthPainter._composite's blend, in place on the (H, W, 3) uint8 `out`, over the box at
     (x0, y0) the shape of the (h, w) blurred coverage `cover`: premultiplied (h, w, 4) colour and
-    the (H, W, 1) grain at the coverage (where the cavity, `premul`'s fourth channel, is, at most
+    the (H, W, 1) grain at the coverage (where the inside, `premul`'s fourth channel, is, at most
     `keep` of it, less where dark: CAVITY_GRAIN_DARK) laid over what is there, where it
     covers anything (one pass over the pixels it reaches: numpy's went over the whole box five
     times). Under the pixels (ys, xs) that the coverage leaves partly uncovered, what is there is
