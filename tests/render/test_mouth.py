@@ -4923,9 +4923,9 @@ def test_synthetic_colour_over_the_photos_teeth_is_softened_like_the_rest(analys
     # up to 6 levels, with the corners' outline mirrored (main a4d261c); 15 px, up to 5, with it bent
     # into the corners (_outline_kernel), the row of teeth along the lip's edge at y 236-240; 2 of
     # 602 px, up to 7, with the wet inner lip's darkening 0.2 -> 0.05 (rim39: the lip's edge lighter
-    # there); 2 of 594, up to 7, its 99th percentile 1 level, capped at the lip beyond (fix39r); 4,
-    # up to 8, with the photo's dark corner pocket cleared off the upper lip (lipline40: the lip
-    # by the corner lighter over the teeth it leaves).
+    # there); 2 of 594, up to 7, its 99th percentile 1 level, capped at the lip beyond (fix39r); 4 of
+    # 602, up to 7 at e902adf (rev40l); 4 of 605, up to 8, with the photo's dark corner pocket cleared
+    # off the upper lip (lipline40: one px 7 -> 8, the lip by the corner lighter over the teeth it leaves).
     step = np.abs(kept - soft)[rolled].max(axis=1)
     assert (step > 1.0).mean() < 0.04 and step.max() <= 8.0, ((step > 1.0).sum(), step.max())  # 40 before
     assert np.percentile(step, 99) <= 2.0, np.percentile(step, 99)
@@ -6493,10 +6493,10 @@ def test_a_deep_dark_pocket_beside_an_inner_corner_is_cleared_though_its_neighbo
     outer = inner - np.array([0.0, 6.0])
     up = np.array([0.0, -1.0])
 
-    def widths(pocket: float, *, at_x: int = 70, upper: bool = True) -> np.ndarray:
+    def widths(pocket: float, *, at_x: int = 70, upper: bool = True, lip_luma: float | None = 130.0) -> np.ndarray:
         image = _lip_edge_photo(((0.0, 140.0),))
         image[29:31, at_x - 4:at_x + 5] = pocket  # s 0..1.5 px into the lip at one point only
-        return mouth_module._rim_widths(image, inner, outer, up, mouth_w=100.0, lip_luma=130.0,
+        return mouth_module._rim_widths(image, inner, outer, up, mouth_w=100.0, lip_luma=lip_luma,
                                         corner_pocket=upper)
 
     deep = widths(15.0)  # the sixth point of seven, next to the corner
@@ -6507,6 +6507,7 @@ def test_a_deep_dark_pocket_beside_an_inner_corner_is_cleared_though_its_neighbo
     assert not widths(100.0).any()
     assert not widths(15.0, at_x=50).any()
     assert not widths(15.0, upper=False).any()  # a lower lip's is the photo's dark beside its own shading
+    assert not widths(15.0, lip_luma=None).any()  # a one-tint print's ink line (1.8 px kept at 39b9aee, rev40l)
 
 
 def _own_teeth_grid(analysis, *, run_px: float, n_u: int, reach: float, step: float = 0.05):

@@ -2243,7 +2243,8 @@ ARCH_FACE_TURN = 0.7
 # lip beyond it (within RIM_LOOK of its thickness) by RIM_CONTRAST grey levels, and ending where the
 # luma has come RIM_RISE of the way up; none where it measures RIM_WHOLE_LIP of the lip's thickness
 # or RIM_MOST mouth widths (the whole lip) unless RIM_DEEP levels deep (a shadow; not on a photo
-# RIM_HELD_MOST one tint), at most RIM_CAP of the thickness; the lip read past it
+# RIM_HELD_MOST one tint), at most RIM_CAP of the thickness; not steadied by its neighbours next to
+# an upper inner corner where RIM_DEEP deep (the corner pocket); the lip read past it
 # RIM_MARGIN px further; cleared as the opening grows over RIM_OPENS mouth widths, over pixels
 # within RIM_STRETCH times its reach of the opening.
 RIM_FIND = 3.0
@@ -5091,7 +5092,7 @@ def _rim_widths(image: np.ndarray, inner_xy: np.ndarray, outer_xy: np.ndarray, i
     the photo's lip colour (`lip_luma`; None on a one-tint print, whose ink lines are no shadow): a
     shadow over a thin lip's edge, not its red (13's along its upper lip); at most RIM_CAP of the
     lip's thickness; steadied by its neighbours' (a median of three) unless, with `corner_pocket`
-    (the upper lip's), next to a corner and RIM_DEEP deep."""
+    (the upper lip's, not on a one-tint print), next to a corner and RIM_DEEP deep."""
     thick = np.linalg.norm(outer_xy - inner_xy, axis=1)
     s = np.arange(-RIM_FIND, 0.5 * float(thick.max()) + RIM_FIND + 0.5, 0.5)
     points = inner_xy[:, None, :] + s[None, :, None] * into
@@ -5120,9 +5121,10 @@ def _rim_widths(image: np.ndarray, inner_xy: np.ndarray, outer_xy: np.ndarray, i
     # line RIM_DEEP deep, no grain speck, keeps its own width. Not further in: mid-lip it stood
     # 02's lower lip paler than the lip beyond at 11% of points, not 5% (out/lipline40/table_alldeep.txt).
     # The pocket lies on the upper lip, over the smile line; on a lower lip it was the photo's
-    # dark beside a lip of its own shading.
-    deep[2:-2] = False
-    deep &= corner_pocket
+    # dark beside a lip of its own shading; a one-tint print's ink lines are no shadow (rev40l).
+    beside_corner = np.zeros(len(deep), dtype=bool)
+    beside_corner[[1, -2]] = True  # the corners' own points: the edge-padded median keeps their width
+    deep &= beside_corner & corner_pocket & (lip_luma is not None)
     return np.where(deep, np.maximum(steady, widths), steady)
 
 
