@@ -2857,7 +2857,8 @@ THROAT_RADII = (0.42, 0.24)
 # lower lip: its ends ran down the flanks to the lip, an inverted U round a lit mound (rev39c; judges 33-36's legs).
 # The walls' depth darkening (WALL_DEPTH) gives back as much there: with the band's alone (0.6 within 0.2 of the
 # peak) a dark horseshoe still ran round the tongue to the lip on 04, 07, 12 (judge39; legs40). The floor there
-# stays in shade by WALL_FLOOR (0.3 over 0.15 of the peak before legs40), not near-black.
+# stays in shade by WALL_FLOOR (0.3 over 0.15 of the peak before legs40), not near-black: at 0.3 over 0.15 it
+# came out lighter than the tongue's flank 6-9 px over the lip (74-97 levels against 64-75, out/legs40/rows_t1.txt).
 THROAT_RADII_SHORT = 0.24
 THROAT_FLANKS = (0.7, 0.3, 0.6, 0.3)
 THROAT_CORE = 0.9
