@@ -2871,7 +2871,8 @@ WALL_DEEP_GREY = 0.4
 # upper half reaches 1 + ROW_SHADE times as far up toward the row as its lower half down (a short round
 # opening's not: its throat is round), so the dark meets the crowns mid-mouth, darkest still at its centre
 # (lit under the row, the walls drew a maroon strip between the crowns and the dark band: judge39's stacked
-# stripes).
+# stripes). The same stretched height feeds WALL_DEPTH's term, so the walls dim higher up too (1 px under the row
+# of a wide mouth 0.823 -> 0.766 at 0.3 across, 0.903 -> 0.872 at 0.45, 0.958 -> 0.945 at 0.6; rev40s).
 ROW_SHADE = 1.5
 # A short round opening (/o/ /u/: lips narrowed over THROAT_ROUND of their width, fully from its [1], their
 # peak under THROAT_SHORT[1] of the width they would have unrounded, fully from THROAT_SHORT[0]; _throat_short,
