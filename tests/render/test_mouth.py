@@ -4924,9 +4924,10 @@ def test_synthetic_colour_over_the_photos_teeth_is_softened_like_the_rest(analys
     # up to 6 levels, with the corners' outline mirrored (main a4d261c); 15 px, up to 5, with it bent
     # into the corners (_outline_kernel), the row of teeth along the lip's edge at y 236-240; 2 of
     # 602 px, up to 7, with the wet inner lip's darkening 0.2 -> 0.05 (rim39: the lip's edge lighter
-    # there); 2 of 594, up to 7, its 99th percentile 1 level, capped at the lip beyond (fix39r); 4 of
-    # 602, up to 7 at e902adf (rev40l); 4 of 605, up to 8, with the photo's dark corner pocket cleared
-    # off the upper lip (lipline40: one px 7 -> 8, the lip by the corner lighter over the teeth it leaves).
+    # there); 2 of 594, up to 7, its 99th percentile 1 level, capped at the lip beyond (fix39r); 4
+    # of 602, up to 7 (e902adf) -> 4 of 605, up to 8, with the photo's dark corner pocket cleared
+    # off the upper lip, unsmiling here (lipline40: one pixel by the corner 7 -> 8, the lip there
+    # lighter over the teeth it leaves).
     step = np.abs(kept - soft)[rolled].max(axis=1)
     assert (step > 1.0).mean() < 0.04 and step.max() <= 8.0, ((step > 1.0).sum(), step.max())  # 40 before
     assert np.percentile(step, 99) <= 2.0, np.percentile(step, 99)
@@ -6475,7 +6476,7 @@ def test_a_deep_shadow_along_a_thin_lips_edge_is_read_as_its_line_not_the_lip():
     shadow = _lip_edge_photo(((0.0, 40.0), (2.5, 120.0), (6.0, 160.0)))
 
     def widths(image: np.ndarray, lip_luma: float | None) -> np.ndarray:
-        return mouth_module._rim_widths(image, inner, outer, up, mouth_w=100.0, lip_luma=lip_luma)
+        return mouth_module._rim_widths(image, inner, outer, up, mouth_w=100.0, lip_luma=lip_luma)[0]
 
     found = widths(shadow, 110.0)
     assert np.all(found[1:-1] > 1.0), found  # cleared, up to RIM_CAP of the lip
@@ -6487,31 +6488,75 @@ def test_a_deep_shadow_along_a_thin_lips_edge_is_read_as_its_line_not_the_lip():
     assert not widths(_lip_edge_photo(((0.0, 90.0), (2.5, 130.0))), 80.0).any()
 
 
-def test_a_deep_dark_pocket_beside_an_inner_corner_is_cleared_though_its_neighbours_have_no_line():
+def test_a_deep_dark_pocket_beside_an_inner_corner_is_measured_apart_though_its_neighbours_have_no_line():
     # 01's and the bundled photo's right corner: the photo's dark corner pocket (12-17 luma under a
     # lip of 118-132) reaches 1.5-2 px into the upper lip at the point next to the inner corner,
     # while the corner's own point measures none (its thin lip) and the point on the other side
     # reads the opening's dark (width 0). The median of three dropped it and the warp drew it out
-    # as a dark dash on the upper lip past the opening's end (judge39).
+    # as a dark dash on the upper lip past the opening's end (judge39): its own width comes apart
+    # (the painter fades it in a smile).
+    import cv2
+
     inner = np.column_stack([np.linspace(20.0, 80.0, 7), np.full(7, 30.0)])
     outer = inner - np.array([0.0, 6.0])
     up = np.array([0.0, -1.0])
 
-    def widths(pocket: float, *, at_x: int = 70, upper: bool = True, lip_luma: float | None = 130.0) -> np.ndarray:
+    def pocket(level: float, *, at_x: int = 70, before: bool = False, upper: bool = True,
+               lip_luma: float | None = 130.0, small: bool = False) -> np.ndarray:
         image = _lip_edge_photo(((0.0, 140.0),))
-        image[29:31, at_x - 4:at_x + 5] = pocket  # s 0..1.5 px into the lip at one point only
-        return mouth_module._rim_widths(image, inner, outer, up, mouth_w=100.0, lip_luma=lip_luma,
-                                        corner_pocket=upper)
+        image[29:31, at_x - 4:at_x + 5] = 60.0 if before else level
+        if before:  # its darkest 1 px before the line, in the opening, the line's edge lighter
+            image[31, at_x - 4:at_x + 5] = level
+        if small:  # the photo 0.7x and back, as a smaller photo reaches the painter (rev40l)
+            image = cv2.resize(cv2.resize(image, (70, 42), interpolation=cv2.INTER_AREA), (100, 60),
+                               interpolation=cv2.INTER_LINEAR)
+        steady, extra = mouth_module._rim_widths(image, inner, outer, up, mouth_w=100.0, lip_luma=lip_luma,
+                                                 corner_pocket=upper)
+        assert not steady.any(), steady  # the median of three still drops it
+        return extra
 
-    deep = widths(15.0)  # the sixth point of seven, next to the corner
-    assert 1.0 <= deep[5] <= mouth_module.RIM_CAP * 6.0 + 1e-9, deep
-    assert not np.delete(deep, 5).any(), deep  # its neighbours still clear nothing
-    # A shallower one, 40 levels under the lip, may be grain: still steadied away by its neighbours;
-    # so is a deep one mid-lip (the fourth point), where its neighbours' lip does vote.
-    assert not widths(100.0).any()
-    assert not widths(15.0, at_x=50).any()
-    assert not widths(15.0, upper=False).any()  # a lower lip's is the photo's dark beside its own shading
-    assert not widths(15.0, lip_luma=None).any()  # a one-tint print's ink line (1.8 px kept at 39b9aee, rev40l)
+    for small in (False, True):
+        deep = pocket(15.0, small=small)  # s 0..1.5 px into the lip at the sixth point of seven
+        assert 1.0 <= deep[5] <= mouth_module.RIM_CAP * 6.0 + 1e-9, (small, deep)
+        assert not np.delete(deep, 5).any(), (small, deep)
+        # The opening's dark 1-2 px before the line is no pocket (the 0.7x bundled photo's left corner).
+        assert not pocket(15.0, before=True, small=small).any(), small
+    # A shallower one, 40 levels under the lip, may be grain; a deep one mid-lip (the fourth
+    # point), where its neighbours' lip does vote; a lower lip's (the photo's dark beside its own
+    # shading); a one-tint print's (an ink line, no shadow).
+    assert not pocket(100.0).any()
+    assert not pocket(15.0, at_x=50).any()
+    assert not pocket(15.0, upper=False).any()
+    assert not pocket(15.0, lip_luma=None).any()
+
+
+def test_the_corner_pockets_clearing_fades_out_as_that_corner_smiles(analysis):
+    # rev40l: in a smile (a smirk's one corner) the photo's dark corner pocket is the corner closing
+    # in shade; cleared there, 01's right tip stood pale beside its dark left one. The bundled
+    # photo's pocket is at its right inner corner (the subject's left, which smirk > 0 lifts).
+    from dataclasses import replace
+
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer
+
+    renderer = Renderer(analysis)
+    rims = renderer._mouth._rims
+    assert rims.pocket[1].any() and not rims.pocket[0].any()
+    plain = replace(rims, pocket=np.zeros_like(rims.pocket))
+
+    def changed(**motion: float) -> int:
+        frame = MotionFrame(t_s=0, **motion)
+        renderer._mouth._rims = rims
+        cleared = renderer.render(frame).astype(int)
+        renderer._mouth._rims = plain
+        return int((np.abs(cleared - renderer.render(frame).astype(int)).max(axis=2) > 0).sum())
+
+    assert changed(smile=1.0, upper_lip_raise=0.5, jaw_open=0.15, lip_spread=0.4) == 0
+    assert changed(smile=0.5, jaw_open=0.8) == 0  # a smile's corner, though the jaw pulls it down
+    assert changed(smirk=1.0, jaw_open=0.3) == 0
+    assert changed(smirk=-1.0, jaw_open=0.3) > 10  # the other corner's smirk: this one still clears
+    assert changed(jaw_open=1.0) > 10
+    assert changed(smile=0.25, jaw_open=0.8) < changed(jaw_open=0.8)  # fading
 
 
 def _own_teeth_grid(analysis, *, run_px: float, n_u: int, reach: float, step: float = 0.05):

@@ -606,7 +606,8 @@ class Renderer:
         self._mouth.paint(out, verts, buf.tri_id, buf.bary, tongue_tip=frame.tongue_tip,
                           lip_on_skull_xy=head_posed(self.rig, frame, self._upper_lip_rest)[:, :2],
                           roll_upper=frame.mouth_roll_upper, jaw_lift=jaw_lift_share(frame.jaw_open),
-                          corners_kept=(float(kept[INNER_MOUTH_CORNERS[0]]), float(kept[INNER_MOUTH_CORNERS[1]])))
+                          corners_kept=(float(kept[INNER_MOUTH_CORNERS[0]]), float(kept[INNER_MOUTH_CORNERS[1]])),
+                          corners_smile=_corners_smile(frame))
         if self._glasses is not None:
             self._glasses.paint(out, frame)
         if frame.scale != 1.0:
@@ -653,6 +654,13 @@ def _unmixed(texture: np.ndarray, *, matte: np.ndarray, plate: np.ndarray) -> np
     under = plate[soft].astype(np.float32)
     out[soft] = np.clip(np.rint(under + (texture[soft] - under) / matte[soft][:, None]), 0, 255).astype(np.uint8)
     return out
+
+
+def _corners_smile(frame: MotionFrame) -> tuple[float, float]:
+    """How far the inner mouth corners (INNER_MOUTH_CORNERS: the subject's right, left) smile in
+    `frame`: its smile (over 0) plus that side's smirk (smirk > 0 lifts the left, < 0 the right)."""
+    smile = max(frame.smile, 0.0)
+    return smile + max(-frame.smirk, 0.0), smile + max(frame.smirk, 0.0)
 
 
 def _extremes(xy: np.ndarray) -> np.ndarray:
