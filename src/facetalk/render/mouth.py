@@ -2917,6 +2917,11 @@ WALL_DEEP_GREY = 0.4
 # stripes). The same stretched height feeds WALL_DEPTH's term, so the walls dim higher up too (1 px under the row
 # of a wide mouth 0.823 -> 0.766 at 0.3 across, 0.903 -> 0.872 at 0.45, 0.958 -> 0.945 at 0.6; rev40s).
 ROW_SHADE = 1.5
+# ... fading out toward the sides over this range across (0 mid-mouth, 1 at a corner): stretched the same in
+# every column, the dark stood under the row as a box with square top corners and vertical sides, between
+# lit side panels meeting the row one or two teeth in from its ends (judge40, rev40s); faded, its top
+# follows the arch down toward the corners.
+ROW_SHADE_ACROSS = (0.15, 0.45)
 # A short round opening (/o/ /u/: lips narrowed over THROAT_ROUND of their width, fully from its [1], their
 # peak under THROAT_SHORT[1] of the width they would have unrounded, fully from THROAT_SHORT[0]; _throat_short,
 # once a frame) lets little light onto the walls: they keep 1 - THROAT_SHORT_DIM of WALL_LIGHT mid-mouth, the
@@ -2973,7 +2978,7 @@ def _throat_at(k, b, dl, op, off, across, upper_px, lower_px, peak, mouth_w, sho
     y = max(b, 0.0) + UPPER_LIP_SHARE * max(peak - op, 0.0)
     dy = (y - centre * gap) / (THROAT_RADII[1] * grow * peak)
     if dy < 0.0:  # its top half reaches up to the row (ROW_SHADE)
-        dy /= 1.0 + ROW_SHADE * (1.0 - short)
+        dy /= 1.0 + ROW_SHADE * (1.0 - short) * (1.0 - _smooth64(across, ROW_SHADE_ACROSS[0], ROW_SHADE_ACROSS[1]))
     reach = off * 0.5 * mouth_w / (grow * peak)
     dx = reach / (THROAT_RADII[0] + short * (THROAT_RADII_SHORT - THROAT_RADII[0]))
     dx2 = dx * dx
