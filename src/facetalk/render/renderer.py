@@ -26,7 +26,7 @@ from facetalk.render.camera import Camera
 from facetalk.render.eyes import IrisPainter, LidPainter
 from facetalk.render.mouth import MouthPainter, own_crowns_lift_share
 from facetalk.render.raster import RasterMesh, StillReach, WarpBuffers, WarpSource
-from facetalk.render.shading import FoldShader, crease_tint
+from facetalk.render.shading import FoldShader, crease_tint, smirk_on
 from facetalk.render.sampling import luminance_grain, material_lookup, pixel_box
 
 
@@ -658,9 +658,9 @@ def _unmixed(texture: np.ndarray, *, matte: np.ndarray, plate: np.ndarray) -> np
 
 def _corners_smile(frame: MotionFrame) -> tuple[float, float]:
     """How far the inner mouth corners (INNER_MOUTH_CORNERS: the subject's right, left) smile in
-    `frame`: its smile (over 0) plus that side's smirk (smirk > 0 lifts the left, < 0 the right)."""
+    `frame`: its smile (over 0) plus that side's smirk (shading.smirk_on)."""
     smile = max(frame.smile, 0.0)
-    return smile + max(-frame.smirk, 0.0), smile + max(frame.smirk, 0.0)
+    return smile + smirk_on(frame, 0), smile + smirk_on(frame, 1)
 
 
 def _extremes(xy: np.ndarray) -> np.ndarray:

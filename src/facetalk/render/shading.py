@@ -177,7 +177,7 @@ class FoldShader:
         span, across, up = _face_axes(xy)
         folds = []
         for side, chain in enumerate(NASOLABIAL):
-            smirk = _smirk_on(frame, side)
+            smirk = smirk_on(frame, side)
             drive = max(frame.smile, 0.0) + 0.6 * frame.upper_lip_raise + smirk
             # Undoing the photo's own smile fold, unless the upper lip's raiser holds the furrow
             # (disgust on a smiling photo: smoothed, its sneer lost the fold that makes it read).
@@ -212,7 +212,7 @@ class FoldShader:
         smirk (contempt's tightened corner)."""
         folds = []
         for side, corner in enumerate(lm.MOUTH_CORNERS):
-            smirk = _smirk_on(frame, side)
+            smirk = smirk_on(frame, side)
             drive = min(max(frame.mouth_dimple, 0.0) + smirk, 1.0)
             if drive <= 0.0:
                 continue
@@ -387,7 +387,7 @@ def crease_tint(image: np.ndarray, oval_xy: np.ndarray) -> np.ndarray:
     return (tint * SHADOW_LUMA * float(mean @ LUMA) / float((mean * tint) @ LUMA)).astype(np.float32)
 
 
-def _smirk_on(frame: MotionFrame, side: int) -> float:
+def smirk_on(frame: MotionFrame, side: int) -> float:
     """How much the smirk pulls the mouth corner on `side` (0 the subject's right, 1 the left):
     smirk > 0 is the left corner's, smirk < 0 the right's (params table)."""
     return max(frame.smirk, 0.0) if side == 1 else max(-frame.smirk, 0.0)
