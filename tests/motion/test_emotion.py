@@ -732,3 +732,37 @@ def test_emotions_that_shut_a_smile_bring_its_corners_down_as_far_as_the_photo_s
             left_out = -0.75 * emotion.UNDO_SHARE.get(name, emotion.UNDO_SHARE_DEFAULT) * emotion.UNDO_SMILE["smile"]
         assert on_level.offset("smile") - on_whole.offset("smile") == pytest.approx(left_out), name
     assert emotion.corner_share(level) == pytest.approx(0.25)
+
+
+
+def _lids(landmarks_file: str, name: str) -> tuple[float, float]:
+    """(the upper lids' margin, the lower lids' margin) over the eyes' middle thirds, mean height in
+    the image (down +), in eye distances, of emotion `name` at strength 1, lids included, on the rig
+    of a test photo's landmarks (tests/face/data/<landmarks_file>.npz)."""
+    from pathlib import Path
+
+    from facetalk.face.expression import estimate_expression
+    from facetalk.face.rig import build_rig
+
+    pts = np.load(Path(__file__).resolve().parents[1] / "face" / "data" / f"{landmarks_file}.npz")["landmarks_px"]
+    rig = build_rig(pts)
+    mood = emotion.blend(tuple(float(e == name) for e in EMOTIONS), photo=estimate_expression(pts))
+    frame = MotionFrame(t_s=0).with_face(mood.offsets).with_(blink_left=mood.lids, blink_right=mood.lids)
+    y = posed_vertices(rig, frame)[:, 1].astype(np.float64) / rig.ipd_px
+    upper = list(lm.RIGHT_EYE_UPPER[3:-3] + lm.LEFT_EYE_UPPER[3:-3])
+    lower = list(lm.RIGHT_EYE_LOWER[3:-3] + lm.LEFT_EYE_LOWER[3:-3])
+    return float(y[upper].mean()), float(y[lower].mean())
+
+
+@pytest.mark.parametrize("landmarks_file", ["bearded_old_photo_landmarks", "painting_landmarks"])
+def test_anger_stares_its_upper_lids_raised_over_its_tensed_lower_lids(landmarks_file):
+    """AU5+7 on neutral closed faces (the bearded old photo and the painting, out/portraits' 09
+    and 06): the lower lids tense up (AU7) and the upper lids rise over the commanded neutral's
+    (AU5), so the eye stays open 0.9 of neutral's or more (0.95-0.97). With the upper lids as
+    photographed the lowered brows' hooding and the tensed lower lids left it 0.72 of neutral's:
+    a tired, stern eye at 2x, not a glare (out/emo41)."""
+    neutral_upper, neutral_lower = _lids(landmarks_file, "neutral")
+    upper, lower = _lids(landmarks_file, "angry")
+    assert lower < neutral_lower - 0.01  # tensed up
+    assert upper < neutral_upper - 0.01  # raised
+    assert lower - upper > 0.9 * (neutral_lower - neutral_upper)

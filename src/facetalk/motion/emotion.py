@@ -89,8 +89,18 @@ RECIPES: dict[str, Recipe] = {
     # and -0.15 before): with the rig's brows lowered into a V, widened lids under them made a
     # worried stare; AU5's glare shows as the lids held open under the lowered brows, not raised.
     # The mouth a little narrower (-0.35) for AU23's tightened lips (out/anger29/NOTES.md).
+    # The upper lids raised into a stare (-0.25; 0.0 before): with the lids as photographed the
+    # lowered brows' hooding and the tensed lower lids left the eye 0.72 of the commanded neutral's
+    # opening (the bearded old photo's and the painting's rigs), a tired, stern look at 2x; now
+    # 0.95-0.97, white above the iris under the sloped, lowered brows (BROW_TAIL_SHARE: a glare,
+    # not emo29's worried stare under level ones). The offline classifier's P(angry) over six
+    # portraits 0.064 -> 0.077, still read as commanded on none, and P(surprise) 0.087 -> 0.209
+    # (the painting, read as surprised even neutral, 0.43 -> 0.92); dlib's identity distance over
+    # bench_emotions' five 0.260 -> 0.268 (out/emo41/sweep_lids.log, bench_after.log). Rolling the
+    # lips in 1.0 instead of 0.6 thinned the red that shows by 1% of a mouth width: the rig's roll
+    # moves the lip whole, so AU23's thin lips are not here.
     "angry": Recipe({"brow_raise": -0.65, "eye_squint": 0.8, "smile": -0.15, "mouth_shrug_lower": 0.4,
-                     "mouth_roll_upper": 0.6, "mouth_roll_lower": 0.6, "lip_spread": -0.35}, lids=0.0),
+                     "mouth_roll_upper": 0.6, "mouth_roll_lower": 0.6, "lip_spread": -0.35}, lids=-0.25),
     # AU1+2+5+26: brows up, eyes wide, jaw dropped, lips relaxed into an oval. The jaw at 0.65 and the
     # brows at 0.9 (0.8 and 1.0 before) moved dlib's identity distance least for the surprise they
     # keep (bench_emotions: 0.343 -> 0.320 over five portraits); the lids a little wider (-0.3 before)
