@@ -1347,3 +1347,31 @@ def test_a_corner_keeps_its_full_press_where_the_clamp_would_turn_its_ring_over(
                                 weight={185: 0.3}, tris=[(61, 57, 185)], clamped=0.3, loose=0.45)
     assert turned[0] < turned[1]
     assert kept == 0.3
+
+
+@pytest.mark.parametrize("face", ["bundled", "painting"])
+@pytest.mark.parametrize("name, inner, outer", [("mouth_roll_upper", lm.LIPS_INNER_UPPER, lm.LIPS_OUTER_UPPER),
+                                                ("mouth_roll_lower", lm.LIPS_INNER_LOWER, lm.LIPS_OUTER_LOWER)])
+def test_a_lip_rolled_in_thins_its_red_and_its_inner_edge_moves_as_before(analysis, monkeypatch, face, name, inner,
+                                                                          outer):
+    """mouth_roll_* (AU23/24's tightened lips): the lip's outer border moves further than its inner
+    edge, toward it, so its red mid-mouth thins by 0.35-0.45 of its height at roll 1 (ROLL_THIN 0.4;
+    the lip moved whole before, and anger's roll 0.6 thinned the red 1% of a mouth width, not seen
+    at 2x); the inner edge, which the presses close, moves as it did, within 0.01 px."""
+    from facetalk.face import rig as rig_module
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    pts, mid = _face_landmarks(analysis, face), len(inner) // 2
+
+    def rolled_red_and_edge(rig):
+        rest = rig.rest_xyz[:, :2].astype(np.float64)
+        rolled = posed_vertices(rig, MotionFrame(t_s=0, **{name: 1.0}))[:, :2].astype(np.float64)
+        height, thinned = (np.linalg.norm(p[outer[mid]] - p[inner[mid]]) for p in (rest, rolled))
+        return 1.0 - thinned / height, rolled[inner[mid]]
+
+    thinned, edge = rolled_red_and_edge(build_rig(pts))
+    assert 0.35 < thinned < 0.45
+    monkeypatch.setattr(rig_module, "ROLL_THIN", 0.0)
+    whole, edge_whole = rolled_red_and_edge(build_rig(pts))
+    assert abs(whole) < 0.1 and np.abs(edge - edge_whole).max() < 0.01

@@ -80,6 +80,10 @@ FROWN_CHIN_RAISE = 0.04
 # pull stays at the corner (by the photo's smile, face.expression): undoing it there moved
 # dlib's identity distance (disgust on the bundled smile 0.48 -> 0.54 at 0.07 out).
 FROWN_MODIOLUS_OUT = 0.12
+# The share of its red's height by which a lip's outer border moves further than its inner edge
+# as it rolls in (mouth_roll_* = 1): the red thins (AU23/24's tightened lips). With the lip moving whole, anger's
+# roll 0.6 thinned the red shown mid-mouth by 1% of a mouth width, not seen at 2x (out/emo41).
+ROLL_THIN = 0.4
 # The brow lowerer (brow_raise < 0, AU4), in eye distances: the whole brow's drop, the inner
 # ends' extra drop and their pull toward each other. The corrugator and the depressors pull the
 # brows' heads down and in toward the nose, so the whole-brow drop falls from its full value at
@@ -1311,6 +1315,21 @@ def _unfold_seam(w: np.ndarray, *, triangles: np.ndarray, rest: np.ndarray, rate
     return changed
 
 
+def _into_red_px(pts: np.ndarray, meas: _Measures, lips: _Lips) -> np.ndarray:
+    """(V,) px each lip vertex lies from its lip's inner edge toward the outer border, along the
+    face's v at its u (0 off the lips, and within the red: 0 on the edge, the red's height on the
+    border)."""
+    u_pts, v_pts = meas.frame.uv(pts[:, :2])
+    depth = np.zeros_like(meas.u)
+    for mask, inner, outer in ((lips.upper, lm.LIPS_INNER_UPPER, lm.LIPS_OUTER_UPPER),
+                               (lips.lower, lm.LIPS_INNER_LOWER, lm.LIPS_OUTER_LOWER)):
+        v_in = _interp_along(meas.u, u_pts[list(inner)], v_pts[list(inner)])
+        v_out = _interp_along(meas.u, u_pts[list(outer)], v_pts[list(outer)])
+        across = (meas.v - v_in) / np.where(np.abs(v_out - v_in) > 1.0, v_out - v_in, np.inf)
+        depth[mask] = (np.clip(across, 0.0, 1.0) * np.abs(v_out - v_in))[mask]
+    return depth
+
+
 def _lip_and_jaw_action_units(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, meas: _Measures,
                               lips: _Lips) -> None:
     """The ARKit shapes of the lower face that speech rarely needs but capture files carry: the
@@ -1335,9 +1354,12 @@ def _lip_and_jaw_action_units(basis: np.ndarray, k: dict[str, int], pts: np.ndar
     basis[k["mouth_funnel"], :, :2] = frame.to_image(-np.sign(u) * 0.1 * mouth_w * mouth * (1.0 - middle),
                                                      0.05 * mouth_w * middle * (lips.lower.astype(float) - lips.upper))
     basis[k["mouth_funnel"], :, 2] = -0.08 * mouth_w * mouth
-    # Rolled in: the lip's outer edge moves toward its inner one (it thins); shrugged: it rises.
-    basis[k["mouth_roll_lower"], :, :2] = frame.to_image(zero, -0.05 * mouth_w * middle * lips.lower)
-    basis[k["mouth_roll_upper"], :, :2] = frame.to_image(zero, 0.04 * mouth_w * middle * lips.upper)
+    # Rolled in: the lip moves toward the other and its outer edge further, toward its inner one (the
+    # red thins by ROLL_THIN of its height; the inner edge, which the presses close, moves as
+    # before); shrugged: it rises.
+    thin = ROLL_THIN * _into_red_px(pts, meas, lips)
+    basis[k["mouth_roll_lower"], :, :2] = frame.to_image(zero, -(0.05 * mouth_w + thin) * middle * lips.lower)
+    basis[k["mouth_roll_upper"], :, :2] = frame.to_image(zero, (0.04 * mouth_w + thin) * middle * lips.upper)
     basis[k["mouth_shrug_lower"], :, :2] = frame.to_image(zero, -0.06 * mouth_w * middle * _chin(v, mouth_w, lips))
     basis[k["mouth_shrug_upper"], :, :2] = frame.to_image(zero, -0.04 * mouth_w * middle * _over_upper_lip(v, mouth_w, lips))
     # Dimpler: the corners tighten in and back.
