@@ -96,9 +96,9 @@ RECIPES: dict[str, Recipe] = {
     # not emo29's worried stare under level ones). The offline classifier's P(angry) over six
     # portraits 0.064 -> 0.077, still read as commanded on none, and P(surprise) 0.087 -> 0.209
     # (the painting, read as surprised even neutral, 0.43 -> 0.92); dlib's identity distance over
-    # bench_emotions' five 0.260 -> 0.268 (out/emo41/sweep_lids.log, bench_after.log). Rolling the
-    # lips in 1.0 instead of 0.6 thinned the red that shows by 1% of a mouth width: the rig's roll
-    # moves the lip whole, so AU23's thin lips are not here.
+    # bench_emotions' five 0.260 -> 0.268 (out/emo41/sweep_lids.log, bench_after.log). The lips'
+    # roll 0.6 thins their red since the rig's roll does (face.rig.ROLL_THIN; it moved the lip
+    # whole before, 1% of a mouth width thinner): the red shown mid-mouth 0.70-0.73 of neutral's.
     "angry": Recipe({"brow_raise": -0.65, "eye_squint": 0.8, "smile": -0.15, "mouth_shrug_lower": 0.4,
                      "mouth_roll_upper": 0.6, "mouth_roll_lower": 0.6, "lip_spread": -0.35}, lids=-0.25),
     # AU1+2+5+26: brows up, eyes wide, jaw dropped, lips relaxed into an oval. The jaw at 0.65 and the
