@@ -734,7 +734,6 @@ def test_emotions_that_shut_a_smile_bring_its_corners_down_as_far_as_the_photo_s
     assert emotion.corner_share(level) == pytest.approx(0.25)
 
 
-
 def _lids(landmarks_file: str, name: str) -> tuple[float, float]:
     """(the upper lids' margin, the lower lids' margin) over the eyes' middle thirds, mean height in
     the image (down +), in eye distances, of emotion `name` at strength 1, lids included, on the rig

@@ -82,7 +82,9 @@ FROWN_CHIN_RAISE = 0.04
 FROWN_MODIOLUS_OUT = 0.12
 # The share of its red's height by which a lip's outer border moves further than its inner edge
 # as it rolls in (mouth_roll_* = 1): the red thins (AU23/24's tightened lips). With the lip moving whole, anger's
-# roll 0.6 thinned the red shown mid-mouth by 1% of a mouth width, not seen at 2x (out/emo41).
+# roll 0.6 thinned the red shown mid-mouth by 1% of a mouth width, not seen at 2x (out/emo41). At 0.4
+# anger's red shows 0.68-0.73 of neutral's mid-mouth, thin at 2x, and its identity distance over
+# bench_emotions' five stays 0.262 (0.260 unthinned; out/emo41/bench_after2, probe_red.py).
 ROLL_THIN = 0.4
 # The brow lowerer (brow_raise < 0, AU4), in eye distances: the whole brow's drop, the inner
 # ends' extra drop and their pull toward each other. The corrugator and the depressors pull the

@@ -86,17 +86,18 @@ RECIPES: dict[str, Recipe] = {
     # keep (read as happy: the bundled photo 0.51 -> 0.33, Obama 0.41 -> 0.38; out/emo10/t_b), and
     # dimples the chin; dlib's identity distance 0.005 more over six portraits.
     # The brows at -0.65, the lower lids tightened 0.8 and the upper lids as photographed (-0.6, 0.5
-    # and -0.15 before): with the rig's brows lowered into a V, widened lids under them made a
-    # worried stare; AU5's glare shows as the lids held open under the lowered brows, not raised.
+    # and -0.15 before; the lids raised again since emo41, below, under sloped brows): with the rig's
+    # brows lowered level, widened lids under them had made a worried stare.
     # The mouth a little narrower (-0.35) for AU23's tightened lips (out/anger29/NOTES.md).
     # The upper lids raised into a stare (-0.25; 0.0 before): with the lids as photographed the
     # lowered brows' hooding and the tensed lower lids left the eye 0.72 of the commanded neutral's
     # opening (the bearded old photo's and the painting's rigs), a tired, stern look at 2x; now
     # 0.95-0.97, white above the iris under the sloped, lowered brows (BROW_TAIL_SHARE: a glare,
     # not emo29's worried stare under level ones). The offline classifier's P(angry) over six
-    # portraits 0.064 -> 0.077, still read as commanded on none, and P(surprise) 0.087 -> 0.209
-    # (the painting, read as surprised even neutral, 0.43 -> 0.92); dlib's identity distance over
-    # bench_emotions' five 0.260 -> 0.268 (out/emo41/sweep_lids.log, bench_after.log). The lips'
+    # portraits 0.064 -> 0.080 with the thinned lips below, still read as commanded on none: top class
+    # neutral on 5 of 6, surprise on the bundled photo (0.46), whose stare shows the eye painter's light
+    # rim above the iris and reads as alarm at 2x (out/rev41e/REVIEW.md); dlib's identity distance over
+    # bench_emotions' five 0.260 -> 0.262 (out/emo41/sweep_lids.log, bench_after2.log). The lips'
     # roll 0.6 thins their red since the rig's roll does (face.rig.ROLL_THIN; it moved the lip
     # whole before, 1% of a mouth width thinner): the red shown mid-mouth 0.70-0.73 of neutral's.
     "angry": Recipe({"brow_raise": -0.65, "eye_squint": 0.8, "smile": -0.15, "mouth_shrug_lower": 0.4,
@@ -152,6 +153,10 @@ RECIPES: dict[str, Recipe] = {
     # distance 0.02 more (the painting 0.240 -> 0.266, Coelho 0.290 -> 0.309). On a photo with its
     # lips apart the opening is the photo's (PHOTO_OPENING_BY_EMOTION); on a toothy smile it opens
     # from the photo's teeth with the upper lip rolled down over them (SMILE_OPENING_BY_EMOTION).
+    # Since the rig's roll thins a lip's red (face.rig.ROLL_THIN), that roll thins the upper lip too,
+    # as AU20's stretch does: accepted at its cost over bench_emotions' five, fear's identity
+    # distance 0.282 -> 0.291 and the classifier's P(fear) over six 0.026 -> 0.017, read on none
+    # before or after (out/emo41/bench_after2, fer_after2; out/rev41e/REVIEW.md).
     "fearful": Recipe({"brow_raise": 0.3, "lip_spread": 0.9, "jaw_open": 0.3,
                        "lower_lip_depress": 0.9, "mouth_roll_upper": 0.8}, lids=-0.3),
     # AU12+14 on one side: the subject's left corner tightened up and back into a dimple, the lids a
