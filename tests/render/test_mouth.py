@@ -1223,6 +1223,20 @@ def test_the_space_right_under_the_upper_row_is_in_its_shade(analysis):
     assert under @ LUMA < 0.5 * (wall @ LUMA), (under @ LUMA / (wall @ LUMA), under, wall)
 
 
+@pytest.mark.parametrize("across", [0.3, 0.4, 0.6])
+def test_the_inner_cheeks_are_in_the_upper_lips_shade_lit_only_low(analysis, across):
+    """Wide open, the side walls are darker toward the upper row than low by the lower lip (WALL_TOP_SHADE):
+    2 px under the row, 0.3-0.6 of the way to a corner, the wall is under 0.5 of its luma 0.26 mouth widths
+    down (9 px over the lip). Lit up to the row, the walls stood as lit side panels beside a box of dark under
+    it (judge40): 0.82 / 1.04 / 1.16 of it at cdc8531, 0.20 / 0.27 / 0.31 now."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    mouth_w = 100.0
+    peak, upper_h = 0.45 * mouth_w, SYNTHETIC_UPPER_TEETH_MW * mouth_w
+    below = np.array([2.0, 0.26 * mouth_w])
+    high, low = _cavity(painter, below, peak - upper_h - below, np.full(2, across), mouth_w, peak_opening=peak)
+    assert high @ LUMA < 0.5 * (low @ LUMA), (high @ LUMA / (low @ LUMA), high, low)
+
+
 def test_the_resting_tongue_is_a_mound_with_the_dark_floor_beside_it(analysis):
     """Wide open, the tongue resting low is a mound mid-mouth that meets the floor before the
     corners: just over the lower lip (0.04 mouth widths; no lower teeth drawn), 0.7 of the way to
@@ -2533,13 +2547,16 @@ def test_a_wide_open_mouth_darkens_into_a_round_throat_with_no_drawn_arch_or_uvu
     """Wide open (peak 0.55 mouth widths), down the column at the peak the cavity darkens into a
     round throat low mid-mouth (_throat_at) and lightens again toward the floor: mid-mouth its
     darkest lies 0.25-0.75 of the way down (at b6bd462 it darkened down to the tongue, 0.98, the
-    dark frame's legs) and under 0.4 of the lit walls' luma both just under the upper teeth and 0.5
-    of the way to a corner at its depth. Seen from the front the palate barely shows, so nothing is
+    dark frame's legs), under 0.4 of the lit walls' luma 0.5 of the way to a corner at its depth and
+    under 0.6 of the luma just under the upper teeth mid-mouth (LOOSENED from 0.4 in throat41: that space
+    is in the row's shade, ROW_SHADE, and now the upper lip's too, WALL_TOP_SHADE, which shades the whole
+    opening's top: 4.9 of 21.6 levels, 0.22, at cdc8531, 3.5 of 5.9, 0.58, now; the walls 73.2 -> 46.4). Seen from the front the palate barely shows, so nothing is
     drawn there: mid-mouth the luma has one minimum down the column (no lit fold of an arch), every
     row in its upper half lightens from mid-mouth out to 0.5 across (no uvula's stripe: 0.9 levels a
     0.5 px step at its edge; the walls' field here at most 0.05 darker a step), and the light
-    changes smoothly: under 0.15 of the walls' luma (just under the teeth, 0.5 across: mid-mouth that
-    space is in the row's shade now, ROW_SHADE; 5.9 a px there against 74.1) a px, where a drawn fold
+    changes smoothly: under 0.15 of the walls' brightest luma a px (was their luma just under the teeth,
+    0.5 across, which is in the upper lip's shade now, WALL_TOP_SHADE: 97.8 -> 24.2; the steepest step
+    5.9 -> 6.2 a px, the brightest 105.0 -> 97.6, cdc8531 -> throat41), where a drawn fold
     or stripe steps most of it in one (the throat falls from the walls to its core over about 0.12
     mouth widths). A mouth open less shows none of it (its cavity as before)."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
@@ -2551,7 +2568,7 @@ def test_a_wide_open_mouth_darkens_into_a_round_throat_with_no_drawn_arch_or_uvu
     mid = luma[:, 0]
     darkest = int(np.argmin(mid))
     assert 0.25 < depth[darkest, 0] / gap < 0.75, depth[darkest, 0] / gap
-    assert mid[darkest] < 0.4 * min(mid[0], luma[darkest, 50]), (mid[darkest], mid[0], luma[darkest, 50])
+    assert mid[darkest] < min(0.6 * mid[0], 0.4 * luma[darkest, 50]), (mid[darkest], mid[0], luma[darkest, 50])
     falls, rises = np.diff(mid[:darkest + 1]), np.diff(mid[darkest:])
     assert falls.max() <= 1e-3 and rises.min() >= -1e-3, (falls.max(), rises.min())
     upper = depth[:, 0] <= 0.5 * gap
@@ -2559,7 +2576,7 @@ def test_a_wide_open_mouth_darkens_into_a_round_throat_with_no_drawn_arch_or_uvu
     assert outward.min() >= -0.05, outward.min()
     px = (depth[1, 0] - depth[0, 0], 0.01 * mouth_w)  # a step down, a step across, in px
     steps = max(np.abs(np.diff(luma, axis=0)).max() / px[0], np.abs(np.diff(luma, axis=1)).max() / px[1])
-    assert steps < 0.15 * luma[0, 50], (steps, luma[0, 50])
+    assert steps < 0.15 * luma.max(), (steps, luma.max())
     deep = np.array([darkest])
     narrow = _cavity(painter, below[::81][deep], (gap - below[::81])[deep], np.zeros(1), mouth_w,
                      peak_opening=0.25 * mouth_w)
@@ -2569,21 +2586,22 @@ def test_a_wide_open_mouth_darkens_into_a_round_throat_with_no_drawn_arch_or_uvu
 def test_a_wide_open_mouths_throat_is_round_not_a_band_along_the_upper_teeth(analysis):
     """The throat's dark of a wide-open mouth does not lie at one distance under the upper teeth
     across the mouth (every column darkening alike with px under them drew a black band tracking
-    the upper row's line corner to corner, judge33 b): toward the corners it begins further down
-    (the round throat's side), by at least 0.03 mouth widths 0.4 of the way there, or never
-    (walls lit all the way down). Where each column's luma first falls to half its light just under
-    the teeth; mid-mouth it must (the throat). Was read on the wide over the plain cavity's ratio,
-    which no longer falls by half where the walls are lit (it measured 0 px there)."""
+    the upper row's line corner to corner, judge33 b): toward the corners it reaches less far down
+    (the round throat's side), by at least 0.03 mouth widths 0.4 of the way there, or is not there
+    (walls lit all the way). The deepest px of each column under half its brightest luma; mid-mouth
+    there must be one (the throat). (Where each column first fell to half its light just under the
+    teeth until throat41: the walls' top is in the upper lip's shade now, WALL_TOP_SHADE, so a column
+    starts dark. This measure at cdc8531: 24.25 px mid-mouth, none at 0.4; now 24.25 and 18.75.)"""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     mouth_w, gap_mw = 100.0, 0.3
     depth, across = np.meshgrid(np.linspace(0.0, gap_mw, 121) * mouth_w, np.array([0.0, 0.4]), indexing="ij")
     below, at = depth.ravel(), across.ravel()
     luma = (_cavity(painter, below, gap_mw * mouth_w - below, at, mouth_w, peak_opening=0.55 * mouth_w)
             @ LUMA).reshape(depth.shape)
-    half_dark = luma <= 0.5 * luma[0]
-    assert half_dark[:, 0].any(), luma[:, 0].min() / luma[0, 0]
-    half = np.array([depth[np.argmax(half_dark[:, k]), k] if half_dark[:, k].any() else np.inf for k in range(2)])
-    assert half[1] - half[0] > 0.03 * mouth_w, half
+    half_dark = luma <= 0.5 * luma.max(axis=0)
+    assert half_dark[:, 0].any(), luma[:, 0].min() / luma[:, 0].max()
+    reach = np.array([depth[half_dark[:, k], k].max() if half_dark[:, k].any() else -np.inf for k in range(2)])
+    assert reach[0] - reach[1] > 0.03 * mouth_w, reach
 
 
 def test_a_cavitys_dark_lies_mid_mouth_not_at_one_distance_under_the_upper_teeth(analysis):
@@ -6783,7 +6801,10 @@ def test_a_wide_open_mouths_dark_is_a_broad_band_over_the_tongue_not_a_blot_nor_
     dimming the walls through WALL_DEPTH; 70.5 with WALL_DEPTH_ACROSS; LOOSENED to 62 in stripes40: the space
     right under the upper row is in its shade now, ROW_SHADE, so the brightest tenth of the cavity, which
     it held, is darker: 64.7 on the bundled photo, 62.7 on the toothy landmarks (68.7 before), the walls beside
-    the band as lit as before). The same on the toothy smile's landmarks
+    the band as lit as before; LOOSENED to 55 in throat41: the walls' upper part is in the upper lip's shade,
+    WALL_TOP_SHADE, lit only low, so the brightest tenth is darker still: 69.5 -> 58.7 on the bundled photo,
+    68.9 -> 58.3 on the toothy landmarks, the band 0.68 -> 0.73 and 0.63 -> 0.66, legs 0.030 -> 0.022 and
+    0.032 -> 0.027, cdc8531 -> throat41). The same on the toothy smile's landmarks
     (12's mouth) with the bundled photo carried onto them: band 0.64, legs 0.099 -> 0.058, walls 63.8 -> 68.7
     (out/fix39c/NOTES.md)."""
     from pathlib import Path
@@ -6808,7 +6829,7 @@ def test_a_wide_open_mouths_dark_is_a_broad_band_over_the_tongue_not_a_blot_nor_
         row = np.bincount(ys[deep]).argmax()
         band = deep[ys == row].sum() / (alpha[ys == row] >= 0.5).sum()
         legs = (deep & low & (across > 0.35)).sum() / deep.sum()
-        assert band > 0.6 and legs < 0.07 and walls >= 62.0, (face is toothy, band, legs, walls)
+        assert band > 0.6 and legs < 0.07 and walls >= 55.0, (face is toothy, band, legs, walls)
 
 
 def test_a_short_round_openings_inside_is_mostly_dark_not_a_blot_under_the_teeth(analysis):
@@ -6848,14 +6869,16 @@ def test_only_a_short_round_opening_takes_o_s_dark_inside(analysis):
     their unrounded width: a plain vowel (lips 1.0 of their width) or a smile's spread lips (1.25) at
     0.42 mouth widths keep the wide mouth's lit walls, as does a rounded mouth (0.8) open past
     THROAT_SHORT[1] of its unrounded width (0.8 mouth widths); at 0.42 rounded lips dim the walls.
-    (oblot38 keyed it on the current width: the plain vowel and the smile took it.)"""
+    (oblot38 keyed it on the current width: the plain vowel and the smile took it.) LOOSENED 8 -> 5 levels in
+    throat41: the plain vowel's walls now take the upper lip's shade (WALL_TOP_SHADE), which /o/ does not, so
+    mid-depth 0.3-0.6 across they stand 78.0 -> 62.2 against /o/'s 56.0 (unchanged), cdc8531 -> throat41."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     plain, smile, round_ = (_short_cavity_luma(painter, peak_mw=0.42, widened=w) for w in (1.0, 1.25, 0.8))
     assert np.array_equal(plain, smile)
     assert np.array_equal(_short_cavity_luma(painter, peak_mw=0.8, widened=0.8),
                           _short_cavity_luma(painter, peak_mw=0.8, widened=1.0))
     walls = slice(10, 31), slice(3, 7)  # mid-depth, 0.3-0.6 across
-    assert plain[walls].mean() - round_[walls].mean() > 8.0, (plain[walls].mean(), round_[walls].mean())
+    assert plain[walls].mean() - round_[walls].mean() > 5.0, (plain[walls].mean(), round_[walls].mean())
 
 
 def test_o_s_dark_inside_comes_on_without_a_jump(analysis):

@@ -2922,6 +2922,13 @@ ROW_SHADE = 1.5
 # lit side panels meeting the row one or two teeth in from its ends (judge40, rev40s); faded, its top
 # follows the arch down toward the corners.
 ROW_SHADE_ACROSS = (0.15, 0.45)
+# The inner cheeks under the upper lip are in its shadow, lit only low by the lower lip and the tongue: a wide
+# mouth's light loses WALL_TOP_SHADE[0] of itself at the row, none from WALL_TOP_SHADE[1] of the gap between the
+# rows down (a smoothstep in the throat's depth `y`) nor within WALL_TOP_SHADE[2] of the peak over the lower lip
+# (the floor by the lip beside the tongue's foot kept its light: a gaussian's tail put it under half the tongue's),
+# across the whole opening, so the dark under the row spreads to its ends with no lit side panel reaching up to
+# the crowns (judge40: a black box between lit curtains, a T-junction under the row's ends).
+WALL_TOP_SHADE = (0.7, 0.75, 0.2)
 # A short round opening (/o/ /u/: lips narrowed over THROAT_ROUND of their width, fully from its [1], their
 # peak under THROAT_SHORT[1] of the width they would have unrounded, fully from THROAT_SHORT[0]; _throat_short,
 # once a frame) lets little light onto the walls: they keep 1 - THROAT_SHORT_DIM of WALL_LIGHT mid-mouth, the
@@ -2997,6 +3004,10 @@ def _throat_at(k, b, dl, op, off, across, upper_px, lower_px, peak, mouth_w, sho
         wide *= 1.0 - CAVITY_CORNER_DARK * _smooth64(across, CAVITY_CORNERS[0], CAVITY_CORNERS[1])
     wide *= 1.0 - WALL_FLOOR[0] * math.exp(-max(dl, 0.0) / (WALL_FLOOR[1] * peak)) \
         * _smooth64(across, WALL_FLOOR[2], WALL_FLOOR[3])
+    # the inner cheeks in the upper lip's shadow (WALL_TOP_SHADE), in the mouth's frame, not by each column's
+    # own way down (that lay along the tongue's top, judge34 b)
+    wide *= 1.0 - WALL_TOP_SHADE[0] * (1.0 - short) * (1.0 - _smooth64(y, 0.0, WALL_TOP_SHADE[1] * gap)) \
+        * _smooth64(dl, 0.0, WALL_TOP_SHADE[2] * peak)
     return k + shows * (wide - k)
 
 
