@@ -72,6 +72,36 @@ def test_refilled_sclera_has_the_whites_texture_and_brightness():
     assert 0.5 * grain < _detail(filled)[hole].std() < 2.0 * grain
 
 
+def test_refilled_sclera_is_shaded_under_the_upper_lid_like_the_white_beside_it():
+    """The white darkens toward the upper lid along its curved margin; the refill over the iris
+    takes that shade at each depth under the margin, not the light of the white on the same image
+    row (deeper under the margin beside the iris), which a raised lid bared as a light crescent
+    hugging the iris's top."""
+    import cv2
+
+    image, pts = _synthetic_eye()
+    h, w = image.shape[:2]
+    yy, xx = np.mgrid[:h, :w]
+    # Depth under the upper margin, read down the column (the margin is 60 - 12 sin over x 50..110).
+    depth = yy - (60 - 12 * np.sin(np.pi * np.clip((xx - 50) / 60.0, 0.0, 1.0)))
+    white = np.abs(image.astype(int) - (180, 140, 120)).max(axis=2) > 0
+    iris = np.abs(image.astype(int) - (90, 60, 40)).max(axis=2) == 0
+    shade = 1.0 - 0.35 * np.clip(1.0 - depth / 5.0, 0.0, 1.0)
+    sclera = white & ~iris
+    image[sclera] = np.clip(image[sclera] * shade[sclera][:, None], 0, 255).astype(np.uint8)
+    texture = image.copy()
+    _cut_iris(image, texture, pts, lm.LEFT_IRIS, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)
+    refilled = np.abs(texture.astype(int) - image).max(axis=2) > 0
+    luma, filled = image.astype(np.float32) @ LUMA, texture.astype(np.float32) @ LUMA
+    near_lid = refilled & (depth >= 1.0) & (depth < 3.0)
+    assert near_lid.sum() >= 10
+    white_there = sclera & ~cv2.dilate(iris.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) \
+        & (depth >= 1.0) & (depth < 3.0)
+    # Within the white's grain (std 10) of its median there: 154 against 148; the fill carried
+    # along image rows gave 178.
+    assert filled[near_lid].mean() <= np.median(luma[white_there]) + 10.0
+
+
 def test_iris_sprite_completes_the_top_the_upper_lid_hides():
     """The part of the iris the upper lid hides is completed in the iris' colour, so a wider eye
     shows a round iris, not one cut flat where the lid was."""

@@ -153,7 +153,8 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
     others = inner & ~disc
     rgb, alpha = patch, iris_px.astype(np.float32)
     if others.sum() >= 4 and iris_px.any():
-        filled = _sclera_fill(patch, iris_px, others)
+        depth = _margin_depth(pts[list(upper), :2] - (x0, y0), pts[list(lower), :2] - (x0, y0), patch.shape[:2])
+        filled = _sclera_fill(patch, iris_px, others, depth=depth)
         texture[y0:y1, x0:x1][iris_px] = np.clip(filled[iris_px] + 0.5, 0, 255).astype(np.uint8)
         rgb = _whole_iris(patch, iris_px, disc, dist, centre - (x0, y0))
         # The hidden part is the iris itself (radius / 1.1 - 0.5), soft-edged: the visible part's
@@ -171,13 +172,37 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
 # the photo's own sclera detail (its luma minus its blur at SCLERA_DETAIL_SIGMA px) laid over it.
 SCLERA_DARKEST = 0.4
 SCLERA_DETAIL_SIGMA = 1.0
+# Each refilled pixel takes the white at its own depth under the nearer lid margin (px, matched
+# within SCLERA_DEPTH_SIGMA px), nearest across first, no lighter than the white's median at that
+# depth (_lid_shade): the lids shade the white near them. A fill carried along image rows took the
+# middle's light up to the margins, where a raised lid (anger's stare, fear, surprise) bared it as a
+# light crescent over the iris and a lowered one as a light rim under it (rev41e should-fix 1).
+SCLERA_DEPTH_SIGMA = 0.7
 
 
-def _sclera_fill(patch: np.ndarray, hole: np.ndarray, sclera: np.ndarray) -> np.ndarray:
-    """(h, w, 3) float32: `patch` with the `hole` refilled as the sclera behind the iris: the
-    white's shading carried across each row from the white on either side (keeping the lid's
-    shadow), grown smoothly where a row has white on one side only, and the white's own detail
-    mirrored in from beside the hole (a flat fill reads as painted)."""
+def _margin_depth(upper_xy: np.ndarray, lower_xy: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """(h, w) float32 px: each pixel's distance to the nearer of the (k, 2) `upper_xy` and
+    `lower_xy` lid-margin polylines (in the patch's pixels), positive nearer the upper one,
+    negative nearer the lower one (so the white under either lid is matched with its own)."""
+    yy, xx = np.mgrid[:shape[0], :shape[1]].astype(np.float64)
+
+    def distance(line: np.ndarray) -> np.ndarray:
+        a, b = line[:-1], line[1:]
+        d = b - a
+        t = ((xx[..., None] - a[:, 0]) * d[:, 0] + (yy[..., None] - a[:, 1]) * d[:, 1]) \
+            / np.maximum((d ** 2).sum(axis=1), 1e-12)
+        t = np.clip(t, 0.0, 1.0)
+        return np.hypot(xx[..., None] - a[:, 0] - t * d[:, 0], yy[..., None] - a[:, 1] - t * d[:, 1]).min(axis=-1)
+
+    up, low = distance(upper_xy), distance(lower_xy)
+    return np.where(up <= low, up, -low).astype(np.float32)
+
+
+def _sclera_fill(patch: np.ndarray, hole: np.ndarray, sclera: np.ndarray, *, depth: np.ndarray) -> np.ndarray:
+    """(h, w, 3) float32: `patch` with the `hole` refilled as the sclera behind the iris: each
+    pixel the white's shading at its own `depth` ((h, w) px under the nearer lid margin,
+    _margin_depth) from the white on either side, nearest across weighing most, and the white's
+    own detail mirrored in from beside the hole (a flat fill reads as painted)."""
     import cv2
 
     luma = patch @ LUMA
@@ -186,11 +211,8 @@ def _sclera_fill(patch: np.ndarray, hole: np.ndarray, sclera: np.ndarray) -> np.
     smooth = cv2.GaussianBlur(patch * weight[..., None], (0, 0), 1.5) \
         / np.maximum(cv2.GaussianBlur(weight, (0, 0), 1.5), 1e-3)[..., None]
     out = fill_holes(np.where(known[..., None], smooth, 0.0).astype(np.float32), known)
-    span = np.arange(patch.shape[1])
-    for row in np.nonzero(hole.any(axis=1))[0]:
-        cols = np.nonzero(known[row])[0]
-        if len(cols) >= 2 and cols.min() < np.nonzero(hole[row])[0].min() < cols.max():
-            out[row] = np.stack([np.interp(span, cols, smooth[row, cols, c]) for c in range(3)], axis=1)
+    out[hole] = _depth_matched(smooth[known], depth[known], np.nonzero(known)[1], depth[hole], np.nonzero(hole)[1])
+    out[hole] *= _lid_shade(luma[known], depth[known], out[hole] @ LUMA, depth[hole])[:, None]
     out = cv2.GaussianBlur(out, (3, 3), 0.8)
     # Detail: each hole pixel takes the white's detail from a known pixel in its row (or the nearest
     # row that has one), mirrored about the hole's edge, so it is the white's own veins and grain.
@@ -206,6 +228,47 @@ def _sclera_fill(patch: np.ndarray, hole: np.ndarray, sclera: np.ndarray) -> np.
         mirrored = np.where(gap - left < right - gap, 2 * left - gap - 1, 2 * right - gap + 1)
         near = src[np.abs(src[:, None] - mirrored[None, :]).argmin(axis=0)]
         out[row, gap] += detail[source, near][:, None]
+    return out
+
+
+def _lid_shade(luma: np.ndarray, depths: np.ndarray, fill_luma: np.ndarray, want_depths: np.ndarray) -> np.ndarray:
+    """(n,) float32 factors <= 1 that bring n refilled pixels' `fill_luma` at `want_depths` (px,
+    _margin_depth) down to the known white's median luma (`luma` at `depths`) at that depth under
+    the same lid or any deeper one, whichever is least: a lid shades the white under it across the
+    whole eye, and the white nearest across (a bright inner corner) alone left it light over the iris."""
+    factor = np.ones(len(want_depths), np.float32)
+    for sign in (1.0, -1.0):
+        mine, want = (depths >= 0, want_depths >= 0) if sign > 0 else (depths < 0, want_depths < 0)
+        if not mine.any() or not want.any():
+            continue
+        bins = np.floor(sign * depths[mine]).astype(int)
+        n = bins.max() + 1
+        median = np.array([np.median(luma[mine][bins == k]) if (bins == k).any() else np.inf for k in range(n)])
+        ceiling = np.minimum.accumulate(median[::-1])[::-1]
+        cap = ceiling[np.minimum(np.floor(sign * want_depths[want]).astype(int), n - 1)]
+        factor[want] = np.minimum(cap / np.maximum(fill_luma[want], 1.0), 1.0)
+    return factor
+
+
+def _depth_matched(colours: np.ndarray, depths: np.ndarray, cols: np.ndarray, want_depths: np.ndarray,
+                   want_cols: np.ndarray) -> np.ndarray:
+    """(n, 3) float32: for n pixels at `want_depths` (px, _margin_depth) in columns `want_cols`, the
+    (m, 3) known `colours` (at `depths`, in `cols`) weighed by how near their depth (a Gaussian of
+    SCLERA_DEPTH_SIGMA px; a depth past the deepest known white on its side of the middle is read as
+    that one: the tall middle over the iris has no white beside it so deep) and their column
+    (inverse square: the nearest white either side carries the shading across)."""
+    out = np.empty((len(want_depths), 3), np.float32)
+    for side in (want_depths >= 0, want_depths < 0):
+        if not side.any():
+            continue
+        mine = (depths >= 0) == (want_depths[side][0] >= 0)
+        if not mine.any():
+            mine = np.ones(len(depths), bool)
+        deepest = np.abs(depths[mine]).max()
+        want = np.sign(want_depths[side]) * np.minimum(np.abs(want_depths[side]), deepest)
+        w = np.exp(-0.5 * ((want[:, None] - depths[mine][None, :]) / SCLERA_DEPTH_SIGMA) ** 2) \
+            / (1.0 + (want_cols[side][:, None] - cols[mine][None, :]).astype(np.float64) ** 2)
+        out[side] = (w @ colours[mine]) / np.maximum(w.sum(axis=1), 1e-300)[:, None]
     return out
 
 
