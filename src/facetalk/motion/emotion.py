@@ -96,7 +96,8 @@ RECIPES: dict[str, Recipe] = {
     # not emo29's worried stare under level ones). The offline classifier's P(angry) over six
     # portraits 0.064 -> 0.080 with the thinned lips below, still read as commanded on none: top class
     # neutral on 5 of 6, surprise on the bundled photo (0.46), whose stare shows the eye painter's light
-    # rim above the iris and reads as alarm at 2x (out/rev41e/REVIEW.md); dlib's identity distance over
+    # rim above the iris and reads as alarm at 2x (out/rev41e/REVIEW.md; fainter since the refilled
+    # sclera is shaded under the lid, rim41, not re-classified); dlib's identity distance over
     # bench_emotions' five 0.260 -> 0.262 (out/emo41/sweep_lids.log, bench_after2.log). The lips'
     # roll 0.6 thins their red since the rig's roll does (face.rig.ROLL_THIN; it moved the lip
     # whole before, 1% of a mouth width thinner): the red shown mid-mouth 0.70-0.73 of neutral's.
