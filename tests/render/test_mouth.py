@@ -2591,7 +2591,11 @@ def test_a_wide_open_mouths_throat_is_round_not_a_band_along_the_upper_teeth(ana
     (walls lit all the way). The deepest px of each column under half its brightest luma; mid-mouth
     there must be one (the throat). (Where each column first fell to half its light just under the
     teeth until throat41: the walls' top is in the upper lip's shade now, WALL_TOP_SHADE, so a column
-    starts dark. This measure at cdc8531: 24.25 px mid-mouth, none at 0.4; now 24.25 and 18.75.)"""
+    starts dark. This measure at cdc8531: 24.25 px mid-mouth, none at 0.4; now 24.25 and 18.75.) Nor does
+    a dark line run under the row out to its ends: in the column at the peak, 2 px under the row, the cavity
+    0.7-0.8 of the way to a corner is at least 3 times as light as mid-mouth (rev41t: 5.0 at cdc8531, 4.4
+    now; 1.26 with WALL_TOP_SHADE faded in across as ROW_SHADE fades out, sparing mid-mouth and shading the
+    walls' top alone)."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     mouth_w, gap_mw = 100.0, 0.3
     depth, across = np.meshgrid(np.linspace(0.0, gap_mw, 121) * mouth_w, np.array([0.0, 0.4]), indexing="ij")
@@ -2602,6 +2606,10 @@ def test_a_wide_open_mouths_throat_is_round_not_a_band_along_the_upper_teeth(ana
     assert half_dark[:, 0].any(), luma[:, 0].min() / luma[:, 0].max()
     reach = np.array([depth[half_dark[:, k], k].max() if half_dark[:, k].any() else -np.inf for k in range(2)])
     assert reach[0] - reach[1] > 0.03 * mouth_w, reach
+    row, at = np.full(4, 2.0), np.array([0.0, 0.7, 0.75, 0.8])
+    gap = (0.55 - SYNTHETIC_UPPER_TEETH_MW) * mouth_w
+    top = _cavity(painter, row, gap - row, at, mouth_w, peak_opening=0.55 * mouth_w) @ LUMA
+    assert top[1:].min() > 3.0 * top[0], top
 
 
 def test_a_cavitys_dark_lies_mid_mouth_not_at_one_distance_under_the_upper_teeth(analysis):
