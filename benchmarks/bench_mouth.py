@@ -13,7 +13,9 @@ in the middle 60% of its columns, each column split in thirds from the upper lip
     blot mid-mouth, 1.20-2.43 at 926ef9b; since cavity39 the wide mouth's dark is a broad band over the
     tongue with lit walls only beside it, so 1.08-1.72 over the 14 portraits at fc582f9, 1.10-1.81 at
     fa97d5a (the floor beside the tongue's flanks dim, not black); about 1 or
-    under: the columns 10-25% in as dark as the middle or darker, the band reaching the corners);
+    under: the columns 10-25% in as dark as the middle or darker, the band reaching the corners;
+    1.07-2.46 since throat41, the bundled photo 1.20 and 01 1.18, near that: WALL_TOP_SHADE shades
+    the walls' upper half too, lit only low);
   ms: the mouth painter's time for that frame (min of 20);
   flicker: held open (jaw_open 0.6) while the head turns slowly (0.24 deg a frame, 21 frames), the
     largest frame-to-frame step of the cavity's mean colour, gray levels (bench_realism's measure;
