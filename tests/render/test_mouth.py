@@ -6875,11 +6875,14 @@ def _short_cavity_luma(painter: MouthPainter, *, peak_mw: float, widened: float)
 def test_only_a_short_round_opening_takes_o_s_dark_inside(analysis):
     """/o/'s dark inside (THROAT_SHORT_DIM, _throat_short) keys on the lips' rounding and the peak over
     their unrounded width: a plain vowel (lips 1.0 of their width) or a smile's spread lips (1.25) at
-    0.42 mouth widths keep the wide mouth's lit walls, as does a rounded mouth (0.8) open past
+    0.42 mouth widths keep the wide mouth's walls, as does a rounded mouth (0.8) open past
     THROAT_SHORT[1] of its unrounded width (0.8 mouth widths); at 0.42 rounded lips dim the walls.
     (oblot38 keyed it on the current width: the plain vowel and the smile took it.) LOOSENED 8 -> 5 levels in
     throat41: the plain vowel's walls now take the upper lip's shade (WALL_TOP_SHADE), which /o/ does not, so
-    mid-depth 0.3-0.6 across they stand 78.0 -> 62.2 against /o/'s 56.0 (unchanged), cdc8531 -> throat41."""
+    the top is shaded for both and /o/ is the darker only lower down. 0.3-0.6 across, rows 0/5/10/15 of 40
+    down: plain 28/31/39/51 (91/86/80/77 at cdc8531) against /o/'s 70/66/62/58; rows 20-40: plain 62-85,
+    /o/ 50-55 (out/rev41t/probe.log). This test's mid-depth block (rows 10-30): plain 78.0 -> 62.2 against
+    /o/'s 56.0 (unchanged), cdc8531 -> throat41."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     plain, smile, round_ = (_short_cavity_luma(painter, peak_mw=0.42, widened=w) for w in (1.0, 1.25, 0.8))
     assert np.array_equal(plain, smile)
