@@ -2923,11 +2923,15 @@ ROW_SHADE = 1.5
 # follows the arch down toward the corners.
 ROW_SHADE_ACROSS = (0.15, 0.45)
 # The inner cheeks under the upper lip are in its shadow, lit only low by the lower lip and the tongue: a wide
-# mouth's light loses WALL_TOP_SHADE[0] of itself at the row, none from WALL_TOP_SHADE[1] of the gap between the
-# rows down (a smoothstep in the throat's depth `y`) nor within WALL_TOP_SHADE[2] of the peak over the lower lip
-# (the floor by the lip beside the tongue's foot kept its light: a gaussian's tail put it under half the tongue's),
-# across the whole opening, so the dark under the row spreads to its ends with no lit side panel reaching up to
-# the crowns (judge40: a black box between lit curtains, a T-junction under the row's ends).
+# mouth's light loses WALL_TOP_SHADE[0] of itself at the row (0.3 left, a dim maroon toward the row's ends on
+# most faces, 01/07/11 black there; the side panels 2-6 px under the row over the mid-mouth dark 5.5-32.8 ->
+# 1.1-14.8 levels on 14 faces, out/throat41/table.txt; no other strength was tried), none from WALL_TOP_SHADE[1]
+# of the gap between the rows down (a smoothstep in the throat's depth `y` that ends there, so with [2] the
+# walls' lowest 30% keep their light, within 0.7 levels) nor within WALL_TOP_SHADE[2] of the peak over the lower
+# lip (the floor by the lip beside the tongue's foot kept its light: a gaussian in `y` over 0.6 of the gap put
+# it under half the tongue's), across the whole opening, so the dark under the row spreads to its ends with no
+# lit side panel reaching up to the crowns (judge40: a black box between lit curtains, a T-junction under the
+# row's ends).
 WALL_TOP_SHADE = (0.7, 0.75, 0.2)
 # A short round opening (/o/ /u/: lips narrowed over THROAT_ROUND of their width, fully from its [1], their
 # peak under THROAT_SHORT[1] of the width they would have unrounded, fully from THROAT_SHORT[0]; _throat_short,
