@@ -2550,7 +2550,9 @@ def test_a_wide_open_mouth_darkens_into_a_round_throat_with_no_drawn_arch_or_uvu
     dark frame's legs), under 0.4 of the lit walls' luma 0.5 of the way to a corner at its depth and
     under 0.6 of the luma just under the upper teeth mid-mouth (LOOSENED from 0.4 in throat41: that space
     is in the row's shade, ROW_SHADE, and now the upper lip's too, WALL_TOP_SHADE, which shades the whole
-    opening's top: 4.9 of 21.6 levels, 0.22, at cdc8531, 3.5 of 5.9, 0.58, now; the walls 73.2 -> 46.4). Seen from the front the palate barely shows, so nothing is
+    opening's top: 4.9 of 21.6 levels, 0.22, at cdc8531, 3.5 of 5.9, 0.58, now; the walls 73.2 -> 46.4; 0.58
+    under 0.6 is a tripwire meant to trip on the next change to the mouth's inside: re-measure then, do not
+    just raise it). Seen from the front the palate barely shows, so nothing is
     drawn there: mid-mouth the luma has one minimum down the column (no lit fold of an arch), every
     row in its upper half lightens from mid-mouth out to 0.5 across (no uvula's stripe: 0.9 levels a
     0.5 px step at its edge; the walls' field here at most 0.05 darker a step), and the light
@@ -6812,7 +6814,9 @@ def test_a_wide_open_mouths_dark_is_a_broad_band_over_the_tongue_not_a_blot_nor_
     the band as lit as before; LOOSENED to 55 in throat41: the walls' upper part is in the upper lip's shade,
     WALL_TOP_SHADE, lit only low, so the brightest tenth is darker still: 69.5 -> 58.7 on the bundled photo,
     68.9 -> 58.3 on the toothy landmarks, the band 0.68 -> 0.73 and 0.63 -> 0.66, legs 0.030 -> 0.022 and
-    0.032 -> 0.027, cdc8531 -> throat41). The same on the toothy smile's landmarks
+    0.032 -> 0.027, cdc8531 -> throat41; 55 lies 3.3 under the toothy 58.3, a tripwire meant to trip on the
+    next change to the mouth's inside: re-measure then, do not just lower it). The same on the toothy smile's
+    landmarks
     (12's mouth) with the bundled photo carried onto them: band 0.64, legs 0.099 -> 0.058, walls 63.8 -> 68.7
     (out/fix39c/NOTES.md)."""
     from pathlib import Path
