@@ -16,7 +16,7 @@ from facetalk.render.eyes import (
     COVER_A, COVER_B, DETAIL_BELOW, DETAIL_STRETCH, EYEBALL_SHADE, EYEBALL_SHADE_FALL, LASH_FAN,
     LASH_CLUMP_WIDTH, LASH_CONTRAST, LASH_FRINGE, LASH_INNER_SHORT, LASH_PART_SHUT, LASH_RAGGED, LASH_SHADE_ABOVE,
     LASH_STRAND_DARK, LASH_STRAND_PX, LASH_INNER_FAINT, LASH_INNER_FROM,
-    LID_BULGE, LID_FADE, LID_LIT_CORNERS, LID_LIT_FROM, LID_SIDE_FADE, LOWER_LID_BAND,
+    LID_BULGE, LID_FADE, LID_LIT_CORNERS, LID_LIT_FROM, LID_SIDE_FADE, LIT_ROOM, LOWER_LID_BAND,
     LOWER_LID_RISE, LOWER_LID_SHADE, LOWER_LID_SHADE_PX, N_LASHES, SMOOTH_SAMPLES, TOP_DARKEST,
     SHADE_HUE_FROM, SHADE_HUE_SPAN, SKIN_HUE_RAMP, TOP_FILL_DARKEST, TOP_FILL_RAMP,
 )
@@ -24,6 +24,7 @@ from facetalk.render.eyes import (
 # per-pixel part the compiled path replaced.
 from facetalk.render.eyes import (
     LID_LEAST, _BROW_UNDER, _along, _lid_lift, _skin_detail, _strip, brow_ceiling, hair_ceiling, lid_extent,
+    lit_most,
 )
 from facetalk.render.eyes import _EyeAxes as _ProductAxes
 from facetalk.render.sampling import bilinear
@@ -82,13 +83,17 @@ def _toward_skin(above: np.ndarray, lid: LidSkin, *, grid: np.ndarray, rows_b: n
     return above + (skin - above) * pull[:, None]
 
 
-def _lit_rgb(above: np.ndarray, below: np.ndarray, profile: np.ndarray) -> np.ndarray:
+def _lit_rgb(above: np.ndarray, below: np.ndarray, profile: np.ndarray, lift_most: float) -> np.ndarray:
     """(N, 3) the upper lid's lit colour along the eye: at the grey level of the skin `below` the lower
-    lid, in the hue two of three skin samples (`above` the lid, below it, the photo's lid `profile`)
-    agree on; as dark as skin in shade, in the hue of the shaded skin below."""
+    lid, lifted toward the photo's lid `profile`'s up to `lift_most`, in the hue two of three skin
+    samples (`above` the lid, below it, the profile) agree on; as dark as skin in shade, in the hue of
+    the shaded skin below."""
     hue = np.median(np.stack([c / np.maximum(c.mean(axis=1), 1.0)[:, None] for c in (above, below, profile)]), axis=0)
     grey_lid = np.maximum(profile.mean(axis=1), 1.0)
-    grey = below.mean(axis=1)
+    room = np.clip((lift_most - np.median(below.mean(axis=1))) / LIT_ROOM, 0.0, 1.0)
+    across = np.linspace(-1.0, 1.0, len(below))
+    grey = below.mean(axis=1) + np.maximum(np.minimum(grey_lid, lift_most) - below.mean(axis=1), 0.0) * room \
+        * (1.0 - across ** 4)
     shade = np.clip((SHADE_HUE_FROM * grey_lid - grey) / (SHADE_HUE_SPAN * grey_lid), 0.0, 1.0)
     hue = hue + (below / np.maximum(below.mean(axis=1), 1.0)[:, None] - hue) * shade[:, None]
     return hue * (grey / np.maximum(hue.mean(axis=1), 1e-3))[:, None]
@@ -182,7 +187,7 @@ class ReferenceLidPainter:
         top_px = lid_curves[2]
         above = _toward_skin(above, lid, grid=grid, rows_b=top_px - 1.5, width=eye.width, profile=profile,
                              on_frame=_cover_at(cover, grid, (top_px - 1.5) / cover_width))
-        lid_rgb = _lit_rgb(above, below, profile)
+        lid_rgb = _lit_rgb(above, below, profile, lit_most(lid))
         above, below, lid_rgb = (_along(a, grid, c) for c in (above, below, lid_rgb))
         top_fade = np.maximum(LID_FADE * (np.interp(a, *eye.upper_open) - lid_top + lowered) - lowered, 0.0)
         skin, lid_alpha = self._lid_layer(a, b, lid_top, top_fade=top_fade, edge=edge, closure=closure, above=above,

@@ -970,3 +970,57 @@ def test_the_skin_above_a_shut_lid_is_the_photos_skin_not_a_brows_hairs():
         _toward_fill(out, grid, rows_b, profile, fill_, cover, 50.0, 50.0)
         assert np.array_equal(out, samples)
 
+
+
+def _lit_lid_grey(frame, lid, open_pts, shut_pts) -> float:
+    """Mean grey level (of channels) of the shut lid's lit lower part (8 px over the closing edge,
+    mid-eye) painted by a LidPainter without grain over `frame`."""
+    out = frame.copy()
+    LidPainter((lid,), np.zeros((200, 300, 3), np.float32)).paint(out, shut_pts, open_pts)
+    xs = np.arange(122, 139)
+    edge = np.interp(xs, shut_pts[list(lm.LEFT_EYE_UPPER), 0], shut_pts[list(lm.LEFT_EYE_UPPER), 1])
+    return float(out[(edge - 8).astype(int), xs].astype(float).mean())
+
+
+def test_shut_lid_is_lit_as_the_photos_lid_skin_not_the_darker_skin_below():
+    """A shut lid is the skin that lay above the open margin: where the skin below the lower lid
+    (which sets its lit brightness) is darker than the photo's lid skin, the lid is lifted to the lid
+    skin's brightness (skin of another hue than the white sclera, so not capped by it); without the
+    eye's light read (a hand-made lid) it stays at the darker skin's (lid40: 20-138 levels darker
+    than the photo's lid skin on every eye)."""
+    from dataclasses import replace
+
+    frame, lid, open_pts, shut_pts = _textured_eye(0.0)
+    sclera = replace(lid, eye_rgb=np.array([235.0, 235.0, 230.0], np.float32))
+    as_lid_skin = _lit_lid_grey(frame, sclera, open_pts, shut_pts)  # the skin below as light as the lid's
+    frame[104:140] = (frame[104:140] * 0.7).astype(np.uint8)  # under-eye skin in shade, same hue
+    lifted, kept = _lit_lid_grey(frame, sclera, open_pts, shut_pts), _lit_lid_grey(frame, lid, open_pts, shut_pts)
+    assert lifted > kept + 20.0
+    assert abs(lifted - as_lid_skin) < 3.0
+
+
+def test_a_grey_prints_shut_lid_is_not_lifted_to_its_sclera():
+    """On a grey print the lid skin and the sclera share a hue: the lid is lifted at most to
+    LIT_UNDER_EYE under the eye's light (a lid as light as the sclera read as an open eye: 10's iris
+    or sclera at closure 0.4 -> 2.4%), and not at all where that leaves it no room above the skin
+    below (08's sepia print: lifting only the darker columns moved where dlib reads its lash line)."""
+    from dataclasses import replace
+
+    from facetalk.render.eyes import LIT_UNDER_EYE, lit_most
+
+    frame, lid, open_pts, shut_pts = _textured_eye(0.0)
+    frame = np.repeat(frame.mean(axis=2, keepdims=True), 3, axis=2).astype(np.uint8)
+    frame[104:140] = (frame[104:140] * 0.7).astype(np.uint8)  # skin below: grey 116
+    grey_lid = LidSkin(upper=lid.upper, lower=lid.lower, colour_profile=np.full((8, 3), 166.0, np.float32),
+                       lash_rgb=np.full(3, 45.0, np.float32), down_sign=1.0, lash_band=0.05)
+    dim, white = np.full(3, 175.0, np.float32), np.full(3, 250.0, np.float32)
+    assert lit_most(replace(grey_lid, eye_rgb=dim)) == pytest.approx(175.0 - LIT_UNDER_EYE)
+    under_sclera = _lit_lid_grey(frame, replace(grey_lid, eye_rgb=dim), open_pts, shut_pts)
+    assert _lit_lid_grey(frame, replace(grey_lid, eye_rgb=white), open_pts, shut_pts) > under_sclera + 10.0
+    assert under_sclera < 175.0 - LIT_UNDER_EYE + 2.0
+    unlifted = frame.copy()
+    LidPainter((grey_lid,), np.zeros((200, 300, 3), np.float32)).paint(unlifted, shut_pts, open_pts)
+    out = frame.copy()
+    no_room = replace(grey_lid, eye_rgb=np.full(3, 130.0, np.float32))  # cap 100 under the skin below
+    LidPainter((no_room,), np.zeros((200, 300, 3), np.float32)).paint(out, shut_pts, open_pts)
+    assert np.array_equal(out, unlifted)

@@ -101,6 +101,9 @@ class LidSkin:
     it. brow_gap: (FILL_GRID[1],) float32, per column of that grid, how far (eye widths) above the
     open upper margin the brow's hairs begin (lid_fill); None: none read over lid skin (a deep-set
     eye's socket dark up to the brow, or a hand-made lid): no limit but the brow's landmarks.
+    eye_rgb: (3,) float32 RGB, the open eye's light colour (_eye_light: its sclera where it shows),
+    which render.eyes keeps a shut lid's lit colour from (lit_most); None (no opening read, or a
+    hand-made lid): a shut lid is not lifted toward the photo's lid skin.
     """
 
     upper: tuple[int, ...]
@@ -112,6 +115,7 @@ class LidSkin:
     edge_sigma_px: float = 1.0
     fill: np.ndarray | None = None
     brow_gap: np.ndarray | None = None
+    eye_rgb: np.ndarray | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -362,7 +366,32 @@ def read_lid_skin(image: np.ndarray, pts: np.ndarray, upper: tuple[int, ...], lo
     return LidSkin(edge_sigma_px=_edge_sigma(image, base[mid], up, ipd), upper=tuple(upper), lower=tuple(lower),
                    colour_profile=profile.reshape(N_LID_PROFILE, 4, 3).mean(axis=1).astype(np.float32),
                    lash_rgb=lash_rgb.astype(np.float32), down_sign=down, lash_band=float(band_px / width),
-                   fill=fill, brow_gap=brow_gap)
+                   fill=fill, brow_gap=brow_gap, eye_rgb=_eye_light(image, xy, upper=upper, lower=lower))
+
+
+# The open eye's light: its pixels from this percentile of the grey levels over its opening up, one
+# pixel in from the margins (lashes stay out): the sclera where it shows (iris, lashes, shade darker).
+EYE_LIGHT_PERCENTILE = 90
+
+
+def _eye_light(image: np.ndarray, xy: np.ndarray, *, upper: tuple[int, ...],
+               lower: tuple[int, ...]) -> np.ndarray | None:
+    """(3,) float32 RGB: the mean colour of the open eye's light part (grey level, the mean of
+    channels, at least its EYE_LIGHT_PERCENTILE) in `image` (H, W, 3), the opening bounded by the
+    (V, 2) landmarks `xy`'s margin chains; None where no pixel lies inside (a shut eye)."""
+    import cv2
+
+    contour = xy[list(upper) + list(lower[-2:0:-1])]
+    x0, y0 = np.maximum(np.floor(contour.min(axis=0)).astype(int) - 1, 0)
+    x1, y1 = np.minimum(np.ceil(contour.max(axis=0)).astype(int) + 2, image.shape[1::-1])
+    opening = np.zeros((max(y1 - y0, 1), max(x1 - x0, 1)), np.uint8)
+    cv2.fillPoly(opening, [np.round(contour - (x0, y0)).astype(np.int32)], 1)
+    inner = cv2.erode(opening, np.ones((3, 3), np.uint8)).astype(bool)
+    if not inner.any():
+        return None
+    rgb = image[y0:y1, x0:x1][inner].astype(np.float64)
+    grey = rgb.mean(axis=1)
+    return rgb[grey >= np.percentile(grey, EYE_LIGHT_PERCENTILE)].mean(axis=0).astype(np.float32)
 
 
 def _membrane(rgb: np.ndarray, known: np.ndarray) -> np.ndarray:

@@ -283,6 +283,22 @@ SHADE_HUE_SPAN = 0.2
 # LID_BULGE, and darkens toward its rounded margin: the lash line's shade reaches LASH_SHADE_ABOVE
 # times as far up the lid as below the lashes' roots.
 LID_LIT_FROM = 0.4
+# The lit colour's grey level is the skin's below the lower lid, lifted to the photo's own lid skin
+# (LidSkin.colour_profile) where that is lighter: a shut lid is the skin that lay above the open
+# margin, not the under-eye's (lid40: the lid's middle was darker than the photo's lid skin on all
+# 28 eyes; 03 a grey-brown box, 10 a grey dome on white paper). Where the lid skin is of the open
+# eye's light's hue (LidSkin.eye_rgb, its sclera: a print's grey or sepia), not to within
+# LIT_UNDER_EYE levels under it: a lid as light as the sclera and of its hue reads as the open eye
+# (lid40: 10's iris or sclera at closure 0.4 -> 2.4%). Skin of another hue than the sclera (chromas,
+# colour over grey level, LIT_HUE_APART apart) is lifted whole, as lid skin is told from sclera by hue.
+# The lift fades out toward the corners (x 1 - across^4), where the skin beside is the socket's shade
+# (lifted flat, the side step between lid and skin beside, out/lid41/sides.py, grew 26.0 -> 27.3).
+LIT_UNDER_EYE = 30.0
+LIT_HUE_APART = 0.15
+# A lid is lifted only as far as that cap lies above the median grey of the skin below it, wholly
+# LIT_ROOM levels above: where the eye's light is no lighter than that skin (08's sepia print), lifting
+# only the lid's darker columns (its corners) moved its lash line where dlib reads the shut eye.
+LIT_ROOM = 20.0
 LID_LIT_CORNERS = 0.3
 LID_BULGE = 0.08
 LASH_SHADE_ABOVE = 1.6
@@ -866,7 +882,7 @@ def _toward_fill(colours, grid, rows_b, profile, fill, cover, cover_width, width
 
 @njit(cache=True, nogil=True)
 def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, axes, opening_px, reach_px, base_px,
-                   ceiling, least_px, cover, cover_width, fill):
+                   ceiling, least_px, cover, cover_width, fill, lift_most):
     """(curves, open margin, closing edge, taper) at `grid`: the shut lid's per-column curves
     (_N_CURVES rows, see there; the skin colours read from `frame`), the margins (px along b) and
     how much of the lid's reach a column gets (0..1, less toward the corners). For the eye at `axes`
@@ -876,7 +892,7 @@ def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, a
     the brow's lower edge) wherever that leaves it `least_px` above the open margin (the lash band
     covered); `cover` the eye's frame_cover grid, its b in `cover_width` px; `fill` the photo's
     LidSkin.fill where a brow was read over the lid skin, else an empty (1, 1, 3) one (see
-    TOP_FILL_DARKEST)."""
+    TOP_FILL_DARKEST); `lift_most` the grey level the lit colour is lifted to at most (_lit_colour)."""
     top, edge = _interp_each(grid, open_chain[0], open_chain[1]), _interp_each(grid, upper_chain[0], upper_chain[1])
     bottom = _interp_each(grid, lower_chain[0], lower_chain[1])
     curves, taper = np.empty((_N_CURVES, grid.shape[0])), np.empty(grid.shape[0])
@@ -900,15 +916,16 @@ def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, a
     _toward_fill(curves[10:13], grid, curves[0] - 1.5, profile, fill, cover, cover_width, axes[6])
     _skin_at(frame, axes, grid, curves[3] + curves[4] + 2.0, profile, 0.45, cover, cover_width,
              curves[13:16])
-    _lit_colour(curves[10:13], curves[13:16], profile, curves[16:19])
+    _lit_colour(curves[10:13], curves[13:16], profile, lift_most, curves[16:19])
     return curves, top, edge, taper
 
 
 @njit(cache=True, nogil=True)
-def _lit_colour(above, below, profile, out):
+def _lit_colour(above, below, profile, lift_most, out):
     """The shut upper lid's lit colour along the eye into `out` (3, n): at the grey level (the mean of
     its channels, as dlib reads a colour) of the skin below the lower lid (`below` (3, n); lit, so
-    dlib still reads the eye as shut, as before the lid took a hue of its own), in the hue two of
+    dlib still reads the eye as shut, as before the lid took a hue of its own), lifted toward the
+    photo's lid skin's as far as `lift_most` (a grey level; see LIT_UNDER_EYE), in the hue two of
     three skin samples around the lid agree on (per channel, the median of their colours over their
     grey level): the skin above the lid's top (`above` (3, n)),
     below the lower lid, and the photo's own lid skin (`profile` (n, 3)). The lower lid's hue alone
@@ -917,20 +934,24 @@ def _lit_colour(above, below, profile, out):
     SHADE_HUE_FROM x the profile takes the shaded skin's hue below it (see there): Hopper's outer
     lid corners, grey before, are warm, yet still darker than the rest of her lid."""
     hue = np.empty(3)
+    # Lifted as far as the cap clears the lid's typical skin below (LIT_ROOM): not its darker columns alone.
+    room = _clip01((lift_most - np.median((below[0] + below[1] + below[2]) / 3.0)) / LIT_ROOM)
     for i in range(out.shape[1]):
         grey_above = max((above[0, i] + above[1, i] + above[2, i]) / 3.0, 1.0)
         grey_below = (below[0, i] + below[1, i] + below[2, i]) / 3.0
         grey_lid = max((profile[i, 0] + profile[i, 1] + profile[i, 2]) / 3.0, 1.0)
+        across2 = (2.0 * i / max(out.shape[1] - 1, 1) - 1.0) ** 2  # the columns lie evenly corner to corner
+        grey = grey_below + max(min(grey_lid, lift_most) - grey_below, 0.0) * room * (1.0 - across2 * across2)
         for c in range(3):
             x, y, z = above[c, i] / grey_above, below[c, i] / max(grey_below, 1.0), profile[i, c] / grey_lid
             hue[c] = max(min(x, y), min(max(x, y), z))  # the median of three
         # Skin in shade is redder than lit skin: a lid lit as dark as a shadowed under-eye takes that
         # skin's hue, not the lit profile's (greyish brown there: Hopper's lid corners).
-        shade = _clip01((SHADE_HUE_FROM * grey_lid - grey_below) / (SHADE_HUE_SPAN * grey_lid))
+        shade = _clip01((SHADE_HUE_FROM * grey_lid - grey) / (SHADE_HUE_SPAN * grey_lid))
         if shade > 0.0:
             for c in range(3):
                 hue[c] += (below[c, i] / max(grey_below, 1.0) - hue[c]) * shade
-        scale = grey_below / max((hue[0] + hue[1] + hue[2]) / 3.0, 1e-3)
+        scale = grey / max((hue[0] + hue[1] + hue[2]) / 3.0, 1e-3)
         for c in range(3):
             out[c, i] = hue[c] * scale
 
@@ -983,6 +1004,18 @@ def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lo
                     _sample_detail(upper, col, np.float32((v[1] - b) / v[8]), tex)
             _blend(region[y, x], v, a, b, upper_alpha, lower_alpha, lash_alpha, shadow, tex, grain[y, x], lash_rgb,
                    lash_luma, skin, under)
+
+
+def lit_most(lid: LidSkin) -> float:
+    """The grey level (mean of channels) a shut lid's lit colour is lifted to at most (_lit_colour):
+    LIT_UNDER_EYE under the open eye's light where the lid skin is of its hue, none (255) where their
+    chromas lie LIT_HUE_APART apart, between in between; 0 (no lift) without the eye's light."""
+    if lid.eye_rgb is None:
+        return 0.0
+    eye, skin = np.asarray(lid.eye_rgb, np.float64), np.median(lid.colour_profile, axis=0).astype(np.float64)
+    apart = float(np.linalg.norm(eye / max(eye.mean(), 1.0) - skin / max(skin.mean(), 1.0)))
+    guard = 1.0 - min(apart / LIT_HUE_APART, 1.0)
+    return (float(eye.mean()) - LIT_UNDER_EYE) * guard + 255.0 * (1.0 - guard)
 
 
 def frame_cover(frames: np.ndarray, rest_xy: np.ndarray, lid: LidSkin) -> np.ndarray:
@@ -1092,6 +1125,7 @@ class LidPainter:
         self._fills = [np.asarray(lid.fill, np.float64) if lid.fill is not None and lid.brow_gap is not None
                        else np.zeros((1, 1, 3)) for lid in lids]
         self._brows = [_BROW_UNDER.get(lid.upper, ()) for lid in lids]
+        self._lift_most = [lit_most(lid) for lid in lids]
         self._profiles: dict[tuple[int, int], np.ndarray] = {}
         if warm_up:
             _warm_up_lid_kernels()
@@ -1122,7 +1156,7 @@ class LidPainter:
                                                   self._profile(index, len(grid)), out, axes, opening, reach, base,
                                                   ceiling, (lid.lash_band + LID_LEAST) * eye.width,
                                                   self._covers[index], self._cover_widths[index],
-                                                  self._fills[index])
+                                                  self._fills[index], self._lift_most[index])
         upper, lower = self._detail_strips(out, eye, lift, grid=grid, top=top, edge=edge, low_edge=curves[9],
                                            base_px=base, reach_px=reach * float(np.max(taper)),
                                            lid_luma=self._lid_luma[index])
