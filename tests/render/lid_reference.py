@@ -83,20 +83,22 @@ def _toward_skin(above: np.ndarray, lid: LidSkin, *, grid: np.ndarray, rows_b: n
     return above + (skin - above) * pull[:, None]
 
 
-def _lit_rgb(above: np.ndarray, below: np.ndarray, profile: np.ndarray, lift_most: float) -> np.ndarray:
-    """(N, 3) the upper lid's lit colour along the eye: at the grey level of the skin `below` the lower
-    lid, lifted toward the photo's lid `profile`'s up to `lift_most`, in the hue two of three skin
-    samples (`above` the lid, below it, the profile) agree on; as dark as skin in shade, in the hue of
-    the shaded skin below."""
+def _lit_rgb(above: np.ndarray, below: np.ndarray, profile: np.ndarray, *, grid: np.ndarray,
+             lift_most: float) -> np.ndarray:
+    """(N, 3) the upper lid's lit colour along the eye (at `grid`, 0..1): at the grey level of the skin
+    `below` the lower lid, in the hue two of three skin samples (`above` the lid, below it, the photo's
+    lid `profile`) agree on; as dark as skin in shade, in the hue of the shaded skin below; then blended
+    in RGB toward the profile (darkened to `lift_most` at most) where that is lighter."""
     hue = np.median(np.stack([c / np.maximum(c.mean(axis=1), 1.0)[:, None] for c in (above, below, profile)]), axis=0)
     grey_lid = np.maximum(profile.mean(axis=1), 1.0)
-    room = np.clip((lift_most - np.median(below.mean(axis=1))) / LIT_ROOM, 0.0, 1.0)
-    across = np.linspace(-1.0, 1.0, len(below))
-    grey = below.mean(axis=1) + np.maximum(np.minimum(grey_lid, lift_most) - below.mean(axis=1), 0.0) * room \
-        * (1.0 - across ** 4)
+    grey = below.mean(axis=1)
     shade = np.clip((SHADE_HUE_FROM * grey_lid - grey) / (SHADE_HUE_SPAN * grey_lid), 0.0, 1.0)
     hue = hue + (below / np.maximum(below.mean(axis=1), 1.0)[:, None] - hue) * shade[:, None]
-    return hue * (grey / np.maximum(hue.mean(axis=1), 1e-3))[:, None]
+    unlifted = hue * (grey / np.maximum(hue.mean(axis=1), 1e-3))[:, None]
+    room = np.clip((lift_most - np.median(grey)) / LIT_ROOM, 0.0, 1.0)
+    toward = profile * np.minimum(1.0, lift_most / grey_lid)[:, None]
+    lift = np.where(toward.mean(axis=1) > grey, room * (1.0 - (2.0 * grid - 1.0) ** 4), 0.0)
+    return unlifted + (toward - unlifted) * lift[:, None]
 
 
 def _skin_near(out: np.ndarray, points: np.ndarray, lid_colour: np.ndarray, *, on_frame: np.ndarray,
@@ -187,7 +189,7 @@ class ReferenceLidPainter:
         top_px = lid_curves[2]
         above = _toward_skin(above, lid, grid=grid, rows_b=top_px - 1.5, width=eye.width, profile=profile,
                              on_frame=_cover_at(cover, grid, (top_px - 1.5) / cover_width))
-        lid_rgb = _lit_rgb(above, below, profile, lit_most(lid))
+        lid_rgb = _lit_rgb(above, below, profile, grid=grid, lift_most=lit_most(lid))
         above, below, lid_rgb = (_along(a, grid, c) for c in (above, below, lid_rgb))
         top_fade = np.maximum(LID_FADE * (np.interp(a, *eye.upper_open) - lid_top + lowered) - lowered, 0.0)
         skin, lid_alpha = self._lid_layer(a, b, lid_top, top_fade=top_fade, edge=edge, closure=closure, above=above,

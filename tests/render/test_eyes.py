@@ -972,14 +972,19 @@ def test_the_skin_above_a_shut_lid_is_the_photos_skin_not_a_brows_hairs():
 
 
 
-def _lit_lid_grey(frame, lid, open_pts, shut_pts) -> float:
-    """Mean grey level (of channels) of the shut lid's lit lower part (8 px over the closing edge,
-    mid-eye) painted by a LidPainter without grain over `frame`."""
+def _lit_lid_rgb(frame, lid, open_pts, shut_pts) -> np.ndarray:
+    """(3,) mean RGB of the shut lid's lit lower part (8 px over the closing edge, mid-eye) painted by
+    a LidPainter without grain over `frame`."""
     out = frame.copy()
     LidPainter((lid,), np.zeros((200, 300, 3), np.float32)).paint(out, shut_pts, open_pts)
     xs = np.arange(122, 139)
     edge = np.interp(xs, shut_pts[list(lm.LEFT_EYE_UPPER), 0], shut_pts[list(lm.LEFT_EYE_UPPER), 1])
-    return float(out[(edge - 8).astype(int), xs].astype(float).mean())
+    return out[(edge - 8).astype(int), xs].astype(float).mean(axis=0)
+
+
+def _lit_lid_grey(frame, lid, open_pts, shut_pts) -> float:
+    """Mean grey level (of channels) of _lit_lid_rgb."""
+    return float(_lit_lid_rgb(frame, lid, open_pts, shut_pts).mean())
 
 
 def test_shut_lid_is_lit_as_the_photos_lid_skin_not_the_darker_skin_below():
@@ -999,8 +1004,51 @@ def test_shut_lid_is_lit_as_the_photos_lid_skin_not_the_darker_skin_below():
     assert abs(lifted - as_lid_skin) < 3.0
 
 
+def test_a_lifted_lid_takes_the_photos_lid_colour_not_a_brighter_copy_of_the_skins_hue():
+    """Where the skin around the lid is of a stronger hue than the photo's paler lid skin (a colour
+    pencil drawing's orange), the lifted lid is blended toward that lid skin's own colour: its colour
+    spread (red less blue) stays within the unlifted lid's and the lid skin's, and is not the skin
+    hue's scaled up with the grey (rev41d: [90 60 35] -> [142 97 59], an orange blob at half blink)."""
+    from dataclasses import replace
+
+    frame, lid, open_pts, shut_pts = _textured_eye(0.0)
+    outside = np.ones(frame.shape[:2], bool)
+    outside[85:113, 95:166] = False  # the opening and its margins keep the test eye's sclera and iris
+    frame[outside] = (150, 100, 60)
+    frame[104:140][outside[104:140]] = (105, 70, 42)  # the skin below the lower lid in shade
+    pale = np.array([200.0, 170.0, 150.0], np.float32)
+    lid = replace(lid, colour_profile=np.tile(pale, (8, 1)))
+    kept = _lit_lid_rgb(frame, lid, open_pts, shut_pts)
+    lifted = _lit_lid_rgb(frame, replace(lid, eye_rgb=np.array([235.0, 235.0, 230.0], np.float32)), open_pts,
+                          shut_pts)
+    assert lifted.mean() > kept.mean() + 20.0
+    assert lifted[0] - lifted[2] <= max(kept[0] - kept[2], pale[0] - pale[2]) + 2.0
+
+
+def test_a_colourless_lid_skin_is_not_lifted():
+    """Where the photo's lid skin has no colour of its own (an engraving's paper: chroma under
+    LIT_SKIN_CHROMA) the lid is not lifted at all (rev41d: 10's lid went a smooth near-white dome and
+    its iris or sclera at closure rose 0.4 -> 1.2%)."""
+    from dataclasses import replace
+
+    from facetalk.render.eyes import lit_most
+
+    frame, lid, open_pts, shut_pts = _textured_eye(0.0)
+    frame = np.repeat(frame.mean(axis=2, keepdims=True), 3, axis=2).astype(np.uint8)
+    frame[104:140] = (frame[104:140] * 0.7).astype(np.uint8)
+    paper = replace(lid, colour_profile=np.full((8, 3), 200.0, np.float32))
+    assert lit_most(replace(paper, eye_rgb=np.full(3, 250.0, np.float32))) == 0.0
+    assert lit_most(replace(lid, eye_rgb=np.full(3, 250.0, np.float32))) > 0.0
+    unlifted = frame.copy()
+    LidPainter((paper,), np.zeros((200, 300, 3), np.float32)).paint(unlifted, shut_pts, open_pts)
+    out = frame.copy()
+    LidPainter((replace(paper, eye_rgb=np.full(3, 250.0, np.float32)),),
+               np.zeros((200, 300, 3), np.float32)).paint(out, shut_pts, open_pts)
+    assert np.array_equal(out, unlifted)
+
+
 def test_a_grey_prints_shut_lid_is_not_lifted_to_its_sclera():
-    """On a grey print the lid skin and the sclera share a hue: the lid is lifted at most to
+    """On a sepia print the lid skin and the sclera share a hue: the lid is lifted at most to
     LIT_UNDER_EYE under the eye's light (a lid as light as the sclera read as an open eye: 10's iris
     or sclera at closure 0.4 -> 2.4%), and not at all where that leaves it no room above the skin
     below (08's sepia print: lifting only the darker columns moved where dlib reads its lash line)."""
@@ -1011,9 +1059,10 @@ def test_a_grey_prints_shut_lid_is_not_lifted_to_its_sclera():
     frame, lid, open_pts, shut_pts = _textured_eye(0.0)
     frame = np.repeat(frame.mean(axis=2, keepdims=True), 3, axis=2).astype(np.uint8)
     frame[104:140] = (frame[104:140] * 0.7).astype(np.uint8)  # skin below: grey 116
-    grey_lid = LidSkin(upper=lid.upper, lower=lid.lower, colour_profile=np.full((8, 3), 166.0, np.float32),
+    sepia = np.array([1.08, 1.0, 0.92], np.float32)  # chroma 0.11, as 08/09's lid skin (a grey one: no lift)
+    grey_lid = LidSkin(upper=lid.upper, lower=lid.lower, colour_profile=np.tile(166.0 * sepia, (8, 1)),
                        lash_rgb=np.full(3, 45.0, np.float32), down_sign=1.0, lash_band=0.05)
-    dim, white = np.full(3, 175.0, np.float32), np.full(3, 250.0, np.float32)
+    dim, white = 175.0 * sepia, 250.0 * sepia
     assert lit_most(replace(grey_lid, eye_rgb=dim)) == pytest.approx(175.0 - LIT_UNDER_EYE)
     under_sclera = _lit_lid_grey(frame, replace(grey_lid, eye_rgb=dim), open_pts, shut_pts)
     assert _lit_lid_grey(frame, replace(grey_lid, eye_rgb=white), open_pts, shut_pts) > under_sclera + 10.0
@@ -1021,6 +1070,6 @@ def test_a_grey_prints_shut_lid_is_not_lifted_to_its_sclera():
     unlifted = frame.copy()
     LidPainter((grey_lid,), np.zeros((200, 300, 3), np.float32)).paint(unlifted, shut_pts, open_pts)
     out = frame.copy()
-    no_room = replace(grey_lid, eye_rgb=np.full(3, 130.0, np.float32))  # cap 100 under the skin below
+    no_room = replace(grey_lid, eye_rgb=130.0 * sepia)  # cap 100 under the skin below
     LidPainter((no_room,), np.zeros((200, 300, 3), np.float32)).paint(out, shut_pts, open_pts)
     assert np.array_equal(out, unlifted)

@@ -299,6 +299,10 @@ LIT_HUE_APART = 0.15
 # LIT_ROOM levels above: where the eye's light is no lighter than that skin (08's sepia print), lifting
 # only the lid's darker columns (its corners) moved its lash line where dlib reads the shut eye.
 LIT_ROOM = 20.0
+# No lift at all where the photo's lid skin itself has no colour (its chroma, colour over grey level
+# less 1, under LIT_SKIN_CHROMA; only the engraving, 10, of 28 eyes: the next least is 0.12): there
+# the lid skin is the paper, and lifted toward it the lid went a smooth near-white dome (rev41d).
+LIT_SKIN_CHROMA = 0.05
 LID_LIT_CORNERS = 0.3
 LID_BULGE = 0.08
 LASH_SHADE_ABOVE = 1.6
@@ -916,23 +920,25 @@ def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, a
     _toward_fill(curves[10:13], grid, curves[0] - 1.5, profile, fill, cover, cover_width, axes[6])
     _skin_at(frame, axes, grid, curves[3] + curves[4] + 2.0, profile, 0.45, cover, cover_width,
              curves[13:16])
-    _lit_colour(curves[10:13], curves[13:16], profile, lift_most, curves[16:19])
+    _lit_colour(curves[10:13], curves[13:16], profile, grid, lift_most, curves[16:19])
     return curves, top, edge, taper
 
 
 @njit(cache=True, nogil=True)
-def _lit_colour(above, below, profile, lift_most, out):
-    """The shut upper lid's lit colour along the eye into `out` (3, n): at the grey level (the mean of
-    its channels, as dlib reads a colour) of the skin below the lower lid (`below` (3, n); lit, so
-    dlib still reads the eye as shut, as before the lid took a hue of its own), lifted toward the
-    photo's lid skin's as far as `lift_most` (a grey level; see LIT_UNDER_EYE), in the hue two of
-    three skin samples around the lid agree on (per channel, the median of their colours over their
-    grey level): the skin above the lid's top (`above` (3, n)),
+def _lit_colour(above, below, profile, grid, lift_most, out):
+    """The shut upper lid's lit colour along the eye (at `grid`, 0..1 corner to corner) into `out`
+    (3, n): at the grey level (the mean of its channels, as dlib reads a colour) of the skin below the
+    lower lid (`below` (3, n); lit, so dlib still reads the eye as shut, as before the lid took a hue
+    of its own), in the hue two of three skin samples around the lid agree on (per channel, the
+    median of their colours over their grey level): the skin above the lid's top (`above` (3, n)),
     below the lower lid, and the photo's own lid skin (`profile` (n, 3)). The lower lid's hue alone
-    tinted every shut lid with a tear trough's mauve or a lit cheek's orange; the profile's alone
-    took spectacle glare for skin (a grey patch on Hopper's lid). A lid lit darker than
+    read brown-grey on Hopper's warm paint and red on a pink under-eye; the median keeps whichever
+    hue two agree on, the lid's own where it differs. Where that lit grey falls under
     SHADE_HUE_FROM x the profile takes the shaded skin's hue below it (see there): Hopper's outer
-    lid corners, grey before, are warm, yet still darker than the rest of her lid."""
+    lid corners, grey before, are warm, yet still darker than the rest of her lid. Where the photo's
+    lid skin is lighter, the colour is then blended toward that skin's own RGB (darkened to at most
+    `lift_most`, a grey level; see LIT_UNDER_EYE), not the hue scaled up: a scaled hue grew the
+    lid's chroma with its grey (a peach slab at half blink, rev41d)."""
     hue = np.empty(3)
     # Lifted as far as the cap clears the lid's typical skin below (LIT_ROOM): not its darker columns alone.
     room = _clip01((lift_most - np.median((below[0] + below[1] + below[2]) / 3.0)) / LIT_ROOM)
@@ -940,20 +946,21 @@ def _lit_colour(above, below, profile, lift_most, out):
         grey_above = max((above[0, i] + above[1, i] + above[2, i]) / 3.0, 1.0)
         grey_below = (below[0, i] + below[1, i] + below[2, i]) / 3.0
         grey_lid = max((profile[i, 0] + profile[i, 1] + profile[i, 2]) / 3.0, 1.0)
-        across2 = (2.0 * i / max(out.shape[1] - 1, 1) - 1.0) ** 2  # the columns lie evenly corner to corner
-        grey = grey_below + max(min(grey_lid, lift_most) - grey_below, 0.0) * room * (1.0 - across2 * across2)
         for c in range(3):
             x, y, z = above[c, i] / grey_above, below[c, i] / max(grey_below, 1.0), profile[i, c] / grey_lid
             hue[c] = max(min(x, y), min(max(x, y), z))  # the median of three
         # Skin in shade is redder than lit skin: a lid lit as dark as a shadowed under-eye takes that
         # skin's hue, not the lit profile's (greyish brown there: Hopper's lid corners).
-        shade = _clip01((SHADE_HUE_FROM * grey_lid - grey) / (SHADE_HUE_SPAN * grey_lid))
+        shade = _clip01((SHADE_HUE_FROM * grey_lid - grey_below) / (SHADE_HUE_SPAN * grey_lid))
         if shade > 0.0:
             for c in range(3):
                 hue[c] += (below[c, i] / max(grey_below, 1.0) - hue[c]) * shade
-        scale = grey / max((hue[0] + hue[1] + hue[2]) / 3.0, 1e-3)
+        scale = grey_below / max((hue[0] + hue[1] + hue[2]) / 3.0, 1e-3)
+        across2 = (2.0 * grid[i] - 1.0) ** 2
+        toward = min(1.0, lift_most / grey_lid)  # the photo's lid skin, darkened to the cap
+        lift = room * (1.0 - across2 * across2) if grey_lid * toward > grey_below else 0.0
         for c in range(3):
-            out[c, i] = hue[c] * scale
+            out[c, i] = hue[c] * scale + (profile[i, c] * toward - hue[c] * scale) * lift
 
 
 @njit(cache=True, nogil=True)
@@ -1009,10 +1016,12 @@ def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lo
 def lit_most(lid: LidSkin) -> float:
     """The grey level (mean of channels) a shut lid's lit colour is lifted to at most (_lit_colour):
     LIT_UNDER_EYE under the open eye's light where the lid skin is of its hue, none (255) where their
-    chromas lie LIT_HUE_APART apart, between in between; 0 (no lift) without the eye's light."""
-    if lid.eye_rgb is None:
+    chromas lie LIT_HUE_APART apart, between in between; 0 (no lift) without the eye's light or where
+    the lid skin is colourless (LIT_SKIN_CHROMA)."""
+    eye, skin = lid.eye_rgb, np.median(lid.colour_profile, axis=0).astype(np.float64)
+    if eye is None or np.linalg.norm(skin / max(skin.mean(), 1.0) - 1.0) < LIT_SKIN_CHROMA:
         return 0.0
-    eye, skin = np.asarray(lid.eye_rgb, np.float64), np.median(lid.colour_profile, axis=0).astype(np.float64)
+    eye = np.asarray(eye, np.float64)
     apart = float(np.linalg.norm(eye / max(eye.mean(), 1.0) - skin / max(skin.mean(), 1.0)))
     guard = 1.0 - min(apart / LIT_HUE_APART, 1.0)
     return (float(eye.mean()) - LIT_UNDER_EYE) * guard + 255.0 * (1.0 - guard)
