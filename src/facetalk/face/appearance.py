@@ -101,7 +101,8 @@ class LidSkin:
     it. brow_gap: (FILL_GRID[1],) float32, per column of that grid, how far (eye widths) above the
     open upper margin the brow's hairs begin (lid_fill); None: none read over lid skin (a deep-set
     eye's socket dark up to the brow, or a hand-made lid): no limit but the brow's landmarks.
-    eye_rgb: (3,) float32 RGB, the open eye's light colour (_eye_light: its sclera where it shows),
+    eye_rgb: (3,) float32 RGB, the open eye's light colour (_eye_light: its sclera where it shows,
+    else its lightest skin or iris: where the sclera barely shows, of the lid skin's hue),
     which render.eyes keeps a shut lid's lit colour from (lit_most); None (no opening read, or a
     hand-made lid): a shut lid is not lifted toward the photo's lid skin.
     """

@@ -287,12 +287,15 @@ LID_LIT_FROM = 0.4
 # (LidSkin.colour_profile) where that is lighter: a shut lid is the skin that lay above the open
 # margin, not the under-eye's (lid40: the lid's middle was darker than the photo's lid skin on all
 # 28 eyes; 03 a grey-brown box, 10 a grey dome on white paper). Where the lid skin is of the open
-# eye's light's hue (LidSkin.eye_rgb, its sclera: a print's grey or sepia), not to within
-# LIT_UNDER_EYE levels under it: a lid as light as the sclera and of its hue reads as the open eye
-# (lid40: 10's iris or sclera at closure 0.4 -> 2.4%). Skin of another hue than the sclera (chromas,
-# colour over grey level, LIT_HUE_APART apart) is lifted whole, as lid skin is told from sclera by hue.
+# eye's light's hue (LidSkin.eye_rgb: the opening's brightest tenth, its sclera where that shows, else
+# lit skin or iris; of the lid skin's hue on 22 of 28 eyes, colour photos among them, as on grey or
+# sepia prints), not to within LIT_UNDER_EYE levels under it: a lid as light as that light and of its
+# hue reads as the open eye (lid40: 10's iris or sclera at closure 0.4 -> 2.4%). Skin of another hue
+# (chromas, colour over grey level, LIT_HUE_APART apart) is lifted whole, as lid skin is told from
+# sclera by hue.
 # The lift fades out toward the corners (x 1 - across^4), where the skin beside is the socket's shade
 # (lifted flat, the side step between lid and skin beside, out/lid41/sides.py, grew 26.0 -> 27.3).
+# The lift blends the lit colour toward the lid skin's own RGB (_lit_colour), not its hue scaled up.
 LIT_UNDER_EYE = 30.0
 LIT_HUE_APART = 0.15
 # A lid is lifted only as far as that cap lies above the median grey of the skin below it, wholly
