@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from facetalk.face import landmarks as lm
-from facetalk.face.appearance import _cut_iris
+from facetalk.face.appearance import SCLERA_SHADE_MIN_PX, _cut_iris, _depth_matched, _lid_shade
 from facetalk.imaging import LUMA
 
 IRIS_R = 9.0  # px
@@ -100,6 +100,31 @@ def test_refilled_sclera_is_shaded_under_the_upper_lid_like_the_white_beside_it(
     # Within the white's grain (std 10) of its median there: 154 against 148; the fill carried
     # along image rows gave 178.
     assert filled[near_lid].mean() <= np.median(luma[white_there]) + 10.0
+
+
+def test_a_refilled_pixel_far_in_depth_from_every_known_white_takes_the_nearest_not_black():
+    """Every known white 11 px or more away in depth: the Gaussian weights of all of them underflowed
+    to 0 and the pixel was refilled black; it takes the nearest depth's colour."""
+    colours = np.array([[200.0, 180.0, 170.0], [120.0, 100.0, 90.0]], np.float32)
+    for depths, want, expect in (([-0.5, -11.0], [11.0], None), ([11.0, 12.0], [0.6], 0)):
+        out = _depth_matched(colours, np.array(depths, np.float32), np.array([3, 40]), np.array(want, np.float32),
+                             np.array([20]))
+        assert out.min() > 50.0
+        if expect is not None:
+            np.testing.assert_allclose(out[0], colours[expect], atol=1.0)
+
+
+def test_one_dark_pixel_deep_under_the_lid_does_not_cap_the_whole_fill():
+    """The deepest depth steps of the known white often hold a pixel or three: one dark one there (a
+    lash, a shadow) capped every refilled pixel on that side; a step counts with SCLERA_SHADE_MIN_PX."""
+    rng = np.random.default_rng(0)
+    depths = np.concatenate([rng.uniform(0.0, 6.0, 200), [6.5]]).astype(np.float32)
+    luma = np.concatenate([rng.normal(150.0, 5.0, 200), [69.0]]).astype(np.float32)
+    fill = np.full(50, 150.0, np.float32)
+    want = rng.uniform(0.0, 6.9, 50).astype(np.float32)
+    assert SCLERA_SHADE_MIN_PX > 1
+    factor = _lid_shade(luma, depths, fill, want)
+    assert factor.min() > 0.9  # 69 / 150 = 0.46 when the lone pixel's step counted
 
 
 def test_iris_sprite_completes_the_top_the_upper_lid_hides():

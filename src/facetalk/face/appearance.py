@@ -181,8 +181,16 @@ SCLERA_DETAIL_SIGMA = 1.0
 # within SCLERA_DEPTH_SIGMA px), nearest across first, no lighter than the white's median at that
 # depth (_lid_shade): the lids shade the white near them. A fill carried along image rows took the
 # middle's light up to the margins, where a raised lid (anger's stare, fear, surprise) bared it as a
-# light crescent over the iris and a lowered one as a light rim under it (rev41e should-fix 1).
+# light crescent over the iris (rev41e should-fix 1; the light rim under the iris on a lowered lower
+# lid has another cause, the lid's warp, and stays). 0.7 px: a depth step of 1 px weighs 0.36 of a
+# matched one, so the white's shading a pixel nearer the lid does not wash out.
 SCLERA_DEPTH_SIGMA = 0.7
+# A depth step of the known white counts toward _lid_shade's cap only with at least this many pixels:
+# the deepest steps often hold 1-3, and one dark pixel there (05: luma 69 against the side's median
+# 150) capped the whole side's fill into a grey slab (rev41r should-fix 1). At 5 the ring over 05's
+# right iris came back (fearful +24.6 -> +41.8, +42.2 before the depth match) and the bundled photo's
+# angry left ring is +11.1 at 3, +11.3 at 5 (out/s41/rim/).
+SCLERA_SHADE_MIN_PX = 3
 
 
 def _margin_depth(upper_xy: np.ndarray, lower_xy: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
@@ -248,7 +256,8 @@ def _lid_shade(luma: np.ndarray, depths: np.ndarray, fill_luma: np.ndarray, want
             continue
         bins = np.floor(sign * depths[mine]).astype(int)
         n = bins.max() + 1
-        median = np.array([np.median(luma[mine][bins == k]) if (bins == k).any() else np.inf for k in range(n)])
+        median = np.array([np.median(luma[mine][bins == k]) if (bins == k).sum() >= SCLERA_SHADE_MIN_PX else np.inf
+                           for k in range(n)])
         ceiling = np.minimum.accumulate(median[::-1])[::-1]
         cap = ceiling[np.minimum(np.floor(sign * want_depths[want]).astype(int), n - 1)]
         factor[want] = np.minimum(cap / np.maximum(fill_luma[want], 1.0), 1.0)
@@ -271,7 +280,10 @@ def _depth_matched(colours: np.ndarray, depths: np.ndarray, cols: np.ndarray, wa
             mine = np.ones(len(depths), bool)
         deepest = np.abs(depths[mine]).max()
         want = np.sign(want_depths[side]) * np.minimum(np.abs(want_depths[side]), deepest)
-        w = np.exp(-0.5 * ((want[:, None] - depths[mine][None, :]) / SCLERA_DEPTH_SIGMA) ** 2) \
+        gap2 = ((want[:, None] - depths[mine][None, :].astype(np.float64)) / SCLERA_DEPTH_SIGMA) ** 2
+        # Less each row's nearest depth: the nearest known white keeps a weight however far it lies (a
+        # gap over ~10 px underflowed every weight to 0 and refilled black: rev41r should-fix 2).
+        w = np.exp(-0.5 * (gap2 - gap2.min(axis=1, keepdims=True))) \
             / (1.0 + (want_cols[side][:, None] - cols[mine][None, :]).astype(np.float64) ** 2)
         out[side] = (w @ colours[mine]) / np.maximum(w.sum(axis=1), 1e-300)[:, None]
     return out
