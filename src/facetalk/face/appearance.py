@@ -137,8 +137,6 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
     """Cuts one iris out of the photo into a sprite (what the upper lid hides of its disc
     completed, so a wider eye or a gaze toward a higher part of the lid shows it round) and refills
     its place in `texture` (in place) with sclera grown from the eye's visible white."""
-    import cv2
-
     centre = pts[iris[0], :2].astype(np.float64)
     radius = 1.1 * float(np.linalg.norm(pts[list(iris[1:]), :2] - centre, axis=1).mean()) + 0.5
     contour = pts[list(upper) + list(lower[-2:0:-1]), :2]
@@ -147,10 +145,8 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
     x1, y1 = np.minimum(np.ceil(np.maximum(contour.max(axis=0), centre + radius)).astype(int) + pad,
                         image.shape[1::-1])
     patch = image[y0:y1, x0:x1].astype(np.float32)
-    opening = np.zeros(patch.shape[:2], np.uint8)
-    cv2.fillPoly(opening, [np.round(contour - (x0, y0)).astype(np.int32)], 1)
     # One pixel in from the lid margin: lashes stay with the lids, never slide with the iris.
-    inner = cv2.erode(opening, np.ones((3, 3), np.uint8)).astype(bool)
+    inner = _inside_opening(contour - (x0, y0), patch.shape[:2])
     yy, xx = np.mgrid[y0:y1, x0:x1]
     dist = np.hypot(xx - centre[0], yy - centre[1])
     disc = dist <= radius
@@ -384,6 +380,16 @@ def read_lid_skin(image: np.ndarray, pts: np.ndarray, upper: tuple[int, ...], lo
 
 # The open eye's light: its pixels from this percentile of the grey levels over its opening up, one
 # pixel in from the margins (lashes stay out): the sclera where it shows (iris, lashes, shade darker).
+def _inside_opening(contour: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """(h, w) bool of `shape`: the eye opening bounded by the (k, 2) px `contour` (the margin chains,
+    in the box's pixels), one pixel in from the lid margin (eroded 3 x 3), off the lashes."""
+    import cv2
+
+    opening = np.zeros(shape, np.uint8)
+    cv2.fillPoly(opening, [np.round(contour).astype(np.int32)], 1)
+    return cv2.erode(opening, np.ones((3, 3), np.uint8)).astype(bool)
+
+
 EYE_LIGHT_PERCENTILE = 90
 
 
@@ -392,14 +398,10 @@ def _eye_light(image: np.ndarray, xy: np.ndarray, *, upper: tuple[int, ...],
     """(3,) float32 RGB: the mean colour of the open eye's light part (grey level, the mean of
     channels, at least its EYE_LIGHT_PERCENTILE) in `image` (H, W, 3), the opening bounded by the
     (V, 2) landmarks `xy`'s margin chains; None where no pixel lies inside (a shut eye)."""
-    import cv2
-
     contour = xy[list(upper) + list(lower[-2:0:-1])]
     x0, y0 = np.maximum(np.floor(contour.min(axis=0)).astype(int) - 1, 0)
     x1, y1 = np.minimum(np.ceil(contour.max(axis=0)).astype(int) + 2, image.shape[1::-1])
-    opening = np.zeros((max(y1 - y0, 1), max(x1 - x0, 1)), np.uint8)
-    cv2.fillPoly(opening, [np.round(contour - (x0, y0)).astype(np.int32)], 1)
-    inner = cv2.erode(opening, np.ones((3, 3), np.uint8)).astype(bool)
+    inner = _inside_opening(contour - (x0, y0), (max(y1 - y0, 1), max(x1 - x0, 1)))
     if not inner.any():
         return None
     rgb = image[y0:y1, x0:x1][inner].astype(np.float64)
