@@ -475,6 +475,13 @@ def _interp_along(u_query: np.ndarray, u_pts: np.ndarray, values: np.ndarray) ->
     return np.interp(u_query, u_pts[order], values[order])
 
 
+def _contour_v(u_query: np.ndarray, u_pts: np.ndarray, v_pts: np.ndarray, *, contour: tuple[int, ...]) -> np.ndarray:
+    """(N,) face-frame v (px) of a lip `contour` (landmark ids into the (V,) face-frame `u_pts`,
+    `v_pts`) at each of the (N,) `u_query`."""
+    ids = list(contour)
+    return _interp_along(u_query, u_pts[ids], v_pts[ids])
+
+
 def _rings(oval: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Vertices of the rings around the face oval, each one's distance (px) outside the oval
     along its ray from the oval's centre, and that centre."""
@@ -728,8 +735,8 @@ def _lip_regions(pts: np.ndarray, topo: _Topology, meas: _Measures) -> _Lips:
     in_lips = np.zeros(n, bool)
     in_lips[:topo.n_face] = _inside(pts[:, :2], lip_poly)
     u_in, v_in = meas.frame.uv(pts[:, :2])
-    mid_v = 0.5 * (_interp_along(meas.u, u_in[list(lm.LIPS_INNER_UPPER)], v_in[list(lm.LIPS_INNER_UPPER)])
-                   + _interp_along(meas.u, u_in[list(lm.LIPS_INNER_LOWER)], v_in[list(lm.LIPS_INNER_LOWER)]))
+    mid_v = 0.5 * (_contour_v(meas.u, u_in, v_in, contour=lm.LIPS_INNER_UPPER)
+                   + _contour_v(meas.u, u_in, v_in, contour=lm.LIPS_INNER_LOWER))
     lower_lip = in_lips & (meas.v > mid_v)
     upper_lip = in_lips & (meas.v <= mid_v)
     lower_lip[list(lm.LIPS_INNER_LOWER)] = True
@@ -1325,8 +1332,8 @@ def _into_red_px(pts: np.ndarray, meas: _Measures, lips: _Lips) -> np.ndarray:
     depth = np.zeros_like(meas.u)
     for mask, inner, outer in ((lips.upper, lm.LIPS_INNER_UPPER, lm.LIPS_OUTER_UPPER),
                                (lips.lower, lm.LIPS_INNER_LOWER, lm.LIPS_OUTER_LOWER)):
-        v_in = _interp_along(meas.u, u_pts[list(inner)], v_pts[list(inner)])
-        v_out = _interp_along(meas.u, u_pts[list(outer)], v_pts[list(outer)])
+        v_in = _contour_v(meas.u, u_pts, v_pts, contour=inner)
+        v_out = _contour_v(meas.u, u_pts, v_pts, contour=outer)
         across = (meas.v - v_in) / np.where(np.abs(v_out - v_in) > 1.0, v_out - v_in, np.inf)
         depth[mask] = (np.clip(across, 0.0, 1.0) * np.abs(v_out - v_in))[mask]
     return depth
@@ -1626,8 +1633,8 @@ def _lip_fill(meas: _Measures, lips: _Lips, *, pairs: list[tuple[int, int]], nea
     for inner, outer, mask, want_ipd, sign in (
             (lm.LIPS_INNER_UPPER, lm.LIPS_OUTER_UPPER, lips.upper, CLOSED_LIP_IPD[0], -1.0),
             (lm.LIPS_INNER_LOWER, lm.LIPS_OUTER_LOWER, lips.lower, CLOSED_LIP_IPD[1], 1.0)):
-        inner_v = _interp_along(u, u[list(inner)], v[list(inner)])  # (V,) the contours at each vertex's u
-        outer_v = _interp_along(u, u[list(outer)], v[list(outer)])
+        inner_v = _contour_v(u, u, v, contour=inner)  # (V,) the contours at each vertex's u
+        outer_v = _contour_v(u, u, v, contour=outer)
         thickness = sign * (outer_v - inner_v)  # (V,) px across the lip
         gap = np.array([v[b] - v[a] for a, b in pairs])[nearest]  # (V,) px between the inner lips
         x = np.minimum(np.abs(u) / (0.5 * meas.mouth_w), 1.0)
