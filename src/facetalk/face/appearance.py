@@ -240,14 +240,20 @@ def _sclera_fill(patch: np.ndarray, hole: np.ndarray, sclera: np.ndarray, *, dep
     return out
 
 
+def _lid_sides(depths: np.ndarray, *, want_depths: np.ndarray) -> tuple[tuple[float, np.ndarray, np.ndarray], ...]:
+    """The white split by the lid margin it lies nearer (_margin_depth's sign): for the upper lid
+    (+1.0) and the lower (-1.0), the sign, (m,) bool which known `depths` and (n,) bool which
+    `want_depths` lie on that side (a depth of 0 is the upper lid's)."""
+    return (1.0, depths >= 0, want_depths >= 0), (-1.0, depths < 0, want_depths < 0)
+
+
 def _lid_shade(luma: np.ndarray, depths: np.ndarray, fill_luma: np.ndarray, want_depths: np.ndarray) -> np.ndarray:
     """(n,) float32 factors <= 1 that bring n refilled pixels' `fill_luma` at `want_depths` (px,
     _margin_depth) down to the known white's median luma (`luma` at `depths`) at that depth under
     the same lid or any deeper one, whichever is least: a lid shades the white under it across the
     whole eye, and the white nearest across (a bright inner corner) alone left it light over the iris."""
     factor = np.ones(len(want_depths), np.float32)
-    for sign in (1.0, -1.0):
-        mine, want = (depths >= 0, want_depths >= 0) if sign > 0 else (depths < 0, want_depths < 0)
+    for sign, mine, want in _lid_sides(depths, want_depths=want_depths):
         if not mine.any() or not want.any():
             continue
         bins = np.floor(sign * depths[mine]).astype(int)
@@ -268,10 +274,9 @@ def _depth_matched(colours: np.ndarray, depths: np.ndarray, cols: np.ndarray, wa
     that one: the tall middle over the iris has no white beside it so deep) and their column
     (inverse square: the nearest white either side carries the shading across)."""
     out = np.empty((len(want_depths), 3), np.float32)
-    for side in (want_depths >= 0, want_depths < 0):
+    for _, mine, side in _lid_sides(depths, want_depths=want_depths):
         if not side.any():
             continue
-        mine = (depths >= 0) == (want_depths[side][0] >= 0)
         if not mine.any():
             mine = np.ones(len(depths), bool)
         deepest = np.abs(depths[mine]).max()
