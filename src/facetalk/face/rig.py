@@ -1533,8 +1533,9 @@ def _lip_press(meas: _Measures, lips: _Lips, *, poses_xy: np.ndarray, triangles:
     parted = float(smoothstep(np.array(gap_w), LIP_FILL_FROM, 2.0 * LIP_FILL_FROM))
     fill = parted * _lip_fill(meas, lips, pairs=pairs, nearest=nearest)
     follow, side = _corner_follow(meas, inner=list(set(lm.LIPS_INNER_UPPER) | set(lm.LIPS_INNER_LOWER)))
-    weight, skin, loose = _press_shares(meas, lips, fill=fill, parted=parted, follow=follow, side=side)
-    whole, whole_skin, whole_loose = _press_shares(meas, lips, fill=np.zeros_like(fill), parted=parted,
+    base = _base_shares(meas, lips)
+    weight, skin, loose = _press_shares(meas, lips, base=base, fill=fill, parted=parted, follow=follow, side=side)
+    whole, whole_skin, whole_loose = _press_shares(meas, lips, base=base, fill=np.zeros_like(fill), parted=parted,
                                                    follow=follow, side=side)
     corners = np.array(lm.MOUTH_CORNERS)
     # Skin takes its corner's pair (the corner's own nearest, as for every lip vertex).
@@ -1551,20 +1552,25 @@ def _lip_press(meas: _Measures, lips: _Lips, *, poses_xy: np.ndarray, triangles:
                   fill=(whole - weight)[ids].astype(np.float32), rest_px=rest_px.astype(np.float32))
 
 
-def _press_shares(meas: _Measures, lips: _Lips, *, fill: np.ndarray, parted: float, follow: np.ndarray,
-                  side: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(V,) signed press share of each vertex (+ upper lip, - lower) with (V,) `fill` held back
-    (_lip_fill's, 0 for the lip moving as a whole), (V,) bool the skin under the lower lip that
-    follows it (_chin_follow, by `parted`, 0..1 how far the photo's lips are apart), and (V,) the
-    lips' shares before the outer corners' bound (`loose`, for _corner_press). `follow`, `side`:
-    _corner_follow's, off the inner lips."""
-    lip = lips.upper | lips.lower
+def _base_shares(meas: _Measures, lips: _Lips) -> np.ndarray:
+    """(V,) unsigned press share of each lip vertex before any fill: 0.5 on the inner contours (the
+    lips meet), LIP_PRESS_OUTER on the outer ones, LIP_PRESS_MIDDLE between; 0 off the lips."""
     outer = set(lm.LIPS_OUTER_UPPER) | set(lm.LIPS_OUTER_LOWER)
     inner = set(lm.LIPS_INNER_UPPER) | set(lm.LIPS_INNER_LOWER)
     share = np.zeros(len(meas.u))
-    for i in np.nonzero(lip)[0]:
+    for i in np.nonzero(lips.upper | lips.lower)[0]:
         share[i] = 0.5 if i in inner else LIP_PRESS_OUTER if i in outer else LIP_PRESS_MIDDLE
-    share = np.where(lips.upper, share - fill, -(share - fill))
+    return share
+
+
+def _press_shares(meas: _Measures, lips: _Lips, *, base: np.ndarray, fill: np.ndarray, parted: float,
+                  follow: np.ndarray, side: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(V,) signed press share of each vertex (+ upper lip, - lower): the (V,) `base` shares
+    (_base_shares) with (V,) `fill` held back (_lip_fill's, 0 for the lip moving as a whole), (V,)
+    bool the skin under the lower lip that follows it (_chin_follow, by `parted`, 0..1 how far the
+    photo's lips are apart), and (V,) the lips' shares before the outer corners' bound (`loose`, for
+    _corner_press). `follow`, `side`: _corner_follow's, off the inner lips."""
+    share = np.where(lips.upper, base - fill, -(base - fill))
     # An outer corner in the upper lip closes as the upper lip's outer contour beside it, filled
     # (_lip_fill): at LIP_PRESS_OUTER it went down past that neighbour while the skin beside it
     # stayed, turning the slivers 57-61-185 and 287-291-409 over on a toothy smile's shut
