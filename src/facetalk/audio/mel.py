@@ -30,12 +30,15 @@ F0_MIN_HZ, F0_MAX_HZ = 50.0, 1000.0  # speech and singing
 ENERGY, VOICING, PITCH = N_MELS, N_MELS + 1, N_MELS + 2
 N_FEATURES = N_MELS + 3
 _FLOOR = 1e-10  # power floor: digital silence gives one constant frame
+# dB per unit of natural-log power (ENERGY, the log-mel bands): 10 log10(e). A level change of x dB
+# shifts every log-power column by x / DB_PER_LN_POWER.
+DB_PER_LN_POWER = 10.0 / math.log(10.0)
 
 
 def energy_db(energy: np.ndarray | float) -> np.ndarray | float:
     """ENERGY (natural log of a frame's power) in dBFS of RMS: a full-scale sine is -3 dBFS.
     The power is half the window-weighted mean square (one side of the spectrum), hence the 2."""
-    return 10.0 / math.log(10.0) * np.asarray(energy, np.float64) + 10.0 * math.log10(2.0)
+    return DB_PER_LN_POWER * np.asarray(energy, np.float64) + 10.0 * math.log10(2.0)
 
 
 def energy_from_db(dbfs: np.ndarray | float) -> np.ndarray | float:

@@ -29,8 +29,8 @@ from pathlib import Path
 import numpy as np
 
 from facetalk.audio.clock import frame_centre, frames_covering
-from facetalk.audio.mel import (ENERGY, FRAME_RATE, N_FEATURES, N_MELS, PITCH, VOICING, AnalysisClock, AudioFrames,
-                                AudioFrontEnd, energy_from_db)
+from facetalk.audio.mel import (DB_PER_LN_POWER, ENERGY, FRAME_RATE, N_FEATURES, N_MELS, PITCH, VOICING, AnalysisClock,
+                                AudioFrames, AudioFrontEnd, energy_from_db)
 from facetalk.params import BY_NAME
 
 # The lip model's outputs: parameters of the one table (facetalk.params), in its units and ranges
@@ -572,27 +572,22 @@ class QuietInput:
     """Reads quiet input as if it were loud: the voice-level net, a second stream of it, run on the same frames
     with the log-mel energies and ENERGY raised so the input's running peak sits at REFERENCE_DB.
 
-    The voice's estimate has a floor near -60 dBFS, so over music at -45 dBFS the mix lies only 5-10 dB over it
-    (at -55 dBFS 0-2 dB) where music at -20 dBFS lies 20-30 dB over: unraised, VoiceGate's reading depends on the
-    level, not on what sounds. A gain on the audio shifts the log-mel frame (VOICING and PITCH keep), so the raised
-    frames are about what the net would hear of the same sound played louder. Approximately: the front end sets
-    VOICING to 0 under about -70 dBFS and clips each band's power at 1e-10, so a frame that quiet, raised, is not
-    the louder recording's frame. The running peak follows ENERGY at once upward and falls DECAY_DB_PER_S (a 4 s
-    pause's noise floor is raised 6 dB, not into "no voice"); the raise is REFERENCE_DB - peak up to
-    MAX_RAISE_DB, none under UNRAISED_DB: input peaking over about -20 dBFS (speech at -20 dBFS RMS peaks at
-    -14..-17) is not raised, and where the second stream's state has come to be the shared net's (its span,
-    1.32 s, of unraised frames) the shared net's reading is taken as is: no second run, the gate's bits as
-    without it. The second stream starts as after a long silence raised MAX_RAISE_DB. The reading counts by the
-    raise alone (RAMP_DB), but not over a stream's first START_FRAMES: there the second stream, having heard
-    nothing yet, reads a clip's opening syllable 18-29 dB over its estimate, so those frames are read as without
-    it and marked unheld: their presence opens the gate but holds it only VoiceGate.START_HOLD_S, not HOLD_S, so
-    quiet music opening a stream lets it ease shut from there (under 0.5 by mel row 14, not 21-29). Over twelve pieces of music
-    alone (3 s each, 25 fps, the stream's output) lips open past 0.05 / pressed past 0.5 of 900 frames:
-    -20 dBFS 33 / 47, -30 / -35 / -40 dBFS 24 / 55, 27 / 55, 35 / 52, -45 dBFS 26 / 48, -55 dBFS 16 / 27; speech
-    at -45 / -55 dBFS, whispered, and clips opening on speech keep every bit (the shut gate zeroes only leading
-    silence's small presses, up to 0.04); speech under quiet music is gated as when loud (r with the envelope
-    within 0.003 of ungated on average). About 0.2-0.6 ms more per 20 ms live chunk where the second stream runs.
-    Per mel frame, in order: any chunking gives the same.
+    Why: the voice's estimate has a floor near -60 dBFS, so quiet music lies only a few dB over it where loud
+    music lies tens of dB over: unraised, VoiceGate's reading would depend on the level, not on what sounds. A
+    gain on the audio shifts the log-mel frame (VOICING and PITCH keep), so the raised frames are about what the
+    net would hear of the same sound played louder (not exactly: the front end sets VOICING to 0 on very quiet
+    frames and floors each band's power, so a frame that quiet, raised, is not the louder recording's frame).
+
+    The running peak follows ENERGY at once upward and falls DECAY_DB_PER_S, so a phrase's pauses are not raised
+    into "no voice"; the raise is REFERENCE_DB - peak up to MAX_RAISE_DB, none under UNRAISED_DB (input at
+    speech's usual level is read as it is). Where the second stream's state has come to be the shared net's (its
+    span of unraised frames) the shared net's reading is taken as is: no second run, the gate's bits as without
+    it. The second stream starts as after a long silence raised MAX_RAISE_DB. The reading counts by the raise
+    alone (RAMP_DB), but not over a stream's first START_FRAMES: there the second stream, having heard nothing
+    yet, reads a clip's opening syllable far over its estimate, so those frames are read as without it and
+    marked unheld (their presence opens the gate but holds it only VoiceGate.START_HOLD_S, not HOLD_S). Per mel
+    frame, in order: any chunking gives the same. The tuning's figures: the model card's "voice gate" row and
+    its "QuietInput's figures" paragraph (docs/models/lipsync.md).
     """
 
     REFERENCE_DB = -15.0   # dBFS (energy_db) of the running peak: speech and music at -20 dBFS RMS sit near it
@@ -604,9 +599,9 @@ class QuietInput:
 
     def __init__(self, net: VoiceLevelNet, *, silence_frame: np.ndarray) -> None:
         self._net = net
-        db = 10.0 / math.log(10.0)  # natural-log power -> dB
         # As after a long silence raised as far as it goes: a stream's start reads as any later onset.
         raised_silence = silence_frame.copy()
+        db = DB_PER_LN_POWER  # dB per unit of natural-log power: the raises below are in ENERGY's units
         raised_silence[:N_MELS] += self.MAX_RAISE_DB / db
         raised_silence[ENERGY] += self.MAX_RAISE_DB / db
         self._state = net.initial_state(raised_silence)
