@@ -120,7 +120,9 @@ BROW_HAIR_FROM = 0.8
 BROW_BUNCHED_FROM = 1.0
 # A raised brow rises at most this share of the height from the lid's margin to it (0.6 before:
 # the lid skin stretched further than the brow needs to read as raised, and dlib's identity
-# distance of surprise on a face with long lids, Biden's, fell 0.39 -> 0.34 at 0.5).
+# distance of surprise on a face with long lids, Biden's, fell 0.39 -> 0.34 at 0.5). Brows the
+# landmarks find on spectacle rims count their gap to the top of the frames' hold
+# (_brows_on_rims_px): Grace Hopper's surprise read +0.024 eye distances up to dlib, +0.060 now.
 LIFT_PER_LID = 0.5
 
 # Spectacle frames stay rigid over the face (render.renderer.GlassesLayer), drawn over skin filled
@@ -630,7 +632,8 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
     head = _head_weights(pts, topo, meas, person_alpha)
     # 4. Expression basis: jaw, lips, corners, brows, lids and gaze.
     lips = _lip_regions(pts, topo, meas)
-    basis = _expression_basis(pts, topo, meas, lips, photo_smile=_photo_smile(pts))
+    on_rims = 0.0 if frames_mask is None else _brows_on_rims_px(pts, frames_mask, meas.ipd)
+    basis = _expression_basis(pts, topo, meas, lips, photo_smile=_photo_smile(pts), brows_on_rims_px=on_rims)
     if frames_mask is not None:
         _hold_over_frames(basis, topo.rest[:, :2], frames_mask, meas.ipd)
     # 5. Mouth cavity attributes, and 6. which inner-lip pair each lip vertex closes on.
@@ -756,14 +759,15 @@ def _photo_smile(pts: np.ndarray) -> float:
 
 
 def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
-                      lips: _Lips, *, photo_smile: float = 0.0) -> _Basis:
+                      lips: _Lips, *, photo_smile: float = 0.0, brows_on_rims_px: float = 0.0) -> _Basis:
     """The displacement per unit of each EXPRESSION_NAMES parameter, and at -1 of each;
-    `photo_smile`: the photo's own smile 0..1 (where the frown pulls from: _frown)."""
+    `photo_smile`: the photo's own smile 0..1 (where the frown pulls from: _frown);
+    `brows_on_rims_px`: how far the brows' lower edge lies inside the frames' hold (_brows_on_rims_px)."""
     basis = np.zeros((len(EXPRESSION_NAMES), len(topo.rest), 3))
     k = {name: i for i, name in enumerate(EXPRESSION_NAMES)}
     _jaw_basis(basis[k["jaw_open"]], pts, meas, lips, photo_smile=photo_smile, triangles=topo.triangles)
     _corner_bases(basis, k, pts, meas, lips)
-    _brow_bases(basis, k, pts, topo, meas, lips)
+    _brow_bases(basis, k, pts, topo, meas, lips, on_rims_px=brows_on_rims_px)
     # blinks and gaze, per eye.
     for side, upper, lower, iris in (("left", lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER, lm.LEFT_IRIS),
                                      ("right", lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER, lm.RIGHT_IRIS)):
@@ -1442,22 +1446,45 @@ def _smirk(corner_uv: tuple[np.ndarray, np.ndarray], meas: _Measures, lips: _Lip
     return out
 
 
-def _below_frames_top(rest_xy: np.ndarray, frames_mask: np.ndarray, ipd: float) -> np.ndarray:
-    """(V,) share of a brow lift each vertex keeps over spectacle frames: 0 at and below the
-    frames' top edge, 1 from FRAMES_HOLD_RAMP eye distances above it. The edge is a smooth line
-    (the frames' topmost pixels, interpolated across gaps, carried on flat beyond their sides and
-    smoothed over 0.1 eye distances): a ragged one shears the skin column by column."""
+def _frames_top_px(frames_mask: np.ndarray, ipd: float) -> np.ndarray | None:
+    """(W,) image row of the spectacle frames' top edge in each column of the (H, W) `frames_mask`:
+    a smooth line (the frames' topmost pixels, interpolated across gaps, carried on flat beyond
+    their sides and smoothed over 0.1 eye distances: a ragged one shears the skin column by
+    column); None without frames."""
     import cv2
 
     covered = frames_mask > 0.5
     cols = np.nonzero(covered.any(axis=0))[0]
     if len(cols) == 0:
+        return None
+    top = np.interp(np.arange(frames_mask.shape[1]), cols, covered[:, cols].argmax(axis=0)).astype(np.float32)
+    return cv2.GaussianBlur(top.reshape(1, -1), (0, 0), 0.1 * ipd).ravel()
+
+
+def _below_frames_top(rest_xy: np.ndarray, frames_mask: np.ndarray, ipd: float) -> np.ndarray:
+    """(V,) share of a brow lift each vertex keeps over spectacle frames: 0 at and below the
+    frames' top edge (_frames_top_px), 1 from FRAMES_HOLD_RAMP eye distances above it."""
+    top = _frames_top_px(frames_mask, ipd)
+    if top is None:
         return np.ones(len(rest_xy))
-    width = frames_mask.shape[1]
-    top = np.interp(np.arange(width), cols, covered[:, cols].argmax(axis=0)).astype(np.float32)
-    top = cv2.GaussianBlur(top.reshape(1, -1), (0, 0), 0.1 * ipd).ravel()
-    x = np.clip(np.round(rest_xy[:, 0]).astype(int), 0, width - 1)
+    x = np.clip(np.round(rest_xy[:, 0]).astype(int), 0, len(top) - 1)
     return smoothstep(top[x] - rest_xy[:, 1], 0.0, FRAMES_HOLD_RAMP * ipd)
+
+
+def _brows_on_rims_px(pts: np.ndarray, frames_mask: np.ndarray, ipd: float) -> float:
+    """How far (px, the mean over the brows' lower-edge landmarks of (478, 3) `pts`) the brows'
+    lower edge lies below the top of the frames' hold ramp (FRAMES_HOLD_RAMP eye distances over
+    the rims' top edge in the (H, W) `frames_mask`): 0 for brows clear of the rims. The landmark
+    model takes a dark top rim for the brow's lower edge (Grace Hopper's, out/portraits' 02: her
+    faint brows lie about 0.1-0.15 eye distances higher), so the lid-to-brow gap that caps a raise
+    (LIFT_PER_LID) reads short there, and the ramp holds the brow itself back too."""
+    top = _frames_top_px(frames_mask, ipd)
+    if top is None:
+        return 0.0
+    lower = pts[list(lm.RIGHT_BROW[5:] + lm.LEFT_BROW[5:]), :2]
+    x = np.clip(np.round(lower[:, 0]).astype(int), 0, len(top) - 1)
+    above = np.clip(top[x] - lower[:, 1], 0.0, FRAMES_HOLD_RAMP * ipd)
+    return float(np.mean(FRAMES_HOLD_RAMP * ipd - above))
 
 
 def _hold_over_frames(basis: _Basis, rest_xy: np.ndarray, frames_mask: np.ndarray, ipd: float) -> None:
@@ -1475,9 +1502,11 @@ def _hold_over_frames(basis: _Basis, rest_xy: np.ndarray, frames_mask: np.ndarra
 
 
 def _brow_bases(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, topo: _Topology, meas: _Measures,
-                lips: _Lips) -> None:
+                lips: _Lips, *, on_rims_px: float = 0.0) -> None:
     """brow_raise (brows and forehead lift, fading over a few tenths of the eye distance) and
-    brow_inner_raise (only the brows' inner ends, by the nose)."""
+    brow_inner_raise (only the brows' inner ends, by the nose). `on_rims_px`: how far the brows'
+    lower edge lies inside the spectacle frames' hold (px; _brows_on_rims_px), counted into the
+    lid-to-brow gap that caps the raise."""
     rest, v, ipd, frame, is_face = topo.rest, meas.v, meas.ipd, meas.frame, lips.is_face
     brows = pts[list(lm.RIGHT_BROW + lm.LEFT_BROW), :2]
     d_brow = np.min(np.linalg.norm(rest[:, None, :2] - brows[None], axis=2), axis=1)
@@ -1486,8 +1515,9 @@ def _brow_bases(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, topo: _To
     zone, gap = _lid_to_brow(pts, meas, hold=LID_HOLD_RAISED)
     w_brow = np.minimum(np.maximum(w_brow, 0.5 * smoothstep(brow_v - v, 0.0, 0.6 * ipd)) * is_face, zone)
     # Low brows (a short lid under them) rise less: the lid could only take the full lift by
-    # stretching into streaks, the brow's own lower hairs with it.
-    lift = np.minimum(BROW_LIFT * ipd, LIFT_PER_LID * gap)
+    # stretching into streaks, the brow's own lower hairs with it. Brows found on spectacle rims
+    # count their gap up to where the skin above the rims moves whole (_brows_on_rims_px).
+    lift = np.minimum(BROW_LIFT * ipd, LIFT_PER_LID * (gap + on_rims_px))
     basis[k["brow_raise"], :, :2] = frame.to_image(np.zeros_like(meas.u), -lift * w_brow)
     inner_lift = np.minimum(0.16 * ipd, LIFT_PER_LID * gap)
     inner_ends = pts[list(INNER_BROW_POINTS), :2]
