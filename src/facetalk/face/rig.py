@@ -122,7 +122,8 @@ BROW_BUNCHED_FROM = 1.0
 # the lid skin stretched further than the brow needs to read as raised, and dlib's identity
 # distance of surprise on a face with long lids, Biden's, fell 0.39 -> 0.34 at 0.5). Brows the
 # landmarks find on spectacle rims count their gap to the top of the frames' hold
-# (_brows_on_rims_px): Grace Hopper's surprise read +0.024 eye distances up to dlib, +0.060 now.
+# (_brows_on_rims_px): Grace Hopper's surprise read +0.024 eye distances up to dlib, +0.050 now
+# (+0.060 with the extra counted for both brows whole, which stretched 11's real brow upward).
 LIFT_PER_LID = 0.5
 
 # Spectacle frames stay rigid over the face (render.renderer.GlassesLayer), drawn over skin filled
@@ -133,6 +134,16 @@ LIFT_PER_LID = 0.5
 # surprise read as no raise to dlib (+0.035 eye distances; 0.81 of it at 0.15, +0.057, with no
 # band seen at 2x).
 FRAMES_HOLD_RAMP = 0.15
+# The hold's line is level over each end's outer this many eye distances, at the frames' highest
+# pixel there: the decorative tips of Grace Hopper's cat-eye frames lie outside the frames' mask,
+# where the rim's corner curves down, and a line that followed it lifted them with the brow as a
+# dark notch over the rims' ends.
+FRAMES_TIP_REACH = 0.15
+# A brow landmark counts as found on the rim (_brows_on_rims_px) at or below the rims' top, not at all
+# from this many eye distances over it: Hopper's lower-edge landmarks lie -0.028..+0.021 over her
+# rims, those of the man in wire glasses (11), whose brow really sits just over them, +0.013..+0.052
+# but for one outer end (-0.036).
+FRAMES_ON_RIM = 0.02
 # The lift the frames take from the brows (its share: the mean over their upper edges) is made up
 # at their inner ends (brow_inner_raise's shape, the frontalis' middle: AU1 is surprise's too), which
 # lie over the bridge, mostly clear of the rims, by this many times that share. Grace Hopper's brows
@@ -632,7 +643,7 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
     head = _head_weights(pts, topo, meas, person_alpha)
     # 4. Expression basis: jaw, lips, corners, brows, lids and gaze.
     lips = _lip_regions(pts, topo, meas)
-    on_rims = 0.0 if frames_mask is None else _brows_on_rims_px(pts, frames_mask, meas.ipd)
+    on_rims = None if frames_mask is None else _brows_on_rims_px(pts, frames_mask, meas.ipd)
     basis = _expression_basis(pts, topo, meas, lips, photo_smile=_photo_smile(pts), brows_on_rims_px=on_rims)
     if frames_mask is not None:
         _hold_over_frames(basis, topo.rest[:, :2], frames_mask, meas.ipd)
@@ -759,10 +770,12 @@ def _photo_smile(pts: np.ndarray) -> float:
 
 
 def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
-                      lips: _Lips, *, photo_smile: float = 0.0, brows_on_rims_px: float = 0.0) -> _Basis:
+                      lips: _Lips, *, photo_smile: float = 0.0,
+                      brows_on_rims_px: np.ndarray | None = None) -> _Basis:
     """The displacement per unit of each EXPRESSION_NAMES parameter, and at -1 of each;
     `photo_smile`: the photo's own smile 0..1 (where the frown pulls from: _frown);
-    `brows_on_rims_px`: how far the brows' lower edge lies inside the frames' hold (_brows_on_rims_px)."""
+    `brows_on_rims_px`: (10,) px, how far each of the brows' lower-edge landmarks lies inside the
+    frames' hold (_brows_on_rims_px); None without frames."""
     basis = np.zeros((len(EXPRESSION_NAMES), len(topo.rest), 3))
     k = {name: i for i, name in enumerate(EXPRESSION_NAMES)}
     _jaw_basis(basis[k["jaw_open"]], pts, meas, lips, photo_smile=photo_smile, triangles=topo.triangles)
@@ -1446,18 +1459,21 @@ def _smirk(corner_uv: tuple[np.ndarray, np.ndarray], meas: _Measures, lips: _Lip
     return out
 
 
-def _frames_top_px(frames_mask: np.ndarray, ipd: float) -> np.ndarray | None:
+def _frames_top_px(frames_mask: np.ndarray, ipd: float, *, tip_reach: float = FRAMES_TIP_REACH) -> np.ndarray | None:
     """(W,) image row of the spectacle frames' top edge in each column of the (H, W) `frames_mask`:
-    a smooth line (the frames' topmost pixels, interpolated across gaps, carried on flat beyond
-    their sides and smoothed over 0.1 eye distances: a ragged one shears the skin column by
-    column); None without frames."""
+    a smooth line (the frames' topmost pixels, interpolated across gaps, level over each end's
+    outer `tip_reach` eye distances at the highest of them and carried on flat beyond, smoothed over
+    0.1 eye distances: a ragged one shears the skin column by column); None without frames."""
     import cv2
 
     covered = frames_mask > 0.5
     cols = np.nonzero(covered.any(axis=0))[0]
     if len(cols) == 0:
         return None
-    top = np.interp(np.arange(frames_mask.shape[1]), cols, covered[:, cols].argmax(axis=0)).astype(np.float32)
+    tops = covered[:, cols].argmax(axis=0).astype(np.float32)
+    for end in (cols <= cols[0] + tip_reach * ipd, cols >= cols[-1] - tip_reach * ipd):
+        tops[end] = tops[end].min()
+    top = np.interp(np.arange(frames_mask.shape[1]), cols, tops).astype(np.float32)
     return cv2.GaussianBlur(top.reshape(1, -1), (0, 0), 0.1 * ipd).ravel()
 
 
@@ -1471,20 +1487,27 @@ def _below_frames_top(rest_xy: np.ndarray, frames_mask: np.ndarray, ipd: float) 
     return smoothstep(top[x] - rest_xy[:, 1], 0.0, FRAMES_HOLD_RAMP * ipd)
 
 
-def _brows_on_rims_px(pts: np.ndarray, frames_mask: np.ndarray, ipd: float) -> float:
-    """How far (px, the mean over the brows' lower-edge landmarks of (478, 3) `pts`) the brows'
-    lower edge lies below the top of the frames' hold ramp (FRAMES_HOLD_RAMP eye distances over
-    the rims' top edge in the (H, W) `frames_mask`): 0 for brows clear of the rims. The landmark
-    model takes a dark top rim for the brow's lower edge (Grace Hopper's, out/portraits' 02: her
-    faint brows lie about 0.1-0.15 eye distances higher), so the lid-to-brow gap that caps a raise
-    (LIFT_PER_LID) reads short there, and the ramp holds the brow itself back too."""
+def _brows_on_rims_px(pts: np.ndarray, frames_mask: np.ndarray, ipd: float) -> np.ndarray:
+    """(10,) px, per lower-edge landmark of the brows (RIGHT_BROW[5:] + LEFT_BROW[5:] of (478, 3)
+    `pts`), how far it lies below the top of the frames' hold ramp (FRAMES_HOLD_RAMP eye distances
+    over the rims' top edge in the (H, W) `frames_mask`), counted only for landmarks at the rims' top
+    or below it and fading to none FRAMES_ON_RIM eye distances above it: 0 for brows clear of the
+    rims. The landmark model takes a dark top rim for the brow's lower edge (Grace Hopper's,
+    out/portraits' 02: her faint brows lie about 0.1-0.15 eye distances higher), so the lid-to-brow
+    gap that caps a raise (LIFT_PER_LID) reads short there, and the ramp holds the brow back too; a
+    brow found just over thin rims (the man in wire glasses, 11) is the real one, and a larger cap
+    only stretches it upward."""
+    ids = list(lm.RIGHT_BROW[5:] + lm.LEFT_BROW[5:])
     top = _frames_top_px(frames_mask, ipd)
     if top is None:
-        return 0.0
-    lower = pts[list(lm.RIGHT_BROW[5:] + lm.LEFT_BROW[5:]), :2]
+        return np.zeros(len(ids))
+    lower = pts[ids, :2]
     x = np.clip(np.round(lower[:, 0]).astype(int), 0, len(top) - 1)
-    above = np.clip(top[x] - lower[:, 1], 0.0, FRAMES_HOLD_RAMP * ipd)
-    return float(np.mean(FRAMES_HOLD_RAMP * ipd - above))
+    depth = FRAMES_HOLD_RAMP * ipd - np.clip(top[x] - lower[:, 1], 0.0, FRAMES_HOLD_RAMP * ipd)
+    # Whether on the rim is read against the rims themselves, not the hold's line levelled at
+    # their ends (round rims' ends curve down under the brows' tails).
+    over_rim = _frames_top_px(frames_mask, ipd, tip_reach=0.0)[x] - lower[:, 1]
+    return depth * (1.0 - smoothstep(over_rim, 0.0, FRAMES_ON_RIM * ipd))
 
 
 def _hold_over_frames(basis: _Basis, rest_xy: np.ndarray, frames_mask: np.ndarray, ipd: float) -> None:
@@ -1502,11 +1525,11 @@ def _hold_over_frames(basis: _Basis, rest_xy: np.ndarray, frames_mask: np.ndarra
 
 
 def _brow_bases(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, topo: _Topology, meas: _Measures,
-                lips: _Lips, *, on_rims_px: float = 0.0) -> None:
+                lips: _Lips, *, on_rims_px: np.ndarray | None = None) -> None:
     """brow_raise (brows and forehead lift, fading over a few tenths of the eye distance) and
-    brow_inner_raise (only the brows' inner ends, by the nose). `on_rims_px`: how far the brows'
-    lower edge lies inside the spectacle frames' hold (px; _brows_on_rims_px), counted into the
-    lid-to-brow gap that caps the raise."""
+    brow_inner_raise (only the brows' inner ends, by the nose). `on_rims_px`: (10,) px, how far
+    each of the brows' lower-edge landmarks lies inside the spectacle frames' hold
+    (_brows_on_rims_px), counted into the lid-to-brow gap that caps the raise along the brows."""
     rest, v, ipd, frame, is_face = topo.rest, meas.v, meas.ipd, meas.frame, lips.is_face
     brows = pts[list(lm.RIGHT_BROW + lm.LEFT_BROW), :2]
     d_brow = np.min(np.linalg.norm(rest[:, None, :2] - brows[None], axis=2), axis=1)
@@ -1517,7 +1540,11 @@ def _brow_bases(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, topo: _To
     # Low brows (a short lid under them) rise less: the lid could only take the full lift by
     # stretching into streaks, the brow's own lower hairs with it. Brows found on spectacle rims
     # count their gap up to where the skin above the rims moves whole (_brows_on_rims_px).
-    lift = np.minimum(BROW_LIFT * ipd, LIFT_PER_LID * (gap + on_rims_px))
+    raise_gap = gap
+    if on_rims_px is not None:
+        lower_u = frame.uv(pts[list(lm.RIGHT_BROW[5:] + lm.LEFT_BROW[5:]), :2])[0]
+        raise_gap = gap + _interp_along(meas.u, lower_u, on_rims_px)
+    lift = np.minimum(BROW_LIFT * ipd, LIFT_PER_LID * raise_gap)
     basis[k["brow_raise"], :, :2] = frame.to_image(np.zeros_like(meas.u), -lift * w_brow)
     inner_lift = np.minimum(0.16 * ipd, LIFT_PER_LID * gap)
     inner_ends = pts[list(INNER_BROW_POINTS), :2]
