@@ -287,3 +287,69 @@ ARPABET_IPA = {
     "OW": "oʊ", "OY": "ɔɪ", "P": "p", "R": "ɹ", "S": "s", "SH": "ʃ", "T": "t", "TH": "θ",
     "UH": "ʊ", "UW": "u", "V": "v", "W": "w", "Y": "j", "Z": "z", "ZH": "ʒ", "SIL": "",
 }
+
+
+# --- the tongue tip (train_tongue_tip.py) -----------------------------------------------------------
+# /l t d n θ ð/ and the other tip-up coronals the table maps with them (taps, trills, ɗ, the laterals):
+# the tip up at the back of the upper teeth (between them for θ ð). Not the sibilants (tip low or grooved)
+# nor the retroflexes (curled back, out of sight).
+TONGUE_TIP_LETTERS = frozenset("tdnlθðɾrɺɗɫɬɮ")
+# How strongly a phone holds the tip's target (1 up, 0 low) against its neighbours: the tip class as a
+# bilabial holds lip_press (a very high but short-reaching dominance, _BILABIAL's, its reach TIP_TAU_S): the tip
+# is up over its phone and still down mid-vowel between two; pauses as the lips' SILENCE; vowels and other
+# consonants hold it low with their own visemes' reach, the labials least (the tongue is free there).
+TIP_DOMINANCE = _BILABIAL.dominance[PARAMS.index("lip_press")]
+TIP_TAU_S = (_BILABIAL.tau_before, _BILABIAL.tau_after)
+TIP_FREE_DOMINANCE = 0.3
+TIP_LOW_DOMINANCE = 1.0
+_LABIAL_LETTERS = frozenset("pbmɓʙʘɸβfvɱⱱʋwʍɥ")
+
+
+def phone_letters(phone: str) -> list[str]:
+    """The IPA letters of one phone string as phone_visemes splits it, one per viseme: a coronal stop
+    before a fricative (ts, tʃ) is the fricative alone; [''] for a pause ('' or blank)."""
+    if not phone.strip():
+        return [""]
+    letters = [s for s, _ in ipa_symbols(phone)]
+    return letters[len(letters) - len(phone_visemes(phone)):]
+
+
+def _tip_segments(phones: list[tuple[str, float, float]]) -> list[tuple[float, float, Viseme, float, float]]:
+    """[(ipa, start_s, end_s)] -> [(start_s, end_s, viseme, tip target 0/1, tip dominance)], each phone's
+    letters split in time as segments_from_phones splits them ('', 'sil' and 'sp' are pauses)."""
+    out = []
+    for phone, start, end in phones:
+        name = "" if phone.lower() in ("sil", "sp") else phone
+        t = start
+        for letter, (vis, share) in zip(phone_letters(name), phone_visemes(name)):
+            tip = letter in TONGUE_TIP_LETTERS
+            dominance = (SILENCE.dominance[0] if not letter else TIP_DOMINANCE if tip
+                         else TIP_FREE_DOMINANCE if letter in _LABIAL_LETTERS else TIP_LOW_DOMINANCE)
+            out.append((t, t + share * (end - start), vis, float(tip), dominance))
+            t += share * (end - start)
+    return out
+
+
+def tongue_tip_targets(phones: list[tuple[str, float, float]], times_s: np.ndarray) -> np.ndarray:
+    """(T,) float32 tongue_tip 0..1 at `times_s`: 1 over the core of a phone in TONGUE_TIP_LETTERS, 0 over
+    the others, blended across their boundaries by the same dominance functions as `blend` (CORE, REACH_S;
+    a tip phone's reach TIP_TAU_S, another's its viseme's) with the tip's own dominances; 0 outside the phones."""
+    times_s = np.asarray(times_s, dtype=np.float64)
+    num, den = np.zeros(len(times_s)), np.zeros(len(times_s))
+    segments = _tip_segments(phones)
+    if not segments:
+        return np.zeros(len(times_s), np.float32)
+    pause = SILENCE.dominance[0]
+    segments = ([(segments[0][0] - 10.0, segments[0][0], SILENCE, 0.0, pause)] + segments
+                + [(segments[-1][1], segments[-1][1] + 10.0, SILENCE, 0.0, pause)])
+    for start, end, vis, target, dominance in segments:
+        dur = max(end - start, 1e-3)
+        lo, hi = np.searchsorted(times_s, [start - REACH_S, end + REACH_S])
+        t = times_s[lo:hi]
+        before = np.clip(start + 0.5 * (1 - CORE) * dur - t, 0.0, None)
+        after = np.clip(t - (end - 0.5 * (1 - CORE) * dur), 0.0, None)
+        tau_before, tau_after = TIP_TAU_S if target else (vis.tau_before, vis.tau_after)
+        d = dominance * np.exp(-(before / tau_before) ** 2 - (after / tau_after) ** 2)
+        num[lo:hi] += d * target
+        den[lo:hi] += d
+    return np.where(den > 0, num / np.maximum(den, 1e-12), 0.0).astype(np.float32)

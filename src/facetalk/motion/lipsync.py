@@ -42,6 +42,9 @@ DEAD_ZONE = 0.02  # outputs this close to rest are rest
 QUIET_LOG_POWER = float(np.log(1e-9))
 QUIET_BEFORE = 2  # mel frames of silence needed before a frame, besides those it looks ahead at
 JAW_INDEX, SPREAD_INDEX, PRESS_INDEX = (PARAMS.index(name) for name in ("jaw_open", "lip_spread", "lip_press"))
+# A second small net (TongueTipNet, data/tongue_tip.onnx) estimates the tongue tip (facetalk.params'
+# tongue_tip: 0 low .. 1 up at the back of the upper teeth, /l t d n θ ð/) from the same frames.
+TONGUE_TIP = "tongue_tip"
 
 
 # A model may also estimate the voice's own loudness under noise or music ("voice_level", an
@@ -933,23 +936,27 @@ def _session(path: str | Path):
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
-class VoiceLevelNet:
-    """The voice-level net (data/voice_level.onnx, training/train_voice_level.py; the model card's
-    round 13): the lip model's input frames in, the voice's own level under any music (voice_level's
-    units, 0..1) out, with the lip model's look-ahead (so no added latency). Streams like it:
-    (frames, state) -> (levels, next state). Loaded explicitly, shared by any number of streams;
-    whatever it cannot read or use raises one ValueError naming the file, at load, not mid-stream."""
+class _SideNet:
+    """A small streaming net beside the lip model (training/train_voice_level.py, train_tongue_tip.py): the
+    lip model's input frames in, one value a frame out (OUTPUTS, its metadata's `outputs`), with a look-ahead
+    the lip model must share (so no added latency). Streams like it: (frames, state) -> (values, next
+    state). Loaded explicitly, shared by any number of streams; whatever it cannot read or use raises one
+    ValueError naming the file, at load, not mid-stream."""
+
+    OUTPUTS = ""
+    FILE = ""  # the bundled one in facetalk.data
+    WHAT = ""  # in error messages
 
     def __init__(self, path: str | Path | None = None):
-        path = path or resources.files("facetalk.data").joinpath("voice_level.onnx")
+        path = path or resources.files("facetalk.data").joinpath(self.FILE)
         try:
             self._session = _session(path)
         except Exception as error:  # onnxruntime's own types (NoSuchFile, InvalidProtobuf, Fail)
             raise ValueError(f"{path}: cannot be loaded as an ONNX net ({type(error).__name__})") from error
         meta = self._session.get_modelmeta().custom_metadata_map
-        if meta.get("outputs") != VOICE_LEVEL:
-            raise ValueError(f"{path}: not a voice-level net (outputs {meta.get('outputs')!r}, "
-                             f"expected {VOICE_LEVEL!r})")
+        if meta.get("outputs") != self.OUTPUTS:
+            raise ValueError(f"{path}: not a {self.WHAT} (outputs {meta.get('outputs')!r}, "
+                             f"expected {self.OUTPUTS!r})")
         if not meta.get("lookahead_frames", "").isdigit():
             raise ValueError(f"{path}: no lookahead_frames in its metadata")
         width = self._session.get_inputs()[0].shape[-1]
@@ -959,16 +966,31 @@ class VoiceLevelNet:
         self._state_shape = self._session.get_inputs()[1].shape  # (frames, channels), fixed
 
     def run(self, frames: np.ndarray, state: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """frames (T, N_FEATURES) -> (voice_level (T,), next state)."""
-        level, state = self._session.run(None, {"frames": frames.astype(np.float32), "state": state})
-        return level[:, 0], state
+        """frames (T, N_FEATURES) -> (values (T,), next state)."""
+        values, state = self._session.run(None, {"frames": frames.astype(np.float32), "state": state})
+        return values[:, 0], state
 
     def initial_state(self, silence_frame: np.ndarray) -> np.ndarray:
         """The state after a long digital silence: where every stream starts."""
         return _settled_state(self, silence_frame)
 
 
-def _settled_state(net: "LipSyncModel | VoiceLevelNet", silence_frame: np.ndarray) -> np.ndarray:
+class VoiceLevelNet(_SideNet):
+    """The voice-level net (data/voice_level.onnx, training/train_voice_level.py; the model card's
+    round 13): the voice's own level under any music (voice_level's units, 0..1) a frame."""
+
+    OUTPUTS, FILE, WHAT = VOICE_LEVEL, "voice_level.onnx", "voice-level net"
+
+
+class TongueTipNet(_SideNet):
+    """The tongue-tip net (data/tongue_tip.onnx, training/train_tongue_tip.py; the model card's tongue-tip
+    section): tongue_tip 0..1 a frame, 1 where the speech has /l t d n θ ð/ (the tip up behind the upper
+    teeth), learned from the lip corpus's phone timings; no text at run time."""
+
+    OUTPUTS, FILE, WHAT = TONGUE_TIP, "tongue_tip.onnx", "tongue-tip net"
+
+
+def _settled_state(net: "LipSyncModel | _SideNet", silence_frame: np.ndarray) -> np.ndarray:
     """A streaming net's state after more digital silence than it remembers."""
     state = np.zeros(net._state_shape, np.float32)
     return net.run(np.repeat(silence_frame[None], 2 * net._state_shape[0] + 1, 0), state)[1]
