@@ -579,9 +579,10 @@ def speed_figures(args, english: np.ndarray) -> None:
 
 
 def _lip_model(args):
-    """The lip model under test with its voice-level net (--voice-net: the bundled one, another, or none)."""
-    voice_net = {"bundled": True, "none": False}.get(args.voice_net, args.voice_net)
-    return load_lipsync_model(args.lip_model, voice_net=voice_net)
+    """The lip model under test with its voice-level net (--voice-net: the bundled one, another, or none) and its
+    tongue-tip net (--tongue-net likewise)."""
+    voice_net, tongue_net = ({"bundled": True, "none": False}.get(name, name) for name in (args.voice_net, args.tongue_net))
+    return load_lipsync_model(args.lip_model, voice_net=voice_net, tongue_net=tongue_net)
 
 
 def main() -> None:
@@ -599,6 +600,9 @@ def main() -> None:
     ap.add_argument("--voice-net", default="bundled", metavar="ONNX",
                     help="the voice-level net read under music: bundled (where it fits --lip-model: one with "
                          "voice_level and the same look-ahead; else none), none (the lip model alone) or a path")
+    ap.add_argument("--tongue-net", default="bundled", metavar="ONNX",
+                    help="the tongue-tip net: bundled (where its look-ahead is --lip-model's; else none), none "
+                         "(tongue_tip 0) or a path")
     ap.add_argument("--stages", action="store_true",
                     help="only the lip gap's correlation before rendering: targets, network, runtime (fast)")
     args = ap.parse_args()

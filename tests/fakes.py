@@ -130,6 +130,7 @@ class LoudnessLips(LipSyncModel):
         # No ONNX session: LipSyncModel's methods read only these.
         self.has_voice_level = False
         self.voice_net = None
+        self.tongue_net = None  # tongue_tip stays 0
         self.lookahead_frames = lookahead_frames
         self.n_state_frames = n_state_frames
         self._state_shape = (n_state_frames, N_FEATURES)

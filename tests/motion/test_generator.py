@@ -5,7 +5,7 @@ import pytest
 
 from facetalk.audio.mel import AudioFrontEnd
 from facetalk.config import Controls, MotionConfig
-from facetalk.motion.lipsync import PARAMS
+from facetalk.motion.lipsync import PARAMS, SHAPE_FIELDS
 from facetalk.motion.generator import MotionGenerator, generate_motion
 from facetalk.motion.lipsync import load_lipsync_model
 
@@ -42,9 +42,11 @@ def test_mouth_is_the_lip_sync_model_of_the_audio(speech_then_silence):
     expected = [stream.push(audio), stream.flush()]
     assert len(frames) == int(np.ceil(len(audio) / SR * FPS))
     assert np.array_equal(track(frames, "t_s"), np.arange(len(frames)) / FPS)
-    for name in PARAMS:
+    for name in SHAPE_FIELDS:  # the lips and the tongue-tip net's tongue_tip
         assert np.array_equal(track(frames, name), np.concatenate([getattr(e, name) for e in expected]).astype(float))
-    assert all(f.jaw_open == 0.0 and f.lip_press == 0.0 for f in run(np.zeros(2 * SR, np.float32)))
+    assert track(frames, "tongue_tip").max() > 0.3  # "Hello, my name is Ada. Papa paid a lot.": l, n, d, t
+    assert all(f.jaw_open == 0.0 and f.lip_press == 0.0 and f.tongue_tip == 0.0
+               for f in run(np.zeros(2 * SR, np.float32)))
 
 
 def test_speech_opens_the_mouth_and_it_closes_within_100_ms(speech_then_silence):
@@ -167,11 +169,11 @@ def test_a_lip_stream_fed_the_shared_analysis_moves_as_one_fed_pcm(speech_then_s
     pushed, fed, frontend = model.stream(fps=fps, sr=SR), model.stream(fps=fps, sr=SR), AudioFrontEnd(sr=SR)
     for i in range(0, len(audio), 333):
         a, b = pushed.push(audio[i:i + 333]), fed.feed(frontend.push(audio[i:i + 333].astype(np.float32)))
-        assert all(np.array_equal(getattr(a, name), getattr(b, name)) for name in PARAMS)
+        assert all(np.array_equal(getattr(a, name), getattr(b, name)) for name in SHAPE_FIELDS)
     n = int(np.ceil(len(audio) / SR * fps)) + 5  # past the end: silence
     a = pushed.flush(n_frames=n)
     b = fed.finish(frontend.flush(n_frames=max(fed.frames_needed(n), frontend.n_frames)), n_frames=n)
-    assert len(a) == len(b) > 5 and all(np.array_equal(getattr(a, name), getattr(b, name)) for name in PARAMS)
+    assert len(a) == len(b) > 5 and all(np.array_equal(getattr(a, name), getattr(b, name)) for name in SHAPE_FIELDS)
     with pytest.raises(ValueError, match="fed analysis frames"):
         fed.push(audio[:100])
     with pytest.raises(ValueError, match="finish"):

@@ -5,7 +5,7 @@ import pytest
 
 from training.articulation import (ARPABET_IPA, PARAMS, TABLE, VOWELS, blend, ipa_symbols,
                                           phone_visemes, segments_from_phones)
-from facetalk.motion.lipsync import MouthShape, load_lipsync_model
+from facetalk.motion.lipsync import SHAPE_FIELDS, MouthShape, load_lipsync_model
 
 SR, FPS = 16000, 25
 JAW, SPREAD, PRESS, RAISE = (PARAMS.index(n) for n in ("jaw_open", "lip_spread", "lip_press", "upper_lip_raise"))
@@ -29,7 +29,7 @@ def mouth(model, audio: np.ndarray, *, chunk: int | None = None, fps: int = FPS,
     stream = model.stream(fps=fps, sr=SR, **kwargs)
     chunks = [audio] if chunk is None else [audio[i:i + chunk] for i in range(0, len(audio), chunk)]
     parts = [stream.push(c) for c in chunks] + [stream.flush()]
-    return MouthShape(**{n: np.concatenate([getattr(p, n) for p in parts]) for n in PARAMS})
+    return MouthShape(**{n: np.concatenate([getattr(p, n) for p in parts]) for n in SHAPE_FIELDS})
 
 
 # --- the phone -> target table and its coarticulation ---
@@ -582,17 +582,19 @@ def test_release_hold_keeps_a_closure_past_part_of_the_mouth_lead():
 
 def test_the_outputs_keep_to_the_one_tables_ranges():
     """Raw network outputs beyond any range come out within each parameter's table range (the
-    jaw after its gain), signed where the table is signed."""
-    from facetalk.motion.lipsync import PARAMS, _shape
+    jaw after its gain), signed where the table is signed; the tongue tip's column (after PARAMS) too."""
+    from facetalk.motion.lipsync import _shape
     from facetalk.params import BY_NAME
 
-    raw = np.array([[2.0] * len(PARAMS), [-2.0] * len(PARAMS), [0.5] * len(PARAMS)], np.float32)
+    n = len(SHAPE_FIELDS)
+    raw = np.array([[2.0] * n, [-2.0] * n, [0.5] * n], np.float32)
     shape = _shape(raw, jaw_gain=1.7)
-    for name in PARAMS:
+    for name in SHAPE_FIELDS:
         values = getattr(shape, name)
         assert values.dtype == np.float32
         assert BY_NAME[name].lo <= values.min() and values.max() <= BY_NAME[name].hi, name
-    assert shape.lip_spread[1] == -1.0 and shape.lip_press[1] == 0.0
+    assert shape.lip_spread[1] == -1.0 and shape.lip_press[1] == 0.0 and shape.tongue_tip[1] == 0.0
+    assert shape.tongue_tip[0] == 1.0 and shape.tongue_tip[2] == shape.lip_press[2]  # no gain on the tip
     assert shape.jaw_open[0] == 1.0 and shape.jaw_open[2] > shape.lip_press[2]  # the gain, then the range
 
 
@@ -1512,3 +1514,108 @@ def test_a_closure_between_two_frames_reads_shows_on_the_later_frame(model, rap_
         pieces = mouth(model, rap_clips[1], fps=fps, lead_s=0.02, chunk=chunk)
         for name in PARAMS:
             assert np.array_equal(getattr(pieces, name), getattr(traced[1][0], name)), (chunk, name)
+
+
+# --- the tongue tip (TongueTipNet, data/tongue_tip.onnx; training/train_tongue_tip.py) ---
+
+class _FakeTip:
+    """Stands in for a TongueTipNet: `value` on every frame, a state it counts frames in."""
+
+    def __init__(self, value: float, *, lookahead_frames: int = 2):
+        self.value, self.lookahead_frames = value, lookahead_frames
+
+    def run(self, frames: np.ndarray, state: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return np.full(len(frames), self.value, np.float32), state + len(frames)
+
+    def initial_state(self, silence_frame: np.ndarray) -> np.ndarray:
+        return np.zeros((1, 1), np.float32)
+
+
+def _tip_speech(espeak, text: str, *, voice: str) -> tuple[np.ndarray, list[tuple[str, float, float]]]:
+    """espeak-ng's `text` in `voice` after 0.5 s of silence, at SR, and its phones (ipa, start_s, end_s) in it."""
+    from scipy import signal
+
+    raw, phones = espeak.synth(text, voice=voice, rate=160, pitch=50, pitch_range=60)
+    speech = np.concatenate([np.zeros(SR // 2, np.float32), signal.resample_poly(raw, 320, 441).astype(np.float32),
+                             np.zeros(SR // 4, np.float32)])
+    return speech, [(p, a + 0.5, b + 0.5) for p, a, b in phones]
+
+
+def _class_means(tip: np.ndarray, phones: list[tuple[str, float, float]]) -> tuple[float, float]:
+    """(mean tongue_tip over the middle 60% of the /t d n l θ ð/ phones, the same over the vowels) of a 100 fps track."""
+    tips, vowels = [], []
+    for name, a, b in phones:
+        symbols = ipa_symbols(name)
+        if not symbols:
+            continue
+        frames = tip[int(np.ceil((a + 0.2 * (b - a)) * 100)):int((b - 0.2 * (b - a)) * 100) + 1]
+        (tips if symbols[0][0] in "tdnlθð" else vowels if symbols[0][0] in VOWELS else []).extend(frames.tolist())
+    return float(np.mean(tips)), float(np.mean(vowels))
+
+
+def test_the_tongue_tip_rises_on_held_out_t_d_n_l_and_stays_low_on_vowels(model, espeak):
+    """A voice and sentences never trained on (espeak-ng's m3 and f4 are validation voices of the lip
+    corpus; these sentences are in none of its texts): the bundled tongue-tip net's tongue_tip, through the
+    stream at 100 fps, over the middles of the tip phones against the vowels'. The Spanish sentence's vowels
+    are short and between tip phones on both sides: its targets' own coarticulation puts them at 0.31 there
+    (English 0.18; the tip phones 0.95-0.96), out/tongue42/es_target.py."""
+    for text, voice, vowel_most in (("Tell Linda the doctor needs ten notes at noon.", "en-us+m3", 0.25),
+                                    ("Dime donde tiene Daniel la tela del telar.", "es+f4", 0.4)):
+        audio, phones = _tip_speech(espeak, text, voice=voice)
+        tip, vowel = _class_means(mouth(model, audio, fps=100).tongue_tip, phones)
+        assert tip > 0.5 and vowel < vowel_most and tip - vowel > 0.35, (text, tip, vowel)
+
+
+def test_the_tongue_tip_streams_bit_for_bit_whatever_the_chunking(model, speech):
+    """Pushed whole, in 20 ms and in odd chunks, one stream's tongue_tip is the same bits, as the lips are;
+    within 0..1 and not all zero on speech."""
+    from facetalk.motion.lipsync import TongueTipNet
+
+    assert isinstance(model.tongue_net, TongueTipNet) and model.tongue_net.lookahead_frames == model.lookahead_frames
+    whole = mouth(model, speech)
+    for chunk in (320, 555):
+        assert np.array_equal(mouth(model, speech, chunk=chunk).tongue_tip, whole.tongue_tip), chunk
+    assert whole.tongue_tip.dtype == np.float32 and len(whole.tongue_tip) == len(whole.jaw_open)
+    assert whole.tongue_tip.min() >= 0.0 and whole.tongue_tip.max() <= 1.0 and whole.tongue_tip.max() > 0.3
+
+
+def test_the_tongue_tip_net_reads_frames_and_state_as_the_lip_model_does(model):
+    """Frames (T, N_FEATURES) -> (T,) values 0..1 and a state of its fixed shape; the state carries the
+    past: two halves fed in turn give the whole's bits. Not a tongue-tip net: one ValueError naming the file."""
+    from importlib import resources
+
+    from facetalk.audio.mel import N_FEATURES, log_mel
+    from facetalk.motion.lipsync import TongueTipNet
+
+    net = model.tongue_net
+    rng = np.random.default_rng(0)
+    frames = log_mel((0.1 * rng.standard_normal(SR)).astype(np.float32), sr=SR)
+    assert frames.shape[1] == N_FEATURES
+    state = net.initial_state(log_mel(np.zeros(1600, np.float32), sr=SR)[0])
+    tip, after = net.run(frames, state)
+    assert tip.shape == (len(frames),) and after.shape == state.shape and 0.0 <= tip.min() and tip.max() <= 1.0
+    first, middle = net.run(frames[:37], state)
+    second, _ = net.run(frames[37:], middle)
+    assert np.array_equal(np.concatenate([first, second]), tip)
+    lip_file = resources.files("facetalk.data").joinpath("lipsync.onnx")
+    with pytest.raises(ValueError, match="not a tongue-tip net"):
+        TongueTipNet(lip_file)
+
+
+def test_an_injected_tongue_net_drives_the_tip_and_none_leaves_it_down(speech):
+    """The LipSync component takes any tongue net (the model's tongue_net): a stand-in's constant shows on
+    every frame the voice sounds (through the lips' dead zone), 0 over the digital silence before the
+    speech; a net looking further ahead than the lip model is refused; tongue_net=False: tongue_tip 0."""
+    from importlib import resources
+
+    from facetalk.motion.lipsync import DEAD_ZONE, LipSyncModel
+
+    lips = LipSyncModel(voice_net=load_lipsync_model().voice_net, tongue_net=_FakeTip(0.75))
+    tip = mouth(lips, np.concatenate([np.zeros(SR, np.float32), speech])).tongue_tip
+    assert np.all(tip[:FPS * 9 // 10] == 0.0)
+    assert tip.max() == pytest.approx((0.75 - DEAD_ZONE) / (1 - DEAD_ZONE), abs=1e-6)
+    with pytest.raises(ValueError, match="looks 3 frames ahead"):
+        lips.use_tongue_net(_FakeTip(0.5, lookahead_frames=3))
+    lip_file = str(resources.files("facetalk.data").joinpath("lipsync.onnx"))
+    alone = load_lipsync_model(lip_file, tongue_net=False)
+    assert alone.tongue_net is None and not np.any(mouth(alone, speech).tongue_tip)

@@ -55,8 +55,9 @@ class MotionFrame:
     # it closes the current gap, so it is applied after the others (render.renderer.posed_vertices).
     lip_press: float = 0.0
     # 0 resting low behind the lower teeth .. 1 tongue tip up at the back of the upper teeth
-    # (t d n l). Not a blendshape: drawn inside the mouth (render.mouth). The lip model does not
-    # set it; motion files can. Not carried by the ARKit CSV (motion.arkit), which has no such shape.
+    # (t d n l). Not a blendshape: drawn inside the mouth (render.mouth). Set from speech by the
+    # tongue-tip net beside the lip model (motion.lipsync.TongueTipNet); motion files can set it too.
+    # Not carried by the ARKit CSV (motion.arkit), which has no such shape.
     tongue_tip: float = 0.0
 
     def expression(self) -> tuple[float, ...]:

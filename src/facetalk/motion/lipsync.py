@@ -43,8 +43,11 @@ QUIET_LOG_POWER = float(np.log(1e-9))
 QUIET_BEFORE = 2  # mel frames of silence needed before a frame, besides those it looks ahead at
 JAW_INDEX, SPREAD_INDEX, PRESS_INDEX = (PARAMS.index(name) for name in ("jaw_open", "lip_spread", "lip_press"))
 # A second small net (TongueTipNet, data/tongue_tip.onnx) estimates the tongue tip (facetalk.params'
-# tongue_tip: 0 low .. 1 up at the back of the upper teeth, /l t d n θ ð/) from the same frames.
+# tongue_tip: 0 low .. 1 up at the back of the upper teeth, /l t d n θ ð/) from the same frames. A stream
+# carries it as one more column of its outputs, after PARAMS (TIP_INDEX), and each frame's MouthShape has it.
 TONGUE_TIP = "tongue_tip"
+TIP_INDEX = len(PARAMS)
+SHAPE_FIELDS = PARAMS + (TONGUE_TIP,)
 
 
 # A model may also estimate the voice's own loudness under noise or music ("voice_level", an
@@ -869,30 +872,37 @@ def _mad(values: deque[float]) -> float:
 
 @dataclass(frozen=True)
 class MouthPose:
-    """One frame's mouth in MotionFrame units (the lip model's PARAMS)."""
+    """One frame's mouth in MotionFrame units (the lip model's PARAMS and the tongue net's tongue_tip)."""
 
     jaw_open: float
     lip_spread: float
     lip_press: float
     upper_lip_raise: float
     lower_lip_depress: float
+    tongue_tip: float = 0.0
 
 
 @dataclass(frozen=True)
 class MouthShape:
-    """(T,) float32 arrays in MotionFrame units, one value per video frame."""
+    """(T,) float32 arrays in MotionFrame units, one value per video frame; tongue_tip None: zeros (no
+    tongue net)."""
 
     jaw_open: np.ndarray
     lip_spread: np.ndarray
     lip_press: np.ndarray
     upper_lip_raise: np.ndarray
     lower_lip_depress: np.ndarray
+    tongue_tip: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.tongue_tip is None:
+            object.__setattr__(self, "tongue_tip", np.zeros(len(self.jaw_open), np.float32))
 
     def __len__(self) -> int:
         return len(self.jaw_open)
 
     def frame(self, i: int) -> MouthPose:
-        return MouthPose(**{name: float(getattr(self, name)[i]) for name in PARAMS})
+        return MouthPose(**{name: float(getattr(self, name)[i]) for name in SHAPE_FIELDS})
 
 
 class VoiceUnderMusic:
@@ -999,9 +1009,11 @@ def _settled_state(net: "LipSyncModel | _SideNet", silence_frame: np.ndarray) ->
 class LipSyncModel:
     """The ONNX network, loaded explicitly (`load_lipsync_model()`), shared by any number of
     streams, with the voice-level net its streams read under music (`voice_net`; None: the lip
-    model's own estimate everywhere)."""
+    model's own estimate everywhere) and the tongue-tip net that gives their tongue_tip (`tongue_net`;
+    None: tongue_tip 0)."""
 
-    def __init__(self, path: str | Path | None = None, *, voice_net: VoiceLevelNet | None = None):
+    def __init__(self, path: str | Path | None = None, *, voice_net: VoiceLevelNet | None = None,
+                 tongue_net: TongueTipNet | None = None):
         path = path or resources.files("facetalk.data").joinpath("lipsync.onnx")
         self._session = _session(path)
         meta = self._session.get_modelmeta().custom_metadata_map
@@ -1017,6 +1029,9 @@ class LipSyncModel:
         self.voice_net: VoiceLevelNet | None = None
         if voice_net is not None:
             self.use_voice_net(voice_net)
+        self.tongue_net: TongueTipNet | None = None
+        if tongue_net is not None:
+            self.use_tongue_net(tongue_net)
 
     def misfit(self, net: VoiceLevelNet) -> str:
         """Why `net` cannot stand in for this model's voice_level under music ("": it can)."""
@@ -1033,6 +1048,19 @@ class LipSyncModel:
         if why := self.misfit(net):
             raise ValueError(f"{why}: run the lip model alone with voice_net=False (bench_lipsync.py --voice-net none)")
         self.voice_net = net
+
+    def tongue_misfit(self, net: TongueTipNet) -> str:
+        """Why `net` cannot give this model's streams their tongue_tip ("": it can)."""
+        if net.lookahead_frames != self.lookahead_frames:
+            # Its output fed with mel frame k must be the tongue at k - lookahead_frames, as the lips are.
+            return f"the tongue-tip net looks {net.lookahead_frames} frames ahead, the lip model {self.lookahead_frames}"
+        return ""
+
+    def use_tongue_net(self, net: TongueTipNet) -> None:
+        """Gives streams made from now on their tongue_tip from `net` (those made before keep what they had)."""
+        if why := self.tongue_misfit(net):
+            raise ValueError(f"{why}: run the lip model without it (tongue_net=False)")
+        self.tongue_net = net
 
     def lookahead_s(self, sr: int = 16000) -> float:
         """Audio past a frame's time the model needs to decide it."""
@@ -1051,19 +1079,22 @@ class LipSyncModel:
         return LipSync(self, fps=fps, sr=sr, lookahead_s=lookahead_s, jaw_gain=jaw_gain, lead_s=lead_s)
 
 
-def load_lipsync_model(path: str | Path | None = None, *, voice_net: str | Path | bool = True) -> LipSyncModel:
-    """The bundled lip model (or the one at `path`) with a voice-level net, loaded on first use and
-    then shared. voice_net True: the bundled one, where it fits the lip model (one with voice_level
-    and the same look-ahead; otherwise none); a path: that one, or a ValueError saying why not;
-    False: none."""
-    if not isinstance(voice_net, bool) and not str(voice_net):
-        raise ValueError("voice_net: True (the bundled net), False (none) or a path, not an empty one")
+def load_lipsync_model(path: str | Path | None = None, *, voice_net: str | Path | bool = True,
+                       tongue_net: str | Path | bool = True) -> LipSyncModel:
+    """The bundled lip model (or the one at `path`) with a voice-level net and a tongue-tip net, loaded on
+    first use and then shared. voice_net True: the bundled one, where it fits the lip model (one with
+    voice_level and the same look-ahead; otherwise none); a path: that one, or a ValueError saying why not;
+    False: none. tongue_net likewise (it fits a lip model of its look-ahead)."""
+    for name, net in (("voice_net", voice_net), ("tongue_net", tongue_net)):
+        if not isinstance(net, bool) and not str(net):
+            raise ValueError(f"{name}: True (the bundled net), False (none) or a path, not an empty one")
     return _load_lipsync_model(None if path is None else str(path),
-                               voice_net if isinstance(voice_net, bool) else str(voice_net))
+                               voice_net if isinstance(voice_net, bool) else str(voice_net),
+                               tongue_net if isinstance(tongue_net, bool) else str(tongue_net))
 
 
 @lru_cache(maxsize=4)
-def _load_lipsync_model(path: str | None, voice_net: str | bool) -> LipSyncModel:
+def _load_lipsync_model(path: str | None, voice_net: str | bool, tongue_net: str | bool = True) -> LipSyncModel:
     """load_lipsync_model's cache, on one spelling of each argument."""
     model = LipSyncModel(path)
     if voice_net is True:
@@ -1072,6 +1103,12 @@ def _load_lipsync_model(path: str | None, voice_net: str | bool) -> LipSyncModel
             model.use_voice_net(net)
     elif voice_net:
         model.use_voice_net(VoiceLevelNet(voice_net))
+    if tongue_net is True:
+        tip = TongueTipNet()
+        if not model.tongue_misfit(tip):
+            model.use_tongue_net(tip)
+    elif tongue_net:
+        model.use_tongue_net(TongueTipNet(tongue_net))
     return model
 
 
@@ -1108,6 +1145,8 @@ class LipSync:
         self._state = model.initial_state(silence)
         self._voice_net = model.voice_net  # the model's at the stream's start, whatever it reads later
         self._voice_state = None if self._voice_net is None else self._voice_net.initial_state(silence)
+        self._tongue_net = model.tongue_net  # likewise
+        self._tongue_state = None if self._tongue_net is None else self._tongue_net.initial_state(silence)
         self._under_music = VoiceUnderMusic()
         self._music_around = MusicAround()
         self._hold = SustainHold()
@@ -1131,7 +1170,7 @@ class LipSync:
             0.0 if self._voice_net is None else VoiceYield.UNDER_MUSIC_RAISE))
         # Quiet flags of the last mel frames fed (before the start: silence).
         self._quiet = np.ones(QUIET_BEFORE + model.lookahead_frames, bool)
-        self._outputs = np.zeros((0, len(PARAMS)), np.float32)  # by mel frame, from _first_output
+        self._outputs = np.zeros((0, len(SHAPE_FIELDS)), np.float32)  # by mel frame, from _first_output
         self._first_output = -model.lookahead_frames  # mel frame of _outputs[0]
         self._n_fed = 0  # mel frames fed
         self._n_samples = 0
@@ -1224,12 +1263,23 @@ class LipSync:
             self._quiet = flags[len(flags) - window + 1:]
             out[quiet] = 0.0
             out = self._release(self._pause(out, voice=self._voice_gate.press_scale))
-            self._outputs = np.concatenate([self._outputs, out])
+            tip = self._tongue_tip(frames, voice=self._voice_gate.press_scale, quiet=quiet)
+            self._outputs = np.concatenate([self._outputs, np.concatenate([out, tip[:, None]], axis=1)])
 
     def _run_voice_net(self, frames: np.ndarray) -> np.ndarray:
         """The voice-level net's voice_level (T,) for the frames, its state carried on."""
         net, self._voice_state = self._voice_net.run(frames, self._voice_state)
         return net
+
+    def _tongue_tip(self, frames: np.ndarray, *, voice: np.ndarray | None, quiet: np.ndarray) -> np.ndarray:
+        """(T,) float32 tongue_tip for the frames: the tongue-tip net's (its state carried on) times the voice
+        gate's press_scale (T,) 0..1 (None: a voice throughout), as PauseClosure reads it (music alone keeps
+        the tip down as it keeps the lips at rest), 0 where the mouth rests on digital silence (quiet (T,)
+        bool); zeros without a net."""
+        if self._tongue_net is None:
+            return np.zeros(len(frames), np.float32)
+        tip, self._tongue_state = self._tongue_net.run(frames, self._tongue_state)
+        return np.where(quiet, 0.0, tip if voice is None else tip * voice).astype(np.float32)
 
     def _voice_loudness(self, out: np.ndarray, net: np.ndarray | None, frames: np.ndarray) -> np.ndarray | None:
         """The voice's log power (T,) for the model's raw outputs, the voice-level net's voice_level
@@ -1246,7 +1296,7 @@ class LipSync:
         """Raw outputs at mel frames j (rest before the stream's start). Indices past the last
         output only come with interpolation weight 0, so they are clipped."""
         if not len(self._outputs):
-            return np.zeros((len(j), len(PARAMS)), np.float32)
+            return np.zeros((len(j), len(SHAPE_FIELDS)), np.float32)
         rows = self._outputs[np.clip(j - self._first_output, 0, len(self._outputs) - 1)]
         return np.where((j < 0)[:, None], np.float32(0.0), rows)
 
@@ -1330,10 +1380,10 @@ def _shape(raw: np.ndarray, jaw_gain: float) -> MouthShape:
     magnitude = np.clip((np.abs(raw) - DEAD_ZONE) / (1 - DEAD_ZONE), 0.0, 1.0)
     values = np.where(raw < 0, -magnitude, magnitude).astype(np.float32)
     cols = {}
-    for k, name in enumerate(PARAMS):
+    for k, name in enumerate(SHAPE_FIELDS):
         column = values[:, k] * np.float32(jaw_gain) if name == "jaw_open" else values[:, k]
         cols[name] = np.clip(column, BY_NAME[name].lo, BY_NAME[name].hi).astype(np.float32)  # the table's range
     return MouthShape(**cols)
 
 
-_EMPTY = MouthShape(**{name: np.zeros(0, np.float32) for name in PARAMS})
+_EMPTY = MouthShape(**{name: np.zeros(0, np.float32) for name in SHAPE_FIELDS})
