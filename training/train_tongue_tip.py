@@ -39,7 +39,7 @@ from training.articulation import CORE, ipa_symbols, phone_letters, tongue_tip_t
 
 LOOKAHEAD_FRAMES = 2  # train_lipsync's (imported there with torch; --evaluate does without)
 CHANNELS = 64
-CHANGE_WEIGHT = 1.0  # the frame-to-frame change's squared error beside the value's: the tip must not flicker
+CHANGE_WEIGHT = 4.0  # the frame-to-frame change's squared error beside the value's: the tip must not flicker (1: blips, model card)
 # The figures' phone classes, by a phone's first IPA letter (pauses in none).
 TIP_CLASS = frozenset("tdnlθð")
 OPEN_VOWELS = frozenset("aɑæɛʌɔɐɒɶœɜɞ")
@@ -172,11 +172,11 @@ def _torch_parts():
     return torch, TipNet, export_streaming, optimizer_step
 
 
-def crop_loss(*, pred, target):
-    """Mean squared error of pred against target (both (B, T)) plus CHANGE_WEIGHT x that of their
+def crop_loss(*, pred, target, change_weight: float = CHANGE_WEIGHT):
+    """Mean squared error of pred against target (both (B, T)) plus change_weight x that of their
     frame-to-frame changes."""
     change = (pred[:, 1:] - pred[:, :-1]) - (target[:, 1:] - target[:, :-1])
-    return ((pred - target) ** 2).mean() + CHANGE_WEIGHT * (change ** 2).mean()
+    return ((pred - target) ** 2).mean() + change_weight * (change ** 2).mean()
 
 
 def validation_auc(net, corpus: TipCorpus, silence: np.ndarray) -> tuple[float, float]:
@@ -195,7 +195,7 @@ def validation_auc(net, corpus: TipCorpus, silence: np.ndarray) -> tuple[float, 
 
 
 def train(*, corpus: TipCorpus, silence: np.ndarray, epochs: int, crop: int, batch: int, lr: float,
-          rng: np.random.Generator):
+          rng: np.random.Generator, change_weight: float = CHANGE_WEIGHT):
     """A TipNet trained by AdamW on a cosine schedule on random crops; prints the validation figures per epoch."""
     torch, TipNet, _, optimizer_step = _torch_parts()
     net = TipNet(corpus.feats.mean(axis=0), corpus.feats.std(axis=0) + 1e-3)
@@ -216,8 +216,8 @@ def train(*, corpus: TipCorpus, silence: np.ndarray, epochs: int, crop: int, bat
             starts = rng.integers(0, len(corpus.feats) - span, size=batch)
             idx = torch.from_numpy(starts[:, None] + np.arange(span)[None, :])
             pred = net(feats[idx])[:, LOOKAHEAD_FRAMES:, 0]
-            running += optimizer_step(net=net, loss=crop_loss(pred=pred, target=tip[idx[:, first:first + crop]]),
-                                      opt=opt, sched=sched)
+            loss = crop_loss(pred=pred, target=tip[idx[:, first:first + crop]], change_weight=change_weight)
+            running += optimizer_step(net=net, loss=loss, opt=opt, sched=sched)
         net.eval()
         r, tip_auc = validation_auc(net, corpus, silence)
         print(f"epoch {epoch + 1}/{epochs}: loss {running / steps:.5f}, valid r {r:.3f}, AUC tip vs open vowels "
@@ -241,6 +241,8 @@ def _args() -> argparse.Namespace:
     ap.add_argument("--crop", type=int, default=256, help="output frames per training crop")
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--change-weight", type=float, default=CHANGE_WEIGHT,
+                    help="multiplies the squared error of the frame-to-frame change (the committed net: 4)")
     ap.add_argument("--threads", type=int, default=1, help="torch threads (1: reproducible on a shared machine)")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
@@ -263,7 +265,7 @@ def main() -> None:
     corpus = load_tip_corpus(Path(args.corpus))
     t0 = time.time()
     net = train(corpus=corpus, silence=silence, epochs=args.epochs, crop=args.crop, batch=args.batch, lr=args.lr,
-                rng=np.random.default_rng(args.seed))
+                rng=np.random.default_rng(args.seed), change_weight=args.change_weight)
     export(net, Path(args.out), silence)
     print(f"wrote {args.out} ({Path(args.out).stat().st_size / 1e6:.2f} MB) in {time.time() - t0:.0f} s")
     print("\n".join(evaluate(TongueTipNet(args.out), corpus, silence)))

@@ -73,3 +73,14 @@ def test_the_net_streams_as_it_trains_and_exports_the_graph_the_runtime_reads(tm
     with torch.no_grad():
         expected = net(torch.from_numpy(x[None]))[0, :, 0].numpy()
     assert np.allclose(tip[net.receptive_field - 1:], expected, atol=1e-5)
+
+
+def test_the_loss_charges_a_flickering_tip_more_than_a_steady_one_with_the_same_error():
+    from training.train_tongue_tip import CHANGE_WEIGHT, crop_loss
+
+    target = np.zeros((1, 8))
+    steady, flicker = np.full((1, 8), np.sqrt(0.08)), np.tile([0.0, 0.4], 4)[None]  # the same squared error, 0.08
+    assert crop_loss(pred=steady, target=target) == pytest.approx(0.08)
+    assert crop_loss(pred=flicker, target=target) == pytest.approx(0.08 + CHANGE_WEIGHT * 0.16)
+    assert crop_loss(pred=flicker, target=target, change_weight=0.0) == pytest.approx(0.08)
+    assert CHANGE_WEIGHT == 4.0
