@@ -44,10 +44,9 @@ QUIET_BEFORE = 2  # mel frames of silence needed before a frame, besides those i
 JAW_INDEX, SPREAD_INDEX, PRESS_INDEX = (PARAMS.index(name) for name in ("jaw_open", "lip_spread", "lip_press"))
 # A second small net (TongueTipNet, data/tongue_tip.onnx) estimates the tongue tip (facetalk.params'
 # tongue_tip: 0 low .. 1 up at the back of the upper teeth, /l t d n θ ð/) from the same frames. A stream
-# carries it as one more column of its outputs, after PARAMS (TIP_INDEX), and each frame's MouthShape has it.
+# carries it as one more column of its outputs, after PARAMS, and each frame's MouthShape has it.
 TONGUE_TIP = "tongue_tip"
-TIP_INDEX = len(PARAMS)
-SHAPE_FIELDS = PARAMS + (TONGUE_TIP,)
+SHAPE_FIELDS = PARAMS + (TONGUE_TIP,)  # a stream's output columns and MouthShape's fields, in order
 
 
 # A model may also estimate the voice's own loudness under noise or music ("voice_level", an
