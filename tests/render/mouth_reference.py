@@ -32,7 +32,7 @@ from facetalk.render.mouth import (
     LOWER_CONTACT_FADE, LOWER_TIP_ROUND, LOWER_TOOTH_ROUND, LOWER_TOOTH_SKEW, SMILE_BARED, SMILE_BARED_SOFT,
     NEAR_JAG, NEAR_CORNER_DIM, NEAR_CORNERS, LOWER_GAP_VARY, NEAR_LOWER_TEETH, NEAR_ROLLED, NEAR_WIDENED, NEAR_SHARE_RAMP, NEAR_SINK, NEAR_SLIT_MIN, NEAR_SLIT_SIDES, NEAR_SLIT_WIDEN, TIPS_SLIT_DARK, TIPS_SLIT_CANINES, TIPS_SLIT_GREY, TIPS_SLIT_OPEN, TIPS_SLIT_RISEN, RGB_PENUMBRA,
     LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, LOWER_CENTRAL_JITTER, LOWER_WIDTH_JITTER, NARROW_DEEP, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING, LOWER_SHADE_WARM, LOWER_WARM_CHROMA,
-    OWN_ROW_SHOWS, PENUMBRA_REACH, PENUMBRA_WARMTH, PHOTO_TEETH_HIDDEN, PHOTO_TEETH_UNLIT, BUCCAL_SHADE, BUCCAL_BELOW, BUCCAL_DARKEST, GUM_TABLE_N, LOWER_CUT_FADE, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
+    OWN_ROW_SHOWS, PENUMBRA_REACH, PENUMBRA_WARMTH, ROW_END_TURN, PHOTO_TEETH_HIDDEN, PHOTO_TEETH_UNLIT, BUCCAL_SHADE, BUCCAL_BELOW, BUCCAL_DARKEST, GUM_TABLE_N, LOWER_CUT_FADE, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
     TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BACK_DEPTH, TONGUE_BULGE, TONGUE_CELLS,
     TONGUE_DEEP, TONGUE_EDGE, TONGUE_FOOT, TONGUE_GROOVE, TONGUE_GROOVE_BACK, TONGUE_LIGHT_IN, TONGUE_LIT,
     TONGUE_INTO, TONGUE_INTO_WIDE, TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
@@ -55,6 +55,18 @@ def _bared_row_dim(risen, along, across, rank, side, near, plain):
            * (0.5 + 0.5 * np.sin(SMILE_TOOTH_SHADE[1] * rank + SMILE_TOOTH_SHADE[2] * side + SMILE_TOOTH_SHADE[3]))) \
         * (1.0 - NEAR_CORNER_DIM * near * smoothstep(across.astype(np.float64), *NEAR_CORNERS)) \
         * (1.0 - LOWER_PLAIN_DIM * plain * smoothstep(across.astype(np.float64), *LOWER_PLAIN_SIDES))
+
+
+def _row_end_turned(u: np.ndarray, share: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """(n,) float32 how far the photo's upper row's end (its lit envelope `ends`) gives way at (n,) float32 `u`
+    read ROW_END_TURN x the pixels' (n,) `share` of the run further out (_row_end_turn's turn round the arch)."""
+    out = (ROW_END_TURN * 0.5 * np.clip(np.asarray(share, np.float64), 0.0, 1.0)).astype(np.float32)
+    uu = np.clip(np.where(u >= np.float32(0.5), u + out, u - out), np.float32(0.0), np.float32(1.0))
+    x = np.clip(uu.astype(np.float64), 0.0, 1.0) * (len(ends) - 1)
+    c = np.minimum(x.astype(np.int64), len(ends) - 2)
+    gone = (1.0 - (ends[c] + (ends[c + 1] - ends[c]) * (x - c))).astype(np.float32)
+    turned = gone * smoothstep(np.abs(np.float32(2.0) * uu - np.float32(1.0)), *PHOTO_TEETH_UNLIT)
+    return np.where(gone > 0.0, turned, 0.0)
 
 
 class ShadeReference:
@@ -146,6 +158,9 @@ class ShadeReference:
                 unlit = (1.0 - (lit[c] + (lit[c + 1] - lit[c]) * (x - c))).astype(np.float32)
                 hidden = smoothstep(end, *PHOTO_TEETH_HIDDEN)
                 hidden = np.where(unlit > 0.0, np.maximum(hidden, unlit * smoothstep(end, *PHOTO_TEETH_UNLIT)), hidden)
+                if self._own_teeth:  # the row's end turning away round the arch (_row_end_turn)
+                    hidden = np.maximum(hidden, _row_end_turned(u[own], d_rest[own] / np.maximum(length[own], 1e-6),
+                                                                self._row_end_envelope))
                 weight *= 1.0 - wide * hidden
             src = interp(anchor_xy, own) + along[:, None] * self._down
             samples = sample_points(self.image, src)

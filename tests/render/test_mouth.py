@@ -1115,7 +1115,9 @@ def test_the_interior_carries_the_photos_grain_at_its_level(analysis):
     goes on after the softening blur, which took it to about a third (teeth too clean on a
     painting's brushwork). The cavity keeps at most CAVITY_GRAIN_KEEP of it
     (test_the_photos_grain_is_mostly_kept_off_the_cavity), so the teeth are found as the lit
-    pixels (luma over 150) of what the grain reaches."""
+    pixels (luma over 150) of what the grain reaches: at 0.68 of its level, since the photo's own row's
+    last crowns turn away round the arch (ROW_END_TURN), partly laid over the dark as they slope up into
+    the lip and lit still, carry it at their laid share (5.64 over 582 px at 0a2d26b, 5.51 over 573 now)."""
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.renderer import Renderer
 
@@ -1130,7 +1132,7 @@ def test_the_interior_carries_the_photos_grain_at_its_level(analysis):
         renders.append(renderer.render(frame).astype(float))
     diff = renders[1] - renders[0]
     inside = (np.abs(diff).max(axis=2) > 0) & (renders[0] @ LUMA > 150.0)
-    assert inside.sum() > 300 and diff[inside].std() > 0.7 * 8.0, (inside.sum(), diff[inside].std())
+    assert inside.sum() > 300 and diff[inside].std() > 0.68 * 8.0, (inside.sum(), diff[inside].std())
 
 
 def test_no_two_synthetic_teeth_are_alike(analysis):
@@ -7043,17 +7045,38 @@ def test_the_photos_own_upper_edge_notches_at_its_own_crowns_gaps(analysis, run_
     the notches are 0.6-1.5 px, rev39t), over the row's middle (u 0.3..0.7): every gap found there
     has a notch of the laid edge within 0.012 of u of it (a crown's width is ~0.1), at least 0.05 of
     the run (1.5 px at 30, 0.6 px at 12) above the lower of its two tips, and the edge rises toward
-    the ends (the smile arc: its ends at 0.2/0.8 at least as much higher than mid-mouth's tips)."""
+    the ends (the smile arc: its ends at 0.2/0.8 at least as much higher than mid-mouth's tips).
+    But where the crown outward of a gap is the row's last, turning away round the arch (the row's lit
+    envelope, _row_end_envelope, over half gone a crown's width beyond that crown's middle: this photo's
+    right side gives way at u ~0.75, so gap 0.666's outer crown), its edge slopes up toward the lip
+    instead (ROW_END_TURN), no tip beyond the notch: there the edge at that crown's middle stands under
+    0.6 of mid-mouth's (0.86-0.87 at 0a2d26b, a full crown cut square at its end; 0.31-0.32 now)."""
+    from facetalk.render.mouth import PHOTO_TEETH_UNLIT
+
     step, bar = 0.05, 0.05 * run_px
     painter, mouth_w, u_row, depth, u, d_upper = _own_teeth_grid(analysis, run_px=run_px, n_u=481, reach=1.1, step=step)
     _, laid = _laid_row(painter, mouth_w=mouth_w, u=u, d_upper=d_upper, run_px=run_px)
     reach = laid.reshape(len(u_row), len(depth)).sum(axis=1) * step  # the edge's depth per place, px
-    gaps = painter._gum.gaps / (len(painter._gum.scallop) - 1.0)
-    gaps = gaps[(gaps > 0.3) & (gaps < 0.7)]
+    every = painter._gum.gaps / (len(painter._gum.scallop) - 1.0)
+    gaps = every[(every > 0.3) & (every < 0.7)]
     assert len(gaps) >= 2, gaps
+    middle = reach[np.abs(u_row - 0.5) < 0.1].max()
+    turning = []
+    for gap in gaps:  # the crown outward of it: to the next gap, or a crown's width (0.1)
+        out = np.sign(gap - 0.5)
+        further = every[(every - gap) * out > 1e-6]
+        crown = 0.5 * (gap + (further[np.argmin(np.abs(further - gap))] if len(further) else gap + 0.1 * out))
+        at = crown + 0.1 * out
+        gone = (1.0 - np.interp(at, mouth_module._GUM_U, painter._row_end_envelope)) \
+            * smoothstep(np.array(abs(2.0 * at - 1.0)), *PHOTO_TEETH_UNLIT)
+        if gone > 0.5:
+            turning.append(gap)
+            edge = reach[np.argmin(np.abs(u_row - crown))]
+            assert edge < 0.6 * middle, (gap, crown, edge, middle)
+    assert len(gaps) - len(turning) >= 2, (gaps, turning)
     lows = np.flatnonzero((reach[1:-1] < reach[:-2]) & (reach[1:-1] <= reach[2:])) + 1
     tips = np.flatnonzero((reach[1:-1] > reach[:-2]) & (reach[1:-1] >= reach[2:])) + 1
-    for gap in gaps:
+    for gap in (g for g in gaps if g not in turning):
         near = lows[np.abs(u_row[lows] - gap) < 0.012]
         assert len(near), (gap, u_row[lows])
         low = near[np.argmin(reach[near])]
@@ -7061,7 +7084,6 @@ def test_the_photos_own_upper_edge_notches_at_its_own_crowns_gaps(analysis, run_
         assert len(left) and len(right), gap
         depth_px = min(reach[left[-1]], reach[right[0]]) - reach[low]
         assert depth_px >= bar, (gap, depth_px)
-    middle = reach[np.abs(u_row - 0.5) < 0.1].max()
     assert middle - max(reach[0], reach[-1]) >= bar, (middle, reach[0], reach[-1])
 
 
