@@ -210,6 +210,18 @@ def _duration(seg: Segment) -> float:
     return max(seg.end_s - seg.start_s, 1e-3)
 
 
+def _reach(t: np.ndarray, *, start_s: float, end_s: float, tau_before_s, tau_after_s) -> np.ndarray:
+    """A segment's dominance shape at times `t` (seconds): 1 over its middle CORE, a Gaussian fall-off
+    before and after it with time constants tau_before_s / tau_after_s (floats: (len(t),); (P,) arrays, one
+    per parameter: (len(t), P)). blend and tongue_tip_targets both weight their segments by it."""
+    dur = max(end_s - start_s, 1e-3)
+    before = np.clip(start_s + 0.5 * (1 - CORE) * dur - t, 0.0, None)
+    after = np.clip(t - (end_s - 0.5 * (1 - CORE) * dur), 0.0, None)
+    if np.ndim(tau_before_s):
+        before, after = before[:, None], after[:, None]
+    return np.exp(-(before / tau_before_s) ** 2 - (after / tau_after_s) ** 2)
+
+
 def blend(segments: list[Segment], times_s: np.ndarray, *, press_reach_share: float | None = None) -> np.ndarray:
     """(T, len(PARAMS)) float32 targets at `times_s` by dominance-weighted blending of the
     segments' targets. Before the first and after the last segment the mouth is at rest.
@@ -225,21 +237,16 @@ def blend(segments: list[Segment], times_s: np.ndarray, *, press_reach_share: fl
     ordered = ([Segment(segments[0].start_s - 10.0, segments[0].start_s, SILENCE)] + list(segments)
                + [Segment(segments[-1].end_s, segments[-1].end_s + 10.0, SILENCE)])
     for i, seg in enumerate(ordered):
-        dur = _duration(seg)
-        core_start = seg.start_s + 0.5 * (1 - CORE) * dur
-        core_end = seg.end_s - 0.5 * (1 - CORE) * dur
         lo, hi = np.searchsorted(times_s, [seg.start_s - REACH_S, seg.end_s + REACH_S])
         if lo >= hi:
             continue
-        t = times_s[lo:hi]
         tau_before = np.full(n_params, seg.viseme.tau_before)
         tau_after = np.full(n_params, seg.viseme.tau_after)
         if press_reach_share and seg.viseme.target[press] > 0 and 0 < i < len(ordered) - 1:
             tau_before[press] = min(tau_before[press], press_reach_share * _duration(ordered[i - 1]))
             tau_after[press] = min(tau_after[press], press_reach_share * _duration(ordered[i + 1]))
-        before = np.clip(core_start - t, 0.0, None)[:, None]
-        after = np.clip(t - core_end, 0.0, None)[:, None]
-        d = np.exp(-(before / tau_before) ** 2 - (after / tau_after) ** 2) * np.asarray(seg.viseme.dominance)
+        d = _reach(times_s[lo:hi], start_s=seg.start_s, end_s=seg.end_s, tau_before_s=tau_before,
+                   tau_after_s=tau_after) * np.asarray(seg.viseme.dominance)
         num[lo:hi] += d * np.asarray(seg.viseme.target)[None, :]
         den[lo:hi] += d
     out = np.where(den > 0, num / np.maximum(den, 1e-12), 0.0)
@@ -343,13 +350,10 @@ def tongue_tip_targets(phones: list[tuple[str, float, float]], times_s: np.ndarr
     segments = ([(segments[0][0] - 10.0, segments[0][0], SILENCE, 0.0, pause)] + segments
                 + [(segments[-1][1], segments[-1][1] + 10.0, SILENCE, 0.0, pause)])
     for start, end, vis, target, dominance in segments:
-        dur = max(end - start, 1e-3)
         lo, hi = np.searchsorted(times_s, [start - REACH_S, end + REACH_S])
-        t = times_s[lo:hi]
-        before = np.clip(start + 0.5 * (1 - CORE) * dur - t, 0.0, None)
-        after = np.clip(t - (end - 0.5 * (1 - CORE) * dur), 0.0, None)
         tau_before, tau_after = TIP_TAU_S if target else (vis.tau_before, vis.tau_after)
-        d = dominance * np.exp(-(before / tau_before) ** 2 - (after / tau_after) ** 2)
+        d = dominance * _reach(times_s[lo:hi], start_s=start, end_s=end, tau_before_s=tau_before,
+                               tau_after_s=tau_after)
         num[lo:hi] += d * target
         den[lo:hi] += d
     return np.where(den > 0, num / np.maximum(den, 1e-12), 0.0).astype(np.float32)
