@@ -42,9 +42,10 @@ DEAD_ZONE = 0.02  # outputs this close to rest are rest
 QUIET_LOG_POWER = float(np.log(1e-9))
 QUIET_BEFORE = 2  # mel frames of silence needed before a frame, besides those it looks ahead at
 JAW_INDEX, SPREAD_INDEX, PRESS_INDEX = (PARAMS.index(name) for name in ("jaw_open", "lip_spread", "lip_press"))
-# A second small net (TongueTipNet, data/tongue_tip.onnx) estimates the tongue tip (facetalk.params'
-# tongue_tip: 0 low .. 1 up at the back of the upper teeth, /l t d n θ ð/) from the same frames. A stream
-# carries it as one more column of its outputs, after PARAMS, and each frame's MouthShape has it.
+# A third small net beside the lip model and the voice-level net (TongueTipNet, data/tongue_tip.onnx)
+# estimates the tongue tip (facetalk.params' tongue_tip: 0 low .. 1 up at the back of the upper teeth,
+# /l t d n θ ð/) from the same frames. A stream carries it as one more column of its outputs, after PARAMS,
+# and each frame's MouthShape has it.
 TONGUE_TIP = "tongue_tip"
 SHAPE_FIELDS = PARAMS + (TONGUE_TIP,)  # a stream's output columns and MouthShape's fields, in order
 
@@ -883,19 +884,15 @@ class MouthPose:
 
 @dataclass(frozen=True)
 class MouthShape:
-    """(T,) float32 arrays in MotionFrame units, one value per video frame; tongue_tip None: zeros (no
-    tongue net)."""
+    """(T,) float32 arrays in MotionFrame units, one value per video frame, one per SHAPE_FIELDS name
+    (tongue_tip zeros where the model runs no tongue net)."""
 
     jaw_open: np.ndarray
     lip_spread: np.ndarray
     lip_press: np.ndarray
     upper_lip_raise: np.ndarray
     lower_lip_depress: np.ndarray
-    tongue_tip: np.ndarray | None = None
-
-    def __post_init__(self) -> None:
-        if self.tongue_tip is None:
-            object.__setattr__(self, "tongue_tip", np.zeros(len(self.jaw_open), np.float32))
+    tongue_tip: np.ndarray
 
     def __len__(self) -> int:
         return len(self.jaw_open)
@@ -1093,7 +1090,7 @@ def load_lipsync_model(path: str | Path | None = None, *, voice_net: str | Path 
 
 
 @lru_cache(maxsize=4)
-def _load_lipsync_model(path: str | None, voice_net: str | bool, tongue_net: str | bool = True) -> LipSyncModel:
+def _load_lipsync_model(path: str | None, voice_net: str | bool, tongue_net: str | bool) -> LipSyncModel:
     """load_lipsync_model's cache, on one spelling of each argument."""
     model = LipSyncModel(path)
     if voice_net is True:
