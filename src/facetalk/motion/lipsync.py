@@ -1269,9 +1269,9 @@ class LipSync:
 
     def _tongue_tip(self, frames: np.ndarray, *, voice: np.ndarray | None, quiet: np.ndarray) -> np.ndarray:
         """(T,) float32 tongue_tip for the frames: the tongue-tip net's (its state carried on) times the voice
-        gate's press_scale (T,) 0..1 (None: a voice throughout), as PauseClosure reads it (music alone keeps
-        the tip down as it keeps the lips at rest), 0 where the mouth rests on digital silence (quiet (T,)
-        bool); zeros without a net."""
+        gate's press_scale (T,) 0..1 (None: a voice throughout), as PauseClosure reads it (where the gate hears
+        music and no voice it holds the tip down with the lips; a steady chord can still raise it, model card), 0
+        where the mouth rests on digital silence (quiet (T,) bool); zeros without a net."""
         if self._tongue_net is None:
             return np.zeros(len(frames), np.float32)
         tip, self._tongue_state = self._tongue_net.run(frames, self._tongue_state)
