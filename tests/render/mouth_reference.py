@@ -216,8 +216,9 @@ class ShadeReference:
         cover = np.minimum(reach - d + 0.5, 1.0)
         depth, inward = self._corner_face_depth(d, reach, arched_at, mouth_w=mouth_w, over_arch=over_arch[at])
         # The faces' colour is the painter's own step; what this specifies is the compiled geometry.
+        rolled = np.clip(d / np.maximum(reach, np.float32(1e-6)), 0.0, 1.0).astype(np.float32)
         self._lay_corner_faces(color, interp, px, lower=lower, depth=depth, inward=inward, arched=arched_at,
-                               cover=cover, cleared=cleared)
+                               cover=cover, cleared=cleared, rolled=rolled)
         return color
 
     def shade(self, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, u: np.ndarray,

@@ -5519,6 +5519,38 @@ def test_corner_faces_pass_equals_numpy_steps_to_the_bit(analysis, arched, own_t
     assert np.array_equal(color, want), int((color != want).any(axis=1).sum())
 
 
+def test_a_lips_inner_face_rolls_into_the_mouths_shadow_and_greys_across_its_face():
+    """_roll_shade: a lip's inner face keeps its lip's colour at the lip line and, across the face
+    toward the opening, goes darker and greyer (its own hue), toward the mouth's dark under it; the
+    upper lip's face (looking down into the mouth) further than the lower's; over something lighter
+    than the face (the teeth) it does not lighten, over black it keeps its floor. Laid in the lip's
+    own colour whole, the upper face was a saturated red band, a painted ring round the open mouth
+    (judge39-41: 02, 04, 07; at /o/ its CIELAB chroma 0.97-1.00 of the photo's lip on 02 and 07,
+    out/ring42/probe.py)."""
+    from facetalk.render.mouth import FACE_ROLL_INTO, _roll_shade
+
+    lip, mouth = np.array([180.0, 80.0, 70.0]), np.array([60.0, 30.0, 28.0])
+
+    def luma_chroma(c):
+        c = np.asarray(c, float)
+        return float(c @ LUMA), float(np.linalg.norm(c - c @ LUMA))
+
+    assert np.allclose(_roll_shade(*lip, mouth, False, 0.0, 0.0), lip)
+    lit, vivid = luma_chroma(lip)
+    for lower in (False, True):
+        got = [luma_chroma(_roll_shade(*lip, mouth, lower, q, 0.0)) for q in np.linspace(0.0, 1.0, 11)]
+        lumas, chromas = np.array(got).T
+        assert np.all(np.diff(lumas) <= 1e-9) and np.all(np.diff(chromas) <= 1e-9), got
+    upper = luma_chroma(_roll_shade(*lip, mouth, False, 1.0, 0.0))
+    lower = luma_chroma(_roll_shade(*lip, mouth, True, 1.0, 0.0))
+    assert upper[0] == pytest.approx(lit + FACE_ROLL_INTO[0] * (float(mouth @ LUMA) - lit))
+    assert upper[1] < 0.5 * vivid and upper[1] < lower[1] < 0.8 * vivid, (upper, lower, vivid)
+    assert upper[0] < lower[0] < lit, (upper, lower, lit)
+    teeth = np.array([230.0, 220.0, 200.0])
+    assert luma_chroma(_roll_shade(*lip, teeth, False, 1.0, 0.0))[0] <= lit + 1e-9
+    assert luma_chroma(_roll_shade(*lip, np.zeros(3), False, 1.0, 60.0))[0] == pytest.approx(60.0)
+
+
 def test_the_lens_outline_turns_smoothly_where_it_leaves_its_full_height(analysis):
     """The lens's top (lens_height, half of a 45 px opening on a 100 px mouth), sampled every 0.25
     px from mid-mouth to near its closing point, turns by under 2 degrees between samples, with

@@ -634,7 +634,7 @@ class MouthPainter:
         if opens > 0.0:  # a nearly shut mouth has no lens
             faces = self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, along=along, opens=opens,
                                         verts=verts, peak_opening=peak, mouth_w=mouth_w, arch=arch, widened=widened,
-                                        cleared=cleared, jaw_lift=jaw_lift)
+                                        cleared=cleared, jaw_lift=jaw_lift, smiling=smiling)
             alpha, inside[faces.px] = _faces_cover(alpha, edge=edge, faces=faces), inside[faces.px] * (1.0 - faces.cover)
             self._rolled_in_rim(color, faces, laid=laid, short=short, peak_opening=peak, mouth_w=mouth_w)
         self._under_hair(color, out, xs + x0, ys + y0, d_upper=d_upper, d_lower=d_lower, u=u, mouth_w=mouth_w,
@@ -1208,7 +1208,7 @@ class MouthPainter:
                        along: np.ndarray, opens: float, peak_opening: float, mouth_w: float,
                        arch: np.ndarray | None = None, widened: float = 1.0,
                        cleared: np.ndarray | None = None,
-                       verts: np.ndarray | None, jaw_lift: float) -> _Faces:
+                       verts: np.ndarray | None, jaw_lift: float, smiling: float = 0.0) -> _Faces:
         """Covers, in the (N, 3) interior `color` in place, the opening's corners with lip: the rig's
         11 points a lip join a corner to its neighbour with one straight, steep segment, so the
         opening stood with blunt, near-vertical ends. An open mouth is a lens tapering into its
@@ -1224,8 +1224,9 @@ class MouthPainter:
         `cleared`: (V,) 0..1 how far the photo's lip line is cleared at each inner-lip vertex this
         frame (_clear_rims; None: not at all); `verts`: the (V, 3) posed vertices, from which each
         lip's face comes in further where the outline is rounded (_rounded_outline, with paint's
-        `jaw_lift` share; None: only as far as the lens asks). Returns the faces (_Faces: for
-        _faces_cover and _unlay_repainted)."""
+        `jaw_lift` share; None: only as far as the lens asks); `smiling` (_smiling's 0..1) takes back the
+        faces' roll into the mouth's shadow (_roll_shade): a smile's lips are drawn back into the light.
+        Returns the faces (_Faces: for _faces_cover and _unlay_repainted)."""
         wide = lens_wide(peak_opening, mouth_w)
         power, reach, full_share = self._lens_shape(widened, wide=wide)
         full_across, across = full_share * reach, np.abs(along)
@@ -1245,7 +1246,7 @@ class MouthPainter:
         paints, side = side, np.nonzero(unlay)[0]
         lens = lens_height(across[side], power=power, reach=reach, full_share=full_share)
         none = np.zeros(len(side), np.float32)
-        at, lower, cover, depth, inward, arched, beyond = _corner_cover(
+        at, lower, cover, depth, inward, arched, beyond, rolled = _corner_cover(
             np.asarray(d_upper, np.float32)[side], np.asarray(d_lower, np.float32)[side], lens,
             none if arch is None else np.asarray(arch, np.float32)[side],
             none if outline is None else np.asarray(along, np.float32)[side],
@@ -1254,14 +1255,14 @@ class MouthPainter:
             float(peak_opening), opens, arch is not None, bool(self._own_teeth),
             self._rest_mouth_w / max(mouth_w, 1e-6), self._rest_mouth_w)
         kept = paints[side[at]]
-        at, lower, cover, depth, inward, arched = at[kept], lower[kept], cover[kept], depth[kept], inward[kept], \
-            arched[kept]
+        at, lower, cover, depth, inward, arched, rolled = at[kept], lower[kept], cover[kept], depth[kept], \
+            inward[kept], arched[kept], rolled[kept] * np.float32(1.0 - smiling)
         if not len(at):
             return _Faces(px=at, cover=cover, near=side, beyond_px=beyond, opens=opens)
         if arch is None:  # numpy's float64 zeros for arched made these float64 (the same values)
             inward, arched = inward.astype(np.float64), arched.astype(np.float64)
         self._lay_corner_faces(color, interp, side[at], lower=lower, depth=depth, inward=inward, arched=arched,
-                               cover=cover, cleared=cleared)
+                               cover=cover, cleared=cleared, rolled=rolled)
         return _Faces(px=side[at], cover=cover, near=side, beyond_px=beyond, opens=opens)
 
     @cached_property
@@ -1357,13 +1358,15 @@ class MouthPainter:
 
     def _lay_corner_faces(self, color: np.ndarray, interp, px: np.ndarray, *, lower: np.ndarray,
                           depth: np.ndarray, inward: np.ndarray, arched: np.ndarray, cover: np.ndarray,
-                          cleared: np.ndarray | None) -> None:
+                          cleared: np.ndarray | None, rolled: np.ndarray | None = None) -> None:
         """Lays the lips' inner faces over the (M,) corner pixels `px` of the (N, 3) `color`, in
         place (_taper_corners, once its geometry is known): each the photo's lip on its side
         (`lower` (M,) bool) read `depth` (M,) px past the edge, as drawn beside it (its line
         cleared as far as `cleared` (V,) 0..1 says: _clear_rims; None: not at all), taking the
         lips' hue and darkening as far as it is turned `inward` (M,) 0..1, `arched` (M,) 0..1
-        continuing the lip above, laid at `cover` (M,) 0..1 (_lay_faces)."""
+        continuing the lip above, falling into the mouth's shadow and greying as far as it lies
+        `rolled` (M,) 0..1 across its face (_corner_cover's; None: all at the lip line, 0), laid at
+        `cover` (M,) 0..1 (_lay_faces)."""
         # One interpolation for all that is read per vertex: both anchors, the outline's levels
         # (as _outline_share reads them) and the clearing.
         at = interp(self._face_table(cleared), px)
@@ -1374,7 +1377,8 @@ class MouthPainter:
         # band along the rig's outline (on /o/, a second outline inside the first).
         delta = self._rim_delta(points) if cleared is not None and self._rims is not None else None
         _lay_faces(color, px, lip, np.zeros((1, 6), np.float32) if delta is None else delta, delta is not None,
-                   at, lower, inward, arched, cover, self._lip_rgb.astype(np.float64),
+                   at, lower, inward, arched, np.zeros(len(px), np.float32) if rolled is None else rolled, cover,
+                   self._lip_rgb.astype(np.float64),
                    float(self._lip_shadow_rgb @ LUMA), float(self._lip_rgb @ LUMA))
 
     def _face_table(self, cleared: np.ndarray | None) -> np.ndarray:
@@ -2282,6 +2286,15 @@ PALATE_OPENING = (0.3, 0.45)
 # on the photo's lip (12: mauve, 07: dark red; judge24 item 4).
 CORNER_LOWER_SHARE = 0.5
 CORNER_LIP_DEPTH = 0.035
+# A lip's inner face rolls into the mouth's shadow across its face (_roll_shade): at its edge over
+# the opening it has lost FACE_ROLL_GREY of its chroma and gone FACE_ROLL_INTO of the way to the
+# mouth's colour there (to no light under FACE_ROLL_FLOOR of the lip shadow's), the upper lip's
+# (first) further than the lower's, which faces the light.
+FACE_ROLL_GREY = (0.25, 0.15)
+FACE_ROLL_INTO = (0.6, 0.3)
+# Of the lip shadow's light: the face goes no darker into the mouth's colour (held to the photo's own
+# lip shadow as the curl's darkening is: faces darker than anything on the lip were a drawn rim, judge24).
+FACE_ROLL_FLOOR = 0.95
 CORNER_EDGE_SKIP = 0.4
 CORNER_LIP_HUE = 0.5
 CORNER_SHADOW = 1.0
@@ -3869,12 +3882,14 @@ def _corner_cover(d_upper, d_lower, lens, arch, along, need_upper, need_lower, p
     px, `opens` 0..1, `own_teeth`: the photo shows its own, `to_rest`: rest / posed mouth width,
     `rest_w`: rest mouth width px. Returns the (n,) int64 pixels (of the M) a lip's face covers,
     (n,) bool which are the lower lip's, (n,) float32 cover, float64 depth px, float32 inward and
-    arched, and (M,) float32 px each of the M lies beyond the nearer face's reach (< 0 inside it)."""
+    arched, (M,) float32 px each of the M lies beyond the nearer face's reach (< 0 inside it), and
+    (n,) float32 0..1 how far across its face each covered pixel lies, from the rig's lip line
+    (0) to the face's edge over the opening (1: `rolled`, _lay_faces' roll into the shadow)."""
     zero, one = np.float32(0.0), np.float32(1.0)
     n = d_upper.shape[0]
     at, lower, depth = np.empty(n, np.int64), np.empty(n, np.bool_), np.empty(n)
     beyond = np.empty(n, np.float32)
-    out = np.empty((3, n), np.float32)
+    out = np.empty((4, n), np.float32)
     k = 0
     for j in range(n):
         du, dl = d_upper[j], d_lower[j]
@@ -3901,8 +3916,10 @@ def _corner_cover(d_upper, d_lower, lens, arch, along, need_upper, need_lower, p
         out[0, k] = min(reach - d + np.float32(0.5), one)
         depth[k], out[1, k] = _face_depth(d, reach, arched, over, to_rest, rest_w)
         out[2, k] = arched
+        out[3, k] = min(max(d / max(reach, np.float32(1e-6)), zero), one)
         k += 1
-    return at[:k], lower[:k], out[0, :k].copy(), depth[:k].copy(), out[1, :k].copy(), out[2, :k].copy(), beyond
+    return (at[:k], lower[:k], out[0, :k].copy(), depth[:k].copy(), out[1, :k].copy(), out[2, :k].copy(), beyond,
+            out[3, :k].copy())
 
 
 @njit(cache=True, nogil=True)
@@ -3919,7 +3936,8 @@ def _face_points(at, lower, depth, down):
 
 
 @njit(cache=True, nogil=True)
-def _lay_faces(color, px, lip, delta, has_delta, at, lower, inward, arched, cover, lip_rgb, shadow, lip_luma):
+def _lay_faces(color, px, lip, delta, has_delta, at, lower, inward, arched, rolled, cover, lip_rgb, shadow,
+               lip_luma):
     """_lay_corner_faces' colour steps, one compiled pass over the (M,) corner pixels `px` of the
     (N, 3) `color`, in place: each (M, 3) float32 `lip` sample plus its share (`at` (M, 13),
     _face_table's columns at the pixels: column 6) of `delta` (M, 6), what clearing the photo's
@@ -3934,7 +3952,9 @@ def _lay_faces(color, px, lip, delta, has_delta, at, lower, inward, arched, cove
     lip-over-teeth line) followed by the lighter lip read further in, then the face darkening
     into the mouth, stood as two dark lines down the opening's sides with a pale band between;
     held, it takes that lip's colour as far (_held_hue, columns 7-12). `arched` (M,) faces
-    continue the lip above and go unheld as far; laid at `cover` (M,)."""
+    continue the lip above and go unheld as far. Then, as far as it lies `rolled` (M,) 0..1 across
+    its face toward the opening (not where arched), it rolls into the mouth's shadow (_roll_shade).
+    Laid at `cover` (M,)."""
     gain_k = (shadow / max(lip_luma, 1.0) - 1.0) * CORNER_SHADOW
     for k in range(px.shape[0]):
         hue = CORNER_LIP_HUE * np.float64(inward[k])
@@ -3955,9 +3975,42 @@ def _lay_faces(color, px, lip, delta, has_delta, at, lower, inward, arched, cove
         if held > 0.0:
             r, g, b = _held_hue(r, g, b, at[k], 7 + 3 * np.int64(lower[k]), held)
         i, a = px[k], cover[k]
+        r, g, b = _roll_shade(r, g, b, color[i], lower[k], (1.0 - arched[k]) * np.float64(rolled[k]),
+                              FACE_ROLL_FLOOR * shadow)
         color[i, 0] += (r - color[i, 0]) * a
         color[i, 1] += (g - color[i, 1]) * a
         color[i, 2] += (b - color[i, 2]) * a
+
+
+@njit(cache=True, nogil=True)
+def _roll_shade(r, g, b, under, lower, rolled, floor):
+    """A lip's inner face's colour (r, g, b) `rolled` 0..1 of the way across its face into the
+    mouth (_lay_faces), over the mouth's own colour `under` (3,) there: the wet inner lip turns
+    from the light and into the mouth's shadow, so at the face's edge it has lost FACE_ROLL_GREY of
+    its chroma (in its own hue) and gone FACE_ROLL_INTO of the way to the mouth's colour (no
+    lighter than the face: over the teeth, their colour at the face's light), though to no light
+    under `floor` (FACE_ROLL_FLOOR of the lip's shadow: no darker than anything on the lip, where
+    the faces meet over the corners' near-black too); easing in from the lip line (smoothstep: no step beside the lip
+    drawn there); the upper lip's face (first) looks down into the mouth and goes further than the
+    lower's (`lower`), which faces up into the light. Laid in its lip's own colour, the face read
+    as a uniform saturated band, a painted ring round the open mouth (judge39-41: 02, 04, 07)."""
+    side = np.int64(lower)
+    t = _smooth64(rolled, 0.0, 1.0)
+    if t <= 0.0:
+        return r, g, b
+    luma = r * LUMA[0] + g * LUMA[1] + b * LUMA[2]
+    keep = 1.0 - FACE_ROLL_GREY[side] * t
+    r, g, b = luma + (r - luma) * keep, luma + (g - luma) * keep, luma + (b - luma) * keep
+    ur, ug, ub = np.float64(under[0]), np.float64(under[1]), np.float64(under[2])
+    under_luma = ur * LUMA[0] + ug * LUMA[1] + ub * LUMA[2]
+    dim = min(luma / max(under_luma, 1.0), 1.0)
+    into = FACE_ROLL_INTO[side] * t
+    target = under_luma * dim
+    if target < floor and luma > floor:  # only so far as leaves it `floor`
+        into = min(into, (luma - floor) / (luma - target))
+    elif target < floor:
+        into = 0.0
+    return r + (ur * dim - r) * into, g + (ug * dim - g) * into, b + (ub * dim - b) * into
 
 
 @njit(cache=True, nogil=True)
