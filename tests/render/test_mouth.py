@@ -5523,11 +5523,12 @@ def test_a_lips_inner_face_rolls_into_the_mouths_shadow_and_greys_across_its_fac
     """_roll_shade: a lip's inner face keeps its lip's colour at the lip line and, across the face
     toward the opening, goes darker and greyer (its own hue), toward the mouth's dark under it; the
     upper lip's face (looking down into the mouth) further than the lower's; over something lighter
-    than the face (the teeth) it does not lighten, over black it keeps its floor. Laid in the lip's
+    than the face (the teeth) it is only greyed, not tinted toward their colour at its own light (it is
+    not in their shadow, rev42r), over black it keeps its floor. Laid in the lip's
     own colour whole, the upper face was a saturated red band, a painted ring round the open mouth
     (judge39-41: 02, 04, 07; at /o/ its CIELAB chroma 0.97-1.00 of the photo's lip on 02 and 07,
     out/ring42/probe.py)."""
-    from facetalk.render.mouth import FACE_ROLL_INTO, _roll_shade
+    from facetalk.render.mouth import FACE_ROLL_GREY, FACE_ROLL_INTO, _roll_shade
 
     lip, mouth = np.array([180.0, 80.0, 70.0]), np.array([60.0, 30.0, 28.0])
 
@@ -5546,9 +5547,73 @@ def test_a_lips_inner_face_rolls_into_the_mouths_shadow_and_greys_across_its_fac
     assert upper[0] == pytest.approx(lit + FACE_ROLL_INTO[0] * (float(mouth @ LUMA) - lit))
     assert upper[1] < 0.5 * vivid and upper[1] < lower[1] < 0.8 * vivid, (upper, lower, vivid)
     assert upper[0] < lower[0] < lit, (upper, lower, lit)
-    teeth = np.array([230.0, 220.0, 200.0])
-    assert luma_chroma(_roll_shade(*lip, teeth, False, 1.0, 0.0))[0] <= lit + 1e-9
+    teeth = np.array([230.0, 220.0, 200.0])  # lighter than the face: greyed only, not taken toward it
+    over_teeth = luma_chroma(_roll_shade(*lip, teeth, False, 1.0, 0.0))
+    assert over_teeth == pytest.approx((lit, (1.0 - FACE_ROLL_GREY[0]) * vivid))
     assert luma_chroma(_roll_shade(*lip, np.zeros(3), False, 1.0, 60.0))[0] == pytest.approx(60.0)
+
+
+def _rolled_corners(analysis, *, smiling: float, unrolled: bool = False) -> tuple[np.ndarray, dict]:
+    """_taper_corners as paint calls it on a closed-mouth photo (the bundled analysis with no teeth
+    of its own, no arch) over 4000 random corner pixels whose (N, 3) colour before is a dark cavity
+    red: the colour after, and what _lay_corner_faces was handed (`px`, `lower`, `cover`, `rolled`).
+    `unrolled`: the faces laid with rolled=None (at the lip line all across, as before ring42)."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    painter._own_teeth = False
+    rng = np.random.default_rng(7)
+    n, mouth_w = 4000, painter._rest_mouth_w
+    ids = rng.integers(0, len(painter._anchor_xy), n)
+    opening, t = (rng.random(n) * 0.4 * mouth_w).astype(np.float32), rng.random(n).astype(np.float32)
+    rest, seen, lay = analysis.rig.rest_xyz, {}, painter._lay_corner_faces
+    left, right = rest[painter._lip_ids[0], :2], rest[painter._lip_ids[-1], :2]
+    along, off = rng.uniform(-0.05, 1.05, n), rng.uniform(-0.2, 0.2, n) * mouth_w
+    px, py = (left + along[:, None] * (right - left) + off[:, None] * np.array([0.0, 1.0])).T
+
+    def spy(color, interp, px, *, rolled=None, **kwargs):
+        seen.update(px=px.copy(), lower=kwargs["lower"].copy(), cover=kwargs["cover"].copy(), rolled=rolled.copy())
+        return lay(color, interp, px, rolled=None if unrolled else rolled, **kwargs)
+
+    painter._lay_corner_faces = spy
+    color = np.tile(np.array([40.0, 20.0, 18.0]), (n, 1))
+    peak = 0.45 * mouth_w
+    painter._taper_corners(color, lambda per_vertex, only=slice(None): per_vertex[ids][only], d_upper=t * opening,
+                           d_lower=(1.0 - t) * opening, along=painter._across(rest, px, py, signed=True),
+                           opens=lens_opens(peak, mouth_w), peak_opening=peak, mouth_w=mouth_w, arch=None,
+                           cleared=None, verts=None, jaw_lift=0.0, smiling=smiling)
+    return color, seen
+
+
+def test_a_smiles_lip_faces_are_laid_unrolled(analysis):
+    """_taper_corners with the mouth smiling (_smiling 1) lays the lips' inner faces bit for bit as
+    with no roll at all (rolled=None): a smile's lips are drawn back into the light, and the smile with
+    teeth stays as it was before the roll (ring42). Unsmiling, the same faces differ (over 500 of the
+    4000 pixels), so the smile's switch is what keeps them."""
+    smiled, _ = _rolled_corners(analysis, smiling=1.0)
+    unrolled, _ = _rolled_corners(analysis, smiling=0.0, unrolled=True)
+    rolled, _ = _rolled_corners(analysis, smiling=0.0)
+    assert np.array_equal(smiled, unrolled), int((smiled != unrolled).any(axis=1).sum())
+    assert int((rolled != unrolled).any(axis=1).sum()) > 500
+
+
+def test_an_upper_lip_face_greys_toward_its_edge_through_taper_corners(analysis):
+    """Unsmiling, on a closed-mouth photo, the upper lip's inner face laid by _taper_corners (wholly
+    covered pixels) has a lower CIELAB C* near its edge over the opening (rolled > 0.7) than near the
+    lip line (< 0.1): under 0.85 of it (0.73; laid unrolled, 0.97: the face a uniform red band round
+    the opening, judge39-41), and near the lip line within 3% of the unrolled face's."""
+    import cv2
+
+    def chroma(color, seen, pick):
+        lab = cv2.cvtColor((color[seen["px"][pick]][None] / 255.0).astype(np.float32), cv2.COLOR_RGB2LAB)[0]
+        return float(np.hypot(lab[:, 1], lab[:, 2]).mean())
+
+    rolled, seen = _rolled_corners(analysis, smiling=0.0)
+    unrolled, _ = _rolled_corners(analysis, smiling=0.0, unrolled=True)
+    upper = ~seen["lower"] & (seen["cover"] > 0.99)
+    edge, line = upper & (seen["rolled"] > 0.7), upper & (seen["rolled"] < 0.1)
+    assert edge.sum() > 30 and line.sum() > 30, (int(edge.sum()), int(line.sum()))
+    assert chroma(rolled, seen, edge) < 0.85 * chroma(rolled, seen, line), \
+        (chroma(rolled, seen, edge), chroma(rolled, seen, line))
+    assert chroma(rolled, seen, line) == pytest.approx(chroma(unrolled, seen, line), rel=0.03)
 
 
 def test_the_lens_outline_turns_smoothly_where_it_leaves_its_full_height(analysis):

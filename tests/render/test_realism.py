@@ -78,7 +78,9 @@ def test_identity_holds_in_strong_poses(animator, dlib_face):
     0.406 without it, cavity36). Within 0.011 of the bound, where unrelated mouth changes move dlib's reading
     by about 0.006: a tripwire more than a measure. (Not held here: the straight-on jaw 1 frame
     reads 0.431.) 0.41 -> 0.42 (ring42): the lips' inner faces rolled into the mouth's shadow take
-    the rolled frame 0.405 -> 0.414, the other three within 0.001 (out/ring42/probe_tests_*.txt)."""
+    the rolled frame 0.405 -> 0.414, the other three within 0.001 (out/ring42/probe_tests_*.txt). The
+    margin is now 0.006, as much as unrelated mouth changes move the reading: the next change that darkens
+    the opening may trip it, and is to be looked at rather than the bound widened again."""
     photo = animator.analysis.image
     ref = dlib_face.embedding(photo, _measure(dlib_face, photo))
     frames = [MotionFrame(t_s=0, yaw_deg=12, jaw_open=0.5), MotionFrame(t_s=0, pitch_deg=-10, smile=0.5, blink_left=0.4),

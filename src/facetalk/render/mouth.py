@@ -2289,9 +2289,15 @@ CORNER_LIP_DEPTH = 0.035
 # A lip's inner face rolls into the mouth's shadow across its face (_roll_shade): at its edge over
 # the opening it has lost FACE_ROLL_GREY of its chroma and gone FACE_ROLL_INTO of the way to the
 # mouth's colour there (to no light under FACE_ROLL_FLOOR of the lip shadow's), the upper lip's
-# (first) further than the lower's, which faces the light.
+# (first) further than the lower's, which faces the light. Stronger was worse by eye (ring42): grey
+# 0.5 with into 0.35 drew a slate outline round /o/; into 0.8 to a floor of 0.5 darkened the lens
+# ends so that 12's /o/ read hexagonal.
 FACE_ROLL_GREY = (0.25, 0.15)
 FACE_ROLL_INTO = (0.6, 0.3)
+# The face goes into the mouth's colour only where that is darker, in full once it is darker by this
+# share of the face's light (eased: no seam where the teeth's edge meets the cavity): over the teeth
+# the face is not in shadow, and taking it toward their colour at its own light tinted it grey (rev42r).
+FACE_ROLL_DARKER = 0.3
 # Of the lip shadow's light: the face goes no darker into the mouth's colour (held to the photo's own
 # lip shadow as the curl's darkening is: faces darker than anything on the lip were a drawn rim, judge24).
 FACE_ROLL_FLOOR = 0.95
@@ -3987,8 +3993,9 @@ def _roll_shade(r, g, b, under, lower, rolled, floor):
     """A lip's inner face's colour (r, g, b) `rolled` 0..1 of the way across its face into the
     mouth (_lay_faces), over the mouth's own colour `under` (3,) there: the wet inner lip turns
     from the light and into the mouth's shadow, so at the face's edge it has lost FACE_ROLL_GREY of
-    its chroma (in its own hue) and gone FACE_ROLL_INTO of the way to the mouth's colour (no
-    lighter than the face: over the teeth, their colour at the face's light), though to no light
+    its chroma (in its own hue) and gone FACE_ROLL_INTO of the way to the mouth's colour where
+    that is darker than the face (FACE_ROLL_DARKER: over the teeth it is not in their shadow and
+    is only greyed), though to no light
     under `floor` (FACE_ROLL_FLOOR of the lip's shadow: no darker than anything on the lip, where
     the faces meet over the corners' near-black too); easing in from the lip line (smoothstep: no step beside the lip
     drawn there); the upper lip's face (first) looks down into the mouth and goes further than the
@@ -3998,19 +4005,22 @@ def _roll_shade(r, g, b, under, lower, rolled, floor):
     t = _smooth64(rolled, 0.0, 1.0)
     if t <= 0.0:
         return r, g, b
-    luma = r * LUMA[0] + g * LUMA[1] + b * LUMA[2]
+    luma = _luma64(r, g, b)
     keep = 1.0 - FACE_ROLL_GREY[side] * t
     r, g, b = luma + (r - luma) * keep, luma + (g - luma) * keep, luma + (b - luma) * keep
     ur, ug, ub = np.float64(under[0]), np.float64(under[1]), np.float64(under[2])
-    under_luma = ur * LUMA[0] + ug * LUMA[1] + ub * LUMA[2]
-    dim = min(luma / max(under_luma, 1.0), 1.0)
-    into = FACE_ROLL_INTO[side] * t
-    target = under_luma * dim
-    if target < floor and luma > floor:  # only so far as leaves it `floor`
-        into = min(into, (luma - floor) / (luma - target))
-    elif target < floor:
-        into = 0.0
-    return r + (ur * dim - r) * into, g + (ug * dim - g) * into, b + (ub * dim - b) * into
+    under_luma = _luma64(ur, ug, ub)
+    # Only into a darker colour (the cavity's), eased in from the face's own light (no seam).
+    into = FACE_ROLL_INTO[side] * t * _smooth64(1.0 - under_luma / max(luma, 1.0), 0.0, FACE_ROLL_DARKER)
+    if under_luma < floor:  # only so far as leaves it `floor`
+        into = min(into, (luma - floor) / (luma - under_luma)) if luma > floor else 0.0
+    return r + (ur - r) * into, g + (ug - g) * into, b + (ub - b) * into
+
+
+@njit(cache=True, nogil=True)
+def _luma64(r, g, b):
+    """Rec. 601 luma (LUMA) of one float64 colour (r, g, b)."""
+    return r * LUMA[0] + g * LUMA[1] + b * LUMA[2]
 
 
 @njit(cache=True, nogil=True)
