@@ -32,7 +32,7 @@ from facetalk.render.mouth import (
     LOWER_CONTACT_FADE, LOWER_TIP_ROUND, LOWER_TOOTH_ROUND, LOWER_TOOTH_SKEW, SMILE_BARED, SMILE_BARED_SOFT,
     NEAR_JAG, NEAR_CORNER_DIM, NEAR_CORNERS, LOWER_GAP_VARY, NEAR_LOWER_TEETH, NEAR_ROLLED, NEAR_WIDENED, NEAR_SHARE_RAMP, NEAR_SINK, NEAR_SLIT_MIN, NEAR_SLIT_SIDES, NEAR_SLIT_WIDEN, TIPS_SLIT_DARK, TIPS_SLIT_CANINES, TIPS_SLIT_GREY, TIPS_SLIT_OPEN, TIPS_SLIT_RISEN, RGB_PENUMBRA,
     LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, LOWER_CENTRAL_JITTER, LOWER_WIDTH_JITTER, NARROW_DEEP, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING, LOWER_SHADE_WARM, LOWER_WARM_CHROMA,
-    OWN_ROW_SHOWS, PENUMBRA_REACH, PENUMBRA_WARMTH, ROW_END_TURN, PHOTO_TEETH_HIDDEN, PHOTO_TEETH_UNLIT, BUCCAL_SHADE, BUCCAL_BELOW, BUCCAL_DARKEST, GUM_TABLE_N, LOWER_CUT_FADE, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
+    OWN_ROW_SHOWS, PENUMBRA_REACH, PENUMBRA_WARMTH, REACH_FADE_PX, ROW_END_TURN, PHOTO_TEETH_HIDDEN, PHOTO_TEETH_UNLIT, BUCCAL_SHADE, BUCCAL_BELOW, BUCCAL_DARKEST, GUM_TABLE_N, LOWER_CUT_FADE, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
     TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BACK_DEPTH, TONGUE_BULGE, TONGUE_CELLS,
     TONGUE_DEEP, TONGUE_EDGE, TONGUE_FOOT, TONGUE_GROOVE, TONGUE_GROOVE_BACK, TONGUE_LIGHT_IN, TONGUE_LIT,
     TONGUE_INTO, TONGUE_INTO_WIDE, TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
@@ -143,12 +143,12 @@ class ShadeReference:
                                                (d_lower, runs[1], self._lower_anchor_xy, -1.0)):
             d_rest = d_lip * to_rest
             own = np.nonzero(d_rest < length)[0]
-            weight = np.clip((length[own] - d_rest[own]) / 1.5, 0, 1)
+            weight = np.clip((length[own] - d_rest[own]) / REACH_FADE_PX, 0, 1)
             along = sign * d_rest[own]
             if sign < 0:  # the lower row cut to (1 - lower_show) of its run, whole, its tips sampled
                 keep = (1.0 - lower_show[own]).astype(np.float64)  # in lower_show's dtype, as the pass
                 kept = length[own] * keep
-                weight = np.clip((kept - d_rest[own]) / np.maximum(1.5, LOWER_CUT_FADE * kept), 0, 1)
+                weight = np.clip((kept - d_rest[own]) / np.maximum(REACH_FADE_PX, LOWER_CUT_FADE * kept), 0, 1)
                 along = along - length[own] * (1.0 - keep)
             else:  # the back teeth, and toward the ends the crowns not lit (_row_end_lit: _Gum.lit, its ends soft), give way
                 end = np.abs(2.0 * u[own] - 1.0)

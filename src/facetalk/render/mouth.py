@@ -1118,7 +1118,8 @@ class MouthPainter:
         gummed = _gum_pass(own, offset, weight, down_upper, raised, run, u, gum.scallop, gum.crown_top_px,
                            gum.widest_px, to_posed, mouth_w, wide, self._down64, self._row_end_lit)
         if kept is not None:
-            gummed[3][:] *= kept[gummed[0]]
+            at, _is_gum, _shade, weight_gum = gummed
+            weight_gum *= kept[at]  # in place: gummed's own weight array
         return gummed
 
     def _photo_penumbra(self, color: np.ndarray, down_upper: np.ndarray, u: np.ndarray, run: np.ndarray, *,
@@ -3180,6 +3181,23 @@ def _cavity_gather(tri_id, bary, material, triangles, x0, y0, x1, y1):
 # The share of a photo lower row's kept height (_photo_reach) over which it fades out at its top, at every
 # lower_show: a row not handing over too, whose sharp top moved with the jaw (11's corners at /i/).
 LOWER_CUT_FADE = 0.5
+# A photo row's run fades out over its last this many rest px (_reach_fade), not a one-px cut.
+REACH_FADE_PX = 1.5
+
+
+@njit(cache=True, nogil=True)
+def _reach_fade(length, d_rest):
+    """float64 0..1 how much of a photo row's pixel `d_rest` (float64 rest px from the lip) its run `length`
+    (float64 rest px) lays: whole but for its last REACH_FADE_PX. _photo_reach and _row_end_turn share it,
+    so the turn's weight cannot drift from the reach's."""
+    return min(max((length - d_rest) / REACH_FADE_PX, 0.0), 1.0)
+
+
+@njit(cache=True, nogil=True)
+def _less_given_way(w, wide, hidden):
+    """float64 the photo's upper row's weight `w` less `wide` (float) of float32 `hidden`, how far it has
+    given way there (_gives_way, or _row_end_turn's turn): the one formula _photo_reach and _row_end_turn take."""
+    return w * np.float64(np.float32(1.0) - np.float32(wide) * hidden)
 
 
 @njit(cache=True, nogil=True)
@@ -3207,18 +3225,18 @@ def _photo_reach(d_lip, length, lower_show, u, to_rest, wide, show32, sign, down
         d_rest = d_lip[i] * to_rest
         if not np.float64(d_rest) < length[i]:
             continue
-        w = min(max((length[i] - np.float64(d_rest)) / 1.5, 0.0), 1.0)
+        w = _reach_fade(length[i], np.float64(d_rest))
         along = np.float64(np.float32(sign) * d_rest)
         if sign < 0.0:  # the row's tips, (1 - lower_show) of its run: _shade_rows' ROW_LOWER_PX
             keep = np.float64(one - np.float32(lower_show[i])) if show32 else 1.0 - lower_show[i]
             # a soft top: a sharp cut is a light edge that moves with the jaw (11's /i/ sweep flickers)
             kept = length[i] * keep
-            w = min(max((kept - np.float64(d_rest)) / max(1.5, LOWER_CUT_FADE * kept), 0.0), 1.0)
+            w = min(max((kept - np.float64(d_rest)) / max(REACH_FADE_PX, LOWER_CUT_FADE * kept), 0.0), 1.0)
             along -= length[i] * (1.0 - keep)
         elif wide > 0.0:
             end = abs(np.float32(2.0) * u[i] - one)
             hidden = _gives_way(end, np.float32(1.0 - _edge_at(u[i], lit)))
-            w *= np.float64(one - np.float32(wide) * hidden)
+            w = _less_given_way(w, wide, hidden)
         own[k], weight[k], offset[k, 0], offset[k, 1] = i, w, along * down[0], along * down[1]
         k += 1
     return own, weight, offset
@@ -3226,14 +3244,16 @@ def _photo_reach(d_lip, length, lower_show, u, to_rest, wide, show32, sign, down
 
 @njit(cache=True, nogil=True)
 def _row_end_turn(own, weight, d_lip, length, u, to_rest, wide, lit, ends):
-    """Lowers the (n,) float64 `weight` (_photo_reach's) in place and returns (n,) float64 0..1 the share of it
-    kept at the photo's upper row's pixels `own` (_photo_reach's, at
-    float32 `d_lip` px from the lip times `to_rest` in its (N,) float64 run `length`, float32 `u`) as its end
-    turns away round the arch: `wide` of how far the row's end (its (GUM_TABLE_N,) float64 lit envelope
-    `ends`, _row_end_envelope; PHOTO_TEETH_UNLIT) has given way ROW_END_TURN times the pixel's share of the
-    run further out (|2u - 1|), where that passes _photo_reach's give-way (_gives_way by the `lit` table,
-    which its weight has taken): the row gives way first at its biting edge, so its end slopes up into the
-    lip instead of a vertical cut (judge41)."""
+    """The photo's upper row's end turning away round the arch: lowers the (n,) float64 `weight`
+    (_photo_reach's) of its pixels `own` in place and returns (n,) float64 0..1 the share of it kept.
+
+    The pixels lie float32 `d_lip` px from the lip (times `to_rest`) in their (N,) float64 run `length`, at
+    float32 `u`. Each reads how far the row's end (its (GUM_TABLE_N,) float64 lit envelope `ends`,
+    _row_end_envelope; PHOTO_TEETH_UNLIT) has given way ROW_END_TURN times its share of the run further out
+    (|2u - 1|); where that passes _photo_reach's give-way (_gives_way by the `lit` table, which `weight` has
+    taken) its weight loses `wide` of it instead (_less_given_way, as _photo_reach's).
+    Why: the row gives way first at its biting edge, so its end slopes up into the lip instead of a
+    vertical cut over the dark (judge41)."""
     one, keep = np.float32(1.0), np.ones(own.shape[0])
     for k in range(own.shape[0]):
         i = own[k]
@@ -3245,8 +3265,7 @@ def _row_end_turn(own, weight, d_lip, length, u, to_rest, wide, lit, ends):
             turned = gone * _smooth32(abs(np.float32(2.0) * uu - one), PHOTO_TEETH_UNLIT[0], PHOTO_TEETH_UNLIT[1])
             hidden = _gives_way(abs(np.float32(2.0) * u[i] - one), np.float32(1.0 - _edge_at(u[i], lit)))
             if turned > hidden and weight[k] > 0.0:  # _photo_reach's weight with this give-way, to the bit
-                d_rest = np.float64(d_lip[i] * np.float32(to_rest))
-                w = min(max((length[i] - d_rest) / 1.5, 0.0), 1.0) * np.float64(one - np.float32(wide) * turned)
+                w = _less_given_way(_reach_fade(length[i], np.float64(d_lip[i] * np.float32(to_rest))), wide, turned)
                 keep[k], weight[k] = w / weight[k], w
     return keep
 
