@@ -339,6 +339,14 @@ def train(*, net: LipNet, corpus: Corpus, silence: np.ndarray, schedule: Schedul
     return started
 
 
+def crop_indices(rng: np.random.Generator, *, n_frames: int, span: int, batch: int, steps: int):
+    """`steps` (batch, span) int64 tensors of frame indices, each row a random crop of `span` consecutive frames
+    out of `n_frames` (the side nets' training loops; one rng draw per step, so a seed gives the same crops)."""
+    for _ in range(steps):
+        starts = rng.integers(0, n_frames - span, size=batch)
+        yield torch.from_numpy(starts[:, None] + np.arange(span)[None, :])
+
+
 def optimizer_step(*, net: nn.Module, loss: torch.Tensor, opt: torch.optim.Optimizer,
                    sched: torch.optim.lr_scheduler.LRScheduler) -> float:
     """One clipped AdamW step on the loss; returns the loss's value."""

@@ -200,6 +200,8 @@ def train(*, corpus: TipCorpus, silence: np.ndarray, epochs: int, crop: int, bat
           rng: np.random.Generator, change_weight: float = CHANGE_WEIGHT):
     """A TipNet trained by AdamW on a cosine schedule on random crops; prints the validation figures per epoch."""
     torch, TipNet, _, optimizer_step = _torch_parts()
+    from training.train_lipsync import crop_indices
+
     net = TipNet(corpus.feats.mean(axis=0), corpus.feats.std(axis=0) + 1e-3)
     print(f"{len(corpus.feats) / 360000:.2f} h of training frames, {sum(p.numel() for p in net.parameters())} "
           f"parameters, receptive field {net.receptive_field} frames", flush=True)
@@ -214,9 +216,7 @@ def train(*, corpus: TipCorpus, silence: np.ndarray, epochs: int, crop: int, bat
     for epoch in range(epochs):
         net.train()
         running = 0.0
-        for _ in range(steps):
-            starts = rng.integers(0, len(corpus.feats) - span, size=batch)
-            idx = torch.from_numpy(starts[:, None] + np.arange(span)[None, :])
+        for idx in crop_indices(rng, n_frames=len(corpus.feats), span=span, batch=batch, steps=steps):
             pred = net(feats[idx])[:, LOOKAHEAD_FRAMES:, 0]
             loss = crop_loss(pred=pred, target=tip[idx[:, first:first + crop]], change_weight=change_weight)
             running += optimizer_step(net=net, loss=loss, opt=opt, sched=sched)

@@ -36,7 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: 
 from facetalk.audio.mel import N_MELS, log_mel  # noqa: E402
 from facetalk.motion.lipsync import VOICE_LEVEL  # noqa: E402
 from training.train_lipsync import (  # noqa: E402
-    LOOKAHEAD_FRAMES, LipNet, _ahead_max, export_streaming, music_frame_weights, optimizer_step, write_metadata)
+    LOOKAHEAD_FRAMES, LipNet, _ahead_max, crop_indices, export_streaming, music_frame_weights, optimizer_step,
+    write_metadata)
 
 CHANNELS = 64
 DILATIONS = (1, 2, 4, 8, 16, 32, 1, 2)  # receptive field 1 + 2 * 66 = 133 frames: 1.32 s of past
@@ -315,9 +316,7 @@ def train(*, net: VoiceNet, corpus: VoiceCorpus, silence: np.ndarray, epochs: in
     for epoch in range(epochs):
         net.train()
         running = 0.0
-        for _ in range(steps):
-            starts = rng.integers(0, len(corpus.feats) - span, size=batch)
-            idx = torch.from_numpy(starts[:, None] + np.arange(span)[None, :])
+        for idx in crop_indices(rng, n_frames=len(corpus.feats), span=span, batch=batch, steps=steps):
             loss = crop_loss(net=net, tensors=tensors, idx=idx, own=idx[:, first:first + crop], weights=weights)
             running += optimizer_step(net=net, loss=loss, opt=opt, sched=sched)
         net.eval()

@@ -1093,18 +1093,15 @@ def load_lipsync_model(path: str | Path | None = None, *, voice_net: str | Path 
 def _load_lipsync_model(path: str | None, voice_net: str | bool, tongue_net: str | bool) -> LipSyncModel:
     """load_lipsync_model's cache, on one spelling of each argument."""
     model = LipSyncModel(path)
-    if voice_net is True:
-        net = VoiceLevelNet()
-        if not model.misfit(net):
-            model.use_voice_net(net)
-    elif voice_net:
-        model.use_voice_net(VoiceLevelNet(voice_net))
-    if tongue_net is True:
-        tip = TongueTipNet()
-        if not model.tongue_misfit(tip):
-            model.use_tongue_net(tip)
-    elif tongue_net:
-        model.use_tongue_net(TongueTipNet(tongue_net))
+    # The bundled side nets are skipped where they do not fit the lip model; a named one must fit.
+    for want, net_type, misfit, use in ((voice_net, VoiceLevelNet, model.misfit, model.use_voice_net),
+                                        (tongue_net, TongueTipNet, model.tongue_misfit, model.use_tongue_net)):
+        if want is True:
+            net = net_type()
+            if not misfit(net):
+                use(net)
+        elif want:
+            use(net_type(want))
     return model
 
 
