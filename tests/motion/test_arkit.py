@@ -31,7 +31,8 @@ def test_round_trip_is_exact(seed):
                   eye_squint=rng.uniform(0, 0.25), jaw_sideways=rng.uniform(-1, 1), jaw_forward=rng.uniform(0, 1),
                   mouth_sideways=rng.uniform(-1, 1), mouth_funnel=rng.uniform(0, 1), mouth_roll_lower=rng.uniform(0, 1),
                   mouth_roll_upper=rng.uniform(0, 1), mouth_shrug_lower=rng.uniform(0, 1),
-                  mouth_shrug_upper=rng.uniform(0, 1), mouth_dimple=rng.uniform(0, 1), cheek_puff=rng.uniform(0, 1))
+                  mouth_shrug_upper=rng.uniform(0, 1), mouth_dimple=rng.uniform(0, 1), cheek_puff=rng.uniform(0, 1),
+                  tongue_tip=rng.uniform(0, 1))
     if values["smile"] > 0:  # a smile and a smirk together stay within the blendshapes' 0..1
         values["smile"] *= 1 - abs(values["smirk"])
     frame = MotionFrame(t_s=1.0, **values)
@@ -41,6 +42,16 @@ def test_round_trip_is_exact(seed):
     for name in FIELDS:
         assert getattr(back, name) == pytest.approx(getattr(frame, name), abs=1e-9), name
 
+
+
+def test_the_tongue_tip_rides_in_facetalks_own_column_not_in_tongue_out():
+    """No ARKit shape is the tip raised behind the upper teeth (tongueOut puts the tongue out of the mouth), so it
+    travels in FacetalkTongueTip; a capture file without that column reads as the tip resting low."""
+    shapes = arkit.to_arkit(MotionFrame(t_s=0.0, tongue_tip=0.8))
+    assert shapes[arkit.COLUMNS.index("TongueOut")] == 0.0
+    assert shapes[len(arkit.COLUMNS) + arkit.EXTRA.index("FacetalkTongueTip")] == 0.8
+    captured = np.concatenate([shapes[:len(arkit.COLUMNS)], arkit.EXTRA_DEFAULTS])
+    assert arkit.from_arkit(captured, t_s=0.0).tongue_tip == 0.0
 
 def test_one_sided_shapes():
     shapes = dict(zip(arkit.COLUMNS, arkit.to_arkit(MotionFrame(t_s=0, smile=-0.6, blink_left=-0.3, gaze_x=0.5))))

@@ -13,8 +13,9 @@ off). Shapes facetalk has no parameter for
 A frown beyond smile = -1 (an emotion undoing a smiling photo's own smile) is written as
 mouthFrown = 1. Rotations are in radians, in facetalk's convention (yaw + turns the face toward the image's
 right, pitch + nods down, roll + clockwise). What the 61 values cannot carry (head translation,
-camera zoom, and smile and smirk where together they pass what the shapes hold) goes in
-facetalk's own columns (EXTRA), which other readers ignore.
+camera zoom, smile and smirk where together they pass what the shapes hold, and the tongue tip
+raised behind the upper teeth, which tongueOut is not) goes in facetalk's own columns (EXTRA), which
+other readers ignore.
 """
 
 from __future__ import annotations
@@ -45,18 +46,18 @@ COLUMNS = BLENDSHAPES + ROTATIONS  # a Live Link Face frame, in its order
 # What a Live Link Face frame cannot carry, in columns of facetalk's own after its 61 (other
 # readers ignore them; without them a file reads as no translation, camera at 1).
 # Smile and smirk are carried too: together they can exceed what the one-sided shapes hold.
-EXTRA = ("FacetalkHeadX", "FacetalkHeadY", "FacetalkCameraZoom", "FacetalkSmile", "FacetalkSmirk")
-EXTRA_DEFAULTS = (0.0, 0.0, 1.0, math.nan, math.nan)  # NaN: derive from the ARKit shapes
+EXTRA = ("FacetalkHeadX", "FacetalkHeadY", "FacetalkCameraZoom", "FacetalkSmile", "FacetalkSmirk", "FacetalkTongueTip")
+EXTRA_DEFAULTS = (0.0, 0.0, 1.0, math.nan, math.nan, 0.0)  # NaN: derive from the ARKit shapes
 _INDEX = {name: i for i, name in enumerate(COLUMNS)}
 _TABLED = tuple(p for p in FACE if p.arkit)
 _SMILE_EYE_SQUINT = SMILE_SQUINT / EYE_SQUINT  # eye_squint units of the lower-lid rise smile = 1 makes
 
 
 def to_arkit(frame: MotionFrame) -> np.ndarray:
-    """(66,) float64: the frame as COLUMNS + EXTRA values (blendshapes 0..1, rotations in
-    radians, head translation in face heights, camera zoom, smile and smirk)."""
+    """(67,) float64: the frame as COLUMNS + EXTRA values (blendshapes 0..1, rotations in
+    radians, head translation in face heights, camera zoom, smile, smirk and tongue tip)."""
     v = np.zeros(len(COLUMNS) + len(EXTRA))
-    v[len(COLUMNS):] = (frame.tx, frame.ty, frame.scale, frame.smile, frame.smirk)
+    v[len(COLUMNS):] = (frame.tx, frame.ty, frame.scale, frame.smile, frame.smirk, frame.tongue_tip)
 
     def put(names: tuple[str, ...], value: float) -> None:
         for name in names:
@@ -87,8 +88,8 @@ def to_arkit(frame: MotionFrame) -> np.ndarray:
 
 
 def from_arkit(values: np.ndarray, *, t_s: float) -> MotionFrame:
-    """The MotionFrame of (66,) COLUMNS + EXTRA values (blendshapes clipped to 0..1; NaN extras
-    at their defaults, smile and smirk then from the shapes)."""
+    """The MotionFrame of (67,) COLUMNS + EXTRA values (blendshapes and the tongue tip clipped to
+    0..1; NaN extras at their defaults, smile and smirk then from the shapes)."""
     v = {name: float(x) for name, x in zip(COLUMNS + EXTRA, np.asarray(values, np.float64))}
     shape = {name: min(max(v[name], 0.0), 1.0) for name in BLENDSHAPES}
 
@@ -107,6 +108,7 @@ def from_arkit(values: np.ndarray, *, t_s: float) -> MotionFrame:
         t_s=t_s, yaw_deg=math.degrees(v["HeadYaw"]), pitch_deg=math.degrees(v["HeadPitch"]),
         roll_deg=math.degrees(v["HeadRoll"]), tx=v["FacetalkHeadX"], ty=v["FacetalkHeadY"],
         scale=v["FacetalkCameraZoom"], smile=smile, smirk=smirk, eye_squint=eye_squint, **tabled,
+        tongue_tip=min(max(v["FacetalkTongueTip"], 0.0), 1.0),
         gaze_x=0.5 * (shape["EyeLookOutLeft"] + shape["EyeLookInRight"] - shape["EyeLookInLeft"]
                       - shape["EyeLookOutRight"]),
     )
