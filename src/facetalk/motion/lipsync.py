@@ -79,6 +79,30 @@ def _share_over(mixes: np.ndarray, voices: np.ndarray, *, start: float, stop: fl
     return np.clip((mixes - voices - start) / (stop - start), 0.0, 1.0)
 
 
+class TipRelease:
+    """The tongue-tip net's track eased per mel frame, causally: a rise is taken at once, a fall glides toward
+    the net over RELEASE_TAU_S. The net's track reverses within a frame or two (judge42: 19 reversals > 0.1 over
+    a sentence, 0.06 -> 0.65 -> 0.11), and the painter showed those spikes as one-video-frame flashes of the tip.
+    One frame at a time with its state carried on, so any chunking of the audio gives the same bits."""
+
+    # A fall is 86% done in 0.1 s. Longer carried the tip into the next vowel: over the open vowels' middles of
+    # the held-out sentences 0.07 / 0.22 (the net) -> 0.25 / 0.45 at 0.05 s, 0.34 / 0.54 at 0.08 (out/pop42/tau.py).
+    RELEASE_TAU_S = 0.05
+
+    def __init__(self):
+        self._keep = np.float32(math.exp(-1.0 / (self.RELEASE_TAU_S * FRAME_RATE)))
+        self._held = np.float32(0.0)
+
+    def __call__(self, tip: np.ndarray) -> np.ndarray:
+        """(T,) float32: the eased track of the net's (T,) tip, this call's frames following the last call's."""
+        out, held = np.empty(len(tip), np.float32), self._held
+        for k, x in enumerate(np.asarray(tip, np.float32)):
+            held = x if x >= held else np.float32(x + self._keep * (held - x))
+            out[k] = held
+        self._held = held
+        return out
+
+
 class SustainHold:
     """Holds the mouth still through a sustained vowel (singing, a drawn-out word).
 
@@ -1140,6 +1164,7 @@ class LipSync:
         self._voice_state = None if self._voice_net is None else self._voice_net.initial_state(silence)
         self._tongue_net = model.tongue_net  # likewise
         self._tongue_state = None if self._tongue_net is None else self._tongue_net.initial_state(silence)
+        self._tip_release = TipRelease()
         self._under_music = VoiceUnderMusic()
         self._music_around = MusicAround()
         self._hold = SustainHold()
@@ -1265,13 +1290,14 @@ class LipSync:
         return net
 
     def _tongue_tip(self, frames: np.ndarray, *, voice: np.ndarray | None, quiet: np.ndarray) -> np.ndarray:
-        """(T,) float32 tongue_tip for the frames: the tongue-tip net's (its state carried on) times the voice
-        gate's press_scale (T,) 0..1 (None: a voice throughout), as PauseClosure reads it (where the gate hears
+        """(T,) float32 tongue_tip for the frames: the tongue-tip net's (its state carried on; its falls eased by
+        TipRelease) times the voice gate's press_scale (T,) 0..1 (None: a voice throughout), as PauseClosure reads it (where the gate hears
         music and no voice it holds the tip down with the lips; a steady chord can still raise it, model card), 0
         where the mouth rests on digital silence (quiet (T,) bool); zeros without a net."""
         if self._tongue_net is None:
             return np.zeros(len(frames), np.float32)
         tip, self._tongue_state = self._tongue_net.run(frames, self._tongue_state)
+        tip = self._tip_release(tip)
         return np.where(quiet, 0.0, tip if voice is None else tip * voice).astype(np.float32)
 
     def _voice_loudness(self, out: np.ndarray, net: np.ndarray | None, frames: np.ndarray) -> np.ndarray | None:
