@@ -3999,7 +3999,7 @@ def _lay_faces(color, px, lip, delta, has_delta, at, lower, inward, arched, roll
         g = lip[k, 1] + share * delta[row, side + 1]
         b = lip[k, 2] + share * delta[row, side + 2]
         r, g, b = r + (lip_rgb[0] - r) * hue, g + (lip_rgb[1] - g) * hue, b + (lip_rgb[2] - b) * hue
-        luma = r * LUMA[0] + g * LUMA[1] + b * LUMA[2]
+        luma = _luma64(r, g, b)
         gain = max(1.0 + gain_k * inward[k], min(shadow / max(luma, 1.0), 1.0))
         edge = at[k, 5] if lower[k] else at[k, 4]
         darker = min(edge / max(luma * gain, 1.0), 1.0)
