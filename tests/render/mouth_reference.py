@@ -57,16 +57,18 @@ def _bared_row_dim(risen, along, across, rank, side, near, plain):
         * (1.0 - LOWER_PLAIN_DIM * plain * smoothstep(across.astype(np.float64), *LOWER_PLAIN_SIDES))
 
 
-def _row_end_turned(u: np.ndarray, share: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """(n,) float32 how far the photo's upper row's end (its lit envelope `ends`) gives way at (n,) float32 `u`
-    read ROW_END_TURN x the pixels' (n,) `share` of the run further out (_row_end_turn's turn round the arch)."""
-    out = (ROW_END_TURN * 0.5 * np.clip(np.asarray(share, np.float64), 0.0, 1.0)).astype(np.float32)
+def _row_end_turned(u: np.ndarray, share: np.ndarray, ends: np.ndarray, reach: float) -> np.ndarray:
+    """(n,) float32 how far the photo's upper row's end (its lit envelope `ends`, or the arch's back,
+    PHOTO_TEETH_HIDDEN) gives way at (n,) float32 `u` read `reach` x the square of the pixels' (n,)
+    `share` of the run further out (_row_end_turn's turn round the arch)."""
+    share = np.clip(np.asarray(share, np.float64), 0.0, 1.0)
+    out = (reach * share * share).astype(np.float32)
     uu = np.clip(np.where(u >= np.float32(0.5), u + out, u - out), np.float32(0.0), np.float32(1.0))
     x = np.clip(uu.astype(np.float64), 0.0, 1.0) * (len(ends) - 1)
     c = np.minimum(x.astype(np.int64), len(ends) - 2)
     gone = (1.0 - (ends[c] + (ends[c + 1] - ends[c]) * (x - c))).astype(np.float32)
-    turned = gone * smoothstep(np.abs(np.float32(2.0) * uu - np.float32(1.0)), *PHOTO_TEETH_UNLIT)
-    return np.where(gone > 0.0, turned, 0.0)
+    end = np.abs(np.float32(2.0) * uu - np.float32(1.0))
+    return np.maximum(gone * smoothstep(end, *PHOTO_TEETH_UNLIT), smoothstep(end, *PHOTO_TEETH_HIDDEN))
 
 
 class ShadeReference:
@@ -160,7 +162,7 @@ class ShadeReference:
                 hidden = np.where(unlit > 0.0, np.maximum(hidden, unlit * smoothstep(end, *PHOTO_TEETH_UNLIT)), hidden)
                 if self._own_teeth:  # the row's end turning away round the arch (_row_end_turn)
                     hidden = np.maximum(hidden, _row_end_turned(u[own], d_rest[own] / np.maximum(length[own], 1e-6),
-                                                                self._row_end_envelope))
+                                                                self._row_end_envelope, self._row_end_reach))
                 weight *= 1.0 - wide * hidden
             src = interp(anchor_xy, own) + along[:, None] * self._down
             samples = sample_points(self.image, src)

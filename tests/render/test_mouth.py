@@ -7190,6 +7190,55 @@ def test_the_photos_own_upper_edge_notches_at_its_own_crowns_gaps(analysis, run_
     assert middle - max(reach[0], reach[-1]) >= bar, (middle, reach[0], reach[-1])
 
 
+def _row_end_places(painter, *, run_px: float, shares: tuple[float, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The photo's own upper row laid at a wide jaw (_laid_row, run `run_px`) over its right end, u 0.55..0.98
+    (961 places): ((S,) the outermost u laid at least half at each of `shares` of the run down from the lip,
+    (P, D) the laid weight, place-major, D depths 0.05 px apart)."""
+    u_row = np.linspace(0.55, 0.98, 961, dtype=np.float32)
+    depth = np.arange(0.0, run_px, 0.05, dtype=np.float32)
+    u, d_upper = (a.ravel() for a in np.meshgrid(u_row, depth, indexing="ij"))
+    _, laid = _laid_row(painter, mouth_w=painter._rest_mouth_w, u=u, d_upper=d_upper, run_px=run_px)
+    laid = laid.reshape(len(u_row), len(depth))
+    ends = [u_row[np.flatnonzero(laid[:, int(round(share * run_px / 0.05))] >= 0.5)].max() for share in shares]
+    return np.array(ends, np.float64), laid
+
+
+def test_the_rows_end_rounds_off_within_a_crown_at_its_biting_edge(analysis):
+    """The photo's own upper row's end turns away round the arch (_row_end_turn) by at most about one of its
+    own crowns toward its biting edge (_row_end_reach: ROW_END_TURN_CROWNS of the median step between
+    _Gum.gaps), by the square of the share down the run: near the lip the end stands near where the lip's
+    does and it rounds in toward the edge, as the last crown turning along the arch, not a straight chamfer
+    (judge42: 13's ends 45-degree cuts, a row narrower than the photo's at /i/). At a 30 px run on the
+    bundled photo's right end, from the lip's (5% of the run) to 75% down it the end comes in 0.066 of the
+    mouth (crown 0.092; 0.097 at ae31b14), and half way down 0.46 of that (0.66 at ae31b14, the chamfer).
+    Not at 90%: the notch at gap 0.666 sets the end there."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    assert painter._own_teeth
+    crown = float(np.median(np.diff(painter._gum.gaps / (mouth_module.GUM_TABLE_N - 1.0))))
+    (lip, half, edge), _ = _row_end_places(painter, run_px=30.0, shares=(0.05, 0.5, 0.75))
+    assert 0.3 * crown < lip - edge < 0.8 * crown, (lip, half, edge, crown)
+    assert lip - half < 0.55 * (lip - edge), (lip, half, edge)
+
+
+def test_a_row_lit_to_its_corners_gives_way_first_at_its_biting_edge(analysis):
+    """Where the photo's own upper row is lit to the corners (11, 12: _Gum.lit 1 out to them) its end at a wide
+    jaw is the arch's back giving way (PHOTO_TEETH_HIDDEN), which alone took a whole column of it to the
+    same share: a translucent crown over the dark, a pale (11) or grey (12) strip cut square (judge42). It
+    turns away round the arch as a lit envelope's end does (_row_end_turn): half way through that
+    give-way (|2u - 1| 0.7) the crown half way down its run is laid under 0.7 of what it is near the lip
+    (15%): 0.28 of it now (0.13 of 0.46), 1.0 at ae31b14 (0.499 all down the column)."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    lit = np.ones(mouth_module.GUM_TABLE_N)
+    lit.flags.writeable = False
+    painter.__dict__.update(_row_end_lit=lit, _row_end_envelope=lit)  # a row lit to its corners
+    run_px = 30.0
+    _, laid = _row_end_places(painter, run_px=run_px, shares=(0.05,))
+    at = int(round((0.85 - 0.55) / 0.43 * 960))
+    lip, edge = laid[at, int(round(0.15 * run_px / 0.05))], laid[at, int(round(0.5 * run_px / 0.05))]
+    assert 0.2 < lip < 0.8, lip  # half way through the give-way at the lip
+    assert edge < 0.7 * lip, (lip, edge)
+
+
 def test_a_short_openings_upper_edge_notches_no_deeper_than_half_a_pixel(analysis):
     """Where the opening is short for the row (an /o/'s: peak 3 x the run; 3.0-3.6 measured,
     _notch_share), the photo's own crowns' notches are shallow and soft: at a 12 px run each notch
