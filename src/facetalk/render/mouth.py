@@ -2634,8 +2634,8 @@ PHOTO_TEETH_UNLIT = (0.3, 0.5)
 # The upper row's ends (where its lit crowns end for good) fade over this many rest px
 # (MouthPainter._row_end_lit), not a one-px cut against the shaded cavity beside them.
 ROW_END_FADE_PX = 4.0
-# Toward its biting edge the row gives way this much (|2u - 1|) further in than at the lip (_row_end_turn,
-# by the share of its run a pixel lies down it): its ends slope up into the lip corner's shade as the
+# Toward its biting edge the row gives way up to this much (|2u - 1|) further in than at the lip (_row_end_turn,
+# by the share of its run a pixel lies down it): its ends round up into the lip corner's shade as the
 # last crowns turn away round the arch (judge41: a white vertical cut over the dark).
 ROW_END_TURN = 0.25
 # ... but at most this many of the photo's own crowns (_row_end_reach), read further out by the square of
