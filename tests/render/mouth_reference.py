@@ -10,6 +10,8 @@ _corner_face_depth is the numpy form of _taper_corners' compiled _face_depth (65
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
@@ -19,7 +21,7 @@ from facetalk.render.sampling import mix
 # The interior's constants and per-pixel kernels are the product's: tuning one moves both paths alike.
 from facetalk.render.mouth import (
     UPPER_SHADE_WARMTH, UPPER_TOOTH_TABLE, UT_INCISAL, UT_LIGHT, UT_LONGER, UT_TILT,
-    LOWER_RAISED_LIT, ARCH_FACE_TURN, BLADE_SHOULDER, BLADE_SIDES, SMILE_LOWER_TEETH, SMILE_ROWS_CLOSE, SMILE_ROWS_GAP,
+    LOWER_RAISED_LIT, ARCH_FACE_TURN, BLADE_HALF, BLADE_SHOULDER, BLADE_SIDES, SMILE_LOWER_TEETH, SMILE_ROWS_CLOSE, SMILE_ROWS_GAP,
     CAVITY_LIGHT_FLOOR, CAVITY_LIGHT_NEAR_LOWER, CAVITY_DEEP_CHROMA, CAVITY_DEEP_LIGHT, CAVITY_LIT_RED, CAVITY_TONE_LIGHT,
     CAVITY_CORNER_DARK, CAVITY_CORNERS, CAVITY_LIGHT_UNDER_TEETH, CAVITY_NEAR_LOWER, CAVITY_UNDER_TEETH, CHEEK_LIGHT, CHEEK_SPAN,
     CAVITY_FLANKS, CAVITY_UNDER_TEETH_SIDES, CORNER_CURL, CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, DRAPE_REACH, DRAPE_SHARE, LUMA, STRAND_DETAIL, CORNER_LOWER_SHARE, CORNER_ROUND, CORNER_SHADE, FLOOR_SHADE,
@@ -32,7 +34,7 @@ from facetalk.render.mouth import (
     LOWER_CONTACT_FADE, LOWER_TIP_ROUND, LOWER_TOOTH_ROUND, LOWER_TOOTH_SKEW, SMILE_BARED, SMILE_BARED_SOFT,
     NEAR_JAG, NEAR_CORNER_DIM, NEAR_CORNERS, LOWER_GAP_VARY, NEAR_LOWER_TEETH, NEAR_ROLLED, NEAR_WIDENED, NEAR_SHARE_RAMP, NEAR_SINK, NEAR_SLIT_MIN, NEAR_SLIT_SIDES, NEAR_SLIT_WIDEN, TIPS_SLIT_DARK, TIPS_SLIT_CANINES, TIPS_SLIT_GREY, TIPS_SLIT_OPEN, TIPS_SLIT_RISEN, RGB_PENUMBRA,
     LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, LOWER_CENTRAL_JITTER, LOWER_WIDTH_JITTER, NARROW_DEEP, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING, LOWER_SHADE_WARM, LOWER_WARM_CHROMA,
-    OWN_ROW_SHOWS, PENUMBRA_REACH, PENUMBRA_WARMTH, REACH_FADE_PX, ROW_END_TURN, PHOTO_TEETH_HIDDEN, PHOTO_TEETH_UNLIT, BUCCAL_SHADE, BUCCAL_BELOW, BUCCAL_DARKEST, GUM_TABLE_N, LOWER_CUT_FADE, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_BELOW_LIP,
+    OWN_ROW_SHOWS, PENUMBRA_REACH, PENUMBRA_WARMTH, REACH_FADE_PX, ROW_END_TURN, PHOTO_TEETH_HIDDEN, PHOTO_TEETH_UNLIT, BUCCAL_SHADE, BUCCAL_BELOW, BUCCAL_DARKEST, GUM_TABLE_N, LOWER_CUT_FADE, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_CONTACT, TIP_ROUND, TIP_TUCK,
     TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BACK_DEPTH, TONGUE_BULGE, TONGUE_CELLS,
     TONGUE_DEEP, TONGUE_EDGE, TONGUE_FOOT, TONGUE_GROOVE, TONGUE_GROOVE_BACK, TONGUE_LIGHT_IN, TONGUE_LIT,
     TONGUE_INTO, TONGUE_INTO_WIDE, TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
@@ -269,7 +271,7 @@ class ShadeReference:
         front_px = np.maximum(lower_px, lower_h * lower_show)
         color, tip = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
                                   across2=across2, toward_corners=toward_corners, peak_opening=peak, u=u,
-                                  centre=tongue_centre)
+                                  centre=tongue_centre, upper_px=upper_px, below_teeth=d_upper - upper_px)
         tips_gap, slit_light, slit_grey = _tips_slit(np.maximum(smoothstep(lower_h / mouth_w, *TIPS_SLIT_RISEN), shut), rows_gap,
                                           front_px, lower_px, mouth_w, across=across)
         color = self._behind_teeth(color, rows_gap, d_upper - upper_px, across2, mouth_w, tip=tip, tips_gap=tips_gap,
@@ -447,8 +449,8 @@ class ShadeReference:
 
     def _tongue(self, color: np.ndarray, d_lower: np.ndarray, front_px: np.ndarray, rows_gap: np.ndarray,
                 opening: np.ndarray, across: np.ndarray, mouth_w: float, *, tongue_tip: float, across2: np.ndarray,
-                toward_corners: np.ndarray, peak_opening: float, u: np.ndarray,
-                centre: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+                toward_corners: np.ndarray, peak_opening: float, u: np.ndarray, upper_px: np.ndarray,
+                below_teeth: np.ndarray, centre: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
         """The colour with the tongue over the cavity, and (N,) how much of each pixel is its raised tip
         (raised times its tip light, _tongue_surface_colour's, times cover). Resting, the tongue
         lies on the mouth's floor behind the lower teeth: seen over them it fills most of a narrow gap between the rows (a smile) and less of a wide
@@ -458,7 +460,7 @@ class ShadeReference:
         rounded blade mid-mouth, lit at its edge. `across2`: across ** 2; `toward_corners`:
         1 - 0.45 across2 (_shade has them); `peak_opening`: the opening's height at its widest (px);
         `u`: the pixels' place along the mouth, where its surface texture lies (_tongue_surface);
-        `centre`: 0..1 along `u` where the arch stands highest, where the jaw drops furthest."""
+        `centre`: 0..1 along `u` where the arch stands highest; `upper_px`, `below_teeth`: the upper row's height, px under it."""
         space = np.maximum(rows_gap, 0.0)
         wide = np.maximum(space - TONGUE_ROOM[0] * mouth_w, 0.0) / (TONGUE_ROOM[1] * mouth_w)
         share = TONGUE_SHARE_WIDE + (1.0 - TONGUE_SHARE_WIDE) * np.exp(-wide)
@@ -475,16 +477,17 @@ class ShadeReference:
         arch = np.abs(off) / np.where(off > 0.0, 1.0 - top, 1.0 + top)
         dome = np.maximum(1.0 - arch * arch / TONGUE_ARCH_WIDTH ** 2, 0.0)
         height = (front_px + share * (space + lost)) * dome - TONGUE_ARCH_DROP * lost  # above the lower lip
-        # The raised tip is a rounded blade, its sides falling steeply but smoothly to the resting
-        # tongue between BLADE_SIDES of the way to the corners (a parabola reaching 0.42 stood as a
-        # wide wedge; an ellipse to 0.32, vertical at its sides, left a square dark box either side).
+        # The raised tip: a rounded apex narrowing from a flared foot (BLADE_HALF), tucked TIP_TUCK behind the teeth's
+        # edge (a flat top stood as a pink panel; a parabola to 0.42 a wide wedge; an ellipse to 0.32 a dark box).
         raised = np.zeros_like(height)
         if tongue_tip > 0.0:  # most frames rest it: nothing to work out
-            raised = tongue_tip * (1.0 - smoothstep(across, *BLADE_SIDES))
-            blade = np.maximum(height, opening - TIP_BELOW_LIP * mouth_w)
+            reach = np.minimum(across / np.float32(BLADE_HALF), np.float32(1.0))
+            bell = 1.0 - reach * reach
+            raised = tongue_tip * (bell * bell)
+            blade = np.maximum(height, np.asarray(opening, np.float64) - (upper_px - TIP_TUCK * mouth_w))
             # The body of the tongue rises behind the tip, its sides part way (the air passes over
             # them): beside the blade a narrow dark channel under the teeth, not a hole to the floor.
-            sides = tongue_tip * BLADE_SHOULDER * (1.0 - smoothstep(across, BLADE_SIDES[1], 0.6))
+            sides = tongue_tip * BLADE_SHOULDER * (1.0 - smoothstep(across, BLADE_SIDES[0], BLADE_SIDES[1]))
             height = (1.0 - raised) * (height + sides * (blade - height)) + raised * blade
         height = _tongue_foot(height, TONGUE_FOOT * mouth_w)
         _contact_shadow(color, d_lower, height, across, mouth_w=mouth_w, peak_opening=peak_opening)
@@ -496,7 +499,7 @@ class ShadeReference:
         if len(at):
             surface, into = self._tongue_surface_colour(
                 d_lower[at], front_px[at], opening[at], across[at], height[at], raised[at], toward_corners[at],
-                u[at], mouth_w, space=space[at],
+                u[at], mouth_w, space=space[at], tongue_tip=tongue_tip, below_teeth=below_teeth[at],
                 palate=float(smoothstep(np.array(peak_opening / mouth_w), *PALATE_OPENING)))
             # Its top turns down into the throat: it takes the cavity's colour behind it there.
             color[at] = mix(color[at], surface + (color[at] - surface) * into[:, None], cover[at])
@@ -508,11 +511,13 @@ class ShadeReference:
     def _tongue_surface_colour(self, d_lower: np.ndarray, front_px: np.ndarray, opening: np.ndarray,
                                across: np.ndarray, height: np.ndarray, raised: np.ndarray,
                                toward_corners: np.ndarray, u: np.ndarray, mouth_w: float, *,
-                               space: np.ndarray, palate: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+                               space: np.ndarray, palate: float = 0.0, tongue_tip: float = 0.0,
+                               below_teeth: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(N, 3) the tongue's colour at pixels it covers (see _tongue), and (N,) how far toward its
         top it takes the cavity's colour behind it (TONGUE_INTO): `height` its top over the
         lower lip there (px), `raised` how far its tip is raised there (0..1), `space` the gap
-        between the rows there (px), `palate` 0..1 wide open (TONGUE_INTO_WIDE, TONGUE_FLANK)."""
+        between the rows there (px), `palate` 0..1 wide open (TONGUE_INTO_WIDE, TONGUE_FLANK), `tongue_tip` the
+        tip's raise and `below_teeth` px under the upper teeth's edge (its rounding and contact shadow)."""
         # 0 at its front (as far as it shows over the lower teeth) .. 1 at its top edge.
         # ... over at least TONGUE_BACK_DEPTH[0] where the rows are narrowly apart (`space` px):
         # through a narrow gap only its lit front shows.
@@ -544,7 +549,10 @@ class ShadeReference:
                  * np.exp(-(across / TONGUE_SHEEN[3]) ** 2) + TONGUE_RIM_SHEEN * rim) \
             * (1.0 - raised) * (TONGUE_SHEEN_LIGHT[0] + TONGUE_SHEEN_LIGHT[1] * light_in)
         mottle, speckle = _tongue_surface(u, d_lower, mouth_w, np.ones(len(u), bool))
-        shade = (lit * groove * mottle + TONGUE_TIP_LIGHT[1] * tip_light)[:, None]
+        shade = lit * groove * mottle + TONGUE_TIP_LIGHT[1] * tip_light
+        if tongue_tip > 0.0:
+            shade = shade * _tip_rounding(tongue_tip, raised, height - d_lower, below_teeth, mouth_w)
+        shade = shade[:, None]
         # Toward its back it turns a deeper red.
         deep = TONGUE_DEEP[0] * back ** TONGUE_DEEP[1] * (1.0 - raised)
         base = self.tongue_rgb + (self._tongue_back_rgb - self.tongue_rgb) * deep[:, None]
@@ -748,6 +756,21 @@ def _contact_pass(color, d_lower, height, across, mouth_w, shows):
         contact = _contact_at(d_lower[i], height[i], across[i], mouth_w, shows)
         for c in range(3):
             color[i, c] *= contact
+
+
+def _tip_rounding(tongue_tip: float, raised: np.ndarray, over: np.ndarray, below: np.ndarray,
+                  mouth_w: float) -> np.ndarray:
+    """(N,) the factor on a raised tip's light (TIP_ROUND, TIP_CONTACT): its flanks' rim darker near their top,
+    its underside below its lit top, a contact shadow under the teeth's edge (`below` px) where its top (`over` px
+    above the pixel) stands above that edge. `raised` float32 (N,) how far it stands in each column."""
+    over = np.maximum(over, 0.0)
+    near = np.exp(-over / (TONGUE_TIP_LIGHT[0] * mouth_w))
+    flank = 4.0 * raised.astype(np.float64) * (np.float32(tongue_tip) - raised).astype(np.float64)
+    k = 1.0 - TIP_ROUND[0] * flank * near - TIP_ROUND[1] * raised.astype(np.float64) * (1.0 - near)
+    touch = np.clip((over - below) / (TIP_TUCK * mouth_w), 0.0, 1.0)
+    contact = 1.0 - TIP_CONTACT[0] * raised.astype(np.float64) * touch \
+        * np.array([math.exp(x) for x in -np.maximum(below, 0.0) / (TIP_CONTACT[1] * mouth_w)])  # libm's, as compiled
+    return np.where(below >= 0.0, k * contact, k)
 
 
 def _tongue_foot(height: np.ndarray, radius_px: float) -> np.ndarray:

@@ -2182,25 +2182,38 @@ def test_canines_come_to_a_cusp_and_teeth_round_into_their_gaps(analysis):
     assert light[0] < 0.92 * light[1], light
 
 
-def test_a_raised_tongue_tip_is_a_rounded_blade(analysis):
-    """For t d n l the tongue's raised tip spans the middle of the mouth with steep rounded sides:
-    under the upper teeth it lights as much of the column at 0.15 of the way to a corner as
-    mid-mouth, and at 0.34 none of the column's upper third, just under the teeth (a wide wedge
-    before: two thirds of the column there); lower down there the tongue's risen sides (see
-    test_beside_a_raised_tongue_tip_its_sides_rise_part_way) light at most 0.6 of it."""
+def _tip_grid(painter, *, tongue_tip: float) -> np.ndarray:
+    """(R, C) luma of _shade over one half of an opening 30 px tall at a 100 px mouth (synthetic upper teeth 10 px):
+    rows 0.5 px apart from 10.25 px under the upper lip (just under the teeth's edge) down 8 px, columns from
+    mid-mouth (across 0) to 0.6 of the way to a corner, 0.01 apart."""
+    mouth_w, opening = 100.0, 30.0
+    d, across = np.meshgrid(np.arange(10.25, 18.3, 0.5), np.arange(0.0, 0.605, 0.01), indexing="ij")
+    none = np.zeros(d.size)
+    return (painter._shade(d.ravel(), opening - d.ravel(), np.full(d.size, opening), 0.5 + 0.5 * across.ravel(),
+                           mouth_w, photo_teeth=(none, none), tongue_tip=tongue_tip) @ LUMA).reshape(d.shape)
+
+
+def test_a_raised_tongue_tip_narrows_to_a_rounded_apex_at_the_teeth(analysis):
+    """For t d n l the raised tip seen from the front is a rounded apex narrowing from a flared foot, touching
+    the back of the upper teeth: the width it lights (over the resting tongue, by more than 8 levels) 1-2 px
+    under the teeth's edge is under 0.6 of its width 6-7 px down (0.46; 0.82 with the flat-topped blade, a pink
+    panel from teeth to teeth, judge42), yet it reaches them mid-mouth. Shaded by its curvature: mid-mouth it
+    is lighter 3 px under the teeth than 6 px lower (its lit top over its underside) and 0.5 px under their
+    edge darker than 3 px down (its contact line), and half way out its flank is darker than mid-mouth."""
     closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
     painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
-    mouth_w, opening = 100.0, 30.0
-    d_upper = np.linspace(0.1 * mouth_w, 0.22 * mouth_w, 121)  # below the teeth, above the resting tongue
-    none = np.zeros_like(d_upper)
-    lit = []
-    for across in (0.0, 0.15, 0.34):
-        u = np.full_like(d_upper, 0.5 + 0.5 * across)
-        luma = [painter._shade(d_upper, opening - d_upper, np.full_like(d_upper, opening), u, mouth_w,
-                               photo_teeth=(none, none), tongue_tip=tip) @ LUMA for tip in (0.0, 1.0)]
-        lit.append(float(np.mean(luma[1] - luma[0] > 8)))
-        top = float(np.mean((luma[1] - luma[0] > 8)[:40]))
-    assert lit[0] > 0.6 and lit[1] > 0.8 * lit[0] and lit[2] < 0.6 and top < 0.05, (lit, top)
+    rest, tip = (_tip_grid(painter, tongue_tip=t) for t in (0.0, 1.0))
+    lit = tip - rest > 8
+    # Each row's half width: the columns lit from mid-mouth out without a break.
+    width = np.array([np.argmin(np.append(row, False)) for row in lit])
+    top, base = width[2:5].mean(), width[12:15].mean()  # 1.25-2.25 px and 6.25-7.25 px under the teeth
+    assert width[1] > 0 and top < 0.6 * base, (list(width), top, base)
+    assert tip[6, 0] > tip[18 - 6, 0] + 3, (tip[6, 0], tip[12, 0])
+    assert tip[0, 0] < tip[6, 0] - 5, (tip[0, 0], tip[6, 0])
+    half = int(round(width[6] / 2))
+    assert tip[6, half] < tip[6, 0] - 5, (tip[6, half], tip[6, 0], half)
+    # Beside it, 0.45 of the way to a corner, none of the column's upper third just under the teeth changes.
+    assert not lit[:5, 45].any()
 
 
 def test_the_interiors_grain_is_luminance_only(analysis):
@@ -2404,13 +2417,17 @@ def _narrow_column(painter, *, tongue_tip: float, u: float) -> np.ndarray:
 def test_a_raised_tongue_tip_shows_through_a_narrow_opening(analysis):
     """/l/ with the rows close (07's and 02's lip models): mid-mouth just under the upper teeth the
     raised tip is the lit front of the tongue, lighter and redder than the tongue resting there in
-    the teeth's shade (a narrow gap showed the same dim tongue whether the tip was raised or not);
+    the teeth's shade (a narrow gap showed the same dim tongue whether the tip was raised or not),
+    from 1.5 px under the teeth down: at 0.5 px its contact line with their back is darker (tip43; the
+    three px from 0.5 px down were 52.4 over 45.1 in red over green, under the bar of 10);
     toward the corners, beside the blade, nothing changes."""
     closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
     painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
-    rest, tip = (_narrow_column(painter, tongue_tip=t, u=0.5)[:3] for t in (0.0, 0.85))
+    rest, column = (_narrow_column(painter, tongue_tip=t, u=0.5)[:4] for t in (0.0, 0.85))
+    rest, tip = rest[1:], column[1:]
     assert (tip @ LUMA).mean() > (rest @ LUMA).mean() + 15, (tip, rest)
     assert (tip[:, 0] - tip[:, 1]).mean() > (rest[:, 0] - rest[:, 1]).mean() + 10
+    assert column[0] @ LUMA < column[1] @ LUMA - 5, column @ LUMA
     beside = (_narrow_column(painter, tongue_tip=t, u=0.85) for t in (0.85, 0.0))
     assert np.array_equal(*beside)
 

@@ -1761,18 +1761,30 @@ def _tip_drawn(tongue_tip: float) -> float:
     return tip * tip * (3.0 - 2.0 * tip)
 
 
-# How far below the upper lip a raised tongue tip reaches, in mouth widths: just under the edge
-# of the upper incisors (0.10), so it shows against their back.
-TIP_BELOW_LIP = 0.085
+# How far a raised tongue tip's apex tucks behind the upper teeth's edge, in mouth widths: its rounded top
+# shows under their edge, touching it (0.085 below the lip, 0.015 behind the synthetic row's edge and far
+# behind a photo's longer row, hid the apex and showed the blade as a column as wide as the teeth's edge).
+TIP_TUCK = 0.01
+# A raised tip shaded by its curvature (_tip_rounding): its flanks' rim, near their top, up to TIP_ROUND[0]
+# darker half way down the bell's sides as they turn away (not the body's risen sides beside it); its
+# underside, below its lit top (TONGUE_TIP_LIGHT's reach), up to TIP_ROUND[1] darker. Where its apex meets
+# the teeth's back, a contact line TIP_CONTACT[0] deep falling off by e per TIP_CONTACT[1] mouth widths
+# below their edge. Lit evenly it was a flat pink panel (judge42).
+TIP_ROUND = (0.4, 0.25)
+TIP_CONTACT = (0.6, 0.006)
 
 # Synthetic teeth's luma over the skin's (median over the face): the median of the six test
 # portraits that show their teeth (1.06-1.33; 1.35 before, which put a faded print's teeth at its
 # brightest highlights, 194 of 201 at the 99th percentile, a bright band in the shadowed mouth).
 TEETH_OVER_SKIN = 1.2
 
-# A raised tongue tip's sides fall to the resting tongue between these places along the mouth
-# (0 mid-mouth .. 1 a corner).
-BLADE_SIDES = (0.17, 0.33)
+# A raised tongue tip is a rounded apex narrowing from a flared foot, seen from the front: it stands
+# (1 - (across / BLADE_HALF) ** 2) ** 2 of the way up (0 mid-mouth .. 1 a corner), its width at 0.8
+# of its height 0.44 of its width at 0.2 (a flat top falling between 0.17 and 0.33 stood as a pink
+# panel from teeth to teeth with vertical sides, judge42). Its body's sides (BLADE_SHOULDER) rise
+# behind it out to BLADE_SIDES[0] and fall to the resting tongue by BLADE_SIDES[1].
+BLADE_HALF = 0.28
+BLADE_SIDES = (0.33, 0.6)
 # Beside it the tongue's sides rise this share of the way to the tip's height.
 BLADE_SHOULDER = 0.5
 
@@ -4473,6 +4485,15 @@ def _cavity_light_at(i, dl, across, rows, ex, peak):
 
 
 @njit(cache=True, nogil=True)
+def _tip_bell32(across):
+    """float32 0..1: how far a raised tongue tip stands at float32 `across` (0 mid-mouth .. 1 a corner), as
+    numpy takes it: (1 - (across / BLADE_HALF) ** 2) ** 2, a rounded apex on a flaring foot (BLADE_HALF)."""
+    x = min(across / np.float32(BLADE_HALF), np.float32(1.0))
+    bell = np.float32(1.0) - x * x
+    return bell * bell
+
+
+@njit(cache=True, nogil=True)
 def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
     """_shade's second stage: the cavity (_cavity, a wide-open mouth's _throat_at and _wall_tone, its
     tone _cavity_tone_at) into `out` (N, 3) and the tongue's shape into `tongue` (N_TG, N): its height
@@ -4509,9 +4530,9 @@ def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
         height = (rows[ROW_FRONT_PX, i] + share * (space + lost)) * np.float64(dome) - TONGUE_ARCH_DROP * lost
         raised = np.float32(0.0)
         if tongue_tip > 0.0:
-            raised = np.float32(tongue_tip) * (one - _smooth32(across, BLADE_SIDES[0], BLADE_SIDES[1]))
-            blade = max(height, np.float64(op - np.float32(TIP_BELOW_LIP * mouth_w)))
-            sides = np.float32(tongue_tip * BLADE_SHOULDER) * (one - _smooth32(across, BLADE_SIDES[1], 0.6))
+            raised = np.float32(tongue_tip) * _tip_bell32(across)
+            blade = max(height, np.float64(op) - (rows[ROW_UPPER_PX, i] - TIP_TUCK * mouth_w))
+            sides = np.float32(tongue_tip * BLADE_SHOULDER) * (one - _smooth32(across, BLADE_SIDES[0], BLADE_SIDES[1]))
             height = np.float64(one - raised) * (height + np.float64(sides) * (blade - height)) \
                 + np.float64(raised) * blade
         radius = TONGUE_FOOT * mouth_w
@@ -4553,7 +4574,7 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
                 out[i, c] *= contact
         if tongue[TG_COVER, i] > 0.0:
             _tongue_colour_at(out[i], i, d_lower[i], across, across2, tongue, ex, ex2, u[i], mouth_w, rgb, texture,
-                              scalars[SC_PALATE])
+                              scalars[SC_PALATE], scalars[SC_TONGUE_TIP], rows[ROW_BELOW_TEETH, i])
         rows_gap = rows[ROW_GAP, i]
         tips_gap, slit, grey = _slit_at(rows, i, mouth_w, across)
         narrow = 1.0 - min(max((tips_gap - NARROW_GAP * mouth_w) / (NARROW_GAP * mouth_w), 0.0), 1.0)
@@ -4616,9 +4637,23 @@ def _slit_at(rows, i, mouth_w, across):
 
 
 @njit(cache=True, nogil=True)
-def _tongue_colour_at(col, i, dl, across, across2, tongue, ex, ex2, uu, mouth_w, rgb, texture, palate):
+def _tip_rounding(tip, raised, near, over, below, mouth_w):
+    """float64 factor on a raised tip's light at one pixel (TIP_ROUND, TIP_CONTACT): `tip` 0..1 its raise as
+    drawn, float32 `raised` 0..1 how far it stands in this pixel's column, `near` exp(-px under its top / its
+    light's reach), `over` px under its top, `below` px under the upper teeth's edge (float64 all but `raised`)."""
+    flank = 4.0 * np.float64(raised) * np.float64(np.float32(tip) - raised)  # most half way down the bell's side
+    k = 1.0 - TIP_ROUND[0] * flank * near - TIP_ROUND[1] * np.float64(raised) * (1.0 - near)
+    if below >= 0.0:  # its top stands above the teeth's edge here: it touches their back
+        touch = min(max((over - below) / (TIP_TUCK * mouth_w), 0.0), 1.0)
+        k *= 1.0 - TIP_CONTACT[0] * np.float64(raised) * touch * math.exp(-below / (TIP_CONTACT[1] * mouth_w))
+    return k
+
+
+@njit(cache=True, nogil=True)
+def _tongue_colour_at(col, i, dl, across, across2, tongue, ex, ex2, uu, mouth_w, rgb, texture, palate, tip, below):
     """_tongue_surface_colour at pixel i, laid over its `col` (3,) by the tongue's cover (_tongue),
-    `palate` 0..1 of the way to wide open (its flanks' roll, TONGUE_FLANK)."""
+    `palate` 0..1 of the way to wide open (its flanks' roll, TONGUE_FLANK), `tip` 0..1 the tip's raise as
+    drawn (_tip_drawn), `below` px under the upper teeth's edge (its contact shadow, _tip_rounding)."""
     one = np.float32(1.0)
     cover, raised, back = tongue[TG_COVER, i], np.float32(tongue[TG_RAISED, i]), tongue[TG_BACK, i]
     light_in = np.float32(tongue[TG_LIGHT_IN, i])
@@ -4642,6 +4677,8 @@ def _tongue_colour_at(col, i, dl, across, across2, tongue, ex, ex2, uu, mouth_w,
     mottle, speckle = _texel(texture, np.float64(uu), np.float64(dl) * (TONGUE_CELLS / mouth_w), TONGUE_MOTTLE,
                              TONGUE_SPECKLE)
     shade = lit * groove * mottle + TONGUE_TIP_LIGHT[1] * tip_light
+    if tip > 0.0:
+        shade *= _tip_rounding(tip, raised, ex2[EX2_TIP_LIGHT, i], tongue[TG_OVER, i], below, mouth_w)
     deep = TONGUE_DEEP[0] * ex2[EX2_DEEP, i] * np.float64(one - raised)
     k = sheen * speckle + TONGUE_TIP_LIGHT[2] * tip_light
     into = TONGUE_INTO[0] * ex2[EX2_INTO, i] * (1.0 - tip_light)  # its top into the cavity behind it
