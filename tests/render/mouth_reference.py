@@ -729,7 +729,7 @@ def _tone_pass(color: np.ndarray, throat: np.ndarray, back: np.ndarray, *, tongu
     t = np.clip((light - CAVITY_TONE_LIGHT[0]) * (1.0 / (CAVITY_TONE_LIGHT[1] - CAVITY_TONE_LIGHT[0])), 0.0, 1.0)
     lit = t * t * (3.0 - 2.0 * t)
     hue = (throat / luma_t - 1.0) + lit[:, None] * tone[TONE_TO_BACK:TONE_TO_BACK + 3]
-    deep = tone[TONE_DEEP_CHROMA]  # CAVITY_DEEP_CHROMA, wide open less (WALL_DEEP_GREY)
+    deep = tone[TONE_DEEP_CHROMA]  # CAVITY_DEEP_CHROMA, wide open WALL_DEEP_CHROMA
     chroma = deep + (1.0 - deep) * lit
     dark = light * luma_t * (CAVITY_DEEP_LIGHT + (1.0 - CAVITY_DEEP_LIGHT) * lit)
     color[:] = dark[:, None] * (1.0 + chroma[:, None] * hue)

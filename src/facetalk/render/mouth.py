@@ -2801,8 +2801,10 @@ CROWN_INCISAL_FROM = (0.75, 1.0)
 
 # The share of a wide gap between the rows that the resting tongue fills (a narrow one it fills
 # almost wholly): a wide-open mouth shows the tongue's lit body under a smaller dark hole, not a
-# low band of tongue under a dark hole.
-TONGUE_SHARE_WIDE = 0.45
+# low band of tongue under a dark hole (0.45 left a low arc under a black band at the widest vowel, issue 13: the
+# tongue 0.21-0.24 of the opening on the 14 portraits, 0.23-0.27 at 0.5; 0.55 passed the tongue's top edge over
+# test_a_wide_open_mouth_darkens_down_to_the_tongues_top's 28.7 levels a px; out/cavity43/probe.py).
+TONGUE_SHARE_WIDE = 0.5
 
 # Up to this gap between the rows (mouth widths; fading out over as much again) the tongue shows
 # behind the teeth, at this share of its colour, and NARROW_DEEP of the way to its deep red back:
@@ -2979,8 +2981,9 @@ def _way_down(b, d_lower, peak):
 # light within about WALL_FLOOR[1] of the peak over the lower lip (its flanks stand out against it; 0.2 -> 0.3
 # in fix38o: oblot38's softer contact shadow had lifted it, hidden at 0.45 mouth widths by /o/'s dim, which a
 # plain vowel there no longer takes); the walls into the corners turn from the light as a narrower mouth's do (CAVITY_CORNERS). In its
-# tone (_wall_tone) the dark keeps WALL_DEEP_GREY less of its chroma (a deep throat is a greyer
-# near-black than the lit walls' red) and its blue over green the throat's where dark (by lit^4).
+# tone (_wall_tone) the dark keeps WALL_DEEP_CHROMA of its chroma, not CAVITY_DEEP_CHROMA (a mouth's deep dark
+# is a red-brown lit off its walls and tongue: at 0.27 it read as a grey-black hole, issue 13) and its blue
+# over green the throat's where dark (by lit^4).
 WALL_LIGHT = 1.7
 WALL_HUE = 0.2
 THROAT_CENTRE = 0.45
@@ -3002,7 +3005,7 @@ WALL_DEPTH = (0.4, 2.0)
 WALL_DEPTH_ACROSS = 0.24
 WALL_FLOOR = (0.45, 0.2, 0.35, 0.65)
 UPPER_LIP_SHARE = 0.4
-WALL_DEEP_GREY = 0.4
+WALL_DEEP_CHROMA = 0.5
 # The upper row casts the space right under it into shade (the palate behind it is dark): the oral space's
 # upper half reaches 1 + ROW_SHADE times as far up toward the row as its lower half down (a short round
 # opening's not: its throat is round), so the dark meets the crowns mid-mouth, darkest still at its centre
@@ -3139,8 +3142,8 @@ def _wall_tone(tone, throat, back, tongue, shows):
     """_cavity_tone's `tone` in place for a wide-open mouth (`shows` 0..1 of it, as the opening
     grows): its lit walls' hue the inner cheeks' and palate's pink-red (WALL_HUE of the way from the
     tongue's (3,) `back` rgb to its front, `tongue`) over the throat's (3,) `throat` rgb, their blue
-    over green theirs (the throat's warm cap left the lit walls brown); the dark greyer
-    (WALL_DEEP_GREY)."""
+    over green theirs (the throat's warm cap left the lit walls brown); the dark a warm red-brown
+    (WALL_DEEP_CHROMA)."""
     luma_t = throat[0] * LUMA[0] + throat[1] * LUMA[1] + throat[2] * LUMA[2]
     wall = np.empty(3)
     for c in range(3):
@@ -3151,7 +3154,7 @@ def _wall_tone(tone, throat, back, tongue, shows):
     for c in range(3):
         tone[TONE_TO_BACK + c] += shows * ((wall[c] / luma_w - throat[c] / luma_t) - tone[TONE_TO_BACK + c])
     tone[TONE_LIT_BLUE] += shows * (wall[2] / max(wall[1], 1e-6) - tone[TONE_LIT_BLUE])
-    tone[TONE_DEEP_CHROMA] = CAVITY_DEEP_CHROMA * (1.0 - shows * WALL_DEEP_GREY)
+    tone[TONE_DEEP_CHROMA] = CAVITY_DEEP_CHROMA + shows * (WALL_DEEP_CHROMA - CAVITY_DEEP_CHROMA)
 
 
 @njit(cache=True, nogil=True)
