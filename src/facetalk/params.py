@@ -6,7 +6,8 @@ ARKit/Live Link Face files (motion.arkit) write each row's blendshapes. `arkit` 
 one-sided ARKit shapes a positive value drives, `arkit_negative` those a negative value drives
 (-value / `arkit_negative_scale` is then their weight); weights are clipped to 0..1. Rows whose ARKit form is not one
 value to one pair of shapes (smile and smirk share the mouthSmile pair; gaze turns one eye in
-and the other out) leave `arkit` empty and motion.arkit maps them by hand.
+and the other out; brow_knit is half of browDown's AU4, brow_raise < 0 the other) leave `arkit`
+empty and motion.arkit maps them by hand.
 """
 
 from __future__ import annotations
@@ -86,6 +87,9 @@ EXPRESSION = (
     Parameter("mouth_dimple", 0.0, 1.0, "lips", "0 .. 1 the dimpler (AU14): the corners tighten in and back",
               arkit=_both("MouthDimple")),
     Parameter("cheek_puff", 0.0, 1.0, "cheeks", "0 .. 1 the cheeks puff out", arkit=("CheekPuff",)),
+    Parameter("brow_knit", 0.0, 1.0, "brows",
+              "0 .. 1 the corrugator's knit (AU4 without the whole brow's drop): the brows' inner heads and "
+              "the skin between them drawn toward the midline and a little down, under raised brows too (fear)"),
 )
 # Face parameters that are not blendshapes of the rig: applied after them (renderer) or drawn.
 AFTER_EXPRESSION = (

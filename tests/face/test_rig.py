@@ -1453,3 +1453,54 @@ def test_a_lip_rolled_in_thins_its_red_and_its_inner_edge_moves_as_before(analys
     monkeypatch.setattr(rig_module, "ROLL_THIN", 0.0)
     whole, edge_whole = rolled_red_and_edge(build_rig(pts))
     assert abs(whole) < 0.1 and np.abs(edge - edge_whole).max() < 0.01
+
+
+def test_the_knit_draws_the_inner_brows_toward_the_midline(analysis):
+    """brow_knit = 1 (AU4's corrugator): the brows' inner heads come in toward the midline and a
+    little down, the tails far less, the skin on the midline stays where it is (the two sides bunch
+    toward it, they do not cross), the eyes stay, and no triangle turns over."""
+    from facetalk.face.rig import INNER_BROW_POINTS, KNIT_DROP, KNIT_IN
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    rig, pts = analysis.rig, analysis.landmarks_px[:, :2]
+    ipd, rest = rig.ipd_px, rig.rest_xyz[:, :2]
+    moved = posed_vertices(rig, MotionFrame(t_s=0, brow_knit=1.0))[:, :2] - rest
+    heads = list(INNER_BROW_POINTS)
+    right, left = heads[:4], heads[4:]
+    # The face is upright here: in toward the midline is + x for the subject's right head (image left).
+    assert moved[right, 0].mean() > 0.5 * KNIT_IN * ipd and moved[left, 0].mean() < -0.5 * KNIT_IN * ipd
+    assert 0.0 < moved[heads, 1].mean() < 1.5 * KNIT_DROP * ipd
+    tails = [lm.RIGHT_BROW[0], lm.LEFT_BROW[0]]
+    assert np.abs(moved[tails, 0]).max() < 0.5 * np.abs(moved[heads, 0]).mean()
+    glabella = 9  # MediaPipe's point between the brows, on the midline
+    assert abs(moved[glabella, 0]) < 0.1 * KNIT_IN * ipd
+    eyes = list(lm.RIGHT_EYE_UPPER + lm.RIGHT_EYE_LOWER + lm.LEFT_EYE_UPPER + lm.LEFT_EYE_LOWER + lm.RIGHT_IRIS
+                + lm.LEFT_IRIS)
+    assert np.abs(moved[eyes]).max() < 1e-3 * ipd
+    tris = rig.triangles[rig.material != MATERIAL_CAVITY]
+    before = _signed_areas(rest, tris)
+    # Alone, with anger's lowered brows and with fear's raised ones.
+    for frame in (MotionFrame(t_s=0, brow_knit=1.0), MotionFrame(t_s=0, brow_knit=1.0, brow_raise=-0.65),
+                  MotionFrame(t_s=0, brow_knit=1.0, brow_raise=0.5, brow_inner_raise=0.5)):
+        after = _signed_areas(posed_vertices(rig, frame)[:, :2], tris)
+        kept = np.abs(before) > 1e-3
+        assert np.all(np.sign(after[kept]) == np.sign(before[kept])), frame
+
+
+def test_no_knit_poses_as_without_its_shape(analysis):
+    """At brow_knit 0 the knit's shape plays no part: a rig whose knit shape is NaN poses every other
+    frame bit-identically (the term is skipped, not added as zero)."""
+    import dataclasses
+
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    rig = analysis.rig
+    basis = rig.expression_basis.copy()
+    basis[EXPRESSION_NAMES.index("brow_knit")] = np.nan
+    poisoned = dataclasses.replace(rig, expression_basis=basis)
+    for frame in (MotionFrame(t_s=0, brow_raise=-0.65, eye_squint=0.8, mouth_roll_upper=0.6),
+                  MotionFrame(t_s=0, brow_raise=0.3, jaw_open=0.3, lip_spread=0.9, blink_left=-0.3)):
+        assert np.array_equal(posed_vertices(rig, frame), posed_vertices(poisoned, frame))
+    assert np.isnan(posed_vertices(poisoned, MotionFrame(t_s=0, brow_knit=0.5))).any()

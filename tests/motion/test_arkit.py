@@ -32,7 +32,7 @@ def test_round_trip_is_exact(seed):
                   mouth_sideways=rng.uniform(-1, 1), mouth_funnel=rng.uniform(0, 1), mouth_roll_lower=rng.uniform(0, 1),
                   mouth_roll_upper=rng.uniform(0, 1), mouth_shrug_lower=rng.uniform(0, 1),
                   mouth_shrug_upper=rng.uniform(0, 1), mouth_dimple=rng.uniform(0, 1), cheek_puff=rng.uniform(0, 1),
-                  tongue_tip=rng.uniform(0, 1))
+                  tongue_tip=rng.uniform(0, 1), brow_knit=rng.uniform(0, 1))
     if values["smile"] > 0:  # a smile and a smirk together stay within the blendshapes' 0..1
         values["smile"] *= 1 - abs(values["smirk"])
     frame = MotionFrame(t_s=1.0, **values)
@@ -52,6 +52,22 @@ def test_the_tongue_tip_rides_in_facetalks_own_column_not_in_tongue_out():
     assert shapes[len(arkit.COLUMNS) + arkit.EXTRA.index("FacetalkTongueTip")] == 0.8
     captured = np.concatenate([shapes[:len(arkit.COLUMNS)], arkit.EXTRA_DEFAULTS])
     assert arkit.from_arkit(captured, t_s=0.0).tongue_tip == 0.0
+
+def test_the_brow_knit_rides_in_its_own_column_and_a_captures_brow_down_knits_too():
+    """browDown is AU4, the brows lowered and knit: facetalk writes it from brow_raise < 0 alone and the knit
+    in FacetalkBrowKnit (fear knits raised brows), so its own files read back exactly; a capture file
+    without that column reads its browDown as both the lowering and the knit."""
+    shapes = arkit.to_arkit(MotionFrame(t_s=0.0, brow_raise=0.4, brow_knit=0.7))
+    named = dict(zip(arkit.COLUMNS, shapes))
+    assert named["BrowDownLeft"] == named["BrowDownRight"] == 0.0 and named["BrowOuterUpLeft"] == 0.4
+    assert shapes[len(arkit.COLUMNS) + arkit.EXTRA.index("FacetalkBrowKnit")] == 0.7
+    back = arkit.from_arkit(shapes, t_s=0.0)
+    assert (back.brow_raise, back.brow_knit) == (0.4, 0.7)
+    frown = arkit.to_arkit(MotionFrame(t_s=0.0, brow_raise=-0.6))
+    captured = np.concatenate([frown[:len(arkit.COLUMNS)], arkit.EXTRA_DEFAULTS])
+    read = arkit.from_arkit(captured, t_s=0.0)
+    assert read.brow_raise == pytest.approx(-0.6) and read.brow_knit == pytest.approx(0.6)
+
 
 def test_one_sided_shapes():
     shapes = dict(zip(arkit.COLUMNS, arkit.to_arkit(MotionFrame(t_s=0, smile=-0.6, blink_left=-0.3, gaze_x=0.5))))

@@ -96,6 +96,25 @@ BROW_DROP = 0.11
 BROW_INNER_DROP = 0.16
 BROW_DRAW_TOGETHER = 0.12
 BROW_TAIL_SHARE = 0.3
+# The knit (brow_knit = 1, the corrugator's part of AU4), in eye distances: the brows' inner heads
+# come in toward the midline by KNIT_IN each and down by KNIT_DROP; the skin between them is drawn
+# in evenly (the pull grows linearly from nothing on the midline, so the two sides never cross: the
+# glabella bunches, where the glabellar lines are shaded), the brow's body follows, the pull falling
+# off over KNIT_BODY eye distances outward of the heads (about a sixth of it left at the tails; a
+# linear fall to 0.2 at the tails, kept beyond, turned a sliver of the temple by the face's edge
+# over on out/portraits' 11), and the pull fades over KNIT_REACH eye distances off the brows, twice
+# as fast below them (the lids and the nose's root stay).
+KNIT_IN = 0.06
+# 0.03 took anger's brows down 0.0275 eye distances on average on the bundled photo, past the
+# 0.027 that test_emotion holds the drop's identity cost to.
+KNIT_DROP = 0.02
+KNIT_BODY = 0.25
+KNIT_REACH = 0.3
+# With the full lowerer (which draws the heads in too, BROW_DRAW_TOGETHER) the two together drew the
+# skin by the nose's root past the skin beside it (one to two triangles turned over at brow_raise -1,
+# brow_knit 1: what a capture's browDown = 1 reads as, motion.arkit): the knit's pull in stops where
+# the two would take a vertex more than this share of its way to the midline.
+KNIT_ROOM = 0.75
 # The inner ends of the brows (right, left), which the lowerer and the inner raise move most.
 INNER_BROW_POINTS = (107, 66, 55, 65, 336, 296, 285, 295)
 # How far brow_raise = 1 lifts the brows (AU1+2), in eye distances.
@@ -798,6 +817,7 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
         negative[k[f"blink_{side}"]] = _lid_raiser(pts, meas, upper, lower)
     raised_dv = -(negative[k["blink_left"], :, :2] + negative[k["blink_right"], :, :2]) @ meas.frame.ey
     negative[k["brow_raise"]] = _brow_lowerer(pts, topo, meas, lips, raised_dv)
+    basis[k["brow_knit"]] = _brow_knit(pts, topo, meas, lips, raised_dv=raised_dv, lowered=negative[k["brow_raise"]])
     # On a smiling photo the frown that undoes its smile takes the smile's squint with it: the
     # lower lids come down by the share a smile raised them (the eye_squint shape, reversed).
     negative[k["smile"]] -= SQUINT_UNDONE * photo_smile * (SMILE_SQUINT / EYE_SQUINT) * basis[k["eye_squint"]]
@@ -1031,6 +1051,40 @@ def _brow_lowerer(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips
     dv = (BROW_DROP * ipd * w_brow + BROW_INNER_DROP * ipd * w_inner) * fits
     out = np.zeros((len(u), 3))
     out[:, :2] = frame.to_image(du, dv)
+    return out
+
+
+def _brow_knit(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips, *,
+               raised_dv: np.ndarray, lowered: np.ndarray) -> np.ndarray:
+    """(V, 3) px at brow_knit = 1: the corrugator draws the brows' inner heads toward the midline
+    and a little down (KNIT_*), the skin between them bunching evenly and the brows' bodies
+    following with a falloff; spread over the lid as the lowerer's drop is (_lid_to_brow, the lids
+    as the widest glare leaves them: `raised_dv`, (V,) px up the face at blink = -1), so the lid
+    margins stay. The pull in gives way to the lowerer's own draw-together (`lowered`, (V, 3) px at
+    brow_raise = -1): the two never take a vertex more than KNIT_ROOM of its way to the midline.
+    Spectacle frames are a rigid layer of their own (render.renderer.GlassesLayer)."""
+    rest, u, v, ipd, frame, is_face = topo.rest, meas.u, meas.v, meas.ipd, meas.frame, lips.is_face
+    ends_u, ends_v = frame.uv(pts[list(INNER_BROW_POINTS), :2])
+    centre_u = ends_u.mean()
+    heads_u = max(float(np.abs(ends_u - centre_u).mean()), 1e-6)
+    x = u - centre_u
+    # Linear between the heads (no seam on the midline), then falling off along the brows.
+    beyond = np.maximum(np.abs(x) - heads_u, 0.0)
+    along = np.clip(np.abs(x) / heads_u, 0.0, 1.0) * np.exp(-(beyond / (KNIT_BODY * ipd)) ** 2)
+    # Off the brows (and the glabella between the heads): the brows' points and the heads' middle.
+    brow_u, brow_v = frame.uv(pts[list(lm.RIGHT_BROW + lm.LEFT_BROW), :2])
+    near_u = np.append(brow_u, centre_u)
+    near_v = np.append(brow_v, ends_v.mean())
+    d_u, d_v = u[:, None] - near_u[None], v[:, None] - near_v[None]
+    d = np.sqrt(d_u ** 2 + np.where(d_v > 0.0, 2.0 * d_v, d_v) ** 2).min(axis=1)
+    reach = np.exp(-(d / (KNIT_REACH * ipd)) ** 2) * is_face
+    zone, _ = _lid_to_brow(pts, meas, hold=LID_HOLD_LOWERED, whole_from=BROW_BUNCHED_FROM,
+                           widening_dv=WIDE_BLINK * raised_dv, level=True)
+    w = np.minimum(reach, zone)
+    lowered_in = -np.sign(x) * (lowered[:, :2] @ frame.ex)
+    pull_in = np.minimum(KNIT_IN * ipd * along * w, np.maximum(KNIT_ROOM * np.abs(x) - lowered_in, 0.0))
+    out = np.zeros((len(u), 3))
+    out[:, :2] = frame.to_image(-np.sign(x) * pull_in, KNIT_DROP * ipd * along * w)
     return out
 
 

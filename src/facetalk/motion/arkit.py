@@ -6,15 +6,17 @@ values of a Live Link Face frame. facetalk's parameters map onto them one way, a
 facetalk's own columns, exactly): a signed parameter splits into two one-sided shapes (smile: mouthSmile
 or mouthFrown; lip_spread: mouthStretch or mouthPucker; brow_raise: browOuterUp or browDown;
 blink: eyeBlink or, below 0, eyeWide; gaze: eyeLook*), as the parameter table (facetalk.params)
-lists them. eyeSquint carries eye_squint plus the squint a smile makes (face capture raises it
+lists them. browDown is AU4, which lowers the brows and knits them: written from brow_raise < 0
+alone (brow_knit rides in its own column), read into both, brow_raise = -browDown and brow_knit =
+browDown, where a file has no knit column (a capture's browDown is the whole frown). eyeSquint carries eye_squint plus the squint a smile makes (face capture raises it
 with every smile; the rig's smile squints the lids itself, so reading it back takes that part
 off). Shapes facetalk has no parameter for
 (cheekPuff, jawLeft, mouthRollLower, tongueOut, ...) are written as 0 and ignored when read.
 A frown beyond smile = -1 (an emotion undoing a smiling photo's own smile) is written as
 mouthFrown = 1. Rotations are in radians, in facetalk's convention (yaw + turns the face toward the image's
 right, pitch + nods down, roll + clockwise). What the 61 values cannot carry (head translation,
-camera zoom, smile and smirk where together they pass what the shapes hold, and the tongue tip
-raised behind the upper teeth, which tongueOut is not) goes in facetalk's own columns (EXTRA), which
+camera zoom, smile and smirk where together they pass what the shapes hold, the tongue tip
+raised behind the upper teeth, which tongueOut is not, and the brows' knit apart from their drop) goes in facetalk's own columns (EXTRA), which
 other readers ignore.
 """
 
@@ -46,18 +48,19 @@ COLUMNS = BLENDSHAPES + ROTATIONS  # a Live Link Face frame, in its order
 # What a Live Link Face frame cannot carry, in columns of facetalk's own after its 61 (other
 # readers ignore them; without them a file reads as no translation, camera at 1).
 # Smile and smirk are carried too: together they can exceed what the one-sided shapes hold.
-EXTRA = ("FacetalkHeadX", "FacetalkHeadY", "FacetalkCameraZoom", "FacetalkSmile", "FacetalkSmirk", "FacetalkTongueTip")
-EXTRA_DEFAULTS = (0.0, 0.0, 1.0, math.nan, math.nan, 0.0)  # NaN: derive from the ARKit shapes
+EXTRA = ("FacetalkHeadX", "FacetalkHeadY", "FacetalkCameraZoom", "FacetalkSmile", "FacetalkSmirk", "FacetalkTongueTip",
+         "FacetalkBrowKnit")
+EXTRA_DEFAULTS = (0.0, 0.0, 1.0, math.nan, math.nan, 0.0, math.nan)  # NaN: derive from the ARKit shapes
 _INDEX = {name: i for i, name in enumerate(COLUMNS)}
 _TABLED = tuple(p for p in FACE if p.arkit)
 _SMILE_EYE_SQUINT = SMILE_SQUINT / EYE_SQUINT  # eye_squint units of the lower-lid rise smile = 1 makes
 
 
 def to_arkit(frame: MotionFrame) -> np.ndarray:
-    """(67,) float64: the frame as COLUMNS + EXTRA values (blendshapes 0..1, rotations in
-    radians, head translation in face heights, camera zoom, smile, smirk and tongue tip)."""
+    """(68,) float64: the frame as COLUMNS + EXTRA values (blendshapes 0..1, rotations in
+    radians, head translation in face heights, camera zoom, smile, smirk, tongue tip and brow knit)."""
     v = np.zeros(len(COLUMNS) + len(EXTRA))
-    v[len(COLUMNS):] = (frame.tx, frame.ty, frame.scale, frame.smile, frame.smirk, frame.tongue_tip)
+    v[len(COLUMNS):] = (frame.tx, frame.ty, frame.scale, frame.smile, frame.smirk, frame.tongue_tip, frame.brow_knit)
 
     def put(names: tuple[str, ...], value: float) -> None:
         for name in names:
@@ -88,8 +91,9 @@ def to_arkit(frame: MotionFrame) -> np.ndarray:
 
 
 def from_arkit(values: np.ndarray, *, t_s: float) -> MotionFrame:
-    """The MotionFrame of (67,) COLUMNS + EXTRA values (blendshapes and the tongue tip clipped to
-    0..1; NaN extras at their defaults, smile and smirk then from the shapes)."""
+    """The MotionFrame of (68,) COLUMNS + EXTRA values (blendshapes, the tongue tip and the brow
+    knit clipped to 0..1; NaN extras at their defaults, smile, smirk and brow knit then from the
+    shapes: the knit is browDown's mean, AU4's knit with its drop)."""
     v = {name: float(x) for name, x in zip(COLUMNS + EXTRA, np.asarray(values, np.float64))}
     shape = {name: min(max(v[name], 0.0), 1.0) for name in BLENDSHAPES}
 
@@ -100,6 +104,7 @@ def from_arkit(values: np.ndarray, *, t_s: float) -> MotionFrame:
     both = min(smile_left, smile_right)
     smile = v["FacetalkSmile"] if math.isfinite(v["FacetalkSmile"]) else both - pair("MouthFrown")
     smirk = v["FacetalkSmirk"] if math.isfinite(v["FacetalkSmirk"]) else smile_left - smile_right
+    knit = v["FacetalkBrowKnit"] if math.isfinite(v["FacetalkBrowKnit"]) else pair("BrowDown")
     tabled = {p.name: _mean(shape, p.arkit) - p.arkit_negative_scale * _mean(shape, p.arkit_negative)
               for p in _TABLED}
     # The squint the smile already makes is not squinted again.
@@ -108,7 +113,7 @@ def from_arkit(values: np.ndarray, *, t_s: float) -> MotionFrame:
         t_s=t_s, yaw_deg=math.degrees(v["HeadYaw"]), pitch_deg=math.degrees(v["HeadPitch"]),
         roll_deg=math.degrees(v["HeadRoll"]), tx=v["FacetalkHeadX"], ty=v["FacetalkHeadY"],
         scale=v["FacetalkCameraZoom"], smile=smile, smirk=smirk, eye_squint=eye_squint, **tabled,
-        tongue_tip=min(max(v["FacetalkTongueTip"], 0.0), 1.0),
+        tongue_tip=min(max(v["FacetalkTongueTip"], 0.0), 1.0), brow_knit=min(max(knit, 0.0), 1.0),
         gaze_x=0.5 * (shape["EyeLookOutLeft"] + shape["EyeLookInRight"] - shape["EyeLookInLeft"]
                       - shape["EyeLookOutRight"]),
     )

@@ -12,8 +12,8 @@ expressions hold still. Folds:
 - crow's feet (fanning out from the outer eye corners): with a broad smile;
 - forehead (horizontal, above the brows): across it with brow_raise, its middle with
   brow_inner_raise beyond brow_raise (the worried brow of sadness and fear);
-- glabellar (vertical, between the brows): with a frown (brow_raise < 0), and the shade the
-  lowered brows cast on the upper lids;
+- glabellar (vertical, between the brows): with a frown (brow_raise < 0) and the brows' knit
+  (brow_knit), and the shade the lowered brows cast on the upper lids;
 - dimple (a short arc just outside a mouth corner, AU14): with mouth_dimple, and the smirk's side;
 - nose wrinkle (fine creases staggered across the nose root, AU9, the skin bunched below each
   lit): with nose_sneer, or upper_lip_raise and a frown together (disgust);
@@ -103,6 +103,11 @@ GLABELLA_DEPTH = 0.35
 GLABELLA_WIDTH = 0.017
 GLABELLA_FAN = 0.015
 GLABELLA_LIT = 0.45
+# The glabellar lines' drive per unit of brow_knit, where it passes the frown's: at 1 per unit the
+# knit alone drew the full "11", two dark strokes at 2x on the bundled photo (out/fear43/probe_*);
+# added to the frown's, anger's deeper lines (with the knit's pull) moved dlib's identity distance
+# over bench_emotions' five 0.257 -> 0.285 (out/fear43/emo_after1.log).
+GLABELLA_KNIT = 0.5
 CHIN = (200, 199)  # chin skin below the lip (not the lip's own points: the dents stay on the skin)
 # The chin boss's dents: fixed places in the boss's own frame (x across, y up, in eye spans about
 # its centre), so they move with the face and hold still while the chin does; irregular, as the
@@ -226,7 +231,7 @@ class FoldShader:
     def _brow_folds(self, xy: np.ndarray, frame: MotionFrame, span: float, across: np.ndarray,
                     up: np.ndarray) -> list[_Fold]:
         """Forehead lines (brows raised: across the forehead; inner brows raised: its middle only),
-        glabellar lines (brows lowered) and the nose wrinkle (AU9: nose_sneer, or the lip raised
+        glabellar lines (brows lowered or knit) and the nose wrinkle (AU9: nose_sneer, or the lip raised
         with the brows lowered; speech raising the lip alone does not wrinkle the nose)."""
         folds = []
         middle = 0.5 * (xy[INNER_BROW_ENDS[0]] + xy[INNER_BROW_ENDS[1]])
@@ -246,7 +251,8 @@ class FoldShader:
             folds.append(_Fold(line, depth, 0.016 * span, -up))
         frown = max(-frame.brow_raise, 0.0)
         folds += self._brow_shadows(xy, frown)
-        folds += self._glabellar(xy, frown, span, across, up, middle)
+        # The knit bunches the same skin between the brows (brow_knit: fear's under raised brows).
+        folds += self._glabellar(xy, max(frown, GLABELLA_KNIT * frame.brow_knit), span, across, up, middle)
         sneer = min(max(frame.nose_sneer, frame.upper_lip_raise * frown * 1.5), 1.0)
         wrinkle = NOSE_WRINKLE * (1.0 - math.exp(-sneer / NOSE_WRINKLE_SCALE))
         # Fine creases staggered down the nose root, each with the skin bunched below it catching the
