@@ -765,3 +765,30 @@ def test_anger_stares_its_upper_lids_raised_over_its_tensed_lower_lids(landmarks
     assert lower < neutral_lower - 0.01  # tensed up
     assert upper < neutral_upper - 0.01  # raised
     assert lower - upper > 0.9 * (neutral_lower - neutral_upper)
+
+
+def test_fear_raises_its_brows_and_knits_them_anger_lowers_and_knits_no_other_emotion_knits(analysis, monkeypatch):
+    """Fear's brow is AU1+2+4, raised and drawn together (brow_knit under a raise), anger's AU4 lowered and
+    drawn together further than the lowerer alone draws them; the knit (AU4's corrugator) is theirs alone:
+    at strength 1 the bundled photo's inner brow heads come in toward the midline by more than 0.01 eye
+    distances each beyond where the same emotion without its knit leaves them."""
+    from facetalk.face.rig import INNER_BROW_POINTS
+
+    right, left = list(INNER_BROW_POINTS[:4]), list(INNER_BROW_POINTS[4:])
+
+    def drawn_in(name: str) -> float:
+        moved, _ = _displacement(analysis, name)
+        return 0.5 * float(moved[right, 0].mean() - moved[left, 0].mean())  # the face is upright
+
+    for name in EMOTIONS:
+        knit = emotion.blend(tuple(float(e == name) for e in EMOTIONS), photo=analysis.expression).offset("brow_knit")
+        if name not in ("fearful", "angry"):
+            assert knit == 0.0, name
+            continue
+        knitted = drawn_in(name)
+        recipe = emotion.RECIPES[name]
+        monkeypatch.setitem(emotion.RECIPES, name, emotion.Recipe({k: v for k, v in recipe.face.items() if k != "brow_knit"},
+                                                                  lids=recipe.lids))
+        assert knit >= 0.3 and knitted - drawn_in(name) > 0.01, (name, knitted)
+    fear = emotion.blend(tuple(float(e == "fearful") for e in EMOTIONS), photo=analysis.expression)
+    assert fear.offset("brow_raise") > 0.0

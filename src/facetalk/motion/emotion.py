@@ -101,8 +101,15 @@ RECIPES: dict[str, Recipe] = {
     # bench_emotions' five 0.260 -> 0.262 (out/emo41/sweep_lids.log, bench_after2.log). The lips'
     # roll 0.6 thins their red since the rig's roll does (face.rig.ROLL_THIN; it moved the lip
     # whole before, 1% of a mouth width thinner): the red shown mid-mouth 0.70-0.73 of neutral's.
-    "angry": Recipe({"brow_raise": -0.65, "eye_squint": 0.8, "smile": -0.15, "mouth_shrug_lower": 0.4,
-                     "mouth_roll_upper": 0.6, "mouth_roll_lower": 0.6, "lip_spread": -0.35}, lids=-0.25),
+    # The brows knit 0.3 (brow_knit, AU4's corrugator: the heads drawn in toward the midline): with
+    # the lowerer alone the brows only came down (fear43). At 0.6 the offline classifier's P(angry)
+    # over bundled, 02, 04, 11, 13 rose 0.089 -> 0.119 (0.140 at 0.7 with the glabellar lines
+    # deepened too; read as commanded on 0/5, 1/5), but anger's identity distance over
+    # bench_emotions' five rose 0.257 -> 0.280 (Biden 0.249 -> 0.317) and a triangle of the bundled
+    # photo's lid skin kept 0.30 of its area (test_rig's bar 0.35; 0.34 at 0.4).
+    "angry": Recipe({"brow_raise": -0.65, "brow_knit": 0.3, "eye_squint": 0.8, "smile": -0.15,
+                     "mouth_shrug_lower": 0.4, "mouth_roll_upper": 0.6, "mouth_roll_lower": 0.6,
+                     "lip_spread": -0.35}, lids=-0.25),
     # AU1+2+5+26: brows up, eyes wide, jaw dropped, lips relaxed into an oval. The jaw at 0.65 and the
     # brows at 0.9 (0.8 and 1.0 before) moved dlib's identity distance least for the surprise they
     # keep (bench_emotions: 0.343 -> 0.320 over five portraits); the lids a little wider (-0.3 before)
@@ -158,8 +165,15 @@ RECIPES: dict[str, Recipe] = {
     # as AU20's stretch does: accepted at its cost over bench_emotions' five, fear's identity
     # distance 0.282 -> 0.291 and the classifier's P(fear) over six 0.026 -> 0.017, read on none
     # before or after (out/emo41/bench_after2, fer_after2; out/rev41e/REVIEW.md).
-    "fearful": Recipe({"brow_raise": 0.3, "lip_spread": 0.9, "jaw_open": 0.3,
-                       "lower_lip_depress": 0.9, "mouth_roll_upper": 0.8}, lids=-0.3),
+    # The classic fear brow (AU1+2+4): raised and drawn together, flattened (brow_knit 1, the brows
+    # up 0.4): without the knit fear could not raise and knit at once, and its brows read as plain
+    # surprise or as sad's (fear43). The offline classifier over bundled, 02, 04, 11, 13: P(fear)
+    # 0.038 -> 0.069, still read as commanded on none (sad 2, surprise 2, neutral 1, as before).
+    # With an inner raise 0.3 (brow_raise 0.3) 0.091, but sad on 3 of 5 (Hopper's fear sad 0.51) and
+    # the inner ends rose 1.59 times the outer on the bearded photo (test_emotion's worried-slant
+    # bar 1.5; out/fear43/fer_before, fer_trial_noinner, fer_after2).
+    "fearful": Recipe({"brow_raise": 0.4, "brow_knit": 1.0, "lip_spread": 0.9,
+                       "jaw_open": 0.3, "lower_lip_depress": 0.9, "mouth_roll_upper": 0.8}, lids=-0.3),
     # AU12+14 on one side: the subject's left corner tightened up and back into a dimple, the lids a
     # little lowered and tightened (looking down on someone). No press of its own (0.4 before): on
     # photos with their lips apart it and the closure (CLOSES_LIPS) were most of contempt's identity
