@@ -4271,6 +4271,28 @@ def test_an_evenly_yellow_row_stays_lit_and_only_a_pinker_place_gives_way():
     assert (lip[uu > 0.25] == 1.0).all() and (lip[uu < 0.2] == 0.0).all(), lip[::32]
 
 
+def test_a_dim_crown_at_the_rows_very_end_is_a_back_tooth_in_shade_not_lit():
+    """_lit_crowns: a row lit out to its corners whose crowns at its very ends (|2u - 1| over 0.85)
+    are 0.88 of the front teeth's light, no pinker (12's grey-blue corner crowns, 0.86-0.94: lit 1
+    on 372251c, laid translucent over the dark at a wide jaw as grey slivers) is not lit there
+    (under 0.05) and stays lit 1 where it is as light as the front; the same ends at 0.98 (nearly
+    the front's light) stay lit above 0.9; at 0.88 mid-row (|2u - 1| under 0.5) a crown stays lit 1, and so
+    do the dim end crowns of a row that goes dark before its corner."""
+    n = mouth_module.GUM_TABLE_N
+    uu = np.linspace(0.0, 1.0, n)
+    end = np.abs(2.0 * uu - 1.0)
+    chroma = np.full(n, 0.2)
+    dim = mouth_module._lit_crowns(np.where(end > 0.85, 176.0, 200.0), chroma)
+    assert (dim[end > 0.86] < 0.05).all() and (dim[end < 0.5] == 1.0).all(), dim[::32]
+    bright = mouth_module._lit_crowns(np.where(end > 0.85, 196.0, 200.0), chroma)
+    assert (bright > 0.9).all(), bright[::32]
+    middle = mouth_module._lit_crowns(np.where((end > 0.2) & (end < 0.4), 176.0, 200.0), chroma)
+    assert (middle == 1.0).all(), middle[::32]
+    # a row that goes dark before its corner (bundled's, 03's: 0.5 there) keeps its dimmer crowns lit
+    dark = mouth_module._lit_crowns(np.where(end > 0.97, 100.0, np.where(end > 0.85, 176.0, 200.0)), chroma)
+    assert (dark[(end > 0.86) & (end < 0.96)] == 1.0).all(), dark[::32]
+
+
 def test_a_photo_showing_its_whole_crowns_lifts_its_lip_less_at_a_wide_jaw(analysis, monkeypatch):
     """own_crowns_lift_share, a figure of the photo alone (the painter's own row's, from its rig and
     image): the bundled smile's crowns, 1.14 central widths long, keep all of the rig's wide-jaw lip

@@ -2734,6 +2734,17 @@ GUM_LIT_CHROMA = (0.15, 0.25)
 # Only toward the row's ends (|2u - 1|, a smooth step), where lip lies beside the last crowns: mid-row a
 # tint's uneven take (13's central incisors 0.54 tinted, median 0.33) is no lip.
 GUM_LIT_CHROMA_ENDS = (0.3, 0.5)
+# In a row lit out to its corners (no crown in shade between it and the lip corner: 12's), toward its
+# ends (|2u - 1| from the first of GUM_LIT_BACK_AT to the second, a smooth step) a crown must be lit
+# nearly as the front teeth are, GUM_LIT_BACK of the middle half's median (smooth step), or it is a
+# back tooth turned from the light: 12's grey-blue corner crowns at 0.86-0.94 of its middle counted
+# lit by GUM_LIT and were laid translucent over the dark at a wide jaw, grey metal-looking slivers
+# (judge42). Rows that go dark before their corners (bundled, 01, 03, 11, 13) keep their table.
+GUM_LIT_BACK = (0.9, 0.96)
+GUM_LIT_BACK_AT = (0.45, 0.65)
+# "Lit out to its corner": the least of _lit_crowns' table from the place out to the nearer corner,
+# from none at the first to wholly at the second (bundled's and 01's lip corners, 0.1-0.3, are not).
+GUM_LIT_CORNER = (0.5, 0.9)
 GUM_ARCH = 0.8
 GUM_PAPILLA = 0.4
 GUM_SEAM_GAP = 0.3
@@ -3450,13 +3461,21 @@ def _lit_crowns(light: np.ndarray, chroma: np.ndarray) -> np.ndarray:
     (GUM_TABLE_N,) `chroma` (the least near it) under GUM_LIT_CHROMA over the middle half's median
     (11's pale pink lip beside its last canine, 0.7 of the crowns' luma, was mirrored up into a
     pink-white ghost crown; an absolute bound blanked an evenly yellowed row's crowns), toward the
-    row's ends only (GUM_LIT_CHROMA_ENDS)."""
+    row's ends only (GUM_LIT_CHROMA_ENDS); at the very ends (GUM_LIT_BACK_AT) only as far as it is
+    lit nearly as the front teeth are (GUM_LIT_BACK: dimmer, a back tooth in shade) where the row is
+    lit out to its corner (GUM_LIT_CORNER)."""
     uu = np.linspace(0.0, 1.0, light.shape[0])
     middle = np.abs(2.0 * uu - 1.0) < 0.5
     share = light / max(float(np.median(light[middle])), 1e-6)
     lit = np.asarray(smoothstep(share, GUM_LIT - GUM_LIT_SOFT, GUM_LIT + GUM_LIT_SOFT), np.float64)
     pink = np.asarray(smoothstep(chroma - float(np.median(chroma[middle])), *GUM_LIT_CHROMA), np.float64)
     lit *= 1.0 - pink * np.asarray(smoothstep(np.abs(2.0 * uu - 1.0), *GUM_LIT_CHROMA_ENDS), np.float64)
+    # only a row lit out to its corner (the least lit from here out to the nearer corner): one that goes
+    # dark there already gives way where it does, and its dimmer last crowns stay as they were
+    to_corner = np.where(uu < 0.5, np.minimum.accumulate(lit), np.minimum.accumulate(lit[::-1])[::-1])
+    back = (1.0 - np.asarray(smoothstep(share, *GUM_LIT_BACK), np.float64)) \
+        * np.asarray(smoothstep(to_corner, *GUM_LIT_CORNER), np.float64)
+    lit *= 1.0 - back * np.asarray(smoothstep(np.abs(2.0 * uu - 1.0), *GUM_LIT_BACK_AT), np.float64)
     lit.flags.writeable = False
     return lit
 
