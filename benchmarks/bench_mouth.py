@@ -15,7 +15,9 @@ in the middle 60% of its columns, each column split in thirds from the upper lip
     fa97d5a (the floor beside the tongue's flanks dim, not black); about 1 or
     under: the columns 10-25% in as dark as the middle or darker, the band reaching the corners;
     1.07-2.46 since throat41, the bundled photo 1.20 and 01 1.18, near that: WALL_TOP_SHADE shades
-    the walls' upper half too, lit only low);
+    the walls' upper half too, lit only low; 0.89-1.68 since cavity43, bundled 0.90 and 01 0.89, by a
+    lighter middle, not darker sides: the taller resting tongue's top reaches into the middle third
+    mid-mouth, bundled 24.8 -> 32.9 there, its sides 29.5 -> 29.6);
   ms: the mouth painter's time for that frame (min of 20);
   flicker: held open (jaw_open 0.6) while the head turns slowly (0.24 deg a frame, 21 frames), the
     largest frame-to-frame step of the cavity's mean colour, gray levels (bench_realism's measure;

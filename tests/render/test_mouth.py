@@ -375,7 +375,7 @@ def test_a_wide_open_mouth_darkens_down_to_the_tongues_top_and_rises_softly_into
     darkens to its darkest point (the oral space's dark over the tongue's back), then the tongue rises
     out of it soft but defined, a horizon: at least a third of its rise over the next 0.1 mouth widths
     within the first 0.03 (TONGUE_INTO_WIDE; at 926ef9b 0.24, its top fading into the dark over the
-    whole 0.1 read as no tongue top, judge38), at most 28 levels a px (lit to its top edge it would rise
+    whole 0.1 read as no tongue top, judge38), at most 29 levels a px (lit to its top edge it would rise
     36, a hard drawn edge on the near-black; 16 before cavity39, its top then 0.9 the dark's colour)."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     mouth_w, opening, step = 80.0, 40.0, 0.25
