@@ -21,7 +21,7 @@ from facetalk.render.sampling import mix
 # The interior's constants and per-pixel kernels are the product's: tuning one moves both paths alike.
 from facetalk.render.mouth import (
     UPPER_SHADE_WARMTH, UPPER_TOOTH_TABLE, UT_INCISAL, UT_LIGHT, UT_LONGER, UT_TILT,
-    LOWER_RAISED_LIT, ARCH_FACE_TURN, BLADE_HALF, BLADE_SHOULDER, BLADE_SIDES, SMILE_LOWER_TEETH, SMILE_ROWS_CLOSE, SMILE_ROWS_GAP,
+    LOWER_RAISED_LIT, ARCH_FACE_TURN, BLADE_HALF, TIP_LIT_HALF, BLADE_SHOULDER, BLADE_SIDES, SMILE_LOWER_TEETH, SMILE_ROWS_CLOSE, SMILE_ROWS_GAP,
     CAVITY_LIGHT_FLOOR, CAVITY_LIGHT_NEAR_LOWER, CAVITY_DEEP_CHROMA, CAVITY_DEEP_LIGHT, CAVITY_LIT_RED, CAVITY_TONE_LIGHT,
     CAVITY_CORNER_DARK, CAVITY_CORNERS, CAVITY_LIGHT_UNDER_TEETH, CAVITY_NEAR_LOWER, CAVITY_UNDER_TEETH, CHEEK_LIGHT, CHEEK_SPAN,
     CAVITY_FLANKS, CAVITY_UNDER_TEETH_SIDES, CORNER_CURL, CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, DRAPE_REACH, DRAPE_SHARE, LUMA, STRAND_DETAIL, CORNER_LOWER_SHARE, CORNER_ROUND, CORNER_SHADE, FLOOR_SHADE,
@@ -269,11 +269,11 @@ class ShadeReference:
                                        rolled=rolled, across=across)
         # The tongue's tip rests behind them: its lit front starts about at their tips.
         front_px = np.maximum(lower_px, lower_h * lower_show)
-        color, tip = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
-                                  across2=across2, toward_corners=toward_corners, peak_opening=peak, u=u,
-                                  centre=tongue_centre, upper_px=upper_px, below_teeth=d_upper - upper_px)
         tips_gap, slit_light, slit_grey = _tips_slit(np.maximum(smoothstep(lower_h / mouth_w, *TIPS_SLIT_RISEN), shut), rows_gap,
                                           front_px, lower_px, mouth_w, across=across)
+        color, tip = self._tongue(color, d_lower, front_px, rows_gap, opening, across, mouth_w, tongue_tip=tongue_tip,
+                                  across2=across2, toward_corners=toward_corners, peak_opening=peak, u=u,
+                                  centre=tongue_centre, upper_px=upper_px, below_teeth=d_upper - upper_px, tips_gap=tips_gap)
         color = self._behind_teeth(color, rows_gap, d_upper - upper_px, across2, mouth_w, tip=tip, tips_gap=tips_gap,
                                    slit_light=slit_light, slit_grey=slit_grey)
         color = self._teeth_penumbra(color, d_upper - upper_px, across, mouth_w, synthetic=~own_upper, narrow=narrow, u=u)
@@ -450,17 +450,17 @@ class ShadeReference:
     def _tongue(self, color: np.ndarray, d_lower: np.ndarray, front_px: np.ndarray, rows_gap: np.ndarray,
                 opening: np.ndarray, across: np.ndarray, mouth_w: float, *, tongue_tip: float, across2: np.ndarray,
                 toward_corners: np.ndarray, peak_opening: float, u: np.ndarray, upper_px: np.ndarray,
-                below_teeth: np.ndarray, centre: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+                below_teeth: np.ndarray, tips_gap: np.ndarray, centre: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
         """The colour with the tongue over the cavity, and (N,) how much of each pixel is its raised tip
         (raised times its tip light, _tongue_surface_colour's, times cover). Resting, the tongue
         lies on the mouth's floor behind the lower teeth: seen over them it fills most of a narrow gap between the rows (a smile) and less of a wide
         one (its back drops away as the jaw opens), in a mound clear of the corners. Lit from the
         opening: its front light with a moist sheen along its front and sides, a median groove,
-        darker and redder toward its back. For t d n l and th its tip rises to the back of the upper teeth: a narrow
-        rounded blade mid-mouth, lit at its edge. `across2`: across ** 2; `toward_corners`:
+        darker and redder toward its back. For t d n l and th its tip rises to the back of the upper teeth: a rounded
+        apex narrowing from a flared foot (BLADE_HALF), lit by a flatter, wider profile (TIP_LIT_HALF). `across2`: across ** 2; `toward_corners`:
         1 - 0.45 across2 (_shade has them); `peak_opening`: the opening's height at its widest (px);
         `u`: the pixels' place along the mouth, where its surface texture lies (_tongue_surface);
-        `centre`: 0..1 along `u` where the arch stands highest; `upper_px`, `below_teeth`: the upper row's height, px under it."""
+        `centre`: 0..1 along `u` where the arch stands highest; `upper_px`, `below_teeth`: the upper row's height, px under it; `tips_gap` the rows' tips' gap (_tips_slit's)."""
         space = np.maximum(rows_gap, 0.0)
         wide = np.maximum(space - TONGUE_ROOM[0] * mouth_w, 0.0) / (TONGUE_ROOM[1] * mouth_w)
         share = TONGUE_SHARE_WIDE + (1.0 - TONGUE_SHARE_WIDE) * np.exp(-wide)
@@ -479,11 +479,9 @@ class ShadeReference:
         height = (front_px + share * (space + lost)) * dome - TONGUE_ARCH_DROP * lost  # above the lower lip
         # The raised tip: a rounded apex narrowing from a flared foot (BLADE_HALF), tucked TIP_TUCK behind the teeth's
         # edge (a flat top stood as a pink panel; a parabola to 0.42 a wide wedge; an ellipse to 0.32 a dark box).
-        raised = np.zeros_like(height)
+        raised, shown = _tip_profiles(across, tongue_tip, height)
+        gap_narrow = 1.0 - np.clip((tips_gap - NARROW_GAP * mouth_w) / (NARROW_GAP * mouth_w), 0, 1)  # _behind_teeth's
         if tongue_tip > 0.0:  # most frames rest it: nothing to work out
-            reach = np.minimum(across / np.float32(BLADE_HALF), np.float32(1.0))
-            bell = 1.0 - reach * reach
-            raised = tongue_tip * (bell * bell)
             blade = np.maximum(height, np.asarray(opening, np.float64) - (upper_px - TIP_TUCK * mouth_w))
             # The body of the tongue rises behind the tip, its sides part way (the air passes over
             # them): beside the blade a narrow dark channel under the teeth, not a hole to the floor.
@@ -499,12 +497,12 @@ class ShadeReference:
         if len(at):
             surface, into = self._tongue_surface_colour(
                 d_lower[at], front_px[at], opening[at], across[at], height[at], raised[at], toward_corners[at],
-                u[at], mouth_w, space=space[at], tongue_tip=tongue_tip, below_teeth=below_teeth[at],
+                u[at], mouth_w, space=space[at], tongue_tip=tongue_tip, below_teeth=below_teeth[at], shown=shown[at], gap_narrow=gap_narrow[at],
                 palate=float(smoothstep(np.array(peak_opening / mouth_w), *PALATE_OPENING)))
             # Its top turns down into the throat: it takes the cavity's colour behind it there.
             color[at] = mix(color[at], surface + (color[at] - surface) * into[:, None], cover[at])
         tip = np.zeros_like(cover)
-        tip[at] = raised[at] * np.exp(-np.maximum(height[at] - d_lower[at], 0.0) / (TONGUE_TIP_LIGHT[0] * mouth_w)) \
+        tip[at] = shown[at] * np.exp(-np.maximum(height[at] - d_lower[at], 0.0) / (TONGUE_TIP_LIGHT[0] * mouth_w)) \
             * cover[at]
         return color, tip
 
@@ -512,12 +510,14 @@ class ShadeReference:
                                across: np.ndarray, height: np.ndarray, raised: np.ndarray,
                                toward_corners: np.ndarray, u: np.ndarray, mouth_w: float, *,
                                space: np.ndarray, palate: float = 0.0, tongue_tip: float = 0.0,
-                               below_teeth: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                               below_teeth: np.ndarray | None = None, shown: np.ndarray,
+                               gap_narrow: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(N, 3) the tongue's colour at pixels it covers (see _tongue), and (N,) how far toward its
         top it takes the cavity's colour behind it (TONGUE_INTO): `height` its top over the
         lower lip there (px), `raised` how far its tip is raised there (0..1), `space` the gap
         between the rows there (px), `palate` 0..1 wide open (TONGUE_INTO_WIDE, TONGUE_FLANK), `tongue_tip` the
-        tip's raise and `below_teeth` px under the upper teeth's edge (its rounding and contact shadow)."""
+        tip's raise and `below_teeth` px under the upper teeth's edge (its rounding and contact shadow), `shown` how far
+        the tip is lit across (flatter than its outline, `raised`), `gap_narrow` how narrow the rows' gap is."""
         # 0 at its front (as far as it shows over the lower teeth) .. 1 at its top edge.
         # ... over at least TONGUE_BACK_DEPTH[0] where the rows are narrowly apart (`space` px):
         # through a narrow gap only its lit front shows.
@@ -531,7 +531,7 @@ class ShadeReference:
         # Rounded across: its sides, where the arch meets the floor, turn from the light.
         side = np.minimum(across ** 2 / np.float32(TONGUE_ARCH_WIDTH ** 2), 1.0)
         # A raised tip is lit as its front is at its top, fading by tip_light below.
-        tip_light = raised * np.exp(-np.maximum(height - d_lower, 0.0) / (TONGUE_TIP_LIGHT[0] * mouth_w))
+        tip_light = shown * np.exp(-np.maximum(height - d_lower, 0.0) / (TONGUE_TIP_LIGHT[0] * mouth_w))
         lit = (TONGUE_LIT[0] - (TONGUE_LIT[1] - TONGUE_LIT[2] * light_in)
                * back ** (TONGUE_LIT_POWER[0] + TONGUE_LIT_POWER[1] * light_in) * (1.0 - tip_light)) * toward_corners \
             * (1.0 - np.float32(TONGUE_SIDE_SHADE) * (side * side)) \
@@ -551,7 +551,7 @@ class ShadeReference:
         mottle, speckle = _tongue_surface(u, d_lower, mouth_w, np.ones(len(u), bool))
         shade = lit * groove * mottle + TONGUE_TIP_LIGHT[1] * tip_light
         if tongue_tip > 0.0:
-            shade = shade * _tip_rounding(tongue_tip, raised, height - d_lower, below_teeth, mouth_w)
+            shade = shade * _tip_rounding(tongue_tip, raised, height - d_lower, below_teeth, mouth_w, gap_narrow)
         shade = shade[:, None]
         # Toward its back it turns a deeper red.
         deep = TONGUE_DEEP[0] * back ** TONGUE_DEEP[1] * (1.0 - raised)
@@ -758,17 +758,31 @@ def _contact_pass(color, d_lower, height, across, mouth_w, shows):
             color[i, c] *= contact
 
 
+def _tip_profiles(across: np.ndarray, tongue_tip: float, like: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(N,) float32 twice, at float32 `across` (0 mid-mouth .. 1 a corner): how far a raised tip stands (its outline,
+    (1 - (across / BLADE_HALF) ** 2) ** 2 times `tongue_tip`) and how far it is lit (1 - (across / TIP_LIT_HALF) ** 2
+    times it, flatter and wider); zeros like `like` at tip 0."""
+    if tongue_tip <= 0.0:
+        return np.zeros_like(like), np.zeros_like(like)
+    reach = np.minimum(across / np.float32(BLADE_HALF), np.float32(1.0))
+    bell = 1.0 - reach * reach
+    lit = np.minimum(across / np.float32(TIP_LIT_HALF), np.float32(1.0))
+    return tongue_tip * (bell * bell), tongue_tip * (1.0 - lit * lit)
+
+
 def _tip_rounding(tongue_tip: float, raised: np.ndarray, over: np.ndarray, below: np.ndarray,
-                  mouth_w: float) -> np.ndarray:
+                  mouth_w: float, narrow: np.ndarray) -> np.ndarray:
     """(N,) the factor on a raised tip's light (TIP_ROUND, TIP_CONTACT): its flanks' rim darker near their top,
     its underside below its lit top, a contact shadow under the teeth's edge (`below` px) where its top (`over` px
-    above the pixel) stands above that edge. `raised` float32 (N,) how far it stands in each column."""
+    above the pixel) stands above that edge. `raised` float32 (N,) how far it stands in each column; `narrow` (N,)
+    how narrow the rows' gap is (neither underside nor contact line dims it through a narrow one)."""
     over = np.maximum(over, 0.0)
     near = np.exp(-over / (TONGUE_TIP_LIGHT[0] * mouth_w))
     flank = 4.0 * raised.astype(np.float64) * (np.float32(tongue_tip) - raised).astype(np.float64)
-    k = 1.0 - TIP_ROUND[0] * flank * near - TIP_ROUND[1] * raised.astype(np.float64) * (1.0 - near)
+    k = 1.0 - TIP_ROUND[0] * flank * near - TIP_ROUND[1] * raised.astype(np.float64) * (1.0 - near) * (1.0 - narrow)
     touch = np.clip((over - below) / (TIP_TUCK * mouth_w), 0.0, 1.0)
-    contact = 1.0 - TIP_CONTACT[0] * raised.astype(np.float64) * touch \
+    # exp per element through math (libm), as numba's compiled math.exp: numpy's SIMD exp can differ in the last bit.
+    contact = 1.0 - TIP_CONTACT[0] * raised.astype(np.float64) * touch * (1.0 - narrow) \
         * np.array([math.exp(x) for x in -np.maximum(below, 0.0) / (TIP_CONTACT[1] * mouth_w)])  # libm's, as compiled
     return np.where(below >= 0.0, k * contact, k)
 

@@ -1769,8 +1769,9 @@ TIP_TUCK = 0.01
 # darker half way down the bell's sides as they turn away (not the body's risen sides beside it); its
 # underside, below its lit top (TONGUE_TIP_LIGHT's reach), up to TIP_ROUND[1] darker. Where its apex meets
 # the teeth's back, a contact line TIP_CONTACT[0] deep falling off by e per TIP_CONTACT[1] mouth widths
-# below their edge. Lit evenly it was a flat pink panel (judge42).
-TIP_ROUND = (0.4, 0.25)
+# below their edge. Lit evenly it was a flat pink panel (judge42); at (0.4, 0.25) it barely read at /l/
+# (rev43p). Underside and contact line go as the rows' gap narrows (_tip_rounding's `narrow`).
+TIP_ROUND = (0.2, 0.1)
 TIP_CONTACT = (0.6, 0.006)
 
 # Synthetic teeth's luma over the skin's (median over the face): the median of the six test
@@ -1784,6 +1785,10 @@ TEETH_OVER_SKIN = 1.2
 # panel from teeth to teeth with vertical sides, judge42). Its body's sides (BLADE_SHOULDER) rise
 # behind it out to BLADE_SIDES[0] and fall to the resting tongue by BLADE_SIDES[1].
 BLADE_HALF = 0.28
+# Its light across (_tip_shown32) is 1 - (across / TIP_LIT_HALF) ** 2, flatter than its outline: lit by the
+# bell itself its light fell to 0.56 by across 0.14 and at /l/ the tip hardly showed (px changed > 10
+# levels by it on 02 118 -> 39, 06 105 -> 24, rev43p).
+TIP_LIT_HALF = 0.36
 BLADE_SIDES = (0.33, 0.6)
 # Beside it the tongue's sides rise this share of the way to the tip's height.
 BLADE_SHOULDER = 0.5
@@ -2822,7 +2827,7 @@ TONGUE_SHARE_WIDE = 0.5
 # in the teeth's shade it is a warm dark (its lit front's colour dimmed read as a grey-brown or
 # slate band between orange-red lips on 07 and 02 at /l/ and in fear). Its raised tip (t d n l)
 # keeps its own lit colour there by its tip light (TONGUE_TIP_LIGHT's reach below its top): the
-# front of the tongue turned up to the light, a lobe rounded by the blade's sides (BLADE_SIDES),
+# front of the tongue turned up to the light, a rounded apex (BLADE_HALF) lit across by TIP_LIT_HALF,
 # not a lit panel cut square down to the lower teeth.
 NARROW_GAP = 0.06
 NARROW_TONGUE_LIGHT = 0.7
@@ -4516,6 +4521,14 @@ def _tip_bell32(across):
 
 
 @njit(cache=True, nogil=True)
+def _tip_shown32(tip, across):
+    """float32 0..1: how far a raised tongue tip `tip` (0..1, as drawn) is lit at float32 `across`:
+    `tip` (1 - (across / TIP_LIT_HALF) ** 2), flatter and wider than its outline (_tip_bell32)."""
+    x = min(across / np.float32(TIP_LIT_HALF), np.float32(1.0))
+    return np.float32(tip) * (np.float32(1.0) - x * x)
+
+
+@njit(cache=True, nogil=True)
 def _shade_back(d_lower, opening, u, rows, ex, scalars, rgb, out, tongue):
     """_shade's second stage: the cavity (_cavity, a wide-open mouth's _throat_at and _wall_tone, its
     tone _cavity_tone_at) into `out` (N, 3) and the tongue's shape into `tongue` (N_TG, N): its height
@@ -4594,14 +4607,15 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
                                   scalars[SC_PALATE])
             for c in range(3):
                 out[i, c] *= contact
-        if tongue[TG_COVER, i] > 0.0:
-            _tongue_colour_at(out[i], i, d_lower[i], across, across2, tongue, ex, ex2, u[i], mouth_w, rgb, texture,
-                              scalars[SC_PALATE], scalars[SC_TONGUE_TIP], rows[ROW_BELOW_TEETH, i])
         rows_gap = rows[ROW_GAP, i]
         tips_gap, slit, grey = _slit_at(rows, i, mouth_w, across)
         narrow = 1.0 - min(max((tips_gap - NARROW_GAP * mouth_w) / (NARROW_GAP * mouth_w), 0.0), 1.0)
+        if tongue[TG_COVER, i] > 0.0:
+            _tongue_colour_at(out[i], i, d_lower[i], across, across2, tongue, ex, ex2, u[i], mouth_w, rgb, texture,
+                              scalars[SC_PALATE], scalars[SC_TONGUE_TIP], rows[ROW_BELOW_TEETH, i], narrow)
         if tongue[TG_COVER, i] > 0.0:  # a raised tip shows lit (NARROW_DEEP), a lobe under the teeth
-            narrow *= 1.0 - tongue[TG_RAISED, i] * ex2[EX2_TIP_LIGHT, i] * tongue[TG_COVER, i]
+            narrow *= 1.0 - np.float64(_tip_shown32(scalars[SC_TONGUE_TIP], across)) * ex2[EX2_TIP_LIGHT, i] \
+                * tongue[TG_COVER, i]
         down = min(max(rows[ROW_BELOW_TEETH, i] / max(rows_gap, 1.0), 0.0), 1.0)
         light = np.float64(np.float32(NARROW_TONGUE_LIGHT) * (one - np.float32(0.5) * across2)) * (0.8 + 0.4 * down) \
             * slit
@@ -4659,32 +4673,37 @@ def _slit_at(rows, i, mouth_w, across):
 
 
 @njit(cache=True, nogil=True)
-def _tip_rounding(tip, raised, near, over, below, mouth_w):
+def _tip_rounding(tip, raised, near, over, below, mouth_w, narrow):
     """float64 factor on a raised tip's light at one pixel (TIP_ROUND, TIP_CONTACT): `tip` 0..1 its raise as
     drawn, float32 `raised` 0..1 how far it stands in this pixel's column, `near` exp(-px under its top / its
-    light's reach), `over` px under its top, `below` px under the upper teeth's edge (float64 all but `raised`)."""
+    light's reach), `over` px under its top, `below` px under the upper teeth's edge, `narrow` 0..1 how narrow
+    the gap between the rows is there (NARROW_GAP's blend; float64 all but `raised`)."""
     flank = 4.0 * np.float64(raised) * np.float64(np.float32(tip) - raised)  # most half way down the bell's side
-    k = 1.0 - TIP_ROUND[0] * flank * near - TIP_ROUND[1] * np.float64(raised) * (1.0 - near)
+    # Through a narrow gap the tip's lit top is all that shows: no underside or contact line dims it there.
+    k = 1.0 - TIP_ROUND[0] * flank * near - TIP_ROUND[1] * np.float64(raised) * (1.0 - near) * (1.0 - narrow)
     if below >= 0.0:  # its top stands above the teeth's edge here: it touches their back
         touch = min(max((over - below) / (TIP_TUCK * mouth_w), 0.0), 1.0)
-        k *= 1.0 - TIP_CONTACT[0] * np.float64(raised) * touch * math.exp(-below / (TIP_CONTACT[1] * mouth_w))
+        k *= 1.0 - TIP_CONTACT[0] * np.float64(raised) * touch * (1.0 - narrow) \
+            * math.exp(-below / (TIP_CONTACT[1] * mouth_w))
     return k
 
 
 @njit(cache=True, nogil=True)
-def _tongue_colour_at(col, i, dl, across, across2, tongue, ex, ex2, uu, mouth_w, rgb, texture, palate, tip, below):
+def _tongue_colour_at(col, i, dl, across, across2, tongue, ex, ex2, uu, mouth_w, rgb, texture, palate, tip, below,
+                      narrow):
     """_tongue_surface_colour at pixel i, laid over its `col` (3,) by the tongue's cover (_tongue),
     `palate` 0..1 of the way to wide open (its flanks' roll, TONGUE_FLANK), `tip` 0..1 the tip's raise as
-    drawn (_tip_drawn), `below` px under the upper teeth's edge (its contact shadow, _tip_rounding)."""
+    drawn (_tip_drawn), `below` px under the upper teeth's edge and `narrow` 0..1 the gap's narrowness
+    (its contact shadow, _tip_rounding)."""
     one = np.float32(1.0)
     cover, raised, back = tongue[TG_COVER, i], np.float32(tongue[TG_RAISED, i]), tongue[TG_BACK, i]
     light_in = np.float32(tongue[TG_LIGHT_IN, i])
     toward_corners = one - np.float32(CORNER_SHADE) * across2
     side = min(across2 / np.float32(TONGUE_ARCH_WIDTH ** 2), one)
     dims = np.float64(np.float32(TONGUE_LIT[1]) - np.float32(TONGUE_LIT[2]) * light_in)
-    tip_light = np.float64(raised) * ex2[EX2_TIP_LIGHT, i]
     # A raised tip is the tongue's front turned up to the light: lit as its front is at its top,
-    # fading by tip_light into the tongue's own shading below, a lobe rounded by the blade's sides.
+    # fading by tip_light into the tongue's own shading below, across by the flatter _tip_shown32.
+    tip_light = np.float64(_tip_shown32(tip, across)) * ex2[EX2_TIP_LIGHT, i] if tip > 0.0 else 0.0
     lit = (TONGUE_LIT[0] - dims * ex2[EX2_LIT, i] * (1.0 - tip_light)) * np.float64(toward_corners) \
         * np.float64(one - np.float32(TONGUE_SIDE_SHADE) * (side * side)) \
         * (1.0 - TONGUE_FLANK * palate * math.sqrt(ex2[EX2_RIM, i])
@@ -4700,7 +4719,7 @@ def _tongue_colour_at(col, i, dl, across, across2, tongue, ex, ex2, uu, mouth_w,
                              TONGUE_SPECKLE)
     shade = lit * groove * mottle + TONGUE_TIP_LIGHT[1] * tip_light
     if tip > 0.0:
-        shade *= _tip_rounding(tip, raised, ex2[EX2_TIP_LIGHT, i], tongue[TG_OVER, i], below, mouth_w)
+        shade *= _tip_rounding(tip, raised, ex2[EX2_TIP_LIGHT, i], tongue[TG_OVER, i], below, mouth_w, narrow)
     deep = TONGUE_DEEP[0] * ex2[EX2_DEEP, i] * np.float64(one - raised)
     k = sheen * speckle + TONGUE_TIP_LIGHT[2] * tip_light
     into = TONGUE_INTO[0] * ex2[EX2_INTO, i] * (1.0 - tip_light)  # its top into the cavity behind it
