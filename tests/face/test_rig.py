@@ -1456,9 +1456,11 @@ def test_a_lip_rolled_in_thins_its_red_and_its_inner_edge_moves_as_before(analys
 
 
 def test_the_knit_draws_the_inner_brows_toward_the_midline(analysis):
-    """brow_knit = 1 (AU4's corrugator): the brows' inner heads come in toward the midline and a
-    little down, the tails far less, the skin on the midline stays where it is (the two sides bunch
-    toward it, they do not cross), the eyes stay, and no triangle turns over."""
+    """brow_knit = 1 (AU4's corrugator): the brows' inner heads come in toward the midline, the
+    tails far less, the skin on the midline stays where it is (the two sides bunch toward it, they
+    do not cross), the eyes stay, and no triangle turns over, up to the full lowerer (a capture's
+    browDown 1). The heads come down with the knit only as far as the brows are lowered: unlowered
+    (fear's raised brows) they are drawn together at their height."""
     from facetalk.face.rig import INNER_BROW_POINTS, KNIT_DROP, KNIT_IN
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.renderer import posed_vertices
@@ -1470,7 +1472,16 @@ def test_the_knit_draws_the_inner_brows_toward_the_midline(analysis):
     right, left = heads[:4], heads[4:]
     # The face is upright here: in toward the midline is + x for the subject's right head (image left).
     assert moved[right, 0].mean() > 0.5 * KNIT_IN * ipd and moved[left, 0].mean() < -0.5 * KNIT_IN * ipd
-    assert 0.0 < moved[heads, 1].mean() < 1.5 * KNIT_DROP * ipd
+    assert abs(moved[heads, 1].mean()) < 0.1 * KNIT_DROP * ipd
+    raised = posed_vertices(rig, MotionFrame(t_s=0, brow_raise=0.4, brow_knit=1.0))[:, :2]
+    assert abs((raised - posed_vertices(rig, MotionFrame(t_s=0, brow_raise=0.4))[:, :2])[heads, 1].mean()) \
+        < 0.1 * KNIT_DROP * ipd
+    lowered = posed_vertices(rig, MotionFrame(t_s=0, brow_raise=-1.0))[:, :2]
+    knit_drop = (posed_vertices(rig, MotionFrame(t_s=0, brow_raise=-1.0, brow_knit=1.0))[:, :2] - lowered)[heads, 1]
+    assert 0.5 * KNIT_DROP * ipd < knit_drop.mean() < 1.5 * KNIT_DROP * ipd
+    # The knit's part under lowered brows stays within the knit's own reach.
+    knit_moves = np.any(rig.expression_basis[EXPRESSION_NAMES.index("brow_knit")] != 0, axis=1)
+    assert not np.any(rig.knit_lowered[~knit_moves] != 0)
     tails = [lm.RIGHT_BROW[0], lm.LEFT_BROW[0]]
     assert np.abs(moved[tails, 0]).max() < 0.5 * np.abs(moved[heads, 0]).mean()
     glabella = 9  # MediaPipe's point between the brows, on the midline
@@ -1480,8 +1491,9 @@ def test_the_knit_draws_the_inner_brows_toward_the_midline(analysis):
     assert np.abs(moved[eyes]).max() < 1e-3 * ipd
     tris = rig.triangles[rig.material != MATERIAL_CAVITY]
     before = _signed_areas(rest, tris)
-    # Alone, with anger's lowered brows and with fear's raised ones.
+    # Alone, with anger's lowered brows, fully lowered (a capture's browDown = 1) and with fear's raised ones.
     for frame in (MotionFrame(t_s=0, brow_knit=1.0), MotionFrame(t_s=0, brow_knit=1.0, brow_raise=-0.65),
+                  MotionFrame(t_s=0, brow_knit=1.0, brow_raise=-1.0),
                   MotionFrame(t_s=0, brow_knit=1.0, brow_raise=0.5, brow_inner_raise=0.5)):
         after = _signed_areas(posed_vertices(rig, frame)[:, :2], tris)
         kept = np.abs(before) > 1e-3
@@ -1499,8 +1511,13 @@ def test_no_knit_poses_as_without_its_shape(analysis):
     rig = analysis.rig
     basis = rig.expression_basis.copy()
     basis[EXPRESSION_NAMES.index("brow_knit")] = np.nan
-    poisoned = dataclasses.replace(rig, expression_basis=basis)
+    poisoned = dataclasses.replace(rig, expression_basis=basis, knit_lowered=np.full_like(rig.knit_lowered, np.nan))
     for frame in (MotionFrame(t_s=0, brow_raise=-0.65, eye_squint=0.8, mouth_roll_upper=0.6),
                   MotionFrame(t_s=0, brow_raise=0.3, jaw_open=0.3, lip_spread=0.9, blink_left=-0.3)):
         assert np.array_equal(posed_vertices(rig, frame), posed_vertices(poisoned, frame))
     assert np.isnan(posed_vertices(poisoned, MotionFrame(t_s=0, brow_knit=0.5))).any()
+    # With raised brows the knit's part under lowered ones is skipped too.
+    only_lowered = dataclasses.replace(rig, knit_lowered=np.full_like(rig.knit_lowered, np.nan))
+    assert np.array_equal(posed_vertices(rig, MotionFrame(t_s=0, brow_raise=0.4, brow_knit=1.0)),
+                          posed_vertices(only_lowered, MotionFrame(t_s=0, brow_raise=0.4, brow_knit=1.0)))
+    assert np.isnan(posed_vertices(only_lowered, MotionFrame(t_s=0, brow_raise=-0.65, brow_knit=0.3))).any()

@@ -97,7 +97,9 @@ BROW_INNER_DROP = 0.16
 BROW_DRAW_TOGETHER = 0.12
 BROW_TAIL_SHARE = 0.3
 # The knit (brow_knit = 1, the corrugator's part of AU4), in eye distances: the brows' inner heads
-# come in toward the midline by KNIT_IN each and down by KNIT_DROP; the skin between them is drawn
+# come in toward the midline by up to KNIT_IN each (the heads' landmarks, short of the full weight
+# off the brow line, 0.039-0.044 on average on the bundled photo, 02, 07, 11, 13: out/fix43f) and,
+# with the brows lowered (brow_raise < 0, by how far), down by KNIT_DROP; the skin between them is drawn
 # in evenly (the pull grows linearly from nothing on the midline, so the two sides never cross: the
 # glabella bunches, where the glabellar lines are shaded), the brow's body follows, the pull falling
 # off over KNIT_BODY eye distances outward of the heads (about a sixth of it left at the tails; a
@@ -106,15 +108,20 @@ BROW_TAIL_SHARE = 0.3
 # as fast below them (the lids and the nose's root stay).
 KNIT_IN = 0.06
 # 0.03 took anger's brows down 0.0275 eye distances on average on the bundled photo, past the
-# 0.027 that test_emotion holds the drop's identity cost to.
+# 0.027 that test_emotion holds the drop's identity cost to. Not under raised brows: there the
+# dropped heads read as anger's on out/portraits' 07 and 13 (judge43), fear's heads stay up.
 KNIT_DROP = 0.02
 KNIT_BODY = 0.25
 KNIT_REACH = 0.3
 # With the full lowerer (which draws the heads in too, BROW_DRAW_TOGETHER) the two together drew the
 # skin by the nose's root past the skin beside it (one to two triangles turned over at brow_raise -1,
 # brow_knit 1: what a capture's browDown = 1 reads as, motion.arkit): the knit's pull in stops where
-# the two would take a vertex more than this share of its way to the midline.
+# the two would take a vertex more than this share of its way to the midline, by how far the brows
+# are lowered (FaceRig.knit_lowered): fully lowered, the heads come in 0.035-0.039 eye distances.
 KNIT_ROOM = 0.75
+# MediaPipe's midline points at the nose's root and between the brows, whose sideways shift under the
+# lowerer is the midline's (the shift fades over half an eye distance up and down from them).
+KNIT_MIDLINE = (8, 9, 168)
 # The inner ends of the brows (right, left), which the lowerer and the inner raise move most.
 INNER_BROW_POINTS = (107, 66, 55, 65, 336, 296, 285, 295)
 # How far brow_raise = 1 lifts the brows (AU1+2), in eye distances.
@@ -391,6 +398,10 @@ class FaceRig:
     jaw_lift: (V, 3) displacement in pixels at jaw_open 1, taken by jaw_lift_share(jaw_open) (renderer's
         posed_vertices): the upper lip's middle lifting as the jaw opens wide (JAW_UPPER_LIFT), and the
         opening's inner corners coming in (JAW_CORNER_IN).
+    knit_lowered: (V, 3) displacement in pixels added at brow_knit 1 and brow_raise -1, taken by
+        brow_knit x max(-brow_raise, 0) (renderer's posed_vertices): the knit's drop, and its pull in
+        cut back to leave the lowerer's draw-together room (_brow_knit). Zero wherever the knit's
+        own shape is.
     lift_guard: the skin over the lifted border that rises with it where it must (LiftGuard).
     face_height_px, ipd_px, mouth_width_px: face measures in pixels.
     lip_lift_share: the share (0..1) of the upper lip's lift that `jaw_lift` holds (with_lip_lift sets
@@ -405,6 +416,7 @@ class FaceRig:
     head_weight: np.ndarray
     expression_basis: np.ndarray
     expression_basis_negative: np.ndarray
+    knit_lowered: np.ndarray
     pivot_xyz: np.ndarray
     cavity_t: np.ndarray
     cavity_partner: np.ndarray
@@ -612,11 +624,13 @@ class _Head:
 @dataclass(frozen=True, eq=False)
 class _Basis:
     """(K, V, 3) displacement per unit of each EXPRESSION_NAMES parameter (positive), and at -1
-    of each (negative); (V, 3) the upper lip's lift at jaw_open 1 (jaw_lift_share)."""
+    of each (negative); (V, 3) the upper lip's lift at jaw_open 1 (jaw_lift_share); (V, 3) what the
+    knit adds at brow_knit 1 with the brows fully lowered (FaceRig.knit_lowered)."""
 
     positive: np.ndarray
     negative: np.ndarray
     jaw_lift: np.ndarray
+    knit_lowered: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -674,7 +688,7 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
     press = _lip_press(meas, lips, poses_xy=poses_xy, triangles=np.array(topo.triangles, dtype=np.int64))
     # 7. Triangles that never move are left out of the per-frame rasterization.
     moving = (head.weight > 0) | np.any(basis.positive != 0, axis=(0, 2)) | np.any(basis.negative != 0, axis=(0, 2)) \
-        | np.any(basis.jaw_lift != 0, axis=1)
+        | np.any(basis.jaw_lift != 0, axis=1) | np.any(basis.knit_lowered != 0, axis=1)
     tri_arr = np.array(topo.triangles, dtype=np.int32)
     return FaceRig(
         rest_xyz=topo.rest.astype(np.float32),
@@ -685,6 +699,7 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
         head_weight=head.weight.astype(np.float32),
         expression_basis=basis.positive.astype(np.float32),
         expression_basis_negative=basis.negative.astype(np.float32),
+        knit_lowered=basis.knit_lowered.astype(np.float32),
         pivot_xyz=head.pivot_xyz.astype(np.float32),
         cavity_t=cavity.t.astype(np.float32),
         cavity_partner=cavity.partner.astype(np.int32),
@@ -817,7 +832,8 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
         negative[k[f"blink_{side}"]] = _lid_raiser(pts, meas, upper, lower)
     raised_dv = -(negative[k["blink_left"], :, :2] + negative[k["blink_right"], :, :2]) @ meas.frame.ey
     negative[k["brow_raise"]] = _brow_lowerer(pts, topo, meas, lips, raised_dv)
-    basis[k["brow_knit"]] = _brow_knit(pts, topo, meas, lips, raised_dv=raised_dv, lowered=negative[k["brow_raise"]])
+    basis[k["brow_knit"]], knit_lowered = _brow_knit(pts, topo, meas, lips, raised_dv=raised_dv,
+                                                     lowered=negative[k["brow_raise"]])
     # On a smiling photo the frown that undoes its smile takes the smile's squint with it: the
     # lower lids come down by the share a smile raised them (the eye_squint shape, reversed).
     negative[k["smile"]] -= SQUINT_UNDONE * photo_smile * (SMILE_SQUINT / EYE_SQUINT) * basis[k["eye_squint"]]
@@ -825,7 +841,7 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
     triangles = np.array(topo.triangles)
     lifted = _jaw_lift(pts, meas, lips, triangles=triangles, jaw_dv=jaw_dv)
     drawn_in = _corners_in(pts, meas, triangles=triangles, jaw_dv=jaw_dv, lift_dv=lifted[:, :2] @ meas.frame.ey)
-    return _Basis(positive=basis, negative=negative, jaw_lift=lifted + drawn_in)
+    return _Basis(positive=basis, negative=negative, jaw_lift=lifted + drawn_in, knit_lowered=knit_lowered)
 
 
 def _corners_in(pts: np.ndarray, meas: _Measures, *, triangles: np.ndarray, jaw_dv: np.ndarray,
@@ -1055,13 +1071,15 @@ def _brow_lowerer(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips
 
 
 def _brow_knit(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips, *,
-               raised_dv: np.ndarray, lowered: np.ndarray) -> np.ndarray:
-    """(V, 3) px at brow_knit = 1: the corrugator draws the brows' inner heads toward the midline
-    and a little down (KNIT_*), the skin between them bunching evenly and the brows' bodies
+               raised_dv: np.ndarray, lowered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(V, 3) px at brow_knit = 1 with the brows unlowered: the corrugator draws the brows' inner
+    heads toward the midline (KNIT_IN), the skin between them bunching evenly and the brows' bodies
     following with a falloff; spread over the lid as the lowerer's drop is (_lid_to_brow, the lids
     as the widest glare leaves them: `raised_dv`, (V,) px up the face at blink = -1), so the lid
-    margins stay. The pull in gives way to the lowerer's own draw-together (`lowered`, (V, 3) px at
-    brow_raise = -1): the two never take a vertex more than KNIT_ROOM of its way to the midline.
+    margins stay. And (V, 3) px the knit adds to that with the brows fully lowered (`lowered`,
+    (V, 3) px at brow_raise = -1; FaceRig.knit_lowered): the heads' drop (KNIT_DROP), and the pull
+    in giving way to the lowerer's own draw-together, measured from the midline as the lowerer moves
+    it (KNIT_MIDLINE), so the two never take a vertex more than KNIT_ROOM of its way to it.
     Spectacle frames are a rigid layer of their own (render.renderer.GlassesLayer)."""
     rest, u, v, ipd, frame, is_face = topo.rest, meas.u, meas.v, meas.ipd, meas.frame, lips.is_face
     ends_u, ends_v = frame.uv(pts[list(INNER_BROW_POINTS), :2])
@@ -1081,11 +1099,18 @@ def _brow_knit(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips, *
     zone, _ = _lid_to_brow(pts, meas, hold=LID_HOLD_LOWERED, whole_from=BROW_BUNCHED_FROM,
                            widening_dv=WIDE_BLINK * raised_dv, level=True)
     w = np.minimum(reach, zone)
-    lowered_in = -np.sign(x) * (lowered[:, :2] @ frame.ex)
-    pull_in = np.minimum(KNIT_IN * ipd * along * w, np.maximum(KNIT_ROOM * np.abs(x) - lowered_in, 0.0))
-    out = np.zeros((len(u), 3))
-    out[:, :2] = frame.to_image(-np.sign(x) * pull_in, KNIT_DROP * ipd * along * w)
-    return out
+    # The lowerer moves the glabella sideways too (4.5-8.5 px at -1 on the bundled photo, 02, 11):
+    # its draw-together is measured from that moved midline, or a head lands past it.
+    mid_shift = lowered[list(KNIT_MIDLINE), :2].mean(axis=0)
+    mid_v = v[list(KNIT_MIDLINE)].mean()
+    lowered_xy = lowered[:, :2] - mid_shift * np.exp(-((v - mid_v) / (0.5 * ipd)) ** 2)[:, None]
+    lowered_in = -np.sign(x) * (lowered_xy @ frame.ex)
+    free_in = KNIT_IN * ipd * along * w
+    pull_in = np.minimum(free_in, np.maximum(KNIT_ROOM * np.abs(x) - lowered_in, 0.0))
+    free, with_lowered = np.zeros((len(u), 3)), np.zeros((len(u), 3))
+    free[:, :2] = frame.to_image(-np.sign(x) * free_in, np.zeros_like(u))
+    with_lowered[:, :2] = frame.to_image(np.sign(x) * (free_in - pull_in), KNIT_DROP * ipd * along * w)
+    return free, with_lowered
 
 
 def _medial_taper(pts: np.ndarray, du: np.ndarray, *, centre_u: float, frame: _FaceFrame) -> np.ndarray:

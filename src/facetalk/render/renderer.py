@@ -60,7 +60,8 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame, *, draw_in_kept: np.ndarray
     where it would fold a triangle at them (_hold_corners): `draw_in_kept`, a (V,) float64 array if
     given, takes the share of its draw-in each inner corner keeps (1 where none is held back). Where
     the expression carries a lower inner lip above its upper partner mid-mouth (CONTACT_MIDDLE),
-    that pair is pressed shut (the lips meet, not cross), press or no press."""
+    that pair is pressed shut (the lips meet, not cross), press or no press. The knit under lowered
+    brows starts from the rest shape with the rig's knit_lowered added (_knit_rest)."""
     coeffs = np.asarray(frame.expression(), dtype=np.float32)
     labiodental = frame.upper_lip_raise * 4.0 * frame.lip_press * (1.0 - frame.lip_press)
     rot, shift = _head_transform(rig, frame, np.float32)
@@ -68,7 +69,7 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame, *, draw_in_kept: np.ndarray
     kept = np.ones(len(out)) if draw_in_kept is None else draw_in_kept
     kept[:] = 1.0
     guard = rig.lift_guard
-    _pose(rig.rest_xyz, rig.expression_basis, rig.expression_basis_negative, coeffs, rig.jaw_lift,
+    _pose(_knit_rest(rig, frame), rig.expression_basis, rig.expression_basis_negative, coeffs, rig.jaw_lift,
           np.float32(jaw_lift_share(frame.jaw_open)), guard.triangles, guard.slot, guard.floor, guard.guarded,
           guard.vertex, guard.up, guard.corner_tri, rig.cavity_u, rig.press_vertex,
           rig.press_upper, rig.press_lower, rig.press_weight, rig.press_fill, rig.press_rest_px,
@@ -76,6 +77,15 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame, *, draw_in_kept: np.ndarray
           np.float32(labiodental * LABIODENTAL_GAP * rig.mouth_width_px), rig.head_weight, rot, rig.pivot_xyz,
           shift, out, kept)
     return out
+
+
+def _knit_rest(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
+    """(V, 3) float32 the shape a frame's expression starts from: the rest shape, plus the knit's
+    part with lowered brows (FaceRig.knit_lowered) by brow_knit x max(-brow_raise, 0), the two
+    muscles' product (a linear basis cannot hold it). The rest shape itself, and so every sum as
+    before, where either is 0 (fear's knit under raised brows among them)."""
+    both = np.float32(frame.brow_knit * max(-frame.brow_raise, 0.0))
+    return rig.rest_xyz if both == 0 else rig.rest_xyz + both * rig.knit_lowered
 
 
 # Half the share of the inner lips' length (face.rig.FaceRig.cavity_u, 0..1 corner to corner) about
@@ -406,7 +416,7 @@ def opened_vertices(rig: FaceRig, frame: MotionFrame, verts: np.ndarray, lid_ver
     coeffs = np.asarray(frame.expression(), dtype=np.float32)
     rot, shift = _head_transform(rig, frame, np.float32)
     out = verts.copy()
-    _pose_some(rig.rest_xyz, rig.expression_basis, rig.expression_basis_negative, coeffs, lid_verts, rig.head_weight,
+    _pose_some(_knit_rest(rig, frame), rig.expression_basis, rig.expression_basis_negative, coeffs, lid_verts, rig.head_weight,
                rot, rig.pivot_xyz, shift, out)
     return out
 
