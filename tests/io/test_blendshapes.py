@@ -84,3 +84,27 @@ def test_bad_zoom_angles_and_bytes(tmp_path, caplog):
     (tmp_path / "binary.csv").write_bytes(b"\xff\xfe\x00\x81garbage")
     with pytest.raises(InputError, match="not a CSV text file"):
         read_blendshapes(tmp_path / "binary.csv", fps=25)
+
+
+def test_an_old_facetalk_file_reads_no_knit_a_capture_reads_brow_down_as_knit(tmp_path):
+    """A file facetalk wrote before brow_knit had its column (its own columns, FacetalkBrowKnit not
+    among them) held browDown as the lowering alone: it reads back unknit, as it was rendered. A
+    capture (none of facetalk's columns) reads its browDown as both the lowering and the knit."""
+    from facetalk.io.motion import MotionWriter, read_blendshapes
+    from facetalk.motion import arkit
+    from facetalk.motion.frame import MotionFrame
+
+    path = tmp_path / "new.csv"
+    with MotionWriter(path, fps=25) as writer:
+        for i in range(3):
+            writer.write(MotionFrame(t_s=i / 25, brow_raise=-0.65, brow_knit=0.3))
+    rows = [line.split(",") for line in path.read_text().splitlines()]
+    knit_at = rows[0].index("FacetalkBrowKnit")
+    assert (read_blendshapes(path, fps=25)[1].brow_raise, read_blendshapes(path, fps=25)[1].brow_knit) \
+        == pytest.approx((-0.65, 0.3))
+    (tmp_path / "old.csv").write_text("\n".join(",".join(r[:knit_at] + r[knit_at + 1:]) for r in rows) + "\n")
+    old = read_blendshapes(tmp_path / "old.csv", fps=25)[1]
+    assert old.brow_raise == pytest.approx(-0.65) and old.brow_knit == 0.0
+    (tmp_path / "capture.csv").write_text("\n".join(",".join(r[:2 + len(arkit.COLUMNS)]) for r in rows) + "\n")
+    captured = read_blendshapes(tmp_path / "capture.csv", fps=25)[1]
+    assert captured.brow_raise == pytest.approx(-0.65) and captured.brow_knit == pytest.approx(0.65)

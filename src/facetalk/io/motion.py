@@ -126,7 +126,8 @@ def read_blendshapes(path: str | os.PathLike[str], *, fps: int) -> list[MotionFr
 
 def _read_csv(path: Path) -> tuple[np.ndarray, np.ndarray]:
     """(T,) frame times in s (increasing) and (T, 68) values in arkit.COLUMNS + EXTRA order (the
-    extra columns at their defaults if the file has none). Times are the file's exact ones if it
+    extra columns at their defaults if the file has none; the brow knit at 0, not browDown's, if it
+    has some of facetalk's own but not the knit's, as facetalk wrote them before brow_knit). Times are the file's exact ones if it
     has them (facetalk's column), else its timecodes at the rate they imply."""
     def bad(why: str) -> InputError:
         return InputError(f"cannot read blendshape file '{path}': {why}")
@@ -141,6 +142,9 @@ def _read_csv(path: Path) -> tuple[np.ndarray, np.ndarray]:
         raise bad(f"missing columns {', '.join(missing[:8])}{' ...' if len(missing) > 8 else ''}")
     index = [header.index(name) for name in arkit.COLUMNS]
     extra = [header.index(name) if name in header else None for name in arkit.EXTRA]
+    # A file of facetalk's own from before the knit had its column: its browDown was the drop alone.
+    defaults = [0.0 if name == "FacetalkBrowKnit" and any(i is not None for i in extra) else default
+                for name, default in zip(arkit.EXTRA, arkit.EXTRA_DEFAULTS)]
     exact_at = header.index(EXACT_TIME) if EXACT_TIME in header else None
     exact = []
     stamps, values = [], []
@@ -151,7 +155,7 @@ def _read_csv(path: Path) -> tuple[np.ndarray, np.ndarray]:
             raise bad(f"line {line_no} has {len(row)} cells, the header {len(header)}")
         try:
             values.append([float(row[i]) for i in index]
-                          + [default if i is None else float(row[i]) for i, default in zip(extra, arkit.EXTRA_DEFAULTS)])
+                          + [default if i is None else float(row[i]) for i, default in zip(extra, defaults)])
             if exact_at is not None:
                 exact.append(float(row[exact_at]))
         except ValueError:

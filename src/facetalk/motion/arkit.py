@@ -8,7 +8,8 @@ or mouthFrown; lip_spread: mouthStretch or mouthPucker; brow_raise: browOuterUp 
 blink: eyeBlink or, below 0, eyeWide; gaze: eyeLook*), as the parameter table (facetalk.params)
 lists them. browDown is AU4, which lowers the brows and knits them: written from brow_raise < 0
 alone (brow_knit rides in its own column), read into both, brow_raise = -browDown and brow_knit =
-browDown, where a file has no knit column (a capture's browDown is the whole frown). eyeSquint carries eye_squint plus the squint a smile makes (face capture raises it
+browDown, where the knit column is NaN (a capture's browDown is the whole frown; io.motion reads a
+facetalk file from before that column as knit 0). eyeSquint carries eye_squint plus the squint a smile makes (face capture raises it
 with every smile; the rig's smile squints the lids itself, so reading it back takes that part
 off). Shapes facetalk has no parameter for
 (cheekPuff, jawLeft, mouthRollLower, tongueOut, ...) are written as 0 and ignored when read.
