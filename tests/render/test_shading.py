@@ -567,3 +567,23 @@ def test_smoothing_a_fold_at_speechs_weights_blurs_a_small_share_of_its_box(anal
         assert np.array_equal(out[y0:y1, x0:x1], _smoothed_by_opencv(region, weight, 2.0 * width)), depth
         assert np.array_equal(np.delete(out, np.s_[y0:y1], axis=0), np.delete(analysis.image, np.s_[y0:y1], axis=0))
     assert shares[0] < 0.25 and shares[1] > 0.3, shares
+
+
+def test_the_knits_frown_lines_fade_under_raised_brows(analysis):
+    """The knit draws the glabellar lines (GLABELLA_KNIT); raised brows stretch that skin, so under
+    fear's raise the lines the knit adds are fainter than the knit's alone, and gone at a full raise."""
+    from facetalk.render.shading import INNER_BROW_ENDS
+
+    def knit_lines(brow_raise):
+        knit = _paint(analysis, brow_raise=brow_raise, brow_knit=1.0).astype(float).mean(axis=2)
+        unknit = _paint(analysis, brow_raise=brow_raise).astype(float).mean(axis=2)
+        xy = _posed(analysis, brow_raise=brow_raise, brow_knit=1.0)
+        a, b = xy[INNER_BROW_ENDS[0]], xy[INNER_BROW_ENDS[1]]
+        mid, half = 0.5 * (a + b), 0.5 * np.linalg.norm(a - b)
+        box = np.s_[int(mid[1] - half):int(mid[1] + 2 * half) + 1, int(mid[0] - half):int(mid[0] + half) + 1]
+        return np.clip(unknit[box] - knit[box], 0.0, None).sum()
+
+    alone, feared, full = knit_lines(0.0), knit_lines(0.4), knit_lines(1.0)
+    assert alone > 0.0
+    assert feared < 0.8 * alone
+    assert full == 0.0

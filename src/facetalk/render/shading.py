@@ -106,7 +106,9 @@ GLABELLA_LIT = 0.45
 # The glabellar lines' drive per unit of brow_knit, where it passes the frown's: at 1 per unit the
 # knit alone drew the full "11", two dark strokes at 2x on the bundled photo (out/fear43/probe_*);
 # added to the frown's, anger's deeper lines (with the knit's pull) moved dlib's identity distance
-# over bench_emotions' five 0.257 -> 0.285 (out/fear43/emo_after1.log).
+# over bench_emotions' five 0.257 -> 0.285 (out/fear43/emo_after1.log). Raised brows take the knit's
+# lines down by their raise (paint): fear's at 0.5 read as two pale straight bars on 12's smooth
+# forehead at 2x (out/rev43f/unseen_fearful.png).
 GLABELLA_KNIT = 0.5
 CHIN = (200, 199)  # chin skin below the lip (not the lip's own points: the dents stay on the skin)
 # The chin boss's dents: fixed places in the boss's own frame (x across, y up, in eye spans about
@@ -252,7 +254,9 @@ class FoldShader:
         frown = max(-frame.brow_raise, 0.0)
         folds += self._brow_shadows(xy, frown)
         # The knit bunches the same skin between the brows (brow_knit: fear's under raised brows).
-        folds += self._glabellar(xy, max(frown, GLABELLA_KNIT * frame.brow_knit), span, across, up, middle)
+        # Raised brows stretch the glabella up: the knit's lines fade with the raise (fear's 0.4: 0.6).
+        knit_lines = GLABELLA_KNIT * frame.brow_knit * (1.0 - min(max(frame.brow_raise, 0.0), 1.0))
+        folds += self._glabellar(xy, max(frown, knit_lines), span, across, up, middle)
         sneer = min(max(frame.nose_sneer, frame.upper_lip_raise * frown * 1.5), 1.0)
         wrinkle = NOSE_WRINKLE * (1.0 - math.exp(-sneer / NOSE_WRINKLE_SCALE))
         # Fine creases staggered down the nose root, each with the skin bunched below it catching the
