@@ -59,7 +59,9 @@ def test_no_holes_and_nothing_outside_moves(renderer, analysis, pose):
 def _posed_reference(rig, frame):
     """posed_vertices in plain numpy, as its docstring states it."""
     coeffs = np.asarray(frame.expression(), np.float64)
-    verts = (rig.rest_xyz + np.tensordot(np.maximum(coeffs, 0.0), rig.expression_basis, axes=1)
+    both = frame.brow_knit * max(-frame.brow_raise, 0.0)  # the knit under lowered brows (FaceRig.knit_lowered)
+    verts = (rig.rest_xyz + both * rig.knit_lowered.astype(np.float64)
+             + np.tensordot(np.maximum(coeffs, 0.0), rig.expression_basis, axes=1)
              - np.tensordot(np.minimum(coeffs, 0.0), rig.expression_basis_negative, axes=1)
              + jaw_lift_share(frame.jaw_open) * rig.jaw_lift)
     if jaw_lift_share(frame.jaw_open):
@@ -494,7 +496,8 @@ def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
     for frame in frames:
         frame = frame.with_(yaw_deg=20 * frame.yaw_deg, pitch_deg=20 * frame.pitch_deg, roll_deg=20 * frame.roll_deg,
                             tx=0.05 * frame.tx, ty=0.05 * frame.ty)
-        out = rig.rest_xyz.copy()
+        both = np.float32(frame.brow_knit * max(-frame.brow_raise, 0.0))  # the knit under lowered brows
+        out = rig.rest_xyz + both * rig.knit_lowered if both else rig.rest_xyz.copy()
         for c, shape, negative in zip(np.asarray(frame.expression(), np.float32), rig.expression_basis,
                                       rig.expression_basis_negative):
             if c != 0:
