@@ -21,7 +21,7 @@ from facetalk.render.sampling import mix
 # The interior's constants and per-pixel kernels are the product's: tuning one moves both paths alike.
 from facetalk.render.mouth import (
     UPPER_SHADE_WARMTH, UPPER_TOOTH_TABLE, UT_INCISAL, UT_LIGHT, UT_LONGER, UT_TILT,
-    LOWER_RAISED_LIT, ARCH_FACE_TURN, BLADE_HALF, TIP_LIT_HALF, BLADE_SHOULDER, BLADE_SIDES, SMILE_LOWER_TEETH, SMILE_ROWS_CLOSE, SMILE_ROWS_GAP,
+    LOWER_RAISED_LIT, ARCH_FACE_TURN, BLADE_HALF, TIP_LIT_HALF, TIP_LIT_EDGE, TIP_LIT_OUTLINE_PX, BLADE_SHOULDER, BLADE_SIDES, SMILE_LOWER_TEETH, SMILE_ROWS_CLOSE, SMILE_ROWS_GAP,
     CAVITY_LIGHT_FLOOR, CAVITY_LIGHT_NEAR_LOWER, CAVITY_DEEP_CHROMA, CAVITY_DEEP_LIGHT, CAVITY_LIT_RED, CAVITY_TONE_LIGHT,
     CAVITY_CORNER_DARK, CAVITY_CORNERS, CAVITY_LIGHT_UNDER_TEETH, CAVITY_NEAR_LOWER, CAVITY_UNDER_TEETH, CHEEK_LIGHT, CHEEK_SPAN,
     CAVITY_FLANKS, CAVITY_UNDER_TEETH_SIDES, CORNER_CURL, CORNER_EDGE_SKIP, CORNER_LIP_DEPTH, DRAPE_REACH, DRAPE_SHARE, LUMA, STRAND_DETAIL, CORNER_LOWER_SHARE, CORNER_ROUND, CORNER_SHADE, FLOOR_SHADE,
@@ -479,7 +479,7 @@ class ShadeReference:
         height = (front_px + share * (space + lost)) * dome - TONGUE_ARCH_DROP * lost  # above the lower lip
         # The raised tip: a rounded apex narrowing from a flared foot (BLADE_HALF), tucked TIP_TUCK behind the teeth's
         # edge (a flat top stood as a pink panel; a parabola to 0.42 a wide wedge; an ellipse to 0.32 a dark box).
-        raised, shown = _tip_profiles(across, tongue_tip, height)
+        raised, shown = _tip_profiles(across, tongue_tip, height, mouth_w)
         gap_narrow = 1.0 - np.clip((tips_gap - NARROW_GAP * mouth_w) / (NARROW_GAP * mouth_w), 0, 1)  # _behind_teeth's
         if tongue_tip > 0.0:  # most frames rest it: nothing to work out
             blade = np.maximum(height, np.asarray(opening, np.float64) - (upper_px - TIP_TUCK * mouth_w))
@@ -758,16 +758,19 @@ def _contact_pass(color, d_lower, height, across, mouth_w, shows):
             color[i, c] *= contact
 
 
-def _tip_profiles(across: np.ndarray, tongue_tip: float, like: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _tip_profiles(across: np.ndarray, tongue_tip: float, like: np.ndarray, mouth_w: float) -> tuple[np.ndarray, np.ndarray]:
     """(N,) float32 twice, at float32 `across` (0 mid-mouth .. 1 a corner): how far a raised tip stands (its outline,
     (1 - (across / BLADE_HALF) ** 2) ** 2 times `tongue_tip`) and how far it is lit (1 - (across / TIP_LIT_HALF) ** 2
-    times it, flatter and wider); zeros like `like` at tip 0."""
+    times it, flatter, held within the outline by smoothstep(0, TIP_LIT_EDGE) of its bell as `mouth_w` px grows over
+    TIP_LIT_OUTLINE_PX); zeros like `like` at tip 0."""
     if tongue_tip <= 0.0:
         return np.zeros_like(like), np.zeros_like(like)
     reach = np.minimum(across / np.float32(BLADE_HALF), np.float32(1.0))
     bell = 1.0 - reach * reach
     lit = np.minimum(across / np.float32(TIP_LIT_HALF), np.float32(1.0))
-    return tongue_tip * (bell * bell), tongue_tip * (1.0 - lit * lit)
+    held = smoothstep(np.float32(mouth_w), *TIP_LIT_OUTLINE_PX)
+    within = 1.0 - held * (1.0 - smoothstep(bell * bell, 0.0, TIP_LIT_EDGE))
+    return tongue_tip * (bell * bell), tongue_tip * (1.0 - lit * lit) * within
 
 
 def _tip_rounding(tongue_tip: float, raised: np.ndarray, over: np.ndarray, below: np.ndarray,

@@ -2201,25 +2201,32 @@ def test_canines_come_to_a_cusp_and_teeth_round_into_their_gaps(analysis):
     assert light[0] < 0.92 * light[1], light
 
 
-def _tip_grid(painter, *, tongue_tip: float) -> np.ndarray:
+def _tip_grid(painter, *, tongue_tip: float, shade=None) -> np.ndarray:
     """(R, C) luma of _shade over one half of an opening 30 px tall at a 100 px mouth (synthetic upper teeth 10 px):
     rows 0.5 px apart from 10.25 px under the upper lip (just under the teeth's edge) down 8 px, columns from
-    mid-mouth (across 0) to 0.6 of the way to a corner, 0.01 apart."""
+    mid-mouth (across 0) to 0.6 of the way to a corner, 0.01 apart. `shade`: the painter's _shade by default, or
+    ShadeReference(painter).shade (whose constants a test may patch)."""
     mouth_w, opening = 100.0, 30.0
     d, across = np.meshgrid(np.arange(10.25, 18.3, 0.5), np.arange(0.0, 0.605, 0.01), indexing="ij")
     none = np.zeros(d.size)
-    return (painter._shade(d.ravel(), opening - d.ravel(), np.full(d.size, opening), 0.5 + 0.5 * across.ravel(),
-                           mouth_w, photo_teeth=(none, none), tongue_tip=tongue_tip) @ LUMA).reshape(d.shape)
+    shade = painter._shade if shade is None else shade
+    return (shade(d.ravel(), opening - d.ravel(), np.full(d.size, opening), 0.5 + 0.5 * across.ravel(),
+                  mouth_w, photo_teeth=(none, none), tongue_tip=tongue_tip) @ LUMA).reshape(d.shape)
 
 
-def test_a_raised_tongue_tip_narrows_to_a_rounded_apex_at_the_teeth(analysis):
+def test_a_raised_tongue_tip_narrows_to_a_rounded_apex_at_the_teeth(analysis, monkeypatch):
     """For t d n l the raised tip seen from the front is a rounded apex narrowing from a flared foot, touching
     the back of the upper teeth: the width it lights (over the resting tongue, by more than 8 levels) 1-2 px
-    under the teeth's edge is under 0.6 of its width 6-7 px down (0.54, lit wider than its outline, fix43p; 0.82
-    with the flat-topped blade, a pink panel from teeth to teeth, judge42), yet it reaches them mid-mouth. Shaded by its curvature: mid-mouth it
-    is lighter 3 px under the teeth than 6 px lower (its lit top over its underside) and 0.5 px under their
-    edge darker than 3 px down (its contact line), and half way out its flank is darker than mid-mouth (by 2.3:
-    its rim's TIP_ROUND[0] cut 0.4 -> 0.2 with the wider light, fix43p, where the bar was 5)."""
+    under the teeth's edge is under 0.7 of its width 6-7 px down (0.64; 0.82 with the flat-topped blade, a pink
+    panel from teeth to teeth, judge42), yet it reaches them mid-mouth; and that foot is lit no wider than the
+    outline (BLADE_HALF 0.28: at most 30 of the 0.01 columns; lit out to TIP_LIT_HALF 0.36 it reached 34, the
+    body's shoulders lit into a broad mass, rev43q, and the bar above was 0.6 at 0.54). Shaded by its curvature:
+    mid-mouth it is lighter 3 px under the teeth than 6 px lower (its lit top over its underside) and 0.5 px under
+    their edge darker by its contact line (14.5 against the reference without TIP_CONTACT), and half way out its
+    flank's rim darkens it (10.5 against the reference with TIP_ROUND[0] 0)."""
+    import tests.render.mouth_reference as mouth_reference
+    from facetalk.render.mouth import TIP_ROUND
+
     closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
     painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
     rest, tip = (_tip_grid(painter, tongue_tip=t) for t in (0.0, 1.0))
@@ -2227,11 +2234,17 @@ def test_a_raised_tongue_tip_narrows_to_a_rounded_apex_at_the_teeth(analysis):
     # Each row's half width: the columns lit from mid-mouth out without a break.
     width = np.array([np.argmin(np.append(row, False)) for row in lit])
     top, base = width[2:5].mean(), width[12:15].mean()  # 1.25-2.25 px and 6.25-7.25 px under the teeth
-    assert width[1] > 0 and top < 0.6 * base, (list(width), top, base)
+    assert width[1] > 0 and top < 0.7 * base and width[12:15].max() <= 30, (list(width), top, base)
     assert tip[6, 0] > tip[18 - 6, 0] + 3, (tip[6, 0], tip[12, 0])
-    assert tip[0, 0] < tip[6, 0] - 5, (tip[0, 0], tip[6, 0])
+    reference = ShadeReference(painter)
+    monkeypatch.setattr(mouth_reference, "TIP_CONTACT", (0.0, mouth_reference.TIP_CONTACT[1]))
+    uncontacted = _tip_grid(painter, tongue_tip=1.0, shade=reference.shade)
+    assert tip[0, 0] < uncontacted[0, 0] - 10, (tip[0, 0], uncontacted[0, 0])
+    monkeypatch.undo()
+    monkeypatch.setattr(mouth_reference, "TIP_ROUND", (0.0, TIP_ROUND[1]))
+    unrimmed = _tip_grid(painter, tongue_tip=1.0, shade=reference.shade)
     half = int(round(width[6] / 2))
-    assert tip[6, half] < tip[6, 0] - 1.5, (tip[6, half], tip[6, 0], half)  # 2.3 with the flank's rim at 0.2
+    assert tip[6, half] < unrimmed[6, half] - 5, (tip[6, half], unrimmed[6, half], half)
     # Beside it, 0.45 of the way to a corner, none of the column's upper third just under the teeth changes.
     assert not lit[:5, 45].any()
 
@@ -2424,23 +2437,29 @@ def test_the_tongue_behind_rows_barely_apart_is_shaded_by_the_upper_teeth(analys
     assert luma[1] > 1.17 * luma[0], luma
 
 
-def _narrow_column(painter, *, tongue_tip: float, u: float) -> np.ndarray:
+def _narrow_column(painter, *, tongue_tip: float, u: float, shade=None) -> np.ndarray:
     """(N, 3) _shade down one column of a narrow opening (an /l/ with the jaw barely down: 16 px at
     a 100 px mouth, 10 px of synthetic upper teeth, 6 px to the lower lip) from 10.5 px under the
-    upper lip (just under the teeth's edge) to the lower lip, at `u` along the mouth."""
+    upper lip (just under the teeth's edge) to the lower lip, at `u` along the mouth. `shade`: as _tip_grid's."""
     mouth_w, opening = 100.0, 16.0
     d = np.arange(10.5, 15.6, 1.0)
-    return painter._shade(d, opening - d, np.full(len(d), opening), np.full(len(d), u), mouth_w,
-                          photo_teeth=(np.zeros(len(d)), np.zeros(len(d))), tongue_tip=tongue_tip)
+    shade = painter._shade if shade is None else shade
+    return shade(d, opening - d, np.full(len(d), opening), np.full(len(d), u), mouth_w,
+                 photo_teeth=(np.zeros(len(d)), np.zeros(len(d))), tongue_tip=tongue_tip)
 
 
-def test_a_raised_tongue_tip_shows_through_a_narrow_opening(analysis):
+def test_a_raised_tongue_tip_shows_through_a_narrow_opening(analysis, monkeypatch):
     """/l/ with the rows close (07's and 02's lip models): mid-mouth just under the upper teeth the
     raised tip is the lit front of the tongue, lighter and redder than the tongue resting there in
     the teeth's shade (a narrow gap showed the same dim tongue whether the tip was raised or not),
     from 1.5 px under the teeth down (by 13.0 in red over green; 11.9 with the flat blade, 10.1 with the
-    apex lit by its bell, fix43p): at 0.5 px its contact line with their back is darker by more than 12
-    (19.4; the teeth's penumbra alone gave 7.8); toward the corners, beside the blade, nothing changes."""
+    apex lit by its bell, fix43p). At 0.5 px it is darker by more than 12 (19.4: the apex's own edge under
+    the teeth's cover; the penumbra alone gave 7.8): its contact line with their back fades out through a
+    gap this narrow (NARROW_GAP), the column the same as the reference's without TIP_CONTACT (at a wide
+    gap it darkens 14.5, test_a_raised_tongue_tip_narrows_to_a_rounded_apex_at_the_teeth). Toward the
+    corners, beside the blade, nothing changes."""
+    import tests.render.mouth_reference as mouth_reference
+
     closed = _photo_with_opening(analysis, ((0.0, 1.0, (120, 60, 55)),))
     painter = MouthPainter(analysis.rig, closed, analysis.appearance.grain)
     rest, column = (_narrow_column(painter, tongue_tip=t, u=0.5)[:4] for t in (0.0, 0.85))
@@ -2448,6 +2467,9 @@ def test_a_raised_tongue_tip_shows_through_a_narrow_opening(analysis):
     assert (tip @ LUMA).mean() > (rest @ LUMA).mean() + 15, (tip, rest)
     assert (tip[:, 0] - tip[:, 1]).mean() > (rest[:, 0] - rest[:, 1]).mean() + 12
     assert column[0] @ LUMA < column[1] @ LUMA - 12, column @ LUMA
+    monkeypatch.setattr(mouth_reference, "TIP_CONTACT", (0.0, mouth_reference.TIP_CONTACT[1]))
+    uncontacted = _narrow_column(painter, tongue_tip=0.85, u=0.5, shade=ShadeReference(painter).shade)[:4]
+    assert np.allclose(uncontacted, column, rtol=0.0, atol=1e-3), (uncontacted @ LUMA, column @ LUMA)
     beside = (_narrow_column(painter, tongue_tip=t, u=0.85) for t in (0.85, 0.0))
     assert np.array_equal(*beside)
 

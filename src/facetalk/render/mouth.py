@@ -1787,8 +1787,14 @@ TEETH_OVER_SKIN = 1.2
 BLADE_HALF = 0.28
 # Its light across (_tip_shown32) is 1 - (across / TIP_LIT_HALF) ** 2, flatter than its outline: lit by the
 # bell itself its light fell to 0.56 by across 0.14 and at /l/ the tip hardly showed (px changed > 10
-# levels by it on 02 118 -> 39, 06 105 -> 24, rev43p).
+# levels by it on 02 118 -> 39, 06 105 -> 24, rev43p). As the mouth grows from TIP_LIT_OUTLINE_PX[0] to [1]
+# px wide the light is held within the outline, to smoothstep(0, TIP_LIT_EDGE) of the bell: lit out to 0.36
+# it lit the body's shoulders past the apex's edge (0.28), a broad pink-brown mass under the teeth on a
+# large mouth (11 /t/, rev43q); held on every mouth the small ones' /l/ faded again (px changed > 10 levels,
+# 06 76 -> 60, bundled 205 -> 181).
 TIP_LIT_HALF = 0.36
+TIP_LIT_EDGE = 0.3
+TIP_LIT_OUTLINE_PX = (60.0, 90.0)
 BLADE_SIDES = (0.33, 0.6)
 # Beside it the tongue's sides rise this share of the way to the tip's height.
 BLADE_SHOULDER = 0.5
@@ -4521,11 +4527,15 @@ def _tip_bell32(across):
 
 
 @njit(cache=True, nogil=True)
-def _tip_shown32(tip, across):
+def _tip_shown32(tip, across, mouth_w):
     """float32 0..1: how far a raised tongue tip `tip` (0..1, as drawn) is lit at float32 `across`:
-    `tip` (1 - (across / TIP_LIT_HALF) ** 2), flatter and wider than its outline (_tip_bell32)."""
-    x = min(across / np.float32(TIP_LIT_HALF), np.float32(1.0))
-    return np.float32(tip) * (np.float32(1.0) - x * x)
+    `tip` (1 - (across / TIP_LIT_HALF) ** 2), flatter than its outline (_tip_bell32), held within it
+    (smoothstep(0, TIP_LIT_EDGE) of the bell) as `mouth_w` (px) grows over TIP_LIT_OUTLINE_PX."""
+    one = np.float32(1.0)
+    x = min(across / np.float32(TIP_LIT_HALF), one)
+    held = _smooth32(np.float32(mouth_w), TIP_LIT_OUTLINE_PX[0], TIP_LIT_OUTLINE_PX[1])
+    within = one - held * (one - _smooth32(_tip_bell32(across), 0.0, TIP_LIT_EDGE))
+    return np.float32(tip) * (one - x * x) * within
 
 
 @njit(cache=True, nogil=True)
@@ -4614,7 +4624,7 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
             _tongue_colour_at(out[i], i, d_lower[i], across, across2, tongue, ex, ex2, u[i], mouth_w, rgb, texture,
                               scalars[SC_PALATE], scalars[SC_TONGUE_TIP], rows[ROW_BELOW_TEETH, i], narrow)
         if tongue[TG_COVER, i] > 0.0:  # a raised tip shows lit (NARROW_DEEP), a lobe under the teeth
-            narrow *= 1.0 - np.float64(_tip_shown32(scalars[SC_TONGUE_TIP], across)) * ex2[EX2_TIP_LIGHT, i] \
+            narrow *= 1.0 - np.float64(_tip_shown32(scalars[SC_TONGUE_TIP], across, mouth_w)) * ex2[EX2_TIP_LIGHT, i] \
                 * tongue[TG_COVER, i]
         down = min(max(rows[ROW_BELOW_TEETH, i] / max(rows_gap, 1.0), 0.0), 1.0)
         light = np.float64(np.float32(NARROW_TONGUE_LIGHT) * (one - np.float32(0.5) * across2)) * (0.8 + 0.4 * down) \
@@ -4703,7 +4713,7 @@ def _tongue_colour_at(col, i, dl, across, across2, tongue, ex, ex2, uu, mouth_w,
     dims = np.float64(np.float32(TONGUE_LIT[1]) - np.float32(TONGUE_LIT[2]) * light_in)
     # A raised tip is the tongue's front turned up to the light: lit as its front is at its top,
     # fading by tip_light into the tongue's own shading below, across by the flatter _tip_shown32.
-    tip_light = np.float64(_tip_shown32(tip, across)) * ex2[EX2_TIP_LIGHT, i] if tip > 0.0 else 0.0
+    tip_light = np.float64(_tip_shown32(tip, across, mouth_w)) * ex2[EX2_TIP_LIGHT, i] if tip > 0.0 else 0.0
     lit = (TONGUE_LIT[0] - dims * ex2[EX2_LIT, i] * (1.0 - tip_light)) * np.float64(toward_corners) \
         * np.float64(one - np.float32(TONGUE_SIDE_SHADE) * (side * side)) \
         * (1.0 - TONGUE_FLANK * palate * math.sqrt(ex2[EX2_RIM, i])
