@@ -2219,8 +2219,9 @@ def test_a_raised_tongue_tip_narrows_to_a_rounded_apex_at_the_teeth(analysis, mo
     the back of the upper teeth: the width it lights (over the resting tongue, by more than 8 levels) 1-2 px
     under the teeth's edge is under 0.7 of its width 6-7 px down (0.64; 0.82 with the flat-topped blade, a pink
     panel from teeth to teeth, judge42), yet it reaches them mid-mouth; and that foot is lit no wider than the
-    outline (BLADE_HALF 0.28: at most 30 of the 0.01 columns; lit out to TIP_LIT_HALF 0.36 it reached 34, the
-    body's shoulders lit into a broad mass, rev43q, and the bar above was 0.6 at 0.54). Shaded by its curvature:
+    outline (BLADE_HALF 0.28: at most 32 of the 0.01 columns, 31 now; lit out to TIP_LIT_HALF 0.36 it reached 34,
+    the body's shoulders lit into a broad mass, rev43q, and the bar above was 0.6 at 0.54; 30 over the shorter
+    resting tongue before cavity43's TONGUE_SHARE_WIDE 0.5, which the lit width is counted over). Shaded by its curvature:
     mid-mouth it is lighter 3 px under the teeth than 6 px lower (its lit top over its underside) and 0.5 px under
     their edge darker by its contact line (14.5 against the reference without TIP_CONTACT), and half way out its
     flank's rim darkens it (10.5 against the reference with TIP_ROUND[0] 0)."""
@@ -2234,7 +2235,7 @@ def test_a_raised_tongue_tip_narrows_to_a_rounded_apex_at_the_teeth(analysis, mo
     # Each row's half width: the columns lit from mid-mouth out without a break.
     width = np.array([np.argmin(np.append(row, False)) for row in lit])
     top, base = width[2:5].mean(), width[12:15].mean()  # 1.25-2.25 px and 6.25-7.25 px under the teeth
-    assert width[1] > 0 and top < 0.7 * base and width[12:15].max() <= 30, (list(width), top, base)
+    assert width[1] > 0 and top < 0.7 * base and width[12:15].max() <= 32, (list(width), top, base)
     assert tip[6, 0] > tip[18 - 6, 0] + 3, (tip[6, 0], tip[12, 0])
     reference = ShadeReference(painter)
     monkeypatch.setattr(mouth_reference, "TIP_CONTACT", (0.0, mouth_reference.TIP_CONTACT[1]))
