@@ -28,6 +28,8 @@ RIGHT_IRIS = (468, 469, 470, 471, 472)  # centre first, then the ring
 LEFT_IRIS = (473, 474, 475, 476, 477)
 RIGHT_BROW = (70, 63, 105, 66, 107, 55, 65, 52, 53, 46)
 LEFT_BROW = (300, 293, 334, 296, 336, 285, 295, 282, 283, 276)
+# The brows' lower edges (the last five of each brow, inner head to tail), right then left.
+BROWS_LOWER_EDGE = RIGHT_BROW[5:] + LEFT_BROW[5:]
 MOUTH_CORNERS = (61, 291)  # subject's right, left
 # The outer upper-lip vertex beside each outer mouth corner, subject's right, left.
 MOUTH_CORNER_UPPER_NEIGHBOURS = (LIPS_OUTER_UPPER[1], LIPS_OUTER_UPPER[-2])

@@ -1142,7 +1142,7 @@ def _lid_to_brow(pts: np.ndarray, meas: _Measures, *, hold: float, whole_from: f
     # The margins without the eye corners: from either end the line carries on level, so the skin
     # by a corner (where the margin dips) does not take a steeper ramp than the skin beside it.
     lid_u, lid_v = frame.uv(pts[list(lm.RIGHT_EYE_UPPER[1:-1] + lm.LEFT_EYE_UPPER[1:-1]), :2])
-    brow_u, brow_v = frame.uv(pts[list(lm.RIGHT_BROW[5:] + lm.LEFT_BROW[5:]), :2])  # the lower edges
+    brow_u, brow_v = frame.uv(pts[list(lm.BROWS_LOWER_EDGE), :2])
     lid_at = _interp_along(u, lid_u, lid_v)
     if level:
         # Counted from the line through the margins' tops (straight, level in the face frame)
@@ -1567,7 +1567,7 @@ def _below_frames_top(rest_xy: np.ndarray, frames_mask: np.ndarray, ipd: float) 
 
 
 def _brows_on_rims_px(pts: np.ndarray, frames_mask: np.ndarray, ipd: float) -> np.ndarray:
-    """(10,) px, per lower-edge landmark of the brows (RIGHT_BROW[5:] + LEFT_BROW[5:] of (478, 3)
+    """(10,) px, per lower-edge landmark of the brows (landmarks.BROWS_LOWER_EDGE of (478, 3)
     `pts`), how far it lies below the top of the frames' hold ramp (FRAMES_HOLD_RAMP eye distances
     over the rims' top edge in the (H, W) `frames_mask`), counted only for landmarks at the rims' top
     or below it and fading to none FRAMES_ON_RIM eye distances above it: 0 for brows clear of the
@@ -1576,7 +1576,7 @@ def _brows_on_rims_px(pts: np.ndarray, frames_mask: np.ndarray, ipd: float) -> n
     gap that caps a raise (LIFT_PER_LID) reads short there, and the ramp holds the brow back too; a
     brow found just over thin rims (the man in wire glasses, 11) is the real one, and a larger cap
     only stretches it upward."""
-    ids = list(lm.RIGHT_BROW[5:] + lm.LEFT_BROW[5:])
+    ids = list(lm.BROWS_LOWER_EDGE)
     top = _frames_top_px(frames_mask, ipd)
     if top is None:
         return np.zeros(len(ids))
@@ -1621,7 +1621,7 @@ def _brow_bases(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, topo: _To
     # count their gap up to where the skin above the rims moves whole (_brows_on_rims_px).
     raise_gap = gap
     if on_rims_px is not None:
-        lower_u = frame.uv(pts[list(lm.RIGHT_BROW[5:] + lm.LEFT_BROW[5:]), :2])[0]
+        lower_u = frame.uv(pts[list(lm.BROWS_LOWER_EDGE), :2])[0]
         raise_gap = gap + _interp_along(meas.u, lower_u, on_rims_px)
     lift = np.minimum(BROW_LIFT * ipd, LIFT_PER_LID * raise_gap)
     basis[k["brow_raise"], :, :2] = frame.to_image(np.zeros_like(meas.u), -lift * w_brow)
