@@ -4621,11 +4621,11 @@ def _shade_front(d_upper, d_lower, u, reach, lower_show, lift, rows, tongue, ex,
         tips_gap, slit, grey = _slit_at(rows, i, mouth_w, across)
         narrow = 1.0 - min(max((tips_gap - NARROW_GAP * mouth_w) / (NARROW_GAP * mouth_w), 0.0), 1.0)
         if tongue[TG_COVER, i] > 0.0:
+            shown = np.float64(_tip_shown32(scalars[SC_TONGUE_TIP], across, mouth_w))  # the tip's light, for both
             _tongue_colour_at(out[i], i, d_lower[i], across, across2, tongue, ex, ex2, u[i], mouth_w, rgb, texture,
-                              scalars[SC_PALATE], scalars[SC_TONGUE_TIP], rows[ROW_BELOW_TEETH, i], narrow)
-        if tongue[TG_COVER, i] > 0.0:  # a raised tip shows lit (NARROW_DEEP), a lobe under the teeth
-            narrow *= 1.0 - np.float64(_tip_shown32(scalars[SC_TONGUE_TIP], across, mouth_w)) * ex2[EX2_TIP_LIGHT, i] \
-                * tongue[TG_COVER, i]
+                              scalars[SC_PALATE], scalars[SC_TONGUE_TIP], shown, rows[ROW_BELOW_TEETH, i], narrow)
+            # a raised tip shows lit (NARROW_DEEP), a lobe under the teeth
+            narrow *= 1.0 - shown * ex2[EX2_TIP_LIGHT, i] * tongue[TG_COVER, i]
         down = min(max(rows[ROW_BELOW_TEETH, i] / max(rows_gap, 1.0), 0.0), 1.0)
         light = np.float64(np.float32(NARROW_TONGUE_LIGHT) * (one - np.float32(0.5) * across2)) * (0.8 + 0.4 * down) \
             * slit
@@ -4699,11 +4699,11 @@ def _tip_rounding(tip, raised, near, over, below, mouth_w, narrow):
 
 
 @njit(cache=True, nogil=True)
-def _tongue_colour_at(col, i, dl, across, across2, tongue, ex, ex2, uu, mouth_w, rgb, texture, palate, tip, below,
-                      narrow):
+def _tongue_colour_at(col, i, dl, across, across2, tongue, ex, ex2, uu, mouth_w, rgb, texture, palate, tip, shown,
+                      below, narrow):
     """_tongue_surface_colour at pixel i, laid over its `col` (3,) by the tongue's cover (_tongue),
     `palate` 0..1 of the way to wide open (its flanks' roll, TONGUE_FLANK), `tip` 0..1 the tip's raise as
-    drawn (_tip_drawn), `below` px under the upper teeth's edge and `narrow` 0..1 the gap's narrowness
+    drawn (_tip_drawn), `shown` its light across here (_tip_shown32, float64), `below` px under the upper teeth's edge and `narrow` 0..1 the gap's narrowness
     (its contact shadow, _tip_rounding)."""
     one = np.float32(1.0)
     cover, raised, back = tongue[TG_COVER, i], np.float32(tongue[TG_RAISED, i]), tongue[TG_BACK, i]
@@ -4713,7 +4713,7 @@ def _tongue_colour_at(col, i, dl, across, across2, tongue, ex, ex2, uu, mouth_w,
     dims = np.float64(np.float32(TONGUE_LIT[1]) - np.float32(TONGUE_LIT[2]) * light_in)
     # A raised tip is the tongue's front turned up to the light: lit as its front is at its top,
     # fading by tip_light into the tongue's own shading below, across by the flatter _tip_shown32.
-    tip_light = np.float64(_tip_shown32(tip, across, mouth_w)) * ex2[EX2_TIP_LIGHT, i] if tip > 0.0 else 0.0
+    tip_light = shown * ex2[EX2_TIP_LIGHT, i] if tip > 0.0 else 0.0
     lit = (TONGUE_LIT[0] - dims * ex2[EX2_LIT, i] * (1.0 - tip_light)) * np.float64(toward_corners) \
         * np.float64(one - np.float32(TONGUE_SIDE_SHADE) * (side * side)) \
         * (1.0 - TONGUE_FLANK * palate * math.sqrt(ex2[EX2_RIM, i])
