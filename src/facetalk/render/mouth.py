@@ -3004,7 +3004,8 @@ def _way_down(b, d_lower, peak):
 # in fix38o: oblot38's softer contact shadow had lifted it, hidden at 0.45 mouth widths by /o/'s dim, which a
 # plain vowel there no longer takes); the walls into the corners turn from the light as a narrower mouth's do (CAVITY_CORNERS). In its
 # tone (_wall_tone) the dark keeps WALL_DEEP_CHROMA of its chroma, not CAVITY_DEEP_CHROMA (a mouth's deep dark
-# is a red-brown lit off its walls and tongue: at 0.27 it read as a grey-black hole, issue 13) and its blue
+# takes a warm cast lit off its walls and tongue: at 0.27 it read as a grey-black hole, issue 13; it is still a
+# near-black, R - G only 1.3-2.3 levels more than at 0.27 on the widest vowel, judge43) and its blue
 # over green the throat's where dark (by lit^4).
 WALL_LIGHT = 1.7
 WALL_HUE = 0.2
@@ -3164,8 +3165,8 @@ def _wall_tone(tone, throat, back, tongue, shows):
     """_cavity_tone's `tone` in place for a wide-open mouth (`shows` 0..1 of it, as the opening
     grows): its lit walls' hue the inner cheeks' and palate's pink-red (WALL_HUE of the way from the
     tongue's (3,) `back` rgb to its front, `tongue`) over the throat's (3,) `throat` rgb, their blue
-    over green theirs (the throat's warm cap left the lit walls brown); the dark a warm red-brown
-    (WALL_DEEP_CHROMA)."""
+    over green theirs (the throat's warm cap left the lit walls brown); the dark a near-black with
+    a warm cast (WALL_DEEP_CHROMA of its chroma kept)."""
     luma_t = throat[0] * LUMA[0] + throat[1] * LUMA[1] + throat[2] * LUMA[2]
     wall = np.empty(3)
     for c in range(3):
