@@ -130,9 +130,9 @@ class ShadeReference:
         color, laid = color.copy(), np.zeros(len(color), np.float32)
         to_rest = self._rest_mouth_w / mouth_w
         wide = float(_lower_teeth_show(np.array([peak_opening]), mouth_w)[0])
-        table = self._edge_table if self._own_teeth else _biting_edge_table()
+        ends = self._row_ends(peak_opening=peak_opening, mouth_w=mouth_w) if self._own_teeth else None
+        table, envelope = (ends.edge, ends.tips) if self._own_teeth else (_biting_edge_table(),) * 2  # tip: own only
         shape = np.array([_edge_at(uu, table) for uu in np.asarray(u, np.float32)])
-        envelope = self._envelope_table
         tip = np.array([_edge_at(uu, envelope) for uu in np.asarray(u, np.float32)])
         share = _notch_share(np.asarray(runs[0], np.float64), to_rest=to_rest, peak_opening=peak_opening)
         upper_run = runs[0] * (tip - share * (tip - shape)) if self._own_teeth else runs[0]
@@ -156,7 +156,7 @@ class ShadeReference:
                 along = along - length[own] * (1.0 - keep)
             else:  # the back teeth, and toward the ends the crowns not lit (_row_end_lit: _Gum.lit, its ends soft), give way
                 end = np.abs(2.0 * u[own] - 1.0)
-                lit = self._row_end_lit if self._own_teeth else np.ones(GUM_TABLE_N)
+                lit = ends.lit if self._own_teeth else np.ones(GUM_TABLE_N)
                 x = np.clip(u[own].astype(np.float64), 0.0, 1.0) * (len(lit) - 1)
                 c = np.minimum(x.astype(np.int64), len(lit) - 2)
                 unlit = (1.0 - (lit[c] + (lit[c + 1] - lit[c]) * (x - c))).astype(np.float32)
@@ -164,7 +164,7 @@ class ShadeReference:
                 hidden = np.where(unlit > 0.0, np.maximum(hidden, unlit * smoothstep(end, *PHOTO_TEETH_UNLIT)), hidden)
                 if self._own_teeth:  # the row's end turning away round the arch (_row_end_turn)
                     hidden = np.maximum(hidden, _row_end_turned(u[own], d_rest[own] / np.maximum(length[own], 1e-6),
-                                                                self._row_end_envelope, self._row_end_reach))
+                                                                ends.envelope, self._row_end_reach))
                 weight *= 1.0 - wide * hidden
             src = interp(anchor_xy, own) + along[:, None] * self._down
             samples = sample_points(self.image, src)
@@ -177,7 +177,7 @@ class ShadeReference:
             grid = np.linspace(0.0, 1.0, GUM_TABLE_N)
             below = np.asarray(d_upper, np.float64) * to_rest - runs[0]
             near = 1.0 - smoothstep(below / (BUCCAL_BELOW * self._rest_mouth_w), 0.0, 1.0)
-            light = 1.0 - BUCCAL_SHADE * wide * np.interp(np.asarray(u, np.float32), grid, self._buccal) * near
+            light = 1.0 - BUCCAL_SHADE * wide * np.interp(np.asarray(u, np.float32), grid, ends.buccal) * near
             luma = np.maximum(np.asarray(color @ LUMA, np.float64), 1e-6)
             color = color * np.maximum(light, np.minimum(BUCCAL_DARKEST / luma, 1.0))[:, None]
         return color, laid

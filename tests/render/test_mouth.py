@@ -4317,6 +4317,44 @@ def test_a_dim_crown_at_the_rows_very_end_is_a_back_tooth_in_shade_not_lit():
     assert (dark[(end > 0.86) & (end < 0.96)] == 1.0).all(), dark[::32]
 
 
+def test_a_back_tooth_in_shade_gives_way_only_as_the_jaw_opens_wide(analysis, monkeypatch):
+    """A row lit out to its corners whose crowns toward its ends (|2u - 1| over 0.6) are 0.88 of the front
+    teeth's light (12's grey-blue back crowns) gives them way as a back tooth in shade (GUM_LIT_BACK) at the
+    widest vowel's opening (0.67 mouth widths: laid under half of what a row lit alike throughout lays at
+    |2u - 1| 0.7 near the lip, 0 of 0.5), but at /l/'s (0.33, where _lower_teeth_show is already whole) it
+    lays them as that row does, to the bit (0.49 0.47 0.44 at 10-20% of the run): at b71ef09..7254c52 they
+    gave way there too (laid 0), the row stopping a crown short of its lip corner over a near-black pocket
+    rising to the lip (judge43b 1)."""
+    scallop = MouthPainter._crown_scallop
+
+    def painter_with(dim: float) -> MouthPainter:
+        def crowns(self, top):
+            gum_scallop, luma, light, gaps, chroma = scallop(self, top)
+            end = np.abs(2.0 * np.linspace(0.0, 1.0, len(light)) - 1.0)
+            light = np.where(end > 0.6, dim, 1.0) * float(np.median(light[end < 0.5]))
+            return gum_scallop, luma, light, gaps, np.full(len(chroma), float(np.median(chroma)))
+
+        monkeypatch.setattr(MouthPainter, "_crown_scallop", crowns)
+        painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+        assert painter._own_teeth and painter._gum is not None  # (its _gum read now, under this patch)
+        return painter
+
+    shaded, lit = painter_with(0.88), painter_with(1.0)
+    assert shaded._gum.lit[-1] < 0.05 and (lit._gum.lit == 1.0).all()  # the rule itself (_lit_crowns)
+    run_px, mouth_w = 30.0, lit._rest_mouth_w
+    u = np.full(3, 0.85, np.float32)  # |2u - 1| 0.7, half way through PHOTO_TEETH_HIDDEN
+    d_upper = np.array([0.1, 0.15, 0.2], np.float32) * run_px
+    for opening, same in ((0.33, True), (0.67, False)):
+        peak = opening * mouth_w / run_px
+        _, laid_shaded = _laid_row(shaded, mouth_w=mouth_w, u=u, d_upper=d_upper, run_px=run_px, opening=peak)
+        _, laid_lit = _laid_row(lit, mouth_w=mouth_w, u=u, d_upper=d_upper, run_px=run_px, opening=peak)
+        assert (laid_lit > 0.2).all(), (opening, laid_lit)
+        if same:
+            assert np.array_equal(laid_shaded, laid_lit), (opening, laid_shaded, laid_lit)
+        else:
+            assert (laid_shaded < 0.5 * laid_lit).all(), (opening, laid_shaded, laid_lit)
+
+
 def test_a_photo_showing_its_whole_crowns_lifts_its_lip_less_at_a_wide_jaw(analysis, monkeypatch):
     """own_crowns_lift_share, a figure of the photo alone (the painter's own row's, from its rig and
     image): the bundled smile's crowns, 1.14 central widths long, keep all of the rig's wide-jaw lip

@@ -184,15 +184,31 @@ class _Gum:
     `scallop` of its crowns along the mouth (_crown_scallop; where _arch_gaps divides the row,
     GUM_ARCH_GENTLE times each crown's width at its gaps) and its largest, `widest_px`, the
     gum's (3,) float64 `rgb` and, in the lifted lip's shade, `shade_rgb`, and the (GUM_TABLE_N,)
-    float64 0..1 `lit`: how far the crown is mirrored up (_lit_crowns), and the (k,) int64 table
-    indices of the `gaps` between its crowns the scallop was drawn from (found or _arch_gaps')."""
+    float64 0..1 `lit`: how far the crown is mirrored up (_lit_crowns) at a wide-open jaw, and
+    `lit_narrow` at an opening under GUM_LIT_BACK_OPEN's (without the back-tooth rule, GUM_LIT_BACK),
+    and the (k,) int64 table indices of the `gaps` between its crowns the scallop was drawn from
+    (found or _arch_gaps')."""
     crown_top_px: float
     scallop: np.ndarray
     widest_px: float
     rgb: np.ndarray
     shade_rgb: np.ndarray
     lit: np.ndarray
+    lit_narrow: np.ndarray
     gaps: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class _RowEnds:
+    """The photo's own upper row's end tables at one opening (MouthPainter._row_ends), each from a
+    _Gum lit table: (GUM_TABLE_N,) float64 at _GUM_U `lit` (_row_end_lit's), `envelope`
+    (_row_end_envelope's) and `buccal` (_buccal's), and (EDGE_TABLE_N,) float64 `edge` (_edge_table's)
+    and `tips` (_envelope_table's)."""
+    lit: np.ndarray
+    envelope: np.ndarray
+    buccal: np.ndarray
+    edge: np.ndarray
+    tips: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -912,12 +928,12 @@ class MouthPainter:
         show, was32 = _as_float64(np.asarray(lower_show))
         show32, u = was32 if show32 is None else show32, np.asarray(u, np.float32)
         upper_run = np.asarray(runs[0], np.float64)
-        lit = self._row_end_lit if self._own_teeth else _ALL_LIT  # its crowns' ends in shade or lip-pink give way too
-        if self._own_teeth:
+        ends = self._row_ends(peak_opening=peak_opening, mouth_w=mouth_w) if self._own_teeth else None
+        lit = _ALL_LIT if ends is None else ends.lit  # its crowns' ends in shade or lip-pink give way too
+        if ends is not None:
             share = _notch_share(upper_run, to_rest=to_rest, peak_opening=peak_opening)
-            upper_run = _shaped_run(upper_run, np.asarray(down_upper, np.float32), u, to_rest, self._edge_table,
-                                    self._envelope_table, share)
-            self._photo_penumbra(color, down_upper, u, np.asarray(runs[0], np.float64), mouth_w=mouth_w)
+            upper_run = _shaped_run(upper_run, np.asarray(down_upper, np.float32), u, to_rest, ends.edge, ends.tips, share)
+            self._photo_penumbra(color, down_upper, u, np.asarray(runs[0], np.float64), mouth_w=mouth_w, ends=ends)
         for d_lip, length, anchor_xy, sign in ((down_upper, upper_run, self._anchor_xy, 1.0),
                                                (d_lower, runs[1], self._lower_anchor_xy, -1.0)):
             own, weight, offset = _photo_reach(np.asarray(d_lip, np.float32), np.asarray(length, np.float64), show, u,
@@ -925,9 +941,9 @@ class MouthPainter:
             if len(own):
                 gum = sign > 0.0 and lowered is not None and self._own_teeth
                 kept = self._turn_round_arch(own, weight, d_lip=d_lip, length=length, u=u, to_rest=to_rest,
-                                             wide=wide) if sign > 0.0 else None
+                                             wide=wide, ends=ends) if sign > 0.0 else None
                 gummed = self._gum_offsets(own, offset, weight, down_upper=down_upper, raised=lowered, run=runs[0],
-                                           u=u, mouth_w=mouth_w, wide=wide, kept=kept) if gum else None
+                                           u=u, mouth_w=mouth_w, wide=wide, kept=kept, ends=ends) if gum else None
                 samples = sample_points(self.image, interp(anchor_xy, own) + offset)
                 if sign > 0.0 and self._own_teeth:
                     samples = samples * _crown_light(np.asarray(d_lip, np.float64)[own] * to_rest, upper_run[own],
@@ -935,27 +951,28 @@ class MouthPainter:
                 _lay_samples(color, laid, own, samples.astype(np.float32), weight)
                 if gummed is not None:
                     _gum_mix(color, laid, *gummed, self._gum.rgb, self._gum.shade_rgb)
-        if wide > 0.0 and self._own_teeth:  # the buccal corridor over the row's end and the mouth beside it
+        if wide > 0.0 and ends is not None:  # the buccal corridor over the row's end and the mouth beside it
             color *= self._buccal_light(u, down_upper, np.asarray(runs[0], np.float64), to_rest=to_rest, wide=wide,
-                                        luma=color @ LUMA)[:, None]
+                                        luma=color @ LUMA, ends=ends)[:, None]
         return laid
 
     def _turn_round_arch(self, own: np.ndarray, weight: np.ndarray, *, d_lip: np.ndarray, length: np.ndarray,
-                         u: np.ndarray, to_rest: float, wide: float) -> np.ndarray | None:
+                         u: np.ndarray, to_rest: float, wide: float, ends: _RowEnds | None) -> np.ndarray | None:
         """The photo's own upper row's end turning away round the arch (_row_end_turn), on the (n,) `weight`
         of its pixels `own` (_photo_reach's), in place: (N,) float64 the share kept at every pixel (1 off
         the row), for the necks over its crowns (_gum_offsets), or None where nothing turns (no own teeth,
-        not `wide`). `d_lip` (N,) px from the lip, `length` (N,) rest px its run, `u` (N,) float32."""
-        if not self._own_teeth or wide <= 0.0:
+        not `wide`). `d_lip` (N,) px from the lip, `length` (N,) rest px its run, `u` (N,) float32; `ends`
+        the row's end tables at this opening (_row_ends; None without own teeth)."""
+        if ends is None or wide <= 0.0:
             return None
         turn = _row_end_turn(own, weight, np.asarray(d_lip, np.float32), np.asarray(length, np.float64), u, to_rest,
-                             wide, self._row_end_lit, self._row_end_envelope, self._row_end_reach)
+                             wide, ends.lit, ends.envelope, self._row_end_reach)
         kept = np.ones(len(d_lip))
         kept[own] = turn
         return kept
 
     def _buccal_light(self, u: np.ndarray, d_upper: np.ndarray, run: np.ndarray, *, to_rest: float,
-                      wide: float, luma: np.ndarray) -> np.ndarray:
+                      wide: float, luma: np.ndarray, ends: _RowEnds | None = None) -> np.ndarray:
         """(N,) float64 the light the buccal corridor leaves at pixels at (N,) float32 `u` along the mouth,
         (N,) `d_upper` posed px under the upper lip, under the photo's upper row (N,) `run` rest px long
         (`to_rest`: rest / posed px; `wide`: _lower_teeth_show's 0..1, above 0 once the opening passes
@@ -963,36 +980,26 @@ class MouthPainter:
         gone as far as _buccal says, over the row's height and fading out over BUCCAL_BELOW rest mouth
         widths below it: the cheeks' walls darken toward the corners, the floor by the lower lip keeps
         its light (the tongue and its contact shadow). No pixel (its (N,) `luma` 0..255 before) is taken
-        under BUCCAL_DARKEST: a shade, not a black flank (13's /i/ walls 38.8 -> 19.0 at 0.5 of their light)."""
+        under BUCCAL_DARKEST: a shade, not a black flank (13's /i/ walls 38.8 -> 19.0 at 0.5 of their light).
+        `ends`: the row's end tables at this opening (_row_ends; None: a wide-open jaw's, _buccal)."""
+        buccal = self._buccal if ends is None else ends.buccal
         below = np.asarray(d_upper, np.float64) * to_rest - run
         near = 1.0 - smoothstep(below / (BUCCAL_BELOW * self._rest_mouth_w), 0.0, 1.0)
-        light = 1.0 - BUCCAL_SHADE * wide * np.interp(u, _GUM_U, self._buccal) * near
+        light = 1.0 - BUCCAL_SHADE * wide * np.interp(u, _GUM_U, buccal) * near
         return np.maximum(light, np.minimum(BUCCAL_DARKEST / np.maximum(np.asarray(luma, np.float64), 1e-6), 1.0))
 
     @cached_property
     def _row_end_lit(self) -> np.ndarray:
         """(GUM_TABLE_N,) float64 0..1 at _GUM_U, read-only: _Gum.lit with each end of the row (where the
-        lit crowns end for good, toward either corner) fading over ROW_END_FADE_PX rest px, for
-        _photo_reach's give-way and _gum_pass's crowns: lit stepped within a px there, so the last crown was cut at one
-        px against the shaded cavity (the bundled photo's 22.8 levels). Only the outward envelope
-        (each place the most lit toward its corner) is softened, so dips between crowns (their own
-        gaps) stay as found; one figure a photo."""
-        lit = self._gum.lit
-        out = np.clip(lit + self._row_end_envelope - _outward_envelope(lit), 0.0, 1.0)
-        out.flags.writeable = False
-        return out
+        lit crowns end for good, toward either corner) fading over ROW_END_FADE_PX rest px
+        (_soft_row_end), at a wide-open jaw (_row_ends); one figure a photo."""
+        return _soft_row_end(self._gum.lit, envelope=self._row_end_envelope)
 
     @cached_property
     def _row_end_envelope(self) -> np.ndarray:
-        """(GUM_TABLE_N,) float64 0..1 at _GUM_U, read-only: _Gum.lit's outward envelope (each place the most
-        lit toward its corner: no dips at the crowns' gaps) softened over ROW_END_FADE_PX rest px, where
-        the row's lit crowns end for good (_row_end_lit's, _row_end_turn's turn round the arch)."""
-        envelope = _outward_envelope(self._gum.lit)
-        reach = max(int(round(0.5 * ROW_END_FADE_PX / self._rest_mouth_w * (GUM_TABLE_N - 1))), 1)
-        tent = 1.0 - np.abs(np.arange(-reach, reach + 1)) / (reach + 1.0)
-        soft = np.convolve(np.pad(envelope, reach, mode="edge"), tent / tent.sum(), mode="valid")
-        soft.flags.writeable = False
-        return soft
+        """(GUM_TABLE_N,) float64 0..1 at _GUM_U, read-only: _Gum.lit's outward envelope softened
+        (_soft_envelope), where the row's lit crowns end for good at a wide-open jaw."""
+        return _soft_envelope(self._gum.lit, rest_mouth_w=self._rest_mouth_w)
 
     @cached_property
     def _row_end_reach(self) -> float:
@@ -1006,20 +1013,8 @@ class MouthPainter:
     @cached_property
     def _edge_table(self) -> np.ndarray:
         """(EDGE_TABLE_N,) float64 read-only share of its run the photo's own upper row keeps along
-        the mouth (_shaped_run's): its crowns' edges with the embrasures between them at the photo's
-        own gaps (_Gum.gaps, _crown_edge_table), or the synthetic row's (_biting_edge_table) where
-        fewer than two are known. The crowns' shape fades out as the row gives way at its ends at a wide
-        jaw (PHOTO_TEETH_HIDDEN, _row_end_lit): at full depth there a notch's pixel at the fading end
-        popped 35 levels a frame in 01's slow jaw sweep. One table a photo, fixed along the mouth: the
-        edge moves with the jaw."""
-        synthetic = _biting_edge_table()  # read either way: its kernel loads as the Animator is built
-        gaps = self._gum.gaps
-        if len(gaps) < 2:
-            return synthetic
-        uu = np.linspace(0.0, 1.0, EDGE_TABLE_N)
-        end, unlit = np.abs(2.0 * uu - 1.0), 1.0 - np.interp(uu, _GUM_U, self._row_end_lit)
-        hidden = np.maximum(smoothstep(end, *PHOTO_TEETH_HIDDEN), unlit * smoothstep(end, *PHOTO_TEETH_UNLIT))
-        return _crown_edge_table(np.asarray(gaps, np.float64) / (GUM_TABLE_N - 1), kept=1.0 - hidden)
+        the mouth (_shaped_run's) at a wide-open jaw: _crown_edges over _Gum.gaps and _row_end_lit."""
+        return _crown_edges(self._gum.gaps, row_end_lit=self._row_end_lit)
 
     @cached_property
     def _envelope_table(self) -> np.ndarray:
@@ -1029,20 +1024,38 @@ class MouthPainter:
     @cached_property
     def _buccal(self) -> np.ndarray:
         """(GUM_TABLE_N,) float64 0..1 at _GUM_U along the mouth, read-only: how far each place lies in the
-        buccal corridor, where the upper row gives way (_gives_way, as _photo_reach's) brought in over
-        BUCCAL_LEAD before it (each place the largest of that give-way within the lead, less linearly
-        with the way to it), smoothed, BUCCAL_FLOOR of it there deepening to all of it over
-        BUCCAL_CORNERS: the walls' middle beside the row's end keeps light that the corners lose (at
-        all of it from the give-way on, 01 and 13's walls were as dark mid-mouth as by the corners).
-        One figure a photo, so the shade stands still as the jaw moves."""
-        gives = _gives_way_table(np.asarray(self._gum.lit, np.float64))  # called only with the photo's own teeth
-        reach = int(round(0.5 * BUCCAL_LEAD * (GUM_TABLE_N - 1)))  # |2u - 1| moves 2 per unit of u
-        ramp = 1.0 - np.abs(np.arange(-reach, reach + 1)) / (reach + 1.0)
-        windows = np.lib.stride_tricks.sliding_window_view(np.pad(gives, reach, mode="edge"), 2 * reach + 1)
-        deepening = BUCCAL_FLOOR + (1.0 - BUCCAL_FLOOR) * smoothstep(np.abs(2.0 * _GUM_U - 1.0), *BUCCAL_CORNERS)
-        buccal = np.asarray(smoothstep((windows * ramp).max(axis=1), 0.0, 1.0) * deepening, np.float64)
-        buccal.flags.writeable = False
-        return buccal
+        buccal corridor at a wide-open jaw (_buccal_table of _Gum.lit); one figure a photo, so the shade
+        stands still as the jaw moves."""
+        return _buccal_table(self._gum.lit)  # called only with the photo's own teeth
+
+    @cached_property
+    def _row_ends_narrow(self) -> _RowEnds | None:
+        """The row's end tables (_RowEnds) from _Gum.lit_narrow, or None where it is _Gum.lit (no crown of
+        the row is a back tooth in shade: every photo but a row lit out to its corners, 12's)."""
+        gum = self._gum
+        if np.array_equal(gum.lit_narrow, gum.lit):
+            return None
+        envelope = _soft_envelope(gum.lit_narrow, rest_mouth_w=self._rest_mouth_w)
+        lit = _soft_row_end(gum.lit_narrow, envelope=envelope)
+        edge = _crown_edges(gum.gaps, row_end_lit=lit)
+        return _RowEnds(lit=lit, envelope=envelope, buccal=_buccal_table(gum.lit_narrow), edge=edge,
+                        tips=_tips_envelope(edge))
+
+    def _row_ends(self, *, peak_opening: float, mouth_w: float) -> _RowEnds:
+        """The photo's own upper row's end tables at an opening `peak_opening` px of a `mouth_w` px mouth:
+        a wide-open jaw's (_row_end_lit, _row_end_envelope, _buccal, _edge_table, _envelope_table, from
+        _Gum.lit) from GUM_LIT_BACK_OPEN's second, _row_ends_narrow's (_Gum.lit_narrow) under its first,
+        the two blended between (smooth step), so nothing steps as the jaw sweeps."""
+        wide = _RowEnds(lit=self._row_end_lit, envelope=self._row_end_envelope, buccal=self._buccal,
+                        edge=self._edge_table, tips=self._envelope_table)
+        narrow = self._row_ends_narrow
+        back = float(smoothstep(np.float64(peak_opening / max(mouth_w, 1e-6)), *GUM_LIT_BACK_OPEN))
+        if narrow is None or back >= 1.0:
+            return wide
+        if back <= 0.0:
+            return narrow
+        return _RowEnds(**{name: getattr(narrow, name) + back * (getattr(wide, name) - getattr(narrow, name))
+                           for name in ("lit", "envelope", "buccal", "edge", "tips")})
 
     @cached_property
     def _gum(self) -> _Gum:
@@ -1064,7 +1077,7 @@ class MouthPainter:
             scallop.flags.writeable = False
         return _Gum(crown_top_px=top, scallop=scallop, widest_px=float(scallop.max()), rgb=gum.astype(np.float64),
                     shade_rgb=np.asarray(self._lip_shadow_rgb, np.float64), lit=_lit_crowns(light, chroma),
-                    gaps=np.asarray(gaps, np.int64))
+                    lit_narrow=_lit_crowns(light, chroma, back=False), gaps=np.asarray(gaps, np.int64))
 
     def _crown_scallop(self, top: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """((GUM_TABLE_N,) float64 rest px at evenly spaced u 0..1 along the mouth: how far each
@@ -1102,7 +1115,8 @@ class MouthPainter:
 
     def _gum_offsets(self, own: np.ndarray, offset: np.ndarray, weight: np.ndarray, *, down_upper: np.ndarray,
                      raised: np.ndarray, run: np.ndarray, u: np.ndarray, mouth_w: float,
-                     wide: float, kept: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+                     wide: float, kept: np.ndarray | None = None,
+                     ends: _RowEnds | None = None) -> tuple[np.ndarray, ...]:
         """What a wide-open jaw's lifted lip uncovers above a photo's own upper teeth, which stay on
         the skull, for _lay_photo_interior: the (n, 2) rest px `offset`s from the lip's anchor of its
         upper row's pixels `own` (_photo_reach's), moved in place to the crown's samples (their (n,)
@@ -1122,17 +1136,19 @@ class MouthPainter:
         Sampled and laid by the raise's share of GUM_FULL_PX rest px, so a slight raise leaves the
         photo's own row top; toward the corners its back teeth give way to the dark mouth as its row does
         (PHOTO_TEETH_HIDDEN), and over the row's turned end (`kept` (N,), _turn_round_arch's) they turn away
-        with their crowns (a neck laid whole there over a crown gone stepped 0.93 -> 0.1 in a jaw step)."""
+        with their crowns (a neck laid whole there over a crown gone stepped 0.93 -> 0.1 in a jaw step).
+        `ends`: the row's end tables at this opening (_row_ends; None: a wide-open jaw's, _row_end_lit)."""
         gum, to_posed = self._gum, max(mouth_w, 1e-6) / self._rest_mouth_w
+        lit = self._row_end_lit if ends is None else ends.lit
         gummed = _gum_pass(own, offset, weight, down_upper, raised, run, u, gum.scallop, gum.crown_top_px,
-                           gum.widest_px, to_posed, mouth_w, wide, self._down64, self._row_end_lit)
+                           gum.widest_px, to_posed, mouth_w, wide, self._down64, lit)
         if kept is not None:
             at, _is_gum, _shade, weight_gum = gummed
             weight_gum *= kept[at]  # in place: gummed's own weight array
         return gummed
 
     def _photo_penumbra(self, color: np.ndarray, down_upper: np.ndarray, u: np.ndarray, run: np.ndarray, *,
-                        mouth_w: float) -> None:
+                        mouth_w: float, ends: _RowEnds) -> None:
         """The photo's own upper teeth's penumbra (TEETH_PENUMBRA) over the (N, 3) `color`, in place,
         before they are laid over it, at the pixels (N,) `down_upper` px below the upper lip whose
         row's (N,) `run` (rest px, _lay_photo_interior's) ends in its biting edge (_shaped_run). It
@@ -1142,10 +1158,10 @@ class MouthPainter:
         keep the dark behind the teeth, as a photo's own teeth show it (a penumbra in the notches
         would fill them with grey ivory, merging the tips into one smeared edge). Nowhere above
         that line (their back teeth giving way to the dark mouth, PHOTO_TEETH_HIDDEN, stay dark);
-        PENUMBRA_REACH falloffs below it, it is nothing."""
+        PENUMBRA_REACH falloffs below it, it is nothing. `ends`: the row's end tables at this opening (_row_ends)."""
         to_rest = self._rest_mouth_w / max(mouth_w, 1e-6)
-        at, falloff, cover = _below_edge(down_upper * to_rest, down_upper, run, u, to_rest, self._envelope_table,
-                                         float(self._envelope_table.min()), TEETH_PENUMBRA[1] * mouth_w)
+        at, falloff, cover = _below_edge(down_upper * to_rest, down_upper, run, u, to_rest, ends.tips,
+                                         float(ends.tips.min()), TEETH_PENUMBRA[1] * mouth_w)
         _mix_penumbra(color, at, np.exp(falloff, out=falloff), cover, self._shade_rgb[RGB_PENUMBRA])
 
     def _arched_top(self, verts: np.ndarray, u: np.ndarray, *, d_upper: np.ndarray, alpha: np.ndarray,
@@ -2706,6 +2722,65 @@ GUM_TABLE_N = 513
 _GUM_U = np.linspace(0.0, 1.0, GUM_TABLE_N)  # the places along the mouth (0..1) of those tables' samples
 
 
+def _soft_envelope(lit: np.ndarray, *, rest_mouth_w: float) -> np.ndarray:
+    """(GUM_TABLE_N,) float64 0..1 at _GUM_U, read-only: the (GUM_TABLE_N,) `lit` table's (a _Gum's) outward
+    envelope (each place the most lit toward its corner: no dips at the crowns' gaps) softened over
+    ROW_END_FADE_PX rest px of a `rest_mouth_w` px mouth, where the row's lit crowns end for good
+    (_soft_row_end's, _row_end_turn's turn round the arch)."""
+    envelope = _outward_envelope(lit)
+    reach = max(int(round(0.5 * ROW_END_FADE_PX / rest_mouth_w * (GUM_TABLE_N - 1))), 1)
+    tent = 1.0 - np.abs(np.arange(-reach, reach + 1)) / (reach + 1.0)
+    soft = np.convolve(np.pad(envelope, reach, mode="edge"), tent / tent.sum(), mode="valid")
+    soft.flags.writeable = False
+    return soft
+
+
+def _soft_row_end(lit: np.ndarray, *, envelope: np.ndarray) -> np.ndarray:
+    """(GUM_TABLE_N,) float64 0..1 at _GUM_U, read-only: the (GUM_TABLE_N,) `lit` table (a _Gum's) with each
+    end of the row fading as its `envelope` (_soft_envelope's) does, for _photo_reach's give-way and
+    _gum_pass's crowns: lit stepped within a px there, so the last crown was cut at one px against the
+    shaded cavity (the bundled photo's 22.8 levels). Only the outward envelope is softened, so dips
+    between crowns (their own gaps) stay as found."""
+    out = np.clip(lit + envelope - _outward_envelope(lit), 0.0, 1.0)
+    out.flags.writeable = False
+    return out
+
+
+def _crown_edges(gaps: np.ndarray, *, row_end_lit: np.ndarray) -> np.ndarray:
+    """(EDGE_TABLE_N,) float64 read-only share of its run the photo's own upper row keeps along the
+    mouth (_shaped_run's): its crowns' edges with the embrasures between them at its (k,) table
+    indices `gaps` (_Gum.gaps, _crown_edge_table), or the synthetic row's (_biting_edge_table) where
+    fewer than two are known. The crowns' shape fades out where the row gives way at its ends at a wide
+    jaw (PHOTO_TEETH_HIDDEN, and PHOTO_TEETH_UNLIT by the (GUM_TABLE_N,) `row_end_lit`, _soft_row_end's):
+    at full depth there a notch's pixel at the fading end popped 35 levels a frame in 01's slow jaw
+    sweep. Fixed along the mouth: the edge moves with the jaw."""
+    synthetic = _biting_edge_table()  # read either way: its kernel loads as the Animator is built
+    if len(gaps) < 2:
+        return synthetic
+    uu = np.linspace(0.0, 1.0, EDGE_TABLE_N)
+    end, unlit = np.abs(2.0 * uu - 1.0), 1.0 - np.interp(uu, _GUM_U, row_end_lit)
+    hidden = np.maximum(smoothstep(end, *PHOTO_TEETH_HIDDEN), unlit * smoothstep(end, *PHOTO_TEETH_UNLIT))
+    return _crown_edge_table(np.asarray(gaps, np.float64) / (GUM_TABLE_N - 1), kept=1.0 - hidden)
+
+
+def _buccal_table(lit: np.ndarray) -> np.ndarray:
+    """(GUM_TABLE_N,) float64 0..1 at _GUM_U along the mouth, read-only: how far each place lies in the
+    buccal corridor, where the upper row gives way by the (GUM_TABLE_N,) `lit` table (a _Gum's;
+    _gives_way, as _photo_reach's) brought in over BUCCAL_LEAD before it (each place the largest of that
+    give-way within the lead, less linearly with the way to it), smoothed, BUCCAL_FLOOR of it there
+    deepening to all of it over BUCCAL_CORNERS: the walls' middle beside the row's end keeps light that
+    the corners lose (at all of it from the give-way on, 01 and 13's walls were as dark mid-mouth as by
+    the corners)."""
+    gives = _gives_way_table(np.asarray(lit, np.float64))
+    reach = int(round(0.5 * BUCCAL_LEAD * (GUM_TABLE_N - 1)))  # |2u - 1| moves 2 per unit of u
+    ramp = 1.0 - np.abs(np.arange(-reach, reach + 1)) / (reach + 1.0)
+    windows = np.lib.stride_tricks.sliding_window_view(np.pad(gives, reach, mode="edge"), 2 * reach + 1)
+    deepening = BUCCAL_FLOOR + (1.0 - BUCCAL_FLOOR) * smoothstep(np.abs(2.0 * _GUM_U - 1.0), *BUCCAL_CORNERS)
+    buccal = np.asarray(smoothstep((windows * ramp).max(axis=1), 0.0, 1.0) * deepening, np.float64)
+    buccal.flags.writeable = False
+    return buccal
+
+
 def _outward_envelope(lit: np.ndarray) -> np.ndarray:
     """(GUM_TABLE_N,) float64: the (GUM_TABLE_N,) `lit` table with each place the most lit toward its corner."""
     mid = GUM_TABLE_N // 2
@@ -2756,6 +2831,12 @@ GUM_LIT_BACK_AT = (0.45, 0.65)
 # "Lit out to its corner": the least of _lit_crowns' table from the place out to the nearer corner,
 # from none at the first to wholly at the second (bundled's and 01's lip corners, 0.1-0.3, are not).
 GUM_LIT_CORNER = (0.5, 0.9)
+# ... and only as the jaw opens wide: from none at the first of these openings (peak px over the posed
+# mouth's width) to the whole rule at the second (MouthPainter._row_ends). At /l/ (0.33) and a smile
+# (0.24) 12's back crowns gave way as at the widest vowel (_lower_teeth_show's `wide` is whole from 0.32):
+# the row stopped a crown short of its lip corner over a near-black pocket rising to the lip (/l/),
+# a brown-grey wedge (the smile), where the photo shows teeth out to the corner (judge43b 1-2).
+GUM_LIT_BACK_OPEN = (0.35, 0.55)
 GUM_ARCH = 0.8
 GUM_PAPILLA = 0.4
 GUM_SEAM_GAP = 0.3
@@ -3465,7 +3546,7 @@ def _window(values: np.ndarray, *, reach: int, least: bool) -> np.ndarray:
     return windows.min(axis=1) if least else windows.max(axis=1)
 
 
-def _lit_crowns(light: np.ndarray, chroma: np.ndarray) -> np.ndarray:
+def _lit_crowns(light: np.ndarray, chroma: np.ndarray, *, back: bool = True) -> np.ndarray:
     """(GUM_TABLE_N,) float64 0..1, read-only: how far the photo's crown is lit enough to mirror up
     over its neck, its (GUM_TABLE_N,) `light` luma (_crown_scallop's) from GUM_LIT - GUM_LIT_SOFT
     to GUM_LIT + GUM_LIT_SOFT of the middle half's median (a smooth step: a hard one switched a
@@ -3475,7 +3556,7 @@ def _lit_crowns(light: np.ndarray, chroma: np.ndarray) -> np.ndarray:
     pink-white ghost crown; an absolute bound blanked an evenly yellowed row's crowns), toward the
     row's ends only (GUM_LIT_CHROMA_ENDS); at the very ends (GUM_LIT_BACK_AT) only as far as it is
     lit nearly as the front teeth are (GUM_LIT_BACK: dimmer, a back tooth in shade) where the row is
-    lit out to its corner (GUM_LIT_CORNER)."""
+    lit out to its corner (GUM_LIT_CORNER), if `back` (a wide-open jaw's table: _Gum.lit, not lit_narrow)."""
     uu = np.linspace(0.0, 1.0, light.shape[0])
     middle = np.abs(2.0 * uu - 1.0) < 0.5
     share = light / max(float(np.median(light[middle])), 1e-6)
@@ -3485,9 +3566,9 @@ def _lit_crowns(light: np.ndarray, chroma: np.ndarray) -> np.ndarray:
     # only a row lit out to its corner (the least lit from here out to the nearer corner): one that goes
     # dark there already gives way where it does, and its dimmer last crowns stay as they were
     to_corner = np.where(uu < 0.5, np.minimum.accumulate(lit), np.minimum.accumulate(lit[::-1])[::-1])
-    back = (1.0 - np.asarray(smoothstep(share, *GUM_LIT_BACK), np.float64)) \
+    shaded = (1.0 - np.asarray(smoothstep(share, *GUM_LIT_BACK), np.float64)) \
         * np.asarray(smoothstep(to_corner, *GUM_LIT_CORNER), np.float64)
-    lit *= 1.0 - back * np.asarray(smoothstep(np.abs(2.0 * uu - 1.0), *GUM_LIT_BACK_AT), np.float64)
+    lit *= 1.0 - back * shaded * np.asarray(smoothstep(np.abs(2.0 * uu - 1.0), *GUM_LIT_BACK_AT), np.float64)
     lit.flags.writeable = False
     return lit
 
