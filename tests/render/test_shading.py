@@ -587,3 +587,65 @@ def test_the_knits_frown_lines_fade_under_raised_brows(analysis):
     assert alone > 0.0
     assert feared < 0.8 * alone
     assert full == 0.0
+
+
+def _frown_line_profiles(analysis, **shader):
+    """Per side (subject's right, left) of anger's frown (brow_raise -0.6) on mid grey: (the line's
+    depth profile, grey levels darker than 128 per row from its top to its foot, the row's darkest;
+    the darkening's centroid column per row, px; eye span px; +1 or -1, the brow's direction across
+    the image)."""
+    from facetalk.render.shading import INNER_BROW_ENDS
+
+    frame = MotionFrame(t_s=0, brow_raise=-0.6)
+    out = np.full(analysis.image.shape, 128, np.uint8)
+    FoldShader(photo=PhotoExpression(), **shader).paint(out, posed_vertices(analysis.rig, frame), frame)
+    dark = 128.0 - out.astype(float).mean(axis=2)
+    xy = _posed(analysis, brow_raise=-0.6)
+    span = np.linalg.norm(xy[263] - xy[33])
+    a, b = xy[INNER_BROW_ENDS[0]], xy[INNER_BROW_ENDS[1]]
+    mid = 0.5 * (a + b)
+    sides = []
+    for brow in (a, b):
+        x_lo, x_hi = sorted((int(mid[0]), int(brow[0] + 0.3 * (brow[0] - mid[0]))))
+        part = dark[int(mid[1] - 0.35 * span):int(mid[1] + 0.15 * span), x_lo:x_hi]
+        rows = part.max(axis=1)
+        on = np.nonzero(rows > 0.2 * rows.max())[0]
+        kept = np.clip(part[on[0]:on[-1] + 1], 0.0, None)
+        centroid = (kept * np.arange(kept.shape[1])).sum(axis=1) / np.maximum(kept.sum(axis=1), 1e-9) + x_lo
+        sides.append((kept.max(axis=1), centroid, span, np.sign(brow[0] - mid[0])))
+    return sides
+
+
+def test_frown_lines_are_uneven_creases_fanning_out_not_a_painted_pair_of_bars(analysis):
+    """Glabellar lines are creases, not two matched strokes (judge43b's "II" on the bundled photo
+    and 11): one side's is deeper and longer than the other's, each is deepest low and fades upward
+    (its upper quarter well under its peak), and leans out toward its brow as it rises. Before:
+    both sides alike (peaks and lengths within 7%), their upper quarters 0.47-0.53 of their peaks,
+    the right one's lean 0.002 eye spans (now 0.012 and 0.022: measured over the rows it shows)."""
+    (right, right_cols, span, right_out), (left, left_cols, _, left_out) = _frown_line_profiles(analysis)
+    assert right.max() > 1.2 * left.max()  # not a matched pair ...
+    assert len(right) > 1.2 * len(left)  # ... in depth or length
+    for depth, cols, outward in ((right, right_cols, right_out), (left, left_cols, left_out)):
+        quarter = max(len(depth) // 4, 1)
+        lean = outward * (cols[:quarter].mean() - cols[-quarter:].mean()) / span
+        assert depth[:quarter].mean() < 0.45 * depth.max(), depth  # fading out upward
+        assert lean > 0.008, lean  # the top out toward the brow
+
+
+def test_frown_lines_are_shallow_on_smooth_skin(analysis):
+    """glabella_grain: the lines' share of their depth follows the photo's own skin between the
+    brows, GLABELLA_GRAIN_LEAST on flat skin, full on grainy skin, and on the bundled photo's smooth
+    young skin under 0.8 (at full depth there the lines stood 14 times the skin's texture: a drawn
+    "II"); the shader's lines are that share as dark."""
+    from facetalk.render.shading import GLABELLA_GRAIN_LEAST, glabella_grain
+
+    flat = np.full(analysis.image.shape, 170, np.uint8)
+    rng = np.random.default_rng(3)
+    grain = np.clip(150 + 25 * rng.standard_normal(analysis.image.shape[:2]), 0, 255).astype(np.uint8)
+    assert glabella_grain(flat, analysis.landmarks_px) == GLABELLA_GRAIN_LEAST
+    assert glabella_grain(np.repeat(grain[..., None], 3, axis=2), analysis.landmarks_px) == 1.0
+    share = glabella_grain(analysis.image, analysis.landmarks_px)
+    assert GLABELLA_GRAIN_LEAST <= share < 0.8
+    full = max(profile.max() for profile, *_ in _frown_line_profiles(analysis))
+    shallow = max(profile.max() for profile, *_ in _frown_line_profiles(analysis, glabella_share=share))
+    assert abs(shallow - share * full) < 0.1 * full

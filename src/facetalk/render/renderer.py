@@ -26,7 +26,7 @@ from facetalk.render.camera import Camera
 from facetalk.render.eyes import IrisPainter, LidPainter
 from facetalk.render.mouth import MouthPainter, own_crowns_lift_share
 from facetalk.render.raster import RasterMesh, StillReach, WarpBuffers, WarpSource
-from facetalk.render.shading import FoldShader, crease_tint, smirk_on
+from facetalk.render.shading import FoldShader, crease_tint, glabella_grain, smirk_on
 from facetalk.render.sampling import luminance_grain, material_lookup, pixel_box
 
 
@@ -580,7 +580,8 @@ class Renderer:
         self._lid_verts = lid_vertices(self.rig)
         self._camera = Camera.for_analysis(analysis)
         self._folds = FoldShader(photo=analysis.expression,
-                                 tint=crease_tint(analysis.image, analysis.landmarks_px[list(FACE_OVAL), :2]))
+                                 tint=crease_tint(analysis.image, analysis.landmarks_px[list(FACE_OVAL), :2]),
+                                 glabella_share=glabella_grain(analysis.image, analysis.landmarks_px))
         # One expressive frame drawn and thrown away: the compiled kernels of the folds, irises and
         # mouth load (or, with no numba cache yet, compile: docs/architecture.md's step 7 has the
         # cost) now rather than in a live stream's first frames. Nothing carries over but the

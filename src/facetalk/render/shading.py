@@ -12,8 +12,9 @@ expressions hold still. Folds:
 - crow's feet (fanning out from the outer eye corners): with a broad smile;
 - forehead (horizontal, above the brows): across it with brow_raise, its middle with
   brow_inner_raise beyond brow_raise (the worried brow of sadness and fear);
-- glabellar (vertical, between the brows): with a frown (brow_raise < 0) and the brows' knit
-  (brow_knit), and the shade the lowered brows cast on the upper lids;
+- glabellar (vertical, between the brows, uneven creases fanning out upward, shallower on smooth
+  skin): with a frown (brow_raise < 0) and the brows' knit (brow_knit), and the shade the lowered
+  brows cast on the upper lids;
 - dimple (a short arc just outside a mouth corner, AU14): with mouth_dimple, and the smirk's side;
 - nose wrinkle (fine creases staggered across the nose root, AU9, the skin bunched below each
   lit): with nose_sneer, or upper_lip_raise and a frown together (disgust);
@@ -90,19 +91,39 @@ BROW_SHADOW = 0.2
 # crow's feet smoothed too: anger on the bundled photo happy 0.69 -> 0.51, Obama 0.55 -> 0.41; over
 # six portraits 0.3053 -> 0.3029). Smoothing the crow's feet too doubled the fold shader's time.
 UNDO_FOLD = 1.5
-# The glabellar lines (AU4, the frown's "11"): per side, (offset toward the brow, lower and upper
-# end above the line's foot, in eye spans; share of GLABELLA_DEPTH); GLABELLA_WIDTH eye spans wide,
-# leaning GLABELLA_FAN eye spans toward the brow at the top, the ridge the corrugator bunches beside
-# each lit by GLABELLA_LIT of its depth. Depth per unit of frown: 0.35 (before: 0.2, from 0.02
-# below to 0.11 above, no lean, the ridge at 0.35): anger (frown 0.6) read as a stern look on
-# Biden's and Coelho's portraits at 2x, now as a frown; 0.45, or a second, outer line per side,
-# read more but moved dlib's identity distance more (out/emo7/r1-r3); starting 0.04 below the
-# foot (0.02 now), they lifted dlib's brow reading on Pedersen's portrait (13) under anger (r5).
-GLABELLA = ((0.0, -0.02, 0.16, 1.0),)
+# The glabellar lines (AU4, the frown's "11"): per side (subject's right, left), its creases as
+# (offset toward the brow from the line's foot, lower and upper end above the foot, in eye spans;
+# share of GLABELLA_DEPTH; lean toward the brow at the top, eye spans; where along it the crease is
+# deepest, a fraction from the foot), each GLABELLA_WIDTH eye spans wide, the ridge the corrugator
+# bunches beside each lit by GLABELLA_LIT of its depth. Real frown lines are not a matched pair:
+# one side's is longer and deeper, the other's shorter, starting higher, with a faint short one
+# beside it; each curves out toward its brow as it rises (the corrugator's pull), is deepest low
+# and fades slowly upward. Two equal straight strokes, evenly dark between tapered ends (one crease
+# a side, 0.015 lean, the same both sides before), read as a painted "II" at 2x on the bundled
+# photo and the man in glasses (11) (out/judge43b/REPORT.md; out/glabella44/NOTES.md has the
+# figures). Depth per unit of frown: 0.35 (before: 0.2): anger (frown 0.6) read as a stern look on
+# Biden's and Coelho's portraits at 2x, now as a frown; 0.45, or a second line per side as deep,
+# read more but moved dlib's identity distance more (out/emo7/r1-r3); starting 0.04 below the foot
+# (0.02 now), they lifted dlib's brow reading on Pedersen's portrait (13) under anger (r5).
+GLABELLA = (((0.0, -0.02, 0.16, 1.0, 0.035, 0.3),),
+            ((0.004, 0.0, 0.13, 0.72, 0.03, 0.4), (0.04, 0.035, 0.105, 0.38, 0.045, 0.45)))
 GLABELLA_DEPTH = 0.35
 GLABELLA_WIDTH = 0.017
-GLABELLA_FAN = 0.015
 GLABELLA_LIT = 0.45
+# How unevenly a glabellar crease is deep along its length: its depth profile times 1 + this x a
+# smooth wave of two seeded frequencies (a crease is not one even stroke; fixed along its length, so
+# it holds still with the face).
+GLABELLA_UNEVEN = 0.25
+# The glabellar lines' depth follows the photo's own skin between the brows (glabella_grain): its
+# fine texture's std over its mean luma, r; the lines' share of their depth is r / GLABELLA_GRAIN_FULL,
+# within GLABELLA_GRAIN_LEAST..1. On smooth skin a crease is shallow: at full depth the lines stood
+# 13-15 times that skin's own texture std on the bundled photo and 11, a drawn stroke, 4-5 times on
+# lined or grainy skin (13, 02, 09). Measured over the skin from the brows' heads to GLABELLA_GRAIN_UP
+# eye spans above, its texture what a GLABELLA_GRAIN_BLUR eye span blur takes out.
+GLABELLA_GRAIN_FULL = 0.045
+GLABELLA_GRAIN_LEAST = 0.6
+GLABELLA_GRAIN_UP = 0.2
+GLABELLA_GRAIN_BLUR = 0.015
 # The glabellar lines' drive per unit of brow_knit, where it passes the frown's: at 1 per unit the
 # knit alone drew the full "11", two dark strokes at 2x on the bundled photo (out/fear43/probe_*);
 # added to the frown's, anger's deeper lines (with the knit's pull) moved dlib's identity distance
@@ -151,16 +172,20 @@ class _Fold:
     width_px: float
     lit_side: np.ndarray | None
     lit_share: float = 0.35  # how bright its lit side's bulge is, as a share of its depth
+    # Its depth along its chord, foot to end (a _TAPER-like table); None: _TAPER.
+    taper: np.ndarray | None = None
 
 
 class FoldShader:
     """Draws expression folds into rendered frames of one photo."""
 
-    def __init__(self, *, photo: PhotoExpression, tint: np.ndarray = SHADOW_TINT):
+    def __init__(self, *, photo: PhotoExpression, tint: np.ndarray = SHADOW_TINT, glabella_share: float = 1.0):
         """`photo`: the photo's own expression (a smile it shows is smoothed when undone); `tint`:
-        (3,) float32, how much of R, G, B a crease darkens (crease_tint)."""
+        (3,) float32, how much of R, G, B a crease darkens (crease_tint); `glabella_share`: the
+        glabellar lines' share of their depth on this photo's skin (glabella_grain)."""
         self._photo = photo
         self._tint = np.asarray(tint, np.float32)
+        self._glabella_share = float(glabella_share)
         # The chin's dents' compiled pass, loaded now (the renderer's warm-up frame has no chin raiser),
         # for a box of the frame (not contiguous).
         _shade_dents(np.zeros((3, 3, 3), np.uint8)[:2, :2], np.zeros((2, 2, 2), np.float32), np.float32(0.0), self._tint)
@@ -256,7 +281,8 @@ class FoldShader:
         # The knit bunches the same skin between the brows (brow_knit: fear's under raised brows).
         # Raised brows stretch the glabella up: the knit's lines fade with the raise (fear's 0.4: 0.6).
         knit_lines = GLABELLA_KNIT * frame.brow_knit * (1.0 - min(max(frame.brow_raise, 0.0), 1.0))
-        folds += self._glabellar(xy, max(frown, knit_lines), span, across, up, middle)
+        drive = self._glabella_share * min(max(frown, knit_lines), 1.0)
+        folds += self._glabellar(xy, drive, span, across, up, middle)
         sneer = min(max(frame.nose_sneer, frame.upper_lip_raise * frown * 1.5), 1.0)
         wrinkle = NOSE_WRINKLE * (1.0 - math.exp(-sneer / NOSE_WRINKLE_SCALE))
         # Fine creases staggered down the nose root, each with the skin bunched below it catching the
@@ -273,27 +299,30 @@ class FoldShader:
         return folds
 
     @staticmethod
-    def _glabellar(xy: np.ndarray, frown: float, span: float, across: np.ndarray, up: np.ndarray,
+    def _glabellar(xy: np.ndarray, drive: float, span: float, across: np.ndarray, up: np.ndarray,
                    middle: np.ndarray) -> list[_Fold]:
-        """The frown's vertical lines between the brows (AU4, the "11"): per side GLABELLA's creases,
-        each lit on its brow's side, where the corrugator bunches the skin into a ridge. (Lit toward
-        the middle, the two sides' lit skin fell on one another as the brows drew together: a
-        bright bar between them, not a crease.)"""
+        """The frown's lines between the brows (AU4, the "11"): per side GLABELLA's creases, each
+        curving out toward its brow as it rises, deepest low and uneven along its length
+        (_crease_profile), lit on its brow's side, where the corrugator bunches the skin into a ridge;
+        `drive` 0..1 (the frown or the knit's, times the photo's glabella_grain).
+        (Lit toward the middle, the two sides' lit skin fell on one another as the brows drew
+        together: a bright bar between them, not a crease.)"""
         folds = []
         for side, inner_end in enumerate(INNER_BROW_ENDS):
             base = 0.7 * xy[inner_end] + 0.3 * xy[INNER_BROW_ENDS[1 - side]]
             toward_brow = -np.sign((middle - base) @ across) * across
-            for out_, low, high, share in GLABELLA:
-                depth = GLABELLA_DEPTH * share * min(frown, 1.0)
+            for k, (out_, low, high, share, lean, deepest) in enumerate(GLABELLA[side]):
+                depth = GLABELLA_DEPTH * share * drive
                 if not _drawn(depth):
                     folds.append(_Fold(_NO_LINE, depth, GLABELLA_WIDTH * span, None))
                     continue
-                # Diverging a little upward, as the lines follow the corrugators' pull toward the brows.
+                # Bending out toward the brow more the higher it gets: the lines fan out upward.
                 foot = base + out_ * span * toward_brow
-                line = _rows(foot + low * span * up, foot + (0.5 * (low + high) * span) * up
-                             + GLABELLA_FAN * 0.4 * span * toward_brow,
-                             foot + high * span * up + GLABELLA_FAN * span * toward_brow)
-                folds.append(_Fold(line, depth, GLABELLA_WIDTH * span, toward_brow, GLABELLA_LIT))
+                rise = low + (high - low) * _GLABELLA_STEPS
+                line = (foot + (rise * span)[:, None] * up
+                        + (lean * span * _GLABELLA_STEPS ** 1.6)[:, None] * toward_brow).astype(xy.dtype)
+                folds.append(_Fold(line, depth, GLABELLA_WIDTH * span, toward_brow, GLABELLA_LIT,
+                                   _crease_profile(deepest, 2 * side + k)))
         return folds
 
     @staticmethod
@@ -346,7 +375,7 @@ class FoldShader:
         # Both blurs, the chords' lengths and the shading in one compiled call.
         _crease_pass(out[y0:y1, x0:x1], dark, dark_taps, dark_pts, lit, lit_taps, lit_pts, chords,
                      max(fold.width_px, 0.6), fold.depth, max(lit_px, 0.6), fold.lit_share * fold.depth, self._tint,
-                     _TAPER)
+                     _TAPER if fold.taper is None else fold.taper)
 
     def _smooth(self, out: np.ndarray, fold: _Fold) -> None:
         """Smooths a fold the photo shows (an expression undoing it): the skin along the line is
@@ -395,6 +424,32 @@ def crease_tint(image: np.ndarray, oval_xy: np.ndarray) -> np.ndarray:
     chroma = min(SHADOW_CHROMA, SHADOW_TINT_REACH / max(float(np.abs(toward_grey).max()), 1e-6))
     tint = 1.0 + chroma * toward_grey
     return (tint * SHADOW_LUMA * float(mean @ LUMA) / float((mean * tint) @ LUMA)).astype(np.float32)
+
+
+def glabella_grain(image: np.ndarray, landmarks_px: np.ndarray) -> float:
+    """The glabellar lines' share of their depth on the (H, W, 3) uint8 photo `image`, whose (N, 3)
+    px `landmarks_px` place the face: r / GLABELLA_GRAIN_FULL within GLABELLA_GRAIN_LEAST..1, r the
+    std of the skin's luma less its blur over GLABELLA_GRAIN_BLUR eye spans, over its mean luma,
+    between the brows' heads (the middle 0.7 of the gap) from their level GLABELLA_GRAIN_UP eye spans
+    up. 1 where that patch is too small to read."""
+    import cv2
+
+    xy = landmarks_px[:, :2].astype(np.float64)
+    span = float(np.linalg.norm(xy[OUTER_EYE_CORNERS[1]] - xy[OUTER_EYE_CORNERS[0]]))
+    a, b = xy[INNER_BROW_ENDS[0]], xy[INNER_BROW_ENDS[1]]
+    half = 0.35 * abs(float(b[0] - a[0]))
+    mid_x, heads_y = 0.5 * float(a[0] + b[0]), 0.5 * float(a[1] + b[1])
+    x0, x1 = max(int(mid_x - half), 0), min(int(mid_x + half) + 1, image.shape[1])
+    y0, y1 = max(int(heads_y - GLABELLA_GRAIN_UP * span), 0), min(int(heads_y) + 1, image.shape[0])
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return 1.0
+    pad = int(4 * GLABELLA_GRAIN_BLUR * span) + 1  # the blur reads past the patch, not its reflection
+    ox0, oy0 = max(x0 - pad, 0), max(y0 - pad, 0)
+    luma = image[oy0:min(y1 + pad, image.shape[0]), ox0:min(x1 + pad, image.shape[1])].astype(np.float32) @ LUMA
+    fine = (luma - cv2.GaussianBlur(luma, (0, 0), max(GLABELLA_GRAIN_BLUR * span, 0.6)))[y0 - oy0:y1 - oy0,
+                                                                                        x0 - ox0:x1 - ox0]
+    grain = float(fine.std()) / max(float(luma[y0 - oy0:y1 - oy0, x0 - ox0:x1 - ox0].mean()), 1.0)
+    return min(max(grain / GLABELLA_GRAIN_FULL, GLABELLA_GRAIN_LEAST), 1.0)
 
 
 def smirk_on(frame: MotionFrame, side: int) -> float:
@@ -757,6 +812,24 @@ def _chord(line: np.ndarray) -> np.ndarray:
 # (a power per pixel cost more than the rest of the shading).
 _TAPER_STEPS = 1024
 _TAPER = (np.maximum(np.sin(np.pi * np.linspace(0.0, 1.0, _TAPER_STEPS + 1)), 0.0) ** 0.7).astype(np.float32)
+# The glabellar creases' points' fractions from foot to top (a gentle curve needs more than three).
+_GLABELLA_STEPS = np.linspace(0.0, 1.0, 5)
+
+
+@functools.lru_cache(maxsize=16)
+def _crease_profile(deepest: float, seed: int) -> np.ndarray:
+    """(_TAPER_STEPS + 1,) float32, read-only: a crease's depth along its chord, as _TAPER is laid:
+    0 at both ends, 1 at its deepest, which lies `deepest` of the way from its foot (sin(pi g),
+    g = fraction ** (ln 0.5 / ln deepest): steep below, fading slowly above), times 1 + GLABELLA_UNEVEN
+    x a smooth wave whose two frequencies' phases `seed` draws (rescaled to peak at 1)."""
+    fraction = np.linspace(0.0, 1.0, _TAPER_STEPS + 1)
+    shape = np.sin(np.pi * fraction ** (math.log(0.5) / math.log(deepest)))
+    phases = np.random.default_rng(seed).uniform(0.0, 2.0 * np.pi, 2)
+    wave = 0.6 * np.sin(2.0 * np.pi * 1.7 * fraction + phases[0]) + 0.4 * np.sin(2.0 * np.pi * 3.3 * fraction + phases[1])
+    profile = np.maximum(shape * (1.0 + GLABELLA_UNEVEN * wave), 0.0)
+    profile = (profile / profile.max()).astype(np.float32)
+    profile.flags.writeable = False
+    return profile
 
 
 @njit(cache=True, nogil=True, inline="always")
