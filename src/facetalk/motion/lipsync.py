@@ -559,7 +559,18 @@ class MusicPress:
     /t d n l/ more often too (under music the network tells them from /p b m/ no better). Where
     the network's press stays under PRESS_FROM or its jaw stays open it cannot help (rap-speed
     English over another beat at 0 dB: 15 of 29 bilabials shut, 12 without it): that is the
-    network's hearing. Stateless; a model without voice_level leaves it off.
+    network's hearing.
+    The voice's estimate is the loudest over its 30 ms window (the frame and the two it looks ahead
+    at), so through a rap-fast 20-50 ms closure it still hears the vowel after it, and the mix lay
+    under SHARE_FROM over it: no music share on 112 of the 220 rap bilabials left open over 30 beats
+    (2026-12-06, quiet40). So the estimate is read as the quieter of this mel frame's and the
+    previous one's (a window 10 ms earlier covers more of the closure), and the mix as the quietest
+    of this frame's and the MIX_BEFORE before it: at a voice's sharp onset the estimate trails the
+    mix by a frame, and with the mix read over one frame only that onset counted as music in clean
+    speech. Rap-speed English over 30 beats at 0 dB 650 -> 667 of 870, the drops under music within
+    -0.002..+0.001, clean speech as before (the model card's music press row). Per mel frame, in
+    order, with the last frames carried over: any chunking gives the same; a model without
+    voice_level leaves it off.
     """
 
     SHARE_FROM = 1.0  # natural-log power: the mix 4.3 dB over the voice ...
@@ -569,12 +580,20 @@ class MusicPress:
     JAW_FROM = 0.3
     JAW_TO = 0.45
 
+    MIX_BEFORE = 2  # mel frames before each whose mix counts too (the estimate trails a sharp onset by one)
+
+    def __init__(self) -> None:
+        # The last mel frames' voice and mix log power, oldest first (none before the first frame: inf).
+        self._voices = np.full(1, np.inf)
+        self._mixes = np.full(self.MIX_BEFORE, np.inf)
+
     def __call__(self, outputs: np.ndarray, frames: np.ndarray, *, loudness: np.ndarray | None) -> np.ndarray:
         """(T, len(PARAMS)) outputs, the (T, N_FEATURES) frames fed with them and the voice's log
         power (T,) (None: no estimate, nothing changes) -> outputs with lip_press raised."""
         if loudness is None or not len(outputs):
             return outputs
-        share = _share_over(frames[:, ENERGY], loudness, start=self.SHARE_FROM, stop=self.SHARE_TO)
+        voices, mixes = self._with_previous(np.asarray(loudness, np.float64), frames[:, ENERGY].astype(np.float64))
+        share = _share_over(mixes, voices, start=self.SHARE_FROM, stop=self.SHARE_TO)
         if not share.any():  # the voice is the sound: the usual case, and a live stream's per-call cost
             return outputs
         press, jaw = outputs[:, PRESS_INDEX], outputs[:, JAW_INDEX]
@@ -583,6 +602,19 @@ class MusicPress:
         pressed = outputs.copy()
         pressed[:, PRESS_INDEX] = np.maximum(press, share * shut * stretched)
         return pressed
+
+    def _with_previous(self, voices: np.ndarray, mixes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The voice's and the mix's log power (T,) each -> (T,) each: the lowest of each frame's voice and
+        the previous mel frame's, of its mix and the MIX_BEFORE frames' before it (the last calls' before
+        this call's first)."""
+        voice_run = np.concatenate([self._voices, voices])
+        mix_run = np.concatenate([self._mixes, mixes])
+        self._voices, self._mixes = voice_run[-1:], mix_run[-self.MIX_BEFORE:]
+        quieter_voice = np.minimum(voice_run[1:], voice_run[:-1])
+        quieter_mix = mix_run[self.MIX_BEFORE:]
+        for k in range(self.MIX_BEFORE):
+            quieter_mix = np.minimum(quieter_mix, mix_run[k:k + len(mixes)])
+        return quieter_voice, quieter_mix
 
 
 @dataclass(frozen=True)
