@@ -1073,3 +1073,44 @@ def test_a_grey_prints_shut_lid_is_not_lifted_to_its_sclera():
     no_room = replace(grey_lid, eye_rgb=130.0 * sepia)  # cap 100 under the skin below
     LidPainter((no_room,), np.zeros((200, 300, 3), np.float32)).paint(out, shut_pts, open_pts)
     assert np.array_equal(out, unlifted)
+
+
+def test_a_raised_upper_lid_draws_the_irises_raised_sprite_and_the_resting_one_at_rest():
+    """The sprite keeps the photo's lid shade on the iris's top; its raised-lid version completes
+    it (face.appearance._cut_iris). The painter draws the first at rest, blends toward the second
+    as the upper margin rises over the eye's corners, from RAISED_FROM to RAISED_FULL of the opening (a
+    raised lid bared the photo's shaded top as a stepped dark band, judge43b), and never for a
+    lid lowered (a blink's shade stays the photo's)."""
+    from types import SimpleNamespace
+
+    from facetalk.face.appearance import EyeSprite
+    from facetalk.face.rig import MATERIAL_EYE, MATERIAL_PHOTO
+    from facetalk.render.eyes import RAISED_FROM, RAISED_FULL, IrisPainter
+
+    upper, lower = lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER
+    rest = np.zeros((478, 3), np.float32)
+    t = np.linspace(0.0, 1.0, len(upper))
+    rest[list(upper), 0] = rest[list(lower), 0] = 10.0 + 60.0 * t
+    rest[list(upper), 1], rest[list(lower), 1] = 30.0, 50.0  # a 20 px opening
+    rest[lm.RIGHT_IRIS[0], :2] = (40.0, 40.0)
+    rig = SimpleNamespace(material=np.array([MATERIAL_PHOTO, MATERIAL_EYE], np.uint8), rest_xyz=rest)
+    ones = np.ones((60, 40), np.float32)
+    sprite = EyeSprite(origin_xy=np.array([20.0, 10.0]), rgb=np.zeros((60, 40, 3), np.float32), alpha=ones,
+                       centre_xy=np.array([40.0, 40.0]), centre_index=lm.RIGHT_IRIS[0],
+                       corner_indices=(upper[0], upper[-1]),
+                       raised=(np.full((60, 40, 3), 255.0, np.float32), ones))
+    painter = IrisPainter(rig, (sprite,))
+    yy, xx = np.mgrid[0:80, 0:80]
+    tri_id = np.where((yy >= 22) & (yy <= 50) & (xx >= 10) & (xx <= 70), 1, 0).astype(np.int32)
+    drawn = {}
+    half = 0.5 * (RAISED_FROM + RAISED_FULL)
+    for lift in (0.0, 0.5 * RAISED_FROM, half, RAISED_FULL, 0.3, -0.3):
+        verts = rest.copy()
+        verts[list(upper[1:-1]), 1] -= lift * 20.0
+        out = np.full((80, 80, 3), 128, np.uint8)
+        painter.paint(out, verts, tri_id)
+        drawn[lift] = int(out[40, 40, 0])
+    # The resting sprite at rest, for a margin a rounding off it, and under a lowered lid.
+    assert drawn[0.0] == 0 and drawn[0.5 * RAISED_FROM] == 0 and drawn[-0.3] == 0
+    assert drawn[RAISED_FULL] == 255 and drawn[0.3] == 255
+    assert abs(drawn[half] - 128) <= 2

@@ -29,7 +29,10 @@ class EyeSprite:
     the iris disc (the visible part: the iris and a rim of white, lashes excluded; the top the
     upper lid hides: the iris alone, soft-edged), else 0 (the renderer clips it to the eye
     opening); centre_xy: the iris centre in the photo; centre_index / corner_indices:
-    landmarks giving its current centre and the eye's width (for scale).
+    landmarks giving its current centre and the eye's width (for scale); raised: (rgb, alpha) as
+    above for an upper lid raised off the iris (render.eyes.IrisPainter blends toward it): the
+    top's lash shadow (IRIS_TOP_SHADE px under the margin) completed too, which at rest is the
+    shade the lid casts; None: the sprite alone.
     """
 
     origin_xy: np.ndarray
@@ -38,6 +41,7 @@ class EyeSprite:
     centre_xy: np.ndarray
     centre_index: int
     corner_indices: tuple[int, int]
+    raised: tuple[np.ndarray, np.ndarray] | None = None
 
 
 
@@ -152,20 +156,40 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
     disc = dist <= radius
     iris_px = inner & disc
     others = inner & ~disc
-    rgb, alpha = patch, iris_px.astype(np.float32)
+    rgb, alpha, raised = patch, iris_px.astype(np.float32), None
     if others.sum() >= 4 and iris_px.any():
-        depth = _margin_depth(pts[list(upper), :2] - (x0, y0), pts[list(lower), :2] - (x0, y0), patch.shape[:2])
-        filled = _sclera_fill(patch, iris_px, others, depth=depth)
-        texture[y0:y1, x0:x1][iris_px] = np.clip(filled[iris_px] + 0.5, 0, 255).astype(np.uint8)
-        rgb = _whole_iris(patch, iris_px, disc, dist, centre - (x0, y0))
+        upper_xy = pts[list(upper), :2] - (x0, y0)
+        depth = _margin_depth(upper_xy, pts[list(lower), :2] - (x0, y0), patch.shape[:2])
         # The hidden part is the iris itself (radius / 1.1 - 0.5), soft-edged: the visible part's
         # rim of sclera (out to `radius`) drawn round the hidden top would be a light ring. Only its
         # top is added: a widening eye lifts the upper lid, while the lower lid stays on the iris.
         iris_r = (radius - 0.5) / 1.1
         hidden = np.clip(iris_r + 0.5 - dist, 0.0, 1.0) * (yy < centre[1])
+        # The iris's top under the upper margin, read against the margin's polyline (px under it,
+        # `below`), not the pixel mask `inner`, whose whole-pixel steps a raised lid stretched into
+        # stairs over the iris.
+        top = (dist <= iris_r + 0.5) & (yy < centre[1]) & ((depth >= 0) | inner)
+        below = _below_line(upper_xy, patch.shape[:2])
+        # Refilled up to a pixel under the margin, anti-aliased there: the photo's iris and lash
+        # shadow left in the texture under the margin were a stepped dark band a raised lid bared.
+        # Only where the sprite covers them wholly at rest (its hidden top, the opening's cover).
+        covered = top & (dist <= iris_r - 0.5) & (below > 0.5)
+        hole = iris_px | covered
+        filled = _sclera_fill(patch, hole, others, depth=depth)
+        refill = np.where(covered & ~iris_px, np.clip(below - 0.5, 0.0, 1.0), 1.0)[hole][:, None]
+        texture[y0:y1, x0:x1][hole] = np.clip(filled[hole] * refill + patch[hole] * (1.0 - refill) + 0.5,
+                                              0, 255).astype(np.uint8)
+        rgb = _whole_iris(patch, iris_px, disc, dist, centre - (x0, y0), kept=iris_px.astype(np.float32),
+                          shown=np.zeros_like(iris_px))
         alpha = np.where(iris_px, 1.0, hidden).astype(np.float32)
+        # Under a raised lid: the photo's iris kept only under the top's lash shadow (IRIS_TOP_SHADE).
+        kept = np.where(top, np.clip((below - IRIS_TOP_SHADE) / IRIS_TOP_RAMP + 1.0, 0.0, 1.0), iris_px)
+        raised = (_whole_iris(patch, iris_px, disc, dist, centre - (x0, y0), kept=kept,
+                              shown=inner | (top & (below > 0.0))),
+                  np.maximum(kept, hidden).astype(np.float32))
     return EyeSprite(origin_xy=np.array([x0, y0], np.float64), rgb=rgb, alpha=alpha,
-                     centre_xy=centre, centre_index=iris[0], corner_indices=(upper[0], upper[-1]))
+                     centre_xy=centre, centre_index=iris[0], corner_indices=(upper[0], upper[-1]),
+                     raised=raised)
 
 
 # The sclera refilled where the iris was is grown from the opening's other pixels, but those darker
@@ -187,23 +211,43 @@ SCLERA_DEPTH_SIGMA = 0.7
 # right iris came back (fearful +24.6 -> +41.8, +42.2 before the depth match) and the bundled photo's
 # angry left ring is +11.1 at 3, +11.3 at 5 (out/s41/rim/).
 SCLERA_SHADE_MIN_PX = 3
+# Under a raised lid the sprite takes the photo's iris from IRIS_TOP_SHADE px under the upper
+# margin's polyline down, the completed iris above, blended over the IRIS_TOP_RAMP px above that:
+# the lashes darken the iris's top 2-3 px, and a raised lid bared that shade as a dark band (07, 13),
+# cut along the opening's pixel mask as stairs. At rest that shade is the lid's and stays.
+IRIS_TOP_SHADE = 3.0
+IRIS_TOP_RAMP = 2.0
+# ... but for its pixels lighter than the completed iris (catchlights), kept wholly from this many
+# grey levels over it: completed, 02's catchlights were lost.
+IRIS_LIGHTER_KEPT = 8.0
+
+
+def _line_distance(line: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """(h, w) float64 px: each pixel's distance to the (k, 2) polyline `line` (in the patch's pixels)."""
+    yy, xx = np.mgrid[:shape[0], :shape[1]].astype(np.float64)
+    a, b = line[:-1], line[1:]
+    d = b - a
+    t = ((xx[..., None] - a[:, 0]) * d[:, 0] + (yy[..., None] - a[:, 1]) * d[:, 1]) \
+        / np.maximum((d ** 2).sum(axis=1), 1e-12)
+    t = np.clip(t, 0.0, 1.0)
+    return np.hypot(xx[..., None] - a[:, 0] - t * d[:, 0], yy[..., None] - a[:, 1] - t * d[:, 1]).min(axis=-1)
+
+
+def _below_line(line: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """(h, w) float32 px: each pixel's distance to the (k, 2) margin polyline `line`, positive below
+    it (image down), negative above (read against the line's height at the pixel's column)."""
+    order = np.argsort(line[:, 0])
+    xx = np.arange(shape[1], dtype=np.float64)
+    height = np.interp(xx, line[order, 0], line[order, 1])
+    sign = np.where(np.arange(shape[0])[:, None] >= height[None, :], 1.0, -1.0)
+    return (sign * _line_distance(line, shape)).astype(np.float32)
 
 
 def _margin_depth(upper_xy: np.ndarray, lower_xy: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     """(h, w) float32 px: each pixel's distance to the nearer of the (k, 2) `upper_xy` and
     `lower_xy` lid-margin polylines (in the patch's pixels), positive nearer the upper one,
     negative nearer the lower one (so the white under either lid is matched with its own)."""
-    yy, xx = np.mgrid[:shape[0], :shape[1]].astype(np.float64)
-
-    def distance(line: np.ndarray) -> np.ndarray:
-        a, b = line[:-1], line[1:]
-        d = b - a
-        t = ((xx[..., None] - a[:, 0]) * d[:, 0] + (yy[..., None] - a[:, 1]) * d[:, 1]) \
-            / np.maximum((d ** 2).sum(axis=1), 1e-12)
-        t = np.clip(t, 0.0, 1.0)
-        return np.hypot(xx[..., None] - a[:, 0] - t * d[:, 0], yy[..., None] - a[:, 1] - t * d[:, 1]).min(axis=-1)
-
-    up, low = distance(upper_xy), distance(lower_xy)
+    up, low = _line_distance(upper_xy, shape), _line_distance(lower_xy, shape)
     return np.where(up <= low, up, -low).astype(np.float32)
 
 
@@ -291,12 +335,13 @@ def _depth_matched(colours: np.ndarray, depths: np.ndarray, cols: np.ndarray, wa
 
 
 def _whole_iris(patch: np.ndarray, iris_px: np.ndarray, disc: np.ndarray, dist: np.ndarray,
-                centre: np.ndarray) -> np.ndarray:
-    """(h, w, 3) float32: `patch` with the part of the iris disc the lids hide (disc, not
-    `iris_px`) completed (the caller shows only its top): the visible iris's median colour at each
-    distance from the centre, and the detail of the pixel mirrored across the centre's row where
-    that one is visible. Both are read 2 px in from the lid margins, whose lashes and shadow darken
-    the iris's visible edge."""
+                centre: np.ndarray, *, kept: np.ndarray, shown: np.ndarray) -> np.ndarray:
+    """(h, w, 3) float32: `patch` with the iris disc completed where the photo's iris is not
+    wholly taken (`kept`, (h, w) 0..1, the share of the photo's pixel kept, and wholly where
+    lighter than the completed iris inside the opening, (h, w) bool `shown`; the caller shows only
+    the disc's top): the visible iris's median colour at each distance from the centre, and the
+    detail of the pixel mirrored across the centre's row where that one is visible. Both are read
+    2 px in from the lid margins, whose lashes and shadow darken the iris's visible edge."""
     import cv2
 
     # Away from the lid margins only (the disc's own rim is no margin).
@@ -315,8 +360,7 @@ def _whole_iris(patch: np.ndarray, iris_px: np.ndarray, disc: np.ndarray, dist: 
         profile[:, c] = np.interp(np.arange(n), np.nonzero(have)[0], profile[have, c])
     # Sampled between rings, so the completed part has no steps.
     base = np.stack([np.interp(dist, np.arange(n) + 0.5, profile[:, c]) for c in range(3)], axis=-1)
-    hidden = disc & ~iris_px
-    ys, xs = np.nonzero(hidden)
+    ys, xs = np.nonzero(disc & (kept < 1.0))
     my = np.clip(np.round(2 * centre[1] - ys).astype(int), 0, patch.shape[0] - 1)
     seen = core[my, xs]
     detail = np.zeros((len(ys), 3), np.float32)
@@ -324,7 +368,12 @@ def _whole_iris(patch: np.ndarray, iris_px: np.ndarray, disc: np.ndarray, dist: 
     # A catchlight is not iris texture: mirrored, it would be a second one.
     detail = np.clip(detail, -20.0, 15.0)
     rgb = patch.copy()
-    rgb[ys, xs] = base[ys, xs] + detail
+    completed = base[ys, xs] + detail
+    # The photo's pixels lighter than the completed iris (a catchlight) are no lash shadow: kept,
+    # where it shows the opening.
+    lighter = np.clip((patch[ys, xs] @ LUMA - completed @ LUMA) / IRIS_LIGHTER_KEPT, 0.0, 1.0) * shown[ys, xs]
+    share = np.maximum(kept[ys, xs], lighter)[:, None]
+    rgb[ys, xs] = completed * (1.0 - share) + patch[ys, xs] * share
     return rgb
 
 

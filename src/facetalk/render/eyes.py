@@ -2,7 +2,8 @@
 
 The warped texture already shows each eye's sclera with the iris removed (face.appearance);
 here the photo's own iris disc is drawn at the iris centre's current position, scaled with the
-eye, and only on pixels the eye-opening triangles won (so lids and blinks hide it). Then, where
+eye, and only on pixels the eye-opening triangles won (so lids and blinks hide it); under a raised
+upper lid, blended toward the sprite whose top is completed past the lid's shade. Then, where
 a blink or a downward look has brought the upper lid down, LidPainter covers the eye with lid skin
 and a lash line (the mesh alone would show the lid's lashes and skin stretched into a slit).
 """
@@ -29,6 +30,9 @@ class IrisPainter:
         self._eyes = eyes
         # Sprite colour premultiplied by alpha, with alpha as a 4th channel: one bilinear lookup.
         self._rgba = [np.dstack([e.rgb * e.alpha[..., None], e.alpha]) for e in eyes]
+        # ... and the same for each raised-lid sprite (None: none).
+        self._rgba_raised = [None if e.raised is None
+                             else np.dstack([e.raised[0] * e.raised[1][..., None], e.raised[1]]) for e in eyes]
         rest = rig.rest_xyz[:, :2]
         self._rest_width = [float(np.linalg.norm(rest[e.corner_indices[0]] - rest[e.corner_indices[1]])) for e in eyes]
         # Each eye opening's outline (the rig's eye-fill contour: upper margin, then the lower one
@@ -36,14 +40,19 @@ class IrisPainter:
         outlines = [_opening_outline(e.corner_indices) for e in eyes]
         self._outlines = [np.array(outline, np.int64) for outline, _ in outlines]
         self._n_upper = [n_upper for _, n_upper in outlines]
+        # Each upper margin's height over its eye's corners at rest (px, across the eye), and the
+        # opening's height: how far a frame has raised the lid is read against these.
+        self._rest_lift = [_margin_height(np.asarray(rest[outline], np.float64), n_upper)
+                           for outline, n_upper in zip(self._outlines, self._n_upper)]
 
     def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray) -> None:
         """Draws both irises into `out` (H, W, 3) uint8 in place for this frame's (V, 3) vertices."""
         h, w = tri_id.shape
-        for eye, rgba, rest_width, outline, n_upper in zip(self._eyes, self._rgba, self._rest_width, self._outlines,
-                                                           self._n_upper):
+        for k, (eye, rest_width, outline, n_upper) in enumerate(zip(self._eyes, self._rest_width, self._outlines,
+                                                                    self._n_upper)):
             centre = verts[eye.centre_index, :2]
             scale = float(np.linalg.norm(verts[eye.corner_indices[0], :2] - verts[eye.corner_indices[1], :2])) / rest_width
+            rgba = self._sprite(k, verts, scale)
             # Where the sprite patch lands in this frame.
             lo = centre + (eye.origin_xy - eye.centre_xy) * scale
             hi = lo + np.array(rgba.shape[1::-1]) * scale
@@ -59,6 +68,54 @@ class IrisPainter:
             bounds = np.array([rgba.shape[1] - 1.001, rgba.shape[0] - 1.001], np.result_type(offset, np.float32))
             _draw_iris(out, tri_id, self._material, np.uint8(MATERIAL_EYE), rgba, offset, bounds, centre,
                        np.float32(scale), x0, y0, x1, y1, rim, n_upper)
+
+    def _sprite(self, index: int, verts: np.ndarray, scale: float) -> np.ndarray:
+        """Eye `index`'s premultiplied (h, w, 4) sprite for this frame's (V, 3) vertices: blended
+        toward its raised-lid sprite by how far the upper margin has risen over the eye's corners
+        (from RAISED_FROM to RAISED_FULL of the opening), so the lid's shade on the iris's top
+        stays at rest and in a blink, and a raised lid bares the iris's own colour."""
+        raised = self._rgba_raised[index]
+        if raised is None:
+            return self._rgba[index]
+        rest_height, opening = self._rest_lift[index]
+        height, _ = _margin_height(np.asarray(verts[self._outlines[index], :2], np.float64), self._n_upper[index])
+        rise = (height / max(scale, 1e-6) - rest_height) / max(opening, 1e-6)
+        share = float(np.clip((rise - RAISED_FROM) / (RAISED_FULL - RAISED_FROM), 0.0, 1.0))
+        if share <= 0.0:
+            return self._rgba[index]
+        if share >= 1.0:
+            return raised
+        return (self._rgba[index] * np.float32(1.0 - share) + raised * np.float32(share)).astype(np.float32)
+
+
+# The raised-lid sprite is blended in as the upper margin rises from RAISED_FROM of the opening
+# (below it, a turned or scaled head's rounding: the resting sprite to the bit) and drawn wholly
+# from RAISED_FULL (anger's lids -0.25, fear's -0.3, surprise's -0.35 rise 0.25-0.35 of it).
+RAISED_FROM = 0.02
+RAISED_FULL = 0.1
+
+
+@njit(cache=True, nogil=True)
+def _margin_height(pts, n_upper):
+    """(px, px): the mean height of the upper margin's inner points over the line between the eye's
+    corners, and the opening's mean height (upper margin over the lower), across the eye, for the
+    (k, 2) float64 opening outline `pts` (_opening_outline's order: its first `n_upper` the upper
+    margin)."""
+    ax, ay = pts[0, 0], pts[0, 1]
+    dx, dy = pts[n_upper - 1, 0] - ax, pts[n_upper - 1, 1] - ay
+    norm = max(np.sqrt(dx * dx + dy * dy), 1e-9)
+    # Up across the eye: the corners' line turned a quarter, its y negative (image y grows down).
+    ux, uy = dy / norm, -dx / norm
+    if uy > 0.0:
+        ux, uy = -ux, -uy
+    upper, lower = 0.0, 0.0
+    for i in range(1, n_upper - 1):
+        upper += (pts[i, 0] - ax) * ux + (pts[i, 1] - ay) * uy
+    for i in range(n_upper, pts.shape[0]):
+        lower += (pts[i, 0] - ax) * ux + (pts[i, 1] - ay) * uy
+    upper /= n_upper - 2
+    lower /= pts.shape[0] - n_upper
+    return upper, upper - lower
 
 
 def _opening_outline(corners: tuple[int, int]) -> tuple[tuple[int, ...], int]:
