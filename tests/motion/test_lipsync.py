@@ -639,9 +639,11 @@ def test_music_press_hears_a_closure_the_voice_estimate_reads_past_but_not_a_voi
                          -6.5, -6.5])
     out = MusicPress()(rows, frames, loudness=loudness)
     assert out[:, PRESS] == pytest.approx([0.3, 0.5, 0.5, 0.3, 0.3, 0.3, 0.3, 0.3], abs=1e-6)
-    press = MusicPress()
-    one_by_one = np.concatenate([press(rows[k:k + 1], frames[k:k + 1], loudness=loudness[k:k + 1]) for k in range(8)])
-    assert np.array_equal(one_by_one, out)
+    for size in (1, 2, 7):
+        press = MusicPress()
+        chunked = np.concatenate([press(rows[k:k + size], frames[k:k + size], loudness=loudness[k:k + size])
+                                  for k in range(0, 8, size)])
+        assert np.array_equal(chunked, out), size
 
 
 def test_voice_gate_eases_the_mouth_to_rest_where_no_voice_sounds_and_reopens_at_once():

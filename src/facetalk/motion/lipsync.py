@@ -580,11 +580,12 @@ class MusicPress:
     JAW_FROM = 0.3
     JAW_TO = 0.45
 
+    VOICE_BEFORE = 1  # mel frames before each whose voice estimate counts too (10 ms earlier covers more of a closure)
     MIX_BEFORE = 2  # mel frames before each whose mix counts too (the estimate trails a sharp onset by one)
 
     def __init__(self) -> None:
         # The last mel frames' voice and mix log power, oldest first (none before the first frame: inf).
-        self._voices = np.full(1, np.inf)
+        self._voices = np.full(self.VOICE_BEFORE, np.inf)
         self._mixes = np.full(self.MIX_BEFORE, np.inf)
 
     def __call__(self, outputs: np.ndarray, frames: np.ndarray, *, loudness: np.ndarray | None) -> np.ndarray:
@@ -605,16 +606,23 @@ class MusicPress:
 
     def _with_previous(self, voices: np.ndarray, mixes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The voice's and the mix's log power (T,) each -> (T,) each: the lowest of each frame's voice and
-        the previous mel frame's, of its mix and the MIX_BEFORE frames' before it (the last calls' before
-        this call's first)."""
+        the VOICE_BEFORE mel frames' before it, of its mix and the MIX_BEFORE frames' before it (the last
+        calls' before this call's first)."""
         voice_run = np.concatenate([self._voices, voices])
         mix_run = np.concatenate([self._mixes, mixes])
-        self._voices, self._mixes = voice_run[-1:], mix_run[-self.MIX_BEFORE:]
-        quieter_voice = np.minimum(voice_run[1:], voice_run[:-1])
-        quieter_mix = mix_run[self.MIX_BEFORE:]
-        for k in range(self.MIX_BEFORE):
-            quieter_mix = np.minimum(quieter_mix, mix_run[k:k + len(mixes)])
-        return quieter_voice, quieter_mix
+        self._voices, self._mixes = voice_run[-self.VOICE_BEFORE:], mix_run[-self.MIX_BEFORE:]
+        return _lowest_over(voice_run, self.VOICE_BEFORE), _lowest_over(mix_run, self.MIX_BEFORE)
+
+
+
+def _lowest_over(run: np.ndarray, before: int) -> np.ndarray:
+    """(before + T,) values, the `before` carried ones first -> (T,): each of the last T's lowest with
+    the `before` values ahead of it."""
+    count = len(run) - before
+    lowest = run[before:]
+    for k in range(before):
+        lowest = np.minimum(lowest, run[k:k + count])
+    return lowest
 
 
 @dataclass(frozen=True)
