@@ -41,7 +41,7 @@ from facetalk.render.mouth import (
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_FLANK, TONGUE_FLANK_SIDES, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
     SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_PARTING, LOWER_TEETH_NARROW, SMILE_LOWER_CONVEX, SMILE_TOOTH_SHADE,
     SMILE_LOWER_RISEN, SMILE_GAP_DARK, SMILE_GAP_LIGHT, LOWER_TIP_LIGHT, LOWER_TEETH_CEILING, RGB_TEETH, RGB_THROAT, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
-    _biting_edge_table, _notch_share, _crown_light, _cavity_tone, _contact_at, _edge_at, _throat_at, _texel, _wall_tone, TONE_BLUE_OVER_GREEN, TONE_DEEP_CHROMA, TONE_LIT_BLUE, TONE_TO_BACK, _tongue_texture, _tooth_edges, lens_height, UPPER_NOTCH, UPPER_PARTING, UPPER_EMBRASURE, UPPER_EMBRASURE_WIDE, UPPER_NECK, SMILE_ARC_SLIT, SMILE_ARC_LIFT,
+    _biting_edge_table, _notch_share, _crown_light, _solid_row_end, _cavity_tone, _contact_at, _edge_at, _throat_at, _texel, _wall_tone, TONE_BLUE_OVER_GREEN, TONE_DEEP_CHROMA, TONE_LIT_BLUE, TONE_TO_BACK, _tongue_texture, _tooth_edges, lens_height, UPPER_NOTCH, UPPER_PARTING, UPPER_EMBRASURE, UPPER_EMBRASURE_WIDE, UPPER_NECK, SMILE_ARC_SLIT, SMILE_ARC_LIFT,
     LOWER_PLAIN_SIDES, LOWER_PLAIN_SINK, LOWER_PLAIN_DIM, LOWER_PLAIN_JAG, LOWER_PLAIN_PARTING,
     THROAT_ROUND, THROAT_SHORT,
 )
@@ -128,8 +128,7 @@ class ShadeReference:
         `color` with the photo's interior laid over it, a copy; (N,) float32 how much of each
         pixel is the photo's own)."""
         color, laid = color.copy(), np.zeros(len(color), np.float32)
-        to_rest = self._rest_mouth_w / mouth_w
-        wide = float(_lower_teeth_show(np.array([peak_opening]), mouth_w)[0])
+        to_rest, wide = self._rest_mouth_w / mouth_w, float(_lower_teeth_show(np.array([peak_opening]), mouth_w)[0])
         ends = self._row_ends(peak_opening=peak_opening, mouth_w=mouth_w) if self._own_teeth else None
         table, envelope = (ends.edge, ends.tips) if self._own_teeth else (_biting_edge_table(),) * 2  # tip: own only
         shape = np.array([_edge_at(uu, table) for uu in np.asarray(u, np.float32)])
@@ -168,9 +167,10 @@ class ShadeReference:
                 weight *= 1.0 - wide * hidden
             src = interp(anchor_xy, own) + along[:, None] * self._down
             samples = sample_points(self.image, src)
-            if sign > 0 and self._own_teeth:  # the crowns' light from the lip to the edge
-                samples = (samples * _crown_light(np.asarray(d_lip, np.float64)[own] * to_rest, length[own],
-                                                       held=self._held)).astype(np.float32)
+            if sign > 0 and self._own_teeth:  # the crowns' light from the lip to the edge, the end solid in shade
+                samples = samples * _crown_light(np.asarray(d_lip, np.float64)[own] * to_rest, length[own], held=self._held)
+                weight, samples = _solid_row_end(weight, samples, d_rest=np.asarray(d_lip, np.float32)[own] * np.float32(to_rest),
+                                                 run=length[own], under=color[own], opened=peak_opening / mouth_w)
             color[own] = mix(color[own], samples, weight)
             laid[own] = np.maximum(laid[own], weight)
         if wide > 0.0 and self._own_teeth:  # the buccal corridor over the row's end, fading out below it

@@ -4355,6 +4355,36 @@ def test_a_back_tooth_in_shade_gives_way_only_as_the_jaw_opens_wide(analysis, mo
             assert (laid_shaded < 0.5 * laid_lit).all(), (opening, laid_shaded, laid_lit)
 
 
+def test_a_row_end_giving_way_stays_a_solid_crown_in_shade(analysis, monkeypatch):
+    """A row lit alike out to its corners (the bundled photo's crowns patched to their middle's light: 11's
+    row) gives way at the widest vowel where the arch's back teeth go (PHOTO_TEETH_HIDDEN), but as a solid
+    crown turning into the shade (_solid_row_end), not a see-through one: half way through it (|2u - 1| 0.7,
+    a third of the way down the run) the row is laid at least 0.8 (1 - 0.5^3 of it; 0.5 on e80fb2a, where
+    the end faded evenly down each column over the dark: 11's pale strip, judge43b), under 0.4 as light as
+    mid-mouth's crowns there yet no darker than the maroon-black cavity behind it; at mid-mouth nothing
+    gives way (laid whole)."""
+    scallop = MouthPainter._crown_scallop
+
+    def crowns(self, top):
+        gum_scallop, luma, light, gaps, chroma = scallop(self, top)
+        end = np.abs(2.0 * np.linspace(0.0, 1.0, len(light)) - 1.0)
+        light = np.full(len(light), float(np.median(light[end < 0.5])))
+        return gum_scallop, luma, light, gaps, np.full(len(chroma), float(np.median(chroma)))
+
+    monkeypatch.setattr(MouthPainter, "_crown_scallop", crowns)
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    assert painter._own_teeth and (painter._gum.lit == 1.0).all()
+    run_px = 30.0
+    u = np.repeat(np.array([0.5, 0.85], np.float32), 3)
+    d_upper = np.tile(np.array([0.1, 0.15, 0.2], np.float32) * run_px, 2)
+    color, laid = _laid_row(painter, mouth_w=painter._rest_mouth_w, u=u, d_upper=d_upper, run_px=run_px,
+                            opening=0.67 * painter._rest_mouth_w / run_px)
+    luma, cavity = color @ LUMA, float(np.array([40.0, 18.0, 20.0]) @ LUMA)
+    assert np.allclose(laid[:3], 1.0), laid
+    assert (laid[3:] >= 0.8).all(), laid
+    assert (luma[3:] < 0.4 * luma[:3].min()).all() and (luma[3:] >= cavity - 1e-6).all(), (luma, cavity)
+
+
 def test_a_photo_showing_its_whole_crowns_lifts_its_lip_less_at_a_wide_jaw(analysis, monkeypatch):
     """own_crowns_lift_share, a figure of the photo alone (the painter's own row's, from its rig and
     image): the bundled smile's crowns, 1.14 central widths long, keep all of the rig's wide-jaw lip
@@ -7273,13 +7303,20 @@ def test_the_photos_own_upper_edge_notches_at_its_own_crowns_gaps(analysis, run_
     envelope, _row_end_envelope, over half gone a crown's width beyond that crown's middle: this photo's
     right side gives way at u ~0.75, so gap 0.666's outer crown), its edge slopes up toward the lip
     instead (ROW_END_TURN), no tip beyond the notch: there the edge at that crown's middle stands under
-    0.6 of mid-mouth's (0.86-0.87 at 0a2d26b, a full crown cut square at its end; 0.31-0.32 now)."""
+    0.6 of mid-mouth's (0.86-0.87 at 0a2d26b, a full crown cut square at its end; 0.31-0.32 at 40e4cec).
+    That edge is read by the light the row lays (luma over the cavity's, of the middle crowns' p90), since
+    its end is laid solid in shade (_solid_row_end): by `laid` it read 0.57 / 0.59 at e80fb2a, 0.69 / 0.71
+    now; by the light 0.39 / 0.39 at e80fb2a, 0.33 / 0.32 now (run 30 / 12 px)."""
     from facetalk.render.mouth import PHOTO_TEETH_UNLIT
 
     step, bar = 0.05, 0.05 * run_px
     painter, mouth_w, u_row, depth, u, d_upper = _own_teeth_grid(analysis, run_px=run_px, n_u=481, reach=1.1, step=step)
-    _, laid = _laid_row(painter, mouth_w=mouth_w, u=u, d_upper=d_upper, run_px=run_px)
+    color, laid = _laid_row(painter, mouth_w=mouth_w, u=u, d_upper=d_upper, run_px=run_px)
     reach = laid.reshape(len(u_row), len(depth)).sum(axis=1) * step  # the edge's depth per place, px
+    # the light it lays over the cavity (_laid_row's), of the middle crowns' p90, px: the end is laid solid in shade
+    luma, cavity = (color @ LUMA).reshape(len(u_row), len(depth)), float(np.array([40.0, 18.0, 20.0]) @ LUMA)
+    top = np.percentile(luma[np.abs(u_row - 0.5) < 0.1], 90)
+    seen = np.clip((luma - cavity) / (top - cavity), 0.0, 1.0).sum(axis=1) * step
     every = painter._gum.gaps / (len(painter._gum.scallop) - 1.0)
     gaps = every[(every > 0.3) & (every < 0.7)]
     assert len(gaps) >= 2, gaps
@@ -7294,8 +7331,8 @@ def test_the_photos_own_upper_edge_notches_at_its_own_crowns_gaps(analysis, run_
             * smoothstep(np.array(abs(2.0 * at - 1.0)), *PHOTO_TEETH_UNLIT)
         if gone > 0.5:
             turning.append(gap)
-            edge = reach[np.argmin(np.abs(u_row - crown))]
-            assert edge < 0.6 * middle, (gap, crown, edge, middle)
+            edge, lit_middle = seen[np.argmin(np.abs(u_row - crown))], seen[np.abs(u_row - 0.5) < 0.1].max()
+            assert edge < 0.6 * lit_middle, (gap, crown, edge, lit_middle)
     assert len(gaps) - len(turning) >= 2, (gaps, turning)
     lows = np.flatnonzero((reach[1:-1] < reach[:-2]) & (reach[1:-1] <= reach[2:])) + 1
     tips = np.flatnonzero((reach[1:-1] > reach[:-2]) & (reach[1:-1] >= reach[2:])) + 1
@@ -7346,7 +7383,8 @@ def test_a_row_lit_to_its_corners_gives_way_first_at_its_biting_edge(analysis):
     same share: a translucent crown over the dark, a pale (11) or grey (12) strip cut square (judge42). It
     turns away round the arch as a lit envelope's end does (_row_end_turn): half way through that
     give-way (|2u - 1| 0.7) the crown half way down its run is laid under 0.7 of what it is near the lip
-    (15%): 0.28 of it now (0.13 of 0.46), 1.0 at ae31b14 (0.499 all down the column)."""
+    (15%): 0.40 of it now (0.34 of 0.84: its end laid solid in shade, 1 - gone^3, _solid_row_end), 0.28 at
+    e80fb2a (0.13 of 0.46), 1.0 at ae31b14 (0.499 all down the column)."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     lit = np.ones(mouth_module.GUM_TABLE_N)
     lit.flags.writeable = False
@@ -7355,7 +7393,7 @@ def test_a_row_lit_to_its_corners_gives_way_first_at_its_biting_edge(analysis):
     _, laid = _row_end_places(painter, run_px=run_px, shares=(0.05,))
     at = int(round((0.85 - 0.55) / 0.43 * 960))
     lip, edge = laid[at, int(round(0.15 * run_px / 0.05))], laid[at, int(round(0.5 * run_px / 0.05))]
-    assert 0.2 < lip < 0.8, lip  # half way through the give-way at the lip
+    assert 0.2 < lip < 0.9, lip  # half way through the give-way at the lip (1 - 0.5^3 laid, solid)
     assert edge < 0.7 * lip, (lip, edge)
 
 
