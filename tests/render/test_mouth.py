@@ -4324,35 +4324,48 @@ def test_a_back_tooth_in_shade_gives_way_only_as_the_jaw_opens_wide(analysis, mo
     |2u - 1| 0.7 near the lip, 0 of 0.5), but at /l/'s (0.33, where _lower_teeth_show is already whole) it
     lays them as that row does, to the bit (0.49 0.47 0.44 at 10-20% of the run): at b71ef09..7254c52 they
     gave way there too (laid 0), the row stopping a crown short of its lip corner over a near-black pocket
-    rising to the lip (judge43b 1)."""
-    scallop = MouthPainter._crown_scallop
-
-    def painter_with(dim: float) -> MouthPainter:
-        def crowns(self, top):
-            gum_scallop, luma, light, gaps, chroma = scallop(self, top)
-            end = np.abs(2.0 * np.linspace(0.0, 1.0, len(light)) - 1.0)
-            light = np.where(end > 0.6, dim, 1.0) * float(np.median(light[end < 0.5]))
-            return gum_scallop, luma, light, gaps, np.full(len(chroma), float(np.median(chroma)))
-
-        monkeypatch.setattr(MouthPainter, "_crown_scallop", crowns)
-        painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
-        assert painter._own_teeth and painter._gum is not None  # (its _gum read now, under this patch)
-        return painter
-
-    shaded, lit = painter_with(0.88), painter_with(1.0)
+    rising to the lip (judge43b 1). Between (0.40, inside GUM_LIT_BACK_OPEN) it lays them strictly between
+    the two, and from 0.30 to 0.70 mouth widths what it lays there never rises as the jaw opens."""
+    shaded = _painter_with_dim_ends(analysis, monkeypatch, dim=0.88)
+    lit = _painter_with_dim_ends(analysis, monkeypatch, dim=1.0)
     assert shaded._gum.lit[-1] < 0.05 and (lit._gum.lit == 1.0).all()  # the rule itself (_lit_crowns)
     run_px, mouth_w = 30.0, lit._rest_mouth_w
     u = np.full(3, 0.85, np.float32)  # |2u - 1| 0.7, half way through PHOTO_TEETH_HIDDEN
     d_upper = np.array([0.1, 0.15, 0.2], np.float32) * run_px
-    for opening, same in ((0.33, True), (0.67, False)):
+
+    def laid_at(opening: float) -> tuple[np.ndarray, np.ndarray]:
         peak = opening * mouth_w / run_px
         _, laid_shaded = _laid_row(shaded, mouth_w=mouth_w, u=u, d_upper=d_upper, run_px=run_px, opening=peak)
         _, laid_lit = _laid_row(lit, mouth_w=mouth_w, u=u, d_upper=d_upper, run_px=run_px, opening=peak)
         assert (laid_lit > 0.2).all(), (opening, laid_lit)
-        if same:
-            assert np.array_equal(laid_shaded, laid_lit), (opening, laid_shaded, laid_lit)
-        else:
-            assert (laid_shaded < 0.5 * laid_lit).all(), (opening, laid_shaded, laid_lit)
+        return laid_shaded, laid_lit
+
+    narrow, narrow_lit = laid_at(0.33)
+    assert np.array_equal(narrow, narrow_lit), (narrow, narrow_lit)
+    wide, wide_lit = laid_at(0.67)
+    assert (wide < 0.5 * wide_lit).all(), (wide, wide_lit)
+    between, _ = laid_at(0.40)
+    assert (between < narrow - 0.05).all() and (between > wide + 0.05).all(), (narrow, between, wide)
+    sweep = np.array([laid_at(opening)[0] for opening in np.arange(0.30, 0.701, 0.02)])
+    assert (np.diff(sweep, axis=0) <= 1e-6).all(), sweep
+
+
+def _painter_with_dim_ends(analysis, monkeypatch, *, dim: float) -> MouthPainter:
+    """The bundled photo's painter, its own row lit out to its corners, its crowns toward its ends
+    (|2u - 1| over 0.6) `dim` x the front teeth's light and as chromatic (_crown_scallop patched)."""
+    scallop = MouthPainter._crown_scallop
+
+    def crowns(self, top):
+        gum_scallop, luma, light, gaps, chroma = scallop(self, top)
+        end = np.abs(2.0 * np.linspace(0.0, 1.0, len(light)) - 1.0)
+        light = np.where(end > 0.6, dim, 1.0) * float(np.median(light[end < 0.5]))
+        return gum_scallop, luma, light, gaps, np.full(len(chroma), float(np.median(chroma)))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(MouthPainter, "_crown_scallop", crowns)
+        painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+        assert painter._own_teeth and painter._gum is not None  # (its _gum read now, under this patch)
+    return painter
 
 
 def test_a_row_end_giving_way_stays_a_solid_crown_in_shade(analysis, monkeypatch):

@@ -2849,8 +2849,12 @@ GUM_LIT_CORNER = (0.5, 0.9)
 # mouth's width) to the whole rule at the second (MouthPainter._row_ends). At /l/ (0.33) and a smile
 # (0.24) 12's back crowns gave way as at the widest vowel (_lower_teeth_show's `wide` is whole from 0.32):
 # the row stopped a crown short of its lip corner over a near-black pocket rising to the lip (/l/),
-# a brown-grey wedge (the smile), where the photo shows teeth out to the corner (judge43b 1-2).
-GUM_LIT_BACK_OPEN = (0.35, 0.55)
+# a brown-grey wedge (the smile), where the photo shows teeth out to the corner (judge43b 1-2). The blend is
+# short and early, while the cavity behind is still red: over 0.35-0.55 the last crowns lay half-seen over a
+# darkening cavity at common mid openings, a grey-brown end strip 7/5 columns (L/R) at 12's jaw 0.65, 9/7 at
+# the smile's jaw 0.75 (rev44e; 1/1 and 1/2 now). Spread lips open less for the jaw (12's spread and smiling
+# wide vowels peak at 0.56 at jaw 1), so the whole rule comes only from jaw ~0.7-0.73 there (~0.59 plain).
+GUM_LIT_BACK_OPEN = (0.35, 0.42)
 GUM_ARCH = 0.8
 GUM_PAPILLA = 0.4
 GUM_SEAM_GAP = 0.3
