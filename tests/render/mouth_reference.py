@@ -44,6 +44,7 @@ from facetalk.render.mouth import (
     _biting_edge_table, _notch_share, _crown_light, _solid_row_end, _cavity_tone, _contact_at, _edge_at, _throat_at, _texel, _wall_tone, TONE_BLUE_OVER_GREEN, TONE_DEEP_CHROMA, TONE_LIT_BLUE, TONE_TO_BACK, _tongue_texture, _tooth_edges, lens_height, UPPER_NOTCH, UPPER_PARTING, UPPER_EMBRASURE, UPPER_EMBRASURE_WIDE, UPPER_NECK, SMILE_ARC_SLIT, SMILE_ARC_LIFT,
     LOWER_PLAIN_SIDES, LOWER_PLAIN_SINK, LOWER_PLAIN_DIM, LOWER_PLAIN_JAG, LOWER_PLAIN_PARTING,
     THROAT_ROUND, THROAT_SHORT,
+    GUM_LIT_BACK_OPEN, _RowEnds, _buccal_table, _crown_edges, _soft_envelope, _soft_row_end, _tips_envelope,
 )
 
 
@@ -121,6 +122,30 @@ class ShadeReference:
             turned = np.where(over_arch, turned, 0.0)
         return depth + arched * (lowered - depth), turn * (1.0 - arched) + arched * turned
 
+    def _row_end_tables(self, *, peak_opening: float, mouth_w: float) -> _RowEnds:
+        """MouthPainter._row_ends restated: the photo's own upper row's end tables (_RowEnds) built here
+        from _Gum.lit (the back-tooth rule's, a wide-open jaw's) and _Gum.lit_narrow (without it) by the
+        module's table builders, the narrow set under GUM_LIT_BACK_OPEN's first opening (peak px over
+        mouth_w px), the wide one from its second, a smooth step's lerp between."""
+        def tables(lit: np.ndarray) -> _RowEnds:
+            envelope = _soft_envelope(lit, rest_mouth_w=self._rest_mouth_w)
+            row_lit = _soft_row_end(lit, envelope=envelope)
+            edge = _crown_edges(self._gum.gaps, row_end_lit=row_lit)
+            return _RowEnds(lit=row_lit, envelope=envelope, buccal=_buccal_table(lit), edge=edge,
+                            tips=_tips_envelope(edge))
+
+        wide, narrow = tables(self._gum.lit), tables(self._gum.lit_narrow)
+        low, high = GUM_LIT_BACK_OPEN
+        t = min(max((peak_opening / max(mouth_w, 1e-6) - low) / (high - low), 0.0), 1.0)
+        back = t * t * (3.0 - 2.0 * t)
+        if back >= 1.0:  # the wide set itself, not narrow + (wide - narrow), which may round off it
+            return wide
+        return _RowEnds(lit=narrow.lit + back * (wide.lit - narrow.lit),
+                        envelope=narrow.envelope + back * (wide.envelope - narrow.envelope),
+                        buccal=narrow.buccal + back * (wide.buccal - narrow.buccal),
+                        edge=narrow.edge + back * (wide.edge - narrow.edge),
+                        tips=narrow.tips + back * (wide.tips - narrow.tips))
+
     def lay_photo_interior(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,
                            runs: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray, mouth_w: float,
                            u: np.ndarray, peak_opening: float) -> tuple[np.ndarray, np.ndarray]:
@@ -128,8 +153,9 @@ class ShadeReference:
         `color` with the photo's interior laid over it, a copy; (N,) float32 how much of each
         pixel is the photo's own)."""
         color, laid = color.copy(), np.zeros(len(color), np.float32)
-        to_rest, wide = self._rest_mouth_w / mouth_w, float(_lower_teeth_show(np.array([peak_opening]), mouth_w)[0])
-        ends = self._row_ends(peak_opening=peak_opening, mouth_w=mouth_w) if self._own_teeth else None
+        to_rest = self._rest_mouth_w / mouth_w
+        wide = float(_lower_teeth_show(np.array([peak_opening]), mouth_w)[0])
+        ends = self._row_end_tables(peak_opening=peak_opening, mouth_w=mouth_w) if self._own_teeth else None
         table, envelope = (ends.edge, ends.tips) if self._own_teeth else (_biting_edge_table(),) * 2  # tip: own only
         shape = np.array([_edge_at(uu, table) for uu in np.asarray(u, np.float32)])
         tip = np.array([_edge_at(uu, envelope) for uu in np.asarray(u, np.float32)])

@@ -5590,15 +5590,21 @@ def test_the_biting_edge_table_reads_as_the_edge_itself():
     assert np.ptp(exact) > 0.1  # the edge does vary along the mouth
 
 
-@pytest.mark.parametrize("lower_f32", [True, False])
-def test_photo_interior_passes_equal_numpy_steps_to_the_bit(analysis, lower_f32):
+@pytest.mark.parametrize("lower_f32, dim_ends", [(True, None), (False, None), (True, 0.88)])
+def test_photo_interior_passes_equal_numpy_steps_to_the_bit(analysis, monkeypatch, lower_f32, dim_ends):
     """_lay_photo_interior's compiled passes (_photo_reach, _lay_samples) lay the photo's interior
     exactly as its numpy steps do (ShadeReference.lay_photo_interior) over random pixels in
     paint's dtypes, a wide opening hiding the upper row's back teeth, the lower row handing over
-    by a float32 or a float64 lower_show (to_rest taken in float64, not numpy's float32, fails both)."""
+    by a float32 or a float64 lower_show (to_rest taken in float64, not numpy's float32, fails both).
+    With the row's end crowns dimmed to `dim_ends` of the front's light (a back tooth in shade,
+    _painter_with_dim_ends) at 0.40 mouth widths, inside GUM_LIT_BACK_OPEN: the row-end tables
+    blended between the narrow and wide sets (_row_ends) as the reference builds and blends them."""
     from facetalk.render.mouth import _lower_teeth_show
 
-    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    if dim_ends is None:
+        painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    else:
+        painter = _painter_with_dim_ends(analysis, monkeypatch, dim=dim_ends)
     rng = np.random.default_rng(5)
     n, mouth_w = 3000, 1.1 * painter._rest_mouth_w
     ids = rng.integers(0, len(painter._anchor_xy), n)
@@ -5607,9 +5613,12 @@ def test_photo_interior_passes_equal_numpy_steps_to_the_bit(analysis, lower_f32)
     runs = (rng.random(n) * 0.15 * mouth_w, rng.random(n) * 0.1 * mouth_w)
     show = rng.random(n) * (rng.random(n) < 0.5)
     show = show.astype(np.float32) if lower_f32 else show
-    u, peak = rng.random(n).astype(np.float32), 0.45 * mouth_w
+    u, peak = rng.random(n).astype(np.float32), (0.45 if dim_ends is None else 0.40) * mouth_w
     color = rng.random((n, 3)) * 255.0
     assert _lower_teeth_show(np.array([peak]), mouth_w)[0] > 0  # wide open: the upper row's back teeth hide
+    if dim_ends is not None:  # a blend: neither set's tables
+        ends, narrow = painter._row_ends(peak_opening=peak, mouth_w=mouth_w), painter._row_ends_narrow
+        assert narrow is not None and painter._row_end_lit[-1] + 0.1 < ends.lit[-1] < narrow.lit[-1] - 0.1, ends.lit[-1]
     want, want_laid = ShadeReference(painter).lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower,
                                                                  runs=runs, lower_show=show, mouth_w=mouth_w, u=u,
                                                                  peak_opening=peak)
