@@ -4177,7 +4177,8 @@ def test_over_a_shaded_crowns_neck_the_photos_row_gives_way_to_the_dark_mouth(an
     down_upper[-1] = seam - 0.75 * mouth_module.GUM_SOFT_PX  # rest px = posed px: mouth_w is the rest one
     at, is_gum, _, gummed = painter._gum_offsets(np.arange(n), np.zeros((n, 2)), weight, down_upper=down_upper,
                                                  raised=np.full(n, 5.0, np.float32), run=run, u=u,
-                                                 mouth_w=painter._rest_mouth_w, wide=0.0)
+                                                 mouth_w=painter._rest_mouth_w, wide=0.0,
+                                                 ends=_wide_open_ends(painter))
     assert np.allclose(weight, [1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.5, 0.25], atol=0.01), weight
     assert set(at.tolist()) == {0, 1, 2, 6} and (is_gum > 0.5).all()
     assert np.allclose(gummed[at == 6], 0.5, atol=0.01) and np.allclose(gummed[at != 6], 1.0), gummed
@@ -4256,7 +4257,8 @@ def test_over_the_crowns_tops_a_lifted_lip_shows_its_shaded_inner_face_and_gum_o
         n = len(d)
         at, is_gum, shade, _ = painter._gum_offsets(np.arange(n), np.zeros((n, 2)), np.ones(n), down_upper=d,
                                                     raised=np.full(n, r, np.float32), run=painter._own_upper[np.full(n, mid)],
-                                                    u=np.full(n, u0, np.float32), mouth_w=painter._rest_mouth_w, wide=0.0)
+                                                    u=np.full(n, u0, np.float32), mouth_w=painter._rest_mouth_w, wide=0.0,
+                                                    ends=_wide_open_ends(painter))
         assert len(at) and (shade[d[at] < -0.5 * r] >= 0.5).all(), where  # under the lip: its shade
         if where == "mid":  # over the crowns' level, past the soft edge: a gradient, not one flat shadow
             level = float(d[at][is_gum > 0.5].max()) - mouth_module.GUM_SOFT_PX  # px under the photo's lip line
@@ -7260,18 +7262,18 @@ def test_the_buccal_corridor_darkens_the_walls_toward_the_corners_not_the_floor(
     w = painter._rest_mouth_w
     u = np.array([0.5, 0.96, 0.04, 0.96, 0.96], np.float32)
     d_upper = np.array([0.03, 0.03, 0.03, 0.05 + 0.5 * mouth_module.BUCCAL_BELOW, 0.06 + mouth_module.BUCCAL_BELOW]) * w
-    run, bright = np.full(5, 0.05 * w), np.full(5, 250.0)
-    light = painter._buccal_light(u, d_upper, run, to_rest=1.0, wide=1.0, luma=bright)
+    run, bright, ends = np.full(5, 0.05 * w), np.full(5, 250.0), _wide_open_ends(painter)
+    light = painter._buccal_light(u, d_upper, run, to_rest=1.0, wide=1.0, luma=bright, ends=ends)
     shade = mouth_module.BUCCAL_SHADE
     assert light[0] == 1.0 and light[4] == 1.0, light
     assert light[1] == pytest.approx(1.0 - shade) and light[2] == pytest.approx(1.0 - shade), light
     assert light[3] == pytest.approx(1.0 - 0.5 * shade), light
-    half = painter._buccal_light(u, d_upper, run, to_rest=1.0, wide=0.5, luma=bright)
+    half = painter._buccal_light(u, d_upper, run, to_rest=1.0, wide=0.5, luma=bright, ends=ends)
     assert half[1] == pytest.approx(1.0 - 0.5 * shade), half
     darkest = mouth_module.BUCCAL_DARKEST
-    dark = painter._buccal_light(u, d_upper, run, to_rest=1.0, wide=1.0, luma=np.full(5, 1.2 * darkest))
+    dark = painter._buccal_light(u, d_upper, run, to_rest=1.0, wide=1.0, luma=np.full(5, 1.2 * darkest), ends=ends)
     assert dark[1] == pytest.approx(1.0 / 1.2) and dark[1] > 1.0 - shade, dark
-    assert painter._buccal_light(u, d_upper, run, to_rest=1.0, wide=1.0, luma=np.full(5, 0.5 * darkest))[1] == 1.0
+    assert painter._buccal_light(u, d_upper, run, to_rest=1.0, wide=1.0, luma=np.full(5, 0.5 * darkest), ends=ends)[1] == 1.0
 
 
 def test_the_buccal_table_deepens_from_the_rows_give_way_into_the_corners(analysis):
@@ -7292,6 +7294,11 @@ def test_the_buccal_table_deepens_from_the_rows_give_way_into_the_corners(analys
 # A widest vowel's opening over its row's run (_notch_share: 4.4-5.3 measured), so the crowns'
 # shape shows in full in the tests that read it
 WIDE_OPENING = 5.0
+
+
+def _wide_open_ends(painter: MouthPainter):
+    """The painter's row-end tables (_RowEnds) at a wide-open jaw (an opening as wide as the mouth)."""
+    return painter._row_ends(peak_opening=painter._rest_mouth_w, mouth_w=painter._rest_mouth_w)
 
 
 def _laid_row(painter, *, mouth_w: float, u: np.ndarray, d_upper: np.ndarray, run_px: float,

@@ -15,7 +15,7 @@ so teeth move with their jaws. Colours come from the photo (lip colour, skin bri
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property, lru_cache
 
 import numpy as np
@@ -982,7 +982,7 @@ class MouthPainter:
         return kept
 
     def _buccal_light(self, u: np.ndarray, d_upper: np.ndarray, run: np.ndarray, *, to_rest: float,
-                      wide: float, luma: np.ndarray, ends: _RowEnds | None = None) -> np.ndarray:
+                      wide: float, luma: np.ndarray, ends: _RowEnds) -> np.ndarray:
         """(N,) float64 the light the buccal corridor leaves at pixels at (N,) float32 `u` along the mouth,
         (N,) `d_upper` posed px under the upper lip, under the photo's upper row (N,) `run` rest px long
         (`to_rest`: rest / posed px; `wide`: _lower_teeth_show's 0..1, above 0 once the opening passes
@@ -991,11 +991,10 @@ class MouthPainter:
         widths below it: the cheeks' walls darken toward the corners, the floor by the lower lip keeps
         its light (the tongue and its contact shadow). No pixel (its (N,) `luma` 0..255 before) is taken
         under BUCCAL_DARKEST: a shade, not a black flank (13's /i/ walls 38.8 -> 19.0 at 0.5 of their light).
-        `ends`: the row's end tables at this opening (_row_ends; None: a wide-open jaw's, _buccal)."""
-        buccal = self._buccal if ends is None else ends.buccal
+        `ends`: the row's end tables at this opening (_row_ends)."""
         below = np.asarray(d_upper, np.float64) * to_rest - run
         near = 1.0 - smoothstep(below / (BUCCAL_BELOW * self._rest_mouth_w), 0.0, 1.0)
-        light = 1.0 - BUCCAL_SHADE * wide * np.interp(u, _GUM_U, buccal) * near
+        light = 1.0 - BUCCAL_SHADE * wide * np.interp(u, _GUM_U, ends.buccal) * near
         return np.maximum(light, np.minimum(BUCCAL_DARKEST / np.maximum(np.asarray(luma, np.float64), 1e-6), 1.0))
 
     @cached_property
@@ -1055,7 +1054,7 @@ class MouthPainter:
         """The photo's own upper row's end tables at an opening `peak_opening` px of a `mouth_w` px mouth:
         a wide-open jaw's (_row_end_lit, _row_end_envelope, _buccal, _edge_table, _envelope_table, from
         _Gum.lit) from GUM_LIT_BACK_OPEN's second, _row_ends_narrow's (_Gum.lit_narrow) under its first,
-        the two blended between (smooth step), so nothing steps as the jaw sweeps."""
+        the two blended between (smooth step), so nothing steps as the jaw sweeps; every table read-only."""
         wide = _RowEnds(lit=self._row_end_lit, envelope=self._row_end_envelope, buccal=self._buccal,
                         edge=self._edge_table, tips=self._envelope_table)
         narrow = self._row_ends_narrow
@@ -1064,8 +1063,13 @@ class MouthPainter:
             return wide
         if back <= 0.0:
             return narrow
-        return _RowEnds(**{name: getattr(narrow, name) + back * (getattr(wide, name) - getattr(narrow, name))
-                           for name in ("lit", "envelope", "buccal", "edge", "tips")})
+        blended = []
+        for field in fields(_RowEnds):
+            low, high = getattr(narrow, field.name), getattr(wide, field.name)
+            table = low + back * (high - low)
+            table.flags.writeable = False
+            blended.append(table)
+        return _RowEnds(*blended)
 
     @cached_property
     def _gum(self) -> _Gum:
@@ -1125,8 +1129,7 @@ class MouthPainter:
 
     def _gum_offsets(self, own: np.ndarray, offset: np.ndarray, weight: np.ndarray, *, down_upper: np.ndarray,
                      raised: np.ndarray, run: np.ndarray, u: np.ndarray, mouth_w: float,
-                     wide: float, kept: np.ndarray | None = None,
-                     ends: _RowEnds | None = None) -> tuple[np.ndarray, ...]:
+                     wide: float, ends: _RowEnds, kept: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
         """What a wide-open jaw's lifted lip uncovers above a photo's own upper teeth, which stay on
         the skull, for _lay_photo_interior: the (n, 2) rest px `offset`s from the lip's anchor of its
         upper row's pixels `own` (_photo_reach's), moved in place to the crown's samples (their (n,)
@@ -1147,11 +1150,10 @@ class MouthPainter:
         photo's own row top; toward the corners its back teeth give way to the dark mouth as its row does
         (PHOTO_TEETH_HIDDEN), and over the row's turned end (`kept` (N,), _turn_round_arch's) they turn away
         with their crowns (a neck laid whole there over a crown gone stepped 0.93 -> 0.1 in a jaw step).
-        `ends`: the row's end tables at this opening (_row_ends; None: a wide-open jaw's, _row_end_lit)."""
+        `ends`: the row's end tables at this opening (_row_ends)."""
         gum, to_posed = self._gum, max(mouth_w, 1e-6) / self._rest_mouth_w
-        lit = self._row_end_lit if ends is None else ends.lit
         gummed = _gum_pass(own, offset, weight, down_upper, raised, run, u, gum.scallop, gum.crown_top_px,
-                           gum.widest_px, to_posed, mouth_w, wide, self._down64, lit)
+                           gum.widest_px, to_posed, mouth_w, wide, self._down64, ends.lit)
         if kept is not None:
             at, _is_gum, _shade, weight_gum = gummed
             weight_gum *= kept[at]  # in place: gummed's own weight array
