@@ -4083,8 +4083,9 @@ def test_too_few_crowns_found_keep_those_found_and_an_arch_divides_the_wide_span
     GUM_ARCH_CENTRAL_MW of the mouth), none closer than GUM_GAP_MW of the mouth; gaps found 0.08
     apart right of the midline and one 0.25 left of it all kept, nothing added between them, the
     span left of the midline divided into crowns no wider than GUM_CROWN_MAX_MW; one dip 11 samples off the middle: the midline there
-    and the central incisors' outer edges shifted with it. Crowns at u 0.7-0.8 at half the row's
-    luma (a back tooth in shade) are not lit, the rest are."""
+    and the central incisors' outer edges shifted with it. Crowns at u 0.7-0.8 at a quarter of the row's
+    luma (a back tooth in deep shade) are not lit, the rest are (at half of it, in the row's own grey, they
+    are now a tooth in shade, GUM_DIM_TOOTH_LIGHT: 13's side teeth, 0.42-0.79)."""
     n = mouth_module.GUM_TABLE_N
     uu = np.linspace(0.0, 1.0, n)
     arch = np.cumsum(mouth_module.UPPER_TOOTH_WIDTHS) * mouth_module.GUM_ARCH_CENTRAL_MW * (n - 1)
@@ -4097,7 +4098,7 @@ def test_too_few_crowns_found_keep_those_found_and_an_arch_divides_the_wide_span
         for at in gaps:
             luma -= 0.5 * teeth * np.clip(1.0 - np.abs(uu - at) * (n - 1) / 4.0, 0.0, 1.0)
         if dark is not None:
-            luma[(uu > dark[0]) & (uu < dark[1])] *= 0.5
+            luma[(uu > dark[0]) & (uu < dark[1])] *= 0.25
         monkeypatch.setattr(mouth_module, "bilinear",
                             lambda image, points: np.repeat(luma[:, None], 3, axis=1) / float(np.sum(LUMA)))
         return painter._gum, painter._rest_mouth_w
@@ -4398,6 +4399,52 @@ def test_a_row_end_giving_way_stays_a_solid_crown_in_shade(analysis, monkeypatch
     assert np.allclose(laid[:3], 1.0), laid
     assert (laid[3:] >= 0.8).all(), laid
     assert (luma[3:] < 0.4 * luma[:3].min()).all() and (luma[3:] >= cavity - 1e-6).all(), (luma, cavity)
+
+
+def _painted_row_end(analysis, *, rgb_of, u_band: tuple[float, float]) -> MouthPainter:
+    """A painter of the bundled photo with its own upper row, lip to biting edge, painted `rgb_of(middle)` over
+    u `u_band` (`middle`: (3,) float64 the row's median colour over its middle half, 0.4 of its run down)."""
+    painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    uu = np.linspace(0.0, 1.0, mouth_module.GUM_TABLE_N)
+    lip_xy = painter._anchor_xy[painter._lip_ids].astype(np.float64)
+    run = np.interp(uu, painter._lip_u, painter._own_upper[painter._lip_ids])
+    at = np.stack([np.interp(uu, painter._lip_u, lip_xy[:, k]) for k in range(2)], axis=1)
+    image = analysis.image.copy()
+    middle = np.abs(2.0 * uu - 1.0) < 0.5
+    row = (at + 0.4 * run[:, None] * painter._down)[middle]
+    colour = rgb_of(np.median(image[row[:, 1].round().astype(int), row[:, 0].round().astype(int)], axis=0))
+    band = (uu >= u_band[0]) & (uu <= u_band[1])
+    places = (at[band, None, :] + np.linspace(-0.1, 1.1, 50)[None, :, None] * run[band, None, None] * painter._down)
+    xy = places.reshape(-1, 2)
+    for dx in (-1, 0, 1, 2):
+        for dy in (-1, 0, 1, 2):
+            image[np.floor(xy[:, 1]).astype(int) + dy, np.floor(xy[:, 0]).astype(int) + dx] = np.clip(colour, 0, 255)
+    return MouthPainter(analysis.rig, image, analysis.appearance.grain)
+
+
+def test_a_dim_crown_that_keeps_its_rows_hue_is_a_tooth_in_shade(analysis):
+    """_Gum.lit: the bundled photo's row with its crowns at u 0.78-0.86 (|2u - 1| 0.56-0.72) painted the row's
+    own middle colour at 0.55 of its light (13's side teeth in its lip's shade, 0.53-0.67 of its middle's light,
+    +0.01..+0.11 chroma at their greyest) is lit there (over 0.9: MouthPainter._dim_teeth), and a wide jaw lays
+    that row near the lip at u 0.8 (|2u - 1| 0.6) over half; on e80fb2a the light test called it unlit (0) and
+    the row gave way there (laid 0): 13's dark "ears" beside a short row at every speech opening. The same
+    crowns painted the photo's lip colour at 0.65 of the light (11's pale lip beside its last canine) stay
+    unlit (under 0.1), and so does the photo's own deep-shade end (01's and this photo's ragged grey end)."""
+    band = (0.78, 0.86)
+    uu = np.linspace(0.0, 1.0, mouth_module.GUM_TABLE_N)
+    inside = (uu > band[0] + 0.01) & (uu < band[1] - 0.01)
+    dim = _painted_row_end(analysis, rgb_of=lambda middle: 0.55 * middle, u_band=band)
+    lip = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    pink = _painted_row_end(analysis, rgb_of=lambda middle: lip._lip_rgb * 0.65 * float(middle @ LUMA)
+                            / float(lip._lip_rgb @ LUMA), u_band=band)
+    assert (dim._gum.lit[inside] > 0.9).all(), dim._gum.lit[inside][::8]
+    assert (pink._gum.lit[inside] < 0.1).all(), pink._gum.lit[inside][::8]
+    assert (lip._gum.lit[(uu > 0.79) & (uu < 0.86)] < 0.1).all(), lip._gum.lit[inside][::8]
+    run_px = 20.0
+    u, d_upper = np.full(3, 0.8, np.float32), np.array([0.1, 0.15, 0.2], np.float32) * run_px
+    _, laid = _laid_row(dim, mouth_w=dim._rest_mouth_w, u=u, d_upper=d_upper, run_px=run_px)
+    _, laid_photo = _laid_row(lip, mouth_w=lip._rest_mouth_w, u=u, d_upper=d_upper, run_px=run_px)
+    assert (laid > 0.5).all() and (laid_photo < 0.1).all(), (laid, laid_photo)
 
 
 def test_a_photo_showing_its_whole_crowns_lifts_its_lip_less_at_a_wide_jaw(analysis, monkeypatch):

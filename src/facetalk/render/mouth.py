@@ -1089,9 +1089,33 @@ class MouthPainter:
             gaps = _arch_gaps(gaps, luma, light, dip=GUM_GAP_DIP * float(self.teeth_rgb @ LUMA))
             scallop = GUM_ARCH_GENTLE * _scallop_of(gaps, mouth_w=self._rest_mouth_w)
             scallop.flags.writeable = False
+        dim = self._dim_teeth(light, chroma)
         return _Gum(crown_top_px=top, scallop=scallop, widest_px=float(scallop.max()), rgb=gum.astype(np.float64),
-                    shade_rgb=np.asarray(self._lip_shadow_rgb, np.float64), lit=_lit_crowns(light, chroma),
-                    lit_narrow=_lit_crowns(light, chroma, back=False), gaps=np.asarray(gaps, np.int64))
+                    shade_rgb=np.asarray(self._lip_shadow_rgb, np.float64), lit=_lit_crowns(light, chroma, dim=dim),
+                    lit_narrow=_lit_crowns(light, chroma, dim=dim, back=False), gaps=np.asarray(gaps, np.int64))
+
+    def _row_line(self) -> tuple[np.ndarray, np.ndarray]:
+        """The photo's own upper row along the mouth at _GUM_U: (GUM_TABLE_N, 2) float64 image px of its
+        lip's anchors and (GUM_TABLE_N,) float64 rest px its run under the lip there."""
+        lip_xy = self._anchor_xy[self._lip_ids].astype(np.float64)
+        run = np.interp(_GUM_U, self._lip_u, self._own_upper[self._lip_ids])
+        return np.stack([np.interp(_GUM_U, self._lip_u, lip_xy[:, k]) for k in range(2)], axis=1), run
+
+    def _dim_teeth(self, light: np.ndarray, chroma: np.ndarray) -> np.ndarray:
+        """(GUM_TABLE_N,) float64 0..1 at _GUM_U: how far the photo's crown is a tooth in shade, for _lit_crowns:
+        the most, within GUM_GAP_MW of the mouth and over GUM_DIM_TOOTH_SAMPLES places GUM_DIM_TOOTH_DEPTHS down
+        its run, of a sample at GUM_DIM_TOOTH_LIGHT of its row's middle light or more (the (GUM_TABLE_N,)
+        `light`, _crown_scallop's) that keeps its row's hue, its chroma under GUM_DIM_TOOTH_CHROMA over the middle
+        half's median of the (GUM_TABLE_N,) `chroma` (smooth steps)."""
+        at, run = self._row_line()
+        middle = np.abs(2.0 * _GUM_U - 1.0) < 0.5
+        depths = np.linspace(*GUM_DIM_TOOTH_DEPTHS, GUM_DIM_TOOTH_SAMPLES)
+        places = at[:, None, :] + (depths[None, :, None] * run[:, None, None]) * self._down[None, None, :]
+        rgb = np.asarray(bilinear(self.image, places.reshape(-1, 2)), np.float64).reshape(GUM_TABLE_N, -1, 3)
+        share = (rgb @ LUMA) / max(float(np.median(light[middle])), 1e-6)
+        hued = 1.0 - smoothstep(_chroma(rgb) - float(np.median(chroma[middle])), *GUM_DIM_TOOTH_CHROMA)
+        tooth = np.asarray(smoothstep(share, *GUM_DIM_TOOTH_LIGHT) * hued, np.float64).max(axis=1)
+        return _window(tooth, reach=max(int(GUM_GAP_MW * (GUM_TABLE_N - 1)), 1), least=False)
 
     def _crown_scallop(self, top: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """((GUM_TABLE_N,) float64 rest px at evenly spaced u 0..1 along the mouth: how far each
@@ -1107,17 +1131,14 @@ class MouthPainter:
         (GUM_TABLE_N,) float64 that row's luma and its lightest within GUM_GAP_MW of the mouth, for
         _arch_gaps and _lit_crowns, (k,) int64 the gaps' table indices, for _arch_gaps, and
         (GUM_TABLE_N,) float64 that row's least chroma within GUM_GAP_MW of the mouth, for _lit_crowns)."""
-        uu = np.linspace(0.0, 1.0, GUM_TABLE_N)
-        lip_xy = self._anchor_xy[self._lip_ids].astype(np.float64)
-        run = np.interp(uu, self._lip_u, self._own_upper[self._lip_ids])
-        at = np.stack([np.interp(uu, self._lip_u, lip_xy[:, k]) for k in range(2)], axis=1)
+        at, run = self._row_line()
         rgb = np.asarray(bilinear(self.image, at + np.maximum(GUM_GAP_DEPTH * run, top)[:, None] * self._down),
                          np.float64)
         luma = rgb @ LUMA
         reach = max(int(GUM_GAP_MW * (GUM_TABLE_N - 1)), 1)
         light, chroma = _window(luma, reach=reach, least=False), _window(_chroma(rgb), reach=reach, least=True)
         dip = (light - luma >= GUM_GAP_DIP * float(self.teeth_rgb @ LUMA)) \
-            & (np.abs(2.0 * uu - 1.0) < PHOTO_TEETH_HIDDEN[0])
+            & (np.abs(2.0 * _GUM_U - 1.0) < PHOTO_TEETH_HIDDEN[0])
         low = (luma[1:-1] <= luma[:-2]) & (luma[1:-1] < luma[2:])
         gaps = np.flatnonzero(low & dip[1:-1]) + 1
         gaps = _apart(gaps, depth=(light - luma)[gaps], spacing=reach)
@@ -2836,6 +2857,17 @@ GUM_LIT_CHROMA = (0.15, 0.25)
 # Only toward the row's ends (|2u - 1|, a smooth step), where lip lies beside the last crowns: mid-row a
 # tint's uneven take (13's central incisors 0.54 tinted, median 0.33) is no lip.
 GUM_LIT_CHROMA_ENDS = (0.3, 0.5)
+# A crown dimmer than GUM_LIT (or pinker at its sampled depth) is still a tooth, in shade, where somewhere down
+# its run (GUM_DIM_TOOTH_SAMPLES places GUM_DIM_TOOTH_DEPTHS of it) it keeps its row's own hue: chroma under
+# GUM_DIM_TOOTH_CHROMA over the middle half's median, at GUM_DIM_TOOTH_LIGHT of the middle's light or more
+# (smooth steps; MouthPainter._dim_teeth). 13's side crowns in its lip's shade (0.42-0.79 of its middle's light
+# at +0.01..+0.11) are teeth: called unlit, they gave way past 0.3 of the way to the corners, dark "ears"
+# beside a short row at every speech opening. Lip and the mouth's deep shade are pinker or browner at their
+# greyest: 11's pale lip beside its last canine +0.16..+0.25, 01's and the bundled photo's right ends +0.27 on.
+GUM_DIM_TOOTH_LIGHT = (0.3, 0.45)
+GUM_DIM_TOOTH_CHROMA = (0.08, 0.14)
+GUM_DIM_TOOTH_DEPTHS = (0.2, 0.8)
+GUM_DIM_TOOTH_SAMPLES = 7
 # In a row lit out to its corners (no crown in shade between it and the lip corner: 12's), toward its
 # ends (|2u - 1| from the first of GUM_LIT_BACK_AT to the second, a smooth step) a crown must be lit
 # nearly as the front teeth are, GUM_LIT_BACK of the middle half's median (smooth step), or it is a
@@ -3566,7 +3598,8 @@ def _window(values: np.ndarray, *, reach: int, least: bool) -> np.ndarray:
     return windows.min(axis=1) if least else windows.max(axis=1)
 
 
-def _lit_crowns(light: np.ndarray, chroma: np.ndarray, *, back: bool = True) -> np.ndarray:
+def _lit_crowns(light: np.ndarray, chroma: np.ndarray, *, dim: np.ndarray | None = None,
+                back: bool = True) -> np.ndarray:
     """(GUM_TABLE_N,) float64 0..1, read-only: how far the photo's crown is lit enough to mirror up
     over its neck, its (GUM_TABLE_N,) `light` luma (_crown_scallop's) from GUM_LIT - GUM_LIT_SOFT
     to GUM_LIT + GUM_LIT_SOFT of the middle half's median (a smooth step: a hard one switched a
@@ -3576,7 +3609,9 @@ def _lit_crowns(light: np.ndarray, chroma: np.ndarray, *, back: bool = True) -> 
     pink-white ghost crown; an absolute bound blanked an evenly yellowed row's crowns), toward the
     row's ends only (GUM_LIT_CHROMA_ENDS); at the very ends (GUM_LIT_BACK_AT) only as far as it is
     lit nearly as the front teeth are (GUM_LIT_BACK: dimmer, a back tooth in shade) where the row is
-    lit out to its corner (GUM_LIT_CORNER), if `back` (a wide-open jaw's table: _Gum.lit, not lit_narrow)."""
+    lit out to its corner (GUM_LIT_CORNER), if `back` (a wide-open jaw's table: _Gum.lit, not lit_narrow).
+    A crown that keeps its row's hue in shade (the (GUM_TABLE_N,) 0..1 `dim`, MouthPainter._dim_teeth's) is as
+    lit as that says, whatever its light and chroma (13's side teeth, GUM_DIM_TOOTH_LIGHT); None: no such test."""
     uu = np.linspace(0.0, 1.0, light.shape[0])
     middle = np.abs(2.0 * uu - 1.0) < 0.5
     share = light / max(float(np.median(light[middle])), 1e-6)
@@ -3586,6 +3621,8 @@ def _lit_crowns(light: np.ndarray, chroma: np.ndarray, *, back: bool = True) -> 
     # only a row lit out to its corner (the least lit from here out to the nearer corner): one that goes
     # dark there already gives way where it does, and its dimmer last crowns stay as they were
     to_corner = np.where(uu < 0.5, np.minimum.accumulate(lit), np.minimum.accumulate(lit[::-1])[::-1])
+    if dim is not None:  # after to_corner: the back-tooth rule's reach stays the light test's
+        lit = np.maximum(lit, dim)
     shaded = (1.0 - np.asarray(smoothstep(share, *GUM_LIT_BACK), np.float64)) \
         * np.asarray(smoothstep(to_corner, *GUM_LIT_CORNER), np.float64)
     lit *= 1.0 - back * shaded * np.asarray(smoothstep(np.abs(2.0 * uu - 1.0), *GUM_LIT_BACK_AT), np.float64)
