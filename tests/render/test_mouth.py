@@ -4328,7 +4328,11 @@ def test_a_back_tooth_in_shade_gives_way_only_as_the_jaw_opens_wide(analysis, mo
     lays them as that row does, to the bit (0.49 0.47 0.44 at 10-20% of the run): at b71ef09..7254c52 they
     gave way there too (laid 0), the row stopping a crown short of its lip corner over a near-black pocket
     rising to the lip (judge43b 1). Between (0.40, inside GUM_LIT_BACK_OPEN) it lays them strictly between
-    the two, and from 0.30 to 0.70 mouth widths what it lays there never rises as the jaw opens."""
+    the two (by 0.01 at least: since strip44 a giving-way end stays nearly opaque as a solid crown in shade,
+    `_solid_row_end`, so what is laid there differs less than the tables' blend does: 0.428 against
+    0.442-0.485 at /l/'s opening), and from 0.30 to 0.70 mouth widths the light it draws there never rises
+    as the jaw opens (the light, not how much is laid: a solid end's cover first rises by 0.02 as it comes in
+    at the band's foot, while its crown darkens)."""
     shaded = _painter_with_dim_ends(analysis, monkeypatch, dim=0.88)
     lit = _painter_with_dim_ends(analysis, monkeypatch, dim=1.0)
     assert shaded._gum.lit[-1] < 0.05 and (lit._gum.lit == 1.0).all()  # the rule itself (_lit_crowns)
@@ -4337,20 +4341,24 @@ def test_a_back_tooth_in_shade_gives_way_only_as_the_jaw_opens_wide(analysis, mo
     d_upper = np.array([0.1, 0.15, 0.2], np.float32) * run_px
 
     def laid_at(opening: float) -> tuple[np.ndarray, np.ndarray]:
+        return drawn_at(opening)[1:]
+
+    def drawn_at(opening: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(the shaded row's luma over the dark, its laid, the lit row's laid) at |2u - 1| 0.7."""
         peak = opening * mouth_w / run_px
-        _, laid_shaded = _laid_row(shaded, mouth_w=mouth_w, u=u, d_upper=d_upper, run_px=run_px, opening=peak)
+        color, laid_shaded = _laid_row(shaded, mouth_w=mouth_w, u=u, d_upper=d_upper, run_px=run_px, opening=peak)
         _, laid_lit = _laid_row(lit, mouth_w=mouth_w, u=u, d_upper=d_upper, run_px=run_px, opening=peak)
         assert (laid_lit > 0.2).all(), (opening, laid_lit)
-        return laid_shaded, laid_lit
+        return color @ np.array([0.299, 0.587, 0.114]), laid_shaded, laid_lit
 
     narrow, narrow_lit = laid_at(0.33)
     assert np.array_equal(narrow, narrow_lit), (narrow, narrow_lit)
     wide, wide_lit = laid_at(0.67)
     assert (wide < 0.5 * wide_lit).all(), (wide, wide_lit)
     between, _ = laid_at(0.40)
-    assert (between < narrow - 0.05).all() and (between > wide + 0.05).all(), (narrow, between, wide)
-    sweep = np.array([laid_at(opening)[0] for opening in np.arange(0.30, 0.701, 0.02)])
-    assert (np.diff(sweep, axis=0) <= 1e-6).all(), sweep
+    assert (between < narrow - 0.01).all() and (between > wide + 0.05).all(), (narrow, between, wide)
+    sweep = np.array([drawn_at(opening)[0] for opening in np.arange(0.30, 0.701, 0.02)])
+    assert (np.diff(sweep, axis=0) <= 1e-3).all(), sweep
 
 
 def _painter_with_dim_ends(analysis, monkeypatch, *, dim: float) -> MouthPainter:
