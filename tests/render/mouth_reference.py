@@ -153,8 +153,7 @@ class ShadeReference:
         `color` with the photo's interior laid over it, a copy; (N,) float32 how much of each
         pixel is the photo's own)."""
         color, laid = color.copy(), np.zeros(len(color), np.float32)
-        to_rest = self._rest_mouth_w / mouth_w
-        wide = float(_lower_teeth_show(np.array([peak_opening]), mouth_w)[0])
+        to_rest, wide = self._rest_mouth_w / mouth_w, float(_lower_teeth_show(np.array([peak_opening]), mouth_w)[0])
         ends = self._row_end_tables(peak_opening=peak_opening, mouth_w=mouth_w) if self._own_teeth else None
         table, envelope = (ends.edge, ends.tips) if self._own_teeth else (_biting_edge_table(),) * 2  # tip: own only
         shape = np.array([_edge_at(uu, table) for uu in np.asarray(u, np.float32)])
