@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: 
 from facetalk.audio.mel import FRAME_RATE, N_FEATURES, log_mel  # noqa: E402
 from facetalk.motion.lipsync import VOICE_LEVEL  # noqa: E402
 from training.articulation import PARAMS, cap_press_in_phones, phone_frames  # noqa: E402
+from training.cli import add_training_args  # noqa: E402
 
 LOOKAHEAD_FRAMES = 2
 CHANNELS = 80
@@ -361,14 +362,8 @@ def optimizer_step(*, net: nn.Module, loss: torch.Tensor, opt: torch.optim.Optim
 def parser() -> argparse.ArgumentParser:
     """The command line's options (main checks their combinations)."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", default="out/lip_corpus")
+    add_training_args(ap, epochs=40)
     ap.add_argument("--out", default="src/facetalk/data/lipsync.onnx")
-    ap.add_argument("--epochs", type=int, default=40)
-    ap.add_argument("--crop", type=int, default=256, help="output frames per training crop")
-    ap.add_argument("--batch", type=int, default=32)
-    ap.add_argument("--lr", type=float, default=2e-3)
-    ap.add_argument("--threads", type=int, default=1, help="one thread is fastest on a busy machine")
-    ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--voice-level", action="store_true",
                     help="a sixth output: the voice's own loudness, which the runtime's stress pass reads")
     ap.add_argument("--music-press-weight", type=float, default=1.0,

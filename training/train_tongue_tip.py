@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: 
 from facetalk.audio.mel import FRAME_RATE, log_mel  # noqa: E402
 from facetalk.motion.lipsync import TONGUE_TIP, TongueTipNet  # noqa: E402
 from training.articulation import CORE, ipa_symbols, phone_letters, tongue_tip_targets  # noqa: E402
+from training.cli import add_training_args  # noqa: E402
 
 LOOKAHEAD_FRAMES = 2  # train_lipsync's (imported there with torch; --evaluate does without)
 # Narrower than the lip model's 80 (train_lipsync.CHANNELS): one output, not five; 101,953 parameters,
@@ -236,17 +237,11 @@ def export(net, path: Path, silence: np.ndarray) -> None:
 
 def _args() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", default="out/lip_corpus")
+    add_training_args(ap, epochs=16)
     ap.add_argument("--out", help="the ONNX graph to write")
     ap.add_argument("--evaluate", help="an exported graph: print its held-out figures, train nothing")
-    ap.add_argument("--epochs", type=int, default=16)
-    ap.add_argument("--crop", type=int, default=256, help="output frames per training crop")
-    ap.add_argument("--batch", type=int, default=32)
-    ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--change-weight", type=float, default=CHANGE_WEIGHT,
                     help="multiplies the squared error of the frame-to-frame change (the committed net: 4)")
-    ap.add_argument("--threads", type=int, default=1, help="torch threads (1: reproducible on a shared machine)")
-    ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
     if bool(args.out) == bool(args.evaluate):
         ap.error("give one of --out (train) and --evaluate (figures only)")

@@ -38,6 +38,7 @@ from facetalk.motion.lipsync import VOICE_LEVEL  # noqa: E402
 from training.train_lipsync import (  # noqa: E402
     LOOKAHEAD_FRAMES, LipNet, _ahead_max, crop_indices, export_streaming, music_frame_weights, optimizer_step,
     write_metadata)
+from training.cli import add_training_args  # noqa: E402
 
 CHANNELS = 64
 DILATIONS = (1, 2, 4, 8, 16, 32, 1, 2)  # receptive field 1 + 2 * 66 = 133 frames: 1.32 s of past
@@ -354,15 +355,11 @@ def export_bands(net: VoiceNet, *, path: Path, silence: np.ndarray) -> None:
 
 def _args() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", default="out/lip_corpus")
+    add_training_args(ap, epochs=30)
     ap.add_argument("--valid-corpus", default=None,
                     help="the validation split's corpus (build_lip_corpus's, or build_voice_mixes' --split valid), "
                          "when --corpus is build_voice_mixes'")
     ap.add_argument("--out", required=True)
-    ap.add_argument("--epochs", type=int, default=30)
-    ap.add_argument("--crop", type=int, default=256, help="output frames per training crop")
-    ap.add_argument("--batch", type=int, default=32)
-    ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--music-weight", type=float, default=2.0,
                     help="multiplies the loss on items whose augmentation carries music")
     ap.add_argument("--under-weight", type=float, default=1.0,
@@ -373,8 +370,6 @@ def _args() -> argparse.Namespace:
     ap.add_argument("--bands", action="store_true",
                     help="a head estimating the voice's own N_MELS log-mel bands (build_voice_mixes' voice_mel)")
     ap.add_argument("--bands-weight", type=float, default=1.0, help="multiplies the band loss")
-    ap.add_argument("--threads", type=int, default=1, help="torch threads (1: reproducible on a shared machine)")
-    ap.add_argument("--seed", type=int, default=0)
     return ap.parse_args()
 
 
