@@ -366,6 +366,35 @@ print(" ".join(k.__name__ for k in kernels if not k.signatures))
     assert result.stdout.strip() == "", f"not loaded when the Animator was built: {result.stdout.strip()}"
 
 
+def test_a_streams_first_frowning_frame_compiles_no_new_crease_pass(portrait_path):
+    """The glabellar lines' tables (_crease_profile) reach _crease_pass with the same array type
+    as the warm-up's folds (_TAPER), so the first angry frame after the Animator is built adds no
+    signature: one read-only table among writeable ones compiled a second one there (4.6 s with no
+    numba cache, out/rev44g/REVIEW.md). In a fresh process: this one's earlier tests drew frowns."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[2])
+    code = f"""
+import sys; sys.path.insert(0, {root!r})
+import facetalk.render.shading as shading
+from facetalk.io import load_image
+from facetalk.motion.frame import MotionFrame
+from facetalk.pipeline import Animator
+from tests.fakes import Recording, ReplayDetector, ReplaySegmenter
+recording = Recording.load()
+animator = Animator(load_image({portrait_path!r}), detector=ReplayDetector(recording), segmenter=ReplaySegmenter(recording))
+warm = len(shading._crease_pass.signatures)
+animator.render_motion(MotionFrame(t_s=0.0, brow_raise=-0.6, brow_knit=0.3))
+print(warm, len(shading._crease_pass.signatures))
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    warm, after = (int(n) for n in result.stdout.split())
+    assert warm >= 1 and after == warm, (warm, after)
+
+
 def test_the_shut_lids_and_the_mouth_share_one_grain_as_coarse_as_the_photos(renderer):
     """The synthetic skin's grain (render.sampling.luminance_grain) is made once and laid on both
     the mouth and the shut lids: luminance alone, as coarse as the photo's own fine detail (the

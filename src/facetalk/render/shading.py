@@ -812,6 +812,10 @@ def _chord(line: np.ndarray) -> np.ndarray:
 # (a power per pixel cost more than the rest of the shading).
 _TAPER_STEPS = 1024
 _TAPER = (np.maximum(np.sin(np.pi * np.linspace(0.0, 1.0, _TAPER_STEPS + 1)), 0.0) ** 0.7).astype(np.float32)
+# Read-only, as _crease_profile's tables are: numba types a read-only array apart from a writeable
+# one, so mixed flags compiled _crease_pass a second time on a stream's first frowning frame (the
+# warm-up draws no glabellar line; 4.6 s with no cache, out/rev44g/REVIEW.md).
+_TAPER.flags.writeable = False
 # The glabellar creases' points' fractions from foot to top (a gentle curve needs more than three).
 _GLABELLA_STEPS = np.linspace(0.0, 1.0, 5)
 
