@@ -636,8 +636,9 @@ def test_frown_lines_are_shallow_on_smooth_skin(analysis):
     """glabella_grain: the lines' share of their depth follows the photo's own skin between the
     brows, GLABELLA_GRAIN_LEAST on flat skin, full on grainy skin, and on the bundled photo's smooth
     young skin under 0.8 (at full depth there the lines stood 14 times the skin's texture: a drawn
-    "II"); the shader's lines are that share as dark."""
-    from facetalk.render.shading import GLABELLA_GRAIN_LEAST, glabella_grain
+    "II"); the shader's lines are that share as dark, the main crease no lighter than
+    GLABELLA_MAIN_LEAST."""
+    from facetalk.render.shading import GLABELLA_GRAIN_LEAST, GLABELLA_MAIN_LEAST, glabella_grain
 
     flat = np.full(analysis.image.shape, 170, np.uint8)
     rng = np.random.default_rng(3)
@@ -646,6 +647,9 @@ def test_frown_lines_are_shallow_on_smooth_skin(analysis):
     assert glabella_grain(np.repeat(grain[..., None], 3, axis=2), analysis.landmarks_px) == 1.0
     share = glabella_grain(analysis.image, analysis.landmarks_px)
     assert GLABELLA_GRAIN_LEAST <= share < 0.8
-    full = max(profile.max() for profile, *_ in _frown_line_profiles(analysis))
-    shallow = max(profile.max() for profile, *_ in _frown_line_profiles(analysis, glabella_share=share))
-    assert abs(shallow - share * full) < 0.1 * full
+    full = [profile.max() for profile, *_ in _frown_line_profiles(analysis)]
+    shallow = [profile.max() for profile, *_ in _frown_line_profiles(analysis, glabella_share=share)]
+    # The main crease (the subject's right) no shallower than GLABELLA_MAIN_LEAST: at 0.6 it was
+    # gone at 2x on smooth pale photos (out/rev44g/REVIEW.md); the other side takes the share.
+    assert abs(shallow[0] - max(share, GLABELLA_MAIN_LEAST) * full[0]) < 0.1 * full[0]
+    assert abs(shallow[1] - share * full[1]) < 0.1 * full[1]

@@ -122,6 +122,10 @@ GLABELLA_UNEVEN = 0.25
 # eye spans above, its texture what a GLABELLA_GRAIN_BLUR eye span blur takes out.
 GLABELLA_GRAIN_FULL = 0.045
 GLABELLA_GRAIN_LEAST = 0.6
+# The main crease (GLABELLA's first, the subject's right) takes that share no lower than this: at 0.6
+# x its depth anger's lines were gone at 2x on the smooth pale photos (12, 03; fear's invisible,
+# out/rev44g/REVIEW.md); the other side's creases, at 0.72 and 0.38 of its depth, take the share.
+GLABELLA_MAIN_LEAST = 0.9
 GLABELLA_GRAIN_UP = 0.2
 GLABELLA_GRAIN_BLUR = 0.015
 # The glabellar lines' drive per unit of brow_knit, where it passes the frown's: at 1 per unit the
@@ -281,8 +285,8 @@ class FoldShader:
         # The knit bunches the same skin between the brows (brow_knit: fear's under raised brows).
         # Raised brows stretch the glabella up: the knit's lines fade with the raise (fear's 0.4: 0.6).
         knit_lines = GLABELLA_KNIT * frame.brow_knit * (1.0 - min(max(frame.brow_raise, 0.0), 1.0))
-        drive = self._glabella_share * min(max(frown, knit_lines), 1.0)
-        folds += self._glabellar(xy, drive, span, across, up, middle)
+        drive = min(max(frown, knit_lines), 1.0)
+        folds += self._glabellar(xy, drive, span, across, up, middle, grain=self._glabella_share)
         sneer = min(max(frame.nose_sneer, frame.upper_lip_raise * frown * 1.5), 1.0)
         wrinkle = NOSE_WRINKLE * (1.0 - math.exp(-sneer / NOSE_WRINKLE_SCALE))
         # Fine creases staggered down the nose root, each with the skin bunched below it catching the
@@ -300,11 +304,12 @@ class FoldShader:
 
     @staticmethod
     def _glabellar(xy: np.ndarray, drive: float, span: float, across: np.ndarray, up: np.ndarray,
-                   middle: np.ndarray) -> list[_Fold]:
+                   middle: np.ndarray, *, grain: float) -> list[_Fold]:
         """The frown's lines between the brows (AU4, the "11"): per side GLABELLA's creases, each
         curving out toward its brow as it rises, deepest low and uneven along its length
         (_crease_profile), lit on its brow's side, where the corrugator bunches the skin into a ridge;
-        `drive` 0..1 (the frown or the knit's, times the photo's glabella_grain).
+        `drive` 0..1 (the frown or the knit's); `grain` the photo's glabella_grain, which the main
+        crease takes no lower than GLABELLA_MAIN_LEAST.
         (Lit toward the middle, the two sides' lit skin fell on one another as the brows drew
         together: a bright bar between them, not a crease.)"""
         folds = []
@@ -312,7 +317,8 @@ class FoldShader:
             base = 0.7 * xy[inner_end] + 0.3 * xy[INNER_BROW_ENDS[1 - side]]
             toward_brow = -np.sign((middle - base) @ across) * across
             for k, (out_, low, high, share, lean, deepest) in enumerate(GLABELLA[side]):
-                depth = GLABELLA_DEPTH * share * drive
+                kept = max(grain, GLABELLA_MAIN_LEAST) if side == k == 0 else grain
+                depth = GLABELLA_DEPTH * share * drive * kept
                 if not _drawn(depth):
                     folds.append(_Fold(_NO_LINE, depth, GLABELLA_WIDTH * span, None))
                     continue
