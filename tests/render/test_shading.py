@@ -653,3 +653,22 @@ def test_frown_lines_are_shallow_on_smooth_skin(analysis):
     # gone at 2x on smooth pale photos (out/rev44g/REVIEW.md); the other side takes the share.
     assert abs(shallow[0] - max(share, GLABELLA_MAIN_LEAST) * full[0]) < 0.1 * full[0]
     assert abs(shallow[1] - share * full[1]) < 0.1 * full[1]
+
+
+def test_the_frown_lines_share_reads_skin_not_a_fringe_of_hair(analysis):
+    """glabella_grain leaves out hair over the glabella: a dark fringe of strands across the top
+    of the skin between the brows (13's took its patch to the full share from hair, out/rev44g/
+    p13.png) moves the share under 0.05."""
+    from facetalk.render.shading import INNER_BROW_ENDS, OUTER_EYE_CORNERS, glabella_grain
+
+    xy = analysis.landmarks_px[:, :2]
+    span = np.linalg.norm(xy[OUTER_EYE_CORNERS[1]] - xy[OUTER_EYE_CORNERS[0]])
+    a, b = xy[INNER_BROW_ENDS[0]], xy[INNER_BROW_ENDS[1]]
+    mid_x, heads_y = 0.5 * (a[0] + b[0]), 0.5 * (a[1] + b[1])
+    fringe = analysis.image.copy()
+    rows = np.s_[int(heads_y - 0.3 * span):int(heads_y - 0.08 * span)]
+    cols = np.arange(int(mid_x - 0.5 * span), int(mid_x + 0.5 * span))
+    strands = cols[(cols // 2) % 3 != 0]  # 4 px strands, 2 px gaps of skin
+    fringe[rows, strands] = (60, 45, 30)
+    clean = glabella_grain(analysis.image, analysis.landmarks_px)
+    assert abs(glabella_grain(fringe, analysis.landmarks_px) - clean) < 0.05

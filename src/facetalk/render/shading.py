@@ -114,19 +114,24 @@ GLABELLA_LIT = 0.45
 # smooth wave of two seeded frequencies (a crease is not one even stroke; fixed along its length, so
 # it holds still with the face).
 GLABELLA_UNEVEN = 0.25
-# The glabellar lines' depth follows the photo's own skin between the brows (glabella_grain): its
-# fine texture's std over its mean luma, r; the lines' share of their depth is r / GLABELLA_GRAIN_FULL,
-# within GLABELLA_GRAIN_LEAST..1. On smooth skin a crease is shallow: at full depth the lines stood
-# 13-15 times that skin's own texture std on the bundled photo and 11, a drawn stroke, 4-5 times on
-# lined or grainy skin (13, 02, 09). Measured over the skin from the brows' heads to GLABELLA_GRAIN_UP
-# eye spans above, its texture what a GLABELLA_GRAIN_BLUR eye span blur takes out.
+# The glabellar lines' depth follows the photo's own fine texture between the brows (glabella_grain):
+# its std over its mean luma, r; the lines' share of their depth is r / GLABELLA_GRAIN_FULL, within
+# GLABELLA_GRAIN_LEAST..1. That texture is the skin's, but as much the photo's: print grain,
+# brushwork, the source's resolution (modern photos sit at the floor, the paintings and the
+# engraving near 1). On smooth photos a crease is shallow: at full depth the lines stood 13-15 times
+# that texture's std on the bundled photo and 11, a drawn stroke, 4-5 times on lined or grainy ones
+# (02, 09). Measured from the brows' heads to GLABELLA_GRAIN_UP eye spans above, leaving out pixels
+# under GLABELLA_GRAIN_DARK of the patch's median luma and the skin within two blurs of them (a
+# fringe of hair, the brows' heads: at 0.2 spans 13's patch took its fringe, its share 1.0 from
+# hair, out/rev44g/REVIEW.md), its texture what a GLABELLA_GRAIN_BLUR eye span blur takes out.
 GLABELLA_GRAIN_FULL = 0.045
 GLABELLA_GRAIN_LEAST = 0.6
 # The main crease (GLABELLA's first, the subject's right) takes that share no lower than this: at 0.6
 # x its depth anger's lines were gone at 2x on the smooth pale photos (12, 03; fear's invisible,
 # out/rev44g/REVIEW.md); the other side's creases, at 0.72 and 0.38 of its depth, take the share.
 GLABELLA_MAIN_LEAST = 0.9
-GLABELLA_GRAIN_UP = 0.2
+GLABELLA_GRAIN_UP = 0.12
+GLABELLA_GRAIN_DARK = 0.6
 GLABELLA_GRAIN_BLUR = 0.015
 # The glabellar lines' drive per unit of brow_knit, where it passes the frown's: at 1 per unit the
 # knit alone drew the full "11", two dark strokes at 2x on the bundled photo (out/fear43/probe_*);
@@ -435,9 +440,12 @@ def crease_tint(image: np.ndarray, oval_xy: np.ndarray) -> np.ndarray:
 def glabella_grain(image: np.ndarray, landmarks_px: np.ndarray) -> float:
     """The glabellar lines' share of their depth on the (H, W, 3) uint8 photo `image`, whose (N, 3)
     px `landmarks_px` place the face: r / GLABELLA_GRAIN_FULL within GLABELLA_GRAIN_LEAST..1, r the
-    std of the skin's luma less its blur over GLABELLA_GRAIN_BLUR eye spans, over its mean luma,
-    between the brows' heads (the middle 0.7 of the gap) from their level GLABELLA_GRAIN_UP eye spans
-    up. 1 where that patch is too small to read."""
+    std of the photo's luma less its blur over GLABELLA_GRAIN_BLUR eye spans, over its mean luma,
+    between the brows' heads from their level GLABELLA_GRAIN_UP eye spans up, over the pixels no
+    darker than GLABELLA_GRAIN_DARK of the patch's median and not within two blurs of one (hair
+    left out). That fine texture is the skin's and the photo's own (print grain, brushwork,
+    resolution). GLABELLA_GRAIN_LEAST where the patch (or its skin) is too small to read: a face
+    that small is a smooth one at the photo's resolution."""
     import cv2
 
     xy = landmarks_px[:, :2].astype(np.float64)
@@ -448,13 +456,22 @@ def glabella_grain(image: np.ndarray, landmarks_px: np.ndarray) -> float:
     x0, x1 = max(int(mid_x - half), 0), min(int(mid_x + half) + 1, image.shape[1])
     y0, y1 = max(int(heads_y - GLABELLA_GRAIN_UP * span), 0), min(int(heads_y) + 1, image.shape[0])
     if x1 - x0 < 4 or y1 - y0 < 4:
-        return 1.0
+        return GLABELLA_GRAIN_LEAST
     pad = int(4 * GLABELLA_GRAIN_BLUR * span) + 1  # the blur reads past the patch, not its reflection
     ox0, oy0 = max(x0 - pad, 0), max(y0 - pad, 0)
     luma = image[oy0:min(y1 + pad, image.shape[0]), ox0:min(x1 + pad, image.shape[1])].astype(np.float32) @ LUMA
-    fine = (luma - cv2.GaussianBlur(luma, (0, 0), max(GLABELLA_GRAIN_BLUR * span, 0.6)))[y0 - oy0:y1 - oy0,
-                                                                                        x0 - ox0:x1 - ox0]
-    grain = float(fine.std()) / max(float(luma[y0 - oy0:y1 - oy0, x0 - ox0:x1 - ox0].mean()), 1.0)
+    inner = (slice(y0 - oy0, y1 - oy0), slice(x0 - ox0, x1 - ox0))
+    sigma = max(GLABELLA_GRAIN_BLUR * span, 0.6)
+    fine = (luma - cv2.GaussianBlur(luma, (0, 0), sigma))[inner]
+    patch = luma[inner]
+    # Hair and the brows' heads left out, and the skin within two blurs of them, whose fine
+    # texture is their edge bled in by the blur.
+    dark = (luma < GLABELLA_GRAIN_DARK * float(np.median(patch))).astype(np.uint8)
+    reach = 2 * int(np.ceil(2.0 * sigma)) + 1
+    skin = cv2.dilate(dark, np.ones((reach, reach), np.uint8))[inner] == 0
+    if skin.sum() < 16:
+        return GLABELLA_GRAIN_LEAST
+    grain = float(fine[skin].std()) / max(float(patch[skin].mean()), 1.0)
     return min(max(grain / GLABELLA_GRAIN_FULL, GLABELLA_GRAIN_LEAST), 1.0)
 
 
