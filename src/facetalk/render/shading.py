@@ -327,11 +327,14 @@ class FoldShader:
                 if not _drawn(depth):
                     folds.append(_Fold(_NO_LINE, depth, GLABELLA_WIDTH * span, None))
                     continue
-                # Bending out toward the brow more the higher it gets: the lines fan out upward.
+                # Bending out toward the brow more the higher it gets: the lines fan out upward, the
+                # lean growing as the fraction ** 1.6 (half of it in the top third: the corrugator
+                # pulls the skin at the brow's head, not at the foot).
                 foot = base + out_ * span * toward_brow
                 rise = low + (high - low) * _GLABELLA_STEPS
                 line = (foot + (rise * span)[:, None] * up
                         + (lean * span * _GLABELLA_STEPS ** 1.6)[:, None] * toward_brow).astype(xy.dtype)
+                # Each crease its own seed (side 0's 0, side 1's 2 and 3): no two alike, fixed per crease.
                 folds.append(_Fold(line, depth, GLABELLA_WIDTH * span, toward_brow, GLABELLA_LIT,
                                    _crease_profile(deepest, 2 * side + k)))
         return folds
@@ -451,13 +454,14 @@ def glabella_grain(image: np.ndarray, landmarks_px: np.ndarray) -> float:
     xy = landmarks_px[:, :2].astype(np.float64)
     span = float(np.linalg.norm(xy[OUTER_EYE_CORNERS[1]] - xy[OUTER_EYE_CORNERS[0]]))
     a, b = xy[INNER_BROW_ENDS[0]], xy[INNER_BROW_ENDS[1]]
-    half = 0.35 * abs(float(b[0] - a[0]))
+    half = 0.35 * abs(float(b[0] - a[0]))  # the gap's middle 0.7: the brows' heads' own hairs left out
     mid_x, heads_y = 0.5 * float(a[0] + b[0]), 0.5 * float(a[1] + b[1])
     x0, x1 = max(int(mid_x - half), 0), min(int(mid_x + half) + 1, image.shape[1])
     y0, y1 = max(int(heads_y - GLABELLA_GRAIN_UP * span), 0), min(int(heads_y) + 1, image.shape[0])
     if x1 - x0 < 4 or y1 - y0 < 4:
         return GLABELLA_GRAIN_LEAST
-    pad = int(4 * GLABELLA_GRAIN_BLUR * span) + 1  # the blur reads past the patch, not its reflection
+    # The blur reads past the patch, not its reflection: OpenCV's float kernel reaches 4 sigma.
+    pad = int(4 * GLABELLA_GRAIN_BLUR * span) + 1
     ox0, oy0 = max(x0 - pad, 0), max(y0 - pad, 0)
     luma = image[oy0:min(y1 + pad, image.shape[0]), ox0:min(x1 + pad, image.shape[1])].astype(np.float32) @ LUMA
     inner = (slice(y0 - oy0, y1 - oy0), slice(x0 - ox0, x1 - ox0))
@@ -852,6 +856,8 @@ def _crease_profile(deepest: float, seed: int) -> np.ndarray:
     fraction = np.linspace(0.0, 1.0, _TAPER_STEPS + 1)
     shape = np.sin(np.pi * fraction ** (math.log(0.5) / math.log(deepest)))
     phases = np.random.default_rng(seed).uniform(0.0, 2.0 * np.pi, 2)
+    # Two incommensurate frequencies, 1.7 and 3.3 cycles over the length, the slower weighted more:
+    # one or two broad swells with a finer ripple, never a periodic beading.
     wave = 0.6 * np.sin(2.0 * np.pi * 1.7 * fraction + phases[0]) + 0.4 * np.sin(2.0 * np.pi * 3.3 * fraction + phases[1])
     profile = np.maximum(shape * (1.0 + GLABELLA_UNEVEN * wave), 0.0)
     profile = (profile / profile.max()).astype(np.float32)
