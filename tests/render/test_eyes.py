@@ -881,7 +881,7 @@ def test_the_iris_edge_on_a_lid_is_anti_aliased_not_stair_stepped():
     column's rim pixel is as dark as the share of it under the line (the old mask: 0 or 255)."""
     painter, rest, tri_id, margin = _slanted_eye()
     out = np.full((80, 80, 3), 255, np.uint8)
-    painter.paint(out, rest, tri_id)
+    painter.paint(out, rest, tri_id, unposed=rest)
     errors = []
     for x in range(25, 56):  # inside the sprite, away from the corners
         exact = np.clip(np.arange(80) - margin[0, x] + 0.5, 0.0, 1.0)  # the share under the line
@@ -898,7 +898,7 @@ def test_no_iris_lands_on_what_covers_the_eye():
     painter, rest, tri_id, margin = _slanted_eye()
     tri_id[:, :40] = 0
     out = np.full((80, 80, 3), 255, np.uint8)
-    painter.paint(out, rest, tri_id)
+    painter.paint(out, rest, tri_id, unposed=rest)
     yy, xx = np.mgrid[0:80, 0:80]
     nose = (yy >= margin) & (yy <= 60) & (xx >= 10) & (xx < 40)
     assert nose.sum() > 500
@@ -914,7 +914,7 @@ def test_a_near_shut_slit_lays_only_as_much_iris_as_it_is_tall(top_y, height):
     share of it between the margins."""
     painter, rest, tri_id, _ = _slanted_eye(top_y=top_y, top_rise=0.0, bottom_y=top_y + height)
     out = np.full((80, 80, 3), 255, np.uint8)
-    painter.paint(out, rest, tri_id)
+    painter.paint(out, rest, tri_id, unposed=rest)
     rows = np.arange(80.0)[:, None]
     exact = np.clip(np.minimum(rows + 0.5, top_y + height) - np.maximum(rows - 0.5, top_y), 0.0, 1.0)
     dark = 1.0 - out[:, 25:56, 0] / 255.0  # inside the sprite, away from the corners
@@ -1108,7 +1108,7 @@ def test_a_raised_upper_lid_draws_the_irises_raised_sprite_and_the_resting_one_a
         verts = rest.copy()
         verts[list(upper[1:-1]), 1] -= lift * 20.0
         out = np.full((80, 80, 3), 128, np.uint8)
-        painter.paint(out, verts, tri_id)
+        painter.paint(out, verts, tri_id, unposed=verts)
         drawn[lift] = int(out[40, 40, 0])
     # The resting sprite at rest, for a margin a rounding off it, and under a lowered lid.
     assert drawn[0.0] == 0 and drawn[0.5 * RAISED_FROM] == 0 and drawn[-0.3] == 0

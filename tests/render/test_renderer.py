@@ -671,3 +671,28 @@ def test_a_frown_fading_in_over_a_nearly_shut_mouth_moves_the_lips_smoothly(name
         poses.append(posed_vertices(rig, frame)[:, :2].astype(np.float64))
     step = np.linalg.norm(np.diff(np.array(poses), axis=0), axis=2).max(axis=1)  # (200,) px, each step's largest
     assert step.max() < 3.0 * np.percentile(step, 95), (step.max(), np.percentile(step, 95), step.argmax())
+
+
+def test_a_head_nod_or_turn_alone_draws_the_resting_iris_sprite(renderer, monkeypatch):
+    """The irises' raised-lid sprite (render.eyes.IrisPainter) follows the lid alone: a 5 deg nod
+    or a 20 deg turn at rest draws the resting sprite (read on the projected outline, the nod
+    rose the margin 0.03-0.10 of the opening and the turn 0.14-0.24 on one eye, switching it on:
+    rev44l), while a raised lid under the same pose still draws the raised one."""
+    painter = renderer._irises
+    drawn = []
+
+    def sprite(self, index, *args):
+        rgba = type(self)._sprite(self, index, *args)
+        drawn.append(rgba is self._rgba[index])
+        return rgba
+
+    monkeypatch.setattr(painter, "_sprite", sprite.__get__(painter))
+    assert all(r is not None for r in painter._rgba_raised)
+    for pose in (dict(pitch_deg=-5.0), dict(pitch_deg=5.0), dict(yaw_deg=20.0), dict(yaw_deg=-20.0),
+                 dict(pitch_deg=-9.0, yaw_deg=8.0, roll_deg=4.0)):
+        drawn.clear()
+        renderer.render(MotionFrame(t_s=0, **pose))
+        assert drawn == [True, True], pose
+        drawn.clear()
+        renderer.render(MotionFrame(t_s=0, blink_left=-0.3, blink_right=-0.3, **pose))
+        assert drawn == [False, False], pose

@@ -45,14 +45,16 @@ class IrisPainter:
         self._rest_lift = [_margin_height(np.asarray(rest[outline], np.float64), n_upper)
                            for outline, n_upper in zip(self._outlines, self._n_upper)]
 
-    def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray) -> None:
-        """Draws both irises into `out` (H, W, 3) uint8 in place for this frame's (V, 3) vertices."""
+    def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, *, unposed: np.ndarray) -> None:
+        """Draws both irises into `out` (H, W, 3) uint8 in place for this frame's (V, 3) vertices;
+        `unposed` (V, 3) px, the same frame's vertices before the head's pose (renderer.head_unposed),
+        is what the lids' rise is read on (_sprite)."""
         h, w = tri_id.shape
         for k, (eye, rest_width, outline, n_upper) in enumerate(zip(self._eyes, self._rest_width, self._outlines,
                                                                     self._n_upper)):
             centre = verts[eye.centre_index, :2]
             scale = float(np.linalg.norm(verts[eye.corner_indices[0], :2] - verts[eye.corner_indices[1], :2])) / rest_width
-            rgba = self._sprite(k, verts, scale)
+            rgba = self._sprite(k, unposed)
             # Where the sprite patch lands in this frame.
             lo = centre + (eye.origin_xy - eye.centre_xy) * scale
             hi = lo + np.array(rgba.shape[1::-1]) * scale
@@ -69,16 +71,21 @@ class IrisPainter:
             _draw_iris(out, tri_id, self._material, np.uint8(MATERIAL_EYE), rgba, offset, bounds, centre,
                        np.float32(scale), x0, y0, x1, y1, rim, n_upper)
 
-    def _sprite(self, index: int, verts: np.ndarray, scale: float) -> np.ndarray:
-        """Eye `index`'s premultiplied (h, w, 4) sprite for this frame's (V, 3) vertices: blended
-        toward its raised-lid sprite by how far the upper margin has risen over the eye's corners
-        (from RAISED_FROM to RAISED_FULL of the opening), so the lid's shade on the iris's top
-        stays at rest and in a blink, and a raised lid bares the iris's own colour."""
+    def _sprite(self, index: int, unposed: np.ndarray) -> np.ndarray:
+        """Eye `index`'s premultiplied (h, w, 4) sprite for this frame's (V, 3) vertices before the
+        head's pose, `unposed`: blended toward its raised-lid sprite by how far the upper margin has
+        risen over the eye's corners (from RAISED_FROM to RAISED_FULL of the opening), so the lid's
+        shade on the iris's top stays at rest and in a blink, and a raised lid bares the iris's own
+        colour. Read before the pose: on the projected outline a 5 deg nod or a 20 deg turn alone
+        rose 0.03-0.24 of the opening (rev44l)."""
         raised = self._rgba_raised[index]
         if raised is None:
             return self._rgba[index]
         rest_height, opening = self._rest_lift[index]
-        height, _ = _margin_height(np.asarray(verts[self._outlines[index], :2], np.float64), self._n_upper[index])
+        outline = np.asarray(unposed[self._outlines[index], :2], np.float64)
+        corners = self._eyes[index].corner_indices
+        scale = float(np.linalg.norm(unposed[corners[0], :2] - unposed[corners[1], :2])) / self._rest_width[index]
+        height, _ = _margin_height(outline, self._n_upper[index])
         rise = (height / max(scale, 1e-6) - rest_height) / max(opening, 1e-6)
         share = float(np.clip((rise - RAISED_FROM) / (RAISED_FULL - RAISED_FROM), 0.0, 1.0))
         if share <= 0.0:
@@ -88,9 +95,9 @@ class IrisPainter:
         return (self._rgba[index] * np.float32(1.0 - share) + raised * np.float32(share)).astype(np.float32)
 
 
-# The raised-lid sprite is blended in as the upper margin rises from RAISED_FROM of the opening
-# (below it, a turned or scaled head's rounding: the resting sprite to the bit) and drawn wholly
-# from RAISED_FULL (anger's lids -0.25, fear's -0.3, surprise's -0.35 rise 0.25-0.35 of it).
+# The raised-lid sprite is blended in as the upper margin (before the head's pose) rises from
+# RAISED_FROM of the opening (below it, an expression's slight pull on the lid: the resting sprite
+# to the bit) and drawn wholly from RAISED_FULL (anger's lids -0.25, fear's -0.3, surprise's -0.35 rise 0.25-0.35 of it).
 RAISED_FROM = 0.02
 RAISED_FULL = 0.1
 

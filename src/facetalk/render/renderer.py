@@ -428,6 +428,13 @@ def head_posed(rig: FaceRig, frame: MotionFrame, xyz: np.ndarray) -> np.ndarray:
     return (xyz - rig.pivot_xyz) @ rot.T + rig.pivot_xyz + shift
 
 
+def head_unposed(rig: FaceRig, frame: MotionFrame, verts: np.ndarray) -> np.ndarray:
+    """(V, 3) float64 px: a frame's posed (V, 3) `verts` with its head pose undone (head_posed's
+    inverse; exact where the head carries a vertex wholly, as it does the eyes)."""
+    rot, shift = _head_transform(rig, frame, np.float64)
+    return (verts - rig.pivot_xyz - shift) @ rot + rig.pivot_xyz
+
+
 def _head_transform(rig: FaceRig, frame: MotionFrame, dtype) -> tuple[np.ndarray, np.ndarray]:
     """The frame's head pose as ((3, 3) rotation about the rig's pivot, (3,) shift in px), in
     `dtype`. frame.scale is the camera's (render.camera): it scales the whole person, not the head."""
@@ -609,7 +616,7 @@ class Renderer:
         else:
             alpha = None
         self._folds.paint(out, verts, frame)
-        self._irises.paint(out, verts, buf.tri_id)
+        self._irises.paint(out, verts, buf.tri_id, unposed=head_unposed(self.rig, frame, verts))
         if frame.blink_left > 0 or frame.blink_right > 0 or frame.gaze_y > 0:
             # Where the lids would be open: what a blink or a downward look covers is lid skin.
             opened = frame.with_(blink_left=0.0, blink_right=0.0, gaze_y=min(frame.gaze_y, 0.0))
