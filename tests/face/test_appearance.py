@@ -180,6 +180,39 @@ def test_a_raised_lid_bares_the_iris_and_white_under_its_margin_not_a_stepped_sh
     assert np.abs(sprite.rgb[rest] @ LUMA - iris_luma / 2).max() < 1.0
 
 
+def test_a_raised_lids_sprite_keeps_no_dark_photo_pixel_in_the_white_round_the_iris_top():
+    """The sprite's disc reaches past the iris (to the cut radius) into the white round it; under
+    the upper margin that rim held the photo's lash shadow opaque in the raised-lid sprite, while
+    its neighbours were completed lighter: single dark specks at the iris's top when the lid rose
+    (rev44l: 06 under anger, fear, surprise). The raised sprite fades out there over the texture's
+    refilled white, as it takes the completed iris over the iris's own shaded top."""
+    from facetalk.face.appearance import IRIS_TOP_RAMP, IRIS_TOP_SHADE
+
+    image, pts = _synthetic_eye()
+    h, w = image.shape[:2]
+    yy, xx = np.mgrid[:h, :w]
+    depth = yy - (60 - 12 * np.sin(np.pi * np.clip((xx - 50) / 60.0, 0.0, 1.0)))
+    dist = np.hypot(xx - 80, yy - 52)
+    rim = (dist > IRIS_R + 0.5) & (dist <= 1.1 * IRIS_R + 0.5) & (yy < 52) & (depth >= 0.5)
+    image[rim] = (25, 20, 18)  # the lash shadow on the white beside the iris's top
+    texture = image.copy()
+    sprite = _cut_iris(image, texture, pts, lm.LEFT_IRIS, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)
+    x0, y0 = sprite.origin_xy.astype(int)
+    box = (slice(y0, y0 + sprite.alpha.shape[0]), slice(x0, x0 + sprite.alpha.shape[1]))
+    rgb, alpha = sprite.raised
+    drawn = (rgb * alpha[..., None] + texture[box] * (1.0 - alpha[..., None])) @ LUMA
+    # Up to 1.5 px under the margin (the rim pixels there: 1.39 px) the raised sprite keeps at most
+    # 0.2 of the photo (IRIS_TOP_SHADE, IRIS_TOP_RAMP): the refilled white (~170-190) shows, not
+    # the shadow (21; it stayed opaque before).
+    # Those the sprite takes from the photo (opaque at rest: the opening's pixel mask, one pixel in
+    # from the margin; the rest are the texture's, as along the whole margin).
+    near = rim[box] & (depth[box] < IRIS_TOP_SHADE - IRIS_TOP_RAMP + 0.5) & (sprite.alpha > 0.99)
+    assert near.sum() >= 1
+    assert drawn[near].min() > 120.0
+    # At rest the sprite keeps the photo's pixels there, the lid's shade.
+    assert (sprite.rgb[near] @ LUMA).max() < 25.0
+
+
 def test_iris_sprite_leaves_the_bottom_the_lower_lid_hides():
     """Only the lid-hidden top is completed: the lower lid stays on the iris when an eye widens,
     and a completed bottom showed as a dark bar under the iris of narrow eyes."""

@@ -182,8 +182,11 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
         rgb = _whole_iris(patch, iris_px, disc, dist, centre - (x0, y0), kept=iris_px.astype(np.float32),
                           shown=np.zeros_like(iris_px))
         alpha = np.where(iris_px, 1.0, hidden).astype(np.float32)
-        # Under a raised lid: the photo's iris kept only under the top's lash shadow (IRIS_TOP_SHADE).
-        kept = np.where(top, np.clip((below - IRIS_TOP_SHADE) / IRIS_TOP_RAMP + 1.0, 0.0, 1.0), iris_px)
+        # Under a raised lid: the photo's iris kept only under the top's lash shadow (IRIS_TOP_SHADE),
+        # and so the rim of white round the disc's top (out to `radius`): there the sprite fades out
+        # over the texture's refilled white, where an opaque photo pixel left a dark speck (06, 07).
+        shade = np.clip((below - IRIS_TOP_SHADE) / IRIS_TOP_RAMP + 1.0, 0.0, 1.0)
+        kept = np.where(top, shade, np.where(disc & (yy < centre[1]), shade * iris_px, iris_px))
         raised = (_whole_iris(patch, iris_px, disc, dist, centre - (x0, y0), kept=kept,
                               shown=inner | (top & (below > 0.0))),
                   np.maximum(kept, hidden).astype(np.float32))
