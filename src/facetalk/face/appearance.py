@@ -173,10 +173,11 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
         # Refilled up to a pixel under the margin, anti-aliased there: the photo's iris and lash
         # shadow left in the texture under the margin were a stepped dark band a raised lid bared.
         # Only where the sprite covers them wholly at rest (its hidden top, the opening's cover).
-        covered = top & (dist <= iris_r - 0.5) & (below > 0.5)
+        covered = top & (dist <= iris_r - 0.5) & (below > MARGIN_REFILL_FROM)
         hole = iris_px | covered
         filled = _sclera_fill(patch, hole, others, depth=depth)
-        refill = np.where(covered & ~iris_px, np.clip(below - 0.5, 0.0, 1.0), 1.0)[hole][:, None]
+        ramp = np.clip((below - MARGIN_REFILL_FROM) / MARGIN_REFILL_RAMP, 0.0, 1.0)
+        refill = np.where(covered & ~iris_px, ramp, 1.0)[hole][:, None]
         texture[y0:y1, x0:x1][hole] = np.clip(filled[hole] * refill + patch[hole] * (1.0 - refill) + 0.5,
                                               0, 255).astype(np.uint8)
         rgb = _whole_iris(patch, iris_px, disc, dist, centre - (x0, y0), kept=iris_px.astype(np.float32),
@@ -214,6 +215,11 @@ SCLERA_DEPTH_SIGMA = 0.7
 # right iris came back (fearful +24.6 -> +41.8, +42.2 before the depth match) and the bundled photo's
 # angry left ring is +11.1 at 3, +11.3 at 5 (out/s41/rim/).
 SCLERA_SHADE_MIN_PX = 3
+# The texture under the iris's top is refilled from MARGIN_REFILL_FROM px under the upper margin's
+# polyline, wholly from MARGIN_REFILL_RAMP px further down: the anti-aliased line a raised lid bares
+# (the thin dark line over it is the photo's lash shadow, which the lid keeps).
+MARGIN_REFILL_FROM = 0.5
+MARGIN_REFILL_RAMP = 1.0
 # Under a raised lid the sprite takes the photo's iris from IRIS_TOP_SHADE px under the upper
 # margin's polyline down, the completed iris above, blended over the IRIS_TOP_RAMP px above that:
 # the lashes darken the iris's top 2-3 px, and a raised lid bared that shade as a dark band (07, 13),

@@ -33,6 +33,12 @@ class IrisPainter:
         # ... and the same for each raised-lid sprite (None: none).
         self._rgba_raised = [None if e.raised is None
                              else np.dstack([e.raised[0] * e.raised[1][..., None], e.raised[1]]) for e in eyes]
+        # The rows where an eye's two sprites differ (their top, rows [r0, r1)): only those are
+        # blended per frame, into a copy of the resting sprite kept for the eye (rev44l nit: the
+        # whole-sprite blend cost +25-40% of paint).
+        self._blend_rows = [None if raised is None else _differing_rows(rgba, raised)
+                            for rgba, raised in zip(self._rgba, self._rgba_raised)]
+        self._blended = [rgba.astype(np.float32) for rgba in self._rgba]
         rest = rig.rest_xyz[:, :2]
         self._rest_width = [float(np.linalg.norm(rest[e.corner_indices[0]] - rest[e.corner_indices[1]])) for e in eyes]
         # Each eye opening's outline (the rig's eye-fill contour: upper margin, then the lower one
@@ -92,7 +98,16 @@ class IrisPainter:
             return self._rgba[index]
         if share >= 1.0:
             return raised
-        return (self._rgba[index] * np.float32(1.0 - share) + raised * np.float32(share)).astype(np.float32)
+        r0, r1 = self._blend_rows[index]
+        blended = self._blended[index]
+        blended[r0:r1] = self._rgba[index][r0:r1] * np.float32(1.0 - share) + raised[r0:r1] * np.float32(share)
+        return blended
+
+
+def _differing_rows(rgba: np.ndarray, raised: np.ndarray) -> tuple[int, int]:
+    """(r0, r1): the rows [r0, r1) of two (h, w, 4) sprites outside which they are equal ((0, 0): none)."""
+    rows = np.nonzero(np.any(rgba != raised, axis=(1, 2)))[0]
+    return (int(rows[0]), int(rows[-1]) + 1) if len(rows) else (0, 0)
 
 
 # The raised-lid sprite is blended in as the upper margin (before the head's pose) rises from
