@@ -2719,6 +2719,11 @@ ROW_END_TURN_CROWNS = 1.0
 # share given way) darkened to (1 - gone)^ROW_END_SHADE (_solid_row_end): a tooth turning into the cheek's
 # shade, not a see-through strip. At 1 it was as light as the see-through end and barely changed by eye.
 ROW_END_SHADE = 2.0
+# ... from none at the first of these openings (peak px over the posed mouth's width) to wholly at the second
+# (a smooth step). Its own band, wider than GUM_LIT_BACK_OPEN's: on that rule's 0.35-0.42 the solid end came
+# in within two 0.02 jaw steps, a dark wedge at 12's left corner (largest step 33 -> 52 levels at jaw
+# 0.48-0.50, 34 -> 50 at 0.66-0.68 smiling and spread: out/rev44s); strip44 measured it over 0.35-0.55.
+ROW_END_SOLID_OPEN = (0.35, 0.55)
 BUCCAL_SHADE = 0.7
 BUCCAL_LEAD = 0.2
 BUCCAL_BELOW = 0.3
@@ -3896,13 +3901,13 @@ def _solid_row_end(weight: np.ndarray, samples: np.ndarray, *, d_rest: np.ndarra
     1 less it over _reach_fade's, by float32 `d_rest` rest px from the lip in float64 `run`, both (n,)),
     returns the (n,) weight, (1 + deep (gone + gone^2)) of it (1 - gone^3 of the reach's when deep), and
     the (n, 3) `samples` (float32) times (1 - gone)^(ROW_END_SHADE deep), never darker than the (n, 3)
-    colour `under` them. deep: the opening `opened` (peak / mouth width) through GUM_LIT_BACK_OPEN's smooth
+    colour `under` them. deep: the opening `opened` (peak / mouth width) through ROW_END_SOLID_OPEN's smooth
     step; at 0 (/i/, /l/, a smile) the row is laid as before, to the bit.
     Why: given way by its weight alone the widest vowel's end faded evenly down each column over the
     dark (11's 7 columns, 12's one: a pale or grey see-through strip, judge43b); a real end tooth stays a
     crown, turning into the shade. Laid so at every opening, it darkened the corners of the smaller ones
     to near-black notches (11 and 12's /i/, /l/, smile: out/strip44/m4-12.png)."""
-    deep = float(smoothstep(np.float64(opened), *GUM_LIT_BACK_OPEN))
+    deep = float(smoothstep(np.float64(opened), *ROW_END_SOLID_OPEN))
     if deep <= 0.0:
         return weight, np.asarray(samples, np.float32)
     reach = np.clip((run - d_rest.astype(np.float64)) / REACH_FADE_PX, 0.0, 1.0)
