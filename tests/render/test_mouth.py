@@ -4349,7 +4349,7 @@ def test_a_back_tooth_in_shade_gives_way_only_as_the_jaw_opens_wide(analysis, mo
         color, laid_shaded = _laid_row(shaded, mouth_w=mouth_w, u=u, d_upper=d_upper, run_px=run_px, opening=peak)
         _, laid_lit = _laid_row(lit, mouth_w=mouth_w, u=u, d_upper=d_upper, run_px=run_px, opening=peak)
         assert (laid_lit > 0.2).all(), (opening, laid_lit)
-        return color @ np.array([0.299, 0.587, 0.114]), laid_shaded, laid_lit
+        return color @ LUMA, laid_shaded, laid_lit
 
     narrow, narrow_lit = laid_at(0.33)
     assert np.array_equal(narrow, narrow_lit), (narrow, narrow_lit)
