@@ -41,11 +41,27 @@ from facetalk.render.mouth import (
     TONGUE_SHEEN_LIGHT, TONGUE_SHOWS, TONGUE_SIDE_SHADE, TONGUE_FLANK, TONGUE_FLANK_SIDES, TONGUE_SPECKLE, TONGUE_TIP_LIGHT, TEETH_PENUMBRA, TEETH_PENUMBRA_LIGHT, TOOTH_CONVEX, TOOTH_EDGE_DARK, TOOTH_LENGTH,
     SLOT_GAP, SLOT_LIFT, SLOT_MID, SLOT_OPENING, SLOT_SHADE, SMILE_LOWER_CORNERS, SMILE_LOWER_DIM, SMILE_LOWER_PARTING, LOWER_TEETH_NARROW, SMILE_LOWER_CONVEX, SMILE_TOOTH_SHADE,
     SMILE_LOWER_RISEN, SMILE_GAP_DARK, SMILE_GAP_LIGHT, LOWER_TIP_LIGHT, LOWER_TEETH_CEILING, RGB_TEETH, RGB_THROAT, SMILE_TIP_JITTER, SMILE_TIP_SOFT, UPPER_LIP_SHADOW, UPPER_TEETH_FADE, UPPER_TOOTH_GAP, UPPER_TOOTH_WIDTHS, MouthPainter, _lower_teeth_show,
-    _biting_edge_table, _notch_share, _crown_light, _solid_row_end, _cavity_tone, _contact_at, _edge_at, _throat_at, _texel, _wall_tone, TONE_BLUE_OVER_GREEN, TONE_DEEP_CHROMA, TONE_LIT_BLUE, TONE_TO_BACK, _tongue_texture, _tooth_edges, lens_height, UPPER_NOTCH, UPPER_PARTING, UPPER_EMBRASURE, UPPER_EMBRASURE_WIDE, UPPER_NECK, SMILE_ARC_SLIT, SMILE_ARC_LIFT,
+    _biting_edge_table, _notch_share, _crown_light, _cavity_tone, _contact_at, _edge_at, _throat_at, _texel, _wall_tone, TONE_BLUE_OVER_GREEN, TONE_DEEP_CHROMA, TONE_LIT_BLUE, TONE_TO_BACK, _tongue_texture, _tooth_edges, lens_height, UPPER_NOTCH, UPPER_PARTING, UPPER_EMBRASURE, UPPER_EMBRASURE_WIDE, UPPER_NECK, SMILE_ARC_SLIT, SMILE_ARC_LIFT,
     LOWER_PLAIN_SIDES, LOWER_PLAIN_SINK, LOWER_PLAIN_DIM, LOWER_PLAIN_JAG, LOWER_PLAIN_PARTING,
     THROAT_ROUND, THROAT_SHORT,
-    GUM_LIT_BACK_OPEN, _RowEnds, _buccal_table, _crown_edges, _soft_envelope, _soft_row_end, _tips_envelope,
+    GUM_LIT_BACK_OPEN, ROW_END_SHADE, ROW_END_SOLID_OPEN, _RowEnds, _buccal_table, _crown_edges, _soft_envelope, _soft_row_end, _tips_envelope,
 )
+
+
+def _solid_end(weight, samples, *, d_rest, run, under, opened):
+    """The row's end solid in shade at a wide-open jaw (_solid_row_end), restated: the share given way is 1 less
+    the weight over the reach's fade (REACH_FADE_PX rest px from the lip), the weight raised to 1 - gone^3 of the
+    reach's and the crown darkened to (1 - gone)^ROW_END_SHADE, never under the colour behind it, both by the
+    opening's step through ROW_END_SOLID_OPEN (none: as laid)."""
+    deep = float(smoothstep(np.float64(opened), *ROW_END_SOLID_OPEN))
+    if deep <= 0.0:
+        return weight, np.asarray(samples, np.float32)
+    fade = np.clip((run - d_rest.astype(np.float64)) / REACH_FADE_PX, 0.0, 1.0)
+    kept = np.where(fade > 0.0, weight / np.maximum(fade, 1e-12), 1.0).astype(np.float32).astype(np.float64)
+    gone = np.clip(1.0 - kept, 0.0, 1.0)
+    behind = np.minimum((under @ LUMA) / np.maximum(np.asarray(samples, np.float64) @ LUMA, 1e-6), 1.0)
+    shade = np.maximum((1.0 - gone) ** (ROW_END_SHADE * deep), behind)
+    return weight * (1.0 + deep * (gone + gone * gone)), (samples * shade[:, None]).astype(np.float32)
 
 
 def _bared_row_dim(risen, along, across, rank, side, near, plain):
@@ -194,7 +210,7 @@ class ShadeReference:
             samples = sample_points(self.image, src)
             if sign > 0 and self._own_teeth:  # the crowns' light from the lip to the edge, the end solid in shade
                 samples = samples * _crown_light(np.asarray(d_lip, np.float64)[own] * to_rest, length[own], held=self._held)
-                weight, samples = _solid_row_end(weight, samples, d_rest=np.asarray(d_lip, np.float32)[own] * np.float32(to_rest),
+                weight, samples = _solid_end(weight, samples, d_rest=np.asarray(d_lip, np.float32)[own] * np.float32(to_rest),
                                                  run=length[own], under=color[own], opened=peak_opening / mouth_w)
             color[own] = mix(color[own], samples, weight)
             laid[own] = np.maximum(laid[own], weight)
