@@ -4414,9 +4414,7 @@ def _painted_row_end(analysis, *, rgb_of, u_band: tuple[float, float]) -> MouthP
     u `u_band` (`middle`: (3,) float64 the row's median colour over its middle half, 0.4 of its run down)."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     uu = np.linspace(0.0, 1.0, mouth_module.GUM_TABLE_N)
-    lip_xy = painter._anchor_xy[painter._lip_ids].astype(np.float64)
-    run = np.interp(uu, painter._lip_u, painter._own_upper[painter._lip_ids])
-    at = np.stack([np.interp(uu, painter._lip_u, lip_xy[:, k]) for k in range(2)], axis=1)
+    at, run = painter._row_line()
     image = analysis.image.copy()
     middle = np.abs(2.0 * uu - 1.0) < 0.5
     row = (at + 0.4 * run[:, None] * painter._down)[middle]
