@@ -442,8 +442,9 @@ def _head_transform(rig: FaceRig, frame: MotionFrame, dtype) -> tuple[np.ndarray
     return rot, np.array([frame.tx, frame.ty, 0.0], dtype) * rig.face_height_px
 
 
-# A frame's pose is needed four times (posed_vertices, opened_vertices, the upper lip's and the
-# spectacle frames' head_posed): the matrix is built once (~5 us each time it is built).
+# A frame's pose is needed five times (posed_vertices, opened_vertices, the upper lip's and the
+# spectacle frames' head_posed, the irises' head_unposed): the matrix is built once (~5 us each time
+# it is built).
 @functools.lru_cache(maxsize=4)
 def _rotation(yaw_deg: float, pitch_deg: float, roll_deg: float) -> np.ndarray:
     """rotation_matrix, read-only: shared by every caller of the same angles (an angle of -0.0
