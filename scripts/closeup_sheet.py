@@ -1,6 +1,7 @@
 """Close-up sheet of one portrait, for review by eye at 2x zoom: the photo and the mouth and eye
-shapes a viewer looks at (widest vowel, /o/, /i/, /f/, a bilabial closure, a smile with teeth,
-fear's stretched mouth, a blink apex, a half blink, a look down), mouth and eyes each in a row of their own.
+shapes a viewer looks at (widest vowel, speech's usual openings at jaw 0.45 and 0.6, /o/, /i/, /f/,
+a bilabial closure, a smile with teeth, fear's stretched mouth, a blink apex, a half blink, a look
+down), mouth and eyes each in a row of their own.
 
   .venv/bin/python scripts/closeup_sheet.py PHOTO OUT.png [--shapes "widest vowel" ...] [--zoom 2]
   .venv/bin/python scripts/closeup_sheet.py --across mouth|eyes OUT.png [--shapes "widest vowel" ...]
@@ -40,6 +41,10 @@ FROM_BLEND = _FromBlend()
 SHAPES: tuple[tuple[str, dict[str, float] | _FromBlend | None], ...] = (
     ("photo", None),
     ("widest vowel", dict(jaw_open=1.0)),
+    # Speech's usual openings: on human speech the lip model's jaw_open has median 0.28, 90th
+    # percentile 0.60 and 99th 0.99, so the widest vowel is its top 1% and these are most frames.
+    ("vowel, jaw 0.45", dict(jaw_open=0.45)),
+    ("vowel, jaw 0.6", dict(jaw_open=0.6)),
     ("/o/", dict(jaw_open=0.38, lip_spread=-0.75)),
     ("/i/", dict(jaw_open=0.2, lip_spread=0.75)),
     ("/f/", dict(jaw_open=0.08, lip_press=0.55, upper_lip_raise=0.45)),
