@@ -2,6 +2,7 @@
 
   .venv/bin/python benchmarks/bench_lipsync.py [--fps 50] [--size 384] [--seconds 60] [--photo P] [--music-draws 3]
                                               [--clips en-us cmn-latn-pinyin es human] [--voice-net ONNX|none] [--stages]
+                                              [--rap-beats 30]
 
 Needs the `eval` extra (dlib) and, for the human speech, Debian's asterisk-core-sounds-en(-wav)
 (not pocketsphinx: the benchmark has no phone times for it). At about 1.4 rendered frames a second
@@ -45,6 +46,15 @@ their combination is worse than either): the /p b m/ whose lip gap shuts (under 
 phone +-20 ms) at the stream's output, on each clip time-compressed 1.5x, clean and over
 `--music-draws` pieces of music at 0 dB, and on RAP, an English sentence full of bilabials
 time-compressed RAP_FACTOR x over a beat at 0 dB.
+
+With --rap-beats N (alone, or after --stages' rows; no rendering, seconds): the README's "rap-speed English
+over a beat" figure, once a scratch script's (out/quiet40/measure.py, lost): RAP time-compressed RAP_FACTOR x
+over N pieces of chords and drums at 0 dB (`default_rng(seed)`, seeds RAP_BEAT_SEED_FROM.., the beats of the
+model card's rounds 14-20, after MUSIC_LEAD_S s of the music alone), the /p b m/ shut (lip gap under SHUT_GAP
+within the phone +-20 ms) at the stream's output at --fps (the README's figure: --fps 25) of 29 N, and clean of
+29; the /t d k s/ shut by the same rule (their false closures, the cost a gain there has brought before); and
+where the misses are lost: the /p b m/ shut on some 10 ms mel row after each of the stream's passes in turn
+(the network alone first), then on the frames shown.
 """
 
 from __future__ import annotations
@@ -66,7 +76,8 @@ from facetalk.config import Config, FramingConfig, MotionConfig  # noqa: E402
 from evaluation.dlib_face import MOUTH_CORNERS, DlibFace  # noqa: E402
 from facetalk.io import load_image  # noqa: E402
 from facetalk.motion.generator import MotionGenerator  # noqa: E402
-from facetalk.motion.lipsync import load_lipsync_model  # noqa: E402
+from facetalk.audio.mel import FRAME_RATE  # noqa: E402
+from facetalk.motion.lipsync import JAW_INDEX, PRESS_INDEX, load_lipsync_model  # noqa: E402
 from facetalk.pipeline import Animator  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -86,6 +97,9 @@ RAP = ("en-us", "m3", "Big beats bump in my mind, maps of the moment, people pum
                       "bring the bass back, boom, make my money move.")
 RAP_FACTOR = 1.6
 SHUT_GAP = 0.05  # a lip gap jaw * (1 - press) under this is shut (before rendering)
+RAP_BEAT_SEED_FROM = 7  # --rap-beats' first default_rng seed: the beats rng 7-36 of the model card's rounds 14-20
+RAP_BAR = 0.85  # issue 14's fast-speech closure bar, over the beats
+TONGUE_TIP_STOPS = set("tdks")  # /t d k s/ by the first IPA letter: the false closures next to a bilabial
 
 
 def speech_of(engine: Espeak, lang: str, voice: str, text: str, *, rate: int = 165) -> tuple[np.ndarray, list]:
@@ -502,28 +516,41 @@ def stage_figures(args, clips: dict[str, TtsClip]) -> None:
                 stage_music(model, audio, [np.corrcoef(g, env)[0, 1] for g in gaps], rng, args)
 
 
-def shut_bilabials(gap: np.ndarray, phones, fps: int, *, offset_s: float = 0.0) -> list[bool]:
-    """Per /p b m/ of `phones` (times offset by `offset_s`, the music's lead): whether the lip gap
-    (per video frame at `fps`) falls under SHUT_GAP somewhere within the phone +-20 ms."""
+def shut_bilabials(gap: np.ndarray, phones, fps: int, *, offset_s: float = 0.0, tongue: bool = False) -> list[bool]:
+    """Per /p b m/ of `phones` (times offset by `offset_s`, the music's lead; with `tongue`, per /t d k s/
+    instead): whether the lip gap (per video frame at `fps`) falls under SHUT_GAP somewhere within the
+    phone +-20 ms."""
     shut = []
     for phone, start, end in phones:
-        if phone_class(phone) == "bilabial (p b m)":
+        if (is_tongue_stop(phone) if tongue else phone_class(phone) == "bilabial (p b m)"):
             a = int(np.floor((start + offset_s - 0.02) * fps))
             b = int(np.ceil((end + offset_s + 0.02) * fps)) + 1
             shut.append(bool(gap[max(a, 0):b].min() < SHUT_GAP))
     return shut
 
 
-def stage_fast_over_music(model, clips: dict[str, TtsClip], engine: Espeak, args) -> None:
+def is_tongue_stop(phone: str) -> bool:
+    """Whether an espeak-ng phone is one of /t d k s/ (TONGUE_TIP_STOPS, by its first IPA letter)."""
+    symbols = ipa_symbols(phone)
+    return bool(symbols) and symbols[0][0] in TONGUE_TIP_STOPS
+
+
+def rap_clip(engine: Espeak) -> tuple[np.ndarray, list]:
+    """RAP spoken and time-compressed RAP_FACTOR x (audio at SR, phones). Spoken once, after spoken_clips
+    (espeak-ng's output depends on what it spoke before: spoken first, the clip shuts 26 of 29 clean)."""
+    audio, phones = speech_of(engine, *RAP)
+    return time_compressed(audio, phones, RAP_FACTOR)
+
+
+def stage_fast_over_music(model, clips: dict[str, TtsClip], rap: tuple[np.ndarray, list], args) -> None:
     """stage_figures' fast-speech-over-a-beat rows: /p b m/ shut at the stream's output (all passes),
     time-compressed clean and over `--music-draws` pieces of music at 0 dB (their own draws, so the
-    rows above keep theirs)."""
+    rows above keep theirs); `rap`: rap_clip's."""
     rng = np.random.default_rng(7)
     fast = {f"{lang} TTS time-compressed 1.5x": clip.fast["time-compressed 1.5x"]
             for lang, clip in clips.items() if lang in args.clips}
-    if "en-us" in args.clips:  # spoken after the clips, which stay as they were
-        audio, phones = speech_of(engine, *RAP)
-        fast[f"rap ({RAP[0]}) time-compressed {RAP_FACTOR}x"] = time_compressed(audio, phones, RAP_FACTOR)
+    if "en-us" in args.clips:
+        fast[f"rap ({RAP[0]}) time-compressed {RAP_FACTOR}x"] = rap
     print(f"fast speech over a beat: /p b m/ shut (lip gap < {SHUT_GAP}) at the stream's output, before rendering "
           "(stricter than the rendered closure, the photo's resting aperture)")
     for name, (audio, phones) in fast.items():
@@ -536,6 +563,98 @@ def stage_fast_over_music(model, clips: dict[str, TtsClip], engine: Espeak, args
             music += shut_bilabials(gap, phones, args.fps, offset_s=MUSIC_LEAD_S)
         print(f"  {name:42s} clean {sum(clean)}/{len(clean)}, over music at 0 dB {sum(music)}/{len(music)} "
               f"({args.music_draws} draws)")
+
+
+# The stream's passes in the order LipSync._run applies them (its attribute, a name to print): rap_beats
+# counts the /p b m/ shut on some 10 ms row after each, the network's own rows (the first pass's input) first.
+RAP_PASSES = (("_hold", "sustain hold"), ("_stress", "stress"), ("_gate", "silence gate"), ("_yield", "press yield"),
+              ("_voice_yield", "voice yield"), ("_music", "music press"), ("_voice_gate", "voice gate"),
+              ("_pause", "pause closure"), ("_release", "release hold"))
+
+
+def _row_gaps(outputs: np.ndarray) -> np.ndarray:
+    """(T,) lip gap jaw * (1 - press) of (T, len(PARAMS)) runtime outputs, each clipped to 0..1 as the stream's."""
+    return np.clip(outputs[:, JAW_INDEX], 0, 1) * (1 - np.clip(outputs[:, PRESS_INDEX], 0, 1))
+
+
+class _Traced:
+    """One of a stream's passes, unchanged, recording the lip gap of the rows it returns (in `rows`, per
+    call) and, given `inputs`, of the rows it is given; anything else it is asked is the pass's."""
+
+    def __init__(self, inner, rows: list, inputs: list | None = None) -> None:
+        self._inner, self._rows, self._inputs = inner, rows, inputs
+
+    def __call__(self, outputs: np.ndarray, *args, **kwargs) -> np.ndarray:
+        if self._inputs is not None:
+            self._inputs.append(_row_gaps(outputs))
+        result = self._inner(outputs, *args, **kwargs)
+        self._rows.append(_row_gaps(result))
+        return result
+
+    def __getattr__(self, name: str):
+        return getattr(self._inner, name)
+
+
+@dataclass(frozen=True)
+class RapCounts:
+    """One stream over the rap clip, each a list over its phones: /p b m/ (`bilabials`) and /t d k s/
+    (`tongue`) shut on the frames shown (shut_bilabials), and per pass (`by_pass`: "network", then
+    RAP_PASSES' names) the /p b m/ shut on some 10 ms mel row after it."""
+
+    bilabials: list[bool]
+    tongue: list[bool]
+    by_pass: dict[str, list[bool]]
+
+
+def rap_counts(model, audio: np.ndarray, phones, *, fps: int, n_frames: int, offset_s: float = 0.0) -> RapCounts:
+    """rap_beats' counts for one stream over `audio` (the phones' times offset by `offset_s`): shut on a row
+    whose time, read as the stream reads it (the mouth lead ahead), lies within the phone +-20 ms (to the row)."""
+    lead_s = MotionConfig().mouth_lead_s
+    stream = model.stream(fps=fps, sr=SR, lead_s=lead_s)
+    rows: dict[str, list] = {"network": [], **{name: [] for _, name in RAP_PASSES}}
+    for attr, name in RAP_PASSES:
+        setattr(stream, attr, _Traced(getattr(stream, attr), rows[name], rows["network"] if attr == "_hold" else None))
+    shape = [stream.push(audio), stream.flush(n_frames=n_frames)]
+    gap = np.concatenate([s.jaw_open * (1 - s.lip_press) for s in shape])
+    by_pass = {name: shut_rows(np.concatenate(parts), phones, offset_s=offset_s + lead_s,
+                               first_row=-model.lookahead_frames) for name, parts in rows.items()}
+    return RapCounts(bilabials=shut_bilabials(gap, phones, fps, offset_s=offset_s),
+                     tongue=shut_bilabials(gap, phones, fps, offset_s=offset_s, tongue=True), by_pass=by_pass)
+
+
+def shut_rows(row_gap: np.ndarray, phones, *, offset_s: float, first_row: int) -> list[bool]:
+    """Per /p b m/ of `phones`: whether the lip gap of a stream's 10 ms rows (`row_gap`, its first row
+    mel frame `first_row`: the output fed with frame k is the mouth at k - lookahead_frames) falls under
+    SHUT_GAP on a row within the phone +-20 ms, its times offset by `offset_s` (the music's lead and the
+    mouth lead: a frame at time t shows the row at t + lead)."""
+    shut = []
+    for phone, start, end in phones:
+        if phone_class(phone) == "bilabial (p b m)":
+            a = int(np.floor((start + offset_s - 0.02) * FRAME_RATE)) - first_row
+            b = int(np.ceil((end + offset_s + 0.02) * FRAME_RATE)) - first_row + 1
+            shut.append(bool(row_gap[max(a, 0):b].min() < SHUT_GAP))
+    return shut
+
+
+def rap_beats(model, rap: tuple[np.ndarray, list], *, beats: int, fps: int) -> None:
+    """--rap-beats: rap_clip's /p b m/ and /t d k s/ shut at the stream's output, clean and over `beats`
+    pieces of music at 0 dB (default_rng(RAP_BEAT_SEED_FROM + i), after MUSIC_LEAD_S s of the music alone),
+    and over the beats the /p b m/ shut on some 10 ms row after each pass."""
+    audio, phones = rap
+    n = int(np.ceil(len(audio) / SR * fps))
+    clean = rap_counts(model, audio, phones, fps=fps, n_frames=n)
+    over = [rap_counts(model, over_music(audio, np.random.default_rng(RAP_BEAT_SEED_FROM + i), 0), phones, fps=fps,
+                       n_frames=MUSIC_LEAD_S * fps + n, offset_s=MUSIC_LEAD_S) for i in range(beats)]
+    shut = [s for c in over for s in c.bilabials]
+    tongue = [s for c in over for s in c.tongue]
+    seeds = f"default_rng {RAP_BEAT_SEED_FROM}..{RAP_BEAT_SEED_FROM + beats - 1}"
+    print(f"rap ({RAP[0]}) time-compressed {RAP_FACTOR}x over {beats} beats ({seeds}) at 0 dB, {fps} fps, lip gap < "
+          f"{SHUT_GAP} within the phone +-20 ms:\n  /p b m/ shut {sum(shut)} of {len(shut)} ({np.mean(shut):.1%}; "
+          f"bar {RAP_BAR:.0%}: {int(np.ceil(RAP_BAR * len(shut)))}), clean {sum(clean.bilabials)} of "
+          f"{len(clean.bilabials)}; /t d k s/ shut {sum(tongue)} of {len(tongue)}, clean {sum(clean.tongue)} of "
+          f"{len(clean.tongue)}")
+    passes = ", ".join(f"{name} {sum(s for c in over for s in c.by_pass[name])}" for name in clean.by_pass)
+    print(f"  /p b m/ shut on some 10 ms row after each pass in turn: {passes}; on the frames shown {sum(shut)}")
 
 
 def stage_music(model, speech: np.ndarray, r0_clean: list[float], rng: np.random.Generator, args) -> None:
@@ -605,12 +724,19 @@ def main() -> None:
                          "(tongue_tip 0) or a path")
     ap.add_argument("--stages", action="store_true",
                     help="only the lip gap's correlation before rendering: targets, network, runtime (fast)")
+    ap.add_argument("--rap-beats", type=int, default=0, metavar="N",
+                    help="the rap clip's /p b m/ over N beats at the stream's output (README: 30 at --fps 25); "
+                         "alone, or after --stages' rows")
     args = ap.parse_args()
     engine = Espeak()  # one engine per process: espeak-ng's state is global
     clips = spoken_clips(engine)
+    rap = rap_clip(engine)  # after the clips, which stay as they were
     if args.stages:
         stage_figures(args, clips)
-        stage_fast_over_music(_lip_model(args), clips, engine, args)
+        stage_fast_over_music(_lip_model(args), clips, rap, args)
+    if args.rap_beats:
+        rap_beats(_lip_model(args), rap, beats=args.rap_beats, fps=args.fps)
+    if args.stages or args.rap_beats:
         return
     speed_figures(args, clips["en-us"].audio)
     video_figures(args, clips)

@@ -109,3 +109,49 @@ def test_the_stages_network_alone_runs_every_pass_off_and_over_music_differs_fro
     alone = bench._runtime_gap(model, mixed, n, 50, passes="none")
     whole = bench._runtime_gap(model, mixed, n, 50, passes="all")
     assert alone.shape == whole.shape == (n,) and np.abs(alone - whole).max() > 0.01
+
+
+def test_the_tongue_stops_are_counted_by_the_bilabials_window():
+    """--rap-beats counts /t d k s/ shut (the false closures a rap gain has cost before) by the /p b m/'s
+    rule: lip gap under SHUT_GAP within the phone +-20 ms."""
+    fps = 25
+    gap = np.full(150, 0.3)
+    gap[10] = 0.0  # shut on the frame at 0.4 s
+    phones = [("t", 0.42, 0.5), ("s", 0.8, 0.9), ("m", 0.36, 0.42), ("a", 0.42, 0.5), ("d", 0.45, 0.5)]
+    assert bench.shut_bilabials(gap, phones, fps, tongue=True) == [True, False, True]
+    assert bench.shut_bilabials(gap, phones, fps) == [True]
+    # The music's lead moves the window: shut 2 s later.
+    assert bench.shut_bilabials(np.roll(gap, 2 * fps), phones, fps, offset_s=2.0, tongue=True) == [True, False, True]
+
+
+def test_a_rows_closure_counts_for_the_phone_its_frame_time_lies_in():
+    """Row j of a stream's outputs is mel frame j + first_row, shown at its time less the mouth lead
+    (offset_s adds it): a closure on the row of 0.54 s counts for a phone at 0.50-0.52 s with a 20 ms lead,
+    and with the times offset otherwise, for the phone that then lies there."""
+    first_row = -2
+    rows = np.full(120, 0.3)
+    rows[54 - first_row] = 0.01
+    phones = [("m", 0.5, 0.52), ("a", 0.52, 0.6), ("p", 0.38, 0.44), ("b", 0.58, 0.62)]
+    assert bench.shut_rows(rows, phones, offset_s=0.02, first_row=first_row) == [True, False, False]
+    assert bench.shut_rows(rows, phones, offset_s=0.12, first_row=first_row) == [False, True, False]
+    assert bench.shut_rows(rows, phones, offset_s=-0.06, first_row=first_row) == [False, False, True]
+
+
+def test_tracing_the_passes_leaves_the_stream_as_it_was():
+    """rap_counts records every pass's rows without changing the stream: its frames' closures are those
+    of an untraced stream, and it counts each /p b m/ after the network and after every pass."""
+    from facetalk.motion.lipsync import load_lipsync_model
+
+    model = load_lipsync_model()
+    rng = np.random.default_rng(3)
+    t = np.arange(3 * SR) / SR
+    # A voiced tone cut by 60 ms silences (a stop's closure) every 0.25 s, over faint noise.
+    audio = (0.2 * np.sin(2 * np.pi * F0 * t) * ((t % 0.25) > 0.06) + 1e-3 * rng.standard_normal(len(t)))
+    phones = [(p, 0.25 * k + 0.5, 0.25 * k + 0.56) for k, p in enumerate("pbmpbm")]
+    fps = 25
+    n = int(np.ceil(len(audio) / SR * fps))
+    counts = bench.rap_counts(model, audio.astype(np.float32), phones, fps=fps, n_frames=n)
+    plain = bench.shut_bilabials(bench._runtime_gap(model, audio.astype(np.float32), n, fps, passes="all"), phones, fps)
+    assert counts.bilabials == plain
+    assert list(counts.by_pass) == ["network", *(name for _, name in bench.RAP_PASSES)]
+    assert all(len(shut) == len(phones) for shut in counts.by_pass.values())
