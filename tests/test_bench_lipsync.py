@@ -155,3 +155,15 @@ def test_tracing_the_passes_leaves_the_stream_as_it_was():
     assert counts.bilabials == plain
     assert list(counts.by_pass) == ["network", *(name for _, name in bench.RAP_PASSES)]
     assert all(len(shut) == len(phones) for shut in counts.by_pass.values())
+
+
+def test_a_tongue_stop_counts_shut_on_its_middle_half_rows_only():
+    """--rap-beats' second /t d k s/ count: shut on a 10 ms row in the phone's middle half, not on the
+    following bilabial's closure, which its +-20 ms window would reach."""
+    rows = np.full(120, 0.3)
+    rows[60] = 0.0  # a bilabial's closure at 0.60 s, right after the /s/
+    phones = [("s", 0.52, 0.6), ("b", 0.6, 0.64), ("t", 0.58, 0.62)]
+    assert bench.shut_rows(rows, phones, offset_s=0.0, first_row=0, tongue=True) == [False, True]
+    rows[56] = 0.0  # the /s/'s own middle
+    assert bench.shut_rows(rows, phones, offset_s=0.0, first_row=0, tongue=True) == [True, True]
+    assert bench.shut_rows(rows, phones, offset_s=0.0, first_row=0) == [True]
