@@ -467,7 +467,7 @@ def _runtime_gap(model, audio: np.ndarray, n_frames: int, fps: int, *, passes: s
         stream._yield = lambda outputs, **_: outputs
         stream._music_around = lambda frames, *, net: 0.0  # the press yield's music share: nothing reads it
         stream._voice_yield = _NoVoiceYield()
-        stream._music = lambda outputs, frames, loudness=None: outputs
+        stream._music = lambda outputs, frames, **_: outputs
         stream._voice_gate = _NoVoiceGate()
         stream._release = lambda outputs: outputs
     if passes != "all":
