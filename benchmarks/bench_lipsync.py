@@ -100,6 +100,7 @@ SHUT_GAP = 0.05  # a lip gap jaw * (1 - press) under this is shut (before render
 RAP_BEAT_SEED_FROM = 7  # --rap-beats' first default_rng seed: the beats rng 7-36 of the model card's rounds 14-20
 RAP_BAR = 0.85  # issue 14's fast-speech closure bar, over the beats
 TONGUE_TIP_STOPS = set("tdks")  # /t d k s/ by the first IPA letter: the false closures next to a bilabial
+VOWEL_LETTERS = set("aeiouæɑɒɐəɛɜɪɔʊʌ")  # a vowel's first IPA letter (espeak-ng's English, Mandarin, Spanish)
 
 
 def speech_of(engine: Espeak, lang: str, voice: str, text: str, *, rate: int = 165) -> tuple[np.ndarray, list]:
@@ -598,13 +599,14 @@ class _Traced:
 @dataclass(frozen=True)
 class RapCounts:
     """One stream over the rap clip, each a list over its phones: /p b m/ (`bilabials`) and /t d k s/
-    (`tongue`) shut on the frames shown (shut_bilabials), the /t d k s/ shut in their middle half on the
-    last pass's 10 ms rows (`tongue_middle`), and per pass (`by_pass`: "network", then RAP_PASSES' names)
-    the /p b m/ shut on some 10 ms mel row after it."""
+    (`tongue`) shut on the frames shown (shut_bilabials), the /t d k s/ and the vowels shut in their middle
+    half on the last pass's 10 ms rows (`tongue_middle`, `vowel_middle`), and per pass (`by_pass`: "network",
+    then RAP_PASSES' names) the /p b m/ shut on some 10 ms mel row after it."""
 
     bilabials: list[bool]
     tongue: list[bool]
     tongue_middle: list[bool]
+    vowel_middle: list[bool]
     by_pass: dict[str, list[bool]]
 
 
@@ -621,31 +623,38 @@ def rap_counts(model, audio: np.ndarray, phones, *, fps: int, n_frames: int, off
     row_gaps = {name: np.concatenate(parts) for name, parts in rows.items()}
     by_pass = {name: shut_rows(gap, phones, offset_s=offset_s + lead_s, first_row=-model.lookahead_frames)
                for name, gap in row_gaps.items()}
-    middle = shut_rows(row_gaps[RAP_PASSES[-1][1]], phones, offset_s=offset_s + lead_s,
-                       first_row=-model.lookahead_frames, tongue=True)
+    middle = {kind: shut_rows(row_gaps[RAP_PASSES[-1][1]], phones, offset_s=offset_s + lead_s,
+                              first_row=-model.lookahead_frames, kind=kind) for kind in ("tongue", "vowel")}
     return RapCounts(bilabials=shut_bilabials(gap, phones, fps, offset_s=offset_s),
-                     tongue=shut_bilabials(gap, phones, fps, offset_s=offset_s, tongue=True), tongue_middle=middle,
-                     by_pass=by_pass)
+                     tongue=shut_bilabials(gap, phones, fps, offset_s=offset_s, tongue=True),
+                     tongue_middle=middle["tongue"], vowel_middle=middle["vowel"], by_pass=by_pass)
 
 
-def shut_rows(row_gap: np.ndarray, phones, *, offset_s: float, first_row: int, tongue: bool = False) -> list[bool]:
+def shut_rows(row_gap: np.ndarray, phones, *, offset_s: float, first_row: int, kind: str = "bilabial") -> list[bool]:
     """Per /p b m/ of `phones`: whether the lip gap of a stream's 10 ms rows (`row_gap`, its first row
     mel frame `first_row`: the output fed with frame k is the mouth at k - lookahead_frames) falls under
     SHUT_GAP on a row within the phone +-20 ms, its times offset by `offset_s` (the music's lead and the
-    mouth lead: a frame at time t shows the row at t + lead). With `tongue`, per /t d k s/ within its middle
-    half instead: its own closure, not a neighbouring bilabial's, which the +-20 ms window reaches at 1.6x."""
+    mouth lead: a frame at time t shows the row at t + lead). With `kind` "tongue", per /t d k s/ within its
+    middle half instead: its own closure, not a neighbouring bilabial's, which the +-20 ms window reaches at
+    1.6x; "vowel", per vowel within its middle half (lips shut through a vowel: mumbling)."""
     shut = []
     for phone, start, end in phones:
-        if tongue and is_tongue_stop(phone):
-            lo, hi = start + 0.25 * (end - start), end - 0.25 * (end - start)
-        elif not tongue and phone_class(phone) == "bilabial (p b m)":
+        if kind == "bilabial" and phone_class(phone) == "bilabial (p b m)":
             lo, hi = start - 0.02, end + 0.02
+        elif (kind == "tongue" and is_tongue_stop(phone)) or (kind == "vowel" and is_vowel(phone)):
+            lo, hi = start + 0.25 * (end - start), end - 0.25 * (end - start)
         else:
             continue
         a = int(np.floor((lo + offset_s) * FRAME_RATE)) - first_row
         b = int(np.ceil((hi + offset_s) * FRAME_RATE)) - first_row + 1
         shut.append(bool(row_gap[max(a, 0):b].min() < SHUT_GAP))
     return shut
+
+
+def is_vowel(phone: str) -> bool:
+    """Whether an espeak-ng phone is a vowel (its first IPA letter one of VOWEL_LETTERS)."""
+    symbols = ipa_symbols(phone)
+    return bool(symbols) and symbols[0][0] in VOWEL_LETTERS
 
 
 def rap_beats(model, rap: tuple[np.ndarray, list], *, beats: int, fps: int) -> None:
@@ -660,12 +669,14 @@ def rap_beats(model, rap: tuple[np.ndarray, list], *, beats: int, fps: int) -> N
     shut = [s for c in over for s in c.bilabials]
     tongue = [s for c in over for s in c.tongue]
     middle = [s for c in over for s in c.tongue_middle]
+    vowels = [s for c in over for s in c.vowel_middle]
     seeds = f"default_rng {RAP_BEAT_SEED_FROM}..{RAP_BEAT_SEED_FROM + beats - 1}"
     print(f"rap ({RAP[0]}) time-compressed {RAP_FACTOR}x over {beats} beats ({seeds}) at 0 dB, {fps} fps, lip gap < "
           f"{SHUT_GAP} within the phone +-20 ms:\n  /p b m/ shut {sum(shut)} of {len(shut)} ({np.mean(shut):.1%}; "
           f"bar {RAP_BAR:.0%}: {int(np.ceil(RAP_BAR * len(shut)))}), clean {sum(clean.bilabials)} of "
           f"{len(clean.bilabials)}; /t d k s/ shut {sum(tongue)} of {len(tongue)}, clean {sum(clean.tongue)} of "
-          f"{len(clean.tongue)}; in their middle half on 10 ms rows {sum(middle)}, clean {sum(clean.tongue_middle)}")
+          f"{len(clean.tongue)}; in their middle half on 10 ms rows {sum(middle)}, clean {sum(clean.tongue_middle)}; "
+          f"vowels shut in their middle half {sum(vowels)} of {len(vowels)}, clean {sum(clean.vowel_middle)}")
     passes = ", ".join(f"{name} {sum(s for c in over for s in c.by_pass[name])}" for name in clean.by_pass)
     print(f"  /p b m/ shut on some 10 ms row after each pass in turn: {passes}; on the frames shown {sum(shut)}")
 

@@ -163,7 +163,17 @@ def test_a_tongue_stop_counts_shut_on_its_middle_half_rows_only():
     rows = np.full(120, 0.3)
     rows[60] = 0.0  # a bilabial's closure at 0.60 s, right after the /s/
     phones = [("s", 0.52, 0.6), ("b", 0.6, 0.64), ("t", 0.58, 0.62)]
-    assert bench.shut_rows(rows, phones, offset_s=0.0, first_row=0, tongue=True) == [False, True]
+    assert bench.shut_rows(rows, phones, offset_s=0.0, first_row=0, kind="tongue") == [False, True]
     rows[56] = 0.0  # the /s/'s own middle
-    assert bench.shut_rows(rows, phones, offset_s=0.0, first_row=0, tongue=True) == [True, True]
+    assert bench.shut_rows(rows, phones, offset_s=0.0, first_row=0, kind="tongue") == [True, True]
     assert bench.shut_rows(rows, phones, offset_s=0.0, first_row=0) == [True]
+
+
+def test_a_vowel_counts_shut_on_its_middle_half_rows_only():
+    """--rap-beats' vowel count (lips shut through a vowel: mumbling): on a 10 ms row in its middle half."""
+    rows = np.full(120, 0.3)
+    rows[50] = 0.0  # the /m/ before the vowel
+    phones = [("m", 0.45, 0.51), ("a", 0.51, 0.59), ("m", 0.59, 0.62)]
+    assert bench.shut_rows(rows, phones, offset_s=0.0, first_row=0, kind="vowel") == [False]
+    rows[55] = 0.0
+    assert bench.shut_rows(rows, phones, offset_s=0.0, first_row=0, kind="vowel") == [True]
