@@ -569,14 +569,16 @@ class MusicPress:
     mix by a frame, and with the mix read over one frame only that onset counted as music in clean
     speech. Rap-speed English over 30 beats at 0 dB 650 -> 667 of 870, the drops under music within
     -0.002..+0.001, clean speech as before (the model card's music press row).
-    A press the network is sure of (SURE_FROM, whole from SURE_TO) where music has made up the sound
-    within the last 100 ms (`around`: MusicAround) is made whole over a jaw up to PressYield's limit for
-    a sure closure (PressYield.sure_jaw_keep): PressYield keeps such a press but only as the network gave
-    it, and 0.6-0.8 over a jaw of 0.35-0.55 left the lips 0.07-0.2 apart through rap-speed bilabials the
-    network heard under a beat (the misses' jaw 0.42 on average, /t d k s/ middles' 0.29, and their press
-    0.61 against 0.38: bench_lipsync --rap-beats 30 at 25 fps 663 -> 680 of 870, /t d k s/ in their middle
-    half 87 -> 87, the drops under music 0.000..+0.002; rap45). Per mel frame, in order, with the last
-    frames carried over: any chunking gives the same; a model without voice_level leaves it off.
+    Where the music share is there, a press the network is sure of (SURE_FROM, whole from SURE_TO) is
+    made whole, in proportion to the share, over a jaw up to PressYield's limit for a sure closure
+    (PressYield.sure_jaw_keep), not only under JAW_TO: PressYield keeps such a press but only as the
+    network gave it, and 0.4-0.8 over a jaw of 0.35-0.55 left the lips 0.07-0.2 apart through rap-speed
+    bilabials the network heard under a beat (the misses' jaw 0.42 on average, /t d k s/ middles' 0.29, and
+    their press 0.61 against 0.38). bench_lipsync --rap-beats 30 at 25 fps 663 -> 677 of 870 (rng 100-129
+    660 -> 680), /t d k s/ in their middle half 87 -> 89, vowels 58 -> 61 of 870 (read where MusicAround,
+    the last 100 ms, says music, 680 but vowels 85: the share now is the closure's own); rap45. Per mel
+    frame, in order, with the last frames carried over: any chunking gives the same; a model without
+    voice_level leaves it off.
     """
 
     SHARE_FROM = 1.0  # natural-log power: the mix 4.3 dB over the voice ...
@@ -586,8 +588,8 @@ class MusicPress:
     JAW_FROM = 0.3
     JAW_TO = 0.45
 
-    SURE_FROM = 0.6  # where music is around, a press from here ...
-    SURE_TO = 0.8    # ... is made whole from here (PressYield keeps it from 0.7, whole from 0.8, as given)
+    SURE_FROM = 0.4  # under music a press from here ...
+    SURE_TO = 0.6    # ... is made whole from here, over a jaw up to PressYield's sure limit
 
     VOICE_BEFORE = 1  # mel frames before each whose voice estimate counts too (10 ms earlier covers more of a closure)
     MIX_BEFORE = 2  # mel frames before each whose mix counts too (the estimate trails a sharp onset by one)
@@ -597,27 +599,22 @@ class MusicPress:
         self._voices = np.full(self.VOICE_BEFORE, np.inf)
         self._mixes = np.full(self.MIX_BEFORE, np.inf)
 
-    def __call__(self, outputs: np.ndarray, frames: np.ndarray, *, loudness: np.ndarray | None,
-                 around: np.ndarray | float = 0.0) -> np.ndarray:
-        """(T, len(PARAMS)) outputs, the (T, N_FEATURES) frames fed with them, the voice's log
-        power (T,) (None: no estimate, nothing changes) and MusicAround's share (T,) 0..1 (0: none)
-        -> outputs with lip_press raised."""
+    def __call__(self, outputs: np.ndarray, frames: np.ndarray, *, loudness: np.ndarray | None) -> np.ndarray:
+        """(T, len(PARAMS)) outputs, the (T, N_FEATURES) frames fed with them and the voice's log
+        power (T,) (None: no estimate, nothing changes) -> outputs with lip_press raised."""
         if loudness is None or not len(outputs):
             return outputs
         voices, mixes = self._with_previous(np.asarray(loudness, np.float64), frames[:, ENERGY].astype(np.float64))
         share = _share_over(mixes, voices, start=self.SHARE_FROM, stop=self.SHARE_TO)
-        around = np.asarray(around, np.float64)
-        if not (share.any() or around.any()):  # the voice is the sound: the usual case, and a live stream's per-call cost
+        if not share.any():  # the voice is the sound: the usual case, and a live stream's per-call cost
             return outputs
         press, jaw = outputs[:, PRESS_INDEX], outputs[:, JAW_INDEX]
         shut = np.clip((self.JAW_TO - jaw) / (self.JAW_TO - self.JAW_FROM), 0.0, 1.0)
         stretched = np.clip((press - self.PRESS_FROM) / (self.PRESS_TO - self.PRESS_FROM), 0.0, 1.0)
-        sure = around * np.clip((press - self.SURE_FROM) / (self.SURE_TO - self.SURE_FROM), 0.0, 1.0)
-        sure = sure * PressYield.sure_jaw_keep(jaw)
+        sure = np.clip((press - self.SURE_FROM) / (self.SURE_TO - self.SURE_FROM), 0.0, 1.0)
+        sure = sure * PressYield.sure_jaw_keep(jaw)  # a sure closure's own jaw limit, wider than JAW_TO
         pressed = outputs.copy()
-        raised = np.maximum(press, share * shut * stretched) if share.any() else press
-        # Only where the sure press acts: elsewhere the press keeps its bits, a slightly negative one too.
-        pressed[:, PRESS_INDEX] = np.where((sure > 0) & (sure > raised), sure, raised)
+        pressed[:, PRESS_INDEX] = np.maximum(press, share * np.maximum(shut * stretched, sure))
         return pressed
 
     def _with_previous(self, voices: np.ndarray, mixes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -1322,11 +1319,11 @@ class LipSync:
             out = self._hold(out[:, :len(PARAMS)], frames, loudness=loudness)
             out = self._gate(self._stress(out, frames, held=self._hold.smoothed, loudness=loudness), frames)
             # After the stress pass: the jaw as it will be shown; later where VoiceYield acts next.
-            around = self._music_around(frames, net=net)
             out = self._yield(out, voiced=self._voice_yield.acting(frames, loudness=loudness,
-                                                                   levels=self._stress.levels), music=around)
+                                                                   levels=self._stress.levels),
+                              music=self._music_around(frames, net=net))
             out = self._voice_yield(out, frames, loudness=loudness, levels=self._stress.levels)
-            out = self._music(out, frames, loudness=loudness, around=around)
+            out = self._music(out, frames, loudness=loudness)
             raised = None if net is None else self._quiet_input(frames, net=net, net_state=self._voice_state)
             out = self._voice_gate(out, frames, loudness=loudness, raised=raised)
             # The output fed with frame k is the mouth at frame k - lookahead_frames: rest if
