@@ -52,8 +52,9 @@ over a beat" figure, once a scratch script's (out/quiet40/measure.py, lost): RAP
 over N pieces of chords and drums at 0 dB (`default_rng(seed)`, seeds RAP_BEAT_SEED_FROM.., the beats of the
 model card's rounds 14-20, after MUSIC_LEAD_S s of the music alone), the /p b m/ shut (lip gap under SHUT_GAP
 within the phone +-20 ms) at the stream's output at --fps (the README's figure: --fps 25) of 29 N, and clean of
-29; the /t d k s/ shut by the same rule (their false closures, the cost a gain there has brought before); and
-where the misses are lost: the /p b m/ shut on some 10 ms mel row after each of the stream's passes in turn
+29; the /t d k s/ shut by the same rule and in their middle half on 10 ms rows (their false closures, the cost a
+gain there has brought before: the +-20 ms window reaches a neighbouring bilabial's closure at 1.6x), the vowels
+shut in their middle half (lips shut through a vowel); and where the misses are lost: the /p b m/ shut on some 10 ms mel row after each of the stream's passes in turn
 (the network alone first), then on the frames shown.
 """
 
