@@ -399,3 +399,43 @@ def test_the_brow_gap_is_where_a_low_brows_hairs_begin_over_lid_skin():
     assert np.all(np.abs(gaps[False, False][mid] - 0.2) < 0.05)
     assert gaps[True, False] is None and gaps[True, True] is None
     assert fills[False, False].shape == (FILL_GRID[0], FILL_GRID[1], 3) and fills[True, False] is None
+
+
+@pytest.mark.parametrize("lower_lid_px", [12.0, -4.0])
+def test_the_refill_is_cut_along_the_margins_lines_not_the_openings_pixel_mask(lower_lid_px):
+    """The opening's pixel mask (one pixel in from the margin) left the iris's shoulders beside its
+    top, and its edge over a lower lid, in the texture as whole dark pixels 0.5-1.5 px inside the
+    margins beside refilled white ones: a raised lid (or the lower lid an undone smile lowers)
+    stretched them into a stepped dark rim round the white it bared (bundled, 01, 07, 12). The
+    refill follows both margins' polylines: pixels as deep inside the opening take one share of the
+    fill, and at rest the sprite is the photo wherever the opening shows the disc."""
+    image, pts = _synthetic_eye(lower_lid_px=lower_lid_px)
+    h, w = image.shape[:2]
+    yy, xx = np.mgrid[:h, :w]
+    # px inside the opening: the distance to the nearer margin's landmark polyline (densely sampled).
+    chains = [pts[list(chain), :2] for chain in (lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)]
+    t = np.linspace(0.0, 1.0, 50)[:, None]
+    line = np.concatenate([a + (b - a) * t for chain in chains for a, b in zip(chain[:-1], chain[1:])])
+    near = np.sqrt(((np.stack([xx, yy], -1)[:, :, None, :] - line[None, None]) ** 2).sum(-1)).min(-1)
+    upper_y = np.interp(xx, chains[0][:, 0], chains[0][:, 1])
+    lower_y = np.interp(xx, chains[1][:, 0], chains[1][:, 1])
+    depth = np.where((yy > upper_y) & (yy < lower_y), near, -near)
+    dist = np.hypot(xx - 80, yy - 52)
+    texture = image.copy()
+    sprite = _cut_iris(image, texture, pts, lm.LEFT_IRIS, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)
+    luma = texture.astype(np.float32) @ LUMA
+    disc = dist <= 1.1 * IRIS_R + 0.5
+    iris = np.abs(image.astype(int) - (90, 60, 40)).max(axis=2) == 0
+    # The iris's own pixels 0.5-1.5 px inside a margin: about one tone at one depth (the photo's
+    # iris, 66-110, beside refilled white, 184, 0.5-0.9 px in before: a spread of 118).
+    for lo, hi in ((0.5, 0.9), (0.9, 1.5)):
+        ring = disc & iris & (depth >= lo) & (depth < hi)
+        assert ring.sum() >= 6, (lo, hi)
+        assert np.ptp(luma[ring]) < 60.0, (lo, hi, luma[ring])
+    assert luma[disc & iris & (depth >= 1.5)].min() > 150.0
+    # At rest the sprite takes the photo's pixels wherever it is drawn inside the opening.
+    x0, y0 = sprite.origin_xy.astype(int)
+    box = (slice(y0, y0 + sprite.alpha.shape[0]), slice(x0, x0 + sprite.alpha.shape[1]))
+    shown = (depth[box] >= 0.0) & disc[box]
+    assert np.all(sprite.alpha[shown & (depth[box] >= 0.5)] >= 0.99)
+    np.testing.assert_allclose(sprite.rgb[shown], image[box][shown], atol=0.5)

@@ -170,27 +170,36 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
         # stairs over the iris.
         top = (dist <= iris_r + 0.5) & (yy < centre[1]) & ((depth >= 0) | inner)
         below = _below_line(upper_xy, patch.shape[:2])
-        # Refilled up to a pixel under the margin, anti-aliased there: the photo's iris and lash
-        # shadow left in the texture under the margin were a stepped dark band a raised lid bared.
+        # ... and over the lower margin's: the disc's part the photo shows, anti-aliased against both
+        # polylines as the painter's cover is (`seen`), and refilled from MARGIN_REFILL_FROM px in from
+        # either, whole MARGIN_REFILL_RAMP px further in. The opening's pixel mask `inner` left the
+        # iris's dark shoulders beside its top (and its edge over the lower lid) in the texture, one
+        # or two whole pixels under the margin: the stepped dark rim round a raised or lowered lid's
+        # white (bundled, 01, 07, 13).
+        above = -_below_line(pts[list(lower), :2] - (x0, y0), patch.shape[:2])
+        seen = disc * np.clip(0.5 + below, 0.0, 1.0) * np.clip(0.5 + above, 0.0, 1.0)
+        refill = disc * np.clip((below - MARGIN_REFILL_FROM) / MARGIN_REFILL_RAMP, 0.0, 1.0) \
+            * np.clip((above - MARGIN_REFILL_FROM) / MARGIN_REFILL_RAMP, 0.0, 1.0)
         # Only where the sprite covers them wholly at rest (its hidden top, the opening's cover).
         covered = top & (dist <= iris_r - 0.5) & (below > MARGIN_REFILL_FROM)
-        hole = iris_px | covered
+        hole = iris_px | covered | (refill > 0.0)
         filled = _sclera_fill(patch, hole, others, depth=depth)
-        ramp = np.clip((below - MARGIN_REFILL_FROM) / MARGIN_REFILL_RAMP, 0.0, 1.0)
-        refill = np.where(covered & ~iris_px, ramp, 1.0)[hole][:, None]
-        texture[y0:y1, x0:x1][hole] = np.clip(filled[hole] * refill + patch[hole] * (1.0 - refill) + 0.5,
+        share = refill[hole][:, None]
+        texture[y0:y1, x0:x1][hole] = np.clip(filled[hole] * share + patch[hole] * (1.0 - share) + 0.5,
                                               0, 255).astype(np.uint8)
-        rgb = _whole_iris(patch, iris_px, disc, dist, centre - (x0, y0), kept=iris_px.astype(np.float32),
-                          shown=np.zeros_like(iris_px))
-        alpha = np.where(iris_px, 1.0, hidden).astype(np.float32)
+        # At rest the sprite is the photo wherever the opening shows the disc (the texture there is
+        # the photo but where refilled), so the frame at rest is the photo's.
+        visible = (seen > 0.0).astype(np.float32)
+        rgb = _whole_iris(patch, iris_px, disc, dist, centre - (x0, y0), kept=visible, shown=np.zeros_like(iris_px))
+        alpha = np.maximum(seen, hidden).astype(np.float32)
         # Under a raised lid: the photo's iris kept only under the top's lash shadow (IRIS_TOP_SHADE),
         # and so the rim of white round the disc's top (out to `radius`): there the sprite fades out
         # over the texture's refilled white, where an opaque photo pixel left a dark speck (06, 07).
         shade = np.clip((below - IRIS_TOP_SHADE) / IRIS_TOP_RAMP + 1.0, 0.0, 1.0)
-        kept = np.where(top, shade, np.where(disc & (yy < centre[1]), shade * iris_px, iris_px))
+        kept = np.where(top, shade, np.where(disc & (yy < centre[1]), shade * visible, visible))
         raised = (_whole_iris(patch, iris_px, disc, dist, centre - (x0, y0), kept=kept,
-                              shown=inner | (top & (below > 0.0))),
-                  np.maximum(kept, hidden).astype(np.float32))
+                              shown=(seen > 0.0) | (top & (below > 0.0))),
+                  np.maximum(np.minimum(kept, seen + hidden), hidden).astype(np.float32))
     return EyeSprite(origin_xy=np.array([x0, y0], np.float64), rgb=rgb, alpha=alpha,
                      centre_xy=centre, centre_index=iris[0], corner_indices=(upper[0], upper[-1]),
                      raised=raised)
