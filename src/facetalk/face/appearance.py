@@ -26,9 +26,9 @@ class EyeSprite:
 
     origin_xy: photo position (px) of the patch's top-left pixel; rgb: (h, w, 3) float32 patch,
     the photo's where the iris shows, completed where the lids hide it; alpha: (h, w) float32, 1 on
-    the iris disc (the visible part: the iris and a rim of white, lashes excluded; the top the
-    upper lid hides: the iris alone, soft-edged), else 0 (the renderer clips it to the eye
-    opening); centre_xy: the iris centre in the photo; centre_index / corner_indices:
+    the iris disc (the visible part: the iris and a rim of white, up to the lid margins' landmark
+    lines, anti-aliased there; the top the upper lid hides: the iris alone, soft-edged), else 0
+    (the renderer clips it to the eye opening); centre_xy: the iris centre in the photo; centre_index / corner_indices:
     landmarks giving its current centre and the eye's width (for scale); raised: (rgb, alpha) as
     above for an upper lid raised off the iris (render.eyes.IrisPainter blends toward it): the
     top's lash shadow (IRIS_TOP_SHADE px under the margin) completed too, which at rest is the
@@ -149,7 +149,8 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
     x1, y1 = np.minimum(np.ceil(np.maximum(contour.max(axis=0), centre + radius)).astype(int) + pad,
                         image.shape[1::-1])
     patch = image[y0:y1, x0:x1].astype(np.float32)
-    # One pixel in from the lid margin: lashes stay with the lids, never slide with the iris.
+    # One pixel in from the lid margin, off the lashes: the white the refill is grown from, and the
+    # iris its completion reads (the sprite itself reaches the margins' lines: `seen` below).
     inner = _inside_opening(contour - (x0, y0), patch.shape[:2])
     yy, xx = np.mgrid[y0:y1, x0:x1]
     dist = np.hypot(xx - centre[0], yy - centre[1])
