@@ -406,7 +406,7 @@ def test_the_refill_is_cut_along_the_margins_lines_not_the_openings_pixel_mask(l
     """The opening's pixel mask (one pixel in from the margin) left the iris's shoulders beside its
     top, and its edge over a lower lid, in the texture as whole dark pixels 0.5-1.5 px inside the
     margins beside refilled white ones: a raised lid (or the lower lid an undone smile lowers)
-    stretched them into a stepped dark rim round the white it bared (bundled, 01, 07, 12). The
+    stretched them into a stepped dark rim round the white it bared (bundled, 01, 07, 10, 12). The
     refill follows both margins' polylines: pixels as deep inside the opening take one share of the
     fill, and at rest the sprite is the photo wherever the opening shows the disc."""
     image, pts = _synthetic_eye(lower_lid_px=lower_lid_px)

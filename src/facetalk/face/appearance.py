@@ -28,11 +28,11 @@ class EyeSprite:
     the photo's where the iris shows, completed where the lids hide it; alpha: (h, w) float32, 1 on
     the iris disc (the visible part: the iris and a rim of white, up to the lid margins' landmark
     lines, anti-aliased there; the top the upper lid hides: the iris alone, soft-edged), else 0
-    (the renderer clips it to the eye opening); centre_xy: the iris centre in the photo; centre_index / corner_indices:
-    landmarks giving its current centre and the eye's width (for scale); raised: (rgb, alpha) as
-    above for an upper lid raised off the iris (render.eyes.IrisPainter blends toward it): the
-    top's lash shadow (IRIS_TOP_SHADE px under the margin) completed too, which at rest is the
-    shade the lid casts; None: the sprite alone.
+    (the renderer clips it to the eye opening); centre_xy: the iris centre in the photo;
+    centre_index / corner_indices: landmarks giving its current centre and the eye's width (for
+    scale); raised: (rgb, alpha) as above for an upper lid raised off the iris
+    (render.eyes.IrisPainter blends toward it): the top's lash shadow (IRIS_TOP_SHADE px under the
+    margin) completed too, which at rest is the shade the lid casts; None: the sprite alone.
     """
 
     origin_xy: np.ndarray
@@ -176,14 +176,13 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
         # either, whole MARGIN_REFILL_RAMP px further in. The opening's pixel mask `inner` left the
         # iris's dark shoulders beside its top (and its edge over the lower lid) in the texture, one
         # or two whole pixels under the margin: the stepped dark rim round a raised or lowered lid's
-        # white (bundled, 01, 07, 13).
+        # white (bundled, 01, 07, 10, 12).
         above = -_below_line(pts[list(lower), :2] - (x0, y0), patch.shape[:2])
         seen = disc * np.clip(0.5 + below, 0.0, 1.0) * np.clip(0.5 + above, 0.0, 1.0)
         refill = disc * np.clip((below - MARGIN_REFILL_FROM) / MARGIN_REFILL_RAMP, 0.0, 1.0) \
             * np.clip((above - MARGIN_REFILL_FROM) / MARGIN_REFILL_RAMP, 0.0, 1.0)
-        # Only where the sprite covers them wholly at rest (its hidden top, the opening's cover).
-        covered = top & (dist <= iris_r - 0.5) & (below > MARGIN_REFILL_FROM)
-        hole = iris_px | covered | (refill > 0.0)
+        # The photo's iris pixels stay out of the white the fill grows from; only `refill` changes any.
+        hole = iris_px | (refill > 0.0)
         filled = _sclera_fill(patch, hole, others, depth=depth)
         share = refill[hole][:, None]
         texture[y0:y1, x0:x1][hole] = np.clip(filled[hole] * share + patch[hole] * (1.0 - share) + 0.5,
@@ -225,8 +224,8 @@ SCLERA_DEPTH_SIGMA = 0.7
 # right iris came back (fearful +24.6 -> +41.8, +42.2 before the depth match) and the bundled photo's
 # angry left ring is +11.1 at 3, +11.3 at 5 (out/s41/rim/).
 SCLERA_SHADE_MIN_PX = 3
-# The texture under the iris's top is refilled from MARGIN_REFILL_FROM px under the upper margin's
-# polyline, wholly from MARGIN_REFILL_RAMP px further down: the anti-aliased line a raised lid bares
+# The texture under the iris is refilled from MARGIN_REFILL_FROM px inside either margin's
+# polyline, wholly from MARGIN_REFILL_RAMP px further in: the anti-aliased line a raised lid bares
 # (the thin dark line over it is the photo's lash shadow, which the lid keeps).
 MARGIN_REFILL_FROM = 0.5
 MARGIN_REFILL_RAMP = 1.0
