@@ -439,3 +439,38 @@ def test_the_refill_is_cut_along_the_margins_lines_not_the_openings_pixel_mask(l
     shown = (depth[box] >= 0.0) & disc[box]
     assert np.all(sprite.alpha[shown & (depth[box] >= 0.5)] >= 0.99)
     np.testing.assert_allclose(sprite.rgb[shown], image[box][shown], atol=0.5)
+
+
+def _streaks(luma: np.ndarray, mask: np.ndarray) -> float:
+    """Variance of `luma`'s row-to-row steps over its column-to-column ones, within `mask`: ~1 for
+    grain, large for horizontal streaks."""
+    dy = (luma[1:] - luma[:-1])[mask[1:] & mask[:-1]]
+    dx = (luma[:, 1:] - luma[:, :-1])[mask[:, 1:] & mask[:, :-1]]
+    return float(np.var(dy) / max(np.var(dx), 1e-6))
+
+
+def test_the_white_a_side_gaze_bares_is_grain_as_light_as_the_white_beside_the_iris_not_streaks():
+    """A wide iris with a narrow band of white either side and the eye's corners shaded darker (a
+    small or dark-skinned eye, 03, 12): the refill a side gaze bares is the white's grain in 2-D,
+    not each row's detail mirrored in, which a gap wider than the white clamped into horizontal
+    streaks (07, 13), and as light as the white beside the iris, not pulled down by the corners."""
+    import cv2
+
+    image, pts = _synthetic_eye()
+    h, w = image.shape[:2]
+    yy, xx = np.mgrid[:h, :w]
+    white = (np.abs(image.astype(int) - (180, 140, 120)).max(axis=2) > 0) \
+        & (np.abs(image.astype(int) - (90, 60, 40)).max(axis=2) > 0)
+    corners = white & (np.abs(xx - 80) > IRIS_R + 5)
+    image[corners] = (image[corners] * 0.55).astype(np.uint8)
+    texture = image.copy()
+    _cut_iris(image, texture, pts, lm.LEFT_IRIS, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)
+    refilled = np.abs(texture.astype(int) - image).max(axis=2) > 0
+    hole = cv2.erode(refilled.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & (yy >= 52)
+    assert hole.sum() > 50
+    luma, filled = image.astype(np.float32) @ LUMA, texture.astype(np.float32) @ LUMA
+    beside = white & ~corners & (np.abs(xx - 80) > IRIS_R + 1) & (yy >= 52) & (yy <= yy[hole].max())
+    # Here the white is wide enough for the old per-row mirror too (0.6); the blocks give 1.9.
+    assert _streaks(_detail(filled), hole) < 3.0
+    # 162 before (the corners' shade, weighed alike and capping the fill at their median), 184 now.
+    assert filled[hole].mean() >= luma[beside].mean() - 8.0

@@ -210,8 +210,19 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
 # the photo's own sclera detail (its luma minus its blur at SCLERA_DETAIL_SIGMA px) laid over it.
 SCLERA_DARKEST = 0.4
 SCLERA_DETAIL_SIGMA = 1.0
+# The white's detail is laid over the fill in blocks this wide (px), each from a random place in
+# the white (seeded): wide enough to keep a vein's or a grain speck's shape, narrow enough that the
+# few pixels of white beside a small iris hold some.
+SCLERA_GRAIN_BLOCK_PX = 3
+SCLERA_GRAIN_SEED = 0
+# ... its detail less its median, clipped to this many robust sigmas (the white's, or the patch's if
+# less): beside lashes, corners and catchlights the detail is their edges, copied about as speckle.
+SCLERA_GRAIN_SPREAD = 1.5
+# Among the white at a refilled pixel's depth, a pixel weighs (its luma / the white's 90th percentile)
+# to this power: lighter white counts more than the corners' skin and the lashes' shade.
+SCLERA_LIGHT_POWER = 4.0
 # Each refilled pixel takes the white at its own depth under the nearer lid margin (px, matched
-# within SCLERA_DEPTH_SIGMA px), nearest across first, no lighter than the white's median at that
+# within SCLERA_DEPTH_SIGMA px), nearest across first, no lighter than the white's level at that
 # depth (_lid_shade): the lids shade the white near them. A fill carried along image rows took the
 # middle's light up to the margins, where a raised lid (anger's stare, fear, surprise) bared it as a
 # light crescent over the iris (rev41e should-fix 1; the light rim under the iris on a lowered lower
@@ -224,6 +235,10 @@ SCLERA_DEPTH_SIGMA = 0.7
 # right iris came back (fearful +24.6 -> +41.8, +42.2 before the depth match) and the bundled photo's
 # angry left ring is +11.1 at 3, +11.3 at 5 (out/s41/rim/).
 SCLERA_SHADE_MIN_PX = 3
+# ... the white's level at a depth being this percentile of its pixels there: its median took the
+# corners' skin and the lashes' shade for the white on a small or dark-skinned eye (03: capped to
+# 0.8 of the white beside the iris, a grey slab).
+SCLERA_SHADE_PERCENTILE = 75
 # The texture under the iris is refilled from MARGIN_REFILL_FROM px inside either margin's
 # polyline, wholly from MARGIN_REFILL_RAMP px further in: the anti-aliased line a raised lid bares
 # (the thin dark line over it is the photo's lash shadow, which the lid keeps).
@@ -272,8 +287,8 @@ def _margin_depth(upper_xy: np.ndarray, lower_xy: np.ndarray, shape: tuple[int, 
 def _sclera_fill(patch: np.ndarray, hole: np.ndarray, sclera: np.ndarray, *, depth: np.ndarray) -> np.ndarray:
     """(h, w, 3) float32: `patch` with the `hole` refilled as the sclera behind the iris: each
     pixel the white's shading at its own `depth` ((h, w) px under the nearer lid margin,
-    _margin_depth) from the white on either side, nearest across weighing most, and the white's
-    own detail mirrored in from beside the hole (a flat fill reads as painted)."""
+    _margin_depth) from the white on either side, nearest across and lighter weighing most, and the
+    white's own detail laid over it in 2-D blocks (_white_grain; a flat fill reads as painted)."""
     import cv2
 
     luma = patch @ LUMA
@@ -282,23 +297,56 @@ def _sclera_fill(patch: np.ndarray, hole: np.ndarray, sclera: np.ndarray, *, dep
     smooth = cv2.GaussianBlur(patch * weight[..., None], (0, 0), 1.5) \
         / np.maximum(cv2.GaussianBlur(weight, (0, 0), 1.5), 1e-3)[..., None]
     out = fill_holes(np.where(known[..., None], smooth, 0.0).astype(np.float32), known)
-    out[hole] = _depth_matched(smooth[known], depth[known], np.nonzero(known)[1], depth[hole], np.nonzero(hole)[1])
+    # Among the white at a pixel's depth the lighter weighs more (its luma's SCLERA_LIGHT_POWER):
+    # a small or dark-skinned eye's opening is mostly its corners' skin and the lashes' shade (03:
+    # the opening's median luma 87, its white ~140), which, weighed alike, made a grey slab ~20
+    # levels under the white beside it; the depth match keeps the lids' shading.
+    lightness = (luma[known] / max(float(np.percentile(luma[known], 90)), 1.0)) ** SCLERA_LIGHT_POWER
+    out[hole] = _depth_matched(smooth[known], depth[known], np.nonzero(known)[1], depth[hole], np.nonzero(hole)[1],
+                               weight=lightness)
     out[hole] *= _lid_shade(luma[known], depth[known], out[hole] @ LUMA, depth[hole])[:, None]
     out = cv2.GaussianBlur(out, (3, 3), 0.8)
-    # Detail: each hole pixel takes the white's detail from a known pixel in its row (or the nearest
-    # row that has one), mirrored about the hole's edge, so it is the white's own veins and grain.
+    # Detail: the white's own grain and veins (its luma less its blur), copied in 2-D blocks from
+    # the white beside the hole. Mirrored along each row, a gap wider than the white beside it
+    # clamped to the same few pixels: runs of one value, horizontal streaks (07, 13).
     detail = luma - cv2.GaussianBlur(luma, (0, 0), SCLERA_DETAIL_SIGMA)
     core = known & cv2.erode(known.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-    rows_with = np.nonzero(core.any(axis=1))[0]
-    if not len(rows_with):
-        return out
-    for row in np.nonzero(hole.any(axis=1))[0]:
-        source = rows_with[np.abs(rows_with - row).argmin()]
-        src, gap = np.nonzero(core[source])[0], np.nonzero(hole[row])[0]
-        left, right = gap.min(), gap.max()
-        mirrored = np.where(gap - left < right - gap, 2 * left - gap - 1, 2 * right - gap + 1)
-        near = src[np.abs(src[:, None] - mirrored[None, :]).argmin(axis=0)]
-        out[row, gap] += detail[source, near][:, None]
+    if core.any():
+        out[hole] += _white_grain(detail, core, hole)[hole][:, None]
+    return out
+
+
+def _white_grain(detail: np.ndarray, core: np.ndarray, hole: np.ndarray) -> np.ndarray:
+    """(h, w) float32: `detail` (the white's high-pass luma) laid over the `hole`'s box in
+    SCLERA_GRAIN_BLOCK_PX square blocks, each copied whole from a block of `core` white picked at
+    random (a fixed seed: the same photo gives the same texture), or pixel by pixel where the
+    white holds no whole block (a narrow eye). 0 elsewhere."""
+    import cv2
+
+    b = SCLERA_GRAIN_BLOCK_PX
+    # Top-left corners of the blocks wholly in the core white.
+    whole = cv2.erode(core.astype(np.uint8), np.ones((b, b), np.uint8), anchor=(0, 0),
+                      borderType=cv2.BORDER_CONSTANT, borderValue=0).astype(bool)
+    whole[-b + 1:, :] = False
+    whole[:, -b + 1:] = False
+    size = b if whole.any() else 1
+    sy, sx = np.nonzero(whole if size > 1 else core)
+    # Less its median over the white, clipped to SCLERA_GRAIN_SPREAD robust sigmas: the white's or,
+    # if less, the whole patch's (mostly skin), as a tiny white is mostly edges, not grain (03's
+    # fill read as bright and dark speckle at the white's own spread).
+    level = float(np.median(detail[core]))
+    spread = SCLERA_GRAIN_SPREAD * 1.4826 * min(float(np.median(np.abs(detail[core] - level))),
+                                                float(np.median(np.abs(detail - np.median(detail)))))
+    detail = np.clip(detail - level, -spread, spread)
+    rng = np.random.default_rng(SCLERA_GRAIN_SEED)
+    out = np.zeros(detail.shape, np.float32)
+    ys, xs = np.nonzero(hole)
+    for y in range(ys.min(), ys.max() + 1, size):
+        for x in range(xs.min(), xs.max() + 1, size):
+            k = rng.integers(len(sy))
+            block = detail[sy[k]:sy[k] + size, sx[k]:sx[k] + size]
+            target = out[y:y + size, x:x + size]
+            target[...] = block[:target.shape[0], :target.shape[1]]
     return out
 
 
@@ -311,7 +359,7 @@ def _lid_sides(depths: np.ndarray, *, want_depths: np.ndarray) -> tuple[tuple[fl
 
 def _lid_shade(luma: np.ndarray, depths: np.ndarray, fill_luma: np.ndarray, want_depths: np.ndarray) -> np.ndarray:
     """(n,) float32 factors <= 1 that bring n refilled pixels' `fill_luma` at `want_depths` (px,
-    _margin_depth) down to the known white's median luma (`luma` at `depths`) at that depth under
+    _margin_depth) down to the known white's level (SCLERA_SHADE_PERCENTILE of `luma` at `depths`) at that depth under
     the same lid or any deeper one, whichever is least: a lid shades the white under it across the
     whole eye, and the white nearest across (a bright inner corner) alone left it light over the iris."""
     factor = np.ones(len(want_depths), np.float32)
@@ -320,22 +368,24 @@ def _lid_shade(luma: np.ndarray, depths: np.ndarray, fill_luma: np.ndarray, want
             continue
         bins = np.floor(sign * depths[mine]).astype(int)
         n = bins.max() + 1
-        median = np.array([np.median(luma[mine][bins == k]) if (bins == k).sum() >= SCLERA_SHADE_MIN_PX else np.inf
-                           for k in range(n)])
-        ceiling = np.minimum.accumulate(median[::-1])[::-1]
+        level = np.array([np.percentile(luma[mine][bins == k], SCLERA_SHADE_PERCENTILE)
+                          if (bins == k).sum() >= SCLERA_SHADE_MIN_PX else np.inf for k in range(n)])
+        ceiling = np.minimum.accumulate(level[::-1])[::-1]
         cap = ceiling[np.minimum(np.floor(sign * want_depths[want]).astype(int), n - 1)]
         factor[want] = np.minimum(cap / np.maximum(fill_luma[want], 1.0), 1.0)
     return factor
 
 
 def _depth_matched(colours: np.ndarray, depths: np.ndarray, cols: np.ndarray, want_depths: np.ndarray,
-                   want_cols: np.ndarray) -> np.ndarray:
+                   want_cols: np.ndarray, *, weight: np.ndarray | None = None) -> np.ndarray:
     """(n, 3) float32: for n pixels at `want_depths` (px, _margin_depth) in columns `want_cols`, the
     (m, 3) known `colours` (at `depths`, in `cols`) weighed by how near their depth (a Gaussian of
     SCLERA_DEPTH_SIGMA px; a depth past the deepest known white on its side of the middle is read as
     that one: the tall middle over the iris has no white beside it so deep) and their column
-    (inverse square: the nearest white either side carries the shading across)."""
+    (inverse square: the nearest white either side carries the shading across), times each known
+    colour's own `weight` ((m,), 1 if None)."""
     out = np.empty((len(want_depths), 3), np.float32)
+    own = np.ones(len(depths)) if weight is None else np.asarray(weight, np.float64)
     for _, mine, side in _lid_sides(depths, want_depths=want_depths):
         if not side.any():
             continue
@@ -347,7 +397,7 @@ def _depth_matched(colours: np.ndarray, depths: np.ndarray, cols: np.ndarray, wa
         # Less each row's nearest depth: the nearest known white keeps a weight however far it lies (a
         # gap over ~10 px underflowed every weight to 0 and refilled black: rev41r should-fix 2).
         w = np.exp(-0.5 * (gap2 - gap2.min(axis=1, keepdims=True))) \
-            / (1.0 + (want_cols[side][:, None] - cols[mine][None, :]).astype(np.float64) ** 2)
+            / (1.0 + (want_cols[side][:, None] - cols[mine][None, :]).astype(np.float64) ** 2) * own[mine][None, :]
         out[side] = (w @ colours[mine]) / np.maximum(w.sum(axis=1), 1e-300)[:, None]
     return out
 
