@@ -211,10 +211,13 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
 SCLERA_DARKEST = 0.4
 SCLERA_DETAIL_SIGMA = 1.0
 # The white's detail is laid over the fill in blocks this wide (px), each from a random place in
-# the white (seeded): wide enough to keep a vein's or a grain speck's shape, narrow enough that the
-# few pixels of white beside a small iris hold some.
-SCLERA_GRAIN_BLOCK_PX = 3
+# the white (seeded): they keep a grain speck's or a vein's shape across pixels; at 3 a small
+# white's few blocks repeated as a visible pattern.
+SCLERA_GRAIN_BLOCK_PX = 2
 SCLERA_GRAIN_SEED = 0
+# ... when the white holds this many whole blocks; from fewer the same one or two repeated as a
+# lattice of dots (02), so the detail is then copied pixel by pixel.
+SCLERA_GRAIN_SOURCES = 12
 # ... its detail less its median, clipped to this many robust sigmas (the white's, or the patch's if
 # less): beside lashes, corners and catchlights the detail is their edges, copied about as speckle.
 SCLERA_GRAIN_SPREAD = 1.5
@@ -320,7 +323,7 @@ def _white_grain(detail: np.ndarray, core: np.ndarray, hole: np.ndarray) -> np.n
     """(h, w) float32: `detail` (the white's high-pass luma) laid over the `hole`'s box in
     SCLERA_GRAIN_BLOCK_PX square blocks, each copied whole from a block of `core` white picked at
     random (a fixed seed: the same photo gives the same texture), or pixel by pixel where the
-    white holds no whole block (a narrow eye). 0 elsewhere."""
+    white holds fewer than SCLERA_GRAIN_SOURCES whole blocks (a narrow eye). 0 elsewhere."""
     import cv2
 
     b = SCLERA_GRAIN_BLOCK_PX
@@ -329,7 +332,7 @@ def _white_grain(detail: np.ndarray, core: np.ndarray, hole: np.ndarray) -> np.n
                       borderType=cv2.BORDER_CONSTANT, borderValue=0).astype(bool)
     whole[-b + 1:, :] = False
     whole[:, -b + 1:] = False
-    size = b if whole.any() else 1
+    size = b if whole.sum() >= SCLERA_GRAIN_SOURCES else 1
     sy, sx = np.nonzero(whole if size > 1 else core)
     # Less its median over the white, clipped to SCLERA_GRAIN_SPREAD robust sigmas: the white's or,
     # if less, the whole patch's (mostly skin), as a tiny white is mostly edges, not grain (03's
