@@ -470,7 +470,7 @@ def test_the_white_a_side_gaze_bares_is_grain_as_light_as_the_white_beside_the_i
     assert hole.sum() > 50
     luma, filled = image.astype(np.float32) @ LUMA, texture.astype(np.float32) @ LUMA
     beside = white & ~corners & (np.abs(xx - 80) > IRIS_R + 1) & (yy >= 52) & (yy <= yy[hole].max())
-    # Here the white is wide enough for the old per-row mirror too (0.6); the blocks give 1.9.
+    # Here the white is wide enough for the old per-row mirror too (0.6); the 2-D grain 1.9.
     assert _streaks(_detail(filled), hole) < 3.0
     # 162 before (the corners' shade, weighed alike and capping the fill at their median), 184 now.
     assert filled[hole].mean() >= luma[beside].mean() - 8.0
