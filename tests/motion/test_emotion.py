@@ -133,7 +133,8 @@ def test_fear_on_a_toothy_smile_opens_from_the_teeth_under_a_rolled_upper_lip(an
     assert grin.offset("lip_spread") - emotion.UNDO_SMILE["lip_spread"] == pytest.approx(closed.offset("lip_spread"))
     assert grin.closes_lips == 0.0
     assert closed.offset("mouth_roll_upper") == emotion.RECIPES["fearful"].face["mouth_roll_upper"]
-    assert 0.15 < grin.offset("jaw_open") < closed.offset("jaw_open")
+    # The smile's parting is not fear's jaw: counted as there, the lips closed over a row of teeth (a grin).
+    assert 0.15 < grin.offset("jaw_open") <= closed.offset("jaw_open")
     assert grin.offset("lower_lip_depress") == closed.offset("lower_lip_depress")  # off the lower teeth: open, tense
 
 
@@ -405,16 +406,17 @@ def test_fear_opens_from_a_smiles_teeth_but_keeps_a_talking_photos_parting():
     closed = emotion.blend(fear, photo=PhotoExpression())
     grin = emotion.blend(fear, photo=PhotoExpression(smile=1.0, lips_apart=1.0))
     assert talking.closes_lips == grin.closes_lips == 0.0
-    assert talking.offset("jaw_open") < 0.05 < 0.15 < grin.offset("jaw_open") < 0.25 < closed.offset("jaw_open")
+    assert talking.offset("jaw_open") < 0.05 < 0.15 < grin.offset("jaw_open") <= closed.offset("jaw_open")
     assert talking.offset("mouth_roll_upper") == 0.0 < grin.offset("mouth_roll_upper")
     assert talking.offset("lip_spread") == closed.offset("lip_spread")
 
 
 def test_fear_opens_a_closed_mouth_over_the_lower_teeth_under_a_lowered_upper_lip():
     """Fear on a closed mouth (the bearded old photo and the painting, out/portraits' 09 and 06):
-    the lower lip drawn down 0.25 mouth widths or more off the lower teeth, the lips 0.19 or more
-    apart, and the upper lip's middle drawn down (0.03-0.07) so render.mouth covers the upper teeth
-    with it.
+    the lower lip drawn down 0.15 mouth widths or more off the lower teeth (0.17; 0.26-0.27 before
+    fear45 levelled the corners: its U under still corners was a grin's), the lips 0.11 or more
+    apart (0.12-0.17), and the upper lip's middle drawn down (0.03-0.07) so render.mouth covers
+    the upper teeth with it: tense and a little open (AU20+25).
     With the lower lip down 0.19-0.2 and the upper one where it was (0.002 on the bearded photo),
     Coelho's fear (out/portraits' 07) was a talking mouth's band of upper teeth at 2x and read as
     sad (0.45) more than fear (0.41) to the expression classifier (0.84 fear now, out/emo6/fear5)."""
@@ -433,8 +435,8 @@ def test_fear_opens_a_closed_mouth_over_the_lower_teeth_under_a_lowered_upper_li
         rest = posed_vertices(rig, MotionFrame(t_s=0))[:, :2]
         p = posed_vertices(rig, MotionFrame(t_s=0).with_face(mood.offsets))[:, :2]
         down = (p[:, 1] - rest[:, 1]) / rig.mouth_width_px
-        assert down[lower] > 0.24 and down[upper] > 0.028, name
-        assert np.linalg.norm(p[lower] - p[upper]) / rig.mouth_width_px > 0.18, name
+        assert down[lower] > 0.15 and down[upper] > 0.028, name
+        assert np.linalg.norm(p[lower] - p[upper]) / rig.mouth_width_px > 0.11, name
 
 
 def test_contempt_shuts_a_smiles_teeth_but_not_a_talking_photos_parted_lips():
@@ -492,6 +494,48 @@ def test_fears_corners_are_drawn_sideways_not_down_like_sads():
 
         rest = below_upper_lip(NO_EMOTION)
         assert below_upper_lip("fearful") - rest < 0.7 * (below_upper_lip("sad") - rest), name
+
+
+def test_fears_corners_stay_about_level_not_lifted_over_an_open_u_like_a_grin():
+    """AU20 draws fear's corners back, not up: over the lips' middle (the outer lips' middle points)
+    on closed neutral mouths (the bearded old photo and the painting, out/portraits' 09 and 06)
+    they rise under 0.3 of what happy's do over the neutral face's (0.24 and 0.16). The lower lip
+    pulled down at its middle under corners that stayed rose them 0.70 and 0.52 of happy's: dlib
+    read fear's corners +0.02..+0.07 eye distances over neutral's on bench_emotions' five, and the
+    offline classifier read the open U as a smile or sad's mouth (out/fear45)."""
+    from pathlib import Path
+
+    from facetalk.face.expression import estimate_expression
+    from facetalk.face.rig import build_rig
+
+    up = lm.LIPS_OUTER_UPPER[len(lm.LIPS_OUTER_UPPER) // 2]
+    down = lm.LIPS_OUTER_LOWER[len(lm.LIPS_OUTER_LOWER) // 2]
+    for name in ("bearded_old_photo_landmarks", "painting_landmarks"):
+        pts = np.load(Path(__file__).resolve().parents[1] / "face" / "data" / f"{name}.npz")["landmarks_px"]
+        rig, photo = build_rig(pts), estimate_expression(pts)
+
+        def corners_over_middle(emotion_name: str) -> float:
+            """The corners' height over the outer lips' middle, in mouth widths."""
+            mood = emotion.blend(tuple(float(e == emotion_name) for e in EMOTIONS), photo=photo)
+            p = posed_vertices(rig, MotionFrame(t_s=0).with_face(mood.offsets))[:, :2]
+            return float(0.5 * (p[up, 1] + p[down, 1]) - p[list(lm.MOUTH_CORNERS), 1].mean()) / rig.mouth_width_px
+
+        rest = corners_over_middle("neutral")
+        assert corners_over_middle("fearful") - rest < 0.3 * (corners_over_middle("happy") - rest), name
+
+
+def test_fears_frown_is_left_off_a_toothy_smile_by_its_share():
+    """A toothy smile's undo brings its corners down already; fear's own frown on top dragged the
+    smile's teeth (the bundled photo's identity distance 0.467 -> 0.535): the frown shrinks toward
+    0 by the photo's toothy share (SMILE_OPENING_BY_EMOTION), as an opening does, and never turns
+    into a raise."""
+    frown = emotion.RECIPES["fearful"].face["smile"]
+    fear = tuple(float(e == "fearful") for e in EMOTIONS)
+    for toothy in (0.0, 0.5, 1.0):
+        mood = emotion.blend(fear, photo=PhotoExpression(smile=toothy, lips_apart=toothy))
+        own = mood.offset("smile") - toothy * emotion.UNDO_SMILE["smile"]  # less the smile's undo
+        assert own == pytest.approx(min(frown + emotion.SMILE_OPENING_BY_EMOTION["fearful"]["smile"] * toothy, 0.0))
+    assert frown < 0.0
 
 
 def test_every_emotion_has_a_recipe_of_known_face_parameters_and_its_lids_apart():

@@ -154,7 +154,7 @@ RECIPES: dict[str, Recipe] = {
     # AU15, and the offline classifier read fear as sad on 5 of 11 portraits (P(sad) on Hopper
     # 0.53 -> 0.24, Biden 0.82 -> 0.70, Coelho 0.48 -> 0.31, and Coelho now reads fear 0.42; dlib's
     # identity distance unchanged, 0.350; out/emo11/q6). AU20 draws the corners sideways, not down.
-    # The mouth open on a closed one (jaw 0.3, lower lip down 0.9, stretched 0.9, the upper lip
+    # The mouth open on a closed one (jaw 0.3, lower lip down 0.9 until fear45, below; stretched 0.9, the upper lip
     # rolled down 0.8; jaw 0.22, 0.7, stretched 0.55 then 0.7, and no roll before): a dark opening
     # over the lower teeth between stretched lips, not a talking mouth's band of upper teeth
     # (out/emo6/fear5, new7f). The jaw at 0.35 looked the same at 2x and cost dlib's identity
@@ -172,8 +172,20 @@ RECIPES: dict[str, Recipe] = {
     # With an inner raise 0.3 (brow_raise 0.3) 0.091, but sad on 3 of 5 (Hopper's fear sad 0.51) and
     # the inner ends rose 1.59 times the outer on the bearded photo (test_emotion's worried-slant
     # bar 1.5; out/fear43/fer_before, fer_trial_noinner, fer_after2).
-    "fearful": Recipe({"brow_raise": 0.4, "brow_knit": 1.0, "lip_spread": 0.9,
-                       "jaw_open": 0.3, "lower_lip_depress": 0.9, "mouth_roll_upper": 0.8}, lids=-0.3),
+    # AU20 draws the corners back and a little down; the lower lip's depressor alone (a pull at its
+    # middle, none at the corners) opened a U under corners that stayed: dlib read fear's corners
+    # +0.02..+0.07 eye distances above the commanded neutral's on all five of bench_emotions'
+    # portraits, a grin's geometry, and the offline classifier read the mouth as sad (Biden: its
+    # rows alone carried 0.50 of P(sad) 0.69; out/fear45/occ_sad.png) or the open U as a smile.
+    # A small frown (-0.2) with the lower lip drawn down 0.6 (0.9) and the jaw at 0.2 (0.3): a
+    # tense, flatter, less open mouth with the corners about level (out/fear45/cmp_fear_closed.png,
+    # mouth3x_closed.png). Fear's identity distance over bench_emotions' five 0.304 -> 0.291 and
+    # P(fear) over the classifier's five 0.065 -> 0.078, still read as commanded on none
+    # (out/fear45/NOTES.md). Not on a toothy smile (SMILE_OPENING_BY_EMOTION): there the undone smile
+    # already brings the corners down, and the frown on top dragged the smile's teeth (the bundled
+    # photo's identity distance 0.467 -> 0.535).
+    "fearful": Recipe({"brow_raise": 0.4, "brow_knit": 1.0, "lip_spread": 0.9, "smile": -0.2,
+                       "jaw_open": 0.2, "lower_lip_depress": 0.6, "mouth_roll_upper": 0.8}, lids=-0.3),
     # AU12+14 on one side: the subject's left corner tightened up and back into a dimple, the lids a
     # little lowered and tightened (looking down on someone). No press of its own (0.4 before): on
     # photos with their lips apart it and the closure (CLOSES_LIPS) were most of contempt's identity
@@ -292,9 +304,12 @@ PHOTO_OPENING_BY_EMOTION = {"surprised": {"jaw_open": 0.1, "upper_lip_raise": 0.
                             "fearful": {"jaw_open": 0.28, "upper_lip_raise": 0.5, "mouth_roll_upper": 0.8,
                                         "lower_lip_depress": 0.2}}
 # ... but a smile's parting (its share: the lesser of the photo's smile and parting) is the smile's
-# teeth, and fear opens from them: the jaw 0.2 further, the lower lip drawn down the whole 0.9 off
-# the lower teeth, the upper lip rolled down 0.5 over the upper ones (render.mouth covers the
-# photo's own with it) between lips stretched as on a closed mouth: open and tense, not a grin.
+# teeth, and fear opens from them: the jaw the whole 0.2 further (at 0.1 the lips closed over a row
+# of the smile's teeth, a grin: the bundled photo's P(happy) 0.02 -> 0.35-0.43, out/fear45), the
+# lower lip drawn down the whole 0.6 off the lower teeth, none of fear's frown (the smile's undo
+# brings its corners down; the whole frown had an identity cost there, above), the upper lip
+# rolled down 0.5 over the upper ones (render.mouth covers the photo's own with it) between lips
+# stretched as on a closed mouth: open and tense, not a grin.
 # A rolled lip covers a share of the teeth's run (render.mouth._rolled_cover), and a broad smile
 # shows 1.8-3.6 lip heights of upper teeth (the bundled photo 8.8 px under a 4.8 px lip, Obama 14.1
 # under 4.1, out/portraits' 11 21.6 under 6.0; out/fear15/lip_height.txt): rolled 0.8 it hid them
@@ -303,7 +318,7 @@ PHOTO_OPENING_BY_EMOTION = {"surprised": {"jaw_open": 0.1, "upper_lip_raise": 0.
 # Obama, 11 and 12; out/mouth14/NOTES.md). 0.5 is the least roll at which the expression
 # classifier's P(happy) did not rise before that cap (at 0.4 the teeth's row read as a grin;
 # out/fear15/NOTES.md); with it, P(happy) under fear is 0.23 against 0.18.
-SMILE_OPENING_BY_EMOTION = {"fearful": {"jaw_open": 0.1, "upper_lip_raise": 0.5, "mouth_roll_upper": 0.3}}
+SMILE_OPENING_BY_EMOTION = {"fearful": {"jaw_open": 0.0, "upper_lip_raise": 0.5, "mouth_roll_upper": 0.3, "smile": 0.2}}
 OPENS_ANEW = frozenset({"disgusted"})
 # Emotions whose lower lids stay as a broad smile's squint raised them: the frown that undoes the
 # smile lowers them (face.rig.SQUINT_UNDONE), but anger's are tensed (AU7), and lowered there they
@@ -390,7 +405,8 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
     Emotions are targets on a neutral face, not offsets on the photo's expression: each first
     undoes the photo's own smile, all of it or UNDO_SHARE of it (sad on a broad smile turns the
     corners down, happy on it adds only what the photo lacks), counts the teeth the photo
-    already shows toward its own mouth opening (but those in OPENS_ANEW, which open from them),
+    already shows toward its own mouth opening (and fear's toward its frown; but not those in
+    OPENS_ANEW, which open from them),
     and may shut the photo's parted lips."""
     offsets = np.zeros(len(FACE_NAMES))
     lids = closes = undo = shown = 0.0
@@ -405,7 +421,8 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
         for param, value in recipe.face.items():
             if (param in opening or param in smile_opening) and name not in OPENS_ANEW:
                 there = opening.get(param, 0.0) * (photo.lips_apart - toothy) + smile_opening.get(param, 0.0) * toothy
-                value = max(value - there, 0.0)
+                # Toward 0 by what the photo already has (a frown, < 0, by its size too).
+                value = float(np.sign(value)) * max(abs(value) - there, 0.0)
             if param == "smile":
                 value += BROADER_THAN_PHOTO.get(name, 0.0) * photo.smile
             if param == "smirk":
