@@ -318,6 +318,7 @@ PHOTO_OPENING_BY_EMOTION = {"surprised": {"jaw_open": 0.1, "upper_lip_raise": 0.
 # Obama, 11 and 12; out/mouth14/NOTES.md). 0.5 is the least roll at which the expression
 # classifier's P(happy) did not rise before that cap (at 0.4 the teeth's row read as a grin;
 # out/fear15/NOTES.md); with it, P(happy) under fear is 0.23 against 0.18.
+# jaw_open 0.0 acts as leaving it out would; it says so: the smile's teeth count nothing toward fear's jaw.
 SMILE_OPENING_BY_EMOTION = {"fearful": {"jaw_open": 0.0, "upper_lip_raise": 0.5, "mouth_roll_upper": 0.3, "smile": 0.2}}
 OPENS_ANEW = frozenset({"disgusted"})
 # Emotions whose lower lids stay as a broad smile's squint raised them: the frown that undoes the
@@ -406,8 +407,7 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
     undoes the photo's own smile, all of it or UNDO_SHARE of it (sad on a broad smile turns the
     corners down, happy on it adds only what the photo lacks), counts the teeth the photo
     already shows toward its own mouth opening (and fear's toward its frown; but not those in
-    OPENS_ANEW, which open from them),
-    and may shut the photo's parted lips."""
+    OPENS_ANEW, which open from them), and may shut the photo's parted lips."""
     offsets = np.zeros(len(FACE_NAMES))
     lids = closes = undo = shown = 0.0
     for w, name in zip(weights, EMOTIONS):
