@@ -144,10 +144,7 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
     centre = pts[iris[0], :2].astype(np.float64)
     radius = 1.1 * float(np.linalg.norm(pts[list(iris[1:]), :2] - centre, axis=1).mean()) + 0.5
     contour = pts[list(upper) + list(lower[-2:0:-1]), :2]
-    pad = int(np.ceil(radius)) + 4
-    x0, y0 = np.maximum(np.floor(np.minimum(contour.min(axis=0), centre - radius)).astype(int) - pad, 0)
-    x1, y1 = np.minimum(np.ceil(np.maximum(contour.max(axis=0), centre + radius)).astype(int) + pad,
-                        image.shape[1::-1])
+    x0, y0, x1, y1 = _iris_box(contour, centre=centre, radius=radius, shape=image.shape[:2])
     patch = image[y0:y1, x0:x1].astype(np.float32)
     # One pixel in from the lid margin, off the lashes: the white the refill is grown from, and the
     # iris its completion reads (the sprite itself reaches the margins' lines: `seen` below).
@@ -181,12 +178,7 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
         seen = disc * np.clip(0.5 + below, 0.0, 1.0) * np.clip(0.5 + above, 0.0, 1.0)
         refill = disc * np.clip((below - MARGIN_REFILL_FROM) / MARGIN_REFILL_RAMP, 0.0, 1.0) \
             * np.clip((above - MARGIN_REFILL_FROM) / MARGIN_REFILL_RAMP, 0.0, 1.0)
-        # The photo's iris pixels stay out of the white the fill grows from; only `refill` changes any.
-        hole = iris_px | (refill > 0.0)
-        filled = _sclera_fill(patch, hole, others, depth=depth)
-        share = refill[hole][:, None]
-        texture[y0:y1, x0:x1][hole] = np.clip(filled[hole] * share + patch[hole] * (1.0 - share) + 0.5,
-                                              0, 255).astype(np.uint8)
+        _refill_iris_place(patch, texture[y0:y1, x0:x1], iris_px=iris_px, refill=refill, white=others, depth=depth)
         # At rest the sprite is the photo wherever the opening shows the disc (the texture there is
         # the photo but where refilled), so the frame at rest is the photo's.
         visible = (seen > 0.0).astype(np.float32)
@@ -203,6 +195,26 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
     return EyeSprite(origin_xy=np.array([x0, y0], np.float64), rgb=rgb, alpha=alpha,
                      centre_xy=centre, centre_index=iris[0], corner_indices=(upper[0], upper[-1]),
                      raised=raised)
+
+
+def _iris_box(contour: np.ndarray, *, centre: np.ndarray, radius: float, shape: tuple[int, int]) -> tuple[int, ...]:
+    """(x0, y0, x1, y1) px: the eye opening's `contour` (n, 2) and the iris disc (`centre`, `radius`
+    px), padded by the radius and 4 px more, clipped to an image of `shape` (h, w)."""
+    pad = int(np.ceil(radius)) + 4
+    x0, y0 = np.maximum(np.floor(np.minimum(contour.min(axis=0), centre - radius)).astype(int) - pad, 0)
+    x1, y1 = np.minimum(np.ceil(np.maximum(contour.max(axis=0), centre + radius)).astype(int) + pad, shape[::-1])
+    return int(x0), int(y0), int(x1), int(y1)
+
+
+def _refill_iris_place(patch: np.ndarray, texture_patch: np.ndarray, *, iris_px: np.ndarray, refill: np.ndarray,
+                       white: np.ndarray, depth: np.ndarray) -> None:
+    """Writes the sclera behind the iris into `texture_patch` ((h, w, 3) uint8 view, in place) by
+    `refill`'s share ((h, w) 0-1), grown from the `white` pixels of `patch` ((h, w, 3) float32)."""
+    # The photo's iris pixels stay out of the white the fill grows from; only `refill` changes any.
+    hole = iris_px | (refill > 0.0)
+    filled = _sclera_fill(patch, hole, white, depth=depth)
+    share = refill[hole][:, None]
+    texture_patch[hole] = np.clip(filled[hole] * share + patch[hole] * (1.0 - share) + 0.5, 0, 255).astype(np.uint8)
 
 
 # The sclera refilled where the iris was is grown from the opening's other pixels, but those darker
