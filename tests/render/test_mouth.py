@@ -5755,13 +5755,13 @@ def test_corner_faces_pass_equals_numpy_steps_to_the_bit(analysis, arched, own_t
 def test_a_lips_inner_face_rolls_into_the_mouths_shadow_and_greys_across_its_face():
     """_roll_shade: a lip's inner face keeps its lip's colour at the lip line and, across the face
     toward the opening, goes darker and greyer (its own hue), toward the mouth's dark under it; the
-    upper lip's face (looking down into the mouth) further than the lower's; over something lighter
-    than the face (the teeth) it is only greyed, not tinted toward their colour at its own light (it is
-    not in their shadow, rev42r), over black it keeps its floor. Laid in the lip's
-    own colour whole, the upper face was a saturated red band, a painted ring round the open mouth
-    (judge39-41: 02, 04, 07; at /o/ its CIELAB chroma 0.97-1.00 of the photo's lip on 02 and 07,
-    out/ring42/probe.py)."""
-    from facetalk.render.mouth import FACE_ROLL_GREY, FACE_ROLL_INTO, _roll_shade
+    upper lip's face (looking down into the mouth) further than the lower's up to FACE_EDGE_FROM of
+    the way across; over something lighter than the face (the teeth) it is only greyed, not tinted
+    toward their colour at its own light (it is not in their shadow, rev42r), over black it keeps
+    its floor there. Laid in the lip's own colour whole, the upper face was a saturated red band, a
+    painted ring round the open mouth (judge39-41: 02, 04, 07; at /o/ its CIELAB chroma 0.97-1.00
+    of the photo's lip on 02 and 07, out/ring42/probe.py)."""
+    from facetalk.render.mouth import FACE_EDGE_FROM, FACE_ROLL_GREY, FACE_ROLL_INTO, _roll_shade
 
     lip, mouth = np.array([180.0, 80.0, 70.0]), np.array([60.0, 30.0, 28.0])
 
@@ -5775,15 +5775,43 @@ def test_a_lips_inner_face_rolls_into_the_mouths_shadow_and_greys_across_its_fac
         got = [luma_chroma(_roll_shade(*lip, mouth, lower, q, 0.0)) for q in np.linspace(0.0, 1.0, 11)]
         lumas, chromas = np.array(got).T
         assert np.all(np.diff(lumas) <= 1e-9) and np.all(np.diff(chromas) <= 1e-9), got
-    upper = luma_chroma(_roll_shade(*lip, mouth, False, 1.0, 0.0))
-    lower = luma_chroma(_roll_shade(*lip, mouth, True, 1.0, 0.0))
-    assert upper[0] == pytest.approx(lit + FACE_ROLL_INTO[0] * (float(mouth @ LUMA) - lit))
-    assert upper[1] < 0.5 * vivid and upper[1] < lower[1] < 0.8 * vivid, (upper, lower, vivid)
+    at = FACE_EDGE_FROM  # the face's edge band begins here: before it, the roll as it always was
+    upper = luma_chroma(_roll_shade(*lip, mouth, False, at, 0.0))
+    lower = luma_chroma(_roll_shade(*lip, mouth, True, at, 0.0))
+    eased = float(np.clip(at, 0, 1) ** 2 * (3 - 2 * np.clip(at, 0, 1)))
+    assert upper[0] == pytest.approx(lit + FACE_ROLL_INTO[0] * eased * (float(mouth @ LUMA) - lit))
+    assert upper[1] < lower[1] < vivid, (upper, lower, vivid)
     assert upper[0] < lower[0] < lit, (upper, lower, lit)
     teeth = np.array([230.0, 220.0, 200.0])  # lighter than the face: greyed only, not taken toward it
     over_teeth = luma_chroma(_roll_shade(*lip, teeth, False, 1.0, 0.0))
     assert over_teeth == pytest.approx((lit, (1.0 - FACE_ROLL_GREY[0]) * vivid))
-    assert luma_chroma(_roll_shade(*lip, np.zeros(3), False, 1.0, 60.0))[0] == pytest.approx(60.0)
+    assert luma_chroma(_roll_shade(*lip, np.zeros(3), False, at, 80.0))[0] == pytest.approx(80.0)
+
+
+def test_a_lips_inner_face_fades_into_the_mouth_at_its_edge_not_cut():
+    """_roll_shade over its face's edge band (FACE_EDGE_FROM..1 across): the face goes on into the
+    mouth's dark, FACE_EDGE_INTO of the way at the edge, both lips, under the lip shadow's floor
+    (which held it there; it still holds where the faces meet, `opened` 0), and smoothly (no step between neighbouring places). Held at the floor to
+    the edge, the corner faces were a flat band of the lip shadow's light cut at one px into the
+    cavity: a drawn rim round the speech openings (12: the largest 1-px fall 0.46 of the face-to-
+    cavity fall at jaw 0.45; 03, 11; out/mid45/rim_metric.py)."""
+    from facetalk.render.mouth import FACE_EDGE_FROM, FACE_EDGE_INTO, _roll_shade
+
+    lip, mouth = np.array([180.0, 80.0, 70.0]), np.array([30.0, 12.0, 12.0])
+    floor = 0.8 * float(lip @ LUMA)  # a floor over the mouth's dark, as the lip shadow's is
+    for lower in (False, True):
+        edge = float(np.asarray(_roll_shade(*lip, mouth, lower, 1.0, floor), float) @ LUMA)
+        lit, dark = float(lip @ LUMA), float(mouth @ LUMA)
+        assert edge == pytest.approx(lit + FACE_EDGE_INTO * (dark - lit), abs=0.5)
+        # where the two faces meet (beyond the lens: no opening past the edge) the floor holds to the edge
+        met = float(np.asarray(_roll_shade(*lip, mouth, lower, 1.0, floor, 0.0), float) @ LUMA)
+        assert met == pytest.approx(floor, abs=0.5)
+        held = float(np.asarray(_roll_shade(*lip, mouth, lower, FACE_EDGE_FROM, floor), float) @ LUMA)
+        assert held >= floor - 1e-6  # at the band's start the floor still holds
+        lumas = np.array([np.asarray(_roll_shade(*lip, mouth, lower, q, floor), float) @ LUMA
+                          for q in np.linspace(FACE_EDGE_FROM, 1.0, 41)])
+        assert np.all(np.diff(lumas) <= 1e-9)
+        assert np.abs(np.diff(lumas)).max() < 0.1 * (lumas[0] - lumas[-1]), np.diff(lumas)
 
 
 def _rolled_corners(analysis, *, smiling: float, unrolled: bool = False) -> tuple[np.ndarray, dict]:

@@ -1305,7 +1305,7 @@ class MouthPainter:
         paints, side = side, np.nonzero(unlay)[0]
         lens = lens_height(across[side], power=power, reach=reach, full_share=full_share)
         none = np.zeros(len(side), np.float32)
-        at, lower, cover, depth, inward, arched, beyond, rolled = _corner_cover(
+        at, lower, cover, depth, inward, arched, beyond, rolled, opened = _corner_cover(
             np.asarray(d_upper, np.float32)[side], np.asarray(d_lower, np.float32)[side], lens,
             none if arch is None else np.asarray(arch, np.float32)[side],
             none if outline is None else np.asarray(along, np.float32)[side],
@@ -1314,14 +1314,14 @@ class MouthPainter:
             float(peak_opening), opens, arch is not None, bool(self._own_teeth),
             self._rest_mouth_w / max(mouth_w, 1e-6), self._rest_mouth_w)
         kept = paints[side[at]]
-        at, lower, cover, depth, inward, arched, rolled = at[kept], lower[kept], cover[kept], depth[kept], \
-            inward[kept], arched[kept], rolled[kept] * np.float32(1.0 - smiling)
+        at, lower, cover, depth, inward, arched, rolled, opened = at[kept], lower[kept], cover[kept], depth[kept], \
+            inward[kept], arched[kept], rolled[kept] * np.float32(1.0 - smiling), opened[kept]
         if not len(at):
             return _Faces(px=at, cover=cover, near=side, beyond_px=beyond, opens=opens)
         if arch is None:  # numpy's float64 zeros for arched made these float64 (the same values)
             inward, arched = inward.astype(np.float64), arched.astype(np.float64)
         self._lay_corner_faces(color, interp, side[at], lower=lower, depth=depth, inward=inward, arched=arched,
-                               cover=cover, cleared=cleared, rolled=rolled)
+                               cover=cover, cleared=cleared, rolled=rolled, opened=opened)
         return _Faces(px=side[at], cover=cover, near=side, beyond_px=beyond, opens=opens)
 
     @cached_property
@@ -1417,15 +1417,17 @@ class MouthPainter:
 
     def _lay_corner_faces(self, color: np.ndarray, interp, px: np.ndarray, *, lower: np.ndarray,
                           depth: np.ndarray, inward: np.ndarray, arched: np.ndarray, cover: np.ndarray,
-                          cleared: np.ndarray | None, rolled: np.ndarray | None = None) -> None:
+                          cleared: np.ndarray | None, rolled: np.ndarray | None = None,
+                          opened: np.ndarray | None = None) -> None:
         """Lays the lips' inner faces over the (M,) corner pixels `px` of the (N, 3) `color`, in
         place (_taper_corners, once its geometry is known): each the photo's lip on its side
         (`lower` (M,) bool) read `depth` (M,) px past the edge, as drawn beside it (its line
         cleared as far as `cleared` (V,) 0..1 says: _clear_rims; None: not at all), taking the
         lips' hue and darkening as far as it is turned `inward` (M,) 0..1, `arched` (M,) 0..1
         continuing the lip above, falling into the mouth's shadow and greying as far as it lies
-        `rolled` (M,) 0..1 across its face (_corner_cover's; None: all at the lip line, 0), laid at
-        `cover` (M,) 0..1 (_lay_faces)."""
+        `rolled` (M,) 0..1 across its face (_corner_cover's; None: all at the lip line, 0), its edge on
+        into the dark as far as the opening lies beyond it (`opened` (M,) 0..1, _corner_cover's; None:
+        everywhere), laid at `cover` (M,) 0..1 (_lay_faces)."""
         # One interpolation for all that is read per vertex: both anchors, the outline's levels
         # (as _outline_share reads them) and the clearing.
         at = interp(self._face_table(cleared), px)
@@ -1438,7 +1440,8 @@ class MouthPainter:
         _lay_faces(color, px, lip, np.zeros((1, 6), np.float32) if delta is None else delta, delta is not None,
                    at, lower, inward, arched, np.zeros(len(px), np.float32) if rolled is None else rolled, cover,
                    self._lip_rgb.astype(np.float64),
-                   float(self._lip_shadow_rgb @ LUMA), float(self._lip_rgb @ LUMA))
+                   float(self._lip_shadow_rgb @ LUMA), float(self._lip_rgb @ LUMA),
+                   np.ones(len(px)) if opened is None else np.asarray(opened, np.float64))
 
     def _face_table(self, cleared: np.ndarray | None) -> np.ndarray:
         """(V, 13) float32 per vertex, for _lay_corner_faces: its upper- and lower-lip anchors
@@ -2392,6 +2395,12 @@ FACE_ROLL_DARKER = 0.3
 # Of the lip shadow's light: the face goes no darker into the mouth's colour (held to the photo's own
 # lip shadow as the curl's darkening is: faces darker than anything on the lip were a drawn rim, judge24).
 FACE_ROLL_FLOOR = 0.95
+# Across a face's last 1 - FACE_EDGE_FROM toward the opening (rolled, _roll_shade) it turns on into
+# the mouth's dark, FACE_EDGE_INTO of the way at its edge, the floor giving way, as far as the gap
+# the two faces leave there is FACE_EDGE_OPEN_PX px (where they meet, beyond the lens, none).
+FACE_EDGE_FROM = 0.6
+FACE_EDGE_INTO = 0.85
+FACE_EDGE_OPEN_PX = 2.0
 CORNER_EDGE_SKIP = 0.4
 CORNER_LIP_HUE = 0.5
 CORNER_SHADOW = 1.0
@@ -4148,12 +4157,14 @@ def _corner_cover(d_upper, d_lower, lens, arch, along, need_upper, need_lower, p
     (n,) bool which are the lower lip's, (n,) float32 cover, float64 depth px, float32 inward and
     arched, (M,) float32 px each of the M lies beyond the nearer face's reach (< 0 inside it), and
     (n,) float32 0..1 how far across its face each covered pixel lies, from the rig's lip line
-    (0) to the face's edge over the opening (1: `rolled`, _lay_faces' roll into the shadow)."""
+    (0) to the face's edge over the opening (1: `rolled`, _lay_faces' roll into the shadow), and (n,)
+    float32 0..1 how far the opening lies beyond that edge (`opened`: the gap the two faces leave
+    there over FACE_EDGE_OPEN_PX; 0 where they meet)."""
     zero, one = np.float32(0.0), np.float32(1.0)
     n = d_upper.shape[0]
     at, lower, depth = np.empty(n, np.int64), np.empty(n, np.bool_), np.empty(n)
     beyond = np.empty(n, np.float32)
-    out = np.empty((4, n), np.float32)
+    out = np.empty((5, n), np.float32)
     k = 0
     for j in range(n):
         du, dl = d_upper[j], d_lower[j]
@@ -4181,9 +4192,10 @@ def _corner_cover(d_upper, d_lower, lens, arch, along, need_upper, need_lower, p
         depth[k], out[1, k] = _face_depth(d, reach, arched, over, to_rest, rest_w)
         out[2, k] = arched
         out[3, k] = min(max(d / max(reach, np.float32(1e-6)), zero), one)
+        out[4, k] = min(max((du + dl - up - low) / np.float32(FACE_EDGE_OPEN_PX), zero), one)
         k += 1
     return (at[:k], lower[:k], out[0, :k].copy(), depth[:k].copy(), out[1, :k].copy(), out[2, :k].copy(), beyond,
-            out[3, :k].copy())
+            out[3, :k].copy(), out[4, :k].copy())
 
 
 @njit(cache=True, nogil=True)
@@ -4201,7 +4213,7 @@ def _face_points(at, lower, depth, down):
 
 @njit(cache=True, nogil=True)
 def _lay_faces(color, px, lip, delta, has_delta, at, lower, inward, arched, rolled, cover, lip_rgb, shadow,
-               lip_luma):
+               lip_luma, opened):
     """_lay_corner_faces' colour steps, one compiled pass over the (M,) corner pixels `px` of the
     (N, 3) `color`, in place: each (M, 3) float32 `lip` sample plus its share (`at` (M, 13),
     _face_table's columns at the pixels: column 6) of `delta` (M, 6), what clearing the photo's
@@ -4217,8 +4229,8 @@ def _lay_faces(color, px, lip, delta, has_delta, at, lower, inward, arched, roll
     into the mouth, stood as two dark lines down the opening's sides with a pale band between;
     held, it takes that lip's colour as far (_held_hue, columns 7-12). `arched` (M,) faces
     continue the lip above and go unheld as far. Then, as far as it lies `rolled` (M,) 0..1 across
-    its face toward the opening (not where arched), it rolls into the mouth's shadow (_roll_shade).
-    Laid at `cover` (M,)."""
+    its face toward the opening (not where arched), it rolls into the mouth's shadow (_roll_shade;
+    its edge on into the dark as far as the opening lies beyond it, `opened` (M,) 0..1). Laid at `cover` (M,)."""
     gain_k = (shadow / max(lip_luma, 1.0) - 1.0) * CORNER_SHADOW
     for k in range(px.shape[0]):
         hue = CORNER_LIP_HUE * np.float64(inward[k])
@@ -4240,14 +4252,14 @@ def _lay_faces(color, px, lip, delta, has_delta, at, lower, inward, arched, roll
             r, g, b = _held_hue(r, g, b, at[k], 7 + 3 * np.int64(lower[k]), held)
         i, a = px[k], cover[k]
         r, g, b = _roll_shade(r, g, b, color[i], lower[k], (1.0 - arched[k]) * np.float64(rolled[k]),
-                              FACE_ROLL_FLOOR * shadow)
+                              FACE_ROLL_FLOOR * shadow, np.float64(opened[k]))
         color[i, 0] += (r - color[i, 0]) * a
         color[i, 1] += (g - color[i, 1]) * a
         color[i, 2] += (b - color[i, 2]) * a
 
 
 @njit(cache=True, nogil=True)
-def _roll_shade(r, g, b, under, lower, rolled, floor):
+def _roll_shade(r, g, b, under, lower, rolled, floor, opened=1.0):
     """A lip's inner face's colour (r, g, b) `rolled` 0..1 of the way across its face into the
     mouth (_lay_faces), over the mouth's own colour `under` (3,) there: the wet inner lip turns
     from the light and into the mouth's shadow, so at the face's edge it has lost FACE_ROLL_GREY of
@@ -4269,7 +4281,13 @@ def _roll_shade(r, g, b, under, lower, rolled, floor):
     ur, ug, ub = np.float64(under[0]), np.float64(under[1]), np.float64(under[2])
     under_luma = _luma64(ur, ug, ub)
     # Only into a darker colour (the cavity's), eased in from the face's own light (no seam).
-    into = FACE_ROLL_INTO[side] * t * _smooth64(1.0 - under_luma / max(luma, 1.0), 0.0, FACE_ROLL_DARKER)
+    # Over its edge band, where the opening lies beyond it (`opened` 0..1, _corner_cover's), the face
+    # turns on into the mouth's dark and the floor gives way: held at the floor to the edge, it was a
+    # flat band of the lip shadow's light cut at one px into the cavity, a drawn rim (mid45: 12, 03, 11).
+    edge = _smooth64(rolled, FACE_EDGE_FROM, 1.0) * opened
+    most = FACE_ROLL_INTO[side] + (FACE_EDGE_INTO - FACE_ROLL_INTO[side]) * edge
+    into = most * t * _smooth64(1.0 - under_luma / max(luma, 1.0), 0.0, FACE_ROLL_DARKER)
+    floor *= 1.0 - edge
     if under_luma < floor:  # only so far as leaves it `floor`
         into = min(into, (luma - floor) / (luma - under_luma)) if luma > floor else 0.0
     return r + (ur - r) * into, g + (ug - g) * into, b + (ub - b) * into
