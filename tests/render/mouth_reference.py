@@ -19,6 +19,7 @@ from facetalk.face.rig import smoothstep
 from facetalk.imaging import sample_points
 from facetalk.render.sampling import mix
 # The interior's constants and per-pixel kernels are the product's: tuning one moves both paths alike.
+from facetalk.render import mouth
 from facetalk.render.mouth import (FACE_EDGE_OPEN_PX,
     UPPER_SHADE_WARMTH, UPPER_TOOTH_TABLE, UT_INCISAL, UT_LIGHT, UT_LONGER, UT_TILT,
     LOWER_RAISED_LIT, ARCH_FACE_TURN, BLADE_HALF, TIP_LIT_HALF, TIP_LIT_EDGE, TIP_LIT_OUTLINE_PX, BLADE_SHOULDER, BLADE_SIDES, SMILE_LOWER_TEETH, SMILE_ROWS_CLOSE, SMILE_ROWS_GAP,
@@ -263,6 +264,7 @@ class ShadeReference:
         # The faces' colour is the painter's own step; what this specifies is the compiled geometry.
         rolled = np.clip(d / np.maximum(reach, np.float32(1e-6)), 0.0, 1.0).astype(np.float32)
         opened = np.clip((du + dl - up_reach - low_reach)[at] / np.float32(FACE_EDGE_OPEN_PX), 0.0, 1.0)
+        opened = opened * mouth._face_edge_ends(across[px], full_across=LENS_FULL * lens_reach)
         self._lay_corner_faces(color, interp, px, lower=lower, depth=depth, inward=inward, arched=arched_at,
                                cover=cover, cleared=cleared, rolled=rolled, opened=opened.astype(np.float32))
         return color

@@ -4908,6 +4908,8 @@ def test_the_lower_lips_edge_shows_no_dots_of_a_line_above_its_landmarks(analysi
 
     monkeypatch.setattr(mouth, "WET_EDGE_DARK", 0.0)
     monkeypatch.setattr(mouth, "WET_EDGE_CHROMA", 1.0)
+    # nor the corner faces' edge, turning into the mouth's dark by design (mid45: 40.46 -> 43.06 at 0.15)
+    monkeypatch.setattr(mouth, "_face_edge_ends", lambda across, *, full_across: np.zeros(len(across), np.float32))
 
     lip = (200, 110, 105)
     renderer = _rim_photo(analysis, lip=lip, dark=(70, 30, 30), band=(-2.0, 0.5))
@@ -6014,11 +6016,13 @@ def test_the_lips_faces_into_the_opening_are_no_darker_or_more_saturated_than_th
     photo's own lip shadow (the median of its lip's darkest 15%): darkened to 0.45 of their light
     they were a drawn rim round the widest vowel, darker and more saturated than anything on the
     lip (12 mauve, 07 dark red; judge24 item 4). On the bundled photo, the lower lip's face from
-    its outline to the lens's edge is at least 0.95 of the shadow's luma (0.61 of it before)
-    and no more saturated than it."""
+    its outline to FACE_EDGE_FROM of the way to the lens's edge is at least 0.95 of the shadow's
+    luma (0.61 of it before), and no more saturated than it anywhere; over its edge band it turns
+    on into the mouth's dark (here black), never lighter further in (mid45: held at the floor to
+    the edge, it was a flat band cut at one px into the cavity)."""
     from facetalk.face import landmarks as lm
-    from facetalk.render.mouth import (CORNER_LOWER_SHARE, CORNER_SHADOW_PERCENTILE, LENS_FULL, LENS_POWER_WIDE,
-                                       LENS_REACH_WIDE, _chroma, _polygon_mask, lens_height)
+    from facetalk.render.mouth import (CORNER_LOWER_SHARE, CORNER_SHADOW_PERCENTILE, FACE_EDGE_FROM, LENS_FULL,
+                                       LENS_POWER_WIDE, LENS_REACH_WIDE, _chroma, _polygon_mask, lens_height)
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     rest = analysis.rig.rest_xyz[:, :2]
@@ -6038,7 +6042,11 @@ def test_the_lips_faces_into_the_opening_are_no_darker_or_more_saturated_than_th
     _taper(painter, color, np.full(n, lm.LIPS_INNER_UPPER[2]), d_upper=0.45 * peak - d_lower, d_lower=d_lower,
            u=np.full(n, 0.5 - 0.5 * across), peak_opening=peak, mouth_w=mouth_w)
     assert (color.sum(axis=1) > 0).all()
-    assert (color @ LUMA).min() >= 0.95 * float(shadow @ LUMA), ((color @ LUMA).min(), shadow @ LUMA)
+    body = d_lower <= FACE_EDGE_FROM * reach
+    assert body.sum() >= 6 and (~body).sum() >= 3
+    assert (color[body] @ LUMA).min() >= 0.95 * float(shadow @ LUMA), ((color @ LUMA).min(), shadow @ LUMA)
+    assert np.all(np.diff(color[~body] @ LUMA) <= 1e-6), color @ LUMA
+    assert (color[-1] @ LUMA) < 0.95 * float(shadow @ LUMA)  # its edge gone on into the dark
     assert _chroma(color).max() <= float(_chroma(shadow)) + 0.02, (_chroma(color).max(), _chroma(shadow))
 
 

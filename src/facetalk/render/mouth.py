@@ -1316,6 +1316,7 @@ class MouthPainter:
         kept = paints[side[at]]
         at, lower, cover, depth, inward, arched, rolled, opened = at[kept], lower[kept], cover[kept], depth[kept], \
             inward[kept], arched[kept], rolled[kept] * np.float32(1.0 - smiling), opened[kept]
+        opened = opened * _face_edge_ends(across[side[at]], full_across=full_across)
         if not len(at):
             return _Faces(px=at, cover=cover, near=side, beyond_px=beyond, opens=opens)
         if arch is None:  # numpy's float64 zeros for arched made these float64 (the same values)
@@ -2401,6 +2402,16 @@ FACE_ROLL_FLOOR = 0.95
 FACE_EDGE_FROM = 0.6
 FACE_EDGE_INTO = 0.85
 FACE_EDGE_OPEN_PX = 2.0
+# ... only at the opening's ends: from the lens's full middle (its full_share x reach across) on over
+# this much more of the way to a corner (a smooth step). Mid-mouth a lip's face is a px or two of
+# rounding over the teeth or the tongue, and the fade there would draw a dark line along the lip.
+FACE_EDGE_ENDS = 0.15
+
+
+def _face_edge_ends(across: np.ndarray, *, full_across: float) -> np.ndarray:
+    """(n,) float32 0..1: how far the faces' edge fade (_roll_shade) reaches pixels `across` (n,)
+    (|_across|, 0 mid-mouth .. 1 an inner corner), the lens full over `full_across` of it."""
+    return smoothstep(np.asarray(across, np.float64), full_across, full_across + FACE_EDGE_ENDS).astype(np.float32)
 CORNER_EDGE_SKIP = 0.4
 CORNER_LIP_HUE = 0.5
 CORNER_SHADOW = 1.0
