@@ -2383,7 +2383,7 @@ CORNER_LOWER_SHARE = 0.5
 CORNER_LIP_DEPTH = 0.035
 # A lip's inner face rolls into the mouth's shadow across its face (_roll_shade): at its edge over
 # the opening it has lost FACE_ROLL_GREY of its chroma and gone FACE_ROLL_INTO of the way to the
-# mouth's colour there (to no light under FACE_ROLL_FLOOR of the lip shadow's), the upper lip's
+# mouth's colour there (at the opening's ends further, FACE_EDGE_* below) (to no light under FACE_ROLL_FLOOR of the lip shadow's), the upper lip's
 # (first) further than the lower's, which faces the light. Stronger was worse by eye (ring42): grey
 # 0.5 with into 0.35 drew a slate outline round /o/; into 0.8 to a floor of 0.5 darkened the lens
 # ends so that 12's /o/ read hexagonal.
@@ -4281,7 +4281,9 @@ def _roll_shade(r, g, b, under, lower, rolled, floor, opened=1.0):
     the faces meet over the corners' near-black too); easing in from the lip line (smoothstep: no step beside the lip
     drawn there); the upper lip's face (first) looks down into the mouth and goes further than the
     lower's (`lower`), which faces up into the light. Laid in its lip's own colour, the face read
-    as a uniform saturated band, a painted ring round the open mouth (judge39-41: 02, 04, 07)."""
+    as a uniform saturated band, a painted ring round the open mouth (judge39-41: 02, 04, 07).
+    Over its edge band (`rolled` past FACE_EDGE_FROM), as far as `opened` 0..1 says the opening lies
+    beyond it, it goes on toward FACE_EDGE_INTO of the way into the mouth's colour and `floor` gives way."""
     side = np.int64(lower)
     t = _smooth64(rolled, 0.0, 1.0)
     if t <= 0.0:
