@@ -19,8 +19,8 @@ from facetalk.face.rig import smoothstep
 from facetalk.imaging import sample_points
 from facetalk.render.sampling import mix
 # The interior's constants and per-pixel kernels are the product's: tuning one moves both paths alike.
-from facetalk.render import mouth
-from facetalk.render.mouth import (FACE_EDGE_OPEN_PX,
+from facetalk.render.mouth import (
+    FACE_EDGE_ENDS, FACE_EDGE_OPEN_PX,
     UPPER_SHADE_WARMTH, UPPER_TOOTH_TABLE, UT_INCISAL, UT_LIGHT, UT_LONGER, UT_TILT,
     LOWER_RAISED_LIT, ARCH_FACE_TURN, BLADE_HALF, TIP_LIT_HALF, TIP_LIT_EDGE, TIP_LIT_OUTLINE_PX, BLADE_SHOULDER, BLADE_SIDES, SMILE_LOWER_TEETH, SMILE_ROWS_CLOSE, SMILE_ROWS_GAP,
     CAVITY_LIGHT_FLOOR, CAVITY_LIGHT_NEAR_LOWER, CAVITY_DEEP_CHROMA, CAVITY_DEEP_LIGHT, CAVITY_LIT_RED, CAVITY_TONE_LIGHT,
@@ -264,7 +264,10 @@ class ShadeReference:
         # The faces' colour is the painter's own step; what this specifies is the compiled geometry.
         rolled = np.clip(d / np.maximum(reach, np.float32(1e-6)), 0.0, 1.0).astype(np.float32)
         opened = np.clip((du + dl - up_reach - low_reach)[at] / np.float32(FACE_EDGE_OPEN_PX), 0.0, 1.0)
-        opened = opened * mouth._face_edge_ends(across[px], full_across=LENS_FULL * lens_reach)
+        # Only at the opening's ends: from the lens's full middle over FACE_EDGE_ENDS more across (the
+        # step in float64, then float32, as the product takes it).
+        full = LENS_FULL * lens_reach
+        opened = opened * smoothstep(across[px].astype(np.float64), full, full + FACE_EDGE_ENDS).astype(np.float32)
         self._lay_corner_faces(color, interp, px, lower=lower, depth=depth, inward=inward, arched=arched_at,
                                cover=cover, cleared=cleared, rolled=rolled, opened=opened.astype(np.float32))
         return color
