@@ -2383,8 +2383,8 @@ CORNER_LOWER_SHARE = 0.5
 CORNER_LIP_DEPTH = 0.035
 # A lip's inner face rolls into the mouth's shadow across its face (_roll_shade): at its edge over
 # the opening it has lost FACE_ROLL_GREY of its chroma and gone FACE_ROLL_INTO of the way to the
-# mouth's colour there (at the opening's ends further, FACE_EDGE_* below) (to no light under FACE_ROLL_FLOOR of the lip shadow's), the upper lip's
-# (first) further than the lower's, which faces the light. Stronger was worse by eye (ring42): grey
+# mouth's colour there, to no light under FACE_ROLL_FLOOR of the lip shadow's (at the opening's ends
+# further, FACE_EDGE_* below); the upper lip's (first) further than the lower's, which faces the light. Stronger was worse by eye (ring42): grey
 # 0.5 with into 0.35 drew a slate outline round /o/; into 0.8 to a floor of 0.5 darkened the lens
 # ends so that 12's /o/ read hexagonal.
 FACE_ROLL_GREY = (0.25, 0.15)
@@ -2406,12 +2406,6 @@ FACE_EDGE_OPEN_PX = 2.0
 # this much more of the way to a corner (a smooth step). Mid-mouth a lip's face is a px or two of
 # rounding over the teeth or the tongue, and the fade there would draw a dark line along the lip.
 FACE_EDGE_ENDS = 0.15
-
-
-def _face_edge_ends(across: np.ndarray, *, full_across: float) -> np.ndarray:
-    """(n,) float32 0..1: how far the faces' edge fade (_roll_shade) reaches pixels `across` (n,)
-    (|_across|, 0 mid-mouth .. 1 an inner corner), the lens full over `full_across` of it."""
-    return smoothstep(np.asarray(across, np.float64), full_across, full_across + FACE_EDGE_ENDS).astype(np.float32)
 CORNER_EDGE_SKIP = 0.4
 CORNER_LIP_HUE = 0.5
 CORNER_SHADOW = 1.0
@@ -4153,6 +4147,12 @@ def _outline_need(rig, edge, grid, kernel, peak, opens, hold):
         for i in range(g):
             need[lip, i] = max(rig[lip, i] - edge[lip, i] - opens * (held * drawn[i] - edge[lip, i]), 0.0)
     return need
+
+
+def _face_edge_ends(across: np.ndarray, *, full_across: float) -> np.ndarray:
+    """(n,) float32 0..1: how far the faces' edge fade (_roll_shade) reaches pixels `across` (n,)
+    (|_across|, 0 mid-mouth .. 1 an inner corner), the lens full over `full_across` of it."""
+    return smoothstep(np.asarray(across, np.float64), full_across, full_across + FACE_EDGE_ENDS).astype(np.float32)
 
 
 @njit(cache=True, nogil=True)
