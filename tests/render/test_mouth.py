@@ -5785,6 +5785,13 @@ def test_a_lips_inner_face_rolls_into_the_mouths_shadow_and_greys_across_its_fac
     assert upper[0] == pytest.approx(lit + FACE_ROLL_INTO[0] * eased * (float(mouth @ LUMA) - lit))
     assert upper[1] < lower[1] < vivid, (upper, lower, vivid)
     assert upper[0] < lower[0] < lit, (upper, lower, lit)
+    # At the edge (rolled 1): where the faces meet (`opened` 0) the roll as before the edge band, and
+    # where the opening lies beyond (1) the band's further way into the dark greys it further.
+    met = [luma_chroma(_roll_shade(*lip, mouth, side, 1.0, 0.0, 0.0)) for side in (False, True)]
+    assert met[0][0] == pytest.approx(lit + FACE_ROLL_INTO[0] * (float(mouth @ LUMA) - lit))
+    assert met[0][1] < 0.5 * vivid and met[0][1] < met[1][1] < 0.8 * vivid, (met, vivid)
+    edge = [luma_chroma(_roll_shade(*lip, mouth, side, 1.0, 0.0, 1.0)) for side in (False, True)]
+    assert edge[0][1] < edge[1][1] < 0.4 * vivid, (edge, vivid)
     teeth = np.array([230.0, 220.0, 200.0])  # lighter than the face: greyed only, not taken toward it
     over_teeth = luma_chroma(_roll_shade(*lip, teeth, False, 1.0, 0.0))
     assert over_teeth == pytest.approx((lit, (1.0 - FACE_ROLL_GREY[0]) * vivid))
@@ -5794,10 +5801,11 @@ def test_a_lips_inner_face_rolls_into_the_mouths_shadow_and_greys_across_its_fac
 def test_a_lips_inner_face_fades_into_the_mouth_at_its_edge_not_cut():
     """_roll_shade over its face's edge band (FACE_EDGE_FROM..1 across): the face goes on into the
     mouth's dark, FACE_EDGE_INTO of the way at the edge, both lips, under the lip shadow's floor
-    (which held it there; it still holds where the faces meet, `opened` 0), and smoothly (no step between neighbouring places). Held at the floor to
-    the edge, the corner faces were a flat band of the lip shadow's light cut at one px into the
-    cavity: a drawn rim round the speech openings (12: the largest 1-px fall 0.46 of the face-to-
-    cavity fall at jaw 0.45; 03, 11; out/mid45/rim_metric.py)."""
+    (which held it there; it still holds where the faces meet, `opened` 0), and smoothly (no step
+    between neighbouring places). Held at the floor to the edge, the corner faces were a flat band
+    of the lip shadow's light cut at one px into the cavity: a drawn rim round the speech openings
+    (12: the largest 1-px fall 0.46 of the face-to-cavity fall at jaw 0.45; 03, 11;
+    out/mid45/rim_metric.py)."""
     from facetalk.render.mouth import FACE_EDGE_FROM, FACE_EDGE_INTO, _roll_shade
 
     lip, mouth = np.array([180.0, 80.0, 70.0]), np.array([30.0, 12.0, 12.0])
@@ -6012,15 +6020,16 @@ def test_the_opening_curves_into_the_lens_where_the_lips_faces_begin_to_cover_it
                                                 atol=0.02)
 
 
-def test_the_lips_faces_into_the_opening_are_no_darker_or_more_saturated_than_the_photos_lip(analysis):
+def test_the_lips_faces_no_more_saturated_than_the_photos_lip_nor_darker_short_of_their_edge_band(analysis):
     """The lips' inner faces at the lens's corners darken into the opening only as far as the
-    photo's own lip shadow (the median of its lip's darkest 15%): darkened to 0.45 of their light
-    they were a drawn rim round the widest vowel, darker and more saturated than anything on the
-    lip (12 mauve, 07 dark red; judge24 item 4). On the bundled photo, the lower lip's face from
-    its outline to FACE_EDGE_FROM of the way to the lens's edge is at least 0.95 of the shadow's
-    luma (0.61 of it before), and no more saturated than it anywhere; over its edge band it turns
-    on into the mouth's dark (here black), never lighter further in (mid45: held at the floor to
-    the edge, it was a flat band cut at one px into the cavity)."""
+    photo's own lip shadow (the median of its lip's darkest 15%) short of their edge band:
+    darkened to 0.45 of their light they were a drawn rim round the widest vowel, darker and more
+    saturated than anything on the lip (12 mauve, 07 dark red; judge24 item 4). On the bundled
+    photo, the lower lip's face from its outline to FACE_EDGE_FROM of the way to the lens's edge
+    is at least 0.95 of the shadow's luma (0.61 of it before), and no more saturated than it
+    anywhere; over its edge band it turns on into the mouth's dark (here black), never lighter
+    further in (mid45: held at the floor to the edge, it was a flat band cut at one px into the
+    cavity)."""
     from facetalk.face import landmarks as lm
     from facetalk.render.mouth import (CORNER_LOWER_SHARE, CORNER_SHADOW_PERCENTILE, FACE_EDGE_FROM, LENS_FULL,
                                        LENS_POWER_WIDE, LENS_REACH_WIDE, _chroma, _polygon_mask, lens_height)
