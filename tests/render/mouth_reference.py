@@ -221,7 +221,7 @@ class ShadeReference:
             near = 1.0 - smoothstep(below / (BUCCAL_BELOW * self._rest_mouth_w), 0.0, 1.0)
             light = 1.0 - BUCCAL_SHADE * wide * np.interp(np.asarray(u, np.float32), grid, ends.buccal) * near
             luma = np.maximum(np.asarray(color @ LUMA, np.float64), 1e-6)
-            color = color * np.maximum(light, np.minimum(BUCCAL_DARKEST / luma, 1.0))[:, None]
+            color = color * np.minimum(light + (1.0 - light) * BUCCAL_DARKEST / luma, 1.0)[:, None]
         return color, laid
 
     def taper_corners(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,

@@ -7354,25 +7354,31 @@ def test_the_upper_rows_end_goes_into_shade_with_the_mouth_beside_it(analysis):
 
 def test_the_buccal_corridor_darkens_the_walls_toward_the_corners_not_the_floor(analysis):
     """_buccal_light wide open: mid-mouth no shade; by the corners, over the upper row's height,
-    BUCCAL_SHADE of the light gone; down the wall less, fading out BUCCAL_BELOW mouth widths under
-    the row (the floor by the lower lip keeps its light); a jaw not yet wide (`wide` 0.5) half as much;
-    a dark pixel taken no lower than BUCCAL_DARKEST, one already under it left as it is."""
+    BUCCAL_SHADE of the way down to BUCCAL_DARKEST; down the wall less, fading out BUCCAL_BELOW mouth
+    widths under the row (the floor by the lower lip keeps its light); a jaw not yet wide (`wide` 0.5)
+    half as much; a pixel already under BUCCAL_DARKEST left as it is, and the dark wall's tones kept
+    graded, not flattened onto one (a floor at BUCCAL_DARKEST made a flat near-black notch there)."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     w = painter._rest_mouth_w
     u = np.array([0.5, 0.96, 0.04, 0.96, 0.96], np.float32)
     d_upper = np.array([0.03, 0.03, 0.03, 0.05 + 0.5 * mouth_module.BUCCAL_BELOW, 0.06 + mouth_module.BUCCAL_BELOW]) * w
-    run, bright, ends = np.full(5, 0.05 * w), np.full(5, 250.0), _wide_open_ends(painter)
-    light = painter._buccal_light(u, d_upper, run, to_rest=1.0, wide=1.0, luma=bright, ends=ends)
-    shade = mouth_module.BUCCAL_SHADE
-    assert light[0] == 1.0 and light[4] == 1.0, light
-    assert light[1] == pytest.approx(1.0 - shade) and light[2] == pytest.approx(1.0 - shade), light
-    assert light[3] == pytest.approx(1.0 - 0.5 * shade), light
-    half = painter._buccal_light(u, d_upper, run, to_rest=1.0, wide=0.5, luma=bright, ends=ends)
-    assert half[1] == pytest.approx(1.0 - 0.5 * shade), half
-    darkest = mouth_module.BUCCAL_DARKEST
-    dark = painter._buccal_light(u, d_upper, run, to_rest=1.0, wide=1.0, luma=np.full(5, 1.2 * darkest), ends=ends)
-    assert dark[1] == pytest.approx(1.0 / 1.2) and dark[1] > 1.0 - shade, dark
-    assert painter._buccal_light(u, d_upper, run, to_rest=1.0, wide=1.0, luma=np.full(5, 0.5 * darkest), ends=ends)[1] == 1.0
+    run, bright, ends = np.full(5, 0.05 * w), 250.0, _wide_open_ends(painter)
+    shade, darkest = mouth_module.BUCCAL_SHADE, mouth_module.BUCCAL_DARKEST
+
+    def shaded(luma: float, wide: float = 1.0) -> np.ndarray:
+        return luma * painter._buccal_light(u, d_upper, run, to_rest=1.0, wide=wide, luma=np.full(5, luma), ends=ends)
+
+    def toward_darkest(luma: float, share: float) -> float:
+        return darkest + (luma - darkest) * (1.0 - share)
+    lit = shaded(bright)
+    assert lit[0] == pytest.approx(bright) and lit[4] == pytest.approx(bright), lit
+    assert lit[1] == pytest.approx(toward_darkest(bright, shade)) and lit[2] == pytest.approx(lit[1]), lit
+    assert lit[3] == pytest.approx(toward_darkest(bright, 0.5 * shade)), lit
+    assert shaded(bright, wide=0.5)[1] == pytest.approx(toward_darkest(bright, 0.5 * shade))
+    assert shaded(0.5 * darkest)[1] == pytest.approx(0.5 * darkest)
+    ramp = np.linspace(darkest, 4.0 * darkest, 12)  # a wall's tones by the corner, each kept apart
+    walls = np.array([shaded(luma)[1] for luma in ramp])
+    assert walls.min() >= darkest - 1e-9 and np.allclose(np.diff(walls), (1.0 - shade) * np.diff(ramp)), walls
 
 
 def test_the_buccal_table_deepens_from_the_rows_give_way_into_the_corners(analysis):

@@ -989,13 +989,16 @@ class MouthPainter:
         0.2 mouth widths: /o/, /i/ and the smile too, as real corridors show in them): BUCCAL_SHADE of it
         gone as far as _buccal says, over the row's height and fading out over BUCCAL_BELOW rest mouth
         widths below it: the cheeks' walls darken toward the corners, the floor by the lower lip keeps
-        its light (the tongue and its contact shadow). No pixel (its (N,) `luma` 0..255 before) is taken
-        under BUCCAL_DARKEST: a shade, not a black flank (13's /i/ walls 38.8 -> 19.0 at 0.5 of their light).
-        `ends`: the row's end tables at this opening (_row_ends)."""
+        its light (the tongue and its contact shadow). The shade takes a pixel (its (N,) `luma` 0..255
+        before) that share of the way down to BUCCAL_DARKEST, not to black, and leaves one already under
+        it as it is: the wall stays a graded dark red-brown, lighter where it was lighter, not a flat
+        black notch beside the last crown (a hard floor at BUCCAL_DARKEST flattened every wall px under
+        it / light to one tone; out/notch45/NOTES.md). `ends`: the row's end tables at this opening (_row_ends)."""
         below = np.asarray(d_upper, np.float64) * to_rest - run
         near = 1.0 - smoothstep(below / (BUCCAL_BELOW * self._rest_mouth_w), 0.0, 1.0)
         light = 1.0 - BUCCAL_SHADE * wide * np.interp(u, _GUM_U, ends.buccal) * near
-        return np.maximum(light, np.minimum(BUCCAL_DARKEST / np.maximum(np.asarray(luma, np.float64), 1e-6), 1.0))
+        luma = np.maximum(np.asarray(luma, np.float64), 1e-6)
+        return np.minimum(light + (1.0 - light) * BUCCAL_DARKEST / luma, 1.0)
 
     @cached_property
     def _row_end_lit(self) -> np.ndarray:
@@ -2742,9 +2745,10 @@ BUCCAL_SHADE = 0.7
 BUCCAL_LEAD = 0.2
 BUCCAL_BELOW = 0.3
 # Along the mouth it deepens toward the corners: BUCCAL_FLOOR of it where the row gives way, all of it
-# over BUCCAL_CORNERS (|2u - 1|), so the walls' middle keeps light that the corners lose; it takes no
-# pixel under BUCCAL_DARKEST luma (at 0.5 of the light everywhere past the give-way 13's /i/ walls went
-# 38.8 -> 19.0, black flanks; out/fix38e/NOTES.md).
+# over BUCCAL_CORNERS (|2u - 1|), so the walls' middle keeps light that the corners lose; it takes a pixel
+# toward BUCCAL_DARKEST luma, not toward black (at 0.5 of the light everywhere past the give-way 13's /i/
+# walls went 38.8 -> 19.0, black flanks; out/fix38e/NOTES.md; floored there at one px, the walls by the
+# upper row's end went flat near-black at jaw 0.6: out/notch45/NOTES.md).
 BUCCAL_FLOOR = 0.7
 BUCCAL_CORNERS = (0.55, 0.9)
 BUCCAL_DARKEST = 30.0
