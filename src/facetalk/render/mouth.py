@@ -986,14 +986,14 @@ class MouthPainter:
         """(N,) float64 the light the buccal corridor leaves at pixels at (N,) float32 `u` along the mouth,
         (N,) `d_upper` posed px under the upper lip, under the photo's upper row (N,) `run` rest px long
         (`to_rest`: rest / posed px; `wide`: _lower_teeth_show's 0..1, above 0 once the opening passes
-        0.2 mouth widths: /o/, /i/ and the smile too, as real corridors show in them): BUCCAL_SHADE of it
-        gone as far as _buccal says, over the row's height and fading out over BUCCAL_BELOW rest mouth
-        widths below it: the cheeks' walls darken toward the corners, the floor by the lower lip keeps
-        its light (the tongue and its contact shadow). The shade takes a pixel (its (N,) `luma` 0..255
-        before) that share of the way down to BUCCAL_DARKEST, not to black, and leaves one already under
-        it as it is: the wall stays a graded dark red-brown, lighter where it was lighter, not a flat
-        black notch beside the last crown (a hard floor at BUCCAL_DARKEST flattened every wall px under
-        it / light to one tone; out/notch45/NOTES.md). `ends`: the row's end tables at this opening (_row_ends)."""
+        0.2 mouth widths: /o/, /i/ and the smile too, as real corridors show in them): at most BUCCAL_SHADE
+        of the way from a pixel's (N,) `luma` 0..255 down to BUCCAL_DARKEST, as far as _buccal says, over
+        the row's height and fading out over BUCCAL_BELOW rest mouth widths below it: the cheeks' walls
+        darken toward the corners, the floor by the lower lip keeps its light (the tongue and its contact
+        shadow). Toward BUCCAL_DARKEST, not black, and a pixel already under it left as it is: the wall
+        stays a graded dark red-brown, lighter where it was lighter, not a flat black notch beside the
+        last crown (floored at BUCCAL_DARKEST, every wall px under it / light went to that one tone;
+        out/notch45/NOTES.md). `ends`: the row's end tables at this opening (_row_ends)."""
         below = np.asarray(d_upper, np.float64) * to_rest - run
         near = 1.0 - smoothstep(below / (BUCCAL_BELOW * self._rest_mouth_w), 0.0, 1.0)
         light = 1.0 - BUCCAL_SHADE * wide * np.interp(u, _GUM_U, ends.buccal) * near
@@ -2715,8 +2715,8 @@ PHOTO_TEETH_HIDDEN = (0.55, 0.85)
 PHOTO_TEETH_UNLIT = (0.3, 0.5)
 # Where the upper row gives way (those two, by _Gum.lit) the mouth behind its end is the buccal corridor,
 # the cheeks' shade: as the opening passes 0.2 mouth widths (_lower_teeth_show: /o/, /i/, the smile too)
-# the interior there and the row's last crowns go into it together, BUCCAL_SHADE of their light gone
-# at most (MouthPainter._buccal). It comes in over
+# the interior there and the row's last crowns go into it together, at most BUCCAL_SHADE of the way down
+# to BUCCAL_DARKEST (MouthPainter._buccal). It comes in over
 # BUCCAL_LEAD (|2u - 1|) before the row gives way, so the last crowns darken into their end: the last lit
 # crown was cut where _Gum.lit steps, against the lit walls (judge37: bundled/01 36 levels at one px).
 # Down the walls it fades out over BUCCAL_BELOW mouth widths under the row (MouthPainter._buccal_light).
