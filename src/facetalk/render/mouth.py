@@ -2747,11 +2747,13 @@ BUCCAL_BELOW = 0.3
 # Along the mouth it deepens toward the corners: BUCCAL_FLOOR of it where the row gives way, all of it
 # over BUCCAL_CORNERS (|2u - 1|), so the walls' middle keeps light that the corners lose; it takes a pixel
 # toward BUCCAL_DARKEST luma, not toward black (at 0.5 of the light everywhere past the give-way 13's /i/
-# walls went 38.8 -> 19.0, black flanks; out/fix38e/NOTES.md; floored there at one px, the walls by the
-# upper row's end went flat near-black at jaw 0.6: out/notch45/NOTES.md).
+# walls went 38.8 -> 19.0, black flanks; out/fix38e/NOTES.md; floored at 30, the walls by the upper row's
+# end went flat near-black at jaw 0.6). A wall by the opening, lighter than the throat's core (under 20
+# luma on 12): toward 30 12's walls there stayed 32-44, a dark wedge still, toward 40 a dark red-brown
+# (out/notch45/NOTES.md).
 BUCCAL_FLOOR = 0.7
 BUCCAL_CORNERS = (0.55, 0.9)
-BUCCAL_DARKEST = 30.0
+BUCCAL_DARKEST = 40.0
 # What a wide-open jaw's lifted lip uncovers over a photo's own upper teeth (MouthPainter._gum,
 # _crown_scallop, _gum_offsets; out/teeth35/NOTES.md): the seam their necks are mirrored over is
 # GUM_CROWN_RUN of the row's run under the lip (a luma profile's "crowns clear of the lip's shade"
