@@ -470,12 +470,9 @@ def test_contempts_smirk_goes_on_the_corner_facing_the_camera():
     assert smirk(pickle.loads(pickle.dumps(old))) == 1.0
 
 
-def test_fears_corners_are_drawn_sideways_not_down_like_sads():
-    """Fear's lips are stretched sideways (AU20), its corners drawn down with its parted jaw but
-    not into sad's downturned mouth (AU15): on closed neutral mouths (the bearded old photo and the
-    painting, out/portraits' 09 and 06) they drop below the upper lip's middle under 0.7 of sad's
-    drop (0.53 and 0.65). With its frown of -0.3 before, 0.78 and 0.81: sad's mouth, and a tenth of
-    fear's identity distance (dlib over the unseen seven: 0.334 -> 0.314)."""
+def _closed_mouth_rigs():
+    """(name, rig, photo expression) of the closed neutral mouths in tests/face/data: the bearded old
+    photo and the painting (out/portraits' 09 and 06)."""
     from pathlib import Path
 
     from facetalk.face.expression import estimate_expression
@@ -483,12 +480,26 @@ def test_fears_corners_are_drawn_sideways_not_down_like_sads():
 
     for name in ("bearded_old_photo_landmarks", "painting_landmarks"):
         pts = np.load(Path(__file__).resolve().parents[1] / "face" / "data" / f"{name}.npz")["landmarks_px"]
-        rig, photo = build_rig(pts), estimate_expression(pts)
+        yield name, build_rig(pts), estimate_expression(pts)
+
+
+def _posed_under(emotion_name: str, *, rig, photo) -> np.ndarray:
+    """(N, 2) px: the rig's vertices posed under `emotion_name` alone at strength 1 on that photo."""
+    mood = emotion.blend(tuple(float(e == emotion_name) for e in EMOTIONS), photo=photo)
+    return posed_vertices(rig, MotionFrame(t_s=0).with_face(mood.offsets))[:, :2]
+
+
+def test_fears_corners_are_drawn_sideways_not_down_like_sads():
+    """Fear's lips are stretched sideways (AU20), its corners drawn down with its parted jaw but
+    not into sad's downturned mouth (AU15): on closed neutral mouths (the bearded old photo and the
+    painting, out/portraits' 09 and 06) they drop below the upper lip's middle under 0.7 of sad's
+    drop (0.53 and 0.65). With its frown of -0.3 before, 0.78 and 0.81: sad's mouth, and a tenth of
+    fear's identity distance (dlib over the unseen seven: 0.334 -> 0.314)."""
+    for name, rig, photo in _closed_mouth_rigs():
 
         def below_upper_lip(emotion_name: str) -> float:
             """Mouth corners below the upper inner lip's middle, in mouth widths."""
-            mood = emotion.blend(tuple(float(e == emotion_name) for e in EMOTIONS), photo=photo)
-            p = posed_vertices(rig, MotionFrame(t_s=0).with_face(mood.offsets))[:, :2]
+            p = _posed_under(emotion_name, rig=rig, photo=photo)
             upper = p[lm.LIPS_INNER_UPPER[len(lm.LIPS_INNER_UPPER) // 2]]
             return float(p[list(lm.MOUTH_CORNERS), 1].mean() - upper[1]) / rig.mouth_width_px
 
@@ -503,21 +514,13 @@ def test_fears_corners_stay_about_level_not_lifted_over_an_open_u_like_a_grin():
     pulled down at its middle under corners that stayed rose them 0.70 and 0.52 of happy's: dlib
     read fear's corners +0.02..+0.07 eye distances over neutral's on bench_emotions' five, and the
     offline classifier read the open U as a smile or sad's mouth (out/fear45)."""
-    from pathlib import Path
-
-    from facetalk.face.expression import estimate_expression
-    from facetalk.face.rig import build_rig
-
     up = lm.LIPS_OUTER_UPPER[len(lm.LIPS_OUTER_UPPER) // 2]
     down = lm.LIPS_OUTER_LOWER[len(lm.LIPS_OUTER_LOWER) // 2]
-    for name in ("bearded_old_photo_landmarks", "painting_landmarks"):
-        pts = np.load(Path(__file__).resolve().parents[1] / "face" / "data" / f"{name}.npz")["landmarks_px"]
-        rig, photo = build_rig(pts), estimate_expression(pts)
+    for name, rig, photo in _closed_mouth_rigs():
 
         def corners_over_middle(emotion_name: str) -> float:
             """The corners' height over the outer lips' middle, in mouth widths."""
-            mood = emotion.blend(tuple(float(e == emotion_name) for e in EMOTIONS), photo=photo)
-            p = posed_vertices(rig, MotionFrame(t_s=0).with_face(mood.offsets))[:, :2]
+            p = _posed_under(emotion_name, rig=rig, photo=photo)
             return float(0.5 * (p[up, 1] + p[down, 1]) - p[list(lm.MOUTH_CORNERS), 1].mean()) / rig.mouth_width_px
 
         rest = corners_over_middle("neutral")
