@@ -265,7 +265,8 @@ class ShadeReference:
         rolled = np.clip(d / np.maximum(reach, np.float32(1e-6)), 0.0, 1.0).astype(np.float32)
         opened = np.clip((du + dl - up_reach - low_reach)[at] / np.float32(FACE_EDGE_OPEN_PX), 0.0, 1.0)
         # Only at the opening's ends: from the lens's full middle over FACE_EDGE_ENDS more across (the
-        # step in float64, then float32, as the product takes it).
+        # step in float64, then float32, as the product takes it); rounded lips (_rounded) would take it
+        # back by their rounding, none here (the lips as wide as the photo's).
         full = LENS_FULL * lens_reach
         opened = opened * smoothstep(across[px].astype(np.float64), full, full + FACE_EDGE_ENDS).astype(np.float32)
         self._lay_corner_faces(color, interp, px, lower=lower, depth=depth, inward=inward, arched=arched_at,

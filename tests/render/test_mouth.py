@@ -5825,13 +5825,15 @@ def test_a_lips_inner_face_fades_into_the_mouth_at_its_edge_not_cut():
         assert np.abs(np.diff(lumas)).max() < 0.1 * (lumas[0] - lumas[-1]), np.diff(lumas)
 
 
-def _rolled_corners(analysis, *, smiling: float, unrolled: bool = False) -> tuple[np.ndarray, dict]:
+def _rolled_corners(analysis, *, smiling: float, unrolled: bool = False,
+                    widened: float = 1.0) -> tuple[np.ndarray, dict]:
     """_taper_corners as paint calls it on a closed-mouth photo (the bundled analysis with no teeth
     of its own, no arch) over 4000 random corner pixels whose (N, 3) colour before is a dark cavity
     red: the colour after, and what _lay_corner_faces was handed (`px`, `lower`, `cover`, `rolled`).
-    `unrolled`: the faces laid with rolled=None (at the lip line all across, as before ring42)."""
+    `unrolled`: the faces laid with rolled=None (at the lip line all across, as before ring42);
+    `widened`: _taper_corners' lips' width ratio (the photo's own smile not held against rounding)."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
-    painter._own_teeth = False
+    painter._own_teeth, painter._round_free = False, 1.0
     rng = np.random.default_rng(7)
     n, mouth_w = 4000, painter._rest_mouth_w
     ids = rng.integers(0, len(painter._anchor_xy), n)
@@ -5842,7 +5844,8 @@ def _rolled_corners(analysis, *, smiling: float, unrolled: bool = False) -> tupl
     px, py = (left + along[:, None] * (right - left) + off[:, None] * np.array([0.0, 1.0])).T
 
     def spy(color, interp, px, *, rolled=None, **kwargs):
-        seen.update(px=px.copy(), lower=kwargs["lower"].copy(), cover=kwargs["cover"].copy(), rolled=rolled.copy())
+        seen.update(px=px.copy(), lower=kwargs["lower"].copy(), cover=kwargs["cover"].copy(), rolled=rolled.copy(),
+                    opened=np.asarray(kwargs["opened"]).copy())
         return lay(color, interp, px, rolled=None if unrolled else rolled, **kwargs)
 
     painter._lay_corner_faces = spy
@@ -5851,8 +5854,24 @@ def _rolled_corners(analysis, *, smiling: float, unrolled: bool = False) -> tupl
     painter._taper_corners(color, lambda per_vertex, only=slice(None): per_vertex[ids][only], d_upper=t * opening,
                            d_lower=(1.0 - t) * opening, along=painter._across(rest, px, py, signed=True),
                            opens=lens_opens(peak, mouth_w), peak_opening=peak, mouth_w=mouth_w, arch=None,
-                           cleared=None, verts=None, jaw_lift=0.0, smiling=smiling)
+                           cleared=None, verts=None, jaw_lift=0.0, smiling=smiling, widened=widened)
     return color, seen
+
+
+def test_a_rounded_openings_sides_get_no_edge_fade(analysis):
+    """With the lips fully rounded (/o/: ROUND_NARROWER narrower than the photo's), _taper_corners
+    hands _lay_corner_faces no edge fade into the mouth's dark (`opened` 0 everywhere): an oval's
+    "ends" past its full middle are its sides, and the fade there drew thin dark arcs lower left and
+    right inside 13's O ring (judge45m). Half rounded, at most half of it; unrounded, the ends fade
+    (over 100 of the 4000 pixels)."""
+    from facetalk.render.mouth import ROUND_NARROWER
+
+    _, flat = _rolled_corners(analysis, smiling=0.0)
+    _, half = _rolled_corners(analysis, smiling=0.0, widened=1.0 - 0.5 * ROUND_NARROWER)
+    _, round_ = _rolled_corners(analysis, smiling=0.0, widened=1.0 - ROUND_NARROWER)
+    assert int((flat["opened"] > 0.01).sum()) > 100, int((flat["opened"] > 0.01).sum())
+    assert float(round_["opened"].max()) < 1e-6, float(round_["opened"].max())
+    assert float(half["opened"].max()) <= 0.5 + 1e-6
 
 
 def test_a_smiles_lip_faces_are_laid_unrolled(analysis):
