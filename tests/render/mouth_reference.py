@@ -2,7 +2,8 @@
 (6133f3d): MouthPainter._shade's slow, readable reference, which it must equal to the bit
 (tests/render/test_mouth.py), so speed-ups are proven not to change what a mouth looks like. A
 change to the look changes both. Its constants and the per-pixel kernels it shares (_throat_at,
-_texel, the teeth's edges) are the product's. Not used by the product.
+_texel, the teeth's edges) are the product's, save BUCCAL_DARKEST, stated here so a change to that
+tuned value fails the equality tests. Not used by the product.
 
 ShadeReference(painter).shade(...) takes MouthPainter._shade's arguments; its steps (_cavity,
 _tongue, _lower_teeth, ...) are the names the compiled stages' docstrings use. Its
@@ -35,7 +36,7 @@ from facetalk.render.mouth import (
     LOWER_CONTACT_FADE, LOWER_TIP_ROUND, LOWER_TOOTH_ROUND, LOWER_TOOTH_SKEW, SMILE_BARED, SMILE_BARED_SOFT,
     NEAR_JAG, NEAR_CORNER_DIM, NEAR_CORNERS, LOWER_GAP_VARY, NEAR_LOWER_TEETH, NEAR_ROLLED, NEAR_WIDENED, NEAR_SHARE_RAMP, NEAR_SINK, NEAR_SLIT_MIN, NEAR_SLIT_SIDES, NEAR_SLIT_WIDEN, TIPS_SLIT_DARK, TIPS_SLIT_CANINES, TIPS_SLIT_GREY, TIPS_SLIT_OPEN, TIPS_SLIT_RISEN, RGB_PENUMBRA,
     LOWER_TEETH_SINK, LOWER_TOOTH_GAP, LOWER_TOOTH_WIDTHS, LOWER_CENTRAL_JITTER, LOWER_WIDTH_JITTER, NARROW_DEEP, NARROW_GAP, NARROW_TONGUE_LIGHT, PALATE_OPENING, LOWER_SHADE_WARM, LOWER_WARM_CHROMA,
-    OWN_ROW_SHOWS, PENUMBRA_REACH, PENUMBRA_WARMTH, REACH_FADE_PX, ROW_END_TURN, PHOTO_TEETH_HIDDEN, PHOTO_TEETH_UNLIT, BUCCAL_SHADE, BUCCAL_BELOW, BUCCAL_DARKEST, GUM_TABLE_N, LOWER_CUT_FADE, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_CONTACT, TIP_ROUND, TIP_TUCK,
+    OWN_ROW_SHOWS, PENUMBRA_REACH, PENUMBRA_WARMTH, REACH_FADE_PX, ROW_END_TURN, PHOTO_TEETH_HIDDEN, PHOTO_TEETH_UNLIT, BUCCAL_SHADE, BUCCAL_BELOW, GUM_TABLE_N, LOWER_CUT_FADE, SYNTHETIC_UPPER_TEETH_MW, TEETH_PER_SIDE, THROAT_SHADE, THROAT_WIDTH, TIP_CONTACT, TIP_ROUND, TIP_TUCK,
     TIP_DROP, TIP_POWER, TONGUE_ARCH_DROP, TONGUE_ARCH_WIDTH, TONGUE_BACK_DEPTH, TONGUE_BULGE, TONGUE_CELLS,
     TONGUE_DEEP, TONGUE_EDGE, TONGUE_FOOT, TONGUE_GROOVE, TONGUE_GROOVE_BACK, TONGUE_LIGHT_IN, TONGUE_LIT,
     TONGUE_INTO, TONGUE_INTO_WIDE, TONGUE_LIT_POWER, TONGUE_MOTTLE, TONGUE_RIM, TONGUE_RIM_SHEEN, TONGUE_RIM_SIDES, TONGUE_ROOM, TONGUE_SHARE_WIDE, TONGUE_SHEEN,
@@ -47,6 +48,9 @@ from facetalk.render.mouth import (
     THROAT_ROUND, THROAT_SHORT,
     GUM_LIT_BACK_OPEN, ROW_END_SHADE, ROW_END_SOLID_OPEN, _RowEnds, _buccal_table, _crown_edges, _soft_envelope, _soft_row_end, _tips_envelope,
 )
+# The luma the buccal corridor shades toward (render.mouth.BUCCAL_DARKEST), stated, not imported: at 30
+# 12's corner at jaw 0.6 stayed a dark wedge (out/notch45/NOTES.md), and an import would follow it there.
+BUCCAL_DARKEST = 40.0
 
 
 def _solid_end(weight, samples, *, d_rest, run, under, opened):

@@ -7373,22 +7373,23 @@ def test_the_upper_rows_end_goes_into_shade_with_the_mouth_beside_it(analysis):
 
 def test_the_buccal_corridor_darkens_the_walls_toward_the_corners_not_the_floor(analysis):
     """_buccal_light wide open: mid-mouth no shade; by the corners, over the upper row's height,
-    BUCCAL_SHADE of the way down to BUCCAL_DARKEST; down the wall less, fading out BUCCAL_BELOW mouth
+    BUCCAL_SHADE of the way down to 40 luma (BUCCAL_DARKEST); down the wall less, fading out BUCCAL_BELOW mouth
     widths under the row (the floor by the lower lip keeps its light); a jaw not yet wide (`wide` 0.5)
-    half as much; a pixel already under BUCCAL_DARKEST left as it is, and the dark wall's tones kept
-    graded, not flattened onto one (a floor at BUCCAL_DARKEST made a flat near-black notch there)."""
+    half as much; a pixel already under 40 left as it is, and the dark wall's tones kept graded, not
+    flattened onto one."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     w = painter._rest_mouth_w
     u = np.array([0.5, 0.96, 0.04, 0.96, 0.96], np.float32)
     d_upper = np.array([0.03, 0.03, 0.03, 0.05 + 0.5 * mouth_module.BUCCAL_BELOW, 0.06 + mouth_module.BUCCAL_BELOW]) * w
     run, bright, ends = np.full(5, 0.05 * w), 250.0, _wide_open_ends(painter)
-    shade, darkest = mouth_module.BUCCAL_SHADE, mouth_module.BUCCAL_DARKEST
+    shade, darkest = mouth_module.BUCCAL_SHADE, 40.0  # the tuned target, stated (at 30 a dark wedge: out/notch45)
 
-    def shaded(luma: float, wide: float = 1.0) -> np.ndarray:
+    def shaded(luma: float, *, wide: float = 1.0) -> np.ndarray:
         return luma * painter._buccal_light(u, d_upper, run, to_rest=1.0, wide=wide, luma=np.full(5, luma), ends=ends)
 
     def toward_darkest(luma: float, share: float) -> float:
         return darkest + (luma - darkest) * (1.0 - share)
+
     lit = shaded(bright)
     assert lit[0] == pytest.approx(bright) and lit[4] == pytest.approx(bright), lit
     assert lit[1] == pytest.approx(toward_darkest(bright, shade)) and lit[2] == pytest.approx(lit[1]), lit
@@ -7398,6 +7399,36 @@ def test_the_buccal_corridor_darkens_the_walls_toward_the_corners_not_the_floor(
     ramp = np.linspace(darkest, 4.0 * darkest, 12)  # a wall's tones by the corner, each kept apart
     walls = np.array([shaded(luma)[1] for luma in ramp])
     assert walls.min() >= darkest - 1e-9 and np.allclose(np.diff(walls), (1.0 - shade) * np.diff(ramp)), walls
+
+
+def test_the_buccal_corridor_at_jaw_0_6_stays_a_wall_lighter_than_the_throat(analysis):
+    """Rendered, this photo at jaw 0.6: the px the buccal corridor shades (>= 0.35 of their light at an
+    unbounded luma, wholly in the opening) keep at least 41 luma (43.3 here with the walls shaded toward
+    40; 38.5 toward 30, where 12's corner was a flat dark wedge: out/notch45, rev45n), and the throat's
+    core (the opening's darkest 1 %) stays darker than the corridor's darkest by 10 levels or more."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer
+
+    seen, light, composite = {}, MouthPainter._buccal_light, MouthPainter._composite
+
+    def lighting(self, u, d_upper, run, *, luma, **kw):
+        seen["shade"] = 1.0 - light(self, u, d_upper, run, luma=np.full(len(u), 1e12), **kw)
+        return light(self, u, d_upper, run, luma=luma, **kw)
+
+    def compositing(self, out, box, ys, xs, color, alpha, **kw):
+        seen.update(box=box, ys=ys.copy(), xs=xs.copy(), alpha=np.asarray(alpha, float).copy())
+        return composite(self, out, box, ys, xs, color, alpha, **kw)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(MouthPainter, "_buccal_light", lighting)
+        patch.setattr(MouthPainter, "_composite", compositing)
+        frame = np.asarray(Renderer(analysis).render(MotionFrame(t_s=0, jaw_open=0.6))).astype(float)
+    x0, y0 = seen["box"][:2]
+    luma = frame[seen["ys"] + y0, seen["xs"] + x0] @ LUMA
+    inside = seen["alpha"] >= 0.99
+    corridor = luma[inside & (seen["shade"] >= 0.35)]
+    assert corridor.size >= 50 and corridor.min() >= 41.0, (corridor.size, corridor.min())
+    assert np.percentile(luma[inside], 1) <= corridor.min() - 10.0, (np.percentile(luma[inside], 1), corridor.min())
 
 
 def test_the_buccal_table_deepens_from_the_rows_give_way_into_the_corners(analysis):
