@@ -986,14 +986,13 @@ class MouthPainter:
         """(N,) float64 the light the buccal corridor leaves at pixels at (N,) float32 `u` along the mouth,
         (N,) `d_upper` posed px under the upper lip, under the photo's upper row (N,) `run` rest px long
         (`to_rest`: rest / posed px; `wide`: _lower_teeth_show's 0..1, above 0 once the opening passes
-        0.2 mouth widths: /o/, /i/ and the smile too, as real corridors show in them): at most BUCCAL_SHADE
-        of the way from a pixel's (N,) `luma` 0..255 down to BUCCAL_DARKEST, as far as _buccal says, over
-        the row's height and fading out over BUCCAL_BELOW rest mouth widths below it: the cheeks' walls
-        darken toward the corners, the floor by the lower lip keeps its light (the tongue and its contact
-        shadow). Toward BUCCAL_DARKEST, not black, and a pixel already under it left as it is: the wall
-        stays a graded dark red-brown, lighter where it was lighter, not a flat black notch beside the
-        last crown (floored at BUCCAL_DARKEST, every wall px under it / light went to that one tone;
-        out/notch45/NOTES.md). `ends`: the row's end tables at this opening (_row_ends)."""
+        0.2 mouth widths: /o/, /i/ and the smile too, as real corridors show in them): each pixel goes at
+        most BUCCAL_SHADE of the way from its (N,) `luma` 0..255 down to BUCCAL_DARKEST, as far as _buccal
+        says, over the row's height and fading out over BUCCAL_BELOW rest mouth widths below it, so the
+        shade on the cheeks' walls deepens toward the corners while the floor by the lower lip (the
+        tongue and its contact shadow) keeps its light. Toward a dark tone, not black, and a pixel already
+        darker left as it is: the cheek's wall beside the last crown stays graded and lighter than the
+        throat, as the wall of a lit mouth is. `ends`: the row's end tables at this opening (_row_ends)."""
         below = np.asarray(d_upper, np.float64) * to_rest - run
         near = 1.0 - smoothstep(below / (BUCCAL_BELOW * self._rest_mouth_w), 0.0, 1.0)
         light = 1.0 - BUCCAL_SHADE * wide * np.interp(u, _GUM_U, ends.buccal) * near
@@ -2747,12 +2746,9 @@ BUCCAL_SHADE = 0.7
 BUCCAL_LEAD = 0.2
 BUCCAL_BELOW = 0.3
 # Along the mouth it deepens toward the corners: BUCCAL_FLOOR of it where the row gives way, all of it
-# over BUCCAL_CORNERS (|2u - 1|), so the walls' middle keeps light that the corners lose; it takes a pixel
-# toward BUCCAL_DARKEST luma, not toward black (at 0.5 of the light everywhere past the give-way 13's /i/
-# walls went 38.8 -> 19.0, black flanks; out/fix38e/NOTES.md; floored at 30, the walls by the upper row's
-# end went flat near-black at jaw 0.6). A wall by the opening, lighter than the throat's core (under 20
-# luma on 12): toward 30 12's walls there stayed 32-44, a dark wedge still, toward 40 a dark red-brown
-# (out/notch45/NOTES.md).
+# over BUCCAL_CORNERS (|2u - 1|), so the walls' middle keeps light that the corners lose. It takes a pixel
+# toward BUCCAL_DARKEST luma, not black: the cheek's wall by the opening is lit a little, a graded dark
+# red-brown lighter than the throat's core, not a near-black wedge beside the last crown.
 BUCCAL_FLOOR = 0.7
 BUCCAL_CORNERS = (0.55, 0.9)
 BUCCAL_DARKEST = 40.0
