@@ -1270,24 +1270,22 @@ class MouthPainter:
                        arch: np.ndarray | None = None, widened: float = 1.0,
                        cleared: np.ndarray | None = None,
                        verts: np.ndarray | None, jaw_lift: float, smiling: float = 0.0) -> _Faces:
-        """Covers, in the (N, 3) interior `color` in place, the opening's corners with lip: the rig's
-        11 points a lip join a corner to its neighbour with one straight, steep segment, so the
-        opening stood with blunt, near-vertical ends. An open mouth is a lens tapering into its
-        corners, where the lips' inner faces meet: its height at a place `along` the mouth ((N,)
-        -1 .. 1 inner corner to inner corner, _across's signed) is at most `peak_opening` x lens_height,
-        faded in by `opens` (lens_opens, > 0), and what lies beyond is the lips' inner face (the
-        lower lip taking CORNER_LOWER_SHARE of it): the photo's own lip, mirrored across its edge
-        (folded back within CORNER_LIP_DEPTH mouth widths of it, so a thin lip never reaches the
-        skin beyond), shading into the mouth toward the lens's edge. `d_upper`, `d_lower`: (N,)
-        px from the two inner lips; `interp`: paint's per-vertex lookup at the pixels. `arch`: (N,)
-        px the upper lip's face comes down at least (_upper_arch), mid-mouth too; `widened`: the
-        lips' width over the photo's (_widened; rounded lips open an oval, _lens_shape);
-        `cleared`: (V,) 0..1 how far the photo's lip line is cleared at each inner-lip vertex this
-        frame (_clear_rims; None: not at all); `verts`: the (V, 3) posed vertices, from which each
-        lip's face comes in further where the outline is rounded (_rounded_outline, with paint's
-        `jaw_lift` share; None: only as far as the lens asks); `smiling` (_smiling's 0..1) takes back the
-        faces' roll into the mouth's shadow (_roll_shade): a smile's lips are drawn back into the light.
-        Returns the faces (_Faces: for _faces_cover and _unlay_repainted)."""
+        """Covers, in the (N, 3) interior `color` in place, the opening's corners with lip: the rig's 11 points a
+        lip join a corner to its neighbour with one straight, steep segment (blunt, near-vertical ends). An open
+        mouth is a lens tapering into its corners, where the lips' inner faces meet: its height at a place
+        `along` the mouth ((N,) -1 .. 1 inner corner to inner corner, _across's signed) is at most
+        `peak_opening` x lens_height, faded in by `opens` (lens_opens, > 0), and what lies beyond is the lips'
+        inner face (the lower lip taking CORNER_LOWER_SHARE of it): the photo's own lip, mirrored across its
+        edge (folded back within CORNER_LIP_DEPTH mouth widths of it, so a thin lip never reaches the skin
+        beyond), shading into the mouth toward the lens's edge. `d_upper`, `d_lower`: (N,) px from the two inner
+        lips; `interp`: paint's per-vertex lookup at the pixels. `arch`: (N,) px the upper lip's face comes down
+        at least (_upper_arch), mid-mouth too; `widened`: the lips' width over the photo's (_widened; rounded
+        lips open an oval, _lens_shape); `cleared`: (V,) 0..1 how far the photo's lip line is cleared at each
+        inner-lip vertex this frame (_clear_rims; None: not at all); `verts`: the (V, 3) posed vertices, from
+        which each lip's face comes in further where the outline is rounded (_rounded_outline, with paint's
+        `jaw_lift` share; None: only as far as the lens asks); `smiling` (_smiling's 0..1) takes back the faces'
+        roll into the mouth's shadow (_roll_shade): a smile's lips are drawn back into the light. Returns the
+        faces (_Faces: for _faces_cover and _unlay_repainted)."""
         wide = lens_wide(peak_opening, mouth_w)
         power, reach, full_share = self._lens_shape(widened, wide=wide)
         full_across, across = full_share * reach, np.abs(along)
@@ -1318,8 +1316,7 @@ class MouthPainter:
         kept = paints[side[at]]
         at, lower, cover, depth, inward, arched, rolled, opened = at[kept], lower[kept], cover[kept], depth[kept], \
             inward[kept], arched[kept], rolled[kept] * np.float32(1.0 - smiling), opened[kept]
-        opened = opened * _face_edge_ends(across[side[at]], full_across=full_across,
-                                          rounded=self._rounded(widened))
+        opened = opened * _face_edge_ends(across[side[at]], full_across=full_across, rounded=self._rounded(widened))
         if not len(at):
             return _Faces(px=at, cover=cover, near=side, beyond_px=beyond, opens=opens)
         if arch is None:  # numpy's float64 zeros for arched made these float64 (the same values)
