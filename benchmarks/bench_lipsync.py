@@ -518,17 +518,25 @@ def stage_figures(args, clips: dict[str, TtsClip]) -> None:
                 stage_music(model, audio, [np.corrcoef(g, env)[0, 1] for g in gaps], rng, args)
 
 
-def shut_bilabials(gap: np.ndarray, phones, fps: int, *, offset_s: float = 0.0, tongue: bool = False) -> list[bool]:
-    """Per /p b m/ of `phones` (times offset by `offset_s`, the music's lead; with `tongue`, per /t d k s/
-    instead): whether the lip gap (per video frame at `fps`) falls under SHUT_GAP somewhere within the
-    phone +-20 ms."""
+def shut_bilabials(gap: np.ndarray, phones, fps: int, *, offset_s: float = 0.0, kind: str = "bilabial") -> list[bool]:
+    """Per /p b m/ of `phones` (times offset by `offset_s`, the music's lead; with `kind` "tongue", per /t d k s/
+    instead: is_of_kind): whether the lip gap (per video frame at `fps`) falls under SHUT_GAP somewhere within
+    the phone +-20 ms."""
     shut = []
     for phone, start, end in phones:
-        if (is_tongue_stop(phone) if tongue else phone_class(phone) == "bilabial (p b m)"):
+        if is_of_kind(phone, kind):
             a = int(np.floor((start + offset_s - 0.02) * fps))
             b = int(np.ceil((end + offset_s + 0.02) * fps)) + 1
             shut.append(bool(gap[max(a, 0):b].min() < SHUT_GAP))
     return shut
+
+
+def is_of_kind(phone: str, kind: str) -> bool:
+    """Whether an espeak-ng phone is of `kind`: "bilabial" /p b m/, "tongue" /t d k s/ (is_tongue_stop) or
+    "vowel" (is_vowel)."""
+    if kind == "bilabial":
+        return phone_class(phone) == "bilabial (p b m)"
+    return is_tongue_stop(phone) if kind == "tongue" else is_vowel(phone)
 
 
 def is_tongue_stop(phone: str) -> bool:
@@ -627,7 +635,7 @@ def rap_counts(model, audio: np.ndarray, phones, *, fps: int, n_frames: int, off
     middle = {kind: shut_rows(row_gaps[RAP_PASSES[-1][1]], phones, offset_s=offset_s + lead_s,
                               first_row=-model.lookahead_frames, kind=kind) for kind in ("tongue", "vowel")}
     return RapCounts(bilabials=shut_bilabials(gap, phones, fps, offset_s=offset_s),
-                     tongue=shut_bilabials(gap, phones, fps, offset_s=offset_s, tongue=True),
+                     tongue=shut_bilabials(gap, phones, fps, offset_s=offset_s, kind="tongue"),
                      tongue_middle=middle["tongue"], vowel_middle=middle["vowel"], by_pass=by_pass)
 
 
@@ -640,12 +648,12 @@ def shut_rows(row_gap: np.ndarray, phones, *, offset_s: float, first_row: int, k
     1.6x; "vowel", per vowel within its middle half (lips shut through a vowel: mumbling)."""
     shut = []
     for phone, start, end in phones:
-        if kind == "bilabial" and phone_class(phone) == "bilabial (p b m)":
-            lo, hi = start - 0.02, end + 0.02
-        elif (kind == "tongue" and is_tongue_stop(phone)) or (kind == "vowel" and is_vowel(phone)):
-            lo, hi = start + 0.25 * (end - start), end - 0.25 * (end - start)
-        else:
+        if not is_of_kind(phone, kind):
             continue
+        if kind == "bilabial":
+            lo, hi = start - 0.02, end + 0.02
+        else:
+            lo, hi = start + 0.25 * (end - start), end - 0.25 * (end - start)
         a = int(np.floor((lo + offset_s) * FRAME_RATE)) - first_row
         b = int(np.ceil((hi + offset_s) * FRAME_RATE)) - first_row + 1
         shut.append(bool(row_gap[max(a, 0):b].min() < SHUT_GAP))
@@ -755,7 +763,8 @@ def main() -> None:
     args = ap.parse_args()
     engine = Espeak()  # one engine per process: espeak-ng's state is global
     clips = spoken_clips(engine)
-    rap = rap_clip(engine)  # after the clips, which stay as they were
+    # Spoken after the clips, which stay as they were; only where read (the video rows speak nothing more).
+    rap = rap_clip(engine) if args.stages or args.rap_beats else None
     if args.stages:
         stage_figures(args, clips)
         stage_fast_over_music(_lip_model(args), clips, rap, args)

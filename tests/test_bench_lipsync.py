@@ -118,10 +118,10 @@ def test_the_tongue_stops_are_counted_by_the_bilabials_window():
     gap = np.full(150, 0.3)
     gap[10] = 0.0  # shut on the frame at 0.4 s
     phones = [("t", 0.42, 0.5), ("s", 0.8, 0.9), ("m", 0.36, 0.42), ("a", 0.42, 0.5), ("d", 0.45, 0.5)]
-    assert bench.shut_bilabials(gap, phones, fps, tongue=True) == [True, False, True]
+    assert bench.shut_bilabials(gap, phones, fps, kind="tongue") == [True, False, True]
     assert bench.shut_bilabials(gap, phones, fps) == [True]
     # The music's lead moves the window: shut 2 s later.
-    assert bench.shut_bilabials(np.roll(gap, 2 * fps), phones, fps, offset_s=2.0, tongue=True) == [True, False, True]
+    assert bench.shut_bilabials(np.roll(gap, 2 * fps), phones, fps, offset_s=2.0, kind="tongue") == [True, False, True]
 
 
 def test_a_rows_closure_counts_for_the_phone_its_frame_time_lies_in():

@@ -374,9 +374,10 @@ def _lid_sides(depths: np.ndarray, *, want_depths: np.ndarray) -> tuple[tuple[fl
 
 def _lid_shade(luma: np.ndarray, depths: np.ndarray, fill_luma: np.ndarray, want_depths: np.ndarray) -> np.ndarray:
     """(n,) float32 factors <= 1 that bring n refilled pixels' `fill_luma` at `want_depths` (px,
-    _margin_depth) down to the known white's level (SCLERA_SHADE_PERCENTILE of `luma` at `depths`) at that depth under
-    the same lid or any deeper one, whichever is least: a lid shades the white under it across the
-    whole eye, and the white nearest across (a bright inner corner) alone left it light over the iris."""
+    _margin_depth) down to the known white's level (SCLERA_SHADE_PERCENTILE of `luma` at `depths`) at
+    that depth under the same lid or any deeper one, whichever is least: a lid shades the white under
+    it across the whole eye, and the white nearest across (a bright inner corner) alone left it light
+    over the iris."""
     factor = np.ones(len(want_depths), np.float32)
     for sign, mine, want in _lid_sides(depths, want_depths=want_depths):
         if not mine.any() or not want.any():

@@ -2384,9 +2384,9 @@ CORNER_LIP_DEPTH = 0.035
 # A lip's inner face rolls into the mouth's shadow across its face (_roll_shade): at its edge over
 # the opening it has lost FACE_ROLL_GREY of its chroma and gone FACE_ROLL_INTO of the way to the
 # mouth's colour there, to no light under FACE_ROLL_FLOOR of the lip shadow's (at the opening's ends
-# further, FACE_EDGE_* below); the upper lip's (first) further than the lower's, which faces the light. Stronger was worse by eye (ring42): grey
-# 0.5 with into 0.35 drew a slate outline round /o/; into 0.8 to a floor of 0.5 darkened the lens
-# ends so that 12's /o/ read hexagonal.
+# further, FACE_EDGE_* below); the upper lip's (first) further than the lower's, which faces the
+# light. Stronger was worse by eye (ring42): grey 0.5 with into 0.35 drew a slate outline round /o/;
+# into 0.8 to a floor of 0.5 darkened the lens ends so that 12's /o/ read hexagonal.
 FACE_ROLL_GREY = (0.25, 0.15)
 FACE_ROLL_INTO = (0.6, 0.3)
 # The face goes into the mouth's colour only where that is darker, in full once it is darker by this
