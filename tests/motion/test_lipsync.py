@@ -1706,24 +1706,108 @@ def test_under_beats_rap_speed_bilabials_the_network_is_sure_of_shut_and_tongue_
     espeak-ng's output depends on what it spoke before; bench_lipsync --rap-beats 30: 663 -> 677, 87 -> 89);
     the clip alone the same either way. Its cost is vowels shut in their middle half (there 41 -> 45 and
     41 -> 48; over 30 beats 58 -> 61 of 870): the README's rap row."""
-    from bench_lipsync import MUSIC_LEAD_S, RAP, RAP_FACTOR, over_music, rap_counts, speech_of, time_compressed
+    from facetalk.motion.lipsync import MixFloor, MusicPress
 
-    from facetalk.motion.lipsync import MusicPress
-
-    audio, phones = time_compressed(*speech_of(espeak, *RAP), RAP_FACTOR)
-    n = int(np.ceil(len(audio) / SR * FPS))
+    rap = _rap_clip(espeak)
 
     def counts(*, sure: bool) -> tuple[int, int, int, list[bool]]:
+        _never_at_floor(monkeypatch, MixFloor)  # the sure press alone (MixFloor's term: the next test)
         if not sure:
             monkeypatch.setattr(MusicPress, "SURE_FROM", 2.0)  # no press is sure
             monkeypatch.setattr(MusicPress, "SURE_TO", 3.0)
-        beats = [rap_counts(model, over_music(audio, np.random.default_rng(seed), 0), phones, fps=FPS,
-                            n_frames=MUSIC_LEAD_S * FPS + n, offset_s=MUSIC_LEAD_S) for seed in range(7, 22)]
-        clean = rap_counts(model, audio, phones, fps=FPS, n_frames=n)
-        monkeypatch.undo()
-        return (sum(sum(c.bilabials) for c in beats), sum(sum(c.tongue_middle) for c in beats),
-                sum(sum(c.vowel_middle) for c in beats), clean.bilabials + clean.tongue + clean.vowel_middle)
+        return _rap_counts_over_beats(model, rap, monkeypatch)
 
     on, off = counts(sure=True), counts(sure=False)
     assert on[0] >= off[0] + 3 and on[1] <= off[1] + 1, (on[:3], off[:3])
     assert on[3] == off[3]
+
+
+def _never_at_floor(monkeypatch, mix_floor) -> None:
+    """MixFloor reads no frame at its floor (OVER_TO under any mean of bands over their lowest, which is >= 0)."""
+    monkeypatch.setattr(mix_floor, "OVER_FROM", -9.0)
+    monkeypatch.setattr(mix_floor, "OVER_TO", -8.0)
+
+
+def _rap_clip(espeak) -> tuple[np.ndarray, list]:
+    """The benchmark's rap clip (1.6x), spoken once per test: espeak-ng's output depends on what it spoke before."""
+    from bench_lipsync import RAP, RAP_FACTOR, speech_of, time_compressed
+
+    return time_compressed(*speech_of(espeak, *RAP), RAP_FACTOR)
+
+
+def _rap_counts_over_beats(model, rap: tuple[np.ndarray, list], monkeypatch) -> tuple[int, int, int, list[bool]]:
+    """`rap` (_rap_clip's) over 15 beats (rng 7-21) at 0 dB, 25 fps: /p b m/ shut, /t d k s/ and vowels shut in
+    their middle half, and the clean clip's flags (bench_lipsync.rap_counts); undoes `monkeypatch` after."""
+    from bench_lipsync import MUSIC_LEAD_S, over_music, rap_counts
+
+    audio, phones = rap
+    n = int(np.ceil(len(audio) / SR * FPS))
+    beats = [rap_counts(model, over_music(audio, np.random.default_rng(seed), 0), phones, fps=FPS,
+                        n_frames=MUSIC_LEAD_S * FPS + n, offset_s=MUSIC_LEAD_S) for seed in range(7, 22)]
+    clean = rap_counts(model, audio, phones, fps=FPS, n_frames=n)
+    monkeypatch.undo()
+    return (sum(sum(c.bilabials) for c in beats), sum(sum(c.tongue_middle) for c in beats),
+            sum(sum(c.vowel_middle) for c in beats), clean.bilabials + clean.tongue + clean.vowel_middle)
+
+
+def test_under_beats_rap_speed_bilabials_shut_where_the_mix_sits_at_its_floor_and_vowels_hardly_more(
+        model, espeak, monkeypatch):
+    """The rap clip over 15 beats as above: with MixFloor's term in MusicPress (a press the network gave made whole
+    where the mix's voice bands sit at their floor under music) more /p b m/ shut, fewer more /t d k s/ and
+    hardly more vowels shut in their middle half (after the module's other sentences 331 -> 343, 65 -> 71,
+    46 -> 46; bench_lipsync --rap-beats 30: 677 -> 711, 89 -> 97, 61 -> 66), the clean clip the same either way."""
+    from facetalk.motion.lipsync import MixFloor
+
+    rap = _rap_clip(espeak)
+    on = _rap_counts_over_beats(model, rap, monkeypatch)
+    _never_at_floor(monkeypatch, MixFloor)
+    off = _rap_counts_over_beats(model, rap, monkeypatch)
+    assert on[0] >= off[0] + 6 and on[1] <= off[1] + 8 and on[2] <= off[2] + 3, (on[:3], off[:3])
+    assert on[3] == off[3]
+
+
+def test_mix_floor_reads_the_frame_at_the_outputs_time_at_its_floor_as_a_closure_whatever_the_chunks():
+    """The output fed with mel frame k reads frame k - lag's voice bands over their lowest of the last FLOOR_S
+    (known at k): 1 at the floor (a closure under music), 0 a vowel's OVER_TO over it, in proportion between,
+    the most over the frame and the one before it; bands outside the voice's do not count; any chunking gives
+    the same; before FLOOR_S of frames, 0."""
+    from facetalk.audio.mel import N_FEATURES, mel_band_centres_hz
+    from facetalk.motion.lipsync import MixFloor
+
+    lag, n = 2, 34
+    voice = (mel_band_centres_hz() >= MixFloor.BAND_LO_HZ) & (mel_band_centres_hz() <= MixFloor.BAND_HI_HZ)
+    frames = np.zeros((n, N_FEATURES), np.float32)
+    frames[:, :len(voice)][:, voice] = -6.0  # the music's floor
+    over = np.full(n, 2.0)  # a vowel over it ...
+    over[[4, 12, 20, 21]] = 0.0  # ... closures at the floor (the first before FLOOR_S has come: none) ...
+    over[28] = 0.5 * (MixFloor.OVER_FROM + MixFloor.OVER_TO)  # ... and one halfway
+    frames[:, np.flatnonzero(voice)] += over[:, None].astype(np.float32)
+    frames[:, np.flatnonzero(~voice)] = np.linspace(-9.0, 3.0, n)[:, None]  # drums outside the voice's bands
+    whole = MixFloor(lag_frames=lag)(frames)
+    expected = np.zeros(n)
+    for m in (12, 20, 21):
+        expected[m + lag:m + lag + 2] = 1.0  # read lag later, held one more frame
+    expected[28 + lag:28 + lag + 2] = 0.5
+    assert whole == pytest.approx(expected, abs=1e-5)
+    floor = MixFloor(lag_frames=lag)
+    assert np.array_equal(np.concatenate([floor(frames[i:i + 3]) for i in range(0, n, 3)]), whole)
+    # A drum hit over the closure (every band up) hides it.
+    frames[20:22, :len(voice)] += 4.0
+    assert MixFloor(lag_frames=lag)(frames)[20 + lag:22 + lag].max() == 0.0
+
+
+def test_music_press_makes_the_press_given_whole_where_the_mix_sits_at_its_floor():
+    """With the voice the sound (no music share) a press from SURE_FROM becomes whole, in proportion, over a
+    jaw up to PressYield's sure limit, as far as `at_floor` says; under it, or at_floor 0, every bit stays."""
+    from facetalk.audio.mel import ENERGY, N_FEATURES
+    from facetalk.motion.lipsync import MusicPress
+
+    rows = np.zeros((5, len(PARAMS)), np.float32)
+    rows[:, PRESS] = [0.6, 0.55, 0.35, 0.8, 0.6]
+    rows[:, JAW] = [0.5, 0.4, 0.3, 0.7, 0.575]
+    frames = np.zeros((5, N_FEATURES), np.float32)
+    frames[:, ENERGY] = -4.0
+    out = MusicPress()(rows, frames, loudness=np.full(5, -4.0), at_floor=np.ones(5, np.float32))
+    assert out[:, PRESS] == pytest.approx([1.0, 0.75, 0.35, 0.8, 0.6], abs=1e-6)
+    assert np.array_equal(np.delete(out, PRESS, axis=1), np.delete(rows, PRESS, axis=1))
+    assert np.array_equal(MusicPress()(rows, frames, loudness=np.full(5, -4.0), at_floor=np.zeros(5)), rows)

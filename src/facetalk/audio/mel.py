@@ -50,12 +50,22 @@ def _mel(hz):
     return 2595.0 * np.log10(1.0 + np.asarray(hz) / 700.0)
 
 
+def _band_edges_hz() -> np.ndarray:
+    """(N_MELS + 2,) the mel bands' edges: band i rises from edge i, peaks at i + 1, falls to i + 2."""
+    edges_mel = np.linspace(_mel(F_MIN_HZ), _mel(F_MAX_HZ), N_MELS + 2)
+    return 700.0 * (10.0 ** (edges_mel / 2595.0) - 1.0)
+
+
+def mel_band_centres_hz() -> np.ndarray:
+    """(N_MELS,) each log-mel band's peak frequency, Hz."""
+    return _band_edges_hz()[1:-1]
+
+
 def mel_filterbank(sr: int, n_fft: int) -> np.ndarray:
     """(N_MELS, n_fft // 2 + 1) triangular filters, equal area. Bands above sr/2 stay empty, so
     8 kHz audio gives the telephone-band frames the model was trained on."""
     freqs = np.fft.rfftfreq(n_fft, 1.0 / sr)
-    edges_mel = np.linspace(_mel(F_MIN_HZ), _mel(F_MAX_HZ), N_MELS + 2)
-    edges = 700.0 * (10.0 ** (edges_mel / 2595.0) - 1.0)
+    edges = _band_edges_hz()
     lo, mid, hi = edges[:-2, None], edges[1:-1, None], edges[2:, None]
     tri = np.maximum(0.0, np.minimum((freqs - lo) / (mid - lo), (hi - freqs) / (hi - mid)))
     return (tri * (2.0 / (hi - lo))).astype(np.float64)
