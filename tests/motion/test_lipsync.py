@@ -1422,13 +1422,18 @@ def test_music_around_is_the_nets_music_share_over_the_last_100_ms_whatever_the_
     assert MusicAround()(frames, net=None) == 0.0
 
 
-def test_under_a_beat_rap_speed_bilabials_keep_the_press_the_network_gave(model, espeak):
+def test_under_a_beat_rap_speed_bilabials_keep_the_press_the_network_gave(model, espeak, monkeypatch):
     """The benchmark's rap sentence at espeak-ng's rate 260 over six pieces of chords and drums at
     0 dB: with MusicAround more /p b m/ shut (lip gap < 0.05 within the phone +-20 ms) than with it
     off (123 against 121 of 174; over 30 beats of the benchmark's 1.6x clip 571 against 553), the press
-    never lower; in pieces the stream gives the same frames, bit for bit."""
+    never lower; in pieces the stream gives the same frames, bit for bit. MixFloor (read through MusicAround,
+    and whose vowel reading lowers what MusicPress adds) is off in both: its own test is below."""
     from bench_lipsync import RAP
     from training.build_lip_corpus import _add_at_snr, _music
+
+    from facetalk.motion.lipsync import MixFloor
+
+    _never_at_floor(monkeypatch, MixFloor)
 
     speech, bilabials = _speech_and_bilabials(espeak, RAP[2], rate=260)
 
@@ -1723,9 +1728,12 @@ def test_under_beats_rap_speed_bilabials_the_network_is_sure_of_shut_and_tongue_
 
 
 def _never_at_floor(monkeypatch, mix_floor) -> None:
-    """MixFloor reads no frame at its floor (OVER_TO under any mean of bands over their lowest, which is >= 0)."""
+    """MixFloor reads no frame at its floor (OVER_TO under any mean of bands over their lowest, which is >= 0) nor
+    any a vowel's over it."""
     monkeypatch.setattr(mix_floor, "OVER_FROM", -9.0)
     monkeypatch.setattr(mix_floor, "OVER_TO", -8.0)
+    monkeypatch.setattr(mix_floor, "VOWEL_FROM", 98.0)
+    monkeypatch.setattr(mix_floor, "VOWEL_TO", 99.0)
 
 
 def _rap_clip(espeak) -> tuple[np.ndarray, list]:
@@ -1752,62 +1760,78 @@ def _rap_counts_over_beats(model, rap: tuple[np.ndarray, list], monkeypatch) -> 
 
 def test_under_beats_rap_speed_bilabials_shut_where_the_mix_sits_at_its_floor_and_vowels_hardly_more(
         model, espeak, monkeypatch):
-    """The rap clip over 15 beats as above: with MixFloor's term in MusicPress (a press the network gave made whole
-    where the mix's voice bands sit at their floor under music) more /p b m/ shut, fewer more /t d k s/ and
-    hardly more vowels shut in their middle half (after the module's other sentences 331 -> 343, 65 -> 71,
-    46 -> 46; bench_lipsync --rap-beats 30: 677 -> 711, 89 -> 97, 61 -> 66), the clean clip the same either way."""
+    """The rap clip over 15 beats as above: with MixFloor's reading in MusicPress (a press given made whole where
+    the mix's voice bands sit at their floor under music, what the pass added yielding where they stand a
+    vowel's over it) more /p b m/ shut, fewer more /t d k s/ shut in their middle half, and hardly more vowels
+    (after the module's other sentences 331 -> 345, 65 -> 78, 46 -> 42; bench_lipsync --rap-beats 30: 677 -> 721,
+    89 -> 103, 61 -> 66), the clean clip the same either way."""
     from facetalk.motion.lipsync import MixFloor
 
     rap = _rap_clip(espeak)
     on = _rap_counts_over_beats(model, rap, monkeypatch)
     _never_at_floor(monkeypatch, MixFloor)
     off = _rap_counts_over_beats(model, rap, monkeypatch)
-    assert on[0] >= off[0] + 6 and on[1] <= off[1] + 8 and on[2] <= off[2] + 3, (on[:3], off[:3])
+    assert on[0] >= off[0] + 6 and on[1] - off[1] <= on[0] - off[0] and on[2] <= off[2] + 3, (on[:3], off[:3])
     assert on[3] == off[3]
 
 
-def test_mix_floor_reads_the_frame_at_the_outputs_time_at_its_floor_as_a_closure_whatever_the_chunks():
+def test_mix_floor_reads_the_frame_at_the_outputs_time_at_its_floor_or_a_vowels_over_it_whatever_the_chunks():
     """The output fed with mel frame k reads frame k - lag's voice bands over their lowest of the last FLOOR_S
-    (known at k): 1 at the floor (a closure under music), 0 a vowel's OVER_TO over it, in proportion between,
-    the most over the frame and the one before it; bands outside the voice's do not count; any chunking gives
-    the same; before FLOOR_S of frames, 0."""
+    (known at k), the lower of it and the frame before's: `closure` 1 at the floor (a closure under music), 0
+    from OVER_TO over it, in proportion between; `vowel` 0 up to VOWEL_FROM, 1 from VOWEL_TO; both weighed by
+    MusicAround's share; bands outside the voice's do not count; any chunking gives the same; before FLOOR_S of
+    frames, 0; a drum hit over a closure hides it."""
     from facetalk.audio.mel import N_FEATURES, mel_band_centres_hz
     from facetalk.motion.lipsync import MixFloor
 
     lag, n = 2, 34
     voice = (mel_band_centres_hz() >= MixFloor.BAND_LO_HZ) & (mel_band_centres_hz() <= MixFloor.BAND_HI_HZ)
     frames = np.zeros((n, N_FEATURES), np.float32)
-    frames[:, :len(voice)][:, voice] = -6.0  # the music's floor
+    frames[:, np.flatnonzero(voice)] = -6.0  # the music's floor
     over = np.full(n, 2.0)  # a vowel over it ...
     over[[4, 12, 20, 21]] = 0.0  # ... closures at the floor (the first before FLOOR_S has come: none) ...
-    over[28] = 0.5 * (MixFloor.OVER_FROM + MixFloor.OVER_TO)  # ... and one halfway
+    over[28] = 0.5 * (MixFloor.OVER_FROM + MixFloor.OVER_TO)  # ... one halfway ...
+    over[16:18] = 0.5 * (MixFloor.VOWEL_FROM + MixFloor.VOWEL_TO)  # ... and a loud vowel, halfway to one for sure
     frames[:, np.flatnonzero(voice)] += over[:, None].astype(np.float32)
     frames[:, np.flatnonzero(~voice)] = np.linspace(-9.0, 3.0, n)[:, None]  # drums outside the voice's bands
-    whole = MixFloor(lag_frames=lag)(frames)
-    expected = np.zeros(n)
+    whole = MixFloor(lag_frames=lag)(frames, around=1.0)
+    closure, vowel = np.zeros(n), np.zeros(n)
     for m in (12, 20, 21):
-        expected[m + lag:m + lag + 2] = 1.0  # read lag later, held one more frame
-    expected[28 + lag:28 + lag + 2] = 0.5
-    assert whole == pytest.approx(expected, abs=1e-5)
+        closure[m + lag:m + lag + 2] = 1.0  # read lag later, held one more frame
+    closure[28 + lag:28 + lag + 2] = 0.5
+    vowel[17 + lag] = 0.5  # both frames loud
+    assert whole.closure == pytest.approx(closure, abs=1e-5) and whole.vowel == pytest.approx(vowel, abs=1e-5)
     floor = MixFloor(lag_frames=lag)
-    assert np.array_equal(np.concatenate([floor(frames[i:i + 3]) for i in range(0, n, 3)]), whole)
-    # A drum hit over the closure (every band up) hides it.
-    frames[20:22, :len(voice)] += 4.0
-    assert MixFloor(lag_frames=lag)(frames)[20 + lag:22 + lag].max() == 0.0
+    pieces = [floor(frames[i:i + 3], around=1.0) for i in range(0, n, 3)]
+    assert np.array_equal(np.concatenate([p.closure for p in pieces]), whole.closure)
+    assert np.array_equal(np.concatenate([p.vowel for p in pieces]), whole.vowel)
+    half = MixFloor(lag_frames=lag)(frames, around=np.full(n, 0.5, np.float32))
+    assert half.closure == pytest.approx(0.5 * closure, abs=1e-5) and half.vowel == pytest.approx(0.5 * vowel, abs=1e-5)
+    frames[20:22, :len(voice)] += 4.0  # a drum hit (every band up) over the closure
+    assert MixFloor(lag_frames=lag)(frames, around=1.0).closure[20 + lag:22 + lag].max() == 0.0
 
 
-def test_music_press_makes_the_press_given_whole_where_the_mix_sits_at_its_floor():
-    """With the voice the sound (no music share) a press from SURE_FROM becomes whole, in proportion, over a
-    jaw up to PressYield's sure limit, as far as `at_floor` says; under it, or at_floor 0, every bit stays."""
+def test_music_press_makes_the_press_given_whole_where_the_mix_sits_at_its_floor_and_yields_on_a_vowel():
+    """With the voice the sound (no music share) a press from FLOOR_SURE_FROM becomes whole, in proportion, over
+    a jaw up to PressYield's sure limit, as far as the reading's `closure` says; under it, or closure 0, every bit
+    stays; what it added then yields as far as `vowel` says, and the press it was given keeps its bits."""
     from facetalk.audio.mel import ENERGY, N_FEATURES
-    from facetalk.motion.lipsync import MusicPress
+    from facetalk.motion.lipsync import FloorReading, MusicPress
 
     rows = np.zeros((5, len(PARAMS)), np.float32)
-    rows[:, PRESS] = [0.6, 0.55, 0.35, 0.8, 0.6]
+    rows[:, PRESS] = [0.6, 0.4, 0.25, 0.8, 0.6]
     rows[:, JAW] = [0.5, 0.4, 0.3, 0.7, 0.575]
     frames = np.zeros((5, N_FEATURES), np.float32)
     frames[:, ENERGY] = -4.0
-    out = MusicPress()(rows, frames, loudness=np.full(5, -4.0), at_floor=np.ones(5, np.float32))
-    assert out[:, PRESS] == pytest.approx([1.0, 0.75, 0.35, 0.8, 0.6], abs=1e-6)
+    voice = np.full(5, -4.0)
+    zeros, ones = np.zeros(5, np.float32), np.ones(5, np.float32)
+    out = MusicPress()(rows, frames, loudness=voice, floor=FloorReading(closure=ones, vowel=zeros))
+    assert out[:, PRESS] == pytest.approx([1.0, 0.5, 0.25, 0.8, 0.6], abs=1e-6)
     assert np.array_equal(np.delete(out, PRESS, axis=1), np.delete(rows, PRESS, axis=1))
-    assert np.array_equal(MusicPress()(rows, frames, loudness=np.full(5, -4.0), at_floor=np.zeros(5)), rows)
+    assert np.array_equal(MusicPress()(rows, frames, loudness=voice, floor=FloorReading(closure=zeros, vowel=zeros)),
+                          rows)
+    vowel = np.array([0.5, 1.0, 1.0, 1.0, 0.0], np.float32)  # what it added yields; the press it was given stays
+    out = MusicPress()(rows, frames, loudness=voice, floor=FloorReading(closure=ones, vowel=vowel))
+    assert out[:, PRESS] == pytest.approx([0.8, 0.4, 0.25, 0.8, 0.6], abs=1e-6)
+    assert np.array_equal(MusicPress()(rows, frames, loudness=voice, floor=FloorReading(closure=zeros, vowel=ones)),
+                          rows)

@@ -580,11 +580,11 @@ class MusicPress:
     frame, in order, with the last frames carried over: any chunking gives the same; a model without
     voice_level leaves it off.
     Where there is no such share, the mix itself may still say closure: where it sits at its floor in the
-    voice's bands (MixFloor) with music around (MusicAround), the press given so far (the network's, or the
-    stretch's) is made whole from SURE_FROM as above, as far as both say (`at_floor`). bench_lipsync
-    --rap-beats 30 at 25 fps 677 -> 711 of 870 (rng 100-129 680 -> 700), /t d k s/ in their middle half
-    89 -> 97 (94 -> 103), vowels 61 -> 66 (68 -> 70); the drops under music within +-0.002, music alone and every clean
-    row as before; rap46.
+    voice's bands with music around (MixFloor's FloorReading.closure), the press given so far (the network's,
+    or the stretch's) is made whole from FLOOR_SURE_FROM (whole from FLOOR_SURE_TO), over the same jaw; where
+    it stands a vowel's over the floor (FloorReading.vowel) what this pass added yields, as far as that says
+    (the press it was given keeps its bits: MusicAround is not 0 everywhere in clean speech). rap46's
+    figures: out/rap46/NOTES.md and the model card's music press row.
     """
 
     SHARE_FROM = 1.0  # natural-log power: the mix 4.3 dB over the voice ...
@@ -596,6 +596,8 @@ class MusicPress:
 
     SURE_FROM = 0.4  # under music a press from here ...
     SURE_TO = 0.6    # ... is made whole from here, over a jaw up to PressYield's sure limit
+    FLOOR_SURE_FROM = 0.3  # where the mix sits at its floor (MixFloor), from here ...
+    FLOOR_SURE_TO = 0.5    # ... whole from here
 
     VOICE_BEFORE = 1  # mel frames before each whose voice estimate counts too (10 ms earlier covers more of a closure)
     MIX_BEFORE = 2  # mel frames before each whose mix counts too (the estimate trails a sharp onset by one)
@@ -606,31 +608,31 @@ class MusicPress:
         self._mixes = np.full(self.MIX_BEFORE, np.inf)
 
     def __call__(self, outputs: np.ndarray, frames: np.ndarray, *, loudness: np.ndarray | None,
-                 at_floor: np.ndarray | float = 0.0) -> np.ndarray:
+                 floor: FloorReading | None = None) -> np.ndarray:
         """(T, len(PARAMS)) outputs, the (T, N_FEATURES) frames fed with them and the voice's log
-        power (T,) (None: no estimate, nothing changes) -> outputs with lip_press raised. at_floor (T,)
-        0..1: how far the mix sits at its own floor with music around (MixFloor x MusicAround; 0: none)."""
+        power (T,) (None: no estimate, nothing changes) -> outputs with lip_press raised (lowered on a
+        vowel, by `floor`: MixFloor's reading; None: none)."""
         if loudness is None or not len(outputs):
             return outputs
         voices, mixes = self._with_previous(np.asarray(loudness, np.float64), frames[:, ENERGY].astype(np.float64))
         share = _share_over(mixes, voices, start=self.SHARE_FROM, stop=self.SHARE_TO)
-        if not share.any() and not np.any(at_floor):  # the voice is the sound: the usual case, and a live
-            return outputs                             # stream's per-call cost
+        heard = floor is not None and (floor.closure.any() or floor.vowel.any())
+        if not share.any() and not heard:  # the voice is the sound: the usual case, and a live stream's per-call cost
+            return outputs
         press, jaw = outputs[:, PRESS_INDEX], outputs[:, JAW_INDEX]
         shut = np.clip((self.JAW_TO - jaw) / (self.JAW_TO - self.JAW_FROM), 0.0, 1.0)
         stretched = np.clip((press - self.PRESS_FROM) / (self.PRESS_TO - self.PRESS_FROM), 0.0, 1.0)
         keep = PressYield.sure_jaw_keep(jaw)  # a sure closure's own jaw limit, wider than JAW_TO
         pressed = outputs.copy()
-        pressed[:, PRESS_INDEX] = np.maximum(press, share * np.maximum(shut * stretched, self._sure(press) * keep))
-        if np.any(at_floor):  # where the mix sits at its floor, the press given so far is sure from SURE_FROM too
-            pressed[:, PRESS_INDEX] = np.maximum(pressed[:, PRESS_INDEX],
-                                                 at_floor * self._sure(pressed[:, PRESS_INDEX]) * keep)
+        sure = np.clip((press - self.SURE_FROM) / (self.SURE_TO - self.SURE_FROM), 0.0, 1.0)
+        pressed[:, PRESS_INDEX] = np.maximum(press, share * np.maximum(shut * stretched, sure * keep))
+        if heard:  # at the floor the press given so far is sure from FLOOR_SURE_FROM; on a vowel it yields
+            given = pressed[:, PRESS_INDEX]
+            at_floor = np.clip((given - self.FLOOR_SURE_FROM) / (self.FLOOR_SURE_TO - self.FLOOR_SURE_FROM), 0.0, 1.0)
+            raised = np.maximum(given, floor.closure * at_floor * keep)
+            # Only what this pass added yields: the press it was given, and clean speech, keep their bits.
+            pressed[:, PRESS_INDEX] = press + (raised - press) * (1.0 - floor.vowel)
         return pressed
-
-    @classmethod
-    def _sure(cls, press: np.ndarray) -> np.ndarray:
-        """0..1: how sure a press is, none up to SURE_FROM, whole from SURE_TO."""
-        return np.clip((press - cls.SURE_FROM) / (cls.SURE_TO - cls.SURE_FROM), 0.0, 1.0)
 
     def _with_previous(self, voices: np.ndarray, mixes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The voice's and the mix's log power (T,) each -> (T,) each: the lowest of each frame's voice and
@@ -839,7 +841,9 @@ class MixFloor:
     frame's 24 ms window straddles a 30 ms closure's edge); 0 until FLOOR_S of frames have come.
     The quietest frame of any FLOOR_S reads as at the floor, vowel or not, and a drum hit lifts a closure off
     it: alone it tells closures from vowels poorly (under a beat, missed /p b m/ under vowels' middles at AUC
-    0.68), so MusicPress weighs it by MusicAround and uses it only to make whole a press the network gave.
+    0.68), so the reading is weighed by MusicAround and MusicPress uses it only to make whole a press the
+    network gave. The other end tells more: both frames VOWEL_FROM (11 dB) or more over the floor are a vowel's,
+    where MusicPress lets what it added yield (a closure it made whole reaching into a short vowel).
     Stateful over the last frames' bands, per mel frame: any chunking gives the same. Its figures: MusicPress.
     """
 
@@ -847,6 +851,8 @@ class MixFloor:
     BAND_LO_HZ, BAND_HI_HZ = 250.0, 3500.0
     OVER_FROM = 0.3  # natural-log power: the voice's bands 1.3 dB over their floor on average ...
     OVER_TO = 1.0    # ... to 4.3 dB: a vowel's
+    VOWEL_FROM = 2.5  # 11 dB over it (both frames): a vowel for sure ...
+    VOWEL_TO = 3.5    # ... whole from 15 dB
     NEIGHBOURS = 1
 
     def __init__(self, *, lag_frames: int) -> None:
@@ -859,9 +865,9 @@ class MixFloor:
         self._n_floor = n_floor
         self._over: deque[float] = deque([math.inf] * self.NEIGHBOURS, maxlen=self.NEIGHBOURS + 1)
 
-    def __call__(self, frames: np.ndarray) -> np.ndarray:
-        """The (T, N_FEATURES) frames fed -> (T,) float32 0..1, per output fed with them."""
-        out = []
+    def __call__(self, frames: np.ndarray, *, around: np.ndarray | float) -> FloorReading:
+        """The (T, N_FEATURES) frames fed and MusicAround's share (T,) for them -> their FloorReading."""
+        lows = []  # plain Python per mel frame: a live stream brings two frames at a time
         for bands in frames[:, self._bands].astype(np.float64):
             self._recent.append(bands)
             if len(self._recent) >= self._n_floor and len(self._recent) > self._lag:  # a floor of FLOOR_S heard
@@ -869,8 +875,21 @@ class MixFloor:
                 self._over.append(float(np.mean(self._recent[-1 - self._lag] - floor)))
             else:
                 self._over.append(math.inf)
-            out.append(min(1.0, max(0.0, (self.OVER_TO - min(self._over)) / (self.OVER_TO - self.OVER_FROM))))
-        return np.asarray(out, np.float32)
+            lows.append(min(self._over))
+        over = np.asarray(lows)
+        closure = np.clip((self.OVER_TO - over) / (self.OVER_TO - self.OVER_FROM), 0.0, 1.0)
+        vowel = np.clip((over - self.VOWEL_FROM) / (self.VOWEL_TO - self.VOWEL_FROM), 0.0, 1.0)
+        vowel[~np.isfinite(over)] = 0.0  # no floor yet: no reading
+        return FloorReading(closure=(around * closure).astype(np.float32), vowel=(around * vowel).astype(np.float32))
+
+
+@dataclass(frozen=True)
+class FloorReading:
+    """MixFloor's reading of each output's time, each (T,) float32 0..1 and weighed by MusicAround: `closure`, how
+    far the mix sits at its floor in the voice's bands; `vowel`, how far it stands a vowel's over it."""
+
+    closure: np.ndarray
+    vowel: np.ndarray
 
 
 class MusicAround:
@@ -1389,7 +1408,7 @@ class LipSync:
             out = self._yield(out, voiced=self._voice_yield.acting(frames, loudness=loudness,
                                                                    levels=self._stress.levels), music=around)
             out = self._voice_yield(out, frames, loudness=loudness, levels=self._stress.levels)
-            out = self._music(out, frames, loudness=loudness, at_floor=around * self._mix_floor(frames))
+            out = self._music(out, frames, loudness=loudness, floor=self._mix_floor(frames, around=around))
             raised = None if net is None else self._quiet_input(frames, net=net, net_state=self._voice_state)
             out = self._voice_gate(out, frames, loudness=loudness, raised=raised)
             # The output fed with frame k is the mouth at frame k - lookahead_frames: rest if
