@@ -1771,7 +1771,7 @@ def test_under_beats_rap_speed_bilabials_shut_where_the_mix_sits_at_its_floor_an
     on = _rap_counts_over_beats(model, rap, monkeypatch)
     _never_at_floor(monkeypatch, MixFloor)
     off = _rap_counts_over_beats(model, rap, monkeypatch)
-    assert on[0] >= off[0] + 6 and on[1] - off[1] <= on[0] - off[0] and on[2] <= off[2] + 3, (on[:3], off[:3])
+    assert on[0] >= off[0] + 6 and on[1] <= off[1] + 16 and on[2] <= off[2] + 3, (on[:3], off[:3])
     assert on[3] == off[3]
 
 
@@ -1835,3 +1835,28 @@ def test_music_press_makes_the_press_given_whole_where_the_mix_sits_at_its_floor
     assert out[:, PRESS] == pytest.approx([0.8, 0.4, 0.25, 0.8, 0.6], abs=1e-6)
     assert np.array_equal(MusicPress()(rows, frames, loudness=voice, floor=FloorReading(closure=zeros, vowel=ones)),
                           rows)
+
+
+def test_music_press_gives_the_same_bits_whether_a_call_holds_a_floor_reading_or_not():
+    """Under music (a share on every row) a stream's call whose rows MixFloor reads as nothing keeps the press as
+    raised, and so does a whole-clip call that holds a reading elsewhere: chunking never changes a bit (the yield's
+    arithmetic, run on rows without a vowel, was an ulp off on about 2% of them)."""
+    from facetalk.audio.mel import ENERGY, N_FEATURES
+    from facetalk.motion.lipsync import FloorReading, MusicPress
+
+    n = 2000
+    rng = np.random.default_rng(0)
+    rows = np.zeros((n, len(PARAMS)), np.float32)
+    rows[:, PRESS] = rng.uniform(0.0, 1.0, n).astype(np.float32)
+    rows[:, JAW] = rng.uniform(0.0, 0.8, n).astype(np.float32)
+    frames = np.zeros((n, N_FEATURES), np.float32)
+    frames[:, ENERGY] = -4.0
+    loudness = np.full(n, -4.0 - MusicPress.SHARE_TO)
+    closure, vowel = np.zeros(n, np.float32), np.zeros(n, np.float32)
+    closure[:10], vowel[5:10] = 1.0, 0.5  # a reading only in the first call's rows
+    whole = MusicPress()(rows, frames, loudness=loudness, floor=FloorReading(closure=closure, vowel=vowel))
+    press = MusicPress()
+    parts = [press(rows[k:k + 10], frames[k:k + 10], loudness=loudness[k:k + 10],
+                   floor=FloorReading(closure=closure[k:k + 10], vowel=vowel[k:k + 10])) for k in range(0, n, 10)]
+    assert np.array_equal(np.concatenate(parts), whole)
+    assert np.any(whole[10:, PRESS] > rows[10:, PRESS])  # the music share did raise presses outside the reading

@@ -630,8 +630,10 @@ class MusicPress:
             given = pressed[:, PRESS_INDEX]
             at_floor = np.clip((given - self.FLOOR_SURE_FROM) / (self.FLOOR_SURE_TO - self.FLOOR_SURE_FROM), 0.0, 1.0)
             raised = np.maximum(given, floor.closure * at_floor * keep)
-            # Only what this pass added yields: the press it was given, and clean speech, keep their bits.
-            pressed[:, PRESS_INDEX] = press + (raised - press) * (1.0 - floor.vowel)
+            # Only what this pass added yields: the press it was given, and clean speech, keep their bits. Rows
+            # read as no vowel take `raised` as it is, so a call without a reading and one with gives the same bits.
+            yielded = press + (raised - press) * (1.0 - floor.vowel)
+            pressed[:, PRESS_INDEX] = np.where(floor.vowel > 0, yielded, raised)
         return pressed
 
     def _with_previous(self, voices: np.ndarray, mixes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
