@@ -3716,7 +3716,9 @@ def test_the_open_mouths_outline_is_round_not_a_hexagon(analysis):
     (9.2, 8.3 and 8.5), /l/'s most against the rig's own turn (0.81 of it). The cap is absolute,
     0.5 degrees over the worst, so that a drift toward 12 degrees fails. At jaw 0.9 and 1 the
     opening's inner corners are drawn in (face.rig.JAW_CORNER_IN) and the lower lip keeps its depth
-    over a narrower span; the oval's pull (OUTLINE_OVAL_PULL) keeps it round there too."""
+    over a narrower span; the oval's pull (OUTLINE_OVAL_PULL) keeps it round there too. The last
+    rounding (_rounded_inside) bends the shoulders in, so the widest vowel keeps 0.895 of its peak
+    (0.904 without it): over 0.89."""
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.mouth import OUTLINE_GRID
 
@@ -3730,9 +3732,35 @@ def test_the_open_mouths_outline_is_round_not_a_hexagon(analysis):
         def open_wide(at: np.ndarray) -> np.ndarray:
             return np.interp(at, x, drawn[0] + drawn[1]) > 0.3 * peak
 
-        assert (drawn[0] + drawn[1]).max() > 0.9 * peak, params
+        assert (drawn[0] + drawn[1]).max() > 0.89 * peak, params
         turn = max(_largest_turn_deg(x, y, chord=0.04 * mouth_w, where=open_wide) for y in drawn)
         assert turn < 10.8, (params, turn)
+
+
+def test_the_last_rounding_bends_a_hexagons_runs_inside_it_and_keeps_its_tips():
+    """A lip edge that is a trapezoid (straight from each tip to a shoulder, then flat: the rig's
+    hexagon, 12's widest vowel) comes out of _rounded_inside bent: the largest turn between the
+    grid's neighbouring chords between the tips falls to under 0.4 of the trapezoid's (at its shoulders), it stays inside the edge (the
+    faces never come in less), the tips and all beyond them are as they were, and mid-mouth it
+    keeps over 0.95 of its height. Shut (opens 0) nothing moves."""
+    from facetalk.render.mouth import OUTLINE_GRID, _rounded_inside
+
+    half_px = 40.0
+    shape = np.clip((0.9 - np.abs(OUTLINE_GRID)) / 0.4, 0.0, 1.0)
+    rig = np.stack([6.0 * shape, 12.0 * shape])
+    need = np.zeros_like(rig)
+    out = _rounded_inside(rig, need, opens=1.0, least_px=0.1)
+    drawn = rig - out
+
+    def largest_turn(y: np.ndarray) -> float:  # between the tips (their own corner stays as tight)
+        heading = np.arctan2(np.diff(y), np.diff(OUTLINE_GRID) * half_px)
+        return float(np.degrees(np.abs(np.diff(heading)))[np.abs(OUTLINE_GRID[1:-1]) < 0.85].max())
+
+    assert (out >= need).all() and (out[:, np.abs(OUTLINE_GRID) >= 0.9] == 0.0).all()
+    for lip in range(2):
+        assert largest_turn(drawn[lip]) < 0.4 * largest_turn(rig[lip]), lip
+        assert drawn[lip, len(OUTLINE_GRID) // 2] > 0.95 * rig[lip].max()
+    assert (_rounded_inside(rig, need, opens=0.0, least_px=0.1) == need).all()
 
 
 def test_the_widest_vowels_sides_bend_into_the_corners(analysis):
@@ -3779,8 +3807,10 @@ def test_the_widest_vowels_lower_lip_bows_into_its_ends(analysis):
     in one straight segment, and the fit only moved it in: the widest vowel's lower lip ran from
     each of the opening's tips in one straight diagonal, the tip a knife-sharp wedge (judge32b: 12,
     13, 03 at 2x). As drawn (_rounded_outline), the lower lip's edge from where the opening first
-    stands 1 px open to 0.3 half-widths further in bows out from its chord by over 9% of the
-    chord's length at either end, and stays inside the rig's edge."""
+    stands 1 px open to 0.3 half-widths further in bows out from its chord by over 6% of the
+    chord's length at either end, and stays inside the rig's edge. (Over 9% before the last
+    rounding, _rounded_inside, which spreads the tips' quick rise along the edge: 0.094 -> 0.063-0.066
+    on the bundled photo, the tips closing tighter; a curve, not the rig's straight diagonal.)"""
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.mouth import OUTLINE_GRID
 
@@ -3797,7 +3827,7 @@ def test_the_widest_vowels_lower_lip_bows_into_its_ends(analysis):
         at = np.interp(inward, x_px, y)
         chord = at[0] + (at[-1] - at[0]) * (inward - inward[0]) / (inward[-1] - inward[0])
         bows.append(float((at - chord).max() / np.hypot(inward[-1] - inward[0], at[-1] - at[0])))
-    assert min(bows) > 0.09, bows
+    assert min(bows) > 0.06, bows
 
 
 def _outline_need_numpy(heights, kernel, *, peak, power, reach, full_share, opens, hold):
@@ -3875,12 +3905,13 @@ def test_the_compiled_outline_passes_match_their_numpy_form(analysis):
     _outline_need_numpy), to 1e-9 px, on the bundled photo's widest vowel, /l/ and /o/, and on its
     mirror image, with the lens at LENS_REACH, wide open (`wide` 1: the fits for LENS_REACH and
     LENS_REACH_WIDE mixed, as _rounded_outline mixes them) and half way; _rounded_outline itself
-    gives the same (the oval's pull at the pose's jaw_lift share). The same with the lens's full
+    gives the same (the oval's pull at the pose's jaw_lift share, then _rounded_inside). The same with the lens's full
     height held over none of the mouth (rounded lips': _lens_shape's `full_share` 0)."""
     from facetalk.face.rig import jaw_lift_share
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.mouth import (LENS_FULL, OUTLINE_GRID, LENS_REACH, LENS_REACH_WIDE, OUTLINE_OVAL_PULL,
-                                       OUTLINE_OVAL_SOFT, _lens_cut_edge, _lip_heights, _outline_kernel, _outline_need)
+                                       OUTLINE_OVAL_SOFT, OUTLINE_OVAL_TIP, _lens_cut_edge, _lip_heights,
+                                       _outline_kernel, _outline_need, _rounded_inside)
     from facetalk.render.renderer import posed_vertices
 
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
@@ -3925,6 +3956,8 @@ def test_the_compiled_outline_passes_match_their_numpy_form(analysis):
                                                      pull=OUTLINE_OVAL_PULL * jaw_lift)
                             bowed |= bool((floor < need - 0.5).any())
                             pulled |= bool((want > floor + 0.1).any())
+                        want = _rounded_inside(heights, want, opens=opens,
+                                               least_px=OUTLINE_OVAL_TIP * OUTLINE_OVAL_SOFT * peak)
                         drawn = painter._rounded_outline(verts, peak_opening=peak, opens=opens, widened=1.0, wide=wide,
                                                          jaw_lift=jaw_lift)
                         assert np.abs(np.array([drawn.upper, drawn.lower]) - want).max() < 1e-9, (params, mirror, wide)
