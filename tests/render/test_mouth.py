@@ -3740,9 +3740,10 @@ def test_the_open_mouths_outline_is_round_not_a_hexagon(analysis):
 def test_the_last_rounding_bends_a_hexagons_runs_inside_it_and_keeps_its_tips():
     """A lip edge that is a trapezoid (straight from each tip to a shoulder, then flat: the rig's
     hexagon, 12's widest vowel) comes out of _rounded_inside bent: the largest turn between the
-    grid's neighbouring chords between the tips falls to under 0.4 of the trapezoid's (at its shoulders), it stays inside the edge (the
-    faces never come in less), the tips and all beyond them are as they were, and mid-mouth it
-    keeps over 0.95 of its height. Shut (opens 0) nothing moves."""
+    grid's neighbouring chords between the tips falls to under 0.4 of the trapezoid's (at its
+    shoulders), it stays inside the edge (the faces never come in less), the tips and all beyond
+    them are as they were, and mid-mouth it keeps over 0.95 of its height. Shut (opens 0) nothing
+    moves."""
     from facetalk.render.mouth import OUTLINE_GRID, _rounded_inside
 
     half_px = 40.0
