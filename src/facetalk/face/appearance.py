@@ -27,7 +27,8 @@ class EyeSprite:
     origin_xy: photo position (px) of the patch's top-left pixel; rgb: (h, w, 3) float32 patch,
     the photo's where the iris shows, completed where the lids hide it; alpha: (h, w) float32, 1 on
     the iris disc (the visible part: the iris and a rim of white, up to the lid margins' landmark
-    lines, anti-aliased there; the top the upper lid hides: the iris alone, soft-edged), else 0
+    lines, anti-aliased there, fading out over the photo's white past the refilled ring,
+    appearance.IRIS_RING_PX; the top the upper lid hides: the iris alone, soft-edged), else 0
     (the renderer clips it to the eye opening); centre_xy: the iris centre in the photo;
     centre_index / corner_indices: landmarks giving its current centre and the eye's width (for
     scale); raised: (rgb, alpha) as above for an upper lid raised off the iris
@@ -153,7 +154,10 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
     dist = np.hypot(xx - centre[0], yy - centre[1])
     disc = dist <= radius
     iris_px = inner & disc
-    others = inner & ~disc
+    # Refilled and opaque out to the soft limbus, faded over the photo's white past it (IRIS_RING_PX).
+    ring_r = radius + IRIS_RING_PX
+    others = inner & (dist > ring_r)
+    soft = np.clip((ring_r + IRIS_FEATHER_PX - dist) / IRIS_FEATHER_PX, 0.0, 1.0)
     rgb, alpha, raised = patch, iris_px.astype(np.float32), None
     if others.sum() >= 4 and iris_px.any():
         upper_xy = pts[list(upper), :2] - (x0, y0)
@@ -175,10 +179,11 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
         # or two whole pixels under the margin: the stepped dark rim round a raised or lowered lid's
         # white (bundled, 01, 07, 10, 12).
         above = -_below_line(pts[list(lower), :2] - (x0, y0), patch.shape[:2])
-        seen = disc * np.clip(0.5 + below, 0.0, 1.0) * np.clip(0.5 + above, 0.0, 1.0)
-        refill = disc * np.clip((below - MARGIN_REFILL_FROM) / MARGIN_REFILL_RAMP, 0.0, 1.0) \
+        seen = soft * np.clip(0.5 + below, 0.0, 1.0) * np.clip(0.5 + above, 0.0, 1.0)
+        refill = (dist <= ring_r) * np.clip((below - MARGIN_REFILL_FROM) / MARGIN_REFILL_RAMP, 0.0, 1.0) \
             * np.clip((above - MARGIN_REFILL_FROM) / MARGIN_REFILL_RAMP, 0.0, 1.0)
-        _refill_iris_place(patch, texture[y0:y1, x0:x1], iris_px=iris_px, refill=refill, white=others, depth=depth)
+        _refill_iris_place(patch, texture[y0:y1, x0:x1], iris_px=iris_px, refill=refill, white=others, depth=depth,
+                           edge=others & (dist <= ring_r + IRIS_EDGE_PX))
         # At rest the sprite is the photo wherever the opening shows the disc (the texture there is
         # the photo but where refilled), so the frame at rest is the photo's.
         visible = (seen > 0.0).astype(np.float32)
@@ -207,16 +212,29 @@ def _iris_box(contour: np.ndarray, *, centre: np.ndarray, radius: float, shape: 
 
 
 def _refill_iris_place(patch: np.ndarray, texture_patch: np.ndarray, *, iris_px: np.ndarray, refill: np.ndarray,
-                       white: np.ndarray, depth: np.ndarray) -> None:
+                       white: np.ndarray, depth: np.ndarray, edge: np.ndarray | None = None) -> None:
     """Writes the sclera behind the iris into `texture_patch` ((h, w, 3) uint8 view, in place) by
-    `refill`'s share ((h, w) 0-1), grown from the `white` pixels of `patch` ((h, w, 3) float32)."""
+    `refill`'s share ((h, w) 0-1), grown from the `white` pixels of `patch` ((h, w, 3) float32) and
+    meeting the `edge` ones ((h, w) bool, the white just past the refill; None: no seam offset)."""
     # The photo's iris pixels stay out of the white the fill grows from; only `refill` changes any.
     hole = iris_px | (refill > 0.0)
-    filled = _sclera_fill(patch, hole, white, depth=depth)
+    filled = _sclera_fill(patch, hole, white, depth=depth, edge=edge)
     share = refill[hole][:, None]
     texture_patch[hole] = np.clip(filled[hole] * share + patch[hole] * (1.0 - share) + 0.5, 0, 255).astype(np.uint8)
 
 
+# The refill and the sprite's opaque part reach this far past the iris disc's `radius` (px): the
+# photo's soft limbus lies 1-2 px past it, and left in the texture a look aside bared it as a dark
+# line beside the fill (01, 11); the ring moves with the iris, as its own. The sprite then fades out
+# over IRIS_FEATHER_PX, where the texture is the photo, so the frame at rest stays the photo's (its
+# hard edge moved over the fill as a jagged vertical seam), and the fill meets the white over IRIS_EDGE_PX past the
+# refill (_seam_offset; that white blurred over SEAM_EDGE_SIGMA px, so its grain is no seam and each
+# row's offset is near its neighbours', SEAM_EDGE_DEPTH px or more inside the opening).
+IRIS_RING_PX = 1.5
+IRIS_FEATHER_PX = 1.5
+IRIS_EDGE_PX = 2.0
+SEAM_EDGE_SIGMA = 2.0
+SEAM_EDGE_DEPTH = 2.0
 # The sclera refilled where the iris was is grown from the opening's other pixels, but those darker
 # than SCLERA_DARKEST x its light (75th percentile) luma (lashes, the lid's deepest shadow), with
 # the photo's own sclera detail (its luma minus its blur at SCLERA_DETAIL_SIGMA px) laid over it.
@@ -299,10 +317,12 @@ def _margin_depth(upper_xy: np.ndarray, lower_xy: np.ndarray, shape: tuple[int, 
     return np.where(up <= low, up, -low).astype(np.float32)
 
 
-def _sclera_fill(patch: np.ndarray, hole: np.ndarray, sclera: np.ndarray, *, depth: np.ndarray) -> np.ndarray:
+def _sclera_fill(patch: np.ndarray, hole: np.ndarray, sclera: np.ndarray, *, depth: np.ndarray,
+                 edge: np.ndarray | None = None) -> np.ndarray:
     """(h, w, 3) float32: `patch` with the `hole` refilled as the sclera behind the iris: each
     pixel the white's shading at its own `depth` ((h, w) px under the nearer lid margin,
-    _margin_depth) from the white on either side, nearest across and lighter weighing most, and the
+    _margin_depth) from the white on either side, nearest across and lighter weighing most, offset
+    to meet the `edge` white ((h, w) bool, the white just past the hole; _seam_offset), and the
     white's own detail laid over it in 2-D blocks (_white_grain; a flat fill reads as painted)."""
     import cv2
 
@@ -320,6 +340,8 @@ def _sclera_fill(patch: np.ndarray, hole: np.ndarray, sclera: np.ndarray, *, dep
     out[hole] = _depth_matched(smooth[known], depth[known], np.nonzero(known)[1], depth[hole], np.nonzero(hole)[1],
                                weight=lightness)
     out[hole] *= _lid_shade(luma[known], depth[known], out[hole] @ LUMA, depth[hole])[:, None]
+    if edge is not None and edge.any():
+        out += _seam_offset(patch, out, known=known, hole=hole, edge=edge, depth=depth).astype(np.float32)
     out = cv2.GaussianBlur(out, (3, 3), 0.8)
     # Detail: the white's own grain and veins (its luma less its blur), copied in 2-D blocks from
     # the white beside the hole. Mirrored along each row, a gap wider than the white beside it
@@ -328,6 +350,59 @@ def _sclera_fill(patch: np.ndarray, hole: np.ndarray, sclera: np.ndarray, *, dep
     core = known & cv2.erode(known.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     if core.any():
         out[hole] += _white_grain(detail, core, hole)[hole][:, None]
+    return out
+
+
+def _seam_offset(patch: np.ndarray, fill: np.ndarray, *, known: np.ndarray, hole: np.ndarray, edge: np.ndarray,
+                 depth: np.ndarray) -> np.ndarray:
+    """(h, w, 3) float64: what the `hole`'s `fill` at its rim falls short of the photo's white on the
+    `edge` next to it (`patch` blurred over that white), carried smoothly over the hole (harmonic;
+    free along the lids, which are no white), 0 outside it: a look aside bared the fill as a flat box
+    with a seam at either end, as the white beside it is lighter by the iris and darker toward the
+    corners. The edge lies past the iris's soft ring, whose shade would darken the whole fill."""
+    import cv2
+    from scipy.ndimage import distance_transform_edt
+
+    # Not within SEAM_EDGE_DEPTH px of a lid margin: there the white is the lashes' shade, which the
+    # fill takes by its depth already.
+    fixed = edge & known & (np.abs(depth) >= SEAM_EDGE_DEPTH)
+    near = fixed.astype(np.float32)
+    white = cv2.GaussianBlur(patch * near[..., None], (0, 0), SEAM_EDGE_SIGMA) \
+        / np.maximum(cv2.GaussianBlur(near, (0, 0), SEAM_EDGE_SIGMA), 1e-3)[..., None]
+    # The fill at the hole's pixel nearest each edge pixel: the step a bared fill shows there.
+    _, (ny, nx) = distance_transform_edt(~hole, return_indices=True)
+    values = np.where(fixed[..., None], white - fill[ny, nx], 0.0)
+    return _harmonic(values, fixed=fixed, free=hole)
+
+
+def _harmonic(values: np.ndarray, *, fixed: np.ndarray, free: np.ndarray) -> np.ndarray:
+    """(h, w, 3) float64: 0 but on `free` ((h, w) bool), where each sample is the mean of its 4
+    neighbours that are free or `fixed` (which hold their `values`; others are no neighbour, a
+    free edge). A free patch no fixed sample reaches tends to 0 (a faint pull keeps it solvable)."""
+    import scipy.sparse
+    import scipy.sparse.linalg
+
+    out = np.zeros(values.shape, np.float64)
+    ys, xs = np.nonzero(free & ~fixed)
+    if len(ys) == 0:
+        return out
+    index = -np.ones(free.shape, int)
+    index[ys, xs] = np.arange(len(ys))
+    rows, cols, rhs = [], [], np.zeros((len(ys), 3))
+    count = np.full(len(ys), 1e-3)
+    for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+        ny, nx = np.clip(ys + dy, 0, free.shape[0] - 1), np.clip(xs + dx, 0, free.shape[1] - 1)
+        inside = (ny == ys + dy) & (nx == xs + dx)
+        linked = inside & (index[ny, nx] >= 0)
+        held = inside & fixed[ny, nx]
+        count += linked | held
+        rows.append(np.nonzero(linked)[0]), cols.append(index[ny, nx][linked])
+        rhs[held] += values[ny[held], nx[held]]
+    n = len(ys)
+    system = scipy.sparse.csr_matrix((np.concatenate([count, -np.ones(sum(len(r) for r in rows))]),
+                                      (np.concatenate([np.arange(n), *rows]), np.concatenate([np.arange(n), *cols]))),
+                                     shape=(n, n))
+    out[ys, xs] = scipy.sparse.linalg.spsolve(system.tocsc(), rhs)
     return out
 
 
