@@ -544,3 +544,20 @@ def test_the_sprite_fades_out_past_the_refill_and_the_frame_at_rest_is_the_photo
     row = sprite.alpha[52 - y0 + 6]  # a row under the centre, clear of the lids
     partial = (row > 0.05) & (row < 0.95)
     assert 2 <= partial.sum() <= 6, row
+
+
+def test_a_catchlight_under_the_upper_margin_leaves_the_texture_with_the_iris():
+    """A catchlight on the iris's top, under the upper margin where the refill takes the photo only
+    in part (so the margin stays anti-aliased), is refilled wholly: partly kept, a look aside left
+    it on the white it bared (02). At rest the sprite, opaque there, still shows it."""
+    image, pts = _synthetic_eye()
+    y, xs = 49, slice(80, 82)  # 0.9-1.0 px under the margin's line (48.0-48.1 there): refilled in part
+    image[y, xs] = (255, 255, 255)
+    texture = image.copy()
+    sprite = _cut_iris(image, texture, pts, lm.LEFT_IRIS, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)
+    luma = texture.astype(np.float32) @ LUMA
+    # Before: 222 and 230 (refilled in part).
+    assert luma[y, xs].max() < 200.0, luma[y, xs]
+    x0, y0 = sprite.origin_xy.astype(int)
+    assert np.all(sprite.alpha[y - y0, xs.start - x0:xs.stop - x0] >= 1.0)
+    assert np.all(sprite.rgb[y - y0, xs.start - x0:xs.stop - x0] == 255.0)

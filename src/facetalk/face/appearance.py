@@ -182,6 +182,7 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
         seen = soft * np.clip(0.5 + below, 0.0, 1.0) * np.clip(0.5 + above, 0.0, 1.0)
         refill = (dist <= ring_r) * np.clip((below - MARGIN_REFILL_FROM) / MARGIN_REFILL_RAMP, 0.0, 1.0) \
             * np.clip((above - MARGIN_REFILL_FROM) / MARGIN_REFILL_RAMP, 0.0, 1.0)
+        refill = _glints_refilled(refill, seen=seen, patch=patch, white=others)
         _refill_iris_place(patch, texture[y0:y1, x0:x1], iris_px=iris_px, refill=refill, white=others, depth=depth,
                            edge=others & (dist <= ring_r + IRIS_EDGE_PX))
         # At rest the sprite is the photo wherever the opening shows the disc (the texture there is
@@ -211,6 +212,15 @@ def _iris_box(contour: np.ndarray, *, centre: np.ndarray, radius: float, shape: 
     return int(x0), int(y0), int(x1), int(y1)
 
 
+def _glints_refilled(refill: np.ndarray, *, seen: np.ndarray, patch: np.ndarray, white: np.ndarray) -> np.ndarray:
+    """(h, w) `refill` ((h, w) 0-1), but 1 on its pixels lighter than the `white`'s GLINT_PERCENTILE
+    luma (of `patch`, (h, w, 3)) where the sprite is opaque (`seen` 1): a catchlight under the upper
+    margin, partly kept in the texture, was left on the white a look aside bared (02)."""
+    luma = patch @ LUMA
+    glint = (refill > 0.0) & (seen >= 1.0) & (luma >= np.percentile(luma[white], GLINT_PERCENTILE))
+    return np.where(glint, 1.0, refill)
+
+
 def _refill_iris_place(patch: np.ndarray, texture_patch: np.ndarray, *, iris_px: np.ndarray, refill: np.ndarray,
                        white: np.ndarray, depth: np.ndarray, edge: np.ndarray | None = None) -> None:
     """Writes the sclera behind the iris into `texture_patch` ((h, w, 3) uint8 view, in place) by
@@ -235,6 +245,8 @@ IRIS_FEATHER_PX = 1.5
 IRIS_EDGE_PX = 2.0
 SEAM_EDGE_SIGMA = 2.0
 SEAM_EDGE_DEPTH = 2.0
+# A pixel of the refill's margin band lighter than this percentile of the white is a catchlight.
+GLINT_PERCENTILE = 90
 # The sclera refilled where the iris was is grown from the opening's other pixels, but those darker
 # than SCLERA_DARKEST x its light (75th percentile) luma (lashes, the lid's deepest shadow), with
 # the photo's own sclera detail (its luma minus its blur at SCLERA_DETAIL_SIGMA px) laid over it.
