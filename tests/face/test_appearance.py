@@ -216,6 +216,39 @@ def test_a_raised_lids_sprite_keeps_no_dark_photo_pixel_in_the_white_round_the_i
     assert (sprite.rgb[near] @ LUMA).max() < 25.0
 
 
+def test_a_raised_lids_sprite_keeps_no_dark_photo_pixel_in_its_ring_past_the_disc():
+    """The sprite reaches IRIS_RING_PX + IRIS_FEATHER_PX past the cut disc (the soft limbus moves
+    with the iris); under the upper margin that ring held the photo's lashes and lash shadow, opaque
+    or half so, in the raised-lid sprite, not faded as the disc's rim is: dark hooks at the iris's
+    top corners of an eye opened wide (rev46a: bundled, 07). The raised sprite fades out there too."""
+    from facetalk.face.appearance import IRIS_FEATHER_PX, IRIS_RING_PX, IRIS_TOP_RAMP, IRIS_TOP_SHADE
+
+    image, pts = _synthetic_eye()
+    h, w = image.shape[:2]
+    yy, xx = np.mgrid[:h, :w]
+    depth = yy - (60 - 12 * np.sin(np.pi * np.clip((xx - 50) / 60.0, 0.0, 1.0)))
+    dist = np.hypot(xx - 80, yy - 52)
+    radius = 1.1 * IRIS_R + 0.5
+    ring = (dist > radius) & (dist < radius + IRIS_RING_PX + IRIS_FEATHER_PX) & (yy < 52) & (depth >= 0.5)
+    image[ring] = (25, 20, 18)  # the lashes' shade on the white beside the iris's top
+    texture = image.copy()
+    sprite = _cut_iris(image, texture, pts, lm.LEFT_IRIS, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)
+    x0, y0 = sprite.origin_xy.astype(int)
+    box = (slice(y0, y0 + sprite.alpha.shape[0]), slice(x0, x0 + sprite.alpha.shape[1]))
+    rgb, alpha = sprite.raised
+    # Drawn over the texture of the photo a raised lid shows there (its white, ~175 at that depth),
+    # not over the dark pixels themselves (which the lid's own drawing decides).
+    white = np.full_like(texture[box], 175)
+    drawn = (rgb * alpha[..., None] + white * (1.0 - alpha[..., None])) @ LUMA
+    # In the ring, up to IRIS_TOP_SHADE - IRIS_TOP_RAMP + 0.5 px under the margin, the raised sprite
+    # keeps at most 0.25 of the photo (here none, drawn 175; it kept the ring whole before: 21).
+    near = ring[box] & (depth[box] < IRIS_TOP_SHADE - IRIS_TOP_RAMP + 0.5) & (sprite.alpha > 0.0)
+    assert near.sum() >= 2
+    assert drawn[near].min() > 130.0
+    # At rest the sprite keeps the photo's pixels there where it is opaque, the lid's shade.
+    assert (sprite.rgb[near & (sprite.alpha > 0.99)] @ LUMA).max() < 25.0
+
+
 def test_iris_sprite_leaves_the_bottom_the_lower_lid_hides():
     """Only the lid-hidden top is completed: the lower lid stays on the iris when an eye widens,
     and a completed bottom showed as a dark bar under the iris of narrow eyes."""

@@ -191,10 +191,11 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
         rgb = _whole_iris(patch, iris_px, disc, dist, centre - (x0, y0), kept=visible, shown=np.zeros_like(iris_px))
         alpha = np.maximum(seen, hidden).astype(np.float32)
         # Under a raised lid: the photo's iris kept only under the top's lash shadow (IRIS_TOP_SHADE),
-        # and so the rim of white round the disc's top (out to `radius`): there the sprite fades out
-        # over the texture's refilled white, where an opaque photo pixel left a dark speck (06, 07).
+        # and so the rim of white round the disc's top, out to all the sprite shows (its ring and
+        # feather past `radius`): there it fades out over the texture's refilled white, where an opaque
+        # photo pixel left a dark speck (06, 07) or, in the ring, a lash hook at the iris's top corners.
         shade = np.clip((below - IRIS_TOP_SHADE) / IRIS_TOP_RAMP + 1.0, 0.0, 1.0)
-        kept = np.where(top, shade, np.where(disc & (yy < centre[1]), shade * visible, visible))
+        kept = np.where(top, shade, np.where((visible > 0) & (yy < centre[1]), shade * visible, visible))
         raised = (_whole_iris(patch, iris_px, disc, dist, centre - (x0, y0), kept=kept,
                               shown=(seen > 0.0) | (top & (below > 0.0))),
                   np.maximum(np.minimum(kept, seen + hidden), hidden).astype(np.float32))
