@@ -190,18 +190,29 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
         visible = (seen > 0.0).astype(np.float32)
         rgb = _whole_iris(patch, iris_px, disc, dist, centre - (x0, y0), kept=visible, shown=np.zeros_like(iris_px))
         alpha = np.maximum(seen, hidden).astype(np.float32)
-        # Under a raised lid: the photo's iris kept only under the top's lash shadow (IRIS_TOP_SHADE),
-        # and so the rim of white round the disc's top, out to all the sprite shows (its ring and
-        # feather past `radius`): there it fades out over the texture's refilled white, where an opaque
-        # photo pixel left a dark speck (06, 07) or, in the ring, a lash hook at the iris's top corners.
-        shade = np.clip((below - IRIS_TOP_SHADE) / IRIS_TOP_RAMP + 1.0, 0.0, 1.0)
-        kept = np.where(top, shade, np.where((visible > 0) & (yy < centre[1]), shade * visible, visible))
-        raised = (_whole_iris(patch, iris_px, disc, dist, centre - (x0, y0), kept=kept,
-                              shown=(seen > 0.0) | (top & (below > 0.0))),
-                  np.maximum(np.minimum(kept, seen + hidden), hidden).astype(np.float32))
+        raised = _raised_sprite(patch, iris_px=iris_px, disc=disc, dist=dist, centre=centre - (x0, y0), top=top,
+                                below=below, seen=seen, hidden=hidden)
     return EyeSprite(origin_xy=np.array([x0, y0], np.float64), rgb=rgb, alpha=alpha,
                      centre_xy=centre, centre_index=iris[0], corner_indices=(upper[0], upper[-1]),
                      raised=raised)
+
+
+def _raised_sprite(patch: np.ndarray, *, iris_px: np.ndarray, disc: np.ndarray, dist: np.ndarray, centre: np.ndarray,
+                   top: np.ndarray, below: np.ndarray, seen: np.ndarray,
+                   hidden: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(rgb (h, w, 3), alpha (h, w)) float32: the sprite for a raised upper lid, from `patch`'s iris
+    (`iris_px`, `disc`, `dist` px from `centre`, patch px), the iris's `top` under the upper margin
+    (`below` px under its line), the resting sprite's share `seen` and the lid-hidden top `hidden`."""
+    visible = (seen > 0.0).astype(np.float32)
+    # Under a raised lid: the photo's iris kept only under the top's lash shadow (IRIS_TOP_SHADE),
+    # and so the rim of white round the disc's top, out to all the sprite shows (its ring and
+    # feather past the disc): there it fades out over the texture's refilled white, where an opaque
+    # photo pixel left a dark speck (06, 07) or, in the ring, a lash hook at the iris's top corners.
+    shade = np.clip((below - IRIS_TOP_SHADE) / IRIS_TOP_RAMP + 1.0, 0.0, 1.0)
+    upper = np.arange(patch.shape[0])[:, None] < centre[1]
+    kept = np.where(top, shade, np.where(upper, shade * visible, visible))
+    rgb = _whole_iris(patch, iris_px, disc, dist, centre, kept=kept, shown=(seen > 0.0) | (top & (below > 0.0)))
+    return rgb, np.maximum(np.minimum(kept, seen + hidden), hidden).astype(np.float32)
 
 
 def _iris_box(contour: np.ndarray, *, centre: np.ndarray, radius: float, shape: tuple[int, int]) -> tuple[int, ...]:
@@ -215,18 +226,18 @@ def _iris_box(contour: np.ndarray, *, centre: np.ndarray, radius: float, shape: 
 
 def _glints_refilled(refill: np.ndarray, *, seen: np.ndarray, patch: np.ndarray, white: np.ndarray) -> np.ndarray:
     """(h, w) `refill` ((h, w) 0-1), but 1 on its pixels lighter than the `white`'s GLINT_PERCENTILE
-    luma (of `patch`, (h, w, 3)) where the sprite is opaque (`seen` 1): a catchlight under the upper
-    margin, partly kept in the texture, was left on the white a look aside bared (02)."""
+    luma (of `patch`, (h, w, 3)) where the sprite is opaque (`seen` 1): a catchlight in either margin's
+    band, partly kept in the texture, was left on the white a look aside bared (02)."""
     luma = patch @ LUMA
     glint = (refill > 0.0) & (seen >= 1.0) & (luma >= np.percentile(luma[white], GLINT_PERCENTILE))
     return np.where(glint, 1.0, refill)
 
 
 def _refill_iris_place(patch: np.ndarray, texture_patch: np.ndarray, *, iris_px: np.ndarray, refill: np.ndarray,
-                       white: np.ndarray, depth: np.ndarray, edge: np.ndarray | None = None) -> None:
+                       white: np.ndarray, depth: np.ndarray, edge: np.ndarray) -> None:
     """Writes the sclera behind the iris into `texture_patch` ((h, w, 3) uint8 view, in place) by
     `refill`'s share ((h, w) 0-1), grown from the `white` pixels of `patch` ((h, w, 3) float32) and
-    meeting the `edge` ones ((h, w) bool, the white just past the refill; None: no seam offset)."""
+    meeting the `edge` ones ((h, w) bool, the white just past the refill)."""
     # The photo's iris pixels stay out of the white the fill grows from; only `refill` changes any.
     hole = iris_px | (refill > 0.0)
     filled = _sclera_fill(patch, hole, white, depth=depth, edge=edge)
@@ -237,8 +248,8 @@ def _refill_iris_place(patch: np.ndarray, texture_patch: np.ndarray, *, iris_px:
 # The refill and the sprite's opaque part reach this far past the iris disc's `radius` (px): the
 # photo's soft limbus lies 1-2 px past it, and left in the texture a look aside bared it as a dark
 # line beside the fill (01, 11); the ring moves with the iris, as its own. The sprite then fades out
-# over IRIS_FEATHER_PX, where the texture is the photo, so the frame at rest stays the photo's (its
-# hard edge moved over the fill as a jagged vertical seam), and the fill meets the white over IRIS_EDGE_PX past the
+# over IRIS_FEATHER_PX, where the texture is the photo, so the frame at rest stays the photo's (a hard
+# edge there, moved with the iris, drew a jagged vertical seam over the fill), and the fill meets the white over IRIS_EDGE_PX past the
 # refill (_seam_offset; that white blurred over SEAM_EDGE_SIGMA px, so its grain is no seam and each
 # row's offset is near its neighbours', SEAM_EDGE_DEPTH px or more inside the opening).
 IRIS_RING_PX = 1.5
@@ -331,7 +342,7 @@ def _margin_depth(upper_xy: np.ndarray, lower_xy: np.ndarray, shape: tuple[int, 
 
 
 def _sclera_fill(patch: np.ndarray, hole: np.ndarray, sclera: np.ndarray, *, depth: np.ndarray,
-                 edge: np.ndarray | None = None) -> np.ndarray:
+                 edge: np.ndarray) -> np.ndarray:
     """(h, w, 3) float32: `patch` with the `hole` refilled as the sclera behind the iris: each
     pixel the white's shading at its own `depth` ((h, w) px under the nearer lid margin,
     _margin_depth) from the white on either side, nearest across and lighter weighing most, offset
@@ -353,7 +364,7 @@ def _sclera_fill(patch: np.ndarray, hole: np.ndarray, sclera: np.ndarray, *, dep
     out[hole] = _depth_matched(smooth[known], depth[known], np.nonzero(known)[1], depth[hole], np.nonzero(hole)[1],
                                weight=lightness)
     out[hole] *= _lid_shade(luma[known], depth[known], out[hole] @ LUMA, depth[hole])[:, None]
-    if edge is not None and edge.any():
+    if edge.any():
         out += _seam_offset(patch, out, known=known, hole=hole, edge=edge, depth=depth).astype(np.float32)
     out = cv2.GaussianBlur(out, (3, 3), 0.8)
     # Detail: the white's own grain and veins (its luma less its blur), copied in 2-D blocks from
@@ -409,7 +420,8 @@ def _harmonic(values: np.ndarray, *, fixed: np.ndarray, free: np.ndarray) -> np.
         linked = inside & (index[ny, nx] >= 0)
         held = inside & fixed[ny, nx]
         count += linked | held
-        rows.append(np.nonzero(linked)[0]), cols.append(index[ny, nx][linked])
+        rows.append(np.nonzero(linked)[0])
+        cols.append(index[ny, nx][linked])
         rhs[held] += values[ny[held], nx[held]]
     n = len(ys)
     system = scipy.sparse.csr_matrix((np.concatenate([count, -np.ones(sum(len(r) for r in rows))]),
