@@ -1114,3 +1114,48 @@ def test_a_raised_upper_lid_draws_the_irises_raised_sprite_and_the_resting_one_a
     assert drawn[0.0] == 0 and drawn[0.5 * RAISED_FROM] == 0 and drawn[-0.3] == 0
     assert drawn[RAISED_FULL] == 255 and drawn[0.3] == 255
     assert abs(drawn[half] - 128) <= 2
+
+
+def test_a_moved_iris_draws_its_ring_of_white_over_the_refill_only_not_over_the_corners_white():
+    """The sprite carries a ring of the photo's white past its disc (face.appearance.IRIS_RING_PX),
+    opaque over the texture's refill and fading out over the photo's white past it. A look aside
+    drew that ring over the corner's darker white as a light crescent on the side the iris moves
+    toward (rev46a: 07, 10, 12, 13). Moved, the ring is kept only over the refill (the side the
+    iris leaves); at rest the sprite is drawn as it is, to the bit."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from facetalk.face.appearance import EyeSprite
+    from facetalk.face.rig import MATERIAL_EYE, MATERIAL_PHOTO
+    from facetalk.render.eyes import IrisPainter
+
+    upper, lower = lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER
+    rest = np.zeros((478, 3), np.float32)
+    t = np.linspace(0.0, 1.0, len(upper))
+    rest[list(upper), 0] = rest[list(lower), 0] = 10.0 + 60.0 * t
+    rest[list(upper), 1], rest[list(lower), 1] = 30.0, 50.0
+    rest[lm.RIGHT_IRIS[0], :2] = (40.0, 40.0)
+    rig = SimpleNamespace(material=np.array([MATERIAL_PHOTO, MATERIAL_EYE], np.uint8), rest_xyz=rest)
+    yy, xx = np.mgrid[0:60, 0:40]
+    dist = np.hypot(xx - 20.0, yy - 30.0)  # the sprite's centre: (40, 40) - origin (20, 10)
+    rgb = np.repeat(np.where(dist <= 6.0, 0.0, 255.0)[..., None], 3, axis=2).astype(np.float32)  # black iris, white ring
+    ringed = EyeSprite(origin_xy=np.array([20.0, 10.0]), rgb=rgb, alpha=np.clip((9.0 - dist) / 1.5, 0.0, 1.0),
+                       centre_xy=np.array([40.0, 40.0]), centre_index=lm.RIGHT_IRIS[0],
+                       corner_indices=(upper[0], upper[-1]), ring_px=(6.0, 7.5, 9.0))
+    fy, fx = np.mgrid[0:80, 0:80]
+    tri_id = np.where((fy >= 30) & (fy <= 50) & (fx >= 10) & (fx <= 70), 1, 0).astype(np.int32)
+
+    def drawn(sprite, shift_px):
+        verts = rest.copy()
+        verts[lm.RIGHT_IRIS[0], 0] += shift_px
+        out = np.full((80, 80, 3), 128, np.uint8)
+        IrisPainter(rig, (sprite,)).paint(out, verts, tri_id, unposed=verts)
+        return out[..., 0].astype(int)
+
+    assert np.array_equal(drawn(ringed, 0.0), drawn(replace(ringed, ring_px=None), 0.0))
+    moved, whole = drawn(ringed, 4.0), drawn(replace(ringed, ring_px=None), 4.0)
+    # Moved 4 px right: the ring's right side (44 + 6.5..8 px) lies over the photo's white (the
+    # background here, 128), past the refill (7.5 px) and its fade: not drawn; the half it leaves
+    # (x <= 40, the rest centre) lies over the refill: kept whole.
+    assert whole[40, 51] == 255 and moved[40, 51] == 128 and moved[40, 37] == 255
+    assert (moved != whole).sum() >= 10 and (moved[:, :41] == whole[:, :41]).all()

@@ -34,6 +34,10 @@ class EyeSprite:
     scale); raised: (rgb, alpha) as above for an upper lid raised off the iris
     (render.eyes.IrisPainter blends toward it): the top's lash shadow (IRIS_TOP_SHADE px under the
     margin) completed too, which at rest is the shade the lid casts; None: the sprite alone.
+    ring_px: (disc, opaque, outer) px from centre_xy: past `disc` the sprite is the photo's white round
+    the iris, opaque to `opaque` (the texture is refilled under it), fading out by `outer` (the
+    texture is the photo's there); the painter keeps that ring only over the refill (a look aside
+    moved it over the corner's darker white as a light crescent); None: no ring.
     """
 
     origin_xy: np.ndarray
@@ -43,6 +47,7 @@ class EyeSprite:
     centre_index: int
     corner_indices: tuple[int, int]
     raised: tuple[np.ndarray, np.ndarray] | None = None
+    ring_px: tuple[float, float, float] | None = None
 
 
 
@@ -158,7 +163,7 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
     ring_r = radius + IRIS_RING_PX
     others = inner & (dist > ring_r)
     soft = np.clip((ring_r + IRIS_FEATHER_PX - dist) / IRIS_FEATHER_PX, 0.0, 1.0)
-    rgb, alpha, raised = patch, iris_px.astype(np.float32), None
+    rgb, alpha, raised, ring_px = patch, iris_px.astype(np.float32), None, None
     if others.sum() >= 4 and iris_px.any():
         upper_xy = pts[list(upper), :2] - (x0, y0)
         depth = _margin_depth(upper_xy, pts[list(lower), :2] - (x0, y0), patch.shape[:2])
@@ -192,9 +197,10 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
         alpha = np.maximum(seen, hidden).astype(np.float32)
         raised = _raised_sprite(patch, iris_px=iris_px, disc=disc, dist=dist, centre=centre - (x0, y0), top=top,
                                 below=below, seen=seen, hidden=hidden)
+        ring_px = (radius, ring_r, ring_r + IRIS_FEATHER_PX)
     return EyeSprite(origin_xy=np.array([x0, y0], np.float64), rgb=rgb, alpha=alpha,
                      centre_xy=centre, centre_index=iris[0], corner_indices=(upper[0], upper[-1]),
-                     raised=raised)
+                     raised=raised, ring_px=ring_px)
 
 
 def _raised_sprite(patch: np.ndarray, *, iris_px: np.ndarray, disc: np.ndarray, dist: np.ndarray, centre: np.ndarray,

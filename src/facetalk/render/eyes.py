@@ -40,6 +40,7 @@ class IrisPainter:
                             for rgba, raised in zip(self._rgba, self._rgba_raised)]
         self._blended = [rgba.astype(np.float32) for rgba in self._rgba]
         rest = rig.rest_xyz[:, :2]
+        self._rest = np.asarray(rest, np.float64)
         self._rest_width = [float(np.linalg.norm(rest[e.corner_indices[0]] - rest[e.corner_indices[1]])) for e in eyes]
         # Each eye opening's outline (the rig's eye-fill contour: upper margin, then the lower one
         # back), so the iris's edge on the lids is drawn by how much of a pixel the opening covers.
@@ -60,7 +61,7 @@ class IrisPainter:
                                                                     self._n_upper)):
             centre = verts[eye.centre_index, :2]
             scale = float(np.linalg.norm(verts[eye.corner_indices[0], :2] - verts[eye.corner_indices[1], :2])) / rest_width
-            rgba = self._sprite(k, unposed)
+            rgba = _ring_over_refill(eye, self._sprite(k, unposed), self._gaze_shift(k, verts) / scale)
             # Where the sprite patch lands in this frame.
             lo = centre + (eye.origin_xy - eye.centre_xy) * scale
             hi = lo + np.array(rgba.shape[1::-1]) * scale
@@ -76,6 +77,17 @@ class IrisPainter:
             bounds = np.array([rgba.shape[1] - 1.001, rgba.shape[0] - 1.001], np.result_type(offset, np.float32))
             _draw_iris(out, tri_id, self._material, np.uint8(MATERIAL_EYE), rgba, offset, bounds, centre,
                        np.float32(scale), x0, y0, x1, y1, rim, n_upper)
+
+    def _gaze_shift(self, index: int, verts: np.ndarray) -> np.ndarray:
+        """(2,) px: eye `index`'s iris centre in this frame's (V, 3) `verts` less where its rest place
+        lands (the rest centre carried by the similarity that takes the eye's rest corners to
+        theirs): how far the sprite has moved over the texture beneath it."""
+        eye = self._eyes[index]
+        a, b = (self._rest[i] for i in eye.corner_indices)
+        fa, fb = (np.asarray(verts[i, :2], np.float64) for i in eye.corner_indices)
+        turn = complex(*(fb - fa)) / complex(*(b - a))
+        place = complex(*fa) + turn * complex(*(self._rest[eye.centre_index] - a))
+        return np.asarray(verts[eye.centre_index, :2], np.float64) - (place.real, place.imag)
 
     def _sprite(self, index: int, unposed: np.ndarray) -> np.ndarray:
         """Eye `index`'s premultiplied (h, w, 4) sprite for this frame's (V, 3) vertices before the
@@ -104,6 +116,27 @@ class IrisPainter:
         return blended
 
 
+def _ring_over_refill(eye: EyeSprite, rgba: np.ndarray, shift_px: np.ndarray) -> np.ndarray:
+    """Premultiplied (h, w, 4) `rgba` with the sprite's ring past its disc (eye.ring_px) kept only
+    where it lies over the texture's refill, for an iris moved `shift_px` (2,) sprite px off the
+    place it was cut from: past the refill the texture is the photo's own white at that place, and
+    the ring (the white beside the iris, lighter) drawn over a corner's darker white was a light
+    crescent on the side the iris moves toward (rev46a: 07, 10, 12, 13). Unmoved, `rgba` itself
+    (the ring's alpha is at most its fade, where the texture is the photo: the frame at rest)."""
+    if eye.ring_px is None or not np.abs(shift_px).max() > RING_SHIFT_MIN_PX:
+        return rgba
+    disc, opaque, outer = eye.ring_px
+    yy, xx = np.mgrid[:rgba.shape[0], :rgba.shape[1]]
+    offset = eye.centre_xy - eye.origin_xy
+    ring = (np.hypot(xx - offset[0], yy - offset[1]) > disc) & (rgba[..., 3] > 0.0)
+    under = np.hypot(xx[ring] + shift_px[0] - offset[0], yy[ring] + shift_px[1] - offset[1])
+    alpha = rgba[..., 3][ring]
+    kept = np.minimum(alpha, np.clip((outer - under) / (outer - opaque), 0.0, 1.0))
+    out = rgba.copy()
+    out[ring] *= (kept / np.maximum(alpha, 1e-6)).astype(np.float32)[:, None]
+    return out
+
+
 def _differing_rows(rgba: np.ndarray, raised: np.ndarray) -> tuple[int, int]:
     """(r0, r1): the rows [r0, r1) of two (h, w, 4) sprites outside which they are equal ((0, 0): none)."""
     rows = np.nonzero(np.any(rgba != raised, axis=(1, 2)))[0]
@@ -115,6 +148,9 @@ def _differing_rows(rgba: np.ndarray, raised: np.ndarray) -> tuple[int, int]:
 # to the bit) and drawn wholly from RAISED_FULL (anger's lids -0.25, fear's -0.3, surprise's -0.35 rise 0.25-0.35 of it).
 RAISED_FROM = 0.02
 RAISED_FULL = 0.1
+# The sprite's ring is left whole for an iris moved less than this (sprite px) over the texture: the
+# frame at rest (a rounding off its place) draws the sprite to the bit.
+RING_SHIFT_MIN_PX = 0.01
 
 
 @njit(cache=True, nogil=True)
