@@ -16,8 +16,8 @@ from facetalk.render.eyes import (
     COVER_A, COVER_B, DETAIL_BELOW, DETAIL_STRETCH, EYEBALL_SHADE, EYEBALL_SHADE_FALL, LASH_FAN,
     LASH_CLUMP_WIDTH, LASH_CONTRAST, LASH_FRINGE, LASH_INNER_SHORT, LASH_PART_SHUT, LASH_RAGGED, LASH_SHADE_ABOVE,
     LASH_STRAND_DARK, LASH_STRAND_PX, LASH_INNER_FAINT, LASH_INNER_FROM,
-    LID_BULGE, LID_FADE, LID_LIT_CORNERS, LID_LIT_FROM, LID_SIDE_FADE, LIT_ROOM, LOWER_LID_BAND,
-    LOWER_LID_RISE, LOWER_LID_SHADE, LOWER_LID_SHADE_PX, N_LASHES, SMOOTH_SAMPLES, TOP_DARKEST,
+    LID_BULGE, LID_FADE, LID_LIT_CORNERS, LID_LIT_FROM, LID_SIDE_FADE, LIT_ALONG, LIT_GAP_RAMP, LIT_ROOM,
+    LOWER_LID_BAND, LOWER_LID_RISE, LOWER_LID_SHADE, LOWER_LID_SHADE_PX, N_LASHES, SMOOTH_SAMPLES, TOP_DARKEST,
     SHADE_HUE_FROM, SHADE_HUE_SPAN, SKIN_HUE_RAMP, TOP_FILL_DARKEST, TOP_FILL_RAMP,
 )
 # The per-eye geometry and the skin detail strips are the product's too: the reference is the
@@ -88,7 +88,7 @@ def _lit_rgb(above: np.ndarray, below: np.ndarray, profile: np.ndarray, *, grid:
     """(N, 3) the upper lid's lit colour along the eye (at `grid`, 0..1): at the grey level of the skin
     `below` the lower lid, in the hue two of three skin samples (`above` the lid, below it, the photo's
     lid `profile`) agree on; as dark as skin in shade, in the hue of the shaded skin below; then blended
-    in RGB toward the profile (darkened to `lift_most` at most) where that is lighter."""
+    in RGB toward the profile (darkened to `lift_most` at most) as far as that is lighter (LIT_GAP_RAMP)."""
     hue = np.median(np.stack([c / np.maximum(c.mean(axis=1), 1.0)[:, None] for c in (above, below, profile)]), axis=0)
     grey_lid = np.maximum(profile.mean(axis=1), 1.0)
     grey = below.mean(axis=1)
@@ -97,7 +97,7 @@ def _lit_rgb(above: np.ndarray, below: np.ndarray, profile: np.ndarray, *, grid:
     unlifted = hue * (grey / np.maximum(hue.mean(axis=1), 1e-3))[:, None]
     room = np.clip((lift_most - np.median(grey)) / LIT_ROOM, 0.0, 1.0)
     toward = profile * np.minimum(1.0, lift_most / grey_lid)[:, None]
-    lift = np.where(toward.mean(axis=1) > grey, room * (1.0 - (2.0 * grid - 1.0) ** 4), 0.0)
+    lift = room * (1.0 - (2.0 * grid - 1.0) ** 4) * np.clip((toward.mean(axis=1) - grey) / LIT_GAP_RAMP, 0.0, 1.0)
     return unlifted + (toward - unlifted) * lift[:, None]
 
 
@@ -190,6 +190,9 @@ class ReferenceLidPainter:
         above = _toward_skin(above, lid, grid=grid, rows_b=top_px - 1.5, width=eye.width, profile=profile,
                              on_frame=_cover_at(cover, grid, (top_px - 1.5) / cover_width))
         lid_rgb = _lit_rgb(above, below, profile, grid=grid, lift_most=lit_most(lid))
+        # Averaged along the eye, over fewer samples toward the corners (LIT_ALONG).
+        radius = np.minimum(int(LIT_ALONG * len(grid)), np.minimum(np.arange(len(grid)), np.arange(len(grid))[::-1]))
+        lid_rgb = np.stack([lid_rgb[i - r:i + r + 1].mean(axis=0) for i, r in enumerate(radius)])
         above, below, lid_rgb = (_along(a, grid, c) for c in (above, below, lid_rgb))
         top_fade = np.maximum(LID_FADE * (np.interp(a, *eye.upper_open) - lid_top + lowered) - lowered, 0.0)
         skin, lid_alpha = self._lid_layer(a, b, lid_top, top_fade=top_fade, edge=edge, closure=closure, above=above,

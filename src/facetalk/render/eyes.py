@@ -417,6 +417,16 @@ LIT_HUE_APART = 0.15
 # LIT_ROOM levels above: where the eye's light is no lighter than that skin (08's sepia print), lifting
 # only the lid's darker columns (its corners) moved its lash line where dlib reads the shut eye.
 LIT_ROOM = 20.0
+# A column is lifted by how far the photo's lid skin (capped) lies above the skin below it, wholly
+# LIT_GAP_RAMP levels above: lifted or not by a bare "lighter" test, a lid switched between the lid
+# skin's RGB and the skin below's hue where the two greys crossed along the eye, drawn as full-height
+# vertical stripes of either colour (07: orange and grey bands, 05).
+LIT_GAP_RAMP = 20.0
+# The lit colour is averaged along the eye over LIT_ALONG eye widths either side: column by column, a
+# highlight under the lower lid (07's cheek light under the iris) or a dip in the lid skin's profile
+# ran up the whole shut lid as a vertical band of its colour (07's orange band; averaging the skin
+# below alone left a faint one).
+LIT_ALONG = 0.25
 # No lift at all where the photo's lid skin itself has no colour (its chroma, colour over grey level
 # less 1, under LIT_SKIN_CHROMA; only the engraving, 10, of 28 eyes: the next least is 0.12): there
 # the lid skin is the paper, and lifted toward it the lid went a smooth near-white dome (rev41d).
@@ -1038,8 +1048,25 @@ def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, a
     _toward_fill(curves[10:13], grid, curves[0] - 1.5, profile, fill, cover, cover_width, axes[6])
     _skin_at(frame, axes, grid, curves[3] + curves[4] + 2.0, profile, 0.45, cover, cover_width,
              curves[13:16])
-    _lit_colour(curves[10:13], curves[13:16], profile, grid, lift_most, curves[16:19])
+    lit = np.empty((3, grid.shape[0]))
+    _lit_colour(curves[10:13], curves[13:16], profile, grid, lift_most, lit)
+    curves[16:19] = _box_along(lit, int(LIT_ALONG * grid.shape[0]))
     return curves, top, edge, taper
+
+
+@njit(cache=True, nogil=True)
+def _box_along(colours, radius):
+    """(3, n) `colours` box-averaged along the eye over `radius` samples either side, fewer toward
+    the corners (as many as lie between the sample and the corner), so a corner keeps its own colour:
+    the skin beside it, which the lid meets there."""
+    n, out = colours.shape[1], np.empty_like(colours)
+    for c in range(3):
+        for i in range(n):
+            r, total = min(radius, i, n - 1 - i), 0.0
+            for k in range(i - r, i + r + 1):
+                total += colours[c, k]
+            out[c, i] = total / (2 * r + 1)
+    return out
 
 
 @njit(cache=True, nogil=True)
@@ -1055,8 +1082,9 @@ def _lit_colour(above, below, profile, grid, lift_most, out):
     SHADE_HUE_FROM x the profile takes the shaded skin's hue below it (see there): Hopper's outer
     lid corners, grey before, are warm, yet still darker than the rest of her lid. Where the photo's
     lid skin is lighter, the colour is then blended toward that skin's own RGB (darkened to at most
-    `lift_most`, a grey level; see LIT_UNDER_EYE), not the hue scaled up: a scaled hue grew the
-    lid's chroma with its grey (a peach slab at half blink, rev41d)."""
+    `lift_most`, a grey level; see LIT_UNDER_EYE), the more the lighter it is (LIT_GAP_RAMP), not the
+    hue scaled up: a scaled hue grew the lid's chroma with its grey (a peach slab at half blink,
+    rev41d). _column_curves then averages it along the eye (LIT_ALONG)."""
     hue = np.empty(3)
     # Lifted as far as the cap clears the lid's typical skin below (LIT_ROOM): not its darker columns alone.
     room = _clip01((lift_most - np.median((below[0] + below[1] + below[2]) / 3.0)) / LIT_ROOM)
@@ -1076,7 +1104,7 @@ def _lit_colour(above, below, profile, grid, lift_most, out):
         scale = grey_below / max((hue[0] + hue[1] + hue[2]) / 3.0, 1e-3)
         across2 = (2.0 * grid[i] - 1.0) ** 2
         toward = min(1.0, lift_most / grey_lid)  # the photo's lid skin, darkened to the cap
-        lift = room * (1.0 - across2 * across2) if grey_lid * toward > grey_below else 0.0
+        lift = room * (1.0 - across2 * across2) * _clip01((grey_lid * toward - grey_below) / LIT_GAP_RAMP)
         for c in range(3):
             out[c, i] = hue[c] * scale + (profile[i, c] * toward - hue[c] * scale) * lift
 
