@@ -1047,6 +1047,27 @@ def test_a_shut_lids_lit_colour_has_no_vertical_bands_from_the_skin_below():
     # Column by column the 12 px highlight ran up the lid as a band 35 levels lighter than beside it.
     assert np.ptp(lit.mean(axis=1)) <= 15.0
 
+
+def test_a_shut_lids_lit_colour_ramps_in_where_the_lid_skin_turns_lighter_than_the_skin_below():
+    """Along an eye whose own lid skin goes from 20 levels darker than the skin below to 20 lighter,
+    in another hue than the skin around it, the lit colour (before it is averaged along the eye)
+    moves toward the lid skin by at most a few levels a column: a bare "lighter or not" test jumped
+    by the whole hue difference (~30 levels of red) where the greys crossed (07's stripes)."""
+    from facetalk.render.eyes import _lit_colour
+
+    n = 64
+    grid = np.linspace(0.0, 1.0, n)
+    warm = np.array([1.2, 1.0, 0.8])[:, None]
+    above, below = 110.0 * warm * np.ones((1, n)), 100.0 * warm * np.ones((1, n))
+    profile = np.linspace(80.0, 120.0, n)[:, None] * np.array([0.9, 1.0, 1.1])  # a cooler lid skin
+    out = np.empty((3, n))
+    _lit_colour(above, below, profile, grid, 250.0, out)
+    middle = (grid > 0.15) & (grid < 0.85)  # the corners fade the lift out on their own
+    assert np.abs(np.diff(out[:, middle], axis=1)).max() <= 3.0
+    # Where the lid skin is well lighter the colour has gone toward its hue (less short of blue).
+    assert out[2, 48] / out[0, 48] > 1.2 * out[2, 16] / out[0, 16]
+
+
 def test_a_colourless_lid_skin_is_not_lifted():
     """Where the photo's lid skin has no colour of its own (an engraving's paper: chroma under
     LIT_SKIN_CHROMA) the lid is not lifted at all (rev41d: 10's lid went a smooth near-white dome and
