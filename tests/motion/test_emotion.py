@@ -305,10 +305,10 @@ def test_emotions_move_the_brows_and_jaw_as_far_as_they_read_and_no_farther(anal
     # at brow_raise -0.35; its identity distance over the unseen seven 0.323 -> 0.317).
     assert 0.005 < moved[brows, 1].mean() < 0.013
     moved, _ = _displacement(analysis, "angry")
-    # Down 0.023 eye distances (0.032 at brow_raise -0.85 before, 0.038 at -1.0): the drop was most
-    # of anger's identity distance (dlib over the unseen seven 0.310 -> 0.281), and dlib still reads
-    # the brows lowered by 0.02 or more where it did at -0.85 (bench_emotions).
-    assert 0.018 < moved[brows, 1].mean() < 0.027
+    # Down 0.041 eye distances (0.023 at brow_raise -0.65 with the lowerer taking half the lid,
+    # face.rig.BROW_FOLD_SLOPE 0.5): down over the lid into a glare, which the offline classifier
+    # reads (out/fear46/NOTES.md); no further, the drop is most of anger's identity distance.
+    assert 0.035 < moved[brows, 1].mean() < 0.05
 
 
 def test_surprise_drops_a_closed_mouths_jaw_into_an_oval_not_a_gape():
@@ -801,17 +801,18 @@ def _lids(landmarks_file: str, name: str) -> tuple[float, float]:
 
 
 @pytest.mark.parametrize("landmarks_file", ["bearded_old_photo_landmarks", "painting_landmarks"])
-def test_anger_stares_its_upper_lids_raised_over_its_tensed_lower_lids(landmarks_file):
-    """AU5+7 on neutral closed faces (the bearded old photo and the painting, out/portraits' 09
-    and 06): the lower lids tense up (AU7) and the upper lids rise over the commanded neutral's
-    (AU5), so the eye stays open 0.9 of neutral's or more (0.95-0.97). With the upper lids as
-    photographed the lowered brows' hooding and the tensed lower lids left it 0.72 of neutral's:
-    a tired, stern eye at 2x, not a glare (out/emo41)."""
+def test_anger_glares_its_lower_lids_tensed_under_upper_lids_not_raised_into_a_stare(landmarks_file):
+    """AU7 under AU4 on neutral closed faces (the bearded old photo and the painting, out/portraits'
+    09 and 06): the lower lids tense up and the upper lids stay as photographed, hooded by the
+    lowered, shaded brows: a glare. Raised over the commanded neutral's (lids -0.25, emo41 to
+    fear46) they bared white over the iris under brows that came down, surprise's stare to the
+    offline classifier and at 2x (the bundled photo, Coelho: out/fear46/z_07_angry.png)."""
     neutral_upper, neutral_lower = _lids(landmarks_file, "neutral")
     upper, lower = _lids(landmarks_file, "angry")
     assert lower < neutral_lower - 0.01  # tensed up
-    assert upper < neutral_upper - 0.01  # raised
-    assert lower - upper > 0.9 * (neutral_lower - neutral_upper)
+    assert abs(upper - neutral_upper) < 0.005  # not raised
+    opening = (lower - upper) / (neutral_lower - neutral_upper)
+    assert 0.6 < opening < 0.9, opening
 
 
 def test_fear_raises_its_brows_and_knits_them_anger_lowers_and_knits_no_other_emotion_knits(analysis, monkeypatch):

@@ -130,14 +130,18 @@ BROW_LIFT = 0.2
 # when the brows rise; the skin above takes the stretch evenly.
 LID_HOLD_RAISED = 0.3
 # A lowered brow pushes the lid skin down over the lid (hooding) to within this share of the
-# margin (the lash line stays).
-LID_HOLD_LOWERED = 0.08
+# margin (the lash line stays). 0.04 (0.08 before, with BROW_FOLD_SLOPE 0.5, below): see there.
+LID_HOLD_LOWERED = 0.04
 # The lowered skin's compression at most (the share of its height a column of lid skin loses):
 # below 1, so no skin passes the skin under it. On most faces the lid is short enough that this,
 # not BROW_DROP, sets the drop. At 0.85 the lid skin was squashed to a fifth of its height into a
 # smeared band (area ratio 0.16-0.20 on the bundled photo and the painting): a texture no face
 # shows, and the largest part of what anger and disgust moved dlib's identity distance by.
-BROW_FOLD_SLOPE = 0.5
+# 0.75 (0.5 before; fear46): at half the lid's height the brows' heads came down 0.02-0.04 eye
+# distances and anger's brows hardly moved at 2x (Biden, Hopper); with the brow's shade and the
+# glabellar lines deeper (render.shading) they come down over the lid into a glare, and the
+# offline classifier's P(angry) over six portraits rose 0.085 -> 0.191 (out/fear46/NOTES.md).
+BROW_FOLD_SLOPE = 0.75
 # The brow's hairs reach below its landmarks' lower edge (on thick brows, by a good part of the
 # gap): from this share of the way up the brow moves whole, so its hairs are not stretched.
 BROW_HAIR_FROM = 0.8

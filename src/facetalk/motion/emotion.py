@@ -107,9 +107,16 @@ RECIPES: dict[str, Recipe] = {
     # deepened too; read as commanded on 0/5, 1/5), but anger's identity distance over
     # bench_emotions' five rose 0.257 -> 0.280 (Biden 0.249 -> 0.317) and a triangle of the bundled
     # photo's lid skin kept 0.30 of its area (test_rig's bar 0.35; 0.34 at 0.4).
-    "angry": Recipe({"brow_raise": -0.65, "brow_knit": 0.3, "eye_squint": 0.8, "smile": -0.15,
+    # fear46: the brows at -0.85 and knit 0.5, the upper lids as photographed (0.0): with the lowerer
+    # reaching further over the lid (face.rig.BROW_FOLD_SLOPE) and the lid shaded under it
+    # (render.shading.BROW_SHADOW), the lids' raise showed white over the iris under brows that had
+    # come down, surprise's stare (the bundled photo and Coelho at 2x); as photographed the lowered
+    # brows hood the lids into a glare. The offline classifier's P(angry) over the bundled photo, 02,
+    # 04, 07, 11, 13: 0.085 -> 0.191, read as commanded 0/6 -> 1/6; dlib's identity distance there
+    # 0.335 -> 0.397, the price of brows that read (out/fear46/NOTES.md).
+    "angry": Recipe({"brow_raise": -0.85, "brow_knit": 0.5, "eye_squint": 0.8, "smile": -0.15,
                      "mouth_shrug_lower": 0.4, "mouth_roll_upper": 0.6, "mouth_roll_lower": 0.6,
-                     "lip_spread": -0.35}, lids=-0.25),
+                     "lip_spread": -0.35}),
     # AU1+2+5+26: brows up, eyes wide, jaw dropped, lips relaxed into an oval. The jaw at 0.65 and the
     # brows at 0.9 (0.8 and 1.0 before) moved dlib's identity distance least for the surprise they
     # keep (bench_emotions: 0.343 -> 0.320 over five portraits); the lids a little wider (-0.3 before)

@@ -145,7 +145,7 @@ def _differing_rows(rgba: np.ndarray, raised: np.ndarray) -> tuple[int, int]:
 
 # The raised-lid sprite is blended in as the upper margin (before the head's pose) rises from
 # RAISED_FROM of the opening (below it, an expression's slight pull on the lid: the resting sprite
-# to the bit) and drawn wholly from RAISED_FULL (anger's lids -0.25, fear's -0.3, surprise's -0.35 rise 0.25-0.35 of it).
+# to the bit) and drawn wholly from RAISED_FULL (fear's lids -0.3, surprise's -0.35 rise 0.3-0.35 of it).
 RAISED_FROM = 0.02
 RAISED_FULL = 0.1
 # The sprite's ring is left whole for an iris moved less than this (sprite px) over the texture: the
