@@ -314,16 +314,18 @@ def test_the_crease_tint_does_not_move_with_the_photos_exposure(analysis):
 
 
 def test_lowered_brows_shade_the_lids_lightly(analysis):
-    """A fully lowered brow's shade over the lid's middle darkens mid-grey skin by 12-30 grey
-    levels: still seen, and not the 44 of before, which moved dlib's identity distance under anger
-    more than anything but the brows' drop (the bundled photo 0.429 -> 0.373 without the shade)."""
+    """A fully lowered brow's shade over the lid's middle darkens mid-grey skin by 40-60 grey
+    levels (52 on the bundled photo; 23 at BROW_SHADOW 0.2): the lid under a brow lowered over it
+    is in shadow, which with the deeper drop makes anger a glare to the offline classifier
+    (out/fear46/NOTES.md). Not darker: the shade moves dlib's identity distance under anger most
+    after the brows' drop (the bundled photo 0.429 -> 0.373 without it, at emo41's drop)."""
     from facetalk.render.shading import BROW_OVER_LID
 
     pts = _posed(analysis, brow_raise=-1.0)
     full = _paint(analysis, brow_raise=-1.0)
     for brow, lid in BROW_OVER_LID:
         x, y = np.round(0.6 * pts[brow[2]] + 0.4 * pts[lid[2]]).astype(int)
-        assert 12.0 < 128 - full[y - 1:y + 2, x - 1:x + 2].mean() < 30.0
+        assert 40.0 < 128 - full[y - 1:y + 2, x - 1:x + 2].mean() < 60.0
 
 
 def test_the_nose_wrinkle_is_bunched_skin_not_two_stripes(analysis):

@@ -82,7 +82,9 @@ SKIN_PERCENTILE = 20.0
 # at 0.2); the brows' own drop and the glabellar lines carry the frown.
 BROW_OVER_LID = (((55, 65, 52, 53, 46), (157, 158, 159, 160, 161)),
                  ((285, 295, 282, 283, 276), (384, 385, 386, 387, 388)))
-BROW_SHADOW = 0.2
+# 0.45 (fear46): with the brows lowered further (face.rig.BROW_FOLD_SLOPE) the shaded lid is what
+# makes the lowered brow a glare at the classifier's 64 px, not a stare; see GLABELLA_DEPTH.
+BROW_SHADOW = 0.45
 # A smiling photo's own nasolabial folds, smoothed as an emotion undoes its smile: the smoothing's
 # weight per unit of frown times the photo's smile (it tops out at 1: on a full smile once about
 # four fifths of it is undone, on a half smile a third of the way). 1.5 (0.6 before):
