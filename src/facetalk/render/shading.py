@@ -82,9 +82,13 @@ SKIN_PERCENTILE = 20.0
 # at 0.2); the brows' own drop and the glabellar lines carry the frown.
 BROW_OVER_LID = (((55, 65, 52, 53, 46), (157, 158, 159, 160, 161)),
                  ((285, 295, 282, 283, 276), (384, 385, 386, 387, 388)))
-# 0.45 (fear46): with the brows lowered further (face.rig.BROW_FOLD_SLOPE) the shaded lid is what
-# makes the lowered brow a glare at the classifier's 64 px, not a stare; see GLABELLA_DEPTH.
-BROW_SHADOW = 0.45
+# fear46: the shade grows with the square of the lowering, BROW_SHADOW at brow_raise -1 (0.55): a
+# brow lowered over the lid shades it (anger's -0.85: 0.40, twice the 0.2 x 0.85 before), which with
+# the deeper drop (face.rig.BROW_FOLD_SLOPE) makes anger a glare at the classifier's 64 px, not a
+# stare (P(angry) over bundled, 02, 04, 11, 13: 0.105 -> 0.160 at 0.45 x frown); a slight one casts
+# hardly any (sad's -0.15: 0.012): at 0.45 x frown dlib read the painting's sad corners -0.029,
+# over the issue's -0.03 bar (out/fear46/emo_after2.log).
+BROW_SHADOW = 0.55
 # A smiling photo's own nasolabial folds, smoothed as an emotion undoes its smile: the smoothing's
 # weight per unit of frown times the photo's smile (it tops out at 1: on a full smile once about
 # four fifths of it is undone, on a half smile a third of the way). 1.5 (0.6 before):
@@ -346,16 +350,18 @@ class FoldShader:
     @staticmethod
     def _brow_shadows(xy: np.ndarray, frown: float) -> list[_Fold]:
         """The shade a lowered brow casts on the upper lid under it (AU4): a soft band a third of
-        the way from each brow's lower edge down to the lid margin, fading out at both ends."""
+        the way from each brow's lower edge down to the lid margin, fading out at both ends, as deep
+        as BROW_SHADOW times the square of `frown` (the lowering, 0..1)."""
         folds = []
+        depth = BROW_SHADOW * frown ** 2
         for brow, lid in BROW_OVER_LID:
-            if not _drawn(BROW_SHADOW * frown):
-                folds.append(_Fold(_NO_LINE, BROW_SHADOW * frown, 0.0, None))
+            if not _drawn(depth):
+                folds.append(_Fold(_NO_LINE, depth, 0.0, None))
                 continue
             edge, margin = xy[list(brow)], xy[list(lid)]
             line = edge + 0.35 * (margin - edge)
             width = 0.3 * float(np.linalg.norm(margin - edge, axis=1).mean())
-            folds.append(_Fold(line, BROW_SHADOW * frown, width, None))
+            folds.append(_Fold(line, depth, width, None))
         return folds
 
     def _mask(self, shape: tuple[int, int], line: np.ndarray, width_px: float) -> np.ndarray:
