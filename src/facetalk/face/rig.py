@@ -140,7 +140,7 @@ LID_HOLD_LOWERED = 0.04
 # 0.75 (0.5 before; fear46): at half the lid's height the brows' heads came down 0.02-0.04 eye
 # distances and anger's brows hardly moved at 2x (Biden, Hopper); with the brow's shade and the
 # glabellar lines deeper (render.shading) they come down over the lid into a glare, and the
-# offline classifier's P(angry) over six portraits rose 0.085 -> 0.191 (out/fear46/NOTES.md).
+# offline classifier's P(angry) over six portraits rose 0.085 -> 0.156 (out/fear46/NOTES.md).
 BROW_FOLD_SLOPE = 0.75
 # The brow's hairs reach below its landmarks' lower edge (on thick brows, by a good part of the
 # gap): from this share of the way up the brow moves whole, so its hairs are not stretched.

@@ -112,8 +112,9 @@ RECIPES: dict[str, Recipe] = {
     # (render.shading.BROW_SHADOW), the lids' raise showed white over the iris under brows that had
     # come down, surprise's stare (the bundled photo and Coelho at 2x); as photographed the lowered
     # brows hood the lids into a glare. The offline classifier's P(angry) over the bundled photo, 02,
-    # 04, 07, 11, 13: 0.085 -> 0.191, read as commanded 0/6 -> 1/6; dlib's identity distance there
-    # 0.335 -> 0.397, the price of brows that read (out/fear46/NOTES.md).
+    # 04, 07, 11, 13: 0.085 -> 0.156, read as commanded 0/6 -> 1/6 (Coelho); dlib's identity distance
+    # there 0.335 -> 0.392, over bench_emotions' five 0.276 -> 0.334 (all but neutral 0.287 -> 0.295),
+    # the price of brows that read (out/fear46/NOTES.md).
     "angry": Recipe({"brow_raise": -0.85, "brow_knit": 0.5, "eye_squint": 0.8, "smile": -0.15,
                      "mouth_shrug_lower": 0.4, "mouth_roll_upper": 0.6, "mouth_roll_lower": 0.6,
                      "lip_spread": -0.35}),

@@ -114,7 +114,8 @@ UNDO_FOLD = 1.5
 GLABELLA = (((0.0, -0.02, 0.16, 1.0, 0.035, 0.3),),
             ((0.004, 0.0, 0.13, 0.72, 0.03, 0.4), (0.04, 0.035, 0.105, 0.38, 0.045, 0.45)))
 # 0.6 (0.35 before; fear46): with the deeper lowerer and the brow's shade, anger read as commanded
-# on Coelho's portrait and P(angry) over six portraits rose 0.085 -> 0.191 (each alone: 0.107, 0.116).
+# on Coelho's portrait and P(angry) over six portraits rose 0.085 -> 0.156 (0.19 in a trial with the
+# shade linear; the deeper lowerer or the shade and lines alone: 0.107, 0.116; out/fear46/NOTES.md).
 GLABELLA_DEPTH = 0.6
 GLABELLA_WIDTH = 0.017
 GLABELLA_LIT = 0.45
