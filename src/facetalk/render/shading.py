@@ -77,17 +77,16 @@ SHADOW_LUMA = 0.937
 SKIN_PERCENTILE = 20.0
 # Each brow's lower edge (inner end to outer) and the upper lid margin's points under it (subject's
 # right, left); BROW_SHADOW: how dark a fully lowered brow's shade on the lid is at its middle.
-# 0.2 (0.4 before): the darker shade moved dlib's identity distance under anger most of anything
-# but the brows themselves (the bundled photo 0.429 -> 0.373 without it, Pedersen's 0.377 -> 0.352
-# at 0.2); the brows' own drop and the glabellar lines carry the frown.
 BROW_OVER_LID = (((55, 65, 52, 53, 46), (157, 158, 159, 160, 161)),
                  ((285, 295, 282, 283, 276), (384, 385, 386, 387, 388)))
 # fear46: the shade grows with the square of the lowering, BROW_SHADOW at brow_raise -1 (0.55): a
 # brow lowered over the lid shades it (anger's -0.85: 0.40, twice the 0.2 x 0.85 before), which with
 # the deeper drop (face.rig.BROW_FOLD_SLOPE) makes anger a glare at the classifier's 64 px, not a
-# stare (P(angry) over bundled, 02, 04, 11, 13: 0.105 -> 0.160 at 0.45 x frown); a slight one casts
-# hardly any (sad's -0.15: 0.012): at 0.45 x frown dlib read the painting's sad corners -0.029,
-# over the issue's -0.03 bar (out/fear46/emo_after2.log).
+# stare (P(angry) over bundled, 02, 04, 11, 13: 0.081 -> 0.116, out/fear46/fer_after3); a slight one
+# casts hardly any (sad's -0.15: 0.012): a linear 0.45 x frown had dlib read the painting's sad
+# corners -0.029, over the issue's -0.03 bar (out/fear46/emo_after2.log). The cost is identity:
+# before fear46 a shade of 0.4 x frown was cut to 0.2 for it (bundled 0.429 -> 0.373 without it);
+# anger's identity over bench_emotions' five is 0.334 now (0.276 before fear46).
 BROW_SHADOW = 0.55
 # A smiling photo's own nasolabial folds, smoothed as an emotion undoes its smile: the smoothing's
 # weight per unit of frown times the photo's smile (it tops out at 1: on a full smile once about
@@ -147,8 +146,10 @@ GLABELLA_GRAIN_BLUR = 0.015
 # added to the frown's, anger's deeper lines (with the knit's pull) moved dlib's identity distance
 # over bench_emotions' five 0.257 -> 0.285 (out/fear43/emo_after1.log). Raised brows take the knit's
 # lines down by their raise (paint): fear's at 0.5 read as two pale straight bars on 12's smooth
-# forehead at 2x (out/rev43f/unseen_fearful.png).
-GLABELLA_KNIT = 0.5
+# forehead at 2x (out/rev43f/unseen_fearful.png). 0.29 (0.5 before; fix46f): 0.5 x 0.35/0.6 keeps
+# fear's lines at their depth before GLABELLA_DEPTH went 0.35 -> 0.6 (at 0.5 fear's P over six
+# portraits fell 0.117 -> 0.096, out/rev46f/p_fear.log); anger's lines follow its frown, not this.
+GLABELLA_KNIT = 0.29
 CHIN = (200, 199)  # chin skin below the lip (not the lip's own points: the dents stay on the skin)
 # The chin boss's dents: fixed places in the boss's own frame (x across, y up, in eye spans about
 # its centre), so they move with the face and hold still while the chin does; irregular, as the
