@@ -446,9 +446,10 @@ def test_every_emotion_leaves_the_lids_and_brows_unfolded(analysis, face):
 def test_lowered_brows_do_not_squash_the_lid_skin(analysis, face):
     """Anger and disgust lower the brows over the lid; the lid skin between the margin and the brow
     gives up at most about three quarters of its height (BROW_FOLD_SLOPE), no triangle there
-    shrinking below 0.15 of its area, none turned over. (At 0.5 it kept 0.35; at 0.85 a smeared
-    band of lid at 2x then. At 0.75 the bundled photo's least triangle keeps 0.20 and its lids read
-    hooded under the brow at 4x, no band: out/fear46/z_bundled_eyes_4x.png.)"""
+    shrinking below 0.165 of its area, none turned over. Least ratio under anger, bundled / painting:
+    slope 0.5 0.218 / 0.211, 0.75 (code) 0.199 / 0.173, 0.85 0.158 on the painting, which fails here
+    (out/rev46f/REVIEW.md). At 0.75 the painting's lid shows faint horizontal streaks at 12x
+    (out/rev46f/z_06_lid_12x.png), so the bar sits just under it."""
 
     pts = _face_landmarks(analysis, face)
     rig = build_rig(pts)
@@ -461,7 +462,7 @@ def test_lowered_brows_do_not_squash_the_lid_skin(analysis, face):
     rest = _signed_areas(rig.rest_xyz[:, :2], tris)
     for name in ("angry", "disgusted"):
         ratio = _area_ratios_under(name, rig, tris, rest)
-        assert ratio[between].min() > 0.15, (name, float(ratio[between].min()))
+        assert ratio[between].min() > 0.165, (name, float(ratio[between].min()))
 
 
 @pytest.mark.parametrize("face", ["bundled", "painting"])

@@ -130,7 +130,10 @@ BROW_LIFT = 0.2
 # when the brows rise; the skin above takes the stretch evenly.
 LID_HOLD_RAISED = 0.3
 # A lowered brow pushes the lid skin down over the lid (hooding) to within this share of the
-# margin (the lash line stays). 0.04 (0.08 before, with BROW_FOLD_SLOPE 0.5, below): see there.
+# margin (the lash line stays). 0.04 (0.08 before; fear46): with BROW_FOLD_SLOPE 0.75 (below) the
+# lowered skin comes down over more of the lid, hooding it into a glare. It also bounds the knit's
+# zone under fear's raised brows (at 0.08 fear's P over six portraits was 0.095, at 0.04 0.096:
+# out/rev46f/p_fear.log; fear's loss was the glabellar lines', render.shading.GLABELLA_KNIT).
 LID_HOLD_LOWERED = 0.04
 # The lowered skin's compression at most (the share of its height a column of lid skin loses):
 # below 1, so no skin passes the skin under it. On most faces the lid is short enough that this,
@@ -140,7 +143,10 @@ LID_HOLD_LOWERED = 0.04
 # 0.75 (0.5 before; fear46): at half the lid's height the brows' heads came down 0.02-0.04 eye
 # distances and anger's brows hardly moved at 2x (Biden, Hopper); with the brow's shade and the
 # glabellar lines deeper (render.shading) they come down over the lid into a glare, and the
-# offline classifier's P(angry) over six portraits rose 0.085 -> 0.156 (out/fear46/NOTES.md).
+# offline classifier's P(angry) over six portraits rose 0.085 -> 0.156 (out/fear46/NOTES.md). It
+# is near that band: anger's least lid area ratio is 0.199 on the bundled photo, 0.173 on the
+# painting (0.158 at 0.85), whose lid shows faint streaks at 12x (out/rev46f/z_06_lid_12x.png);
+# test_rig's squash bar (0.165) fails at 0.85.
 BROW_FOLD_SLOPE = 0.75
 # The brow's hairs reach below its landmarks' lower edge (on thick brows, by a good part of the
 # gap): from this share of the way up the brow moves whole, so its hairs are not stretched.
