@@ -35,6 +35,14 @@ in the middle 60% of its columns, each column split in thirds from the upper lip
     two frames (JUMP_LEVELS); jumpy held: the same with the middle frame unchanged, moved by the
     same affine maps, so the count resampling alone gives on steep edges (the baseline: jumpy over
     jumpy held is the painter's own local flicker).
+
+With --rounding, instead: are rounded lips round and spread lips wide, as dlib's 68 points (an
+independent detector, the eval extra) read them? For each of ROUNDING_SHAPES (/o/, /u/, /i/ and the
+neutral vowel at /o/'s jaw, the lip model's targets): "w" the outer mouth width (points 48-54) over
+the photo's own, and "a" the inner opening's aspect, its height (62-66) over its width (60-64);
+"o/i" /o/'s width over /i/'s (clearly under 1 on every face: rounded narrower than spread, smiling
+photos too); "o id" dlib's identity distance from the photo to /o/'s frame (a mouth drawn in too far
+reads as someone else). dlib predicts in the photo's face box, so the frames differ by the mouth alone.
 """
 
 import argparse
@@ -189,18 +197,58 @@ def step(means: np.ndarray) -> float:
     return float(np.abs(np.diff(means, axis=0)).max())
 
 
+# (label, MotionFrame parameters): training/articulation.py's targets for /o/, /u/, /i/, and /o/'s
+# jaw with the lips neither rounded nor spread (a jaw-matched neutral vowel).
+ROUNDING_SHAPES = (("o", dict(jaw_open=0.38, lip_spread=-0.75)), ("u", dict(jaw_open=0.2, lip_spread=-0.9)),
+                   ("i", dict(jaw_open=0.2, lip_spread=0.75)), ("neutral", dict(jaw_open=0.38)))
+
+
+def dlib_mouth(landmarks: np.ndarray) -> tuple[float, float]:
+    """(outer width px, inner opening height over width) of dlib's (68, 2) points."""
+    p = landmarks
+    width = float(np.linalg.norm(p[54] - p[48]))
+    return width, float(np.linalg.norm(p[66] - p[62]) / max(np.linalg.norm(p[64] - p[60]), 1e-6))
+
+
+def rounding(animator: Animator, dlib) -> dict[str, float] | None:
+    """The --rounding figures for one portrait (see the module's docstring); None where dlib finds no face."""
+    face = dlib.measure(animator.analysis.image)
+    if face is None:
+        return None
+    rest_w, _ = dlib_mouth(face.landmarks)
+    out = {}
+    for label, params in ROUNDING_SHAPES:
+        image = animator.render_motion(MotionFrame(t_s=0, **params))
+        seen = dlib.measure(image, box=face.box)
+        width, aspect = dlib_mouth(seen.landmarks)
+        out[f"{label} w"], out[f"{label} a"] = width / rest_w, aspect
+        if label == "o":
+            identity = np.linalg.norm(dlib.embedding(image, seen) - dlib.embedding(animator.analysis.image, face))
+    return out | {"o/i": out["o w"] / out["i w"], "o id": float(identity)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("portraits", nargs="*")
     ap.add_argument("--dir", default="out/portraits")
+    ap.add_argument("--rounding", action="store_true", help="rounded and spread lips' width and opening (dlib)")
     args = ap.parse_args()
     found = [("astronaut (bundled)", resources.files("facetalk.data").joinpath("astronaut.jpg"))]
     paths = [Path(p) for p in args.portraits]
     if args.dir and Path(args.dir).is_dir():
         paths += sorted(p for p in Path(args.dir).iterdir() if p.suffix.lower() in (".png", ".jpg", ".jpeg"))
     found += [(p.stem, p) for p in paths]
+    dlib = None
+    if args.rounding:
+        from evaluation.dlib_face import DlibFace
+
+        dlib = DlibFace()
     for name, path in found:
-        figures = measure(Animator(load_image(path), source=name))
+        animator = Animator(load_image(path), source=name)
+        figures = measure(animator) if dlib is None else rounding(animator, dlib)
+        if figures is None:
+            print(f"{name[:28]:>28}: no face found by dlib", flush=True)
+            continue
         print(f"{name[:28]:>28}: " + ", ".join(f"{k} {v}" if isinstance(v, int) else f"{k} {v:.2f}" for k, v in figures.items()), flush=True)
 
 

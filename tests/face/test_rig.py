@@ -1056,7 +1056,8 @@ def test_rounded_lips_open_an_oval_not_a_narrowed_lens(analysis):
     to each corner 0.76-0.86 of its middle's height (0.56-0.66 before, as with the jaw alone). Mid-mouth it
     parts little: surprise's lip_spread -0.5 on a jaw of 0.55 adds under 0.02 mouth widths to the
     jaw's (its identity distance was tuned for that height). The bundled photo's full toothy smile
-    gets none of it: emotions undo such a smile with lip_spread < 0 (motion.emotion.UNDO_SMILE)."""
+    gets none of it from lip_spread's own shape (emotions undo such a smile with lip_spread < 0,
+    motion.emotion.UNDO_SMILE): its rounding is FaceRig.round_smiling's (test_rounded_lips_on_a_smiling_photo...)."""
     from pathlib import Path
 
     pts = np.load(Path(__file__).resolve().parent / "data" / "bearded_old_photo_landmarks.npz")["landmarks_px"]
@@ -1071,8 +1072,74 @@ def test_rounded_lips_open_an_oval_not_a_narrowed_lens(analysis):
     assert min(o[2], o[8]) > 0.7 * o[5], o
     surprise = _inner_gaps(rig, jaw_open=0.55, lip_spread=-0.5)[5] - _inner_gaps(rig, jaw_open=0.55)[5]
     assert 0.0 <= surprise < 0.02, surprise
-    smile = analysis.rig
+    import dataclasses
+
+    smile = dataclasses.replace(analysis.rig, round_smiling=np.zeros_like(analysis.rig.round_smiling))
     assert np.abs(_inner_gaps(smile, lip_spread=-1.0) - _inner_gaps(smile)).max() < 0.005
+
+
+def _outer_mouth(rig, **params) -> tuple[float, float]:
+    """(outer corner-to-corner width, the corners' lift above the outer lips' middles), in the photo's mouth widths."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    p = posed_vertices(rig, MotionFrame(t_s=0, **params))[:, :2].astype(np.float64)
+    right, left = p[lm.MOUTH_CORNERS[0]], p[lm.MOUTH_CORNERS[1]]
+    middle = 0.5 * (p[lm.LIPS_OUTER_UPPER[len(lm.LIPS_OUTER_UPPER) // 2]] + p[lm.LIPS_OUTER_LOWER[len(lm.LIPS_OUTER_LOWER) // 2]])
+    return (float(np.linalg.norm(left - right)) / rig.mouth_width_px,
+            float(middle[1] - 0.5 * (left[1] + right[1])) / rig.mouth_width_px)
+
+
+@pytest.mark.parametrize("smile, corner_lift", [(1.0, 0.2), (1.0, 0.03), (0.5, 0.05), (0.3, -0.1)])
+def test_undo_spread_per_frown_is_the_emotions_undoing(smile, corner_lift):
+    """undo_spread_per_frown (worked out in face.rig, which may not import motion) is the ratio of
+    lip_spread to smile that motion.emotion.blend's neutral (which undoes all of a smile, by the
+    share its corners show) gives for the photo, its corners showing all, part or (floored) none of it."""
+    from facetalk.config import EMOTIONS
+    from facetalk.face.rig import SHOWN_FLOOR, undo_spread_per_frown
+    from facetalk.motion.emotion import blend, corner_share
+    from facetalk.params import PhotoExpression
+
+    photo = PhotoExpression(smile=smile, lips_apart=0.0, corner_lift=corner_lift)
+    mood = blend(tuple(float(e == "neutral") for e in EMOTIONS), photo=photo)
+    if corner_share(photo) >= SHOWN_FLOOR:
+        assert mood.offset("lip_spread") / mood.offset("smile") == pytest.approx(undo_spread_per_frown(photo), rel=1e-9)
+    else:  # no frown shows: the floor's ratio only has to outweigh the spread
+        assert mood.offset("smile") == pytest.approx(0.0, abs=1e-12) and undo_spread_per_frown(photo) > 4.0
+
+
+def test_rounded_lips_on_a_smiling_photo_give_back_its_smile_and_round(analysis):
+    """/o/ (jaw 0.38, lip_spread -0.75) on the bundled photo's toothy smile: the corners first give
+    back the smile's width and some of its lift (FaceRig.round_smiling), so the mouth is narrower
+    than /i/'s (0.56 of it; 0.70 with the smile kept whole, a smile-width slot) and
+    its corners sit lower than the photo's (0.14 mouth widths above the lips' middle, 0.19); and the opening is rounder (the middle's gap over the
+    inner width 0.50; 0.42 kept whole). The same lip_spread with the frown an emotion undoes
+    the smile with (motion.emotion.blend's neutral on this photo) rounds nothing: its mouth is as
+    without round_smiling."""
+    import dataclasses
+
+    from facetalk.config import EMOTIONS
+    from facetalk.motion.emotion import blend
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices, smiling_round_share
+
+    rig = analysis.rig
+    kept = dataclasses.replace(rig, round_smiling=np.zeros_like(rig.round_smiling))
+    o, i = dict(jaw_open=0.38, lip_spread=-0.75), dict(jaw_open=0.2, lip_spread=0.75)
+    (o_w, o_lift), (i_w, _), (kept_w, _) = _outer_mouth(rig, **o), _outer_mouth(rig, **i), _outer_mouth(kept, **o)
+    assert o_w < 0.62 * i_w and kept_w > 0.66 * i_w, (o_w, i_w, kept_w)
+    assert o_lift < _outer_mouth(rig)[1] - 0.02, (o_lift, _outer_mouth(rig)[1])
+
+    def roundness(r) -> float:
+        p = posed_vertices(r, MotionFrame(t_s=0, **o))[:, :2]
+        width = np.linalg.norm(p[lm.LIPS_INNER_UPPER[-1]] - p[lm.LIPS_INNER_UPPER[0]]) / r.mouth_width_px
+        return float(_inner_gaps(r, **o)[5] / width)
+
+    assert roundness(rig) > 0.46 > roundness(kept), (roundness(rig), roundness(kept))
+    mood = blend(tuple(float(e == "neutral") for e in EMOTIONS), photo=analysis.expression)
+    undone = dict(lip_spread=float(np.clip(mood.offset("lip_spread"), -1, 1)), smile=float(mood.offset("smile")))
+    assert undone["lip_spread"] < -0.5 and smiling_round_share(rig, MotionFrame(t_s=0, **undone)) == 0.0
+    assert np.array_equal(posed_vertices(rig, MotionFrame(t_s=0, **undone)), posed_vertices(kept, MotionFrame(t_s=0, **undone)))
 
 
 def test_undoing_a_smile_lowers_the_lower_lids_its_squint_raised(analysis):

@@ -3674,13 +3674,14 @@ def _outline_against_rig(painter, rig, frame):
     from facetalk.face import landmarks as lm
     from facetalk.face.rig import jaw_lift_share
     from facetalk.render.mouth import OUTLINE_GRID
-    from facetalk.render.renderer import posed_vertices
+    from facetalk.render.renderer import posed_vertices, smiling_round_share
 
     verts = posed_vertices(rig, frame)
     mouth_w = float(np.linalg.norm(verts[lm.MOUTH_CORNERS[0], :2] - verts[lm.MOUTH_CORNERS[1], :2]))
     peak = float(np.linalg.norm(verts[list(lm.LIPS_INNER_LOWER), :2] - verts[list(lm.LIPS_INNER_UPPER), :2],
                                 axis=1).max())
     widened = painter._widened(verts, None, jaw_lift=jaw_lift_share(frame.jaw_open))  # as paint's
+    painter._smiling_round = smiling_round_share(rig, frame)  # as paint's
     outline = painter._rounded_outline(verts, peak_opening=peak, opens=lens_opens(peak, mouth_w),
                                        widened=widened, wide=lens_wide(peak, mouth_w),
                                        jaw_lift=jaw_lift_share(frame.jaw_open))
@@ -3718,7 +3719,11 @@ def test_the_open_mouths_outline_is_round_not_a_hexagon(analysis):
     opening's inner corners are drawn in (face.rig.JAW_CORNER_IN) and the lower lip keeps its depth
     over a narrower span; the oval's pull (OUTLINE_OVAL_PULL) keeps it round there too. The last
     rounding (_rounded_inside) bends the shoulders in, so the widest vowel keeps 0.895 of its peak
-    (0.904 without it): over 0.89."""
+    (0.904 without it): over 0.89. /o/ keeps 0.8
+    of its peak: since o46 the smile's lips round too (face.rig.FaceRig.round_smiling), and the rounded
+    lens is drawn inside the rig's parting, 0.82 of it, as on the unsmiling faces (02 0.75, 07 0.72,
+    13 0.78: out/o46/peak.py), and turns 11.1 degrees (the rig's rounded edge as the unsmiling faces' /o/,
+    5.3-13.5 on 02, 07, 13), capped 0.5 over that."""
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.mouth import OUTLINE_GRID
 
@@ -3732,9 +3737,10 @@ def test_the_open_mouths_outline_is_round_not_a_hexagon(analysis):
         def open_wide(at: np.ndarray) -> np.ndarray:
             return np.interp(at, x, drawn[0] + drawn[1]) > 0.3 * peak
 
-        assert (drawn[0] + drawn[1]).max() > 0.89 * peak, params
+        rounded = params.get("lip_spread", 0.0) < 0.0  # the rounded lens lies inside the rig's parting
+        assert (drawn[0] + drawn[1]).max() > (0.8 if rounded else 0.89) * peak, params
         turn = max(_largest_turn_deg(x, y, chord=0.04 * mouth_w, where=open_wide) for y in drawn)
-        assert turn < 10.8, (params, turn)
+        assert turn < (11.6 if rounded else 10.8), (params, turn)
 
 
 def test_the_last_rounding_bends_a_hexagons_runs_inside_it_and_keeps_its_tips():
@@ -7705,7 +7711,8 @@ def test_o_s_cavity_is_lit_round_its_rim_and_dark_in_its_core(analysis):
     rounded core, not a flat cut-out whose square upper corners meet the pale faces (judge38, 13's /o/). On
     the bundled photo the bare cavity of the opening's upper half within 1.5 px past the faces stands over 25
     levels of luma above its deep middle (34.5; with the pass off, as at 7a2806e: 15.5), the middle within 1
-    level of its dark without it (0.33); the wide-open vowel, no short opening, takes none of it (the same frame with the pass
+    level of its dark without it (0.33; 1.4 since o46 rounds the smile's lips, FaceRig.round_smiling: a smaller
+    opening, rim 94 over core 39, that the rim's light reaches further into); the wide-open vowel, no short opening, takes none of it (the same frame with the pass
     switched off)."""
     rim, core, _ = _o_rim_and_core(analysis)
     wide = _o_rim_and_core(analysis, jaw_open=1.0, lip_spread=0.0)[2]
@@ -7714,7 +7721,7 @@ def test_o_s_cavity_is_lit_round_its_rim_and_dark_in_its_core(analysis):
         rim_off, core_off, _ = _o_rim_and_core(analysis)
         assert np.array_equal(wide, _o_rim_and_core(analysis, jaw_open=1.0, lip_spread=0.0)[2])
     assert rim - core > 25.0, (rim, core, rim_off, core_off)
-    assert abs(core - core_off) < 1.0, (core, core_off)  # the middle keeps its dark
+    assert abs(core - core_off) < 1.6, (core, core_off)  # the middle keeps its dark
 
 
 def test_the_photos_own_upper_crowns_light_keeps_the_photos_brightness(analysis):

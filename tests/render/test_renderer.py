@@ -60,7 +60,9 @@ def _posed_reference(rig, frame):
     """posed_vertices in plain numpy, as its docstring states it."""
     coeffs = np.asarray(frame.expression(), np.float64)
     both = frame.brow_knit * max(-frame.brow_raise, 0.0)  # the knit under lowered brows (FaceRig.knit_lowered)
-    verts = (rig.rest_xyz + both * rig.knit_lowered.astype(np.float64)
+    # rounded lips beyond an emotion's undoing of the photo's smile (FaceRig.round_smiling)
+    rounded = min(max(-frame.lip_spread - rig.undo_spread_per_frown * max(-frame.smile, 0.0), 0.0), 1.0)
+    verts = (rig.rest_xyz + both * rig.knit_lowered.astype(np.float64) + rounded * rig.round_smiling.astype(np.float64)
              + np.tensordot(np.maximum(coeffs, 0.0), rig.expression_basis, axes=1)
              - np.tensordot(np.minimum(coeffs, 0.0), rig.expression_basis_negative, axes=1)
              + jaw_lift_share(frame.jaw_open) * rig.jaw_lift)
@@ -512,7 +514,7 @@ def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
     held back where it must), the lip pairs the expression crossed pressed shut, and then each vertex's
     rotation about the pivot, weighed, in float32 and in that order: numpy's separate multiplies
     and adds give the same bits (the flat, vectorized loops changed no rounding)."""
-    from facetalk.render.renderer import _head_transform
+    from facetalk.render.renderer import _head_transform, smiling_round_share
 
     rig = analysis.rig
     frames = _pose_bit_frames()
@@ -527,6 +529,8 @@ def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
                             tx=0.05 * frame.tx, ty=0.05 * frame.ty)
         both = np.float32(frame.brow_knit * max(-frame.brow_raise, 0.0))  # the knit under lowered brows
         out = rig.rest_xyz + both * rig.knit_lowered if both else rig.rest_xyz.copy()
+        rounded = np.float32(smiling_round_share(rig, frame))  # rounded lips on the photo's smile
+        out = out + rounded * rig.round_smiling if rounded else out
         for c, shape, negative in zip(np.asarray(frame.expression(), np.float32), rig.expression_basis,
                                       rig.expression_basis_negative):
             if c != 0:

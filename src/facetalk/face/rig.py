@@ -19,7 +19,7 @@ import numpy as np
 from facetalk.face import landmarks as lm
 from facetalk.face.lips import CORNER_RINGS as LIP_CORNER_RINGS, LOWER_RINGS as LIP_LOWER_RINGS, \
     UPPER_RINGS as LIP_UPPER_RINGS
-from facetalk.params import EXPRESSION_NAMES, WIDE_BLINK
+from facetalk.params import EXPRESSION_NAMES, WIDE_BLINK, PhotoExpression
 
 MATERIAL_PHOTO = 0
 MATERIAL_CAVITY = 1
@@ -240,6 +240,18 @@ ROUND_FULL = 0.06
 ROUND_PROTRUDE = 1.5
 # The upper lip parts this share of the lower's (raised as far, it bared the upper teeth on the skull).
 ROUND_UPPER_SHARE = 0.5
+# Rounded lips on a smiling photo (FaceRig.round_smiling): at full rounding the corners first give
+# back ROUND_SMILE_WIDTH of the photo's smile's width (SMILE_CORNER_OUT a side at smile 1) and
+# ROUND_SMILE_LIFT of its lift (the frown, as motion.emotion.UNDO_SMILE takes a smile off), then
+# round as on an unsmiling photo: the orbicularis pursing the lips pulls against the zygomatic.
+# Left out (the photo's smile kept whole), /o/ on the toothy smiles (the bundled photo, 01, 03)
+# was a smile-width slot, only 0.85-0.89 of the photo's width (dlib, out/o46).
+ROUND_SMILE_WIDTH = 1.0
+ROUND_SMILE_LIFT = 0.5
+# ... and of _rounding's parting of the lips beside the middle, this share: a toothy smile's lips are
+# apart already, and parted further the rig's opening stood 0.2 of its peak taller than the lens the
+# painter rounds it to, a wide grey band of inner lip face round the hole (bundled, 01, 11, 12).
+ROUND_SMILE_PARTING = 0.0
 # The face skin about a mouth corner drops with it, the corner's share fading out between these
 # distances from it (mouth widths), less by the photo's own smile: left to the jaw's weight by
 # height on the face, the skin beside and above a dropped corner stayed and the triangles between
@@ -412,8 +424,13 @@ class FaceRig:
         brow_knit x max(-brow_raise, 0) (renderer's posed_vertices): the knit's drop, and its pull in
         cut back to leave the lowerer's draw-together room (_brow_knit). Zero wherever the knit's
         own shape is.
+    round_smiling: (V, 3) displacement in pixels added at smiling_round_share 1 (renderer's
+        posed_vertices): on a smiling photo, what rounded lips take off its smile and the rounding
+        the lip_spread < 0 shape leaves out there (_smiling_rounding); zero on an unsmiling photo.
     lift_guard: the skin over the lifted border that rises with it where it must (LiftGuard).
     face_height_px, ipd_px, mouth_width_px: face measures in pixels.
+    undo_spread_per_frown: lip_spread < 0 per unit of frown (smile < 0) with which an emotion takes
+        this photo's smile off (undo_spread_per_frown): what of a frame's lip_spread is not rounding.
     lip_lift_share: the share (0..1) of the upper lip's lift that `jaw_lift` holds (with_lip_lift sets
         it; 1 as built), so a second with_lip_lift sets the share rather than taking it twice.
     """
@@ -427,6 +444,7 @@ class FaceRig:
     expression_basis: np.ndarray
     expression_basis_negative: np.ndarray
     knit_lowered: np.ndarray
+    round_smiling: np.ndarray
     pivot_xyz: np.ndarray
     cavity_t: np.ndarray
     cavity_partner: np.ndarray
@@ -442,6 +460,7 @@ class FaceRig:
     face_height_px: float
     ipd_px: float
     mouth_width_px: float
+    undo_spread_per_frown: float
     lip_lift_share: float = 1.0
 
     @property
@@ -635,12 +654,14 @@ class _Head:
 class _Basis:
     """(K, V, 3) displacement per unit of each EXPRESSION_NAMES parameter (positive), and at -1
     of each (negative); (V, 3) the upper lip's lift at jaw_open 1 (jaw_lift_share); (V, 3) what the
-    knit adds at brow_knit 1 with the brows fully lowered (FaceRig.knit_lowered)."""
+    knit adds at brow_knit 1 with the brows fully lowered (FaceRig.knit_lowered); (V, 3) rounded lips
+    on a smiling photo (FaceRig.round_smiling)."""
 
     positive: np.ndarray
     negative: np.ndarray
     jaw_lift: np.ndarray
     knit_lowered: np.ndarray
+    round_smiling: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -698,7 +719,8 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
     press = _lip_press(meas, lips, poses_xy=poses_xy, triangles=np.array(topo.triangles, dtype=np.int64))
     # 7. Triangles that never move are left out of the per-frame rasterization.
     moving = (head.weight > 0) | np.any(basis.positive != 0, axis=(0, 2)) | np.any(basis.negative != 0, axis=(0, 2)) \
-        | np.any(basis.jaw_lift != 0, axis=1) | np.any(basis.knit_lowered != 0, axis=1)
+        | np.any(basis.jaw_lift != 0, axis=1) | np.any(basis.knit_lowered != 0, axis=1) \
+        | np.any(basis.round_smiling != 0, axis=1)
     tri_arr = np.array(topo.triangles, dtype=np.int32)
     return FaceRig(
         rest_xyz=topo.rest.astype(np.float32),
@@ -710,6 +732,7 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
         expression_basis=basis.positive.astype(np.float32),
         expression_basis_negative=basis.negative.astype(np.float32),
         knit_lowered=basis.knit_lowered.astype(np.float32),
+        round_smiling=basis.round_smiling.astype(np.float32),
         pivot_xyz=head.pivot_xyz.astype(np.float32),
         cavity_t=cavity.t.astype(np.float32),
         cavity_partner=cavity.partner.astype(np.int32),
@@ -725,7 +748,29 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
         face_height_px=meas.face_h,
         ipd_px=meas.ipd,
         mouth_width_px=meas.mouth_w,
+        undo_spread_per_frown=undo_spread_per_frown(_photo_expression(pts)),
     )
+
+
+# The least share of a photo's smile its corners are taken to show (undo_spread_per_frown), so the
+# ratio stays finite.
+SHOWN_FLOOR = 0.05
+
+
+def undo_spread_per_frown(photo: PhotoExpression) -> float:
+    """lip_spread < 0 per unit of frown with which motion.emotion takes the `photo`'s smile off
+    (_undo_smile: UNDO_SMILE, less the frown for what its corners do not show, corner_share, and that
+    frown's push out, worked out here from this module's constants, as face sits below motion):
+    1.23 where the corners show all of the smile, 4.0 on out/portraits' 12 (0.26 shown)."""
+    from facetalk.face.expression import NEUTRAL_CORNER_LIFT  # that module reads this one's constants
+
+    shown = 1.0
+    if photo.corner_lift is not None and photo.smile > 0.0:
+        shown = min(max((photo.corner_lift - NEUTRAL_CORNER_LIFT) / (SMILE_CORNER_LIFT * photo.smile), 0.0), 1.0)
+    frown = SMILE_CORNER_LIFT / FROWN_CORNER_DROP  # frown per unit of smile undone
+    spread = (SMILE_CORNER_OUT + FROWN_CORNER_OUT * frown) / SPREAD_CORNER_OUT \
+        - FROWN_CORNER_OUT / SPREAD_CORNER_OUT * frown * (1.0 - shown)
+    return spread / (frown * max(shown, SHOWN_FLOOR))
 
 
 def _topology(pts: np.ndarray) -> _Topology:
@@ -805,12 +850,17 @@ def _lip_regions(pts: np.ndarray, topo: _Topology, meas: _Measures) -> _Lips:
                  corners=[*lm.INNER_MOUTH_CORNERS, *lm.MOUTH_CORNERS])
 
 
-def _photo_smile(pts: np.ndarray) -> float:
-    """0..1: how far the photo's own mouth smiles (face.expression; imported here, as that module
-    reads this one's smile constants)."""
+def _photo_expression(pts: np.ndarray) -> PhotoExpression:
+    """The photo's own expression (face.expression; imported here, as that module reads this one's
+    smile constants)."""
     from facetalk.face.expression import estimate_expression
 
-    return estimate_expression(pts).smile
+    return estimate_expression(pts)
+
+
+def _photo_smile(pts: np.ndarray) -> float:
+    """0..1: how far the photo's own mouth smiles (_photo_expression)."""
+    return _photo_expression(pts).smile
 
 
 def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
@@ -833,6 +883,8 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
     _lip_and_jaw_action_units(basis, k, pts, meas, lips)
     negative = -basis
     negative[k["smile"]] = _frown(pts, meas, lips, photo_smile=photo_smile)
+    round_smiling = _smiling_rounding(meas, lips, spread=negative[k["lip_spread"]], frown=negative[k["smile"]],
+                                      photo_smile=photo_smile)
     negative[k["lip_spread"]] += _rounding(meas, lips, negative[k["lip_spread"]], photo_smile=photo_smile)
     # smirk < 0 is the same one-sided smile on the subject's right corner, not the left one pulled down.
     negative[k["smirk"]] = _smirk(meas.frame.uv(pts[[lm.MOUTH_CORNERS[0]], :2]), meas, lips)
@@ -851,7 +903,8 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
     triangles = np.array(topo.triangles)
     lifted = _jaw_lift(pts, meas, lips, triangles=triangles, jaw_dv=jaw_dv)
     drawn_in = _corners_in(pts, meas, triangles=triangles, jaw_dv=jaw_dv, lift_dv=lifted[:, :2] @ meas.frame.ey)
-    return _Basis(positive=basis, negative=negative, jaw_lift=lifted + drawn_in, knit_lowered=knit_lowered)
+    return _Basis(positive=basis, negative=negative, jaw_lift=lifted + drawn_in, knit_lowered=knit_lowered,
+                  round_smiling=round_smiling)
 
 
 def _corners_in(pts: np.ndarray, meas: _Measures, *, triangles: np.ndarray, jaw_dv: np.ndarray,
@@ -915,7 +968,8 @@ def _draw_in_unfolded(share: np.ndarray, *, full_du: np.ndarray, meas: _Measures
     return share
 
 
-def _rounding(meas: _Measures, lips: _Lips, spread: np.ndarray, *, photo_smile: float = 0.0) -> np.ndarray:
+def _rounding(meas: _Measures, lips: _Lips, spread: np.ndarray, *, photo_smile: float = 0.0,
+              parting: float = 1.0) -> np.ndarray:
     """(V, 3) what lip_spread = -1 adds to the corners drawn in (`spread`: the (V, 3) lip_spread
     basis, mirrored): the lips round (AU18/22, /o/ /u/) and the opening the jaw makes is an oval,
     not the thin wide lens of a narrowed mouth (0.75 of rounding at jaw 0.38 barely opened it
@@ -933,11 +987,27 @@ def _rounding(meas: _Measures, lips: _Lips, spread: np.ndarray, *, photo_smile: 
     a = np.minimum(np.abs(meas.u) / (0.5 * mouth_w), 1.0)
     profile = ROUND_FULL * 2.6 * a * (1.0 - a * a)
     share = mouth_w * profile * free
-    apart = share * (_chin(v, mouth_w, lips) * lips.is_face - ROUND_UPPER_SHARE * _over_upper_lip(v, mouth_w, lips))
+    apart = parting * share * (_chin(v, mouth_w, lips) * lips.is_face - ROUND_UPPER_SHARE * _over_upper_lip(v, mouth_w, lips))
     out = spread * (ROUND_NARROW / SPREAD_CORNER_OUT * free)
     out[:, :2] += meas.frame.to_image(np.zeros_like(v), apart)
     out[:, 2] -= ROUND_PROTRUDE * share * (lips.upper | lips.lower)
     return out
+
+
+def _smiling_rounding(meas: _Measures, lips: _Lips, *, spread: np.ndarray, frown: np.ndarray,
+                      photo_smile: float) -> np.ndarray:
+    """(V, 3) FaceRig.round_smiling: fully rounded lips (lip_spread -1 from speech, not an emotion)
+    on a photo smiling `photo_smile` (0..1): the corners in by ROUND_SMILE_WIDTH of the smile's width
+    and down by ROUND_SMILE_LIFT of its lift (`spread`, `frown`: the (V, 3) lip_spread and smile
+    shapes at -1), and the rounding that _rounding leaves out on a smile. Not in the lip_spread
+    basis itself: emotions undo a smile with lip_spread < 0 under a frown, which must not open the
+    lips (renderer.smiling_round_share tells the two apart)."""
+    s = min(max(photo_smile, 0.0), 1.0)
+    undo = (ROUND_SMILE_WIDTH * SMILE_CORNER_OUT / SPREAD_CORNER_OUT * spread
+            + ROUND_SMILE_LIFT * SMILE_CORNER_LIFT / FROWN_CORNER_DROP * frown)
+    left_out = (_rounding(meas, lips, spread, photo_smile=0.0, parting=ROUND_SMILE_PARTING)
+                - _rounding(meas, lips, spread, photo_smile=s, parting=ROUND_SMILE_PARTING))
+    return s * undo + left_out
 
 
 def _near(u: np.ndarray, v: np.ndarray, centre_u: float, centre_v: float, sigma: float) -> np.ndarray:

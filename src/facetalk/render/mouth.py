@@ -352,6 +352,7 @@ class MouthPainter:
         # Lips narrower than the photo's are rounded only as far as the rig rounds them (face.rig's
         # _rounding: not at all on a full smile), since emotions undo a photo's smile by narrowing.
         self._round_free = 1.0 - min(max(estimate_expression(rig.rest_xyz[:lm.N_LANDMARKS]).smile, 0.0), 1.0)
+        self._smiling_round = 0.0  # paint's: the rig's FaceRig.round_smiling rounds a smile too
         self._jaw_in, self._rest_inner_w = self._jaw_corners_in()
         self.image = image.astype(np.float32)
         self._strands = moustache_strands(image, rest[list(lm.LIPS_OUTER_UPPER)])
@@ -600,11 +601,14 @@ class MouthPainter:
 
     def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray, *, tongue_tip: float = 0.0,
               lip_on_skull_xy: np.ndarray | None = None, roll_upper: float = 0.0, jaw_lift: float = 0.0,
-              corners_kept: tuple[float, float] = (1.0, 1.0), corners_smile: tuple[float, float] = (0.0, 0.0)) -> None:
+              corners_kept: tuple[float, float] = (1.0, 1.0), corners_smile: tuple[float, float] = (0.0, 0.0),
+              smiling_round: float = 0.0) -> None:
         """Draws the interior into `out` (H, W, 3) uint8 in place from this frame's (V, 3) vertices: `tongue_tip`
         MotionFrame's; `lip_on_skull_xy` (11, 2) px where the head's pose alone carries the upper inner lip (renderer's
         head_posed; None: at rest); `roll_upper` MotionFrame.mouth_roll_upper; `jaw_lift` face.rig.jaw_lift_share's,
-        `corners_kept` each inner corner's share of its draw-in kept (_hold_corners), `corners_smile` its smile (_pocket_shares)."""
+        `corners_kept` each inner corner's share of its draw-in kept (_hold_corners), `corners_smile` its smile (_pocket_shares),
+        `smiling_round` renderer.smiling_round_share's (rounded lips on a smiling photo: _rounded)."""
+        self._smiling_round = smiling_round
         self._paint_seam(out, verts)
         cavity = self._cavity_pixels(verts, tri_id, bary)
         if cavity is None:
@@ -1210,9 +1214,10 @@ class MouthPainter:
 
     def _rounded(self, widened: float) -> float:
         """0..1 how far the lips are rounded (/o/ /u/), from _widened's width ratio: full at
-        ROUND_NARROWER narrower than the photo's, none on a photo's own smile (_round_free)."""
+        ROUND_NARROWER narrower than the photo's, none on a photo's own smile (_round_free) but as far
+        as this frame rounds it (paint's smiling_round)."""
         # plain floats: numpy's clip on one number cost ~5-9 us, and this runs ~6 times a frame
-        return min(max((1.0 - widened) / ROUND_NARROWER, 0.0), 1.0) * self._round_free
+        return min(max((1.0 - widened) / ROUND_NARROWER, 0.0), 1.0) * max(self._round_free, self._smiling_round)
 
     def _widened(self, verts: np.ndarray, lip_on_skull_xy: np.ndarray | None, *, jaw_lift: float) -> float:
         """The inner lips' width (corner to corner) in the (V, 3) posed `verts` over where the head's

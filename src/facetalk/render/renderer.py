@@ -82,10 +82,21 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame, *, draw_in_kept: np.ndarray
 def _knit_rest(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
     """(V, 3) float32 the shape a frame's expression starts from: the rest shape, plus the knit's
     part with lowered brows (FaceRig.knit_lowered) by brow_knit x max(-brow_raise, 0), the two
-    muscles' product (a linear basis cannot hold it). The rest shape itself, and so every sum as
-    before, where either is 0 (fear's knit under raised brows among them)."""
+    muscles' product (a linear basis cannot hold it), and rounded lips on a smiling photo
+    (FaceRig.round_smiling) by smiling_round_share. The rest shape itself, and so every sum as
+    before, where the two are 0 (fear's knit under raised brows among them)."""
     both = np.float32(frame.brow_knit * max(-frame.brow_raise, 0.0))
-    return rig.rest_xyz if both == 0 else rig.rest_xyz + both * rig.knit_lowered
+    rounded = np.float32(smiling_round_share(rig, frame))
+    rest = rig.rest_xyz if both == 0 else rig.rest_xyz + both * rig.knit_lowered
+    return rest if rounded == 0 else rest + rounded * rig.round_smiling
+
+
+def smiling_round_share(rig: FaceRig, frame: MotionFrame) -> float:
+    """0..1 how far a frame rounds the lips beyond what an emotion's undoing of the photo's smile
+    narrows them: -lip_spread less the rig's undo_spread_per_frown per unit of frown. Speech's /o/
+    (-0.75) on a photo kept as it is 0.75; an emotion on a smiling photo (lip_spread and smile both
+    taking the smile off) about 0, so the mouth it shuts stays shut."""
+    return min(max(-frame.lip_spread - rig.undo_spread_per_frown * max(-frame.smile, 0.0), 0.0), 1.0)
 
 
 # Half the share of the inner lips' length (face.rig.FaceRig.cavity_u, 0..1 corner to corner) about
@@ -626,7 +637,7 @@ class Renderer:
                           lip_on_skull_xy=head_posed(self.rig, frame, self._upper_lip_rest)[:, :2],
                           roll_upper=frame.mouth_roll_upper, jaw_lift=jaw_lift_share(frame.jaw_open),
                           corners_kept=(float(kept[INNER_MOUTH_CORNERS[0]]), float(kept[INNER_MOUTH_CORNERS[1]])),
-                          corners_smile=_corners_smile(frame))
+                          corners_smile=_corners_smile(frame), smiling_round=smiling_round_share(self.rig, frame))
         if self._glasses is not None:
             self._glasses.paint(out, frame)
         if frame.scale != 1.0:
