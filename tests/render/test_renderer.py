@@ -700,3 +700,28 @@ def test_a_head_nod_or_turn_alone_draws_the_resting_iris_sprite(renderer, monkey
         drawn.clear()
         renderer.render(MotionFrame(t_s=0, blink_left=-0.3, blink_right=-0.3, **pose))
         assert drawn == [False, False], pose
+
+
+def test_a_smiling_photos_o_is_painted_rounded(analysis, monkeypatch):
+    """Rounded lips on a smiling photo (face.rig.FaceRig.round_smiling) round the painted lens too: the
+    Renderer hands paint smiling_round_share, and the bundled (fully smiling) photo's /o/ (jaw 0.38,
+    lip_spread -0.75) opens narrower with it than with paint's share forced to 0 on the same vertices
+    (its _round_free is 0: without the share the lens is a smile's). Pixels under 70 luma in the inner
+    lips' box: 131 against 174; under 50 they span 17 px against 22 (out/fix46o/proto.py)."""
+    renderer, frame = Renderer(analysis), MotionFrame(t_s=0, jaw_open=0.38, lip_spread=-0.75)
+    shown = renderer.render(frame)
+    paint = renderer._mouth.paint
+    monkeypatch.setattr(renderer._mouth, "paint", lambda *args, **kw: paint(*args, **(kw | {"smiling_round": 0.0})))
+    unrounded = renderer.render(frame)
+    verts = posed_vertices(analysis.rig, frame)[list(lm.LIPS_INNER_UPPER) + list(lm.LIPS_INNER_LOWER), :2]
+    (x0, y0), (x1, y1) = np.floor(verts.min(0)).astype(int) - 2, np.ceil(verts.max(0)).astype(int) + 3
+
+    def dark(image: np.ndarray, luma: float) -> np.ndarray:
+        return image[y0:y1, x0:x1].astype(np.float64) @ [0.299, 0.587, 0.114] < luma
+
+    def span(mask: np.ndarray) -> int:
+        cols = np.flatnonzero(mask.any(axis=0))
+        return int(cols.max() - cols.min() + 1)
+
+    assert dark(shown, 70).sum() < 0.85 * dark(unrounded, 70).sum()
+    assert span(dark(shown, 50)) <= span(dark(unrounded, 50)) - 3
