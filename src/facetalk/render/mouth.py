@@ -352,7 +352,6 @@ class MouthPainter:
         # Lips narrower than the photo's are rounded only as far as the rig rounds them (face.rig's
         # _rounding: not at all on a full smile), since emotions undo a photo's smile by narrowing.
         self._round_free = 1.0 - min(max(estimate_expression(rig.rest_xyz[:lm.N_LANDMARKS]).smile, 0.0), 1.0)
-        self._smiling_round = 0.0  # paint's: the rig's FaceRig.round_smiling rounds a smile too
         self._jaw_in, self._rest_inner_w = self._jaw_corners_in()
         self.image = image.astype(np.float32)
         self._strands = moustache_strands(image, rest[list(lm.LIPS_OUTER_UPPER)])
@@ -608,7 +607,6 @@ class MouthPainter:
         head_posed; None: at rest); `roll_upper` MotionFrame.mouth_roll_upper; `jaw_lift` face.rig.jaw_lift_share's,
         `corners_kept` each inner corner's share of its draw-in kept (_hold_corners), `corners_smile` its smile (_pocket_shares),
         `smiling_round` renderer.smiling_round_share's (rounded lips on a smiling photo: _rounded)."""
-        self._smiling_round = smiling_round
         self._paint_seam(out, verts)
         cavity = self._cavity_pixels(verts, tri_id, bary)
         if cavity is None:
@@ -633,7 +631,8 @@ class MouthPainter:
         opening, t = self._lip_span(verts, xs + x0, ys + y0, u)
         d_upper, d_lower, runs = t * opening, (1.0 - t) * opening, (interp(self._own_upper), interp(self._own_lower))
         widened = self._widened(verts, lip_on_skull_xy, jaw_lift=jaw_lift * 0.5 * (corners_kept[0] + corners_kept[1]))
-        lift = self._teeth_lift(interp, verts, mouth_w=mouth_w, lip_on_skull_xy=lip_on_skull_xy, widened=widened)
+        lift = self._teeth_lift(interp, verts, mouth_w=mouth_w, lip_on_skull_xy=lip_on_skull_xy, widened=widened,
+                                smiling_round=smiling_round)
         smiling, inside, short = self._smiling(verts), np.empty(len(u)), _throat_short(peak, mouth_w, widened)
         show, stretch = self._lower_teeth_shown(opening, own_upper=runs[0], lift=lift, mouth_w=mouth_w, smiling=smiling)
         show, show32 = _as_float64(show)  # once a frame, for _shade and _lay_photo_interior
@@ -654,7 +653,8 @@ class MouthPainter:
         if opens > 0.0:  # a nearly shut mouth has no lens
             faces = self._taper_corners(color, interp, d_upper=d_upper, d_lower=d_lower, along=along, opens=opens,
                                         verts=verts, peak_opening=peak, mouth_w=mouth_w, arch=arch, widened=widened,
-                                        cleared=cleared, jaw_lift=jaw_lift, smiling=smiling)
+                                        cleared=cleared, jaw_lift=jaw_lift, smiling=smiling,
+                                        smiling_round=smiling_round)
             alpha, inside[faces.px] = _faces_cover(alpha, edge=edge, faces=faces), inside[faces.px] * (1.0 - faces.cover)
             self._rolled_in_rim(color, faces, laid=laid, short=short, peak_opening=peak, mouth_w=mouth_w)
         self._under_hair(color, out, xs + x0, ys + y0, d_upper=d_upper, d_lower=d_lower, u=u, mouth_w=mouth_w,
@@ -726,14 +726,15 @@ class MouthPainter:
         return interp(np.float32(jaw_lift * to_posed) * self._jaw_raise_px[self._upper_of])
 
     def _teeth_lift(self, interp, verts: np.ndarray, *, mouth_w: float,
-                    lip_on_skull_xy: np.ndarray | None, widened: float) -> np.ndarray | None:
+                    lip_on_skull_xy: np.ndarray | None, widened: float,
+                    smiling_round: float = 0.0) -> np.ndarray | None:
         """Px the upper lip stands above its place on the skull at each cavity pixel (< 0 lowered),
         None on a photo showing its own upper teeth.
 
         Synthetic upper teeth go with the skull: a lip lowered below its place covers them, raised
         it shows more of them. Rounded lips (`widened`: _widened's width ratio, _rounded) come
-        forward over them by ROUND_TEETH_COVER mouth widths more, the lip lowered no further than
-        LIP_LOWERED_MAX. A photo's own hang from the lip as photographed (else they and the
+        forward over them by ROUND_TEETH_COVER mouth widths more (`smiling_round` paint's), the lip
+        lowered no further than LIP_LOWERED_MAX. A photo's own hang from the lip as photographed (else they and the
         synthetic ones beside them would shear apart at the corners), and no lowering covers them:
         speech's presses lower the lip as far as a lip rolled down over the teeth (0.09 mouth widths
         at lip_press 0.6, jaw_open 0.35 on the bundled smile), and the teeth redrawn under it there
@@ -752,7 +753,7 @@ class MouthPainter:
         # Rounded lips come forward over the teeth (/o/ /u/ show little of them): on a faded print
         # the teeth, as light as its white moustache, filled the top third of /o/'s opening and
         # left a dark slot.
-        cover = ROUND_TEETH_COVER * self._rounded(widened) * mouth_w
+        cover = ROUND_TEETH_COVER * self._rounded(widened, smiling_round=smiling_round) * mouth_w
         lift[self._lip_ids] = np.maximum(lift[self._lip_ids] - cover, -LIP_LOWERED_MAX * mouth_w)
         return interp(lift[self._upper_of])
 
@@ -1212,12 +1213,17 @@ class MouthPainter:
         # the pixel was the photo's own lip-over-teeth shadow line, a dark arc through the lip).
         return arch, np.maximum(alpha, np.clip(arch - d_upper + 0.5, 0.0, 1.0) * (arch > 0.5) * np.clip(d_upper, 0.0, 1.0))
 
-    def _rounded(self, widened: float) -> float:
+    def _rounded(self, widened: float, *, smiling_round: float = 0.0) -> float:
         """0..1 how far the lips are rounded (/o/ /u/), from _widened's width ratio: full at
         ROUND_NARROWER narrower than the photo's, none on a photo's own smile (_round_free) but as far
-        as this frame rounds it (paint's smiling_round)."""
+        as this frame rounds it (`smiling_round`: renderer.smiling_round_share, paint's)."""
+        # On a smiling photo this counts the rounding twice: the rig gives the smile's width back with
+        # the share, so the ramp is full from a share of ~0.4 on (out/fix46o/ramp_before.log), and the
+        # share scales it again: /o/ (0.75) rounds 0.75 where an unsmiling photo's rounds 1.0, speech's
+        # -0.42 rounds 0.42 where theirs 0.64-0.68. Kept: the lens follows the rig's rounding (ROUND_SMILE_*)
+        # that was tuned and looked at with it; matching the unsmiling ramp moves every smiling /o/.
         # plain floats: numpy's clip on one number cost ~5-9 us, and this runs ~6 times a frame
-        return min(max((1.0 - widened) / ROUND_NARROWER, 0.0), 1.0) * max(self._round_free, self._smiling_round)
+        return min(max((1.0 - widened) / ROUND_NARROWER, 0.0), 1.0) * max(self._round_free, smiling_round)
 
     def _widened(self, verts: np.ndarray, lip_on_skull_xy: np.ndarray | None, *, jaw_lift: float) -> float:
         """The inner lips' width (corner to corner) in the (V, 3) posed `verts` over where the head's
@@ -1274,7 +1280,8 @@ class MouthPainter:
                        along: np.ndarray, opens: float, peak_opening: float, mouth_w: float,
                        arch: np.ndarray | None = None, widened: float = 1.0,
                        cleared: np.ndarray | None = None,
-                       verts: np.ndarray | None, jaw_lift: float, smiling: float = 0.0) -> _Faces:
+                       verts: np.ndarray | None, jaw_lift: float, smiling: float = 0.0,
+                       smiling_round: float = 0.0) -> _Faces:
         """Covers, in the (N, 3) interior `color` in place, the opening's corners with lip: the rig's 11 points a
         lip join a corner to its neighbour with one straight, steep segment (blunt, near-vertical ends). An open
         mouth is a lens tapering into its corners, where the lips' inner faces meet: its height at a place
@@ -1289,13 +1296,13 @@ class MouthPainter:
         inner-lip vertex this frame (_clear_rims; None: not at all); `verts`: the (V, 3) posed vertices, from
         which each lip's face comes in further where the outline is rounded (_rounded_outline, with paint's
         `jaw_lift` share; None: only as far as the lens asks); `smiling` (_smiling's 0..1) takes back the faces'
-        roll into the mouth's shadow (_roll_shade): a smile's lips are drawn back into the light. Returns the
-        faces (_Faces: for _faces_cover and _unlay_repainted)."""
+        roll into the mouth's shadow (_roll_shade): a smile's lips are drawn back into the light; `smiling_round`
+        paint's (_rounded). Returns the faces (_Faces: for _faces_cover and _unlay_repainted)."""
         wide = lens_wide(peak_opening, mouth_w)
-        power, reach, full_share = self._lens_shape(widened, wide=wide)
+        power, reach, full_share = self._lens_shape(widened, wide=wide, smiling_round=smiling_round)
         full_across, across = full_share * reach, np.abs(along)
-        outline = None if verts is None else self._rounded_outline(verts, peak_opening=peak_opening, opens=opens,
-                                                                     widened=widened, wide=wide, jaw_lift=jaw_lift)
+        outline = None if verts is None else self._rounded_outline(verts, peak_opening=peak_opening, opens=opens, widened=widened,
+                                                                     wide=wide, jaw_lift=jaw_lift, smiling_round=smiling_round)
         side = across > full_across  # mid-mouth the lens is the gap
         # what the faces may cover, and beside it, for _unlay_near_faces' ramp, pixels they leave as they are
         unlay = side.copy()
@@ -1321,7 +1328,8 @@ class MouthPainter:
         kept = paints[side[at]]
         at, lower, cover, depth, inward, arched, rolled, opened = at[kept], lower[kept], cover[kept], depth[kept], \
             inward[kept], arched[kept], rolled[kept] * np.float32(1.0 - smiling), opened[kept]
-        opened = opened * _face_edge_ends(across[side[at]], full_across=full_across, rounded=self._rounded(widened))
+        rounded = self._rounded(widened, smiling_round=smiling_round)
+        opened = opened * _face_edge_ends(across[side[at]], full_across=full_across, rounded=rounded)
         if not len(at):
             return _Faces(px=at, cover=cover, near=side, beyond_px=beyond, opens=opens)
         if arch is None:  # numpy's float64 zeros for arched made these float64 (the same values)
@@ -1363,36 +1371,37 @@ class MouthPainter:
         lighter = mixed @ LUMA > color[px] @ LUMA  # only lit: the tongue by the lower lip, lighter, kept its light
         color[px[lighter]] = mixed[lighter]
 
-    def _lens_shape(self, widened: float, *, wide: float) -> tuple[float, float, float]:
+    def _lens_shape(self, widened: float, *, wide: float, smiling_round: float = 0.0) -> tuple[float, float, float]:
         """lens_height's (power, reach, full_share) for lips `widened` (_widened's ratio) at an opening
         `wide` (lens_wide's 0..1): rounded lips (the mouth narrower than the photo's) open an oval,
         its ends filled out (ROUND_LENS), drawn in from the corners (ROUND_REACH), where the pursed
         lips meet, and curving from mid-mouth on (ROUND_LENS_FULL); a wide-open mouth's runs on toward
         its corners (by _lens_stretch) and, the widest, fills out its ends (LENS_POWER_WIDE,
-        LENS_POWER_STRETCH)."""
-        rounded = self._rounded(widened)
-        reach = self._lens_reach(widened, wide=wide)
-        fill = _smooth64(self._lens_stretch(widened, wide=wide), LENS_POWER_STRETCH[0], LENS_POWER_STRETCH[1])
+        LENS_POWER_STRETCH); `smiling_round` paint's (_rounded)."""
+        rounded = self._rounded(widened, smiling_round=smiling_round)
+        reach = self._lens_reach(widened, wide=wide, smiling_round=smiling_round)
+        fill = _smooth64(self._lens_stretch(widened, wide=wide, smiling_round=smiling_round), *LENS_POWER_STRETCH)
         power = LENS_POWER + fill * (LENS_POWER_WIDE - LENS_POWER)
         return (power * (1.0 - ROUND_LENS * rounded), reach * (1.0 - ROUND_REACH * rounded),
                 LENS_FULL * (1.0 - ROUND_LENS_FULL * rounded))
 
-    def _lens_reach(self, widened: float, *, wide: float) -> float:
+    def _lens_reach(self, widened: float, *, wide: float, smiling_round: float = 0.0) -> float:
         """The lens's reach (0..1 of the way to the inner corners) before rounded lips draw it in
         (ROUND_REACH, _lens_shape): LENS_REACH, run on toward LENS_REACH_WIDE by _lens_stretch, for
         lips `widened` (_widened's ratio) at an opening `wide` (lens_wide's 0..1)."""
-        return LENS_REACH + self._lens_stretch(widened, wide=wide) * (LENS_REACH_WIDE - LENS_REACH)
+        stretch = self._lens_stretch(widened, wide=wide, smiling_round=smiling_round)
+        return LENS_REACH + stretch * (LENS_REACH_WIDE - LENS_REACH)
 
-    def _lens_stretch(self, widened: float, *, wide: float) -> float:
+    def _lens_stretch(self, widened: float, *, wide: float, smiling_round: float = 0.0) -> float:
         """0..1 how far a wide-open lens stretches: its reach runs on from LENS_REACH to
         LENS_REACH_WIDE by it (_lens_reach), and over LENS_POWER_STRETCH its ends fill out toward
         LENS_POWER_WIDE (_lens_shape). As far as the opening is `wide` (lens_wide's; /i/'s is 0)
         and the lips `widened` (_widened's) are not rounded; a smile's lips are not rounded, so a
         wide-open smile stretches as far as any wide opening."""
-        return 0.0 if wide <= 0.0 else wide * (1.0 - self._rounded(widened))
+        return 0.0 if wide <= 0.0 else wide * (1.0 - self._rounded(widened, smiling_round=smiling_round))
 
     def _rounded_outline(self, verts: np.ndarray, *, peak_opening: float, opens: float, widened: float,
-                         wide: float, jaw_lift: float) -> _Outline:
+                         wide: float, jaw_lift: float, smiling_round: float = 0.0) -> _Outline:
         """How far (px) each lip's inner face comes in over the opening across the mouth (at
         OUTLINE_GRID's places, -1..1 from one inner corner to the other), so its outline is a round
         curve: each lip's edge in the (V, 3) posed `verts`, cut to the lens (lens_height, its
@@ -1403,16 +1412,18 @@ class MouthPainter:
         lip's drawn edge then rises toward the half ellipse through the opening's tips (_oval_floor).
         Faded in by `opens` (lens_opens); `widened` and `wide` as _lens_shape takes them; `jaw_lift`
         the pose's jaw_lift share (face.rig.jaw_lift_share, before the corners' hold), which draws the
-        inner corners in and which the oval's pull on the lower lip follows (OUTLINE_OVAL_PULL). Last, each
-        lip's drawn edge is rounded inside itself (_rounded_inside, OUTLINE_ROUND), as far as the lips are not
-        drawn in (`widened` under 1)."""
-        power, reach, full_share = self._lens_shape(widened, wide=wide)
+        inner corners in and which the oval's pull on the lower lip follows (OUTLINE_OVAL_PULL); `smiling_round`
+        paint's (_rounded). Last, each lip's drawn edge is rounded inside itself (_rounded_inside,
+        OUTLINE_ROUND), as far as the lips are not drawn in (`widened` under 1)."""
+        power, reach, full_share = self._lens_shape(widened, wide=wide, smiling_round=smiling_round)
         # The fit's base curve closes where the lens does (between its two reaches, the two fits mixed).
-        kernel, stretch = _outline_kernel(lens_reach=LENS_REACH), self._lens_stretch(widened, wide=wide)
+        kernel = _outline_kernel(lens_reach=LENS_REACH)
+        stretch = self._lens_stretch(widened, wide=wide, smiling_round=smiling_round)
         if stretch > 0.0:
             kernel = kernel + stretch * (_outline_kernel(lens_reach=LENS_REACH_WIDE) - kernel)
         # Rounded lips' smoothing is the mirrored one (_mirrored_outline_kernel), whole from OUTLINE_POUT on.
-        pout = _smooth64(self._rounded(widened), 0.0, OUTLINE_POUT)  # one number: not numpy's smoothstep (~5 us)
+        # one number: not numpy's smoothstep (~5 us)
+        pout = _smooth64(self._rounded(widened, smiling_round=smiling_round), 0.0, OUTLINE_POUT)
         if pout > 0.0:
             kernel = kernel + pout * (_mirrored_outline_kernel() - kernel)
         rig = _lip_heights(verts, self._lip_ids, self._lower_ids, OUTLINE_GRID)
