@@ -708,7 +708,8 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
     # 4. Expression basis: jaw, lips, corners, brows, lids and gaze.
     lips = _lip_regions(pts, topo, meas)
     on_rims = None if frames_mask is None else _brows_on_rims_px(pts, frames_mask, meas.ipd)
-    basis = _expression_basis(pts, topo, meas, lips, photo_smile=_photo_smile(pts), brows_on_rims_px=on_rims)
+    photo = _photo_expression(pts)  # the photo's own smile: the basis's and the undo's
+    basis = _expression_basis(pts, topo, meas, lips, photo_smile=photo.smile, brows_on_rims_px=on_rims)
     if frames_mask is not None:
         _hold_over_frames(basis, topo.rest[:, :2], frames_mask, meas.ipd)
     # 5. Mouth cavity attributes, and 6. which inner-lip pair each lip vertex closes on.
@@ -748,7 +749,7 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
         face_height_px=meas.face_h,
         ipd_px=meas.ipd,
         mouth_width_px=meas.mouth_w,
-        undo_spread_per_frown=undo_spread_per_frown(_photo_expression(pts)),
+        undo_spread_per_frown=undo_spread_per_frown(photo),
     )
 
 
@@ -856,11 +857,6 @@ def _photo_expression(pts: np.ndarray) -> PhotoExpression:
     from facetalk.face.expression import estimate_expression
 
     return estimate_expression(pts)
-
-
-def _photo_smile(pts: np.ndarray) -> float:
-    """0..1: how far the photo's own mouth smiles (_photo_expression)."""
-    return _photo_expression(pts).smile
 
 
 def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
