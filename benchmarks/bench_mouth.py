@@ -211,7 +211,8 @@ def dlib_mouth(landmarks: np.ndarray) -> tuple[float, float]:
 
 
 def rounding(animator: Animator, dlib) -> dict[str, float] | None:
-    """The --rounding figures for one portrait (see the module's docstring); None where dlib finds no face."""
+    """The --rounding figures for one portrait (see the module's docstring); None where dlib finds no face in
+    the photo or in one of the shapes rendered from it."""
     face = dlib.measure(animator.analysis.image)
     if face is None:
         return None
@@ -220,6 +221,8 @@ def rounding(animator: Animator, dlib) -> dict[str, float] | None:
     for label, params in ROUNDING_SHAPES:
         image = animator.render_motion(MotionFrame(t_s=0, **params))
         seen = dlib.measure(image, box=face.box)
+        if seen is None:
+            return None
         width, aspect = dlib_mouth(seen.landmarks)
         out[f"{label} w"], out[f"{label} a"] = width / rest_w, aspect
         if label == "o":
@@ -247,7 +250,7 @@ def main() -> None:
         animator = Animator(load_image(path), source=name)
         figures = measure(animator) if dlib is None else rounding(animator, dlib)
         if figures is None:
-            print(f"{name[:28]:>28}: no face found by dlib", flush=True)
+            print(f"{name[:28]:>28}: no face found by dlib (in the photo or a rendered shape)", flush=True)
             continue
         print(f"{name[:28]:>28}: " + ", ".join(f"{k} {v}" if isinstance(v, int) else f"{k} {v:.2f}" for k, v in figures.items()), flush=True)
 

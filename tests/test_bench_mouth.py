@@ -71,3 +71,19 @@ def test_jumpy_points_count_a_local_step_the_band_mean_hides():
     samples = bench.band_samples(images, lips=lips, band_xy=band, reference=5)
     assert bench.step(samples.mean(axis=1)) < 1.5  # the mean over the band hides the spot
     assert bench.jumpy_points(samples) >= len(spot)
+
+
+def test_rounding_gives_none_where_dlib_loses_a_rendered_face():
+    """--rounding measures each rendered shape by dlib; one it finds no face in gives None (main
+    prints one line for it), not an AttributeError on None."""
+    from types import SimpleNamespace
+
+    photo = np.zeros((8, 8, 3), np.uint8)
+    found = SimpleNamespace(box=(0, 0, 8, 8), landmarks=np.arange(136, dtype=np.float64).reshape(68, 2))
+
+    class OnlyThePhoto:
+        def measure(self, image, box=None):
+            return found if image is photo else None
+
+    animator = SimpleNamespace(analysis=SimpleNamespace(image=photo), render_motion=lambda frame: photo.copy())
+    assert bench.rounding(animator, OnlyThePhoto()) is None
