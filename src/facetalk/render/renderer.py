@@ -95,7 +95,13 @@ def smiling_round_share(rig: FaceRig, frame: MotionFrame) -> float:
     """0..1 how far a frame rounds the lips beyond what an emotion's undoing of the photo's smile
     narrows them: -lip_spread less the rig's undo_spread_per_frown per unit of frown. Speech's /o/
     (-0.75) on a photo kept as it is 0.75; an emotion on a smiling photo (lip_spread and smile both
-    taking the smile off) about 0, so the mouth it shuts stays shut."""
+    taking the smile off) about 0, so the mouth it shuts stays shut.
+
+    Read from the frame's lip_spread, clipped at -1 (motion), so where an emotion's own rounding and the
+    undo together pass -1 the clip eats the rounding first: at full surprise a full smile's /o/ of
+    surprise is gone (0), while its onset ramp passes through it (bundled 0.26 at about 0.6 of the way,
+    then 0: out/rev46o/emo.log), and speech under an emotion rounds little (bundled <= 0.10). Telling
+    the two apart needs the unclipped undo from motion.emotion (a frame field); not done."""
     return min(max(-frame.lip_spread - rig.undo_spread_per_frown * max(-frame.smile, 0.0), 0.0), 1.0)
 
 
