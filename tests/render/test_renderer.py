@@ -725,3 +725,22 @@ def test_a_smiling_photos_o_is_painted_rounded(analysis, monkeypatch):
 
     assert dark(shown, 70).sum() < 0.85 * dark(unrounded, 70).sum()
     assert span(dark(shown, 50)) <= span(dark(unrounded, 50)) - 3
+
+
+def test_every_rounding_the_painter_reads_is_the_frames_share(analysis, monkeypatch):
+    """paint hands the frame's smiling_round_share to each reading of how rounded the lips are
+    (MouthPainter._rounded: the teeth's cover, the lens, its stretch, the arch's reach, the outline):
+    one left at its default 0 drew the bundled-/o/ lens partly as a smile's (a missed pass-down moved
+    11's /u/ aspect 0.44 -> 0.46 in bench_mouth --rounding, out/fix46o/NOTES.md)."""
+    from facetalk.render.renderer import smiling_round_share
+
+    renderer, frame = Renderer(analysis), MotionFrame(t_s=0, jaw_open=0.38, lip_spread=-0.75)
+    painter, seen = renderer._mouth, []
+    rounded = painter._rounded
+    monkeypatch.setattr(painter, "_rounded", lambda widened, **kw: seen.append(kw) or rounded(widened, **kw))
+    arch_reach = painter._lens_reach
+    monkeypatch.setattr(painter, "_lens_reach", lambda widened, **kw: seen.append(kw) or arch_reach(widened, **kw))
+    renderer.render(frame)
+    share = smiling_round_share(analysis.rig, frame)
+    assert share > 0.5 and len(seen) >= 6
+    assert all(kw.get("smiling_round", 0.0) == share for kw in seen), seen

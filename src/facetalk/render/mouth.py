@@ -640,7 +640,7 @@ class MouthPainter:
                             lower_show=show, show32=show32, lip_lift=lift, peak_opening=peak, stretch=stretch,
                             smiling=smiling, widened=widened, rolled=roll_upper, tongue_centre=tongue_centre, short=short)
         arch, alpha = self._arched_top(verts, u, d_upper=d_upper, alpha=alpha, peak_opening=peak, mouth_w=mouth_w,
-                                       widened=widened)
+                                       widened=widened, smiling_round=smiling_round)
         lowered = self._row_offset(lift, interp, mouth_w=mouth_w, jaw_lift=jaw_lift)
         laid = self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
                                         show32=show32, mouth_w=mouth_w, u=u, peak_opening=peak, lowered=lowered, arch=arch)
@@ -1205,10 +1205,12 @@ class MouthPainter:
         _mix_penumbra(color, at, np.exp(falloff, out=falloff), cover, self._shade_rgb[RGB_PENUMBRA])
 
     def _arched_top(self, verts: np.ndarray, u: np.ndarray, *, d_upper: np.ndarray, alpha: np.ndarray,
-                    peak_opening: float, mouth_w: float, widened: float) -> tuple[np.ndarray, np.ndarray]:
+                    peak_opening: float, mouth_w: float, widened: float,
+                    smiling_round: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
         """(_upper_arch's (N,) px, the pixels' opacity `alpha` raised where the arch's lip covers
-        them) for paint's cavity pixels (`widened`: _widened's width ratio)."""
-        arch = self._upper_arch(verts, u, peak_opening=peak_opening, mouth_w=mouth_w, widened=widened)
+        them) for paint's cavity pixels (`widened`: _widened's width ratio; `smiling_round` paint's)."""
+        arch = self._upper_arch(verts, u, peak_opening=peak_opening, mouth_w=mouth_w, widened=widened,
+                                smiling_round=smiling_round)
         # The lip set lower over the arch continues the rig's lip: its edge there is no rim (half
         # the pixel was the photo's own lip-over-teeth shadow line, a dark arc through the lip).
         return arch, np.maximum(alpha, np.clip(arch - d_upper + 0.5, 0.0, 1.0) * (arch > 0.5) * np.clip(d_upper, 0.0, 1.0))
@@ -1247,7 +1249,7 @@ class MouthPainter:
         return rest_w - float(np.linalg.norm(moved[1] - moved[0])), rest_w
 
     def _upper_arch(self, verts: np.ndarray, u: np.ndarray, *, peak_opening: float, mouth_w: float,
-                    widened: float = 1.0) -> np.ndarray:
+                    widened: float = 1.0, smiling_round: float = 0.0) -> np.ndarray:
         """(N,) float px at the cavity pixels (`u` along the mouth): how far the upper lip's inner
         face comes down over the opening beyond the rig's inner lip line, so its top is an arch,
         highest mid-mouth, dropping LIP_ARCH_SAG of the opening's peak by the lens's inner corners
@@ -1257,7 +1259,8 @@ class MouthPainter:
         the lip sitting on it; a closed-mouth photo's rig lip, drawn down beside the corners by the
         jaw, already sags about as far and is left as it is. Only an open vowel's mouth arches
         (its peak over LIP_ARCH_OPENING mouth widths, the lips no wider than LIP_ARCH_WIDENED of the
-        photo's, `widened`: _widened's): /i/ and a broad smile keep their flat, wide top."""
+        photo's, `widened`: _widened's): /i/ and a broad smile keep their flat, wide top (`smiling_round`
+        paint's, for _lens_reach)."""
         opens = float(smoothstep(np.array(peak_opening / mouth_w), *LIP_ARCH_OPENING)
                       * (1.0 - smoothstep(np.array(widened), *LIP_ARCH_WIDENED)))
         if opens <= 0.0:
@@ -1268,8 +1271,8 @@ class MouthPainter:
         # Down whole where the lens closes, so no wedge of the lip's face is left over the upper
         # corners of a wide-open mouth: at the unrounded lens's reach (_lens_reach), taken along
         # the rig's u (the lens takes the inner corners' line and draws rounded lips' in further).
-        across = np.minimum(np.abs(2.0 * u - 1.0) / self._lens_reach(widened, wide=lens_wide(peak_opening, mouth_w)),
-                            1.0)
+        reach = self._lens_reach(widened, wide=lens_wide(peak_opening, mouth_w), smiling_round=smiling_round)
+        across = np.minimum(np.abs(2.0 * u - 1.0) / reach, 1.0)
         want = LIP_ARCH_SAG * peak_opening * across * across
         # The whole drop eases in, the rig's own lip line's share too: a smile's lip lifted toward
         # the corners (sag < 0) was set down by all its lift at the first trace of an opening
