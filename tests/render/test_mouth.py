@@ -3712,7 +3712,8 @@ def test_the_open_mouths_outline_is_round_not_a_hexagon(analysis):
     (_rounded_outline: the rig's less its face's reach) turns by under 10.8 degrees between chords
     0.04 mouth widths long wherever the opening is over 0.3 of its peak, the opening keeping 0.9 of
     its peak (/o/: see the end) (the bundled photo: widest vowel and /l/ 9.6 and 9.7 degrees, the rig's
-    own edges 25.0 and 11.8; before o46 /o/ too: 10.3, its rig 16.1). The lower lip's U (face.rig.JAW_LOWER_OPENING_POWER) bends near the
+    own edges 25.0 and 11.8; before o46 /o/ too: 10.3, its rig 16.1).
+    The lower lip's U (face.rig.JAW_LOWER_OPENING_POWER) bends near the
     corners, which the drawn edge follows: 0.3-1.7 degrees more than with the lower lip a lemon's
     (9.2, 8.3 and 8.5), /l/'s most against the rig's own turn (0.81 of it). The cap is absolute,
     0.5 degrees over the worst, so that a drift toward 12 degrees fails. At jaw 0.9 and 1 the

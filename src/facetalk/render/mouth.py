@@ -1304,8 +1304,9 @@ class MouthPainter:
         wide = lens_wide(peak_opening, mouth_w)
         power, reach, full_share = self._lens_shape(widened, wide=wide, smiling_round=smiling_round)
         full_across, across = full_share * reach, np.abs(along)
-        outline = None if verts is None else self._rounded_outline(verts, peak_opening=peak_opening, opens=opens, widened=widened,
-                                                                     wide=wide, jaw_lift=jaw_lift, smiling_round=smiling_round)
+        outline = None if verts is None else self._rounded_outline(
+            verts, peak_opening=peak_opening, opens=opens, widened=widened, wide=wide, jaw_lift=jaw_lift,
+            smiling_round=smiling_round)
         side = across > full_across  # mid-mouth the lens is the gap
         # what the faces may cover, and beside it, for _unlay_near_faces' ramp, pixels they leave as they are
         unlay = side.copy()
