@@ -121,8 +121,10 @@ class ShadeReference:
         inward = smoothstep(d / np.maximum(reach, 1e-6), 0.0, 1.0)
         # Turned from the light (and toward the lips' hue) only over the last CORNER_CURL mouth widths
         # before the opening, where it curls in.
-        curl = np.minimum(reach, np.float32(CORNER_CURL * self._rest_mouth_w / (self._rest_mouth_w / max(mouth_w, 1e-6))))
-        turn = smoothstep((d - (reach - curl)) / np.maximum(curl, 1e-6), 0.0, 1.0)
+        full_curl = np.float32(CORNER_CURL * self._rest_mouth_w / (self._rest_mouth_w / max(mouth_w, 1e-6)))
+        curl = np.minimum(reach, full_curl)
+        # A face narrower than the curl turns only as far as it reaches (a px of rounding mid-mouth).
+        turn = smoothstep((d - (reach - curl)) / np.maximum(curl, 1e-6), 0.0, 1.0) * (curl / full_curl)
         fold = CORNER_LIP_DEPTH * self._rest_mouth_w
         skip = max(1.0, CORNER_EDGE_SKIP * fold)
         into = d * (self._rest_mouth_w / max(mouth_w, 1e-6))

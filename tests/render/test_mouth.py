@@ -3989,8 +3989,12 @@ def test_a_corner_face_turns_from_the_light_only_where_it_curls_in():
 
         assert turned(float(reach) - curl - 0.5) == 0.0 and turned(0.5 * float(reach)) == 0.0, rest_w / to_rest
         assert turned(float(reach) - 0.05) > 0.99 and 0.0 < turned(float(reach) - 0.5 * curl) < 1.0, rest_w / to_rest
-    # A face narrower than that turns across its whole reach, as before.
-    assert 0.0 < float(_face_depth(np.float32(0.5), np.float32(1.0), np.float32(0.0), False, 1.0, 100.0)[1]) < 1.0
+    # A face narrower than that turns across its whole reach, but only as far as it reaches of the curl:
+    # turned whole, a px of rounding mid-mouth (_rounded_inside) was a dark line round the opening.
+    curl = CORNER_CURL * 100.0
+    narrow = [float(_face_depth(np.float32(d), np.float32(1.0), np.float32(0.0), False, 1.0, 100.0)[1])
+              for d in (0.5, 0.999)]
+    assert 0.0 < narrow[0] < narrow[1] <= 1.0 / curl + 1e-3 and narrow[1] > 0.9 / curl, (narrow, curl)
 
 
 def test_a_wide_open_toothy_mouth_arches_its_top_and_its_teeth_follow(analysis, monkeypatch):

@@ -2440,7 +2440,7 @@ CORNER_SHADOW = 1.0
 CORNER_SHADOW_PERCENTILE = 15.0
 # Mouth widths before the opening over which a face turns from the light and takes the lips' hue
 # (_face_depth): 2.5 px on the bundled photo's 68.9 px mouth; a share, so a large face or a 1024
-# render curls over as much of its lip as a small one.
+# render curls over as much of its lip as a small one. A narrower face turns as far as it reaches of it.
 CORNER_CURL = 0.0363
 # The share of the new opening's fade-in (paint's alpha) past which a lip's corner face covers
 # what lies under it whole (_taper_corners); below it, in proportion, so a pixel changes smoothly
@@ -4432,7 +4432,8 @@ def _face_depth(d, reach, arched, over_arch, to_rest, rest_w):
     the opening it reads past the photo's soft edge (CORNER_EDGE_SKIP of the fold: a toothy
     photo's pale rim, mirrored, was a pale band), folded back within the lip, and over its last
     CORNER_CURL mouth widths takes the lips' own hue (CORNER_LIP_HUE: stray pale or grey pixels
-    halved) and darkens: wet and turned from the light. The turn returned drives both, the hue
+    halved) and darkens: wet and turned from the light (a face narrower than that, only as far as it
+    reaches of it). The turn returned drives both, the hue
     pull and the shade (_lay_faces), so neither reaches further from the opening than the curl. The upper lip set lower over the arch continues the lip above it down (mirrored, from
     past the photo's soft edge over its teeth), turned in, more toward its new edge
     (ARCH_FACE_TURN): read back up from that edge, the photo's pale lip-over-teeth edge came down
@@ -4444,8 +4445,12 @@ def _face_depth(d, reach, arched, over_arch, to_rest, rest_w):
     # The lip turns from the light only where it curls in, its last CORNER_CURL mouth widths before
     # the opening: turning over the whole face, a wide one (the rig's opening far outside the lens)
     # was a band 4-8 px wide, darker and greyer than the lip, between it and the mouth.
-    curl = min(reach, np.float32(CORNER_CURL * rest_w / to_rest))
-    turn = _smooth32((d - (reach - curl)) / max(curl, np.float32(1e-6)), 0.0, 1.0)
+    full_curl = np.float32(CORNER_CURL * rest_w / to_rest)
+    curl = min(reach, full_curl)
+    # A face narrower than the curl turns only as far as it reaches: mid-mouth a px or two of rounding
+    # (_rounded_inside) turned whole drew the wet margin 7+ levels dark, a line round the opening.
+    share = curl / max(full_curl, np.float32(1e-6))
+    turn = _smooth32((d - (reach - curl)) / max(curl, np.float32(1e-6)), 0.0, 1.0) * share
     fold = CORNER_LIP_DEPTH * rest_w
     skip = max(1.0, CORNER_EDGE_SKIP * fold)
     into = d * np.float32(to_rest)
