@@ -689,6 +689,13 @@ class _Press:
     rest_px: np.ndarray
 
 
+def _moved_by(basis: _Basis) -> np.ndarray:
+    """(V,) bool: the vertices some expression (`basis`, _expression_basis's) moves."""
+    return np.any(basis.positive != 0, axis=(0, 2)) | np.any(basis.negative != 0, axis=(0, 2)) \
+        | np.any(basis.jaw_lift != 0, axis=1) | np.any(basis.knit_lowered != 0, axis=1) \
+        | np.any(basis.round_smiling != 0, axis=1)
+
+
 def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = None,
               frames_mask: np.ndarray | None = None) -> FaceRig:
     """Builds the mesh rig from (478, 3) landmarks in the (cropped) photo's pixels; the (H, W)
@@ -719,9 +726,7 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
                          for j in CORNER_PRESS_JAWS])
     press = _lip_press(meas, lips, poses_xy=poses_xy, triangles=np.array(topo.triangles, dtype=np.int64))
     # 7. Triangles that never move are left out of the per-frame rasterization.
-    moving = (head.weight > 0) | np.any(basis.positive != 0, axis=(0, 2)) | np.any(basis.negative != 0, axis=(0, 2)) \
-        | np.any(basis.jaw_lift != 0, axis=1) | np.any(basis.knit_lowered != 0, axis=1) \
-        | np.any(basis.round_smiling != 0, axis=1)
+    moving = (head.weight > 0) | _moved_by(basis)
     tri_arr = np.array(topo.triangles, dtype=np.int32)
     return FaceRig(
         rest_xyz=topo.rest.astype(np.float32),

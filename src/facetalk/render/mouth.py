@@ -1280,11 +1280,9 @@ class MouthPainter:
         return (opens * np.maximum(want - np.interp(u, self._lip_u, sag), 0.0)).astype(np.float32)
 
     def _taper_corners(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,
-                       along: np.ndarray, opens: float, peak_opening: float, mouth_w: float,
-                       arch: np.ndarray | None = None, widened: float = 1.0,
-                       cleared: np.ndarray | None = None,
-                       verts: np.ndarray | None, jaw_lift: float, smiling: float = 0.0,
-                       smiling_round: float = 0.0) -> _Faces:
+                       along: np.ndarray, opens: float, peak_opening: float, mouth_w: float, smiling: float = 0.0,
+                       arch: np.ndarray | None = None, widened: float = 1.0, cleared: np.ndarray | None = None,
+                       verts: np.ndarray | None, jaw_lift: float, smiling_round: float = 0.0) -> _Faces:
         """Covers, in the (N, 3) interior `color` in place, the opening's corners with lip: the rig's 11 points a
         lip join a corner to its neighbour with one straight, steep segment (blunt, near-vertical ends). An open
         mouth is a lens tapering into its corners, where the lips' inner faces meet: its height at a place
