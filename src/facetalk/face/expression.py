@@ -48,3 +48,11 @@ def estimate_expression(landmarks_px: np.ndarray) -> PhotoExpression:
     wide *= apart * np.clip(lifted / WIDTH_NEEDS_LIFT, 0.0, 1.0)
     return PhotoExpression(smile=float(np.clip(max(lifted, wide), 0.0, 1.0)), lips_apart=apart, corner_lift=lift,
                            turn=turn)
+
+
+def corner_share(photo: PhotoExpression) -> float:
+    """0..1: the share of the photo's smile its corners show lifted (PhotoExpression.corner_lift
+    above a neutral mouth's, over the smile's SMILE_CORNER_LIFT; 1 where the lift is unknown)."""
+    if photo.corner_lift is None or photo.smile <= 0.0:
+        return 1.0
+    return min(max((photo.corner_lift - NEUTRAL_CORNER_LIFT) / (SMILE_CORNER_LIFT * photo.smile), 0.0), 1.0)

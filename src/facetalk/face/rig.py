@@ -768,11 +768,9 @@ def undo_spread_per_frown(photo: PhotoExpression) -> float:
     (_undo_smile: UNDO_SMILE, less the frown for what its corners do not show, corner_share, and that
     frown's push out, worked out here from this module's constants, as face sits below motion):
     1.23 where the corners show all of the smile, 4.0 on out/portraits' 12 (0.26 shown)."""
-    from facetalk.face.expression import NEUTRAL_CORNER_LIFT  # that module reads this one's constants
+    from facetalk.face.expression import corner_share  # that module reads this one's constants
 
-    shown = 1.0
-    if photo.corner_lift is not None and photo.smile > 0.0:
-        shown = min(max((photo.corner_lift - NEUTRAL_CORNER_LIFT) / (SMILE_CORNER_LIFT * photo.smile), 0.0), 1.0)
+    shown = corner_share(photo)
     frown = SMILE_CORNER_LIFT / FROWN_CORNER_DROP  # frown per unit of smile undone
     spread = (SMILE_CORNER_OUT + FROWN_CORNER_OUT * frown) / SPREAD_CORNER_OUT \
         - FROWN_CORNER_OUT / SPREAD_CORNER_OUT * frown * (1.0 - shown)

@@ -30,7 +30,7 @@ from types import MappingProxyType
 import numpy as np
 
 from facetalk.config import EMOTIONS
-from facetalk.face.expression import NEUTRAL_CORNER_LIFT
+from facetalk.face.expression import corner_share
 from facetalk.face.rig import (EYE_SQUINT, FROWN_CORNER_DROP, FROWN_CORNER_OUT, SMILE_CORNER_LIFT, SMILE_CORNER_OUT,
                                SMILE_SQUINT, SPREAD_CORNER_OUT, SQUINT_UNDONE)
 from facetalk.params import FACE_NAMES, PhotoExpression, face_index
@@ -374,14 +374,6 @@ SNEER_HELD = (0.42, 0.5)
 CORNERS_AS_SHOWN = frozenset({"sad", "angry", "disgusted", "neutral"})
 UNDO_SMILE = {"smile": -SMILE_CORNER_LIFT / FROWN_CORNER_DROP,
               "lip_spread": -(SMILE_CORNER_OUT + FROWN_CORNER_OUT * SMILE_CORNER_LIFT / FROWN_CORNER_DROP) / SPREAD_CORNER_OUT}
-
-
-def corner_share(photo: PhotoExpression) -> float:
-    """0..1: the share of the photo's smile its corners show lifted (PhotoExpression.corner_lift
-    above a neutral mouth's, over the smile's SMILE_CORNER_LIFT; 1 where the lift is unknown)."""
-    if photo.corner_lift is None or photo.smile <= 0.0:
-        return 1.0
-    return min(max((photo.corner_lift - NEUTRAL_CORNER_LIFT) / (SMILE_CORNER_LIFT * photo.smile), 0.0), 1.0)
 
 
 def sneer_held(upper_lip_raise: float) -> float:
