@@ -25,6 +25,13 @@ RIM_COVERAGE = 0.8  # share of a loop's angles that must show a line for it to c
 RIM_LINE_CONTRAST = 2.2  # a line: its response over the median response about the eye
 RIM_MIN_RESPONSE = 25.0  # ... and at least this many grey levels darker than its surroundings
 BRIDGE_COVERAGE = 0.8  # share of the columns across the nose where the bridge's line must show
+# A rim's band reaches into the lens at most this many times its median reach there over the loop
+# (the rim's measured width): a lid crease touching a wire rim continues its line, and the band had
+# grown into it (out/portraits' 11: 5-10 px at the top of a 2 px rim, out/fix46f/g11_mask.png),
+# so the photo's unmoving, unshaded lid was laid back over the lowered one inside the lens, a ragged
+# pale strip under anger's brows (1.5 left a thinner one; out/fear47/z_11_rimtop_caps.png). Outward
+# it is left alone: a thick plastic top's corners (Grace Hopper's, 02) are wider than its median.
+RIM_BAND_CAP = 1.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -128,6 +135,7 @@ def _trace_rim(response: np.ndarray, centre: np.ndarray, axis: np.ndarray, eye_d
     line = polar[np.arange(N_ANGLES), path]
     is_line = line > max(RIM_MIN_RESPONSE, RIM_LINE_CONTRAST * float(np.median(polar)))
     inner, outer = _band(polar, path, is_line, max_steps=int(0.08 * N_RADII / np.ptp(RIM_RADII_D)))
+    inner = _cap_band(inner, path=path, is_line=is_line)
     rows = np.arange(N_ANGLES)
     return _Rim(line_px=xy[rows, path], inner_px=_lerp_rows(xy, inner), outer_px=_lerp_rows(xy, outer),
                 coverage=float(is_line.mean()))
@@ -208,6 +216,16 @@ def _band(values: np.ndarray, path: np.ndarray, is_line: np.ndarray, *, max_step
             j += 1
         far[i] = j + 0.5
     return np.clip(near, 0, m - 1), np.clip(far, 0, m - 1)
+
+
+def _cap_band(near: np.ndarray, *, path: np.ndarray, is_line: np.ndarray) -> np.ndarray:
+    """`_band`'s near (lens-side) edge held within RIM_BAND_CAP times its median distance from the
+    line over the loop: a rim's inner edge follows the rim, a lid crease touching it does not."""
+    if not is_line.any():
+        return near
+    centre = path.astype(np.float32)
+    cap = RIM_BAND_CAP * float(np.median((centre - near)[is_line]))
+    return np.maximum(near, centre - cap)
 
 
 def _lerp_rows(xy: np.ndarray, cols: np.ndarray) -> np.ndarray:
