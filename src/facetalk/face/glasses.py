@@ -5,8 +5,9 @@ mesh bend them with the brows, lids and cheeks. The cue is the one a frame gives
 not: around each eye, outside its opening, a thin dark line (black-hat response) that goes all the
 way round, including down the temple side and along the cheek where skin is smooth, plus a bridge
 crossing the nose between the eyes. Each rim is traced as the strongest smooth closed loop in polar
-coordinates about the eye (dynamic programming over angle); the mask is the traced band. The lens
-interior is left out, so the eyes still animate behind it. Conservative: when in doubt, no glasses.
+coordinates about the eye (dynamic programming over angle); the mask is the traced band, its lens
+side kept to the rim's median width (a crease touching a rim is not frame). The lens interior is
+left out, so the eyes still animate behind it. Conservative: when in doubt, no glasses.
 """
 
 from __future__ import annotations
