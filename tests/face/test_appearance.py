@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from facetalk.face import landmarks as lm
-from facetalk.face.appearance import SCLERA_SHADE_MIN_PX, _cut_iris, _depth_matched, _lid_shade
+from facetalk.face.appearance import SCLERA_SHADE_MIN_PX, _cut_iris, _depth_matched, _lid_shade, _seam_offset
 from facetalk.imaging import LUMA
 
 IRIS_R = 9.0  # px
@@ -602,3 +602,22 @@ def test_a_catchlight_under_the_upper_margin_leaves_the_texture_with_the_iris():
     x0, y0 = sprite.origin_xy.astype(int)
     assert np.all(sprite.alpha[y - y0, xs.start - x0:xs.stop - x0] >= 1.0)
     assert np.all(sprite.rgb[y - y0, xs.start - x0:xs.stop - x0] == 255.0)
+
+
+def test_the_fills_ends_under_the_upper_margin_meet_the_lash_shaded_white_beside_them():
+    """The white 0.5-2 px under the upper margin beside the cut is the lashes' shade, darker than the
+    depth match reads the white at that depth: held as the seam's edge there, it pulls the fill's top
+    ends down to it (a fill 50 lighter, held only from 2 px deep, kept its top ends light: the bared
+    white's top corners a light box edge, 03, 06, 09), while deeper rows, matched, are left near 0."""
+    h, w = 16, 34
+    yy, xx = np.mgrid[:h, :w]
+    depth = (yy + 0.5).astype(np.float32)  # px under the upper margin, which runs along the top
+    hole = (xx >= 12) & (xx < 22) & (yy < 12)
+    edge = (((xx >= 10) & (xx < 12)) | ((xx >= 22) & (xx < 24))) & (yy < 12)
+    patch = np.full((h, w, 3), 200.0, np.float32)
+    patch[(yy < 2) & ~hole] = 150.0
+    fill = np.full((h, w, 3), 200.0, np.float32)
+    offset = _seam_offset(patch, fill, known=~hole, hole=hole, edge=edge, depth=depth)[..., 0]
+    # Main (held from 2 px): 0 at both ends of the top rows; now -22 and -20.
+    assert offset[:2, [12, 21]].max() <= -15.0, offset[:2, [12, 21]]
+    assert np.abs(offset[8:12, 12:22]).max() <= 5.0, offset[8:12, 12:22]

@@ -262,7 +262,10 @@ IRIS_RING_PX = 1.5
 IRIS_FEATHER_PX = 1.5
 IRIS_EDGE_PX = 2.0
 SEAM_EDGE_SIGMA = 2.0
-SEAM_EDGE_DEPTH = 2.0
+# 0.5 px, not 2: the white 0.5-2 px under a margin beside the cut is the lashes' shade, which the depth
+# match, reading the whole white at that depth, took lighter than the white next to the fill (the bared
+# white's top ends a light box edge: 03, 06, 09); held there, the fill meets it (out/look47/NOTES.md).
+SEAM_EDGE_DEPTH = 0.5
 # A pixel of the refill's margin band lighter than this percentile of the white is a catchlight.
 GLINT_PERCENTILE = 90
 # The sclera refilled where the iris was is grown from the opening's other pixels, but those darker
@@ -393,8 +396,8 @@ def _seam_offset(patch: np.ndarray, fill: np.ndarray, *, known: np.ndarray, hole
     import cv2
     from scipy.ndimage import distance_transform_edt
 
-    # Not within SEAM_EDGE_DEPTH px of a lid margin: there the white is the lashes' shade, which the
-    # fill takes by its depth already.
+    # Not within SEAM_EDGE_DEPTH px of a lid margin: the margin pixel itself is the lashes' (their
+    # shade just under it, beside the fill, is held: the depth match reads it lighter).
     fixed = edge & known & (np.abs(depth) >= SEAM_EDGE_DEPTH)
     near = fixed.astype(np.float32)
     white = cv2.GaussianBlur(patch * near[..., None], (0, 0), SEAM_EDGE_SIGMA) \
