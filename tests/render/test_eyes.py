@@ -1202,3 +1202,51 @@ def test_a_moved_iris_draws_its_ring_of_white_over_the_refill_only_not_over_the_
     # (x <= 40, the rest centre) lies over the refill: kept whole.
     assert whole[40, 51] == 255 and moved[40, 51] == 128 and moved[40, 37] == 255
     assert (moved != whole).sum() >= 10 and (moved[:, :41] == whole[:, :41]).all()
+
+
+def test_a_moved_iris_fades_out_the_photos_white_it_carries_by_how_far_it_moved():
+    """The landmark disc overshoots the photo's limbus by 1-2 px on one side, and the sprite carried
+    that white with the iris (a white chunk beside it under the completed top, 12; the lid's bright
+    white as a jagged wedge, 13). Marked `white`, it fades out over WHITE_FADE_PX of the iris's move;
+    unmoved, the sprite is drawn as it is, to the bit."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from facetalk.face.appearance import EyeSprite
+    from facetalk.face.rig import MATERIAL_EYE, MATERIAL_PHOTO
+    from facetalk.render.eyes import WHITE_FADE_PX, IrisPainter
+
+    upper, lower = lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER
+    rest = np.zeros((478, 3), np.float32)
+    t = np.linspace(0.0, 1.0, len(upper))
+    rest[list(upper), 0] = rest[list(lower), 0] = 10.0 + 60.0 * t
+    rest[list(upper), 1], rest[list(lower), 1] = 30.0, 50.0
+    rest[lm.RIGHT_IRIS[0], :2] = (40.0, 40.0)
+    rig = SimpleNamespace(material=np.array([MATERIAL_PHOTO, MATERIAL_EYE], np.uint8), rest_xyz=rest)
+    yy, xx = np.mgrid[0:60, 0:40]
+    # A black iris 2 px left of the disc's centre: the disc's right side (x 24..26) is white.
+    iris = np.hypot(xx - 18.0, yy - 30.0) <= 6.0
+    rgb = np.repeat(np.where(iris, 0.0, 255.0)[..., None], 3, axis=2).astype(np.float32)
+    disc = (np.hypot(xx - 20.0, yy - 30.0) <= 6.0).astype(np.float32)
+    plain = EyeSprite(origin_xy=np.array([20.0, 10.0]), rgb=rgb, alpha=disc, centre_xy=np.array([40.0, 40.0]),
+                      centre_index=lm.RIGHT_IRIS[0], corner_indices=(upper[0], upper[-1]))
+    marked = replace(plain, white=(disc * ~iris).astype(np.float32))
+    fy, fx = np.mgrid[0:80, 0:80]
+    tri_id = np.where((fy >= 30) & (fy <= 50) & (fx >= 10) & (fx <= 70), 1, 0).astype(np.int32)
+
+    def drawn(sprite, shift_px):
+        verts = rest.copy()
+        verts[lm.RIGHT_IRIS[0], 0] += shift_px
+        out = np.full((80, 80, 3), 128, np.uint8)
+        IrisPainter(rig, (sprite,)).paint(out, verts, tri_id, unposed=verts)
+        return out[..., 0].astype(int)
+
+    assert np.array_equal(drawn(marked, 0.0), drawn(plain, 0.0))
+    assert drawn(plain, 0.0)[40, 45] == 255
+    # Moved 3 px right: the white chunk (sprite x 24..26 -> frame x 47..49) is gone, the iris stays.
+    moved, whole = drawn(marked, 3.0), drawn(plain, 3.0)
+    assert whole[40, 48] == 255 and moved[40, 48] == 128
+    assert moved[40, 41] == whole[40, 41] == 0
+    # Half of WHITE_FADE_PX: half faded (0.5 px moved: sprite x 25.5 lands on frame x 46 exactly).
+    half = drawn(marked, 0.5 * WHITE_FADE_PX)[40, 46]
+    assert abs(half - (128 + 255) / 2) <= 3

@@ -38,6 +38,9 @@ class EyeSprite:
     the iris, opaque to `opaque` (the texture is refilled under it), fading out by `outer` (the
     texture is the photo's there); the painter keeps that ring only over the refill (a look aside
     moved it over the corner's darker white as a light crescent); None: no ring.
+    white: (h, w) float32 0..1, how much each sprite pixel past the iris proper is the photo's white
+    (the landmark disc's overshoot past the photo's limbus, the ring), which the painter fades out
+    as the iris moves (the texture's refill is under it); None: nothing faded.
     """
 
     origin_xy: np.ndarray
@@ -48,6 +51,7 @@ class EyeSprite:
     corner_indices: tuple[int, int]
     raised: tuple[np.ndarray, np.ndarray] | None = None
     ring_px: tuple[float, float, float] | None = None
+    white: np.ndarray | None = None
 
 
 
@@ -163,7 +167,7 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
     ring_r = radius + IRIS_RING_PX
     others = inner & (dist > ring_r)
     soft = np.clip((ring_r + IRIS_FEATHER_PX - dist) / IRIS_FEATHER_PX, 0.0, 1.0)
-    rgb, alpha, raised, ring_px = patch, iris_px.astype(np.float32), None, None
+    rgb, alpha, raised, ring_px, white = patch, iris_px.astype(np.float32), None, None, None
     if others.sum() >= 4 and iris_px.any():
         upper_xy = pts[list(upper), :2] - (x0, y0)
         depth = _margin_depth(upper_xy, pts[list(lower), :2] - (x0, y0), patch.shape[:2])
@@ -198,9 +202,35 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
         raised = _raised_sprite(patch, iris_px=iris_px, disc=disc, dist=dist, centre=centre - (x0, y0), top=top,
                                 below=below, seen=seen, hidden=hidden)
         ring_px = (radius, ring_r, ring_r + IRIS_FEATHER_PX)
+        white = _white_share(patch, iris_px=iris_px, white=others, dist=dist, iris_r=iris_r) * (seen > 0.0)
     return EyeSprite(origin_xy=np.array([x0, y0], np.float64), rgb=rgb, alpha=alpha,
                      centre_xy=centre, centre_index=iris[0], corner_indices=(upper[0], upper[-1]),
-                     raised=raised, ring_px=ring_px)
+                     raised=raised, ring_px=ring_px, white=white)
+
+
+def _white_share(patch: np.ndarray, *, iris_px: np.ndarray, white: np.ndarray, dist: np.ndarray,
+                 iris_r: float) -> np.ndarray:
+    """(h, w) float32 0..1: how much each pixel of `patch` ((h, w, 3)) from WHITE_FROM_R px inside the
+    iris's radius `iris_r` out (`dist` px from its centre) is white: its luma's place between the
+    visible iris's (`iris_px`, median) and the `white`'s (SCLERA_SHADE_PERCENTILE), ramped over
+    WHITE_SHARE_RAMP. The landmark disc overshoots the photo's limbus on one side by 1-2 px, and the
+    sprite carried that white with the iris (a white chunk beside it, 12; the lid's bright white under
+    the margin as a jagged wedge, 13); the iris's own catchlights lie further in. The caller keeps it
+    to what the opening shows (above the margin the sprite is the completed iris, not the photo)."""
+    luma = patch @ LUMA
+    iris, light = float(np.median(luma[iris_px])), float(np.percentile(luma[white], SCLERA_SHADE_PERCENTILE))
+    if light <= iris + 1.0:
+        return np.zeros(luma.shape, np.float32)
+    place = (luma - iris) / (light - iris)
+    share = np.clip((place - WHITE_SHARE_RAMP[0]) / (WHITE_SHARE_RAMP[1] - WHITE_SHARE_RAMP[0]), 0.0, 1.0)
+    return (share * (dist >= iris_r - WHITE_FROM_R)).astype(np.float32)
+
+
+# A sprite pixel is white (_white_share) from WHITE_SHARE_RAMP[0] of the way from the iris's luma to the
+# white's, wholly from [1]; looked for from WHITE_FROM_R px inside the iris's radius (the landmark disc
+# sits up to 1.5 px off the photo's iris: out/look47/fit.py).
+WHITE_SHARE_RAMP = (0.4, 0.8)
+WHITE_FROM_R = 1.5
 
 
 def _raised_sprite(patch: np.ndarray, *, iris_px: np.ndarray, disc: np.ndarray, dist: np.ndarray, centre: np.ndarray,

@@ -61,7 +61,8 @@ class IrisPainter:
                                                                     self._n_upper)):
             centre = verts[eye.centre_index, :2]
             scale = float(np.linalg.norm(verts[eye.corner_indices[0], :2] - verts[eye.corner_indices[1], :2])) / rest_width
-            rgba = _ring_over_refill(eye, self._sprite(k, unposed), self._gaze_shift(k, verts) / scale)
+            shift = self._gaze_shift(k, verts) / scale
+            rgba = _white_faded(eye, _ring_over_refill(eye, self._sprite(k, unposed), shift), shift)
             # Where the sprite patch lands in this frame.
             lo = centre + (eye.origin_xy - eye.centre_xy) * scale
             hi = lo + np.array(rgba.shape[1::-1]) * scale
@@ -137,6 +138,19 @@ def _ring_over_refill(eye: EyeSprite, rgba: np.ndarray, shift_px: np.ndarray) ->
     return out
 
 
+def _white_faded(eye: EyeSprite, rgba: np.ndarray, shift_px: np.ndarray) -> np.ndarray:
+    """Premultiplied (h, w, 4) `rgba` with the photo's white the sprite carries round its iris
+    (eye.white) faded out by how far the iris has moved, `shift_px` (2,) sprite px, over WHITE_FADE_PX:
+    under it lies the texture's refill (or past it, the photo's white at that place), while the white
+    moved with the iris was a chunk of another place's white beside it (a stair under the completed
+    top, 12; the lid's bright white as a jagged wedge, 13). Moved no more than RING_SHIFT_MIN_PX,
+    `rgba` itself (the frame at rest, to the bit)."""
+    if eye.white is None or not np.abs(shift_px).max() > RING_SHIFT_MIN_PX:
+        return rgba
+    share = np.float32(min(float(np.hypot(*shift_px)) / WHITE_FADE_PX, 1.0))
+    return rgba * (1.0 - share * eye.white)[..., None]
+
+
 def _differing_rows(rgba: np.ndarray, raised: np.ndarray) -> tuple[int, int]:
     """(r0, r1): the rows [r0, r1) of two (h, w, 4) sprites outside which they are equal ((0, 0): none)."""
     rows = np.nonzero(np.any(rgba != raised, axis=(1, 2)))[0]
@@ -151,6 +165,9 @@ RAISED_FULL = 0.1
 # The sprite's ring is left whole for an iris moved less than this (sprite px) over the texture: the
 # frame at rest (a rounding off its place) draws the sprite to the bit.
 RING_SHIFT_MIN_PX = 0.01
+# The white round the iris (_white_faded) is gone once the iris has moved this far (sprite px): a
+# fade, not a switch, so a small drift of the gaze does not swap the photo's white for the fill at once.
+WHITE_FADE_PX = 1.0
 
 
 @njit(cache=True, nogil=True)
