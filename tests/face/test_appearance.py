@@ -627,8 +627,8 @@ def test_the_fills_ends_under_the_upper_margin_meet_the_lash_shaded_white_beside
 def test_the_white_a_landmark_disc_overshoots_is_marked_for_the_painter_the_iris_and_its_catchlight_not():
     """The landmark disc overshoots the photo's iris by 1-2 px on one side; that white, carried with a
     moved iris, was a white chunk beside it (12) or the lid's bright white as a wedge (13). It is
-    marked white (the painter fades it out as the iris moves); the iris and a catchlight well inside
-    it are not, nor is a pixel half way from the iris's luma to the white's wholly."""
+    marked white (the painter fades it out as the iris moves); the iris and its catchlights, inside or
+    on its rim, are not, nor is a pixel half way from the iris's luma to the white's wholly."""
     h, w = 30, 30
     yy, xx = np.mgrid[:h, :w]
     dist = np.hypot(xx - 15.0, yy - 15.0)  # from the landmark disc's centre
@@ -636,8 +636,11 @@ def test_the_white_a_landmark_disc_overshoots_is_marked_for_the_painter_the_iris
     patch = np.where(iris[..., None], np.float32(60.0), np.float32(200.0)) * np.ones((1, 1, 3), np.float32)
     patch[15, 13] = 250.0  # a catchlight 1.5 px from the iris's centre
     patch[15, 5] = 130.0  # half way between the iris's luma and the white's, on the limbus
-    share = _white_share(patch, iris_px=iris & (dist <= 7.0), white=dist > 9.0, dist=dist, iris_r=7.0)
+    patch[15, 9] = 250.0  # a catchlight on the iris's rim (dist 6), which the iris parts from the white
+    share = _white_share(patch, iris_px=iris & (dist <= 7.0), white=dist > 9.0, dist=dist, iris_r=7.0,
+                         shown=dist <= 12.0)
     assert share[15, 21:23].min() == 1.0  # the overshoot past the photo's iris (x 21-22, dist 6-7)
     assert share[iris & (patch[..., 0] < 100)].max() == 0.0
-    assert share[15, 13] == 0.0
+    assert share[15, 13] == 0.0 and share[15, 9] == 0.0
     assert 0.0 < share[15, 5] < 1.0
+    assert share[dist > 12.0].max() == 0.0  # not shown

@@ -202,28 +202,33 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
         raised = _raised_sprite(patch, iris_px=iris_px, disc=disc, dist=dist, centre=centre - (x0, y0), top=top,
                                 below=below, seen=seen, hidden=hidden)
         ring_px = (radius, ring_r, ring_r + IRIS_FEATHER_PX)
-        white = _white_share(patch, iris_px=iris_px, white=others, dist=dist, iris_r=iris_r) * (seen > 0.0)
+        white = _white_share(patch, iris_px=iris_px, white=others, dist=dist, iris_r=iris_r, shown=seen > 0.0)
     return EyeSprite(origin_xy=np.array([x0, y0], np.float64), rgb=rgb, alpha=alpha,
                      centre_xy=centre, centre_index=iris[0], corner_indices=(upper[0], upper[-1]),
                      raised=raised, ring_px=ring_px, white=white)
 
 
-def _white_share(patch: np.ndarray, *, iris_px: np.ndarray, white: np.ndarray, dist: np.ndarray,
-                 iris_r: float) -> np.ndarray:
-    """(h, w) float32 0..1: how much each pixel of `patch` ((h, w, 3)) from WHITE_FROM_R px inside the
-    iris's radius `iris_r` out (`dist` px from its centre) is white: its luma's place between the
-    visible iris's (`iris_px`, median) and the `white`'s (SCLERA_SHADE_PERCENTILE), ramped over
-    WHITE_SHARE_RAMP. The landmark disc overshoots the photo's limbus on one side by 1-2 px, and the
+def _white_share(patch: np.ndarray, *, iris_px: np.ndarray, white: np.ndarray, dist: np.ndarray, iris_r: float,
+                 shown: np.ndarray) -> np.ndarray:
+    """(h, w) float32 0..1: how much each pixel of `patch` ((h, w, 3)) the opening `shows` ((h, w) bool;
+    above the margin the sprite is the completed iris) from WHITE_FROM_R px inside the iris's radius
+    `iris_r` out (`dist` px from its centre) is white: its luma's place between the visible iris's
+    (`iris_px`, median) and the `white`'s (SCLERA_SHADE_PERCENTILE), ramped over WHITE_SHARE_RAMP, and
+    joined to the `white` past the ring by such pixels (a catchlight on the iris's rim is not: 02's
+    under the margin). The landmark disc overshoots the photo's limbus on one side by 1-2 px, and the
     sprite carried that white with the iris (a white chunk beside it, 12; the lid's bright white under
-    the margin as a jagged wedge, 13); the iris's own catchlights lie further in. The caller keeps it
-    to what the opening shows (above the margin the sprite is the completed iris, not the photo)."""
+    the margin as a jagged wedge, 13)."""
+    import cv2
+
     luma = patch @ LUMA
     iris, light = float(np.median(luma[iris_px])), float(np.percentile(luma[white], SCLERA_SHADE_PERCENTILE))
     if light <= iris + 1.0:
         return np.zeros(luma.shape, np.float32)
     place = (luma - iris) / (light - iris)
     share = np.clip((place - WHITE_SHARE_RAMP[0]) / (WHITE_SHARE_RAMP[1] - WHITE_SHARE_RAMP[0]), 0.0, 1.0)
-    return (share * (dist >= iris_r - WHITE_FROM_R)).astype(np.float32)
+    _, labels = cv2.connectedComponents(((share > 0.0) & (shown | white)).astype(np.uint8), connectivity=8)
+    joined = np.isin(labels, np.unique(labels[white & (share > 0.0)])) & (labels > 0)
+    return (share * joined * shown * (dist >= iris_r - WHITE_FROM_R)).astype(np.float32)
 
 
 # A sprite pixel is white (_white_share) from WHITE_SHARE_RAMP[0] of the way from the iris's luma to the
