@@ -40,7 +40,8 @@ class EyeSprite:
     moved it over the corner's darker white as a light crescent); None: no ring.
     white: (h, w) float32 0..1, how much each sprite pixel past the iris proper is the photo's white
     (the landmark disc's overshoot past the photo's limbus, the ring), which the painter fades out
-    as the iris moves (the texture's refill is under it); None: nothing faded.
+    as the iris moves (the texture's refill is under it); on a raised lid's sprite some of it is completed
+    iris under the old margin, faded too; None: nothing faded.
     """
 
     origin_xy: np.ndarray
@@ -297,9 +298,11 @@ IRIS_RING_PX = 1.5
 IRIS_FEATHER_PX = 1.5
 IRIS_EDGE_PX = 2.0
 SEAM_EDGE_SIGMA = 2.0
-# 0.5 px, not 2: the white 0.5-2 px under a margin beside the cut is the lashes' shade, which the depth
-# match, reading the whole white at that depth, took lighter than the white next to the fill (the bared
-# white's top ends a light box edge: 03, 06, 09); held there, the fill meets it (out/look47/NOTES.md).
+# 0.5 px, not 2: the white 0.5-2 px under the upper margin beside the cut is the lashes' shade, which
+# the depth match, reading the whole white at that depth, took lighter than the white next to the fill
+# (the bared white's top ends a light box edge: 03, 06, 09); held there, the fill meets it. The depth is
+# either margin's, so over the lower lid the fill now meets the white there too, lighter by 5-15 levels
+# on 03 and 08 (out/look47/NOTES.md, out/rev47k/REVIEW.md).
 SEAM_EDGE_DEPTH = 0.5
 # A pixel of the refill's margin band lighter than this percentile of the white is a catchlight.
 GLINT_PERCENTILE = 90
