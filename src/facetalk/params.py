@@ -90,6 +90,9 @@ EXPRESSION = (
     Parameter("brow_knit", 0.0, 1.0, "brows",
               "0 .. 1 the corrugator's knit (AU4 without the whole brow's drop): the brows' inner heads and "
               "the skin between them drawn toward the midline and a little down, under raised brows too (fear)"),
+    Parameter("lip_stretch", 0.0, 1.0, "lips",
+              "0 .. 1 the lip stretcher (AU20, fear): the corners drawn straight back toward the ears and a "
+              "little down, the lips thinned by tension; not lip_spread's speech spread (carried in FacetalkLipStretch)"),
 )
 # Face parameters that are not blendshapes of the rig: applied after them (renderer) or drawn.
 AFTER_EXPRESSION = (
@@ -137,13 +140,16 @@ class PhotoExpression:
     `corner_lift` says how far undoing it should bring them down. `turn`: how far the head is
     turned, the nose tip's offset from the eyes' midpoint along the eye line in eye distances,
     + toward the subject's left (that cheek turned away from the camera); 0 in expressions saved
-    before it. Emotions are rendered relative to a neutral face: they undo this first
-    (motion.emotion.blend)."""
+    before it. `lid_cover`: how far the upper lids can rise (blink < 0, in its units) before they
+    bare white above the iris: the share of the eye's opening by which the lid covers the iris'
+    top (the lesser eye's; None where not measured). Emotions are rendered relative to a neutral
+    face: they undo this first (motion.emotion.blend)."""
 
     smile: float = 0.0
     lips_apart: float = 0.0
     corner_lift: float | None = None
     turn: float = 0.0
+    lid_cover: float | None = None
 
 
 def face_index(name: str) -> int:

@@ -165,3 +165,21 @@ def test_the_heads_turn_is_the_nose_tips_offset_along_the_eye_line(analysis):
     assert estimate_expression(pts).turn == pytest.approx(before + 0.2, abs=1e-9)
     bearded = np.load(Path(__file__).resolve().parent / "data" / "bearded_old_photo_landmarks.npz")["landmarks_px"]
     assert estimate_expression(bearded).turn < -0.1
+
+
+def test_the_lid_cover_is_how_far_a_raise_may_go_before_white_shows_over_the_iris(analysis):
+    """lid_cover: the lid over the iris' top, in openings (the rig's blink < 0 units). Moving the
+    upper lids' landmarks up by that many openings at the iris leaves none to raise; down more."""
+    from facetalk.face.expression import lid_cover
+
+    pts = np.asarray(analysis.landmarks_px, np.float64)[:, :2].copy()
+    cover = lid_cover(pts)
+    assert 0.0 <= cover < 1.0
+    lowered = pts.copy()  # both lids lower (the lesser eye's counts)
+    for upper, lower in ((lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER), (lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)):
+        lowered[list(upper), 1] += 0.2 * (pts[list(lower), 1].mean() - pts[list(upper), 1].mean())
+    assert lid_cover(lowered) > cover + 0.1
+    raised = pts.copy()
+    for upper in (lm.RIGHT_EYE_UPPER, lm.LEFT_EYE_UPPER):
+        raised[list(upper), 1] -= 0.5 * (pts[list(upper), 1].max() - pts[list(upper), 1].min()) + 50.0
+    assert lid_cover(raised) == 0.0

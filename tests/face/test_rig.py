@@ -409,6 +409,27 @@ def test_the_smirk_lifts_one_corner_either_side(analysis):
         assert np.abs(moved[still]).max() < 0.02 * rig.mouth_width_px
 
 
+def test_the_lip_stretcher_draws_the_corners_out_and_down_and_flattens_the_lips(analysis):
+    """lip_stretch 1 (AU20): each corner out toward its ear and down (not up the smile's path, as
+    lip_spread carried fear's corners back into the undone grin); mid-mouth each lip thins toward
+    its inner edge, which stays (fear's opening is the jaw's)."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import posed_vertices
+
+    rig = analysis.rig
+    rest = rig.rest_xyz[:, :2]
+    moved = posed_vertices(rig, MotionFrame(t_s=0, lip_stretch=1.0))[:, :2] - rest
+    w = rig.mouth_width_px
+    for corner, outward in zip(lm.MOUTH_CORNERS, (-1.0, 1.0)):
+        assert outward * moved[corner, 0] > 0.08 * w and moved[corner, 1] > 0.03 * w
+    mid = len(lm.LIPS_OUTER_UPPER) // 2
+    upper, lower = lm.LIPS_OUTER_UPPER[mid], lm.LIPS_OUTER_LOWER[mid]
+    inner_upper, inner_lower = lm.LIPS_INNER_UPPER[mid], lm.LIPS_INNER_LOWER[mid]
+    assert moved[upper, 1] - moved[inner_upper, 1] > 0.01 * w  # each lip thinner
+    assert moved[inner_lower, 1] - moved[lower, 1] > 0.01 * w
+    assert abs(moved[inner_upper, 1] - moved[inner_lower, 1]) < 0.005 * w  # the lips' gap as it was
+
+
 def _area_ratios_under(name, rig, tris, rest):
     """(F,) each of `tris`' signed area under emotion `name`'s recipe at strength 1 (its offsets
     and lids) over its `rest` area."""

@@ -11,7 +11,8 @@ def test_blendshape_csv_round_trip_and_errors(tmp_path, caplog):
     from facetalk.motion.frame import MotionFrame
 
     frames = [MotionFrame(t_s=i / 25, jaw_open=0.5 * (1 + np.sin(i / 3)), smile=0.4 * np.sin(i / 5),
-                          yaw_deg=5 * np.sin(i / 7), tx=0.01 * i, blink_left=0.9 if i == 7 else 0.0) for i in range(40)]
+                          yaw_deg=5 * np.sin(i / 7), tx=0.01 * i, blink_left=0.9 if i == 7 else 0.0,
+                          lip_stretch=0.3 + 0.015 * i) for i in range(40)]
     path = tmp_path / "m.csv"
     with MotionWriter(path, fps=25) as writer:
         for frame in frames:
@@ -33,7 +34,7 @@ def test_blendshape_csv_round_trip_and_errors(tmp_path, caplog):
     (tmp_path / "plain.csv").write_text("\n".join(plain) + "\n")
     with caplog.at_level("WARNING"):
         got = read_blendshapes(tmp_path / "plain.csv", fps=25)
-    assert got[2].jaw_open == 1.0 and got[5].tx == 0.0 and got[5].scale == 1.0
+    assert got[2].jaw_open == 1.0 and got[5].tx == 0.0 and got[5].scale == 1.0 and got[5].lip_stretch == 0.0
     assert sum("clipped" in r.message for r in caplog.records) == 1
     # Bad files: one line naming the problem.
     for text, words in (("", "empty"), ("Timecode,JawOpen\n00:00:00:00,0.1\n", "missing columns EyeBlinkLeft"),

@@ -53,6 +53,19 @@ def test_the_tongue_tip_rides_in_facetalks_own_column_not_in_tongue_out():
     captured = np.concatenate([shapes[:len(arkit.COLUMNS)], arkit.EXTRA_DEFAULTS])
     assert arkit.from_arkit(captured, t_s=0.0).tongue_tip == 0.0
 
+
+def test_the_lip_stretcher_rides_in_its_own_column_and_a_captures_mouth_stretch_is_lip_spread():
+    """Fear's AU20 (lip_stretch) is not speech's spread: facetalk writes it in FacetalkLipStretch and
+    reads it back; a capture's mouthStretch stays lip_spread, with no stretcher."""
+    shapes = arkit.to_arkit(MotionFrame(t_s=0.0, lip_stretch=0.6))
+    assert shapes[arkit.COLUMNS.index("MouthStretchLeft")] == 0.0
+    assert arkit.from_arkit(shapes, t_s=0.0).lip_stretch == pytest.approx(0.6)
+    captured = np.concatenate([arkit.to_arkit(MotionFrame(t_s=0.0, lip_spread=0.5))[:len(arkit.COLUMNS)],
+                               arkit.EXTRA_DEFAULTS])
+    read = arkit.from_arkit(captured, t_s=0.0)
+    assert read.lip_stretch == 0.0 and read.lip_spread == pytest.approx(0.5)
+
+
 def test_the_brow_knit_rides_in_its_own_column_and_a_captures_brow_down_knits_too():
     """browDown is AU4, the brows lowered and knit: facetalk writes it from brow_raise < 0 alone and the knit
     in FacetalkBrowKnit (fear knits raised brows), so its own files read back exactly; a capture file

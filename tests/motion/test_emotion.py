@@ -806,11 +806,19 @@ def test_anger_glares_its_lower_lids_tensed_under_upper_lids_not_raised_into_a_s
     09 and 06): the lower lids tense up and the upper lids stay as photographed, hooded by the
     lowered, shaded brows: a glare. Raised over the commanded neutral's (lids -0.25, emo41 to
     fear46) they bared white over the iris under brows that came down, surprise's stare to the
-    offline classifier and at 2x (the bundled photo, Coelho: out/fear46/z_07_angry.png)."""
+    offline classifier and at 2x (the bundled photo, Coelho: out/fear46/z_07_angry.png). Since
+    fear47b they rise (Recipe.lid_raise) only as far as the photo's lids cover the iris."""
+    from pathlib import Path
+
+    from facetalk.face.expression import estimate_expression
+
+    pts = np.load(Path(__file__).resolve().parents[1] / "face" / "data" / f"{landmarks_file}.npz")["landmarks_px"]
+    cover = estimate_expression(pts).lid_cover
     neutral_upper, neutral_lower = _lids(landmarks_file, "neutral")
     upper, lower = _lids(landmarks_file, "angry")
     assert lower < neutral_lower - 0.01  # tensed up
-    assert abs(upper - neutral_upper) < 0.005  # not raised
+    allowed = emotion.IRIS_COVER_USED * cover * (neutral_lower - neutral_upper)  # eye distances
+    assert -0.005 < neutral_upper - upper < allowed + 0.005  # raised no further than the lids cover the iris
     opening = (lower - upper) / (neutral_lower - neutral_upper)
     assert 0.6 < opening < 0.9, opening
 
@@ -840,3 +848,17 @@ def test_fear_raises_its_brows_and_knits_them_anger_lowers_and_knits_no_other_em
         assert knit >= 0.3 and knitted - drawn_in(name) > 0.01, (name, knitted)
     fear = emotion.blend(tuple(float(e == "fearful") for e in EMOTIONS), photo=analysis.expression)
     assert fear.offset("brow_raise") > 0.0
+
+
+def test_angers_lid_raise_stops_where_the_photos_lids_stop_covering_the_iris():
+    """Recipe.lid_raise is taken only up to IRIS_COVER_USED of PhotoExpression.lid_cover: lids that
+    hardly cover the iris (the bundled photo's 0.04) stay about as photographed, no white above it;
+    deep lids take the whole raise; an expression saved without the cover takes none."""
+    anger = tuple(float(e == "angry") for e in EMOTIONS)
+    full = emotion.RECIPES["angry"].lid_raise
+    assert full > 0.0
+    bare = emotion.blend(anger, photo=PhotoExpression(lid_cover=0.04))
+    deep = emotion.blend(anger, photo=PhotoExpression(lid_cover=1.0))
+    assert bare.lids == pytest.approx(emotion.RECIPES["angry"].lids - emotion.IRIS_COVER_USED * 0.04)
+    assert deep.lids == pytest.approx(emotion.RECIPES["angry"].lids - full)
+    assert emotion.blend(anger, photo=PhotoExpression()).lids == pytest.approx(emotion.RECIPES["angry"].lids)

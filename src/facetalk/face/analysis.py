@@ -31,7 +31,8 @@ class FaceAnalysis:
     rig: the mesh and motion bases.
     appearance: the layers rendered through the rig (texture, background plate, matte, irises).
     n_faces: how many faces the photo holds.
-    expression: the photo's own expression (smile, parted lips), which emotions undo.
+    expression: the photo's own expression (smile, parted lips, head turn, how far the lids cover the iris),
+        which emotions undo or respect.
     surround: the photo around the frame, shown when the camera moves away (distance > 1).
     glasses: the spectacle frames' mask, drawn rigidly with the head; None without glasses.
     """

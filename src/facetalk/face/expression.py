@@ -47,7 +47,24 @@ def estimate_expression(landmarks_px: np.ndarray) -> PhotoExpression:
     lifted = (lift - NEUTRAL_CORNER_LIFT) / SMILE_CORNER_LIFT
     wide *= apart * np.clip(lifted / WIDTH_NEEDS_LIFT, 0.0, 1.0)
     return PhotoExpression(smile=float(np.clip(max(lifted, wide), 0.0, 1.0)), lips_apart=apart, corner_lift=lift,
-                           turn=turn)
+                           turn=turn, lid_cover=lid_cover(pts))
+
+
+def lid_cover(pts: np.ndarray) -> float:
+    """>= 0: the lesser over both eyes of how far the upper lid margin lies below the iris' top,
+    over the eye's opening there (face.rig's lid raiser lifts the margin by blink x the opening, so
+    this is the blink < 0 at which white shows above the iris). (478, 2) landmarks, px."""
+    covers = []
+    for upper, lower, iris in ((lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER, lm.RIGHT_IRIS),
+                               (lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER, lm.LEFT_IRIS)):
+        centre = pts[iris[0]]
+        radius = float(np.mean(np.linalg.norm(pts[list(iris[1:])] - centre, axis=1)))
+        order = np.argsort(pts[list(upper), 0])
+        lid_y = float(np.interp(centre[0], pts[list(upper), 0][order], pts[list(upper), 1][order]))
+        order = np.argsort(pts[list(lower), 0])
+        low_y = float(np.interp(centre[0], pts[list(lower), 0][order], pts[list(lower), 1][order]))
+        covers.append(max(lid_y - (centre[1] - radius), 0.0) / max(low_y - lid_y, 1e-6))
+    return float(min(covers))
 
 
 def corner_share(photo: PhotoExpression) -> float:

@@ -51,6 +51,16 @@ LID_SKIN_REACH = 0.10
 SMILE_CORNER_LIFT = 0.17
 SMILE_CORNER_OUT = 0.10
 SPREAD_CORNER_OUT = 0.12
+# The lip stretcher (lip_stretch = 1, AU20), in mouth widths: the corners drawn out toward the ears
+# and down, not along a smile's lifted path (fear used lip_spread, which on a photo whose smile an
+# emotion undoes pushed the corners back out into the grin, fear47); mid-mouth each lip thinned by
+# tension, its outer edge drawn this share of its red toward the inner one (which stays: drawing
+# the inner lines together shut fear's opening on the bundled photo's teeth, test_emotion).
+STRETCH_CORNER_OUT = 0.12  # as far out as lip_spread 1 draws them
+STRETCH_CORNER_DOWN = 0.04
+STRETCH_THIN = 0.3
+STRETCH_PULL_SIGMA = 0.28  # mouth widths: the corner pull's reach, the cheek beside the corner following
+STRETCH_BACK = 0.5  # the corner's push into the head, per unit of its pull out
 # The smirk (one corner, AU12+14), in mouth widths: how far the corner rises and moves out, and the
 # reach of its pull (tighter than a smile's, so the lip line slants up into that corner alone). At a
 # lift of 0.15, and still at 0.22 out 0.08, contempt's one raised corner was hard to tell from
@@ -1585,9 +1595,31 @@ def _corner_bases(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, meas: _
     basis[k["lower_lip_depress"], :, :2] = frame.to_image(
         np.zeros_like(u), 0.10 * mouth_w * profile * _under_lower_lip(meas, lips))
     basis[k["smirk"]] = _smirk(corner_uv[1], meas, lips)
+    basis[k["lip_stretch"]] = _lip_stretcher(corner_uv, meas, lips)
     # upper_lip_raise: the upper lip lifts most at its centre; the skin above follows.
     above = _over_upper_lip(v, mouth_w, lips)
     basis[k["upper_lip_raise"], :, :2] = frame.to_image(np.zeros_like(u), -0.12 * mouth_w * profile * above)
+
+
+def _lip_stretcher(corner_uv: list[tuple[np.ndarray, np.ndarray]], meas: _Measures, lips: _Lips) -> np.ndarray:
+    """(V, 3) px at lip_stretch = 1 (AU20): each corner pulled out and down by a Gaussian pull
+    (so the cheek beside it follows), and back into the head; mid-mouth each lip's
+    red thinned toward its inner edge, as tension thins it."""
+    u, v, mouth_w = meas.u, meas.v, meas.mouth_w
+    du, dv, back = np.zeros_like(u), np.zeros_like(u), np.zeros_like(u)
+    for cu, cv in corner_uv:
+        g = _near(u, v, cu, cv, STRETCH_PULL_SIGMA * mouth_w) * lips.is_face
+        du += np.sign(cu) * STRETCH_CORNER_OUT * mouth_w * g
+        dv += STRETCH_CORNER_DOWN * mouth_w * g
+        back += STRETCH_BACK * STRETCH_CORNER_OUT * mouth_w * g
+    middle = _mid_mouth(u, mouth_w)
+    for inner, mask in ((lm.LIPS_INNER_UPPER, lips.upper), (lm.LIPS_INNER_LOWER, lips.lower)):
+        inner_v = _interp_along(u, u[list(inner)], v[list(inner)])
+        dv += STRETCH_THIN * (inner_v - v) * middle * mask
+    out = np.zeros((u.size, 3))
+    out[:, :2] = meas.frame.to_image(du, dv)
+    out[:, 2] = back  # + is away from the camera (jaw_forward's - is toward it)
+    return out
 
 
 def _smirk(corner_uv: tuple[np.ndarray, np.ndarray], meas: _Measures, lips: _Lips) -> np.ndarray:

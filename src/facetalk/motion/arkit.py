@@ -17,8 +17,9 @@ A frown beyond smile = -1 (an emotion undoing a smiling photo's own smile) is wr
 mouthFrown = 1. Rotations are in radians, in facetalk's convention (yaw + turns the face toward the image's
 right, pitch + nods down, roll + clockwise). What the 61 values cannot carry (head translation,
 camera zoom, smile and smirk where together they pass what the shapes hold, the tongue tip
-raised behind the upper teeth, which tongueOut is not, and the brows' knit apart from their drop) goes in facetalk's own columns (EXTRA), which
-other readers ignore.
+raised behind the upper teeth, which tongueOut is not, the brows' knit apart from their drop, and fear's lip
+stretcher, lip_stretch, apart from lip_spread's speech spread, which mouthStretch carries) goes in facetalk's own
+columns (EXTRA), which other readers ignore.
 """
 
 from __future__ import annotations
@@ -50,18 +51,20 @@ COLUMNS = BLENDSHAPES + ROTATIONS  # a Live Link Face frame, in its order
 # readers ignore them; without them a file reads as no translation, camera at 1).
 # Smile and smirk are carried too: together they can exceed what the one-sided shapes hold.
 EXTRA = ("FacetalkHeadX", "FacetalkHeadY", "FacetalkCameraZoom", "FacetalkSmile", "FacetalkSmirk", "FacetalkTongueTip",
-         "FacetalkBrowKnit")
-EXTRA_DEFAULTS = (0.0, 0.0, 1.0, math.nan, math.nan, 0.0, math.nan)  # NaN: derive from the ARKit shapes
+         "FacetalkBrowKnit", "FacetalkLipStretch")
+EXTRA_DEFAULTS = (0.0, 0.0, 1.0, math.nan, math.nan, 0.0, math.nan, 0.0)  # NaN: derive from the ARKit shapes
 _INDEX = {name: i for i, name in enumerate(COLUMNS)}
 _TABLED = tuple(p for p in FACE if p.arkit)
 _SMILE_EYE_SQUINT = SMILE_SQUINT / EYE_SQUINT  # eye_squint units of the lower-lid rise smile = 1 makes
 
 
 def to_arkit(frame: MotionFrame) -> np.ndarray:
-    """(68,) float64: the frame as COLUMNS + EXTRA values (blendshapes 0..1, rotations in
-    radians, head translation in face heights, camera zoom, smile, smirk, tongue tip and brow knit)."""
+    """(69,) float64: the frame as COLUMNS + EXTRA values (blendshapes 0..1, rotations in
+    radians, head translation in face heights, camera zoom, smile, smirk, tongue tip, brow knit and
+    lip stretcher)."""
     v = np.zeros(len(COLUMNS) + len(EXTRA))
-    v[len(COLUMNS):] = (frame.tx, frame.ty, frame.scale, frame.smile, frame.smirk, frame.tongue_tip, frame.brow_knit)
+    v[len(COLUMNS):] = (frame.tx, frame.ty, frame.scale, frame.smile, frame.smirk, frame.tongue_tip, frame.brow_knit,
+                        frame.lip_stretch)
 
     def put(names: tuple[str, ...], value: float) -> None:
         for name in names:
@@ -92,8 +95,8 @@ def to_arkit(frame: MotionFrame) -> np.ndarray:
 
 
 def from_arkit(values: np.ndarray, *, t_s: float) -> MotionFrame:
-    """The MotionFrame of (68,) COLUMNS + EXTRA values (blendshapes, the tongue tip and the brow
-    knit clipped to 0..1; NaN extras at their defaults, smile, smirk and brow knit then from the
+    """The MotionFrame of (69,) COLUMNS + EXTRA values (blendshapes, the tongue tip, the brow
+    knit and the lip stretcher clipped to 0..1; NaN extras at their defaults, smile, smirk and brow knit then from the
     shapes: the knit is browDown's mean, AU4's knit with its drop)."""
     v = {name: float(x) for name, x in zip(COLUMNS + EXTRA, np.asarray(values, np.float64))}
     shape = {name: min(max(v[name], 0.0), 1.0) for name in BLENDSHAPES}
@@ -115,6 +118,7 @@ def from_arkit(values: np.ndarray, *, t_s: float) -> MotionFrame:
         roll_deg=math.degrees(v["HeadRoll"]), tx=v["FacetalkHeadX"], ty=v["FacetalkHeadY"],
         scale=v["FacetalkCameraZoom"], smile=smile, smirk=smirk, eye_squint=eye_squint, **tabled,
         tongue_tip=min(max(v["FacetalkTongueTip"], 0.0), 1.0), brow_knit=min(max(knit, 0.0), 1.0),
+        lip_stretch=min(max(v["FacetalkLipStretch"], 0.0), 1.0),
         gaze_x=0.5 * (shape["EyeLookOutLeft"] + shape["EyeLookInRight"] - shape["EyeLookInLeft"]
                       - shape["EyeLookOutRight"]),
     )

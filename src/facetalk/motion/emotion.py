@@ -39,10 +39,12 @@ from facetalk.params import FACE_NAMES, PhotoExpression, face_index
 class Recipe:
     """One emotion at strength 1 on a neutral face: offsets of face parameters by name
     (facetalk.params.FACE_NAMES; any other name is refused) and of both lids, added to the blinks
-    (`lids`, negative: wider)."""
+    (`lids`, negative: wider); `lid_raise` (>= 0, blink units): an upper-lid raise (AU5) on top,
+    taken only as far as the photo's lids cover the iris (IRIS_COVER_USED of PhotoExpression.lid_cover)."""
 
     face: Mapping[str, float]
     lids: float = 0.0
+    lid_raise: float = 0.0
 
     def __post_init__(self):
         unknown = sorted(set(self.face) - set(FACE_NAMES))
@@ -115,9 +117,14 @@ RECIPES: dict[str, Recipe] = {
     # 04, 07, 11, 13: 0.085 -> 0.156, read as commanded 0/6 -> 1/6 (Coelho); dlib's identity distance
     # there 0.335 -> 0.392, over bench_emotions' five 0.276 -> 0.334 (all but neutral 0.287 -> 0.295),
     # the price of brows that read (out/fear46/NOTES.md).
+    # fear47b: the upper lids raised 0.15 (AU5) only as far as each photo's lids cover the iris
+    # (Recipe.lid_raise, IRIS_COVER_USED): the bundled photo, whose lids hardly cover it (lid_cover
+    # 0.04), keeps its lids and reads neutral, not fear47's surprise at an uncapped 0.1; Pedersen and
+    # Coelho glare. P(angry) over the six-face probe 0.175 -> 0.187 (1/6), identity 0.396 -> 0.394
+    # (out/fear47b/p_t2 aC against out/fear47/p_code; s_angry_t2_eyes.png).
     "angry": Recipe({"brow_raise": -0.85, "brow_knit": 0.5, "eye_squint": 0.8, "smile": -0.15,
                      "mouth_shrug_lower": 0.4, "mouth_roll_upper": 0.6, "mouth_roll_lower": 0.6,
-                     "lip_spread": -0.35}),
+                     "lip_spread": -0.35}, lid_raise=0.15),
     # AU1+2+5+26: brows up, eyes wide, jaw dropped, lips relaxed into an oval. The jaw at 0.65 and the
     # brows at 0.9 (0.8 and 1.0 before) moved dlib's identity distance least for the surprise they
     # keep (bench_emotions: 0.343 -> 0.320 over five portraits); the lids a little wider (-0.3 before)
@@ -192,6 +199,11 @@ RECIPES: dict[str, Recipe] = {
     # (out/fear45/NOTES.md). Not on a toothy smile (SMILE_OPENING_BY_EMOTION): there the undone smile
     # already brings the corners down, and the frown on top dragged the smile's teeth (the bundled
     # photo's identity distance 0.467 -> 0.535).
+    # Not the rig's own lip stretcher (lip_stretch, AU20 out and down, fear47b): in lip_spread's place
+    # at 1 it took the corners off the undone smile's lifted path and P(fear) over the six-face probe
+    # 0.129 -> 0.145, but fear's identity distance over bench_emotions' five 0.295 -> 0.333 (the
+    # bundled photo 0.461 -> 0.520) put all but neutral at 0.302, over the bar; at 0.6 the bundled
+    # photo's fear came out narrower than sad (out/fear47b/NOTES.md).
     "fearful": Recipe({"brow_raise": 0.4, "brow_knit": 1.0, "lip_spread": 0.9, "smile": -0.2,
                        "jaw_open": 0.2, "lower_lip_depress": 0.6, "mouth_roll_upper": 0.8}, lids=-0.3),
     # AU12+14 on one side: the subject's left corner tightened up and back into a dimple, the lids a
@@ -203,6 +215,10 @@ RECIPES: dict[str, Recipe] = {
     # turned (NEAR_SIDE_TURN_EYE_D).
     "contempt": Recipe({"smirk": 1.0, "eye_squint": 0.1}),
 }
+# The share of the photo's lid over the iris (PhotoExpression.lid_cover) an emotion's capped lid
+# raise (Recipe.lid_raise) may take: the rest keeps a sliver of lid on the iris, no white above it
+# (the bundled photo's raised lids under anger read as surprise, fear47).
+IRIS_COVER_USED = 0.75
 # A head turned further than this (PhotoExpression.turn, eye distances) toward the subject's left
 # takes a one-sided smirk on the corner facing the camera: a far corner's lift foreshortens toward
 # the cheek's edge and hardly reads (Biden's, out/portraits' 04, turn +0.151). A head turned the
@@ -415,7 +431,7 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
             continue
         toothy = min(photo.lips_apart, photo.smile)  # the smile's share of the parting
         recipe = RECIPES[name]
-        lids += w * recipe.lids
+        lids += w * (recipe.lids - capped_lid_raise(recipe.lid_raise, photo=photo))
         opening = PHOTO_OPENING_BY_EMOTION.get(name, PHOTO_OPENING)
         smile_opening = SMILE_OPENING_BY_EMOTION.get(name, opening)
         for param, value in recipe.face.items():
@@ -439,6 +455,15 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
     posture = tuple(sum(w * POSTURE_DEG[name][i] for w, name in zip(weights, EMOTIONS)) for i in range(2))
     liveliness = 1.0 + sum(w * (LIVELINESS[name] - 1.0) for w, name in zip(weights, EMOTIONS))
     return Blend(offsets=offsets, lids=lids, posture_deg=posture, liveliness=liveliness, closes_lips=closes)
+
+
+def capped_lid_raise(raise_blink: float, *, photo: PhotoExpression) -> float:
+    """>= 0: the upper-lid raise `raise_blink` (blink units) cut to IRIS_COVER_USED of how far the
+    photo's lids cover the iris (PhotoExpression.lid_cover); none where not measured, as before
+    lid_cover (a raise past the cover bares white above the iris: surprise, not anger)."""
+    if photo.lid_cover is None:
+        return 0.0
+    return min(raise_blink, IRIS_COVER_USED * photo.lid_cover)
 
 
 def smirk_side(*, photo: PhotoExpression) -> float:

@@ -52,6 +52,7 @@ class MotionFrame:
     mouth_dimple: float = 0.0
     cheek_puff: float = 0.0
     brow_knit: float = 0.0
+    lip_stretch: float = 0.0
     # 0 .. 1 presses the inner lips together whatever the jaw does (p, b, m). Not a blendshape:
     # it closes the current gap, so it is applied after the others (render.renderer.posed_vertices).
     lip_press: float = 0.0
