@@ -1159,16 +1159,12 @@ def test_a_raised_upper_lid_draws_the_irises_raised_sprite_and_the_resting_one_a
     assert abs(drawn[half] - 128) <= 2
 
 
-def test_a_moved_iris_draws_its_ring_of_white_over_the_refill_only_not_over_the_corners_white():
-    """The sprite carries a ring of the photo's white past its disc (face.appearance.IRIS_RING_PX),
-    opaque over the texture's refill and fading out over the photo's white past it. A look aside
-    drew that ring over the corner's darker white as a light crescent on the side the iris moves
-    toward (rev46a: 07, 10, 12, 13). Moved, the ring is kept only over the refill (the side the
-    iris leaves); at rest the sprite is drawn as it is, to the bit."""
-    from dataclasses import replace
+def _one_eye_scene():
+    """A synthetic right eye 60 px wide (margins at rows 30 and 50, iris centre (40, 40)) with an
+    IrisPainter over it: the upper margin's landmark ids and drawn(sprite, shift_px), the (80, 80)
+    red channel of a grey frame the sprite is painted into with the iris moved shift_px right."""
     from types import SimpleNamespace
 
-    from facetalk.face.appearance import EyeSprite
     from facetalk.face.rig import MATERIAL_EYE, MATERIAL_PHOTO
     from facetalk.render.eyes import IrisPainter
 
@@ -1179,12 +1175,6 @@ def test_a_moved_iris_draws_its_ring_of_white_over_the_refill_only_not_over_the_
     rest[list(upper), 1], rest[list(lower), 1] = 30.0, 50.0
     rest[lm.RIGHT_IRIS[0], :2] = (40.0, 40.0)
     rig = SimpleNamespace(material=np.array([MATERIAL_PHOTO, MATERIAL_EYE], np.uint8), rest_xyz=rest)
-    yy, xx = np.mgrid[0:60, 0:40]
-    dist = np.hypot(xx - 20.0, yy - 30.0)  # the sprite's centre: (40, 40) - origin (20, 10)
-    rgb = np.repeat(np.where(dist <= 6.0, 0.0, 255.0)[..., None], 3, axis=2).astype(np.float32)  # black iris, white ring
-    ringed = EyeSprite(origin_xy=np.array([20.0, 10.0]), rgb=rgb, alpha=np.clip((9.0 - dist) / 1.5, 0.0, 1.0),
-                       centre_xy=np.array([40.0, 40.0]), centre_index=lm.RIGHT_IRIS[0],
-                       corner_indices=(upper[0], upper[-1]), ring_px=(6.0, 7.5, 9.0))
     fy, fx = np.mgrid[0:80, 0:80]
     tri_id = np.where((fy >= 30) & (fy <= 50) & (fx >= 10) & (fx <= 70), 1, 0).astype(np.int32)
 
@@ -1195,6 +1185,26 @@ def test_a_moved_iris_draws_its_ring_of_white_over_the_refill_only_not_over_the_
         IrisPainter(rig, (sprite,)).paint(out, verts, tri_id, unposed=verts)
         return out[..., 0].astype(int)
 
+    return upper, drawn
+
+
+def test_a_moved_iris_draws_its_ring_of_white_over_the_refill_only_not_over_the_corners_white():
+    """The sprite carries a ring of the photo's white past its disc (face.appearance.IRIS_RING_PX),
+    opaque over the texture's refill and fading out over the photo's white past it. A look aside
+    drew that ring over the corner's darker white as a light crescent on the side the iris moves
+    toward (rev46a: 07, 10, 12, 13). Moved, the ring is kept only over the refill (the side the
+    iris leaves); at rest the sprite is drawn as it is, to the bit."""
+    from dataclasses import replace
+
+    from facetalk.face.appearance import EyeSprite
+
+    upper, drawn = _one_eye_scene()
+    yy, xx = np.mgrid[0:60, 0:40]
+    dist = np.hypot(xx - 20.0, yy - 30.0)  # the sprite's centre: (40, 40) - origin (20, 10)
+    rgb = np.repeat(np.where(dist <= 6.0, 0.0, 255.0)[..., None], 3, axis=2).astype(np.float32)  # black iris, white ring
+    ringed = EyeSprite(origin_xy=np.array([20.0, 10.0]), rgb=rgb, alpha=np.clip((9.0 - dist) / 1.5, 0.0, 1.0),
+                       centre_xy=np.array([40.0, 40.0]), centre_index=lm.RIGHT_IRIS[0],
+                       corner_indices=(upper[0], upper[-1]), ring_px=(6.0, 7.5, 9.0))
     assert np.array_equal(drawn(ringed, 0.0), drawn(replace(ringed, ring_px=None), 0.0))
     moved, whole = drawn(ringed, 4.0), drawn(replace(ringed, ring_px=None), 4.0)
     # Moved 4 px right: the ring's right side (44 + 6.5..8 px) lies over the photo's white (the
@@ -1210,19 +1220,11 @@ def test_a_moved_iris_fades_out_the_photos_white_it_carries_by_how_far_it_moved(
     white as a jagged wedge, 13). Marked `white`, it fades out over WHITE_FADE_PX of the iris's move;
     unmoved, the sprite is drawn as it is, to the bit."""
     from dataclasses import replace
-    from types import SimpleNamespace
 
     from facetalk.face.appearance import EyeSprite
-    from facetalk.face.rig import MATERIAL_EYE, MATERIAL_PHOTO
-    from facetalk.render.eyes import WHITE_FADE_PX, IrisPainter
+    from facetalk.render.eyes import WHITE_FADE_PX
 
-    upper, lower = lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER
-    rest = np.zeros((478, 3), np.float32)
-    t = np.linspace(0.0, 1.0, len(upper))
-    rest[list(upper), 0] = rest[list(lower), 0] = 10.0 + 60.0 * t
-    rest[list(upper), 1], rest[list(lower), 1] = 30.0, 50.0
-    rest[lm.RIGHT_IRIS[0], :2] = (40.0, 40.0)
-    rig = SimpleNamespace(material=np.array([MATERIAL_PHOTO, MATERIAL_EYE], np.uint8), rest_xyz=rest)
+    upper, drawn = _one_eye_scene()
     yy, xx = np.mgrid[0:60, 0:40]
     # A black iris 2 px left of the disc's centre: the disc's right side (x 24..26) is white.
     iris = np.hypot(xx - 18.0, yy - 30.0) <= 6.0
@@ -1231,16 +1233,6 @@ def test_a_moved_iris_fades_out_the_photos_white_it_carries_by_how_far_it_moved(
     plain = EyeSprite(origin_xy=np.array([20.0, 10.0]), rgb=rgb, alpha=disc, centre_xy=np.array([40.0, 40.0]),
                       centre_index=lm.RIGHT_IRIS[0], corner_indices=(upper[0], upper[-1]))
     marked = replace(plain, white=(disc * ~iris).astype(np.float32))
-    fy, fx = np.mgrid[0:80, 0:80]
-    tri_id = np.where((fy >= 30) & (fy <= 50) & (fx >= 10) & (fx <= 70), 1, 0).astype(np.int32)
-
-    def drawn(sprite, shift_px):
-        verts = rest.copy()
-        verts[lm.RIGHT_IRIS[0], 0] += shift_px
-        out = np.full((80, 80, 3), 128, np.uint8)
-        IrisPainter(rig, (sprite,)).paint(out, verts, tri_id, unposed=verts)
-        return out[..., 0].astype(int)
-
     assert np.array_equal(drawn(marked, 0.0), drawn(plain, 0.0))
     assert drawn(plain, 0.0)[40, 45] == 255
     # Moved 3 px right: the white chunk (sprite x 24..26 -> frame x 47..49) is gone, the iris stays.
