@@ -16,7 +16,8 @@ from facetalk.render.eyes import (
     COVER_A, COVER_B, DETAIL_BELOW, DETAIL_STRETCH, EYEBALL_SHADE, EYEBALL_SHADE_FALL, LASH_FAN,
     LASH_CLUMP_WIDTH, LASH_CONTRAST, LASH_FRINGE, LASH_INNER_SHORT, LASH_PART_SHUT, LASH_RAGGED, LASH_SHADE_ABOVE,
     LASH_STRAND_DARK, LASH_STRAND_PX, LASH_INNER_FAINT, LASH_INNER_FROM,
-    LID_BULGE, LID_FADE, LID_LIT_CORNERS, LID_LIT_FROM, LID_SIDE_FADE, LIT_ALONG, LIT_GAP_RAMP, LIT_ROOM,
+    LID_BULGE, LID_CORNER_OUT, LID_DEEP_FROM, LID_DEEP_RAMP, LID_FADE, LID_LIT_CORNERS, LID_LIT_DEEP, LID_LIT_FROM,
+    LID_SIDE_FADE, LIT_ALONG, LIT_GAP_RAMP, LIT_ROOM,
     LOWER_LID_BAND, LOWER_LID_RISE, LOWER_LID_SHADE, LOWER_LID_SHADE_PX, N_LASHES, SMOOTH_SAMPLES, TOP_DARKEST,
     SHADE_HUE_FROM, SHADE_HUE_SPAN, SKIN_HUE_RAMP, TOP_FILL_DARKEST, TOP_FILL_RAMP,
 )
@@ -24,7 +25,7 @@ from facetalk.render.eyes import (
 # per-pixel part the compiled path replaced.
 from facetalk.render.eyes import (
     LID_LEAST, _BROW_UNDER, _along, _lid_lift, _skin_detail, _strip, brow_ceiling, hair_ceiling, lid_extent,
-    lit_most,
+    lit_most, upper_or_lower,
 )
 from facetalk.render.eyes import _EyeAxes as _ProductAxes
 from facetalk.render.sampling import bilinear
@@ -193,10 +194,25 @@ class ReferenceLidPainter:
         # Averaged along the eye, over fewer samples toward the corners (LIT_ALONG).
         radius = np.minimum(int(LIT_ALONG * len(grid)), np.minimum(np.arange(len(grid)), np.arange(len(grid))[::-1]))
         lid_rgb = np.stack([lid_rgb[i - r:i + r + 1].mean(axis=0) for i, r in enumerate(radius)])
+        # In a deep socket the lid keeps its shade further down, from the skin above averaged so too.
+        shade = np.stack([above[i - r:i + r + 1].mean(axis=0) for i, r in enumerate(radius)])
+        # ... only as deep as the skin beside its corners is dark too.
+        edge_px = np.minimum(lid_curves[1], lid_curves[3])
+        side_b = [top_px[i] + s * (edge_px[i] - top_px[i]) for i in (0, -1) for s in (0.25, 0.5, 0.75)]
+        side_a = [-LID_CORNER_OUT] * 3 + [1.0 + LID_CORNER_OUT] * 3
+        beside = float(bilinear(out, eye.to_image(np.array(side_a), np.array(side_b))).astype(np.float64).mean())
+        deep = np.clip(((lid_rgb.mean(axis=1) - np.maximum(shade.mean(axis=1), beside))
+                        / np.maximum(lid_rgb.mean(axis=1), 1.0) - LID_DEEP_FROM) / LID_DEEP_RAMP, 0.0, 1.0)
+        above = above + (shade - above) * deep[:, None]
+        # ... down to the open eye's margin, within LID_LIT_DEEP.
+        at_margin = (lid_curves[0] - top_px) / np.maximum(edge_px - top_px, 1.0)
+        mid = LID_LIT_FROM + (np.clip(at_margin, LID_LIT_FROM, LID_LIT_DEEP) - LID_LIT_FROM) * deep
+        corners = mid + LID_LIT_CORNERS
         above, below, lid_rgb = (_along(a, grid, c) for c in (above, below, lid_rgb))
+        rate, rate_corners = (np.interp(a, grid, r) for r in (1.0 / mid, 1.0 / corners - 1.0 / mid))
         top_fade = np.maximum(LID_FADE * (np.interp(a, *eye.upper_open) - lid_top + lowered) - lowered, 0.0)
         skin, lid_alpha = self._lid_layer(a, b, lid_top, top_fade=top_fade, edge=edge, closure=closure, above=above,
-                                          below=lid_rgb)
+                                          below=lid_rgb, rate=rate, rate_corners=rate_corners)
         lower_shade = 1.0 - LOWER_LID_SHADE * np.exp(-np.clip(b - meet, 0.0, None) / LOWER_LID_SHADE_PX)
         lower_skin = below * lower_shade[..., None] + texture
         lower_alpha = np.clip(b - meet + 0.5, 0.0, 1.0) * smoothstep(bottom + band + 1.0 - b, 0.0, 0.6 * band + 1.5) \
@@ -234,10 +250,12 @@ class ReferenceLidPainter:
         heights = base + np.arange(max(int(np.max(reach_px) - base), 2))
         rows_b = top - heights[:, None] + (edge - top) * np.interp(heights, *lift)[:, None]
         upper = _skin_detail(_strip(frame, eye, grid, rows_b), eye_width_px=eye.width, lid_luma=lid_luma)
-        # The lower lid band mirrors the skin below it.
+        # The lower lid band mirrors the skin below it; so does the upper lid where its own strip is
+        # mostly not lid skin.
         low_edge = bottom + LOWER_LID_BAND * eye.width + 2.0
         rows_b = low_edge + np.arange(max(int(DETAIL_BELOW * eye.width), 2))[:, None]
         lower = _skin_detail(_strip(frame, eye, grid, rows_b), eye_width_px=eye.width, lid_luma=lid_luma)
+        upper = upper_or_lower(upper, lower)
         # Laid from the closing edge up, stretched as far as the lid is taller than the band.
         col = (np.clip(a, 0.0, 1.0) * (len(grid) - 1)).astype(np.float32)
         stretch = np.clip((np.minimum(edge, meet) - lid_top) / np.maximum(reach_px - base, 1.0), 1.0, DETAIL_STRETCH)
@@ -252,19 +270,20 @@ class ReferenceLidPainter:
 
     @staticmethod
     def _lid_layer(a: np.ndarray, b: np.ndarray, lid_top: np.ndarray, *, top_fade: np.ndarray, edge: np.ndarray,
-                   closure: np.ndarray, above: np.ndarray, below: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                   closure: np.ndarray, above: np.ndarray, below: np.ndarray, rate: np.ndarray,
+                   rate_corners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(colour (h, w, 3), alpha (h, w)) of the upper lid from `lid_top`, fading in over
         `top_fade` px, down to the closing edge `edge` (px along b; all per pixel of the box). Its
         colour turns from the skin above it (`above`) to the lower lid's (`below`) near its top
-        (LID_LIT_FROM, later toward the corners): a shut lid sits forward over the eyeball, as lit as
+        (LID_LIT_FROM, later toward the corners and in a deep socket: `rate` the lit height's
+        reciprocal mid-eye, plus `rate_corners` x across^2): a shut lid sits forward over the eyeball, as lit as
         the cheek, not in the socket's shade."""
         alpha = np.clip(edge - b + 0.5, 0.0, 1.0) * np.clip((b - lid_top + 1.0) / (top_fade + 2.0), 0.0, 1.0) \
             * smoothstep(a, 0.0, LID_SIDE_FADE) * smoothstep(1.0 - a, 0.0, LID_SIDE_FADE) \
             * smoothstep(closure, 0.0, 0.15)
         s = np.clip((b - lid_top) / np.maximum(edge - lid_top, 1.0), 0.0, 1.0)
         across = 2.0 * np.clip(a, 0.0, 1.0) - 1.0
-        rate = 1.0 / LID_LIT_FROM + (1.0 / (LID_LIT_FROM + LID_LIT_CORNERS) - 1.0 / LID_LIT_FROM) * across ** 2
-        skin = above + (below - above) * smoothstep(s * rate, 0.0, 1.0)[..., None]
+        skin = above + (below - above) * smoothstep(s * (rate + rate_corners * across ** 2), 0.0, 1.0)[..., None]
         # A lid curves over the eyeball: lighter mid-lid, darker toward the corners and just above
         # the lashes.
         shade = 1.0 + LID_BULGE * np.sin(np.pi * s) * (1.0 - across ** 2) - 0.04 * across ** 4 - 0.10 * s ** 6

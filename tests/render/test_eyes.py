@@ -6,13 +6,17 @@ import pytest
 from facetalk.face import landmarks as lm
 from facetalk.face.appearance import LidSkin, read_lid_skin
 from facetalk.motion.frame import MotionFrame
-from facetalk.render.eyes import LidPainter, _upper_lid_alpha, _upper_lid_colour
+from facetalk.render.eyes import LID_LIT_CORNERS, LID_LIT_FROM, LidPainter, _upper_lid_alpha, _upper_lid_colour
 from facetalk.render.renderer import Renderer, posed_vertices
 
 
 @pytest.fixture(scope="module")
 def renderer(analysis):
     return Renderer(analysis)
+
+
+# _upper_lid_colour's lit-height rates for a lid out of any deep socket (_keep_socket_shade's at depth 0).
+_SHALLOW = (1.0 / LID_LIT_FROM, 1.0 / (LID_LIT_FROM + LID_LIT_CORNERS) - 1.0 / LID_LIT_FROM)
 
 
 def _opening_mask(analysis):
@@ -163,7 +167,7 @@ def test_shut_lid_is_shaded_as_convex():
     above, below, colour = np.full(3, 60.0), np.full(3, 150.0), np.empty(3)
     luma, alpha = np.empty(21), np.empty(21)
     for i, b in enumerate(np.arange(0.0, 21.0)):
-        _upper_lid_colour(0.5, b, 0.0, 20.0, above, below, colour)
+        _upper_lid_colour(0.5, b, 0.0, 20.0, above, below, *_SHALLOW, colour)
         luma[i], alpha[i] = colour[0], _upper_lid_alpha(0.5, b, 0.0, 4.0, 20.0, 1.0)
     assert abs(luma[0] - 60.0) < 5.0
     assert np.all(luma[7:17] > 140.0)  # from a third of the way down: the lower lid's light
@@ -426,7 +430,8 @@ def _numpy_skin_detail(strip, eye_width_px, lid_luma):
     import cv2
 
     from facetalk.imaging import LUMA
-    from facetalk.render.eyes import DETAIL_ALONG, DETAIL_CLIP, DETAIL_DARKEST, DETAIL_GAIN, DETAIL_OUTLIER, DETAIL_SIGMA
+    from facetalk.render.eyes import (DETAIL_ALONG, DETAIL_CLIP, DETAIL_DARKEST, DETAIL_GAIN, DETAIL_OUTLIER,
+                                      DETAIL_REJECT_PX, DETAIL_SCALE, DETAIL_SIGMA)
 
     sigma_px = DETAIL_SIGMA * eye_width_px
     blur = cv2.GaussianBlur(strip, (0, 0), sigma_px, borderType=cv2.BORDER_REFLECT)
@@ -436,10 +441,11 @@ def _numpy_skin_detail(strip, eye_width_px, lid_luma):
     luma = detail @ LUMA
     typical = 1.4826 * float(np.median(np.abs(luma)))
     wild = (np.abs(luma) > DETAIL_OUTLIER * typical + 1.0) | (blur @ LUMA < DETAIL_DARKEST * lid_luma)
-    radius = int(np.ceil(sigma_px))
-    wild = cv2.dilate(wild.astype(np.uint8), np.ones((2 * radius + 1,) * 2, np.uint8))
+    wild = cv2.dilate(wild.astype(np.uint8), np.ones((2 * DETAIL_REJECT_PX + 1,) * 2, np.uint8))
     limit = DETAIL_CLIP * typical + 1.0
     detail += (limit * np.tanh(luma / limit) - luma)[..., None]
+    scale = np.clip(np.float32(lid_luma) / np.maximum(blur @ LUMA, np.float32(1.0)), *np.float32(DETAIL_SCALE))
+    detail += (limit * np.tanh(luma / limit) * (scale - np.float32(1.0)))[..., None]
     detail *= np.float32(DETAIL_GAIN)
     return np.concatenate([detail, 1.0 - wild[..., None].astype(np.float32)], axis=2)
 
@@ -448,7 +454,7 @@ def _numpy_detail_strips(frame, eye, lift, grid, top, edge, low_edge, base_px, r
     """The numpy LidPainter._detail_strips the compiled one replaced."""
     import cv2
 
-    from facetalk.render.eyes import DETAIL_BELOW
+    from facetalk.render.eyes import DETAIL_BELOW, DETAIL_SKIN_LEAST
 
     heights = base_px + np.arange(max(int(reach_px - base_px), 2))
     upper_rows = top - heights[:, None] + (edge - top) * np.interp(heights, *lift)[:, None]
@@ -458,8 +464,12 @@ def _numpy_detail_strips(frame, eye, lift, grid, top, edge, low_edge, base_px, r
     xy = xy.reshape(*rows_b.shape, 2).astype(np.float32)
     strips = cv2.remap(frame, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR,
                        borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
-    return (_numpy_skin_detail(strips[:len(heights)], eye.width, lid_luma),
-            _numpy_skin_detail(strips[len(heights):], eye.width, lid_luma))
+    upper = _numpy_skin_detail(strips[:len(heights)], eye.width, lid_luma)
+    lower = _numpy_skin_detail(strips[len(heights):], eye.width, lid_luma)
+    if upper[..., 3].mean() < DETAIL_SKIN_LEAST:  # mostly no lid skin: the lower strip, mirrored up
+        upper = np.tile(np.concatenate([lower, lower[::-1]]), (len(heights) // (2 * len(lower)) + 1, 1, 1))
+        upper = upper[:len(heights)]
+    return upper, lower
 
 
 def test_compiled_eye_geometry_and_detail_strips_match_numpy_bit_for_bit(renderer, analysis, monkeypatch):
@@ -556,7 +566,7 @@ def test_shut_lid_grows_out_of_the_sockets_shade_as_a_dome():
     above, below, colour = np.full(3, 60.0), np.full(3, 150.0), np.empty(3)
 
     def luma(a, b):
-        _upper_lid_colour(a, b, 0.0, 20.0, above, below, colour)
+        _upper_lid_colour(a, b, 0.0, 20.0, above, below, *_SHALLOW, colour)
         return float(colour[0])
 
     assert luma(0.5, 2.0) - luma(0.5, 0.0) < 20.0  # the top tenth of the lid (45 levels before)
@@ -642,9 +652,11 @@ def test_eyeball_shadow_leaves_the_lids_soft_edge_alone():
     to 35% before), and the shadow darkens only the eyeball's share of a half-covered pixel."""
     from facetalk.render.eyes import _blend
 
-    v = np.zeros(19)
+    from facetalk.render.eyes import _N_CURVES
+
+    v = np.zeros(_N_CURVES)
     v[1], v[2] = 10.0, 30.0  # the closing edge and where the lids meet, px along b
-    v[10:13], v[16:19] = (150.0, 120.0, 110.0), (160.0, 130.0, 120.0)
+    v[10:13], v[16:19], v[19:21] = (150.0, 120.0, 110.0), (160.0, 130.0, 120.0), _SHALLOW
     tex, lash_rgb, skin, under = np.zeros(3), np.zeros(3), np.empty(3), np.empty(3, np.float32)
 
     def painted(upper_alpha, shadow):
@@ -1242,3 +1254,97 @@ def test_a_moved_iris_fades_out_the_photos_white_it_carries_by_how_far_it_moved(
     # Half of WHITE_FADE_PX: half faded (0.5 px moved: sprite x 25.5 lands on frame x 46 exactly).
     half = drawn(marked, 0.5 * WHITE_FADE_PX)[40, 46]
     assert abs(half - (128 + 255) / 2) <= 3
+
+
+def test_skin_detail_leaves_out_a_wild_pixels_own_neighbours_only():
+    """A lash hair or speck in the detail strip costs its 3 x 3 neighbourhood, not a square as wide as
+    the blur (7 x 7 to 11 x 11 there: a few percent of outliers left 07's lids a third of their strip)."""
+    from facetalk.render.eyes import _skin_detail
+
+    rng = np.random.default_rng(4)
+    strip = (150.0 + 3.0 * rng.standard_normal((20, 60, 1)) * np.ones(3)).astype(np.float32)
+    strip[10, 30] = 250.0
+    skin = _skin_detail(strip, eye_width_px=60.0, lid_luma=150.0)[..., 3]
+    assert np.all(skin[9:12, 29:32] == 0.0)
+    rows, cols = np.nonzero(skin[4:17, 24:37] == 0.0)
+    # The spike and its blur's ring of wild detail, each with its 3 x 3: within 3 px of it (a 9 x 9 at
+    # least before).
+    assert np.abs(rows - 6).max() <= 3 and np.abs(cols - 6).max() <= 3 and len(rows) <= 25
+    assert skin.mean() > 0.95
+
+
+def test_skin_detail_read_in_shade_is_scaled_to_the_lit_lid():
+    """Skin texture is about multiplicative: the same skin read at half the lid's brightness (a deep
+    socket's shade) gives about the same detail as read lit, not half of it."""
+    from facetalk.render.eyes import _skin_detail
+
+    rng = np.random.default_rng(6)
+    texture = (1.0 + 0.04 * rng.standard_normal((20, 60, 1)) * np.ones(3)).astype(np.float32)
+    lit, shaded = (_skin_detail(texture * level, eye_width_px=60.0, lid_luma=150.0) for level in (150.0, 75.0))
+    assert shaded[..., 3].mean() > 0.9  # half the lid's brightness is not too dark to be skin
+    ratio = np.std(shaded[..., :3]) / np.std(lit[..., :3])
+    assert 0.8 < ratio < 1.25  # added as read: 0.5
+
+
+def test_a_deep_set_lid_takes_the_skin_below_the_eye_for_its_detail():
+    """Where most of the upper detail strip is not lid skin (a deep socket's shade, lashes, brow), the
+    shut upper lid carries the skin below the lower lid, mirrored up from the lash line; where most
+    of it is skin, its own."""
+    from facetalk.render.eyes import DETAIL_SKIN_LEAST, upper_or_lower
+
+    rng = np.random.default_rng(2)
+    lower = rng.standard_normal((6, 40, 4)).astype(np.float32)
+    lower[..., 3] = 1.0
+    upper = rng.standard_normal((15, 40, 4)).astype(np.float32)
+    upper[..., 3] = (np.arange(15) < 0.6 * DETAIL_SKIN_LEAST * 15)[:, None]
+    got = upper_or_lower(upper, lower)
+    assert got.shape == upper.shape
+    assert np.array_equal(got[:6], lower) and np.array_equal(got[6:12], lower[::-1])
+    assert np.array_equal(got[12:], lower[:3])
+    upper[..., 3] = 1.0
+    assert upper_or_lower(upper, lower) is upper
+
+
+def test_a_lid_in_a_deep_socket_keeps_its_shade_further_down_without_stripes():
+    """A lid whose surround (above and beside it) is much darker than its lit colour (a deep-set eye)
+    ramps from that shade over more of its height (down to the open eye's margin), from the shade
+    averaged along the eye (a column's own would draw stripes down the lid); a lid in skin as light
+    as its lit colour is lit as before."""
+    from facetalk.render.eyes import LID_LIT_DEEP, _N_CURVES, _keep_socket_shade
+
+    n = 41
+    curves = np.zeros((_N_CURVES, n))
+    curves[16:19] = 160.0
+    curves[1] = 20.0  # the lid from 0 down to its closing edge, px along b; the open margin was at 12
+    top = np.full(n, 12.0)
+    shallow = curves.copy()
+    shallow[10:13] = 165.0
+    _keep_socket_shade(shallow, top, 10, 165.0)
+    assert np.allclose(shallow[19], _SHALLOW[0]) and np.allclose(shallow[20], _SHALLOW[1])
+    assert np.all(shallow[10:13] == 165.0)
+    deep = curves.copy()
+    deep[10:13] = 40.0 + 30.0 * (np.arange(n) % 2)  # a striped, dark socket
+    brow = deep.copy()
+    _keep_socket_shade(deep, top, 10, 40.0)
+    assert np.allclose(deep[19], 1.0 / 0.6)  # lit from the open margin down, not from 0.4 of the lid
+    # Never shaded below the open margin (over the eye: an iris's colour), nor lit above 0.4 of the lid.
+    low, high = curves.copy(), curves.copy()
+    low[10:13] = high[10:13] = 50.0
+    _keep_socket_shade(low, np.full(n, 19.0), 10, 50.0)
+    _keep_socket_shade(high, np.full(n, 2.0), 10, 50.0)
+    assert np.allclose(low[19], 1.0 / LID_LIT_DEEP) and np.allclose(high[19], _SHALLOW[0])
+    # A surround only somewhat darker than the lid (0.7 x: 05's painted socket) is no deep socket.
+    mild = curves.copy()
+    mild[10:13] = 112.0
+    _keep_socket_shade(mild, top, 10, 112.0)
+    assert np.allclose(mild[19], _SHALLOW[0])
+    assert np.ptp(deep[10, 10:31]) < 0.2 * 30.0
+    # The same dark skin above a lid in lit skin (a low brow) is no socket.
+    _keep_socket_shade(brow, top, 10, 165.0)
+    assert np.allclose(brow[19], _SHALLOW[0])
+    colour, lit = np.empty(3), np.full(3, 160.0)
+    shaded = []
+    for c in (shallow, deep):
+        _upper_lid_colour(0.5, 6.0, 0.0, 20.0, c[10:13, n // 2], lit, c[19, n // 2], c[20, n // 2], colour)
+        shaded.append(colour[0])
+    assert shaded[1] < shaded[0] - 30.0
