@@ -1000,18 +1000,13 @@ def _skin_at(frame, axes, grid, rows_b, profile, darkest, cover, cover_width, ou
     to it where a spectacle frame was (`cover`, frame_cover's grid, its b in `cover_width` px: the
     rest eye's width, as a turned head narrows the eye, not its height), then box-averaged along the
     eye over SMOOTH_SAMPLES either side (ends repeated)."""
-    h, w, n = frame.shape[0], frame.shape[1], grid.shape[0]
-    raw = np.empty((n, 3))
+    n = grid.shape[0]
+    raw, rgb = np.empty((n, 3)), np.empty(3)
     for i in range(n):
-        x = min(max(axes[0] + grid[i] * axes[6] * axes[2] + rows_b[i] * axes[4], 0.0), w - 1.001)
-        y = min(max(axes[1] + grid[i] * axes[6] * axes[3] + rows_b[i] * axes[5], 0.0), h - 1.001)
-        x0, y0 = int(x), int(y)
-        fx, fy = x - x0, y - y0
+        _frame_at(frame, axes, grid[i], rows_b[i], rgb)
         luma, lid_luma = np.float32(0.0), 0.0
         for c in range(3):
-            top = frame[y0, x0, c] * (1 - fx) + frame[y0, x0 + 1, c] * fx
-            low = frame[y0 + 1, x0, c] * (1 - fx) + frame[y0 + 1, x0 + 1, c] * fx
-            raw[i, c] = np.float32(top * (1 - fy) + low * fy)
+            raw[i, c] = np.float32(rgb[c])
             luma += np.float32(raw[i, c]) * LUMA[c]
             lid_luma += profile[i, c] * LUMA[c]
         dark, off = _clip01((darkest * lid_luma - luma) / 40.0), _off_hue(raw[i], profile[i])
@@ -1124,7 +1119,7 @@ def _beside_grey(frame, axes, curves):
     rgb, total, n = np.empty(3), 0.0, curves.shape[1]
     for a, i in ((-LID_CORNER_OUT, 0), (1.0 + LID_CORNER_OUT, n - 1)):
         for s in (0.25, 0.5, 0.75):
-            _beyond_corner(frame, axes, a, curves[0, i] + s * (curves[1, i] - curves[0, i]), rgb)
+            _frame_at(frame, axes, a, curves[0, i] + s * (curves[1, i] - curves[0, i]), rgb)
             total += (rgb[0] + rgb[1] + rgb[2]) / 3.0
     return total / 6.0
 
@@ -1256,9 +1251,9 @@ def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lo
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _beyond_corner(frame, axes, a, b, out3):
+def _frame_at(frame, axes, a, b, out3):
     """The (H, W, 3) uint8 `frame` at eye position (a, b) into `out3` (bilinear, clamped:
-    render.sampling.bilinear's formula)."""
+    render.sampling.bilinear's formula): _skin_at's samples and _beside_grey's."""
     h, w = frame.shape[0], frame.shape[1]
     x = min(max(axes[0] + a * axes[6] * axes[2] + b * axes[4], 0.0), w - 1.001)
     y = min(max(axes[1] + a * axes[6] * axes[3] + b * axes[5], 0.0), h - 1.001)
