@@ -81,6 +81,12 @@ SMIRK_REACH_BLEND = 0.05
 FROWN_CORNER_DROP = 0.20
 FROWN_CORNER_OUT = 0.03
 FROWN_CHIN_RAISE = 0.04
+# Taking a unit of a photo's smile off with the frown and lip_spread (motion.emotion.UNDO_SMILE,
+# undo_spread_per_frown): the frown that brings its lifted corners back down, and the lip_spread < 0
+# that takes back its width and that frown's own push outward.
+UNDO_FROWN_PER_SMILE = SMILE_CORNER_LIFT / FROWN_CORNER_DROP
+UNDO_SPREAD_PER_SMILE = (SMILE_CORNER_OUT + FROWN_CORNER_OUT * SMILE_CORNER_LIFT / FROWN_CORNER_DROP) \
+    / SPREAD_CORNER_OUT
 # The depressor (AU15) pulls on the modiolus, the knot of muscle this far outside a neutral mouth's
 # corner (mouth widths): the frown's pull is centred there, and the corner, the lip line's end and
 # the skin (a moustache's ends) beyond it come down together, the corner itself by
@@ -775,16 +781,14 @@ SHOWN_FLOOR = 0.05
 
 def undo_spread_per_frown(photo: PhotoExpression) -> float:
     """lip_spread < 0 per unit of frown with which motion.emotion takes the `photo`'s smile off
-    (_undo_smile: UNDO_SMILE, less the frown for what its corners do not show, corner_share, and that
-    frown's push out, worked out here from this module's constants, as face sits below motion):
+    (_undo_smile: UNDO_FROWN_PER_SMILE and UNDO_SPREAD_PER_SMILE, less the frown for what its corners
+    do not show, corner_share, and that frown's push out):
     1.23 where the corners show all of the smile, 4.0 on out/portraits' 12 (0.26 shown)."""
     from facetalk.face.expression import corner_share  # that module reads this one's constants
 
     shown = corner_share(photo)
-    frown = SMILE_CORNER_LIFT / FROWN_CORNER_DROP  # frown per unit of smile undone
-    spread = (SMILE_CORNER_OUT + FROWN_CORNER_OUT * frown) / SPREAD_CORNER_OUT \
-        - FROWN_CORNER_OUT / SPREAD_CORNER_OUT * frown * (1.0 - shown)
-    return spread / (frown * max(shown, SHOWN_FLOOR))
+    spread = UNDO_SPREAD_PER_SMILE - FROWN_CORNER_OUT / SPREAD_CORNER_OUT * UNDO_FROWN_PER_SMILE * (1.0 - shown)
+    return spread / (UNDO_FROWN_PER_SMILE * max(shown, SHOWN_FLOOR))
 
 
 def _topology(pts: np.ndarray) -> _Topology:

@@ -31,8 +31,8 @@ import numpy as np
 
 from facetalk.config import EMOTIONS
 from facetalk.face.expression import corner_share
-from facetalk.face.rig import (EYE_SQUINT, FROWN_CORNER_DROP, FROWN_CORNER_OUT, SMILE_CORNER_LIFT, SMILE_CORNER_OUT,
-                               SMILE_SQUINT, SPREAD_CORNER_OUT, SQUINT_UNDONE)
+from facetalk.face.rig import (EYE_SQUINT, FROWN_CORNER_OUT, SMILE_SQUINT, SPREAD_CORNER_OUT, SQUINT_UNDONE,
+                               UNDO_FROWN_PER_SMILE, UNDO_SPREAD_PER_SMILE)
 from facetalk.params import FACE_NAMES, PhotoExpression, face_index
 
 @dataclass(frozen=True, eq=False)
@@ -388,8 +388,7 @@ SNEER_HELD = (0.42, 0.5)
 # Neutral shuts the smile's lips too: with the whole lift undone 12's and Obama's corners arched
 # below their shut line (out/emo29/p1, column C).
 CORNERS_AS_SHOWN = frozenset({"sad", "angry", "disgusted", "neutral"})
-UNDO_SMILE = {"smile": -SMILE_CORNER_LIFT / FROWN_CORNER_DROP,
-              "lip_spread": -(SMILE_CORNER_OUT + FROWN_CORNER_OUT * SMILE_CORNER_LIFT / FROWN_CORNER_DROP) / SPREAD_CORNER_OUT}
+UNDO_SMILE = {"smile": -UNDO_FROWN_PER_SMILE, "lip_spread": -UNDO_SPREAD_PER_SMILE}
 
 
 def sneer_held(upper_lip_raise: float) -> float:
