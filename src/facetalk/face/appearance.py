@@ -446,10 +446,11 @@ def _seam_offset(patch: np.ndarray, fill: np.ndarray, *, known: np.ndarray, hole
     return _harmonic(values, fixed=fixed, free=hole)
 
 
-def _harmonic(values: np.ndarray, *, fixed: np.ndarray, free: np.ndarray) -> np.ndarray:
+def _harmonic(values: np.ndarray, *, fixed: np.ndarray, free: np.ndarray, pull: float = 1e-3) -> np.ndarray:
     """(h, w, 3) float64: 0 but on `free` ((h, w) bool), where each sample is the mean of its 4
     neighbours that are free or `fixed` (which hold their `values`; others are no neighbour, a
-    free edge). A free patch no fixed sample reaches tends to 0 (a faint pull keeps it solvable)."""
+    free edge). A free patch no fixed sample reaches tends to 0 (a faint `pull` toward it keeps it
+    solvable; with none, every free patch must touch a fixed sample)."""
     import scipy.sparse
     import scipy.sparse.linalg
 
@@ -460,7 +461,7 @@ def _harmonic(values: np.ndarray, *, fixed: np.ndarray, free: np.ndarray) -> np.
     index = -np.ones(free.shape, int)
     index[ys, xs] = np.arange(len(ys))
     rows, cols, rhs = [], [], np.zeros((len(ys), 3))
-    count = np.full(len(ys), 1e-3)
+    count = np.full(len(ys), pull)
     for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)):
         ny, nx = np.clip(ys + dy, 0, free.shape[0] - 1), np.clip(xs + dx, 0, free.shape[1] - 1)
         inside = (ny == ys + dy) & (nx == xs + dx)
@@ -697,35 +698,11 @@ def _eye_light(image: np.ndarray, xy: np.ndarray, *, upper: tuple[int, ...],
 def _membrane(rgb: np.ndarray, known: np.ndarray) -> np.ndarray:
     """(rows, cols, 3): `rgb` where `known` (rows, cols) bool, and elsewhere the harmonic (Laplace)
     fill from it: each unknown sample the mean of its neighbours on the grid (none beyond its edge)."""
-    import scipy.sparse
-    import scipy.sparse.linalg
-
-    unknown = np.flatnonzero(~known.ravel())
-    if len(unknown) == 0 or not known.any():
+    if known.all() or not known.any():
         return rgb
-    rows, cols = known.shape
-    index = -np.ones(known.size, int)
-    index[unknown] = np.arange(len(unknown))
-    flat = rgb.reshape(-1, 3).astype(np.float64)
-    out = flat.copy()
-    i, j = np.divmod(unknown, cols)
-    r_i, r_j, r_v, rhs = [], [], [], np.zeros((len(unknown), 3))
-    count = np.zeros(len(unknown))
-    for di, dj in ((-1, 0), (1, 0), (0, -1), (0, 1)):
-        ni, nj = i + di, j + dj
-        inside = (ni >= 0) & (ni < rows) & (nj >= 0) & (nj < cols)
-        count += inside
-        k = np.flatnonzero(inside)
-        neighbour = ni[k] * cols + nj[k]
-        free = index[neighbour]
-        r_i.append(k[free >= 0]), r_j.append(free[free >= 0]), r_v.append(-np.ones(int((free >= 0).sum())))
-        np.add.at(rhs, k[free < 0], flat[neighbour[free < 0]])
-    system = scipy.sparse.csr_matrix((np.concatenate([count, *r_v]),
-                                      (np.concatenate([np.arange(len(unknown)), *r_i]),
-                                       np.concatenate([np.arange(len(unknown)), *r_j]))),
-                                     shape=(len(unknown), len(unknown)))
-    out[unknown] = scipy.sparse.linalg.spsolve(system.tocsc(), rhs)
-    return out.reshape(rgb.shape)
+    out = rgb.astype(np.float64)
+    out[~known] = _harmonic(out, fixed=known, free=~known, pull=0.0)[~known]
+    return out
 
 
 def lid_fill(image: np.ndarray, xy: np.ndarray, *, upper: tuple[int, ...], lower: tuple[int, ...], down: float,
