@@ -204,6 +204,13 @@ RECIPES: dict[str, Recipe] = {
     # 0.129 -> 0.145, but fear's identity distance over bench_emotions' five 0.295 -> 0.333 (the
     # bundled photo 0.461 -> 0.520) put all but neutral at 0.302, over the bar; at 0.6 the bundled
     # photo's fear came out narrower than sad (out/fear47b/NOTES.md).
+    # Nor (fear48, P(fear) over the nine faces of out/fear47p/p_tF, paired against this recipe, face-
+    # to-face standard error 0.015-0.045): the whole roll over a toothy smile's teeth (a grey bar;
+    # 11 and 12 then read neutral and sad: -0.005, -0.021 without the jaw), the lower lids tensed
+    # (eye_squint 0.4, 0.5, 0.6, 0.8, 1.0: +0.005, +0.024, +0.001, -0.012, -0.034, no trend), the lids
+    # raised past the blink floor (white all round the iris, still surprise: +0.002), an inner raise
+    # (0.2, 0.35: sad, -0.042, -0.024) or the knit's heads drawn further in (-0.005). None beyond the
+    # noise; only 05 and 10, whose own photos read fear, ever read it (out/fear48/NOTES.md).
     "fearful": Recipe({"brow_raise": 0.4, "brow_knit": 1.0, "lip_spread": 0.9, "smile": -0.2,
                        "jaw_open": 0.2, "lower_lip_depress": 0.6, "mouth_roll_upper": 0.8}, lids=-0.3),
     # AU12+14 on one side: the subject's left corner tightened up and back into a dimple, the lids a
