@@ -3,7 +3,7 @@ import pytest
 
 from facetalk.errors import InputError, NoFaceError
 from facetalk.face.detect import select_face
-from facetalk.face.landmarks import N_LANDMARKS, DetectedFace
+from facetalk.face.landmarks import N_LANDMARKS, DetectedFace, height_along
 from facetalk.face.mesh import FaceMeshDetector
 
 
@@ -111,3 +111,11 @@ def test_a_wide_group_photo_frames_its_largest_face(portrait, face_models):
     assert largest.n_faces == 3 and 1000 < 0.5 * (largest.crop.x0 + largest.crop.x1) < 1560
     second = analyse_face(canvas, framing=FramingConfig(size=128, face_index=1), **models)
     assert 2000 < 0.5 * (second.crop.x0 + second.crop.x1) < 2400
+
+
+def test_height_along_reads_a_contour_in_any_order_and_holds_its_ends():
+    # An eye's lower lid runs corner to corner in landmark order, which can be right to left.
+    x = np.array([30.0, 10.0, 20.0])
+    y = np.array([3.0, 1.0, 5.0])
+    got = height_along(np.array([0.0, 15.0, 25.0, 40.0]), x, y)
+    np.testing.assert_allclose(got, [1.0, 3.0, 4.0, 3.0])

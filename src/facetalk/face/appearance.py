@@ -373,9 +373,7 @@ def _line_distance(line: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
 def _below_line(line: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     """(h, w) float32 px: each pixel's distance to the (k, 2) margin polyline `line`, positive below
     it (image down), negative above (read against the line's height at the pixel's column)."""
-    order = np.argsort(line[:, 0])
-    xx = np.arange(shape[1], dtype=np.float64)
-    height = np.interp(xx, line[order, 0], line[order, 1])
+    height = lm.height_along(np.arange(shape[1], dtype=np.float64), line[:, 0], line[:, 1])
     sign = np.where(np.arange(shape[0])[:, None] >= height[None, :], 1.0, -1.0)
     return (sign * _line_distance(line, shape)).astype(np.float32)
 

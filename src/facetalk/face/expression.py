@@ -59,10 +59,8 @@ def lid_cover(pts: np.ndarray) -> float:
                                (lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER, lm.LEFT_IRIS)):
         centre = pts[iris[0]]
         radius = float(np.mean(np.linalg.norm(pts[list(iris[1:])] - centre, axis=1)))
-        order = np.argsort(pts[list(upper), 0])
-        lid_y = float(np.interp(centre[0], pts[list(upper), 0][order], pts[list(upper), 1][order]))
-        order = np.argsort(pts[list(lower), 0])
-        low_y = float(np.interp(centre[0], pts[list(lower), 0][order], pts[list(lower), 1][order]))
+        lid_y = float(lm.height_along(centre[0], pts[list(upper), 0], pts[list(upper), 1]))
+        low_y = float(lm.height_along(centre[0], pts[list(lower), 0], pts[list(lower), 1]))
         covers.append(max(lid_y - (centre[1] - radius), 0.0) / max(low_y - lid_y, 1e-6))
     return float(min(covers))
 

@@ -38,6 +38,13 @@ INNER_MOUTH_CORNERS = (LIPS_INNER_UPPER[0], LIPS_INNER_UPPER[-1])
 CHIN_BOTTOM = 152  # the chin's lowest point, on FACE_OVAL
 
 
+def height_along(x_query: np.ndarray | float, x_pts: np.ndarray, y_pts: np.ndarray) -> np.ndarray:
+    """y of the polyline through the points (`x_pts`, `y_pts`), taken in order of x (a contour's
+    landmarks need not run left to right), at each `x_query`; held flat past its ends (np.interp)."""
+    order = np.argsort(x_pts)
+    return np.interp(x_query, x_pts[order], y_pts[order])
+
+
 def eye_centres(pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(subject's right, left) eye centres, (2,) each: the mean of each eye's lid margins in the
     (478, 2+) landmarks `pts`."""

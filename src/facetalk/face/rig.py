@@ -559,16 +559,11 @@ class _FaceFrame:
         return np.outer(du, self.ex) + np.outer(dv, self.ey)
 
 
-def _interp_along(u_query: np.ndarray, u_pts: np.ndarray, values: np.ndarray) -> np.ndarray:
-    order = np.argsort(u_pts)
-    return np.interp(u_query, u_pts[order], values[order])
-
-
 def _contour_v(u_query: np.ndarray, u_pts: np.ndarray, v_pts: np.ndarray, *, contour: tuple[int, ...]) -> np.ndarray:
     """(N,) face-frame v (px) of a lip `contour` (landmark ids into the (V,) face-frame `u_pts`,
     `v_pts`) at each of the (N,) `u_query`."""
     ids = list(contour)
-    return _interp_along(u_query, u_pts[ids], v_pts[ids])
+    return lm.height_along(u_query, u_pts[ids], v_pts[ids])
 
 
 def _rings(oval: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -1050,7 +1045,7 @@ def _under_lower_lip(meas: _Measures, lips: _Lips) -> np.ndarray:
     it, folding 17-18-83 and its mirror, 02 59 px^2.)"""
     u, v = meas.u, meas.v
     outer = list(lm.LIPS_OUTER_LOWER)
-    under = v - _interp_along(u, u[outer], v[outer])  # (V,) px under the lower lip's outer contour
+    under = v - lm.height_along(u, u[outer], v[outer])  # (V,) px under the lower lip's outer contour
     return _fading_under_lower_lip(under, v, DEPRESS_SKIN_REACH * meas.mouth_w, lips)
 
 
@@ -1236,7 +1231,7 @@ def _lid_to_brow(pts: np.ndarray, meas: _Measures, *, hold: float, whole_from: f
     # by a corner (where the margin dips) does not take a steeper ramp than the skin beside it.
     lid_u, lid_v = frame.uv(pts[list(lm.RIGHT_EYE_UPPER[1:-1] + lm.LEFT_EYE_UPPER[1:-1]), :2])
     brow_u, brow_v = frame.uv(pts[list(lm.BROWS_LOWER_EDGE), :2])
-    lid_at = _interp_along(u, lid_u, lid_v)
+    lid_at = lm.height_along(u, lid_u, lid_v)
     if level:
         # Counted from the line through the margins' tops (straight, level in the face frame)
         # where the margin lies below it: the lid's skin lies in level rows while its margin
@@ -1245,12 +1240,12 @@ def _lid_to_brow(pts: np.ndarray, meas: _Measures, *, hold: float, whole_from: f
         half = len(lid_u) // 2
         lid_at = np.minimum(lid_at, np.interp(u, [lid_u[:half].mean(), lid_u[half:].mean()],
                                               [lid_v[:half].min(), lid_v[half:].min()]))
-    gap = np.maximum(lid_at - _interp_along(u, brow_u, brow_v), 0.05 * meas.ipd)
+    gap = np.maximum(lid_at - lm.height_along(u, brow_u, brow_v), 0.05 * meas.ipd)
     height = lid_at - v
     if widening_dv is not None:
         # Heights and gap over the lid margin once the lids widen by `widening_dv` ((V,) px up the
         # face per vertex): the share is spread over the lid as it is then.
-        margin = _interp_along(u, lid_u, widening_dv[list(lm.RIGHT_EYE_UPPER[1:-1] + lm.LEFT_EYE_UPPER[1:-1])])
+        margin = lm.height_along(u, lid_u, widening_dv[list(lm.RIGHT_EYE_UPPER[1:-1] + lm.LEFT_EYE_UPPER[1:-1])])
         height, gap = height + widening_dv - margin, np.maximum(gap - margin, 0.05 * meas.ipd)
     share = np.clip((height / gap - hold) / (whole_from - hold), 0.0, 1.0)
     share[list(lm.RIGHT_IRIS + lm.LEFT_IRIS)] = 0.0  # an iris the lid hides reaches over its margin
@@ -1287,7 +1282,7 @@ def _jaw_basis(out: np.ndarray, pts: np.ndarray, meas: _Measures, lips: _Lips, *
     lip_w = JAW_CORNER_SHARE + (1.0 - JAW_CORNER_SHARE) * lower_lens
     # The skin under the lower lip goes down with it, handing over to the jaw's weight over 0.4
     # eye distances: a steeper hand-over folds the mesh there (a seam across a beard).
-    lip_v = _interp_along(u, *meas.frame.uv(pts[list(lm.LIPS_OUTER_LOWER), :2]))
+    lip_v = lm.height_along(u, *meas.frame.uv(pts[list(lm.LIPS_OUTER_LOWER), :2]))
     below = meas.v - lip_v
     under_mouth = lips.is_face * (below > 0) * (1.0 - smoothstep(np.abs(u), 0.5 * meas.mouth_w, 1.0 * meas.mouth_w))
     jaw_w = np.maximum(jaw_w, lip_w * under_mouth * (1.0 - smoothstep(below, 0.0, 0.4 * ipd)))
@@ -1336,8 +1331,8 @@ def _jaw_lift(pts: np.ndarray, meas: _Measures, lips: _Lips, *, triangles: np.nd
     1 (_lift_unfolded; with a frown or sneer posed on it the skin over the border rises where it must:
     LiftGuard). The corners, the skin and the nose stay."""
     u, v = meas.u, meas.v
-    v_out = _interp_along(u, *meas.frame.uv(pts[list(lm.LIPS_OUTER_UPPER), :2]))
-    v_in = _interp_along(u, *meas.frame.uv(pts[list(lm.LIPS_INNER_UPPER), :2]))
+    v_out = lm.height_along(u, *meas.frame.uv(pts[list(lm.LIPS_OUTER_UPPER), :2]))
+    v_in = lm.height_along(u, *meas.frame.uv(pts[list(lm.LIPS_INNER_UPPER), :2]))
     height = np.maximum(v_in - v_out, 0.0)
     inward = np.clip((v - v_out) / np.maximum(height, 1e-6), 0.0, 1.0)  # 0 outer border .. 1 inner edge
     across = _lip_across(u, inward=inward, pts=pts, meas=meas)
@@ -1371,7 +1366,7 @@ def _lift_guard(meas: _Measures, lips: _Lips, *, triangles: np.ndarray, jaw_lift
     JAW_LIFT_KEEP of twice its rest area."""
     lifted = np.any(jaw_lift != 0, axis=1)
     pts_uv = np.stack([meas.u, meas.v], axis=1)
-    border_v = _interp_along(meas.u, pts_uv[list(lm.LIPS_OUTER_UPPER), 0], pts_uv[list(lm.LIPS_OUTER_UPPER), 1])
+    border_v = lm.height_along(meas.u, pts_uv[list(lm.LIPS_OUTER_UPPER), 0], pts_uv[list(lm.LIPS_OUTER_UPPER), 1])
     rises = lips.is_face & ~lips.upper & ~lips.lower & ~lifted & (meas.v < border_v)
     rises[lips.corners] = False
     guarded = lifted[triangles].any(axis=1) & rises[triangles].any(axis=1)
@@ -1618,7 +1613,7 @@ def _lip_stretcher(corner_uv: list[tuple[np.ndarray, np.ndarray]], meas: _Measur
         back += STRETCH_BACK * STRETCH_CORNER_OUT * mouth_w * g
     middle = _mid_mouth(u, mouth_w)
     for inner, mask in ((lm.LIPS_INNER_UPPER, lips.upper), (lm.LIPS_INNER_LOWER, lips.lower)):
-        inner_v = _interp_along(u, u[list(inner)], v[list(inner)])
+        inner_v = lm.height_along(u, u[list(inner)], v[list(inner)])
         dv += STRETCH_THIN * (inner_v - v) * middle * mask
     out = np.zeros((u.size, 3))
     out[:, :2] = meas.frame.to_image(du, dv)
@@ -1737,7 +1732,7 @@ def _brow_bases(basis: np.ndarray, k: dict[str, int], pts: np.ndarray, topo: _To
     raise_gap = gap
     if on_rims_px is not None:
         lower_u = frame.uv(pts[list(lm.BROWS_LOWER_EDGE), :2])[0]
-        raise_gap = gap + _interp_along(meas.u, lower_u, on_rims_px)
+        raise_gap = gap + lm.height_along(meas.u, lower_u, on_rims_px)
     lift = np.minimum(BROW_LIFT * ipd, LIFT_PER_LID * raise_gap)
     basis[k["brow_raise"], :, :2] = frame.to_image(np.zeros_like(meas.u), -lift * w_brow)
     inner_lift = np.minimum(0.16 * ipd, LIFT_PER_LID * gap)
@@ -1911,12 +1906,12 @@ def _chin_follow(meas: _Measures, lips: _Lips, *, share: np.ndarray) -> np.ndarr
     its photo drawn out into vertical streaks."""
     u, v = meas.u, meas.v
     outer = list(lm.LIPS_OUTER_LOWER)
-    below = v - _interp_along(u, u[outer], v[outer])  # (V,) px under the lower lip's outer contour
+    below = v - lm.height_along(u, u[outer], v[outer])  # (V,) px under the lower lip's outer contour
     reach = v[lm.CHIN_BOTTOM] - v[lm.LIPS_OUTER_LOWER[len(outer) // 2]]
     x = np.minimum(np.abs(u) / (0.5 * meas.mouth_w), 1.0)
     fade = np.clip(1.0 - below / max(reach, 1e-6), 0.0, 1.0) * (1.0 - x * x)
     skin = lips.is_face & ~(lips.upper | lips.lower) & (below > 0)
-    return np.where(skin, _interp_along(u, u[outer], share[outer]) * fade, 0.0)
+    return np.where(skin, lm.height_along(u, u[outer], share[outer]) * fade, 0.0)
 
 
 def _corner_follow(meas: _Measures, *, inner: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -1943,7 +1938,7 @@ def _lid_raiser(pts: np.ndarray, meas: _Measures, upper: tuple[int, ...], lower:
     u, v, ipd, frame = meas.u, meas.v, meas.ipd, meas.frame
     up_u, up_v = frame.uv(pts[list(upper), :2])
     lo_u, lo_v = frame.uv(pts[list(lower), :2])
-    lid_v_at, low_v_at = _interp_along(u, up_u, up_v), _interp_along(u, lo_u, lo_v)
+    lid_v_at, low_v_at = lm.height_along(u, up_u, up_v), lm.height_along(u, lo_u, lo_v)
     opening = np.clip(low_v_at - lid_v_at, 0, None)
     span = (u >= up_u.min()) & (u <= up_u.max())
     _, gap = _lid_to_brow(pts, meas, hold=0.0)
@@ -1971,8 +1966,8 @@ def _eye_bases(basis, k, side, rest, u, v, frame, pts, upper, lower, iris, ipd) 
     """Fills blink_<side>, and adds this eye's share of gaze_x / gaze_y."""
     up_u, up_v = frame.uv(pts[list(upper), :2])
     lo_u, lo_v = frame.uv(pts[list(lower), :2])
-    lid_v_at = _interp_along(u, up_u, up_v)
-    low_v_at = _interp_along(u, lo_u, lo_v)
+    lid_v_at = lm.height_along(u, up_u, up_v)
+    low_v_at = lm.height_along(u, lo_u, lo_v)
     opening = np.clip(low_v_at - lid_v_at, 0, None)
     span = (u >= up_u.min()) & (u <= up_u.max())
     eye_w = float(up_u.max() - up_u.min())
