@@ -211,6 +211,11 @@ RECIPES: dict[str, Recipe] = {
     # raised past the blink floor (white all round the iris, still surprise: +0.002), an inner raise
     # (0.2, 0.35: sad, -0.042, -0.024) or the knit's heads drawn further in (-0.005). None beyond the
     # noise; only 05 and 10, whose own photos read fear, ever read it (out/fear48/NOTES.md).
+    # Nor a level brow of its own (fear48b, same nine): each brow's arch lowered toward the line through
+    # its head and tail, the heads drawn in 0.02 eye distances, at 0.5, 0.75, 1, 1.5 of the arch on top of
+    # this raise: -0.039, +0.009, +0.039 (1.4 SE; 8 of 9 up, 10 0.56 -> 0.41), +0.001, identity +0.014 to
+    # +0.073 (+0.045 at 1: the arch is about twice this raise, so the peak ends below rest and the brows
+    # slant like worry); the heads and tails lifted to the peak instead (0.5) -0.006 (out/fear48b/NOTES.md).
     "fearful": Recipe({"brow_raise": 0.4, "brow_knit": 1.0, "lip_spread": 0.9, "smile": -0.2,
                        "jaw_open": 0.2, "lower_lip_depress": 0.6, "mouth_roll_upper": 0.8}, lids=-0.3),
     # AU12+14 on one side: the subject's left corner tightened up and back into a dimple, the lids a
