@@ -1732,6 +1732,8 @@ def _never_at_floor(monkeypatch, mix_floor) -> None:
     any a vowel's over it."""
     monkeypatch.setattr(mix_floor, "OVER_FROM", -9.0)
     monkeypatch.setattr(mix_floor, "OVER_TO", -8.0)
+    monkeypatch.setattr(mix_floor, "LABIAL_OVER_FROM", -9.0)  # the looser reading too
+    monkeypatch.setattr(mix_floor, "LABIAL_OVER_TO", -8.0)
     monkeypatch.setattr(mix_floor, "VOWEL_FROM", 98.0)
     monkeypatch.setattr(mix_floor, "VOWEL_TO", 99.0)
 
@@ -1763,8 +1765,8 @@ def test_under_beats_rap_speed_bilabials_shut_where_the_mix_sits_at_its_floor_an
     """The rap clip over 15 beats as above: with MixFloor's reading in MusicPress (a press given made whole where
     the mix's voice bands sit at their floor under music, what the pass added yielding where they stand a
     vowel's over it) more /p b m/ shut, fewer more /t d k s/ shut in their middle half, and hardly more vowels
-    (after the module's other sentences 331 -> 345, 65 -> 78, 46 -> 42; bench_lipsync --rap-beats 30: 677 -> 721,
-    89 -> 103, 61 -> 66), the clean clip the same either way."""
+    (after the module's other sentences 331 -> 347, 65 -> 78, 46 -> 42, run alone 327 -> 339, 65 -> 69, 45 -> 47;
+    bench_lipsync --rap-beats 30: 677 -> 727, 89 -> 103, 61 -> 67), the clean clip the same either way."""
     from facetalk.motion.lipsync import MixFloor
 
     rap = _rap_clip(espeak)
@@ -1775,14 +1777,19 @@ def test_under_beats_rap_speed_bilabials_shut_where_the_mix_sits_at_its_floor_an
     assert on[3] == off[3]
 
 
-def test_mix_floor_reads_the_frame_at_the_outputs_time_at_its_floor_or_a_vowels_over_it_whatever_the_chunks():
-    """The output fed with mel frame k reads frame k - lag's voice bands over their lowest of the last FLOOR_S
-    (known at k), the lower of it and the frame before's: `closure` 1 at the floor (a closure under music), 0
-    from OVER_TO over it, in proportion between; `vowel` 0 up to VOWEL_FROM, 1 from VOWEL_TO; both weighed by
-    MusicAround's share; bands outside the voice's do not count; any chunking gives the same; before FLOOR_S of
-    frames, 0; a drum hit over a closure hides it."""
+def test_mix_floor_reads_the_frame_at_the_outputs_time_at_its_floor_or_a_vowels_over_it_whatever_the_chunks(
+        monkeypatch):
+    """The plain reading (the looser, labial one off: every frame a hiss): the output fed with mel frame k reads
+    frame k - lag's voice bands over their lowest of the last FLOOR_S (known at k), the lower of it and the frame
+    before's: `closure` 1 at the floor (a closure under music), 0 from OVER_TO over it, in proportion between;
+    `vowel` 0 up to VOWEL_FROM, 1 from VOWEL_TO; both weighed by MusicAround's share; bands outside the voice's
+    do not count in it; any chunking gives the same; before FLOOR_S of frames, 0; a drum hit over a closure
+    hides it. (The bands from HIGH_FROM_HZ decide the looser reading: the next test.)"""
     from facetalk.audio.mel import N_FEATURES, mel_band_centres_hz
     from facetalk.motion.lipsync import MixFloor
+
+    monkeypatch.setattr(MixFloor, "HISS_FROM", -2e6)
+    monkeypatch.setattr(MixFloor, "HISS_TO", -1e6)
 
     lag, n = 2, 34
     voice = (mel_band_centres_hz() >= MixFloor.BAND_LO_HZ) & (mel_band_centres_hz() <= MixFloor.BAND_HI_HZ)
@@ -1809,6 +1816,44 @@ def test_mix_floor_reads_the_frame_at_the_outputs_time_at_its_floor_or_a_vowels_
     assert half.closure == pytest.approx(0.5 * closure, abs=1e-5) and half.vowel == pytest.approx(0.5 * vowel, abs=1e-5)
     frames[20:22, :len(voice)] += 4.0  # a drum hit (every band up) over the closure
     assert MixFloor(lag_frames=lag)(frames, around=1.0).closure[20 + lag:22 + lag].max() == 0.0
+
+
+def test_mix_floor_reads_closer_to_its_floor_where_the_lag_shows_a_lip_release_not_a_hiss_or_a_burst():
+    """A frame whose voice bands stand a little over their floor (between OVER_FROM and OVER_TO) reads the looser
+    LABIAL_OVER_* closure where the frames the lag shows after it look like a lip release (the low voice bands rise
+    into a vowel, the bands from HIGH_FROM_HZ stay), only the plain one where the frame itself hisses (an /s/) or
+    the newest frame's high bands rise more than its low ones (a tongue's burst); any chunking gives the same."""
+    from facetalk.audio.mel import N_FEATURES, mel_band_centres_hz
+    from facetalk.motion.lipsync import MixFloor
+
+    lag, n, m, over = 2, 20, 14, 0.9
+    centres = mel_band_centres_hz()
+    voice = np.flatnonzero((centres >= MixFloor.BAND_LO_HZ) & (centres <= MixFloor.BAND_HI_HZ))
+    high = np.flatnonzero(centres >= MixFloor.HIGH_FROM_HZ)
+
+    def closure_at_m(case: str) -> float:
+        frames = np.zeros((n, N_FEATURES), np.float32)
+        frames[:, voice] = -6.0 + 3.0  # a vowel over the music's floor ...
+        frames[8, voice] = -6.0        # ... at the floor once within FLOOR_S ...
+        frames[m, voice] = -6.0 + over  # ... and the frame read, a little over it
+        frames[:, high] = -8.0
+        if case == "hiss":
+            frames[m, high] += 3.0  # 3 - 0.9 over the voice bands' rise: past HISS_TO
+        if case == "burst":
+            frames[m + 1:m + 3, voice] = -6.0 + over  # no vowel after it ...
+            frames[m + lag, high] += 3.0            # ... a high burst
+        whole = MixFloor(lag_frames=lag)(frames, around=1.0).closure
+        floor = MixFloor(lag_frames=lag)
+        pieces = np.concatenate([floor(frames[i:i + 1], around=1.0).closure for i in range(n)])
+        assert np.array_equal(pieces, whole)
+        return float(whole[m + lag])
+
+    plain = (MixFloor.OVER_TO - over) / (MixFloor.OVER_TO - MixFloor.OVER_FROM)
+    looser = (MixFloor.LABIAL_OVER_TO - over) / (MixFloor.LABIAL_OVER_TO - MixFloor.LABIAL_OVER_FROM)
+    assert looser > plain + 0.2
+    assert closure_at_m("release") == pytest.approx(looser, abs=1e-5)
+    assert closure_at_m("hiss") == pytest.approx(plain, abs=1e-5)
+    assert closure_at_m("burst") == pytest.approx(plain, abs=1e-5)
 
 
 def test_music_press_makes_the_press_given_whole_where_the_mix_sits_at_its_floor_and_yields_on_a_vowel():
