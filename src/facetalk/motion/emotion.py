@@ -210,7 +210,7 @@ RECIPES: dict[str, Recipe] = {
     # (eye_squint 0.4, 0.5, 0.6, 0.8, 1.0: +0.005, +0.024, +0.001, -0.012, -0.034, no trend), the lids
     # raised past the blink floor (white all round the iris, still surprise: +0.002), an inner raise
     # (0.2, 0.35: sad, -0.042, -0.024) or the knit's heads drawn further in (-0.005). None beyond the
-    # noise; only 05 and 10, whose own photos read fear, ever read it (out/fear48/NOTES.md).
+    # noise; only 05 and 10, whose own photos read fear, ever read it (out/fear48b/NOTES.md has both probes).
     # Nor a level brow of its own (fear48b, same nine): each brow's arch lowered toward the line through
     # its head and tail, the heads drawn in 0.02 eye distances, at 0.5, 0.75, 1, 1.5 of the arch on top of
     # this raise: -0.039, +0.009, +0.039 (1.4 SE; 8 of 9 up, 10 0.56 -> 0.41), +0.001, identity +0.014 to
