@@ -624,6 +624,25 @@ def test_the_fills_ends_under_the_upper_margin_meet_the_lash_shaded_white_beside
     assert np.abs(offset[8:12, 12:22]).max() <= 5.0, offset[8:12, 12:22]
 
 
+def test_the_lash_shade_beside_the_cut_is_carried_along_the_fills_top_band_not_blurred_with_deeper_white():
+    """The white beside the cut is the lashes' shade in its top 2 rows (150 against 200 below): its edge
+    white is read at its own depth (_edge_white) and carried along the top band's rows
+    (SEAM_TOP_UPRIGHT), so the middle of a fill 20 px wide takes it too. A plain blur over the deeper
+    white and a harmonic as free across the rows as along them left the top row's ends at -21 and its
+    middle at -9 (11's box: the fill's top band 15-25 lighter than the white beside it); now -40 and -14."""
+    h, w = 16, 44
+    yy, xx = np.mgrid[:h, :w]
+    depth = (yy + 0.5).astype(np.float32)  # px under the upper margin, which runs along the top
+    hole = (xx >= 12) & (xx < 32) & (yy < 12)
+    edge = (((xx >= 10) & (xx < 12)) | ((xx >= 32) & (xx < 34))) & (yy < 12)
+    patch = np.full((h, w, 3), 200.0, np.float32)
+    patch[(yy < 2) & ~hole] = 150.0
+    fill = np.full((h, w, 3), 200.0, np.float32)
+    offset = _seam_offset(patch, fill, known=~hole, hole=hole, edge=edge, depth=depth)[..., 0]
+    assert offset[0, [12, 31]].max() <= -35.0, offset[0, [12, 31]]
+    assert offset[:2, 20:24].max() <= -12.0, offset[:2, 20:24]
+
+
 def test_the_white_a_landmark_disc_overshoots_is_marked_for_the_painter_the_iris_and_its_catchlight_not():
     """The landmark disc overshoots the photo's iris by 1-2 px on one side; that white, carried with a
     moved iris, was a white chunk beside it (12) or the lid's bright white as a wedge (13). It is

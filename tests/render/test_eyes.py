@@ -1174,7 +1174,8 @@ def test_a_raised_upper_lid_draws_the_irises_raised_sprite_and_the_resting_one_a
 def _one_eye_scene():
     """A synthetic right eye 60 px wide (margins at rows 30 and 50, iris centre (40, 40)) with an
     IrisPainter over it: the upper margin's landmark ids and drawn(sprite, shift_px), the (80, 80)
-    red channel of a grey frame the sprite is painted into with the iris moved shift_px right."""
+    red channel of a grey frame the sprite is painted into with the iris moved shift_px right (and
+    in the frame without the head's pose by unposed_shift_px, shift_px unless given)."""
     from types import SimpleNamespace
 
     from facetalk.face.rig import MATERIAL_EYE, MATERIAL_PHOTO
@@ -1190,17 +1191,18 @@ def _one_eye_scene():
     fy, fx = np.mgrid[0:80, 0:80]
     tri_id = np.where((fy >= 30) & (fy <= 50) & (fx >= 10) & (fx <= 70), 1, 0).astype(np.int32)
 
-    def drawn(sprite, shift_px):
-        verts = rest.copy()
+    def drawn(sprite, shift_px, unposed_shift_px=None):
+        verts, unposed = rest.copy(), rest.copy()
         verts[lm.RIGHT_IRIS[0], 0] += shift_px
+        unposed[lm.RIGHT_IRIS[0], 0] += shift_px if unposed_shift_px is None else unposed_shift_px
         out = np.full((80, 80, 3), 128, np.uint8)
-        IrisPainter(rig, (sprite,)).paint(out, verts, tri_id, unposed=verts)
+        IrisPainter(rig, (sprite,)).paint(out, verts, tri_id, unposed=unposed)
         return out[..., 0].astype(int)
 
     return upper, drawn
 
 
-def test_a_moved_iris_draws_its_ring_of_white_over_the_refill_only_not_over_the_corners_white():
+def test_a_moved_iris_draws_its_ring_of_white_over_the_refill_only_not_over_the_corners_white(monkeypatch):
     """The sprite carries a ring of the photo's white past its disc (face.appearance.IRIS_RING_PX),
     opaque over the texture's refill and fading out over the photo's white past it. A look aside
     drew that ring over the corner's darker white as a light crescent on the side the iris moves
@@ -1210,6 +1212,8 @@ def test_a_moved_iris_draws_its_ring_of_white_over_the_refill_only_not_over_the_
 
     from facetalk.face.appearance import EyeSprite
 
+    # The ring alone: the sprite slid flat (the eyeball's turn is its own test).
+    monkeypatch.setattr("facetalk.render.eyes._eyeball_turn", lambda eye, shift: (0.0, np.eye(3)))
     upper, drawn = _one_eye_scene()
     yy, xx = np.mgrid[0:60, 0:40]
     dist = np.hypot(xx - 20.0, yy - 30.0)  # the sprite's centre: (40, 40) - origin (20, 10)
@@ -1254,6 +1258,43 @@ def test_a_moved_iris_fades_out_the_photos_white_it_carries_by_how_far_it_moved(
     # Half of WHITE_FADE_PX: half faded (0.5 px moved: sprite x 25.5 lands on frame x 46 exactly).
     half = drawn(marked, 0.5 * WHITE_FADE_PX)[40, 46]
     assert abs(half - (128 + 255) / 2) <= 3
+
+
+def test_a_moved_iris_turns_with_the_eyeball_its_far_edge_foreshortened_not_slid_into_the_corner():
+    """A look aside turns the eyeball: the iris is drawn on a sphere EYEBALL_PER_IRIS iris radii
+    round, so the side it turns toward is foreshortened and its limbus stays inside the ball's
+    outline, short of where a flat slide put it (into the eye's corner, cut to a point there: 13,
+    11, 10, 01); its centre lands where the gaze put it. Unmoved, the sprite as it is, to the bit."""
+    from dataclasses import replace
+
+    from facetalk.face.appearance import EyeSprite
+    from facetalk.render.eyes import EYEBALL_PER_IRIS
+
+    upper, drawn = _one_eye_scene()
+    yy, xx = np.mgrid[0:60, 0:40]
+    dist = np.hypot(xx - 20.0, yy - 30.0)  # the sprite's centre: (40, 40) - origin (20, 10)
+    rgb = np.repeat(np.where(dist <= 5.5, 0.0, 255.0)[..., None], 3, axis=2).astype(np.float32)
+    # Disc radius 6.55: the landmark iris's 5.5 px (1.1 r + 0.5), and opaque out to it.
+    turned = EyeSprite(origin_xy=np.array([20.0, 10.0]), rgb=rgb, alpha=(dist <= 6.55).astype(np.float32),
+                       centre_xy=np.array([40.0, 40.0]), centre_index=lm.RIGHT_IRIS[0],
+                       corner_indices=(upper[0], upper[-1]), ring_px=(6.55, 6.55, 6.56))
+    flat = replace(turned, ring_px=None)
+    assert np.array_equal(drawn(turned, 0.0), drawn(flat, 0.0))
+    ball = EYEBALL_PER_IRIS * 5.5
+    moved, slid = drawn(turned, 5.5), drawn(flat, 5.5)
+    dark = lambda row: np.nonzero(row < 64)[0]  # noqa: E731
+    # Slid flat, the iris spans 40 + 5.5 -+ 5.5 px (its dark pixels 41..50); turned, its near edge
+    # stays and its far edge stops where the sphere puts it, sin(asin(0.5) + asin(0.5)) of the ball
+    # from its centre (49.5 px): narrower by the turn's foreshortening, and short of the corner.
+    assert dark(slid[40])[[0, -1]].tolist() == [41, 50]
+    far = 40.0 + ball * np.sin(2.0 * np.arcsin(0.5))
+    assert dark(moved[40])[-1] < dark(slid[40])[-1] and abs(dark(moved[40])[-1] - far) <= 1.0
+    assert dark(moved[40])[0] == dark(slid[40])[0]
+    assert moved[40, 45] < 64 and moved[40, 46] < 64  # the centre where the gaze put it
+    # The turn is the gaze's in the head, read before the pose: an iris the head's pose alone
+    # moved (parallax at a turned head) slides flat, the eyeball unturned.
+    assert np.array_equal(drawn(turned, 5.5, unposed_shift_px=0.0), slid)
+    assert not np.array_equal(moved, slid)
 
 
 def test_skin_detail_leaves_out_a_wild_pixels_own_neighbours_only():

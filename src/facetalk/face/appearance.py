@@ -37,7 +37,8 @@ class EyeSprite:
     ring_px: (disc, opaque, outer) px from centre_xy: past `disc` the sprite is the photo's white round
     the iris, opaque to `opaque` (the texture is refilled under it), fading out by `outer` (the
     texture is the photo's there); the painter keeps that ring only over the refill (a look aside
-    moved it over the corner's darker white as a light crescent); None: no ring.
+    moved it over the corner's darker white as a light crescent); `disc` also sizes the eyeball the
+    painter turns a moved iris on (render.eyes._eyeball_turn); None: no ring (and the iris slides flat).
     white: (h, w) float32 0..1, how much each sprite pixel past the iris proper is the photo's white
     (the landmark disc's overshoot past the photo's limbus, the ring), which the painter fades out
     as the iris moves (the texture's refill is under it); on a raised lid's sprite some of it is completed
@@ -435,19 +436,45 @@ def _seam_offset(patch: np.ndarray, fill: np.ndarray, *, known: np.ndarray, hole
     # Not within SEAM_EDGE_DEPTH px of a lid margin: the margin pixel itself is the lashes' (their
     # shade just under it, beside the fill, is held: the depth match reads it lighter).
     fixed = edge & known & (np.abs(depth) >= SEAM_EDGE_DEPTH)
-    near = fixed.astype(np.float32)
-    white = cv2.GaussianBlur(patch * near[..., None], (0, 0), SEAM_EDGE_SIGMA) \
-        / np.maximum(cv2.GaussianBlur(near, (0, 0), SEAM_EDGE_SIGMA), 1e-3)[..., None]
+    white = np.zeros(patch.shape, np.float64)
+    white[fixed] = _edge_white(patch[fixed], np.argwhere(fixed), depth[fixed])
     # The fill at the hole's pixel nearest each edge pixel: the step a bared fill shows there.
     _, (ny, nx) = distance_transform_edt(~hole, return_indices=True)
     values = np.where(fixed[..., None], white - fill[ny, nx], 0.0)
-    return _harmonic(values, fixed=fixed, free=hole)
+    # Under the upper margin the offset is carried along the rows more than across them: the ends'
+    # lash shade reaches the middle of the fill's top band, which a plain harmonic took from the
+    # lighter rows below (the top band 15-25 levels lighter than the white beside it: 11's box).
+    upright = np.where((depth >= 0.0) & (depth < SEAM_SHADE_DEPTH), SEAM_TOP_UPRIGHT, 1.0)
+    return _harmonic(values, fixed=fixed, free=hole, upright=upright)
 
 
-def _harmonic(values: np.ndarray, *, fixed: np.ndarray, free: np.ndarray, pull: float = 1e-3) -> np.ndarray:
+def _edge_white(rgb: np.ndarray, yx: np.ndarray, depths: np.ndarray) -> np.ndarray:
+    """(n, 3) float64: each of n edge pixels' white (`rgb` (n, 3) at `yx` (n, 2) px, `depths` (n,) px,
+    _margin_depth), its neighbours' mean weighed by a Gaussian of SEAM_EDGE_SIGMA px and one of
+    SCLERA_DEPTH_SIGMA px on their depths' gap, the depth read no deeper than SEAM_SHADE_DEPTH: the
+    lashes' shade just under the upper margin is its own rows', where a plain blur over the white
+    2-3 px deeper made the fill's top band 20-30 levels lighter than the white beside it (11's box)."""
+    gap2 = ((yx[:, None, :] - yx[None, :, :]) ** 2).sum(axis=-1) / SEAM_EDGE_SIGMA ** 2
+    shade = np.sign(depths) * np.minimum(np.abs(depths), SEAM_SHADE_DEPTH)
+    gap2 = gap2 + ((shade[:, None] - shade[None, :]) / SCLERA_DEPTH_SIGMA) ** 2
+    w = np.exp(-0.5 * gap2)
+    return (w @ rgb.astype(np.float64)) / w.sum(axis=1, keepdims=True)
+
+
+# The lashes' shade on the white reaches this far under a lid margin (px): the seam's edge white is
+# read at its own depth down to it (_edge_white), deeper alike.
+SEAM_SHADE_DEPTH = 3.0
+# ... and over that depth under the upper margin the seam's offset links a pixel to the rows above and
+# below it with this weight (to its row's neighbours with 1).
+SEAM_TOP_UPRIGHT = 0.25
+
+
+def _harmonic(values: np.ndarray, *, fixed: np.ndarray, free: np.ndarray, pull: float = 1e-3,
+              upright: np.ndarray | None = None) -> np.ndarray:
     """(h, w, 3) float64: 0 but on `free` ((h, w) bool), where each sample is the mean of its 4
     neighbours that are free or `fixed` (which hold their `values`; others are no neighbour, a
-    free edge). A free patch no fixed sample reaches tends to 0 (a faint `pull` toward it keeps it
+    free edge), those above and below weighed by the lesser of the two samples' `upright` ((h, w),
+    None: 1). A free patch no fixed sample reaches tends to 0 (a faint `pull` toward it keeps it
     solvable; with none, every free patch must touch a fixed sample)."""
     import scipy.sparse
     import scipy.sparse.linalg
@@ -458,19 +485,21 @@ def _harmonic(values: np.ndarray, *, fixed: np.ndarray, free: np.ndarray, pull: 
         return out
     index = -np.ones(free.shape, int)
     index[ys, xs] = np.arange(len(ys))
-    rows, cols, rhs = [], [], np.zeros((len(ys), 3))
+    rows, cols, links, rhs = [], [], [], np.zeros((len(ys), 3))
     count = np.full(len(ys), pull)
     for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)):
         ny, nx = np.clip(ys + dy, 0, free.shape[0] - 1), np.clip(xs + dx, 0, free.shape[1] - 1)
         inside = (ny == ys + dy) & (nx == xs + dx)
         linked = inside & (index[ny, nx] >= 0)
         held = inside & fixed[ny, nx]
-        count += linked | held
+        weight = np.ones(len(ys)) if upright is None or dy == 0 else np.minimum(upright[ys, xs], upright[ny, nx])
+        count += (linked | held) * weight
         rows.append(np.nonzero(linked)[0])
         cols.append(index[ny, nx][linked])
-        rhs[held] += values[ny[held], nx[held]]
+        links.append(weight[linked])
+        rhs[held] += values[ny[held], nx[held]] * weight[held][:, None]
     n = len(ys)
-    system = scipy.sparse.csr_matrix((np.concatenate([count, -np.ones(sum(len(r) for r in rows))]),
+    system = scipy.sparse.csr_matrix((np.concatenate([count, -np.concatenate(links)]),
                                       (np.concatenate([np.arange(n), *rows]), np.concatenate([np.arange(n), *cols]))),
                                      shape=(n, n))
     out[ys, xs] = scipy.sparse.linalg.spsolve(system.tocsc(), rhs)

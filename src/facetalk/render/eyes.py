@@ -55,7 +55,7 @@ class IrisPainter:
     def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, *, unposed: np.ndarray) -> None:
         """Draws both irises into `out` (H, W, 3) uint8 in place for this frame's (V, 3) vertices;
         `unposed` (V, 3) px, the same frame's vertices before the head's pose (renderer.head_unposed),
-        is what the lids' rise is read on (_sprite)."""
+        is what the lids' rise (_sprite) and the eyeball's turn (_eyeball_turn) are read on."""
         h, w = tri_id.shape
         for k, (eye, rest_width, outline, n_upper) in enumerate(zip(self._eyes, self._rest_width, self._outlines,
                                                                     self._n_upper)):
@@ -76,8 +76,13 @@ class IrisPainter:
             # numpy gave it (the offset's, at least float32); bounds as bilinear() clamps it.
             offset = eye.centre_xy - eye.origin_xy
             bounds = np.array([rgba.shape[1] - 1.001, rgba.shape[0] - 1.001], np.result_type(offset, np.float32))
+            # The eyeball turns with the gaze in the head, read before the pose (a head turn alone moves
+            # the iris over its corners by parallax: no turn of the eye in its socket).
+            turn_shift_px = self._gaze_shift(k, unposed) / self._scale(k, unposed)
+            ball_px, turn = _eyeball_turn(eye, turn_shift_px)
             _draw_iris(out, tri_id, self._material, np.uint8(MATERIAL_EYE), rgba, offset, bounds, centre,
-                       np.float32(scale), x0, y0, x1, y1, rim, n_upper)
+                       np.float32(scale), x0, y0, x1, y1, rim, n_upper, np.asarray(turn_shift_px, np.float64),
+                       ball_px, turn)
 
     def _gaze_shift(self, index: int, verts: np.ndarray) -> np.ndarray:
         """(2,) px: eye `index`'s iris centre in this frame's (V, 3) `verts` less where its rest place
@@ -89,6 +94,11 @@ class IrisPainter:
         turn = complex(*(fb - fa)) / complex(*(b - a))
         place = complex(*fa) + turn * complex(*(self._rest[eye.centre_index] - a))
         return np.asarray(verts[eye.centre_index, :2], np.float64) - (place.real, place.imag)
+
+    def _scale(self, index: int, verts: np.ndarray) -> float:
+        """Eye `index`'s width in (V, 3) `verts` over its width at rest."""
+        corners = self._eyes[index].corner_indices
+        return float(np.linalg.norm(verts[corners[0], :2] - verts[corners[1], :2])) / self._rest_width[index]
 
     def _sprite(self, index: int, unposed: np.ndarray) -> np.ndarray:
         """Eye `index`'s premultiplied (h, w, 4) sprite for this frame's (V, 3) vertices before the
@@ -102,8 +112,7 @@ class IrisPainter:
             return self._rgba[index]
         rest_height, opening = self._rest_lift[index]
         outline = np.asarray(unposed[self._outlines[index], :2], np.float64)
-        corners = self._eyes[index].corner_indices
-        scale = float(np.linalg.norm(unposed[corners[0], :2] - unposed[corners[1], :2])) / self._rest_width[index]
+        scale = self._scale(index, unposed)
         height, _ = _margin_height(outline, self._n_upper[index])
         rise = (height / max(scale, 1e-6) - rest_height) / max(opening, 1e-6)
         share = float(np.clip((rise - RAISED_FROM) / (RAISED_FULL - RAISED_FROM), 0.0, 1.0))
@@ -151,6 +160,28 @@ def _white_faded(eye: EyeSprite, rgba: np.ndarray, shift_px: np.ndarray) -> np.n
     return rgba * (1.0 - share * eye.white)[..., None]
 
 
+def _eyeball_turn(eye: EyeSprite, shift_px: np.ndarray) -> tuple[float, np.ndarray]:
+    """(radius px, (3, 3) rotation): the eyeball behind `eye`'s iris, EYEBALL_PER_IRIS iris radii
+    (sprite px), and the turn that carries its front (the iris at rest: the photo's gaze is the ball's
+    straight ahead) to the iris moved `shift_px` (2,) sprite px, as seen from the front (orthographic):
+    the painter draws the sprite on that sphere, so a look aside foreshortens the iris on the side it
+    turns toward and its limbus stays round inside the ball's outline (slid flat, the iris reached into
+    the eye's corner and was cut to a point there: 13, 11, 10, 01). (0.0, identity): no turn (moved no
+    more than RING_SHIFT_MIN_PX or no ring: the sprite slides flat, the frame at rest to the bit)."""
+    if eye.ring_px is None or not np.abs(shift_px).max() > RING_SHIFT_MIN_PX:
+        return 0.0, np.eye(3)
+    ball = EYEBALL_PER_IRIS * (eye.ring_px[0] - 0.5) / 1.1
+    # Never past EYEBALL_TURN_MOST of the ball's radius off its centre (a turn near 90 deg shows its edge).
+    front = np.asarray(shift_px, np.float64) / ball
+    front *= min(1.0, EYEBALL_TURN_MOST / max(float(np.hypot(*front)), 1e-12))
+    n = np.array([front[0], front[1], np.sqrt(max(1.0 - front @ front, 0.0))])
+    # Rodrigues: the least rotation taking +z (toward the camera) to n.
+    k = np.array([-n[1], n[0], 0.0])
+    cross = np.array([[0.0, -k[2], k[1]], [k[2], 0.0, -k[0]], [-k[1], k[0], 0.0]])
+    turn = np.eye(3) + cross + cross @ cross / (1.0 + n[2])
+    return float(ball), turn
+
+
 def _differing_rows(rgba: np.ndarray, raised: np.ndarray) -> tuple[int, int]:
     """(r0, r1): the rows [r0, r1) of two (h, w, 4) sprites outside which they are equal ((0, 0): none)."""
     rows = np.nonzero(np.any(rgba != raised, axis=(1, 2)))[0]
@@ -165,6 +196,10 @@ RAISED_FULL = 0.1
 # The sprite's ring is left whole for an iris moved less than this (sprite px) over the texture: the
 # frame at rest (a rounding off its place) draws the sprite to the bit.
 RING_SHIFT_MIN_PX = 0.01
+# The eyeball's radius in iris radii: 12 mm against the visible iris's 5.9 mm (the landmark iris's
+# radius, without the sprite's rim). A turn is taken at most this far off the ball's centre (of its radius).
+EYEBALL_PER_IRIS = 2.0
+EYEBALL_TURN_MOST = 0.9
 # The white round the iris (_white_faded) is gone once the iris has moved this far (sprite px): a
 # fade, not a switch, so a small drift of the gaze does not swap the photo's white for the fill at once.
 WHITE_FADE_PX = 1.0
@@ -233,16 +268,35 @@ def _opening_cover(px, py, outline, n_upper):
     return cover, inside or near == 0.0
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _on_ball(px, py, ball, turn):
+    """(front, x, y): the point seen at (px, py) px from the eyeball's centre (radius `ball` px) on
+    the ball turned by `turn` (3, 3), carried back to where it lay at rest (x, y px from the centre);
+    `front` False where the pixel is off the ball or the point lies on the ball's far half at rest."""
+    pz2 = ball * ball - px * px - py * py
+    if pz2 <= 0.0:
+        return False, 0.0, 0.0
+    pz = np.sqrt(pz2)
+    # The inverse of a rotation is its transpose.
+    x = turn[0, 0] * px + turn[1, 0] * py + turn[2, 0] * pz
+    y = turn[0, 1] * px + turn[1, 1] * py + turn[2, 1] * pz
+    z = turn[0, 2] * px + turn[1, 2] * py + turn[2, 2] * pz
+    return z > 0.0, x, y
+
+
 @njit(cache=True, nogil=True)
 def _draw_iris(out, tri_id, material, eye_material, rgba, offset, bounds, centre, scale, x0, y0, x1, y1, outline,
-               n_upper):
+               n_upper, shift, ball, turn):
     """Lays the premultiplied (h, w, 4) float32 sprite `rgba` over the (H, W, 3) uint8 `out`, in
     place, in the box [x0, x1) x [y0, y1), weighted by how much of a pixel the eye opening's
     `outline` (k, 2; its first `n_upper` points the upper margin) covers (_opening_cover), on the
     pixels the eye-opening triangles won and their 4-neighbours whose centre lies outside the
     outline (the opening's anti-aliased rim; other pixels are not the eye's: a nose or frame in
     front). Sprite sampling in the arithmetic IrisPainter's numpy had (sampling.bilinear's float64
-    weights, float32 elsewhere)."""
+    weights, float32 elsewhere). Where `ball` > 0 (px, the eyeball's radius in the sprite) each
+    pixel's sprite place is read on a ball turned by the (3, 3) `turn` from the (2,) sprite-px
+    `shift` the gaze moved it (_eyeball_turn, _on_ball), so the side it turns toward foreshortens;
+    pixels off the ball's front are left to the texture beneath."""
     one, half, top = np.float32(1.0), np.float32(0.5), np.float32(255.0)
     h, w = tri_id.shape
     for y in range(y0, y1):
@@ -266,6 +320,11 @@ def _draw_iris(out, tri_id, material, eye_material, rgba, offset, bounds, centre
                 continue
             sx = offset[0] + (np.float32(x) - centre[0]) / scale
             sy = offset[1] + (np.float32(y) - centre[1]) / scale
+            if ball > 0.0:
+                turned, sx, sy = _on_ball(sx - offset[0] + shift[0], sy - offset[1] + shift[1], ball, turn)
+                if not turned:
+                    continue
+                sx, sy = offset[0] + sx, offset[1] + sy
             sx, sy = min(max(sx, 0.0), bounds[0]), min(max(sy, 0.0), bounds[1])
             ix, iy = int(sx), int(sy)
             fx, fy = np.float64(sx) - ix, np.float64(sy) - iy
