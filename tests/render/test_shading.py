@@ -411,9 +411,72 @@ def test_anger_frown_lines_read_deep_and_long_with_a_lit_ridge_beside(analysis):
     assert darkest(out, middle) < 128 - 20
     assert darkest(out, foot + 0.12 * span * up) < 128 - 8
     x, y = np.round(middle + 0.04 * span * toward_brow).astype(int)
-    assert out[y - 3:y + 4, x - 3:x + 4].max() > 128 + 6  # the ridge beside the line
+    # The ridge beside the line: faint. GLABELLA_LIT of the depth 0.6 before frown48 lit a bright
+    # edge here (144, a drawn "1" at 2x); at depth 0.45 it is 138, the soft shadow over it since frown48b.
+    assert 128 + 3 < out[y - 3:y + 4, x - 3:x + 4].max() < 128 + 12
     lighter, *_ = _glabella(analysis, -0.3)
     assert darkest(lighter, middle) > darkest(out, middle) + 5
+
+
+def test_a_frown_lines_shadow_falls_off_gradually_away_from_its_ridge(analysis):
+    """A glabellar crease is a groove in a soft shadow, not one even stroke (frown48: a single
+    Gaussian 1.6 px wide read as a drawn "1" on the bundled photo): across it, away from its lit
+    side, 0.012 eye spans out the skin is still darkened by over a fifth of the groove's darkest,
+    while on the ridge's side it is lit."""
+    out, foot, toward_brow, span = _glabella(analysis, -0.6)
+    middle = foot + 0.06 * span * np.array([0.0, -1.0])
+    across = np.array([middle + t * span * toward_brow for t in np.linspace(-0.06, 0.06, 25)])
+    darkening = 128.0 - _along(out, across)
+    groove = int(np.argmax(darkening))
+    far = 128.0 - _along(out, [across[groove] - 0.012 * span * toward_brow])[0]
+    assert far > 0.2 * darkening[groove], (far, darkening[groove])
+    assert darkening[groove:].min() < -3  # the ridge
+
+
+def test_the_skin_between_the_two_sides_frown_lines_stays_lighter_than_them(analysis):
+    """Each side's crease keeps its shadow on its own side: midway between the two sides' lines the
+    skin is darkened by under a sixth of the shallower groove's darkest (frown48b: both shadows,
+    shifted toward the middle, met there and greyed it as dark as the shallower groove, a grey "V" at
+    2x; in a frown that skin bulges and catches the light)."""
+    from facetalk.render.shading import INNER_BROW_ENDS
+
+    out, *_, span = _glabella(analysis, -0.6)
+    xy = _posed(analysis, brow_raise=-0.6)
+    a, b = xy[INNER_BROW_ENDS[0]], xy[INNER_BROW_ENDS[1]]
+    for height in (0.03, 0.06, 0.09):
+        lift = height * span * np.array([0.0, -1.0])
+        right, left = 0.7 * a + 0.3 * b + lift, 0.7 * b + 0.3 * a + lift
+        # Each side's darkest within 0.03 eye spans of its line's foot (the lines fan out as they rise).
+        reach = 0.03 * span * (a - b) / np.linalg.norm(a - b)
+        grooves = [(128.0 - _along(out, [foot + t * reach for t in np.linspace(-1, 1, 21)])).max()
+                   for foot in (right, left)]
+        between = 128.0 - _along(out, [0.5 * (right + left)])[0]
+        assert min(grooves) > 10, grooves
+        assert between < min(grooves) / 6, (height, between, grooves)
+
+
+def test_frown_lines_keep_close_to_the_skins_hue_on_pink_skin(analysis):
+    """The glabellar creases take GLABELLA_CHROMA of crease_tint's chroma: on pink skin their
+    darkest pixels stay near the skin's saturation (frown48: the full raise turned 13's pink skin
+    into a saturated red blob; here R:B 1.92 at the full raise, 1.70 now, the skin's 1.46), yet
+    warmer than an even darkening."""
+    from facetalk.face.landmarks import FACE_OVAL
+    from facetalk.render.shading import crease_tint
+
+    pink = np.empty(analysis.image.shape, np.uint8)
+    pink[...] = (205, 150, 140)
+    frame = MotionFrame(t_s=0, brow_raise=-0.85)
+    out = pink.copy()
+    tint = crease_tint(pink, analysis.landmarks_px[list(FACE_OVAL), :2])
+    FoldShader(photo=PhotoExpression(), tint=tint).paint(out, posed_vertices(analysis.rig, frame), frame)
+    xy = _posed(analysis, brow_raise=-0.85)
+    mid = 0.5 * (xy[55] + xy[285])
+    y0, y1, x0, x1 = int(mid[1] - 0.25 * (xy[263] - xy[33])[0]), int(mid[1]), int(mid[0] - 20), int(mid[0] + 20)
+    patch = out[y0:y1, x0:x1].reshape(-1, 3).astype(float)
+    darkest = patch[np.argsort(patch @ (0.299, 0.587, 0.114))[:20]].mean(axis=0)
+    assert darkest.sum() < 0.8 * pink[0, 0].astype(float).sum()  # the creases are there
+    ratio, skin_ratio = darkest[0] / darkest[2], 205 / 140
+    assert skin_ratio < ratio < 1.22 * skin_ratio, (ratio, skin_ratio)
 
 
 def _random_polylines(rng, count):

@@ -112,12 +112,31 @@ UNDO_FOLD = 1.5
 # (0.02 now), they lifted dlib's brow reading on Pedersen's portrait (13) under anger (r5).
 GLABELLA = (((0.0, -0.02, 0.16, 1.0, 0.035, 0.3),),
             ((0.004, 0.0, 0.13, 0.72, 0.03, 0.4), (0.04, 0.035, 0.105, 0.38, 0.045, 0.45)))
-# 0.6 (0.35 before; fear46): with the deeper lowerer and the brow's shade, anger read as commanded
-# on Coelho's portrait and P(angry) over six portraits rose 0.085 -> 0.156 (0.19 in a trial with the
-# shade linear; the deeper lowerer or the shade and lines alone: 0.107, 0.116; out/fear46/NOTES.md).
-GLABELLA_DEPTH = 0.6
-GLABELLA_WIDTH = 0.017
+# 0.45 (frown48: a narrower groove in a soft shadow, below). 0.6 (0.35 before; fear46): with the
+# deeper lowerer and the brow's shade, anger read as commanded on Coelho's portrait and P(angry)
+# over six portraits rose 0.085 -> 0.156 (0.19 in a trial with the shade linear; the deeper lowerer
+# or the shade and lines alone: 0.107, 0.116; out/fear46/NOTES.md).
+GLABELLA_DEPTH = 0.45
+# frown48: each crease a narrow groove (GLABELLA_WIDTH eye spans) in a soft shadow GLABELLA_SOFT_WIDTH
+# wide and GLABELLA_SOFT of its depth, shifted GLABELLA_SOFT_SHIFT widths away from its lit side (the
+# groove's far wall falls off into it gradually), the ridge GLABELLA_LIT of the groove's depth. The
+# two sides' creases stand only about 0.07 eye spans apart: a shadow 0.03 wide shifted 2.5 widths
+# toward the middle met the other side's and greyed the skin between them 8-20 levels on every face
+# (a grey "V" at 2x; out/rev48f/REVIEW.md), where in a frown that skin bulges; 0.015 and 0.5 keep
+# each shadow on its own side of the middle (frown48b, out/frown48b/NOTES.md). One Gaussian 0.017
+# wide at depth 0.6 beside a ridge of 0.45 x 0.6 drew a short dark "1" with a bright edge on the
+# bundled photo, and a round blob on 13 (judge47 item 9). Six-face P(angry) 0.196 (main) -> 0.223:
+# not lower (the best of about six trials on those faces; out/frown48b/NOTES.md).
+GLABELLA_WIDTH = 0.011
+GLABELLA_SOFT = 0.6
+GLABELLA_SOFT_WIDTH = 0.015
+GLABELLA_SOFT_SHIFT = 0.5
 GLABELLA_LIT = 0.45
+# The glabellar creases take this share of crease_tint's chroma (the rest an even darkening,
+# SHADOW_LUMA in every channel, so the skin's luma darkens alike): a narrow deep crease at the full
+# raise went saturated red on pink skin (13: tint 0.66, 1.08, 1.26 left R at 0.70, B at 0.42 at its
+# core, a red blob), where a shadow in skin keeps close to the skin's own hue.
+GLABELLA_CHROMA = 0.6
 # How unevenly a glabellar crease is deep along its length: its depth profile times 1 + this x a
 # smooth wave of two seeded frequencies (a crease is not one even stroke; fixed along its length, so
 # it holds still with the face).
@@ -193,6 +212,7 @@ class _Fold:
     lit_share: float = 0.35  # how bright its lit side's bulge is, as a share of its depth
     # Its depth along its chord, foot to end (a _TAPER-like table); None: _TAPER.
     taper: np.ndarray | None = None
+    chroma: float = 1.0  # the share of the shader's tint's chroma it darkens by: 1 or GLABELLA_CHROMA
 
 
 class FoldShader:
@@ -204,6 +224,8 @@ class FoldShader:
         glabellar lines' share of their depth on this photo's skin (glabella_grain)."""
         self._photo = photo
         self._tint = np.asarray(tint, np.float32)
+        # The tint per _Fold.chroma a fold may take, computed once (constant per shader).
+        self._tints = {1.0: self._tint, GLABELLA_CHROMA: _less_chroma(self._tint, GLABELLA_CHROMA)}
         self._glabella_share = float(glabella_share)
         # The chin's dents' compiled pass, loaded now (the renderer's warm-up frame has no chin raiser),
         # for a box of the frame (not contiguous).
@@ -322,9 +344,10 @@ class FoldShader:
                    middle: np.ndarray, *, grain: float) -> list[_Fold]:
         """The frown's lines between the brows (AU4, the "11"): per side GLABELLA's creases, each
         curving out toward its brow as it rises, deepest low and uneven along its length
-        (_crease_profile), lit on its brow's side, where the corrugator bunches the skin into a ridge;
-        `drive` 0..1 (the frown or the knit's); `grain` the photo's glabella_grain, which the main
-        crease takes no lower than GLABELLA_MAIN_LEAST.
+        (_crease_profile), lit on its brow's side, where the corrugator bunches the skin into a ridge,
+        and shaded softly on the other (two folds each: the groove, then its shadow); `drive` 0..1
+        (the frown or the knit's); `grain` the photo's glabella_grain, which the main crease takes no
+        lower than GLABELLA_MAIN_LEAST.
         (Lit toward the middle, the two sides' lit skin fell on one another as the brows drew
         together: a bright bar between them, not a crease.)"""
         folds = []
@@ -335,7 +358,8 @@ class FoldShader:
                 kept = max(grain, GLABELLA_MAIN_LEAST) if side == k == 0 else grain
                 depth = GLABELLA_DEPTH * share * drive * kept
                 if not _drawn(depth):
-                    folds.append(_Fold(_NO_LINE, depth, GLABELLA_WIDTH * span, None))
+                    folds += [_Fold(_NO_LINE, depth, GLABELLA_WIDTH * span, None),
+                              _Fold(_NO_LINE, GLABELLA_SOFT * depth, GLABELLA_SOFT_WIDTH * span, None)]
                     continue
                 # Bending out toward the brow more the higher it gets: the lines fan out upward, the
                 # lean growing as the fraction ** 1.6 (half of it in the top third: the corrugator
@@ -345,8 +369,13 @@ class FoldShader:
                 line = (foot + (rise * span)[:, None] * up
                         + (lean * span * _GLABELLA_STEPS ** 1.6)[:, None] * toward_brow).astype(xy.dtype)
                 # Each crease its own seed (side 0's 0, side 1's 2 and 3): no two alike, fixed per crease.
+                profile = _crease_profile(deepest, 2 * side + k)
                 folds.append(_Fold(line, depth, GLABELLA_WIDTH * span, toward_brow, GLABELLA_LIT,
-                                   _crease_profile(deepest, 2 * side + k)))
+                                   profile, GLABELLA_CHROMA))
+                # The groove's soft shadow, on its side away from the lit ridge.
+                shadow = (line - GLABELLA_SOFT_SHIFT * GLABELLA_WIDTH * span * toward_brow).astype(xy.dtype)
+                folds.append(_Fold(shadow, GLABELLA_SOFT * depth, GLABELLA_SOFT_WIDTH * span, None,
+                                   taper=profile, chroma=GLABELLA_CHROMA))
         return folds
 
     @staticmethod
@@ -400,7 +429,8 @@ class FoldShader:
             dark_taps = lit_taps = _NO_TAPS
         # Both blurs, the chords' lengths and the shading in one compiled call.
         _crease_pass(out[y0:y1, x0:x1], dark, dark_taps, dark_pts, lit, lit_taps, lit_pts, chords,
-                     max(fold.width_px, 0.6), fold.depth, max(lit_px, 0.6), fold.lit_share * fold.depth, self._tint,
+                     max(fold.width_px, 0.6), fold.depth, max(lit_px, 0.6), fold.lit_share * fold.depth,
+                     self._tints[fold.chroma],
                      _TAPER if fold.taper is None else fold.taper)
 
     def _smooth(self, out: np.ndarray, fold: _Fold) -> None:
@@ -422,6 +452,12 @@ class FoldShader:
         region = out[y0:y1, x0:x1].astype(np.float32)  # a one pixel thin box: OpenCV's own blur
         blurred = cv2.GaussianBlur(region, (0, 0), sigma)
         out[y0:y1, x0:x1] = np.clip(region + (blurred - region) * weight[..., None] + 0.5, 0, 255).astype(np.uint8)
+
+
+def _less_chroma(tint: np.ndarray, share: float) -> np.ndarray:
+    """(3,) float32: `tint` with `share` of its departure from an even darkening (SHADOW_LUMA each
+    channel) kept; the skin's luma darkens as by `tint` (crease_tint scales both to SHADOW_LUMA)."""
+    return (SHADOW_LUMA + share * (tint - SHADOW_LUMA)).astype(np.float32)
 
 
 def crease_tint(image: np.ndarray, oval_xy: np.ndarray) -> np.ndarray:
