@@ -260,14 +260,16 @@ class _Faces:
     """The lips' corner faces of one frame (MouthPainter._taper_corners): the (n,) int64 cavity
     pixels they cover and their (n,) float32 cover 0..1; for _unlay_near_faces, the (m,) int64
     pixels beside the lens where they were reckoned (`near`, FACES_UNLAY_PX px past the faces'
-    reach too), the (m,) float32 px each lies beyond the nearer face's reach (< 0: inside it) and
-    the lens's 0..1 fade-in (`opens`, lens_opens)."""
+    reach too), the (m,) float32 px each lies beyond the nearer face's reach (< 0: inside it), the
+    lens's 0..1 fade-in (`opens`, lens_opens) and how far the lips are rounded (`rounded`, _rounded's 0..1:
+    once a frame, for _rolled_in_rim)."""
 
     px: np.ndarray
     cover: np.ndarray
     near: np.ndarray
     beyond_px: np.ndarray
     opens: float
+    rounded: float
 
 
 @dataclass(frozen=True, eq=False)
@@ -1333,12 +1335,12 @@ class MouthPainter:
         rounded = self._rounded(widened, smiling_round=smiling_round)
         opened = opened * _face_edge_ends(across[side[at]], full_across=full_across, rounded=rounded)
         if not len(at):
-            return _Faces(px=at, cover=cover, near=side, beyond_px=beyond, opens=opens)
+            return _Faces(px=at, cover=cover, near=side, beyond_px=beyond, opens=opens, rounded=rounded)
         if arch is None:  # numpy's float64 zeros for arched made these float64 (the same values)
             inward, arched = inward.astype(np.float64), arched.astype(np.float64)
         self._lay_corner_faces(color, interp, side[at], lower=lower, depth=depth, inward=inward, arched=arched,
-                               cover=cover, cleared=cleared, rolled=rolled, opened=opened)
-        return _Faces(px=side[at], cover=cover, near=side, beyond_px=beyond, opens=opens)
+                               cover=cover, cleared=cleared, rolled=rolled, opened=opened, rounded=rounded)
+        return _Faces(px=side[at], cover=cover, near=side, beyond_px=beyond, opens=opens, rounded=rounded)
 
     @cached_property
     def _rest_peak(self) -> float:
@@ -1358,7 +1360,8 @@ class MouthPainter:
         in and catch light there, so its dark is a rounded core; cut straight from the pale face to the walls'
         dark, 13's /o/ was a flat cut-out, its dark's upper corners square where the teeth's straight edge met
         the round hole (judge38). Only pixels it lightens change: pulled toward it, the lit tongue by the lower lip
-        stood as a grey line along it (bundled, 01)."""
+        stood as a grey line along it (bundled, 01). As far as the lips are rounded (`faces.rounded`) the rim
+        goes O_RIM_ROUND_LIGHT of the way, toward the faces' own colour at their edge (_rim_rgb)."""
         opened = (peak_opening - self._rest_peak) / max(mouth_w, 1.0)
         fade = short * float(smoothstep(np.array(opened), *O_RIM_OPENED))
         if fade <= 0.0 or not len(faces.near):
@@ -1367,8 +1370,13 @@ class MouthPainter:
         past = beyond >= 0.0  # inside a face's reach the face's own colour is laid
         px = faces.near[past]
         reach = O_RIM_REACH * max(peak_opening, 1.0)
-        share = (O_RIM_LIGHT * fade * faces.opens) * np.exp(-np.square(beyond[past] / reach)) * (1.0 - laid[px])
+        light = O_RIM_LIGHT
         lip = self._lip_rgb * min(O_RIM_TONE, O_RIM_LUMA_MOST / max(float(self._lip_rgb @ LUMA), 1.0))
+        rounded = faces.rounded
+        if rounded > 0.0:  # a rounded mouth's rim is its faces' rolling on in, not a second lit lip inside them
+            light += rounded * (O_RIM_ROUND_LIGHT - O_RIM_LIGHT)
+            lip = lip + rounded * (_rim_rgb(color, faces, lip_rgb=lip) - lip)
+        share = (light * fade * faces.opens) * np.exp(-np.square(beyond[past] / reach)) * (1.0 - laid[px])
         mixed = color[px] + share[:, None] * (lip - color[px])
         lighter = mixed @ LUMA > color[px] @ LUMA  # only lit: the tongue by the lower lip, lighter, kept its light
         color[px[lighter]] = mixed[lighter]
@@ -1444,7 +1452,7 @@ class MouthPainter:
     def _lay_corner_faces(self, color: np.ndarray, interp, px: np.ndarray, *, lower: np.ndarray,
                           depth: np.ndarray, inward: np.ndarray, arched: np.ndarray, cover: np.ndarray,
                           cleared: np.ndarray | None, rolled: np.ndarray | None = None,
-                          opened: np.ndarray | None = None) -> None:
+                          opened: np.ndarray | None = None, rounded: float = 0.0) -> None:
         """Lays the lips' inner faces over the (M,) corner pixels `px` of the (N, 3) `color`, in
         place (_taper_corners, once its geometry is known): each the photo's lip on its side
         (`lower` (M,) bool) read `depth` (M,) px past the edge, as drawn beside it (its line
@@ -1453,7 +1461,8 @@ class MouthPainter:
         continuing the lip above, falling into the mouth's shadow and greying as far as it lies
         `rolled` (M,) 0..1 across its face (_corner_cover's; None: all at the lip line, 0), its edge on
         into the dark as far as the opening lies beyond it (`opened` (M,) 0..1, _corner_cover's; None:
-        everywhere), laid at `cover` (M,) 0..1 (_lay_faces)."""
+        everywhere), laid at `cover` (M,) 0..1 (_lay_faces). As far as the lips are `rounded` (_rounded's 0..1)
+        the faces then keep the lip's hue at their own light (_lip_hued)."""
         # One interpolation for all that is read per vertex: both anchors, the outline's levels
         # (as _outline_share reads them) and the clearing.
         at = interp(self._face_table(cleared), px)
@@ -1468,6 +1477,8 @@ class MouthPainter:
                    self._lip_rgb.astype(np.float64),
                    float(self._lip_shadow_rgb @ LUMA), float(self._lip_rgb @ LUMA),
                    np.ones(len(px)) if opened is None else np.asarray(opened, np.float64))
+        if rounded > 0.0:
+            _lip_hued(color, px, lip_rgb=self._lip_rgb, share=ROUND_FACE_LIP_HUE * rounded * np.asarray(cover))
 
     def _face_table(self, cleared: np.ndarray | None) -> np.ndarray:
         """(V, 13) float32 per vertex, for _lay_corner_faces: its upper- and lower-lip anchors
@@ -3296,6 +3307,16 @@ THROAT_CENTRE_SHORT = 0.6
 # (judge38: 13's /o/).
 O_RIM_LIGHT = 0.9
 O_RIM_TONE = 0.75
+# Rounded lips (/o/, surprise: MouthPainter._rounded) light it only O_RIM_ROUND_LIGHT of the way, toward the
+# faces' own colour O_RIM_EDGE_PX inside their edge (_rim_rgb): at 0.9 toward the lip's tone, 13's magenta
+# lip over the dark stood as a lilac ring inside the faces (judge47 item 3, diag46o, out/rev48o/REVIEW.md).
+O_RIM_ROUND_LIGHT = 0.45
+# ... that colour is the faces' median this many px inside their edge (_rim_rgb): their last px and a half, as laid
+# and rolled into the dark, where the rim takes over from them
+O_RIM_EDGE_PX = 1.5
+# ... and their faces go ROUND_FACE_LIP_HUE of the way to the lip's hue at their own light (_lip_hued): greyed and
+# rolled into the mouth's colour they were 13's grey-mauve band (chroma 79 -> 57, diag46o), a second drawn lip.
+ROUND_FACE_LIP_HUE = 0.7
 O_RIM_REACH = 0.16
 # at most this luma: a pale lip's (12, bundled: 170-175) at O_RIM_TONE stood as a pale ring inside the faces
 O_RIM_LUMA_MOST = 90.0
@@ -4278,6 +4299,32 @@ def _corner_cover(d_upper, d_lower, lens, arch, along, need_upper, need_lower, p
         k += 1
     return (at[:k], lower[:k], out[0, :k].copy(), depth[:k].copy(), out[1, :k].copy(), out[2, :k].copy(), beyond,
             out[3, :k].copy(), out[4, :k].copy())
+
+
+def _rim_rgb(color: np.ndarray, faces: _Faces, *, lip_rgb: np.ndarray) -> np.ndarray:
+    """(3,) the colour _rolled_in_rim lights a rounded mouth's rim toward: the median of the (N, 3) interior
+    `color` over the `faces`' pixels within O_RIM_EDGE_PX inside their edge (as laid, rolled into the dark),
+    at most O_RIM_LUMA_MOST; `lip_rgb` (3,) where no face edge lies there. The lip's own colour there
+    (13's magenta) over the mouth's dark was a lilac ring inside the faces' band: the second drawn ring."""
+    edge = faces.near[(faces.beyond_px < 0.0) & (faces.beyond_px >= -O_RIM_EDGE_PX)]
+    if not len(edge):
+        return lip_rgb
+    rgb = np.median(color[edge], axis=0).astype(np.float64)
+    return rgb * min(1.0, O_RIM_LUMA_MOST / max(float(rgb @ LUMA), 1.0))
+
+
+def _lip_hued(color: np.ndarray, px: np.ndarray, *, lip_rgb: np.ndarray, share: np.ndarray) -> None:
+    """Takes the (N, 3) `color`'s pixels `px` (M,) `share` (M,) 0..1 of the way, in place, to the lip's hue
+    (`lip_rgb` (3,)) at their own luma, each channel clipped to 255: so their luma is kept only where the lip's hue
+    at it stays under 255 in every channel (a dark face's; a pale one comes out darker). _lay_corner_faces passes
+    a share scaled by the faces' cover on pixels already laid at that cover (cover^2 of the face's part): a face's
+    thin edge keeps most of what lay under it. A rounded mouth's faces are the lip rolling in, dark and still red. Greyed
+    and rolled into the mouth's colour (_roll_shade) over a face as wide as the photo's opening beside the lens,
+    13's /o/ was a grey-mauve band between the lip and the dark, a second lip drawn inside the first."""
+    rgb = color[px].astype(np.float64)
+    hue = lip_rgb.astype(np.float64) / max(float(lip_rgb @ LUMA), 1.0)
+    hued = np.clip((rgb @ LUMA)[:, None] * hue, 0.0, 255.0)
+    color[px] = rgb + share[:, None] * (hued - rgb)
 
 
 @njit(cache=True, nogil=True)
