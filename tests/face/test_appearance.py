@@ -605,20 +605,26 @@ def test_a_catchlight_under_the_upper_margin_leaves_the_texture_with_the_iris():
     assert np.all(sprite.rgb[y - y0, xs.start - x0:xs.stop - x0] == 255.0)
 
 
+def _lash_shaded_seam_offset(*, hole_w: int) -> np.ndarray:
+    """_seam_offset's red channel over a white of 200 whose top 2 rows beside a fill `hole_w` px wide
+    (columns 12 on, 12 rows deep, a 2-px seam edge either side) are the lashes' shade, 150; the fill 200."""
+    h, w = 16, hole_w + 24
+    yy, xx = np.mgrid[:h, :w]
+    depth = (yy + 0.5).astype(np.float32)  # px under the upper margin, which runs along the top
+    hole = (xx >= 12) & (xx < 12 + hole_w) & (yy < 12)
+    edge = (((xx >= 10) & (xx < 12)) | ((xx >= 12 + hole_w) & (xx < 14 + hole_w))) & (yy < 12)
+    patch = np.full((h, w, 3), 200.0, np.float32)
+    patch[(yy < 2) & ~hole] = 150.0
+    fill = np.full((h, w, 3), 200.0, np.float32)
+    return _seam_offset(patch, fill, known=~hole, hole=hole, edge=edge, depth=depth)[..., 0]
+
+
 def test_the_fills_ends_under_the_upper_margin_meet_the_lash_shaded_white_beside_them():
     """The white 0.5-2 px under the upper margin beside the cut is the lashes' shade, darker than the
     depth match reads the white at that depth: held as the seam's edge there, it pulls the fill's top
     ends down to it (a fill 50 lighter, held only from 2 px deep, kept its top ends light: the bared
     white's top corners a light box edge, 03, 06, 09), while deeper rows, matched, are left near 0."""
-    h, w = 16, 34
-    yy, xx = np.mgrid[:h, :w]
-    depth = (yy + 0.5).astype(np.float32)  # px under the upper margin, which runs along the top
-    hole = (xx >= 12) & (xx < 22) & (yy < 12)
-    edge = (((xx >= 10) & (xx < 12)) | ((xx >= 22) & (xx < 24))) & (yy < 12)
-    patch = np.full((h, w, 3), 200.0, np.float32)
-    patch[(yy < 2) & ~hole] = 150.0
-    fill = np.full((h, w, 3), 200.0, np.float32)
-    offset = _seam_offset(patch, fill, known=~hole, hole=hole, edge=edge, depth=depth)[..., 0]
+    offset = _lash_shaded_seam_offset(hole_w=10)
     # Main (held from 2 px): 0 at both ends of the top rows; now -22 and -20.
     assert offset[:2, [12, 21]].max() <= -15.0, offset[:2, [12, 21]]
     assert np.abs(offset[8:12, 12:22]).max() <= 5.0, offset[8:12, 12:22]
@@ -630,15 +636,7 @@ def test_the_lash_shade_beside_the_cut_is_carried_along_the_fills_top_band_not_b
     (SEAM_TOP_UPRIGHT), so the middle of a fill 20 px wide takes it too. A plain blur over the deeper
     white and a harmonic as free across the rows as along them left the top row's ends at -21 and its
     middle at -9 (11's box: the fill's top band 15-25 lighter than the white beside it); now -40 and -14."""
-    h, w = 16, 44
-    yy, xx = np.mgrid[:h, :w]
-    depth = (yy + 0.5).astype(np.float32)  # px under the upper margin, which runs along the top
-    hole = (xx >= 12) & (xx < 32) & (yy < 12)
-    edge = (((xx >= 10) & (xx < 12)) | ((xx >= 32) & (xx < 34))) & (yy < 12)
-    patch = np.full((h, w, 3), 200.0, np.float32)
-    patch[(yy < 2) & ~hole] = 150.0
-    fill = np.full((h, w, 3), 200.0, np.float32)
-    offset = _seam_offset(patch, fill, known=~hole, hole=hole, edge=edge, depth=depth)[..., 0]
+    offset = _lash_shaded_seam_offset(hole_w=20)
     assert offset[0, [12, 31]].max() <= -35.0, offset[0, [12, 31]]
     assert offset[:2, 20:24].max() <= -12.0, offset[:2, 20:24]
 
