@@ -16,7 +16,7 @@ from facetalk.render.eyes import (
     COVER_A, COVER_B, DETAIL_BELOW, DETAIL_STRETCH, EYEBALL_SHADE, EYEBALL_SHADE_FALL, LASH_FAN,
     LASH_CLUMP_WIDTH, LASH_CONTRAST, LASH_FRINGE, LASH_INNER_SHORT, LASH_PART_SHUT, LASH_RAGGED, LASH_SHADE_ABOVE,
     LASH_STRAND_DARK, LASH_STRAND_PX, LASH_INNER_FAINT, LASH_INNER_FROM,
-    LID_BULGE, LID_CORNER_OUT, LID_DEEP_FROM, LID_DEEP_RAMP, LID_FADE, LID_LIT_CORNERS, LID_LIT_DEEP, LID_LIT_FROM,
+    LID_BULGE, LID_CARRY_FROM, LID_CARRY_PAST, LID_CARRY_RAMP, LID_CORNER_OUT, LID_DEEP_FROM, LID_DEEP_RAMP, LID_FADE, LID_LIT_CORNERS, LID_LIT_DEEP, LID_LIT_FROM,
     LID_SIDE_FADE, LIT_ALONG, LIT_GAP_RAMP, LIT_ROOM,
     LOWER_LID_BAND, LOWER_LID_RISE, LOWER_LID_SHADE, LOWER_LID_SHADE_PX, N_LASHES, SMOOTH_SAMPLES, TOP_DARKEST,
     SHADE_HUE_FROM, SHADE_HUE_SPAN, SKIN_HUE_RAMP, TOP_FILL_DARKEST, TOP_FILL_RAMP,
@@ -181,6 +181,7 @@ class ReferenceLidPainter:
                         for b, darkest in zip(rows_b, (TOP_DARKEST, 0.45)))
         a, b = eye.coords(x0, y0, x1, y1)
         lid_curves = (top, edge, lid_top, meet, bottom)
+        lid_curves_closure = closure
         lid_top, edge, meet, bottom, band, closure, rising, lowered = (np.interp(a, grid, curve) for curve in (
             lid_top, np.minimum(edge, meet), meet, bottom, band, closure, rising, lowered))
         texture = self._texture(out, eye, lid, lift, a=a, b=b, grid=grid, curves=lid_curves, reach_px=reach * taper,
@@ -208,11 +209,28 @@ class ReferenceLidPainter:
         at_margin = (lid_curves[0] - top_px) / np.maximum(edge_px - top_px, 1.0)
         mid = LID_LIT_FROM + (np.clip(at_margin, LID_LIT_FROM, LID_LIT_DEEP) - LID_LIT_FROM) * deep
         corners = mid + LID_LIT_CORNERS
+        # Beside a dark outer corner the upper lid is carried past it, its top held where the side fade ends.
+        outer_b = [top_px[0] + s * (edge_px[0] - top_px[0]) for s in (0.25, 0.5, 0.75)]
+        outer = float(bilinear(out, eye.to_image(np.full(3, -LID_CORNER_OUT), np.array(outer_b)))
+                      .astype(np.float64).mean())
+        lit0 = max(float(lid_rgb[0].mean()), 1.0)
+        carry = LID_CARRY_PAST * float(np.clip(((lit0 - outer) / lit0 - LID_CARRY_FROM) / LID_CARRY_RAMP, 0.0, 1.0))
         above, below, lid_rgb = (_along(a, grid, c) for c in (above, below, lid_rgb))
         rate, rate_corners = (np.interp(a, grid, r) for r in (1.0 / mid, 1.0 / corners - 1.0 / mid))
-        top_fade = np.maximum(LID_FADE * (np.interp(a, *eye.upper_open) - lid_top + lowered) - lowered, 0.0)
-        skin, lid_alpha = self._lid_layer(a, b, lid_top, top_fade=top_fade, edge=edge, closure=closure, above=above,
-                                          below=lid_rgb, rate=rate, rate_corners=rate_corners)
+        top_open = np.interp(a, *eye.upper_open)
+        if carry > 0.0:  # held by the carry's share (as eyes._paint_lid_box)
+            held, w = a < LID_SIDE_FADE, carry / LID_CARRY_PAST
+            lid_top = np.where(held, lid_top + w * (np.interp(LID_SIDE_FADE, grid, lid_curves[2]) - lid_top), lid_top)
+            lowered = np.where(held, lowered + w * (np.interp(LID_SIDE_FADE, grid, lid_curves[2] - reached) - lowered),
+                               lowered)
+            top_open = np.where(held, top_open + w * (np.interp(LID_SIDE_FADE, *eye.upper_open) - top_open), top_open)
+            lid_closure = np.where(held, closure + w * (np.interp(LID_SIDE_FADE, grid, lid_curves_closure) - closure),
+                                   closure)
+        else:
+            lid_closure = closure
+        top_fade = np.maximum(LID_FADE * (top_open - lid_top + lowered) - lowered, 0.0)
+        skin, lid_alpha = self._lid_layer(a, b, lid_top, top_fade=top_fade, edge=edge, closure=lid_closure,
+                                          above=above, below=lid_rgb, rate=rate, rate_corners=rate_corners, carry=carry)
         lower_shade = 1.0 - LOWER_LID_SHADE * np.exp(-np.clip(b - meet, 0.0, None) / LOWER_LID_SHADE_PX)
         lower_skin = below * lower_shade[..., None] + texture
         lower_alpha = np.clip(b - meet + 0.5, 0.0, 1.0) * smoothstep(bottom + band + 1.0 - b, 0.0, 0.6 * band + 1.5) \
@@ -271,15 +289,16 @@ class ReferenceLidPainter:
     @staticmethod
     def _lid_layer(a: np.ndarray, b: np.ndarray, lid_top: np.ndarray, *, top_fade: np.ndarray, edge: np.ndarray,
                    closure: np.ndarray, above: np.ndarray, below: np.ndarray, rate: np.ndarray,
-                   rate_corners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                   rate_corners: np.ndarray, carry: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
         """(colour (h, w, 3), alpha (h, w)) of the upper lid from `lid_top`, fading in over
         `top_fade` px, down to the closing edge `edge` (px along b; all per pixel of the box). Its
         colour turns from the skin above it (`above`) to the lower lid's (`below`) near its top
         (LID_LIT_FROM, later toward the corners and in a deep socket: `rate` the lit height's
         reciprocal mid-eye, plus `rate_corners` x across^2): a shut lid sits forward over the eyeball, as lit as
         the cheek, not in the socket's shade."""
+        # Its side fade starts `carry` eye widths past the outer corner (a = 0; see LID_CARRY_PAST).
         alpha = np.clip(edge - b + 0.5, 0.0, 1.0) * np.clip((b - lid_top + 1.0) / (top_fade + 2.0), 0.0, 1.0) \
-            * smoothstep(a, 0.0, LID_SIDE_FADE) * smoothstep(1.0 - a, 0.0, LID_SIDE_FADE) \
+            * smoothstep(a, -carry, LID_SIDE_FADE) * smoothstep(1.0 - a, 0.0, LID_SIDE_FADE) \
             * smoothstep(closure, 0.0, 0.15)
         s = np.clip((b - lid_top) / np.maximum(edge - lid_top, 1.0), 0.0, 1.0)
         across = 2.0 * np.clip(a, 0.0, 1.0) - 1.0

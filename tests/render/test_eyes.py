@@ -324,7 +324,8 @@ def test_compiled_lids_match_the_numpy_reference(renderer, analysis, monkeypatch
     """The compiled lid painter draws what the numpy one it replaced draws (kept in
     tests/render/lid_reference.py): within a gray level everywhere, on almost no pixel even that
     (float rounding at a pixel's .5), for blinks, half blinks, looks down, a squint, one eye, a
-    turned and tilted head, and a synthetic eye with skin detail and grain."""
+    turned and tilted head, and a synthetic eye with skin detail and grain, beside a lit corner and a
+    dark one."""
     from tests.render.lid_reference import ReferenceLidPainter
 
     frames = [MotionFrame(t_s=0, **pose) for pose in (
@@ -338,6 +339,9 @@ def test_compiled_lids_match_the_numpy_reference(renderer, analysis, monkeypatch
     half = open_pts + 0.5 * (shut_pts - open_pts)
     grain = np.random.default_rng(5).standard_normal((200, 300, 3)).astype(np.float32) * 6.0
     cases += [((lid,), grain, frame, shut, open_pts) for shut in (shut_pts, half)]
+    socket = _textured_eye(0.0)[0]
+    socket[80:104, 70:112] = (30, 22, 20)  # a dark outer corner: the lid carried past it (LID_CARRY_PAST)
+    cases += [((lid,), grain, socket, shut, open_pts) for shut in (shut_pts, half)]
     changed = differing = 0
     for lids, grain, before, verts, open_verts in cases:
         fast, slow = before.copy(), before.copy()
@@ -1389,3 +1393,34 @@ def test_a_lid_in_a_deep_socket_keeps_its_shade_further_down_without_stripes():
         _upper_lid_colour(0.5, 6.0, 0.0, 20.0, c[10:13, n // 2], lit, c[19, n // 2], c[20, n // 2], colour)
         shaded.append(colour[0])
     assert shaded[1] < shaded[0] - 30.0
+
+
+def test_a_lid_beside_a_dark_outer_corner_is_carried_past_it_not_cut_off(monkeypatch):
+    """Where the skin beside the outer corner is a socket's shade far darker than the lid's lit
+    colour (07's far eye), the shut lid reaches past that corner, lightening the shade there, so the
+    step from shade to lid spreads out instead of standing as a hard edge (lid48b); beside lit skin
+    nothing past the corner changes."""
+    import facetalk.render.eyes as eyes
+
+    luma = np.array([0.299, 0.587, 0.114])
+    grain = np.zeros((200, 300, 3), np.float32)
+    frame, lid, open_pts, shut_pts = _textured_eye(0.0)
+    socket = frame.copy()
+    socket[80:104, 70:112] = (30, 22, 20)  # the outer corner (a = 0 at x = 100) and the lid by it in deep shade
+    painted = {}
+    for name, base in (("lit", frame), ("socket", socket)):
+        painted[name] = base.copy()
+        LidPainter((lid,), grain).paint(painted[name], shut_pts, open_pts)
+    past = (slice(88, 98), slice(95, 100))  # above the corner, past it by 0-0.08 eye widths
+    assert np.array_equal(painted["lit"][past], frame[past])
+    lifted = painted["socket"][past].astype(float) @ luma - socket[past].astype(float) @ luma
+    assert lifted.min() >= 0.0 and lifted.mean() > 5.0
+    monkeypatch.setattr(eyes, "_outer_carry", lambda *args: 0.0)
+    cut = socket.copy()
+    LidPainter((lid,), grain).paint(cut, shut_pts, open_pts)
+    assert np.array_equal(cut[past], socket[past])
+
+    def steepest(image):
+        return np.abs(np.diff(image[88:98, 90:115].astype(float) @ luma, axis=1)).max()
+
+    assert steepest(painted["socket"]) < 0.8 * steepest(cut)
