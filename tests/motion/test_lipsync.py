@@ -1818,6 +1818,33 @@ def test_mix_floor_reads_the_frame_at_the_outputs_time_at_its_floor_or_a_vowels_
     assert MixFloor(lag_frames=lag)(frames, around=1.0).closure[20 + lag:22 + lag].max() == 0.0
 
 
+@pytest.mark.parametrize("lag", [2, 12])
+def test_mix_floor_reads_the_lagged_frame_over_the_last_floor_s_of_frames_for_any_lag(monkeypatch, lag):
+    """Over random frames the plain reading (the looser one off) is, at output k, frame k - lag's voice bands over
+    their lowest in frames k - FLOOR_S + 1 .. k (a reference written out here), also where the lag outlasts
+    FLOOR_S (the frames kept then are more than the floor's); chunks of 3 give the same bits as one call."""
+    from facetalk.audio.mel import FRAME_RATE, N_FEATURES, mel_band_centres_hz
+    from facetalk.motion.lipsync import MixFloor
+
+    monkeypatch.setattr(MixFloor, "HISS_FROM", -2e6)
+    monkeypatch.setattr(MixFloor, "HISS_TO", -1e6)
+    n, n_floor = 60, round(MixFloor.FLOOR_S * FRAME_RATE)
+    centres = mel_band_centres_hz()
+    voice = np.flatnonzero((centres >= MixFloor.BAND_LO_HZ) & (centres <= MixFloor.BAND_HI_HZ))
+    frames = np.random.default_rng(5).normal(-6.0, 0.6, (n, N_FEATURES)).astype(np.float32)
+    over = np.full(n, np.inf)
+    for k in range(max(n_floor - 1, lag), n):
+        floor = frames[k - n_floor + 1:k + 1, voice].astype(np.float64).min(axis=0)
+        over[k] = np.mean(frames[k - lag, voice] - floor)
+    lowest = np.minimum(over, np.concatenate([[np.inf], over[:-1]]))
+    expected = np.clip((MixFloor.OVER_TO - lowest) / (MixFloor.OVER_TO - MixFloor.OVER_FROM), 0.0, 1.0)
+    whole = MixFloor(lag_frames=lag)(frames, around=1.0).closure
+    assert 0.0 < expected.mean() < 1.0  # some frames read at the floor, some not
+    assert whole == pytest.approx(expected, abs=1e-5)
+    floor = MixFloor(lag_frames=lag)
+    assert np.array_equal(np.concatenate([floor(frames[i:i + 3], around=1.0).closure for i in range(0, n, 3)]), whole)
+
+
 def test_mix_floor_reads_closer_to_its_floor_where_the_lag_shows_a_lip_release_not_a_hiss_or_a_burst():
     """A frame whose voice bands stand a little over their floor (between OVER_FROM and OVER_TO) reads the looser
     LABIAL_OVER_* closure where the frames the lag shows after it look like a lip release (the low voice bands rise

@@ -887,20 +887,27 @@ class MixFloor:
         self._low_less_high = is_low / is_low.sum() - self._high_mean
         self._lag = lag_frames
         n_floor = round(self.FLOOR_S * FRAME_RATE)
-        # The last frames' voice bands then those from HIGH_FROM_HZ, oldest first (none before the first frame:
-        # no floor, no closure).
-        self._recent: deque[np.ndarray] = deque(maxlen=max(n_floor, lag_frames + 1))
+        # The last frames' voice bands then those from HIGH_FROM_HZ, in a ring (frame k at row k % its length; none
+        # before the first frame: no floor, no closure): a live call reads its floor without copying them.
+        self._recent = np.zeros((max(n_floor, lag_frames + 1), len(self._read)))
+        self._n_recent = 0  # frames fed so far
+        # Rows of the last n_floor frames, by the newest frame's row: all of them where the ring is the floor's.
+        self._floor_rows = None if len(self._recent) == n_floor else np.arange(-n_floor + 1, 1)
         self._n_floor = n_floor
         self._over: deque[float] = deque([math.inf] * self.NEIGHBOURS, maxlen=self.NEIGHBOURS + 1)
 
     def __call__(self, frames: np.ndarray, *, around: np.ndarray | float) -> FloorReading:
         """The (T, N_FEATURES) frames fed and MusicAround's share (T,) for them -> their FloorReading."""
         lows, labial = [], []  # plain Python per mel frame: a live stream brings two frames at a time
+        size = len(self._recent)
         for bands in frames[:, self._read].astype(np.float64):
-            self._recent.append(bands)
-            if len(self._recent) >= self._n_floor and len(self._recent) > self._lag:  # a floor of FLOOR_S heard
-                floor = np.min(list(self._recent)[-self._n_floor:], axis=0)
-                own = self._recent[-1 - self._lag]
+            newest = self._n_recent % size
+            self._recent[newest] = bands
+            self._n_recent += 1
+            if self._n_recent >= self._n_floor and self._n_recent > self._lag:  # a floor of FLOOR_S heard
+                rows = self._recent if self._floor_rows is None else self._recent[(newest + self._floor_rows) % size]
+                floor = rows.min(axis=0)
+                own = self._recent[(newest - self._lag) % size]
                 above = own - floor
                 self._over.append(float(np.mean(above[:self._n_voice])))
                 labial.append(self._labial(hiss=float(above @ self._high_mean) - self._over[-1],
