@@ -1183,16 +1183,23 @@ def _column_curves(grid, open_chain, upper_chain, lower_chain, profile, frame, a
 
 
 @njit(cache=True, nogil=True)
+def _corner_grey_sum(frame, axes, curves, a, i, total):
+    """`total` plus the frame's grey levels (mean of channels) at `a` (eye widths along the eye: beside a
+    corner) a quarter, half and three quarters down the lid's column `i` (`curves` as _N_CURVES); added
+    one by one, so a sum over both corners keeps its order (and its bits)."""
+    rgb = np.empty(3)
+    for s in (0.25, 0.5, 0.75):
+        _frame_at(frame, axes, a, curves[0, i] + s * (curves[1, i] - curves[0, i]), rgb)
+        total += (rgb[0] + rgb[1] + rgb[2]) / 3.0
+    return total
+
+
+@njit(cache=True, nogil=True)
 def _beside_grey(frame, axes, curves):
-    """The grey level (mean of channels) of the frame beside a shut lid: LID_CORNER_OUT eye widths
-    beyond either corner, a quarter, half and three quarters down the lid there (`curves` as
-    _N_CURVES)."""
-    rgb, total, n = np.empty(3), 0.0, curves.shape[1]
-    for a, i in ((-LID_CORNER_OUT, 0), (1.0 + LID_CORNER_OUT, n - 1)):
-        for s in (0.25, 0.5, 0.75):
-            _frame_at(frame, axes, a, curves[0, i] + s * (curves[1, i] - curves[0, i]), rgb)
-            total += (rgb[0] + rgb[1] + rgb[2]) / 3.0
-    return total / 6.0
+    """The grey level of the frame beside a shut lid: LID_CORNER_OUT eye widths beyond either corner,
+    a quarter, half and three quarters down the lid there (`curves` as _N_CURVES)."""
+    total = _corner_grey_sum(frame, axes, curves, -LID_CORNER_OUT, 0, 0.0)
+    return _corner_grey_sum(frame, axes, curves, 1.0 + LID_CORNER_OUT, curves.shape[1] - 1, total) / 6.0
 
 
 @njit(cache=True, nogil=True)
@@ -1201,12 +1208,9 @@ def _outer_carry(frame, axes, curves):
     much darker the frame's grey LID_CORNER_OUT beside that corner (a quarter, half and three quarters
     down the lid there) is than the lid's lit colour at the corner (`curves` as _N_CURVES, its lit
     colour set). Read before the lid is painted."""
-    rgb, total = np.empty(3), 0.0
-    for s in (0.25, 0.5, 0.75):
-        _frame_at(frame, axes, -LID_CORNER_OUT, curves[0, 0] + s * (curves[1, 0] - curves[0, 0]), rgb)
-        total += (rgb[0] + rgb[1] + rgb[2]) / 3.0
+    beside = _corner_grey_sum(frame, axes, curves, -LID_CORNER_OUT, 0, 0.0) / 3.0
     lit = max((curves[16, 0] + curves[17, 0] + curves[18, 0]) / 3.0, 1.0)
-    return LID_CARRY_PAST * _clip01(((lit - total / 3.0) / lit - LID_CARRY_FROM) / LID_CARRY_RAMP)
+    return LID_CARRY_PAST * _clip01(((lit - beside) / lit - LID_CARRY_FROM) / LID_CARRY_RAMP)
 
 
 @njit(cache=True, nogil=True)
