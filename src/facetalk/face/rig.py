@@ -112,6 +112,13 @@ BROW_DROP = 0.11
 BROW_INNER_DROP = 0.16
 BROW_DRAW_TOGETHER = 0.12
 BROW_TAIL_SHARE = 0.3
+# The draw-together grows linearly from the midline to its full pull at this share of the brows'
+# inner points' mean distance from it (_brow_lowerer). Signed by side at full pull (frown49), the
+# nose root's skin fanned into a point (least stretch there 0.01-0.25 over 14 faces); ramped to 1.0
+# the heads came in 0.079 eye distances (0.107 before) and the gap between them narrowed 0.164, under
+# the 0.18 that reads as anger (test_rig); at 0.85 0.094 and 0.194, least stretch 0.24-0.37 on seven
+# faces (0.15-0.23 before; out/frown49/sweep.log).
+BROW_DRAW_RAMP = 0.85
 # The knit (brow_knit = 1, the corrugator's part of AU4), in eye distances: the brows' inner heads
 # come in toward the midline by up to KNIT_IN each (the heads' landmarks, short of the full weight
 # off the brow line, 0.039-0.044 on average on the bundled photo, 02, 07, 11, 13: out/fix43f) and,
@@ -1151,7 +1158,13 @@ def _brow_lowerer(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips
     # scaled down, so no skin is pushed past the skin under it (the mesh would fold over).
     ramp = (BROW_BUNCHED_FROM - LID_HOLD_LOWERED) * gap
     fits = np.minimum(1.0, BROW_FOLD_SLOPE * ramp / ((BROW_DROP + BROW_INNER_DROP) * ipd))
-    du = -np.sign(u - centre_u) * BROW_DRAW_TOGETHER * ipd * w_inner
+    # The draw-together grows linearly from nothing on the midline (BROW_DRAW_RAMP), as the knit's
+    # does: the skin between the heads bunches evenly. Signed by side at full strength, the points
+    # by the midline moved with one brow or the other, squeezing the triangles between them to
+    # 0.01-0.25 of their width: the photo's skin fanned into a point at the nose's root (judge48).
+    ramp_u = max(BROW_DRAW_RAMP * float(np.abs(frame.uv(inner_ends)[0] - centre_u).mean()), 1e-6)
+    toward_mid = np.clip(np.abs(u - centre_u) / ramp_u, 0.0, 1.0)
+    du = -np.sign(u - centre_u) * BROW_DRAW_TOGETHER * ipd * w_inner * toward_mid
     dv = (BROW_DROP * ipd * w_brow + BROW_INNER_DROP * ipd * w_inner) * fits
     out = np.zeros((len(u), 3))
     out[:, :2] = frame.to_image(du, dv)
@@ -1187,7 +1200,8 @@ def _brow_knit(pts: np.ndarray, topo: _Topology, meas: _Measures, lips: _Lips, *
     zone, _ = _lid_to_brow(pts, meas, hold=LID_HOLD_LOWERED, whole_from=BROW_BUNCHED_FROM,
                            widening_dv=WIDE_BLINK * raised_dv, level=True)
     w = np.minimum(reach, zone)
-    # The lowerer moves the glabella sideways too (4.5-8.5 px at -1 on the bundled photo, 02, 11):
+    # The lowerer moves the glabella sideways a little (4.5-8.5 px at -1 on the bundled photo, 02, 11
+    # before its draw-together ramped through the midline, frown49; under 0.015 eye distances now):
     # its draw-together is measured from that moved midline, or a head lands past it.
     mid_shift = lowered[list(KNIT_MIDLINE), :2].mean(axis=0)
     mid_v = v[list(KNIT_MIDLINE)].mean()

@@ -132,6 +132,11 @@ GLABELLA_SOFT = 0.6
 GLABELLA_SOFT_WIDTH = 0.015
 GLABELLA_SOFT_SHIFT = 0.5
 GLABELLA_LIT = 0.45
+# frown49: the ridge beside a glabellar crease lifts the skin toward this percentile of the skin about
+# the crease (its box, per channel, before it is shaded), never past it: a bulge evens the skin's own
+# shadows out, it is not lit brighter than that skin. Lifted by GLABELLA_LIT of the depth whatever the
+# skin, 12's pale skin showed a cream ridge beside the groove, a drawn "1" with a bright edge (judge48).
+GLABELLA_LIT_CAP_PCT = 50.0
 # The glabellar creases take this share of crease_tint's chroma (the rest an even darkening,
 # SHADOW_LUMA in every channel, so the skin's luma darkens alike): a narrow deep crease at the full
 # raise went saturated red on pink skin (13: tint 0.66, 1.08, 1.26 left R at 0.70, B at 0.42 at its
@@ -213,6 +218,7 @@ class _Fold:
     # Its depth along its chord, foot to end (a _TAPER-like table); None: _TAPER.
     taper: np.ndarray | None = None
     chroma: float = 1.0  # the share of the shader's tint's chroma it darkens by: 1 or GLABELLA_CHROMA
+    lit_capped: bool = False  # its lit side lifts the skin no brighter than the skin about it (GLABELLA_LIT_CAP_PCT)
 
 
 class FoldShader:
@@ -371,7 +377,7 @@ class FoldShader:
                 # Each crease its own seed (side 0's 0, side 1's 2 and 3): no two alike, fixed per crease.
                 profile = _crease_profile(deepest, 2 * side + k)
                 folds.append(_Fold(line, depth, GLABELLA_WIDTH * span, toward_brow, GLABELLA_LIT,
-                                   profile, GLABELLA_CHROMA))
+                                   profile, GLABELLA_CHROMA, lit_capped=True))
                 # The groove's soft shadow, on its side away from the lit ridge.
                 shadow = (line - GLABELLA_SOFT_SHIFT * GLABELLA_WIDTH * span * toward_brow).astype(xy.dtype)
                 folds.append(_Fold(shadow, GLABELLA_SOFT * depth, GLABELLA_SOFT_WIDTH * span, None,
@@ -420,6 +426,9 @@ class FoldShader:
             return
         (x0, y0, x1, y1), dark_pts, lit_pts, chords = layout
         shape = (y1 - y0, x1 - x0)
+        ceiling = _NO_CEILING
+        if fold.lit_capped:  # the skin about the crease, per channel, before it is shaded
+            ceiling = np.percentile(out[y0:y1, x0:x1].reshape(-1, 3), GLABELLA_LIT_CAP_PCT, axis=0)
         has_lit = fold.lit_side is not None
         dark, lit = _line_mask(shape, dark_pts), _line_mask(shape, lit_pts) if has_lit else _NO_LIT
         dark_taps, lit_taps = _gaussian_taps(fold.width_px), _gaussian_taps(lit_px) if has_lit else _NO_TAPS
@@ -431,7 +440,7 @@ class FoldShader:
         _crease_pass(out[y0:y1, x0:x1], dark, dark_taps, dark_pts, lit, lit_taps, lit_pts, chords,
                      max(fold.width_px, 0.6), fold.depth, max(lit_px, 0.6), fold.lit_share * fold.depth,
                      self._tints[fold.chroma],
-                     _TAPER if fold.taper is None else fold.taper)
+                     _TAPER if fold.taper is None else fold.taper, ceiling)
 
     def _smooth(self, out: np.ndarray, fold: _Fold) -> None:
         """Smooths a fold the photo shows (an expression undoing it): the skin along the line is
@@ -545,6 +554,7 @@ def _face_axes(xy: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
 
 
 _NO_LIT = np.zeros((0, 0), np.float32)
+_NO_CEILING = np.full(3, np.inf)  # _shade_crease's ceiling where a fold's light is not capped
 
 
 def _soft_line(shape: tuple[int, int], line: np.ndarray, width_px: float) -> tuple[np.ndarray, np.ndarray]:
@@ -963,7 +973,7 @@ def _fma64(typingctx, a, b, c):
 
 @njit(cache=True, nogil=True)
 def _crease_pass(region, dark, dark_taps, dark_pts, lit, lit_taps, lit_pts, chords, dark_gain, depth, lit_gain,
-                 lit_depth, tint, table):
+                 lit_depth, tint, table, ceiling):
     """_shade_crease over `region` with the (h, w) float32 line masks `dark` and `lit` (_line_mask
     of the (N, 2) int32 points; `lit` (0, 0): none) blurred by their taps (_gaussian_taps) here
     (_NO_TAPS: blurred already), and the chords' squared lengths as numpy's dot of (chord_x,
@@ -974,17 +984,21 @@ def _crease_pass(region, dark, dark_taps, dark_pts, lit, lit_taps, lit_pts, chor
         lit = _blur_thin_mask(lit, lit_taps, lit_pts)
     dark_inv = 1.0 / max(_fma64(chords[0, 3], chords[0, 3], chords[0, 1] * chords[0, 1]), 1e-6)
     lit_inv = 1.0 / max(_fma64(chords[1, 3], chords[1, 3], chords[1, 1] * chords[1, 1]), 1e-6)
-    _shade_crease(region, dark, lit, chords, dark_inv, lit_inv, dark_gain, depth, lit_gain, lit_depth, tint, table)
+    _shade_crease(region, dark, lit, chords, dark_inv, lit_inv, dark_gain, depth, lit_gain, lit_depth, tint, table,
+                  ceiling)
 
 
 @njit(cache=True, nogil=True)
-def _shade_crease(region, dark, lit, chords, dark_inv, lit_inv, dark_gain, depth, lit_gain, lit_depth, tint, table):
+def _shade_crease(region, dark, lit, chords, dark_inv, lit_inv, dark_gain, depth, lit_gain, lit_depth, tint, table,
+                  ceiling):
     """Shades the (h, w, 3) uint8 `region` in place by a crease: the skin darkens by `depth` x the
     dark line (its blurred line x 2.5 `dark_gain`, cut at 1, x its taper along its chord), each
     channel by `tint` (crease_tint: the skin's own hue, its chroma raised), and brightens
     by `lit_depth` x the lit line (same form; none if `lit` is empty) where it is not dark.
     `chords` (2, 4): the dark and the lit line's (start_x, chord_x, start_y, chord_y), each chord
-    to be divided by its squared length (x its `_inv`) as _chord does. `table`: _TAPER."""
+    to be divided by its squared length (x its `_inv`) as _chord does. `table`: _TAPER. `ceiling`
+    (3,) float64: where lit, no channel is lifted past it (or past its darkened value, if higher);
+    _NO_CEILING: no cap."""
     has_lit = lit.shape[0] > 0
     dark_chord = np.array((chords[0, 0], chords[0, 1] * dark_inv, chords[0, 2], chords[0, 3] * dark_inv))
     lit_chord = np.array((chords[1, 0], chords[1, 1] * lit_inv, chords[1, 2], chords[1, 3] * lit_inv))
@@ -1005,9 +1019,19 @@ def _shade_crease(region, dark, lit, chords, dark_inv, lit_inv, dark_gain, depth
             if d == 0.0 and bright == 0.0:
                 continue  # the factor is exactly 1: the pixel rounds back to itself
             shade = depth * d
-            row[j, 0] = _scaled(row[j, 0], 1.0 - shade * tint_r + bright)
-            row[j, 1] = _scaled(row[j, 1], 1.0 - shade * tint_g + bright)
-            row[j, 2] = _scaled(row[j, 2], 1.0 - shade * tint_b + bright)
+            row[j, 0] = _lit(row[j, 0], 1.0 - shade * tint_r, bright, ceiling[0])
+            row[j, 1] = _lit(row[j, 1], 1.0 - shade * tint_g, bright, ceiling[1])
+            row[j, 2] = _lit(row[j, 2], 1.0 - shade * tint_b, bright, ceiling[2])
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _lit(value, dark, bright, ceiling):
+    """The uint8 `value` times `dark` + `bright` (_scaled), the lift by `bright` stopping at
+    `ceiling` (never below the darkened value itself)."""
+    if bright > 0.0:
+        darkened = value * dark
+        return np.uint8(min(max(min(value * (dark + bright), max(darkened, ceiling)) + 0.5, 0.0), 255.0))
+    return _scaled(value, dark)
 
 
 @njit(cache=True, nogil=True, inline="always")
