@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from facetalk.face import landmarks as lm
-from facetalk.face.appearance import (SCLERA_SHADE_MIN_PX, _cut_iris, _depth_matched, _lid_shade, _seam_offset,
-                                      _white_share)
+from facetalk.face.appearance import (BAND_REACH_PX, SCLERA_SHADE_MIN_PX, SEAM_SHADE_DEPTH, TREND_SPAN_PX, _band_shade,
+                                      _cut_iris, _depth_matched, _lid_shade, _row_trend, _seam_offset, _white_share)
 from facetalk.imaging import LUMA
 
 IRIS_R = 9.0  # px
@@ -137,6 +137,104 @@ def test_one_dark_pixel_deep_under_the_lid_does_not_cap_the_whole_fill():
     assert SCLERA_SHADE_MIN_PX > 1
     factor = _lid_shade(luma, depths, fill, want)
     assert factor.min() > 0.9  # 69 / 150 = 0.46 when the lone pixel's step counted
+
+
+def test_refill_band_under_the_lid_is_as_dark_as_the_white_beside_it_at_that_depth():
+    """The refill's band under the upper lid is brought down to the white's level at the same whole-px
+    depth in the columns beside it (the lashes' shade just past the iris), not to a lighter white far
+    off at that depth; deeper than SEAM_SHADE_DEPTH it is untouched, and so is a lower-lid pixel with
+    no white beside it under that lid."""
+    # Known white: at depth 1 px, dark (120) beside the refill (columns 8-9, 20-21), light (200) far
+    # off (columns 40-45); 180 deeper down.
+    near_cols = np.array([8, 9, 20, 21] * 3)
+    far_cols = np.arange(40, 46).repeat(2)
+    cols = np.concatenate([near_cols, far_cols, np.arange(8, 22)])
+    depths = np.concatenate([np.full(len(near_cols), 1.5), np.full(len(far_cols), 1.5),
+                             np.full(14, SEAM_SHADE_DEPTH + 2.0)]).astype(np.float32)
+    luma = np.concatenate([np.full(len(near_cols), 120.0), np.full(len(far_cols), 200.0),
+                           np.full(14, 180.0)]).astype(np.float32)
+    assert far_cols.min() > 21 + BAND_REACH_PX
+    want_cols = np.array([12, 15, 18, 12, 15])
+    want_depths = np.array([1.2, 1.7, 1.4, SEAM_SHADE_DEPTH + 1.0, -1.5], np.float32)
+    fill = np.full(5, 180.0, np.float32)
+    factor = _band_shade(luma, depths, cols, fill_luma=fill, want_depths=want_depths, want_cols=want_cols)
+    np.testing.assert_allclose(factor[:3], 120.0 / 180.0, rtol=1e-5)
+    np.testing.assert_array_equal(factor[3:], 1.0)
+    # A fill already darker than that white is left as it is.
+    darker = np.full(5, 100.0, np.float32)
+    assert _band_shade(luma, depths, cols, fill_luma=darker, want_depths=want_depths, want_cols=want_cols).min() == 1.0
+
+
+def test_a_look_aside_refill_takes_the_lash_shade_in_the_top_px_and_the_whites_rise_toward_it():
+    """Cut end to end (01's case): the white under the upper margin is shaded by the lashes in its top
+    px alone, which the white the fill grows from (1 px in from the margin) holds none of, and beside
+    the refill's left end it brightens toward the iris. The refill's top px are no lighter than that
+    shaded white beside them, and its left part carries the rise on rather than falling off it."""
+    # Fails with the band read from the fill's own white (band=others), or with the _band_shade or the
+    # _row_trend call taken out of _sclera_fill.
+    image, pts = _synthetic_eye()
+    yy, xx = np.mgrid[:image.shape[0], :image.shape[1]]
+    under = yy - (60.0 - 12.0 * np.sin(np.pi * (xx - 50) / 60.0))  # px under the upper margin
+    img = image.astype(np.float64)
+    white = img @ LUMA > 150.0
+    img[white] += (4.0 * np.clip(8 - (68 - xx), 0, 8) * (xx < 80))[white][:, None] - 12.0  # +4 a px to col 68
+    img[white & (under >= 0.0) & (under < 1.0)] -= 110.0
+    image = np.clip(img, 0, 255).astype(np.uint8)
+    texture = image.copy()
+    _cut_iris(image, texture, pts, lm.LEFT_IRIS, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)
+    luma, filled = image.astype(np.float64) @ LUMA, texture.astype(np.float64) @ LUMA
+    refilled = (texture != image).any(axis=2)
+    top = (under >= 0.0) & (under < 1.0)
+    beside = white & top & ~refilled & (np.abs(xx - 80) > 10) & (np.abs(xx - 80) < 17)
+    assert (refilled & top).sum() >= 8 and beside.sum() >= 4
+    # Against that white's upper quartile: without the band's cap read from the whole opening, the
+    # refill's top px (part iris, by their share) are ~7 levels lighter; with it, ~2 darker.
+    assert filled[refilled & top].mean() <= np.percentile(luma[beside], 75)
+    # Rows 54-61: the refill's 3rd-10th px against its 2 end px: ~-1 level; with no trend, ~-5.
+    ends = [np.nonzero(refilled[y])[0].min() for y in range(54, 62)]
+    fall = [filled[y, x + 3:x + 11].mean() - filled[y, x:x + 2].mean() for y, x in zip(range(54, 62), ends)]
+    assert np.mean(fall) >= -3.0, fall
+
+
+def test_refill_continues_the_whites_rise_toward_it_but_not_a_fall():
+    """A white that brightens toward the refill (the eyeball's lit front) is carried on into it from
+    that end, by no more than it rose beside it and under the white's ceiling; one that darkens toward
+    it (the photo's soft limbus) is not; the far end, with no trend, keeps the fill met to its white."""
+    h, w = 40, 42
+    hole = np.zeros((h, w), bool)
+    hole[:, 15:27] = True
+    known = ~hole
+    cols = np.arange(w, dtype=np.float32)
+    luma = np.full((h, w), 150.0, np.float32)
+    luma[:8, :15] = 100.0 + 4.0 * cols[:15]      # rows 0-7: rise 4 a px toward the hole from both ends
+    luma[:8, 27:] = 100.0 + 4.0 * (w - 1 - cols[27:])
+    luma[16:24, :15] = 100.0 + 4.0 * cols[:15]   # rows 16-23: from the left end only
+    luma[32:, :15] = 220.0 - 4.0 * cols[:15]     # rows 32-39: falls toward it
+    fill = np.full((h, w), 156.0, np.float32)
+    gain = _row_trend(luma, known=known, hole=hole, fill_luma=fill, ceiling=400.0)
+    assert np.all(gain[~hole] == 0.0)
+    rise = 4.0 * (TREND_SPAN_PX - 1)
+    assert gain[19, 15] == 0.0 < gain[19, 16] < gain[19, 20]   # carried on from 0 at the end, growing into it
+    # From both ends the middle's gain reaches the rise (4 a px from either end would make it 24 there).
+    assert rise - 1.0 <= gain[3, 15:27].max() <= rise + 1e-3
+    assert np.abs(gain[35:, 15:]).max() < 0.02 * gain[19].max()  # a fall toward the hole is not carried
+    assert gain[19, 26] < gain[19, 20]                            # the far end stays near its own white
+    capped = _row_trend(luma, known=known, hole=hole, fill_luma=fill, ceiling=160.0)
+    assert capped.max() <= 4.0 + 1e-3
+
+
+def test_the_rows_blended_trend_leaves_each_rows_ends_at_their_white():
+    """Blended over rows, the trend of a disc's wide middle rows is not carried onto the ends of its
+    narrower top and bottom rows (rows with no trend of their own): each row's ends keep no gain."""
+    h, w = 30, 50
+    yy, xx = np.mgrid[:h, :w]
+    hole = np.hypot(xx - 25.0, yy - 15.0) <= 10.0
+    cols = np.arange(w, dtype=np.float32)
+    luma = np.broadcast_to(100.0 + 4.0 * np.minimum(cols, w - 1 - cols), (h, w)).astype(np.float32)
+    gain = _row_trend(luma, known=~hole, hole=hole, fill_luma=np.full((h, w), 100.0, np.float32), ceiling=400.0)
+    ends = [(y, x) for y in range(h) if hole[y].any() for x in np.nonzero(hole[y])[0][[0, -1]]]
+    assert gain[15].max() > 10.0
+    assert max(gain[y, x] for y, x in ends) == 0.0
 
 
 def test_iris_sprite_completes_the_top_the_upper_lid_hides():

@@ -194,8 +194,11 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
         refill = (dist <= ring_r) * np.clip((below - MARGIN_REFILL_FROM) / MARGIN_REFILL_RAMP, 0.0, 1.0) \
             * np.clip((above - MARGIN_REFILL_FROM) / MARGIN_REFILL_RAMP, 0.0, 1.0)
         refill = _glints_refilled(refill, seen=seen, patch=patch, white=others)
+        # The band's shade is read from the whole opening past the ring (not `others`, 1 px in from
+        # the margins: it holds no white in the band's top px, where the lashes shade it most).
         _refill_iris_place(patch, texture[y0:y1, x0:x1], iris_px=iris_px, refill=refill, white=others, depth=depth,
-                           edge=others & (dist <= ring_r + IRIS_EDGE_PX))
+                           edge=others & (dist <= ring_r + IRIS_EDGE_PX),
+                           band=(below >= 0.0) & (above >= 0.0) & (dist > ring_r))
         # At rest the sprite is the photo wherever the opening shows the disc (the texture there is
         # the photo but where refilled), so the frame at rest is the photo's.
         visible = (seen > 0.0).astype(np.float32)
@@ -277,13 +280,14 @@ def _glints_refilled(refill: np.ndarray, *, seen: np.ndarray, patch: np.ndarray,
 
 
 def _refill_iris_place(patch: np.ndarray, texture_patch: np.ndarray, *, iris_px: np.ndarray, refill: np.ndarray,
-                       white: np.ndarray, depth: np.ndarray, edge: np.ndarray) -> None:
+                       white: np.ndarray, depth: np.ndarray, edge: np.ndarray, band: np.ndarray) -> None:
     """Writes the sclera behind the iris into `texture_patch` ((h, w, 3) uint8 view, in place) by
-    `refill`'s share ((h, w) 0-1), grown from the `white` pixels of `patch` ((h, w, 3) float32) and
-    meeting the `edge` ones ((h, w) bool, the white just past the refill)."""
+    `refill`'s share ((h, w) 0-1), grown from the `white` pixels of `patch` ((h, w, 3) float32),
+    meeting the `edge` ones ((h, w) bool, the white just past the refill) and no lighter under the
+    lids than the `band` ones ((h, w) bool, the opening past the refill) at the same depth."""
     # The photo's iris pixels stay out of the white the fill grows from; only `refill` changes any.
     hole = iris_px | (refill > 0.0)
-    filled = _sclera_fill(patch, hole, white, depth=depth, edge=edge)
+    filled = _sclera_fill(patch, hole, white, depth=depth, edge=edge, band=band)
     share = refill[hole][:, None]
     texture_patch[hole] = np.clip(filled[hole] * share + patch[hole] * (1.0 - share) + 0.5, 0, 255).astype(np.uint8)
 
@@ -388,12 +392,15 @@ def _margin_depth(upper_xy: np.ndarray, lower_xy: np.ndarray, shape: tuple[int, 
 
 
 def _sclera_fill(patch: np.ndarray, hole: np.ndarray, sclera: np.ndarray, *, depth: np.ndarray,
-                 edge: np.ndarray) -> np.ndarray:
+                 edge: np.ndarray, band: np.ndarray) -> np.ndarray:
     """(h, w, 3) float32: `patch` with the `hole` refilled as the sclera behind the iris: each
     pixel the white's shading at its own `depth` ((h, w) px under the nearer lid margin,
     _margin_depth) from the white on either side, nearest across and lighter weighing most, offset
-    to meet the `edge` white ((h, w) bool, the white just past the hole; _seam_offset), and the
-    white's own detail laid over it in 2-D blocks (_white_grain; a flat fill reads as painted)."""
+    to meet the `edge` white ((h, w) bool, the white just past the hole; _seam_offset), lifted where
+    the white beside either end brightens toward it (_row_trend), within SEAM_SHADE_DEPTH px of a lid
+    no lighter than the `band` pixels ((h, w) bool, the opening past the hole) beside it at that depth
+    (_band_shade), and the white's own detail laid over it in 2-D blocks (_white_grain; a flat fill
+    reads as painted)."""
     import cv2
 
     luma = patch @ LUMA
@@ -412,6 +419,11 @@ def _sclera_fill(patch: np.ndarray, hole: np.ndarray, sclera: np.ndarray, *, dep
     out[hole] *= _lid_shade(luma[known], depth[known], out[hole] @ LUMA, depth[hole])[:, None]
     if edge.any():
         out += _seam_offset(patch, out, known=known, hole=hole, edge=edge, depth=depth).astype(np.float32)
+    ceiling = float(np.percentile(luma[known], TREND_CEILING_PERCENTILE))
+    out[hole] += _row_trend(smooth @ LUMA, known=known, hole=hole, fill_luma=out @ LUMA, ceiling=ceiling)[hole][:, None]
+    beside = band & ~hole
+    out[hole] *= _band_shade(luma[beside], depth[beside], np.nonzero(beside)[1], fill_luma=out[hole] @ LUMA,
+                             want_depths=depth[hole], want_cols=np.nonzero(hole)[1])[:, None]
     out = cv2.GaussianBlur(out, (3, 3), 0.8)
     # Detail: the white's own grain and veins (its luma less its blur), copied in 2-D blocks from
     # the white beside the hole. Mirrored along each row, a gap wider than the white beside it
@@ -565,6 +577,97 @@ def _lid_shade(luma: np.ndarray, depths: np.ndarray, fill_luma: np.ndarray, want
         cap = ceiling[np.minimum(np.floor(sign * want_depths[want]).astype(int), n - 1)]
         factor[want] = np.minimum(cap / np.maximum(fill_luma[want], 1.0), 1.0)
     return factor
+
+
+def _row_trend(luma: np.ndarray, *, known: np.ndarray, hole: np.ndarray, fill_luma: np.ndarray,
+               ceiling: float) -> np.ndarray:
+    """(h, w) float32 luma to add to the `hole`'s fill ((h, w) `fill_luma`, met to the white at its
+    ends): per row, the side-to-side trend of the `known` white's `luma` over the TREND_SPAN_PX
+    beside either end of the hole (a least-squares slope), carried into the hole from that end where
+    it rises toward it, by no more than it rises over that span, weighed toward the nearer end
+    (inverse square), blended over TREND_ROWS_SIGMA rows and tapered to 0 at each row's ends over
+    TREND_SPAN_PX (so each end still meets its white); the fill kept under the white's `ceiling`
+    luma. The white beside the iris brightens toward it, as the eyeball's front faces the light: a
+    fill met to both ends alone was flat, a grey box 10-30 levels under the white's peak beside it
+    (01, 11). 0 elsewhere."""
+    import cv2
+
+    out = np.zeros(luma.shape, np.float32)
+    taper = np.zeros(luma.shape, np.float32)
+    span = np.arange(1, TREND_SPAN_PX + 1)
+    for y in np.unique(np.nonzero(hole)[0]):
+        xs = np.nonzero(hole[y])[0]
+        x0, x1 = xs.min(), xs.max()
+        taper[y, xs] = np.clip(np.minimum(xs - x0, x1 - xs) / TREND_SPAN_PX, 0.0, 1.0)
+        gains, weights = [], []
+        for end, step in ((x0, -1), (x1, 1)):
+            cols = end + step * span
+            ok = (cols >= 0) & (cols < luma.shape[1])
+            cols, dist = cols[ok], span[ok]
+            cols, dist = cols[known[y, cols]], dist[known[y, cols]]
+            into = np.abs(xs - end).astype(np.float64)
+            if len(cols) < TREND_MIN_PX:
+                gains.append(np.zeros(len(xs)))
+            else:
+                # The slope toward the hole (luma per px as the distance from it shrinks).
+                slope = -np.polyfit(dist.astype(np.float64), luma[y, cols].astype(np.float64), 1)[0]
+                rise = abs(slope) * (dist.max() - dist.min())
+                # Only lighter: a white darkening toward the hole is the photo's soft limbus (11's
+                # end column), not the eyeball's shading.
+                gains.append(np.clip(slope * into, 0.0, rise))
+            weights.append(1.0 / (into + 1.0) ** 2)
+        w = np.stack(weights)
+        gain = (np.stack(gains) * w).sum(axis=0) / w.sum(axis=0)
+        out[y, xs] = gain
+    # Each row's slope is read from a few px: blended with its neighbours' (vertically, over the hole
+    # alone), or one row's steep one lit a light blob in the middle of the fill (12 at 1.5 rows) and
+    # rows stood apart as horizontal streaks (the streak test's 5.0 -> 8.0; 4.5 at 2.5 rows). The blend
+    # carried a wider row's inner gain onto a narrower row's ends (the disc's top and bottom rows, up
+    # to +8.7 levels on the refill's rim: rev49w), so each row's blended gain tapers to 0 at its ends.
+    weight = cv2.GaussianBlur(hole.astype(np.float32), (1, 0), sigmaX=0.01, sigmaY=TREND_ROWS_SIGMA)
+    out = cv2.GaussianBlur(out * hole, (1, 0), sigmaX=0.01, sigmaY=TREND_ROWS_SIGMA) / np.maximum(weight, 1e-3) * taper
+    return (np.minimum(out, np.maximum(ceiling - fill_luma, 0.0)) * hole).astype(np.float32)
+
+
+# The white's side-to-side trend is read over this many px beside either end of the refill, from at
+# least TREND_MIN_PX of them on the row; the fill it lifts kept under the white's
+# TREND_CEILING_PERCENTILE luma.
+TREND_SPAN_PX = 5
+TREND_MIN_PX = 3
+TREND_CEILING_PERCENTILE = 90
+# ... each row's gain blended with its neighbours' over a Gaussian of this many rows (px).
+TREND_ROWS_SIGMA = 2.5
+
+
+def _band_shade(luma: np.ndarray, depths: np.ndarray, cols: np.ndarray, *, fill_luma: np.ndarray,
+                want_depths: np.ndarray, want_cols: np.ndarray) -> np.ndarray:
+    """(n,) float32 factors <= 1 that bring n refilled pixels' `fill_luma` within SEAM_SHADE_DEPTH px of
+    a lid margin (`want_depths`, _margin_depth; in columns `want_cols`) down to the level (the
+    SCLERA_SHADE_PERCENTILE of `luma`) of the known white at the same whole-px depth under the same
+    lid in the columns beside the refill (its span, BAND_REACH_PX wider either side: `depths`, `cols`).
+    The lashes shade the white under them most just past the iris, where the lid hangs lowest over
+    it; _lid_shade's cap, read across the whole eye, and the seam's offset, fixed only at the band's
+    ends, left the refill's top band 30-50 levels lighter than that white: a hard light top edge
+    under the lashes once the iris moved (01, bundled, 11)."""
+    factor = np.ones(len(want_depths), np.float32)
+    lo, hi = want_cols.min() - BAND_REACH_PX, want_cols.max() + BAND_REACH_PX
+    near = (cols >= lo) & (cols <= hi)
+    for sign, mine, want in _lid_sides(depths, want_depths=want_depths):
+        bins = np.floor(sign * depths).astype(int)
+        want_bins = np.floor(sign * want_depths).astype(int)
+        for k in range(int(np.ceil(SEAM_SHADE_DEPTH))):
+            pick = mine & near & (bins == k)
+            put = want & (want_bins == k)
+            if pick.sum() < SCLERA_SHADE_MIN_PX or not put.any():
+                continue
+            cap = float(np.percentile(luma[pick], SCLERA_SHADE_PERCENTILE))
+            factor[put] = np.minimum(cap / np.maximum(fill_luma[put], 1.0), 1.0)
+    return factor
+
+
+# The white beside the refill whose shade under a lid caps the refill's band there (_band_shade):
+# this many px past the refill's columns either side.
+BAND_REACH_PX = 3
 
 
 def _depth_matched(colours: np.ndarray, depths: np.ndarray, cols: np.ndarray, want_depths: np.ndarray,
