@@ -1883,6 +1883,64 @@ def test_mix_floor_reads_closer_to_its_floor_where_the_lag_shows_a_lip_release_n
     assert closure_at_m("burst") == pytest.approx(plain, abs=1e-5)
 
 
+def test_mix_floor_reads_a_closure_bounded_on_both_sides_only_between_a_fall_and_a_rise_with_no_hiss_ahead():
+    """`bounded` is the closure reading where the voice bands fell into the frame within BOUND_BEFORE frames and
+    the lag shows them rising out of it with no hiss: a closure between two vowels reads whole; one after a
+    quiet run (a stop's closure, a quiet /s/ before it), one the vowel does not follow within the lag, or one
+    running into a hiss (an /s/ starting) reads 0, its plain `closure` as before; so does any where MusicAround
+    is not whole; any chunking gives the same."""
+    from facetalk.audio.mel import N_FEATURES, mel_band_centres_hz
+    from facetalk.motion.lipsync import MixFloor
+
+    lag, n, m = 2, 24, 16
+    centres = mel_band_centres_hz()
+    voice = np.flatnonzero((centres >= MixFloor.BAND_LO_HZ) & (centres <= MixFloor.BAND_HI_HZ))
+    high = np.flatnonzero(centres >= MixFloor.HIGH_FROM_HZ)
+
+    def read(case: str, around: float = 1.0) -> tuple[float, float]:
+        frames = np.zeros((n, N_FEATURES), np.float32)
+        frames[:, voice] = -6.0 + 3.0  # vowels over the music's floor ...
+        frames[m, voice] = -6.0        # ... a closure at it
+        frames[:, high] = -8.0
+        if case == "quiet before":
+            frames[m - MixFloor.BOUND_BEFORE:m, voice] = -6.0
+        if case == "no rise":
+            frames[m + 1:m + lag + 1, voice] = -6.0
+        if case == "hiss ahead":
+            frames[m + lag, high] += 5.0
+        whole = MixFloor(lag_frames=lag)(frames, around=around)
+        floor = MixFloor(lag_frames=lag)
+        pieces = [floor(frames[i:i + 1], around=around) for i in range(n)]
+        assert np.array_equal(np.concatenate([p.bounded for p in pieces]), whole.bounded)
+        return float(whole.closure[m + lag]), float(whole.bounded[m + lag])
+
+    assert read("between vowels") == pytest.approx((1.0, 1.0), abs=1e-6)
+    for case in ("quiet before", "no rise", "hiss ahead"):
+        assert read(case) == pytest.approx((1.0, 0.0), abs=1e-6), case
+    assert read("between vowels", around=0.9) == pytest.approx((0.9, 0.0), abs=1e-6)  # music not sure: none
+
+
+def test_music_press_deepens_a_press_from_bounded_sure_from_where_the_closure_is_bounded_on_both_sides():
+    """Where `bounded` says so a press from BOUNDED_SURE_FROM (whole from BOUNDED_SURE_TO) is deepened by what is
+    left of it, press + (1 - press) x bounded, not only raised to the reading's fraction; under it, or with bounded
+    0, the press is what the plain reading gives."""
+    from facetalk.audio.mel import ENERGY, N_FEATURES
+    from facetalk.motion.lipsync import FloorReading, MusicPress
+
+    rows = np.zeros((3, len(PARAMS)), np.float32)
+    rows[:, PRESS] = [0.7, 0.5, 0.35]
+    rows[:, JAW] = 0.4
+    frames = np.zeros((3, N_FEATURES), np.float32)
+    frames[:, ENERGY] = -4.0
+    voice = np.full(3, -4.0)
+    closure, zeros = np.full(3, 0.6, np.float32), np.zeros(3, np.float32)
+    plain = MusicPress()(rows, frames, loudness=voice, floor=FloorReading(closure=closure, vowel=zeros))
+    assert plain[:, PRESS] == pytest.approx([0.7, 0.6, 0.35], abs=1e-6)
+    deep = MusicPress()(rows, frames, loudness=voice, floor=FloorReading(closure=closure, vowel=zeros, bounded=closure))
+    at_sure = (0.5 - MusicPress.BOUNDED_SURE_FROM) / (MusicPress.BOUNDED_SURE_TO - MusicPress.BOUNDED_SURE_FROM)
+    assert deep[:, PRESS] == pytest.approx([0.7 + 0.3 * 0.6, max(0.6, 0.5 + 0.5 * 0.6 * at_sure), 0.35], abs=1e-6)
+
+
 def test_music_press_makes_the_press_given_whole_where_the_mix_sits_at_its_floor_and_yields_on_a_vowel():
     """With the voice the sound (no music share) a press from FLOOR_SURE_FROM becomes whole, in proportion, over
     a jaw up to PressYield's sure limit, as far as the reading's `closure` says; under it, or closure 0, every bit

@@ -584,7 +584,10 @@ class MusicPress:
     or the stretch's) is made whole from FLOOR_SURE_FROM (whole from FLOOR_SURE_TO), over the same jaw; where
     it stands a vowel's over the floor (FloorReading.vowel) what this pass added yields, as far as that says
     (the press it was given keeps its bits: MusicAround is not 0 everywhere in clean speech). rap46's
-    figures: out/rap46/NOTES.md and the model card's music press row.
+    figures: out/rap46/NOTES.md and the model card's music press row. Made whole only to the reading's fraction,
+    a heard rap bilabial stayed ~0.09 apart (rap49); where the reading is bounded on both sides
+    (FloorReading.bounded) a press from BOUNDED_SURE_FROM is deepened by what is left of it, press + (1 - press)
+    x bounded (out/rap49b/NOTES.md).
     """
 
     SHARE_FROM = 1.0  # natural-log power: the mix 4.3 dB over the voice ...
@@ -598,6 +601,8 @@ class MusicPress:
     SURE_TO = 0.6    # ... is made whole from here, over a jaw up to PressYield's sure limit
     FLOOR_SURE_FROM = 0.3  # where the mix sits at its floor (MixFloor), from here ...
     FLOOR_SURE_TO = 0.5    # ... whole from here
+    BOUNDED_SURE_FROM = 0.4  # where that closure is bounded on both sides, a press from here is deepened ...
+    BOUNDED_SURE_TO = 0.6    # ... to as much as the reading says from here
 
     VOICE_BEFORE = 1  # mel frames before each whose voice estimate counts too (10 ms earlier covers more of a closure)
     MIX_BEFORE = 2  # mel frames before each whose mix counts too (the estimate trails a sharp onset by one)
@@ -630,6 +635,11 @@ class MusicPress:
             given = pressed[:, PRESS_INDEX]
             at_floor = np.clip((given - self.FLOOR_SURE_FROM) / (self.FLOOR_SURE_TO - self.FLOOR_SURE_FROM), 0.0, 1.0)
             raised = np.maximum(given, floor.closure * at_floor * keep)
+            # A closure bounded on both sides deepens the press by what is left of it (press + (1 - press) x reading):
+            # made whole only to the reading's fraction, a heard rap bilabial stayed ~0.09 apart.
+            at_bounded = np.clip((given - self.BOUNDED_SURE_FROM) / (self.BOUNDED_SURE_TO - self.BOUNDED_SURE_FROM),
+                                 0.0, 1.0)
+            raised = np.maximum(raised, given + (1.0 - given) * floor.bounded * at_bounded * keep)
             # Only what this pass added yields: the press it was given, and clean speech, keep their bits. Rows
             # read as no vowel take `raised` as it is, so a call without a reading and one with gives the same bits.
             yielded = press + (raised - press) * (1.0 - floor.vowel)
@@ -854,6 +864,15 @@ class MixFloor:
     bench_lipsync --rap-beats 30 at 25 fps: /p b m/ 721 -> 727 of 870 (rng 100-129 708 -> 713), /t d k s/ in
     their middle half 103 -> 103 (103 -> 103), vowels 66 -> 67 (67 -> 67); the looser reading unguarded (from 0.5,
     none from 1.3) 737 / 115 / 75: the /s/ and stop closures it shut hiss or burst high at or after the frame.
+    `bounded` is that closure where it is bounded on both sides: the voice bands' mean fell into the frame from
+    within BOUND_BEFORE frames before and rises out of it by the newest (the less of the two, BOUND_FROM to
+    BOUND_TO), and no frame from it to the newest hisses (AHEAD_HISS_*). A bilabial between two vowels is; the
+    quiet /s/ after a /p/ (its voice bands as low, its hiss masked by a hat) follows a closure, not a vowel, and
+    the stop closure before an /s/ runs into a hiss. Only where MusicAround is whole (BOUNDED_AROUND): from 0.75
+    clean streams changed. MusicPress deepens a press there: bench_lipsync --rap-beats 30 at 25 fps /p b m/
+    727 -> 730 (rng 100-129 713 -> 718), /t d k s/ middles 103 -> 103 (103), vowels 67 -> 69 (67 -> 69); with
+    MusicAround's share weighing it instead 732 / 723, but 21 of 396 clean arrays changed; rap49's ungated
+    deepening 744 / 122 / 79 (rap49b, out/rap49b/NOTES.md).
     Stateful over the last frames' bands, per mel frame: any chunking gives the same. Its figures: MusicPress.
     """
 
@@ -872,6 +891,12 @@ class MixFloor:
     HISS_TO = 2.0    # ... no lip closure from here
     RELEASE_FROM = -0.5  # the low bands' rise into the newest frame less the high bands': from here ...
     RELEASE_TO = 0.5     # ... a lip release for sure from here
+    BOUND_BEFORE = 4  # mel frames before the output's frame where the voice bands may stand over it (a fall into it)
+    BOUND_FROM = 0.0  # natural-log power: the voice bands' fall into the frame and rise after it, the less of them ...
+    BOUND_TO = 1.0    # ... a closure bounded on both sides from here (4.3 dB)
+    AHEAD_HISS_FROM = 1.0  # the most hiss from the frame to the newest: up to here a closure that ends in no /s/ ...
+    AHEAD_HISS_TO = 2.0    # ... none from here
+    BOUNDED_AROUND = 1.0  # MusicAround's share from which `bounded` counts (from 0.75 clean streams changed)
 
     def __init__(self, *, lag_frames: int) -> None:
         centres = mel_band_centres_hz()
@@ -884,6 +909,12 @@ class MixFloor:
         is_high = np.arange(len(self._read)) >= self._n_voice
         is_low = ~is_high & (centres[self._read] < self.LOW_TO_HZ)
         self._high_mean = is_high / is_high.sum()
+        # Per frame as it comes, its voice bands' mean and hiss (high less voice means; the floor's is taken off when
+        # read), kept for the bounded reading: scalars, so reading them costs a live call little.
+        voice_mean = ~is_high / (~is_high).sum()
+        self._mean_and_hiss = np.stack([voice_mean, self._high_mean - voice_mean], axis=1)
+        self._means: deque[float] = deque(maxlen=lag_frames + 1 + self.BOUND_BEFORE)
+        self._hisses: deque[float] = deque(maxlen=lag_frames + 1)
         self._low_less_high = is_low / is_low.sum() - self._high_mean
         self._lag = lag_frames
         n_floor = round(self.FLOOR_S * FRAME_RATE)
@@ -898,12 +929,17 @@ class MixFloor:
 
     def __call__(self, frames: np.ndarray, *, around: np.ndarray | float) -> FloorReading:
         """The (T, N_FEATURES) frames fed and MusicAround's share (T,) for them -> their FloorReading."""
-        lows, labial = [], []  # plain Python per mel frame: a live stream brings two frames at a time
+        lows, labial, bounds = [], [], []  # plain Python per mel frame: a live stream brings two frames at a time
         size = len(self._recent)
         for bands in frames[:, self._read].astype(np.float64):
             newest = self._n_recent % size
             self._recent[newest] = bands
             self._n_recent += 1
+            # From the ring's row, not `bands`: a dot product's sum order follows its operand's alignment, and a
+            # row's place in the ring is the same for any chunking.
+            mean, hiss = (self._recent[newest] @ self._mean_and_hiss).tolist()
+            self._means.append(mean)
+            self._hisses.append(hiss)
             if self._n_recent >= self._n_floor and self._n_recent > self._lag:  # a floor of FLOOR_S heard
                 rows = self._recent if self._floor_rows is None else self._recent[(newest + self._floor_rows) % size]
                 floor = rows.min(axis=0)
@@ -912,9 +948,11 @@ class MixFloor:
                 self._over.append(float(np.mean(above[:self._n_voice])))
                 labial.append(self._labial(hiss=float(above @ self._high_mean) - self._over[-1],
                                            release=float((bands - own) @ self._low_less_high)))
+                bounds.append(self._bound(hiss_ahead=max(self._hisses) - float(floor @ self._mean_and_hiss[:, 1])))
             else:
                 self._over.append(math.inf)
                 labial.append(0.0)
+                bounds.append(0.0)
             lows.append(min(self._over))
         over = np.asarray(lows)
         closure = np.clip((self.OVER_TO - over) / (self.OVER_TO - self.OVER_FROM), 0.0, 1.0)
@@ -922,7 +960,22 @@ class MixFloor:
         closure = np.maximum(closure, looser * np.asarray(labial))
         vowel = np.clip((over - self.VOWEL_FROM) / (self.VOWEL_TO - self.VOWEL_FROM), 0.0, 1.0)
         vowel[~np.isfinite(over)] = 0.0  # no floor yet: no reading
-        return FloorReading(closure=(around * closure).astype(np.float32), vowel=(around * vowel).astype(np.float32))
+        sure = np.asarray(around) >= self.BOUNDED_AROUND  # music for sure: MusicAround is not 0 in all clean speech
+        return FloorReading(closure=(around * closure).astype(np.float32), vowel=(around * vowel).astype(np.float32),
+                            bounded=(sure * closure * np.asarray(bounds)).astype(np.float32))
+
+    def _bound(self, *, hiss_ahead: float) -> float:
+        """0..1: how far the frame at the output's time is a closure bounded on both sides: the voice bands fell
+        into it within BOUND_BEFORE frames and rise out of it by the newest frame (the less of the two, BOUND_FROM
+        to BOUND_TO), with no hiss from it to the newest (`hiss_ahead`, the most over the floor there,
+        AHEAD_HISS_FROM to AHEAD_HISS_TO: a closure that runs into an /s/ is the /s/'s too)."""
+        means = list(self._means)
+        own = len(means) - 1 - self._lag
+        if own < 1 or not self._lag:  # nothing heard before the frame, or none after it: no fall, no rise
+            return 0.0
+        fall_rise = min(max(means[:own]), max(means[own + 1:])) - means[own]
+        return (min(1.0, max(0.0, (fall_rise - self.BOUND_FROM) / (self.BOUND_TO - self.BOUND_FROM)))
+                * min(1.0, max(0.0, (self.AHEAD_HISS_TO - hiss_ahead) / (self.AHEAD_HISS_TO - self.AHEAD_HISS_FROM))))
 
     def _labial(self, *, hiss: float, release: float) -> float:
         """0..1: how far the frame at the output's time looks like a lip closure: `hiss`, its bands from
@@ -935,10 +988,13 @@ class MixFloor:
 @dataclass(frozen=True)
 class FloorReading:
     """MixFloor's reading of each output's time, each (T,) float32 0..1 and weighed by MusicAround: `closure`, how
-    far the mix sits at its floor in the voice's bands; `vowel`, how far it stands a vowel's over it."""
+    far the mix sits at its floor in the voice's bands; `vowel`, how far it stands a vowel's over it; `bounded`,
+    `closure` (not weighed) where the voice bands fell into it and the lag shows them rising out of it with no hiss,
+    where MusicAround is whole (0: none)."""
 
     closure: np.ndarray
     vowel: np.ndarray
+    bounded: np.ndarray | float = 0.0
 
 
 class MusicAround:
