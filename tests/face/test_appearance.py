@@ -759,3 +759,23 @@ def test_the_white_a_landmark_disc_overshoots_is_marked_for_the_painter_the_iris
     assert share[15, 13] == 0.0 and share[15, 9] == 0.0
     assert 0.0 < share[15, 5] < 1.0
     assert share[dist > 12.0].max() == 0.0  # not shown
+
+
+def test_top_shade_reads_the_lashes_shade_per_px_under_the_upper_margin_as_a_factor():
+    """The photo's iris top over the raised sprite's (its lash shade completed), per whole px under the
+    margin: the painter lays it where the margin is over a moved iris (12's stair). At most 1 (a
+    catchlight kept in the photo is no shade), 1 where fewer than 2 pixels lie at a depth."""
+    from facetalk.face.appearance import IRIS_TOP_SHADE, _top_shade
+
+    below = np.repeat(np.arange(10, dtype=np.float32)[:, None] - 0.5, 8, axis=1)  # row r lies r - 0.5 px under
+    raised = np.full((10, 8, 3), 100.0, np.float32)
+    rgb = raised.copy()
+    rgb[1] = 40.0  # 0.5 px under the margin
+    rgb[2] = 70.0  # 1.5 px
+    rgb[3, :, :] = 130.0  # 2.5 px: lighter than the completed iris
+    top = np.ones((10, 8), bool)
+    shade = _top_shade(rgb, raised, iris_top=top, below=below)
+    assert shade.shape == (int(IRIS_TOP_SHADE),)
+    assert np.allclose(shade, [0.4, 0.7, 1.0], atol=1e-3)
+    top[2, 1:] = False  # one pixel left at 1.5 px
+    assert np.allclose(_top_shade(rgb, raised, iris_top=top, below=below), [0.4, 1.0, 1.0], atol=1e-3)

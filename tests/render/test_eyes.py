@@ -1179,7 +1179,7 @@ def _one_eye_scene():
     """A synthetic right eye 60 px wide (margins at rows 30 and 50, iris centre (40, 40)) with an
     IrisPainter over it: the upper margin's landmark ids and drawn(sprite, shift_px), the (80, 80)
     red channel of a grey frame the sprite is painted into with the iris moved shift_px right (and
-    in the frame without the head's pose by unposed_shift_px, shift_px unless given)."""
+    in the frame without the head's pose by unposed_shift_px, shift_px unless given) and down_px down."""
     from types import SimpleNamespace
 
     from facetalk.face.rig import MATERIAL_EYE, MATERIAL_PHOTO
@@ -1195,10 +1195,12 @@ def _one_eye_scene():
     fy, fx = np.mgrid[0:80, 0:80]
     tri_id = np.where((fy >= 30) & (fy <= 50) & (fx >= 10) & (fx <= 70), 1, 0).astype(np.int32)
 
-    def drawn(sprite, shift_px, unposed_shift_px=None):
+    def drawn(sprite, shift_px, unposed_shift_px=None, *, down_px=0.0):
         verts, unposed = rest.copy(), rest.copy()
         verts[lm.RIGHT_IRIS[0], 0] += shift_px
         unposed[lm.RIGHT_IRIS[0], 0] += shift_px if unposed_shift_px is None else unposed_shift_px
+        verts[lm.RIGHT_IRIS[0], 1] += down_px
+        unposed[lm.RIGHT_IRIS[0], 1] += down_px
         out = np.full((80, 80, 3), 128, np.uint8)
         IrisPainter(rig, (sprite,)).paint(out, verts, tri_id, unposed=unposed)
         return out[..., 0].astype(int)
@@ -1299,6 +1301,25 @@ def test_a_moved_iris_turns_with_the_eyeball_its_far_edge_foreshortened_not_slid
     # moved (parallax at a turned head) slides flat, the eyeball unturned.
     assert np.array_equal(drawn(turned, 5.5, unposed_shift_px=0.0), slid)
     assert not np.array_equal(moved, slid)
+
+
+def test_a_moved_iris_takes_the_lashes_shade_under_the_margin_where_it_is_not_where_it_was(monkeypatch):
+    """The photo's lashes shade the iris's top 1-3 px under the upper margin. Slid with the iris to
+    where the lid sits higher over it, that shade showed as a dark stroke below the margin with the
+    completed top above it (12's stair). Moved, the iris's top is the raised sprite (the shade
+    completed) with the photo's shade (top_shade) laid under the margin where it is now; unmoved,
+    the sprite as it is, to the bit."""
+    from dataclasses import replace
+
+    # The margin (frame row 30) is sprite row 20: the photo's iris (100) shaded to 40 on rows 20-21.
+    drawn, shaded = _shaded_scene(monkeypatch)
+    plain = replace(shaded, top_shade=None)
+    assert np.array_equal(drawn(shaded, 0.0), drawn(plain, 0.0))
+    # Looking 3 px down: slid, the shade lands on rows 33-34 with the completed top over it; now it
+    # stays on the rows just under the margin (31; row 30 is the margin's, half covered).
+    slid, moved = drawn(plain, 0.0, down_px=3.0), drawn(shaded, 0.0, down_px=3.0)
+    assert slid[31, 40] == 100 and slid[34, 40] < 50
+    assert moved[31, 40] < 50 and moved[34, 40] == 100 and moved[33, 40] == 100
 
 
 def test_skin_detail_leaves_out_a_wild_pixels_own_neighbours_only():
@@ -1424,3 +1445,86 @@ def test_a_lid_beside_a_dark_outer_corner_is_carried_past_it_not_cut_off(monkeyp
         return np.abs(np.diff(image[88:98, 90:115].astype(float) @ luma, axis=1)).max()
 
     assert steepest(painted["socket"]) < 0.8 * steepest(cut)
+
+
+def _shaded_scene(monkeypatch):
+    """_one_eye_scene's drawn and an unturned sprite (iris 100, its disc 12 px round (40, 40), iris_r_px
+    13.6, no white) whose photo shades the iris's top rows under the margin to 40, with a raised sprite
+    (the top completed) and top_shade [0.4, 0.4, 1.0]: (drawn, sprite)."""
+    from facetalk.face.appearance import EyeSprite
+
+    monkeypatch.setattr("facetalk.render.eyes._eyeball_turn", lambda eye, shift: (0.0, np.eye(3)))
+    upper, drawn = _one_eye_scene()
+    yy, xx = np.mgrid[0:60, 0:40]
+    disc = (np.hypot(xx - 20.0, yy - 30.0) <= 12.0).astype(np.float32)
+    clear = np.full((60, 40, 3), 100.0, np.float32)
+    rgb = clear.copy()
+    rgb[20:22] = 40.0
+    sprite = EyeSprite(origin_xy=np.array([20.0, 10.0]), rgb=rgb, alpha=disc, centre_xy=np.array([40.0, 40.0]),
+                       centre_index=lm.RIGHT_IRIS[0], corner_indices=(upper[0], upper[-1]), raised=(clear, disc),
+                       ring_px=(15.5, 17.0, 18.5), top_shade=np.array([0.4, 0.4, 1.0], np.float32))
+    return drawn, sprite
+
+
+def test_a_moved_iris_keeps_its_catchlight_where_the_lashes_shade_is_laid(monkeypatch):
+    """A catchlight the iris carries to just under the margin is the photo's, not dimmed by the lashes'
+    shade laid there (rev48b: bundled's glint 165 -> 76 at a look aside, 07's 215 -> 173)."""
+    from dataclasses import replace
+
+    drawn, sprite = _shaded_scene(monkeypatch)
+    rgb = sprite.rgb.copy()
+    rgb[23:25, 19:21] = 220.0  # frame rows 33-34 at rest; looking 2 px up, rows 31-32
+    lit = replace(sprite, rgb=rgb)
+    moved, slid = drawn(lit, 0.0, down_px=-2.0), drawn(replace(lit, top_shade=None), 0.0, down_px=-2.0)
+    assert slid[31, 39] > 200 and abs(moved[31, 39] - slid[31, 39]) <= 3
+    assert moved[31, 42] < 50  # the iris beside it does take the shade
+
+
+def test_a_moved_iris_lays_the_shade_on_the_iris_not_on_the_white_its_disc_overshoots(monkeypatch):
+    """The landmark disc overshoots the photo's limbus; there the sprite is the photo's white
+    (eye.white, lighter than the iris), which the painter fades over the refill: the completed iris
+    with the lashes' shade laid there drew a dark line or hook past the iris (rev48b: 01, bundled,
+    07). The catchlight rule (_glint_share) keeps the shade off it."""
+    from dataclasses import replace
+
+    drawn, sprite = _shaded_scene(monkeypatch)
+    white = np.zeros((60, 40), np.float32)
+    white[22:28, 27:31] = 0.5  # the disc's upper right past the photo's iris (its edge, partly white)
+    rgb = sprite.rgb.copy()
+    rgb[22:28, 27:31] = 160.0
+    overshot = replace(sprite, rgb=rgb, white=white)
+    moved, slid = drawn(overshot, 0.0, down_px=3.0), drawn(replace(overshot, top_shade=None), 0.0, down_px=3.0)
+    assert slid[36, 49] > 128 and np.array_equal(moved[35:41, 47:51], slid[35:41, 47:51])
+    assert moved[31, 40] < 50  # the iris itself does
+
+
+def test_a_head_turn_alone_leaves_the_iris_top_as_the_photo_has_it(monkeypatch):
+    """The shade is moved for the gaze's own move in the head (before the pose): a head turn, nod or
+    blink with the gaze ahead moves the iris over the texture by parallax only, and its frames stay
+    as they were (rev48b: yaw 8 deg changed 27-53 px, 12's glint 173 -> 154)."""
+    from dataclasses import replace
+
+    drawn, sprite = _shaded_scene(monkeypatch)
+    assert np.array_equal(drawn(sprite, 3.0, 0.0), drawn(replace(sprite, top_shade=None), 3.0, 0.0))
+    # The gaze's own 3 px aside does lay it: under the flat margin (row 30) on rows 31-32, top_shade
+    # [0.4, 0.4, 1.0] read at k + 0.5 px (row 32 halfway back), the iris's 100 below it.
+    moved = drawn(sprite, 3.0)
+    assert moved[31, 43] == 40 and moved[32, 43] == 70 and moved[33, 43] == 100
+
+
+def test_a_moved_iris_keeps_the_resting_sprite_past_its_own_radius(monkeypatch):
+    """The raised sprite's completed iris is lightest at its rim (its ring's median takes in the
+    white the landmark disc overshoots onto): laid there, the shade's weight drew a grey notch at
+    the iris's top edge (10: (202, 217) 33 -> 130). Past iris_r_px the moved iris is the resting one."""
+    from dataclasses import replace
+
+    drawn, sprite = _shaded_scene(monkeypatch)
+    yy, xx = np.mgrid[0:60, 0:40]
+    dist = np.hypot(xx - 20.0, yy - 30.0)
+    alpha = (dist <= 13.5).astype(np.float32)  # the disc overshoots the iris's own 12 px
+    raised = np.full((60, 40, 3), 100.0, np.float32)
+    raised[dist > 12.0] = 220.0
+    rim = replace(sprite, alpha=alpha, raised=(raised, alpha), ring_px=(13.7, 15.2, 16.7))  # iris_r_px 12
+    moved = drawn(rim, 0.0, down_px=3.0)
+    # Frame (38, 29) is sprite (25, 9), 12.08 px off the centre, well under the margin (shade 1).
+    assert moved[38, 29] == 100 and moved[38, 51] == 100

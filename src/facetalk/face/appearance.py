@@ -43,6 +43,9 @@ class EyeSprite:
     (the landmark disc's overshoot past the photo's limbus, the ring), which the painter fades out
     as the iris moves (the texture's refill is under it); on a raised lid's sprite some of it is completed
     iris under the old margin, faded too; None: nothing faded.
+    top_shade: (IRIS_TOP_SHADE,) float32, the photo's iris top over the raised sprite's (luma), per whole
+    px under the upper margin (1 deeper): the lashes' shade, which the painter moves to where the lid is
+    over a moved iris (render.eyes); None: none read (the sprite slides with the photo's shade).
     """
 
     origin_xy: np.ndarray
@@ -54,6 +57,18 @@ class EyeSprite:
     raised: tuple[np.ndarray, np.ndarray] | None = None
     ring_px: tuple[float, float, float] | None = None
     white: np.ndarray | None = None
+    top_shade: np.ndarray | None = None
+
+    @property
+    def iris_r_px(self) -> float | None:
+        """The iris's own radius (px, the landmark disc `ring_px[0]` less its rim of white); None without a ring."""
+        return None if self.ring_px is None else iris_radius(self.ring_px[0])
+
+
+def iris_radius(disc_px: float) -> float:
+    """The iris's own radius (px) inside a landmark disc of `disc_px` (_cut_iris: 1.1 x the landmarks'
+    radius + 0.5, a rim of white round the iris)."""
+    return (disc_px - 0.5) / 1.1
 
 
 
@@ -169,30 +184,22 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
     ring_r = radius + IRIS_RING_PX
     others = inner & (dist > ring_r)
     soft = np.clip((ring_r + IRIS_FEATHER_PX - dist) / IRIS_FEATHER_PX, 0.0, 1.0)
-    rgb, alpha, raised, ring_px, white = patch, iris_px.astype(np.float32), None, None, None
+    rgb, alpha, raised, ring_px, white, top_shade = patch, iris_px.astype(np.float32), None, None, None, None
     if others.sum() >= 4 and iris_px.any():
         upper_xy = pts[list(upper), :2] - (x0, y0)
         depth = _margin_depth(upper_xy, pts[list(lower), :2] - (x0, y0), patch.shape[:2])
-        # The hidden part is the iris itself (radius / 1.1 - 0.5), soft-edged: the visible part's
+        # The hidden part is the iris itself ((radius - 0.5) / 1.1, iris_radius), soft-edged: the visible part's
         # rim of sclera (out to `radius`) drawn round the hidden top would be a light ring. Only its
         # top is added: a widening eye lifts the upper lid, while the lower lid stays on the iris.
-        iris_r = (radius - 0.5) / 1.1
+        iris_r = iris_radius(radius)
         hidden = np.clip(iris_r + 0.5 - dist, 0.0, 1.0) * (yy < centre[1])
         # The iris's top under the upper margin, read against the margin's polyline (px under it,
         # `below`), not the pixel mask `inner`, whose whole-pixel steps a raised lid stretched into
         # stairs over the iris.
         top = (dist <= iris_r + 0.5) & (yy < centre[1]) & ((depth >= 0) | inner)
-        below = _below_line(upper_xy, patch.shape[:2])
-        # ... and over the lower margin's: the disc's part the photo shows, anti-aliased against both
-        # polylines as the painter's cover is (`seen`), and refilled from MARGIN_REFILL_FROM px in from
-        # either, whole MARGIN_REFILL_RAMP px further in. The opening's pixel mask `inner` left the
-        # iris's dark shoulders beside its top (and its edge over the lower lid) in the texture, one
-        # or two whole pixels under the margin: the stepped dark rim round a raised or lowered lid's
-        # white (bundled, 01, 07, 10, 12).
-        above = -_below_line(pts[list(lower), :2] - (x0, y0), patch.shape[:2])
-        seen = soft * np.clip(0.5 + below, 0.0, 1.0) * np.clip(0.5 + above, 0.0, 1.0)
-        refill = (dist <= ring_r) * np.clip((below - MARGIN_REFILL_FROM) / MARGIN_REFILL_RAMP, 0.0, 1.0) \
-            * np.clip((above - MARGIN_REFILL_FROM) / MARGIN_REFILL_RAMP, 0.0, 1.0)
+        below = below_line(upper_xy, patch.shape[:2])
+        above = -below_line(pts[list(lower), :2] - (x0, y0), patch.shape[:2])  # ... and over the lower margin's
+        seen, refill = _seen_and_refill(below=below, above=above, soft=soft, inside_ring=dist <= ring_r)
         refill = _glints_refilled(refill, seen=seen, patch=patch, white=others)
         # The band's shade is read from the whole opening past the ring (not `others`, 1 px in from
         # the margins: it holds no white in the band's top px, where the lashes shade it most).
@@ -208,9 +215,39 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
                                 below=below, seen=seen, hidden=hidden)
         ring_px = (radius, ring_r, ring_r + IRIS_FEATHER_PX)
         white = _white_share(patch, iris_px=iris_px, white=others, dist=dist, iris_r=iris_r, shown=seen > 0.0)
+        top_shade = _top_shade(rgb, raised[0], iris_top=top & (dist <= iris_r) & (seen > 0.0), below=below)
     return EyeSprite(origin_xy=np.array([x0, y0], np.float64), rgb=rgb, alpha=alpha,
                      centre_xy=centre, centre_index=iris[0], corner_indices=(upper[0], upper[-1]),
-                     raised=raised, ring_px=ring_px, white=white)
+                     raised=raised, ring_px=ring_px, white=white, top_shade=top_shade)
+
+
+def _seen_and_refill(*, below: np.ndarray, above: np.ndarray, soft: np.ndarray,
+                     inside_ring: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(seen, refill), each (h, w) 0..1: the disc's part the photo shows, anti-aliased against both
+    margins' polylines (`below` / `above`: px under the upper one, over the lower one) as the
+    painter's cover is, and the part refilled: from MARGIN_REFILL_FROM px in from either margin,
+    whole MARGIN_REFILL_RAMP px further in. The opening's pixel mask left the iris's dark shoulders
+    beside its top (and its edge over the lower lid) in the texture, one or two whole pixels under
+    the margin: the stepped dark rim round a raised or lowered lid's white (bundled, 01, 07, 10, 12)."""
+    seen = soft * np.clip(0.5 + below, 0.0, 1.0) * np.clip(0.5 + above, 0.0, 1.0)
+    refill = inside_ring * np.clip((below - MARGIN_REFILL_FROM) / MARGIN_REFILL_RAMP, 0.0, 1.0) \
+        * np.clip((above - MARGIN_REFILL_FROM) / MARGIN_REFILL_RAMP, 0.0, 1.0)
+    return seen, refill
+
+
+def _top_shade(rgb: np.ndarray, raised_rgb: np.ndarray, *, iris_top: np.ndarray, below: np.ndarray) -> np.ndarray:
+    """(IRIS_TOP_SHADE,) float32: per whole px k under the upper margin (`below` (h, w) px), the median
+    over the iris's top the photo shows (`iris_top` (h, w) bool) of the resting sprite's luma (`rgb`, the
+    photo) over the raised one's (`raised_rgb`, the lashes' shade completed), at most 1; 1 where fewer than
+    2 pixels lie at that depth. Slid toward the eye's middle, where the lid sits higher, the photo's
+    shade (along the old margin) showed as a dark slanted stroke under the completed top (12)."""
+    luma, clear = rgb @ LUMA, raised_rgb @ LUMA
+    shade = np.ones(int(IRIS_TOP_SHADE), np.float32)
+    for k in range(len(shade)):
+        pick = iris_top & (below >= k) & (below < k + 1)
+        if pick.sum() >= 2:
+            shade[k] = min(float(np.median(luma[pick] / np.maximum(clear[pick], 1.0))), 1.0)
+    return shade
 
 
 def _white_share(patch: np.ndarray, *, iris_px: np.ndarray, white: np.ndarray, dist: np.ndarray, iris_r: float,
@@ -375,7 +412,7 @@ def _line_distance(line: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     return np.hypot(xx[..., None] - a[:, 0] - t * d[:, 0], yy[..., None] - a[:, 1] - t * d[:, 1]).min(axis=-1)
 
 
-def _below_line(line: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+def below_line(line: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     """(h, w) float32 px: each pixel's distance to the (k, 2) margin polyline `line`, positive below
     it (image down), negative above (read against the line's height at the pixel's column)."""
     height = lm.height_along(np.arange(shape[1], dtype=np.float64), line[:, 0], line[:, 1])

@@ -18,7 +18,7 @@ from numba import njit
 
 from facetalk.face import landmarks as lm
 from facetalk.face.appearance import (FILL_A, FILL_B, LID_HUE_ACROSS, LID_HUE_LEAST, LID_HUE_SAT, EyeSprite,
-                                      LidSkin)
+                                      LidSkin, below_line)
 from facetalk.imaging import LUMA, sample_points
 from facetalk.face.rig import MATERIAL_EYE, FaceRig, smoothstep
 from facetalk.render.sampling import bilinear, material_lookup, pixel_box
@@ -39,6 +39,8 @@ class IrisPainter:
         self._blend_rows = [None if raised is None else _differing_rows(rgba, raised)
                             for rgba, raised in zip(self._rgba, self._rgba_raised)]
         self._blended = [rgba.astype(np.float32) for rgba in self._rgba]
+        # Where a moved iris's lash shade is laid (_slid): the iris's own pixels in its upper half.
+        self._slid_weight = [_slid_weight(e, rgba) for e, rgba in zip(eyes, self._rgba)]
         rest = rig.rest_xyz[:, :2]
         self._rest = np.asarray(rest, np.float64)
         self._rest_width = [float(np.linalg.norm(rest[e.corner_indices[0]] - rest[e.corner_indices[1]])) for e in eyes]
@@ -62,7 +64,12 @@ class IrisPainter:
             centre = verts[eye.centre_index, :2]
             scale = float(np.linalg.norm(verts[eye.corner_indices[0], :2] - verts[eye.corner_indices[1], :2])) / rest_width
             shift = self._gaze_shift(k, verts) / scale
-            rgba = _white_faded(eye, _ring_over_refill(eye, self._sprite(k, unposed), shift), shift)
+            # The eyeball turns with the gaze in the head, read before the pose (a head turn alone moves
+            # the iris over its corners by parallax: no turn of the eye in its socket).
+            turn_shift_px = self._gaze_shift(k, unposed) / self._scale(k, unposed)
+            sprite = self._slid(k, self._sprite(k, unposed), upper_xy=verts[outline[:n_upper], :2], centre=centre,
+                                scale=scale, gaze_px=turn_shift_px)
+            rgba = _white_faded(eye, _ring_over_refill(eye, sprite, shift), shift)
             # Where the sprite patch lands in this frame.
             lo = centre + (eye.origin_xy - eye.centre_xy) * scale
             hi = lo + np.array(rgba.shape[1::-1]) * scale
@@ -76,13 +83,42 @@ class IrisPainter:
             # numpy gave it (the offset's, at least float32); bounds as bilinear() clamps it.
             offset = eye.centre_xy - eye.origin_xy
             bounds = np.array([rgba.shape[1] - 1.001, rgba.shape[0] - 1.001], np.result_type(offset, np.float32))
-            # The eyeball turns with the gaze in the head, read before the pose (a head turn alone moves
-            # the iris over its corners by parallax: no turn of the eye in its socket).
-            turn_shift_px = self._gaze_shift(k, unposed) / self._scale(k, unposed)
             ball_px, turn = _eyeball_turn(eye, turn_shift_px)
             _draw_iris(out, tri_id, self._material, np.uint8(MATERIAL_EYE), rgba, offset, bounds, centre,
                        np.float32(scale), x0, y0, x1, y1, rim, n_upper, np.asarray(turn_shift_px, np.float64),
                        ball_px, turn)
+
+    def _slid(self, index: int, rgba: np.ndarray, *, upper_xy: np.ndarray, centre: np.ndarray, scale: float,
+              gaze_px: np.ndarray) -> np.ndarray:
+        """Eye `index`'s premultiplied (h, w, 4) sprite `rgba` for an iris the gaze has moved `gaze_px`
+        (2,) sprite px in the head (before the pose): toward its raised-lid sprite (the photo's lash
+        shade on the iris's top completed) with that shade laid back (eye.top_shade) under the upper
+        margin where it is in this frame (`upper_xy` (k, 2) px, drawn with the iris at `centre` px,
+        `scale`), over TOP_SLID_PX of the move: the photo's shade follows the margin at rest, and slid
+        toward the middle, where the lid sits higher, it showed as a dark slanted stroke under the
+        completed top (12's stair). Only on the iris's own pixels of its upper half (_slid_weight). Moved
+        no more than RING_SHIFT_MIN_PX by the gaze (a head turn, nod or blink alone; or no raised sprite
+        or shade read), `rgba` itself (the frame at rest, to the bit)."""
+        eye, raised, weight = self._eyes[index], self._rgba_raised[index], self._slid_weight[index]
+        if raised is None or eye.top_shade is None or not np.abs(gaze_px).max() > RING_SHIFT_MIN_PX:
+            return rgba
+        rows = np.nonzero(weight.any(axis=1))[0]
+        if not len(rows):
+            return rgba
+        r0, r1 = int(rows[0]), int(rows[-1]) + 1
+        # Only the weighted rows: the margin's depth over the whole sprite cost ~1 ms an eye (rev48b).
+        line = (eye.centre_xy - eye.origin_xy - (0.0, r0)) + (np.asarray(upper_xy, np.float64) - centre) / scale
+        depth = below_line(line, (r1 - r0, rgba.shape[1]))
+        # top_shade[k] is the median over [k, k + 1) px under the margin: read at k + 0.5, and past the
+        # deepest back to 1 over a px (a step there drew a contour).
+        n = len(eye.top_shade)
+        shade = np.interp(depth, np.arange(n + 1) + 0.5, np.append(eye.top_shade, 1.0)).astype(np.float32)
+        target = raised[r0:r1].copy()
+        target[..., :3] *= shade[..., None]
+        share = np.float32(min(float(np.hypot(*gaze_px)) / TOP_SLID_PX, 1.0)) * weight[r0:r1, :, None]
+        out = rgba.copy()
+        out[r0:r1] += (target - rgba[r0:r1]) * share
+        return out
 
     def _gaze_shift(self, index: int, verts: np.ndarray) -> np.ndarray:
         """(2,) px: eye `index`'s iris centre in this frame's (V, 3) `verts` less where its rest place
@@ -124,6 +160,38 @@ class IrisPainter:
         blended = self._blended[index]
         blended[r0:r1] = self._rgba[index][r0:r1] * np.float32(1.0 - share) + raised[r0:r1] * np.float32(share)
         return blended
+
+
+def _slid_weight(eye: EyeSprite, rgba: np.ndarray) -> np.ndarray:
+    """(h, w) float32 0..1: how much of `eye`'s resting sprite (premultiplied (h, w, 4) `rgba`) a moved
+    iris's top takes from the raised one with the lash shade laid back (IrisPainter._slid): the iris's
+    upper half (inside iris_r_px, faded out over its last px), but not its catchlights (_glint_share: the
+    shade dimmed them, bundled 165 -> 76). That also keeps it off the white the landmark disc overshoots
+    past the photo's limbus (lighter than the iris; the completed iris drawn there was a dark line or hook
+    past it, 01, bundled, 07), which _white_faded then fades out: a factor 1 - eye.white here moved 9 px
+    of 14 faces' gaze and blink frames by 1 level (aside49b). 0 everywhere without a ring."""
+    if eye.ring_px is None:
+        return np.zeros(rgba.shape[:2], np.float32)
+    yy, xx = np.mgrid[:rgba.shape[0], :rgba.shape[1]]
+    cx, cy = eye.centre_xy - eye.origin_xy
+    dist = np.hypot(xx - cx, yy - cy)
+    # Faded out over its last px: the raised sprite's completed iris is lightest at its rim (the ring's
+    # median takes in the white the landmark disc overshoots onto), a grey notch at the iris's top edge (10).
+    weight = (np.clip(eye.iris_r_px - dist, 0.0, 1.0) * (yy < cy)).astype(np.float32)
+    return (weight * (1.0 - _glint_share(eye, rgba, dist=dist))).astype(np.float32)
+
+
+def _glint_share(eye: EyeSprite, rgba: np.ndarray, *, dist: np.ndarray) -> np.ndarray:
+    """(h, w) float32 0..1: how much each pixel of `eye`'s resting sprite (premultiplied `rgba`) is a
+    catchlight: its luma over the iris's GLINT_IRIS_PERCENTILE (its opaque pixels inside its own radius,
+    white aside), ramped over GLINT_OVER_LEVELS grey levels; 0 where less than opaque."""
+    luma = (rgba[..., :3] / np.maximum(rgba[..., 3:], 1e-6)) @ LUMA
+    opaque = rgba[..., 3] >= 1.0
+    iris = opaque & (dist <= eye.iris_r_px) & (True if eye.white is None else eye.white <= 0.0)
+    if iris.sum() < 4:
+        return np.zeros(luma.shape, np.float32)
+    level = float(np.percentile(luma[iris], GLINT_IRIS_PERCENTILE))
+    return (np.clip((luma - level) / GLINT_OVER_LEVELS, 0.0, 1.0) * opaque).astype(np.float32)
 
 
 def _ring_over_refill(eye: EyeSprite, rgba: np.ndarray, shift_px: np.ndarray) -> np.ndarray:
@@ -170,7 +238,7 @@ def _eyeball_turn(eye: EyeSprite, shift_px: np.ndarray) -> tuple[float, np.ndarr
     more than RING_SHIFT_MIN_PX or no ring: the sprite slides flat, the frame at rest to the bit)."""
     if eye.ring_px is None or not np.abs(shift_px).max() > RING_SHIFT_MIN_PX:
         return 0.0, np.eye(3)
-    ball = EYEBALL_PER_IRIS * (eye.ring_px[0] - 0.5) / 1.1
+    ball = EYEBALL_PER_IRIS * eye.iris_r_px
     # Never past EYEBALL_TURN_MOST of the ball's radius off its centre (a turn near 90 deg shows its edge).
     front = np.asarray(shift_px, np.float64) / ball
     front *= min(1.0, EYEBALL_TURN_MOST / max(float(np.hypot(*front)), 1e-12))
@@ -203,6 +271,14 @@ EYEBALL_TURN_MOST = 0.9
 # The white round the iris (_white_faded) is gone once the iris has moved this far (sprite px): a
 # fade, not a switch, so a small drift of the gaze does not swap the photo's white for the fill at once.
 WHITE_FADE_PX = 1.0
+# A moved iris's top is the raised sprite with the lashes' shade laid under the margin where it is now
+# (_slid), wholly once moved this far (sprite px): a fade, as the white's.
+TOP_SLID_PX = 1.0
+# ... but not on a catchlight (_glint_share): a sprite pixel is one by how far its luma is over this
+# percentile of the iris's (a lighter fibre of a pale iris is partly one: the photo's pixel is kept), wholly
+# GLINT_OVER_LEVELS grey levels over it.
+GLINT_IRIS_PERCENTILE = 75
+GLINT_OVER_LEVELS = 24.0
 
 
 @njit(cache=True, nogil=True)
