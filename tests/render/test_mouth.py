@@ -7882,3 +7882,74 @@ def test_a_rendered_o_s_faces_keep_the_lips_hue_and_its_rim_is_not_the_lips_tone
     assert rim.sum() > 20, rim.sum()
     assert (toned[rim] @ LUMA).mean() < (lilac[rim] @ LUMA).mean() - 1.0  # lit less far (86.0 vs 88.1)
     assert _hue_gap(toned[rim], lip_rgb).mean() > 1.1 * _hue_gap(lilac[rim], lip_rgb).mean()  # 0.159 vs 0.139
+
+
+def test_a_short_round_opening_darkens_with_depth_its_teeth_and_tongue_less():
+    """_round_depth: a short round opening's bare cavity goes ROUND_DEPTH_DIM[0] of the way to the mouth's black at
+    the lips and [1] at the opening's centre line, darker with depth; the tongue ROUND_TONGUE_KEEP less, synthetic
+    teeth (inside 0) ROUND_TEETH_DIM at any depth, the photo's own laid pixels not at all; an opening that is not
+    short round (short 0) is left bit for bit (every unrounded shape's frame)."""
+    from facetalk.render.mouth import ROUND_DEPTH_DIM, ROUND_TEETH_DIM, ROUND_TONGUE_KEEP, _round_depth
+
+    rgb, black = np.array([120.0, 60.0, 40.0]), np.array([4.0, 2.0, 1.0])
+    # a 20 px peak: lip, shallow, mid, centre line; then at the centre line tongue, teeth, the photo's own teeth
+    d_upper = np.array([0.0, 2.0, 5.0, 10.0, 10.0, 10.0, 10.0])
+    inside, tongue = np.array([1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0]), np.array([0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0])
+    kept = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0])
+    shades = {}
+    for short in (0.0, 1.0):
+        shades[short] = np.tile(rgb, (7, 1))
+        _round_depth(shades[short], d_upper=d_upper, d_lower=20.0 - d_upper, peak_opening=20.0, short=short,
+                     black_rgb=black, inside=inside, tongue=tongue, kept=kept)
+    assert np.array_equal(shades[0.0], np.tile(rgb, (7, 1)))
+    color = shades[1.0]
+    assert np.all(np.diff(color[:4] @ LUMA) < 0.0), color @ LUMA  # darker with depth
+    np.testing.assert_allclose(color[0], rgb + ROUND_DEPTH_DIM[0] * (black - rgb))
+    np.testing.assert_allclose(color[3], rgb + ROUND_DEPTH_DIM[1] * (black - rgb))
+    np.testing.assert_allclose(color[4], rgb + (1.0 - ROUND_TONGUE_KEEP) * ROUND_DEPTH_DIM[1] * (black - rgb))
+    np.testing.assert_allclose(color[5], rgb + ROUND_TEETH_DIM * (black - rgb))
+    assert np.array_equal(color[6], rgb)  # the photo's own
+
+
+def test_a_round_opening_darkens_toward_the_mouths_own_dark_not_the_faces():
+    """_round_black: the throat's hue at the mean luma of the photo's darkest mouth pixels (ROUND_BLACK_PERCENT), at
+    most ROUND_BLACK_MOST, never darker than the mouth's black: toward the face's darkest (a suit's, luma ~0), 13's
+    /o/ core went darker than anything in its own mouth (rev49o)."""
+    from facetalk.render.mouth import ROUND_BLACK_MOST, _round_black
+
+    black, throat = np.array([1.0, 0.5, 0.2]), np.array([90.0, 45.0, 30.0])
+    lit = np.tile([150.0, 90.0, 80.0], (990, 1))
+    for dark_rgb, luma in (([60.0, 30.0, 20.0], ROUND_BLACK_MOST), ([14.0, 8.0, 6.0], np.array([14.0, 8.0, 6.0]) @ LUMA)):
+        got = _round_black(np.vstack([np.tile(dark_rgb, (10, 1)), lit]), black=black, throat=throat)
+        np.testing.assert_allclose(got, throat * luma / (throat @ LUMA))  # the throat's hue, at most the cap
+    faded = np.array([40.0, 30.0, 30.0])  # a faded print's black, lighter than the mouth's darkest
+    assert np.array_equal(_round_black(np.vstack([np.tile([14.0, 8.0, 6.0], (10, 1)), lit]), black=faded,
+                                       throat=throat), faded)
+    assert np.array_equal(_round_black(np.empty((0, 3)), black=black, throat=throat), black)
+
+
+def test_an_o_opening_has_a_dark_core_not_a_lit_lens(analysis):
+    """At /o/ (jaw 0.38, lips rounded 0.75) the opening's core is dark, yet no darker than the photo's own mouth
+    (_round_black): lit as a wide mouth's (ROUND_DEPTH_DIM 0), its inside was a grey-brown lens, no dark hole
+    (judge48: 02, 07); toward the face's darkest, a near-black cut-out (rev49o: its darkest 8's mean 7.7). Here
+    the core's mean 59.5 -> 47.8, its min 25.0 over the mouth's own dark 23.9; the portraits' /o/ darkest quarter
+    22-58 -> 16-40 (08, 09 ~80 -> ~70; out/lens49b/all14c.log)."""
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer, posed_vertices
+
+    frame = MotionFrame(t_s=0, jaw_open=0.38, lip_spread=-0.75)
+    verts = posed_vertices(analysis.rig, frame)
+    mid = len(lm.LIPS_INNER_UPPER) // 2
+    (x, top), (_, bottom) = verts[lm.LIPS_INNER_UPPER[mid], :2], verts[lm.LIPS_INNER_LOWER[mid], :2]
+    x, opening = int(round(x)), bottom - top
+    core = lambda out: out[int(top + 0.3 * opening):int(top + 0.7 * opening) + 1,  # noqa: E731
+                           x - 3:x + 4].astype(float) @ LUMA
+    renderer = Renderer(analysis)
+    dark = core(renderer.render(frame))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(mouth_module, "ROUND_DEPTH_DIM", (0.0, 0.0))
+        lit = core(Renderer(analysis).render(frame))
+    floor = float(renderer._mouth._round_black_rgb @ LUMA)
+    assert dark.mean() < lit.mean() - 10.0, (dark.mean(), lit.mean())
+    assert dark.min() >= floor - 1.0, (dark.min(), floor)  # the mouth's own dark, not the face's
