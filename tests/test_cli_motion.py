@@ -75,8 +75,13 @@ def test_bad_controls_file_names_it(portrait_path, wav, tmp_path):
 
 
 @pytest.mark.slow
-def test_blendshape_csv_round_trip_renders_the_same_frames(portrait_path, wav, tmp_path):
-    """facetalk writes a Live Link Face CSV, reads it back and renders the same frames."""
+@pytest.mark.parametrize("emotion", [(), ("--emotion", "surprised")])
+def test_blendshape_csv_round_trip_renders_the_same_frames(portrait_path, wav, tmp_path, emotion):
+    """facetalk writes a Live Link Face CSV, reads it back and renders the same frames; under surprise
+    on the bundled photo's full smile too, whose undo takes lip_spread below MouthPucker's -1
+    (FacetalkLipSpread carries it whole)."""
+    import csv
+
     import numpy as np
 
     from facetalk.io import read_frames
@@ -84,8 +89,11 @@ def test_blendshape_csv_round_trip_renders_the_same_frames(portrait_path, wav, t
     first, csv_path, again = tmp_path / "a.mp4", tmp_path / "a.csv", tmp_path / "b.mp4"
     # Lossless H.264 (crf 0): the comparison sees the renders, not the encoder's response to them.
     r = run("render", "--image", portrait_path, "--audio", str(wav), "-o", str(first), "--size", "128",
-            "--motion-out", str(csv_path), "--crf", "0", "-q")
+            "--motion-out", str(csv_path), "--crf", "0", "-q", *emotion)
     assert r.returncode == 0, r.stderr
+    if emotion:
+        spreads = [float(row["FacetalkLipSpread"]) for row in csv.DictReader(csv_path.open())]
+        assert max(spreads) < -1.0, (min(spreads), max(spreads))
     r = run("render", "--image", portrait_path, "--blendshapes", str(csv_path), "--audio", str(wav), "-o", str(again),
             "--size", "128", "--crf", "0", "-q")
     assert r.returncode == 0, r.stderr

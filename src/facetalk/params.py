@@ -42,7 +42,9 @@ WIDE_BLINK = 0.3  # blink = -0.3 is eyeWide = 1
 # Expression coefficients, in the order of the face rig's blendshape basis.
 EXPRESSION = (
     Parameter("jaw_open", 0.0, 1.0, "jaw", "0 closed .. 1 wide open", arkit=("JawOpen",)),
-    Parameter("lip_spread", -1.0, 1.0, "lips", "-1 rounded/narrow (u, o) .. +1 spread (i, e)",
+    Parameter("lip_spread", -2.1, 1.0, "lips",
+              "-1 rounded/narrow (u, o) .. +1 spread (i, e) (down to -2.1 when an emotion first undoes a smiling "
+              "photo's own smile: its width, up to 1.05 past the rounding's -1, motion.emotion.UNDO_SMILE)",
               arkit=_both("MouthStretch"), arkit_negative=("MouthPucker",)),
     Parameter("smile", -2.0, 1.0, "lips",
               "-1 corners down .. +1 corners up and out, relative to the photo (down to -2 when an emotion "

@@ -1170,6 +1170,65 @@ def test_undo_spread_per_frown_is_the_emotions_undoing(smile, corner_lift):
         assert mood.offset("smile") == pytest.approx(0.0, abs=1e-12) and undo_spread_per_frown(photo) > 4.0
 
 
+def test_surprise_on_a_toothy_smile_narrows_and_rounds_as_on_a_neutral_mouth(analysis):
+    """Surprise (motion.emotion.blend, full strength) on the bundled photo's full toothy smile: the
+    smile's width is given back (the undo, beyond lip_spread's -1) and surprise's own lip_spread -0.5
+    narrows and rounds on top, as on an unsmiling mouth (FaceRig.round_undone), not by giving the
+    smile's width back twice (round_smiling): the outer mouth 0.08-0.16 of the photo's mouth width
+    narrower than the commanded neutral's at the same jaw (0.11 with the real landmark model; the same
+    width before surp49, when holistic's clip at -1 ate surprise's own -0.5), its corners no higher
+    over the lips' middle. round_undone is zero on an unsmiling photo."""
+    import dataclasses
+    from pathlib import Path
+
+    from facetalk.config import EMOTIONS
+    from facetalk.motion.emotion import blend
+
+    rig, photo = analysis.rig, analysis.expression
+    assert photo.smile > 0.9 and rig.undo_frown > 0.5
+
+    def frame(name):
+        mood = blend(tuple(float(e == name) for e in EMOTIONS), photo=photo)
+        return dict(lip_spread=mood.offset("lip_spread"), smile=mood.offset("smile"), jaw_open=0.42)
+
+    (sur_w, sur_lift), (neu_w, neu_lift) = _outer_mouth(rig, **frame("surprised")), _outer_mouth(rig, **frame("neutral"))
+    assert 0.08 < neu_w - sur_w < 0.16, (sur_w, neu_w)
+    assert sur_lift <= neu_lift + 0.005, (sur_lift, neu_lift)
+    twice = dataclasses.replace(rig, round_undone=rig.round_smiling)  # the smile's width given back again
+    assert _outer_mouth(twice, **frame("surprised"))[0] < sur_w - 0.03
+    pts = np.load(Path(__file__).resolve().parent / "data" / "bearded_old_photo_landmarks.npz")["landmarks_px"]
+    unsmiling = build_rig(pts)
+    assert not unsmiling.round_undone.any() and unsmiling.undo_frown == 0.0
+
+
+def test_speech_rounding_on_an_undone_smile_narrows_as_on_an_unsmiling_mouth(analysis):
+    """/o/-lite (jaw 0.3, lip_spread -0.42) under surprise and /o/ (jaw 0.38, -0.75) under neutral, composed
+    as motion.holistic does, narrow the bundled photo's undone toothy smile by the same share of the
+    commanded neutral's width as the same commands narrow an unsmiling mouth (the bearded old photo's):
+    FaceRig.round_undone rounds to the mouth the undo leaves, not the grin's width (rev49s: 0.68 against
+    0.73, a pinched lipless slot at 4x)."""
+    from pathlib import Path
+
+    from facetalk.config import EMOTIONS
+    from facetalk.motion.emotion import blend
+
+    def narrowing(rig, photo, name, *, jaw, spread):
+        mood = blend(tuple(float(e == name) for e in EMOTIONS), photo=photo)
+        undo = mood.undo_spread
+        own = max(mood.offset("lip_spread") - undo + spread, -1.0) + undo  # holistic's clip at -1, the undo beyond it
+        neutral = blend(tuple(float(e == "neutral") for e in EMOTIONS), photo=photo)
+        posed = _outer_mouth(rig, lip_spread=own, smile=mood.offset("smile"), jaw_open=jaw + mood.offset("jaw_open"))
+        rest = _outer_mouth(rig, lip_spread=neutral.offset("lip_spread"), smile=neutral.offset("smile"))
+        return posed[0] / rest[0]
+
+    pts = np.load(Path(__file__).resolve().parent / "data" / "bearded_old_photo_landmarks.npz")["landmarks_px"]
+    unsmiling = build_rig(pts)
+    plain = type(analysis.expression)()  # an unsmiling photo: nothing to undo
+    for name, jaw, spread in (("surprised", 0.3, -0.42), ("neutral", 0.38, -0.75)):
+        smiling = narrowing(analysis.rig, analysis.expression, name, jaw=jaw, spread=spread)
+        assert smiling == pytest.approx(narrowing(unsmiling, plain, name, jaw=jaw, spread=spread), abs=0.025), name
+
+
 def test_rounded_lips_on_a_smiling_photo_give_back_its_smile_and_round(analysis):
     """/o/ (jaw 0.38, lip_spread -0.75) on the bundled photo's toothy smile: the corners first give
     back the smile's width and some of its lift (FaceRig.round_smiling), so the mouth is narrower

@@ -66,6 +66,17 @@ def test_the_lip_stretcher_rides_in_its_own_column_and_a_captures_mouth_stretch_
     assert read.lip_stretch == 0.0 and read.lip_spread == pytest.approx(0.5)
 
 
+def test_lip_spread_past_the_puckers_minus_one_rides_in_its_own_column():
+    """An emotion's undo of a smiling photo's width takes lip_spread below -1 (surp49), which
+    MouthPucker (0..1) cannot hold: facetalk writes it in FacetalkLipSpread and reads it back whole;
+    a capture without the column reads it from MouthPucker, at -1 at most."""
+    shapes = arkit.to_arkit(MotionFrame(t_s=0.0, lip_spread=-1.55))
+    assert shapes[arkit.COLUMNS.index("MouthPucker")] == 1.0
+    assert arkit.from_arkit(shapes, t_s=0.0).lip_spread == pytest.approx(-1.55)
+    captured = np.concatenate([shapes[:len(arkit.COLUMNS)], arkit.EXTRA_DEFAULTS])
+    assert arkit.from_arkit(captured, t_s=0.0).lip_spread == pytest.approx(-1.0)
+
+
 def test_the_brow_knit_rides_in_its_own_column_and_a_captures_brow_down_knits_too():
     """browDown is AU4, the brows lowered and knit: facetalk writes it from brow_raise < 0 alone and the knit
     in FacetalkBrowKnit (fear knits raised brows), so its own files read back exactly; a capture file

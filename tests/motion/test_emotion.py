@@ -766,7 +766,8 @@ def test_emotions_that_shut_a_smile_bring_its_corners_down_as_far_as_the_photo_s
     neutral mouth's (a face seen from below: out/portraits' 12): sad, angry and disgust, which shut
     the lips, frown its undo only by that quarter (taken down the whole lift, the shut line arched
     into a frown: 12's corners 0.07-0.13 mouth widths under a neutral mouth's); so does a commanded
-    neutral, which shuts them too. Fear, surprise and
+    neutral, which shuts them too, and surprise, whose rounded oval comes down to neutral's corners
+    (surp49: with the whole lift undone 12's dropped jaw was an arch, read as sad). Fear and
     contempt, which leave the teeth or a smirk, take the whole lift down (the corners left up read
     as the photo's grin)."""
     level = PhotoExpression(smile=1.0, lips_apart=1.0, corner_lift=NEUTRAL_CORNER_LIFT + 0.25 * SMILE_CORNER_LIFT)
@@ -775,7 +776,7 @@ def test_emotions_that_shut_a_smile_bring_its_corners_down_as_far_as_the_photo_s
         weights = tuple(float(e == name) for e in EMOTIONS)
         on_level, on_whole = emotion.blend(weights, photo=level), emotion.blend(weights, photo=whole)
         left_out = 0.0
-        if name in ("sad", "angry", "disgusted", "neutral"):
+        if name in ("sad", "angry", "disgusted", "neutral", "surprised"):
             left_out = -0.75 * emotion.UNDO_SHARE.get(name, emotion.UNDO_SHARE_DEFAULT) * emotion.UNDO_SMILE["smile"]
         assert on_level.offset("smile") - on_whole.offset("smile") == pytest.approx(left_out), name
     assert emotion.corner_share(level) == pytest.approx(0.25)

@@ -301,6 +301,33 @@ def test_seeds_give_different_takes_alike_in_kind(talk):
     assert max(stds) < 2.0 * min(stds)
 
 
+def test_a_smiles_undone_width_lies_beyond_the_rounding_clip():
+    """Surprise's own narrowed lips (lip_spread -0.5) survive on a full smile: the undo of the smile's
+    width (-1.05 alone) comes on top of lip_spread's -1, to which only speech's and the emotions' own
+    rounding are clipped; on an unsmiling photo /o/ under surprise stops at -1 as before (surp49)."""
+    from facetalk.motion.face import FaceState
+    from facetalk.motion.prosody import Prosody
+    from facetalk.params import PhotoExpression, face_index
+
+    surprised = tuple(float(n == "surprised") for n in EMOTIONS)
+    still, o = MotionFrame(t_s=0.0), MotionFrame(t_s=0.0, lip_spread=-0.75)
+    face = FaceState(brow_raise=0.0, brow_inner_raise=0.0, smile=0.0, smirk=0.0, widen=0.0)
+    own = emotion.RECIPES["surprised"].face["lip_spread"]
+
+    def spread(lips, photo):
+        mood = emotion.blend(surprised, photo=photo)
+        values = HolisticMotion._face_values(lips, Prosody(), mood, face, lips_gain=1.0, face_gain=0.0)
+        return values[face_index("lip_spread")], mood.undo_spread
+
+    value, undo = spread(still, PhotoExpression(smile=1.0, lips_apart=1.0))
+    assert undo == pytest.approx(emotion.UNDO_SMILE["lip_spread"]) and undo < -1.0
+    assert value == pytest.approx(own + undo) and value < -1.5
+    value, undo = spread(o, PhotoExpression(smile=1.0, lips_apart=1.0))
+    assert value == pytest.approx(-1.0 + undo)
+    assert spread(o, PhotoExpression()) == (-1.0, 0.0)
+    assert spread(still, PhotoExpression()) == (pytest.approx(own), 0.0)
+
+
 def test_emotions_undo_the_photos_own_smile():
     from facetalk.config import EMOTIONS
     from facetalk.params import PhotoExpression

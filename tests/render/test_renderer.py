@@ -60,9 +60,13 @@ def _posed_reference(rig, frame):
     """posed_vertices in plain numpy, as its docstring states it."""
     coeffs = np.asarray(frame.expression(), np.float64)
     both = frame.brow_knit * max(-frame.brow_raise, 0.0)  # the knit under lowered brows (FaceRig.knit_lowered)
-    # rounded lips beyond an emotion's undoing of the photo's smile (FaceRig.round_smiling)
+    # rounded lips beyond an emotion's undoing of the photo's smile (FaceRig.round_smiling), as an
+    # unsmiling mouth rounds by the share of the smile undone (FaceRig.round_undone)
     rounded = min(max(-frame.lip_spread - rig.undo_spread_per_frown * max(-frame.smile, 0.0), 0.0), 1.0)
-    verts = (rig.rest_xyz + both * rig.knit_lowered.astype(np.float64) + rounded * rig.round_smiling.astype(np.float64)
+    undone = min(max(-frame.smile, 0.0) / rig.undo_frown, 1.0) if rig.undo_frown > 0 else 0.0
+    verts = (rig.rest_xyz + both * rig.knit_lowered.astype(np.float64)
+             + rounded * (1 - undone) * rig.round_smiling.astype(np.float64)
+             + rounded * undone * rig.round_undone.astype(np.float64)
              + np.tensordot(np.maximum(coeffs, 0.0), rig.expression_basis, axes=1)
              - np.tensordot(np.minimum(coeffs, 0.0), rig.expression_basis_negative, axes=1)
              + jaw_lift_share(frame.jaw_open) * rig.jaw_lift)
@@ -505,6 +509,10 @@ def _pose_bit_frames() -> list:
                               upper_lip_raise=1.0, yaw_deg=0.2))
     frames.append(MotionFrame(t_s=0.0, smile=-1.0, mouth_shrug_lower=1.0, lip_spread=-1.0, mouth_roll_upper=1.0,
                               mouth_roll_lower=1.0, yaw_deg=0.2))  # the lower lip 0.04 mw over the upper: shut
+    # Speech's rounding on a smile partly and wholly undone: round_smiling and round_undone both, then
+    # round_undone alone (_knit_rest's two float32 terms, in their order).
+    frames += [MotionFrame(t_s=0.0, jaw_open=0.5, smile=-0.5, lip_spread=-1.4, yaw_deg=0.2),
+               MotionFrame(t_s=0.0, jaw_open=0.8, smile=-0.85, lip_spread=-2.0, yaw_deg=0.2)]
     return frames
 
 
@@ -523,14 +531,17 @@ def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
     corners = [lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]]
     lip = lifted.copy()
     lip[corners] = False  # the corners' rows carry the draw-in, which the hold moves
-    held = shut = 0
+    held = shut = two_terms = 0
     for frame in frames:
         frame = frame.with_(yaw_deg=20 * frame.yaw_deg, pitch_deg=20 * frame.pitch_deg, roll_deg=20 * frame.roll_deg,
                             tx=0.05 * frame.tx, ty=0.05 * frame.ty)
         both = np.float32(frame.brow_knit * max(-frame.brow_raise, 0.0))  # the knit under lowered brows
         out = rig.rest_xyz + both * rig.knit_lowered if both else rig.rest_xyz.copy()
-        rounded = np.float32(smiling_round_share(rig, frame))  # rounded lips on the photo's smile
-        out = out + rounded * rig.round_smiling if rounded else out
+        rounded = smiling_round_share(rig, frame)  # rounded lips on the photo's smile, kept or undone
+        undone = min(max(-frame.smile, 0.0) / rig.undo_frown, 1.0) if rig.undo_frown > 0 else 0.0
+        if rounded:
+            out = out + np.float32(rounded * (1 - undone)) * rig.round_smiling + np.float32(rounded * undone) * rig.round_undone
+            two_terms += int(0 < undone < 1)
         for c, shape, negative in zip(np.asarray(frame.expression(), np.float32), rig.expression_basis,
                                       rig.expression_basis_negative):
             if c != 0:
@@ -552,7 +563,8 @@ def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
         for j in range(3):
             out[:, j] += rig.head_weight * (moved[j] - out[:, j])
         assert np.array_equal(posed_vertices(rig, frame).view(np.uint32), out.view(np.uint32))
-    assert risen >= 10 and taken_back >= 1 and held >= 1 and shut >= 1, (risen, taken_back, held, shut)
+    assert risen >= 10 and taken_back >= 1 and held >= 1 and shut >= 1 and two_terms >= 1, \
+        (risen, taken_back, held, shut, two_terms)
 
 
 def test_the_open_eyed_twin_reposes_only_the_lids_and_is_the_whole_pose_to_the_bit(analysis):

@@ -450,6 +450,14 @@ class FaceRig:
     round_smiling: (V, 3) displacement in pixels added at smiling_round_share 1 (renderer's
         posed_vertices): on a smiling photo, what rounded lips take off its smile and the rounding
         the lip_spread < 0 shape leaves out there (_smiling_rounding); zero on an unsmiling photo.
+    round_undone: (V, 3) the same where an emotion has undone the photo's smile (renderer's
+        posed_vertices, by the undone share): only the rounding the lip_spread < 0 shape leaves out on a
+        smile, as an unsmiling mouth rounds, scaled to the mouth the undo leaves (_undone_rounding); zero
+        on an unsmiling photo.
+    undo_frown: the frown (smile units, >= 0) with which an emotion takes the whole of this photo's
+        smile off (UNDO_FROWN_PER_SMILE x its smile x corner_share, SHOWN_FLOOR at least); 0 unsmiling.
+        True of the CORNERS_AS_SHOWN emotions (motion.emotion); the renderer reads any frown as undo, so
+        sad's own frown, or fear's and contempt's whole-lift one where corner_share < 1, saturate it early.
     lift_guard: the skin over the lifted border that rises with it where it must (LiftGuard).
     face_height_px, ipd_px, mouth_width_px: face measures in pixels.
     undo_spread_per_frown: lip_spread < 0 per unit of frown (smile < 0) with which an emotion takes
@@ -468,6 +476,7 @@ class FaceRig:
     expression_basis_negative: np.ndarray
     knit_lowered: np.ndarray
     round_smiling: np.ndarray
+    round_undone: np.ndarray
     pivot_xyz: np.ndarray
     cavity_t: np.ndarray
     cavity_partner: np.ndarray
@@ -484,6 +493,7 @@ class FaceRig:
     ipd_px: float
     mouth_width_px: float
     undo_spread_per_frown: float
+    undo_frown: float
     lip_lift_share: float = 1.0
 
     @property
@@ -673,13 +683,14 @@ class _Basis:
     """(K, V, 3) displacement per unit of each EXPRESSION_NAMES parameter (positive), and at -1
     of each (negative); (V, 3) the upper lip's lift at jaw_open 1 (jaw_lift_share); (V, 3) what the
     knit adds at brow_knit 1 with the brows fully lowered (FaceRig.knit_lowered); (V, 3) rounded lips
-    on a smiling photo (FaceRig.round_smiling)."""
+    on a smiling photo (FaceRig.round_smiling), and on one whose smile is undone (FaceRig.round_undone)."""
 
     positive: np.ndarray
     negative: np.ndarray
     jaw_lift: np.ndarray
     knit_lowered: np.ndarray
     round_smiling: np.ndarray
+    round_undone: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -711,7 +722,7 @@ def _moved_by(basis: _Basis) -> np.ndarray:
     """(V,) bool: the vertices some expression (`basis`, _expression_basis's) moves."""
     return np.any(basis.positive != 0, axis=(0, 2)) | np.any(basis.negative != 0, axis=(0, 2)) \
         | np.any(basis.jaw_lift != 0, axis=1) | np.any(basis.knit_lowered != 0, axis=1) \
-        | np.any(basis.round_smiling != 0, axis=1)
+        | np.any(basis.round_smiling != 0, axis=1) | np.any(basis.round_undone != 0, axis=1)
 
 
 def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = None,
@@ -739,10 +750,8 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
         _hold_over_frames(basis, topo.rest[:, :2], frames_mask, meas.ipd)
     # 5. Mouth cavity attributes, and 6. which inner-lip pair each lip vertex closes on.
     cavity = _cavity(len(topo.rest))
-    jaw_k = EXPRESSION_NAMES.index("jaw_open")
-    poses_xy = np.stack([topo.rest[:, :2] + j * basis.positive[jaw_k, :, :2] + jaw_lift_share(j) * basis.jaw_lift[:, :2]
-                         for j in CORNER_PRESS_JAWS])
-    press = _lip_press(meas, lips, poses_xy=poses_xy, triangles=np.array(topo.triangles, dtype=np.int64))
+    press = _lip_press(meas, lips, poses_xy=_jaw_poses_xy(topo.rest, basis),
+                       triangles=np.array(topo.triangles, dtype=np.int64))
     # 7. Triangles that never move are left out of the per-frame rasterization.
     moving = (head.weight > 0) | _moved_by(basis)
     tri_arr = np.array(topo.triangles, dtype=np.int32)
@@ -757,6 +766,7 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
         expression_basis_negative=basis.negative.astype(np.float32),
         knit_lowered=basis.knit_lowered.astype(np.float32),
         round_smiling=basis.round_smiling.astype(np.float32),
+        round_undone=_undone_rounding(basis, pts, photo).astype(np.float32),
         pivot_xyz=head.pivot_xyz.astype(np.float32),
         cavity_t=cavity.t.astype(np.float32),
         cavity_partner=cavity.partner.astype(np.int32),
@@ -773,6 +783,7 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
         ipd_px=meas.ipd,
         mouth_width_px=meas.mouth_w,
         undo_spread_per_frown=undo_spread_per_frown(photo),
+        undo_frown=undo_frown(photo),
     )
 
 
@@ -791,6 +802,42 @@ def undo_spread_per_frown(photo: PhotoExpression) -> float:
     shown = corner_share(photo)
     spread = UNDO_SPREAD_PER_SMILE - FROWN_CORNER_OUT / SPREAD_CORNER_OUT * UNDO_FROWN_PER_SMILE * (1.0 - shown)
     return spread / (UNDO_FROWN_PER_SMILE * max(shown, SHOWN_FLOOR))
+
+
+def _jaw_poses_xy(rest: np.ndarray, basis: _Basis) -> np.ndarray:
+    """(len(CORNER_PRESS_JAWS), V, 2) the lips' rest shape opened to each of CORNER_PRESS_JAWS (the
+    jaw's own shape and its lift), where _lip_press reads which inner-lip pair each vertex closes on."""
+    jaw_k = EXPRESSION_NAMES.index("jaw_open")
+    return np.stack([rest[:, :2] + j * basis.positive[jaw_k, :, :2] + jaw_lift_share(j) * basis.jaw_lift[:, :2]
+                     for j in CORNER_PRESS_JAWS])
+
+
+def _undone_rounding(basis: _Basis, pts: np.ndarray, photo: PhotoExpression) -> np.ndarray:
+    """(V, 3) FaceRig.round_undone: basis.round_undone, with what the lip_spread shape adds on top of
+    it, scaled to the mouth the undo leaves (its corners' distance over the photo's, about 0.8 on a
+    full smile). Both are sized by the photo's own mouth width, which on a smile is the grin's: unscaled,
+    /o/ under surprise rounded an undone smile ~1.25 times as far as an unsmiling mouth of its width
+    and pinched it to a lipless slot (rev49s). Unchanged (zero) on an unsmiling photo."""
+    frown = undo_frown(photo)
+    if frown == 0.0:
+        return basis.round_undone
+    k = {name: i for i, name in enumerate(EXPRESSION_NAMES)}
+    spread = basis.negative[k["lip_spread"]]
+    corners = list(lm.MOUTH_CORNERS)
+    undone = (pts[corners, :2] + frown * basis.negative[k["smile"]][corners, :2]
+              + frown * undo_spread_per_frown(photo) * spread[corners, :2])
+    share = float(np.linalg.norm(undone[0] - undone[1]) / np.linalg.norm(pts[corners[0], :2] - pts[corners[1], :2]))
+    # Rounded by r on the undone smile the lips move r x (spread + this): share x (spread + round_undone).
+    return share * basis.round_undone + (share - 1.0) * spread
+
+
+def undo_frown(photo: PhotoExpression) -> float:
+    """>= 0: the frown (smile units) with which motion.emotion takes the whole of the `photo`'s smile
+    off (_undo_smile: UNDO_FROWN_PER_SMILE per unit, by the share its corners show, corner_share, at
+    least SHOWN_FLOOR): the renderer reads a frame's frown over it as the share of the smile undone."""
+    from facetalk.face.expression import corner_share  # that module reads this one's constants
+
+    return UNDO_FROWN_PER_SMILE * max(photo.smile, 0.0) * max(corner_share(photo), SHOWN_FLOOR)
 
 
 def _topology(pts: np.ndarray) -> _Topology:
@@ -900,7 +947,9 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
     negative[k["smile"]] = _frown(pts, meas, lips, photo_smile=photo_smile)
     round_smiling = _smiling_rounding(meas, lips, spread=negative[k["lip_spread"]], frown=negative[k["smile"]],
                                       photo_smile=photo_smile)
-    negative[k["lip_spread"]] += _rounding(meas, lips, negative[k["lip_spread"]], photo_smile=photo_smile)
+    kept_rounding = _rounding(meas, lips, negative[k["lip_spread"]], photo_smile=photo_smile)
+    round_undone = _rounding(meas, lips, negative[k["lip_spread"]], photo_smile=0.0) - kept_rounding
+    negative[k["lip_spread"]] += kept_rounding
     # smirk < 0 is the same one-sided smile on the subject's right corner, not the left one pulled down.
     negative[k["smirk"]] = _smirk(meas.frame.uv(pts[[lm.MOUTH_CORNERS[0]], :2]), meas, lips)
     # blink < 0 (eyeWide, AU5) is the upper lid raised, not a blink undone (_lid_raiser).
@@ -919,7 +968,7 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
     lifted = _jaw_lift(pts, meas, lips, triangles=triangles, jaw_dv=jaw_dv)
     drawn_in = _corners_in(pts, meas, triangles=triangles, jaw_dv=jaw_dv, lift_dv=lifted[:, :2] @ meas.frame.ey)
     return _Basis(positive=basis, negative=negative, jaw_lift=lifted + drawn_in, knit_lowered=knit_lowered,
-                  round_smiling=round_smiling)
+                  round_smiling=round_smiling, round_undone=round_undone)
 
 
 def _corners_in(pts: np.ndarray, meas: _Measures, *, triangles: np.ndarray, jaw_dv: np.ndarray,

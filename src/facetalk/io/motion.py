@@ -125,7 +125,7 @@ def read_blendshapes(path: str | os.PathLike[str], *, fps: int) -> list[MotionFr
 
 
 def _read_csv(path: Path) -> tuple[np.ndarray, np.ndarray]:
-    """(T,) frame times in s (increasing) and (T, 69) values in arkit.COLUMNS + EXTRA order (the
+    """(T,) frame times in s (increasing) and (T, 70) values in arkit.COLUMNS + EXTRA order (the
     extra columns at their defaults if the file has none; the brow knit at 0, not browDown's, if it
     has some of facetalk's own but not the knit's, as facetalk wrote them before brow_knit). Times are the file's exact ones if it
     has them (facetalk's column), else its timecodes at the rate they imply."""

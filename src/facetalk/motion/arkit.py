@@ -49,22 +49,23 @@ ROTATIONS = ("HeadYaw", "HeadPitch", "HeadRoll", "LeftEyeYaw", "LeftEyePitch", "
 COLUMNS = BLENDSHAPES + ROTATIONS  # a Live Link Face frame, in its order
 # What a Live Link Face frame cannot carry, in columns of facetalk's own after its 61 (other
 # readers ignore them; without them a file reads as no translation, camera at 1).
-# Smile and smirk are carried too: together they can exceed what the one-sided shapes hold.
+# Smile and smirk are carried too: together they can exceed what the one-sided shapes hold; and
+# lip_spread, which an emotion's undo of a smiling photo's width takes below MouthPucker's -1 (to -2.1).
 EXTRA = ("FacetalkHeadX", "FacetalkHeadY", "FacetalkCameraZoom", "FacetalkSmile", "FacetalkSmirk", "FacetalkTongueTip",
-         "FacetalkBrowKnit", "FacetalkLipStretch")
-EXTRA_DEFAULTS = (0.0, 0.0, 1.0, math.nan, math.nan, 0.0, math.nan, 0.0)  # NaN: derive from the ARKit shapes
+         "FacetalkBrowKnit", "FacetalkLipStretch", "FacetalkLipSpread")
+EXTRA_DEFAULTS = (0.0, 0.0, 1.0, math.nan, math.nan, 0.0, math.nan, 0.0, math.nan)  # NaN: derive from the ARKit shapes
 _INDEX = {name: i for i, name in enumerate(COLUMNS)}
 _TABLED = tuple(p for p in FACE if p.arkit)
 _SMILE_EYE_SQUINT = SMILE_SQUINT / EYE_SQUINT  # eye_squint units of the lower-lid rise smile = 1 makes
 
 
 def to_arkit(frame: MotionFrame) -> np.ndarray:
-    """(69,) float64: the frame as COLUMNS + EXTRA values (blendshapes 0..1, rotations in
-    radians, head translation in face heights, camera zoom, smile, smirk, tongue tip, brow knit and
-    lip stretcher)."""
+    """(70,) float64: the frame as COLUMNS + EXTRA values (blendshapes 0..1, rotations in
+    radians, head translation in face heights, camera zoom, smile, smirk, tongue tip, brow knit,
+    lip stretcher and lip spread)."""
     v = np.zeros(len(COLUMNS) + len(EXTRA))
     v[len(COLUMNS):] = (frame.tx, frame.ty, frame.scale, frame.smile, frame.smirk, frame.tongue_tip, frame.brow_knit,
-                        frame.lip_stretch)
+                        frame.lip_stretch, frame.lip_spread)
 
     def put(names: tuple[str, ...], value: float) -> None:
         for name in names:
@@ -95,9 +96,9 @@ def to_arkit(frame: MotionFrame) -> np.ndarray:
 
 
 def from_arkit(values: np.ndarray, *, t_s: float) -> MotionFrame:
-    """The MotionFrame of (69,) COLUMNS + EXTRA values (blendshapes, the tongue tip, the brow
-    knit and the lip stretcher clipped to 0..1; NaN extras at their defaults, smile, smirk and brow knit then from the
-    shapes: the knit is browDown's mean, AU4's knit with its drop)."""
+    """The MotionFrame of (70,) COLUMNS + EXTRA values (blendshapes, the tongue tip, the brow
+    knit and the lip stretcher clipped to 0..1; NaN extras at their defaults, smile, smirk, brow knit and
+    lip spread then from the shapes: the knit is browDown's mean, AU4's knit with its drop)."""
     v = {name: float(x) for name, x in zip(COLUMNS + EXTRA, np.asarray(values, np.float64))}
     shape = {name: min(max(v[name], 0.0), 1.0) for name in BLENDSHAPES}
 
@@ -111,6 +112,8 @@ def from_arkit(values: np.ndarray, *, t_s: float) -> MotionFrame:
     knit = v["FacetalkBrowKnit"] if math.isfinite(v["FacetalkBrowKnit"]) else pair("BrowDown")
     tabled = {p.name: _mean(shape, p.arkit) - p.arkit_negative_scale * _mean(shape, p.arkit_negative)
               for p in _TABLED}
+    if math.isfinite(v["FacetalkLipSpread"]):
+        tabled["lip_spread"] = v["FacetalkLipSpread"]
     # The squint the smile already makes is not squinted again.
     eye_squint = max(pair("EyeSquint") - _SMILE_EYE_SQUINT * max(smile, 0.0), 0.0)
     return MotionFrame(

@@ -399,7 +399,11 @@ SNEER_HELD = (0.42, 0.5)
 # sad with the whole lift undone; Obama's fear happy 0.43 -> 0.74; out/emo16/fer_new).
 # Neutral shuts the smile's lips too: with the whole lift undone 12's and Obama's corners arched
 # below their shut line (out/emo29/p1, column C).
-CORNERS_AS_SHOWN = frozenset({"sad", "angry", "disgusted", "neutral"})
+# Surprise too since its own narrowing reaches a smiling photo (surp49: motion.holistic no longer
+# clips it away with the undo): its rounded oval no longer keeps the grin's width, and with the whole
+# lift undone 12's dropped jaw was an arch, its corners 0.08 mouth widths under the commanded
+# neutral's (the classifier: sad; P(surprise) 0.07 -> 0.49 as shown; out/surp49/a2.log).
+CORNERS_AS_SHOWN = frozenset({"sad", "angry", "disgusted", "neutral", "surprised"})
 UNDO_SMILE = {"smile": -UNDO_FROWN_PER_SMILE, "lip_spread": -UNDO_SPREAD_PER_SMILE}
 
 
@@ -413,13 +417,17 @@ def sneer_held(upper_lip_raise: float) -> float:
 class Blend:
     """A mix of emotions: face parameter offsets ((P,) in facetalk.params.FACE_NAMES order),
     an offset of both lids (negative: wider), head posture (pitch, roll in degrees), liveliness,
-    and how far to press shut the photo's own parted lips where the speech leaves them at rest."""
+    how far to press shut the photo's own parted lips where the speech leaves them at rest, and
+    `undo_spread` (<= 0): the part of the lip_spread offset that takes back the photo's smile's
+    width (UNDO_SMILE), which lies beyond lip_spread's -1 of speech and the emotions' own rounding
+    (motion.holistic clips those at -1, not it: a full smile's undo alone is -1.05)."""
 
     offsets: np.ndarray
     lids: float
     posture_deg: tuple[float, float]
     liveliness: float
     closes_lips: float = 0.0
+    undo_spread: float = 0.0
 
     def offset(self, name: str) -> float:
         """The offset of one face parameter, by name."""
@@ -461,11 +469,15 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
         on_speech = 0.0 if name in ONLY_A_SMILES_PARTING else CLOSES_LIPS.get(name, 0.0)
         closes += w * (CLOSES_A_SMILE.get(name, CLOSES_LIPS.get(name, 0.0)) * toothy
                        + on_speech * (photo.lips_apart - toothy))
+    spread_k = face_index("lip_spread")
+    own_spread = offsets[spread_k]
     hidden = _undo_smile(offsets, undo, shown=shown / undo) if undo > 0.0 else 0.0
+    undo_spread = min(offsets[spread_k] - own_spread, 0.0)
     _lower_lids_under_frown(offsets, weights=weights, photo_smile=photo.smile, hidden_frown=hidden)
     posture = tuple(sum(w * POSTURE_DEG[name][i] for w, name in zip(weights, EMOTIONS)) for i in range(2))
     liveliness = 1.0 + sum(w * (LIVELINESS[name] - 1.0) for w, name in zip(weights, EMOTIONS))
-    return Blend(offsets=offsets, lids=lids, posture_deg=posture, liveliness=liveliness, closes_lips=closes)
+    return Blend(offsets=offsets, lids=lids, posture_deg=posture, liveliness=liveliness, closes_lips=closes,
+                 undo_spread=float(undo_spread))
 
 
 def capped_lid_raise(raise_blink: float, *, photo: PhotoExpression) -> float:

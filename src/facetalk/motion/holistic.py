@@ -25,6 +25,7 @@ from facetalk.params import BY_NAME, PhotoExpression, clip_face, face_index
 
 LIPS_AT_REST_JAW = 0.3  # jaw_open from which the speech, not the emotion, decides the lips
 _JAW, _PRESS, _LIP_RAISE = face_index("jaw_open"), face_index("lip_press"), face_index("upper_lip_raise")
+_SPREAD = face_index("lip_spread")
 # Face parameters the voice moves beside the lips (motion.face.FaceState), in that order.
 _VOICE_DRIVEN = np.array([face_index(name) for name in ("brow_raise", "brow_inner_raise", "smile", "smirk")])
 
@@ -88,4 +89,8 @@ class HolisticMotion:
         # and even then an open mouth from the lips' own frame wins): speech articulates freely.
         at_rest = (1.0 - prosody.activity) * max(0.0, 1.0 - values[_JAW] / LIPS_AT_REST_JAW)
         values[_PRESS] += mood.closes_lips * at_rest
+        # Speech's and the emotions' own rounding stop at lip_spread -1; the undo of a smiling photo's
+        # width comes on top (down to the range's -2.1): clipped with it, a full smile's undo (-1.05)
+        # ate surprise's own -0.5, and surprise kept the smile's width (surp49).
+        values[_SPREAD] = max(values[_SPREAD] - mood.undo_spread, -1.0) + mood.undo_spread
         return clip_face(values)

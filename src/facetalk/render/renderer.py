@@ -82,13 +82,21 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame, *, draw_in_kept: np.ndarray
 def _knit_rest(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
     """(V, 3) float32 the shape a frame's expression starts from: the rest shape, plus the knit's
     part with lowered brows (FaceRig.knit_lowered) by brow_knit x max(-brow_raise, 0), the two
-    muscles' product (a linear basis cannot hold it), and rounded lips on a smiling photo
-    (FaceRig.round_smiling) by smiling_round_share. The rest shape itself, and so every sum as
+    muscles' product (a linear basis cannot hold it), and rounded lips on a smiling photo by
+    smiling_round_share: FaceRig.round_undone by the share of the photo's smile the frame's frown
+    undoes (FaceRig.undo_frown), FaceRig.round_smiling by the rest. The rest shape itself, and so every sum as
     before, where the two are 0 (fear's knit under raised brows among them)."""
     both = np.float32(frame.brow_knit * max(-frame.brow_raise, 0.0))
-    rounded = np.float32(smiling_round_share(rig, frame))
+    rounded = smiling_round_share(rig, frame)
     rest = rig.rest_xyz if both == 0 else rig.rest_xyz + both * rig.knit_lowered
-    return rest if rounded == 0 else rest + rounded * rig.round_smiling
+    if rounded == 0:
+        return rest
+    # Where an emotion has undone the photo's smile its width is back already: the lips round from
+    # there as an unsmiling mouth does (round_undone), not by giving the width back again (surp49).
+    undone = min(max(-frame.smile, 0.0) / rig.undo_frown, 1.0) if rig.undo_frown > 0.0 else 0.0
+    if undone < 1.0:
+        rest = rest + np.float32(rounded * (1.0 - undone)) * rig.round_smiling
+    return rest if undone == 0.0 else rest + np.float32(rounded * undone) * rig.round_undone
 
 
 def smiling_round_share(rig: FaceRig, frame: MotionFrame) -> float:
@@ -97,11 +105,10 @@ def smiling_round_share(rig: FaceRig, frame: MotionFrame) -> float:
     (-0.75) on a photo kept as it is 0.75; an emotion on a smiling photo (lip_spread and smile both
     taking the smile off) about 0, so the mouth it shuts stays shut.
 
-    Read from the frame's lip_spread, clipped at -1 (motion), so where an emotion's own rounding and the
-    undo together pass -1 the clip eats the rounding first: at full surprise a full smile's /o/ of
-    surprise is gone (0), while its onset ramp passes through it (bundled 0.26 at about 0.6 of the way,
-    then 0: out/rev46o/emo.log), and speech under an emotion rounds little (bundled <= 0.10). Telling
-    the two apart needs the unclipped undo from motion.emotion (a frame field); not done."""
+    The undo lies beyond -1 (down to lip_spread's -2.1; motion.holistic clips only the rounding at -1),
+    so surprise's own -0.5 on a full smile is 0.5 here (0 before surp49, when the clip at -1 ate it),
+    and speech's /o/ under neutral or surprise rounds. Not under sad: its own frown (-1.14 on a full
+    smile) is read as undo too, which eats its lip_spread, so a smile's /o/ under sad is 0 (rev49s)."""
     return min(max(-frame.lip_spread - rig.undo_spread_per_frown * max(-frame.smile, 0.0), 0.0), 1.0)
 
 
