@@ -7900,7 +7900,7 @@ def test_a_short_round_opening_darkens_with_depth_its_teeth_and_tongue_less():
     for short in (0.0, 1.0):
         shades[short] = np.tile(rgb, (7, 1))
         _round_depth(shades[short], d_upper=d_upper, d_lower=20.0 - d_upper, peak_opening=20.0, short=short,
-                     black_rgb=black, inside=inside, tongue=tongue, kept=kept)
+                     widened=0.7, black_rgb=black, inside=inside, tongue=tongue, kept=kept)
     assert np.array_equal(shades[0.0], np.tile(rgb, (7, 1)))
     color = shades[1.0]
     assert np.all(np.diff(color[:4] @ LUMA) < 0.0), color @ LUMA  # darker with depth
@@ -7910,6 +7910,30 @@ def test_a_short_round_opening_darkens_with_depth_its_teeth_and_tongue_less():
     np.testing.assert_allclose(color[5], rgb + ROUND_TEETH_DIM * (black - rgb))
     assert np.array_equal(color[6], rgb)  # the photo's own
 
+
+
+def test_a_wide_slightly_rounded_opening_is_dimmed_less_than_a_short_round_one():
+    """_round_depth's strength falls with how little the lips narrowed the opening (ROUND_DEPTH_NARROW): a nearly
+    full-width opening (12 at lip_spread -0.3 went near-black, judge49b) keeps more of its light than /o/'s, none
+    dimmed up to ROUND_DEPTH_NARROW[0], and the luma falls monotonically and without a jump as the lips narrow."""
+    from facetalk.render.mouth import ROUND_DEPTH_NARROW, _round_depth
+
+    rgb, black = np.array([150.0, 70.0, 60.0]), np.array([20.0, 8.0, 6.0])
+    d_upper = np.array([0.0, 4.0, 10.0])
+    ones, zeros = np.ones(3), np.zeros(3)
+
+    def core_luma(widened: float) -> float:
+        color = np.tile(rgb, (3, 1))
+        _round_depth(color, d_upper=d_upper, d_lower=20.0 - d_upper, peak_opening=20.0, short=1.0, widened=widened,
+                     black_rgb=black, inside=ones, tongue=zeros, kept=zeros)
+        return float(color[2] @ LUMA)
+
+    lit = float(rgb @ LUMA)
+    assert core_luma(1.0 - ROUND_DEPTH_NARROW[0]) == lit  # barely narrowed: untouched
+    wide, short_round = core_luma(0.88), core_luma(0.75)
+    assert short_round < wide - 30.0, (wide, short_round)
+    sweep = np.array([core_luma(w) for w in np.linspace(1.0, 0.6, 41)])
+    assert np.all(np.diff(sweep) <= 0.0) and np.abs(np.diff(sweep)).max() < 12.0, sweep
 
 def test_a_round_opening_darkens_toward_the_mouths_own_dark_not_the_faces():
     """_round_black: the throat's hue at the mean luma of the photo's darkest mouth pixels (ROUND_BLACK_PERCENT), at
@@ -7932,7 +7956,7 @@ def test_an_o_opening_has_a_dark_core_not_a_lit_lens(analysis):
     """At /o/ (jaw 0.38, lips rounded 0.75) the opening's core is dark, yet no darker than the photo's own mouth
     (_round_black): lit as a wide mouth's (ROUND_DEPTH_DIM 0), its inside was a grey-brown lens, no dark hole
     (judge48: 02, 07); toward the face's darkest, a near-black cut-out (rev49o: its darkest 8's mean 7.7). Here
-    the core's mean 59.5 -> 47.8, its min 25.0 over the mouth's own dark 23.9; the portraits' /o/ darkest quarter
+    the core's mean 59.5 -> 47.8 (under 49.5 with lens49c's ROUND_TONGUE_KEEP 0.5), its min 25.0 over the mouth's own dark 23.9; the portraits' /o/ darkest quarter
     22-58 -> 16-40 (08, 09 ~80 -> ~70; out/lens49b/all14c.log)."""
     from facetalk.face import landmarks as lm
     from facetalk.motion.frame import MotionFrame

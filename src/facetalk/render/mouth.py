@@ -649,7 +649,7 @@ class MouthPainter:
         lowered = self._row_offset(lift, interp, mouth_w=mouth_w, jaw_lift=jaw_lift)
         laid = self._lay_photo_interior(color, interp, d_upper=d_upper, d_lower=d_lower, runs=runs, lower_show=show,
                                         show32=show32, mouth_w=mouth_w, u=u, peak_opening=peak, lowered=lowered, arch=arch)
-        _round_depth(color, d_upper=d_upper, d_lower=d_lower, peak_opening=peak, short=short,
+        _round_depth(color, d_upper=d_upper, d_lower=d_lower, peak_opening=peak, short=short, widened=widened,
                      black_rgb=self._round_black_rgb, inside=inside, tongue=tongue, kept=laid)
         as_laid = color.copy() if laid.any() else None  # what the passes after it move, they unlay
         alpha, faces = self._lips_in(color, alpha, interp, verts, px=xs + x0, py=ys + y0, inside=inside, edge=edge,
@@ -3354,11 +3354,17 @@ O_RIM_OPENED = (0.06, 0.16)
 # dims only the walls' light in _throat_at: the teeth, the tongue and the throat's own core, most of a small hole, kept
 # a wide mouth's light (its cavity median luma stayed 57 on 02 and 07, out/lens49/NOTES.md).
 ROUND_DEPTH_DIM = (0.3, 0.8)
-# ... the tongue by ROUND_TONGUE_KEEP less of it (12's lit tongue went black: a bare dark horseshoe on surprise),
+# ... the tongue by ROUND_TONGUE_KEEP less of it (12's lit tongue went black: a bare dark horseshoe on surprise; at 0.4
+# bundled's, 01's, 11's, 12's, 13's /o/ still read as flat uniform black holes, judge49b),
 # and the teeth ROUND_TEETH_DIM of the way whatever their depth: lit whole, the thin row under 02's and 07's upper lip
 # stood as a bright streak on the lens (judge48), dimmed with depth a grey-green band on 12 and 13.
-ROUND_TONGUE_KEEP = 0.4
+ROUND_TONGUE_KEEP = 0.5
 ROUND_TEETH_DIM = 0.3
+# ... all of it only once the opening's width over its height has fallen ROUND_DEPTH_NARROW[1] below the same
+# opening's unrounded (1 - _widened's ratio: the rig holds the peak as the lips round), none up to [0], on a
+# smoothstep. Keyed on `short` alone it came in full by 0.1-0.14 narrower: a nearly full-width opening (12 at
+# lip_spread -0.3) went near-black where -0.15 was still red-pink (judge49b); /o/ (-0.75) narrows 0.23-0.36.
+ROUND_DEPTH_NARROW = (0.08, 0.22)
 # ... toward the mouth's own dark (_round_black): the throat's hue at the mean luma of the darkest ROUND_BLACK_PERCENT
 # of the photo's lips and opening, at most ROUND_BLACK_MOST, never darker than the mouth's black. Toward the face's
 # darkest (a suit's, a backdrop's: luma 0-4), 13's, bundled's and 01's /o/ core went darker than anything in the
@@ -3385,13 +3391,17 @@ def _round_black(pixels: np.ndarray, *, black: np.ndarray, throat: np.ndarray) -
 
 
 def _round_depth(color: np.ndarray, *, d_upper: np.ndarray, d_lower: np.ndarray, peak_opening: float, short: float,
-                 black_rgb: np.ndarray, inside: np.ndarray, tongue: np.ndarray, kept: np.ndarray) -> None:
+                 widened: float, black_rgb: np.ndarray, inside: np.ndarray, tongue: np.ndarray,
+                 kept: np.ndarray) -> None:
     """Darkens, in place, the (N, 3) interior `color` of a short round opening (`short`, _throat_short's 0..1) toward
     the (3,) `black_rgb` (_round_black's; what is darker still it lifts: 13's surprised p10 16 -> 21): as far as each
     pixel is the inside (`inside` (N,) 0..1: cavity and tongue, of which `tongue` (N,) 0..1 is tongue,
     ROUND_TONGUE_KEEP less dimmed) with depth (ROUND_DEPTH_DIM), its distance from the nearer lip
     (`d_upper`, `d_lower` (N,) px) over half the `peak_opening` px; the rest, teeth, by ROUND_TEETH_DIM; none of
-    what is the photo's own (`kept` (N,) 0..1, _lay_photo_interior's). Nothing changes where `short` is 0."""
+    what is the photo's own (`kept` (N,) 0..1, _lay_photo_interior's); all of that as far as the lips, `widened`
+    (_widened's ratio), have narrowed the opening (ROUND_DEPTH_NARROW). Nothing changes where `short` is 0 or the
+    lips are narrowed no more than ROUND_DEPTH_NARROW[0]."""
+    short *= float(smoothstep(1.0 - widened, ROUND_DEPTH_NARROW[0], ROUND_DEPTH_NARROW[1]))
     if short <= 0.0 or not len(color):
         return
     depth = np.minimum(np.asarray(d_upper, np.float64), np.asarray(d_lower, np.float64)) / max(0.5 * peak_opening, 1.0)
