@@ -1922,8 +1922,9 @@ def test_mix_floor_reads_a_closure_bounded_on_both_sides_only_between_a_fall_and
 
 def test_music_press_deepens_a_press_from_bounded_sure_from_where_the_closure_is_bounded_on_both_sides():
     """Where `bounded` says so a press from BOUNDED_SURE_FROM (whole from BOUNDED_SURE_TO) is deepened by what is
-    left of it, press + (1 - press) x bounded, not only raised to the reading's fraction; under it, or with bounded
-    0, the press is what the plain reading gives."""
+    left of it, press + (1 - press) x bounded, and made whole from a bounded reading of BOUNDED_WHOLE_FROM (whole
+    from BOUNDED_WHOLE_TO), not only raised to the reading's fraction; under BOUNDED_SURE_FROM, or with bounded 0,
+    the press is what the plain reading gives."""
     from facetalk.audio.mel import ENERGY, N_FEATURES
     from facetalk.motion.lipsync import FloorReading, MusicPress
 
@@ -1934,11 +1935,22 @@ def test_music_press_deepens_a_press_from_bounded_sure_from_where_the_closure_is
     frames[:, ENERGY] = -4.0
     voice = np.full(3, -4.0)
     closure, zeros = np.full(3, 0.6, np.float32), np.zeros(3, np.float32)
-    plain = MusicPress()(rows, frames, loudness=voice, floor=FloorReading(closure=closure, vowel=zeros))
-    assert plain[:, PRESS] == pytest.approx([0.7, 0.6, 0.35], abs=1e-6)
-    deep = MusicPress()(rows, frames, loudness=voice, floor=FloorReading(closure=closure, vowel=zeros, bounded=closure))
+
+    def pressed(bounded: float) -> np.ndarray:
+        floor = FloorReading(closure=closure, vowel=zeros, bounded=np.full(3, bounded, np.float32))
+        return MusicPress()(rows, frames, loudness=voice, floor=floor)[:, PRESS]
+
+    assert pressed(0.0) == pytest.approx([0.7, 0.6, 0.35], abs=1e-6)
     at_sure = (0.5 - MusicPress.BOUNDED_SURE_FROM) / (MusicPress.BOUNDED_SURE_TO - MusicPress.BOUNDED_SURE_FROM)
-    assert deep[:, PRESS] == pytest.approx([0.7 + 0.3 * 0.6, max(0.6, 0.5 + 0.5 * 0.6 * at_sure), 0.35], abs=1e-6)
+    under = MusicPress.BOUNDED_WHOLE_FROM * 0.8  # deepened only
+    assert pressed(under) == pytest.approx([0.7 + 0.3 * under, max(0.6, 0.5 + 0.5 * under * at_sure), 0.35], abs=1e-6)
+    # From BOUNDED_WHOLE_TO whole, as far as the press is sure: at 0.5 half of it.
+    assert pressed(MusicPress.BOUNDED_WHOLE_TO) == pytest.approx([1.0, max(0.6, at_sure), 0.35], abs=1e-6)
+    nearly = MusicPress.BOUNDED_WHOLE_FROM + 0.9 * (MusicPress.BOUNDED_WHOLE_TO - MusicPress.BOUNDED_WHOLE_FROM)
+    assert pressed(nearly)[0] == pytest.approx(0.9, abs=1e-6)  # in proportion on the way
+    # A press between BOUNDED_SURE_FROM and _TO is raised to its sureness: 0.55 -> 0.75 (a step at _TO would not).
+    rows[0, PRESS] = 0.55
+    assert pressed(MusicPress.BOUNDED_WHOLE_TO)[0] == pytest.approx(0.75, abs=1e-6)
 
 
 def test_music_press_makes_the_press_given_whole_where_the_mix_sits_at_its_floor_and_yields_on_a_vowel():

@@ -24,6 +24,7 @@ from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -587,7 +588,12 @@ class MusicPress:
     figures: out/rap46/NOTES.md and the model card's music press row. Made whole only to the reading's fraction,
     a heard rap bilabial stayed ~0.09 apart (rap49); where the reading is bounded on both sides
     (FloorReading.bounded) a press from BOUNDED_SURE_FROM is deepened by what is left of it, press + (1 - press)
-    x bounded (out/rap49b/NOTES.md).
+    x bounded (out/rap49b/NOTES.md), and raised toward whole where that reading is BOUNDED_WHOLE_FROM or more
+    (whole from BOUNDED_WHOLE_TO), as far as the press is sure (the same BOUNDED_SURE ramp: a press of 0.5 or less
+    gains nothing from it, one from 0.6 is made whole): bench_lipsync --rap-beats 30 at 25 fps /p b m/ 730 -> 732
+    (rng 100-129 718 -> 721), /t d k s/ middles 103 -> 103 (103), vowels 69 -> 70 (69 -> 71); with a looser press
+    ramp (sure from 0.2 to 0.4) 737 / 104 / 70 (727 / 106 / 74): the closure it shuts spreads into an /s/ or a /d/
+    before it (out/rap50/NOTES.md).
     """
 
     SHARE_FROM = 1.0  # natural-log power: the mix 4.3 dB over the voice ...
@@ -603,6 +609,8 @@ class MusicPress:
     FLOOR_SURE_TO = 0.5    # ... whole from here
     BOUNDED_SURE_FROM = 0.4  # where that closure is bounded on both sides, a press from here is deepened ...
     BOUNDED_SURE_TO = 0.6    # ... to as much as the reading says from here
+    BOUNDED_WHOLE_FROM = 0.05  # and made whole where the bounded reading is from here ...
+    BOUNDED_WHOLE_TO = 0.15    # ... whole from here
 
     VOICE_BEFORE = 1  # mel frames before each whose voice estimate counts too (10 ms earlier covers more of a closure)
     MIX_BEFORE = 2  # mel frames before each whose mix counts too (the estimate trails a sharp onset by one)
@@ -640,6 +648,11 @@ class MusicPress:
             at_bounded = np.clip((given - self.BOUNDED_SURE_FROM) / (self.BOUNDED_SURE_TO - self.BOUNDED_SURE_FROM),
                                  0.0, 1.0)
             raised = np.maximum(raised, given + (1.0 - given) * floor.bounded * at_bounded * keep)
+            # A bounded reading from BOUNDED_WHOLE_FROM takes such a press to whole: deepened only by the reading's
+            # fraction (0.5-0.8 over a jaw of 0.25-0.3), the lips stayed 0.05-0.15 apart (rap50).
+            whole_span = self.BOUNDED_WHOLE_TO - self.BOUNDED_WHOLE_FROM
+            whole = np.clip((floor.bounded - self.BOUNDED_WHOLE_FROM) / whole_span, 0.0, 1.0)
+            raised = np.maximum(raised, whole * at_bounded * keep)
             # Only what this pass added yields: the press it was given, and clean speech, keep their bits. Rows
             # read as no vowel take `raised` as it is, so a call without a reading and one with gives the same bits.
             yielded = press + (raised - press) * (1.0 - floor.vowel)
@@ -969,11 +982,11 @@ class MixFloor:
         into it within BOUND_BEFORE frames and rise out of it by the newest frame (the less of the two, BOUND_FROM
         to BOUND_TO), with no hiss from it to the newest (`hiss_ahead`, the most over the floor there,
         AHEAD_HISS_FROM to AHEAD_HISS_TO: a closure that runs into an /s/ is the /s/'s too)."""
-        means = list(self._means)
+        means = self._means  # read in place (islice), no list per mel frame
         own = len(means) - 1 - self._lag
         if own < 1 or not self._lag:  # nothing heard before the frame, or none after it: no fall, no rise
             return 0.0
-        fall_rise = min(max(means[:own]), max(means[own + 1:])) - means[own]
+        fall_rise = min(max(islice(means, own)), max(islice(means, own + 1, None))) - means[own]
         return (min(1.0, max(0.0, (fall_rise - self.BOUND_FROM) / (self.BOUND_TO - self.BOUND_FROM)))
                 * min(1.0, max(0.0, (self.AHEAD_HISS_TO - hiss_ahead) / (self.AHEAD_HISS_TO - self.AHEAD_HISS_FROM))))
 
