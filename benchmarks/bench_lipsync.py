@@ -434,9 +434,10 @@ class _NoVoiceYield:
 
 class _NoVoiceGate:
     """A voice gate that acts nowhere (the network alone, for --stages): the pause closure, stubbed
-    too there, still reads its press_scale."""
+    too there, still reads its gains and press_scale (None: a voice throughout)."""
 
     press_scale = None
+    gains = None
 
     def __call__(self, outputs: np.ndarray, frames: np.ndarray, **_) -> np.ndarray:
         return outputs

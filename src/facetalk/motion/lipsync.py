@@ -774,14 +774,15 @@ class VoiceGate:
     speech under music 6 dB louder half the frames under 2 dB and three quarters under 3-9 dB, in clean
     speech and digital silence under 4 dB. A frame's presence is 1 up to PRESENT_UNDER over the estimate and 0 from
     ABSENT_FROM; the gate follows the most present frame of the last HOLD_S (a consonant or a short
-    pause keeps it), opening by OPEN_STEP a frame (a quiet onset reaches it within two frames, inside
-    the mouth's lead) and easing shut with CLOSE_TAU_S, never snapping. It scales the mouth toward rest,
+    pause keeps it; a frame's mix reading is held only where it lasted SUSTAIN_FRAMES, as one frame alone is
+    what the estimate hears in the chords), opening by OPEN_STEP a frame (a quiet onset reaches it within two
+    frames, inside the mouth's lead) and easing shut with CLOSE_TAU_S, never snapping. It scales the mouth toward rest,
     lip_press with twice the gain (a closure stays shut until the jaw has half gone). Where the voice
     is present the gate stays at 1 and the outputs keep their bits. At the stream's output at 25 fps
     over the benchmark's three pieces per clip and level, music alone opened the lips past 0.05 on
     4.2-10.4% of frames before, 0-6.2% with it (the rest where the voice's estimate itself hears a
-    voice in the chords); no clean figure moved. PauseClosure, after it, scales the press it adds by
-    the same press_scale, so music alone does not press the lips shut either.
+    voice in the chords); no clean figure moved. PauseClosure, after it, arms only where the gain is 1 and
+    scales the press it adds by the same press_scale, so music alone does not press the lips shut either.
     The estimate's floor near -60 dBFS hides quiet music (at -45 dBFS the mix lay only 5-10 dB over it):
     where the input is quiet, the presence is also read at a raised level (QuietInput), the lower of the two
     counting as far as RaisedReading.weight says. The gate starts shut (no voice heard yet): a clip opening on
@@ -797,12 +798,18 @@ class VoiceGate:
     ABSENT_FROM = float(np.log(10 ** 1.4))    # ... none from 14 dB
     HOLD_S = 0.2
     START_HOLD_S = 0.06  # a stream's unheld first frames hold this long: a clip's /h/ onset read absent on rows 3-5
+    # The hold keeps the mix's presence only where it lasted SUSTAIN_FRAMES mel frames (a frame's own presence still
+    # opens the gate at once): over music alone the estimate hears a voice in the chords on a lone frame in 55 of
+    # 122 of its runs, each held 200 ms (out/alone50/runs.py).
+    SUSTAIN_FRAMES = 2
     OPEN_STEP = 0.5
     CLOSE_TAU_S = 0.1
     PRESS_GAIN = 2.0  # lip_press eases with this x the gain: a closure stays shut until the jaw has half gone
 
     def __init__(self) -> None:
         self._recent: deque[float] = deque(maxlen=round(self.HOLD_S * FRAME_RATE))
+        # The mix's presence over the last SUSTAIN_FRAMES (none before the start: the gate starts shut).
+        self._lasting: deque[float] = deque([0.0] * self.SUSTAIN_FRAMES, maxlen=self.SUSTAIN_FRAMES)
         self._opening: deque[float] = deque(maxlen=round(self.START_HOLD_S * FRAME_RATE))  # the unheld frames' hold
         self._close = 1.0 - math.exp(-1.0 / (self.CLOSE_TAU_S * FRAME_RATE))
         self._gain = 0.0  # shut until a voice is heard
@@ -822,11 +829,12 @@ class VoiceGate:
             self.gains = np.ones(len(outputs))
             return outputs
         presence = 1.0 - _share_over(frames[:, ENERGY], loudness, start=self.PRESENT_UNDER, stop=self.ABSENT_FROM)
+        at_raised = np.ones(len(presence))
         if raised is not None and raised.weight.any():
             quiet = _share_over(raised.over, 0.0, start=self.PRESENT_UNDER, stop=self.ABSENT_FROM)
-            presence = np.minimum(presence, 1.0 - raised.weight * quiet)
+            at_raised = 1.0 - raised.weight * quiet
         unheld = [False] * len(presence) if raised is None else raised.unheld.tolist()
-        self.gains = np.asarray(self._follow(presence.tolist(), unheld=unheld))
+        self.gains = np.asarray(self._follow(presence.tolist(), at_raised=at_raised.tolist(), unheld=unheld))
         if self.gains.min() >= 1.0:  # the voice is present: the usual case keeps its bits
             return outputs
         gated = outputs.copy()
@@ -834,14 +842,20 @@ class VoiceGate:
         gated[:, PRESS_INDEX] = outputs[:, PRESS_INDEX] * self.press_scale.astype(np.float32)
         return gated
 
-    def _follow(self, presence: list[float], *, unheld: list[bool]) -> list[float]:
-        """The gain per frame: the most present of the last HOLD_S, opened by OPEN_STEP, eased shut; an unheld
-        frame's presence is held START_HOLD_S only. Plain Python: a live stream brings two frames at a time."""
+    def _follow(self, mix: list[float], *, at_raised: list[float], unheld: list[bool]) -> list[float]:
+        """The gain per frame from the presence read in the mix and at the raised level: this frame's (the lower
+        of the two) or the most present of the last HOLD_S, where the mix's reading is held only as far as it lasted
+        SUSTAIN_FRAMES; opened by OPEN_STEP, eased shut; an unheld frame's presence is held START_HOLD_S only.
+        Plain Python: a live stream brings two frames at a time."""
         gains = []
-        for p, alone in zip(presence, unheld):
-            self._recent.append(0.0 if alone else p)
+        for heard, raised, alone in zip(mix, at_raised, unheld):
+            p = min(heard, raised)
+            self._lasting.append(0.0 if alone else heard)
+            # Held: the mix's reading as far as it lasted SUSTAIN_FRAMES, the raised one's as it is (a quiet clip's
+            # lead-in keeps its bits: there the raised reading alone acts, the mix's reads a voice throughout).
+            self._recent.append(min(min(self._lasting), raised))
             self._opening.append(p if alone else 0.0)
-            target = max(max(self._recent), max(self._opening))
+            target = max(max(self._recent), max(self._opening), p)  # this frame's presence opens it at once
             if target >= self._gain:
                 self._gain = min(target, self._gain + self.OPEN_STEP)
             else:
@@ -1062,11 +1076,14 @@ class PauseClosure:
     stopped talking returns to the photo's expression.
     The lips part with the next word in proportion, never snapping open to the photo's smile
     (music under the voice makes the jaw twitch in pauses). Before the first speech nothing
-    changes, and on a photo with closed lips pressing closes nothing. Where no voice sounds (the
-    VoiceGate's press_scale under 1) a jaw opening does not count as speech and the press it adds
-    scales with press_scale: a jaw the music opened pressed the lips shut for up to HOLD_S (12
-    pieces of music alone, 25 fps: press > 0.5 on 334 of 900 frames without the gate, 134 with it
-    before this, 47 now).
+    changes, and on a photo with closed lips pressing closes nothing. Where the VoiceGate is not
+    wide open (its gain under 1) a jaw opening does not count as speech: a jaw the music opened
+    pressed the lips shut for up to HOLD_S (12 pieces of music alone, 25 fps: press > 0.5 on 334
+    of 900 frames without the gate, 134 with it, 51 where arming read the gate's press_scale, which
+    is 1 from gain 0.5, 48 arming at gain 1 with the gate's hold of what lasted; alone50). The
+    press it adds scales with press_scale, as the gate's own: scaled by the gain, the lips parted
+    1-2 frames sooner in every pause of speech under music (rendered r -0.01..-0.02 on parted-lip
+    photos, rev50a).
     Per mel frame, in order, like SustainHold.
     """
 
@@ -1085,12 +1102,14 @@ class PauseClosure:
         self._open_run = 0  # consecutive mel frames with the jaw open beyond SPEECH_JAW
         self._spoke = False  # speech since the last pause was released
 
-    def __call__(self, outputs: np.ndarray, *, voice: np.ndarray | None = None) -> np.ndarray:
-        """(T, len(PARAMS)) outputs and the voice gate's press_scale (T,) 0..1 (None: a voice throughout)
-        -> the same with lip_press raised in speech and its pauses."""
+    def __call__(self, outputs: np.ndarray, *, voice: np.ndarray | None = None,
+                 press_scale: np.ndarray | None = None) -> np.ndarray:
+        """(T, len(PARAMS)) outputs, the voice gate's gain (T,) 0..1 (None: a voice throughout) and its
+        press_scale (T,) 0..1 (None: 1) -> the same with lip_press raised in speech and its pauses."""
         voices = [1.0] * len(outputs) if voice is None else voice.tolist()
+        scales = [1.0] * len(outputs) if press_scale is None else press_scale.tolist()
         presses = []  # plain Python per mel frame: numpy's per-item cost would dominate live
-        for jaw, voiced in zip(outputs[:, JAW_INDEX].tolist(), voices):
+        for jaw, voiced, scale in zip(outputs[:, JAW_INDEX].tolist(), voices, scales):
             speaking = jaw > self.SPEECH_JAW and voiced >= 1.0
             self._open_run = self._open_run + 1 if speaking else 0
             self._spoke = self._spoke or self._open_run >= self.SPEECH_S * FRAME_RATE
@@ -1101,8 +1120,8 @@ class PauseClosure:
             t_s = self._quiet / FRAME_RATE - self.PAUSE_S  # into the pause (< 0: none yet)
             release = min(1.0, max(0.0, 1.0 - (t_s - self.HOLD_S) / self.RELEASE_S))
             level = min(max(t_s / self.CLOSE_S, 0.0), release)
-            presses.append(voiced * max(self.CLOSE * level * max(0.0, 1.0 - jaw / self.SPEECH_JAW),
-                                        release * self.RELAX_SHARE * (1.0 - jaw / self.RELAX_JAW)))
+            presses.append(scale * max(self.CLOSE * level * max(0.0, 1.0 - jaw / self.SPEECH_JAW),
+                                       release * self.RELAX_SHARE * (1.0 - jaw / self.RELAX_JAW)))
             if t_s >= self.HOLD_S + self.RELEASE_S:  # released: the next pause needs new speech
                 self._spoke = False
         closed = outputs.copy()
@@ -1536,7 +1555,10 @@ class LipSync:
             quiet = np.convolve(flags, np.ones(window, int), "valid") == window
             self._quiet = flags[len(flags) - window + 1:]
             out[quiet] = 0.0
-            out = self._release(self._pause(out, voice=self._voice_gate.press_scale))
+            # The pause closure arms on the gain (a press_scale of 1 from gain 0.5 armed it on a lone frame the
+            # estimate heard as a voice in the chords) and scales its press by press_scale, as the gate's own.
+            gate = self._voice_gate
+            out = self._release(self._pause(out, voice=gate.gains, press_scale=gate.press_scale))
             tip = self._tongue_tip(frames, voice=self._voice_gate.press_scale, quiet=quiet)
             self._outputs = np.concatenate([self._outputs, np.concatenate([out, tip[:, None]], axis=1)])
 
@@ -1547,9 +1569,9 @@ class LipSync:
 
     def _tongue_tip(self, frames: np.ndarray, *, voice: np.ndarray | None, quiet: np.ndarray) -> np.ndarray:
         """(T,) float32 tongue_tip for the frames: the tongue-tip net's (its state carried on; its falls eased by
-        TipRelease) times the voice gate's press_scale (T,) 0..1 (None: a voice throughout), as PauseClosure reads it (where the gate hears
-        music and no voice it holds the tip down with the lips; a steady chord can still raise it, model card), 0
-        where the mouth rests on digital silence (quiet (T,) bool); zeros without a net."""
+        TipRelease) times the voice gate's press_scale (T,) 0..1 (None: a voice throughout), as the lip press
+        (where the gate hears music and no voice it holds the tip down with the lips; a steady chord can still
+        raise it, model card), 0 where the mouth rests on digital silence (quiet (T,) bool); zeros without a net."""
         if self._tongue_net is None:
             return np.zeros(len(frames), np.float32)
         tip, self._tongue_state = self._tongue_net.run(frames, self._tongue_state)
