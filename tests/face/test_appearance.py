@@ -686,6 +686,70 @@ def test_the_sprite_fades_out_past_the_refill_and_the_frame_at_rest_is_the_photo
     assert 2 <= partial.sum() <= 6, row
 
 
+def test_the_photos_iris_edge_past_the_ring_is_refilled_and_faded_with_a_moved_iris():
+    """The landmark disc falls short of the photo's iris on one side (12's outer side, 11): its edge left
+    in the texture past the refilled ring was a second limbus or a dark vertical seam beside the refill
+    once the iris moved. It is refilled as white, opaque in the sprite at rest (the frame at rest is the
+    photo) and faded out with a moved iris as the sprite's white (carried, its dark px were specks)."""
+    image, pts = _synthetic_eye()
+    h, w = image.shape[:2]
+    yy, xx = np.mgrid[:h, :w]
+    dist = np.hypot(xx - 80, yy - 52)
+    ring_r = 1.1 * IRIS_R + 0.5 + 1.5
+    # The photo's iris reaches 3 px past the ring on its right side, level with the centre and below.
+    edge = (dist > ring_r) & (dist <= ring_r + 3.0) & (xx > 80) & (np.abs(yy - 52) < (xx - 80)) & (yy >= 54) \
+        & (yy <= 62)
+    image[edge] = (90, 60, 40)
+    texture = image.copy()
+    sprite = _cut_iris(image, texture, pts, lm.LEFT_IRIS, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)
+    luma = texture.astype(np.float32) @ LUMA
+    # Before: the iris's colour (luma 67) left there.
+    assert luma[edge].min() > 150.0, luma[edge].min()
+    x0, y0 = sprite.origin_xy.astype(int)
+    ys, xs = np.nonzero(edge)
+    assert np.all(sprite.alpha[ys - y0, xs - x0] >= 1.0)
+    np.testing.assert_allclose(sprite.rgb[ys - y0, xs - x0], image[ys, xs], atol=0.5)
+    assert np.all(sprite.white[ys - y0, xs - x0] >= 1.0)
+    # The white past it is left as it was: the iris's own side without such an edge has none refilled.
+    mirror = (dist > ring_r + 0.5) & (dist <= ring_r + 3.0) & (xx < 80) & (np.abs(yy - 52) < (80 - xx)) & (yy >= 54) \
+        & (yy <= 62)
+    assert np.all(texture[mirror] == image[mirror])
+
+
+def test_the_lashes_shade_beside_the_iris_top_is_not_taken_for_its_edge():
+    """Under a high upper margin the lashes' shade beside the iris's top is as dark as an iris edge past the ring,
+    but no white lies past it along the radius: refilled, a glance of a few hundredths bared a light stair in
+    the shade (07's top corners). It is left as photographed; the iris edge with white past it still is not."""
+    import cv2
+
+    image, pts = _synthetic_eye()
+    h, w = image.shape[:2]
+    yy, xx = np.mgrid[:h, :w]
+    dist = np.hypot(xx - 80, yy - 52)
+    old = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(old, [np.round(pts[list(lm.LEFT_EYE_UPPER) + list(lm.LEFT_EYE_LOWER[-2:0:-1]), :2]).astype(np.int32)], 1)
+    upper = np.array(lm.LEFT_EYE_UPPER)
+    pts[upper, 1] = 60 - 20 * np.sin(np.linspace(0, np.pi, len(upper)))  # the lid raised 8 px more
+    new = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(new, [np.round(pts[list(upper) + list(lm.LEFT_EYE_LOWER[-2:0:-1]), :2]).astype(np.int32)], 1)
+    bared = (new == 1) & (old == 0)
+    image[bared] = np.where((dist[bared] <= IRIS_R)[:, None], (90, 60, 40), (185, 180, 173))
+    upper_y = np.interp(xx, pts[upper, 0], pts[upper, 1])
+    ring_r = 1.1 * IRIS_R + 0.5 + 1.5
+    shade = (new == 1) & (yy - upper_y <= 4.0) & (yy < 52) & (dist > IRIS_R)  # the lashes' shade, 4 px deep
+    image[shade] = (70, 50, 40)
+    edge = (dist > ring_r) & (dist <= ring_r + 3.0) & (xx > 80) & (np.abs(yy - 52) < (xx - 80)) & (yy >= 54) \
+        & (yy <= 62)
+    image[edge] = (90, 60, 40)
+    texture = image.copy()
+    _cut_iris(image, texture, pts, lm.LEFT_IRIS, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)
+    past = shade & (dist > ring_r + 0.5) & (np.abs(yy - 52) <= np.abs(xx - 80))
+    assert past.sum() >= 6, past.sum()
+    # Before: 14 of its px refilled.
+    assert np.all(texture[past] == image[past]), int((texture[past] != image[past]).any(axis=1).sum())
+    assert (texture.astype(np.float32) @ LUMA)[edge].min() > 150.0
+
+
 def test_a_catchlight_under_the_upper_margin_leaves_the_texture_with_the_iris():
     """A catchlight on the iris's top, under the upper margin where the refill takes the photo only
     in part (so the margin stays anti-aliased), is refilled wholly: partly kept, a look aside left
@@ -701,6 +765,28 @@ def test_a_catchlight_under_the_upper_margin_leaves_the_texture_with_the_iris():
     x0, y0 = sprite.origin_xy.astype(int)
     assert np.all(sprite.alpha[y - y0, xs.start - x0:xs.stop - x0] >= 1.0)
     assert np.all(sprite.rgb[y - y0, xs.start - x0:xs.stop - x0] == 255.0)
+
+
+def test_a_light_px_on_the_iris_top_refilled_in_part_under_the_margin_takes_the_lash_lines_colour():
+    """Under the upper margin the refill takes the photo in part (so a raised lid's edge stays anti-aliased);
+    over the iris's top that part was the photo's px itself: a catchlight's or a light fibre's top there was
+    left over the white a look aside bared as a light chunk beside a dark hook (12). Where lighter than the
+    margin's px over it (the lash line), that px is taken instead; the frame at rest is still the photo."""
+    image, pts = _synthetic_eye()
+    image[:49, 70:91] = (60, 45, 40)  # the lash line down to the margin's line (48.0-48.1 over the iris)
+    y, xs = 49, slice(77, 83)  # 0.9-1.0 px under the margin's line over the iris: refilled in part
+    image[y, xs] = (175, 160, 150)  # a light chunk, no catchlight (under the white's GLINT_PERCENTILE)
+    texture = image.copy()
+    sprite = _cut_iris(image, texture, pts, lm.LEFT_IRIS, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)
+    luma = texture.astype(np.float32) @ LUMA
+    # Before: 166-172 (the chunk's 163 kept in part); the lash line's 48 and the fill blended now.
+    assert luma[y, xs].max() < 130.0, luma[y, xs]
+    x0, y0 = sprite.origin_xy.astype(int)
+    h, w = sprite.alpha.shape
+    a = sprite.alpha[..., None]
+    rest = sprite.rgb * a + texture[y0:y0 + h, x0:x0 + w].astype(np.float32) * (1.0 - a)
+    changed = np.abs(texture.astype(int) - image).max(axis=2) > 0
+    assert np.abs(rest - image[y0:y0 + h, x0:x0 + w])[changed[y0:y0 + h, x0:x0 + w]].max() <= 1.0
 
 
 def _lash_shaded_seam_offset(*, hole_w: int) -> np.ndarray:
