@@ -7854,6 +7854,75 @@ def test_a_rounded_mouths_faces_keep_the_lips_hue_at_their_own_light():
     assert np.array_equal(color[2], mauve[2])
 
 
+def test_at_luma_keeps_the_hue_at_the_asked_light_and_a_black_at_its_floor():
+    """_at_luma (render.mouth's rescaling of one colour to a luma; _warmed_black and _lip_hued keep their own, per
+    pixel or rounded differently): the result has the asked luma in the same hue; a colour darker than `floor` is
+    scaled as if it were `floor` light (no division by a black's 0)."""
+    from facetalk.render.mouth import _at_luma
+
+    rgb = np.array([120.0, 60.0, 30.0])
+    out = _at_luma(rgb, 45.0, floor=1.0)
+    assert abs(float(out @ LUMA) - 45.0) < 1e-4
+    np.testing.assert_allclose(out / out.sum(), rgb / rgb.sum())
+    np.testing.assert_allclose(_at_luma(np.zeros(3), 45.0, floor=1e-6), np.zeros(3))
+    np.testing.assert_allclose(_at_luma(np.array([0.5, 0.5, 0.5]), 10.0, floor=1.0), [5.0, 5.0, 5.0])
+
+
+def test_a_rounded_mouths_faces_darken_toward_the_opening_in_the_lips_hue():
+    """_lip_hued's `shade`: a face pixel goes to the lip's hue at its own luma less `shade` of it (a rounded mouth's
+    faces fall toward the opening, ROUND_FACE_SHADE; laid at one light, 12's were a flat grey-lilac band); shade 0
+    is the unshaded call to the bit."""
+    from facetalk.render.mouth import _lip_hued
+
+    lip = np.array([180.0, 90.0, 100.0])
+    face = np.array([[150.0, 120.0, 125.0], [150.0, 120.0, 125.0], [150.0, 120.0, 125.0]])
+    plain, shaded = face.copy(), face.copy()
+    _lip_hued(plain, np.arange(3), lip_rgb=lip, share=np.ones(3))
+    _lip_hued(shaded, np.arange(3), lip_rgb=lip, share=np.ones(3), shade=np.array([0.0, 0.3, 0.6]))
+    luma = np.array([0.299, 0.587, 0.114])
+    assert np.array_equal(shaded[0], plain[0])
+    np.testing.assert_allclose(shaded[1:] @ luma, (face[1:] @ luma) * np.array([0.7, 0.4]), rtol=1e-6)
+    np.testing.assert_allclose(shaded[2] / (shaded[2] @ luma), lip / (lip @ luma), rtol=1e-6)  # still the lip's hue
+
+
+def test_a_rounded_mouths_faces_fall_no_darker_than_the_floor():
+    """_lip_hued's `floor` (ROUND_FACE_FLOOR over the opening's dark): the shade takes a face pixel no lower than it,
+    and one laid darker already keeps its own luma; unfloored, 13's and 07's dark faces merged with the core, the
+    near-black hole widening sideways in spurs (rev50m)."""
+    from facetalk.render.mouth import _lip_hued
+
+    lip = np.array([180.0, 90.0, 100.0])
+    face = np.array([[150.0, 120.0, 125.0], [70.0, 50.0, 55.0], [40.0, 30.0, 32.0]])  # luma 129.5, 56.6, 33.2
+    floored = face.copy()
+    _lip_hued(floored, np.arange(3), lip_rgb=lip, share=np.ones(3), shade=np.full(3, 0.6), floor=50.0)
+    luma = np.array([0.299, 0.587, 0.114])
+    np.testing.assert_allclose(floored @ luma, [(face[0] @ luma) * 0.4, 50.0, face[2] @ luma], rtol=1e-6)
+    np.testing.assert_allclose(floored[1] / (floored[1] @ luma), lip / (lip @ luma), rtol=1e-6)
+
+
+def test_a_rendered_o_s_faces_fall_darker_only_when_rounded(analysis):
+    """paint's wiring of ROUND_FACE_SHADE (_lay_corner_faces): the bundled photo's /o/ faces come out darker than
+    laid at one light (ROUND_FACE_SHADE 0), no pixel lighter; the widest vowel (lips not rounded) is bit-identical."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer
+
+    def both(**shape) -> tuple[np.ndarray, np.ndarray]:
+        frame = MotionFrame(t_s=0, **shape)
+        shaded = np.asarray(Renderer(analysis).render(frame)).astype(float)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(mouth_module, "ROUND_FACE_SHADE", 0.0)
+            flat = np.asarray(Renderer(analysis).render(frame)).astype(float)
+        return shaded, flat
+
+    shaded, flat = both(jaw_open=0.38, lip_spread=-0.75)
+    moved = np.abs(shaded - flat).max(axis=2) > 0.0
+    assert moved.sum() > 20, moved.sum()
+    drop = flat[moved] @ LUMA - shaded[moved] @ LUMA
+    assert drop.min() >= -0.5 and drop.mean() > 2.0, (drop.min(), drop.mean())
+    wide, wide_flat = both(jaw_open=1.0)
+    assert np.array_equal(wide, wide_flat)
+
+
 def _hue_gap(rgb: np.ndarray, lip_rgb: np.ndarray) -> np.ndarray:
     """(n,) how far each (n, 3) colour's hue (its RGB over its luma) lies from the lip's."""
     return np.linalg.norm(rgb / np.maximum(rgb @ LUMA, 1.0)[:, None] - lip_rgb / float(lip_rgb @ LUMA), axis=1)

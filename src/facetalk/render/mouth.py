@@ -33,6 +33,11 @@ def _chroma(rgb: np.ndarray) -> np.ndarray:
     return np.ptp(rgb, axis=-1) / np.maximum(rgb @ LUMA, 1.0)
 
 
+def _at_luma(rgb: np.ndarray, luma: float, *, floor: float) -> np.ndarray:
+    """The (3,) colour `rgb` in its own hue at `luma` (its luma taken as at least `floor`: a black has no hue)."""
+    return rgb * (luma / max(float(rgb @ LUMA), floor))
+
+
 def _area(polygon_xy: np.ndarray) -> float:
     """The area (px²) of a simple polygon given as (N, 2) points (the shoelace formula)."""
     x, y = polygon_xy[:, 0], polygon_xy[:, 1]
@@ -1483,7 +1488,8 @@ class MouthPainter:
         `rolled` (M,) 0..1 across its face (_corner_cover's; None: all at the lip line, 0), its edge on
         into the dark as far as the opening lies beyond it (`opened` (M,) 0..1, _corner_cover's; None:
         everywhere), laid at `cover` (M,) 0..1 (_lay_faces). As far as the lips are `rounded` (_rounded's 0..1)
-        the faces then keep the lip's hue at their own light (_lip_hued)."""
+        the faces then take the lip's hue, their light falling across them toward the opening (ROUND_FACE_SHADE),
+        never under the opening's own dark plus ROUND_FACE_FLOOR (_lip_hued)."""
         # One interpolation for all that is read per vertex: both anchors, the outline's levels
         # (as _outline_share reads them) and the clearing.
         at = interp(self._face_table(cleared), px)
@@ -1498,8 +1504,11 @@ class MouthPainter:
                    self._lip_rgb.astype(np.float64),
                    float(self._lip_shadow_rgb @ LUMA), float(self._lip_rgb @ LUMA),
                    np.ones(len(px)) if opened is None else np.asarray(opened, np.float64))
-        if rounded > 0.0:
-            _lip_hued(color, px, lip_rgb=self._lip_rgb, share=ROUND_FACE_LIP_HUE * rounded * np.asarray(cover))
+        if rounded > 0.0:  # the lip rolling in: its hue, its light falling toward the opening (ROUND_FACE_SHADE)
+            shade = None if rolled is None else (
+                ROUND_FACE_SHADE * rounded * smoothstep(np.asarray(rolled, np.float64), 0.0, 1.0))
+            _lip_hued(color, px, lip_rgb=self._lip_rgb, share=ROUND_FACE_LIP_HUE * rounded * np.asarray(cover),
+                      shade=shade, floor=float(self._round_black_rgb @ LUMA) + ROUND_FACE_FLOOR)
 
     def _face_table(self, cleared: np.ndarray | None) -> np.ndarray:
         """(V, 13) float32 per vertex, for _lay_corner_faces: its upper- and lower-lip anchors
@@ -2030,7 +2039,7 @@ def _warmed(rgb: np.ndarray, *, lip: np.ndarray, warmth: float, share: float) ->
         return rgb
     luma = float(rgb @ LUMA)
     lit = rgb * np.array([1.0, 1.0, over ** -share])
-    return np.clip(lit * (luma / max(float(lit @ LUMA), 1e-6)), 0.0, 255.0)
+    return np.clip(_at_luma(lit, luma, floor=1e-6), 0.0, 255.0)
 
 
 def _warmed_black(black: np.ndarray, *, throat: np.ndarray, share: float) -> np.ndarray:
@@ -2052,7 +2061,7 @@ def _hidden_lip_rgb(*, lip: np.ndarray, skin: np.ndarray, hair: float, gamut: _G
     lighter: darkened to the skin's, 08's band read as part of the dark opening above it."""
     toned = skin * LIP_OVER_SKIN
     luma = max(float(lip @ LUMA), float(toned @ LUMA))
-    toned = gamut.limit(toned * (luma / max(float(toned @ LUMA), 1.0)))
+    toned = gamut.limit(_at_luma(toned, luma, floor=1.0))
     return lip + hair * (toned - lip)
 
 
@@ -3338,6 +3347,17 @@ O_RIM_EDGE_PX = 1.5
 # ... and their faces go ROUND_FACE_LIP_HUE of the way to the lip's hue at their own light (_lip_hued): greyed and
 # rolled into the mouth's colour they were 13's grey-mauve band (chroma 79 -> 57, diag46o), a second drawn lip.
 ROUND_FACE_LIP_HUE = 0.7
+# ... at their light less ROUND_FACE_SHADE of it at their edge, falling from none at the lip line on a smoothstep of
+# how far across the face (_corner_cover's `rolled`): laid at one light, 12's and 13's pale faces were a flat
+# translucent grey-lilac band, a hexagonal ring drawn round the dark (judge49b), not a lip turning into the mouth.
+# It scales with `rounded` as the hue's share does (share x shade): the fall goes as rounded^2 (a quarter of it at
+# half rounding), on purpose: speech's passing rounding barely darkens the faces, a held /o/ or surprise does.
+ROUND_FACE_SHADE = 0.6
+# ... never taking a face under the opening's own dark (_round_black) plus ROUND_FACE_FLOOR (what is already darker
+# stays as laid): unfloored, 13's and 07's dark-lipped faces fell into the core, the near-black hole (luma < 50)
+# widening sideways 33 -> 49 px and 54 -> 66 px in spurs along the corner faces (out/rev50m/REVIEW.md item 1); at 30
+# 07's still spread to 63 px (out/fix50m/NOTES.md).
+ROUND_FACE_FLOOR = 40.0
 O_RIM_REACH = 0.16
 # at most this luma: a pale lip's (12, bundled: 170-175) at O_RIM_TONE stood as a pale ring inside the faces
 O_RIM_LUMA_MOST = 90.0
@@ -3352,14 +3372,17 @@ O_RIM_OPENED = (0.06, 0.16)
 # smoothstep between (_round_depth). Lit as a wide mouth's, 02's and 07's /o/ was a grey-brown glassy lens with a
 # bright band along the upper row and no dark hole (judge48 items 3, 4). THROAT_SHORT_DIM, keyed on the same `short`,
 # dims only the walls' light in _throat_at: the teeth, the tongue and the throat's own core, most of a small hole, kept
-# a wide mouth's light (its cavity median luma stayed 57 on 02 and 07, out/lens49/NOTES.md).
-ROUND_DEPTH_DIM = (0.3, 0.8)
+# a wide mouth's light (its cavity median luma stayed 57 on 02 and 07, out/lens49/NOTES.md). [1] 0.8 -> 0.9 once the
+# target was the mouth's own dark (_round_black): 02's /o/ darkest quartile 40.4 -> 38.5, 07's 38.9 -> 36.6 (mouth50).
+ROUND_DEPTH_DIM = (0.3, 0.9)
 # ... the tongue by ROUND_TONGUE_KEEP less of it (12's lit tongue went black: a bare dark horseshoe on surprise; at 0.4
-# bundled's, 01's, 11's, 12's, 13's /o/ still read as flat uniform black holes, judge49b),
+# bundled's, 01's, 11's, 12's, 13's /o/ still read as flat uniform black holes, judge49b; 0.55 with ROUND_DEPTH_DIM[1]
+# 0.9 dims the tongue's core as 0.5 did at 0.8),
 # and the teeth ROUND_TEETH_DIM of the way whatever their depth: lit whole, the thin row under 02's and 07's upper lip
-# stood as a bright streak on the lens (judge48), dimmed with depth a grey-green band on 12 and 13.
-ROUND_TONGUE_KEEP = 0.5
-ROUND_TEETH_DIM = 0.3
+# stood as a bright streak on the lens (judge48), dimmed with depth a grey-green band on 12 and 13; at 0.3 07's
+# surprised still showed it as a pale lit arc under the upper lip (judge49b). The photo's own teeth are never dimmed.
+ROUND_TONGUE_KEEP = 0.55
+ROUND_TEETH_DIM = 0.55
 # ... all of it only once the opening's width over its height has fallen ROUND_DEPTH_NARROW[1] below the same
 # opening's unrounded (1 - _widened's ratio: the rig holds the peak as the lips round), none up to [0], on a
 # smoothstep. Keyed on `short` alone it came in full by 0.1-0.14 narrower: a nearly full-width opening (12 at
@@ -3387,7 +3410,7 @@ def _round_black(pixels: np.ndarray, *, black: np.ndarray, throat: np.ndarray) -
     if float(black @ LUMA) >= dark:
         return black
     throat = np.asarray(throat, np.float64)
-    return throat * (dark / max(float(throat @ LUMA), 1e-6))
+    return _at_luma(throat, dark, floor=1e-6)
 
 
 def _round_depth(color: np.ndarray, *, d_upper: np.ndarray, d_lower: np.ndarray, peak_opening: float, short: float,
@@ -4402,17 +4425,23 @@ def _rim_rgb(color: np.ndarray, faces: _Faces, *, lip_rgb: np.ndarray) -> np.nda
     return rgb * min(1.0, O_RIM_LUMA_MOST / max(float(rgb @ LUMA), 1.0))
 
 
-def _lip_hued(color: np.ndarray, px: np.ndarray, *, lip_rgb: np.ndarray, share: np.ndarray) -> None:
+def _lip_hued(color: np.ndarray, px: np.ndarray, *, lip_rgb: np.ndarray, share: np.ndarray,
+              shade: np.ndarray | None = None, floor: float = 0.0) -> None:
     """Takes the (N, 3) `color`'s pixels `px` (M,) `share` (M,) 0..1 of the way, in place, to the lip's hue
-    (`lip_rgb` (3,)) at their own luma, each channel clipped to 255: so their luma is kept only where the lip's hue
-    at it stays under 255 in every channel (a dark face's; a pale one comes out darker). _lay_corner_faces passes
-    a share scaled by the faces' cover on pixels already laid at that cover (cover^2 of the face's part): a face's
-    thin edge keeps most of what lay under it. A rounded mouth's faces are the lip rolling in, dark and still red. Greyed
-    and rolled into the mouth's colour (_roll_shade) over a face as wide as the photo's opening beside the lens,
-    13's /o/ was a grey-mauve band between the lip and the dark, a second lip drawn inside the first."""
+    (`lip_rgb` (3,)) at their own luma less `shade` (M,) 0..1 of it (None: none), the shade taking none of them
+    under the luma `floor` (one darker already keeps its own). Each channel is clipped to 255: so that luma holds
+    only where the lip's hue at it stays under 255 in every channel (a dark face's; a pale one comes out darker).
+    _lay_corner_faces passes a share scaled by the faces' cover on pixels already laid at that cover (cover^2 of the
+    face's part): a face's thin edge keeps most of what lay under it. A rounded mouth's faces are the lip rolling in,
+    dark and still red. Greyed and rolled into the mouth's colour (_roll_shade) over a face as wide as the photo's
+    opening beside the lens, 13's /o/ was a grey-mauve band between the lip and the dark, a second lip drawn inside
+    the first."""
     rgb = color[px].astype(np.float64)
     hue = lip_rgb.astype(np.float64) / max(float(lip_rgb @ LUMA), 1.0)
-    hued = np.clip((rgb @ LUMA)[:, None] * hue, 0.0, 255.0)
+    luma = rgb @ LUMA
+    if shade is not None:  # shaded no lower than `floor`; a pixel already under it keeps its own luma
+        luma = np.maximum(luma * (1.0 - shade), np.minimum(luma, floor))
+    hued = np.clip(luma[:, None] * hue, 0.0, 255.0)
     color[px] = rgb + share[:, None] * (hued - rgb)
 
 
@@ -5269,7 +5298,7 @@ def _lit_teeth_tint(teeth: np.ndarray, *, teeth_rgb: np.ndarray) -> np.ndarray:
     light = float(hue @ LUMA)
     yellow = (float(teeth_rgb[2]) / max(float(teeth_rgb @ LUMA), 1.0)) / max(hue[2] / max(light, 1.0), 1e-6)
     hue[2] *= min(yellow, 1.0) ** LOWER_LIT_YELLOW
-    hue *= light / max(float(hue @ LUMA), 1.0)
+    hue = _at_luma(hue, light, floor=1.0)
     return hue * min(LOWER_TEETH_CEILING / max(float(hue.max()), 1.0), 1.0) / np.maximum(teeth_rgb, 1.0)
 
 
