@@ -119,18 +119,22 @@ def test_fear_on_a_toothy_smile_opens_from_the_teeth_under_a_rolled_upper_lip(an
     """Fear opens a toothy smile's mouth further (the lips 0.24 mouth widths apart at most, the
     photo's 0.17), the upper lip rolled down 0.5 over the photo's teeth (render.mouth covers them
     with it), the lower lip drawn down off the lower ones as on a closed mouth, and the lips
-    stretched sideways (AU20+25+26). Shut to a sliver before (0.04), fear, sad and
-    angry shared one closed mouth on the toothy photos (out/portraits' 01, 03, 11, 12 at 2x)."""
+    stretched sideways from the commanded neutral's (AU20+25+26; 0.91 of the photo's width,
+    neutral 0.80: the undone smile's spread is most of it, SMILE_OPENING_BY_EMOTION). Shut to a
+    sliver before (0.04), fear, sad and angry shared one closed mouth on the toothy photos
+    (out/portraits' 01, 03, 11, 12 at 2x)."""
     from facetalk.params import PhotoExpression
 
     _, photo_gaps = _mouth(analysis, NO_EMOTION)
     _, gaps = _mouth(analysis, "fearful")
     assert gaps.max() > 1.2 * photo_gaps.max()
-    assert _width(analysis, "fearful") > _width(analysis, "sad") + 0.02  # stretched (0.97 of the photo's width, sad 0.94)
+    assert _width(analysis, "fearful") > _width(analysis, "neutral") + 0.08  # stretched
     fear = tuple(float(e == "fearful") for e in EMOTIONS)
     closed = emotion.blend(fear, photo=PhotoExpression())
     grin = emotion.blend(fear, photo=PhotoExpression(smile=1.0, lips_apart=1.0))
-    assert grin.offset("lip_spread") - emotion.UNDO_SMILE["lip_spread"] == pytest.approx(closed.offset("lip_spread"))
+    spread_there = emotion.SMILE_OPENING_BY_EMOTION["fearful"]["lip_spread"]
+    assert grin.offset("lip_spread") - emotion.UNDO_SMILE["lip_spread"] == pytest.approx(
+        closed.offset("lip_spread") - spread_there)
     assert grin.closes_lips == 0.0
     assert closed.offset("mouth_roll_upper") == emotion.RECIPES["fearful"].face["mouth_roll_upper"]
     # The smile's parting is not fear's jaw: counted as there, the lips closed over a row of teeth (a grin).
@@ -527,18 +531,30 @@ def test_fears_corners_stay_about_level_not_lifted_over_an_open_u_like_a_grin():
         assert corners_over_middle("fearful") - rest < 0.3 * (corners_over_middle("happy") - rest), name
 
 
-def test_fears_frown_is_left_off_a_toothy_smile_by_its_share():
-    """A toothy smile's undo brings its corners down already; fear's own frown on top dragged the
-    smile's teeth (the bundled photo's identity distance 0.467 -> 0.535): the frown shrinks toward
-    0 by the photo's toothy share (SMILE_OPENING_BY_EMOTION), as an opening does, and never turns
-    into a raise."""
+def test_fear_keeps_its_frown_on_a_toothy_smile_and_spreads_it_less(analysis):
+    """On a toothy smile fear's whole frown stays and its spread shrinks by the photo's toothy share
+    (SMILE_OPENING_BY_EMOTION's lip_spread). The frown brings the corners down: with it left off
+    (before fear50) they ended 0.034 eye distances under the commanded neutral's on the bundled
+    photo (0.078 now, whatever the spread), and dlib read them +0.04..+0.05 over it on the bundled
+    photo and 11: a grin, which the expression classifier read as sad."""
     frown = emotion.RECIPES["fearful"].face["smile"]
+    spread = emotion.RECIPES["fearful"].face["lip_spread"]
+    spread_there = emotion.SMILE_OPENING_BY_EMOTION["fearful"]["lip_spread"]
     fear = tuple(float(e == "fearful") for e in EMOTIONS)
     for toothy in (0.0, 0.5, 1.0):
         mood = emotion.blend(fear, photo=PhotoExpression(smile=toothy, lips_apart=toothy))
-        own = mood.offset("smile") - toothy * emotion.UNDO_SMILE["smile"]  # less the smile's undo
-        assert own == pytest.approx(min(frown + emotion.SMILE_OPENING_BY_EMOTION["fearful"]["smile"] * toothy, 0.0))
-    assert frown < 0.0
+        assert mood.offset("smile") - toothy * emotion.UNDO_SMILE["smile"] == pytest.approx(frown)
+        assert mood.offset("lip_spread") - toothy * emotion.UNDO_SMILE["lip_spread"] == pytest.approx(
+            spread - spread_there * toothy)
+
+    def corners_y_px(name: str) -> float:
+        """The mouth corners' mean height (image y, down) under `name` alone on the bundled photo."""
+        mood = emotion.blend(tuple(float(e == name) for e in EMOTIONS), photo=analysis.expression)
+        p = posed_vertices(analysis.rig, MotionFrame(t_s=0).with_face(mood.offsets))[:, :2]
+        return float(p[list(lm.MOUTH_CORNERS), 1].mean())
+
+    below_neutral_ipd = (corners_y_px("fearful") - corners_y_px("neutral")) / analysis.rig.ipd_px
+    assert below_neutral_ipd > 0.06
 
 
 def test_every_emotion_has_a_recipe_of_known_face_parameters_and_its_lids_apart():

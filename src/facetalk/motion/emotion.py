@@ -196,9 +196,9 @@ RECIPES: dict[str, Recipe] = {
     # tense, flatter, less open mouth with the corners about level (out/fear45/cmp_fear_closed.png,
     # mouth3x_closed.png). Fear's identity distance over bench_emotions' five 0.304 -> 0.291 and
     # P(fear) over the classifier's five 0.065 -> 0.078, still read as commanded on none
-    # (out/fear45/NOTES.md). Not on a toothy smile (SMILE_OPENING_BY_EMOTION): there the undone smile
-    # already brings the corners down, and the frown on top dragged the smile's teeth (the bundled
-    # photo's identity distance 0.467 -> 0.535).
+    # (out/fear45/NOTES.md). Left off toothy smiles until fear50 (the frown on top dragged the
+    # smile's teeth then, the bundled photo's identity distance 0.467 -> 0.535); kept there now
+    # (SMILE_OPENING_BY_EMOTION): without the frown their corners stayed a grin's.
     # Not the rig's own lip stretcher (lip_stretch, AU20 out and down, fear47b): in lip_spread's place
     # at 1 it took the corners off the undone smile's lifted path and P(fear) over the six-face probe
     # 0.129 -> 0.145, but fear's identity distance over bench_emotions' five 0.295 -> 0.333 (the
@@ -342,10 +342,10 @@ PHOTO_OPENING_BY_EMOTION = {"surprised": {"jaw_open": 0.1, "upper_lip_raise": 0.
 # ... but a smile's parting (its share: the lesser of the photo's smile and parting) is the smile's
 # teeth, and fear opens from them: the jaw the whole 0.2 further (at 0.1 the lips closed over a row
 # of the smile's teeth, a grin: the bundled photo's P(happy) 0.02 -> 0.35-0.43, out/fear45), the
-# lower lip drawn down the whole 0.6 off the lower teeth, none of fear's frown (the smile's undo
-# brings its corners down; the whole frown had an identity cost there, above), the upper lip
+# lower lip drawn down the whole 0.6 off the lower teeth, fear's whole frown (below), the upper lip
 # rolled down 0.5 over the upper ones (render.mouth covers the photo's own with it) between lips
-# stretched as on a closed mouth: open and tense, not a grin.
+# stretched less than on a closed mouth (the undone smile's spread is most of their width already):
+# open and tense, not a grin.
 # A rolled lip covers a share of the teeth's run (render.mouth._rolled_cover), and a broad smile
 # shows 1.8-3.6 lip heights of upper teeth (the bundled photo 8.8 px under a 4.8 px lip, Obama 14.1
 # under 4.1, out/portraits' 11 21.6 under 6.0; out/fear15/lip_height.txt): rolled 0.8 it hid them
@@ -355,7 +355,22 @@ PHOTO_OPENING_BY_EMOTION = {"surprised": {"jaw_open": 0.1, "upper_lip_raise": 0.
 # classifier's P(happy) did not rise before that cap (at 0.4 the teeth's row read as a grin;
 # out/fear15/NOTES.md); with it, P(happy) under fear is 0.23 against 0.18.
 # jaw_open 0.0 acts as leaving it out would; it says so: the smile's teeth count nothing toward fear's jaw.
-SMILE_OPENING_BY_EMOTION = {"fearful": {"jaw_open": 0.0, "upper_lip_raise": 0.5, "mouth_roll_upper": 0.3, "smile": 0.2}}
+# Fear's frown stays whole there (smile 0.2 counted as there before, fear50): left off, the corners
+# sat +0.04..+0.05 eye distances over the commanded neutral's on the bundled photo and 11 (dlib;
+# happy's bar is +0.03), a grin's mouth the expression classifier read as sad. The drop is the
+# frown's: at the rig the bundled photo's corners end 0.078 eye distances under neutral's whatever
+# the spread (0.034 with the frown left off; out/rev50f/REVIEW.md). With it, P(fear), fer, over the
+# tuning six (bundled, 02, 04, 06, 11, 13) 0.073 -> 0.097, over eight it never saw (01, 03, 05,
+# 07-10, 12) 0.200 -> 0.235 (paired +0.036 +- 0.019), read as fear on 2 -> 4 of the 14 (11 and 12;
+# out/fear50 p_1, p_4, p_6, p_7 "S3"); but Obama (03) reads happy (0.20 -> 0.39, dlib corners +0.021
+# -> +0.055).
+# The spread is 0.4 there, not 0.9 (lip_spread 0.5 counted as there): it only narrows the mouth
+# (1.03 -> 0.91 photo widths). With the whole spread P(fear) is the same (the eight +0.001 +- 0.002,
+# the six -0.010 +- 0.012: 11 reads sad, 0.43 -> 0.36) and Obama no longer happy (0.39 -> 0.09), but
+# dlib's identity distance is 0.03-0.04 further on the toothy bundled, 01 and 12
+# (out/fix50f/f9_vs_s3.txt).
+SMILE_OPENING_BY_EMOTION = {"fearful": {"jaw_open": 0.0, "upper_lip_raise": 0.5, "mouth_roll_upper": 0.3,
+                                        "lip_spread": 0.5}}
 OPENS_ANEW = frozenset({"disgusted"})
 # Emotions whose lower lids stay as a broad smile's squint raised them: the frown that undoes the
 # smile lowers them (face.rig.SQUINT_UNDONE), but anger's are tensed (AU7), and lowered there they
@@ -440,9 +455,10 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
 
     Emotions are targets on a neutral face, not offsets on the photo's expression: each first
     undoes the photo's own smile, all of it or UNDO_SHARE of it (sad on a broad smile turns the
-    corners down, happy on it adds only what the photo lacks), counts the teeth the photo
-    already shows toward its own mouth opening (and fear's toward its frown; but not those in
-    OPENS_ANEW, which open from them), and may shut the photo's parted lips."""
+    corners down, happy on it adds only what the photo lacks), counts the parting and teeth the
+    photo already shows toward its own mouth opening (and a toothy smile's toward fear's spread,
+    SMILE_OPENING_BY_EMOTION; but not for those in OPENS_ANEW, which open from them), and may shut
+    the photo's parted lips."""
     offsets = np.zeros(len(FACE_NAMES))
     lids = closes = undo = shown = 0.0
     for w, name in zip(weights, EMOTIONS):
@@ -456,7 +472,8 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
         for param, value in recipe.face.items():
             if (param in opening or param in smile_opening) and name not in OPENS_ANEW:
                 there = opening.get(param, 0.0) * (photo.lips_apart - toothy) + smile_opening.get(param, 0.0) * toothy
-                # Toward 0 by what the photo already has (a frown, < 0, by its size too).
+                # Toward 0 by what the photo already has. Every value counted so is > 0 now
+                # (fear's frown no longer is, fear50); the sign is kept for a negative one.
                 value = float(np.sign(value)) * max(abs(value) - there, 0.0)
             if param == "smile":
                 value += BROADER_THAN_PHOTO.get(name, 0.0) * photo.smile
