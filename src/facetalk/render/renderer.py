@@ -648,6 +648,15 @@ def with_photo_lip_lift(analysis: FaceAnalysis) -> FaceAnalysis:
     return analysis if rig is analysis.rig else replace(analysis, rig=rig)
 
 
+def _corner_pocket(analysis: FaceAnalysis, *, texture: np.ndarray) -> CornerPocket | None:
+    """A smiling photo's dark mouth corners, faded as an emotion undoes the smile (CornerPocket);
+    None where no frame can undo one (rig.undo_frown 0), so those frames are drawn as before."""
+    if analysis.rig.undo_frown <= 0.0:
+        return None
+    return CornerPocket.of(texture=texture, rest_xy=analysis.rig.rest_xyz[:, :2], triangles=analysis.rig.triangles,
+                           smile=analysis.expression.smile)
+
+
 class Renderer:
     """Renders MotionFrames of one analysed photo. Not thread-safe: it reuses its buffers."""
 
@@ -681,13 +690,7 @@ class Renderer:
                                    matte=self._alpha, plate=self._background, still=self._still)
         # Only vertices of triangles that can move bound the region a frame must recompute.
         self._moving = np.unique(self.rig.triangles[self.rig.movable])
-        # A smiling photo's dark mouth corners, faded as an emotion undoes the smile (CornerPocket);
-        # none where no frame can undo one (rig.undo_frown 0), so those frames are drawn as before.
-        self._pocket = None
-        if self.rig.undo_frown > 0.0:
-            self._pocket = CornerPocket.of(texture=self._texture, rest_xy=self.rig.rest_xyz[:, :2],
-                                           triangles=self.rig.triangles,
-                                           smile=analysis.expression.smile)
+        self._pocket = _corner_pocket(analysis, texture=self._texture)
         self._buffers = WarpBuffers(self.height, self.width)
         self._mesh = RasterMesh.of(self.rig)
         self._expressive = np.unique(self.rig.triangles[self._mesh.active & ~self._mesh.head_only])
