@@ -5,8 +5,7 @@ from facetalk.face import landmarks as lm
 from facetalk.face.rig import jaw_lift_share
 from facetalk.motion.frame import MotionFrame
 from facetalk.render.raster import RasterMesh, WarpBuffers, WarpSource
-from facetalk.render.renderer import (CONTACT_MIDDLE, Renderer, _hold_outer_corners, lid_vertices, opened_vertices,
-                                      posed_vertices, rotation_matrix)
+from facetalk.render.renderer import CONTACT_MIDDLE, Renderer, lid_vertices, opened_vertices, posed_vertices, rotation_matrix
 from facetalk.render.sampling import pixel_box
 
 
@@ -87,10 +86,7 @@ def _posed_reference(rig, frame):
     verts[rig.press_vertex] += np.where(crossed, shut * rig.press_weight[:, None], pressed)
     rot = rotation_matrix(frame.yaw_deg, frame.pitch_deg, frame.roll_deg)
     moved = (verts - rig.pivot_xyz) @ rot.T + rig.pivot_xyz + np.array([frame.tx, frame.ty, 0.0]) * rig.face_height_px
-    verts = verts + rig.head_weight[:, None] * (moved - verts)
-    if undone > 0:  # the outer corners held over their slivers (CORNER_SLIVERS) last
-        _hold_outer_corners(rig, verts)
-    return verts
+    return verts + rig.head_weight[:, None] * (moved - verts)
 
 
 def _guarded_reference(rig, verts, lift):
@@ -566,89 +562,9 @@ def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
                  for j in range(3)]
         for j in range(3):
             out[:, j] += rig.head_weight * (moved[j] - out[:, j])
-        if undone > 0:  # the outer corners held over their slivers last (its own test below)
-            _hold_outer_corners(rig, out)
         assert np.array_equal(posed_vertices(rig, frame).view(np.uint32), out.view(np.uint32))
     assert risen >= 10 and taken_back >= 1 and held >= 1 and shut >= 1 and two_terms >= 1, \
         (risen, taken_back, held, shut, two_terms)
-
-
-def test_speech_o_on_an_undone_smile_keeps_the_outer_corners_slivers_unturned(analysis, monkeypatch):
-    """Surprise's and neutral's /o/ (and stills) on the bundled smiling photo: the upper lip rounds up
-    past the corner the undone smile left low and turned the (skin, corner, lip) slivers over, a dark
-    wedge at 2x (surp49c). Each sliver keeps its rest side; the mouth keeps its width."""
-    from facetalk.config import EMOTIONS
-    from facetalk.motion import emotion
-    from facetalk.motion.face import FaceState
-    from facetalk.motion.holistic import HolisticMotion
-    from facetalk.motion.prosody import Prosody
-    from facetalk.render import renderer as renderer_module
-    from facetalk.render.renderer import CORNER_SLIVERS
-
-    rig = analysis.rig
-    assert rig.undo_frown > 0  # the bundled photo smiles
-
-    def area2(p, t):
-        b, c = p[t[:, 1], :2] - p[t[:, 0], :2], p[t[:, 2], :2] - p[t[:, 0], :2]
-        return b[:, 0] * c[:, 1] - b[:, 1] * c[:, 0]
-
-    rest = area2(rig.rest_xyz.astype(np.float64), CORNER_SLIVERS)
-    face = FaceState(brow_raise=0.0, brow_inner_raise=0.0, smile=0.0, smirk=0.0, widen=0.0)
-    turned = 0
-    for emo in ("surprised", "neutral"):
-        mood = emotion.blend(tuple(float(e == emo) for e in EMOTIONS), photo=analysis.expression)
-        for lips, pros in ((MotionFrame(t_s=0), Prosody()),
-                           (MotionFrame(t_s=0, jaw_open=0.38, lip_spread=-0.75), Prosody(speaking=True, activity=1.0))):
-            values = HolisticMotion._face_values(lips, pros, mood, face, lips_gain=1.0, face_gain=0.0)
-            frame = MotionFrame(t_s=0).with_face(values)
-            posed = posed_vertices(rig, frame).astype(np.float64)
-            assert np.all(np.sign(area2(posed, CORNER_SLIVERS)) == np.sign(rest)), (emo, area2(posed, CORNER_SLIVERS))
-            with monkeypatch.context() as m:
-                m.setattr(renderer_module, "_hold_outer_corners", lambda *a: None)
-                free = posed_vertices(rig, frame).astype(np.float64)
-            turned += int(np.any(np.sign(area2(free, CORNER_SLIVERS)) != np.sign(rest)))
-            width = [np.linalg.norm(p[lm.MOUTH_CORNERS[0], :2] - p[lm.MOUTH_CORNERS[1], :2]) for p in (posed, free)]
-            assert abs(width[0] - width[1]) < 0.005 * width[1], (emo, width)  # up or down, not back out
-    assert turned >= 2  # without the hold they turn over (/o/ under both at least)
-
-
-def test_an_undone_smile_fades_the_photos_dark_mouth_corners(renderer, analysis, monkeypatch):
-    """Surprise's /o/ on the bundled smiling photo: the smile's dark corner pockets, stretched beside
-    the pulled-in corners, were dark wedges at 2x (corner50). With the pocket faded (CornerPocket)
-    the pixels beside the corners are clearly less dark; a frame that undoes no smile is drawn as before."""
-    from facetalk.config import EMOTIONS
-    from facetalk.motion import emotion
-    from facetalk.motion.face import FaceState
-    from facetalk.motion.holistic import HolisticMotion
-    from facetalk.motion.prosody import Prosody
-
-    rig = analysis.rig
-    rest = rig.rest_xyz[:, :2]
-    reach = 0.15 * float(np.linalg.norm(rest[lm.MOUTH_CORNERS[1]] - rest[lm.MOUTH_CORNERS[0]]))
-    face = FaceState(brow_raise=0.0, brow_inner_raise=0.0, smile=0.0, smirk=0.0, widen=0.0)
-    mood = emotion.blend(tuple(float(e == "surprised") for e in EMOTIONS), photo=analysis.expression)
-    values = HolisticMotion._face_values(MotionFrame(t_s=0, jaw_open=0.38, lip_spread=-0.75),
-                                         Prosody(speaking=True, activity=1.0), mood, face, lips_gain=1.0, face_gain=0.0)
-    frame = MotionFrame(t_s=0).with_face(values)
-    assert frame.smile < 0
-    corners = posed_vertices(rig, frame)[list(lm.MOUTH_CORNERS), :2]
-    ys, xs = np.mgrid[0:analysis.image.shape[0], 0:analysis.image.shape[1]]
-    near = np.zeros(xs.shape, bool)
-    for x, y in corners:
-        near |= np.hypot(xs - x, ys - y) <= reach
-    skin = np.median(analysis.image[near].astype(float) @ [0.299, 0.587, 0.114])
-
-    def dark(out):  # how much darker than the skin (less 20 levels) the pixels beside the corners are, summed
-        under = skin - 20 - out.astype(float) @ [0.299, 0.587, 0.114]
-        return float(np.sum(np.maximum(under, 0.0)[near & ~renderer.cavity_mask()]))
-
-    faded = dark(renderer.render(frame))
-    kept = MotionFrame(t_s=0, jaw_open=0.38, lip_spread=-0.75)
-    with_pocket = renderer.render(kept)
-    with monkeypatch.context() as m:
-        m.setattr(renderer, "_pocket", None)
-        assert faded < 0.8 * dark(renderer.render(frame))
-        assert np.array_equal(renderer.render(kept), with_pocket)
 
 
 def test_the_open_eyed_twin_reposes_only_the_lids_and_is_the_whole_pose_to_the_bit(analysis):

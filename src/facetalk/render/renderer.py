@@ -2,8 +2,7 @@
 
 Per frame: pose the mesh, rasterize it into a backward warp map, warp the texture and the
 person matte together, lay the warped person over the clean background plate (so nothing behind
-the person is ever stretched), fade a smiling photo's dark mouth corners by the share of its smile
-the frame undoes (render.corner_pocket), then draw the irises, the lids and the mouth interior, lay any
+the person is ever stretched), then draw the irises, the lids and the mouth interior, lay any
 spectacle frames over them moved by the head pose alone (they do not bend with the face), and last
 frame it for the camera's distance (render.camera).
 """
@@ -12,19 +11,18 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 from numba import njit
 
 from facetalk.face.analysis import FaceAnalysis
-from facetalk.face.landmarks import FACE_OVAL, INNER_MOUTH_CORNERS, LIPS_INNER_UPPER, LIPS_OUTER_UPPER, MOUTH_CORNERS
+from facetalk.face.landmarks import FACE_OVAL, INNER_MOUTH_CORNERS, LIPS_INNER_UPPER
 from facetalk.face.glasses import Glasses
 from facetalk.face.rig import JAW_LIFT_KEEP, MATERIAL_CAVITY, FaceRig, jaw_lift_share, with_lip_lift
 from facetalk.motion.frame import MotionFrame
 from facetalk.params import EXPRESSION_NAMES
 from facetalk.render.camera import Camera
-from facetalk.render.corner_pocket import CornerPocket
 from facetalk.render.eyes import IrisPainter, LidPainter
 from facetalk.render.mouth import MouthPainter, own_crowns_lift_share
 from facetalk.render.raster import RasterMesh, StillReach, WarpBuffers, WarpSource
@@ -35,15 +33,6 @@ from facetalk.render.sampling import luminance_grain, material_lookup, pixel_box
 # The gap, in mouth widths per unit of upper_lip_raise, that pressed lips leave for the upper
 # teeth when the upper lip is raised (the lower lip tucked under the teeth for f and v).
 LABIODENTAL_GAP = 0.1
-# The cheek's vertex beside each outer mouth corner, the skin end of its sliver
-# (MediaPipe 57 by the corner 61, 287 by 291).
-CORNER_SKIN = (57, 287)
-# (skin, outer corner, upper lip) beside each mouth corner: slivers of near zero rest area that the
-# rounding of an undone smile turned over, a dark wedge of the photo's corner at 2x (surp49c).
-CORNER_SLIVERS = np.array([(CORNER_SKIN[0], MOUTH_CORNERS[0], LIPS_OUTER_UPPER[1]),
-                           (CORNER_SKIN[1], MOUTH_CORNERS[1], LIPS_OUTER_UPPER[-2])])
-# Places along the way _hold_outer_corners tries for each corner (0 .. all the way).
-HOLD_STEPS = 9
 
 
 def rotation_matrix(yaw_deg: float, pitch_deg: float, roll_deg: float) -> np.ndarray:
@@ -87,85 +76,7 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame, *, draw_in_kept: np.ndarray
           np.float32(frame.lip_press),
           np.float32(labiodental * LABIODENTAL_GAP * rig.mouth_width_px), rig.head_weight, rot, rig.pivot_xyz,
           shift, out, kept)
-    if _undone_share(rig, frame) > 0.0:
-        _hold_outer_corners(rig, out)
     return out
-
-
-@dataclass(frozen=True, eq=False)
-class _CornerHold:
-    """One outer corner's sliver (CORNER_SLIVERS: `skin`, `corner`, `lip` vertices) as the rest shape
-    has it: `rest_area2`, the sliver's twice signed area; `own`, (n, 3) the triangles with the corner
-    in them; `moved`, (n, 3) bool where `corner` sits in them; `rest_sign`, (n,) each one's rest side;
-    `floor`, (n,) the twice area each must keep (the sliver's own rest area, 0 for the others)."""
-
-    skin: int
-    corner: int
-    lip: int
-    rest_area2: float
-    own: np.ndarray
-    moved: np.ndarray
-    rest_sign: np.ndarray
-    floor: np.ndarray
-
-
-@functools.lru_cache(maxsize=8)
-def _corner_holds(rig: FaceRig) -> tuple[_CornerHold, ...]:
-    """The rig's two _CornerHolds, found once per rig (a frozen rig: its identity is its key): the
-    per-frame hold is then a few small array operations, not a search of the mesh."""
-    rest = rig.rest_xyz[:, :2].astype(np.float64)
-    holds = []
-    for skin, corner, lip in CORNER_SLIVERS:
-        own = rig.triangles[np.any(rig.triangles == corner, axis=1)]
-        rest_area2 = float(_cross2(rest[corner] - rest[skin], rest[lip] - rest[skin]))
-        floor = np.where(np.all(np.isin(own, (skin, lip, corner)), axis=1), abs(rest_area2), 0.0)
-        holds.append(_CornerHold(int(skin), int(corner), int(lip), rest_area2, own, own == corner,
-                                 np.sign(_area2(rest[own])), floor))
-    return tuple(holds)
-
-
-def _cross2(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The z of the cross product of 2-D vectors (..., 2) (np.cross of 2-D vectors is deprecated)."""
-    return a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]
-
-
-def _area2(tri_xy: np.ndarray) -> np.ndarray:
-    """Twice the signed areas of (..., 3, 2) triangles."""
-    return _cross2(tri_xy[..., 1, :] - tri_xy[..., 0, :], tri_xy[..., 2, :] - tri_xy[..., 0, :])
-
-
-def _hold_outer_corners(rig: FaceRig, out: np.ndarray) -> None:
-    """Moves each outer mouth corner of the posed (V, 3) `out`, in place, across its sliver's
-    skin-to-lip edge (CORNER_SLIVERS) towards giving the sliver back its rest area where it kept
-    less (the upper lip rounds up past a corner the undone smile left low), as far along that way
-    (of HOLD_STEPS places) as leaves the least area turned over in the corner's own triangles: where
-    the lower lip pinches the corner too, moving it all the way would turn that side over instead.
-    Up or down the mouth, not back along its draw-in, so the mouth keeps the width the undo gave it."""
-    for hold in _corner_holds(rig):
-        edge = out[hold.lip, :2].astype(np.float64) - out[hold.skin, :2]
-        length = float(np.hypot(*edge))
-        side = math.copysign(1.0, hold.rest_area2)
-        short = abs(hold.rest_area2) - side * float(_cross2(out[hold.corner, :2] - out[hold.skin, :2], edge))
-        if short <= 0.0 or length == 0.0:
-            continue
-        # Up or down the mouth, square to its corner-to-corner line, so the mouth keeps its width.
-        across = (out[MOUTH_CORNERS[1], :2] - out[MOUTH_CORNERS[0], :2]).astype(np.float64)
-        up = np.array([across[1], -across[0]]) / max(float(np.hypot(*across)), 1e-9)
-        gain = side * float(_cross2(up, edge))  # twice the area each px along `up` adds
-        if abs(gain) < 0.25 * length:
-            continue
-        normal = math.copysign(1.0, gain) * up
-        steps = np.linspace(0.0, short / abs(gain), HOLD_STEPS)
-        # All the places at once: (steps, n, 3, 2) the corner's triangles with the corner moved.
-        tris = out[hold.own, :2].astype(np.float64) + hold.moved[..., None] * (steps[:, None, None, None] * normal)
-        deficit = np.maximum(hold.floor - hold.rest_sign * _area2(tris), 0.0).sum(axis=1)
-        out[hold.corner, :2] += (steps[int(np.argmin(deficit))] * normal).astype(out.dtype)
-
-
-def _undone_share(rig: FaceRig, frame: MotionFrame) -> float:
-    """The share (0..1) of the photo's smile the frame's frown undoes (FaceRig.undo_frown); 0 on an
-    unsmiling photo."""
-    return min(max(-frame.smile, 0.0) / rig.undo_frown, 1.0) if rig.undo_frown > 0.0 else 0.0
 
 
 def _knit_rest(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
@@ -182,7 +93,7 @@ def _knit_rest(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
         return rest
     # Where an emotion has undone the photo's smile its width is back already: the lips round from
     # there as an unsmiling mouth does (round_undone), not by giving the width back again (surp49).
-    undone = _undone_share(rig, frame)
+    undone = min(max(-frame.smile, 0.0) / rig.undo_frown, 1.0) if rig.undo_frown > 0.0 else 0.0
     if undone < 1.0:
         rest = rest + np.float32(rounded * (1.0 - undone)) * rig.round_smiling
     return rest if undone == 0.0 else rest + np.float32(rounded * undone) * rig.round_undone
@@ -648,15 +559,6 @@ def with_photo_lip_lift(analysis: FaceAnalysis) -> FaceAnalysis:
     return analysis if rig is analysis.rig else replace(analysis, rig=rig)
 
 
-def _corner_pocket(analysis: FaceAnalysis, *, texture: np.ndarray) -> CornerPocket | None:
-    """A smiling photo's dark mouth corners, faded as an emotion undoes the smile (CornerPocket);
-    None where no frame can undo one (rig.undo_frown 0), so those frames are drawn as before."""
-    if analysis.rig.undo_frown <= 0.0:
-        return None
-    return CornerPocket.of(texture=texture, rest_xy=analysis.rig.rest_xyz[:, :2], triangles=analysis.rig.triangles,
-                           smile=analysis.expression.smile)
-
-
 class Renderer:
     """Renders MotionFrames of one analysed photo. Not thread-safe: it reuses its buffers."""
 
@@ -690,7 +592,6 @@ class Renderer:
                                    matte=self._alpha, plate=self._background, still=self._still)
         # Only vertices of triangles that can move bound the region a frame must recompute.
         self._moving = np.unique(self.rig.triangles[self.rig.movable])
-        self._pocket = _corner_pocket(analysis, texture=self._texture)
         self._buffers = WarpBuffers(self.height, self.width)
         self._mesh = RasterMesh.of(self.rig)
         self._expressive = np.unique(self.rig.triangles[self._mesh.active & ~self._mesh.head_only])
@@ -739,9 +640,6 @@ class Renderer:
             self._warp.warp(buf, box, out=out, alpha=alpha)
         else:
             alpha = None
-        undone = _undone_share(self.rig, frame)
-        if self._pocket is not None and undone > 0.0:
-            self._pocket.paint(out, map_x=buf.map_x, map_y=buf.map_y, verts=verts, share=undone)
         self._folds.paint(out, verts, frame)
         self._irises.paint(out, verts, buf.tri_id, unposed=head_unposed(self.rig, frame, verts))
         if frame.blink_left > 0 or frame.blink_right > 0 or frame.gaze_y > 0:
