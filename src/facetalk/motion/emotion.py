@@ -216,6 +216,14 @@ RECIPES: dict[str, Recipe] = {
     # this raise: -0.039, +0.009, +0.039 (1.4 SE; 8 of 9 up, 10 0.56 -> 0.41), +0.001, identity +0.014 to
     # +0.073 (+0.045 at 1: the arch is about twice this raise, so the peak ends below rest and the brows
     # slant like worry); the heads and tails lifted to the peak instead (0.5) -0.006 (out/fear48b/NOTES.md).
+    # Nor the raise held at the tails (fear51: the knit holding the raised brows' outer parts to 0.3-0.8
+    # of the lift, heads whole, straighter than surprise's arch), nor the lids at -0.2, nor an inner raise
+    # with less brow_raise (0.1-0.2 with 0.2-0.35): picked on bundled, 02, 04, 06, 11, 13 (at best +0.039
+    # +- 0.021, tails 0.3 with lids -0.2), each fell on the eight held out (01, 03, 05, 07-10, 12: -0.010
+    # to -0.085, SE 0.05-0.07; the engraving, 10, 0.55 -> 0.06-0.25). Judged as the mean over five crops
+    # (the stills scaled 0.96-1.04, shifted 3 px) these swings are the crop's: on the six the 12 trials
+    # re-judged are within +-0.008 (tails 0.3, lids -0.2: +0.005 +- 0.005; 10 0.44 -> 0.43), on the eight
+    # -0.040 to +0.004 (07 0.33 -> 0.16 under lids -0.2; out/fear51/NOTES.md, jitter.py).
     "fearful": Recipe({"brow_raise": 0.4, "brow_knit": 1.0, "lip_spread": 0.9, "smile": -0.2,
                        "jaw_open": 0.2, "lower_lip_depress": 0.6, "mouth_roll_upper": 0.8}, lids=-0.3),
     # AU12+14 on one side: the subject's left corner tightened up and back into a dimple, the lids a
