@@ -865,3 +865,29 @@ def test_top_shade_reads_the_lashes_shade_per_px_under_the_upper_margin_as_a_fac
     assert np.allclose(shade, [0.4, 0.7, 1.0], atol=1e-3)
     top[2, 1:] = False  # one pixel left at 1.5 px
     assert np.allclose(_top_shade(rgb, raised, iris_top=top, below=below), [0.4, 1.0, 1.0], atol=1e-3)
+
+
+def test_the_photos_straight_iris_edge_is_cut_round_for_a_moved_iris():
+    """A corner's or a lid's shade squares the photo's iris off on one side (11's left edge, a vertical line
+    over 13 rows): carried with a moved iris, it was the straight side of a box of refill beside it. Past the
+    circle fitted to the photo's limbus, the sprite is faded with a moved iris as its white is (the refill
+    under it); at rest it is the photo's (opaque). A round iris keeps all of its own pixels."""
+    image, pts = _synthetic_eye()
+    h, w = image.shape[:2]
+    yy, xx = np.mgrid[:h, :w]
+    round_sprite = _cut_iris(image, image.copy(), pts, lm.LEFT_IRIS, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)
+    # The iris's lower left squared off: dark out to column 70 on rows 56-59 (its corner px 10.6-12.2 px from
+    # the centre, the iris's radius 9), round above.
+    square = (xx >= 70) & (xx < 80) & (yy >= 56) & (yy <= 59)
+    corner = square & (np.hypot(xx - 80, yy - 52) > IRIS_R + 1.5)
+    image[square] = (90, 60, 40)
+    sprite = _cut_iris(image, image.copy(), pts, lm.LEFT_IRIS, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)
+    x0, y0 = sprite.origin_xy.astype(int)
+    ys, xs = np.nonzero(corner)
+    # Before: 0 (the iris's own colour, carried).
+    assert np.all(sprite.white[ys - y0, xs - x0] >= 0.5), sprite.white[ys - y0, xs - x0]
+    assert np.all(sprite.alpha[ys - y0, xs - x0] >= 1.0)
+    np.testing.assert_allclose(sprite.rgb[ys - y0, xs - x0], image[ys, xs], atol=0.5)
+    for s in (round_sprite, sprite):
+        iris = (np.hypot(xx - 80, yy - 52) <= IRIS_R - 0.5)[y0:y0 + s.alpha.shape[0], x0:x0 + s.alpha.shape[1]]
+        assert s.white[iris & (s.alpha > 0.0)].max() == 0.0

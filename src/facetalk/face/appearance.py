@@ -42,7 +42,8 @@ class EyeSprite:
     white: (h, w) float32 0..1, how much each sprite pixel past the iris proper is the photo's white
     (the landmark disc's overshoot past the photo's limbus, the ring), which the painter fades out
     as the iris moves (the texture's refill is under it); on a raised lid's sprite some of it is completed
-    iris under the old margin, faded too; None: nothing faded.
+    iris under the old margin, faded too; and the photo's iris squared off past the circle fitted to its limbus
+    (_past_limbus_circle), faded so a moved iris ends round; None: nothing faded.
     top_shade: (IRIS_TOP_SHADE,) float32, the photo's iris top over the raised sprite's (luma), per whole
     px under the upper margin (1 deeper): the lashes' shade, which the painter moves to where the lid is
     over a moved iris (render.eyes); None: none read (the sprite slides with the photo's shade).
@@ -216,8 +217,10 @@ def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tup
         raised = _raised_sprite(patch, iris_px=iris_px, disc=disc, dist=dist, centre=centre - (x0, y0), top=top,
                                 below=below, seen=seen, hidden=hidden)
         ring_px = (radius, ring_r, ring_r + IRIS_FEATHER_PX)
-        white = np.maximum(_white_share(patch, iris_px=iris_px, white=others, dist=dist, iris_r=iris_r,
-                                        shown=seen > 0.0), limbus)
+        cut = _past_limbus_circle(patch @ LUMA, iris_px=iris_px, white=others, centre=centre - (x0, y0),
+                                  radius=radius, below=below, above=above)
+        white = np.maximum.reduce([_white_share(patch, iris_px=iris_px, white=others, dist=dist, iris_r=iris_r,
+                                                shown=seen > 0.0), limbus, cut])
         top_shade = _top_shade(rgb, raised[0], iris_top=top & (dist <= iris_r) & (seen > 0.0), below=below)
     return EyeSprite(origin_xy=np.array([x0, y0], np.float64), rgb=rgb, alpha=alpha,
                      centre_xy=centre, centre_index=iris[0], corner_indices=(upper[0], upper[-1]),
@@ -274,6 +277,88 @@ def _limbus_past_ring(luma: np.ndarray, *, iris_px: np.ndarray, white: np.ndarra
     for _ in range(int(np.ceil(LIMBUS_REACH_PX)) + 1):
         grown = grown | (dark & near & away & cv2.dilate(grown.astype(np.uint8), step).astype(bool))
     return grown & near
+
+
+def _past_limbus_circle(luma: np.ndarray, *, iris_px: np.ndarray, white: np.ndarray, centre: np.ndarray,
+                        radius: float, below: np.ndarray, above: np.ndarray) -> np.ndarray:
+    """(h, w) float32 0..1: how far each px of `luma` (h, w) lies past the circle fitted to the photo's limbus
+    (_limbus_circle), ramped from LIMBUS_CUT_SLACK_PX past it over 1 px, on the sides it was fitted on; 0 where
+    none was fitted. Faded as the iris moves (EyeSprite.white): the photo's iris edge cut straight by a corner's
+    or a lid's shade (11's left edge, a vertical line over 13 rows of a 12-px iris) travelled with it as the
+    straight side of a box."""
+    fit = _limbus_circle(luma, iris_px=iris_px, white=white, centre=centre, radius=radius, below=below, above=above)
+    if fit is None:
+        return np.zeros(luma.shape, np.float32)
+    yy, xx = np.mgrid[:luma.shape[0], :luma.shape[1]]
+    past = np.clip(np.hypot(xx - fit.centre_x, yy - centre[1]) - fit.radius_px - LIMBUS_CUT_SLACK_PX, 0.0, 1.0)
+    return (past * np.isin(np.sign(xx - fit.centre_x), fit.sides)).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class _LimbusCircle:
+    """The circle through the photo's limbus (_limbus_circle), in the patch's px: its centre's x (on the
+    landmark centre's row), its radius, and the sides it was fitted on (-1 left, 1 right)."""
+    centre_x: float
+    radius_px: float
+    sides: tuple[int, ...]
+
+
+def _limbus_circle(luma: np.ndarray, *, iris_px: np.ndarray, white: np.ndarray, centre: np.ndarray, radius: float,
+                   below: np.ndarray, above: np.ndarray) -> _LimbusCircle | None:
+    """The circle through the photo's limbus, its centre on
+    the landmark `centre`'s (2,) row (the opening shows too few rows to place it in height), or None. Points:
+    per row at least LIMBUS_FROM_MARGIN_PX in from both margins (`below`, `above`), where `luma` first falls
+    under the limbus level (_limbus_past_ring's) coming in from the white LIMBUS_REACH_PX past the landmark disc
+    (`radius`; from the outside: a catchlight inside the iris is as light). With LIMBUS_FIT_MIN points on both
+    sides, least squares refitted without those over LIMBUS_FIT_TRIM_PX off; on one side only (the other in a
+    dark corner: 11), round the landmark centre, that side's median distance. None: too few points, or off the
+    landmark disc by more than LIMBUS_FIT_OFF of its radius."""
+    iris, light = float(np.median(luma[iris_px])), float(np.percentile(luma[white], SCLERA_SHADE_PERCENTILE))
+    level = iris + LIMBUS_SHARE * max(light - iris, 0.0)
+    away = (below >= LIMBUS_FROM_MARGIN_PX) & (above >= LIMBUS_FROM_MARGIN_PX)
+    cx, w = float(centre[0]), luma.shape[1]
+    points: dict[int, list[tuple[float, float]]] = {-1: [], 1: []}
+    for y in np.nonzero(away.any(axis=1))[0]:
+        for side in (-1, 1):
+            xs = np.arange(int(round(cx + side * (radius + LIMBUS_REACH_PX))), int(round(cx)), -side)
+            xs = xs[(xs >= 0) & (xs < w)]
+            if not len(xs):
+                continue
+            ok, lit = away[y, xs], luma[y, xs] >= level
+            # The first px of white in from the outside (past the lashes), then the first dark px on from it.
+            first = int(np.argmax(ok & lit))
+            end = first + int(np.argmax(~(ok & lit)[first:]))
+            if (ok & lit)[first] and end > first and ok[end]:
+                a, b = luma[y, xs[end - 1]], luma[y, xs[end]]
+                points[side].append((xs[end - 1] - side * (a - level) / (a - b), y - centre[1]))
+    sides = tuple(side for side, p in points.items() if len(p) >= LIMBUS_FIT_MIN)
+    if not sides:
+        return None
+    pts = np.array([p for side in sides for p in points[side]], np.float64)
+    c, r = cx, float(np.median(np.hypot(pts[:, 0] - cx, pts[:, 1])))
+    if len(sides) == 2:
+        # Started from the landmark centre and the points' median distance: a least-squares circle through all of
+        # them took a straight side in (a larger circle, its centre moved toward it) and cut nothing.
+        for _ in range(2):
+            keep = np.abs(np.hypot(pts[:, 0] - c, pts[:, 1]) - r) <= LIMBUS_FIT_TRIM_PX
+            if min(keep[:len(points[-1])].sum(), keep[len(points[-1]):].sum()) < LIMBUS_FIT_MIN:
+                return None
+            # (x - c)^2 + dy^2 = r^2: x^2 + dy^2 = 2 c x + (r^2 - c^2), linear in c and r^2 - c^2.
+            a = np.stack([2.0 * pts[keep, 0], np.ones(int(keep.sum()))], axis=1)
+            (c, k), *_ = np.linalg.lstsq(a, pts[keep, 0] ** 2 + pts[keep, 1] ** 2, rcond=None)
+            r = float(np.sqrt(max(k + c * c, 0.0)))
+    if abs(c - cx) > LIMBUS_FIT_OFF * radius or abs(r - radius) > LIMBUS_FIT_OFF * radius:
+        return None
+    return _LimbusCircle(centre_x=float(c), radius_px=r, sides=sides)
+
+
+# The circle through the photo's limbus (_limbus_circle): at least this many points a side, refitted without
+# those this far off the first fit (px), and given up if its centre or radius is off the landmark disc's by more
+# than this share of its radius. A moved iris is faded from this far past it (px; the fit's own scatter).
+LIMBUS_FIT_MIN = 3
+LIMBUS_FIT_TRIM_PX = 1.0
+LIMBUS_FIT_OFF = 0.35
+LIMBUS_CUT_SLACK_PX = 0.5
 
 
 def _along_radius(values: np.ndarray, *, centre: np.ndarray, dist: np.ndarray, out_px: float,
