@@ -77,16 +77,28 @@ def test_angry_on_a_toothy_smile_leaves_none_of_its_curve_and_tightens_the_lips_
     photo's lifted cheeks, a pleasant face with a frown line that the offline classifier read as
     happy (the bundled photo 0.47, Obama 0.72 against the commanded neutral's 0.51; out/undo33).
     Still above sad's downturned pout (-0.132), and drawn in narrower than sad's (AU23: 0.75 of
-    the photo's mouth width, sad 0.97). The lips are not pressed shut: a tense sliver 0.02-0.08
-    mouth widths (shut, on a talking photo the press met the lips halfway in sad's pout and cost
-    most of anger's identity distance)."""
+    the photo's mouth width, sad 0.97). The smile's parting is shut (CLOSES_A_SMILE, anger51): the
+    tense sliver 0.02-0.08 mouth widths it left was the smile's teeth, a white line between the lips."""
     lift, gaps = _mouth(analysis, "angry")
     neutral, _ = _mouth(analysis, "neutral")
     sad_lift, _ = _mouth(analysis, "sad")
     assert lift < neutral - 0.02  # none of the smile's curve left
-    assert 0.02 < gaps.max() < 0.08
+    assert gaps.max() < 0.01
     assert lift > sad_lift + 0.005
     assert _width(analysis, "angry") < 0.835 < _width(analysis, "sad")
+
+
+def test_anger_shuts_a_smiles_parting_but_leaves_a_talking_photos_a_sliver():
+    """Anger shuts all of a smile's parting (its teeth) while the voice rests, as disgust does, but
+    only CLOSES_LIPS of lips parted in speech: shut all the way, a talking photo's lips met in sad's
+    pout and dlib's identity distance rose (Pedersen +0.049, out/anger51/table_p6.txt)."""
+    angry = tuple(float(e == "angry") for e in EMOTIONS)
+    grin = emotion.blend(angry, photo=PhotoExpression(smile=1.0, lips_apart=1.0))
+    talking = emotion.blend(angry, photo=PhotoExpression(smile=0.0, lips_apart=1.0))
+    half = emotion.blend(angry, photo=PhotoExpression(smile=0.5, lips_apart=1.0))
+    assert grin.closes_lips == pytest.approx(1.0)
+    assert talking.closes_lips == pytest.approx(emotion.CLOSES_LIPS["angry"]) and talking.closes_lips < 0.8
+    assert half.closes_lips == pytest.approx(0.5 * (grin.closes_lips + talking.closes_lips))
 
 
 def _width(analysis, name: str) -> float:

@@ -73,8 +73,9 @@ RECIPES: dict[str, Recipe] = {
     # far down (-0.3) and its lips rolled in 0.3, the two shared one arched mouth on smiling photos
     # (out/portraits' 03, 12, 13 at 2x) and differed by the brows alone. The brows at -0.85 (-1.0
     # before): still knit and lowered at 2x, anger's identity distance 0.296 -> 0.285.
-    # No press of its own (1.0 before): lips the photo shows apart are shut 0.6 at rest (CLOSES_LIPS),
-    # a tense sliver between tightened lips; pressed fully shut, a talking photo's lips met halfway in
+    # No press of its own (1.0 before): lips the photo shows apart are shut 0.6 at rest (CLOSES_LIPS;
+    # a smile's parting all the way, CLOSES_A_SMILE, since anger51), a tense sliver between tightened
+    # lips on a talking photo; pressed fully shut, a talking photo's lips met halfway in
     # sad's pout (Pedersen at 2x) and the closure was most of anger's identity distance there (dlib:
     # 0.352 -> 0.275; the man in glasses 0.425 -> 0.376).
     # The brows at -0.6 (-0.85 before): still knit and lowered at 2x with the glabellar lines and
@@ -335,7 +336,15 @@ CLOSES_LIPS = {"sad": 0.8, "angry": 0.6, "contempt": 0.4, "disgusted": 0.6, "neu
 # of baring a line of the smile's teeth, which the classifier read as a smile (happy: the bundled
 # photo 0.47 -> 0.08, Obama 0.84 -> 0.21; dlib's identity distance 0.442 -> 0.460, 0.368 -> 0.378,
 # the man in glasses 0.435 -> 0.447; out/emo9/d2).
-CLOSES_A_SMILE = {"disgusted": 1.0}
+# Anger all the way too (1.0; 0.6, its CLOSES_LIPS, before, anger51): the tense sliver it left between
+# the lips of a smiling photo was the smile's own teeth, a white line; shut, the offline classifier
+# reads more anger (stills, out/anger51/table_p6.txt, against 0.6: P(angry) the man in glasses 0.18 ->
+# 0.31, the mohawk 0.38 -> 0.49, the bundled photo 0.03 -> 0.08; Obama's P(happy) 0.33 -> 0.24; at 0.8
+# the mean over the six photos it moves barely does: the judge gains from the line gone, not the press).
+# A talking photo's parting stays at 0.6 (CLOSES_LIPS): shut all the way, Pedersen's lips met in sad's
+# pout and dlib's identity distance rose 0.049 with CLOSES_LIPS["angry"] at 1.0 (this way: +0.010 on
+# that photo, +0.004 over the 14).
+CLOSES_A_SMILE = {"disgusted": 1.0, "angry": 1.0}
 # How much of an emotion's mouth opening a photo with its lips fully apart (teeth showing, or
 # parted in speech) already has: a happy face's parted lips are there, not opened again on top.
 # Disgust's upper lip is not there: it rises from the lips it has shut (OPENS_ANEW).
