@@ -5,7 +5,8 @@ from facetalk.face import landmarks as lm
 from facetalk.face.rig import jaw_lift_share
 from facetalk.motion.frame import MotionFrame
 from facetalk.render.raster import RasterMesh, WarpBuffers, WarpSource
-from facetalk.render.renderer import CONTACT_MIDDLE, Renderer, lid_vertices, opened_vertices, posed_vertices, rotation_matrix
+from facetalk.render.renderer import (CONTACT_MIDDLE, Renderer, _hold_outer_corners, lid_vertices, opened_vertices,
+                                      posed_vertices, rotation_matrix)
 from facetalk.render.sampling import pixel_box
 
 
@@ -86,7 +87,10 @@ def _posed_reference(rig, frame):
     verts[rig.press_vertex] += np.where(crossed, shut * rig.press_weight[:, None], pressed)
     rot = rotation_matrix(frame.yaw_deg, frame.pitch_deg, frame.roll_deg)
     moved = (verts - rig.pivot_xyz) @ rot.T + rig.pivot_xyz + np.array([frame.tx, frame.ty, 0.0]) * rig.face_height_px
-    return verts + rig.head_weight[:, None] * (moved - verts)
+    verts = verts + rig.head_weight[:, None] * (moved - verts)
+    if undone > 0:  # the outer corners held over their slivers (CORNER_SLIVERS) last
+        _hold_outer_corners(rig, verts, frame=frame)
+    return verts
 
 
 def _guarded_reference(rig, verts, lift):
@@ -562,9 +566,150 @@ def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
                  for j in range(3)]
         for j in range(3):
             out[:, j] += rig.head_weight * (moved[j] - out[:, j])
+        if undone > 0:  # the outer corners held over their slivers last (its own test below)
+            _hold_outer_corners(rig, out, frame=frame)
         assert np.array_equal(posed_vertices(rig, frame).view(np.uint32), out.view(np.uint32))
     assert risen >= 10 and taken_back >= 1 and held >= 1 and shut >= 1 and two_terms >= 1, \
         (risen, taken_back, held, shut, two_terms)
+
+
+def test_speech_o_on_an_undone_smile_keeps_the_outer_corners_slivers_unturned(analysis, monkeypatch):
+    """Surprise's and neutral's /o/ (and stills) on the bundled smiling photo: the upper lip rounds up
+    past the corner the undone smile left low and turned the (skin, corner, lip) slivers over, a dark
+    wedge at 2x (surp49c). Each sliver keeps its rest side, its skin vertex moved, not the corner: held
+    up over the sliver, the corners took back part of the undone smile (corner50: the commanded neutral
+    read a smile 0.110, test_expression's bar 0.1), so every mouth vertex stays where the expression put it.
+    The skin drops past the corner only as the lips round (unrounded, test_rig's frown keeps the corner lowest)."""
+    from facetalk.config import EMOTIONS
+    from facetalk.motion import emotion
+    from facetalk.motion.face import FaceState
+    from facetalk.motion.holistic import HolisticMotion
+    from facetalk.motion.prosody import Prosody
+    from facetalk.render import renderer as renderer_module
+    from facetalk.render.renderer import CORNER_SLIVERS
+
+    rig = analysis.rig
+    assert rig.undo_frown > 0  # the bundled photo smiles
+
+    def area2(p, t):
+        b, c = p[t[:, 1], :2] - p[t[:, 0], :2], p[t[:, 2], :2] - p[t[:, 0], :2]
+        return b[:, 0] * c[:, 1] - b[:, 1] * c[:, 0]
+
+    rest = area2(rig.rest_xyz.astype(np.float64), CORNER_SLIVERS)
+    face = FaceState(brow_raise=0.0, brow_inner_raise=0.0, smile=0.0, smirk=0.0, widen=0.0)
+    turned = 0
+    for emo in ("surprised", "neutral"):
+        mood = emotion.blend(tuple(float(e == emo) for e in EMOTIONS), photo=analysis.expression)
+        for lips, pros in ((MotionFrame(t_s=0), Prosody()),
+                           (MotionFrame(t_s=0, jaw_open=0.38, lip_spread=-0.75), Prosody(speaking=True, activity=1.0))):
+            values = HolisticMotion._face_values(lips, pros, mood, face, lips_gain=1.0, face_gain=0.0)
+            frame = MotionFrame(t_s=0).with_face(values)
+            posed = posed_vertices(rig, frame).astype(np.float64)
+            assert np.all(np.sign(area2(posed, CORNER_SLIVERS)) == np.sign(rest)), (emo, area2(posed, CORNER_SLIVERS))
+            with monkeypatch.context() as m:
+                m.setattr(renderer_module, "_hold_outer_corners", lambda *a, **k: None)
+                free = posed_vertices(rig, frame).astype(np.float64)
+            turned += int(np.any(np.sign(area2(free, CORNER_SLIVERS)) != np.sign(rest)))
+            skin = list(CORNER_SLIVERS[:, 0])
+            moved = np.flatnonzero(np.any(posed != free, axis=1))
+            assert set(moved) <= set(skin), (emo, moved)  # the corners and lips as posed
+            shift_px = np.linalg.norm(posed[skin, :2] - free[skin, :2], axis=1)
+            assert np.all(shift_px < 0.06 * rig.mouth_width_px), (emo, shift_px)  # a few px beside the corner
+    assert turned >= 2  # without the hold they turn over (/o/ under both at least)
+
+
+def test_the_skin_hold_fades_in_with_the_share_of_the_smile_undone(analysis, monkeypatch):
+    """Speech's /o/ on the bundled smiling photo: a smile just below 0 (plain speech crosses it, rev51c) moves
+    the skin vertices next to nothing (it restored the slivers' whole rest area at once: 1.26 px at smile -1e-4);
+    from HOLD_FADE_UNDONE of the smile undone on, the hold is whole, the same as well past it."""
+    from facetalk.render import renderer as renderer_module
+    from facetalk.render.renderer import CORNER_SLIVERS, HOLD_FADE_UNDONE
+
+    rig = analysis.rig
+    skin = list(CORNER_SLIVERS[:, 0])
+    o_shape = MotionFrame(t_s=0, jaw_open=0.38, lip_spread=-0.75)
+
+    def skin_move_px(smile):
+        frame = o_shape.with_(smile=smile)
+        held = posed_vertices(rig, frame).astype(np.float64)[skin, :2]
+        with monkeypatch.context() as m:
+            m.setattr(renderer_module, "_hold_outer_corners", lambda *a, **k: None)
+            free = posed_vertices(rig, frame).astype(np.float64)[skin, :2]
+        return float(np.linalg.norm(held - free, axis=1).max())
+
+    step = -1e-4 * rig.undo_frown
+    full = skin_move_px(-HOLD_FADE_UNDONE * rig.undo_frown)
+    assert full > 0.5  # the hold acts here (the slivers turn over without it)
+    assert skin_move_px(step) < 0.01 * full
+    assert skin_move_px(-0.5 * HOLD_FADE_UNDONE * rig.undo_frown) < 0.75 * full  # part way in, not whole
+    assert skin_move_px(-1.1 * HOLD_FADE_UNDONE * rig.undo_frown) == pytest.approx(full, abs=0.15 * full)
+
+
+@pytest.mark.parametrize("roll_deg", (-8.0, 0.0, 8.0))
+def test_an_unrounded_frown_keeps_the_skin_above_the_corner_on_a_rolled_head(analysis, roll_deg):
+    """Disgust and sadness unround the lips on the bundled smiling photo: the skin vertex beside each outer
+    corner drops no further than the corner (test_rig's frown keeps the corner lowest), measured along the
+    rolled head's own down from where the pose alone puts them. Measured along image y from the rest places,
+    a roll of 8 deg read the roll as a drop and let the skin 0.2-0.6 px past the corner (rev51c, 01: 1.2 px)."""
+    from facetalk.config import EMOTIONS
+    from facetalk.motion import emotion
+    from facetalk.motion.face import FaceState
+    from facetalk.motion.holistic import HolisticMotion
+    from facetalk.motion.prosody import Prosody
+    from facetalk.render.renderer import CORNER_SLIVERS
+
+    rig = analysis.rig
+    face = FaceState(brow_raise=0.0, brow_inner_raise=0.0, smile=0.0, smirk=0.0, widen=0.0)
+    unposed = posed_vertices(rig, MotionFrame(t_s=0, roll_deg=roll_deg)).astype(np.float64)
+    along = unposed[lm.MOUTH_CORNERS[1], :2] - unposed[lm.MOUTH_CORNERS[0], :2]
+    down = np.array([-along[1], along[0]]) / np.hypot(*along)
+    for emo in ("disgusted", "sad"):
+        mood = emotion.blend(tuple(float(e == emo) for e in EMOTIONS), photo=analysis.expression)
+        values = HolisticMotion._face_values(MotionFrame(t_s=0), Prosody(), mood, face, lips_gain=1.0, face_gain=0.0)
+        frame = MotionFrame(t_s=0).with_face(values).with_(roll_deg=roll_deg)
+        assert frame.smile < 0  # the smile undone: the hold acts
+        drop = (posed_vertices(rig, frame).astype(np.float64)[:, :2] - unposed[:, :2]) @ down
+        past_px = drop[CORNER_SLIVERS[:, 0]] - drop[CORNER_SLIVERS[:, 1]]
+        assert np.all(past_px <= 0.0), (emo, past_px)
+
+
+def test_an_undone_smile_fades_the_photos_dark_mouth_corners(renderer, analysis, monkeypatch):
+    """Surprise's /o/ on the bundled smiling photo: the smile's dark corner pockets, stretched beside
+    the pulled-in corners, were dark wedges at 2x (corner50). With the pocket faded (CornerPocket)
+    the pixels beside the corners are clearly less dark; a frame that undoes no smile is drawn as before."""
+    from facetalk.config import EMOTIONS
+    from facetalk.motion import emotion
+    from facetalk.motion.face import FaceState
+    from facetalk.motion.holistic import HolisticMotion
+    from facetalk.motion.prosody import Prosody
+
+    rig = analysis.rig
+    rest = rig.rest_xyz[:, :2]
+    reach = 0.15 * float(np.linalg.norm(rest[lm.MOUTH_CORNERS[1]] - rest[lm.MOUTH_CORNERS[0]]))
+    face = FaceState(brow_raise=0.0, brow_inner_raise=0.0, smile=0.0, smirk=0.0, widen=0.0)
+    mood = emotion.blend(tuple(float(e == "surprised") for e in EMOTIONS), photo=analysis.expression)
+    values = HolisticMotion._face_values(MotionFrame(t_s=0, jaw_open=0.38, lip_spread=-0.75),
+                                         Prosody(speaking=True, activity=1.0), mood, face, lips_gain=1.0, face_gain=0.0)
+    frame = MotionFrame(t_s=0).with_face(values)
+    assert frame.smile < 0
+    corners = posed_vertices(rig, frame)[list(lm.MOUTH_CORNERS), :2]
+    ys, xs = np.mgrid[0:analysis.image.shape[0], 0:analysis.image.shape[1]]
+    near = np.zeros(xs.shape, bool)
+    for x, y in corners:
+        near |= np.hypot(xs - x, ys - y) <= reach
+    skin = np.median(analysis.image[near].astype(float) @ [0.299, 0.587, 0.114])
+
+    def dark(out):  # how much darker than the skin (less 20 levels) the pixels beside the corners are, summed
+        under = skin - 20 - out.astype(float) @ [0.299, 0.587, 0.114]
+        return float(np.sum(np.maximum(under, 0.0)[near & ~renderer.cavity_mask()]))
+
+    faded = dark(renderer.render(frame))
+    kept = MotionFrame(t_s=0, jaw_open=0.38, lip_spread=-0.75)
+    with_pocket = renderer.render(kept)
+    with monkeypatch.context() as m:
+        m.setattr(renderer, "_pocket", None)
+        assert faded < 0.8 * dark(renderer.render(frame))
+        assert np.array_equal(renderer.render(kept), with_pocket)
 
 
 def test_the_open_eyed_twin_reposes_only_the_lids_and_is_the_whole_pose_to_the_bit(analysis):

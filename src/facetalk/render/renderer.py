@@ -1,28 +1,31 @@
 """Appearance + motion -> frames: the photo itself, deformed through the face rig's mesh.
 
-Per frame: pose the mesh, rasterize it into a backward warp map, warp the texture and the
-person matte together, lay the warped person over the clean background plate (so nothing behind
-the person is ever stretched), then draw the irises, the lids and the mouth interior, lay any
-spectacle frames over them moved by the head pose alone (they do not bend with the face), and last
-frame it for the camera's distance (render.camera).
+Per frame: pose the mesh (where a smiling photo's smile is undone, its outer corners' slivers kept from
+turning over by their skin vertex: _hold_outer_corners), rasterize it into a backward warp map, warp the
+texture and the person matte together, lay the warped person over the clean background plate (so nothing
+behind the person is ever stretched), fade a smiling photo's dark mouth corners by the share of its
+smile the frame undoes (render.corner_pocket), then draw the irises, the lids and the mouth interior,
+lay any spectacle frames over them moved by the head pose alone (they do not bend with the face), and
+last frame it for the camera's distance (render.camera).
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numba import njit
 
 from facetalk.face.analysis import FaceAnalysis
-from facetalk.face.landmarks import FACE_OVAL, INNER_MOUTH_CORNERS, LIPS_INNER_UPPER
+from facetalk.face.landmarks import FACE_OVAL, INNER_MOUTH_CORNERS, LIPS_INNER_UPPER, LIPS_OUTER_UPPER, MOUTH_CORNERS
 from facetalk.face.glasses import Glasses
 from facetalk.face.rig import JAW_LIFT_KEEP, MATERIAL_CAVITY, FaceRig, jaw_lift_share, with_lip_lift
 from facetalk.motion.frame import MotionFrame
 from facetalk.params import EXPRESSION_NAMES
 from facetalk.render.camera import Camera
+from facetalk.render.corner_pocket import CornerPocket
 from facetalk.render.eyes import IrisPainter, LidPainter
 from facetalk.render.mouth import MouthPainter, own_crowns_lift_share
 from facetalk.render.raster import RasterMesh, StillReach, WarpBuffers, WarpSource
@@ -33,6 +36,27 @@ from facetalk.render.sampling import luminance_grain, material_lookup, pixel_box
 # The gap, in mouth widths per unit of upper_lip_raise, that pressed lips leave for the upper
 # teeth when the upper lip is raised (the lower lip tucked under the teeth for f and v).
 LABIODENTAL_GAP = 0.1
+# The cheek's vertex beside each outer mouth corner, the skin end of its sliver
+# (MediaPipe 57 by the corner 61, 287 by 291).
+CORNER_SKIN = (57, 287)
+# (skin, outer corner, upper lip) beside each mouth corner: slivers of near zero rest area that the
+# rounding of an undone smile turned over, a dark wedge of the photo's corner at 2x (surp49c).
+CORNER_SLIVERS = np.array([(CORNER_SKIN[0], MOUTH_CORNERS[0], LIPS_OUTER_UPPER[1]),
+                           (CORNER_SKIN[1], MOUTH_CORNERS[1], LIPS_OUTER_UPPER[-2])])
+# Places along the way _hold_outer_corners tries for each skin vertex (0 .. all the way).
+HOLD_STEPS = 9
+# The farthest, in mouth widths, _hold_outer_corners moves a skin vertex: a short corner-to-lip edge asks more
+# (01 surprised /o/ all 0.05 of it, 4.75 px; 11 disgusted still 0.041, 5.45 px).
+HOLD_REACH = 0.05
+# ... and past the corner's own drop only as the lips round (smiling_round_share), all the way from this rounding:
+# surprise's own on a full smile (speech's /o/ 0.75). A frown alone pulls centred on a smiling photo's corner (rig).
+HOLD_ROUNDED = 0.5
+# Unrounded, the skin vertex drops at most this share of the corner's drop (both along the posed head's own down,
+# from where the head pose alone puts them): the corner stays the frown's lowest point, the head turned or not.
+HOLD_SKIN_DROP = 0.99
+# The share of the photo's smile undone (_undone_share) from which the hold acts in full: it fades in below, so a
+# smile just crossing below 0 (plain speech on a smiling photo does) does not move the skin vertex 1-2 px at once.
+HOLD_FADE_UNDONE = 0.15
 
 
 def rotation_matrix(yaw_deg: float, pitch_deg: float, roll_deg: float) -> np.ndarray:
@@ -61,7 +85,9 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame, *, draw_in_kept: np.ndarray
     given, takes the share of its draw-in each inner corner keeps (1 where none is held back). Where
     the expression carries a lower inner lip above its upper partner mid-mouth (CONTACT_MIDDLE),
     that pair is pressed shut (the lips meet, not cross), press or no press. The knit under lowered
-    brows starts from the rest shape with the rig's knit_lowered added (_knit_rest)."""
+    brows starts from the rest shape with the rig's knit_lowered added (_knit_rest). Last, after the head
+    pose, where the frame undoes part of a smiling photo's smile, each outer corner's sliver is kept from
+    turning over by moving its skin vertex (_hold_outer_corners)."""
     coeffs = np.asarray(frame.expression(), dtype=np.float32)
     labiodental = frame.upper_lip_raise * 4.0 * frame.lip_press * (1.0 - frame.lip_press)
     rot, shift = _head_transform(rig, frame, np.float32)
@@ -76,7 +102,105 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame, *, draw_in_kept: np.ndarray
           np.float32(frame.lip_press),
           np.float32(labiodental * LABIODENTAL_GAP * rig.mouth_width_px), rig.head_weight, rot, rig.pivot_xyz,
           shift, out, kept)
+    if _undone_share(rig, frame) > 0.0:
+        _hold_outer_corners(rig, out, frame=frame)
     return out
+
+
+@dataclass(frozen=True, eq=False)
+class _CornerHold:
+    """One outer corner's sliver (CORNER_SLIVERS: `skin`, `corner`, `lip` vertices) as the rest shape
+    has it: `rest_area2`, the sliver's twice signed area; `own`, (n, 3) the triangles with the skin vertex
+    in them; `moved`, (n, 3) bool where `skin` sits in them; `rest_sign`, (n,) each one's rest side;
+    `floor`, (n,) the twice area each must keep (the sliver's own rest area, 0 for the others)."""
+
+    skin: int
+    corner: int
+    lip: int
+    rest_area2: float
+    own: np.ndarray
+    moved: np.ndarray
+    rest_sign: np.ndarray
+    floor: np.ndarray
+
+
+@functools.lru_cache(maxsize=8)
+def _corner_holds(rig: FaceRig) -> tuple[_CornerHold, ...]:
+    """The rig's two _CornerHolds, found once per rig (a frozen rig: its identity is its key): the
+    per-frame hold is then a few small array operations, not a search of the mesh."""
+    rest = rig.rest_xyz[:, :2].astype(np.float64)
+    holds = []
+    for skin, corner, lip in CORNER_SLIVERS:
+        own = rig.triangles[np.any(rig.triangles == skin, axis=1)]
+        rest_area2 = float(_cross2(rest[corner] - rest[skin], rest[lip] - rest[skin]))
+        floor = np.where(np.all(np.isin(own, (skin, lip, corner)), axis=1), abs(rest_area2), 0.0)
+        holds.append(_CornerHold(int(skin), int(corner), int(lip), rest_area2, own, own == skin,
+                                 np.sign(_area2(rest[own])), floor))
+    return tuple(holds)
+
+
+def _cross2(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The z of the cross product of 2-D vectors (..., 2) (np.cross of 2-D vectors is deprecated)."""
+    return a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]
+
+
+def _area2(tri_xy: np.ndarray) -> np.ndarray:
+    """Twice the signed areas of (..., 3, 2) triangles."""
+    return _cross2(tri_xy[..., 1, :] - tri_xy[..., 0, :], tri_xy[..., 2, :] - tri_xy[..., 0, :])
+
+
+def _hold_outer_corners(rig: FaceRig, out: np.ndarray, *, frame: MotionFrame) -> None:
+    """Keeps each outer mouth corner's sliver (CORNER_SLIVERS) of the posed (V, 3) `out` from turning
+    over where the frame's undone smile left the corner low: the sliver's skin vertex, in place, goes across the
+    corner-to-lip edge (down and out, beside the lowered corner) towards giving the sliver back its rest
+    area, as far along that way (of HOLD_STEPS places) as leaves the least area turned over in the skin
+    vertex's own triangles; that way's length fades in with the share undone (HOLD_FADE_UNDONE). The corner
+    stays where the expression put it: held up instead, it took back part of the undone smile (corner50).
+    The skin drops no further than HOLD_SKIN_DROP of the corner's drop (a frown pulls centred on a smiling
+    photo's corner, face.rig), both measured along the posed head's down from where the pose alone puts
+    them (_head_posed_rest), but past it as far as the lips round (smiling_round_share; all the way from
+    HOLD_ROUNDED): an upper lip rounding up past the lowered corner leaves the sliver's line lower beyond it."""
+    fade = min(_undone_share(rig, frame) / HOLD_FADE_UNDONE, 1.0)
+    unrounded = 1.0 - min(max(smiling_round_share(rig, frame) / HOLD_ROUNDED, 0.0), 1.0)
+    ref = dict(zip((*MOUTH_CORNERS, *CORNER_SKIN), _head_posed_rest(rig, frame, (*MOUTH_CORNERS, *CORNER_SKIN))))
+    along = ref[MOUTH_CORNERS[1]] - ref[MOUTH_CORNERS[0]]
+    down = np.array([-along[1], along[0]]) / max(float(np.hypot(*along)), 1e-9)
+    for hold in _corner_holds(rig):
+        edge = out[hold.lip, :2].astype(np.float64) - out[hold.corner, :2]
+        length = float(np.hypot(*edge))
+        side = math.copysign(1.0, hold.rest_area2)
+        short = abs(hold.rest_area2) - side * float(_cross2(out[hold.corner, :2] - out[hold.skin, :2],
+                                                            out[hold.lip, :2] - out[hold.skin, :2]))
+        if short <= 0.0 or length == 0.0:
+            continue
+        # Square to the corner-to-lip edge, on the side that adds area: each px there adds `length`.
+        normal = -side * np.array([edge[1], -edge[0]]) / length
+        reach = fade * min(short / length, HOLD_REACH * rig.mouth_width_px)
+        sinks = float(normal @ down)
+        if sinks > 0.0 and unrounded > 0.0:  # past HOLD_SKIN_DROP of the corner's drop (`room`) only as the lips round
+            room = float(HOLD_SKIN_DROP * (out[hold.corner, :2] - ref[hold.corner]) @ down
+                         - (out[hold.skin, :2] - ref[hold.skin]) @ down)
+            reach -= unrounded * max(reach - max(room, 0.0) / sinks, 0.0)
+        steps = np.linspace(0.0, reach, HOLD_STEPS)
+        # All the places at once: (steps, n, 3, 2) the skin's triangles with the skin vertex moved.
+        tris = out[hold.own, :2].astype(np.float64) + hold.moved[..., None] * (steps[:, None, None, None] * normal)
+        deficit = np.maximum(hold.floor - hold.rest_sign * _area2(tris), 0.0).sum(axis=1)
+        out[hold.skin, :2] += (steps[int(np.argmin(deficit))] * normal).astype(out.dtype)
+
+
+def _head_posed_rest(rig: FaceRig, frame: MotionFrame, vertices: tuple[int, ...]) -> np.ndarray:
+    """(n, 2) float64 px: where the frame's head pose alone (no expression) puts `vertices`' rest places,
+    each by its head weight as _pose blends it: the hold's reference for a drop, so roll and shift are no drop."""
+    rot, shift = _head_transform(rig, frame, np.float64)
+    rest = rig.rest_xyz[list(vertices)].astype(np.float64)
+    moved = (rest - rig.pivot_xyz) @ rot.T + rig.pivot_xyz + shift
+    return (rest + rig.head_weight[list(vertices), None] * (moved - rest))[:, :2]
+
+
+def _undone_share(rig: FaceRig, frame: MotionFrame) -> float:
+    """The share (0..1) of the photo's smile the frame's frown undoes (FaceRig.undo_frown); 0 on an
+    unsmiling photo."""
+    return min(max(-frame.smile, 0.0) / rig.undo_frown, 1.0) if rig.undo_frown > 0.0 else 0.0
 
 
 def _knit_rest(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
@@ -93,7 +217,7 @@ def _knit_rest(rig: FaceRig, frame: MotionFrame) -> np.ndarray:
         return rest
     # Where an emotion has undone the photo's smile its width is back already: the lips round from
     # there as an unsmiling mouth does (round_undone), not by giving the width back again (surp49).
-    undone = min(max(-frame.smile, 0.0) / rig.undo_frown, 1.0) if rig.undo_frown > 0.0 else 0.0
+    undone = _undone_share(rig, frame)
     if undone < 1.0:
         rest = rest + np.float32(rounded * (1.0 - undone)) * rig.round_smiling
     return rest if undone == 0.0 else rest + np.float32(rounded * undone) * rig.round_undone
@@ -559,6 +683,15 @@ def with_photo_lip_lift(analysis: FaceAnalysis) -> FaceAnalysis:
     return analysis if rig is analysis.rig else replace(analysis, rig=rig)
 
 
+def _corner_pocket(analysis: FaceAnalysis, *, texture: np.ndarray) -> CornerPocket | None:
+    """A smiling photo's dark mouth corners, faded as an emotion undoes the smile (CornerPocket);
+    None where no frame can undo one (rig.undo_frown 0), so those frames are drawn as before."""
+    if analysis.rig.undo_frown <= 0.0:
+        return None
+    return CornerPocket.of(texture=texture, rest_xy=analysis.rig.rest_xyz[:, :2], triangles=analysis.rig.triangles,
+                           smile=analysis.expression.smile)
+
+
 class Renderer:
     """Renders MotionFrames of one analysed photo. Not thread-safe: it reuses its buffers."""
 
@@ -592,6 +725,7 @@ class Renderer:
                                    matte=self._alpha, plate=self._background, still=self._still)
         # Only vertices of triangles that can move bound the region a frame must recompute.
         self._moving = np.unique(self.rig.triangles[self.rig.movable])
+        self._pocket = _corner_pocket(analysis, texture=self._texture)
         self._buffers = WarpBuffers(self.height, self.width)
         self._mesh = RasterMesh.of(self.rig)
         self._expressive = np.unique(self.rig.triangles[self._mesh.active & ~self._mesh.head_only])
@@ -640,6 +774,9 @@ class Renderer:
             self._warp.warp(buf, box, out=out, alpha=alpha)
         else:
             alpha = None
+        undone = _undone_share(self.rig, frame)
+        if self._pocket is not None and undone > 0.0:
+            self._pocket.paint(out, map_x=buf.map_x, map_y=buf.map_y, verts=verts, share=undone)
         self._folds.paint(out, verts, frame)
         self._irises.paint(out, verts, buf.tri_id, unposed=head_unposed(self.rig, frame, verts))
         if frame.blink_left > 0 or frame.blink_right > 0 or frame.gaze_y > 0:
