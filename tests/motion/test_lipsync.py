@@ -1564,21 +1564,85 @@ def rap_clips(espeak):
                        .astype(np.float32) for seed in range(3)]
 
 
+def test_a_closure_between_reads_under_music_lowers_a_wide_jaw_to_show_it(model):
+    """A row shut between two frames' reads, the later frame's jaw 0.6 (over PressYield.SURE_JAW_FROM): where
+    MusicAround's share at that row is LipSync.SHOWN_UNDER_MUSIC or more, the frame's jaw comes down to
+    SURE_JAW_FROM and it shows the row's gap; under it (and in clean speech) the raise fades over the wide jaw as
+    before; a narrower jaw stays."""
+    from facetalk.motion.lipsync import JAW_INDEX, PRESS_INDEX, LipSync, PressYield, _Read
+
+    under = LipSync.SHOWN_UNDER_MUSIC
+
+    def shown(*, around: float, jaw: float) -> tuple[float, float]:
+        stream = LipSync(model, fps=25)
+        rows = np.zeros((8, len(SHAPE_FIELDS)), np.float32)
+        rows[:, JAW_INDEX] = jaw
+        rows[5, PRESS_INDEX] = 0.95  # row 5 shut: gap jaw * 0.05
+        stream._outputs, stream._first_output = rows, 0
+        stream._music_rows = np.full(8, around, np.float32)
+        stream._last_read = _Read(2.0, jaw, jaw)  # the previous frame read row 2, open (and showed it)
+        press, frame_jaw = stream._closure_between(rows[6:7].copy(), t=np.array([6.0]))
+        return float(frame_jaw[0]), float(frame_jaw[0] * (1 - press[0]))
+
+    limit = PressYield.SURE_JAW_FROM
+    assert shown(around=1.0, jaw=0.45) == pytest.approx((0.45, 0.0225), abs=1e-6)  # under the limit: as before
+    keep = (PressYield.SURE_JAW_TO - 0.6) / (PressYield.SURE_JAW_TO - limit)
+    faded = 0.6 * (1 - keep * (1 - 0.03 / 0.6))
+    assert shown(around=under - 0.01, jaw=0.6) == pytest.approx((0.6, faded), abs=1e-6) and faded > 0.3
+    assert shown(around=0.0, jaw=0.6) == pytest.approx((0.6, faded), abs=1e-6)
+    assert shown(around=1.0, jaw=0.6) == pytest.approx((limit, 0.03), abs=1e-6)  # the row's own gap, jaw down
+    assert shown(around=under, jaw=0.6) == pytest.approx((limit, 0.03), abs=1e-6)
+
+
+def test_a_closure_between_reads_is_shown_from_the_shut_rows_own_music_share(model):
+    """The jaw is lowered from MusicAround's share at the shut row itself, after _emit has dropped the rows
+    before (the shares trimmed with them), and not where the previous frame already showed the closure: its
+    frame's vowel would be shut too. 25 fps, no lead: frame i reads row 4i; row 10 (between frames 2 and 3) is
+    shut, all rows jaw 0.6."""
+    from facetalk.motion.lipsync import DEAD_ZONE, JAW_INDEX, PRESS_INDEX, LipSync, PressYield, _Read
+
+    def frame_jaws(*, shut_share: float, other_share: float) -> np.ndarray:
+        stream = LipSync(model, fps=25)
+        stream._last_mel_frame = lambda frame: 10 ** 6  # every frame at its exact time
+        rows = np.zeros((40, len(SHAPE_FIELDS)), np.float32)
+        rows[:, JAW_INDEX] = 0.6
+        rows[10, PRESS_INDEX] = 0.95
+        stream._outputs, stream._first_output = rows, 0
+        stream._music_rows = np.full(40, other_share, np.float32)
+        stream._music_rows[10] = shut_share
+        return np.concatenate([stream._emit(stop).jaw_open for stop in range(1, 6)])
+
+    wide, lowered = ((v - DEAD_ZONE) / (1 - DEAD_ZONE) for v in (0.6, PressYield.SURE_JAW_FROM))
+    assert frame_jaws(shut_share=1.0, other_share=0.0) == pytest.approx([wide, wide, wide, lowered, wide], abs=1e-6)
+    assert frame_jaws(shut_share=0.0, other_share=1.0) == pytest.approx([wide] * 5, abs=1e-6)
+
+    # The previous frame read the row open but showed a closure (its own press raised): no second one.
+    stream = LipSync(model, fps=25)
+    rows = np.zeros((8, len(SHAPE_FIELDS)), np.float32)
+    rows[:, JAW_INDEX] = 0.6
+    rows[5, PRESS_INDEX] = 0.95
+    stream._outputs, stream._first_output, stream._music_rows = rows, 0, np.ones(8, np.float32)
+    for shown_before, jaw in ((0.01, 0.6), (0.2, PressYield.SURE_JAW_FROM)):
+        stream._last_read = _Read(2.0, 0.6, shown_before)
+        _, frame_jaw = stream._closure_between(rows[6:7].copy(), t=np.array([6.0]))
+        assert float(frame_jaw[0]) == pytest.approx(jaw, abs=1e-6), shown_before
+
+
 def _traced(model, audio: np.ndarray, *, fps: int, monkeypatch) -> tuple[MouthShape, np.ndarray, np.ndarray,
                                                                          np.ndarray]:
     """The stream's mouth for `audio` at fps (lead 0.02 s), with each frame's read time t (F,) in mel rows,
-    its raw lip gap jaw * (1 - press) (F,) as LipSync._closure_between returns it and its raw jaw (F,)."""
-    from facetalk.motion.lipsync import JAW_INDEX, LipSync
+    its raw lip gap jaw * (1 - press) (F,) and its raw jaw (F,) as LipSync._closure_between returns them."""
+    from facetalk.motion.lipsync import LipSync
 
     shown = LipSync._closure_between
     reads, gaps, jaws = [], [], []
 
     def spy(self, raw, *, t):
-        press = shown(self, raw, t=t)
+        press, jaw = shown(self, raw, t=t)
         reads.append(t.copy())
-        gaps.append(np.clip(raw[:, JAW_INDEX], 0, 1) * (1 - np.clip(press, 0, 1)))
-        jaws.append(raw[:, JAW_INDEX].copy())
-        return press
+        gaps.append(np.clip(jaw, 0, 1) * (1 - np.clip(press, 0, 1)))
+        jaws.append(jaw.copy())
+        return press, jaw
 
     with monkeypatch.context() as patch:
         patch.setattr(LipSync, "_closure_between", spy)
@@ -1591,11 +1655,12 @@ def test_a_closure_between_two_frames_reads_shows_on_the_later_frame(model, rap_
     """A frame reads one 10 ms row of the runtime's outputs in 100 / fps. On the rap clips every closure
     the 100 fps stream shows (lip gap < 0.04 on a row) shows on a frame from the last read before it to
     the first after it (< 0.05); with LipSync.SHOWN_GAP 0 (frames read their own rows only) some do not.
-    A frame differs only by a higher press, only where its own gap and the previous frame's were open
-    (a closure a frame shows is not shown again), and then shows the smallest gap of the 100 fps rows
-    after the previous frame's lower row and before its own read; over a jaw of its own wider than
-    PressYield.SURE_JAW_FROM, less of it. In pieces the stream gives the same frames."""
-    from facetalk.motion.lipsync import LipSync, PressYield
+    A frame differs only by a higher press (and, under music, a jaw lowered to PressYield.SURE_JAW_FROM), only
+    where its own gap and the previous frame's were open (a closure a frame shows is not shown again), and then
+    shows the smallest gap of the 100 fps rows after the previous frame's lower row and before its own read;
+    over a jaw of its own wider than PressYield.SURE_JAW_FROM, less of it. In pieces the stream gives the same
+    frames."""
+    from facetalk.motion.lipsync import DEAD_ZONE, LipSync, PressYield
 
     def gap_of(shape: MouthShape) -> np.ndarray:
         return shape.jaw_open * (1 - shape.lip_press)
@@ -1623,7 +1688,11 @@ def test_a_closure_between_two_frames_reads_shows_on_the_later_frame(model, rap_
     n_raised = 0
     for (new, t, raw_gap, jaw), old, (_, fine_t, fine_gap, _) in zip(traced, before, fine):
         raised = np.flatnonzero(new.lip_press > old.lip_press)
-        assert np.array_equal(new.jaw_open, old.jaw_open) and np.all(new.lip_press >= old.lip_press)
+        lowered = np.flatnonzero(new.jaw_open != old.jaw_open)  # to SURE_JAW_FROM, as the shape maps a raw jaw
+        limit = (PressYield.SURE_JAW_FROM - DEAD_ZONE) / (1 - DEAD_ZONE)
+        assert set(lowered) <= set(raised) and np.allclose(new.jaw_open[lowered], limit, atol=1e-6)
+        assert np.all(new.jaw_open[lowered] < old.jaw_open[lowered])
+        assert np.all(new.lip_press >= old.lip_press)
         assert np.all(gap_of(old)[raised] >= 0.04) and np.all(gap_of(old)[raised - 1] >= 0.03)
         row_gap = dict(zip(fine_t.tolist(), fine_gap.tolist()))  # at 100 fps a frame reads one whole row
         for i in raised:

@@ -26,6 +26,7 @@ from functools import lru_cache
 from importlib import resources
 from itertools import islice
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -1418,6 +1419,11 @@ class LipSync:
     # A lip gap under this on a mel row between two frames' reads shows on the later frame
     # (_closure_between); the benchmark's SHUT_GAP, a closure by eye on the bundled photo.
     SHOWN_GAP = 0.05
+    # Where MusicAround's share at such a row is this or more, the frame's jaw is lowered to PressYield's sure limit
+    # instead of the closure fading over it (_closure_between): under a beat a rap /m/ between two wide vowels shut
+    # 20-30 ms of rows and no frame showed it. From 0.25 clean streams keep their bits (from 0.01 too; from 0.5
+    # 2 + 1 fewer rap bilabials shown, out/rap51/NOTES.md).
+    SHOWN_UNDER_MUSIC = 0.25
 
     def __init__(self, model: LipSyncModel, *, fps: int, sr: int = 16000, lookahead_s: float | None = None,
                  jaw_gain: float = 1.0, lead_s: float = 0.0):
@@ -1465,13 +1471,14 @@ class LipSync:
         self._quiet = np.ones(QUIET_BEFORE + model.lookahead_frames, bool)
         self._outputs = np.zeros((0, len(SHAPE_FIELDS)), np.float32)  # by mel frame, from _first_output
         self._first_output = -model.lookahead_frames  # mel frame of _outputs[0]
+        self._music_rows = np.zeros(0, np.float32)  # MusicAround's share per row of _outputs
         self._n_fed = 0  # mel frames fed
         self._n_samples = 0
         self._next = 0  # next video frame
         # Mel rows from one video frame's read to the next's (25 fps: 4); 1: every row is read.
         self._rows_between = max(1, int(np.ceil(FRAME_RATE / fps - 1e-9)))
-        # (mel row, lip gap) of the last frame emitted, as its own rows showed it: None before the first.
-        self._last_read: tuple[float, float] | None = None
+        # The last frame emitted's read (_Read: mel row, its own rows' lip gap, the gap shown): None before the first.
+        self._last_read: _Read | None = None
 
     def push(self, samples: np.ndarray) -> MouthShape:
         if self._frontend is None:
@@ -1561,6 +1568,9 @@ class LipSync:
             out = self._release(self._pause(out, voice=gate.gains, press_scale=gate.press_scale))
             tip = self._tongue_tip(frames, voice=self._voice_gate.press_scale, quiet=quiet)
             self._outputs = np.concatenate([self._outputs, np.concatenate([out, tip[:, None]], axis=1)])
+            # MusicAround gives (T,) float32, or 0.0 without a net (np.broadcast_to costs a live call ~7 us).
+            shares = around if isinstance(around, np.ndarray) else np.full(len(out), around, np.float32)
+            self._music_rows = np.concatenate([self._music_rows, shares])
 
     def _run_voice_net(self, frames: np.ndarray) -> np.ndarray:
         """The voice-level net's voice_level (T,) for the frames, its state carried on."""
@@ -1608,17 +1618,18 @@ class LipSync:
         lo = np.floor(t).astype(np.int64)
         w = (t - lo)[:, None].astype(np.float32)
         raw = (1 - w) * self._output(lo) + w * self._output(lo + 1)
-        raw[:, PRESS_INDEX] = self._closure_between(raw, t=t)
+        raw[:, PRESS_INDEX], raw[:, JAW_INDEX] = self._closure_between(raw, t=t)
         # Later frames read no earlier output than this one's, nor the rows between them.
         keep = self._rows_between
         drop = max(0, min(int(lo[-1]) - keep - self._first_output, len(self._outputs) - 1))
         self._outputs = self._outputs[drop:]
+        self._music_rows = self._music_rows[drop:]
         self._first_output += drop
         return _shape(raw, self.jaw_gain)
 
-    def _closure_between(self, raw: np.ndarray, *, t: np.ndarray) -> np.ndarray:
-        """(F,) lip_press of F frames read at mel rows `t` (F,) as outputs `raw` (F, len(PARAMS)):
-        raised where a row between the previous frame's read and this one's shut the lips (lip gap
+    def _closure_between(self, raw: np.ndarray, *, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(F,) lip_press and (F,) jaw_open of F frames read at mel rows `t` (F,) as outputs `raw` (F, len(PARAMS)):
+        the press raised where a row between the previous frame's read and this one's shut the lips (lip gap
         jaw * (1 - press) under SHOWN_GAP) and neither frame shows it, so the frame shows that row's gap.
 
         A frame reads one mel row in 100 / fps (25 fps: 4, 50 fps: 2), so a 10-30 ms closure between
@@ -1627,37 +1638,52 @@ class LipSync:
         read time and gap in _last_read) is not held over to the next. The rows between are those after
         the previous frame's lower row and before this frame's time (a row this frame blends in under its
         upper one counts). Over a wide jaw of the frame's own the raise fades as PressYield's sure press
-        does (PressYield.sure_jaw_keep). A frame reads no row past its own, so this adds no look-ahead."""
-        press = raw[:, PRESS_INDEX].copy()
+        does (PressYield.sure_jaw_keep); where MusicAround's share at the shut row is SHOWN_UNDER_MUSIC or more the
+        frame's jaw is lowered to the fade's start instead, so the frame shows the closure (a rap /m/ between
+        two wide vowels under a beat), unless the previous frame already showed a closure (its shown gap, the
+        raise and the dead zone in, under SHOWN_GAP): a second one would shut the vowel between. A frame reads
+        no row past its own, so this adds no look-ahead."""
+        press, jaw = raw[:, PRESS_INDEX].copy(), raw[:, JAW_INDEX].copy()
         own = raw[:, (JAW_INDEX, PRESS_INDEX)].tolist()
         if self._rows_between < 2 or not len(self._outputs):
-            self._last_read = (float(t[-1]), _pair_gap(*own[-1]))
-            return press
+            self._last_read = _Read(float(t[-1]), _pair_gap(*own[-1]), _shown_gap(*own[-1]))
+            return press, jaw
         # Plain Python: a live stream brings one frame at a time, where numpy's per-call overhead is the cost.
         rows = self._outputs[:, (JAW_INDEX, PRESS_INDEX)].tolist()
-        last_t, last_gap = self._last_read or self._read_before(rows, t=float(t[0]))
+        last_t, last_gap, last_shown = self._last_read or self._read_before(rows, t=float(t[0]))
         for f, frame_t in enumerate(t.tolist()):
-            between = min((self._row_gap(rows, j) for j in range(math.floor(last_t) + 1, math.ceil(frame_t))),
-                          default=math.inf)
+            rows_between = range(math.floor(last_t) + 1, math.ceil(frame_t))
+            between, shut_row = min(((self._row_gap(rows, row), row) for row in rows_between), default=(math.inf, 0))
             frame_gap = _pair_gap(*own[f])
             if between < self.SHOWN_GAP <= min(frame_gap, last_gap):
+                frame_jaw = own[f][0]
+                # Show the closure: the jaw down to the sure limit; not where the previous frame already showed it
+                # (its press raised, or its gap under the dead zone), which would shut this frame's vowel too.
+                if self._music_at(shut_row) >= self.SHOWN_UNDER_MUSIC and last_shown >= self.SHOWN_GAP:
+                    frame_jaw = jaw[f] = min(frame_jaw, PressYield.SURE_JAW_FROM)
                 # Lips shut over a wide jaw are the artifact PressYield's jaw fade removes.
-                keep = float(PressYield.sure_jaw_keep(own[f][0]))
-                press[f] = max(press[f], keep * (1.0 - between / max(own[f][0], 1e-6)))
-            last_t, last_gap = frame_t, frame_gap
-        self._last_read = (last_t, last_gap)
-        return press
+                keep = float(PressYield.sure_jaw_keep(frame_jaw))
+                press[f] = max(press[f], keep * (1.0 - between / max(frame_jaw, 1e-6)))
+            last_t, last_gap, last_shown = frame_t, frame_gap, _shown_gap(float(jaw[f]), float(press[f]))
+        self._last_read = _Read(last_t, last_gap, last_shown)
+        return press, jaw
 
-    def _read_before(self, rows: list[list[float]], *, t: float) -> tuple[float, float]:
-        """(read time in mel rows, lip gap) of the frame one frame step before a stream's first frame read
-        at mel row t, from `rows` (jaw, press) of _outputs: its two rows blended as _emit blends them."""
+    def _music_at(self, j: int) -> float:
+        """MusicAround's share at mel row j of _outputs (0 before the stream)."""
+        k = j - self._first_output
+        return float(self._music_rows[k]) if 0 <= k < len(self._music_rows) else 0.0
+
+    def _read_before(self, rows: list[list[float]], *, t: float) -> _Read:
+        """The read of the frame one frame step before a stream's first frame read at mel row t, from
+        `rows` (jaw, press) of _outputs: its two rows blended as _emit blends them."""
         before = t - FRAME_RATE / self.fps
         lo = math.floor(before)
         if lo < 0:
-            return before, 0.0  # rest before the stream
+            return _Read(before, 0.0, 0.0)  # rest before the stream
         w = before - lo
         (jaw0, press0), (jaw1, press1) = (rows[min(max(j - self._first_output, 0), len(rows) - 1)] for j in (lo, lo + 1))
-        return before, _pair_gap((1 - w) * jaw0 + w * jaw1, (1 - w) * press0 + w * press1)
+        jaw, press = (1 - w) * jaw0 + w * jaw1, (1 - w) * press0 + w * press1
+        return _Read(before, _pair_gap(jaw, press), _shown_gap(jaw, press))
 
     def _row_gap(self, rows: list[list[float]], j: int) -> float:
         """The lip gap of mel row j, from `rows` (jaw, press) of _outputs: rest (0) before the stream.
@@ -1671,6 +1697,20 @@ class LipSync:
 def _pair_gap(jaw: float, press: float) -> float:
     """The lip gap jaw_open * (1 - lip_press) of one raw output, each clipped to 0..1."""
     return min(max(jaw, 0.0), 1.0) * (1.0 - min(max(press, 0.0), 1.0))
+
+
+def _shown_gap(jaw: float, press: float) -> float:
+    """The lip gap a frame shows for one raw (jaw, press) (jaw_gain 1): each through _shape's dead zone."""
+    jaw_shown, press_shown = (min(max((v - DEAD_ZONE) / (1 - DEAD_ZONE), 0.0), 1.0) for v in (jaw, press))
+    return jaw_shown * (1.0 - press_shown)
+
+
+class _Read(NamedTuple):
+    """A frame's read as _closure_between keeps it for the next frame."""
+
+    t: float  # read time in mel rows
+    gap: float  # its own lip gap (_pair_gap), the raise left out
+    shown: float  # the gap it showed (_shown_gap), its press raised and jaw lowered
 
 
 def _shape(raw: np.ndarray, jaw_gain: float) -> MouthShape:
