@@ -713,12 +713,150 @@ def test_the_voice_gate_holds_only_a_voice_that_lasted():
     assert gate.gains[30] == VoiceGate.OPEN_STEP and np.all(gate.gains[31:30 + round(VoiceGate.HOLD_S * 100)] == 1.0)
 
 
+def test_the_voice_gate_reads_a_steady_tone_over_the_voice_as_music():
+    """Where the pitch tracker hears one steady tone (SteadyTone: voiced, F0 within 0.1 semitone over 5 mel frames:
+    an instrument's note, not a voice) and the mix lies TONE_OVER or more over the voice's estimate, the mix's
+    reading counts as no voice: a chord the estimate hears as a voice (the mix 6 dB over it) leaves the gate shut.
+    The same reading with a gliding F0 (a voice), or unvoiced, opens it at once; with the mix under TONE_OVER over
+    the estimate (clean speech) a steady tone keeps its bits; no F0 given, the gate reads as before; any chunking
+    gives the same."""
+    from facetalk.audio.mel import ENERGY, N_FEATURES, VOICING
+    from facetalk.motion.lipsync import RaisedReading, SteadyTone
+
+    n = 60
+    rows = np.full((n, len(PARAMS)), 0.3, np.float32)
+    frames = np.zeros((n, N_FEATURES), np.float32)
+    frames[:, ENERGY], frames[:, VOICING] = -4.0, 0.9
+    db = math.log(10.0) / 10.0  # natural-log power per dB
+    loudness = np.full(n, -4.0 - 20.0 * db)  # music alone: the mix 20 dB over the voice's estimate ...
+    loudness[30:] = -4.0 - 6.0 * db  # ... then the estimate hears a voice in the chord (6 dB under the mix)
+    steady = np.full(n, 220.0) * 2.0 ** (0.04 * np.sin(np.arange(n)) / 12.0)  # within 0.08 semitone
+    gliding = 220.0 * 2.0 ** (0.3 * np.arange(n) / 12.0)  # a voice's F0: 0.3 semitone a frame
+
+    def gains(f0_hz, *, voicing=0.9, under_db=6.0, chunk=n):
+        tried = frames.copy()
+        tried[:, VOICING] = voicing
+        level = loudness.copy()
+        level[30:] = -4.0 - under_db * db
+        gate, outs, gained = VoiceGate(), [], []
+        for i in range(0, n, chunk):
+            outs.append(gate(rows[i:i + chunk], tried[i:i + chunk], loudness=level[i:i + chunk],
+                             f0_hz=None if f0_hz is None else f0_hz[i:i + chunk]))
+            gained.append(gate.gains)
+        return np.concatenate(outs), np.concatenate(gained)
+
+    out, g = gains(steady)
+    assert np.all(g[SteadyTone.FRAMES:] == 0.0) and np.all(out[SteadyTone.FRAMES:] == 0.0)  # shut: at rest
+    assert np.array_equal(gains(steady, chunk=7)[0], out)
+    for opened in (gains(gliding)[1], gains(steady, voicing=0.3)[1], gains(None)[1]):
+        assert opened[30] == VoiceGate.OPEN_STEP and np.all(opened[31:] == 1.0)
+    out, g = gains(steady, under_db=2.0)  # the mix within TONE_OVER of the estimate: clean speech's
+    assert np.all(g[31:] == 1.0) and np.array_equal(out[31:], rows[31:])
+    # Quiet music lies only a few dB over the estimate's floor: where the input was raised (QuietInput) the raised
+    # reading's lead over its estimate counts too.
+    level = np.full(n, -4.0 - 2.0 * db)
+    raised = RaisedReading(over=np.full(n, 6.0 * db), weight=np.ones(n, np.float32), unheld=np.zeros(n, bool))
+    gate = VoiceGate()
+    gate(rows, frames, loudness=level, raised=raised, f0_hz=steady)
+    eased = gate.gains[SteadyTone.FRAMES + round(VoiceGate.HOLD_S * 100):]  # held after the first frames only
+    assert np.all(np.diff(eased) < 0.0) and eased[-1] < 0.05
+    gate = VoiceGate()
+    gate(rows, frames, loudness=level, raised=raised, f0_hz=gliding)
+    assert np.all(gate.gains[1:] == 1.0)
+
+
+def test_the_voice_gate_hears_a_voice_that_starts_on_the_musics_held_note():
+    """The pitch tracker may stay on the music's held note while a voice 10 dB under it starts: where the estimate
+    then hears a voice and the mix holds a sound the music alone lacked (NEW_BANDS mel bands NEW_RISE over the last
+    frame the mix lay MUSIC_OVER over the estimate: a voice's formants 10 dB up), the gate opens as without the tone
+    reading; the same note with no new sound, or bands risen 2 dB (under NEW_RISE), leaves it shut."""
+    from facetalk.audio.mel import ENERGY, N_FEATURES, N_MELS, VOICING
+
+    n, start = 60, 30
+    db = math.log(10.0) / 10.0
+    rows = np.full((n, len(PARAMS)), 0.3, np.float32)
+    frames = np.zeros((n, N_FEATURES), np.float32)
+    frames[:, ENERGY], frames[:, VOICING] = -4.0, 0.9
+    frames[:, :N_MELS] = np.linspace(-8.0, -14.0, N_MELS)  # the music's spectrum
+    loudness = np.full(n, -4.0 - 30.0 * db)  # music alone: the mix 30 dB over the voice's estimate ...
+    loudness[start:] = -4.0 - 6.0 * db  # ... then the estimate hears a voice (the mix 6 dB over it)
+    f0 = np.full(n, 146.8)  # the music's note, held throughout
+
+    def gains(rise_db: float) -> np.ndarray:
+        tried = frames.copy()
+        tried[start:, 10:10 + VoiceGate.NEW_BANDS] += rise_db * db  # a formant in bands the note left empty
+        gate = VoiceGate()
+        gate(rows, tried, loudness=loudness, f0_hz=f0)
+        return gate.gains
+
+    for rise_db in (0.0, 2.0):  # the note alone, or its level wavering
+        assert np.all(gains(rise_db) == 0.0)
+    opened = gains(10.0)
+    assert opened[start] == VoiceGate.OPEN_STEP and np.all(opened[start + 1:] == 1.0)
+
+
+def test_the_voice_gate_keeps_a_steady_tone_after_speech():
+    """Speech's pauses under music: where the gate has been wide open for SPOKEN_SHARE of the last SPOKEN_S, a steady
+    tone the estimate hears as a voice keeps the gate open, as before the tone reading (read everywhere, the pause
+    closure's press eased in the pauses and the lips parted to a toothy smile, rendered r 0.509 -> 0.493); after
+    music alone it does not."""
+    from facetalk.audio.mel import ENERGY, N_FEATURES, VOICING
+
+    db = math.log(10.0) / 10.0
+    spoken = round(VoiceGate.SPOKEN_S * VoiceGate.SPOKEN_SHARE * 100)
+    for voice_frames, stays_open in ((spoken + 10, True), (spoken - 40, False)):  # the hold adds HOLD_S
+        n = voice_frames + 60
+        rows = np.full((n, len(PARAMS)), 0.3, np.float32)
+        frames = np.zeros((n, N_FEATURES), np.float32)
+        frames[:, ENERGY], frames[:, VOICING] = -4.0, 0.9
+        f0 = 220.0 * 2.0 ** (0.3 * np.sin(np.arange(n) / 3.0) / 12.0)  # a voice's gliding F0 ...
+        f0[voice_frames:] = 196.0  # ... then a steady tone
+        loudness = np.full(n, -4.0)  # the voice is the sound ...
+        loudness[voice_frames:] = -4.0 - 6.0 * db  # ... then the estimate hears a voice in a chord 6 dB over it
+        gate = VoiceGate()
+        gate(rows, frames, loudness=loudness, f0_hz=f0)
+        if stays_open:
+            assert np.all(gate.gains[1:] == 1.0)
+        else:
+            assert gate.gains[-1] < 0.05
+
+
+def test_a_sung_note_over_music_stays_open_with_the_steady_tone_reading(model, monkeypatch):
+    """A sung vowel (notes with +-0.3 semitone vibrato at 5.5 Hz: over 5 mel frames its F0 spans up to ~0.5
+    semitone, wider than SteadyTone.SPREAD_ST) 6 dB under the lip corpus's music, after 4 s of the music alone
+    (the gate shut, no speech in the last SPOKEN_S): the mouth opens on the note as with the reading off, frame
+    for frame. (A 1-semitone spread that also reads a tone whatever the mix's lead over the estimate, TONE_OVER,
+    shuts the gate in the note: 0.33 lower.)"""
+    from training.build_lip_corpus import _music
+    from facetalk.motion.lipsync import SteadyTone
+
+    note_s, intro_s = 0.8, 4.0
+    t = np.arange(int(3 * note_s * SR)) / SR
+    st = np.array([0.0, 2.0, 4.0])[np.minimum((t / note_s).astype(int), 2)] + 0.3 * np.sin(2 * np.pi * 5.5 * t)
+    f0 = 220.0 * 2 ** (st / 12)
+    phase = 2 * np.pi * np.cumsum(f0) / SR
+    formants = ((800, 80), (1200, 90), (2500, 120))  # /a/
+    voice = sum(sum(1 / (1 + ((k * f0 - f) / bw) ** 2) for f, bw in formants) / k * np.sin(k * phase)
+                for k in range(1, 30))
+    voice *= np.minimum(1.0, np.minimum(t / 0.05, (t[-1] - t) / 0.05)) * 0.1 / np.sqrt(np.mean(voice ** 2))
+    sung = np.concatenate([np.zeros(int(intro_s * SR)), voice, np.zeros(SR // 2)])
+    music = _music(len(sung), np.random.default_rng(301), SR)
+    mix = (sung + music * np.sqrt(np.mean(voice ** 2) * 10 ** 0.6 / np.mean(music ** 2))).astype(np.float32)
+    note = slice(round(intro_s * FPS) + 3, round((intro_s + 3 * note_s) * FPS) - 3)
+
+    read = _gap(mouth(model, mix))[note]
+    monkeypatch.setattr(SteadyTone, "__call__", lambda self, voicing, *, f0_hz: [False] * len(voicing))
+    unread = _gap(mouth(model, mix))[note]
+    assert unread.min() > 0.05  # the note opens the mouth throughout
+    assert np.abs(read - unread).max() < 0.02
+
+
 class _HalfOpenGate:
     """A voice gate that passes the outputs but reports its gain at 0.6 (so press_scale 1): half sure of a voice."""
 
     gains = press_scale = None
 
-    def __call__(self, outputs: np.ndarray, frames: np.ndarray, *, loudness, raised=None) -> np.ndarray:
+    def __call__(self, outputs: np.ndarray, frames: np.ndarray, *, loudness, **_) -> np.ndarray:
         self.gains = np.full(len(outputs), 0.6)
         self.press_scale = np.minimum(1.0, VoiceGate.PRESS_GAIN * self.gains)
         return outputs
@@ -747,7 +885,7 @@ class _PausingGate:
     def __init__(self, *, pause_gain: float) -> None:
         self.pause_gain = pause_gain
 
-    def __call__(self, outputs: np.ndarray, frames: np.ndarray, *, loudness, raised=None) -> np.ndarray:
+    def __call__(self, outputs: np.ndarray, frames: np.ndarray, *, loudness, **_) -> np.ndarray:
         self.gains = np.where(outputs[:, JAW] > 0.1, 1.0, self.pause_gain)
         self.press_scale = np.minimum(1.0, VoiceGate.PRESS_GAIN * self.gains)
         return outputs
@@ -847,7 +985,7 @@ class _NoVoiceGate:
     press_scale = None
     gains = None
 
-    def __call__(self, outputs: np.ndarray, frames: np.ndarray, *, loudness, raised=None) -> np.ndarray:
+    def __call__(self, outputs: np.ndarray, frames: np.ndarray, *, loudness, **_) -> np.ndarray:
         return outputs
 
 

@@ -33,6 +33,7 @@ import numpy as np
 from facetalk.audio.clock import frame_centre, frames_covering
 from facetalk.audio.mel import (DB_PER_LN_POWER, ENERGY, FRAME_RATE, N_FEATURES, N_MELS, PITCH, VOICING, AnalysisClock,
                                 AudioFrames, AudioFrontEnd, energy_from_db, mel_band_centres_hz)
+from facetalk.audio.voice import VOICED as PITCH_VOICED
 from facetalk.params import BY_NAME
 
 # The lip model's outputs: parameters of the one table (facetalk.params), in its units and ranges
@@ -764,6 +765,34 @@ class QuietInput:
         return RaisedReading(over=over, weight=weight, unheld=unheld)
 
 
+class SteadyTone:
+    """Per mel frame, whether the front end's pitch tracker hears one steady tone: VOICING from audio.voice's
+    VOICED (0.6: from there a frame has a pitch) on each of the last FRAMES mel frames (50 ms), their F0
+    (AudioFrames.f0_hz, refined between lags) within SPREAD_ST semitones of each other.
+
+    An instrument holds a note's or a chord's period to a hair for hundreds of ms (the tracker then reads the
+    same F0 frame after frame, whichever period it picks); a voice's F0 glides and jitters. Over the tests'
+    twelve pieces of music alone at -20..-55 dBFS, 22-33% of the mel frames the voice gate read as a voice are
+    steady by this, against 7-9% of the voice's own frames read as a voice under the benchmark's music at
+    0 / -6 dB (out/alone51/an2.py). Per mel frame, in order, the last frames carried over: any chunking gives
+    the same.
+    """
+
+    FRAMES = 5
+    SPREAD_ST = 0.1
+
+    def __init__(self) -> None:
+        self._pitches: deque[float | None] = deque([None] * self.FRAMES, maxlen=self.FRAMES)  # None: unvoiced
+
+    def __call__(self, voicing: np.ndarray, *, f0_hz: np.ndarray) -> list[bool]:
+        """The frames' VOICING (T,) and F0 in Hz (T,) -> per frame, whether the last FRAMES hold one steady tone."""
+        steady = []  # plain Python: a live stream brings two frames at a time
+        for v, f in zip(voicing.tolist(), f0_hz.tolist()):
+            self._pitches.append(12.0 * math.log2(f) if v >= PITCH_VOICED and f > 0.0 else None)
+            steady.append(None not in self._pitches and max(self._pitches) - min(self._pitches) <= self.SPREAD_ST)
+        return steady
+
+
 class VoiceGate:
     """Eases the mouth to rest where no voice sounds under music or noise: a soft gate on the voice's
     presence, read from the voice's estimated log power the other passes read (the lip model's
@@ -791,8 +820,10 @@ class VoiceGate:
     output fed with mel frame k is the mouth at k - lookahead_frames). Quiet music may open it over a stream's
     first QuietInput.START_FRAMES (read without the raised reading); those frames hold it START_HOLD_S only (long
     enough for a clip's onset the raised reading still misreads on rows 3-5), so it is back under 0.5 by about
-    mel row 14. Per mel frame, in order: any chunking gives the same; a model without
-    voice_level leaves it off.
+    mel row 14. A steady tone from the front end's pitch tracker (SteadyTone) counts as music, not a voice, where
+    the mix lies TONE_OVER over the estimate, no speech has gone on for the last SPOKEN_S and no sound the music
+    alone lacked has come in (see the constants).
+    Per mel frame, in order: any chunking gives the same; a model without voice_level leaves it off.
     """
 
     PRESENT_UNDER = float(np.log(10 ** 0.8))  # the mix up to 8 dB over the voice: a voice sounds ...
@@ -803,6 +834,27 @@ class VoiceGate:
     # opens the gate at once): over music alone the estimate hears a voice in the chords on a lone frame in 55 of
     # 122 of its runs, each held 200 ms (out/alone50/runs.py).
     SUSTAIN_FRAMES = 2
+    # Where the pitch tracker hears a steady tone (SteadyTone) and the mix lies TONE_OVER over the voice's estimate
+    # (clean speech lies under 4 dB: it keeps its bits; where the input was raised, also the raised mix over the
+    # raised estimate: quiet music lies only a few dB over the estimate's floor), the mix's reading counts as no voice:
+    # the estimate hears a voice in a held chord (the twelve pieces at -20 dBFS open / pressed 26 / 48 -> 18 / 37 of
+    # 900 frames; alone51).
+    TONE_OVER = float(np.log(10 ** 0.4))
+    # ... but not where the gate has been wide open for SPOKEN_SHARE of the last SPOKEN_S: speech's. In its pauses
+    # under music the estimate hears a voice in the music too, and the gate's staying open keeps the pause closure's
+    # press; read everywhere, the lips parted to a toothy smile in the human clip's pauses at -6 dB (rendered r
+    # 0.509 -> 0.493, out/alone51/rh_every.log; from half of 3 s, 0.479 -> 0.474 on another piece, rh2_final.log).
+    SPOKEN_S = 3.0
+    SPOKEN_SHARE = 1.0 / 3.0
+    # ... nor where the mix holds a sound the music alone lacked: its NEW_BANDS most risen mel bands NEW_RISE over the
+    # last frame the mix lay MUSIC_OVER over the estimate (music alone, the estimate far from a voice). The pitch
+    # tracker may stay on the music's held note while a voice 10 dB under it starts (monotone TTS at -10 dB lost video
+    # frames 101-111 without it, rev51a; a voice 14 dB under the music still loses up to 5 of 116 open frames); the
+    # voice's formants rise in bands the note left empty. A reading of the music's spectrum at MUSIC_OVER, not at the
+    # gate's ABSENT_FROM: within a voice 10 dB under music the mix flickers past 14 dB and the voice came into it.
+    NEW_BANDS = 3
+    NEW_RISE = float(np.log(10 ** 0.4))
+    MUSIC_OVER = float(np.log(10 ** 1.8))
     OPEN_STEP = 0.5
     CLOSE_TAU_S = 0.1
     PRESS_GAIN = 2.0  # lip_press eases with this x the gain: a closure stays shut until the jaw has half gone
@@ -814,6 +866,13 @@ class VoiceGate:
         self._opening: deque[float] = deque(maxlen=round(self.START_HOLD_S * FRAME_RATE))  # the unheld frames' hold
         self._close = 1.0 - math.exp(-1.0 / (self.CLOSE_TAU_S * FRAME_RATE))
         self._gain = 0.0  # shut until a voice is heard
+        self._steady_tone = SteadyTone()
+        self._music_mel: np.ndarray | None = None  # the last music-alone mel frame (see _no_new_sound)
+        # Whether the gate was wide open, over the last SPOKEN_S (none before the start), and how often.
+        n_spoken = round(self.SPOKEN_S * FRAME_RATE)
+        self._wide: deque[bool] = deque([False] * n_spoken, maxlen=n_spoken)
+        self._wide_frames = 0
+        self._spoken_frames = self.SPOKEN_SHARE * len(self._wide)
         self.gains = np.ones(0)  # per frame of the last call
 
     @property
@@ -822,20 +881,29 @@ class VoiceGate:
         return np.minimum(1.0, self.PRESS_GAIN * self.gains)
 
     def __call__(self, outputs: np.ndarray, frames: np.ndarray, *, loudness: np.ndarray | None,
-                 raised: RaisedReading | None = None) -> np.ndarray:
+                 raised: RaisedReading | None = None, f0_hz: np.ndarray | None = None) -> np.ndarray:
         """(T, len(PARAMS)) outputs, the (T, N_FEATURES) frames fed with them, the voice's log power (T,)
-        (None: no estimate, nothing changes) and the reading at a raised level (None: none) -> outputs eased
-        toward rest where no voice sounds."""
+        (None: no estimate, nothing changes), the reading at a raised level (None: none) and the front end's
+        F0 (T,) of the frames (AudioFrames.f0_hz; None: no steady-tone reading) -> outputs eased toward rest
+        where no voice sounds."""
         if loudness is None or not len(outputs):
             self.gains = np.ones(len(outputs))
             return outputs
-        presence = 1.0 - _share_over(frames[:, ENERGY], loudness, start=self.PRESENT_UNDER, stop=self.ABSENT_FROM)
+        over = frames[:, ENERGY] - loudness  # the mix over the voice's estimate, natural-log power
+        presence = 1.0 - _share_over(over, 0.0, start=self.PRESENT_UNDER, stop=self.ABSENT_FROM)
         at_raised = np.ones(len(presence))
         if raised is not None and raised.weight.any():
             quiet = _share_over(raised.over, 0.0, start=self.PRESENT_UNDER, stop=self.ABSENT_FROM)
             at_raised = 1.0 - raised.weight * quiet
+            over = np.where(raised.weight > 0.0, np.maximum(over, raised.over), over)  # quiet music: read raised
+        tones = [False] * len(presence)
+        if f0_hz is not None:  # a steady tone where the mix lies over the voice: the music's, not a voice
+            tone = np.asarray(self._steady_tone(frames[:, VOICING], f0_hz=f0_hz)) & (over > self.TONE_OVER)
+            tones = self._no_new_sound(frames[:, :N_MELS], music_alone=(over >= self.MUSIC_OVER).tolist(),
+                                       asked=tone.tolist())
         unheld = [False] * len(presence) if raised is None else raised.unheld.tolist()
-        self.gains = np.asarray(self._follow(presence.tolist(), at_raised=at_raised.tolist(), unheld=unheld))
+        self.gains = np.asarray(self._follow(presence.tolist(), at_raised=at_raised.tolist(), unheld=unheld,
+                                             tones=tones))
         if self.gains.min() >= 1.0:  # the voice is present: the usual case keeps its bits
             return outputs
         gated = outputs.copy()
@@ -843,13 +911,32 @@ class VoiceGate:
         gated[:, PRESS_INDEX] = outputs[:, PRESS_INDEX] * self.press_scale.astype(np.float32)
         return gated
 
-    def _follow(self, mix: list[float], *, at_raised: list[float], unheld: list[bool]) -> list[float]:
+    def _no_new_sound(self, mels: np.ndarray, *, music_alone: list[bool], asked: list[bool]) -> list[bool]:
+        """The frames' mel bands (T, N_MELS), whether each is music alone (the mix MUSIC_OVER over the estimate)
+        and where to ask -> per frame asked, whether the mean of its NEW_BANDS most risen bands lies under NEW_RISE
+        over the last music-alone frame (no sound the music there did not have; none to compare before the first
+        music-alone frame: none new). Asked only where a tone would count: the bands' sort is the costly part."""
+        quiet = []
+        for mel, alone, ask in zip(mels, music_alone, asked):
+            if alone:
+                self._music_mel = mel.copy()
+            if ask and self._music_mel is not None:
+                rise = np.partition(mel - self._music_mel, N_MELS - self.NEW_BANDS)[N_MELS - self.NEW_BANDS:]
+                ask = rise.mean() < self.NEW_RISE
+            quiet.append(ask)
+        return quiet
+
+    def _follow(self, mix: list[float], *, at_raised: list[float], unheld: list[bool],
+                tones: list[bool]) -> list[float]:
         """The gain per frame from the presence read in the mix and at the raised level: this frame's (the lower
         of the two) or the most present of the last HOLD_S, where the mix's reading is held only as far as it lasted
-        SUSTAIN_FRAMES; opened by OPEN_STEP, eased shut; an unheld frame's presence is held START_HOLD_S only.
-        Plain Python: a live stream brings two frames at a time."""
+        SUSTAIN_FRAMES; opened by OPEN_STEP, eased shut; an unheld frame's presence is held START_HOLD_S only; a
+        frame of `tones` (a steady tone over the voice) reads no voice in the mix unless the gate was wide open for
+        SPOKEN_SHARE of the last SPOKEN_S. Plain Python: a live stream brings two frames at a time."""
         gains = []
-        for heard, raised, alone in zip(mix, at_raised, unheld):
+        for heard, raised, alone, tone in zip(mix, at_raised, unheld, tones):
+            if tone and self._wide_frames < self._spoken_frames:
+                heard = 0.0  # a steady tone over the voice, no speech going on: the music's
             p = min(heard, raised)
             self._lasting.append(0.0 if alone else heard)
             # Held: the mix's reading as far as it lasted SUSTAIN_FRAMES, the raised one's as it is (a quiet clip's
@@ -862,6 +949,8 @@ class VoiceGate:
             else:
                 self._gain += self._close * (target - self._gain)
             gains.append(self._gain)
+            self._wide_frames += (self._gain >= 1.0) - self._wide[0]  # a running count: per-frame cost flat
+            self._wide.append(self._gain >= 1.0)
         return gains
 
 
@@ -1521,7 +1610,7 @@ class LipSync:
             raise ValueError(f"analysis frames must come in order: expected {self._n_fed}, got {frames.first}")
         self._n_fed += len(frames)
         self._n_samples = frames.n_samples
-        self._run(frames.features)
+        self._run(frames.features, f0_hz=frames.f0_hz)
 
     def _total(self, n_frames: int | None) -> int:
         return n_frames if n_frames is not None else frames_covering(self._n_samples, sr=self.sr, fps=self.fps)
@@ -1540,7 +1629,7 @@ class LipSync:
         """The latest mel frame whose output the budget of video frame `frame` covers."""
         return self._clock.last_complete(self._centre(frame) + self._budget) - self.model.lookahead_frames
 
-    def _run(self, frames: np.ndarray) -> None:
+    def _run(self, frames: np.ndarray, *, f0_hz: np.ndarray) -> None:
         if len(frames):
             out, self._state = self.model.run(frames, self._state)
             net = None if self._voice_net is None else self._run_voice_net(frames)
@@ -1554,7 +1643,7 @@ class LipSync:
             out = self._voice_yield(out, frames, loudness=loudness, levels=self._stress.levels)
             out = self._music(out, frames, loudness=loudness, floor=self._mix_floor(frames, around=around))
             raised = None if net is None else self._quiet_input(frames, net=net, net_state=self._voice_state)
-            out = self._voice_gate(out, frames, loudness=loudness, raised=raised)
+            out = self._voice_gate(out, frames, loudness=loudness, raised=raised, f0_hz=f0_hz)
             # The output fed with frame k is the mouth at frame k - lookahead_frames: rest if
             # every frame from QUIET_BEFORE before that to k is digital silence.
             flags = np.concatenate([self._quiet, frames[:, ENERGY] < QUIET_LOG_POWER])
