@@ -1508,7 +1508,8 @@ class MouthPainter:
             shade = None if rolled is None else (
                 ROUND_FACE_SHADE * rounded * smoothstep(np.asarray(rolled, np.float64), 0.0, 1.0))
             _lip_hued(color, px, lip_rgb=self._lip_rgb, share=ROUND_FACE_LIP_HUE * rounded * np.asarray(cover),
-                      shade=shade, floor=float(self._round_black_rgb @ LUMA) + ROUND_FACE_FLOOR)
+                      shade=shade, floor=float(self._round_black_rgb @ LUMA) + ROUND_FACE_FLOOR,
+                      shadow_rgb=np.asarray(self._lip_shadow_rgb, np.float64))
 
     def _face_table(self, cleared: np.ndarray | None) -> np.ndarray:
         """(V, 13) float32 per vertex, for _lay_corner_faces: its upper- and lower-lip anchors
@@ -2810,8 +2811,10 @@ def _rounded_inside(rig: np.ndarray, need: np.ndarray, *, opens: float, least_px
 
 
 # Rounded lips cover the synthetic upper teeth by this many mouth widths more (of their
-# SYNTHETIC_UPPER_TEETH_MW).
-ROUND_TEETH_COVER = 0.05
+# SYNTHETIC_UPPER_TEETH_MW). At 0.05 the row's lower edge still showed under a pursed upper lip: dimmed
+# (ROUND_TEETH_DIM) it was the lit arc under the upper lip of 07's and 02's surprise and /o/ (judge50 items 3, 6;
+# gone with the row switched off, out/lens51/NOTES.md); at 0.08 that strip is under the lip.
+ROUND_TEETH_COVER = 0.08
 
 # Between these places along the mouth (0 mid-mouth .. 1 a corner) the photo's own upper teeth
 # give way to the dark mouth as the jaw opens wide (MouthPainter._lay_photo_interior).
@@ -3358,6 +3361,13 @@ ROUND_FACE_SHADE = 0.6
 # widening sideways 33 -> 49 px and 54 -> 66 px in spurs along the corner faces (out/rev50m/REVIEW.md item 1); at 30
 # 07's still spread to 63 px (out/fix50m/NOTES.md).
 ROUND_FACE_FLOOR = 40.0
+# ... and as their light falls toward the lip's own shadow's (_lip_shadow_rgb: the photo's darkest lip), their hue goes
+# ROUND_FACE_SHADOW_HUE of the way to that shadow's (_shadow_hue): a lip in shade stays red (02's darkest lip: Lab
+# L 31, C 54), where the lit lip's hue scaled down greys (02's faces L 35, C 32): a grey-blue lens (judge50 item 3).
+# It goes to the shadow's hue whatever that is: 12's faces barely move because its shadow's hue is nearly its lip's
+# (r/luma 1.265 vs 1.238); the bundled photo's shadow is yellower (its faces' hue 43 -> 47 deg, chroma still up,
+# out/rev51l/REVIEW.md); a shadow greyer than its lip would grey the faces.
+ROUND_FACE_SHADOW_HUE = 1.0
 O_RIM_REACH = 0.16
 # at most this luma: a pale lip's (12, bundled: 170-175) at O_RIM_TONE stood as a pale ring inside the faces
 O_RIM_LUMA_MOST = 90.0
@@ -4426,7 +4436,7 @@ def _rim_rgb(color: np.ndarray, faces: _Faces, *, lip_rgb: np.ndarray) -> np.nda
 
 
 def _lip_hued(color: np.ndarray, px: np.ndarray, *, lip_rgb: np.ndarray, share: np.ndarray,
-              shade: np.ndarray | None = None, floor: float = 0.0) -> None:
+              shade: np.ndarray | None = None, floor: float = 0.0, shadow_rgb: np.ndarray | None = None) -> None:
     """Takes the (N, 3) `color`'s pixels `px` (M,) `share` (M,) 0..1 of the way, in place, to the lip's hue
     (`lip_rgb` (3,)) at their own luma less `shade` (M,) 0..1 of it (None: none), the shade taking none of them
     under the luma `floor` (one darker already keeps its own). Each channel is clipped to 255: so that luma holds
@@ -4435,14 +4445,29 @@ def _lip_hued(color: np.ndarray, px: np.ndarray, *, lip_rgb: np.ndarray, share: 
     face's part): a face's thin edge keeps most of what lay under it. A rounded mouth's faces are the lip rolling in,
     dark and still red. Greyed and rolled into the mouth's colour (_roll_shade) over a face as wide as the photo's
     opening beside the lens, 13's /o/ was a grey-mauve band between the lip and the dark, a second lip drawn inside
-    the first."""
+    the first. With the lip's own shadow (`shadow_rgb` (3,), _lip_shadow_rgb's), the hue goes ROUND_FACE_SHADOW_HUE
+    of the way from the lit lip's to the shadow's as the luma falls from the lip's to the shadow's (_shadow_hue)."""
     rgb = color[px].astype(np.float64)
-    hue = lip_rgb.astype(np.float64) / max(float(lip_rgb @ LUMA), 1.0)
     luma = rgb @ LUMA
     if shade is not None:  # shaded no lower than `floor`; a pixel already under it keeps its own luma
         luma = np.maximum(luma * (1.0 - shade), np.minimum(luma, floor))
+    hue = _shadow_hue(luma, lip_rgb=lip_rgb, shadow_rgb=shadow_rgb)
     hued = np.clip(luma[:, None] * hue, 0.0, 255.0)
     color[px] = rgb + share[:, None] * (hued - rgb)
+
+
+def _shadow_hue(luma: np.ndarray, *, lip_rgb: np.ndarray, shadow_rgb: np.ndarray | None) -> np.ndarray:
+    """(M, 3) or (1, 3) the lip's hue (rgb over luma) at each (M,) `luma`: the lit lip's (`lip_rgb` (3,)), going
+    ROUND_FACE_SHADOW_HUE of the way to its shadow's (`shadow_rgb` (3,); None: none) as the luma falls from the lip's
+    to the shadow's (ROUND_FACE_SHADOW_HUE's note)."""
+    lip_rgb = np.asarray(lip_rgb, np.float64)
+    lip_luma = max(float(lip_rgb @ LUMA), 1.0)
+    hue = lip_rgb / lip_luma
+    if shadow_rgb is None:
+        return hue[None, :]
+    shadow_luma = max(float(shadow_rgb @ LUMA), 1.0)
+    fall = np.clip((lip_luma - luma) / max(lip_luma - shadow_luma, 1.0), 0.0, 1.0) * ROUND_FACE_SHADOW_HUE
+    return hue + fall[:, None] * (np.asarray(shadow_rgb, np.float64) / shadow_luma - hue)
 
 
 @njit(cache=True, nogil=True)
