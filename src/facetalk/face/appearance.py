@@ -167,7 +167,7 @@ class Appearance:
 def _cut_iris(image: np.ndarray, texture: np.ndarray, pts: np.ndarray, iris: tuple[int, ...],
               upper: tuple[int, ...], lower: tuple[int, ...]) -> EyeSprite:
     """Cuts one iris out of the photo into a sprite (what the upper lid hides of its disc completed, so a wider
-    eye or a gaze higher up the lid shows it round); refills its place in `texture` in place with sclera grown from the white."""
+    eye or a gaze higher up the lid shows it round); refills its place in `texture` with sclera (in place)."""
     centre = pts[iris[0], :2].astype(np.float64)
     radius = 1.1 * float(np.linalg.norm(pts[list(iris[1:]), :2] - centre, axis=1).mean()) + 0.5
     contour = pts[list(upper) + list(lower[-2:0:-1]), :2]
