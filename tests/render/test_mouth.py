@@ -7901,20 +7901,25 @@ def test_a_rounded_mouths_faces_fall_no_darker_than_the_floor():
     np.testing.assert_allclose(floored @ luma, [(face[0] @ luma) * 0.4, 50.0, face[2] @ luma], rtol=1e-6)
     np.testing.assert_allclose(floored[1] / (floored[1] @ luma), lip / (lip @ luma), rtol=1e-6)
 
+def _rendered_with_and_without(analysis, *, constant: str, off: float, **shape) -> tuple[np.ndarray, np.ndarray]:
+    """The frame of `shape` rendered as shipped and with render.mouth's `constant` set to `off`, (H, W, 3) float."""
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer
+
+    frame = MotionFrame(t_s=0, **shape)
+    shipped = np.asarray(Renderer(analysis).render(frame)).astype(float)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mouth_module, constant, off)
+        without = np.asarray(Renderer(analysis).render(frame)).astype(float)
+    return shipped, without
+
+
 
 def test_a_rendered_o_s_faces_fall_darker_only_when_rounded(analysis):
     """paint's wiring of ROUND_FACE_SHADE (_lay_corner_faces): the bundled photo's /o/ faces come out darker than
     laid at one light (ROUND_FACE_SHADE 0), no pixel lighter; the widest vowel (lips not rounded) is bit-identical."""
-    from facetalk.motion.frame import MotionFrame
-    from facetalk.render.renderer import Renderer
-
     def both(**shape) -> tuple[np.ndarray, np.ndarray]:
-        frame = MotionFrame(t_s=0, **shape)
-        shaded = np.asarray(Renderer(analysis).render(frame)).astype(float)
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(mouth_module, "ROUND_FACE_SHADE", 0.0)
-            flat = np.asarray(Renderer(analysis).render(frame)).astype(float)
-        return shaded, flat
+        return _rendered_with_and_without(analysis, constant="ROUND_FACE_SHADE", off=0.0, **shape)
 
     shaded, flat = both(jaw_open=0.38, lip_spread=-0.75)
     moved = np.abs(shaded - flat).max(axis=2) > 0.0
@@ -8097,24 +8102,12 @@ def test_a_rendered_o_s_faces_take_the_lips_shadow_hue(analysis):
     """The bundled photo's rendered /o/ (paint's wiring: _lay_corner_faces passes the lip's shadow to _lip_hued): the
     faces' pixels that ROUND_FACE_SHADOW_HUE moves lie nearer the photo's own lip shadow's hue than with it at 0, at
     the same light within a level; the widest vowel (lips not rounded) is bit-identical."""
-    from facetalk.motion.frame import MotionFrame
-    from facetalk.render import mouth as mouth_module
-    from facetalk.render.renderer import Renderer
-
     shadow = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)._lip_shadow_rgb.astype(float)
-
-    def both(**shape) -> tuple[np.ndarray, np.ndarray]:
-        frame = MotionFrame(t_s=0, **shape)
-        shipped = np.asarray(Renderer(analysis).render(frame)).astype(float)
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(mouth_module, "ROUND_FACE_SHADOW_HUE", 0.0)
-            lit_hue = np.asarray(Renderer(analysis).render(frame)).astype(float)
-        return shipped, lit_hue
-
-    shipped, lit_hue = both(jaw_open=0.38, lip_spread=-0.75)
+    shipped, lit_hue = _rendered_with_and_without(analysis, constant="ROUND_FACE_SHADOW_HUE", off=0.0, jaw_open=0.38,
+                                                  lip_spread=-0.75)
     moved = np.abs(shipped - lit_hue).max(axis=2) > 1.0
     assert moved.sum() > 20, moved.sum()
     assert _hue_gap(shipped[moved], shadow).mean() < 0.8 * _hue_gap(lit_hue[moved], shadow).mean()
     assert abs(float((shipped[moved] @ LUMA).mean() - (lit_hue[moved] @ LUMA).mean())) < 1.0
-    wide, wide_lit = both(jaw_open=1.0)
+    wide, wide_lit = _rendered_with_and_without(analysis, constant="ROUND_FACE_SHADOW_HUE", off=0.0, jaw_open=1.0)
     assert np.array_equal(wide, wide_lit)
