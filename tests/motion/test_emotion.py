@@ -37,23 +37,26 @@ def test_sad_on_a_toothy_smile_turns_the_corners_down_below_the_commanded_neutra
     below the commanded neutral's (the whole smile undone, its lips shut: -0.050 mouth widths
     under the lips' middle), -0.132; a frown cut by 0.6 of the photo's smile ends them above it,
     -0.030, and dlib reads sad's corners level with neutral's on the toothy photos
-    (out/emo29/s1). Its lips shut most of the way: a line of the teeth at most."""
+    (out/emo29/s1). Its lips shut over the smile's teeth (CLOSES_A_SMILE; 0.8 left them a grey
+    strip 0.015 mouth widths high at 2x, neutral51)."""
     assert analysis.expression.smile > 0.8 and analysis.expression.lips_apart > 0.8
     lift, gaps = _mouth(analysis, "sad")
     neutral, _ = _mouth(analysis, "neutral")
     assert neutral - 0.12 < lift < neutral - 0.05
-    assert gaps.max() < 0.04  # the lips (nearly) closed over the teeth
+    assert gaps.max() < 0.01  # the lips closed over the teeth
 
 
 def test_a_commanded_neutral_undoes_a_toothy_smile_and_no_emotion_keeps_it(analysis):
     """Neutral, commanded, is a neutral face (issue 12 point 3): on the bundled toothy smile the
-    corners come down into a neutral mouth's range and the lips shut over the teeth (0.8 of the
-    smile's parting, as sad's). No emotion (the control's default) leaves the photo's smile."""
+    corners come down into a neutral mouth's range and the lips shut over the teeth (all of the
+    smile's parting, CLOSES_LIPS, neutral51: 0.8 left the teeth a grey strip between the lips
+    at 2x). No emotion (the control's default) leaves the photo's smile."""
     photo_lift, photo_gaps = _mouth(analysis, NO_EMOTION)
     lift, gaps = _mouth(analysis, "neutral")
     assert photo_lift > NEUTRAL_CORNER_LIFT + 0.5 * SMILE_CORNER_LIFT and photo_gaps.max() > 0.1
     assert -0.06 < lift < 0.01  # face.expression: neutral, closed mouths -0.06..+0.01 (this one -0.050)
     assert gaps.max() < 0.25 * photo_gaps.max()
+    assert gaps.max() < 0.01  # no line of the smile's teeth left (0.030 mouth widths shut 0.8)
 
 
 def test_a_commanded_neutral_leaves_a_neutral_or_talking_photo_as_it_is():
@@ -99,6 +102,27 @@ def test_anger_shuts_a_smiles_parting_but_leaves_a_talking_photos_a_sliver():
     assert grin.closes_lips == pytest.approx(1.0)
     assert talking.closes_lips == pytest.approx(emotion.CLOSES_LIPS["angry"]) and talking.closes_lips < 0.8
     assert half.closes_lips == pytest.approx(0.5 * (grin.closes_lips + talking.closes_lips))
+
+
+def test_neutral_shuts_all_of_a_smiles_parting_and_none_of_a_talking_photos():
+    """A commanded neutral shuts all of a smile's parting (its teeth) while the voice rests (0.8
+    left them a grey strip, neutral51), and none of lips parted in speech (ONLY_A_SMILES_PARTING)."""
+    neutral = tuple(float(e == "neutral") for e in EMOTIONS)
+    grin = emotion.blend(neutral, photo=PhotoExpression(smile=1.0, lips_apart=1.0))
+    talking = emotion.blend(neutral, photo=PhotoExpression(smile=0.0, lips_apart=1.0))
+    half = emotion.blend(neutral, photo=PhotoExpression(smile=0.5, lips_apart=1.0))
+    assert grin.closes_lips == pytest.approx(1.0)
+    assert talking.closes_lips == 0.0  # neutral's lips are the photo's own (test above)
+    assert half.closes_lips == pytest.approx(0.5)  # the smile's share of the parting only
+
+
+def test_sad_shuts_a_smiles_parting_but_leaves_a_talking_photos_a_line():
+    """Sad shuts all of a smile's parting while the voice rests, CLOSES_LIPS of one parted in speech."""
+    sad = tuple(float(e == "sad") for e in EMOTIONS)
+    grin = emotion.blend(sad, photo=PhotoExpression(smile=1.0, lips_apart=1.0))
+    talking = emotion.blend(sad, photo=PhotoExpression(smile=0.0, lips_apart=1.0))
+    assert grin.closes_lips == pytest.approx(1.0)
+    assert talking.closes_lips == pytest.approx(emotion.CLOSES_LIPS["sad"]) and talking.closes_lips < 1.0
 
 
 def _width(analysis, name: str) -> float:

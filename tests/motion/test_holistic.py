@@ -344,7 +344,11 @@ def test_emotions_undo_the_photos_own_smile():
     assert sad.offset("smile") == pytest.approx(own_frown + undone * emotion.UNDO_SMILE["smile"])
     assert sad.offset("lip_spread") == pytest.approx(undone * emotion.UNDO_SMILE["lip_spread"])
     assert emotion.UNDO_SMILE["smile"] < 0 and emotion.UNDO_SMILE["lip_spread"] < -0.5
-    assert sad.closes_lips == pytest.approx(emotion.CLOSES_LIPS["sad"]) and sad.closes_lips > 0.7
+    # The smile's share of the parting shut all the way (CLOSES_A_SMILE), the rest as speech's.
+    toothy = min(smiling.smile, smiling.lips_apart)
+    assert sad.closes_lips == pytest.approx(emotion.CLOSES_A_SMILE["sad"] * toothy
+                                            + emotion.CLOSES_LIPS["sad"] * (smiling.lips_apart - toothy))
+    assert sad.closes_lips > 0.95
     # Happy is a target, not an offset: on a smiling photo it adds only the smile the photo lacks
     # (a happy face smiling broader than the photo by a share of the photo's smile), and the
     # teeth the photo shows count toward its parted lips.

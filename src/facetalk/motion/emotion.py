@@ -321,12 +321,19 @@ LIVELINESS: dict[str, float] = {
 # rolled down over them (SMILE_OPENING_BY_EMOTION). Shut 0.8 to a tense sliver before (its upper
 # teeth showed under a lowered lip, a grin), it shared sad's and anger's closed mouth there.
 # Sad most of the way (0.8; 1.0 before): a line of the teeth, 0.03 mouth widths, between lips
-# whose corners are down reads as sad at 2x.
-# Neutral (commanded: the default "none" leaves the photo as it is) shuts a smile's parting as sad
-# does, 0.8: with the smile undone and the lips left apart, the smile's teeth showed between
+# parted in speech whose corners are down reads as sad at 2x (a smile's parting: all the way since
+# neutral51, CLOSES_A_SMILE).
+# Neutral (commanded: the default "none" leaves the photo as it is) shut a smile's parting 0.8
+# first: with the smile undone and the lips left apart, the smile's teeth showed between
 # narrowed lips (out/portraits' 11, 12 at 2x) and the expression classifier read the bundled photo
 # and Obama as happy 0.58 and 0.97; shut, 0.50 and 0.51, neutral 0.45 and 0.49 (out/emo29/p1).
-CLOSES_LIPS = {"sad": 0.8, "angry": 0.6, "contempt": 0.4, "disgusted": 0.6, "neutral": 0.8}
+# Then all the way (1.0, neutral51; it shuts only a smile's parting, ONLY_A_SMILES_PARTING): the
+# line 0.8 left was the smile's teeth, a grey-green stair-stepped strip at 2x (judge51 on 11, 12,
+# 03, 01); shut, a clean lip line, and the offline classifier reads Obama and the bundled photo
+# less happy (P(happy) 0.67 -> 0.42, 0.56 -> 0.41; P(neutral) over the 14 0.425 -> 0.470, dlib's
+# identity distance on the six it moves 0.316 -> 0.320; out/neutral51/p1). Over five crops, on the
+# six: P(neutral) +0.038 +- 0.038, P(happy) -0.060 +- 0.037 (out/neutral51/jitter_neutral.txt).
+CLOSES_LIPS = {"sad": 0.8, "angry": 0.6, "contempt": 0.4, "disgusted": 0.6, "neutral": 1.0}
 # ... and a smile's parting (its share: the lesser of the photo's smile and parting), where it
 # differs. Disgust most of the way (0.8; 0.6 before), its lip then raised anew: less of the smile's
 # teeth, which read as a grin (the man in glasses, out/portraits' 11: the classifier's happy 0.69
@@ -344,7 +351,12 @@ CLOSES_LIPS = {"sad": 0.8, "angry": 0.6, "contempt": 0.4, "disgusted": 0.6, "neu
 # A talking photo's parting stays at 0.6 (CLOSES_LIPS): shut all the way, Pedersen's lips met in sad's
 # pout and dlib's identity distance rose 0.049 with CLOSES_LIPS["angry"] at 1.0 (this way: +0.010 on
 # that photo, +0.004 over the 14).
-CLOSES_A_SMILE = {"disgusted": 1.0, "angry": 1.0}
+# Sad all the way too (1.0; 0.8, its CLOSES_LIPS, before, neutral51): its line of the teeth was
+# the same grey stair-stepped strip under the downturned lips (03, 11, 12, 01 at 4x); shut, a clean
+# lip line, P(sad) over the 14 0.280 -> 0.305 (the man in glasses 0.30 -> 0.49, the bundled photo
+# 0.12 -> 0.26; over five crops, on the six it moves, +0.018 +- 0.023: within the judge's noise),
+# dlib's identity distance 0.346 -> 0.347 (out/neutral51/p1). Lips parted in speech keep 0.8.
+CLOSES_A_SMILE = {"disgusted": 1.0, "angry": 1.0, "sad": 1.0}
 # How much of an emotion's mouth opening a photo with its lips fully apart (teeth showing, or
 # parted in speech) already has: a happy face's parted lips are there, not opened again on top.
 # Disgust's upper lip is not there: it rises from the lips it has shut (OPENS_ANEW).
