@@ -821,8 +821,8 @@ class VoiceGate:
     first QuietInput.START_FRAMES (read without the raised reading); those frames hold it START_HOLD_S only (long
     enough for a clip's onset the raised reading still misreads on rows 3-5), so it is back under 0.5 by about
     mel row 14. A steady tone from the front end's pitch tracker (SteadyTone) counts as music, not a voice, where
-    the mix lies TONE_OVER over the estimate, the gate has been wide open for less than SPOKEN_SHARE of the last SPOKEN_S
-    and no sound the music alone lacked has come in (see the constants).
+    the mix lies TONE_OVER over the estimate, the gate has been wide open for less than SPOKEN_SHARE of the last
+    SPOKEN_S and no sound the music alone lacked has come in (see the constants).
     Per mel frame, in order: any chunking gives the same; a model without voice_level leaves it off.
     """
 
