@@ -565,6 +565,49 @@ def test_lips_come_together_as_the_jaw_closes_within_speech():
     assert PauseClosure()(rows)[late, PRESS] == 0.0
 
 
+def test_under_music_the_pause_closure_keeps_the_lips_gap_while_the_network_still_presses():
+    """A /b/ after a pause under a beat: as the jaw rises the pause's press would fade with it while the network
+    still presses; under music (MusicAround's share) the lips keep the row before's gap, up to HOLD_ROWS rows, only
+    below HOLD_JAW, while the net presses NET_HOLD or more and after the lips were near shut HOLD_AFTER_S. Without
+    music, with the net let go or after a consonant within a phrase it is as before; any chunking gives the same."""
+    from facetalk.motion.lipsync import PauseClosure
+
+    def gaps(out):
+        return out[:, JAW] * (1.0 - out[:, PRESS])
+
+    rows = np.zeros((80, len(PARAMS)), np.float32)
+    rows[0:10, JAW] = 0.5  # a syllable
+    rows[10:40, JAW] = 0.05  # a pause: pressed
+    rows[40:47, JAW] = [0.08, 0.1, 0.12, 0.14, 0.16, 0.3, 0.5]  # the /b/'s release into the vowel
+    rows[40:46, PRESS] = 0.25  # the network still presses
+    plain, music = PauseClosure()(rows), np.ones(len(rows), np.float32)
+    held = PauseClosure()(rows, music=music)
+    assert np.array_equal(PauseClosure()(rows, music=np.zeros(len(rows), np.float32)), plain)
+    assert np.array_equal(held[:40], plain[:40])  # the pause itself
+    end = 40 + PauseClosure.HOLD_ROWS
+    assert gaps(held)[40:end] == pytest.approx(np.full(PauseClosure.HOLD_ROWS, gaps(plain)[39]))
+    assert np.all(gaps(plain)[40:end] > gaps(plain)[39] + 0.01)  # it would have parted
+    assert np.array_equal(held[end:], plain[end:])  # HOLD_ROWS past: the pause's press goes with the jaw again
+    let_go = rows.copy()
+    let_go[40:46, PRESS] = 0.5 * PauseClosure.NET_HOLD  # the net no longer presses: nothing kept
+    assert np.array_equal(PauseClosure()(let_go, music=music), PauseClosure()(let_go))
+    high = rows.copy()
+    high[40:47, JAW] = [0.18, 0.19, 0.2, 0.21, 0.22, 0.3, 0.5]  # the jaw already past HOLD_JAW: nothing kept
+    high[40:46, PRESS] = 0.5  # (pressed so the gap stays under APART_GAP: only HOLD_JAW tells it apart)
+    assert np.array_equal(PauseClosure()(high, music=music), PauseClosure()(high))
+    relapse = rows.copy()
+    relapse[41, PRESS] = 0.5 * PauseClosure.NET_HOLD  # the net lets go for a row, then presses again
+    kept = PauseClosure()(relapse, music=music)
+    assert gaps(kept)[40] == pytest.approx(gaps(plain)[39])
+    assert np.array_equal(kept[41:], PauseClosure()(relapse)[41:])  # let go: not kept again
+    phrase = rows.copy()
+    phrase[10:39, JAW] = 0.5  # the lips apart until the consonant: no pause before it
+    assert np.array_equal(PauseClosure()(phrase, music=music), PauseClosure()(phrase))
+    closure = PauseClosure()
+    chunked = np.concatenate([closure(rows[a:b], music=music[a:b]) for a, b in ((0, 41), (41, 42), (42, 80))])
+    assert np.array_equal(chunked, held)
+
+
 def test_release_hold_keeps_a_closure_past_part_of_the_mouth_lead():
     """The press is held ReleaseHold.RELEASE_S (one mel frame) longer, never more than the lead
     (without one, nothing), and any chunking gives the same."""

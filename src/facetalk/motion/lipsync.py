@@ -1187,36 +1187,72 @@ class PauseClosure:
     HOLD_S = 1.5
     RELEASE_S = 0.6
 
+    # Under music (MusicAround's share from UNDER_MUSIC), where the jaw rises below HOLD_JAW while this presses, the
+    # network still presses NET_HOLD or more and the lip gap has stayed under APART_GAP HOLD_AFTER_S (a pause, not a
+    # consonant within a phrase: ungated, vowels shut 70 -> 125), the lips keep the row before's gap up to HOLD_ROWS
+    # rows (scaled by the gate's press_scale, as the pause's own press): a rap /b/ after a pause kept the net's press
+    # 0.2-0.3 as the jaw rose to SPEECH_JAW while this press faded with the jaw, parting the lips a frame early. Rap
+    # /p b m/ over beats 737 / 730 / 716 -> 740 / 731 / 717 (rng 7 / 100 / 600; untuned 200-500 +2 / +1 / +5 / +1,
+    # rng 500 one vowel more), /t d k s/ and vowels kept (out/pause51/NOTES.md, out/rev51p/sweep.log).
+    UNDER_MUSIC = 1.0
+    NET_HOLD = 0.15
+    HOLD_ROWS = 4
+    HOLD_AFTER_S = 0.08
+    HOLD_JAW = 0.17
+    APART_GAP = 0.1
+
     def __init__(self) -> None:
         self._quiet = math.inf  # mel frames since the jaw was last open beyond SPEECH_JAW
         self._open_run = 0  # consecutive mel frames with the jaw open beyond SPEECH_JAW
         self._spoke = False  # speech since the last pause was released
+        self._gap = math.inf  # the lip gap kept under music (jaw x (1 - press)), that of the row before
+        self._held = 0  # rows it has been kept (HOLD_ROWS once let go: none until this stops pressing)
+        self._apart = 0  # rows since the lip gap was last over APART_GAP
 
     def __call__(self, outputs: np.ndarray, *, voice: np.ndarray | None = None,
-                 press_scale: np.ndarray | None = None) -> np.ndarray:
-        """(T, len(PARAMS)) outputs, the voice gate's gain (T,) 0..1 (None: a voice throughout) and its
-        press_scale (T,) 0..1 (None: 1) -> the same with lip_press raised in speech and its pauses."""
+                 press_scale: np.ndarray | None = None, music: np.ndarray | float = 0.0) -> np.ndarray:
+        """(T, len(PARAMS)) outputs, the voice gate's gain (T,) 0..1 (None: a voice throughout), its
+        press_scale (T,) 0..1 (None: 1) and MusicAround's share (T,) or one for all -> the same with lip_press
+        raised in speech and its pauses."""
         voices = [1.0] * len(outputs) if voice is None else voice.tolist()
         scales = [1.0] * len(outputs) if press_scale is None else press_scale.tolist()
+        shares = music.tolist() if isinstance(music, np.ndarray) else [music] * len(outputs)
         presses = []  # plain Python per mel frame: numpy's per-item cost would dominate live
-        for jaw, voiced, scale in zip(outputs[:, JAW_INDEX].tolist(), voices, scales):
+        for jaw, net, voiced, scale, share in zip(outputs[:, JAW_INDEX].tolist(), outputs[:, PRESS_INDEX].tolist(),
+                                                  voices, scales, shares):
             speaking = jaw > self.SPEECH_JAW and voiced >= 1.0
             self._open_run = self._open_run + 1 if speaking else 0
             self._spoke = self._spoke or self._open_run >= self.SPEECH_S * FRAME_RATE
             self._quiet = 0 if speaking else self._quiet + 1
             if not self._spoke or jaw >= self.RELAX_JAW:
+                self._gap, self._held, self._apart = math.inf, 0, 0
                 presses.append(0.0)
                 continue
             t_s = self._quiet / FRAME_RATE - self.PAUSE_S  # into the pause (< 0: none yet)
             release = min(1.0, max(0.0, 1.0 - (t_s - self.HOLD_S) / self.RELEASE_S))
             level = min(max(t_s / self.CLOSE_S, 0.0), release)
-            presses.append(scale * max(self.CLOSE * level * max(0.0, 1.0 - jaw / self.SPEECH_JAW),
-                                       release * self.RELAX_SHARE * (1.0 - jaw / self.RELAX_JAW)))
+            press = scale * max(self.CLOSE * level * max(0.0, 1.0 - jaw / self.SPEECH_JAW),
+                                release * self.RELAX_SHARE * (1.0 - jaw / self.RELAX_JAW))
+            presses.append(self._kept(press, jaw=jaw, net=net, share=share, scale=scale))
             if t_s >= self.HOLD_S + self.RELEASE_S:  # released: the next pause needs new speech
                 self._spoke = False
         closed = outputs.copy()
         closed[:, PRESS_INDEX] = np.maximum(outputs[:, PRESS_INDEX], np.asarray(presses, np.float32))
         return closed
+
+    def _kept(self, press: float, *, jaw: float, net: float, share: float, scale: float) -> float:
+        """This row's press, raised under music to keep the row before's lip gap while the net still presses."""
+        gap = jaw * (1.0 - max(press, net))
+        self._apart = 0 if gap > self.APART_GAP else self._apart + 1
+        after_pause = self._held > 0 or self._apart >= self.HOLD_AFTER_S * FRAME_RATE  # not a consonant within a phrase
+        if (gap > self._gap and after_pause and share >= self.UNDER_MUSIC and net >= self.NET_HOLD
+                and jaw < self.HOLD_JAW and self._held < self.HOLD_ROWS):
+            self._held += 1
+            return max(press, scale * (1.0 - self._gap / jaw))
+        if self._held:  # let go (the net, the music or HOLD_ROWS): not again until this stops pressing
+            self._held = self.HOLD_ROWS
+        self._gap = gap
+        return press
 
 
 class ReleaseHold:
@@ -1654,7 +1690,7 @@ class LipSync:
             # The pause closure arms on the gain (a press_scale of 1 from gain 0.5 armed it on a lone frame the
             # estimate heard as a voice in the chords) and scales its press by press_scale, as the gate's own.
             gate = self._voice_gate
-            out = self._release(self._pause(out, voice=gate.gains, press_scale=gate.press_scale))
+            out = self._release(self._pause(out, voice=gate.gains, press_scale=gate.press_scale, music=around))
             tip = self._tongue_tip(frames, voice=self._voice_gate.press_scale, quiet=quiet)
             self._outputs = np.concatenate([self._outputs, np.concatenate([out, tip[:, None]], axis=1)])
             # MusicAround gives (T,) float32, or 0.0 without a net (np.broadcast_to costs a live call ~7 us).
