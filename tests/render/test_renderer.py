@@ -89,7 +89,7 @@ def _posed_reference(rig, frame):
     moved = (verts - rig.pivot_xyz) @ rot.T + rig.pivot_xyz + np.array([frame.tx, frame.ty, 0.0]) * rig.face_height_px
     verts = verts + rig.head_weight[:, None] * (moved - verts)
     if undone > 0:  # the outer corners held over their slivers (CORNER_SLIVERS) last
-        _hold_outer_corners(rig, verts, frame=frame)
+        _hold_outer_corners(rig, verts, frame=frame, undone=undone)
     return verts
 
 
@@ -567,7 +567,7 @@ def test_the_compiled_pose_is_its_float32_arithmetic_to_the_bit(analysis):
         for j in range(3):
             out[:, j] += rig.head_weight * (moved[j] - out[:, j])
         if undone > 0:  # the outer corners held over their slivers last (its own test below)
-            _hold_outer_corners(rig, out, frame=frame)
+            _hold_outer_corners(rig, out, frame=frame, undone=undone)
         assert np.array_equal(posed_vertices(rig, frame).view(np.uint32), out.view(np.uint32))
     assert risen >= 10 and taken_back >= 1 and held >= 1 and shut >= 1 and two_terms >= 1, \
         (risen, taken_back, held, shut, two_terms)

@@ -1917,7 +1917,7 @@ def _corner_press(weight: np.ndarray, *, loose: np.ndarray, upper: np.ndarray, l
             continue
         tri = triangles[(triangles == corner).any(axis=1)]
         ids = np.unique(tri)
-        rest = _area2(poses_xy[0], tri)
+        rest = twice_signed_area(poses_xy[0][tri])
         turned = []
         for w in (weight[corner], loose[corner]):
             ws = weight[ids].copy()
@@ -1926,16 +1926,16 @@ def _corner_press(weight: np.ndarray, *, loose: np.ndarray, upper: np.ndarray, l
             for xy in poses_xy:
                 shut = xy.copy()
                 shut[ids] += ws[:, None] * (xy[lower[ids]] - xy[upper[ids]])
-                flipped += -0.5 * np.clip(np.sign(rest) * _area2(shut, tri), None, 0.0).sum()
+                flipped += -0.5 * np.clip(np.sign(rest) * twice_signed_area(shut[tri]), None, 0.0).sum()
             turned.append(flipped)
         if turned[1] < turned[0]:
             weight[corner] = loose[corner]
 
 
-def _area2(xy: np.ndarray, tri: np.ndarray) -> np.ndarray:
-    """(T,) twice the signed area of each of (T, 3) `tri` over (V, 2) `xy`."""
-    a, b, c = xy[tri[:, 0]], xy[tri[:, 1]], xy[tri[:, 2]]
-    return (b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (c[:, 0] - a[:, 0])
+def twice_signed_area(tri_xy: np.ndarray) -> np.ndarray:
+    """Twice the signed areas of (..., 3, 2) triangles' corner places (e.g. (V, 2) places indexed by (T, 3))."""
+    a, b, c = tri_xy[..., 0, :], tri_xy[..., 1, :], tri_xy[..., 2, :]
+    return (b[..., 0] - a[..., 0]) * (c[..., 1] - a[..., 1]) - (b[..., 1] - a[..., 1]) * (c[..., 0] - a[..., 0])
 
 
 def _lip_fill(meas: _Measures, lips: _Lips, *, pairs: list[tuple[int, int]], nearest: np.ndarray) -> np.ndarray:

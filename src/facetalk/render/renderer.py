@@ -21,7 +21,8 @@ from numba import njit
 from facetalk.face.analysis import FaceAnalysis
 from facetalk.face.landmarks import FACE_OVAL, INNER_MOUTH_CORNERS, LIPS_INNER_UPPER, LIPS_OUTER_UPPER, MOUTH_CORNERS
 from facetalk.face.glasses import Glasses
-from facetalk.face.rig import JAW_LIFT_KEEP, MATERIAL_CAVITY, FaceRig, jaw_lift_share, with_lip_lift
+from facetalk.face.rig import (JAW_LIFT_KEEP, MATERIAL_CAVITY, FaceRig, jaw_lift_share, twice_signed_area,
+                               with_lip_lift)
 from facetalk.motion.frame import MotionFrame
 from facetalk.params import EXPRESSION_NAMES
 from facetalk.render.camera import Camera
@@ -102,8 +103,9 @@ def posed_vertices(rig: FaceRig, frame: MotionFrame, *, draw_in_kept: np.ndarray
           np.float32(frame.lip_press),
           np.float32(labiodental * LABIODENTAL_GAP * rig.mouth_width_px), rig.head_weight, rot, rig.pivot_xyz,
           shift, out, kept)
-    if _undone_share(rig, frame) > 0.0:
-        _hold_outer_corners(rig, out, frame=frame)
+    undone = _undone_share(rig, frame)
+    if undone > 0.0:
+        _hold_outer_corners(rig, out, frame=frame, undone=undone)
     return out
 
 
@@ -132,35 +134,25 @@ def _corner_holds(rig: FaceRig) -> tuple[_CornerHold, ...]:
     holds = []
     for skin, corner, lip in CORNER_SLIVERS:
         own = rig.triangles[np.any(rig.triangles == skin, axis=1)]
-        rest_area2 = float(_cross2(rest[corner] - rest[skin], rest[lip] - rest[skin]))
+        rest_area2 = float(twice_signed_area(rest[[skin, corner, lip]]))
         floor = np.where(np.all(np.isin(own, (skin, lip, corner)), axis=1), abs(rest_area2), 0.0)
         holds.append(_CornerHold(int(skin), int(corner), int(lip), rest_area2, own, own == skin,
-                                 np.sign(_area2(rest[own])), floor))
+                                 np.sign(twice_signed_area(rest[own])), floor))
     return tuple(holds)
 
 
-def _cross2(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The z of the cross product of 2-D vectors (..., 2) (np.cross of 2-D vectors is deprecated)."""
-    return a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]
-
-
-def _area2(tri_xy: np.ndarray) -> np.ndarray:
-    """Twice the signed areas of (..., 3, 2) triangles."""
-    return _cross2(tri_xy[..., 1, :] - tri_xy[..., 0, :], tri_xy[..., 2, :] - tri_xy[..., 0, :])
-
-
-def _hold_outer_corners(rig: FaceRig, out: np.ndarray, *, frame: MotionFrame) -> None:
+def _hold_outer_corners(rig: FaceRig, out: np.ndarray, *, frame: MotionFrame, undone: float) -> None:
     """Keeps each outer mouth corner's sliver (CORNER_SLIVERS) of the posed (V, 3) `out` from turning
     over where the frame's undone smile left the corner low: the sliver's skin vertex, in place, goes across the
     corner-to-lip edge (down and out, beside the lowered corner) towards giving the sliver back its rest
     area, as far along that way (of HOLD_STEPS places) as leaves the least area turned over in the skin
-    vertex's own triangles; that way's length fades in with the share undone (HOLD_FADE_UNDONE). The corner
+    vertex's own triangles; that way's length fades in with the share of the smile `undone` (HOLD_FADE_UNDONE). The corner
     stays where the expression put it: held up instead, it took back part of the undone smile (corner50).
     The skin drops no further than HOLD_SKIN_DROP of the corner's drop (a frown pulls centred on a smiling
     photo's corner, face.rig), both measured along the posed head's down from where the pose alone puts
     them (_head_posed_rest), but past it as far as the lips round (smiling_round_share; all the way from
     HOLD_ROUNDED): an upper lip rounding up past the lowered corner leaves the sliver's line lower beyond it."""
-    fade = min(_undone_share(rig, frame) / HOLD_FADE_UNDONE, 1.0)
+    fade = min(undone / HOLD_FADE_UNDONE, 1.0)
     unrounded = 1.0 - min(max(smiling_round_share(rig, frame) / HOLD_ROUNDED, 0.0), 1.0)
     ref = dict(zip((*MOUTH_CORNERS, *CORNER_SKIN), _head_posed_rest(rig, frame, (*MOUTH_CORNERS, *CORNER_SKIN))))
     along = ref[MOUTH_CORNERS[1]] - ref[MOUTH_CORNERS[0]]
@@ -169,8 +161,7 @@ def _hold_outer_corners(rig: FaceRig, out: np.ndarray, *, frame: MotionFrame) ->
         edge = out[hold.lip, :2].astype(np.float64) - out[hold.corner, :2]
         length = float(np.hypot(*edge))
         side = math.copysign(1.0, hold.rest_area2)
-        short = abs(hold.rest_area2) - side * float(_cross2(out[hold.corner, :2] - out[hold.skin, :2],
-                                                            out[hold.lip, :2] - out[hold.skin, :2]))
+        short = abs(hold.rest_area2) - side * float(twice_signed_area(out[[hold.skin, hold.corner, hold.lip], :2]))
         if short <= 0.0 or length == 0.0:
             continue
         # Square to the corner-to-lip edge, on the side that adds area: each px there adds `length`.
@@ -184,7 +175,7 @@ def _hold_outer_corners(rig: FaceRig, out: np.ndarray, *, frame: MotionFrame) ->
         steps = np.linspace(0.0, reach, HOLD_STEPS)
         # All the places at once: (steps, n, 3, 2) the skin's triangles with the skin vertex moved.
         tris = out[hold.own, :2].astype(np.float64) + hold.moved[..., None] * (steps[:, None, None, None] * normal)
-        deficit = np.maximum(hold.floor - hold.rest_sign * _area2(tris), 0.0).sum(axis=1)
+        deficit = np.maximum(hold.floor - hold.rest_sign * twice_signed_area(tris), 0.0).sum(axis=1)
         out[hold.skin, :2] += (steps[int(np.argmin(deficit))] * normal).astype(out.dtype)
 
 
