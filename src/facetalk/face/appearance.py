@@ -262,8 +262,7 @@ def _limbus_past_ring(luma: np.ndarray, *, iris_px: np.ndarray, white: np.ndarra
     large iris on one side by 2-4 px (12, 11): left, a look aside bared it as a second limbus (judge49a 1, 2)."""
     import cv2
 
-    iris, light = float(np.median(luma[iris_px])), float(np.percentile(luma[white], SCLERA_SHADE_PERCENTILE))
-    level = iris + LIMBUS_SHARE * max(light - iris, 0.0)
+    level = _limbus_level(luma, iris_px=iris_px, white=white)
     yy, xx = np.mgrid[:luma.shape[0], :luma.shape[1]]
     outward = _along_radius(luma, centre=centre, dist=dist, out_px=LIMBUS_SOFT_OUT_PX, order=1)
     dark = (luma <= level) | ((dist <= ring_r + LIMBUS_SOFT_PX) & (luma <= outward - LIMBUS_SOFT_LEVELS))
@@ -276,6 +275,13 @@ def _limbus_past_ring(luma: np.ndarray, *, iris_px: np.ndarray, white: np.ndarra
     for _ in range(int(np.ceil(LIMBUS_REACH_PX)) + 1):
         grown = grown | (dark & near & away & cv2.dilate(grown.astype(np.uint8), step).astype(bool))
     return grown & near
+
+
+def _limbus_level(luma: np.ndarray, *, iris_px: np.ndarray, white: np.ndarray) -> float:
+    """The luma of the photo's limbus in `luma` (h, w): LIMBUS_SHARE of the way from the iris's median (`iris_px`)
+    to the `white`'s SCLERA_SHADE_PERCENTILE ((h, w) bool masks)."""
+    iris, light = float(np.median(luma[iris_px])), float(np.percentile(luma[white], SCLERA_SHADE_PERCENTILE))
+    return iris + LIMBUS_SHARE * max(light - iris, 0.0)
 
 
 def _past_limbus_circle(luma: np.ndarray, *, iris_px: np.ndarray, white: np.ndarray, centre: np.ndarray,
@@ -312,8 +318,7 @@ def _limbus_circle(luma: np.ndarray, *, iris_px: np.ndarray, white: np.ndarray, 
     sides, least squares refitted without those over LIMBUS_FIT_TRIM_PX off; on one side only (the other in a
     dark corner: 11), round the landmark centre, that side's median distance. None: too few points, or off the
     landmark disc by more than LIMBUS_FIT_OFF of its radius."""
-    iris, light = float(np.median(luma[iris_px])), float(np.percentile(luma[white], SCLERA_SHADE_PERCENTILE))
-    level = iris + LIMBUS_SHARE * max(light - iris, 0.0)
+    level = _limbus_level(luma, iris_px=iris_px, white=white)
     away = (below >= LIMBUS_FROM_MARGIN_PX) & (above >= LIMBUS_FROM_MARGIN_PX)
     cx, w = float(centre[0]), luma.shape[1]
     points: dict[int, list[tuple[float, float]]] = {-1: [], 1: []}
