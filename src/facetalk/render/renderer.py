@@ -146,8 +146,8 @@ def _hold_outer_corners(rig: FaceRig, out: np.ndarray, *, frame: MotionFrame, un
     over where the frame's undone smile left the corner low: the sliver's skin vertex, in place, goes across the
     corner-to-lip edge (down and out, beside the lowered corner) towards giving the sliver back its rest
     area, as far along that way (of HOLD_STEPS places) as leaves the least area turned over in the skin
-    vertex's own triangles; that way's length fades in with the share of the smile `undone` (HOLD_FADE_UNDONE). The corner
-    stays where the expression put it: held up instead, it took back part of the undone smile (corner50).
+    vertex's own triangles; that way's length fades in with the share of the smile `undone` (HOLD_FADE_UNDONE).
+    The corner stays where the expression put it: held up instead, it took back part of the undone smile (corner50).
     The skin drops no further than HOLD_SKIN_DROP of the corner's drop (a frown pulls centred on a smiling
     photo's corner, face.rig), both measured along the posed head's down from where the pose alone puts
     them (_head_posed_rest), but past it as far as the lips round (smiling_round_share; all the way from
