@@ -137,3 +137,15 @@ def test_the_lift_is_fetched_bilinearly_between_its_pixels():
     assert 0 < at_1 < at_2
     assert abs(added(1.5) - 0.5 * (at_1 + at_2)) <= 1
     assert abs(added(1.25) - (0.75 * at_1 + 0.25 * at_2)) <= 1
+
+
+def test_a_corner_beyond_the_photos_edge_lifts_nothing_there_and_the_other_still_fills():
+    xy = _mouth()
+    xy[MOUTH_CORNERS[1]] = (400.0, 100.0)  # past the 200 px photo's right edge, out of the pocket's reach
+    tris = np.array([[MOUTH_CORNERS[0], LIPS_INNER_UPPER[1], LIPS_INNER_LOWER[1]],
+                     [MOUTH_CORNERS[0], LIPS_INNER_LOWER[1], 0]])
+    photo = _photo()
+    pocket = CornerPocket.of(texture=photo, rest_xy=xy, triangles=tris, smile=1.0)
+    assert not pocket.lifts[1].any() and len(pocket.vertices[1]) == 0
+    filled = _filled(photo, pocket, 1.0)
+    assert filled[99:102, 56:60].astype(int).sum(axis=2).mean() > sum(DARK) + MOST

@@ -64,6 +64,11 @@ class CornerPocket:
         boxes, lifts, vertices = [], [], []
         for corner in MOUTH_CORNERS:
             box = pixel_box(rest_xy[corner][None], pad=reach + 1.0, shape=texture.shape[:2])
+            if box is None:  # a corner beyond the photo's edge (a face cut by the frame): no pocket to lift
+                boxes.append((0, 0, 1, 1))
+                lifts.append(np.zeros((1, 1, 3), np.float32))
+                vertices.append(np.zeros(0, np.int32))
+                continue
             x0, y0, x1, y1 = box
             lift = _lift(texture[y0:y1, x0:x1], opening[y0:y1, x0:x1], centre=rest_xy[corner] - (x0, y0),
                          reach_px=reach, close_px=POCKET_CLOSE * half)
