@@ -1809,6 +1809,34 @@ def test_a_closure_between_reads_is_shown_from_the_shut_rows_own_music_share(mod
         assert float(frame_jaw[0]) == pytest.approx(jaw, abs=1e-6), shown_before
 
 
+@pytest.mark.parametrize("jaw, share", [(0.45, 0.0), (0.6, 1.0)])
+def test_a_closure_between_reads_shows_on_one_frame_whatever_the_mouth_gain(model, jaw, share):
+    """The frame before a closure between two reads shows a lip gap of about 0.08 x mouth_gain (raw jaw `jaw`,
+    press to a raw gap of 0.08); the row between is shut; the frame after reads the vowel again. At mouth_gain 1
+    (and 2) the frame before is open, so the frame after shows the closure (its press raised; under a beat,
+    MusicAround's `share` 1, its wide jaw lowered too). At 0.5 the frame before already shows it (0.04, under the
+    shut gap 0.05): the frame after must not show it again (judged at gain 1 it did: two shut frames for one 10 ms
+    closure, the vowel's frame shut too). 25 fps, no lead: frame i reads row 4i."""
+    from facetalk.motion.lipsync import JAW_INDEX, PRESS_INDEX, LipSync
+
+    def shut_frames(gain: float) -> list[int]:
+        stream = LipSync(model, fps=25, jaw_gain=gain)
+        stream._last_mel_frame = lambda frame: 10 ** 6  # every frame at its exact time
+        rows = np.zeros((40, len(SHAPE_FIELDS)), np.float32)
+        rows[:, JAW_INDEX] = jaw
+        rows[8, PRESS_INDEX] = 1 - 0.08 / jaw  # frame 2's own raw gap 0.08
+        rows[10, PRESS_INDEX] = 1.0  # the row between frames 2 and 3 shut
+        stream._outputs, stream._first_output = rows, 0
+        stream._music_rows = np.full(40, share, np.float32)
+        shape = [stream._emit(stop) for stop in range(1, 6)]
+        gap = np.concatenate([s.jaw_open * (1 - s.lip_press) for s in shape])
+        return np.flatnonzero(gap < 0.05).tolist()
+
+    assert shut_frames(1.0) == [3]
+    assert shut_frames(0.5) == [2]
+    assert shut_frames(2.0) == [3]
+
+
 def _traced(model, audio: np.ndarray, *, fps: int, monkeypatch) -> tuple[MouthShape, np.ndarray, np.ndarray,
                                                                          np.ndarray]:
     """The stream's mouth for `audio` at fps (lead 0.02 s), with each frame's read time t (F,) in mel rows,

@@ -1766,12 +1766,17 @@ class LipSync:
         does (PressYield.sure_jaw_keep); where MusicAround's share at the shut row is SHOWN_UNDER_MUSIC or more the
         frame's jaw is lowered to the fade's start instead, so the frame shows the closure (a rap /m/ between
         two wide vowels under a beat), unless the previous frame already showed a closure (its shown gap, the
-        raise and the dead zone in, under SHOWN_GAP): a second one would shut the vowel between. A frame reads
-        no row past its own, so this adds no look-ahead."""
+        raise and the dead zone in, under SHOWN_GAP): a second one would shut the vowel between. Whether a frame
+        shows a closure is judged with its jaw scaled by jaw_gain, as _shape shows it (at mouth_gain 0.5 a frame
+        of raw gap 0.08 shows 0.04, a closure; judged at gain 1, the next frame showed it again); a row between
+        is shut by its raw gap, the network's closure whatever the gain. A frame reads no row past its own, so
+        this adds no look-ahead."""
         press, jaw = raw[:, PRESS_INDEX].copy(), raw[:, JAW_INDEX].copy()
         own = raw[:, (JAW_INDEX, PRESS_INDEX)].tolist()
+        gain = self.jaw_gain
         if self._rows_between < 2 or not len(self._outputs):
-            self._last_read = _Read(float(t[-1]), _pair_gap(*own[-1]), _shown_gap(*own[-1]))
+            self._last_read = _Read(float(t[-1]), _pair_gap(*own[-1], jaw_gain=gain),
+                                    _shown_gap(*own[-1], jaw_gain=gain))
             return press, jaw
         # Plain Python: a live stream brings one frame at a time, where numpy's per-call overhead is the cost.
         rows = self._outputs[:, (JAW_INDEX, PRESS_INDEX)].tolist()
@@ -1779,7 +1784,7 @@ class LipSync:
         for f, frame_t in enumerate(t.tolist()):
             rows_between = range(math.floor(last_t) + 1, math.ceil(frame_t))
             between, shut_row = min(((self._row_gap(rows, row), row) for row in rows_between), default=(math.inf, 0))
-            frame_gap = _pair_gap(*own[f])
+            frame_gap = _pair_gap(*own[f], jaw_gain=gain)
             if between < self.SHOWN_GAP <= min(frame_gap, last_gap):
                 frame_jaw = own[f][0]
                 # Show the closure: the jaw down to the sure limit; not where the previous frame already showed it
@@ -1789,7 +1794,8 @@ class LipSync:
                 # Lips shut over a wide jaw are the artifact PressYield's jaw fade removes.
                 keep = float(PressYield.sure_jaw_keep(frame_jaw))
                 press[f] = max(press[f], keep * (1.0 - between / max(frame_jaw, 1e-6)))
-            last_t, last_gap, last_shown = frame_t, frame_gap, _shown_gap(float(jaw[f]), float(press[f]))
+            last_t, last_gap = frame_t, frame_gap
+            last_shown = _shown_gap(float(jaw[f]), float(press[f]), jaw_gain=gain)
         self._last_read = _Read(last_t, last_gap, last_shown)
         return press, jaw
 
@@ -1808,7 +1814,8 @@ class LipSync:
         w = before - lo
         (jaw0, press0), (jaw1, press1) = (rows[min(max(j - self._first_output, 0), len(rows) - 1)] for j in (lo, lo + 1))
         jaw, press = (1 - w) * jaw0 + w * jaw1, (1 - w) * press0 + w * press1
-        return _Read(before, _pair_gap(jaw, press), _shown_gap(jaw, press))
+        gain = self.jaw_gain
+        return _Read(before, _pair_gap(jaw, press, jaw_gain=gain), _shown_gap(jaw, press, jaw_gain=gain))
 
     def _row_gap(self, rows: list[list[float]], j: int) -> float:
         """The lip gap of mel row j, from `rows` (jaw, press) of _outputs: rest (0) before the stream.
@@ -1816,25 +1823,27 @@ class LipSync:
         if j < 0:
             return 0.0
         assert 0 <= j - self._first_output < len(rows), (j, self._first_output, len(rows))
-        return _pair_gap(*rows[j - self._first_output])
+        return _pair_gap(*rows[j - self._first_output], jaw_gain=1.0)
 
 
-def _pair_gap(jaw: float, press: float) -> float:
-    """The lip gap jaw_open * (1 - lip_press) of one raw output, each clipped to 0..1."""
-    return min(max(jaw, 0.0), 1.0) * (1.0 - min(max(press, 0.0), 1.0))
+def _pair_gap(jaw: float, press: float, *, jaw_gain: float) -> float:
+    """The lip gap jaw_open * (1 - lip_press) of one raw output, each clipped to 0..1, the jaw scaled by `jaw_gain`
+    (clipped to 1 again, as _shape's; 1: the network's own gap)."""
+    return min(min(max(jaw, 0.0), 1.0) * jaw_gain, 1.0) * (1.0 - min(max(press, 0.0), 1.0))
 
 
-def _shown_gap(jaw: float, press: float) -> float:
-    """The lip gap a frame shows for one raw (jaw, press) (jaw_gain 1): each through _shape's dead zone."""
+def _shown_gap(jaw: float, press: float, *, jaw_gain: float) -> float:
+    """The lip gap a frame shows for one raw (jaw, press): each through _shape's dead zone, the jaw scaled by
+    `jaw_gain` and clipped to 1 as _shape's."""
     jaw_shown, press_shown = (min(max((v - DEAD_ZONE) / (1 - DEAD_ZONE), 0.0), 1.0) for v in (jaw, press))
-    return jaw_shown * (1.0 - press_shown)
+    return min(jaw_shown * jaw_gain, 1.0) * (1.0 - press_shown)
 
 
 class _Read(NamedTuple):
     """A frame's read as _closure_between keeps it for the next frame."""
 
     t: float  # read time in mel rows
-    gap: float  # its own lip gap (_pair_gap), the raise left out
+    gap: float  # its own lip gap (_pair_gap at the stream's jaw_gain), the raise left out
     shown: float  # the gap it showed (_shown_gap), its press raised and jaw lowered
 
 
