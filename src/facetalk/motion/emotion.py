@@ -123,6 +123,10 @@ RECIPES: dict[str, Recipe] = {
     # 0.04), keeps its lids and reads neutral, not fear47's surprise at an uncapped 0.1; Pedersen and
     # Coelho glare. P(angry) over the six-face probe 0.175 -> 0.187 (1/6), identity 0.396 -> 0.394
     # (out/fear47b/p_t2 aC against out/fear47/p_code; s_angry_t2_eyes.png).
+    # anger52: over the 14 (tuned on six, eight held out) only a lower brow (-1.0) or a darker lid
+    # shade under it (render.shading.BROW_SHADOW 0.9) raised the held-out P(angry) past the crops'
+    # noise (+0.056, +0.051), each for dlib's identity distance +0.03-0.04; not kept
+    # (docs/eval/expression_classifier.md, "Anger's cues over the 14").
     "angry": Recipe({"brow_raise": -0.85, "brow_knit": 0.5, "eye_squint": 0.8, "smile": -0.15,
                      "mouth_shrug_lower": 0.4, "mouth_roll_upper": 0.6, "mouth_roll_lower": 0.6,
                      "lip_spread": -0.35}, lid_raise=0.15),
