@@ -8,11 +8,18 @@ frontal face detector, and written as PNG together with a SOURCES.md that names
 the package, the path inside it, the license and what it shows.
 
   .venv/bin/python scripts/gather_portraits.py [OUT_DIR] [--cache /tmp/portrait_src]
+  .venv/bin/python scripts/gather_portraits.py --heldout      # -> out/portraits-heldout
+
+--heldout writes HELDOUT instead of ENTRIES: faces nobody tuned on (the benchmarks and the tuning
+read out/portraits), kept apart so that a figure on them is a held-out figure.  A few of them are
+stylized copies of another held-out face (sepia print, cartoon, strong JPEG), made here with
+OpenCV/Pillow from the same crop; SOURCES.md says so.
 
 Needs: python3 with numpy, Pillow, dlib; pip (this venv's); for the Debian
 sources `apt-get` and `dpkg-deb` (run `apt-get update` once first; root or a
 writable cache dir).  Downloads total ~25 MB (+14 MB if scikit-image is not
-installed).  Sources that cannot be fetched are reported and skipped.
+installed); --heldout ~160 MB more (Wesnoth's data package).  Sources that cannot be fetched are
+reported and skipped.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -60,6 +68,7 @@ class Entry:
     min_face: int = 120       # required dlib box size (px) in the output image
     frame: tuple = (2.6, 3.2)  # crop width, height in face widths
     note: str = ""
+    style: str = ""           # "" (the crop as it is) or a STYLES key: a stylized copy of the crop
     # filled in at run time
     version: str = field(default="", repr=False)
 
@@ -117,6 +126,53 @@ ENTRIES = [
           "Jesper K. Pedersen, KPhotoAlbum author; man, short hair, mouth open mid-speech"),
 ]
 
+# Held out: written by --heldout to their own folder, never tuned on.  Chosen to differ from ENTRIES:
+# long hair, glasses, a drawing and digital paintings, eyes shut with the mouth wide open, low light,
+# sunglasses, a face under 80 px, darker skin and a three-quarter view (painted), and stylized copies.
+GRAMPS_EX = "usr/share/doc/gramps/example/gramps/"
+KPA_DEMO = "usr/share/kphotoalbum/demo/"
+WESNOTH = "usr/share/games/wesnoth/1.16/data/core/images/portraits/"
+GRAMPS_LICENSE = "GPL-2+ (gramps debian/copyright, Files: *; gramps example media)"
+KPA_LICENSE = "GPL-2+ (kphotoalbum debian/copyright; KPhotoAlbum demo photo)"
+WESNOTH_LICENSE = "GPL-2+ (wesnoth-1.16-data debian/copyright; Battle for Wesnoth unit portrait)"
+HELDOUT = [
+    Entry("h01-young-woman-long-hair", "deb", "gramps", GRAMPS_EX + "O4.jpg", GRAMPS_LICENSE,
+          "Snapshot: young woman with long brown hair, closed-mouth smile, a hand with food below the chin; "
+          "a person behind her", note="the photo carries a 'www.uglypeople.com' caption on her shirt; gramps' "
+          "example data names her 'Marjorie Alice Smith' (a made-up family)"),
+    Entry("h02-man-glasses-moustache-studio", "deb", "gramps", GRAMPS_EX + "O0.jpg", GRAMPS_LICENSE,
+          "Studio photo (1980s look): man with large glasses and moustache, toothy smile, suit and tie"),
+    Entry("h03-old-man-hat-pencil-drawing", "deb", "gramps", GRAMPS_EX + "O3.jpg", GRAMPS_LICENSE,
+          "Pencil drawing, greyscale: older man in a tweed hat, lined face, closed mouth"),
+    Entry("h04-bearded-man-glasses-yawning", "deb", "gramps", GRAMPS_EX + "Gunnlaugur_Larusson_-_Yawn.jpg",
+          GRAMPS_LICENSE, "Photo 'Yawn': man with long hair, full beard and glasses, eyes shut, mouth wide "
+          "open, head tilted"),
+    Entry("h05-woman-blonde-low-light-bar", "deb", "kphotoalbum", KPA_DEMO + "bar55_2.jpg", KPA_LICENSE,
+          "Snapshot in a dim bar (flash, noise): woman with blonde bob, slight smile, a glass under the chin, "
+          "head tilted; a man's face at the frame edge", pick=(0.4, 0.35), min_face=100, frame=(1.6, 3.2)),
+    Entry("h06-woman-sunglasses-beach", "deb", "kphotoalbum", KPA_DEMO + "anne_helene.jpg", KPA_LICENSE,
+          "Snapshot on a beach: woman with long blonde hair and sunglasses (eyes hidden), toothy smile",
+          min_face=80, note="face box under 120 px"),
+    Entry("h07-man-beanie-backlit-low-res", "deb", "kphotoalbum", KPA_DEMO + "grand_canyon_2.jpg", KPA_LICENSE,
+          "Snapshot at sunset: man in a knitted beanie, mouth open mid-word, lit from the side; low "
+          "resolution (face ~75 px)", min_face=64, note="face box under 120 px: kept as the low-resolution case"),
+    Entry("h08-herbalist-darker-skin-painting", "deb", "wesnoth-1.16-data", WESNOTH + "dunefolk/herbalist.png",
+          WESNOTH_LICENSE, "Digital painting: man with darker skin, dark curly hair and turban, three-quarter "
+          "view looking aside, closed mouth", min_face=64, note="transparent background, composited on grey; "
+          "face box under 120 px"),
+    Entry("h09-young-woman-headband-painting", "deb", "wesnoth-1.16-data",
+          WESNOTH + "humans/footpad+female.png", WESNOTH_LICENSE,
+          "Digital painting (Kathrin Polikeit): young woman with red hair and headband, frowning, closed "
+          "mouth", min_face=56, note="transparent background, composited on grey; face box under 120 px"),
+    Entry("h10-young-woman-long-hair-sepia", "deb", "gramps", GRAMPS_EX + "O4.jpg", GRAMPS_LICENSE,
+          "Stylized copy of h01: greyscale toned sepia, as an old print", style="sepia"),
+    Entry("h11-young-woman-long-hair-jpeg-q8", "deb", "gramps", GRAMPS_EX + "O4.jpg", GRAMPS_LICENSE,
+          "Stylized copy of h01: JPEG at quality 8 (blocking, colour bleeding), stored losslessly as PNG",
+          style="jpeg8"),
+    Entry("h12-man-glasses-moustache-cartoon", "deb", "gramps", GRAMPS_EX + "O0.jpg", GRAMPS_LICENSE,
+          "Stylized copy of h02: cartoon (smoothed, lightness in bands, dark outlines)", style="cartoon"),
+]
+
 
 def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
@@ -169,8 +225,12 @@ def deb_member(deb: Path, member: str, cache: Path) -> Path:
     root = cache / "extracted" / deb.stem
     target = root / member
     if not target.exists():
+        # Only the member: a game's data package unpacks to ~400 MB.
         root.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["dpkg-deb", "-x", str(deb), str(root)], check=True)
+        tar = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", str(deb)], stdout=subprocess.PIPE)
+        subprocess.run(["tar", "-x", "-C", str(root), "./" + member], stdin=tar.stdout, check=False)
+        tar.stdout.close()
+        tar.wait()
     if not target.exists():
         raise FileNotFoundError(f"{member} not in {deb.name}")
     return target
@@ -246,16 +306,61 @@ def portrait_crop(rgb: np.ndarray, box, frame=(2.6, 3.2)) -> np.ndarray:
     return rgb[y0:y0 + ch, x0:x0 + cw]
 
 
+# ---------------------------------------------------------------- styles
+
+def to_rgb(raw: bytes) -> np.ndarray:
+    """The image as RGB; a transparent background (painted portraits) composited on light grey."""
+    im = Image.open(io.BytesIO(raw))
+    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+        rgba = im.convert("RGBA")
+        bg = Image.new("RGBA", rgba.size, (200, 200, 200, 255))
+        bg.alpha_composite(rgba)
+        return np.asarray(bg.convert("RGB"))
+    return np.asarray(im.convert("RGB"))
+
+
+def sepia(rgb: np.ndarray) -> np.ndarray:
+    """Greyscale toned brown with lifted blacks and dimmed whites, as a faded print."""
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255.0
+    tone = np.array([1.0, 0.86, 0.66], np.float32)
+    return np.clip((0.08 + 0.84 * grey)[..., None] * tone * 255.0, 0, 255).astype(np.uint8)
+
+
+def cartoon(rgb: np.ndarray) -> np.ndarray:
+    """Smoothed colours, lightness in bands of 28 (Lab), dark outlines from an adaptive threshold."""
+    smooth = rgb
+    for _ in range(4):
+        smooth = cv2.bilateralFilter(smooth, 7, 30, 5)
+    lab = cv2.cvtColor(smooth, cv2.COLOR_RGB2LAB)
+    lab[..., 0] = lab[..., 0] // 28 * 28 + 14
+    colour = cv2.cvtColor(lab, cv2.COLOR_LAB2RGB)
+    grey = cv2.medianBlur(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), 5)
+    edge = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 9, 5)
+    return np.where(edge[..., None] > 0, colour, (colour * 0.3).astype(np.uint8))
+
+
+def jpeg8(rgb: np.ndarray) -> np.ndarray:
+    """Round trip through JPEG at quality 8: blocks and colour bleeding, as a much recompressed photo."""
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, "JPEG", quality=8)
+    return np.asarray(Image.open(buf).convert("RGB"))
+
+
+STYLES = {"sepia": sepia, "cartoon": cartoon, "jpeg8": jpeg8}
+
+
 # ---------------------------------------------------------------- main
 
 def gather_one(e: Entry, cache: Path, out: Path) -> tuple:
     """Fetches, crops, checks and writes one portrait; returns its SOURCES.md row."""
     raw, origin = source_bytes(e, cache)
-    rgb = np.asarray(Image.open(io.BytesIO(raw)).convert("RGB"))
+    rgb = to_rgb(raw)
     face = choose(detect(rgb), e.pick, rgb.shape)
     if face is None:
         raise ValueError("no face found in source")
     crop = np.ascontiguousarray(portrait_crop(rgb, face[0], e.frame))
+    if e.style:
+        crop = np.ascontiguousarray(STYLES[e.style](crop))
     # Checked on what is written: one clear face, big enough.
     found = detect(crop)
     got = choose(found, "largest", crop.shape)
@@ -276,8 +381,9 @@ def gather_one(e: Entry, cache: Path, out: Path) -> tuple:
 def write_sources(out: Path, rows: list[tuple], skipped: list[tuple[Entry, str]]) -> None:
     with open(out / "SOURCES.md", "w") as f:
         f.write("# Portrait sources\n\n")
+        edits = "no other edits unless a Style line says so" if any(r[0].style for r in rows) else "no other edits"
         f.write("Made by `scripts/gather_portraits.py`. Each image is a head-and-shoulders crop of the "
-                "source file (no other edits). Face box = dlib frontal face detector (upsample 1) on "
+                f"source file ({edits}). Face box = dlib frontal face detector (upsample 1) on "
                 "the written PNG.\n\n")
         for e, origin, digest, shape, (fw, fh), score in rows:
             f.write(f"## {e.name}.png\n\n")
@@ -286,6 +392,8 @@ def write_sources(out: Path, rows: list[tuple], skipped: list[tuple[Entry, str]]
             f.write(f"- Path in package: `{e.member}` (sha256 {digest}…)\n")
             f.write(f"- License: {e.license}\n")
             f.write(f"- Image {shape[1]}x{shape[0]} px; dlib face box {fw}x{fh} px (score {score:.2f})\n")
+            if e.style:
+                f.write(f"- Style: `{e.style}` (gather_portraits.{e.style}) applied to the crop\n")
             if e.note:
                 f.write(f"- Note: {e.note}\n")
             f.write("\n")
@@ -297,18 +405,21 @@ def write_sources(out: Path, rows: list[tuple], skipped: list[tuple[Entry, str]]
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("out_dir", nargs="?", default="out/portraits")
+    ap.add_argument("out_dir", nargs="?", help="default out/portraits, with --heldout out/portraits-heldout")
+    ap.add_argument("--heldout", action="store_true", help="the held-out faces (HELDOUT), not ENTRIES")
     ap.add_argument("--cache", default="/tmp/portrait_src", help="where downloads are kept (reused)")
     args = ap.parse_args()
 
     t0 = time.time()
-    out, cache = Path(args.out_dir), Path(args.cache)
+    entries, stale = (HELDOUT, "h[0-9][0-9]-*.png") if args.heldout else (ENTRIES, "[0-9][0-9]-*.png")
+    out = Path(args.out_dir or ("out/portraits-heldout" if args.heldout else "out/portraits"))
+    cache = Path(args.cache)
     out.mkdir(parents=True, exist_ok=True)
     cache.mkdir(parents=True, exist_ok=True)
-    for old in glob.glob(str(out / "[0-9][0-9]-*.png")):
+    for old in glob.glob(str(out / stale)):
         os.remove(old)
     rows, skipped = [], []
-    for e in ENTRIES:
+    for e in entries:
         log(f"{e.name}: {e.package}:{e.member}")
         try:
             rows.append(gather_one(e, cache, out))
