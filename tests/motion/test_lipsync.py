@@ -864,6 +864,46 @@ def test_the_voice_gate_keeps_a_steady_tone_after_speech():
             assert gate.gains[-1] < 0.05
 
 
+def test_the_steady_tone_keeps_a_notes_tail_under_the_trackers_floor():
+    """A note's decaying tail under the pitch tracker's floor (VOICING 0: no pitch under about -70 dBFS) keeps the
+    steady tone it ends, however long; a frame over the floor is read against the note as before (the same pitch: still
+    steady; no pitch or another: not). A frame with no pitch over the floor (VOICING under VOICED, not 0) breaks the
+    tone, and a tail after no tone is none."""
+    from facetalk.motion.lipsync import SteadyTone
+
+    n, tail = 40, 20
+    voicing, f0 = np.full(n, 0.9), np.full(n, 220.0)
+    voicing[tail:tail + 10], f0[tail:tail + 10] = 0.0, 0.0  # the tail under the floor ...
+    read = np.array(SteadyTone()(voicing, f0_hz=f0))
+    assert not read[:SteadyTone.FRAMES - 1].any() and np.all(read[SteadyTone.FRAMES - 1:])  # ... and the note again
+    other = f0.copy()
+    other[tail + 10:] = 330.0  # another note after the tail: steady once it has held FRAMES
+    read = np.array(SteadyTone()(voicing, f0_hz=other))
+    assert np.all(read[SteadyTone.FRAMES - 1:tail + 10]) and not read[tail + 10:tail + 10 + SteadyTone.FRAMES - 1].any()
+    unvoiced = voicing.copy()
+    unvoiced[tail:tail + 10] = 0.3  # no pitch but over the floor (a drum, noise): the tone breaks
+    assert not np.array(SteadyTone()(unvoiced, f0_hz=f0))[tail:tail + 10].any()
+    assert not any(SteadyTone()(np.zeros(n), f0_hz=np.zeros(n)))
+
+
+def test_quiet_music_alone_stays_shut_through_its_chords_tails(model, monkeypatch):
+    """Music alone at -40 dBFS peak (the lip corpus's chords and drums, a tuning seed of out/alone52/alone.py): its
+    chords decay under the pitch tracker's floor, where the raised reading heard a voice and the gate opened the
+    lips; with the tail keeping the note's steady tone (SteadyTone) they open on far fewer frames than with a tail
+    read as no pitch (the reading before: VOICING 0 read like any frame under VOICED)."""
+    from training.build_lip_corpus import _music
+    from facetalk.motion.lipsync import SteadyTone
+
+    music = _music(12 * SR, np.random.default_rng(216), SR)
+    music = (music * 10 ** (-40 / 20) / np.abs(music).max()).astype(np.float32)
+    kept = int((_gap(mouth(model, music, lead_s=0.02)) > 0.05).sum())
+    read = SteadyTone.__call__
+    monkeypatch.setattr(SteadyTone, "__call__",
+                        lambda self, voicing, *, f0_hz: read(self, np.maximum(voicing, 1e-9), f0_hz=f0_hz))
+    unkept = int((_gap(mouth(model, music, lead_s=0.02)) > 0.05).sum())
+    assert unkept >= 5 and kept <= unkept // 3
+
+
 def test_a_sung_note_over_music_stays_open_with_the_steady_tone_reading(model, monkeypatch):
     """A sung vowel (notes with +-0.3 semitone vibrato at 5.5 Hz: over 5 mel frames its F0 spans up to ~0.5
     semitone, wider than SteadyTone.SPREAD_ST) 6 dB under the lip corpus's music, after 4 s of the music alone

@@ -776,6 +776,13 @@ class SteadyTone:
     steady by this, against 7-9% of the voice's own frames read as a voice under the benchmark's music at
     0 / -6 dB (out/alone51/an2.py). Per mel frame, in order, the last frames carried over: any chunking gives
     the same.
+
+    A note's tail under the tracker's floor (VOICING 0: audio.mel reads no pitch under about -70 dBFS) keeps the tone
+    it ends: quiet music's decaying chords fall under that floor, where the voice gate's raised reading (QuietInput)
+    heard a voice and opened (tuning seeds 200-223 at -40 dBFS: of the 816 mel frames that opened the gate 684 were
+    under VOICED, out/alone52/opens.py). Music alone at -40 dBFS, held-out seeds 500-547 (12 s each, 25 fps): open
+    > 0.05 / pressed > 0.5 on 139 / 99 -> 125 / 85 of 14400 frames; speech streams keep their bits (alone52). The
+    tail adds nothing to the tone's window: the next frame over the floor is read against the note as it was.
     """
 
     FRAMES = 5
@@ -783,13 +790,17 @@ class SteadyTone:
 
     def __init__(self) -> None:
         self._pitches: deque[float | None] = deque([None] * self.FRAMES, maxlen=self.FRAMES)  # None: unvoiced
+        self._steady = False  # the last frame's reading
 
     def __call__(self, voicing: np.ndarray, *, f0_hz: np.ndarray) -> list[bool]:
-        """The frames' VOICING (T,) and F0 in Hz (T,) -> per frame, whether the last FRAMES hold one steady tone."""
+        """The frames' VOICING (T,) and F0 in Hz (T,) -> per frame, whether the last FRAMES hold one steady tone, or
+        the frame lies under the tracker's floor (VOICING 0) right after one (see the class)."""
         steady = []  # plain Python: a live stream brings two frames at a time
         for v, f in zip(voicing.tolist(), f0_hz.tolist()):
-            self._pitches.append(12.0 * math.log2(f) if v >= PITCH_VOICED and f > 0.0 else None)
-            steady.append(None not in self._pitches and max(self._pitches) - min(self._pitches) <= self.SPREAD_ST)
+            if v != 0.0 or not self._steady:  # NaN breaks the note too
+                self._pitches.append(12.0 * math.log2(f) if v >= PITCH_VOICED and f > 0.0 else None)
+                self._steady = None not in self._pitches and max(self._pitches) - min(self._pitches) <= self.SPREAD_ST
+            steady.append(self._steady)
         return steady
 
 
