@@ -402,8 +402,21 @@ PHOTO_OPENING_BY_EMOTION = {"surprised": {"jaw_open": 0.1, "upper_lip_raise": 0.
 # the six -0.010 +- 0.012: 11 reads sad, 0.43 -> 0.36) and Obama no longer happy (0.39 -> 0.09), but
 # dlib's identity distance is 0.03-0.04 further on the toothy bundled, 01 and 12
 # (out/fix50f/f9_vs_s3.txt).
+# The lower lip is drawn down 0.3 there, not 0.6 (0.3 counted as there), under the jaw opened further
+# (SMILE_OPENS_FURTHER): its whole 0.6 on top made the mouth a tall oval the classifier read as surprise.
 SMILE_OPENING_BY_EMOTION = {"fearful": {"jaw_open": 0.0, "upper_lip_raise": 0.5, "mouth_roll_upper": 0.3,
-                                        "lip_spread": 0.5}}
+                                        "lip_spread": 0.5, "lower_lip_depress": 0.3}}
+# ... and how much further than its own recipe an emotion opens a toothy smile's parting (times the
+# smile's share of it). Fear's jaw 0.2 over a smile's teeth kept the photo's own teeth in the gap and
+# stretched them down with the lower lip into jagged white fangs (judge52 on out/portraits' 11: score
+# 1; the bundled photo and 01 a smeared white band, 03 and 12 a bared grin); drawn down without the
+# lip (lower_lip_depress counted as there) the fangs stayed. From a jaw of 0.3-0.4 render.mouth
+# draws its own teeth and cavity in the gap (fearmouth52, out/fearmouth52/s_v345.png). At 0.4 the
+# expression classifier's P(fear) on the four toothy smiles it was tuned on (bundled, 03, 11, 12)
+# 0.227 -> 0.190 (11 0.34 -> 0.26, 12 0.42 -> 0.34: the stretched teeth were a grimace to it; Obama's
+# P(happy) 0.35 -> 0.14), held out (01, 13) 0.098 -> 0.081; dlib's identity distance 0.443 -> 0.440
+# (out/fearmouth52/REPORT.md).
+SMILE_OPENS_FURTHER = {"fearful": {"jaw_open": 0.2}}
 OPENS_ANEW = frozenset({"disgusted"})
 # Emotions whose lower lids stay as a broad smile's squint raised them: the frown that undoes the
 # smile lowers them (face.rig.SQUINT_UNDONE), but anger's are tensed (AU7), and lowered there they
@@ -507,6 +520,8 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
                 there = opening.get(param, 0.0) * (photo.lips_apart - toothy) + smile_opening.get(param, 0.0) * toothy
                 # Toward 0 by what the photo already has. Every value counted so is > 0 now
                 # (fear's frown no longer is, fear50); the sign is kept for a negative one.
+                # A smile's parting that asks for more opening (SMILE_OPENS_FURTHER) counts less than nothing.
+                there -= SMILE_OPENS_FURTHER.get(name, {}).get(param, 0.0) * toothy
                 value = float(np.sign(value)) * max(abs(value) - there, 0.0)
             if param == "smile":
                 value += BROADER_THAN_PHOTO.get(name, 0.0) * photo.smile
