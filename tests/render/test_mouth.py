@@ -2363,6 +2363,54 @@ def test_a_prints_inside_carries_its_grain_whole_and_a_paintings_tongue_the_cavi
     assert abs(shares["print"] - 8.0) <= 0.51, shares
 
 
+def test_a_prints_mouth_carries_its_own_hatching_not_noise(analysis):
+    """On a one-tint print the grain laid over what the mouth draws is the print's own detail
+    (_with_print_detail), at its own level: a grey print of the bundled face hatched with diagonal
+    lines (period 6 px, +-30 levels) gets over the face a field that runs along the hatching
+    (correlation 3 px along it > 0.4, half a period across it < -0.25; seeded noise, the old
+    grain: 0.005, 0.017) at the
+    photo's own level (median deviation within 30%: the old grain's was the photo's capped at 8).
+    The colour photo's grain stays as it was, bit for bit; and a print's darks keep it (a luma-12
+    inside moves by the whole 8 levels of grain, not 12/48 of it: an engraving's dark is lines)."""
+    import cv2
+
+    from facetalk.face import landmarks as lm
+    from facetalk.face.appearance import photo_grain
+    from facetalk.render.mouth import PRINT_DETAIL_BLUR_PX
+    from facetalk.render.sampling import luminance_grain, pixel_box
+
+    grey = np.repeat(analysis.image.astype(float) @ LUMA, 3).reshape(analysis.image.shape)
+    ys, xs = np.mgrid[:grey.shape[0], :grey.shape[1]]
+    hatched = np.clip(grey + 30.0 * np.sign(np.sin(2 * np.pi * (xs + ys) / 6.0))[..., None], 0, 255).astype(np.uint8)
+    painter = MouthPainter(analysis.rig, hatched, photo_grain(hatched))
+    assert painter._held == 1.0
+    x0, y0, x1, y1 = pixel_box(analysis.rig.rest_xyz[list(lm.FACE_OVAL), :2], pad=0, shape=grey.shape)
+    noise = painter._noise[y0:y1, x0:x1, 0]
+
+    def corr(a: np.ndarray, b: np.ndarray) -> float:
+        a, b = a - a.mean(), b - b.mean()
+        return float(np.mean(a * b) / np.sqrt(np.mean(a * a) * np.mean(b * b)))
+
+    along, across = corr(noise[3:, :-3], noise[:-3, 3:]), corr(noise[:-3], noise[3:])  # half a period across
+    assert along > 0.4 and across < -0.25, (along, across)  # seeded noise: 0.005, 0.017
+    luma = hatched[y0:y1, x0:x1].astype(np.float32) @ LUMA.astype(np.float32)
+    level = np.median(np.abs(luma - cv2.GaussianBlur(luma, (0, 0), PRINT_DETAIL_BLUR_PX)))
+    assert abs(np.median(np.abs(noise)) / level - 1.0) < 0.3, (np.median(np.abs(noise)), level)
+    colour = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    box = pixel_box(analysis.rig.rest_xyz[list(lm.FACE_OVAL), :2], pad=0, shape=grey.shape)
+    assert np.array_equal(colour._noise, luminance_grain(analysis.image, analysis.appearance.grain, box=box))
+    ys, xs = np.mgrid[10:30, 10:30]
+    ys, xs = ys.ravel(), xs.ravel()
+    lumas = []
+    for grain in (0.0, 8.0):
+        painter._noise = np.full_like(painter._noise, grain)
+        out = np.zeros((40, 40, 3), np.uint8)
+        painter._composite(out, (0, 0, 40, 40), ys, xs, np.full((len(ys), 3), 12.0), np.ones(len(ys)),
+                           inside=np.ones(len(ys)))
+        lumas.append(out[16:24, 16:24].astype(float) @ LUMA)
+    assert np.allclose(lumas[1] - lumas[0], 8.0, atol=0.51), (lumas[1] - lumas[0]).max()
+
+
 def test_the_interiors_grain_is_as_coarse_as_the_photos(analysis):
     """The grain drawn over the mouth is as coarse as the photo's own fine detail (neighbouring
     pixels of the bundled photo's face correlate 0.7 there), within 0.12, at the grain's
@@ -6529,8 +6577,11 @@ def test_a_faded_bearded_mouth_opens_within_the_prints_tones_as_one_lens(analysi
     The photo shows no teeth of its own, so the synthetic teeth and tongue are drawn, lit as on a bare
     mouth before: the height in 8 bins was 4.5 15.6 14.6 15.9 13.2 15.4 13.2 1.5 (333d6ba), 1.0 15.2 18.2 20.1 17.2 17.7
     11.9 0 with HAIR_SHADE 0, 1.8 18.0 21.6 25.2 21.2 19.1 13.7 0.4 at e902adf, 2.2 18.5 21.7 25.5
-    20.7 21.0 15.0 0.6 now (stripes40's row shade with legs40: the dark reaches up to the row)."""
+    20.7 21.0 15.0 0.6 (stripes40's row shade with legs40: the dark reaches up to the row); read through
+    a 1 px blur, 2.1 17.7 21.1 25.1 19.8 20.3 14.0 0.6 before refill52, 2.0 17.1 20.2 24.6 19.8 20.1 14.0 0.4 now."""
     from dataclasses import replace
+
+    import cv2
 
     from facetalk.face import landmarks as lm
     from facetalk.motion.frame import MotionFrame
@@ -6558,6 +6609,9 @@ def test_a_faded_bearded_mouth_opens_within_the_prints_tones_as_one_lens(analysi
     # The dark's height along the mouth (mid-way from the opening's darkest to the hair's level).
     x0, y0, x1, y1 = seen["box"]
     ys, xs = seen["ys"][inside] + y0, seen["xs"][inside] + x0
+    # Read through a 1 px blur: the print's own grain, laid whole on its inside (_with_print_detail),
+    # is no part of the lens's shape (unblurred, its specks moved the sixth bin 1.2 px over the fifth).
+    frame = cv2.GaussianBlur(frame, (0, 0), 1.0)
     lit = frame[ys, xs]
     dark = lit < 0.5 * (np.percentile(lit, 5) + float(np.median(frame[y0:y1, x0:x1])))
     rest = analysis.rig.rest_xyz[:, :2]

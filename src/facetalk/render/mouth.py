@@ -376,7 +376,7 @@ class MouthPainter:
         self._seam_pairs = np.array(list(zip(lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER)), np.int32)
         seam = rest[self._seam_pairs[:, 1]] - rest[self._seam_pairs[:, 0]]
         self._seam_rest_gap, self._seam_rest_apart = np.linalg.norm(seam, axis=1), seam @ self._down64  # float64
-        self._noise = luminance_grain(image, grain, box=pixel_box(rest[list(lm.FACE_OVAL)], pad=0, shape=image.shape[:2]))
+        self._noise = _face_grain(image, grain, rest, face_box=face, held=self._held)
         self._rims = self._measure_rims()
         # (h, w, 6) float32: _Rims.delta's two lips side by side, read in one pass (_rim_delta)
         self._rim_both = None if self._rims is None else np.ascontiguousarray(np.concatenate(self._rims.delta, axis=2))
@@ -431,6 +431,8 @@ class MouthPainter:
         # A print's grain (its paper, halftone, hatching) is on all it shows, the inside too: kept off
         # it, 08-10's inside was a smooth grey smear in a grainy face (judge39).
         self._grain_keep = CAVITY_GRAIN_KEEP + (1.0 - CAVITY_GRAIN_KEEP) * gamut.held
+        # ... and its darks too: an engraving's are dense lines with the paper between, not a flat black.
+        self._grain_dark = CAVITY_GRAIN_DARK + (PRINT_GRAIN_DARK - CAVITY_GRAIN_DARK) * gamut.held
         warm = _lip_colour(lip) * (1.0 - gamut.held)  # how far the mouth is warmed (_warmed)
         # Light bounced off the lips and the mouth's inside: the lips' hue.
         self._shade_tint = np.maximum(lip, 1.0) / max(float(lip @ LUMA), 1.0)
@@ -1662,7 +1664,7 @@ class MouthPainter:
         # is the lip as warped, and owned whole it stepped 17-29 levels as the raster took it in.
         share = np.zeros(len(ys)) if owned is None else np.where(owned, alpha, 0.0).astype(np.float64)
         _lay_over(out, x0, y0, a, premul, self._noise, ys, xs, share,
-                  np.ascontiguousarray(color, np.float64), sharp, RIM_REACH_PX, self._grain_keep)
+                  np.ascontiguousarray(color, np.float64), sharp, RIM_REACH_PX, self._grain_keep, self._grain_dark)
 
     def _edge_coverage(self, verts: np.ndarray, tri_index: np.ndarray, t: np.ndarray, *,
                        px: np.ndarray, py: np.ndarray) -> np.ndarray:
@@ -2105,6 +2107,55 @@ def _print_black(image: np.ndarray, oval_xy: np.ndarray) -> np.ndarray:
     return (whole + faded * (framed - whole)) * (BLACK_SHARE + (1.0 - BLACK_SHARE) * faded)
 
 
+def _face_grain(image: np.ndarray, grain, rest_xy: np.ndarray, *, face_box, held: float) -> np.ndarray:
+    """(H, W, 1) the grain _composite lays over what it draws: luminance_grain over the face's box,
+    on a one-tint print (`held` > 0) its own hatching or paper rather than noise (_with_print_detail)."""
+    noise = luminance_grain(image, grain, box=face_box)
+    return _with_print_detail(noise, image, rest_xy, held=held) if held > 0.0 else noise
+
+
+def _with_print_detail(noise: np.ndarray, image: np.ndarray, rest_xy: np.ndarray, *, held: float) -> np.ndarray:
+    """A copy of the (H, W, 1) `noise` (the grain _composite lays over what it draws) whose part
+    over the face (its FACE_OVAL box in the (H, W, 3) `image`, (V, 2) `rest_xy` px) goes `held` of
+    the way (how far the photo is one tint, _Gamut.held) to the photo's own fine detail
+    (PRINT_DETAIL_BLUR_PX) quilted there as the plate behind the person is (face.texture), at the
+    photo's own level (its median deviation: the quilt's quiet patches alone halve it), the lips'
+    box left out of its sources. Seeded noise, its level capped (appearance.photo_grain), is no
+    engraving's hatching: 10's opening read as a flat smear in lines everywhere else (issue 13)."""
+    import cv2
+
+    from facetalk.face.texture import DETAIL_CLIP, TEXTURE_SEED, made_detail, quiet_detail, tile_size, varied_tile
+
+    box = pixel_box(rest_xy[list(lm.FACE_OVAL)], pad=0, shape=image.shape[:2])
+    if box is None:
+        return noise
+    x0, y0, x1, y1 = box
+    crop = image[y0:y1, x0:x1].astype(np.float32)
+    known = np.ones(crop.shape[:2], bool)
+    lips = pixel_box(rest_xy[list(lm.LIPS_OUTER_UPPER + lm.LIPS_OUTER_LOWER)], pad=PRINT_DETAIL_LIP_PAD_PX,
+                     shape=image.shape[:2])
+    if lips is not None:  # the lips' line is an edge, not the print's texture
+        known[max(lips[1] - y0, 0):max(lips[3] - y0, 0), max(lips[0] - x0, 0):max(lips[2] - x0, 0)] = False
+    detail = crop - cv2.GaussianBlur(crop, (0, 0), PRINT_DETAIL_BLUR_PX)
+    measured = quiet_detail(crop, detail, source=known, tile_px=varied_tile(known, tile_px=tile_size(known.shape)),
+                            clip=DETAIL_CLIP)
+    if measured is None:
+        return noise
+    luma = LUMA.astype(np.float32)
+    made = made_detail(measured, wanted=np.ones_like(known), seed=TEXTURE_SEED) @ luma
+    level = float(np.median(np.abs(detail[known] @ luma))) / max(float(np.median(np.abs(made))), 1e-6)
+    out = noise.copy()
+    out[y0:y1, x0:x1, 0] += np.float32(held) * (np.float32(level) * made - out[y0:y1, x0:x1, 0])
+    return out
+
+
+# _with_print_detail: the lips' box left out of its sources grown by this many px, and the blur
+# (px) its detail is the photo less: an engraving's strokes, not only their edges (at 1.5 px, the
+# grain's own blur, 10's inside took fine scratches; out/refill52/ba4_prints.png).
+PRINT_DETAIL_LIP_PAD_PX = 2
+PRINT_DETAIL_BLUR_PX = 3.0
+
+
 def _darkest_rgb(image: np.ndarray) -> np.ndarray:
     """(3,) float64 the mean colour of the darkest 0.5% (by luma) of `image` (H, W, 3)."""
     pixels = image.reshape(-1, 3).astype(np.float64)
@@ -2535,6 +2586,9 @@ CAVITY_GRAIN_DARK = 48.0
 # 05's inside high-frequency RMS at the widest vowel (out/rim39/probe.py): 10.5 with it whole, 9.6
 # at 0.3, 8.4 with none; a dark cavity (luma 12) keeps about 0.6 level of grain.
 CAVITY_GRAIN_KEEP = 0.3
+# CAVITY_GRAIN_DARK on a one-tint print (MouthPainter._grain_dark, as far as _Gamut.held): its own
+# detail (_with_print_detail) is laid on all but the blackest inside.
+PRINT_GRAIN_DARK = 8.0
 # _softened: the edge's own (softer) blur of the colour weighs this share of its coverage against
 # the photo's softness's whole, so it takes over only where that leaves next to no coverage. The
 # largest share that keeps a print's inside within 1 level of the photo's softness alone (2 px
@@ -5629,11 +5683,11 @@ def _premultiply(ys, xs, alpha, color, inside, sharp, cover, premul):
 
 
 @njit(cache=True, nogil=True)
-def _lay_over(out, x0, y0, cover, premul, noise, ys, xs, owned, color, sharp, reach, keep):
+def _lay_over(out, x0, y0, cover, premul, noise, ys, xs, owned, color, sharp, reach, keep, dark):
     """MouthPainter._composite's blend, in place on the (H, W, 3) uint8 `out`, over the box at
     (x0, y0) the shape of the (h, w) blurred coverage `cover`: premultiplied (h, w, 4) colour and
     the (H, W, 1) grain at the coverage (where the inside, `premul`'s fourth channel, is, at most
-    `keep` of it, less where dark: CAVITY_GRAIN_DARK) laid over what is there, where it
+    `keep` of it, less under `dark` levels: CAVITY_GRAIN_DARK) laid over what is there, where it
     covers anything (one pass over the pixels it reaches: numpy's went over the whole box five
     times). Under the pixels (ys, xs) that the coverage leaves partly uncovered, what is there is
     taken to be, by their (N,) 0..1 `owned` share, the mean of the pixels within `reach` (a square)
@@ -5672,9 +5726,9 @@ def _lay_over(out, x0, y0, cover, premul, noise, ys, xs, owned, color, sharp, re
                     for c in range(3):
                         under[c] = under[c] * (1.0 - s) + total[c] / n * s
             # The photo's grain at the coverage: the inside's share keeps `keep` of it, fading under
-            # CAVITY_GRAIN_DARK levels of the laid colour's luma (lips and teeth keep it whole).
+            # `dark` levels of the laid colour's luma (lips and teeth keep it whole).
             level = premul[y, x, 0] * LUMA[0] + premul[y, x, 1] * LUMA[1] + premul[y, x, 2] * LUMA[2]
-            fade = premul[y, x, 3] * (1.0 - keep * min(level / (a * CAVITY_GRAIN_DARK), 1.0))
+            fade = premul[y, x, 3] * (1.0 - keep * min(level / (a * dark), 1.0))
             grain = noise[y0 + y, x0 + x, 0] * np.float32(a - fade)
             for c in range(3):
                 v = under[c] * (1.0 - a) + premul[y, x, c] + grain + 0.5
