@@ -150,14 +150,39 @@ def test_shut_lids_meet_just_above_the_lower_margin(renderer, analysis):
         assert 0.7 < share < 0.97
 
 
-def test_looking_down_leaves_the_lower_lid(renderer, analysis):
-    """Only a blink raises the lower lid: a downward look leaves the skin below the eye as it was."""
-    opened = renderer.render(MotionFrame(t_s=0)).astype(int)
-    down = renderer.render(MotionFrame(t_s=0, gaze_y=1.0)).astype(int)
-    for upper, lower in ((lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER), (lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER)):
-        xs, _, bottom = _mid_eye_columns(analysis, upper, lower)
-        rows = (np.round(bottom)[None, :] + np.arange(2, 6)[:, None]).astype(int)
-        assert np.abs(down[rows, xs] - opened[rows, xs]).max() <= 3
+def _mid_lids_and_iris_dv(rig, frame):
+    """(upper margin, lower margin, iris centre) mid-eye drops in px (+ down) of both eyes at `frame`."""
+    posed = posed_vertices(rig, frame)
+    out = []
+    for upper, lower, iris in ((lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER, lm.LEFT_IRIS),
+                               (lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER, lm.RIGHT_IRIS)):
+        ids = [upper[len(upper) // 2], lower[len(lower) // 2], iris[0]]
+        out.append(posed[ids, 1] - rig.rest_xyz[ids, 1])
+    return np.array(out)
+
+
+def test_looking_down_lowers_both_lids_with_the_iris(analysis):
+    """A downward look is a glance, not a half blink: the upper lid comes down with the iris (nearly
+    as far) and the lower lid drops a little, so the opening narrows by far less than a third (it
+    did by 0.3 of it, the iris half hidden, before the lids followed the iris)."""
+    rig = analysis.rig
+    for lid, low, iris in _mid_lids_and_iris_dv(rig, MotionFrame(t_s=0, gaze_y=1.0)):
+        assert iris > 0
+        assert 0.6 * iris < lid <= iris
+        assert 0.1 * iris < low < 0.5 * iris
+
+
+def test_looking_up_raises_both_lids_with_the_iris(analysis):
+    """Looking up, the upper lid rises nearly as far as the iris (no white over it) and the lower lid
+    rises too (less white under it than a stare: it stayed where it was before)."""
+    rig = analysis.rig
+    for lid, low, iris in _mid_lids_and_iris_dv(rig, MotionFrame(t_s=0, gaze_y=-1.0)):
+        assert iris < 0
+        assert 0.8 * -iris < -lid <= -iris
+        assert 0.25 * -iris < -low < 0.75 * -iris
+    # Half way up, half as far: each of up and down is its own straight line.
+    half = _mid_lids_and_iris_dv(rig, MotionFrame(t_s=0, gaze_y=-0.5))
+    assert np.allclose(2 * half, _mid_lids_and_iris_dv(rig, MotionFrame(t_s=0, gaze_y=-1.0)), atol=1e-3)
 
 
 def test_shut_lid_is_shaded_as_convex():

@@ -373,8 +373,15 @@ JAW_FOLD_PASSES = 8
 # 4 times thinner, stepped a held wide-open jaw 11 levels where its edge crossed a pixel's centre.
 JAW_SEAM_KEEP = 0.5
 
-# Share of the eye opening the upper lid travels with vertical gaze at gaze_y = +-1.
-LID_GAZE_FOLLOW = 0.3
+# Vertical gaze: how far each lid margin travels with the iris, as a share of the iris's own travel
+# (mid-eye; less toward the corners, as the opening there is lower). A real upper lid follows the
+# eye nearly all the way up or down (the iris keeps its overlap with it: no white over it looking
+# up, no half blink looking down); the lower lid rises a little looking up (less white under the
+# iris than a stare) and drops a little looking down (the lowered iris stays in view).
+LID_GAZE_UP = 0.9
+LID_GAZE_DOWN = 0.8
+LOWER_LID_GAZE_UP = 0.45
+LOWER_LID_GAZE_DOWN = 0.3
 
 RING_SCALES = (1.25, 1.6, 2.1, 2.8, 3.6, 4.6, 6.0, 12.0)
 # Face heights from the photo's edges over which the head's hold on the rings fades to nothing.
@@ -937,13 +944,15 @@ def _expression_basis(pts: np.ndarray, topo: _Topology, meas: _Measures,
     _jaw_basis(basis[k["jaw_open"]], pts, meas, lips, photo_smile=photo_smile, triangles=topo.triangles)
     _corner_bases(basis, k, pts, meas, lips)
     _brow_bases(basis, k, pts, topo, meas, lips, on_rims_px=brows_on_rims_px)
-    # blinks and gaze, per eye.
+    # blinks and gaze, per eye; looking up is not looking down reversed (the lids follow unlike).
+    gaze_up = np.zeros((len(topo.rest), 3))
     for side, upper, lower, iris in (("left", lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER, lm.LEFT_IRIS),
                                      ("right", lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER, lm.RIGHT_IRIS)):
-        _eye_bases(basis, k, side, topo.rest, meas.u, meas.v, meas.frame, pts, upper, lower, iris, meas.ipd)
+        _eye_bases(basis, k, side, topo.rest, meas.u, meas.v, meas.frame, pts, upper, lower, iris, meas.ipd, gaze_up)
     basis[k["nose_sneer"]] = _nose_wrinkler(pts, meas, lips)
     _lip_and_jaw_action_units(basis, k, pts, meas, lips)
     negative = -basis
+    negative[k["gaze_y"]] = gaze_up
     negative[k["smile"]] = _frown(pts, meas, lips, photo_smile=photo_smile)
     round_smiling = _smiling_rounding(meas, lips, spread=negative[k["lip_spread"]], frown=negative[k["smile"]],
                                       photo_smile=photo_smile)
@@ -2025,8 +2034,31 @@ def _lid_raiser(pts: np.ndarray, meas: _Measures, upper: tuple[int, ...], lower:
     return out
 
 
-def _eye_bases(basis, k, side, rest, u, v, frame, pts, upper, lower, iris, ipd) -> None:
-    """Fills blink_<side>, and adds this eye's share of gaze_x / gaze_y."""
+def _gaze_y_lids(blink_dv: np.ndarray, *, opening: np.ndarray, frac: np.ndarray, v: np.ndarray,
+                 low_v_at: np.ndarray, mask: np.ndarray, ipd: float, iris_px: float, mid_opening: float,
+                 corners: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(V,) px down the eye's frame at gaze_y = +1 and at gaze_y = -1 for one eye's lids (the iris's
+    own points are the caller's). The upper lid moves as a share of a blink (`blink_dv`: its margin
+    travels the opening), the lower margin by its own share with the skin below it fading as a
+    blink's rise does; both scaled so that mid-eye they travel LID_GAZE_* of the iris's `iris_px`."""
+    per_px = iris_px / max(LID_TRAVEL * mid_opening, 1e-6)
+    lower = np.zeros_like(v)
+    inside = mask & (frac > 0) & (frac < 1)
+    lower[inside] = opening[inside] * (1.0 - frac[inside])
+    # The skin under the lower lid follows less the lower it lies, to nothing 0.3 eye distances down.
+    below = mask & (v >= low_v_at - 1e-3) & (opening > 0)
+    depth = v[below] - low_v_at[below]
+    lower[below] = opening[below] * np.exp(-depth / (0.08 * ipd)) * (1.0 - smoothstep(depth, 0.2 * ipd, 0.3 * ipd))
+    lower[list(corners)] = 0.0
+    lower *= iris_px / max(mid_opening, 1e-6)
+    down = LID_GAZE_DOWN * per_px * blink_dv + LOWER_LID_GAZE_DOWN * lower
+    up = -LID_GAZE_UP * per_px * blink_dv - LOWER_LID_GAZE_UP * lower
+    return down, up
+
+
+def _eye_bases(basis, k, side, rest, u, v, frame, pts, upper, lower, iris, ipd, gaze_up) -> None:
+    """Fills blink_<side>, and adds this eye's share of gaze_x / gaze_y (looking down), and of
+    looking up (gaze_y = -1) to `gaze_up` (V, 3)."""
     up_u, up_v = frame.uv(pts[list(upper), :2])
     lo_u, lo_v = frame.uv(pts[list(lower), :2])
     lid_v_at = lm.height_along(u, up_u, up_v)
@@ -2053,20 +2085,23 @@ def _eye_bases(basis, k, side, rest, u, v, frame, pts, upper, lower, iris, ipd) 
     dv[list(upper)] = LID_TRAVEL * opening[list(upper)]
     dv[list(lower)] = -LID_RISE * opening[list(lower)]
     dv[[upper[0], upper[-1]]] = 0.0  # eye corners stay
-    dv *= (np.abs(u - 0.5 * (up_u.min() + up_u.max())) < eye_w) & (np.arange(len(u)) < lm.N_LANDMARKS)
+    dv_mask = (np.abs(u - 0.5 * (up_u.min() + up_u.max())) < eye_w) & (np.arange(len(u)) < lm.N_LANDMARKS)
+    dv *= dv_mask
     basis[k[f"blink_{side}"], :, :2] = frame.to_image(np.zeros_like(u), dv)
 
-    # Gaze: the iris slides inside the opening; the upper lid follows vertical gaze as it does on
-    # a real face (looking down lowers it over the top of the iris), moving as a partial blink.
+    # Gaze: the iris slides inside the opening and the lids follow vertical gaze (_gaze_y_lids).
     iris_ids = list(iris)
     gx = np.zeros_like(u)
-    gy = LID_GAZE_FOLLOW * dv
     gx[iris_ids] = 0.22 * eye_w
     # Vertically the iris travels with the opening's height (narrow eyes hide it sooner), never
     # more than it would in an eye a third as high as wide.
-    gy[iris_ids] = min(0.35 * float(opening[iris[0]]), 0.12 * eye_w)
+    iris_px = min(0.35 * float(opening[iris[0]]), 0.12 * eye_w)
+    down, up = _gaze_y_lids(dv, opening=opening, frac=frac, v=v, low_v_at=low_v_at, mask=dv_mask & span, ipd=ipd,
+                            iris_px=iris_px, mid_opening=float(opening[iris[0]]), corners=(upper[0], upper[-1]))
+    down[iris_ids], up[iris_ids] = iris_px, -iris_px
+    gaze_up[:, :2] += frame.to_image(np.zeros_like(u), up)
     basis[k["gaze_x"], :, :2] += frame.to_image(gx, np.zeros_like(u))
-    basis[k["gaze_y"], :, :2] += frame.to_image(np.zeros_like(u), gy)
+    basis[k["gaze_y"], :, :2] += frame.to_image(np.zeros_like(u), down)
 
     # A smile's cheeks push the lower lid up (the Duchenne squint): the lower margin rises by a
     # share of the opening, the skin below it less the farther down it lies.
