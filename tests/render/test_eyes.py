@@ -1553,3 +1553,51 @@ def test_a_moved_iris_keeps_the_resting_sprite_past_its_own_radius(monkeypatch):
     moved = drawn(rim, 0.0, down_px=3.0)
     # Frame (38, 29) is sprite (25, 9), 12.08 px off the centre, well under the margin (shade 1).
     assert moved[38, 29] == 100 and moved[38, 51] == 100
+
+
+def _disc_in_opening(opening_xy: np.ndarray, centre: np.ndarray, radius: float) -> float:
+    """Area (px², at 4x supersampling) of the disc at `centre` inside the polygon `opening_xy` (k, 2)."""
+    import cv2
+
+    s = 4
+    lo = np.floor(opening_xy.min(axis=0)).astype(int) - int(radius) - 40
+    size = (np.ceil(opening_xy.max(axis=0)).astype(int) + int(radius) + 40 - lo) * s
+    poly, disc = np.zeros(size[::-1], np.uint8), np.zeros(size[::-1], np.uint8)
+    cv2.fillPoly(poly, [np.round((opening_xy - lo) * s).astype(np.int32)], 1)
+    cv2.circle(disc, tuple(np.round((centre - lo) * s).astype(int)), int(round(radius * s)), 1, -1)
+    return float((poly & disc).sum()) / s ** 2
+
+
+def test_a_look_aside_keeps_the_iris_in_the_opening(renderer, analysis):
+    """Pushed far toward either corner, each iris is carried only so far that most of what the opening showed of
+    it at rest (0.75 or more) stays inside it (carried the rig's whole way, a large or off-centre iris went under
+    the lids at the corner and the eye read blank: 07, 10), both by the same share of the move (the eyes turn
+    together); a small move is left as the rig made it, to the bit."""
+    painter = renderer._irises
+    rest = analysis.rig.rest_xyz
+    eyes = painter._eyes
+    axes = []
+    for eye in eyes:
+        a, b = (np.asarray(rest[i, :2], np.float64) for i in eye.corner_indices)
+        axes.append((b - a) / np.linalg.norm(b - a))
+    width = min(np.linalg.norm(rest[e.corner_indices[1], :2] - rest[e.corner_indices[0], :2]) for e in eyes)
+    for sign in (-1.0, 1.0):
+        for step, whole in ((sign * width, False), (sign * 0.5, True)):  # a whole eye's width: past the corner
+            verts = rest.copy()
+            for k, eye in enumerate(eyes):  # along each eye's corner line, as the rig's gaze_x moves it
+                verts[eye.centre_index, :2] += step * axes[k]
+            travels = painter._travel_kept(verts)
+            shares = []
+            for k, (eye, (moved, kept)) in enumerate(zip(eyes, travels)):
+                assert moved @ axes[k] == pytest.approx(step, abs=1e-3)
+                if whole:
+                    assert np.array_equal(kept, moved)
+                    continue
+                opening = np.asarray(rest[painter._outlines[k], :2], np.float64)
+                centre = np.asarray(rest[eye.centre_index, :2], np.float64)
+                seen = _disc_in_opening(opening, centre, eye.iris_r_px)
+                assert _disc_in_opening(opening, centre + kept, eye.iris_r_px) >= 0.75 * seen
+                assert abs(kept @ axes[k]) > 0.1 * width  # it still looks aside
+                shares.append((kept @ axes[k]) / (moved @ axes[k]))
+            if shares:
+                assert shares[0] == pytest.approx(shares[1], abs=1e-9)

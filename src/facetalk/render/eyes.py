@@ -1,8 +1,9 @@
 """Eyes: irises drawn as sprites inside the eye openings, and lids drawn over what a blink covers.
 
 The warped texture already shows each eye's sclera with the iris removed (face.appearance);
-here the photo's own iris disc is drawn at the iris centre's current position, scaled with the
-eye, and only on pixels the eye-opening triangles won (so lids and blinks hide it); under a raised
+here the photo's own iris disc is drawn where the iris centre's gaze puts it, its travel toward a corner
+eased so most of it stays in the opening (both eyes by the same share; the rig's landmarks travel the whole
+way: IrisPainter._travel_kept), scaled with the eye, and only on pixels the eye-opening triangles won (so lids and blinks hide it); under a raised
 upper lid, blended toward the sprite whose top is completed past the lid's shade. Then, where
 a blink or a downward look has brought the upper lid down, LidPainter covers the eye with lid skin
 and a lash line (the mesh alone would show the lid's lashes and skin stretched into a slit).
@@ -53,20 +54,27 @@ class IrisPainter:
         # opening's height: how far a frame has raised the lid is read against these.
         self._rest_lift = [_margin_height(np.asarray(rest[outline], np.float64), n_upper)
                            for outline, n_upper in zip(self._outlines, self._n_upper)]
+        # How far each iris may travel toward either corner (rest px along the corner line; _iris_room).
+        self._room = [_iris_room(e, self._rest, outline) for e, outline in zip(eyes, self._outlines)]
 
     def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, *, unposed: np.ndarray) -> None:
         """Draws both irises into `out` (H, W, 3) uint8 in place for this frame's (V, 3) vertices;
         `unposed` (V, 3) px, the same frame's vertices before the head's pose (renderer.head_unposed),
         is what the lids' rise (_sprite) and the eyeball's turn (_eyeball_turn) are read on."""
         h, w = tri_id.shape
+        travels, turns = self._travel_kept(verts), self._travel_kept(unposed)
         for k, (eye, rest_width, outline, n_upper) in enumerate(zip(self._eyes, self._rest_width, self._outlines,
                                                                     self._n_upper)):
-            centre = verts[eye.centre_index, :2]
             scale = float(np.linalg.norm(verts[eye.corner_indices[0], :2] - verts[eye.corner_indices[1], :2])) / rest_width
-            shift = self._gaze_shift(k, verts) / scale
+            moved, kept = travels[k]
+            # The iris drawn where its kept travel puts it (the rig moves its landmarks the whole way).
+            centre = verts[eye.centre_index, :2]
+            if np.any(kept != moved):
+                centre = (centre + (kept - moved)).astype(centre.dtype)
+            shift = kept / scale
             # The eyeball turns with the gaze in the head, read before the pose (a head turn alone moves
             # the iris over its corners by parallax: no turn of the eye in its socket).
-            turn_shift_px = self._gaze_shift(k, unposed) / self._scale(k, unposed)
+            turn_shift_px = turns[k][1] / self._scale(k, unposed)
             sprite = self._slid(k, self._sprite(k, unposed), upper_xy=verts[outline[:n_upper], :2], centre=centre,
                                 scale=scale, gaze_px=turn_shift_px)
             rgba = _white_faded(eye, _ring_over_refill(eye, sprite, shift), shift)
@@ -130,6 +138,25 @@ class IrisPainter:
         turn = complex(*(fb - fa)) / complex(*(b - a))
         place = complex(*fa) + turn * complex(*(self._rest[eye.centre_index] - a))
         return np.asarray(verts[eye.centre_index, :2], np.float64) - (place.real, place.imag)
+
+    def _travel_kept(self, verts: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per eye, (moved, kept) (2,) px: its gaze shift (_gaze_shift in (V, 3) `verts`) and that shift with its part
+        along the corner line eased into the room toward that corner (_iris_room, _eased_travel), so at least
+        TRAVEL_IRIS_KEPT of the iris stays in the opening: carried the rig's whole way, a large or off-centre iris
+        went under the lids at the corner and the eye read blank (07, 10, 05, 09). Both eyes keep the same share of
+        their travel, the smaller one's (eyes turn together: eased each alone, 05's irises at +1 travelled 0.123 and
+        0.218 eye widths). Within TRAVEL_KNEE of both rooms, `moved` itself."""
+        reads, shares = [], []
+        for index, eye in enumerate(self._eyes):
+            moved = self._gaze_shift(index, verts)
+            a, b = (np.asarray(verts[i, :2], np.float64) for i in eye.corner_indices)
+            axis = (b - a) / max(float(np.linalg.norm(b - a)), 1e-9)
+            along = float(moved @ axis)
+            room = self._room[index][int(along > 0.0)] * float(np.linalg.norm(b - a)) / self._rest_width[index]
+            shares.append(_eased_travel(abs(along), room) / abs(along) if along != 0.0 else 1.0)
+            reads.append((moved, along, axis))
+        share = min(shares, default=1.0)
+        return [(moved, moved + (share - 1.0) * along * axis) for moved, along, axis in reads]
 
     def _scale(self, index: int, verts: np.ndarray) -> float:
         """Eye `index`'s width in (V, 3) `verts` over its width at rest."""
@@ -250,6 +277,56 @@ def _eyeball_turn(eye: EyeSprite, shift_px: np.ndarray) -> tuple[float, np.ndarr
     return float(ball), turn
 
 
+def _iris_room(eye: EyeSprite, rest: np.ndarray, outline: np.ndarray) -> tuple[float, float]:
+    """(toward corner_indices[0], toward [1]) px: how far `eye`'s iris disc (iris_r_px round its rest centre in the
+    (V, 2) `rest` vertices) may slide along the corner line while at least TRAVEL_IRIS_KEPT of what the opening
+    (`outline`, vertex ids) shows of it at rest stays inside it (to TRAVEL_STEP_PX). (inf, inf): no ring read."""
+    if eye.ring_px is None:
+        return np.inf, np.inf
+    poly = np.asarray(rest[outline, :2], np.float64)
+    a, b = (np.asarray(rest[i, :2], np.float64) for i in eye.corner_indices)
+    width = float(np.linalg.norm(b - a))
+    axis = (b - a) / max(width, 1e-9)
+    r = eye.iris_r_px
+    grid = np.arange(-r, r + 1e-9, TRAVEL_GRID_PX)
+    dx, dy = np.meshgrid(grid, grid)
+    disc = np.stack([dx, dy], -1)[np.hypot(dx, dy) <= r] + np.asarray(rest[eye.centre_index, :2], np.float64)
+    seen = _inside_polygon(disc, poly).sum()
+    rooms = []
+    for sign in (-1.0, 1.0):
+        # Bisected (the share falls as the disc slides into the corner): stepping it cost ~1 s an avatar.
+        lo, hi = 0.0, width
+        while hi - lo > TRAVEL_STEP_PX:
+            mid = 0.5 * (lo + hi)
+            if _inside_polygon(disc + sign * mid * axis, poly).sum() >= TRAVEL_IRIS_KEPT * seen:
+                lo = mid
+            else:
+                hi = mid
+        rooms.append(lo)
+    return rooms[0], rooms[1]
+
+
+def _inside_polygon(points: np.ndarray, poly: np.ndarray) -> np.ndarray:
+    """(n,) bool: which of the (n, 2) `points` lie inside the (k, 2) polygon `poly` (even-odd rule)."""
+    inside = np.zeros(len(points), bool)
+    x, y = points[:, 0], points[:, 1]
+    for (ax, ay), (bx, by) in zip(poly, np.roll(poly, -1, axis=0)):
+        cross = (ay > y) != (by > y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inside ^= cross & (x < ax + (y - ay) * (bx - ax) / np.where(by == ay, 1e-12, by - ay))
+    return inside
+
+
+def _eased_travel(travel: float, room: float) -> float:
+    """`travel` (px, >= 0) up to TRAVEL_KNEE of `room`, past it eased toward `room` (an exponential, its slope 1 at
+    the knee), so a gaze swept to the side slows into the corner rather than stopping there."""
+    knee = TRAVEL_KNEE * room
+    if travel <= knee:
+        return travel
+    soft = room - knee
+    return knee + soft * (1.0 - np.exp(-(travel - knee) / max(soft, 1e-9)))
+
+
 def _differing_rows(rgba: np.ndarray, raised: np.ndarray) -> tuple[int, int]:
     """(r0, r1): the rows [r0, r1) of two (h, w, 4) sprites outside which they are equal ((0, 0): none)."""
     rows = np.nonzero(np.any(rgba != raised, axis=(1, 2)))[0]
@@ -268,6 +345,13 @@ RING_SHIFT_MIN_PX = 0.01
 # radius, without the sprite's rim). A turn is taken at most this far off the ball's centre (of its radius).
 EYEBALL_PER_IRIS = 2.0
 EYEBALL_TURN_MOST = 0.9
+# A look aside carries the iris no further than keeps TRAVEL_IRIS_KEPT of what the opening shows of its disc at
+# rest inside the opening (_iris_room: read on a TRAVEL_GRID_PX grid, to TRAVEL_STEP_PX), eased from
+# TRAVEL_KNEE of that room (_eased_travel).
+TRAVEL_IRIS_KEPT = 0.8
+TRAVEL_GRID_PX = 0.5
+TRAVEL_STEP_PX = 0.25
+TRAVEL_KNEE = 0.7
 # The white round the iris (_white_faded) is gone once the iris has moved this far (sprite px): a
 # fade, not a switch, so a small drift of the gaze does not swap the photo's white for the fill at once.
 WHITE_FADE_PX = 1.0
