@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from facetalk.face import landmarks as lm
-from facetalk.face.lips import CORNER_MAX_SHARE, CORNER_RINGS, CORNER_STEEPEST, LOWER_RINGS, UPPER_RINGS, refine_inner_lips
+from facetalk.face.lips import (CORNER_MAX_SHARE, CORNER_RINGS, CORNER_STEEPEST, LOWER_RINGS, MIN_OPENING, UPPER_RINGS,
+                                refine_inner_lips)
 
 SKIN, LIP, TEETH, CAVITY = (225, 180, 160), (180, 75, 85), (235, 228, 210), (45, 15, 20)
 X0, X1 = 58.0, 142.0  # the mouth's outer corners
@@ -79,11 +80,94 @@ def test_points_on_the_cavity_move_too():
 
 
 def test_closed_mouth_does_not_move():
-    # The same picture with the landmarks of a closed mouth (the lips' inner contours together).
+    # The same picture with the landmarks of a closed mouth (the lips' inner contours together):
+    # they lie on the teeth, no dark valley between two lips, so no meeting line moves them.
     img, pts = _synthetic_mouth(on_teeth_px=3.0, gap_px=14.0)
     closed = pts.copy()
     closed[list(lm.LIPS_INNER_LOWER), 1] = closed[list(lm.LIPS_INNER_UPPER), 1]
     np.testing.assert_array_equal(refine_inner_lips(img, closed), closed)
+
+
+def _closed_mouth(*, line_y: float | None, landmarks_y: float = 116.0):
+    """(image, landmarks): a closed mouth, the upper lip from UPPER_OUTER_Y to 116 and the lower
+    lip from 116 to 128, with a dark one-pixel meeting line at row `line_y` (None: none); both
+    inner contours at `landmarks_y`, the rings at 0.3 and 0.6 of each lip's thickness."""
+    img, pts = _synthetic_mouth(on_teeth_px=0.0, gap_px=14.0, opening=(LIP, LIP))
+    if line_y is not None:
+        img = np.zeros_like(img)
+        img[:] = SKIN
+        img[int(UPPER_OUTER_Y):128, int(X0):int(X1)] = LIP
+        img[int(line_y), int(X0):int(X1)] = CAVITY
+        img = cv2.GaussianBlur(img, (0, 0), 0.8)
+    for inner, outer, rings, outer_y in ((lm.LIPS_INNER_UPPER, lm.LIPS_OUTER_UPPER, UPPER_RINGS, UPPER_OUTER_Y),
+                                         (lm.LIPS_INNER_LOWER, lm.LIPS_OUTER_LOWER, LOWER_RINGS, 128.0)):
+        pts[list(inner), 1] = landmarks_y
+        pts[list(outer[1:-1]), 1] = outer_y
+        for ring, share in zip(rings, (0.3, 0.6)):
+            pts[list(ring), 1] = landmarks_y + share * (outer_y - landmarks_y)
+    pts[[lm.LIPS_OUTER_UPPER[0], lm.LIPS_OUTER_UPPER[-1]], 1] = landmarks_y
+    return img, pts
+
+
+def test_closed_mouth_moves_onto_its_meeting_line():
+    """A closed mouth whose lips meet 2 px above its inner landmarks (07's three-quarter view by
+    its corners): the upper inner points move across the face onto the dark line's middle, to
+    within 0.3 px, the lower ones to just under it (its lower edge, the blurred line's half-way
+    rise, at most MEET_MAX_GAP_PX below); the corners stay; the rings keep their order between the
+    inner and the outer contour."""
+    img, pts = _closed_mouth(line_y=114.0)
+    out = refine_inner_lips(img, pts)
+    upper, lower = list(lm.LIPS_INNER_UPPER[1:-1]), list(lm.LIPS_INNER_LOWER[1:-1])
+    np.testing.assert_allclose(out[upper, 1], 114.0, atol=0.3)
+    assert np.all(out[lower, 1] > 114.3) and np.all(out[lower, 1] < 115.5), out[lower, 1]
+    np.testing.assert_array_equal(out[upper + lower, 0], pts[upper + lower, 0])
+    corners = [lm.LIPS_INNER_UPPER[0], lm.LIPS_INNER_UPPER[-1]]
+    np.testing.assert_array_equal(out[corners], pts[corners])
+    for c in range(1, len(upper) + 1):
+        up = [lm.LIPS_OUTER_UPPER[c], UPPER_RINGS[1][c - 1], UPPER_RINGS[0][c - 1], lm.LIPS_INNER_UPPER[c]]
+        low = [lm.LIPS_INNER_LOWER[c], LOWER_RINGS[0][c - 1], LOWER_RINGS[1][c - 1], lm.LIPS_OUTER_LOWER[c]]
+        assert np.all(np.diff(out[up + low[1:], 1]) > 0), out[up + low, 1]
+
+
+def _narrowed(img: np.ndarray, pts: np.ndarray, *, scale: float):
+    """`img` and `pts` squeezed along x about the image's middle by `scale` (a smaller mouth)."""
+    w = img.shape[1]
+    small = cv2.resize(img, (round(w * scale), img.shape[0]), interpolation=cv2.INTER_AREA)
+    out = np.zeros_like(img)
+    out[:] = SKIN
+    x0 = (w - small.shape[1]) // 2
+    out[:, x0:x0 + small.shape[1]] = small
+    pts = pts.copy()
+    pts[:, 0] = x0 + pts[:, 0] * small.shape[1] / w
+    return out, pts
+
+
+@pytest.mark.parametrize("scale", [1.0, 45.0 / 84.0])
+def test_a_moved_closed_mouth_stays_closed_and_a_second_call_changes_nothing(scale):
+    """After the move onto the line (84 px mouth, and a 45 px one, whose reach is MEET_REACH_MIN_PX),
+    every pair's gap stays under MIN_OPENING and the opening's area under 0.02 widths² (the rig's
+    and the renderer's "parted", rig.LIP_FILL_FROM and render.mouth._photo_mouth), and refining the
+    result again changes nothing."""
+    img, pts = _narrowed(*_closed_mouth(line_y=114.0), scale=scale)
+    out = refine_inner_lips(img, pts)
+    upper, lower = list(lm.LIPS_INNER_UPPER), list(lm.LIPS_INNER_LOWER)
+    assert np.all(out[upper[1:-1], 1] < 115.0), out[upper, 1]  # it moved (the landmarks lie at 116)
+    width = float(np.linalg.norm(out[lm.MOUTH_CORNERS[1], :2] - out[lm.MOUTH_CORNERS[0], :2]))
+    assert width == pytest.approx(84.0 * scale, abs=2.0)
+    gaps = np.linalg.norm(out[lower, :2] - out[upper, :2], axis=1)
+    assert np.all(gaps < MIN_OPENING * width), gaps / width
+    ring = out[upper + lower[-2:0:-1], :2].astype(np.float64)
+    area = 0.5 * abs(float(ring[:, 0] @ np.roll(ring[:, 1], -1) - ring[:, 1] @ np.roll(ring[:, 0], -1)))
+    assert area < 0.02 * width ** 2, area / width ** 2
+    np.testing.assert_array_equal(refine_inner_lips(img, out), out)
+
+
+def test_closed_mouth_without_a_line_or_beyond_reach_stays():
+    # Lips that meet without a dark line (a moustache's or a painting's even tone), or whose line
+    # lies 6 px away (beyond MEET_REACH of the 84 px mouth): the landmarks stay.
+    for line_y in (None, 110.0):
+        img, pts = _closed_mouth(line_y=line_y)
+        np.testing.assert_array_equal(refine_inner_lips(img, pts), pts)
 
 
 def _with_corner_rings(pts: np.ndarray) -> np.ndarray:

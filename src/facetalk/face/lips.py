@@ -12,9 +12,10 @@ Colours are CIELAB lightness (weighted down: lips shade) and a* (redness). The l
 median of its middle band; the opening's, the least lip-like pixel at or just inside the landmark.
 A point moves only where the evidence is clear: the mouth parted, the opening's colour far from
 the lip's and of the interior's kind (less red, or far brighter or darker), a sharp step to lip
-colour within part of the lip's thickness. A closed mouth, and one whose landmarks already lie on
-lip, stay as they are. A parted mouth's inner corners move out to where its lips meet when the
-opening beside them is too tall for a corner (_refine_corners). About 2 ms a photo.
+colour within part of the lip's thickness. A mouth whose landmarks already lie on lip stays as it
+is. A parted mouth's inner corners move out to where its lips meet when the opening beside them
+is too tall for a corner (_refine_corners). A closed mouth's inner points move instead onto the
+photo's dark meeting line where it is clear (_onto_meeting_line). About 2 ms a photo.
 """
 
 from __future__ import annotations
@@ -42,6 +43,27 @@ CORNER_MAX_SHARE = 0.75
 # The mouth counts as parted from this inner gap at mid-mouth, in mouth widths
 # (expression.LIPS_CLOSED: a closed mouth's landmarks lie 0-0.03 widths apart).
 MIN_OPENING = 0.03
+# A closed mouth's inner pairs move onto its meeting line (_onto_meeting_line): the darkest point
+# within this many mouth widths across the face (3.6 px on 07's 99 px mouth), at least MEET_REACH_MIN_PX
+# (small mouths' landmarks lie as far off: 05's and 09's, 53-56 px wide, by 2-3 px) ...
+MEET_REACH = 0.036
+MEET_REACH_MIN_PX = 3.0
+# ... where lightness (L*) rises from it by MEET_DEPTH on both sides within MEET_FLANK_PX, and by
+# MEET_DEPTH_STRONG on one (the lower lip's lit pink; the upper lip's underside is often in shadow),
+MEET_FLANK_PX = 2.5
+MEET_DEPTH = 4.0
+MEET_DEPTH_STRONG = 10.0
+# ... and only where this many of the 9 columns show such a valley (a moustache, a painting
+# without a drawn line: the landmarks stay).
+MEET_MIN_COLUMNS = 5
+# The lower point goes to the line's lower edge but keeps the pair closed: at most this share of
+# MIN_OPENING (and MEET_MAX_GAP_PX) below the upper point. Left at the edge, 10's 45 px mouth opened
+# 0.042 widths, over MIN_OPENING and rig.LIP_FILL_FROM: the rig read the closed photo as a third parted.
+MEET_MAX_GAP_SHARE = 0.5
+MEET_MAX_GAP_PX = 1.0
+# A point already this close to its place stays: a second call re-estimates the line a few hundredths
+# of a pixel off (its pair's middle, where the profile is sampled, has moved), and must change nothing.
+MEET_STILL_PX = 0.25
 # How far a point may walk: this share of its lip's thickness across the face (to the outer contour).
 MAX_SHARE_OF_LIP = 0.7
 # Profile step along the walk, pixels.
@@ -75,13 +97,16 @@ LIP_RUN_PX = 1.0
 
 def refine_inner_lips(image: np.ndarray, landmarks_px: np.ndarray) -> np.ndarray:
     """(478, 3) landmarks whose inner-lip points (and the lip rings behind them) are moved to the
-    visible lip edge of `image` ((H, W, 3) uint8 RGB); the input is returned unchanged (as a copy)
-    when the mouth is closed or the edge is not clear."""
+    visible lip edge of `image` ((H, W, 3) uint8 RGB), or for a closed mouth onto its meeting line;
+    the input is returned unchanged (as a copy) where the edge or the line is not clear."""
     out = np.array(landmarks_px, np.float32, copy=True)
     pts = out[:, :2].astype(np.float64)
     width = float(np.linalg.norm(pts[lm.MOUTH_CORNERS[1]] - pts[lm.MOUTH_CORNERS[0]]))
     mid = len(lm.LIPS_INNER_UPPER) // 2
-    if width <= 0 or np.linalg.norm(pts[lm.LIPS_INNER_LOWER[mid]] - pts[lm.LIPS_INNER_UPPER[mid]]) < MIN_OPENING * width:
+    if width <= 0:
+        return out
+    if np.linalg.norm(pts[lm.LIPS_INNER_LOWER[mid]] - pts[lm.LIPS_INNER_UPPER[mid]]) < MIN_OPENING * width:
+        _onto_meeting_line(out, image, width=width)
         return out
     lab, origin = _mouth_lab(image, pts)
     # Points walk across the face only (perpendicular to the eye line, the rig's face frame): their
@@ -118,6 +143,89 @@ def refine_inner_lips(image: np.ndarray, landmarks_px: np.ndarray) -> np.ndarray
             out[inner[c], :2] += (shift * toward).astype(np.float32)
     _refine_corners(out, lab, origin, lip=np.mean(lips, axis=0))
     return out
+
+
+def _onto_meeting_line(out: np.ndarray, image: np.ndarray, *, width: float) -> None:
+    """Moves, in `out` (478, 3) in place, a closed mouth's inner-lip pairs (upper and lower point of
+    each column, the corners kept) across the face onto the photo's meeting line: the darkest
+    point (sub-pixel) within MEET_REACH mouth widths of the pair, where it is a clear valley of
+    lightness and most columns show one; the upper point goes to the line's middle, the lower to
+    its lower edge (_valley) but no more than MEET_MAX_GAP_* below the upper (the mouth stays closed:
+    MIN_OPENING), and a point already in place stays (a second call changes nothing). The lip rings
+    keep their shares of the way. MediaPipe's closed inner lips lie up to 3-4 px below a
+    three-quarter face's line by its corners (07's): the rig then opened the mouth along the lower
+    lip's pink, and the upper lip carried the dark line down as an outline with a pale streak under it."""
+    pts = out[:, :2].astype(np.float64)
+    lab, origin = _mouth_lab(image, pts)
+    lightness = np.ascontiguousarray(lab[..., :1] / LIGHTNESS_WEIGHT)
+    right_eye, left_eye = lm.eye_centres(pts)
+    side = (left_eye - right_eye) / np.linalg.norm(left_eye - right_eye)
+    down = np.array([-side[1], side[0]])
+    reach = max(MEET_REACH * width, MEET_REACH_MIN_PX)
+    s = np.arange(-np.ceil((reach + MEET_FLANK_PX) / STEP_PX), np.ceil((reach + MEET_FLANK_PX) / STEP_PX) + 1) * STEP_PX
+    upper, lower = lm.LIPS_INNER_UPPER, lm.LIPS_INNER_LOWER
+    # Per column: the line's middle (the upper point's place) and its lower edge (the lower's).
+    shifts = np.full((len(upper), 2), np.nan)
+    for c in range(1, len(upper) - 1):
+        pair = 0.5 * (pts[upper[c]] + pts[lower[c]])
+        profile = sample_points(lightness, pair[None] + s[:, None] * down[None] - origin)[:, 0].astype(np.float64)
+        # An upper point already on a valley keeps it (a second call must change nothing: the darkest
+        # point within the reach of the moved pair can be another line, 2 px up on 05).
+        on = float((pts[upper[c]] - pair) @ down)
+        shifts[c] = np.add(_valley(s - on, profile, reach=2.0 * STEP_PX), on)
+        if not np.isfinite(shifts[c, 0]):
+            shifts[c] = _valley(s, profile, reach=reach)
+    if np.count_nonzero(np.isfinite(shifts[:, 0])) < MEET_MIN_COLUMNS:
+        return
+    cap = min(MEET_MAX_GAP_SHARE * MIN_OPENING * width, MEET_MAX_GAP_PX)
+    for c in np.nonzero(np.isfinite(shifts[:, 0]))[0]:
+        middle = float(0.5 * (pts[upper[c]] + pts[lower[c]]) @ down)
+        up_now, low_now = float(pts[upper[c]] @ down), float(pts[lower[c]] @ down)
+        # The upper point moves from itself no farther than the reach; the lower one's place is
+        # taken from where the upper one lands (its edge, at most `cap` below), so the pair stays closed.
+        up_move = float(np.clip(middle + shifts[c, 0] - up_now, -reach, reach))
+        up_move = 0.0 if abs(up_move) < MEET_STILL_PX else up_move
+        low_at = float(np.clip(middle + shifts[c, 1], up_now + up_move, up_now + up_move + cap))
+        keep = abs(low_at - low_now) < MEET_STILL_PX and 0.0 <= low_now - up_now - up_move <= cap
+        low_move = 0.0 if keep else low_at - low_now
+        for inner, outer, rings, shift in ((upper, lm.LIPS_OUTER_UPPER, UPPER_RINGS, up_move),
+                                           (lower, lm.LIPS_OUTER_LOWER, LOWER_RINGS, low_move)):
+            _move_point(out, pts, c, shift * down, inner=inner, outer=outer, rings=rings)
+
+
+def _move_point(out: np.ndarray, pts: np.ndarray, c: int, move: np.ndarray, *, inner: tuple[int, ...],
+                outer: tuple[int, ...], rings: tuple[tuple[int, ...], ...]) -> None:
+    """Moves, in `out`, the inner point of column `c` by `move` (pixels) and each of its lip rings
+    by its share of the way from the outer contour to the inner one (`pts`: the points before)."""
+    a, b = pts[inner[c]], pts[outer[c]]
+    for ring in rings:
+        share = 1.0 - float((pts[ring[c - 1]] - a) @ (b - a)) / max(float((b - a) @ (b - a)), 1e-9)
+        out[ring[c - 1], :2] += (np.clip(share, 0.0, 1.0) * move).astype(np.float32)
+    out[inner[c], :2] += move.astype(np.float32)
+
+
+def _valley(s: np.ndarray, profile: np.ndarray, *, reach: float) -> tuple[float, float]:
+    """(middle, lower edge): the sub-pixel position along `s` of `profile`'s minimum within `reach`
+    of 0, where the profile rises by MEET_DEPTH on both sides within MEET_FLANK_PX of it (by
+    MEET_DEPTH_STRONG on one), and where it has come half-way up on its far (lower) side; NaNs
+    where there is no such valley."""
+    inside = np.nonzero(np.abs(s) <= reach)[0]
+    i = int(inside[np.argmin(profile[inside])])
+    if i in (inside[0], inside[-1]):
+        return np.nan, np.nan  # the minimum at the search's end: a slope, not a valley
+    near = np.abs(s - s[i]) <= MEET_FLANK_PX
+    below = near & (s > s[i])
+    rise = sorted((profile[near & (s < s[i])].max() - profile[i], profile[below].max() - profile[i]))
+    if rise[0] < MEET_DEPTH or rise[1] < MEET_DEPTH_STRONG:
+        return np.nan, np.nan
+    curvature = profile[i - 1] - 2.0 * profile[i] + profile[i + 1]
+    offset = 0.5 * (profile[i - 1] - profile[i + 1]) / curvature if curvature > 0 else 0.0
+    # The lower lip starts where the line has faded half-way to it: below the middle, the lower
+    # lip carried the line's lower half, a dark stroke under the opening by the corners (07's).
+    half = 0.5 * (profile[i] + profile[below].max())
+    j = i + int(np.argmax(profile[i:] >= half))
+    edge = s[j - 1] + STEP_PX * (half - profile[j - 1]) / max(profile[j] - profile[j - 1], 1e-9)
+    return float(s[i] + STEP_PX * np.clip(offset, -0.5, 0.5)), float(edge)
 
 
 def _refine_corners(out: np.ndarray, lab: np.ndarray, origin: np.ndarray, *, lip: np.ndarray) -> None:
