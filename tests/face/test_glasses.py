@@ -3,7 +3,7 @@
 import cv2
 import numpy as np
 
-from facetalk.face.glasses import find_glasses
+from facetalk.face.glasses import HIDDEN_LUMA, eyes_shown, find_glasses
 
 
 def draw_frames(image: np.ndarray, landmarks_px: np.ndarray, *, colour=(35, 30, 30)) -> np.ndarray:
@@ -21,6 +21,40 @@ def draw_frames(image: np.ndarray, landmarks_px: np.ndarray, *, colour=(35, 30, 
     cv2.line(drawn, (round(right[0] + 0.4 * eye_d), y), (round(left[0] - 0.4 * eye_d), y), 1, thick)
     image[drawn > 0] = colour
     return drawn > 0
+
+
+def paint_lenses(image: np.ndarray, landmarks_px: np.ndarray, *, sides=("right", "left"),
+                 colour=(30, 27, 33)) -> np.ndarray:
+    """(H, W) bool of dark, flat sunglass lenses painted over the eyes of `sides` in `image` in place:
+    an ellipse wider than tall about each eye, as draw_frames' rims, filled."""
+    pts = landmarks_px[:, :2]
+    centres = {"right": pts[[33, 133]].mean(axis=0), "left": pts[[263, 362]].mean(axis=0)}
+    eye_d = float(np.linalg.norm(centres["left"] - centres["right"]))
+    drawn = np.zeros(image.shape[:2], np.uint8)
+    for side in sides:
+        c = centres[side]
+        cv2.ellipse(drawn, (round(c[0]), round(c[1] + 0.05 * eye_d)), (round(0.42 * eye_d), round(0.3 * eye_d)),
+                    0, 0, 360, 1, -1)
+    image[drawn > 0] = colour
+    return drawn > 0
+
+
+def test_eyes_behind_dark_lenses_are_hidden_and_bare_ones_shown(analysis):
+    shown = eyes_shown(analysis.image, analysis.landmarks_px)
+    assert shown.left and shown.right and shown.hidden_sides == ()
+    assert min(shown.darkness) > 1.3 * HIDDEN_LUMA  # the bundled photo: 0.93 and 1.01
+    assert analysis.eyes.left and analysis.eyes.right
+    both = analysis.image.copy()
+    paint_lenses(both, analysis.landmarks_px)
+    hidden = eyes_shown(both, analysis.landmarks_px)
+    assert not hidden.left and not hidden.right and max(hidden.darkness) < HIDDEN_LUMA
+    one = analysis.image.copy()
+    paint_lenses(one, analysis.landmarks_px, sides=("left",))
+    assert eyes_shown(one, analysis.landmarks_px).hidden_sides == ("left",)
+    # Clear lenses (frames alone) leave the eyes shown.
+    framed = analysis.image.copy()
+    draw_frames(framed, analysis.landmarks_px)
+    assert eyes_shown(framed, analysis.landmarks_px).hidden_sides == ()
 
 
 def test_drawn_frames_are_masked_and_lenses_are_not(analysis):
@@ -86,3 +120,12 @@ def test_a_crease_touching_a_rim_stays_out_of_its_mask(analysis):
     beyond = (crease > 0) & (cv2.dilate(drawn.astype(np.uint8), np.ones((5, 5), np.uint8)) == 0)
     assert beyond.sum() > 0.5 * drawn.sum() / 4
     assert (mask[beyond] > 0.5).mean() < 0.1
+
+
+def test_eyes_shown_falls_back_to_shown_on_nan_landmarks(analysis):
+    """NaN landmarks (nothing to measure) mean "shown", as when in doubt, not a crash."""
+    nan = np.full_like(analysis.landmarks_px, np.nan)
+    assert eyes_shown(analysis.image, nan).hidden_sides == ()
+    one = analysis.landmarks_px.copy()
+    one[263] = np.nan  # the left eye's outer corner: the eye distance is NaN
+    assert eyes_shown(analysis.image, one).hidden_sides == ()

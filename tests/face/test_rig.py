@@ -1711,3 +1711,33 @@ def test_no_knit_poses_as_without_its_shape(analysis):
     assert np.array_equal(posed_vertices(rig, MotionFrame(t_s=0, brow_raise=0.4, brow_knit=1.0)),
                           posed_vertices(only_lowered, MotionFrame(t_s=0, brow_raise=0.4, brow_knit=1.0)))
     assert np.isnan(posed_vertices(only_lowered, MotionFrame(t_s=0, brow_raise=-0.65, brow_knit=0.3))).any()
+
+
+def test_a_hidden_eye_takes_its_own_part_out_of_the_basis_alone(analysis):
+    """An eye behind an opaque lens (face.glasses.EyesShown): its blink, widening, gaze and squints
+    move nothing; the other eye's and every other shape are as without it."""
+    pts = analysis.landmarks_px
+    plain, hidden = build_rig(pts), build_rig(pts, hidden_eyes=("left",))
+    k = {name: i for i, name in enumerate(EXPRESSION_NAMES)}
+    for basis in (hidden.expression_basis, hidden.expression_basis_negative):
+        assert not basis[k["blink_left"]].any()
+    eye_names = ("blink_left", "gaze_x", "gaze_y", "smile", "eye_squint")
+    others = [i for name, i in k.items() if name not in eye_names]
+    assert np.array_equal(plain.expression_basis[others], hidden.expression_basis[others])
+    left = list(lm.LEFT_EYE_UPPER + lm.LEFT_EYE_LOWER + lm.LEFT_IRIS)
+    right = list(lm.RIGHT_EYE_UPPER + lm.RIGHT_EYE_LOWER + lm.RIGHT_IRIS)
+    for name in ("gaze_x", "gaze_y", "eye_squint"):
+        for basis, plain_basis in ((hidden.expression_basis, plain.expression_basis),
+                                   (hidden.expression_basis_negative, plain.expression_basis_negative)):
+            assert np.abs(basis[k[name]][left]).max() < 1e-4
+            assert np.abs(plain_basis[k[name]][left]).max() > 0.5
+            np.testing.assert_allclose(basis[k[name]][right], plain_basis[k[name]][right], atol=1e-4)
+    # The smile still moves the mouth as before (the squint's tail reached its left corner by 0.004 px),
+    # only not the left lower lid.
+    mouth = list(lm.LIPS_OUTER_UPPER + lm.LIPS_OUTER_LOWER)
+    np.testing.assert_allclose(hidden.expression_basis[k["smile"]][mouth], plain.expression_basis[k["smile"]][mouth],
+                               atol=0.01)
+    lower_lid = list(lm.LEFT_EYE_LOWER[1:-1])
+    rise, plain_rise = (-rig.expression_basis[k["smile"]][lower_lid, 1].min() for rig in (hidden, plain))
+    assert rise < 0.6 * plain_rise  # the cheeks' own rise is left, the squint is not
+    assert np.array_equal(hidden.expression_basis[k["blink_right"]], plain.expression_basis[k["blink_right"]])

@@ -4,6 +4,7 @@ import dataclasses
 import sys
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
@@ -12,7 +13,7 @@ from facetalk.motion.frame import MotionFrame
 from facetalk.render.renderer import GlassesLayer, Renderer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "face"))
-from test_glasses import draw_frames  # noqa: E402
+from test_glasses import draw_frames, paint_lenses  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +84,40 @@ def test_the_analysis_keeps_brow_raises_off_the_skin_under_the_frames(analysis, 
     moved = np.linalg.norm(posed_vertices(framed.rig, raise_) - rest, axis=1)
     moved_unmasked = np.linalg.norm(posed_vertices(unmasked, raise_) - unmasked.rest_xyz, axis=1)
     assert moved[beneath].max() < 0.5 * moved_unmasked[beneath].max()
+
+
+def test_eyes_behind_dark_lenses_stay_as_photographed(analysis, face_models):
+    """Blinks, widening, squints and gaze draw nothing on opaque lenses (no lids, lashes or iris on
+    sunglasses); the head still turns them and the mouth still moves."""
+    from facetalk.config import FramingConfig
+    from facetalk.face.analysis import analyse_face
+    from facetalk.face.glasses import EyesShown
+
+    photo = analysis.image.copy()
+    lenses = paint_lenses(photo, analysis.landmarks_px)
+    # A 3-px check on the lenses, so an iris drawn, moved or cut out of them shows (flat paint hides it).
+    rows, cols = np.indices(lenses.shape)
+    photo[lenses] += (16 * ((rows // 3 + cols // 3) % 2)[lenses, None]).astype(np.uint8)
+    shaded = analyse_face(photo, framing=FramingConfig(), source="with sunglasses", detector=face_models.detector,
+                          segmenter=face_models.segmenter)  # the session's real models, loaded once
+    assert shaded.eyes.hidden_sides == ("left", "right")
+    renderer = Renderer(shaded)
+    rest = renderer.render(MotionFrame(t_s=0.0))
+    # The lenses as far in as a pixel of their edge (the detector re-frames the photo by a pixel or so).
+    core = cv2.erode((shaded.image.astype(int).sum(axis=2) < 3 * 55).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    assert core.sum() > 0.5 * lenses.sum()
+    assert np.array_equal(rest[core], shaded.image[core])  # no iris drawn back, none cut out
+    for moved in (dict(blink_left=1.0, blink_right=1.0), dict(blink_left=0.5, blink_right=0.5), dict(gaze_y=1.0),
+                  dict(gaze_x=-1.0, gaze_y=-0.8), dict(blink_left=-0.3, blink_right=-0.3), dict(eye_squint=1.0)):
+        out = renderer.render(MotionFrame(t_s=0.0, **moved))
+        assert np.array_equal(out[core], rest[core]), moved
+    talking = renderer.render(MotionFrame(t_s=0.0, jaw_open=0.6, blink_left=1.0))
+    assert (np.abs(talking.astype(int) - rest.astype(int)).max(axis=2) > 20).sum() > 200
+    turned = renderer.render(MotionFrame(t_s=0.0, yaw_deg=16.0))
+    assert (np.abs(turned[core].astype(int) - rest[core].astype(int)).max(axis=1) > 10).mean() > 0.05
+    # Turned, the lenses move rigidly: no blink or gaze shows on them, and no iris or lid is drawn
+    # there, which a renderer given both eyes as shown does (the same rig and texture otherwise).
+    blinking = renderer.render(MotionFrame(t_s=0.0, yaw_deg=16.0, blink_left=1.0, gaze_x=0.8))
+    assert np.array_equal(blinking[core], turned[core])
+    painted = Renderer(dataclasses.replace(shaded, eyes=EyesShown())).render(MotionFrame(t_s=0.0, yaw_deg=16.0))
+    assert (painted[core] != turned[core]).any(axis=1).sum() > 50  # 106 px here; 0 if the painters held both

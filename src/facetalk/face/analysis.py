@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -11,7 +11,7 @@ from facetalk.config import FramingConfig
 from facetalk.face.appearance import Appearance, build_appearance
 from facetalk.face.expression import estimate_expression
 from facetalk.face.framing import CropBox, apply_crop, face_crop_box, full_box
-from facetalk.face.glasses import Glasses, find_glasses
+from facetalk.face.glasses import EyesShown, Glasses, eyes_shown, find_glasses
 from facetalk.face.lips import refine_inner_lips
 from facetalk.face.detect import select_face
 from facetalk.face.mesh import FaceDetector, Segmenter, shared_face_models
@@ -35,6 +35,8 @@ class FaceAnalysis:
         which emotions undo or respect.
     surround: the photo around the frame, shown when the camera moves away (distance > 1).
     glasses: the spectacle frames' mask, drawn rigidly with the head; None without glasses.
+    eyes: which eyes show; one behind an opaque lens (sunglasses) is left as photographed: its iris
+        stays in the texture, the rig moves nothing of it and no lid or iris is drawn over it.
     """
 
     image: np.ndarray
@@ -46,6 +48,7 @@ class FaceAnalysis:
     expression: PhotoExpression = PhotoExpression()
     surround: Surround | None = None
     glasses: Glasses | None = None
+    eyes: EyesShown = EyesShown()
 
 
 def analyse_face(photo: np.ndarray, *, framing: FramingConfig, source: str = "photo",
@@ -81,11 +84,13 @@ def analyse_face(photo: np.ndarray, *, framing: FramingConfig, source: str = "ph
         # thresholds were measured on.
         landmarks = refine_inner_lips(image, detected)
         # 4. The appearance model: image layers, and the mesh rig (whose neck ends at the shoulders).
-        appearance = build_appearance(image, landmarks, segmenter=segmenter)
+        eyes = eyes_shown(image, landmarks)
+        appearance = _irises_kept(build_appearance(image, landmarks, segmenter=segmenter), image=image, eyes=eyes)
         # Spectacle frames stay rigid; the rig must not lift the skin filled in under them.
         glasses = find_glasses(image, landmarks)
         frames_mask = None if glasses is None else glasses.full_mask(image.shape)
-        rig = build_rig(landmarks, person_alpha=appearance.person_alpha, frames_mask=frames_mask)
+        rig = build_rig(landmarks, person_alpha=appearance.person_alpha, frames_mask=frames_mask,
+                        hidden_eyes=eyes.hidden_sides)
         surround_built = surround.result()
     except BaseException:
         # An error here (or Ctrl-C) is raised now, not after the surround finishes: its thread is
@@ -95,7 +100,7 @@ def analyse_face(photo: np.ndarray, *, framing: FramingConfig, source: str = "ph
     pool.shutdown()
     return FaceAnalysis(image=image, landmarks_px=landmarks.astype(np.float32), crop=box, rig=rig,
                         appearance=appearance, n_faces=len(faces), expression=estimate_expression(detected),
-                        surround=surround_built, glasses=glasses)
+                        surround=surround_built, glasses=glasses, eyes=eyes)
 
 
 def _landmarks_again(image: np.ndarray, *, mapped: np.ndarray, detector: FaceDetector) -> np.ndarray:
@@ -107,3 +112,18 @@ def _landmarks_again(image: np.ndarray, *, mapped: np.ndarray, detector: FaceDet
         if np.abs(nearest.landmarks_px[:, :2] - mapped[:, :2]).mean() < 0.05 * image.shape[1]:
             return nearest.landmarks_px
     return mapped
+
+
+def _irises_kept(appearance: Appearance, *, image: np.ndarray, eyes: EyesShown) -> Appearance:
+    """`appearance` with the photo put back in the texture where a hidden eye's iris was cut out
+    (its sprite's box: the iris refill writes nowhere else), as no iris is drawn over it."""
+    if eyes.left and eyes.right:
+        return appearance
+    texture = appearance.texture.copy()
+    for sprite, shown in zip(appearance.eyes, (eyes.left, eyes.right)):
+        if not shown:
+            x0, y0 = sprite.origin_xy.astype(int)
+            h, w = sprite.rgb.shape[:2]
+            x1, y1, x0, y0 = x0 + w, y0 + h, max(x0, 0), max(y0, 0)  # a negative start would slice from the end
+            texture[y0:y1, x0:x1] = image[y0:y1, x0:x1]
+    return replace(appearance, texture=texture)

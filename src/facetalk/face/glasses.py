@@ -8,6 +8,9 @@ crossing the nose between the eyes. Each rim is traced as the strongest smooth c
 coordinates about the eye (dynamic programming over angle); the mask is the traced band, its lens
 side kept to the rim's median width (a crease touching a rim is not frame). The lens interior is
 left out, so the eyes still animate behind it. Conservative: when in doubt, no glasses.
+
+Opaque lenses (sunglasses) are found apart from the frames (`eyes_shown`, frames or none): an eye
+behind one is not animated at all.
 """
 
 from __future__ import annotations
@@ -236,3 +239,93 @@ def _lerp_rows(xy: np.ndarray, cols: np.ndarray) -> np.ndarray:
     j1 = np.minimum(j0 + 1, xy.shape[1] - 1)
     t = (cols - j0)[:, None]
     return xy[i, j0] * (1 - t) + xy[i, j1] * t
+
+
+# Eyes behind opaque lenses (sunglasses): the eye opening and the lid skin round it are all dark
+# lens, where an eye shows a bright sclera and lids of skin. Per eye, the opening's light end
+# (OPENING_LIGHT_PERCENTILE of its luma) and the brighter of the lid bands above and below it
+# (median luma, LID_BAND_D eye distances out from the opening) are read against the cheek under
+# that eye (landmarks CHEEK_UNDER, same side: a face lit from one side is judged on its own side).
+# The eye is hidden when even the brighter of the two is under HIDDEN_LUMA of the cheek. Over
+# out/portraits, out/portraits-heldout and the bundled photo (out/shades52/REPORT.md): h06's
+# sunglasses 0.41 and 0.54 (its left lens carries a glare streak); the 50 other eyes 0.68 (08's
+# right, an old photo) and up (clear glasses: 02 0.95, 11 0.90 and 1.03; the backlit, near-shut h07 0.93).
+OPENING_LIGHT_PERCENTILE = 90
+LID_BAND_D = (0.04, 0.15)
+HIDDEN_LUMA = 0.6
+CHEEK_UNDER = {"left": (425, 280), "right": (205, 50)}
+
+
+@dataclass(frozen=True)
+class EyesShown:
+    """Whether each eye shows (False: behind an opaque lens, so nothing of it is animated).
+    left / right: the subject's; darkness: each eye's lightest of opening and lids over its cheek
+    (under HIDDEN_LUMA: hidden), for reports; NaN where not measured."""
+
+    left: bool = True
+    right: bool = True
+    darkness: tuple[float, float] = (float("nan"), float("nan"))
+
+    @property
+    def hidden_sides(self) -> tuple[str, ...]:
+        """The sides ("left", "right") whose eye is hidden."""
+        return tuple(side for side, shown in (("left", self.left), ("right", self.right)) if not shown)
+
+
+def eyes_shown(image: np.ndarray, landmarks_px: np.ndarray) -> EyesShown:
+    """Which eyes of the face with (478, 3) `landmarks_px` on the (H, W, 3) uint8 `image` show."""
+    pts = landmarks_px[:, :2].astype(np.float64)
+    eye_d = float(np.linalg.norm(pts[[33, 133]].mean(axis=0) - pts[[263, 362]].mean(axis=0)))
+    if not eye_d >= 20:  # too small to read, or NaN landmarks: when in doubt, animate
+        return EyesShown()
+    darkness = tuple(_eye_darkness(image, pts, upper, lower, CHEEK_UNDER[side], eye_d)
+                     for side, upper, lower in (("left", lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER),
+                                                ("right", lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER)))
+    # NaN (nothing to read, at the image's edge) counts as shown: when in doubt, animate.
+    return EyesShown(left=not darkness[0] < HIDDEN_LUMA, right=not darkness[1] < HIDDEN_LUMA, darkness=darkness)
+
+
+def _eye_darkness(image: np.ndarray, pts: np.ndarray, upper: tuple[int, ...], lower: tuple[int, ...],
+                  cheek: tuple[int, ...], eye_d: float) -> float:
+    """The lighter of an eye opening's light end and its lid bands, over the cheek's median luma."""
+    import cv2
+
+    contour = np.concatenate([pts[list(upper)], pts[list(lower)][::-1]])
+    reach = int(np.ceil(LID_BAND_D[1] * eye_d)) + 2
+    lo = np.maximum(np.floor(contour.min(axis=0)).astype(int) - reach, 0)
+    hi = np.minimum(np.ceil(contour.max(axis=0)).astype(int) + reach, (image.shape[1], image.shape[0]))
+    if np.any(hi - lo < 3):
+        return float("nan")
+    luma = cv2.cvtColor(image[lo[1]:hi[1], lo[0]:hi[0]], cv2.COLOR_RGB2GRAY).astype(np.float32)
+    opening = np.zeros(luma.shape, np.uint8)
+    cv2.fillPoly(opening, [np.round((contour - lo) * 4).astype(np.int32)], 1, shift=2)
+    inner = cv2.erode(opening, np.ones((3, 3), np.uint8))  # off the lash line
+    inner = inner if inner.sum() >= 10 else opening
+
+    def grown(d: float) -> np.ndarray:
+        k = max(3, int(round(2 * d * eye_d)) | 1)
+        return cv2.dilate(opening, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+
+    band = grown(LID_BAND_D[1]) & ~grown(LID_BAND_D[0])
+    rows = np.arange(lo[1], hi[1])[:, None]
+    mid_y = float(contour[:, 1].mean())
+    parts = [luma[band & (rows < mid_y)], luma[band & (rows > mid_y)]]
+    cheek_px = _cheek_luma(image, pts[list(cheek)], eye_d)
+    if not inner.any() or min(p.size for p in parts) == 0 or not cheek_px > 0:
+        return float("nan")
+    lightest = max(float(np.percentile(luma[inner > 0], OPENING_LIGHT_PERCENTILE)),
+                   *(float(np.median(p)) for p in parts))
+    return lightest / cheek_px
+
+
+def _cheek_luma(image: np.ndarray, points: np.ndarray, eye_d: float) -> float:
+    """Median luma of small squares about `points` (px); NaN if none lies in the image."""
+    import cv2
+
+    r = max(2, int(0.04 * eye_d))
+    values = []
+    for x, y in np.round(points).astype(int):
+        x0, y0, x1, y1 = max(x - r, 0), max(y - r, 0), min(x + r + 1, image.shape[1]), min(y + r + 1, image.shape[0])
+        if x1 > x0 and y1 > y0:
+            values.append(cv2.cvtColor(image[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY).ravel())
+    return float(np.median(np.concatenate(values))) if values else float("nan")

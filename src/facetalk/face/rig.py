@@ -733,12 +733,12 @@ def _moved_by(basis: _Basis) -> np.ndarray:
 
 
 def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = None,
-              frames_mask: np.ndarray | None = None) -> FaceRig:
+              frames_mask: np.ndarray | None = None, hidden_eyes: tuple[str, ...] = ()) -> FaceRig:
     """Builds the mesh rig from (478, 3) landmarks in the (cropped) photo's pixels; the (H, W)
     person matte, if given, tells where the neck ends and the shoulders (which stay) begin, and
     where the photo's edges are (the head lets go of the rings there: EDGE_HOLD); the
     (H, W) spectacle frames' mask (face.glasses), if given, holds the skin under them when the
-    brows rise (FRAMES_HOLD_RAMP)."""
+    brows rise (FRAMES_HOLD_RAMP); the `hidden_eyes` sides stay as photographed (_held_by_glasses)."""
     pts = np.asarray(landmarks_px, dtype=np.float64)
     if pts.shape != (lm.N_LANDMARKS, 3):
         raise ValueError(f"expected ({lm.N_LANDMARKS}, 3) landmarks, got {pts.shape}")
@@ -753,8 +753,8 @@ def build_rig(landmarks_px: np.ndarray, *, person_alpha: np.ndarray | None = Non
     on_rims = None if frames_mask is None else _brows_on_rims_px(pts, frames_mask, meas.ipd)
     photo = _photo_expression(pts)  # the photo's own smile: the basis's and the undo's
     basis = _expression_basis(pts, topo, meas, lips, photo_smile=photo.smile, brows_on_rims_px=on_rims)
-    if frames_mask is not None:
-        _hold_over_frames(basis, topo.rest[:, :2], frames_mask, meas.ipd)
+    _held_by_glasses(basis, pts=pts, topo=topo, meas=meas, photo_smile=photo.smile, frames_mask=frames_mask,
+                     hidden_eyes=hidden_eyes)
     # 5. Mouth cavity attributes, and 6. which inner-lip pair each lip vertex closes on.
     cavity = _cavity(len(topo.rest))
     press = _lip_press(meas, lips, poses_xy=_jaw_poses_xy(topo.rest, basis),
@@ -2112,3 +2112,35 @@ def _eye_bases(basis, k, side, rest, u, v, frame, pts, upper, lower, iris, ipd, 
     basis[k["smile"], :, :2] += frame.to_image(np.zeros_like(u), squint)
     # The lid tightener (AU7) raises the lower lid the same way, by its own share of the opening.
     basis[k["eye_squint"], :, :2] += frame.to_image(np.zeros_like(u), squint * (EYE_SQUINT / SMILE_SQUINT))
+
+
+def _held_by_glasses(basis: _Basis, *, pts: np.ndarray, topo: _Topology, meas: _Measures, photo_smile: float,
+                     frames_mask: np.ndarray | None, hidden_eyes: tuple[str, ...]) -> None:
+    """Holds in `basis` (in place) the skin under spectacle frames (the (H, W) `frames_mask`, if
+    given) and the `hidden_eyes` sides ("left", "right": face.glasses.EyesShown), eyes behind opaque
+    lenses, which blinks, squints, widening and gaze then leave as photographed."""
+    if frames_mask is not None:
+        _hold_over_frames(basis, topo.rest[:, :2], frames_mask, meas.ipd)
+    for side in hidden_eyes:
+        _still_eye(basis, side, pts=pts, topo=topo, meas=meas, photo_smile=photo_smile)
+
+
+def _still_eye(basis: _Basis, side: str, *, pts: np.ndarray, topo: _Topology, meas: _Measures,
+               photo_smile: float) -> None:
+    """Takes eye `side`'s own part out of `basis` (in place): its blink and widening, its share of
+    the gaze, of a smile's squint and of eye_squint, and of the frown's squint undone. Behind an
+    opaque lens these moved the lens's own pixels (h06's sunglasses: lids and lashes drawn on it).
+    The part is what _eye_bases adds for that eye, taken away; the other eye's is left to the bit."""
+    upper, lower, iris = {"left": (lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER, lm.LEFT_IRIS),
+                          "right": (lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER, lm.RIGHT_IRIS)}[side]
+    k = {name: i for i, name in enumerate(EXPRESSION_NAMES)}
+    own, own_up = np.zeros_like(basis.positive), np.zeros(basis.positive.shape[1:])
+    _eye_bases(own, k, side, topo.rest, meas.u, meas.v, meas.frame, pts, upper, lower, iris, meas.ipd, own_up)
+    for name in ("gaze_x", "gaze_y", "smile", "eye_squint"):
+        basis.positive[k[name]] -= own[k[name]]
+    for name in ("gaze_x", "eye_squint"):  # their -1 is the mirror (the smile's is the frown)
+        basis.negative[k[name]] += own[k[name]]
+    basis.negative[k["gaze_y"]] -= own_up  # looking up has a shape of its own (_gaze_y_lids)
+    basis.negative[k["smile"]] += SQUINT_UNDONE * photo_smile * (SMILE_SQUINT / EYE_SQUINT) * own[k["eye_squint"]]
+    basis.positive[k[f"blink_{side}"]] = 0.0
+    basis.negative[k[f"blink_{side}"]] = 0.0

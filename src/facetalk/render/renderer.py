@@ -674,6 +674,19 @@ def with_photo_lip_lift(analysis: FaceAnalysis) -> FaceAnalysis:
     return analysis if rig is analysis.rig else replace(analysis, rig=rig)
 
 
+def _eye_painters(analysis: FaceAnalysis, *, grain: np.ndarray) -> tuple[IrisPainter, LidPainter]:
+    """The irises' and lids' painters, over the eyes that show: one behind an opaque lens
+    (analysis.eyes) gets no iris and no lids, so the lens stays as photographed. The shut lids
+    leave out the spectacle frames' pixels; `grain` is the synthetic skin's (H, W, 1) grain."""
+    app = analysis.appearance
+    shown = (analysis.eyes.left, analysis.eyes.right)  # Appearance.eyes' and .lids' order
+    frames = None if analysis.glasses is None else analysis.glasses.full_mask(analysis.image.shape)
+    irises = IrisPainter(analysis.rig, tuple(e for e, s in zip(app.eyes, shown) if s))
+    lids = LidPainter(tuple(lid for lid, s in zip(app.lids, shown) if s), grain, frames=frames,
+                      rest_xy=analysis.rig.rest_xyz[:, :2])
+    return irises, lids
+
+
 def _corner_pocket(analysis: FaceAnalysis, *, texture: np.ndarray) -> CornerPocket | None:
     """A smiling photo's dark mouth corners, faded as an emotion undoes the smile (CornerPocket);
     None where no frame can undo one (rig.undo_frown 0), so those frames are drawn as before."""
@@ -727,13 +740,10 @@ class Renderer:
         # sample no farther off than the head moves them, are drawn only near the others.
         self._reach = StillReach.of(self._warp.kept & (self._alpha == 0)
                                     & np.all(self._background == self._still, axis=2))
-        self._irises = IrisPainter(self.rig, app.eyes)
+        self._irises, self._lids = _eye_painters(analysis, grain=grain)
         self._draw_in_kept = np.ones(len(self.rig.rest_xyz))  # posed_vertices' per frame: _hold_corners' shares
         # Where the head's pose alone carries the upper inner lip is where the mouth's upper teeth are.
         self._upper_lip_rest = self.rig.rest_xyz[list(LIPS_INNER_UPPER)]
-        # The shut lids leave out the spectacle frames' pixels.
-        frames = None if analysis.glasses is None else analysis.glasses.full_mask(image.shape)
-        self._lids = LidPainter(app.lids, grain, frames=frames, rest_xy=self.rig.rest_xyz[:, :2])
         self._lid_verts = lid_vertices(self.rig)
         self._camera = Camera.for_analysis(analysis)
         self._folds = FoldShader(photo=analysis.expression,
