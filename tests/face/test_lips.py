@@ -257,3 +257,14 @@ def test_bundled_portrait_lips_move_onto_the_lip(analysis, face_models):
         before = np.linalg.norm(_lab_at(analysis.image, detected[moved, :2]) - lip, axis=1)
         after = np.linalg.norm(_lab_at(analysis.image, analysis.landmarks_px[moved, :2]) - lip, axis=1)
         assert np.all(after < before), (inner, before, after)
+
+
+def test_a_valley_searched_past_the_profiles_end_is_none_not_an_error():
+    """A closed mouth parted wide at one column (a lopsided smile, a pipe in a corner) shifts that column's search
+    (about its own upper point) off the sampled profile: no valley there, not a ValueError out of analysis."""
+    from facetalk.face.lips import STEP_PX, _valley
+
+    s = np.arange(-20, 21) * STEP_PX
+    profile = 10.0 * np.abs(s).astype(np.float64)  # a clear valley at 0
+    assert np.isfinite(_valley(s, profile, reach=3.0)[0])
+    assert np.isnan(_valley(s - 40.0, profile, reach=2.0 * STEP_PX)).all()

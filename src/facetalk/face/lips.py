@@ -210,6 +210,8 @@ def _valley(s: np.ndarray, profile: np.ndarray, *, reach: float) -> tuple[float,
     MEET_DEPTH_STRONG on one), and where it has come half-way up on its far (lower) side; NaNs
     where there is no such valley."""
     inside = np.nonzero(np.abs(s) <= reach)[0]
+    if len(inside) < 3:  # the search lies past the profile's end (a column parted wider than the rest: one side open)
+        return np.nan, np.nan
     i = int(inside[np.argmin(profile[inside])])
     if i in (inside[0], inside[-1]):
         return np.nan, np.nan  # the minimum at the search's end: a slope, not a valley
