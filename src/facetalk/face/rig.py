@@ -30,7 +30,8 @@ MATERIAL_EYE = 2  # eye openings: sclera from the texture, iris drawn on top
 # follows the head rigidly (hair, ears, and background the matte hides anyway); below the
 # chin the weight falls off over the neck, so shoulders and body stay.
 # A full blink: the upper lid travels this share of the eye opening and the lower lid rises
-# this share (they meet when the two add up to one). The mesh keeps the lower lid still:
+# this share (they meet when the two add up to one). In a blink the mesh keeps the lower lid
+# still (a vertical look moves it: _gaze_y_lids):
 # moving it drags the photo's lash line up into a thick band; the lid painter
 # (render.eyes.LidPainter) raises it instead, as skin, late in a blink.
 LID_TRAVEL = 1.0
