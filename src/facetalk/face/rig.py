@@ -547,7 +547,7 @@ def jaw_lift_share(jaw_open: float) -> float:
     return (max(jaw_open - JAW_UPPER_LIFT_FROM, 0.0) / (1.0 - JAW_UPPER_LIFT_FROM)) ** 2
 
 
-def _inside(points_xy: np.ndarray, polygon_xy: np.ndarray, *, on_edge_px: float = 1e-3) -> np.ndarray:
+def inside_polygon(points_xy: np.ndarray, polygon_xy: np.ndarray, *, on_edge_px: float = 1e-3) -> np.ndarray:
     """(N,) bool: points inside the polygon (even-odd rule) or within `on_edge_px` of its edges."""
     x, y = points_xy[:, :1].astype(np.float64), points_xy[:, 1:2].astype(np.float64)  # (N, 1)
     x0, y0 = polygon_xy[:, 0].astype(np.float64), polygon_xy[:, 1].astype(np.float64)  # (M,)
@@ -622,7 +622,7 @@ def _eye_fill(pts: np.ndarray, upper: tuple[int, ...], lower: tuple[int, ...]) -
     poly = pts[contour, :2]
     keep = []
     for simplex in Delaunay(poly.astype(np.float64)).simplices:
-        if _inside(poly[simplex].mean(axis=0, keepdims=True), poly)[0]:
+        if inside_polygon(poly[simplex].mean(axis=0, keepdims=True), poly)[0]:
             keep.append(tuple(int(i) for i in contour[simplex]))
     return keep
 
@@ -911,7 +911,7 @@ def _lip_regions(pts: np.ndarray, topo: _Topology, meas: _Measures) -> _Lips:
     n = len(topo.rest)
     lip_poly = pts[list(lm.LIPS_OUTER_UPPER) + list(lm.LIPS_OUTER_LOWER[-2:0:-1]), :2]
     in_lips = np.zeros(n, bool)
-    in_lips[:topo.n_face] = _inside(pts[:, :2], lip_poly)
+    in_lips[:topo.n_face] = inside_polygon(pts[:, :2], lip_poly)
     u_in, v_in = meas.frame.uv(pts[:, :2])
     mid_v = 0.5 * (_contour_v(meas.u, u_in, v_in, contour=lm.LIPS_INNER_UPPER)
                    + _contour_v(meas.u, u_in, v_in, contour=lm.LIPS_INNER_LOWER))

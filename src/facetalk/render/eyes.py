@@ -21,7 +21,7 @@ from facetalk.face import landmarks as lm
 from facetalk.face.appearance import (FILL_A, FILL_B, LID_HUE_ACROSS, LID_HUE_LEAST, LID_HUE_SAT, EyeSprite,
                                       LidSkin, below_line)
 from facetalk.imaging import LUMA, sample_points
-from facetalk.face.rig import MATERIAL_EYE, FaceRig, smoothstep
+from facetalk.face.rig import MATERIAL_EYE, FaceRig, inside_polygon, smoothstep
 from facetalk.render.sampling import bilinear, material_lookup, pixel_box
 
 
@@ -291,30 +291,19 @@ def _iris_room(eye: EyeSprite, rest: np.ndarray, outline: np.ndarray) -> tuple[f
     grid = np.arange(-r, r + 1e-9, TRAVEL_GRID_PX)
     dx, dy = np.meshgrid(grid, grid)
     disc = np.stack([dx, dy], -1)[np.hypot(dx, dy) <= r] + np.asarray(rest[eye.centre_index, :2], np.float64)
-    seen = _inside_polygon(disc, poly).sum()
+    seen = inside_polygon(disc, poly, on_edge_px=0.0).sum()
     rooms = []
     for sign in (-1.0, 1.0):
         # Bisected (the share falls as the disc slides into the corner): stepping it cost ~1 s an avatar.
         lo, hi = 0.0, width
         while hi - lo > TRAVEL_STEP_PX:
             mid = 0.5 * (lo + hi)
-            if _inside_polygon(disc + sign * mid * axis, poly).sum() >= TRAVEL_IRIS_KEPT * seen:
+            if inside_polygon(disc + sign * mid * axis, poly, on_edge_px=0.0).sum() >= TRAVEL_IRIS_KEPT * seen:
                 lo = mid
             else:
                 hi = mid
         rooms.append(lo)
     return rooms[0], rooms[1]
-
-
-def _inside_polygon(points: np.ndarray, poly: np.ndarray) -> np.ndarray:
-    """(n,) bool: which of the (n, 2) `points` lie inside the (k, 2) polygon `poly` (even-odd rule)."""
-    inside = np.zeros(len(points), bool)
-    x, y = points[:, 0], points[:, 1]
-    for (ax, ay), (bx, by) in zip(poly, np.roll(poly, -1, axis=0)):
-        cross = (ay > y) != (by > y)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            inside ^= cross & (x < ax + (y - ay) * (bx - ax) / np.where(by == ay, 1e-12, by - ay))
-    return inside
 
 
 def _eased_travel(travel: float, room: float) -> float:
