@@ -97,6 +97,60 @@ def test_interrupted_batch_leaves_only_complete_clips(mixed_batch, kit):
     assert len(list(out.glob("*.mp4"))) == 4 and kit.leftovers(out) == []
 
 
+def _descendants(pid: int) -> set[int]:
+    """The processes under `pid` (its children, theirs, ...), read from /proc."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Whether `pid` is a process that has not ended (a zombie waiting to be reaped has)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process tree from /proc")
+def test_workers_end_when_the_batch_is_killed(mixed_batch, kit):
+    # SIGKILL leaves the parent no chance to stop its workers: they must notice and stop themselves,
+    # deleting the clip they were writing, rather than run on for nobody.
+    rows = [f"{'ada.jpg' if i % 2 else 'bob.png'},long.wav,,,,{i}" for i in range(4)]
+    manifest = kit.write_batch(mixed_batch.path, "long.csv", rows)
+    out = mixed_batch.path / "out"
+    command = [sys.executable, "-m", "facetalk.cli", "batch", manifest, "-o", out, "--size", kit.SIZE,
+               "--workers", 2, "-q"]
+    batch = subprocess.Popen(list(map(str, command)), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while batch.poll() is None and time.monotonic() < deadline and not list(out.glob(".*.partial.mp4")):
+        time.sleep(0.02)
+    assert batch.poll() is None, "the batch ended before a clip was being written"
+    workers = _descendants(batch.pid)
+    assert workers, "the batch has no worker processes"
+    batch.kill()
+    batch.wait(timeout=10)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_running(pid) for pid in workers):
+        time.sleep(0.1)
+    left = [pid for pid in workers if _running(pid)]
+    for pid in left:  # not to leave them to the rest of the suite
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"{len(left)} of {len(workers)} worker processes outlived their batch by 30 s"
+    assert not list(out.glob(".*.partial.mp4")), "an orphaned worker left its partial clip"
+
+
 @pytest.mark.slow
 def test_local_batch_never_imports_ray(mixed_batch, kit):
     manifest = kit.write_batch(mixed_batch.path, "one.csv", ["ada.jpg,hello.wav,,,,1"])

@@ -10,6 +10,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -22,6 +24,7 @@ from facetalk.system import available_cores
 _FRAMES_EVERY_S = 0.25  # how often the parent passes on frame counts
 _FRAMES_BATCH = 10  # a worker reports its frames ten at a time: one message per 0.4 s of video
 _STOP_JOIN_S = 20.0  # how long an interrupted batch waits for its workers to delete their partial files
+_PARENT_POLL_S = 0.5  # how often a worker checks that the batch that started it is still there
 
 
 class LocalEngine:
@@ -43,7 +46,7 @@ class LocalEngine:
         while pending:
             frames = context.SimpleQueue()  # workers report frames rendered through it
             pool = ProcessPoolExecutor(max_workers=min(self.workers, len(pending)), mp_context=context,
-                                       initializer=_init_worker, initargs=(frames,))
+                                       initializer=_init_worker, initargs=(frames, os.getpid()))
             try:
                 futures = {pool.submit(_run, task): task for task in pending}
                 pending = []
@@ -112,14 +115,26 @@ class _WorkerState:
 _state = _WorkerState()
 
 
-def _init_worker(frames) -> None:
+def _init_worker(frames, parent_pid: int) -> None:
     _state.frames = frames
     # Ctrl-C reaches the whole process group; the parent decides and then stops the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_sigterm)
+    threading.Thread(target=_end_with_parent, args=(parent_pid,), name="facetalk-parent-watch",
+                     daemon=True).start()
     import cv2
 
     cv2.setNumThreads(1)  # one process per core: OpenCV's own threads would only contend
+
+
+def _end_with_parent(parent_pid: int) -> None:
+    # A batch killed outright (SIGKILL, out of memory) cannot stop its workers, and an idle worker
+    # waits on a queue whose writing end it holds itself, so it would wait forever (and a busy one
+    # would render on for nobody). Orphaned, the worker stops itself the way the parent would have:
+    # SIGTERM unwinds a render, deleting its temporary file.
+    while os.getppid() == parent_pid:
+        time.sleep(_PARENT_POLL_S)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _on_sigterm(_signum, _frame) -> None:
