@@ -42,12 +42,12 @@ def paint_lenses(image: np.ndarray, landmarks_px: np.ndarray, *, sides=("right",
 def test_eyes_behind_dark_lenses_are_hidden_and_bare_ones_shown(analysis):
     shown = eyes_shown(analysis.image, analysis.landmarks_px)
     assert shown.left and shown.right and shown.hidden_sides == ()
-    assert min(shown.darkness) > 1.3 * HIDDEN_LUMA  # the bundled photo: 0.93 and 1.01
+    assert min(shown.lightness) > 1.3 * HIDDEN_LUMA  # the bundled photo: 0.93 and 1.01
     assert analysis.eyes.left and analysis.eyes.right
     both = analysis.image.copy()
     paint_lenses(both, analysis.landmarks_px)
     hidden = eyes_shown(both, analysis.landmarks_px)
-    assert not hidden.left and not hidden.right and max(hidden.darkness) < HIDDEN_LUMA
+    assert not hidden.left and not hidden.right and max(hidden.lightness) < HIDDEN_LUMA
     one = analysis.image.copy()
     paint_lenses(one, analysis.landmarks_px, sides=("left",))
     assert eyes_shown(one, analysis.landmarks_px).hidden_sides == ("left",)

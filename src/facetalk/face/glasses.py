@@ -259,12 +259,12 @@ CHEEK_UNDER = {"left": (425, 280), "right": (205, 50)}
 @dataclass(frozen=True)
 class EyesShown:
     """Whether each eye shows (False: behind an opaque lens, so nothing of it is animated).
-    left / right: the subject's; darkness: each eye's lightest of opening and lids over its cheek
-    (under HIDDEN_LUMA: hidden), for reports; NaN where not measured."""
+    left / right: the subject's; lightness: each eye's lightest of opening and lids over its
+    cheek's luma (under HIDDEN_LUMA: hidden), for reports; NaN where not measured."""
 
     left: bool = True
     right: bool = True
-    darkness: tuple[float, float] = (float("nan"), float("nan"))
+    lightness: tuple[float, float] = (float("nan"), float("nan"))
 
     @property
     def hidden_sides(self) -> tuple[str, ...]:
@@ -278,15 +278,17 @@ def eyes_shown(image: np.ndarray, landmarks_px: np.ndarray) -> EyesShown:
     eye_d = float(np.linalg.norm(pts[[33, 133]].mean(axis=0) - pts[[263, 362]].mean(axis=0)))
     if not eye_d >= 20:  # too small to read, or NaN landmarks: when in doubt, animate
         return EyesShown()
-    darkness = tuple(_eye_darkness(image, pts, upper, lower, CHEEK_UNDER[side], eye_d)
-                     for side, upper, lower in (("left", lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER),
-                                                ("right", lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER)))
+    lightness = tuple(_eye_lightness(image, pts=pts, upper=upper, lower=lower, cheek=CHEEK_UNDER[side],
+                                     eye_d=eye_d)
+                      for side, upper, lower in (("left", lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER),
+                                                 ("right", lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER)))
     # NaN (nothing to read, at the image's edge) counts as shown: when in doubt, animate.
-    return EyesShown(left=not darkness[0] < HIDDEN_LUMA, right=not darkness[1] < HIDDEN_LUMA, darkness=darkness)
+    return EyesShown(left=not lightness[0] < HIDDEN_LUMA, right=not lightness[1] < HIDDEN_LUMA,
+                     lightness=lightness)
 
 
-def _eye_darkness(image: np.ndarray, pts: np.ndarray, upper: tuple[int, ...], lower: tuple[int, ...],
-                  cheek: tuple[int, ...], eye_d: float) -> float:
+def _eye_lightness(image: np.ndarray, *, pts: np.ndarray, upper: tuple[int, ...], lower: tuple[int, ...],
+                   cheek: tuple[int, ...], eye_d: float) -> float:
     """The lighter of an eye opening's light end and its lid bands, over the cheek's median luma."""
     import cv2
 
