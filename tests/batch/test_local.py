@@ -67,8 +67,9 @@ def test_mixed_manifest_rerun_and_force(mixed_batch, kit):
     assert sum(results[line]["analysed_photo"] for line in mixed_batch.good) == 2
 
 
-@pytest.mark.slow
-def test_interrupted_batch_leaves_only_complete_clips(mixed_batch, kit):
+def _batch_writing_clips(mixed_batch, kit) -> tuple[Path, Path, subprocess.Popen]:
+    """A two-worker batch of four 3 s clips, started and left running once a clip is being written:
+    its manifest, its output folder and the process."""
     rows = [f"{'ada.jpg' if i % 2 else 'bob.png'},long.wav,,,,{i}" for i in range(4)]
     manifest = kit.write_batch(mixed_batch.path, "long.csv", rows)
     out = mixed_batch.path / "out"
@@ -79,6 +80,12 @@ def test_interrupted_batch_leaves_only_complete_clips(mixed_batch, kit):
     while batch.poll() is None and time.monotonic() < deadline and not list(out.glob(".*.partial.mp4")):
         time.sleep(0.02)
     assert batch.poll() is None, "the batch ended before a clip was being written"
+    return manifest, out, batch
+
+
+@pytest.mark.slow
+def test_interrupted_batch_leaves_only_complete_clips(mixed_batch, kit):
+    manifest, out, batch = _batch_writing_clips(mixed_batch, kit)
     batch.send_signal(signal.SIGTERM)  # mid-write
     _, stderr = batch.communicate(timeout=60)
     assert batch.returncode == 128 + signal.SIGTERM, stderr
@@ -127,16 +134,7 @@ def _running(pid: int) -> bool:
 def test_workers_end_when_the_batch_is_killed(mixed_batch, kit):
     # SIGKILL leaves the parent no chance to stop its workers: they must notice and stop themselves,
     # deleting the clip they were writing, rather than run on for nobody.
-    rows = [f"{'ada.jpg' if i % 2 else 'bob.png'},long.wav,,,,{i}" for i in range(4)]
-    manifest = kit.write_batch(mixed_batch.path, "long.csv", rows)
-    out = mixed_batch.path / "out"
-    command = [sys.executable, "-m", "facetalk.cli", "batch", manifest, "-o", out, "--size", kit.SIZE,
-               "--workers", 2, "-q"]
-    batch = subprocess.Popen(list(map(str, command)), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while batch.poll() is None and time.monotonic() < deadline and not list(out.glob(".*.partial.mp4")):
-        time.sleep(0.02)
-    assert batch.poll() is None, "the batch ended before a clip was being written"
+    _, out, batch = _batch_writing_clips(mixed_batch, kit)
     workers = _descendants(batch.pid)
     assert workers, "the batch has no worker processes"
     batch.kill()
@@ -147,6 +145,8 @@ def test_workers_end_when_the_batch_is_killed(mixed_batch, kit):
     left = [pid for pid in workers if _running(pid)]
     for pid in left:  # not to leave them to the rest of the suite
         os.kill(pid, signal.SIGKILL)
+    batch.stdout.close()  # only now: a worker writing to a closed pipe would end by that
+    batch.stderr.close()
     assert not left, f"{len(left)} of {len(workers)} worker processes outlived their batch by 30 s"
     assert not list(out.glob(".*.partial.mp4")), "an orphaned worker left its partial clip"
 
