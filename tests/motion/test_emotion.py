@@ -237,16 +237,25 @@ def test_fear_on_a_toothy_smile_rolls_the_upper_lip_over_no_more_teeth_than_its_
     assert cover_px < 0.6 * run_px  # the rest of the upper teeth show
 
 
-def test_contempt_on_a_toothy_smile_leaves_a_sliver_of_the_teeth_not_a_shut_mouth(analysis):
-    """Contempt shuts a little under half of a toothy smile's parting at rest (0.109 mouth widths
-    left, of the photo's 0.17; 0.082 at 0.55 before): shut fully (0.7 of it and a press of 0.4
-    before) it was most of contempt's identity distance on photos with their lips apart (dlib: the
-    man in glasses 0.444, Pedersen 0.448; then 0.379 and 0.395), and at 0.55 still the most of it
-    on toothy smiles (the man in glasses 0.379 -> 0.357, Obama 0.247 -> 0.230 at 0.4); the
-    smirk's slant carries it."""
+def test_contempt_shuts_a_toothy_smiles_teeth_and_keeps_its_smirks_slant(analysis):
+    """Contempt shuts all of a toothy smile's parting at rest (CLOSES_LIPS, contempt53): the sliver
+    it left at 0.4 (0.109 mouth widths of the photo's 0.17) was the smile's own teeth sheared along
+    the smirk's slant, a jagged saw-tooth strip at 2x (judge52 on out/portraits' 11). Shut, the
+    smirk's corner still sits higher than the other (the slant is the smirk's, not the gap's)."""
     _, photo_gaps = _mouth(analysis, NO_EMOTION)
     _, gaps = _mouth(analysis, "contempt")
-    assert 0.095 < gaps.max() < 0.13 < photo_gaps.max()
+    assert photo_gaps.max() > 0.13 and gaps.max() < 0.01
+
+    def slant(name: str) -> float:
+        """How far the subject's left corner sits above the right, in mouth widths (image y down)."""
+        mood = emotion.blend(tuple(float(e == name) for e in EMOTIONS), photo=analysis.expression)
+        frame = MotionFrame(t_s=0).with_face(mood.offsets).with_(lip_press=min(1.0, mood.closes_lips))
+        p = posed_vertices(analysis.rig, frame)[:lm.N_LANDMARKS, :2].astype(np.float64)
+        right, left = p[lm.MOUTH_CORNERS[0]], p[lm.MOUTH_CORNERS[1]]
+        return float(right[1] - left[1]) / float(np.linalg.norm(left - right))
+
+    assert emotion.smirk_side(photo=analysis.expression) == 1.0  # the subject's left corner
+    assert slant("contempt") - slant("neutral") > 0.03
 
 
 def test_disgust_wrinkles_the_nose_visibly(analysis, monkeypatch):
@@ -500,15 +509,15 @@ def test_fear_opens_a_closed_mouth_over_the_lower_teeth_under_a_lowered_upper_li
 
 
 def test_contempt_shuts_a_smiles_teeth_but_not_a_talking_photos_parted_lips():
-    """Contempt shuts only the teeth a smile bares (a sliver by the raised corner):
-    a talking photo's parted lips stay as the photo shows them, whose closure was a quarter of
-    contempt's identity distance there (dlib, Pedersen, out/portraits' 13: 0.395 -> 0.306)."""
+    """Contempt shuts only the teeth a smile bares (all of them, contempt53): a talking photo's
+    parted lips stay as the photo shows them, whose closure was a quarter of contempt's identity
+    distance there (dlib, Pedersen, out/portraits' 13: 0.395 -> 0.306)."""
     from facetalk.params import PhotoExpression
 
     contempt = tuple(float(e == "contempt") for e in EMOTIONS)
     talking = emotion.blend(contempt, photo=PhotoExpression(smile=0.0, lips_apart=1.0))
     grin = emotion.blend(contempt, photo=PhotoExpression(smile=1.0, lips_apart=1.0))
-    assert talking.closes_lips == 0.0 and grin.closes_lips > 0.3
+    assert talking.closes_lips == 0.0 and grin.closes_lips == pytest.approx(1.0)
 
 
 def test_contempts_smirk_goes_on_the_corner_facing_the_camera():
