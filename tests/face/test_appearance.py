@@ -891,3 +891,92 @@ def test_the_photos_straight_iris_edge_is_cut_round_for_a_moved_iris():
     for s in (round_sprite, sprite):
         iris = (np.hypot(xx - 80, yy - 52) <= IRIS_R - 0.5)[y0:y0 + s.alpha.shape[0], x0:x0 + s.alpha.shape[1]]
         assert s.white[iris & (s.alpha > 0.0)].max() == 0.0
+
+
+def _painted_eye(*, white_grain: float, skin_grain: float, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """The synthetic eye with its white's grain drawn per channel (a painting's tinted strokes, a colour
+    photo's chroma noise: std `white_grain` levels in each) and the skin round it grainy too (std
+    `skin_grain`)."""
+    import cv2
+
+    image, pts = _synthetic_eye()
+    rng = np.random.default_rng(seed)
+    skin = np.all(image == (180, 140, 120), axis=2)
+    iris = np.all(image == (90, 60, 40), axis=2)
+    white = ~skin & ~iris
+    noise = np.dstack([cv2.GaussianBlur(rng.standard_normal(image.shape[:2]), (0, 0), 0.7) for _ in range(3)])
+    noise /= noise.std(axis=(0, 1))
+    out = image.astype(np.float64)
+    # The white's own luma grain is replaced by the per-channel one (about its mean shade).
+    out[white] = (out[white] @ LUMA)[:, None] * np.ones(3) + np.array([0.0, -5.0, -12.0]) \
+        + white_grain * noise[white]
+    out[skin] += skin_grain * noise[skin]
+    return np.clip(out, 0, 255).astype(np.uint8), pts
+
+
+def _refilled_core(image: np.ndarray, texture: np.ndarray) -> np.ndarray:
+    import cv2
+
+    refilled = (np.abs(texture.astype(int) - image).max(axis=2) > 0).astype(np.uint8)
+    return cv2.erode(refilled, np.ones((3, 3), np.uint8)).astype(bool)
+
+
+def test_the_refill_carries_the_whites_colour_grain_not_a_grey_one():
+    """A painted or colour-photo white's grain differs per channel; a grey grain (luma only) over the
+    fill left it one flat hue where the iris moved away (05's lilac patch, judge52 fault 8). The fill's
+    chroma detail (red less blue) is here 0.77 of the white's; 0.27 with luma grain."""
+    image, pts = _painted_eye(white_grain=8.0, skin_grain=1.0)
+    texture = image.copy()
+    _cut_iris(image, texture, pts, lm.LEFT_IRIS, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)
+    hole = _refilled_core(image, texture)
+    assert hole.sum() > 100
+    chroma = lambda im: _detail(im[..., 0].astype(np.float32) - im[..., 2].astype(np.float32))  # noqa: E731
+    white = np.abs(image.astype(int) - (180, 140, 120)).max(axis=2) > 40
+    white &= np.abs(image.astype(int) - (90, 60, 40)).max(axis=2) > 40
+    yy, xx = np.mgrid[:image.shape[0], :image.shape[1]]
+    beside = white & (np.abs(xx - 80) > IRIS_R + 3) & (np.abs(xx - 80) < 25) & (yy > 54) & (yy < 64)
+    assert chroma(texture)[hole].std() > 0.5 * chroma(image)[beside].std()
+
+
+def test_a_wide_whites_grain_is_its_own_not_the_smoother_skins():
+    """Where the white is wide enough to show its grain (SCLERA_GRAIN_OWN_PX core px), the fill takes
+    that grain's spread, not the lesser skin's round it: clipped to the skin's, 07's fill had under
+    half its white's grain, a flat cream patch (judge52 fault 8). Here 1.05 of the white's detail;
+    0.77 clipped to the lesser spread of the whole box (mostly skin)."""
+    image, pts = _painted_eye(white_grain=8.0, skin_grain=1.0)
+    texture = image.copy()
+    _cut_iris(image, texture, pts, lm.LEFT_IRIS, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)
+    hole = _refilled_core(image, texture)
+    luma, filled = image.astype(np.float32) @ LUMA, texture.astype(np.float32) @ LUMA
+    yy, xx = np.mgrid[:image.shape[0], :image.shape[1]]
+    white = (np.abs(image.astype(int) - (180, 140, 120)).max(axis=2) > 40) & (luma > 150)
+    beside = white & (np.abs(xx - 80) > IRIS_R + 3) & (np.abs(xx - 80) < 25) & (yy > 54) & (yy < 64)
+    assert _detail(filled)[hole].std() > 0.9 * _detail(luma)[beside].std()
+
+
+def test_no_refill_past_the_eyes_corner_where_no_iris_is_drawn():
+    """An eye whose margins fold back at a corner (each bulges past it, as MediaPipe put h04's far eye
+    on the glasses' rim) and an iris disc reaching past that bulge: read past the polylines' ends, the
+    pixels there lie under the upper margin and over the lower one, but outside the opening, where the
+    renderer draws no iris: refilled there, the frame at rest showed the fill (h04: a grey wedge of 28
+    px, up to 73 levels at the corner). Nothing outside the opening's outline is refilled."""
+    from facetalk.face.rig import inside_polygon
+
+    image, pts = _synthetic_eye()
+    upper, lower = list(lm.LEFT_EYE_UPPER), list(lm.LEFT_EYE_LOWER)
+    # The corner at x = 110, y = 60; the margins' last landmarks bulge 3-4 px past it.
+    pts[upper[-2], :2], pts[upper[-3], :2] = (113.0, 57.0), (112.0, 54.0)
+    pts[lower[-2], :2], pts[lower[-3], :2] = (114.0, 63.0), (112.0, 66.0)
+    centre = np.array([106.0, 60.0])
+    pts[lm.LEFT_IRIS[0], :2] = centre
+    angles = np.array([0.0, 0.5, 1.0, 1.5]) * np.pi
+    pts[list(lm.LEFT_IRIS[1:]), 0] = centre[0] + IRIS_R * np.cos(angles)
+    pts[list(lm.LEFT_IRIS[1:]), 1] = centre[1] + IRIS_R * np.sin(angles)
+    yy, xx = np.mgrid[:image.shape[0], :image.shape[1]]
+    image[np.hypot(xx - centre[0], yy - centre[1]) <= IRIS_R] = (90, 60, 40)
+    texture = image.copy()
+    _cut_iris(image, texture, pts, lm.LEFT_IRIS, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)
+    refilled = np.abs(texture.astype(int) - image).max(axis=2) > 0
+    outline = pts[upper + lower[-2:0:-1], :2]
+    inside = inside_polygon(np.stack([xx.ravel(), yy.ravel()], axis=1), outline).reshape(refilled.shape)
+    assert refilled.any() and not (refilled & ~inside).any(), (refilled & ~inside).sum()
