@@ -408,8 +408,50 @@ print(warm, len(shading._crease_pass.signatures))
 def test_the_shut_lids_and_the_mouth_share_one_grain_as_coarse_as_the_photos(renderer):
     """The synthetic skin's grain (render.sampling.luminance_grain) is made once and laid on both
     the mouth and the shut lids: luminance alone, as coarse as the photo's own fine detail (the
-    lids had white per-pixel noise: a sand-like speckle on paintings and old prints)."""
-    assert renderer._lids._grain is renderer._mouth._noise and renderer._mouth._noise.shape[2] == 1
+    lids had white per-pixel noise: a sand-like speckle on paintings and old prints); on a one-tint
+    print it is the print's own detail for both (the next test)."""
+    assert renderer._lids._grain is renderer._mouth.face_grain and renderer._mouth.face_grain.shape[2] == 1
+
+
+def test_a_prints_shut_lid_carries_its_own_hatching_not_noise(analysis):
+    """On a one-tint print the shut lids take the mouth's grain, the print's own detail quilted over
+    the face (render.mouth._with_print_detail): a grey print of the bundled face hatched with
+    diagonal lines (period 6 px, +-30 levels) shows that hatching on its shut lids. Measured on the
+    lid's fine detail (luma less its 3 px blur) over the eyeball: it flips half a period across the
+    hatching (correlation 3 px across < -0.1; here -0.19) and holds better along it than across
+    (by 0.3; 0.39). With the seeded noise the lids had before (lidgrain53) the lid was smooth
+    (0.65 along, 0.71 across), and 10's engraved lid a smooth grey disk."""
+    import dataclasses
+
+    import cv2
+
+    grey = np.repeat(analysis.image.astype(float) @ np.array([0.299, 0.587, 0.114]), 3).reshape(analysis.image.shape)
+    ys, xs = np.mgrid[:grey.shape[0], :grey.shape[1]]
+    hatched = np.clip(grey + 30.0 * np.sign(np.sin(2 * np.pi * (xs + ys) / 6.0))[..., None], 0, 255).astype(np.uint8)
+    printed = Renderer(dataclasses.replace(analysis, image=hatched))
+    assert printed._mouth._held == 1.0
+    frame = printed.render(MotionFrame(t_s=0.0, blink_left=1.0, blink_right=1.0))
+    luma = frame.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    fine = luma - cv2.GaussianBlur(luma, (0, 0), 3.0)
+    pts = analysis.landmarks_px[:, :2]
+    for upper, lower in ((lm.RIGHT_EYE_UPPER, lm.RIGHT_EYE_LOWER), (lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)):
+        top, low = pts[list(upper)], pts[list(lower)]
+        x0, x1 = np.sort(top[[0, -1], 0])
+        cols = np.arange(int(x0 + 0.3 * (x1 - x0)), int(x0 + 0.7 * (x1 - x0)))
+        t = np.interp(cols, *zip(*sorted(zip(top[:, 0], top[:, 1]))))
+        b = np.interp(cols, *zip(*sorted(zip(low[:, 0], low[:, 1]))))
+        pix = np.array([(int(y), x) for x, y0, y1 in zip(cols, t, b)
+                        for y in np.arange(np.ceil(y0) + 1, y0 + 0.6 * (y1 - y0))])
+        assert len(pix) > 40
+        y, x = pix.T
+
+        def corr(dy: int, dx: int) -> float:
+            a, c = fine[y, x], fine[y + dy, x + dx]
+            a, c = a - a.mean(), c - c.mean()
+            return float(np.mean(a * c) / np.sqrt(np.mean(a * a) * np.mean(c * c)))
+
+        along, across = corr(3, -3), corr(3, 0)
+        assert across < -0.1 and along - across > 0.3, (along, across)  # with the noise: 0.65, 0.71
 
 
 def test_the_surround_is_drawn_only_near_the_person_and_the_frames_stay_the_same(analysis, monkeypatch):

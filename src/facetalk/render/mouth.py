@@ -609,6 +609,12 @@ class MouthPainter:
         teeth = _teeth_pixels(rgb, skin_luma=skin_luma)
         return None if teeth is None else np.median(teeth, axis=0).astype(np.float64)
 
+    @property
+    def face_grain(self) -> np.ndarray:
+        """(H, W, 1) float32: the grain laid over what is drawn on the face (_face_grain): on a one-tint
+        print its own hatching or paper. The shut lids take it too (render.eyes.LidPainter)."""
+        return self._noise
+
     def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray, *, tongue_tip: float = 0.0,
               lip_on_skull_xy: np.ndarray | None = None, roll_upper: float = 0.0, jaw_lift: float = 0.0,
               corners_kept: tuple[float, float] = (1.0, 1.0), corners_smile: tuple[float, float] = (0.0, 0.0),

@@ -677,7 +677,8 @@ def with_photo_lip_lift(analysis: FaceAnalysis) -> FaceAnalysis:
 def _eye_painters(analysis: FaceAnalysis, *, grain: np.ndarray) -> tuple[IrisPainter, LidPainter]:
     """The irises' and lids' painters, over the eyes that show: one behind an opaque lens
     (analysis.eyes) gets no iris and no lids, so the lens stays as photographed. The shut lids
-    leave out the spectacle frames' pixels; `grain` is the synthetic skin's (H, W, 1) grain."""
+    leave out the spectacle frames' pixels; `grain` is the synthetic skin's (H, W, 1) grain (the
+    mouth's: MouthPainter.face_grain)."""
     app = analysis.appearance
     shown = (analysis.eyes.left, analysis.eyes.right)  # Appearance.eyes' and .lids' order
     frames = None if analysis.glasses is None else analysis.glasses.full_mask(analysis.image.shape)
@@ -740,7 +741,8 @@ class Renderer:
         # sample no farther off than the head moves them, are drawn only near the others.
         self._reach = StillReach.of(self._warp.kept & (self._alpha == 0)
                                     & np.all(self._background == self._still, axis=2))
-        self._irises, self._lids = _eye_painters(analysis, grain=grain)
+        # The shut lids take the mouth's grain: on a print its own hatching or paper (10's lid was a smooth disk).
+        self._irises, self._lids = _eye_painters(analysis, grain=self._mouth.face_grain)
         self._draw_in_kept = np.ones(len(self.rig.rest_xyz))  # posed_vertices' per frame: _hold_corners' shares
         # Where the head's pose alone carries the upper inner lip is where the mouth's upper teeth are.
         self._upper_lip_rest = self.rig.rest_xyz[list(LIPS_INNER_UPPER)]
