@@ -8165,3 +8165,78 @@ def test_a_rendered_o_s_faces_take_the_lips_shadow_hue(analysis):
     assert abs(float((shipped[moved] @ LUMA).mean() - (lit_hue[moved] @ LUMA).mean())) < 1.0
     wide, wide_lit = _rendered_with_and_without(analysis, constant="ROUND_FACE_SHADOW_HUE", off=0.0, jaw_open=1.0)
     assert np.array_equal(wide, wide_lit)
+
+
+def _fringe_rows(image, analysis):
+    """The widest vowel drawn on `image` (the analysis' photo replaced): (the mouth painter, luma 3-5 px
+    under the upper inner lip, luma of the same columns' hair 0.2 mouth widths above it, the opening's darkest),
+    mid-mouth (+-0.1 mouth widths)."""
+    from dataclasses import replace
+
+    from facetalk.face import landmarks as lm
+    from facetalk.motion.frame import MotionFrame
+    from facetalk.render.renderer import Renderer, posed_vertices
+
+    renderer = Renderer(replace(analysis, image=image, appearance=replace(analysis.appearance, texture=image)))
+    frame = MotionFrame(t_s=0, jaw_open=1.0)
+    luma = renderer.render(frame).astype(float) @ LUMA
+    verts = posed_vertices(analysis.rig, frame)[:, :2]
+    mouth_w = float(np.linalg.norm(verts[lm.MOUTH_CORNERS[0]] - verts[lm.MOUTH_CORNERS[1]]))
+    upper, lower = verts[list(lm.LIPS_INNER_UPPER)], verts[list(lm.LIPS_INNER_LOWER)]
+    mid = float(upper[len(upper) // 2, 0])
+    xs = np.arange(int(round(mid - 0.1 * mouth_w)), int(round(mid + 0.1 * mouth_w)) + 1)
+    top = np.interp(xs, *upper[np.argsort(upper[:, 0])].T)
+    bottom = np.interp(xs, *lower[np.argsort(lower[:, 0])].T)
+    under = np.mean([luma[np.rint(top + d).astype(int), xs].mean() for d in (3, 4, 5)])
+    hair = luma[np.rint(top - 0.2 * mouth_w).astype(int), xs].mean()
+    darkest = min(luma[int(t):int(b), x].min() for t, b, x in zip(top, bottom, xs))
+    return renderer._mouth, under, hair, darkest
+
+
+def test_a_moustache_over_the_upper_lip_hangs_a_fringe_over_the_opening(analysis):
+    """Hair hiding the upper lip (08's white moustache, the landmarks' inner lip on the hair) hangs
+    over the top of the opening as a solid fringe (MouthPainter._fringe): the opening appears under
+    the hair's edge, not cut through it (08's widest vowel was a dark pentagon in the moustache).
+    On the faded bearded bundled photo, 3-5 px under the upper inner lip mid-mouth the widest vowel
+    is hair-light (luma 163 against 159 for the hair above it; 119 before, the drape fading
+    quadratically into the dark); the opening under it stays dark (its darkest 43)."""
+    painter, under, hair, darkest = _fringe_rows(_faded_bearded(analysis), analysis)
+    assert painter._lip_hair > 0.9
+    assert under > 0.85 * hair and darkest < 0.75 * hair, (under, hair, darkest)
+
+
+def test_a_lip_hidden_by_hair_on_a_sepia_print_takes_the_prints_tint_at_its_light(analysis):
+    """On a one-tint print the hidden lower lip (_hidden_lip_rgb) is the print's own tint at its
+    light (mouth._in_print_tint): clipped into the print's whole gamut only, it was a tone more
+    saturated than any of the print's pixels at that light (08: a pink-beige band under its white
+    moustache). On the sepia-toned bearded bundled photo its chromaticity lies within 0.0004 of the
+    median of the print's pixels within 8 levels of its luma (0.012 before), at the same luma."""
+    image = _sepia(_moustache(analysis, over_lips=True))
+    painter = MouthPainter(analysis.rig, image, analysis.appearance.grain)
+    assert painter._lip_hair > 0.3 and painter._held == 1.0
+    rgb = painter._hidden_lip_rgb
+    luma = float(rgb @ LUMA)
+    pixels = image.reshape(-1, 3).astype(float)
+    lumas = pixels @ LUMA
+    near = np.abs(lumas - luma) <= 8.0
+    tint = np.median(pixels[near] / lumas[near, None], axis=0)
+    off = float(np.abs(rgb / luma - tint / float(tint @ LUMA)).max())
+    assert off < 0.005, (rgb / luma, tint)
+
+
+def test_an_upper_lip_hidden_by_hair_lifts_less_as_the_jaw_opens(analysis):
+    """A moustache hanging over the upper lip barely moves as the jaw opens: the rig's wide-jaw lip
+    lift is kept at HAIR_LIP_LIFT where hair hides the lip wholly (08's white moustache rose with the
+    lip and its widest vowel opened high in the hair); a bare lip keeps its whole lift."""
+    from dataclasses import replace
+
+    from facetalk.render.mouth import HAIR_LIP_LIFT, hair_lip_lift_share
+    from facetalk.render.renderer import with_photo_lip_lift
+
+    image = _faded_bearded(analysis)
+    assert hair_lip_lift_share(rig=analysis.rig, image=analysis.image) == 1.0
+    hidden = hair_lip_lift_share(rig=analysis.rig, image=image)
+    assert HAIR_LIP_LIFT <= hidden < HAIR_LIP_LIFT + 0.1, hidden
+    fitted = with_photo_lip_lift(replace(analysis, image=image))
+    assert fitted.rig.lip_lift_share == pytest.approx(hidden)
+    assert with_photo_lip_lift(fitted).rig is fitted.rig

@@ -165,6 +165,15 @@ HIDDEN_LIP_SHADE = 0.75
 LIP_OVER_SKIN = np.array([0.95, 0.78, 0.85])
 DRAPE_SHARE = 0.9
 DRAPE_REACH = 0.1
+# Hair hiding the upper lip itself (lip_strands) covers the opening's top solidly (_fringe): its
+# fringe hangs FRINGE_DEPTH mouth widths under the rig's upper lip (08: the white moustache ends
+# 4-5 px, 0.11-0.12 of its 40 px mouth, under the landmarks' inner lip), at most FRINGE_MOST of
+# the peak opening (a small opening keeps its lower part), each strand FRINGE_JAG longer or shorter
+# by its light.
+FRINGE_DEPTH = 0.11
+FRINGE_MOST = 0.35
+FRINGE_JAG = 0.6
+FRINGE_CORNERS = (0.45, 0.95)
 # Under hanging hair a small opening is a darkening seen through the strands, not a hole cut in
 # them: the strands' light and dark (the frame's hair just above the upper lip, continued down,
 # relative to its mean) modulate the interior's light by STRAND_DETAIL x strands all the way
@@ -405,6 +414,7 @@ class MouthPainter:
         opening, lips, lip, skin, own = photo.opening, photo.lips, photo.lip_rgb, photo.skin_rgb, photo.own_teeth_rgb
         self._lip_shadow_rgb = _lip_shadow_rgb(image[lips]) if lips.any() else 0.8 * lip
         skin_luma = float(skin @ LUMA)
+        self._skin_luma = skin_luma  # which way hair stands from the skin (_fringe)
         # Teeth in the mouth's shade: a little lighter than the lit skin (TEETH_OVER_SKIN), never
         # paper-white, and warmed by the same light; ivory only as far as the photo has colour (a
         # grey engraving's yellowish teeth read as a stain).
@@ -448,7 +458,9 @@ class MouthPainter:
         self._lip_hair = lip_strands(image, pts[list(lm.LIPS_OUTER_UPPER)], pts[list(lm.LIPS_INNER_UPPER)])
         self._hidden_lip_rgb = self._lip_rgb
         if self._lip_hair > 0.0:
-            self._hidden_lip_rgb = _hidden_lip_rgb(lip=self._lip_rgb, skin=skin, hair=self._lip_hair, gamut=gamut)
+            self._hidden_lip_rgb = _in_print_tint(
+                _hidden_lip_rgb(lip=self._lip_rgb, skin=skin, hair=self._lip_hair, gamut=gamut),
+                image=image, oval_xy=pts[list(lm.FACE_OVAL)], held=gamut.held)
         self._shade_rgb = self._shade_colours()
         self._lower_warm_rgb = self._lower_warm()  # (3,) for _teeth_tints, each frame
 
@@ -734,7 +746,34 @@ class MouthPainter:
         and the hair drawn down over the cavity; `xs`, `ys` (N,) frame pixels."""
         if self._strands > 0.0:
             self._lower_lip_under_hair(color, d_lower=d_lower, u=u, mouth_w=mouth_w, peak_opening=peak_opening)
-            self._drape(color, out, xs, ys, d_upper=d_upper, mouth_w=mouth_w)
+            hair = self._drape(color, out, xs, ys, d_upper=d_upper, mouth_w=mouth_w)
+            if self._lip_hair > 0.0:
+                self._fringe(color, hair, d_upper=d_upper, opening=d_upper + d_lower, u=u, mouth_w=mouth_w,
+                             peak_opening=peak_opening)
+
+    def _fringe(self, color: np.ndarray, hair: np.ndarray, *, d_upper: np.ndarray, opening: np.ndarray,
+                u: np.ndarray, mouth_w: float, peak_opening: float) -> None:
+        """Hair hiding the upper lip itself (`_lip_hair`, lip_strands) hangs over the opening's top
+        as a solid fringe, in place on the (N, 3) `color`: each pixel within FRINGE_DEPTH mouth widths
+        (at most FRINGE_MOST of the peak opening) under the upper lip takes its strand's colour
+        (`hair`, (N, 3) _drape's samples), over a 1 px anti-aliased edge. Each strand hangs longer
+        or shorter by its light (FRINGE_JAG), so the edge is ragged hair, not the lip polygon: the
+        landmarks sit on the hair, and cut there 08's widest vowel was a dark pentagon in the
+        moustache, its corners pointed where the fringe rounds them off. Toward the corners (`u` 0..1
+        along the mouth) the hair hangs over more of the (N,) `opening` px, all of it at the corners
+        (FRINGE_CORNERS): an oval shows under it, not the lips' grey inner faces in a wedge."""
+        depth = min(FRINGE_DEPTH * mouth_w, FRINGE_MOST * peak_opening) * self._lip_hair
+        if depth <= 0.0:
+            return
+        luma = hair.astype(np.float64) @ LUMA
+        mean = max(float(luma.mean()), 1.0)
+        # Light hair over a dark mouth (08's white moustache): its lighter strands are the ones seen
+        # hanging further; dark hair over light skin the darker.
+        polarity = 1.0 if mean >= self._skin_luma else -1.0
+        jag = 1.0 + FRINGE_JAG * np.clip(polarity * (luma / mean - 1.0), -1.0, 1.0)
+        reach = np.maximum(depth, opening * smoothstep(np.abs(2.0 * u - 1.0), *FRINGE_CORNERS)) * jag
+        cover = self._lip_hair * np.clip(reach - d_upper + 0.5, 0.0, 1.0)
+        color[:] = mix(color, hair.astype(np.float64), cover)
 
     def _cavity_pixels(self, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray) -> _Cavity | None:
         """The frame's cavity pixels about the mouth's vertices; None if it shows none."""
@@ -858,12 +897,13 @@ class MouthPainter:
         return alpha
 
     def _drape(self, color: np.ndarray, out: np.ndarray, px: np.ndarray, py: np.ndarray, *,
-               d_upper: np.ndarray, mouth_w: float) -> None:
+               d_upper: np.ndarray, mouth_w: float) -> np.ndarray:
         """Lets a moustache's strands hang over the top of the opening, in place on the (N, 3)
         `color` at pixels (px, py) of `out` (the warped frame), `d_upper` (N,) px below the upper
         lip: the frame's own hair, DRAPE_REACH mouth widths above the lip's edge, continued straight
         down and fading out by that depth (the white moustache of 08 ended in a clean dark slot under
-        it); below, the strands' light and dark still modulate the interior's light (STRAND_DETAIL)."""
+        it); below, the strands' light and dark still modulate the interior's light (STRAND_DETAIL).
+        Returns the (N, 3) float32 strands sampled (_fringe's)."""
         reach = DRAPE_REACH * mouth_w
         # Each pixel's strand: the hair `reach` above the upper lip's edge over it (compiled: the
         # numpy form's dozen small passes over every opening pixel cost more than the sampling).
@@ -876,6 +916,7 @@ class MouthPainter:
         _hang_strands(color, hair, luma, d_upper, self._black_rgb64, mean=mean,
                       detail=np.float32(STRAND_DETAIL * self._strands), reach=np.float32(reach),
                       share=np.float32(self._strands * DRAPE_SHARE))
+        return hair
 
     def _lower_lip_under_hair(self, color: np.ndarray, *, d_lower: np.ndarray, u: np.ndarray, mouth_w: float,
                               peak_opening: float) -> None:
@@ -1596,8 +1637,11 @@ class MouthPainter:
         edge (from CORNER_MEET_CORE of the way there) and toward the commissure. A pale stretched lip
         (12, 11) darkens; a dark one away from the opening lifts. Within CORNER_MEET_KEEP_PX of the
         opening's edge it only darkens (the cavity's dark tip keeps its depth), over the opening fading out
-        CORNER_MEET_OVER_PX past the edge; a corner that folds (_corner_unfolded) takes none."""
-        if max(corners_lift) <= 0.0:
+        CORNER_MEET_OVER_PX past the edge; a corner that folds (_corner_unfolded) takes none, nor one as far
+        as hair hides the lips (`_lip_hair`: drawn on 08's white moustache it was a grey wedge, outlined,
+        beside the opening)."""
+        hidden = 1.0 - self._lip_hair
+        if max(corners_lift) <= 0.0 or hidden <= 0.0:
             return
         xy = verts[:, :2].astype(np.float64)
         seam = 0.5 * (self.throat_rgb + self._lip_rgb)  # the lips' meeting in shade, as _shade_slit's
@@ -1611,7 +1655,7 @@ class MouthPainter:
             for side in sides:
                 if unfolded > 0.0:
                     _shade_meet_triangle(out, xy[[commissure, side, inner]], seam,
-                                         CORNER_MEET_SHADE * jaw_lift * unfolded, side == sides[0])
+                                         CORNER_MEET_SHADE * jaw_lift * unfolded * hidden, side == sides[0])
 
     def _lip_span(self, verts: np.ndarray, px: np.ndarray, py: np.ndarray,
                   u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -2072,6 +2116,33 @@ def _hidden_lip_rgb(*, lip: np.ndarray, skin: np.ndarray, hair: float, gamut: _G
     luma = max(float(lip @ LUMA), float(toned @ LUMA))
     toned = gamut.limit(_at_luma(toned, luma, floor=1.0))
     return lip + hair * (toned - lip)
+
+
+def _in_print_tint(rgb: np.ndarray, *, image: np.ndarray, oval_xy: np.ndarray, held: float) -> np.ndarray:
+    """(3,) `rgb` at its own luma in the tint the (H, W, 3) `image` shows at that light about the face
+    at (K, 2) `oval_xy` px (the median chromaticity of its pixels within PRINT_TINT_BAND levels),
+    `held` 0..1 of the way (_Gamut.held: a one-tint print). A sepia print is more saturated in its
+    darks than in its lights, so a colour only clipped into its whole gamut (_Gamut.limit) can be a
+    light tone more saturated than any light pixel of it: 08's hidden lip was a pink-beige band
+    (chromaticity 1.14 0.97 0.81 where the print's tones at its light are about 1.07 0.99 0.86)."""
+    luma = float(rgb @ LUMA)
+    if held <= 0.0 or luma < 1.0:
+        return rgb
+    x0, y0, x1, y1 = _about_face(image.shape[:2], oval_xy)
+    pixels = image[y0:y1:GAMUT_STEP, x0:x1:GAMUT_STEP].reshape(-1, 3).astype(np.float64)
+    lumas = pixels @ LUMA
+    near = np.abs(lumas - luma) <= PRINT_TINT_BAND
+    if near.sum() < PRINT_TINT_LEAST:  # a light no pixel shows: the print's brightest or darkest tones
+        near = np.argsort(np.abs(lumas - luma))[:PRINT_TINT_LEAST]
+    tint = np.median(pixels[near] / np.maximum(lumas[near], 1.0)[:, None], axis=0)
+    tint /= max(float(tint @ LUMA), 1e-6)  # at rgb's own luma
+    return np.clip(rgb + held * (luma * tint - rgb), 0.0, 255.0)
+
+
+# _in_print_tint: a print's tint at a light is its pixels' within this many levels of it (at least
+# this many of them, else the nearest so many).
+PRINT_TINT_BAND = 8.0
+PRINT_TINT_LEAST = 50
 
 
 def _about_face(shape: tuple[int, int], oval_xy: np.ndarray) -> tuple[int, int, int, int]:
@@ -5337,6 +5408,20 @@ def _photo_mouth(image: np.ndarray, rest_xy: np.ndarray, *, rest_mouth_w: float)
     parted = _area(inner) >= 0.02 * rest_mouth_w ** 2 and opening.sum() >= 40
     own = MouthPainter._photo_teeth(image[opening], skin_luma=float(skin @ LUMA)) if parted else None
     return _PhotoMouth(opening=opening, lips=lips, lip_rgb=lip, skin_rgb=skin, own_teeth_rgb=own)
+
+
+def hair_lip_lift_share(*, rig: FaceRig, image: np.ndarray) -> float:
+    """0..1 the share of the rig's upper-lip lift at a wide jaw (face.rig.with_lip_lift) a photo
+    keeps as far as hair hides its upper lip (lip_strands): down to HAIR_LIP_LIFT where it does
+    wholly. A moustache hanging over the lip barely moves as the jaw opens; lifted with the lip, 08's
+    white moustache rose and its widest vowel opened high in the hair. 1 for a bare lip."""
+    rest = rig.rest_xyz[:, :2]
+    hair = lip_strands(image, rest[list(lm.LIPS_OUTER_UPPER)], rest[list(lm.LIPS_INNER_UPPER)])
+    return 1.0 - (1.0 - HAIR_LIP_LIFT) * hair
+
+
+# The upper lip's lift a photo keeps where hair hides it wholly (hair_lip_lift_share).
+HAIR_LIP_LIFT = 0.3
 
 
 def own_crowns_lift_share(*, rig: FaceRig, image: np.ndarray) -> float:

@@ -28,7 +28,7 @@ from facetalk.params import EXPRESSION_NAMES
 from facetalk.render.camera import Camera
 from facetalk.render.corner_pocket import CornerPocket
 from facetalk.render.eyes import IrisPainter, LidPainter
-from facetalk.render.mouth import MouthPainter, own_crowns_lift_share
+from facetalk.render.mouth import MouthPainter, hair_lip_lift_share, own_crowns_lift_share
 from facetalk.render.raster import RasterMesh, StillReach, WarpBuffers, WarpSource
 from facetalk.render.shading import FoldShader, crease_tint, glabella_grain, smirk_on
 from facetalk.render.sampling import luminance_grain, material_lookup, pixel_box
@@ -668,8 +668,10 @@ def with_photo_lip_lift(analysis: FaceAnalysis) -> FaceAnalysis:
     whole lifts its lip less. Applied once, where the pipeline analyses the photo (Animator), so
     the analysis it keeps, pickles and hands to every Renderer, stream session and worker is
     the rig that is drawn; the analysis itself where the rig is already at that share (so a
-    second call, on an analysis made by it, changes nothing)."""
-    share = own_crowns_lift_share(rig=analysis.rig, image=analysis.image)
+    second call, on an analysis made by it, changes nothing). Hair hiding the upper lip lifts it less
+    too (mouth.hair_lip_lift_share): the lesser share."""
+    share = min(own_crowns_lift_share(rig=analysis.rig, image=analysis.image),
+                hair_lip_lift_share(rig=analysis.rig, image=analysis.image))
     rig = with_lip_lift(analysis.rig, share=share)
     return analysis if rig is analysis.rig else replace(analysis, rig=rig)
 
