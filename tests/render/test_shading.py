@@ -764,3 +764,35 @@ def test_the_frown_lines_share_reads_skin_not_a_fringe_of_hair(analysis):
     fringe[rows, strands] = (60, 45, 30)
     clean = glabella_grain(analysis.image, analysis.landmarks_px)
     assert abs(glabella_grain(fringe, analysis.landmarks_px) - clean) < 0.05
+
+
+def test_the_dimple_is_a_long_soft_crease_as_deep_as_the_skins_grain(analysis):
+    """dimple53: the dimpler's crease is a short dent longer than wide (its darkened patch, over half its
+    darkest, over 2.6 times as long as wide on the bundled photo's 97 px eye span, where it is 15 px long
+    and about 1 px wide: the crescent before, a dark dot at 2x, 2.3), whose lit side lifts the skin no brighter
+    than the skin about it, and shallower on smooth skin (glabella_grain's share), as the glabellar
+    lines; not one short deep crescent with a bright rim."""
+    from facetalk.face import landmarks as lm
+
+    frame = MotionFrame(t_s=0, mouth_dimple=1.0)  # the dimple alone (the smirk deepens the nasolabial fold too)
+    pts = _posed(analysis, mouth_dimple=1.0)
+    span = np.linalg.norm(pts[263] - pts[33])
+    corner = pts[lm.MOUTH_CORNERS[1]]
+    x0, y0 = np.round(corner - 0.25 * span).astype(int)
+    x1, y1 = np.round(corner + 0.25 * span).astype(int)
+
+    def drop(share, image):
+        out = image.copy()
+        FoldShader(photo=PhotoExpression(), glabella_share=share).paint(out, posed_vertices(analysis.rig, frame), frame)
+        return (image[y0:y1, x0:x1].astype(float) - out[y0:y1, x0:x1]).mean(axis=2), out
+
+    flat = np.full(analysis.image.shape, 128, np.uint8)
+    full, _ = drop(1.0, flat)
+    ys, xs = np.nonzero(full > 0.5 * full.max())
+    low, high = np.linalg.eigvalsh(np.cov(np.stack([xs, ys]).astype(float)))
+    assert np.sqrt(high / low) > 2.6
+    assert 0 < drop(0.6, flat)[0].max() < 0.7 * full.max()
+    grainy = np.random.default_rng(3).integers(100, 157, analysis.image.shape).astype(np.uint8)
+    _, out = drop(1.0, grainy)
+    skin = grainy[y0:y1, x0:x1]
+    assert np.all(out[y0:y1, x0:x1] <= np.maximum(skin, np.percentile(skin.reshape(-1, 3), 50, axis=0)))

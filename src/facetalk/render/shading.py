@@ -15,7 +15,8 @@ expressions hold still. Folds:
 - glabellar (vertical, between the brows, uneven creases fanning out upward, shallower on smooth
   skin): with a frown (brow_raise < 0) and the brows' knit (brow_knit), and the shade the lowered
   brows cast on the upper lids;
-- dimple (a short arc just outside a mouth corner, AU14): with mouth_dimple, and the smirk's side;
+- dimple (a short curved dent just outside a mouth corner, AU14, as deep as the photo's grain allows):
+  with mouth_dimple, and the smirk's side;
 - nose wrinkle (fine creases staggered across the nose root, AU9, the skin bunched below each
   lit): with nose_sneer, or upper_lip_raise and a frown together (disgust);
 - chin dimpling (the chin boss puckered into small dents, AU17): with mouth_shrug_lower (not with
@@ -57,6 +58,18 @@ NOSE_WRINKLE_SCALE = 0.5
 # skin bunches; each 0.011 eye spans wide.
 NOSE_CREASES = ((0.0, 0.08, -0.012, 1.0), (0.45, 0.065, 0.0, 0.8), (1.0, 0.09, 0.012, 1.0))
 DIMPLE_OUT = 0.07  # the dimpler's crease, in eye spans outside the mouth corner
+# dimple53: the dimpler's crease is a short curved dent, DIMPLE_LENGTH eye spans from its foot up, bowing
+# DIMPLE_BOW toward the mouth at its ends: a narrow groove (DIMPLE_WIDTH) in a soft shadow (GLABELLA_SOFT of
+# its depth, GLABELLA_SOFT_WIDTH wide, on the side away from the mouth), the bunched skin on the mouth's side
+# lit no brighter than the skin about it (GLABELLA_LIT_CAP_PCT), with the glabellar creases' chroma;
+# DIMPLE_DEPTH per unit of drive, times the photo's fine texture's share (glabella_grain), as the
+# glabellar lines. One crescent 0.11 long, 0.014 wide, 0.3 deep with an uncapped lit rim read as a dark
+# dot or pimple at 2x on the undone smiles' smooth skin (12, 11, bundled; out/contempt53/REPORT.md):
+# 56 grey levels, 15 times the skin's own fine texture, on 12 (out/dimple53/REPORT.md).
+DIMPLE_LENGTH = 0.15
+DIMPLE_BOW = 0.025
+DIMPLE_WIDTH = 0.008
+DIMPLE_DEPTH = 0.18
 SHADOW_TINT = np.array([0.77, 0.99, 1.21], np.float32)  # how much of R, G, B a crease darkens
 # ... on the bundled photo's skin, and where too little of the face oval is lit to read (crease_tint).
 # A crease deepens the skin's own colour: darker, and its chroma raised along the skin's own hue by
@@ -227,7 +240,7 @@ class FoldShader:
     def __init__(self, *, photo: PhotoExpression, tint: np.ndarray = SHADOW_TINT, glabella_share: float = 1.0):
         """`photo`: the photo's own expression (a smile it shows is smoothed when undone); `tint`:
         (3,) float32, how much of R, G, B a crease darkens (crease_tint); `glabella_share`: the
-        glabellar lines' share of their depth on this photo's skin (glabella_grain)."""
+        glabellar lines' and the dimple's share of their depth on this photo's skin (glabella_grain)."""
         self._photo = photo
         self._tint = np.asarray(tint, np.float32)
         # The tint per _Fold.chroma a fold may take, computed once (constant per shader).
@@ -270,7 +283,7 @@ class FoldShader:
             # np.linalg.norm's own formula for a vector, without its wrapper.
             folds.append(_Fold(xy[NASOLABIAL_INDEX[side]], depth, 0.024 * span,
                                outward / np.sqrt(outward.dot(outward))))
-        folds += self._dimples(xy, frame, span, across, up)
+        folds += self._dimples(xy, frame, span, across, up, grain=self._glabella_share)
         crow = 0.15 * (max(frame.smile - 0.4, 0.0) / 0.6)
         for side, corner in enumerate(OUTER_EYE_CORNERS):
             if not _drawn(crow):
@@ -285,10 +298,13 @@ class FoldShader:
         return folds + self._brow_folds(xy, frame, span, across, up)
 
     @staticmethod
-    def _dimples(xy: np.ndarray, frame: MotionFrame, span: float, across: np.ndarray, up: np.ndarray) -> list[_Fold]:
-        """The dimpler's crease (AU14) just outside each mouth corner: a short arc, concave toward
-        the mouth, whose lip side bulges into the light; with mouth_dimple, and on one side with the
-        smirk (contempt's tightened corner)."""
+    def _dimples(xy: np.ndarray, frame: MotionFrame, span: float, across: np.ndarray, up: np.ndarray, *,
+                 grain: float) -> list[_Fold]:
+        """The dimpler's crease (AU14) just outside each mouth corner: a short dent rising from below
+        the corner's level past it, bowed toward the mouth (DIMPLE_LENGTH, DIMPLE_BOW), deepest a
+        little below its middle and uneven along it (_crease_profile); its groove and soft shadow
+        (two folds), the skin on the mouth's side lit; with mouth_dimple, and on one side with the
+        smirk (contempt's tightened corner); `grain` the photo's glabella_grain."""
         folds = []
         for side, corner in enumerate(lm.MOUTH_CORNERS):
             smirk = smirk_on(frame, side)
@@ -297,9 +313,15 @@ class FoldShader:
                 continue
             outward = across if side == 1 else -across
             mid = xy[corner] + DIMPLE_OUT * span * outward
-            line = _rows(mid - 0.02 * span * outward + 0.06 * span * up, mid,
-                         mid - 0.02 * span * outward - 0.05 * span * up)
-            folds.append(_Fold(line, 0.3 * drive, 0.014 * span, -outward))
+            line = (mid + (DIMPLE_LENGTH * span * (_DIMPLE_STEPS - 0.45))[:, None] * up
+                    - (DIMPLE_BOW * span * (2.0 * _DIMPLE_STEPS - 1.0) ** 2)[:, None] * outward).astype(xy.dtype)
+            depth = DIMPLE_DEPTH * drive * grain
+            profile = _crease_profile(0.45, 5 + side)
+            folds.append(_Fold(line, depth, DIMPLE_WIDTH * span, -outward, GLABELLA_LIT, profile, GLABELLA_CHROMA,
+                               lit_capped=True))
+            shadow = (line + GLABELLA_SOFT_SHIFT * DIMPLE_WIDTH * span * outward).astype(xy.dtype)
+            folds.append(_Fold(shadow, GLABELLA_SOFT * depth, GLABELLA_SOFT_WIDTH * span, None, taper=profile,
+                               chroma=GLABELLA_CHROMA))
         return folds
 
     def _brow_folds(self, xy: np.ndarray, frame: MotionFrame, span: float, across: np.ndarray,
@@ -903,6 +925,7 @@ _TAPER = (np.maximum(np.sin(np.pi * np.linspace(0.0, 1.0, _TAPER_STEPS + 1)), 0.
 _TAPER.flags.writeable = False
 # The glabellar creases' points' fractions from foot to top (a gentle curve needs more than three).
 _GLABELLA_STEPS = np.linspace(0.0, 1.0, 5)
+_DIMPLE_STEPS = np.linspace(0.0, 1.0, 5)  # the dimple's points' fractions from foot to top
 
 
 @functools.lru_cache(maxsize=16)
