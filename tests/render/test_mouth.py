@@ -2851,7 +2851,7 @@ def test_the_lip_is_carried_over_all_of_the_openings_edge(analysis):
         patch.setattr(mouth_module, "_rim_pass", lambda *args: seen.append(args) or original(*args))
         Renderer(analysis).render(MotionFrame(t_s=0, jaw_open=0.5))
     out, x0, y0, ids, _, lower, *rest = seen[-1]
-    material, loop, loop_tris = rest[-5], rest[-4], rest[-3]
+    material, loop, loop_tris = rest[-6], rest[-5], rest[-4]
     black = np.zeros_like(out)
     original(black, x0, y0, ids, seen[-1][4], lower, *rest)  # what the pass lays, over black
     near, nearest = mouth_module._near_field(loop, x0, y0, ids.shape[0], ids.shape[1])
@@ -2893,7 +2893,8 @@ def test_a_pixel_the_edge_between_the_two_lips_crosses_keeps_its_clearing():
         out = np.full((size, size, 3), 100, np.uint8)
         mouth_module._rim_pass(out, 0, 0, ids, triangles, lower, verts, rest_xy, delta, np.zeros(2),
                                np.array([1.0, 0.0]), np.array([-100.0, 100.0]), np.ones(2), np.zeros(3, np.int64),
-                               far, np.full(3, -1, np.int64), np.zeros((size, size, 3)), seams)
+                               far, np.full(3, -1, np.int64), np.zeros((size, size, 3)), seams,
+                               mouth_module._NO_MAP)
         return int(out[10, 10, 0]) - 100
 
     added = [cleared(shift) for shift in np.arange(-1.5, 1.5001, 0.02)]
@@ -7069,19 +7070,21 @@ def test_the_corner_pockets_clearing_fades_out_as_that_corner_smiles(analysis):
     assert rims.pocket[1].any() and not rims.pocket[0].any()
     plain = replace(rims, pocket=np.zeros_like(rims.pocket))
 
-    def changed(**motion: float) -> int:
+    def changed(*, levels: bool = False, **motion: float) -> int:
+        """Pixels the pocket's clearing changes (`levels`: the levels it changes them by, summed)."""
         frame = MotionFrame(t_s=0, **motion)
         renderer._mouth._rims = rims
         cleared = renderer.render(frame).astype(int)
         renderer._mouth._rims = plain
-        return int((np.abs(cleared - renderer.render(frame).astype(int)).max(axis=2) > 0).sum())
+        moved = np.abs(cleared - renderer.render(frame).astype(int))
+        return int(moved.sum()) if levels else int((moved.max(axis=2) > 0).sum())
 
     assert changed(smile=1.0, upper_lip_raise=0.5, jaw_open=0.15, lip_spread=0.4) == 0
     assert changed(smile=0.5, jaw_open=0.8) == 0  # a smile's corner, though the jaw pulls it down
     assert changed(smirk=1.0, jaw_open=0.3) == 0
     assert changed(smirk=-1.0, jaw_open=0.3) > 10  # the other corner's smirk: this one still clears
     assert changed(jaw_open=1.0) > 10
-    assert changed(smile=0.25, jaw_open=0.8) < changed(jaw_open=0.8)  # fading
+    assert changed(levels=True, smile=0.25, jaw_open=0.8) < 0.75 * changed(levels=True, jaw_open=0.8)  # fading
 
 
 def _own_teeth_grid(analysis, *, run_px: float, n_u: int, reach: float, step: float = 0.05):

@@ -558,14 +558,16 @@ class MouthPainter:
         return total[yb, xb] - total[ya, xb] - total[yb, xa] + total[ya, xa] > 0
 
     def _clear_rims(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, *, mouth_w: float,
-                    corners_smile: tuple[float, float] = (0.0, 0.0)) -> np.ndarray | None:
+                    corners_smile: tuple[float, float] = (0.0, 0.0),
+                    warp_map: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray | None:
         """Clears, in `out` in place, the photo's line along each parted lip's inner edge (_Rims),
         as far as the lips there stand further apart than in the photo: the warp carried that line
         with each lip as they parted, a thin dark rim of even width drawn round the opening (07).
         Each pixel about the opening (of the posed (V, 3) `verts`, as `tri_id` rasters them) on a
         lip takes what clearing adds to the photo where it is warped from, so the clearing
-        stretches with its lip. Returns (V,) 0..1 how far it is cleared at each inner-lip vertex
-        (None: nowhere)."""
+        stretches with its lip (where `warp_map` (map_x, map_y) is given, the lip pixel's own photo point,
+        as the smoothed warp drew it: render.lip_warp). Returns (V,) 0..1 how far it is cleared at each
+        inner-lip vertex (None: nowhere)."""
         rims = self._rims
         if rims is None:
             return None
@@ -592,9 +594,10 @@ class MouthPainter:
         if max(shares) > 0.0 and rims.pocket.any():  # the photo's corner pockets as far as cleared
             delta = delta.copy()
             delta[0] += shares[0] * rims.pocket[0] + shares[1] * rims.pocket[1]
+        drawn_from = _NO_MAP if warp_map is None else np.stack([m[y0:y1, x0:x1] for m in warp_map])
         _rim_pass(out, x0, y0, tri_id[y0:y1, x0:x1], self.rig.triangles, rims.lower, verts, rims.rest_xy, delta,
                   np.array(rims.origin, np.float64), rims.along, rims.places, opened[rims.order],
-                  self.rig.material, loop, self._loop_tris, self.image, rims.seams)
+                  self.rig.material, loop, self._loop_tris, self.image, rims.seams, drawn_from)
         per_vertex = np.zeros(len(verts), np.float32)
         per_vertex[self._seam_pairs] = opened[:, None]
         return per_vertex
@@ -630,24 +633,24 @@ class MouthPainter:
     def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray, *, tongue_tip: float = 0.0,
               lip_on_skull_xy: np.ndarray | None = None, roll_upper: float = 0.0, jaw_lift: float = 0.0,
               corners_kept: tuple[float, float] = (1.0, 1.0), corners_smile: tuple[float, float] = (0.0, 0.0),
-              smiling_round: float = 0.0) -> None:
+              smiling_round: float = 0.0, warp_map: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         """Draws the interior into `out` (H, W, 3) uint8 in place from this frame's (V, 3) vertices: `tongue_tip`
         MotionFrame's; `lip_on_skull_xy` (11, 2) px where the head's pose alone carries the upper inner lip (renderer's
         head_posed; None: at rest); `roll_upper` MotionFrame.mouth_roll_upper; `jaw_lift` face.rig.jaw_lift_share's,
         `corners_kept` each inner corner's share of its draw-in kept (_hold_corners), `corners_smile` its smile (_pocket_shares),
-        `smiling_round` renderer.smiling_round_share's (rounded lips on a smiling photo: _rounded)."""
+        `smiling_round` renderer.smiling_round_share's (_rounded); `warp_map` render.lip_warp's smoothed (map_x, map_y) or None."""
         self._paint_seam(out, verts)
         cavity = self._cavity_pixels(verts, tri_id, bary)
         if cavity is None:
             return
-        (x0, y0, x1, y1), ys, xs = cavity.box, cavity.ys, cavity.xs
-        tri_index, tris, weights = cavity.tri_index, cavity.tris, cavity.weights
+        (x0, y0, x1, y1), ys, xs, tris, weights = cavity.box, cavity.ys, cavity.xs, cavity.tris, cavity.weights
 
         def interp(per_vertex: np.ndarray, only: np.ndarray | slice = slice(None)) -> np.ndarray:
             return _barycentric(weights[only], tris[only], per_vertex)
         opening, rest_opening, alpha, mouth_w, peak, tongue_centre = self._new_opening(verts, interp)
         self._shade_slit(out, (x0, y0), ys, xs, opening=opening, rest_opening=rest_opening, mouth_w=mouth_w)
-        cleared, keep = self._clear_rims(out, verts, tri_id, mouth_w=mouth_w, corners_smile=corners_smile), alpha > 0
+        cleared = self._clear_rims(out, verts, tri_id, mouth_w=mouth_w, corners_smile=corners_smile, warp_map=warp_map)
+        keep = alpha > 0
         if roll_upper > 0.0 and self._own_teeth:  # a lip rolled down covers a photo's own teeth too
             keep |= self._roll_reach(interp, opening, mouth_w=mouth_w, peak_opening=peak, roll=roll_upper)
         if not keep.any():
@@ -655,7 +658,7 @@ class MouthPainter:
         ys, xs, tris, weights, opening, alpha = ys[keep], xs[keep], tris[keep], weights[keep], opening[keep], alpha[keep]
         t, u = interp(self.rig.cavity_t), interp(self.rig.cavity_u)
         owned = alpha >= 1.0  # wholly new opening: nothing of the photo's own shows under it
-        edge = self._edge_coverage(verts, tri_index[keep], t, px=xs + x0, py=ys + y0)
+        edge = self._edge_coverage(verts, cavity.tri_index[keep], t, px=xs + x0, py=ys + y0)
         alpha *= edge
         opening, t = self._lip_span(verts, xs + x0, ys + y0, u)
         d_upper, d_lower, runs = t * opening, (1.0 - t) * opening, (interp(self._own_upper), interp(self._own_lower))
@@ -6174,9 +6177,13 @@ def _fill_valleys(image: np.ndarray, feet: np.ndarray, *, into: np.ndarray, s: n
     return cleared + lift[:, None] * (profile[rows, darker] - cleared)
 
 
+# _rim_pass's drawn_from where the warp is the mesh's own (no smoothed map): empty.
+_NO_MAP = np.zeros((2, 0, 0), np.float32)
+
+
 @njit(cache=True, nogil=True)
 def _rim_pass(out, x0, y0, ids, triangles, lower, verts, rest_xy, delta, origin, along, places, opened, material,
-              loop, loop_tris, photo, seams):
+              loop, loop_tris, photo, seams, drawn_from):
     """MouthPainter._clear_rims' pass, in place on the (H, W, 3) uint8 `out` over the box at (x0,
     y0) the shape of `ids` (h, w), the triangles (`triangles` (F, 3)) that won its pixels: each
     pixel of a triangle on a lip (`lower` (F,): 0 upper, 1 lower, -1 none that clearing reaches)
@@ -6189,8 +6196,11 @@ def _rim_pass(out, x0, y0, ids, triangles, lower, verts, rest_xy, delta, origin,
     with a lower lip's (`seams` (E, 2), _lip_seams) a lip pixel, of whichever triangle, takes the
     other lip's delta too (_seam_share, by its place alone): the two lips' clearings differ there
     by up to 95 levels, and each row of 07's corners the edge crossed as the jaw opened stepped up
-    to 43 levels at once."""
+    to 43 levels at once. A non-empty (2, h, w) `drawn_from` (render.lip_warp's smoothed map over the box)
+    gives a lip pixel's photo point instead of its triangle's weights, so the clearing lies where the
+    warp drew the photo's line."""
     dh, dw = delta.shape[1], delta.shape[2]
+    smoothed = drawn_from.shape[1] == ids.shape[0] and drawn_from.shape[2] == ids.shape[1]
     mapped = lower >= 0
     for i in range(loop_tris.shape[0]):  # a lip with no clearing still carries its photo on
         if loop_tris[i] >= 0:
@@ -6211,6 +6221,8 @@ def _rim_pass(out, x0, y0, ids, triangles, lower, verts, rest_xy, delta, origin,
             m = maps[t]
             sx = m[0] + m[1] * qx + m[2] * qy
             sy = m[3] + m[4] * qx + m[5] * qy
+            if smoothed:
+                sx, sy = float(drawn_from[0, by, bx]), float(drawn_from[1, by, bx])
             x, y = sx - origin[0], sy - origin[1]
             if x < 0.0 or y < 0.0 or x >= dw - 1 or y >= dh - 1:
                 continue

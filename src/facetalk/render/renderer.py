@@ -28,6 +28,7 @@ from facetalk.params import EXPRESSION_NAMES
 from facetalk.render.camera import Camera
 from facetalk.render.corner_pocket import CornerPocket
 from facetalk.render.eyes import IrisPainter, LidPainter
+from facetalk.render.lip_warp import LipSmoothing
 from facetalk.render.mouth import MouthPainter, hair_lip_lift_share, own_crowns_lift_share
 from facetalk.render.raster import RasterMesh, StillReach, WarpBuffers, WarpSource
 from facetalk.render.shading import FoldShader, crease_tint, glabella_grain, smirk_on
@@ -735,6 +736,7 @@ class Renderer:
         self._pocket = _corner_pocket(analysis, texture=self._texture)
         self._buffers = WarpBuffers(self.height, self.width)
         self._mesh = RasterMesh.of(self.rig)
+        self._lip_smoothing = LipSmoothing.of(self.rig)
         self._expressive = np.unique(self.rig.triangles[self._mesh.active & ~self._mesh.head_only])
         # Rest places' extremes stand for all of them in the per-frame boxes.
         self._moving_rest, self._expressive_rest = (_extremes(self.rig.rest_xyz[v, :2])
@@ -767,6 +769,7 @@ class Renderer:
         box = self._moving_box(verts)
         buf.reset()
         buf.draw(self._mesh, verts, clip=True)
+        smoothed = self._lip_smoothing.apply(buf, verts)  # the open lips' lines curved through the landmarks
         out = self._still.copy()
         x0, y0, x1, y1 = box
         if x1 > x0 and y1 > y0:
@@ -792,7 +795,8 @@ class Renderer:
                           lip_on_skull_xy=head_posed(self.rig, frame, self._upper_lip_rest)[:, :2],
                           roll_upper=frame.mouth_roll_upper, jaw_lift=jaw_lift_share(frame.jaw_open),
                           corners_kept=(float(kept[INNER_MOUTH_CORNERS[0]]), float(kept[INNER_MOUTH_CORNERS[1]])),
-                          corners_smile=_corners_smile(frame), smiling_round=smiling_round_share(self.rig, frame))
+                          corners_smile=_corners_smile(frame), smiling_round=smiling_round_share(self.rig, frame),
+                          warp_map=(buf.map_x, buf.map_y) if smoothed else None)
         if self._glasses is not None:
             self._glasses.paint(out, frame)
         if frame.scale != 1.0:
