@@ -79,7 +79,10 @@ def _batch_writing_clips(mixed_batch, kit) -> tuple[Path, Path, subprocess.Popen
     deadline = time.monotonic() + 120
     while batch.poll() is None and time.monotonic() < deadline and not list(out.glob(".*.partial.mp4")):
         time.sleep(0.02)
-    assert batch.poll() is None, "the batch ended before a clip was being written"
+    if batch.poll() is None and not list(out.glob(".*.partial.mp4")):
+        batch.kill()
+        batch.communicate()
+    assert batch.poll() is None, "the batch ended, or wrote no clip in 120 s"
     return manifest, out, batch
 
 
@@ -121,12 +124,14 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
-def _running(pid: int) -> bool:
-    """Whether `pid` is a process that has not ended (a zombie waiting to be reaped has)."""
+def _started(pid: int) -> str | None:
+    """When `pid` started (clock ticks after boot, /proc's field 22), or None if it has ended (a zombie
+    waiting to be reaped has): a pid reused by another process reads another time."""
     try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
-        return False
+        return None
+    return None if fields[0] == "Z" else fields[19]
 
 
 @pytest.mark.slow
@@ -135,19 +140,23 @@ def test_workers_end_when_the_batch_is_killed(mixed_batch, kit):
     # SIGKILL leaves the parent no chance to stop its workers: they must notice and stop themselves,
     # deleting the clip they were writing, rather than run on for nobody.
     _, out, batch = _batch_writing_clips(mixed_batch, kit)
-    workers = _descendants(batch.pid)
-    assert workers, "the batch has no worker processes"
+    workers = {pid: _started(pid) for pid in _descendants(batch.pid)}
     batch.kill()
     batch.wait(timeout=10)
+    assert workers, "the batch had no worker processes"
+
+    def left() -> list[int]:
+        return [pid for pid, started in workers.items() if started is not None and _started(pid) == started]
+
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and any(_running(pid) for pid in workers):
+    while time.monotonic() < deadline and left():
         time.sleep(0.1)
-    left = [pid for pid in workers if _running(pid)]
-    for pid in left:  # not to leave them to the rest of the suite
+    outlived = left()
+    for pid in outlived:  # not to leave them to the rest of the suite
         os.kill(pid, signal.SIGKILL)
     batch.stdout.close()  # only now: a worker writing to a closed pipe would end by that
     batch.stderr.close()
-    assert not left, f"{len(left)} of {len(workers)} worker processes outlived their batch by 30 s"
+    assert not outlived, f"{len(outlived)} of {len(workers)} worker processes outlived their batch by 30 s"
     assert not list(out.glob(".*.partial.mp4")), "an orphaned worker left its partial clip"
 
 

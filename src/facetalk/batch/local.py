@@ -131,10 +131,13 @@ def _end_with_parent(parent_pid: int) -> None:
     # A batch killed outright (SIGKILL, out of memory) cannot stop its workers, and an idle worker
     # waits on a queue whose writing end it holds itself, so it would wait forever (and a busy one
     # would render on for nobody). Orphaned, the worker stops itself the way the parent would have:
-    # SIGTERM unwinds a render, deleting its temporary file.
+    # SIGTERM unwinds a render, deleting its temporary file. Sent to the main thread, where Python
+    # runs the handler: delivered to this one it would not wake a main thread blocked on the queue.
+    # The spawn context makes each worker the batch's own child; a start method that put a process
+    # between them (forkserver) would have every worker stop itself at once.
     while os.getppid() == parent_pid:
         time.sleep(_PARENT_POLL_S)
-    os.kill(os.getpid(), signal.SIGTERM)
+    signal.pthread_kill(threading.main_thread().ident, signal.SIGTERM)
 
 
 def _on_sigterm(_signum, _frame) -> None:
