@@ -661,6 +661,27 @@ def test_the_white_a_side_gaze_bares_meets_the_photos_white_past_the_limbus_with
     assert np.median(dips) <= 6.0 and np.median(steps) <= 10.0, (np.median(dips), np.median(steps))
 
 
+def test_where_one_side_of_the_iris_has_only_shaded_white_the_fill_falls_toward_it_not_the_lit_sides_white():
+    """The white left of the iris 90 levels under the right's (a deep-set eye's shaded corner, 09): the fill a look
+    aside bares next to that side is not the lit side's white carried across to a step at its last px, and the
+    lit side's end still meets its white."""
+    image, pts, _ = _limbus_eye(corner_dark=90.0)
+    texture = image.copy()
+    _cut_iris(image, texture, pts, lm.LEFT_IRIS, lm.LEFT_EYE_UPPER, lm.LEFT_EYE_LOWER)
+    luma, photo = texture.astype(np.float32) @ LUMA, image.astype(np.float32) @ LUMA
+    refilled = np.abs(texture.astype(int) - image).max(axis=2) > 0
+    dark, lit = [], []
+    for y in range(52, 62):  # rows of the lower half, clear of both lids
+        xs = np.nonzero(refilled[y])[0]
+        third = len(xs) // 3
+        dark.append(luma[y, xs[:third + 1]].mean() - photo[y, xs.min() - 4:xs.min() - 1].mean())
+        lit.append(luma[y, xs[-third - 1:]].mean() - photo[y, xs.max() + 2:xs.max() + 5].mean())
+    # Before _darker_end_met the third next to the shaded side was 37 levels over its white; 20 now. The lit end
+    # 8 over its white before, 7 under now.
+    assert np.median(dark) <= 25.0, np.median(dark)
+    assert abs(np.median(lit)) <= 10.0, np.median(lit)
+
+
 def test_the_sprite_fades_out_past_the_refill_and_the_frame_at_rest_is_the_photo():
     """The sprite carries the refilled ring round the iris opaque and fades out past it over the
     photo's own white (its hard edge moved over the fill as a seam): over the texture at rest it

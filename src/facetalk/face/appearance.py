@@ -667,7 +667,8 @@ def _sclera_fill(patch: np.ndarray, hole: np.ndarray, sclera: np.ndarray, *, dep
     to meet the `edge` white ((h, w) bool, the white just past the hole; _seam_offset), lifted where
     the white beside either end brightens toward it (_row_trend), within SEAM_SHADE_DEPTH px of a lid
     no lighter than the `band` pixels ((h, w) bool, the opening past the hole) beside it at that depth
-    (_band_shade), and the white's own detail laid over it in 2-D blocks (_white_grain; a flat fill
+    (_band_shade), falling across each row toward an end whose white is darker than the other's
+    (_darker_end_met), and the white's own detail laid over it in 2-D blocks (_white_grain; a flat fill
     reads as painted)."""
     import cv2
 
@@ -685,6 +686,7 @@ def _sclera_fill(patch: np.ndarray, hole: np.ndarray, sclera: np.ndarray, *, dep
     out[hole] = _depth_matched(smooth[known], depth[known], np.nonzero(known)[1], depth[hole], np.nonzero(hole)[1],
                                weight=lightness)
     out[hole] *= _lid_shade(luma[known], depth[known], out[hole] @ LUMA, depth[hole])[:, None]
+    base = out @ LUMA
     if edge.any():
         out += _seam_offset(patch, out, known=known, hole=hole, edge=edge, depth=depth).astype(np.float32)
     ceiling = float(np.percentile(luma[known], TREND_CEILING_PERCENTILE))
@@ -692,6 +694,8 @@ def _sclera_fill(patch: np.ndarray, hole: np.ndarray, sclera: np.ndarray, *, dep
     beside = band & ~hole
     out[hole] *= _band_shade(luma[beside], depth[beside], np.nonzero(beside)[1], fill_luma=out[hole] @ LUMA,
                              want_depths=depth[hole], want_cols=np.nonzero(hole)[1])[:, None]
+    rim = known | (beside & (luma >= SCLERA_DARKEST * np.percentile(luma[sclera], 75)))
+    out[hole] += _darker_end_met(luma, rim=rim, hole=hole, base_luma=base, fill_luma=out @ LUMA)[hole][:, None]
     out = cv2.GaussianBlur(out, (3, 3), 0.8)
     # Detail: the white's own grain and veins (each channel less its blur), copied in 2-D blocks from
     # the white beside the hole. Mirrored along each row, a gap wider than the white beside it
@@ -911,6 +915,51 @@ def _row_trend(luma: np.ndarray, *, known: np.ndarray, hole: np.ndarray, fill_lu
     weight = cv2.GaussianBlur(hole.astype(np.float32), (1, 0), sigmaX=0.01, sigmaY=TREND_ROWS_SIGMA)
     out = cv2.GaussianBlur(out * hole, (1, 0), sigmaX=0.01, sigmaY=TREND_ROWS_SIGMA) / np.maximum(weight, 1e-3) * taper
     return (np.minimum(out, np.maximum(ceiling - fill_luma, 0.0)) * hole).astype(np.float32)
+
+
+def _darker_end_met(luma: np.ndarray, *, rim: np.ndarray, hole: np.ndarray, base_luma: np.ndarray,
+                    fill_luma: np.ndarray) -> np.ndarray:
+    """(h, w) float32 luma (<= 0) to add to the `hole`'s fill ((h, w) `fill_luma`): per row, where the photo's
+    `luma` over the `rim` px ((h, w) bool: the opening's px past the hole but the lashes) within RIM_SPAN_PX past an
+    end of the hole lies more than RIM_SHORT_LEVELS under both the white carried along the row (M: `base_luma`'s
+    median there, the depth-matched white before the seam) and the rim past the other end, the fill is capped by M
+    less that shortfall, carried linearly across the row to 0 at the other end (the cap wholly in force from a
+    shortfall of RIM_SHORT_LEVELS on), blended over TREND_ROWS_SIGMA rows. The seam's 2-D offset is fixed by the
+    dark side's few px against the lit side's many, so it met the dark rim at the last px and rose back to the lit
+    side's white within a few: where one side of the iris has little or shaded white (a deep-set eye's outer
+    corner), a look aside bared the lit side's white carried across (09: ~105 against the corner's ~60). 0
+    elsewhere."""
+    import cv2
+
+    out = np.zeros(luma.shape, np.float32)
+    span = np.arange(1, RIM_SPAN_PX + 1)
+    for y in np.unique(np.nonzero(hole)[0]):
+        xs = np.nonzero(hole[y])[0]
+        x0, x1 = xs.min(), xs.max()
+        carried = float(np.median(base_luma[y, xs]))
+        levels = []
+        for end, step in ((x0, -1), (x1, 1)):
+            cols = end + step * span
+            cols = cols[(cols >= 0) & (cols < luma.shape[1])]
+            cols = cols[rim[y, cols]]
+            levels.append(float(luma[y, cols].mean()) if len(cols) else np.nan)
+        # Only an end darker than the other end's white (and than the white carried): both ends alike, the
+        # fill's level is the lit eye's (its white brightens toward the iris), not one side's carried across.
+        lit = min(np.nanmax(levels) if not np.all(np.isnan(levels)) else carried, carried)
+        short = [0.0 if np.isnan(v) else min(v - lit + RIM_SHORT_LEVELS, 0.0) for v in levels]
+        t = (xs - x0) / max(x1 - x0, 1)
+        lin = short[0] * (1.0 - t) + short[1] * t
+        out[y, xs] = np.minimum(carried + lin - fill_luma[y, xs], 0.0) * np.minimum(-lin / RIM_SHORT_LEVELS, 1.0)
+    weight = cv2.GaussianBlur(hole.astype(np.float32), (1, 0), sigmaX=0.01, sigmaY=TREND_ROWS_SIGMA)
+    out = cv2.GaussianBlur(out * hole, (1, 0), sigmaX=0.01, sigmaY=TREND_ROWS_SIGMA) / np.maximum(weight, 1e-3)
+    return (out * hole).astype(np.float32)
+
+
+# _darker_end_met reads the opening past either end of a refill row over this many px, and takes the fill down
+# only by what one end's lies more than RIM_SHORT_LEVELS grey levels under the other end's and the white carried
+# (an eye whose two sides' white are alike keeps its fill: its level is the lit eye's, _row_trend).
+RIM_SPAN_PX = 2
+RIM_SHORT_LEVELS = 10.0
 
 
 # The white's side-to-side trend is read over this many px beside either end of the refill, from at
