@@ -441,7 +441,7 @@ class ShadeReference:
         teeth = self._tooth_colour(f, gap, d_upper, upper_h, rounded[at] * _slot_light(narrow[at], u)[:, None], mouth_w,
                                    parting=UPPER_PARTING[0] + UPPER_PARTING[1] * (notch * notch) + UPPER_EMBRASURE * neck,
                                    sides=x2 * (2.0 - x2),
-                                   warmth=UPPER_SHADE_WARMTH)
+                                   warmth=UPPER_SHADE_WARMTH, lift=self._upper_lift)  # lit as drawn
         teeth *= UPPER_TOOTH_TABLE[UT_LIGHT][tooth][:, None]
         # The translucent biting edge shows the dark mouth behind it: darker, and warm like it.
         x = 2.0 * f - 1.0
@@ -661,7 +661,7 @@ class ShadeReference:
                       parting: np.ndarray, convex_k: float = TOOTH_CONVEX,
                       tip_light: np.ndarray | None = None, ceiling: float = np.inf, lower: bool = False,
                       ordinary: np.ndarray | float = 1.0, sides: np.ndarray | None = None,
-                      warmth: float = 1.0) -> np.ndarray:
+                      warmth: float = 1.0, lift: float = 1.0) -> np.ndarray:
         """(N, 3) teeth colour: each tooth rounded (lighter mid-tooth), dark gaps between teeth,
         darker toward the corners (by the (N, 1) `corner_shade`) and, by `lip_shadow` at most, in
         the shadow of the lip over it; its sides `convex_k` darker; `parting` (N,) how dark the gap
@@ -672,7 +672,8 @@ class ShadeReference:
         `ceiling`: the most the lower row's edge light may be (LOWER_TEETH_CEILING); `ordinary`: the
         lower row's light where it is neither risen nor a spread mouth's (MouthPainter._lower_ordinary);
         `sides` (N,) how far each pixel's side turns away, 0..1 (by default |2f - 1| ** 3); `warmth`
-        the share of _in_shade's warmth it takes (the synthetic upper row UPPER_SHADE_WARMTH)."""
+        the share of _in_shade's warmth it takes (the synthetic upper row UPPER_SHADE_WARMTH); `lift`
+        _in_shade's factor on its tint (the synthetic upper row _upper_lift)."""
         # Rounded across: flat-lit over most of its face, turning away into shade at its sides, so
         # the gap is where two shaded sides meet (a flat tooth beside a dark line read as a block).
         convex = 1.0 - convex_k * (np.abs(2.0 * f - 1.0) ** 3 if sides is None else sides)
@@ -687,15 +688,17 @@ class ShadeReference:
             warm = LOWER_SHADE_WARM ** min(float(np.ptp(self.teeth_rgb) / max(self.teeth_rgb @ LUMA, 1.0)) / LOWER_WARM_CHROMA,
                                            1.0)  # none on a grey photo
             return self.teeth_rgb * shade * (self._lower_tint * warm ** (1.0 - np.clip(shade, 0.0, 1.0)))
-        return self._in_shade(shade, warmth=warmth)
+        return self._in_shade(shade, warmth=warmth, lift=lift)
 
-    def _in_shade(self, shade: np.ndarray, *, warmth: float = 1.0) -> np.ndarray:
+    def _in_shade(self, shade: np.ndarray, *, warmth: float = 1.0, lift: float = 1.0) -> np.ndarray:
         """(N, 3) teeth colour at (N, 1) brightness `shade` (1 lit): the light in a mouth's shadow
         comes off the lips and the inside of the mouth, so shaded teeth turn warmer as they darken
         (a plain darkened ivory reads grey-blue next to the skin); a grey photo stays grey. `warmth`:
-        the share of that warmth taken (its exponent's)."""
+        the share of that warmth taken (its exponent's); `lift` a factor on that warmth's tint, as
+        MouthPainter._teeth_tints lifts the synthetic upper row's (its tint, not the finished colour,
+        so the compiled pass's products are the same to the bit)."""
         dark = (1.0 - np.clip(shade, 0.0, 1.0)) * warmth
-        return self.teeth_rgb * shade * self._shade_tint ** dark
+        return self.teeth_rgb * shade * (self._shade_tint ** dark * lift)
 
 
 def _slot(opening: np.ndarray, lift: np.ndarray, mouth_w: float, *, synthetic: np.ndarray) -> np.ndarray:

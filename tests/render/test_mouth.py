@@ -5613,9 +5613,13 @@ def test_shade_passes_equal_the_numpy_specification_to_the_bit(analysis, tongue_
     teeth) or not, the lips spread (the raised row, NEAR_*) or not, the upper lip rolled part way,
     at small to frame-filling mouth widths (the teeth's and the tongue's px thresholds move with it). A single float's dtype off
     fails it (checked: the tongue's toward_corners taken with 0.45 in float64 differs in 302-705 of
-    the 4,000 pixels)."""
+    the 4,000 pixels). Drawn (not the photo's own) teeth have their upper row lit as a closed-mouth
+    photo's are (_upper_lift; 1 on the bundled photo, which shows its own): the reference once lifted
+    the finished colour, not the tint, and was 1 ulp off in 517 of the pixels."""
     painter = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
     painter._own_teeth = own  # the lower row narrowed under the photo's own upper teeth or not
+    if not own:
+        painter._upper_lift = 1.3  # the synthetic upper row lit as drawn (_teeth_tints)
     rng = np.random.default_rng(3)
     n = 4000
     opening = (rng.random(n) * 0.6 * mouth_w).astype(np.float32)
@@ -8243,3 +8247,71 @@ def test_an_upper_lip_hidden_by_hair_lifts_less_as_the_jaw_opens(analysis):
     fitted = with_photo_lip_lift(replace(analysis, image=image))
     assert fitted.rig.lip_lift_share == pytest.approx(hidden)
     assert with_photo_lip_lift(fitted).rig is fitted.rig
+
+
+def test_synthetic_teeth_are_lit_over_the_skin_up_to_the_faces_highlights():
+    """A closed-mouth photo's synthetic upper row is lit lighter than TEETH_OVER_SKIN x the skin by
+    what _shade takes off it (DRAWN_TEETH_SHADE): drawn at 1.2 x the skin the upper row came
+    out at 0.55-0.85 of an orange skin's luma (02's /i/ and jaw 0.6), a grey-olive band (judge52).
+    Lifted past 1.2 x the skin only as far as the face's own highlights go (a faded print's teeth at
+    its brightest read as a bright band), never over DRAWN_TEETH_LUMA's top, warm and paler than
+    the skin."""
+    from pathlib import Path
+
+    from facetalk.face import landmarks as lm
+    from facetalk.face.rig import build_rig
+    from facetalk.render.mouth import DRAWN_TEETH_LUMA, N_TH, TEETH_OVER_SKIN, TH_UPPER_COVER, TH_UPPER_SHADE
+
+    landmarks = np.load(Path(__file__).resolve().parents[1] / "face" / "data" / "painting_landmarks.npz")["landmarks_px"]
+    rig = build_rig(landmarks)
+    stripes = np.array([[200, 150, 130], [90, 120, 170], [110, 150, 90]], np.uint8)[(np.arange(512) // 8) % 3]
+    skin_rgb = np.array([209.0, 131.0, 95.0])  # 02's lit skin
+    skin = float(skin_rgb @ LUMA)
+    oval = landmarks[list(lm.FACE_OVAL), :2]
+    (x0, y0), (x1, y1) = np.floor(oval.min(axis=0)).astype(int), np.ceil(oval.max(axis=0)).astype(int)
+    teeth = {}
+    for highlight in (245, 190):
+        image = np.tile(stripes[None], (512, 1, 1))  # a colour picture about the face: not a one-tint print
+        image[y0:y1, x0:x1] = skin_rgb
+        image[y0:y1:3, x0:x1:3] = highlight  # glints, eye whites: a ninth of the face
+        painter = MouthPainter(rig, image, np.zeros((512, 512, 3), np.float32))
+        assert not painter._own_teeth
+        row = np.zeros((N_TH, 1))
+        row[TH_UPPER_COVER], row[TH_UPPER_SHADE] = 1.0, 1.0  # an upper tooth, wholly lit (none of the lips' warmth)
+        teeth[highlight] = painter.teeth_rgb * painter._teeth_tints(row)[1, 0]  # as _shade_teeth paints it
+    lit, dim = (float(teeth[h] @ LUMA) for h in (245, 190))  # the upper row's, as drawn
+    assert lit >= 1.4 * skin and lit <= DRAWN_TEETH_LUMA[1] + 1e-6, (lit, skin)  # its reddest channel at most 255
+    assert TEETH_OVER_SKIN * skin - 1e-6 <= dim <= 190.0 + 1e-6, dim
+    colour = teeth[245]
+    assert colour[0] > colour[1] > colour[2]  # warm
+    chroma = lambda rgb: float(np.abs(rgb / (rgb @ LUMA) - 1.0).max())  # noqa: E731
+    assert chroma(colour) < 0.6 * chroma(skin_rgb)  # off-white, not the skin's orange
+
+
+def test_a_visibly_grained_pictures_dark_inside_keeps_its_grain():
+    """A painting's brushwork is on all it shows, its dark inside too: over a picture whose grain is
+    8 levels (05's brushwork) a near-black inside (luma 18) keeps over 0.4 of it, where it kept a
+    tenth (CAVITY_GRAIN_KEEP, faded under CAVITY_GRAIN_DARK: an airbrushed hole in the paint,
+    judge52); a smooth photo's (2 levels, the toothy test photos' 1.9-3.3) keeps its tenth."""
+    from pathlib import Path
+
+    from facetalk.face import landmarks as lm
+    from facetalk.face.rig import build_rig
+
+    landmarks = np.load(Path(__file__).resolve().parents[1] / "face" / "data" / "painting_landmarks.npz")["landmarks_px"]
+    rig = build_rig(landmarks)
+    stripes = np.array([[200, 150, 130], [90, 120, 170], [110, 150, 90]], np.uint8)[(np.arange(512) // 8) % 3]
+    image = np.tile(stripes[None], (512, 1, 1))  # a colour picture: not a one-tint print
+    cx, cy = np.round(landmarks[list(lm.LIPS_OUTER_UPPER + lm.LIPS_OUTER_LOWER), :2].mean(axis=0)).astype(int)
+    x0, y0, x1, y1 = cx - 30, cy - 30, cx + 30, cy + 30
+    ys, xs = (a.ravel() for a in np.mgrid[0:60, 0:60])
+    kept = {}
+    for level in (8.0, 2.0):
+        grain = np.random.default_rng(5).normal(0.0, level, (512, 512, 1)).astype(np.float32)
+        painter = MouthPainter(rig, image, grain)
+        out = np.full((512, 512, 3), 100, np.uint8)
+        painter._composite(out, (x0, y0, x1, y1), ys, xs, np.full((len(ys), 3), 18.0), np.ones(len(ys)),
+                           inside=np.ones(len(ys)))
+        inner = out[y0 + 10:y1 - 10, x0 + 10:x1 - 10].astype(float) @ LUMA
+        kept[level] = float(inner.std()) / level
+    assert kept[8.0] > 0.4 and kept[2.0] < 0.2, kept
