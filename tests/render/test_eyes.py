@@ -1045,6 +1045,24 @@ def test_shut_lid_is_lit_as_the_photos_lid_skin_not_the_darker_skin_below():
     assert abs(lifted - as_lid_skin) < 3.0
 
 
+def test_a_shut_lid_in_a_shaded_socket_takes_the_sockets_light():
+    """Where even the open eye's lightest part lies far under the lid skin's grey (h07's backlit far
+    eye: 40 under lid skin of 141), the opening is in shadow and a shut lid lying there is not lifted
+    to the lit lid skin above it (a pink flap hung in the dark socket, judge54): it stays at the skin
+    below's light, while a lit sclera of another hue still lifts it whole."""
+    from dataclasses import replace
+
+    frame, lid, open_pts, shut_pts = _textured_eye(0.0)
+    frame[104:140] = (frame[104:140] * 0.5).astype(np.uint8)  # the socket's shade under the eye
+    below = float(frame[110:130, 122:139].astype(float).mean())
+    lit = _lit_lid_grey(frame, replace(lid, eye_rgb=np.array([235.0, 235.0, 230.0], np.float32)), open_pts,
+                        shut_pts)
+    shaded = _lit_lid_grey(frame, replace(lid, eye_rgb=np.array([45.0, 40.0, 36.0], np.float32)), open_pts,
+                           shut_pts)
+    assert lit > below + 40.0  # lifted toward the lid skin (grey 167)
+    assert shaded < below + 8.0  # 71 (below 83); 130 at a51917f
+
+
 def test_a_lifted_lid_takes_the_photos_lid_colour_not_a_brighter_copy_of_the_skins_hue():
     """Where the skin around the lid is of a stronger hue than the photo's paler lid skin (a colour
     pencil drawing's orange), the lifted lid is blended toward that lid skin's own colour: its colour

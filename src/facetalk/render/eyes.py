@@ -652,6 +652,13 @@ LID_LIT_FROM = 0.4
 # (lifted flat, the side step between lid and skin beside, out/lid41/sides.py, grew 26.0 -> 27.3).
 # The lift blends the lit colour toward the lid skin's own RGB (_lit_colour), not its hue scaled up.
 LIT_UNDER_EYE = 30.0
+# Nor above the open eye's light where that is under SOCKET_SHADE_FROM x the lid skin's grey (wholly
+# SOCKET_SHADE_RAMP lower): even the opening's lightest tenth is in shadow (h07's far eye: 40 under
+# lid skin of 141, its whites and iris unseen in a backlit socket), and a lid lifted to the lit lid
+# skin above it hung there as a pink flap (judge54). Sclera, or an iris's light, lies near or over the
+# lid skin's grey on the other eyes (see _in_shaded_socket).
+SOCKET_SHADE_FROM = 0.5
+SOCKET_SHADE_RAMP = 0.15
 LIT_HUE_APART = 0.15
 # A lid is lifted only as far as that cap lies above the median grey of the skin below it, wholly
 # LIT_ROOM levels above: where the eye's light is no lighter than that skin (08's sepia print), lifting
@@ -1526,7 +1533,16 @@ def lit_most(lid: LidSkin) -> float:
     eye = np.asarray(eye, np.float64)
     apart = float(np.linalg.norm(eye / max(eye.mean(), 1.0) - skin / max(skin.mean(), 1.0)))
     guard = 1.0 - min(apart / LIT_HUE_APART, 1.0)
-    return (float(eye.mean()) - LIT_UNDER_EYE) * guard + 255.0 * (1.0 - guard)
+    return _in_shaded_socket((float(eye.mean()) - LIT_UNDER_EYE) * guard + 255.0 * (1.0 - guard),
+                             eye_grey=float(eye.mean()), skin_grey=float(skin.mean()))
+
+
+def _in_shaded_socket(most: float, *, eye_grey: float, skin_grey: float) -> float:
+    """The lift's cap `most` (a grey level, lit_most's) brought down to the open eye's light
+    `eye_grey` where that light lies far under the lid skin's `skin_grey` (SOCKET_SHADE_FROM): the
+    opening, sclera included, is in shadow, so a shut lid lying there is in it too."""
+    shade = min(max((SOCKET_SHADE_FROM - eye_grey / max(skin_grey, 1.0)) / SOCKET_SHADE_RAMP, 0.0), 1.0)
+    return most + (min(most, eye_grey) - most) * shade
 
 
 def frame_cover(frames: np.ndarray, rest_xy: np.ndarray, lid: LidSkin) -> np.ndarray:
