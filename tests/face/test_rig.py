@@ -1741,3 +1741,84 @@ def test_a_hidden_eye_takes_its_own_part_out_of_the_basis_alone(analysis):
     rise, plain_rise = (-rig.expression_basis[k["smile"]][lower_lid, 1].min() for rig in (hidden, plain))
     assert rise < 0.6 * plain_rise  # the cheeks' own rise is left, the squint is not
     assert np.array_equal(hidden.expression_basis[k["blink_right"]], plain.expression_basis[k["blink_right"]])
+
+
+def test_the_brows_do_not_drag_the_background_across_the_faces_outline(analysis):
+    """angry54 (held-out h08, a turned face): the brows' bases fade to nothing at the photo's
+    background, over SILHOUETTE_REACH eye distances from it: anger's drop had dragged the background
+    across the far silhouette. With background just past the outline on one side, the outline's
+    vertices by the brows there move under a twentieth of what they moved with the person matte
+    everywhere; vertices farther from the background than the reach move as before."""
+    import cv2
+
+    from facetalk.face.rig import SILHOUETTE_REACH
+
+    pts = analysis.landmarks_px
+    h, w = analysis.image.shape[:2]
+    oval = pts[list(lm.FACE_OVAL), :2]
+    centre_x = float(oval[:, 0].mean())
+    everywhere = np.ones((h, w), np.float32)
+    # Background past the outline on the image's right half (the subject's left): the face kept.
+    cut = everywhere.copy()
+    cut[:, int(round(centre_x)):] = 0.0
+    cv2.fillPoly(cut, [np.round(oval).astype(np.int32)], 1.0)
+    plain = build_rig(pts, person_alpha=everywhere)
+    held = build_rig(pts, person_alpha=cut)
+    ipd = plain.ipd_px
+    brow_y = pts[list(lm.LEFT_BROW + lm.RIGHT_BROW), 1]
+    at_brows = (oval[:, 1] > brow_y.min() - 0.5 * ipd) & (oval[:, 1] < brow_y.max() + 0.3 * ipd)
+    right_side = np.array(lm.FACE_OVAL)[at_brows & (oval[:, 0] > centre_x)]
+    for name, negative in (("brow_raise", True), ("brow_raise", False), ("brow_knit", False)):
+        k = EXPRESSION_NAMES.index(name)
+        before, after = ((rig.expression_basis_negative if negative else rig.expression_basis)[k]
+                         for rig in (plain, held))
+        moved = np.linalg.norm(before[right_side, :2], axis=1)
+        assert moved.max() > 0.002 * ipd  # it did move the outline there
+        assert np.all(np.linalg.norm(after[right_side, :2], axis=1) <= 0.05 * moved + 1e-9)
+    assert np.abs(held.knit_lowered[right_side, :2]).max() <= 0.05 * np.abs(plain.knit_lowered[right_side, :2]).max()
+    # Far from the background the brows come down as before.
+    far = cv2.distanceTransform((cut >= 0.5).astype(np.uint8), cv2.DIST_L2, 5)
+    rest = np.clip(np.round(plain.rest_xyz[:, :2]).astype(int), 0, (w - 1, h - 1))
+    far = far[rest[:, 1], rest[:, 0]] > SILHOUETTE_REACH * ipd + 1
+    assert far.sum() > 300
+    k = EXPRESSION_NAMES.index("brow_raise")
+    np.testing.assert_array_equal(held.expression_basis_negative[k][far], plain.expression_basis_negative[k][far])
+
+
+def test_a_hole_in_the_matte_inside_the_face_holds_no_brow(analysis):
+    """fixangry54 (revangry54's weakness): a hole the matte leaves inside the face oval, under
+    SILHOUETTE_MATTE_MISSES of it (glare on a bald forehead), is no silhouette: the face oval is
+    filled into the matte before the distance to its background is measured, so the brows beside
+    the hole move as with the person matte everywhere (without the fill they faded to nothing there)."""
+    import cv2
+
+    pts = analysis.landmarks_px
+    h, w = analysis.image.shape[:2]
+    plain = build_rig(pts, person_alpha=np.ones((h, w), np.float32))
+    holed = np.ones((h, w), np.float32)
+    brow = pts[list(lm.LEFT_BROW), :2].mean(axis=0)
+    radius = max(2, int(round(0.08 * plain.ipd_px)))
+    cv2.circle(holed, (int(round(brow[0])), int(round(brow[1] - 0.15 * plain.ipd_px))), radius, 0.0, -1)
+    oval = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(oval, [np.round(pts[list(lm.FACE_OVAL), :2]).astype(np.int32)], 1)
+    assert 0.0 < float((holed[oval > 0] < 0.5).mean()) < 0.05  # a hole inside the face, under the gate
+    rig = build_rig(pts, person_alpha=holed)
+    for name in ("brow_raise", "brow_knit"):
+        k = EXPRESSION_NAMES.index(name)
+        assert np.abs(plain.expression_basis_negative[k]).max() + np.abs(plain.expression_basis[k]).max() > 0
+        np.testing.assert_array_equal(rig.expression_basis[k], plain.expression_basis[k])
+        np.testing.assert_array_equal(rig.expression_basis_negative[k], plain.expression_basis_negative[k])
+    np.testing.assert_array_equal(rig.knit_lowered, plain.knit_lowered)
+
+
+def test_a_matte_that_misses_the_face_holds_no_brow(analysis):
+    """angry54 (held-out h12, a cartoon the matte calls mostly background): a matte that misses over
+    SILHOUETTE_MATTE_MISSES of the face oval cannot place the silhouette; the brows move as without it."""
+    pts = analysis.landmarks_px
+    h, w = analysis.image.shape[:2]
+    plain = build_rig(pts, person_alpha=np.ones((h, w), np.float32))
+    missed = np.ones((h, w), np.float32)
+    missed[:, : int(pts[list(lm.FACE_OVAL), 0].mean())] = 0.0  # half the face and all beyond it
+    k = EXPRESSION_NAMES.index("brow_raise")
+    np.testing.assert_array_equal(build_rig(pts, person_alpha=missed).expression_basis_negative[k],
+                                  plain.expression_basis_negative[k])

@@ -300,6 +300,39 @@ def test_a_crease_darkens_pink_and_pale_skin_alike():
     assert max(falls) / min(falls) < 1.02  # d022cd6: 1.09 (11 0.176, 09 0.161)
 
 
+def test_on_a_one_tint_print_a_crease_keeps_to_the_prints_own_tones():
+    """angry54 (held-out h10, a sepia print): the skin's tint with its chroma raised put a saturated
+    orange-brown band on the lids under anger. On a one-tint print (`held` 1) a crease darkens the
+    skin toward the print's own darker tone: its pixels' chromaticity stays within the print's (the
+    raised tint's strays 0.05 past it), and the skin's luma falls as far as with the raised tint."""
+    from facetalk.imaging import LUMA
+    from facetalk.render.shading import _Fold, crease_tint
+
+    rng = np.random.default_rng(5)
+    grey = np.clip(150.0 + 40.0 * rng.normal(size=(120, 120, 1)), 40, 220)
+    sepia = np.clip(grey * (1.12, 0.98, 0.75), 0, 255).astype(np.uint8)
+    square = np.array([[0.0, 0.0], [119.0, 0.0], [119.0, 119.0], [0.0, 119.0]])
+    line = np.array([[20.0, 20.0], [60.0, 60.0], [100.0, 100.0]], np.float32)
+
+    def chroma(rgb):
+        rgb = rgb.astype(np.float64)
+        return np.linalg.norm(rgb / np.maximum(rgb @ LUMA, 1.0)[:, None] - 1.0, axis=1)
+
+    print_chroma = np.percentile(chroma(sepia.reshape(-1, 3)), 99.5)
+    falls = []
+    for held in (1.0, 0.0):
+        out = sepia.copy()
+        FoldShader(photo=PhotoExpression(), tint=crease_tint(sepia, square, held=held))._crease(
+            out, _Fold(line, 0.5, 5.0, None))
+        fall = 1.0 - (out.astype(np.float64) @ LUMA) / (sepia.astype(np.float64) @ LUMA)
+        deep = fall > 0.2
+        assert deep.sum() > 100
+        falls.append(fall[deep].mean())
+        strays = np.percentile(chroma(out[deep]), 95) - print_chroma
+        assert strays < 0.01 if held else strays > 0.03
+    assert abs(falls[0] / falls[1] - 1.0) < 0.05
+
+
 def test_the_crease_tint_does_not_move_with_the_photos_exposure(analysis):
     """Rev24c B: the skin's mean colour took only pixels brighter than 40 levels, so on dark skin
     or a dim photo it came from the highlights alone (04 at 0.3 brightness: blue 1.50 -> 1.26).

@@ -653,6 +653,11 @@ class MouthPainter:
         print its own hatching or paper. The shut lids take it too (render.eyes.LidPainter)."""
         return self._noise
 
+    @property
+    def one_tint(self) -> float:
+        """0..1 how far the photo is one tint (a grey, sepia or faded print: _Gamut.held)."""
+        return self._held
+
     def paint(self, out: np.ndarray, verts: np.ndarray, tri_id: np.ndarray, bary: np.ndarray, *, tongue_tip: float = 0.0,
               lip_on_skull_xy: np.ndarray | None = None, roll_upper: float = 0.0, jaw_lift: float = 0.0,
               corners_kept: tuple[float, float] = (1.0, 1.0), corners_smile: tuple[float, float] = (0.0, 0.0),
@@ -2213,6 +2218,8 @@ def _in_print_tint(rgb: np.ndarray, *, image: np.ndarray, oval_xy: np.ndarray, h
 # this many of them, else the nearest so many).
 PRINT_TINT_BAND = 8.0
 PRINT_TINT_LEAST = 50
+# Its public name, for the creases' shade on a one-tint print (render.shading._print_tint).
+in_print_tint = _in_print_tint
 
 
 def _about_face(shape: tuple[int, int], oval_xy: np.ndarray) -> tuple[int, int, int, int]:

@@ -753,7 +753,8 @@ class Renderer:
         self._lid_verts = lid_vertices(self.rig)
         self._camera = Camera.for_analysis(analysis)
         self._folds = FoldShader(photo=analysis.expression,
-                                 tint=crease_tint(analysis.image, analysis.landmarks_px[list(FACE_OVAL), :2]),
+                                 tint=crease_tint(analysis.image, analysis.landmarks_px[list(FACE_OVAL), :2],
+                                                  held=self._mouth.one_tint),
                                  glabella_share=glabella_grain(analysis.image, analysis.landmarks_px))
         # One expressive frame drawn and thrown away: the compiled kernels of the folds, irises and
         # mouth load (or, with no numba cache yet, compile: docs/architecture.md's step 7 has the
