@@ -198,6 +198,20 @@ def test_fear_opens_a_toothy_smile_past_where_the_photos_teeth_are_kept_and_stre
     assert talking.offset("jaw_open") == little_smile.offset("jaw_open") == 0.0
 
 
+def test_fear_on_a_fully_toothy_smile_draws_the_lower_lip_down_only_a_little():
+    """Fear on a fully toothy smile draws the lower lip down its recipe's 0.6 less the 0.5 counted as
+    there (SMILE_OPENING_BY_EMOTION): 0.1. At 0.3 (0.3 counted, fearmouth52) the lower lip still hung
+    in a U under the corners, a laugh's (judge52 on out/portraits' 03; fear54)."""
+    from facetalk.params import PhotoExpression
+
+    fear = tuple(float(e == "fearful") for e in EMOTIONS)
+    grin = emotion.blend(fear, photo=PhotoExpression(smile=1.0, lips_apart=1.0))
+    recipe = emotion.RECIPES["fearful"].face["lower_lip_depress"]
+    there = emotion.SMILE_OPENING_BY_EMOTION["fearful"]["lower_lip_depress"]
+    assert grin.offset("lower_lip_depress") == pytest.approx(recipe - there)
+    assert grin.offset("lower_lip_depress") == pytest.approx(0.1)  # not 0.3
+
+
 def test_a_smile_opening_key_counts_without_a_photo_opening_key(monkeypatch):
     """A parameter in SMILE_OPENING_BY_EMOTION counts toward a toothy smile's opening even when the
     emotion's PHOTO_OPENING_BY_EMOTION lacks it (it was silently ignored: `if param in opening`)."""
@@ -848,9 +862,12 @@ def test_emotions_that_shut_a_smile_bring_its_corners_down_as_far_as_the_photo_s
     the lips, frown its undo only by that quarter (taken down the whole lift, the shut line arched
     into a frown: 12's corners 0.07-0.13 mouth widths under a neutral mouth's); so does a commanded
     neutral, which shuts them too, and surprise, whose rounded oval comes down to neutral's corners
-    (surp49: with the whole lift undone 12's dropped jaw was an arch, read as sad). Fear and
-    contempt, which leave the teeth or a smirk, take the whole lift down (the corners left up read
-    as the photo's grin)."""
+    (surp49: with the whole lift undone 12's dropped jaw was an arch, read as sad). Fear takes down
+    what they show and CORNERS_SHOWN_MARGIN (0.35) of the lift more: taken down the whole lift, 12's
+    fear was an arched slot under folded lips, its corners 0.077 eye distances under the lips'
+    middle (dlib; as shown, +0.005, and Obama's, 03, corners showing 0.71, rose into a grin,
+    P(happy) 0.14 -> 0.42; fear54). Contempt, which leaves a smirk, takes the whole lift down (the
+    corners left up read as the photo's grin)."""
     level = PhotoExpression(smile=1.0, lips_apart=1.0, corner_lift=NEUTRAL_CORNER_LIFT + 0.25 * SMILE_CORNER_LIFT)
     whole = PhotoExpression(smile=1.0, lips_apart=1.0)
     for name in EMOTIONS:
@@ -859,8 +876,22 @@ def test_emotions_that_shut_a_smile_bring_its_corners_down_as_far_as_the_photo_s
         left_out = 0.0
         if name in ("sad", "angry", "disgusted", "neutral", "surprised"):
             left_out = -0.75 * emotion.UNDO_SHARE.get(name, emotion.UNDO_SHARE_DEFAULT) * emotion.UNDO_SMILE["smile"]
+        if name == "fearful":
+            left_out = -0.4 * emotion.UNDO_SMILE["smile"]
         assert on_level.offset("smile") - on_whole.offset("smile") == pytest.approx(left_out), name
     assert emotion.corner_share(level) == pytest.approx(0.25)
+
+
+def test_fears_corners_come_down_the_whole_lift_where_a_smiles_corners_show_most_of_it():
+    """Fear's margin over what the corners show (CORNERS_SHOWN_MARGIN) leaves a smile whose corners
+    show 0.65 of its lift or more (Obama's, out/portraits' 03: 0.71) taken down the whole lift, as
+    before fear54: as shown, 03's fear corners rose 0.05 eye distances over the lips' middle, a grin
+    (the expression classifier's P(happy) 0.14 -> 0.42)."""
+    fear = tuple(float(e == "fearful") for e in EMOTIONS)
+    whole = emotion.blend(fear, photo=PhotoExpression(smile=1.0, lips_apart=1.0))
+    for shown in (0.65, 0.71, 1.0):
+        photo = PhotoExpression(smile=1.0, lips_apart=1.0, corner_lift=NEUTRAL_CORNER_LIFT + shown * SMILE_CORNER_LIFT)
+        assert emotion.blend(fear, photo=photo).offset("smile") == pytest.approx(whole.offset("smile"))
 
 
 def _lids(landmarks_file: str, name: str) -> tuple[float, float]:

@@ -465,7 +465,8 @@ class FaceRig:
     undo_frown: the frown (smile units, >= 0) with which an emotion takes the whole of this photo's
         smile off (UNDO_FROWN_PER_SMILE x its smile x corner_share, SHOWN_FLOOR at least); 0 unsmiling.
         True of the CORNERS_AS_SHOWN emotions (motion.emotion); the renderer reads any frown as undo, so
-        sad's own frown, or fear's and contempt's whole-lift one where corner_share < 1, saturate it early.
+        sad's own frown, or fear's (as shown plus its margin, motion.emotion.CORNERS_SHOWN_MARGIN) and contempt's
+        whole-lift one where corner_share < 1, saturate it early.
     lift_guard: the skin over the lifted border that rises with it where it must (LiftGuard).
     face_height_px, ipd_px, mouth_width_px: face measures in pixels.
     undo_spread_per_frown: lip_spread < 0 per unit of frown (smile < 0) with which an emotion takes

@@ -409,10 +409,13 @@ PHOTO_OPENING_BY_EMOTION = {"surprised": {"jaw_open": 0.1, "upper_lip_raise": 0.
 # the six -0.010 +- 0.012: 11 reads sad, 0.43 -> 0.36) and Obama no longer happy (0.39 -> 0.09), but
 # dlib's identity distance is 0.03-0.04 further on the toothy bundled, 01 and 12
 # (out/fix50f/f9_vs_s3.txt).
-# The lower lip is drawn down 0.3 there, not 0.6 (0.3 counted as there), under the jaw opened further
-# (SMILE_OPENS_FURTHER): its whole 0.6 on top made the mouth a tall oval the classifier read as surprise.
+# The lower lip is drawn down 0.1 there, not 0.6 (0.5 counted as there), under the jaw opened further
+# (SMILE_OPENS_FURTHER): its whole 0.6 on top made the mouth a tall oval the classifier read as surprise,
+# and 0.3 (fearmouth52) still a U under the corners, a laugh's lower lip (judge52 on 03). At 0.1 (fear54,
+# held-mood stills, fer over five crops) P(fear) on the toothy smiles it moves, bundled, 01, 03, 11, 12,
+# 0.149 -> 0.170, dlib's identity distance 0.460 -> 0.461 (out/fear54/m_vIJKN.log, vI).
 SMILE_OPENING_BY_EMOTION = {"fearful": {"jaw_open": 0.0, "upper_lip_raise": 0.5, "mouth_roll_upper": 0.3,
-                                        "lip_spread": 0.5, "lower_lip_depress": 0.3}}
+                                        "lip_spread": 0.5, "lower_lip_depress": 0.5}}
 # ... and how much further than its own recipe an emotion opens a toothy smile's parting (times the
 # smile's share of it). Fear's jaw 0.2 over a smile's teeth kept the photo's own teeth in the gap and
 # stretched them down with the lower lip into jagged white fangs (judge52 on out/portraits' 11: score
@@ -461,17 +464,28 @@ SNEER_HELD = (0.42, 0.5)
 # 0.044 mouth widths above a neutral mouth's, a full smile's 0.17) was taken down the whole 0.17,
 # and every emotion shutting its lips arched into a frown there (sad, angry and disgust 0.07-0.13
 # mouth widths under a neutral mouth's corners, against 0.01-0.08 on the bundled photo: out/emo15).
-# Only for the emotions that shut the smile's lips (CORNERS_AS_SHOWN), where that arch was: with
-# the teeth left showing (fear, surprise) or a smirk on top (contempt) the corners left up read as
-# the photo's grin (the expression classifier: 12's fear and surprise read happy 0.79 and 0.48,
-# sad with the whole lift undone; Obama's fear happy 0.43 -> 0.74; out/emo16/fer_new).
+# For the emotions in CORNERS_AS_SHOWN: first those that shut the smile's lips, where that arch was;
+# the others took the whole lift down, since with the teeth left showing (fear, surprise) or a smirk
+# on top (contempt) the corners left up read as the photo's grin (the expression classifier: 12's
+# fear and surprise read happy 0.79 and 0.48, sad with the whole lift undone; Obama's fear happy
+# 0.43 -> 0.74; out/emo16/fer_new). Surprise and fear have joined since (below); contempt still
+# takes the whole lift down.
 # Neutral shuts the smile's lips too: with the whole lift undone 12's and Obama's corners arched
 # below their shut line (out/emo29/p1, column C).
 # Surprise too since its own narrowing reaches a smiling photo (surp49: motion.holistic no longer
 # clips it away with the undo): its rounded oval no longer keeps the grin's width, and with the whole
 # lift undone 12's dropped jaw was an arch, its corners 0.08 mouth widths under the commanded
 # neutral's (the classifier: sad; P(surprise) 0.07 -> 0.49 as shown; out/surp49/a2.log).
-CORNERS_AS_SHOWN = frozenset({"sad", "angry", "disgusted", "neutral", "surprised"})
+# Fear too, with a margin (fear54): taken down the whole lift, 12's fear (corners showing 0.26 of its
+# smile) was an arched dark slot under folded lips (judge52: shout or anguish, not fear), its corners
+# 0.077 eye distances under the lips' middle (dlib); taken down only as shown they stood level
+# (+0.005), but Obama's (03, 0.71 shown) rose into a grin (+0.049, P(happy) 0.14 -> 0.42). So fear
+# takes down what the corners show and CORNERS_SHOWN_MARGIN of the lift more (AU20's own slight
+# drop): the whole lift from 0.65 shown (03, bundled, 01, 11 as before); on 12 0.61 of it, corners
+# -0.025, identity 0.458 -> 0.416, P(fear) 0.365 -> 0.309 (sad stays its top reading; held out h06,
+# 0.54 shown: 0.171 -> 0.193; out/fear54/m_vM.log).
+CORNERS_AS_SHOWN = frozenset({"sad", "angry", "disgusted", "neutral", "surprised", "fearful"})
+CORNERS_SHOWN_MARGIN = {"fearful": 0.35}
 UNDO_SMILE = {"smile": -UNDO_FROWN_PER_SMILE, "lip_spread": -UNDO_SPREAD_PER_SMILE}
 
 
@@ -536,8 +550,7 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
                 value *= smirk_side(photo=photo)
             offsets[face_index(param)] += w * value
         undo += w * UNDO_SHARE.get(name, UNDO_SHARE_DEFAULT) * photo.smile
-        shown += w * UNDO_SHARE.get(name, UNDO_SHARE_DEFAULT) * photo.smile * (
-            corner_share(photo) if name in CORNERS_AS_SHOWN else 1.0)
+        shown += w * UNDO_SHARE.get(name, UNDO_SHARE_DEFAULT) * photo.smile * _corners_shown(name, photo=photo)
         on_speech = 0.0 if name in ONLY_A_SMILES_PARTING else CLOSES_LIPS.get(name, 0.0)
         closes += w * (CLOSES_A_SMILE.get(name, CLOSES_LIPS.get(name, 0.0)) * toothy
                        + on_speech * (photo.lips_apart - toothy))
@@ -550,6 +563,15 @@ def blend(weights: tuple[float, ...], *, photo: PhotoExpression = PhotoExpressio
     liveliness = 1.0 + sum(w * (LIVELINESS[name] - 1.0) for w, name in zip(weights, EMOTIONS))
     return Blend(offsets=offsets, lids=lids, posture_deg=posture, liveliness=liveliness, closes_lips=closes,
                  undo_spread=float(undo_spread))
+
+
+def _corners_shown(name: str, *, photo: PhotoExpression) -> float:
+    """0..1: the share of the photo's smile lift that emotion `name` takes its corners down: what
+    they show (corner_share) for CORNERS_AS_SHOWN, plus its CORNERS_SHOWN_MARGIN, the whole lift at
+    most; the whole lift for the rest."""
+    if name not in CORNERS_AS_SHOWN:
+        return 1.0
+    return min(corner_share(photo) + CORNERS_SHOWN_MARGIN.get(name, 0.0), 1.0)
 
 
 def capped_lid_raise(raise_blink: float, *, photo: PhotoExpression) -> float:
