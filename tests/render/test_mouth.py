@@ -3775,7 +3775,12 @@ def test_the_open_mouths_outline_is_round_not_a_hexagon(analysis):
     of its peak: since o46 the smile's lips round too (face.rig.FaceRig.round_smiling), and the rounded
     lens is drawn inside the rig's parting, 0.82 of it, as on the unsmiling faces (02 0.75, 07 0.72,
     13 0.78: out/o46/peak.py), and turns 11.1 degrees (the rig's rounded edge as the unsmiling faces' /o/,
-    5.3-13.5 on 02, 07, 13), capped 0.5 over that."""
+    5.3-13.5 on 02, 07, 13), capped 0.5 over that. Since ring54 the rounded opening is one closed curve
+    (_closed_outline): each lip's edge now carries the lens's cut too, and bends round into the oval's ends
+    (no shoulders, no cusp) where the lens cut it at an angle: /o/ turns 15.1 degrees there, capped 0.5 over
+    that (tests/render/test_round_outline.py checks the closed outline). That cap now passes the old octagon too
+    (its edges turned 11.1 degrees), so this test no longer guards /o/ against it: test_round_outline.py does.
+    It keeps 0.82 of its peak, over 0.8."""
     from facetalk.motion.frame import MotionFrame
     from facetalk.render.mouth import OUTLINE_GRID
 
@@ -3792,7 +3797,7 @@ def test_the_open_mouths_outline_is_round_not_a_hexagon(analysis):
         rounded = params.get("lip_spread", 0.0) < 0.0  # the rounded lens lies inside the rig's parting
         assert (drawn[0] + drawn[1]).max() > (0.8 if rounded else 0.89) * peak, params
         turn = max(_largest_turn_deg(x, y, chord=0.04 * mouth_w, where=open_wide) for y in drawn)
-        assert turn < (11.6 if rounded else 10.8), (params, turn)
+        assert turn < (15.6 if rounded else 10.8), (params, turn)
 
 
 def test_the_last_rounding_bends_a_hexagons_runs_inside_it_and_keeps_its_tips():
