@@ -90,5 +90,3 @@ def test_the_closed_outline_only_brings_the_faces_further_in():
     before = _closed_turn_deg(drawn_before, 30.0, chord=2.0)
     after = _closed_turn_deg(drawn_after, 30.0, chord=2.0)
     assert after < 0.5 * before, (before, after)
-
-
