@@ -1619,3 +1619,43 @@ def test_a_look_aside_keeps_the_iris_in_the_opening(renderer, analysis):
                 shares.append((kept @ axes[k]) / (moved @ axes[k]))
             if shares:
                 assert shares[0] == pytest.approx(shares[1], abs=1e-9)
+
+
+def _shut_lid_and_skin_detail(*, skin_px: float, grain_px: float, with_image: bool) -> tuple[float, float]:
+    """_textured_eye(`skin_px`) shut by a LidPainter whose grain is `grain_px` grey levels (seeded,
+    as fine as the skin's), given the photo (`with_image`: the grain scaled to its lid skin) or not:
+    the fine detail over the eyeball and the photo's in the lid skin above the margin (_fine_detail)."""
+    import cv2
+
+    frame, lid, open_pts, shut_pts = _textured_eye(skin_px)
+    noise = cv2.GaussianBlur(np.random.default_rng(11).standard_normal((200, 300)).astype(np.float32), (0, 0), 1.2)
+    grain = np.repeat((grain_px / noise.std() * noise)[..., None], 3, axis=2)
+    out = frame.copy()
+    image = {"image": frame, "rest_xy": open_pts[:, :2]} if with_image else {}
+    LidPainter((lid,), grain, **image).paint(out, shut_pts, open_pts)
+    xs = np.arange(115, 146)
+    top = _open_margin_top(open_pts, xs)
+    low = np.interp(xs, open_pts[list(lm.LEFT_EYE_LOWER), 0], open_pts[list(lm.LEFT_EYE_LOWER), 1])
+    lid_px = [(y, x) for x, t, b in zip(xs, top, low) for y in range(int(np.ceil(t)) + 1, int(t + 0.6 * (b - t)))]
+    return _fine_detail(out, *np.array(lid_px).T), _fine_detail(frame, *_rows_above_margin(xs, top, far_px=14,
+                                                                                            near_px=5))
+
+
+def test_a_shut_lids_grain_is_capped_at_the_photos_own_lid_skin():
+    """The grain is the whole photo's level (appearance.photo_grain; on a one-tint print its face's):
+    a faded print's over its soft lid skin's made its shut lids grainier than the skin round them
+    (08: specks). Given the photo, a shut lid's fine detail is brought down to its lid skin's (here
+    1.06 x, gain 0.49); without it (the grain laid as given) the lid was 1.79 x. A lid whose own
+    detail (without grain) already passes its skin's keeps its grain: no gain reaches the skin's,
+    and gain 0 (its grain gone) cost h12 a dlib blink. A lid under its skin's keeps its grain as it
+    was (scaled up, seeded noise read as blobs on paintings and drawings)."""
+    soft, skin = _shut_lid_and_skin_detail(skin_px=6.0, grain_px=8.0, with_image=True)
+    assert soft < 1.25 * skin, (soft, skin)
+    before, _ = _shut_lid_and_skin_detail(skin_px=6.0, grain_px=8.0, with_image=False)
+    assert before > 1.5 * skin, (before, skin)
+    unreached = [_shut_lid_and_skin_detail(skin_px=2.0, grain_px=8.0, with_image=image)[0]
+                 for image in (True, False)]
+    assert unreached[0] == unreached[1]
+    brushed, skin = _shut_lid_and_skin_detail(skin_px=12.0, grain_px=3.0, with_image=True)
+    assert brushed < 0.8 * skin and brushed == _shut_lid_and_skin_detail(skin_px=12.0, grain_px=3.0,
+                                                                          with_image=False)[0]

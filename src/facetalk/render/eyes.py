@@ -1447,13 +1447,14 @@ def _lit_colour(above, below, profile, grid, lift_most, out):
 
 @njit(cache=True, nogil=True)
 def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lower, grain, lash_rgb, strands,
-                   lash, blur_px, carry=0.0):
+                   lash, blur_px, carry=0.0, grain_gain=1.0):
     """Paints one eye's lids and lash line into `region` (h, w, 3) uint8, the frame's box at
     (x0, y0): `axes` = (origin x, y, along x, y, down x, y, width) of the eye; `curves` as
     _N_CURVES at `grid`; (open_a, open_b) the open upper margin's chain; `upper`, `lower` the
     detail strips (rows, len(grid), 4); `grain` (h, w) float32; `lash` the line's thickness; `carry`
     how far (eye widths) the upper lid is carried past the outer corner (_outer_carry), its top and
-    closure held there as where the side fade ends (at the corner itself both are 0)."""
+    closure held there as where the side fade ends (at the corner itself both are 0); `grain_gain`
+    the grain's scale on this lid (LidPainter._grain_gain)."""
     n = grid.shape[0]
     slopes = (curves[:, 1:] - curves[:, :-1]) / (grid[1:] - grid[:-1])
     open_slopes = ((open_b[1:] - open_b[:-1]) / (open_a[1:] - open_a[:-1])).reshape(1, -1)
@@ -1503,8 +1504,8 @@ def _paint_lid_box(region, x0, y0, axes, grid, curves, open_a, open_b, upper, lo
                     _sample_detail(lower, col, np.float32(abs(b - v[9])), tex)
                 else:
                     _sample_detail(upper, col, np.float32((v[1] - b) / v[8]), tex)
-            _blend(region[y, x], v, a, b, upper_alpha, lower_alpha, lash_alpha, shadow, tex, grain[y, x], lash_rgb,
-                   lash_luma, skin, under)
+            _blend(region[y, x], v, a, b, upper_alpha, lower_alpha, lash_alpha, shadow, tex,
+                   np.float32(grain[y, x] * grain_gain), lash_rgb, lash_luma, skin, under)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -1612,6 +1613,71 @@ def lid_extent(eye: _EyeAxes, lid: LidSkin, *, opening_px: float,
     return lash, reach, pixel_box(corners, pad=(LASH_FRINGE * LASH_LENGTHS[1] + 1.0) * lash + 3.0, shape=shape)
 
 
+# A shut lid's grain is scaled down where its fine detail (GRAIN_FINE_BLUR_PX high-pass, robust
+# deviation) with the lid's own (the photo's lid detail) would pass the photo's own lid skin's:
+# GRAIN_SKIN_B eye widths above the open margin, the middle GRAIN_MASK_A of the eye; the shut lid
+# read in the opening less GRAIN_LASH_B eye widths over the lower margin (the lash line). 08's shut
+# lids were 1.23 x its soft lid skin's (the print's face-wide grain: specks in its shadowed socket),
+# now 0.99. The grain's share is read from the lid as painted (with and without its grain), not
+# taken as its variance added to the lid's own: on a hatched print the two do not add as noise
+# (taken to, the hatching was cut by 20-30%). The gain then takes that share to scale with the gain
+# squared (as a noise's variance would). Never up (the early return in _grain_gain): seeded noise
+# scaled to a brushed or drawn skin's level (up to 3 x) read as popcorn blobs on 06, 04 and the
+# pencil drawing h03 (out/lid54/ba_*.png), though it took 05's and 06's lids from 0.63 and 0.44 of
+# their skin's to 0.92 and 0.91. Where the cap cannot reach the skin's level (the lid's own detail
+# already passes it, or no skin read) the gain stays 1: h12's cartoon lid took gain 0, its grain
+# gone, and lost a dlib blink (5/7 -> 4/7). Never under GRAIN_GAIN_LEAST: 0.5 took 08's shadowed lid
+# from 0.47 and cost both its dlib blinks (2/7 -> 0/7, eye showing 3.9 -> 6.5%, out/fixlid54). A
+# grain under GRAIN_LEAST grey levels is left as it is.
+GRAIN_FINE_BLUR_PX = 1.5
+GRAIN_SKIN_B = (0.08, 0.22)
+GRAIN_MASK_A = (0.15, 0.85)
+GRAIN_LASH_B = 0.12
+GRAIN_GAIN_LEAST = 0.4
+GRAIN_LEAST = 0.05
+
+
+def _fine_deviation(luma: np.ndarray, mask: np.ndarray) -> float:
+    """The robust deviation (1.4826 x MAD) of (h, w) float32 `luma` less its blur at
+    GRAIN_FINE_BLUR_PX, over the (h, w) bool `mask` (0 where it holds under 16 pixels)."""
+    import cv2
+
+    high = luma - cv2.GaussianBlur(luma, (0, 0), GRAIN_FINE_BLUR_PX)
+    values = high[mask]
+    if values.size < 16:
+        return 0.0
+    return 1.4826 * float(np.median(np.abs(values - np.median(values))))
+
+
+def _lid_masks(lid: LidSkin, xy: np.ndarray,
+               shape: tuple[int, ...]) -> tuple[tuple[int, int, int, int], np.ndarray, np.ndarray] | None:
+    """The pixel box round an open eye (landmarks `xy` (V, 2) px) in a frame of `shape`, and in it
+    the (h, w) bool masks of the lid a blink shuts and of the photo's lid skin above it
+    (GRAIN_MASK_A, GRAIN_LASH_B, GRAIN_SKIN_B); None where the box is off the frame."""
+    import cv2
+
+    upper, lower = (np.asarray(xy[list(chain)], np.float64) for chain in (lid.upper, lid.lower))
+    width = max(float(np.linalg.norm(upper[-1] - upper[0])), 1.0)
+    along = (upper[-1] - upper[0]) / width
+    down = lid.down_sign * np.array([-along[1], along[0]])
+
+    def kept(points: np.ndarray) -> np.ndarray:
+        a = (points - upper[0]) @ along / width
+        return points[(a > GRAIN_MASK_A[0]) & (a < GRAIN_MASK_A[1])]
+    top, bottom = kept(upper), kept(lower)
+    shut = np.vstack([top, (bottom - GRAIN_LASH_B * width * down)[::-1]])
+    skin = np.vstack([top - GRAIN_SKIN_B[0] * width * down, (top - GRAIN_SKIN_B[1] * width * down)[::-1]])
+    box = pixel_box(np.vstack([shut, skin]), pad=4.0, shape=shape)
+    if box is None or len(top) < 2 or len(bottom) < 2:
+        return None
+    masks = []
+    for polygon in (shut, skin):
+        mask = np.zeros((box[3] - box[1], box[2] - box[0]), np.uint8)
+        cv2.fillPoly(mask, [np.round((polygon - np.array(box[:2])) * 4).astype(np.int32)], 1, shift=2)
+        masks.append(mask.astype(bool))
+    return box, masks[0], masks[1]
+
+
 class LidPainter:
     """Draws the part of each eye a blink (or a downward look) has covered as lid skin.
 
@@ -1628,9 +1694,11 @@ class LidPainter:
     """
 
     def __init__(self, lids: tuple[LidSkin, ...], grain: np.ndarray, *, frames: np.ndarray | None = None,
-                 rest_xy: np.ndarray | None = None, warm_up: bool = True):
+                 rest_xy: np.ndarray | None = None, image: np.ndarray | None = None, warm_up: bool = True):
         """`frames` (H, W) float32: the photo's spectacle frame mask (face.glasses), with its (V, 2)
-        landmarks `rest_xy`: frames' pixels and their fill are not skin to continue (frame_cover)."""
+        landmarks `rest_xy`: frames' pixels and their fill are not skin to continue (frame_cover).
+        With the (H, W, 3) uint8 photo `image` and `rest_xy`, each lid's grain is scaled to the
+        photo's lid skin (_grain_gain); without, it is laid as given."""
         self._lids = lids
         framed = frames is not None and rest_xy is not None
         self._covers = [frame_cover(frames, rest_xy, lid) if framed else np.zeros(COVER_GRID, np.float32)
@@ -1657,6 +1725,38 @@ class LidPainter:
         self._profiles: dict[tuple[int, int], np.ndarray] = {}
         if warm_up:
             _warm_up_lid_kernels()
+        self._gains = [1.0] * len(lids)
+        if image is not None and rest_xy is not None:
+            self._gains = [self._grain_gain(i, image, rest_xy) for i in range(len(lids))]
+
+    def _grain_gain(self, index: int, image: np.ndarray, rest_xy: np.ndarray) -> float:
+        """The grain's scale on lid `index` (GRAIN_GAIN_LEAST to 1): where the lid, painted shut
+        over the (H, W, 3) uint8 `image` at rest (`rest_xy` (V, 2) px), has finer detail than the
+        photo's lid skin (_fine_deviation), what brings it there: the grain's share of the lid's
+        variance (the lid painted with it less without it) scaled by the gain squared. 1 where the
+        lid is within its skin's, where its own detail alone already passes the skin's (no gain
+        reaches it), or where either mask is under 16 pixels.
+        The grain's level is the whole photo's (or, on a one-tint print, its face's): a faded
+        print's made a soft lid grainier than the skin round it (08)."""
+        lid = self._lids[index]
+        masks = _lid_masks(lid, rest_xy, image.shape)
+        if masks is None:
+            return 1.0
+        (x0, y0, x1, y1), shut, skin = masks
+        shut_xy = np.array(rest_xy, np.float64)
+        shut_xy[list(lid.upper)] = shut_xy[list(lid.lower)]
+        eye, luma = _EyeAxes.of(lid, shut_xy, rest_xy), LUMA.astype(np.float32)
+        levels = [_fine_deviation(image[y0:y1, x0:x1].astype(np.float32) @ luma, skin)]
+        for gain in (0.0, 1.0):  # the lid as painted: its own detail and the grain need not add as noise
+            painted = np.array(image, np.uint8)
+            self._paint_eye(painted, index, eye, _lid_lift(eye, shut_xy, rest_xy), xy=shut_xy, grain_gain=gain)
+            levels.append(_fine_deviation(painted[y0:y1, x0:x1].astype(np.float32) @ luma, shut))
+        skin_level, own, whole = levels
+        grain = whole ** 2 - own ** 2
+        # 0.0 is _fine_deviation's "under 16 pixels": unknown, not a flat skin.
+        if min(levels) <= 0.0 or whole <= skin_level or own >= skin_level or grain < GRAIN_LEAST ** 2:
+            return 1.0
+        return max(float(np.sqrt((skin_level ** 2 - own ** 2) / grain)), GRAIN_GAIN_LEAST)
 
     def paint(self, out: np.ndarray, verts: np.ndarray, open_verts: np.ndarray) -> None:
         """Draws the lids into `out` (H, W, 3) uint8 in place, given this frame's (V, 3) vertices and
@@ -1667,7 +1767,7 @@ class LidPainter:
                 self._paint_eye(out, index, eye, _lid_lift(eye, verts[:, :2], open_verts[:, :2]), xy=verts[:, :2])
 
     def _paint_eye(self, out: np.ndarray, index: int, eye: _EyeAxes, lift: tuple[np.ndarray, np.ndarray], *,
-                   xy: np.ndarray) -> None:
+                   xy: np.ndarray, grain_gain: float | None = None) -> None:
         lid, opening = self._lids[index], eye.opening_px()
         lash, reach, box = lid_extent(eye, lid, opening_px=opening, shape=out.shape)
         if box is None:
@@ -1690,7 +1790,7 @@ class LidPainter:
                                            lid_luma=self._lid_luma[index])
         _paint_lid_box(out[y0:y1, x0:x1], x0, y0, axes, grid, curves, open_chain[0], open_chain[1], upper, lower,
                        self._grain[y0:y1, x0:x1, 0], lid.lash_rgb, self._strands, lash, float(lid.edge_sigma_px),
-                       _outer_carry(out, axes, curves))
+                       _outer_carry(out, axes, curves), self._gains[index] if grain_gain is None else grain_gain)
 
     def _profile(self, index: int, n: int) -> np.ndarray:
         """(n, 3) float64: lid `index`'s colour profile at n points along the eye (cached: it only

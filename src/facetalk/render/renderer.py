@@ -687,7 +687,7 @@ def _eye_painters(analysis: FaceAnalysis, *, grain: np.ndarray) -> tuple[IrisPai
     frames = None if analysis.glasses is None else analysis.glasses.full_mask(analysis.image.shape)
     irises = IrisPainter(analysis.rig, tuple(e for e, s in zip(app.eyes, shown) if s))
     lids = LidPainter(tuple(lid for lid, s in zip(app.lids, shown) if s), grain, frames=frames,
-                      rest_xy=analysis.rig.rest_xyz[:, :2])
+                      rest_xy=analysis.rig.rest_xyz[:, :2], image=analysis.image)
     return irises, lids
 
 
