@@ -3039,7 +3039,7 @@ def _rounded_inside(rig: np.ndarray, need: np.ndarray, *, opens: float, least_px
 # A rounded opening's outline as one closed curve (_closed_outline): smoothed by a Gaussian this share of its
 # perimeter times the rounding. At 0.03 its ends kept a radius of ~2 px (turns of 67-71 degrees between chords 0.04
 # mouth widths long on the bundled /o/, /u/, surprise; 52-57 at 0.05, before the stretch to its height); 0.08 took
-# /u/ 0.6 px lower than 0.05 and turned /u/'s ends no less (66 degrees) (h/ring54).
+# /u/ 0.6 px lower than 0.05 and turned /u/'s ends no less (66 degrees) (85d5e63).
 ROUND_CLOSED_SMOOTH = 0.05
 # ... taken in (a smoothstep) as the rounding share (_rounded x lens_opens) goes over these: the wide vowels' corners
 # drawn in read as a rounding of 1e-5 (07, 13), and the closed curve moved their frames by 2-8 levels.
@@ -3084,7 +3084,7 @@ def _closed_outline(rig: np.ndarray, need: np.ndarray, *, rounded: float, half_p
     # Its ends came in from the tips too (the opening 1-5 px narrower, 2-10% less area, out/revring54), but stretched
     # back to the opening's own width as well they were sharp again: the bundled /o/'s per-lip turn 15.1 -> 24.6
     # degrees, surprise's closed turn 49 -> 72, the rendered holes' largest turn up on 11 of 15 rounded frames (5
-    # faces) and back to the lip-by-lip outline's on 07 /u/, h01 /u/ and surprise (h/fixring54,
+    # faces) and back to the lip-by-lip outline's on 07 /u/, h01 /u/ and surprise (85d5e63,
     # out/fixring54/wh.log): the narrower oval is kept.
     left, right = int(np.argmin(cx)), int(np.argmax(cx))
     upper = np.roll(np.arange(ROUND_CLOSED_POINTS), -left)[:(right - left) % ROUND_CLOSED_POINTS + 1]
