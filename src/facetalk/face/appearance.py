@@ -673,7 +673,8 @@ def _sclera_fill(patch: np.ndarray, hole: np.ndarray, sclera: np.ndarray, *, dep
     import cv2
 
     luma = patch @ LUMA
-    known = sclera & (luma >= SCLERA_DARKEST * np.percentile(luma[sclera], 75))
+    lash_floor = SCLERA_DARKEST * np.percentile(luma[sclera], 75)  # darker px past the hole are lashes
+    known = sclera & (luma >= lash_floor)
     weight = known.astype(np.float32)
     smooth = cv2.GaussianBlur(patch * weight[..., None], (0, 0), 1.5) \
         / np.maximum(cv2.GaussianBlur(weight, (0, 0), 1.5), 1e-3)[..., None]
@@ -694,7 +695,7 @@ def _sclera_fill(patch: np.ndarray, hole: np.ndarray, sclera: np.ndarray, *, dep
     beside = band & ~hole
     out[hole] *= _band_shade(luma[beside], depth[beside], np.nonzero(beside)[1], fill_luma=out[hole] @ LUMA,
                              want_depths=depth[hole], want_cols=np.nonzero(hole)[1])[:, None]
-    rim = known | (beside & (luma >= SCLERA_DARKEST * np.percentile(luma[sclera], 75)))
+    rim = known | (beside & (luma >= lash_floor))
     out[hole] += _darker_end_met(luma, rim=rim, hole=hole, base_luma=base, fill_luma=out @ LUMA)[hole][:, None]
     out = cv2.GaussianBlur(out, (3, 3), 0.8)
     # Detail: the white's own grain and veins (each channel less its blur), copied in 2-D blocks from
