@@ -1822,3 +1822,23 @@ def test_a_matte_that_misses_the_face_holds_no_brow(analysis):
     k = EXPRESSION_NAMES.index("brow_raise")
     np.testing.assert_array_equal(build_rig(pts, person_alpha=missed).expression_basis_negative[k],
                                   plain.expression_basis_negative[k])
+
+
+def test_smoothstep_of_one_float64_is_numpys_bit_for_bit():
+    """One float64 (a Python float, a numpy float64 or a 0-d array) takes a path without numpy's
+    array calls: the same value, sign of zero and type as the array arithmetic gives, at and
+    beyond the edges, with the edges either way round; float32 input keeps numpy's float32."""
+    from facetalk.face.rig import smoothstep
+
+    def by_numpy(x, edge0, edge1):
+        t = np.clip((x - edge0) / (edge1 - edge0), 0.0, 1.0)
+        return t * t * (3.0 - 2.0 * t)
+
+    rng = np.random.default_rng(3)
+    values = [*rng.uniform(-2.0, 3.0, 400), 0.0, -0.0, 0.2, 0.7, 1.0, 1e-300, np.inf, -np.inf, np.nan]
+    for edge0, edge1 in ((0.0, 1.0), (0.2, 0.7), (1.0, 0.0), (0, 1), (np.float64(0.1), np.float64(0.9))):
+        for v in values:
+            for x in (float(v), np.float64(v), np.array(float(v)), np.float32(v)):
+                want, got = by_numpy(x, edge0, edge1), smoothstep(x, edge0, edge1)
+                assert type(got) is type(want)
+                assert np.array_equal(got, want, equal_nan=True) and np.signbit(got) == np.signbit(want)

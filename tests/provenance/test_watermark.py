@@ -236,15 +236,22 @@ def _boost_with_numpy(image, tile, gain_cols):
 @pytest.mark.parametrize("shape", [(512, 512), (97, 131), (40, 50)])
 def test_the_saturation_boost_is_numpys_bit_for_bit(shape):
     from facetalk.provenance.layout import pattern
-    from facetalk.provenance.marking import _saturation_boost, _small_gain, _upsample_across
+    from facetalk.provenance.marking import _probe_places, _probe_tile, _saturation_boost, _small_gain, _upsample_across
 
     rng = np.random.default_rng(8)
     h, w = shape
-    tile = pattern(h, w, PAYLOAD.coded_bits().tobytes())
+    coded = PAYLOAD.coded_bits().tobytes()
+    tile = pattern(h, w, coded)
     for image in (rng.integers(0, 256, (h, w, 3), dtype=np.uint8), np.full((h, w, 3), 254, np.uint8),
                   np.clip(rng.normal(3, 3, (h, w, 3)), 0, 255).astype(np.uint8)):
         gain_cols = _upsample_across(_small_gain(image), w)
-        assert _saturation_boost(image, tile, gain_cols) == _boost_with_numpy(image, tile, gain_cols)
+        # The compiled pass reads the pattern gathered once at the probes; numpy's, the whole pattern.
+        want = _boost_with_numpy(image, tile, gain_cols)
+        assert _saturation_boost(image, _probe_tile(h, w, coded), gain_cols) == want
+        # With the probes' pixels gathered by the gain's pass (compiled at 512^2, numpy's otherwise).
+        probes = np.empty((len(_probe_places(h, w)), 3), np.uint8)
+        assert np.array_equal(_small_gain(image, probes=probes), _small_gain(image))
+        assert _saturation_boost(image, _probe_tile(h, w, coded), gain_cols, probes=probes) == want
 
 
 def test_the_compiled_block_means_are_opencvs_grey_image_area_resized_by_a_whole_factor():
@@ -262,9 +269,13 @@ def test_the_compiled_block_means_are_opencvs_grey_image_area_resized_by_a_whole
             image = (rng.integers(0, 256, (h, w, 3)) if k % 3 else rng.integers(0, 2, (h, w, 3)) * 255 if k % 2
                      else np.full((h, w, 3), rng.integers(0, 256, 3))).astype(np.uint8)
             out = np.empty((h // step, w // step), np.uint8)
-            _gray_block_means(image.reshape(h, 3 * w), step, out)
+            # The saturation boost's probes, copied out in the same pass: any sorted places, first and last pixels too.
+            flat = np.unique(np.r_[0, h * w - 1, rng.integers(0, h * w, 50)]).astype(np.int64)
+            probes = np.empty((len(flat), 3), np.uint8)
+            _gray_block_means(image.reshape(h, 3 * w), step, out, flat, probes)
             gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
             assert np.array_equal(out, cv2.resize(gray, (w // step, h // step), interpolation=cv2.INTER_AREA))
+            assert np.array_equal(probes, image.reshape(-1, 3)[flat])
 
 
 def test_the_compiled_grey_level_is_opencvs_for_every_colour():
@@ -277,5 +288,5 @@ def test_the_compiled_grey_level_is_opencvs_for_every_colour():
     v = np.arange(1 << 24, dtype=np.uint32)
     image = np.stack([v >> 16, (v >> 8) & 255, v & 255], axis=-1).astype(np.uint8).reshape(4096, 4096, 3)
     out = np.empty((4096, 4096), np.uint8)
-    _gray_block_means(image.reshape(4096, 3 * 4096), 1, out)
+    _gray_block_means(image.reshape(4096, 3 * 4096), 1, out, np.zeros(0, np.int64), np.zeros((0, 3), np.uint8))
     assert np.array_equal(out, cv2.cvtColor(image, cv2.COLOR_RGB2GRAY))

@@ -365,6 +365,7 @@ kernels = [eyes._draw_iris, mouth._weigh_corners, shading._taper_grid, shading._
            marking._probe_deltas, renderer._pose, mouth._shade_rows, mouth._shade_back, mouth._shade_front,
            mouth._shade_teeth, mouth._cavity_gather, mouth._photo_reach, mouth._lay_samples, mouth._lay_over,
            raster._farthest, raster._rows_within, raster._reset_rows, marking._gray_block_means, renderer._pose_some,
+           renderer._move_least_turned,
            mouth._roll_pass, mouth._rim_pass, mouth._corner_cover, mouth._lip_heights, mouth._outline_need,
            mouth._lay_faces, mouth._face_points, mouth._premultiply, mouth._unlay_pass, mouth._unlay_near_faces,
            shading._smooth_pass, mouth._shaped_run,

@@ -39,9 +39,10 @@ class Watermarker:
         if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
             raise ValueError(f"expected an (H, W, 3) uint8 frame, got {image.shape} {image.dtype}")
         h, w = image.shape[:2]
-        tile, gain = pattern(h, w, self._coded), _small_gain(image)
+        probes = np.empty((len(_probe_places(h, w)), 3), np.uint8)
+        tile, gain = pattern(h, w, self._coded), _small_gain(image, probes=probes)
         rows, across = _linear_taps(h, gain.shape[0]), _upsample_across(gain, w)
-        scale = _saturation_boost(image, tile, across)
+        scale = _saturation_boost(image, _probe_tile(h, w, self._coded), across, probes=probes)
         image = np.ascontiguousarray(image)
         out = np.empty_like(image)
         _add_masked(image.reshape(-1), tile, across, np.float32(scale), *rows, out.reshape(-1))
@@ -105,16 +106,20 @@ def _upsample_across(gain: np.ndarray, width: int) -> np.ndarray:
     return cv2.resize(gain, (width, gain.shape[0]), interpolation=cv2.INTER_LINEAR)
 
 
-def _saturation_boost(image: np.ndarray, tile: np.ndarray, gain_cols: np.ndarray) -> float:
-    """The factor that brings the energy the luma delta tile x gain ((H, W); the gain as
-    _add_masked takes it: `gain_cols`, (h, W), resized down the rows there) keeps once added to
-    the (H, W, 3) uint8 image and cut to 0..255 back to the energy it was meant to have."""
-    flat = _probe_places(*tile.shape)
-    above, below, weight = _probe_taps(*tile.shape, gain_cols.shape[0])
-    meant_d = np.empty((len(flat), 1), np.float32)
-    kept = np.empty((len(flat), 3), np.float32)
-    _probe_deltas(np.ascontiguousarray(image).reshape(-1, 3), tile.reshape(-1), gain_cols.reshape(-1), flat, above,
-                  below, weight, meant_d, kept)
+def _saturation_boost(image: np.ndarray, probe_tile: np.ndarray, gain_cols: np.ndarray, *,
+                      probes: np.ndarray | None = None) -> float:
+    """The factor that brings the energy the luma delta tile x gain (the tile at _probe_places:
+    `probe_tile`, _probe_tile; the gain as _add_masked takes it: `gain_cols`, (h, W), resized down
+    the rows there) keeps once added to the (H, W, 3) uint8 image and cut to 0..255 back to the
+    energy it was meant to have; `probes`: the image's (n, 3) pixels at _probe_places if gathered
+    already (_small_gain), else gathered here."""
+    h, w = image.shape[:2]
+    if probes is None:
+        probes = np.ascontiguousarray(image).reshape(-1, 3)[_probe_places(h, w)]
+    above, below, weight = _probe_taps(h, w, gain_cols.shape[0])
+    meant_d = np.empty((len(probes), 1), np.float32)
+    kept = np.empty((len(probes), 3), np.float32)
+    _probe_deltas(probes, probe_tile, gain_cols.reshape(-1), above, below, weight, meant_d, kept)
     # The sums stay numpy's (pairwise, float32): the factor, and so every frame, is what it was.
     meant = 3.0 * float(np.sum(meant_d * meant_d))
     if meant <= 0.0:
@@ -125,17 +130,17 @@ def _saturation_boost(image: np.ndarray, tile: np.ndarray, gain_cols: np.ndarray
 # Compiled: the same float32 arithmetic as numpy's gathers and clips on the few thousand probes,
 # without a dozen array calls' overhead (0.25 of the mark's 1.8 ms a 512² frame).
 @njit(cache=True, nogil=True)
-def _probe_deltas(pixels, tile, gain, flat, above, below, weight, delta, kept):
-    """For each probe k at flat index flat[k]: delta[k, 0] = the luma delta meant there (tile x the
-    gain between the gain's samples above[k] and below[k], weighed by weight[k]) and kept[k] (3,)
-    = what of it each channel of `pixels` (N, 3) uint8 keeps once cut to 0..255, float32."""
+def _probe_deltas(probes, tile, gain, above, below, weight, delta, kept):
+    """For each probe k: delta[k, 0] = the luma delta meant there (tile[k], the tile there, x the
+    gain between the gain's samples above[k] and below[k], weighed by weight[k]) and kept[k] (3,) =
+    what of it each channel of its pixel, probes[k] ((n, 3) uint8), keeps once cut to 0..255, float32."""
     zero, top, one = np.float32(0.0), np.float32(255.0), np.float32(1.0)
-    for k in range(flat.shape[0]):
+    for k in range(probes.shape[0]):
         at = gain[above[k]] * (one - weight[k]) + gain[below[k]] * weight[k]
-        d = tile[flat[k]] * at
+        d = tile[k] * at
         delta[k, 0] = d
         for c in range(3):
-            p = np.float32(pixels[flat[k], c])
+            p = np.float32(probes[k, c])
             kept[k, c] = min(max(p + d, zero), top) - p
 
 
@@ -146,6 +151,16 @@ def _probe_places(height: int, width: int) -> np.ndarray:
     n = height * width
     flat = np.arange(n) if n <= _PROBE_PIXELS else np.random.default_rng(0).choice(n, _PROBE_PIXELS, replace=False)
     return np.sort(flat)
+
+
+# Gathered once per frame size and payload: the pattern's 4096 probes scattered over its 1 MB (512^2)
+# cost a cache miss each, every frame.
+@functools.lru_cache(maxsize=8)
+def _probe_tile(height: int, width: int, coded: bytes) -> np.ndarray:
+    """(n,) float32, read-only: the pattern (layout.pattern) at each of _probe_places' pixels."""
+    tile = np.ascontiguousarray(pattern(height, width, coded).reshape(-1)[_probe_places(height, width)])
+    tile.flags.writeable = False
+    return tile
 
 
 @functools.lru_cache(maxsize=8)
@@ -160,19 +175,24 @@ def _probe_taps(height: int, width: int, gain_height: int) -> tuple[np.ndarray, 
     return taps
 
 
-def _small_gain(image: np.ndarray) -> np.ndarray:
+def _small_gain(image: np.ndarray, *, probes: np.ndarray | None = None) -> np.ndarray:
     """(h, w) float32 gain with mean square 1, high where the luma has local detail, on a copy of
-    the frame about _MASK_SIDE px small (upsampled where it is applied: _add_masked)."""
+    the frame about _MASK_SIDE px small (upsampled where it is applied: _add_masked). `probes`, if
+    given: (n, 3) uint8 filled with the frame's pixels at _probe_places (the saturation boost's)."""
     import cv2
 
     h, w = image.shape[:2]
     step = max(1, round(min(h, w) / _MASK_SIDE))
     size = (max(1, w // step), max(1, h // step))
+    flat = _probe_places(h, w) if probes is not None else _NO_PLACES
     if step > 2 and size[0] * step == w and size[1] * step == h:  # whole blocks: OpenCV's generic mean
         small = np.empty(size[::-1], np.uint8)
-        _gray_block_means(np.ascontiguousarray(image).reshape(h, 3 * w), step, small)
+        _gray_block_means(np.ascontiguousarray(image).reshape(h, 3 * w), step, small, flat,
+                          _NO_PIXELS if probes is None else probes)
     else:
         small = cv2.resize(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), size, interpolation=cv2.INTER_AREA)
+        if probes is not None:
+            probes[:] = np.ascontiguousarray(image).reshape(-1, 3)[flat]
     small = small.astype(np.float32)
     detail = cv2.blur(cv2.absdiff(small, cv2.blur(small, (3, 3))), (5, 5))
     gain = np.clip(detail * (1.0 / _MASK_KNEE), *_MASK_RANGE)
@@ -180,19 +200,28 @@ def _small_gain(image: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(gain, dtype=np.float32)
 
 
+# No probes to gather (_small_gain's `probes` not given).
+_NO_PLACES = np.zeros(0, np.int64)
+_NO_PIXELS = np.zeros((0, 3), np.uint8)
+
+
 # Compiled, from the colour frame: cvtColor's full-size grey image and OpenCV's INTER_AREA resize by a
 # whole factor (which sums each block pixel by pixel through an offset table) cost 0.3 of the
-# mark's 1.2 ms a 512^2 frame; one pass reading the frame once costs 0.2.
+# mark's 1.2 ms a 512^2 frame; one pass reading the frame once costs 0.2. The saturation boost's
+# probes are copied out in the same pass, each row while it is in cache: gathered from the frame
+# afterwards, each cost a cache miss (0.33 -> 0.14 ms for the boost's pass).
 @njit(cache=True, nogil=True)
-def _gray_block_means(rows, step, out):
+def _gray_block_means(rows, step, out, flat, probes):
     """out (h, w) uint8: the mean of each step x step block of the grey image of the (h * step,
     w * step) RGB uint8 frame given as (h * step, 3 * w * step) `rows`, as cv2.resize(INTER_AREA)
     of cv2.cvtColor(RGB2GRAY) gives it for a whole factor over 2: each grey level OpenCV's 15-bit
-    fixed-point luma (_gray), the block's int sum times the float32 1 / step^2, rounded half to even."""
+    fixed-point luma (_gray), the block's int sum times the float32 1 / step^2, rounded half to even.
+    probes (n, 3) uint8: the frame's pixels at the sorted flat (row-major) indices flat (n,) int64."""
     h, w = out.shape
     n = w * step
     sums = np.empty(n, np.int32)
     scale = np.float32(1.0) / np.float32(step * step)
+    taken = 0
     for i in range(h):
         sums[:] = 0
         for k in range(step):
@@ -200,6 +229,12 @@ def _gray_block_means(rows, step, out):
             for x in range(n):
                 p = np.uintp(3 * x)  # unsigned: no check for negative indices
                 sums[x] += _gray(row[p], row[p + np.uintp(1)], row[p + np.uintp(2)])
+            start = (i * step + k) * n
+            while taken < flat.shape[0] and flat[taken] < start + n:
+                p = np.uintp(3 * (flat[taken] - start))
+                for c in range(3):
+                    probes[taken, c] = row[p + np.uintp(c)]
+                taken += 1
         for j in range(w):
             total = np.int32(0)
             for k in range(step):
