@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from facetalk.face import landmarks as lm
-from facetalk.face.rig import MATERIAL_CAVITY, FaceRig, inside_polygon, smoothstep
+from facetalk.face.rig import MATERIAL_CAVITY, FaceRig, inside_polygon
 from facetalk.render.raster import WarpBuffers
 
 # The smoothing's Gaussian, in posed mouth widths (0.03: 3 px on a 100 px mouth). It rounds each landmark's
@@ -33,7 +33,9 @@ LIP_SMOOTH_PAD_MW = 0.3
 # within 2-3 levels of the full blur (up to 7 on the bundled photo's 2 px, so not below). Chosen per photo, so
 # no frame switches between them.
 LIP_SMOOTH_HALVED_PX = 3.0
-_LIPS = sorted(set(lm.LIPS_OUTER_UPPER + lm.LIPS_OUTER_LOWER + lm.LIPS_INNER_UPPER + lm.LIPS_INNER_LOWER))
+_LIPS = np.array(sorted(set(lm.LIPS_OUTER_UPPER + lm.LIPS_OUTER_LOWER + lm.LIPS_INNER_UPPER + lm.LIPS_INNER_LOWER)))
+# Index arrays made once: a list indexes by converting itself each frame.
+_INNER_UPPER, _INNER_LOWER = np.array(lm.LIPS_INNER_UPPER), np.array(lm.LIPS_INNER_LOWER)
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,7 +62,10 @@ class LipSmoothing:
 
     def share(self, verts: np.ndarray) -> float:
         """0..1 how far this frame's (V, 3) posed vertices open the mouth (LIP_SMOOTH_OPENING_MW)."""
-        return float(smoothstep(np.array(_gap_mw(verts) - self.rest_gap_mw), *LIP_SMOOTH_OPENING_MW))
+        # one float64: rig.smoothstep's arithmetic in Python floats (the same bits, without numpy's ~10 us)
+        low, high = LIP_SMOOTH_OPENING_MW
+        t = min(max((_gap_mw(verts) - self.rest_gap_mw - low) / (high - low), 0.0), 1.0)
+        return t * t * (3.0 - 2.0 * t)
 
     def apply(self, buf: WarpBuffers, verts: np.ndarray) -> bool:
         """Smooths `buf`'s map (drawn from the (V, 3) posed `verts`) over the lips in place, as far as
@@ -80,7 +85,10 @@ class LipSmoothing:
         kept, sigma = self.kept[tri], LIP_SMOOTH_MW * mouth_w
         # How far each pixel takes the smoothed displacement: whole on and about the lips, fading out over
         # the skin round them (the Gaussian twice as wide), none in the cavity.
-        weight = np.clip(2.0 * _blur_halved(self.lip[tri], sigma), 0.0, 1.0) * kept * share
+        weight = 2.0 * _blur_halved(self.lip[tri], sigma)
+        np.clip(weight, 0.0, 1.0, out=weight)
+        weight *= kept
+        weight *= share  # float32 in place: the same steps as clip(...) * kept * share, no temporaries
         # The pixels' own places as a row and a column (an (h, w) grid a frame cost as much as the blurs).
         xs, ys = np.arange(x0, x1, dtype=np.float32)[None, :], np.arange(y0, y1, dtype=np.float32)[:, None]
         map_x, map_y = buf.map_x[y0:y1, x0:x1], buf.map_y[y0:y1, x0:x1]
@@ -89,9 +97,20 @@ class LipSmoothing:
         moved = cv2.merge((moved_x * kept, moved_y * kept, kept))
         smooth_x, smooth_y, norm = cv2.split(_blur_halved(moved, 0.5 * sigma) if self.halved else _blur(moved, sigma))
         norm += np.float32(1e-6)
-        map_x[...] = xs + (moved_x + weight * (smooth_x / norm - moved_x))
-        map_y[...] = ys + (moved_y + weight * (smooth_y / norm - moved_y))
+        _settle(map_x, xs, moved_x, smooth_x, norm, weight)
+        _settle(map_y, ys, moved_y, smooth_y, norm, weight)
         return True
+
+
+def _settle(plane: np.ndarray, places: np.ndarray, moved: np.ndarray, smooth: np.ndarray, norm: np.ndarray,
+            weight: np.ndarray) -> None:
+    """plane[...] = places + (moved + weight * (smooth / norm - moved)), step by step in `smooth`'s own
+    buffer (the blur's, consumed) and then `plane` (float32 throughout: the same bits, no temporaries)."""
+    np.divide(smooth, norm, out=smooth)
+    smooth -= moved
+    smooth *= weight
+    smooth += moved
+    np.add(places, smooth, out=plane)
 
 
 def _blur(values: np.ndarray, sigma_px: float) -> np.ndarray:
@@ -112,7 +131,14 @@ def _mouth_w(xyz: np.ndarray) -> float:
     return float(np.linalg.norm(xyz[lm.MOUTH_CORNERS[0], :2] - xyz[lm.MOUTH_CORNERS[1], :2]))
 
 
+def _norms(d: np.ndarray) -> np.ndarray:
+    """(N,) the lengths of (N, 2) `d`, as numpy.linalg.norm(d, axis=1) sums them (x^2 + y^2, then the root),
+    without its ~5 us of checks."""
+    square = d * d
+    return np.sqrt(square[:, 0] + square[:, 1])
+
+
 def _gap_mw(xyz: np.ndarray) -> float:
     """The inner lips' widest gap (facing landmarks) over the mouth's width."""
-    upper, lower = xyz[list(lm.LIPS_INNER_UPPER), :2], xyz[list(lm.LIPS_INNER_LOWER), :2]
-    return float(np.linalg.norm(upper - lower, axis=1).max()) / max(_mouth_w(xyz), 1e-6)
+    upper, lower = xyz[_INNER_UPPER, :2], xyz[_INNER_LOWER, :2]
+    return float(_norms(upper - lower).max()) / max(_mouth_w(xyz), 1e-6)

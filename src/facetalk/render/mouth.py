@@ -27,6 +27,13 @@ from facetalk.imaging import LUMA, sample_points
 from facetalk.face.rig import MATERIAL_CAVITY, FaceRig, smoothstep
 from facetalk.render.sampling import bilinear, luminance_grain, material_lookup, mix, pixel_box
 
+# numpy.clip's ufunc itself: numpy.clip reaches it through ~1.5 us of Python dispatch a call (the same bits), ~20
+# calls a frame on the per-frame paths, which call this.
+try:
+    from numpy._core.umath import clip as _clip
+except ImportError:  # numpy < 2
+    from numpy.core.umath import clip as _clip
+
 
 def _chroma(rgb: np.ndarray) -> np.ndarray:
     """(..., 3) colours -> (...) chroma: channel spread over luma (0 for greys)."""
@@ -67,7 +74,7 @@ def _pocket_shares(corners_smile: tuple[float, float]) -> tuple[float, float]:
     unsmiling corner, not at all from POCKET_SMILE_OFF on. In a smile (a smirk's one side) the
     pocket is the corner closing in shade, which stays (rev40l: cleared, 01's right tip stood pale
     beside its dark left one)."""
-    return tuple(1.0 - float(smoothstep(np.float64(smile), 0.0, POCKET_SMILE_OFF)) for smile in corners_smile)
+    return tuple(1.0 - _smooth_one(float(smile), 0.0, POCKET_SMILE_OFF) for smile in corners_smile)
 
 
 def _polygon_mask(shape: tuple[int, int], polygon_xy: np.ndarray) -> np.ndarray:
@@ -577,7 +584,7 @@ class MouthPainter:
         # Signed, down the face: lips pressed or rolled past each other are shut, however far apart.
         pairs = verts[self._seam_pairs, :2].astype(np.float64)
         apart = (pairs[:, 1] - pairs[:, 0]) @ _face_down(verts[:, :2]) - self._seam_rest_apart
-        opened = np.clip((apart - 0.5) / (RIM_OPENS * mouth_w), 0.0, 1.0)
+        opened = _clip((apart - 0.5) / (RIM_OPENS * mouth_w), 0.0, 1.0)
         if opened.max() <= 0.0:
             return None
         reach = int(math.ceil(rims.reach * max(mouth_w / self._rest_mouth_w, 1.0) * RIM_STRETCH)) + 1
@@ -594,9 +601,10 @@ class MouthPainter:
         loop = verts[self._loop_ids, :2].astype(np.float64)
         delta = rims.delta
         shares = _pocket_shares(corners_smile)
-        if max(shares) > 0.0 and rims.pocket.any():  # the photo's corner pockets as far as cleared
-            delta = delta.copy()
-            delta[0] += shares[0] * rims.pocket[0] + shares[1] * rims.pocket[1]
+        pocket = self._pocket_box
+        if max(shares) > 0.0 and pocket is not None:  # the photo's corner pockets as far as cleared
+            delta = delta.copy()  # added only over the pockets' box: zero beyond it, which adds nothing
+            delta[(0,) + pocket] += shares[0] * rims.pocket[(0,) + pocket] + shares[1] * rims.pocket[(1,) + pocket]
         drawn_from = _NO_MAP if warp_map is None else np.stack([m[y0:y1, x0:x1] for m in warp_map])
         _rim_pass(out, x0, y0, tri_id[y0:y1, x0:x1], self.rig.triangles, rims.lower, verts, rims.rest_xy, delta,
                   np.array(rims.origin, np.float64), rims.along, rims.places, opened[rims.order],
@@ -604,6 +612,15 @@ class MouthPainter:
         per_vertex = np.zeros(len(verts), np.float32)
         per_vertex[self._seam_pairs] = opened[:, None]
         return per_vertex
+
+    @cached_property
+    def _pocket_box(self) -> tuple[slice, slice] | None:
+        """The (rows, columns) of _Rims.pocket's box holding all that is not zero in it (None: it is all zero,
+        or no rims): _clear_rims adds it each smiling frame, and over the whole box it cost ~20 us."""
+        if self._rims is None or not self._rims.pocket.any():
+            return None
+        rows, cols = np.nonzero(np.abs(self._rims.pocket).max(axis=(0, 3)) > 0)
+        return slice(int(rows.min()), int(rows.max()) + 1), slice(int(cols.min()), int(cols.max()) + 1)
 
     def _photo_teeth_runs(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
         """_teeth_runs of this painter's rig and photo (its own teeth's colour, if it shows them)."""
@@ -686,9 +703,10 @@ class MouthPainter:
         ys, xs, tris, weights, opening, alpha = ys[keep], xs[keep], tris[keep], weights[keep], opening[keep], alpha[keep]
         t, u = interp(self.rig.cavity_t), interp(self.rig.cavity_u)
         owned = alpha >= 1.0  # wholly new opening: nothing of the photo's own shows under it
-        edge = self._edge_coverage(verts, cavity.tri_index[keep], t, px=xs + x0, py=ys + y0)
+        px, py = xs + x0, ys + y0  # the pixels' frame places, once for the passes below
+        edge = self._edge_coverage(verts, cavity.tri_index[keep], t, px=px, py=py)
         alpha *= edge
-        opening, t = self._lip_span(verts, xs + x0, ys + y0, u)
+        opening, t = self._lip_span(verts, px, py, u)
         d_upper, d_lower, runs = t * opening, (1.0 - t) * opening, (interp(self._own_upper), interp(self._own_lower))
         widened = self._widened(verts, lip_on_skull_xy, jaw_lift=jaw_lift * 0.5 * (corners_kept[0] + corners_kept[1]))
         lift = self._teeth_lift(interp, verts, mouth_w=mouth_w, lip_on_skull_xy=lip_on_skull_xy, widened=widened,
@@ -708,12 +726,12 @@ class MouthPainter:
         _round_depth(color, d_upper=d_upper, d_lower=d_lower, peak_opening=peak, short=short, widened=widened,
                      black_rgb=self._round_black_rgb, inside=inside, tongue=tongue, kept=laid)
         as_laid = color.copy() if laid.any() else None  # what the passes after it move, they unlay
-        alpha, faces = self._lips_in(color, alpha, interp, verts, px=xs + x0, py=ys + y0, inside=inside, edge=edge,
+        alpha, faces = self._lips_in(color, alpha, interp, verts, px=px, py=py, inside=inside, edge=edge,
                                      d_upper=d_upper, d_lower=d_lower, arch=arch, own_upper=runs[0], laid=laid,
                                      peak_opening=peak, mouth_w=mouth_w, widened=widened, cleared=cleared,
                                      roll_upper=roll_upper, jaw_lift=jaw_lift, smiling=smiling,
                                      smiling_round=smiling_round, short=short)
-        self._under_hair(color, out, xs + x0, ys + y0, d_upper=d_upper, d_lower=d_lower, u=u, mouth_w=mouth_w,
+        self._under_hair(color, out, px, py, d_upper=d_upper, d_lower=d_lower, u=u, mouth_w=mouth_w,
                          peak_opening=peak)
         _unlay_repainted(laid, color=color, as_laid=as_laid, faces=faces)
         self._composite(out, (x0, y0, x1, y1), ys, xs, color, alpha, owned=owned, sharp=laid, inside=inside)
@@ -747,11 +765,11 @@ class MouthPainter:
         (V, 3) `verts`: the (N,) opening px, the photo's own (N,) rest opening px, (N,) 0..1 how far
         the new opening fades in, the mouth's width px, the peak opening px (at the inner lips) and
         where along the mouth it opens furthest (_tongue_centre)."""
-        gap = np.linalg.norm(verts[:, :2] - verts[self.rig.cavity_partner, :2], axis=1)
+        gap = _norms(verts[:, :2] - verts[self.rig.cavity_partner, :2])
         opening, rest_opening = interp(gap), interp(self._rest_gap)
         mouth_w = float(np.linalg.norm(verts[lm.MOUTH_CORNERS[0], :2] - verts[lm.MOUTH_CORNERS[1], :2]))
         # The photo's own opening stays as photographed; only the new opening, fading in, is shaded.
-        alpha = np.clip((opening - rest_opening - 0.5) / (0.04 * mouth_w), 0.0, 1.0)
+        alpha = _clip((opening - rest_opening - 0.5) / (0.04 * mouth_w), 0.0, 1.0)
         return opening, rest_opening, alpha, mouth_w, float(gap[self._verts].max()), self._tongue_centre(gap)
 
     def _tongue_centre(self, gap: np.ndarray) -> float:
@@ -768,7 +786,7 @@ class MouthPainter:
         """0..1 how far this frame's (V, 3) vertices raise the mouth's corners in a smile over the
         photo's (SMILE_RISE), along the posed face's own down."""
         rise = _corner_rise(verts[:, :2], down=_face_down(verts[:, :2])) - self._rest_rise  # as the head turns
-        return float(smoothstep(np.array(rise), *SMILE_RISE))
+        return _smooth_one(rise, *SMILE_RISE)
 
     def _under_hair(self, color: np.ndarray, out: np.ndarray, xs: np.ndarray, ys: np.ndarray, *,
                     d_upper: np.ndarray, d_lower: np.ndarray, u: np.ndarray, mouth_w: float,
@@ -987,7 +1005,7 @@ class MouthPainter:
         ordinary = _lower_teeth_show(opening, mouth_w)
         show = self._stretched_lower_teeth(ordinary, opening=opening, own_upper=own_upper, lift=lift, mouth_w=mouth_w)
         ramp = STRETCH_RAMP * 4.0 * smiling * (1.0 - smiling)
-        stretch = np.clip((show - ordinary) * (1.0 / ramp), 0.0, 1.0) if ramp > 0.0 else (show > ordinary) * 1.0
+        stretch = _clip((show - ordinary) * (1.0 / ramp), 0.0, 1.0) if ramp > 0.0 else (show > ordinary) * 1.0
         return (np.ones_like(opening) if self._lower_guessed else show), stretch
 
     def _stretched_lower_teeth(self, show: np.ndarray, *, opening: np.ndarray, own_upper: np.ndarray,
@@ -1006,7 +1024,7 @@ class MouthPainter:
         upper_px = np.where(own_upper >= OWN_ROW_SHOWS * upper_h, np.maximum(own_upper + np.minimum(lift, 0.0), 0.0),
                             upper_h + lift)
         gap = (opening - upper_px - SPREAD_GAP[0] * mouth_w) / ((SPREAD_GAP[1] - SPREAD_GAP[0]) * mouth_w)
-        return np.maximum(show, min(spread, 1.0) * np.clip(gap, 0.0, 1.0))
+        return np.maximum(show, min(spread, 1.0) * _clip(gap, 0.0, 1.0))
 
     def _lay_photo_interior(self, color: np.ndarray, interp, *, d_upper: np.ndarray, d_lower: np.ndarray,
                             runs: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray, mouth_w: float,
@@ -1173,7 +1191,7 @@ class MouthPainter:
         wide = _RowEnds(lit=self._row_end_lit, envelope=self._row_end_envelope, buccal=self._buccal,
                         edge=self._edge_table, tips=self._envelope_table)
         narrow = self._row_ends_narrow
-        back = float(smoothstep(np.float64(peak_opening / max(mouth_w, 1e-6)), *GUM_LIT_BACK_OPEN))
+        back = _smooth_one(float(peak_opening / max(mouth_w, 1e-6)), *GUM_LIT_BACK_OPEN)
         if narrow is None or back >= 1.0:
             return wide
         if back <= 0.0:
@@ -1321,7 +1339,7 @@ class MouthPainter:
                                 smiling_round=smiling_round)
         # The lip set lower over the arch continues the rig's lip: its edge there is no rim (half
         # the pixel was the photo's own lip-over-teeth shadow line, a dark arc through the lip).
-        return arch, np.maximum(alpha, np.clip(arch - d_upper + 0.5, 0.0, 1.0) * (arch > 0.5) * np.clip(d_upper, 0.0, 1.0))
+        return arch, np.maximum(alpha, _clip(arch - d_upper + 0.5, 0.0, 1.0) * (arch > 0.5) * _clip(d_upper, 0.0, 1.0))
 
     def _rounded(self, widened: float, *, smiling_round: float = 0.0) -> float:
         """0..1 how far the lips are rounded (/o/ /u/), from _widened's width ratio: full at
@@ -1369,8 +1387,8 @@ class MouthPainter:
         (its peak over LIP_ARCH_OPENING mouth widths, the lips no wider than LIP_ARCH_WIDENED of the
         photo's, `widened`: _widened's): /i/ and a broad smile keep their flat, wide top (`smiling_round`
         paint's, for _lens_reach)."""
-        opens = float(smoothstep(np.array(peak_opening / mouth_w), *LIP_ARCH_OPENING)
-                      * (1.0 - smoothstep(np.array(widened), *LIP_ARCH_WIDENED)))
+        opens = _smooth_one(peak_opening / mouth_w, *LIP_ARCH_OPENING) * (
+            1.0 - _smooth_one(widened, *LIP_ARCH_WIDENED))
         if opens <= 0.0:
             return np.zeros(len(u), np.float32)
         down = _face_down(verts[:, :2])
@@ -1469,7 +1487,7 @@ class MouthPainter:
         stood as a grey line along it (bundled, 01). As far as the lips are rounded (`faces.rounded`) the rim
         goes O_RIM_ROUND_LIGHT of the way, toward the faces' own colour at their edge (_rim_rgb)."""
         opened = (peak_opening - self._rest_peak) / max(mouth_w, 1.0)
-        fade = short * float(smoothstep(np.array(opened), *O_RIM_OPENED))
+        fade = short * _smooth_one(opened, *O_RIM_OPENED)
         if fade <= 0.0 or not len(faces.near):
             return
         beyond = faces.beyond_px.astype(np.float64)
@@ -1657,15 +1675,15 @@ class MouthPainter:
         dark slit, where the photo's bright teeth squeezed into it read as a white line (speech
         passes through such frames around every p, b and m). `opening`, `rest_opening`: (N,) px
         between the lips there now and in the photo."""
-        closing = np.clip((rest_opening - opening) / np.maximum(0.5 * rest_opening, 1.0), 0.0, 1.0)
-        narrow = np.clip(1.0 - opening / (SLIT_DARK_GAP * mouth_w), 0.0, 1.0)
+        closing = _clip((rest_opening - opening) / np.maximum(0.5 * rest_opening, 1.0), 0.0, 1.0)
+        narrow = _clip(1.0 - opening / (SLIT_DARK_GAP * mouth_w), 0.0, 1.0)
         shade = SLIT_DARKEST * closing * narrow
         dark = shade > 0.01
         if not dark.any():
             return
         y, x = ys[dark] + origin[1], xs[dark] + origin[0]
         seam = 0.5 * (self.throat_rgb + self._lip_rgb)
-        out[y, x] = np.clip(mix(out[y, x].astype(np.float64), seam, shade[dark]) + 0.5, 0, 255).astype(np.uint8)
+        out[y, x] = _clip(mix(out[y, x].astype(np.float64), seam, shade[dark]) + 0.5, 0, 255).astype(np.uint8)
 
     def _shade_corner_meet(self, out: np.ndarray, verts: np.ndarray, *, corners_lift: tuple[float, float]) -> None:
         """Mixes, in `out` (H, W, 3) uint8 in place, the lips between each commissure and the inner corner
@@ -1719,7 +1737,7 @@ class MouthPainter:
         if lip_on_skull_xy is None:  # the rest places: a head not turned
             lip_on_skull_xy = self.rig.rest_xyz[self._lip_ids, :2]
         lift = np.zeros(len(verts), np.float32)
-        lift[self._lip_ids] = np.clip((lip_on_skull_xy - verts[self._lip_ids, :2]) @ _face_down(verts[:, :2]),
+        lift[self._lip_ids] = _clip((lip_on_skull_xy - verts[self._lip_ids, :2]) @ _face_down(verts[:, :2]),
                                       -LIP_LOWERED_MAX * mouth_w, 0.08 * mouth_w)
         return lift
 
@@ -1756,6 +1774,14 @@ class MouthPainter:
         _lay_over(out, x0, y0, a, premul, self._noise, ys, xs, share,
                   np.ascontiguousarray(color, np.float64), sharp, RIM_REACH_PX, self._grain_keep, self._grain_dark)
 
+    @cached_property
+    def _strip_t(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """_edge_coverage's per strip triangle (S, 3) vertex ids and the rig's t along its two edges from its
+        first vertex, (S,) float64 each: fixed by the rig, so taken once."""
+        tri = self.rig.triangles[self._strip_ids]
+        tv = self.rig.cavity_t[tri].astype(np.float64)
+        return tri, tv[:, 1] - tv[:, 0], tv[:, 2] - tv[:, 0]
+
     def _edge_coverage(self, verts: np.ndarray, tri_index: np.ndarray, t: np.ndarray, *,
                        px: np.ndarray, py: np.ndarray) -> np.ndarray:
         """(N,) 0..1 how much of each cavity pixel (centres `px`, `py`) lies inside the inner lip
@@ -1767,11 +1793,9 @@ class MouthPainter:
         strip triangle, so a pixel's distance to the nearer lip is min(t, 1 - t) over the length
         of t's screen gradient there; at a corner, the distance to the nearer lip edge."""
         # The gradient per cavity triangle (a few dozen), then looked up per pixel.
-        tri = self.rig.triangles[self._strip_ids]
+        tri, dt1, dt2 = self._strip_t
         p = verts[tri][:, :, :2].astype(np.float64)
-        tv = self.rig.cavity_t[tri].astype(np.float64)
         e1, e2 = p[:, 1] - p[:, 0], p[:, 2] - p[:, 0]
-        dt1, dt2 = tv[:, 1] - tv[:, 0], tv[:, 2] - tv[:, 0]
         det = e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0]
         det = np.where(np.abs(det) < 1e-9, 1e-9, det)
         per_px = np.zeros(len(self.rig.triangles) + 1)  # 0 off the strip
@@ -1782,6 +1806,12 @@ class MouthPainter:
                       px.astype(np.float64), py.astype(np.float64))
         return np.minimum(inside_px, 1.0)
 
+    @cached_property
+    def _seam_pressable(self) -> np.ndarray:
+        """(P,) float64 0..1 _paint_seam's share at each seam pair by the photo's own gap there (2 px
+        apart none, from 6 px all), once rather than a frame."""
+        return _clip((self._seam_rest_gap - 2.0) / 4.0, 0, 1)
+
     def _paint_seam(self, out: np.ndarray, verts: np.ndarray) -> None:
         """Where lips the photo shows apart are pressed together (p, b, m on a smile), the line
         where they meet: a soft, dark, anti-aliased line, so they read as lips shut, not as
@@ -1789,8 +1819,8 @@ class MouthPainter:
         import cv2
 
         upper, lower = verts[self._seam_pairs[:, 0], :2], verts[self._seam_pairs[:, 1], :2]
-        gap = np.linalg.norm(lower - upper, axis=1)
-        strength = np.clip((self._seam_rest_gap - 2.0) / 4.0, 0, 1) * np.clip(1.5 - gap, 0, 1)
+        gap = _norms(lower - upper)
+        strength = self._seam_pressable * _clip(1.5 - gap, 0, 1)
         if strength.max() <= 0.01:
             return
         line = 0.5 * (upper + lower)
@@ -1825,7 +1855,7 @@ class MouthPainter:
         soft = np.minimum(near, 1.0)[..., None]
         region += (cv2.GaussianBlur(region, (0, 0), SEAM_BLEND_PX) - region) * soft
         region += (0.5 * (self.throat_rgb + self._lip_rgb) - region) * alpha[..., None]
-        out[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
+        out[y0:y1, x0:x1] = _clip(region + 0.5, 0, 255).astype(np.uint8)
 
     def _shade(self, d_upper: np.ndarray, d_lower: np.ndarray, opening: np.ndarray, u: np.ndarray,
                mouth_w: float, *, photo_teeth: tuple[np.ndarray, np.ndarray], lower_show: np.ndarray | None = None,
@@ -1862,7 +1892,7 @@ class MouthPainter:
         lift = np.zeros(len(u), np.float32) if lip_lift is None else np.asarray(lip_lift, np.float32)
         scalars = np.empty(N_SC)
         scalars[SC_MOUTH_W], scalars[SC_PEAK], scalars[SC_TONGUE_TIP] = mouth_w, peak, tongue_tip
-        scalars[SC_PALATE] = float(smoothstep(np.array(peak / mouth_w), *PALATE_OPENING))
+        scalars[SC_PALATE] = _smooth_one(peak / mouth_w, *PALATE_OPENING)
         show, was32 = _as_float64(np.asarray(lower_show))
         scalars[SC_SHOW32] = float(was32 if show32 is None else show32)
         scalars[[SC_SMILING, SC_LOWER_CEILING, SC_LOWER_NARROW]] = smiling, self._lower_ceiling(), self._lower_narrow()
@@ -1896,7 +1926,7 @@ class MouthPainter:
         tint = np.empty((2, teeth.shape[1], 3))
         if self._own_teeth:  # channel by channel: a (3,) broadcast over (N, 3) took three times as long
             at = np.flatnonzero(teeth[TH_LOWER_COVER] > 0.0)
-            dark = 1.0 - np.clip(teeth[TH_LOWER_SHADE, at], 0.0, 1.0)
+            dark = 1.0 - _clip(teeth[TH_LOWER_SHADE, at], 0.0, 1.0)
             for c in range(3):
                 tint[0, :, c] = self._lower_tint[c]
                 tint[0, at, c] *= self._lower_warm_rgb[c] ** dark
@@ -1904,7 +1934,7 @@ class MouthPainter:
             if row == 0 and self._own_teeth:
                 continue
             at = np.flatnonzero(teeth[cover] > 0.0)
-            dark = 1.0 - np.clip(teeth[shade, at], 0.0, 1.0)
+            dark = 1.0 - _clip(teeth[shade, at], 0.0, 1.0)
             tint[row, at] = self._shade_tint ** (dark if row == 0 else dark * UPPER_SHADE_WARMTH)[:, None]
             if row == 1 and self._upper_lift != 1.0:  # lit as drawn (_colors' _upper_lift)
                 tint[row, at] *= self._upper_lift
@@ -3723,7 +3753,7 @@ def _round_depth(color: np.ndarray, *, d_upper: np.ndarray, d_lower: np.ndarray,
     what is the photo's own (`kept` (N,) 0..1, _lay_photo_interior's); all of that as far as the lips, `widened`
     (_widened's ratio), have narrowed the opening (ROUND_DEPTH_NARROW). Nothing changes where `short` is 0 or the
     lips are narrowed no more than ROUND_DEPTH_NARROW[0]."""
-    short *= float(smoothstep(1.0 - widened, ROUND_DEPTH_NARROW[0], ROUND_DEPTH_NARROW[1]))
+    short *= _smooth_one(1.0 - widened, ROUND_DEPTH_NARROW[0], ROUND_DEPTH_NARROW[1])
     if short <= 0.0 or not len(color):
         return
     depth = np.minimum(np.asarray(d_upper, np.float64), np.asarray(d_lower, np.float64)) / max(0.5 * peak_opening, 1.0)
@@ -3731,7 +3761,7 @@ def _round_depth(color: np.ndarray, *, d_upper: np.ndarray, d_lower: np.ndarray,
     inside = np.asarray(inside, np.float64)
     own = 1.0 - np.asarray(kept, np.float64)
     deep_share, teeth = inside * own * (1.0 - ROUND_TONGUE_KEEP * np.asarray(tongue, np.float64)), (1.0 - inside) * own
-    dim = short * (deep_share * (near + (deep - near) * smoothstep(np.clip(depth, 0.0, 1.0), 0.0, 1.0))
+    dim = short * (deep_share * (near + (deep - near) * smoothstep(_clip(depth, 0.0, 1.0), 0.0, 1.0))
                    + teeth * ROUND_TEETH_DIM)
     color += dim[:, None] * (np.asarray(black_rgb, np.float64) - color)
 
@@ -4402,9 +4432,19 @@ def _notch_share(run: np.ndarray, *, to_rest: float, peak_opening: float) -> flo
     live = np.asarray(run, np.float64)[np.asarray(run) > 0.0] / np.float64(np.float32(to_rest))
     if not len(live):
         return 1.0
-    posed = float(np.median(live))
-    wide = float(smoothstep(np.float64(peak_opening / posed), *EDGE_NOTCH_OPEN))
+    posed = _median(live)
+    wide = _smooth_one(float(peak_opening / posed), *EDGE_NOTCH_OPEN)
     return wide + (1.0 - wide) * min(1.0, EDGE_SHORT_NOTCH_PX / (EDGE_NOTCH * posed))
+
+
+def _median(values: np.ndarray) -> float:
+    """float(numpy.median(values)) of a non-empty 1-D float64 array without NaNs, by one partition (the
+    middle value, or the two middle ones' sum halved, as numpy.mean takes it), without numpy.median's ~15 us."""
+    half = len(values) // 2
+    if len(values) % 2:
+        return float(np.partition(values, half)[half])
+    middle = np.partition(values, (half - 1, half))
+    return float((middle[half - 1] + middle[half]) / 2.0)
 
 
 def _solid_row_end(weight: np.ndarray, samples: np.ndarray, *, d_rest: np.ndarray, run: np.ndarray,
@@ -4420,12 +4460,12 @@ def _solid_row_end(weight: np.ndarray, samples: np.ndarray, *, d_rest: np.ndarra
     dark (11's 7 columns, 12's one: a pale or grey see-through strip, judge43b); a real end tooth stays a
     crown, turning into the shade. Laid so at every opening, it darkened the corners of the smaller ones
     to near-black notches (11 and 12's /i/, /l/, smile: out/strip44/m4-12.png)."""
-    deep = float(smoothstep(np.float64(opened), *ROW_END_SOLID_OPEN))
+    deep = _smooth_one(float(opened), *ROW_END_SOLID_OPEN)
     if deep <= 0.0:
         return weight, np.asarray(samples, np.float32)
-    reach = np.clip((run - d_rest.astype(np.float64)) / REACH_FADE_PX, 0.0, 1.0)
+    reach = _clip((run - d_rest.astype(np.float64)) / REACH_FADE_PX, 0.0, 1.0)
     kept = np.where(reach > 0.0, weight / np.maximum(reach, 1e-12), 1.0).astype(np.float32).astype(np.float64)
-    gone = np.clip(1.0 - kept, 0.0, 1.0)
+    gone = _clip(1.0 - kept, 0.0, 1.0)
     floor = np.minimum((under @ LUMA) / np.maximum(np.asarray(samples, np.float64) @ LUMA, 1e-6), 1.0)
     shade = np.maximum((1.0 - gone) ** (ROW_END_SHADE * deep), floor)
     return weight * (1.0 + deep * (gone + gone * gone)), (samples * shade[:, None]).astype(np.float32)
@@ -4439,13 +4479,13 @@ def _crown_light(d_rest: np.ndarray, run: np.ndarray, *, held: float) -> np.ndar
     brightness: as bare factors every row sat 4-8 levels further under its photo's teeth);
     `held` (_Gamut.held, 0..1) of the way to their luma alike in every channel, so a grey or sepia
     print's teeth take no tint."""
-    factor = _crown_factor(np.clip(d_rest / np.maximum(run, 1e-6), 0.0, 1.0)[:, None]) / CROWN_LIGHT_MEAN
+    factor = _crown_factor(_clip(d_rest / np.maximum(run, 1e-6), 0.0, 1.0)[:, None]) / CROWN_LIGHT_MEAN
     return factor + held * ((factor @ LUMA)[:, None] - factor)
 
 
 def _crown_factor(f: np.ndarray) -> np.ndarray:
     """(n, 3) float64 _crown_light's bare factors at (n, 1) `f` 0..1, the share of the run from the lip."""
-    cervical = np.clip(1.0 - f / CROWN_CERVICAL_SPAN, 0.0, 1.0) ** 2
+    cervical = _clip(1.0 - f / CROWN_CERVICAL_SPAN, 0.0, 1.0) ** 2
     incisal = smoothstep(f, *CROWN_INCISAL_FROM)
     return 1.0 + cervical * (CROWN_CERVICAL_RGB - 1.0) + incisal * (CROWN_INCISAL_RGB - 1.0)
 
@@ -4741,7 +4781,7 @@ def _lip_hued(color: np.ndarray, px: np.ndarray, *, lip_rgb: np.ndarray, share: 
     if shade is not None:  # shaded no lower than `floor`; a pixel already under it keeps its own luma
         luma = np.maximum(luma * (1.0 - shade), np.minimum(luma, floor))
     hue = _shadow_hue(luma, lip_rgb=lip_rgb, shadow_rgb=shadow_rgb)
-    hued = np.clip(luma[:, None] * hue, 0.0, 255.0)
+    hued = _clip(luma[:, None] * hue, 0.0, 255.0)
     color[px] = rgb + share[:, None] * (hued - rgb)
 
 
@@ -4755,7 +4795,7 @@ def _shadow_hue(luma: np.ndarray, *, lip_rgb: np.ndarray, shadow_rgb: np.ndarray
     if shadow_rgb is None:
         return hue[None, :]
     shadow_luma = max(float(shadow_rgb @ LUMA), 1.0)
-    fall = np.clip((lip_luma - luma) / max(lip_luma - shadow_luma, 1.0), 0.0, 1.0) * ROUND_FACE_SHADOW_HUE
+    fall = _clip((lip_luma - luma) / max(lip_luma - shadow_luma, 1.0), 0.0, 1.0) * ROUND_FACE_SHADOW_HUE
     return hue + fall[:, None] * (np.asarray(shadow_rgb, np.float64) / shadow_luma - hue)
 
 
@@ -5041,6 +5081,21 @@ def _smooth64(x, edge0, edge1):
     """rig.smoothstep at one float64 `x`."""
     t = min(max((x - edge0) / (edge1 - edge0), 0.0), 1.0)
     return t * t * (3.0 - 2.0 * t)
+
+
+def _norms(d: np.ndarray) -> np.ndarray:
+    """(N,) the lengths of (N, 2) `d`, as numpy.linalg.norm(d, axis=1) takes them (x^2 + y^2, then the root, in
+    d's dtype), without its ~5 us of checks."""
+    square = d * d
+    return np.sqrt(square[:, 0] + square[:, 1])
+
+
+def _smooth_one(x, edge0: float, edge1: float) -> float:
+    """float(rig.smoothstep(x)) at one number `x`: a float or float64 by _smooth64 (the same float64 arithmetic,
+    without numpy's ~5 us of array calls: a dozen a frame), anything else (a float32 computes in float32) by numpy."""
+    if isinstance(x, float):
+        return _smooth64(x, edge0, edge1)
+    return float(smoothstep(np.asarray(x), edge0, edge1))
 
 
 # The compiled shading stages pass per-pixel values in index-coded float64 arrays (numba takes
@@ -6152,7 +6207,7 @@ def _rolled_cover(run_px: np.ndarray, *, roll: float, mouth_w: float, lip_px: np
         rolled = np.minimum(rolled, ROLL_LIP_COVER * min(roll / ROLL_LIP_FULL, 1.0) * lip_px)
     left = run_px - rolled
     sliver = left * (1.0 - smoothstep(left / max(mouth_w, 1e-6), *ROLL_SLIVER))
-    return rolled + sliver * float(smoothstep(np.float64(roll), 0.0, ROLL_SLIVER_ONSET))
+    return rolled + sliver * _smooth_one(float(roll), 0.0, ROLL_SLIVER_ONSET)
 
 
 def _rolled_reach(most_px: float, *, roll: float, mouth_w: float) -> float:
@@ -6611,7 +6666,7 @@ def lens_opens(peak_opening: float, mouth_w: float) -> float:
     """0..1 how far the lens (_taper_corners) has faded in at an opening `peak_opening` px high at
     its widest, the mouth `mouth_w` px wide: a nearly shut mouth's corners are a pixel or two, so
     it fades in over LENS_OPENING mouth widths of the peak."""
-    return float(smoothstep(np.array(peak_opening / mouth_w), *LENS_OPENING))
+    return _smooth_one(peak_opening / mouth_w, *LENS_OPENING)
 
 
 def lens_wide(peak_opening: float, mouth_w: float) -> float:
@@ -6630,14 +6685,14 @@ def lens_height(across: np.ndarray, *, full_share: float, power: float = LENS_PO
     on to `reach`, where it closes (power 1: to a point; 0.5: an ellipse's ends). Its slope is 0
     where it leaves the full height, so the outline turns there smoothly."""
     full_across = full_share * reach
-    s = np.clip((np.asarray(across) - full_across) / (reach - full_across), 0.0, 1.0)
+    s = _clip((np.asarray(across) - full_across) / (reach - full_across), 0.0, 1.0)
     return np.maximum(np.cos(0.5 * np.pi * s), 0.0) ** power  # cos(pi/2) in float32 is -4e-8
 
 
 def _lower_teeth_show(opening: np.ndarray, mouth_w: float) -> np.ndarray:
     """(N,) 0..1 how far the synthetic lower teeth show at an opening (px): from 0.2 mouth widths
     (a jaw well open) on."""
-    return np.clip((opening - 0.2 * mouth_w) / (0.12 * mouth_w), 0, 1)
+    return _clip((opening - 0.2 * mouth_w) / (0.12 * mouth_w), 0, 1)
 
 
 # The lips drawn wide in a broad smile (posed mouth width over the photo's, from the first to the
@@ -6851,7 +6906,7 @@ def _shade_exponentials(u: np.ndarray, d_upper: np.ndarray, d_lower: np.ndarray,
     f, dl = rows[ROW_LOWER_F, low], d_lower[low]
     f_off = np.abs(2.0 * f - 1.0)
     ex[EX_LOWER_EDGE, low] = f_off ** 8
-    along = np.clip(dl / rows[ROW_LOWER_H, low], 0, 1)  # _lower_tooth_at's: the gap's wedge
+    along = _clip(dl / rows[ROW_LOWER_H, low], 0, 1)  # _lower_tooth_at's: the gap's wedge
     ex[EX_LOWER_GAP, low] = np.exp(-(np.minimum(f, 1.0 - f)
                                      / (LOWER_TOOTH_GAP * (LOWER_GAP_WEDGE[0] + LOWER_GAP_WEDGE[1] * along))) ** 2)
     ex[EX_LOWER_CONVEX, low] = f_off ** 3
@@ -6869,7 +6924,7 @@ def _shade_exponentials(u: np.ndarray, d_upper: np.ndarray, d_lower: np.ndarray,
     lift64, upper_h = lift[up].astype(np.float64), SYNTHETIC_UPPER_TEETH_MW * mouth_w
     ex[EX_SMILE_ARC, up] = _smile_arc_px(d, d_lower[up], lift64, upper_h, mouth_w)
     kept = 1.0 - ex[EX_SMILE_ARC, up] / np.maximum(upper_h + lift64, upper_h)
-    neck = np.clip((lift64 * kept - d) / (UPPER_NECK * upper_h * np.maximum(kept, 0.01)), 0.0, 1.0)
+    neck = _clip((lift64 * kept - d) / (UPPER_NECK * upper_h * np.maximum(kept, 0.01)), 0.0, 1.0)
     ex[EX_EMBRASURE, up] = neck
     ex[EX_UPPER_GAP, up] = np.exp(-(np.minimum(f, 1.0 - f) / (UPPER_TOOTH_GAP * (1.0 + UPPER_EMBRASURE_WIDE * neck))) ** 2)
     f_off2 = f_off * f_off
