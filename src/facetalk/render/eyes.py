@@ -42,9 +42,27 @@ class IrisPainter:
         self._blended = [rgba.astype(np.float32) for rgba in self._rgba]
         # Where a moved iris's lash shade is laid (_slid): the iris's own pixels in its upper half.
         self._slid_weight = [_slid_weight(e, rgba) for e, rgba in zip(eyes, self._rgba)]
+        # What the frame's sprite passes read of the photo alone, once: the rows that weight is set on
+        # ((0, 0): none), the lash shade's steps as _slid reads them, and each sprite pixel's distance to
+        # the iris's centre (_ring_and_white_faded; rebuilt per frame, these were ~0.4 ms a frame).
+        self._slid_rows = [_nonzero_rows(weight) for weight in self._slid_weight]
+        self._shade_steps = [None if e.top_shade is None
+                             else (np.arange(len(e.top_shade) + 1) + 0.5, np.append(e.top_shade, 1.0)) for e in eyes]
+        self._grids = [_sprite_grid(e, rgba.shape[:2]) for e, rgba in zip(eyes, self._rgba)]
+        # ... and where paint lays each sprite: its corner off the iris centre, the centre's place in it, the
+        # bounds bilinear() clamps it to, and its (w, h).
+        self._corner = [e.origin_xy - e.centre_xy for e in eyes]
+        self._offset = [e.centre_xy - e.origin_xy for e in eyes]
+        self._bounds = [np.array([rgba.shape[1] - 1.001, rgba.shape[0] - 1.001], np.result_type(offset, np.float32))
+                        for rgba, offset in zip(self._rgba, self._offset)]
+        self._extent = [np.array(rgba.shape[1::-1]) for rgba in self._rgba]
         rest = rig.rest_xyz[:, :2]
         self._rest = np.asarray(rest, np.float64)
         self._rest_width = [float(np.linalg.norm(rest[e.corner_indices[0]] - rest[e.corner_indices[1]])) for e in eyes]
+        # Per eye, its rest corner span and its rest iris centre off the first corner, as complex
+        # numbers (_gaze_shift's similarity).
+        self._rest_span = [complex(*(self._rest[e.corner_indices[1]] - self._rest[e.corner_indices[0]])) for e in eyes]
+        self._rest_centre = [complex(*(self._rest[e.centre_index] - self._rest[e.corner_indices[0]])) for e in eyes]
         # Each eye opening's outline (the rig's eye-fill contour: upper margin, then the lower one
         # back), so the iris's edge on the lids is drawn by how much of a pixel the opening covers.
         outlines = [_opening_outline(e.corner_indices) for e in eyes]
@@ -77,10 +95,10 @@ class IrisPainter:
             turn_shift_px = turns[k][1] / self._scale(k, unposed)
             sprite = self._slid(k, self._sprite(k, unposed), upper_xy=verts[outline[:n_upper], :2], centre=centre,
                                 scale=scale, gaze_px=turn_shift_px)
-            rgba = _white_faded(eye, _ring_over_refill(eye, sprite, shift), shift)
+            rgba = _ring_and_white_faded(eye, sprite, shift, grid=self._grids[k])
             # Where the sprite patch lands in this frame.
-            lo = centre + (eye.origin_xy - eye.centre_xy) * scale
-            hi = lo + np.array(rgba.shape[1::-1]) * scale
+            lo = centre + self._corner[k] * scale
+            hi = lo + self._extent[k] * scale
             # ... and within a pixel of the opening (its rim is drawn too).
             rim = np.asarray(verts[outline, :2], np.float64)
             x0, y0 = np.maximum(np.maximum(np.floor(lo).astype(int), np.floor(rim.min(axis=0)).astype(int) - 1), 0)
@@ -89,8 +107,7 @@ class IrisPainter:
                 continue
             # Sprite position of a pixel: offset + (pixel - centre) / scale, in the precision
             # numpy gave it (the offset's, at least float32); bounds as bilinear() clamps it.
-            offset = eye.centre_xy - eye.origin_xy
-            bounds = np.array([rgba.shape[1] - 1.001, rgba.shape[0] - 1.001], np.result_type(offset, np.float32))
+            offset, bounds = self._offset[k], self._bounds[k]
             ball_px, turn = _eyeball_turn(eye, turn_shift_px)
             _draw_iris(out, tri_id, self._material, np.uint8(MATERIAL_EYE), rgba, offset, bounds, centre,
                        np.float32(scale), x0, y0, x1, y1, rim, n_upper, np.asarray(turn_shift_px, np.float64),
@@ -110,17 +127,15 @@ class IrisPainter:
         eye, raised, weight = self._eyes[index], self._rgba_raised[index], self._slid_weight[index]
         if raised is None or eye.top_shade is None or not np.abs(gaze_px).max() > RING_SHIFT_MIN_PX:
             return rgba
-        rows = np.nonzero(weight.any(axis=1))[0]
-        if not len(rows):
+        r0, r1 = self._slid_rows[index]
+        if r0 == r1:
             return rgba
-        r0, r1 = int(rows[0]), int(rows[-1]) + 1
         # Only the weighted rows: the margin's depth over the whole sprite cost ~1 ms an eye (rev48b).
         line = (eye.centre_xy - eye.origin_xy - (0.0, r0)) + (np.asarray(upper_xy, np.float64) - centre) / scale
         depth = below_line(line, (r1 - r0, rgba.shape[1]))
         # top_shade[k] is the median over [k, k + 1) px under the margin: read at k + 0.5, and past the
         # deepest back to 1 over a px (a step there drew a contour).
-        n = len(eye.top_shade)
-        shade = np.interp(depth, np.arange(n + 1) + 0.5, np.append(eye.top_shade, 1.0)).astype(np.float32)
+        shade = np.interp(depth, *self._shade_steps[index]).astype(np.float32)
         target = raised[r0:r1].copy()
         target[..., :3] *= shade[..., None]
         share = np.float32(min(float(np.hypot(*gaze_px)) / TOP_SLID_PX, 1.0)) * weight[r0:r1, :, None]
@@ -133,11 +148,12 @@ class IrisPainter:
         lands (the rest centre carried by the similarity that takes the eye's rest corners to
         theirs): how far the sprite has moved over the texture beneath it."""
         eye = self._eyes[index]
-        a, b = (self._rest[i] for i in eye.corner_indices)
-        fa, fb = (np.asarray(verts[i, :2], np.float64) for i in eye.corner_indices)
-        turn = complex(*(fb - fa)) / complex(*(b - a))
-        place = complex(*fa) + turn * complex(*(self._rest[eye.centre_index] - a))
-        return np.asarray(verts[eye.centre_index, :2], np.float64) - (place.real, place.imag)
+        # In Python floats: the float64 arithmetic the (2,) arrays had, without their overhead.
+        (ax, ay), (bx, by) = (verts[i, :2].tolist() for i in eye.corner_indices)
+        turn = complex(bx - ax, by - ay) / self._rest_span[index]
+        place = complex(ax, ay) + turn * self._rest_centre[index]
+        cx, cy = verts[eye.centre_index, :2].tolist()
+        return np.array([cx - place.real, cy - place.imag])
 
     def _travel_kept(self, verts: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         """Per eye, (moved, kept) (2,) px: its gaze shift (_gaze_shift in (V, 3) `verts`) and that shift with its part
@@ -150,9 +166,11 @@ class IrisPainter:
         for index, eye in enumerate(self._eyes):
             moved = self._gaze_shift(index, verts)
             a, b = (np.asarray(verts[i, :2], np.float64) for i in eye.corner_indices)
-            axis = (b - a) / max(float(np.linalg.norm(b - a)), 1e-9)
+            span = b - a
+            width = float(np.linalg.norm(span))
+            axis = span / max(width, 1e-9)
             along = float(moved @ axis)
-            room = self._room[index][int(along > 0.0)] * float(np.linalg.norm(b - a)) / self._rest_width[index]
+            room = self._room[index][int(along > 0.0)] * width / self._rest_width[index]
             shares.append(_eased_travel(abs(along), room) / abs(along) if along != 0.0 else 1.0)
             reads.append((moved, along, axis))
         share = min(shares, default=1.0)
@@ -178,7 +196,7 @@ class IrisPainter:
         scale = self._scale(index, unposed)
         height, _ = _margin_height(outline, self._n_upper[index])
         rise = (height / max(scale, 1e-6) - rest_height) / max(opening, 1e-6)
-        share = float(np.clip((rise - RAISED_FROM) / (RAISED_FULL - RAISED_FROM), 0.0, 1.0))
+        share = min(max((rise - RAISED_FROM) / (RAISED_FULL - RAISED_FROM), 0.0), 1.0)
         if share <= 0.0:
             return self._rgba[index]
         if share >= 1.0:
@@ -195,7 +213,7 @@ def _slid_weight(eye: EyeSprite, rgba: np.ndarray) -> np.ndarray:
     upper half (inside iris_r_px, faded out over its last px), but not its catchlights (_glint_share: the
     shade dimmed them, bundled 165 -> 76). That also keeps it off the white the landmark disc overshoots
     past the photo's limbus (lighter than the iris; the completed iris drawn there was a dark line or hook
-    past it, 01, bundled, 07), which _white_faded then fades out: a factor 1 - eye.white here moved 9 px
+    past it, 01, bundled, 07), which _ring_and_white_faded then fades out: a factor 1 - eye.white here moved 9 px
     of 14 faces' gaze and blink frames by 1 level (aside49b). 0 everywhere without a ring."""
     if eye.ring_px is None:
         return np.zeros(rgba.shape[:2], np.float32)
@@ -221,38 +239,66 @@ def _glint_share(eye: EyeSprite, rgba: np.ndarray, *, dist: np.ndarray) -> np.nd
     return (np.clip((luma - level) / GLINT_OVER_LEVELS, 0.0, 1.0) * opaque).astype(np.float32)
 
 
-def _ring_over_refill(eye: EyeSprite, rgba: np.ndarray, shift_px: np.ndarray) -> np.ndarray:
-    """Premultiplied (h, w, 4) `rgba` with the sprite's ring past its disc (eye.ring_px) kept only
-    where it lies over the texture's refill, for an iris moved `shift_px` (2,) sprite px off the
-    place it was cut from: past the refill the texture is the photo's own white at that place, and
-    the ring (the white beside the iris, lighter) drawn over a corner's darker white was a light
-    crescent on the side the iris moves toward (rev46a: 07, 10, 12, 13). Unmoved, `rgba` itself
-    (the ring's alpha is at most its fade, where the texture is the photo: the frame at rest)."""
-    if eye.ring_px is None or not np.abs(shift_px).max() > RING_SHIFT_MIN_PX:
+def _ring_and_white_faded(eye: EyeSprite, rgba: np.ndarray, shift_px: np.ndarray, *,
+                          grid: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+    """Premultiplied (h, w, 4) `rgba` for an iris moved `shift_px` (2,) sprite px off the place it was cut
+    from, with the sprite's ring past its disc (eye.ring_px) kept only where it lies over the texture's
+    refill, and the photo's white the sprite carries round its iris (eye.white) faded out by how far
+    it has moved, over WHITE_FADE_PX. Past the refill the texture is the photo's own white at that place:
+    the ring (the white beside the iris, lighter) drawn over a corner's darker white was a light crescent on
+    the side the iris moves toward (rev46a: 07, 10, 12, 13); and the white moved with the iris was a chunk of
+    another place's white beside it (a stair under the completed top, 12; the lid's bright white as a jagged
+    wedge, 13). A fade, not a switch, so a small drift of the gaze does not swap the photo's white for the
+    fill at once. Moved no more than RING_SHIFT_MIN_PX, `rgba` itself (the frame at rest, to the bit).
+    `grid`: _sprite_grid's for the eye."""
+    ring, white = eye.ring_px is not None, eye.white is not None
+    if not (ring or white) or not np.abs(shift_px).max() > RING_SHIFT_MIN_PX:
         return rgba
-    disc, opaque, outer = eye.ring_px
-    yy, xx = np.mgrid[:rgba.shape[0], :rgba.shape[1]]
-    offset = eye.centre_xy - eye.origin_xy
-    ring = (np.hypot(xx - offset[0], yy - offset[1]) > disc) & (rgba[..., 3] > 0.0)
-    under = np.hypot(xx[ring] + shift_px[0] - offset[0], yy[ring] + shift_px[1] - offset[1])
-    alpha = rgba[..., 3][ring]
-    kept = np.minimum(alpha, np.clip((outer - under) / (outer - opaque), 0.0, 1.0))
     out = rgba.copy()
-    out[ring] *= (kept / np.maximum(alpha, 1e-6)).astype(np.float32)[:, None]
+    _, _, dist = grid
+    disc, opaque, outer = eye.ring_px if ring else (np.inf, 0.0, 1.0)
+    offset = np.asarray(eye.centre_xy - eye.origin_xy, np.float64)
+    share = np.float32(min(float(np.hypot(*shift_px)) / WHITE_FADE_PX, 1.0))
+    _fade_ring_and_white(out, dist, float(disc), float(opaque), float(outer), offset, np.asarray(shift_px, np.float64),
+                         eye.white if white else np.zeros((0, 0), np.float32), share)
     return out
 
 
-def _white_faded(eye: EyeSprite, rgba: np.ndarray, shift_px: np.ndarray) -> np.ndarray:
-    """Premultiplied (h, w, 4) `rgba` with the photo's white the sprite carries round its iris
-    (eye.white) faded out by how far the iris has moved, `shift_px` (2,) sprite px, over WHITE_FADE_PX:
-    under it lies the texture's refill (or past it, the photo's white at that place), while the white
-    moved with the iris was a chunk of another place's white beside it (a stair under the completed
-    top, 12; the lid's bright white as a jagged wedge, 13). Moved no more than RING_SHIFT_MIN_PX,
-    `rgba` itself (the frame at rest, to the bit)."""
-    if eye.white is None or not np.abs(shift_px).max() > RING_SHIFT_MIN_PX:
-        return rgba
-    share = np.float32(min(float(np.hypot(*shift_px)) / WHITE_FADE_PX, 1.0))
-    return rgba * (1.0 - share * eye.white)[..., None]
+@njit(cache=True, nogil=True)
+def _fade_ring_and_white(out, dist, disc, opaque, outer, offset, shift, white, share):
+    """In place on the premultiplied (h, w, 4) float32 `out`: each pixel past `disc` px (`dist` (h, w), px
+    from the iris's centre at `offset` in the sprite) with some alpha keeps of it at most its place's fade
+    from `opaque` to `outer` px once moved by `shift` (2,) px (the ring over the refill); then each pixel is
+    scaled by 1 - `share` x `white` (h, w) (none when `white` is empty). The arithmetic, to the bit, of the
+    numpy these were (a boolean-masked float64 fade and float32 products), without its masks and copies."""
+    least, one = np.float32(1e-6), np.float32(1.0)
+    for y in range(out.shape[0]):
+        for x in range(out.shape[1]):
+            alpha = out[y, x, 3]
+            if dist[y, x] > disc and alpha > 0.0:
+                under = np.hypot(np.float64(x) + shift[0] - offset[0], np.float64(y) + shift[1] - offset[1])
+                kept = min(np.float64(alpha), min(max((outer - under) / (outer - opaque), 0.0), 1.0))
+                factor = np.float32(kept / np.float64(max(alpha, least)))
+                for c in range(4):
+                    out[y, x, c] *= factor
+            if white.shape[0]:
+                fade = one - share * white[y, x]
+                for c in range(4):
+                    out[y, x, c] *= fade
+
+
+def _sprite_grid(eye: EyeSprite, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(yy, xx, dist) (h, w): the rows and columns of `eye`'s sprite of this `shape`, and each pixel's
+    distance to the iris's centre in it (px), as _ring_and_white_faded reads them."""
+    yy, xx = np.mgrid[:shape[0], :shape[1]]
+    offset = eye.centre_xy - eye.origin_xy
+    return yy, xx, np.hypot(xx - offset[0], yy - offset[1])
+
+
+def _nonzero_rows(weight: np.ndarray) -> tuple[int, int]:
+    """(r0, r1): the rows [r0, r1) of the (h, w) `weight` outside which it is 0 ((0, 0): none)."""
+    rows = np.nonzero(weight.any(axis=1))[0]
+    return (int(rows[0]), int(rows[-1]) + 1) if len(rows) else (0, 0)
 
 
 def _eyeball_turn(eye: EyeSprite, shift_px: np.ndarray) -> tuple[float, np.ndarray]:
@@ -341,7 +387,7 @@ TRAVEL_IRIS_KEPT = 0.8
 TRAVEL_GRID_PX = 0.5
 TRAVEL_STEP_PX = 0.25
 TRAVEL_KNEE = 0.7
-# The white round the iris (_white_faded) is gone once the iris has moved this far (sprite px): a
+# The white round the iris (_ring_and_white_faded) is gone once the iris has moved this far (sprite px): a
 # fade, not a switch, so a small drift of the gaze does not swap the photo's white for the fill at once.
 WHITE_FADE_PX = 1.0
 # A moved iris's top is the raised sprite with the lashes' shade laid under the margin where it is now
