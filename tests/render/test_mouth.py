@@ -8320,3 +8320,27 @@ def test_a_visibly_grained_pictures_dark_inside_keeps_its_grain():
         inner = out[y0 + 10:y1 - 10, x0 + 10:x1 - 10].astype(float) @ LUMA
         kept[level] = float(inner.std()) / level
     assert kept[8.0] > 0.4 and kept[2.0] < 0.2, kept
+
+
+def _cast(image: np.ndarray, gain: np.ndarray) -> np.ndarray:
+    return np.clip(image.astype(float) * gain, 0, 255).round().astype(np.uint8)
+
+
+@pytest.mark.parametrize("gain", [(0.9, 1.0, 1.45), (0.92, 1.0, 1.3), (0.85, 1.0, 1.15)], ids=["lilac", "blue", "cyan"])
+def test_a_colour_cast_photos_mouth_inside_takes_the_cast(analysis, gain):
+    """The bundled photo under a lilac, blue or cyan cast (its skin's blue over green 1.38, 1.24,
+    1.09, red over green 1.02, 1.05, 0.96, and its lips likewise past their bounds: _photo_cast): the throat, the
+    tongue and its back are the uncast photo's under the same cast, each within 0.12 in
+    chromaticity (rgb / luma), 0.08 on average (measured 0.05-0.12, 0.05-0.08). On the old code,
+    read off the cast lips with the tongue mostly a fixed pink, they were 0.05-0.46 off, 0.09-0.32
+    on average. The uncast photo reads no cast at all (its mouth as before, bit for bit)."""
+    gain = np.array(gain)
+    plain = MouthPainter(analysis.rig, analysis.image, analysis.appearance.grain)
+    cast = MouthPainter(analysis.rig, _cast(analysis.image, gain), analysis.appearance.grain)
+    offs = []
+    for name in ("throat_rgb", "tongue_rgb", "_tongue_back_rgb"):
+        want, got = getattr(plain, name) * gain, getattr(cast, name)
+        offs.append(np.abs(want / (want @ LUMA) - got / (got @ LUMA)).max())
+    assert max(offs) <= 0.12 and np.mean(offs) <= 0.08, np.round(offs, 3)
+    skin = np.median(analysis.image[analysis.image @ LUMA > 60], axis=0)
+    assert mouth_module._photo_cast(skin, lip=plain._lip_rgb, held=0.0) is None
