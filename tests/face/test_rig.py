@@ -1842,3 +1842,6 @@ def test_smoothstep_of_one_float64_is_numpys_bit_for_bit():
                 want, got = by_numpy(x, edge0, edge1), smoothstep(x, edge0, edge1)
                 assert type(got) is type(want)
                 assert np.array_equal(got, want, equal_nan=True) and np.signbit(got) == np.signbit(want)
+    # One value against per-element edges (the tongue's tip does this) still takes numpy's path.
+    edges0, edges1 = np.array([0.0, 0.2, 0.4]), np.array([1.0, 0.9, 0.8])
+    assert np.array_equal(smoothstep(0.5, edges0, edges1), by_numpy(0.5, edges0, edges1))

@@ -519,7 +519,7 @@ def face_mesh_triangles() -> np.ndarray:
 
 def smoothstep(x: np.ndarray, edge0: float, edge1: float) -> np.ndarray:
     """0 below edge0, 1 above edge1, a smooth cubic in between (elementwise)."""
-    if edge0 != edge1 and _is_double(x) and _is_double(edge0) and _is_double(edge1):
+    if _is_double(x) and _is_double(edge0) and _is_double(edge1) and edge0 != edge1:
         # One float64 (the renderers ask for a few dozen a frame): the same double arithmetic in
         # Python floats, as numpy's scalar, without np.clip's wrappers (~4 us a call).
         t = min(max((float(x) - edge0) / (edge1 - edge0), 0.0), 1.0)
