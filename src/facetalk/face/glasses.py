@@ -47,6 +47,13 @@ BRIDGE_COVERAGE = 0.8  # share of the columns across the nose where the bridge's
 # pale strip under anger's brows (1.5 left a thinner one; out/fear47/z_11_rimtop_caps.png). Outward
 # it is left alone: a thick plastic top's corners (Grace Hopper's, 02) are wider than its median.
 RIM_BAND_CAP = 1.0
+# A brow that the rims' mask covers by more than this share of its area (landmarks' brow outline) is
+# drawn on the frame's top or is it (the cartoon h12 in out/portraits-heldout: browline frames under
+# brow strokes, 0.52-0.60 of each brow covered; 02's thick plastic top and 11's wire rims touch
+# theirs, 0.06-0.31): it is left out of the mask, with the skin BROW_RISE_D eye distances above it,
+# so that it moves with the brows (out/frames55/REPORT.md).
+BROW_COVERED = 0.4
+BROW_RISE_D = 0.3
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,6 +114,7 @@ def find_glasses(image: np.ndarray, landmarks_px: np.ndarray) -> Glasses | None:
         ring = np.concatenate([rim.outer_px, rim.inner_px[::-1]])
         cv2.fillPoly(mask, [np.round(ring * 4).astype(np.int32)], 255, cv2.LINE_AA, shift=2)
     cv2.fillPoly(mask, [np.round(bridge * 4).astype(np.int32)], 255, cv2.LINE_AA, shift=2)
+    _leave_out_drawn_brows(mask, pts - (x0, y0), axis=axis, eye_d=eye_d)
     soft = cv2.GaussianBlur(mask.astype(np.float32) / 255.0, (0, 0), 0.6)
     # Kept to the frame's own box: the renderer composites it every frame.
     ys, xs = np.nonzero(soft > 1e-3)
@@ -115,6 +123,26 @@ def find_glasses(image: np.ndarray, landmarks_px: np.ndarray) -> Glasses | None:
     soft = soft[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
     return Glasses(mask=np.ascontiguousarray(soft),
                    box_px=(x0 + int(xs.min()), y0 + int(ys.min()), x0 + int(xs.max()) + 1, y0 + int(ys.max()) + 1))
+
+
+def _leave_out_drawn_brows(mask: np.ndarray, pts: np.ndarray, *, axis: np.ndarray, eye_d: float) -> None:
+    """Clears from the uint8 `mask` (in place) each brow whose area (landmarks.RIGHT_BROW/LEFT_BROW
+    of the (478, 2+) crop-px `pts`) the traced rims cover by more than BROW_COVERED, and the skin
+    above it up to BROW_RISE_D eye distances: there the brow is drawn on or as the frame's top, and
+    held rigid it would neither rise nor lower (nor would the rig move it: the brows' lift is held
+    below the frames' top edge, face.rig._hold_over_frames)."""
+    import cv2
+
+    up = -BROW_RISE_D * eye_d * np.array([-axis[1], axis[0]])  # across the eye axis, toward the forehead
+    for brow in (lm.RIGHT_BROW, lm.LEFT_BROW):
+        outline = pts[list(brow), :2]
+        area = np.zeros(mask.shape, np.uint8)
+        cv2.fillPoly(area, [np.round(outline * 4).astype(np.int32)], 1, shift=2)
+        if not area.any() or (mask[area > 0] >= 128).mean() <= BROW_COVERED:
+            continue
+        # The upper edge (the first five) raised, the lower edge kept: the brow and the skin it rises into.
+        swept = np.concatenate([outline[:5] + up, outline[5:]])
+        cv2.fillPoly(mask, [np.round(swept * 4).astype(np.int32)], 0, shift=2)
 
 
 def _line_response(crop: np.ndarray, eye_d: float, pts: np.ndarray) -> np.ndarray:
