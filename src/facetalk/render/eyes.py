@@ -48,7 +48,7 @@ class IrisPainter:
         self._slid_rows = [_nonzero_rows(weight) for weight in self._slid_weight]
         self._shade_steps = [None if e.top_shade is None
                              else (np.arange(len(e.top_shade) + 1) + 0.5, np.append(e.top_shade, 1.0)) for e in eyes]
-        self._grids = [_sprite_grid(e, rgba.shape[:2]) for e, rgba in zip(eyes, self._rgba)]
+        self._ring_dist = [_ring_distances(e, rgba.shape[:2]) for e, rgba in zip(eyes, self._rgba)]
         # ... and where paint lays each sprite: its corner off the iris centre, the centre's place in it, the
         # bounds bilinear() clamps it to, and its (w, h).
         self._corner = [e.origin_xy - e.centre_xy for e in eyes]
@@ -95,7 +95,7 @@ class IrisPainter:
             turn_shift_px = turns[k][1] / self._scale(k, unposed)
             sprite = self._slid(k, self._sprite(k, unposed), upper_xy=verts[outline[:n_upper], :2], centre=centre,
                                 scale=scale, gaze_px=turn_shift_px)
-            rgba = _ring_and_white_faded(eye, sprite, shift, grid=self._grids[k])
+            rgba = _ring_and_white_faded(eye, sprite, shift, dist=self._ring_dist[k])
             # Where the sprite patch lands in this frame.
             lo = centre + self._corner[k] * scale
             hi = lo + self._extent[k] * scale
@@ -240,7 +240,7 @@ def _glint_share(eye: EyeSprite, rgba: np.ndarray, *, dist: np.ndarray) -> np.nd
 
 
 def _ring_and_white_faded(eye: EyeSprite, rgba: np.ndarray, shift_px: np.ndarray, *,
-                          grid: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+                          dist: np.ndarray) -> np.ndarray:
     """Premultiplied (h, w, 4) `rgba` for an iris moved `shift_px` (2,) sprite px off the place it was cut
     from, with the sprite's ring past its disc (eye.ring_px) kept only where it lies over the texture's
     refill, and the photo's white the sprite carries round its iris (eye.white) faded out by how far
@@ -250,12 +250,13 @@ def _ring_and_white_faded(eye: EyeSprite, rgba: np.ndarray, shift_px: np.ndarray
     another place's white beside it (a stair under the completed top, 12; the lid's bright white as a jagged
     wedge, 13). A fade, not a switch, so a small drift of the gaze does not swap the photo's white for the
     fill at once. Moved no more than RING_SHIFT_MIN_PX, `rgba` itself (the frame at rest, to the bit).
-    `grid`: _sprite_grid's for the eye."""
+    `dist`: _ring_distances' (h, w) for the eye."""
     ring, white = eye.ring_px is not None, eye.white is not None
     if not (ring or white) or not np.abs(shift_px).max() > RING_SHIFT_MIN_PX:
         return rgba
+    # The compiled pass does not check bounds: the shapes are checked here.
+    assert dist.shape == rgba.shape[:2] and (not white or eye.white.shape == rgba.shape[:2])
     out = rgba.copy()
-    _, _, dist = grid
     disc, opaque, outer = eye.ring_px if ring else (np.inf, 0.0, 1.0)
     offset = np.asarray(eye.centre_xy - eye.origin_xy, np.float64)
     share = np.float32(min(float(np.hypot(*shift_px)) / WHITE_FADE_PX, 1.0))
@@ -287,12 +288,12 @@ def _fade_ring_and_white(out, dist, disc, opaque, outer, offset, shift, white, s
                     out[y, x, c] *= fade
 
 
-def _sprite_grid(eye: EyeSprite, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(yy, xx, dist) (h, w): the rows and columns of `eye`'s sprite of this `shape`, and each pixel's
-    distance to the iris's centre in it (px), as _ring_and_white_faded reads them."""
+def _ring_distances(eye: EyeSprite, shape: tuple[int, int]) -> np.ndarray:
+    """(h, w) float64: each pixel's distance (px) to the iris's centre in `eye`'s sprite of this
+    `shape`, as _ring_and_white_faded reads it (once per photo, not per frame)."""
     yy, xx = np.mgrid[:shape[0], :shape[1]]
     offset = eye.centre_xy - eye.origin_xy
-    return yy, xx, np.hypot(xx - offset[0], yy - offset[1])
+    return np.hypot(xx - offset[0], yy - offset[1])
 
 
 def _nonzero_rows(weight: np.ndarray) -> tuple[int, int]:
