@@ -17,6 +17,7 @@ import numpy as np
 from facetalk.face import landmarks as lm
 from facetalk.face.rig import MATERIAL_CAVITY, FaceRig, inside_polygon
 from facetalk.render.raster import WarpBuffers
+from facetalk.render.sampling import row_norms as _norms
 
 # The smoothing's Gaussian, in posed mouth widths (0.03: 3 px on a 100 px mouth). It rounds each landmark's
 # kink over about its neighbours' spacing (~0.1 mouth widths) without moving the lip's own lines off it.
@@ -129,13 +130,6 @@ def _blur_halved(values: np.ndarray, sigma_px: float) -> np.ndarray:
 
 def _mouth_w(xyz: np.ndarray) -> float:
     return float(np.linalg.norm(xyz[lm.MOUTH_CORNERS[0], :2] - xyz[lm.MOUTH_CORNERS[1], :2]))
-
-
-def _norms(d: np.ndarray) -> np.ndarray:
-    """(N,) the lengths of (N, 2) `d`, as numpy.linalg.norm(d, axis=1) sums them (x^2 + y^2, then the root),
-    without its ~5 us of checks."""
-    square = d * d
-    return np.sqrt(square[:, 0] + square[:, 1])
 
 
 def _gap_mw(xyz: np.ndarray) -> float:

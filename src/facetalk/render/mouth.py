@@ -26,9 +26,11 @@ from facetalk.face.expression import estimate_expression
 from facetalk.imaging import LUMA, sample_points
 from facetalk.face.rig import MATERIAL_CAVITY, FaceRig, smoothstep
 from facetalk.render.sampling import bilinear, luminance_grain, material_lookup, mix, pixel_box
+from facetalk.render.sampling import row_norms as _norms
 
 # numpy.clip's ufunc itself: numpy.clip reaches it through ~1.5 us of Python dispatch a call (the same bits), ~20
-# calls a frame on the per-frame paths, which call this.
+# calls a frame on the per-frame paths, which call this. The dispatch differs only for integer arrays with bounds
+# outside their type; every call here clips floats.
 try:
     from numpy._core.umath import clip as _clip
 except ImportError:  # numpy < 2
@@ -5143,13 +5145,6 @@ def _smooth64(x, edge0, edge1):
     """rig.smoothstep at one float64 `x`."""
     t = min(max((x - edge0) / (edge1 - edge0), 0.0), 1.0)
     return t * t * (3.0 - 2.0 * t)
-
-
-def _norms(d: np.ndarray) -> np.ndarray:
-    """(N,) the lengths of (N, 2) `d`, as numpy.linalg.norm(d, axis=1) takes them (x^2 + y^2, then the root, in
-    d's dtype), without its ~5 us of checks."""
-    square = d * d
-    return np.sqrt(square[:, 0] + square[:, 1])
 
 
 def _smooth_one(x, edge0: float, edge1: float) -> float:

@@ -176,6 +176,13 @@ def _hold_outer_corners(rig: FaceRig, out: np.ndarray, *, frame: MotionFrame, un
         _move_least_turned(out, hold.own, hold.moved, hold.rest_sign, hold.floor, hold.skin, normal, reach, HOLD_STEPS)
 
 
+def _warm_up_corner_hold() -> None:
+    """Loads _move_least_turned's compiled search on dummy arrays of the real types: the warm-up frame
+    smiles, so it undoes no smile and never reaches it."""
+    _move_least_turned(np.zeros((3, 3), np.float32), np.zeros((1, 3), np.int32), np.zeros((1, 3), bool), np.ones(1),
+                       np.zeros(1), 0, np.zeros(2), 0.0, HOLD_STEPS)
+
+
 # Compiled: the places' search was a dozen numpy calls on (9, 6, 3, 2) arrays (~0.1 ms a frame that
 # holds a corner); numpy's arithmetic, sums and first least kept, so the frames are what they were.
 @njit(cache=True, nogil=True)
@@ -817,9 +824,7 @@ class Renderer:
         # cost) now rather than in a live stream's first frames. Nothing carries over but the
         # columns the next frame resets.
         self.render(_WARM_UP)
-        # The corner hold's compiled search too: the warm-up frame smiles, so it undoes no smile.
-        _move_least_turned(np.zeros((3, 3), np.float32), np.zeros((1, 3), np.int32), np.zeros((1, 3), bool), np.ones(1),
-                           np.zeros(1), 0, np.zeros(2), 0.0, HOLD_STEPS)
+        _warm_up_corner_hold()
 
     def render(self, frame: MotionFrame) -> np.ndarray:
         """(H, W, 3) uint8 RGB frame."""
