@@ -5148,11 +5148,9 @@ def _smooth64(x, edge0, edge1):
 
 
 def _smooth_one(x, edge0: float, edge1: float) -> float:
-    """float(rig.smoothstep(x)) at one number `x`: a float or float64 by _smooth64 (the same float64 arithmetic,
-    without numpy's ~5 us of array calls: a dozen a frame), anything else (a float32 computes in float32) by numpy."""
-    if isinstance(x, float):
-        return _smooth64(x, edge0, edge1)
-    return float(smoothstep(np.asarray(x), edge0, edge1))
+    """float(rig.smoothstep(x)) at one number `x`: a float or float64 takes smoothstep's own one-value path
+    (Python floats, no array calls: a dozen a frame), anything else (a float32 computes in float32) numpy's."""
+    return float(smoothstep(x if isinstance(x, float) else np.asarray(x), edge0, edge1))
 
 
 # The compiled shading stages pass per-pixel values in index-coded float64 arrays (numba takes
